@@ -1,0 +1,119 @@
+"""Every parameter of the node, declared once, and the frozen configs built from them.
+
+:data:`PARAMETERS` is plain data: the node turns it into rclpy declarations with
+descriptors and ranges, the README's table is checked against it, and
+:class:`PipelineConfig` (the core's view) is built from the same values.
+"""
+
+from dataclasses import dataclass
+from dataclasses import fields
+
+
+@dataclass(frozen=True)
+class Param:
+    """One ROS parameter: name, default, description, range, and whether it is live."""
+
+    name: str
+    default: object
+    description: str
+    read_only: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: tuple = ()
+
+
+PARAMETERS = (
+    Param('model', 'openai/clip-vit-base-patch32',
+          'CLIP checkpoint: hub id, local folder, or "bundled" for the tiny toy-world model '
+          'shipped in share/clip_perception/models/tiny_clip. Safetensors weights only.',
+          read_only=True),
+    Param('device', 'auto', 'Inference device: auto (cuda if available), cpu, cuda or cuda:N.',
+          read_only=True),
+    Param('dtype', 'auto', 'Encoder precision: auto (float16 on CUDA, float32 on CPU), '
+          'float32, float16 or bfloat16.', read_only=True,
+          choices=('auto', 'float32', 'float16', 'bfloat16')),
+    Param('torch_threads', 0, 'CPU threads for torch (0 = leave torch\'s default). Give the '
+          'node dedicated cores on a robot.', read_only=True, min=0, max=256),
+    Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '
+          'topic; the last one received wins). Empty = idle.'),
+    Param('prompt_template', 'a photo of a {}',
+          'Text template with one {} for the object part of the command.'),
+    Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
+    Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
+          '"not found".', min=0.0, max=1.0),
+    Param('spatial_margin', 0.08, 'Cosine margin below the best match within which spatial '
+          'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
+    Param('crop_context', 0.15, 'Context added around each proposal on every side, as a '
+          'fraction of its longer side.', min=0.0, max=1.0),
+    Param('depth_proposals', True, 'Propose regions that stand out of the support plane in '
+          'depth.'),
+    Param('image_proposals', True, 'Propose regions from the colour image alone '
+          '(selective search + colour saliency).'),
+    Param('nms_iou', 0.6, 'IoU above which overlapping proposals are merged.',
+          min=0.05, max=1.0),
+    Param('top_k', 5, 'Candidates reported on ~/detection (the chosen one first).',
+          min=1, max=50),
+    Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image) or '
+          'compressed (sensor_msgs/CompressedImage on image/compressed).', read_only=True,
+          choices=('raw', 'compressed')),
+    Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
+          read_only=True),
+    Param('qos_reliability', 'best_effort', 'Camera subscriptions\' reliability: '
+          'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups).',
+          read_only=True, choices=('best_effort', 'reliable')),
+    Param('qos_depth', 5, 'Camera subscriptions\' history depth.', read_only=True,
+          min=1, max=100),
+    Param('sync_slop', 0.05, 'Most stamp difference (s) between colour, depth and '
+          'camera_info paired into one frame.', min=0.0, max=10.0),
+    Param('max_frame_age', 1.0, 'Frames older than this (s, node clock) when inference '
+          'would start are skipped as stale; 0 disables the check.', min=0.0, max=3600.0),
+    Param('input_timeout', 2.0, 'No colour frame for this long (s) is reported as stale '
+          'input in diagnostics.', min=0.1, max=3600.0),
+    Param('diagnostics_period', 1.0, 'Seconds between /diagnostics messages.',
+          min=0.1, max=60.0),
+)
+PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """What the perception core needs (the live-changeable part of the parameters)."""
+
+    max_proposals: int = 32
+    min_confidence: float = 0.5
+    spatial_margin: float = 0.08
+    crop_context: float = 0.15
+    depth_proposals: bool = True
+    image_proposals: bool = True
+    nms_iou: float = 0.6
+    top_k: int = 5
+    prompt_template: str = 'a photo of a {}'
+
+    @classmethod
+    def from_values(cls, values):
+        """Build from a ``{name: value}`` mapping (extra names ignored)."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def defaults():
+    """``{name: default}`` for every parameter."""
+    return {p.name: p.default for p in PARAMETERS}
+
+
+def validate(name, value):
+    """Return None if ``value`` is acceptable for ``name``, else the reason it is not.
+
+    rclpy already enforces types, ranges and read-only; this adds the rules ranges
+    cannot say.
+    """
+    if name == 'prompt_template':
+        if value.count('{}') != 1:
+            return 'prompt_template must contain exactly one {}'
+        try:
+            value.format('x')
+        except (IndexError, KeyError, ValueError) as exc:
+            return f'prompt_template does not format: {exc}'
+    spec = next((p for p in PARAMETERS if p.name == name), None)
+    if spec is not None and spec.choices and value not in spec.choices:
+        return f'{name} must be one of {", ".join(spec.choices)}'
+    return None

@@ -1,0 +1,334 @@
+"""Evaluate a CLIP checkpoint and the whole pipeline on generated scenes.
+
+``clip_perception_eval grounding``: top-1 grounding accuracy on ground-truth boxes,
+jittered boxes and held-out colour-shape pairs. ``clip_perception_eval pipeline``:
+proposal recall, end-to-end picks, not-found answers, spatial words and pose error.
+``clip_perception_eval calibrate``: fit the cosine -> confidence calibration on seeds
+disjoint from both and write it next to the model.
+
+Seed ranges (disjoint): training 1,000,000 x (seed + 1) onwards; grounding evaluation
+10,000,000+; pipeline evaluation 20,000,000+; calibration 30,000,000+.
+"""
+
+import argparse
+from dataclasses import dataclass
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+from clip_perception.geometry import box_iou
+from clip_perception.scenes import COLOURS
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import ObjectSpec
+from clip_perception.scenes import SHAPES
+from clip_perception.training import _jitter
+from clip_perception.training import HELD_OUT
+from clip_perception.training import SYNONYMS
+
+GROUNDING_SEED, PIPELINE_SEED, CALIBRATION_SEED = 10_000_000, 20_000_000, 30_000_000
+
+
+def _progress(iterable, desc, enabled, total=None):
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, disable=not enabled, file=sys.stderr, total=total,
+                mininterval=1.0, dynamic_ncols=True)
+
+
+def _top1(scorer, scene, boxes, objects, only=None):
+    """Correct/total over queries naming each object, scored against ``boxes``."""
+    correct = total = 0
+    if len(objects) < 1:
+        return 0, 0
+    image = scorer.forward(scorer.preprocess(scene.rgb, np.array(boxes)))
+    for i, obj in enumerate(objects):
+        if only is not None and (obj.colour, obj.shape) not in only:
+            continue
+        text = scorer.text_embedding(obj.name)
+        correct += int(int((image @ text).argmax()) == i)
+        total += 1
+    return correct, total
+
+
+def eval_grounding(scorer, scenes=500, seed=GROUNDING_SEED, progress=True):
+    """Top-1 accuracy among a scene's crops.
+
+    :return: dict of name -> (correct, total).
+    """
+    rng = np.random.default_rng(seed)
+    out = {'gt_boxes': [0, 0], 'jittered_boxes': [0, 0], 'held_out_pairs': [0, 0],
+           'all_pairs_gt_boxes': [0, 0]}
+    for k in _progress(range(scenes), 'grounding', progress):
+        # In-distribution scene (held-out pairs excluded, as in training).
+        scene = generate_scene(seed + k, exclude_pairs=HELD_OUT)
+        objs = scene.targetable()
+        for key, boxes in (('gt_boxes', [o.box for o in objs]),
+                           ('jittered_boxes', [_jitter(o.box, rng) for o in objs])):
+            c, t = _top1(scorer, scene, boxes, objs)
+            out[key][0] += c
+            out[key][1] += t
+        # Scene drawn from all pairs, with at least one held-out pair in it.
+        held = HELD_OUT[k % len(HELD_OUT)]
+        scene = generate_scene(seed + scenes + k, specs=_specs_with(held, rng))
+        objs = scene.targetable()
+        c, t = _top1(scorer, scene, [o.box for o in objs], objs, only=set(HELD_OUT))
+        out['held_out_pairs'][0] += c
+        out['held_out_pairs'][1] += t
+        c, t = _top1(scorer, scene, [o.box for o in objs], objs)
+        out['all_pairs_gt_boxes'][0] += c
+        out['all_pairs_gt_boxes'][1] += t
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _specs_with(pair, rng, n=None):
+    """Random distinct specs that include ``pair``."""
+    n = n or int(rng.integers(2, 8))
+    specs = [ObjectSpec(pair[0], pair[1], ('small', 'large')[rng.integers(2)])]
+    while len(specs) < n:
+        c = list(COLOURS)[rng.integers(len(COLOURS))]
+        s = SHAPES[rng.integers(len(SHAPES))]
+        if all((c, s) != (o.colour, o.shape) for o in specs):
+            specs.append(ObjectSpec(c, s, ('small', 'large')[rng.integers(2)]))
+    return specs
+
+
+@dataclass
+class Case:
+    """One command on one scene and what the pipeline answered."""
+
+    kind: str  # present | absent | spatial
+    command: str
+    expected: object  # SceneObject or None
+    status: str = ''
+    correct: bool = False
+    position_error: float = float('nan')
+    confidence: float = float('nan')
+    cosine: float = float('nan')
+    seconds: float = 0.0
+
+
+def spatial_scene(seed, rng):
+    """Two objects of one description side by side, plus distractors; a spatial command."""
+    colour = list(COLOURS)[rng.integers(len(COLOURS))]
+    shape = SHAPES[rng.integers(len(SHAPES))]
+    side = ('left', 'right')[rng.integers(2)]
+    twin_y = rng.uniform(0.0, 0.12)
+    specs = [ObjectSpec(colour, shape, 'small', position=(-0.12, twin_y)),
+             ObjectSpec(colour, shape, 'small', position=(0.12, twin_y))]
+    specs += [s for s in _specs_with((colour, shape), rng, 3)[1:]
+              if (s.colour, s.shape) != (colour, shape)]
+    for i, s in enumerate(specs[2:]):
+        specs[2 + i] = ObjectSpec(s.colour, s.shape, s.size, position=(
+            rng.uniform(-0.2, 0.2), rng.uniform(-0.16, -0.08) if i == 0 else
+            rng.uniform(0.2, 0.28)))
+    scene = generate_scene(seed, specs=specs)
+    twins = [o for o in scene.objects if (o.colour, o.shape) == (colour, shape)]
+    if len(twins) != 2 or min(o.visible_fraction for o in twins) < 0.5:
+        return scene, None, None
+    target = min(twins, key=lambda o: o.centre[0]) if side == 'left' else \
+        max(twins, key=lambda o: o.centre[0])
+    return scene, f'the {colour} {shape} on the {side}', target
+
+
+def eval_pipeline(pipeline, scenes=300, seed=PIPELINE_SEED, progress=True, spatial=60):
+    """End-to-end cases over generated scenes.
+
+    :return: ``(cases, recall_hits, recall_total)``.
+    """
+    from clip_perception.proposals import propose
+
+    rng = np.random.default_rng(seed)
+    cases = []
+    hits = total = 0
+    cfg = pipeline.config
+    for k in _progress(range(scenes), 'pipeline', progress):
+        scene = generate_scene(seed + k)
+        objs = scene.targetable()
+        props = propose(scene.rgb, scene.depth, scene.intrinsics, cfg.max_proposals,
+                        nms_iou=cfg.nms_iou)
+        if objs:
+            iou = box_iou(np.array([o.box for o in objs]), props.boxes)
+            hits += int((iou.max(axis=1) >= 0.5).sum()) if len(props) else 0
+            total += len(objs)
+            target = objs[rng.integers(len(objs))]
+            words = SYNONYMS.get(target.shape, (target.shape,))
+            shape = words[rng.integers(len(words))]
+            cases.append(_run(pipeline, scene, 'present', f'the {target.colour} {shape}',
+                              target))
+        present = {(o.colour, o.shape) for o in scene.objects}
+        absent = [(c, s) for c in COLOURS for s in SHAPES if (c, s) not in present]
+        c, s = absent[rng.integers(len(absent))]
+        cases.append(_run(pipeline, scene, 'absent', f'the {c} {s}', None))
+    for k in _progress(range(spatial), 'spatial', progress):
+        scene, command, target = spatial_scene(seed + scenes + k, rng)
+        if target is not None:
+            cases.append(_run(pipeline, scene, 'spatial', command, target))
+    return cases, hits, total
+
+
+def _run(pipeline, scene, kind, command, expected):
+    t = time.perf_counter()
+    res = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+    case = Case(kind, command, expected, status=res.status, seconds=time.perf_counter() - t)
+    if res.ranked:
+        case.confidence = res.ranked[0].confidence
+        case.cosine = res.ranked[0].cosine
+    if expected is None:
+        case.correct = not res.found
+    elif res.found:
+        iou = box_iou(np.array([res.chosen.box]), np.array([expected.box]))[0, 0]
+        inside = _centre_in_mask(res.chosen.box, expected.mask)
+        case.correct = bool(iou >= 0.5 or (inside and iou >= 0.3))
+        if res.pose is not None:
+            case.position_error = float(np.linalg.norm(res.pose.position - expected.centre))
+    return case
+
+
+def _centre_in_mask(box, mask):
+    x = int((box[0] + box[2]) / 2)
+    y = int((box[1] + box[3]) / 2)
+    return 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and bool(mask[y, x])
+
+
+def summarise_pipeline(cases, hits, total):
+    """Headline figures of :func:`eval_pipeline`."""
+    def rate(kind):
+        sel = [c for c in cases if c.kind == kind]
+        return sum(c.correct for c in sel), len(sel)
+
+    errs = np.array([c.position_error for c in cases
+                     if c.kind == 'present' and c.correct and np.isfinite(c.position_error)])
+    lat = np.array([c.seconds for c in cases])
+    return {
+        'proposal_recall': (hits, total),
+        'present_correct': rate('present'),
+        'absent_not_found': rate('absent'),
+        'spatial_correct': rate('spatial'),
+        'position_error_median_m': float(np.median(errs)) if len(errs) else float('nan'),
+        'position_error_p95_m': float(np.percentile(errs, 95)) if len(errs) else float('nan'),
+        'poses': int(len(errs)),
+        'seconds_per_command_median': float(np.median(lat)) if len(lat) else float('nan'),
+    }
+
+
+def fit_logistic(x, y, iterations=50, l2=1e-3):
+    """1-D logistic regression ``P(y=1) = sigmoid(a x + b)`` by Newton's method."""
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    w = np.zeros(2)
+    xs = np.stack([x, np.ones_like(x)], 1)
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(xs @ w, -60, 60)))
+        grad = xs.T @ (p - y) + l2 * w
+        hess = (xs * (p * (1 - p))[:, None]).T @ xs + l2 * np.eye(2)
+        w -= np.linalg.solve(hess, grad)
+    return float(w[0]), float(w[1])
+
+
+def calibrate(pipeline, scenes=150, seed=CALIBRATION_SEED, progress=True):
+    """Fit ``(slope, intercept)`` on the best proposal's cosine: right pick vs absent.
+
+    Positives: the best proposal of a present command when it is the right object.
+    Negatives: the best proposal of a command naming an absent object, and the best
+    proposal of a present command when it is a wrong object.
+    """
+    from dataclasses import replace
+
+    loose = replace(pipeline.config, min_confidence=0.0)
+    probe = type(pipeline)(pipeline.scorer, loose)
+    saved = pipeline.scorer.calibration
+    pipeline.scorer.calibration = (1.0, 0.0)
+    try:
+        cases, _, _ = eval_pipeline(probe, scenes, seed, progress, spatial=0)
+    finally:
+        pipeline.scorer.calibration = saved
+    x, y = [], []
+    for c in cases:
+        if not np.isfinite(c.cosine):
+            continue
+        x.append(c.cosine)
+        y.append(1.0 if (c.kind == 'present' and c.correct) else 0.0)
+    return fit_logistic(x, y), len(x)
+
+
+def _pct(pair):
+    c, t = pair
+    return f'{100.0 * c / t:6.2f}%  ({c}/{t})' if t else 'n/a'
+
+
+def main(argv=None):
+    """Console entry point ``clip_perception_eval``."""
+    import torch
+
+    from clip_perception.config import PipelineConfig
+    from clip_perception.pipeline import Pipeline
+    from clip_perception.scorer import CALIBRATION_FILE
+    from clip_perception.scorer import ClipScorer
+
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all'))
+    p.add_argument('--model', default='bundled')
+    p.add_argument('--scenes', type=int, default=None,
+                   help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals)
+    p.add_argument('--no-image-proposals', action='store_true')
+    p.add_argument('--no-depth-proposals', action='store_true')
+    p.add_argument('--json', default=None, help='also write the figures to this file')
+    p.add_argument('--quiet', action='store_true')
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    scorer = ClipScorer(args.model, device='cpu', dtype='float32')
+    cfg = PipelineConfig(max_proposals=args.max_proposals,
+                         image_proposals=not args.no_image_proposals,
+                         depth_proposals=not args.no_depth_proposals)
+    pipeline = Pipeline(scorer, cfg)
+    figures = {'model': scorer.model_path}
+    show = not args.quiet
+    t0 = time.time()
+    if args.what == 'calibrate':
+        (slope, intercept), n = calibrate(pipeline, args.scenes or 150, progress=show)
+        path = os.path.join(scorer.model_path, CALIBRATION_FILE)
+        with open(path, 'w') as f:
+            json.dump({'slope': slope, 'intercept': intercept, 'samples': n,
+                       'fitted_on': f'{args.scenes or 150} scenes from seed {CALIBRATION_SEED}',
+                       'meaning': 'confidence = sigmoid(slope * cosine + intercept)'}, f,
+                      indent=2)
+        print(f'calibration: slope {slope:.3f} intercept {intercept:.3f} '
+              f'(P=0.5 at cosine {-intercept / slope:.3f}) from {n} samples -> {path}')
+    if args.what in ('grounding', 'all'):
+        g = eval_grounding(scorer, args.scenes or 500, progress=show)
+        figures['grounding'] = g
+        print(f'\nGrounding, top-1 among the crops of a scene ({args.scenes or 500} scenes, '
+              f'seeds {GROUNDING_SEED}+)')
+        print(f'  ground-truth boxes          {_pct(g["gt_boxes"])}   target >= 95%')
+        print(f'  jittered boxes              {_pct(g["jittered_boxes"])}   target >= 90%')
+        print(f'  held-out colour-shape pairs {_pct(g["held_out_pairs"])}')
+        print(f'  all pairs, ground-truth     {_pct(g["all_pairs_gt_boxes"])}')
+    if args.what in ('pipeline', 'all'):
+        cases, hits, total = eval_pipeline(pipeline, args.scenes or 300, progress=show)
+        s = summarise_pipeline(cases, hits, total)
+        figures['pipeline'] = s
+        print(f'\nPipeline, end to end ({args.scenes or 300} scenes, seeds {PIPELINE_SEED}+, '
+              f'max_proposals {cfg.max_proposals})')
+        print(f'  proposal recall @IoU0.5     {_pct(s["proposal_recall"])}   target >= 95%')
+        print(f'  right object picked         {_pct(s["present_correct"])}   target >= 90%')
+        print(f'  absent object -> not found  {_pct(s["absent_not_found"])}   target >= 90%')
+        print(f'  spatial word resolved       {_pct(s["spatial_correct"])}')
+        print(f'  position error median       {1000 * s["position_error_median_m"]:.1f} mm'
+              f'   target < 10 mm')
+        print(f'  position error p95          {1000 * s["position_error_p95_m"]:.1f} mm'
+              f'   target < 20 mm  ({s["poses"]} poses)')
+        print(f'  time per command (median)   {1000 * s["seconds_per_command_median"]:.0f} ms')
+    print(f'\n[{time.time() - t0:.0f} s]')
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(figures, f, indent=2, default=list)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,484 @@
+"""Rendered RGB-D tabletop scenes with exact ground truth.
+
+Every pixel is ray cast against analytic shapes (sphere, box, cylinder, cone, mug made
+of a cylinder and a three-bar handle), a table plane and a wall, so the depth image is
+the exact distance along the optical axis of the surface the RGB pixel shows. Used by
+the tests, the tiny CLIP's training, the demo recordings and the benchmarks.
+
+World frame: x right, y away from the camera, z up, table top at z = 0. Ground-truth
+centres are reported in the camera optical frame (REP 103), metres: the centre of the
+object's 3D bounding box (a mug's handle excluded).
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+import cv2
+import numpy as np
+
+from clip_perception.geometry import Intrinsics
+
+COLOURS = {
+    'red': (205, 35, 35),
+    'green': (40, 165, 55),
+    'blue': (35, 70, 215),
+    'yellow': (235, 215, 45),
+    'orange': (245, 135, 25),
+    'purple': (135, 45, 170),
+    'white': (238, 238, 238),
+    'black': (28, 28, 30),
+}
+SHAPES = ('ball', 'cube', 'cylinder', 'cone', 'mug')
+SIZES = ('small', 'large')
+SIZE_SCALE = {'small': 1.0, 'large': 1.55}
+FRAME_ID = 'camera_color_optical_frame'
+
+# Base dimensions in metres for a small object (radius, height).
+_BASE = {
+    'ball': (0.030, 0.060),
+    'cube': (0.028, 0.056),  # half side, side
+    'cylinder': (0.024, 0.085),
+    'cone': (0.034, 0.080),
+    'mug': (0.030, 0.075),
+}
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """What to place: colour, shape, size, and optionally a table position (x, y) in m."""
+
+    colour: str
+    shape: str
+    size: str = 'small'
+    position: tuple | None = None
+    yaw: float | None = None
+
+
+@dataclass
+class SceneObject:
+    """Ground truth of one rendered object."""
+
+    colour: str
+    shape: str
+    size: str
+    box: tuple  # visible-pixel box (x0, y0, x1, y1), exclusive upper bounds
+    mask: np.ndarray  # (H, W) bool, visible pixels
+    centre: np.ndarray  # (3,) camera optical frame, metres
+    visible_fraction: float  # visible pixels / pixels of the unoccluded silhouette
+    radius: float  # footprint radius, metres
+    height: float  # metres
+
+    @property
+    def name(self):
+        """Plain description, e.g. ``red ball``."""
+        return f'{self.colour} {self.shape}'
+
+    def to_dict(self):
+        """JSON-friendly ground truth without the pixel mask."""
+        return {
+            'name': self.name, 'colour': self.colour, 'shape': self.shape,
+            'size': self.size, 'box': [int(v) for v in self.box],
+            'centre': [float(v) for v in self.centre],
+            'visible_fraction': float(self.visible_fraction),
+        }
+
+
+@dataclass
+class Scene:
+    """One rendered RGB-D frame with its camera and ground truth."""
+
+    rgb: np.ndarray  # (H, W, 3) uint8, RGB order
+    depth: np.ndarray  # (H, W) float32 metres, NaN = no reading
+    intrinsics: Intrinsics
+    objects: list
+    seed: int
+    frame_id: str = FRAME_ID
+    distortion: list = field(default_factory=lambda: [0.0] * 5)
+
+    def depth_16uc1(self):
+        """Depth as 16UC1: uint16 millimetres, 0 = no reading."""
+        mm = np.nan_to_num(self.depth * 1000.0, nan=0.0)
+        return np.clip(np.round(mm), 0, 65535).astype(np.uint16)
+
+    def depth_32fc1(self):
+        """Depth as 32FC1: float32 metres, NaN = no reading."""
+        return self.depth.astype(np.float32, copy=True)
+
+    def targetable(self, min_visible=0.5):
+        """Objects visible enough to be asked for."""
+        return [o for o in self.objects if o.visible_fraction >= min_visible]
+
+
+# ----------------------------------------------------------------------------- ray casting
+
+def _hit_sphere(o, d, centre, r):
+    oc = o - centre
+    a = np.einsum('ij,ij->i', d, d)
+    b = np.einsum('ij,ij->i', d, oc)
+    c = np.einsum('ij,ij->i', oc, oc) - r * r
+    disc = b * b - a * c
+    t = np.full(len(o), np.inf)
+    ok = disc >= 0
+    t[ok] = (-b[ok] - np.sqrt(disc[ok])) / a[ok]
+    t[t <= 1e-6] = np.inf
+    p = o + d * t[:, None]
+    n = (p - centre) / r
+    return t, n
+
+
+def _hit_box(o, d, centre, half, yaw):
+    """Ray against a box with half sizes ``half`` (3,), rotated by ``yaw`` about z."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])  # local -> world
+    lo = (o - centre) @ rot
+    ld = d @ rot
+    with np.errstate(divide='ignore', invalid='ignore'):
+        inv = 1.0 / ld
+        t1 = (-half - lo) * inv
+        t2 = (half - lo) * inv
+    tmin = np.minimum(t1, t2)
+    tmax = np.maximum(t1, t2)
+    tmin = np.nan_to_num(tmin, nan=-np.inf)
+    tmax = np.nan_to_num(tmax, nan=np.inf)
+    tnear = tmin.max(axis=1)
+    tfar = tmax.min(axis=1)
+    hit = (tnear <= tfar) & (tnear > 1e-6)
+    t = np.where(hit, tnear, np.inf)
+    axis = tmin.argmax(axis=1)
+    n_local = np.zeros_like(lo)
+    n_local[np.arange(len(o)), axis] = -np.sign(ld[np.arange(len(o)), axis])
+    return t, n_local @ rot.T
+
+
+def _hit_cylinder(o, d, base, r, h):
+    """Vertical closed cylinder, axis through ``base`` (on its bottom face), height h."""
+    q = o[:, :2] - base[:2]
+    dq = d[:, :2]
+    a = np.einsum('ij,ij->i', dq, dq)
+    b = np.einsum('ij,ij->i', dq, q)
+    c = np.einsum('ij,ij->i', q, q) - r * r
+    disc = b * b - a * c
+    t_side = np.full(len(o), np.inf)
+    ok = (disc >= 0) & (a > 1e-12)
+    t_side[ok] = (-b[ok] - np.sqrt(disc[ok])) / a[ok]
+    z = o[:, 2] + d[:, 2] * t_side
+    t_side[(z < base[2]) | (z > base[2] + h) | (t_side <= 1e-6)] = np.inf
+    with np.errstate(divide='ignore', invalid='ignore'):
+        t_top = (base[2] + h - o[:, 2]) / d[:, 2]
+    pt = o + d * np.nan_to_num(t_top, nan=0.0, posinf=0.0, neginf=0.0)[:, None]
+    inside = np.sum((pt[:, :2] - base[:2]) ** 2, axis=1) <= r * r
+    t_top = np.where(inside & (t_top > 1e-6), t_top, np.inf)
+    top = t_top < t_side
+    t = np.minimum(t_side, t_top)
+    p = o + d * np.where(np.isfinite(t), t, 0.0)[:, None]
+    n = np.zeros_like(o)
+    n[:, :2] = (p[:, :2] - base[:2]) / r
+    n[top] = (0.0, 0.0, 1.0)
+    return t, n, top, p
+
+
+def _hit_cone(o, d, base, r, h):
+    """Upright cone with its base disc on ``base`` (radius r) and apex h above."""
+    k = r / h
+    q = o[:, :2] - base[:2]
+    dq = d[:, :2]
+    z0 = o[:, 2] - base[2]
+    dz = d[:, 2]
+    w = r - k * z0
+    a = np.einsum('ij,ij->i', dq, dq) - k * k * dz * dz
+    b = 2 * np.einsum('ij,ij->i', q, dq) + 2 * k * dz * w
+    c = np.einsum('ij,ij->i', q, q) - w * w
+    disc = b * b - 4 * a * c
+    t = np.full(len(o), np.inf)
+    ok = (disc >= 0) & (np.abs(a) > 1e-12)
+    sq = np.sqrt(np.where(ok, disc, 0.0))
+    for sign in (-1.0, 1.0):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            cand = (-b + sign * sq) / (2 * a)
+        z = z0 + dz * cand
+        good = ok & (cand > 1e-6) & (z >= 0) & (z <= h) & (cand < t)
+        t[good] = cand[good]
+    p = o + d * np.where(np.isfinite(t), t, 0.0)[:, None]
+    radial = p[:, :2] - base[:2]
+    norm = np.linalg.norm(radial, axis=1, keepdims=True) + 1e-9
+    n = np.concatenate([radial / norm, np.full((len(o), 1), k)], axis=1)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    return t, n
+
+
+@dataclass
+class _Placed:
+    spec: ObjectSpec
+    xy: np.ndarray
+    yaw: float
+    radius: float  # footprint
+    height: float
+    colour: np.ndarray
+
+    def bounds(self):
+        r = self.radius
+        lo = np.array([self.xy[0] - r, self.xy[1] - r, 0.0])
+        hi = np.array([self.xy[0] + r, self.xy[1] + r, self.height])
+        return lo, hi
+
+    def centre_world(self):
+        return np.array([self.xy[0], self.xy[1], self.height / 2.0])
+
+    def intersect(self, o, d):
+        """Return (t, normal, shade) for rays; shade darkens a mug's inside."""
+        shape = self.spec.shape
+        s = SIZE_SCALE[self.spec.size]
+        base = np.array([self.xy[0], self.xy[1], 0.0])
+        shade = np.ones(len(o))
+        if shape == 'ball':
+            r = _BASE['ball'][0] * s
+            t, n = _hit_sphere(o, d, base + [0, 0, r], r)
+        elif shape == 'cube':
+            hs = _BASE['cube'][0] * s
+            t, n = _hit_box(o, d, base + [0, 0, hs], np.array([hs, hs, hs]), self.yaw)
+        elif shape == 'cylinder':
+            r, h = _BASE['cylinder'][0] * s, _BASE['cylinder'][1] * s
+            t, n, _, _ = _hit_cylinder(o, d, base, r, h)
+        elif shape == 'cone':
+            r, h = _BASE['cone'][0] * s, _BASE['cone'][1] * s
+            t, n = _hit_cone(o, d, base, r, h)
+        else:
+            r, h = _BASE['mug'][0] * s, _BASE['mug'][1] * s
+            t, n, top, p = _hit_cylinder(o, d, base, r, h)
+            rim = np.sum((p[:, :2] - base[:2]) ** 2, axis=1) < (0.82 * r) ** 2
+            shade[top & rim] = 0.35  # the open inside of the mug
+            # Handle: three thin bars on the side facing self.yaw.
+            c, sn = np.cos(self.yaw), np.sin(self.yaw)
+            out = np.array([c, sn, 0.0])
+            bar = 0.006 * s
+            reach = 0.022 * s
+            parts = [
+                (base + out * (r + reach / 2) + [0, 0, 0.75 * h], (reach / 2 + bar, bar, bar)),
+                (base + out * (r + reach / 2) + [0, 0, 0.25 * h], (reach / 2 + bar, bar, bar)),
+                (base + out * (r + reach) + [0, 0, 0.5 * h], (bar, bar, 0.25 * h + bar)),
+            ]
+            for centre, half in parts:
+                tb, nb = _hit_box(o, d, centre, np.array(half), self.yaw)
+                closer = tb < t
+                t = np.where(closer, tb, t)
+                n[closer] = nb[closer]
+                shade[closer] = 1.0
+        return t, n, shade
+
+
+# ----------------------------------------------------------------------------- generation
+
+def _camera_pose(rng):
+    """Camera centre and camera-to-world rotation (columns: right, down, forward)."""
+    height = rng.uniform(0.42, 0.62)
+    pitch = np.deg2rad(rng.uniform(34, 52))
+    centre = np.array([rng.uniform(-0.03, 0.03), -height / np.tan(pitch), height])
+    forward = np.array([0.0, np.cos(pitch), -np.sin(pitch)])
+    right = np.array([1.0, 0.0, 0.0])
+    down = np.cross(forward, right)
+    return centre, np.stack([right, down, forward], axis=1)
+
+
+def _texture(rng, h, w, base, kind):
+    """A smooth, desaturated procedural texture (wood stripes, noise or checks)."""
+    vs, us = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == 0:
+        f = rng.uniform(0.02, 0.06)
+        pattern = 0.5 + 0.5 * np.sin(us * f + 3 * np.sin(vs * f * 0.17))
+    elif kind == 1:
+        small = rng.normal(0, 1, (h // 16 + 2, w // 16 + 2)).astype(np.float32)
+        pattern = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+        pattern = (pattern - pattern.min()) / (np.ptp(pattern) + 1e-6)
+    else:
+        cell = rng.integers(24, 60)
+        pattern = (((us // cell) + (vs // cell)) % 2).astype(np.float32)
+    amp = rng.uniform(0.04, 0.14)
+    return np.clip(base[None, None, :] * (1 - amp + 2 * amp * pattern[..., None]), 0, 255)
+
+
+def _neutral(rng, lo, hi):
+    grey = rng.uniform(lo, hi)
+    tint = rng.normal(0, 8, 3)
+    return np.clip(grey + tint, 0, 255)
+
+
+def random_specs(rng, n):
+    """Draw ``n`` object specs with distinct (colour, shape) pairs."""
+    pairs = [(c, s) for c in COLOURS for s in SHAPES]
+    chosen = rng.choice(len(pairs), n, replace=False)
+    return [ObjectSpec(pairs[i][0], pairs[i][1], SIZES[rng.integers(2)]) for i in chosen]
+
+
+def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
+                   intrinsics=None, effects=True, exclude_pairs=()):
+    """Render one scene.
+
+    :param seed: every random choice follows from it (deterministic).
+    :param specs: objects to place; random ones when None.
+    :param n_objects: how many random objects (1-8); drawn when None.
+    :param intrinsics: camera; :meth:`Intrinsics.default` for the size when None.
+    :param effects: add shadows, sensor noise, blur and depth holes.
+    :param exclude_pairs: (colour, shape) pairs never drawn at random.
+    :return: :class:`Scene`.
+    """
+    rng = np.random.default_rng(seed)
+    intr = intrinsics or Intrinsics.default(width, height)
+    w, h = intr.width, intr.height
+    cam, r_wc = _camera_pose(rng)
+    if specs is None:
+        n = int(n_objects or rng.integers(1, 9))
+        specs = []
+        while len(specs) < n:
+            cand = random_specs(rng, 1)[0]
+            if (cand.colour, cand.shape) in exclude_pairs:
+                continue
+            if any((c.colour, c.shape) == (cand.colour, cand.shape) for c in specs):
+                continue
+            specs.append(cand)
+
+    # Rays through every pixel centre; camera-frame direction has z = 1 so the hit
+    # parameter t is the depth along the optical axis.
+    vs, us = np.mgrid[0:h, 0:w]
+    d_cam = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy,
+                      np.ones((h, w))], axis=-1).reshape(-1, 3)
+    d = d_cam @ r_wc.T
+    o = np.broadcast_to(cam, d.shape)
+
+    placed = _place(rng, specs, cam, r_wc, intr)
+
+    # Table and wall.
+    wall_y = rng.uniform(0.45, 0.9)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        t_table = np.where(d[:, 2] < 0, -cam[2] / d[:, 2], np.inf)
+        t_wall = np.where(d[:, 1] > 0, (wall_y - cam[1]) / d[:, 1], np.inf)
+    t_best = np.minimum(t_table, t_wall)
+    is_wall = t_wall < t_table
+    normal = np.where(is_wall[:, None], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0])
+    table_tex = _texture(rng, h, w, _neutral(rng, 95, 185), rng.integers(3))
+    wall_tex = _texture(rng, h, w, _neutral(rng, 150, 225), 1)
+    albedo = np.where(is_wall[:, None], wall_tex.reshape(-1, 3), table_tex.reshape(-1, 3))
+    owner = np.full(h * w, -1)
+    silhouettes = []
+
+    for i, obj in enumerate(placed):
+        sel = _project_bounds(obj, cam, r_wc, intr)
+        if sel is None:
+            silhouettes.append(0)
+            continue
+        t, n, shade = obj.intersect(o[sel], d[sel])
+        silhouettes.append(int(np.isfinite(t).sum()))
+        closer = t < t_best[sel]
+        idx = sel[closer]
+        t_best[idx] = t[closer]
+        normal[idx] = n[closer]
+        albedo[idx] = obj.colour * shade[closer, None]
+        owner[idx] = i
+
+    # Lighting: ambient + Lambert from one directional light, hard shadows on the table.
+    az, el = rng.uniform(0, 2 * np.pi), np.deg2rad(rng.uniform(40, 75))
+    light = np.array([np.cos(az) * np.cos(el), np.sin(az) * np.cos(el), np.sin(el)])
+    ambient = rng.uniform(0.35, 0.5)
+    lambert = np.clip(normal @ light, 0, None)
+    if effects:
+        on_table = np.nonzero((owner < 0) & ~is_wall & np.isfinite(t_best))[0]
+        p = cam + d[on_table] * t_best[on_table, None]
+        shadow = np.zeros(len(on_table), bool)
+        ldir = np.broadcast_to(light, p.shape)
+        for obj in placed:
+            # Only table points near the segment the light projects the object onto.
+            a = obj.xy
+            b = obj.xy - light[:2] / light[2] * obj.height
+            ab = b - a
+            s = np.clip(((p[:, :2] - a) @ ab) / max(ab @ ab, 1e-12), 0, 1)
+            near = np.linalg.norm(p[:, :2] - (a + s[:, None] * ab), axis=1) < obj.radius + 0.01
+            idx = np.nonzero(near)[0]
+            t, _, _ = obj.intersect(p[idx], ldir[idx])
+            shadow[idx] |= np.isfinite(t)
+        lambert[on_table[shadow]] *= 0.25
+    colour = albedo * (ambient + (1 - ambient) * lambert[:, None]) * rng.uniform(0.85, 1.1)
+    rgb = colour.reshape(h, w, 3)
+    depth = t_best.reshape(h, w).astype(np.float32)
+    depth[~np.isfinite(depth)] = np.nan
+
+    if effects:
+        sigma = rng.uniform(0, 1.1)
+        if sigma > 0.3:
+            rgb = cv2.GaussianBlur(rgb, (0, 0), sigma)
+        rgb = rgb + rng.normal(0, rng.uniform(1, 6), rgb.shape)
+        holes = rng.random((h, w)) < rng.uniform(0, 0.01)
+        depth[holes] = np.nan
+    rgb = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+
+    owner = owner.reshape(h, w)
+    objects = []
+    for i, obj in enumerate(placed):
+        mask = owner == i
+        ys, xs = np.nonzero(mask)
+        if len(xs) == 0:
+            continue
+        box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        centre = r_wc.T @ (obj.centre_world() - cam)
+        objects.append(SceneObject(
+            colour=obj.spec.colour, shape=obj.spec.shape, size=obj.spec.size, box=box,
+            mask=mask, centre=centre, visible_fraction=len(xs) / max(silhouettes[i], 1),
+            radius=obj.radius, height=obj.height))
+    return Scene(rgb=rgb, depth=depth, intrinsics=intr, objects=objects, seed=int(seed))
+
+
+def _dims(spec):
+    s = SIZE_SCALE[spec.size]
+    r, h = _BASE[spec.shape]
+    if spec.shape == 'cube':
+        return r * np.sqrt(2) * s, h * s
+    if spec.shape == 'ball':
+        return r * s, 2 * r * s
+    if spec.shape == 'mug':
+        return (r + 0.028) * s, h * s
+    return r * s, h * s
+
+
+def _place(rng, specs, cam, r_wc, intr):
+    placed = []
+    for spec in specs:
+        radius, height = _dims(spec)
+        yaw = spec.yaw if spec.yaw is not None else rng.uniform(0, 2 * np.pi)
+        if spec.shape == 'mug' and spec.yaw is None:
+            yaw = rng.uniform(-2.6, -0.5)  # handle visible from the camera, mostly
+        if spec.position is not None:
+            xy = np.asarray(spec.position, float)
+        else:
+            xy = None
+            for _ in range(200):
+                u = rng.uniform(0.12, 0.88) * intr.width
+                v = rng.uniform(0.35, 0.9) * intr.height
+                ray = r_wc @ np.array([(u - intr.cx) / intr.fx, (v - intr.cy) / intr.fy, 1.0])
+                if ray[2] >= 0:
+                    continue
+                cand = (cam + ray * (-cam[2] / ray[2]))[:2]
+                if all(np.linalg.norm(cand - p.xy) > radius + p.radius + 0.012 for p in placed):
+                    xy = cand
+                    break
+            if xy is None:
+                continue
+        jitter = rng.uniform(0.88, 1.08, 3)
+        colour = np.clip(np.array(COLOURS[spec.colour], float) * jitter, 0, 255)
+        placed.append(_Placed(spec, xy, yaw, radius, height, colour))
+    return placed
+
+
+def _project_bounds(obj, cam, r_wc, intr):
+    """Flat indices of pixels inside the projection of the object's bounding box."""
+    lo, hi = obj.bounds()
+    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
+                        for z in (lo[2], hi[2])])
+    pc = (corners - cam) @ r_wc
+    if np.any(pc[:, 2] <= 0.01):
+        return None
+    u = intr.fx * pc[:, 0] / pc[:, 2] + intr.cx
+    v = intr.fy * pc[:, 1] / pc[:, 2] + intr.cy
+    x0, x1 = int(max(np.floor(u.min()) - 2, 0)), int(min(np.ceil(u.max()) + 3, intr.width))
+    y0, y1 = int(max(np.floor(v.min()) - 2, 0)), int(min(np.ceil(v.max()) + 3, intr.height))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    vs, us = np.mgrid[y0:y1, x0:x1]
+    return (vs * intr.width + us).reshape(-1)

@@ -1,0 +1,262 @@
+"""CLIP scoring of image crops against a text query (transformers ``CLIPModel``).
+
+preprocess (batched crops, :mod:`clip_perception.crops`) -> forward (one image-encoder
+call per frame under ``torch.inference_mode``) -> postprocess (cosine similarity with
+the cached text embedding of the query).
+
+Loading is deliberately strict: weights only from safetensors (a pickle ``.bin`` can
+run code when unpickled), never ``trust_remote_code``, and a local folder is used as
+is. Offline (``HF_HUB_OFFLINE=1``, or no network) a missing checkpoint raises
+:class:`ModelLoadError` that names it and says how to fetch it.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+from clip_perception.crops import crop_batch
+from clip_perception.crops import normalise_image
+from clip_perception.crops import square_boxes
+
+BUNDLED = 'bundled'
+BUNDLED_DIR = 'tiny_clip'
+CALIBRATION_FILE = 'clip_perception_calibration.json'
+
+
+class ModelLoadError(RuntimeError):
+    """The CLIP checkpoint could not be loaded; the message says what to do."""
+
+
+def bundled_model_dir():
+    """Folder of the tiny CLIP shipped in share/clip_perception/models/.
+
+    Looks where ament puts it (``AMENT_PREFIX_PATH``), then the running interpreter's
+    prefix (a pip or venv install), then the source checkout.
+    """
+    candidates = []
+    for prefix in os.environ.get('AMENT_PREFIX_PATH', '').split(os.pathsep):
+        if prefix:
+            candidates.append(os.path.join(prefix, 'share', 'clip_perception'))
+    candidates.append(os.path.join(sys.prefix, 'share', 'clip_perception'))
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates.append(os.path.normpath(os.path.join(here, '..', '..')))
+    for share in candidates:
+        path = os.path.join(share, 'models', BUNDLED_DIR)
+        if os.path.isfile(os.path.join(path, 'config.json')):
+            return path
+    raise ModelLoadError(
+        'the bundled tiny CLIP was not found under share/clip_perception/models/'
+        f'{BUNDLED_DIR} (looked in: {", ".join(candidates)}); reinstall the package')
+
+
+def resolve_model(model):
+    """Map the ``model`` parameter to a folder or hub id (``bundled`` -> shipped folder)."""
+    if model == BUNDLED:
+        return bundled_model_dir()
+    return os.path.expanduser(model)
+
+
+def pick_device(device):
+    """``auto`` -> cuda when available, else cpu; validate explicit choices."""
+    if device == 'auto':
+        return 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        raise ModelLoadError(f'device "{device}" requested but torch sees no CUDA device '
+                             f'(torch {torch.__version__}); use device:=cpu or auto')
+    if device not in ('cpu',) and not device.startswith('cuda'):
+        raise ModelLoadError(f'unknown device "{device}": use auto, cpu, cuda or cuda:N')
+    return device
+
+
+def pick_dtype(dtype, device):
+    """``auto`` -> float16 on CUDA, float32 on CPU."""
+    table = {'float32': torch.float32, 'float16': torch.float16, 'bfloat16': torch.bfloat16}
+    if dtype == 'auto':
+        return torch.float16 if device.startswith('cuda') else torch.float32
+    if dtype not in table:
+        raise ModelLoadError(f'unknown dtype "{dtype}": use auto, float32, float16, bfloat16')
+    return table[dtype]
+
+
+def load_clip(model, device='cpu', dtype=torch.float32):
+    """Load ``(CLIPModel, tokenizer, image_config)`` safely.
+
+    :param model: hub id or local folder (already resolved, see :func:`resolve_model`).
+    :return: model in eval mode on ``device``; ``image_config`` has ``mean``, ``std``
+        and ``size`` (the encoder's input side).
+    """
+    from transformers import AutoTokenizer
+    from transformers import CLIPModel
+
+    is_dir = os.path.isdir(model)
+    if is_dir:
+        files = os.listdir(model)
+        if not any(f.endswith('.safetensors') for f in files):
+            pickles = [f for f in files if f.endswith(('.bin', '.pt', '.pth', '.ckpt'))]
+            raise ModelLoadError(
+                f'model folder {model} has no .safetensors weights'
+                + (f' (found pickle checkpoint(s) {pickles}, which are refused because '
+                   'unpickling can run arbitrary code)' if pickles else '')
+                + '; convert it with CLIPModel.from_pretrained(...).save_pretrained(dir, '
+                'safe_serialization=True) on a trusted machine')
+    elif model.startswith(('/', '.', '~')) or model.count('/') > 1:
+        raise ModelLoadError(f'model folder {model} does not exist; give an existing '
+                             'folder or a hub id such as openai/clip-vit-base-patch32')
+    kwargs = {'use_safetensors': True, 'trust_remote_code': False}
+    if is_dir:
+        kwargs['local_files_only'] = True
+    try:
+        clip = CLIPModel.from_pretrained(model, dtype=dtype, **kwargs)
+        tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
+        image_config = _image_config(model, clip, kwargs)
+    except ModelLoadError:
+        raise
+    except (OSError, ValueError, EnvironmentError) as exc:
+        offline = os.environ.get('HF_HUB_OFFLINE', '') not in ('', '0')
+        raise ModelLoadError(
+            f'could not load CLIP checkpoint "{model}"'
+            + (' with HF_HUB_OFFLINE set' if offline else '')
+            + f': {str(exc).splitlines()[0]}. Give a local folder holding config.json and '
+            'model.safetensors, or on a machine with network run '
+            f'`python -c "from transformers import CLIPModel, CLIPProcessor; '
+            f"CLIPModel.from_pretrained('{model}').save_pretrained('DIR'); "
+            f"CLIPProcessor.from_pretrained('{model}').save_pretrained('DIR')\"` "
+            'and copy DIR to the robot') from None
+    clip.eval().to(device)
+    return clip, tokenizer, image_config
+
+
+def _image_config(model, clip, kwargs):
+    """Mean, std and input size from the checkpoint's preprocessor config."""
+    from transformers.utils import cached_file
+
+    cfg = {}
+    try:
+        path = cached_file(model, 'preprocessor_config.json', **{
+            k: v for k, v in kwargs.items() if k == 'local_files_only'})
+        with open(path, encoding='utf-8') as f:
+            cfg = json.load(f)
+    except OSError:
+        cfg = {}
+    size = clip.config.vision_config.image_size
+    return {
+        'mean': tuple(cfg.get('image_mean', (0.48145466, 0.4578275, 0.40821073))),
+        'std': tuple(cfg.get('image_std', (0.26862954, 0.26130258, 0.27577711))),
+        'size': int(size),
+    }
+
+
+def load_calibration(model_dir):
+    """Logistic calibration ``(slope, intercept)`` of cosine -> P(match), if shipped."""
+    path = os.path.join(model_dir, CALIBRATION_FILE)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding='utf-8') as f:
+        data = json.load(f)
+    return float(data['slope']), float(data['intercept'])
+
+
+@dataclass(frozen=True)
+class CropScores:
+    """Cosine similarity of every crop with the query (float32, (N,))."""
+
+    cosine: np.ndarray
+
+
+class ClipScorer:
+    """Scores image crops against text with one batched forward per frame.
+
+    :param model: hub id, local folder or ``bundled``.
+    :param device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+    :param dtype: ``auto`` (fp16 on CUDA, fp32 on CPU), ``float32``, ``float16``,
+        ``bfloat16``.
+    :param prompt_template: format string with one ``{}`` for the query.
+    :param context: fraction of the box side added around each crop on every side.
+    """
+
+    def __init__(self, model='bundled', device='auto', dtype='auto',
+                 prompt_template='a photo of a {}', context=0.15, text_cache_size=256):
+        self.model_name = model
+        self.model_path = resolve_model(model)
+        self.device = pick_device(device)
+        self.dtype = pick_dtype(dtype, self.device)
+        self.model, self.tokenizer, image_config = load_clip(
+            self.model_path, self.device, self.dtype)
+        self.mean = image_config['mean']
+        self.std = image_config['std']
+        self.input_size = image_config['size']
+        self.prompt_template = prompt_template
+        self.context = context
+        self._text_cache = OrderedDict()
+        self._text_cache_size = text_cache_size
+        self.calibration = (load_calibration(self.model_path)
+                            if os.path.isdir(self.model_path) else None)
+        self.num_parameters = sum(p.numel() for p in self.model.parameters())
+
+    # ------------------------------------------------------------------ text
+    def text_embedding(self, query, template=None):
+        """Unit-norm embedding of ``template.format(query)``, cached per prompt.
+
+        :param template: overrides the scorer's ``prompt_template`` for this call.
+        :return: (D,) float32 CPU tensor.
+        """
+        prompt = (template or self.prompt_template).format(query)
+        hit = self._text_cache.get(prompt)
+        if hit is not None:
+            self._text_cache.move_to_end(prompt)
+            return hit
+        tokens = self.tokenizer([prompt], padding=True, truncation=True,
+                                return_tensors='pt').to(self.device)
+        with torch.inference_mode():
+            out = self.model.get_text_features(**tokens)
+        emb = _pooled(out)[0].float()
+        emb = (emb / emb.norm()).cpu()
+        self._text_cache[prompt] = emb
+        if len(self._text_cache) > self._text_cache_size:
+            self._text_cache.popitem(last=False)
+        return emb
+
+    @property
+    def text_cache_len(self):
+        return len(self._text_cache)
+
+    # ------------------------------------------------------------------ image
+    def preprocess(self, rgb, boxes, context=None):
+        """All crops of one frame as one normalised batch.
+
+        :param rgb: (H, W, 3) uint8 RGB.
+        :param boxes: (N, 4) pixel boxes.
+        :param context: overrides the scorer's ``context`` for this call.
+        :return: (N, 3, S, S) tensor on the scorer's device and dtype.
+        """
+        image = normalise_image(rgb, self.mean, self.std, self.device, self.dtype)
+        ctx = self.context if context is None else context
+        return crop_batch(image, square_boxes(boxes, ctx), self.input_size)
+
+    def forward(self, pixels):
+        """Unit-norm image embeddings, (N, D) float32 CPU tensor."""
+        if len(pixels) == 0:
+            return torch.zeros((0, self.model.config.projection_dim))
+        with torch.inference_mode():
+            out = self.model.get_image_features(pixel_values=pixels)
+        emb = _pooled(out).float()
+        return (emb / emb.norm(dim=-1, keepdim=True)).cpu()
+
+    def score(self, rgb, boxes, query):
+        """Cosine similarity of each box's crop with ``query``.
+
+        :return: :class:`CropScores`.
+        """
+        text = self.text_embedding(query)
+        image = self.forward(self.preprocess(rgb, boxes))
+        return CropScores(cosine=(image @ text).numpy().astype(np.float32))
+
+
+def _pooled(out):
+    """transformers 5 returns an output object; 4.x returned the tensor itself."""
+    return out if isinstance(out, torch.Tensor) else out.pooler_output

@@ -1,0 +1,344 @@
+"""Train the tiny CLIP the project ships, on crops of rendered scenes.
+
+A transformers ``CLIPModel`` (about 0.3 M parameters, 64 px input) learns the toy world
+of :mod:`clip_perception.scenes` with a multi-positive symmetric contrastive loss:
+every crop whose description matches a caption is a positive for it. Fragments of
+objects, unions of two objects and bare background are added as image-side negatives
+only, so a cube's top face learns to score below the whole cube (the trap image-only
+proposals fall into). Some colour-shape pairs never appear in training; the
+evaluation measures how well the model composes them.
+
+Deterministic for a given seed and thread count (1 thread by default).
+"""
+
+import argparse
+from dataclasses import asdict
+from dataclasses import dataclass
+import json
+import math
+from multiprocessing import get_context
+import os
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F  # noqa: N812
+
+from clip_perception.crops import crop_batch
+from clip_perception.crops import normalise_image
+from clip_perception.crops import square_boxes
+from clip_perception.scenes import COLOURS
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import SHAPES
+
+# Pairs never rendered in training scenes (each colour and shape at most once).
+HELD_OUT = (('red', 'cone'), ('blue', 'mug'), ('green', 'ball'), ('yellow', 'cube'),
+            ('white', 'cylinder'))
+SYNONYMS = {
+    'ball': ('ball', 'sphere'),
+    'cube': ('cube', 'box', 'block'),
+    'cylinder': ('cylinder', 'can'),
+    'cone': ('cone',),
+    'mug': ('mug', 'cup'),
+    'purple': ('purple', 'violet'),
+}
+TEMPLATES = ('a photo of a {}', 'a photo of the {}', 'a {}', 'the {}', '{}',
+             'a picture of a {}', 'a {} on a table')
+MEAN = (0.48145466, 0.4578275, 0.40821073)
+STD = (0.26862954, 0.26130258, 0.27577711)
+KIND_OBJECT, KIND_NEGATIVE = 0, 1
+
+
+@dataclass
+class TrainConfig:
+    """Everything that determines the trained weights."""
+
+    seed: int = 0
+    scenes: int = 2400
+    steps: int = 2500
+    batch: int = 256
+    lr: float = 3e-3
+    weight_decay: float = 0.05
+    image_size: int = 64
+    patch_size: int = 8
+    width: int = 64
+    layers: int = 2
+    heads: int = 4
+    threads: int = 1
+    workers: int = 2
+
+
+def caption(colour, shape, rng):
+    """A random caption for a (colour, shape) pair with synonyms and a template."""
+    c = SYNONYMS.get(colour, (colour,))
+    s = SYNONYMS.get(shape, (shape,))
+    what = f'{c[rng.integers(len(c))]} {s[rng.integers(len(s))]}'
+    return TEMPLATES[rng.integers(len(TEMPLATES))].format(what)
+
+
+def _jitter(box, rng, shift=0.12, scale=(0.88, 1.2)):
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    cx = (x0 + x1) / 2 + rng.uniform(-shift, shift) * w
+    cy = (y0 + y1) / 2 + rng.uniform(-shift, shift) * h
+    sw, sh = w * rng.uniform(*scale) / 2, h * rng.uniform(*scale) / 2
+    return (cx - sw, cy - sh, cx + sw, cy + sh)
+
+
+def scene_crops(seed, size, exclude=HELD_OUT, jitters=2):
+    """Crops of one training scene: objects (with labels) and negatives.
+
+    :return: ``(uint8 (N, 3, size, size), labels (N,) int, kinds (N,) int)`` with
+        label ``colour_index * len(SHAPES) + shape_index`` (-1 for negatives).
+    """
+    rng = np.random.default_rng(seed + 7_000_000)
+    res = (320, 240) if rng.random() < 0.7 else (640, 480)
+    scene = generate_scene(seed, width=res[0], height=res[1], exclude_pairs=exclude)
+    boxes, contexts, labels = [], [], []
+    colours, shapes = list(COLOURS), list(SHAPES)
+    for obj in scene.objects:
+        if obj.visible_fraction < 0.4:
+            continue
+        label = colours.index(obj.colour) * len(shapes) + shapes.index(obj.shape)
+        for _ in range(jitters):
+            boxes.append(_jitter(obj.box, rng))
+            contexts.append(rng.uniform(0.05, 0.3))
+            labels.append(label)
+        x0, y0, x1, y1 = obj.box
+        w, h = x1 - x0, y1 - y0
+        if min(w, h) >= 12:  # a fragment: one part of the object
+            fw, fh = w * rng.uniform(0.3, 0.6), h * rng.uniform(0.3, 0.6)
+            fx, fy = x0 + rng.uniform(0, w - fw), y0 + rng.uniform(0, h - fh)
+            boxes.append((fx, fy, fx + fw, fy + fh))
+            contexts.append(rng.uniform(0.0, 0.15))
+            labels.append(-1)
+    objs = [o for o in scene.objects if o.visible_fraction >= 0.4]
+    if len(objs) >= 2:  # a union of two objects
+        a, b = rng.choice(len(objs), 2, replace=False)
+        ba, bb = objs[a].box, objs[b].box
+        boxes.append((min(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]),
+                      max(ba[3], bb[3])))
+        contexts.append(0.05)
+        labels.append(-1)
+    for _ in range(2):  # background: table or wall with little object in it
+        side = rng.uniform(0.06, 0.25) * res[0]
+        x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
+        boxes.append((x, y, x + side, y + side))
+        contexts.append(0.1)
+        labels.append(-1)
+    image = normalise_image(scene.rgb, MEAN, STD)
+    crops = crop_batch(image, square_boxes(boxes, np.array(contexts)), size)
+    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 3, 1, 1)
+    raw = ((crops * std + mean) * 255).round().clamp(0, 255).to(torch.uint8)
+    labels = np.array(labels)
+    kinds = np.where(labels >= 0, KIND_OBJECT, KIND_NEGATIVE)
+    return raw.numpy(), labels, kinds
+
+
+def _scene_crops_job(args):
+    torch.set_num_threads(1)
+    return scene_crops(*args)
+
+
+def build_dataset(seeds, size, workers=2, progress=True):
+    """Render scenes and cut their crops (in ``workers`` processes, order preserved)."""
+    jobs = [(int(s), size) for s in seeds]
+    parts = []
+    bar = _progress(len(jobs), 'render', progress)
+    if workers > 1:
+        with get_context('spawn').Pool(workers) as pool:
+            for part in pool.imap(_scene_crops_job, jobs, chunksize=8):
+                parts.append(part)
+                bar.update(1)
+    else:
+        for job in jobs:
+            parts.append(scene_crops(*job))
+            bar.update(1)
+    bar.close()
+    crops = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    kinds = np.concatenate([p[2] for p in parts])
+    return crops, labels, kinds
+
+
+def make_model(vocab_size, tokenizer, cfg):
+    """A fresh, small CLIPModel."""
+    from transformers import CLIPConfig
+    from transformers import CLIPModel
+
+    text = {
+        'vocab_size': vocab_size, 'hidden_size': cfg.width,
+        'intermediate_size': 4 * cfg.width, 'num_hidden_layers': cfg.layers,
+        'num_attention_heads': cfg.heads, 'max_position_embeddings': 32,
+        'bos_token_id': tokenizer.bos_token_id, 'eos_token_id': tokenizer.eos_token_id,
+        'pad_token_id': tokenizer.pad_token_id, 'projection_dim': cfg.width,
+    }
+    vision = {
+        'hidden_size': cfg.width, 'intermediate_size': 4 * cfg.width,
+        'num_hidden_layers': cfg.layers, 'num_attention_heads': cfg.heads,
+        'image_size': cfg.image_size, 'patch_size': cfg.patch_size,
+        'projection_dim': cfg.width,
+    }
+    config = CLIPConfig(text_config=text, vision_config=vision, projection_dim=cfg.width)
+    return CLIPModel(config)
+
+
+def multi_positive_loss(img, txt, img_labels, txt_labels, scale):
+    """Symmetric contrastive loss where every same-label pair is a positive.
+
+    :param img: (Ni, D) unit image embeddings; negatives have label -1.
+    :param txt: (Nt, D) unit text embeddings, labels all >= 0.
+    """
+    logits = scale * img @ txt.T
+    pos = img_labels[:, None] == txt_labels[None, :]
+    neg_inf = torch.finfo(logits.dtype).min
+    obj = img_labels >= 0
+    # image -> text, over object crops only
+    li = logits[obj]
+    pi = pos[obj]
+    i2t = torch.logsumexp(li, 1) - torch.logsumexp(li.masked_fill(~pi, neg_inf), 1)
+    # text -> image, every crop (negatives included) competes
+    t2i = (torch.logsumexp(logits.T, 1)
+           - torch.logsumexp(logits.T.masked_fill(~pos.T, neg_inf), 1))
+    return 0.5 * (i2t.mean() + t2i.mean())
+
+
+def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
+    """Train and save a model folder loadable with ``CLIPModel.from_pretrained``."""
+    from transformers import AutoTokenizer
+
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    t0 = time.time()
+    seeds = np.arange(cfg.scenes) + 1_000_000 * (cfg.seed + 1)
+    crops, labels, kinds = build_dataset(seeds, cfg.image_size, cfg.workers, progress)
+    log(f'[train] {len(crops)} crops ({(kinds == 0).sum()} objects, '
+        f'{(kinds == 1).sum()} negatives) from {cfg.scenes} scenes in {time.time() - t0:.0f} s')
+
+    model = make_model(len(tokenizer), tokenizer, cfg)
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warmup = max(cfg.steps // 20, 1)
+
+    def lr_at(step):
+        if step < warmup:
+            return (step + 1) / warmup
+        return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(cfg.steps - warmup, 1)))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 3, 1, 1)
+    crops_t = torch.from_numpy(crops)
+    labels_t = torch.from_numpy(labels)
+    obj_idx = np.nonzero(kinds == KIND_OBJECT)[0]
+    neg_idx = np.nonzero(kinds == KIND_NEGATIVE)[0]
+    n_neg = max(cfg.batch // 5, 1)
+    colours, shapes = list(COLOURS), list(SHAPES)
+    bar = _progress(cfg.steps, 'train', progress)
+    losses = []
+    t1 = time.time()
+    for step in range(cfg.steps):
+        idx = np.concatenate([rng.choice(obj_idx, cfg.batch - n_neg, replace=False),
+                              rng.choice(neg_idx, n_neg, replace=False)])
+        x = crops_t[idx].float() / 255.0
+        # Augment: flips and brightness/contrast only (hue carries the colour word).
+        flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
+        x[flip] = x[flip].flip(-1)
+        gain = torch.from_numpy(rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1))).float()
+        x = ((x - 0.5) * gain + 0.5 + torch.from_numpy(
+            rng.uniform(-0.06, 0.06, (len(idx), 1, 1, 1))).float()).clamp(0, 1)
+        x = (x - mean) / std
+        img_labels = labels_t[idx]
+        obj_labels = img_labels[img_labels >= 0].tolist()
+        texts = [caption(colours[lab // len(shapes)], shapes[lab % len(shapes)], rng)
+                 for lab in obj_labels]
+        tokens = tokenizer(texts, padding=True, return_tensors='pt')
+        img = model.get_image_features(pixel_values=x)
+        txt = model.get_text_features(**tokens)
+        img = _unit(img)
+        txt = _unit(txt)
+        scale = model.logit_scale.exp().clamp(max=100)
+        loss = multi_positive_loss(img, txt, img_labels, torch.tensor(obj_labels), scale)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+        bar.update(1)
+        if step % 50 == 0:
+            bar.set_postfix(loss=f'{np.mean(losses[-50:]):.3f}')
+    bar.close()
+    log(f'[train] {cfg.steps} steps in {time.time() - t1:.0f} s, '
+        f'final loss {np.mean(losses[-100:]):.4f}')
+    save(model, tokenizer, cfg, out_dir, {
+        'train_seconds': round(time.time() - t0, 1),
+        'final_loss': round(float(np.mean(losses[-100:])), 4),
+        'crops': int(len(crops)),
+    })
+    return model
+
+
+def _unit(out):
+    emb = out if isinstance(out, torch.Tensor) else out.pooler_output
+    return emb / emb.norm(dim=-1, keepdim=True)
+
+
+def save(model, tokenizer, cfg, out_dir, stats):
+    """``save_pretrained`` the model, tokenizer and processor config, plus provenance."""
+    os.makedirs(out_dir, exist_ok=True)
+    model.save_pretrained(out_dir, safe_serialization=True)
+    tokenizer.save_pretrained(out_dir)
+    processor_config = {
+        'image_processor_type': 'CLIPImageProcessor',
+        'processor_class': 'CLIPProcessor',
+        'do_resize': True, 'size': {'shortest_edge': cfg.image_size},
+        'resample': 3, 'do_center_crop': True,
+        'crop_size': {'height': cfg.image_size, 'width': cfg.image_size},
+        'do_rescale': True, 'rescale_factor': 1 / 255, 'do_normalize': True,
+        'image_mean': list(MEAN), 'image_std': list(STD), 'do_convert_rgb': True,
+    }
+    with open(os.path.join(out_dir, 'preprocessor_config.json'), 'w') as f:
+        json.dump(processor_config, f, indent=2)
+    with open(os.path.join(out_dir, 'training_args.json'), 'w') as f:
+        json.dump({'config': asdict(cfg), 'held_out_pairs': HELD_OUT,
+                   'torch': torch.__version__, **stats}, f, indent=2)
+
+
+def _progress(total, desc, enabled):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr,
+                dynamic_ncols=True, mininterval=1.0)
+
+
+def main(argv=None):
+    """Console entry point ``clip_perception_train``."""
+    from clip_perception.scorer import bundled_model_dir
+
+    defaults = TrainConfig()
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--out', required=True, help='output model folder')
+    p.add_argument('--tokenizer', default=None,
+                   help='folder with the CLIP tokenizer (default: the bundled model)')
+    for name, value in asdict(defaults).items():
+        p.add_argument('--' + name.replace('_', '-'), type=type(value), default=value)
+    p.add_argument('--quiet', action='store_true', help='no progress bar')
+    args = p.parse_args(argv)
+    cfg = TrainConfig(**{k: getattr(args, k) for k in asdict(defaults)})
+    tok = args.tokenizer or bundled_model_dir()
+    staging = args.out.rstrip('/') + '.partial'
+    shutil.rmtree(staging, ignore_errors=True)
+    train(cfg, tok, staging, progress=not args.quiet)
+    shutil.rmtree(args.out, ignore_errors=True)
+    os.replace(staging, args.out)
+    print(f'[train] saved {args.out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
