@@ -187,15 +187,18 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     if len(vs) == 0:
         return np.zeros((0, 3))
     pts = back_project(us + x0, vs + y0, z[vs, us], intrinsics)
+    sel = None
     if plane is not None:
         normal, offset = plane
         above = pts @ normal + offset > min_height
         if above.sum() >= 10:
-            return pts[above]
-    # No plane (or nothing above it): keep the nearest dense depth layer.
-    zs = pts[:, 2]
-    near = np.percentile(zs, 10)
-    return pts[zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)]
+            sel = above
+    if sel is None:
+        # No plane (or nothing above it): keep the nearest dense depth layer.
+        zs = pts[:, 2]
+        near = np.percentile(zs, 10)
+        sel = zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)
+    return pts[sel]
 
 
 def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None):
@@ -206,7 +209,10 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None):
     footprint is about as deep as it is wide (balls, boxes, cans, mugs, cones): the
     lateral centre is the middle of the visible points' lateral extent, the height is
     half the object's top above the plane, and the centre lies half a width behind
-    the front-most point along the horizontal viewing direction. Without a plane the
+    the front-most point along the horizontal viewing direction; when the top few
+    millimetres form a face at least 60% as wide as the object (boxes, cans, mugs), the
+    middle of that face gives the footprint centre instead, unaffected by handles or
+    other parts lower down. Without a plane the
     centre is the median visible point pushed back along the viewing ray by 2/3 of the
     half-width (exact for a sphere).
 
@@ -225,14 +231,21 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None):
         forward = ray - (ray @ up) * up
         forward /= np.linalg.norm(forward)
         lateral = np.cross(up, forward)
-        along_l, along_f = pts @ lateral, pts @ forward
         height = pts @ up + plane[1]
+        along_l, along_f = pts @ lateral, pts @ forward
         lo_l, hi_l = np.percentile(along_l, [1, 99])
         half_width = 0.5 * (hi_l - lo_l)
-        front = np.percentile(along_f, 1)
         top = np.percentile(height, 99)
         centre_l = 0.5 * (lo_l + hi_l)
-        centre_f = front + half_width
+        centre_f = np.percentile(along_f, 1) + half_width
+        # A flat top face about as wide as the object (box, can, mug rim) spans the whole
+        # footprint: its middle is the centre, whatever sticks out lower down (a handle).
+        top_face = height > top - max(0.004, 0.005 * float(np.linalg.norm(surface)))
+        if top_face.sum() >= 20:
+            tl0, tl1 = np.percentile(along_l[top_face], [2, 98])
+            if tl1 - tl0 >= 0.6 * (hi_l - lo_l):
+                tf0, tf1 = np.percentile(along_f[top_face], [2, 98])
+                centre_l, centre_f = 0.5 * (tl0 + tl1), 0.5 * (tf0 + tf1)
         centre_h = 0.5 * top
         # Back from (lateral, forward, height-above-plane) to camera coordinates.
         position = centre_l * lateral + centre_f * forward + (centre_h - plane[1]) * up

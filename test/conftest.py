@@ -1,0 +1,155 @@
+"""Shared fixtures: DDS isolation, the node as a separate process, a probe node.
+
+Importing rclpy, torch or transformers failing here fails the run: those install on
+every machine of this project, so a missing one is a broken install, not a skip.
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+# Isolate this run's DDS traffic before rclpy is imported anywhere.
+os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 101)))
+os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+os.environ.setdefault('TRANSFORMERS_VERBOSITY', 'error')
+
+import rclpy  # noqa: E402
+from rclpy.executors import SingleThreadedExecutor  # noqa: E402
+from rclpy.node import Node  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+
+BIN = os.path.dirname(sys.executable)
+NODE_EXE = os.path.join(BIN, 'clip_perception_node')
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PARAMS = os.path.join(REPO, 'config', 'clip_perception.yaml')
+SHARED_DATA = os.path.join(os.path.dirname(REPO), 'shared', 'data')
+
+
+@pytest.fixture(scope='session')
+def ros():
+    """rclpy initialised once for the test process."""
+    rclpy.init()
+    yield
+    rclpy.try_shutdown()
+
+
+class Probe:
+    """A test-side node spun in a background thread, collecting what it subscribes to."""
+
+    def __init__(self, name='probe'):
+        self.node = Node(name)
+        self.received = {}
+        self._lock = threading.Lock()
+        self._executor = SingleThreadedExecutor()
+        self._executor.add_node(self.node)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._spin, daemon=True)
+        self._thread.start()
+
+    def _spin(self):
+        while not self._stop.is_set():
+            self._executor.spin_once(timeout_sec=0.05)
+
+    def listen(self, cls, topic, qos=10):
+        self.received.setdefault(topic, [])
+
+        def cb(msg, topic=topic):
+            with self._lock:
+                self.received[topic].append(msg)
+        self.node.create_subscription(cls, topic, cb, qos)
+
+    def messages(self, topic):
+        with self._lock:
+            return list(self.received.get(topic, []))
+
+    def clear(self, topic=None):
+        with self._lock:
+            for t in ([topic] if topic else list(self.received)):
+                self.received[t] = []
+
+    def wait_for(self, topic, predicate=lambda msgs: len(msgs) > 0, timeout=30.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            msgs = self.messages(topic)
+            if predicate(msgs):
+                return msgs
+            time.sleep(0.05)
+        return self.messages(topic)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._executor.shutdown()
+        self.node.destroy_node()
+
+
+@pytest.fixture()
+def probe(ros):
+    p = Probe(f'probe_{os.getpid()}_{random.randint(0, 1 << 30)}')
+    yield p
+    p.close()
+
+
+class NodeProcess:
+    """``clip_perception_node`` started as its own process, as ``ros2 launch`` would."""
+
+    def __init__(self, *ros_args, params_file=PARAMS, log_path=None):
+        cmd = [NODE_EXE, '--ros-args', '--params-file', params_file, '-p', 'torch_threads:=1',
+               *ros_args]
+        self.log_path = log_path
+        self.log = open(log_path, 'w+') if log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, PYTHONUNBUFFERED='1'))
+
+    def output(self):
+        if not self.log_path:
+            return ''
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, timeout=20):
+        """SIGINT, then wait; return the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log_path:
+            self.log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture()
+def start_node(tmp_path):
+    started = []
+
+    def start(*ros_args, **kwargs):
+        n = NodeProcess(*ros_args, log_path=str(tmp_path / f'node{len(started)}.log'), **kwargs)
+        started.append(n)
+        return n
+    yield start
+    for n in started:
+        n.stop()
+
+
+def wait_for_node(probe, name='/clip_perception', timeout=30.0):
+    """Wait until ``name`` is in the graph."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        names = ['/'.join(filter(None, [ns.rstrip('/'), n])) if ns != '/' else '/' + n
+                 for n, ns in probe.node.get_node_names_and_namespaces()]
+        if name in names:
+            return True
+        time.sleep(0.1)
+    return False

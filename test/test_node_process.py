@@ -1,0 +1,64 @@
+"""The node executable as its own process over real DDS (issue 2)."""
+
+import time
+
+from rcl_interfaces.msg import ParameterType
+from rcl_interfaces.srv import DescribeParameters
+from rcl_interfaces.srv import GetParameters
+from rcl_interfaces.srv import SetParameters
+from rclpy.parameter import Parameter
+
+from conftest import wait_for_node
+
+
+def call(probe, srv_type, name, request, timeout=20.0):
+    client = probe.node.create_client(srv_type, name)
+    assert client.wait_for_service(timeout_sec=timeout), f'{name} not available'
+    future = client.call_async(request)
+    end = time.monotonic() + timeout
+    while not future.done() and time.monotonic() < end:
+        time.sleep(0.02)
+    assert future.done(), f'{name} did not answer'
+    return future.result()
+
+
+def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_node):
+    node = start_node('-p', 'command:=the red ball')
+    assert wait_for_node(probe), node.output()
+    res = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['model', 'min_confidence', 'command']))
+    model, conf, command = res.values
+    assert model.type == ParameterType.PARAMETER_STRING and model.string_value == 'bundled'
+    assert conf.double_value == 0.5
+    assert command.string_value == 'the red ball'
+
+    desc = call(probe, DescribeParameters, '/clip_perception/describe_parameters',
+                DescribeParameters.Request(names=['model', 'min_confidence'])).descriptors
+    assert desc[0].read_only and 'CLIP checkpoint' in desc[0].description
+    assert desc[1].floating_point_range[0].to_value == 1.0
+
+    setp = '/clip_perception/set_parameters'
+    bad = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('min_confidence', value=1.5).to_parameter_msg()])).results[0]
+    assert not bad.successful
+    bad = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('prompt_template', value='no placeholder').to_parameter_msg()])).results[0]
+    assert not bad.successful and 'exactly one {}' in bad.reason
+    ro = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('model', value='other').to_parameter_msg()])).results[0]
+    assert not ro.successful
+    ok = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('min_confidence', value=0.6).to_parameter_msg()])).results[0]
+    assert ok.successful
+
+    log = node.output()
+    assert 'loaded CLIP "bundled"' in log and 'M parameters' in log
+    assert node.stop() == 0
+
+
+def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
+    node = start_node('-p', 'model:=/nonexistent/clip')
+    assert node.proc.wait(60) != 0
+    out = node.output()
+    assert 'cannot start: model folder /nonexistent/clip does not exist' in out
+    assert 'Traceback' not in out

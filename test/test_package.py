@@ -1,0 +1,57 @@
+"""The package installs like an ament_python package (issue 2)."""
+
+import os
+import py_compile
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from conftest import REPO
+
+
+def test_wheel_installs_data_files_where_ament_index_finds_them(tmp_path):
+    wheel_dir = tmp_path / 'wheel'
+    prefix = tmp_path / 'prefix'
+    pip = [sys.executable, '-m', 'pip']
+    subprocess.run(pip + ['wheel', '--no-deps', '--no-build-isolation', '-q', '-w',
+                          str(wheel_dir), REPO], check=True, cwd=tmp_path)
+    wheels = list(wheel_dir.glob('clip_perception-*.whl'))
+    assert len(wheels) == 1
+    subprocess.run(pip + ['install', '--no-deps', '-q', '--prefix', str(prefix),
+                          str(wheels[0])], check=True)
+    share = prefix / 'share' / 'clip_perception'
+    for rel in ('package.xml', 'launch/clip_perception.launch.py',
+                'config/clip_perception.yaml', 'models/tiny_clip/config.json',
+                'models/tiny_clip/model.safetensors',
+                'models/tiny_clip/preprocessor_config.json',
+                'models/tiny_clip/tokenizer.json', 'data/demo_bag/metadata.yaml',
+                'data/demo_bag/ground_truth.json'):
+        assert (share / rel).is_file(), rel
+    marker = prefix / 'share' / 'ament_index' / 'resource_index' / 'packages' / 'clip_perception'
+    assert marker.is_file()
+    assert (prefix / 'bin' / 'clip_perception_node').is_file()
+    # ament_index resolves the share directory once AMENT_PREFIX_PATH names the prefix.
+    code = ('from ament_index_python.packages import get_package_share_directory as g; '
+            'print(g("clip_perception"))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         env=dict(os.environ, AMENT_PREFIX_PATH=str(prefix)), check=True)
+    assert os.path.realpath(out.stdout.strip()) == os.path.realpath(share)
+
+
+def test_package_xml_is_format_3_with_ros_dependencies():
+    root = ET.parse(os.path.join(REPO, 'package.xml')).getroot()
+    assert root.get('format') == '3'
+    assert root.findtext('name') == 'clip_perception'
+    deps = {e.text for e in root.findall('depend')}
+    assert {'rclpy', 'std_msgs', 'sensor_msgs', 'geometry_msgs', 'visualization_msgs',
+            'diagnostic_msgs'} <= deps
+    assert root.find('export/build_type').text == 'ament_python'
+
+
+def test_launch_file_compiles_and_declares_remaps():
+    path = os.path.join(REPO, 'launch', 'clip_perception.launch.py')
+    py_compile.compile(path, doraise=True)
+    text = open(path).read()
+    for arg in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
+                'depth', 'command'):
+        assert f"DeclareLaunchArgument('{arg}'" in text

@@ -1,0 +1,74 @@
+"""Rendered scenes: determinism, encodings, and depth consistent with 3D ground truth."""
+
+import numpy as np
+
+from clip_perception.geometry import back_project
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import ObjectSpec
+
+
+def fit_sphere(pts):
+    """Least-squares sphere: |p - c|^2 = r^2 is linear in (c, r^2 - |c|^2)."""
+    a = np.hstack([2 * pts, np.ones((len(pts), 1))])
+    b = (pts ** 2).sum(axis=1)
+    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    centre = sol[:3]
+    return centre, float(np.sqrt(sol[3] + centre @ centre))
+
+
+def test_same_seed_same_scene_and_different_seed_differs():
+    a, b, c = generate_scene(7), generate_scene(7), generate_scene(8)
+    assert np.array_equal(a.rgb, b.rgb)
+    assert np.array_equal(a.depth, b.depth, equal_nan=True)
+    assert [o.name for o in a.objects] == [o.name for o in b.objects]
+    assert not np.array_equal(a.rgb, c.rgb)
+
+
+def test_back_projected_ball_pixels_give_its_centre_within_millimetres():
+    for seed, size in ((1, 'small'), (2, 'large'), (3, 'small')):
+        scene = generate_scene(seed, specs=[ObjectSpec('red', 'ball', size)], effects=False)
+        ball = scene.objects[0]
+        # Interior pixels only: rim pixels mix the ball with the table behind.
+        mask = ball.mask.copy()
+        mask[1:-1, 1:-1] &= ball.mask[:-2, 1:-1] & ball.mask[2:, 1:-1] & \
+            ball.mask[1:-1, :-2] & ball.mask[1:-1, 2:]
+        vs, us = np.nonzero(mask)
+        pts = back_project(us + 0.0, vs + 0.0, scene.depth[vs, us], scene.intrinsics)
+        centre, radius = fit_sphere(pts)
+        assert np.linalg.norm(centre - ball.centre) < 0.002, (centre, ball.centre)
+        assert abs(radius - ball.height / 2) < 0.002
+
+
+def test_depth_encodings_and_ground_truth_are_consistent():
+    scene = generate_scene(11, n_objects=6)
+    mm = scene.depth_16uc1()
+    m = scene.depth_32fc1()
+    assert mm.dtype == np.uint16 and m.dtype == np.float32
+    assert np.array_equal(mm == 0, np.isnan(m))
+    ok = mm > 0
+    assert np.abs(mm[ok] / 1000.0 - m[ok]).max() <= 0.0005 + 1e-6
+    assert 1 <= len(scene.objects) <= 6
+    for obj in scene.objects:
+        ys, xs = np.nonzero(obj.mask)
+        assert obj.box == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+        assert 0 < obj.visible_fraction <= 1.0
+        assert obj.centre[2] > 0  # in front of the camera (optical frame, z forward)
+        # The centre projects inside the image near the object's pixels.
+        u = scene.intrinsics.fx * obj.centre[0] / obj.centre[2] + scene.intrinsics.cx
+        v = scene.intrinsics.fy * obj.centre[1] / obj.centre[2] + scene.intrinsics.cy
+        x0, y0, x1, y1 = obj.box
+        assert x0 - 30 <= u <= x1 + 30 and y0 - 30 <= v <= y1 + 30
+
+
+def test_scenes_cover_the_required_vocabulary_and_object_counts():
+    seen_shapes, seen_colours, counts = set(), set(), set()
+    for seed in range(40):
+        scene = generate_scene(seed, width=160, height=120)
+        counts.add(len(scene.objects))
+        for o in scene.objects:
+            seen_shapes.add(o.shape)
+            seen_colours.add(o.colour)
+    assert seen_shapes == {'ball', 'cube', 'cylinder', 'cone', 'mug'}
+    assert seen_colours == {'red', 'green', 'blue', 'yellow', 'orange', 'purple', 'white',
+                            'black'}
+    assert min(counts) <= 2 and max(counts) >= 7
