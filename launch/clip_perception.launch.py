@@ -1,6 +1,6 @@
-"""Launch the clip_perception node with its parameters file and camera remaps.
+r"""Launch the clip_perception node with its parameters file and camera remaps.
 
-    ros2 launch clip_perception clip_perception.launch.py \\
+ros2 launch clip_perception clip_perception.launch.py \\
         image:=/camera/color/image_raw camera_info:=/camera/color/camera_info \\
         depth:=/camera/aligned_depth_to_color/image_raw model:=openai/clip-vit-base-patch32
 """
@@ -8,10 +8,11 @@
 import os
 
 from ament_index_python.packages import get_package_share_directory
-from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
+
+from launch import LaunchDescription
 
 
 def generate_launch_description():
@@ -22,7 +23,7 @@ def generate_launch_description():
         DeclareLaunchArgument('params_file',
                               default_value=os.path.join(share, 'config',
                                                          'clip_perception.yaml'),
-                              description='Parameters file (see config/clip_perception.yaml).'),
+                              description='Parameters file (config/clip_perception.yaml).'),
         DeclareLaunchArgument('model', default_value='openai/clip-vit-base-patch32',
                               description='CLIP hub id, local folder, or "bundled" (the tiny '
                               'toy-world model). Overrides the parameters file.'),
@@ -36,7 +37,7 @@ def generate_launch_description():
                               default_value='/camera/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image.'),
         DeclareLaunchArgument('command', default_value='command',
-                              description='std_msgs/String command topic (relative: in the namespace).'),
+                              description='std_msgs/String command topic (relative).'),
     ]
     image = LaunchConfiguration('image')
     node = Node(

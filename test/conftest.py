@@ -36,7 +36,7 @@ SHARED_DATA = os.path.join(os.path.dirname(REPO), 'shared', 'data')
 
 @pytest.fixture(scope='session')
 def ros():
-    """rclpy initialised once for the test process."""
+    """Rclpy initialised once for the test process."""
     rclpy.init()
     yield
     rclpy.try_shutdown()
@@ -153,3 +153,55 @@ def wait_for_node(probe, name='/clip_perception', timeout=30.0):
             return True
         time.sleep(0.1)
     return False
+
+
+class Camera:
+    """Publishes scenes as a RealSense-like camera would, plus commands, from the probe."""
+
+    def __init__(self, probe, image='image', depth='depth', info='camera_info',
+                 command='command', compressed=False):
+        from sensor_msgs.msg import CameraInfo
+        from sensor_msgs.msg import CompressedImage
+        from sensor_msgs.msg import Image
+        from std_msgs.msg import String
+
+        node = probe.node
+        self.probe = probe
+        self.image = node.create_publisher(CompressedImage if compressed else Image,
+                                           image + ('/compressed' if compressed else ''), 10)
+        self.depth = node.create_publisher(Image, depth, 10)
+        self.info = node.create_publisher(CameraInfo, info, 10)
+        self.command_pub = node.create_publisher(String, command, 10)
+        self.compressed = compressed
+        self._string = String
+
+    def wait_connected(self, timeout=30.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if min(p.get_subscription_count() for p in
+                   (self.image, self.depth, self.info, self.command_pub)) > 0:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def command(self, text):
+        self.command_pub.publish(self._string(data=text))
+
+    def publish(self, scene, depth_encoding='16UC1', with_depth=True, with_info=True):
+        """Publish one frame stamped now; return the stamp (ns)."""
+        from clip_perception.bags import scene_messages
+
+        stamp = self.probe.node.get_clock().now().nanoseconds
+        colour, depth, info = scene_messages(scene, stamp, depth_encoding,
+                                             jpeg_quality=95 if self.compressed else None)
+        if with_info:
+            self.info.publish(info)
+        if with_depth:
+            self.depth.publish(depth)
+        self.image.publish(colour)
+        return stamp
+
+
+def detections(probe, topic='/clip_perception/detection_json'):
+    import json
+    return [json.loads(m.data) for m in probe.messages(topic)]

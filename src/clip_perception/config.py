@@ -32,7 +32,7 @@ PARAMETERS = (
     Param('dtype', 'auto', 'Encoder precision: auto (float16 on CUDA, float32 on CPU), '
           'float32, float16 or bfloat16.', read_only=True,
           choices=('auto', 'float32', 'float16', 'bfloat16')),
-    Param('torch_threads', 0, 'CPU threads for torch (0 = leave torch\'s default). Give the '
+    Param('torch_threads', 0, "CPU threads for torch (0 = leave torch's default). Give the "
           'node dedicated cores on a robot.', read_only=True, min=0, max=256),
     Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '
           'topic; the last one received wins). Empty = idle.'),
@@ -58,10 +58,10 @@ PARAMETERS = (
           choices=('raw', 'compressed')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
-    Param('qos_reliability', 'best_effort', 'Camera subscriptions\' reliability: '
+    Param('qos_reliability', 'best_effort', "Camera subscriptions' reliability: "
           'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups).',
           read_only=True, choices=('best_effort', 'reliable')),
-    Param('qos_depth', 5, 'Camera subscriptions\' history depth.', read_only=True,
+    Param('qos_depth', 5, "Camera subscriptions' history depth.", read_only=True,
           min=1, max=100),
     Param('sync_slop', 0.05, 'Most stamp difference (s) between colour, depth and '
           'camera_info paired into one frame.', min=0.0, max=10.0),

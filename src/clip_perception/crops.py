@@ -81,7 +81,7 @@ def crop_batch(image, boxes, size):
 
 
 def _grid(boxes, size, w, h):
-    """Sampling grid (N, size, size, 2) in grid_sample's [-1, 1] coordinates.
+    """Build a sampling grid (N, size, size, 2) in grid_sample's [-1, 1] coordinates.
 
     Boxes are continuous pixel coordinates (pixel i spans [i, i + 1)), which is also
     grid_sample's convention with ``align_corners=False``.

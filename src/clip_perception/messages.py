@@ -106,10 +106,16 @@ def compressed_to_rgb(fmt, data):
         raise MessageError('size', f'compressed image is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
-    size = _png_size(raw) or _jpeg_size(raw)
+    png = _png_size(raw)
+    size = png or _jpeg_size(raw)
     if size is None:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is not a readable '
                            'JPEG or PNG')
+    # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker.
+    tail = raw.rstrip(b'\x00')
+    if (png and b'IEND' not in tail[-12:]) or (not png and not tail.endswith(b'\xff\xd9')):
+        raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated (no '
+                           'end-of-image marker)')
     _check_size(size[1], size[0], 'compressed image')
     bgr = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
     if bgr is None or bgr.ndim != 3:

@@ -432,7 +432,7 @@ class ClipPerceptionNode(Node):
 
 
 def detection_dict(header, result, reason, latency):
-    """The ``~/detection_json`` payload (see README for the schema)."""
+    """Build the ``~/detection_json`` payload (see README for the schema)."""
     def cand(c):
         return {'box': [round(v, 1) for v in c.box], 'cosine': round(c.cosine, 4),
                 'confidence': round(c.confidence, 4)}
@@ -455,7 +455,7 @@ def detection_dict(header, result, reason, latency):
 
 
 def draw_debug(rgb, result):
-    """The frame with proposals (grey), the chosen box (green) and the verdict drawn."""
+    """Draw proposals (grey), the chosen box (green) and the verdict on the frame."""
     img = np.ascontiguousarray(rgb).copy()
     for box in result.proposals:
         x0, y0, x1, y1 = (int(round(v)) for v in box)

@@ -55,7 +55,7 @@ def _s(colour, shape, size='small', x=None, y=None, yaw=None):
 
 
 def demo_script():
-    """The bundled demo: four scenes, seven commands (one absent, one spatial)."""
+    """Return the bundled demo: three scenes, seven commands (absent and spatial ones)."""
     table = (_s('red', 'ball', 'large', -0.16, 0.02), _s('blue', 'mug', 'small', 0.02, 0.06),
              _s('green', 'cube', 'small', 0.17, -0.02), _s('yellow', 'cylinder', 'small',
                                                            -0.05, 0.2))
@@ -83,7 +83,7 @@ def random_script(scenes, seed=0, absent_every=3):
     for k in range(scenes):
         scene_seed = int(seed * 100_000 + 40_000_000 + k)
         scene = generate_scene(scene_seed)
-        objs = [o for o in scene.targetable()]
+        objs = scene.targetable()
         if k % absent_every == absent_every - 1 or not objs:
             present = {(o.colour, o.shape) for o in scene.objects}
             absent = [(c, s) for c in COLOURS for s in SHAPES if (c, s) not in present]

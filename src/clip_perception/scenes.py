@@ -280,7 +280,7 @@ def _camera_pose(rng):
 
 
 def _texture(rng, h, w, base, kind):
-    """A smooth, desaturated procedural texture (wood stripes, noise or checks)."""
+    """Make a smooth, desaturated procedural texture (stripes, noise or checks)."""
     vs, us = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == 0:
         f = rng.uniform(0.02, 0.06)

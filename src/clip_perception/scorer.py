@@ -258,5 +258,5 @@ class ClipScorer:
 
 
 def _pooled(out):
-    """transformers 5 returns an output object; 4.x returned the tensor itself."""
+    """Return the embedding: transformers 5 returns an output object, 4.x the tensor."""
     return out if isinstance(out, torch.Tensor) else out.pooler_output

@@ -30,8 +30,10 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Selection:
-    """Outcome of :func:`select`: status, the chosen candidate (None when not found),
-    the best-ranked candidates (chosen first when found) and a human-readable reason.
+    """Outcome of :func:`select`.
+
+    Status, the chosen candidate (None when not found), the best-ranked candidates
+    (the chosen one first when found) and a human-readable reason.
     """
 
     status: str

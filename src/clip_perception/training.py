@@ -24,7 +24,6 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812
 
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
@@ -71,7 +70,7 @@ class TrainConfig:
 
 
 def caption(colour, shape, rng):
-    """A random caption for a (colour, shape) pair with synonyms and a template."""
+    """Draw a caption for a (colour, shape) pair, with synonyms and a template."""
     c = SYNONYMS.get(colour, (colour,))
     s = SYNONYMS.get(shape, (shape,))
     what = f'{c[rng.integers(len(c))]} {s[rng.integers(len(s))]}'
@@ -165,7 +164,7 @@ def build_dataset(seeds, size, workers=2, progress=True):
 
 
 def make_model(vocab_size, tokenizer, cfg):
-    """A fresh, small CLIPModel."""
+    """Build a fresh, small CLIPModel."""
     from transformers import CLIPConfig
     from transformers import CLIPModel
 

@@ -1,0 +1,258 @@
+"""Replay a recording through the node (its own process) and score every command.
+
+``clip_perception_demo`` (the README's first command) replays the bundled recording
+``share/clip_perception/data/demo_bag`` into the node, prints a table per command
+(chosen object, score, position, error against ground truth, latency), and writes the
+annotated frames (PNG), the node's outputs as a bag and a JSON summary to a folder it
+names at the end. The replay tests call :func:`run_replay` the same way.
+"""
+
+import argparse
+from dataclasses import asdict
+from dataclasses import dataclass
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import cv2
+import numpy as np
+
+from clip_perception.geometry import box_iou
+
+NODE = '/clip_perception'
+
+
+@dataclass
+class Row:
+    """One command's outcome against ground truth."""
+
+    command: str
+    expected: str
+    status: str
+    chosen_box: list | None
+    confidence: float | None
+    position: list | None
+    error_mm: float | None
+    latency_ms: float | None
+    correct: bool
+    frames: int
+
+
+def bundled_demo_bag():
+    """Folder of the shipped demo recording (installed share dir or source tree)."""
+    from clip_perception.scorer import bundled_model_dir
+
+    share = os.path.dirname(os.path.dirname(bundled_model_dir()))
+    return os.path.join(share, 'data', 'demo_bag')
+
+
+def _share_config():
+    from clip_perception.scorer import bundled_model_dir
+
+    share = os.path.dirname(os.path.dirname(bundled_model_dir()))
+    return os.path.join(share, 'config', 'clip_perception.yaml')
+
+
+def start_node(truth, log_path, extra_args=(), params_file=None):
+    """Start ``clip_perception_node`` remapped onto the recording's topics."""
+    topics = truth['topics']
+    compressed = topics['color'].endswith('/compressed')
+    image = topics['color'][:-len('/compressed')] if compressed else topics['color']
+    exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
+    cmd = [exe, '--ros-args', '--params-file', params_file or _share_config(),
+           '-p', f'image_transport:={"compressed" if compressed else "raw"}',
+           '-r', f'image:={image}', '-r', f'image/compressed:={image}/compressed',
+           '-r', f'camera_info:={topics["camera_info"]}', '-r', f'depth:={topics["depth"]}',
+           '-r', f'command:={topics["command"]}', *extra_args]
+    log = open(log_path, 'w')
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, PYTHONUNBUFFERED='1'))
+    return proc, log
+
+
+def stop_node(proc, log):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log.close()
+    return proc.returncode
+
+
+def run_replay(bag, out_dir, rate=1.0, node_args=(), save_frames=True, timeout=60.0):
+    """Replay ``bag`` into a fresh node process; return ``(rows, info)``.
+
+    :param out_dir: gets ``node.log``, ``outputs`` (a bag of the node's outputs),
+        annotated ``frame_*.png`` and ``summary.json``.
+    """
+    from geometry_msgs.msg import PoseStamped
+    import rclpy
+    from rclpy.node import Node
+    from sensor_msgs.msg import Image
+    from std_msgs.msg import String
+    from visualization_msgs.msg import MarkerArray
+
+    from clip_perception.bags import GROUND_TRUTH
+    from clip_perception.bags import OutputRecorder
+    from clip_perception.bags import Replayer
+
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(bag, GROUND_TRUTH)) as f:
+        truth = json.load(f)
+    proc, log = start_node(truth, os.path.join(out_dir, 'node.log'), node_args)
+    own_context = not rclpy.ok()
+    if own_context:
+        rclpy.init()
+    node = Node(f'clip_perception_replay_{random.randint(0, 1 << 30)}')
+    spin_stop = threading.Event()
+
+    def spin():
+        from rclpy.executors import SingleThreadedExecutor
+        ex = SingleThreadedExecutor()
+        ex.add_node(node)
+        while not spin_stop.is_set():
+            ex.spin_once(timeout_sec=0.05)
+        ex.shutdown()
+
+    spinner = threading.Thread(target=spin, daemon=True)
+    spinner.start()
+    outputs = {f'{NODE}/target_pose': PoseStamped, f'{NODE}/detection_json': String,
+               f'{NODE}/markers': MarkerArray}
+    if save_frames:
+        outputs[f'{NODE}/debug_image'] = Image
+    recorder = OutputRecorder(node, os.path.join(out_dir, 'outputs'), outputs)
+    info = {'bag': bag, 'out_dir': out_dir}
+    try:
+        player = Replayer(node, bag, rate=rate)
+        ready = player.wait_for_subscribers(
+            [truth['topics'][k] for k in ('color', 'depth', 'camera_info', 'command')],
+            timeout=timeout)
+        if not ready or proc.poll() is not None:
+            raise RuntimeError('the node did not come up; see ' +
+                               os.path.join(out_dir, 'node.log'))
+        # Let the node's output publishers match the recorder before playing.
+        end = time.monotonic() + 10
+        while time.monotonic() < end and node.count_publishers(
+                f'{NODE}/detection_json') == 0:
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        info['published'] = player.play()
+        time.sleep(3.0)  # let the last frame through
+        info['replay_seconds'] = round(time.monotonic() - t0, 2)
+    finally:
+        spin_stop.set()
+        spinner.join(5)
+        recorder.close()
+        info['node_exit_code'] = stop_node(proc, log)
+        node.destroy_node()
+        if own_context:
+            rclpy.try_shutdown()
+    dets = [json.loads(m.data) for m in recorder.messages[f'{NODE}/detection_json']]
+    rows = score(truth, dets)
+    if save_frames:
+        info['frames'] = _save_frames(recorder.messages[f'{NODE}/debug_image'], dets,
+                                      out_dir)
+    with open(os.path.join(out_dir, 'summary.json'), 'w') as f:
+        json.dump({'info': info, 'rows': [asdict(r) for r in rows]}, f, indent=1)
+    return rows, info
+
+
+def score(truth, dets):
+    """Compare the last answer to each command with the recording's ground truth."""
+    rows = []
+    for step in truth['steps']:
+        command = step['command']
+        answers = [d for d in dets if d['command'] == command]
+        exp = step['expected']
+        name = exp['name'] if exp else '(absent)'
+        if not answers:
+            rows.append(Row(command, name, 'no answer', None, None, None, None, None, False, 0))
+            continue
+        d = answers[-1]
+        chosen = d['chosen']
+        pos = d.get('position')
+        err = None
+        if exp is None:
+            ok = d['status'] == 'not_found'
+        else:
+            ok = chosen is not None and box_iou([chosen['box']], [exp['box']])[0, 0] >= 0.5
+            if pos is not None:
+                err = 1000 * float(np.linalg.norm(np.array(pos) - np.array(exp['centre'])))
+                ok = ok and err < 10.0
+            else:
+                ok = False
+        rows.append(Row(command, name, d['status'], chosen['box'] if chosen else None,
+                        chosen['confidence'] if chosen else None, pos, err,
+                        1000 * d['latency_s'], bool(ok), len(answers)))
+    return rows
+
+
+def _save_frames(images, dets, out_dir):
+    """Save the last annotated frame of each command as PNG."""
+    by_stamp = {(d['stamp']['sec'], d['stamp']['nanosec']): d['command'] for d in dets}
+    last = {}
+    for img in images:
+        key = (img.header.stamp.sec, img.header.stamp.nanosec)
+        if key in by_stamp:
+            last[by_stamp[key]] = img
+    paths = []
+    for i, (command, img) in enumerate(last.items()):
+        rgb = np.frombuffer(img.data, np.uint8).reshape(img.height, img.width, 3)
+        slug = ''.join(c if c.isalnum() else '_' for c in command)[:40]
+        path = os.path.join(out_dir, f'frame_{i:02d}_{slug}.png')
+        cv2.imwrite(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        paths.append(path)
+    return paths
+
+
+def format_table(rows):
+    """Format the per-command table the demo prints."""
+    head = (f'{"command":<28} {"expected":<16} {"status":<10} {"conf":>5} '
+            f'{"position x, y, z (m)":<22} {"error":>8} {"latency":>8}  ok')
+    lines = [head, '-' * len(head)]
+    for r in rows:
+        pos = '' if r.position is None else '{:+.3f} {:+.3f} {:+.3f}'.format(*r.position)
+        conf = '' if r.confidence is None else f'{r.confidence:.2f}'
+        err = '' if r.error_mm is None else f'{r.error_mm:.1f} mm'
+        lat = '' if r.latency_ms is None else f'{r.latency_ms:.0f} ms'
+        lines.append(f'{r.command[:28]:<28} {r.expected[:16]:<16} {r.status:<10} {conf:>5} '
+                     f'{pos:<22} {err:>8} {lat:>8}  {"yes" if r.correct else "NO"}')
+    n = sum(r.correct for r in rows)
+    lines.append(f'{n}/{len(rows)} commands answered correctly')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    """Console entry point ``clip_perception_demo``."""
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
+    p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
+    p.add_argument('--rate', type=float, default=1.0)
+    args = p.parse_args(argv)
+    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(1, 101)))
+    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    bag = args.bag or bundled_demo_bag()
+    out = args.out or os.path.join('out', time.strftime('demo-%Y%m%d-%H%M%S'))
+    print(f'[demo] node clip_perception (bundled tiny CLIP) <- replay of {bag} '
+          f'(ROS_DOMAIN_ID={os.environ["ROS_DOMAIN_ID"]})', flush=True)
+    t0 = time.time()
+    rows, info = run_replay(bag, out, rate=args.rate)
+    print()
+    print(format_table(rows))
+    print(f'\n[demo] {info["published"]} messages replayed in {info["replay_seconds"]} s; '
+          f'node exit code {info["node_exit_code"]}; total {time.time() - t0:.0f} s')
+    print(f'[demo] annotated frames, output bag, node log and summary.json in: '
+          f'{os.path.abspath(out)}')
+    return 0 if all(r.correct for r in rows) and info['node_exit_code'] == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

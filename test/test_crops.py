@@ -1,0 +1,68 @@
+"""Batched crops match what CLIPProcessor makes of the same squares, closely enough."""
+
+import numpy as np
+from PIL import Image
+import torch
+from transformers import CLIPProcessor
+
+from clip_perception.crops import crop_batch
+from clip_perception.crops import normalise_image
+from clip_perception.crops import square_boxes
+from clip_perception.scenes import generate_scene
+from clip_perception.scorer import ClipScorer
+
+
+def reference_crops(rgb, squares, mean):
+    """Per-crop numpy square crops, padded with the mean colour, for the processor."""
+    h, w = rgb.shape[:2]
+    fill = np.round(np.array(mean) * 255).astype(np.uint8)
+    out = []
+    for x0, y0, x1, y1 in np.round(squares).astype(int):
+        side = x1 - x0
+        canvas = np.tile(fill, (side, side, 1))
+        sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+        canvas[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
+        out.append(Image.fromarray(canvas))
+    return out
+
+
+def test_square_boxes_are_square_and_centred():
+    sq = square_boxes([[10, 20, 30, 80]], context=0.1)
+    assert np.allclose(sq[0, 2] - sq[0, 0], sq[0, 3] - sq[0, 1])
+    assert np.allclose(sq[0, 2] - sq[0, 0], 60 * 1.2)
+    assert np.allclose([(sq[0, 0] + sq[0, 2]) / 2, (sq[0, 1] + sq[0, 3]) / 2], [20, 50])
+
+
+def test_crop_batch_samples_the_right_pixels():
+    rgb = np.zeros((40, 60, 3), np.uint8)
+    rgb[10:20, 30:40] = 255
+    image = normalise_image(rgb, (0, 0, 0), (1, 1, 1))
+    crops = crop_batch(image, np.array([[30, 10, 40, 20], [0, 0, 10, 10]]), 10)
+    assert torch.allclose(crops[0], torch.ones_like(crops[0]))
+    assert torch.allclose(crops[1], torch.zeros_like(crops[1]))
+
+
+def test_batched_scores_match_clip_processor_top1_and_within_001():
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    processor = CLIPProcessor.from_pretrained(scorer.model_path)
+    worst, agree, total = 0.0, 0, 0
+    for seed in range(6):
+        scene = generate_scene(900 + seed)
+        objs = scene.targetable()
+        if len(objs) < 2:
+            continue
+        boxes = np.array([o.box for o in objs], float)
+        squares = square_boxes(boxes, scorer.context)
+        ours = scorer.forward(scorer.preprocess(scene.rgb, boxes))
+        pixels = processor(images=reference_crops(scene.rgb, squares, scorer.mean),
+                           return_tensors='pt')['pixel_values']
+        ref = scorer.forward(pixels)
+        for obj in objs:
+            text = scorer.text_embedding(obj.name)
+            a, b = (ours @ text).numpy(), (ref @ text).numpy()
+            worst = max(worst, float(np.abs(a - b).max()))
+            agree += int(a.argmax() == b.argmax())
+            total += 1
+    assert total >= 10
+    assert agree == total
+    assert worst < 0.01, worst

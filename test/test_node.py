@@ -1,0 +1,237 @@
+"""The node as its own process over real DDS with the shipped tiny model (issue 5)."""
+
+import json
+import time
+
+from diagnostic_msgs.msg import DiagnosticArray
+from geometry_msgs.msg import PoseStamped
+import numpy as np
+from rclpy.qos import DurabilityPolicy
+from rclpy.qos import QoSProfile
+from rclpy.qos import ReliabilityPolicy
+from sensor_msgs.msg import Image
+from std_msgs.msg import String
+from visualization_msgs.msg import MarkerArray
+
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import ObjectSpec
+from conftest import Camera
+from conftest import detections
+from conftest import wait_for_node
+
+POSE = '/clip_perception/target_pose'
+DET = '/clip_perception/detection_json'
+LATCHED = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                     durability=DurabilityPolicy.TRANSIENT_LOCAL)
+
+SCENE_SPECS = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
+               ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+               ObjectSpec('green', 'cube', 'small', (0.16, 0.0)),
+               ObjectSpec('yellow', 'cylinder', 'small', (-0.02, 0.2))]
+
+
+def listen_all(probe):
+    probe.listen(PoseStamped, POSE)
+    probe.listen(String, DET)
+    probe.listen(MarkerArray, '/clip_perception/markers')
+    probe.listen(DiagnosticArray, '/diagnostics')
+    probe.listen(String, '/clip_perception/active_command', LATCHED)
+
+
+def run_until(probe, camera, scene, predicate, timeout=40.0, period=0.2):
+    """Publish ``scene`` every ``period`` s until ``predicate()`` holds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        camera.publish(scene)
+        time.sleep(period)
+        if predicate():
+            return True
+    return False
+
+
+def obj(scene, colour, shape):
+    return next(o for o in scene.objects if (o.colour, o.shape) == (colour, shape))
+
+
+def test_command_in_pose_out_switch_and_not_found(probe, start_node):
+    node = start_node()
+    listen_all(probe)
+    camera = Camera(probe)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    red, cube = obj(scene, 'red', 'ball'), obj(scene, 'green', 'cube')
+
+    camera.command('the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    pose = probe.messages(POSE)[-1]
+    p = np.array([pose.pose.position.x, pose.pose.position.y, pose.pose.position.z])
+    assert np.linalg.norm(p - red.centre) < 0.01, (p, red.centre)
+    assert pose.header.frame_id == scene.frame_id
+    assert pose.pose.orientation.w == 1.0
+    det = detections(probe)[-1]
+    assert det['status'] == 'found' and det['command'] == 'the red ball'
+    assert 0.5 <= det['chosen']['confidence'] <= 1.0
+    # The pose carries the image's stamp.
+    stamps = {(d['stamp']['sec'], d['stamp']['nanosec']) for d in detections(probe)}
+    assert (pose.header.stamp.sec, pose.header.stamp.nanosec) in stamps
+    echoed = probe.wait_for('/clip_perception/active_command',
+                            lambda m: m and m[-1].data == 'the red ball', 10)
+    assert echoed[-1].data == 'the red ball'
+
+    # A new command takes effect on the next frame.
+    probe.clear()
+    camera.command('the green block')
+    assert run_until(probe, camera, scene, lambda: any(
+        d['command'] == 'the green block' for d in detections(probe))
+        and probe.messages(POSE))
+    time.sleep(0.5)
+    pose = probe.messages(POSE)[-1]
+    p = np.array([pose.pose.position.x, pose.pose.position.y, pose.pose.position.z])
+    assert np.linalg.norm(p - cube.centre) < 0.01
+
+    # An absent object: "not found" and no pose.
+    camera.command('the purple cone')
+    assert run_until(probe, camera, scene, lambda: any(
+        d['command'] == 'the purple cone' for d in detections(probe)))
+    probe.clear()
+    assert run_until(probe, camera, scene, lambda: len(detections(probe)) >= 3)
+    dets = [d for d in detections(probe) if d['command'] == 'the purple cone']
+    assert dets and all(d['status'] == 'not_found' and d['chosen'] is None for d in dets)
+    assert 'threshold' in dets[-1]['reason']
+    assert probe.messages(POSE) == []
+    markers = probe.messages('/clip_perception/markers')[-1].markers
+    assert len(markers) == 1 and markers[0].action == markers[0].DELETEALL
+    assert node.stop() == 0
+
+
+def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
+    from sensor_msgs.msg import CameraInfo
+
+    node = start_node()
+    listen_all(probe)
+    camera = Camera(probe)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    camera.command('the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE))
+
+    stamp = probe.node.get_clock().now().to_msg()
+    for msg in (Image(encoding='yuv422', height=2, width=2, step=4, data=b'\0' * 8),
+                Image(encoding='rgb8', height=480, width=640, step=1920, data=b'\0' * 100)):
+        msg.header.stamp = stamp
+        camera.image.publish(msg)
+    camera.depth.publish(Image(encoding='bgr8', height=480, width=640, step=1920,
+                               data=b'\0' * 1920 * 480))
+    # A whole frame whose image disagrees with camera_info, and a frame whose depth has
+    # the wrong size (answered in 2D, "no_depth").
+    small = generate_scene(7, width=320, height=240)
+    for frame_scene, depth_scene in ((small, small), (scene, small)):
+        time.sleep(0.3)
+        now = probe.node.get_clock().now().nanoseconds
+        from clip_perception.bags import scene_messages
+        colour, _, _ = scene_messages(frame_scene, now)
+        _, depth, _ = scene_messages(depth_scene, now)
+        camera.depth.publish(depth)
+        camera.image.publish(colour)
+    camera.info.publish(CameraInfo(width=640, height=480, k=[0.0] * 9))
+    camera.command('')
+    camera.command('   \t ')
+    time.sleep(1.0)
+    assert node.proc.poll() is None, node.output()
+
+    # Good frames are still answered correctly.
+    probe.clear()
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE))
+    diag = probe.wait_for('/diagnostics', lambda m: len(m) >= 2, 10)[-1]
+    values = {kv.key: kv.value for kv in diag.status[0].values}
+    assert int(values['messages_rejected']) >= 6
+    assert int(values['commands_rejected']) >= 2
+    assert int(values['rejected_encoding']) >= 2
+    assert values['active_command'] == 'the red ball'
+    assert values['model'] == 'bundled'
+    log = node.output()
+    for text in ('unsupported image encoding "yuv422"', 'data is 100 bytes',
+                 'camera_info says 640x480', 'unsupported depth encoding "bgr8"',
+                 'depth is 320x240 but the image is 640x480',
+                 'camera_info is unusable', 'command is empty or only whitespace'):
+        assert text in log, text
+    assert 'Traceback' not in log
+    assert node.stop() == 0
+
+
+def test_compressed_input_and_corrupt_jpeg(probe, start_node):
+    from sensor_msgs.msg import CompressedImage
+
+    node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the blue mug')
+    probe.listen(PoseStamped, POSE)
+    probe.listen(String, DET)
+    camera = Camera(probe, compressed=True)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    camera.image.publish(CompressedImage(format='jpeg', data=b'\xff\xd8\xff\xe0garbage'))
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    pose = probe.messages(POSE)[-1]
+    mug = obj(scene, 'blue', 'mug')
+    p = np.array([pose.pose.position.x, pose.pose.position.y, pose.pose.position.z])
+    assert np.linalg.norm(p - mug.centre) < 0.01
+    assert 'compressed image' in node.output()
+    assert node.stop() == 0
+
+
+def test_faster_input_drops_frames_and_latency_stays_bounded(probe, start_node):
+    node = start_node('-p', 'command:=the red ball')
+    listen_all(probe)
+    camera = Camera(probe)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    t_end = time.monotonic() + 8.0
+    sent = 0
+    next_t = time.monotonic()
+    while time.monotonic() < t_end:  # 30 Hz
+        camera.publish(scene)
+        sent += 1
+        next_t += 1 / 30
+        time.sleep(max(0.0, next_t - time.monotonic()))
+    time.sleep(1.5)
+    dets = detections(probe)
+    assert len(dets) >= 5, node.output()
+    lat = np.array([d['latency_s'] for d in dets])
+    half = len(lat) // 2
+    # Bounded, and not growing: the second half is no slower than the first.
+    assert np.percentile(lat, 95) < 1.5, lat
+    assert np.median(lat[half:]) < np.median(lat[:half]) * 1.5 + 0.05, lat
+    diag = probe.wait_for('/diagnostics', lambda m: len(m) >= 2, 5)[-1]
+    values = {kv.key: kv.value for kv in diag.status[0].values}
+    assert int(values['frames_dropped']) > 0
+    processed = int(values['frames_processed'])
+    assert processed < sent and processed >= len(dets) - 1
+    assert float(values['input_rate_hz']) > 15
+    print(f'\n[30 Hz] sent {sent}, processed {processed}, dropped {values["frames_dropped"]}, '
+          f'latency median {1000 * np.median(lat):.0f} ms p95 '
+          f'{1000 * np.percentile(lat, 95):.0f} ms')
+    assert node.stop() == 0
+
+
+def test_command_parameter_and_debug_image(probe, start_node):
+    from rcl_interfaces.srv import SetParameters
+    from rclpy.parameter import Parameter
+
+    from test_node_process import call
+
+    node = start_node()
+    probe.listen(String, DET)
+    probe.listen(Image, '/clip_perception/debug_image')
+    camera = Camera(probe)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    res = call(probe, SetParameters, '/clip_perception/set_parameters',
+               SetParameters.Request(parameters=[
+                   Parameter('command', value='the yellow can').to_parameter_msg()]))
+    assert res.results[0].successful
+    assert run_until(probe, camera, scene, lambda: probe.messages(
+        '/clip_perception/debug_image'))
+    img = probe.messages('/clip_perception/debug_image')[-1]
+    assert (img.width, img.height, img.encoding) == (640, 480, 'rgb8')
+    d = json.loads(probe.messages(DET)[-1].data)
+    assert d['command'] == 'the yellow can' and d['status'] == 'found'
+    assert node.stop() == 0

@@ -1,0 +1,88 @@
+"""The shipped model through the transformers API, the scorer, and safe loading."""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from transformers import CLIPModel
+from transformers import CLIPProcessor
+
+from clip_perception.scenes import generate_scene
+from clip_perception.scorer import bundled_model_dir
+from clip_perception.scorer import ClipScorer
+from clip_perception.scorer import load_clip
+from clip_perception.scorer import ModelLoadError
+
+
+def test_shipped_model_loads_like_a_hub_checkpoint_and_is_small():
+    folder = bundled_model_dir()
+    model = CLIPModel.from_pretrained(folder)
+    processor = CLIPProcessor.from_pretrained(folder)
+    assert processor.image_processor.crop_size['height'] == model.config.vision_config.image_size
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
+    assert size < 5e6
+    assert os.path.isfile(os.path.join(folder, 'model.safetensors'))
+
+
+def test_shipped_model_ranks_the_right_crop_first():
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    right = total = 0
+    for seed in range(20):
+        scene = generate_scene(555_000 + seed)
+        objs = scene.targetable()
+        if len(objs) < 2:
+            continue
+        image = scorer.forward(scorer.preprocess(scene.rgb, [o.box for o in objs]))
+        for i, o in enumerate(objs):
+            right += int(int((image @ scorer.text_embedding(o.name)).argmax()) == i)
+            total += 1
+    assert total >= 40
+    assert right / total >= 0.95, (right, total)
+
+
+def test_text_embeddings_are_cached_per_prompt():
+    scorer = ClipScorer('bundled', device='cpu')
+    a = scorer.text_embedding('red ball')
+    assert scorer.text_cache_len == 1
+    assert scorer.text_embedding('red ball') is a
+    scorer.text_embedding('red ball', template='{}')
+    assert scorer.text_cache_len == 2
+    assert torch.allclose(a.norm(), torch.tensor(1.0), atol=1e-5)
+
+
+def test_pickle_only_folder_is_refused(tmp_path):
+    src = bundled_model_dir()
+    bad = tmp_path / 'pickled'
+    shutil.copytree(src, bad)
+    model = CLIPModel.from_pretrained(src)
+    torch.save(model.state_dict(), bad / 'pytorch_model.bin')
+    os.remove(bad / 'model.safetensors')
+    with pytest.raises(ModelLoadError, match='pickle checkpoint'):
+        load_clip(str(bad))
+
+
+def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
+    monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    with pytest.raises(ModelLoadError) as err:
+        load_clip('openai/clip-vit-base-patch32')
+    text = str(err.value)
+    assert 'openai/clip-vit-base-patch32' in text and 'HF_HUB_OFFLINE' in text
+    assert 'save_pretrained' in text
+
+
+def test_bad_device_and_dtype_are_clear():
+    with pytest.raises(ModelLoadError, match='unknown device'):
+        ClipScorer('bundled', device='tpu')
+    if not torch.cuda.is_available():
+        with pytest.raises(ModelLoadError, match='no CUDA device'):
+            ClipScorer('bundled', device='cuda')
+    with pytest.raises(ModelLoadError, match='unknown dtype'):
+        ClipScorer('bundled', device='cpu', dtype='int3')
+
+
+def test_empty_batch():
+    scorer = ClipScorer('bundled', device='cpu')
+    scores = scorer.score(np.zeros((48, 64, 3), np.uint8), np.zeros((0, 4)), 'ball')
+    assert scores.cosine.shape == (0,)
