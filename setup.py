@@ -28,7 +28,8 @@ setup(
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob.glob('launch/*.launch.py')),
-        ('share/' + package_name + '/config', glob.glob('config/*.yaml')),
+        ('share/' + package_name + '/config', glob.glob('config/*.yaml')
+         + glob.glob('config/*.xml')),
     ] + tree('models') + tree('data'),
     install_requires=['setuptools'],
     zip_safe=False,

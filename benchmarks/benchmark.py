@@ -173,7 +173,10 @@ def bf16_effect(model, scenes, device='cpu'):
 
 def ros_end_to_end(model, seconds, extra=()):
     """Node as its own process fed 640x480 RGB-D at 30 Hz; latency, rates, peak RSS."""
+    from clip_perception.demo import ros_environment
     from clip_perception.soak import run_soak
+
+    ros_environment()
 
     r = run_soak(seconds, 30.0, command_period=seconds, warmup=seconds / 3,
                  node_args=('-p', f'model:={model}', '-p', 'torch_threads:=2', *extra),

@@ -9,6 +9,8 @@ import os
 
 from ament_index_python.packages import get_package_share_directory
 from launch.actions import DeclareLaunchArgument
+from launch.actions import SetEnvironmentVariable
+from launch.substitutions import EnvironmentVariable
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
@@ -36,6 +38,11 @@ def generate_launch_description():
         DeclareLaunchArgument('depth',
                               default_value='/camera/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image.'),
+        DeclareLaunchArgument('fastdds_profile', default_value=EnvironmentVariable(
+            'FASTRTPS_DEFAULT_PROFILES_FILE',
+            default_value=os.path.join(share, 'config', 'fastdds_large_data.xml')),
+                              description='Fast DDS profile (large camera messages over '
+                              'best-effort QoS); your own FASTRTPS_DEFAULT_PROFILES_FILE wins.'),
         DeclareLaunchArgument('command', default_value='command',
                               description='std_msgs/String command topic (relative).'),
     ]
@@ -58,4 +65,6 @@ def generate_launch_description():
             ('command', LaunchConfiguration('command')),
         ],
     )
-    return LaunchDescription(args + [node])
+    profile = SetEnvironmentVariable('FASTRTPS_DEFAULT_PROFILES_FILE',
+                                     LaunchConfiguration('fastdds_profile'))
+    return LaunchDescription(args + [profile, node])

@@ -17,6 +17,9 @@ import pytest
 # Isolate this run's DDS traffic before rclpy is imported anywhere.
 os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 101)))
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
+os.environ.setdefault('FASTRTPS_DEFAULT_PROFILES_FILE', os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'config',
+    'fastdds_large_data.xml'))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 os.environ.setdefault('TRANSFORMERS_VERBOSITY', 'error')
 

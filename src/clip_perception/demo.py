@@ -43,19 +43,32 @@ class Row:
     frames: int
 
 
-def bundled_demo_bag():
-    """Folder of the shipped demo recording (installed share dir or source tree)."""
+def share_dir():
+    """Return the package's share directory (installed, or the source tree)."""
     from clip_perception.scorer import bundled_model_dir
 
-    share = os.path.dirname(os.path.dirname(bundled_model_dir()))
-    return os.path.join(share, 'data', 'demo_bag')
+    return os.path.dirname(os.path.dirname(bundled_model_dir()))
+
+
+def bundled_demo_bag():
+    """Folder of the shipped demo recording."""
+    return os.path.join(share_dir(), 'data', 'demo_bag')
 
 
 def _share_config():
-    from clip_perception.scorer import bundled_model_dir
+    return os.path.join(share_dir(), 'config', 'clip_perception.yaml')
 
-    share = os.path.dirname(os.path.dirname(bundled_model_dir()))
-    return os.path.join(share, 'config', 'clip_perception.yaml')
+
+def ros_environment():
+    """Set what our own tools need before rclpy starts, unless the user set it.
+
+    An isolated DDS domain on loopback, and the shipped Fast DDS profile: without it,
+    best-effort (sensor-data) subscriptions lose most 614 KB depth images (README).
+    """
+    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(1, 101)))
+    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    os.environ.setdefault('FASTRTPS_DEFAULT_PROFILES_FILE',
+                          os.path.join(share_dir(), 'config', 'fastdds_large_data.xml'))
 
 
 def start_node(truth, log_path, extra_args=(), params_file=None):
@@ -237,8 +250,7 @@ def main(argv=None):
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
     p.add_argument('--rate', type=float, default=1.0)
     args = p.parse_args(argv)
-    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(1, 101)))
-    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    ros_environment()
     bag = args.bag or bundled_demo_bag()
     out = args.out or os.path.join('out', time.strftime('demo-%Y%m%d-%H%M%S'))
     print(f'[demo] node clip_perception (bundled tiny CLIP) <- replay of {bag} '

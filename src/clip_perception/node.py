@@ -37,8 +37,9 @@ from rcl_interfaces.msg import IntegerRange
 from rcl_interfaces.msg import ParameterDescriptor
 from rcl_interfaces.msg import SetParametersResult
 import rclpy
+from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.executors import ExternalShutdownException
-from rclpy.executors import MultiThreadedExecutor
+from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
@@ -147,14 +148,18 @@ class ClipPerceptionNode(Node):
                              reliability=ReliabilityPolicy.RELIABLE,
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
+        events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
         if values['image_transport'] == 'compressed':
             self.create_subscription(CompressedImage, 'image/compressed', self._on_compressed,
-                                     camera_qos)
+                                     camera_qos, event_callbacks=events)
         else:
-            self.create_subscription(Image, 'image', self._on_image, camera_qos)
-        self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info, camera_qos)
+            self.create_subscription(Image, 'image', self._on_image, camera_qos,
+                                     event_callbacks=events)
+        self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info, camera_qos,
+                                 event_callbacks=events)
         if values['use_depth']:
-            self.create_subscription(Image, 'depth', self._on_depth, camera_qos)
+            self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
+                                     event_callbacks=events)
         self.create_subscription(String, 'command', self._on_command, 10)
 
         self.pose_pub = self.create_publisher(PoseStamped, '~/target_pose', 10)
@@ -169,6 +174,7 @@ class ClipPerceptionNode(Node):
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics)
+        self._sync_timer = self.create_timer(0.05, self._poll_sync)
         self._echo_command()
         self._worker = threading.Thread(target=self._work, name='clip_worker', daemon=True)
         self._worker.start()
@@ -232,6 +238,11 @@ class ClipPerceptionNode(Node):
             more = f' ({held} more like it since the last report)' if held else ''
             self.get_logger().warning(f'skipped: {text}{more}')
 
+    def _on_incompatible_qos(self, event):
+        self._reject('qos', f"a camera publisher's QoS is incompatible with this node's "
+                     f'(policy {event.last_policy_kind}); with a best_effort publisher set '
+                     'qos_reliability to best_effort')
+
     def _on_command(self, msg):
         self.health.count('commands_received')
         try:
@@ -263,7 +274,9 @@ class ClipPerceptionNode(Node):
 
     def _add_image(self, header, rgb):
         self.health.frame_in(time.monotonic())
-        for frame in self.sync.add_image(_stamp_seconds(header.stamp), (header, rgb)):
+        frames = self.sync.add_image(_stamp_seconds(header.stamp), (header, rgb),
+                                     time.monotonic())
+        for frame in frames:
             self._submit(frame)
 
     def _on_depth(self, msg):
@@ -273,7 +286,8 @@ class ClipPerceptionNode(Node):
         except MessageError as exc:
             self._reject(exc.kind, f'depth: {exc}')
             return
-        for frame in self.sync.add_depth(_stamp_seconds(msg.header.stamp), depth):
+        for frame in self.sync.add_depth(_stamp_seconds(msg.header.stamp), depth,
+                                         time.monotonic()):
             self._submit(frame)
 
     def _on_camera_info(self, msg):
@@ -283,6 +297,10 @@ class ClipPerceptionNode(Node):
             self._reject(exc.kind, str(exc))
             return
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
+
+    def _poll_sync(self):
+        for frame in self.sync.poll(time.monotonic()):
+            self._submit(frame)
 
     def _submit(self, frame):
         """Hand the newest frame to the worker; a frame still waiting is dropped."""
@@ -302,9 +320,13 @@ class ClipPerceptionNode(Node):
                 command = self._command
             if frame is None:
                 continue
+            if not self.context.ok():
+                return  # shutting down: nothing can be published any more
             try:
                 self._process(frame, command)
             except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+                if not self.context.ok():
+                    return
                 self.health.count('frames_failed')
                 self._reject('internal', f'frame failed: {type(exc).__name__}: {exc}')
 
@@ -484,7 +506,9 @@ def main(args=None):
         rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {exc}')
         rclpy.try_shutdown()
         return 1
-    executor = MultiThreadedExecutor(num_threads=2)
+    # One thread: every callback is in the node's default, mutually exclusive group,
+    # and inference runs on the node's own worker thread.
+    executor = SingleThreadedExecutor()
     executor.add_node(node)
     try:
         executor.spin()

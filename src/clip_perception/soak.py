@@ -18,6 +18,9 @@ import time
 
 import numpy as np
 
+from clip_perception.demo import _share_config
+from clip_perception.demo import ros_environment
+
 COMMANDS = ('the red ball', 'the blue mug', 'the teddy bear', 'the green cube',
             'the yellow cylinder', 'the purple cone', 'the red ball on the left')
 
@@ -60,7 +63,6 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     from std_msgs.msg import String
 
     from clip_perception.bags import scene_messages
-    from clip_perception.demo import _share_config
 
     exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
     log = open(log_path or os.devnull, 'w')
@@ -94,8 +96,12 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     stop = threading.Event()
     ex = SingleThreadedExecutor()
     ex.add_node(node)
-    spinner = threading.Thread(target=lambda: [ex.spin_once(timeout_sec=0.05)
-                                               for _ in iter(stop.is_set, True)], daemon=True)
+
+    def spin():
+        while not stop.is_set():
+            ex.spin_once(timeout_sec=0.05)
+
+    spinner = threading.Thread(target=spin, daemon=True)
     spinner.start()
     frames = [scene_messages(s, 0) for s in _scenes()]
     sent_commands = []
@@ -198,8 +204,7 @@ def main(argv=None):
     p.add_argument('--json', default=None)
     p.add_argument('--log', default=None, help='node log file')
     args = p.parse_args(argv)
-    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(1, 101)))
-    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    ros_environment()
     r = run_soak(args.minutes * 60, args.rate, args.command_period, log_path=args.log)
     print(f'\nSoak: {r["seconds"]:.0f} s at {args.rate:.0f} Hz, 640x480 RGB-D, command '
           f'every {args.command_period:.0f} s')

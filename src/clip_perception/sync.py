@@ -1,12 +1,15 @@
 """Approximate-time pairing of colour, depth and camera_info (message_filters stand-in).
 
-Stamps are float seconds; payloads are opaque. A colour frame is released:
+Stamps are float seconds; payloads are opaque; ``now`` is the caller's monotonic clock
+at arrival (waiting is about arrival, not stamps: at 1 Hz the previous depth is always a
+second older than the next frame). A colour frame is released:
 
-* with the depth image nearest in time, once one within ``slop`` has arrived;
-* without depth once the depth stream is clearly absent for it: the newest depth is
-  more than ``depth_timeout`` older than the frame (depth stopped), or no depth has
-  arrived within ``depth_timeout`` of the first colour frame (depth never started);
-* with the camera_info nearest in time within ``slop``, else the newest one
+* with the depth image nearest in stamp, once one within ``slop`` has arrived;
+* without depth once it has waited ``depth_timeout`` since its arrival for a depth
+  within ``slop``; after that the depth stream counts as lost and later frames pass at
+  once (no added latency) until a depth image arrives again. The node calls
+  :meth:`FrameSync.poll` on a timer for this;
+* with the camera_info nearest in stamp within ``slop``, else the newest one
   (intrinsics rarely change; drivers that publish camera_info slower or latched still
   work), or None if none has arrived.
 
@@ -46,28 +49,32 @@ class FrameSync:
         self._depths = deque(maxlen=buffer)
         self._infos = deque(maxlen=buffer)
         self._buffer = buffer
-        self._first_image = None
+        self._last_depth_arrival = None
+        self._depth_lost = False
         self.dropped = 0
 
     def add_info(self, stamp, info):
         """Store a camera_info."""
         self._infos.append((float(stamp), info))
 
-    def add_depth(self, stamp, depth):
-        """Store a depth image; return frames it completes."""
+    def add_depth(self, stamp, depth, now):
+        """Store a depth image that arrived at ``now``; return frames it completes."""
         self._depths.append((float(stamp), depth))
-        return self._release()
+        self._last_depth_arrival = now
+        self._depth_lost = False
+        return self._release(now)
 
-    def add_image(self, stamp, image):
-        """Store a colour image; return frames now released (oldest first)."""
-        stamp = float(stamp)
-        if self._first_image is None:
-            self._first_image = stamp
-        self._images.append((stamp, image))
+    def add_image(self, stamp, image, now):
+        """Store a colour image that arrived at ``now``; return frames now released."""
+        self._images.append((float(stamp), image, now))
         while len(self._images) > self._buffer:
             self._images.popleft()
             self.dropped += 1
-        return self._release()
+        return self._release(now)
+
+    def poll(self, now):
+        """Release frames whose depth is overdue; call it periodically."""
+        return self._release(now)
 
     def _nearest(self, items, stamp):
         best = None
@@ -82,12 +89,20 @@ class FrameSync:
             return near[1]
         return self._infos[-1][1] if self._infos else None
 
-    def _release(self):
+    def _no_depth_reason(self, arrival, now):
+        if not self._depth_lost and now - arrival < self.depth_timeout:
+            return None
+        self._depth_lost = True
+        if self._last_depth_arrival is None:
+            return 'no depth image received yet'
+        return (f'no depth image within {self.slop} s of the frame; newest arrived '
+                f'{now - self._last_depth_arrival:.1f} s ago')
+
+    def _release(self, now):
         out = []
         kept = deque()
-        newest_depth = self._depths[-1][0] if self._depths else None
         while self._images:
-            stamp, image = self._images.popleft()
+            stamp, image, arrival = self._images.popleft()
             if not self.use_depth:
                 out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
                 continue
@@ -95,12 +110,9 @@ class FrameSync:
             if near is not None and abs(near[0] - stamp) <= self.slop:
                 out.append(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]))
                 continue
-            if newest_depth is None and stamp - self._first_image > self.depth_timeout:
-                reason = 'no depth image received yet'
-            elif newest_depth is not None and stamp - newest_depth > self.depth_timeout:
-                reason = f'newest depth image is {stamp - newest_depth:.2f} s older than the frame'
-            else:
-                kept.append((stamp, image))
+            reason = self._no_depth_reason(arrival, now)
+            if reason is None:
+                kept.append((stamp, image, arrival))
                 continue
             out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
                                    no_depth_reason=reason))
