@@ -80,9 +80,11 @@ def vit_b32_folder(tmp):
     tok = AutoTokenizer.from_pretrained(bundled_model_dir())
     model.save_pretrained(tmp, safe_serialization=True)
     tok.save_pretrained(tmp)
-    cfg = json.load(open(os.path.join(bundled_model_dir(), 'preprocessor_config.json')))
+    with open(os.path.join(bundled_model_dir(), 'preprocessor_config.json')) as f:
+        cfg = json.load(f)
     cfg.update({'size': {'shortest_edge': 224}, 'crop_size': {'height': 224, 'width': 224}})
-    json.dump(cfg, open(os.path.join(tmp, 'preprocessor_config.json'), 'w'))
+    with open(os.path.join(tmp, 'preprocessor_config.json'), 'w') as f:
+        json.dump(cfg, f)
     return tmp
 
 

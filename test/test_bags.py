@@ -28,7 +28,8 @@ TALKER = os.path.join(SHARED_DATA, 'rosbag2_talker', 'rosbag2_py', 'test', 'reso
 def test_recorded_bag_round_trips(tmp_path, storage):
     steps = demo_script()[:2]
     truth = record_script(tmp_path / 'bag', steps, storage, depth_encoding='32FC1')
-    meta = yaml.safe_load(open(tmp_path / 'bag' / 'metadata.yaml'))
+    with open(tmp_path / 'bag' / 'metadata.yaml') as f:
+        meta = yaml.safe_load(f)
     info = meta['rosbag2_bagfile_information']
     assert info['storage_identifier'] == storage and info['version'] == 8
     assert info['message_count'] == 2 * (1 + 3 * steps[0].frames)
@@ -51,7 +52,7 @@ def test_real_rosbag2_talker_bags_are_read_in_full(storage):
     assert len(msgs) == 20
     chatter = [deserialize_message(raw, String).data for topic, _, _, raw in msgs
                if topic == '/topic']
-    assert chatter == [f'Hello, world! {i}' for i in range(1, 11)]
+    assert chatter == [f'Hello, world! {i}' for i in range(10)]
     times = [t for _, _, t, _ in msgs]
     assert times == sorted(times)
 
@@ -83,4 +84,4 @@ def test_replay_of_a_real_talker_bag_into_the_graph(probe):
     assert player.wait_for_subscribers(['/topic'])
     player.play()
     got = probe.wait_for('/topic', lambda m: len(m) == 10, 10)
-    assert [m.data for m in got] == [f'Hello, world! {i}' for i in range(1, 11)]
+    assert [m.data for m in got] == [f'Hello, world! {i}' for i in range(10)]

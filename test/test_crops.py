@@ -6,6 +6,7 @@ import torch
 from transformers import CLIPProcessor
 
 from clip_perception.crops import crop_batch
+from clip_perception.crops import integer_squares
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.scenes import generate_scene
@@ -17,8 +18,8 @@ def reference_crops(rgb, squares, mean):
     h, w = rgb.shape[:2]
     fill = np.round(np.array(mean) * 255).astype(np.uint8)
     out = []
-    for x0, y0, x1, y1 in np.round(squares).astype(int):
-        side = x1 - x0
+    for x0, y0, side in zip(*integer_squares(squares)):
+        x1, y1 = x0 + side, y0 + side
         canvas = np.tile(fill, (side, side, 1))
         sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
         canvas[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
@@ -40,6 +41,10 @@ def test_crop_batch_samples_the_right_pixels():
     crops = crop_batch(image, np.array([[30, 10, 40, 20], [0, 0, 10, 10]]), 10)
     assert torch.allclose(crops[0], torch.ones_like(crops[0]))
     assert torch.allclose(crops[1], torch.zeros_like(crops[1]))
+    # Off the image: padded with the mean (zero after normalising).
+    crops = crop_batch(image, np.array([[-20, -20, -10, -10], [55, 35, 65, 45]]), 4)
+    assert torch.count_nonzero(crops[0]) == 0
+    assert torch.count_nonzero(crops[1]) == 0
 
 
 def test_batched_scores_match_clip_processor_top1_and_within_001():

@@ -17,7 +17,8 @@ def test_wheel_installs_data_files_where_ament_index_finds_them(tmp_path):
                           str(wheel_dir), REPO], check=True, cwd=tmp_path)
     wheels = list(wheel_dir.glob('clip_perception-*.whl'))
     assert len(wheels) == 1
-    subprocess.run(pip + ['install', '--no-deps', '-q', '--prefix', str(prefix),
+    subprocess.run(pip + ['install', '--no-deps', '--ignore-installed', '-q', '--prefix',
+                          str(prefix),
                           str(wheels[0])], check=True)
     share = prefix / 'share' / 'clip_perception'
     for rel in ('package.xml', 'launch/clip_perception.launch.py',
@@ -51,7 +52,8 @@ def test_package_xml_is_format_3_with_ros_dependencies():
 def test_launch_file_compiles_and_declares_remaps():
     path = os.path.join(REPO, 'launch', 'clip_perception.launch.py')
     py_compile.compile(path, doraise=True)
-    text = open(path).read()
+    with open(path) as f:
+        text = f.read()
     for arg in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
                 'depth', 'command'):
         assert f"DeclareLaunchArgument('{arg}'" in text

@@ -30,7 +30,8 @@ def test_smoke_training_saves_a_loadable_deterministic_model(tmp_path):
         assert main(['--out', str(tmp_path / name)] + args) == 0
     model = CLIPModel.from_pretrained(str(tmp_path / 'a'))
     assert model.config.vision_config.image_size == 64
-    meta = json.load(open(tmp_path / 'a' / 'training_args.json'))
+    with open(tmp_path / 'a' / 'training_args.json') as f:
+        meta = json.load(f)
     assert meta['config']['steps'] == 6 and meta['held_out_pairs']
     wa = load_file(os.path.join(tmp_path, 'a', 'model.safetensors'))
     wb = load_file(os.path.join(tmp_path, 'b', 'model.safetensors'))

@@ -51,7 +51,8 @@ PARAMETERS = (
           '(selective search + colour saliency).'),
     Param('nms_iou', 0.6, 'IoU above which overlapping proposals are merged.',
           min=0.05, max=1.0),
-    Param('top_k', 5, 'Candidates reported on ~/detection (the chosen one first).',
+    Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
+          'one first).',
           min=1, max=50),
     Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image) or '
           'compressed (sensor_msgs/CompressedImage on image/compressed).', read_only=True,

@@ -1,10 +1,13 @@
-"""Batched square crops with context, resampled to the model's input size.
+"""Square crops with context, resized to the model's input exactly as CLIPProcessor does.
 
-Replaces the per-crop ``PIL.Image.crop`` + ``CLIPProcessor`` round trip: every box of a
-frame becomes one row of an affine sampling grid and the whole batch is resampled by
-``grid_sample`` from an image pyramid. Crops are made square around the box (CLIP's
-processor would otherwise centre-crop away the ends of tall or wide boxes), padded with
-the normalisation mean where they leave the image, so the padding reads as zero.
+Replaces the per-crop ``PIL.Image.crop`` + ``CLIPProcessor`` round trip: the frame is
+normalised once, every box is made square (the processor would otherwise centre-crop
+away the ends of tall or wide boxes) and padded with the normalisation mean where it
+leaves the image (so the padding reads as zero), and each crop, a view of that one
+tensor, is resized with torch's antialiased bicubic filter (PIL's) into one
+pre-allocated batch for a single encoder forward. Measured against CLIPProcessor on the
+test scenes: cosine scores within 0.003. A single ``grid_sample`` over all boxes is
+batched too, but it cannot antialias each crop at its own scale: 0.027 off.
 """
 
 import math
@@ -43,56 +46,54 @@ def normalise_image(rgb, mean, std, device='cpu', dtype=torch.float32):
     return (t - m) / s
 
 
-def crop_batch(image, boxes, size):
-    """Resample square ``boxes`` of a normalised image into a (N, 3, size, size) batch.
-
-    Each crop is sampled from the pyramid level that leaves at most a 2x bilinear
-    downscale, which keeps aliasing close to the processor's antialiased bicubic
-    resize at a fraction of its cost. One ``grid_sample`` call per pyramid level used.
+def crop_batch(image, boxes, size, lo=None, hi=None):
+    """Cut square ``boxes`` out of a normalised image into a (N, 3, size, size) batch.
 
     :param image: (1, 3, H, W) float tensor from :func:`normalise_image`.
-    :param boxes: (N, 4) square boxes from :func:`square_boxes` (pixel coordinates).
+    :param boxes: (N, 4) square boxes from :func:`square_boxes` (pixel coordinates,
+        rounded to whole pixels here).
     :param size: output side in pixels.
+    :param lo: optional (3,) lower bounds per channel: bicubic overshoot is clipped as
+        PIL's 8-bit output is (pass the normalised values of 0 and 255).
+    :param hi: optional (3,) upper bounds per channel.
     :return: (N, 3, size, size) tensor, same dtype and device as ``image``.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     n = len(boxes)
     _, c, h, w = image.shape
-    out = image.new_zeros((n, c, size, size))
+    out = image.new_empty((n, c, size, size))
     if n == 0:
         return out
-    side = boxes[:, 2] - boxes[:, 0]
-    levels = np.clip(np.floor(np.log2(np.maximum(side / size, 1.0))), 0, 4).astype(int)
-    level_image = image
-    for level in range(int(levels.max()) + 1):
-        if level > 0:
-            level_image = F.avg_pool2d(level_image, 2, ceil_mode=True)
-        idx = np.nonzero(levels == level)[0]
-        if len(idx) == 0:
-            continue
-        lh, lw = level_image.shape[2:]
-        scale = 2.0 ** level
-        grid = _grid(boxes[idx] / scale, size, lw, lh)
-        grid = torch.from_numpy(grid).to(image.device, image.dtype)
-        sampled = F.grid_sample(level_image.expand(len(idx), -1, -1, -1), grid,
-                                mode='bilinear', padding_mode='zeros', align_corners=False)
-        out[torch.from_numpy(idx).to(image.device)] = sampled
+    x0, y0, side = integer_squares(boxes)
+    # Pad once, just enough for every box; zero is the mean colour after normalising.
+    left, top = int(max(0, -x0.min())), int(max(0, -y0.min()))
+    right = int(max(0, (x0 + side).max() - w))
+    bottom = int(max(0, (y0 + side).max() - h))
+    padded = F.pad(image, (left, right, top, bottom)) if left + right + top + bottom else image
+    for i in range(n):
+        ys, xs = int(y0[i]) + top, int(x0[i]) + left
+        view = padded[:, :, ys:ys + side[i], xs:xs + side[i]]
+        out[i] = F.interpolate(view, size=(size, size), mode='bicubic', antialias=True,
+                               align_corners=False)[0]
+    if lo is not None:
+        out = torch.maximum(torch.minimum(out, hi.view(1, -1, 1, 1)), lo.view(1, -1, 1, 1))
     return out
 
 
-def _grid(boxes, size, w, h):
-    """Build a sampling grid (N, size, size, 2) in grid_sample's [-1, 1] coordinates.
+def integer_squares(boxes):
+    """Whole-pixel corners and sides ``(x0, y0, side)`` of square boxes (int64 arrays)."""
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    x0 = np.round(boxes[:, 0]).astype(np.int64)
+    y0 = np.round(boxes[:, 1]).astype(np.int64)
+    side = np.maximum(np.round(boxes[:, 2] - boxes[:, 0]).astype(np.int64), 1)
+    return x0, y0, side
 
-    Boxes are continuous pixel coordinates (pixel i spans [i, i + 1)), which is also
-    grid_sample's convention with ``align_corners=False``.
-    """
-    t = (np.arange(size) + 0.5) / size
-    xs = boxes[:, 0:1] + t[None, :] * (boxes[:, 2:3] - boxes[:, 0:1])
-    ys = boxes[:, 1:2] + t[None, :] * (boxes[:, 3:4] - boxes[:, 1:2])
-    grid = np.empty((len(boxes), size, size, 2), dtype=np.float32)
-    grid[..., 0] = (xs / w * 2.0 - 1.0)[:, None, :]
-    grid[..., 1] = (ys / h * 2.0 - 1.0)[:, :, None]
-    return grid
+
+def value_range(mean, std, device='cpu', dtype=torch.float32):
+    """Normalised values of 0 and 255 per channel: ``(lo, hi)`` tensors of shape (3,)."""
+    m = torch.tensor(mean, device=device, dtype=dtype)
+    s = torch.tensor(std, device=device, dtype=dtype)
+    return (0.0 - m) / s, (1.0 - m) / s
 
 
 def pad_batch_size(n, sizes=(8, 16, 32, 64, 128)):

@@ -22,6 +22,7 @@ import torch
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
+from clip_perception.crops import value_range
 
 BUNDLED = 'bundled'
 BUNDLED_DIR = 'tiny_clip'
@@ -192,6 +193,7 @@ class ClipScorer:
         self.input_size = image_config['size']
         self.prompt_template = prompt_template
         self.context = context
+        self._range = value_range(self.mean, self.std, self.device, self.dtype)
         self._text_cache = OrderedDict()
         self._text_cache_size = text_cache_size
         self.calibration = (load_calibration(self.model_path)
@@ -236,7 +238,7 @@ class ClipScorer:
         """
         image = normalise_image(rgb, self.mean, self.std, self.device, self.dtype)
         ctx = self.context if context is None else context
-        return crop_batch(image, square_boxes(boxes, ctx), self.input_size)
+        return crop_batch(image, square_boxes(boxes, ctx), self.input_size, *self._range)
 
     def forward(self, pixels):
         """Unit-norm image embeddings, (N, D) float32 CPU tensor."""

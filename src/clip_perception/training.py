@@ -28,6 +28,7 @@ import torch
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
+from clip_perception.crops import value_range
 from clip_perception.scenes import COLOURS
 from clip_perception.scenes import generate_scene
 from clip_perception.scenes import SHAPES
@@ -128,7 +129,8 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2):
         contexts.append(0.1)
         labels.append(-1)
     image = normalise_image(scene.rgb, MEAN, STD)
-    crops = crop_batch(image, square_boxes(boxes, np.array(contexts)), size)
+    crops = crop_batch(image, square_boxes(boxes, np.array(contexts)), size,
+                       *value_range(MEAN, STD))
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
     std = torch.tensor(STD).view(1, 3, 1, 1)
     raw = ((crops * std + mean) * 255).round().clamp(0, 255).to(torch.uint8)
