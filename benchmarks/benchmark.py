@@ -191,7 +191,7 @@ def fmt(values):
     return f'{1000 * min(values):8.1f} {1000 * statistics.median(values):8.1f}'
 
 
-def plot(path, series):
+def plot(path, series, ns=NS):
     """Time per frame against N, log scale, drawn with OpenCV (no matplotlib needed)."""
     w, h, m = 760, 480, 70
     img = np.full((h, w, 3), 255, np.uint8)
@@ -199,19 +199,20 @@ def plot(path, series):
     lo, hi = np.log10(min(all_t) * 0.7), np.log10(max(all_t) * 1.4)
 
     def xy(n, t):
-        x = m + (np.log2(n) - 4) / 2 * (w - 2 * m)
+        span = max(np.log2(max(ns)) - np.log2(min(ns)), 1)
+        x = m + (np.log2(n) - np.log2(min(ns))) / span * (w - 2 * m)
         y = h - m - (np.log10(t) - lo) / (hi - lo) * (h - 2 * m)
         return int(x), int(y)
 
     cv2.rectangle(img, (m, m), (w - m, h - m), (0, 0, 0), 1)
-    for n in NS:
+    for n in ns:
         cv2.putText(img, str(n), (xy(n, 1)[0] - 8, h - m + 20), cv2.FONT_HERSHEY_SIMPLEX,
                     0.5, (0, 0, 0), 1)
     for e in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
         for mant in (1, 2, 5):
             t = mant * 10.0 ** e
             if lo <= np.log10(t) <= hi:
-                y = xy(16, t)[1]
+                y = xy(min(ns), t)[1]
                 cv2.line(img, (m, y), (w - m, y), (225, 225, 225), 1)
                 cv2.putText(img, f'{1000 * t:g} ms', (4, y + 4), cv2.FONT_HERSHEY_SIMPLEX,
                             0.4, (0, 0, 0), 1)
@@ -240,6 +241,8 @@ def main(argv=None):
     p.add_argument('--compile', action='store_true',
                    help='also time ViT-B/32 bf16 with torch.compile (slow to warm up)')
     p.add_argument('--out', default='out/benchmark')
+    p.add_argument('--ns', type=int, nargs='*', default=list(NS), help='proposal counts')
+    p.add_argument('--models', nargs='*', default=['tiny', 'ViT-B/32'])
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -254,14 +257,17 @@ def main(argv=None):
     print(f'# clip_perception benchmark on {machine}; torch {torch.__version__}, '
           f'{time.strftime("%Y-%m-%d")}')
     dtypes = ['float16'] if cuda else ['float32', 'bfloat16']
-    ceilings = {dt: matmul_ceiling(getattr(torch, dt), device) for dt in dtypes}
+    ceilings = {dt: matmul_ceiling(getattr(torch, dt), device, n=8192 if cuda else 2048)
+                for dt in dtypes}
     for dt, g in ceilings.items():
         print(f'matmul ceiling {dt}: {g:.0f} GFLOP/s')
     rng = np.random.default_rng(0)
     scene = generate_scene(777, n_objects=8)
     tmp = tempfile.mkdtemp()
     vit = vit_b32_folder(tmp)
-    models = {'tiny': bundled_model_dir(), 'ViT-B/32': vit}
+    models = {k: v for k, v in {'tiny': bundled_model_dir(), 'ViT-B/32': vit}.items()
+              if k in args.models}
+    ns = tuple(args.ns)
     results = {'machine': machine, 'ceilings_gflops': ceilings, 'rows': []}
     header = (f'{"model":<9} {"dtype":<9} {"N":>3} | {"proposals":>9} {"crop+pre":>9} '
               f'{"encode":>9} {"select":>9} {"pose":>9} | {"frame min":>9} {"median":>8} '
@@ -275,7 +281,7 @@ def main(argv=None):
         for dt in dtypes:
             scorer = ClipScorer(folder, device=device, dtype=dt)
             flops = vision_flops(scorer.model.config.vision_config)
-            for n in NS:
+            for n in ns:
                 boxes, props = boxes_for(scene, n, rng)
                 time_ours(scorer, scene, boxes, props, 1)  # warm-up
                 st = time_ours(scorer, scene, boxes, props, fast)
@@ -294,7 +300,7 @@ def main(argv=None):
                                 + f' | {1000 * min(st["total"]):9.1f} {1000 * med["total"]:8.1f} '
                                 f'{1 / med["total"]:6.1f} | {crops_s:8.1f} {frac:6.1f}')
             del scorer
-        for n in NS:
+        for n in ns:
             boxes, _ = boxes_for(scene, n, rng)
             base_dtype = torch.float16 if cuda else torch.float32
             base = time_baseline(folder, scene, boxes, slow if name == 'ViT-B/32' else fast,
@@ -313,7 +319,7 @@ def main(argv=None):
         print('\nViT-B/32 bfloat16 + torch.compile (batch padded to N):')
         scorer = ClipScorer(vit, device=device, dtype='bfloat16')
         scorer.model.vision_model = torch.compile(scorer.model.vision_model)
-        for n in NS:
+        for n in ns:
             boxes, props = boxes_for(scene, n, rng)
             t = time.perf_counter()
             time_ours(scorer, scene, boxes, props, 1)
@@ -337,7 +343,7 @@ def main(argv=None):
             print(f'  {name:<9} max |delta cosine| {worst:.4f}; top-1 changed in {flips} of '
                   f'{total} queries')
     plot_path = os.path.join(args.out, 'time_per_frame.png')
-    plot(plot_path, sorted(series.items()))
+    plot(plot_path, sorted(series.items()), ns)
     print(f'\nplot: {plot_path}')
     if not (args.quick or args.no_ros or cuda):
         print('\nEnd to end through ROS (node process, 640x480 RGB-D at 30 Hz, 2 threads):')

@@ -193,7 +193,7 @@ class ClipScorer:
         self.input_size = image_config['size']
         self.prompt_template = prompt_template
         self.context = context
-        self._range = value_range(self.mean, self.std, self.device, self.dtype)
+        self._range = value_range(self.mean, self.std, self.device)
         self._text_cache = OrderedDict()
         self._text_cache_size = text_cache_size
         self.calibration = (load_calibration(self.model_path)
@@ -236,9 +236,11 @@ class ClipScorer:
         :param context: overrides the scorer's ``context`` for this call.
         :return: (N, 3, S, S) tensor on the scorer's device and dtype.
         """
-        image = normalise_image(rgb, self.mean, self.std, self.device, self.dtype)
+        # Resize in float32 (the antialiased kernels have no bf16 CPU version), then cast.
+        image = normalise_image(rgb, self.mean, self.std, self.device, torch.float32)
         ctx = self.context if context is None else context
-        return crop_batch(image, square_boxes(boxes, ctx), self.input_size, *self._range)
+        crops = crop_batch(image, square_boxes(boxes, ctx), self.input_size, *self._range)
+        return crops.to(self.dtype)
 
     def forward(self, pixels):
         """Unit-norm image embeddings, (N, D) float32 CPU tensor."""
