@@ -6,33 +6,22 @@ interleaved with good frames.
 
 import time
 
-from diagnostic_msgs.msg import DiagnosticArray
-from geometry_msgs.msg import PoseStamped
 import numpy as np
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
-from std_msgs.msg import String
 
-from clip_perception.scenes import generate_scene
-from conftest import Camera
 from conftest import detections
-from conftest import wait_for_node
+from test_node import bring_up
 from test_node import obj
-from test_node import SCENE_SPECS
 
 POSE = '/clip_perception/target_pose'
 DET = '/clip_perception/detection_json'
 
 
 def setup(probe, start_node, *args):
-    node = start_node('-p', 'input_timeout:=1.0', '-p', 'diagnostics_period:=0.5', *args)
-    probe.listen(PoseStamped, POSE)
-    probe.listen(String, DET)
-    probe.listen(DiagnosticArray, '/diagnostics')
-    camera = Camera(probe)
-    assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+    return bring_up(probe, start_node, '-p', 'input_timeout:=1.0', '-p',
+                    'diagnostics_period:=0.5', *args)
 
 
 def diag(probe):

@@ -67,23 +67,24 @@ def clean_command(text):
     return text
 
 
+def _take(table, s):
+    """Remove every phrase of ``table`` from ``s``; return the first one's name and the rest."""
+    found = None
+    for phrases, name in table:
+        for phrase in phrases:
+            pat = r'\s' + re.escape(phrase) + r'\s'
+            if re.search(pat, s):
+                found = found or name
+                s = re.sub(pat, ' ', s)
+    return found, s
+
+
 def parse_command(text):
     """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable."""
     text = clean_command(text)
     s = ' ' + re.sub(r'[^\w\s-]', ' ', text.lower()) + ' '
-    relation = size = None
-    for phrases, name in _RELATIONS:
-        for phrase in phrases:
-            pat = r'\s' + re.escape(phrase) + r'\s'
-            if re.search(pat, s):
-                relation = relation or name
-                s = re.sub(pat, ' ', s)
-    for phrases, name in _SIZES:
-        for phrase in phrases:
-            pat = r'\s' + re.escape(phrase) + r'\s'
-            if re.search(pat, s):
-                size = size or name
-                s = re.sub(pat, ' ', s)
+    relation, s = _take(_RELATIONS, s)
+    size, s = _take(_SIZES, s)
     for phrase in sorted(_FILLER, key=len, reverse=True):
         s = re.sub(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
     what = ' '.join(w for w in s.replace('-', ' ').split())

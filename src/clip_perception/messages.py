@@ -160,7 +160,7 @@ def camera_info_to_intrinsics(k, width, height):
     try:
         intr = Intrinsics.from_k(k, width, height)
     except ValueError as exc:
-        raise MessageError('camera_info', f'camera_info is unusable: {exc}') from None
+        raise MessageError('invalid', f'camera_info is unusable: {exc}') from None
     _check_size(height, width, 'camera_info')
     return intr
 

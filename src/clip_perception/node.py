@@ -260,7 +260,7 @@ class ClipPerceptionNode(Node):
         try:
             rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, msg.data)
         except MessageError as exc:
-            self._reject(exc.kind, f'image: {exc}')
+            self._reject('image_' + exc.kind, f'image: {exc}')
             return
         self._add_image(msg.header, rgb)
 
@@ -268,7 +268,7 @@ class ClipPerceptionNode(Node):
         try:
             rgb = compressed_to_rgb(msg.format, msg.data)
         except MessageError as exc:
-            self._reject(exc.kind, f'compressed image: {exc}')
+            self._reject('image_' + exc.kind, f'compressed image: {exc}')
             return
         self._add_image(msg.header, rgb)
 
@@ -284,7 +284,7 @@ class ClipPerceptionNode(Node):
             depth = depth_to_array(msg.encoding, msg.height, msg.width, msg.step, msg.data,
                                    msg.is_bigendian)
         except MessageError as exc:
-            self._reject(exc.kind, f'depth: {exc}')
+            self._reject('depth_' + exc.kind, f'depth: {exc}')
             return
         for frame in self.sync.add_depth(_stamp_seconds(msg.header.stamp), depth,
                                          time.monotonic()):
@@ -294,7 +294,7 @@ class ClipPerceptionNode(Node):
         try:
             intr = camera_info_to_intrinsics(msg.k, msg.width, msg.height)
         except MessageError as exc:
-            self._reject(exc.kind, str(exc))
+            self._reject('camera_info_' + exc.kind, str(exc))
             return
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
@@ -347,12 +347,12 @@ class ClipPerceptionNode(Node):
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
-                self._reject(exc.kind, str(exc))
+                self._reject('image_' + exc.kind, str(exc))
                 return
         else:
             note = 'no camera_info received yet'
         if depth is not None and depth.shape != rgb.shape[:2]:
-            self._reject('mismatch', f'depth is {depth.shape[1]}x{depth.shape[0]} but the '
+            self._reject('depth_mismatch', f'depth is {depth.shape[1]}x{depth.shape[0]} but the '
                          f'image is {rgb.shape[1]}x{rgb.shape[0]}; using no depth')
             depth, note = None, 'depth size does not match the image'
         result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)

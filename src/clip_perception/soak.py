@@ -20,6 +20,7 @@ import numpy as np
 
 from clip_perception.demo import _share_config
 from clip_perception.demo import ros_environment
+from clip_perception.demo import stop_node
 
 COMMANDS = ('the red ball', 'the blue mug', 'the teddy bear', 'the green cube',
             'the yellow cylinder', 'the purple cone', 'the red ball on the left')
@@ -69,6 +70,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     proc = subprocess.Popen([exe, '--ros-args', '--params-file', _share_config(),
                              '-p', 'torch_threads:=1', *node_args],
                             stdout=log, stderr=subprocess.STDOUT)
+    code = None
     own = not rclpy.ok()
     if own:
         rclpy.init()
@@ -149,18 +151,12 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     finally:
         stop.set()
         spinner.join(5)
-        if proc.poll() is None:
-            proc.send_signal(2)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
+        code = stop_node(proc, log)
         node.destroy_node()
         if own:
             rclpy.try_shutdown()
     return _report(t0, seconds, warmup, rss, answers, sent_commands, diag, published,
-                   alive, proc.returncode)
+                   alive, code)
 
 
 def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, code):
