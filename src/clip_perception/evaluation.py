@@ -108,6 +108,7 @@ class Case:
     confidence: float = float('nan')
     cosine: float = float('nan')
     seconds: float = 0.0
+    fragment: bool = False  # picked a part of the right object (IoU < 0.5)
 
 
 def spatial_scene(seed, rng):
@@ -181,10 +182,16 @@ def _run(pipeline, scene, kind, command, expected):
     elif res.found:
         iou = box_iou(np.array([res.chosen.box]), np.array([expected.box]))[0, 0]
         inside = _centre_in_mask(res.chosen.box, expected.mask)
-        case.correct = bool(iou >= 0.5 or (inside and iou >= 0.3))
+        case.correct = bool(iou >= 0.5)
+        case.fragment = bool(inside and iou < 0.5 and _area(res.chosen.box) <
+                             _area(expected.box))
         if res.pose is not None:
             case.position_error = float(np.linalg.norm(res.pose.position - expected.centre))
     return case
+
+
+def _area(box):
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _centre_in_mask(box, mask):
@@ -207,6 +214,8 @@ def summarise_pipeline(cases, hits, total):
         'present_correct': rate('present'),
         'absent_not_found': rate('absent'),
         'spatial_correct': rate('spatial'),
+        'fragment_picks': (sum(c.fragment for c in cases if c.kind == 'present'),
+                           rate('present')[1]),
         'position_error_median_m': float(np.median(errs)) if len(errs) else float('nan'),
         'position_error_p95_m': float(np.percentile(errs, 95)) if len(errs) else float('nan'),
         'poses': int(len(errs)),
@@ -318,6 +327,7 @@ def main(argv=None):
         print(f'  right object picked         {_pct(s["present_correct"])}   target >= 90%')
         print(f'  absent object -> not found  {_pct(s["absent_not_found"])}   target >= 90%')
         print(f'  spatial word resolved       {_pct(s["spatial_correct"])}')
+        print(f'  picked a fragment of target {_pct(s["fragment_picks"])}')
         print(f'  position error median       {1000 * s["position_error_median_m"]:.1f} mm'
               f'   target < 10 mm')
         print(f'  position error p95          {1000 * s["position_error_p95_m"]:.1f} mm'
