@@ -356,7 +356,7 @@ def main(argv=None):
             results[f'ros_{name}'] = r
             print(f'  {name:<9} latency median {med:.0f} ms, p95 {p95:.0f} ms; processed '
                   f'{proc_rate:.1f} Hz of {r["frames_published"] / r["seconds"]:.1f} Hz, dropped '
-                  f'{r["frames_dropped"]}; peak RSS {r["rss_end_mb"]:.0f} MB')
+                  f'{r["frames_dropped"]}; peak RSS {r["rss_peak_mb"]:.0f} MB')
     elif cuda:
         print('(ROS end-to-end part runs on the CPU machine only)')
     if not cuda:

@@ -26,12 +26,12 @@ COMMANDS = ('the red ball', 'the blue mug', 'the teddy bear', 'the green cube',
             'the yellow cylinder', 'the purple cone', 'the red ball on the left')
 
 
-def rss_mb(pid):
-    """Resident set size of a process in MB (Linux /proc)."""
+def rss_mb(pid, field='VmRSS'):
+    """Resident set size of a process in MB (Linux /proc); ``VmHWM`` gives its peak."""
     try:
         with open(f'/proc/{pid}/status') as f:
             for line in f:
-                if line.startswith('VmRSS:'):
+                if line.startswith(field + ':'):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         return float('nan')
@@ -71,6 +71,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
                              '-p', 'torch_threads:=1', *node_args],
                             stdout=log, stderr=subprocess.STDOUT)
     code = None
+    peak = float('nan')
     own = not rclpy.ok()
     if own:
         rclpy.init()
@@ -148,6 +149,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
             time.sleep(max(0.0, next_frame - time.monotonic()))
         time.sleep(2.0)
         alive = proc.poll() is None
+        peak = rss_mb(proc.pid, 'VmHWM')
     finally:
         stop.set()
         spinner.join(5)
@@ -155,8 +157,10 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
         node.destroy_node()
         if own:
             rclpy.try_shutdown()
-    return _report(t0, seconds, warmup, rss, answers, sent_commands, diag, published,
-                   alive, code)
+    report = _report(t0, seconds, warmup, rss, answers, sent_commands, diag, published,
+                     alive, code)
+    report['rss_peak_mb'] = round(peak, 1)
+    return report
 
 
 def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, code):
@@ -208,7 +212,7 @@ def main(argv=None):
           f'dropped {r["frames_dropped"]}')
     print(f'  RSS {r["rss_first_mb"]} MB at start, {r["rss_after_warmup_mb"]} MB after '
           f'warm-up, {r["rss_end_mb"]} MB at end: growth {r["rss_growth_pct"]}% '
-          f'(target < 5%)')
+          f'(target < 5%); peak {r["rss_peak_mb"]} MB')
     print('  minute   answers  latency median   p95')
     for m in r['latency_per_minute']:
         print(f'  {m["minute"]:>6} {m["n"]:>9} {m["median_ms"]:>11.1f} ms {m["p95_ms"]:>7.1f} ms')
