@@ -13,6 +13,7 @@ import numpy as np
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
 from clip_perception.language import parse_command
+from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
@@ -108,7 +109,7 @@ class Pipeline:
             else:
                 i = sel.chosen.index
                 pose = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                     mask=props.masks[i])
+                                     mask=self._mask(props, i, depth_m, intrinsics))
                 if pose is None:
                     status = NO_DEPTH
                     reason += '; fewer than 10 valid depth readings in the target region'
@@ -117,13 +118,20 @@ class Pipeline:
                       ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings)
 
+    @staticmethod
+    def _mask(props, i, depth_m, intrinsics):
+        """Return the proposal's mask, or for image-only ones the object's pixels in it."""
+        if props.masks[i] is not None or props.plane is None:
+            return props.masks[i]
+        return mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
+
     def _box_geometry(self, props, indices, depth_m, intrinsics):
         """Distance (m) and metric size of the proposals in ``indices`` (NaN elsewhere)."""
         depths = np.full(len(props), np.nan)
         sizes = np.full(len(props), np.nan)
         for i in indices:
             pose = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                 mask=props.masks[i])
+                                 mask=self._mask(props, i, depth_m, intrinsics))
             if pose is not None:
                 depths[i] = float(np.linalg.norm(pose.position))
                 sizes[i] = float(np.max(pose.extent))

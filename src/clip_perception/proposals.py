@@ -51,7 +51,7 @@ def height_above_plane(depth_m, intrinsics, plane):
 
 
 def depth_proposals(depth_m, intrinsics, plane, min_height=0.01, max_height=0.45,
-                    min_area_frac=0.0004, edge_jump=0.03):
+                    min_area_frac=0.0004, edge_jump=0.02):
     """Regions rising above the support plane, split at depth discontinuities.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
@@ -78,14 +78,35 @@ def depth_proposals(depth_m, intrinsics, plane, min_height=0.01, max_height=0.45
         x, y, bw, bh, area = stats[i]
         if area < min_area or bw > 0.6 * w:
             continue
-        mask = labels == i
-        # Give back the edge pixels that border this region (its silhouette rim).
-        rim = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        mask = mask | (rim & fg.astype(bool) & edges)
-        ys, xs = np.nonzero(mask)
-        out.append(((float(xs.min()), float(ys.min()), float(xs.max() + 1),
-                     float(ys.max() + 1)), mask))
+        # The depth-edge pixels stay out: at an occlusion they belong to either side.
+        out.append(((float(x), float(y), float(x + bw), float(y + bh)), labels == i))
     return out
+
+
+def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
+    """Pixel mask of the main object inside ``box``, for proposals that carry none.
+
+    The largest connected region of the box that rises above the support plane.
+
+    :return: (H, W) bool, or None when nothing in the box rises above the plane.
+    """
+    h, w = depth_m.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    sub = depth_m[y0:y1, x0:x1]
+    vs, us = np.mgrid[y0:y1, x0:x1]
+    pts = back_project(us.ravel(), vs.ravel(), sub.ravel(), intrinsics)
+    height = (pts @ plane[0] + plane[1]).reshape(sub.shape)
+    fg = (np.isfinite(height) & (height > min_height)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=4)
+    if n < 2:
+        return None
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = labels == best
+    return mask
 
 
 def image_proposals(rgb, max_boxes=200, work_width=160):
@@ -169,9 +190,9 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     """
     boxes, sources, masks, prio = [], [], [], []
     plane = None
-    if use_depth and depth_m is not None and intrinsics is not None:
-        plane = fit_plane_ransac(depth_m, intrinsics)
-        if plane is not None:
+    if depth_m is not None and intrinsics is not None:
+        plane = fit_plane_ransac(depth_m, intrinsics)  # the pose needs it either way
+        if use_depth and plane is not None:
             for box, mask in depth_proposals(depth_m, intrinsics, plane):
                 boxes.append(box)
                 sources.append(SOURCE_DEPTH)
