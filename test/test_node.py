@@ -55,6 +55,11 @@ def bring_up(probe, start_node, *ros_args):
     listen_all(probe)
     camera = Camera(probe)
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    # Discovery is per topic: wait until every output we listen to has its publisher.
+    end = time.monotonic() + 30
+    while time.monotonic() < end and not all(
+            probe.node.count_publishers(t) for t in probe.received):
+        time.sleep(0.05)
     return node, camera, generate_scene(4242, specs=SCENE_SPECS)
 
 
@@ -67,7 +72,8 @@ def test_command_in_pose_out_switch_and_not_found(probe, start_node):
     red, cube = obj(scene, 'red', 'ball'), obj(scene, 'green', 'cube')
 
     camera.command('the red ball')
-    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE) and detections(probe)), \
+        node.output()
     pose = probe.messages(POSE)[-1]
     p = np.array([pose.pose.position.x, pose.pose.position.y, pose.pose.position.z])
     assert np.linalg.norm(p - red.centre) < 0.01, (p, red.centre)
@@ -228,7 +234,7 @@ def test_command_parameter_and_debug_image(probe, start_node):
                    Parameter('command', value='the yellow can').to_parameter_msg()]))
     assert res.results[0].successful
     assert run_until(probe, camera, scene, lambda: probe.messages(
-        '/clip_perception/debug_image'))
+        '/clip_perception/debug_image') and probe.messages(DET))
     img = probe.messages('/clip_perception/debug_image')[-1]
     assert (img.width, img.height, img.encoding) == (640, 480, 'rgb8')
     d = json.loads(probe.messages(DET)[-1].data)
