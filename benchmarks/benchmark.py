@@ -316,7 +316,7 @@ def main(argv=None):
                           f'{sp:7.1f}x')
         print(f'  ({name}: {flops / 1e9:.2f} GFLOP per crop encoding)')
     if args.compile and not cuda:
-        print('\nViT-B/32 bfloat16 + torch.compile (batch padded to N):')
+        print('\nViT-B/32 bfloat16 + torch.compile (one compiled graph per N):')
         scorer = ClipScorer(vit, device=device, dtype='bfloat16')
         scorer.model.vision_model = torch.compile(scorer.model.vision_model)
         for n in ns:

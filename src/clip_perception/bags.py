@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 
+from builtin_interfaces.msg import Time
 import cv2
 import rclpy
 from rclpy.node import Node
@@ -33,6 +34,7 @@ from rclpy.serialization import serialize_message
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
+from std_msgs.msg import Header
 from std_msgs.msg import String
 
 from clip_perception.messages import depth_to_image_fields
@@ -51,7 +53,6 @@ GROUND_TRUTH = 'ground_truth.json'
 # ----------------------------------------------------------------------------- messages
 
 def _stamp(ns):
-    from builtin_interfaces.msg import Time
     return Time(sec=int(ns // 1_000_000_000), nanosec=int(ns % 1_000_000_000))
 
 
@@ -62,7 +63,6 @@ def scene_messages(scene, stamp_ns, depth_encoding='16UC1', jpeg_quality=None):
     :return: ``(colour, depth, camera_info)`` rclpy messages.
     """
     header_kwargs = {'stamp': _stamp(stamp_ns), 'frame_id': scene.frame_id}
-    from std_msgs.msg import Header
     header = Header(**header_kwargs)
     if jpeg_quality:
         ok, buf = cv2.imencode('.jpg', cv2.cvtColor(scene.rgb, cv2.COLOR_RGB2BGR),

@@ -10,8 +10,6 @@ test scenes: cosine scores within 0.003. A single ``grid_sample`` over all boxes
 batched too, but it cannot antialias each crop at its own scale: 0.027 off.
 """
 
-import math
-
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
@@ -94,11 +92,3 @@ def value_range(mean, std, device='cpu', dtype=torch.float32):
     m = torch.tensor(mean, device=device, dtype=dtype)
     s = torch.tensor(std, device=device, dtype=dtype)
     return (0.0 - m) / s, (1.0 - m) / s
-
-
-def pad_batch_size(n, sizes=(8, 16, 32, 64, 128)):
-    """Smallest fixed batch size >= n, so compiled graphs see few distinct shapes."""
-    for s in sizes:
-        if n <= s:
-            return s
-    return int(2 ** math.ceil(math.log2(n)))
