@@ -55,7 +55,7 @@ def bundled_demo_bag():
     return os.path.join(share_dir(), 'data', 'demo_bag')
 
 
-def _share_config():
+def share_config():
     return os.path.join(share_dir(), 'config', 'clip_perception.yaml')
 
 
@@ -77,7 +77,7 @@ def start_node(truth, log_path, extra_args=(), params_file=None):
     compressed = topics['color'].endswith('/compressed')
     image = topics['color'][:-len('/compressed')] if compressed else topics['color']
     exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
-    cmd = [exe, '--ros-args', '--params-file', params_file or _share_config(),
+    cmd = [exe, '--ros-args', '--params-file', params_file or share_config(),
            '-p', f'image_transport:={"compressed" if compressed else "raw"}',
            '-r', f'image:={image}', '-r', f'image/compressed:={image}/compressed',
            '-r', f'camera_info:={topics["camera_info"]}', '-r', f'depth:={topics["depth"]}',

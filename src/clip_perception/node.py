@@ -97,6 +97,11 @@ def _descriptor(p):
     return d
 
 
+def _depth_timeout(slop):
+    """How long a colour frame waits for its depth image (s)."""
+    return max(0.5, 10 * slop)
+
+
 def _stamp_seconds(stamp):
     return stamp.sec + stamp.nanosec * 1e-9
 
@@ -137,7 +142,7 @@ class ClipPerceptionNode(Node):
         self._command = values['command'].strip()
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
-                              depth_timeout=max(0.5, 10 * values['sync_slop']))
+                              depth_timeout=_depth_timeout(values['sync_slop']))
 
         reliability = (ReliabilityPolicy.RELIABLE if values['qos_reliability'] == 'reliable'
                        else ReliabilityPolicy.BEST_EFFORT)
@@ -210,7 +215,7 @@ class ClipPerceptionNode(Node):
         values = self._values()
         self.pipeline.config = PipelineConfig.from_values(values)
         self.sync.slop = values['sync_slop']
-        self.sync.depth_timeout = max(0.5, 10 * values['sync_slop'])
+        self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
         for p in params:
             if p.name == 'command':
                 with self._lock:
@@ -358,12 +363,13 @@ class ClipPerceptionNode(Node):
         result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
-        self._publish(header, rgb, result, reason)
-        self.health.frame_done(time.monotonic(), self._now() - frame.stamp, result.status,
+        latency = self._publish(header, rgb, result, reason)
+        self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
 
     # ------------------------------------------------------------------ outputs
     def _publish(self, header, rgb, result, reason):
+        """Publish every output of one frame; return its latency (stamp to now, s)."""
         latency = self._now() - _stamp_seconds(header.stamp)
         if result.pose is not None:
             pose = PoseStamped()
@@ -382,6 +388,7 @@ class ClipPerceptionNode(Node):
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
                                          step=step, data=data))
+        return latency
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
         arr = Detection2DArray(header=header)

@@ -91,10 +91,11 @@ class Pipeline:
         t = time.perf_counter()
         cosine = (image @ text).numpy().astype(np.float64) if len(props) else np.zeros(0)
         depths = sizes = None
+        poses = {}  # proposal index -> PoseEstimate, computed at most once per frame
         if (query.relation in ('nearest', 'farthest') or query.size) and depth_m is not None \
                 and intrinsics is not None and len(cosine):
             near_best = np.nonzero(cosine >= cosine.max() - cfg.spatial_margin)[0]
-            depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics)
+            depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
         sel = select(props.boxes, cosine, query, threshold=cfg.min_confidence,
                      calibration=self.scorer.calibration, margin=cfg.spatial_margin,
                      top_k=cfg.top_k, depths=depths, sizes=sizes, image_width=rgb.shape[1])
@@ -107,9 +108,7 @@ class Pipeline:
                 status = NO_DEPTH
                 reason += '; no depth image' if depth_m is None else '; no camera_info'
             else:
-                i = sel.chosen.index
-                pose = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                     mask=self._mask(props, i, depth_m, intrinsics))
+                pose = self._pose(props, sel.chosen.index, depth_m, intrinsics, poses)
                 if pose is None:
                     status = NO_DEPTH
                     reason += '; fewer than 10 valid depth readings in the target region'
@@ -125,13 +124,18 @@ class Pipeline:
             return props.masks[i]
         return mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
 
-    def _box_geometry(self, props, indices, depth_m, intrinsics):
+    def _pose(self, props, i, depth_m, intrinsics, poses):
+        if i not in poses:
+            poses[i] = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
+                                     mask=self._mask(props, i, depth_m, intrinsics))
+        return poses[i]
+
+    def _box_geometry(self, props, indices, depth_m, intrinsics, poses):
         """Distance (m) and metric size of the proposals in ``indices`` (NaN elsewhere)."""
         depths = np.full(len(props), np.nan)
         sizes = np.full(len(props), np.nan)
         for i in indices:
-            pose = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                 mask=self._mask(props, i, depth_m, intrinsics))
+            pose = self._pose(props, i, depth_m, intrinsics, poses)
             if pose is not None:
                 depths[i] = float(np.linalg.norm(pose.position))
                 sizes[i] = float(np.max(pose.extent))

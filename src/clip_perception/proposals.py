@@ -37,14 +37,16 @@ class Proposals:
         return len(self.boxes)
 
 
-def height_above_plane(depth_m, intrinsics, plane):
+def height_above_plane(depth_m, intrinsics, plane, origin=(0, 0)):
     """Per-pixel height above ``plane`` in metres, NaN where depth is missing.
 
-    :param depth_m: (H, W) float32 metres.
+    :param depth_m: (H, W) float32 metres: the whole image, or a window of it.
+    :param origin: ``(x0, y0)`` of the window in the full image.
     :return: (H, W) float32.
     """
     h, w = depth_m.shape
-    vs, us = np.mgrid[0:h, 0:w]
+    x0, y0 = origin
+    vs, us = np.mgrid[y0:y0 + h, x0:x0 + w]
     pts = back_project(us.ravel(), vs.ravel(), depth_m.ravel(), intrinsics)
     normal, offset = plane
     return (pts @ normal + offset).reshape(h, w).astype(np.float32)
@@ -95,10 +97,7 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 <= x0 or y1 <= y0:
         return None
-    sub = depth_m[y0:y1, x0:x1]
-    vs, us = np.mgrid[y0:y1, x0:x1]
-    pts = back_project(us.ravel(), vs.ravel(), sub.ravel(), intrinsics)
-    height = (pts @ plane[0] + plane[1]).reshape(sub.shape)
+    height = height_above_plane(depth_m[y0:y1, x0:x1], intrinsics, plane, (x0, y0))
     fg = (np.isfinite(height) & (height > min_height)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=4)
     if n < 2:

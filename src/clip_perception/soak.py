@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from clip_perception.demo import _share_config
 from clip_perception.demo import ros_environment
+from clip_perception.demo import share_config
 from clip_perception.demo import stop_node
 
 COMMANDS = ('the red ball', 'the blue mug', 'the teddy bear', 'the green cube',
@@ -67,7 +67,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
 
     exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
     log = open(log_path or os.devnull, 'w')
-    proc = subprocess.Popen([exe, '--ros-args', '--params-file', _share_config(),
+    proc = subprocess.Popen([exe, '--ros-args', '--params-file', share_config(),
                              '-p', 'torch_threads:=1', *node_args],
                             stdout=log, stderr=subprocess.STDOUT)
     code = None
