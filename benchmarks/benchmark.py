@@ -232,18 +232,39 @@ def plot(path, series, ns=NS):
     cv2.imwrite(path, img)
 
 
-def main(argv=None):
+MODELS = ('tiny', 'ViT-B/32')
+
+
+def _positive_int(text):
+    """Argparse type: an integer >= 1 (a clear usage error otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not an integer') from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'{value} must be at least 1')
+    return value
+
+
+def parse_args(argv=None):
+    """Command line; unknown model names and bad counts are usage errors (exit 2)."""
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--threads', type=_positive_int, default=2)
     p.add_argument('--quick', action='store_true', help='fewer repeats, skip ROS part')
     p.add_argument('--device', default='cpu', help='cpu, or cuda for the GPU table')
     p.add_argument('--no-ros', action='store_true')
     p.add_argument('--compile', action='store_true',
                    help='also time ViT-B/32 bf16 with torch.compile (slow to warm up)')
     p.add_argument('--out', default='out/benchmark')
-    p.add_argument('--ns', type=int, nargs='*', default=list(NS), help='proposal counts')
-    p.add_argument('--models', nargs='*', default=['tiny', 'ViT-B/32'])
-    args = p.parse_args(argv)
+    p.add_argument('--ns', type=_positive_int, nargs='+', default=list(NS),
+                   help='proposal counts (each >= 1)')
+    p.add_argument('--models', nargs='+', default=list(MODELS), choices=MODELS,
+                   metavar='MODEL', help=f'models to time, any of: {", ".join(MODELS)}')
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     device = args.device

@@ -35,3 +35,78 @@ def test_health_snapshot_reports_stale_input():
     assert values['rejected_encoding'] == '1' and values['messages_rejected'] == '1'
     level, msg, _ = h.snapshot(20.0, 2.0)
     assert level == 1 and 'stale' in msg
+
+
+def test_colour_that_arrives_but_is_refused_is_an_error_with_the_reason():
+    h = Health()
+    for i in range(10):
+        h.arrived('colour', 10.0 + 0.2 * i)
+        h.refused('colour', 'image: unsupported image encoding "yuv420p"', 10.0 + 0.2 * i)
+    level, msg, values = h.snapshot(12.0, 2.0)
+    assert level == 2 and 'refused' in msg and 'yuv420p' in msg and 'stale' not in msg
+    assert 'Hz' in msg and dict(values)['last_refusal_colour'].endswith('"yuv420p"')
+    # Good frames again: the error clears.
+    h.arrived('colour', 12.1)
+    h.frame_in(12.1)
+    h.frame_done(12.2, 0.1, 'found', 'ok')
+    level, msg, _ = h.snapshot(12.3, 2.0)
+    assert level == 0 and msg == 'running'
+
+
+def test_refused_depth_and_camera_info_warn_while_colour_runs():
+    h = Health()
+    h.arrived('colour', 1.0)
+    h.frame_in(1.0)
+    h.frame_done(1.1, 0.1, 'no_depth', 'x')
+    h.arrived('depth', 1.0)
+    h.refused('depth', 'compressedDepth: format "jpeg" ...', 1.0)
+    h.arrived('camera_info', 1.0)
+    h.refused('camera_info', 'camera_info is unusable: K has non-positive focal lengths', 1.0)
+    level, msg, _ = h.snapshot(1.5, 2.0)
+    assert level == 1 and 'depth refused' in msg and 'camera_info refused' in msg
+
+
+def test_watchdog_names_the_stage_a_frame_is_stuck_in():
+    h = Health()
+    h.arrived('colour', 0.0)
+    h.frame_in(0.0)
+    h.enter_stage('proposals', 0.1)
+    assert h.snapshot(2.0, 5.0, watchdog_timeout=3.0)[0] == 0
+    h.arrived('colour', 4.9)
+    level, msg, values = h.snapshot(5.0, 5.0, watchdog_timeout=3.0)
+    assert level == 2 and 'stage "proposals"' in msg and dict(values)['stage'] == 'proposals'
+    assert h.snapshot(5.0, 5.0, watchdog_timeout=0.0)[0] == 0  # 0 disables it
+    h.enter_stage(None, 5.1)
+    h.frame_done(5.1, 5.0, 'found', 'ok')
+    assert h.snapshot(5.2, 5.0, watchdog_timeout=3.0)[0] == 0
+
+
+def test_frames_that_arrive_but_are_never_answered_are_an_error_with_why():
+    h = Health()
+    for i in range(30):
+        t = 0.2 * i
+        h.arrived('colour', t)
+        h.frame_in(t)
+        h.frame_skipped(t + 0.01, 'frame stamped 10.00 s ago is older than max_frame_age 1.0 s')
+    level, msg, _ = h.snapshot(6.0, 2.0, watchdog_timeout=3.0)
+    assert level == 2 and 'none was answered' in msg and 'max_frame_age' in msg
+    # Idle (no command) is not a fault.
+    h2 = Health()
+    for i in range(30):
+        h2.arrived('colour', 0.2 * i)
+        h2.frame_in(0.2 * i)
+        h2.frame_idle(0.2 * i + 0.01)
+    assert h2.snapshot(6.0, 2.0, watchdog_timeout=3.0)[0] == 0
+
+
+def test_input_oddities_are_warnings_while_they_last():
+    h = Health()
+    h.arrived('colour', 1.0)
+    h.frame_in(1.0)
+    h.frame_done(1.1, 0.1, 'found', 'ok')
+    h.notice('stamp_zero', 'colour frames carry a zero header.stamp', 1.0)
+    level, msg, _ = h.snapshot(1.5, 2.0)
+    assert level == 1 and 'zero header.stamp' in msg
+    h.arrived('colour', 9.0)
+    h.frame_in(9.0)
+    assert h.snapshot(9.1, 2.0)[0] == 0  # no longer seen: cleared

@@ -18,6 +18,7 @@ from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
+from clip_perception.messages import k_is_unset
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import rgb_to_image_fields
@@ -41,6 +42,78 @@ def test_colour_encodings_decode_to_rgb():
     assert np.array_equal(mono[..., 1], rgb[..., 0])
 
 
+def _smooth_rgb(h=32, w=48):
+    """Return a smooth colour image: demosaicing and chroma subsampling are near exact."""
+    y, x = np.mgrid[0:h, 0:w]
+    return np.dstack([60 + 3 * x, 200 - 4 * y, 90 + 2 * x + y]).clip(0, 255).astype(np.uint8)
+
+
+def _close(a, b, tol):
+    return np.abs(a.astype(int) - b.astype(int))[2:-2, 2:-2].max() <= tol
+
+
+def _ycbcr601(rgb):
+    """BT.601 limited-range Y'CbCr of an RGB image, as cameras encode YUV (ITU-R BT.601)."""
+    r, g, b = (rgb[..., i].astype(float) / 255 for i in range(3))
+    y = 16 + 65.481 * r + 128.553 * g + 24.966 * b
+    cb = 128 - 37.797 * r - 74.203 * g + 112.0 * b
+    cr = 128 + 112.0 * r - 93.786 * g - 18.214 * b
+    return np.rint(np.dstack([y, cb, cr])).astype(int)
+
+
+@pytest.mark.parametrize('encoding, order', [('yuv422_yuy2', 'YUYV'), ('yuyv', 'YUYV'),
+                                             ('yuv422', 'UYVY'), ('uyvy', 'UYVY')])
+def test_packed_yuv422_as_usb_cam_sends_it(encoding, order):
+    rgb = _smooth_rgb()
+    yuv = _ycbcr601(rgb)
+    h, w = rgb.shape[:2]
+    # 4:2:2: one U and one V for each pair of pixels (their mean), Y for every pixel.
+    u = (yuv[:, 0::2, 1] + yuv[:, 1::2, 1]) // 2
+    v = (yuv[:, 0::2, 2] + yuv[:, 1::2, 2]) // 2
+    y0, y1 = yuv[:, 0::2, 0], yuv[:, 1::2, 0]
+    quad = [y0, u, y1, v] if order == 'YUYV' else [u, y0, v, y1]
+    packed = np.stack(quad, axis=2).reshape(h, 2 * w).astype(np.uint8)
+    padded = np.zeros((h, 2 * w + 6), np.uint8)
+    padded[:, :2 * w] = packed
+    out = image_to_rgb(encoding, h, w, 2 * w + 6, padded.tobytes())
+    assert out.shape == rgb.shape and _close(out, rgb, 12)
+
+
+@pytest.mark.parametrize('pattern', ['rggb', 'bggr', 'gbrg', 'grbg'])
+@pytest.mark.parametrize('bits', [8, 16])
+def test_bayer_patterns_demosaic_to_the_right_colours(pattern, bits):
+    rgb = _smooth_rgb()
+    channel = {'r': 0, 'g': 1, 'b': 2}
+    mosaic = np.zeros(rgb.shape[:2], np.uint8)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            c = channel[pattern[2 * dy + dx]]
+            mosaic[dy::2, dx::2] = rgb[dy::2, dx::2, c]
+    h, w = mosaic.shape
+    if bits == 16:
+        data = (mosaic.astype(np.uint16) << 8).byteswap().tobytes()
+        out = image_to_rgb(f'bayer_{pattern}16', h, w, 2 * w, data, is_bigendian=True)
+    else:
+        out = image_to_rgb(f'bayer_{pattern}8', h, w, w, mosaic.tobytes())
+    assert _close(out, rgb, 10), pattern
+
+
+def test_16_bit_colour_and_semi_planar_yuv():
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    wide = rgb.astype(np.uint16) * 257
+    assert np.array_equal(image_to_rgb('rgb16', h, w, 6 * w, wide.tobytes()), rgb)
+    assert np.array_equal(image_to_rgb('bgr16', h, w, 6 * w, wide[..., ::-1].tobytes()), rgb)
+    big = image_to_rgb('rgb16', h, w, 6 * w, wide.byteswap().tobytes(), is_bigendian=True)
+    assert np.array_equal(big, rgb)
+    yuv = _ycbcr601(rgb).astype(np.uint8)
+    nv24 = np.concatenate([yuv[..., 0], yuv[..., 1:].reshape(h, 2 * w).reshape(-1, w)])
+    assert _close(image_to_rgb('nv24', h, w, w, nv24.tobytes()), rgb, 3)
+    vu = yuv[::2, ::2, :0:-1].reshape(h // 2, w)  # 4:2:0, V first (NV21)
+    nv21 = np.concatenate([yuv[..., 0], vu])
+    assert _close(image_to_rgb('nv21', h, w, w, nv21.tobytes()), rgb, 12)
+
+
 def test_row_padding_is_respected():
     rgb = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
     padded = np.zeros((2, 12), np.uint8)
@@ -60,7 +133,11 @@ def test_depth_encodings_and_endianness():
 
 
 @pytest.mark.parametrize('args, kind', [
-    (('yuv422', 2, 2, 4, b'\0' * 8), 'encoding'),
+    (('yuv420p', 2, 2, 4, b'\0' * 8), 'encoding'),
+    (('yuv422_yuy2', 2, 3, 6, b'\0' * 12), 'layout'),  # odd width: not 4:2:2
+    (('bayer_rggb8', 1, 4, 4, b'\0' * 4), 'size'),
+    (('nv21', 3, 4, 4, b'\0' * 16), 'layout'),
+    (('bayer_rggb12', 2, 2, 2, b'\0' * 4), 'encoding'),
     (('rgb8', 2, 2, 6, b'\0' * 11), 'layout'),
     (('rgb8', 2, 2, 5, b'\0' * 10), 'layout'),
     (('rgb8', 0, 2, 6, b''), 'size'),
@@ -96,6 +173,25 @@ def test_png_claiming_a_huge_image_is_refused_before_decoding():
     assert err.value.kind == 'size'
 
 
+def test_camera_info_uses_p_when_k_is_all_zero_as_image_geometry_does():
+    p = [600.0, 0, 320.0, 0, 0, 610.0, 240.0, 0, 0, 0, 1, 0]
+    intr = camera_info_to_intrinsics([0.0] * 9, 640, 480, p)
+    assert (intr.fx, intr.fy, intr.cx, intr.cy) == (600.0, 610.0, 320.0, 240.0)
+    assert k_is_unset([0.0] * 9) and not k_is_unset([1, 0, 0, 0, 1, 0, 0, 0, 1])
+    with pytest.raises(MessageError, match='K is all zero; so is P'):
+        camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
+
+
+def test_camera_info_binning_and_roi_describe_the_image_actually_sent():
+    k = [600.0, 0, 320.0, 0, 600.0, 240.0, 0, 0, 1]
+    binned = camera_info_to_intrinsics(k, 640, 480, binning_x=2, binning_y=2)
+    assert (binned.width, binned.height, binned.fx, binned.cx) == (320, 240, 300.0, 160.0)
+    roi = camera_info_to_intrinsics(k, 640, 480, roi=(100, 50, 200, 100))
+    assert (roi.width, roi.height, roi.cx, roi.cy, roi.fx) == (200, 100, 220.0, 190.0, 600.0)
+    with pytest.raises(MessageError, match='outside'):
+        camera_info_to_intrinsics(k, 640, 480, roi=(600, 0, 200, 100))
+
+
 def test_camera_info_validation():
     intr = camera_info_to_intrinsics([525, 0, 319.5, 0, 525, 239.5, 0, 0, 1], 640, 480)
     assert (intr.width, intr.height) == (640, 480)
@@ -107,7 +203,9 @@ def test_camera_info_validation():
 
 
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',
-                             'mono16', 'yuv422', '', 'RGB8', '8UC3', 'jpeg', '\x00'])
+                             'mono16', 'yuv422', '', 'RGB8', '8UC3', 'jpeg', '\x00',
+                             'yuv422_yuy2', 'uyvy', 'yuyv', 'nv21', 'nv24', 'bayer_rggb8',
+                             'bayer_grbg16', 'rgb16', 'bgra16', '8UC4', 'bayer_', 'bayer_x8'])
 dims = st.one_of(st.integers(-2, 12), st.sampled_from([0, 2 ** 31 - 1, 70000, 4097]))
 
 
@@ -125,7 +223,7 @@ def _outcome(fn, *args):
 @FUZZ
 @given(encodings, dims, dims, st.integers(-4, 64), st.binary(max_size=600), st.booleans())
 def test_fuzz_image_and_depth(encoding, h, w, step, data, bigendian):
-    out = _outcome(image_to_rgb, encoding, h, w, step, data)
+    out = _outcome(image_to_rgb, encoding, h, w, step, data, bigendian)
     if out is not None:
         assert out.shape == (h, w, 3) and out.dtype == np.uint8
     out = _outcome(depth_to_array, encoding, h, w, step, data, bigendian)
@@ -154,16 +252,19 @@ floats = st.floats(allow_nan=True, allow_infinity=True)
 
 
 @FUZZ
-@given(st.lists(floats, min_size=0, max_size=12), dims, dims)
-def test_fuzz_camera_info(k, w, h):
+@given(st.lists(floats, min_size=0, max_size=12), dims, dims,
+       st.one_of(st.just(()), st.lists(floats, min_size=12, max_size=12)),
+       st.integers(0, 9), st.integers(0, 9), st.tuples(*[st.integers(0, 5000)] * 4))
+def test_fuzz_camera_info(k, w, h, p, bx, by, roi):
     out = None
     try:
-        out = camera_info_to_intrinsics(k, w, h)
+        out = camera_info_to_intrinsics(k, w, h, p, bx, by, roi)
     except MessageError as exc:
         assert str(exc)
     CASES['count'] += 1
     if out is not None:
         assert out.fx > 0 and out.fy > 0 and np.isfinite([out.cx, out.cy]).all()
+        assert out.width >= 1 and out.height >= 1
 
 
 def test_report_fuzz_case_count():

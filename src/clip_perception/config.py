@@ -59,6 +59,13 @@ PARAMETERS = (
           choices=('raw', 'compressed')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
+    Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth) or '
+          "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
+          'depth/compressedDepth: PNG or RVL, 16UC1 or 32FC1).', read_only=True,
+          choices=('raw', 'compressedDepth')),
+    Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
+          " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
+          'frame_id empty.'),
     Param('qos_reliability', 'best_effort', "Camera subscriptions' reliability: "
           'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups).',
           read_only=True, choices=('best_effort', 'reliable')),
@@ -72,6 +79,10 @@ PARAMETERS = (
           'input in diagnostics.', min=0.1, max=3600.0),
     Param('diagnostics_period', 1.0, 'Seconds between /diagnostics messages.',
           min=0.1, max=60.0),
+    Param('watchdog_timeout', 10.0, 'A frame in one pipeline stage for longer than this (s),'
+          ' or colour frames arriving with none answered for this long, turns /diagnostics '
+          'to ERROR naming the stage or the reason; 0 disables the watchdog.',
+          min=0.0, max=3600.0),
 )
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 

@@ -70,8 +70,19 @@ class LogThrottle:
         return held
 
 
+OK, WARN, ERROR = 0, 1, 2  # diagnostic_msgs/DiagnosticStatus levels
+STREAMS = ('colour', 'depth', 'camera_info')
+
+
 class Health:
-    """Thread-safe counters of what the node received, processed, dropped and rejected."""
+    """Thread-safe record of what the node received, refused, processed and is doing.
+
+    Times are float seconds of one monotonic clock. :meth:`snapshot` turns the record
+    into a diagnostics level and message that say what is really happening: input that
+    arrives but is refused is reported as refused (with the reason), a frame stuck in a
+    pipeline stage is reported by the watchdog (naming the stage), and frames that
+    arrive while none completes are an error, not "running".
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -79,35 +90,99 @@ class Health:
         self.rejected = Counter()
         self.input_rate = RateMeter()
         self.processed_rate = RateMeter()
+        self.arrival_rate = {s: RateMeter() for s in STREAMS}
         self.latency = LatencyWindow()
-        self.last_input = None
+        self.last_input = None          # last colour frame accepted
+        self.last_arrival = {}          # stream -> last message of it (accepted or not)
+        self.last_accepted = {}         # stream -> last message of it accepted
+        self.last_refusal = {}          # stream -> (time, reason)
+        self.last_done = None           # last frame the worker finished (any outcome)
+        self.last_completed = None      # last frame that produced an answer
+        self.last_skip = None           # (time, reason) of the last frame not answered
+        self.first_pending = None       # oldest accepted frame not yet answered
+        self.stage = None               # (name, since) while the worker is in a stage
+        self.notices = {}               # kind -> (time, text): input oddities (WARN)
         self.last_status = ''
         self.last_reason = ''
 
     def count(self, name, n=1):
+        """Add ``n`` to the counter ``name`` (reported in diagnostics)."""
         with self._lock:
             self.counts[name] += n
 
     def reject(self, kind):
+        """Count one rejected message of ``kind`` (``image_encoding``, ``command``...)."""
         with self._lock:
             self.rejected[kind] += 1
 
+    def arrived(self, stream, now):
+        """Record that a message of ``stream`` (colour, depth, camera_info) arrived."""
+        with self._lock:
+            self.last_arrival[stream] = now
+            self.arrival_rate[stream].tick(now)
+
+    def accepted(self, stream, now):
+        """Record that a message of ``stream`` was converted and kept."""
+        with self._lock:
+            self.last_accepted[stream] = now
+
+    def refused(self, stream, reason, now):
+        """Record that a message of ``stream`` was refused for ``reason`` (one line)."""
+        with self._lock:
+            self.last_refusal[stream] = (now, reason)
+
+    def notice(self, kind, text, now):
+        """Record an oddity of the input that is worked around (reported as WARN)."""
+        with self._lock:
+            self.notices[kind] = (now, text)
+
     def frame_in(self, now):
+        """Record an accepted colour frame (it goes on to pairing and the worker)."""
         with self._lock:
             self.counts['frames_received'] += 1
             self.input_rate.tick(now)
             self.last_input = now
+            self.last_accepted['colour'] = now
+            self.last_arrival['colour'] = max(self.last_arrival.get('colour', now), now)
+            if self.first_pending is None:
+                self.first_pending = now
+
+    def enter_stage(self, name, now):
+        """Record that the worker entered stage ``name`` (None: it left the pipeline)."""
+        with self._lock:
+            self.stage = None if name is None else (name, now)
+
+    def frame_skipped(self, now, reason):
+        """Record a frame the worker finished without an answer (stale, failed...)."""
+        with self._lock:
+            self.last_done = now
+            self.last_skip = (now, reason)
+
+    def frame_idle(self, now):
+        """Record a frame the worker finished with no command to look for."""
+        with self._lock:
+            self.counts['frames_idle'] += 1
+            self.last_done = now
+            self.first_pending = None
 
     def frame_done(self, now, latency, status, reason):
+        """Record a frame the worker answered (``status`` found, not_found, ...)."""
         with self._lock:
             self.counts['frames_processed'] += 1
             self.processed_rate.tick(now)
             self.latency.add(latency)
             self.last_status = status
             self.last_reason = reason
+            self.last_done = self.last_completed = now
+            self.first_pending = None
 
-    def snapshot(self, now, input_timeout):
-        """``(level, message, [(key, value)...])`` with level 0 OK, 1 WARN, 2 ERROR."""
+    def snapshot(self, now, input_timeout, watchdog_timeout=0.0):
+        """Return ``(level, message, [(key, value)...])``; level 0 OK, 1 WARN, 2 ERROR.
+
+        :param input_timeout: seconds without a colour frame that count as stale input.
+        :param watchdog_timeout: seconds a frame may spend in one stage, or accepted
+            frames may go unanswered, before it is an error (0 disables the watchdog).
+        """
         with self._lock:
             med, p95 = self.latency.stats()
             stale = self.last_input is None or now - self.last_input > input_timeout
@@ -121,16 +196,64 @@ class Health:
                  else f'{now - self.last_input:.2f}'),
                 ('last_status', self.last_status),
                 ('last_reason', self.last_reason),
+                ('stage', self.stage[0] if self.stage else 'idle'),
             ]
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
                          'frames_stale', 'frames_failed', 'frames_idle', 'commands_received',
-                         'commands_rejected'):
+                         'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
+                         'frames_empty_frame_id'):
                 values.append((name, str(self.counts[name])))
             values.append(('messages_rejected', str(sum(self.rejected.values()))))
             for kind, n in sorted(self.rejected.items()):
                 values.append((f'rejected_{kind}', str(n)))
-        if self.last_input is None:
-            return 1, 'waiting for the first colour frame', values
-        if stale:
-            return 1, f'input stale: no colour frame for {now - self.last_input:.1f} s', values
-        return 0, 'running', values
+            for stream in STREAMS:
+                if stream in self.last_refusal:
+                    values.append((f'last_refusal_{stream}', self.last_refusal[stream][1]))
+            problems = self._problems(now, input_timeout, watchdog_timeout)
+        if not problems:
+            return OK, 'running', values
+        problems.sort(key=lambda p: -p[0])
+        return problems[0][0], '; '.join(text for _, text in problems), values
+
+    def _refusing(self, stream, now, window):
+        """Return why ``stream`` is refused, if it arrives and nothing of it is kept."""
+        arrival = self.last_arrival.get(stream)
+        refusal = self.last_refusal.get(stream)
+        if arrival is None or refusal is None or now - arrival > window:
+            return None
+        kept = self.last_accepted.get(stream)
+        if kept is not None and (kept >= refusal[0] or now - kept <= window):
+            return None
+        return refusal[1]
+
+    def _problems(self, now, input_timeout, watchdog):
+        out = []
+        if watchdog > 0 and self.stage is not None and now - self.stage[1] > watchdog:
+            out.append((ERROR, f'watchdog: a frame has been in stage "{self.stage[0]}" for '
+                        f'{now - self.stage[1]:.1f} s (watchdog_timeout {watchdog:g} s); '
+                        'newer frames are dropped'))
+        colour = self._refusing('colour', now, input_timeout)
+        if colour is not None:
+            rate = self.arrival_rate['colour'].rate(now)
+            out.append((ERROR, f'colour frames arrive ({rate:.1f} Hz) but are refused: '
+                        f'{colour}'))
+        elif 'colour' not in self.last_arrival:
+            out.append((WARN, 'waiting for the first colour frame'))
+        elif now - self.last_arrival['colour'] > input_timeout:
+            out.append((WARN, 'input stale: no colour frame for '
+                        f'{now - self.last_arrival["colour"]:.1f} s'))
+        elif (watchdog > 0 and self.stage is None and self.first_pending is not None
+              and now - self.first_pending > watchdog):
+            why = (f': {self.last_skip[1]}' if self.last_skip is not None
+                   and self.last_skip[0] >= self.first_pending else '')
+            out.append((ERROR, 'colour frames arrive but none was answered in '
+                        f'{now - self.first_pending:.1f} s{why}'))
+        for stream, effect in (('depth', 'frames go on without depth'),
+                               ('camera_info', 'no 3D pose without intrinsics')):
+            reason = self._refusing(stream, now, input_timeout)
+            if reason is not None:
+                out.append((WARN, f'{stream} refused: {reason}; {effect}'))
+        for _, (when, text) in sorted(self.notices.items()):
+            if now - when <= input_timeout:
+                out.append((WARN, text))
+        return out

@@ -12,16 +12,39 @@ import sys
 import cv2
 import numpy as np
 
+from clip_perception import compressed_depth
 from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import Intrinsics
 
 MAX_SIDE = 8192
 MAX_PIXELS = 4096 * 4096
 MAX_COMPRESSED_BYTES = 64 * 1024 * 1024
+# Bytes per pixel of the colour encodings read directly (sensor_msgs/image_encodings.hpp
+# names; 8UC3/8UC4 are taken as BGR/BGRA, as cv_bridge does).
 COLOUR_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'rgba8': 4, 'bgra8': 4, 'mono8': 1, '8UC3': 3,
-                    '8UC1': 1}
+                    '8UC1': 1, '8UC4': 4}
+# 16-bit colour, scaled to 8 bits by dropping the low byte (cv_bridge: value / 256).
+COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16': 1,
+                      '16UC1': 1, '16UC3': 3, '16UC4': 4}
+# Packed YUV 4:2:2 (2 bytes a pixel): image_transport / usb_cam names -> OpenCV codes.
+# ROS "yuv422" is UYVY byte order; "yuv422_yuy2" and "yuyv" are YUYV (YUY2).
+YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_UYVY,
+                    'yuv422_yuy2': cv2.COLOR_YUV2RGB_YUY2, 'yuyv': cv2.COLOR_YUV2RGB_YUY2}
+# Bayer mosaics -> RGB, with the code pairing cv_bridge uses (OpenCV names a pattern by
+# the second row's first two pixels, so ROS "rggb" is OpenCV "BG").
+BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
+                   'bayer_gbrg': cv2.COLOR_BayerGR2RGB, 'bayer_grbg': cv2.COLOR_BayerGB2RGB}
+SEMI_PLANAR_ENCODINGS = ('nv21', 'nv24')
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
+
+
+def supported_colour_encodings():
+    """Every ``sensor_msgs/Image`` colour encoding :func:`image_to_rgb` reads (sorted)."""
+    names = set(COLOUR_ENCODINGS) | set(COLOUR16_ENCODINGS) | set(YUV422_ENCODINGS)
+    names |= {f'{b}{bits}' for b in BAYER_ENCODINGS for bits in (8, 16)}
+    names |= set(SEMI_PLANAR_ENCODINGS)
+    return sorted(names)
 
 
 class MessageError(ValueError):
@@ -40,41 +63,106 @@ def _check_size(height, width, what):
                            f'{MAX_SIDE} px a side and {MAX_PIXELS} px in all')
 
 
-def _view(data, height, width, step, channels, dtype, what):
-    """Zero-copy (H, W, C) view of a row-padded buffer, after checking its length."""
+def _view(data, height, width, step, channels, dtype, what, rows=None):
+    """Zero-copy (rows, W, C) view of a row-padded buffer, after checking its length."""
+    rows = height if rows is None else rows
     itemsize = np.dtype(dtype).itemsize
     row = width * channels * itemsize
     if step < row:
         raise MessageError('layout', f'{what} step {step} is smaller than width x pixel '
                            f'size = {row}')
-    if len(data) != step * height:
+    if len(data) != step * rows:
         raise MessageError('layout', f'{what} data is {len(data)} bytes; step x height = '
-                           f'{step * height}')
-    buf = np.frombuffer(data, dtype=np.uint8).reshape(height, step)[:, :row]
-    return buf.view(dtype).reshape(height, width, channels)
+                           f'{step * rows}')
+    buf = np.frombuffer(data, dtype=np.uint8).reshape(rows, step)[:, :row]
+    return buf.view(dtype).reshape(rows, width, channels)
 
 
-def image_to_rgb(encoding, height, width, step, data):
-    """Decode a raw ``sensor_msgs/Image`` into RGB.
+def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
+    """Decode a raw ``sensor_msgs/Image`` into RGB, as cv_bridge's ``rgb8`` conversion does.
 
-    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes.
+    Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
+    sends (see :func:`supported_colour_encodings`): 8- and 16-bit RGB/BGR(A) and mono,
+    packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default),
+    ``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced bilinearly
+    by OpenCV). 16-bit values keep their high byte.
+
+    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv21``:
+        ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``, ``step`` = width).
+    :param is_bigendian: byte order of 16-bit encodings.
     :return: (H, W, 3) uint8 RGB, C-contiguous.
+    :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
-    channels = COLOUR_ENCODINGS.get(encoding)
-    if channels is None:
-        raise MessageError('encoding', f'unsupported image encoding "{encoding}"; use one of '
-                           f'{", ".join(sorted(COLOUR_ENCODINGS))}')
-    px = _view(data, height, width, step, channels, np.uint8, 'image')
+    if encoding in COLOUR_ENCODINGS:
+        px = _view(data, height, width, step, COLOUR_ENCODINGS[encoding], np.uint8, 'image')
+        return _to_rgb(encoding, px)
+    if encoding in COLOUR16_ENCODINGS:
+        px = _view(data, height, width, step, COLOUR16_ENCODINGS[encoding], np.uint16,
+                   'image')
+        if bool(is_bigendian) != HOST_BIG_ENDIAN:
+            px = px.byteswap()
+        return _to_rgb(encoding.replace('16', '8'), (px >> 8).astype(np.uint8))
+    if encoding in YUV422_ENCODINGS:
+        if width % 2:
+            raise MessageError('layout', f'{encoding} image width {width} is odd; 4:2:2 '
+                               'packs two pixels in four bytes')
+        px = _view(data, height, width, step, 2, np.uint8, 'image')
+        return cv2.cvtColor(np.ascontiguousarray(px), YUV422_ENCODINGS[encoding])
+    if encoding[:-1] in BAYER_ENCODINGS or encoding[:-2] in BAYER_ENCODINGS:
+        sixteen = encoding.endswith('16')
+        pattern = encoding[:-2] if sixteen else encoding[:-1]
+        if encoding[len(pattern):] not in ('8', '16'):
+            raise MessageError('encoding', _unsupported(encoding))
+        if width < 2 or height < 2:
+            raise MessageError('size', f'{encoding} image is {width}x{height}; a Bayer '
+                               'mosaic needs at least 2x2 pixels')
+        px = _view(data, height, width, step, 1, np.uint16 if sixteen else np.uint8,
+                   'image')[..., 0]
+        if sixteen:
+            if bool(is_bigendian) != HOST_BIG_ENDIAN:
+                px = px.byteswap()
+            px = (px >> 8).astype(np.uint8)
+        return cv2.cvtColor(np.ascontiguousarray(px), BAYER_ENCODINGS[pattern])
+    if encoding == 'nv21':
+        if width % 2 or height % 2:
+            raise MessageError('layout', f'nv21 image is {width}x{height}; 4:2:0 needs even '
+                               'sides')
+        px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
+        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), cv2.COLOR_YUV2RGB_NV21)
+    if encoding == 'nv24':
+        # Y plane, then one interleaved U, V plane at full resolution (4:4:4).
+        px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3)[..., 0]
+        y, uv = px[:height], px[height:].reshape(height, width, 2)
+        return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
+    raise MessageError('encoding', _unsupported(encoding))
+
+
+def _ycbcr601_to_rgb(y, cb, cr):
+    """BT.601 limited-range Y'CbCr -> RGB, the matrix OpenCV's YUV2RGB_NV21/YUY2 use."""
+    y = (y.astype(np.float32) - 16.0) * 1.164
+    cb = cb.astype(np.float32) - 128.0
+    cr = cr.astype(np.float32) - 128.0
+    rgb = np.dstack([y + 1.596 * cr, y - 0.813 * cr - 0.391 * cb, y + 2.018 * cb])
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def _unsupported(encoding):
+    return (f'unsupported image encoding "{encoding}"; supported: '
+            f'{", ".join(supported_colour_encodings())}')
+
+
+def _to_rgb(encoding, px):
+    """(H, W, C) uint8 in an 8-bit encoding -> (H, W, 3) RGB."""
     if encoding == 'rgb8':
         return np.ascontiguousarray(px)
     if encoding in ('bgr8', '8UC3'):
         return np.ascontiguousarray(px[..., ::-1])
     if encoding == 'rgba8':
         return np.ascontiguousarray(px[..., :3])
-    if encoding == 'bgra8':
+    if encoding in ('bgra8', '8UC4'):
         return np.ascontiguousarray(px[..., 2::-1])
-    return np.ascontiguousarray(np.repeat(px, 3, axis=2))
+    return np.ascontiguousarray(np.repeat(px[..., :1], 3, axis=2))
 
 
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
@@ -152,17 +240,71 @@ def _jpeg_size(raw):
     return None
 
 
-def camera_info_to_intrinsics(k, width, height):
-    """``sensor_msgs/CameraInfo`` K, width, height -> :class:`Intrinsics`.
+def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
+                              roi=(0, 0, 0, 0)):
+    """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
-    Images are assumed rectified (``image_rect`` topics): distortion is not applied.
+    Follows image_geometry's ``PinholeCameraModel``: ``K`` when it holds focal lengths,
+    else the left 3x3 of ``P`` (some drivers fill only ``P``; see
+    :func:`k_is_unset`); then a region of interest shifts the principal point and
+    binning divides focal lengths, principal point and size, so the result matches the
+    image that was actually sent. Images are assumed rectified (``image_rect`` topics):
+    distortion is not applied.
+
+    :param k: 9 floats, row-major 3x3.
+    :param p: 12 floats, row-major 3x4 (optional).
+    :param binning_x: ``binning_x`` (0 and 1 both mean none).
+    :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
+    :raises MessageError: neither K nor P usable, or a bad size.
     """
     try:
-        intr = Intrinsics.from_k(k, width, height)
+        if k_is_unset(k) and len(p) == 12:
+            pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
+            intr = Intrinsics.from_k(pm[:, :3].ravel(), width, height)
+        else:
+            intr = Intrinsics.from_k(k, width, height)
     except ValueError as exc:
-        raise MessageError('invalid', f'camera_info is unusable: {exc}') from None
+        hint = '' if len(p) != 12 or not k_is_unset(k) else ' (K is all zero; so is P)'
+        raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
     _check_size(height, width, 'camera_info')
-    return intr
+    x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
+    fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
+    if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
+        if x_off + roi_w > w or y_off + roi_h > h:
+            raise MessageError('invalid', f'camera_info roi {roi_w}x{roi_h}+{x_off}+{y_off} '
+                               f'lies outside the {w}x{h} camera')
+        cx, cy, w, h = cx - x_off, cy - y_off, roi_w, roi_h
+    bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
+    if bx > 1 or by > 1:
+        fx, cx, w = fx / bx, cx / bx, w // bx
+        fy, cy, h = fy / by, cy / by, h // by
+        if w <= 0 or h <= 0:
+            raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
+    return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def k_is_unset(k):
+    """Return True when ``K`` holds no focal length (all zero, as some drivers send)."""
+    k = np.asarray(k, dtype=np.float64).reshape(-1)
+    return k.size != 9 or not np.any(k)
+
+
+def compressed_depth_to_array(fmt, data):
+    """Decode image_transport's ``compressedDepth`` ``CompressedImage`` to metres.
+
+    See :mod:`clip_perception.compressed_depth` for the wire format (PNG and RVL,
+    16UC1 millimetres and 32FC1 quantised inverse depth).
+
+    :return: (H, W) float32 metres, NaN = no reading.
+    :raises MessageError: wrong format, corrupt or oversized payload.
+    """
+    if len(data) > MAX_COMPRESSED_BYTES:
+        raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
+                           f'{MAX_COMPRESSED_BYTES}')
+    try:
+        return compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS)
+    except compressed_depth.CompressedDepthError as exc:
+        raise MessageError(exc.kind, str(exc)) from None
 
 
 def check_same_size(shape, intrinsics, what):

@@ -6,10 +6,13 @@ hand the newest frame to a worker thread, which runs the pure core
 (:mod:`clip_perception.pipeline`) and publishes.
 
 Subscribed (relative names, remap them):
-  ``image`` (sensor_msgs/Image; rgb8, bgr8, rgba8, bgra8, mono8) or ``image/compressed``
-  (sensor_msgs/CompressedImage, jpeg/png) per ``image_transport``; ``camera_info``
-  (sensor_msgs/CameraInfo); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned
-  to the colour image) when ``use_depth``; ``command`` (std_msgs/String).
+  ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
+  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv21, nv24, Bayer) or
+  ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png) per ``image_transport``;
+  ``camera_info`` (sensor_msgs/CameraInfo; K, or P when K is all zero; binning and ROI
+  applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
+  image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
+  ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String).
 Published:
   ``~/target_pose`` (geometry_msgs/PoseStamped, the image's stamp and optical frame,
   metres; orientation identity in that frame) when a target is found with depth;
@@ -38,6 +41,7 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rcl_interfaces.msg import SetParametersResult
 import rclpy
 from rclpy.event_handler import SubscriptionEventCallbacks
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
@@ -62,9 +66,11 @@ from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
+from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
+from clip_perception.messages import k_is_unset
 from clip_perception.messages import MessageError
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
@@ -81,7 +87,9 @@ except ImportError:  # pragma: no cover - depends on the install
 
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
-        'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period'}
+        'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
+        'watchdog_timeout'}
+DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 
 
 def _descriptor(p):
@@ -106,13 +114,27 @@ def _stamp_seconds(stamp):
     return stamp.sec + stamp.nanosec * 1e-9
 
 
+def _as_double(param):
+    """Return an integer given for a double parameter as a double (users write ``1``)."""
+    if param.name in DOUBLES and param.type_ == Parameter.Type.INTEGER:
+        return Parameter(param.name, Parameter.Type.DOUBLE, float(param.value))
+    return param
+
+
 class ClipPerceptionNode(Node):
     """See the module docstring for topics; parameters are declared from the config."""
 
     def __init__(self, **kwargs):
         super().__init__('clip_perception', **kwargs)
+        # An integer where a double is declared (`min_confidence: 1`, `-p x:=1`) is taken
+        # as that double: at start-up by rewriting the override before declaring (rclpy
+        # would raise), at run time (`ros2 param set`) by a pre-set callback.
+        overrides = getattr(self, '_parameter_overrides', {})
+        for name, param in list(overrides.items()):
+            overrides[name] = _as_double(param)
         for p in PARAMETERS:
             self.declare_parameter(p.name, p.default, _descriptor(p))
+        self.add_pre_set_parameters_callback(lambda params: [_as_double(p) for p in params])
         values = self._values()
         for name in values:
             reason = validate(name, values[name])
@@ -120,6 +142,7 @@ class ClipPerceptionNode(Node):
                 raise ValueError(f'parameter {name}: {reason}')
         self.health = Health()
         self._throttle = LogThrottle(5.0)
+        self._warned_once = set()
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
         self._pending = None
@@ -138,7 +161,9 @@ class ClipPerceptionNode(Node):
             f'{str(self.scorer.dtype).replace("torch.", "")} in '
             f'{time.monotonic() - t0:.1f} s; calibration: '
             f'{"shipped" if self.scorer.calibration else "default"}')
-        self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values))
+        self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values),
+                                 on_stage=lambda stage: self.health.enter_stage(
+                                     stage, time.monotonic()))
         self._command = values['command'].strip()
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
@@ -162,7 +187,11 @@ class ClipPerceptionNode(Node):
                                      event_callbacks=events)
         self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info, camera_qos,
                                  event_callbacks=events)
-        if values['use_depth']:
+        if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
+            self.create_subscription(CompressedImage, 'depth/compressedDepth',
+                                     self._on_compressed_depth, camera_qos,
+                                     event_callbacks=events)
+        elif values['use_depth']:
             self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
                                      event_callbacks=events)
         self.create_subscription(String, 'command', self._on_command, 10)
@@ -186,9 +215,14 @@ class ClipPerceptionNode(Node):
         self.get_logger().info(
             f'listening on {self.resolve_topic_name("image")} ({values["image_transport"]}), '
             f'{self.resolve_topic_name("camera_info")}'
-            + (f', {self.resolve_topic_name("depth")}' if values['use_depth'] else '')
+            + (f', {self.resolve_topic_name(self._depth_topic())}' if values['use_depth']
+               else '')
             + f'; command on {self.resolve_topic_name("command")}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _depth_topic(self):
+        return ('depth/compressedDepth' if self._values_cache['depth_transport']
+                == 'compressedDepth' else 'depth')
 
     # ------------------------------------------------------------------ parameters
     def _values(self):
@@ -236,12 +270,21 @@ class ClipPerceptionNode(Node):
     def _now(self):
         return self.get_clock().now().nanoseconds * 1e-9
 
-    def _reject(self, kind, text):
+    def _reject(self, kind, text, stream=None):
         self.health.reject(kind)
+        if stream is not None:
+            self.health.refused(stream, text, time.monotonic())
         held = self._throttle.allow(kind, time.monotonic())
         if held is not None:
             more = f' ({held} more like it since the last report)' if held else ''
             self.get_logger().warning(f'skipped: {text}{more}')
+
+    def _warn_once(self, kind, text):
+        """Log ``text`` the first time ``kind`` happens; always keep it in diagnostics."""
+        self.health.notice(kind, text, time.monotonic())
+        if kind not in self._warned_once:
+            self._warned_once.add(kind)
+            self.get_logger().warning(text + ' (logged once; counted in /diagnostics)')
 
     def _on_incompatible_qos(self, event):
         self._reject('qos', f"a camera publisher's QoS is incompatible with this node's "
@@ -256,51 +299,91 @@ class ClipPerceptionNode(Node):
             self.health.count('commands_rejected')
             self._reject('command', f'command "{msg.data[:80]}" rejected: {exc}')
             return
+        if text == self._command:
+            # `ros2 topic pub` repeats its message every second: a repeat is a no-op.
+            self.health.count('commands_repeated')
+            return
         result = self.set_parameters([Parameter('command', Parameter.Type.STRING, text)])[0]
         if not result.successful:
             self.health.count('commands_rejected')
             self._reject('command', f'command rejected: {result.reason}')
 
     def _on_image(self, msg):
+        self.health.arrived('colour', time.monotonic())
         try:
-            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, msg.data)
+            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, msg.data,
+                               msg.is_bigendian)
         except MessageError as exc:
-            self._reject('image_' + exc.kind, f'image: {exc}')
+            self._reject('image_' + exc.kind, f'image: {exc}', 'colour')
             return
         self._add_image(msg.header, rgb)
 
     def _on_compressed(self, msg):
+        self.health.arrived('colour', time.monotonic())
         try:
             rgb = compressed_to_rgb(msg.format, msg.data)
         except MessageError as exc:
-            self._reject('image_' + exc.kind, f'compressed image: {exc}')
+            self._reject('image_' + exc.kind, f'compressed image: {exc}', 'colour')
             return
         self._add_image(msg.header, rgb)
 
     def _add_image(self, header, rgb):
-        self.health.frame_in(time.monotonic())
-        frames = self.sync.add_image(_stamp_seconds(header.stamp), (header, rgb),
-                                     time.monotonic())
-        for frame in frames:
+        now = time.monotonic()
+        self.health.frame_in(now)
+        if header.stamp.sec == 0 and header.stamp.nanosec == 0:
+            self.health.count('frames_zero_stamp')
+            self._warn_once('stamp_zero', 'colour frames carry a zero header.stamp (the '
+                            'driver does not stamp them): their age cannot be checked, '
+                            'so max_frame_age is not applied, and depth pairs by arrival')
+        if not header.frame_id:
+            self.health.count('frames_empty_frame_id')
+            if not self._values_cache['frame_id']:
+                self._warn_once('frame_id_empty', 'colour frames have an empty '
+                                'header.frame_id, so outputs cannot be placed in TF; set the '
+                                'frame_id parameter (e.g. camera_color_optical_frame)')
+        for frame in self.sync.add_image(_stamp_seconds(header.stamp), (header, rgb), now):
             self._submit(frame)
 
     def _on_depth(self, msg):
+        self.health.arrived('depth', time.monotonic())
         try:
             depth = depth_to_array(msg.encoding, msg.height, msg.width, msg.step, msg.data,
                                    msg.is_bigendian)
         except MessageError as exc:
-            self._reject('depth_' + exc.kind, f'depth: {exc}')
+            self._reject('depth_' + exc.kind, f'depth: {exc}', 'depth')
             return
-        for frame in self.sync.add_depth(_stamp_seconds(msg.header.stamp), depth,
-                                         time.monotonic()):
+        self._add_depth(msg.header, depth)
+
+    def _on_compressed_depth(self, msg):
+        self.health.arrived('depth', time.monotonic())
+        try:
+            depth = compressed_depth_to_array(msg.format, msg.data)
+        except MessageError as exc:
+            self._reject('depth_' + exc.kind, f'compressedDepth: {exc}', 'depth')
+            return
+        self._add_depth(msg.header, depth)
+
+    def _add_depth(self, header, depth):
+        now = time.monotonic()
+        self.health.accepted('depth', now)
+        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), depth, now):
             self._submit(frame)
 
     def _on_camera_info(self, msg):
+        now = time.monotonic()
+        self.health.arrived('camera_info', now)
+        roi = msg.roi
         try:
-            intr = camera_info_to_intrinsics(msg.k, msg.width, msg.height)
+            intr = camera_info_to_intrinsics(
+                msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
+                (roi.x_offset, roi.y_offset, roi.width, roi.height))
         except MessageError as exc:
-            self._reject('camera_info_' + exc.kind, str(exc))
+            self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
+        if k_is_unset(msg.k):
+            self._warn_once('camera_info_k_zero', 'camera_info K is all zero: using the '
+                            'intrinsics of P instead, as image_geometry does')
+        self.health.accepted('camera_info', now)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
     def _poll_sync(self):
@@ -333,44 +416,67 @@ class ClipPerceptionNode(Node):
                 if not self.context.ok():
                     return
                 self.health.count('frames_failed')
-                self._reject('internal', f'frame failed: {type(exc).__name__}: {exc}')
+                text = f'frame failed: {type(exc).__name__}: {exc}'
+                self.health.frame_skipped(time.monotonic(), text)
+                self._reject('internal', text)
+            finally:
+                self.health.enter_stage(None, time.monotonic())
 
     def _process(self, frame, command):
+        started = time.monotonic()
         header, rgb = frame.image
         if not command:
-            self.health.count('frames_idle')
+            self.health.frame_idle(time.monotonic())
             return
         max_age = self._values_cache['max_frame_age']
         age = self._now() - frame.stamp
-        if max_age > 0 and age > max_age:
+        if max_age > 0 and age > max_age and frame.stamp != 0:
             self.health.count('frames_stale')
-            self._reject('stale', f'frame stamped {age:.2f} s ago is older than max_frame_age '
-                         f'{max_age} s (camera and node clocks in sync? use_sim_time?)')
+            text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} s '
+                    '(camera and node clocks in sync? use_sim_time?)')
+            self.health.frame_skipped(time.monotonic(), text)
+            self._reject('stale', text)
             return
         intr, depth, note = frame.info, frame.depth, frame.no_depth_reason
+        if note:
+            refused = self.health.last_refusal.get('depth')
+            if refused is not None and self.health.last_accepted.get('depth', -1) < refused[0]:
+                note = f'depth images arrive but are refused: {refused[1]}'
         if intr is not None:
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
-                self._reject('image_' + exc.kind, str(exc))
+                self.health.frame_skipped(time.monotonic(), str(exc))
+                self._reject('image_' + exc.kind, str(exc), 'colour')
                 return
         else:
-            note = 'no camera_info received yet'
+            refused = self.health.last_refusal.get('camera_info')
+            note = ('no camera_info received yet' if refused is None else
+                    f'camera_info arrives but is refused: {refused[1]}')
         if depth is not None and depth.shape != rgb.shape[:2]:
             self._reject('depth_mismatch', f'depth is {depth.shape[1]}x{depth.shape[0]} but the '
                          f'image is {rgb.shape[1]}x{rgb.shape[0]}; using no depth')
             depth, note = None, 'depth size does not match the image'
+        if self._values_cache['frame_id']:
+            header.frame_id = self._values_cache['frame_id']
         result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
-        latency = self._publish(header, rgb, result, reason)
+        latency = self._publish(header, rgb, result, reason, started)
         self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
 
     # ------------------------------------------------------------------ outputs
-    def _publish(self, header, rgb, result, reason):
-        """Publish every output of one frame; return its latency (stamp to now, s)."""
-        latency = self._now() - _stamp_seconds(header.stamp)
+    def _publish(self, header, rgb, result, reason, started):
+        """Publish every output of one frame; return its latency (s).
+
+        Latency runs from the image stamp to now; for an unstamped (zero) frame, from
+        ``started`` (monotonic s, when the worker took the frame), as its age is unknown.
+        """
+        if header.stamp.sec == 0 and header.stamp.nanosec == 0:
+            latency = time.monotonic() - started
+        else:
+            latency = self._now() - _stamp_seconds(header.stamp)
         if result.pose is not None:
             pose = PoseStamped()
             pose.header = header
@@ -435,8 +541,9 @@ class ClipPerceptionNode(Node):
         return MarkerArray(markers=[clear, sphere, text])
 
     def _diagnostics(self):
-        level, message, values = self.health.snapshot(time.monotonic(),
-                                                      self._values_cache['input_timeout'])
+        level, message, values = self.health.snapshot(
+            time.monotonic(), self._values_cache['input_timeout'],
+            self._values_cache['watchdog_timeout'])
         values = values + [
             ('model', self.scorer.model_name), ('device', self.scorer.device),
             ('dtype', str(self.scorer.dtype).replace('torch.', '')),
@@ -509,8 +616,11 @@ def main(args=None):
     rclpy.init(args=args)
     try:
         node = ClipPerceptionNode()
-    except (ModelLoadError, ValueError) as exc:
-        rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {exc}')
+    except (ModelLoadError, ValueError, ParameterException) as exc:
+        # One line naming what is wrong, never a traceback: rclpy's own parameter
+        # exceptions name the parameter and the expected type or range.
+        text = ' '.join(str(exc).split())
+        rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {text}')
         rclpy.try_shutdown()
         return 1
     # One thread: every callback is in the node's default, mutually exclusive group,

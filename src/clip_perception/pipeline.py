@@ -56,9 +56,17 @@ class Pipeline:
     :param config: :class:`clip_perception.config.PipelineConfig`.
     """
 
-    def __init__(self, scorer, config=None):
+    def __init__(self, scorer, config=None, on_stage=None):
         self.scorer = scorer
         self.config = config or PipelineConfig()
+        # Called with a stage name as each stage starts and with None at the end: the
+        # node's watchdog uses it to say where a frame is stuck.
+        self.on_stage = on_stage
+
+    def _enter(self, stage):
+        if self.on_stage is not None:
+            self.on_stage(stage)
+        return time.perf_counter()
 
     def run(self, rgb, command, depth_m=None, intrinsics=None):
         """Find ``command`` in one frame.
@@ -69,26 +77,32 @@ class Pipeline:
         :param intrinsics: :class:`clip_perception.geometry.Intrinsics` of the frame.
         :raises clip_perception.language.CommandError: unusable command.
         """
-        cfg = self.config
         query = parse_command(command)
         timings = {}
-        t = time.perf_counter()
+        try:
+            return self._run(rgb, query, depth_m, intrinsics, timings)
+        finally:
+            self._enter(None)
+
+    def _run(self, rgb, query, depth_m, intrinsics, timings):
+        cfg = self.config
+        t = self._enter('proposals')
         props = propose(rgb, depth_m, intrinsics, max_proposals=cfg.max_proposals,
                         use_depth=cfg.depth_proposals, use_image=cfg.image_proposals,
                         nms_iou=cfg.nms_iou)
         timings['proposals'] = time.perf_counter() - t
 
-        t = time.perf_counter()
+        t = self._enter('text')
         text = self.scorer.text_embedding(query.what, cfg.prompt_template)
         timings['text'] = time.perf_counter() - t
-        t = time.perf_counter()
+        t = self._enter('preprocess')
         pixels = self.scorer.preprocess(rgb, props.boxes, cfg.crop_context)
         timings['preprocess'] = time.perf_counter() - t
-        t = time.perf_counter()
+        t = self._enter('encode')
         image = self.scorer.forward(pixels)
         timings['encode'] = time.perf_counter() - t
 
-        t = time.perf_counter()
+        t = self._enter('select')
         cosine = (image @ text).numpy().astype(np.float64) if len(props) else np.zeros(0)
         depths = sizes = None
         poses = {}  # proposal index -> PoseEstimate, computed at most once per frame
@@ -101,7 +115,7 @@ class Pipeline:
                      top_k=cfg.top_k, depths=depths, sizes=sizes, image_width=rgb.shape[1])
         timings['select'] = time.perf_counter() - t
 
-        t = time.perf_counter()
+        t = self._enter('pose')
         pose, status, reason = None, sel.status, sel.reason
         if sel.status == FOUND:
             if depth_m is None or intrinsics is None:

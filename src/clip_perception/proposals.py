@@ -118,8 +118,11 @@ def image_proposals(rgb, max_boxes=200, work_width=160):
     :return: (N, 4) float64 boxes in full-resolution pixels.
     """
     h, w = rgb.shape[:2]
-    scale = work_width / float(w)
-    small = cv2.resize(rgb, (work_width, max(int(round(h * scale)), 1)),
+    # Scale the longer side to ``work_width``: scaling the width alone turned a 1x640
+    # frame into 160x102400 and unbounded work (field report); this bounds the work
+    # image to work_width^2 pixels whatever the aspect ratio.
+    scale = work_width / float(max(w, h))
+    small = cv2.resize(rgb, (max(int(round(w * scale)), 1), max(int(round(h * scale)), 1)),
                        interpolation=cv2.INTER_AREA)
     boxes = [saliency_proposals(small)]
     if hasattr(cv2, 'ximgproc'):

@@ -79,7 +79,7 @@ class FrameSync:
     def _nearest(self, items, stamp):
         best = None
         for s, payload in items:
-            if best is None or abs(s - stamp) < abs(best[0] - stamp):
+            if best is None or abs(s - stamp) <= abs(best[0] - stamp):  # ties: newest
                 best = (s, payload)
         return best
 

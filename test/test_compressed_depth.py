@@ -1,0 +1,158 @@
+"""image_transport compressedDepth: PNG and RVL, 16UC1 and 32FC1, and corrupt payloads.
+
+The vectorised RVL decoder is checked against a line-by-line reading of the upstream
+algorithm (compressed_depth_image_transport's ``rvl_codec.cpp``), written here in plain
+Python as the reference.
+"""
+
+import struct
+
+from hypothesis import given
+from hypothesis import HealthCheck
+from hypothesis import settings
+from hypothesis import strategies as st
+import numpy as np
+import pytest
+
+from clip_perception import compressed_depth
+from clip_perception.compressed_depth import CompressedDepthError
+from clip_perception.messages import compressed_depth_to_array
+from clip_perception.messages import MessageError
+
+CAP = {'max_side': 8192, 'max_pixels': 4096 * 4096}
+
+
+def reference_rvl_decode(body, num_pixels):
+    """Upstream's DecompressRVL, one nibble at a time (the test's oracle)."""
+    words = list(np.frombuffer(body + b'\0' * (-len(body) % 4), '<u4'))
+    state = {'word': 0, 'left': 0, 'next': 0}
+
+    def vle():
+        value, bits = 0, 29
+        while True:
+            if not state['left']:
+                state['word'] = int(words[state['next']])
+                state['next'] += 1
+                state['left'] = 8
+            nibble = state['word'] & 0xF0000000
+            value |= ((nibble << 1) & 0xFFFFFFFF) >> bits
+            state['word'] = (state['word'] << 4) & 0xFFFFFFFF
+            state['left'] -= 1
+            bits -= 3
+            if not nibble & 0x80000000:
+                return value
+
+    out, previous, todo = [], 0, num_pixels
+    while todo:
+        zeros = vle()
+        todo -= zeros
+        out += [0] * zeros
+        nonzeros = vle()
+        todo -= nonzeros
+        for _ in range(nonzeros):
+            positive = vle()
+            previous = (previous + ((positive >> 1) ^ -(positive & 1))) & 0xFFFF
+            out.append(previous)
+    return np.array(out, np.uint16)
+
+
+def _mm(rng, h, w, holes):
+    mm = rng.integers(300, 5000, (h, w)).astype(np.uint16)
+    mm[rng.random((h, w)) < holes] = 0
+    return mm
+
+
+@pytest.mark.parametrize('holes', [0.0, 0.05, 0.5, 1.0])
+def test_rvl_matches_the_upstream_algorithm_and_round_trips(holes):
+    rng = np.random.default_rng(int(holes * 100))
+    for _ in range(20):
+        h, w = (int(v) for v in rng.integers(1, 24, 2))
+        mm = _mm(rng, h, w, holes)
+        fmt, data = compressed_depth.encode(mm, 'rvl', '16UC1', depth_max=60.0)
+        assert fmt == '16UC1; compressedDepth rvl'
+        body = data[compressed_depth.HEADER_BYTES + 8:]
+        assert np.array_equal(reference_rvl_decode(body, h * w).reshape(h, w), mm)
+        out = compressed_depth_to_array(fmt, data)
+        expected = np.where(mm == 0, np.nan, mm.astype(np.float32) * np.float32(0.001))
+        np.testing.assert_allclose(out, expected, equal_nan=True)
+
+
+@pytest.mark.parametrize('compression', ['png', 'rvl'])
+def test_32fc1_inverse_depth_quantisation_round_trips(compression):
+    rng = np.random.default_rng(1)
+    z = rng.uniform(0.3, 6.0, (48, 64)).astype(np.float32)
+    z[0, :5] = np.nan
+    z[1, :3] = 20.0  # beyond depth_max: no reading, as the publisher writes it
+    fmt, data = compressed_depth.encode(z, compression, '32FC1', depth_max=10.0)
+    out = compressed_depth_to_array(fmt, data)
+    assert out.dtype == np.float32 and out.shape == z.shape
+    assert np.isnan(out[0, :5]).all() and np.isnan(out[1, :3]).all()
+    ok = np.isfinite(z) & (z < 10)
+    # Quantisation with depth_quantization 100: ~z^2 / 10100 relative steps.
+    assert np.nanmax(np.abs(out[ok] - z[ok]) / z[ok]) < 1e-3
+
+
+def test_png_16uc1_and_format_variants():
+    mm = _mm(np.random.default_rng(2), 30, 40, 0.1)
+    _, data = compressed_depth.encode(mm, 'png', '16UC1')
+    expected = np.where(mm == 0, np.nan, mm * np.float32(0.001))
+    # Jazzy writes "<enc>; compressedDepth png"; older publishers "<enc>; compressedDepth".
+    for fmt in ('16UC1; compressedDepth png', '16UC1; compressedDepth', 'mono16; compressedDepth'):
+        np.testing.assert_allclose(compressed_depth_to_array(fmt, data), expected,
+                                   equal_nan=True)
+
+
+@pytest.mark.parametrize('fmt, needle', [
+    ('jpeg', 'depth encoding must be 16UC1 or 32FC1'),
+    ('rgb8; jpeg compressed bgr8', 'depth encoding must be'),
+    ('16UC1; compressed png', 'is not compressedDepth'),
+    ('16UC1; compressedDepth zstd', 'zstd" is not supported'),
+])
+def test_wrong_formats_are_refused_with_the_reason(fmt, needle):
+    _, data = compressed_depth.encode(np.ones((4, 4), np.uint16), 'png', '16UC1')
+    with pytest.raises(MessageError, match=needle):
+        compressed_depth_to_array(fmt, data)
+
+
+def test_corrupt_and_oversized_payloads_are_refused():
+    fmt, data = compressed_depth.encode(np.full((8, 8), 1000, np.uint16), 'png', '16UC1')
+    with pytest.raises(MessageError, match='no room'):
+        compressed_depth_to_array(fmt, data[:12])
+    with pytest.raises(MessageError, match='truncated'):
+        compressed_depth_to_array(fmt, data[:-20])
+    with pytest.raises(MessageError, match='not a PNG'):
+        compressed_depth_to_array(fmt, data[:12] + b'\xff\xd8' + data[14:])
+    # An RVL header claiming a huge image is refused before anything is allocated.
+    huge = data[:12] + struct.pack('<II', 100000, 100000) + b'\0' * 16
+    with pytest.raises(MessageError, match='limit'):
+        compressed_depth_to_array('16UC1; compressedDepth rvl', huge)
+    # An RVL stream shorter than its size says.
+    fmt, data = compressed_depth.encode(np.full((8, 8), 1000, np.uint16), 'rvl', '16UC1')
+    short = data[:12] + struct.pack('<II', 64, 64) + data[20:]
+    with pytest.raises(MessageError, match='RVL stream'):
+        compressed_depth_to_array(fmt, short)
+    # A 32FC1 header whose quantisation cannot be inverted.
+    fmt, data = compressed_depth.encode(np.full((4, 4), 1.0, np.float32), 'png', '32FC1')
+    bad = struct.pack('<iff', 0, 0.0, 1.0) + data[12:]
+    with pytest.raises(MessageError, match='quantisation'):
+        compressed_depth_to_array(fmt, bad)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(compression=st.sampled_from(['png', 'rvl']), encoding=st.sampled_from(['16UC1', '32FC1']),
+       data=st.binary(max_size=200), cut=st.integers(0, 400), flip=st.integers(0, 400))
+def test_fuzz_returns_depth_or_a_clear_error(compression, encoding, data, cut, flip):
+    """Arbitrary and damaged payloads: an array or CompressedDepthError, nothing else."""
+    fmt, good = compressed_depth.encode(np.full((6, 9), 1234, np.uint16)
+                                        if encoding == '16UC1' else
+                                        np.full((6, 9), 1.5, np.float32), compression, encoding)
+    damaged = bytearray(good[:max(cut, 13)] + data)
+    if flip < len(damaged):
+        damaged[flip] ^= 0x5A
+    for payload in (bytes(damaged), data):
+        try:
+            out = compressed_depth.decode(fmt, payload, **CAP)
+        except CompressedDepthError as exc:
+            assert str(exc)
+        else:
+            assert out.dtype == np.float32 and out.ndim == 2 and out.size <= CAP['max_pixels']

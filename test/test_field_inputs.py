@@ -1,0 +1,308 @@
+"""What real robots send, through the running node over DDS (issue 12).
+
+Each case comes from a public bug report against a camera or perception node: frames of
+degenerate shape, encodings usb_cam and Bayer cameras send, compressedDepth, stamps and
+frame ids that drivers leave empty, CameraInfo with only P, integers for doubles, and a
+command repeated by ``ros2 topic pub``. Each must be answered, or refused with a reason
+that /diagnostics and the log tell the truth about.
+"""
+
+import os
+import time
+
+from builtin_interfaces.msg import Time
+import numpy as np
+from rcl_interfaces.msg import ParameterType
+from rcl_interfaces.srv import GetParameters
+from rcl_interfaces.srv import SetParameters
+from rclpy.parameter import Parameter
+from sensor_msgs.msg import CameraInfo
+from sensor_msgs.msg import CompressedImage
+from sensor_msgs.msg import Image
+from std_msgs.msg import Header
+
+from clip_perception import compressed_depth
+from clip_perception.bags import scene_messages
+from clip_perception.geometry import Intrinsics
+from conftest import detections
+from conftest import wait_for_node
+from test_messages import _ycbcr601
+from test_node import bring_up
+from test_node import DET
+from test_node import obj
+from test_node import POSE
+from test_node_process import call
+
+SET = '/clip_perception/set_parameters'
+
+
+def diag(probe):
+    status = probe.messages('/diagnostics')[-1].status[0]
+    return status.level[0], status.message, {kv.key: kv.value for kv in status.values}
+
+
+def wait_diag(probe, predicate, timeout=15.0):
+    """Wait for a /diagnostics message whose ``(level, message, values)`` fits."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if probe.messages('/diagnostics') and predicate(*diag(probe)):
+            return diag(probe)
+        time.sleep(0.1)
+    return diag(probe) if probe.messages('/diagnostics') else None
+
+
+def position(msg):
+    p = msg.pose.position
+    return np.array([p.x, p.y, p.z])
+
+
+def yuyv(rgb):
+    """RGB -> packed YUV 4:2:2 in YUYV order (usb_cam's ``yuv422_yuy2``), BT.601."""
+    ycc = _ycbcr601(rgb)
+    u = (ycc[:, 0::2, 1] + ycc[:, 1::2, 1]) // 2
+    v = (ycc[:, 0::2, 2] + ycc[:, 1::2, 2]) // 2
+    return np.stack([ycc[:, 0::2, 0], u, ycc[:, 1::2, 0], v], 2).astype(np.uint8).tobytes()
+
+
+def bayer_rggb(rgb):
+    """RGB -> an RGGB Bayer mosaic, one byte a pixel."""
+    mosaic = rgb[..., 1].copy()
+    mosaic[0::2, 0::2] = rgb[0::2, 0::2, 0]
+    mosaic[1::2, 1::2] = rgb[1::2, 1::2, 2]
+    return mosaic.tobytes()
+
+
+def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, frame_id=None):
+    """Publish one frame of ``scene``; ``colour``/``depth``/``info`` edit the messages."""
+    stamp_ns = camera.probe.node.get_clock().now().nanoseconds if stamp_ns is None else stamp_ns
+    c, d, i = scene_messages(scene, stamp_ns)
+    c, d, i = (f(m) if f else m for f, m in ((colour, c), (depth, d), (info, i)))
+    for m in (c, d, i):
+        if frame_id is not None and hasattr(m, 'header'):
+            m.header.frame_id = frame_id
+    if i is not None:
+        camera.info.publish(i)
+    if d is not None:
+        (camera.depth_compressed if isinstance(d, CompressedImage) else camera.depth).publish(d)
+    camera.image.publish(c)
+
+
+def feed_until(camera, scene, predicate, timeout=40.0, period=0.25, **kwargs):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        publish(camera, scene, **kwargs)
+        time.sleep(period)
+        if predicate():
+            return True
+    return False
+
+
+def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
+    """A 1x640 frame once made image proposals 160x102400 and stalled the worker."""
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    thin = np.full((640, 1, 3), 200, np.uint8)
+    header = Header(stamp=probe.node.get_clock().now().to_msg(), frame_id=scene.frame_id)
+    camera.info.publish(CameraInfo(header=header, width=1, height=640,
+                                   k=Intrinsics.default(1, 640).k()))
+    camera.depth.publish(Image(header=header, encoding='32FC1', width=1, height=640, step=4,
+                               data=np.full(640, 0.8, np.float32).tobytes()))
+    camera.image.publish(Image(header=header, encoding='rgb8', width=1, height=640, step=3,
+                               data=thin.tobytes()))
+    assert probe.wait_for(DET, lambda m: m, 20), node.output()
+    first = detections(probe)[0]
+    assert first['status'] == 'not_found' and first['proposals'] == 0
+    probe.clear()
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 0)
+    assert level == 0 and message == 'running'
+    assert node.stop() == 0
+
+
+def test_usb_cam_yuv422_and_bayer_frames_are_converted_and_answered(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    h, w = scene.rgb.shape[:2]
+    for encoding, step, data in (('yuv422_yuy2', 2 * w, yuyv(scene.rgb)),
+                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb))):
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step, m.data = encoding, step, data
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
+            (encoding, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert 'skipped' not in node.output()
+    assert node.stop() == 0
+
+
+def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+
+    def yuv420p(m):  # no such ROS encoding: refused
+        m.encoding = 'yuv420p'
+        return m
+    end = time.monotonic() + 3.0
+    while time.monotonic() < end:  # 5 Hz, as in the report
+        publish(camera, scene, colour=yuv420p)
+        time.sleep(0.2)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'refused' in m)
+    assert level == 2, message
+    assert 'colour frames arrive' in message and 'yuv420p' in message, message
+    assert 'stale' not in message and 'yuv420p' in values['last_refusal_colour']
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_node):
+    from std_msgs.msg import String
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), stamp_ns=0, frame_id=''), \
+        node.output()
+    pose = probe.messages(POSE)[-1]
+    assert np.linalg.norm(position(pose) - red.centre) < 0.01
+    assert pose.header.stamp == Time() and pose.header.frame_id == ''
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'zero header.stamp' in m)
+    assert level == 1 and 'zero header.stamp' in message and 'frame_id' in message
+    assert int(values['frames_zero_stamp']) >= 1 and int(values['frames_empty_frame_id']) >= 1
+    log = node.output()
+    assert log.count('empty header.frame_id') == 1 and log.count('zero header.stamp') == 1
+    assert 'stale' not in log
+
+    # The frame_id parameter names the outgoing frame.
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('frame_id', value='camera_color_optical_frame').to_parameter_msg()]))
+    assert res.results[0].successful
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), stamp_ns=0, frame_id='')
+    assert probe.messages(POSE)[-1].header.frame_id == 'camera_color_optical_frame'
+    probe.listen(String, DET)
+    assert detections(probe)[-1]['frame_id'] == 'camera_color_optical_frame'
+    assert node.stop() == 0
+
+
+def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'depth_transport:=compressedDepth',
+                                   '-p', 'diagnostics_period:=0.3')
+    camera.depth_compressed = probe.node.create_publisher(CompressedImage,
+                                                          'depth/compressedDepth', 10)
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not camera.depth_compressed.get_subscription_count():
+        time.sleep(0.05)
+    red = obj(scene, 'red', 'ball')
+    for compression, encoding in (('png', '16UC1'), ('png', '32FC1'), ('rvl', '16UC1'),
+                                  ('rvl', '32FC1')):
+        depth = scene.depth_16uc1() if encoding == '16UC1' else scene.depth_32fc1()
+        fmt, data = compressed_depth.encode(depth, compression, encoding)
+
+        def to_compressed(m, fmt=fmt, data=data):
+            return CompressedImage(header=m.header, format=fmt, data=data)
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=to_compressed), \
+            (fmt, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012, fmt
+
+    # Colour JPEG sent on the depth topic by mistake: refused, and said so everywhere.
+    def jpeg(m):
+        return CompressedImage(header=m.header, format='rgb8; jpeg compressed bgr8',
+                               data=b'\xff\xd8\xff\xd9')
+    probe.clear()
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'no_depth' for d in detections(probe)), depth=jpeg)
+    reason = [d for d in detections(probe) if d['status'] == 'no_depth'][-1]['reason']
+    assert 'refused' in reason and 'compressedDepth' in reason, reason
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'depth refused' in m)
+    assert level == 1 and 'depth refused' in message
+    assert node.stop() == 0
+
+
+def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+
+    def no_k_no_p(m):
+        m.k, m.p = [0.0] * 9, [0.0] * 12
+        return m
+    assert feed_until(camera, scene, lambda: detections(probe), info=no_k_no_p)
+    reason = detections(probe)[-1]['reason']
+    assert 'camera_info arrives but is refused' in reason, reason
+    assert 'no camera_info received yet' not in reason
+
+    def only_p(m):
+        m.k = [0.0] * 9
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_p), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.output().count('K is all zero: using the intrinsics of P') == 1
+    assert node.stop() == 0
+
+
+def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
+        probe, start_node, tmp_path):
+    params = tmp_path / 'params.yaml'
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'config',
+                           'clip_perception.yaml')) as f:
+        text = f.read()
+    params.write_text(text.replace('spatial_margin: 0.08', 'spatial_margin: 0')
+                      .replace('watchdog_timeout: 10.0', 'watchdog_timeout: 30'))
+    node = start_node('-p', 'min_confidence:=1', params_file=str(params))
+    assert wait_for_node(probe), node.output()
+    res = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
+        names=['min_confidence', 'spatial_margin', 'watchdog_timeout']))
+    assert [(v.type, v.double_value) for v in res.values] == [
+        (ParameterType.PARAMETER_DOUBLE, 1.0), (ParameterType.PARAMETER_DOUBLE, 0.0),
+        (ParameterType.PARAMETER_DOUBLE, 30.0)]
+    # `ros2 param set /clip_perception min_confidence 0` sends an integer.
+    ok = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('min_confidence', value=0).to_parameter_msg()])).results[0]
+    assert ok.successful, ok.reason
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['min_confidence'])).values[0]
+    assert got.type == ParameterType.PARAMETER_DOUBLE and got.double_value == 0.0
+    out_of_range = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('min_confidence', value=2).to_parameter_msg()])).results[0]
+    assert not out_of_range.successful
+    assert node.stop() == 0
+
+    for bad in ('min_confidence:=high', 'max_proposals:=2.5', 'min_confidence:=7'):
+        node = start_node('-p', bad)
+        assert node.proc.wait(60) == 1
+        out = node.output()
+        fatal = [line for line in out.splitlines() if 'FATAL' in line]
+        assert len(fatal) == 1 and bad.split(':=')[0] in fatal[0], out
+        assert 'Traceback' not in out
+
+
+def test_a_repeated_command_is_a_no_op(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    for _ in range(48):  # `ros2 topic pub` at its default 1 Hz, sped up
+        camera.command('the red ball')
+        time.sleep(0.02)
+    level, message, values = wait_diag(probe, lambda lv, m, v: v['commands_received'] == '48')
+    assert values['commands_repeated'] == '47' and values['active_command'] == 'the red ball'
+    echoed = [m.data for m in probe.messages('/clip_perception/active_command')]
+    assert echoed.count('the red ball') == 1, echoed
+    assert node.output().count('command set to "the red ball"') == 1
+    assert node.stop() == 0
+
+
+def test_watchdog_turns_diagnostics_to_error_when_frames_go_unanswered(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'watchdog_timeout:=1.5')
+    old = probe.node.get_clock().now().nanoseconds - 10 * 10 ** 9  # 10 s in the past
+    end = time.monotonic() + 4.0
+    while time.monotonic() < end:
+        publish(camera, scene, stamp_ns=old)
+        time.sleep(0.2)
+    level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 2)
+    assert level == 2 and 'none was answered' in message and 'max_frame_age' in message
+    assert detections(probe) == []
+    assert node.stop() == 0
