@@ -24,13 +24,17 @@ from std_msgs.msg import Header
 from clip_perception import compressed_depth
 from clip_perception.bags import scene_messages
 from clip_perception.geometry import Intrinsics
+from clip_perception.scenes import generate_scene
+from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
 from test_messages import _ycbcr601
 from test_node import bring_up
 from test_node import DET
+from test_node import listen_all
 from test_node import obj
 from test_node import POSE
+from test_node import SCENE_SPECS
 from test_node_process import call
 
 SET = '/clip_perception/set_parameters'
@@ -158,8 +162,6 @@ def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_no
 
 
 def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_node):
-    from std_msgs.msg import String
-
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
     red = obj(scene, 'red', 'ball')
@@ -180,22 +182,28 @@ def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_
         Parameter('frame_id', value='camera_color_optical_frame').to_parameter_msg()]))
     assert res.results[0].successful
     probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), stamp_ns=0, frame_id='')
-    assert probe.messages(POSE)[-1].header.frame_id == 'camera_color_optical_frame'
-    probe.listen(String, DET)
-    assert detections(probe)[-1]['frame_id'] == 'camera_color_optical_frame'
+    named = 'camera_color_optical_frame'
+    assert feed_until(camera, scene, lambda: any(  # frames in flight may still be unnamed
+        p.header.frame_id == named for p in probe.messages(POSE)), stamp_ns=0, frame_id='')
+    assert probe.messages(POSE)[-1].header.frame_id == named
+    assert detections(probe)[-1]['frame_id'] == named
     assert node.stop() == 0
 
 
 def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
-    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
-                                   '-p', 'depth_transport:=compressedDepth',
-                                   '-p', 'diagnostics_period:=0.3')
+    node = start_node('-p', 'command:=the red ball', '-p', 'depth_transport:=compressedDepth',
+                      '-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    camera = Camera(probe)
     camera.depth_compressed = probe.node.create_publisher(CompressedImage,
                                                           'depth/compressedDepth', 10)
-    end = time.monotonic() + 20
-    while time.monotonic() < end and not camera.depth_compressed.get_subscription_count():
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 30
+    while time.monotonic() < end and min(p.get_subscription_count() for p in (
+            camera.image, camera.info, camera.depth_compressed)) == 0:
         time.sleep(0.05)
+    assert camera.depth.get_subscription_count() == 0  # raw depth is not subscribed
+    scene = generate_scene(4242, specs=SCENE_SPECS)
     red = obj(scene, 'red', 'ball')
     for compression, encoding in (('png', '16UC1'), ('png', '32FC1'), ('rvl', '16UC1'),
                                   ('rvl', '32FC1')):
@@ -272,12 +280,16 @@ def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
     assert not out_of_range.successful
     assert node.stop() == 0
 
-    for bad in ('min_confidence:=high', 'max_proposals:=2.5', 'min_confidence:=7'):
-        node = start_node('-p', bad)
+    # Values that cannot be used, in the parameters file (rcl keeps the file's value when
+    # a `-p` override has another type, so the file is where such values bite).
+    for name, old, bad in (('min_confidence', '0.5', "'high'"), ('max_proposals', '32', '2.5'),
+                           ('min_confidence', '0.5', '7')):
+        params.write_text(text.replace(f'{name}: {old}', f'{name}: {bad}'))
+        node = start_node(params_file=str(params))
         assert node.proc.wait(60) == 1
         out = node.output()
         fatal = [line for line in out.splitlines() if 'FATAL' in line]
-        assert len(fatal) == 1 and bad.split(':=')[0] in fatal[0], out
+        assert len(fatal) == 1 and name in fatal[0], out
         assert 'Traceback' not in out
 
 

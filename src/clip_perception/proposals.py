@@ -136,7 +136,8 @@ def image_proposals(rgb, max_boxes=200, work_width=160):
             boxes.append(np.stack([r[:, 0], r[:, 1], r[:, 0] + r[:, 2], r[:, 1] + r[:, 3]], 1))
     boxes = np.concatenate([b for b in boxes if len(b)]) if any(len(b) for b in boxes) \
         else np.zeros((0, 4))
-    boxes = boxes / scale
+    # Rounding the work size can put a box edge a fraction of a pixel past the frame.
+    boxes = np.clip(boxes / scale, 0.0, [w, h, w, h])
     sw, sh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     keep = (sw >= 0.02 * w) & (sh >= 0.02 * h) & (sw <= 0.6 * w) & (sh <= 0.6 * h)
     return boxes[keep]
