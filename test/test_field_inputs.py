@@ -187,6 +187,14 @@ def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_
         p.header.frame_id == named for p in probe.messages(POSE)), stamp_ns=0, frame_id='')
     assert probe.messages(POSE)[-1].header.frame_id == named
     assert detections(probe)[-1]['frame_id'] == named
+
+    # A ROS 1 style frame id with a leading slash, which tf2 refuses, loses the slash.
+    call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('frame_id', value='').to_parameter_msg()]))
+    probe.clear()
+    assert feed_until(camera, scene, lambda: any(
+        p.header.frame_id == 'camera_link' for p in probe.messages(POSE)), frame_id='/camera_link')
+    assert node.output().count('which tf2 refuses') == 1
     assert node.stop() == 0
 
 
@@ -250,6 +258,14 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_p), node.output()
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert node.output().count('K is all zero: using the intrinsics of P') == 1
+
+    def no_size(m):  # some drivers leave width and height 0
+        m.width = m.height = 0
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=no_size)
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.output().count('camera_info width and height are 0') == 1
     assert node.stop() == 0
 
 
@@ -260,14 +276,21 @@ def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
                            'clip_perception.yaml')) as f:
         text = f.read()
     params.write_text(text.replace('spatial_margin: 0.08', 'spatial_margin: 0')
-                      .replace('watchdog_timeout: 10.0', 'watchdog_timeout: 30'))
+                      .replace('watchdog_timeout: 10.0', 'watchdog_timeout: 30')
+                      .replace('max_proposals: 32', 'max_proposals: 24.0')
+                      .replace('top_k: 5', 'top_k: 5\n    min_confidense: 0.3'))
     node = start_node('-p', 'min_confidence:=1', params_file=str(params))
     assert wait_for_node(probe), node.output()
     res = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
-        names=['min_confidence', 'spatial_margin', 'watchdog_timeout']))
-    assert [(v.type, v.double_value) for v in res.values] == [
+        names=['min_confidence', 'spatial_margin', 'watchdog_timeout', 'max_proposals']))
+    assert [(v.type, v.double_value) for v in res.values[:3]] == [
         (ParameterType.PARAMETER_DOUBLE, 1.0), (ParameterType.PARAMETER_DOUBLE, 0.0),
         (ParameterType.PARAMETER_DOUBLE, 30.0)]
+    assert (res.values[3].type, res.values[3].integer_value) == (
+        ParameterType.PARAMETER_INTEGER, 24)
+    # A typo in the parameters file is not silently ignored.
+    assert 'parameter "min_confidense" is not a clip_perception parameter' in node.output()
+    assert 'did you mean "min_confidence"' in node.output()
     # `ros2 param set /clip_perception min_confidence 0` sends an integer.
     ok = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('min_confidence', value=0).to_parameter_msg()])).results[0]
@@ -314,7 +337,9 @@ def test_watchdog_turns_diagnostics_to_error_when_frames_go_unanswered(probe, st
     while time.monotonic() < end:
         publish(camera, scene, stamp_ns=old)
         time.sleep(0.2)
-    level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 2)
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'skipped as stale' in m)
+    assert level == 2 and 'max_frame_age' in message  # at once, from the first stale frame
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'none was answered' in m)
     assert level == 2 and 'none was answered' in message and 'max_frame_age' in message
     assert detections(probe) == []
     assert node.stop() == 0

@@ -192,11 +192,16 @@ def test_camera_info_binning_and_roi_describe_the_image_actually_sent():
         camera_info_to_intrinsics(k, 640, 480, roi=(600, 0, 200, 100))
 
 
+def test_camera_info_without_a_size_leaves_it_to_the_image():
+    intr = camera_info_to_intrinsics([525, 0, 319.5, 0, 525, 239.5, 0, 0, 1], 0, 0)
+    assert (intr.width, intr.height, intr.fx, intr.cx) == (0, 0, 525.0, 319.5)
+
+
 def test_camera_info_validation():
     intr = camera_info_to_intrinsics([525, 0, 319.5, 0, 525, 239.5, 0, 0, 1], 640, 480)
     assert (intr.width, intr.height) == (640, 480)
     for k, w, h in (([0.0] * 9, 640, 480), ([np.nan] * 9, 640, 480),
-                    ([525, 0, 1, 0, 525, 1, 0, 0, 1], 0, 0),
+                    ([525, 0, 1, 0, 525, 1, 0, 0, 1], 0, 480),
                     ([np.inf, 0, 1, 0, 525, 1, 0, 0, 1], 640, 480)):
         with pytest.raises(MessageError):
             camera_info_to_intrinsics(k, w, h)
@@ -264,7 +269,7 @@ def test_fuzz_camera_info(k, w, h, p, bx, by, roi):
     CASES['count'] += 1
     if out is not None:
         assert out.fx > 0 and out.fy > 0 and np.isfinite([out.cx, out.cy]).all()
-        assert out.width >= 1 and out.height >= 1
+        assert (out.width >= 1 and out.height >= 1) or (out.width, out.height, w, h) == (0,) * 4
 
 
 def test_report_fuzz_case_count():

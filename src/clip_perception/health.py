@@ -131,10 +131,14 @@ class Health:
         with self._lock:
             self.last_refusal[stream] = (now, reason)
 
-    def notice(self, kind, text, now):
-        """Record an oddity of the input that is worked around (reported as WARN)."""
+    def notice(self, kind, text, now, level=WARN):
+        """Record what is wrong with the input now (reported while it lasts).
+
+        :param kind: one key per kind of problem; a newer notice of a kind replaces it.
+        :param level: ``WARN`` for what is worked around, ``ERROR`` for what stops answers.
+        """
         with self._lock:
-            self.notices[kind] = (now, text)
+            self.notices[kind] = (now, text, level)
 
     def frame_in(self, now):
         """Record an accepted colour frame (it goes on to pairing and the worker)."""
@@ -253,7 +257,7 @@ class Health:
             reason = self._refusing(stream, now, input_timeout)
             if reason is not None:
                 out.append((WARN, f'{stream} refused: {reason}; {effect}'))
-        for _, (when, text) in sorted(self.notices.items()):
+        for _, (when, text, level) in sorted(self.notices.items()):
             if now - when <= input_timeout:
-                out.append((WARN, text))
+                out.append((level, text))
         return out

@@ -35,7 +35,8 @@ YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_
 BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
                    'bayer_gbrg': cv2.COLOR_BayerGR2RGB, 'bayer_grbg': cv2.COLOR_BayerGB2RGB}
 SEMI_PLANAR_ENCODINGS = ('nv21', 'nv24')
-DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32}
+DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
+                   '64FC1': np.float64}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
 
 
@@ -168,14 +169,15 @@ def _to_rgb(encoding, px):
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
-    :param encoding: ``16UC1``/``mono16`` (millimetres, 0 = none) or ``32FC1`` (metres).
+    :param encoding: ``16UC1``/``mono16`` (millimetres, 0 = none) or ``32FC1``/``64FC1``
+        (metres).
     :return: (H, W) float32.
     """
     _check_size(height, width, 'depth')
     dtype = DEPTH_ENCODINGS.get(encoding)
     if dtype is None:
         raise MessageError('encoding', f'unsupported depth encoding "{encoding}"; use 16UC1 '
-                           '(millimetres) or 32FC1 (metres)')
+                           '(millimetres) or 32FC1/64FC1 (metres)')
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
@@ -255,8 +257,13 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param p: 12 floats, row-major 3x4 (optional).
     :param binning_x: ``binning_x`` (0 and 1 both mean none).
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
+    :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
+        drivers leave them 0): the caller takes them from the image.
     :raises MessageError: neither K nor P usable, or a bad size.
     """
+    if width == 0 and height == 0:
+        intr = camera_info_to_intrinsics(k, 1, 1, p)
+        return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
     try:
         if k_is_unset(k) and len(p) == 12:
             pm = np.asarray(p, dtype=np.float64).reshape(3, 4)

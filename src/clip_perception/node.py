@@ -24,6 +24,8 @@ Published:
 Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 """
 
+import dataclasses
+import difflib
 import json
 import sys
 import threading
@@ -57,9 +59,11 @@ from std_msgs.msg import String
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
+from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
 from clip_perception.config import validate
+from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.language import clean_command
@@ -90,6 +94,7 @@ LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatia
         'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
         'watchdog_timeout'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
+INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 
 
 def _descriptor(p):
@@ -114,10 +119,17 @@ def _stamp_seconds(stamp):
     return stamp.sec + stamp.nanosec * 1e-9
 
 
-def _as_double(param):
-    """Return an integer given for a double parameter as a double (users write ``1``)."""
+def _as_declared(param):
+    """Return ``param`` as its declared number type when the value is the same number.
+
+    ROS users write ``1`` for a double and now and then ``32.0`` for an integer; rclpy
+    refuses both. A non-integral double for an integer is left alone (and refused).
+    """
     if param.name in DOUBLES and param.type_ == Parameter.Type.INTEGER:
         return Parameter(param.name, Parameter.Type.DOUBLE, float(param.value))
+    if (param.name in INTEGERS and param.type_ == Parameter.Type.DOUBLE
+            and float(param.value).is_integer()):
+        return Parameter(param.name, Parameter.Type.INTEGER, int(param.value))
     return param
 
 
@@ -131,10 +143,18 @@ class ClipPerceptionNode(Node):
         # would raise), at run time (`ros2 param set`) by a pre-set callback.
         overrides = getattr(self, '_parameter_overrides', {})
         for name, param in list(overrides.items()):
-            overrides[name] = _as_double(param)
+            overrides[name] = _as_declared(param)
         for p in PARAMETERS:
             self.declare_parameter(p.name, p.default, _descriptor(p))
-        self.add_pre_set_parameters_callback(lambda params: [_as_double(p) for p in params])
+        self.add_pre_set_parameters_callback(lambda params: [_as_declared(p) for p in params])
+        for name in sorted(set(overrides) - set(PARAMETER_NAMES)):
+            # rclpy ignores a parameter nobody declares: a typo would go unnoticed.
+            if name == 'use_sim_time' or name.startswith('qos_overrides.'):
+                continue
+            near = difflib.get_close_matches(name, PARAMETER_NAMES, n=1)
+            self.get_logger().warning(
+                f'parameter "{name}" is not a clip_perception parameter and is ignored'
+                + (f' (did you mean "{near[0]}"?)' if near else ''))
         values = self._values()
         for name in values:
             reason = validate(name, values[name])
@@ -252,8 +272,11 @@ class ClipPerceptionNode(Node):
         self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
         for p in params:
             if p.name == 'command':
+                command = clean_command(p.value) if p.value else ''
+                if command == self._command:
+                    continue  # the same command again (a repeated `ros2 param set`): no-op
                 with self._lock:
-                    self._command = clean_command(p.value) if p.value else ''
+                    self._command = command
                 self.get_logger().info(f'command set to "{self._command}"' if self._command
                                        else 'command cleared; idle')
                 self._echo_command()
@@ -287,9 +310,11 @@ class ClipPerceptionNode(Node):
             self.get_logger().warning(text + ' (logged once; counted in /diagnostics)')
 
     def _on_incompatible_qos(self, event):
-        self._reject('qos', f"a camera publisher's QoS is incompatible with this node's "
-                     f'(policy {event.last_policy_kind}); with a best_effort publisher set '
-                     'qos_reliability to best_effort')
+        text = (f"a camera publisher's QoS is incompatible with this node's (policy "
+                f'{event.last_policy_kind}); with a best_effort publisher set qos_reliability '
+                'to best_effort')
+        self.health.notice('qos', text, time.monotonic())
+        self._reject('qos', text)
 
     def _on_command(self, msg):
         self.health.count('commands_received')
@@ -435,30 +460,51 @@ class ClipPerceptionNode(Node):
             text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} s '
                     '(camera and node clocks in sync? use_sim_time?)')
             self.health.frame_skipped(time.monotonic(), text)
+            self.health.notice('stale', f'frames skipped as stale: {text}', time.monotonic(),
+                               ERROR)
             self._reject('stale', text)
             return
-        intr, depth, note = frame.info, frame.depth, frame.no_depth_reason
-        if note:
+        intr, depth = frame.info, frame.depth
+        now = time.monotonic()
+        depth_note = frame.no_depth_reason
+        if depth_note:
             refused = self.health.last_refusal.get('depth')
             if refused is not None and self.health.last_accepted.get('depth', -1) < refused[0]:
-                note = f'depth images arrive but are refused: {refused[1]}'
+                depth_note = f'depth images arrive but are refused: {refused[1]}'
+        if intr is not None and intr.width == 0 and intr.height == 0:
+            intr = dataclasses.replace(intr, width=rgb.shape[1], height=rgb.shape[0])
+            self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
+                            'the size of the colour image')
+        info_note = ''
         if intr is not None:
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
-                self.health.frame_skipped(time.monotonic(), str(exc))
+                self.health.frame_skipped(now, str(exc))
+                self.health.notice('size', f'frames skipped: {exc}', now, ERROR)
                 self._reject('image_' + exc.kind, str(exc), 'colour')
                 return
         else:
             refused = self.health.last_refusal.get('camera_info')
-            note = ('no camera_info received yet' if refused is None else
-                    f'camera_info arrives but is refused: {refused[1]}')
+            info_note = ('no camera_info received yet' if refused is None else
+                         f'camera_info arrives but is refused: {refused[1]}')
+            self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
         if depth is not None and depth.shape != rgb.shape[:2]:
-            self._reject('depth_mismatch', f'depth is {depth.shape[1]}x{depth.shape[0]} but the '
-                         f'image is {rgb.shape[1]}x{rgb.shape[0]}; using no depth')
-            depth, note = None, 'depth size does not match the image'
-        if self._values_cache['frame_id']:
-            header.frame_id = self._values_cache['frame_id']
+            depth_note = (f'depth is {depth.shape[1]}x{depth.shape[0]} but the image is '
+                          f'{rgb.shape[1]}x{rgb.shape[0]}; using no depth (is the depth '
+                          'aligned to the colour image?)')
+            self._reject('depth_mismatch', depth_note)
+            depth = None
+        if depth_note:
+            self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
+        note = info_note or depth_note
+        frame_id = self._values_cache['frame_id'] or header.frame_id
+        if frame_id.startswith('/'):
+            # tf2 refuses frame ids with a leading slash (a ROS 1 habit): drop it.
+            self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
+                            'which tf2 refuses; publishing it without the slash')
+            frame_id = frame_id.lstrip('/')
+        header.frame_id = frame_id
         result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
