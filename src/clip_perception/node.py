@@ -333,24 +333,27 @@ class ClipPerceptionNode(Node):
             self.health.count('commands_rejected')
             self._reject('command', f'command rejected: {result.reason}')
 
-    def _on_image(self, msg):
-        self.health.arrived('colour', time.monotonic())
+    def _convert(self, stream, label, convert, *args):
+        """Convert one input message; on failure count, log and report it, return None."""
+        self.health.arrived(stream, time.monotonic())
         try:
-            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, msg.data,
-                               msg.is_bigendian)
+            return convert(*args)
         except MessageError as exc:
-            self._reject('image_' + exc.kind, f'image: {exc}', 'colour')
-            return
-        self._add_image(msg.header, rgb)
+            prefix = 'image' if stream == 'colour' else stream
+            self._reject(f'{prefix}_{exc.kind}', f'{label}: {exc}', stream)
+            return None
+
+    def _on_image(self, msg):
+        rgb = self._convert('colour', 'image', image_to_rgb, msg.encoding, msg.height,
+                            msg.width, msg.step, msg.data, msg.is_bigendian)
+        if rgb is not None:
+            self._add_image(msg.header, rgb)
 
     def _on_compressed(self, msg):
-        self.health.arrived('colour', time.monotonic())
-        try:
-            rgb = compressed_to_rgb(msg.format, msg.data)
-        except MessageError as exc:
-            self._reject('image_' + exc.kind, f'compressed image: {exc}', 'colour')
-            return
-        self._add_image(msg.header, rgb)
+        rgb = self._convert('colour', 'compressed image', compressed_to_rgb, msg.format,
+                            msg.data)
+        if rgb is not None:
+            self._add_image(msg.header, rgb)
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
@@ -370,23 +373,16 @@ class ClipPerceptionNode(Node):
             self._submit(frame)
 
     def _on_depth(self, msg):
-        self.health.arrived('depth', time.monotonic())
-        try:
-            depth = depth_to_array(msg.encoding, msg.height, msg.width, msg.step, msg.data,
-                                   msg.is_bigendian)
-        except MessageError as exc:
-            self._reject('depth_' + exc.kind, f'depth: {exc}', 'depth')
-            return
-        self._add_depth(msg.header, depth)
+        depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
+                              msg.width, msg.step, msg.data, msg.is_bigendian)
+        if depth is not None:
+            self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
-        self.health.arrived('depth', time.monotonic())
-        try:
-            depth = compressed_depth_to_array(msg.format, msg.data)
-        except MessageError as exc:
-            self._reject('depth_' + exc.kind, f'compressedDepth: {exc}', 'depth')
-            return
-        self._add_depth(msg.header, depth)
+        depth = self._convert('depth', 'compressedDepth', compressed_depth_to_array,
+                              msg.format, msg.data)
+        if depth is not None:
+            self._add_depth(msg.header, depth)
 
     def _add_depth(self, header, depth):
         now = time.monotonic()
