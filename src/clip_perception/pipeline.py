@@ -48,6 +48,20 @@ class Result:
         return self.chosen is not None
 
 
+def proposal_pose(props, i, depth_m, intrinsics):
+    """Pose of proposal ``i`` of ``props`` (a :class:`Proposals`), or None.
+
+    Depth proposals carry their pixel mask; for image-only ones the object's pixels in
+    the box are found against the support plane.
+
+    :return: :class:`clip_perception.geometry.PoseEstimate` or None.
+    """
+    mask = props.masks[i]
+    if mask is None and props.plane is not None:
+        mask = mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
+    return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask)
+
+
 class Pipeline:
     """Proposals -> batched CLIP scoring -> selection -> pose.
 
@@ -117,17 +131,9 @@ class Pipeline:
                       ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings)
 
-    @staticmethod
-    def _mask(props, i, depth_m, intrinsics):
-        """Return the proposal's mask, or for image-only ones the object's pixels in it."""
-        if props.masks[i] is not None or props.plane is None:
-            return props.masks[i]
-        return mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
-
     def _pose(self, props, i, depth_m, intrinsics, poses):
         if i not in poses:
-            poses[i] = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                     mask=self._mask(props, i, depth_m, intrinsics))
+            poses[i] = proposal_pose(props, i, depth_m, intrinsics)
         return poses[i]
 
     def _box_geometry(self, props, indices, depth_m, intrinsics, poses):
@@ -142,4 +148,4 @@ class Pipeline:
         return depths, sizes
 
 
-__all__ = ['FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'Result']
+__all__ = ['FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'proposal_pose', 'Result']
