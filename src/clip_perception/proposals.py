@@ -31,7 +31,7 @@ from clip_perception.support import working_grid
 
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
-TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 2.0, 1.0
+TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,22 @@ def _components(mask):
     return n, labels, stats
 
 
+def _adjacent_pairs(labels, stats, pieces, limit=12):
+    """Pairs of pieces (labels) that touch after a one-pixel dilation."""
+    pieces = sorted(pieces, key=lambda j: -stats[j, cv2.CC_STAT_AREA])[:limit]
+    out = []
+    for k, a in enumerate(pieces):
+        x, y, bw, bh, _ = stats[a]
+        y0, x0 = max(y - 2, 0), max(x - 2, 0)
+        win = labels[y0:y + bh + 2, x0:x + bw + 2]
+        grown = cv2.dilate((win == a).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        touching = set(np.unique(win[grown]).tolist())
+        for b in pieces[k + 1:]:
+            if b in touching:
+                out.append((a, b))
+    return out
+
+
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                   max_height=0.5):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
@@ -208,7 +224,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                                 float((y + bh) * step)),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels})
 
-    pieces_of = {}
+    pieces_of, pairs = {}, []
     for i in range(1, n2):
         x, y, bw, bh, _ = st2[i]
         parent = int(np.bincount(lab1[y:y + bh, x:x + bw][lab2[y:y + bh, x:x + bw] == i]
@@ -234,6 +250,21 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         if len(pieces) > 1:
             for j in pieces:
                 add(st2, j, lab2, TIER_PART)
+            pairs.extend(_adjacent_pairs(lab2, st2, pieces))
+    # Touching objects cut into faces by creases and colour edges: two adjacent faces
+    # together are often one object (a mug's rim and body, a box's top and front).
+    for a, b_ in pairs:
+        xa, ya, wa, ha, aa = st2[a]
+        xb, yb, wb, hb, ab = st2[b_]
+        x0, y0 = min(xa, xb), min(ya, yb)
+        x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
+        za = 0.5 * (zmean[2][a] + zmean[2][b_])
+        if max(x1 - x0, y1 - y0) * step * za / f > max_size:
+            continue
+        regions.append({'box': (float(x0 * step), float(y0 * step), float(x1 * step),
+                                float(y1 * step)),
+                        'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
+                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
     # under the minimum size: fragments closer than a few pixels are grouped.
     near = cv2.dilate((fg & ~jumps).astype(np.uint8), np.ones((5, 5), np.uint8))
@@ -274,7 +305,7 @@ def region_mask(region, shape):
     sy, sx = h / float(lab_h), w / float(lab_w)
     i0, i1 = int(round(y0 / sy)), int(round(y1 / sy))
     j0, j1 = int(round(x0 / sx)), int(round(x1 / sx))
-    small = (labels[i0:i1, j0:j1] == region['label']).astype(np.uint8)
+    small = np.isin(labels[i0:i1, j0:j1], np.atleast_1d(region['label'])).astype(np.uint8)
     x1c, y1c = min(x1, w), min(y1, h)
     if small.size and x1c > x0 and y1c > y0:
         big = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
@@ -306,10 +337,12 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
     return mask
 
 
-def image_proposals(rgb, max_boxes=200, work_width=160):
+def image_proposals(rgb, max_boxes=400, work_width=160, ks=(100, 300)):
     """Image-only proposals: selective search (one strategy) on a downscaled copy.
 
-    Selective search returns its rectangles in a different order on every call; they
+    One selective-search strategy per graph-segmentation scale ``ks`` (fine and coarse
+    regions); the fast mode's eight strategies cost four times as much for a few more
+    boxes. Selective search returns its rectangles in a different order on every call; they
     are sorted here (rows ``x, y, w, h``), so the result is the same for the same
     frame. Falls back to colour-saliency regions alone when OpenCV was built without
     ``ximgproc``.
@@ -326,8 +359,11 @@ def image_proposals(rgb, max_boxes=200, work_width=160):
         cv2.setNumThreads(1)
         ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
         ss.setBaseImage(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
-        ss.switchToSingleStrategy(150)
-        rects = np.asarray(ss.process()).reshape(-1, 4)
+        rects = []
+        for k in ks:
+            ss.switchToSingleStrategy(k)
+            rects.append(np.asarray(ss.process()).reshape(-1, 4))
+        rects = np.concatenate(rects)
         if len(rects):
             rects = np.unique(rects, axis=0)[:max_boxes]
             r = rects.astype(np.float64)
@@ -480,11 +516,12 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
         return Proposals(np.zeros((0, 4)), (), (), plane, surface, np.zeros(0), dropped,
                          tuple(notes))
     arr = np.array(boxes, dtype=np.float64)
-    keep = nms(arr, np.array(prio), nms_iou)
+    prio = np.array(prio)
+    keep = nms(arr, prio, nms_iou)
     n_depth = sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
     keep = keep[:max_proposals]
     dropped += n_depth - sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
     masks = tuple(region_mask(regions[i], (h, w)) if regions[i] is not None else None
                   for i in keep)
     return Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
-                     np.array(prio)[keep], dropped, tuple(notes))
+                     prio[keep], dropped, tuple(notes))

@@ -326,8 +326,8 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     walls = np.zeros((h, w), bool)
     wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
     k = best[0] if best is not None else -1
-    for j in range(len(allc)):
-        if j != k and big[j]:
+    for j in range(len(cands), len(allc)):
+        if big[j]:
             walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
