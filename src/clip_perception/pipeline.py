@@ -12,6 +12,7 @@ import numpy as np
 
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
+from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
@@ -56,10 +57,17 @@ def proposal_pose(props, i, depth_m, intrinsics):
 
     :return: :class:`clip_perception.geometry.PoseEstimate` or None.
     """
+    surface = getattr(props, 'surface', None)
     mask = props.masks[i]
     if mask is None and props.plane is not None:
-        mask = mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
-    return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask)
+        mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
+    x0, y0, x1, y1 = props.boxes[i]
+    if props.plane is not None and (mask is None or mask.sum() < 0.03 * (x1 - x0) * (y1 - y0)):
+        # Little depth standing in the box (glass, black plastic): the box bottom on the
+        # support surface places it, not stray points seen through it.
+        return pose_from_support_ray(props.boxes[i], intrinsics, props.plane, surface)
+    return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask,
+                         surface=surface)
 
 
 class Pipeline:
@@ -126,6 +134,10 @@ class Pipeline:
                 if pose is None:
                     status = NO_DEPTH
                     reason += '; fewer than 10 valid depth readings in the target region'
+                elif pose.method == 'support_ray':
+                    reason += ('; little or no depth on the target (transparent or dark): '
+                               'placed where the ray through the bottom of its box meets '
+                               'the support surface')
         timings['pose'] = time.perf_counter() - t
         return Result(status=status, command=query.text, what=query.what, chosen=sel.chosen,
                       ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
