@@ -278,7 +278,7 @@ def main(argv=None):
     from clip_perception.scorer import ClipScorer
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real'))
+    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real', 'layouts'))
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
@@ -295,7 +295,7 @@ def main(argv=None):
     p.add_argument('--draw', default=None, help='real: write annotated frames to this folder')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    if args.what == 'real':
+    if args.what in ('real', 'layouts'):
         return real_main(args)
     scorer = ClipScorer(args.model, device='cpu', dtype='float32')
     cfg = PipelineConfig(max_proposals=args.max_proposals,
@@ -348,7 +348,7 @@ def main(argv=None):
 
 
 def real_main(args):
-    """``clip_perception_eval real``: proposals and pose on the real RGB-D frames."""
+    """``clip_perception_eval real|layouts``: real RGB-D frames, or synthetic layouts."""
     import cv2
 
     from clip_perception.proposals import propose
@@ -359,7 +359,7 @@ def real_main(args):
     from clip_perception.real_eval import pose_of_proposal
 
     cv2.setNumThreads(1)
-    frames = load_frames(args.data, args.labels)
+    frames = load_frames(args.data, args.labels) if args.what == 'real' else []
 
     def propose_fn(rgb, depth, intrinsics):
         return propose(rgb, depth, intrinsics, max_proposals=args.max_proposals,
@@ -367,6 +367,17 @@ def real_main(args):
                        use_image=not args.no_image_proposals)
 
     t0 = time.time()
+    if args.what == 'layouts':
+        from clip_perception.real_eval import eval_layouts
+        from clip_perception.real_eval import format_layouts
+
+        figures = eval_layouts(propose_fn, args.scenes or 10)
+        print(format_layouts(figures))
+        print(f'\n[{time.time() - t0:.0f} s]')
+        if args.json:
+            with open(args.json, 'w') as f:
+                json.dump(figures, f, indent=2, default=list)
+        return 0
     figures = evaluate(frames, propose_fn, pose_of_proposal)
     print(format_report(figures))
     if args.draw:

@@ -268,7 +268,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
 
     A candidate's score is the number of working pixels standing on it (height between
     the noise floor and ``max_height``, foot inside the candidate's region, not part of
-    another candidate's plane) plus a quarter of its inliers, so a bare table still wins
+    another candidate's plane) plus a twentieth of its inliers, so a bare table still wins
     over nothing and a small tote floor with objects beats a large empty wall.
 
     :param points: (h, w, 3) working-resolution points (NaN = none).
@@ -317,7 +317,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
         inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
         inside[inside] = region[fv[inside], fu[inside]]
-        score = float(inside.sum()) + 0.25 * float(inl.sum())
+        score = float(inside.sum()) + 0.05 * float(inl.sum())
         if score > best_score:
             best_score = score
             best = (k, normal, offset, inl, region, int(inside.sum()))
