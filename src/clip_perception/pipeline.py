@@ -16,6 +16,7 @@ from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
+from clip_perception.proposals import refine_mask
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import select
@@ -59,6 +60,8 @@ def proposal_pose(props, i, depth_m, intrinsics):
     """
     surface = getattr(props, 'surface', None)
     mask = props.masks[i]
+    if mask is not None and props.plane is not None:
+        mask = refine_mask(depth_m, intrinsics, surface or props.plane, mask, props.boxes[i])
     if mask is None and props.plane is not None:
         mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
     x0, y0, x1, y1 = props.boxes[i]

@@ -133,6 +133,16 @@ def _components(mask):
     return n, labels, stats
 
 
+def _full_box(x0, y0, x1, y1, step, w, h):
+    """Full-resolution box of working pixels ``[x0, x1) x [y0, y1)``.
+
+    Grown by one working pixel on every side: the depth-edge pixels around an object
+    are cut away before labelling, so its silhouette reaches one working pixel further.
+    """
+    return (float(max(x0 - 1, 0) * step), float(max(y0 - 1, 0) * step),
+            float(min(x1 + 1, w) * step), float(min(y1 + 1, h) * step))
+
+
 def _adjacent_pairs(labels, stats, pieces, limit=12):
     """Pairs of pieces (labels) that touch after a one-pixel dilation."""
     pieces = sorted(pieces, key=lambda j: -stats[j, cv2.CC_STAT_AREA])[:limit]
@@ -220,8 +230,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         fill = area / float(bw * bh)
         border = x == 0 or y == 0 or x + bw == w or y + bh == h
         score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35)
-        regions.append({'box': (float(x * step), float(y * step), float((x + bw) * step),
-                                float((y + bh) * step)),
+        regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels})
 
     pieces_of, pairs = {}, []
@@ -261,8 +270,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         za = 0.5 * (zmean[2][a] + zmean[2][b_])
         if max(x1 - x0, y1 - y0) * step * za / f > max_size:
             continue
-        regions.append({'box': (float(x0 * step), float(y0 * step), float(x1 * step),
-                                float(y1 * step)),
+        regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
                             (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
@@ -311,6 +319,44 @@ def region_mask(region, shape):
         big = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
         mask[y0:y1c, x0:x1c] = big[:y1c - y0, :x1c - x0] > 0
     return mask
+
+
+def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
+    """Full-resolution pixels of a working-resolution object mask.
+
+    The upsampled mask has blocky edges that take in table and background pixels: keep
+    the pixels of the box, within one working pixel of the mask, that stand above the
+    surface and are not on a depth edge (a jump over 2% of the depth to a neighbour;
+    flying pixels and occlusion rims belong to neither side).
+
+    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param mask: (H, W) bool coarse mask.
+    :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
+    """
+    h, w = depth_m.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 <= x0 or y1 <= y0:
+        return mask
+    win = depth_m[y0:y1, x0:x1]
+    height = height_above_plane(win, intrinsics, plane, (x0, y0))
+    k = 2 * max(1, int(round(w / 213.0))) + 1  # one working pixel (see support.py)
+    near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    z = np.nan_to_num(win, nan=0.0).astype(np.float32)
+    k3 = np.ones((3, 3), np.uint8)
+    tol = 0.02 * np.maximum(z, 0.1)
+    jump = (cv2.dilate(z, k3) - z > tol) | (z - cv2.erode(z, k3) > tol)
+    keep = near & np.isfinite(height) & (height > min_height) & ~jump
+    if keep.sum() < 10:
+        return mask
+    # Slivers of other surfaces the dilation took in are cut off by the depth edges.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
+                                                           connectivity=4)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max()))
+    out = np.zeros((h, w), bool)
+    out[y0:y1, x0:x1] = keep
+    return out
 
 
 def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
