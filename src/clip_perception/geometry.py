@@ -284,9 +284,10 @@ def pose_from_support_ray(box, intrinsics, plane, surface=None):
     """Place an object with little or no depth (glass, black plastic) on the surface.
 
     The ray through the middle of the box's bottom edge meets the support surface at
-    the object's front foot; the ray through the top edge gives its height above that
-    foot. In oblique views the centre lies half the object's smaller visible size
-    behind the foot, along the surface.
+    the object's front foot; its depth along the surface is taken equal to its width
+    (the box width at that distance), and the ray through the top edge meets the
+    vertical through its back foot at its height (looking straight down, within 12
+    degrees of the normal, the height is taken equal to the width).
 
     :param box: ``(x0, y0, x1, y1)`` pixels.
     :param plane: ``(normal, offset)`` of the support surface.
@@ -306,21 +307,25 @@ def pose_from_support_ray(box, intrinsics, plane, surface=None):
         return None
     d_top = np.array([(u - intrinsics.cx) / intrinsics.fx,
                       (y0 + 0.5 - intrinsics.cy) / intrinsics.fy, 1.0])
-    # foot + s * normal = r * d_top, least squares in (s, r).
-    a = np.stack([normal, -d_top], axis=1)
-    (s, _), *_ = np.linalg.lstsq(a, -foot, rcond=None)
-    height = float(np.clip(s, 0.01, 1.0))
     width = (x1 - x0) / intrinsics.fx * foot[2]
     ray = foot / np.linalg.norm(foot)
     forward = ray - (ray @ normal) * normal
+    # Unless the camera looks straight down, the top of the box is the object's back
+    # top edge, about one width (its depth, taken equal to its width) behind the front
+    # foot. Looking straight down the box says nothing of the height: taken = width.
+    if np.linalg.norm(forward) > np.sin(np.deg2rad(12)):
+        back = foot + forward / np.linalg.norm(forward) * width
+        # back + s * normal = r * d_top, least squares in (s, r).
+        a = np.stack([normal, -d_top], axis=1)
+        (s, _), *_ = np.linalg.lstsq(a, -back, rcond=None)
+        height = float(np.clip(s, 0.01, 1.0))
+    else:
+        back, height = foot, float(width)
     steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
-    position = foot + 0.5 * height * normal
-    if not steep:
-        forward /= np.linalg.norm(forward)
-        position = position + forward * 0.5 * min(width, height)
+    position = 0.5 * (foot + back) + 0.5 * height * normal
     ex, ey = surface_frame(normal)
     q, yaw = _frame(normal, np.array([1.0, 0.0]), ex, ey)
-    dims = np.array([width, min(width, height) if not steep else width, height])
+    dims = np.array([width, width, height])
     return PoseEstimate(position=position, surface_point=foot, covariance=np.eye(3) * 1e-4,
                         extent=dims.copy(), num_points=0, orientation=q, dimensions=dims,
                         yaw=yaw, method='support_ray')

@@ -235,6 +235,15 @@ def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
 
+def _largest(mask):
+    """The largest 8-connected part of a bool mask."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=8)
+    if n < 2:
+        return mask
+    return labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
 def _plane_axes(normal):
     a = np.cross(normal, [0.0, 0.0, 1.0])
     if np.linalg.norm(a) < 1e-3:
@@ -268,7 +277,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
 
     A candidate's score is the number of working pixels standing on it (height between
     the noise floor and ``max_height``, foot inside the candidate's region, not part of
-    another candidate's plane) plus a twentieth of its inliers, so a bare table still wins
+    another candidate's plane) plus a hundredth of its inliers, so a bare table still wins
     over nothing and a small tote floor with objects beats a large empty wall.
 
     :param points: (h, w, 3) working-resolution points (NaN = none).
@@ -292,7 +301,9 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     nmat = np.array([c[0] for c in allc], np.float32).T
     offs = np.array([c[1] for c in allc], np.float32)
     dist = (flat @ nmat + offs).reshape(h, w, len(allc))
-    on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None]
+    agree = np.abs(np.nan_to_num(nrm, nan=0.0).reshape(-1, 3) @ nmat).reshape(dist.shape)
+    # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
+    on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
     big = [_is_large(points, on_plane[..., k], pix_area) for k in range(len(allc))]
@@ -303,6 +314,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
             if j != k:
                 others |= on_plane[..., j]
         inl = on_plane[..., k]
+        # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
+        # facing the camera is a plane patch too, but a few centimetres wide).
+        if inl.sum() < 0.02 * total or not _is_large(points, _largest(inl), pix_area, 0.15,
+                                                        0.0):
+            continue
         region = _region(inl)
         if not region.any():
             continue
@@ -317,7 +333,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
         inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
         inside[inside] = region[fv[inside], fu[inside]]
-        score = float(inside.sum()) + 0.05 * float(inl.sum())
+        score = float(inside.sum()) + 0.01 * float(inl.sum())
         if score > best_score:
             best_score = score
             best = (k, normal, offset, inl, region, int(inside.sum()))
