@@ -284,7 +284,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     :param nrm: (h, w, 3) normals of :func:`normals`.
     :param step: full-resolution pixels per working pixel.
     :return: ``(surface, walls)``: a :class:`SupportSurface` or None when no upright,
-        camera-facing plane holds 2% of the sampled points; ``walls`` (h, w) bool, the
+        camera-facing plane 15 cm across holds 2% of the points; ``walls`` (h, w) bool, the
         pixels of large planes that are not the support (walls, tote sides, the floor
         under a table), which nothing stands on.
     """
@@ -323,6 +323,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         if not region.any():
             continue
         d = dist[..., k]
+
         lo = np.maximum(3 * depth_sigma(z), 0.006)
         above = valid & ~others & (d > lo) & (d < max_height)
         ys, xs = np.nonzero(above)
