@@ -1,4 +1,4 @@
-"""Our depth segmentation against Open3D and scikit-image on the real RGB-D frames.
+r"""Our depth segmentation against Open3D and scikit-image on the real RGB-D frames.
 
 Not part of the package: Open3D (``open3d-cpu``) and scikit-image are not in
 requirements.txt. Run it in a throwaway environment that has them::

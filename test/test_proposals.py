@@ -89,8 +89,11 @@ def test_touching_and_stacked_objects_are_proposed_one_by_one():
 
 
 def test_transparent_object_is_proposed_and_placed_by_its_box_bottom():
-    """Glass: rim-only depth. Its box is proposed; the ray through the box bottom meets
-    the support surface at its foot, which places it within a few centimetres."""
+    """Glass, with depth on its rim only: proposed, and placed by its box bottom.
+
+    The ray through the box bottom meets the support surface at its foot, which places
+    it within a few centimetres.
+    """
     errs = []
     for seed in range(4):
         scene, objs = generate_layout_scene(900 + seed, 'transparent')

@@ -278,7 +278,8 @@ def main(argv=None):
     from clip_perception.scorer import ClipScorer
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real', 'layouts'))
+    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real',
+                                    'layouts'))
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')

@@ -180,7 +180,7 @@ class PoseEstimate:
 
 
 def quaternion_from_matrix(r):
-    """Unit quaternion ``(x, y, z, w)`` of a 3x3 rotation matrix (columns = axes)."""
+    """Return the unit quaternion ``(x, y, z, w)`` of a 3x3 rotation (columns = axes)."""
     r = np.asarray(r, dtype=np.float64)
     t = np.trace(r)
     if t > 0:
@@ -321,7 +321,6 @@ def pose_from_support_ray(box, intrinsics, plane, surface=None):
         height = float(np.clip(s, 0.01, 1.0))
     else:
         back, height = foot, float(width)
-    steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
     position = 0.5 * (foot + back) + 0.5 * height * normal
     ex, ey = surface_frame(normal)
     q, yaw = _frame(normal, np.array([1.0, 0.0]), ex, ey)

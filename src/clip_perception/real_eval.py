@@ -238,7 +238,7 @@ def format_report(figures):
         lat = np.array([p['lateral'] for p in poses]) * 1000
         along = np.array([p['along_view'] for p in poses]) * 1000
         nrm = np.array([p['normal'] for p in poses]) * 1000
-        lines += [f'Pose of matched proposals vs centroid of the object\'s depth points '
+        lines += ["Pose of matched proposals vs centroid of the object's depth points "
                   f'({len(poses)} masked opaque objects)',
                   f'  lateral, median / max   {np.median(lat):5.1f} / {lat.max():5.1f} mm'
                   f'   target <= 10 mm median',

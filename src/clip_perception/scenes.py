@@ -569,7 +569,8 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
 
     :param seed: every random choice follows from it (deterministic).
     :param layout: ``overhead`` (camera 68-89 degrees down), ``bin`` (a tray whose floor
-        covers little of the image, seen from above, 0.45 m above the room's floor), ``touching`` (two touching cubes,
+        covers little of the image, seen from above, 0.45 m above the room's floor),
+        ``touching`` (two touching cubes,
         a third stacked on one, a can against them), ``lying`` (elongated boxes lying
         at random yaw), ``transparent`` (one object returns no depth except on its rim
         and shows the table through), ``floor_table`` (a small table top 0.7 m above

@@ -14,8 +14,9 @@ measured for structured-light and active-stereo cameras (Nguyen, Izadi and Lovel
 3DIMPVT 2012, for the Kinect; the RealSense D400 datasheet's RMS error), used for every
 tolerance below.
 
-Frames are worked on at about 213 pixels wide (a third of 640, a sixth of 1280); everything here takes and returns
-arrays at that working resolution unless it says otherwise.
+Frames are worked on at about 213 pixels wide (a third of 640, a sixth of 1280);
+everything here takes and returns arrays at that working resolution unless it says
+otherwise.
 """
 
 from dataclasses import dataclass
@@ -236,7 +237,7 @@ def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
 
 
 def _largest(mask):
-    """The largest 8-connected part of a bool mask."""
+    """Return the largest 8-connected part of a bool mask."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
                                                            connectivity=8)
     if n < 2:
