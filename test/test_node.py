@@ -78,9 +78,18 @@ def test_command_in_pose_out_switch_and_not_found(probe, start_node):
     p = np.array([pose.pose.position.x, pose.pose.position.y, pose.pose.position.z])
     assert np.linalg.norm(p - red.centre) < 0.01, (p, red.centre)
     assert pose.header.frame_id == scene.frame_id
-    assert pose.pose.orientation.w == 1.0
+    # Orientation: a unit quaternion whose z axis is the table's normal, which points up
+    # in the image (negative y in the optical frame) for this downward-looking camera.
+    o = pose.pose.orientation
+    q = np.array([o.x, o.y, o.z, o.w])
+    assert abs(np.linalg.norm(q) - 1.0) < 1e-6
+    x, y, z, w = q
+    z_axis = np.array([2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)])
+    assert z_axis[1] < -0.5, z_axis
     det = detections(probe)[-1]
     assert det['status'] == 'found' and det['command'] == 'the red ball'
+    assert len(det['dimensions']) == 3 and 0.03 < max(det['dimensions']) < 0.15, det
+    assert -np.pi / 2 <= det['yaw'] <= np.pi / 2
     assert 0.5 <= det['chosen']['confidence'] <= 1.0
     # The pose carries the image's stamp.
     stamps = {(d['stamp']['sec'], d['stamp']['nanosec']) for d in detections(probe)}

@@ -72,3 +72,30 @@ def test_scenes_cover_the_required_vocabulary_and_object_counts():
     assert seen_colours == {'red', 'green', 'blue', 'yellow', 'orange', 'purple', 'white',
                             'black'}
     assert min(counts) <= 2 and max(counts) >= 7
+
+
+def test_optional_layouts_are_deterministic_and_carry_ground_truth():
+    from clip_perception.scenes import generate_layout_scene
+    from clip_perception.scenes import LAYOUTS
+
+    for i, layout in enumerate(LAYOUTS):
+        a, objs = generate_layout_scene(50 + i, layout)
+        b, _ = generate_layout_scene(50 + i, layout)
+        assert np.array_equal(a.depth, b.depth, equal_nan=True), layout
+        assert objs and all(o.mask.any() for o in objs), layout
+        assert all(np.all(o.dimensions > 0) for o in objs)
+        assert (layout == 'transparent') == any(o.transparent for o in objs)
+
+
+def test_layout_depth_noise_grows_with_the_square_of_distance():
+    from clip_perception.scenes import generate_layout_scene
+
+    clean, _ = generate_layout_scene(60, 'floor_table', noise=False)
+    noisy, _ = generate_layout_scene(60, 'floor_table', noise=True)
+    diff = noisy.depth - clean.depth
+    z = clean.depth
+    ok = np.isfinite(diff) & (np.abs(diff) < 0.03)  # flying pixels and specks aside
+    near, far = ok & (z < 0.8), ok & (z > 1.2) & (z < 2.0)
+    ratio = np.std(diff[far]) / np.std(diff[near])
+    expected = np.mean(0.0015 + 0.0025 * z[far] ** 2) / np.mean(0.0015 + 0.0025 * z[near] ** 2)
+    assert ratio > 1.5 and abs(ratio - expected) < 0.3 * expected

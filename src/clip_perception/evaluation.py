@@ -278,7 +278,8 @@ def main(argv=None):
     from clip_perception.scorer import ClipScorer
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all'))
+    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real',
+                                    'layouts'))
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
@@ -288,8 +289,15 @@ def main(argv=None):
     p.add_argument('--no-depth-proposals', action='store_true')
     p.add_argument('--json', default=None, help='also write the figures to this file')
     p.add_argument('--quiet', action='store_true')
+    p.add_argument('--data', default=os.path.join('..', 'shared', 'data', 'real_rgbd'),
+                   help='real: folder of the real RGB-D frames')
+    p.add_argument('--labels', default=os.path.join('test', 'data', 'real_rgbd_labels.json'),
+                   help='real: the hand-drawn labels')
+    p.add_argument('--draw', default=None, help='real: write annotated frames to this folder')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.what in ('real', 'layouts'):
+        return real_main(args)
     scorer = ClipScorer(args.model, device='cpu', dtype='float32')
     cfg = PipelineConfig(max_proposals=args.max_proposals,
                          image_proposals=not args.no_image_proposals,
@@ -333,6 +341,51 @@ def main(argv=None):
         print(f'  position error p95          {1000 * s["position_error_p95_m"]:.1f} mm'
               f'   target < 20 mm  ({s["poses"]} poses)')
         print(f'  time per command (median)   {1000 * s["seconds_per_command_median"]:.0f} ms')
+    print(f'\n[{time.time() - t0:.0f} s]')
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(figures, f, indent=2, default=list)
+    return 0
+
+
+def real_main(args):
+    """``clip_perception_eval real|layouts``: real RGB-D frames, or synthetic layouts."""
+    import cv2
+
+    from clip_perception.proposals import propose
+    from clip_perception.real_eval import draw
+    from clip_perception.real_eval import evaluate
+    from clip_perception.real_eval import format_report
+    from clip_perception.real_eval import load_frames
+    from clip_perception.real_eval import pose_of_proposal
+
+    cv2.setNumThreads(1)
+    frames = load_frames(args.data, args.labels) if args.what == 'real' else []
+
+    def propose_fn(rgb, depth, intrinsics):
+        return propose(rgb, depth, intrinsics, max_proposals=args.max_proposals,
+                       use_depth=not args.no_depth_proposals,
+                       use_image=not args.no_image_proposals)
+
+    t0 = time.time()
+    if args.what == 'layouts':
+        from clip_perception.real_eval import eval_layouts
+        from clip_perception.real_eval import format_layouts
+
+        figures = eval_layouts(propose_fn, args.scenes or 10)
+        print(format_layouts(figures))
+        print(f'\n[{time.time() - t0:.0f} s]')
+        if args.json:
+            with open(args.json, 'w') as f:
+                json.dump(figures, f, indent=2, default=list)
+        return 0
+    figures = evaluate(frames, propose_fn, pose_of_proposal)
+    print(format_report(figures))
+    if args.draw:
+        os.makedirs(args.draw, exist_ok=True)
+        for frame in frames:
+            draw(frame, propose_fn(frame.rgb, frame.depth, frame.intrinsics),
+                 os.path.join(args.draw, frame.name + '.png'))
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:

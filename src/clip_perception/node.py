@@ -15,7 +15,8 @@ Subscribed (relative names, remap them):
   ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String).
 Published:
   ``~/target_pose`` (geometry_msgs/PoseStamped, the image's stamp and optical frame,
-  metres; orientation identity in that frame) when a target is found with depth;
+  metres; orientation: z along the support surface's normal, x along the object's
+  longest horizontal axis, identity without a surface) when a target is found with depth;
   ``~/detection_json`` (std_msgs/String, JSON, every processed frame);
   ``~/detection`` (vision_msgs/Detection2DArray, only where vision_msgs imports);
   ``~/debug_image`` (sensor_msgs/Image rgb8, only computed while subscribed);
@@ -525,7 +526,7 @@ class ClipPerceptionNode(Node):
             p = result.pose.position
             pose.pose.position.x, pose.pose.position.y, pose.pose.position.z = (
                 float(p[0]), float(p[1]), float(p[2]))
-            pose.pose.orientation.w = 1.0
+            _set_orientation(pose.pose.orientation, result.pose)
             self.pose_pub.publish(pose)
         self.json_pub.publish(String(data=json.dumps(
             detection_dict(header, result, reason, latency))))
@@ -572,6 +573,16 @@ class ClipPerceptionNode(Node):
         sphere.pose.orientation.w = 1.0
         sphere.scale.x = sphere.scale.y = sphere.scale.z = size
         sphere.color.g, sphere.color.a = 1.0, 0.6
+        # The object's box: centre, orientation (z up the support surface, x along its
+        # longest horizontal axis) and dimensions, for a grasp planner to read in RViz.
+        cube = Marker(header=header, ns='clip_perception', id=2, type=Marker.CUBE,
+                      action=Marker.ADD)
+        cube.pose.position = sphere.pose.position
+        _set_orientation(cube.pose.orientation, result.pose)
+        dims = np.clip(np.asarray(getattr(result.pose, 'dimensions', np.zeros(3)), float),
+                       0.005, 2.0)
+        cube.scale.x, cube.scale.y, cube.scale.z = (float(v) for v in dims)
+        cube.color.b, cube.color.g, cube.color.a = 1.0, 0.5, 0.35
         text = Marker(header=header, ns='clip_perception', id=1, type=Marker.TEXT_VIEW_FACING,
                       action=Marker.ADD, text=f'{result.command} '
                       f'({result.chosen.confidence:.2f})')
@@ -580,7 +591,7 @@ class ClipPerceptionNode(Node):
         text.pose.orientation.w = 1.0
         text.scale.z = 0.03
         text.color.r = text.color.g = text.color.b = text.color.a = 1.0
-        return MarkerArray(markers=[clear, sphere, text])
+        return MarkerArray(markers=[clear, sphere, text, cube])
 
     def _diagnostics(self):
         level, message, values = self.health.snapshot(
@@ -629,7 +640,17 @@ def detection_dict(header, result, reason, latency):
         out['position'] = [round(float(v), 4) for v in result.pose.position]
         out['position_std'] = [round(float(v), 5) for v in
                                np.sqrt(np.diag(result.pose.covariance))]
+        if hasattr(result.pose, 'orientation'):
+            out['orientation'] = [round(float(v), 5) for v in result.pose.orientation]
+            out['dimensions'] = [round(float(v), 4) for v in result.pose.dimensions]
+            out['yaw'] = round(float(result.pose.yaw), 4)
     return out
+
+
+def _set_orientation(msg, pose):
+    """Copy the pose's quaternion (x, y, z, w) into a geometry_msgs Quaternion."""
+    q = getattr(pose, 'orientation', (0.0, 0.0, 0.0, 1.0))
+    msg.x, msg.y, msg.z, msg.w = (float(v) for v in q)
 
 
 def draw_debug(rgb, result):

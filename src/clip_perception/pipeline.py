@@ -12,9 +12,11 @@ import numpy as np
 
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
+from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
+from clip_perception.proposals import refine_mask
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import select
@@ -46,6 +48,29 @@ class Result:
     def found(self):
         """True when a target was chosen (with or without 3D pose)."""
         return self.chosen is not None
+
+
+def proposal_pose(props, i, depth_m, intrinsics):
+    """Pose of proposal ``i`` of ``props`` (a :class:`Proposals`), or None.
+
+    Depth proposals carry their pixel mask; for image-only ones the object's pixels in
+    the box are found against the support plane.
+
+    :return: :class:`clip_perception.geometry.PoseEstimate` or None.
+    """
+    surface = getattr(props, 'surface', None)
+    mask = props.masks[i]
+    if mask is not None and props.plane is not None:
+        mask = refine_mask(depth_m, intrinsics, surface or props.plane, mask, props.boxes[i])
+    if mask is None and props.plane is not None:
+        mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
+    x0, y0, x1, y1 = props.boxes[i]
+    if props.plane is not None and (mask is None or mask.sum() < 0.03 * (x1 - x0) * (y1 - y0)):
+        # Little depth standing in the box (glass, black plastic): the box bottom on the
+        # support surface places it, not stray points seen through it.
+        return pose_from_support_ray(props.boxes[i], intrinsics, props.plane, surface)
+    return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask,
+                         surface=surface)
 
 
 class Pipeline:
@@ -126,22 +151,18 @@ class Pipeline:
                 if pose is None:
                     status = NO_DEPTH
                     reason += '; fewer than 10 valid depth readings in the target region'
+                elif pose.method == 'support_ray':
+                    reason += ('; little or no depth on the target (transparent or dark): '
+                               'placed where the ray through the bottom of its box meets '
+                               'the support surface')
         timings['pose'] = time.perf_counter() - t
         return Result(status=status, command=query.text, what=query.what, chosen=sel.chosen,
                       ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings)
 
-    @staticmethod
-    def _mask(props, i, depth_m, intrinsics):
-        """Return the proposal's mask, or for image-only ones the object's pixels in it."""
-        if props.masks[i] is not None or props.plane is None:
-            return props.masks[i]
-        return mask_in_box(depth_m, intrinsics, props.plane, props.boxes[i])
-
     def _pose(self, props, i, depth_m, intrinsics, poses):
         if i not in poses:
-            poses[i] = estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane,
-                                     mask=self._mask(props, i, depth_m, intrinsics))
+            poses[i] = proposal_pose(props, i, depth_m, intrinsics)
         return poses[i]
 
     def _box_geometry(self, props, indices, depth_m, intrinsics, poses):
@@ -156,4 +177,4 @@ class Pipeline:
         return depths, sizes
 
 
-__all__ = ['FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'Result']
+__all__ = ['FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'proposal_pose', 'Result']

@@ -1,10 +1,19 @@
-"""Class-agnostic region proposals: depth segmentation and image-only OpenCV methods.
+"""Class-agnostic region proposals: objects from depth, boxes from the image, one ranking.
 
-Depth proposals are the connected regions that stand out of the dominant plane (the
-table), cut apart at depth discontinuities; they give whole objects, which is what
-keeps a cube's top face from beating the cube. Image-only proposals (selective search
-on a downscaled frame, plus colour-saliency regions) cover frames without depth. Both
-are merged by non-maximum suppression, depth first, and capped.
+Depth: the support surface (:mod:`clip_perception.support`, judged by what stands on
+it, not the largest plane) gives each pixel a height; pixels standing on it are cut
+apart at depth discontinuities into objects. An object wider than ``max_size`` is split
+at normal creases and colour edges instead of being dropped, anything smaller than
+``min_size`` goes, and every region left out is counted in :attr:`Proposals.dropped`.
+Without any support surface (a cluttered tote, a wall of boxes) the same cuts act on
+all the depth and the proposals come from discontinuities and normals alone.
+Image: selective search (single strategy, so a 640x480 frame takes a few
+milliseconds) plus colour-saliency regions, sorted so the output does not depend on
+OpenCV's internal order. Both are ranked together -- objects standing on the surface
+first, then image boxes over depth holes on the surface (transparent and dark objects),
+then parts and the rest by objectness -- so background cannot fill the cap.
+
+The same frame gives the same proposals in the same order on every call.
 """
 
 from dataclasses import dataclass
@@ -14,33 +23,48 @@ import numpy as np
 
 from clip_perception.geometry import back_project
 from clip_perception.geometry import box_iou
-from clip_perception.geometry import fit_plane_ransac
+from clip_perception.support import depth_sigma
+from clip_perception.support import find_support
+from clip_perception.support import normals
+from clip_perception.support import remove_flying_pixels
+from clip_perception.support import working_grid
 
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
+# Ranking tiers (higher first); within a tier proposals are ordered by objectness.
+TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 
 
 @dataclass(frozen=True)
 class Proposals:
-    """Candidate regions of one frame.
+    """Candidate regions of one frame, best first.
 
-    ``boxes`` (N, 4) float64 ``x0, y0, x1, y1``; ``sources`` N strings; ``masks`` a list
-    of (H, W) bool arrays or None per box (depth proposals carry their pixel mask);
-    ``plane`` the fitted support plane or None.
+    ``boxes`` (N, 4) float64 ``x0, y0, x1, y1``; ``sources`` N strings (``depth`` or
+    ``image``); ``masks`` a list of (H, W) bool arrays or None per box (depth proposals
+    carry their pixel mask); ``plane`` the support surface's flat ``(normal, offset)``
+    or None; ``surface`` the :class:`clip_perception.support.SupportSurface` or None;
+    ``scores`` (N,) ranking scores; ``dropped`` how many depth regions were left out
+    (smaller than the minimum size, or beyond the cap); ``notes`` why, in words, when
+    something unusual happened (no support surface, over-wide regions split).
     """
 
     boxes: np.ndarray
     sources: tuple
     masks: tuple
     plane: tuple | None
+    surface: object = None
+    scores: np.ndarray | None = None
+    dropped: int = 0
+    notes: tuple = ()
 
     def __len__(self):
         return len(self.boxes)
 
 
 def height_above_plane(depth_m, intrinsics, plane, origin=(0, 0)):
-    """Per-pixel height above ``plane`` in metres, NaN where depth is missing.
+    """Per-pixel height above ``plane`` (or a SupportSurface) in metres, NaN = no depth.
 
     :param depth_m: (H, W) float32 metres: the whole image, or a window of it.
+    :param plane: ``(normal, offset)`` or a :class:`clip_perception.support.SupportSurface`.
     :param origin: ``(x0, y0)`` of the window in the full image.
     :return: (H, W) float32.
     """
@@ -48,49 +72,300 @@ def height_above_plane(depth_m, intrinsics, plane, origin=(0, 0)):
     x0, y0 = origin
     vs, us = np.mgrid[y0:y0 + h, x0:x0 + w]
     pts = back_project(us.ravel(), vs.ravel(), depth_m.ravel(), intrinsics)
+    if hasattr(plane, 'height'):
+        return plane.height(pts).reshape(h, w).astype(np.float32)
     normal, offset = plane
     return (pts @ normal + offset).reshape(h, w).astype(np.float32)
 
 
-def depth_proposals(depth_m, intrinsics, plane, min_height=0.01, max_height=0.45,
-                    min_area_frac=0.0004, edge_jump=0.02):
-    """Regions rising above the support plane, split at depth discontinuities.
+def _jump_edges(z):
+    """Depth discontinuities between 4-neighbours on the working grid.
+
+    A jump is a neighbour difference larger than the noise (``4 sigma(z)``, z^2 model)
+    plus 4 mm and more than 2.5 times the slope on either side, so a surface seen at a
+    grazing angle (large but steady differences) is not cut.
+
+    :return: (h, w) bool, True on both pixels of each jump.
+    """
+    edges = np.zeros(z.shape, bool)
+    for axis in (0, 1):
+        d = np.diff(z, axis=axis)
+        a = np.abs(np.nan_to_num(d, nan=np.inf))
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (1, 1)
+        ap = np.pad(a, pad, mode='constant', constant_values=np.inf)
+        sl = [slice(None), slice(None)]
+        sl[axis] = slice(0, -2)
+        before = ap[tuple(sl)]
+        sl[axis] = slice(2, None)
+        after = ap[tuple(sl)]
+        zz = np.nan_to_num(z, nan=0.0)
+        sl[axis] = slice(0, -1)
+        zref = zz[tuple(sl)]
+        slope = np.minimum(before, after)
+        jump = (a > 4 * depth_sigma(zref) + 0.004) & (a > 2.5 * slope)
+        sl[axis] = slice(0, -1)
+        edges[tuple(sl)] |= jump
+        sl[axis] = slice(1, None)
+        edges[tuple(sl)] |= jump
+    return edges
+
+
+def _creases(nrm, r=2, cos_max=0.7):
+    """Pixels where the surface normal turns by more than ~45 degrees across 2r pixels."""
+    out = np.zeros(nrm.shape[:2], bool)
+    n = np.nan_to_num(nrm, nan=0.0)
+    dots = np.sum(n[:, :-2 * r] * n[:, 2 * r:], axis=-1)
+    out[:, r:-r] |= dots < cos_max
+    dots = np.sum(n[:-2 * r] * n[2 * r:], axis=-1)
+    out[r:-r] |= dots < cos_max
+    return out
+
+
+def _colour_edges(rgb_small):
+    grey = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2GRAY)
+    return cv2.Canny(grey, 60, 150) > 0
+
+
+def _components(mask):
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=4)
+    return n, labels, stats
+
+
+def _full_box(x0, y0, x1, y1, step, w, h):
+    """Full-resolution box of working pixels ``[x0, x1) x [y0, y1)``.
+
+    Grown by one working pixel on every side: the depth-edge pixels around an object
+    are cut away before labelling, so its silhouette reaches one working pixel further.
+    """
+    return (float(max(x0 - 1, 0) * step), float(max(y0 - 1, 0) * step),
+            float(min(x1 + 1, w) * step), float(min(y1 + 1, h) * step))
+
+
+def _adjacent_pairs(labels, stats, pieces, limit=12):
+    """Pairs of pieces (labels) that touch after a one-pixel dilation."""
+    pieces = sorted(pieces, key=lambda j: -stats[j, cv2.CC_STAT_AREA])[:limit]
+    out = []
+    for k, a in enumerate(pieces):
+        x, y, bw, bh, _ = stats[a]
+        y0, x0 = max(y - 2, 0), max(x - 2, 0)
+        win = labels[y0:y + bh + 2, x0:x + bw + 2]
+        grown = cv2.dilate((win == a).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        touching = set(np.unique(win[grown]).tolist())
+        for b in pieces[k + 1:]:
+            if b in touching:
+                out.append((a, b))
+    return out
+
+
+def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
+                  max_height=0.5):
+    """Objects from depth: the support surface, the pixels on it, cut into objects.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
-    :param plane: ``(normal, offset)``.
-    :param edge_jump: relative depth jump between neighbours that separates objects.
-    :return: list of ``(box, mask)``.
+    :param rgb: optional (H, W, 3) uint8, for colour edges when splitting wide regions.
+    :param min_size: smallest object extent kept (m).
+    :param max_size: regions wider than this (m) are split, not proposed whole.
+    :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
+        ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
+        working-resolution label image it comes from); ``work`` the working grid
+        (points, step, height or None, fg) for the image ranking.
+    """
+    pts, step = working_grid(depth_m, intrinsics)
+    remove_flying_pixels(pts)
+    nrm = normals(pts)
+    surface, walls = find_support(pts, nrm, step, intrinsics)
+    z = pts[..., 2]
+    valid = np.isfinite(z)
+    h, w = z.shape
+    notes = []
+    if surface is not None:
+        height = surface.height(pts.astype(np.float64))
+        hmin = 0.003 + 2.5 * depth_sigma(z)
+        fg = valid & (np.nan_to_num(height, nan=-1.0) > hmin) & \
+            (np.nan_to_num(height, nan=9.0) < max_height)
+        # Standing on the surface: the foot of the point lies inside its region.
+        region = cv2.dilate(surface.region.astype(np.uint8), np.ones((9, 9), np.uint8))
+        ys, xs = np.nonzero(fg)
+        fu, fv, ok = surface.foot_pixels(pts[ys, xs].astype(np.float64), intrinsics)
+        fu = np.round(fu / step).astype(int)
+        fv = np.round(fv / step).astype(int)
+        ok &= (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h)
+        ok[ok] = region[fv[ok], fu[ok]] > 0
+        fg[ys[~ok], xs[~ok]] = False
+        fg &= ~walls
+    else:
+        height = None
+        fg = valid & ~walls
+        notes.append('no support surface: proposals from depth discontinuities and '
+                     'normals alone')
+    jumps = _jump_edges(z)
+    creases = _creases(nrm)
+    colour = None
+    if rgb is not None:
+        colour = _colour_edges(np.ascontiguousarray(rgb[::step, ::step]))
+    n1, lab1, st1 = _components(fg & ~jumps)
+    split = fg & ~jumps & ~creases
+    if colour is not None:
+        split &= ~colour
+    n2, lab2, st2 = _components(split)
+    zz0 = np.nan_to_num(z, nan=0.0).ravel()
+    f = 0.5 * (intrinsics.fx + intrinsics.fy)
+    regions, dropped, over_wide = [], 0, 0
+    zmean = {}
+    for key, lab, n in ((1, lab1, n1), (2, lab2, n2)):
+        zmean[key] = np.bincount(lab.ravel(), zz0, n) / np.maximum(
+            np.bincount(lab.ravel(), minlength=n), 1)
+
+    def metric(stats, label, labels):
+        x, y, bw, bh, area = stats[label]
+        zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
+        px = step * zz / f  # metres per working pixel
+        return max(bw, bh) * px, area * px * px, zz
+
+    def add(stats, label, labels, tier):
+        x, y, bw, bh, area = stats[label]
+        size, area_m, zz = metric(stats, label, labels)
+        fill = area / float(bw * bh)
+        border = x == 0 or y == 0 or x + bw == w or y + bh == h
+        score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35)
+        regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
+                        'tier': tier, 'score': score, 'label': label, 'labels': labels})
+
+    pieces_of, pairs = {}, []
+    for i in range(1, n2):
+        x, y, bw, bh, _ = st2[i]
+        parent = int(np.bincount(lab1[y:y + bh, x:x + bw][lab2[y:y + bh, x:x + bw] == i]
+                                 ).argmax())
+        pieces_of.setdefault(parent, []).append(i)
+    base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
+    for i in range(1, n1):
+        size, area_m, _ = metric(st1, i, lab1)
+        if size < min_size or area_m < 0.25 * min_size * min_size:
+            dropped += 1
+            continue
+        pieces = [j for j in pieces_of.get(i, ())
+                  if metric(st2, j, lab2)[0] >= min_size]
+        if size > max_size:
+            over_wide += 1
+            for j in pieces:
+                if metric(st2, j, lab2)[0] <= max_size:
+                    add(st2, j, lab2, TIER_PART)
+                else:
+                    dropped += 1
+            continue
+        add(st1, i, lab1, base_tier)
+        if len(pieces) > 1:
+            for j in pieces:
+                add(st2, j, lab2, TIER_PART)
+            pairs.extend(_adjacent_pairs(lab2, st2, pieces))
+    # Touching objects cut into faces by creases and colour edges: two adjacent faces
+    # together are often one object (a mug's rim and body, a box's top and front).
+    for a, b_ in pairs:
+        xa, ya, wa, ha, aa = st2[a]
+        xb, yb, wb, hb, ab = st2[b_]
+        x0, y0 = min(xa, xb), min(ya, yb)
+        x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
+        za = 0.5 * (zmean[2][a] + zmean[2][b_])
+        if max(x1 - x0, y1 - y0) * step * za / f > max_size:
+            continue
+        regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
+                        'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
+                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
+    # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
+    # under the minimum size: fragments closer than a few pixels are grouped.
+    near = cv2.dilate((fg & ~jumps).astype(np.uint8), np.ones((5, 5), np.uint8))
+    n0, lab0, st0 = _components(near)
+    lab0 = np.where(fg & ~jumps, lab0, 0)
+    counts = np.bincount(lab0[lab1 > 0], minlength=n0)
+    parents = {}
+    for i in range(1, n1):
+        x, y, bw, bh, _ = st1[i]
+        g = lab0[y:y + bh, x:x + bw][lab1[y:y + bh, x:x + bw] == i]
+        if len(g):
+            parents.setdefault(int(np.bincount(g).argmax()), set()).add(i)
+    zmean[0] = np.bincount(lab0.ravel(), zz0, n0) / np.maximum(
+        np.bincount(lab0.ravel(), minlength=n0), 1)
+    for g, members in sorted(parents.items()):
+        if g == 0 or len(members) < 2 or counts[g] == 0:
+            continue
+        ys, xs = np.nonzero(lab0 == g)
+        st0[g] = (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1,
+                  len(xs))
+        size, area_m, _ = metric(st0, g, lab0)
+        if min_size <= size <= max_size:
+            add(st0, g, lab0, base_tier - 0.6)
+    if over_wide:
+        notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
+                     'colour edges')
+    region_mask_small = surface.region if surface is not None else None
+    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small)
+
+
+def region_mask(region, shape):
+    """Full-resolution (H, W) bool mask of a depth region (working labels upsampled)."""
+    h, w = shape
+    x0, y0, x1, y1 = (int(v) for v in region['box'])
+    labels = region['labels']
+    mask = np.zeros((h, w), bool)
+    lab_h, lab_w = labels.shape
+    sy, sx = h / float(lab_h), w / float(lab_w)
+    i0, i1 = int(round(y0 / sy)), int(round(y1 / sy))
+    j0, j1 = int(round(x0 / sx)), int(round(x1 / sx))
+    small = np.isin(labels[i0:i1, j0:j1], np.atleast_1d(region['label'])).astype(np.uint8)
+    x1c, y1c = min(x1, w), min(y1, h)
+    if small.size and x1c > x0 and y1c > y0:
+        big = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
+        mask[y0:y1c, x0:x1c] = big[:y1c - y0, :x1c - x0] > 0
+    return mask
+
+
+def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
+    """Full-resolution pixels of a working-resolution object mask.
+
+    The upsampled mask has blocky edges that take in table and background pixels: keep
+    the pixels of the box, within one working pixel of the mask, that stand above the
+    surface and are not on a depth edge (a jump over 2% of the depth to a neighbour;
+    flying pixels and occlusion rims belong to neither side).
+
+    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param mask: (H, W) bool coarse mask.
+    :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
     """
     h, w = depth_m.shape
-    height = height_above_plane(depth_m, intrinsics, plane)
-    fg = np.isfinite(height) & (height > min_height) & (height < max_height)
-    # Fill single-pixel holes so missing readings do not cut an object in two.
-    fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    z = np.nan_to_num(depth_m, nan=0.0)
-    z = cv2.medianBlur(z.astype(np.float32), 3)
-    gx = np.abs(np.diff(z, axis=1, prepend=z[:, :1]))
-    gy = np.abs(np.diff(z, axis=0, prepend=z[:1, :]))
-    edges = np.maximum(gx, gy) > edge_jump * np.maximum(z, 0.1)
-    cut = fg & ~edges
-    cut = cv2.morphologyEx(cut.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=4)
-    out = []
-    min_area = max(int(min_area_frac * h * w), 12)
-    for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        if area < min_area or bw > 0.6 * w:
-            continue
-        # The depth-edge pixels stay out: at an occlusion they belong to either side.
-        out.append(((float(x), float(y), float(x + bw), float(y + bh)), labels == i))
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 <= x0 or y1 <= y0:
+        return mask
+    win = depth_m[y0:y1, x0:x1]
+    height = height_above_plane(win, intrinsics, plane, (x0, y0))
+    k = 2 * max(1, int(round(w / 213.0))) + 1  # one working pixel (see support.py)
+    near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    z = np.nan_to_num(win, nan=0.0).astype(np.float32)
+    k3 = np.ones((3, 3), np.uint8)
+    tol = 0.02 * np.maximum(z, 0.1)
+    jump = (cv2.dilate(z, k3) - z > tol) | (z - cv2.erode(z, k3) > tol)
+    keep = near & np.isfinite(height) & (height > min_height) & ~jump
+    if keep.sum() < 10:
+        return mask
+    # Slivers of other surfaces the dilation took in are cut off by the depth edges.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
+                                                           connectivity=4)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max()))
+    out = np.zeros((h, w), bool)
+    out[y0:y1, x0:x1] = keep
     return out
 
 
 def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
     """Pixel mask of the main object inside ``box``, for proposals that carry none.
 
-    The largest connected region of the box that rises above the support plane.
+    The largest connected region of the box that rises above the support surface.
 
-    :return: (H, W) bool, or None when nothing in the box rises above the plane.
+    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :return: (H, W) bool, or None when nothing in the box rises above the surface.
     """
     h, w = depth_m.shape
     x0, y0, x1, y1 = (int(round(v)) for v in box)
@@ -108,14 +383,18 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
     return mask
 
 
-def image_proposals(rgb, max_boxes=200, work_width=160):
-    """Image-only proposals: selective search (fast mode) on a downscaled copy.
+def image_proposals(rgb, max_boxes=400, work_width=160, ks=(100, 300)):
+    """Image-only proposals: selective search (one strategy) on a downscaled copy.
 
-    Falls back to colour-saliency regions alone when OpenCV was built without
+    One selective-search strategy per graph-segmentation scale ``ks`` (fine and coarse
+    regions); the fast mode's eight strategies cost four times as much for a few more
+    boxes. Selective search returns its rectangles in a different order on every call; they
+    are sorted here (rows ``x, y, w, h``), so the result is the same for the same
+    frame. Falls back to colour-saliency regions alone when OpenCV was built without
     ``ximgproc``.
 
     :param rgb: (H, W, 3) uint8.
-    :return: (N, 4) float64 boxes in full-resolution pixels.
+    :return: (N, 4) float64 boxes in full-resolution pixels, in a fixed order.
     """
     h, w = rgb.shape[:2]
     # Scale the longer side to ``work_width``: scaling the width alone turned a 1x640
@@ -129,15 +408,19 @@ def image_proposals(rgb, max_boxes=200, work_width=160):
         cv2.setNumThreads(1)
         ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
         ss.setBaseImage(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
-        ss.switchToSelectiveSearchFast()
-        rects = ss.process()[:max_boxes]
+        rects = []
+        for k in ks:
+            ss.switchToSingleStrategy(k)
+            rects.append(np.asarray(ss.process()).reshape(-1, 4))
+        rects = np.concatenate(rects)
         if len(rects):
+            rects = np.unique(rects, axis=0)[:max_boxes]
             r = rects.astype(np.float64)
             boxes.append(np.stack([r[:, 0], r[:, 1], r[:, 0] + r[:, 2], r[:, 1] + r[:, 3]], 1))
     boxes = np.concatenate([b for b in boxes if len(b)]) if any(len(b) for b in boxes) \
         else np.zeros((0, 4))
     # Rounding the work size can put a box edge a fraction of a pixel past the frame.
-    boxes = np.clip(boxes / scale, 0.0, [w, h, w, h])
+    boxes = np.clip(np.unique(boxes, axis=0) / scale, 0.0, [w, h, w, h])
     sw, sh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     keep = (sw >= 0.02 * w) & (sh >= 0.02 * h) & (sw <= 0.6 * w) & (sh <= 0.6 * h)
     return boxes[keep]
@@ -163,14 +446,80 @@ def saliency_proposals(rgb):
     return np.array(out, dtype=np.float64).reshape(-1, 4)
 
 
+def _box_sums(integral, boxes):
+    x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
+    return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+
+
+def _image_scores(rgb, boxes, work):
+    """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
+
+    Colour contrast of the box against a ring around it, how well the box encloses
+    pixels standing on the support surface (more inside than in the ring), and, on the
+    support surface, how much more depth is missing inside than around it (transparent,
+    dark and shiny objects), which lifts the box to the hole tier.
+    """
+    h, w = rgb.shape[:2]
+    small_w = 80
+    s = small_w / float(w)
+    small = cv2.resize(rgb, (small_w, max(int(round(h * s)), 1)), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
+    sh, sw = lab.shape[:2]
+    b = np.round(boxes * s).astype(int)
+    b[:, [0, 2]] = np.clip(b[:, [0, 2]], 0, sw)
+    b[:, [1, 3]] = np.clip(b[:, [1, 3]], 0, sh)
+    b[:, 2] = np.maximum(b[:, 2], b[:, 0] + 1)
+    b[:, 3] = np.maximum(b[:, 3], b[:, 1] + 1)
+    bw, bh = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    ring = np.stack([np.clip(b[:, 0] - bw // 4 - 1, 0, sw), np.clip(b[:, 1] - bh // 4 - 1, 0, sh),
+                     np.clip(b[:, 2] + bw // 4 + 1, 0, sw),
+                     np.clip(b[:, 3] + bh // 4 + 1, 0, sh)], 1)
+
+    def stats(img):
+        ii = cv2.integral(img.astype(np.float64))
+        a_in = np.maximum((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]), 1)
+        a_out = np.maximum((ring[:, 2] - ring[:, 0]) * (ring[:, 3] - ring[:, 1]) - a_in, 1)
+        s_in = _box_sums(ii, b)
+        s_ring = _box_sums(ii, ring) - s_in
+        return s_in / a_in, s_ring / a_out
+
+    contrast = np.zeros(len(boxes))
+    for c in range(3):
+        m_in, m_out = stats(lab[..., c])
+        contrast += (m_in - m_out) ** 2
+    contrast = np.sqrt(contrast)
+    score = TIER_IMAGE + 0.5 * np.clip(contrast / 40.0, 0, 1)
+    hole = np.zeros(len(boxes), bool)
+    pts, step, height, fg, _ = work
+    if pts is not None:
+        zs = cv2.resize(np.isnan(pts[..., 2]).astype(np.uint8), (sw, sh),
+                        interpolation=cv2.INTER_NEAREST)
+        fgs = cv2.resize(fg.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
+        fg_in, fg_out = stats(fgs)
+        score += 0.4 * np.clip(fg_in - fg_out, 0, 1)
+        if height is not None:
+            on = cv2.resize(work[4].astype(np.uint8), (sw, sh),
+                            interpolation=cv2.INTER_NEAREST)
+            on_in, _ = stats(on)
+            score += 0.5 * on_in - 0.5
+            miss_in, miss_out = stats(zs)
+            hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
+            hole &= on_in > 0.5
+            score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
+                             0.3 * np.clip(contrast / 40.0, 0, 1), score)
+    return score, hole
+
+
 def nms(boxes, priorities, iou=0.6):
-    """Greedy non-maximum suppression.
+    """Greedy non-maximum suppression, ties broken by box coordinates (deterministic).
 
     :param boxes: (N, 4).
     :param priorities: (N,) higher is kept first.
     :return: indices kept, in priority order.
     """
-    order = np.argsort(-np.asarray(priorities), kind='stable')
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    pr = np.asarray(priorities, dtype=np.float64)
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
     keep = []
     ious = box_iou(boxes, boxes)
     suppressed = np.zeros(len(boxes), bool)
@@ -184,34 +533,45 @@ def nms(boxes, priorities, iou=0.6):
 
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
             use_image=True, nms_iou=0.6):
-    """All proposals of a frame, depth first, merged by NMS and capped.
+    """All proposals of a frame, ranked jointly, merged by NMS and capped.
 
     :param rgb: (H, W, 3) uint8.
-    :param depth_m: optional (H, W) float32 metres aligned with ``rgb``.
+    :param depth_m: optional (H, W) float32 metres aligned with ``rgb``, NaN = none.
     :param intrinsics: needed with depth.
     :return: :class:`Proposals`.
     """
-    boxes, sources, masks, prio = [], [], [], []
-    plane = None
+    h, w = rgb.shape[:2]
+    boxes, sources, regions, prio = [], [], [], []
+    surface, dropped, notes = None, 0, []
+    work = (None, 1, None, None, None)
     if depth_m is not None and intrinsics is not None:
-        plane = fit_plane_ransac(depth_m, intrinsics)  # the pose needs it either way
-        if use_depth and plane is not None:
-            for box, mask in depth_proposals(depth_m, intrinsics, plane):
-                boxes.append(box)
+        found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb)
+        if use_depth:
+            for r in found:
+                boxes.append(r['box'])
                 sources.append(SOURCE_DEPTH)
-                masks.append(mask)
-                prio.append(2.0)
+                regions.append(r)
+                prio.append(r['score'])
     if use_image:
         img = image_proposals(rgb)
-        n = len(img)
-        for rank, box in enumerate(img):
-            boxes.append(tuple(box))
-            sources.append(SOURCE_IMAGE)
-            masks.append(None)
-            prio.append(1.0 - rank / max(n, 1))
+        if len(img):
+            scores, _ = _image_scores(rgb, img, work)
+            for box, score in zip(img, scores):
+                boxes.append(tuple(box))
+                sources.append(SOURCE_IMAGE)
+                regions.append(None)
+                prio.append(float(score))
+    plane = surface.plane if surface is not None else None
     if not boxes:
-        return Proposals(np.zeros((0, 4)), (), (), plane)
+        return Proposals(np.zeros((0, 4)), (), (), plane, surface, np.zeros(0), dropped,
+                         tuple(notes))
     arr = np.array(boxes, dtype=np.float64)
-    keep = nms(arr, np.array(prio), nms_iou)[:max_proposals]
-    return Proposals(arr[keep], tuple(sources[i] for i in keep),
-                     tuple(masks[i] for i in keep), plane)
+    prio = np.array(prio)
+    keep = nms(arr, prio, nms_iou)
+    n_depth = sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
+    keep = keep[:max_proposals]
+    dropped += n_depth - sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
+    masks = tuple(region_mask(regions[i], (h, w)) if regions[i] is not None else None
+                  for i in keep)
+    return Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
+                     prio[keep], dropped, tuple(notes))

@@ -482,3 +482,217 @@ def _project_bounds(obj, cam, r_wc, intr):
         return None
     vs, us = np.mgrid[y0:y1, x0:x1]
     return (vs * intr.width + us).reshape(-1)
+
+
+# ----------------------------------------------------------------------------- layouts
+# Optional layouts that teach what real depth cameras show and the default scenes do
+# not: steep overhead views, objects in a tray, touching and stacked objects, elongated
+# objects lying down, transparent objects without depth, a small table above a large
+# floor, and depth noise that grows with the square of the distance. The default
+# scenes above are unchanged.
+
+LAYOUTS = ('overhead', 'bin', 'touching', 'lying', 'transparent', 'floor_table')
+
+
+@dataclass
+class LayoutObject:
+    """Ground truth of one object of a layout scene (camera optical frame, metres).
+
+    ``yaw`` the angle (rad, in (-pi/2, pi/2]) of the object's long horizontal axis from
+    the camera's x axis projected onto the table (NaN for round footprints);
+    ``dimensions`` (length, width, height); ``transparent`` whether its depth is missing.
+    """
+
+    name: str
+    box: tuple
+    mask: np.ndarray
+    centre: np.ndarray
+    yaw: float
+    dimensions: np.ndarray
+    visible_fraction: float
+    transparent: bool = False
+
+
+def _layout_camera(rng, layout):
+    if layout in ('overhead', 'bin'):
+        height, pitch = rng.uniform(0.55, 0.85), np.deg2rad(rng.uniform(68, 89))
+    elif layout == 'floor_table':
+        height, pitch = rng.uniform(0.5, 0.7), np.deg2rad(rng.uniform(40, 60))
+    else:
+        height, pitch = rng.uniform(0.42, 0.62), np.deg2rad(rng.uniform(34, 60))
+    centre = np.array([rng.uniform(-0.03, 0.03), -height / np.tan(pitch), height])
+    forward = np.array([0.0, np.cos(pitch), -np.sin(pitch)])
+    right = np.array([1.0, 0.0, 0.0])
+    return centre, np.stack([right, np.cross(forward, right), forward], axis=1)
+
+
+def _layout_objects(rng, layout):
+    """(kind, centre_world, half_sizes or (r, h), yaw, colour name) of each object."""
+    objs = []
+    colours = list(COLOURS)
+    pick = rng.permutation(len(colours))
+    if layout == 'touching':
+        a = rng.uniform(0.03, 0.045)
+        x0, y0 = rng.uniform(-0.06, 0.0), rng.uniform(0.0, 0.08)
+        objs.append(('box', (x0, y0, a), (a, a, a), 0.0, colours[pick[0]]))
+        objs.append(('box', (x0 + 2 * a, y0, a), (a, a, a), 0.0, colours[pick[1]]))
+        b = a * rng.uniform(0.6, 0.8)  # stacked on the first
+        objs.append(('box', (x0, y0, 2 * a + b), (b, b, b), rng.uniform(-0.3, 0.3),
+                     colours[pick[2]]))
+        r = rng.uniform(0.025, 0.035)
+        objs.append(('cylinder', (x0 + 3 * a + r, y0 + rng.uniform(-0.01, 0.01), 0.0),
+                     (r, rng.uniform(0.06, 0.1)), 0.0, colours[pick[3]]))
+        return objs
+    n = int(rng.integers(2, 5))
+    placed = []
+    for k in range(n):
+        for _ in range(50):
+            xy = np.array([rng.uniform(-0.16, 0.16), rng.uniform(-0.08, 0.14)])
+            if layout == 'bin':
+                xy = np.array([rng.uniform(-0.12, 0.12), rng.uniform(-0.08, 0.08)])
+            if all(np.linalg.norm(xy - p) > 0.11 for p in placed):
+                break
+        placed.append(xy)
+        if layout == 'lying' or (layout in ('overhead', 'bin') and k % 2 == 0):
+            half = (rng.uniform(0.05, 0.09), rng.uniform(0.015, 0.025),
+                    rng.uniform(0.015, 0.025))
+            objs.append(('box', (xy[0], xy[1], half[2]), half, rng.uniform(-np.pi, np.pi),
+                         colours[pick[k]]))
+        else:
+            r, h = rng.uniform(0.025, 0.04), rng.uniform(0.06, 0.12)
+            objs.append(('cylinder', (xy[0], xy[1], 0.0), (r, h), 0.0, colours[pick[k]]))
+    return objs
+
+
+def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
+    """Render one scene of an optional layout (see :data:`LAYOUTS`).
+
+    :param seed: every random choice follows from it (deterministic).
+    :param layout: ``overhead`` (camera 68-89 degrees down), ``bin`` (a tray whose floor
+        covers little of the image, seen from above, 0.45 m above the room's floor),
+        ``touching`` (two touching cubes,
+        a third stacked on one, a can against them), ``lying`` (elongated boxes lying
+        at random yaw), ``transparent`` (one object returns no depth except on its rim
+        and shows the table through), ``floor_table`` (a small table top 0.7 m above
+        a floor that fills more of the image).
+    :param noise: add depth noise ``sigma(z) = 1.5 mm + 2.5 mm z^2``, flying pixels
+        at depth edges and specks of far noise, as real depth cameras do.
+    :return: ``(Scene, [LayoutObject])``; ``Scene.objects`` is empty.
+    :raises ValueError: unknown layout.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f'unknown layout {layout!r}; one of {", ".join(LAYOUTS)}')
+    rng = np.random.default_rng(seed)
+    intr = Intrinsics.default(width, height)
+    cam, r_wc = _layout_camera(rng, layout)
+    vs, us = np.mgrid[0:height, 0:width]
+    d_cam = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy,
+                      np.ones((height, width))], axis=-1).reshape(-1, 3)
+    d = d_cam @ r_wc.T
+    o = np.broadcast_to(cam, d.shape).copy()
+    n_px = len(d)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        floor_z = {'floor_table': -0.7, 'bin': -0.45}.get(layout, 0.0)
+        t_best = np.where(d[:, 2] < 0, (floor_z - cam[2]) / d[:, 2], np.inf)
+    owner = np.full(n_px, -1)
+    albedo = np.tile(_neutral(rng, 95, 185), (n_px, 1))
+    shade = np.clip(-d[:, 2], 0.3, 1.0)
+    solids = []
+    if layout == 'floor_table':
+        solids.append(('box', (0.0, 0.05, -0.01), (0.3, 0.22, 0.01), 0.0, None, 'table'))
+    if layout == 'bin':
+        wall_h, hx, hy = 0.12, 0.19, 0.14
+        # The tray stands on a stand above the room's floor (which fills more image).
+        solids.append(('box', (0.0, 0.0, -0.005), (hx, hy, 0.005), 0.0, None, 'wall'))
+        for c, half in (((0, hy, wall_h / 2), (hx, 0.006, wall_h / 2)),
+                        ((0, -hy, wall_h / 2), (hx, 0.006, wall_h / 2)),
+                        ((hx, 0, wall_h / 2), (0.006, hy, wall_h / 2)),
+                        ((-hx, 0, wall_h / 2), (0.006, hy, wall_h / 2))):
+            solids.append(('box', c, half, 0.0, None, 'wall'))
+    specs = _layout_objects(rng, layout)
+    transparent = int(rng.integers(len(specs))) if layout == 'transparent' else -1
+    for k, (kind, c, size, yaw, colour) in enumerate(specs):
+        solids.append((kind, c, size, yaw, colour, k))
+    see_through = np.zeros(n_px, bool)
+    for kind, c, size, yaw, colour, tag in solids:
+        c = np.array(c, float)
+        if kind == 'box':
+            t, n = _hit_box(o, d, c, np.array(size, float), yaw)
+        else:
+            t, n, _, _ = _hit_cylinder(o, d, c, size[0], size[1])
+        closer = t < t_best
+        t_best[closer] = t[closer]
+        lam = np.clip(-(n * d).sum(axis=1) / np.linalg.norm(d, axis=1), 0.2, 1.0)
+        shade[closer] = lam[closer]
+        if isinstance(tag, int):
+            owner[closer] = tag
+            albedo[closer] = COLOURS[colour]
+            see_through[closer] = tag == transparent
+        else:
+            owner[closer] = -2
+            albedo[closer] = _neutral(rng, 60, 120) if tag == 'wall' else (150, 110, 70)
+    rgb = albedo * (0.35 + 0.65 * shade[:, None])
+    depth = t_best.reshape(height, width).astype(np.float32)
+    depth[~np.isfinite(depth)] = np.nan
+    if transparent >= 0:
+        # Glass: mostly the table seen through it, holes, a rim that returns depth.
+        obj_px = (owner == transparent).reshape(height, width)
+        rim = obj_px & ~cv2.erode(obj_px.astype(np.uint8), np.ones((5, 5), np.uint8)
+                                  ).astype(bool)
+        inner = obj_px & ~rim
+        with np.errstate(divide='ignore', invalid='ignore'):
+            behind = np.where(d[:, 2] < 0, -cam[2] / d[:, 2], np.nan).reshape(height, width)
+        depth[inner] = behind[inner]
+        depth[inner & (rng.random((height, width)) < 0.5)] = np.nan
+        rgb_img = rgb.reshape(height, width, 3)
+        rgb_img[inner] = 0.75 * rgb_img[inner] + 0.25 * 230.0
+    if noise:
+        z = depth
+        sigma = 0.0015 + 0.0025 * np.square(np.nan_to_num(z, nan=0.0))
+        depth = z + rng.normal(0, 1, z.shape).astype(np.float32) * sigma.astype(np.float32)
+        # Flying pixels: a third of the pixels on a depth edge take a value in between.
+        zf = np.nan_to_num(z, nan=0.0)
+        edge = np.abs(zf - cv2.dilate(zf, np.ones((3, 3), np.float32))) > 0.03
+        fly = edge & (rng.random(z.shape) < 0.33)
+        depth[fly] = (z[fly] + cv2.dilate(zf, np.ones((3, 3), np.float32))[fly]) / 2
+        specks = rng.random(z.shape) < 0.0005
+        depth[specks] = rng.uniform(1.0, 3.0, specks.sum())
+        depth[rng.random(z.shape) < 0.005] = np.nan
+    rgb = np.clip(np.round(rgb.reshape(height, width, 3) + rng.normal(0, 3, (height, width, 3))),
+                  0, 255).astype(np.uint8)
+    up = r_wc.T @ np.array([0.0, 0.0, 1.0])
+    ex = np.array([1.0, 0.0, 0.0]) - up[0] * up
+    ex /= np.linalg.norm(ex)
+    ey = np.cross(up, ex)
+    owner_img = owner.reshape(height, width)
+    out = []
+    for k, (kind, c, size, yaw, colour) in enumerate(specs):
+        mask = owner_img == k
+        ys, xs = np.nonzero(mask)
+        if len(xs) < 30:
+            continue
+        c = np.array(c, float)
+        if kind == 'box':
+            centre_w = c
+            dims = np.array(sorted(size[:2], reverse=True) + [size[2]]) * 2
+            axis_w = np.array([np.cos(yaw), np.sin(yaw), 0.0])
+            if size[1] > size[0]:
+                axis_w = np.array([-np.sin(yaw), np.cos(yaw), 0.0])
+            round_ = abs(size[0] - size[1]) < 1e-9
+            name = f'{colour} {"cube" if round_ else "bar"}'
+        else:
+            centre_w = c + [0.0, 0.0, size[1] / 2]
+            dims = np.array([2 * size[0], 2 * size[0], size[1]])
+            axis_w, round_, name = np.array([1.0, 0.0, 0.0]), True, f'{colour} cylinder'
+        axis_c = r_wc.T @ axis_w
+        yaw_c = float(np.arctan2(axis_c @ ey, axis_c @ ex))
+        if yaw_c > np.pi / 2:
+            yaw_c -= np.pi
+        elif yaw_c <= -np.pi / 2:
+            yaw_c += np.pi
+        out.append(LayoutObject(
+            name=name, box=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1),
+            mask=mask, centre=r_wc.T @ (centre_w - cam), yaw=float('nan') if round_ else yaw_c,
+            dimensions=dims, visible_fraction=1.0, transparent=k == transparent))
+    scene = Scene(rgb=rgb, depth=depth, intrinsics=intr, objects=[], seed=int(seed))
+    return scene, out

@@ -1,0 +1,369 @@
+"""The support surface: the surface the objects stand on, found from depth alone.
+
+Not the largest plane: camera-facing plane candidates are found one after another
+(deterministic RANSAC on points whose normals agree), and each is judged by what stands
+on it -- the points a few millimetres to a few decimetres above it whose foot (their
+projection onto the plane) falls inside the candidate's own image region. That picks a
+chair seat with cans on it over the room floor, a tote's floor over its walls and a
+table over the wall behind it. The chosen plane is then bent to the real surface with a
+quadratic height correction, so a table a few centimetres off flat keeps its objects.
+
+Depth noise is modelled as growing with the square of the distance,
+``sigma(z) = 1.5 mm + 2.5 mm * z^2`` (z in metres), an upper envelope of the axial noise
+measured for structured-light and active-stereo cameras (Nguyen, Izadi and Lovell,
+3DIMPVT 2012, for the Kinect; the RealSense D400 datasheet's RMS error), used for every
+tolerance below.
+
+Frames are worked on at about 213 pixels wide (a third of 640, a sixth of 1280);
+everything here takes and returns arrays at that working resolution unless it says
+otherwise.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_WIDTH = 213
+
+
+def depth_sigma(z):
+    """Axial depth noise (m, 1 sigma) at distance ``z`` (m): ``0.0015 + 0.0025 z^2``."""
+    return 0.0015 + 0.0025 * np.square(z)
+
+
+@dataclass(frozen=True)
+class SupportSurface:
+    """The surface objects stand on, in the camera optical frame.
+
+    ``normal`` (3,) unit, pointing towards the camera; ``offset`` with
+    ``normal . p + offset = 0`` on the plane; ``quadratic`` (6,) coefficients of the
+    height correction ``c0 + c1 a + c2 b + c3 a^2 + c4 a b + c5 b^2`` in metres, where
+    ``(a, b)`` are the point's coordinates along ``axes`` (2, 3) in the plane; ``region``
+    (h, w) bool working-resolution mask of where the surface is (its hull, objects on it
+    included); ``scale`` working pixels per full-resolution pixel; ``inlier_fraction``
+    the share of valid depth on the surface; ``support_count`` the points standing on it.
+    """
+
+    normal: np.ndarray
+    offset: float
+    axes: np.ndarray
+    quadratic: np.ndarray
+    region: np.ndarray
+    scale: float
+    inlier_fraction: float
+    support_count: int
+
+    @property
+    def plane(self):
+        """``(normal, offset)``, the flat approximation."""
+        return self.normal, self.offset
+
+    def height(self, points):
+        """Height (m) of ``points`` (..., 3) above the (bent) surface."""
+        h = points @ self.normal + self.offset
+        return h - self._correction(points)
+
+    def _correction(self, points):
+        a = points @ self.axes[0]
+        b = points @ self.axes[1]
+        q = self.quadratic
+        return q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b
+
+    def foot_pixels(self, points, intrinsics):
+        """Full-resolution pixel (u, v) of each point's foot on the flat plane."""
+        foot = points - (points @ self.normal + self.offset)[..., None] * self.normal
+        z = np.maximum(foot[..., 2], 1e-6)
+        u = intrinsics.fx * foot[..., 0] / z + intrinsics.cx
+        v = intrinsics.fy * foot[..., 1] / z + intrinsics.cy
+        return u, v, foot[..., 2] > 1e-3
+
+
+def working_grid(depth_m, intrinsics, width=WORK_WIDTH):
+    """Subsample depth to about ``width`` columns and back-project every pixel.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :return: ``(points (h, w, 3) float32 with NaN where no reading, step)``; working
+        pixel ``(i, j)`` is full-resolution pixel ``(i * step, j * step)``.
+    """
+    h, w = depth_m.shape
+    step = max(1, int(round(w / float(width))))
+    z = depth_m[::step, ::step]
+    vs, us = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
+    x = (us - intrinsics.cx) * z / intrinsics.fx
+    y = (vs - intrinsics.cy) * z / intrinsics.fy
+    return np.stack([x, y, z], axis=-1).astype(np.float32), step
+
+
+def remove_flying_pixels(points):
+    """NaN out isolated readings: no 8-neighbour within ``4 sigma(z) + 2 cm * z``.
+
+    Flying pixels at occlusion edges and specks of far noise have no neighbour at a
+    similar depth; real surfaces at working resolution always do.
+
+    :param points: (h, w, 3) float32, modified in place.
+    :return: (h, w) bool mask of removed pixels.
+    """
+    z = points[..., 2]
+    zp = np.pad(np.nan_to_num(z, nan=-10.0), 1, mode='constant', constant_values=-10.0)
+    thr = 4 * depth_sigma(z) + 0.02 * z
+    h, w = z.shape
+    best = np.full(z.shape, np.inf, np.float32)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy == 0 and dx == 0:
+                continue
+            nb = zp[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+            best = np.minimum(best, np.abs(nb - z))
+    fly = np.isfinite(z) & ~(best <= thr)
+    points[fly] = np.nan
+    return fly
+
+
+def normals(points, radius=2):
+    """Per-pixel unit normals from smoothed neighbour differences, facing the camera.
+
+    :param points: (h, w, 3) float32, NaN = none.
+    :return: (h, w, 3) float32, NaN where undefined.
+    """
+    valid = np.isfinite(points[..., 2]).astype(np.float32)
+    p = np.nan_to_num(points, nan=0.0)
+    k = (2 * radius + 1, 2 * radius + 1)
+    wsum = cv2.boxFilter(valid, -1, k, normalize=False)
+    ps = np.stack([cv2.boxFilter(p[..., i], -1, k, normalize=False) for i in range(3)], -1)
+    ps = ps / np.maximum(wsum, 1e-6)[..., None]
+    ps[wsum < 3] = np.nan
+    dx = np.full_like(ps, np.nan)
+    dy = np.full_like(ps, np.nan)
+    dx[:, 1:-1] = ps[:, 2:] - ps[:, :-2]
+    dy[1:-1] = ps[2:] - ps[:-2]
+    n = np.cross(dx, dy)
+    norm = np.linalg.norm(n, axis=-1, keepdims=True)
+    n = n / np.where(norm > 1e-12, norm, np.nan)
+    flip = np.sum(n * np.nan_to_num(points, nan=0.0), axis=-1) > 0
+    n[flip] *= -1
+    return n
+
+
+def _fit_plane(pts):
+    centroid = pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(pts - centroid, full_matrices=False)
+    normal = vt[2]
+    offset = -float(normal @ centroid)
+    if offset < 0:
+        normal, offset = -normal, -offset
+    return normal, offset
+
+
+def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
+    """Camera-facing planes found one after another; at most ``max_planes``."""
+    z = points[..., 2]
+    ray = points / np.linalg.norm(points, axis=-1, keepdims=True)
+    facing = -np.sum(ray * nrm, axis=-1)
+    ok = np.isfinite(z) & np.isfinite(facing)
+    idx = np.flatnonzero(ok)
+    total = max(int(np.isfinite(z).sum()), 1)
+    if len(idx) < 50:
+        return [], []
+    rng = np.random.default_rng(seed)
+    sub = idx[rng.permutation(len(idx))[:2000]]
+    sub.sort()
+    pts = points.reshape(-1, 3)[sub].astype(np.float64)
+    pn = nrm.reshape(-1, 3)[sub].astype(np.float64)
+    pf = facing.reshape(-1)[sub]
+    tol = np.maximum(3 * depth_sigma(pts[:, 2]), 0.008)
+    free = np.ones(len(sub), bool)
+    out = []
+    for _ in range(max_planes):
+        cand = np.flatnonzero(free)
+        if len(cand) < 30:
+            break
+        best, best_count = None, 0
+        for _ in range(iterations):
+            i = cand[rng.integers(len(cand))]
+            normal, offset = pn[i], -float(pn[i] @ pts[i])
+            inl = free & (np.abs(pts @ normal + offset) < tol) & (np.abs(pn @ normal) > 0.9)
+            count = int(inl.sum())
+            if count > best_count:
+                best, best_count = (normal, offset), count
+        if best is None or best_count < max(30, 0.02 * len(sub)):
+            break
+        inl = free & (np.abs(pts @ best[0] + best[1]) < tol) & (np.abs(pn @ best[0]) > 0.9)
+        normal, offset = _fit_plane(pts[inl])
+        inl = free & (np.abs(pts @ normal + offset) < tol)
+        free &= ~inl
+        out.append((normal, offset, float(np.median(pf[inl]))))
+    del total
+    support = [(n, o) for n, o, f in out if upright(n) and f > 0.25]
+    rest = [(n, o) for n, o, f in out if not (upright(n) and f > 0.25)]
+    return support, rest
+
+
+def upright(normal):
+    """Whether a plane with this camera-frame normal can be a floor or a table top.
+
+    Assumes the camera is rolled less than 45 degrees: the surface normal points up in
+    the image (``-n_y >= |n_x|``) or straight back at the camera (``-n_z >= 0.85``,
+    overhead views). Walls, shelf fronts and undersides fail.
+    """
+    return bool(-normal[1] >= abs(normal[0]) or -normal[2] >= 0.85)
+
+
+def _region(inliers):
+    """Convex hull (bool mask) of the sizeable connected parts of a plane's inliers."""
+    m = cv2.morphologyEx(inliers.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    if n < 2:
+        return np.zeros_like(inliers)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = 1 + np.flatnonzero(areas >= 0.15 * areas.max())
+    contours, _ = cv2.findContours(np.isin(labels, keep).astype(np.uint8),
+                                   cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(np.concatenate(contours).reshape(-1, 2))
+    region = np.zeros(inliers.shape, np.uint8)
+    cv2.fillConvexPoly(region, hull, 1)
+    return region.astype(bool)
+
+
+def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
+    """Whether a plane's inliers span more than ``min_extent`` m (a wall, not a box side)."""
+    if float(pix_area[mask].sum()) < min_area:
+        return False
+    p = points[mask].astype(np.float64)
+    if len(p) > 2000:
+        p = p[np.linspace(0, len(p) - 1, 2000).astype(int)]
+    lo, hi = np.percentile(p, [2, 98], axis=0)
+    return bool(np.linalg.norm(hi - lo) > min_extent)
+
+
+def _largest(mask):
+    """Return the largest 8-connected part of a bool mask."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=8)
+    if n < 2:
+        return mask
+    return labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
+def _plane_axes(normal):
+    a = np.cross(normal, [0.0, 0.0, 1.0])
+    if np.linalg.norm(a) < 1e-3:
+        a = np.cross(normal, [1.0, 0.0, 0.0])
+    a /= np.linalg.norm(a)
+    return np.stack([a, np.cross(normal, a)])
+
+
+def _quadratic(pts, normal, offset, axes):
+    """Robust quadratic height correction of a plane to the points near it."""
+    q = np.zeros(6)
+    if len(pts) < 30:
+        return q
+    h = pts @ normal + offset
+    a, b = pts @ axes[0], pts @ axes[1]
+    design = np.stack([np.ones_like(a), a, b, a * a, a * b, b * b], 1)
+    tol = 0.06
+    for _ in range(3):
+        resid = h - design @ q
+        sel = np.abs(resid) < np.maximum(tol, 3 * depth_sigma(pts[:, 2]))
+        if sel.sum() < 30:
+            break
+        a_sel = design[sel]
+        q = np.linalg.solve(a_sel.T @ a_sel + 1e-9 * np.eye(6), a_sel.T @ h[sel])
+        tol = max(tol / 3, 0.01)
+    return q
+
+
+def find_support(points, nrm, step, intrinsics, max_height=0.35):
+    """Choose the support surface among camera-facing plane candidates.
+
+    A candidate's score is the number of working pixels standing on it (height between
+    the noise floor and ``max_height``, foot inside the candidate's region, not part of
+    another candidate's plane) plus a hundredth of its inliers, so a bare table still wins
+    over nothing and a small tote floor with objects beats a large empty wall.
+
+    :param points: (h, w, 3) working-resolution points (NaN = none).
+    :param nrm: (h, w, 3) normals of :func:`normals`.
+    :param step: full-resolution pixels per working pixel.
+    :return: ``(surface, walls)``: a :class:`SupportSurface` or None when no upright,
+        camera-facing plane 15 cm across holds 2% of the points; ``walls`` (h, w) bool, the
+        pixels of large planes that are not the support (walls, tote sides, the floor
+        under a table), which nothing stands on.
+    """
+    cands, others_all = _candidates(points, nrm)
+    z = points[..., 2]
+    valid = np.isfinite(z)
+    h, w = z.shape
+    total = max(int(valid.sum()), 1)
+    tol = np.maximum(3 * depth_sigma(z), 0.008)
+    flat = np.nan_to_num(points.reshape(-1, 3), nan=0.0)
+    allc = cands + others_all
+    if not allc:
+        return None, np.zeros((h, w), bool)
+    nmat = np.array([c[0] for c in allc], np.float32).T
+    offs = np.array([c[1] for c in allc], np.float32)
+    dist = (flat @ nmat + offs).reshape(h, w, len(allc))
+    agree = np.abs(np.nan_to_num(nrm, nan=0.0).reshape(-1, 3) @ nmat).reshape(dist.shape)
+    # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
+    on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
+    f = 0.5 * (intrinsics.fx + intrinsics.fy)
+    pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
+    big = [_is_large(points, on_plane[..., k], pix_area) for k in range(len(allc))]
+    best, best_score = None, -1.0
+    for k, (normal, offset) in enumerate(cands):
+        others = np.zeros((h, w), bool)
+        for j in range(len(allc)):
+            if j != k:
+                others |= on_plane[..., j]
+        inl = on_plane[..., k]
+        # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
+        # facing the camera is a plane patch too, but a few centimetres wide).
+        if inl.sum() < 0.02 * total or not _is_large(points, _largest(inl), pix_area, 0.15,
+                                                        0.0):
+            continue
+        region = _region(inl)
+        if not region.any():
+            continue
+        d = dist[..., k]
+
+        lo = np.maximum(3 * depth_sigma(z), 0.006)
+        above = valid & ~others & (d > lo) & (d < max_height)
+        ys, xs = np.nonzero(above)
+        pts = points[ys, xs]
+        foot = pts - d[ys, xs][:, None] * normal.astype(np.float32)
+        fz = np.maximum(foot[:, 2], 1e-6)
+        fu = ((intrinsics.fx * foot[:, 0] / fz + intrinsics.cx) / step).round().astype(int)
+        fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
+        inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
+        inside[inside] = region[fv[inside], fu[inside]]
+        score = float(inside.sum()) + 0.01 * float(inl.sum())
+        if score > best_score:
+            best_score = score
+            best = (k, normal, offset, inl, region, int(inside.sum()))
+    # Large planes other than the support: nothing stands on them; wider tolerance,
+    # since a wall's far end is noisy and slightly curved.
+    walls = np.zeros((h, w), bool)
+    wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
+    k = best[0] if best is not None else -1
+    for j in range(len(cands), len(allc)):
+        if big[j]:
+            walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
+    if best is not None:
+        walls &= ~best[3]
+    walls = cv2.morphologyEx(walls.astype(np.uint8), cv2.MORPH_CLOSE,
+                             np.ones((3, 3), np.uint8)).astype(bool)
+    if best is None:
+        return None, walls
+    k, normal, offset, inl, region, count = best
+    axes = _plane_axes(normal)
+    near = valid & region & (np.abs(dist[..., k]) < 0.06)
+    sel = np.flatnonzero(near.ravel())
+    if len(sel) > 3000:
+        sel = sel[np.linspace(0, len(sel) - 1, 3000).astype(int)]
+    q = _quadratic(points.reshape(-1, 3)[sel].astype(np.float64), normal, offset, axes)
+    # A bend larger than 8 cm across the region is not a table: keep the flat plane.
+    if np.abs(q[3:]).max() > 2.0:
+        q = np.zeros(6)
+    return SupportSurface(normal=normal, offset=float(offset), axes=axes, quadratic=q,
+                          region=region, scale=1.0 / step,
+                          inlier_fraction=float(inl.sum()) / total,
+                          support_count=count), walls

@@ -1,0 +1,157 @@
+"""Region proposals: determinism, joint ranking, and each failure kind of real depth.
+
+Small synthetic cases, one per kind (:func:`clip_perception.scenes.generate_layout_scene`
+and hand-built depth images); the real frames are in test_real_eval.py.
+"""
+
+import numpy as np
+
+from clip_perception.geometry import box_iou
+from clip_perception.geometry import Intrinsics
+from clip_perception.geometry import pose_from_support_ray
+from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import depth_regions
+from clip_perception.proposals import image_proposals
+from clip_perception.proposals import nms
+from clip_perception.proposals import propose
+from clip_perception.proposals import SOURCE_DEPTH
+from clip_perception.scenes import _hit_sphere
+from clip_perception.scenes import generate_layout_scene
+from clip_perception.scenes import generate_scene
+
+
+def recall(objs, props):
+    iou = box_iou(np.array([o.box for o in objs], float), props.boxes)
+    return iou.max(axis=1) >= 0.5
+
+
+def test_same_frame_same_proposals_same_order():
+    scene = generate_scene(11)
+    a = propose(scene.rgb, scene.depth, scene.intrinsics)
+    b = propose(scene.rgb, scene.depth, scene.intrinsics)
+    assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
+    assert np.array_equal(a.scores, b.scores)
+    assert np.array_equal(image_proposals(scene.rgb), image_proposals(scene.rgb))
+
+
+def test_nms_breaks_ties_by_coordinates_not_input_order():
+    boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60]], float)
+    keep = nms(boxes, [1.0, 1.0, 1.0], 0.5)
+    keep_rev = nms(boxes[::-1], [1.0, 1.0, 1.0], 0.5)
+    assert [tuple(boxes[i]) for i in keep] == [tuple(boxes[::-1][i]) for i in keep_rev]
+
+
+def test_overhead_camera_lying_elongated_objects_pose_and_yaw():
+    errs, yaws = [], []
+    for seed in range(3):
+        scene, objs = generate_layout_scene(500 + seed, 'overhead')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        assert recall(objs, props).all()
+        iou = box_iou(np.array([o.box for o in objs], float), props.boxes)
+        for i, o in enumerate(objs):
+            pose = proposal_pose(props, int(np.argmax(iou[i])), scene.depth, scene.intrinsics)
+            errs.append(np.linalg.norm(pose.position - o.centre))
+            if np.isfinite(o.yaw):
+                d = abs(pose.yaw - o.yaw) % np.pi
+                yaws.append(np.degrees(min(d, np.pi - d)))
+                assert np.allclose(np.linalg.norm(pose.orientation), 1.0)
+                assert abs(pose.dimensions[0] - o.dimensions[0]) < 0.02
+    assert np.median(errs) < 0.006 and max(errs) < 0.015
+    assert yaws and np.median(yaws) < 5
+
+
+def test_tray_on_a_stand_support_is_the_tray_floor_not_the_room_floor():
+    for seed in range(2):
+        scene, objs = generate_layout_scene(600 + seed, 'bin')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        # The camera is 0.55-0.85 m above the tray floor, 1.0-1.3 m above the room's.
+        assert 0.5 < props.surface.offset < 0.9
+        assert recall(objs, props).all()
+
+
+def test_small_table_above_a_large_floor_is_the_support():
+    scene, objs = generate_layout_scene(700, 'floor_table')
+    props = propose(scene.rgb, scene.depth, scene.intrinsics)
+    assert 0.45 < props.surface.offset < 0.75  # table, not the floor 0.7 m below
+    assert recall(objs, props).all()
+
+
+def test_touching_and_stacked_objects_are_proposed_one_by_one():
+    hits = total = 0
+    for seed in range(3):
+        scene, objs = generate_layout_scene(800 + seed, 'touching')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        ok = recall(objs, props)
+        hits += ok.sum()
+        total += len(ok)
+    # Measured 8 of 12 (the cube under a stacked one merges with it): see NOTES.
+    assert hits >= 7 and total == 12
+
+
+def test_transparent_object_is_proposed_and_placed_by_its_box_bottom():
+    """Glass, with depth on its rim only: proposed, and placed by its box bottom.
+
+    The ray through the box bottom meets the support surface at its foot, which places
+    it within a few centimetres.
+    """
+    errs = []
+    for seed in range(4):
+        scene, objs = generate_layout_scene(900 + seed, 'transparent')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        glass = next(o for o in objs if o.transparent)
+        assert recall([glass], props).all()
+        pose = pose_from_support_ray(glass.box, scene.intrinsics, props.plane)
+        assert pose.method == 'support_ray'
+        errs.append(np.linalg.norm(pose.position - glass.centre))
+        assert abs(pose.dimensions[2] - glass.dimensions[2]) < 0.04
+    assert np.median(errs) < 0.035 and max(errs) < 0.05
+
+
+def test_isolated_far_noise_and_flying_pixels_add_no_depth_proposal():
+    scene, _ = generate_layout_scene(1000, 'lying')
+    clean = propose(scene.rgb, scene.depth, scene.intrinsics)
+    rng = np.random.default_rng(0)
+    noisy = scene.depth.copy()
+    h, w = noisy.shape
+    vs, us = rng.integers(0, h, 300), rng.integers(0, w, 300)
+    noisy[vs, us] = rng.uniform(0.8, 3.0, 300)  # single-pixel specks far away
+    props = propose(scene.rgb, noisy, scene.intrinsics)
+
+    def depth_boxes(p):
+        return p.boxes[[s == SOURCE_DEPTH for s in p.sources]]
+
+    a, b = depth_boxes(clean), depth_boxes(props)
+    assert abs(len(a) - len(b)) <= 1
+    assert (box_iou(b, a).max(axis=1) > 0.9).mean() >= 0.9
+
+
+def test_no_plane_at_all_still_gives_proposals_from_discontinuities():
+    """A heap of balls filling the view: no support surface, never zero proposals."""
+    intr = Intrinsics.default(320, 240)
+    rng = np.random.default_rng(3)
+    vs, us = np.mgrid[0:240, 0:320]
+    d = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy,
+                  np.ones((240, 320))], -1).reshape(-1, 3)
+    o = np.zeros_like(d)
+    depth = np.full(len(d), np.inf)
+    for _ in range(30):
+        c = np.array([rng.uniform(-0.3, 0.3), rng.uniform(-0.2, 0.2),
+                      rng.uniform(0.5, 1.3)])
+        t, _ = _hit_sphere(o, d, c, rng.uniform(0.03, 0.05))
+        depth = np.minimum(depth, t)
+    depth = depth.reshape(240, 320).astype(np.float32)
+    depth[~np.isfinite(depth)] = np.nan
+    rgb = np.full((240, 320, 3), 128, np.uint8)
+    props = propose(rgb, depth, intr, use_image=False)
+    assert props.surface is None
+    assert len(props) >= 5
+    assert any('no support surface' in n for n in props.notes)
+
+
+def test_over_wide_regions_are_split_and_counted_never_dropped_silently():
+    scene = generate_scene(21)
+    regions, _, dropped, notes, _ = depth_regions(scene.depth, scene.intrinsics, scene.rgb,
+                                                  max_size=0.05)
+    assert any('split' in n for n in notes)
+    full, _, dropped_full, _, _ = depth_regions(scene.depth, scene.intrinsics, scene.rgb)
+    assert len(regions) + dropped > 0 and len(full) > 0
