@@ -18,6 +18,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -240,8 +241,16 @@ def _split_negation(s):
 
 
 def parse_command(text):
-    """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable."""
-    text = clean_command(text)
+    """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable.
+
+    Cached: the node parses the same command every frame, and a :class:`Query` is
+    immutable.
+    """
+    return _parse(clean_command(text))
+
+
+@lru_cache(maxsize=256)
+def _parse(text):
     s = _pad(re.sub(r"[^\w\s'-]", ' ', text.lower()).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     positive, negatives = _split_negation(s)
