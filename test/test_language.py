@@ -38,3 +38,99 @@ def test_overlong_command_is_rejected():
 def test_non_latin_and_emoji_pass_through():
     q = parse_command('the 赤い ball 🎾')
     assert 'ball' in q.what and '赤い' in q.what
+
+
+@pytest.mark.parametrize('text, what', [
+    ('carefully pick up the red ball', 'red ball'),
+    ('could you grab the blue mug', 'blue mug'),
+    ('please fetch me the green cube, thanks', 'green cube'),
+    ('I want you to gently pick up the yellow cylinder', 'yellow cylinder'),
+    ('go ahead and pick up the white cone', 'white cone'),
+    ('ＴＨＥ ＲＥＤ ＢＡＬＬ', 'red ball'),
+    ('the ﬁrst-aid box', 'first aid box'),  # the "fi" ligature, NFKC
+])
+def test_filler_and_unicode_leave_the_object_phrase(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.decides and q.refused is None
+
+
+@pytest.mark.parametrize('text, what, exclude', [
+    ('the blue mug but not the red ball', 'blue mug', ('red ball',)),
+    ('the ball, not the red one', 'ball', ('red ball',)),
+    ('the cube except the green cube', 'cube', ('green cube',)),
+    ('the mug other than the blue mug and the red mug', 'mug', ('blue mug', 'red mug')),
+])
+def test_negation_gives_phrases_to_exclude(text, what, exclude):
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused) == (what, exclude, None)
+
+
+@pytest.mark.parametrize('text', ['not the red ball', 'anything except the cube',
+                                  "don't pick the mug", 'anything but the blue mug'])
+def test_negation_alone_is_refused_with_a_reason(text):
+    q = parse_command(text)
+    assert q.refused and 'not to pick' in q.refused and q.exclude
+
+
+@pytest.mark.parametrize('text, what, link, ref', [
+    ('the ball next to the mug', 'ball', 'next_to', 'mug'),
+    ('the ball right next to the mug', 'ball', 'next_to', 'mug'),
+    ('the cube behind the cylinder', 'cube', 'behind', 'cylinder'),
+    ('the mug left of the red ball', 'mug', 'left_of', 'red ball'),
+    ('the mug to the right of the red ball', 'mug', 'right_of', 'red ball'),
+    ('the block on the tray', 'block', 'on', 'tray'),
+    ('the can in front of the box', 'can', 'in_front_of', 'box'),
+    ('the red ball that is near the green cube', 'red ball', 'next_to', 'green cube'),
+    ('the cone under the shelf', 'cone', 'under', 'shelf'),
+])
+def test_relations_between_two_objects(text, what, link, ref):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what, q.relation) == (what, link, ref, None)
+
+
+@pytest.mark.parametrize('text, relation', [
+    ('the ball on the left', 'left'), ('the ball on top', 'top'),
+    ('the near ball', 'nearest'), ('the ball in front', 'nearest'),
+    ('the ball on the right side', 'right'),
+])
+def test_spatial_words_are_not_read_as_relations(text, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link) == ('ball', relation, None)
+
+
+def test_a_reference_keeps_its_own_spatial_word():
+    q = parse_command('the red ball next to the mug on the left')
+    assert q.link == 'next_to' and q.reference.what == 'mug'
+    assert q.reference.relation == 'left' and q.relation is None
+
+
+def test_two_objects_named():
+    q = parse_command('the red ball and the blue mug')
+    assert q.what == 'red ball' and [a.what for a in q.also] == ['blue mug']
+    q = parse_command('grab the red ball and the blue mug on the right')
+    assert q.also[0].relation == 'right' and q.relation is None
+
+
+@pytest.mark.parametrize('text, what', [
+    ('all the red balls', 'red ball'), ('every mug', 'mug'), ('both cubes', 'cube'),
+    ('pick up all of the yellow boxes', 'yellow box'), ('the green cones', 'green cone'),
+])
+def test_plural(text, what):
+    q = parse_command(text)
+    assert q.plural and q.what == what
+
+
+def test_glass_is_not_plural():
+    assert not parse_command('the glass').plural
+
+
+@pytest.mark.parametrize('text, ordinal, relation', [
+    ('the second cube from the left', 2, 'left'),
+    ('the 3rd ball from the right', 3, 'right'),
+    ('the first mug', 1, 'left'),
+    ('the last cube', -1, 'left'),
+    ('the second cube from the front', 2, 'nearest'),
+])
+def test_ordinals(text, ordinal, relation):
+    q = parse_command(text)
+    assert (q.ordinal, q.relation, q.plural) == (ordinal, relation, False)

@@ -27,7 +27,7 @@ def test_parameter_table_matches_the_declared_parameters():
 def test_topics_and_commands_are_documented():
     text = readme()
     for topic in ('`image`', '`image/compressed`', '`camera_info`', '`depth`', '`command`',
-                  '`~/target_pose`', '`~/detection_json`', '`~/detection`',
+                  '`~/target_pose`', '`~/target_poses`', '`~/detection_json`', '`~/detection`',
                   '`~/debug_image`', '`~/markers`', '`~/active_command`', '`/diagnostics`'):
         assert topic in text, topic
     with open(os.path.join(REPO, 'setup.py')) as f:

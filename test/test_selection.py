@@ -1,12 +1,15 @@
 """Calibrated pick, not-found, and geometric resolution of spatial and size words."""
 
 import numpy as np
+import pytest
 
 from clip_perception.language import parse_command
+from clip_perception.selection import AMBIGUOUS
 from clip_perception.selection import calibrate
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import select
+from clip_perception.selection import select_linked
 
 BOXES = np.array([[10, 100, 60, 150], [300, 100, 350, 150], [500, 300, 600, 420],
                   [305, 105, 345, 148]], float)
@@ -59,3 +62,112 @@ def test_depth_and_size_words_use_geometry():
     small = select(BOXES, cos, parse_command('the smallest ball'), 0.5, CAL, sizes=sizes)
     assert (near.chosen.index, far.chosen.index) == (1, 0)
     assert (big.chosen.index, small.chosen.index) == (1, 0)
+
+
+# Two boxes of one description far apart, a third object, and a fragment inside box 0.
+TWINS = np.array([[10, 100, 60, 150], [400, 100, 450, 150], [200, 300, 260, 360],
+                  [20, 110, 45, 140]], float)
+
+
+def test_two_equal_matches_without_a_deciding_word_are_ambiguous():
+    sel = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('the red ball'), 0.5, CAL,
+                 ambiguity_margin=0.05)
+    assert sel.status == AMBIGUOUS and sel.chosen is None
+    assert [c.index for c in sel.ambiguous] == [0, 1]  # the fragment 3 is not a third
+    assert '"left or right"' in sel.reason
+    picked = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('the red ball'), 0.5, CAL,
+                    ambiguity_margin=0.05, on_ambiguous='pick')
+    assert picked.status == FOUND and picked.chosen.index == 0 and 'although' in picked.reason
+    # A deciding word, or a clear winner, is not ambiguous.
+    left = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('the red ball on the right'),
+                  0.5, CAL, ambiguity_margin=0.05)
+    clear = select(TWINS, [0.9, 0.7, 0.3, 0.88], parse_command('the red ball'), 0.5, CAL,
+                   ambiguity_margin=0.05)
+    assert (left.status, left.chosen.index) == (FOUND, 1)
+    assert (clear.status, clear.chosen.index) == (FOUND, 0)
+
+
+def test_nearer_or_farther_is_offered_when_depths_differ():
+    boxes = np.array([[100, 100, 150, 150], [110, 300, 160, 350]], float)
+    sel = select(boxes, [0.9, 0.9], parse_command('the cube'), 0.5, CAL,
+                 depths=np.array([0.5, 0.8]), ambiguity_margin=0.05)
+    assert sel.status == AMBIGUOUS and '"nearer or farther"' in sel.reason
+
+
+def test_excluded_proposals_are_never_chosen():
+    excluded = np.array([True, False, False, True])
+    sel = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('the ball, not the red one'),
+                 0.5, CAL, excluded=excluded, ambiguity_margin=0.05)
+    assert sel.status == FOUND and sel.chosen.index == 1 and 'excluded' in sel.reason
+    assert all(c.index not in (0, 3) for c in sel.ranked)
+    none = select(TWINS, [0.9, 0.4, 0.3, 0.88], parse_command('the ball, not the red one'),
+                  0.5, CAL, excluded=excluded)
+    assert none.status == NOT_FOUND
+
+
+def test_plural_collects_every_distinct_good_match():
+    sel = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('all the red balls'), 0.5, CAL,
+                 ambiguity_margin=0.05)
+    assert sel.status == FOUND and [c.index for c in sel.targets] == [0, 1]
+
+
+def test_ordinals_count_along_the_direction():
+    boxes = np.array([[300, 100, 350, 150], [10, 100, 60, 150], [500, 100, 550, 150]], float)
+    cos = [0.9, 0.88, 0.89]
+    pick = {text: select(boxes, cos, parse_command(text), 0.5, CAL) for text in (
+        'the second cube from the left', 'the first cube from the right', 'the last cube',
+        'the fourth cube')}
+    assert pick['the second cube from the left'].chosen.index == 0
+    assert pick['the first cube from the right'].chosen.index == 2
+    assert pick['the last cube'].chosen.index == 2
+    assert pick['the fourth cube'].status == NOT_FOUND
+    assert 'only 3' in pick['the fourth cube'].reason
+
+
+# Two mugs (0, 1) and a ball (2) between them in x, nearer the right mug in 3D.
+LINKED = np.array([[10, 200, 60, 250], [400, 200, 450, 250], [300, 210, 340, 250]], float)
+MUG = np.array([0.9, 0.9, 0.2])
+BALL = np.array([0.2, 0.2, 0.9])
+POS = np.array([[-0.15, 0.05, 0.6], [0.12, 0.05, 0.6], [0.06, 0.05, 0.62]])
+
+
+@pytest.mark.parametrize('text, want', [
+    ('the mug next to the ball', 1), ('the mug left of the ball', 0),
+    ('the mug right of the ball', 1), ('the mug on the left', 0),
+])
+def test_relations_pick_the_pair_that_fits(text, want):
+    q = parse_command(text)
+    ref = BALL if q.link else None
+    sel = (select_linked(LINKED, MUG, ref, q, 0.5, CAL, positions=POS) if q.link
+           else select(LINKED, MUG, q, 0.5, CAL))
+    assert sel.status == FOUND and sel.chosen.index == want
+    if q.link:
+        assert sel.reference.index == 2 and '"ball"' in sel.reason and '3D' in sel.reason
+
+
+def test_relations_in_depth_and_height_in_3d_and_without_depth_in_the_image():
+    # Mug 0 is behind the ball, mug 1 in front of it; the "up" vector is -y.
+    pos = np.array([[0.0, 0.02, 0.8], [0.0, 0.06, 0.5], [0.0, 0.04, 0.65]])
+    behind = select_linked(LINKED, MUG, BALL, parse_command('the mug behind the ball'), 0.5,
+                           CAL, positions=pos)
+    front = select_linked(LINKED, MUG, BALL, parse_command('the mug in front of the ball'),
+                          0.5, CAL, positions=pos)
+    assert (behind.chosen.index, front.chosen.index) == (0, 1)
+    # A block resting on a tray: above it in 3D, and directly above it in the image.
+    boxes = np.array([[100, 100, 140, 140], [80, 138, 220, 170], [300, 100, 340, 140]], float)
+    block, tray = np.array([0.9, 0.2, 0.9]), np.array([0.2, 0.9, 0.2])
+    pos = np.array([[0.0, -0.03, 0.6], [0.02, 0.0, 0.6], [0.2, 0.0, 0.6]])
+    q = parse_command('the block on the tray')
+    for positions in (pos, None):
+        sel = select_linked(boxes, block, tray, q, 0.5, CAL, positions=positions)
+        assert sel.status == FOUND and sel.chosen.index == 0, sel.reason
+    under = select_linked(boxes, tray, block, parse_command('the tray under the block'),
+                          0.5, CAL, positions=pos)
+    assert under.chosen.index == 1
+    # No pair fits: not found, saying so.
+    none = select_linked(LINKED, MUG, BALL, parse_command('the mug on the ball'), 0.5, CAL,
+                         positions=POS)
+    assert none.status == NOT_FOUND and 'on' in none.reason
+    missing = select_linked(LINKED, MUG, MUG * 0, parse_command('the mug next to the tray'),
+                            0.5, CAL, positions=POS)
+    assert missing.status == NOT_FOUND and 'reference "tray"' in missing.reason

@@ -43,6 +43,12 @@ PARAMETERS = (
           '"not found".', min=0.0, max=1.0),
     Param('spatial_margin', 0.08, 'Cosine margin below the best match within which spatial '
           'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
+    Param('ambiguity_margin', 0.08, 'Cosine margin within which two distinct objects '
+          'match "about equally": with no deciding word ("left", "nearest", "second") the '
+          'answer is ambiguous (see on_ambiguous).', min=0.0, max=1.0),
+    Param('on_ambiguous', 'report', 'When two distinct objects match about equally and no '
+          'word decides: report (status "ambiguous", both candidates, no pose) or pick (the '
+          'best one, with the ambiguity in the reason).', choices=('report', 'pick')),
     Param('crop_context', 0.15, 'Context added around each proposal on every side, as a '
           'fraction of its longer side.', min=0.0, max=1.0),
     Param('depth_proposals', True, 'Propose regions that stand out of the support plane in '
@@ -100,6 +106,8 @@ class PipelineConfig:
     nms_iou: float = 0.6
     top_k: int = 5
     prompt_template: str = 'a photo of a {}'
+    ambiguity_margin: float = 0.08
+    on_ambiguous: str = 'report'
 
     @classmethod
     def from_values(cls, values):

@@ -6,8 +6,12 @@ proposal recall, end-to-end picks, not-found answers, spatial words and pose err
 ``clip_perception_eval calibrate``: fit the cosine -> confidence calibration on seeds
 disjoint from both and write it next to the model.
 
+``clip_perception_eval commands``: commands as people say them (filler, negation,
+relations between two objects, plural, ordinals, "A and B", ambiguous two of a kind).
+
 Seed ranges (disjoint): training 1,000,000 x (seed + 1) onwards; grounding evaluation
-10,000,000+; pipeline evaluation 20,000,000+; calibration 30,000,000+.
+10,000,000+; pipeline evaluation 20,000,000+; calibration 30,000,000+; commands
+40,000,000+.
 """
 
 import argparse
@@ -29,6 +33,7 @@ from clip_perception.training import HELD_OUT
 from clip_perception.training import SYNONYMS
 
 GROUNDING_SEED, PIPELINE_SEED, CALIBRATION_SEED = 10_000_000, 20_000_000, 30_000_000
+COMMANDS_SEED = 40_000_000
 
 
 def _progress(iterable, desc, enabled, total=None):
@@ -263,6 +268,216 @@ def calibrate(pipeline, scenes=150, seed=CALIBRATION_SEED, progress=True):
     return fit_logistic(x, y), len(x)
 
 
+# --------------------------------------------------------------- commands as said
+FILLER_FORMS = ('could you grab the {}', 'carefully pick up the {}',
+                'please fetch me the {}, thanks', 'can you find the {} for me',
+                'I want you to gently pick up the {}', 'the {} please')
+LINK_FORMS = {
+    'next_to': ('next to', 'right next to', 'beside', 'near'),
+    'left_of': ('left of', 'to the left of'),
+    'right_of': ('right of', 'to the right of'),
+    'behind': ('behind',),
+    'in_front_of': ('in front of',),
+}
+
+
+def _fullwidth(text):
+    """ASCII letters as full-width forms ("the" -> "ｔｈｅ"), which NFKC undoes."""
+    return ''.join(chr(ord(c) + 0xFEE0) if '!' <= c <= '~' else c for c in text)
+
+
+def _kind(rng, avoid=()):
+    while True:
+        c = list(COLOURS)[rng.integers(len(COLOURS))]
+        s = SHAPES[rng.integers(len(SHAPES))]
+        if (c, s) not in avoid:
+            return c, s
+
+
+def _plural(shape):
+    return shape + ('es' if shape.endswith(('x', 's', 'ch')) else 's')
+
+
+def _scene_with(seed, placed):
+    """Render ``placed`` [(colour, shape, (x, y))]; return (scene, objects in that order).
+
+    None when one of them is less than half visible (the command would be unfair).
+    """
+    specs = [ObjectSpec(c, s, 'small', position=xy) for c, s, xy in placed]
+    scene = generate_scene(seed, specs=specs)
+    # Objects are rendered in the order of their specs.
+    objs = list(scene.objects)
+    if len(objs) != len(placed) or any((o.colour, o.shape) != (c, s) for o, (c, s, _) in
+                                       zip(objs, placed)):
+        return scene, None
+    if min(o.visible_fraction for o in objs) < 0.5:
+        return scene, None
+    return scene, objs
+
+
+def _hit(box, obj):
+    return box_iou(np.array([box]), np.array([obj.box]))[0, 0] >= 0.5
+
+
+def command_cases(seed, rng):
+    """One scene and command of each form: ``[(kind, scene, command, expected, extra)]``.
+
+    ``expected``: the right object (or list of objects for plural / "A and B", None for a
+    refusal); ``extra``: the relation name, or the excluded object for negation.
+    """
+    out = []
+    c, s = _kind(rng)
+    r = _kind(rng, {(c, s)})
+    d = _kind(rng, {(c, s), r})
+    jit = rng.uniform(-0.02, 0.02, 2)
+    y0 = float(rng.uniform(0.0, 0.08))
+
+    # Filler: one object among distractors, said politely (and sometimes full-width).
+    scene = generate_scene(seed, specs=[ObjectSpec(c, s, 'small', (-0.1 + jit[0], y0)),
+                                        ObjectSpec(*r, 'small', (0.1, y0 + jit[1])),
+                                        ObjectSpec(*d, 'small', (0.0, y0 + 0.14))])
+    target = next((o for o in scene.targetable() if (o.colour, o.shape) == (c, s)), None)
+    if target is not None:
+        form = FILLER_FORMS[rng.integers(len(FILLER_FORMS))].format(f'{c} {s}')
+        out.append(('filler', scene, _fullwidth(form) if rng.random() < 0.25 else form,
+                    target, None))
+
+    # Two of a kind with no deciding word: ambiguous.
+    scene, objs = _scene_with(seed + 1, [(c, s, (-0.12 + jit[0], y0)),
+                                         (c, s, (0.12 + jit[0], y0 + jit[1])),
+                                         (*d, (0.0, y0 + 0.15))])
+    if objs:
+        out.append(('ambiguous', scene, f'the {c} {s}', objs[:2], None))
+
+    # Relation between two objects: two of a kind, a reference that decides.
+    link = list(LINK_FORMS)[rng.integers(len(LINK_FORMS))]
+    phrase = LINK_FORMS[link][rng.integers(len(LINK_FORMS[link]))]
+    rx, ry = r
+    if link == 'next_to':
+        side = rng.integers(2)
+        places = [(c, s, (-0.13, y0)), (c, s, (0.13, y0)),
+                  (rx, ry, ((-0.13, 0.13)[side] + jit[0], y0 + 0.11))]
+        want = side
+    elif link in ('left_of', 'right_of'):
+        places = [(c, s, (-0.14, y0 + jit[1])), (c, s, (0.14, y0)), (rx, ry, (jit[0], y0))]
+        want = 0 if link == 'left_of' else 1
+    else:
+        places = [(c, s, (-0.07 + jit[0], y0 - 0.04)), (c, s, (0.07 + jit[0], y0 + 0.16)),
+                  (rx, ry, (0.0, y0 + 0.06))]
+        want = 1 if link == 'behind' else 0
+    scene, objs = _scene_with(seed + 2, places)
+    if objs:
+        out.append(('relation', scene, f'the {c} {s} {phrase} the {rx} {ry}', objs[want],
+                    link))
+
+    # Plural: two or three of a kind among others.
+    n = int(rng.integers(2, 4))
+    xs = np.linspace(-0.16, 0.16, n) + jit[0]
+    places = [(c, s, (float(x), y0 + (0.05 if k % 2 else 0.0))) for k, x in enumerate(xs)]
+    places += [(*r, (float(rng.uniform(-0.15, 0.15)), y0 + 0.18)),
+               (*d, (float(rng.uniform(-0.15, 0.15)), y0 - 0.1))]
+    scene, objs = _scene_with(seed + 3, places)
+    if objs:
+        form = ('all the {}', 'every {}', 'pick up all of the {}')[rng.integers(3)]
+        what = f'{c} {s}' if form.startswith('every') else f'{c} {_plural(s)}'
+        out.append(('plural', scene, form.format(what), objs[:n], None))
+
+    # Ordinal: three of a kind in a row.
+    places = [(c, s, (float(x), y0 + 0.03 * k)) for k, x in
+              enumerate(np.array([-0.16, 0.0, 0.16]) + jit[0])] + [(*d, (0.0, y0 + 0.17))]
+    scene, objs = _scene_with(seed + 4, places)
+    if objs:
+        k = int(rng.integers(3))
+        side = ('left', 'right')[rng.integers(2)]
+        word = ('first', 'second', 'third')[k]
+        order = sorted(objs[:3], key=lambda o: o.centre[0])
+        want = order[k] if side == 'left' else order[2 - k]
+        out.append(('ordinal', scene, f'the {word} {c} {s} from the {side}', want, None))
+
+    # "A and B".
+    scene = generate_scene(seed + 5, specs=[ObjectSpec(c, s, 'small', (-0.12, y0)),
+                                            ObjectSpec(*r, 'small', (0.12, y0 + jit[1])),
+                                            ObjectSpec(*d, 'small', (0.0, y0 + 0.15))])
+    a = next((o for o in scene.targetable() if (o.colour, o.shape) == (c, s)), None)
+    b = next((o for o in scene.targetable() if (o.colour, o.shape) == r), None)
+    if a is not None and b is not None:
+        out.append(('and', scene, f'the {c} {s} and the {rx} {ry}', [a, b], None))
+
+    # Negation: the excluded object is in the scene, next to another of its shape.
+    c2 = _kind(rng, {(cc, ss) for cc in COLOURS for ss in SHAPES if ss != s} | {(c, s)})[0]
+    scene, objs = _scene_with(seed + 6, [(c, s, (-0.12 + jit[0], y0)),
+                                         (c2, s, (0.12, y0 + jit[1])),
+                                         (*d, (0.0, y0 + 0.15))])
+    if objs:
+        form = ('not the {c} {s}', 'anything except the {c} {s}',
+                'the {c2} {s}, not the {c} {s}', 'the {s} but not the {c} one',
+                'the {c2} {s} except the {c} {s}')[rng.integers(5)]
+        want = None if form.startswith(('not', 'anything')) else objs[1]
+        out.append(('negation', scene, form.format(c=c, s=s, c2=c2), want, objs[0]))
+    return out
+
+
+def eval_commands(pipeline, scenes=60, seed=COMMANDS_SEED, progress=True):
+    """Run :func:`command_cases` for ``scenes`` seeds; return a list of outcome dicts."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in _progress(range(scenes), 'commands', progress):
+        for kind, scene, command, expected, extra in command_cases(seed + 10 * k, rng):
+            res = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+            row = {'kind': kind, 'command': command, 'status': res.status, 'extra': extra,
+                   'reason': res.reason}
+            boxes = [tg.candidate.box for tg in res.targets]
+            if kind in ('plural', 'and'):
+                row['found'] = sum(any(_hit(b, o) for b in boxes) for o in expected)
+                row['instances'] = len(expected)
+                row['extra_objects'] = sum(not any(_hit(b, o) for o in expected)
+                                           for b in boxes)
+                row['correct'] = row['found'] == len(expected) and not row['extra_objects']
+            elif kind == 'ambiguous':
+                amb = [c.box for c in res.ambiguous]
+                row['correct'] = res.status == 'ambiguous' and all(
+                    any(_hit(b, o) for b in amb) for o in expected)
+            elif kind == 'negation':
+                row['picked_excluded'] = bool(res.found and any(_hit(b, extra) or
+                                              _centre_in_mask(b, extra.mask) for b in boxes))
+                row['correct'] = (not res.found) if expected is None else bool(
+                    res.found and _hit(res.chosen.box, expected))
+                row['extra'] = None
+            else:
+                row['correct'] = bool(res.found and _hit(res.chosen.box, expected))
+            rows.append(row)
+    return rows
+
+
+def summarise_commands(rows):
+    """Headline figures of :func:`eval_commands`."""
+    def rate(kind, key='correct'):
+        sel = [r for r in rows if r['kind'] == kind]
+        return sum(bool(r[key]) for r in sel), len(sel)
+
+    plural = [r for r in rows if r['kind'] == 'plural']
+    neg = [r for r in rows if r['kind'] == 'negation']
+    links = {}
+    for r in rows:
+        if r['kind'] == 'relation':
+            c, n = links.get(r['extra'], (0, 0))
+            links[r['extra']] = (c + int(r['correct']), n + 1)
+    return {
+        'filler_correct': rate('filler'),
+        'relation_correct': rate('relation'),
+        'relation_by_link': links,
+        'plural_found': (sum(r['found'] for r in plural), sum(r['instances'] for r in plural)),
+        'plural_extra': sum(r['extra_objects'] for r in plural),
+        'plural_commands': len(plural),
+        'ordinal_correct': rate('ordinal'),
+        'and_correct': rate('and'),
+        'ambiguous_reported': rate('ambiguous'),
+        'negation_picked_excluded': sum(r['picked_excluded'] for r in neg),
+        'negation_commands': len(neg),
+        'negation_correct': rate('negation'),
+    }
+
+
 def _pct(pair):
     c, t = pair
     return f'{100.0 * c / t:6.2f}%  ({c}/{t})' if t else 'n/a'
@@ -278,8 +493,8 @@ def main(argv=None):
     from clip_perception.scorer import ClipScorer
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'all', 'real',
-                                    'layouts'))
+    p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'commands', 'all',
+                                    'real', 'layouts'))
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
@@ -341,6 +556,25 @@ def main(argv=None):
         print(f'  position error p95          {1000 * s["position_error_p95_m"]:.1f} mm'
               f'   target < 20 mm  ({s["poses"]} poses)')
         print(f'  time per command (median)   {1000 * s["seconds_per_command_median"]:.0f} ms')
+    if args.what in ('commands', 'all'):
+        n = args.scenes or 60
+        s = summarise_commands(eval_commands(pipeline, n, progress=show))
+        figures['commands'] = s
+        print(f'\nCommands as people say them ({n} scenes per form, seeds {COMMANDS_SEED}+)')
+        print(f'  filler / politeness / NFKC  {_pct(s["filler_correct"])}   '
+              f'target: as "right object picked"')
+        print(f'  relation between two objects{_pct(s["relation_correct"])}   target >= 90%')
+        for link, pair in sorted(s['relation_by_link'].items()):
+            print(f'    {link:<26}{_pct(pair)}')
+        print(f'  plural: instances found     {_pct(s["plural_found"])}   target >= 90%')
+        print(f'  plural: extra objects       {s["plural_extra"]} in {s["plural_commands"]} '
+              f'commands   target 0')
+        print(f'  ordinal ("second from ...") {_pct(s["ordinal_correct"])}')
+        print(f'  "A and B": both right       {_pct(s["and_correct"])}')
+        print(f'  two of a kind -> ambiguous  {_pct(s["ambiguous_reported"])}   target >= 90%')
+        print(f'  negation picked excluded    {s["negation_picked_excluded"]} of '
+              f'{s["negation_commands"]}   target 0')
+        print(f'  negation answered right     {_pct(s["negation_correct"])}')
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:

@@ -1,11 +1,24 @@
 """Split a command into what to look for (scored by CLIP) and where/which (geometry).
 
-CLIP is known to be poor at "left of", "nearest" or "largest"; those words are parsed
-out here and resolved geometrically among the good matches by
-:mod:`clip_perception.selection`.
+CLIP is known to be poor at "left of", "nearest", "largest", counting and negation
+(Radford et al. 2021, section 6; Thrush et al. 2022, Winoground); those parts are parsed
+out here and resolved around the model by :mod:`clip_perception.selection`:
+
+- politeness and filler ("could you carefully pick up ...") are dropped;
+- negation ("not the red ball", "the ball except the red one") becomes phrases to
+  exclude; a command that names only what to avoid is refused with a reason;
+- a relation between two objects ("the ball right next to the mug", "the cube behind
+  the cylinder") becomes ``link`` + a ``reference`` sub-query;
+- "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
+  mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
+- Unicode is NFKC-normalised (full-width letters, ligatures).
+
+A hand-written parser on purpose: the vocabulary is a few dozen function words, and a
+dependency parser needs a model download (see NOTES_issue14.md for the comparison).
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -18,32 +31,86 @@ _RELATIONS = (
     (('at the bottom', 'bottom-most', 'bottommost', 'lower', 'bottom'), 'bottom'),
     (('in the middle', 'in the center', 'in the centre', 'middle', 'center', 'centre',
       'central'), 'middle'),
-    (('nearest', 'closest', 'in front', 'front', 'near', 'close'), 'nearest'),
-    (('farthest', 'furthest', 'at the back', 'in the back', 'back', 'far'), 'farthest'),
+    (('nearest', 'closest', 'in front', 'front', 'nearer', 'closer', 'near', 'close'),
+     'nearest'),
+    (('farthest', 'furthest', 'at the back', 'in the back', 'back', 'farther', 'further',
+      'far'), 'farthest'),
 )
 _SIZES = (
-    (('largest', 'biggest', 'large', 'big', 'huge'), 'largest'),
-    (('smallest', 'tiniest', 'small', 'little', 'tiny'), 'smallest'),
+    (('largest', 'biggest', 'larger', 'bigger', 'large', 'big', 'huge'), 'largest'),
+    (('smallest', 'tiniest', 'smaller', 'small', 'little', 'tiny'), 'smallest'),
 )
+# Relations between two objects: link name -> phrases (matched longest first). "right",
+# "just", "directly" in front of one are intensifiers, not the spatial word "right".
+_LINKS = {
+    'left_of': ('to the left of', 'on the left of', 'on the left side of', 'left of'),
+    'right_of': ('to the right of', 'on the right of', 'on the right side of', 'right of'),
+    'in_front_of': ('in front of', 'before'),
+    'behind': ('behind', 'in back of', 'at the back of', 'back of'),
+    'on': ('on top of', 'atop', 'upon', 'on', 'above', 'over'),
+    'under': ('underneath', 'beneath', 'under', 'below'),
+    'next_to': ('next to', 'beside', 'besides', 'alongside', 'near to', 'near', 'close to',
+                'closest to', 'nearest to', 'nearest', 'closest', 'by'),
+}
+_INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight')
+_LINK_LEAD = ('that is', 'which is', 'that s', 'sitting', 'standing', 'lying', 'placed',
+              'located', 'resting', 'is')
+# Spatial phrases that follow "on" without making it a relation ("the ball on the left").
+_NOT_LINK_AFTER_ON = ('the left', 'the right', 'left', 'right', 'top', 'the top', 'the bottom',
+                      'the side', 'the far', 'the near', 'the other side')
+_NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart from',
+              'aside from', 'excluding', 'anything but', 'everything but', 'rather than',
+              'instead of', 'not', "don't", 'dont', 'never', 'no')
+# A positive part that names no object: with a negation it cannot be scored.
+_GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one', 'any',
+            'any object', 'any one', 'anything else', 'something else', 'another',
+            'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
+_PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'both',
+                 'two', 'three', 'four', 'five', 'several', 'the pair of', 'pair of')
+_ORDINALS = {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3,
+             'fourth': 4, '4th': 4, 'fifth': 5, '5th': 5, 'last': -1}
+# Polite openings and verbs around the object phrase; removed as whole words.
 _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 'fetch',
            'show me', 'point at', 'point to', 'look for', 'where is', 'locate', 'select',
-           'the', 'a', 'an', 'one', 'me', 'up', 'of', 'to', 'on', 'at', 'in', 'is',
-           'most', 'side')
+           'could you', 'can you', 'would you', 'will you', 'would you mind', 'kindly',
+           'carefully', 'gently', 'slowly', 'quickly', 'now', 'go ahead and', 'i want',
+           'i need', 'i would like', "i'd like", 'id like', 'you to', 'bring', 'hand',
+           'give', 'reach for', 'touch', 'move', 'lift', 'for me', 'thanks', 'thank you',
+           'hey', 'robot', 'ok', 'okay', 'just', 'there', 'it', 'that', 'which', 'from',
+           'the', 'a', 'an', 'one', 'ones', 'me', 'up', 'of', 'to', 'on', 'at', 'in', 'is',
+           'are', 'most', 'side', 'some', 'please,', 'mind', 'picking', 'grabbing')
 MAX_COMMAND_CHARS = 512
 
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed command.
+    """A parsed command (or one object phrase of it).
 
     ``what`` is the text CLIP scores ("red ball"); ``relation`` one of left, right, top,
     bottom, middle, nearest, farthest or None; ``size`` largest, smallest or None.
+    ``exclude``: object phrases never to pick; ``link`` (left_of, right_of, in_front_of,
+    behind, on, under, next_to) relates this object to ``reference`` (a :class:`Query`);
+    ``also``: further objects named with "and" (:class:`Query` each); ``plural``: every
+    match is wanted; ``ordinal``: 1-based rank along ``relation`` (-1 = last);
+    ``refused``: why the command cannot be answered, or None.
     """
 
     text: str
     what: str
     relation: str | None = None
     size: str | None = None
+    exclude: tuple = ()
+    link: str | None = None
+    reference: object = None
+    also: tuple = ()
+    plural: bool = False
+    ordinal: int | None = None
+    refused: str | None = None
+
+    @property
+    def decides(self):
+        """True when a word of the command chooses between equally good matches."""
+        return bool(self.relation or self.size or self.link or self.ordinal or self.plural)
 
 
 class CommandError(ValueError):
@@ -53,10 +120,12 @@ class CommandError(ValueError):
 def clean_command(text):
     """Normalise a raw command, or raise :class:`CommandError` saying what is wrong.
 
-    Control characters are dropped, whitespace collapsed, length capped.
+    Unicode is NFKC-normalised (full-width "ＲＥＤ" -> "RED"), control characters
+    dropped, whitespace collapsed, length capped at :data:`MAX_COMMAND_CHARS`.
     """
     if not isinstance(text, str):
         raise CommandError(f'command must be a string, got {type(text).__name__}')
+    text = unicodedata.normalize('NFKC', text)
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
     text = ' '.join(text.split())
     if not text:
@@ -65,6 +134,10 @@ def clean_command(text):
         raise CommandError(f'command is {len(text)} characters long; the limit is '
                            f'{MAX_COMMAND_CHARS}')
     return text
+
+
+def _pad(s):
+    return ' ' + ' '.join(s.split()) + ' '
 
 
 def _take(table, s):
@@ -79,13 +152,147 @@ def _take(table, s):
     return found, s
 
 
-def parse_command(text):
-    """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable."""
-    text = clean_command(text)
-    s = ' ' + re.sub(r'[^\w\s-]', ' ', text.lower()) + ' '
-    relation, s = _take(_RELATIONS, s)
-    size, s = _take(_SIZES, s)
+def _strip_filler(s):
     for phrase in sorted(_FILLER, key=len, reverse=True):
         s = re.sub(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
-    what = ' '.join(w for w in s.replace('-', ' ').split())
-    return Query(text=text, what=what or 'object', relation=relation, size=size)
+    return ' '.join(s.replace('-', ' ').split())
+
+
+def _singular(word):
+    """English plural of a head noun -> singular ("boxes" -> "box", "balls" -> "ball")."""
+    if len(word) > 3 and re.search(r'(x|ch|sh|ss|s|z)es$', word):
+        return word[:-2]
+    if len(word) > 3 and word.endswith('ies'):
+        return word[:-3] + 'y'
+    if len(word) > 2 and word.endswith('s') and not re.search(r'(ss|us|is)$', word):
+        return word[:-1]
+    return word
+
+
+def _split_link(s):
+    """Find a relation between two objects in padded ``s``: (link, before, after) or None."""
+    phrases = sorted(((p, k) for k, ps in _LINKS.items() for p in ps), key=lambda x: -len(x[0]))
+    best = None
+    for phrase, link in phrases:
+        for m in re.finditer(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s):
+            before, after = s[:m.start()], s[m.end():]
+            if phrase in ('on', 'over') and any(
+                    after.startswith(' ' + w + ' ') for w in _NOT_LINK_AFTER_ON):
+                continue
+            if phrase in ('nearest', 'closest') and not after.startswith(' to '):
+                continue
+            if not _strip_filler(before) or not _strip_filler(after):
+                continue  # "the near ball", "the ball on top": a spatial word, not a link
+            if best is None or m.start() < best[3]:
+                best = (link, before, after, m.start())
+            break
+    if best is None:
+        return None
+    link, before, after, _ = best
+    before = _pad(before)
+    for word in _INTENSIFIERS + _LINK_LEAD:
+        before = re.sub(r'\s' + re.escape(word) + r'\s*$', ' ', before)
+    return link, before, after
+
+
+def _phrase(s, text):
+    """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
+    plural = False
+    for word in _PLURAL_WORDS:
+        pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
+        if re.search(pat, s):
+            plural = True
+            s = re.sub(pat, ' ', s, count=1)
+            break
+    linked = _split_link(s)
+    link = reference = None
+    if linked is not None:
+        link, s, ref = linked
+        reference = _phrase(_pad(ref), ref.strip())
+    ordinal = None
+    for word, n in _ORDINALS.items():
+        if re.search(r'\s' + word + r'\s', s):
+            ordinal = n
+            s = re.sub(r'\s' + word + r'\s', ' ', s)
+            break
+    relation, s = _take(_RELATIONS, s)
+    size, s = _take(_SIZES, s)
+    words = _strip_filler(s).split()
+    if words and (plural or ordinal is None) and _singular(words[-1]) != words[-1]:
+        plural = True
+        words[-1] = _singular(words[-1])
+    if ordinal is not None:
+        plural = False
+        relation = relation or 'left'
+    return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
+                 link=link, reference=reference, plural=plural, ordinal=ordinal)
+
+
+def _split_negation(s):
+    """Return (positive, [negative phrases]) of padded ``s``."""
+    for phrase in _NEGATIONS:
+        m = re.search(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s)
+        if m:
+            neg = s[m.end():]
+            parts = [p for p in re.split(r'\s(?:and|or|nor)\s', _pad(neg))
+                     if _strip_filler(_pad(p))]
+            return _pad(s[:m.start()]), [_pad(p) for p in parts]
+    return s, []
+
+
+def parse_command(text):
+    """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable.
+
+    Cached: the node parses the same command every frame, and a :class:`Query` is
+    immutable.
+    """
+    return _parse(clean_command(text))
+
+
+@lru_cache(maxsize=256)
+def _parse(text):
+    s = _pad(re.sub(r"[^\w\s'-]", ' ', text.lower()).replace("'", ''))
+    s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
+    positive, negatives = _split_negation(s)
+    parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
+    queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
+    generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
+    exclude = []
+    for neg in negatives:
+        q = _phrase(neg, neg.strip())
+        what = q.what
+        head = queries[0].what.split()[-1] if queries and not generic else None
+        if head and what in ('object',):
+            what = queries[0].what
+        elif head and len(what.split()) == 1 and what != head:
+            what = f'{what} {head}'  # "the ball, not the red one" -> "red ball"
+        exclude.append(what)
+    if negatives and generic:
+        names = ', '.join(f'"{w}"' for w in exclude)
+        return Query(text=text, what='object', exclude=tuple(exclude),
+                     refused=f'the command says only what not to pick ({names}); CLIP '
+                     'cannot score "anything else", so name the object to pick, e.g. '
+                     f'"the blue mug, not the {exclude[0] if exclude else "red ball"}"')
+    if not queries:
+        return Query(text=text, what='object')
+    first = queries[0]
+    return Query(text=text, what=first.what, relation=first.relation, size=first.size,
+                 exclude=tuple(exclude), link=first.link, reference=first.reference,
+                 also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal)
+
+
+def describe(query):
+    """Short human-readable account of what was parsed (for reasons and JSON)."""
+    out = {'what': query.what}
+    for key in ('relation', 'size', 'link', 'ordinal'):
+        if getattr(query, key) is not None:
+            out[key] = getattr(query, key)
+    if query.reference is not None:
+        out['reference'] = describe(query.reference)
+    if query.exclude:
+        out['exclude'] = list(query.exclude)
+    if query.plural:
+        out['plural'] = True
+    if query.also:
+        out['also'] = [describe(q) for q in query.also]
+    return out

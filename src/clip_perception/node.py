@@ -17,6 +17,8 @@ Published:
   ``~/target_pose`` (geometry_msgs/PoseStamped, the image's stamp and optical frame,
   metres; orientation: z along the support surface's normal, x along the object's
   longest horizontal axis, identity without a surface) when a target is found with depth;
+  ``~/target_poses`` (geometry_msgs/PoseArray, same frame) every object answered with
+  depth: each match of a plural command ("all the red balls"), each object of "A and B";
   ``~/detection_json`` (std_msgs/String, JSON, every processed frame);
   ``~/detection`` (vision_msgs/Detection2DArray, only where vision_msgs imports);
   ``~/debug_image`` (sensor_msgs/Image rgb8, only computed while subscribed);
@@ -36,6 +38,8 @@ import cv2
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import DiagnosticStatus
 from diagnostic_msgs.msg import KeyValue
+from geometry_msgs.msg import Pose
+from geometry_msgs.msg import PoseArray
 from geometry_msgs.msg import PoseStamped
 import numpy as np
 from rcl_interfaces.msg import FloatingPointRange
@@ -69,6 +73,7 @@ from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
+from clip_perception.language import describe
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
@@ -218,6 +223,7 @@ class ClipPerceptionNode(Node):
         self.create_subscription(String, 'command', self._on_command, 10)
 
         self.pose_pub = self.create_publisher(PoseStamped, '~/target_pose', 10)
+        self.poses_pub = self.create_publisher(PoseArray, '~/target_poses', 10)
         self.json_pub = self.create_publisher(String, '~/detection_json', 10)
         self.vision_pub = (self.create_publisher(Detection2DArray, '~/detection', 10)
                            if Detection2DArray is not None else None)
@@ -528,6 +534,15 @@ class ClipPerceptionNode(Node):
                 float(p[0]), float(p[1]), float(p[2]))
             _set_orientation(pose.pose.orientation, result.pose)
             self.pose_pub.publish(pose)
+        located = [tg.pose for tg in result.targets if tg.pose is not None]
+        if located:
+            arr = PoseArray(header=header)
+            for est in located:
+                p = Pose()
+                p.position.x, p.position.y, p.position.z = (float(v) for v in est.position)
+                _set_orientation(p.orientation, est)
+                arr.poses.append(p)
+            self.poses_pub.publish(arr)
         self.json_pub.publish(String(data=json.dumps(
             detection_dict(header, result, reason, latency))))
         if self.vision_pub is not None:
@@ -644,6 +659,12 @@ def detection_dict(header, result, reason, latency):
             out['orientation'] = [round(float(v), 5) for v in result.pose.orientation]
             out['dimensions'] = [round(float(v), 4) for v in result.pose.dimensions]
             out['yaw'] = round(float(result.pose.yaw), 4)
+    out['targets'] = [dict(cand(tg.candidate), what=tg.what, position=None if tg.pose is None
+                           else [round(float(v), 4) for v in tg.pose.position])
+                      for tg in result.targets]
+    out['ambiguous'] = [cand(c) for c in result.ambiguous]
+    out['reference'] = cand(result.reference) if result.reference is not None else None
+    out['parsed'] = describe(result.query) if result.query is not None else None
     return out
 
 

@@ -11,15 +11,20 @@ import time
 import numpy as np
 
 from clip_perception.config import PipelineConfig
+from clip_perception.geometry import box_iou
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.proposals import refine_mask
+from clip_perception.selection import AMBIGUOUS
+from clip_perception.selection import calibrate
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
+from clip_perception.selection import REFUSED
 from clip_perception.selection import select
+from clip_perception.selection import select_linked
 
 NO_DEPTH = 'no_depth'
 
@@ -29,9 +34,15 @@ class Result:
     """What the pipeline concluded for one frame.
 
     ``status`` is ``found`` (with ``pose``), ``no_depth`` (found in 2D, no usable depth:
-    ``reason`` says why) or ``not_found``. ``chosen`` and ``ranked`` are
-    :class:`clip_perception.selection.Candidate`; ``proposals`` the (N, 4) boxes
-    scored; ``timings`` seconds per stage.
+    ``reason`` says why), ``not_found``, ``ambiguous`` (two distinct objects match about
+    equally and no word decides: ``ambiguous`` holds them, ``reason`` names deciding
+    words) or ``refused`` (the command names only what not to pick). ``chosen`` and
+    ``ranked`` are :class:`clip_perception.selection.Candidate`; ``proposals`` the
+    (N, 4) boxes scored; ``timings`` seconds per stage. ``targets``: one
+    :class:`Target` per object answered (every match of a plural command, each object
+    of "A and B", else the chosen one); ``reference``: the candidate a relation ("next
+    to the mug") was resolved against; ``query`` the parsed
+    :class:`clip_perception.language.Query`.
     """
 
     status: str
@@ -43,6 +54,10 @@ class Result:
     reason: str
     proposals: np.ndarray
     timings: dict = field(default_factory=dict)
+    targets: tuple = ()
+    ambiguous: tuple = ()
+    reference: object = None
+    query: object = None
 
     @property
     def found(self):
@@ -71,6 +86,15 @@ def proposal_pose(props, i, depth_m, intrinsics):
         return pose_from_support_ray(props.boxes[i], intrinsics, props.plane, surface)
     return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask,
                          surface=surface)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One object of the answer: the phrase it answers, its candidate and pose (or None)."""
+
+    what: str
+    candidate: object
+    pose: object
 
 
 class Pipeline:
@@ -116,9 +140,17 @@ class Pipeline:
                         use_depth=cfg.depth_proposals, use_image=cfg.image_proposals,
                         nms_iou=cfg.nms_iou)
         timings['proposals'] = time.perf_counter() - t
+        if query.refused:
+            return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
+                          ranked=(), pose=None, reason=query.refused, proposals=props.boxes,
+                          timings=timings, query=query)
 
         t = self._enter('text')
-        text = self.scorer.text_embedding(query.what, cfg.prompt_template)
+        notes = []
+        texts = {}
+        for phrase in _phrases(query):
+            texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
+            notes += self._truncation(phrase)
         timings['text'] = time.perf_counter() - t
         t = self._enter('preprocess')
         pixels = self.scorer.preprocess(rgb, props.boxes, cfg.crop_context)
@@ -128,37 +160,121 @@ class Pipeline:
         timings['encode'] = time.perf_counter() - t
 
         t = self._enter('select')
-        cosine = (image @ text).numpy().astype(np.float64) if len(props) else np.zeros(0)
-        depths = sizes = None
+        cosines = {p: ((image @ e).numpy().astype(np.float64) if len(props) else np.zeros(0))
+                   for p, e in texts.items()}
         poses = {}  # proposal index -> PoseEstimate, computed at most once per frame
-        if (query.relation in ('nearest', 'farthest') or query.size) and depth_m is not None \
-                and intrinsics is not None and len(cosine):
-            near_best = np.nonzero(cosine >= cosine.max() - cfg.spatial_margin)[0]
-            depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
-        sel = select(props.boxes, cosine, query, threshold=cfg.min_confidence,
-                     calibration=self.scorer.calibration, margin=cfg.spatial_margin,
-                     top_k=cfg.top_k, depths=depths, sizes=sizes, image_width=rgb.shape[1])
+        geo = (props, depth_m, intrinsics, poses)
+        parts = [self._select(q, cosines, geo, rgb.shape[1], query.exclude)
+                 for q in (query,) + tuple(query.also)]
         timings['select'] = time.perf_counter() - t
 
         t = self._enter('pose')
-        pose, status, reason = None, sel.status, sel.reason
-        if sel.status == FOUND:
-            if depth_m is None or intrinsics is None:
-                status = NO_DEPTH
-                reason += '; no depth image' if depth_m is None else '; no camera_info'
-            else:
-                pose = self._pose(props, sel.chosen.index, depth_m, intrinsics, poses)
-                if pose is None:
+        targets, statuses, reasons = [], [], []
+        for q, sel in zip((query,) + tuple(query.also), parts):
+            status, reason = sel.status, sel.reason
+            for c in sel.targets if sel.status == FOUND else ():
+                pose = None
+                if depth_m is not None and intrinsics is not None:
+                    pose = self._pose(props, c.index, depth_m, intrinsics, poses)
+                targets.append(Target(q.what, c, pose))
+            if status == FOUND:
+                mine = [tg.pose for tg in targets if tg.what == q.what]
+                if depth_m is None or intrinsics is None:
+                    status = NO_DEPTH
+                    reason += '; no depth image' if depth_m is None else '; no camera_info'
+                elif any(pose is None for pose in mine):
                     status = NO_DEPTH
                     reason += '; fewer than 10 valid depth readings in the target region'
-                elif pose.method == 'support_ray':
+                elif any(pose.method == 'support_ray' for pose in mine):
                     reason += ('; little or no depth on the target (transparent or dark): '
                                'placed where the ray through the bottom of its box meets '
                                'the support surface')
+            statuses.append(status)
+            reasons.append(reason if len(parts) == 1 else f'"{q.what}": {reason}')
         timings['pose'] = time.perf_counter() - t
-        return Result(status=status, command=query.text, what=query.what, chosen=sel.chosen,
-                      ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
-                      timings=timings)
+        first = parts[0]
+        status = next((s for s in statuses if s not in (FOUND, NO_DEPTH)),
+                      NO_DEPTH if NO_DEPTH in statuses else FOUND)
+        found = status in (FOUND, NO_DEPTH)
+        chosen = first.chosen if found else None
+        pose = targets[0].pose if found and targets else None
+        reason = '; '.join(reasons) + ''.join('; ' + n for n in notes)
+        return Result(status=status, command=query.text, what=query.what, chosen=chosen,
+                      ranked=first.ranked, pose=pose, reason=reason, proposals=props.boxes,
+                      timings=timings, targets=tuple(targets) if found else (),
+                      ambiguous=first.ambiguous if status == AMBIGUOUS else (),
+                      reference=first.reference, query=query)
+
+    def _truncation(self, phrase):
+        """Reason notes when the tokenizer cuts the prompt for ``phrase``."""
+        count = getattr(self.scorer, 'prompt_tokens', None)
+        if count is None:
+            return []
+        n, limit = count(phrase, self.config.prompt_template)
+        if n <= limit:
+            return []
+        short = phrase if len(phrase) <= 40 else phrase[:37] + '...'
+        return [f'the prompt for "{short}" is {n} tokens but the text encoder reads only '
+                f'{limit}: the end was cut']
+
+    def _select(self, q, cosines, geo, width, exclude):
+        """Select for one object phrase ``q`` (the command or one of its "and" parts)."""
+        cfg = self.config
+        props, depth_m, intrinsics, poses = geo
+        cosine = cosines[q.what]
+        cal = self.scorer.calibration
+        excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in exclude])
+        has_depth = depth_m is not None and intrinsics is not None and len(cosine)
+        if q.link and q.reference is not None:
+            ref = cosines[q.reference.what]
+            positions = None
+            if has_depth:
+                near = np.nonzero((cosine >= cosine.max() - cfg.spatial_margin)
+                                  | (ref >= ref.max() - cfg.spatial_margin))[0]
+                positions = self._positions(props, near, depth_m, intrinsics, poses)
+            up = np.asarray(props.plane[0], float) if props.plane is not None else None
+            return select_linked(props.boxes, cosine, ref, q, threshold=cfg.min_confidence,
+                                 calibration=cal, margin=cfg.spatial_margin, top_k=cfg.top_k,
+                                 positions=positions, up=up, excluded=excluded)
+        depths = sizes = None
+        if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
+                and has_depth:
+            near_best = np.nonzero(cosine >= cosine.max() - cfg.spatial_margin)[0]
+            depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
+        return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
+                      margin=cfg.spatial_margin, top_k=cfg.top_k, depths=depths,
+                      sizes=sizes, image_width=width, excluded=excluded,
+                      ambiguity_margin=cfg.ambiguity_margin, on_ambiguous=cfg.on_ambiguous)
+
+    def _excluded(self, boxes, cosine, excluded_cosines):
+        """(N,) bool: proposals that match an excluded phrase, and other boxes of them.
+
+        A proposal is excluded when it matches an excluded phrase at least as well as
+        the phrase asked for; a box overlapping (IoU >= 0.5) one that is also confidently
+        the excluded phrase (calibrated confidence >= ``min_confidence``) goes too, so
+        another box of the excluded object cannot be picked instead.
+        """
+        if not excluded_cosines or not len(cosine):
+            return None
+        out = np.zeros(len(cosine), bool)
+        core = np.zeros(len(cosine), bool)
+        for ec in excluded_cosines:
+            worse = ec >= cosine
+            out |= worse
+            core |= worse & (calibrate(ec, self.scorer.calibration)
+                             >= self.config.min_confidence)
+        if core.any():
+            out |= box_iou(boxes, boxes[core]).max(axis=1) >= 0.5
+        return out
+
+    def _positions(self, props, indices, depth_m, intrinsics, poses):
+        """(N, 3) camera-frame centres of the proposals in ``indices`` (NaN elsewhere)."""
+        out = np.full((len(props), 3), np.nan)
+        for i in indices:
+            pose = self._pose(props, i, depth_m, intrinsics, poses)
+            if pose is not None:
+                out[i] = pose.position
+        return out
 
     def _pose(self, props, i, depth_m, intrinsics, poses):
         if i not in poses:
@@ -177,4 +293,14 @@ class Pipeline:
         return depths, sizes
 
 
-__all__ = ['FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'proposal_pose', 'Result']
+def _phrases(query):
+    """Every object phrase of ``query`` that CLIP scores, once each, in order."""
+    out = []
+    for q in (query,) + tuple(query.also):
+        out += [q.what] + ([q.reference.what] if q.reference is not None else [])
+    out += list(query.exclude)
+    return list(dict.fromkeys(out))
+
+
+__all__ = ['AMBIGUOUS', 'FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'proposal_pose',
+           'REFUSED', 'Result', 'Target']

@@ -223,6 +223,19 @@ class ClipScorer:
             self._text_cache.popitem(last=False)
         return emb
 
+    def prompt_tokens(self, query, template=None):
+        """``(tokens, context_length)`` of the prompt for ``query``, before truncation.
+
+        The context length is the smaller of the tokenizer's ``model_max_length`` and
+        the text encoder's ``max_position_embeddings`` (77 for OpenAI CLIP, 32 for the
+        bundled tiny model); longer prompts are cut by :meth:`text_embedding`.
+        """
+        prompt = (template or self.prompt_template).format(query)
+        n = len(self.tokenizer(prompt, truncation=False, verbose=False)['input_ids'])
+        limit = self.model.config.text_config.max_position_embeddings
+        tok_limit = getattr(self.tokenizer, 'model_max_length', limit) or limit
+        return n, int(min(limit, tok_limit))
+
     @property
     def text_cache_len(self):
         return len(self._text_cache)

@@ -16,6 +16,10 @@ from clip_perception.geometry import box_iou
 # Rough calibration for OpenAI CLIP checkpoints: P = 0.5 at cosine 0.25.
 DEFAULT_CALIBRATION = (40.0, -10.0)
 FOUND, NOT_FOUND = 'found', 'not_found'
+# Two distinct objects match about equally and no word decides; a command that cannot
+# be answered as said (only a negation).
+AMBIGUOUS, REFUSED = 'ambiguous', 'refused'
+ON_AMBIGUOUS = ('report', 'pick')
 
 
 @dataclass(frozen=True)
@@ -32,14 +36,20 @@ class Candidate:
 class Selection:
     """Outcome of :func:`select`.
 
-    Status, the chosen candidate (None when not found), the best-ranked candidates
-    (the chosen one first when found) and a human-readable reason.
+    Status, the chosen candidate (None when not found or ambiguous), the best-ranked
+    candidates (the chosen one first when found) and a human-readable reason.
+    ``targets``: every chosen candidate (all matches of a plural command, else the
+    chosen one); ``ambiguous``: the equally good candidates of an ``ambiguous`` answer;
+    ``reference``: the object a relation ("next to the mug") was resolved against.
     """
 
     status: str
     chosen: Candidate | None
     ranked: tuple
     reason: str
+    targets: tuple = ()
+    ambiguous: tuple = ()
+    reference: Candidate | None = None
 
 
 def calibrate(cosine, calibration=None):
@@ -53,44 +63,121 @@ def calibrate(cosine, calibration=None):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
 
-def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
-    """Index into ``cands`` of the candidate the spatial/size words pick."""
+def distinct(indices, boxes, duplicate_iou=0.3, contained=0.5):
+    """Keep the first of each group of boxes that cover one object.
+
+    Two boxes are one object when their IoU is at least ``duplicate_iou`` or at least
+    ``contained`` of the smaller one lies inside the other (a fragment of an object,
+    e.g. a mug's handle, inside the object's box).
+
+    :param indices: proposal indices, best first.
+    :param boxes: (N, 4) boxes.
+    :return: list of indices.
+    """
+    out = []
+    for i in indices:
+        if not out or not same_object(boxes[i], boxes[out], duplicate_iou, contained).any():
+            out.append(int(i))
+    return out
+
+
+def same_object(box, others, duplicate_iou=0.3, contained=0.5):
+    """(M,) bool: which of ``others`` (M, 4) cover the same object as ``box`` (4,)."""
+    others = np.asarray(others, dtype=np.float64).reshape(-1, 4)
+    box = np.asarray(box, dtype=np.float64).reshape(1, 4)
+    iou = box_iou(box, others)[0]
+    iw = np.clip(np.minimum(box[0, 2], others[:, 2]) - np.maximum(box[0, 0], others[:, 0]),
+                 0, None)
+    ih = np.clip(np.minimum(box[0, 3], others[:, 3]) - np.maximum(box[0, 1], others[:, 1]),
+                 0, None)
+    area = np.minimum(_area(box)[0], _area(others))
+    return (iou >= duplicate_iou) | (iw * ih >= contained * np.maximum(area, 1e-9))
+
+
+def _area(b):
+    return (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+
+
+def _key(relation, cands, boxes, depths, image_width):
+    """Sort key along ``relation`` (smallest first = the word's pick) for ``cands``."""
     b = boxes[cands]
     cx = 0.5 * (b[:, 0] + b[:, 2])
     cy = 0.5 * (b[:, 1] + b[:, 3])
     d = depths[cands] if depths is not None else None
-    if relation == 'left':
-        return int(np.argmin(cx))
     if relation == 'right':
-        return int(np.argmax(cx))
+        return -cx
     if relation == 'top':
-        return int(np.argmin(cy))
+        return cy
     if relation == 'bottom':
-        return int(np.argmax(cy))
+        return -cy
     if relation == 'middle':
-        return int(np.argmin(np.abs(cx - image_width / 2.0)))
+        return np.abs(cx - image_width / 2.0)
     if relation in ('nearest', 'farthest'):
         # Without depth, lower in a tabletop image means nearer.
         key = d if d is not None and np.all(np.isfinite(d)) else -b[:, 3]
-        return int(np.argmin(key) if relation == 'nearest' else np.argmax(key))
+        return key if relation == 'nearest' else -key
+    return cx  # left, and the default direction of an ordinal
+
+
+def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
+    """Index into ``cands`` of the candidate the spatial/size words pick."""
+    if relation is not None:
+        return int(np.argmin(_key(relation, cands, boxes, depths, image_width)))
     if size is not None:
+        b = boxes[cands]
         s = sizes[cands] if sizes is not None and np.all(np.isfinite(sizes[cands])) \
             else np.sqrt((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
         return int(np.argmax(s) if size == 'largest' else np.argmin(s))
     return 0
 
 
+def deciding_words(cands, boxes, depths=None, sizes=None):
+    """Words that would tell ``cands`` apart: "left or right", "nearer or farther", ...
+
+    Chosen from how the candidates differ: horizontally by more than half a box width,
+    in distance by more than 3 cm (or, without depth, in image bottom edge), in size by
+    more than 25%.
+    """
+    b = boxes[cands]
+    cx = 0.5 * (b[:, 0] + b[:, 2])
+    w = np.mean(b[:, 2] - b[:, 0])
+    words = []
+    if np.ptp(cx) > 0.5 * w:
+        words.append('left or right')
+    d = depths[cands] if depths is not None else None
+    if d is not None and np.all(np.isfinite(d)):
+        if np.ptp(d) > 0.03:
+            words.append('nearer or farther')
+    elif np.ptp(b[:, 3]) > 0.5 * np.mean(b[:, 3] - b[:, 1]):
+        words.append('nearer or farther')
+    s = sizes[cands] if sizes is not None and np.all(np.isfinite(sizes[cands])) else \
+        np.sqrt(_area(b))
+    if np.max(s) > 1.25 * np.min(s):
+        words.append('larger or smaller')
+    if not words:
+        words.append('left or right')
+    words.append('first or second from the left')
+    return words
+
+
 def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, top_k=5,
-           depths=None, sizes=None, image_width=640, duplicate_iou=0.3):
+           depths=None, sizes=None, image_width=640, duplicate_iou=0.3, excluded=None,
+           ambiguity_margin=None, on_ambiguous='report'):
     """Choose the target.
 
     :param boxes: (N, 4) proposal boxes.
     :param cosine: (N,) cosine similarity of each proposal with ``query.what``.
     :param query: :class:`clip_perception.language.Query`.
     :param threshold: minimum calibrated confidence to report "found".
-    :param margin: cosine margin below the best within which spatial/size words choose.
+    :param margin: cosine margin below the best within which spatial/size/ordinal words
+        choose and plural commands collect.
     :param depths: optional (N,) distance of each proposal (m), for nearest/farthest.
     :param sizes: optional (N,) metric size of each proposal (m), for largest/smallest.
+    :param excluded: optional (N,) bool, proposals never to choose (negation).
+    :param ambiguity_margin: cosine margin within which two distinct objects with no
+        deciding word make the answer ``ambiguous``; None disables the check.
+    :param on_ambiguous: ``report`` (status ``ambiguous``, nothing chosen) or ``pick``
+        (choose the best, say so in the reason).
     :return: :class:`Selection`.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -99,6 +186,14 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         return Selection(NOT_FOUND, None, (), 'no region proposals in this frame')
     conf = calibrate(cosine, calibration)
     order = np.argsort(-cosine, kind='stable')
+    note = ''
+    if excluded is not None and np.any(excluded):
+        order = np.array([i for i in order if not excluded[i]], dtype=int)
+        said = ', '.join(query.exclude)
+        note = f'; {int(np.sum(excluded))} proposal(s) excluded by "not {said}"'
+        if len(order) == 0:
+            return Selection(NOT_FOUND, None, (), 'every proposal matches what the command '
+                             f'excludes ({", ".join(query.exclude)})')
 
     def cand(i):
         return Candidate(int(i), tuple(float(v) for v in boxes[i]), float(cosine[i]),
@@ -108,21 +203,167 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     if conf[best] < threshold:
         return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
                          f'best match "{query.what}" has confidence {conf[best]:.2f} '
-                         f'< threshold {threshold:.2f}')
-    chosen = best
+                         f'< threshold {threshold:.2f}' + note)
+    good = [i for i in order if conf[i] >= threshold and cosine[i] >= cosine[best] - margin]
+    uniq = distinct(good, boxes, duplicate_iou)
+    chosen, targets, ambiguous = best, None, ()
     reason = f'best match for "{query.what}"'
-    if query.relation or query.size:
-        # Distinct objects that match nearly as well as the best: drop boxes that
-        # overlap a better-scoring one (other proposals of the same object).
-        good = [i for i in order if conf[i] >= threshold and cosine[i] >= cosine[best] - margin]
-        distinct = []
-        for i in good:
-            if not distinct or box_iou(boxes[[i]], boxes[distinct]).max() < duplicate_iou:
-                distinct.append(i)
-        pick = _resolve(query.relation, query.size, np.array(distinct), boxes, depths,
+    if query.plural:
+        targets = uniq
+        reason = f'all {len(uniq)} good match(es) for "{query.what}"'
+    elif query.ordinal:
+        ranks = np.argsort(_key(query.relation, np.array(uniq), boxes, depths, image_width),
+                           kind='stable')
+        n = query.ordinal
+        if n > len(uniq):
+            return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
+                             f'asked for number {n} from the {query.relation} but only '
+                             f'{len(uniq)} good match(es) for "{query.what}"' + note)
+        chosen = uniq[ranks[n - 1 if n > 0 else n]]
+        reason = (f'{"last" if n < 0 else f"number {n}"} from the {query.relation} of '
+                  f'{len(uniq)} good match(es) for "{query.what}"')
+    elif query.relation or query.size:
+        pick = _resolve(query.relation, query.size, np.array(uniq), boxes, depths,
                         sizes, image_width)
-        chosen = distinct[pick]
+        chosen = uniq[pick]
         words = ' '.join(w for w in (query.size, query.relation) if w)
-        reason = f'{words} of {len(distinct)} good match(es) for "{query.what}"'
+        reason = f'{words} of {len(uniq)} good match(es) for "{query.what}"'
+    elif ambiguity_margin is not None:
+        close = [i for i in uniq if cosine[i] >= cosine[best] - ambiguity_margin]
+        if len(close) >= 2:
+            ambiguous = tuple(cand(i) for i in close)
+            words = deciding_words(np.array(close), boxes, depths, sizes)
+            scores = ', '.join(f'{cosine[i]:.3f}' for i in close)
+            said = (f'{len(close)} distinct objects match "{query.what}" about equally '
+                    f'(cosine {scores}); say which: ' + ', '.join(f'"{w}"' for w in words))
+            if on_ambiguous != 'pick':
+                return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
+                                 said + note, ambiguous=ambiguous)
+            reason = f'best match for "{query.what}", picked although {said}'
     ranked = [chosen] + [i for i in order if i != chosen][:top_k - 1]
-    return Selection(FOUND, cand(chosen), tuple(cand(i) for i in ranked), reason)
+    targets = tuple(cand(i) for i in (targets if targets is not None else [chosen]))
+    return Selection(FOUND, cand(chosen), tuple(cand(i) for i in ranked), reason + note,
+                     targets=targets, ambiguous=ambiguous)
+
+
+# Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
+LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to')
+
+
+def _link_fit(link, pt, pr, up, tol):
+    """(satisfied, distance) of "target ``link`` reference" for 3D points (camera frame)."""
+    delta = pt - pr
+    height = float(delta @ up)
+    flat = delta - height * up
+    dist = float(np.linalg.norm(delta))
+    if link == 'left_of':
+        ok = -delta[0] > tol
+    elif link == 'right_of':
+        ok = delta[0] > tol
+    elif link in ('in_front_of', 'behind'):
+        # Along the table away from the camera: the optical axis without its up part.
+        fwd = np.array([0.0, 0.0, 1.0]) - up[2] * up
+        fwd /= max(np.linalg.norm(fwd), 1e-9)
+        along = float(flat @ fwd)
+        ok = along > tol if link == 'behind' else -along > tol
+    elif link in ('on', 'under'):
+        h = height if link == 'on' else -height
+        ok = h > tol and np.linalg.norm(flat) < max(abs(h), 0.05)
+    else:
+        ok = True
+    return bool(ok), dist
+
+
+def _link_fit_2d(link, bt, br):
+    """(satisfied, distance in pixels) of "target ``link`` reference" for two boxes."""
+    ct = np.array([(bt[0] + bt[2]) / 2, (bt[1] + bt[3]) / 2])
+    cr = np.array([(br[0] + br[2]) / 2, (br[1] + br[3]) / 2])
+    dist = float(np.linalg.norm(ct - cr))
+    tol = 0.1 * min(bt[2] - bt[0], br[2] - br[0])
+    if link == 'left_of':
+        ok = cr[0] - ct[0] > tol
+    elif link == 'right_of':
+        ok = ct[0] - cr[0] > tol
+    elif link == 'in_front_of':  # lower in a tabletop image = nearer the camera
+        ok = bt[3] - br[3] > tol
+    elif link == 'behind':
+        ok = br[3] - bt[3] > tol
+    elif link == 'on':
+        ok = ct[1] < cr[1] and bt[3] <= br[1] + 0.5 * (br[3] - br[1]) and \
+            abs(ct[0] - cr[0]) < 0.5 * (br[2] - br[0])
+    elif link == 'under':
+        ok = ct[1] > cr[1] and br[3] <= bt[1] + 0.5 * (bt[3] - bt[1]) and \
+            abs(ct[0] - cr[0]) < 0.5 * (bt[2] - bt[0])
+    else:
+        ok = True
+    return bool(ok), dist
+
+
+def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=None,
+                  margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
+                  excluded=None, tolerance=0.01):
+    """Choose the target of "X <link> Y" ("the ball next to the mug") among pairs.
+
+    Both phrases are scored; every pair of a good match of X with a good match of Y (two
+    distinct objects) is tested against the relation, in 3D when both have a position,
+    else in the image. Among the pairs that fit, the closest pair wins.
+
+    :param cosine: (N,) cosine of each proposal with ``query.what``.
+    :param ref_cosine: (N,) cosine with ``query.reference.what``.
+    :param positions: optional (N, 3) camera-frame centres in metres (NaN = unknown).
+    :param up: (3,) unit "up" (the support plane's normal) in the camera frame; default
+        ``-y`` of the optical frame.
+    :param tolerance: metres by which a directional relation must hold in 3D.
+    :return: :class:`Selection` with ``reference`` set when found.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    cosine = np.asarray(cosine, dtype=np.float64)
+    ref_cosine = np.asarray(ref_cosine, dtype=np.float64)
+    target = select(boxes, cosine, replace_query(query, plural=True), threshold,
+                    calibration, margin, top_k, duplicate_iou=duplicate_iou,
+                    excluded=excluded)
+    ref_q = query.reference
+    words = query.link.replace('_', ' ')
+    if target.status != FOUND:
+        return target
+    ref = select(boxes, ref_cosine, replace_query(ref_q, plural=True), threshold,
+                 calibration, margin, top_k, duplicate_iou=duplicate_iou)
+    if ref.status != FOUND:
+        return Selection(NOT_FOUND, None, target.ranked,
+                         f'the reference "{ref_q.what}" of "{words}" is not found: '
+                         f'{ref.reason}')
+    up = np.array([0.0, -1.0, 0.0]) if up is None else np.asarray(up, float)
+    fits = []
+    for t in target.targets:
+        for r in ref.targets:
+            if same_object(t.box, [r.box], duplicate_iou)[0]:
+                continue
+            pt = positions[t.index] if positions is not None else None
+            pr = positions[r.index] if positions is not None else None
+            if pt is not None and np.all(np.isfinite(pt)) and np.all(np.isfinite(pr)):
+                ok, dist = _link_fit(query.link, pt, pr, up, tolerance)
+                space = '3D'
+            else:
+                ok, dist = _link_fit_2d(query.link, t.box, r.box)
+                space = 'image'
+            if ok:
+                fits.append((dist, -(t.cosine + r.cosine), t, r, space))
+    if not fits:
+        return Selection(NOT_FOUND, None, target.ranked,
+                         f'no good match for "{query.what}" ({len(target.targets)}) is '
+                         f'{words} a good match for "{ref_q.what}" ({len(ref.targets)})')
+    fits.sort(key=lambda f: (f[0], f[1]))
+    _, _, t, r, space = fits[0]
+    ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
+    dist = f'{fits[0][0]:.3f} m' if space == '3D' else f'{fits[0][0]:.0f} px'
+    return Selection(FOUND, t, ranked,
+                     f'"{query.what}" {words} "{ref_q.what}" (reference at box '
+                     f'{[round(v) for v in r.box]}, {dist} apart in {space}; '
+                     f'{len(fits)} fitting pair(s))', targets=(t,), reference=r)
+
+
+def replace_query(query, **changes):
+    """Copy of a :class:`clip_perception.language.Query` with ``changes``."""
+    from dataclasses import replace
+
+    return replace(query, **changes)

@@ -1,0 +1,156 @@
+"""Commands as people say them, through the core with the real tiny CLIP (issue 14)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from clip_perception.config import PipelineConfig
+from clip_perception.pipeline import AMBIGUOUS
+from clip_perception.pipeline import NO_DEPTH
+from clip_perception.pipeline import Pipeline
+from clip_perception.pipeline import REFUSED
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import ObjectSpec
+from clip_perception.scorer import ClipScorer
+
+FOUR = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
+        ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+        ObjectSpec('green', 'cube', 'small', (0.16, 0.0)),
+        ObjectSpec('yellow', 'cylinder', 'small', (-0.02, 0.2))]
+# Two red balls; the blue mug stands behind the right one, a green cube in front.
+TWINS = [ObjectSpec('red', 'ball', 'small', (-0.13, 0.04)),
+         ObjectSpec('red', 'ball', 'small', (0.13, 0.04)),
+         ObjectSpec('blue', 'mug', 'small', (0.13, 0.16)),
+         ObjectSpec('green', 'cube', 'small', (-0.02, -0.08))]
+
+
+@pytest.fixture(scope='module')
+def pipeline():
+    return Pipeline(ClipScorer('bundled', device='cpu', dtype='float32'), PipelineConfig())
+
+
+@pytest.fixture(scope='module')
+def four():
+    return generate_scene(4242, specs=FOUR)
+
+
+@pytest.fixture(scope='module')
+def twins():
+    scene = generate_scene(4343, specs=TWINS)
+    assert len(scene.targetable()) == 4
+    return scene
+
+
+def on(scene, box, colour, shape, which=None):
+    """Say whether ``box``'s centre lies on the object (``which``: 0 = leftmost of a kind)."""
+    objs = sorted((o for o in scene.objects if (o.colour, o.shape) == (colour, shape)),
+                  key=lambda o: o.centre[0])
+    objs = objs if which is None else [objs[which]]
+    x, y = int((box[0] + box[2]) / 2), int((box[1] + box[3]) / 2)
+    return any(o.mask[y, x] for o in objs)
+
+
+def run(pipeline, scene, command, depth=True):
+    if depth:
+        return pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+    return pipeline.run(scene.rgb, command)
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('carefully pick up the red ball', 'red ball', 'red', 'ball'),
+    ('could you grab the blue mug', 'blue mug', 'blue', 'mug'),
+    ('Please fetch me the green block, thanks!', 'green block', 'green', 'cube'),
+    ('ＴＨＥ ＲＥＤ ＢＡＬＬ', 'red ball', 'red', 'ball'),
+])
+def test_filler_and_unicode_find_the_object(pipeline, four, command, what, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.what == what
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command', ['not the red ball', 'anything except the cube'])
+def test_negation_alone_is_refused_and_picks_nothing(pipeline, four, command):
+    res = run(pipeline, four, command)
+    assert res.status == REFUSED and res.chosen is None and res.pose is None
+    assert res.targets == () and 'not to pick' in res.reason
+
+
+def test_negation_excludes_and_never_picks_the_excluded(pipeline, four, twins):
+    res = run(pipeline, four, 'the blue mug but not the red ball')
+    assert res.status == 'found' and on(four, res.chosen.box, 'blue', 'mug')
+    assert 'excluded' in res.reason
+    res = run(pipeline, four, 'the red ball, not the red ball')
+    assert not res.found
+    res = run(pipeline, twins, 'the red ball but not the blue mug')
+    assert all(not on(twins, c.box, 'blue', 'mug') for c in res.ranked)
+
+
+@pytest.mark.parametrize('command, which', [
+    ('the red ball right next to the blue mug', 1),
+    ('the red ball in front of the blue mug', 1),
+    ('the red ball left of the green cube', 0),
+    ('the red ball to the right of the green cube', 1),
+])
+@pytest.mark.parametrize('depth', [True, False])
+def test_relations_between_two_objects(pipeline, twins, command, which, depth):
+    res = run(pipeline, twins, command, depth)
+    assert res.found and on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+    ref = 'mug' if 'mug' in command else 'cube'
+    assert res.reference is not None and ref in res.reason
+    assert ('3D' if depth else 'image') in res.reason
+    assert res.status == ('found' if depth else NO_DEPTH)
+
+
+def test_two_of_a_kind_without_a_deciding_word_is_ambiguous(pipeline, twins):
+    res = run(pipeline, twins, 'the red ball')
+    assert res.status == AMBIGUOUS and res.chosen is None and res.pose is None
+    assert len(res.ambiguous) == 2
+    assert on(twins, res.ambiguous[0].box, 'red', 'ball')
+    assert on(twins, res.ambiguous[1].box, 'red', 'ball')
+    assert {on(twins, c.box, 'red', 'ball', 0) for c in res.ambiguous} == {True, False}
+    assert '"left or right"' in res.reason
+    picker = Pipeline(pipeline.scorer, replace(pipeline.config, on_ambiguous='pick'))
+    res = run(picker, twins, 'the red ball')
+    assert res.status == 'found' and res.pose is not None and 'although' in res.reason
+    res = run(pipeline, twins, 'the red ball on the left')
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', 0)
+
+
+def test_plural_answers_every_match_with_poses(pipeline, twins):
+    res = run(pipeline, twins, 'all the red balls')
+    assert res.status == 'found' and len(res.targets) == 2
+    balls = [o for o in twins.objects if o.shape == 'ball']
+    for ball in balls:
+        assert min(np.linalg.norm(t.pose.position - ball.centre) for t in res.targets) < 0.015
+    res = run(pipeline, twins, 'every blue mug')
+    assert len(res.targets) == 1 and on(twins, res.targets[0].candidate.box, 'blue', 'mug')
+
+
+def test_ordinals(pipeline, twins):
+    first = run(pipeline, twins, 'the first red ball from the right')
+    second = run(pipeline, twins, 'the second red ball from the left')
+    third = run(pipeline, twins, 'the third red ball from the left')
+    assert on(twins, first.chosen.box, 'red', 'ball', 1)
+    assert on(twins, second.chosen.box, 'red', 'ball', 1)
+    assert third.status == 'not_found' and 'only 2' in third.reason
+
+
+def test_two_objects_named_are_both_answered(pipeline, four):
+    res = run(pipeline, four, 'the red ball and the blue mug')
+    assert res.status == 'found' and [t.what for t in res.targets] == ['red ball', 'blue mug']
+    assert on(four, res.targets[0].candidate.box, 'red', 'ball')
+    assert on(four, res.targets[1].candidate.box, 'blue', 'mug')
+    assert all(t.pose is not None for t in res.targets)
+    assert '"red ball"' in res.reason and '"blue mug"' in res.reason
+    res = run(pipeline, four, 'the red ball and the purple cone')
+    assert res.status == 'not_found' and res.chosen is None and res.targets == ()
+    assert '"purple cone": best match' in res.reason
+
+
+def test_tokenizer_truncation_is_reported(pipeline, four):
+    n, limit = pipeline.scorer.prompt_tokens('red ball')
+    assert limit == 32 and n < limit  # the bundled model's text context
+    res = run(pipeline, four, 'the ' + 'shiny ' * 40 + 'red ball')
+    assert 'tokens but the text encoder reads only 32' in res.reason
+    assert 'tokens' not in run(pipeline, four, 'the red ball').reason

@@ -1,0 +1,69 @@
+"""Commands as said, through the running node over DDS: ~/target_poses, new JSON fields."""
+
+from geometry_msgs.msg import PoseArray
+import numpy as np
+from test_commands import TWINS
+
+from clip_perception.scenes import generate_scene
+from conftest import detections
+from test_node import bring_up
+from test_node import POSE
+from test_node import run_until
+
+POSES = '/clip_perception/target_poses'
+
+
+def answered(probe, command):
+    """Return the ~/detection_json payloads received for ``command``."""
+    return [d for d in detections(probe) if d['command'] == command]
+
+
+def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
+    probe.listen(PoseArray, POSES)
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4343, specs=TWINS)
+    balls = [o.centre for o in scene.objects if o.shape == 'ball']
+
+    camera.command('pick up all the red balls')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSES) and len(
+        answered(probe, 'pick up all the red balls')) >= 1), node.output()
+    arr = probe.messages(POSES)[-1]
+    assert arr.header.frame_id == scene.frame_id and len(arr.poses) == 2
+    got = [np.array([p.position.x, p.position.y, p.position.z]) for p in arr.poses]
+    for ball in balls:
+        assert min(np.linalg.norm(g - ball) for g in got) < 0.015
+    det = answered(probe, 'pick up all the red balls')[-1]
+    assert det['status'] == 'found' and len(det['targets']) == 2
+    assert det['parsed'] == {'what': 'red ball', 'plural': True}
+    assert all(t['what'] == 'red ball' and len(t['position']) == 3 for t in det['targets'])
+
+    # Two of a kind, no deciding word: "ambiguous", both candidates, no pose.
+    camera.command('the red ball')
+    assert run_until(probe, camera, scene, lambda: len(answered(probe, 'the red ball')) >= 1)
+    probe.clear()
+    assert run_until(probe, camera, scene, lambda: len(answered(probe, 'the red ball')) >= 2)
+    det = answered(probe, 'the red ball')[-1]
+    assert det['status'] == 'ambiguous' and det['chosen'] is None
+    assert len(det['ambiguous']) == 2 and 'left or right' in det['reason']
+    assert probe.messages(POSE) == [] and probe.messages(POSES) == []
+
+    # Only a negation: refused with a reason, nothing published as a target.
+    camera.command('not the blue mug')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'not the blue mug'))
+    det = answered(probe, 'not the blue mug')[-1]
+    assert det['status'] == 'refused' and 'not to pick' in det['reason']
+    assert det['parsed']['exclude'] == ['blue mug'] and det['targets'] == []
+
+    # A relation, said politely: the ball next to the mug, with the reference.
+    command = 'could you grab the red ball right next to the blue mug'
+    camera.command(command)
+    assert run_until(probe, camera, scene, lambda: answered(probe, command))
+    det = answered(probe, command)[-1]
+    mug = next(o for o in scene.objects if o.shape == 'mug')
+    right = max(balls, key=lambda c: c[0])
+    assert det['status'] == 'found' and det['reference'] is not None
+    assert det['parsed']['link'] == 'next_to' and 'blue mug' in det['reason']
+    assert np.linalg.norm(np.array(det['position']) - right) < 0.015
+    assert np.linalg.norm(right - mug.centre) < np.linalg.norm(balls[0] - mug.centre)
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
