@@ -521,13 +521,14 @@ def nms(boxes, priorities, iou=0.6):
     pr = np.asarray(priorities, dtype=np.float64)
     order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
     keep = []
-    ious = box_iou(boxes, boxes)
+    # One row of IoUs per kept box, not the N x N matrix: thousands of image boxes on an
+    # odd-shaped frame made that matrix 400 MB (the bounded-work property test).
     suppressed = np.zeros(len(boxes), bool)
     for i in order:
         if suppressed[i]:
             continue
         keep.append(int(i))
-        suppressed |= ious[i] > iou
+        suppressed |= box_iou(boxes[i:i + 1], boxes)[0] > iou
     return np.array(keep, dtype=int)
 
 
@@ -565,7 +566,8 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     if not boxes:
         return Proposals(np.zeros((0, 4)), (), (), plane, surface, np.zeros(0), dropped,
                          tuple(notes))
-    arr = np.array(boxes, dtype=np.float64)
+    # Every box inside the frame: grown or rescaled boxes can reach a pixel past it.
+    arr = np.clip(np.array(boxes, dtype=np.float64), 0.0, [w, h, w, h])
     prio = np.array(prio)
     keep = nms(arr, prio, nms_iou)
     n_depth = sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
