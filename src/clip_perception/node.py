@@ -77,6 +77,7 @@ from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
 from clip_perception.sync import FrameSync
+from clip_perception.vision import detections
 
 try:  # Only on a full ROS install; not installable from PyPI.
     from vision_msgs.msg import Detection2D
@@ -497,23 +498,20 @@ class ClipPerceptionNode(Node):
         return latency
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
+        """Build the Detection2DArray of :func:`clip_perception.vision.detections`."""
         arr = Detection2DArray(header=header)
-        for i, cand in enumerate(result.ranked):
-            det = Detection2D(header=header)
-            x0, y0, x1, y1 = cand.box
-            det.bbox.center.position.x = (x0 + x1) / 2.0
-            det.bbox.center.position.y = (y0 + y1) / 2.0
-            det.bbox.size_x, det.bbox.size_y = x1 - x0, y1 - y0
+        for d in detections(result):
+            det = Detection2D(header=header, id=d.id)
+            det.bbox.center.position.x, det.bbox.center.position.y = d.center
+            det.bbox.size_x, det.bbox.size_y = d.size
             hyp = ObjectHypothesisWithPose()
-            hyp.hypothesis.class_id = result.what
-            hyp.hypothesis.score = cand.confidence
-            if i == 0 and result.pose is not None:
-                p = result.pose.position
-                hyp.pose.pose.position.x, hyp.pose.pose.position.y = float(p[0]), float(p[1])
-                hyp.pose.pose.position.z = float(p[2])
-                hyp.pose.pose.orientation.w = 1.0
+            hyp.hypothesis.class_id = d.class_id
+            hyp.hypothesis.score = d.score
+            p = hyp.pose.pose.position
+            p.x, p.y, p.z = d.position
+            hyp.pose.pose.orientation.w = 1.0
+            hyp.pose.covariance = list(d.covariance)
             det.results.append(hyp)
-            det.id = 'chosen' if (i == 0 and result.found) else f'candidate_{i}'
             arr.detections.append(det)
         return arr
 
