@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 from conftest import REPO
 from conftest import wait_for_node
@@ -104,11 +105,17 @@ def test_symlink_install_builds_and_the_installed_node_starts(tmp_path, probe):
         env=_env(), stdout=node_log, stderr=subprocess.STDOUT)
     try:
         up = wait_for_node(probe, '/colcon_clip', timeout=90)
-        node_log.seek(0)
-        text = node_log.read()
-        assert up, text[-3000:]
         # The bundled model is found through the workspace's share directory.
-        assert str(share / 'models' / 'tiny_clip') in text, text[-3000:]
+        model = str(share / 'models' / 'tiny_clip')
+        end = time.monotonic() + 90
+        while time.monotonic() < end and proc.poll() is None:
+            node_log.seek(0)
+            text = node_log.read()
+            if 'listening on' in text:
+                break
+            time.sleep(0.2)
+        assert up, text[-3000:]
+        assert f'from {model} ' in text, text[-3000:]
     finally:
         proc.send_signal(2)
         try:
@@ -118,3 +125,26 @@ def test_symlink_install_builds_and_the_installed_node_starts(tmp_path, probe):
             code = proc.wait()
         node_log.close()
     assert code == 0
+
+
+def test_node_executable_lookup_order(tmp_path, monkeypatch):
+    """ament prefixes that register the package first, then the interpreter's bin/."""
+    from clip_perception.demo import node_executable
+
+    monkeypatch.delenv('AMENT_PREFIX_PATH', raising=False)
+    assert node_executable() == os.path.join(os.path.dirname(sys.executable),
+                                             'clip_perception_node')
+    prefix = tmp_path / 'install' / 'clip_perception'
+    script = prefix / 'lib' / 'clip_perception' / 'clip_perception_node'
+    script.parent.mkdir(parents=True)
+    shutil.copy2(node_executable(), script)
+    monkeypatch.setenv('AMENT_PREFIX_PATH', str(prefix))
+    # Not registered in the prefix's ament index: not this package's install.
+    assert node_executable() != str(script)
+    marker = prefix / 'share' / 'ament_index' / 'resource_index' / 'packages'
+    marker.mkdir(parents=True)
+    (marker / 'clip_perception').write_text('')
+    assert node_executable() == str(script)
+    monkeypatch.setenv('PATH', '')
+    monkeypatch.setenv('AMENT_PREFIX_PATH', '')
+    assert node_executable('clip_perception_soak').startswith(os.path.dirname(sys.executable))

@@ -256,7 +256,7 @@ class Replayer:
         return False
 
     def pass_offset_ns(self):
-        """Recorded time between the starts of two passes with ``loop`` (ns).
+        """Return the recorded time between the starts of two ``loop`` passes (ns).
 
         The recording's span (first to last message) plus one frame period (the smallest
         gap between two messages of one topic; 0.1 s if none), so every pass is stamped

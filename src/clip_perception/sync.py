@@ -103,7 +103,7 @@ class FrameSync:
         return self._infos[-1][1] if self._infos else None
 
     def _settled(self, stamp, near):
-        """True when no depth still to come can be nearer to ``stamp`` than ``near``."""
+        """Tell whether no depth still to come can be nearer to ``stamp`` than ``near``."""
         if not self._depths:
             return False
         newest = self._depths[-1][0]

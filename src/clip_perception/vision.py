@@ -45,7 +45,7 @@ class Detection:
 
 
 def detections(result):
-    """The detections to publish for one pipeline result (see the module docstring).
+    """Return the detections to publish for one pipeline result (see the module docstring).
 
     :param result: :class:`clip_perception.pipeline.Result`.
     :return: a list of 0 (not found) or 1 :class:`Detection`.
