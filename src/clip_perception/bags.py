@@ -140,11 +140,13 @@ class BagWriter:
 
 
 def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=None,
-                  depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000):
+                  depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000,
+                  command_lead=0.3):
     """Render ``steps`` (see :mod:`clip_perception.scenario`) into a bag.
 
-    Each step publishes its command (if any) at its start, then ``frames`` frames of
-    its scene ``period`` seconds apart. Ground truth goes to ``ground_truth.json``.
+    Each step publishes its command (if any) at its start, then, ``command_lead``
+    seconds later, ``frames`` frames of its scene ``period`` seconds apart. Ground truth
+    goes to ``ground_truth.json``.
 
     :return: the ground-truth dict written.
     """
@@ -163,7 +165,7 @@ def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=N
             if step.command is not None:
                 writer.write(COMMAND_TOPIC, String(data=step.command), t)
                 entry['command_ns'] = t
-            t += int(0.3e9)
+            t += int(command_lead * 1e9)
             for _ in range(step.frames):
                 colour, depth, info = scene_messages(scene, t, depth_encoding, jpeg_quality)
                 writer.write(truth['topics']['color'], colour, t)
