@@ -128,7 +128,7 @@ def test_symlink_install_builds_and_the_installed_node_starts(tmp_path, probe):
 
 
 def test_node_executable_lookup_order(tmp_path, monkeypatch):
-    """ament prefixes that register the package first, then the interpreter's bin/."""
+    """Look in ament prefixes that register the package, then the interpreter's bin/."""
     from clip_perception.demo import node_executable
 
     monkeypatch.delenv('AMENT_PREFIX_PATH', raising=False)

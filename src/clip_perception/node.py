@@ -24,6 +24,7 @@ Published:
 Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 """
 
+import gc
 import json
 import sys
 import threading
@@ -44,6 +45,8 @@ from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.executors import SingleThreadedExecutor
+from rclpy.lifecycle import LifecycleNode
+from rclpy.lifecycle import TransitionCallbackReturn
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
@@ -122,11 +125,16 @@ def _as_double(param):
     return param
 
 
-class ClipPerceptionNode(Node):
-    """See the module docstring for topics; parameters are declared from the config."""
+class PerceptionMixin:
+    """What the plain and the managed node share: parameters, inputs, worker, outputs.
 
-    def __init__(self, **kwargs):
-        super().__init__('clip_perception', **kwargs)
+    The node classes call, in order, :meth:`_declare` (parameters and state),
+    :meth:`_load` (validated parameters -> model, pipeline, sync), :meth:`_create_outputs`,
+    :meth:`_open_inputs` (subscriptions, timers, worker thread); and back:
+    :meth:`_close_inputs`, :meth:`_destroy_outputs`, :meth:`_free_model`.
+    """
+
+    def _declare(self):
         # An integer where a double is declared (`min_confidence: 1`, `-p x:=1`) is taken
         # as that double: at start-up by rewriting the override before declaring (rclpy
         # would raise), at run time (`ros2 param set`) by a pre-set callback.
@@ -136,11 +144,6 @@ class ClipPerceptionNode(Node):
         for p in PARAMETERS:
             self.declare_parameter(p.name, p.default, _descriptor(p))
         self.add_pre_set_parameters_callback(lambda params: [_as_double(p) for p in params])
-        values = self._values()
-        for name in values:
-            reason = validate(name, values[name])
-            if reason:
-                raise ValueError(f'parameter {name}: {reason}')
         self.health = Health()
         self._throttle = LogThrottle(5.0)
         self._warned_once = set()
@@ -148,7 +151,28 @@ class ClipPerceptionNode(Node):
         self._cv = threading.Condition(self._lock)
         self._pending = None
         self._stop = threading.Event()
+        self._worker = None
+        self._inputs = []
+        self._diag_timer = self._sync_timer = None
+        self._outputs = []
+        self.command_pub = None
+        self.scorer = self.pipeline = self.sync = None
+        self._values_cache = self._values()
+        self._command = self._values_cache['command'].strip()
+        self.add_on_set_parameters_callback(self._on_set_parameters)
+        self.add_post_set_parameters_callback(self._after_set_parameters)
 
+    def _load(self):
+        """Validate the parameters, load the model; return the parameter values.
+
+        :raises ValueError: a parameter is out of range.
+        :raises ModelLoadError: the model cannot be loaded.
+        """
+        values = self._values()
+        for name in values:
+            reason = validate(name, values[name])
+            if reason:
+                raise ValueError(f'parameter {name}: {reason}')
         if values['torch_threads'] > 0:
             import torch
             torch.set_num_threads(values['torch_threads'])
@@ -169,48 +193,70 @@ class ClipPerceptionNode(Node):
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
                               depth_timeout=_depth_timeout(values['sync_slop']))
+        return values
 
+    def _free_model(self):
+        """Drop the model and everything holding it (memory returns to the allocator)."""
+        self.scorer = self.pipeline = self.sync = None
+        gc.collect()
+        if 'torch' in sys.modules and sys.modules['torch'].cuda.is_available():
+            sys.modules['torch'].cuda.empty_cache()
+
+    def _create_outputs(self, create):
+        """Create the publishers with ``create`` (plain or lifecycle ``create_*publisher``)."""
+        latched = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
+                             reliability=ReliabilityPolicy.RELIABLE,
+                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        self.pose_pub = create(PoseStamped, '~/target_pose', 10)
+        self.json_pub = create(String, '~/detection_json', 10)
+        self.vision_pub = (create(Detection2DArray, '~/detection', 10)
+                           if Detection2DArray is not None else None)
+        self.debug_pub = create(Image, '~/debug_image', 2)
+        self.marker_pub = create(MarkerArray, '~/markers', 10)
+        self.command_pub = create(String, '~/active_command', latched)
+        self.diag_pub = create(DiagnosticArray, '/diagnostics', 10)
+        self._outputs = [p for p in (self.pose_pub, self.json_pub, self.vision_pub,
+                                     self.debug_pub, self.marker_pub, self.command_pub,
+                                     self.diag_pub) if p is not None]
+
+    def _destroy_outputs(self, destroy):
+        for pub in self._outputs:
+            destroy(pub)
+        self._outputs = []
+        self.command_pub = None
+
+    def _open_inputs(self):
+        """Subscribe, start the timers and the worker thread."""
+        values = self._values_cache
         reliability = (ReliabilityPolicy.RELIABLE if values['qos_reliability'] == 'reliable'
                        else ReliabilityPolicy.BEST_EFFORT)
         camera_qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=values['qos_depth'],
                                 reliability=reliability,
                                 durability=DurabilityPolicy.VOLATILE)
-        latched = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
-                             reliability=ReliabilityPolicy.RELIABLE,
-                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
-
         events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
+        subs = []
         if values['image_transport'] == 'compressed':
-            self.create_subscription(CompressedImage, 'image/compressed', self._on_compressed,
-                                     camera_qos, event_callbacks=events)
+            subs.append(self.create_subscription(CompressedImage, 'image/compressed',
+                                                 self._on_compressed, camera_qos,
+                                                 event_callbacks=events))
         else:
-            self.create_subscription(Image, 'image', self._on_image, camera_qos,
-                                     event_callbacks=events)
-        self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info, camera_qos,
-                                 event_callbacks=events)
+            subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
+                                                 event_callbacks=events))
+        subs.append(self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info,
+                                             camera_qos, event_callbacks=events))
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            self.create_subscription(CompressedImage, 'depth/compressedDepth',
-                                     self._on_compressed_depth, camera_qos,
-                                     event_callbacks=events)
+            subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
+                                                 self._on_compressed_depth, camera_qos,
+                                                 event_callbacks=events))
         elif values['use_depth']:
-            self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
-                                     event_callbacks=events)
-        self.create_subscription(String, 'command', self._on_command, 10)
-
-        self.pose_pub = self.create_publisher(PoseStamped, '~/target_pose', 10)
-        self.json_pub = self.create_publisher(String, '~/detection_json', 10)
-        self.vision_pub = (self.create_publisher(Detection2DArray, '~/detection', 10)
-                           if Detection2DArray is not None else None)
-        self.debug_pub = self.create_publisher(Image, '~/debug_image', 2)
-        self.marker_pub = self.create_publisher(MarkerArray, '~/markers', 10)
-        self.command_pub = self.create_publisher(String, '~/active_command', latched)
-        self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-
-        self.add_on_set_parameters_callback(self._on_set_parameters)
-        self.add_post_set_parameters_callback(self._after_set_parameters)
+            subs.append(self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
+                                                 event_callbacks=events))
+        subs.append(self.create_subscription(String, 'command', self._on_command, 10))
+        self._inputs = subs
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics)
         self._sync_timer = self.create_timer(0.05, self._poll_sync)
         self._echo_command()
+        self._stop.clear()
         self._worker = threading.Thread(target=self._work, name='clip_worker', daemon=True)
         self._worker.start()
         self.get_logger().info(
@@ -220,6 +266,33 @@ class ClipPerceptionNode(Node):
                else '')
             + f'; command on {self.resolve_topic_name("command")}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _close_inputs(self):
+        """Unsubscribe, stop the timers and the worker; forget frames in flight."""
+        for sub in self._inputs:
+            self.destroy_subscription(sub)
+        self._inputs = []
+        for timer in (self._diag_timer, self._sync_timer):
+            if timer is not None:
+                timer.cancel()
+                self.destroy_timer(timer)
+        self._diag_timer = self._sync_timer = None
+        self.shutdown()
+        with self._cv:
+            self._pending = None
+        if self.sync is not None:
+            v = self._values_cache
+            self.sync = FrameSync(v['sync_slop'], v['use_depth'],
+                                  depth_timeout=_depth_timeout(v['sync_slop']))
+
+    def shutdown(self):
+        """Stop the worker thread (if running)."""
+        self._stop.set()
+        with self._cv:
+            self._cv.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=5.0)
+            self._worker = None
 
     def _depth_topic(self):
         return ('depth/compressedDepth' if self._values_cache['depth_transport']
@@ -248,9 +321,11 @@ class ClipPerceptionNode(Node):
 
     def _after_set_parameters(self, params):
         values = self._values()
-        self.pipeline.config = PipelineConfig.from_values(values)
-        self.sync.slop = values['sync_slop']
-        self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
+        if self.pipeline is not None:
+            self.pipeline.config = PipelineConfig.from_values(values)
+        if self.sync is not None:
+            self.sync.slop = values['sync_slop']
+            self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
         for p in params:
             if p.name == 'command':
                 with self._lock:
@@ -258,14 +333,15 @@ class ClipPerceptionNode(Node):
                 self.get_logger().info(f'command set to "{self._command}"' if self._command
                                        else 'command cleared; idle')
                 self._echo_command()
-            if p.name == 'diagnostics_period':
+            if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
                 self.destroy_timer(self._diag_timer)
                 self._diag_timer = self.create_timer(p.value, self._diagnostics)
         self._values_cache = values
 
     def _echo_command(self):
-        self.command_pub.publish(String(data=self._command))
+        if self.command_pub is not None:
+            self.command_pub.publish(String(data=self._command))
 
     # ------------------------------------------------------------------ inputs
     def _now(self):
@@ -557,12 +633,65 @@ class ClipPerceptionNode(Node):
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)
 
-    def shutdown(self):
-        """Stop the worker thread."""
-        self._stop.set()
-        with self._cv:
-            self._cv.notify_all()
-        self._worker.join(timeout=5.0)
+
+
+class ClipPerceptionNode(PerceptionMixin, Node):
+    """The plain node: configured and active from construction (module docstring)."""
+
+    def __init__(self, **kwargs):
+        super().__init__('clip_perception', **kwargs)
+        self._declare()
+        self._load()
+        self._create_outputs(self.create_publisher)
+        self._open_inputs()
+
+
+class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
+    """The managed node: same parameters, topics and behaviour once active.
+
+    Parameters are declared when it is constructed (unconfigured); ``configure``
+    validates them and loads the model; ``activate`` subscribes and starts the worker
+    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops every input,
+    the worker and all output; ``cleanup`` frees the model; ``shutdown`` works from
+    every state. A model that cannot load fails ``configure`` (back to unconfigured).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__('clip_perception', **kwargs)
+        self._declare()
+
+    def on_configure(self, state):
+        try:
+            self._load()
+        except (ModelLoadError, ValueError) as exc:
+            self.get_logger().error('configure failed: ' + ' '.join(str(exc).split()))
+            self._free_model()
+            return TransitionCallbackReturn.FAILURE
+        self._create_outputs(self.create_lifecycle_publisher)
+        return super().on_configure(state)
+
+    def on_activate(self, state):
+        result = super().on_activate(state)  # enables the lifecycle publishers
+        self._open_inputs()
+        return result
+
+    def on_deactivate(self, state):
+        self._close_inputs()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state):
+        self._destroy_outputs(self.destroy_lifecycle_publisher)
+        self._free_model()
+        return super().on_cleanup(state)
+
+    def on_shutdown(self, state):
+        self._close_inputs()
+        self._destroy_outputs(self.destroy_lifecycle_publisher)
+        self._free_model()
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_error(self, state):
+        return self.on_shutdown(state)
 
 
 def detection_dict(header, result, reason, latency):
@@ -609,11 +738,10 @@ def draw_debug(rgb, result):
     return img
 
 
-def main(args=None):
-    """Console entry point ``clip_perception_node``."""
+def _run(node_class, args):
     rclpy.init(args=args)
     try:
-        node = ClipPerceptionNode()
+        node = node_class()
     except (ModelLoadError, ValueError, ParameterException) as exc:
         # One line naming what is wrong, never a traceback: rclpy's own parameter
         # exceptions name the parameter and the expected type or range.
@@ -635,6 +763,16 @@ def main(args=None):
         node.destroy_node()
         rclpy.try_shutdown()
     return 0
+
+
+def main(args=None):
+    """Console entry point ``clip_perception_node``."""
+    return _run(ClipPerceptionNode, args)
+
+
+def lifecycle_main(args=None):
+    """Console entry point ``clip_perception_lifecycle_node`` (managed, starts unconfigured)."""
+    return _run(ClipPerceptionLifecycleNode, args)
 
 
 if __name__ == '__main__':
