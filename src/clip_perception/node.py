@@ -24,6 +24,7 @@ Published:
 Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 """
 
+import argparse
 import gc
 import json
 import sys
@@ -53,6 +54,7 @@ from rclpy.qos import DurabilityPolicy
 from rclpy.qos import HistoryPolicy
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
+from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
@@ -162,10 +164,13 @@ class PerceptionMixin:
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
 
-    def _load(self):
+    def _load(self, shared=None):
         """Validate the parameters, load the model; return the parameter values.
 
-        :raises ValueError: a parameter is out of range.
+        :param shared: ``(scorer, lock)`` of another node in this process to use instead
+            of loading a model (:func:`cameras_main`); its model, device and dtype must
+            be this node's too.
+        :raises ValueError: a parameter is out of range, or differs from the shared model's.
         :raises ModelLoadError: the model cannot be loaded.
         """
         values = self._values()
@@ -177,10 +182,17 @@ class PerceptionMixin:
             import torch
             torch.set_num_threads(values['torch_threads'])
         t0 = time.monotonic()
-        self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
-                                 values['prompt_template'], values['crop_context'])
-        self.get_logger().info(
-            f'loaded CLIP "{values["model"]}" from {self.scorer.model_path} '
+        if shared is not None:
+            self.scorer, self._infer_lock = shared
+            if self.scorer.model_name != values['model']:
+                raise ValueError(f'parameter model: {values["model"]} differs from the model '
+                                 f'shared in this process ({self.scorer.model_name})')
+        else:
+            self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
+                                     values['prompt_template'], values['crop_context'])
+            self._infer_lock = threading.Lock()
+        self.get_logger().info(('shares' if shared is not None else 'loaded') +
+            f' CLIP "{values["model"]}" from {self.scorer.model_path} '
             f'({self.scorer.num_parameters / 1e6:.2f} M parameters, input '
             f'{self.scorer.input_size} px) on {self.scorer.device} '
             f'{str(self.scorer.dtype).replace("torch.", "")} in '
@@ -536,7 +548,9 @@ class PerceptionMixin:
             depth, note = None, 'depth size does not match the image'
         if self._values_cache['frame_id']:
             header.frame_id = self._values_cache['frame_id']
-        result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)
+        with self._infer_lock:  # one model may serve several nodes (cameras_main)
+            result = self.pipeline.run(rgb, command, depth if intr is not None else None,
+                                       intr)
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
         latency = self._publish(header, rgb, result, reason, started)
@@ -636,12 +650,15 @@ class PerceptionMixin:
 
 
 class ClipPerceptionNode(PerceptionMixin, Node):
-    """The plain node: configured and active from construction (module docstring)."""
+    """The plain node: configured and active from construction (module docstring).
 
-    def __init__(self, **kwargs):
+    :param shared: see :meth:`PerceptionMixin._load`.
+    """
+
+    def __init__(self, shared=None, **kwargs):
         super().__init__('clip_perception', **kwargs)
         self._declare()
-        self._load()
+        self._load(shared)
         self._create_outputs(self.create_publisher)
         self._open_inputs()
 
@@ -738,29 +755,38 @@ def draw_debug(rgb, result):
     return img
 
 
-def _run(node_class, args):
+def _run(factories, args):
+    """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
     rclpy.init(args=args)
+    nodes = []
     try:
-        node = node_class()
+        for make in (factories if isinstance(factories, list) else [factories]):
+            nodes.append(make())
     except (ModelLoadError, ValueError, ParameterException) as exc:
         # One line naming what is wrong, never a traceback: rclpy's own parameter
         # exceptions name the parameter and the expected type or range.
         text = ' '.join(str(exc).split())
         rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {text}')
+        for node in nodes:
+            node.shutdown()
+            node.destroy_node()
         rclpy.try_shutdown()
         return 1
     # One thread: every callback is in the node's default, mutually exclusive group,
-    # and inference runs on the node's own worker thread.
+    # and inference runs on each node's own worker thread.
     executor = SingleThreadedExecutor()
-    executor.add_node(node)
+    for node in nodes:
+        executor.add_node(node)
     try:
         executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
-        node.shutdown()
+        for node in nodes:
+            node.shutdown()
         executor.shutdown()
-        node.destroy_node()
+        for node in nodes:
+            node.destroy_node()
         rclpy.try_shutdown()
     return 0
 
@@ -768,6 +794,31 @@ def _run(node_class, args):
 def main(args=None):
     """Console entry point ``clip_perception_node``."""
     return _run(ClipPerceptionNode, args)
+
+
+def cameras_main(args=None):
+    """Console entry point ``clip_perception_cameras``: one node per camera, one model.
+
+    ``clip_perception_cameras wrist,head [--namespace X] --ros-args ...`` starts a node
+    ``clip_perception`` in namespace ``[X/]<camera>`` per camera, all in this process and
+    sharing one loaded CLIP (inference is serialised across cameras). ROS arguments apply
+    to every node: relative remaps (``-r image:=color/image_raw``) resolve in each node's
+    namespace. Memory saved against one process per camera: README, "Several cameras".
+    """
+    argv = sys.argv if args is None else args
+    parser = argparse.ArgumentParser(prog='clip_perception_cameras')
+    parser.add_argument('cameras', help='comma-separated camera names, e.g. wrist,head')
+    parser.add_argument('--namespace', default='', help='namespace above the cameras')
+    opts = parser.parse_args(remove_ros_args(argv)[1:])
+    names = [c.strip() for c in opts.cameras.split(',') if c.strip()]
+    spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
+    state = {'shared': None}
+
+    def make(namespace):
+        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace)
+        state['shared'] = (node.scorer, node._infer_lock)
+        return node
+    return _run([lambda ns=ns: make(ns) for ns in spaces], args)
 
 
 def lifecycle_main(args=None):
