@@ -15,6 +15,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
   (outputs ``/wrist/clip_perception/...``, command ``/wrist/clip_perception/command``);
   ``{camera}`` in a topic argument is replaced by the camera's name (default topics
   ``/{camera}/color/image_raw`` ... give ``/camera/color/image_raw`` without cameras).
+* ``cameras:=wrist,head shared_model:=true`` runs those nodes in one process sharing one
+  loaded model (``clip_perception_cameras``; README "Several cameras" has the memory).
 * ``managed:=true`` starts ``clip_perception_lifecycle_node`` (unconfigured: configure
   and activate it with ``ros2 lifecycle set`` or nav2's lifecycle manager).
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
@@ -78,6 +80,11 @@ def generate_launch_description():
                               'camera in namespace <namespace>/<camera>; {camera} in topic '
                               'arguments is replaced by the name. Empty: one node, '
                               '{camera} = camera.'),
+        DeclareLaunchArgument('shared_model', default_value='false',
+                              description='With cameras: true runs every camera node in one '
+                              'process (clip_perception_cameras) sharing one loaded model '
+                              '(less memory, inference serialised); topic arguments must '
+                              'then start with /{camera}/.'),
         DeclareLaunchArgument('managed', default_value='false',
                               description='true: start clip_perception_lifecycle_node '
                               '(a managed node, unconfigured until told otherwise).'),
@@ -99,6 +106,8 @@ def camera_nodes(context):
 
     cameras = [c.strip() for c in value('cameras').split(',') if c.strip()]
     managed = value('managed').strip().lower() in TRUE
+    if cameras and value('shared_model').strip().lower() in TRUE:
+        return shared_model_process(value, cameras, managed)
     actions = []
     for camera in cameras or ['camera']:
         def topic(name, camera=camera):
@@ -133,6 +142,49 @@ def camera_nodes(context):
         actions.append(RegisterEventHandler(OnProcessExit(target_action=node,
                                                           on_exit=on_node_exit)))
     return actions
+
+
+def shared_model_process(value, cameras, managed):
+    """Return the one ``clip_perception_cameras`` process serving ``cameras``.
+
+    Its nodes take the same remaps; each is made relative (``/{camera}/color/image_raw``
+    -> ``color/image_raw``), so it resolves in the node's namespace ``<namespace>/<camera>``.
+    """
+    if managed:
+        raise RuntimeError('shared_model:=true has no managed (lifecycle) form; '
+                           'use managed:=true with one process per camera')
+
+    def relative(name):
+        topic = value(name)
+        if topic.startswith('~') or not topic.startswith('/'):
+            return topic
+        if not topic.startswith('/{camera}/'):
+            raise RuntimeError(f'shared_model:=true needs {name} to start with /{{camera}}/ '
+                               f'(got {topic})')
+        return topic[len('/{camera}/'):]
+
+    image, depth = relative('image'), relative('depth')
+    node = Node(
+        package='clip_perception',
+        executable='clip_perception_cameras',
+        arguments=[','.join(cameras), '--namespace', value('namespace').strip('/') or '/'],
+        output='screen',
+        emulate_tty=True,
+        parameters=[value('params_file'),
+                    {'model': value('model'), 'device': value('device'),
+                     'image_transport': value('image_transport'),
+                     'depth_transport': value('depth_transport')}],
+        remappings=[
+            ('image', image),
+            ('image/compressed', image + '/compressed'),
+            ('camera_info', relative('camera_info')),
+            ('depth', depth),
+            ('depth/compressedDepth', depth + '/compressedDepth'),
+            ('command', relative('command')),
+        ],
+    )
+    return [node, RegisterEventHandler(OnProcessExit(target_action=node,
+                                                     on_exit=on_node_exit))]
 
 
 def on_node_exit(event, context):

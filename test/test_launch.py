@@ -53,7 +53,7 @@ def test_arguments_cover_transports_cameras_and_managed():
     args = _arguments()
     for name in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
                  'depth', 'command', 'image_transport', 'depth_transport', 'cameras',
-                 'managed', 'fastdds_profile'):
+                 'shared_model', 'managed', 'fastdds_profile'):
         assert name in args, name
     params = {p.name: p for p in PARAMETERS}
     # The transport arguments offer exactly the node parameter's choices.
@@ -86,6 +86,20 @@ def test_remaps_name_every_topic_the_node_subscribes():
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
                    'OnProcessExit(target_action=node'):
         assert needle in text, needle
+
+
+def test_the_shared_model_process_takes_the_same_remaps_made_relative():
+    subscribed = {'image', 'image/compressed', 'camera_info', 'depth',
+                  'depth/compressedDepth', 'command'}
+    fn = _function('shared_model_process')
+    remapped = {ast.literal_eval(t.elts[0]) for n in ast.walk(fn)
+                if isinstance(n, ast.keyword) and n.arg == 'remappings' for t in n.value.elts}
+    assert remapped == subscribed
+    text = ast.unparse(fn)
+    for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
+                   'OnProcessExit(target_action=node', "'--namespace'"):
+        assert needle in text, needle
+    assert 'name=' not in text  # a launch name would rename every node of the process
 
 
 def test_default_topics_resolve_per_camera():

@@ -27,6 +27,7 @@ Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 import argparse
 import gc
 import json
+import os
 import sys
 import threading
 import time
@@ -268,6 +269,8 @@ class PerceptionMixin:
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics)
         self._sync_timer = self.create_timer(0.05, self._poll_sync)
         self._echo_command()
+        if self._worker is not None:  # a deactivation left it finishing a frame
+            self._worker.join()
         self._stop.clear()
         self._worker = threading.Thread(target=self._work, name='clip_worker', daemon=True)
         self._worker.start()
@@ -297,14 +300,21 @@ class PerceptionMixin:
             self.sync = FrameSync(v['sync_slop'], v['use_depth'],
                                   depth_timeout=_depth_timeout(v['sync_slop']))
 
-    def shutdown(self):
-        """Stop the worker thread (if running)."""
+    def shutdown(self, timeout=10.0):
+        """Stop the worker thread (if running); return False if it is still busy.
+
+        The worker finishes the frame in hand first (bounded, but seconds for a large
+        model on a loaded CPU); ``timeout`` (s) bounds the wait.
+        """
         self._stop.set()
         with self._cv:
             self._cv.notify_all()
         if self._worker is not None:
-            self._worker.join(timeout=5.0)
+            self._worker.join(timeout=timeout)
+            if self._worker.is_alive():
+                return False
             self._worker = None
+        return True
 
     def _depth_topic(self):
         return ('depth/compressedDepth' if self._values_cache['depth_transport']
@@ -782,8 +792,15 @@ def _run(factories, args):
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
-        for node in nodes:
-            node.shutdown()
+        stopped = [node.shutdown() for node in nodes]
+        if not all(stopped):
+            # A worker still inside torch: letting the interpreter tear down under it
+            # aborts ("terminate called without an active exception", exit 134).
+            rclpy.logging.get_logger('clip_perception').warning(
+                'a frame is still being processed; exiting without waiting for it')
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         executor.shutdown()
         for node in nodes:
             node.destroy_node()
