@@ -41,6 +41,8 @@ setup(
     entry_points={
         'console_scripts': [
             'clip_perception_node = clip_perception.node:main',
+            'clip_perception_lifecycle_node = clip_perception.node:lifecycle_main',
+            'clip_perception_cameras = clip_perception.node:cameras_main',
             'clip_perception_train = clip_perception.training:main',
             'clip_perception_eval = clip_perception.evaluation:main',
             'clip_perception_record = clip_perception.bags:record_main',

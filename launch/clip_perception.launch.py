@@ -1,27 +1,53 @@
-r"""Launch the clip_perception node with its parameters file and camera remaps.
+r"""Launch clip_perception: one node per camera, plain or managed (lifecycle).
 
 ros2 launch clip_perception clip_perception.launch.py \\
         image:=/camera/color/image_raw camera_info:=/camera/color/camera_info \\
         depth:=/camera/aligned_depth_to_color/image_raw model:=openai/clip-vit-base-patch32
+
+* ``image_transport:=compressed`` subscribes ``<image>/compressed``
+  (sensor_msgs/CompressedImage); ``depth_transport:=compressedDepth`` subscribes
+  ``<depth>/compressedDepth``. The shipped recording (data/demo_bag) needs
+  ``image_transport:=compressed model:=bundled``.
+* The command topic is ``~/command`` by default: ``/clip_perception/command``, or
+  ``/<namespace>/clip_perception/command``, next to the node's outputs (the recording
+  sends its commands there).
+* ``cameras:=wrist,head`` starts one node per camera in namespace ``<namespace>/<camera>``
+  (outputs ``/wrist/clip_perception/...``, command ``/wrist/clip_perception/command``);
+  ``{camera}`` in a topic argument is replaced by the camera's name (default topics
+  ``/{camera}/color/image_raw`` ... give ``/camera/color/image_raw`` without cameras).
+* ``cameras:=wrist,head shared_model:=true`` runs those nodes in one process sharing one
+  loaded model (``clip_perception_cameras``; README "Several cameras" has the memory).
+* ``managed:=true`` starts ``clip_perception_lifecycle_node`` (unconfigured: configure
+  and activate it with ``ros2 lifecycle set`` or nav2's lifecycle manager).
+* If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
+  that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
 
 import os
 
 from ament_index_python.packages import get_package_share_directory
 from launch.actions import DeclareLaunchArgument
+from launch.actions import EmitEvent
+from launch.actions import OpaqueFunction
+from launch.actions import RegisterEventHandler
 from launch.actions import SetEnvironmentVariable
+from launch.event_handlers import OnProcessExit
+from launch.events import Shutdown
 from launch.substitutions import EnvironmentVariable
 from launch.substitutions import LaunchConfiguration
+from launch_ros.actions import LifecycleNode
 from launch_ros.actions import Node
 
 from launch import LaunchDescription
+
+TRUE = ('true', '1', 'yes', 'on')
 
 
 def generate_launch_description():
     share = get_package_share_directory('clip_perception')
     args = [
         DeclareLaunchArgument('namespace', default_value='',
-                              description='Namespace of the node.'),
+                              description='Namespace of the node (of every camera node).'),
         DeclareLaunchArgument('params_file',
                               default_value=os.path.join(share, 'config',
                                                          'clip_perception.yaml'),
@@ -31,40 +57,146 @@ def generate_launch_description():
                               'toy-world model). Overrides the parameters file.'),
         DeclareLaunchArgument('device', default_value='auto',
                               description='auto, cpu, cuda or cuda:N.'),
-        DeclareLaunchArgument('image', default_value='/camera/color/image_raw',
-                              description='Colour image topic.'),
-        DeclareLaunchArgument('camera_info', default_value='/camera/color/camera_info',
+        DeclareLaunchArgument('image', default_value='/{camera}/color/image_raw',
+                              description='Colour image topic (base name for compressed).'),
+        DeclareLaunchArgument('image_transport', default_value='raw',
+                              choices=['raw', 'compressed'],
+                              description='raw: sensor_msgs/Image on <image>; compressed: '
+                              'sensor_msgs/CompressedImage on <image>/compressed.'),
+        DeclareLaunchArgument('camera_info', default_value='/{camera}/color/camera_info',
                               description='CameraInfo of the colour image.'),
         DeclareLaunchArgument('depth',
-                              default_value='/camera/aligned_depth_to_color/image_raw',
-                              description='Depth aligned to the colour image.'),
+                              default_value='/{camera}/aligned_depth_to_color/image_raw',
+                              description='Depth aligned to the colour image (base name).'),
+        DeclareLaunchArgument('depth_transport', default_value='raw',
+                              choices=['raw', 'compressedDepth'],
+                              description='raw: sensor_msgs/Image on <depth>; '
+                              'compressedDepth: <depth>/compressedDepth.'),
+        DeclareLaunchArgument('command', default_value='~/command',
+                              description='std_msgs/String command topic; ~/command is '
+                              '<namespace>/clip_perception/command.'),
+        DeclareLaunchArgument('cameras', default_value='',
+                              description='Comma-separated camera names: one node per '
+                              'camera in namespace <namespace>/<camera>; {camera} in topic '
+                              'arguments is replaced by the name. Empty: one node, '
+                              '{camera} = camera.'),
+        DeclareLaunchArgument('shared_model', default_value='false',
+                              description='With cameras: true runs every camera node in one '
+                              'process (clip_perception_cameras) sharing one loaded model '
+                              '(less memory, inference serialised); topic arguments must '
+                              'then start with /{camera}/.'),
+        DeclareLaunchArgument('managed', default_value='false',
+                              description='true: start clip_perception_lifecycle_node '
+                              '(a managed node, unconfigured until told otherwise).'),
         DeclareLaunchArgument('fastdds_profile', default_value=EnvironmentVariable(
             'FASTRTPS_DEFAULT_PROFILES_FILE',
             default_value=os.path.join(share, 'config', 'fastdds_large_data.xml')),
                               description='Fast DDS profile (large camera messages over '
                               'best-effort QoS); your own FASTRTPS_DEFAULT_PROFILES_FILE wins.'),
-        DeclareLaunchArgument('command', default_value='command',
-                              description='std_msgs/String command topic (relative).'),
     ]
-    image = LaunchConfiguration('image')
-    node = Node(
-        package='clip_perception',
-        executable='clip_perception_node',
-        name='clip_perception',
-        namespace=LaunchConfiguration('namespace'),
-        output='screen',
-        emulate_tty=True,
-        parameters=[LaunchConfiguration('params_file'),
-                    {'model': LaunchConfiguration('model'),
-                     'device': LaunchConfiguration('device')}],
-        remappings=[
-            ('image', image),
-            ('image/compressed', [image, '/compressed']),
-            ('camera_info', LaunchConfiguration('camera_info')),
-            ('depth', LaunchConfiguration('depth')),
-            ('command', LaunchConfiguration('command')),
-        ],
-    )
     profile = SetEnvironmentVariable('FASTRTPS_DEFAULT_PROFILES_FILE',
                                      LaunchConfiguration('fastdds_profile'))
-    return LaunchDescription(args + [profile, node])
+    return LaunchDescription(args + [profile, OpaqueFunction(function=camera_nodes)])
+
+
+def camera_nodes(context):
+    """Return one node per camera (see the module docstring) and its exit handler."""
+    def value(name):
+        return LaunchConfiguration(name).perform(context)
+
+    cameras = [c.strip() for c in value('cameras').split(',') if c.strip()]
+    managed = value('managed').strip().lower() in TRUE
+    if cameras and value('shared_model').strip().lower() in TRUE:
+        return shared_model_process(value, cameras, managed)
+    actions = []
+    for camera in cameras or ['camera']:
+        def topic(name, camera=camera):
+            return value(name).replace('{camera}', camera)
+
+        namespace = '/'.join(p for p in (value('namespace').strip('/'),
+                                         camera if cameras else '') if p)
+        image, depth = topic('image'), topic('depth')
+        kwargs = {
+            'package': 'clip_perception',
+            'executable': ('clip_perception_lifecycle_node' if managed
+                           else 'clip_perception_node'),
+            'name': 'clip_perception',
+            'namespace': namespace,
+            'output': 'screen',
+            'emulate_tty': True,
+            'parameters': [value('params_file'),
+                           {'model': value('model'), 'device': value('device'),
+                            'image_transport': value('image_transport'),
+                            'depth_transport': value('depth_transport')}],
+            'remappings': [
+                ('image', image),
+                ('image/compressed', image + '/compressed'),
+                ('camera_info', topic('camera_info')),
+                ('depth', depth),
+                ('depth/compressedDepth', depth + '/compressedDepth'),
+                ('command', topic('command')),
+            ],
+        }
+        node = LifecycleNode(**kwargs) if managed else Node(**kwargs)
+        actions.append(node)
+        actions.append(RegisterEventHandler(OnProcessExit(target_action=node,
+                                                          on_exit=on_node_exit)))
+    return actions
+
+
+def shared_model_process(value, cameras, managed):
+    """Return the one ``clip_perception_cameras`` process serving ``cameras``.
+
+    Its nodes take the same remaps; each is made relative (``/{camera}/color/image_raw``
+    -> ``color/image_raw``), so it resolves in the node's namespace ``<namespace>/<camera>``.
+    """
+    if managed:
+        raise RuntimeError('shared_model:=true has no managed (lifecycle) form; '
+                           'use managed:=true with one process per camera')
+
+    def relative(name):
+        topic = value(name)
+        if topic.startswith('~') or not topic.startswith('/'):
+            return topic
+        if not topic.startswith('/{camera}/'):
+            raise RuntimeError(f'shared_model:=true needs {name} to start with /{{camera}}/ '
+                               f'(got {topic})')
+        return topic[len('/{camera}/'):]
+
+    image, depth = relative('image'), relative('depth')
+    node = Node(
+        package='clip_perception',
+        executable='clip_perception_cameras',
+        arguments=[','.join(cameras), '--namespace', value('namespace').strip('/') or '/'],
+        output='screen',
+        emulate_tty=True,
+        parameters=[value('params_file'),
+                    {'model': value('model'), 'device': value('device'),
+                     'image_transport': value('image_transport'),
+                     'depth_transport': value('depth_transport')}],
+        remappings=[
+            ('image', image),
+            ('image/compressed', image + '/compressed'),
+            ('camera_info', relative('camera_info')),
+            ('depth', depth),
+            ('depth/compressedDepth', depth + '/compressedDepth'),
+            ('command', relative('command')),
+        ],
+    )
+    return [node, RegisterEventHandler(OnProcessExit(target_action=node,
+                                                     on_exit=on_node_exit))]
+
+
+def on_node_exit(event, context):
+    """Shut the launch down when a node exits; fail it when the node failed.
+
+    An exception raised while launch handles an event makes ``ros2 launch`` exit 1
+    (launch.LaunchService.run_async: "Caught exception in launch"); a plain Shutdown
+    would exit 0 although the node died at start-up.
+    """
+    if context.is_shutdown:
+        return None
+    if event.returncode != 0:
+        raise RuntimeError(f'{event.action.name} exited with code {event.returncode}; '
+                           'see its log above')
+    return [EmitEvent(event=Shutdown(reason=f'{event.action.name} exited'))]

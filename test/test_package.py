@@ -57,3 +57,55 @@ def test_launch_file_compiles_and_declares_remaps():
     for arg in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
                 'depth', 'command'):
         assert f"DeclareLaunchArgument('{arg}'" in text
+
+
+# rosdep keys package.xml may name, each checked by hand against ros/rosdistro (master,
+# read 2026-11-30): rosdep/python.yaml has python3-numpy, python3-yaml and python3-pytest,
+# each with an `ubuntu:` apt rule (python3-numpy / python3-yaml / python3-pytest); ROS
+# packages resolve through jazzy/distribution.yaml: rclpy, builtin_interfaces,
+# rcl_interfaces, lifecycle_msgs, std_msgs, sensor_msgs, geometry_msgs,
+# visualization_msgs, diagnostic_msgs, ament_index_python, launch, launch_ros (core), and
+# vision_msgs (released for Jazzy, 4.1.1).
+ROSDEP_JAZZY = {
+    'python3-numpy', 'python3-yaml', 'python3-pytest',
+    'rclpy', 'builtin_interfaces', 'rcl_interfaces', 'lifecycle_msgs', 'std_msgs',
+    'sensor_msgs', 'geometry_msgs', 'visualization_msgs', 'diagnostic_msgs',
+    'ament_index_python', 'launch', 'launch_ros', 'vision_msgs',
+}
+# Keys that must never come back (issue 16): no definition at all, an EOL alias that pulls
+# torch + torchvision over the user's torch, apt OpenCV next to pip OpenCV.
+ROSDEP_REFUSED = {'python3-safetensors-pip', 'python3-pytorch-pip', 'python3-opencv',
+                  'python3-transformers-pip', 'python3-rosbags-pip'}
+
+
+def _package_keys():
+    root = ET.parse(os.path.join(REPO, 'package.xml')).getroot()
+    tags = ('depend', 'build_depend', 'exec_depend', 'test_depend', 'build_export_depend',
+            'buildtool_depend')
+    return {e.text.strip() for tag in tags for e in root.findall(tag)}
+
+
+def test_package_xml_names_only_rosdep_keys_that_resolve_on_jazzy():
+    keys = _package_keys()
+    assert keys <= ROSDEP_JAZZY, sorted(keys - ROSDEP_JAZZY)
+    assert not keys & ROSDEP_REFUSED
+    # Every Python module the runtime imports from ROS has its key.
+    assert {'rclpy', 'lifecycle_msgs', 'builtin_interfaces', 'launch_ros'} <= keys
+
+
+def test_robot_pip_line_has_the_ml_stack_and_rosbags_but_not_torch():
+    def pins(name):
+        with open(os.path.join(REPO, name)) as f:
+            return dict(line.split('==') for line in (raw.split('#')[0].strip() for raw in f)
+                        if '==' in line)
+    robot, dev = pins('requirements-robot.txt'), pins('requirements.txt')
+    assert 'torch' not in robot and 'torchvision' not in robot and 'numpy' not in robot
+    for name in ('transformers', 'safetensors', 'tokenizers', 'pillow', 'rosbags',
+                 'opencv-contrib-python-headless'):
+        assert name in robot, name
+    # Same versions as the project's machines, except OpenCV (numpy 1.x on apt Jazzy).
+    for name, version in robot.items():
+        if name != 'opencv-contrib-python-headless':
+            assert dev[name] == version, name
+    with open(os.path.join(REPO, 'README.md')) as f:
+        assert 'requirements-robot.txt' in f.read()

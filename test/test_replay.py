@@ -1,12 +1,22 @@
 """Recordings replayed through the node as its own process, checked against ground truth."""
 
+import json
 import os
+import signal
+import subprocess
+import threading
+import time
 
+import numpy as np
+
+from clip_perception.bags import read_bag
 from clip_perception.bags import record_script
 from clip_perception.demo import bundled_demo_bag
 from clip_perception.demo import format_table
 from clip_perception.demo import run_replay
+from clip_perception.geometry import box_iou
 from clip_perception.scenario import demo_script
+from conftest import BIN
 
 
 def check(rows, info):
@@ -35,3 +45,129 @@ def test_recording_made_here_in_the_other_storage(ros, tmp_path):
     record_script(bag, demo_script(), 'sqlite3', depth_encoding='32FC1')
     rows, info = run_replay(str(bag), str(tmp_path / 'out'), save_frames=False)
     check(rows, info)
+
+
+def _looped_bag(tmp_path):
+    """Four demo steps whose commands lead their frames by only 20 ms.
+
+    At each loop boundary the last depth of a pass (the busy scene) and the first colour
+    frame of the next (the table) are then close in play time: the case where a restamp
+    from "now" paired one scene's colour with another's depth (issue 16, point 5).
+    """
+    steps = [demo_script()[i] for i in (0, 2, 4, 6)]
+    bag = tmp_path / 'loop_bag'
+    truth = record_script(bag, steps, 'mcap', jpeg_quality=92, command_lead=0.02)
+    return str(bag), truth
+
+
+def test_loop_keeps_stamps_increasing_by_span_plus_one_period(ros, tmp_path):
+    from rclpy.node import Node
+
+    from clip_perception.bags import Replayer
+
+    bag, truth = _looped_bag(tmp_path)
+    node = Node('loop_stamps')
+    try:
+        player = Replayer(node, bag, rate=20.0, loop=True)
+        first_pass = sum(1 for _ in read_bag(bag))
+        seen = []
+        stop = threading.Event()
+
+        def on_message(topic, msg):
+            if hasattr(msg, 'header'):
+                seen.append((topic, msg.header.stamp.sec * 10**9 + msg.header.stamp.nanosec))
+            if player.published >= 3 * first_pass:
+                stop.set()
+        player.play(stop_event=stop, on_message=on_message)
+    finally:
+        node.destroy_node()
+    frames = [t for step in truth['steps'] for t in step['frames_ns']]
+    span = frames[-1] - truth['start_ns']
+    period = int(0.8e9)
+    assert player.pass_offset_ns() == span + period
+    for topic in {t for t, _ in seen}:
+        stamps = [s for t, s in seen if t == topic]
+        assert len(stamps) == 3 * len(frames)
+        assert all(b > a for a, b in zip(stamps, stamps[1:])), topic
+        # Pass k is the first pass shifted by k x (span + period), at the play rate.
+        n = len(frames)
+        for k in (1, 2):
+            shifts = {b - a for a, b in zip(stamps[:n], stamps[k * n:(k + 1) * n])}
+            assert all(abs(s - k * (span + period) / 20.0) <= 1 for s in shifts), shifts
+
+
+def test_looped_replay_answers_every_frame_right(ros, probe, tmp_path):
+    """Three passes through the node process; every answer checked against ground truth."""
+    from std_msgs.msg import String
+
+    from clip_perception.bags import Replayer
+    from clip_perception.demo import start_node
+    from clip_perception.demo import stop_node
+
+    bag, truth = _looped_bag(tmp_path)
+    probe.listen(String, '/clip_perception/detection_json')
+    proc, log = start_node(truth, str(tmp_path / 'node.log'), ('-p', 'torch_threads:=1'))
+    try:
+        player = Replayer(probe.node, bag, loop=True)
+        assert player.wait_for_subscribers(list(truth['topics'].values()), timeout=60), \
+            open(tmp_path / 'node.log').read()[-2000:]
+        assert probe.node.count_publishers('/clip_perception/detection_json') or \
+            probe.wait_for('/clip_perception/detection_json', lambda m: True, 2) is not None
+        per_pass = sum(1 for _ in read_bag(bag))
+        stop = threading.Event()
+        player.play(stop_event=stop, on_message=lambda *_: player.published >= 3 * per_pass
+                    and stop.set())
+        time.sleep(3.0)
+    finally:
+        code = stop_node(proc, log)
+    answers = [json.loads(m.data) for m in probe.messages('/clip_perception/detection_json')]
+    steps = {s['command']: s for s in truth['steps']}
+    wrong = []
+    for a in answers:
+        exp = steps[a['command']]['expected']
+        if exp is None:
+            ok = a['status'] == 'not_found'
+        else:
+            ok = (a['status'] == 'found' and a['chosen'] is not None and
+                  box_iou([a['chosen']['box']], [exp['box']])[0, 0] >= 0.5 and
+                  np.linalg.norm(np.array(a['position']) - exp['centre']) < 0.01)
+        if not ok:
+            wrong.append(a)
+    print(f'\n[looped replay] {len(answers)} answers over 3 passes, {len(wrong)} wrong')
+    assert code == 0
+    assert wrong == []
+    frames = sum(len(s['frames_ns']) for s in truth['steps'])
+    assert len(answers) >= 3 * frames - 2  # a frame may be dropped under load, not more
+    for command in steps:  # every command answered in every pass
+        assert sum(a['command'] == command for a in answers) >= 3, command
+
+
+def _replayer(tmp_path, *args):
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    env.pop('FASTRTPS_DEFAULT_PROFILES_FILE', None)
+    return subprocess.Popen([os.path.join(BIN, 'clip_perception_replay'), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
+
+
+def test_replayer_exits_0_on_sigint_and_at_the_end_with_the_large_data_profile(tmp_path):
+    bag = tmp_path / 'bag'
+    record_script(bag, demo_script()[:2], 'sqlite3')
+    looping = _replayer(tmp_path, str(bag), '--loop', '--rate', '4')
+    ending = _replayer(tmp_path, str(bag), '--rate', '8')
+    try:
+        out_end, _ = ending.communicate(timeout=90)
+        time.sleep(2.0)  # the looping one is well into a pass by now
+        looping.send_signal(signal.SIGINT)
+        out_loop, _ = looping.communicate(timeout=30)
+    finally:
+        for p in (looping, ending):
+            if p.poll() is None:
+                p.kill()
+    for out, proc in ((out_end, ending), (out_loop, looping)):
+        assert proc.returncode == 0, out
+        assert 'terminate called' not in out, out
+        assert 'fastdds_large_data.xml' in out, out
+    assert 'published 14 messages' in out_end  # 2 commands + 2 steps x 2 frames x 3 topics
+    published = int(out_loop.split('published ')[1].split()[0])
+    assert published > 0

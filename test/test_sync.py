@@ -66,6 +66,59 @@ def test_without_depth_frames_pass_at_once_and_info_may_be_missing():
     assert s.add_image(2.0, 'b', now=1.0)[0].info == 'old'  # newest info when none near
 
 
+def test_30hz_frame_waits_for_its_own_depth_not_the_previous_one():
+    """Slop 0.05 s, frames 33 ms apart: the previous depth is within slop but not nearest."""
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    period = 1 / 30
+    for i in range(3):  # a steady stream: colour then its depth, 2 ms apart
+        t = 10 + i * period
+        s.add_image(t, f'c{i}', now=t)
+        assert [(f.image, f.depth) for f in s.add_depth(t, f'd{i}', now=t + 0.002)] == \
+            [(f'c{i}', f'd{i}')]
+    t = 10 + 3 * period
+    assert s.add_image(t, 'c3', now=t) == []  # d2 is 33 ms off, d3 is due: wait
+    assert s.poll(now=t + 0.02) == []
+    out = s.add_depth(t, 'd3', now=t + 0.03)
+    assert [(f.image, f.depth, f.depth_stamp) for f in out] == [('c3', 'd3', t)]
+
+
+def test_nearest_depth_is_released_at_once_when_the_next_cannot_be_nearer():
+    """Depth stamped 1 ms before the colour at 30 Hz: the next one is ~32 ms after."""
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(0.999, 'd0', now=1.0)
+    s.add_depth(1.0323, 'd1', now=1.03)
+    out = s.add_image(1.0333, 'c1', now=1.04)
+    assert [(f.image, f.depth) for f in out] == [('c1', 'd1')]
+
+
+def test_worse_depth_only_after_the_closer_one_failed_to_come():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(1.0, 'd0', now=1.0)
+    s.add_depth(1.0333, 'd1', now=1.04)
+    assert s.add_image(1.0667, 'c2', now=1.07) == []
+    out = s.poll(now=1.58)  # d2 never came: the previous depth, within slop, is used
+    assert [(f.image, f.depth) for f in out] == [('c2', 'd1')]
+
+
+def test_later_depth_outside_slop_releases_without_depth_at_once():
+    s = FrameSync(slop=0.01, depth_timeout=0.5)
+    s.add_depth(0.9, 'd0', now=0.9)
+    assert s.add_image(1.0, 'c', now=1.0) == []
+    out = s.add_depth(1.1, 'd1', now=1.1)
+    assert [(f.image, f.depth) for f in out] == [('c', None)]
+    assert 'within 0.01 s' in out[0].no_depth_reason
+
+
+def test_depth_stamps_going_back_never_pair_with_depths_of_another_time():
+    """A recording that restarts: depths stamped before the newest start afresh."""
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(20.0, 'late', now=1.0)
+    s.add_depth(10.0, 'restart', now=1.1)
+    out = s.add_image(19.99, 'c', now=1.2)
+    assert out == []  # 'late' was forgotten; the restart depth is far: wait
+    assert [f.depth for f in s.poll(now=1.71)] == [None]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(['img', 'depth', 'info', 'poll']),
                           st.floats(0, 100, allow_nan=False)), max_size=60))

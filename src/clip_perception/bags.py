@@ -19,6 +19,7 @@ import json
 import os
 from pathlib import Path
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -26,11 +27,13 @@ import time
 from builtin_interfaces.msg import Time
 import cv2
 import rclpy
+from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
 from rclpy.serialization import deserialize_message
 from rclpy.serialization import serialize_message
+from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
@@ -137,11 +140,13 @@ class BagWriter:
 
 
 def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=None,
-                  depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000):
+                  depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000,
+                  command_lead=0.3):
     """Render ``steps`` (see :mod:`clip_perception.scenario`) into a bag.
 
-    Each step publishes its command (if any) at its start, then ``frames`` frames of
-    its scene ``period`` seconds apart. Ground truth goes to ``ground_truth.json``.
+    Each step publishes its command (if any) at its start, then, ``command_lead``
+    seconds later, ``frames`` frames of its scene ``period`` seconds apart. Ground truth
+    goes to ``ground_truth.json``.
 
     :return: the ground-truth dict written.
     """
@@ -160,7 +165,7 @@ def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=N
             if step.command is not None:
                 writer.write(COMMAND_TOPIC, String(data=step.command), t)
                 entry['command_ns'] = t
-            t += int(0.3e9)
+            t += int(command_lead * 1e9)
             for _ in range(step.frames):
                 colour, depth, info = scene_messages(scene, t, depth_encoding, jpeg_quality)
                 writer.write(truth['topics']['color'], colour, t)
@@ -240,6 +245,7 @@ class Replayer:
         self._pubs = {t: node.create_publisher(self._types[t], self.remap.get(t, t), qos)
                       for t in self.topics}
         self.published = 0
+        self._pass_ns = None
 
     def wait_for_subscribers(self, topics, timeout=10.0):
         """Block until every bag topic in ``topics`` has a subscriber (or timeout)."""
@@ -251,28 +257,61 @@ class Replayer:
             time.sleep(0.05)
         return False
 
+    def pass_offset_ns(self):
+        """Return the recorded time between the starts of two ``loop`` passes (ns).
+
+        The recording's span (first to last message) plus one frame period (the smallest
+        gap between two messages of one topic; 0.1 s if none), so every pass is stamped
+        after the previous one and a frame never pairs with another pass's depth.
+        """
+        if self._pass_ns is None:
+            first = last = None
+            previous, gap = {}, None
+            for topic, _, t, _ in read_bag(self.path, set(self.topics)):
+                first = t if first is None else first
+                last = t
+                if topic in previous and t > previous[topic]:
+                    step = t - previous[topic]
+                    gap = step if gap is None else min(gap, step)
+                previous[topic] = t
+            span = 0 if first is None else last - first
+            self._pass_ns = span + (gap if gap is not None else 100_000_000)
+        return self._pass_ns
+
     def play(self, stop_event=None, on_message=None):
-        """Publish everything once (or forever with ``loop``); return messages published."""
+        """Publish everything once (or forever with ``loop``); return messages published.
+
+        With ``loop``, pass ``k`` is timed and (with ``restamp``) stamped ``k`` times
+        :meth:`pass_offset_ns` after the first, so stamps keep increasing across passes.
+        With ``restamp=False`` every pass repeats the recorded stamps.
+        """
+        wall0 = time.monotonic()
+        stamp0 = self.node.get_clock().now().nanoseconds
+        first = None
+        passes = 0
         while True:
-            first = None
-            wall0 = time.monotonic()
-            stamp0 = self.node.get_clock().now().nanoseconds
+            shift = passes * self.pass_offset_ns() if passes else 0
             for topic, _, t, raw in read_bag(self.path, set(self.topics)):
                 if stop_event is not None and stop_event.is_set():
                     return self.published
                 first = t if first is None else first
-                due = wall0 + (t - first) / 1e9 / self.rate
-                delay = due - time.monotonic()
+                offset = t - first + shift
+                delay = wall0 + offset / 1e9 / self.rate - time.monotonic()
                 if delay > 0:
-                    time.sleep(delay)
+                    if stop_event is not None:
+                        if stop_event.wait(delay):
+                            return self.published
+                    else:
+                        time.sleep(delay)
                 msg = deserialize_message(raw, self._types[topic])
                 if self.restamp and hasattr(msg, 'header'):
-                    offset = _ns(msg.header.stamp) - first
-                    msg.header.stamp = _stamp(stamp0 + offset / self.rate)
+                    offset = _ns(msg.header.stamp) - first + shift
+                    msg.header.stamp = _stamp(stamp0 + int(offset / self.rate))
                 self._pubs[topic].publish(msg)
                 self.published += 1
                 if on_message is not None:
                     on_message(topic, msg)
+            passes += 1
             if not self.loop:
                 return self.published
 
@@ -348,12 +387,27 @@ def replay_main(argv=None):
         print(f'no such bag folder: {args.bag}', file=sys.stderr)
         return 2
     remap = dict(r.split(':=', 1) for r in args.remap)
-    rclpy.init()
+    profile = use_large_data_profile()
+    # Ctrl-C raises KeyboardInterrupt in this (main) thread, and SIGTERM (what ros2 launch
+    # sends second) does the same; rclpy's own handler would shut the context down under
+    # the spinning thread, which then dies in C++ ("terminate called ...", SIGABRT).
+    signal.signal(signal.SIGTERM, _interrupt)
+    rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
     node = Node('clip_perception_replay')
-    spin = threading.Thread(target=rclpy.spin, args=(node,), daemon=True)
-    spin.start()
-    recorder = None
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            executor.spin_once(timeout_sec=0.05)
+
+    spinner = threading.Thread(target=spin, name='replay_spin')
+    spinner.start()
+    recorder = player = None
     try:
+        if profile:
+            node.get_logger().info(f'Fast DDS profile: {profile}')
         if args.record:
             topics = dict(t.split(':=', 1) for t in args.record_topics)
             recorder = OutputRecorder(node, args.record,
@@ -362,17 +416,45 @@ def replay_main(argv=None):
                           restamp=not args.keep_stamps)
         if args.wait_for and not player.wait_for_subscribers(args.wait_for):
             print('timed out waiting for subscribers', file=sys.stderr)
-        n = player.play()
+        player.play()
         time.sleep(1.0)
-        print(f'published {n} messages from {args.bag}')
     except KeyboardInterrupt:
         pass
     finally:
+        # Order matters: stop and join the spinning thread, then destroy, then shut down.
+        stop.set()
+        spinner.join()
+        executor.shutdown()
         if recorder is not None:
             recorder.close()
         node.destroy_node()
         rclpy.try_shutdown()
+    print(f'published {player.published if player else 0} messages from {args.bag}')
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def use_large_data_profile():
+    """Point Fast DDS at the shipped large-data profile unless the user chose one.
+
+    Without it best-effort subscribers lose most large raw images (README, Fast DDS).
+    Call before ``rclpy.init``. :return: the profile in use, or '' when none was found.
+    """
+    if os.environ.get('FASTRTPS_DEFAULT_PROFILES_FILE'):
+        return os.environ['FASTRTPS_DEFAULT_PROFILES_FILE']
+    candidates = [os.path.join(p, 'share', 'clip_perception') for p in
+                  os.environ.get('AMENT_PREFIX_PATH', '').split(os.pathsep) if p]
+    candidates += [os.path.join(sys.prefix, 'share', 'clip_perception'),
+                   str(Path(__file__).resolve().parents[2])]
+    for share in candidates:
+        path = os.path.join(share, 'config', 'fastdds_large_data.xml')
+        if os.path.isfile(path):
+            os.environ['FASTRTPS_DEFAULT_PROFILES_FILE'] = path
+            return path
+    return ''
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,13 +72,41 @@ def ros_environment():
                           os.path.join(share_dir(), 'config', 'fastdds_large_data.xml'))
 
 
+def node_executable(name='clip_perception_node'):
+    """Path of one of this package's console scripts, wherever it was installed.
+
+    Looked up, in order: ``lib/clip_perception/`` of every ``AMENT_PREFIX_PATH`` prefix
+    that registers the package in its ament index (a colcon install, symlinked or
+    not, installs console scripts there); the directory of the running interpreter (a
+    pip or venv install puts them in ``bin/``); ``PATH``.
+
+    :raises FileNotFoundError: when none is found (the message lists where it looked).
+    """
+    dirs = []
+    for prefix in os.environ.get('AMENT_PREFIX_PATH', '').split(os.pathsep):
+        marker = os.path.join(prefix, 'share', 'ament_index', 'resource_index', 'packages',
+                              'clip_perception')
+        if prefix and os.path.isfile(marker):
+            dirs.append(os.path.join(prefix, 'lib', 'clip_perception'))
+    dirs.append(os.path.dirname(sys.executable))
+    for folder in dirs:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    found = shutil.which(name)
+    if found:
+        return found
+    raise FileNotFoundError(
+        f'{name} not found in {", ".join(dirs)} or on PATH: source the colcon workspace '
+        '(install/setup.bash) or activate the venv the package is installed in')
+
+
 def start_node(truth, log_path, extra_args=(), params_file=None):
     """Start ``clip_perception_node`` remapped onto the recording's topics."""
     topics = truth['topics']
     compressed = topics['color'].endswith('/compressed')
     image = topics['color'][:-len('/compressed')] if compressed else topics['color']
-    exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
-    cmd = [exe, '--ros-args', '--params-file', params_file or share_config(),
+    cmd = [node_executable(), '--ros-args', '--params-file', params_file or share_config(),
            '-p', f'image_transport:={"compressed" if compressed else "raw"}',
            '-r', f'image:={image}', '-r', f'image/compressed:={image}/compressed',
            '-r', f'camera_info:={topics["camera_info"]}', '-r', f'depth:={topics["depth"]}',

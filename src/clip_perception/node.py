@@ -27,9 +27,12 @@ Published:
 Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 """
 
+import argparse
 import dataclasses
 import difflib
+import gc
 import json
+import os
 import sys
 import threading
 import time
@@ -51,12 +54,15 @@ from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.executors import SingleThreadedExecutor
+from rclpy.lifecycle import LifecycleNode
+from rclpy.lifecycle import TransitionCallbackReturn
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
 from rclpy.qos import HistoryPolicy
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
+from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
@@ -87,6 +93,7 @@ from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
 from clip_perception.sync import FrameSync
+from clip_perception.vision import detections
 
 try:  # Only on a full ROS install; not installable from PyPI.
     from vision_msgs.msg import Detection2D
@@ -139,11 +146,16 @@ def _as_declared(param):
     return param
 
 
-class ClipPerceptionNode(Node):
-    """See the module docstring for topics; parameters are declared from the config."""
+class PerceptionMixin:
+    """What the plain and the managed node share: parameters, inputs, worker, outputs.
 
-    def __init__(self, **kwargs):
-        super().__init__('clip_perception', **kwargs)
+    The node classes call, in order, :meth:`_declare` (parameters and state),
+    :meth:`_load` (validated parameters -> model, pipeline, sync), :meth:`_create_outputs`,
+    :meth:`_open_inputs` (subscriptions, timers, worker thread); and back:
+    :meth:`_close_inputs`, :meth:`_destroy_outputs`, :meth:`_free_model`.
+    """
+
+    def _declare(self):
         # An integer where a double is declared (`min_confidence: 1`, `-p x:=1`) is taken
         # as that double: at start-up by rewriting the override before declaring (rclpy
         # would raise), at run time (`ros2 param set`) by a pre-set callback.
@@ -161,11 +173,6 @@ class ClipPerceptionNode(Node):
             self.get_logger().warning(
                 f'parameter "{name}" is not a clip_perception parameter and is ignored'
                 + (f' (did you mean "{near[0]}"?)' if near else ''))
-        values = self._values()
-        for name in values:
-            reason = validate(name, values[name])
-            if reason:
-                raise ValueError(f'parameter {name}: {reason}')
         self.health = Health()
         self._throttle = LogThrottle(5.0)
         self._warned_once = set()
@@ -173,15 +180,46 @@ class ClipPerceptionNode(Node):
         self._cv = threading.Condition(self._lock)
         self._pending = None
         self._stop = threading.Event()
+        self._worker = None
+        self._inputs = []
+        self._diag_timer = self._sync_timer = None
+        self._outputs = []
+        self.command_pub = None
+        self.scorer = self.pipeline = self.sync = None
+        self._values_cache = self._values()
+        self._command = self._values_cache['command'].strip()
+        self.add_on_set_parameters_callback(self._on_set_parameters)
+        self.add_post_set_parameters_callback(self._after_set_parameters)
 
+    def _load(self, shared=None):
+        """Validate the parameters, load the model; return the parameter values.
+
+        :param shared: ``(scorer, lock)`` of another node in this process to use instead
+            of loading a model (:func:`cameras_main`); its model, device and dtype must
+            be this node's too.
+        :raises ValueError: a parameter is out of range, or differs from the shared model's.
+        :raises ModelLoadError: the model cannot be loaded.
+        """
+        values = self._values()
+        for name in values:
+            reason = validate(name, values[name])
+            if reason:
+                raise ValueError(f'parameter {name}: {reason}')
         if values['torch_threads'] > 0:
             import torch
             torch.set_num_threads(values['torch_threads'])
         t0 = time.monotonic()
-        self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
-                                 values['prompt_template'], values['crop_context'])
-        self.get_logger().info(
-            f'loaded CLIP "{values["model"]}" from {self.scorer.model_path} '
+        if shared is not None:
+            self.scorer, self._infer_lock = shared
+            if self.scorer.model_name != values['model']:
+                raise ValueError(f'parameter model: {values["model"]} differs from the model '
+                                 f'shared in this process ({self.scorer.model_name})')
+        else:
+            self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
+                                     values['prompt_template'], values['crop_context'])
+            self._infer_lock = threading.Lock()
+        self.get_logger().info(('shares' if shared is not None else 'loaded') +
+            f' CLIP "{values["model"]}" from {self.scorer.model_path} '
             f'({self.scorer.num_parameters / 1e6:.2f} M parameters, input '
             f'{self.scorer.input_size} px) on {self.scorer.device} '
             f'{str(self.scorer.dtype).replace("torch.", "")} in '
@@ -194,49 +232,73 @@ class ClipPerceptionNode(Node):
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
                               depth_timeout=_depth_timeout(values['sync_slop']))
+        return values
 
+    def _free_model(self):
+        """Drop the model and everything holding it (memory returns to the allocator)."""
+        self.scorer = self.pipeline = self.sync = None
+        gc.collect()
+        if 'torch' in sys.modules and sys.modules['torch'].cuda.is_available():
+            sys.modules['torch'].cuda.empty_cache()
+
+    def _create_outputs(self, create):
+        """Create the publishers with ``create`` (plain or lifecycle ``create_*publisher``)."""
+        latched = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
+                             reliability=ReliabilityPolicy.RELIABLE,
+                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        self.pose_pub = create(PoseStamped, '~/target_pose', 10)
+        self.poses_pub = create(PoseArray, '~/target_poses', 10)
+        self.json_pub = create(String, '~/detection_json', 10)
+        self.vision_pub = (create(Detection2DArray, '~/detection', 10)
+                           if Detection2DArray is not None else None)
+        self.debug_pub = create(Image, '~/debug_image', 2)
+        self.marker_pub = create(MarkerArray, '~/markers', 10)
+        self.command_pub = create(String, '~/active_command', latched)
+        self.diag_pub = create(DiagnosticArray, '/diagnostics', 10)
+        self._outputs = [p for p in (self.pose_pub, self.poses_pub, self.json_pub,
+                                     self.vision_pub, self.debug_pub, self.marker_pub,
+                                     self.command_pub, self.diag_pub) if p is not None]
+
+    def _destroy_outputs(self, destroy):
+        for pub in self._outputs:
+            destroy(pub)
+        self._outputs = []
+        self.command_pub = None
+
+    def _open_inputs(self):
+        """Subscribe, start the timers and the worker thread."""
+        values = self._values_cache
         reliability = (ReliabilityPolicy.RELIABLE if values['qos_reliability'] == 'reliable'
                        else ReliabilityPolicy.BEST_EFFORT)
         camera_qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=values['qos_depth'],
                                 reliability=reliability,
                                 durability=DurabilityPolicy.VOLATILE)
-        latched = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
-                             reliability=ReliabilityPolicy.RELIABLE,
-                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
-
         events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
+        subs = []
         if values['image_transport'] == 'compressed':
-            self.create_subscription(CompressedImage, 'image/compressed', self._on_compressed,
-                                     camera_qos, event_callbacks=events)
+            subs.append(self.create_subscription(CompressedImage, 'image/compressed',
+                                                 self._on_compressed, camera_qos,
+                                                 event_callbacks=events))
         else:
-            self.create_subscription(Image, 'image', self._on_image, camera_qos,
-                                     event_callbacks=events)
-        self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info, camera_qos,
-                                 event_callbacks=events)
+            subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
+                                                 event_callbacks=events))
+        subs.append(self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info,
+                                             camera_qos, event_callbacks=events))
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            self.create_subscription(CompressedImage, 'depth/compressedDepth',
-                                     self._on_compressed_depth, camera_qos,
-                                     event_callbacks=events)
+            subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
+                                                 self._on_compressed_depth, camera_qos,
+                                                 event_callbacks=events))
         elif values['use_depth']:
-            self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
-                                     event_callbacks=events)
-        self.create_subscription(String, 'command', self._on_command, 10)
-
-        self.pose_pub = self.create_publisher(PoseStamped, '~/target_pose', 10)
-        self.poses_pub = self.create_publisher(PoseArray, '~/target_poses', 10)
-        self.json_pub = self.create_publisher(String, '~/detection_json', 10)
-        self.vision_pub = (self.create_publisher(Detection2DArray, '~/detection', 10)
-                           if Detection2DArray is not None else None)
-        self.debug_pub = self.create_publisher(Image, '~/debug_image', 2)
-        self.marker_pub = self.create_publisher(MarkerArray, '~/markers', 10)
-        self.command_pub = self.create_publisher(String, '~/active_command', latched)
-        self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-
-        self.add_on_set_parameters_callback(self._on_set_parameters)
-        self.add_post_set_parameters_callback(self._after_set_parameters)
+            subs.append(self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
+                                                 event_callbacks=events))
+        subs.append(self.create_subscription(String, 'command', self._on_command, 10))
+        self._inputs = subs
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics)
         self._sync_timer = self.create_timer(0.05, self._poll_sync)
         self._echo_command()
+        if self._worker is not None:  # a deactivation left it finishing a frame
+            self._worker.join()
+        self._stop.clear()
         self._worker = threading.Thread(target=self._work, name='clip_worker', daemon=True)
         self._worker.start()
         self.get_logger().info(
@@ -246,6 +308,40 @@ class ClipPerceptionNode(Node):
                else '')
             + f'; command on {self.resolve_topic_name("command")}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _close_inputs(self):
+        """Unsubscribe, stop the timers and the worker; forget frames in flight."""
+        for sub in self._inputs:
+            self.destroy_subscription(sub)
+        self._inputs = []
+        for timer in (self._diag_timer, self._sync_timer):
+            if timer is not None:
+                timer.cancel()
+                self.destroy_timer(timer)
+        self._diag_timer = self._sync_timer = None
+        self.shutdown()
+        with self._cv:
+            self._pending = None
+        if self.sync is not None:
+            v = self._values_cache
+            self.sync = FrameSync(v['sync_slop'], v['use_depth'],
+                                  depth_timeout=_depth_timeout(v['sync_slop']))
+
+    def shutdown(self, timeout=10.0):
+        """Stop the worker thread (if running); return False if it is still busy.
+
+        The worker finishes the frame in hand first (bounded, but seconds for a large
+        model on a loaded CPU); ``timeout`` (s) bounds the wait.
+        """
+        self._stop.set()
+        with self._cv:
+            self._cv.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=timeout)
+            if self._worker.is_alive():
+                return False
+            self._worker = None
+        return True
 
     def _depth_topic(self):
         return ('depth/compressedDepth' if self._values_cache['depth_transport']
@@ -274,9 +370,11 @@ class ClipPerceptionNode(Node):
 
     def _after_set_parameters(self, params):
         values = self._values()
-        self.pipeline.config = PipelineConfig.from_values(values)
-        self.sync.slop = values['sync_slop']
-        self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
+        if self.pipeline is not None:
+            self.pipeline.config = PipelineConfig.from_values(values)
+        if self.sync is not None:
+            self.sync.slop = values['sync_slop']
+            self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
         for p in params:
             if p.name == 'command':
                 command = clean_command(p.value) if p.value else ''
@@ -287,14 +385,15 @@ class ClipPerceptionNode(Node):
                 self.get_logger().info(f'command set to "{self._command}"' if self._command
                                        else 'command cleared; idle')
                 self._echo_command()
-            if p.name == 'diagnostics_period':
+            if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
                 self.destroy_timer(self._diag_timer)
                 self._diag_timer = self.create_timer(p.value, self._diagnostics)
         self._values_cache = values
 
     def _echo_command(self):
-        self.command_pub.publish(String(data=self._command))
+        if self.command_pub is not None:
+            self.command_pub.publish(String(data=self._command))
 
     # ------------------------------------------------------------------ inputs
     def _now(self):
@@ -508,7 +607,9 @@ class ClipPerceptionNode(Node):
                             'which tf2 refuses; publishing it without the slash')
             frame_id = frame_id.lstrip('/')
         header.frame_id = frame_id
-        result = self.pipeline.run(rgb, command, depth if intr is not None else None, intr)
+        with self._infer_lock:  # one model may serve several nodes (cameras_main)
+            result = self.pipeline.run(rgb, command, depth if intr is not None else None,
+                                       intr)
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
         latency = self._publish(header, rgb, result, reason, started)
@@ -555,23 +656,20 @@ class ClipPerceptionNode(Node):
         return latency
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
+        """Build the Detection2DArray of :func:`clip_perception.vision.detections`."""
         arr = Detection2DArray(header=header)
-        for i, cand in enumerate(result.ranked):
-            det = Detection2D(header=header)
-            x0, y0, x1, y1 = cand.box
-            det.bbox.center.position.x = (x0 + x1) / 2.0
-            det.bbox.center.position.y = (y0 + y1) / 2.0
-            det.bbox.size_x, det.bbox.size_y = x1 - x0, y1 - y0
+        for d in detections(result):
+            det = Detection2D(header=header, id=d.id)
+            det.bbox.center.position.x, det.bbox.center.position.y = d.center
+            det.bbox.size_x, det.bbox.size_y = d.size
             hyp = ObjectHypothesisWithPose()
-            hyp.hypothesis.class_id = result.what
-            hyp.hypothesis.score = cand.confidence
-            if i == 0 and result.pose is not None:
-                p = result.pose.position
-                hyp.pose.pose.position.x, hyp.pose.pose.position.y = float(p[0]), float(p[1])
-                hyp.pose.pose.position.z = float(p[2])
-                hyp.pose.pose.orientation.w = 1.0
+            hyp.hypothesis.class_id = d.class_id
+            hyp.hypothesis.score = d.score
+            p = hyp.pose.pose.position
+            p.x, p.y, p.z = d.position
+            hyp.pose.pose.orientation.w = 1.0
+            hyp.pose.covariance = list(d.covariance)
             det.results.append(hyp)
-            det.id = 'chosen' if (i == 0 and result.found) else f'candidate_{i}'
             arr.detections.append(det)
         return arr
 
@@ -627,12 +725,68 @@ class ClipPerceptionNode(Node):
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)
 
-    def shutdown(self):
-        """Stop the worker thread."""
-        self._stop.set()
-        with self._cv:
-            self._cv.notify_all()
-        self._worker.join(timeout=5.0)
+
+
+class ClipPerceptionNode(PerceptionMixin, Node):
+    """The plain node: configured and active from construction (module docstring).
+
+    :param shared: see :meth:`PerceptionMixin._load`.
+    """
+
+    def __init__(self, shared=None, **kwargs):
+        super().__init__('clip_perception', **kwargs)
+        self._declare()
+        self._load(shared)
+        self._create_outputs(self.create_publisher)
+        self._open_inputs()
+
+
+class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
+    """The managed node: same parameters, topics and behaviour once active.
+
+    Parameters are declared when it is constructed (unconfigured); ``configure``
+    validates them and loads the model; ``activate`` subscribes and starts the worker
+    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops every input,
+    the worker and all output; ``cleanup`` frees the model; ``shutdown`` works from
+    every state. A model that cannot load fails ``configure`` (back to unconfigured).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__('clip_perception', **kwargs)
+        self._declare()
+
+    def on_configure(self, state):
+        try:
+            self._load()
+        except (ModelLoadError, ValueError) as exc:
+            self.get_logger().error('configure failed: ' + ' '.join(str(exc).split()))
+            self._free_model()
+            return TransitionCallbackReturn.FAILURE
+        self._create_outputs(self.create_lifecycle_publisher)
+        return super().on_configure(state)
+
+    def on_activate(self, state):
+        result = super().on_activate(state)  # enables the lifecycle publishers
+        self._open_inputs()
+        return result
+
+    def on_deactivate(self, state):
+        self._close_inputs()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state):
+        self._destroy_outputs(self.destroy_lifecycle_publisher)
+        self._free_model()
+        return super().on_cleanup(state)
+
+    def on_shutdown(self, state):
+        self._close_inputs()
+        self._destroy_outputs(self.destroy_lifecycle_publisher)
+        self._free_model()
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_error(self, state):
+        return self.on_shutdown(state)
 
 
 def detection_dict(header, result, reason, latency):
@@ -695,32 +849,82 @@ def draw_debug(rgb, result):
     return img
 
 
-def main(args=None):
-    """Console entry point ``clip_perception_node``."""
+def _run(factories, args):
+    """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
     rclpy.init(args=args)
+    nodes = []
     try:
-        node = ClipPerceptionNode()
+        for make in (factories if isinstance(factories, list) else [factories]):
+            nodes.append(make())
     except (ModelLoadError, ValueError, ParameterException) as exc:
         # One line naming what is wrong, never a traceback: rclpy's own parameter
         # exceptions name the parameter and the expected type or range.
         text = ' '.join(str(exc).split())
         rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {text}')
+        for node in nodes:
+            node.shutdown()
+            node.destroy_node()
         rclpy.try_shutdown()
         return 1
     # One thread: every callback is in the node's default, mutually exclusive group,
-    # and inference runs on the node's own worker thread.
+    # and inference runs on each node's own worker thread.
     executor = SingleThreadedExecutor()
-    executor.add_node(node)
+    for node in nodes:
+        executor.add_node(node)
     try:
         executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
-        node.shutdown()
+        stopped = [node.shutdown() for node in nodes]
+        if not all(stopped):
+            # A worker still inside torch: letting the interpreter tear down under it
+            # aborts ("terminate called without an active exception", exit 134).
+            rclpy.logging.get_logger('clip_perception').warning(
+                'a frame is still being processed; exiting without waiting for it')
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         executor.shutdown()
-        node.destroy_node()
+        for node in nodes:
+            node.destroy_node()
         rclpy.try_shutdown()
     return 0
+
+
+def main(args=None):
+    """Console entry point ``clip_perception_node``."""
+    return _run(ClipPerceptionNode, args)
+
+
+def cameras_main(args=None):
+    """Console entry point ``clip_perception_cameras``: one node per camera, one model.
+
+    ``clip_perception_cameras wrist,head [--namespace X] --ros-args ...`` starts a node
+    ``clip_perception`` in namespace ``[X/]<camera>`` per camera, all in this process and
+    sharing one loaded CLIP (inference is serialised across cameras). ROS arguments apply
+    to every node: relative remaps (``-r image:=color/image_raw``) resolve in each node's
+    namespace. Memory saved against one process per camera: README, "Several cameras".
+    """
+    argv = sys.argv if args is None else args
+    parser = argparse.ArgumentParser(prog='clip_perception_cameras')
+    parser.add_argument('cameras', help='comma-separated camera names, e.g. wrist,head')
+    parser.add_argument('--namespace', default='', help='namespace above the cameras')
+    opts = parser.parse_args(remove_ros_args(argv)[1:])
+    names = [c.strip() for c in opts.cameras.split(',') if c.strip()]
+    spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
+    state = {'shared': None}
+
+    def make(namespace):
+        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace)
+        state['shared'] = (node.scorer, node._infer_lock)
+        return node
+    return _run([lambda ns=ns: make(ns) for ns in spaces], args)
+
+
+def lifecycle_main(args=None):
+    """Console entry point ``clip_perception_lifecycle_node`` (managed, starts unconfigured)."""
+    return _run(ClipPerceptionLifecycleNode, args)
 
 
 if __name__ == '__main__':

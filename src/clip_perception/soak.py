@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from clip_perception.demo import node_executable
 from clip_perception.demo import ros_environment
 from clip_perception.demo import share_config
 from clip_perception.demo import stop_node
@@ -65,7 +66,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
 
     from clip_perception.bags import scene_messages
 
-    exe = os.path.join(os.path.dirname(sys.executable), 'clip_perception_node')
+    exe = node_executable()
     log = open(log_path or os.devnull, 'w')
     proc = subprocess.Popen([exe, '--ros-args', '--params-file', share_config(),
                              '-p', 'torch_threads:=1', *node_args],

@@ -4,11 +4,21 @@ Stamps are float seconds; payloads are opaque; ``now`` is the caller's monotonic
 at arrival (waiting is about arrival, not stamps: at 1 Hz the previous depth is always a
 second older than the next frame). A colour frame is released:
 
-* with the depth image nearest in stamp, once one within ``slop`` has arrived;
-* without depth once it has waited ``depth_timeout`` since its arrival for a depth
-  within ``slop``; after that the depth stream counts as lost and later frames pass at
-  once (no added latency) until a depth image arrives again. The node calls
-  :meth:`FrameSync.poll` on a timer for this;
+* with the depth image nearest in stamp (within ``slop``) once no closer one can still
+  come, as message_filters' ApproximateTime decides: a depth stamped at or after the
+  frame has arrived (depth stamps increase, so later ones are farther), or the nearest
+  is already closer than the next depth can be (newest depth stamp plus the smallest
+  depth period seen). So at 30 Hz with ``slop`` 0.05 s a frame whose own depth is still
+  in flight does not take the previous depth, 33 ms off;
+* without depth at once when a depth stamped after the frame has arrived and none is
+  within ``slop`` (none can come);
+* else after waiting ``depth_timeout`` since its arrival: with the nearest depth within
+  ``slop`` if there is one, else without depth; after a wait without depth the depth
+  stream counts as lost and later frames pass at once (no added latency) until a depth
+  image arrives again. The node calls :meth:`FrameSync.poll` on a timer for this;
+
+A depth stamp earlier than the newest one (a recording restarted, a camera reset)
+starts the depth history afresh, so depths of another time never pair.
 * with the camera_info nearest in stamp within ``slop``, else the newest one
   (intrinsics rarely change; drivers that publish camera_info slower or latched still
   work), or None if none has arrived.
@@ -59,7 +69,10 @@ class FrameSync:
 
     def add_depth(self, stamp, depth, now):
         """Store a depth image that arrived at ``now``; return frames it completes."""
-        self._depths.append((float(stamp), depth))
+        stamp = float(stamp)
+        if self._depths and stamp < self._depths[-1][0]:
+            self._depths.clear()  # time went back: older pairs belong to another time
+        self._depths.append((stamp, depth))
         self._last_depth_arrival = now
         self._depth_lost = False
         return self._release(now)
@@ -89,6 +102,24 @@ class FrameSync:
             return near[1]
         return self._infos[-1][1] if self._infos else None
 
+    def _settled(self, stamp, near):
+        """Tell whether no depth still to come can be nearer to ``stamp`` than ``near``."""
+        if not self._depths:
+            return False
+        newest = self._depths[-1][0]
+        if newest >= stamp:
+            return True
+        if near is None:
+            return False
+        gaps = [b[0] - a[0] for a, b in zip(self._depths, list(self._depths)[1:])
+                if b[0] > a[0]]
+        if not gaps:
+            return False
+        return abs(near[0] - stamp) <= newest + min(gaps) - stamp
+
+    def _waited(self, arrival, now):
+        return self._depth_lost or now - arrival >= self.depth_timeout
+
     def _no_depth_reason(self, arrival, now):
         if not self._depth_lost and now - arrival < self.depth_timeout:
             return None
@@ -107,8 +138,16 @@ class FrameSync:
                 out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
                 continue
             near = self._nearest(self._depths, stamp)
-            if near is not None and abs(near[0] - stamp) <= self.slop:
+            if near is not None and abs(near[0] - stamp) > self.slop:
+                near = None
+            settled = self._settled(stamp, near)
+            if near is not None and (settled or self._waited(arrival, now)):
                 out.append(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]))
+                continue
+            if settled:
+                out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
+                                       no_depth_reason=f'no depth image within {self.slop} s '
+                                       'of the frame'))
                 continue
             reason = self._no_depth_reason(arrival, now)
             if reason is None:

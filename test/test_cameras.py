@@ -1,0 +1,65 @@
+"""Several cameras in one process sharing one model: ``clip_perception_cameras`` (issue 16).
+
+The memory this saves against one process per camera is measured by
+benchmarks/cameras_memory.py (README, "Several cameras").
+"""
+
+import json
+import os
+import signal
+import subprocess
+
+from std_msgs.msg import String
+
+from clip_perception.scenes import generate_scene
+from conftest import BIN
+from conftest import Camera
+from conftest import PARAMS
+from conftest import wait_for_node
+
+
+def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
+    log_path = tmp_path / 'cameras.log'
+    log = open(log_path, 'w')
+    proc = subprocess.Popen(
+        [os.path.join(BIN, 'clip_perception_cameras'), 'wrist,head', '--ros-args',
+         '--params-file', PARAMS, '-p', 'torch_threads:=1', '-r', 'command:=~/command'],
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED='1'))
+    scenes = {'wrist': generate_scene(5), 'head': generate_scene(6)}
+    cameras = {}
+    try:
+        for cam in scenes:
+            assert wait_for_node(probe, f'/{cam}/clip_perception', 60), log_path.read_text()
+            probe.listen(String, f'/{cam}/clip_perception/detection_json')
+            cameras[cam] = Camera(probe, image=f'/{cam}/image', depth=f'/{cam}/depth',
+                                  info=f'/{cam}/camera_info',
+                                  command=f'/{cam}/clip_perception/command')
+        for camera in cameras.values():
+            assert camera.wait_connected(60), log_path.read_text()
+        commands = {}
+        for cam, scene in scenes.items():
+            target = scene.targetable()[0]
+            commands[cam] = f'the {target.colour} {target.shape}'
+        for _ in range(60):
+            for cam, camera in cameras.items():
+                camera.command(commands[cam])
+                camera.publish(scenes[cam])
+            done = all(any(json.loads(m.data)['command'] == commands[cam]
+                           for m in probe.messages(f'/{cam}/clip_perception/detection_json'))
+                       for cam in cameras)
+            if done:
+                break
+            probe.wait_for('/never', timeout=0.5)
+        for cam in cameras:
+            answers = [json.loads(m.data) for m in
+                       probe.messages(f'/{cam}/clip_perception/detection_json')]
+            # Each camera's node answers its own command about its own scene, only.
+            assert answers and {a['command'] for a in answers} <= {'', commands[cam]}, cam
+            assert any(a['status'] == 'found' for a in answers), (cam, answers[-1])
+        text = log_path.read_text()
+        assert text.count('loaded CLIP') == 1 and text.count('shares CLIP') == 1, text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(30)
+        log.close()
+    assert code == 0, log_path.read_text()

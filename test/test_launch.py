@@ -1,0 +1,144 @@
+"""The launch file, read statically: `launch`/`launch_ros` do not install here (issue 16).
+
+The launch file is parsed with :mod:`ast`; its arguments, remaps and parameters are
+checked against what the node subscribes (parsed from node.py), the parameter table
+(config.PARAMETERS) and the README's robot section, so a renamed topic or argument
+fails here instead of on a robot.
+"""
+
+import ast
+import os
+import re
+import types
+
+import pytest
+
+from clip_perception.config import PARAMETERS
+from conftest import REPO
+
+LAUNCH = os.path.join(REPO, 'launch', 'clip_perception.launch.py')
+NODE = os.path.join(REPO, 'src', 'clip_perception', 'node.py')
+
+
+def _tree(path):
+    with open(path) as f:
+        return ast.parse(f.read(), path)
+
+
+def _calls(tree, name):
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and
+            getattr(n.func, 'id', getattr(n.func, 'attr', None)) == name]
+
+
+def _arguments():
+    """``{name: (default source, choices or None)}`` of every DeclareLaunchArgument."""
+    out = {}
+    for call in _calls(_tree(LAUNCH), 'DeclareLaunchArgument'):
+        kw = {k.arg: k.value for k in call.keywords}
+        choices = ast.literal_eval(kw['choices']) if 'choices' in kw else None
+        default = kw['default_value']
+        out[ast.literal_eval(call.args[0])] = (
+            ast.literal_eval(default) if isinstance(default, ast.Constant) else None, choices)
+    return out
+
+
+def _function(name):
+    """Source of one top-level function of the launch file as its own module."""
+    tree = _tree(LAUNCH)
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return ast.Module(body=[fn], type_ignores=[])
+
+
+def test_arguments_cover_transports_cameras_and_managed():
+    args = _arguments()
+    for name in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
+                 'depth', 'command', 'image_transport', 'depth_transport', 'cameras',
+                 'shared_model', 'managed', 'fastdds_profile'):
+        assert name in args, name
+    params = {p.name: p for p in PARAMETERS}
+    # The transport arguments offer exactly the node parameter's choices.
+    for name in ('image_transport', 'depth_transport'):
+        default, choices = args[name]
+        assert set(choices) == set(params[name].choices)
+        assert default == params[name].default
+    assert args['command'][0] == '~/command'  # where the recording sends its commands
+
+
+def test_remaps_name_every_topic_the_node_subscribes():
+    subscribed = set()
+    for call in _calls(_tree(NODE), 'create_subscription'):
+        topic = call.args[1]
+        if isinstance(topic, ast.Constant) and not topic.value.startswith(('/', '~')):
+            subscribed.add(topic.value)
+    assert {'image', 'image/compressed', 'camera_info', 'depth', 'depth/compressedDepth',
+            'command'} <= subscribed
+    fn = _function('camera_nodes')
+    remapped = {ast.literal_eval(t.elts[0]) for n in ast.walk(fn) if isinstance(n, ast.Dict)
+                for k, v in zip(n.keys, n.values)
+                if isinstance(k, ast.Constant) and k.value == 'remappings' for t in v.elts}
+    assert remapped == subscribed
+    # Both transports and both executables are wired, with the parameters passed on.
+    text = ast.unparse(fn)
+    for needle in ("'image_transport': value('image_transport')",
+                   "'depth_transport': value('depth_transport')",
+                   "image + '/compressed'", "depth + '/compressedDepth'",
+                   "'clip_perception_lifecycle_node'", "'clip_perception_node'",
+                   'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
+                   'OnProcessExit(target_action=node'):
+        assert needle in text, needle
+
+
+def test_the_shared_model_process_takes_the_same_remaps_made_relative():
+    subscribed = {'image', 'image/compressed', 'camera_info', 'depth',
+                  'depth/compressedDepth', 'command'}
+    fn = _function('shared_model_process')
+    remapped = {ast.literal_eval(t.elts[0]) for n in ast.walk(fn)
+                if isinstance(n, ast.keyword) and n.arg == 'remappings' for t in n.value.elts}
+    assert remapped == subscribed
+    text = ast.unparse(fn)
+    for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
+                   'OnProcessExit(target_action=node', "'--namespace'"):
+        assert needle in text, needle
+    assert 'name=' not in text  # a launch name would rename every node of the process
+
+
+def test_default_topics_resolve_per_camera():
+    args = _arguments()
+    for name in ('image', 'camera_info', 'depth'):
+        default = args[name][0]
+        assert default.replace('{camera}', 'camera').startswith('/camera/')
+        assert default.replace('{camera}', 'wrist').startswith('/wrist/')
+    assert args['image'][0].replace('{camera}', 'camera') == '/camera/color/image_raw'
+
+
+def test_a_node_that_fails_fails_the_launch_and_one_that_exits_shuts_it_down():
+    emitted = []
+    scope = {'EmitEvent': lambda event: ('emit', event),
+             'Shutdown': lambda reason: emitted.append(reason) or 'shutdown'}
+    exec(compile(_function('on_node_exit'), LAUNCH, 'exec'), scope)
+    on_exit = scope['on_node_exit']
+    action = types.SimpleNamespace(name='clip_perception')
+    running = types.SimpleNamespace(is_shutdown=False)
+    with pytest.raises(RuntimeError, match='exited with code 1'):
+        on_exit(types.SimpleNamespace(returncode=1, action=action), running)
+    assert on_exit(types.SimpleNamespace(returncode=0, action=action), running) == \
+        [('emit', 'shutdown')]
+    stopping = types.SimpleNamespace(is_shutdown=True)  # Ctrl-C: nodes exit, no error
+    assert on_exit(types.SimpleNamespace(returncode=-15, action=action), stopping) is None
+
+
+def test_readme_launch_lines_use_declared_arguments_and_choices():
+    with open(os.path.join(REPO, 'README.md')) as f:
+        readme = f.read()
+    args = _arguments()
+    lines = re.findall(r'ros2 launch clip_perception clip_perception.launch.py((?:.*\\\n)*.*)',
+                       readme)
+    assert lines
+    used = 0
+    for line in lines:
+        for name, val in re.findall(r'(\w+):=(\S+)', line):
+            assert name in args, f'README passes undeclared launch argument {name}'
+            choices = args[name][1]
+            assert choices is None or val in choices, (name, val)
+            used += 1
+    assert used >= 3

@@ -1,0 +1,176 @@
+"""The managed node over real DDS: ~/get_state, ~/change_state, outputs per state (issue 16).
+
+``clip_perception_lifecycle_node`` runs as its own process, as ``ros2 launch`` with
+``managed:=true`` starts it; the test drives it like ``ros2 lifecycle set`` and nav2's
+lifecycle manager do, through its lifecycle services.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+from lifecycle_msgs.msg import State
+from lifecycle_msgs.msg import Transition
+from lifecycle_msgs.srv import ChangeState
+from lifecycle_msgs.srv import GetState
+from std_msgs.msg import String
+
+from clip_perception.scenes import generate_scene
+from conftest import BIN
+from conftest import Camera
+from conftest import PARAMS
+from conftest import wait_for_node
+
+EXE = os.path.join(BIN, 'clip_perception_lifecycle_node')
+
+
+class Managed:
+    """The lifecycle node's process and service clients (from the probe node)."""
+
+    def __init__(self, probe, name, log_path, *args):
+        self.name = name
+        self.log_path = log_path
+        self.log = open(log_path, 'w')
+        self.proc = subprocess.Popen(
+            [EXE, '--ros-args', '--params-file', PARAMS, '-r', f'__node:={name}',
+             '-r', 'command:=~/command', '-p', 'torch_threads:=1', '-p', 'model:=bundled',
+             *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED='1'))
+        self.probe = probe
+        self.get = probe.node.create_client(GetState, f'/{name}/get_state')
+        self.change = probe.node.create_client(ChangeState, f'/{name}/change_state')
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_ready(self, timeout=60):
+        assert wait_for_node(self.probe, '/' + self.name, timeout), self.output()
+        assert self.get.wait_for_service(timeout) and self.change.wait_for_service(timeout)
+
+    def _call(self, client, request, timeout=60):
+        future = client.call_async(request)
+        end = time.monotonic() + timeout
+        while not future.done() and time.monotonic() < end:
+            time.sleep(0.02)
+        assert future.done(), f'no answer from {client.srv_name}\n' + self.output()[-2000:]
+        return future.result()
+
+    def state(self):
+        return self._call(self.get, GetState.Request()).current_state.label
+
+    def transition(self, transition_id):
+        req = ChangeState.Request()
+        req.transition.id = transition_id
+        return self._call(self.change, req).success
+
+    def sigint(self, timeout=30):
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.log.close()
+        return code
+
+
+def _answers(probe, topic):
+    return [json.loads(m.data) for m in probe.messages(topic)]
+
+
+def test_lifecycle_walk_over_dds(probe, tmp_path):
+    node = Managed(probe, 'clip_perception', str(tmp_path / 'walk.log'))
+    topic = '/clip_perception/detection_json'
+    probe.listen(String, topic)
+    camera = Camera(probe, command='/clip_perception/command')
+    scene = generate_scene(5)
+    target = scene.targetable()[0]
+    try:
+        node.wait_ready()
+        assert node.state() == 'unconfigured'
+        assert 'loaded CLIP' not in node.output()  # the model loads on configure
+        assert camera.image.get_subscription_count() == 0
+
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.state() == 'inactive'
+        assert 'loaded CLIP' in node.output()
+        assert camera.image.get_subscription_count() == 0  # inactive: no inputs
+
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert node.state() == 'active'
+        assert camera.wait_connected(30)
+        command = f'the {target.colour} {target.shape}'
+        answers = []
+        for _ in range(40):  # until an answer to this command comes back
+            camera.command(command)
+            camera.publish(scene)
+            answers = probe.wait_for(topic, lambda m: any(
+                json.loads(x.data)['command'] == command for x in m), timeout=1.0)
+            if answers:
+                break
+        found = [a for a in _answers(probe, topic) if a['command'] == command]
+        assert found and found[-1]['status'] == 'found', node.output()[-3000:]
+
+        assert node.transition(Transition.TRANSITION_DEACTIVATE)
+        assert node.state() == 'inactive'
+        time.sleep(1.0)
+        probe.clear()
+        end = time.monotonic() + 3.0
+        while time.monotonic() < end:  # frames keep coming: no output at all
+            camera.publish(scene)
+            time.sleep(0.2)
+        assert probe.messages(topic) == []
+        assert camera.image.get_subscription_count() == 0
+
+        assert node.transition(Transition.TRANSITION_CLEANUP)
+        assert node.state() == 'unconfigured'
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert node.state() == 'active'  # a second configure reloads the model
+        assert node.output().count('loaded CLIP') == 2
+        assert node.transition(Transition.TRANSITION_ACTIVE_SHUTDOWN)
+        assert node.state() == 'finalized'
+        assert camera.image.get_subscription_count() == 0
+    finally:
+        code = node.sigint()
+    assert code == 0, node.output()[-3000:]
+
+
+def test_sigint_exits_0_in_every_state(probe, tmp_path):
+    """Four processes at once (start-up dominates), one left in each primary state."""
+    walks = {'unconfigured': [], 'inactive': [Transition.TRANSITION_CONFIGURE],
+             'active': [Transition.TRANSITION_CONFIGURE, Transition.TRANSITION_ACTIVATE],
+             'finalized': [Transition.TRANSITION_UNCONFIGURED_SHUTDOWN]}
+    nodes = {label: Managed(probe, f'lc_{label}', str(tmp_path / f'{label}.log'))
+             for label in walks}
+    codes = {}
+    try:
+        for label, transitions in walks.items():
+            node = nodes[label]
+            node.wait_ready()
+            for t in transitions:
+                assert node.transition(t), node.output()[-2000:]
+            assert node.state() == label
+    finally:
+        for label, node in nodes.items():
+            codes[label] = node.sigint()
+    for label, node in nodes.items():
+        assert codes[label] == 0, (label, node.output()[-3000:])
+        assert 'Traceback' not in node.output(), label
+
+
+def test_a_model_that_cannot_load_fails_configure_and_stays_unconfigured(probe, tmp_path):
+    node = Managed(probe, 'lc_bad_model', str(tmp_path / 'node.log'), '-p',
+                   f'model:={tmp_path}/no_such_model')
+    try:
+        node.wait_ready()
+        assert not node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.state() == 'unconfigured'
+        assert 'configure failed' in node.output()
+    finally:
+        code = node.sigint()
+    assert code == 0
+    assert State.PRIMARY_STATE_UNCONFIGURED == 1  # the id ros2 lifecycle get prints
