@@ -266,6 +266,13 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=no_size)
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert node.output().count('camera_info width and height are 0') == 1
+
+    def distorted(m):  # a raw (unrectified) image's camera_info
+        m.d = [0.1, -0.05, 0.0, 0.0, 0.01]
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=distorted)
+    assert node.output().count('assumes rectified images') == 1
     assert node.stop() == 0
 
 

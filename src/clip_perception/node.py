@@ -507,6 +507,11 @@ class PerceptionMixin:
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
+        if any(abs(float(d)) > 1e-9 for d in msg.d):
+            self._warn_once('camera_info_distortion', f'camera_info has non-zero '
+                            f'{msg.distortion_model or "distortion"} coefficients: the node '
+                            'assumes rectified images (remap image to image_rect), so poses '
+                            'of raw, distorted images are off towards the edges')
         if k_is_unset(msg.k):
             self._warn_once('camera_info_k_zero', 'camera_info K is all zero: using the '
                             'intrinsics of P instead, as image_geometry does')
