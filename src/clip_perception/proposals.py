@@ -414,7 +414,12 @@ def image_proposals(rgb, max_boxes=400, work_width=160, ks=(100, 300)):
             rects.append(np.asarray(ss.process()).reshape(-1, 4))
         rects = np.concatenate(rects)
         if len(rects):
-            rects = np.unique(rects, axis=0)[:max_boxes]
+            rects = np.unique(rects, axis=0)
+            if len(rects) > max_boxes:
+                # Keep the largest-area boxes, not the first ones in coordinate order
+                # (that kept the left of the frame and dropped the right).
+                area = rects[:, 2] * rects[:, 3]
+                rects = rects[np.sort(np.argsort(-area, kind='stable')[:max_boxes])]
             r = rects.astype(np.float64)
             boxes.append(np.stack([r[:, 0], r[:, 1], r[:, 0] + r[:, 2], r[:, 1] + r[:, 3]], 1))
     boxes = np.concatenate([b for b in boxes if len(b)]) if any(len(b) for b in boxes) \
@@ -460,9 +465,10 @@ def _image_scores(rgb, boxes, work):
     dark and shiny objects), which lifts the box to the hole tier.
     """
     h, w = rgb.shape[:2]
-    small_w = 80
-    s = small_w / float(w)
-    small = cv2.resize(rgb, (small_w, max(int(round(h * s)), 1)), interpolation=cv2.INTER_AREA)
+    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
+    s = 80.0 / float(max(w, h))
+    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
+                       interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
     sh, sw = lab.shape[:2]
     b = np.round(boxes * s).astype(int)

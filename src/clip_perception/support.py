@@ -80,14 +80,14 @@ class SupportSurface:
 
 
 def working_grid(depth_m, intrinsics, width=WORK_WIDTH):
-    """Subsample depth to about ``width`` columns and back-project every pixel.
+    """Subsample depth to about ``width`` pixels on its longer side; back-project them.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :return: ``(points (h, w, 3) float32 with NaN where no reading, step)``; working
         pixel ``(i, j)`` is full-resolution pixel ``(i * step, j * step)``.
     """
     h, w = depth_m.shape
-    step = max(1, int(round(w / float(width))))
+    step = max(1, int(round(max(w, h) / float(width))))  # longer side: any aspect ratio
     z = depth_m[::step, ::step]
     vs, us = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
     x = (us - intrinsics.cx) * z / intrinsics.fx
