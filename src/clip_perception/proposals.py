@@ -325,7 +325,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
     """Full-resolution pixels of a working-resolution object mask.
 
     The upsampled mask has blocky edges that take in table and background pixels: keep
-    the pixels of the box, within one working pixel of the mask, that stand above the
+    the pixels of the box, within two working pixels of the mask, that stand above the
     surface and are not on a depth edge (a jump over 2% of the depth to a neighbour;
     flying pixels and occlusion rims belong to neither side).
 
@@ -340,7 +340,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
         return mask
     win = depth_m[y0:y1, x0:x1]
     height = height_above_plane(win, intrinsics, plane, (x0, y0))
-    k = 2 * max(1, int(round(w / 213.0))) + 1  # one working pixel (see support.py)
+    k = 4 * max(1, int(round(w / 213.0))) + 1  # two working pixels (see support.py)
     near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     z = np.nan_to_num(win, nan=0.0).astype(np.float32)
     k3 = np.ones((3, 3), np.uint8)

@@ -278,8 +278,9 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
 
     A candidate's score is the number of working pixels standing on it (height between
     the noise floor and ``max_height``, foot inside the candidate's region, not part of
-    another candidate's plane) plus a hundredth of its inliers, so a bare table still wins
-    over nothing and a small tote floor with objects beats a large empty wall.
+    another candidate's plane); its inliers only break ties, and decide alone when no
+    candidate has 40 standing pixels (bare surfaces). A small table with two cans on it
+    beats the large floor around it; a tote floor with objects beats the room.
 
     :param points: (h, w, 3) working-resolution points (NaN = none).
     :param nrm: (h, w, 3) normals of :func:`normals`.
@@ -335,10 +336,13 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
         inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
         inside[inside] = region[fv[inside], fu[inside]]
-        score = float(inside.sum()) + 0.01 * float(inl.sum())
-        if score > best_score:
+        # Standing points decide once there are a few dozen (an object or two); below
+        # that (bare surfaces, noise) the larger plane wins.
+        standing = int(inside.sum())
+        score = (float(standing) if standing >= 40 else -1e9) + 1e-6 * float(inl.sum())
+        if best is None or score > best_score:
             best_score = score
-            best = (k, normal, offset, inl, region, int(inside.sum()))
+            best = (k, normal, offset, inl, region, standing)
     # Large planes other than the support: nothing stands on them; wider tolerance,
     # since a wall's far end is noisy and slightly curved.
     walls = np.zeros((h, w), bool)
