@@ -135,14 +135,16 @@ POS = np.array([[-0.15, 0.05, 0.6], [0.12, 0.05, 0.6], [0.06, 0.05, 0.62]])
     ('the mug next to the ball', 1), ('the mug left of the ball', 0),
     ('the mug right of the ball', 1), ('the mug on the left', 0),
 ])
-def test_relations_pick_the_pair_that_fits(text, want):
+@pytest.mark.parametrize('positions', [POS, None])
+def test_relations_pick_the_pair_that_fits(text, want, positions):
     q = parse_command(text)
     ref = BALL if q.link else None
-    sel = (select_linked(LINKED, MUG, ref, q, 0.5, CAL, positions=POS) if q.link
+    sel = (select_linked(LINKED, MUG, ref, q, 0.5, CAL, positions=positions) if q.link
            else select(LINKED, MUG, q, 0.5, CAL))
     assert sel.status == FOUND and sel.chosen.index == want
     if q.link:
-        assert sel.reference.index == 2 and '"ball"' in sel.reason and '3D' in sel.reason
+        assert sel.reference.index == 2 and '"ball"' in sel.reason
+        assert ('3D' if positions is not None else 'image') in sel.reason
 
 
 def test_relations_in_depth_and_height_in_3d_and_without_depth_in_the_image():
@@ -152,6 +154,13 @@ def test_relations_in_depth_and_height_in_3d_and_without_depth_in_the_image():
                            CAL, positions=pos)
     front = select_linked(LINKED, MUG, BALL, parse_command('the mug in front of the ball'),
                           0.5, CAL, positions=pos)
+    assert (behind.chosen.index, front.chosen.index) == (0, 1)
+    # In the image: the box whose bottom edge is higher is farther away.
+    boxes = np.array([[100, 100, 140, 140], [100, 300, 140, 340], [200, 200, 240, 240]], float)
+    behind = select_linked(boxes, MUG, BALL, parse_command('the mug behind the ball'), 0.5,
+                           CAL)
+    front = select_linked(boxes, MUG, BALL, parse_command('the mug in front of the ball'),
+                          0.5, CAL)
     assert (behind.chosen.index, front.chosen.index) == (0, 1)
     # A block resting on a tray: above it in 3D, and directly above it in the image.
     boxes = np.array([[100, 100, 140, 140], [80, 138, 220, 170], [300, 100, 340, 140]], float)

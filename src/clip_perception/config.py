@@ -41,7 +41,7 @@ PARAMETERS = (
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
           '"not found".', min=0.0, max=1.0),
-    Param('spatial_margin', 0.08, 'Cosine margin below the best match within which spatial '
+    Param('spatial_margin', 0.16, 'Cosine margin below the best match within which spatial '
           'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
     Param('ambiguity_margin', 0.08, 'Cosine margin within which two distinct objects '
           'match "about equally": with no deciding word ("left", "nearest", "second") the '
@@ -99,7 +99,7 @@ class PipelineConfig:
 
     max_proposals: int = 32
     min_confidence: float = 0.5
-    spatial_margin: float = 0.08
+    spatial_margin: float = 0.16
     crop_context: float = 0.15
     depth_proposals: bool = True
     image_proposals: bool = True

@@ -105,7 +105,7 @@ except ImportError:  # pragma: no cover - depends on the install
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
         'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
-        'watchdog_timeout'}
+        'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 
@@ -847,7 +847,7 @@ def draw_debug(rgb, result):
             label += ' @ ({:.2f}, {:.2f}, {:.2f}) m'.format(*result.pose.position)
         colour = (0, 160, 0)
     else:
-        label = f'{result.command}: NOT FOUND'
+        label = f'{result.command}: {result.status.upper().replace("_", " ")}'
         colour = (220, 0, 0)
     cv2.rectangle(img, (0, 0), (img.shape[1], 24), (255, 255, 255), -1)
     cv2.putText(img, label, (6, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.55, colour, 1, cv2.LINE_AA)

@@ -11,7 +11,6 @@ import time
 import numpy as np
 
 from clip_perception.config import PipelineConfig
-from clip_perception.geometry import box_iou
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
@@ -23,6 +22,7 @@ from clip_perception.selection import calibrate
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import REFUSED
+from clip_perception.selection import same_object
 from clip_perception.selection import select
 from clip_perception.selection import select_linked
 
@@ -250,7 +250,8 @@ class Pipeline:
         """(N,) bool: proposals that match an excluded phrase, and other boxes of them.
 
         A proposal is excluded when it matches an excluded phrase at least as well as
-        the phrase asked for; a box overlapping (IoU >= 0.5) one that is also confidently
+        the phrase asked for; a box of the same object (see
+        :func:`clip_perception.selection.same_object`) as one that is also confidently
         the excluded phrase (calibrated confidence >= ``min_confidence``) goes too, so
         another box of the excluded object cannot be picked instead.
         """
@@ -264,7 +265,8 @@ class Pipeline:
             core |= worse & (calibrate(ec, self.scorer.calibration)
                              >= self.config.min_confidence)
         if core.any():
-            out |= box_iou(boxes, boxes[core]).max(axis=1) >= 0.5
+            for i in np.nonzero(~out)[0]:
+                out[i] = bool(same_object(boxes[i], boxes[core]).any())
         return out
 
     def _positions(self, props, indices, depth_m, intrinsics, poses):

@@ -67,8 +67,9 @@ def distinct(indices, boxes, duplicate_iou=0.3, contained=0.5):
     """Keep the first of each group of boxes that cover one object.
 
     Two boxes are one object when their IoU is at least ``duplicate_iou`` or at least
-    ``contained`` of the smaller one lies inside the other (a fragment of an object,
-    e.g. a mug's handle, inside the object's box).
+    ``contained`` of the smaller one lies inside the other while it is at least a quarter
+    of its area (a fragment of an object, e.g. a cube's top face, inside the object's
+    box; a box spanning two objects does not swallow them).
 
     :param indices: proposal indices, best first.
     :param boxes: (N, 4) boxes.
@@ -90,8 +91,10 @@ def same_object(box, others, duplicate_iou=0.3, contained=0.5):
                  0, None)
     ih = np.clip(np.minimum(box[0, 3], others[:, 3]) - np.maximum(box[0, 1], others[:, 1]),
                  0, None)
-    area = np.minimum(_area(box)[0], _area(others))
-    return (iou >= duplicate_iou) | (iw * ih >= contained * np.maximum(area, 1e-9))
+    small = np.minimum(_area(box)[0], _area(others))
+    large = np.maximum(_area(box)[0], _area(others))
+    inside = (iw * ih >= contained * np.maximum(small, 1e-9)) & (small >= 0.25 * large)
+    return (iou >= duplicate_iou) | inside
 
 
 def _area(b):
