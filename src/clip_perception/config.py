@@ -41,6 +41,19 @@ PARAMETERS = (
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
           '"not found".', min=0.0, max=1.0),
+    Param('confidence_rule', 'softmax',
+          "How confidence is computed: softmax (CLIP zero-shot: softmax at the model's own "
+          'logit_scale over the command and contrast prompts; needs no fitted constants, '
+          'so it carries over to new checkpoints and scenes), calibration (logistic fit of '
+          'the cosine, clip_perception_calibration.json next to the model, else a rough '
+          'ViT-B/32 default) or both (the smaller of the two).',
+          choices=('softmax', 'calibration', 'both')),
+    Param('vocabulary', '',
+          'Comma-separated descriptions of other things usually in view (e.g. "laptop, '
+          'coffee mug, keyboard"), used as contrast prompts by confidence_rule softmax '
+          'next to generic ones ("background", "the table"). Empty: the vocabulary the '
+          'checkpoint ships (clip_perception_vocabulary.json; the bundled model names its '
+          'toy world), else generic prompts only.'),
     Param('spatial_margin', 0.08, 'Cosine margin below the best match within which spatial '
           'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
     Param('crop_context', 0.15, 'Context added around each proposal on every side, as a '
@@ -89,6 +102,8 @@ class PipelineConfig:
     nms_iou: float = 0.6
     top_k: int = 5
     prompt_template: str = 'a photo of a {}'
+    confidence_rule: str = 'softmax'
+    vocabulary: str = ''
 
     @classmethod
     def from_values(cls, values):

@@ -10,11 +10,15 @@ import time
 
 import numpy as np
 
+from clip_perception.confidence import contrast_prompts
+from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
 from clip_perception.language import parse_command
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
+from clip_perception.selection import calibrate
 from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import select
@@ -96,9 +100,11 @@ class Pipeline:
                 and intrinsics is not None and len(cosine):
             near_best = np.nonzero(cosine >= cosine.max() - cfg.spatial_margin)[0]
             depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
+        confidence = self.confidence(image, text, cosine, query.what)
         sel = select(props.boxes, cosine, query, threshold=cfg.min_confidence,
                      calibration=self.scorer.calibration, margin=cfg.spatial_margin,
-                     top_k=cfg.top_k, depths=depths, sizes=sizes, image_width=rgb.shape[1])
+                     top_k=cfg.top_k, depths=depths, sizes=sizes, image_width=rgb.shape[1],
+                     confidence=confidence)
         timings['select'] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -116,6 +122,31 @@ class Pipeline:
         return Result(status=status, command=query.text, what=query.what, chosen=sel.chosen,
                       ranked=sel.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings)
+
+    def contrasts(self, what):
+        """Contrast prompts for ``what``: generic ones plus the configured vocabulary.
+
+        The ``vocabulary`` parameter when set, else the checkpoint's own
+        (:func:`clip_perception.confidence.load_vocabulary`).
+        """
+        vocab = parse_vocabulary(self.config.vocabulary) or getattr(
+            self.scorer, 'vocabulary', ())
+        return contrast_prompts(what, vocab)
+
+    def confidence(self, image, text, cosine, what):
+        """(N,) confidence per proposal under ``confidence_rule``, or None (calibration).
+
+        :param image: (N, D) unit image embeddings; ``text`` (D,) the command's.
+        """
+        rule = self.config.confidence_rule
+        if rule == 'calibration' or len(cosine) == 0:
+            return None
+        prompts = self.contrasts(what)
+        contrast = self.scorer.text_embeddings(prompts, self.config.prompt_template)
+        p = zero_shot_confidence(image, text, contrast, self.scorer.logit_scale)
+        if rule == 'both':
+            p = np.minimum(p, calibrate(cosine, self.scorer.calibration))
+        return p
 
     @staticmethod
     def _mask(props, i, depth_m, intrinsics):

@@ -81,7 +81,8 @@ def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
 
 
 def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, top_k=5,
-           depths=None, sizes=None, image_width=640, duplicate_iou=0.3):
+           depths=None, sizes=None, image_width=640, duplicate_iou=0.3, confidence=None,
+           rank=None):
     """Choose the target.
 
     :param boxes: (N, 4) proposal boxes.
@@ -91,14 +92,19 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     :param margin: cosine margin below the best within which spatial/size words choose.
     :param depths: optional (N,) distance of each proposal (m), for nearest/farthest.
     :param sizes: optional (N,) metric size of each proposal (m), for largest/smallest.
+    :param confidence: optional (N,) confidence computed elsewhere (e.g. the zero-shot
+        softmax of :mod:`clip_perception.confidence`); None: calibrated cosine.
+    :param rank: optional (N,) score to rank the proposals by; None: cosine.
     :return: :class:`Selection`.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     cosine = np.asarray(cosine, dtype=np.float64)
     if len(boxes) == 0:
         return Selection(NOT_FOUND, None, (), 'no region proposals in this frame')
-    conf = calibrate(cosine, calibration)
-    order = np.argsort(-cosine, kind='stable')
+    conf = calibrate(cosine, calibration) if confidence is None else \
+        np.asarray(confidence, dtype=np.float64)
+    order = np.argsort(-(cosine if rank is None else np.asarray(rank, dtype=np.float64)),
+                       kind='stable')
 
     def cand(i):
         return Candidate(int(i), tuple(float(v) for v in boxes[i]), float(cosine[i]),
