@@ -74,3 +74,20 @@ def test_eval_command_prints_the_rule_table(capsys, tmp_path):
     text = capsys.readouterr().out
     assert 'softmax vocabulary' in text and '<- configured' in text
     assert out.read_text().count('present') >= 2
+
+
+def test_recording_check_reads_a_real_rosbag2_folder():
+    from clip_perception.generalisation import check_recording
+    from clip_perception.generalisation import recording_frames
+    from conftest import REPO
+
+    frames = recording_frames(f'{REPO}/data/demo_bag', every=4)
+    assert len(frames) >= 2
+    for rgb, depth, intr in frames:
+        assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3
+        assert depth is not None and depth.shape == rgb.shape[:2] and intr is not None
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    res = check_recording(scorer, PipelineConfig(), frames[:2], absent=('the teddy bear',))
+    assert set(res) == set(ACCEPT)
+    assert res['softmax vocabulary']['absent'] == (2, 2)
+    assert res['softmax vocabulary']['present'] == (0, 0)
