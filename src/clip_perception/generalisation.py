@@ -242,25 +242,34 @@ def recording_frames(bag, every=1, limit=None):
     info_topic = next((t for t, m in topics.items() if m == 'sensor_msgs/msg/CameraInfo'),
                       None)
     store = _typestore()
-    frames, depth, intr, n = [], (None, -1), None, 0
+    colour, depths, infos, n = [], [], [], 0
     for topic, msgtype, t, raw in read_bag(bag, {colour_topic, depth_topic, info_topic}):
-        msg = store.deserialize_cdr(raw, msgtype)
-        if topic == info_topic:
-            intr = camera_info_to_intrinsics(list(msg.k), msg.width, msg.height)
-        elif topic == depth_topic:
-            depth = (depth_to_array(msg.encoding, msg.height, msg.width, msg.step,
-                                    bytes(msg.data), bool(msg.is_bigendian)), t)
-        else:
+        if topic == colour_topic:
             n += 1
-            if (n - 1) % every:
+            if (n - 1) % every or (limit and len(colour) >= limit):
                 continue
-            rgb = compressed_to_rgb(msg.format, bytes(msg.data)) if msgtype.endswith(
-                'CompressedImage') else image_to_rgb(msg.encoding, msg.height, msg.width,
-                                                     msg.step, bytes(msg.data))
-            d = depth[0] if abs(t - depth[1]) < 50_000_000 else None
-            frames.append((rgb, d, intr if d is not None else None))
-            if limit and len(frames) >= limit:
-                break
+            colour.append((t, msgtype, raw))
+        elif topic == depth_topic:
+            depths.append((t, msgtype, raw))
+        else:
+            infos.append((t, msgtype, raw))
+    frames = []
+    for t, msgtype, raw in colour:
+        msg = store.deserialize_cdr(raw, msgtype)
+        rgb = compressed_to_rgb(msg.format, bytes(msg.data)) if msgtype.endswith(
+            'CompressedImage') else image_to_rgb(msg.encoding, msg.height, msg.width,
+                                                 msg.step, bytes(msg.data))
+        depth = intr = None
+        near = min(depths, key=lambda d: abs(d[0] - t), default=None)
+        if near is not None and abs(near[0] - t) < 50_000_000:
+            m = store.deserialize_cdr(near[2], near[1])
+            depth = depth_to_array(m.encoding, m.height, m.width, m.step, bytes(m.data),
+                                   bool(m.is_bigendian))
+            info = min(infos, key=lambda d: abs(d[0] - t), default=None)
+            if info is not None:
+                m = store.deserialize_cdr(info[2], info[1])
+                intr = camera_info_to_intrinsics(list(m.k), m.width, m.height)
+        frames.append((rgb, depth if intr is not None else None, intr))
     return frames
 
 
