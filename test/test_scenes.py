@@ -1,10 +1,13 @@
 """Rendered scenes: determinism, encodings, and depth consistent with 3D ground truth."""
 
 import numpy as np
+import pytest
 
 from clip_perception.geometry import back_project
+from clip_perception.scenes import Appearance
 from clip_perception.scenes import generate_scene
 from clip_perception.scenes import ObjectSpec
+from clip_perception.scenes import SHIFTS
 
 
 def fit_sphere(pts):
@@ -99,3 +102,25 @@ def test_layout_depth_noise_grows_with_the_square_of_distance():
     ratio = np.std(diff[far]) / np.std(diff[near])
     expected = np.mean(0.0015 + 0.0025 * z[far] ** 2) / np.mean(0.0015 + 0.0025 * z[near] ** 2)
     assert ratio > 1.5 and abs(ratio - expected) < 0.3 * expected
+def test_default_appearance_is_the_default_look_and_looks_are_deterministic():
+    plain = generate_scene(21)
+    same = generate_scene(21, appearance=Appearance())
+    assert np.array_equal(plain.rgb, same.rgb)
+    assert np.array_equal(plain.depth, same.depth, equal_nan=True)
+    for look in [Appearance.varied()] + [Appearance.shifted(k) for k in SHIFTS]:
+        a = generate_scene(22, width=160, height=120, appearance=look)
+        b = generate_scene(22, width=160, height=120, appearance=look)
+        assert np.array_equal(a.rgb, b.rgb)
+        assert not np.array_equal(a.rgb, generate_scene(22, width=160, height=120).rgb)
+        assert a.objects and all(o.mask.any() for o in a.objects)
+    with pytest.raises(ValueError, match='lighting'):
+        Appearance.shifted('sepia')
+
+
+def test_object_scale_changes_true_size_and_depth_stays_exact():
+    specs = [ObjectSpec('red', 'ball', 'small', (0.0, 0.05))]
+    big = generate_scene(5, specs=specs, effects=False,
+                         appearance=Appearance(object_scale=((1.5, 1.5),)))
+    small = generate_scene(5, specs=specs, effects=False)
+    assert big.objects[0].height == pytest.approx(1.5 * small.objects[0].height)
+    assert big.objects[0].mask.sum() > 1.8 * small.objects[0].mask.sum()

@@ -8,8 +8,12 @@ from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
 
+from clip_perception.training import BACKGROUND
+from clip_perception.training import caption_parts
 from clip_perception.training import main
 from clip_perception.training import multi_positive_loss
+from clip_perception.training import positives
+from clip_perception.training import scene_crops
 
 
 def test_multi_positive_loss_prefers_matching_pairs():
@@ -37,3 +41,41 @@ def test_smoke_training_saves_a_loadable_deterministic_model(tmp_path):
     wb = load_file(os.path.join(tmp_path, 'b', 'model.safetensors'))
     assert wa.keys() == wb.keys()
     assert all(np.array_equal(wa[k], wb[k]) for k in wa)
+
+
+def test_partial_captions_match_every_crop_they_describe():
+    # Crops: red ball (0), red mug (4), blue mug (2 * 5 + 4), background, fragment.
+    img = torch.tensor([0, 4, 14, BACKGROUND, -1])
+    # Captions: "red ball", "mug", "red one", "the table".
+    pos = positives(img, torch.tensor([0, -1, 0, -1]), torch.tensor([0, 4, -1, -1]),
+                    torch.tensor([False, False, False, True]))
+    assert pos.tolist() == [[True, False, True, False], [False, True, True, False],
+                            [False, True, False, False], [False, False, False, True],
+                            [False, False, False, False]]
+    emb = torch.nn.functional.normalize(torch.randn(5, 8, generator=torch.Generator()
+                                                    .manual_seed(0)), dim=1)
+    loss = multi_positive_loss(emb, emb[:4], img, torch.tensor([0, 4, 0, 0]), 10.0, pos)
+    assert torch.isfinite(loss)
+
+
+def test_caption_parts_name_shape_only_colour_only_or_both():
+    rng = np.random.default_rng(0)
+    seen = {'both': 0, 'shape': 0, 'colour': 0}
+    for _ in range(400):
+        text, colour, shape = caption_parts('purple', 'mug', rng, 0.4)
+        if colour and shape:
+            seen['both'] += 1
+        elif shape:
+            seen['shape'] += 1
+            assert 'purple' not in text and 'violet' not in text
+        else:
+            seen['colour'] += 1
+            assert 'mug' not in text and 'cup' not in text
+    assert min(seen.values()) > 40 and seen['both'] > 180
+
+
+def test_varied_looks_give_background_crops_their_own_label():
+    _, labels, _ = scene_crops(5_000_123, 64, looks='varied')
+    assert (labels == BACKGROUND).sum() == 2 and (labels >= 0).any()
+    _, plain, _ = scene_crops(5_000_123, 64, looks='plain')
+    assert (plain == BACKGROUND).sum() == 0

@@ -41,6 +41,19 @@ PARAMETERS = (
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
           '"not found".', min=0.0, max=1.0),
+    Param('confidence_rule', 'softmax',
+          "How confidence is computed: softmax (CLIP zero-shot: softmax at the model's own "
+          'logit_scale over the command and contrast prompts; needs no fitted constants, '
+          'so it carries over to new checkpoints and scenes), calibration (logistic fit of '
+          'the cosine, clip_perception_calibration.json next to the model, else a rough '
+          'ViT-B/32 default) or both (the smaller of the two).',
+          choices=('softmax', 'calibration', 'both')),
+    Param('vocabulary', '',
+          'Comma-separated descriptions of other things usually in view (e.g. "laptop, '
+          'coffee mug, keyboard"), used as contrast prompts by confidence_rule softmax '
+          'next to generic ones ("background", "the table"). Empty: the vocabulary the '
+          'checkpoint ships (clip_perception_vocabulary.json; the bundled model names its '
+          'toy world), else generic prompts only.'),
     Param('spatial_margin', 0.16, 'Cosine margin below the best match within which spatial '
           'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
     Param('ambiguity_margin', 0.08, 'Cosine margin within which two distinct objects '
@@ -108,6 +121,8 @@ class PipelineConfig:
     prompt_template: str = 'a photo of a {}'
     ambiguity_margin: float = 0.08
     on_ambiguous: str = 'report'
+    confidence_rule: str = 'softmax'
+    vocabulary: str = ''
 
     @classmethod
     def from_values(cls, values):

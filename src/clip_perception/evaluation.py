@@ -4,13 +4,16 @@
 jittered boxes and held-out colour-shape pairs. ``clip_perception_eval pipeline``:
 proposal recall, end-to-end picks, not-found answers, spatial words and pose error.
 ``clip_perception_eval calibrate``: fit the cosine -> confidence calibration on seeds
-disjoint from both and write it next to the model.
+disjoint from both and write it next to the model. ``clip_perception_eval shifted`` and
+``rules``: every confidence rule on shifted scenes and on our own scenes
+(:mod:`clip_perception.generalisation`).
 
 ``clip_perception_eval commands``: commands as people say them (filler, negation,
 relations between two objects, plural, ordinals, "A and B", ambiguous two of a kind).
 
 Seed ranges (disjoint): training 1,000,000 x (seed + 1) onwards; grounding evaluation
-10,000,000+; pipeline evaluation 20,000,000+; calibration 30,000,000+; commands
+10,000,000+; pipeline evaluation 20,000,000+; calibration 30,000,000+; commands and
+shifted scenes (two separate evaluations, neither trained nor calibrated on)
 40,000,000+.
 """
 
@@ -483,6 +486,47 @@ def _pct(pair):
     return f'{100.0 * c / t:6.2f}%  ({c}/{t})' if t else 'n/a'
 
 
+def _rules_main(scorer, cfg, args, show):
+    from clip_perception import generalisation as gen
+    from clip_perception.scorer import bundled_model_dir
+    from clip_perception.scorer import load_calibration
+
+    suite = 'shifted' if args.what == 'shifted' else 'own'
+    n = args.scenes or 300
+    outcomes = gen.evaluate_rules(scorer, cfg, n, suite, shipped_calibration=load_calibration(
+        bundled_model_dir()), progress=show)
+    rule = gen.configured_rule(cfg)
+    where = (f'shifted scenes ({n}, seeds {gen.SHIFTED_SEED}+: '
+             f'{", ".join(gen.SUITE_KINDS)})' if suite == 'shifted' else
+             f'our scenes ({n}, seeds {PIPELINE_SEED}+)')
+    vocab = len(scorer.vocabulary) if not cfg.vocabulary else 'given'
+    print(f'\nConfidence rules on {where}; threshold {cfg.min_confidence}, '
+          f'logit_scale {scorer.logit_scale:.1f}, calibration '
+          f'{"own" if scorer.calibration else "none (default)"}, vocabulary {vocab}')
+    print(gen.report(outcomes, '', rule, breakdown=suite == 'shifted'))
+    return {'rule': list(rule), 'configured': gen.summary(outcomes, rule),
+            'all': {' / '.join(k): gen.summary(outcomes, k) for k in gen._rules()}}
+
+
+def _recording_main(scorer, cfg, args):
+    from clip_perception import generalisation as gen
+
+    if not args.bag or not (args.present or args.absent):
+        raise SystemExit('recording needs --bag and at least one --present or --absent '
+                         'command')
+    frames = gen.recording_frames(args.bag, args.every, args.scenes)
+    res = gen.check_recording(scorer, cfg, frames, args.present, args.absent)
+    print(f'\nRecording {args.bag}: {len(frames)} frames, threshold {cfg.min_confidence}')
+    print(f'  {"confidence":20s} {"present found":17s} {"absent -> n.f.":17s} '
+          'median conf present / absent')
+    for accept, r in res.items():
+        cells = ' '.join(f'{100.0 * c / t:5.1f}% ({c:3d}/{t:3d})' if t else '   n/a          '
+                         for c, t in (r['present'], r['absent']))
+        print(f'  {accept:20s} {cells} {r["median confidence present"]:.2f} / '
+              f'{r["median confidence absent"]:.2f}')
+    return res
+
+
 def main(argv=None):
     """Console entry point ``clip_perception_eval``."""
     import torch
@@ -494,7 +538,13 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'commands', 'all',
-                                    'real', 'layouts'))
+                                    'real', 'layouts', 'shifted', 'rules', 'recording'))
+    p.add_argument('--bag', default=None, help='recording: rosbag2 folder')
+    p.add_argument('--present', nargs='*', default=[],
+                   help='recording: commands naming what is in view throughout')
+    p.add_argument('--absent', nargs='*', default=[],
+                   help='recording: commands naming what is never in view')
+    p.add_argument('--every', type=int, default=1, help='recording: use every n-th frame')
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
@@ -502,6 +552,10 @@ def main(argv=None):
     p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals)
     p.add_argument('--no-image-proposals', action='store_true')
     p.add_argument('--no-depth-proposals', action='store_true')
+    p.add_argument('--confidence-rule', default=PipelineConfig.confidence_rule,
+                   choices=('softmax', 'calibration', 'both'))
+    p.add_argument('--vocabulary', default='',
+                   help="contrast vocabulary (default: the checkpoint's own)")
     p.add_argument('--json', default=None, help='also write the figures to this file')
     p.add_argument('--quiet', action='store_true')
     p.add_argument('--data', default=os.path.join('..', 'shared', 'data', 'real_rgbd'),
@@ -516,7 +570,8 @@ def main(argv=None):
     scorer = ClipScorer(args.model, device='cpu', dtype='float32')
     cfg = PipelineConfig(max_proposals=args.max_proposals,
                          image_proposals=not args.no_image_proposals,
-                         depth_proposals=not args.no_depth_proposals)
+                         depth_proposals=not args.no_depth_proposals,
+                         confidence_rule=args.confidence_rule, vocabulary=args.vocabulary)
     pipeline = Pipeline(scorer, cfg)
     figures = {'model': scorer.model_path}
     show = not args.quiet
@@ -575,6 +630,10 @@ def main(argv=None):
         print(f'  negation picked excluded    {s["negation_picked_excluded"]} of '
               f'{s["negation_commands"]}   target 0')
         print(f'  negation answered right     {_pct(s["negation_correct"])}')
+    if args.what in ('shifted', 'rules'):
+        figures[args.what] = _rules_main(scorer, cfg, args, show)
+    if args.what == 'recording':
+        figures['recording'] = _recording_main(scorer, cfg, args)
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:

@@ -10,6 +10,9 @@ import time
 
 import numpy as np
 
+from clip_perception.confidence import contrast_prompts
+from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
@@ -163,8 +166,10 @@ class Pipeline:
         cosines = {p: ((image @ e).numpy().astype(np.float64) if len(props) else np.zeros(0))
                    for p, e in texts.items()}
         poses = {}  # proposal index -> PoseEstimate, computed at most once per frame
+        # Confidence per phrase under confidence_rule (None: the calibrated cosine).
+        confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
-        parts = [self._select(q, cosines, geo, rgb.shape[1], query.exclude)
+        parts = [self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
                  for q in (query,) + tuple(query.also)]
         timings['select'] = time.perf_counter() - t
 
@@ -217,13 +222,17 @@ class Pipeline:
         return [f'the prompt for "{short}" is {n} tokens but the text encoder reads only '
                 f'{limit}: the end was cut']
 
-    def _select(self, q, cosines, geo, width, exclude):
-        """Select for one object phrase ``q`` (the command or one of its "and" parts)."""
+    def _select(self, q, cosines, confs, geo, width, exclude):
+        """Select for one object phrase ``q`` (the command or one of its "and" parts).
+
+        :param confs: ``{phrase: (N,) confidence or None}`` (None: calibrated cosine).
+        """
         cfg = self.config
         props, depth_m, intrinsics, poses = geo
         cosine = cosines[q.what]
         cal = self.scorer.calibration
-        excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in exclude])
+        excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in exclude],
+                                  [confs[e] for e in exclude])
         has_depth = depth_m is not None and intrinsics is not None and len(cosine)
         if q.link and q.reference is not None:
             ref = cosines[q.reference.what]
@@ -235,7 +244,9 @@ class Pipeline:
             up = np.asarray(props.plane[0], float) if props.plane is not None else None
             return select_linked(props.boxes, cosine, ref, q, threshold=cfg.min_confidence,
                                  calibration=cal, margin=cfg.spatial_margin, top_k=cfg.top_k,
-                                 positions=positions, up=up, excluded=excluded)
+                                 positions=positions, up=up, excluded=excluded,
+                                 confidence=confs[q.what],
+                                 ref_confidence=confs[q.reference.what])
         depths = sizes = None
         if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
                 and has_depth:
@@ -244,9 +255,10 @@ class Pipeline:
         return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
                       margin=cfg.spatial_margin, top_k=cfg.top_k, depths=depths,
                       sizes=sizes, image_width=width, excluded=excluded,
-                      ambiguity_margin=cfg.ambiguity_margin, on_ambiguous=cfg.on_ambiguous)
+                      ambiguity_margin=cfg.ambiguity_margin, on_ambiguous=cfg.on_ambiguous,
+                      confidence=confs[q.what])
 
-    def _excluded(self, boxes, cosine, excluded_cosines):
+    def _excluded(self, boxes, cosine, excluded_cosines, excluded_confs):
         """(N,) bool: proposals that match an excluded phrase, and other boxes of them.
 
         A proposal is excluded when it matches an excluded phrase at least as well as
@@ -259,11 +271,11 @@ class Pipeline:
             return None
         out = np.zeros(len(cosine), bool)
         core = np.zeros(len(cosine), bool)
-        for ec in excluded_cosines:
+        for ec, conf in zip(excluded_cosines, excluded_confs):
             worse = ec >= cosine
             out |= worse
-            core |= worse & (calibrate(ec, self.scorer.calibration)
-                             >= self.config.min_confidence)
+            conf = calibrate(ec, self.scorer.calibration) if conf is None else conf
+            core |= worse & (conf >= self.config.min_confidence)
         if core.any():
             for i in np.nonzero(~out)[0]:
                 out[i] = bool(same_object(boxes[i], boxes[core]).any())
@@ -277,6 +289,31 @@ class Pipeline:
             if pose is not None:
                 out[i] = pose.position
         return out
+
+    def contrasts(self, what):
+        """Contrast prompts for ``what``: generic ones plus the configured vocabulary.
+
+        The ``vocabulary`` parameter when set, else the checkpoint's own
+        (:func:`clip_perception.confidence.load_vocabulary`).
+        """
+        vocab = parse_vocabulary(self.config.vocabulary) or getattr(
+            self.scorer, 'vocabulary', ())
+        return contrast_prompts(what, vocab)
+
+    def confidence(self, image, text, cosine, what):
+        """(N,) confidence per proposal under ``confidence_rule``, or None (calibration).
+
+        :param image: (N, D) unit image embeddings; ``text`` (D,) the command's.
+        """
+        rule = self.config.confidence_rule
+        if rule == 'calibration' or len(cosine) == 0:
+            return None
+        prompts = self.contrasts(what)
+        contrast = self.scorer.text_embeddings(prompts, self.config.prompt_template)
+        p = zero_shot_confidence(image, text, contrast, self.scorer.logit_scale)
+        if rule == 'both':
+            p = np.minimum(p, calibrate(cosine, self.scorer.calibration))
+        return p
 
     def _pose(self, props, i, depth_m, intrinsics, poses):
         if i not in poses:

@@ -12,6 +12,7 @@ object's 3D bounding box (a mug's handle excluded).
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -32,6 +33,8 @@ SHAPES = ('ball', 'cube', 'cylinder', 'cone', 'mug')
 SIZES = ('small', 'large')
 SIZE_SCALE = {'small': 1.0, 'large': 1.55}
 FRAME_ID = 'camera_color_optical_frame'
+SHADING_STYLES = ('lambert', 'flat', 'toon', 'specular')
+TABLE_KINDS = ('neutral', 'flat', 'wood', 'tinted', 'dark', 'bright')
 
 # Base dimensions in metres for a small object (radius, height).
 _BASE = {
@@ -107,6 +110,92 @@ class Scene:
     def targetable(self, min_visible=0.5):
         """Objects visible enough to be asked for."""
         return [o for o in self.objects if o.visible_fraction >= min_visible]
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """How a scene looks: ranges every random draw of the look is taken from.
+
+    ``Appearance()`` reproduces the default look of :func:`generate_scene` exactly
+    (same random draws). Ranges are ``(low, high)`` uniform draws; ``object_scale`` is
+    a tuple of such ranges, one picked at random per object. Extra choices (shading
+    style, table kind, tint, object texture, colour variation) come from a second random
+    stream so the default stream is unchanged.
+
+    :ivar camera_height: camera height above the table, m.
+    :ivar camera_pitch: downward pitch of the optical axis, degrees.
+    :ivar ambient: ambient share of the lighting (the rest is one directional light).
+    :ivar exposure: overall gain.
+    :ivar light_tint: most per-channel gain deviation of the light colour (white balance).
+    :ivar shading: styles drawn per scene, from :data:`SHADING_STYLES`.
+    :ivar tables: table kinds drawn per scene, from :data:`TABLE_KINDS`.
+    :ivar texture_amp: amplitude of the table's procedural texture (``neutral``, ``wood``).
+    :ivar object_texture: probability that an object carries a printed pattern.
+    :ivar object_patterns: pattern kinds for object textures (0 waves, 1 blotches,
+        2 checks).
+    :ivar hue_jitter: most hue shift within a colour name, degrees.
+    :ivar saturation: saturation gain range within a colour name.
+    :ivar value: brightness gain range within a colour name.
+    :ivar blur: Gaussian blur sigma range, px (applied above 0.3).
+    :ivar noise: sensor noise standard deviation range, 8-bit levels.
+    :ivar object_scale: size multipliers on top of small/large.
+    """
+
+    camera_height: tuple = (0.42, 0.62)
+    camera_pitch: tuple = (34.0, 52.0)
+    ambient: tuple = (0.35, 0.5)
+    exposure: tuple = (0.85, 1.1)
+    light_tint: float = 0.0
+    shading: tuple = ('lambert',)
+    tables: tuple = ('neutral',)
+    texture_amp: tuple = (0.04, 0.14)
+    object_texture: float = 0.0
+    object_patterns: tuple = (0, 1)
+    hue_jitter: float = 0.0
+    saturation: tuple = (1.0, 1.0)
+    value: tuple = (1.0, 1.0)
+    blur: tuple = (0.0, 1.1)
+    noise: tuple = (1.0, 6.0)
+    object_scale: tuple = ((1.0, 1.0),)
+
+    @classmethod
+    def varied(cls):
+        """Return the tiny CLIP's training looks: every factor varied around the default."""
+        return cls(camera_height=(0.34, 0.85), camera_pitch=(28.0, 70.0),
+                   ambient=(0.2, 0.65), exposure=(0.7, 1.25), light_tint=0.12,
+                   shading=SHADING_STYLES, tables=TABLE_KINDS, texture_amp=(0.0, 0.3),
+                   object_texture=0.3, object_patterns=(0, 1), hue_jitter=7.0,
+                   saturation=(0.72, 1.1), value=(0.75, 1.15), blur=(0.0, 1.8),
+                   noise=(1.0, 10.0), object_scale=((0.85, 1.2),))
+
+    @classmethod
+    def shifted(cls, kind):
+        """Return looks outside the training ranges, one factor at a time (or all: ``mixed``).
+
+        :param kind: one of :data:`SHIFTS`.
+        :raises ValueError: unknown kind.
+        """
+        base = cls.varied()
+        if kind == 'lighting':  # dim, strongly tinted, glossy
+            return replace(base, ambient=(0.12, 0.25), exposure=(0.6, 0.8), light_tint=0.2,
+                           shading=('specular', 'toon'))
+        if kind == 'texture':  # checked prints on every object, high-contrast tables
+            return replace(base, object_texture=1.0, object_patterns=(2,),
+                           texture_amp=(0.3, 0.45), tables=('neutral', 'wood', 'tinted'))
+        if kind == 'camera':  # high, steep views
+            return replace(base, camera_height=(0.85, 1.0), camera_pitch=(66.0, 80.0))
+        if kind == 'size':  # objects much smaller or larger than trained
+            return replace(base, object_scale=((0.6, 0.75), (1.3, 1.5)))
+        if kind == 'mixed':
+            return replace(base, ambient=(0.12, 0.3), exposure=(0.6, 1.4), light_tint=0.16,
+                           object_texture=0.6, object_patterns=(1, 2),
+                           texture_amp=(0.2, 0.45), camera_height=(0.3, 1.1),
+                           camera_pitch=(25.0, 80.0), blur=(1.0, 2.5), noise=(6.0, 14.0),
+                           object_scale=((0.6, 0.75), (1.3, 1.5)))
+        raise ValueError(f'unknown shift "{kind}": use one of {", ".join(SHIFTS)}')
+
+
+SHIFTS = ('lighting', 'texture', 'camera', 'size', 'mixed')
 
 
 # ----------------------------------------------------------------------------- ray casting
@@ -214,6 +303,8 @@ class _Placed:
     radius: float  # footprint
     height: float
     colour: np.ndarray
+    scale: float = 1.0  # size multiplier on top of SIZE_SCALE (appearance)
+    pattern: tuple | None = None  # (kind, amplitude, seed) of a printed texture
 
     def bounds(self):
         r = self.radius
@@ -227,7 +318,7 @@ class _Placed:
     def intersect(self, o, d):
         """Return (t, normal, shade) for rays; shade darkens a mug's inside."""
         shape = self.spec.shape
-        s = SIZE_SCALE[self.spec.size]
+        s = SIZE_SCALE[self.spec.size] * self.scale
         base = np.array([self.xy[0], self.xy[1], 0.0])
         shade = np.ones(len(o))
         if shape == 'ball':
@@ -268,10 +359,11 @@ class _Placed:
 
 # ----------------------------------------------------------------------------- generation
 
-def _camera_pose(rng):
+def _camera_pose(rng, look=None):
     """Camera centre and camera-to-world rotation (columns: right, down, forward)."""
-    height = rng.uniform(0.42, 0.62)
-    pitch = np.deg2rad(rng.uniform(34, 52))
+    look = look or Appearance()
+    height = rng.uniform(*look.camera_height)
+    pitch = np.deg2rad(rng.uniform(*look.camera_pitch))
     centre = np.array([rng.uniform(-0.03, 0.03), -height / np.tan(pitch), height])
     forward = np.array([0.0, np.cos(pitch), -np.sin(pitch)])
     right = np.array([1.0, 0.0, 0.0])
@@ -310,7 +402,7 @@ def random_specs(rng, n):
 
 
 def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
-                   intrinsics=None, effects=True, exclude_pairs=()):
+                   intrinsics=None, effects=True, exclude_pairs=(), appearance=None):
     """Render one scene.
 
     :param seed: every random choice follows from it (deterministic).
@@ -319,12 +411,16 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
     :param intrinsics: camera; :meth:`Intrinsics.default` for the size when None.
     :param effects: add shadows, sensor noise, blur and depth holes.
     :param exclude_pairs: (colour, shape) pairs never drawn at random.
+    :param appearance: :class:`Appearance` (lighting, shading, textures, camera, colour
+        variation, sizes); None or ``Appearance()`` is the default look.
     :return: :class:`Scene`.
     """
     rng = np.random.default_rng(seed)
+    look = appearance or Appearance()
+    arng = np.random.default_rng([int(seed), 7919])  # draws only appearance adds
     intr = intrinsics or Intrinsics.default(width, height)
     w, h = intr.width, intr.height
-    cam, r_wc = _camera_pose(rng)
+    cam, r_wc = _camera_pose(rng, look)
     if specs is None:
         n = int(n_objects or rng.integers(1, 9))
         specs = []
@@ -344,7 +440,7 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
     d = d_cam @ r_wc.T
     o = np.broadcast_to(cam, d.shape)
 
-    placed = _place(rng, specs, cam, r_wc, intr)
+    placed = _place(rng, specs, cam, r_wc, intr, look, arng)
 
     # Table and wall.
     wall_y = rng.uniform(0.45, 0.9)
@@ -356,6 +452,8 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
     normal = np.where(is_wall[:, None], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0])
     table_tex = _texture(rng, h, w, _neutral(rng, 95, 185), rng.integers(3))
     wall_tex = _texture(rng, h, w, _neutral(rng, 150, 225), 1)
+    if appearance is not None:
+        table_tex = _table(arng, h, w, look, table_tex)
     albedo = np.where(is_wall[:, None], wall_tex.reshape(-1, 3), table_tex.reshape(-1, 3))
     owner = np.full(h * w, -1)
     silhouettes = []
@@ -372,13 +470,22 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
         t_best[idx] = t[closer]
         normal[idx] = n[closer]
         albedo[idx] = obj.colour * shade[closer, None]
+        if obj.pattern is not None:
+            kind, amp, pseed = obj.pattern
+            pat = _pattern(np.random.default_rng(pseed), h, w, kind).reshape(-1)[idx]
+            albedo[idx] *= (1 - amp + 2 * amp * pat)[:, None]
         owner[idx] = i
 
     # Lighting: ambient + Lambert from one directional light, hard shadows on the table.
     az, el = rng.uniform(0, 2 * np.pi), np.deg2rad(rng.uniform(40, 75))
     light = np.array([np.cos(az) * np.cos(el), np.sin(az) * np.cos(el), np.sin(el)])
-    ambient = rng.uniform(0.35, 0.5)
+    ambient = rng.uniform(*look.ambient)
     lambert = np.clip(normal @ light, 0, None)
+    style = look.shading[arng.integers(len(look.shading))] if appearance else 'lambert'
+    if style == 'flat':  # little shading, as in flat-shaded or diffusely lit renders
+        lambert = 0.55 + 0.45 * lambert
+    elif style == 'toon':  # banded shading
+        lambert = np.floor(lambert * 3.0 + 0.5) / 3.0
     if effects:
         on_table = np.nonzero((owner < 0) & ~is_wall & np.isfinite(t_best))[0]
         p = cam + d[on_table] * t_best[on_table, None]
@@ -395,16 +502,26 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
             t, _, _ = obj.intersect(p[idx], ldir[idx])
             shadow[idx] |= np.isfinite(t)
         lambert[on_table[shadow]] *= 0.25
-    colour = albedo * (ambient + (1 - ambient) * lambert[:, None]) * rng.uniform(0.85, 1.1)
+    colour = albedo * (ambient + (1 - ambient) * lambert[:, None]) * rng.uniform(*look.exposure)
+    if style == 'specular':  # Blinn-Phong highlights on the objects
+        view = -d / np.linalg.norm(d, axis=1, keepdims=True)
+        half = view + light
+        half /= np.linalg.norm(half, axis=1, keepdims=True)
+        obj_px = owner >= 0
+        gloss = np.clip(np.einsum('ij,ij->i', normal[obj_px], half[obj_px]), 0, None)
+        colour[obj_px] += 255.0 * arng.uniform(0.3, 0.7) * gloss[:, None] ** arng.uniform(
+            12, 60)
+    if look.light_tint > 0:
+        colour = colour * (1 + arng.uniform(-look.light_tint, look.light_tint, 3))
     rgb = colour.reshape(h, w, 3)
     depth = t_best.reshape(h, w).astype(np.float32)
     depth[~np.isfinite(depth)] = np.nan
 
     if effects:
-        sigma = rng.uniform(0, 1.1)
+        sigma = rng.uniform(*look.blur)
         if sigma > 0.3:
             rgb = cv2.GaussianBlur(rgb, (0, 0), sigma)
-        rgb = rgb + rng.normal(0, rng.uniform(1, 6), rgb.shape)
+        rgb = rgb + rng.normal(0, rng.uniform(*look.noise), rgb.shape)
         holes = rng.random((h, w)) < rng.uniform(0, 0.01)
         depth[holes] = np.nan
     rgb = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
@@ -425,8 +542,8 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
     return Scene(rgb=rgb, depth=depth, intrinsics=intr, objects=objects, seed=int(seed))
 
 
-def _dims(spec):
-    s = SIZE_SCALE[spec.size]
+def _dims(spec, scale=1.0):
+    s = SIZE_SCALE[spec.size] * scale
     r, h = _BASE[spec.shape]
     if spec.shape == 'cube':
         return r * np.sqrt(2) * s, h * s
@@ -437,10 +554,14 @@ def _dims(spec):
     return r * s, h * s
 
 
-def _place(rng, specs, cam, r_wc, intr):
+def _place(rng, specs, cam, r_wc, intr, look=None, arng=None):
+    look = look or Appearance()
+    arng = arng if arng is not None else np.random.default_rng(0)
     placed = []
     for spec in specs:
-        radius, height = _dims(spec)
+        ranges = look.object_scale
+        scale = float(arng.uniform(*ranges[arng.integers(len(ranges))]))
+        radius, height = _dims(spec, scale)
         yaw = spec.yaw if spec.yaw is not None else rng.uniform(0, 2 * np.pi)
         if spec.shape == 'mug' and spec.yaw is None:
             yaw = rng.uniform(-2.6, -0.5)  # handle visible from the camera, mostly
@@ -462,8 +583,67 @@ def _place(rng, specs, cam, r_wc, intr):
                 continue
         jitter = rng.uniform(0.88, 1.08, 3)
         colour = np.clip(np.array(COLOURS[spec.colour], float) * jitter, 0, 255)
-        placed.append(_Placed(spec, xy, yaw, radius, height, colour))
+        colour = _vary_colour(colour, look, arng)
+        pattern = None
+        if arng.random() < look.object_texture:
+            pattern = (int(look.object_patterns[arng.integers(len(look.object_patterns))]),
+                       float(arng.uniform(0.12, 0.3)), int(arng.integers(2**31)))
+        placed.append(_Placed(spec, xy, yaw, radius, height, colour, scale, pattern))
     return placed
+
+
+def _vary_colour(rgb, look, rng):
+    """Shift hue, saturation and value of an RGB albedo within one colour name."""
+    if look.hue_jitter <= 0 and look.saturation == (1.0, 1.0) and look.value == (1.0, 1.0):
+        return rgb
+    hsv = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.float32)[None, None] / 255.0,
+                       cv2.COLOR_RGB2HSV)[0, 0]
+    hsv[0] = (hsv[0] + rng.uniform(-look.hue_jitter, look.hue_jitter)) % 360.0
+    hsv[1] = np.clip(hsv[1] * rng.uniform(*look.saturation), 0, 1)
+    hsv[2] = np.clip(hsv[2] * rng.uniform(*look.value), 0, 1)
+    out = cv2.cvtColor(hsv[None, None].astype(np.float32), cv2.COLOR_HSV2RGB)[0, 0]
+    return np.clip(out * 255.0, 0, 255).astype(float)
+
+
+def _pattern(rng, h, w, kind):
+    """(H, W) float32 pattern in [0, 1]: 0 waves, 1 blotches, 2 checks."""
+    vs, us = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == 0:
+        f = rng.uniform(0.15, 0.4)
+        a = rng.uniform(0, np.pi)
+        return 0.5 + 0.5 * np.sin(f * (us * np.cos(a) + vs * np.sin(a)))
+    if kind == 1:
+        small = rng.normal(0, 1, (h // 6 + 2, w // 6 + 2)).astype(np.float32)
+        pat = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+        return (pat - pat.min()) / (np.ptp(pat) + 1e-6)
+    cell = int(rng.integers(4, 10))
+    return (((us // cell) + (vs // cell)) % 2).astype(np.float32)
+
+
+def _table(rng, h, w, look, default):
+    """Return the table albedo for the appearance's table kinds (``neutral``: default)."""
+    kind = look.tables[rng.integers(len(look.tables))]
+    amp = rng.uniform(*look.texture_amp)
+    if kind == 'neutral':
+        base = None
+    elif kind == 'flat':
+        return np.broadcast_to(_neutral(rng, 95, 200), (h, w, 3)).astype(float)
+    elif kind == 'wood':
+        base = np.array([150.0, 108.0, 68.0]) * rng.uniform(0.7, 1.2)
+    elif kind == 'tinted':  # a desaturated coloured mat
+        hsv = np.array([[[rng.uniform(0, 360), rng.uniform(0.1, 0.3),
+                          rng.uniform(0.45, 0.8)]]], np.float32)
+        base = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0, 0].astype(float) * 255.0
+    elif kind == 'dark':
+        base = _neutral(rng, 45, 85)
+    else:  # bright
+        base = _neutral(rng, 195, 235)
+    if base is None:
+        if amp <= 0.14:
+            return default
+        base = _neutral(rng, 95, 185)
+    pat = _pattern(rng, h, w, int(rng.integers(3)) if kind != 'wood' else 0)
+    return np.clip(base[None, None, :] * (1 - amp + 2 * amp * pat[..., None]), 0, 255)
 
 
 def _project_bounds(obj, cam, r_wc, intr):

@@ -19,6 +19,7 @@ import sys
 import numpy as np
 import torch
 
+from clip_perception.confidence import load_vocabulary
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
@@ -181,7 +182,7 @@ class ClipScorer:
     """
 
     def __init__(self, model='bundled', device='auto', dtype='auto',
-                 prompt_template='a photo of a {}', context=0.15, text_cache_size=256):
+                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512):
         self.model_name = model
         self.model_path = resolve_model(model)
         self.device = pick_device(device)
@@ -199,6 +200,10 @@ class ClipScorer:
         self.calibration = (load_calibration(self.model_path)
                             if os.path.isdir(self.model_path) else None)
         self.num_parameters = sum(p.numel() for p in self.model.parameters())
+        # The temperature CLIP was trained with (OpenAI CLIP: 100), for zero-shot softmax.
+        self.logit_scale = float(self.model.logit_scale.detach().float().exp().clamp(max=100))
+        self.vocabulary = (load_vocabulary(self.model_path)
+                           if os.path.isdir(self.model_path) else ())
 
     # ------------------------------------------------------------------ text
     def text_embedding(self, query, template=None):
@@ -235,6 +240,35 @@ class ClipScorer:
         limit = self.model.config.text_config.max_position_embeddings
         tok_limit = getattr(self.tokenizer, 'model_max_length', limit) or limit
         return n, int(min(limit, tok_limit))
+    def text_embeddings(self, queries, template=None):
+        """Unit-norm embeddings of several prompts (each cached like :meth:`text_embedding`).
+
+        Prompts not cached yet are encoded in one batch.
+
+        :param queries: sequence of K strings.
+        :return: (K, D) float32 CPU tensor (K may be 0).
+        """
+        template = template or self.prompt_template
+        prompts = [template.format(q) for q in queries]
+        missing = [p for p in dict.fromkeys(prompts) if p not in self._text_cache]
+        if missing:
+            tokens = self.tokenizer(missing, padding=True, truncation=True,
+                                    return_tensors='pt').to(self.device)
+            with torch.inference_mode():
+                out = self.model.get_text_features(**tokens)
+            emb = _pooled(out).float()
+            emb = (emb / emb.norm(dim=-1, keepdim=True)).cpu()
+            for prompt, e in zip(missing, emb):
+                self._text_cache[prompt] = e
+        rows = []
+        for prompt in prompts:
+            self._text_cache.move_to_end(prompt)
+            rows.append(self._text_cache[prompt])
+        while len(self._text_cache) > max(self._text_cache_size, len(prompts)):
+            self._text_cache.popitem(last=False)
+        if not rows:
+            return torch.zeros((0, self.model.config.projection_dim))
+        return torch.stack(rows)
 
     @property
     def text_cache_len(self):

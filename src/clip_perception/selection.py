@@ -165,7 +165,7 @@ def deciding_words(cands, boxes, depths=None, sizes=None):
 
 def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, top_k=5,
            depths=None, sizes=None, image_width=640, duplicate_iou=0.3, excluded=None,
-           ambiguity_margin=None, on_ambiguous='report'):
+           ambiguity_margin=None, on_ambiguous='report', confidence=None, rank=None):
     """Choose the target.
 
     :param boxes: (N, 4) proposal boxes.
@@ -181,14 +181,19 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         deciding word make the answer ``ambiguous``; None disables the check.
     :param on_ambiguous: ``report`` (status ``ambiguous``, nothing chosen) or ``pick``
         (choose the best, say so in the reason).
+    :param confidence: optional (N,) confidence computed elsewhere (e.g. the zero-shot
+        softmax of :mod:`clip_perception.confidence`); None: calibrated cosine.
+    :param rank: optional (N,) score to rank the proposals by; None: cosine.
     :return: :class:`Selection`.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     cosine = np.asarray(cosine, dtype=np.float64)
     if len(boxes) == 0:
         return Selection(NOT_FOUND, None, (), 'no region proposals in this frame')
-    conf = calibrate(cosine, calibration)
-    order = np.argsort(-cosine, kind='stable')
+    conf = calibrate(cosine, calibration) if confidence is None else \
+        np.asarray(confidence, dtype=np.float64)
+    order = np.argsort(-(cosine if rank is None else np.asarray(rank, dtype=np.float64)),
+                       kind='stable')
     note = ''
     if excluded is not None and np.any(excluded):
         order = np.array([i for i in order if not excluded[i]], dtype=int)
@@ -304,7 +309,7 @@ def _link_fit_2d(link, bt, br):
 
 def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=None,
                   margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
-                  excluded=None, tolerance=0.01):
+                  excluded=None, tolerance=0.01, confidence=None, ref_confidence=None):
     """Choose the target of "X <link> Y" ("the ball next to the mug") among pairs.
 
     Both phrases are scored; every pair of a good match of X with a good match of Y (two
@@ -317,6 +322,8 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     :param up: (3,) unit "up" (the support plane's normal) in the camera frame; default
         ``-y`` of the optical frame.
     :param tolerance: metres by which a directional relation must hold in 3D.
+    :param confidence: optional (N,) confidence of each proposal for ``query.what``
+        (see :func:`select`); ``ref_confidence`` the same for the reference.
     :return: :class:`Selection` with ``reference`` set when found.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -324,13 +331,14 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     ref_cosine = np.asarray(ref_cosine, dtype=np.float64)
     target = select(boxes, cosine, replace_query(query, plural=True), threshold,
                     calibration, margin, top_k, duplicate_iou=duplicate_iou,
-                    excluded=excluded)
+                    excluded=excluded, confidence=confidence)
     ref_q = query.reference
     words = query.link.replace('_', ' ')
     if target.status != FOUND:
         return target
     ref = select(boxes, ref_cosine, replace_query(ref_q, plural=True), threshold,
-                 calibration, margin, top_k, duplicate_iou=duplicate_iou)
+                 calibration, margin, top_k, duplicate_iou=duplicate_iou,
+                 confidence=ref_confidence)
     if ref.status != FOUND:
         return Selection(NOT_FOUND, None, target.ranked,
                          f'the reference "{ref_q.what}" of "{words}" is not found: '

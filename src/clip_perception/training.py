@@ -3,10 +3,17 @@
 A transformers ``CLIPModel`` (about 0.3 M parameters, 64 px input) learns the toy world
 of :mod:`clip_perception.scenes` with a multi-positive symmetric contrastive loss:
 every crop whose description matches a caption is a positive for it. Fragments of
-objects, unions of two objects and bare background are added as image-side negatives
-only, so a cube's top face learns to score below the whole cube (the trap image-only
-proposals fall into). Some colour-shape pairs never appear in training; the
-evaluation measures how well the model composes them.
+objects and unions of two objects are added as image-side negatives only, so a cube's
+top face learns to score below the whole cube (the trap image-only proposals fall
+into). With ``looks='varied'`` (the default) scenes are rendered with
+:meth:`clip_perception.scenes.Appearance.varied` (lighting, shading styles, flat and
+textured surfaces, camera heights and angles, blur, noise, colour variation within each
+colour name, object sizes), captions also name the shape only ("a mug"), the colour
+only ("the red one") or a synonym, and bare background crops get captions of their own
+("the table"), the generic contrast prompts of :mod:`clip_perception.confidence`.
+``looks='plain'`` with ``partial_captions=0`` is the previous recipe. Some colour-shape
+pairs never appear in training; the evaluation measures how well the model composes
+them.
 
 Deterministic for a given seed and thread count (1 thread by default).
 """
@@ -25,10 +32,12 @@ import time
 import numpy as np
 import torch
 
+from clip_perception.confidence import VOCABULARY_FILE
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.crops import value_range
+from clip_perception.scenes import Appearance
 from clip_perception.scenes import COLOURS
 from clip_perception.scenes import generate_scene
 from clip_perception.scenes import SHAPES
@@ -44,11 +53,26 @@ SYNONYMS = {
     'mug': ('mug', 'cup'),
     'purple': ('purple', 'violet'),
 }
+# Extra words taught by the varied recipe only (the evaluation keeps SYNONYMS).
+MORE_SYNONYMS = {
+    'ball': ('ball', 'sphere', 'round ball'),
+    'cube': ('cube', 'box', 'block', 'brick'),
+    'cylinder': ('cylinder', 'can', 'tin', 'tube'),
+    'cone': ('cone', 'traffic cone'),
+    'mug': ('mug', 'cup', 'coffee mug'),
+    'purple': ('purple', 'violet'),
+    'grey': ('grey', 'gray'),
+}
+COLOUR_ONLY = ('{}', '{} one', '{} object', '{} thing', '{} item')
+BACKGROUND_CAPTIONS = ('table', 'the table', 'a table', 'background', 'the background',
+                       'a wall', 'the wall', 'empty table', 'nothing', 'the floor')
 TEMPLATES = ('a photo of a {}', 'a photo of the {}', 'a {}', 'the {}', '{}',
              'a picture of a {}', 'a {} on a table')
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 KIND_OBJECT, KIND_NEGATIVE = 0, 1
+WORLD_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
+BACKGROUND = -2  # label of bare table/wall crops (their own captions when varied)
 
 
 @dataclass
@@ -56,7 +80,7 @@ class TrainConfig:
     """Everything that determines the trained weights."""
 
     seed: int = 0
-    scenes: int = 2400
+    scenes: int = 3000
     steps: int = 2500
     batch: int = 256
     lr: float = 3e-3
@@ -68,6 +92,8 @@ class TrainConfig:
     heads: int = 4
     threads: int = 1
     workers: int = 2
+    looks: str = 'varied'  # varied | plain (the scenes' default look only)
+    partial_captions: float = 0.4  # share of captions naming only the shape or colour
 
 
 def caption(colour, shape, rng):
@@ -76,6 +102,25 @@ def caption(colour, shape, rng):
     s = SYNONYMS.get(shape, (shape,))
     what = f'{c[rng.integers(len(c))]} {s[rng.integers(len(s))]}'
     return TEMPLATES[rng.integers(len(TEMPLATES))].format(what)
+
+
+def caption_parts(colour, shape, rng, partial):
+    """Draw a caption and what it names: ``(text, colour or None, shape or None)``.
+
+    With probability ``partial`` the caption names only the shape ("a mug") or only
+    the colour ("the red one"); words come from :data:`MORE_SYNONYMS`.
+    """
+    template = TEMPLATES[rng.integers(len(TEMPLATES))]
+    c = MORE_SYNONYMS.get(colour, (colour,))
+    s = MORE_SYNONYMS.get(shape, (shape,))
+    cw, sw = c[rng.integers(len(c))], s[rng.integers(len(s))]
+    r = rng.random()
+    if r < partial / 2:
+        return template.format(sw), None, shape
+    if r < partial:
+        return template.format(COLOUR_ONLY[rng.integers(len(COLOUR_ONLY))].format(cw)), \
+            colour, None
+    return template.format(f'{cw} {sw}'), colour, shape
 
 
 def _jitter(box, rng, shift=0.12, scale=(0.88, 1.2)):
@@ -87,15 +132,20 @@ def _jitter(box, rng, shift=0.12, scale=(0.88, 1.2)):
     return (cx - sw, cy - sh, cx + sw, cy + sh)
 
 
-def scene_crops(seed, size, exclude=HELD_OUT, jitters=2):
+def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
     """Crops of one training scene: objects (with labels) and negatives.
 
+    :param looks: ``plain`` (default look) or ``varied``
+        (:meth:`clip_perception.scenes.Appearance.varied`).
     :return: ``(uint8 (N, 3, size, size), labels (N,) int, kinds (N,) int)`` with
-        label ``colour_index * len(SHAPES) + shape_index`` (-1 for negatives).
+        label ``colour_index * len(SHAPES) + shape_index``, -1 for fragments and
+        unions, :data:`BACKGROUND` (-2) for bare table or wall.
     """
     rng = np.random.default_rng(seed + 7_000_000)
     res = (320, 240) if rng.random() < 0.7 else (640, 480)
-    scene = generate_scene(seed, width=res[0], height=res[1], exclude_pairs=exclude)
+    look = Appearance.varied() if looks == 'varied' else None
+    scene = generate_scene(seed, width=res[0], height=res[1], exclude_pairs=exclude,
+                           appearance=look)
     boxes, contexts, labels = [], [], []
     colours, shapes = list(COLOURS), list(SHAPES)
     for obj in scene.objects:
@@ -127,7 +177,7 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2):
         x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
         boxes.append((x, y, x + side, y + side))
         contexts.append(0.1)
-        labels.append(-1)
+        labels.append(BACKGROUND if look is not None else -1)
     image = normalise_image(scene.rgb, MEAN, STD)
     crops = crop_batch(image, square_boxes(boxes, np.array(contexts)), size,
                        *value_range(MEAN, STD))
@@ -144,9 +194,9 @@ def _scene_crops_job(args):
     return scene_crops(*args)
 
 
-def build_dataset(seeds, size, workers=2, progress=True):
+def build_dataset(seeds, size, workers=2, progress=True, looks='plain'):
     """Render scenes and cut their crops (in ``workers`` processes, order preserved)."""
-    jobs = [(int(s), size) for s in seeds]
+    jobs = [(int(s), size, HELD_OUT, 2, looks) for s in seeds]
     parts = []
     bar = _progress(len(jobs), 'render', progress)
     if workers > 1:
@@ -187,24 +237,47 @@ def make_model(vocab_size, tokenizer, cfg):
     return CLIPModel(config)
 
 
-def multi_positive_loss(img, txt, img_labels, txt_labels, scale):
+def multi_positive_loss(img, txt, img_labels, txt_labels, scale, pos=None):
     """Symmetric contrastive loss where every same-label pair is a positive.
 
     :param img: (Ni, D) unit image embeddings; negatives have label -1.
     :param txt: (Nt, D) unit text embeddings, labels all >= 0.
+    :param pos: optional (Ni, Nt) bool matrix of positives, overriding the labels
+        (partial captions match several labels); image rows without a positive are
+        negatives.
     """
     logits = scale * img @ txt.T
-    pos = img_labels[:, None] == txt_labels[None, :]
+    if pos is None:
+        pos = img_labels[:, None] == txt_labels[None, :]
     neg_inf = torch.finfo(logits.dtype).min
-    obj = img_labels >= 0
+    obj = pos.any(1)
     # image -> text, over object crops only
     li = logits[obj]
     pi = pos[obj]
     i2t = torch.logsumexp(li, 1) - torch.logsumexp(li.masked_fill(~pi, neg_inf), 1)
     # text -> image, every crop (negatives included) competes
+    has = pos.any(0)
     t2i = (torch.logsumexp(logits.T, 1)
-           - torch.logsumexp(logits.T.masked_fill(~pos.T, neg_inf), 1))
+           - torch.logsumexp(logits.T.masked_fill(~pos.T, neg_inf), 1))[has]
     return 0.5 * (i2t.mean() + t2i.mean())
+
+
+def positives(img_labels, txt_colour, txt_shape, txt_background):
+    """(Ni, Nt) bool: which caption describes which crop.
+
+    :param img_labels: (Ni,) crop labels (see :func:`scene_crops`).
+    :param txt_colour: (Nt,) colour index a caption names, -1 if none.
+    :param txt_shape: (Nt,) shape index a caption names, -1 if none.
+    :param txt_background: (Nt,) bool, caption describes bare background.
+    """
+    n_shapes = len(SHAPES)
+    obj = img_labels >= 0
+    ic = torch.where(obj, img_labels // n_shapes, -3)[:, None]
+    ishp = torch.where(obj, img_labels % n_shapes, -3)[:, None]
+    tc, ts = txt_colour[None, :], txt_shape[None, :]
+    named = ((tc >= 0) | (ts >= 0)) & ~txt_background[None, :]
+    pos = obj[:, None] & named & ((tc < 0) | (tc == ic)) & ((ts < 0) | (ts == ishp))
+    return pos | ((img_labels == BACKGROUND)[:, None] & txt_background[None, :])
 
 
 def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
@@ -217,9 +290,12 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     t0 = time.time()
     seeds = np.arange(cfg.scenes) + 1_000_000 * (cfg.seed + 1)
-    crops, labels, kinds = build_dataset(seeds, cfg.image_size, cfg.workers, progress)
+    crops, labels, kinds = build_dataset(seeds, cfg.image_size, cfg.workers, progress,
+                                         cfg.looks)
     log(f'[train] {len(crops)} crops ({(kinds == 0).sum()} objects, '
-        f'{(kinds == 1).sum()} negatives) from {cfg.scenes} scenes in {time.time() - t0:.0f} s')
+        f'{(kinds == 1).sum()} negatives, {(labels == BACKGROUND).sum()} of them '
+        f'background) from {cfg.scenes} scenes ({cfg.looks} looks) in '
+        f'{time.time() - t0:.0f} s')
 
     model = make_model(len(tokenizer), tokenizer, cfg)
     model.train()
@@ -256,15 +332,31 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         x = (x - mean) / std
         img_labels = labels_t[idx]
         obj_labels = img_labels[img_labels >= 0].tolist()
-        texts = [caption(colours[lab // len(shapes)], shapes[lab % len(shapes)], rng)
-                 for lab in obj_labels]
+        pos = None
+        if cfg.looks == 'plain' and cfg.partial_captions <= 0:
+            texts = [caption(colours[lab // len(shapes)], shapes[lab % len(shapes)], rng)
+                     for lab in obj_labels]
+        else:
+            parts = [caption_parts(colours[lab // len(shapes)], shapes[lab % len(shapes)],
+                                   rng, cfg.partial_captions) for lab in obj_labels]
+            n_bg = 2 if bool((img_labels == BACKGROUND).any()) else 0
+            texts = [p[0] for p in parts] + [
+                BACKGROUND_CAPTIONS[i] for i in rng.choice(len(BACKGROUND_CAPTIONS), n_bg,
+                                                           replace=False)]
+            tcol = torch.tensor([colours.index(p[1]) if p[1] else -1 for p in parts]
+                                + [-1] * n_bg)
+            tshp = torch.tensor([shapes.index(p[2]) if p[2] else -1 for p in parts]
+                                + [-1] * n_bg)
+            tbg = torch.tensor([False] * len(parts) + [True] * n_bg)
+            pos = positives(img_labels, tcol, tshp, tbg)
         tokens = tokenizer(texts, padding=True, return_tensors='pt')
         img = model.get_image_features(pixel_values=x)
         txt = model.get_text_features(**tokens)
         img = _unit(img)
         txt = _unit(txt)
         scale = model.logit_scale.exp().clamp(max=100)
-        loss = multi_positive_loss(img, txt, img_labels, torch.tensor(obj_labels), scale)
+        loss = multi_positive_loss(img, txt, img_labels, torch.tensor(obj_labels), scale,
+                                   pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -305,6 +397,10 @@ def save(model, tokenizer, cfg, out_dir, stats):
     }
     with open(os.path.join(out_dir, 'preprocessor_config.json'), 'w') as f:
         json.dump(processor_config, f, indent=2)
+    with open(os.path.join(out_dir, VOCABULARY_FILE), 'w') as f:
+        json.dump({'vocabulary': list(WORLD_VOCABULARY),
+                   'meaning': 'what this model knows of its toy world: the default '
+                              'contrast prompts of the confidence_rule softmax'}, f, indent=2)
     with open(os.path.join(out_dir, 'training_args.json'), 'w') as f:
         json.dump({'config': asdict(cfg), 'held_out_pairs': HELD_OUT,
                    'torch': torch.__version__, **stats}, f, indent=2)

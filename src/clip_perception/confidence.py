@@ -1,0 +1,109 @@
+"""Confidence that transfers: CLIP zero-shot softmax of the command against contrasts.
+
+CLIP's own recipe for "which description fits this image" is a softmax, at the model's
+learned ``logit_scale``, over the cosine similarities of the image with several texts
+(Radford et al. 2021, zero-shot classification). Here the texts are the command and
+*contrast prompts*: generic descriptions of what a crop shows when it shows no object
+(:data:`GENERIC_CONTRASTS`) and a vocabulary of other things usually in view. The
+probability the command gets is the confidence. It needs no fitted constants: the
+temperature is the checkpoint's own, and the competitors are the same kind of number
+as the command's, so the rule carries over to another checkpoint or another look of
+the world, where a threshold on the raw cosine does not (cosines of a match are near
+0.3 for OpenAI CLIP and near 0.8 for the tiny model; both shift with the domain).
+
+Contrasts that describe the command's own target are dropped: a vocabulary entry
+implied by the command ("red mug" for "mug") or implying it ("mug" for "red mug"),
+after mapping synonyms (:data:`CANONICAL`) and dropping words that name no property.
+"""
+
+import json
+import os
+import re
+
+import numpy as np
+import torch
+
+GENERIC_CONTRASTS = ('background', 'the table', 'a wall', 'the floor')
+VOCABULARY_FILE = 'clip_perception_vocabulary.json'
+# Words that mean the same object or colour; maps to one canonical word.
+CANONICAL = {
+    'sphere': 'ball', 'box': 'cube', 'block': 'cube', 'brick': 'cube', 'can': 'cylinder',
+    'tin': 'cylinder', 'tube': 'cylinder', 'cup': 'mug', 'violet': 'purple',
+    'gray': 'grey',
+}
+# Words that name no property of the object.
+_EMPTY = frozenset(('a', 'an', 'the', 'one', 'object', 'thing', 'item', 'photo', 'of',
+                    'coffee', 'round', 'traffic'))
+
+
+def parse_vocabulary(text):
+    """Split the ``vocabulary`` parameter into descriptions.
+
+    :param text: comma- or semicolon-separated descriptions, e.g. ``"red mug, laptop"``.
+    :return: tuple of unique, stripped, lower-case descriptions (order kept).
+    """
+    items = []
+    for part in re.split(r'[,;\n]', text or ''):
+        item = ' '.join(part.lower().split())
+        if item and item not in items:
+            items.append(item)
+    return tuple(items)
+
+
+def _words(text):
+    words = re.sub(r'[^\w\s]', ' ', text.lower()).split()
+    return frozenset(CANONICAL.get(w, w) for w in words if w not in _EMPTY)
+
+
+def contrast_prompts(what, vocabulary=(), generic=GENERIC_CONTRASTS):
+    """Descriptions the command competes with, minus those naming its own target.
+
+    :param what: the object part of the command ("red mug").
+    :param vocabulary: descriptions of other things usually in view.
+    :param generic: descriptions of a crop that shows no object.
+    :return: tuple of descriptions (generic first), without duplicates.
+    """
+    mine = _words(what)
+    out = []
+    for item in tuple(generic) + tuple(vocabulary):
+        theirs = _words(item)
+        if not theirs or item in out or item == what:
+            continue
+        if mine and (mine <= theirs or theirs <= mine):
+            continue
+        out.append(item)
+    return tuple(out)
+
+
+def zero_shot_confidence(image, command, contrasts, logit_scale):
+    """Softmax probability of the command among the command and its contrasts, per crop.
+
+    :param image: (N, D) unit image embeddings (torch or numpy).
+    :param command: (D,) unit text embedding of the command.
+    :param contrasts: (K, D) unit text embeddings of the contrast prompts (K may be 0).
+    :param logit_scale: the checkpoint's ``exp(logit_scale)`` (100 for OpenAI CLIP).
+    :return: (N,) float64 in [0, 1]; 1.0 everywhere when K = 0.
+    """
+    command = torch.as_tensor(np.asarray(command, dtype=np.float32)).reshape(1, -1)
+    dim = command.shape[1]
+    image = torch.as_tensor(np.asarray(image, dtype=np.float32)).reshape(-1, dim)
+    if len(image) == 0:
+        return np.zeros(0)
+    contrasts = torch.as_tensor(np.asarray(contrasts, dtype=np.float32)).reshape(-1, dim)
+    texts = torch.cat([command, contrasts])
+    logits = float(logit_scale) * image @ texts.T
+    return torch.softmax(logits.double(), dim=1)[:, 0].numpy()
+
+
+def load_vocabulary(model_dir):
+    """Return the vocabulary a checkpoint folder ships (``clip_perception_vocabulary.json``).
+
+    The tiny model ships the names of its toy world; other checkpoints ship none.
+
+    :return: tuple of descriptions, empty when the folder has no such file.
+    """
+    path = os.path.join(model_dir, VOCABULARY_FILE)
+    if not os.path.isfile(path):
+        return ()
+    with open(path, encoding='utf-8') as f:
+        return tuple(json.load(f)['vocabulary'])

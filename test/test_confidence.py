@@ -1,0 +1,74 @@
+"""Zero-shot softmax confidence: contrast prompts, the softmax, and the shipped model."""
+
+import numpy as np
+import torch
+
+from clip_perception.confidence import contrast_prompts
+from clip_perception.confidence import GENERIC_CONTRASTS
+from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import zero_shot_confidence
+from clip_perception.scenes import generate_scene
+from clip_perception.scenes import ObjectSpec
+from clip_perception.scorer import ClipScorer
+
+
+def test_vocabulary_parameter_is_split_cleaned_and_deduplicated():
+    assert parse_vocabulary(' Red Mug, laptop;;keyboard,\nred  mug ,') == (
+        'red mug', 'laptop', 'keyboard')
+    assert parse_vocabulary('') == ()
+
+
+def test_contrasts_drop_descriptions_of_the_commands_own_target():
+    vocab = ('red mug', 'blue mug', 'red ball', 'mug', 'red cup', 'violet cube', 'laptop')
+    # Shape only: every mug names the target, whatever its colour.
+    assert contrast_prompts('mug', vocab, ()) == ('red ball', 'violet cube', 'laptop')
+    # Full description: a more general one ("mug") and a synonym ("red cup") are dropped.
+    assert contrast_prompts('red mug', vocab, ()) == (
+        'blue mug', 'red ball', 'violet cube', 'laptop')
+    # Colour only, with a synonym in the vocabulary.
+    assert contrast_prompts('purple', vocab, ()) == (
+        'red mug', 'blue mug', 'red ball', 'mug', 'red cup', 'laptop')
+    assert contrast_prompts('red ball', (), GENERIC_CONTRASTS) == GENERIC_CONTRASTS
+
+
+def test_softmax_follows_the_logit_scale_and_the_contrasts():
+    text = torch.nn.functional.normalize(torch.eye(3, 4), dim=1)
+    image = torch.nn.functional.normalize(torch.tensor([[1.0, 0.1, 0, 0], [0.1, 1.0, 0, 0]]),
+                                          dim=1)
+    p = zero_shot_confidence(image, text[0], text[1:], 100.0)
+    assert p[0] > 0.99 and p[1] < 0.01
+    cool = zero_shot_confidence(image, text[0], text[1:], 1.0)
+    assert 0.3 < cool[0] < 0.6  # a low temperature scale barely separates
+    assert np.allclose(zero_shot_confidence(image, text[0], text[:0], 100.0), 1.0)
+    assert zero_shot_confidence(image[:0], text[0], text[1:], 100.0).shape == (0,)
+
+
+def test_shipped_model_is_confident_for_what_it_sees_and_not_for_what_is_absent():
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    assert scorer.vocabulary and 1.0 < scorer.logit_scale <= 100.0
+    specs = [ObjectSpec('red', 'ball', 'large', (-0.12, 0.05)),
+             ObjectSpec('blue', 'cube', 'large', (0.0, 0.08)),
+             ObjectSpec('yellow', 'mug', 'large', (0.12, 0.05))]
+    right = wrong = total = 0
+    for seed in range(4):
+        scene = generate_scene(61_000 + seed, specs=specs)
+        image = scorer.forward(scorer.preprocess(scene.rgb, [o.box for o in scene.objects]))
+        for i, obj in enumerate(scene.objects):
+            for what, present in ((obj.name, True), (f'green {obj.shape}', False)):
+                contrasts = scorer.text_embeddings(contrast_prompts(what, scorer.vocabulary))
+                p = zero_shot_confidence(image[i:i + 1], scorer.text_embedding(what),
+                                         contrasts, scorer.logit_scale)[0]
+                right += int((p >= 0.5) == present)
+                wrong += int((p >= 0.5) != present)
+                total += 1
+    assert total == 24 and right >= 22, (right, wrong)
+
+
+def test_contrast_embeddings_are_cached_and_batched_like_single_prompts():
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    many = scorer.text_embeddings(['red ball', 'background', 'the table'])
+    assert many.shape[0] == 3 and scorer.text_cache_len == 3
+    assert torch.allclose(many[0], scorer.text_embedding('red ball'), atol=1e-5)
+    again = scorer.text_embeddings(['background'])
+    assert scorer.text_cache_len == 3 and torch.equal(again[0], many[1])
+    assert scorer.text_embeddings([]).shape[0] == 0
