@@ -30,10 +30,10 @@ import torch
 from clip_perception.geometry import estimate_pose
 from clip_perception.language import parse_command
 from clip_perception.proposals import propose
-from clip_perception.scenes import generate_scene
 from clip_perception.scorer import bundled_model_dir
 from clip_perception.scorer import ClipScorer
 from clip_perception.selection import select
+from clip_perception.world.scenes import generate_scene
 
 NS = (16, 32, 64)
 COMMAND = 'the red ball'
@@ -175,8 +175,8 @@ def bf16_effect(model, scenes, device='cpu'):
 
 def ros_end_to_end(model, seconds, extra=()):
     """Node as its own process fed 640x480 RGB-D at 30 Hz; latency, rates, peak RSS."""
-    from clip_perception.demo import ros_environment
-    from clip_perception.soak import run_soak
+    from clip_perception.tools.demo import ros_environment
+    from clip_perception.tools.soak import run_soak
 
     ros_environment()
 

@@ -26,14 +26,14 @@ CAMERAS = ('wrist', 'head')
 
 def rss(pids):
     """Sum of VmRSS and of VmHWM over ``pids`` (MB)."""
-    from clip_perception.soak import rss_mb
+    from clip_perception.tools.soak import rss_mb
     return (sum(rss_mb(p) for p in pids), sum(rss_mb(p, 'VmHWM') for p in pids))
 
 
 def start(mode, model, log_dir):
     """Start the cameras; return the processes."""
-    from clip_perception.demo import node_executable
-    from clip_perception.demo import share_config
+    from clip_perception.tools.demo import node_executable
+    from clip_perception.tools.demo import share_config
 
     common = ['--params-file', share_config(), '-p', f'model:={model}',
               '-p', 'torch_threads:=1']
@@ -57,8 +57,8 @@ def feed_until_answered(node, answers=3, timeout=300.0):
     from sensor_msgs.msg import Image
     from std_msgs.msg import String
 
-    from clip_perception.bags import scene_messages
-    from clip_perception.scenes import generate_scene
+    from clip_perception.tools.bags import scene_messages
+    from clip_perception.world.scenes import generate_scene
 
     scene = generate_scene(5)
     target = scene.targetable()[0]
@@ -121,7 +121,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     import rclpy
 
-    from clip_perception.demo import ros_environment
+    from clip_perception.tools.demo import ros_environment
 
     ros_environment()
     rclpy.init()

@@ -31,8 +31,8 @@ import numpy as np
 from clip_perception.geometry import box_iou
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import propose
-from clip_perception.real_eval import load_frames
 from clip_perception.support import working_grid
+from clip_perception.world.real_eval import load_frames
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

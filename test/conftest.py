@@ -192,7 +192,7 @@ class Camera:
 
     def publish(self, scene, depth_encoding='16UC1', with_depth=True, with_info=True):
         """Publish one frame stamped now; return the stamp (ns)."""
-        from clip_perception.bags import scene_messages
+        from clip_perception.tools.bags import scene_messages
 
         stamp = self.probe.node.get_clock().now().nanoseconds
         colour, depth, info = scene_messages(scene, stamp, depth_encoding,

@@ -10,15 +10,15 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import String
 import yaml
 
-from clip_perception.bags import bag_topics
-from clip_perception.bags import COLOR_TOPIC
-from clip_perception.bags import DEPTH_TOPIC
-from clip_perception.bags import read_bag
-from clip_perception.bags import record_script
-from clip_perception.bags import Replayer
 from clip_perception.messages import depth_to_array
-from clip_perception.scenario import demo_script
-from clip_perception.scenario import render_step
+from clip_perception.tools.bags import bag_topics
+from clip_perception.tools.bags import COLOR_TOPIC
+from clip_perception.tools.bags import DEPTH_TOPIC
+from clip_perception.tools.bags import read_bag
+from clip_perception.tools.bags import record_script
+from clip_perception.tools.bags import Replayer
+from clip_perception.tools.scenario import demo_script
+from clip_perception.tools.scenario import render_step
 from conftest import SHARED_DATA
 
 TALKER = os.path.join(SHARED_DATA, 'rosbag2_talker', 'rosbag2_py', 'test', 'resources')

@@ -11,7 +11,7 @@ import subprocess
 
 from std_msgs.msg import String
 
-from clip_perception.scenes import generate_scene
+from clip_perception.world.scenes import generate_scene
 from conftest import BIN
 from conftest import Camera
 from conftest import PARAMS

@@ -90,7 +90,7 @@ def test_symlink_install_builds_and_the_installed_node_starts(tmp_path, probe):
     # Run from the sourced workspace: the module comes from the workspace, not the venv,
     # and the tools find the workspace's console script (point 3).
     code = ('import clip_perception.node as n, os; print(os.path.realpath(n.__file__)); '
-            'from clip_perception.demo import node_executable; print(node_executable())')
+            'from clip_perception.tools.demo import node_executable; print(node_executable())')
     out = subprocess.run(_sourced(ws, f'{sys.executable} -c "{code}"'), env=_env(),
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -129,7 +129,7 @@ def test_symlink_install_builds_and_the_installed_node_starts(tmp_path, probe):
 
 def test_node_executable_lookup_order(tmp_path, monkeypatch):
     """Look in ament prefixes that register the package, then the interpreter's bin/."""
-    from clip_perception.demo import node_executable
+    from clip_perception.tools.demo import node_executable
 
     monkeypatch.delenv('AMENT_PREFIX_PATH', raising=False)
     assert node_executable() == os.path.join(os.path.dirname(sys.executable),

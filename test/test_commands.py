@@ -10,9 +10,9 @@ from clip_perception.pipeline import AMBIGUOUS
 from clip_perception.pipeline import NO_DEPTH
 from clip_perception.pipeline import Pipeline
 from clip_perception.pipeline import REFUSED
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
 from clip_perception.scorer import ClipScorer
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 
 FOUR = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
         ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),

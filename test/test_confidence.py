@@ -7,9 +7,9 @@ from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import zero_shot_confidence
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
 from clip_perception.scorer import ClipScorer
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 
 
 def test_vocabulary_parameter_is_split_cleaned_and_deduplicated():

@@ -9,8 +9,8 @@ from clip_perception.crops import crop_batch
 from clip_perception.crops import integer_squares
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
-from clip_perception.scenes import generate_scene
 from clip_perception.scorer import ClipScorer
+from clip_perception.world.scenes import generate_scene
 
 
 def reference_crops(rgb, squares, mean):

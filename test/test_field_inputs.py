@@ -22,9 +22,9 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import Header
 
 from clip_perception import compressed_depth
-from clip_perception.bags import scene_messages
 from clip_perception.geometry import Intrinsics
-from clip_perception.scenes import generate_scene
+from clip_perception.tools.bags import scene_messages
+from clip_perception.world.scenes import generate_scene
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node

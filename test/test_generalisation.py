@@ -5,18 +5,18 @@ from dataclasses import replace
 import numpy as np
 
 from clip_perception.config import PipelineConfig
-from clip_perception.evaluation import main
-from clip_perception.generalisation import ACCEPT
-from clip_perception.generalisation import CASE_KINDS
-from clip_perception.generalisation import configured_rule
-from clip_perception.generalisation import evaluate_rules
-from clip_perception.generalisation import rate
-from clip_perception.generalisation import scene_commands
-from clip_perception.generalisation import shifted_scene
-from clip_perception.generalisation import SUITE_KINDS
 from clip_perception.language import parse_command
-from clip_perception.scenes import generate_scene
 from clip_perception.scorer import ClipScorer
+from clip_perception.world.evaluation import main
+from clip_perception.world.generalisation import ACCEPT
+from clip_perception.world.generalisation import CASE_KINDS
+from clip_perception.world.generalisation import configured_rule
+from clip_perception.world.generalisation import evaluate_rules
+from clip_perception.world.generalisation import rate
+from clip_perception.world.generalisation import scene_commands
+from clip_perception.world.generalisation import shifted_scene
+from clip_perception.world.generalisation import SUITE_KINDS
+from clip_perception.world.scenes import generate_scene
 
 
 def test_shifted_suite_cycles_through_every_shift_deterministically():
@@ -77,8 +77,8 @@ def test_eval_command_prints_the_rule_table(capsys, tmp_path):
 
 
 def test_recording_check_reads_a_real_rosbag2_folder():
-    from clip_perception.generalisation import check_recording
-    from clip_perception.generalisation import recording_frames
+    from clip_perception.world.generalisation import check_recording
+    from clip_perception.world.generalisation import recording_frames
     from conftest import REPO
 
     frames = recording_frames(f'{REPO}/data/demo_bag', every=4)

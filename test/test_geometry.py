@@ -11,7 +11,7 @@ from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import fit_plane_ransac
 from clip_perception.geometry import Intrinsics
-from clip_perception.scenes import generate_scene
+from clip_perception.world.scenes import generate_scene
 from conftest import SHARED_DATA
 
 

@@ -13,8 +13,8 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import String
 from visualization_msgs.msg import MarkerArray
 
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
@@ -144,7 +144,7 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     for frame_scene, depth_scene in ((small, small), (scene, small)):
         time.sleep(0.3)
         now = probe.node.get_clock().now().nanoseconds
-        from clip_perception.bags import scene_messages
+        from clip_perception.tools.bags import scene_messages
         colour, _, _ = scene_messages(frame_scene, now)
         _, depth, _ = scene_messages(depth_scene, now)
         camera.depth.publish(depth)

@@ -4,7 +4,7 @@ from geometry_msgs.msg import PoseArray
 import numpy as np
 from test_commands import TWINS
 
-from clip_perception.scenes import generate_scene
+from clip_perception.world.scenes import generate_scene
 from conftest import detections
 from test_node import bring_up
 from test_node import POSE

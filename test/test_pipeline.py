@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 
 from clip_perception.config import PipelineConfig
-from clip_perception.evaluation import eval_pipeline
-from clip_perception.evaluation import summarise_pipeline
 from clip_perception.geometry import Intrinsics
 from clip_perception.language import CommandError
 from clip_perception.pipeline import NO_DEPTH
 from clip_perception.pipeline import Pipeline
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
 from clip_perception.scorer import ClipScorer
+from clip_perception.world.evaluation import eval_pipeline
+from clip_perception.world.evaluation import summarise_pipeline
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,6 @@
 """Region proposals: determinism, joint ranking, and each failure kind of real depth.
 
-Small synthetic cases, one per kind (:func:`clip_perception.scenes.generate_layout_scene`
+Small synthetic cases, one per kind (:func:`clip_perception.world.scenes.generate_layout_scene`
 and hand-built depth images); the real frames are in test_real_eval.py.
 """
 
@@ -15,9 +15,9 @@ from clip_perception.proposals import image_proposals
 from clip_perception.proposals import nms
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
-from clip_perception.scenes import _hit_sphere
-from clip_perception.scenes import generate_layout_scene
-from clip_perception.scenes import generate_scene
+from clip_perception.world.scenes import _hit_sphere
+from clip_perception.world.scenes import generate_layout_scene
+from clip_perception.world.scenes import generate_scene
 
 
 def recall(objs, props):

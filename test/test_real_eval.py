@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from clip_perception.proposals import propose
-from clip_perception.real_eval import evaluate
-from clip_perception.real_eval import load_frames
-from clip_perception.real_eval import pose_of_proposal
-from clip_perception.real_eval import split_error
+from clip_perception.world.real_eval import evaluate
+from clip_perception.world.real_eval import load_frames
+from clip_perception.world.real_eval import pose_of_proposal
+from clip_perception.world.real_eval import split_error
 from conftest import REPO
 from conftest import SHARED_DATA
 

@@ -9,13 +9,13 @@ import time
 
 import numpy as np
 
-from clip_perception.bags import read_bag
-from clip_perception.bags import record_script
-from clip_perception.demo import bundled_demo_bag
-from clip_perception.demo import format_table
-from clip_perception.demo import run_replay
 from clip_perception.geometry import box_iou
-from clip_perception.scenario import demo_script
+from clip_perception.tools.bags import read_bag
+from clip_perception.tools.bags import record_script
+from clip_perception.tools.demo import bundled_demo_bag
+from clip_perception.tools.demo import format_table
+from clip_perception.tools.demo import run_replay
+from clip_perception.tools.scenario import demo_script
 from conftest import BIN
 
 
@@ -63,7 +63,7 @@ def _looped_bag(tmp_path):
 def test_loop_keeps_stamps_increasing_by_span_plus_one_period(ros, tmp_path):
     from rclpy.node import Node
 
-    from clip_perception.bags import Replayer
+    from clip_perception.tools.bags import Replayer
 
     bag, truth = _looped_bag(tmp_path)
     node = Node('loop_stamps')
@@ -100,9 +100,9 @@ def test_looped_replay_answers_every_frame_right(ros, probe, tmp_path):
     """Three passes through the node process; every answer checked against ground truth."""
     from std_msgs.msg import String
 
-    from clip_perception.bags import Replayer
-    from clip_perception.demo import start_node
-    from clip_perception.demo import stop_node
+    from clip_perception.tools.bags import Replayer
+    from clip_perception.tools.demo import start_node
+    from clip_perception.tools.demo import stop_node
 
     bag, truth = _looped_bag(tmp_path)
     probe.listen(String, '/clip_perception/detection_json')

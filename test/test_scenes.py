@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from clip_perception.geometry import back_project
-from clip_perception.scenes import Appearance
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
-from clip_perception.scenes import SHIFTS
+from clip_perception.world.scenes import Appearance
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
+from clip_perception.world.scenes import SHIFTS
 
 
 def fit_sphere(pts):
@@ -78,8 +78,8 @@ def test_scenes_cover_the_required_vocabulary_and_object_counts():
 
 
 def test_optional_layouts_are_deterministic_and_carry_ground_truth():
-    from clip_perception.scenes import generate_layout_scene
-    from clip_perception.scenes import LAYOUTS
+    from clip_perception.world.scenes import generate_layout_scene
+    from clip_perception.world.scenes import LAYOUTS
 
     for i, layout in enumerate(LAYOUTS):
         a, objs = generate_layout_scene(50 + i, layout)
@@ -91,7 +91,7 @@ def test_optional_layouts_are_deterministic_and_carry_ground_truth():
 
 
 def test_layout_depth_noise_grows_with_the_square_of_distance():
-    from clip_perception.scenes import generate_layout_scene
+    from clip_perception.world.scenes import generate_layout_scene
 
     clean, _ = generate_layout_scene(60, 'floor_table', noise=False)
     noisy, _ = generate_layout_scene(60, 'floor_table', noise=True)

@@ -9,11 +9,11 @@ import torch
 from transformers import CLIPModel
 from transformers import CLIPProcessor
 
-from clip_perception.scenes import generate_scene
 from clip_perception.scorer import bundled_model_dir
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import load_clip
 from clip_perception.scorer import ModelLoadError
+from clip_perception.world.scenes import generate_scene
 
 
 def test_shipped_model_loads_like_a_hub_checkpoint_and_is_small():

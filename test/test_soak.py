@@ -1,6 +1,6 @@
 """A short version of the soak run (``clip_perception_soak`` runs it for 10 minutes)."""
 
-from clip_perception.soak import run_soak
+from clip_perception.tools.soak import run_soak
 
 
 def test_short_soak(ros, tmp_path):

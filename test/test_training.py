@@ -8,12 +8,12 @@ from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
 
-from clip_perception.training import BACKGROUND
-from clip_perception.training import caption_parts
-from clip_perception.training import main
-from clip_perception.training import multi_positive_loss
-from clip_perception.training import positives
-from clip_perception.training import scene_crops
+from clip_perception.world.training import BACKGROUND
+from clip_perception.world.training import caption_parts
+from clip_perception.world.training import main
+from clip_perception.world.training import multi_positive_loss
+from clip_perception.world.training import positives
+from clip_perception.world.training import scene_crops
 
 
 def test_multi_positive_loss_prefers_matching_pairs():

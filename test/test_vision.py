@@ -7,11 +7,11 @@ import pytest
 
 from clip_perception.config import PipelineConfig
 from clip_perception.pipeline import Pipeline
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
 from clip_perception.scorer import ClipScorer
 from clip_perception.vision import detections
 from clip_perception.vision import UNKNOWN_VARIANCE
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 
 
 @pytest.fixture(scope='module')

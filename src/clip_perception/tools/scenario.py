@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clip_perception.scenes import COLOURS
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
-from clip_perception.scenes import SHAPES
+from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
+from clip_perception.world.scenes import SHAPES
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """Train the tiny CLIP the project ships, on crops of rendered scenes.
 
 A transformers ``CLIPModel`` (about 0.3 M parameters, 64 px input) learns the toy world
-of :mod:`clip_perception.scenes` with a multi-positive symmetric contrastive loss:
+of :mod:`clip_perception.world.scenes` with a multi-positive symmetric contrastive loss:
 every crop whose description matches a caption is a positive for it. Fragments of
 objects and unions of two objects are added as image-side negatives only, so a cube's
 top face learns to score below the whole cube (the trap image-only proposals fall
 into). With ``looks='varied'`` (the default) scenes are rendered with
-:meth:`clip_perception.scenes.Appearance.varied` (lighting, shading styles, flat and
+:meth:`clip_perception.world.scenes.Appearance.varied` (lighting, shading styles, flat and
 textured surfaces, camera heights and angles, blur, noise, colour variation within each
 colour name, object sizes), captions also name the shape only ("a mug"), the colour
 only ("the red one") or a synonym, and bare background crops get captions of their own
@@ -37,10 +37,10 @@ from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.crops import value_range
-from clip_perception.scenes import Appearance
-from clip_perception.scenes import COLOURS
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import SHAPES
+from clip_perception.world.scenes import Appearance
+from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import SHAPES
 
 # Pairs never rendered in training scenes (each colour and shape at most once).
 HELD_OUT = (('red', 'cone'), ('blue', 'mug'), ('green', 'ball'), ('yellow', 'cube'),
@@ -136,7 +136,7 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
     """Crops of one training scene: objects (with labels) and negatives.
 
     :param looks: ``plain`` (default look) or ``varied``
-        (:meth:`clip_perception.scenes.Appearance.varied`).
+        (:meth:`clip_perception.world.scenes.Appearance.varied`).
     :return: ``(uint8 (N, 3, size, size), labels (N,) int, kinds (N,) int)`` with
         label ``colour_index * len(SHAPES) + shape_index``, -1 for fragments and
         unions, :data:`BACKGROUND` (-2) for bare table or wall.

@@ -6,7 +6,7 @@ proposal recall, end-to-end picks, not-found answers, spatial words and pose err
 ``clip_perception_eval calibrate``: fit the cosine -> confidence calibration on seeds
 disjoint from both and write it next to the model. ``clip_perception_eval shifted`` and
 ``rules``: every confidence rule on shifted scenes and on our own scenes
-(:mod:`clip_perception.generalisation`).
+(:mod:`clip_perception.world.generalisation`).
 
 ``clip_perception_eval commands``: commands as people say them (filler, negation,
 relations between two objects, plural, ordinals, "A and B", ambiguous two of a kind).
@@ -27,13 +27,13 @@ import time
 import numpy as np
 
 from clip_perception.geometry import box_iou
-from clip_perception.scenes import COLOURS
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import ObjectSpec
-from clip_perception.scenes import SHAPES
-from clip_perception.training import _jitter
-from clip_perception.training import HELD_OUT
-from clip_perception.training import SYNONYMS
+from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
+from clip_perception.world.scenes import SHAPES
+from clip_perception.world.training import _jitter
+from clip_perception.world.training import HELD_OUT
+from clip_perception.world.training import SYNONYMS
 
 GROUNDING_SEED, PIPELINE_SEED, CALIBRATION_SEED = 10_000_000, 20_000_000, 30_000_000
 COMMANDS_SEED = 40_000_000
@@ -487,9 +487,9 @@ def _pct(pair):
 
 
 def _rules_main(scorer, cfg, args, show):
-    from clip_perception import generalisation as gen
     from clip_perception.scorer import bundled_model_dir
     from clip_perception.scorer import load_calibration
+    from clip_perception.world import generalisation as gen
 
     suite = 'shifted' if args.what == 'shifted' else 'own'
     n = args.scenes or 300
@@ -509,7 +509,7 @@ def _rules_main(scorer, cfg, args, show):
 
 
 def _recording_main(scorer, cfg, args):
-    from clip_perception import generalisation as gen
+    from clip_perception.world import generalisation as gen
 
     if not args.bag or not (args.present or args.absent):
         raise SystemExit('recording needs --bag and at least one --present or --absent '
@@ -646,11 +646,11 @@ def real_main(args):
     import cv2
 
     from clip_perception.proposals import propose
-    from clip_perception.real_eval import draw
-    from clip_perception.real_eval import evaluate
-    from clip_perception.real_eval import format_report
-    from clip_perception.real_eval import load_frames
-    from clip_perception.real_eval import pose_of_proposal
+    from clip_perception.world.real_eval import draw
+    from clip_perception.world.real_eval import evaluate
+    from clip_perception.world.real_eval import format_report
+    from clip_perception.world.real_eval import load_frames
+    from clip_perception.world.real_eval import pose_of_proposal
 
     cv2.setNumThreads(1)
     frames = load_frames(args.data, args.labels) if args.what == 'real' else []
@@ -662,8 +662,8 @@ def real_main(args):
 
     t0 = time.time()
     if args.what == 'layouts':
-        from clip_perception.real_eval import eval_layouts
-        from clip_perception.real_eval import format_layouts
+        from clip_perception.world.real_eval import eval_layouts
+        from clip_perception.world.real_eval import format_layouts
 
         figures = eval_layouts(propose_fn, args.scenes or 10)
         print(format_layouts(figures))

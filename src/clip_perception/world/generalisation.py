@@ -1,7 +1,7 @@
 """Does grounding hold outside the training look? Shifted scenes and confidence rules.
 
 ``clip_perception_eval shifted`` renders scenes that differ from training, one factor
-at a time (:data:`clip_perception.scenes.SHIFTS`: lighting, object textures, camera
+at a time (:data:`clip_perception.world.scenes.SHIFTS`: lighting, object textures, camera
 height and pitch, object sizes, all of them at once) plus our default scenes seen
 through image-only proposals (no depth), and asks four kinds of command per scene: a
 present object, an absent one, the shape alone ("the mug") and the colour alone
@@ -35,12 +35,12 @@ from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.geometry import box_iou
 from clip_perception.language import parse_command
-from clip_perception.scenes import Appearance
-from clip_perception.scenes import COLOURS
-from clip_perception.scenes import generate_scene
-from clip_perception.scenes import SHAPES
-from clip_perception.scenes import SHIFTS
 from clip_perception.selection import calibrate
+from clip_perception.world.scenes import Appearance
+from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import SHAPES
+from clip_perception.world.scenes import SHIFTS
 
 SHIFTED_SEED = 40_000_000
 SUITE_KINDS = SHIFTS + ('image_only',)
@@ -110,9 +110,9 @@ def evaluate_rules(scorer, config, scenes, suite='shifted', vocabulary=None,
         rule; None: the checkpoint's own.
     :return: list of :class:`Outcome`.
     """
-    from clip_perception.evaluation import _progress
-    from clip_perception.evaluation import PIPELINE_SEED
     from clip_perception.proposals import propose
+    from clip_perception.world.evaluation import _progress
+    from clip_perception.world.evaluation import PIPELINE_SEED
 
     if seed is None:
         seed = SHIFTED_SEED if suite == 'shifted' else PIPELINE_SEED
@@ -224,13 +224,13 @@ def recording_frames(bag, every=1, limit=None):
     :param every: keep one colour frame in ``every``.
     :return: list of ``(rgb, depth_m or None, intrinsics or None)``.
     """
-    from clip_perception.bags import _typestore
-    from clip_perception.bags import bag_topics
-    from clip_perception.bags import read_bag
     from clip_perception.messages import camera_info_to_intrinsics
     from clip_perception.messages import compressed_to_rgb
     from clip_perception.messages import depth_to_array
     from clip_perception.messages import image_to_rgb
+    from clip_perception.tools.bags import _typestore
+    from clip_perception.tools.bags import bag_topics
+    from clip_perception.tools.bags import read_bag
 
     topics = bag_topics(bag)
     images = [t for t, m in topics.items() if m in ('sensor_msgs/msg/Image',

@@ -42,8 +42,8 @@ from std_msgs.msg import String
 
 from clip_perception.messages import depth_to_image_fields
 from clip_perception.messages import rgb_to_image_fields
-from clip_perception.scenario import demo_script
-from clip_perception.scenario import render_step
+from clip_perception.tools.scenario import demo_script
+from clip_perception.tools.scenario import render_step
 
 COLOR_TOPIC = '/camera/color/image_raw'
 COMPRESSED_TOPIC = '/camera/color/image_raw/compressed'
@@ -142,7 +142,7 @@ class BagWriter:
 def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=None,
                   depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000,
                   command_lead=0.3):
-    """Render ``steps`` (see :mod:`clip_perception.scenario`) into a bag.
+    """Render ``steps`` (see :mod:`clip_perception.tools.scenario`) into a bag.
 
     Each step publishes its command (if any) at its start, then, ``command_lead``
     seconds later, ``frames`` frames of its scene ``period`` seconds apart. Ground truth
@@ -344,7 +344,7 @@ class OutputRecorder:
 
 def record_main(argv=None):
     """Console entry point ``clip_perception_record``: render a scripted bag."""
-    from clip_perception.scenario import random_script
+    from clip_perception.tools.scenario import random_script
 
     p = argparse.ArgumentParser(description='Write generated RGB-D scenes and commands as '
                                 'a rosbag2 folder (RealSense topic names).')

@@ -291,8 +291,8 @@ def eval_layouts(propose_fn, scenes=10, seed=40_000_000):
         degrees on elongated objects, support-ray placements of transparent objects).
     """
     from clip_perception.pipeline import proposal_pose
-    from clip_perception.scenes import generate_layout_scene
-    from clip_perception.scenes import LAYOUTS
+    from clip_perception.world.scenes import generate_layout_scene
+    from clip_perception.world.scenes import LAYOUTS
 
     out = {}
     for li, layout in enumerate(LAYOUTS):

@@ -18,10 +18,10 @@ import time
 
 import numpy as np
 
-from clip_perception.demo import node_executable
-from clip_perception.demo import ros_environment
-from clip_perception.demo import share_config
-from clip_perception.demo import stop_node
+from clip_perception.tools.demo import node_executable
+from clip_perception.tools.demo import ros_environment
+from clip_perception.tools.demo import share_config
+from clip_perception.tools.demo import stop_node
 
 COMMANDS = ('the red ball', 'the blue mug', 'the teddy bear', 'the green cube',
             'the yellow cylinder', 'the purple cone', 'the red ball on the left')
@@ -40,8 +40,8 @@ def rss_mb(pid, field='VmRSS'):
 
 
 def _scenes():
-    from clip_perception.scenes import generate_scene
-    from clip_perception.scenes import ObjectSpec
+    from clip_perception.world.scenes import generate_scene
+    from clip_perception.world.scenes import ObjectSpec
 
     a = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
          ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
@@ -64,7 +64,7 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     from sensor_msgs.msg import Image
     from std_msgs.msg import String
 
-    from clip_perception.bags import scene_messages
+    from clip_perception.tools.bags import scene_messages
 
     exe = node_executable()
     log = open(log_path or os.devnull, 'w')

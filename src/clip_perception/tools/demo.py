@@ -142,9 +142,9 @@ def run_replay(bag, out_dir, rate=1.0, node_args=(), save_frames=True, timeout=6
     from std_msgs.msg import String
     from visualization_msgs.msg import MarkerArray
 
-    from clip_perception.bags import GROUND_TRUTH
-    from clip_perception.bags import OutputRecorder
-    from clip_perception.bags import Replayer
+    from clip_perception.tools.bags import GROUND_TRUTH
+    from clip_perception.tools.bags import OutputRecorder
+    from clip_perception.tools.bags import Replayer
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(bag, GROUND_TRUTH)) as f:
