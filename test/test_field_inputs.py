@@ -8,6 +8,7 @@ that /diagnostics and the log tell the truth about.
 """
 
 import os
+import re
 import time
 
 from builtin_interfaces.msg import Time
@@ -282,10 +283,11 @@ def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
     with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'config',
                            'clip_perception.yaml')) as f:
         text = f.read()
-    params.write_text(text.replace('spatial_margin: 0.08', 'spatial_margin: 0')
-                      .replace('watchdog_timeout: 10.0', 'watchdog_timeout: 30')
-                      .replace('max_proposals: 32', 'max_proposals: 24.0')
-                      .replace('top_k: 5', 'top_k: 5\n    min_confidense: 0.3'))
+    edited = re.sub(r'spatial_margin: [0-9.]+', 'spatial_margin: 0', text)
+    edited = re.sub(r'watchdog_timeout: [0-9.]+', 'watchdog_timeout: 30', edited)
+    edited = re.sub(r'max_proposals: [0-9]+', 'max_proposals: 24.0', edited)
+    edited = re.sub(r'(top_k: [0-9]+)', r'\1\n    min_confidense: 0.3', edited)
+    params.write_text(edited)
     node = start_node('-p', 'min_confidence:=1', params_file=str(params))
     assert wait_for_node(probe), node.output()
     res = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
@@ -312,9 +314,9 @@ def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
 
     # Values that cannot be used, in the parameters file (rcl keeps the file's value when
     # a `-p` override has another type, so the file is where such values bite).
-    for name, old, bad in (('min_confidence', '0.5', "'high'"), ('max_proposals', '32', '2.5'),
-                           ('min_confidence', '0.5', '7')):
-        params.write_text(text.replace(f'{name}: {old}', f'{name}: {bad}'))
+    for name, bad in (('min_confidence', "'high'"), ('max_proposals', '2.5'),
+                      ('min_confidence', '7')):
+        params.write_text(re.sub(rf'\n    {name}: [^\n]+', f'\n    {name}: {bad}', text))
         node = start_node(params_file=str(params))
         assert node.proc.wait(60) == 1
         out = node.output()
