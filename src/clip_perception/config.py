@@ -41,13 +41,15 @@ PARAMETERS = (
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
           '"not found".', min=0.0, max=1.0),
-    Param('confidence_rule', 'softmax',
-          "How confidence is computed: softmax (CLIP zero-shot: softmax at the model's own "
-          'logit_scale over the command and contrast prompts; needs no fitted constants, '
-          'so it carries over to new checkpoints and scenes), calibration (logistic fit of '
-          'the cosine, clip_perception_calibration.json next to the model, else a rough '
-          'ViT-B/32 default) or both (the smaller of the two).',
-          choices=('softmax', 'calibration', 'both')),
+    Param('confidence_rule', 'auto',
+          'How confidence is computed: auto (calibration when the checkpoint ships a '
+          'calibration fitted to it, as the bundled model does, else softmax), softmax '
+          "(CLIP zero-shot: softmax at the model's own logit_scale over the command and "
+          'contrast prompts; needs no fitted constants, so it carries over to new '
+          'checkpoints and scenes), calibration (logistic fit of the cosine, '
+          'clip_perception_calibration.json next to the model, else a rough ViT-B/32 '
+          'default) or both (the smaller of the two).',
+          choices=('auto', 'softmax', 'calibration', 'both')),
     Param('vocabulary', '',
           'Comma-separated descriptions of other things usually in view (e.g. "laptop, '
           'coffee mug, keyboard"), used as contrast prompts by confidence_rule softmax '
@@ -121,7 +123,7 @@ class PipelineConfig:
     prompt_template: str = 'a photo of a {}'
     ambiguity_margin: float = 0.08
     on_ambiguous: str = 'report'
-    confidence_rule: str = 'softmax'
+    confidence_rule: str = 'auto'
     vocabulary: str = ''
 
     @classmethod

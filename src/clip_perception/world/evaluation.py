@@ -495,7 +495,7 @@ def _rules_main(scorer, cfg, args, show):
     n = args.scenes or 300
     outcomes = gen.evaluate_rules(scorer, cfg, n, suite, shipped_calibration=load_calibration(
         bundled_model_dir()), progress=show)
-    rule = gen.configured_rule(cfg)
+    rule = gen.configured_rule(cfg, scorer.calibration)
     where = (f'shifted scenes ({n}, seeds {gen.SHIFTED_SEED}+: '
              f'{", ".join(gen.SUITE_KINDS)})' if suite == 'shifted' else
              f'our scenes ({n}, seeds {PIPELINE_SEED}+)')
@@ -553,7 +553,7 @@ def main(argv=None):
     p.add_argument('--no-image-proposals', action='store_true')
     p.add_argument('--no-depth-proposals', action='store_true')
     p.add_argument('--confidence-rule', default=PipelineConfig.confidence_rule,
-                   choices=('softmax', 'calibration', 'both'))
+                   choices=('auto', 'softmax', 'calibration', 'both'))
     p.add_argument('--vocabulary', default='',
                    help="contrast vocabulary (default: the checkpoint's own)")
     p.add_argument('--json', default=None, help='also write the figures to this file')

@@ -202,10 +202,15 @@ def report(outcomes, title, rule=None, breakdown=False):
     return '\n'.join(lines)
 
 
-def configured_rule(config):
-    """Return the (rank, accept) pair the pipeline uses under ``config``."""
+def configured_rule(config, calibration=None):
+    """Return the (rank, accept) pair the pipeline uses under ``config``.
+
+    :param calibration: the checkpoint's fitted calibration, to resolve ``auto``.
+    """
+    from clip_perception.pipeline import resolve_rule
+
     accept = {'softmax': 'softmax vocabulary', 'calibration': 'calibration',
-              'both': 'both'}[config.confidence_rule]
+              'both': 'both'}[resolve_rule(config.confidence_rule, calibration)]
     return ('cosine', accept)
 
 
