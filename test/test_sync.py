@@ -137,3 +137,17 @@ def test_fuzz_sync_never_raises_and_stays_bounded(events):
             s.add_info(t, t)
         assert len(s._images) <= 5
     assert released <= sum(1 for k, _ in events if k == 'img')
+
+
+def test_the_first_camera_info_is_waited_for_once():
+    """DDS does not order topics: a first frame may arrive just before its camera_info."""
+    s = FrameSync(slop=0.05, use_depth=False, depth_timeout=0.5, wait_for_info=True)
+    assert s.add_image(1.0, 'a', now=10.0) == []
+    s.add_info(1.0, 'K')
+    out = s.poll(10.05)
+    assert [(f.image, f.info) for f in out] == [('a', 'K')]
+    # A camera that sends no camera_info: one wait, then frames pass at once.
+    s = FrameSync(slop=0.05, use_depth=False, depth_timeout=0.5, wait_for_info=True)
+    assert s.add_image(1.0, 'a', now=10.0) == []
+    assert [(f.image, f.info) for f in s.poll(10.6)] == [('a', None)]
+    assert [(f.image, f.info) for f in s.add_image(1.1, 'b', now=10.7)] == [('b', None)]

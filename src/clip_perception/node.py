@@ -231,7 +231,8 @@ class PerceptionMixin:
         self._command = values['command'].strip()
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
-                              depth_timeout=_depth_timeout(values['sync_slop']))
+                              depth_timeout=_depth_timeout(values['sync_slop']),
+                              wait_for_info=True)
         return values
 
     def _free_model(self):
@@ -325,7 +326,8 @@ class PerceptionMixin:
         if self.sync is not None:
             v = self._values_cache
             self.sync = FrameSync(v['sync_slop'], v['use_depth'],
-                                  depth_timeout=_depth_timeout(v['sync_slop']))
+                                  depth_timeout=_depth_timeout(v['sync_slop']),
+                                  wait_for_info=True)
 
     def shutdown(self, timeout=10.0):
         """Stop the worker thread (if running); return False if it is still busy.

@@ -49,9 +49,12 @@ class FrameSync:
     :param use_depth: wait for depth at all.
     :param depth_timeout: see the module docstring (s).
     :param buffer: messages kept per stream.
+    :param wait_for_info: hold colour frames until the first camera_info arrives, for
+        at most ``depth_timeout`` (then frames go on without it until one arrives).
     """
 
-    def __init__(self, slop=0.05, use_depth=True, depth_timeout=0.5, buffer=10):
+    def __init__(self, slop=0.05, use_depth=True, depth_timeout=0.5, buffer=10,
+                 wait_for_info=False):
         self.slop = float(slop)
         self.use_depth = use_depth
         self.depth_timeout = float(depth_timeout)
@@ -62,10 +65,13 @@ class FrameSync:
         self._last_depth_arrival = None
         self._depth_lost = False
         self.dropped = 0
+        self.wait_for_info = wait_for_info
+        self._info_lost = False
 
     def add_info(self, stamp, info):
         """Store a camera_info."""
         self._infos.append((float(stamp), info))
+        self._info_lost = False
 
     def add_depth(self, stamp, depth, now):
         """Store a depth image that arrived at ``now``; return frames it completes."""
@@ -134,6 +140,14 @@ class FrameSync:
         kept = deque()
         while self._images:
             stamp, image, arrival = self._images.popleft()
+            if self.wait_for_info and not self._infos:
+                # DDS does not order topics: the first camera_info can arrive just after
+                # the first frames. Wait for it as for depth (once: a camera that sends
+                # none is not held back again until one arrives).
+                if not self._info_lost and now - arrival < self.depth_timeout:
+                    kept.append((stamp, image, arrival))
+                    continue
+                self._info_lost = True
             if not self.use_depth:
                 out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
                 continue
