@@ -110,3 +110,12 @@ def test_input_oddities_are_warnings_while_they_last():
     h.arrived('colour', 9.0)
     h.frame_in(9.0)
     assert h.snapshot(9.1, 2.0)[0] == 0  # no longer seen: cleared
+
+
+def test_refusal_names_the_reason_only_while_the_stream_is_refused():
+    h = Health()
+    assert h.refusal('depth') is None
+    h.refused('depth', 'compressedDepth: not a PNG', 1.0)
+    assert h.refusal('depth') == 'compressedDepth: not a PNG'
+    h.accepted('depth', 2.0)
+    assert h.refusal('depth') is None

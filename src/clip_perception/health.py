@@ -131,6 +131,17 @@ class Health:
         with self._lock:
             self.last_refusal[stream] = (now, reason)
 
+    def refusal(self, stream):
+        """Return why the last message of ``stream`` was refused, or None if it was kept.
+
+        None too when nothing of ``stream`` was ever refused.
+        """
+        with self._lock:
+            refused = self.last_refusal.get(stream)
+            if refused is None or self.last_accepted.get(stream, -1.0) >= refused[0]:
+                return None
+            return refused[1]
+
     def notice(self, kind, text, now, level=WARN):
         """Record what is wrong with the input now (reported while it lasts).
 

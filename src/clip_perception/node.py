@@ -576,10 +576,9 @@ class PerceptionMixin:
         intr, depth = frame.info, frame.depth
         now = time.monotonic()
         depth_note = frame.no_depth_reason
-        if depth_note:
-            refused = self.health.last_refusal.get('depth')
-            if refused is not None and self.health.last_accepted.get('depth', -1) < refused[0]:
-                depth_note = f'depth images arrive but are refused: {refused[1]}'
+        refused = self.health.refusal('depth')
+        if depth_note and refused is not None:
+            depth_note = f'depth images arrive but are refused: {refused}'
         if intr is not None and intr.width == 0 and intr.height == 0:
             intr = dataclasses.replace(intr, width=rgb.shape[1], height=rgb.shape[0])
             self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
@@ -594,9 +593,9 @@ class PerceptionMixin:
                 self._reject('image_' + exc.kind, str(exc), 'colour')
                 return
         else:
-            refused = self.health.last_refusal.get('camera_info')
+            refused = self.health.refusal('camera_info')
             info_note = ('no camera_info received yet' if refused is None else
-                         f'camera_info arrives but is refused: {refused[1]}')
+                         f'camera_info arrives but is refused: {refused}')
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
         if depth is not None and depth.shape != rgb.shape[:2]:
             depth_note = (f'depth is {depth.shape[1]}x{depth.shape[0]} but the image is '
