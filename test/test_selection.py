@@ -6,7 +6,9 @@ import pytest
 from clip_perception.language import parse_command
 from clip_perception.selection import AMBIGUOUS
 from clip_perception.selection import calibrate
+from clip_perception.selection import distinct
 from clip_perception.selection import FOUND
+from clip_perception.selection import group_objects
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import select
 from clip_perception.selection import select_linked
@@ -109,6 +111,45 @@ def test_plural_collects_every_distinct_good_match():
     sel = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command('all the red balls'), 0.5, CAL,
                  ambiguity_margin=0.05)
     assert sel.status == FOUND and [c.index for c in sel.targets] == [0, 1]
+
+
+
+# The proposals of two twins as the pipeline sees them: each twin's segmented box (0, 1),
+# a looser image box around twin 0 (2) and one around twin 1 (3), a small fragment of
+# twin 1 inside its tight box but under a quarter of the loose box (4), and a box
+# spanning both twins (5). Priority: the proposals' own ranking (segmented first).
+SPLIT = np.array([[100, 100, 140, 160], [300, 100, 340, 160], [80, 90, 170, 170],
+                  [290, 95, 380, 175], [305, 120, 330, 155], [90, 90, 350, 170]], float)
+SPLIT_PRIORITY = np.array([4.8, 4.8, 1.3, 1.3, 1.6, 1.1])
+SPLIT_COS = np.array([0.90, 0.88, 0.92, 0.91, 0.86, 0.93])
+
+
+def test_group_objects_links_fragments_and_leaves_out_spanning_boxes():
+    order = list(np.argsort(-SPLIT_COS, kind='stable'))
+    groups = group_objects(order, SPLIT, priority=SPLIT_PRIORITY)
+    # Two objects, each answered by its segmented box; the spanning box 5 is left out.
+    assert [g[0] for g in groups] == [0, 1]
+    assert sorted(groups[1]) == [1, 3, 4] and sorted(groups[0]) == [0, 2]
+    assert distinct(order, SPLIT, priority=SPLIT_PRIORITY) == [0, 1]
+
+
+def test_the_object_s_best_proposal_answers_for_it_not_a_looser_box():
+    q = parse_command('all the red cubes')
+    sel = select(SPLIT, SPLIT_COS, q, 0.5, CAL, priority=SPLIT_PRIORITY)
+    assert [c.index for c in sel.targets] == [0, 1]  # no fragment, no spanning box
+    amb = select(SPLIT, SPLIT_COS, parse_command('the red cube'), 0.5, CAL,
+                 ambiguity_margin=0.05, priority=SPLIT_PRIORITY)
+    assert amb.status == AMBIGUOUS and [c.index for c in amb.ambiguous] == [0, 1]
+    # The object's cosine is its best box's: the margin is measured on 0.92 and 0.91.
+    assert '0.920, 0.910' in amb.reason
+    right = select(SPLIT, SPLIT_COS, parse_command('the red cube on the right'), 0.5, CAL,
+                   priority=SPLIT_PRIORITY)
+    assert right.status == FOUND and right.chosen.index == 1
+    # A single object: its segmented box answers although a looser one scores higher.
+    one = select(SPLIT[[0, 2]], SPLIT_COS[[0, 2]], parse_command('the red cube'), 0.5, CAL,
+                 ambiguity_margin=0.05, priority=SPLIT_PRIORITY[[0, 2]])
+    assert one.status == FOUND and one.chosen.index == 0
+    assert one.ranked[0].index == 0 and one.ranked[1].index == 1
 
 
 def test_ordinals_count_along_the_direction():

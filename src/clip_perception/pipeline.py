@@ -246,7 +246,8 @@ class Pipeline:
                                  calibration=cal, margin=cfg.spatial_margin, top_k=cfg.top_k,
                                  positions=positions, up=up, excluded=excluded,
                                  confidence=confs[q.what],
-                                 ref_confidence=confs[q.reference.what])
+                                 ref_confidence=confs[q.reference.what],
+                                 priority=props.scores)
         depths = sizes = None
         if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
                 and has_depth:
@@ -256,7 +257,7 @@ class Pipeline:
                       margin=cfg.spatial_margin, top_k=cfg.top_k, depths=depths,
                       sizes=sizes, image_width=width, excluded=excluded,
                       ambiguity_margin=cfg.ambiguity_margin, on_ambiguous=cfg.on_ambiguous,
-                      confidence=confs[q.what])
+                      confidence=confs[q.what], priority=props.scores)
 
     def _excluded(self, boxes, cosine, excluded_cosines, excluded_confs):
         """(N,) bool: proposals that match an excluded phrase, and other boxes of them.

@@ -63,23 +63,71 @@ def calibrate(cosine, calibration=None):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
 
-def distinct(indices, boxes, duplicate_iou=0.3, contained=0.5):
-    """Keep the first of each group of boxes that cover one object.
+def distinct(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=None):
+    """One index per object among ``indices``: the representative of each of its groups.
 
-    Two boxes are one object when their IoU is at least ``duplicate_iou`` or at least
-    ``contained`` of the smaller one lies inside the other while it is at least a quarter
-    of its area (a fragment of an object, e.g. a cube's top face, inside the object's
-    box; a box spanning two objects does not swallow them).
+    See :func:`group_objects`; kept for callers that want only the representatives.
 
     :param indices: proposal indices, best first.
     :param boxes: (N, 4) boxes.
     :return: list of indices.
     """
-    out = []
-    for i in indices:
-        if not out or not same_object(boxes[i], boxes[out], duplicate_iou, contained).any():
-            out.append(int(i))
-    return out
+    return [g[0] for g in group_objects(indices, boxes, duplicate_iou, contained,
+                                        priority)]
+
+
+def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=None):
+    """Group the boxes of ``indices`` that cover one object; one list per object.
+
+    Several proposals usually cover one object: the segmented box, a looser image box
+    around it, a face or part inside it. Counting them as several objects made plural
+    commands answer extra objects and ambiguity name one object twice; letting the best
+    cosine stand for the object made a loose box (IoU < 0.5 with the object, a worse
+    pose) its answer, since CLIP scores a box with some context as high as the tight
+    one. So:
+
+    - Boxes are linked by :func:`same_object` with *any* box already in a group (a
+      fragment inside the tight box joins the object even when the loose box that
+      ranked first does not contain it); a box linked to two groups, or holding most
+      of a box of each of two groups, spans two objects and is left out: it cannot
+      merge them, nor count as a third.
+    - Groups are seeded in ``priority`` order when given (the proposals' own ranking:
+      segmented objects before their parts and before image boxes), else in the order
+      of ``indices``; each group's first index is its representative, so the object's
+      best proposal, not its best-scoring crop, answers for it.
+    - Groups come back in the order of their best member in ``indices``.
+
+    :param indices: proposal indices, best first (e.g. by cosine).
+    :param boxes: (N, 4) boxes.
+    :param priority: optional (N,) proposal ranking score (higher = better proposal),
+        :attr:`clip_perception.proposals.Proposals.scores`.
+    :return: list of lists of indices, the representative first in each.
+    """
+    indices = [int(i) for i in indices]
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    rank = {i: k for k, i in enumerate(indices)}
+    seeds = indices if priority is None else sorted(
+        indices, key=lambda i: (-float(priority[i]), rank[i]))
+    groups = []
+    for i in seeds:
+        hits = [g for g in groups
+                if same_object(boxes[i], boxes[g], duplicate_iou, contained).any()]
+        holds = [g for g in groups if (_inside(boxes[g], boxes[i]) >= contained).any()]
+        if len(hits) > 1 or len(holds) > 1:
+            continue  # spans two objects: neither one of them nor an object of its own
+        if hits:
+            hits[0].append(i)
+        else:
+            groups.append([i])
+    return sorted(groups, key=lambda g: min(rank[i] for i in g))
+
+
+def _inside(others, box):
+    """(M,) fraction of the area of each of ``others`` (M, 4) inside ``box`` (4,)."""
+    others = np.asarray(others, dtype=np.float64).reshape(-1, 4)
+    iw = np.clip(np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0]), 0, None)
+    ih = np.clip(np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1]), 0, None)
+    return iw * ih / np.maximum(_area(others), 1e-9)
 
 
 def same_object(box, others, duplicate_iou=0.3, contained=0.5):
@@ -165,7 +213,8 @@ def deciding_words(cands, boxes, depths=None, sizes=None):
 
 def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, top_k=5,
            depths=None, sizes=None, image_width=640, duplicate_iou=0.3, excluded=None,
-           ambiguity_margin=None, on_ambiguous='report', confidence=None, rank=None):
+           ambiguity_margin=None, on_ambiguous='report', confidence=None, rank=None,
+           priority=None):
     """Choose the target.
 
     :param boxes: (N, 4) proposal boxes.
@@ -184,6 +233,10 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     :param confidence: optional (N,) confidence computed elsewhere (e.g. the zero-shot
         softmax of :mod:`clip_perception.confidence`); None: calibrated cosine.
     :param rank: optional (N,) score to rank the proposals by; None: cosine.
+    :param priority: optional (N,) proposal ranking score
+        (:attr:`clip_perception.proposals.Proposals.scores`): among the good boxes of
+        one object, the best proposal answers for it (see :func:`group_objects`);
+        None: the best-scoring box.
     :return: :class:`Selection`.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -213,8 +266,11 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                          f'best match "{query.what}" has confidence {conf[best]:.2f} '
                          f'< threshold {threshold:.2f}' + note)
     good = [i for i in order if conf[i] >= threshold and cosine[i] >= cosine[best] - margin]
-    uniq = distinct(good, boxes, duplicate_iou)
-    chosen, targets, ambiguous = best, None, ()
+    groups = group_objects(good, boxes, duplicate_iou, priority=priority)
+    uniq = [g[0] for g in groups]
+    # An object matches as well as its best box, whichever box answers for it.
+    score = {g[0]: max(cosine[i] for i in g) for g in groups}
+    chosen, targets, ambiguous = uniq[0], None, ()
     reason = f'best match for "{query.what}"'
     if query.plural:
         targets = uniq
@@ -237,11 +293,11 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         words = ' '.join(w for w in (query.size, query.relation) if w)
         reason = f'{words} of {len(uniq)} good match(es) for "{query.what}"'
     elif ambiguity_margin is not None:
-        close = [i for i in uniq if cosine[i] >= cosine[best] - ambiguity_margin]
+        close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:
             ambiguous = tuple(cand(i) for i in close)
             words = deciding_words(np.array(close), boxes, depths, sizes)
-            scores = ', '.join(f'{cosine[i]:.3f}' for i in close)
+            scores = ', '.join(f'{score[i]:.3f}' for i in close)
             said = (f'{len(close)} distinct objects match "{query.what}" about equally '
                     f'(cosine {scores}); say which: ' + ', '.join(f'"{w}"' for w in words))
             if on_ambiguous != 'pick':
@@ -309,7 +365,8 @@ def _link_fit_2d(link, bt, br):
 
 def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=None,
                   margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
-                  excluded=None, tolerance=0.01, confidence=None, ref_confidence=None):
+                  excluded=None, tolerance=0.01, confidence=None, ref_confidence=None,
+                  priority=None):
     """Choose the target of "X <link> Y" ("the ball next to the mug") among pairs.
 
     Both phrases are scored; every pair of a good match of X with a good match of Y (two
@@ -324,6 +381,7 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     :param tolerance: metres by which a directional relation must hold in 3D.
     :param confidence: optional (N,) confidence of each proposal for ``query.what``
         (see :func:`select`); ``ref_confidence`` the same for the reference.
+    :param priority: optional (N,) proposal ranking score (see :func:`select`).
     :return: :class:`Selection` with ``reference`` set when found.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -331,14 +389,14 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     ref_cosine = np.asarray(ref_cosine, dtype=np.float64)
     target = select(boxes, cosine, replace_query(query, plural=True), threshold,
                     calibration, margin, top_k, duplicate_iou=duplicate_iou,
-                    excluded=excluded, confidence=confidence)
+                    excluded=excluded, confidence=confidence, priority=priority)
     ref_q = query.reference
     words = query.link.replace('_', ' ')
     if target.status != FOUND:
         return target
     ref = select(boxes, ref_cosine, replace_query(ref_q, plural=True), threshold,
                  calibration, margin, top_k, duplicate_iou=duplicate_iou,
-                 confidence=ref_confidence)
+                 confidence=ref_confidence, priority=priority)
     if ref.status != FOUND:
         return Selection(NOT_FOUND, None, target.ranked,
                          f'the reference "{ref_q.what}" of "{words}" is not found: '
