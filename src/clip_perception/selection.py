@@ -20,6 +20,10 @@ FOUND, NOT_FOUND = 'found', 'not_found'
 # be answered as said (only a negation).
 AMBIGUOUS, REFUSED = 'ambiguous', 'refused'
 ON_AMBIGUOUS = ('report', 'pick')
+# Proposal priorities one tier apart: a segmented object (clip_perception.proposals
+# TIER_OBJECT = 4) against its parts (TIER_PART = 1.2) and image boxes (TIER_IMAGE = 1);
+# within a tier scores vary by less than this (fill, border and size terms).
+TIER_STEP = 1.5
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,9 @@ def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=Non
       ranked first does not contain it); a box linked to two groups, or holding most
       of a box of each of two groups, spans two objects and is left out: it cannot
       merge them, nor count as a third.
+    - With ``priority``, a box lying mostly inside a box ranked a tier higher (a
+      segmented object, :data:`TIER_STEP` above a part or an image box) is a piece of
+      that object whatever its size: depth segmentation says where the object ends.
     - Groups are seeded in ``priority`` order when given (the proposals' own ranking:
       segmented objects before their parts and before image boxes), else in the order
       of ``indices``; each group's first index is its representative, so the object's
@@ -111,7 +118,10 @@ def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=Non
     groups = []
     for i in seeds:
         hits = [g for g in groups
-                if same_object(boxes[i], boxes[g], duplicate_iou, contained).any()]
+                if same_object(boxes[i], boxes[g], duplicate_iou, contained).any()
+                or (priority is not None and any(
+                    _inside(boxes[[i]], boxes[j])[0] >= contained
+                    and priority[j] >= priority[i] + TIER_STEP for j in g))]
         holds = [g for g in groups if (_inside(boxes[g], boxes[i]) >= contained).any()]
         if len(hits) > 1 or len(holds) > 1:
             continue  # spans two objects: neither one of them nor an object of its own
