@@ -49,9 +49,18 @@ def test_spatial_words_choose_among_good_matches_ignoring_duplicates():
     assert left.chosen.index == 0
     assert right.chosen.index == 3  # object 1's best box (0.89 beats 0.88)
     # A weak match is never chosen by position alone.
-    far_right = select(BOXES, cos, parse_command('the ball on the right'), 0.5, CAL,
+    weak = [0.9, 0.45, 0.3, 0.44]
+    far_right = select(BOXES, weak, parse_command('the ball on the right'), 0.5, CAL,
                        margin=0.005)
     assert far_right.chosen.index == 0
+    # An instance under the threshold but about as good as the best is one (the model
+    # often scores one of two twins a little low), and the reason says so; so is one
+    # above the threshold, however far its cosine from the best.
+    low = select(BOXES, weak, parse_command('the ball on the right'), 0.5, CAL, margin=0.5)
+    assert low.chosen.index == 1 and 'under the threshold' in low.reason
+    sure = select(BOXES, [0.9, 0.6, 0.3, 0.59], parse_command('the ball on the right'), 0.5,
+                  CAL, margin=0.005)
+    assert sure.chosen.index == 1 and 'under the threshold' not in sure.reason
 
 
 def test_depth_and_size_words_use_geometry():

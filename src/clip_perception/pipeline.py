@@ -251,7 +251,9 @@ class Pipeline:
         depths = sizes = None
         if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
                 and has_depth:
-            near_best = np.nonzero(cosine >= cosine.max() - cfg.spatial_margin)[0]
+            conf = calibrate(cosine, cal) if confs[q.what] is None else confs[q.what]
+            near_best = np.nonzero((cosine >= cosine.max() - cfg.spatial_margin)
+                                   | (conf >= cfg.min_confidence))[0]
             depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
         return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
                       margin=cfg.spatial_margin, top_k=cfg.top_k, depths=depths,

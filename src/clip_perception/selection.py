@@ -231,8 +231,9 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     :param cosine: (N,) cosine similarity of each proposal with ``query.what``.
     :param query: :class:`clip_perception.language.Query`.
     :param threshold: minimum calibrated confidence to report "found".
-    :param margin: cosine margin below the best within which spatial/size/ordinal words
-        choose and plural commands collect.
+    :param margin: cosine margin below the best within which plural commands collect
+        (every one also above ``threshold``) and spatial/size/ordinal words choose
+        (together with any other object above ``threshold``).
     :param depths: optional (N,) distance of each proposal (m), for nearest/farthest.
     :param sizes: optional (N,) metric size of each proposal (m), for largest/smallest.
     :param excluded: optional (N,) bool, proposals never to choose (negation).
@@ -275,7 +276,16 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
                          f'best match "{query.what}" has confidence {conf[best]:.2f} '
                          f'< threshold {threshold:.2f}' + note)
-    good = [i for i in order if conf[i] >= threshold and cosine[i] >= cosine[best] - margin]
+    near = cosine >= cosine[best] - margin
+    sure = conf >= threshold
+    if query.relation or query.size or query.ordinal:
+        # Words that choose among instances: once the best match shows the description is
+        # there, an instance is any object that matches about as well (the model often
+        # scores one of two twins a little under the threshold) or passes the threshold
+        # on its own (cosines of confident twins can lie further apart than the margin).
+        good = [i for i in order if near[i] or sure[i]]
+    else:
+        good = [i for i in order if near[i] and sure[i]]
     groups = group_objects(good, boxes, duplicate_iou, priority=priority)
     uniq = [g[0] for g in groups]
     # An object matches as well as its best box, whichever box answers for it.
@@ -314,6 +324,9 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                 return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
                                  said + note, ambiguous=ambiguous)
             reason = f'best match for "{query.what}", picked although {said}'
+    if (query.relation or query.size or query.ordinal) and conf[chosen] < threshold:
+        reason += (f' (its own confidence {conf[chosen]:.2f} is under the threshold; it '
+                   f'matches within {margin:.2f} cosine of the best, {conf[best]:.2f})')
     ranked = [chosen] + [i for i in order if i != chosen][:top_k - 1]
     targets = tuple(cand(i) for i in (targets if targets is not None else [chosen]))
     return Selection(FOUND, cand(chosen), tuple(cand(i) for i in ranked), reason + note,
