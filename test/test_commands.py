@@ -163,3 +163,38 @@ def test_tokenizer_truncation_is_reported(pipeline, four):
     res = run(pipeline, four, 'the ' + 'shiny ' * 40 + 'red ball')
     assert 'tokens but the text encoder reads only 32' in res.reason
     assert 'tokens' not in run(pipeline, four, 'the red ball').reason
+
+
+@pytest.fixture(scope='module')
+def generated():
+    """Return the first two scene sets of ``clip_perception_eval commands`` (its draws).
+
+    On both, before the boxes of one object were grouped, a looser box around a twin
+    (IoU < 0.5 with it) answered for the twin.
+    """
+    from clip_perception.world.evaluation import command_cases
+    from clip_perception.world.evaluation import COMMANDS_SEED
+
+    rng = np.random.default_rng(COMMANDS_SEED)
+    cases = []
+    for k in range(2):
+        cases += [c for c in command_cases(COMMANDS_SEED + 10 * k, rng)
+                  if c[0] in ('ambiguous', 'plural')]
+    return cases
+
+
+def test_each_instance_is_answered_once_by_a_box_of_it(pipeline, generated):
+    from clip_perception.geometry import box_iou
+
+    answered = 0
+    for kind, scene, command, expected, _ in generated:
+        res = run(pipeline, scene, command)
+        boxes = [c.box for c in res.ambiguous] if kind == 'ambiguous' else \
+            [t.candidate.box for t in res.targets]
+        iou = box_iou(np.array(boxes).reshape(-1, 4), np.array([o.box for o in expected]))
+        # Every answered box is the box of one instance (not a looser box, not a part)...
+        assert np.all(iou.max(axis=1) >= 0.5), (command, res.reason)
+        # ... and no instance is answered twice.
+        assert len(set(iou.argmax(axis=1))) == len(boxes), (command, res.reason)
+        answered += len(boxes)
+    assert answered >= 2 * len(generated) - 1
