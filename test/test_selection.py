@@ -126,13 +126,14 @@ def test_plural_collects_every_distinct_good_match():
 # The proposals of two twins as the pipeline sees them: each twin's segmented box (0, 1),
 # a looser image box around twin 0 (2) and one around twin 1 (3), a fragment of twin 1
 # inside its tight box but under a quarter of the loose box (4), a box spanning both
-# twins (5) and a sliver of twin 0, under a quarter of even its tight box (6).
+# twins (5), a sliver of twin 0, under a quarter of even its tight box (6), and a box
+# around twin 1 over four times its size (7).
 # Priority: the proposals' own ranking (segmented objects a tier above the rest).
 SPLIT = np.array([[100, 100, 140, 160], [300, 100, 340, 160], [80, 90, 170, 170],
                   [290, 95, 380, 175], [305, 120, 330, 155], [90, 90, 350, 170],
-                  [105, 130, 115, 158]], float)
-SPLIT_PRIORITY = np.array([4.8, 4.8, 1.3, 1.3, 1.6, 1.1, 1.4])
-SPLIT_COS = np.array([0.90, 0.88, 0.92, 0.91, 0.86, 0.93, 0.87])
+                  [105, 130, 115, 158], [280, 40, 400, 200]], float)
+SPLIT_PRIORITY = np.array([4.8, 4.8, 1.3, 1.3, 1.6, 1.1, 1.4, 1.2])
+SPLIT_COS = np.array([0.90, 0.88, 0.92, 0.91, 0.86, 0.93, 0.87, 0.85])
 
 
 def test_group_objects_links_fragments_and_leaves_out_spanning_boxes():
@@ -140,7 +141,7 @@ def test_group_objects_links_fragments_and_leaves_out_spanning_boxes():
     groups = group_objects(order, SPLIT, priority=SPLIT_PRIORITY)
     # Two objects, each answered by its segmented box; the spanning box 5 is left out.
     assert [g[0] for g in groups] == [0, 1]
-    assert sorted(groups[1]) == [1, 3, 4] and sorted(groups[0]) == [0, 2, 6]
+    assert sorted(groups[1]) == [1, 3, 4, 7] and sorted(groups[0]) == [0, 2, 6]
     assert distinct(order, SPLIT, priority=SPLIT_PRIORITY) == [0, 1]
     # Without priorities the sliver is an object of its own (boxes alone cannot tell it
     # from a small object standing in front of a larger one).

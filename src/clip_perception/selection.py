@@ -95,9 +95,10 @@ def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=Non
       ranked first does not contain it); a box linked to two groups, or holding most
       of a box of each of two groups, spans two objects and is left out: it cannot
       merge them, nor count as a third.
-    - With ``priority``, a box lying mostly inside a box ranked a tier higher (a
-      segmented object, :data:`TIER_STEP` above a part or an image box) is a piece of
-      that object whatever its size: depth segmentation says where the object ends.
+    - With ``priority``, a box nested in one of another proposal tier (a segmented
+      object is :data:`TIER_STEP` above a part or an image box) is the same object
+      whatever the ratio of their sizes: a piece inside it, or a loose box around it.
+      Depth segmentation says where the object ends.
     - Groups are seeded in ``priority`` order when given (the proposals' own ranking:
       segmented objects before their parts and before image boxes), else in the order
       of ``indices``; each group's first index is its representative, so the object's
@@ -120,8 +121,7 @@ def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=Non
         hits = [g for g in groups
                 if same_object(boxes[i], boxes[g], duplicate_iou, contained).any()
                 or (priority is not None and any(
-                    _inside(boxes[[i]], boxes[j])[0] >= contained
-                    and priority[j] >= priority[i] + TIER_STEP for j in g))]
+                    _tier_nested(boxes, priority, i, j, contained) for j in g))]
         holds = [g for g in groups if (_inside(boxes[g], boxes[i]) >= contained).any()]
         if len(hits) > 1 or len(holds) > 1:
             continue  # spans two objects: neither one of them nor an object of its own
@@ -130,6 +130,20 @@ def group_objects(indices, boxes, duplicate_iou=0.3, contained=0.5, priority=Non
         else:
             groups.append([i])
     return sorted(groups, key=lambda g: min(rank[i] for i in g))
+
+
+def _tier_nested(boxes, priority, i, j, contained):
+    """Whether boxes ``i`` and ``j`` are one object by nesting across proposal tiers.
+
+    One lies mostly inside the other and the proposal ranking puts one a tier above the
+    other: a part or image box inside a segmented object's box is a piece of it, and
+    an image box around a segmented object (with more of the background) is a looser
+    box of it, whatever the ratio of their areas.
+    """
+    if abs(float(priority[i]) - float(priority[j])) < TIER_STEP:
+        return False
+    return bool(_inside(boxes[[i]], boxes[j])[0] >= contained or
+                _inside(boxes[[j]], boxes[i])[0] >= contained)
 
 
 def _inside(others, box):
