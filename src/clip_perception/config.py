@@ -57,7 +57,8 @@ PARAMETERS = (
           'checkpoint ships (clip_perception_vocabulary.json; the bundled model names its '
           'toy world), else generic prompts only.'),
     Param('spatial_margin', 0.16, 'Cosine margin below the best match within which spatial '
-          'and size words ("left", "nearest", "largest") choose.', min=0.0, max=1.0),
+          'and size words ("left", "nearest", "largest") choose (with any other object '
+          'above min_confidence) and plural commands collect.', min=0.0, max=1.0),
     Param('ambiguity_margin', 0.08, 'Cosine margin within which two distinct objects '
           'match "about equally": with no deciding word ("left", "nearest", "second") the '
           'answer is ambiguous (see on_ambiguous).', min=0.0, max=1.0),
