@@ -3,8 +3,10 @@
 Confidence is ``sigmoid(slope * cosine + intercept)``, a logistic calibration fitted on
 generated scenes (``clip_perception_eval --fit-calibration`` writes it next to the
 model); checkpoints without one use a rough default for OpenAI CLIP ViT-B/32, whose
-matching cosines sit near 0.3. Spatial and size words are resolved geometrically among
-the proposals that match about as well as the best one.
+matching cosines sit near 0.3. The boxes of one object are grouped first
+(:func:`group_objects`), so that objects, not boxes, are counted and compared. Spatial
+and size words are resolved geometrically among the objects that match about as well
+as the best one or pass the threshold on their own.
 """
 
 from dataclasses import dataclass

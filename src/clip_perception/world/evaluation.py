@@ -548,6 +548,9 @@ def main(argv=None):
     p.add_argument('--model', default='bundled')
     p.add_argument('--scenes', type=int, default=None,
                    help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
+    p.add_argument('--seed', type=int, default=None,
+                   help='pipeline, commands: first seed (default: their own range); '
+                        'another seed is a held-out check')
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals)
     p.add_argument('--no-image-proposals', action='store_true')
@@ -596,10 +599,12 @@ def main(argv=None):
         print(f'  held-out colour-shape pairs {_pct(g["held_out_pairs"])}')
         print(f'  all pairs, ground-truth     {_pct(g["all_pairs_gt_boxes"])}')
     if args.what in ('pipeline', 'all'):
-        cases, hits, total = eval_pipeline(pipeline, args.scenes or 300, progress=show)
+        n = 300 if args.scenes is None else args.scenes
+        seed = PIPELINE_SEED if args.seed is None else args.seed
+        cases, hits, total = eval_pipeline(pipeline, n, seed, progress=show)
         s = summarise_pipeline(cases, hits, total)
         figures['pipeline'] = s
-        print(f'\nPipeline, end to end ({args.scenes or 300} scenes, seeds {PIPELINE_SEED}+, '
+        print(f'\nPipeline, end to end ({n} scenes, seeds {seed}+, '
               f'max_proposals {cfg.max_proposals})')
         print(f'  proposal recall @IoU0.5     {_pct(s["proposal_recall"])}   target >= 95%')
         print(f'  right object picked         {_pct(s["present_correct"])}   target >= 90%')
@@ -613,9 +618,10 @@ def main(argv=None):
         print(f'  time per command (median)   {1000 * s["seconds_per_command_median"]:.0f} ms')
     if args.what in ('commands', 'all'):
         n = args.scenes or 60
-        s = summarise_commands(eval_commands(pipeline, n, progress=show))
+        seed = COMMANDS_SEED if args.seed is None else args.seed
+        s = summarise_commands(eval_commands(pipeline, n, seed, progress=show))
         figures['commands'] = s
-        print(f'\nCommands as people say them ({n} scenes per form, seeds {COMMANDS_SEED}+)')
+        print(f'\nCommands as people say them ({n} scenes per form, seeds {seed}+)')
         print(f'  filler / politeness / NFKC  {_pct(s["filler_correct"])}   '
               f'target: as "right object picked"')
         print(f'  relation between two objects{_pct(s["relation_correct"])}   target >= 90%')
