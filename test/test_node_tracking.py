@@ -6,11 +6,11 @@ from diagnostic_msgs.msg import DiagnosticArray
 from std_msgs.msg import String
 from std_srvs.srv import Trigger
 
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
-from clip_perception.world.scenes import generate_scene
-from clip_perception.world.scenes import ObjectSpec
 
 DET = '/clip_perception/detection_json'
 SPECS = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),

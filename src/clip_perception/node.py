@@ -902,11 +902,15 @@ def draw_debug(rgb, result):
         x0, y0, x1, y1 = (int(round(v)) for v in result.chosen.box)
         cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (0, 255, 0), 3)
         label = f'{result.command}: {result.chosen.confidence:.2f}'
+        if result.track is not None:
+            label += f' [track {result.track.id}]'
         if result.pose is not None:
             label += ' @ ({:.2f}, {:.2f}, {:.2f}) m'.format(*result.pose.position)
         colour = (0, 160, 0)
     else:
         label = f'{result.command}: {result.status.upper().replace("_", " ")}'
+        if result.track is not None and result.track.state == 'held':
+            label += f' (track {result.track.id} held, not seen)'
         colour = (220, 0, 0)
     cv2.rectangle(img, (0, 0), (img.shape[1], 24), (255, 255, 255), -1)
     cv2.putText(img, label, (6, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.55, colour, 1, cv2.LINE_AA)

@@ -173,19 +173,19 @@ class Pipeline:
             reuse.lookup(rgb, boxes, cfg.crop_context)
         todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
         t = self._enter('preprocess')
-        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context)
+        # Every crop reused (a still camera): not even the frame is normalised.
+        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context) \
+            if len(todo) or not len(boxes) else None
         timings['preprocess'] = time.perf_counter() - t
         t = self._enter('encode')
-        fresh = self.scorer.forward(pixels)
+        fresh = self.scorer.forward(pixels) if pixels is not None else None
         timings['encode'] = time.perf_counter() - t
         work['crops_encoded'] = len(todo)
         work['crops_reused'] = len(boxes) - len(todo)
-        if reuse is None or len(todo) == len(boxes):
-            if reuse is not None:
-                reuse.store(boxes, thumbs, fresh.numpy())
-            return fresh
-        if len(todo):
+        if reuse is not None and len(todo):
             reuse.store(boxes[todo], [thumbs[i] for i in todo], fresh.numpy())
+        if len(todo) == len(boxes):
+            return fresh
         rows = [None if e is None else torch.from_numpy(e) for e in cached]
         for k, i in enumerate(todo):
             rows[i] = fresh[k]

@@ -197,6 +197,7 @@ class ClipScorer:
         self._range = value_range(self.mean, self.std, self.device)
         self._text_cache = OrderedDict()
         self._text_cache_size = text_cache_size
+        self._token_counts = {}  # prompt -> (tokens, context length), asked every frame
         self.calibration = (load_calibration(self.model_path)
                             if os.path.isdir(self.model_path) else None)
         self.num_parameters = sum(p.numel() for p in self.model.parameters())
@@ -236,10 +237,16 @@ class ClipScorer:
         bundled tiny model); longer prompts are cut by :meth:`text_embedding`.
         """
         prompt = (template or self.prompt_template).format(query)
+        hit = self._token_counts.get(prompt)
+        if hit is not None:
+            return hit
         n = len(self.tokenizer(prompt, truncation=False, verbose=False)['input_ids'])
         limit = self.model.config.text_config.max_position_embeddings
         tok_limit = getattr(self.tokenizer, 'model_max_length', limit) or limit
-        return n, int(min(limit, tok_limit))
+        if len(self._token_counts) >= self._text_cache_size:
+            self._token_counts.clear()
+        self._token_counts[prompt] = n, int(min(limit, tok_limit))
+        return self._token_counts[prompt]
     def text_embeddings(self, queries, template=None):
         """Unit-norm embeddings of several prompts (each cached like :meth:`text_embedding`).
 

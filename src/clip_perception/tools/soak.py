@@ -216,6 +216,8 @@ def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, cod
         'seconds': seconds, 'frames_published': published,
         'frames_processed': int(diag.get('frames_processed', 0)),
         'frames_dropped': int(diag.get('frames_dropped', 0)),
+        'frames_unchanged': int(diag.get('frames_unchanged', 0)),
+        'crops_reused_share': diag.get('crops_reused_share', 'n/a'),
         'rss_first_mb': round(rss[0][1], 1) if rss else None,
         'rss_after_warmup_mb': round(rss_start, 1), 'rss_end_mb': round(rss_end, 1),
         'rss_growth_pct': round(100 * (rss_end - rss_start) / rss_start, 2)
