@@ -22,6 +22,7 @@ from clip_perception.tracking import crop_thumbnails
 from clip_perception.tracking import FrameReuse
 from clip_perception.tracking import Memory
 from clip_perception.tracking import Tracker
+from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.sequences import box_owner
 from clip_perception.world.sequences import Sequence
 from clip_perception.world.sequences import twin_scene
@@ -212,6 +213,45 @@ def test_twins_without_depth_are_followed_by_their_boxes(pipeline, twins):
         if k in (40, 41, 42) and r.chosen is not None:
             assert owner == tracked
     assert len(set(owners)) == 1 and len(owners) >= 48  # 50 frames in view
+
+
+def test_a_target_taken_away_is_replaced_at_once_and_a_new_view_starts_afresh(pipeline,
+                                                                                twins):
+    scene, (left, right) = twins
+    seq = Sequence(scene, pan_px=0, seed=10)
+    memory = Memory.from_config(pipeline.config)
+    for k in range(3):
+        f, r, owner = run(pipeline, seq, k, 'the red ball on the left', memory)
+    assert owner == left and r.track.id == 1
+    # The left ball is taken away (its box region from a render without it): nothing
+    # stands where it was, so the other ball is answered at once, as a new track.
+    empty = twin_scene(5, without=(0,))[0]
+    f = seq.frame(3)
+    x0, y0, x1, y1 = (int(v) for v in scene.objects[left].box)
+    xs = slice(max(x0 - 12, 0), x1 + 12)
+    ys = slice(max(y0 - 12, 0), y1 + 12)
+    rgb, depth = f.rgb.copy(), f.depth.copy()
+    wx = slice(xs.start - f.offset, xs.stop - f.offset)
+    rgb[ys, wx] = empty.rgb[ys, xs]
+    depth[ys, wx] = empty.depth[ys, xs]
+    r = pipeline.run(rgb, 'the red ball on the left', depth, f.intrinsics, memory=memory,
+                     stamp=f.stamp)
+    assert r.status == FOUND and box_owner(r.chosen.box, f.boxes) == right, r.reason
+    assert r.track.id == 2 and 'nothing stands in front of it' in r.reason
+    # A different scene (another camera, other objects) with the same command: a new
+    # view, acquired afresh, never held.
+    other = Sequence(wide_scene(77, specs=[ObjectSpec('red', 'ball', 'small', (0.1, -0.05)),
+                                           ObjectSpec('yellow', 'cylinder', 'small',
+                                                      (-0.1, 0.1))]), pan_px=0, seed=11)
+    memory = Memory.from_config(pipeline.config)
+    for k in range(2):
+        run(pipeline, seq, k, 'the red ball on the left', memory)
+    f = other.frame(0)
+    r = pipeline.run(f.rgb, 'the red ball on the left', f.depth, f.intrinsics, memory=memory,
+                     stamp=1.0)
+    owner = box_owner(r.chosen.box, f.boxes)
+    assert r.status == FOUND and other.scene.objects[owner].name == 'red ball', r.reason
+    assert r.track.state == 'acquired' and 'view changed completely' in r.reason
 
 
 def test_spatial_word_is_decided_at_acquisition_and_kept(pipeline, twins):

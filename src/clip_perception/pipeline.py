@@ -145,7 +145,8 @@ class Pipeline:
         if memory is not None:
             cfg = self.config
             memory.begin(query.text, (id(self.scorer), cfg.max_proposals, cfg.depth_proposals,
-                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context))
+                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context),
+                         rgb)
             if stamp is None:
                 stamp = memory.frames / 30.0
         try:
@@ -228,6 +229,10 @@ class Pipeline:
         if tracker is not None and not query.plural and not query.also and len(props):
             parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
                                           confs, geo, stamp)
+            if memory.cut:
+                parts[0] = replace(parts[0], reason=parts[0].reason + '; the view changed '
+                                   'completely since the last frame: the target was '
+                                   'acquired afresh')
         timings['select'] = time.perf_counter() - t
 
         t = self._enter('pose')
@@ -282,8 +287,10 @@ class Pipeline:
 
         excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in query.exclude],
                                   [confs[e] for e in query.exclude])
+        size = (intrinsics.width, intrinsics.height) if intrinsics is not None else None
         sel, track = tracker.update(part, props.boxes, cosine, conf, image.numpy(), position,
-                                    query, stamp, self.config.min_confidence, excluded)
+                                    query, stamp, self.config.min_confidence, excluded,
+                                    depth_m if has_depth else None, size)
         return replace(part, status=sel.status, chosen=sel.chosen, ranked=sel.ranked,
                        reason=sel.reason, targets=sel.targets,
                        ambiguous=sel.ambiguous if sel.status == AMBIGUOUS else ()), track

@@ -111,16 +111,19 @@ def wide_scene(seed, specs=None, n_objects=6, width=640, height=480, margin=160)
     return generate_scene(seed, specs=specs, n_objects=n_objects, intrinsics=intr)
 
 
-def twin_scene(seed, colour='red', shape='ball', gap=0.24):
+def twin_scene(seed, colour='red', shape='ball', gap=0.24, without=()):
     """Two identical objects ``gap`` metres apart plus two distractors, rendered wide.
 
-    :return: ``(scene, twins)``: the scene and the indices of the two twins in
+    :param without: indices of objects to leave out (0 the left twin, 1 the right one,
+        2 the mug, 3 the cube); the camera is the same.
+    :return: ``(scene, twins)``: the scene and the indices of the twins in
         ``scene.objects`` (left one first).
     """
     specs = [ObjectSpec(colour, shape, 'small', position=(-gap / 2, 0.05)),
              ObjectSpec(colour, shape, 'small', position=(gap / 2, 0.05)),
              ObjectSpec('blue', 'mug', 'small', position=(0.0, -0.12)),
              ObjectSpec('green', 'cube', 'small', position=(0.02, 0.25))]
+    specs = [sp for i, sp in enumerate(specs) if i not in without]
     scene = wide_scene(seed, specs=specs)
     twins = [i for i, o in enumerate(scene.objects) if (o.colour, o.shape) == (colour, shape)]
     twins.sort(key=lambda i: scene.objects[i].centre[0])
