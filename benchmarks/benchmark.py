@@ -332,7 +332,13 @@ def main(argv=None):
                f'{platform.processor() or platform.machine()}, {args.threads} torch threads')
     print(f'# clip_perception benchmark on {machine}; torch {torch.__version__}, '
           f'{time.strftime("%Y-%m-%d")}')
-    dtypes = ['float16'] if cuda else ['float32', 'bfloat16']
+    # bf16 only where the CPU multiplies it natively (AVX-512 BF16 or AMX); elsewhere torch
+    # emulates it, many times slower than fp32, and the rows would only say that.
+    capability = torch.backends.cpu.get_cpu_capability()
+    native_bf16 = 'AVX512' in capability or 'AMX' in capability
+    dtypes = ['float16'] if cuda else ['float32'] + (['bfloat16'] if native_bf16 else [])
+    if not cuda and not native_bf16:
+        print(f'CPU capability {capability}: no native bf16, bf16 rows skipped')
     ceilings = {dt: matmul_ceiling(getattr(torch, dt), device, n=8192 if cuda else 2048)
                 for dt in dtypes}
     for dt, g in ceilings.items():
@@ -422,9 +428,9 @@ def main(argv=None):
                   f'{1000 * row["frame_median_s"]:9.1f} ms {1000 * row["frame_p95_s"]:5.1f} ms '
                   f'{1000 * row["baseline_median_s"]:6.0f} ms {row["speedup"]:7.1f}x '
                   f'{100 * row["share_reencoded"]:9.1f}%')
-    print('\nbf16 against fp32 (cosine scores, object crops of 30 scenes):')
     scenes = [generate_scene(910_000 + i) for i in range(30)]
-    if not cuda:
+    if not cuda and native_bf16:
+        print('\nbf16 against fp32 (cosine scores, object crops of 30 scenes):')
         for name, folder in models.items():
             worst, flips, total = bf16_effect(folder, scenes)
             results[f'bf16_{name}'] = {'max_abs_cosine_diff': worst, 'top1_flips': flips,
