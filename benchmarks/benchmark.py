@@ -166,9 +166,10 @@ def camera_rows(folder, frames, repeats_baseline, device='cpu', dtype='float32',
     sensor noise each frame (:mod:`clip_perception.world.sequences`): still, then panning
     2 px a frame. Our side runs the whole :meth:`Pipeline.run` (proposals, crops,
     encoding, selection, tracking, pose) with a :class:`Memory`, N = 32 proposals; the
-    first 3 frames are warm-up (``moving_frames``, default ``frames``, for the moving
-    camera, where every frame costs about the same). The baseline is :func:`time_baseline` on frames of the
-    same sequence (it has no memory: every frame costs the same).
+    first 3 frames are warm-up. ``moving_frames`` (default ``frames``) for the moving
+    camera, where every frame costs about the same. The baseline is
+    :func:`time_baseline` on a frame of the same sequence (it has no memory: every frame
+    costs the same).
 
     :return: list of row dicts.
     """
