@@ -217,6 +217,10 @@ def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, cod
         'frames_processed': int(diag.get('frames_processed', 0)),
         'frames_dropped': int(diag.get('frames_dropped', 0)),
         'frames_unchanged': int(diag.get('frames_unchanged', 0)),
+        # Answers per second once warmed up (the model's first frames excluded).
+        'answers_per_s_after_warmup': round(
+            sum(1 for a in answers if a[0] - t0 >= min(warmup, seconds / 3))
+            / max(seconds - min(warmup, seconds / 3), 1e-9), 2),
         'crops_reused_share': diag.get('crops_reused_share', 'n/a'),
         'rss_first_mb': round(rss[0][1], 1) if rss else None,
         'rss_after_warmup_mb': round(rss_start, 1), 'rss_end_mb': round(rss_end, 1),
