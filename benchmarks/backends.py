@@ -216,9 +216,9 @@ def measure(name, folder, args, tmp):
         times[label].append(time.perf_counter() - t)
     budget = dict.fromkeys(times, repeats)
     for label, first in times.items():
-        if first[0] > args.slow:  # e.g. bf16 emulated on a CPU without bf16 units
-            budget[label] = 1
-    times = {k: [] for k in times}
+        if first[0] > args.slow:  # e.g. bf16 emulated on a CPU without bf16 units:
+            budget[label] = 0     # its first call is its only sample
+    times = {k: (v if budget[k] == 0 else []) for k, v in times.items()}
     for _ in range(max(budget.values())):
         for label, encode, _, _ in variants:
             if len(times[label]) < budget[label]:
@@ -268,7 +268,8 @@ def main(argv=None):
     p.add_argument('--vit-calibration', type=int, default=32,
                    help='int8 calibration crops, ViT-B/32')
     p.add_argument('--slow', type=float, default=30.0,
-                   help='a variant whose first call takes longer (s) is timed once')
+                   help='a variant whose first call takes longer (s) is not called again: '
+                   'that call is its only sample')
     p.add_argument('--models', nargs='+', default=['tiny', 'ViT-B/32'],
                    choices=['tiny', 'ViT-B/32'])
     args = p.parse_args(argv)

@@ -117,7 +117,8 @@ def test_conversion_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(ros_home):
     second = ClipScorer('bundled', device='cpu', backend='openvino')
     assert second.encoder.cached
     pixels = torch.randn(5, 3, first.input_size, first.input_size)
-    assert torch.equal(first.forward(pixels), second.forward(pixels))
+    # Same IR either way; compiled kernels may sum in another order (1e-7 level).
+    assert torch.allclose(first.forward(pixels), second.forward(pixels), atol=1e-6)
     xml.write_text('not an IR')
     third = ClipScorer('bundled', device='cpu', backend='openvino')
     assert not third.encoder.cached

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -97,7 +98,11 @@ def _convert(ov, clip, size):
     """Trace the image tower into an OpenVINO model with input shape (?, 3, S, S)."""
     embedder = ImageEmbedder(clip).eval()
     example = torch.zeros((2, 3, size, size), dtype=torch.float32)
-    with torch.no_grad():
+    # Tracing warns that Python branches on shapes (transformers' image-size check) are
+    # frozen into the graph: true and harmless here, as only the batch dim is dynamic and
+    # the side S is fixed; without this a warnings-as-errors caller could not convert.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
         return ov.convert_model(embedder, example_input=example, input=[(-1, 3, size, size)])
 
 
