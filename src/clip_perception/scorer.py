@@ -19,6 +19,7 @@ import sys
 import numpy as np
 import torch
 
+from clip_perception.backends import check_backend
 from clip_perception.backends import make_encoder
 from clip_perception.backends import TORCH
 from clip_perception.confidence import load_vocabulary
@@ -194,7 +195,10 @@ class ClipScorer:
                  backend=TORCH):
         self.model_name = model
         self.model_path = resolve_model(model)
+        if backend != TORCH and device.startswith('cuda'):
+            check_backend(backend, device)  # before pick_device: say why, not "no CUDA"
         self.device = pick_device('cpu' if device == 'auto' and backend != TORCH else device)
+        check_backend(backend, self.device)  # before the (possibly large) model loads
         self.dtype = pick_dtype(dtype, self.device)
         self.model, self.tokenizer, image_config = load_clip(
             self.model_path, self.device, self.dtype)

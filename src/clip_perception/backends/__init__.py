@@ -24,6 +24,9 @@ TORCH = 'torch'
 OPENVINO = 'openvino'
 #: Values of the ``backend`` parameter.
 BACKENDS = (TORCH, OPENVINO)
+#: Part of every cache key: bump it when :class:`ImageEmbedder`'s graph changes, so a
+#: converted model of the old graph is never read back.
+GRAPH_VERSION = 1
 
 
 class ImageEncoder:
@@ -137,14 +140,30 @@ def weights_hash(model_path):
 
 
 def cache_dir(model_path, backend, version, precision):
-    """Cache folder of one conversion: weights hash + backend version + precision.
+    """Cache folder of one conversion: weights hash, backend version, precision, graph.
 
     :return: a path (not created), or None when the weights cannot be hashed.
     """
     digest = weights_hash(model_path)
     if digest is None:
         return None
-    return os.path.join(cache_root(), f'{digest}-{backend}-{version}-{precision}')
+    return os.path.join(cache_root(),
+                        f'{digest}-{backend}-{version}-{precision}-g{GRAPH_VERSION}')
+
+
+def check_backend(backend, device):
+    """Refuse an unknown backend, or a CPU-only one on another device, before loading.
+
+    :raises clip_perception.scorer.ModelLoadError: with what to use instead.
+    """
+    from clip_perception.scorer import ModelLoadError
+
+    if backend not in BACKENDS:
+        raise ModelLoadError(f'unknown backend "{backend}": use one of {", ".join(BACKENDS)}')
+    if backend != TORCH and str(device) != 'cpu':
+        raise ModelLoadError(f'backend "{backend}" runs on the CPU only but device is '
+                             f'"{device}": use device:=cpu with it, or backend:=torch on '
+                             'the GPU')
 
 
 def make_encoder(backend, clip, model_path, device, input_size):
@@ -160,14 +179,9 @@ def make_encoder(backend, clip, model_path, device, input_size):
     """
     from clip_perception.scorer import ModelLoadError
 
+    check_backend(backend, device)
     if backend == TORCH:
         return TorchEncoder(clip)
-    if backend not in BACKENDS:
-        raise ModelLoadError(f'unknown backend "{backend}": use one of {", ".join(BACKENDS)}')
-    if str(device) != 'cpu':
-        raise ModelLoadError(f'backend "{backend}" runs on the CPU only but device is '
-                             f'"{device}": use device:=cpu with it, or backend:=torch on '
-                             'the GPU')
     dtype = next(clip.parameters()).dtype
     if dtype != torch.float32:
         raise ModelLoadError(f'backend "{backend}" runs float32 only but dtype is '
