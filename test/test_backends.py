@@ -66,7 +66,7 @@ def test_openvino_agrees_with_torch_fp32_on_generated_scenes(pair):
     assert ov.encoder.describe() == 'openvino float32'
     assert ref.encoder.describe() == 'torch float32'
     worst, queries = 0.0, 0
-    for seed in range(9):
+    for seed in range(12):
         scene = generate_scene(15_300_000 + seed)
         objs = scene.targetable()
         if len(objs) < 2:
