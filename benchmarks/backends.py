@@ -1,7 +1,11 @@
 """CPU inference backends for the image encoder, side by side in one run (issue 15 part 3).
 
     .venv/bin/python -m pip install -r benchmarks/requirements-backends.txt
-    .venv/bin/python benchmarks/backends.py --threads 2 | tee benchmarks/results/backends.log
+    .venv/bin/python benchmarks/backends.py --threads 1   # backends_cpu_1thread.log
+    .venv/bin/python benchmarks/backends.py --threads 2   # backends_cpu_2threads.log
+
+(the logs in benchmarks/results/ are its stdout with the libraries' tracing and progress
+warnings filtered out).
 
 For the shipped tiny CLIP (``bundled``) and a random-weight ViT-B/32 (openai config,
 :func:`benchmark.vit_b32_folder`), the image encoder on N = 32 crops of a 640x480
