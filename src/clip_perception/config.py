@@ -32,6 +32,11 @@ PARAMETERS = (
     Param('dtype', 'auto', 'Encoder precision: auto (float16 on CUDA, float32 on CPU), '
           'float32, float16 or bfloat16.', read_only=True,
           choices=('auto', 'float32', 'float16', 'bfloat16')),
+    Param('backend', 'torch', 'Image-encoder runtime: torch, or openvino (CPU, float32; '
+          'converted at start and cached under $ROS_HOME/clip_perception or '
+          '~/.cache/clip_perception). Text always runs on torch. See the README, '
+          '"Inference backends", for what each is measured to give.', read_only=True,
+          choices=('torch', 'openvino')),
     Param('torch_threads', 0, "CPU threads for torch (0 = leave torch's default). Give the "
           'node dedicated cores on a robot.', read_only=True, min=0, max=256),
     Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '

@@ -223,16 +223,25 @@ class PerceptionMixin:
             if self.scorer.model_name != values['model']:
                 raise ValueError(f'parameter model: {values["model"]} differs from the model '
                                  f'shared in this process ({self.scorer.model_name})')
+            if self.scorer.backend != values['backend']:
+                raise ValueError(f'parameter backend: {values["backend"]} differs from the '
+                                 f'backend shared in this process ({self.scorer.backend})')
         else:
             self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
-                                     values['prompt_template'], values['crop_context'])
+                                     values['prompt_template'], values['crop_context'],
+                                     backend=values['backend'])
             self._infer_lock = threading.Lock()
         self.get_logger().info(('shares' if shared is not None else 'loaded') +
             f' CLIP "{values["model"]}" from {self.scorer.model_path} '
             f'({self.scorer.num_parameters / 1e6:.2f} M parameters, input '
             f'{self.scorer.input_size} px) on {self.scorer.device} '
             f'{str(self.scorer.dtype).replace("torch.", "")} in '
-            f'{time.monotonic() - t0:.1f} s; calibration: '
+            f'{time.monotonic() - t0:.1f} s; image encoder: '
+            f'{self.scorer.encoder.describe()}'
+            + (f' (load {self.scorer.encoder.load_seconds:.1f} s, '
+               f'{"from cache" if self.scorer.encoder.cached else "converted"})'
+               if self.scorer.backend != 'torch' else '')
+            + '; calibration: '
             f'{"shipped" if self.scorer.calibration else "default"}')
         self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values),
                                  on_stage=lambda stage: self.health.enter_stage(
@@ -764,6 +773,7 @@ class PerceptionMixin:
         values = values + [
             ('model', self.scorer.model_name), ('device', self.scorer.device),
             ('dtype', str(self.scorer.dtype).replace('torch.', '')),
+            ('backend', self.scorer.encoder.describe()),
             ('active_command', self._command),
             ('text_embeddings_cached', str(self.scorer.text_cache_len)),
             ('crop_embeddings_cached', str(len(self.memory.reuse)) if self.memory is not None

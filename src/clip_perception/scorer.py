@@ -19,6 +19,9 @@ import sys
 import numpy as np
 import torch
 
+from clip_perception.backends import check_backend
+from clip_perception.backends import make_encoder
+from clip_perception.backends import TORCH
 from clip_perception.confidence import load_vocabulary
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
@@ -179,13 +182,23 @@ class ClipScorer:
         ``bfloat16``.
     :param prompt_template: format string with one ``{}`` for the query.
     :param context: fraction of the box side added around each crop on every side.
+    :param backend: image-encoder runtime, one of
+        :data:`clip_perception.backends.BACKENDS` (``torch``, or ``openvino`` on the
+        CPU in fp32); text always runs on torch. With a CPU-only backend ``device``
+        ``auto`` means cpu.
+    :raises ModelLoadError: the model or the backend cannot be loaded (unknown or not
+        installed backend, a CPU-only backend on CUDA, a failed conversion).
     """
 
     def __init__(self, model='bundled', device='auto', dtype='auto',
-                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512):
+                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512,
+                 backend=TORCH):
         self.model_name = model
         self.model_path = resolve_model(model)
-        self.device = pick_device(device)
+        if backend != TORCH and device.startswith('cuda'):
+            check_backend(backend, device)  # before pick_device: say why, not "no CUDA"
+        self.device = pick_device('cpu' if device == 'auto' and backend != TORCH else device)
+        check_backend(backend, self.device)  # before the (possibly large) model loads
         self.dtype = pick_dtype(dtype, self.device)
         self.model, self.tokenizer, image_config = load_clip(
             self.model_path, self.device, self.dtype)
@@ -205,6 +218,10 @@ class ClipScorer:
         self.logit_scale = float(self.model.logit_scale.detach().float().exp().clamp(max=100))
         self.vocabulary = (load_vocabulary(self.model_path)
                            if os.path.isdir(self.model_path) else ())
+        # Conversion (and its disk cache) happens here, at load, never mid-frame.
+        self.backend = backend
+        self.encoder = make_encoder(backend, self.model, self.model_path, self.device,
+                                    self.input_size)
 
     # ------------------------------------------------------------------ text
     def text_embedding(self, query, template=None):
@@ -297,13 +314,12 @@ class ClipScorer:
         return crops.to(self.dtype)
 
     def forward(self, pixels):
-        """Unit-norm image embeddings, (N, D) float32 CPU tensor."""
-        if len(pixels) == 0:
-            return torch.zeros((0, self.model.config.projection_dim))
-        with torch.inference_mode():
-            out = self.model.get_image_features(pixel_values=pixels)
-        emb = _pooled(out).float()
-        return (emb / emb.norm(dim=-1, keepdim=True)).cpu()
+        """Unit-norm image embeddings through the scorer's backend.
+
+        :param pixels: (N, 3, S, S) from :meth:`preprocess` (N may be 0).
+        :return: (N, D) float32 CPU tensor.
+        """
+        return self.encoder.encode(pixels)
 
     def score(self, rgb, boxes, query):
         """Cosine similarity of each box's crop with ``query``.
