@@ -95,6 +95,7 @@ from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
+from clip_perception.scorer import native_bf16
 from clip_perception.sync import FrameSync
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
@@ -243,6 +244,11 @@ class PerceptionMixin:
                if self.scorer.backend != 'torch' else '')
             + '; calibration: '
             f'{"shipped" if self.scorer.calibration else "default"}')
+        if self.scorer.device == 'cpu' and str(self.scorer.dtype) == 'torch.bfloat16' \
+                and not native_bf16():
+            self.get_logger().warning(
+                'dtype bfloat16 on a CPU without native bf16 (no AVX-512 BF16 or AMX): '
+                'torch emulates it, several times slower than float32; use dtype auto')
         self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values),
                                  on_stage=lambda stage: self.health.enter_stage(
                                      stage, time.monotonic()))

@@ -88,6 +88,17 @@ def pick_dtype(dtype, device):
     return table[dtype]
 
 
+def native_bf16():
+    """Return True when this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX).
+
+    From ``torch.backends.cpu.get_cpu_capability()``; elsewhere torch emulates bf16,
+    several times slower than float32 (measured: 6-8x on an AVX2 EPYC,
+    ``benchmarks/results/backends_cpu_*.log``).
+    """
+    capability = torch.backends.cpu.get_cpu_capability()
+    return 'AVX512' in capability or 'AMX' in capability
+
+
 def load_clip(model, device='cpu', dtype=torch.float32):
     """Load ``(CLIPModel, tokenizer, image_config)`` safely.
 
