@@ -22,18 +22,24 @@ import statistics
 import sys
 import tempfile
 import time
+import types
 
 import cv2
 import numpy as np
 import torch
 
+from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
 from clip_perception.language import parse_command
+from clip_perception.pipeline import Pipeline
 from clip_perception.proposals import propose
 from clip_perception.scorer import bundled_model_dir
 from clip_perception.scorer import ClipScorer
 from clip_perception.selection import select
+from clip_perception.tracking import Memory
 from clip_perception.world.scenes import generate_scene
+from clip_perception.world.sequences import Sequence
+from clip_perception.world.sequences import wide_scene
 
 NS = (16, 32, 64)
 COMMAND = 'the red ball'
@@ -152,6 +158,55 @@ def time_baseline(model_dir, scene, boxes, repeats, device='cpu', dtype=torch.fl
     return times
 
 
+def camera_rows(folder, frames, repeats_baseline, device='cpu', dtype='float32',
+                moving_frames=None):
+    """Time the still and the moving camera: our pipeline with memory vs the tutorial loop.
+
+    Frames are 640x480 windows of one rendered scene (8 objects) at 30 Hz with fresh
+    sensor noise each frame (:mod:`clip_perception.world.sequences`): still, then panning
+    2 px a frame. Our side runs the whole :meth:`Pipeline.run` (proposals, crops,
+    encoding, selection, tracking, pose) with a :class:`Memory`, N = 32 proposals; the
+    first 3 frames are warm-up. ``moving_frames`` (default ``frames``) for the moving
+    camera, where every frame costs about the same. The baseline is
+    :func:`time_baseline` on a frame of the same sequence (it has no memory: every frame
+    costs the same).
+
+    :return: list of row dicts.
+    """
+    scorer = ClipScorer(folder, device=device, dtype=dtype)
+    pipe = Pipeline(scorer, PipelineConfig(max_proposals=32))
+    scene = wide_scene(777, n_objects=8)
+    command = 'the ' + scene.targetable()[0].name
+    rows = []
+    for label, pan in (('static camera', 0), ('moving camera', 2)):
+        seq = Sequence(scene, pan_px=pan, seed=1)
+        memory = Memory.from_config(pipe.config)
+        times, encoded, total, n = [], 0, 0, []
+        for k in range(frames if pan == 0 else moving_frames or frames):
+            f = seq.frame(k)
+            t = time.perf_counter()
+            r = pipe.run(f.rgb, command, f.depth, f.intrinsics, memory=memory, stamp=f.stamp)
+            _sync(device)
+            if k >= 3:
+                times.append(time.perf_counter() - t)
+                encoded += r.work['crops_encoded']
+                total += r.work['crops_encoded'] + r.work['crops_reused']
+                n.append(len(r.proposals))
+        f = seq.frame(frames // 2)
+        boxes = propose(f.rgb, f.depth, f.intrinsics, max_proposals=32).boxes
+        frame_scene = types.SimpleNamespace(rgb=f.rgb, depth=f.depth, intrinsics=f.intrinsics)
+        base = time_baseline(folder, frame_scene, boxes, repeats_baseline, device,
+                             getattr(torch, dtype))
+        rows.append({'row': label, 'pan_px_per_frame': pan, 'frames': len(times),
+                     'proposals_median': statistics.median(n),
+                     'frame_median_s': statistics.median(times),
+                     'frame_p95_s': float(np.percentile(times, 95)),
+                     'baseline_median_s': statistics.median(base),
+                     'speedup': statistics.median(base) / statistics.median(times),
+                     'share_reencoded': encoded / max(total, 1)})
+    return rows
+
+
 def bf16_effect(model, scenes, device='cpu'):
     """Max |cosine(fp32) - cosine(bf16)| and top-1 flips over scenes' object crops."""
     a = ClipScorer(model, device=device, dtype='float32')
@@ -173,16 +228,19 @@ def bf16_effect(model, scenes, device='cpu'):
     return worst, flips, total
 
 
-def ros_end_to_end(model, seconds, extra=()):
-    """Node as its own process fed 640x480 RGB-D at 30 Hz; latency, rates, peak RSS."""
+def ros_end_to_end(model, seconds, extra=(), noise_variants=30, rate=30.0):
+    """Node as its own process fed 640x480 RGB-D at ``rate`` Hz; latency, rates, peak RSS.
+
+    A still camera: one scene, sent as ``noise_variants`` noisy copies in turn.
+    """
     from clip_perception.tools.demo import ros_environment
     from clip_perception.tools.soak import run_soak
 
     ros_environment()
 
-    r = run_soak(seconds, 30.0, command_period=seconds, warmup=seconds / 3,
+    r = run_soak(seconds, rate, command_period=seconds, warmup=seconds / 3,
                  node_args=('-p', f'model:={model}', '-p', 'torch_threads:=2', *extra),
-                 progress=False)
+                 progress=False, noise_variants=noise_variants)
     lat = list(r['latency_per_minute'])
     return r, lat
 
@@ -277,7 +335,13 @@ def main(argv=None):
                f'{platform.processor() or platform.machine()}, {args.threads} torch threads')
     print(f'# clip_perception benchmark on {machine}; torch {torch.__version__}, '
           f'{time.strftime("%Y-%m-%d")}')
-    dtypes = ['float16'] if cuda else ['float32', 'bfloat16']
+    # bf16 only where the CPU multiplies it natively (AVX-512 BF16 or AMX); elsewhere torch
+    # emulates it, many times slower than fp32, and the rows would only say that.
+    capability = torch.backends.cpu.get_cpu_capability()
+    native_bf16 = 'AVX512' in capability or 'AMX' in capability
+    dtypes = ['float16'] if cuda else ['float32'] + (['bfloat16'] if native_bf16 else [])
+    if not cuda and not native_bf16:
+        print(f'CPU capability {capability}: no native bf16, bf16 rows skipped')
     ceilings = {dt: matmul_ceiling(getattr(torch, dt), device, n=8192 if cuda else 2048)
                 for dt in dtypes}
     for dt, g in ceilings.items():
@@ -354,9 +418,23 @@ def main(argv=None):
                   f' ms, first call {warm:.1f} s')
             results.setdefault('compiled', []).append({'N': n, 'encode_s': enc,
                                                        'percent_of_ceiling': frac})
-    print('\nbf16 against fp32 (cosine scores, object crops of 30 scenes):')
+    print('\nStill and moving camera, N = 32, 640x480 at 30 Hz with sensor noise; the whole '
+          'pipeline with its memory (issue 15) against the tutorial loop on the same frames:')
+    print(f'  {"model":<9} {"row":<14} {"N":>3} {"frame median":>12} {"p95":>8} '
+          f'{"baseline":>9} {"speed-up":>8} {"re-encoded":>10}')
+    for name, folder in models.items():
+        for row in camera_rows(folder, 15 if args.quick else 40,
+                               slow if name == 'ViT-B/32' else fast, device,
+                               'float16' if cuda else 'float32',
+                               moving_frames=8 if args.quick else 13):
+            results.setdefault('camera_rows', []).append(dict(row, model=name))
+            print(f'  {name:<9} {row["row"]:<14} {row["proposals_median"]:>3.0f} '
+                  f'{1000 * row["frame_median_s"]:9.1f} ms {1000 * row["frame_p95_s"]:5.1f} ms '
+                  f'{1000 * row["baseline_median_s"]:6.0f} ms {row["speedup"]:7.1f}x '
+                  f'{100 * row["share_reencoded"]:9.1f}%')
     scenes = [generate_scene(910_000 + i) for i in range(30)]
-    if not cuda:
+    if not cuda and native_bf16:
+        print('\nbf16 against fp32 (cosine scores, object crops of 30 scenes):')
         for name, folder in models.items():
             worst, flips, total = bf16_effect(folder, scenes)
             results[f'bf16_{name}'] = {'max_abs_cosine_diff': worst, 'top1_flips': flips,
@@ -367,17 +445,22 @@ def main(argv=None):
     plot(plot_path, sorted(series.items()), ns)
     print(f'\nplot: {plot_path}')
     if not (args.quick or args.no_ros or cuda):
-        print('\nEnd to end through ROS (node process, 640x480 RGB-D at 30 Hz, 2 threads):')
-        for name, folder in models.items():
+        print('\nEnd to end through ROS (node process, a still camera: one scene as 30 noisy '
+              'copies in turn, 640x480 RGB-D at 30 Hz, 2 threads):')
+        runs = [(name, 30.0) for name in models] + (
+            [('tiny', 60.0)] if 'tiny' in models else [])  # the tiny model's headroom
+        for name, rate in runs:
+            folder = models[name]
             model = 'bundled' if name == 'tiny' else folder
-            r, lat = ros_end_to_end(model, 40.0)
+            r, lat = ros_end_to_end(model, 40.0, rate=rate)
             med = statistics.median([m['median_ms'] for m in lat]) if lat else float('nan')
             p95 = max([m['p95_ms'] for m in lat]) if lat else float('nan')
-            proc_rate = r['frames_processed'] / r['seconds']
-            results[f'ros_{name}'] = r
+            proc_rate = r['answers_per_s_after_warmup']
+            results[f'ros_{name}_{rate:.0f}hz'] = r
             print(f'  {name:<9} latency median {med:.0f} ms, p95 {p95:.0f} ms; processed '
                   f'{proc_rate:.1f} Hz of {r["frames_published"] / r["seconds"]:.1f} Hz, dropped '
-                  f'{r["frames_dropped"]}; peak RSS {r["rss_peak_mb"]:.0f} MB')
+                  f'{r["frames_dropped"]}; peak RSS {r["rss_peak_mb"]:.0f} MB; frames '
+                  f'unchanged {r["frames_unchanged"]}, crops reused {r["crops_reused_share"]}')
     elif cuda:
         print('(ROS end-to-end part runs on the CPU machine only)')
     if not cuda:

@@ -32,6 +32,11 @@ PARAMETERS = (
     Param('dtype', 'auto', 'Encoder precision: auto (float16 on CUDA, float32 on CPU), '
           'float32, float16 or bfloat16.', read_only=True,
           choices=('auto', 'float32', 'float16', 'bfloat16')),
+    Param('backend', 'torch', 'Image-encoder runtime: torch, or openvino (CPU, float32; '
+          'converted at start and cached under $ROS_HOME/clip_perception or '
+          '~/.cache/clip_perception). Text always runs on torch. See the README, '
+          '"Inference backends", for what each is measured to give.', read_only=True,
+          choices=('torch', 'openvino')),
     Param('torch_threads', 0, "CPU threads for torch (0 = leave torch's default). Give the "
           'node dedicated cores on a robot.', read_only=True, min=0, max=256),
     Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '
@@ -101,6 +106,30 @@ PARAMETERS = (
           'input in diagnostics.', min=0.1, max=3600.0),
     Param('diagnostics_period', 1.0, 'Seconds between /diagnostics messages.',
           min=0.1, max=60.0),
+    Param('tracking', True, 'Follow the chosen target of a single-object command across '
+          'frames (track id and age on ~/detection_json): another object takes over only '
+          'when clearly better (track_margin); spatial, size, ordinal and relation words are '
+          'decided when the target is acquired and kept while it is tracked. A new command '
+          'or the ~/reset service drops the track. False: choose afresh every frame.'),
+    Param('track_hold', 1.0, 'Seconds (image stamps) a tracked target that is not seen '
+          '(occluded, out of view) is held before another match is acquired; while held the '
+          'answer is not_found with the reason.', min=0.0, max=60.0),
+    Param('track_gate', 0.1, 'Metres a tracked target may move between two sightings and '
+          'still be the same object (camera optical frame; without depth, boxes overlapping '
+          'the predicted box are taken instead).', min=0.001, max=5.0),
+    Param('track_margin', 0.15, 'Confidence hysteresis of tracking: the tracked target is '
+          'kept while its confidence stays above min_confidence minus this, and another '
+          'object replaces it only when its confidence is higher by more than this.',
+          min=0.0, max=1.0),
+    Param('reuse_crops', True, 'Reuse the image embedding of a crop whose box and pixels '
+          'have not changed since it was encoded, and the proposals of a frame unchanged '
+          'since they were computed (a still camera); changed crops are always re-encoded.'),
+    Param('reuse_tolerance', 4.0, 'Grey levels (0-255) by which a block mean (8x8 pixels of '
+          'the frame, or one of 16x16 cells of a crop) may differ and still count as '
+          'unchanged; above sensor noise, below any real change. 0 reuses only identical '
+          'pixels.', min=0.0, max=255.0),
+    Param('reuse_box_px', 2.0, 'Pixels each box coordinate may move for a cached crop '
+          'embedding to be considered (its pixels are compared too).', min=0.0, max=100.0),
     Param('watchdog_timeout', 10.0, 'A frame in one pipeline stage for longer than this (s),'
           ' or colour frames arriving with none answered for this long, turns /diagnostics '
           'to ERROR naming the stage or the reason; 0 disables the watchdog.',
@@ -126,6 +155,13 @@ class PipelineConfig:
     on_ambiguous: str = 'report'
     confidence_rule: str = 'auto'
     vocabulary: str = ''
+    tracking: bool = True
+    track_hold: float = 1.0
+    track_gate: float = 0.1
+    track_margin: float = 0.15
+    reuse_crops: bool = True
+    reuse_tolerance: float = 4.0
+    reuse_box_px: float = 2.0
 
     @classmethod
     def from_values(cls, values):

@@ -216,8 +216,12 @@ class Health:
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
                          'frames_stale', 'frames_failed', 'frames_idle', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
-                         'frames_empty_frame_id'):
+                         'frames_empty_frame_id', 'frames_unchanged', 'crops_encoded',
+                         'crops_reused'):
                 values.append((name, str(self.counts[name])))
+            crops = self.counts['crops_encoded'] + self.counts['crops_reused']
+            values.append(('crops_reused_share', f'{self.counts["crops_reused"] / crops:.3f}'
+                           if crops else 'n/a'))
             values.append(('messages_rejected', str(sum(self.rejected.values()))))
             for kind, n in sorted(self.rejected.items()):
                 values.append((f'rejected_{kind}', str(n)))

@@ -24,6 +24,8 @@ Published:
   ``~/debug_image`` (sensor_msgs/Image rgb8, only computed while subscribed);
   ``~/markers`` (visualization_msgs/MarkerArray); ``~/active_command`` (std_msgs/String,
   transient local); ``/diagnostics`` (diagnostic_msgs/DiagnosticArray).
+Service:
+  ``~/reset`` (std_srvs/Trigger): drop the tracked target; the next frame acquires afresh.
 Parameters: see :data:`clip_perception.config.PARAMETERS` and the README.
 """
 
@@ -67,6 +69,7 @@ from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
 from std_msgs.msg import String
+from std_srvs.srv import Trigger
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
@@ -92,7 +95,9 @@ from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
+from clip_perception.scorer import native_bf16
 from clip_perception.sync import FrameSync
+from clip_perception.tracking import Memory
 from clip_perception.vision import detections
 
 try:  # Only on a full ROS install; not installable from PyPI.
@@ -186,6 +191,11 @@ class PerceptionMixin:
         self._outputs = []
         self.command_pub = None
         self.scorer = self.pipeline = self.sync = None
+        self.memory = None
+        self._memory_key = None
+        self._reset_requested = threading.Event()
+        self._track = None
+        self.reset_srv = None
         self._values_cache = self._values()
         self._command = self._values_cache['command'].strip()
         self.add_on_set_parameters_callback(self._on_set_parameters)
@@ -214,20 +224,35 @@ class PerceptionMixin:
             if self.scorer.model_name != values['model']:
                 raise ValueError(f'parameter model: {values["model"]} differs from the model '
                                  f'shared in this process ({self.scorer.model_name})')
+            if self.scorer.backend != values['backend']:
+                raise ValueError(f'parameter backend: {values["backend"]} differs from the '
+                                 f'backend shared in this process ({self.scorer.backend})')
         else:
             self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
-                                     values['prompt_template'], values['crop_context'])
+                                     values['prompt_template'], values['crop_context'],
+                                     backend=values['backend'])
             self._infer_lock = threading.Lock()
         self.get_logger().info(('shares' if shared is not None else 'loaded') +
             f' CLIP "{values["model"]}" from {self.scorer.model_path} '
             f'({self.scorer.num_parameters / 1e6:.2f} M parameters, input '
             f'{self.scorer.input_size} px) on {self.scorer.device} '
             f'{str(self.scorer.dtype).replace("torch.", "")} in '
-            f'{time.monotonic() - t0:.1f} s; calibration: '
+            f'{time.monotonic() - t0:.1f} s; image encoder: '
+            f'{self.scorer.encoder.describe()}'
+            + (f' (load {self.scorer.encoder.load_seconds:.1f} s, '
+               f'{"from cache" if self.scorer.encoder.cached else "converted"})'
+               if self.scorer.backend != 'torch' else '')
+            + '; calibration: '
             f'{"shipped" if self.scorer.calibration else "default"}')
+        if self.scorer.device == 'cpu' and str(self.scorer.dtype) == 'torch.bfloat16' \
+                and not native_bf16():
+            self.get_logger().warning(
+                'dtype bfloat16 on a CPU without native bf16 (no AVX-512 BF16 or AMX): '
+                'torch emulates it, several times slower than float32; use dtype auto')
         self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values),
                                  on_stage=lambda stage: self.health.enter_stage(
                                      stage, time.monotonic()))
+        self.memory, self._memory_key = None, None
         self._command = values['command'].strip()
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
@@ -237,7 +262,7 @@ class PerceptionMixin:
 
     def _free_model(self):
         """Drop the model and everything holding it (memory returns to the allocator)."""
-        self.scorer = self.pipeline = self.sync = None
+        self.scorer = self.pipeline = self.sync = self.memory = None
         gc.collect()
         if 'torch' in sys.modules and sys.modules['torch'].cuda.is_available():
             sys.modules['torch'].cuda.empty_cache()
@@ -255,6 +280,7 @@ class PerceptionMixin:
         self.debug_pub = create(Image, '~/debug_image', 2)
         self.marker_pub = create(MarkerArray, '~/markers', 10)
         self.command_pub = create(String, '~/active_command', latched)
+        self.reset_srv = self.create_service(Trigger, '~/reset', self._on_reset)
         self.diag_pub = create(DiagnosticArray, '/diagnostics', 10)
         self._outputs = [p for p in (self.pose_pub, self.poses_pub, self.json_pub,
                                      self.vision_pub, self.debug_pub, self.marker_pub,
@@ -264,6 +290,9 @@ class PerceptionMixin:
         for pub in self._outputs:
             destroy(pub)
         self._outputs = []
+        if self.reset_srv is not None:
+            self.destroy_service(self.reset_srv)
+            self.reset_srv = None
         self.command_pub = None
 
     def _open_inputs(self):
@@ -321,6 +350,7 @@ class PerceptionMixin:
                 self.destroy_timer(timer)
         self._diag_timer = self._sync_timer = None
         self.shutdown()
+        self._reset_requested.set()  # the view may differ when inputs open again
         with self._cv:
             self._pending = None
         if self.sync is not None:
@@ -392,6 +422,30 @@ class PerceptionMixin:
                 self.destroy_timer(self._diag_timer)
                 self._diag_timer = self.create_timer(p.value, self._diagnostics)
         self._values_cache = values
+
+    def _on_reset(self, request, response):
+        """``~/reset``: drop the tracked target before the next frame."""
+        tracker = self.memory.tracker if self.memory is not None else None
+        track = tracker.track if tracker is not None else None
+        self._reset_requested.set()
+        response.success = True
+        response.message = (f'track {track.id} dropped; the next frame acquires afresh'
+                            if track is not None else
+                            'no target was tracked' if tracker is not None else
+                            'tracking is off (parameter tracking)')
+        self.get_logger().info(f'~/reset: {response.message}')
+        return response
+
+    def _memory_for(self, config):
+        """Return this camera's :class:`Memory`, rebuilt when its parameters change."""
+        key = (config.tracking, config.track_hold, config.track_gate, config.track_margin,
+               config.reuse_crops, config.reuse_tolerance, config.reuse_box_px)
+        if self.memory is None or key != self._memory_key:
+            self.memory, self._memory_key = Memory.from_config(config), key
+        if self._reset_requested.is_set():
+            self._reset_requested.clear()
+            self.memory.reset()
+        return self.memory
 
     def _echo_command(self):
         if self.command_pub is not None:
@@ -613,9 +667,15 @@ class PerceptionMixin:
                             'which tf2 refuses; publishing it without the slash')
             frame_id = frame_id.lstrip('/')
         header.frame_id = frame_id
+        memory = self._memory_for(self.pipeline.config)
+        stamp = frame.stamp if frame.stamp else time.monotonic()
         with self._infer_lock:  # one model may serve several nodes (cameras_main)
             result = self.pipeline.run(rgb, command, depth if intr is not None else None,
-                                       intr)
+                                       intr, memory=memory, stamp=stamp)
+        for key in ('crops_encoded', 'crops_reused'):
+            self.health.count(key, result.work.get(key, 0))
+        self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
+        self._track = result.track
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
         latency = self._publish(header, rgb, result, reason, started)
@@ -719,8 +779,12 @@ class PerceptionMixin:
         values = values + [
             ('model', self.scorer.model_name), ('device', self.scorer.device),
             ('dtype', str(self.scorer.dtype).replace('torch.', '')),
+            ('backend', self.scorer.encoder.describe()),
             ('active_command', self._command),
             ('text_embeddings_cached', str(self.scorer.text_cache_len)),
+            ('crop_embeddings_cached', str(len(self.memory.reuse)) if self.memory is not None
+             and self.memory.reuse is not None else '0'),
+            ('tracked_target', _describe_track(getattr(self, '_track', None))),
             ('frames_dropped_by_sync', str(self.sync.dropped)),
         ]
         status = DiagnosticStatus(
@@ -810,6 +874,8 @@ def detection_dict(header, result, reason, latency):
         'proposals': int(len(result.proposals)),
         'latency_s': round(latency, 4),
         'timings_ms': {k: round(1000 * v, 2) for k, v in result.timings.items()},
+        'work': dict(result.work),
+        'track': result.track.to_dict() if result.track is not None else None,
     }
     if result.pose is not None:
         out['position'] = [round(float(v), 4) for v in result.pose.position]
@@ -828,6 +894,14 @@ def detection_dict(header, result, reason, latency):
     return out
 
 
+def _describe_track(track):
+    """One diagnostics line for the tracked target (:class:`TrackInfo` or None)."""
+    if track is None:
+        return 'none'
+    return (f'id {track.id}, {track.state}, age {track.age} frames ({track.age_s:.1f} s), '
+            f'missed {track.missed}')
+
+
 def _set_orientation(msg, pose):
     """Copy the pose's quaternion (x, y, z, w) into a geometry_msgs Quaternion."""
     q = getattr(pose, 'orientation', (0.0, 0.0, 0.0, 1.0))
@@ -844,11 +918,15 @@ def draw_debug(rgb, result):
         x0, y0, x1, y1 = (int(round(v)) for v in result.chosen.box)
         cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (0, 255, 0), 3)
         label = f'{result.command}: {result.chosen.confidence:.2f}'
+        if result.track is not None:
+            label += f' [track {result.track.id}]'
         if result.pose is not None:
             label += ' @ ({:.2f}, {:.2f}, {:.2f}) m'.format(*result.pose.position)
         colour = (0, 160, 0)
     else:
         label = f'{result.command}: {result.status.upper().replace("_", " ")}'
+        if result.track is not None and result.track.state == 'held':
+            label += f' (track {result.track.id} held, not seen)'
         colour = (220, 0, 0)
     cv2.rectangle(img, (0, 0), (img.shape[1], 24), (255, 255, 255), -1)
     cv2.putText(img, label, (6, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.55, colour, 1, cv2.LINE_AA)

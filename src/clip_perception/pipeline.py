@@ -6,9 +6,11 @@ and returns a :class:`Result` dataclass. It knows no topics, messages or timesta
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 import time
 
 import numpy as np
+import torch
 
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import parse_vocabulary
@@ -45,7 +47,10 @@ class Result:
     :class:`Target` per object answered (every match of a plural command, each object
     of "A and B", else the chosen one); ``reference``: the candidate a relation ("next
     to the mug") was resolved against; ``query`` the parsed
-    :class:`clip_perception.language.Query`.
+    :class:`clip_perception.language.Query`. ``track``: the
+    :class:`clip_perception.tracking.TrackInfo` of the followed target (None without
+    tracking); ``work``: what was computed and what reused (``crops_encoded``,
+    ``crops_reused``, ``frame_unchanged``).
     """
 
     status: str
@@ -61,6 +66,8 @@ class Result:
     ambiguous: tuple = ()
     reference: object = None
     query: object = None
+    track: object = None
+    work: dict = field(default_factory=dict)
 
     @property
     def found(self):
@@ -120,33 +127,82 @@ class Pipeline:
             self.on_stage(stage)
         return time.perf_counter()
 
-    def run(self, rgb, command, depth_m=None, intrinsics=None):
+    def run(self, rgb, command, depth_m=None, intrinsics=None, memory=None, stamp=None):
         """Find ``command`` in one frame.
 
         :param rgb: (H, W, 3) uint8 RGB.
         :param command: the raw command string.
         :param depth_m: optional (H, W) float32 metres (NaN = no reading), aligned.
         :param intrinsics: :class:`clip_perception.geometry.Intrinsics` of the frame.
+        :param memory: optional :class:`clip_perception.tracking.Memory` of this camera:
+            reuses what did not change since earlier frames and follows the target. None:
+            the frame is answered on its own.
+        :param stamp: the frame's time (s), for tracking; None: a 1/30 s frame counter.
         :raises clip_perception.language.CommandError: unusable command.
         """
         query = parse_command(command)
         timings = {}
+        if memory is not None:
+            cfg = self.config
+            memory.begin(query.text, (id(self.scorer), cfg.max_proposals, cfg.depth_proposals,
+                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context),
+                         rgb)
+            if stamp is None:
+                stamp = memory.frames / 30.0
         try:
-            return self._run(rgb, query, depth_m, intrinsics, timings)
+            return self._run(rgb, query, depth_m, intrinsics, timings, memory, stamp)
         finally:
             self._enter(None)
 
-    def _run(self, rgb, query, depth_m, intrinsics, timings):
+    def _proposals(self, rgb, depth_m, intrinsics, reuse, work):
+        """Return this frame's proposals, or the kept ones when the frame is unchanged."""
         cfg = self.config
-        t = self._enter('proposals')
+        if reuse is not None and reuse.frame_unchanged(rgb, depth_m, intrinsics):
+            work['frame_unchanged'] = True
+            return reuse.proposals
         props = propose(rgb, depth_m, intrinsics, max_proposals=cfg.max_proposals,
                         use_depth=cfg.depth_proposals, use_image=cfg.image_proposals,
                         nms_iou=cfg.nms_iou)
+        if reuse is not None:
+            reuse.keep(props)
+        return props
+
+    def _encode(self, rgb, boxes, reuse, timings, work):
+        """(N, D) unit image embeddings; unchanged crops answered from ``reuse``."""
+        cfg = self.config
+        cached, thumbs = ([None] * len(boxes), None) if reuse is None else \
+            reuse.lookup(rgb, boxes, cfg.crop_context)
+        todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
+        t = self._enter('preprocess')
+        # Every crop reused (a still camera): not even the frame is normalised.
+        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context) \
+            if len(todo) or not len(boxes) else None
+        timings['preprocess'] = time.perf_counter() - t
+        t = self._enter('encode')
+        fresh = self.scorer.forward(pixels) if pixels is not None else None
+        timings['encode'] = time.perf_counter() - t
+        work['crops_encoded'] = len(todo)
+        work['crops_reused'] = len(boxes) - len(todo)
+        if reuse is not None and len(todo):
+            reuse.store(boxes[todo], [thumbs[i] for i in todo], fresh.numpy())
+        if len(todo) == len(boxes):
+            return fresh
+        rows = [None if e is None else torch.from_numpy(e) for e in cached]
+        for k, i in enumerate(todo):
+            rows[i] = fresh[k]
+        return torch.stack(rows)
+
+    def _run(self, rgb, query, depth_m, intrinsics, timings, memory=None, stamp=None):
+        cfg = self.config
+        reuse = memory.reuse if memory is not None else None
+        work = {'crops_encoded': 0, 'crops_reused': 0, 'frame_unchanged': False}
+        t = self._enter('proposals')
+        props = self._proposals(rgb, depth_m, intrinsics, reuse, work)
         timings['proposals'] = time.perf_counter() - t
         if query.refused:
             return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
                           ranked=(), pose=None, reason=query.refused, proposals=props.boxes,
-                          timings=timings, query=query)
+                          timings=timings, query=query, work=work)
 
         t = self._enter('text')
         notes = []
@@ -155,22 +211,28 @@ class Pipeline:
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
             notes += self._truncation(phrase)
         timings['text'] = time.perf_counter() - t
-        t = self._enter('preprocess')
-        pixels = self.scorer.preprocess(rgb, props.boxes, cfg.crop_context)
-        timings['preprocess'] = time.perf_counter() - t
-        t = self._enter('encode')
-        image = self.scorer.forward(pixels)
-        timings['encode'] = time.perf_counter() - t
+        image = self._encode(rgb, props.boxes, reuse, timings, work)
 
         t = self._enter('select')
         cosines = {p: ((image @ e).numpy().astype(np.float64) if len(props) else np.zeros(0))
                    for p, e in texts.items()}
-        poses = {}  # proposal index -> PoseEstimate, computed at most once per frame
+        # proposal index -> PoseEstimate, computed at most once per frame (and kept with
+        # the proposals while the frame does not change)
+        poses = reuse.poses if reuse is not None else {}
         # Confidence per phrase under confidence_rule (None: the calibrated cosine).
         confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
         parts = [self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
                  for q in (query,) + tuple(query.also)]
+        tracker = memory.tracker if memory is not None else None
+        track = None
+        if tracker is not None and not query.plural and not query.also and len(props):
+            parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
+                                          confs, geo, stamp)
+            if memory.cut:
+                parts[0] = replace(parts[0], reason=parts[0].reason + '; the view changed '
+                                   'completely since the last frame: the target was '
+                                   'acquired afresh')
         timings['select'] = time.perf_counter() - t
 
         t = self._enter('pose')
@@ -208,7 +270,30 @@ class Pipeline:
                       ranked=first.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings, targets=tuple(targets) if found else (),
                       ambiguous=first.ambiguous if status == AMBIGUOUS else (),
-                      reference=first.reference, query=query)
+                      reference=first.reference, query=query, track=track, work=work)
+
+    def _track(self, tracker, part, query, props, image, cosines, confs, geo, stamp):
+        """Hand the frame's selection of the command to ``tracker``; return its answer."""
+        _, depth_m, intrinsics, poses = geo
+        cosine = cosines[query.what]
+        conf = confs[query.what]
+        if conf is None:
+            conf = calibrate(cosine, self.scorer.calibration)
+        has_depth = depth_m is not None and intrinsics is not None
+
+        def position(i):
+            pose = self._pose(props, i, depth_m, intrinsics, poses) if has_depth else None
+            return None if pose is None else pose.position
+
+        excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in query.exclude],
+                                  [confs[e] for e in query.exclude])
+        size = (intrinsics.width, intrinsics.height) if intrinsics is not None else None
+        sel, track = tracker.update(part, props.boxes, cosine, conf, image.numpy(), position,
+                                    query, stamp, self.config.min_confidence, excluded,
+                                    depth_m if has_depth else None, size)
+        return replace(part, status=sel.status, chosen=sel.chosen, ranked=sel.ranked,
+                       reason=sel.reason, targets=sel.targets,
+                       ambiguous=sel.ambiguous if sel.status == AMBIGUOUS else ()), track
 
     def _truncation(self, phrase):
         """Reason notes when the tokenizer cuts the prompt for ``phrase``."""

@@ -19,6 +19,9 @@ import sys
 import numpy as np
 import torch
 
+from clip_perception.backends import check_backend
+from clip_perception.backends import make_encoder
+from clip_perception.backends import TORCH
 from clip_perception.confidence import load_vocabulary
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
@@ -83,6 +86,17 @@ def pick_dtype(dtype, device):
     if dtype not in table:
         raise ModelLoadError(f'unknown dtype "{dtype}": use auto, float32, float16, bfloat16')
     return table[dtype]
+
+
+def native_bf16():
+    """Return True when this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX).
+
+    From ``torch.backends.cpu.get_cpu_capability()``; elsewhere torch emulates bf16,
+    several times slower than float32 (measured: 6-8x on an AVX2 EPYC,
+    ``benchmarks/results/backends_cpu_*.log``).
+    """
+    capability = torch.backends.cpu.get_cpu_capability()
+    return 'AVX512' in capability or 'AMX' in capability
 
 
 def load_clip(model, device='cpu', dtype=torch.float32):
@@ -179,13 +193,23 @@ class ClipScorer:
         ``bfloat16``.
     :param prompt_template: format string with one ``{}`` for the query.
     :param context: fraction of the box side added around each crop on every side.
+    :param backend: image-encoder runtime, one of
+        :data:`clip_perception.backends.BACKENDS` (``torch``, or ``openvino`` on the
+        CPU in fp32); text always runs on torch. With a CPU-only backend ``device``
+        ``auto`` means cpu.
+    :raises ModelLoadError: the model or the backend cannot be loaded (unknown or not
+        installed backend, a CPU-only backend on CUDA, a failed conversion).
     """
 
     def __init__(self, model='bundled', device='auto', dtype='auto',
-                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512):
+                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512,
+                 backend=TORCH):
         self.model_name = model
         self.model_path = resolve_model(model)
-        self.device = pick_device(device)
+        if backend != TORCH and device.startswith('cuda'):
+            check_backend(backend, device)  # before pick_device: say why, not "no CUDA"
+        self.device = pick_device('cpu' if device == 'auto' and backend != TORCH else device)
+        check_backend(backend, self.device)  # before the (possibly large) model loads
         self.dtype = pick_dtype(dtype, self.device)
         self.model, self.tokenizer, image_config = load_clip(
             self.model_path, self.device, self.dtype)
@@ -197,6 +221,7 @@ class ClipScorer:
         self._range = value_range(self.mean, self.std, self.device)
         self._text_cache = OrderedDict()
         self._text_cache_size = text_cache_size
+        self._token_counts = {}  # prompt -> (tokens, context length), asked every frame
         self.calibration = (load_calibration(self.model_path)
                             if os.path.isdir(self.model_path) else None)
         self.num_parameters = sum(p.numel() for p in self.model.parameters())
@@ -204,6 +229,10 @@ class ClipScorer:
         self.logit_scale = float(self.model.logit_scale.detach().float().exp().clamp(max=100))
         self.vocabulary = (load_vocabulary(self.model_path)
                            if os.path.isdir(self.model_path) else ())
+        # Conversion (and its disk cache) happens here, at load, never mid-frame.
+        self.backend = backend
+        self.encoder = make_encoder(backend, self.model, self.model_path, self.device,
+                                    self.input_size)
 
     # ------------------------------------------------------------------ text
     def text_embedding(self, query, template=None):
@@ -236,10 +265,16 @@ class ClipScorer:
         bundled tiny model); longer prompts are cut by :meth:`text_embedding`.
         """
         prompt = (template or self.prompt_template).format(query)
+        hit = self._token_counts.get(prompt)
+        if hit is not None:
+            return hit
         n = len(self.tokenizer(prompt, truncation=False, verbose=False)['input_ids'])
         limit = self.model.config.text_config.max_position_embeddings
         tok_limit = getattr(self.tokenizer, 'model_max_length', limit) or limit
-        return n, int(min(limit, tok_limit))
+        if len(self._token_counts) >= self._text_cache_size:
+            self._token_counts.clear()
+        self._token_counts[prompt] = n, int(min(limit, tok_limit))
+        return self._token_counts[prompt]
     def text_embeddings(self, queries, template=None):
         """Unit-norm embeddings of several prompts (each cached like :meth:`text_embedding`).
 
@@ -290,13 +325,12 @@ class ClipScorer:
         return crops.to(self.dtype)
 
     def forward(self, pixels):
-        """Unit-norm image embeddings, (N, D) float32 CPU tensor."""
-        if len(pixels) == 0:
-            return torch.zeros((0, self.model.config.projection_dim))
-        with torch.inference_mode():
-            out = self.model.get_image_features(pixel_values=pixels)
-        emb = _pooled(out).float()
-        return (emb / emb.norm(dim=-1, keepdim=True)).cpu()
+        """Unit-norm image embeddings through the scorer's backend.
+
+        :param pixels: (N, 3, S, S) from :meth:`preprocess` (N may be 0).
+        :return: (N, D) float32 CPU tensor.
+        """
+        return self.encoder.encode(pixels)
 
     def score(self, rgb, boxes, query):
         """Cosine similarity of each box's crop with ``query``.

@@ -54,9 +54,37 @@ def _scenes():
     return [generate_scene(5001, specs=a), generate_scene(5002, specs=b)]
 
 
+def noisy_variants(scene, count, seed=0):
+    """``count`` copies of ``scene`` with fresh sensor noise, as a still camera sends.
+
+    Colour noise sigma 2 grey levels, depth 1 mm (the levels of
+    :mod:`clip_perception.world.sequences`); ``count`` 0 gives the scene itself.
+    """
+    from dataclasses import replace
+
+    from clip_perception.world.sequences import DEPTH_NOISE_M
+    from clip_perception.world.sequences import RGB_NOISE
+
+    if count <= 0:
+        return [scene]
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        rgb = scene.rgb + rng.normal(0.0, RGB_NOISE, scene.rgb.shape)
+        depth = scene.depth + rng.normal(0.0, DEPTH_NOISE_M, scene.depth.shape)
+        out.append(replace(scene, rgb=np.clip(np.round(rgb), 0, 255).astype(np.uint8),
+                           depth=depth.astype(np.float32)))
+    return out
+
+
 def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_args=(),
-             log_path=None, progress=True):
-    """Run the soak and return its report (a dict)."""
+             log_path=None, progress=True, noise_variants=0):
+    """Run the soak and return its report (a dict).
+
+    :param noise_variants: when > 0, each scene is sent as this many noisy copies in
+        turn (a still camera's sensor noise: no two frames identical); 0 sends the same
+        frame again and again.
+    """
     import rclpy
     from rclpy.executors import SingleThreadedExecutor
     from rclpy.node import Node
@@ -107,7 +135,8 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
 
     spinner = threading.Thread(target=spin, daemon=True)
     spinner.start()
-    frames = [scene_messages(s, 0) for s in _scenes()]
+    frames = [[scene_messages(v, 0) for v in noisy_variants(s, noise_variants, i)]
+              for i, s in enumerate(_scenes())]
     sent_commands = []
     rss = []
     published = 0
@@ -134,7 +163,8 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
             if now >= next_rss:
                 rss.append((now - t0, rss_mb(proc.pid)))
                 next_rss += 1.0
-            colour, depth, info = frames[(k // 2) % len(frames)]
+            variants = frames[(k // 2) % len(frames)]
+            colour, depth, info = variants[published % len(variants)]
             stamp = node.get_clock().now().to_msg()
             for m in (colour, depth, info):
                 m.header.stamp = stamp
@@ -186,6 +216,12 @@ def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, cod
         'seconds': seconds, 'frames_published': published,
         'frames_processed': int(diag.get('frames_processed', 0)),
         'frames_dropped': int(diag.get('frames_dropped', 0)),
+        'frames_unchanged': int(diag.get('frames_unchanged', 0)),
+        # Answers per second once warmed up (the model's first frames excluded).
+        'answers_per_s_after_warmup': round(
+            sum(1 for a in answers if a[0] - t0 >= min(warmup, seconds / 3))
+            / max(seconds - min(warmup, seconds / 3), 1e-9), 2),
+        'crops_reused_share': diag.get('crops_reused_share', 'n/a'),
         'rss_first_mb': round(rss[0][1], 1) if rss else None,
         'rss_after_warmup_mb': round(rss_start, 1), 'rss_end_mb': round(rss_end, 1),
         'rss_growth_pct': round(100 * (rss_end - rss_start) / rss_start, 2)
@@ -204,9 +240,12 @@ def main(argv=None):
     p.add_argument('--command-period', type=float, default=4.0)
     p.add_argument('--json', default=None)
     p.add_argument('--log', default=None, help='node log file')
+    p.add_argument('--noise', type=int, default=0, metavar='K',
+                   help='send each scene as K noisy copies in turn (0: identical frames)')
     args = p.parse_args(argv)
     ros_environment()
-    r = run_soak(args.minutes * 60, args.rate, args.command_period, log_path=args.log)
+    r = run_soak(args.minutes * 60, args.rate, args.command_period, log_path=args.log,
+                 noise_variants=args.noise)
     print(f'\nSoak: {r["seconds"]:.0f} s at {args.rate:.0f} Hz, 640x480 RGB-D, command '
           f'every {args.command_period:.0f} s')
     print(f'  frames published {r["frames_published"]}, processed {r["frames_processed"]}, '

@@ -1,0 +1,79 @@
+"""Tracking and reuse through the running node over DDS: JSON, diagnostics, ~/reset."""
+
+import time
+
+from diagnostic_msgs.msg import DiagnosticArray
+from std_msgs.msg import String
+from std_srvs.srv import Trigger
+
+from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
+from conftest import Camera
+from conftest import detections
+from conftest import wait_for_node
+
+DET = '/clip_perception/detection_json'
+SPECS = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
+         ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+         ObjectSpec('green', 'cube', 'small', (0.16, 0.0))]
+
+
+def diag_values(probe):
+    msgs = probe.messages('/diagnostics')
+    return {kv.key: kv.value for kv in msgs[-1].status[0].values} if msgs else {}
+
+
+def publish_until(probe, camera, scene, predicate, timeout=40.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        camera.publish(scene)
+        time.sleep(0.15)
+        if predicate():
+            return True
+    return False
+
+
+def test_track_id_reuse_counts_and_reset_service(probe, start_node):
+    node = start_node()
+    probe.listen(String, DET)
+    probe.listen(DiagnosticArray, '/diagnostics')
+    camera = Camera(probe)
+    client = probe.node.create_client(Trigger, '/clip_perception/reset')
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    assert client.wait_for_service(timeout_sec=30.0), node.output()
+    scene = generate_scene(4242, specs=SPECS)
+
+    camera.command('the red ball')
+    assert publish_until(probe, camera, scene, lambda: sum(
+        d['status'] == 'found' for d in detections(probe)) >= 4), node.output()
+    found = [d for d in detections(probe) if d['status'] == 'found']
+    assert found[0]['track']['state'] == 'acquired'
+    first_id = found[0]['track']['id']
+    assert all(d['track']['id'] == first_id for d in found)
+    assert found[-1]['track']['state'] == 'tracked' and found[-1]['track']['age'] >= 1
+    # The same frame again: nothing is encoded, every crop comes from the cache.
+    last = found[-1]['work']
+    assert last['frame_unchanged'] and last['crops_encoded'] == 0
+    assert last['crops_reused'] == found[-1]['proposals'] > 0
+
+    # ~/reset: the next frame acquires a new track.
+    future = client.call_async(Trigger.Request())
+    end = time.monotonic() + 20
+    while not future.done() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert future.done() and future.result().success
+    assert f'track {first_id} dropped' in future.result().message
+    probe.clear(DET)
+    assert publish_until(probe, camera, scene, lambda: any(
+        d['track'] and d['track']['id'] != first_id for d in detections(probe)))
+    after = next(d for d in detections(probe) if d['track']['id'] != first_id)
+    assert after['track']['state'] == 'acquired'
+
+    # Diagnostics count the reuse and name the tracked target.
+    assert publish_until(probe, camera, scene, lambda: int(
+        diag_values(probe).get('crops_reused', 0)) > 0)
+    values = diag_values(probe)
+    assert int(values['crops_encoded']) > 0 and int(values['frames_unchanged']) > 0
+    assert 0.0 < float(values['crops_reused_share']) < 1.0
+    assert values['tracked_target'].startswith('id ')
+    assert node.stop() == 0
