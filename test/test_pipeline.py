@@ -2,6 +2,7 @@
 
 import tracemalloc
 
+from hypothesis import example
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -68,6 +69,8 @@ def test_unusable_command_raises_command_error(pipeline):
     st.tuples(st.integers(100, 8192), st.integers(1, 4)),           # one column, very tall
     st.tuples(st.integers(16, 1200), st.integers(16, 1200))),       # ordinary aspect ratios
     st.booleans())
+@example((3, 54), True)  # found by this test in a CI run: a box past a thin frame's edge
+@example((54, 3), False)
 def test_work_per_frame_is_bounded_whatever_the_shape(pipeline, shape, with_depth):
     """Every shape up to the size caps is answered in bounded memory (field report 12.1).
 

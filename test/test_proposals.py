@@ -155,3 +155,21 @@ def test_over_wide_regions_are_split_and_counted_never_dropped_silently():
     assert any('split' in n for n in notes)
     full, _, dropped_full, _, _ = depth_regions(scene.depth, scene.intrinsics, scene.rgb)
     assert len(regions) + dropped > 0 and len(full) > 0
+
+
+def test_every_thin_frame_gets_proposals_without_indexing_past_its_edge():
+    """Frames 1-4 px thin (a strip, a line camera, a bad ROI), either way round.
+
+    A 3x54 frame once raised IndexError: an image box at the far edge, grown to one
+    working pixel, indexed past the working image.
+    """
+    for thin in (1, 2, 3, 4):
+        for long in list(range(50, 71)) + [99, 640]:
+            for h, w in ((thin, long), (long, thin)):
+                rng = np.random.default_rng(h * 10007 + w)
+                rgb = rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
+                depth = rng.uniform(0.5, 2.0, (h, w)).astype(np.float32)
+                for d in (depth, None):
+                    props = propose(rgb, d, Intrinsics.default(w, h), 32)
+                    assert np.all(props.boxes[:, 2] <= w) and np.all(props.boxes[:, 3] <= h)
+                    assert np.all(props.boxes[:, :2] >= 0)

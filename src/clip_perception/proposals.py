@@ -472,8 +472,12 @@ def _image_scores(rgb, boxes, work):
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
     sh, sw = lab.shape[:2]
     b = np.round(boxes * s).astype(int)
+    # Every box at least one working pixel, inside the working image: a box at the far
+    # edge of a frame a few pixels thin (3x54 -> 4x80) would otherwise index past it.
     b[:, [0, 2]] = np.clip(b[:, [0, 2]], 0, sw)
     b[:, [1, 3]] = np.clip(b[:, [1, 3]], 0, sh)
+    b[:, 0] = np.minimum(b[:, 0], sw - 1)
+    b[:, 1] = np.minimum(b[:, 1], sh - 1)
     b[:, 2] = np.maximum(b[:, 2], b[:, 0] + 1)
     b[:, 3] = np.maximum(b[:, 3], b[:, 1] + 1)
     bw, bh = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
