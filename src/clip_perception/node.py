@@ -614,6 +614,7 @@ class PerceptionMixin:
         started = time.monotonic()
         header, rgb = frame.image
         if not command:
+            self._track = None  # nothing is followed while idle
             self.health.frame_idle(time.monotonic())
             return
         max_age = self._values_cache['max_frame_age']
