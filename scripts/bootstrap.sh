@@ -16,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$venv/.requirements.sha" 2>/dev/null)" != "$want" ]; then
-  echo "[bootstrap] installing pinned dependencies (first run: about a minute)"
+  echo "[bootstrap] installing pinned dependencies (first run: a few minutes)"
   "$venv/bin/python" -m pip install -q -r requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
   echo "$want" > "$venv/.requirements.sha"
 fi

@@ -3,6 +3,8 @@
 import time
 
 from diagnostic_msgs.msg import DiagnosticArray
+from rcl_interfaces.srv import SetParameters
+from rclpy.parameter import Parameter
 from std_msgs.msg import String
 from std_srvs.srv import Trigger
 
@@ -21,6 +23,15 @@ SPECS = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
 def diag_values(probe):
     msgs = probe.messages('/diagnostics')
     return {kv.key: kv.value for kv in msgs[-1].status[0].values} if msgs else {}
+
+
+def call(client, request=None):
+    future = client.call_async(request if request is not None else Trigger.Request())
+    end = time.monotonic() + 20
+    while not future.done() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert future.done()
+    return future.result()
 
 
 def publish_until(probe, camera, scene, predicate, timeout=40.0):
@@ -42,6 +53,8 @@ def test_track_id_reuse_counts_and_reset_service(probe, start_node):
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
     assert client.wait_for_service(timeout_sec=30.0), node.output()
     scene = generate_scene(4242, specs=SPECS)
+    # Before any frame: nothing is tracked, and tracking is on.
+    assert call(client).message == 'no target was tracked'
 
     camera.command('the red ball')
     assert publish_until(probe, camera, scene, lambda: sum(
@@ -57,17 +70,27 @@ def test_track_id_reuse_counts_and_reset_service(probe, start_node):
     assert last['crops_reused'] == found[-1]['proposals'] > 0
 
     # ~/reset: the next frame acquires a new track.
-    future = client.call_async(Trigger.Request())
-    end = time.monotonic() + 20
-    while not future.done() and time.monotonic() < end:
-        time.sleep(0.05)
-    assert future.done() and future.result().success
-    assert f'track {first_id} dropped' in future.result().message
+    answer = call(client)
+    assert answer.success and f'track {first_id} dropped' in answer.message
     probe.clear(DET)
     assert publish_until(probe, camera, scene, lambda: any(
         d['track'] and d['track']['id'] != first_id for d in detections(probe)))
     after = next(d for d in detections(probe) if d['track']['id'] != first_id)
     assert after['track']['state'] == 'acquired'
+
+    # Tracking off and on again at run time: the next track gets a new id, never an old one.
+    params = probe.node.create_client(SetParameters, '/clip_perception/set_parameters')
+    assert params.wait_for_service(timeout_sec=20.0)
+    ids = {d['track']['id'] for d in detections(probe) if d['track']}
+    for value, seen in ((False, lambda d: d['track'] is None), (True, lambda d: d['track'])):
+        result = call(params, SetParameters.Request(parameters=[Parameter(
+            'tracking', value=value).to_parameter_msg()]))
+        assert result.results[0].successful
+        probe.clear(DET)
+        assert publish_until(probe, camera, scene, lambda seen=seen: any(
+            seen(d) for d in detections(probe)))
+    again = next(d for d in detections(probe) if d['track'])
+    assert again['track']['id'] > max(ids), (again['track'], ids)
 
     # Diagnostics count the reuse and name the tracked target.
     assert publish_until(probe, camera, scene, lambda: int(

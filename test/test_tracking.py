@@ -320,3 +320,30 @@ def test_hysteresis_keeps_a_near_equal_target_and_yields_to_a_clearly_better_one
     assert sel.status == NOT_FOUND and info.state == 'held'
     sel, info = step([0.9, 0.1], 0, 1.6)
     assert sel.chosen.index == 0 and info.id == 3 and info.state == 'acquired'
+
+
+def test_changed_parameters_keep_the_track_the_cache_and_counting_ids(pipeline, twins):
+    from dataclasses import replace
+
+    scene, _ = twins
+    seq = Sequence(scene, pan_px=0, seed=12)
+    cfg = pipeline.config
+    memory = Memory.from_config(cfg)
+    _, r, _ = run(pipeline, seq, 0, 'the blue mug', memory)
+    reuse = memory.reuse
+    assert r.track.id == 1
+    memory.configure(replace(cfg, track_hold=3.0, track_margin=0.2))
+    _, r, _ = run(pipeline, seq, 1, 'the blue mug', memory)
+    assert r.track.id == 1 and r.track.state == 'tracked' and memory.tracker.hold == 3.0
+    assert memory.reuse is reuse and r.work['crops_reused'] > 0
+    memory.configure(replace(cfg, tracking=False))
+    _, r, _ = run(pipeline, seq, 2, 'the blue mug', memory)
+    assert r.track is None
+    memory.configure(cfg)
+    _, r, _ = run(pipeline, seq, 3, 'the blue mug', memory)
+    assert r.track.id == 2 and r.track.state == 'acquired'  # never id 1 again
+    memory.configure(replace(cfg, reuse_tolerance=6.0))
+    assert memory.reuse is not reuse and memory.reuse.tolerance == 6.0
+    memory.configure(replace(cfg, reuse_crops=False))
+    _, r, _ = run(pipeline, seq, 4, 'the blue mug', memory)
+    assert memory.reuse is None and r.work['crops_reused'] == 0

@@ -417,6 +417,8 @@ class PerceptionMixin:
                 self.get_logger().info(f'command set to "{self._command}"' if self._command
                                        else 'command cleared; idle')
                 self._echo_command()
+            elif p.name not in ('use_sim_time',):
+                self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
                 self.destroy_timer(self._diag_timer)
@@ -431,17 +433,21 @@ class PerceptionMixin:
         response.success = True
         response.message = (f'track {track.id} dropped; the next frame acquires afresh'
                             if track is not None else
-                            'no target was tracked' if tracker is not None else
-                            'tracking is off (parameter tracking)')
+                            'tracking is off (parameter tracking)'
+                            if not self._values_cache['tracking'] else
+                            'no target was tracked')
         self.get_logger().info(f'~/reset: {response.message}')
         return response
 
     def _memory_for(self, config):
-        """Return this camera's :class:`Memory`, rebuilt when its parameters change."""
+        """Return this camera's :class:`Memory`, reconfigured when its parameters change."""
         key = (config.tracking, config.track_hold, config.track_gate, config.track_margin,
                config.reuse_crops, config.reuse_tolerance, config.reuse_box_px)
-        if self.memory is None or key != self._memory_key:
+        if self.memory is None:
             self.memory, self._memory_key = Memory.from_config(config), key
+        elif key != self._memory_key:
+            self.memory.configure(config)
+            self._memory_key = key
         if self._reset_requested.is_set():
             self._reset_requested.clear()
             self.memory.reset()

@@ -489,14 +489,39 @@ class Memory:
         self.frames = 0
         self.cut = False  # this frame shows a new view (see CUT_SHARE)
         self._last = None  # block means of the previous frame
+        self._next_id = 1  # track ids while tracking is off (they never restart)
 
     @classmethod
     def from_config(cls, config):
         """Build from a :class:`clip_perception.config.PipelineConfig`."""
-        return cls(FrameReuse(config.reuse_tolerance, config.reuse_box_px)
-                   if config.reuse_crops else None,
-                   Tracker(config.track_hold, config.track_gate, config.track_margin)
-                   if config.tracking else None)
+        memory = cls()
+        memory.configure(config)
+        return memory
+
+    def configure(self, config):
+        """Apply (possibly changed) parameters, keeping what they do not touch.
+
+        Changed tracking thresholds apply to the tracked target as it is; turning
+        tracking off drops it, and track ids keep counting up (never reused on this
+        camera). The crop cache is rebuilt only when ``reuse_tolerance`` or
+        ``reuse_box_px`` change, and dropped when ``reuse_crops`` is off.
+        """
+        if not config.tracking:
+            if self.tracker is not None:
+                self._next_id = self.tracker._next_id
+            self.tracker = None
+        elif self.tracker is None:
+            self.tracker = Tracker(config.track_hold, config.track_gate, config.track_margin)
+            self.tracker._next_id = self._next_id
+        else:
+            self.tracker.hold = float(config.track_hold)
+            self.tracker.gate = float(config.track_gate)
+            self.tracker.margin = float(config.track_margin)
+        if not config.reuse_crops:
+            self.reuse = None
+        elif self.reuse is None or (self.reuse.tolerance, self.reuse.box_px) != (
+                float(config.reuse_tolerance), float(config.reuse_box_px)):
+            self.reuse = FrameReuse(config.reuse_tolerance, config.reuse_box_px)
 
     def begin(self, command, settings, rgb=None):
         """Start a frame.
