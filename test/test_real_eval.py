@@ -10,6 +10,8 @@ import os
 import numpy as np
 import pytest
 
+from clip_perception.geometry import box_iou
+from clip_perception.proposals import image_proposals
 from clip_perception.proposals import propose
 from clip_perception.world.real_eval import evaluate
 from clip_perception.world.real_eval import load_frames
@@ -70,6 +72,31 @@ def test_same_real_frame_gives_the_same_proposals_in_the_same_order(frames):
         assert np.array_equal(a.scores, b.scores) and a.dropped == b.dropped
         for ma, mb in zip(a.masks, b.masks):
             assert (ma is None and mb is None) or np.array_equal(ma, mb)
+
+
+def test_parallel_proposals_equal_sequential_ones(frames):
+    """Image proposals on worker threads change the wall time, never the output."""
+    for f in frames[::4]:
+        a = propose(f.rgb, f.depth, f.intrinsics, parallel=True)
+        b = propose(f.rgb, f.depth, f.intrinsics, parallel=False)
+        assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources, f.name
+        assert np.array_equal(a.scores, b.scores)
+
+
+def test_image_candidate_pool_holds_the_labelled_objects(frames):
+    """Selective search's pool (before ranking and the cap) covers the real objects.
+
+    Measured 88 of 94 labelled objects at IoU >= 0.5 (75 with OpenCV's single strategy,
+    min_size 100 px, texture on): what the ranking can choose from.
+    """
+    hit = total = 0
+    for f in frames:
+        pool = image_proposals(f.rgb)
+        gt = np.array([o.box for o in f.objects], float)
+        hit += int((box_iou(gt, pool).max(axis=1) >= 0.5).sum())
+        total += len(gt)
+    print(f'\n[image pool recall] {hit}/{total}')
+    assert hit / total >= 0.85
 
 
 def test_tote_support_is_its_floor_not_a_wall(frames):
