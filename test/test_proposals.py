@@ -41,6 +41,31 @@ def test_nms_breaks_ties_by_coordinates_not_input_order():
     assert [tuple(boxes[i]) for i in keep] == [tuple(boxes[::-1][i]) for i in keep_rev]
 
 
+def test_nms_equals_the_greedy_definition_on_random_boxes():
+    """OpenCV's NMSBoxes under our ordering is the textbook greedy pass, ties included.
+
+    Small integer boxes make equal priorities, equal IoUs and IoUs exactly at the
+    threshold common; zero-area boxes overlap nothing and are all kept.
+    """
+    def greedy(boxes, pr, thr):
+        order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
+        keep, gone = [], np.zeros(len(boxes), bool)
+        for i in order:
+            if not gone[i]:
+                keep.append(i)
+                gone |= box_iou(boxes[i:i + 1], boxes)[0] > thr
+        return np.array(keep, int)
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(0, 120))
+        xy = rng.integers(0, 40, (n, 2))
+        boxes = np.hstack([xy, xy + rng.integers(0, 25, (n, 2))]).astype(float)
+        pr = rng.integers(0, 4, n).astype(float)
+        thr = float(rng.choice([0.3, 0.5, 0.6]))
+        assert np.array_equal(nms(boxes, pr, thr), greedy(boxes, pr, thr))
+
+
 def test_proposals_from_several_threads_at_once_match_one_at_a_time():
     """Pipelines of several cameras share the proposals' worker threads.
 

@@ -24,7 +24,6 @@ import cv2
 import numpy as np
 
 from clip_perception.geometry import back_project
-from clip_perception.geometry import box_iou
 from clip_perception.support import depth_sigma
 from clip_perception.support import find_support
 from clip_perception.support import normals
@@ -580,23 +579,32 @@ def _image_scores(rgb, boxes, work):
 def nms(boxes, priorities, iou=0.6):
     """Greedy non-maximum suppression, ties broken by box coordinates (deterministic).
 
-    :param boxes: (N, 4).
+    A box is suppressed when its IoU with a kept box of higher priority exceeds ``iou``.
+    The greedy pass is OpenCV's ``cv2.dnn.NMSBoxes`` (10-30x faster than a numpy loop
+    with the same result, ``benchmarks/proposals.py``), fed the boxes in our order
+    (priority, then coordinates) with strictly decreasing scores, so its own sort cannot
+    reorder ties. Boxes of zero area overlap nothing and are always kept.
+
+    :param boxes: (N, 4) ``x0, y0, x1, y1``.
     :param priorities: (N,) higher is kept first.
-    :return: indices kept, in priority order.
+    :param iou: suppression threshold in [0, 1].
+    :return: (K,) int indices kept, in priority order.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     pr = np.asarray(priorities, dtype=np.float64)
     order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
-    keep = []
-    # One row of IoUs per kept box, not the N x N matrix: thousands of image boxes on an
-    # odd-shaped frame made that matrix 400 MB (the bounded-work property test).
-    suppressed = np.zeros(len(boxes), bool)
-    for i in order:
-        if suppressed[i]:
-            continue
-        keep.append(int(i))
-        suppressed |= box_iou(boxes[i:i + 1], boxes)[0] > iou
-    return np.array(keep, dtype=int)
+    b = boxes[order]
+    wh = b[:, 2:] - b[:, :2]
+    solid = np.flatnonzero((wh > 0).all(axis=1))
+    keep = np.ones(len(b), bool)
+    if len(solid):
+        xywh = np.concatenate([b[solid, :2], wh[solid]], axis=1)
+        ranks = np.arange(len(solid), 0, -1, dtype=np.float64)
+        kept = np.asarray(cv2.dnn.NMSBoxes(xywh.tolist(), ranks.tolist(), 0.0, float(iou)),
+                          dtype=int).ravel()
+        keep[solid] = False
+        keep[solid[kept]] = True
+    return order[keep].astype(int)
 
 
 _POOL = []
