@@ -32,6 +32,7 @@ from clip_perception.support import working_grid
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
+STRADDLE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,10 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         size, area_m, zz = metric(stats, label, labels)
         fill = area / float(bw * bh)
         border = x == 0 or y == 0 or x + bw == w or y + bh == h
-        score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35)
+        thin = min(bw, bh) * size / max(bw, bh) < min_size
+        if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
+            tier = TIER_PART
+        score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels})
 
@@ -456,6 +460,33 @@ def _box_sums(integral, boxes):
     return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
 
 
+def straddling(lab, boxes):
+    """Superpixel straddling of each box: 1 - sum_s min(|s in b|, |s out of b|) / |b|.
+
+    The objectness cue of Alexe, Deselaers and Ferrari (TPAMI 2012): an object's box
+    contains its superpixels whole, a box across objects or background cuts them.
+
+    :param lab: (h, w) int32 superpixel labels.
+    :param boxes: (N, 4) int boxes in ``lab``'s pixels, non-empty, inside it.
+    :return: (N,) float64 in [0, 1].
+    """
+    n = int(lab.max()) + 1
+    total = np.bincount(lab.ravel(), minlength=n)
+    out = np.zeros(len(boxes))
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        inside = np.bincount(lab[y0:y1, x0:x1].ravel(), minlength=n)
+        out[i] = 1.0 - np.minimum(inside, total - inside).sum() / float((x1 - x0) * (y1 - y0))
+    return out
+
+
+def _superpixels(small):
+    """Graph-based superpixels (Felzenszwalb) of a small RGB copy; None without ximgproc."""
+    if not hasattr(cv2, 'ximgproc'):
+        return None
+    seg = cv2.ximgproc.segmentation.createGraphSegmentation(0.8, 100, 20)
+    return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
+
+
 def _image_scores(rgb, boxes, work):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
@@ -499,6 +530,9 @@ def _image_scores(rgb, boxes, work):
         contrast += (m_in - m_out) ** 2
     contrast = np.sqrt(contrast)
     score = TIER_IMAGE + 0.5 * np.clip(contrast / 40.0, 0, 1)
+    sp = _superpixels(small)
+    if sp is not None:
+        score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
     pts, step, height, fg, _ = work
     if pts is not None:
