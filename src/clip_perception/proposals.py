@@ -33,6 +33,9 @@ SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 STRADDLE_WEIGHT = 0.7
+AGREE_WEIGHT = 1.5
+BARE_WEIGHT = 0.0
+BARE_FREE = 0.3
 
 
 @dataclass(frozen=True)
@@ -304,7 +307,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
     region_mask_small = surface.region if surface is not None else None
-    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small)
+    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small,
+                                              surface)
 
 
 def region_mask(region, shape):
@@ -487,7 +491,7 @@ def _superpixels(small):
     return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
 
 
-def _image_scores(rgb, boxes, work):
+def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
     Colour contrast of the box against a ring around it, how well the box encloses
@@ -534,7 +538,7 @@ def _image_scores(rgb, boxes, work):
     if sp is not None:
         score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
-    pts, step, height, fg, _ = work
+    pts, step, height, fg = work[:4]
     if pts is not None:
         zs = cv2.resize(np.isnan(pts[..., 2]).astype(np.uint8), (sw, sh),
                         interpolation=cv2.INTER_NEAREST)
@@ -546,9 +550,19 @@ def _image_scores(rgb, boxes, work):
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
             score += 0.5 * on_in - 0.5
+            # Bare surface: an object on the support hides the support behind it, so a
+            # box that mostly sees the surface itself (within the noise) is background.
+            zz = pts[..., 2]
+            bare = np.isfinite(height) & (np.abs(np.nan_to_num(height, nan=1.0)) <
+                                          0.003 + 2.5 * depth_sigma(np.nan_to_num(zz)))
+            bare = cv2.resize(bare.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
+            bare_in, _ = stats(bare)
+            score -= BARE_WEIGHT * np.clip(bare_in - BARE_FREE, 0, 1)
             miss_in, miss_out = stats(zs)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
             hole &= on_in > 0.5
+            if hole_ok is not None:
+                hole &= hole_ok
             score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
                              0.3 * np.clip(contrast / 40.0, 0, 1), score)
     return score, hole
@@ -576,6 +590,66 @@ def nms(boxes, priorities, iou=0.6):
     return np.array(keep, dtype=int)
 
 
+def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
+    """Boxes around holes in the depth on the support surface (glass, black, shiny).
+
+    Transparent and dark objects return no depth, or only their rims: the missing
+    readings on the surface's region, closed over one working pixel so a rim's
+    fragments join, are grouped into connected parts. Their metric size is taken at
+    the depth where the viewing ray meets the surface; parts between ``min_size`` and
+    ``max_size`` (a glass, a lying bottle) are boxed. Speckle holes of a noisy sensor
+    are smaller; the web of holes of a surface the sensor barely sees is larger.
+
+    :param work: the working grid of :func:`depth_regions`.
+    :param shape: (H, W) of the full-resolution frame.
+    :return: (N, 4) float64 full-resolution boxes.
+    """
+    pts, step, height, fg, region = work[:5]
+    if pts is None or region is None:
+        return np.zeros((0, 4))
+    missing = np.isnan(pts[..., 2]) & region
+    k3 = np.ones((3, 3), np.uint8)
+    missing = cv2.morphologyEx(missing.astype(np.uint8), cv2.MORPH_CLOSE, k3) > 0
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(missing.astype(np.uint8),
+                                                               connectivity=8)
+    if n < 2:
+        return np.zeros((0, 4))
+    surface = work[5]
+    h, w = pts.shape[:2]
+    x, y, bw, bh = (stats[1:, i] for i in range(4))
+    # Depth of the surface under each part's centre: the ray through it meets the plane.
+    u, v = cent[1:, 0] * step, cent[1:, 1] * step
+    ray = np.stack([(u - intrinsics.cx) / intrinsics.fx, (v - intrinsics.cy) / intrinsics.fy,
+                    np.ones_like(u)], 1)
+    denom = -(ray @ surface.normal)
+    z = np.where(denom > 1e-3, surface.offset / np.maximum(denom, 1e-3), np.inf)
+    f = 0.5 * (intrinsics.fx + intrinsics.fy)
+    size = np.maximum(bw, bh) * step * z / f
+    keep = (size >= min_size) & (size <= max_size) & (np.minimum(bw, bh) >= 2)
+    x, y, bw, bh = x[keep], y[keep], bw[keep], bh[keep]
+    big_h, big_w = shape
+    return np.stack([np.maximum(x - 1, 0) * step, np.maximum(y - 1, 0) * step,
+                     np.minimum(x + bw + 1, w) * step, np.minimum(y + bh + 1, h) * step],
+                    1).astype(np.float64).clip(0, [big_w, big_h, big_w, big_h])
+
+
+def agreement_bonus(depth_boxes, image_boxes, lo=0.5, hi=0.8, weight=AGREE_WEIGHT):
+    """Ranking bonus of depth regions whose box an image box repeats.
+
+    Depth and colour are independent cues: a depth region whose outline an image
+    segment (selective search, saliency) also draws is an object more often than a part
+    of one or a piece of background, which the cues rarely agree on.
+
+    :param depth_boxes: (N, 4); :param image_boxes: (M, 4).
+    :return: (N,) ``weight`` times the best IoU with an image box, mapped from
+        ``[lo, hi]`` to ``[0, 1]``.
+    """
+    if not len(image_boxes) or not len(depth_boxes):
+        return np.zeros(len(depth_boxes))
+    best = box_iou(np.asarray(depth_boxes, float), np.asarray(image_boxes, float)).max(1)
+    return weight * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+
+
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
             use_image=True, nms_iou=0.6):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
@@ -588,7 +662,7 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
-    work = (None, 1, None, None, None)
+    work = (None, 1, None, None, None, None)
     if depth_m is not None and intrinsics is not None:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb)
         if use_depth:
@@ -599,8 +673,16 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
                 prio.append(r['score'])
     if use_image:
         img = image_proposals(rgb)
+        holes = hole_boxes(work, intrinsics, (h, w)) if intrinsics is not None else ()
+        # Boxes drawn around holes join the pool ranked as image boxes: an occlusion
+        # shadow beside an object is a hole too, so a hole alone is no evidence.
+        hole_ok = np.arange(len(img) + len(holes)) < len(img)
+        if len(holes):
+            img = np.concatenate([img, holes])
         if len(img):
-            scores, _ = _image_scores(rgb, img, work)
+            scores, _ = _image_scores(rgb, img, work, hole_ok)
+            if boxes:
+                prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img))
             for box, score in zip(img, scores):
                 boxes.append(tuple(box))
                 sources.append(SOURCE_IMAGE)
