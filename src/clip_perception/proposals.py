@@ -37,6 +37,7 @@ AGREE_WEIGHT = 1.5
 BARE_WEIGHT = 0.0
 BARE_FREE = 0.3
 BORDER_PENALTY = 0.3
+OFF_SUPPORT = 'bg'
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                      'colour edges')
     region_mask_small = surface.region if surface is not None else None
     return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small,
-                                              surface)
+                                              surface, walls)
 
 
 def region_mask(region, shape):
@@ -563,7 +564,18 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             on = cv2.resize(work[4].astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
-            score += 0.5 * on_in - 0.5
+            if OFF_SUPPORT == 'region':
+                score += 0.5 * on_in - 0.5
+            else:
+                # Background: seen beyond the support (below its plane by more than the
+                # noise and 2 cm: the floor past a table's edge, the room past a tote)
+                # or on a large plane nothing stands on (walls, tote sides, shelves).
+                zz = np.nan_to_num(pts[..., 2])
+                behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
+                bg = cv2.resize((behind | work[6]).astype(np.uint8), (sw, sh),
+                                interpolation=cv2.INTER_NEAREST)
+                bg_in, _ = stats(bg)
+                score -= 0.5 * bg_in
             # Bare surface: an object on the support hides the support behind it, so a
             # box that mostly sees the surface itself (within the noise) is background.
             zz = pts[..., 2]
@@ -676,7 +688,7 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
-    work = (None, 1, None, None, None, None)
+    work = (None, 1, None, None, None, None, None)
     if depth_m is not None and intrinsics is not None:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb)
         if use_depth:
