@@ -34,8 +34,6 @@ SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
-BARE_WEIGHT = 0.0
-BARE_FREE = 0.3
 BORDER_PENALTY = 0.3
 OFF_SUPPORT = 'bg'
 
@@ -576,14 +574,6 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
                                 interpolation=cv2.INTER_NEAREST)
                 bg_in, _ = stats(bg)
                 score -= 0.5 * bg_in
-            # Bare surface: an object on the support hides the support behind it, so a
-            # box that mostly sees the surface itself (within the noise) is background.
-            zz = pts[..., 2]
-            bare = np.isfinite(height) & (np.abs(np.nan_to_num(height, nan=1.0)) <
-                                          0.003 + 2.5 * depth_sigma(np.nan_to_num(zz)))
-            bare = cv2.resize(bare.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
-            bare_in, _ = stats(bare)
-            score -= BARE_WEIGHT * np.clip(bare_in - BARE_FREE, 0, 1)
             miss_in, miss_out = stats(zs)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
             hole &= on_in > 0.5

@@ -179,14 +179,17 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         cand = np.flatnonzero(free)
         if len(cand) < 30:
             break
-        best, best_count = None, 0
-        for _ in range(iterations):
-            i = cand[rng.integers(len(cand))]
-            normal, offset = pn[i], -float(pn[i] @ pts[i])
-            inl = free & (np.abs(pts @ normal + offset) < tol) & (np.abs(pn @ normal) > 0.9)
-            count = int(inl.sum())
-            if count > best_count:
-                best, best_count = (normal, offset), count
+        # All hypotheses at once (one matrix product, not ``iterations`` passes); the
+        # first of equal counts wins, as in a sequential loop.
+        hyp = cand[rng.integers(len(cand), size=iterations)]
+        hn = pn[hyp]
+        ho = -np.einsum('ij,ij->i', hn, pts[hyp])
+        inl = free[:, None] & (np.abs(pts @ hn.T + ho) < tol[:, None]) & \
+            (np.abs(pn @ hn.T) > 0.9)
+        counts = inl.sum(axis=0)
+        j = int(np.argmax(counts))
+        best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
+            else (None, 0)
         if best is None or best_count < max(30, 0.02 * len(sub)):
             break
         inl = free & (np.abs(pts @ best[0] + best[1]) < tol) & (np.abs(pn @ best[0]) > 0.9)
