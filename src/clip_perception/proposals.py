@@ -35,7 +35,6 @@ TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
 BORDER_PENALTY = 0.3
-OFF_SUPPORT = 'bg'
 
 
 @dataclass(frozen=True)
@@ -236,6 +235,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         # reading): cut by the frame.
         border = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
         thin = min(bw, bh) * size / max(bw, bh) < min_size
+        # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
+        # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
         if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
             tier = TIER_PART
         score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
@@ -562,18 +563,15 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             on = cv2.resize(work[4].astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
-            if OFF_SUPPORT == 'region':
-                score += 0.5 * on_in - 0.5
-            else:
-                # Background: seen beyond the support (below its plane by more than the
-                # noise and 2 cm: the floor past a table's edge, the room past a tote)
-                # or on a large plane nothing stands on (walls, tote sides, shelves).
-                zz = np.nan_to_num(pts[..., 2])
-                behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
-                bg = cv2.resize((behind | work[6]).astype(np.uint8), (sw, sh),
-                                interpolation=cv2.INTER_NEAREST)
-                bg_in, _ = stats(bg)
-                score -= 0.5 * bg_in
+            # Background: seen beyond the support (below its plane by more than the
+            # noise and 2 cm: the floor past a table's edge, the room past a tote)
+            # or on a large plane nothing stands on (walls, tote sides, shelves).
+            zz = np.nan_to_num(pts[..., 2])
+            behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
+            bg = cv2.resize((behind | work[6]).astype(np.uint8), (sw, sh),
+                            interpolation=cv2.INTER_NEAREST)
+            bg_in, _ = stats(bg)
+            score -= 0.5 * bg_in
             miss_in, miss_out = stats(zs)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
             hole &= on_in > 0.5

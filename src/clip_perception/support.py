@@ -25,7 +25,6 @@ import cv2
 import numpy as np
 
 WORK_WIDTH = 213
-DEBUG = False
 
 
 def depth_sigma(z):
@@ -340,22 +339,13 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
         inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
         inside[inside] = region[fv[inside], fu[inside]]
-        # Seen through: readings well below the plane (beyond the noise and 2 cm) inside
-        # its region. Nothing can be seen through a real support; a plane through the
-        # tops of a pile, or through a tote's rims, has the pile or the floor below it.
-        below = int((valid & region & (d < -np.maximum(4 * depth_sigma(z), 0.02))).sum())
         # Standing points decide once there are a few dozen (an object or two); below
         # that (bare surfaces, noise) the larger plane wins.
         standing = int(inside.sum())
-        score = (float(standing) if standing >= 40 else -1e9) + \
-            1e-6 * float(inl.sum())
-        if DEBUG:
-            print('cand', np.round(normal, 2), 'inl', int(inl.sum()), 'reg', int(region.sum()),
-                  'standing', standing, 'below', below, 'largest',
-                  round(float(_largest(inl).sum()) / max(inl.sum(), 1), 2))
+        score = (float(standing) if standing >= 40 else -1e9) + 1e-6 * float(inl.sum())
         if best is None or score > best_score:
             best_score = score
-            best = (k, normal, offset, inl, region, standing, below)
+            best = (k, normal, offset, inl, region, standing)
     # Large planes other than the support: nothing stands on them; wider tolerance,
     # since a wall's far end is noisy and slightly curved.
     walls = np.zeros((h, w), bool)
@@ -370,7 +360,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
                              np.ones((3, 3), np.uint8)).astype(bool)
     if best is None:
         return None, walls
-    k, normal, offset, inl, region, count, below = best
+    k, normal, offset, inl, region, count = best
     axes = _plane_axes(normal)
     near = valid & region & (np.abs(dist[..., k]) < 0.06)
     sel = np.flatnonzero(near.ravel())
