@@ -564,11 +564,15 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
             # Background: seen beyond the support (below its plane by more than the
-            # noise and 2 cm: the floor past a table's edge, the room past a tote)
-            # or on a large plane nothing stands on (walls, tote sides, shelves).
+            # noise and 2 cm: the floor past a table's edge, the room past a tote), on a
+            # large plane nothing stands on (walls, tote sides, shelves), or without any
+            # reading away from the support (beyond the sensor's range; glass and black
+            # objects on the support are holes inside its region instead).
             zz = np.nan_to_num(pts[..., 2])
             behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
-            bg = cv2.resize((behind | work[6]).astype(np.uint8), (sw, sh),
+            near = cv2.dilate(work[4].astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+            far = np.isnan(pts[..., 2]) & ~near
+            bg = cv2.resize((behind | work[6] | far).astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             bg_in, _ = stats(bg)
             score -= 0.5 * bg_in
