@@ -250,7 +250,6 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                                  ).argmax())
         pieces_of.setdefault(parent, []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
-    objects = []
     for i in range(1, n1):
         size, area_m, _ = metric(st1, i, lab1)
         if size < min_size or area_m < 0.25 * min_size * min_size:
@@ -267,28 +266,23 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                     dropped += 1
             continue
         add(st1, i, lab1, base_tier)
-        objects.append(i)
         if len(pieces) > 1:
             for j in pieces:
                 add(st2, j, lab2, TIER_PART)
             pairs.extend(_adjacent_pairs(lab2, st2, pieces))
     # Touching objects cut into faces by creases and colour edges: two adjacent faces
     # together are often one object (a mug's rim and body, a box's top and front).
-    # Likewise two objects cut apart at a depth jump can be one object whose parts are
-    # at different depths (a drill's handle below its body, a lying mug's handle).
-    pairs = [(lab2, st2, 2, a, b_) for a, b_ in pairs] + \
-        [(lab1, st1, 1, a, b_) for a, b_ in _adjacent_pairs(lab1, st1, objects)]
-    for labels, st, key, a, b_ in pairs:
-        xa, ya, wa, ha, aa = st[a]
-        xb, yb, wb, hb, ab = st[b_]
+    for a, b_ in pairs:
+        xa, ya, wa, ha, aa = st2[a]
+        xb, yb, wb, hb, ab = st2[b_]
         x0, y0 = min(xa, xb), min(ya, yb)
         x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
-        za = 0.5 * (zmean[key][a] + zmean[key][b_])
+        za = 0.5 * (zmean[2][a] + zmean[2][b_])
         if max(x1 - x0, y1 - y0) * step * za / f > max_size:
             continue
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
-                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': labels})
+                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
     # under the minimum size: fragments closer than a few pixels are grouped.
     near = cv2.dilate((fg & ~jumps).astype(np.uint8), np.ones((5, 5), np.uint8))
