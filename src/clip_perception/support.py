@@ -311,14 +311,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
-    big = [_is_large(points, on_plane[..., k], pix_area) for k in range(len(allc))]
+    on_count = on_plane.sum(axis=-1)
     best, best_score = None, -1.0
     for k, (normal, offset) in enumerate(cands):
-        others = np.zeros((h, w), bool)
-        for j in range(len(allc)):
-            if j != k:
-                others |= on_plane[..., j]
         inl = on_plane[..., k]
+        others = (on_count - inl) > 0
         # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
         # facing the camera is a plane patch too, but a few centimetres wide).
         if inl.sum() < 0.02 * total or not _is_large(points, _largest(inl), pix_area, 0.15,
@@ -352,7 +349,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
     k = best[0] if best is not None else -1
     for j in range(len(cands), len(allc)):
-        if big[j]:
+        if _is_large(points, on_plane[..., j], pix_area):
             walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
