@@ -9,9 +9,13 @@ Without any support surface (a cluttered tote, a wall of boxes) the same cuts ac
 all the depth and the proposals come from discontinuities and normals alone.
 Image: selective search (single strategy, so a 640x480 frame takes a few
 milliseconds) plus colour-saliency regions, sorted so the output does not depend on
-OpenCV's internal order. Both are ranked together -- objects standing on the surface
-first, then image boxes over depth holes on the surface (transparent and dark objects),
-then parts and the rest by objectness -- so background cannot fill the cap.
+OpenCV's internal order; boxes drawn around holes in the surface's depth join them.
+Both are ranked together -- objects standing on the surface first, then image boxes
+over depth holes on the surface (transparent and dark objects), then parts and the rest
+by objectness -- so background cannot fill the cap. Objectness: superpixel straddling
+(Alexe et al.) and colour contrast for image boxes, less what they see beyond the
+support, on walls or out of the sensor's range; a depth region that an image box repeats
+ranks higher; one larger than an object, or a sliver, ranks with the parts.
 
 The same frame gives the same proposals in the same order on every call.
 """
@@ -32,6 +36,11 @@ from clip_perception.support import working_grid
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
+# Objectness weights, in ranking-score units (a tier step is 1). Straddling: the weight
+# that best separated labelled from other image boxes on the real frames (rank AUC, see
+# NOTES_s3_recall.md). Agreement: enough to lift a depth part an image box repeats
+# (1.2-1.7) above every plain image box (at most ~2.6), not above whole objects (4+).
+# Frame edge: the same penalty as depth regions cut by the frame.
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
 BORDER_PENALTY = 0.3
@@ -172,8 +181,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param max_size: regions wider than this (m) are split, not proposed whole.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
-        working-resolution label image it comes from); ``work`` the working grid
-        (points, step, height or None, fg) for the image ranking.
+        working-resolution label image it comes from); ``work`` the working grid for
+        the image ranking: ``(points, step, height or None, fg, the surface's region or
+        None, surface or None, walls)``, all (h, w) at working resolution.
     """
     pts, step = working_grid(depth_m, intrinsics)
     remove_flying_pixels(pts)
@@ -497,10 +507,14 @@ def _superpixels(small):
 def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
-    Colour contrast of the box against a ring around it, how well the box encloses
-    pixels standing on the support surface (more inside than in the ring), and, on the
-    support surface, how much more depth is missing inside than around it (transparent,
-    dark and shiny objects), which lifts the box to the hole tier.
+    Colour contrast of the box against a ring around it, superpixel straddling
+    (:func:`straddling`, weight ``STRADDLE_WEIGHT``), how well the box encloses pixels
+    standing on the support surface (more inside than in the ring), less the share of
+    background inside (beyond the support, on walls, no reading away from the support)
+    and ``BORDER_PENALTY`` when the frame cuts it; and, on the support surface, how much
+    more depth is missing inside than around it (transparent, dark and shiny objects),
+    which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
+    itself drawn around a hole (an occlusion shadow is a hole too).
     """
     h, w = rgb.shape[:2]
     # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
