@@ -158,11 +158,8 @@ def _fit_plane(pts):
 def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
     """Camera-facing planes found one after another; at most ``max_planes``."""
     z = points[..., 2]
-    ray = points / np.linalg.norm(points, axis=-1, keepdims=True)
-    facing = -np.sum(ray * nrm, axis=-1)
-    ok = np.isfinite(z) & np.isfinite(facing)
+    ok = (z > 0) & np.isfinite(nrm[..., 0])  # NaN compares False
     idx = np.flatnonzero(ok)
-    total = max(int(np.isfinite(z).sum()), 1)
     if len(idx) < 50:
         return [], []
     rng = np.random.default_rng(seed)
@@ -170,7 +167,8 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
     sub.sort()
     pts = points.reshape(-1, 3)[sub].astype(np.float64)
     pn = nrm.reshape(-1, 3)[sub].astype(np.float64)
-    pf = facing.reshape(-1)[sub]
+    # How squarely each point's surface faces the camera (cosine to the viewing ray).
+    pf = -np.sum(pts * pn, axis=1) / np.linalg.norm(pts, axis=1)
     tol = np.maximum(3 * depth_sigma(pts[:, 2]), 0.008)
     free = np.ones(len(sub), bool)
     out = []
@@ -183,8 +181,9 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         hyp = cand[rng.integers(len(cand), size=iterations)]
         hn = pn[hyp]
         ho = -np.einsum('ij,ij->i', hn, pts[hyp])
-        inl = free[:, None] & (np.abs(pts @ hn.T + ho) < tol[:, None]) & \
-            (np.abs(pn @ hn.T) > 0.9)
+        # Only the points no earlier plane took can count (the same counts, less work).
+        inl = (np.abs(pts[cand] @ hn.T + ho) < tol[cand, None]) & \
+            (np.abs(pn[cand] @ hn.T) > 0.9)
         counts = inl.sum(axis=0)
         j = int(np.argmax(counts))
         best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
@@ -196,7 +195,6 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         inl = free & (np.abs(pts @ normal + offset) < tol)
         free &= ~inl
         out.append((normal, offset, float(np.median(pf[inl]))))
-    del total
     support = [(n, o) for n, o, f in out if upright(n) and f > 0.25]
     rest = [(n, o) for n, o, f in out if not (upright(n) and f > 0.25)]
     return support, rest
