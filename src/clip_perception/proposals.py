@@ -127,9 +127,9 @@ def _creases(nrm, r=2, cos_max=0.7):
     """Pixels where the surface normal turns by more than ~45 degrees across 2r pixels."""
     out = np.zeros(nrm.shape[:2], bool)
     n = np.nan_to_num(nrm, nan=0.0)
-    dots = np.sum(n[:, :-2 * r] * n[:, 2 * r:], axis=-1)
+    dots = np.einsum('...i,...i->...', n[:, :-2 * r], n[:, 2 * r:])
     out[:, r:-r] |= dots < cos_max
-    dots = np.sum(n[:-2 * r] * n[2 * r:], axis=-1)
+    dots = np.einsum('...i,...i->...', n[:-2 * r], n[2 * r:])
     out[r:-r] |= dots < cos_max
     return out
 

@@ -228,11 +228,12 @@ def _region(inliers):
 
 def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
     """Whether a plane's inliers span more than ``min_extent`` m (a wall, not a box side)."""
-    if float(pix_area[mask].sum()) < min_area:
+    if min_area > 0 and float(pix_area[mask].sum()) < min_area:
         return False
-    p = points[mask].astype(np.float64)
-    if len(p) > 2000:
-        p = p[np.linspace(0, len(p) - 1, 2000).astype(int)]
+    idx = np.flatnonzero(mask)
+    if len(idx) > 2000:
+        idx = idx[np.linspace(0, len(idx) - 1, 2000).astype(int)]
+    p = points.reshape(-1, 3)[idx].astype(np.float64)
     lo, hi = np.percentile(p, [2, 98], axis=0)
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
