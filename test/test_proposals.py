@@ -10,11 +10,17 @@ from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import AGREE_WEIGHT
+from clip_perception.proposals import agreement_bonus
 from clip_perception.proposals import depth_regions
+from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
 from clip_perception.proposals import nms
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
+from clip_perception.proposals import straddling
+from clip_perception.proposals import TIER_OBJECT
+from clip_perception.world.scenes import _hit_box
 from clip_perception.world.scenes import _hit_sphere
 from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import generate_scene
@@ -214,3 +220,101 @@ def test_every_thin_frame_gets_proposals_without_indexing_past_its_edge():
                     props = propose(rgb, d, Intrinsics.default(w, h), 32)
                     assert np.all(props.boxes[:, 2] <= w) and np.all(props.boxes[:, 3] <= h)
                     assert np.all(props.boxes[:, :2] >= 0)
+
+
+# ------------------------------------------------------------ ranking (issue 11, round 3)
+
+def _tabletop(boxes=(), w=320, h=240, cam=(0.0, -0.55, 0.55), far=None):
+    """Depth (H, W) float32 of a table (z = 0) with boxes, seen from ``cam`` looking at 0.
+
+    ``boxes``: ``(centre (3,), half sizes (3,), yaw)`` in table coordinates (z up, m).
+    ``far``: readings beyond this distance are missing (the sensor's range).
+    """
+    intr = Intrinsics.default(w, h)
+    cam = np.asarray(cam, float)
+    z = -cam / np.linalg.norm(cam)
+    x = np.cross(z, [0.0, 0.0, 1.0])
+    x /= np.linalg.norm(x)
+    rot = np.stack([x, np.cross(z, x), z], 1)  # camera -> table
+    vs, us = np.mgrid[0:h, 0:w]
+    d = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy, np.ones((h, w))],
+                 -1).reshape(-1, 3) @ rot.T
+    o = np.broadcast_to(cam, d.shape)
+    t = np.where(d[:, 2] < 0, -cam[2] / np.minimum(d[:, 2], -1e-9), np.inf)
+    for centre, half, yaw in boxes:
+        tb, _ = _hit_box(o, d, np.asarray(centre, float), np.asarray(half, float), yaw)
+        t = np.minimum(t, tb)
+    depth = t.reshape(h, w).astype(np.float32)  # camera z of the point: d's z is 1
+    depth[~np.isfinite(depth)] = np.nan
+    if far is not None:
+        depth[depth > far] = np.nan
+    return depth, intr
+
+
+def test_a_wall_standing_on_the_surface_ranks_with_parts_not_objects():
+    """A panel 45 cm wide standing on the table (a tote side, a shelf back) is background.
+
+    It used to be an object like the cubes beside it, so walls and tote sides filled the
+    cap in bins (arc_suction) ahead of the items.
+    """
+    cube = ((0.08, -0.05, 0.03), (0.03, 0.03, 0.03), 0.3)
+    panel = ((-0.05, 0.15, 0.1), (0.225, 0.01, 0.1), 0.0)
+    depth, intr = _tabletop([cube, panel])
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    regions, surface, _, _, _ = depth_regions(depth, intr, rgb)
+    assert surface is not None
+    scores = sorted((r['score'], r['tier']) for r in regions)
+    top = [r for r in regions if r['tier'] == TIER_OBJECT]
+    assert top, scores
+    # The widest region (the panel) is not ranked as an object.
+    widest = max(regions, key=lambda r: r['box'][2] - r['box'][0])
+    assert widest['tier'] < TIER_OBJECT and widest['score'] < min(r['score'] for r in top)
+
+
+def test_a_sliver_at_the_frame_edge_is_not_an_object():
+    """A rim one working pixel wide along the frame edge ranks below a whole object."""
+    cube = ((0.0, 0.0, 0.03), (0.03, 0.03, 0.03), 0.0)
+    depth, intr = _tabletop([cube])
+    depth[40:90, -4:] -= 0.06  # a rim 4 px wide, 6 cm in front of the table, at the edge
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    regions, _, _, _, _ = depth_regions(depth, intr, rgb)
+    rim = [r for r in regions if r['box'][0] > depth.shape[1] - 12]
+    obj = [r for r in regions if r['box'][0] < depth.shape[1] - 12 and r['tier'] == TIER_OBJECT]
+    assert rim and obj
+    assert max(r['score'] for r in rim) < min(r['score'] for r in obj)
+    assert all(r['tier'] < TIER_OBJECT for r in rim)
+
+
+def test_straddling_prefers_boxes_that_hold_their_superpixels_whole():
+    lab = np.zeros((40, 60), np.int32)
+    lab[10:20, 10:30] = 1
+    lab[10:20, 30:50] = 2
+    boxes = np.array([[10, 10, 30, 20], [10, 10, 40, 20], [0, 0, 20, 15]])
+    s = straddling(lab, boxes)
+    assert s[0] == 1.0  # exactly superpixel 1 (the background around it is outside)
+    assert s[1] < s[0] and s[2] < s[0]
+
+
+def test_a_depth_region_an_image_box_repeats_gets_a_bonus():
+    depth_boxes = np.array([[10, 10, 50, 50], [100, 100, 140, 140]], float)
+    image_boxes = np.array([[11, 10, 50, 51], [0, 0, 5, 5]], float)
+    bonus = agreement_bonus(depth_boxes, image_boxes)
+    assert bonus[0] == AGREE_WEIGHT and bonus[1] == 0.0
+    assert not agreement_bonus(depth_boxes, np.zeros((0, 4))).any()
+
+
+def test_holes_in_the_surface_depth_are_boxed_speckle_is_not():
+    """Glass on the table returns no depth: its hole is boxed; single-pixel dropouts not."""
+    depth, intr = _tabletop([((0.0, 0.0, 0.03), (0.03, 0.03, 0.03), 0.0)])
+    rng = np.random.default_rng(5)
+    glass = (slice(150, 190), slice(60, 95))
+    depth[glass] = np.nan
+    speck = (rng.integers(0, 240, 150), rng.integers(0, 320, 150))
+    depth[speck] = np.nan
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    _, surface, _, _, work = depth_regions(depth, intr, rgb)
+    holes = hole_boxes(work, intr, depth.shape)
+    assert len(holes) >= 1
+    iou = box_iou(holes, np.array([[60, 150, 95, 190]], float))[:, 0]
+    assert iou.max() > 0.6
+    assert (iou < 0.1).sum() <= 1  # speckle adds at most one stray box

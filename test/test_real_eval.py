@@ -50,8 +50,8 @@ def test_recall_on_real_frames(figures):
     opaque = (r['opaque'][0] + r['dark'][0]) / (r['opaque'][1] + r['dark'][1])
     transparent = r['transparent'][0] / r['transparent'][1]
     print('\n[real recall]', r, figures['empty_frames'])
-    assert opaque >= 0.70
-    assert transparent >= 0.55
+    assert opaque >= 0.80
+    assert transparent >= 0.75
     assert figures['empty_frames'] == []
 
 

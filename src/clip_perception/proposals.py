@@ -9,9 +9,13 @@ Without any support surface (a cluttered tote, a wall of boxes) the same cuts ac
 all the depth and the proposals come from discontinuities and normals alone.
 Image: selective search (single strategy, so a 640x480 frame takes a few
 milliseconds) plus colour-saliency regions, sorted so the output does not depend on
-OpenCV's internal order. Both are ranked together -- objects standing on the surface
-first, then image boxes over depth holes on the surface (transparent and dark objects),
-then parts and the rest by objectness -- so background cannot fill the cap.
+OpenCV's internal order; boxes drawn around holes in the surface's depth join them.
+Both are ranked together -- objects standing on the surface first, then image boxes
+over depth holes on the surface (transparent and dark objects), then parts and the rest
+by objectness -- so background cannot fill the cap. Objectness: superpixel straddling
+(Alexe et al.) and colour contrast for image boxes, less what they see beyond the
+support, on walls or out of the sensor's range; a depth region that an image box repeats
+ranks higher; one larger than an object, or a sliver, ranks with the parts.
 
 The same frame gives the same proposals in the same order on every call.
 """
@@ -24,6 +28,7 @@ import cv2
 import numpy as np
 
 from clip_perception.geometry import back_project
+from clip_perception.geometry import box_iou
 from clip_perception.support import depth_sigma
 from clip_perception.support import find_support
 from clip_perception.support import normals
@@ -33,6 +38,14 @@ from clip_perception.support import working_grid
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
+# Objectness weights, in ranking-score units (a tier step is 1). Straddling: the weight
+# that best separated labelled from other image boxes on the real frames (rank AUC, see
+# NOTES_s3_recall.md). Agreement: enough to lift a depth part an image box repeats
+# (1.2-1.7) above every plain image box (at most ~2.6), not above whole objects (4+).
+# Frame edge: the same penalty as depth regions cut by the frame.
+STRADDLE_WEIGHT = 0.7
+AGREE_WEIGHT = 1.5
+BORDER_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -116,9 +129,9 @@ def _creases(nrm, r=2, cos_max=0.7):
     """Pixels where the surface normal turns by more than ~45 degrees across 2r pixels."""
     out = np.zeros(nrm.shape[:2], bool)
     n = np.nan_to_num(nrm, nan=0.0)
-    dots = np.sum(n[:, :-2 * r] * n[:, 2 * r:], axis=-1)
+    dots = np.einsum('...i,...i->...', n[:, :-2 * r], n[:, 2 * r:])
     out[:, r:-r] |= dots < cos_max
-    dots = np.sum(n[:-2 * r] * n[2 * r:], axis=-1)
+    dots = np.einsum('...i,...i->...', n[:-2 * r], n[2 * r:])
     out[r:-r] |= dots < cos_max
     return out
 
@@ -170,8 +183,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param max_size: regions wider than this (m) are split, not proposed whole.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
-        working-resolution label image it comes from); ``work`` the working grid
-        (points, step, height or None, fg) for the image ranking.
+        working-resolution label image it comes from); ``work`` the working grid for
+        the image ranking: ``(points, step, height or None, fg, the surface's region or
+        None, surface or None, walls)``, all (h, w) at working resolution.
     """
     pts, step = working_grid(depth_m, intrinsics)
     remove_flying_pixels(pts)
@@ -229,8 +243,15 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         x, y, bw, bh, area = stats[label]
         size, area_m, zz = metric(stats, label, labels)
         fill = area / float(bw * bh)
-        border = x == 0 or y == 0 or x + bw == w or y + bh == h
-        score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35)
+        # Within a working pixel of the frame edge (the outermost column often has no
+        # reading): cut by the frame.
+        border = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+        thin = min(bw, bh) * size / max(bw, bh) < min_size
+        # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
+        # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
+        if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
+            tier = TIER_PART
+        score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels})
 
@@ -301,7 +322,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
     region_mask_small = surface.region if surface is not None else None
-    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small)
+    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small,
+                                              surface, walls)
 
 
 def region_mask(region, shape):
@@ -512,13 +534,44 @@ def _box_sums(integral, boxes):
     return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
 
 
-def _image_scores(rgb, boxes, work):
+def straddling(lab, boxes):
+    """Superpixel straddling of each box: 1 - sum_s min(|s in b|, |s out of b|) / |b|.
+
+    The objectness cue of Alexe, Deselaers and Ferrari (TPAMI 2012): an object's box
+    contains its superpixels whole, a box across objects or background cuts them.
+
+    :param lab: (h, w) int32 superpixel labels.
+    :param boxes: (N, 4) int boxes in ``lab``'s pixels, non-empty, inside it.
+    :return: (N,) float64 in [0, 1].
+    """
+    n = int(lab.max()) + 1
+    total = np.bincount(lab.ravel(), minlength=n)
+    out = np.zeros(len(boxes))
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        inside = np.bincount(lab[y0:y1, x0:x1].ravel(), minlength=n)
+        out[i] = 1.0 - np.minimum(inside, total - inside).sum() / float((x1 - x0) * (y1 - y0))
+    return out
+
+
+def _superpixels(small):
+    """Graph-based superpixels (Felzenszwalb) of a small RGB copy; None without ximgproc."""
+    if not hasattr(cv2, 'ximgproc'):
+        return None
+    seg = cv2.ximgproc.segmentation.createGraphSegmentation(0.8, 100, 20)
+    return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
+
+
+def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
-    Colour contrast of the box against a ring around it, how well the box encloses
-    pixels standing on the support surface (more inside than in the ring), and, on the
-    support surface, how much more depth is missing inside than around it (transparent,
-    dark and shiny objects), which lifts the box to the hole tier.
+    Colour contrast of the box against a ring around it, superpixel straddling
+    (:func:`straddling`, weight ``STRADDLE_WEIGHT``), how well the box encloses pixels
+    standing on the support surface (more inside than in the ring), less the share of
+    background inside (beyond the support, on walls, no reading away from the support)
+    and ``BORDER_PENALTY`` when the frame cuts it; and, on the support surface, how much
+    more depth is missing inside than around it (transparent, dark and shiny objects),
+    which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
+    itself drawn around a hole (an occlusion shadow is a hole too).
     """
     h, w = rgb.shape[:2]
     # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
@@ -555,8 +608,16 @@ def _image_scores(rgb, boxes, work):
         contrast += (m_in - m_out) ** 2
     contrast = np.sqrt(contrast)
     score = TIER_IMAGE + 0.5 * np.clip(contrast / 40.0, 0, 1)
+    # Cut by the frame: partly seen, and background (table, floor, walls) reaches the
+    # frame edge far more often than a whole object does. Same penalty as depth regions.
+    border = (boxes[:, 0] <= 0.01 * w) | (boxes[:, 1] <= 0.01 * h) | \
+        (boxes[:, 2] >= 0.99 * w) | (boxes[:, 3] >= 0.99 * h)
+    score -= BORDER_PENALTY * border
+    sp = _superpixels(small)
+    if sp is not None:
+        score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
-    pts, step, height, fg, _ = work
+    pts, step, height, fg = work[:4]
     if pts is not None:
         zs = cv2.resize(np.isnan(pts[..., 2]).astype(np.uint8), (sw, sh),
                         interpolation=cv2.INTER_NEAREST)
@@ -567,10 +628,24 @@ def _image_scores(rgb, boxes, work):
             on = cv2.resize(work[4].astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
-            score += 0.5 * on_in - 0.5
+            # Background: seen beyond the support (below its plane by more than the
+            # noise and 2 cm: the floor past a table's edge, the room past a tote), on a
+            # large plane nothing stands on (walls, tote sides, shelves), or without any
+            # reading away from the support (beyond the sensor's range; glass and black
+            # objects on the support are holes inside its region instead).
+            zz = np.nan_to_num(pts[..., 2])
+            behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
+            near = cv2.dilate(work[4].astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+            far = np.isnan(pts[..., 2]) & ~near
+            bg = cv2.resize((behind | work[6] | far).astype(np.uint8), (sw, sh),
+                            interpolation=cv2.INTER_NEAREST)
+            bg_in, _ = stats(bg)
+            score -= 0.5 * bg_in
             miss_in, miss_out = stats(zs)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
             hole &= on_in > 0.5
+            if hole_ok is not None:
+                hole &= hole_ok
             score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
                              0.3 * np.clip(contrast / 40.0, 0, 1), score)
     return score, hole
@@ -620,6 +695,66 @@ def _pool():
         return _POOL[0]
 
 
+def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
+    """Boxes around holes in the depth on the support surface (glass, black, shiny).
+
+    Transparent and dark objects return no depth, or only their rims: the missing
+    readings on the surface's region, closed over one working pixel so a rim's
+    fragments join, are grouped into connected parts. Their metric size is taken at
+    the depth where the viewing ray meets the surface; parts between ``min_size`` and
+    ``max_size`` (a glass, a lying bottle) are boxed. Speckle holes of a noisy sensor
+    are smaller; the web of holes of a surface the sensor barely sees is larger.
+
+    :param work: the working grid of :func:`depth_regions`.
+    :param shape: (H, W) of the full-resolution frame.
+    :return: (N, 4) float64 full-resolution boxes.
+    """
+    pts, step, height, fg, region = work[:5]
+    if pts is None or region is None:
+        return np.zeros((0, 4))
+    missing = np.isnan(pts[..., 2]) & region
+    k3 = np.ones((3, 3), np.uint8)
+    missing = cv2.morphologyEx(missing.astype(np.uint8), cv2.MORPH_CLOSE, k3) > 0
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(missing.astype(np.uint8),
+                                                               connectivity=8)
+    if n < 2:
+        return np.zeros((0, 4))
+    surface = work[5]
+    h, w = pts.shape[:2]
+    x, y, bw, bh = (stats[1:, i] for i in range(4))
+    # Depth of the surface under each part's centre: the ray through it meets the plane.
+    u, v = cent[1:, 0] * step, cent[1:, 1] * step
+    ray = np.stack([(u - intrinsics.cx) / intrinsics.fx, (v - intrinsics.cy) / intrinsics.fy,
+                    np.ones_like(u)], 1)
+    denom = -(ray @ surface.normal)
+    z = np.where(denom > 1e-3, surface.offset / np.maximum(denom, 1e-3), np.inf)
+    f = 0.5 * (intrinsics.fx + intrinsics.fy)
+    size = np.maximum(bw, bh) * step * z / f
+    keep = (size >= min_size) & (size <= max_size) & (np.minimum(bw, bh) >= 2)
+    x, y, bw, bh = x[keep], y[keep], bw[keep], bh[keep]
+    big_h, big_w = shape
+    return np.stack([np.maximum(x - 1, 0) * step, np.maximum(y - 1, 0) * step,
+                     np.minimum(x + bw + 1, w) * step, np.minimum(y + bh + 1, h) * step],
+                    1).astype(np.float64).clip(0, [big_w, big_h, big_w, big_h])
+
+
+def agreement_bonus(depth_boxes, image_boxes, lo=0.5, hi=0.8, weight=AGREE_WEIGHT):
+    """Ranking bonus of depth regions whose box an image box repeats.
+
+    Depth and colour are independent cues: a depth region whose outline an image
+    segment (selective search, saliency) also draws is an object more often than a part
+    of one or a piece of background, which the cues rarely agree on.
+
+    :param depth_boxes: (N, 4); :param image_boxes: (M, 4).
+    :return: (N,) ``weight`` times the best IoU with an image box, mapped from
+        ``[lo, hi]`` to ``[0, 1]``.
+    """
+    if not len(image_boxes) or not len(depth_boxes):
+        return np.zeros(len(depth_boxes))
+    best = box_iou(np.asarray(depth_boxes, float), np.asarray(image_boxes, float)).max(1)
+    return weight * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+
+
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
             use_image=True, nms_iou=0.6, parallel=True):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
@@ -634,7 +769,7 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
-    work = (None, 1, None, None, None)
+    work = (None, 1, None, None, None, None, None)
     pending = start_image_proposals(rgb, executor=_pool() if parallel else None) \
         if use_image else None
     if depth_m is not None and intrinsics is not None:
@@ -647,8 +782,16 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
                 prio.append(r['score'])
     if pending is not None:
         img = pending()
+        holes = hole_boxes(work, intrinsics, (h, w)) if intrinsics is not None else ()
+        # Boxes drawn around holes join the pool ranked as image boxes: an occlusion
+        # shadow beside an object is a hole too, so a hole alone is no evidence.
+        hole_ok = np.arange(len(img) + len(holes)) < len(img)
+        if len(holes):
+            img = np.concatenate([img, holes])
         if len(img):
-            scores, _ = _image_scores(rgb, img, work)
+            scores, _ = _image_scores(rgb, img, work, hole_ok)
+            if boxes:
+                prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img))
             for box, score in zip(img, scores):
                 boxes.append(tuple(box))
                 sources.append(SOURCE_IMAGE)

@@ -126,11 +126,11 @@ def normals(points, radius=2):
     :param points: (h, w, 3) float32, NaN = none.
     :return: (h, w, 3) float32, NaN where undefined.
     """
-    valid = np.isfinite(points[..., 2]).astype(np.float32)
-    p = np.nan_to_num(points, nan=0.0)
+    valid = np.isfinite(points[..., 2])
+    p = np.ascontiguousarray(np.where(valid[..., None], points, np.float32(0)))
     k = (2 * radius + 1, 2 * radius + 1)
-    wsum = cv2.boxFilter(valid, -1, k, normalize=False)
-    ps = np.stack([cv2.boxFilter(p[..., i], -1, k, normalize=False) for i in range(3)], -1)
+    wsum = cv2.boxFilter(valid.astype(np.float32), -1, k, normalize=False)
+    ps = cv2.boxFilter(p, -1, k, normalize=False)  # the three channels at once
     ps = ps / np.maximum(wsum, 1e-6)[..., None]
     ps[wsum < 3] = np.nan
     dx = np.full_like(ps, np.nan)
@@ -138,9 +138,9 @@ def normals(points, radius=2):
     dx[:, 1:-1] = ps[:, 2:] - ps[:, :-2]
     dy[1:-1] = ps[2:] - ps[:-2]
     n = np.cross(dx, dy)
-    norm = np.linalg.norm(n, axis=-1, keepdims=True)
+    norm = np.sqrt(np.einsum('...i,...i->...', n, n))[..., None]
     n = n / np.where(norm > 1e-12, norm, np.nan)
-    flip = np.sum(n * np.nan_to_num(points, nan=0.0), axis=-1) > 0
+    flip = np.einsum('...i,...i->...', n, p) > 0
     n[flip] *= -1
     return n
 
@@ -158,11 +158,8 @@ def _fit_plane(pts):
 def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
     """Camera-facing planes found one after another; at most ``max_planes``."""
     z = points[..., 2]
-    ray = points / np.linalg.norm(points, axis=-1, keepdims=True)
-    facing = -np.sum(ray * nrm, axis=-1)
-    ok = np.isfinite(z) & np.isfinite(facing)
+    ok = (z > 0) & np.isfinite(nrm[..., 0])  # NaN compares False
     idx = np.flatnonzero(ok)
-    total = max(int(np.isfinite(z).sum()), 1)
     if len(idx) < 50:
         return [], []
     rng = np.random.default_rng(seed)
@@ -170,7 +167,8 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
     sub.sort()
     pts = points.reshape(-1, 3)[sub].astype(np.float64)
     pn = nrm.reshape(-1, 3)[sub].astype(np.float64)
-    pf = facing.reshape(-1)[sub]
+    # How squarely each point's surface faces the camera (cosine to the viewing ray).
+    pf = -np.sum(pts * pn, axis=1) / np.linalg.norm(pts, axis=1)
     tol = np.maximum(3 * depth_sigma(pts[:, 2]), 0.008)
     free = np.ones(len(sub), bool)
     out = []
@@ -178,14 +176,18 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         cand = np.flatnonzero(free)
         if len(cand) < 30:
             break
-        best, best_count = None, 0
-        for _ in range(iterations):
-            i = cand[rng.integers(len(cand))]
-            normal, offset = pn[i], -float(pn[i] @ pts[i])
-            inl = free & (np.abs(pts @ normal + offset) < tol) & (np.abs(pn @ normal) > 0.9)
-            count = int(inl.sum())
-            if count > best_count:
-                best, best_count = (normal, offset), count
+        # All hypotheses at once (one matrix product, not ``iterations`` passes); the
+        # first of equal counts wins, as in a sequential loop.
+        hyp = cand[rng.integers(len(cand), size=iterations)]
+        hn = pn[hyp]
+        ho = -np.einsum('ij,ij->i', hn, pts[hyp])
+        # Only the points no earlier plane took can count (the same counts, less work).
+        inl = (np.abs(pts[cand] @ hn.T + ho) < tol[cand, None]) & \
+            (np.abs(pn[cand] @ hn.T) > 0.9)
+        counts = inl.sum(axis=0)
+        j = int(np.argmax(counts))
+        best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
+            else (None, 0)
         if best is None or best_count < max(30, 0.02 * len(sub)):
             break
         inl = free & (np.abs(pts @ best[0] + best[1]) < tol) & (np.abs(pn @ best[0]) > 0.9)
@@ -193,7 +195,6 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         inl = free & (np.abs(pts @ normal + offset) < tol)
         free &= ~inl
         out.append((normal, offset, float(np.median(pf[inl]))))
-    del total
     support = [(n, o) for n, o, f in out if upright(n) and f > 0.25]
     rest = [(n, o) for n, o, f in out if not (upright(n) and f > 0.25)]
     return support, rest
@@ -227,11 +228,12 @@ def _region(inliers):
 
 def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
     """Whether a plane's inliers span more than ``min_extent`` m (a wall, not a box side)."""
-    if float(pix_area[mask].sum()) < min_area:
+    if min_area > 0 and float(pix_area[mask].sum()) < min_area:
         return False
-    p = points[mask].astype(np.float64)
-    if len(p) > 2000:
-        p = p[np.linspace(0, len(p) - 1, 2000).astype(int)]
+    idx = np.flatnonzero(mask)
+    if len(idx) > 2000:
+        idx = idx[np.linspace(0, len(idx) - 1, 2000).astype(int)]
+    p = points.reshape(-1, 3)[idx].astype(np.float64)
     lo, hi = np.percentile(p, [2, 98], axis=0)
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
@@ -308,14 +310,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
-    big = [_is_large(points, on_plane[..., k], pix_area) for k in range(len(allc))]
+    on_count = on_plane.sum(axis=-1)
     best, best_score = None, -1.0
     for k, (normal, offset) in enumerate(cands):
-        others = np.zeros((h, w), bool)
-        for j in range(len(allc)):
-            if j != k:
-                others |= on_plane[..., j]
         inl = on_plane[..., k]
+        others = (on_count - inl) > 0
         # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
         # facing the camera is a plane patch too, but a few centimetres wide).
         if inl.sum() < 0.02 * total or not _is_large(points, _largest(inl), pix_area, 0.15,
@@ -349,7 +348,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
     k = best[0] if best is not None else -1
     for j in range(len(cands), len(allc)):
-        if big[j]:
+        if _is_large(points, on_plane[..., j], pix_area):
             walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
