@@ -7,6 +7,7 @@ are in the camera optical frame (REP 103: x right, y down, z forward), in metres
 from dataclasses import dataclass
 from dataclasses import field
 
+import cv2
 import numpy as np
 
 
@@ -232,7 +233,7 @@ def _height_fn(surface, plane):
 
 
 def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=None,
-                  surface=None):
+                  surface=None, return_pixels=False):
     """Back-project the object's pixels inside ``box``.
 
     Background is removed with the support surface when known (points less than
@@ -243,20 +244,23 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     :param mask: optional (H, W) bool pixel mask of the object.
     :param surface: optional :class:`clip_perception.support.SupportSurface` (its bent
         height replaces the flat ``plane``).
-    :return: (N, 3) float64 points, possibly empty.
+    :param return_pixels: also return the points' pixel columns and rows.
+    :return: (N, 3) float64 points, possibly empty; with ``return_pixels``
+        ``(points, us, vs)`` with (N,) int pixel columns and rows.
     """
     h, w = depth_m.shape
     x0, y0, x1, y1 = (int(round(c)) for c in box)
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int))
     if x1 <= x0 or y1 <= y0:
-        return np.zeros((0, 3))
+        return empty if return_pixels else empty[0]
     z = depth_m[y0:y1, x0:x1]
     keep = np.isfinite(z)
     if mask is not None:
         keep &= mask[y0:y1, x0:x1]
     vs, us = np.nonzero(keep)
     if len(vs) == 0:
-        return np.zeros((0, 3))
+        return empty if return_pixels else empty[0]
     pts = back_project(us + x0, vs + y0, z[vs, us], intrinsics)
     sel = None
     if plane is not None or surface is not None:
@@ -268,8 +272,214 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
         zs = pts[:, 2]
         near = np.percentile(zs, 10)
         sel = zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)
+    if return_pixels:
+        return pts[sel], us[sel] + x0, vs[sel] + y0
     return pts[sel]
 
+
+def _hull_contains(face2, pts2, margin):
+    """Share of ``pts2`` (N, 2) inside the convex hull of ``face2`` (M, 2) grown by
+    ``margin`` metres (signed distance to every hull edge at least ``-margin``)."""
+    if len(pts2) == 0 or len(face2) < 3:
+        return 0.0
+    hull = cv2.convexHull(face2.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    if len(hull) < 3:
+        return 0.0
+    edge = np.roll(hull, -1, axis=0) - hull
+    length = np.linalg.norm(edge, axis=1)
+    ok = length > 1e-9
+    hull, edge, length = hull[ok], edge[ok], length[ok]
+    rel = pts2[:, None, :] - hull[None, :, :]
+    cross = (edge[None, :, 0] * rel[..., 1] - edge[None, :, 1] * rel[..., 0]) / length
+    # Orientation-free: inside means all signed distances share the hull's sign.
+    sign = 1.0 if np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) -
+                         np.roll(hull[:, 0], -1) * hull[:, 1]) > 0 else -1.0
+    return float(np.mean(np.all(sign * cross >= -margin, axis=1)))
+
+def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
+    """Horizontal faces above the support surface around ``box`` (tops of other objects).
+
+    A pixel is on a horizontal face when the height, averaged over a 7x7 window (the
+    noise model's sigma(z) shrinks sevenfold), changes by less than 0.3 of the pixel's
+    metric size per pixel: a face tilted under about 17 degrees from the surface. Faces
+    are grouped by height (gaps wider than the level tolerance, ``max(4 mm, 2 sigma)``)
+    and kept when they cover at least 1.5 cm^2 and lie above ``max(1 cm, 3 sigma)``.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
+        ``margin`` of its size on each side.
+    :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
+    :return: ``(levels, tol)``: a list of ``(level_m, face_points (M, 3))`` from lowest to
+        highest, and the level tolerance (m).
+    """
+    h_img, w_img = depth_m.shape
+    x0, y0, x1, y1 = (float(v) for v in box)
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    wx0, wy0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
+    wx1, wy1 = min(int(np.ceil(x1 + mx)), w_img), min(int(np.ceil(y1 + my)), h_img)
+    if wx1 - wx0 < 8 or wy1 - wy0 < 8:
+        return [], 0.004
+    win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
+    vs, us = np.mgrid[wy0:wy1, wx0:wx1]
+    pts = back_project(us, vs, win, intrinsics)
+    valid = np.isfinite(win)
+    z_med = float(np.nanmedian(win)) if valid.any() else 1.0
+    sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
+    tol = max(0.004, 2.0 * sigma)
+    hgt = np.where(valid, height_fn(np.nan_to_num(pts)), 0.0)
+    k = 7 * max(1, int(round(w_img / 640.0)))
+    num = cv2.blur(hgt.astype(np.float32), (k, k))
+    den = cv2.blur(valid.astype(np.float32), (k, k))
+    hs = num / np.maximum(den, 1e-6)
+    gx, gy = np.zeros_like(hs), np.zeros_like(hs)
+    d = k // 2
+    gx[:, d:-d] = (hs[:, 2 * d:] - hs[:, :-2 * d]) / (2 * d)
+    gy[d:-d, :] = (hs[2 * d:, :] - hs[:-2 * d, :]) / (2 * d)
+    pix = np.nan_to_num(win, nan=1.0) / intrinsics.fx
+    flat = valid & (den > 0.8) & (np.hypot(gx, gy) < 0.3 * pix) & \
+        (hs > max(0.01, 3.0 * sigma))
+    flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
+    if flat.sum() < 10:
+        return [], tol
+    fh, fp, fa = hs[flat], pts[flat], pix[flat] ** 2
+    order = np.argsort(fh)
+    fh, fp, fa = fh[order], fp[order], fa[order]
+    cuts = np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1
+    levels = []
+    for grp in np.split(np.arange(len(fh)), cuts):
+        if fa[grp].sum() >= 1.5e-4:
+            levels.append((float(np.median(fh[grp])), fp[grp]))
+    return levels, tol
+
+
+def _on_face(face, pts, up, forward, tol):
+    """Whether an object of points ``pts`` (N, 3) stands on the horizontal ``face`` (M, 3).
+
+    At least 60% of its points lie inside the face's convex hull (grown by ``tol``) and,
+    seen from the side (``forward`` the unit viewing direction along the surface, None
+    looking down), the face reaches at least half the object's width behind its front.
+    """
+    ex, ey = surface_frame(up)
+    if _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
+                      np.stack([pts @ ex, pts @ ey], axis=1), tol) < 0.6:
+        return False
+    if forward is None:
+        return True
+    width = np.subtract(*np.percentile(pts @ np.cross(up, forward), [99, 1]))
+    front = np.percentile(pts @ forward, 1)
+    return bool(np.percentile(face @ forward, 99) >= front + 0.5 * width)
+
+
+def _view_forward(pts, up):
+    """Unit viewing direction along the surface, or None when looking down within 35 deg."""
+    ray = np.median(pts, axis=0)
+    ray = ray / np.linalg.norm(ray)
+    forward = ray - (ray @ up) * up
+    if np.linalg.norm(forward) < np.sin(np.deg2rad(35)):
+        return None
+    return forward / np.linalg.norm(forward)
+
+
+def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
+    """Pixel masks of the objects of a stack seen as one region, or an empty list.
+
+    A region holds a stack when a horizontal face inside it (the top of the object
+    below, :func:`support_levels`) carries at least 1.5 cm of points above it that
+    stand on it (:func:`_on_face`). The lowest such face splits it into the part above
+    and the part below.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param box: ``(x0, y0, x1, y1)`` pixels of the region.
+    :param mask: (H, W) bool pixel mask of the region, or None (the box's depth above
+        the surface).
+    :param plane: ``(normal, offset)``; ``surface`` optional SupportSurface.
+    :return: ``[above_mask, below_mask]`` (H, W) bool, or ``[]``.
+    """
+    if surface is not None and plane is None:
+        plane = surface.plane
+    if plane is None:
+        return []
+    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
+                                return_pixels=True)
+    if len(pts) < 40:
+        return []
+    height_fn = _height_fn(surface, plane)
+    height = height_fn(pts)
+    top = float(np.percentile(height, 99))
+    up = np.asarray(plane[0], dtype=np.float64)
+    levels, tol = support_levels(depth_m, box, intrinsics, height_fn)
+    forward = _view_forward(pts, up)
+    for level, face in levels:
+        if level > top - 0.015:
+            continue
+        above = height > level + tol
+        if above.sum() < 20 or (~above).sum() < 20 or \
+                not _on_face(face, pts[above], up, forward, tol):
+            continue
+        out = []
+        for sel in (above, ~above):
+            m = np.zeros(depth_m.shape, np.uint8)
+            m[vs[sel], us[sel]] = 1
+            # Flying pixels on the other part's rim are not part of this object: keep the
+            # connected pieces of at least a fifth of the largest.
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+            if n < 2:
+                return []
+            areas = stats[1:, cv2.CC_STAT_AREA]
+            out.append(np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max())))
+        return out
+    return []
+
+def _stack_member(levels, tol, box, pts, us, vs, height, up, forward):
+    """Which of the points belong to the object in ``box``, and what it stands on.
+
+    An object stacked on another stands on a horizontal face (the other's top): its
+    points rise above the face, lie inside the face's footprint and, in a side view,
+    the face continues behind the object's front by at least half the object's width
+    (its footprint, taken as deep as it is wide, is on the face; an object merely
+    hidden behind a lower one in front has that one's top face ending at its front).
+    When the proposal's box fits the points above such a face (or those below it)
+    better than the whole column, the object is that part. An object whose points lie
+    on such a face (its lowest points within 1.5 cm above it) stands on it; otherwise
+    on the support surface.
+
+    :param levels: from :func:`support_levels`; ``tol`` its level tolerance (m).
+    :param us: (N,) pixel columns of ``pts``; ``vs`` rows; ``height`` (N,) metres.
+    :param forward: unit viewing direction along the surface, or None (steep view).
+    :return: ``(selection (N,) bool, base height m)``.
+    """
+    whole = np.ones(len(pts), bool)
+    if not levels:
+        return whole, 0.0
+
+    def on_face(face, sel):
+        return _on_face(face, pts[sel], up, forward, tol)
+
+    def fit(sel):
+        b = np.array([[us[sel].min(), vs[sel].min(), us[sel].max() + 1, vs[sel].max() + 1]],
+                     float)
+        return float(box_iou(b, np.array([box], float))[0, 0])
+
+    top = float(np.percentile(height, 99))
+    best, best_fit, base = whole, fit(whole) + 0.05, 0.0
+    for level, face in levels:
+        if level > top - 0.015:
+            continue
+        above = height > level + tol
+        if above.sum() < 20 or (~above).sum() < 20 or not on_face(face, above):
+            continue
+        for sel, b in ((above, level), (~above, 0.0)):
+            f = fit(sel)
+            if f > best_fit:
+                best, best_fit, base = sel, f, b
+    if base == 0.0:
+        top = float(np.percentile(height[best], 99))
+        lo = float(np.percentile(height[best], 2))
+        for level, face in levels:
+            if level - tol < lo < level + 0.015 and level < top - 0.015 and \
+                    on_face(face, best):
+                base = level
+    return best, base
 
 def _frame(up, major2, ex, ey):
     """Quaternion (x, y, z, w) and yaw of the object frame: z = up, x = major axis."""
@@ -356,7 +566,8 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     """
     if surface is not None and plane is None:
         plane = surface.plane
-    pts = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface)
+    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
+                                return_pixels=True)
     if len(pts) < 10:
         return pose_from_support_ray(box, intrinsics, plane, surface) \
             if plane is not None else None
@@ -377,12 +588,21 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     up = np.asarray(plane[0], dtype=np.float64)
     offset = float(plane[1])
     ex, ey = surface_frame(up)
-    height = _height_fn(surface, plane)(pts)
-    p2 = np.stack([pts @ ex, pts @ ey], axis=1)
-    top = float(np.percentile(height, 99))
+    height_fn = _height_fn(surface, plane)
+    height = height_fn(pts)
     forward = ray - (ray @ up) * up
     steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
     forward = forward / np.linalg.norm(forward) if not steep else ey
+    # Stacked objects: the object below is the support (see _stack_member).
+    levels, tol = support_levels(depth_m, box, intrinsics, height_fn)
+    sel, base = _stack_member(levels, tol, box, pts, us, vs, height, up,
+                              None if steep else forward)
+    if not sel.all():
+        pts, height = pts[sel], height[sel]
+        surface_pt = np.median(pts, axis=0)
+    height = height - base
+    p2 = np.stack([pts @ ex, pts @ ey], axis=1)
+    top = float(np.percentile(height, 99))
     lateral = np.cross(up, forward)
     along_l = pts @ lateral
     lo_l, hi_l = np.percentile(along_l, [1, 99])
@@ -411,7 +631,7 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
         length, width = max(length, width), min(length, width)
     foot = centre2[0] * ex + centre2[1] * ey - offset * up
     bend = float(surface._correction(foot)) if surface is not None else 0.0
-    position = foot + (bend + 0.5 * top) * up
+    position = foot + (bend + base + 0.5 * top) * up
     q, yaw = _frame(up, major, ex, ey)
     dims = np.array([length, width, top])
     diff = pts - position
