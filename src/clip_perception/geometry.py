@@ -309,8 +309,9 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
         ``margin`` of its size on each side.
     :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
-    :return: ``(levels, tol)``: a list of ``(level_m, face_points (M, 3))`` from lowest to
-        highest, and the level tolerance (m).
+    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3))`` from
+        lowest to highest, the level tolerance (m), and ``(heights, x0, y0)``: the
+        window's (h, w) heights (NaN = no depth) and its origin in the image.
     """
     h_img, w_img = depth_m.shape
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -318,7 +319,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     wx0, wy0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
     wx1, wy1 = min(int(np.ceil(x1 + mx)), w_img), min(int(np.ceil(y1 + my)), h_img)
     if wx1 - wx0 < 8 or wy1 - wy0 < 8:
-        return [], 0.004
+        return [], 0.004, (np.zeros((0, 0)), wx0, wy0)
     win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
     vs, us = np.mgrid[wy0:wy1, wx0:wx1]
     pts = back_project(us, vs, win, intrinsics)
@@ -327,6 +328,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
     hgt = np.where(valid, height_fn(np.nan_to_num(pts)), 0.0)
+    window = (np.where(valid, hgt, np.nan), wx0, wy0)
     k = 7 * max(1, int(round(w_img / 640.0)))
     num = cv2.blur(hgt.astype(np.float32), (k, k))
     den = cv2.blur(valid.astype(np.float32), (k, k))
@@ -340,7 +342,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
         (hs > max(0.01, 3.0 * sigma))
     flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
     if flat.sum() < 10:
-        return [], tol
+        return [], tol, window
     fh, fp, fa = hs[flat], pts[flat], pix[flat] ** 2
     order = np.argsort(fh)
     fh, fp, fa = fh[order], fp[order], fa[order]
@@ -349,7 +351,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     for grp in np.split(np.arange(len(fh)), cuts):
         if fa[grp].sum() >= 1.5e-4:
             levels.append((float(np.median(fh[grp])), fp[grp]))
-    return levels, tol
+    return levels, tol, window
 
 
 def _on_face(face, pts, up, forward, tol):
@@ -407,7 +409,7 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
     height = height_fn(pts)
     top = float(np.percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
-    levels, tol = support_levels(depth_m, box, intrinsics, height_fn)
+    levels, tol, _ = support_levels(depth_m, box, intrinsics, height_fn)
     forward = _view_forward(pts, up)
     for level, face in levels:
         if level > top - 0.015:
@@ -430,7 +432,7 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
         return out
     return []
 
-def _stack_member(levels, tol, box, pts, us, vs, height, up, forward):
+def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
     """Which of the points belong to the object in ``box``, and what it stands on.
 
     An object stacked on another stands on a horizontal face (the other's top): its
@@ -439,39 +441,73 @@ def _stack_member(levels, tol, box, pts, us, vs, height, up, forward):
     (its footprint, taken as deep as it is wide, is on the face; an object merely
     hidden behind a lower one in front has that one's top face ending at its front).
     When the proposal's box fits the points above such a face (or those below it)
-    better than the whole column, the object is that part. An object whose points lie
+    better than the whole column, the object is that part (the part below only when
+    it shows more than its top face: points 1.5 cm under it). The part above is measured
+    whole, beyond the box (the connected pixels above the face in the search window):
+    the box of the object below cuts through the one standing on it. An object whose points lie
     on such a face (its lowest points within 1.5 cm above it) stands on it; otherwise
     on the support surface.
 
-    :param levels: from :func:`support_levels`; ``tol`` its level tolerance (m).
+    :param levels: from :func:`support_levels`; ``tol`` its level tolerance (m);
+        ``window`` its height window.
     :param us: (N,) pixel columns of ``pts``; ``vs`` rows; ``height`` (N,) metres.
     :param forward: unit viewing direction along the surface, or None (steep view).
-    :return: ``(selection (N,) bool, base height m)``.
+    :return: ``(selection (N,) bool, base height m, carries)``; ``carries`` is True when
+        the object is the part below (another stands on its top face and hides it).
     """
     whole = np.ones(len(pts), bool)
     if not levels:
-        return whole, 0.0
+        return whole, 0.0, False
 
     def on_face(face, sel):
         return _on_face(face, pts[sel], up, forward, tol)
 
-    def fit(sel):
-        b = np.array([[us[sel].min(), vs[sel].min(), us[sel].max() + 1, vs[sel].max() + 1]],
+    hwin, wx0, wy0 = window
+
+    def extent(sel):
+        return np.array([us[sel].min(), vs[sel].min(), us[sel].max() + 1, vs[sel].max() + 1],
+                        float)
+
+    def fit(b):
+        return float(box_iou(b[None], np.array([box], float))[0, 0])
+
+    def above_extent(level, above):
+        """Box of the connected pixels above ``level`` that hold the points above it."""
+        if hwin.size == 0:
+            return extent(above)
+        m = (np.nan_to_num(hwin, nan=-1.0) > level + tol).astype(np.uint8)
+        _, labels = cv2.connectedComponents(m, connectivity=8)
+        iu, iv = us[above] - wx0, vs[above] - wy0
+        ok = (iu >= 0) & (iv >= 0) & (iu < m.shape[1]) & (iv < m.shape[0])
+        ids = np.unique(labels[iv[ok], iu[ok]])
+        ys, xs = np.nonzero(np.isin(labels, ids[ids > 0]))
+        if len(xs) == 0:
+            return extent(above)
+        b = np.array([xs.min() + wx0, ys.min() + wy0, xs.max() + 1 + wx0, ys.max() + 1 + wy0],
                      float)
-        return float(box_iou(b, np.array([box], float))[0, 0])
+        return np.concatenate([np.minimum(b[:2], extent(above)[:2]),
+                               np.maximum(b[2:], extent(above)[2:])])
 
     top = float(np.percentile(height, 99))
-    best, best_fit, base = whole, fit(whole) + 0.05, 0.0
+    best, best_fit, base = whole, fit(extent(whole)) + 0.05, 0.0
     for level, face in levels:
         if level > top - 0.015:
             continue
         above = height > level + tol
         if above.sum() < 20 or (~above).sum() < 20 or not on_face(face, above):
             continue
-        for sel, b in ((above, level), (~above, 0.0)):
-            f = fit(sel)
+        b_above = above_extent(level, above)
+        b_whole = np.concatenate([np.minimum(b_above[:2], extent(whole)[:2]),
+                                  np.maximum(b_above[2:], extent(whole)[2:])])
+        if best is whole:  # the column, measured beyond the box
+            best_fit = fit(b_whole) + 0.05
+        for sel, b, ext in ((above, level, b_above), (~above, 0.0, extent(~above))):
+            if b == 0.0 and np.percentile(height[sel], 5) > level - 0.015:
+                continue  # only the face itself shows below: no object of its own here
+            f = fit(ext)
             if f > best_fit:
                 best, best_fit, base = sel, f, b
+    carries = best is not whole and base == 0.0
     if base == 0.0:
         top = float(np.percentile(height[best], 99))
         lo = float(np.percentile(height[best], 2))
@@ -479,7 +515,7 @@ def _stack_member(levels, tol, box, pts, us, vs, height, up, forward):
             if level - tol < lo < level + 0.015 and level < top - 0.015 and \
                     on_face(face, best):
                 base = level
-    return best, base
+    return best, base, carries
 
 def _frame(up, major2, ex, ey):
     """Quaternion (x, y, z, w) and yaw of the object frame: z = up, x = major axis."""
@@ -594,9 +630,9 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
     forward = forward / np.linalg.norm(forward) if not steep else ey
     # Stacked objects: the object below is the support (see _stack_member).
-    levels, tol = support_levels(depth_m, box, intrinsics, height_fn)
-    sel, base = _stack_member(levels, tol, box, pts, us, vs, height, up,
-                              None if steep else forward)
+    levels, tol, window = support_levels(depth_m, box, intrinsics, height_fn)
+    sel, base, carries = _stack_member(levels, tol, window, box, pts, us, vs, height, up,
+                                       None if steep else forward)
     if not sel.all():
         pts, height = pts[sel], height[sel]
         surface_pt = np.median(pts, axis=0)
@@ -611,7 +647,7 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     # footprint: its middle is the centre, whatever sticks out lower down (a handle).
     top_face = height > top - max(0.004, 0.005 * float(np.linalg.norm(surface_pt)))
     use_top = False
-    if top_face.sum() >= 20:
+    if top_face.sum() >= 20 and not carries:  # a carried object hides its top face
         tl0, tl1 = np.percentile(along_l[top_face], [2, 98])
         use_top = tl1 - tl0 >= 0.6 * (hi_l - lo_l)
     footprint = p2[top_face] if use_top else p2
