@@ -359,7 +359,9 @@ def _on_face(face, pts, up, forward, tol):
 
     At least 60% of its points lie inside the face's convex hull (grown by ``tol``) and,
     seen from the side (``forward`` the unit viewing direction along the surface, None
-    looking down), the face reaches at least half the object's width behind its front.
+    looking down), the face reaches under it, a quarter of the object's width (at least
+    ``tol``) behind its front: the top of a lower object in front that merely hides its
+    bottom ends at its front.
     """
     ex, ey = surface_frame(up)
     if _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
@@ -369,7 +371,7 @@ def _on_face(face, pts, up, forward, tol):
         return True
     width = np.subtract(*np.percentile(pts @ np.cross(up, forward), [99, 1]))
     front = np.percentile(pts @ forward, 1)
-    return bool(np.percentile(face @ forward, 99) >= front + 0.5 * width)
+    return bool(np.percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
 
 
 def _view_forward(pts, up):
@@ -437,16 +439,14 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
 
     An object stacked on another stands on a horizontal face (the other's top): its
     points rise above the face, lie inside the face's footprint and, in a side view,
-    the face continues behind the object's front by at least half the object's width
-    (its footprint, taken as deep as it is wide, is on the face; an object merely
-    hidden behind a lower one in front has that one's top face ending at its front).
+    the face continues behind the object's front (:func:`_on_face`).
     When the proposal's box fits the points above such a face (or those below it)
     better than the whole column, the object is that part (the part below only when
-    it shows more than its top face: points 1.5 cm under it). The part above is measured
-    whole, beyond the box (the connected pixels above the face in the search window):
-    the box of the object below cuts through the one standing on it. An object whose points lie
-    on such a face (its lowest points within 1.5 cm above it) stands on it; otherwise
-    on the support surface.
+    it shows more than its top face: a quarter of its points 1.5 cm under it). The part
+    above is measured whole, beyond the box (the connected pixels above the face in the
+    search window): the box of the object below cuts through the one standing on it.
+    An object whose points lie on such a face (its lowest points within 1.5 cm above
+    it) stands on it; otherwise on the support surface.
 
     :param levels: from :func:`support_levels`; ``tol`` its level tolerance (m);
         ``window`` its height window.
@@ -502,7 +502,7 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
         if best is whole:  # the column, measured beyond the box
             best_fit = fit(b_whole) + 0.05
         for sel, b, ext in ((above, level, b_above), (~above, 0.0, extent(~above))):
-            if b == 0.0 and np.percentile(height[sel], 5) > level - 0.015:
+            if b == 0.0 and np.mean(height[sel] < level - 0.015) < 0.25:
                 continue  # only the face itself shows below: no object of its own here
             f = fit(ext)
             if f > best_fit:
