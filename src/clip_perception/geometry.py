@@ -278,8 +278,11 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
 
 
 def _hull_contains(face2, pts2, margin):
-    """Share of ``pts2`` (N, 2) inside the convex hull of ``face2`` (M, 2) grown by
-    ``margin`` metres (signed distance to every hull edge at least ``-margin``)."""
+    """Return the share of ``pts2`` (N, 2) inside the convex hull of ``face2`` (M, 2).
+
+    The hull is grown by ``margin`` metres: a point is inside when its signed distance
+    to every hull edge is at least ``-margin``.
+    """
     if len(pts2) == 0 or len(face2) < 3:
         return 0.0
     hull = cv2.convexHull(face2.astype(np.float32)).reshape(-1, 2).astype(np.float64)
@@ -357,25 +360,30 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
 def _on_face(face, pts, up, forward, tol):
     """Whether an object of points ``pts`` (N, 3) stands on the horizontal ``face`` (M, 3).
 
-    At least 60% of its points lie inside the face's convex hull (grown by ``tol``) and,
-    seen from the side (``forward`` the unit viewing direction along the surface, None
-    looking down), the face reaches under it, a quarter of the object's width (at least
-    ``tol``) behind its front: the top of a lower object in front that merely hides its
-    bottom ends at its front.
+    The face lies under it: at least 60% of its points inside the face's convex hull
+    grown by ``tol`` (looking down, the face is seen all around what stands on it) or,
+    from the side, where the object hides much of the face, the face spans at least
+    half the object's width across the view. From the side (``forward`` the unit
+    viewing direction along the surface; None looking down) the face must also reach a
+    quarter of the object's width (at least ``tol``) behind its front: the top of a
+    lower object in front that merely hides the object's bottom ends at its front.
     """
     ex, ey = surface_frame(up)
-    if _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
-                      np.stack([pts @ ex, pts @ ey], axis=1), tol) < 0.6:
-        return False
+    under = _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
+                           np.stack([pts @ ex, pts @ ey], axis=1), tol) >= 0.6
     if forward is None:
-        return True
-    width = np.subtract(*np.percentile(pts @ np.cross(up, forward), [99, 1]))
+        return under
+    lateral = np.cross(up, forward)
+    o0, o1 = np.percentile(pts @ lateral, [1, 99])
+    f0, f1 = np.percentile(face @ lateral, [1, 99])
+    width = o1 - o0
+    if not under and min(o1, f1) - max(o0, f0) < 0.5 * width:
+        return False
     front = np.percentile(pts @ forward, 1)
     return bool(np.percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
 
-
 def _view_forward(pts, up):
-    """Unit viewing direction along the surface, or None when looking down within 35 deg."""
+    """Return the unit viewing direction along the surface (None: looking down, 35 deg)."""
     ray = np.median(pts, axis=0)
     ray = ray / np.linalg.norm(ray)
     forward = ray - (ray @ up) * up
