@@ -11,6 +11,9 @@ from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import fit_plane_ransac
 from clip_perception.geometry import Intrinsics
+from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import propose
+from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import generate_scene
 from conftest import SHARED_DATA
 
@@ -66,6 +69,46 @@ def test_pose_from_depth_is_within_a_centimetre_on_rendered_objects():
     assert np.median(errors) < 0.01
     assert np.percentile(errors, 95) < 0.02
 
+
+def test_stacked_cube_stands_on_the_cube_below_not_on_the_table():
+    """A cube on a cube, given its own mask: its height is measured from the top below.
+
+    Measured from the table its centre came out 2-4 cm low and its height doubled (the
+    issue's p95 miss); the face below it is found in all but the scenes where almost
+    none of it is visible (measured 10 of 12).
+    """
+    errors, heights = [], []
+    for seed in range(800, 812):
+        scene, objs = generate_layout_scene(seed, 'touching')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        top = objs[2]  # generate_layout_scene: the third object stands on the first
+        pose = estimate_pose(scene.depth, top.box, scene.intrinsics, mask=top.mask,
+                             surface=props.surface)
+        errors.append(np.linalg.norm(pose.position - top.centre))
+        heights.append(abs(pose.dimensions[2] - top.dimensions[2]))
+    errors, heights = np.array(errors), np.array(heights)
+    assert np.median(errors) < 0.006
+    assert (errors < 0.01).sum() >= 9
+    assert (heights < 0.01).sum() >= 9
+
+
+def test_a_stack_seen_as_one_region_is_also_proposed_as_its_cubes():
+    """Proposals split a column at the face between its cubes; each part's pose is right.
+
+    Before, the column's box was the only proposal over the stacked cube and its pose
+    put it at half the column's height (3-4 cm off). Measured 7 of 12 within 15 mm;
+    the rest are scenes where the cube below is not proposed apart from its neighbour.
+    """
+    good = 0
+    for seed in range(800, 812):
+        scene, objs = generate_layout_scene(seed, 'touching')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        top = objs[2]
+        iou = box_iou(np.array([top.box], float), props.boxes)[0]
+        pose = proposal_pose(props, int(np.argmax(iou)), scene.depth, scene.intrinsics)
+        good += int(iou.max() >= 0.5 and pose is not None and
+                    np.linalg.norm(pose.position - top.centre) < 0.015)
+    assert good >= 6
 
 def test_pose_without_depth_points_is_none():
     intr = Intrinsics.default()

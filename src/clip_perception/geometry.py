@@ -357,7 +357,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     return levels, tol, window
 
 
-def _on_face(face, pts, up, forward, tol):
+def _on_face(face, pts, up, forward, tol, touching=False):
     """Whether an object of points ``pts`` (N, 3) stands on the horizontal ``face`` (M, 3).
 
     The face lies under it: at least 60% of its points inside the face's convex hull
@@ -367,6 +367,9 @@ def _on_face(face, pts, up, forward, tol):
     viewing direction along the surface; None looking down) the face must also reach a
     quarter of the object's width (at least ``tol``) behind its front: the top of a
     lower object in front that merely hides the object's bottom ends at its front.
+    With ``touching`` (the object's lowest points are at the face's height, so it
+    touches the face or is hidden by it) that last test alone decides, from the side:
+    the object stacked on a wider one hides most of the face it stands on.
     """
     ex, ey = surface_frame(up)
     under = _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
@@ -374,6 +377,7 @@ def _on_face(face, pts, up, forward, tol):
     if forward is None:
         return under
     lateral = np.cross(up, forward)
+    under |= touching
     o0, o1 = np.percentile(pts @ lateral, [1, 99])
     f0, f1 = np.percentile(face @ lateral, [1, 99])
     width = o1 - o0
@@ -521,7 +525,7 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
         lo = float(np.percentile(height[best], 2))
         for level, face in levels:
             if level - tol < lo < level + 0.015 and level < top - 0.015 and \
-                    on_face(face, best):
+                    _on_face(face, pts[best], up, forward, tol, touching=True):
                 base = level
     return best, base, carries
 
