@@ -601,8 +601,9 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8):
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
     standing on another's top face, :func:`clip_perception.geometry.stack_parts`) is
     followed by the part above and the part below, as depth proposals with their masks
-    and the parent's score, unless a proposal already covers them (IoU > ``iou``). The
-    cap then drops the last ones (counted in ``dropped``).
+    and the parent's score, unless another proposal already is that object (IoU >
+    ``iou``; a part nested in its column's box overlaps it by more than NMS's 0.6 and is
+    still another object). The cap then drops the last ones (counted in ``dropped``).
 
     :param props: :class:`Proposals` of the frame.
     :return: :class:`Proposals` (``props`` itself when there is no stack).
