@@ -396,7 +396,7 @@ def _view_forward(pts, up):
     return forward / np.linalg.norm(forward)
 
 
-def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
+def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels=None):
     """Pixel masks of the objects of a stack seen as one region, or an empty list.
 
     A region holds a stack when a horizontal face inside it (the top of the object
@@ -409,6 +409,7 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
     :param mask: (H, W) bool pixel mask of the region, or None (the box's depth above
         the surface).
     :param plane: ``(normal, offset)``; ``surface`` optional SupportSurface.
+    :param levels: the box's :func:`support_levels` when already computed.
     :return: ``[above_mask, below_mask]`` (H, W) bool, or ``[]``.
     """
     if surface is not None and plane is None:
@@ -423,7 +424,7 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None):
     height = height_fn(pts)
     top = float(np.percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
-    levels, tol, _ = support_levels(depth_m, box, intrinsics, height_fn)
+    levels, tol, _ = levels or support_levels(depth_m, box, intrinsics, height_fn)
     forward = _view_forward(pts, up)
     for level, face in levels:
         if level > top - 0.015:

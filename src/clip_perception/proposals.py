@@ -609,6 +609,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8):
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     from clip_perception.geometry import stack_parts
+    from clip_perception.geometry import support_levels
 
     if props.plane is None or not len(props):
         return props
@@ -623,13 +624,22 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8):
         if i >= STACK_CHECKS:
             continue
         surface = props.surface or props.plane
+        levels = support_levels(depth_m, props.boxes[i], intrinsics, surface.height
+                                if hasattr(surface, 'height') else
+                                lambda p: p @ props.plane[0] + props.plane[1])
+        # Cheap first: a stack needs a face 1.5 cm under the top of the box's points,
+        # which are no higher than the highest point of the face search's window.
+        hwin = levels[2][0]
+        if not hwin.size or not np.isfinite(hwin).any() or \
+                all(lv > np.nanmax(hwin) - 0.015 for lv, _ in levels[0]):
+            continue
         mask = props.masks[i]
         mask = refine_mask(depth_m, intrinsics, surface, mask, props.boxes[i]) \
             if mask is not None else mask_in_box(depth_m, intrinsics, surface, props.boxes[i])
         if mask is None:
             continue
         for part in stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
-                                props.surface):
+                                props.surface, levels):
             ys, xs = np.nonzero(part)
             box = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
             # The parent holds its parts, so it does not count as covering them.
