@@ -11,6 +11,10 @@ from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import fit_plane_ransac
 from clip_perception.geometry import Intrinsics
+from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import propose
+from clip_perception.world.scenes import _hit_box
+from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import generate_scene
 from conftest import SHARED_DATA
 
@@ -66,6 +70,95 @@ def test_pose_from_depth_is_within_a_centimetre_on_rendered_objects():
     assert np.median(errors) < 0.01
     assert np.percentile(errors, 95) < 0.02
 
+
+def test_stacked_cube_stands_on_the_cube_below_not_on_the_table():
+    """A cube on a cube, given its own mask: its height is measured from the top below.
+
+    Measured from the table its centre came out 2-4 cm low and its height doubled (the
+    issue's p95 miss); the face below it is found in all but the scenes where almost
+    none of it is visible (measured 10 of 12).
+    """
+    errors, heights = [], []
+    for seed in range(800, 812):
+        scene, objs = generate_layout_scene(seed, 'touching')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        top = objs[2]  # generate_layout_scene: the third object stands on the first
+        pose = estimate_pose(scene.depth, top.box, scene.intrinsics, mask=top.mask,
+                             surface=props.surface)
+        errors.append(np.linalg.norm(pose.position - top.centre))
+        heights.append(abs(pose.dimensions[2] - top.dimensions[2]))
+    errors, heights = np.array(errors), np.array(heights)
+    assert np.median(errors) < 0.006
+    assert (errors < 0.01).sum() >= 9
+    assert (heights < 0.01).sum() >= 9
+
+
+def test_a_stack_seen_as_one_region_is_also_proposed_as_its_cubes():
+    """Proposals split a column at the face between its cubes; each part's pose is right.
+
+    Before, the column's box was the only proposal over the stacked cube and its pose
+    put it at half the column's height (3-4 cm off). Measured 7 of 12 within 15 mm;
+    the rest are scenes where the cube below is not proposed apart from its neighbour.
+    """
+    good = 0
+    for seed in range(800, 812):
+        scene, objs = generate_layout_scene(seed, 'touching')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        top = objs[2]
+        iou = box_iou(np.array([top.box], float), props.boxes)[0]
+        pose = proposal_pose(props, int(np.argmax(iou)), scene.depth, scene.intrinsics)
+        good += int(iou.max() >= 0.5 and pose is not None and
+                    np.linalg.norm(pose.position - top.centre) < 0.015)
+    assert good >= 6
+
+def _render_boxes(boxes, pitch_deg=45.0, height=0.4, w=640, h=480, seed=0):
+    """Table + upright boxes ``(centre_world, half_sizes)``, seen from ``height`` m.
+
+    :return: depth (with the sigma(z) = 1.5 mm + 2.5 mm z^2 noise), intrinsics, the
+        table plane in the camera frame, the owner of each pixel (-1 table) and the
+        boxes' centres in the camera frame.
+    """
+    intr = Intrinsics.default(w, h)
+    pitch = np.deg2rad(pitch_deg)
+    cam = np.array([0.0, -height / np.tan(pitch), height])
+    fwd = np.array([0.0, np.cos(pitch), -np.sin(pitch)])
+    right = np.array([1.0, 0.0, 0.0])
+    r_wc = np.stack([right, np.cross(fwd, right), fwd], axis=1)
+    vs, us = np.mgrid[0:h, 0:w]
+    d = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy, np.ones((h, w))],
+                 axis=-1).reshape(-1, 3) @ r_wc.T
+    o = np.broadcast_to(cam, d.shape).copy()
+    t = np.where(d[:, 2] < 0, -cam[2] / d[:, 2], np.inf)
+    owner = np.full(len(d), -1)
+    for k, (c, half) in enumerate(boxes):
+        tk, _ = _hit_box(o, d, np.array(c, float), np.array(half, float), 0.0)
+        closer = tk < t
+        t[closer], owner[closer] = tk[closer], k
+    z = t.reshape(h, w)  # the camera-frame z of each ray is 1: t is the optical depth
+    rng = np.random.default_rng(seed)
+    z = (z + rng.normal(0, 1, z.shape) * (0.0015 + 0.0025 * z ** 2)).astype(np.float32)
+    up = r_wc.T @ np.array([0.0, 0.0, 1.0])
+    centres = [r_wc.T @ (np.array(c, float) - cam) for c, _ in boxes]
+    return z, intr, (up, float(cam[2])), owner.reshape(h, w), centres
+
+
+@pytest.mark.parametrize('stacked', [True, False])
+def test_box_on_a_box_is_lifted_and_a_box_hidden_behind_one_is_not(stacked):
+    """An 8 cm box on a 3 cm box stands on it; the same box behind it stands on the table.
+
+    Both show their lowest points at the low box's top; only on the stack does that top
+    continue under the tall box. Measured 2.1-2.3 mm in both; measured from the table
+    the stacked box was 14 mm off and 11 cm tall.
+    """
+    low = ((0.0, 0.10, 0.015), (0.05, 0.03, 0.015))
+    tall = ((0.0, 0.10, 0.07) if stacked else (0.0, 0.155, 0.04), (0.03, 0.025, 0.04))
+    depth, intr, plane, owner, centres = _render_boxes([low, tall])
+    mask = owner == 1
+    ys, xs = np.nonzero(mask)
+    box = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    pose = estimate_pose(depth, box, intr, plane, mask=mask)
+    assert np.linalg.norm(pose.position - centres[1]) < 0.006
+    assert abs(pose.dimensions[2] - 0.08) < 0.006
 
 def test_pose_without_depth_points_is_none():
     intr = Intrinsics.default()

@@ -7,6 +7,7 @@ are in the camera optical frame (REP 103: x right, y down, z forward), in metres
 from dataclasses import dataclass
 from dataclasses import field
 
+import cv2
 import numpy as np
 
 
@@ -232,7 +233,7 @@ def _height_fn(surface, plane):
 
 
 def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=None,
-                  surface=None):
+                  surface=None, return_pixels=False):
     """Back-project the object's pixels inside ``box``.
 
     Background is removed with the support surface when known (points less than
@@ -243,20 +244,23 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     :param mask: optional (H, W) bool pixel mask of the object.
     :param surface: optional :class:`clip_perception.support.SupportSurface` (its bent
         height replaces the flat ``plane``).
-    :return: (N, 3) float64 points, possibly empty.
+    :param return_pixels: also return the points' pixel columns and rows.
+    :return: (N, 3) float64 points, possibly empty; with ``return_pixels``
+        ``(points, us, vs)`` with (N,) int pixel columns and rows.
     """
     h, w = depth_m.shape
     x0, y0, x1, y1 = (int(round(c)) for c in box)
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int))
     if x1 <= x0 or y1 <= y0:
-        return np.zeros((0, 3))
+        return empty if return_pixels else empty[0]
     z = depth_m[y0:y1, x0:x1]
     keep = np.isfinite(z)
     if mask is not None:
         keep &= mask[y0:y1, x0:x1]
     vs, us = np.nonzero(keep)
     if len(vs) == 0:
-        return np.zeros((0, 3))
+        return empty if return_pixels else empty[0]
     pts = back_project(us + x0, vs + y0, z[vs, us], intrinsics)
     sel = None
     if plane is not None or surface is not None:
@@ -268,8 +272,263 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
         zs = pts[:, 2]
         near = np.percentile(zs, 10)
         sel = zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)
+    if return_pixels:
+        return pts[sel], us[sel] + x0, vs[sel] + y0
     return pts[sel]
 
+
+def _hull_contains(face2, pts2, margin):
+    """Return the share of ``pts2`` (N, 2) inside the convex hull of ``face2`` (M, 2).
+
+    The hull is grown by ``margin`` metres: a point is inside when its signed distance
+    to every hull edge is at least ``-margin``.
+    """
+    if len(pts2) == 0 or len(face2) < 3:
+        return 0.0
+    hull = cv2.convexHull(face2.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    if len(hull) < 3:
+        return 0.0
+    edge = np.roll(hull, -1, axis=0) - hull
+    length = np.linalg.norm(edge, axis=1)
+    ok = length > 1e-9
+    hull, edge, length = hull[ok], edge[ok], length[ok]
+    rel = pts2[:, None, :] - hull[None, :, :]
+    cross = (edge[None, :, 0] * rel[..., 1] - edge[None, :, 1] * rel[..., 0]) / length
+    # Orientation-free: inside means all signed distances share the hull's sign.
+    sign = 1.0 if np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) -
+                         np.roll(hull[:, 0], -1) * hull[:, 1]) > 0 else -1.0
+    return float(np.mean(np.all(sign * cross >= -margin, axis=1)))
+
+def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
+    """Horizontal faces above the support surface around ``box`` (tops of other objects).
+
+    A pixel is on a horizontal face when the height, averaged over a 7x7 window (the
+    noise model's sigma(z) shrinks sevenfold), changes by less than 0.3 of the pixel's
+    metric size per pixel: a face tilted under about 17 degrees from the surface. Faces
+    are grouped by height (gaps wider than the level tolerance, ``max(4 mm, 2 sigma)``)
+    and kept when they cover at least 1.5 cm^2 and lie above ``max(1 cm, 3 sigma)``.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
+        ``margin`` of its size on each side.
+    :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
+    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3))`` from
+        lowest to highest, the level tolerance (m), and ``(heights, x0, y0)``: the
+        window's (h, w) heights (NaN = no depth) and its origin in the image.
+    """
+    h_img, w_img = depth_m.shape
+    x0, y0, x1, y1 = (float(v) for v in box)
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    wx0, wy0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
+    wx1, wy1 = min(int(np.ceil(x1 + mx)), w_img), min(int(np.ceil(y1 + my)), h_img)
+    if wx1 - wx0 < 8 or wy1 - wy0 < 8:
+        return [], 0.004, (np.zeros((0, 0)), wx0, wy0)
+    win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
+    vs, us = np.mgrid[wy0:wy1, wx0:wx1]
+    pts = back_project(us, vs, win, intrinsics)
+    valid = np.isfinite(win)
+    z_med = float(np.nanmedian(win)) if valid.any() else 1.0
+    sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
+    tol = max(0.004, 2.0 * sigma)
+    hgt = np.where(valid, height_fn(np.nan_to_num(pts)), 0.0)
+    window = (np.where(valid, hgt, np.nan), wx0, wy0)
+    k = 7 * max(1, int(round(w_img / 640.0)))
+    num = cv2.blur(hgt.astype(np.float32), (k, k))
+    den = cv2.blur(valid.astype(np.float32), (k, k))
+    hs = num / np.maximum(den, 1e-6)
+    gx, gy = np.zeros_like(hs), np.zeros_like(hs)
+    d = k // 2
+    gx[:, d:-d] = (hs[:, 2 * d:] - hs[:, :-2 * d]) / (2 * d)
+    gy[d:-d, :] = (hs[2 * d:, :] - hs[:-2 * d, :]) / (2 * d)
+    pix = np.nan_to_num(win, nan=1.0) / intrinsics.fx
+    flat = valid & (den > 0.8) & (np.hypot(gx, gy) < 0.3 * pix) & \
+        (hs > max(0.01, 3.0 * sigma))
+    flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
+    if flat.sum() < 10:
+        return [], tol, window
+    fh, fp, fa = hs[flat], pts[flat], pix[flat] ** 2
+    order = np.argsort(fh)
+    fh, fp, fa = fh[order], fp[order], fa[order]
+    cuts = np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1
+    levels = []
+    for grp in np.split(np.arange(len(fh)), cuts):
+        if fa[grp].sum() >= 1.5e-4:
+            levels.append((float(np.median(fh[grp])), fp[grp]))
+    return levels, tol, window
+
+
+def _on_face(face, pts, up, forward, tol, touching=False):
+    """Whether an object of points ``pts`` (N, 3) stands on the horizontal ``face`` (M, 3).
+
+    The face lies under it: at least 60% of its points inside the face's convex hull
+    grown by ``tol`` (looking down, the face is seen all around what stands on it) or,
+    from the side, where the object hides much of the face, the face spans at least
+    half the object's width across the view. From the side (``forward`` the unit
+    viewing direction along the surface; None looking down) the face must also reach a
+    quarter of the object's width (at least ``tol``) behind its front: the top of a
+    lower object in front that merely hides the object's bottom ends at its front.
+    With ``touching`` (the object's lowest points are at the face's height, so it
+    touches the face or is hidden by it) that last test alone decides, from the side:
+    the object stacked on a wider one hides most of the face it stands on.
+    """
+    ex, ey = surface_frame(up)
+    under = _hull_contains(np.stack([face @ ex, face @ ey], axis=1),
+                           np.stack([pts @ ex, pts @ ey], axis=1), tol) >= 0.6
+    if forward is None:
+        return under
+    lateral = np.cross(up, forward)
+    under |= touching
+    o0, o1 = np.percentile(pts @ lateral, [1, 99])
+    f0, f1 = np.percentile(face @ lateral, [1, 99])
+    width = o1 - o0
+    if not under and min(o1, f1) - max(o0, f0) < 0.5 * width:
+        return False
+    front = np.percentile(pts @ forward, 1)
+    return bool(np.percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
+
+def _view_forward(pts, up):
+    """Return the unit viewing direction along the surface (None: looking down, 35 deg)."""
+    ray = np.median(pts, axis=0)
+    ray = ray / np.linalg.norm(ray)
+    forward = ray - (ray @ up) * up
+    if np.linalg.norm(forward) < np.sin(np.deg2rad(35)):
+        return None
+    return forward / np.linalg.norm(forward)
+
+
+def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels=None):
+    """Pixel masks of the objects of a stack seen as one region, or an empty list.
+
+    A region holds a stack when a horizontal face inside it (the top of the object
+    below, :func:`support_levels`) carries at least 1.5 cm of points above it that
+    stand on it (:func:`_on_face`). The lowest such face splits it into the part above
+    and the part below.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param box: ``(x0, y0, x1, y1)`` pixels of the region.
+    :param mask: (H, W) bool pixel mask of the region, or None (the box's depth above
+        the surface).
+    :param plane: ``(normal, offset)``; ``surface`` optional SupportSurface.
+    :param levels: the box's :func:`support_levels` when already computed.
+    :return: ``[above_mask, below_mask]`` (H, W) bool, or ``[]``.
+    """
+    if surface is not None and plane is None:
+        plane = surface.plane
+    if plane is None:
+        return []
+    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
+                                return_pixels=True)
+    if len(pts) < 40:
+        return []
+    height_fn = _height_fn(surface, plane)
+    height = height_fn(pts)
+    top = float(np.percentile(height, 99))
+    up = np.asarray(plane[0], dtype=np.float64)
+    levels, tol, _ = levels or support_levels(depth_m, box, intrinsics, height_fn)
+    forward = _view_forward(pts, up)
+    for level, face in levels:
+        if level > top - 0.015:
+            continue
+        above = height > level + tol
+        if above.sum() < 20 or (~above).sum() < 20 or \
+                not _on_face(face, pts[above], up, forward, tol):
+            continue
+        out = []
+        for sel in (above, ~above):
+            m = np.zeros(depth_m.shape, np.uint8)
+            m[vs[sel], us[sel]] = 1
+            # Flying pixels on the other part's rim are not part of this object: keep the
+            # connected pieces of at least a fifth of the largest.
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+            if n < 2:
+                return []
+            areas = stats[1:, cv2.CC_STAT_AREA]
+            out.append(np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max())))
+        return out
+    return []
+
+def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
+    """Which of the points belong to the object in ``box``, and what it stands on.
+
+    An object stacked on another stands on a horizontal face (the other's top): its
+    points rise above the face, lie inside the face's footprint and, in a side view,
+    the face continues behind the object's front (:func:`_on_face`).
+    When the proposal's box fits the points above such a face (or those below it)
+    better than the whole column, the object is that part (the part below only when
+    it shows more than its top face: a quarter of its points 1.5 cm under it). The part
+    above is measured whole, beyond the box (the connected pixels above the face in the
+    search window): the box of the object below cuts through the one standing on it.
+    An object whose points lie on such a face (its lowest points within 1.5 cm above
+    it) stands on it; otherwise on the support surface.
+
+    :param levels: from :func:`support_levels`; ``tol`` its level tolerance (m);
+        ``window`` its height window.
+    :param us: (N,) pixel columns of ``pts``; ``vs`` rows; ``height`` (N,) metres.
+    :param forward: unit viewing direction along the surface, or None (steep view).
+    :return: ``(selection (N,) bool, base height m, carries)``; ``carries`` is True when
+        the object is the part below (another stands on its top face and hides it).
+    """
+    whole = np.ones(len(pts), bool)
+    if not levels:
+        return whole, 0.0, False
+
+    def on_face(face, sel):
+        return _on_face(face, pts[sel], up, forward, tol)
+
+    hwin, wx0, wy0 = window
+
+    def extent(sel):
+        return np.array([us[sel].min(), vs[sel].min(), us[sel].max() + 1, vs[sel].max() + 1],
+                        float)
+
+    def fit(b):
+        return float(box_iou(b[None], np.array([box], float))[0, 0])
+
+    def above_extent(level, above):
+        """Box of the connected pixels above ``level`` that hold the points above it."""
+        if hwin.size == 0:
+            return extent(above)
+        m = (np.nan_to_num(hwin, nan=-1.0) > level + tol).astype(np.uint8)
+        _, labels = cv2.connectedComponents(m, connectivity=8)
+        iu, iv = us[above] - wx0, vs[above] - wy0
+        ok = (iu >= 0) & (iv >= 0) & (iu < m.shape[1]) & (iv < m.shape[0])
+        ids = np.unique(labels[iv[ok], iu[ok]])
+        ys, xs = np.nonzero(np.isin(labels, ids[ids > 0]))
+        if len(xs) == 0:
+            return extent(above)
+        b = np.array([xs.min() + wx0, ys.min() + wy0, xs.max() + 1 + wx0, ys.max() + 1 + wy0],
+                     float)
+        return np.concatenate([np.minimum(b[:2], extent(above)[:2]),
+                               np.maximum(b[2:], extent(above)[2:])])
+
+    top = float(np.percentile(height, 99))
+    best, best_fit, base = whole, fit(extent(whole)) + 0.05, 0.0
+    for level, face in levels:
+        if level > top - 0.015:
+            continue
+        above = height > level + tol
+        if above.sum() < 20 or (~above).sum() < 20 or not on_face(face, above):
+            continue
+        b_above = above_extent(level, above)
+        b_whole = np.concatenate([np.minimum(b_above[:2], extent(whole)[:2]),
+                                  np.maximum(b_above[2:], extent(whole)[2:])])
+        if best is whole:  # the column, measured beyond the box
+            best_fit = fit(b_whole) + 0.05
+        for sel, b, ext in ((above, level, b_above), (~above, 0.0, extent(~above))):
+            if b == 0.0 and np.mean(height[sel] < level - 0.015) < 0.25:
+                continue  # only the face itself shows below: no object of its own here
+            f = fit(ext)
+            if f > best_fit:
+                best, best_fit, base = sel, f, b
+    carries = best is not whole and base == 0.0
+    if base == 0.0:
+        top = float(np.percentile(height[best], 99))
+        lo = float(np.percentile(height[best], 2))
+        for level, face in levels:
+            if level - tol < lo < level + 0.015 and level < top - 0.015 and \
+                    _on_face(face, pts[best], up, forward, tol, touching=True):
+                base = level
+    return best, base, carries
 
 def _frame(up, major2, ex, ey):
     """Quaternion (x, y, z, w) and yaw of the object frame: z = up, x = major axis."""
@@ -356,7 +615,8 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     """
     if surface is not None and plane is None:
         plane = surface.plane
-    pts = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface)
+    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
+                                return_pixels=True)
     if len(pts) < 10:
         return pose_from_support_ray(box, intrinsics, plane, surface) \
             if plane is not None else None
@@ -377,12 +637,21 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     up = np.asarray(plane[0], dtype=np.float64)
     offset = float(plane[1])
     ex, ey = surface_frame(up)
-    height = _height_fn(surface, plane)(pts)
-    p2 = np.stack([pts @ ex, pts @ ey], axis=1)
-    top = float(np.percentile(height, 99))
+    height_fn = _height_fn(surface, plane)
+    height = height_fn(pts)
     forward = ray - (ray @ up) * up
     steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
     forward = forward / np.linalg.norm(forward) if not steep else ey
+    # Stacked objects: the object below is the support (see _stack_member).
+    levels, tol, window = support_levels(depth_m, box, intrinsics, height_fn)
+    sel, base, carries = _stack_member(levels, tol, window, box, pts, us, vs, height, up,
+                                       None if steep else forward)
+    if not sel.all():
+        pts, height = pts[sel], height[sel]
+        surface_pt = np.median(pts, axis=0)
+    height = height - base
+    p2 = np.stack([pts @ ex, pts @ ey], axis=1)
+    top = float(np.percentile(height, 99))
     lateral = np.cross(up, forward)
     along_l = pts @ lateral
     lo_l, hi_l = np.percentile(along_l, [1, 99])
@@ -391,7 +660,7 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     # footprint: its middle is the centre, whatever sticks out lower down (a handle).
     top_face = height > top - max(0.004, 0.005 * float(np.linalg.norm(surface_pt)))
     use_top = False
-    if top_face.sum() >= 20:
+    if top_face.sum() >= 20 and not carries:  # a carried object hides its top face
         tl0, tl1 = np.percentile(along_l[top_face], [2, 98])
         use_top = tl1 - tl0 >= 0.6 * (hi_l - lo_l)
     footprint = p2[top_face] if use_top else p2
@@ -411,7 +680,7 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
         length, width = max(length, width), min(length, width)
     foot = centre2[0] * ex + centre2[1] * ey - offset * up
     bend = float(surface._correction(foot)) if surface is not None else 0.0
-    position = foot + (bend + 0.5 * top) * up
+    position = foot + (bend + base + 0.5 * top) * up
     q, yaw = _frame(up, major, ex, ey)
     dims = np.array([length, width, top])
     diff = pts - position
