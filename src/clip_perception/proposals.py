@@ -26,6 +26,7 @@ import threading
 
 import cv2
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from clip_perception.geometry import back_project
 from clip_perception.geometry import box_iou
@@ -686,6 +687,25 @@ _POOL = []
 _POOL_LOCK = threading.Lock()
 
 
+_BLAS = []
+
+
+def _one_blas_thread():
+    """Return a context in which numpy's BLAS (OpenBLAS) runs on one thread.
+
+    The proposals' matrix products are small (tens of thousands of points by 3); on
+    them OpenBLAS's worker threads spin more than they help. Measured on the real
+    640x480 frames (``benchmarks/proposals.py``, 2 cores): 107 ms CPU per frame with
+    one BLAS thread against 172 ms with two, and less wall time too. The limit is
+    set and restored around each call through threadpoolctl (about 20 microseconds);
+    torch's own threads are not BLAS libraries it finds, and are left alone.
+    """
+    with _POOL_LOCK:
+        if not _BLAS:
+            _BLAS.append(ThreadpoolController())
+        return _BLAS[0].limit(limits=1, user_api='blas')
+
+
 def _pool():
     """Return the proposals' worker threads (one per selective-search scale), made once."""
     with _POOL_LOCK:
@@ -759,6 +779,8 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
             use_image=True, nms_iou=0.6, parallel=True):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
 
+    numpy's BLAS runs on one thread meanwhile (:func:`_one_blas_thread`).
+
     :param rgb: (H, W, 3) uint8.
     :param depth_m: optional (H, W) float32 metres aligned with ``rgb``, NaN = none.
     :param intrinsics: needed with depth.
@@ -766,6 +788,13 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
         segmented (same result, less wall time on two or more cores).
     :return: :class:`Proposals`.
     """
+    with _one_blas_thread():
+        return _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image,
+                        nms_iou, parallel)
+
+
+def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_iou,
+             parallel):
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
