@@ -83,7 +83,7 @@ def skimage_boxes(frame):
     from skimage.segmentation import watershed
 
     _, _, _, _, work = depth_regions(frame.depth, frame.intrinsics, frame.rgb)
-    pts, step, _, fg = work[:4]
+    pts, step, fg = work.points, work.step, work.fg
     z = np.nan_to_num(pts[..., 2], nan=0.0)
     grad = cv2.morphologyEx(z, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     dist = cv2.distanceTransform(fg.astype(np.uint8), cv2.DIST_L2, 3)

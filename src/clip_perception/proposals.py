@@ -23,6 +23,7 @@ The same frame gives the same proposals in the same order on every call.
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import threading
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -40,13 +41,36 @@ SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
 # Ranking tiers (higher first); within a tier proposals are ordered by objectness.
 TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 # Objectness weights, in ranking-score units (a tier step is 1). Straddling: the weight
-# that best separated labelled from other image boxes on the real frames (rank AUC, see
-# NOTES_s3_recall.md). Agreement: enough to lift a depth part an image box repeats
+# that best separated labelled from other image boxes on the real frames (mean rank AUC
+# per frame 0.849 without it, 0.871 at 0.5, 0.875 at 1.0, 0.869 at 1.5; chosen on those
+# 16 frames). Agreement: enough to lift a depth part an image box repeats
 # (1.2-1.7) above every plain image box (at most ~2.6), not above whole objects (4+).
 # Frame edge: the same penalty as depth regions cut by the frame.
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
 BORDER_PENALTY = 0.3
+
+
+class WorkGrid(NamedTuple):
+    """What :func:`depth_regions` computed on the working grid, for the image ranking.
+
+    ``points`` (h, w, 3) float32 metres, NaN = none; ``step`` full-resolution pixels per
+    working pixel; ``height`` (h, w) above the support or None; ``fg`` (h, w) bool,
+    standing on it; ``region`` (h, w) bool, the support's region, or None; ``surface``
+    the :class:`clip_perception.support.SupportSurface` or None; ``walls`` (h, w) bool,
+    large planes nothing stands on.
+    """
+
+    points: object
+    step: int
+    height: object
+    fg: object
+    region: object
+    surface: object
+    walls: object
+
+
+NO_WORK = WorkGrid(None, 1, None, None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -184,9 +208,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param max_size: regions wider than this (m) are split, not proposed whole.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
-        working-resolution label image it comes from); ``work`` the working grid for
-        the image ranking: ``(points, step, height or None, fg, the surface's region or
-        None, surface or None, walls)``, all (h, w) at working resolution.
+        working-resolution label image it comes from); ``work`` the :class:`WorkGrid`
+        for the image ranking.
     """
     pts, step = working_grid(depth_m, intrinsics)
     remove_flying_pixels(pts)
@@ -323,8 +346,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
     region_mask_small = surface.region if surface is not None else None
-    return regions, surface, dropped, notes, (pts, step, height, fg, region_mask_small,
-                                              surface, walls)
+    return regions, surface, dropped, notes, WorkGrid(pts, step, height, fg,
+                                                      region_mask_small, surface, walls)
 
 
 def region_mask(region, shape):
@@ -618,7 +641,7 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
     if sp is not None:
         score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
-    pts, step, height, fg = work[:4]
+    pts, height, fg = work.points, work.height, work.fg
     if pts is not None:
         zs = cv2.resize(np.isnan(pts[..., 2]).astype(np.uint8), (sw, sh),
                         interpolation=cv2.INTER_NEAREST)
@@ -626,7 +649,7 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
         fg_in, fg_out = stats(fgs)
         score += 0.4 * np.clip(fg_in - fg_out, 0, 1)
         if height is not None:
-            on = cv2.resize(work[4].astype(np.uint8), (sw, sh),
+            on = cv2.resize(work.region.astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             on_in, _ = stats(on)
             # Background: seen beyond the support (below its plane by more than the
@@ -636,9 +659,9 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             # objects on the support are holes inside its region instead).
             zz = np.nan_to_num(pts[..., 2])
             behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
-            near = cv2.dilate(work[4].astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+            near = cv2.dilate(work.region.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
             far = np.isnan(pts[..., 2]) & ~near
-            bg = cv2.resize((behind | work[6] | far).astype(np.uint8), (sw, sh),
+            bg = cv2.resize((behind | work.walls | far).astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
             bg_in, _ = stats(bg)
             score -= 0.5 * bg_in
@@ -683,11 +706,10 @@ def nms(boxes, priorities, iou=0.6):
     return order[keep].astype(int)
 
 
+# Made on first use, under the lock: the proposals' worker threads, numpy's BLAS control.
 _POOL = []
-_POOL_LOCK = threading.Lock()
-
-
 _BLAS = []
+_POOL_LOCK = threading.Lock()
 
 
 def _one_blas_thread():
@@ -695,8 +717,8 @@ def _one_blas_thread():
 
     The proposals' matrix products are small (tens of thousands of points by 3); on
     them OpenBLAS's worker threads spin more than they help. Measured on the real
-    640x480 frames (``benchmarks/proposals.py``, 2 cores): 107 ms CPU per frame with
-    one BLAS thread against 172 ms with two, and less wall time too. The limit is
+    640x480 frames, 2 cores, A/B in one process: 105-126 ms CPU per frame with this
+    limit against 134-148 ms without, wall time the same within noise. The limit is
     set and restored around each call through threadpoolctl (about 20 microseconds);
     torch's own threads are not BLAS libraries it finds, and are left alone.
     """
@@ -725,11 +747,11 @@ def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
     ``max_size`` (a glass, a lying bottle) are boxed. Speckle holes of a noisy sensor
     are smaller; the web of holes of a surface the sensor barely sees is larger.
 
-    :param work: the working grid of :func:`depth_regions`.
+    :param work: the :class:`WorkGrid` of :func:`depth_regions`.
     :param shape: (H, W) of the full-resolution frame.
     :return: (N, 4) float64 full-resolution boxes.
     """
-    pts, step, height, fg, region = work[:5]
+    pts, step, region, surface = work.points, work.step, work.region, work.surface
     if pts is None or region is None:
         return np.zeros((0, 4))
     missing = np.isnan(pts[..., 2]) & region
@@ -739,7 +761,6 @@ def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
                                                                connectivity=8)
     if n < 2:
         return np.zeros((0, 4))
-    surface = work[5]
     h, w = pts.shape[:2]
     x, y, bw, bh = (stats[1:, i] for i in range(4))
     # Depth of the surface under each part's centre: the ray through it meets the plane.
@@ -798,7 +819,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
-    work = (None, 1, None, None, None, None, None)
+    work = NO_WORK
     pending = start_image_proposals(rgb, executor=_pool() if parallel else None) \
         if use_image else None
     if depth_m is not None and intrinsics is not None:
@@ -865,23 +886,22 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     still another object). The cap then drops the last ones (counted in ``dropped``).
 
     :param props: :class:`Proposals` of the frame.
-    :param work: the working grid of :func:`depth_regions`, when at hand: a box whose
+    :param work: the :class:`WorkGrid` of :func:`depth_regions`, when at hand: a box whose
         working-resolution heights show no horizontal face inside it at least 1 cm
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
+    from clip_perception.geometry import _height_fn
     from clip_perception.geometry import stack_parts
     from clip_perception.geometry import support_levels
 
     if props.plane is None or not len(props):
         return props
-    h, w = depth_m.shape
     boxes, sources, masks, scores, parts_added = [], [], [], [], []
     added = 0
     surface = props.surface or props.plane
-    height_fn = surface.height if hasattr(surface, 'height') else \
-        (lambda p: p @ props.plane[0] + props.plane[1])
-    coarse = _coarse_faces(work, intrinsics) if work is not None and work[2] is not None \
+    height_fn = _height_fn(props.surface, props.plane)
+    coarse = _coarse_faces(work, intrinsics) if work is not None and work.height is not None \
         else None
     for i in range(len(props)):
         boxes.append(props.boxes[i])
@@ -932,16 +952,16 @@ def _coarse_faces(work, intrinsics):
     """Working-resolution horizontal faces above the surface, for the stack pre-check.
 
     The test of :func:`clip_perception.geometry.support_levels` on the working grid,
-    made looser so that it passes wherever the full-resolution test can find a face:
-    heights averaged over 3x3 working pixels, a slope under 0.5 (not 0.3) of the
-    pixel's metric size per pixel, at least 5 mm above the surface.
+    made looser than the full-resolution one: heights averaged over 3x3 working pixels,
+    a slope under 0.5 (not 0.3) of the pixel's metric size per pixel, at least 5 mm
+    above the surface.
 
-    :param work: :func:`depth_regions`' working grid (points, step, heights, ...).
+    :param work: the :class:`WorkGrid` of :func:`depth_regions`.
     :return: ``(heights (h, w) m, NaN = none; flat (h, w) bool; pixel area (h, w) m^2;
         step)``.
     """
-    height, step = work[2], work[1]
-    z = work[0][..., 2]
+    height, step = work.height, work.step
+    z = work.points[..., 2]
     valid = np.isfinite(height)
     hv = np.where(valid, height, 0.0).astype(np.float32)
     den = cv2.blur(valid.astype(np.float32), (3, 3))
@@ -958,9 +978,11 @@ def _may_hold_stack(coarse, box):
     """Whether the working grid shows a face inside ``box`` 1 cm or more under its top.
 
     A column box holds the top face of its lower object inside it, under the top of the
-    object standing on it. The full check (:func:`add_stack_parts`) needs such a face
-    1.5 cm under the top, covering 1.5 cm^2; this asks for 1 cm and 0.5 cm^2 on the
-    coarse faces, so it skips only boxes the full check would reject.
+    object standing on it. The full check (:func:`add_stack_parts`) needs a face 1.5 cm
+    under the top, covering 1.5 cm^2, in the box grown by a quarter; this asks for 1 cm
+    and 0.5 cm^2 inside the box itself. It is not a proof that the full check would
+    reject what it skips: a face only in the margin passes there and not here. On the
+    touching-and-stacked layouts the output is the same with and without it (tested).
 
     :param coarse: from :func:`_coarse_faces`.
     :param box: ``(x0, y0, x1, y1)`` full-resolution pixels.
