@@ -91,9 +91,13 @@ def test_command_in_pose_out_switch_and_not_found(probe, start_node):
     assert len(det['dimensions']) == 3 and 0.03 < max(det['dimensions']) < 0.15, det
     assert -np.pi / 2 <= det['yaw'] <= np.pi / 2
     assert 0.5 <= det['chosen']['confidence'] <= 1.0
-    # The pose carries the image's stamp.
-    stamps = {(d['stamp']['sec'], d['stamp']['nanosec']) for d in detections(probe)}
-    assert (pose.header.stamp.sec, pose.header.stamp.nanosec) in stamps
+    # The pose carries the image's stamp: the detection_json of the same frame says so. The
+    # two are separate topics, so that frame's JSON may arrive just after its pose.
+    stamp = {'sec': pose.header.stamp.sec, 'nanosec': pose.header.stamp.nanosec}
+    probe.wait_for(DET, lambda msgs: any(json.loads(m.data)['stamp'] == stamp for m in msgs),
+                   timeout=10.0)
+    assert stamp in [d['stamp'] for d in detections(probe)], \
+        (stamp, [d['stamp'] for d in detections(probe)])
     echoed = probe.wait_for('/clip_perception/active_command',
                             lambda m: m and m[-1].data == 'the red ball', 10)
     assert echoed[-1].data == 'the red ball'
