@@ -6,6 +6,7 @@ import torch
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import top_contrast_confidence
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.scenes import generate_scene
@@ -41,6 +42,21 @@ def test_softmax_follows_the_logit_scale_and_the_contrasts():
     assert 0.3 < cool[0] < 0.6  # a low temperature scale barely separates
     assert np.allclose(zero_shot_confidence(image, text[0], text[:0], 100.0), 1.0)
     assert zero_shot_confidence(image[:0], text[0], text[1:], 100.0).shape == (0,)
+
+
+def test_top_contrast_asks_whether_the_command_is_the_best_description():
+    text = torch.nn.functional.normalize(torch.eye(4, 5), dim=1)
+    # The crop is a bit closer to the command (text 0) than to each of three contrasts
+    # that are each nearly as close: the full softmax (command against all together)
+    # says no, the top-contrast rule says yes; a crop closer to a contrast gets < 0.5.
+    crop = torch.nn.functional.normalize(torch.tensor([[1.2, 1.0, 1.0, 1.0, 0.0],
+                                                       [1.0, 1.2, 1.0, 1.0, 0.0]]), dim=1)
+    top = top_contrast_confidence(crop, text[0], text[1:], 10.0)
+    full = zero_shot_confidence(crop, text[0], text[1:], 10.0)
+    assert top[0] > 0.5 > full[0] and top[1] < 0.5
+    margin = float(crop[0, 0] - crop[0, 1])
+    assert np.isclose(top[0], 1 / (1 + np.exp(-10.0 * margin)))
+    assert np.allclose(top_contrast_confidence(crop, text[0], text[:0], 30.0), 1.0)
 
 
 def test_shipped_model_is_confident_for_what_it_sees_and_not_for_what_is_absent():

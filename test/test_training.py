@@ -9,9 +9,11 @@ import torch
 from transformers import CLIPModel
 
 from clip_perception.world.training import BACKGROUND
+from clip_perception.world.training import camera_augment
 from clip_perception.world.training import caption_parts
 from clip_perception.world.training import main
 from clip_perception.world.training import multi_positive_loss
+from clip_perception.world.training import per_positive_loss
 from clip_perception.world.training import positives
 from clip_perception.world.training import scene_crops
 
@@ -79,3 +81,41 @@ def test_varied_looks_give_background_crops_their_own_label():
     assert (labels == BACKGROUND).sum() == 2 and (labels >= 0).any()
     _, plain, _ = scene_crops(5_000_123, 64, looks='plain')
     assert (plain == BACKGROUND).sum() == 0
+
+
+def test_per_positive_loss_makes_every_fitting_caption_beat_the_others():
+    # Crop 0 is a red mug; captions "red mug", "mug", "red cylinder". The old loss is
+    # content when "red mug" alone wins; the per-positive loss also wants "mug" to beat
+    # "red cylinder", the competition the zero-shot softmax runs at inference.
+    red_mug, mug, red_cyl = torch.nn.functional.normalize(torch.tensor(
+        [[1.0, 0.0, 0.0], [0.3, 1.0, 0.0], [0.6, 0.0, 1.0]]), dim=1)
+    txt = torch.stack([red_mug, mug, red_cyl])
+    pos = torch.tensor([[True, True, False], [False, False, True]])
+    img_mug_wins = torch.stack([red_mug, red_cyl])
+    nudged = torch.nn.functional.normalize(red_mug + 0.8 * mug, dim=0)
+    img_both_fit = torch.stack([nudged, red_cyl])
+    before = per_positive_loss(img_mug_wins, txt, pos, torch.tensor(10.0))
+    after = per_positive_loss(img_both_fit, txt, pos, torch.tensor(10.0))
+    assert after < before
+    # The multi-positive loss gains less from it (the best caption already won).
+    old_before = multi_positive_loss(img_mug_wins, txt, None, None, 10.0, pos)
+    old_after = multi_positive_loss(img_both_fit, txt, None, None, 10.0, pos)
+    assert before - after > old_before - old_after
+    # A crop with no positive (a fragment) only competes as a negative.
+    frag = torch.cat([img_both_fit, red_mug[None]])
+    pos_frag = torch.cat([pos, torch.zeros(1, 3, dtype=torch.bool)])
+    assert per_positive_loss(frag, txt, pos_frag, torch.tensor(10.0)) > \
+        per_positive_loss(img_both_fit, txt, pos, torch.tensor(10.0))
+
+
+def test_camera_augment_keeps_range_shape_and_hue_and_is_reproducible():
+    gen = torch.Generator().manual_seed(3)
+    x = torch.rand(64, 3, 32, 32, generator=gen) * 0.2
+    x[:, 0] += 0.6  # red crops
+    a = camera_augment(x, np.random.default_rng(7))
+    b = camera_augment(x, np.random.default_rng(7))
+    assert a.shape == x.shape and a.dtype == torch.float32 and torch.equal(a, b)
+    assert float(a.min()) >= 0.0 and float(a.max()) <= 1.0
+    assert not torch.equal(a, x)
+    means = a.mean(dim=(2, 3))
+    assert bool((means[:, 0] > means[:, 1]).all() and (means[:, 0] > means[:, 2]).all())

@@ -95,6 +95,32 @@ def zero_shot_confidence(image, command, contrasts, logit_scale):
     return torch.softmax(logits.double(), dim=1)[:, 0].numpy()
 
 
+def top_contrast_confidence(image, command, contrasts, logit_scale):
+    """Two-way softmax of the command against its strongest contrast, per crop.
+
+    ``sigmoid(logit_scale * (cos(crop, command) - max_k cos(crop, contrast_k)))``: 0.5
+    exactly when the command ties the best-fitting contrast, so a threshold of 0.5
+    asks "is the command the best description of this crop among all the texts?"
+    (the zero-shot classifier's argmax), while :func:`zero_shot_confidence` asks that
+    the command beat all contrasts *together*, which a long vocabulary of near
+    neighbours ("red cylinder", "orange mug") makes hard for a right crop. Nothing is
+    fitted: the temperature is the checkpoint's own.
+
+    :param image: (N, D) unit image embeddings (torch or numpy).
+    :param command: (D,) unit text embedding of the command.
+    :param contrasts: (K, D) unit text embeddings of the contrast prompts (K may be 0).
+    :param logit_scale: the checkpoint's ``exp(logit_scale)``.
+    :return: (N,) float64 in [0, 1]; 1.0 everywhere when K = 0.
+    """
+    command = np.asarray(command, dtype=np.float64).reshape(-1)
+    image = np.asarray(image, dtype=np.float64).reshape(-1, len(command))
+    contrasts = np.asarray(contrasts, dtype=np.float64).reshape(-1, len(command))
+    if len(contrasts) == 0:
+        return np.ones(len(image))
+    margin = image @ command - (image @ contrasts.T).max(axis=1)
+    return 0.5 * (1.0 + np.tanh(0.5 * float(logit_scale) * margin))
+
+
 def load_vocabulary(model_dir):
     """Return the vocabulary a checkpoint folder ships (``clip_perception_vocabulary.json``).
 

@@ -18,7 +18,11 @@ one of these confidences:
 - ``shipped calibration``: the bundled model's fit, reused unchanged on this checkpoint;
 - ``softmax generic``: zero-shot softmax against the generic contrasts only;
 - ``softmax vocabulary``: against generic contrasts and the vocabulary;
-- ``both``: the smaller of ``calibration`` and ``softmax vocabulary``.
+- ``top contrast``: two-way softmax against the strongest contrast (generic and
+  vocabulary): found when the command is the best description of the crop;
+- ``both``: the smaller of ``calibration`` and ``softmax vocabulary``;
+- ``accept all``: every best crop is "found": its "present right" column is the
+  ranking's top-1 accuracy (the ceiling of every acceptance test), its absent column 0.
 
 Seeds: shifted scenes 40,000,000+; our scenes reuse the pipeline evaluation's
 20,000,000+.
@@ -32,6 +36,7 @@ import numpy as np
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import top_contrast_confidence
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.geometry import box_iou
 from clip_perception.language import parse_command
@@ -46,7 +51,7 @@ SHIFTED_SEED = 40_000_000
 SUITE_KINDS = SHIFTS + ('image_only',)
 CASE_KINDS = ('present', 'absent', 'shape', 'colour')
 ACCEPT = ('calibration', 'shipped calibration', 'softmax generic', 'softmax vocabulary',
-          'both')
+          'top contrast', 'both', 'accept all')
 RANK = ('cosine', 'softmax')
 # The toy world's names: what a user of the bundled model would list as vocabulary.
 TOY_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
@@ -170,7 +175,9 @@ def _confidences(scorer, config, image, what, vocabulary, shipped_calibration):
         'shipped calibration': calibrate(cosine, shipped_calibration or scorer.calibration),
         'softmax generic': p_generic,
         'softmax vocabulary': p_vocab,
+        'top contrast': top_contrast_confidence(image, text, vocab, scorer.logit_scale),
         'both': np.minimum(own, p_vocab),
+        'accept all': np.ones_like(cosine),
     }
     return conf, {'cosine': cosine, 'softmax': p_vocab}
 
