@@ -295,19 +295,27 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             np.bincount(lab.ravel(), minlength=n), 1)
 
     def metric(stats, label, labels):
+        """Return ``(extent m, area m^2, depth m, metres per working pixel)`` of a label.
+
+        The extent is that of the box :func:`_full_box` reports, one working pixel more
+        on each side than the label: the edge pixels cut away before labelling are the
+        object's. Without them an object measured two working pixels short, 1-1.5 cm
+        on a 213 px grid and more on a coarser one, and a 2.5 cm cube fell under the
+        2 cm minimum.
+        """
         x, y, bw, bh, area = stats[label]
         zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
         px = step * zz / f  # metres per working pixel
-        return max(bw, bh) * px, area * px * px, zz
+        return (max(bw, bh) + 2) * px, area * px * px, zz, px
 
     def add(stats, label, labels, tier):
         x, y, bw, bh, area = stats[label]
-        size, area_m, zz = metric(stats, label, labels)
+        size, area_m, zz, px = metric(stats, label, labels)
         fill = area / float(bw * bh)
         # Within a working pixel of the frame edge (the outermost column often has no
         # reading): cut by the frame.
         border = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        thin = min(bw, bh) * size / max(bw, bh) < min_size
+        thin = (min(bw, bh) + 2) * px < min_size
         # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
         # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
         if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
@@ -324,7 +332,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         pieces_of.setdefault(parent, []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
-        size, area_m, _ = metric(st1, i, lab1)
+        size, area_m, _, _ = metric(st1, i, lab1)
         if size < min_size or area_m < 0.25 * min_size * min_size:
             dropped += 1
             continue
@@ -351,7 +359,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         x0, y0 = min(xa, xb), min(ya, yb)
         x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
         za = 0.5 * (zmean[2][a] + zmean[2][b_])
-        if max(x1 - x0, y1 - y0) * step * za / f > max_size:
+        if (max(x1 - x0, y1 - y0) + 2) * step * za / f > max_size:
             continue
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
@@ -379,7 +387,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         ys, xs = np.nonzero(lab0 == g)
         st0[g] = (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1,
                   len(xs))
-        size, area_m, _ = metric(st0, g, lab0)
+        size, area_m, _, _ = metric(st0, g, lab0)
         if min_size <= size <= max_size:
             add(st0, g, lab0, base_tier - 0.6)
     if over_wide:
