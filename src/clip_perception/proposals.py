@@ -297,16 +297,21 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     def metric(stats, label, labels):
         """Return ``(extent m, area m^2, depth m, metres per working pixel)`` of a label.
 
-        The extent is that of the box :func:`_full_box` reports, one working pixel more
-        on each side than the label: the edge pixels cut away before labelling are the
-        object's. Without them an object measured two working pixels short, 1-1.5 cm
-        on a 213 px grid and more on a coarser one, and a 2.5 cm cube fell under the
-        2 cm minimum.
+        The extent is the label's. The object reaches one working pixel further on each
+        side (the edge pixels cut away at depth jumps before labelling, which
+        :func:`_full_box` adds back), so the minimum-size test adds those two pixels:
+        without them a 2.5 cm cube measured 1.3 cm on a 213 px grid and was dropped, and
+        a coarser grid dropped larger objects. The tiers (wider than 35 cm, thinner than
+        the minimum) stay on the label's extent: counting the edge pixels there too kept
+        more small regions as objects, which pushed 3 real objects out of the cap.
         """
         x, y, bw, bh, area = stats[label]
         zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
         px = step * zz / f  # metres per working pixel
-        return (max(bw, bh) + 2) * px, area * px * px, zz, px
+        return max(bw, bh) * px, area * px * px, zz, px
+
+    def _grown(m):
+        return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
     def add(stats, label, labels, tier):
         x, y, bw, bh, area = stats[label]
@@ -315,7 +320,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         # Within a working pixel of the frame edge (the outermost column often has no
         # reading): cut by the frame.
         border = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        thin = (min(bw, bh) + 2) * px < min_size
+        thin = min(bw, bh) * px < min_size
         # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
         # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
         if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
@@ -332,12 +337,12 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         pieces_of.setdefault(parent, []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
-        size, area_m, _, _ = metric(st1, i, lab1)
-        if size < min_size or area_m < 0.25 * min_size * min_size:
+        m1 = metric(st1, i, lab1)
+        size, area_m = m1[:2]
+        if _grown(m1) < min_size or area_m < 0.25 * min_size * min_size:
             dropped += 1
             continue
-        pieces = [j for j in pieces_of.get(i, ())
-                  if metric(st2, j, lab2)[0] >= min_size]
+        pieces = [j for j in pieces_of.get(i, ()) if _grown(metric(st2, j, lab2)) >= min_size]
         if size > max_size:
             over_wide += 1
             for j in pieces:
@@ -359,7 +364,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         x0, y0 = min(xa, xb), min(ya, yb)
         x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
         za = 0.5 * (zmean[2][a] + zmean[2][b_])
-        if (max(x1 - x0, y1 - y0) + 2) * step * za / f > max_size:
+        if max(x1 - x0, y1 - y0) * step * za / f > max_size:
             continue
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
