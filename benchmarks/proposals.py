@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/proposals.py            # ../shared/data/real_rgbd
     .venv/bin/python benchmarks/proposals.py --repeats 9
+    .venv/bin/python benchmarks/proposals.py --work-width 160   # a coarser depth grid
 
 The real RGB-D frames in ``../shared/data/real_rgbd`` come at 640x480 (RealSense SR300,
 Asus Xtion) and 1280x720 (RealSense D435). For each resolution it prints the median
@@ -25,6 +26,7 @@ import cv2
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import image_proposals
 from clip_perception.proposals import propose
+import clip_perception.support as support
 from clip_perception.world.real_eval import load_frames
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,7 +81,12 @@ def main(argv=None):
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--threads', type=int, default=None,
                    help='OpenCV and torch threads (default: theirs)')
+    p.add_argument('--work-width', type=int, default=None,
+                   help='depth working grid, pixels on the longer side (default: '
+                   f'support.WORK_WIDTH, {support.WORK_WIDTH})')
     args = p.parse_args(argv)
+    if args.work_width:
+        support.WORK_WIDTH = args.work_width
     if args.threads:
         import torch
 
@@ -88,7 +95,8 @@ def main(argv=None):
     frames = load_frames(args.data, args.labels)
     load = os.getloadavg()[0]
     print(f'# proposals on {len(frames)} real frames, {os.cpu_count()} CPUs, load average '
-          f'{load:.1f} at start, {args.repeats} repeats per frame (median)')
+          f'{load:.1f} at start, {args.repeats} repeats per frame (median), depth grid '
+          f'{support.WORK_WIDTH} px')
     figures = measure(frames, args.repeats)
     print(f'{"resolution":<10} {"frames":>6} | {"propose":>8} {"cpu":>7} | '
           f'{"no threads":>10} | {"depth":>7} {"image":>7} | {"target":>7}')
@@ -99,7 +107,9 @@ def main(argv=None):
         print(f'{res:<10} {row["frames"]:>6} | {ms["parallel"]:6.1f}ms '
               f'{1000 * row["parallel"][1]:5.1f}ms | {ms["sequential"]:8.1f}ms | '
               f'{ms["depth"]:5.1f}ms {ms["image"]:5.1f}ms | '
-              f'{"" if target is None else f"{target:.0f} ms"}{mark}')
+              f'{"" if target is None else f"{target:.0f} ms"}{mark}   '
+              f'(CPU: depth {1000 * row["depth"][1]:.1f} ms, image '
+              f'{1000 * row["image"][1]:.1f} ms)')
     print('(wall-clock medians; "cpu" is the process CPU time of one call, all threads)')
     return 0
 

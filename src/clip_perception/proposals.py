@@ -33,8 +33,12 @@ from clip_perception.geometry import back_project
 from clip_perception.geometry import box_iou
 from clip_perception.support import depth_sigma
 from clip_perception.support import find_support
+from clip_perception.support import grid_radius
+from clip_perception.support import grid_step
 from clip_perception.support import normals
+from clip_perception.support import pixel_spacing
 from clip_perception.support import remove_flying_pixels
+from clip_perception.support import square
 from clip_perception.support import working_grid
 
 SOURCE_DEPTH, SOURCE_IMAGE = 'depth', 'image'
@@ -49,6 +53,14 @@ TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
 BORDER_PENALTY = 0.3
+# How far (m) the foot of a point may lie outside the support's region and the point
+# still stand on it: an object overhanging the surface's edge, or a region's hull drawn
+# a sample short of the edge. (The 4 working pixels this replaces were 1.1-1.8 cm on the
+# real and synthetic frames at 213 px.)
+FOOT_MARGIN = 0.015
+# Fragments of one thin or holed object (a whisk's wires, scissors' blades and handles)
+# lie closer than this (m) to one another; they are grouped into one region.
+FRAGMENT_GAP = 0.015
 
 
 class WorkGrid(NamedTuple):
@@ -151,7 +163,12 @@ def _jump_edges(z):
 
 
 def _creases(nrm, r=2, cos_max=0.7):
-    """Pixels where the surface normal turns by more than ~45 degrees across 2r pixels."""
+    """Pixels where the surface normal turns by more than ~45 degrees across 2r pixels.
+
+    ``r`` is the radius of :func:`clip_perception.support.normals`' window, in working
+    pixels like it: a crease smears over that window, so the normals on either side are
+    that far from it whatever the grid.
+    """
     out = np.zeros(nrm.shape[:2], bool)
     n = np.nan_to_num(nrm, nan=0.0)
     dots = np.einsum('...i,...i->...', n[:, :-2 * r], n[:, 2 * r:])
@@ -177,13 +194,23 @@ def _full_box(x0, y0, x1, y1, step, w, h):
 
     Grown by one working pixel on every side: the depth-edge pixels around an object
     are cut away before labelling, so its silhouette reaches one working pixel further.
+    Working pixel ``j`` samples full-resolution pixel ``j * step``, the centre of the
+    ``step`` pixels it stands for, not their first: the box is shifted back by
+    ``(step - 1) / 2`` (at 3 px a working pixel, one full-resolution pixel; unshifted,
+    boxes sat half a working pixel right of and below their objects, more so on a
+    coarser grid).
     """
-    return (float(max(x0 - 1, 0) * step), float(max(y0 - 1, 0) * step),
-            float(min(x1 + 1, w) * step), float(min(y1 + 1, h) * step))
+    c = 0.5 * (step - 1)
+    return (max((x0 - 1) * step - c, 0.0), max((y0 - 1) * step - c, 0.0),
+            float(min(x1 + 1, w) * step - c), float(min(y1 + 1, h) * step - c))
 
 
 def _adjacent_pairs(labels, stats, pieces, limit=12):
-    """Pairs of pieces (labels) that touch after a one-pixel dilation."""
+    """Pairs of pieces (labels) that touch after a two-pixel dilation.
+
+    In working pixels: the pieces are parted by crease bands (:func:`_creases`) and
+    colour or depth edges, whose width is a few samples whatever the grid.
+    """
     pieces = sorted(pieces, key=lambda j: -stats[j, cv2.CC_STAT_AREA])[:limit]
     out = []
     for k, a in enumerate(pieces):
@@ -199,20 +226,26 @@ def _adjacent_pairs(labels, stats, pieces, limit=12):
 
 
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
-                  max_height=0.5):
+                  max_height=0.5, work_width=None):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
+
+    Sizes, areas and distances are in metres (a working pixel at depth z spans
+    ``step * z / f``); what stays in working pixels is a sampling matter and says so.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :param rgb: optional (H, W, 3) uint8, for colour edges when splitting wide regions.
     :param min_size: smallest object extent kept (m).
     :param max_size: regions wider than this (m) are split, not proposed whole.
+    :param work_width: the working grid's longer side, pixels;
+        :data:`clip_perception.support.WORK_WIDTH` when None.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
         working-resolution label image it comes from); ``work`` the :class:`WorkGrid`
         for the image ranking.
     """
-    pts, step = working_grid(depth_m, intrinsics)
-    remove_flying_pixels(pts)
+    pts, step = working_grid(depth_m, intrinsics, work_width)
+    spacing = pixel_spacing(step, intrinsics)
+    remove_flying_pixels(pts, spacing)
     nrm = normals(pts)
     surface, walls = find_support(pts, nrm, step, intrinsics)
     z = pts[..., 2]
@@ -224,14 +257,18 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         hmin = 0.003 + 2.5 * depth_sigma(z)
         fg = valid & (np.nan_to_num(height, nan=-1.0) > hmin) & \
             (np.nan_to_num(height, nan=9.0) < max_height)
-        # Standing on the surface: the foot of the point lies inside its region.
-        region = cv2.dilate(surface.region.astype(np.uint8), np.ones((9, 9), np.uint8))
+        # Standing on the surface: the foot of the point lies in its region, or within
+        # FOOT_MARGIN of it (working pixels out, chessboard distance, times the width of
+        # a working pixel at the foot's depth).
+        outside = cv2.distanceTransform((~surface.region).astype(np.uint8), cv2.DIST_C, 3)
         ys, xs = np.nonzero(fg)
-        fu, fv, ok = surface.foot_pixels(pts[ys, xs].astype(np.float64), intrinsics)
+        p64 = pts[ys, xs].astype(np.float64)
+        fu, fv, ok = surface.foot_pixels(p64, intrinsics)
+        foot_z = p64[:, 2] - (p64 @ surface.normal + surface.offset) * surface.normal[2]
         fu = np.round(fu / step).astype(int)
         fv = np.round(fv / step).astype(int)
         ok &= (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h)
-        ok[ok] = region[fv[ok], fu[ok]] > 0
+        ok[ok] = outside[fv[ok], fu[ok]] * spacing * foot_z[ok] <= FOOT_MARGIN + 1e-9
         fg[ys[~ok], xs[~ok]] = False
         fg &= ~walls
     else:
@@ -258,19 +295,32 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             np.bincount(lab.ravel(), minlength=n), 1)
 
     def metric(stats, label, labels):
+        """Return ``(extent m, area m^2, depth m, metres per working pixel)`` of a label.
+
+        The extent is the label's. The object reaches one working pixel further on each
+        side (the edge pixels cut away at depth jumps before labelling, which
+        :func:`_full_box` adds back), so the minimum-size test adds those two pixels:
+        without them a 2.5 cm cube measured 1.3 cm on a 213 px grid and was dropped, and
+        a coarser grid dropped larger objects. The tiers (wider than 35 cm, thinner than
+        the minimum) stay on the label's extent: counting the edge pixels there too kept
+        more small regions as objects, which pushed 3 real objects out of the cap.
+        """
         x, y, bw, bh, area = stats[label]
         zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
         px = step * zz / f  # metres per working pixel
-        return max(bw, bh) * px, area * px * px, zz
+        return max(bw, bh) * px, area * px * px, zz, px
+
+    def _grown(m):
+        return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
     def add(stats, label, labels, tier):
         x, y, bw, bh, area = stats[label]
-        size, area_m, zz = metric(stats, label, labels)
+        size, area_m, zz, px = metric(stats, label, labels)
         fill = area / float(bw * bh)
         # Within a working pixel of the frame edge (the outermost column often has no
         # reading): cut by the frame.
         border = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        thin = min(bw, bh) * size / max(bw, bh) < min_size
+        thin = min(bw, bh) * px < min_size
         # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
         # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
         if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
@@ -287,12 +337,12 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         pieces_of.setdefault(parent, []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
-        size, area_m, _ = metric(st1, i, lab1)
-        if size < min_size or area_m < 0.25 * min_size * min_size:
+        m1 = metric(st1, i, lab1)
+        size, area_m = m1[:2]
+        if _grown(m1) < min_size or area_m < 0.25 * min_size * min_size:
             dropped += 1
             continue
-        pieces = [j for j in pieces_of.get(i, ())
-                  if metric(st2, j, lab2)[0] >= min_size]
+        pieces = [j for j in pieces_of.get(i, ()) if _grown(metric(st2, j, lab2)) >= min_size]
         if size > max_size:
             over_wide += 1
             for j in pieces:
@@ -320,8 +370,11 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
                             (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
-    # under the minimum size: fragments closer than a few pixels are grouped.
-    near = cv2.dilate((fg & ~jumps).astype(np.uint8), np.ones((5, 5), np.uint8))
+    # under the minimum size: fragments closer than FRAGMENT_GAP are grouped (each grown
+    # by half the gap, in working pixels at the median depth of what stands).
+    zfg = float(np.median(z[fg])) if fg.any() else 1.0
+    r_gap = max(1, int(round(0.5 * FRAGMENT_GAP / (spacing * zfg))))
+    near = cv2.dilate((fg & ~jumps).astype(np.uint8), square(r_gap))
     n0, lab0, st0 = _components(near)
     lab0 = np.where(fg & ~jumps, lab0, 0)
     counts = np.bincount(lab0[lab1 > 0], minlength=n0)
@@ -339,7 +392,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         ys, xs = np.nonzero(lab0 == g)
         st0[g] = (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1,
                   len(xs))
-        size, area_m, _ = metric(st0, g, lab0)
+        size, area_m, _, _ = metric(st0, g, lab0)
         if min_size <= size <= max_size:
             add(st0, g, lab0, base_tier - 0.6)
     if over_wide:
@@ -372,11 +425,13 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
     """Full-resolution pixels of a working-resolution object mask.
 
     The upsampled mask has blocky edges that take in table and background pixels: keep
-    the pixels of the box, within two working pixels of the mask, that stand above the
-    surface and are not on a depth edge (a jump over 2% of the depth to a neighbour;
-    flying pixels and occlusion rims belong to neither side).
+    the pixels of the box, within two working pixels of the mask (its blocks are working
+    pixels, and one more is cut at depth edges), that stand above the surface and are not
+    on a depth edge (a jump over 2% of the depth to a neighbour; flying pixels and
+    occlusion rims belong to neither side).
 
-    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param plane: ``(normal, offset)`` or a SupportSurface (whose ``scale`` gives the
+        working grid; otherwise :func:`clip_perception.support.grid_step` of the frame).
     :param mask: (H, W) bool coarse mask.
     :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
     """
@@ -387,7 +442,9 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
         return mask
     win = depth_m[y0:y1, x0:x1]
     height = height_above_plane(win, intrinsics, plane, (x0, y0))
-    k = 4 * max(1, int(round(w / 213.0))) + 1  # two working pixels (see support.py)
+    scale = getattr(plane, 'scale', None)
+    step = int(round(1.0 / scale)) if scale else grid_step((h, w))
+    k = 4 * step + 1  # two working pixels either side
     near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     z = np.nan_to_num(win, nan=0.0).astype(np.float32)
     k3 = np.ones((3, 3), np.uint8)
@@ -659,7 +716,10 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             # objects on the support are holes inside its region instead).
             zz = np.nan_to_num(pts[..., 2])
             behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
-            near = cv2.dilate(work.region.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+            # Near the support: within 2% of the frame of its region (4 pixels of a 213
+            # px grid), where a missing reading is a hole in the surface, not the room.
+            near = cv2.dilate(work.region.astype(np.uint8),
+                              square(grid_radius(4, work.region.shape))) > 0
             far = np.isnan(pts[..., 2]) & ~near
             bg = cv2.resize((behind | work.walls | far).astype(np.uint8), (sw, sh),
                             interpolation=cv2.INTER_NEAREST)
@@ -742,10 +802,11 @@ def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
 
     Transparent and dark objects return no depth, or only their rims: the missing
     readings on the surface's region, closed over one working pixel so a rim's
-    fragments join, are grouped into connected parts. Their metric size is taken at
-    the depth where the viewing ray meets the surface; parts between ``min_size`` and
-    ``max_size`` (a glass, a lying bottle) are boxed. Speckle holes of a noisy sensor
-    are smaller; the web of holes of a surface the sensor barely sees is larger.
+    fragments join (single lost samples, a sampling matter), are grouped into connected
+    parts. Their metric size is taken at the depth where the viewing ray meets the
+    surface; parts between ``min_size`` and ``max_size`` (a glass, a lying bottle) are
+    boxed. Speckle holes of a noisy sensor are smaller; the web of holes of a surface the
+    sensor barely sees is larger.
 
     :param work: the :class:`WorkGrid` of :func:`depth_regions`.
     :param shape: (H, W) of the full-resolution frame.
@@ -771,6 +832,8 @@ def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
     z = np.where(denom > 1e-3, surface.offset / np.maximum(denom, 1e-3), np.inf)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     size = np.maximum(bw, bh) * step * z / f
+    # At least two working pixels across: a one-sample line of missing readings is a
+    # depth edge's shadow or a crack, whatever the size of the sample.
     keep = (size >= min_size) & (size <= max_size) & (np.minimum(bw, bh) >= 2)
     x, y, bw, bh = x[keep], y[keep], bw[keep], bh[keep]
     big_h, big_w = shape
@@ -797,7 +860,7 @@ def agreement_bonus(depth_boxes, image_boxes, lo=0.5, hi=0.8, weight=AGREE_WEIGH
 
 
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
-            use_image=True, nms_iou=0.6, parallel=True):
+            use_image=True, nms_iou=0.6, parallel=True, work_width=None):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
 
     numpy's BLAS runs on one thread meanwhile (:func:`_one_blas_thread`).
@@ -807,15 +870,17 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
     :param intrinsics: needed with depth.
     :param parallel: run the image proposals on worker threads while the depth is
         segmented (same result, less wall time on two or more cores).
+    :param work_width: the depth's working grid, pixels on the longer side;
+        :data:`clip_perception.support.WORK_WIDTH` when None.
     :return: :class:`Proposals`.
     """
     with _one_blas_thread():
         return _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image,
-                        nms_iou, parallel)
+                        nms_iou, parallel, work_width)
 
 
 def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_iou,
-             parallel):
+             parallel, work_width=None):
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
@@ -823,7 +888,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     pending = start_image_proposals(rgb, executor=_pool() if parallel else None) \
         if use_image else None
     if depth_m is not None and intrinsics is not None:
-        found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb)
+        found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
+                                                             work_width=work_width)
         if use_depth:
             for r in found:
                 boxes.append(r['box'])
@@ -952,7 +1018,8 @@ def _coarse_faces(work, intrinsics):
     """Working-resolution horizontal faces above the surface, for the stack pre-check.
 
     The test of :func:`clip_perception.geometry.support_levels` on the working grid,
-    made looser than the full-resolution one: heights averaged over 3x3 working pixels,
+    made looser than the full-resolution one: heights averaged over 3x3 working pixels
+    (noise averaging over samples; the slope test is per pixel width, so grid-free),
     a slope under 0.5 (not 0.3) of the pixel's metric size per pixel, at least 5 mm
     above the surface.
 

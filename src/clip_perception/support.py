@@ -14,9 +14,13 @@ measured for structured-light and active-stereo cameras (Nguyen, Izadi and Lovel
 3DIMPVT 2012, for the Kinect; the RealSense D400 datasheet's RMS error), used for every
 tolerance below.
 
-Frames are worked on at about 213 pixels wide (a third of 640, a sixth of 1280);
-everything here takes and returns arrays at that working resolution unless it says
-otherwise.
+Frames are worked on at about :data:`WORK_WIDTH` pixels on their longer side (213: a
+third of 640, a sixth of 1280); everything here takes and returns arrays at that working
+resolution unless it says otherwise. No rule depends on that width: sizes, distances
+and areas are in metres (a working pixel at depth z spans ``step * z / f`` metres,
+:func:`pixel_spacing`), smoothing and closing of large masks are fractions of the
+frame (:func:`grid_radius`), and what stays in working pixels is a sampling matter
+(the 8 neighbours of a pixel, the one-pixel band a depth edge cuts away), each saying so.
 """
 
 from dataclasses import dataclass
@@ -25,6 +29,45 @@ import cv2
 import numpy as np
 
 WORK_WIDTH = 213
+# The working width at which the fractions of the frame below were first set as pixel
+# counts (a radius of 2 working pixels then is ``2 / REFERENCE_WIDTH`` of the frame).
+REFERENCE_WIDTH = 213.0
+
+
+def grid_step(shape, width=None):
+    """Full-resolution pixels per working pixel for a frame of ``shape`` (H, W).
+
+    :param width: the working grid's longer side in pixels; :data:`WORK_WIDTH` when None
+        (read at call time).
+    :return: int >= 1.
+    """
+    h, w = shape[:2]
+    return max(1, int(round(max(w, h) / float(width or WORK_WIDTH))))
+
+
+def pixel_spacing(step, intrinsics):
+    """Metres per metre of depth spanned by one working pixel: ``step / f``.
+
+    A working pixel at depth ``z`` spans ``z * pixel_spacing`` metres (f the mean focal
+    length, full-resolution pixels).
+    """
+    return step / (0.5 * (intrinsics.fx + intrinsics.fy))
+
+
+def grid_radius(pixels_at_reference, grid_shape):
+    """Return a radius given as a fraction of the frame in pixels of this working grid.
+
+    :param pixels_at_reference: the radius in pixels of a grid :data:`REFERENCE_WIDTH`
+        wide (the fraction of the frame times that width).
+    :param grid_shape: (h, w) of the working grid.
+    :return: int >= 1, the same share of the frame's longer side.
+    """
+    return max(1, int(round(pixels_at_reference * max(grid_shape[:2]) / REFERENCE_WIDTH)))
+
+
+def square(radius):
+    """Return a (2r+1, 2r+1) uint8 structuring element of ones."""
+    return np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
 
 
 def depth_sigma(z):
@@ -79,15 +122,16 @@ class SupportSurface:
         return u, v, foot[..., 2] > 1e-3
 
 
-def working_grid(depth_m, intrinsics, width=WORK_WIDTH):
+def working_grid(depth_m, intrinsics, width=None):
     """Subsample depth to about ``width`` pixels on its longer side; back-project them.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param width: :data:`WORK_WIDTH` when None (read at call time).
     :return: ``(points (h, w, 3) float32 with NaN where no reading, step)``; working
         pixel ``(i, j)`` is full-resolution pixel ``(i * step, j * step)``.
     """
     h, w = depth_m.shape
-    step = max(1, int(round(max(w, h) / float(width))))  # longer side: any aspect ratio
+    step = grid_step((h, w), width)  # longer side: any aspect ratio
     z = depth_m[::step, ::step]
     vs, us = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
     x = (us - intrinsics.cx) * z / intrinsics.fx
@@ -95,18 +139,29 @@ def working_grid(depth_m, intrinsics, width=WORK_WIDTH):
     return np.stack([x, y, z], axis=-1).astype(np.float32), step
 
 
-def remove_flying_pixels(points):
-    """NaN out isolated readings: no 8-neighbour within ``4 sigma(z) + 2 cm * z``.
+# Steepest surface whose neighbouring readings still count as one surface: 76 degrees
+# from facing the camera (tan = 4), so a neighbour one working pixel away may differ by
+# 4 pixel widths in depth.
+FLYING_SLOPE = 4.0
+
+
+def remove_flying_pixels(points, spacing=0.005):
+    """NaN out isolated readings: no 8-neighbour within ``4 sigma(z) + 4 z spacing``.
 
     Flying pixels at occlusion edges and specks of far noise have no neighbour at a
-    similar depth; real surfaces at working resolution always do.
+    similar depth; real surfaces always do, unless seen more steeply than
+    :data:`FLYING_SLOPE` (a neighbour one working pixel of ``z * spacing`` metres away
+    on such a surface differs by that slope times that width). The neighbours are the
+    8 of the working grid: the test is of single samples, whatever their size.
 
     :param points: (h, w, 3) float32, modified in place.
+    :param spacing: :func:`pixel_spacing` of the grid (the default, 0.005, is a 213 px
+        grid of a 640 px frame with a 600 px focal length).
     :return: (h, w) bool mask of removed pixels.
     """
     z = points[..., 2]
     zp = np.pad(np.nan_to_num(z, nan=-10.0), 1, mode='constant', constant_values=-10.0)
-    thr = 4 * depth_sigma(z) + 0.02 * z
+    thr = 4 * depth_sigma(z) + FLYING_SLOPE * spacing * z
     h, w = z.shape
     best = np.full(z.shape, np.inf, np.float32)
     for dy in (-1, 0, 1):
@@ -122,6 +177,11 @@ def remove_flying_pixels(points):
 
 def normals(points, radius=2):
     """Per-pixel unit normals from smoothed neighbour differences, facing the camera.
+
+    The window is in working pixels on purpose: it averages the per-sample depth noise
+    over (2r+1)^2 samples, and the differences span 2 (averaged) samples. In metres it
+    grows with the grid's pixel, which a coarser grid needs: its samples are as noisy
+    and fewer, and a 3x3 window would double the normals' noise.
 
     :param points: (h, w, 3) float32, NaN = none.
     :return: (h, w, 3) float32, NaN where undefined.
@@ -211,8 +271,15 @@ def upright(normal):
 
 
 def _region(inliers):
-    """Convex hull (bool mask) of the sizeable connected parts of a plane's inliers."""
-    m = cv2.morphologyEx(inliers.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    """Convex hull (bool mask) of the sizeable connected parts of a plane's inliers.
+
+    The inliers are closed over 1% of the frame (2 pixels of a 213 px grid) first, so
+    that the strips of surface between standing objects count as one part: a share of
+    the frame, since it is how the parts look in the image, not their metric size, that
+    decides whether they are one surface.
+    """
+    m = cv2.morphologyEx(inliers.astype(np.uint8), cv2.MORPH_CLOSE,
+                         square(grid_radius(2, inliers.shape)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     if n < 2:
         return np.zeros_like(inliers)
@@ -275,14 +342,23 @@ def _quadratic(pts, normal, offset, axes):
     return q
 
 
+# Points standing on a candidate count once they cover 4 cm^2: one object of the smallest
+# size proposed (2 cm across, :func:`clip_perception.proposals.depth_regions`) seen from
+# one side. (The 40 working pixels this replaces were 3-8 cm^2 on the real and synthetic
+# frames at 213 px.)
+MIN_STANDING_AREA = 4e-4
+
+
 def find_support(points, nrm, step, intrinsics, max_height=0.35):
     """Choose the support surface among camera-facing plane candidates.
 
     A candidate's score is the number of working pixels standing on it (height between
     the noise floor and ``max_height``, foot inside the candidate's region, not part of
     another candidate's plane); its inliers only break ties, and decide alone when no
-    candidate has 40 standing pixels (bare surfaces). A small table with two cans on it
-    beats the large floor around it; a tote floor with objects beats the room.
+    candidate has :data:`MIN_STANDING_AREA` of points standing on it (bare surfaces,
+    noise). A small table with two cans on it beats the large floor around it; a tote
+    floor with objects beats the room. The counts of two candidates compare the same on
+    any grid (both scale with the pixel count).
 
     :param points: (h, w, 3) working-resolution points (NaN = none).
     :param nrm: (h, w, 3) normals of :func:`normals`.
@@ -335,10 +411,12 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
         inside = (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h) & (foot[:, 2] > 1e-3)
         inside[inside] = region[fv[inside], fu[inside]]
-        # Standing points decide once there are a few dozen (an object or two); below
+        # Standing points decide once they cover an object of the smallest size; below
         # that (bare surfaces, noise) the larger plane wins.
         standing = int(inside.sum())
-        score = (float(standing) if standing >= 40 else -1e9) + 1e-6 * float(inl.sum())
+        standing_area = float(pix_area[ys[inside], xs[inside]].sum())
+        score = (float(standing) if standing_area >= MIN_STANDING_AREA else -1e9) + \
+            1e-6 * float(inl.sum())
         if best is None or score > best_score:
             best_score = score
             best = (k, normal, offset, inl, region, standing)
@@ -352,8 +430,10 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
             walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
+    # Closed over half a percent of the frame (one pixel of a 213 px grid): the noisy
+    # samples of a wall's far end that missed its plane.
     walls = cv2.morphologyEx(walls.astype(np.uint8), cv2.MORPH_CLOSE,
-                             np.ones((3, 3), np.uint8)).astype(bool)
+                             square(grid_radius(1, walls.shape))).astype(bool)
     if best is None:
         return None, walls
     k, normal, offset, inl, region, count = best
