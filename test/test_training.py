@@ -8,6 +8,7 @@ from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
 
+from clip_perception.world.training import _background_box
 from clip_perception.world.training import BACKGROUND
 from clip_perception.world.training import camera_augment
 from clip_perception.world.training import caption_parts
@@ -119,3 +120,26 @@ def test_camera_augment_keeps_range_shape_and_hue_and_is_reproducible():
     assert not torch.equal(a, x)
     means = a.mean(dim=(2, 3))
     assert bool((means[:, 0] > means[:, 1]).all() and (means[:, 0] > means[:, 2]).all())
+
+
+def test_background_squares_show_no_object():
+    from clip_perception.world.scenes import Appearance
+    from clip_perception.world.scenes import generate_scene
+
+    rng = np.random.default_rng(0)
+    labelled = 0
+    for seed in range(6):
+        scene = generate_scene(5_100_000 + seed, width=320, height=240,
+                               appearance=Appearance.varied())
+        for _ in range(5):
+            (x0, y0, x1, y1), label = _background_box(scene, (320, 240), rng)
+            assert label in (BACKGROUND, -1)
+            if label != BACKGROUND:
+                continue
+            labelled += 1
+            for o in scene.objects:
+                ox0, oy0, ox1, oy1 = o.box
+                overlap = max(0, min(x1, ox1) - max(x0, ox0)) * max(0, min(y1, oy1)
+                                                                    - max(y0, oy0))
+                assert overlap <= 0.03 * (x1 - x0) * (y1 - y0) * 1.44
+    assert labelled >= 25

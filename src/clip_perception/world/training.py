@@ -175,11 +175,15 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
         contexts.append(0.05)
         labels.append(-1)
     for _ in range(2):  # background: table or wall with little object in it
-        side = rng.uniform(0.06, 0.25) * res[0]
-        x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
-        boxes.append((x, y, x + side, y + side))
+        if look is None:  # the plain recipe, drawn as the shipped model was trained
+            side = rng.uniform(0.06, 0.25) * res[0]
+            x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
+            box, label = (x, y, x + side, y + side), -1
+        else:
+            box, label = _background_box(scene, res, rng)
+        boxes.append(box)
         contexts.append(0.1)
-        labels.append(BACKGROUND if look is not None else -1)
+        labels.append(label)
     image = normalise_image(scene.rgb, MEAN, STD)
     crops = crop_batch(image, square_boxes(boxes, np.array(contexts)), size,
                        *value_range(MEAN, STD))
@@ -189,6 +193,31 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
     labels = np.array(labels)
     kinds = np.where(labels >= 0, KIND_OBJECT, KIND_NEGATIVE)
     return raw.numpy(), labels, kinds
+
+
+def _background_box(scene, res, rng, tries=20, max_overlap=0.03):
+    """Draw a square of bare table or wall (captioned as background), else a negative.
+
+    The square (6-25% of the image width) may overlap the boxes of
+    the scene's objects by at most ``max_overlap`` of its area (context included):
+    a crop that shows most of a mug must not learn to be "the table", or the generic
+    contrasts of :mod:`clip_perception.confidence` outscore right crops at inference.
+    After ``tries`` draws without such a square the last one is kept as a negative
+    without a caption (label -1).
+
+    :return: ``((x0, y0, x1, y1) pixels, label)`` with label :data:`BACKGROUND` or -1.
+    """
+    objects = np.array([o.box for o in scene.objects], dtype=np.float64).reshape(-1, 4)
+    for _ in range(tries):
+        side = rng.uniform(0.06, 0.25) * res[0]
+        x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
+        pad = 0.1 * side  # the crop context the square is cut with
+        x0, y0, x1, y1 = x - pad, y - pad, x + side + pad, y + side + pad
+        iw = np.clip(np.minimum(x1, objects[:, 2]) - np.maximum(x0, objects[:, 0]), 0, None)
+        ih = np.clip(np.minimum(y1, objects[:, 3]) - np.maximum(y0, objects[:, 1]), 0, None)
+        if (iw * ih).sum() <= max_overlap * (x1 - x0) * (y1 - y0):
+            return (x, y, x + side, y + side), BACKGROUND
+    return (x, y, x + side, y + side), -1
 
 
 def _scene_crops_job(args):
