@@ -1,8 +1,12 @@
 """Train the tiny CLIP the project ships, on crops of rendered scenes.
 
 A transformers ``CLIPModel`` (about 0.3 M parameters, 64 px input) learns the toy world
-of :mod:`clip_perception.world.scenes` with a multi-positive symmetric contrastive loss:
-every crop whose description matches a caption is a positive for it. Fragments of
+of :mod:`clip_perception.world.scenes` with a symmetric contrastive loss in which every
+crop whose description matches a caption is a positive for it: by default
+:func:`per_positive_loss` (each fitting caption must beat every caption that does not
+fit), ``loss='multi_positive'`` the previous :func:`multi_positive_loss`; crops are
+augmented as another camera would see them (:func:`camera_augment`; ``augment='basic'``:
+flips and gain only, the previous recipe). Fragments of
 objects and unions of two objects are added as image-side negatives only, so a cube's
 top face learns to score below the whole cube (the trap image-only proposals fall
 into). With ``looks='varied'`` (the default) scenes are rendered with
@@ -11,7 +15,8 @@ textured surfaces, camera heights and angles, blur, noise, colour variation with
 colour name, object sizes), captions also name the shape only ("a mug"), the colour
 only ("the red one") or a synonym, and bare background crops get captions of their own
 ("the table"), the generic contrast prompts of :mod:`clip_perception.confidence`.
-``looks='plain'`` with ``partial_captions=0`` is the previous recipe. Some colour-shape
+``looks='plain'`` with ``partial_captions=0``, ``loss='multi_positive'`` and
+``augment='basic'`` is the previous recipe (the shipped model). Some colour-shape
 pairs never appear in training; the evaluation measures how well the model composes
 them.
 
@@ -80,8 +85,8 @@ class TrainConfig:
     """Everything that determines the trained weights."""
 
     seed: int = 0
-    scenes: int = 3000
-    steps: int = 2500
+    scenes: int = 1800
+    steps: int = 1800
     batch: int = 256
     lr: float = 3e-3
     weight_decay: float = 0.05
