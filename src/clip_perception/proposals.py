@@ -194,15 +194,9 @@ def _full_box(x0, y0, x1, y1, step, w, h):
 
     Grown by one working pixel on every side: the depth-edge pixels around an object
     are cut away before labelling, so its silhouette reaches one working pixel further.
-    Working pixel ``j`` samples full-resolution pixel ``j * step``, the centre of the
-    ``step`` pixels it stands for, not their first: the box is shifted back by
-    ``(step - 1) / 2`` (at 3 px a working pixel, one full-resolution pixel; unshifted,
-    boxes sat half a working pixel right of and below their objects, more so on a
-    coarser grid).
     """
-    c = 0.5 * (step - 1)
-    return (max((x0 - 1) * step - c, 0.0), max((y0 - 1) * step - c, 0.0),
-            float(min(x1 + 1, w) * step - c), float(min(y1 + 1, h) * step - c))
+    return (float(max(x0 - 1, 0) * step), float(max(y0 - 1, 0) * step),
+            float(min(x1 + 1, w) * step), float(min(y1 + 1, h) * step))
 
 
 def _adjacent_pairs(labels, stats, pieces, limit=12):
