@@ -45,8 +45,11 @@ def timed(fn, repeats):
     return statistics.median(wall), statistics.median(cpu)
 
 
-def measure(frames, repeats):
+def measure(frames, repeats, work_width=None):
     """Per-resolution medians (over frames) of each frame's median times, in seconds.
+
+    :param work_width: the depth working grid (``propose``'s ``work_width``); None: the
+        default, :data:`clip_perception.support.WORK_WIDTH`.
 
     :return: ``{'WxH': {'frames': n, 'parallel': (wall, cpu), 'sequential': ...,
         'depth': ..., 'image': ...}}``.
@@ -56,9 +59,12 @@ def measure(frames, repeats):
         res = f'{f.rgb.shape[1]}x{f.rgb.shape[0]}'
         row = per.setdefault(res, {})
         runs = {
-            'parallel': lambda f: propose(f.rgb, f.depth, f.intrinsics, parallel=True),
-            'sequential': lambda f: propose(f.rgb, f.depth, f.intrinsics, parallel=False),
-            'depth': lambda f: depth_regions(f.depth, f.intrinsics, f.rgb),
+            'parallel': lambda f: propose(f.rgb, f.depth, f.intrinsics, parallel=True,
+                                          work_width=work_width),
+            'sequential': lambda f: propose(f.rgb, f.depth, f.intrinsics, parallel=False,
+                                            work_width=work_width),
+            'depth': lambda f: depth_regions(f.depth, f.intrinsics, f.rgb,
+                                             work_width=work_width),
             'image': lambda f: image_proposals(f.rgb),
         }
         for name, fn in runs.items():
@@ -85,8 +91,7 @@ def main(argv=None):
                    help='depth working grid, pixels on the longer side (default: '
                    f'support.WORK_WIDTH, {support.WORK_WIDTH})')
     args = p.parse_args(argv)
-    if args.work_width:
-        support.WORK_WIDTH = args.work_width
+    width = args.work_width or support.WORK_WIDTH
     if args.threads:
         import torch
 
@@ -96,8 +101,8 @@ def main(argv=None):
     load = os.getloadavg()[0]
     print(f'# proposals on {len(frames)} real frames, {os.cpu_count()} CPUs, load average '
           f'{load:.1f} at start, {args.repeats} repeats per frame (median), depth grid '
-          f'{support.WORK_WIDTH} px')
-    figures = measure(frames, args.repeats)
+          f'{width} px')
+    figures = measure(frames, args.repeats, width)
     print(f'{"resolution":<10} {"frames":>6} | {"propose":>8} {"cpu":>7} | '
           f'{"no threads":>10} | {"depth":>7} {"image":>7} | {"target":>7}')
     for res, row in sorted(figures.items(), key=lambda kv: int(kv[0].split('x')[0])):

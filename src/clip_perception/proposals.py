@@ -281,7 +281,6 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         split &= ~colour
     n2, lab2, st2 = _components(split)
     zz0 = np.nan_to_num(z, nan=0.0).ravel()
-    f = 0.5 * (intrinsics.fx + intrinsics.fy)
     regions, dropped, over_wide = [], 0, 0
     zmean = {}
     for key, lab, n in ((1, lab1, n1), (2, lab2, n2)):
@@ -301,7 +300,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         """
         x, y, bw, bh, area = stats[label]
         zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
-        px = step * zz / f  # metres per working pixel
+        px = zz * spacing  # metres per working pixel
         return max(bw, bh) * px, area * px * px, zz, px
 
     def _grown(m):
@@ -358,7 +357,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         x0, y0 = min(xa, xb), min(ya, yb)
         x1, y1 = max(xa + wa, xb + wb), max(ya + ha, yb + hb)
         za = 0.5 * (zmean[2][a] + zmean[2][b_])
-        if max(x1 - x0, y1 - y0) * step * za / f > max_size:
+        if max(x1 - x0, y1 - y0) * za * spacing > max_size:
             continue
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(

@@ -145,7 +145,7 @@ def working_grid(depth_m, intrinsics, width=None):
 FLYING_SLOPE = 4.0
 
 
-def remove_flying_pixels(points, spacing=0.005):
+def remove_flying_pixels(points, spacing):
     """NaN out isolated readings: no 8-neighbour within ``4 sigma(z) + 4 z spacing``.
 
     Flying pixels at occlusion edges and specks of far noise have no neighbour at a
@@ -155,8 +155,8 @@ def remove_flying_pixels(points, spacing=0.005):
     8 of the working grid: the test is of single samples, whatever their size.
 
     :param points: (h, w, 3) float32, modified in place.
-    :param spacing: :func:`pixel_spacing` of the grid (the default, 0.005, is a 213 px
-        grid of a 640 px frame with a 600 px focal length).
+    :param spacing: :func:`pixel_spacing` of the grid (0.005 for a 213 px grid of a
+        640 px frame with a 600 px focal length).
     :return: (h, w) bool mask of removed pixels.
     """
     z = points[..., 2]
