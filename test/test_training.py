@@ -143,3 +143,15 @@ def test_background_squares_show_no_object():
                                                                     - max(y0, oy0))
                 assert overlap <= 0.03 * (x1 - x0) * (y1 - y0) * 1.44
     assert labelled >= 25
+
+
+def test_an_unknown_loss_or_augmentation_is_refused_before_any_work(tmp_path):
+    import pytest
+
+    from clip_perception.world.training import train
+    from clip_perception.world.training import TrainConfig
+
+    for cfg in (TrainConfig(loss='contrastive'), TrainConfig(augment='heavy')):
+        with pytest.raises(ValueError, match='loss must be one of'):
+            train(cfg, str(tmp_path), str(tmp_path / 'out'), progress=False)
+    assert not (tmp_path / 'out').exists()

@@ -78,6 +78,8 @@ STD = (0.26862954, 0.26130258, 0.27577711)
 KIND_OBJECT, KIND_NEGATIVE = 0, 1
 WORLD_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
 BACKGROUND = -2  # label of bare table/wall crops (their own captions when varied)
+LOSSES = ('per_positive', 'multi_positive')
+AUGMENTS = ('camera', 'basic')
 
 
 @dataclass
@@ -181,9 +183,7 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
         labels.append(-1)
     for _ in range(2):  # background: table or wall with little object in it
         if look is None:  # the plain recipe, drawn as the shipped model was trained
-            side = rng.uniform(0.06, 0.25) * res[0]
-            x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
-            box, label = (x, y, x + side, y + side), -1
+            box, label = _random_square(res, rng), -1
         else:
             box, label = _background_box(scene, res, rng)
         boxes.append(box)
@@ -214,15 +214,21 @@ def _background_box(scene, res, rng, tries=20, max_overlap=0.03):
     """
     objects = np.array([o.box for o in scene.objects], dtype=np.float64).reshape(-1, 4)
     for _ in range(tries):
-        side = rng.uniform(0.06, 0.25) * res[0]
-        x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
-        pad = 0.1 * side  # the crop context the square is cut with
-        x0, y0, x1, y1 = x - pad, y - pad, x + side + pad, y + side + pad
+        box = _random_square(res, rng)
+        pad = 0.1 * (box[2] - box[0])  # the crop context the square is cut with
+        x0, y0, x1, y1 = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
         iw = np.clip(np.minimum(x1, objects[:, 2]) - np.maximum(x0, objects[:, 0]), 0, None)
         ih = np.clip(np.minimum(y1, objects[:, 3]) - np.maximum(y0, objects[:, 1]), 0, None)
         if (iw * ih).sum() <= max_overlap * (x1 - x0) * (y1 - y0):
-            return (x, y, x + side, y + side), BACKGROUND
-    return (x, y, x + side, y + side), -1
+            return box, BACKGROUND
+    return box, -1
+
+
+def _random_square(res, rng):
+    """Draw a square 6-25% of the image width, anywhere in a ``res`` = (W, H) image."""
+    side = rng.uniform(0.06, 0.25) * res[0]
+    x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
+    return (x, y, x + side, y + side)
 
 
 def _scene_crops_job(args):
@@ -387,9 +393,16 @@ def positives(img_labels, txt_colour, txt_shape, txt_background):
 
 
 def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
-    """Train and save a model folder loadable with ``CLIPModel.from_pretrained``."""
+    """Train and save a model folder loadable with ``CLIPModel.from_pretrained``.
+
+    :raises ValueError: ``cfg.loss`` not in :data:`LOSSES` or ``cfg.augment`` not in
+        :data:`AUGMENTS`.
+    """
     from transformers import AutoTokenizer
 
+    if cfg.loss not in LOSSES or cfg.augment not in AUGMENTS:
+        raise ValueError(f'loss must be one of {", ".join(LOSSES)} and augment one of '
+                         f'{", ".join(AUGMENTS)}; got {cfg.loss!r} and {cfg.augment!r}')
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
@@ -463,13 +476,12 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         img = _unit(img)
         txt = _unit(txt)
         scale = model.logit_scale.exp().clamp(max=100)
+        if pos is None:  # the plain recipe: a caption describes crops of its label
+            pos = img_labels[:, None] == torch.tensor(obj_labels)[None, :]
         if cfg.loss == 'per_positive':
-            if pos is None:
-                pos = img_labels[:, None] == torch.tensor(obj_labels)[None, :]
             loss = per_positive_loss(img, txt, pos, scale)
         else:
-            loss = multi_positive_loss(img, txt, img_labels, torch.tensor(obj_labels),
-                                       scale, pos)
+            loss = multi_positive_loss(img, txt, None, None, scale, pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
