@@ -9,6 +9,7 @@ import torch
 from transformers import CLIPModel
 
 from clip_perception.world.training import _background_box
+from clip_perception.world.training import affine_augment
 from clip_perception.world.training import BACKGROUND
 from clip_perception.world.training import camera_augment
 from clip_perception.world.training import caption_parts
@@ -120,6 +121,35 @@ def test_camera_augment_keeps_range_shape_and_hue_and_is_reproducible():
     assert not torch.equal(a, x)
     means = a.mean(dim=(2, 3))
     assert bool((means[:, 0] > means[:, 1]).all() and (means[:, 0] > means[:, 2]).all())
+
+
+def test_affine_augment_foreshortens_never_stretches_and_keeps_colours():
+    # A red disc on grey: warped crops keep the disc's colours (only positions move)
+    # and its height/width ratio never grows past its tilt's reach (a squash, zoom,
+    # tilt and shift; no vertical stretch).
+    size = 48
+    yy, xx = np.mgrid[:size, :size]
+    disc = ((yy - 23.5) ** 2 + (xx - 23.5) ** 2 <= 12 ** 2)
+    x = torch.full((200, 3, size, size), 0.5)
+    x[:, 0][:, torch.from_numpy(disc)] = 0.9
+    x[:, 1][:, torch.from_numpy(disc)] = 0.1
+    x[:, 2][:, torch.from_numpy(disc)] = 0.1
+    a = affine_augment(x, np.random.default_rng(11))
+    b = affine_augment(x, np.random.default_rng(11))
+    assert a.shape == x.shape and a.dtype == torch.float32 and torch.equal(a, b)
+    assert float(a.min()) >= 0.0 and float(a.max()) <= 1.0
+    red = (a[:, 0] > 0.7).numpy()
+    warped = [i for i in range(len(a)) if not torch.equal(a[i], x[i])]
+    assert 90 <= len(warped) <= 150  # the share (0.6) of 200, within sampling
+    ratios = []
+    for i in warped:
+        ys, xs = np.nonzero(red[i])
+        assert len(ys) > 0.3 * disc.sum()  # zoom 0.7 at the least: most of it stays
+        ratios.append((np.ptp(ys) + 1) / (np.ptp(xs) + 1))
+    assert max(ratios) <= 1.1 and min(ratios) < 0.75
+    # Every pixel is a blend of the disc's red and the grey: no new hue appears.
+    g, bl = a[:, 1].numpy(), a[:, 2].numpy()
+    assert np.allclose(g, bl, atol=1e-5)
 
 
 def test_background_squares_show_no_object():

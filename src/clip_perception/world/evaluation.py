@@ -566,6 +566,10 @@ def main(argv=None):
     p.add_argument('--labels', default=os.path.join('test', 'data', 'real_rgbd_labels.json'),
                    help='real: the hand-drawn labels')
     p.add_argument('--draw', default=None, help='real: write annotated frames to this folder')
+    p.add_argument('--views', default='original',
+                   help='real: comma-separated views of each frame to evaluate, from '
+                   'original, mirror, scale:S (real_eval.view_frame); e.g. '
+                   '"original,mirror,scale:0.75,scale:1.5"')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.what in ('real', 'layouts'):
@@ -657,9 +661,11 @@ def real_main(args):
     from clip_perception.world.real_eval import format_report
     from clip_perception.world.real_eval import load_frames
     from clip_perception.world.real_eval import pose_of_proposal
+    from clip_perception.world.real_eval import view_frame
 
     cv2.setNumThreads(1)
     frames = load_frames(args.data, args.labels) if args.what == 'real' else []
+    views = [v.strip() for v in args.views.split(',') if v.strip()] or ['original']
 
     def propose_fn(rgb, depth, intrinsics):
         return propose(rgb, depth, intrinsics, max_proposals=args.max_proposals,
@@ -678,17 +684,27 @@ def real_main(args):
             with open(args.json, 'w') as f:
                 json.dump(figures, f, indent=2, default=list)
         return 0
-    figures = evaluate(frames, propose_fn, pose_of_proposal)
-    print(format_report(figures))
-    if args.draw:
-        os.makedirs(args.draw, exist_ok=True)
-        for frame in frames:
-            draw(frame, propose_fn(frame.rgb, frame.depth, frame.intrinsics),
-                 os.path.join(args.draw, frame.name + '.png'))
+    try:  # every view is checked before any is evaluated
+        shown_views = {view: [view_frame(frame, view) for frame in frames] for view in views}
+    except ValueError as e:
+        print(f'clip_perception_eval real: {e}', file=sys.stderr)
+        return 2
+    out = {}
+    for view, shown in shown_views.items():
+        figures = evaluate(shown, propose_fn, pose_of_proposal)
+        out[view] = figures
+        if len(views) > 1:
+            print(f'\n== view: {view}')
+        print(format_report(figures))
+        if args.draw:
+            os.makedirs(args.draw, exist_ok=True)
+            for frame in shown:
+                draw(frame, propose_fn(frame.rgb, frame.depth, frame.intrinsics),
+                     os.path.join(args.draw, frame.name.replace(':', '_') + '.png'))
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump(figures, f, indent=2, default=list)
+            json.dump(out if len(views) > 1 else out[views[0]], f, indent=2, default=list)
     return 0
 
 

@@ -23,6 +23,7 @@ the difference with the empty tote (``bg_depth``) inside each hand box.
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 import glob
 import json
 import os
@@ -110,6 +111,70 @@ def load_frames(data_dir, labels_path, names=None):
                                                  frame.intrinsics)
         out.append(frame)
     return out
+
+
+VIEWS = ('original', 'mirror', 'scale:0.75', 'scale:1.5')
+
+
+def view_frame(frame, view):
+    """Return the same real frame as another camera mounting or driver would deliver it.
+
+    A check that the proposals' rules hold for the kind of frame, not for these pixels:
+    a mirrored frame shows the same scene, and a rescaled one the same scene at another
+    resolution (a driver's other stream profile), so recall and pose should stay close
+    to the original's. The 3D scene is unchanged by either: the intrinsics follow the
+    pixels, so every back-projected point stays where it was (mirrored in x for
+    ``mirror``).
+
+    :param frame: :class:`RealFrame`.
+    :param view: ``original``; ``mirror`` (left-right: pixel ``u -> W - 1 - u``, so
+        ``cx -> W - 1 - cx`` with pixel centres at integers as in ``CameraInfo``, box
+        edges ``x -> W - x``, the reference plane's normal mirrored in x); or
+        ``scale:S`` with ``S`` in (0, 4] (colour resized with ``INTER_AREA`` below 1
+        and ``INTER_LINEAR`` above, depth and masks with ``INTER_NEAREST`` so no depth
+        is invented between surfaces; ``fx, fy`` times ``S``, ``c -> (c + 0.5) S - 0.5``,
+        box edges times ``S``).
+    :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
+        ``original``).
+    :raises ValueError: an unknown view or a scale outside (0, 4].
+    """
+    if view == 'original':
+        return frame
+    h, w = frame.depth.shape
+    k = frame.intrinsics
+    if view == 'mirror':
+        rgb = np.ascontiguousarray(frame.rgb[:, ::-1])
+        depth = np.ascontiguousarray(frame.depth[:, ::-1])
+        intr = Intrinsics(k.fx, k.fy, (w - 1) - k.cx, k.cy, w, h)
+        objects = [replace(o, box=(w - o.box[2], o.box[1], w - o.box[0], o.box[3]),
+                           mask=None if o.mask is None else
+                           np.ascontiguousarray(o.mask[:, ::-1])) for o in frame.objects]
+        plane = None
+        if frame.reference_plane is not None:
+            n, d = frame.reference_plane
+            plane = (np.asarray(n, float) * [-1.0, 1.0, 1.0], d)
+    elif view.startswith('scale:'):
+        try:
+            f = float(view[len('scale:'):])
+        except ValueError:
+            f = -1.0
+        if not 0.0 < f <= 4.0:
+            raise ValueError(f'view "{view}": the scale must be a number in (0, 4]')
+        nw, nh = max(int(round(w * f)), 1), max(int(round(h * f)), 1)
+        rgb = cv2.resize(frame.rgb, (nw, nh),
+                         interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR)
+        depth = cv2.resize(frame.depth, (nw, nh), interpolation=cv2.INTER_NEAREST)
+        intr = Intrinsics(k.fx * f, k.fy * f, (k.cx + 0.5) * f - 0.5, (k.cy + 0.5) * f - 0.5,
+                          nw, nh)
+        objects = [replace(o, box=tuple(float(v) * f for v in o.box),
+                           mask=None if o.mask is None else cv2.resize(
+                               o.mask.astype(np.uint8), (nw, nh),
+                               interpolation=cv2.INTER_NEAREST).astype(bool))
+                   for o in frame.objects]
+        plane = frame.reference_plane
+    else:
+        raise ValueError(f'unknown view "{view}": use original, mirror or scale:S')
+    return RealFrame(f'{frame.name}@{view}', rgb, depth, intr, frame.sensor, objects, plane)
 
 
 def _background_difference_mask(depth, bg, box, min_rise=0.01):

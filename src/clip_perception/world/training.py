@@ -6,7 +6,8 @@ crop whose description matches a caption is a positive for it: by default
 :func:`per_positive_loss` (each fitting caption must beat every caption that does not
 fit), ``loss='multi_positive'`` the previous :func:`multi_positive_loss`; crops are
 augmented as another camera would see them (:func:`camera_augment`; ``augment='basic'``:
-flips and gain only, the previous recipe). Fragments of
+flips and gain only, the previous recipe; ``augment='camera_affine'`` also warps them,
+:func:`affine_augment`, which measured worse and is kept to reproduce that). Fragments of
 objects and unions of two objects are added as image-side negatives only, so a cube's
 top face learns to score below the whole cube (the trap image-only proposals fall
 into). With ``looks='varied'`` (the default) scenes are rendered with
@@ -79,7 +80,7 @@ KIND_OBJECT, KIND_NEGATIVE = 0, 1
 WORLD_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
 BACKGROUND = -2  # label of bare table/wall crops (their own captions when varied)
 LOSSES = ('per_positive', 'multi_positive')
-AUGMENTS = ('camera', 'basic')
+AUGMENTS = ('camera', 'camera_affine', 'basic')
 
 
 @dataclass
@@ -102,7 +103,8 @@ class TrainConfig:
     looks: str = 'varied'  # varied | plain (the scenes' default look only)
     partial_captions: float = 0.4  # share of captions naming only the shape or colour
     loss: str = 'per_positive'  # per_positive | multi_positive (the previous recipe)
-    augment: str = 'camera'  # camera (blur, resolution, gamma, noise) | basic (flip, gain)
+    augment: str = 'camera'  # camera (blur, resolution, gamma, noise) | camera_affine
+    # (camera plus view-angle squash, tilt, zoom) | basic (flip, gain)
 
 
 def caption(colour, shape, rng):
@@ -374,6 +376,47 @@ def camera_augment(x, rng):
     return x.clamp(0, 1)
 
 
+def affine_augment(x, rng, share=0.6):
+    """Warp a share of the crops as another viewpoint or proposal box would frame them.
+
+    Per warped crop: a vertical squash of 0.6-1.0 (a steeper or shallower view
+    foreshortens the table plane and what stands on it by roughly the sine of the
+    pitch), an in-plane tilt of up to 15 degrees (a rolled camera), a zoom of 0.7-1.15
+    (an object smaller or larger in its box than the proposals of the training scenes
+    cut it) and a shift of up to 8% of the crop. Pixels from outside the crop repeat
+    its border (``grid_sample`` ``padding_mode='border'``). Colours are not touched.
+
+    :param x: (N, 3, S, S) float32 in [0, 1].
+    :param rng: numpy Generator (the draws, so training is reproducible from its seed).
+    :param share: fraction of crops warped; the rest are returned unchanged.
+    :return: (N, 3, S, S) float32 in [0, 1], a new tensor.
+    """
+    n = x.shape[0]
+    idx = np.nonzero(rng.random(n) < share)[0]
+    x = x.clone()
+    if len(idx) == 0:
+        return x
+    k = len(idx)
+    angle = np.deg2rad(rng.uniform(-15.0, 15.0, k))
+    zoom = rng.uniform(0.7, 1.15, k)
+    squash = rng.uniform(0.6, 1.0, k)
+    shift = rng.uniform(-0.08, 0.08, (k, 2)) * 2.0  # normalised coordinates span 2
+    # theta maps output coordinates to input ones: the inverse of scale then rotate.
+    cos, sin = np.cos(angle), np.sin(angle)
+    theta = np.zeros((k, 2, 3))
+    theta[:, 0, 0] = cos / zoom
+    theta[:, 0, 1] = sin / zoom
+    theta[:, 1, 0] = -sin / (zoom * squash)
+    theta[:, 1, 1] = cos / (zoom * squash)
+    theta[:, :, 2] = shift
+    sel = torch.from_numpy(idx)
+    grid = torch.nn.functional.affine_grid(torch.from_numpy(theta).float(),
+                                           (k,) + tuple(x.shape[1:]), align_corners=False)
+    x[sel] = torch.nn.functional.grid_sample(x[sel], grid, mode='bilinear',
+                                             padding_mode='border', align_corners=False)
+    return x.clamp(0, 1)
+
+
 def positives(img_labels, txt_colour, txt_shape, txt_background):
     """(Ni, Nt) bool: which caption describes which crop.
 
@@ -448,8 +491,10 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         gain = torch.from_numpy(rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1))).float()
         x = ((x - 0.5) * gain + 0.5 + torch.from_numpy(
             rng.uniform(-0.06, 0.06, (len(idx), 1, 1, 1))).float()).clamp(0, 1)
-        if cfg.augment == 'camera':
+        if cfg.augment in ('camera', 'camera_affine'):
             x = camera_augment(x, rng)
+        if cfg.augment == 'camera_affine':
+            x = affine_augment(x, rng)
         x = (x - mean) / std
         img_labels = labels_t[idx]
         obj_labels = img_labels[img_labels >= 0].tolist()
