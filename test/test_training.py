@@ -181,7 +181,8 @@ def test_an_unknown_loss_or_augmentation_is_refused_before_any_work(tmp_path):
     from clip_perception.world.training import train
     from clip_perception.world.training import TrainConfig
 
-    for cfg in (TrainConfig(loss='contrastive'), TrainConfig(augment='heavy')):
+    for cfg in (TrainConfig(loss='contrastive'), TrainConfig(augment='heavy'),
+                TrainConfig(looks='mxed')):
         with pytest.raises(ValueError, match='loss must be one of'):
             train(cfg, str(tmp_path), str(tmp_path / 'out'), progress=False)
     assert not (tmp_path / 'out').exists()

@@ -80,6 +80,7 @@ KIND_OBJECT, KIND_NEGATIVE = 0, 1
 WORLD_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
 BACKGROUND = -2  # label of bare table/wall crops (their own captions when varied)
 LOSSES = ('per_positive', 'multi_positive')
+LOOKS = ('varied', 'plain', 'mixed')
 AUGMENTS = ('camera', 'camera_affine', 'basic')
 
 
@@ -100,7 +101,7 @@ class TrainConfig:
     heads: int = 4
     threads: int = 1
     workers: int = 2
-    looks: str = 'varied'  # varied | plain (the scenes' default look only)
+    looks: str = 'varied'  # varied | plain (the scenes' default look only) | mixed (half each)
     partial_captions: float = 0.4  # share of captions naming only the shape or colour
     loss: str = 'per_positive'  # per_positive | multi_positive (the previous recipe)
     augment: str = 'camera'  # camera (blur, resolution, gamma, noise) | camera_affine
@@ -146,15 +147,18 @@ def _jitter(box, rng, shift=0.12, scale=(0.88, 1.2)):
 def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
     """Crops of one training scene: objects (with labels) and negatives.
 
-    :param looks: ``plain`` (default look) or ``varied``
-        (:meth:`clip_perception.world.scenes.Appearance.varied`).
+    :param looks: ``plain`` (default look), ``varied``
+        (:meth:`clip_perception.world.scenes.Appearance.varied`) or ``mixed`` (varied
+        for odd seeds, the default look for even ones; background squares captioned as
+        with ``varied``).
     :return: ``(uint8 (N, 3, size, size), labels (N,) int, kinds (N,) int)`` with
         label ``colour_index * len(SHAPES) + shape_index``, -1 for fragments and
         unions, :data:`BACKGROUND` (-2) for bare table or wall.
     """
     rng = np.random.default_rng(seed + 7_000_000)
     res = (320, 240) if rng.random() < 0.7 else (640, 480)
-    look = Appearance.varied() if looks == 'varied' else None
+    varied = looks == 'varied' or (looks == 'mixed' and seed % 2 == 1)
+    look = Appearance.varied() if varied else None
     scene = generate_scene(seed, width=res[0], height=res[1], exclude_pairs=exclude,
                            appearance=look)
     boxes, contexts, labels = [], [], []
@@ -184,7 +188,7 @@ def scene_crops(seed, size, exclude=HELD_OUT, jitters=2, looks='plain'):
         contexts.append(0.05)
         labels.append(-1)
     for _ in range(2):  # background: table or wall with little object in it
-        if look is None:  # the plain recipe, drawn as the shipped model was trained
+        if looks == 'plain':  # the plain recipe, drawn as the shipped model was trained
             box, label = _random_square(res, rng), -1
         else:
             box, label = _background_box(scene, res, rng)
@@ -438,14 +442,15 @@ def positives(img_labels, txt_colour, txt_shape, txt_background):
 def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
     """Train and save a model folder loadable with ``CLIPModel.from_pretrained``.
 
-    :raises ValueError: ``cfg.loss`` not in :data:`LOSSES` or ``cfg.augment`` not in
-        :data:`AUGMENTS`.
+    :raises ValueError: ``cfg.loss`` not in :data:`LOSSES`, ``cfg.augment`` not in
+        :data:`AUGMENTS` or ``cfg.looks`` not in :data:`LOOKS`.
     """
     from transformers import AutoTokenizer
 
-    if cfg.loss not in LOSSES or cfg.augment not in AUGMENTS:
-        raise ValueError(f'loss must be one of {", ".join(LOSSES)} and augment one of '
-                         f'{", ".join(AUGMENTS)}; got {cfg.loss!r} and {cfg.augment!r}')
+    if cfg.loss not in LOSSES or cfg.augment not in AUGMENTS or cfg.looks not in LOOKS:
+        raise ValueError(f'loss must be one of {", ".join(LOSSES)}, augment one of '
+                         f'{", ".join(AUGMENTS)} and looks one of {", ".join(LOOKS)}; got '
+                         f'{cfg.loss!r}, {cfg.augment!r} and {cfg.looks!r}')
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
