@@ -175,7 +175,7 @@ def test_background_squares_show_no_object():
     assert labelled >= 25
 
 
-def test_an_unknown_loss_or_augmentation_is_refused_before_any_work(tmp_path):
+def test_an_unknown_loss_augmentation_or_look_is_refused_before_any_work(tmp_path):
     import pytest
 
     from clip_perception.world.training import train

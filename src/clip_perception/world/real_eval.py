@@ -132,8 +132,8 @@ def view_frame(frame, view):
         edges ``x -> W - x``, the reference plane's normal mirrored in x); or
         ``scale:S`` with ``S`` in (0, 4] (colour resized with ``INTER_AREA`` below 1
         and ``INTER_LINEAR`` above, depth and masks with ``INTER_NEAREST`` so no depth
-        is invented between surfaces; ``fx, fy`` times ``S``, ``c -> (c + 0.5) S - 0.5``,
-        box edges times ``S``).
+        is invented between surfaces; intrinsics by :meth:`Intrinsics.scaled` with the
+        rounded size's factors, box edges times ``S``).
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
         ``original``).
     :raises ValueError: an unknown view or a scale outside (0, 4].
@@ -164,8 +164,7 @@ def view_frame(frame, view):
         rgb = cv2.resize(frame.rgb, (nw, nh),
                          interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR)
         depth = cv2.resize(frame.depth, (nw, nh), interpolation=cv2.INTER_NEAREST)
-        intr = Intrinsics(k.fx * f, k.fy * f, (k.cx + 0.5) * f - 0.5, (k.cy + 0.5) * f - 0.5,
-                          nw, nh)
+        intr = k.scaled(nw / w, nh / h)  # the factors the pixels really got
         objects = [replace(o, box=tuple(float(v) * f for v in o.box),
                            mask=None if o.mask is None else cv2.resize(
                                o.mask.astype(np.uint8), (nw, nh),
