@@ -327,13 +327,19 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     if wx1 - wx0 < 8 or wy1 - wy0 < 8:
         return [], 0.004, (np.zeros((0, 0)), wx0, wy0)
     win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
-    vs, us = np.mgrid[wy0:wy1, wx0:wx1]
-    pts = back_project(us, vs, win, intrinsics)
     valid = np.isfinite(win)
-    z_med = float(np.nanmedian(win)) if valid.any() else 1.0
+    z_valid = win[valid]
+    z_med = float(np.median(z_valid)) if z_valid.size else 1.0
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
-    hgt = np.where(valid, height_fn(np.nan_to_num(pts)), 0.0)
+    # The window's camera-frame points from the separable pixel rays (back_project of
+    # every pixel; a pixel without a reading sits at the origin and is masked out).
+    z0 = np.where(valid, win, 0.0)
+    pts = np.empty(win.shape + (3,))
+    pts[..., 0] = (np.arange(wx0, wx1) - intrinsics.cx)[None, :] * z0 / intrinsics.fx
+    pts[..., 1] = (np.arange(wy0, wy1) - intrinsics.cy)[:, None] * z0 / intrinsics.fy
+    pts[..., 2] = z0
+    hgt = np.where(valid, height_fn(pts), 0.0)
     window = (np.where(valid, hgt, np.nan), wx0, wy0)
     k = 7 * max(1, int(round(w_img / 640.0)))
     num = cv2.blur(hgt.astype(np.float32), (k, k))
@@ -343,7 +349,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     d = k // 2
     gx[:, d:-d] = (hs[:, 2 * d:] - hs[:, :-2 * d]) / (2 * d)
     gy[d:-d, :] = (hs[2 * d:, :] - hs[:-2 * d, :]) / (2 * d)
-    pix = np.nan_to_num(win, nan=1.0) / intrinsics.fx
+    pix = np.where(valid, win, 1.0) / intrinsics.fx
     flat = valid & (den > 0.8) & (np.hypot(gx, gy) < 0.3 * pix) & \
         (hs > max(0.01, 3.0 * sigma))
     flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
@@ -438,15 +444,20 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
             continue
         out = []
         for sel in (above, ~above):
-            m = np.zeros(depth_m.shape, np.uint8)
-            m[vs[sel], us[sel]] = 1
             # Flying pixels on the other part's rim are not part of this object: keep the
-            # connected pieces of at least a fifth of the largest.
+            # connected pieces of at least a fifth of the largest (labelled within the
+            # part's bounding box, which holds all of it).
+            pu, pv = us[sel], vs[sel]
+            u0, v0 = int(pu.min()), int(pv.min())
+            m = np.zeros((int(pv.max()) - v0 + 1, int(pu.max()) - u0 + 1), np.uint8)
+            m[pv - v0, pu - u0] = 1
             n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-            if n < 2:
-                return []
             areas = stats[1:, cv2.CC_STAT_AREA]
-            out.append(np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max())))
+            lut = np.zeros(n, bool)
+            lut[1:] = areas >= 0.2 * areas.max()
+            part = np.zeros(depth_m.shape, bool)
+            part[v0:v0 + m.shape[0], u0:u0 + m.shape[1]] = lut[labels]
+            out.append(part)
         return out
     return []
 
