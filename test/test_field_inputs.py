@@ -12,6 +12,7 @@ import re
 import time
 
 from builtin_interfaces.msg import Time
+from diagnostic_msgs.msg import DiagnosticArray
 import numpy as np
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import GetParameters
@@ -350,5 +351,124 @@ def test_watchdog_turns_diagnostics_to_error_when_frames_go_unanswered(probe, st
     assert level == 2 and 'max_frame_age' in message  # at once, from the first stale frame
     level, message, _ = wait_diag(probe, lambda lv, m, v: 'none was answered' in m)
     assert level == 2 and 'none was answered' in message and 'max_frame_age' in message
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, start_node):
+    """Clock faults are answered, named in /diagnostics and logged once.
+
+    Field reports: frames stamped an hour ahead were answered silently (and published
+    an hour ahead); depth stamped 0 and colour stamps that go backwards were answered
+    "no depth" with no hint why; with use_sim_time and no /clock, /diagnostics stopped.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    now = probe.node.get_clock().now().nanoseconds
+    assert feed_until(camera, scene, lambda: probe.messages(POSE),
+                      stamp_ns=now + 3600 * 10**9), node.output()
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'in the future' in m)
+    assert level == 1 and re.search(r'stamped 3[56]\d\d\.\d s in the future', message), message
+    assert 'clocks' in message
+    assert int(values['frames_future_stamp']) >= 1
+    assert node.output().count('in the future') == 1
+
+    def zero_depth_stamp(m):
+        m.header.stamp = Time()
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: detections(probe), depth=zero_depth_stamp)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'depth images carry' in m)
+    assert 'zero header.stamp' in message and int(values['depth_zero_stamp']) >= 1, message
+
+    # A colour frame stamped before the one received before it.
+    t = probe.node.get_clock().now().nanoseconds
+    publish(camera, scene, stamp_ns=t)
+    time.sleep(0.2)
+    publish(camera, scene, stamp_ns=t - 10**8)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'stamped 0.100 s before' in m)
+    assert 'stamped 0.100 s before' in message, message
+    assert int(values['frames_stamp_backwards']) >= 1
+
+    # use_sim_time without /clock: ROS time stands at 0; diagnostics keep coming.
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('use_sim_time', value=True).to_parameter_msg()]))
+    assert res.results[0].successful
+    probe.clear()
+    assert feed_until(camera, scene, lambda: detections(probe)), node.output()
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'no /clock' in m)
+    assert 'no /clock has been received' in message, message
+    n = len(probe.messages('/diagnostics'))
+    time.sleep(1.5)
+    assert len(probe.messages('/diagnostics')) >= n + 3
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
+        probe, start_node):
+    """Impossible depth units and intrinsics are refused with the reason.
+
+    Field reports: 16UC1 values sent as 32FC1 put the target 783 m away, and K with
+    cx = 1e6 put it 1.4 km away, both reported as found and healthy.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def millimetres(m):
+        mm = np.frombuffer(bytes(m.data), np.uint16).astype(np.float32)
+        m.encoding, m.step, m.data = '32FC1', 4 * m.width, mm.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: detections(probe), depth=millimetres)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'depth refused' in m)
+    assert 'millimetres' in message and 'REP 118' in message, message
+    assert 'millimetres' in detections(probe)[-1]['reason']
+    assert all(np.linalg.norm(position(p)) < 5.0 for p in probe.messages(POSE))
+
+    def far_principal_point(m):
+        m.k = [m.k[0], 0.0, 1e6, 0.0, m.k[4], m.k[5], 0.0, 0.0, 1.0]
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: detections(probe), info=far_principal_point)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'camera_info refused' in m)
+    assert 'principal point' in message and 'principal point' in values[
+        'last_refusal_camera_info'], message
+    assert all(np.linalg.norm(position(p)) < 5.0 for p in probe.messages(POSE))
+
+    # Frame ids that tf2 cannot use are refused as parameters, whitespace ones in headers
+    # are reported as empty.
+    for bad in ('/', ' ', 'a b'):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('frame_id', value=bad).to_parameter_msg()]))
+        assert not res.results[0].successful and 'tf2' in res.results[0].reason
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), frame_id='  ')
+    assert probe.messages(POSE)[-1].header.frame_id == ''
+    assert 'empty header.frame_id' in node.output()
+    assert node.stop() == 0
+
+
+def test_a_qos_mismatch_stays_named_while_no_colour_arrives(probe, start_node):
+    """The QoS mismatch stays the named cause of stale input.
+
+    Field report: the QoS reason was logged once, then /diagnostics said only "input
+    stale" (DDS reports the mismatch once, at discovery).
+    """
+    from rclpy.qos import qos_profile_sensor_data
+
+    node = start_node('-p', 'command:=the red ball', '-p', 'qos_reliability:=reliable',
+                      '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    probe.listen(DiagnosticArray, '/diagnostics')
+    assert wait_for_node(probe), node.output()
+    pub = probe.node.create_publisher(Image, 'image', qos_profile_sensor_data)
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    c, _, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds)
+    end = time.monotonic() + 4.0
+    while time.monotonic() < end:
+        pub.publish(c)
+        time.sleep(0.2)
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'QoS' in m and (
+        'waiting' in m or 'stale' in m))
+    assert 'incompatible' in message and 'best_effort' in message, message
     assert detections(probe) == []
     assert node.stop() == 0

@@ -72,6 +72,23 @@ def test_negation_alone_is_refused_with_a_reason(text):
     assert q.refused and 'not to pick' in q.refused and q.exclude
 
 
+@pytest.mark.parametrize('text', ['?', 'it', 'the', 'that one', '-', 'pick it up please',
+                                  '\U0001f534\u26bd', '...!', 'grab that for me'])
+def test_a_command_that_names_nothing_is_refused(text):
+    # Field report: "?", an emoji or "that one" became the query "object" and picked
+    # whatever looked most like one.
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused and text in q.refused
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    ('any object', 'any object', None), ('anything', 'anything', None),
+    ('the one in the middle', 'object', 'middle'), ('the object', 'object', None)])
+def test_a_generic_word_or_a_deciding_word_is_still_a_command(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.refused) == (what, relation, None)
+
+
 @pytest.mark.parametrize('text, what, link, ref', [
     ('the ball next to the mug', 'ball', 'next_to', 'mug'),
     ('the ball right next to the mug', 'ball', 'next_to', 'mug'),

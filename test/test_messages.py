@@ -164,6 +164,57 @@ def test_compressed_jpeg_and_png_decode_and_corrupt_ones_are_refused():
         compressed_to_rgb('jpeg', b'hello')
 
 
+def _with_app1(jpeg, payload):
+    """``jpeg`` with an APP1 segment holding ``payload`` right after its start marker."""
+    return jpeg[:2] + b'\xff\xe1' + struct.pack('>H', len(payload) + 2) + payload + jpeg[2:]
+
+
+def _exif(orientation, thumbnail=b''):
+    """Return an EXIF APP1 payload: one IFD entry, Orientation (0x0112) = ``orientation``."""
+    ifd = struct.pack('<H', 1) + struct.pack('<HHIH2x', 0x0112, 3, 1, orientation) + \
+        struct.pack('<I', 0)
+    return b'Exif\x00\x00' + b'II*\x00' + struct.pack('<I', 8) + ifd + thumbnail
+
+
+def test_jpeg_as_cameras_send_it_trailing_bytes_and_exif_orientation():
+    # Field reports: MJPEG cameras pad frames after the end marker (refused as
+    # "truncated"), and an EXIF orientation tag rotated the image, which then no longer
+    # matched camera_info (every frame refused with a size the sender never sent).
+    rgb = np.zeros((20, 30, 3), np.uint8)
+    rgb[:, :10, 0] = 200
+    raw = cv2.imencode('.jpg', rgb[..., ::-1])[1].tobytes()
+    for tail in (b'\x0a\x0d\xff', b'\x00' * 7, b'\xff\xff\xff\xff'):
+        out = compressed_to_rgb('rgb8; jpeg compressed bgr8', raw + tail)
+        assert out.shape == (20, 30, 3) and out[10, 2, 0] > 150 > out[10, 25, 0]
+    for orientation in (3, 6, 8):
+        out = compressed_to_rgb('jpeg', _with_app1(raw, _exif(orientation)))
+        assert out.shape == (20, 30, 3) and out[10, 2, 0] > 150 > out[10, 25, 0]
+
+
+def test_truncated_jpeg_is_refused_even_when_its_exif_thumbnail_ends():
+    rgb = np.full((20, 30, 3), 90, np.uint8)
+    thumb = cv2.imencode('.jpg', rgb[:4, :4])[1].tobytes()  # has its own end marker
+    raw = _with_app1(cv2.imencode('.jpg', rgb)[1].tobytes(), _exif(1, thumb))
+    assert compressed_to_rgb('jpeg', raw).shape == (20, 30, 3)
+    for cut in (len(raw) - 1, len(raw) - 40, len(raw) - 100):
+        with pytest.raises(MessageError, match='truncated'):
+            compressed_to_rgb('jpeg', raw[:cut])
+
+
+def test_depth_in_millimetres_sent_as_32fc1_is_refused():
+    # Field report: a 16UC1 frame's values written into 32FC1 (800.0 for 0.8 m) put the
+    # target 783 m away, reported as found. REP 118: 32FC1 is metres.
+    mm = np.full((4, 5), 800.0, np.float32)
+    mm[0, 0] = np.nan
+    with pytest.raises(MessageError, match='millimetres') as err:
+        depth_to_array('32FC1', 4, 5, 20, mm.tobytes())
+    assert err.value.kind == 'units'
+    far = np.full((4, 5), 60000, np.uint16)  # 60 m in 16UC1: far, but metres
+    assert depth_to_array('16UC1', 4, 5, 10, far.tobytes())[1, 1] == pytest.approx(60.0)
+    m = np.full((4, 5), 12.5, np.float32)
+    assert depth_to_array('32FC1', 4, 5, 20, m.tobytes())[1, 1] == pytest.approx(12.5)
+
+
 def test_png_claiming_a_huge_image_is_refused_before_decoding():
     ok, buf = cv2.imencode('.png', np.zeros((2, 2, 3), np.uint8))
     raw = bytearray(buf.tobytes())
@@ -205,6 +256,14 @@ def test_camera_info_validation():
                     ([np.inf, 0, 1, 0, 525, 1, 0, 0, 1], 640, 480)):
         with pytest.raises(MessageError):
             camera_info_to_intrinsics(k, w, h)
+    # Field report: a principal point of 1e6 px (or -5000) put the target kilometres away.
+    for cx, cy in ((1e6, 239.5), (-5000, -5000), (319.5, 1000), (-330, 239.5)):
+        with pytest.raises(MessageError, match='principal point') as err:
+            camera_info_to_intrinsics([525, 0, cx, 0, 525, cy, 0, 0, 1], 640, 480)
+        assert err.value.kind == 'invalid'
+    # Off-centre, even outside the image, but within half its size: lenses and crops do that.
+    for cx, cy in ((0.0, 0.0), (700.0, 500.0), (-300.0, 239.5)):
+        assert camera_info_to_intrinsics([525, 0, cx, 0, 525, cy, 0, 0, 1], 640, 480).cx == cx
 
 
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',

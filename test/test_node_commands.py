@@ -54,6 +54,14 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert det['status'] == 'refused' and 'not to pick' in det['reason']
     assert det['parsed']['exclude'] == ['blue mug'] and det['targets'] == []
 
+    # A command that names nothing ("that one", an emoji): refused, not "object".
+    for command in ('that one', '\U0001f534\u26bd'):
+        camera.command(command)
+        assert run_until(probe, camera, scene, lambda c=command: answered(probe, c))
+        det = answered(probe, command)[-1]
+        assert det['status'] == 'refused' and 'names no object' in det['reason']
+        assert det['targets'] == [] and det['chosen'] is None
+
     # A relation, said politely: the ball next to the mug, with the reference.
     command = 'could you grab the red ball right next to the blue mug'
     camera.command(command)

@@ -187,6 +187,11 @@ def validate(name, value):
             value.format('x')
         except (IndexError, KeyError, ValueError) as exc:
             return f'prompt_template does not format: {exc}'
+    if name == 'frame_id' and value and (not value.strip('/') or value != ''.join(
+            value.split()) or value.startswith('/')):
+        # tf2 refuses a leading slash (a ROS 1 habit); whitespace is never part of a name.
+        return (f'frame_id "{value}" is not a tf2 frame id: no leading "/" and no '
+                "whitespace, e.g. camera_color_optical_frame (empty = the image header's)")
     spec = next((p for p in PARAMETERS if p.name == name), None)
     if spec is not None and spec.choices and value not in spec.choices:
         return f'{name} must be one of {", ".join(spec.choices)}'

@@ -102,6 +102,7 @@ class Health:
         self.first_pending = None       # oldest accepted frame not yet answered
         self.stage = None               # (name, since) while the worker is in a stage
         self.notices = {}               # kind -> (time, text): input oddities (WARN)
+        self.qos_event = None           # (time, text) of the last QoS mismatch reported
         self.last_status = ''
         self.last_reason = ''
 
@@ -216,8 +217,9 @@ class Health:
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
                          'frames_stale', 'frames_failed', 'frames_idle', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
-                         'frames_empty_frame_id', 'frames_unchanged', 'crops_encoded',
-                         'crops_reused'):
+                         'frames_empty_frame_id', 'frames_future_stamp',
+                         'frames_stamp_backwards', 'frames_age_unknown', 'depth_zero_stamp',
+                         'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']
             values.append(('crops_reused_share', f'{self.counts["crops_reused"] / crops:.3f}'
@@ -233,6 +235,20 @@ class Health:
             return OK, 'running', values
         problems.sort(key=lambda p: -p[0])
         return problems[0][0], '; '.join(text for _, text in problems), values
+
+    def qos_incompatible(self, text, now):
+        """Record a QoS mismatch with a camera publisher (an event DDS reports once).
+
+        It stays in the stale-input message until a colour frame arrives after it.
+        """
+        with self._lock:
+            self.qos_event = (now, text)
+
+    def _qos_note(self, last_colour):
+        event = self.qos_event
+        if event is None or (last_colour is not None and last_colour >= event[0]):
+            return ''
+        return f' ({event[1]})'
 
     def _refusing(self, stream, now, window):
         """Return why ``stream`` is refused, if it arrives and nothing of it is kept."""
@@ -257,10 +273,11 @@ class Health:
             out.append((ERROR, f'colour frames arrive ({rate:.1f} Hz) but are refused: '
                         f'{colour}'))
         elif 'colour' not in self.last_arrival:
-            out.append((WARN, 'waiting for the first colour frame'))
+            out.append((WARN, 'waiting for the first colour frame' + self._qos_note(None)))
         elif now - self.last_arrival['colour'] > input_timeout:
             out.append((WARN, 'input stale: no colour frame for '
-                        f'{now - self.last_arrival["colour"]:.1f} s'))
+                        f'{now - self.last_arrival["colour"]:.1f} s' +
+                        self._qos_note(self.last_arrival['colour'])))
         elif (watchdog > 0 and self.stage is None and self.first_pending is not None
               and now - self.first_pending > watchdog):
             why = (f': {self.last_skip[1]}' if self.last_skip is not None

@@ -6,7 +6,8 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
 
 - politeness and filler ("could you carefully pick up ...") are dropped;
 - negation ("not the red ball", "the ball except the red one") becomes phrases to
-  exclude; a command that names only what to avoid is refused with a reason;
+  exclude; a command that names only what to avoid is refused with a reason, and so
+  is one that names nothing at all ("it", "that one", "?");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
@@ -274,7 +275,12 @@ def _parse(text):
                      'cannot score "anything else", so name the object to pick, e.g. '
                      f'"the blue mug, not the {exclude[0] if exclude else "red ball"}"')
     if not queries:
-        return Query(text=text, what='object')
+        # Nothing but filler, pronouns or symbols ("it", "that one", "?", an emoji):
+        # scoring "object" would pick whatever looks most like one.
+        return Query(text=text, what='object',
+                     refused=f'the command "{text}" names no object to look for (only '
+                     'filler words, pronouns or symbols); name it, e.g. "the red ball", '
+                     'or say "any object"')
     first = queries[0]
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,

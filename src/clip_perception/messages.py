@@ -38,6 +38,9 @@ SEMI_PLANAR_ENCODINGS = ('nv21', 'nv24')
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
                    '64FC1': np.float64}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
+# Largest median depth reading taken as metres (RGB-D cameras read up to about 20 m;
+# beyond this it is millimetres sent as 32FC1; see check_depth_units).
+MAX_PLAUSIBLE_DEPTH_M = 100.0
 
 
 def supported_colour_encodings():
@@ -172,6 +175,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     :param encoding: ``16UC1``/``mono16`` (millimetres, 0 = none) or ``32FC1``/``64FC1``
         (metres).
     :return: (H, W) float32.
+    :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
+        be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
     dtype = DEPTH_ENCODINGS.get(encoding)
@@ -181,7 +186,30 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
-    return depth_to_metres(arr)
+    return check_depth_units(depth_to_metres(arr), encoding)
+
+
+def check_depth_units(depth_m, encoding):
+    """Return ``depth_m``, or raise when its readings cannot be metres.
+
+    REP 118 depth is millimetres in 16UC1 and metres in 32FC1; a driver or a converter
+    that writes millimetre values into 32FC1 turns 0.8 m into 800 "m", and every pose
+    lands hundreds of metres away. RGB-D cameras read up to about 20 m: a median
+    reading beyond :data:`MAX_PLAUSIBLE_DEPTH_M` is such a unit mistake. The median is
+    taken over an even subsample of at most about 20,000 readings.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param encoding: the message's encoding (or compressed format), for the message.
+    :raises MessageError: kind ``units``.
+    """
+    sample = depth_m.reshape(-1)[::max(1, depth_m.size // 20000)]
+    sample = sample[np.isfinite(sample)]
+    if sample.size and float(np.median(sample)) > MAX_PLAUSIBLE_DEPTH_M:
+        raise MessageError('units', f'{encoding} depth has a median reading of '
+                           f'{float(np.median(sample)):.0f} m; REP 118 depth is metres in '
+                           '32FC1 (millimetres only in 16UC1): is it millimetres? Using no '
+                           'depth')
+    return depth_m
 
 
 def compressed_to_rgb(fmt, data):
@@ -201,17 +229,28 @@ def compressed_to_rgb(fmt, data):
     if size is None:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is not a readable '
                            'JPEG or PNG')
-    # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker.
+    # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker
+    # after the last start-of-scan (an EXIF thumbnail has an end marker of its own, before
+    # the main image's scans). Bytes after it are padding some MJPEG cameras add.
     tail = raw.rstrip(b'\x00')
-    if (png and b'IEND' not in tail[-12:]) or (not png and not tail.endswith(b'\xff\xd9')):
+    if (png and b'IEND' not in tail[-12:]) or (not png and not _jpeg_ends(raw)):
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated (no '
                            'end-of-image marker)')
     _check_size(size[1], size[0], 'compressed image')
-    bgr = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    # The pixels as sent: an EXIF orientation tag is not applied (compressed_image_
+    # transport decodes with IMREAD_UNCHANGED, and camera_info describes them unrotated).
+    bgr = cv2.imdecode(np.frombuffer(raw, np.uint8),
+                       cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     if bgr is None or bgr.ndim != 3:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                            'decoded (truncated or corrupt)')
     return np.ascontiguousarray(bgr[..., ::-1])
+
+
+def _jpeg_ends(raw):
+    """Whether a JPEG has an end-of-image marker after its last start-of-scan marker."""
+    sos = raw.rfind(b'\xff\xda')
+    return sos >= 0 and raw.find(b'\xff\xd9', sos) >= 0
 
 
 def _png_size(raw):
@@ -259,21 +298,18 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
         drivers leave them 0): the caller takes them from the image.
-    :raises MessageError: neither K nor P usable, or a bad size.
+    :raises MessageError: neither K nor P usable, a principal point more than half the
+        image outside it, or a bad size.
     """
     if width == 0 and height == 0:
-        intr = camera_info_to_intrinsics(k, 1, 1, p)
+        intr = _camera_matrix(k, p, 1, 1)
         return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
-    try:
-        if k_is_unset(k) and len(p) == 12:
-            pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
-            intr = Intrinsics.from_k(pm[:, :3].ravel(), width, height)
-        else:
-            intr = Intrinsics.from_k(k, width, height)
-    except ValueError as exc:
-        hint = '' if len(p) != 12 or not k_is_unset(k) else ' (K is all zero; so is P)'
-        raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
+    intr = _camera_matrix(k, p, width, height)
     _check_size(height, width, 'camera_info')
+    if not (-0.5 * width <= intr.cx <= 1.5 * width and -0.5 * height <= intr.cy <= 1.5 * height):
+        raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
+                           f'{intr.cy:g}) lies far outside the {width}x{height} image (K[2] '
+                           'and K[5] are pixels, near the image centre for a real camera)')
     x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
@@ -288,6 +324,18 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _camera_matrix(k, p, width, height):
+    """:class:`Intrinsics` from ``K``, or from ``P`` when ``K`` is unset (no ROI, binning)."""
+    try:
+        if k_is_unset(k) and len(p) == 12:
+            pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
+            return Intrinsics.from_k(pm[:, :3].ravel(), width, height)
+        return Intrinsics.from_k(k, width, height)
+    except ValueError as exc:
+        hint = '' if len(p) != 12 or not k_is_unset(k) else ' (K is all zero; so is P)'
+        raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
 
 
 def k_is_unset(k):
@@ -309,9 +357,10 @@ def compressed_depth_to_array(fmt, data):
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     try:
-        return compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS)
+        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS)
     except compressed_depth.CompressedDepthError as exc:
         raise MessageError(exc.kind, str(exc)) from None
+    return check_depth_units(depth, f'compressedDepth "{fmt}"')
 
 
 def check_same_size(shape, intrinsics, what):

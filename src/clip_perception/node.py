@@ -52,6 +52,8 @@ from rcl_interfaces.msg import IntegerRange
 from rcl_interfaces.msg import ParameterDescriptor
 from rcl_interfaces.msg import SetParametersResult
 import rclpy
+from rclpy.clock import Clock
+from rclpy.clock import ClockType
 from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
@@ -112,6 +114,9 @@ LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatia
         'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
         'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
+# How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
+# PTP keep machines within milliseconds; a second is a clock that is not synchronised.
+FUTURE_STAMP_TOLERANCE = 1.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 
 
@@ -188,6 +193,8 @@ class PerceptionMixin:
         self._worker = None
         self._inputs = []
         self._diag_timer = self._sync_timer = None
+        self._steady = Clock(clock_type=ClockType.STEADY_TIME)
+        self._last_colour_stamp = None
         self._outputs = []
         self.command_pub = None
         self.scorer = self.pipeline = self.sync = None
@@ -323,8 +330,11 @@ class PerceptionMixin:
                                                  event_callbacks=events))
         subs.append(self.create_subscription(String, 'command', self._on_command, 10))
         self._inputs = subs
-        self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics)
-        self._sync_timer = self.create_timer(0.05, self._poll_sync)
+        # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
+        # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
+        self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics,
+                                             clock=self._steady)
+        self._sync_timer = self.create_timer(0.05, self._poll_sync, clock=self._steady)
         self._echo_command()
         if self._worker is not None:  # a deactivation left it finishing a frame
             self._worker.join()
@@ -422,7 +432,8 @@ class PerceptionMixin:
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
                 self.destroy_timer(self._diag_timer)
-                self._diag_timer = self.create_timer(p.value, self._diagnostics)
+                self._diag_timer = self.create_timer(p.value, self._diagnostics,
+                                                     clock=self._steady)
         self._values_cache = values
 
     def _on_reset(self, request, response):
@@ -482,6 +493,7 @@ class PerceptionMixin:
                 f'{event.last_policy_kind}); with a best_effort publisher set qos_reliability '
                 'to best_effort')
         self.health.notice('qos', text, time.monotonic())
+        self.health.qos_incompatible(text, time.monotonic())
         self._reject('qos', text)
 
     def _on_command(self, msg):
@@ -531,7 +543,17 @@ class PerceptionMixin:
             self._warn_once('stamp_zero', 'colour frames carry a zero header.stamp (the '
                             'driver does not stamp them): their age cannot be checked, '
                             'so max_frame_age is not applied, and depth pairs by arrival')
-        if not header.frame_id:
+        stamp = _stamp_seconds(header.stamp)
+        last = self._last_colour_stamp
+        if stamp != 0 and last is not None and stamp < last:
+            self.health.count('frames_stamp_backwards')
+            self._warn_once('stamp_backwards', f'a colour frame is stamped {last - stamp:.3f} '
+                            's before the one received before it (a driver restart, a bag '
+                            'played in a loop, or out-of-order delivery): its depth pairing '
+                            'and the tracked target may not hold')
+        self._last_colour_stamp = stamp if stamp != 0 else last
+        if not header.frame_id.strip(' /'):
+            header.frame_id = ''
             self.health.count('frames_empty_frame_id')
             if not self._values_cache['frame_id']:
                 self._warn_once('frame_id_empty', 'colour frames have an empty '
@@ -555,6 +577,12 @@ class PerceptionMixin:
     def _add_depth(self, header, depth):
         now = time.monotonic()
         self.health.accepted('depth', now)
+        if header.stamp.sec == 0 and header.stamp.nanosec == 0 and \
+                self._last_colour_stamp is not None:  # both unstamped: paired by arrival
+            self.health.count('depth_zero_stamp')
+            self._warn_once('depth_stamp_zero', 'depth images carry a zero header.stamp '
+                            '(the driver does not stamp them): they cannot be paired with '
+                            'stamped colour frames by time')
         for frame in self.sync.add_depth(_stamp_seconds(header.stamp), depth, now):
             self._submit(frame)
 
@@ -624,8 +652,20 @@ class PerceptionMixin:
             self.health.frame_idle(time.monotonic())
             return
         max_age = self._values_cache['max_frame_age']
-        age = self._now() - frame.stamp
-        if max_age > 0 and age > max_age and frame.stamp != 0:
+        now_ros = self._now()
+        age = now_ros - frame.stamp
+        if now_ros == 0.0 and frame.stamp != 0:
+            self.health.count('frames_age_unknown')
+            self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
+                            'received: ROS time is 0, so frame ages cannot be checked '
+                            '(max_frame_age is not applied); play the bag with --clock')
+        elif frame.stamp != 0 and age < -FUTURE_STAMP_TOLERANCE:
+            self.health.count('frames_future_stamp')
+            self._warn_once('stamp_future', f'colour frames are stamped {-age:.1f} s in the '
+                            "future (the camera's clock is ahead of this node's; are the "
+                            'clocks synchronised? use_sim_time?): max_frame_age cannot '
+                            'catch stale frames, and outputs carry these stamps')
+        if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0:
             self.health.count('frames_stale')
             text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} s '
                     '(camera and node clocks in sync? use_sim_time?)')
