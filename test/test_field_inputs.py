@@ -425,6 +425,16 @@ def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
     assert 'millimetres' in detections(probe)[-1]['reason']
     assert all(np.linalg.norm(position(p)) < 5.0 for p in probe.messages(POSE))
 
+    def no_readings(m):  # a depth stream that runs but reads nothing
+        m.encoding, m.step = '32FC1', 4 * m.width
+        m.data = np.full(m.width * m.height, np.nan, np.float32).tobytes()
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: any(  # frames in flight still had depth
+        'holds no reading' in d['reason'] for d in detections(probe)), depth=no_readings)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'holds no reading' in m)
+    assert level == 1 and 'answering without depth' in message, message
+
     def far_principal_point(m):
         m.k = [m.k[0], 0.0, 1e6, 0.0, m.k[4], m.k[5], 0.0, 0.0, 1.0]
         return m

@@ -597,8 +597,8 @@ class PerceptionMixin:
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
-        if any(abs(float(d)) > 1e-9 for d in msg.d):
-            self._warn_once('camera_info_distortion', f'camera_info has non-zero '
+        if not all(abs(float(d)) <= 1e-9 for d in msg.d):  # NaN is not "no distortion"
+            self._warn_once('camera_info_distortion', f'camera_info has non-zero (or NaN) '
                             f'{msg.distortion_model or "distortion"} coefficients: the node '
                             'assumes rectified images (remap image to image_rect), so poses '
                             'of raw, distorted images are off towards the edges')
@@ -698,6 +698,11 @@ class PerceptionMixin:
             info_note = ('no camera_info received yet' if refused is None else
                          f'camera_info arrives but is refused: {refused}')
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
+        if depth is not None and depth.shape == rgb.shape[:2] and \
+                not np.isfinite(depth).any():
+            depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
+                          'inf): is the depth stream running and aligned?')
+            depth = None
         if depth is not None and depth.shape != rgb.shape[:2]:
             depth_note = (f'depth is {depth.shape[1]}x{depth.shape[0]} but the image is '
                           f'{rgb.shape[1]}x{rgb.shape[0]}; using no depth (is the depth '
