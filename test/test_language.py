@@ -137,6 +137,17 @@ def test_plural(text, what):
     assert q.plural and q.what == what
 
 
+@pytest.mark.parametrize('text, what, count', [
+    ('the 2 red balls', 'red ball', 2), ('three red balls', 'red ball', 3),
+    ('both cubes', 'cube', 2), ('a pair of blue cubes', 'blue cube', 2),
+    ('pick up 12 mugs', 'mug', 12), ('all the red balls', 'red ball', None),
+    ('1 red ball', 'red ball', None), ('the 7up can', '7up can', None)])
+def test_how_many_are_asked_for(text, what, count):
+    q = parse_command(text)
+    assert (q.what, q.count, q.plural) == (what, count, count is not None or
+                                           text.startswith('all'))
+
+
 def test_glass_is_not_plural():
     assert not parse_command('the glass').plural
 

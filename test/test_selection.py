@@ -122,6 +122,25 @@ def test_plural_collects_every_distinct_good_match():
     assert sel.status == FOUND and [c.index for c in sel.targets] == [0, 1]
 
 
+THREE = np.array([[10, 100, 60, 150], [400, 100, 450, 150], [200, 100, 250, 150],
+                  [600, 400, 650, 450]], float)
+
+
+def test_a_count_takes_that_many_or_says_how_many_were_found():
+    # Field report: "the 2 red balls" and "three red balls" answered found with one ball
+    # and nothing saying fewer were found than asked.
+    cos = [0.9, 0.89, 0.88, 0.3]  # three good red balls (0, 1, 2), one other object
+    sel = select(THREE, cos, parse_command('the two red balls'), 0.5, CAL)
+    assert sel.status == FOUND and [c.index for c in sel.targets] == [0, 1]
+    assert 'the 2 of 3 good match(es)' in sel.reason
+    sel = select(THREE, cos, parse_command('the 2 red balls on the right'), 0.5, CAL)
+    assert [c.index for c in sel.targets] == [1, 2] and 'right-most' in sel.reason
+    for text in ('four red balls', 'the 4 red balls'):
+        sel = select(THREE, cos, parse_command(text), 0.5, CAL)
+        assert sel.status == NOT_FOUND and sel.targets in (None, ())
+        assert 'asked for 4 but found only 3 good match(es) for "red ball"' in sel.reason
+
+
 
 # The proposals of two twins as the pipeline sees them: each twin's segmented box (0, 1),
 # a looser image box around twin 0 (2) and one around twin 1 (3), a fragment of twin 1

@@ -66,8 +66,10 @@ _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart
 _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one', 'any',
             'any object', 'any one', 'anything else', 'something else', 'another',
             'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
-_PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'both',
-                 'two', 'three', 'four', 'five', 'several', 'the pair of', 'pair of')
+_PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several')
+# How many are asked for ("the two red balls", "3 mugs", "both cubes").
+_COUNTS = {'both': 2, 'the pair of': 2, 'pair of': 2, 'two': 2, 'three': 3, 'four': 4,
+           'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10}
 _ORDINALS = {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3,
              'fourth': 4, '4th': 4, 'fifth': 5, '5th': 5, 'last': -1}
 # Polite openings and verbs around the object phrase; removed as whole words.
@@ -92,8 +94,9 @@ class Query:
     ``exclude``: object phrases never to pick; ``link`` (left_of, right_of, in_front_of,
     behind, on, under, next_to) relates this object to ``reference`` (a :class:`Query`);
     ``also``: further objects named with "and" (:class:`Query` each); ``plural``: every
-    match is wanted; ``ordinal``: 1-based rank along ``relation`` (-1 = last);
-    ``refused``: why the command cannot be answered, or None.
+    match is wanted, or ``count`` of them when the command says how many ("the two
+    red balls", "3 mugs", "both cubes"); ``ordinal``: 1-based rank along ``relation``
+    (-1 = last); ``refused``: why the command cannot be answered, or None.
     """
 
     text: str
@@ -107,6 +110,7 @@ class Query:
     plural: bool = False
     ordinal: int | None = None
     refused: str | None = None
+    count: int | None = None
 
     @property
     def decides(self):
@@ -198,7 +202,20 @@ def _split_link(s):
 
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
-    plural = False
+    plural, count = False, None
+    for word in sorted(_COUNTS, key=len, reverse=True):
+        pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
+        if re.search(pat, s):
+            count = _COUNTS[word]
+            s = re.sub(pat, ' ', s, count=1)
+            break
+    else:
+        m = re.search(r'(?<=\s)(\d{1,3})(?=\s)', s)
+        if m:
+            count = int(m.group(1))
+            s = s[:m.start()] + ' ' + s[m.end():]
+    if count is not None:
+        plural, count = count > 1, (count if count > 1 else None)
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
         if re.search(pat, s):
@@ -225,8 +242,10 @@ def _phrase(s, text):
     if ordinal is not None:
         plural = False
         relation = relation or 'left'
+    if not plural:
+        count = None
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
-                 link=link, reference=reference, plural=plural, ordinal=ordinal)
+                 link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
 
 
 def _split_negation(s):
@@ -284,13 +303,14 @@ def _parse(text):
     first = queries[0]
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
-                 also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal)
+                 also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal,
+                 count=first.count)
 
 
 def describe(query):
     """Short human-readable account of what was parsed (for reasons and JSON)."""
     out = {'what': query.what}
-    for key in ('relation', 'size', 'link', 'ordinal'):
+    for key in ('relation', 'size', 'link', 'ordinal', 'count'):
         if getattr(query, key) is not None:
             out[key] = getattr(query, key)
     if query.reference is not None:

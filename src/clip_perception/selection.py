@@ -308,7 +308,20 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     score = {g[0]: max(cosine[i] for i in g) for g in groups}
     chosen, targets, ambiguous = uniq[0], None, ()
     reason = f'best match for "{query.what}"'
-    if query.plural:
+    if query.plural and query.count and len(uniq) < query.count:
+        return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
+                         f'asked for {query.count} but found only {len(uniq)} good '
+                         f'match(es) for "{query.what}"' + note)
+    if query.plural and query.count:
+        # The best ``count`` of them, or the first along the spatial word.
+        ranked = uniq if query.relation is None else [uniq[k] for k in np.argsort(
+            _key(query.relation, np.array(uniq), boxes, depths, image_width), kind='stable')]
+        targets = ranked[:query.count]
+        chosen = targets[0]
+        along = f' {query.relation}-most' if query.relation else ''
+        reason = (f'the {query.count}{along} of {len(uniq)} good match(es) for '
+                  f'"{query.what}"')
+    elif query.plural:
         targets = uniq
         reason = f'all {len(uniq)} good match(es) for "{query.what}"'
     elif query.ordinal:
