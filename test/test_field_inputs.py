@@ -482,3 +482,26 @@ def test_a_qos_mismatch_stays_named_while_no_colour_arrives(probe, start_node):
     assert 'incompatible' in message and 'best_effort' in message, message
     assert detections(probe) == []
     assert node.stop() == 0
+
+
+def test_the_start_up_line_names_the_topics_actually_subscribed(probe, start_node):
+    """The start-up log line names the remapped topics the node really listens on.
+
+    Field report: with image_transport compressed and "-r image:=...", the log said
+    "listening on /camera/color/image_raw (compressed)" while the node listened on
+    /image/compressed (the compressed topic is remapped on its own, as the launch file
+    does).
+    """
+    node = start_node('-p', 'image_transport:=compressed', '-p',
+                      'depth_transport:=compressedDepth', '-r', 'image:=/cam/raw', '-r',
+                      'image/compressed:=/cam/jpeg', '-r', 'command:=~/command')
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 30
+    while 'listening on' not in node.output() and time.monotonic() < end:
+        time.sleep(0.1)
+    line = next(x for x in node.output().splitlines() if 'listening on' in x)
+    assert 'listening on /cam/jpeg (compressed), /camera_info, /depth/compressedDepth; ' \
+        'command on /clip_perception/command' in line, line
+    topics = dict(probe.node.get_topic_names_and_types())
+    assert 'sensor_msgs/msg/CompressedImage' in topics.get('/cam/jpeg', []), topics
+    assert node.stop() == 0

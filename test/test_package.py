@@ -2,6 +2,7 @@
 
 import os
 import py_compile
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -64,11 +65,11 @@ def test_launch_file_compiles_and_declares_remaps():
 # each with an `ubuntu:` apt rule (python3-numpy / python3-yaml / python3-pytest); ROS
 # packages resolve through jazzy/distribution.yaml: rclpy, builtin_interfaces,
 # rcl_interfaces, lifecycle_msgs, std_msgs, sensor_msgs, geometry_msgs,
-# visualization_msgs, diagnostic_msgs, ament_index_python, launch, launch_ros (core), and
-# vision_msgs (released for Jazzy, 4.1.1).
+# visualization_msgs, diagnostic_msgs, std_srvs, ament_index_python, launch, launch_ros
+# (core), and vision_msgs (released for Jazzy, 4.1.1).
 ROSDEP_JAZZY = {
     'python3-numpy', 'python3-yaml', 'python3-pytest',
-    'rclpy', 'builtin_interfaces', 'rcl_interfaces', 'lifecycle_msgs', 'std_msgs',
+    'rclpy', 'builtin_interfaces', 'rcl_interfaces', 'lifecycle_msgs', 'std_msgs', 'std_srvs',
     'sensor_msgs', 'geometry_msgs', 'visualization_msgs', 'diagnostic_msgs',
     'ament_index_python', 'launch', 'launch_ros', 'vision_msgs',
 }
@@ -89,8 +90,24 @@ def test_package_xml_names_only_rosdep_keys_that_resolve_on_jazzy():
     keys = _package_keys()
     assert keys <= ROSDEP_JAZZY, sorted(keys - ROSDEP_JAZZY)
     assert not keys & ROSDEP_REFUSED
-    # Every Python module the runtime imports from ROS has its key.
-    assert {'rclpy', 'lifecycle_msgs', 'builtin_interfaces', 'launch_ros'} <= keys
+    # Every ROS package the runtime imports (read from the sources: a fresh user found
+    # std_srvs, imported for ~/reset, missing) has its key.
+    assert _ros_imports() <= keys, sorted(_ros_imports() - keys)
+    assert {'rclpy', 'lifecycle_msgs', 'std_srvs', 'launch_ros'} <= keys
+
+
+def _ros_imports():
+    """ROS packages imported by the installed code: src/ and launch/."""
+    pattern = re.compile(r'^\s*(?:from|import) ([a-z_]+(?:_msgs|_srvs|_interfaces)|rclpy|'
+                         r'launch_ros|launch|ament_index_python)\b', re.M)
+    found = set()
+    for folder in ('src', 'launch'):
+        for root, _, files in os.walk(os.path.join(REPO, folder)):
+            for name in files:
+                if name.endswith('.py'):
+                    with open(os.path.join(root, name)) as f:
+                        found |= set(pattern.findall(f.read()))
+    return found
 
 
 def test_robot_pip_line_has_the_ml_stack_and_rosbags_but_not_torch():

@@ -171,3 +171,24 @@ def test_replayer_exits_0_on_sigint_and_at_the_end_with_the_large_data_profile(t
     assert 'published 14 messages' in out_end  # 2 commands + 2 steps x 2 frames x 3 topics
     published = int(out_loop.split('published ')[1].split()[0])
     assert published > 0
+
+
+def test_replayer_records_and_remaps_the_topics_named_on_its_command_line(tmp_path):
+    """The replayer's own TOPIC:=TYPE and FROM:=TO options are not ROS remap rules.
+
+    Field report: "--record-topics TOPIC:=TYPE" (the README's example) wrote an empty
+    bag: rcl read the option as a remap rule of the replayer's node.
+    """
+    bag, out = tmp_path / 'bag', tmp_path / 'out'
+    record_script(bag, demo_script()[:2], 'sqlite3')
+    proc = _replayer(tmp_path, str(bag), '--rate', '4',
+                     '--remap', '/camera/color/camera_info:=/cam/info',
+                     '--record', str(out), '--record-topics',
+                     '/cam/info:=sensor_msgs/msg/CameraInfo',
+                     '/clip_perception/command:=std_msgs/msg/String')
+    log, _ = proc.communicate(timeout=90)
+    assert proc.returncode == 0, log
+    assert 'remap rule' not in log, log
+    recorded = [topic for topic, *_ in read_bag(str(out))]
+    assert recorded.count('/cam/info') >= 3 and recorded.count(
+        '/clip_perception/command') >= 1, (recorded, log)

@@ -341,12 +341,12 @@ class PerceptionMixin:
         self._stop.clear()
         self._worker = threading.Thread(target=self._work, name='clip_worker', daemon=True)
         self._worker.start()
+        # The subscriptions' own (remapped) names: "image" resolved alone hides that
+        # image_transport compressed listens on image/compressed, remapped on its own.
+        names = [sub.topic_name for sub in subs]
         self.get_logger().info(
-            f'listening on {self.resolve_topic_name("image")} ({values["image_transport"]}), '
-            f'{self.resolve_topic_name("camera_info")}'
-            + (f', {self.resolve_topic_name(self._depth_topic())}' if values['use_depth']
-               else '')
-            + f'; command on {self.resolve_topic_name("command")}'
+            f'listening on {names[0]} ({values["image_transport"]}), '
+            + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
             + (f'; active command "{self._command}"' if self._command else ''))
 
     def _close_inputs(self):
@@ -384,10 +384,6 @@ class PerceptionMixin:
                 return False
             self._worker = None
         return True
-
-    def _depth_topic(self):
-        return ('depth/compressedDepth' if self._values_cache['depth_transport']
-                == 'compressedDepth' else 'depth')
 
     # ------------------------------------------------------------------ parameters
     def _values(self):

@@ -392,7 +392,9 @@ def replay_main(argv=None):
     # sends second) does the same; rclpy's own handler would shut the context down under
     # the spinning thread, which then dies in C++ ("terminate called ...", SIGABRT).
     signal.signal(signal.SIGTERM, _interrupt)
-    rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
+    # No ROS arguments: from sys.argv rcl would read this tool's own "TOPIC:=TYPE" and
+    # "FROM:=TO" options as (deprecated) remap rules of the node and record nothing.
+    rclpy.init(args=[sys.argv[0]], signal_handler_options=SignalHandlerOptions.NO)
     node = Node('clip_perception_replay')
     executor = SingleThreadedExecutor()
     executor.add_node(node)
