@@ -49,6 +49,7 @@ setup(
             'clip_perception_replay = clip_perception.tools.bags:replay_main',
             'clip_perception_demo = clip_perception.tools.demo:main',
             'clip_perception_soak = clip_perception.tools.soak:main',
+            'clip_perception_command = clip_perception.tools.command:main',
         ],
     },
 )

@@ -12,6 +12,7 @@ import numpy as np
 from clip_perception.geometry import box_iou
 from clip_perception.tools.bags import read_bag
 from clip_perception.tools.bags import record_script
+from clip_perception.tools.demo import answers_per_step
 from clip_perception.tools.demo import bundled_demo_bag
 from clip_perception.tools.demo import format_table
 from clip_perception.tools.demo import run_replay
@@ -192,3 +193,19 @@ def test_replayer_records_and_remaps_the_topics_named_on_its_command_line(tmp_pa
     recorded = [topic for topic, *_ in read_bag(str(out))]
     assert recorded.count('/cam/info') >= 3 and recorded.count(
         '/clip_perception/command') >= 1, (recorded, log)
+
+
+def test_answers_are_split_among_steps_that_repeat_a_command():
+    """Each step of a recording is scored by its own answers, repeated commands too.
+
+    Field report: a random recording that asks "the blue cone" twice scored the first
+    step with the second one's answer.
+    """
+    steps = [{'command': c, 'frames_ns': [0] * n} for c, n in
+             (('the blue cone', 2), ('the red ball', 2), ('the blue cone', 2),
+              ('the mug', 2), ('the mug', 3), ('the cube', 1))]
+    dets = [{'command': c, 'i': i} for i, c in enumerate(
+        ['the blue cone'] * 2 + ['the red ball'] * 3 + ['the blue cone'] * 2 +
+        ['the mug'] * 5)]
+    got = [[d['i'] for d in a] for a in answers_per_step({'steps': steps}, dets)]
+    assert got == [[0, 1], [2, 3, 4], [5, 6], [7, 8], [9, 10, 11], []]

@@ -201,18 +201,54 @@ def run_replay(bag, out_dir, rate=1.0, node_args=(), save_frames=True, timeout=6
     rows = score(truth, dets)
     if save_frames:
         info['frames'] = _save_frames(recorder.messages[f'{NODE}/debug_image'], dets,
-                                      out_dir)
+                                      out_dir, truth)
     with open(os.path.join(out_dir, 'summary.json'), 'w') as f:
         json.dump({'info': info, 'rows': [asdict(r) for r in rows]}, f, indent=1)
     return rows, info
 
 
+def answers_per_step(truth, dets):
+    """Split the node's answers among the recording's steps, in order.
+
+    Answers come as runs of one command, in the order the steps sent them; a command the
+    recording repeats later is another step (scoring its last answer, as before, judged
+    the first step by the other one's answer). Two steps in a row with the same command
+    share a run, split by their frame counts.
+
+    :param dets: ``~/detection_json`` payloads in arrival order.
+    :return: list, per step, of that step's answers (possibly empty).
+    """
+    runs = []
+    for d in dets:
+        if runs and runs[-1][0] == d['command']:
+            runs[-1][1].append(d)
+        else:
+            runs.append((d['command'], [d]))
+    steps, out, r = truth['steps'], [], 0
+    for k, step in enumerate(steps):
+        j = next((j for j in range(r, len(runs)) if runs[j][0] == step['command']), None)
+        if j is None:
+            out.append([])
+            continue
+        answers = runs[j][1]
+        if k + 1 < len(steps) and steps[k + 1]['command'] == step['command']:
+            n = max(len(step.get('frames_ns', ())), 1)
+            out.append(answers[:n])
+            if answers[n:]:
+                runs[j] = (runs[j][0], answers[n:])
+                r = j
+                continue
+        else:
+            out.append(answers)
+        r = j + 1
+    return out
+
+
 def score(truth, dets):
-    """Compare the last answer to each command with the recording's ground truth."""
+    """Compare each step's last answer with the recording's ground truth."""
     rows = []
-    for step in truth['steps']:
+    for step, answers in zip(truth['steps'], answers_per_step(truth, dets)):
         command = step['command']
-        answers = [d for d in dets if d['command'] == command]
         exp = step['expected']
         name = exp['name'] if exp else '(absent)'
         if not answers:
@@ -237,18 +273,18 @@ def score(truth, dets):
     return rows
 
 
-def _save_frames(images, dets, out_dir):
-    """Save the last annotated frame of each command as PNG."""
-    by_stamp = {(d['stamp']['sec'], d['stamp']['nanosec']): d['command'] for d in dets}
-    last = {}
-    for img in images:
-        key = (img.header.stamp.sec, img.header.stamp.nanosec)
-        if key in by_stamp:
-            last[by_stamp[key]] = img
+def _save_frames(images, dets, out_dir, truth):
+    """Save the annotated frame of each step's last answer as PNG."""
+    by_stamp = {(img.header.stamp.sec, img.header.stamp.nanosec): img for img in images}
     paths = []
-    for i, (command, img) in enumerate(last.items()):
+    for i, (step, answers) in enumerate(zip(truth['steps'], answers_per_step(truth, dets))):
+        img = next((by_stamp.get((d['stamp']['sec'], d['stamp']['nanosec']))
+                    for d in reversed(answers) if (d['stamp']['sec'], d['stamp']['nanosec'])
+                    in by_stamp), None)
+        if img is None:
+            continue
         rgb = np.frombuffer(img.data, np.uint8).reshape(img.height, img.width, 3)
-        slug = ''.join(c if c.isalnum() else '_' for c in command)[:40]
+        slug = ''.join(c if c.isalnum() else '_' for c in step['command'])[:40]
         path = os.path.join(out_dir, f'frame_{i:02d}_{slug}.png')
         cv2.imwrite(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         paths.append(path)

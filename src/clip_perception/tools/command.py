@@ -1,0 +1,109 @@
+"""Send a command to a running node and print its answer, without the ``ros2`` CLI.
+
+``clip_perception_command "the red ball"`` does what ``ros2 topic pub --once
+/clip_perception/command std_msgs/msg/String "{data: 'the red ball'}"`` and ``ros2 topic
+echo /clip_perception/detection_json`` do together, for the plain ``.venv`` set-up,
+which has no ``ros2`` CLI. It waits until the node's command subscription is matched
+(a message published before discovery completes is lost), publishes the command once,
+and prints the first ``~/detection_json`` answer to it: status, reason, position.
+
+Exit status: 0 answered; 1 no subscriber on the command topic, or no answer in time
+(the node answers with the next colour frame: is the camera publishing?); 2 the
+command itself is unusable (empty, too long).
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+from clip_perception.language import clean_command
+from clip_perception.language import CommandError
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('command', help='e.g. "the red ball on the left"')
+    p.add_argument('--node', default='/clip_perception',
+                   help="the node's fully qualified name, whose ~/detection_json is read "
+                   '(default: %(default)s)')
+    p.add_argument('--topic', default=None,
+                   help='the command topic (default: <node>/command, as the launch file '
+                   'remaps it; a node started without remapping listens on /command)')
+    p.add_argument('--timeout', type=float, default=15.0,
+                   help='seconds to wait for the subscriber, then for the answer')
+    p.add_argument('--no-wait', action='store_true', help='publish and exit, no answer')
+    args = p.parse_args(argv)
+    try:
+        text = clean_command(args.command)
+    except CommandError as exc:
+        print(f'command refused before sending: {exc}', file=sys.stderr)
+        return 2
+    topic = args.topic or f'{args.node.rstrip("/")}/command'
+
+    import rclpy
+    from rclpy.executors import SingleThreadedExecutor
+    from rclpy.node import Node
+    from std_msgs.msg import String
+
+    # No ROS arguments from sys.argv: the command text is not a remap rule.
+    rclpy.init(args=[sys.argv[0]])
+    node = Node(f'clip_perception_command_{os.getpid()}_{random.randint(0, 1 << 20)}')
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    answers = []
+    node.create_subscription(String, f'{args.node.rstrip("/")}/detection_json',
+                             lambda m: answers.append(m.data), 10)
+    pub = node.create_publisher(String, topic, 10)
+    try:
+        end = time.monotonic() + args.timeout
+        while pub.get_subscription_count() == 0 and time.monotonic() < end:
+            executor.spin_once(timeout_sec=0.05)
+        if pub.get_subscription_count() == 0:
+            print(f'no subscriber on {topic} after {args.timeout:g} s: is the node running, '
+                  'and is its command topic remapped there? (--topic)', file=sys.stderr)
+            return 1
+        answers.clear()
+        pub.publish(String(data=text))
+        if args.no_wait:
+            flush = time.monotonic() + 0.5
+            while time.monotonic() < flush:
+                executor.spin_once(timeout_sec=0.05)
+            print(f'sent "{text}" on {topic}')
+            return 0
+        end = time.monotonic() + args.timeout
+        while time.monotonic() < end:
+            executor.spin_once(timeout_sec=0.05)
+            for raw in answers:
+                answer = json.loads(raw)
+                if answer.get('command') == text:
+                    print(_describe(answer))
+                    return 0
+            answers.clear()
+        print(f'sent "{text}" on {topic}, but no answer on {args.node}/detection_json in '
+              f'{args.timeout:g} s: the node answers with the next colour frame (is the '
+              'camera publishing? see /diagnostics)', file=sys.stderr)
+        return 1
+    finally:
+        executor.shutdown()
+        node.destroy_node()
+        rclpy.try_shutdown()
+
+
+def _describe(answer):
+    """One line per fact of a ``~/detection_json`` answer."""
+    lines = [f'{answer["status"]}: {answer.get("reason", "")}']
+    if answer.get('position') is not None:
+        x, y, z = answer['position']
+        lines.append(f'position ({x:.3f}, {y:.3f}, {z:.3f}) m in "{answer.get("frame_id")}"')
+    chosen = answer.get('chosen')
+    if chosen:
+        box = ', '.join(f'{v:.0f}' for v in chosen['box'])
+        lines.append(f'box ({box}) px, confidence {chosen["confidence"]:.2f}')
+    return '\n'.join(lines)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
