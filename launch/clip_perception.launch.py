@@ -88,6 +88,12 @@ def generate_launch_description():
         DeclareLaunchArgument('managed', default_value='false',
                               description='true: start clip_perception_lifecycle_node '
                               '(a managed node, unconfigured until told otherwise).'),
+        DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
+                              description='true: ROS time from /clock (play bags with '
+                              '--clock); stamps and max_frame_age follow it.'),
+        DeclareLaunchArgument('log_level', default_value='info',
+                              choices=['debug', 'info', 'warn', 'error', 'fatal'],
+                              description="The node's log level."),
         DeclareLaunchArgument('fastdds_profile', default_value=EnvironmentVariable(
             'FASTRTPS_DEFAULT_PROFILES_FILE',
             default_value=os.path.join(share, 'config', 'fastdds_large_data.xml')),
@@ -127,7 +133,9 @@ def camera_nodes(context):
             'parameters': [value('params_file'),
                            {'model': value('model'), 'device': value('device'),
                             'image_transport': value('image_transport'),
-                            'depth_transport': value('depth_transport')}],
+                            'depth_transport': value('depth_transport'),
+                            'use_sim_time': value('use_sim_time') in TRUE}],
+            'ros_arguments': ['--log-level', value('log_level')],
             'remappings': [
                 ('image', image),
                 ('image/compressed', image + '/compressed'),
@@ -173,7 +181,9 @@ def shared_model_process(value, cameras, managed):
         parameters=[value('params_file'),
                     {'model': value('model'), 'device': value('device'),
                      'image_transport': value('image_transport'),
-                     'depth_transport': value('depth_transport')}],
+                     'depth_transport': value('depth_transport'),
+                     'use_sim_time': value('use_sim_time') in TRUE}],
+        ros_arguments=['--log-level', value('log_level')],
         remappings=[
             ('image', image),
             ('image/compressed', image + '/compressed'),

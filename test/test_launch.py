@@ -53,7 +53,7 @@ def test_arguments_cover_transports_cameras_and_managed():
     args = _arguments()
     for name in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
                  'depth', 'command', 'image_transport', 'depth_transport', 'cameras',
-                 'shared_model', 'managed', 'fastdds_profile'):
+                 'shared_model', 'managed', 'fastdds_profile', 'use_sim_time', 'log_level'):
         assert name in args, name
     params = {p.name: p for p in PARAMETERS}
     # The transport arguments offer exactly the node parameter's choices.
@@ -84,7 +84,9 @@ def test_remaps_name_every_topic_the_node_subscribes():
                    "image + '/compressed'", "depth + '/compressedDepth'",
                    "'clip_perception_lifecycle_node'", "'clip_perception_node'",
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
-                   'OnProcessExit(target_action=node'):
+                   'OnProcessExit(target_action=node',
+                   "'use_sim_time': value('use_sim_time') in TRUE",
+                   "'ros_arguments': ['--log-level', value('log_level')]"):
         assert needle in text, needle
 
 
@@ -97,7 +99,9 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
     assert remapped == subscribed
     text = ast.unparse(fn)
     for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
-                   'OnProcessExit(target_action=node', "'--namespace'"):
+                   'OnProcessExit(target_action=node', "'--namespace'",
+                   "'use_sim_time': value('use_sim_time') in TRUE",
+                   "ros_arguments=['--log-level', value('log_level')]"):
         assert needle in text, needle
     assert 'name=' not in text  # a launch name would rename every node of the process
 
