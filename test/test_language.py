@@ -137,15 +137,17 @@ def test_plural(text, what):
     assert q.plural and q.what == what
 
 
-@pytest.mark.parametrize('text, what, count', [
-    ('the 2 red balls', 'red ball', 2), ('three red balls', 'red ball', 3),
-    ('both cubes', 'cube', 2), ('a pair of blue cubes', 'blue cube', 2),
-    ('pick up 12 mugs', 'mug', 12), ('all the red balls', 'red ball', None),
-    ('1 red ball', 'red ball', None), ('the 7up can', '7up can', None)])
-def test_how_many_are_asked_for(text, what, count):
+@pytest.mark.parametrize('text, what, count, plural', [
+    ('the 2 red balls', 'red ball', 2, True), ('three red balls', 'red ball', 3, True),
+    ('both cubes', 'cube', 2, True), ('both of the cubes', 'cube', 2, True),
+    ('pick up 12 mugs', 'mug', 12, True), ('the two mugs on the left', 'mug', 2, True),
+    ('all the red balls', 'red ball', None, True), ('1 red ball', 'red ball', None, False),
+    # A number before a singular noun is part of its name, not a count.
+    ('the 9 volt battery', '9 volt battery', None, False),
+    ('the 5 cent coin', '5 cent coin', None, False), ('the 7up can', '7up can', None, False)])
+def test_how_many_are_asked_for(text, what, count, plural):
     q = parse_command(text)
-    assert (q.what, q.count, q.plural) == (what, count, count is not None or
-                                           text.startswith('all'))
+    assert (q.what, q.count, q.plural) == (what, count, plural)
 
 
 def test_glass_is_not_plural():

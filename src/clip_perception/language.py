@@ -66,10 +66,11 @@ _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart
 _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one', 'any',
             'any object', 'any one', 'anything else', 'something else', 'another',
             'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
-_PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several')
+_PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several',
+                 'the pair of', 'pair of')
 # How many are asked for ("the two red balls", "3 mugs", "both cubes").
-_COUNTS = {'both': 2, 'the pair of': 2, 'pair of': 2, 'two': 2, 'three': 3, 'four': 4,
-           'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10}
+_COUNTS = {'both': 2, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7,
+           'eight': 8, 'nine': 9, 'ten': 10}
 _ORDINALS = {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3,
              'fourth': 4, '4th': 4, 'fifth': 5, '5th': 5, 'last': -1}
 # Polite openings and verbs around the object phrase; removed as whole words.
@@ -202,20 +203,7 @@ def _split_link(s):
 
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
-    plural, count = False, None
-    for word in sorted(_COUNTS, key=len, reverse=True):
-        pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
-        if re.search(pat, s):
-            count = _COUNTS[word]
-            s = re.sub(pat, ' ', s, count=1)
-            break
-    else:
-        m = re.search(r'(?<=\s)(\d{1,3})(?=\s)', s)
-        if m:
-            count = int(m.group(1))
-            s = s[:m.start()] + ' ' + s[m.end():]
-    if count is not None:
-        plural, count = count > 1, (count if count > 1 else None)
+    plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
         if re.search(pat, s):
@@ -236,14 +224,27 @@ def _phrase(s, text):
     relation, s = _take(_RELATIONS, s)
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()
+    count = None
+    if ordinal is None:
+        # A number before a plural head noun says how many ("the 2 red balls", "three
+        # mugs", "both cubes"); before a singular one it is part of the name ("the 9
+        # volt battery").
+        head_plural = bool(words) and _singular(words[-1]) != words[-1]
+        for k, word in enumerate(words if len(words) == 1 else words[:-1]):
+            n = _COUNTS.get(word) or (int(word) if word.isdigit() and len(word) <= 3
+                                      else None)
+            if n is not None and (head_plural or word == 'both' or n == 1 or
+                                  len(words) == 1):
+                count = n if n > 1 else None
+                plural = plural or n > 1
+                del words[k]
+                break
     if words and (plural or ordinal is None) and _singular(words[-1]) != words[-1]:
         plural = True
         words[-1] = _singular(words[-1])
     if ordinal is not None:
         plural = False
         relation = relation or 'left'
-    if not plural:
-        count = None
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
 
