@@ -18,7 +18,6 @@ import importlib
 import json
 import os
 from pathlib import Path
-import shutil
 import signal
 import sys
 import threading
@@ -42,6 +41,9 @@ from std_msgs.msg import String
 
 from clip_perception.messages import depth_to_image_fields
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.tools.paths import check_replaceable
+from clip_perception.tools.paths import OutputPathError
+from clip_perception.tools.paths import replace_dir
 from clip_perception.tools.scenario import demo_script
 from clip_perception.tools.scenario import render_step
 
@@ -104,7 +106,11 @@ def _typestore():
 # ----------------------------------------------------------------------------- writing
 
 class BagWriter:
-    """Write rclpy messages into a new rosbag2 folder (sqlite3 or mcap)."""
+    """Write rclpy messages into a new rosbag2 folder (sqlite3 or mcap).
+
+    An existing ``path`` is replaced only when it is an empty folder or a rosbag2 folder
+    (:func:`clip_perception.tools.paths.replace_dir`; else ``OutputPathError``).
+    """
 
     def __init__(self, path, storage='sqlite3', compress=False):
         from rosbags.rosbag2 import StoragePlugin
@@ -114,8 +120,7 @@ class BagWriter:
 
         plugin = {'sqlite3': StoragePlugin.SQLITE3, 'mcap': StoragePlugin.MCAP}[storage]
         path = Path(path)
-        if path.exists():
-            shutil.rmtree(path)
+        replace_dir(path, ('metadata.yaml',), 'rosbag2 folder')
         self._writer = Writer(path, version=8, storage_plugin=plugin)
         if compress:
             self._writer.set_compression(CompressionMode.MESSAGE, CompressionFormat.ZSTD)
@@ -358,6 +363,14 @@ def record_main(argv=None):
                    help='JPEG quality: write the colour image as CompressedImage')
     p.add_argument('--depth-encoding', choices=('16UC1', '32FC1'), default='16UC1')
     args = p.parse_args(argv)
+    if args.scenes < 1 or not 0 <= args.jpeg <= 100:
+        p.error('--scenes must be at least 1 and --jpeg within 0..100')
+    try:
+        check_replaceable(args.out, ('metadata.yaml',), 'rosbag2 folder') \
+            if os.path.lexists(args.out) else None
+    except OutputPathError as exc:
+        print(f'clip_perception_record: {exc}', file=sys.stderr)
+        return 2
     steps = demo_script() if args.script == 'demo' else random_script(args.scenes, args.seed)
     truth = record_script(args.out, steps, args.storage, args.compress, args.jpeg or None,
                           args.depth_encoding)

@@ -31,7 +31,6 @@ import json
 import math
 from multiprocessing import get_context
 import os
-import shutil
 import sys
 import time
 
@@ -43,6 +42,9 @@ from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.crops import value_range
+from clip_perception.tools.paths import check_replaceable
+from clip_perception.tools.paths import OutputPathError
+from clip_perception.tools.paths import replace_dir
 from clip_perception.world.scenes import Appearance
 from clip_perception.world.scenes import COLOURS
 from clip_perception.world.scenes import generate_scene
@@ -82,6 +84,9 @@ BACKGROUND = -2  # label of bare table/wall crops (their own captions when varie
 LOSSES = ('per_positive', 'multi_positive')
 LOOKS = ('varied', 'plain', 'mixed')
 AUGMENTS = ('camera', 'camera_affine', 'basic')
+# Files of a checkpoint folder (save() writes both): an existing --out is replaced only
+# when it holds one of them, or is empty (clip_perception.tools.paths).
+CHECKPOINT_MARKERS = ('config.json', 'model.safetensors')
 
 
 @dataclass
@@ -603,11 +608,33 @@ def main(argv=None):
     args = p.parse_args(argv)
     cfg = TrainConfig(**{k: getattr(args, k) for k in asdict(defaults)})
     tok = args.tokenizer or bundled_model_dir()
-    staging = args.out.rstrip('/') + '.partial'
-    shutil.rmtree(staging, ignore_errors=True)
+    # Checked before the minutes of rendering and training, not found after them.
+    bad = [f'--{name.replace("_", "-")} must be at least {low}' for name, low in (
+        ('scenes', 1), ('steps', 1), ('batch', 2), ('width', 1), ('layers', 1),
+        ('heads', 1), ('patch_size', 1), ('image_size', 8), ('threads', 1), ('workers', 1))
+        if getattr(cfg, name) < low]
+    if cfg.heads >= 1 and cfg.width % cfg.heads:
+        bad.append(f'--width {cfg.width} must be a multiple of --heads {cfg.heads}')
+    if cfg.patch_size >= 1 and cfg.image_size % cfg.patch_size:
+        bad.append(f'--image-size {cfg.image_size} must be a multiple of --patch-size '
+                   f'{cfg.patch_size}')
+    if not os.path.isdir(tok):
+        bad.append(f'--tokenizer {tok} is not a folder')
+    if bad:
+        p.error('; '.join(bad))
+    out = os.path.abspath(args.out)
+    staging = out.rstrip('/') + '.partial'
+    try:  # checked before 20 minutes of training, and again before replacing
+        for path in (out, staging):
+            if os.path.lexists(path):
+                check_replaceable(path, CHECKPOINT_MARKERS, 'checkpoint folder')
+    except OutputPathError as exc:
+        print(f'[train] {exc}', file=sys.stderr)
+        return 2
+    replace_dir(staging, CHECKPOINT_MARKERS, 'checkpoint folder')
     train(cfg, tok, staging, progress=not args.quiet)
-    shutil.rmtree(args.out, ignore_errors=True)
-    os.replace(staging, args.out)
+    replace_dir(out, CHECKPOINT_MARKERS, 'checkpoint folder')
+    os.replace(staging, out)
     print(f'[train] saved {args.out}')
     return 0
 
