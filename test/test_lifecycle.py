@@ -174,3 +174,31 @@ def test_a_model_that_cannot_load_fails_configure_and_stays_unconfigured(probe, 
         code = node.sigint()
     assert code == 0
     assert State.PRIMARY_STATE_UNCONFIGURED == 1  # the id ros2 lifecycle get prints
+
+
+def test_a_transition_the_state_does_not_have_is_answered_false_and_the_node_stays(
+        probe, tmp_path):
+    """An invalid transition is refused with an answer, as rclcpp does.
+
+    A tester's "configure" twice and "activate" while unconfigured got no answer (the
+    client hung), and the fourth such request ended the process with nothing logged.
+    """
+    node = Managed(probe, 'lc_invalid', str(tmp_path / 'node.log'))
+    try:
+        node.wait_ready()
+        for transition in (Transition.TRANSITION_ACTIVATE, Transition.TRANSITION_DEACTIVATE,
+                           Transition.TRANSITION_CLEANUP):
+            assert not node.transition(transition)
+        assert node.state() == 'unconfigured'
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        for _ in range(5):  # more than the spin loop's failure budget ever allowed
+            assert not node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.state() == 'inactive' and node.proc.poll() is None
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert node.state() == 'active'
+        log = node.output()
+        assert 'refused in state unconfigured' in log and 'refused in state inactive' in log
+        assert 'a callback failed' not in log
+    finally:
+        code = node.sigint()
+    assert code == 0

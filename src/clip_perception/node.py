@@ -58,6 +58,7 @@ from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.executors import SingleThreadedExecutor
+from rclpy.impl.implementation_singleton import rclpy_implementation as _rclpy
 from rclpy.lifecycle import LifecycleNode
 from rclpy.lifecycle import TransitionCallbackReturn
 from rclpy.node import Node
@@ -118,6 +119,7 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
+RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
 
 
 def _descriptor(p):
@@ -872,6 +874,33 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
     def __init__(self, **kwargs):
         super().__init__('clip_perception', **kwargs)
         self._declare()
+        self._answer_invalid_transitions()
+
+    def _answer_invalid_transitions(self):
+        """Answer ``success=False`` to a transition the current state does not have.
+
+        rclpy's ``~/change_state`` handler lets rcl's "Transition is not registered"
+        escape: the request was never answered (``ros2 lifecycle set`` hung), and each
+        one counted as a failed callback until the spin loop gave up and the node exited
+        (a tester's "configure" twice, "activate" while unconfigured). The answer is
+        now what rclcpp gives: no transition, ``success`` false, a log line.
+        """
+        service = getattr(self, '_service_change_state', None)
+        if service is None:
+            return
+        handle = service.callback
+
+        def change_state(request, response):
+            try:
+                return handle(request, response)
+            except RCLError as exc:
+                state = self._state_machine.current_state[1]
+                what = request.transition.label or f'id {request.transition.id}'
+                self.get_logger().warning(f'lifecycle transition {what} refused in state '
+                                          f'{state}: {" ".join(str(exc).split())}')
+                response.success = False
+                return response
+        service.callback = change_state
 
     def on_configure(self, state):
         try:
