@@ -40,3 +40,5 @@ def test_no_subscriber_and_an_unusable_command_fail_with_the_reason(ros):
     out, err = tool.communicate(timeout=30)
     assert tool.returncode == 1 and 'no subscriber on /nobody/listens' in err, (out, err)
     assert main(['   ']) == 2
+    assert main(['the red ball', '--topic', 'bad topic']) == 2
+    assert main(['the red ball', '--node', '/bad..name']) == 2

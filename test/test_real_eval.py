@@ -176,3 +176,22 @@ def test_split_error_separates_lateral_from_along_view():
     lat, along, normal = split_error(ref + 0.01 * fwd + 0.003 * side, ref, (n, 0.5))
     assert lat == pytest.approx(0.003, abs=1e-6) and along == pytest.approx(0.01, abs=1e-6)
     assert normal == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_evaluation_cli_refuses_bad_inputs_with_one_line(tmp_path, capsys):
+    """Bad inputs to clip_perception_eval get one line and exit 2.
+
+    A tester got tracebacks for a missing --data folder and a --model folder that is not
+    a checkpoint, and "n/a" with exit 0 for --scenes -1.
+    """
+    from clip_perception.world.evaluation import main as eval_main
+
+    assert eval_main(['real', '--data', str(tmp_path / 'nothing')]) == 2
+    assert 'no folder of real RGB-D frames' in capsys.readouterr().err
+    (tmp_path / 'notes.txt').write_text('not a checkpoint')
+    assert eval_main(['grounding', '--model', str(tmp_path), '--quiet']) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('cannot load --model') and err.count('\n') == 1, err
+    with pytest.raises(SystemExit) as exit_:
+        eval_main(['pipeline', '--scenes', '-1'])
+    assert exit_.value.code == 2 and '--scenes must be 0 or more' in capsys.readouterr().err

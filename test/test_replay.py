@@ -8,6 +8,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from clip_perception.geometry import box_iou
 from clip_perception.tools.bags import read_bag
@@ -15,6 +16,7 @@ from clip_perception.tools.bags import record_script
 from clip_perception.tools.demo import answers_per_step
 from clip_perception.tools.demo import bundled_demo_bag
 from clip_perception.tools.demo import format_table
+from clip_perception.tools.demo import main as demo_main
 from clip_perception.tools.demo import run_replay
 from clip_perception.tools.scenario import demo_script
 from conftest import BIN
@@ -209,3 +211,42 @@ def test_answers_are_split_among_steps_that_repeat_a_command():
         ['the mug'] * 5)]
     got = [[d['i'] for d in a] for a in answers_per_step({'steps': steps}, dets)]
     assert got == [[0, 1], [2, 3, 4], [5, 6], [7, 8], [9, 10, 11], []]
+
+
+def test_replayer_refuses_what_it_cannot_play_with_one_line(tmp_path):
+    """Damaged bags and odd options get one line and exit 2.
+
+    A tester's damaged bags and odd options gave tracebacks, ZeroDivisionError, and a
+    silent "published 0 messages" for topics the bag does not have.
+    """
+    bag = tmp_path / 'bag'
+    record_script(bag, demo_script()[:1], 'sqlite3')
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    broken = tmp_path / 'broken'
+    broken.mkdir()
+    (broken / 'metadata.yaml').write_text('rosbag2_bagfile_information: {}\n')
+    cases = [((str(empty),), 'not a readable rosbag2 folder'),
+             ((str(broken),), 'not a readable rosbag2 folder'),
+             ((str(bag), '--topics', '/nope'), 'not in'),
+             ((str(bag), '--topics'), 'no topic given'),
+             ((str(bag), '--wait-for', '/nope'), 'its topics: /camera'),
+             ((str(bag), '--rate', '0'), '--rate must be a positive number'),
+             ((str(bag), '--rate', 'nan'), '--rate must be a positive number'),
+             ((str(bag), '--remap', '/a'), 'expected FROM:=TO')]
+    for args, said in cases:
+        proc = _replayer(tmp_path, *args)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 2, (args, out)
+        assert said in out and 'Traceback' not in out, (args, out)
+
+
+def test_the_demo_refuses_a_bag_it_cannot_score_and_a_zero_rate(tmp_path, capsys):
+    bag = tmp_path / 'bag'
+    record_script(bag, demo_script()[:1], 'sqlite3')
+    (bag / 'ground_truth.json').unlink()  # a bag from another recorder
+    assert demo_main(['--bag', str(bag)]) == 2
+    assert 'has no ground_truth.json' in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        demo_main(['--rate', '0'])
+    assert exit_.value.code == 2 and '--rate must be a positive' in capsys.readouterr().err

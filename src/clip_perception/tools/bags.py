@@ -396,8 +396,24 @@ def replay_main(argv=None):
     p.add_argument('--record-topics', nargs='*', default=[], metavar='TOPIC:=TYPE',
                    help='e.g. /clip_perception/target_pose:=geometry_msgs/msg/PoseStamped')
     args = p.parse_args(argv)
+    if not args.rate > 0 or args.rate == float('inf'):
+        p.error(f'--rate must be a positive number, got {args.rate}')
+    bad = [r for r in args.remap + args.record_topics if ':=' not in r]
+    if bad:
+        p.error(f'expected FROM:=TO (or TOPIC:=TYPE), got {", ".join(bad)}')
     if not os.path.isdir(args.bag):
         print(f'no such bag folder: {args.bag}', file=sys.stderr)
+        return 2
+    try:
+        in_bag = bag_topics(args.bag)
+    except Exception as exc:  # rosbags raises its own errors for every kind of damage
+        print(f'{args.bag} is not a readable rosbag2 folder: {type(exc).__name__}: {exc}',
+              file=sys.stderr)
+        return 2
+    unknown = [t for t in (args.topics or []) + args.wait_for if t not in in_bag]
+    if unknown or args.topics == []:
+        print(f'not in {args.bag}: {", ".join(unknown) or "(no topic given to --topics)"}; '
+              f'its topics: {", ".join(sorted(in_bag))}', file=sys.stderr)
         return 2
     remap = dict(r.split(':=', 1) for r in args.remap)
     profile = use_large_data_profile()

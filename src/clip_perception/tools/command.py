@@ -9,7 +9,7 @@ and prints the first ``~/detection_json`` answer to it: status, reason, position
 
 Exit status: 0 answered; 1 no subscriber on the command topic, or no answer in time
 (the node answers with the next colour frame: is the camera publishing?); 2 the
-command itself is unusable (empty, too long).
+command itself is unusable (empty, too long), or a name or option is invalid.
 """
 
 import argparse
@@ -34,14 +34,28 @@ def main(argv=None):
                    'remaps it; a node started without remapping listens on /command)')
     p.add_argument('--timeout', type=float, default=15.0,
                    help='seconds to wait for the subscriber, then for the answer')
-    p.add_argument('--no-wait', action='store_true', help='publish and exit, no answer')
+    p.add_argument('--no-wait', action='store_true',
+                   help='exit once the command is published (still after the subscriber '
+                   'is matched: a message sent before that is lost); no answer')
     args = p.parse_args(argv)
+    if not args.timeout > 0:
+        p.error(f'--timeout must be positive, got {args.timeout}')
     try:
         text = clean_command(args.command)
     except CommandError as exc:
         print(f'command refused before sending: {exc}', file=sys.stderr)
         return 2
+    from rclpy.exceptions import InvalidTopicNameException
+    from rclpy.validate_full_topic_name import validate_full_topic_name
+
     topic = args.topic or f'{args.node.rstrip("/")}/command'
+    try:
+        for name in (topic, f'{args.node.rstrip("/")}/detection_json'):
+            validate_full_topic_name(name)
+    except InvalidTopicNameException as exc:
+        print(f'not a ROS topic name (--node / --topic): {" ".join(str(exc).split())}',
+              file=sys.stderr)
+        return 2
 
     import rclpy
     from rclpy.executors import SingleThreadedExecutor

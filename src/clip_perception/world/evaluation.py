@@ -571,10 +571,23 @@ def main(argv=None):
                    'original, mirror, scale:S (real_eval.view_frame); e.g. '
                    '"original,mirror,scale:0.75,scale:1.5"')
     args = p.parse_args(argv)
+    if args.scenes is not None and args.scenes < 0:
+        p.error(f'--scenes must be 0 or more, got {args.scenes}')
     torch.set_num_threads(args.threads)
+    if args.what == 'real' and not os.path.isdir(args.data):
+        print(f'no folder of real RGB-D frames at {args.data} (--data; the project keeps '
+              'them in ../shared/data/real_rgbd)', file=sys.stderr)
+        return 2
     if args.what in ('real', 'layouts'):
         return real_main(args)
-    scorer = ClipScorer(args.model, device='cpu', dtype='float32')
+    from clip_perception.scorer import ModelLoadError
+
+    try:
+        scorer = ClipScorer(args.model, device='cpu', dtype='float32')
+    except ModelLoadError as exc:
+        print(f'cannot load --model {args.model}: {" ".join(str(exc).split())}',
+              file=sys.stderr)
+        return 2
     cfg = PipelineConfig(max_proposals=args.max_proposals,
                          image_proposals=not args.no_image_proposals,
                          depth_proposals=not args.no_depth_proposals,
