@@ -71,3 +71,14 @@ def test_batched_scores_match_clip_processor_top1_and_within_001():
     assert total >= 10
     assert agree == total
     assert worst < 0.01, worst
+
+
+def test_a_read_only_image_is_normalised_without_a_warning():
+    # An image decoded from bytes (a rosbag reader's messages) is read-only; torch warned
+    # that writing through the tensor would be undefined (an error under pytest).
+    rgb = np.frombuffer(np.arange(4 * 5 * 3, dtype=np.uint8).tobytes(), np.uint8)
+    rgb = rgb.reshape(4, 5, 3)
+    assert not rgb.flags.writeable
+    t = normalise_image(rgb, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+    assert t.shape == (1, 3, 4, 5) and torch.allclose(t[0, :, 1, 2] * 255, torch.tensor(
+        rgb[1, 2].astype(np.float32)))

@@ -91,3 +91,22 @@ def test_recording_check_reads_a_real_rosbag2_folder():
     assert set(res) == set(ACCEPT)
     assert res['softmax vocabulary']['absent'] == (2, 2)
     assert res['softmax vocabulary']['present'] == (0, 0)
+
+
+def test_recording_check_says_when_frames_have_no_depth(tmp_path, capsys):
+    """A tester's bag without depth fell back to image-only proposals without a word."""
+    from clip_perception.tools.bags import BagWriter
+    from clip_perception.tools.bags import scene_messages
+
+    scene = generate_scene(4242)
+    writer = BagWriter(tmp_path / 'bag')
+    for k in range(2):
+        t = (k + 1) * 10**9
+        colour, _, info = scene_messages(scene, t)
+        writer.write('/camera/color/image_raw', colour, t)
+        writer.write('/camera/color/camera_info', info, t)
+    writer.close()
+    assert main(['recording', '--bag', str(tmp_path / 'bag'), '--absent', 'the teddy bear',
+                 '--quiet']) == 0
+    out = capsys.readouterr().out
+    assert 'Recording' in out and '2 of 2 frames without depth: image-only proposals' in out

@@ -33,11 +33,16 @@ def square_boxes(boxes, context=0.15, min_side=8.0):
 def normalise_image(rgb, mean, std, device='cpu', dtype=torch.float32):
     """Turn an RGB image into a normalised (1, 3, H, W) tensor.
 
-    :param rgb: (H, W, 3) uint8 numpy array, RGB order.
+    :param rgb: (H, W, 3) uint8 numpy array, RGB order; read-only is fine (an image
+        decoded from ``bytes``, as a rosbag reader gives, is copied: torch cannot wrap a
+        read-only array safely).
     :param mean: 3 floats in [0, 1] (the processor's ``image_mean``).
     :param std: 3 floats (the processor's ``image_std``).
     """
-    t = torch.from_numpy(np.ascontiguousarray(rgb)).to(device)
+    rgb = np.ascontiguousarray(rgb)
+    if not rgb.flags.writeable:
+        rgb = rgb.copy()
+    t = torch.from_numpy(rgb).to(device)
     t = t.permute(2, 0, 1).unsqueeze(0).to(dtype) / 255.0
     m = torch.tensor(mean, device=device, dtype=dtype).view(1, 3, 1, 1)
     s = torch.tensor(std, device=device, dtype=dtype).view(1, 3, 1, 1)

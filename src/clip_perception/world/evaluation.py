@@ -517,6 +517,12 @@ def _recording_main(scorer, cfg, args):
     frames = gen.recording_frames(args.bag, args.every, args.scenes)
     res = gen.check_recording(scorer, cfg, frames, args.present, args.absent)
     print(f'\nRecording {args.bag}: {len(frames)} frames, threshold {cfg.min_confidence}')
+    with_depth = sum(1 for _, depth, intr in frames if depth is not None and intr is not None)
+    if with_depth < len(frames):
+        # Said, not silent: these frames are proposed from the colour image alone.
+        print(f'  {len(frames) - with_depth} of {len(frames)} frames without depth: '
+              'image-only proposals (no depth topic, no camera_info, or no depth image '
+              'within 50 ms of the colour frame)')
     print(f'  {"confidence":20s} {"present found":17s} {"absent -> n.f.":17s} '
           'median conf present / absent')
     for accept, r in res.items():
