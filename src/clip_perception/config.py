@@ -187,8 +187,7 @@ def validate(name, value):
             value.format('x')
         except (IndexError, KeyError, ValueError) as exc:
             return f'prompt_template does not format: {exc}'
-    if name == 'frame_id' and value and (not value.strip('/') or value != ''.join(
-            value.split()) or value.startswith('/')):
+    if name == 'frame_id' and (value.startswith('/') or any(c.isspace() for c in value)):
         # tf2 refuses a leading slash (a ROS 1 habit); whitespace is never part of a name.
         return (f'frame_id "{value}" is not a tf2 frame id: no leading "/" and no '
                 "whitespace, e.g. camera_color_optical_frame (empty = the image header's)")

@@ -204,9 +204,10 @@ def check_depth_units(depth_m, encoding):
     """
     sample = depth_m.reshape(-1)[::max(1, depth_m.size // 20000)]
     sample = sample[np.isfinite(sample)]
-    if sample.size and float(np.median(sample)) > MAX_PLAUSIBLE_DEPTH_M:
+    median = float(np.median(sample)) if sample.size else 0.0
+    if median > MAX_PLAUSIBLE_DEPTH_M:
         raise MessageError('units', f'{encoding} depth has a median reading of '
-                           f'{float(np.median(sample)):.0f} m; REP 118 depth is metres in '
+                           f'{median:.0f} m; REP 118 depth is metres in '
                            '32FC1 (millimetres only in 16UC1): is it millimetres? Using no '
                            'depth')
     return depth_m

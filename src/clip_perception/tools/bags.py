@@ -366,8 +366,7 @@ def record_main(argv=None):
     if args.scenes < 1 or not 0 <= args.jpeg <= 100:
         p.error('--scenes must be at least 1 and --jpeg within 0..100')
     try:
-        check_replaceable(args.out, ('metadata.yaml',), 'rosbag2 folder') \
-            if os.path.lexists(args.out) else None
+        check_replaceable(args.out, ('metadata.yaml',), 'rosbag2 folder')
     except OutputPathError as exc:
         print(f'clip_perception_record: {exc}', file=sys.stderr)
         return 2

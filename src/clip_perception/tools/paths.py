@@ -24,18 +24,20 @@ def replace_dir(path, markers, what):
     :raises OutputPathError: see :func:`check_replaceable`; nothing is deleted then.
     """
     path = os.path.abspath(os.fspath(path))
+    check_replaceable(path, markers, what)
     if os.path.lexists(path):
-        check_replaceable(path, markers, what)
         shutil.rmtree(path)
 
 
 def check_replaceable(path, markers, what):
-    """Raise unless the existing ``path`` may be replaced by a new ``what``.
+    """Raise unless ``path`` is missing or may be replaced by a new ``what``.
 
     :raises OutputPathError: ``path`` is a file or a link, the file system root, the
         home folder, or a non-empty folder with none of ``markers`` in it.
     """
     path = os.path.abspath(os.fspath(path))
+    if not os.path.lexists(path):
+        return
     if os.path.islink(path) or not os.path.isdir(path):
         raise OutputPathError(f'{path} exists and is not a folder; give a new folder for '
                               f'the {what}')

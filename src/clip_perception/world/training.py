@@ -623,11 +623,10 @@ def main(argv=None):
     if bad:
         p.error('; '.join(bad))
     out = os.path.abspath(args.out)
-    staging = out.rstrip('/') + '.partial'
+    staging = out + '.partial'
     try:  # checked before 20 minutes of training, and again before replacing
         for path in (out, staging):
-            if os.path.lexists(path):
-                check_replaceable(path, CHECKPOINT_MARKERS, 'checkpoint folder')
+            check_replaceable(path, CHECKPOINT_MARKERS, 'checkpoint folder')
     except OutputPathError as exc:
         print(f'[train] {exc}', file=sys.stderr)
         return 2
