@@ -51,6 +51,43 @@ def test_lost_depth_stream_passes_frames_at_once_until_depth_returns():
     assert [f.depth for f in s.add_depth(2.1, 'd3', now=2.11)] == ['d3']
 
 
+def test_depth_on_a_clock_behind_colour_releases_frames_at_once_not_into_the_void():
+    """Field report: depth stamped 5 s behind colour at 30 Hz; each depth arrival
+    restarted the wait, every frame waited 0.5 s, and the 10-frame buffer pushed 229 of
+    240 frames out unanswered."""
+    for lag in (5.0, 2.0):
+        s = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10)
+        out = []
+        for k in range(240):
+            t = 100.0 + k / 30
+            out += s.add_depth(t - lag, f'd{k}', now=t + 0.01)
+            out += s.add_image(t, f'c{k}', now=t + 0.005)
+        assert s.dropped == 0
+        assert len(out) == 240 and all(f.depth is None for f in out)
+        assert f'lag colour stamps by {lag:.1f} s' in out[-1].no_depth_reason
+        assert s.depth_lag(200.0, 200.0) > 0.5
+
+
+def test_unstamped_depth_beside_stamped_colour_releases_at_once():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(0.0, 'd', now=5.0)
+    out = s.add_image(1.7e9, 'c', now=5.01)
+    assert [f.image for f in out] == ['c'] and out[0].depth is None
+    assert 'depth without stamps' in out[0].no_depth_reason
+
+
+def test_late_depth_on_the_same_clock_still_pairs():
+    """Depth arriving 0.3 s after its colour frame (a slow registration) is waited for."""
+    s = FrameSync(slop=0.02, depth_timeout=0.5)
+    got = []
+    for k in range(6):
+        t = 10.0 + k * 0.1
+        got += s.add_image(t, f'c{k}', now=t)
+        got += s.add_depth(t - 0.3, f'd{k - 3}', now=t + 0.001)
+    assert [(f.image, f.depth) for f in got] == [('c0', 'd0'), ('c1', 'd1'), ('c2', 'd2')]
+    assert 0.29 < s.depth_lag(10.5, 10.5) < 0.31
+
+
 def test_depth_that_never_came_releases_after_timeout():
     s = FrameSync(slop=0.02, depth_timeout=0.5)
     assert s.add_image(10.0, 'a', now=0.0) == []
@@ -115,8 +152,10 @@ def test_depth_stamps_going_back_never_pair_with_depths_of_another_time():
     s.add_depth(20.0, 'late', now=1.0)
     s.add_depth(10.0, 'restart', now=1.1)
     out = s.add_image(19.99, 'c', now=1.2)
-    assert out == []  # 'late' was forgotten; the restart depth is far: wait
-    assert [f.depth for f in s.poll(now=1.71)] == [None]
+    # 'late' was forgotten; depth now runs 10 s behind this frame: none can pair.
+    assert [f.depth for f in out] == [None] and 'lag colour stamps by 9.9 s' in \
+        out[0].no_depth_reason
+    assert s.poll(now=1.71) == []
 
 
 @settings(max_examples=200, deadline=None)

@@ -557,8 +557,20 @@ class PerceptionMixin:
                 self._warn_once('frame_id_empty', 'colour frames have an empty '
                                 'header.frame_id, so outputs cannot be placed in TF; set the '
                                 'frame_id parameter (e.g. camera_color_optical_frame)')
-        for frame in self.sync.add_image(_stamp_seconds(header.stamp), (header, rgb), now):
+        dropped = self.sync.dropped
+        for frame in self.sync.add_image(stamp, (header, rgb), now):
             self._submit(frame)
+        lag = self.sync.depth_lag(stamp, now)
+        if lag is not None and lag > self.sync.depth_timeout + self.sync.slop:
+            self.health.count('frames_depth_lagging')
+            self._warn_once('depth_lag', f'depth stamps lag colour stamps by {lag:.1f} s '
+                            '(depth on another clock, or unstamped): frames are answered '
+                            'without depth; stamp both streams from one clock')
+        if self.sync.dropped > dropped:
+            self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
+                         f'while waiting for depth (at most {self.sync.buffer} wait, each up '
+                         f'to {self.sync.depth_timeout:g} s): depth arrives too late for the '
+                         'colour frame rate; check the depth stream\'s latency')
 
     def _on_depth(self, msg):
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,

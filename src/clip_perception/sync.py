@@ -12,6 +12,12 @@ second older than the next frame). A colour frame is released:
   in flight does not take the previous depth, 33 ms off;
 * without depth at once when a depth stamped after the frame has arrived and none is
   within ``slop`` (none can come);
+* without depth at once when the depth stream's stamps lag the colour stream's by more
+  than ``depth_timeout`` (each stream's stamp minus its arrival time, the newest depth
+  against the frame: the depth that would pair would arrive only after the wait is
+  over). Depth on a clock seconds behind the colour's, or unstamped depth beside
+  stamped colour, never pairs; waiting for it held every frame ``depth_timeout`` and,
+  at 30 Hz, pushed most of them out of the buffer (field report);
 * else after waiting ``depth_timeout`` since its arrival: with the nearest depth within
   ``slop`` if there is one, else without depth; after a wait without depth the depth
   stream counts as lost and later frames pass at once (no added latency) until a depth
@@ -61,8 +67,9 @@ class FrameSync:
         self._images = deque()
         self._depths = deque(maxlen=buffer)
         self._infos = deque(maxlen=buffer)
-        self._buffer = buffer
+        self.buffer = buffer
         self._last_depth_arrival = None
+        self._depth_offset = None  # newest depth's stamp minus its arrival time (s)
         self._depth_lost = False
         self.dropped = 0
         self.wait_for_info = wait_for_info
@@ -80,13 +87,14 @@ class FrameSync:
             self._depths.clear()  # time went back: older pairs belong to another time
         self._depths.append((stamp, depth))
         self._last_depth_arrival = now
+        self._depth_offset = stamp - now
         self._depth_lost = False
         return self._release(now)
 
     def add_image(self, stamp, image, now):
         """Store a colour image that arrived at ``now``; return frames now released."""
         self._images.append((float(stamp), image, now))
-        while len(self._images) > self._buffer:
+        while len(self._images) > self.buffer:
             self._images.popleft()
             self.dropped += 1
         return self._release(now)
@@ -122,6 +130,18 @@ class FrameSync:
         if not gaps:
             return False
         return abs(near[0] - stamp) <= newest + min(gaps) - stamp
+
+    def depth_lag(self, stamp, arrival):
+        """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
+
+        The frame's stamp minus arrival time, less the newest depth's: 0 when both
+        streams are stamped on one clock and arrive together, the depth's extra latency
+        when it comes later, the clock offset when the clocks differ. None before any
+        depth has arrived.
+        """
+        if self._depth_offset is None:
+            return None
+        return (stamp - arrival) - self._depth_offset
 
     def _waited(self, arrival, now):
         return self._depth_lost or now - arrival >= self.depth_timeout
@@ -162,6 +182,14 @@ class FrameSync:
                 out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
                                        no_depth_reason=f'no depth image within {self.slop} s '
                                        'of the frame'))
+                continue
+            lag = self.depth_lag(stamp, arrival)
+            if near is None and lag is not None and lag > self.depth_timeout + self.slop:
+                out.append(SyncedFrame(
+                    stamp, image, None, self._info_for(stamp),
+                    no_depth_reason=f'depth stamps lag colour stamps by {lag:.1f} s (clocks '
+                    'out of step, or depth without stamps): no depth can pair within '
+                    f'{self.slop} s'))
                 continue
             reason = self._no_depth_reason(arrival, now)
             if reason is None:
