@@ -407,10 +407,13 @@ def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, 
 
 def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped(
         probe, start_node):
-    """Field report: depth stamped 5 s behind colour (another machine's clock, a depth
-    bag beside a live camera) at 30 Hz: 1 frame of 240 was answered, the rest pushed out
-    of the pairing buffer with no log line. Now each frame goes on at once without depth,
-    the reason says why, and nothing is dropped by the pairing."""
+    """Depth on a clock 5 s behind colour at 30 Hz: answered at once without depth.
+
+    Field report (another machine's clock, a depth bag beside a live camera): 1 frame of
+    240 was answered, the rest pushed out of the pairing buffer with no log line. Now
+    each frame goes on at once without depth, the reason says why, and nothing is
+    dropped by the pairing.
+    """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
 

@@ -570,7 +570,7 @@ class PerceptionMixin:
             self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
                          f'while waiting for depth (at most {self.sync.buffer} wait, each up '
                          f'to {self.sync.depth_timeout:g} s): depth arrives too late for the '
-                         'colour frame rate; check the depth stream\'s latency')
+                         "colour frame rate; check the depth stream's latency")
 
     def _on_depth(self, msg):
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
