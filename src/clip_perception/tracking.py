@@ -50,6 +50,13 @@ MIN_CELL_PX = 4
 # DEPTH_VALID_CHANGE in the share of valid pixels is a change.
 DEPTH_TOLERANCE_M = 0.01
 DEPTH_VALID_CHANGE = 0.5
+# Readings gained: a frame whose share of pixels with a reading is DEPTH_GAIN (2% of the
+# frame, 6,000 pixels at 640x480: an object 8 cm across at 1 m) above the reference's is
+# a change, however the gain spreads over blocks. Field report: three speckled frames (a
+# RealSense starting up, 30% of readings lost everywhere: 0.3 a block, under
+# DEPTH_VALID_CHANGE) set the reference, and their poor pose was reused for every clean
+# frame after. Readings lost are not a change: the better results already kept stay.
+DEPTH_GAIN = 0.02
 # A new view, not motion: more than CUT_SHARE of the frame's blocks changed by more than
 # CUT_LEVELS grey levels since the previous frame. Measured on rendered tabletops
 # (world.sequences): a pan of 2 px a frame changes 1-3% of the blocks by that much, 8 px
@@ -124,6 +131,8 @@ def _depth_unchanged(a, b):
     (ma, va), (mb, vb) = a, b
     if ma.shape != mb.shape or np.max(np.abs(va - vb), initial=0.0) > DEPTH_VALID_CHANGE:
         return False
+    if float(np.mean(vb)) > float(np.mean(va)) + DEPTH_GAIN:
+        return False  # b (the new frame) has readings the reference lacked
     both = (va >= 0.5) & (vb >= 0.5)
     tol = DEPTH_TOLERANCE_M + 0.01 * ma[both]
     return bool(np.all(np.abs(ma[both] - mb[both]) <= tol))
@@ -165,7 +174,8 @@ class FrameReuse:
         """Return True when this frame matches the one the kept proposals came from.
 
         Compares block means (:data:`FRAME_BLOCK`) of colour (within ``tolerance``) and
-        depth (:data:`DEPTH_TOLERANCE_M` plus 1%), and the intrinsics exactly. When it
+        depth (:data:`DEPTH_TOLERANCE_M` plus 1%; a frame with more readings than the
+        reference, :data:`DEPTH_GAIN`, is a change), and the intrinsics exactly. When it
         is not, the frame becomes the new reference and the kept proposals and poses are
         dropped; :meth:`keep` stores the new ones.
         """
