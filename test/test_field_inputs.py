@@ -259,7 +259,24 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     probe.clear()
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_p), node.output()
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
-    assert node.output().count('K is all zero: using the intrinsics of P') == 1
+
+    def only_k(m):
+        m.p = [0.0] * 12
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_k), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.output().count('camera_info P is unset') == 1
+
+    def rectified(m):  # image_proc beside image_rect: K and D of the raw camera, P rectified
+        fx, cx, fy, cy = m.p[0], m.p[2], m.p[5], m.p[6]
+        m.k = [fx * 1.12, 0.0, cx + 6.0, 0.0, fy * 1.12, cy - 4.0, 0.0, 0.0, 1.0]
+        m.d = [-0.28, 0.09, 0.0005, -0.0003, 0.0]
+        m.distortion_model = 'plumb_bob'
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=rectified)
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
 
     def no_size(m):  # some drivers leave width and height 0
         m.width = m.height = 0
@@ -274,7 +291,7 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
         return m
     probe.clear()
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=distorted)
-    assert node.output().count('assumes rectified images') == 1
+    assert node.output().count('the image must be rectified') == 1
     assert node.stop() == 0
 
 

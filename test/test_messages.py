@@ -18,9 +18,9 @@ from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
-from clip_perception.messages import k_is_unset
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
+from clip_perception.messages import p_is_unset
 from clip_perception.messages import rgb_to_image_fields
 
 FUZZ = settings(max_examples=400, deadline=None,
@@ -224,12 +224,25 @@ def test_png_claiming_a_huge_image_is_refused_before_decoding():
     assert err.value.kind == 'size'
 
 
-def test_camera_info_uses_p_when_k_is_all_zero_as_image_geometry_does():
+def test_camera_info_projects_with_p_as_image_geometry_does_and_k_when_p_is_unset():
+    """P's 3x3 is the rectified image's camera matrix; K, when P is unset.
+
+    image_geometry's fx() reads P; K is the raw camera's, which image_proc republishes
+    beside image_rect (field report: a rectified image projected with K put the pose
+    19 mm off).
+    """
+    k_raw = [672.0, 0, 326.0, 0, 683.2, 236.0, 0, 0, 1]
     p = [600.0, 0, 320.0, 0, 0, 610.0, 240.0, 0, 0, 0, 1, 0]
-    intr = camera_info_to_intrinsics([0.0] * 9, 640, 480, p)
+    intr = camera_info_to_intrinsics(k_raw, 640, 480, p)
     assert (intr.fx, intr.fy, intr.cx, intr.cy) == (600.0, 610.0, 320.0, 240.0)
-    assert k_is_unset([0.0] * 9) and not k_is_unset([1, 0, 0, 0, 1, 0, 0, 0, 1])
-    with pytest.raises(MessageError, match='K is all zero; so is P'):
+    stereo_right = p[:3] + [-600.0 * 0.05] + p[4:]  # Tx = -fx * baseline: same 3x3
+    assert camera_info_to_intrinsics(k_raw, 640, 480, stereo_right) == intr
+    for unset in ([0.0] * 12, [], [float('nan')] + p[1:], p[:11]):
+        assert p_is_unset(unset)
+        intr = camera_info_to_intrinsics(k_raw, 640, 480, unset)
+        assert (intr.fx, intr.fy, intr.cx, intr.cy) == (672.0, 683.2, 326.0, 236.0)
+    assert not p_is_unset(p)
+    with pytest.raises(MessageError, match='P is unset too'):
         camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
 
 

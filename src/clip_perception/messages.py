@@ -286,12 +286,15 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
                               roi=(0, 0, 0, 0)):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
-    Follows image_geometry's ``PinholeCameraModel``: ``K`` when it holds focal lengths,
-    else the left 3x3 of ``P`` (some drivers fill only ``P``; see
-    :func:`k_is_unset`); then a region of interest shifts the principal point and
-    binning divides focal lengths, principal point and size, so the result matches the
-    image that was actually sent. Images are assumed rectified (``image_rect`` topics):
-    distortion is not applied.
+    Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
+    ``P``, as depth_image_proc does: the left 3x3 of ``P`` is the camera matrix of the
+    rectified image (sensor_msgs/CameraInfo: ``K`` is the raw, distorted camera's, which
+    image_proc republishes unchanged beside ``image_rect``). ``K`` when ``P`` holds no
+    focal length (some drivers fill only ``K``; see :func:`p_is_unset`). Then a
+    region of interest shifts the principal point and binning divides focal lengths,
+    principal point and size, so the result matches the image that was actually sent.
+    Images are assumed rectified (``image_rect`` topics): distortion is not applied. For
+    a camera without distortion ``P``'s 3x3 equals ``K``.
 
     :param k: 9 floats, row-major 3x3.
     :param p: 12 floats, row-major 3x4 (optional).
@@ -299,7 +302,7 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
         drivers leave them 0): the caller takes them from the image.
-    :raises MessageError: neither K nor P usable, a principal point more than half the
+    :raises MessageError: neither P nor K usable, a principal point more than half the
         image outside it, or a bad size.
     """
     if width == 0 and height == 0:
@@ -328,21 +331,25 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
 
 
 def _camera_matrix(k, p, width, height):
-    """:class:`Intrinsics` from ``K``, or from ``P`` when ``K`` is unset (no ROI, binning)."""
+    """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning)."""
     try:
-        if k_is_unset(k) and len(p) == 12:
+        if not p_is_unset(p):
             pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
             return Intrinsics.from_k(pm[:, :3].ravel(), width, height)
         return Intrinsics.from_k(k, width, height)
     except ValueError as exc:
-        hint = '' if len(p) != 12 or not k_is_unset(k) else ' (K is all zero; so is P)'
+        hint = ' (P is unset too)' if len(p) == 12 else ''
         raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
 
 
-def k_is_unset(k):
-    """Return True when ``K`` holds no focal length (all zero, as some drivers send)."""
-    k = np.asarray(k, dtype=np.float64).reshape(-1)
-    return k.size != 9 or not np.any(k)
+def p_is_unset(p):
+    """Return True when ``P`` (12 floats) gives no camera matrix: then ``K`` is used.
+
+    Unset: the wrong length (none sent), a NaN or inf, or a focal length ``P[0]``,
+    ``P[5]`` that is not positive (some drivers send ``P`` all zero and fill only ``K``).
+    """
+    p = np.asarray(p, dtype=np.float64).reshape(-1)
+    return p.size != 12 or not np.all(np.isfinite(p)) or p[0] <= 0 or p[5] <= 0
 
 
 def compressed_depth_to_array(fmt, data):

@@ -9,7 +9,7 @@ Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
   RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv21, nv24, Bayer) or
   ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png) per ``image_transport``;
-  ``camera_info`` (sensor_msgs/CameraInfo; K, or P when K is all zero; binning and ROI
+  ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
   image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
   ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String).
@@ -92,8 +92,8 @@ from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
-from clip_perception.messages import k_is_unset
 from clip_perception.messages import MessageError
+from clip_perception.messages import p_is_unset
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
@@ -610,11 +610,13 @@ class PerceptionMixin:
         if not all(abs(float(d)) <= 1e-9 for d in msg.d):  # NaN is not "no distortion"
             self._warn_once('camera_info_distortion', f'camera_info has non-zero (or NaN) '
                             f'{msg.distortion_model or "distortion"} coefficients: the node '
-                            'assumes rectified images (remap image to image_rect), so poses '
-                            'of raw, distorted images are off towards the edges')
-        if k_is_unset(msg.k):
-            self._warn_once('camera_info_k_zero', 'camera_info K is all zero: using the '
-                            'intrinsics of P instead, as image_geometry does')
+                            "projects with P, the rectified image's camera matrix, as "
+                            'image_geometry and depth_image_proc do, so the image must be '
+                            'rectified (an image_rect topic); poses of raw, distorted images '
+                            'are off towards the edges')
+        if p_is_unset(msg.p):
+            self._warn_once('camera_info_p_unset', 'camera_info P is unset (all zero, or not '
+                            "a camera matrix): using K, the raw camera's matrix")
         self.health.accepted('camera_info', now)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
