@@ -278,6 +278,16 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=rectified)
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
 
+    def depth_camera_frame(m):  # /camera/depth/image_rect_raw remapped by mistake
+        m.header.frame_id = 'camera_depth_optical_frame'
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=depth_camera_frame)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'depth images are in' in m)
+    assert 'registered to the colour camera' in message, message
+    assert int(values['depth_other_frame']) >= 1
+    assert node.output().count('depth images are in frame "camera_depth_optical_frame"') == 1
+
     def no_size(m):  # some drivers leave width and height 0
         m.width = m.height = 0
         return m

@@ -197,6 +197,7 @@ class PerceptionMixin:
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
+        self._colour_frame_id = ''
         self._outputs = []
         self.command_pub = None
         self.scorer = self.pipeline = self.sync = None
@@ -550,6 +551,7 @@ class PerceptionMixin:
                             'played in a loop, or out-of-order delivery): its depth pairing '
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
+        self._colour_frame_id = header.frame_id.strip(' /')
         if not header.frame_id.strip(' /'):
             header.frame_id = ''
             self.health.count('frames_empty_frame_id')
@@ -593,6 +595,14 @@ class PerceptionMixin:
             self._warn_once('depth_stamp_zero', 'depth images carry a zero header.stamp '
                             '(the driver does not stamp them): they cannot be paired with '
                             'stamped colour frames by time')
+        depth_frame = header.frame_id.strip(' /')
+        if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
+            self.health.count('depth_other_frame')
+            self._warn_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
+                            f'colour frames in "{self._colour_frame_id}": depth must be '
+                            'registered to the colour camera (a topic such as '
+                            'aligned_depth_to_color/image_raw or depth_registered/image_rect), '
+                            'else poses are off by the offset between the two cameras')
         for frame in self.sync.add_depth(_stamp_seconds(header.stamp), depth, now):
             self._submit(frame)
 
