@@ -467,6 +467,43 @@ def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped
     assert node.stop() == 0
 
 
+def test_a_latched_camera_info_published_before_the_node_started_is_received(
+        probe, start_node):
+    """A camera_info published once, latched (transient_local), before the node starts.
+
+    Static camera_info publishers and some simulator bridges do this. The VOLATILE
+    subscription never got the stored sample, and every answer stayed 2D, its reason
+    saying "no depth image" while depth arrived (field report).
+    """
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
+    from rclpy.qos import ReliabilityPolicy
+
+    latched = probe.node.create_publisher(CameraInfo, 'camera_info', QoSProfile(
+        depth=1, reliability=ReliabilityPolicy.RELIABLE,
+        durability=DurabilityPolicy.TRANSIENT_LOCAL))
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    latched.publish(scene_messages(scene, probe.node.get_clock().now().nanoseconds)[2])
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=lambda m: None), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.output().count('latched (transient_local) publisher') == 1, node.output()
+    assert 'incompatible' not in node.output()
+    probe.node.destroy_publisher(latched)
+    assert node.stop() == 0
+
+
+def test_without_camera_info_the_reason_says_so_not_no_depth(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert feed_until(camera, scene, lambda: detections(probe), info=lambda m: None)
+    reason = detections(probe)[-1]['reason']
+    assert 'no camera_info' in reason and 'no depth image' not in reason, reason
+    assert node.stop() == 0
+
+
 def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
         probe, start_node):
     """Impossible depth units and intrinsics are refused with the reason.

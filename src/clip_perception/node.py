@@ -194,6 +194,8 @@ class PerceptionMixin:
         self._stop = threading.Event()
         self._worker = None
         self._inputs = []
+        self._info_sub = self._info_latched = None
+        self._info_seen = False
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
@@ -322,8 +324,11 @@ class PerceptionMixin:
         else:
             subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
                                                  event_callbacks=events))
-        subs.append(self.create_subscription(CameraInfo, 'camera_info', self._on_camera_info,
-                                             camera_qos, event_callbacks=events))
+        self._info_sub = self.create_subscription(CameraInfo, 'camera_info',
+                                                  self._on_camera_info, camera_qos,
+                                                  event_callbacks=events)
+        self._info_latched = None
+        subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
             subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
                                                  self._on_compressed_depth, camera_qos,
@@ -357,6 +362,7 @@ class PerceptionMixin:
         for sub in self._inputs:
             self.destroy_subscription(sub)
         self._inputs = []
+        self._info_sub = self._info_latched = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -608,6 +614,7 @@ class PerceptionMixin:
 
     def _on_camera_info(self, msg):
         now = time.monotonic()
+        self._info_seen = True
         self.health.arrived('camera_info', now)
         roi = msg.roi
         try:
@@ -744,8 +751,9 @@ class PerceptionMixin:
         memory = self._memory_for(self.pipeline.config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
         with self._infer_lock:  # one model may serve several nodes (cameras_main)
-            result = self.pipeline.run(rgb, command, depth if intr is not None else None,
-                                       intr, memory=memory, stamp=stamp)
+            # Depth goes in without camera_info too: the pipeline then answers "no
+            # camera_info", not "no depth image" while depth arrives (field report).
+            result = self.pipeline.run(rgb, command, depth, intr, memory=memory, stamp=stamp)
         for key in ('crops_encoded', 'crops_reused'):
             self.health.count(key, result.work.get(key, 0))
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
@@ -846,7 +854,38 @@ class PerceptionMixin:
         text.color.r = text.color.g = text.color.b = text.color.a = 1.0
         return MarkerArray(markers=[clear, sphere, text, cube])
 
+    def _adapt_camera_info(self):
+        """Subscribe to camera_info TRANSIENT_LOCAL too once a latched publisher shows up.
+
+        The camera subscriptions are VOLATILE, which matches every publisher but never
+        receives the sample a latched (TRANSIENT_LOCAL) publisher stored before the node
+        started; a TRANSIENT_LOCAL subscription gets it, but DDS calls it incompatible
+        with VOLATILE publishers. So, as rosbag2 and ``ros2 topic echo`` adapt to the
+        publishers' QoS, while no camera_info has arrived and a publisher offers
+        TRANSIENT_LOCAL, a second subscription with its durability and reliability is
+        added (once; its mismatch with any VOLATILE publisher is expected and not
+        reported). Called on the diagnostics timer.
+        """
+        if self._info_latched is not None or self._info_seen or self._info_sub is None:
+            return
+        topic = self._info_sub.topic_name
+        latched = [i.qos_profile for i in self.get_publishers_info_by_topic(topic)
+                   if i.qos_profile.durability == DurabilityPolicy.TRANSIENT_LOCAL]
+        if not latched:
+            return
+        qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
+                         reliability=latched[0].reliability,
+                         durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: None)
+        self._info_latched = self.create_subscription(CameraInfo, topic, self._on_camera_info,
+                                                      qos, event_callbacks=quiet)
+        self._inputs.append(self._info_latched)
+        self.get_logger().info(f'{topic} has a latched (transient_local) publisher and no '
+                               'camera_info has arrived: subscribing transient_local too, to '
+                               'receive its stored message')
+
     def _diagnostics(self):
+        self._adapt_camera_info()
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
