@@ -4,6 +4,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
@@ -45,6 +46,26 @@ def test_smoke_training_saves_a_loadable_deterministic_model(tmp_path):
     wb = load_file(os.path.join(tmp_path, 'b', 'model.safetensors'))
     assert wa.keys() == wb.keys()
     assert all(np.array_equal(wa[k], wb[k]) for k in wa)
+
+
+def test_fine_tuning_starts_from_a_checkpoint_and_keeps_its_sizes(tmp_path):
+    small = ['--scenes', '6', '--steps', '3', '--batch', '32', '--workers', '1', '--quiet']
+    assert main(['--out', str(tmp_path / 'base'), '--width', '32', '--heads', '2',
+                 '--looks', 'plain'] + small) == 0
+    assert main(['--out', str(tmp_path / 'tuned'), '--init', str(tmp_path / 'base'),
+                 '--width', '64', '--lr', '0.001'] + small) == 0
+    base = load_file(os.path.join(tmp_path, 'base', 'model.safetensors'))
+    tuned = load_file(os.path.join(tmp_path, 'tuned', 'model.safetensors'))
+    assert base.keys() == tuned.keys()
+    assert all(base[k].shape == tuned[k].shape for k in base)  # the checkpoint's width
+    assert any(not np.array_equal(base[k], tuned[k]) for k in base)
+    with open(tmp_path / 'tuned' / 'training_args.json') as f:
+        meta = json.load(f)
+    assert meta['config']['width'] == 32 and meta['config']['init'].endswith('base')
+    assert meta['init_training_args']['config']['looks'] == 'plain'
+    with pytest.raises(SystemExit) as err:
+        main(['--out', str(tmp_path / 'x'), '--init', str(tmp_path)] + small)
+    assert err.value.code == 2
 
 
 def test_partial_captions_match_every_crop_they_describe():

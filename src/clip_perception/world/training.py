@@ -19,7 +19,9 @@ only ("the red one") or a synonym, and bare background crops get captions of the
 ``looks='plain'`` with ``partial_captions=0``, ``loss='multi_positive'`` and
 ``augment='basic'`` is the previous recipe (the shipped model). Some colour-shape
 pairs never appear in training; the evaluation measures how well the model composes
-them.
+them. With ``init`` a checkpoint is fine-tuned instead of a new model trained: the
+shipped model is the previous recipe's model fine-tuned on ``looks='mixed'`` scenes with
+the defaults above (README, "The bundled model").
 
 Deterministic for a given seed and thread count (1 thread by default).
 """
@@ -111,6 +113,8 @@ class TrainConfig:
     loss: str = 'per_positive'  # per_positive | multi_positive (the previous recipe)
     augment: str = 'camera'  # camera (blur, resolution, gamma, noise) | camera_affine
     # (camera plus view-angle squash, tilt, zoom) | basic (flip, gain)
+    init: str = ''  # a checkpoint folder to fine-tune ('' = a new model of the sizes above;
+    # with one, its sizes replace image_size, patch_size, width, layers and heads)
 
 
 def caption(colour, shape, rng):
@@ -456,6 +460,20 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         raise ValueError(f'loss must be one of {", ".join(LOSSES)}, augment one of '
                          f'{", ".join(AUGMENTS)} and looks one of {", ".join(LOOKS)}; got '
                          f'{cfg.loss!r}, {cfg.augment!r} and {cfg.looks!r}')
+    init_args = None
+    if cfg.init:
+        from transformers import CLIPConfig
+
+        vision = CLIPConfig.from_pretrained(cfg.init).vision_config
+        # The sizes are the checkpoint's: crops are rendered at them and recorded so.
+        cfg.image_size, cfg.patch_size = vision.image_size, vision.patch_size
+        cfg.width, cfg.layers = vision.hidden_size, vision.num_hidden_layers
+        cfg.heads = vision.num_attention_heads
+        try:  # how the starting point was trained, kept with the result
+            with open(os.path.join(cfg.init, 'training_args.json')) as f:
+                init_args = json.load(f)
+        except (OSError, ValueError):
+            init_args = None
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
@@ -469,7 +487,12 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         f'background) from {cfg.scenes} scenes ({cfg.looks} looks) in '
         f'{time.time() - t0:.0f} s')
 
-    model = make_model(len(tokenizer), tokenizer, cfg)
+    if cfg.init:
+        from transformers import CLIPModel
+
+        model = CLIPModel.from_pretrained(cfg.init)
+    else:
+        model = make_model(len(tokenizer), tokenizer, cfg)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     warmup = max(cfg.steps // 20, 1)
@@ -552,6 +575,7 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         'train_seconds': round(time.time() - t0, 1),
         'final_loss': round(float(np.mean(losses[-100:])), 4),
         'crops': int(len(crops)),
+        **({'init_training_args': init_args} if cfg.init else {}),
     })
     return model
 
@@ -593,6 +617,13 @@ def _progress(total, desc, enabled):
                 dynamic_ncols=True, mininterval=1.0)
 
 
+ARG_HELP = {
+    'init': 'a checkpoint folder to fine-tune instead of training a new model (its sizes '
+            'replace --image-size, --patch-size, --width, --layers, --heads)',
+    'looks': 'varied, plain (the default look only) or mixed (half each)',
+}
+
+
 def main(argv=None):
     """Console entry point ``clip_perception_train``."""
     from clip_perception.scorer import bundled_model_dir
@@ -603,7 +634,8 @@ def main(argv=None):
     p.add_argument('--tokenizer', default=None,
                    help='folder with the CLIP tokenizer (default: the bundled model)')
     for name, value in asdict(defaults).items():
-        p.add_argument('--' + name.replace('_', '-'), type=type(value), default=value)
+        p.add_argument('--' + name.replace('_', '-'), type=type(value), default=value,
+                       help=ARG_HELP.get(name))
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     args = p.parse_args(argv)
     cfg = TrainConfig(**{k: getattr(args, k) for k in asdict(defaults)})
@@ -620,6 +652,10 @@ def main(argv=None):
                    f'{cfg.patch_size}')
     if not os.path.isdir(tok):
         bad.append(f'--tokenizer {tok} is not a folder')
+    if cfg.init and not all(os.path.isfile(os.path.join(cfg.init, m))
+                            for m in CHECKPOINT_MARKERS):
+        bad.append(f'--init {cfg.init} is not a checkpoint folder (needs '
+                   f'{" and ".join(CHECKPOINT_MARKERS)})')
     if bad:
         p.error('; '.join(bad))
     out = os.path.abspath(args.out)
