@@ -201,6 +201,39 @@ def test_truncated_jpeg_is_refused_even_when_its_exif_thumbnail_ends():
             compressed_to_rgb('jpeg', raw[:cut])
 
 
+def _marker_offsets(jpeg):
+    """``{marker byte: offset of its 0xFF}`` for each segment before the first scan."""
+    out, i = {}, 2
+    while True:
+        marker = jpeg[i + 1]
+        out.setdefault(marker, i)
+        if marker == 0xDA:
+            return out
+        i += 2 + struct.unpack('>H', jpeg[i + 2:i + 4])[0]
+
+
+@pytest.mark.parametrize('marker, fill', [
+    (0xDB, 3),    # the field report: three fill bytes before the quantisation tables
+    (0xC0, 1),    # before the frame header that gives the size
+    (0xE0, 64),   # many, before the first segment (APP0, JFIF)
+])
+def test_jpeg_with_fill_bytes_before_a_marker_is_decoded(marker, fill):
+    # Field report: a JPEG with 0xFF fill bytes before a marker, which ITU-T T.81
+    # B.1.1.2 allows in any number and OpenCV decodes, was refused as "not a readable
+    # JPEG or PNG": the size parser took the fill byte for a segment's marker.
+    rgb = np.zeros((24, 32, 3), np.uint8)
+    rgb[:, :16, 0] = 220
+    raw = cv2.imencode('.jpg', rgb[..., ::-1])[1].tobytes()
+    at = _marker_offsets(raw)[marker]
+    filled = raw[:at] + b'\xff' * fill + raw[at:]
+    assert cv2.imdecode(np.frombuffer(filled, np.uint8), cv2.IMREAD_COLOR) is not None
+    out = compressed_to_rgb('rgb8; jpeg compressed bgr8', filled)
+    assert np.array_equal(out, compressed_to_rgb('rgb8; jpeg compressed bgr8', raw))
+    assert out[12, 4, 0] > 180 > out[12, 28, 0]
+    with pytest.raises(MessageError, match='truncated'):
+        compressed_to_rgb('jpeg', filled[:-30])
+
+
 def test_depth_in_millimetres_sent_as_32fc1_is_refused():
     # Field report: a 16UC1 frame's values written into 32FC1 (800.0 for 0.8 m) put the
     # target 783 m away, reported as found. REP 118: 32FC1 is metres.

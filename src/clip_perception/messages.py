@@ -261,7 +261,11 @@ def _png_size(raw):
 
 
 def _jpeg_size(raw):
-    """(width, height) from the first SOF marker of a JPEG, or None."""
+    """(width, height) from the first SOF marker of a JPEG, or None.
+
+    Any number of 0xFF fill bytes may precede a marker (ITU-T T.81, B.1.1.2); libjpeg
+    and OpenCV skip them, and so does this.
+    """
     if raw[:2] != b'\xff\xd8':
         return None
     i = 2
@@ -269,6 +273,9 @@ def _jpeg_size(raw):
         if raw[i] != 0xFF:
             return None
         marker = raw[i + 1]
+        if marker == 0xFF:  # a fill byte: the marker is further on
+            i += 1
+            continue
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             i += 2
             continue
