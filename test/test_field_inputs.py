@@ -604,3 +604,40 @@ def test_the_start_up_line_names_the_topics_actually_subscribed(probe, start_nod
     topics = dict(probe.node.get_topic_names_and_types())
     assert 'sensor_msgs/msg/CompressedImage' in topics.get('/cam/jpeg', []), topics
     assert node.stop() == 0
+
+
+def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
+    """CompressedImage ``format`` is read as compressed_image_transport writes it.
+
+    Field report: "rgb8; jpeg compressed rgb8" (a JPEG in RGB order, jsk coral_usb_ros)
+    came out red/blue swapped, and "bayer_rggb8; jpeg compressed " (pylon cameras) was
+    used grey. An unknown format is decoded as before (BGR) and warned once.
+    """
+    import cv2
+
+    node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
+                      '-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    camera = Camera(probe, compressed=True)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    red = obj(scene, 'red', 'ball')
+    mosaic = scene.rgb[..., 1].copy()  # RGGB: R at even rows/columns, B at odd ones
+    mosaic[0::2, 0::2] = scene.rgb[0::2, 0::2, 0]
+    mosaic[1::2, 1::2] = scene.rgb[1::2, 1::2, 2]
+    unknown = 'rgb8; jpeg compressed yuv9'
+    for fmt, pixels, quality in (('rgb8; jpeg compressed rgb8', scene.rgb, 95),
+                                 ('bayer_rggb8; jpeg compressed ', mosaic, 100),
+                                 (unknown, scene.rgb[..., ::-1], 95)):
+        data = cv2.imencode('.jpg', pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes()
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=lambda m,
+                          fmt=fmt, data=data: CompressedImage(header=m.header, format=fmt,
+                                                              data=data)), (fmt, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015, fmt
+        assert detections(probe)[-1]['status'] == 'found', fmt
+    level, message, _ = wait_diag(probe, lambda lv, m, v: unknown in m)
+    assert level == 1 and 'decoding it as BGR' in message, message
+    assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

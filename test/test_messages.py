@@ -21,6 +21,7 @@ from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import p_is_unset
+from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import rgb_to_image_fields
 
 FUZZ = settings(max_examples=400, deadline=None,
@@ -232,6 +233,87 @@ def test_jpeg_with_fill_bytes_before_a_marker_is_decoded(marker, fill):
     assert out[12, 4, 0] > 180 > out[12, 28, 0]
     with pytest.raises(MessageError, match='truncated'):
         compressed_to_rgb('jpeg', filled[:-30])
+
+
+def _scene_like(h=24, w=32):
+    """RGB with a red left half, a blue right half and a green band across the middle."""
+    rgb = np.zeros((h, w, 3), np.uint8)
+    rgb[:, : w // 2, 0] = 220
+    rgb[:, w // 2:, 2] = 220
+    rgb[h // 3: 2 * h // 3, :, 1] = 180
+    return rgb
+
+
+def _encode(ext, px, *flags):
+    return cv2.imencode(ext, px, list(flags))[1].tobytes()
+
+
+def _mosaic(rgb, pattern):
+    """RGB -> a Bayer mosaic named as ROS names it (``rggb``: R G on even rows, G B on odd)."""
+    out = np.empty(rgb.shape[:2], rgb.dtype)
+    for i, colour in enumerate(pattern):
+        dy, dx = divmod(i, 2)
+        out[dy::2, dx::2] = rgb[dy::2, dx::2, 'rgb'.index(colour)]
+    return out
+
+
+def test_compressed_channel_order_follows_the_format_as_image_transport_writes_it():
+    # Field report: "rgb8; jpeg compressed rgb8" (the JPEG holds RGB order, as jsk
+    # coral_usb_ros publishes) came out with red and blue swapped: the format was
+    # ignored. compressed_image_transport swaps channels only for "compressed bgr...".
+    rgb = _scene_like()
+    rgba = np.dstack([rgb, np.full(rgb.shape[:2], 128, np.uint8)])
+    for fmt, data in (
+            ('rgb8; jpeg compressed bgr8', _encode('.jpg', rgb[..., ::-1])),  # its own
+            ('rgb8; jpeg compressed rgb8', _encode('.jpg', rgb)),
+            ('bgr8; png compressed rgb8', _encode('.png', rgb)),
+            ('rgba8; png compressed rgba8', _encode('.png', rgba)),
+            ('bgra8; png compressed bgra8', _encode('.png', rgba[..., [2, 1, 0, 3]])),
+            ('rgb16; png compressed bgr16', _encode('.png', rgb[..., ::-1].astype(
+                np.uint16) * 257)),
+            ('jpeg', _encode('.jpg', rgb[..., ::-1])),
+            ('png', _encode('.png', rgb[..., ::-1]))):
+        out = compressed_to_rgb(fmt, data)
+        assert out.shape == rgb.shape and out.flags.c_contiguous, fmt
+        assert out[2, 4, 0] > 180 > 60 > out[2, 4, 2], fmt  # red stays red
+        assert out[2, 28, 2] > 180 > 60 > out[2, 28, 0], fmt  # blue stays blue
+        if 'png' in fmt:
+            assert np.array_equal(out, rgb), fmt
+        assert parse_compressed_format(fmt).note is None, fmt
+    grey = compressed_to_rgb('mono8; jpeg compressed ', _encode('.jpg', rgb[..., 1]))
+    assert (grey[..., 0] == grey[..., 1]).all() and (grey[..., 0] == grey[..., 2]).all()
+    assert abs(int(grey[12, 4, 0]) - 180) < 20 and grey[2, 4, 0] < 20
+
+
+@pytest.mark.parametrize('pattern', ['rggb', 'bggr', 'gbrg', 'grbg'])
+def test_compressed_bayer_mosaics_are_demosaiced_like_raw_ones(pattern):
+    # Field report: "bayer_rggb8; jpeg compressed " (pylon cameras; image_transport_
+    # plugins issue #68: a Bayer image is compressed as one grey channel) was used as
+    # a grey image. It is demosaiced as the raw Bayer encoding is.
+    rgb = _scene_like()
+    mosaic = _mosaic(rgb, pattern)
+    raw = image_to_rgb(f'bayer_{pattern}8', 24, 32, 32, mosaic.tobytes())
+    assert raw[12, 4, 0] > 150 and raw[12, 28, 2] > 150  # red left, blue right
+    png = compressed_to_rgb(f'bayer_{pattern}8; png compressed ', _encode('.png', mosaic))
+    assert np.array_equal(png, raw)
+    jpg = compressed_to_rgb(f'bayer_{pattern}8; jpeg compressed ',
+                            _encode('.jpg', mosaic, cv2.IMWRITE_JPEG_QUALITY, 100))
+    assert jpg.shape == raw.shape and np.abs(jpg.astype(int) - raw).mean() < 8
+    deep = mosaic.astype(np.uint16) * 257
+    png16 = compressed_to_rgb(f'bayer_{pattern}16; png compressed ', _encode('.png', deep))
+    assert np.array_equal(png16, image_to_rgb(f'bayer_{pattern}16', 24, 32, 64,
+                                              deep.tobytes()))
+    assert parse_compressed_format(f'bayer_{pattern}8; jpeg compressed ').layout == 'bayer'
+
+
+@pytest.mark.parametrize('fmt', ['rgb8; jpeg compressed yuv422', 'rgb8; webp compressed bgr8',
+                                 'rgb8; jpeg compressed ', 'image/jpeg', 'rgb8; jpeg'])
+def test_an_unknown_compressed_format_is_read_as_bgr_with_a_note(fmt):
+    rgb = _scene_like()
+    form = parse_compressed_format(fmt)
+    assert form.layout == 'bgr' and fmt in form.note and 'BGR' in form.note
+    out = compressed_to_rgb(fmt, _encode('.png', rgb[..., ::-1]))
+    assert np.array_equal(out, rgb)
 
 
 def test_depth_in_millimetres_sent_as_32fc1_is_refused():

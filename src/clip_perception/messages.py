@@ -6,6 +6,8 @@ or raises :class:`MessageError` whose text says what was wrong; nothing here all
 more than :data:`MAX_PIXELS` pixels.
 """
 
+from dataclasses import dataclass
+from functools import lru_cache
 import struct
 import sys
 
@@ -213,13 +215,103 @@ def check_depth_units(depth_m, encoding):
     return depth_m
 
 
+# compressed_image_transport's encodings of the compressed pixels (the part after
+# "compressed "), by the channel order cv2.imdecode hands them back in.
+RGB_ORDER_ENCODINGS = ('rgb8', 'rgba8', 'rgb16', 'rgba16')
+BGR_ORDER_ENCODINGS = ('bgr8', 'bgra8', 'bgr16', 'bgra16', '8UC3', '8UC4')
+MONO_ORDER_ENCODINGS = ('mono8', 'mono16', '8UC1', '16UC1')
+COMPRESSED_CODECS = ('jpeg', 'png')
+
+
+@dataclass(frozen=True)
+class CompressedFormat:
+    """What a ``sensor_msgs/CompressedImage`` ``format`` says about its pixels.
+
+    ``original``: the encoding of the image before compression ('' when not said);
+    ``codec``: ``jpeg``, ``png`` or '' (not said); ``encoding``: the encoding of the
+    compressed pixels ('' when not said, as for mono and Bayer images); ``layout``:
+    how decoded pixels become RGB: ``bgr`` (OpenCV's order, the default), ``rgb``
+    (kept as decoded) or ``bayer`` (one grey channel demosaiced with the OpenCV code
+    ``bayer``); ``note``: one line saying the format was not understood and what is
+    assumed, or None.
+    """
+
+    original: str
+    codec: str
+    encoding: str
+    layout: str = 'bgr'
+    bayer: int | None = None
+    note: str | None = None
+
+
+@lru_cache(maxsize=64)
+def parse_compressed_format(fmt):
+    """Read a ``CompressedImage.format`` as compressed_image_transport writes it.
+
+    The publisher (``compressed_publisher.cpp``) writes ``"<original encoding>; <jpeg|png>
+    compressed <encoding>"``: ``<encoding>`` is ``bgr8`` (``bgr16``, ``bgra8``...) for
+    colour images and empty for mono and Bayer ones, which are compressed as one grey
+    channel (``"bayer_rggb8; jpeg compressed "``; image_transport_plugins issue #68).
+    The subscriber swaps channels only for a ``compressed bgr...`` payload, so pixels
+    compressed as ``rgb8``/``rgba8`` (publishers that encode an RGB array: jsk
+    coral_usb_ros) are in RGB order. Bare ``jpeg``, ``jpg``, ``png`` and '' (older or
+    hand-written publishers) are BGR, as OpenCV decodes them.
+
+    :param fmt: the ``format`` string.
+    :return: :class:`CompressedFormat`; anything else is read as BGR (what the node
+        did before it read the format) with a ``note`` saying so.
+    """
+    text = ' '.join(str(fmt).split())
+    original, sep, rest = text.partition(';')
+    if not sep:
+        bare = text.lower().lstrip('.')
+        codec = 'jpeg' if bare == 'jpg' else bare
+        if codec in COMPRESSED_CODECS + ('',):
+            return CompressedFormat('', codec, '')
+        return CompressedFormat('', '', '', note=_format_note(fmt, 'not "jpeg", "png" or '
+                                                              '"<encoding>; <jpeg|png> '
+                                                              'compressed <encoding>"'))
+    original = original.strip()
+    words = rest.split()
+    codec = words[0].lower() if words else ''
+    encoding = words[2] if len(words) == 3 else ''
+    if codec not in COMPRESSED_CODECS or len(words) not in (2, 3) or \
+            words[1] != 'compressed':
+        return CompressedFormat(original, '', encoding, note=_format_note(
+            fmt, 'not "<encoding>; <jpeg|png> compressed <encoding>"'))
+    pattern = original[:-2] if original.endswith('16') else original[:-1]
+    if original.startswith('bayer_') and pattern in BAYER_ENCODINGS and \
+            encoding in ('',) + MONO_ORDER_ENCODINGS:
+        return CompressedFormat(original, codec, encoding, 'bayer', BAYER_ENCODINGS[pattern])
+    if encoding in RGB_ORDER_ENCODINGS:
+        return CompressedFormat(original, codec, encoding, 'rgb')
+    if encoding in BGR_ORDER_ENCODINGS or (encoding in MONO_ORDER_ENCODINGS) or (
+            encoding == '' and original in MONO_ORDER_ENCODINGS):
+        return CompressedFormat(original, codec, encoding)
+    what = (f'compressed encoding "{encoding}" is not one of '
+            f'{", ".join(RGB_ORDER_ENCODINGS + BGR_ORDER_ENCODINGS + MONO_ORDER_ENCODINGS)}'
+            if encoding else f'no compressed encoding for a "{original}" image')
+    return CompressedFormat(original, codec, encoding, note=_format_note(fmt, what))
+
+
+def _format_note(fmt, what):
+    return (f'compressed image format "{fmt}": {what}; decoding it as BGR (red and blue '
+            'swap if it holds RGB)')
+
+
 def compressed_to_rgb(fmt, data):
     """Decode a ``sensor_msgs/CompressedImage`` (JPEG or PNG) into RGB.
 
-    The header's size is checked before decoding, so a tiny file claiming a huge image
-    is refused without allocating it.
+    ``fmt`` is read by :func:`parse_compressed_format`: pixels compressed as
+    ``rgb8``/``rgba8`` keep their order, a Bayer mosaic is demosaiced (bilinear, as
+    :func:`image_to_rgb` does), mono becomes grey RGB, anything else is taken as BGR.
+    16-bit PNG keeps the high byte. The header's size is checked before decoding, so a
+    tiny file claiming a huge image is refused without allocating it.
 
-    :return: (H, W, 3) uint8 RGB.
+    :param fmt: the message's ``format``.
+    :param data: the message's ``data`` (bytes or any buffer).
+    :return: (H, W, 3) uint8 RGB, C-contiguous.
+    :raises MessageError: too large, not a JPEG or PNG, truncated or corrupt.
     """
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed image is {len(data)} bytes; the limit is '
@@ -240,12 +332,24 @@ def compressed_to_rgb(fmt, data):
     _check_size(size[1], size[0], 'compressed image')
     # The pixels as sent: an EXIF orientation tag is not applied (compressed_image_
     # transport decodes with IMREAD_UNCHANGED, and camera_info describes them unrotated).
-    bgr = cv2.imdecode(np.frombuffer(raw, np.uint8),
-                       cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
-    if bgr is None or bgr.ndim != 3:
+    form = parse_compressed_format(fmt)
+    if form.layout == 'bayer':
+        mosaic = cv2.imdecode(np.frombuffer(raw, np.uint8),
+                              cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+        if mosaic is None or mosaic.ndim != 2:
+            raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
+                               'decoded (truncated or corrupt)')
+        if min(mosaic.shape) < 2:
+            raise MessageError('size', f'{form.original} image is {mosaic.shape[1]}x'
+                               f'{mosaic.shape[0]}; a Bayer mosaic needs at least 2x2 pixels')
+        return cv2.cvtColor(mosaic, form.bayer)
+    px = cv2.imdecode(np.frombuffer(raw, np.uint8),
+                      cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    if px is None or px.ndim != 3:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                            'decoded (truncated or corrupt)')
-    return np.ascontiguousarray(bgr[..., ::-1])
+    # cv2.imdecode returns the channels in the order they were compressed in.
+    return np.ascontiguousarray(px if form.layout == 'rgb' else px[..., ::-1])
 
 
 def _jpeg_ends(raw):

@@ -8,7 +8,9 @@ hand the newest frame to a worker thread, which runs the pure core
 Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
   RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv21, nv24, Bayer) or
-  ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png) per ``image_transport``;
+  ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png; ``format`` read as
+  compressed_image_transport writes it: RGB or BGR order, Bayer, mono) per
+  ``image_transport``;
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
   image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
@@ -94,6 +96,7 @@ from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import p_is_unset
+from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
@@ -538,6 +541,9 @@ class PerceptionMixin:
         rgb = self._convert('colour', 'compressed image', compressed_to_rgb, msg.format,
                             msg.data)
         if rgb is not None:
+            note = parse_compressed_format(msg.format).note
+            if note is not None:
+                self._warn_once('compressed_format', note)
             self._add_image(msg.header, rgb)
 
     def _add_image(self, header, rgb):
