@@ -44,6 +44,10 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
     bad = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
         Parameter('prompt_template', value='no placeholder').to_parameter_msg()])).results[0]
     assert not bad.successful and 'exactly one {}' in bad.reason
+    # Escaped braces format to a literal "{}": every command would be the same prompt.
+    bad = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('prompt_template', value='a photo of {{}}').to_parameter_msg()])).results[0]
+    assert not bad.successful and 'gives "a photo of {}"' in bad.reason
     ro = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
         Parameter('model', value='other').to_parameter_msg()])).results[0]
     assert not ro.successful

@@ -174,6 +174,37 @@ def defaults():
     return {p.name: p.default for p in PARAMETERS}
 
 
+# Two object phrases a prompt template is tried with (check_prompt_template).
+_TEMPLATE_PROBES = ('red ball', 'blue mug')
+
+
+def check_prompt_template(template):
+    """Return None if ``template`` puts the object into the prompt, else why it does not.
+
+    Judged by what it does, as the scorer uses it (``template.format(what)``, Python's
+    str.format): it must format with one positional argument, the prompt must contain
+    that argument, and two objects must give two different prompts. Counting ``{}``
+    substrings let ``"a photo of {{}}"`` through, which formats to the literal ``"a photo
+    of {}"`` for every command, so every command got the same answer.
+
+    :param template: the ``prompt_template`` value.
+    :return: None, or one line saying what is wrong and what to write instead.
+    """
+    example = 'write one {} where the object goes, e.g. "a photo of a {}"'
+    try:
+        prompts = [template.format(what) for what in _TEMPLATE_PROBES]
+    except (IndexError, KeyError, ValueError, AttributeError, TypeError) as exc:
+        return (f'prompt_template "{template}" must contain exactly one {{}}: it does not '
+                f'format with one object ({type(exc).__name__}: {exc}); {example}')
+    if any(what not in prompt for what, prompt in zip(_TEMPLATE_PROBES, prompts)) or \
+            prompts[0] == prompts[1]:
+        braces = ' ("{{" and "}}" are literal braces)' if '{{' in template else ''
+        return (f'prompt_template "{template}" must contain exactly one {{}}: it gives '
+                f'"{prompts[0]}" for "{_TEMPLATE_PROBES[0]}", so the command would not '
+                f'reach the prompt{braces}; {example}')
+    return None
+
+
 def validate(name, value):
     """Return None if ``value`` is acceptable for ``name``, else the reason it is not.
 
@@ -181,12 +212,7 @@ def validate(name, value):
     cannot say.
     """
     if name == 'prompt_template':
-        if value.count('{}') != 1:
-            return 'prompt_template must contain exactly one {}'
-        try:
-            value.format('x')
-        except (IndexError, KeyError, ValueError) as exc:
-            return f'prompt_template does not format: {exc}'
+        return check_prompt_template(value)
     if name == 'frame_id' and (value.startswith('/') or any(c.isspace() for c in value)):
         # tf2 refuses a leading slash (a ROS 1 habit); whitespace is never part of a name.
         return (f'frame_id "{value}" is not a tf2 frame id: no leading "/" and no '

@@ -1,0 +1,38 @@
+"""Parameter rules that ranges cannot say, judged as the node applies them."""
+
+import pytest
+
+from clip_perception.config import check_prompt_template
+from clip_perception.config import defaults
+from clip_perception.config import validate
+
+
+@pytest.mark.parametrize('template', ['a photo of a {}', '{}', 'a {} on a table',
+                                      'a photo of a {0}', '{0}, a photo of a {0}',
+                                      'a {} {{in braces}}', '{!s}'])
+def test_a_template_that_puts_the_object_in_the_prompt_is_accepted(template):
+    assert validate('prompt_template', template) is None
+    assert 'red ball' in template.format('red ball')
+    assert validate('prompt_template', defaults()['prompt_template']) is None
+
+
+@pytest.mark.parametrize('template, why', [
+    # The field report: "{{}}" counted as one "{}", but formats to the literal "{}" for
+    # every command, so "the red ball" and "the blue mug" got the same box and pose.
+    ('a photo of {{}}', 'gives "a photo of {}"'),
+    ('{{}} and {{}}', 'literal braces'),
+    ('{0[0]}', 'gives "r"'),          # formats, but keeps one letter of the object
+    ('{:.3}', 'gives "red"'),         # a precision that cuts the object short
+    ('no placeholder', 'gives "no placeholder"'),
+    ('red ball', 'gives "red ball"'),  # contains the probe, but ignores the command
+    ('{} {}', 'IndexError'),
+    ('a photo of {name}', 'KeyError'),
+    ('{:d}', 'ValueError'),
+    ('{0.real}', 'AttributeError'),
+    ('a photo of {', 'ValueError'),
+])
+def test_a_template_that_loses_the_object_is_refused_with_the_reason(template, why):
+    reason = validate('prompt_template', template)
+    assert reason == check_prompt_template(template)
+    assert reason and 'exactly one {}' in reason and why in reason, reason
+    assert f'"{template}"' in reason and 'e.g. "a photo of a {}"' in reason
