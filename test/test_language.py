@@ -2,7 +2,9 @@
 
 import pytest
 
+from clip_perception.language import CANCEL_WORDS
 from clip_perception.language import CommandError
+from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
 from clip_perception.language import parse_command
 
@@ -79,6 +81,36 @@ def test_a_command_that_names_nothing_is_refused(text):
     # whatever looked most like one.
     q = parse_command(text)
     assert q.refused and 'names no object' in q.refused and text in q.refused
+
+
+@pytest.mark.parametrize('text', ['', '   ', '\t\n', 'stop', 'Stop!', 'CANCEL.', 'none',
+                                  'Nothing', 'never mind', 'Never-Mind!', 'nevermind',
+                                  '  stop  ', 'ＳＴＯＰ', 'cancel?!'])
+def test_cancel_words_and_an_empty_command_cancel(text):
+    # Field report: "" was refused on the command topic although the parameter takes ""
+    # as idle, and "stop", "cancel", "nothing" were scored as objects ("nothing" came
+    # back found, with a pose).
+    assert is_cancel(text)
+    if text.strip():
+        q = parse_command(text)  # a `command` parameter set to "stop": never an object
+        assert q.refused and 'cancels a command' in q.refused
+
+
+@pytest.mark.parametrize('text', ['stop sign', 'nothing red', 'the stop sign',
+                                  'cancel the red ball', 'please stop', 'none of the mugs',
+                                  '?', '...!', '-', 'the red ball', 'stopper',
+                                  '\x00\x01'])
+def test_a_cancel_word_inside_a_command_or_punctuation_alone_does_not_cancel(text):
+    # Only the whole command cancels; "?" stays refused as naming nothing (checked after),
+    # control characters alone as empty.
+    assert not is_cancel(text)
+    if text.isprintable():
+        assert 'cancels a command' not in (parse_command(text).refused or '')
+
+
+def test_cancel_words_are_a_small_documented_set():
+    assert CANCEL_WORDS == {'stop', 'cancel', 'none', 'nothing', 'never mind', 'nevermind'}
+    assert not is_cancel(None) and not is_cancel(b'stop')
 
 
 @pytest.mark.parametrize('text, what, relation', [

@@ -1,5 +1,7 @@
 """Commands as said, through the running node over DDS: ~/target_poses, new JSON fields."""
 
+import time
+
 from geometry_msgs.msg import PoseArray
 import numpy as np
 from test_commands import TWINS
@@ -74,4 +76,59 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert np.linalg.norm(np.array(det['position']) - right) < 0.015
     assert np.linalg.norm(right - mug.centre) < np.linalg.norm(balls[0] - mug.centre)
     assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, start_node):
+    """"stop", "never mind" or an empty string on the topic: idle, as ``command:=''``.
+
+    Field report: "" was refused on the topic, so there was no way to stop the node from
+    it, and "stop", "cancel", "nothing" were scored as objects ("nothing" answered found,
+    with a pose a manipulation node would move to).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    active = '/clip_perception/active_command'
+
+    def cancelled():
+        return [d for d in detections(probe) if d['status'] == 'cancelled']
+
+    for command, said in (('the red ball', 'Stop!'), ('stop sign', ''),
+                          ('the blue mug', 'never mind')):
+        if command != 'the red ball':
+            camera.command(command)
+        # "stop sign" is an object, not a cancel word: it is answered like any command.
+        assert run_until(probe, camera, scene, lambda c=command: answered(probe, c)), \
+            node.output()
+        assert probe.messages(active)[-1].data == command
+        if command != 'stop sign':
+            assert run_until(probe, camera, scene, lambda: probe.messages(POSE))
+        camera.command(said)
+        assert run_until(probe, camera, scene, cancelled), node.output()
+        det = cancelled()[-1]
+        assert det['command'] == said and det['chosen'] is None and det['targets'] == []
+        assert f'command "{command}" cancelled by ' in det['reason'], det
+        # The cancel is the last answer: none for the old command comes after it, and
+        # no pose once what was in flight has landed.
+        assert detections(probe)[-1]['status'] == 'cancelled'
+        time.sleep(0.5)
+        poses = len(probe.messages(POSE))
+        for _ in range(10):
+            camera.publish(scene)
+            time.sleep(0.2)
+        assert detections(probe)[-1]['status'] == 'cancelled'
+        assert len(probe.messages(POSE)) == poses
+        assert probe.messages(active)[-1].data == ''
+        probe.clear()
+    # Another cancel while idle is a repeat: no second "cancelled", still idle.
+    camera.command('cancel')
+    for _ in range(5):
+        camera.publish(scene)
+        time.sleep(0.2)
+    assert detections(probe) == [] and probe.messages(POSE) == []
+    log = node.output()
+    assert log.count('cancelled by') == 3, log
+    assert 'command "the red ball" cancelled by "Stop!" on the command topic; idle' in log
+    assert 'command "stop sign" cancelled by an empty command on the command topic' in log
+    assert 'rejected' not in log and 'Traceback' not in log
     assert node.stop() == 0

@@ -12,7 +12,9 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
-- Unicode is NFKC-normalised (full-width letters, ligatures).
+- Unicode is NFKC-normalised (full-width letters, ligatures);
+- a few whole commands ("stop", "cancel", "never mind", an empty string) cancel the
+  current one (:func:`is_cancel`) instead of naming an object.
 
 A hand-written parser on purpose: the vocabulary is a few dozen function words, and a
 dependency parser needs a model download (see NOTES_issue14.md for the comparison).
@@ -84,6 +86,12 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'the', 'a', 'an', 'one', 'ones', 'me', 'up', 'of', 'to', 'on', 'at', 'in', 'is',
            'are', 'most', 'side', 'some', 'please,', 'mind', 'picking', 'grabbing')
 MAX_COMMAND_CHARS = 512
+# Whole commands that clear the current one: the command topic's way to say what the
+# `command` parameter says with ''. Matched after NFKC, case folding and dropping
+# punctuation ("Stop!", "NEVER MIND."), and only as the whole command: "stop sign" and
+# "nothing red" name objects. Without this, "nothing" was scored as an object and
+# answered `found` with a pose.
+CANCEL_WORDS = frozenset({'stop', 'cancel', 'none', 'nothing', 'never mind', 'nevermind'})
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,34 @@ class CommandError(ValueError):
     """The command cannot be used; the message says why."""
 
 
+def _normalise(text):
+    """NFKC, control characters as spaces, whitespace collapsed (no length cap)."""
+    text = unicodedata.normalize('NFKC', text)
+    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
+    return ' '.join(text.split())
+
+
+def is_cancel(text):
+    """Return True when the command ``text`` asks to stop looking (go idle).
+
+    True for an empty or whitespace-only command (what the `command` parameter takes
+    as idle with '') and for one of :data:`CANCEL_WORDS` said alone, in any case and
+    with any punctuation ("Stop!", "never-mind"). Punctuation alone ("?", "...") and
+    control characters alone are not a cancel: :func:`parse_command` and
+    :func:`clean_command` refuse them. Check this before :func:`clean_command`, which
+    refuses an empty command.
+
+    :param text: the raw command (``str``; anything else is not a cancel).
+    :return: bool.
+    """
+    if not isinstance(text, str):
+        return False
+    if not text.strip():
+        return True
+    text = _normalise(text)
+    return ' '.join(re.sub(r'[^\w\s]|_', ' ', text.casefold()).split()) in CANCEL_WORDS
+
+
 def clean_command(text):
     """Normalise a raw command, or raise :class:`CommandError` saying what is wrong.
 
@@ -131,9 +167,7 @@ def clean_command(text):
     """
     if not isinstance(text, str):
         raise CommandError(f'command must be a string, got {type(text).__name__}')
-    text = unicodedata.normalize('NFKC', text)
-    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
-    text = ' '.join(text.split())
+    text = _normalise(text)
     if not text:
         raise CommandError('command is empty or only whitespace')
     if len(text) > MAX_COMMAND_CHARS:
@@ -265,9 +299,16 @@ def parse_command(text):
     """Parse a command (see :class:`Query`); raises :class:`CommandError` if unusable.
 
     Cached: the node parses the same command every frame, and a :class:`Query` is
-    immutable.
+    immutable. A cancel word (:func:`is_cancel`) is refused, never scored as an object:
+    the node's command topic takes it as "go idle" before parsing; this covers a
+    `command` parameter set to "stop".
     """
-    return _parse(clean_command(text))
+    text = clean_command(text)
+    if is_cancel(text):
+        return Query(text=text, what='object',
+                     refused=f'"{text}" cancels a command on the command topic; it names no '
+                     'object to look for (to clear the command parameter, set it to "")')
+    return _parse(text)
 
 
 @lru_cache(maxsize=256)

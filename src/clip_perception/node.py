@@ -14,7 +14,8 @@ Subscribed (relative names, remap them):
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
   image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
-  ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String).
+  ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String; empty or a
+  cancel word, :data:`clip_perception.language.CANCEL_WORDS`, clears it).
 Published:
   ``~/target_pose`` (geometry_msgs/PoseStamped, the image's stamp and optical frame,
   metres; orientation: z along the support surface's normal, x along the object's
@@ -73,6 +74,7 @@ from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
+from std_msgs.msg import Header
 from std_msgs.msg import String
 from std_srvs.srv import Trigger
 from visualization_msgs.msg import Marker
@@ -88,6 +90,7 @@ from clip_perception.health import LogThrottle
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
+from clip_perception.language import is_cancel
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
@@ -193,6 +196,10 @@ class PerceptionMixin:
         self._warned_once = set()
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
+        # Held while a frame's answer is published and while the command changes, so no
+        # answer for a cleared command goes out after the clear ("stop" means stop).
+        self._answer_lock = threading.Lock()
+        self._cancelled_by = None  # the cancel word being applied (_cancel), for the log
         self._pending = None
         self._stop = threading.Event()
         self._worker = None
@@ -430,10 +437,14 @@ class PerceptionMixin:
                 command = clean_command(p.value) if p.value else ''
                 if command == self._command:
                     continue  # the same command again (a repeated `ros2 param set`): no-op
-                with self._lock:
+                previous = self._command
+                with self._answer_lock, self._lock:
                     self._command = command
-                self.get_logger().info(f'command set to "{self._command}"' if self._command
-                                       else 'command cleared; idle')
+                self.get_logger().info(
+                    f'command set to "{self._command}"' if self._command else
+                    f'command "{previous}" cancelled by {self._cancelled_by} on the command '
+                    'topic; idle' if self._cancelled_by is not None else
+                    'command cleared; idle')
                 self._echo_command()
             elif p.name not in ('use_sim_time',):
                 self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
@@ -506,6 +517,9 @@ class PerceptionMixin:
 
     def _on_command(self, msg):
         self.health.count('commands_received')
+        if is_cancel(msg.data):
+            self._cancel(msg.data)
+            return
         try:
             text = clean_command(msg.data)
         except CommandError as exc:
@@ -520,6 +534,30 @@ class PerceptionMixin:
         if not result.successful:
             self.health.count('commands_rejected')
             self._reject('command', f'command rejected: {result.reason}')
+
+    def _cancel(self, said):
+        """Go idle on a cancel word from the topic, as ``command:=''`` does, and say so.
+
+        Publishes one ``~/detection_json`` with status ``cancelled`` (the last answer
+        until the next command) and logs one line; while idle already it is a repeat.
+        """
+        previous = self._command
+        if not previous:
+            self.health.count('commands_repeated')  # nothing to cancel: already idle
+            return
+        said = ' '.join(said.split())[:80]
+        self._cancelled_by = _cancel_label(said)
+        try:
+            result = self.set_parameters([Parameter('command', Parameter.Type.STRING, '')])[0]
+        finally:
+            self._cancelled_by = None
+        if not result.successful:  # pragma: no cover - '' is always a valid command
+            self._reject('command', f'cancel refused: {result.reason}')
+            return
+        header = Header(stamp=self.get_clock().now().to_msg(),
+                        frame_id=self._values_cache['frame_id'])
+        self.json_pub.publish(String(data=json.dumps(
+            cancelled_dict(header, said, previous))))
 
     def _convert(self, stream, label, convert, *args):
         """Convert one input message; on failure count, log and report it, return None."""
@@ -766,7 +804,13 @@ class PerceptionMixin:
         self._track = result.track
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
-        latency = self._publish(header, rgb, result, reason, started)
+        with self._answer_lock:
+            if not self._command:
+                # Cancelled while this frame was processed: its answer would come after
+                # the "cancelled" one (a pose after "stop").
+                self.health.frame_idle(time.monotonic())
+                return
+            latency = self._publish(header, rgb, result, reason, started)
         self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
 
@@ -1038,6 +1082,28 @@ def detection_dict(header, result, reason, latency):
     out['reference'] = cand(result.reference) if result.reference is not None else None
     out['parsed'] = describe(result.query) if result.query is not None else None
     return out
+
+
+def cancelled_dict(header, said, previous):
+    """Build the ``~/detection_json`` payload that says a cancel word cleared the command.
+
+    Same keys as :func:`detection_dict`, status ``cancelled``, nothing chosen; ``command``
+    is the cancel word as said, ``reason`` names the command it cleared.
+    """
+    return {
+        'stamp': {'sec': header.stamp.sec, 'nanosec': header.stamp.nanosec},
+        'frame_id': header.frame_id, 'command': said, 'what': None, 'status': 'cancelled',
+        'reason': f'command "{previous}" cancelled by {_cancel_label(said)}; idle until the '
+                  'next command',
+        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0,
+        'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
+        'reference': None, 'parsed': None,
+    }
+
+
+def _cancel_label(said):
+    """How a log line or reason names the cancel word ``said`` ('' is an empty command)."""
+    return f'"{said}"' if said else 'an empty command'
 
 
 def _describe_track(track):
