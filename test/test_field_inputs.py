@@ -641,3 +641,38 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
+        probe, start_node):
+    """Commands from a best-effort publisher never arrive; the node says so and why.
+
+    Field report: micro-ROS publishes best effort by default; the reliable command
+    subscription never matched it, and /diagnostics said "running" with
+    commands_received 0. The subscription stays reliable (a dropped command over Wi-Fi
+    would be worse); the mismatch is named with the fix until a command arrives.
+    """
+    from rclpy.qos import qos_profile_sensor_data
+    from std_msgs.msg import String
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    best_effort = probe.node.create_publisher(String, 'command', qos_profile_sensor_data)
+    for _ in range(10):
+        best_effort.publish(String(data='the red ball'))
+        publish(camera, scene)
+        time.sleep(0.2)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'command publisher' in m)
+    assert level == 1 and 'QoS is incompatible' in message and 'RELIABILITY' in message, \
+        message
+    assert '--qos-reliability reliable /command' in message, message
+    assert values['commands_received'] == '0' and values['active_command'] == ''
+    assert values['rejected_command_qos'] == '1', values
+    assert detections(probe) == []
+    lines = [x for x in node.output().splitlines() if 'command publisher' in x]
+    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
+    # A reliable publisher on the same topic is heard, and the warning goes.
+    camera.command('the red ball')
+    assert feed_until(camera, scene, lambda: detections(probe)), node.output()
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'command publisher' not in m)
+    assert 'command publisher' not in message and values['active_command'] == 'the red ball'
+    assert node.stop() == 0

@@ -119,3 +119,23 @@ def test_refusal_names_the_reason_only_while_the_stream_is_refused():
     assert h.refusal('depth') == 'compressedDepth: not a PNG'
     h.accepted('depth', 2.0)
     assert h.refusal('depth') is None
+
+
+def test_a_command_qos_mismatch_warns_until_a_command_arrives():
+    # Field report: a best-effort command publisher (micro-ROS's default) was never
+    # delivered, and /diagnostics said "running" with commands_received 0.
+    h = Health()
+    for t in (0.0, 0.2, 0.4):
+        h.arrived('colour', t)
+        h.frame_in(t)
+        h.frame_idle(t + 0.01)
+    h.command_qos_incompatible("a command publisher's QoS is incompatible", 0.3)
+    for now in (0.5, 30.0):  # DDS reports it once: it must not fade like a notice
+        h.arrived('colour', now)
+        h.frame_in(now)
+        level, msg, values = h.snapshot(now + 0.1, 2.0)
+        assert level == 1 and "command publisher's QoS is incompatible" in msg, msg
+        assert dict(values)['commands_received'] == '0'
+    h.command_arrived(31.0)
+    level, msg, values = h.snapshot(31.1, 2.0)
+    assert level == 0 and dict(values)['commands_received'] == '1', msg

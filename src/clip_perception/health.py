@@ -103,6 +103,8 @@ class Health:
         self.stage = None               # (name, since) while the worker is in a stage
         self.notices = {}               # kind -> (time, text): input oddities (WARN)
         self.qos_event = None           # (time, text) of the last QoS mismatch reported
+        self.command_qos_event = None   # (time, text): the same, with a command publisher
+        self.last_command = None        # last command message received
         self.last_status = ''
         self.last_reason = ''
 
@@ -245,6 +247,21 @@ class Health:
         with self._lock:
             self.qos_event = (now, text)
 
+    def command_arrived(self, now):
+        """Count a command message received (any text) at ``now``."""
+        with self._lock:
+            self.counts['commands_received'] += 1
+            self.last_command = now
+
+    def command_qos_incompatible(self, text, now):
+        """Record a QoS mismatch with a command publisher (an event DDS reports once).
+
+        Its commands are never delivered, so it is a WARN in diagnostics until a command
+        arrives after it.
+        """
+        with self._lock:
+            self.command_qos_event = (now, text)
+
     def _qos_note(self, last_colour):
         event = self.qos_event
         if event is None or (last_colour is not None and last_colour >= event[0]):
@@ -290,6 +307,9 @@ class Health:
             reason = self._refusing(stream, now, input_timeout)
             if reason is not None:
                 out.append((WARN, f'{stream} refused: {reason}; {effect}'))
+        event = self.command_qos_event
+        if event is not None and (self.last_command is None or self.last_command < event[0]):
+            out.append((WARN, event[1]))
         for _, (when, text, level) in sorted(self.notices.items()):
             if now - when <= input_timeout:
                 out.append((level, text))

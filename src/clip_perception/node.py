@@ -14,8 +14,8 @@ Subscribed (relative names, remap them):
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
   image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
-  ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String; empty or a
-  cancel word, :data:`clip_perception.language.CANCEL_WORDS`, clears it).
+  ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String, reliable;
+  empty or a cancel word, :data:`clip_perception.language.CANCEL_WORDS`, clears it).
 Published:
   ``~/target_pose`` (geometry_msgs/PoseStamped, the image's stamp and optical frame,
   metres; orientation: z along the support surface's normal, x along the object's
@@ -68,6 +68,7 @@ from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
 from rclpy.qos import HistoryPolicy
+from rclpy.qos import QoSPolicyKind
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
 from rclpy.utilities import remove_ros_args
@@ -346,7 +347,11 @@ class PerceptionMixin:
         elif values['use_depth']:
             subs.append(self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
                                                  event_callbacks=events))
-        subs.append(self.create_subscription(String, 'command', self._on_command, 10))
+        # Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
+        # best-effort publisher (micro-ROS's default) never matches, and is reported.
+        subs.append(self.create_subscription(
+            String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
+                incompatible_qos=self._on_command_incompatible_qos)))
         self._inputs = subs
         # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
         # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
@@ -515,8 +520,19 @@ class PerceptionMixin:
         self.health.qos_incompatible(text, time.monotonic())
         self._reject('qos', text)
 
+    def _on_command_incompatible_qos(self, event):
+        topic = self.resolve_topic_name('command')  # remapped, as the subscription's
+        text = (f"a command publisher's QoS is incompatible with this node's reliable "
+                f'command subscription (policy {_policy_name(event.last_policy_kind)}): its '
+                f'commands are never received; publish them reliable, e.g. ros2 topic pub '
+                f'--qos-reliability reliable {topic} std_msgs/msg/String (micro-ROS: '
+                'rclc_publisher_init_default, not _best_effort)')
+        self.health.reject('command_qos')
+        self.health.command_qos_incompatible(text, time.monotonic())
+        self.get_logger().warning(text)
+
     def _on_command(self, msg):
-        self.health.count('commands_received')
+        self.health.command_arrived(time.monotonic())
         if is_cancel(msg.data):
             self._cancel(msg.data)
             return
@@ -1104,6 +1120,14 @@ def cancelled_dict(header, said, previous):
 def _cancel_label(said):
     """How a log line or reason names the cancel word ``said`` ('' is an empty command)."""
     return f'"{said}"' if said else 'an empty command'
+
+
+def _policy_name(kind):
+    """Return the name of a QoS policy kind (``RELIABILITY``), or the number rclpy gave."""
+    try:
+        return QoSPolicyKind(kind).name
+    except ValueError:
+        return str(kind)
 
 
 def _describe_track(track):
