@@ -266,7 +266,6 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     probe.clear()
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_k), node.output()
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
-    assert node.output().count('camera_info P is unset') == 1
 
     def rectified(m):  # image_proc beside image_rect: K and D of the raw camera, P rectified
         fx, cx, fy, cy = m.p[0], m.p[2], m.p[5], m.p[6]
@@ -536,6 +535,7 @@ def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
 
     def far_principal_point(m):
         m.k = [m.k[0], 0.0, 1e6, 0.0, m.k[4], m.k[5], 0.0, 0.0, 1.0]
+        m.p = [m.k[0], 0.0, 1e6, 0.0, 0.0, m.k[4], m.k[5], 0.0, 0.0, 0.0, 1.0, 0.0]
         return m
     probe.clear()
     assert feed_until(camera, scene, lambda: detections(probe), info=far_principal_point)

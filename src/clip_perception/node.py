@@ -99,7 +99,6 @@ from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
-from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
@@ -691,9 +690,6 @@ class PerceptionMixin:
                             'image_geometry and depth_image_proc do, so the image must be '
                             'rectified (an image_rect topic); poses of raw, distorted images '
                             'are off towards the edges')
-        if p_is_unset(msg.p):
-            self._warn_once('camera_info_p_unset', 'camera_info P is unset (all zero, or not '
-                            "a camera matrix): using K, the raw camera's matrix")
         self.health.accepted('camera_info', now)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
