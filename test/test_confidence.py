@@ -7,7 +7,10 @@ from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import top_contrast_confidence
+from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
+from clip_perception.config import PipelineConfig
+from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
@@ -88,3 +91,45 @@ def test_contrast_embeddings_are_cached_and_batched_like_single_prompts():
     again = scorer.text_embeddings(['background'])
     assert scorer.text_cache_len == 3 and torch.equal(again[0], many[1])
     assert scorer.text_embeddings([]).shape[0] == 0
+
+
+def test_words_a_closed_vocabulary_does_not_know():
+    vocab = ('red ball', 'blue mug', 'green cube', 'grey cylinder')
+    for what in ('teddy bear', 'banana', 'screwdriver', 'the laptop'):
+        assert unknown_to(what, vocab), what
+    for what in ('coffee mug', 'red one', 'object', 'dark red ball', 'sphere', 'violet cup',
+                 'gray can', 'block', ''):
+        assert not unknown_to(what, vocab), what
+    assert not unknown_to('teddy bear', ())
+
+
+def test_the_bundled_model_answers_words_it_never_learned_not_found(tmp_path):
+    """Words the bundled model never learned are answered not_found, not guessed.
+
+    Demo recording: "the teddy bear" (absent) came back found, confidence 0.94, on a
+    mug: the fine-tuned tiny model's embedding of unknown words sits near many crops.
+    A checkpoint whose vocabulary is not closed is scored as always.
+    """
+    import shutil
+
+    from clip_perception.scorer import bundled_model_dir
+
+    scene = generate_scene(61_000, specs=[ObjectSpec('red', 'ball', 'large', (-0.1, 0.05)),
+                                          ObjectSpec('yellow', 'mug', 'large', (0.1, 0.05))])
+    pipeline = Pipeline(ClipScorer('bundled', device='cpu', dtype='float32'),
+                        PipelineConfig())
+    assert pipeline.scorer.closed_vocabulary
+    for command in ('the teddy bear', 'pick up the banana', 'the screwdriver'):
+        res = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert res.status == 'not_found' and 'knows no word' in res.reason, res.reason
+    res = pipeline.run(scene.rgb, 'the coffee mug', scene.depth, scene.intrinsics)
+    assert res.status == 'found' and res.chosen is not None
+    open_copy = tmp_path / 'open'
+    shutil.copytree(bundled_model_dir(), open_copy)
+    vocab = open_copy / 'clip_perception_vocabulary.json'
+    vocab.write_text(vocab.read_text().replace('"closed": true', '"closed": false'))
+    pipeline = Pipeline(ClipScorer(str(open_copy), device='cpu', dtype='float32'),
+                        PipelineConfig())
+    assert not pipeline.scorer.closed_vocabulary
+    res = pipeline.run(scene.rgb, 'the teddy bear', scene.depth, scene.intrinsics)
+    assert 'knows no word' not in res.reason

@@ -121,6 +121,29 @@ def top_contrast_confidence(image, command, contrasts, logit_scale):
     return 0.5 * (1.0 + np.tanh(0.5 * float(logit_scale) * margin))
 
 
+def unknown_to(what, vocabulary):
+    """Return whether a closed vocabulary knows none of the command's words.
+
+    A checkpoint trained on a closed world (the bundled tiny model: eight colours and
+    five shapes) has never seen other words; their text embedding is that of the prompt
+    template around unknown tokens, which sits near many crops, so "the teddy bear" was
+    "found" on some object with high confidence. Words that name no property (``the``,
+    ``object``, ``one``) and synonyms (:data:`CANONICAL`) are handled as in
+    :func:`contrast_prompts`; a command with no property word ("any object") is not
+    unknown.
+
+    :param what: the object part of the command ("teddy bear").
+    :param vocabulary: the closed vocabulary's descriptions.
+    :return: True when the command names at least one property and none is known (False
+        for an empty vocabulary: nothing to judge by).
+    """
+    if not vocabulary:
+        return False  # nothing to judge by
+    mine = _words(what)
+    known = frozenset().union(*(_words(item) for item in vocabulary))
+    return bool(mine) and not (mine & known)
+
+
 def load_vocabulary(model_dir):
     """Return the vocabulary a checkpoint folder ships (``clip_perception_vocabulary.json``).
 
@@ -128,8 +151,22 @@ def load_vocabulary(model_dir):
 
     :return: tuple of descriptions, empty when the folder has no such file.
     """
+    return _vocabulary_file(model_dir).get('vocabulary', ())
+
+
+def vocabulary_is_closed(model_dir):
+    """Return whether the checkpoint's vocabulary is all it knows (``"closed": true``).
+
+    The bundled tiny model's is (it was trained on those words only); a vocabulary that
+    only lists contrast prompts is not, nor is a checkpoint without one.
+    """
+    return bool(_vocabulary_file(model_dir).get('closed', False))
+
+
+def _vocabulary_file(model_dir):
     path = os.path.join(model_dir, VOCABULARY_FILE)
     if not os.path.isfile(path):
-        return ()
+        return {}
     with open(path, encoding='utf-8') as f:
-        return tuple(json.load(f)['vocabulary'])
+        data = json.load(f)
+    return {'vocabulary': tuple(data['vocabulary']), 'closed': data.get('closed', False)}

@@ -48,7 +48,7 @@ PARAMETERS = (
           '"not found".', min=0.0, max=1.0),
     Param('confidence_rule', 'auto',
           'How confidence is computed: auto (calibration when the checkpoint ships a '
-          'calibration fitted to it, as the bundled model does, else softmax), softmax '
+          'calibration fitted to it, else softmax; the bundled model ships none), softmax '
           "(CLIP zero-shot: softmax at the model's own logit_scale over the command and "
           'contrast prompts; needs no fitted constants, so it carries over to new '
           'checkpoints and scenes), calibration (logistic fit of the cosine, '

@@ -14,6 +14,7 @@ import torch
 
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
@@ -203,6 +204,14 @@ class Pipeline:
             return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
                           ranked=(), pose=None, reason=query.refused, proposals=props.boxes,
                           timings=timings, query=query, work=work)
+        if self.scorer.closed_vocabulary and unknown_to(query.what, self.scorer.vocabulary):
+            return Result(status=NOT_FOUND, command=query.text, what=query.what,
+                          chosen=None, ranked=(), pose=None, proposals=props.boxes,
+                          reason=f'the model knows no word of "{query.what}": it was '
+                          f'trained on a closed vocabulary ({len(self.scorer.vocabulary)} '
+                          'descriptions, clip_perception_vocabulary.json next to it); a '
+                          'real CLIP checkpoint knows such words', timings=timings,
+                          query=query, work=work)
 
         t = self._enter('text')
         notes = []

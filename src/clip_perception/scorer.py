@@ -23,6 +23,7 @@ from clip_perception.backends import check_backend
 from clip_perception.backends import make_encoder
 from clip_perception.backends import TORCH
 from clip_perception.confidence import load_vocabulary
+from clip_perception.confidence import vocabulary_is_closed
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
@@ -229,6 +230,9 @@ class ClipScorer:
         self.logit_scale = float(self.model.logit_scale.detach().float().exp().clamp(max=100))
         self.vocabulary = (load_vocabulary(self.model_path)
                            if os.path.isdir(self.model_path) else ())
+        # True when that vocabulary is all the checkpoint knows (the bundled tiny model).
+        self.closed_vocabulary = (vocabulary_is_closed(self.model_path)
+                                  if os.path.isdir(self.model_path) else False)
         # Conversion (and its disk cache) happens here, at load, never mid-frame.
         self.backend = backend
         self.encoder = make_encoder(backend, self.model, self.model_path, self.device,

@@ -602,9 +602,11 @@ def save(model, tokenizer, cfg, out_dir, stats):
     with open(os.path.join(out_dir, 'preprocessor_config.json'), 'w') as f:
         json.dump(processor_config, f, indent=2)
     with open(os.path.join(out_dir, VOCABULARY_FILE), 'w') as f:
-        json.dump({'vocabulary': list(WORLD_VOCABULARY),
+        json.dump({'vocabulary': list(WORLD_VOCABULARY), 'closed': True,
                    'meaning': 'what this model knows of its toy world: the default '
-                              'contrast prompts of the confidence_rule softmax'}, f, indent=2)
+                              'contrast prompts of the confidence_rule softmax; closed: '
+                              'it knows no other words, so a command naming none of '
+                              'these is answered not_found'}, f, indent=2)
     with open(os.path.join(out_dir, 'training_args.json'), 'w') as f:
         json.dump({'config': asdict(cfg), 'held_out_pairs': HELD_OUT,
                    'torch': torch.__version__, **stats}, f, indent=2)
