@@ -113,7 +113,8 @@ def test_garbage_interleaved_with_good_frames(probe, start_node):
         camera.depth.publish(bad_depth)
         camera.info.publish(bad_info)
         compressed.publish(CompressedImage(format='jpeg', data=rng.bytes(30)))
-        camera.command(str(rng.choice(['', ' ', '\t\n'])))
+        # Control characters alone: refused (empty or blank is a cancel; NUL ends a DDS string).
+        camera.command(str(rng.choice(['\x01', '\x07\x08', '\x1b'])))
         sent += 4
         time.sleep(0.15)
     camera.command('the red ball')

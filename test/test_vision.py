@@ -52,6 +52,9 @@ def test_no_depth_marks_the_position_unknown_not_at_the_origin(scene_and_pipelin
 
 def test_not_found_publishes_no_detection(scene_and_pipeline):
     scene, pipeline = scene_and_pipeline
-    res = pipeline.run(scene.rgb, 'the teddy bear', scene.depth, scene.intrinsics)
+    res = pipeline.run(scene.rgb, 'the yellow cone', scene.depth, scene.intrinsics)
     assert res.status == 'not_found' and len(res.ranked) > 0  # candidates exist (JSON)
     assert detections(res) == []
+    # Words the bundled model never learned: not scored at all, nothing published either.
+    res = pipeline.run(scene.rgb, 'the teddy bear', scene.depth, scene.intrinsics)
+    assert res.status == 'not_found' and res.ranked == () and detections(res) == []
