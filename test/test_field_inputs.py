@@ -245,6 +245,12 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     red = obj(scene, 'red', 'ball')
 
+    def posed_on_red(**edit):
+        """Feed frames with ``edit`` until a pose comes; it lies on the red ball."""
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), **edit), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+
     def no_k_no_p(m):
         m.k, m.p = [0.0] * 9, [0.0] * 12
         return m
@@ -256,16 +262,12 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     def only_p(m):
         m.k = [0.0] * 9
         return m
-    probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_p), node.output()
-    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    posed_on_red(info=only_p)
 
     def only_k(m):
         m.p = [0.0] * 12
         return m
-    probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=only_k), node.output()
-    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    posed_on_red(info=only_k)
 
     def rectified(m):  # image_proc beside image_rect: K and D of the raw camera, P rectified
         fx, cx, fy, cy = m.p[0], m.p[2], m.p[5], m.p[6]
@@ -273,9 +275,7 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
         m.d = [-0.28, 0.09, 0.0005, -0.0003, 0.0]
         m.distortion_model = 'plumb_bob'
         return m
-    probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=rectified)
-    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    posed_on_red(info=rectified)
 
     def depth_camera_frame(m):  # /camera/depth/image_rect_raw remapped by mistake
         m.header.frame_id = 'camera_depth_optical_frame'
@@ -290,9 +290,7 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     def no_size(m):  # some drivers leave width and height 0
         m.width = m.height = 0
         return m
-    probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=no_size)
-    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    posed_on_red(info=no_size)
     assert node.output().count('camera_info width and height are 0') == 1
 
     def distorted(m):  # a raw (unrectified) image's camera_info

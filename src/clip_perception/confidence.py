@@ -144,29 +144,19 @@ def unknown_to(what, vocabulary):
     return bool(mine) and not (mine & known)
 
 
-def load_vocabulary(model_dir):
-    """Return the vocabulary a checkpoint folder ships (``clip_perception_vocabulary.json``).
+def read_vocabulary(model_dir):
+    """Return ``(descriptions, closed)`` from ``clip_perception_vocabulary.json``.
 
     The tiny model ships the names of its toy world; other checkpoints ship none.
+    ``closed`` (``"closed": true``) says the vocabulary is all the checkpoint knows: the
+    bundled tiny model's is (it was trained on those words only); a vocabulary that only
+    lists contrast prompts is not, nor is a checkpoint without one.
 
-    :return: tuple of descriptions, empty when the folder has no such file.
+    :return: (tuple of descriptions, bool); ``((), False)`` without such a file.
     """
-    return _vocabulary_file(model_dir).get('vocabulary', ())
-
-
-def vocabulary_is_closed(model_dir):
-    """Return whether the checkpoint's vocabulary is all it knows (``"closed": true``).
-
-    The bundled tiny model's is (it was trained on those words only); a vocabulary that
-    only lists contrast prompts is not, nor is a checkpoint without one.
-    """
-    return bool(_vocabulary_file(model_dir).get('closed', False))
-
-
-def _vocabulary_file(model_dir):
     path = os.path.join(model_dir, VOCABULARY_FILE)
     if not os.path.isfile(path):
-        return {}
+        return (), False
     with open(path, encoding='utf-8') as f:
         data = json.load(f)
-    return {'vocabulary': tuple(data['vocabulary']), 'closed': data.get('closed', False)}
+    return tuple(data['vocabulary']), bool(data.get('closed', False))

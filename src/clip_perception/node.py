@@ -337,7 +337,6 @@ class PerceptionMixin:
         self._info_sub = self.create_subscription(CameraInfo, 'camera_info',
                                                   self._on_camera_info, camera_qos,
                                                   event_callbacks=events)
-        self._info_latched = None
         subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
             subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
@@ -617,7 +616,7 @@ class PerceptionMixin:
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
         self._colour_frame_id = header.frame_id.strip(' /')
-        if not header.frame_id.strip(' /'):
+        if not self._colour_frame_id:
             header.frame_id = ''
             self.health.count('frames_empty_frame_id')
             if not self._values_cache['frame_id']:
@@ -627,8 +626,8 @@ class PerceptionMixin:
         dropped = self.sync.dropped
         for frame in self.sync.add_image(stamp, (header, rgb), now):
             self._submit(frame)
-        lag = self.sync.depth_lag(stamp, now)
-        if lag is not None and lag > self.sync.depth_timeout + self.sync.slop:
+        lag = self.sync.depth_lags(stamp, now)
+        if lag is not None:
             self.health.count('frames_depth_lagging')
             self._warn_once('depth_lag', f'depth stamps lag colour stamps by {lag:.1f} s '
                             '(depth on another clock, or unstamped): frames are answered '

@@ -376,9 +376,8 @@ class Pipeline:
             sure = conf >= self.config.min_confidence
             # As well as the phrase asked for, or confidently: "the red one" fits the red
             # cube as fully as "cube" does, and its cosine may lie a hair lower.
-            worse = (ec >= cosine) | sure
-            out |= worse
-            core |= worse & sure
+            out |= (ec >= cosine) | sure
+            core |= sure
         if core.any():
             for i in np.nonzero(~out)[0]:
                 out[i] = bool(same_object(boxes[i], boxes[core]).any())
@@ -397,7 +396,7 @@ class Pipeline:
         """Contrast prompts for ``what``: generic ones plus the configured vocabulary.
 
         The ``vocabulary`` parameter when set, else the checkpoint's own
-        (:func:`clip_perception.confidence.load_vocabulary`).
+        (:func:`clip_perception.confidence.read_vocabulary`).
         """
         vocab = parse_vocabulary(self.config.vocabulary) or getattr(
             self.scorer, 'vocabulary', ())

@@ -22,8 +22,7 @@ import torch
 from clip_perception.backends import check_backend
 from clip_perception.backends import make_encoder
 from clip_perception.backends import TORCH
-from clip_perception.confidence import load_vocabulary
-from clip_perception.confidence import vocabulary_is_closed
+from clip_perception.confidence import read_vocabulary
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
@@ -228,11 +227,9 @@ class ClipScorer:
         self.num_parameters = sum(p.numel() for p in self.model.parameters())
         # The temperature CLIP was trained with (OpenAI CLIP: 100), for zero-shot softmax.
         self.logit_scale = float(self.model.logit_scale.detach().float().exp().clamp(max=100))
-        self.vocabulary = (load_vocabulary(self.model_path)
-                           if os.path.isdir(self.model_path) else ())
-        # True when that vocabulary is all the checkpoint knows (the bundled tiny model).
-        self.closed_vocabulary = (vocabulary_is_closed(self.model_path)
-                                  if os.path.isdir(self.model_path) else False)
+        # closed_vocabulary: that vocabulary is all the checkpoint knows (the bundled model).
+        self.vocabulary, self.closed_vocabulary = (
+            read_vocabulary(self.model_path) if os.path.isdir(self.model_path) else ((), False))
         # Conversion (and its disk cache) happens here, at load, never mid-frame.
         self.backend = backend
         self.encoder = make_encoder(backend, self.model, self.model_path, self.device,

@@ -143,6 +143,14 @@ class FrameSync:
             return None
         return (stamp - arrival) - self._depth_offset
 
+    def depth_lags(self, stamp, arrival):
+        """Return :meth:`depth_lag` when no depth can pair before the wait is over, else None.
+
+        The depth that would pair arrives only after ``depth_timeout`` (plus ``slop``).
+        """
+        lag = self.depth_lag(stamp, arrival)
+        return lag if lag is not None and lag > self.depth_timeout + self.slop else None
+
     def _waited(self, arrival, now):
         return self._depth_lost or now - arrival >= self.depth_timeout
 
@@ -183,8 +191,8 @@ class FrameSync:
                                        no_depth_reason=f'no depth image within {self.slop} s '
                                        'of the frame'))
                 continue
-            lag = self.depth_lag(stamp, arrival)
-            if near is None and lag is not None and lag > self.depth_timeout + self.slop:
+            lag = self.depth_lags(stamp, arrival)
+            if near is None and lag is not None:
                 out.append(SyncedFrame(
                     stamp, image, None, self._info_for(stamp),
                     no_depth_reason=f'depth stamps lag colour stamps by {lag:.1f} s (clocks '
