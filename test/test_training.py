@@ -9,6 +9,7 @@ from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
 
+from clip_perception.scorer import bundled_model_dir
 from clip_perception.world.training import _background_box
 from clip_perception.world.training import affine_augment
 from clip_perception.world.training import BACKGROUND
@@ -18,7 +19,10 @@ from clip_perception.world.training import main
 from clip_perception.world.training import multi_positive_loss
 from clip_perception.world.training import per_positive_loss
 from clip_perception.world.training import positives
+from clip_perception.world.training import recipe_stages
 from clip_perception.world.training import scene_crops
+from clip_perception.world.training import train_stages
+from clip_perception.world.training import TrainConfig
 
 
 def test_multi_positive_loss_prefers_matching_pairs():
@@ -66,6 +70,21 @@ def test_fine_tuning_starts_from_a_checkpoint_and_keeps_its_sizes(tmp_path):
     with pytest.raises(SystemExit) as err:
         main(['--out', str(tmp_path / 'x'), '--init', str(tmp_path)] + small)
     assert err.value.code == 2
+
+
+def test_stages_chain_and_leave_only_the_last_checkpoint(tmp_path):
+    stages = recipe_stages('bundled', TrainConfig(seed=3, width=32, heads=2, workers=1))
+    for stage in stages:
+        stage.scenes, stage.steps, stage.batch = 6, 3, 32
+    train_stages(stages, bundled_model_dir(), str(tmp_path / 'out'), progress=False,
+                 log=lambda line: None)
+    assert sorted(os.listdir(tmp_path)) == ['out']  # the stage-1 checkpoint is removed
+    with open(tmp_path / 'out' / 'training_args.json') as f:
+        meta = json.load(f)
+    assert meta['config']['looks'] == 'mixed' and meta['config']['width'] == 32
+    assert meta['init_training_args']['config']['looks'] == 'plain'
+    assert meta['init_training_args']['config']['steps'] == 3
+    CLIPModel.from_pretrained(str(tmp_path / 'out'))
 
 
 def test_partial_captions_match_every_crop_they_describe():
