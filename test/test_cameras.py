@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 
+from diagnostic_msgs.msg import DiagnosticArray
 from std_msgs.msg import String
 
 from clip_perception.world.scenes import generate_scene
@@ -27,6 +28,7 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED='1'))
     scenes = {'wrist': generate_scene(5), 'head': generate_scene(6)}
     cameras = {}
+    probe.listen(DiagnosticArray, '/diagnostics')
     try:
         for cam in scenes:
             assert wait_for_node(probe, f'/{cam}/clip_perception', 60), log_path.read_text()
@@ -58,6 +60,11 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
             assert any(a['status'] == 'found' for a in answers), (cam, answers[-1])
         text = log_path.read_text()
         assert text.count('loaded CLIP') == 1 and text.count('shares CLIP') == 1, text
+        # One /diagnostics status name per camera (both were "clip_perception: pipeline",
+        # so a monitor could not tell which camera was down: field report).
+        names = {s.name for m in probe.messages('/diagnostics') for s in m.status}
+        assert {'wrist/clip_perception: pipeline', 'head/clip_perception: pipeline'} <= \
+            names, names
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)

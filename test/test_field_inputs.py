@@ -22,6 +22,7 @@ from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
 from sensor_msgs.msg import Image
 from std_msgs.msg import Header
+from std_msgs.msg import String
 
 from clip_perception import compressed_depth
 from clip_perception.geometry import Intrinsics
@@ -464,32 +465,38 @@ def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped
     assert node.stop() == 0
 
 
-def test_a_latched_camera_info_published_before_the_node_started_is_received(
+def test_a_latched_camera_info_and_command_published_before_the_node_started_are_received(
         probe, start_node):
-    """A camera_info published once, latched (transient_local), before the node starts.
+    """A camera_info and a command published once, latched, before the node starts.
 
-    Static camera_info publishers and some simulator bridges do this. The VOLATILE
-    subscription never got the stored sample, and every answer stayed 2D, its reason
-    saying "no depth image" while depth arrived (field report).
+    Static camera_info publishers and some simulator bridges latch camera_info
+    (transient_local); task managers latch the current goal. The VOLATILE subscriptions
+    never got the stored samples: every answer stayed 2D, its reason saying "no depth
+    image" while depth arrived, and a latched command was lost without a word (nothing
+    answered, /diagnostics "running", commands_received 0) (field reports).
     """
     from rclpy.qos import DurabilityPolicy
     from rclpy.qos import QoSProfile
     from rclpy.qos import ReliabilityPolicy
 
-    latched = probe.node.create_publisher(CameraInfo, 'camera_info', QoSProfile(
-        depth=1, reliability=ReliabilityPolicy.RELIABLE,
-        durability=DurabilityPolicy.TRANSIENT_LOCAL))
+    qos = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                     durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    latched = probe.node.create_publisher(CameraInfo, 'camera_info', qos)
+    goal = probe.node.create_publisher(String, 'command', qos)
     scene = generate_scene(4242, specs=SCENE_SPECS)
     latched.publish(scene_messages(scene, probe.node.get_clock().now().nanoseconds)[2])
-    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
-                                   '-p', 'diagnostics_period:=0.3')
+    goal.publish(String(data='the red ball'))
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
     red = obj(scene, 'red', 'ball')
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=lambda m: None), \
         node.output()
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
-    assert node.output().count('latched (transient_local) publisher') == 1, node.output()
+    assert detections(probe)[-1]['command'] == 'the red ball'
+    assert node.output().count('latched (transient_local) publisher') == 2, node.output()
+    assert 'no command has arrived: subscribing' in node.output()
     assert 'incompatible' not in node.output()
     probe.node.destroy_publisher(latched)
+    probe.node.destroy_publisher(goal)
     assert node.stop() == 0
 
 

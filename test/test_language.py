@@ -192,7 +192,40 @@ def test_glass_is_not_plural():
     ('the first mug', 1, 'left'),
     ('the last cube', -1, 'left'),
     ('the second cube from the front', 2, 'nearest'),
+    # Field report: past "fifth" the ordinal was dropped and "the 6th ball" answered the
+    # only ball in view, found.
+    ('the 6th ball', 6, 'left'),
+    ('the sixth ball', 6, 'left'),
+    ('the 10th mug from the right', 10, 'right'),
+    ('the tenth cube', 10, 'left'),
+    ('the 22nd cube', 22, 'left'),
 ])
 def test_ordinals(text, ordinal, relation):
     q = parse_command(text)
     assert (q.ordinal, q.relation, q.plural) == (ordinal, relation, False)
+    assert q.what in ('cube', 'ball', 'mug')
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: "closest to the camera" was a relation to an object called "camera",
+    # grounded on whatever crop looked most like one: the far red ball was answered.
+    ('the red ball closest to the camera', 'red ball', 'nearest'),
+    ('the red ball nearest to the camera', 'red ball', 'nearest'),
+    ('the red ball nearest to you', 'red ball', 'nearest'),
+    ('the mug nearest you, please', 'mug', 'nearest'),
+    ('the cup next to the robot', 'cup', 'nearest'),
+    ('the mug farthest from the camera', 'mug', 'farthest'),
+    ('the cube furthest away from me', 'cube', 'farthest'),
+])
+def test_the_viewer_as_reference_is_a_spatial_word(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link, q.reference) == (what, relation, None, None)
+
+
+@pytest.mark.parametrize('text, reference', [
+    ('the ball near the camera bag', 'camera bag'),
+    ('the red ball closest to the blue mug', 'blue mug'),
+])
+def test_an_object_named_after_the_viewer_is_still_an_object(text, reference):
+    q = parse_command(text)
+    assert q.link == 'next_to' and q.reference.what == reference

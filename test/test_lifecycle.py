@@ -202,3 +202,56 @@ def test_a_transition_the_state_does_not_have_is_answered_false_and_the_node_sta
     finally:
         code = node.sigint()
     assert code == 0
+
+
+def test_latched_camera_info_and_command_are_received_again_after_deactivate_activate(
+        probe, tmp_path):
+    """nav2's pause and resume: deactivate, activate; the latched inputs come back.
+
+    Field report: after deactivate -> activate a camera_info latched before (published
+    once, transient_local) was never received again: every answer stayed 2D ("no
+    camera_info received yet") for good, where the first activation gave poses.
+    """
+    from geometry_msgs.msg import PoseStamped
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
+    from rclpy.qos import ReliabilityPolicy
+    from sensor_msgs.msg import CameraInfo
+
+    from clip_perception.tools.bags import scene_messages
+
+    qos = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                     durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    scene = generate_scene(5)
+    target = scene.targetable()[0]
+    info = probe.node.create_publisher(CameraInfo, 'camera_info', qos)
+    goal = probe.node.create_publisher(String, '/clip_perception/command', qos)
+    info.publish(scene_messages(scene, probe.node.get_clock().now().nanoseconds)[2])
+    goal.publish(String(data=f'the {target.colour} {target.shape}'))
+    node = Managed(probe, 'clip_perception', str(tmp_path / 'latched.log'),
+                   '-p', 'diagnostics_period:=0.3')
+    pose = '/clip_perception/target_pose'
+    probe.listen(PoseStamped, pose)
+    camera = Camera(probe, command='/clip_perception/command')
+    try:
+        node.wait_ready()
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        for round_ in range(2):
+            assert node.transition(Transition.TRANSITION_ACTIVATE)
+            assert camera.wait_connected(30)
+            probe.clear()
+            end = time.monotonic() + 40
+            while time.monotonic() < end and not probe.messages(pose):
+                camera.publish(scene, with_info=False)
+                time.sleep(0.2)
+            p = probe.messages(pose)
+            assert p, (round_, node.output()[-3000:])
+            got = [p[-1].pose.position.x, p[-1].pose.position.y, p[-1].pose.position.z]
+            assert sum((a - b) ** 2 for a, b in zip(got, target.centre)) ** 0.5 < 0.02
+            assert node.transition(Transition.TRANSITION_DEACTIVATE)
+        assert node.output().count('latched (transient_local) publisher') == 4
+    finally:
+        code = node.sigint()
+        probe.node.destroy_publisher(info)
+        probe.node.destroy_publisher(goal)
+    assert code == 0, node.output()[-3000:]

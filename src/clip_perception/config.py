@@ -40,7 +40,8 @@ PARAMETERS = (
     Param('torch_threads', 0, "CPU threads for torch (0 = leave torch's default). Give the "
           'node dedicated cores on a robot.', read_only=True, min=0, max=256),
     Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '
-          'topic; the last one received wins). Empty = idle.'),
+          'topic; the last one received wins). Empty or a cancel word ("stop", "cancel", '
+          '"never mind") = idle.'),
     Param('prompt_template', 'a photo of a {}',
           'Text template with one {} for the object part of the command.'),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),

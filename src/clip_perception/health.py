@@ -217,7 +217,8 @@ class Health:
                 ('stage', self.stage[0] if self.stage else 'idle'),
             ]
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
-                         'frames_stale', 'frames_failed', 'frames_idle', 'commands_received',
+                         'frames_stale', 'frames_failed', 'frames_idle',
+                         'frames_superseded', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'depth_zero_stamp',

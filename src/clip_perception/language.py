@@ -56,6 +56,16 @@ _LINKS = {
                 'closest to', 'nearest to', 'nearest', 'closest', 'by'),
 }
 _INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight')
+# A reference that is the viewer, not an object in view: "closest to the camera" is the
+# relation nearest (to the camera), not "next to an object called camera" (field report:
+# it was grounded on whatever crop looked most like "camera", and answered the far
+# ball). Optical-frame distance is distance from the camera (REP 103: z forward).
+_VIEWER = r'(?:the\s|your\s|my\s|our\s)?(?:camera|cameras|you|yourself|us|me|myself|robot|' \
+    r'sensor|viewer|lens|eyes|here)'
+_TO_VIEWER = re.compile(r'\s(?:nearest|closest|nearer|closer|near|close|next)(?:\sto)?\s'
+                        + _VIEWER + r'(?=\s)')
+_FROM_VIEWER = re.compile(r'\s(?:farthest|furthest|farther|further|far)(?:\saway)?'
+                          r'(?:\sfrom)?\s' + _VIEWER + r'(?=\s)')
 _LINK_LEAD = ('that is', 'which is', 'that s', 'sitting', 'standing', 'lying', 'placed',
               'located', 'resting', 'is')
 # Spatial phrases that follow "on" without making it a relation ("the ball on the left").
@@ -73,8 +83,11 @@ _PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'sev
 # How many are asked for ("the two red balls", "3 mugs", "both cubes").
 _COUNTS = {'both': 2, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7,
            'eight': 8, 'nine': 9, 'ten': 10}
-_ORDINALS = {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3,
-             'fourth': 4, '4th': 4, 'fifth': 5, '5th': 5, 'last': -1}
+_ORDINALS = {'first': 1, 'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, 'sixth': 6,
+             'seventh': 7, 'eighth': 8, 'ninth': 9, 'tenth': 10, 'eleventh': 11,
+             'twelfth': 12, 'last': -1}
+# "1st" ... "99th", in digits (any suffix: "the 2th ball" is still the second).
+_ORDINAL_DIGITS = re.compile(r'\s([1-9][0-9]?)(?:st|nd|rd|th)\s')
 # Polite openings and verbs around the object phrase; removed as whole words.
 _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 'fetch',
            'show me', 'point at', 'point to', 'look for', 'where is', 'locate', 'select',
@@ -209,6 +222,21 @@ def _singular(word):
     return word
 
 
+def _viewer_relation(s):
+    """Rewrite "near the camera" / "far from you" in padded ``s`` as nearest / farthest.
+
+    Only where the viewer word ends its noun phrase: the next word is filler or nothing
+    ("the ball near the camera bag" names an object, the camera bag).
+    """
+    filler = {w for w in _FILLER if ' ' not in w}
+    for pattern, relation in ((_TO_VIEWER, ' nearest'), (_FROM_VIEWER, ' farthest')):
+        for m in reversed(list(pattern.finditer(s))):
+            rest = s[m.end():].split()
+            if not rest or rest[0] in filler:
+                s = s[:m.start()] + relation + s[m.end():]
+    return s
+
+
 def _split_link(s):
     """Find a relation between two objects in padded ``s``: (link, before, after) or None."""
     phrases = sorted(((p, k) for k, ps in _LINKS.items() for p in ps), key=lambda x: -len(x[0]))
@@ -244,6 +272,7 @@ def _phrase(s, text):
             plural = True
             s = re.sub(pat, ' ', s, count=1)
             break
+    s = _viewer_relation(s)
     linked = _split_link(s)
     link = reference = None
     if linked is not None:
@@ -255,6 +284,10 @@ def _phrase(s, text):
             ordinal = n
             s = re.sub(r'\s' + word + r'\s', ' ', s)
             break
+    m = _ORDINAL_DIGITS.search(s) if ordinal is None else None
+    if m:
+        ordinal = int(m.group(1))
+        s = s[:m.start()] + ' ' + s[m.end():]
     relation, s = _take(_RELATIONS, s)
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()

@@ -206,12 +206,15 @@ class PerceptionMixin:
         self._inputs = []
         self._info_sub = self._info_latched = None
         self._info_seen = False
+        self._command_sub = self._command_latched = None
+        self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
         self._colour_frame_id = ''
         self._outputs = []
-        self.command_pub = None
+        self.command_pub = self.marker_pub = None
+        self._marker_frame = None  # frame of the last markers published (to delete them)
         self.scorer = self.pipeline = self.sync = None
         self.memory = None
         self._memory_key = None
@@ -219,7 +222,7 @@ class PerceptionMixin:
         self._track = None
         self.reset_srv = None
         self._values_cache = self._values()
-        self._command = self._values_cache['command'].strip()
+        self._command = _command_value(self._values_cache['command'])
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
 
@@ -275,7 +278,7 @@ class PerceptionMixin:
                                  on_stage=lambda stage: self.health.enter_stage(
                                      stage, time.monotonic()))
         self.memory, self._memory_key = None, None
-        self._command = values['command'].strip()
+        self._command = _command_value(values['command'])
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
                               depth_timeout=_depth_timeout(values['sync_slop']),
@@ -315,7 +318,7 @@ class PerceptionMixin:
         if self.reset_srv is not None:
             self.destroy_service(self.reset_srv)
             self.reset_srv = None
-        self.command_pub = None
+        self.command_pub = self.marker_pub = None
 
     def _open_inputs(self):
         """Subscribe, start the timers and the worker thread."""
@@ -347,9 +350,10 @@ class PerceptionMixin:
                                                  event_callbacks=events))
         # Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
         # best-effort publisher (micro-ROS's default) never matches, and is reported.
-        subs.append(self.create_subscription(
+        self._command_sub = self.create_subscription(
             String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
-                incompatible_qos=self._on_command_incompatible_qos)))
+                incompatible_qos=self._on_command_incompatible_qos))
+        subs.append(self._command_sub)
         self._inputs = subs
         # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
         # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
@@ -375,7 +379,12 @@ class PerceptionMixin:
         for sub in self._inputs:
             self.destroy_subscription(sub)
         self._inputs = []
+        # Opened again, they adapt again: a latched sample is what a new subscription
+        # receives, and the stored camera_info went with the old one (nav2's pause and
+        # resume: deactivate, activate).
         self._info_sub = self._info_latched = None
+        self._command_sub = self._command_latched = None
+        self._info_seen = self._command_seen = False
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -437,7 +446,7 @@ class PerceptionMixin:
             self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
         for p in params:
             if p.name == 'command':
-                command = clean_command(p.value) if p.value else ''
+                command = _command_value(p.value)
                 if command == self._command:
                     continue  # the same command again (a repeated `ros2 param set`): no-op
                 previous = self._command
@@ -447,8 +456,11 @@ class PerceptionMixin:
                     f'command set to "{self._command}"' if self._command else
                     f'command "{previous}" cancelled by {self._cancelled_by} on the command '
                     'topic; idle' if self._cancelled_by is not None else
-                    'command cleared; idle')
+                    f'command "{previous}" cancelled by {_cancel_label(p.value)} (parameter '
+                    'command); idle' if p.value.strip() else 'command cleared; idle')
                 self._echo_command()
+                if not self._command:
+                    self._clear_markers()
             elif p.name not in ('use_sim_time',):
                 self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
@@ -490,6 +502,14 @@ class PerceptionMixin:
         if self.command_pub is not None:
             self.command_pub.publish(String(data=self._command))
 
+    def _clear_markers(self):
+        """Delete the RViz markers of the last answer, if any (idle now: none follow)."""
+        if self._marker_frame is not None and self.marker_pub is not None:
+            header = Header(stamp=self.get_clock().now().to_msg(),
+                            frame_id=self._marker_frame)
+            self.marker_pub.publish(MarkerArray(markers=[Marker(
+                header=header, ns='clip_perception', action=Marker.DELETEALL)]))
+
     # ------------------------------------------------------------------ inputs
     def _now(self):
         return self.get_clock().now().nanoseconds * 1e-9
@@ -530,6 +550,7 @@ class PerceptionMixin:
         self.get_logger().warning(text)
 
     def _on_command(self, msg):
+        self._command_seen = True
         self.health.command_arrived(time.monotonic())
         if is_cancel(msg.data):
             self._cancel(msg.data)
@@ -812,7 +833,6 @@ class PerceptionMixin:
         for key in ('crops_encoded', 'crops_reused'):
             self.health.count(key, result.work.get(key, 0))
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
-        self._track = result.track
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
         with self._answer_lock:
@@ -821,6 +841,14 @@ class PerceptionMixin:
                 # the "cancelled" one (a pose after "stop").
                 self.health.frame_idle(time.monotonic())
                 return
+            if self._command != command:
+                # Another command arrived while this frame was processed: an answer to
+                # the old one after ~/active_command echoed the new one would be taken
+                # for the new one's (a PoseStamped names no command). The next frame
+                # answers the new command.
+                self.health.count('frames_superseded')
+                return
+            self._track = result.track
             latency = self._publish(header, rgb, result, reason, started)
         self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
@@ -858,6 +886,7 @@ class PerceptionMixin:
         if self.vision_pub is not None:
             self.vision_pub.publish(self._vision(header, result))
         self.marker_pub.publish(self._markers(header, result))
+        self._marker_frame = header.frame_id
         if self.debug_pub.get_subscription_count() > 0:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
@@ -915,38 +944,53 @@ class PerceptionMixin:
         text.color.r = text.color.g = text.color.b = text.color.a = 1.0
         return MarkerArray(markers=[clear, sphere, text, cube])
 
-    def _adapt_camera_info(self):
-        """Subscribe to camera_info TRANSIENT_LOCAL too once a latched publisher shows up.
+    def _adapt_latched(self):
+        """Subscribe TRANSIENT_LOCAL too where a latched publisher shows up.
 
-        The camera subscriptions are VOLATILE, which matches every publisher but never
-        receives the sample a latched (TRANSIENT_LOCAL) publisher stored before the node
-        started; a TRANSIENT_LOCAL subscription gets it, but DDS calls it incompatible
-        with VOLATILE publishers. So, as rosbag2 and ``ros2 topic echo`` adapt to the
-        publishers' QoS, while no camera_info has arrived and a publisher offers
-        TRANSIENT_LOCAL, a second subscription with its durability and reliability is
-        added (once; its mismatch with any VOLATILE publisher is expected and not
-        reported). Called on the diagnostics timer.
+        On camera_info and on command. The subscriptions are VOLATILE, which matches
+        every publisher but never receives the sample a latched (TRANSIENT_LOCAL)
+        publisher stored before the node started (or before the inputs opened again
+        after a deactivation); a
+        TRANSIENT_LOCAL subscription gets it, but DDS calls it incompatible with
+        VOLATILE publishers. So, as rosbag2 and ``ros2 topic echo`` adapt to the
+        publishers' QoS, while nothing has arrived on camera_info (on command) and a
+        publisher there offers TRANSIENT_LOCAL, a second subscription with its
+        durability and reliability is added (once per opening; its mismatch with any
+        VOLATILE publisher is expected and not reported). A message that then arrives on
+        both is taken twice: a repeat, as ``ros2 topic pub`` sends. Called on the
+        diagnostics timer.
         """
-        if self._info_latched is not None or self._info_seen or self._info_sub is None:
-            return
-        topic = self._info_sub.topic_name
+        if self._info_latched is None and not self._info_seen and self._info_sub is not None:
+            self._info_latched = self._latched_twin(self._info_sub, CameraInfo,
+                                                    self._on_camera_info, 'camera_info')
+        if self._command_latched is None and not self._command_seen and \
+                self._command_sub is not None:
+            self._command_latched = self._latched_twin(self._command_sub, String,
+                                                       self._on_command, 'command')
+
+    def _latched_twin(self, sub, msg_type, callback, what):
+        """Return a TRANSIENT_LOCAL subscription beside ``sub``, or None.
+
+        None when no publisher on ``sub``'s topic offers TRANSIENT_LOCAL.
+        """
+        topic = sub.topic_name
         latched = [i.qos_profile for i in self.get_publishers_info_by_topic(topic)
                    if i.qos_profile.durability == DurabilityPolicy.TRANSIENT_LOCAL]
         if not latched:
-            return
+            return None
         qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
                          reliability=latched[0].reliability,
                          durability=DurabilityPolicy.TRANSIENT_LOCAL)
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: None)
-        self._info_latched = self.create_subscription(CameraInfo, topic, self._on_camera_info,
-                                                      qos, event_callbacks=quiet)
-        self._inputs.append(self._info_latched)
+        twin = self.create_subscription(msg_type, topic, callback, qos, event_callbacks=quiet)
+        self._inputs.append(twin)
         self.get_logger().info(f'{topic} has a latched (transient_local) publisher and no '
-                               'camera_info has arrived: subscribing transient_local too, to '
+                               f'{what} has arrived: subscribing transient_local too, to '
                                'receive its stored message')
+        return twin
 
     def _diagnostics(self):
-        self._adapt_camera_info()
+        self._adapt_latched()
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
@@ -962,7 +1006,10 @@ class PerceptionMixin:
             ('frames_dropped_by_sync', str(self.sync.dropped)),
         ]
         status = DiagnosticStatus(
-            level=bytes([level]), name=f'{self.get_name()}: pipeline',
+            # diagnostic_updater's "<node>: <task>", with the namespace: the nodes of
+            # several cameras (one per namespace) must not report under one name.
+            level=bytes([level]),
+            name=f'{self.get_fully_qualified_name().lstrip("/")}: pipeline',
             message=message, hardware_id=self.scorer.device,
             values=[KeyValue(key=k, value=str(v)) for k, v in values])
         arr = DiagnosticArray(status=[status])
@@ -1110,6 +1157,16 @@ def cancelled_dict(header, said, previous):
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
     }
+
+
+def _command_value(value):
+    """Return the command the ``command`` parameter's ``value`` sets.
+
+    '' (idle) for '' or a cancel word (:func:`clip_perception.language.is_cancel`, as on
+    the command topic), else the cleaned text
+    (:func:`clip_perception.language.clean_command`; the value was validated before).
+    """
+    return '' if is_cancel(value) else clean_command(value)
 
 
 def _cancel_label(said):
