@@ -379,6 +379,29 @@ def test_watchdog_turns_diagnostics_to_error_when_frames_go_unanswered(probe, st
     assert node.stop() == 0
 
 
+def test_unstamped_colour_beside_stamped_depth_pairs_by_arrival(probe, start_node):
+    """Colour stamped 0 beside a stamped depth driver, 15 Hz: posed with depth.
+
+    Field report: the colour image went through a republisher that builds a fresh
+    Header(); every answer was no_depth ("no depth image within 0.05 s of the frame") and
+    no pose came, while the log said depth pairs by arrival.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+
+    def unstamped(m):
+        m.header.stamp = Time()
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, period=1 / 15,
+                      colour=unstamped), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert probe.messages(POSE)[-1].header.stamp == Time()
+    assert all(d['status'] != 'no_depth' for d in detections(probe)), detections(probe)
+    log = node.output()
+    assert log.count('zero header.stamp') == 1 and 'depth stamps lag' not in log, log
+    assert node.stop() == 0
+
+
 def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, start_node):
     """Clock faults are answered, named in /diagnostics and logged once.
 

@@ -90,6 +90,46 @@ def test_late_depth_on_the_same_clock_still_pairs():
     assert 0.29 < s.depth_lag(10.5, 10.5) < 0.31
 
 
+def test_unstamped_colour_beside_stamped_depth_pairs_by_arrival():
+    """Field report: colour stamped 0 (a republisher's fresh Header()), depth stamped, 15 Hz.
+
+    Stamp 0 against real depth stamps never paired: every frame went on without depth.
+    Each frame now takes the newest depth by arrival, at once.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_info(0.0, 'K')
+    got = []
+    for k in range(15):
+        t = 100.0 + k / 15
+        got += s.add_depth(1.7e9 + k / 15, f'd{k}', now=t)
+        got += s.add_image(0.0, f'c{k}', now=t + 0.003)
+    assert [(f.image, f.depth, f.info) for f in got] == \
+        [(f'c{k}', f'd{k}', 'K') for k in range(15)]
+    assert got[-1].depth_stamp == 1.7e9 + 14 / 15 and s.dropped == 0
+    assert s.depth_lags(0.0, 101.0) is None  # no lag to tell without a colour stamp
+
+
+def test_unstamped_colour_waits_for_a_depth_within_the_wait_then_goes_without():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    assert s.add_image(0.0, 'a', now=10.0) == []  # no depth yet: wait for one
+    assert [(f.image, f.depth) for f in s.add_depth(1.7e9, 'd', now=10.2)] == [('a', 'd')]
+    # Depth stopped: a frame 0.6 s after the newest depth does not take it; it waits
+    # out the wait, then later frames pass at once.
+    assert s.add_image(0.0, 'b', now=10.8) == []
+    out = s.poll(now=11.31)
+    assert [(f.image, f.depth) for f in out] == [('b', None)]
+    assert 'no depth image arrived within 0.5 s of the frame' in out[0].no_depth_reason
+    assert 'newest arrived 1.1 s ago' in out[0].no_depth_reason
+    assert [f.depth for f in s.add_image(0.0, 'c', now=11.4)] == [None]
+
+
+def test_unstamped_colour_and_depth_still_pair():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(0.0, 'd0', now=1.0)
+    s.add_depth(0.0, 'd1', now=1.066)
+    assert [(f.image, f.depth) for f in s.add_image(0.0, 'c', now=1.07)] == [('c', 'd1')]
+
+
 def test_depth_that_never_came_releases_after_timeout():
     s = FrameSync(slop=0.02, depth_timeout=0.5)
     assert s.add_image(10.0, 'a', now=0.0) == []

@@ -25,6 +25,18 @@ second older than the next frame). A colour frame is released:
 
 A depth stamp earlier than the newest one (a recording restarted, a camera reset)
 starts the depth history afresh, so depths of another time never pair.
+
+A colour frame with a zero stamp (a driver or republisher that leaves header.stamp
+empty) gives nothing to pair by: it pairs by arrival instead, with the newest depth that
+arrived at most ``depth_timeout`` before it, else with the first depth to arrive within
+``depth_timeout`` after it, else (after the wait, as above) without depth. ``slop`` does
+not apply: arrival times differ by each stream's latency, not by a stamp tolerance. The
+README promises this ("zero stamps: depth pairs with the newest"); comparing stamp 0
+with real depth stamps never paired (field report: a republisher that drops the colour
+stamp beside a stamped depth driver gave no pose at all).
+
+Each colour frame is also released:
+
 * with the camera_info nearest in stamp within ``slop``, else the newest one
   (intrinsics rarely change; drivers that publish camera_info slower or latched still
   work), or None if none has arrived.
@@ -85,7 +97,7 @@ class FrameSync:
         stamp = float(stamp)
         if self._depths and stamp < self._depths[-1][0]:
             self._depths.clear()  # time went back: older pairs belong to another time
-        self._depths.append((stamp, depth))
+        self._depths.append((stamp, depth, now))
         self._last_depth_arrival = now
         self._depth_offset = stamp - now
         self._depth_lost = False
@@ -105,9 +117,9 @@ class FrameSync:
 
     def _nearest(self, items, stamp):
         best = None
-        for s, payload in items:
-            if best is None or abs(s - stamp) <= abs(best[0] - stamp):  # ties: newest
-                best = (s, payload)
+        for item in items:
+            if best is None or abs(item[0] - stamp) <= abs(best[0] - stamp):  # ties: newest
+                best = item[:2]
         return best
 
     def _info_for(self, stamp):
@@ -137,9 +149,10 @@ class FrameSync:
         The frame's stamp minus arrival time, less the newest depth's: 0 when both
         streams are stamped on one clock and arrive together, the depth's extra latency
         when it comes later, the clock offset when the clocks differ. None before any
-        depth has arrived.
+        depth has arrived, or while either stamp is zero (pairing by arrival: no lag to
+        tell).
         """
-        if self._depth_offset is None:
+        if self._depth_offset is None or self._by_arrival(stamp):
             return None
         return (stamp - arrival) - self._depth_offset
 
@@ -151,17 +164,34 @@ class FrameSync:
         lag = self.depth_lag(stamp, arrival)
         return lag if lag is not None and lag > self.depth_timeout + self.slop else None
 
+    def _by_arrival(self, stamp):
+        """Tell whether a frame stamped ``stamp`` pairs by arrival (it has no stamp)."""
+        return stamp == 0
+
     def _waited(self, arrival, now):
         return self._depth_lost or now - arrival >= self.depth_timeout
 
-    def _no_depth_reason(self, arrival, now):
+    def _no_depth_reason(self, arrival, now, by_arrival=False):
         if not self._depth_lost and now - arrival < self.depth_timeout:
             return None
         self._depth_lost = True
         if self._last_depth_arrival is None:
             return 'no depth image received yet'
-        return (f'no depth image within {self.slop} s of the frame; newest arrived '
+        within = (f'arrived within {self.depth_timeout:g} s of the frame (paired by arrival: '
+                  'zero stamps)' if by_arrival else
+                  f'within {self.slop} s of the frame')
+        return (f'no depth image {within}; newest arrived '
                 f'{now - self._last_depth_arrival:.1f} s ago')
+
+    def _pair_by_arrival(self, stamp, image, arrival, now):
+        """Release a frame with the newest depth by arrival; None while it still waits."""
+        if self._depths and self._depths[-1][2] >= arrival - self.depth_timeout:
+            depth_stamp, depth, _ = self._depths[-1]
+            return SyncedFrame(stamp, image, depth, self._info_for(stamp), depth_stamp)
+        reason = self._no_depth_reason(arrival, now, by_arrival=True)
+        if reason is None:
+            return None
+        return SyncedFrame(stamp, image, None, self._info_for(stamp), no_depth_reason=reason)
 
     def _release(self, now):
         out = []
@@ -178,6 +208,13 @@ class FrameSync:
                 self._info_lost = True
             if not self.use_depth:
                 out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
+                continue
+            if self._by_arrival(stamp):
+                frame = self._pair_by_arrival(stamp, image, arrival, now)
+                if frame is None:
+                    kept.append((stamp, image, arrival))
+                else:
+                    out.append(frame)
                 continue
             near = self._nearest(self._depths, stamp)
             if near is not None and abs(near[0] - stamp) > self.slop:
