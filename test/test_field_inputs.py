@@ -423,10 +423,11 @@ def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, 
     def zero_depth_stamp(m):
         m.header.stamp = Time()
         return m
-    probe.clear()
-    assert feed_until(camera, scene, lambda: detections(probe), depth=zero_depth_stamp)
+    probe.clear()  # unstamped depth beside stamped colour: paired by arrival, posed
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=zero_depth_stamp)
     level, message, values = wait_diag(probe, lambda lv, m, v: 'depth images carry' in m)
     assert 'zero header.stamp' in message and int(values['depth_zero_stamp']) >= 1, message
+    assert 'newest depth by arrival' in message, message
 
     # A colour frame stamped before the one received before it.
     t = probe.node.get_clock().now().nanoseconds

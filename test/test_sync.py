@@ -70,12 +70,24 @@ def test_depth_on_a_clock_behind_colour_releases_frames_at_once_not_into_the_voi
         assert s.depth_lag(200.0, 200.0) > 0.5
 
 
-def test_unstamped_depth_beside_stamped_colour_releases_at_once():
+def test_unstamped_depth_beside_stamped_colour_pairs_by_arrival():
+    """Depth stamped 0 beside stamped colour: no time to pair by, so the newest by arrival."""
     s = FrameSync(slop=0.05, depth_timeout=0.5)
     s.add_depth(0.0, 'd', now=5.0)
     out = s.add_image(1.7e9, 'c', now=5.01)
-    assert [f.image for f in out] == ['c'] and out[0].depth is None
-    assert 'depth without stamps' in out[0].no_depth_reason
+    assert [(f.image, f.depth, f.depth_stamp) for f in out] == [('c', 'd', 0.0)]
+    assert s.depth_lags(1.7e9, 5.01) is None
+    # Depth that stops: a frame waits the wait for a newer one, then goes on without.
+    assert s.add_image(1.7e9 + 1, 'e', now=6.0) == []
+    out = s.poll(now=6.5)
+    assert [f.depth for f in out] == [None] and 'paired by arrival' in out[0].no_depth_reason
+    # Depth stamped again (a driver restarted with stamps): pairing by stamp resumes.
+    s.add_depth(1.7e9 + 2, 'd2', now=7.0)
+    out = s.add_image(1.7e9 + 1.9, 'f', now=7.01)  # 0.1 s off in stamp, just after by arrival
+    assert [(f.image, f.depth) for f in out] == [('f', None)]
+    assert 'within 0.05 s of the frame' in out[0].no_depth_reason
+    assert [(f.image, f.depth) for f in s.add_image(1.7e9 + 2, 'g', now=7.02)] == \
+        [('g', 'd2')]
 
 
 def test_late_depth_on_the_same_clock_still_pairs():

@@ -658,7 +658,9 @@ class PerceptionMixin:
             self.health.count('depth_zero_stamp')
             self._warn_once('depth_stamp_zero', 'depth images carry a zero header.stamp '
                             '(the driver does not stamp them): they cannot be paired with '
-                            'stamped colour frames by time')
+                            'stamped colour frames by time, so each frame takes the newest '
+                            'depth by arrival, which may be a frame off in a moving scene; '
+                            'stamp depth in its driver')
         depth_frame = header.frame_id.strip(' /')
         if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')

@@ -15,9 +15,9 @@ second older than the next frame). A colour frame is released:
 * without depth at once when the depth stream's stamps lag the colour stream's by more
   than ``depth_timeout`` (each stream's stamp minus its arrival time, the newest depth
   against the frame: the depth that would pair would arrive only after the wait is
-  over). Depth on a clock seconds behind the colour's, or unstamped depth beside
-  stamped colour, never pairs; waiting for it held every frame ``depth_timeout`` and,
-  at 30 Hz, pushed most of them out of the buffer (field report);
+  over). Depth on a clock seconds behind the colour's never pairs; waiting for it held
+  every frame ``depth_timeout`` and, at 30 Hz, pushed most of them out of the buffer
+  (field report);
 * else after waiting ``depth_timeout`` since its arrival: with the nearest depth within
   ``slop`` if there is one, else without depth; after a wait without depth the depth
   stream counts as lost and later frames pass at once (no added latency) until a depth
@@ -26,14 +26,15 @@ second older than the next frame). A colour frame is released:
 A depth stamp earlier than the newest one (a recording restarted, a camera reset)
 starts the depth history afresh, so depths of another time never pair.
 
-A colour frame with a zero stamp (a driver or republisher that leaves header.stamp
-empty) gives nothing to pair by: it pairs by arrival instead, with the newest depth that
-arrived at most ``depth_timeout`` before it, else with the first depth to arrive within
-``depth_timeout`` after it, else (after the wait, as above) without depth. ``slop`` does
-not apply: arrival times differ by each stream's latency, not by a stamp tolerance. The
-README promises this ("zero stamps: depth pairs with the newest"); comparing stamp 0
-with real depth stamps never paired (field report: a republisher that drops the colour
-stamp beside a stamped depth driver gave no pose at all).
+A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
+gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
+depth is stamped 0, pairs by arrival instead, with the newest depth that arrived at most
+``depth_timeout`` before it, else with the first depth to arrive within ``depth_timeout``
+after it, else (after the wait, as above) without depth. ``slop`` does not apply: arrival
+times differ by each stream's latency, not by a stamp tolerance. The README promises this
+("zero stamps: depth pairs with the newest"); comparing stamp 0 with real stamps never
+paired (field report: a republisher that drops the colour stamp beside a stamped depth
+driver gave no pose at all; unstamped depth beside stamped colour went on without depth).
 
 Each colour frame is also released:
 
@@ -165,8 +166,8 @@ class FrameSync:
         return lag if lag is not None and lag > self.depth_timeout + self.slop else None
 
     def _by_arrival(self, stamp):
-        """Tell whether a frame stamped ``stamp`` pairs by arrival (it has no stamp)."""
-        return stamp == 0
+        """Tell whether a frame stamped ``stamp`` pairs by arrival (a zero stamp either side)."""
+        return stamp == 0 or bool(self._depths) and self._depths[-1][0] == 0
 
     def _waited(self, arrival, now):
         return self._depth_lost or now - arrival >= self.depth_timeout
