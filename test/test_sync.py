@@ -66,7 +66,7 @@ def test_depth_on_a_clock_behind_colour_releases_frames_at_once_not_into_the_voi
             out += s.add_image(t, f'c{k}', now=t + 0.005)
         assert s.dropped == 0
         assert len(out) == 240 and all(f.depth is None for f in out)
-        assert f'lag colour stamps by {lag:.1f} s' in out[-1].no_depth_reason
+        assert f'or its clock is {lag:.1f} s behind' in out[-1].no_depth_reason
         assert s.depth_lag(200.0, 200.0) > 0.5
 
 
@@ -142,6 +142,51 @@ def test_unstamped_colour_and_depth_still_pair():
     assert [(f.image, f.depth) for f in s.add_image(0.0, 'c', now=1.07)] == [('c', 'd1')]
 
 
+def _late_depth(s, delay, period, frames):
+    """Feed ``frames`` colour frames every ``period`` s, each one's depth ``delay`` s later.
+
+    Same clock: the depth carries its colour frame's stamp. Returns the released frames.
+    """
+    events = [(k * period, 'c', k) for k in range(frames)] + \
+        [(k * period + delay, 'd', k) for k in range(frames)]
+    got = []
+    for t, kind, k in sorted(events):
+        stamp = 100.0 + k * period
+        got += s.add_image(stamp, f'c{k}', now=t) if kind == 'c' else \
+            s.add_depth(stamp, f'd{k}', now=t)
+        got += s.poll(now=t)
+    return got
+
+
+def test_depth_later_than_the_wait_is_named_as_late_or_behind_not_only_as_clocks():
+    """Field report: depth on the colour's clock arriving 0.8 s late (slow stereo), 2 Hz.
+
+    Every frame went on without depth and the reason blamed the clocks alone. What is
+    known is the lag; the reason says it may be latency and names the wait to raise.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    got = _late_depth(s, delay=0.8, period=0.5, frames=8)
+    assert [f.image for f in got] == [f'c{k}' for k in range(8)]
+    assert got[-1].depth is None
+    reason = got[-1].no_depth_reason
+    assert 'depth arrives 0.8 s after the colour frame of the same stamp' in reason, reason
+    assert 'or its clock is 0.8 s behind' in reason and 'raise depth_wait' in reason
+    assert 'within the depth wait (0.5 s)' in reason
+    assert 0.79 < s.depth_lags(103.5, 3.5) < 0.81
+
+
+def test_depth_later_than_the_default_wait_pairs_once_the_wait_covers_it():
+    """The same 0.8 s late depth with a 1 s wait: every frame pairs with its own depth."""
+    s = FrameSync(slop=0.05, depth_timeout=1.0)
+    got = _late_depth(s, delay=0.8, period=0.5, frames=8)
+    assert [(f.image, f.depth) for f in got] == [(f'c{k}', f'd{k}') for k in range(8)]
+    assert s.depth_lags(103.5, 3.5) is None and s.dropped == 0
+    # The wait is a live setting: shortened below the latency, frames go on without.
+    s.depth_timeout = 0.5
+    out = s.add_image(104.0, 'c8', now=4.0)
+    assert [f.depth for f in out] == [None] and 'raise depth_wait' in out[0].no_depth_reason
+
+
 def test_depth_that_never_came_releases_after_timeout():
     s = FrameSync(slop=0.02, depth_timeout=0.5)
     assert s.add_image(10.0, 'a', now=0.0) == []
@@ -207,7 +252,7 @@ def test_depth_stamps_going_back_never_pair_with_depths_of_another_time():
     s.add_depth(10.0, 'restart', now=1.1)
     out = s.add_image(19.99, 'c', now=1.2)
     # 'late' was forgotten; depth now runs 10 s behind this frame: none can pair.
-    assert [f.depth for f in out] == [None] and 'lag colour stamps by 9.9 s' in \
+    assert [f.depth for f in out] == [None] and 'its clock is 9.9 s behind' in \
         out[0].no_depth_reason
     assert s.poll(now=1.71) == []
 

@@ -118,8 +118,8 @@ except ImportError:  # pragma: no cover - depends on the install
 
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
-        'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
-        'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
+        'sync_slop', 'depth_wait', 'max_frame_age', 'input_timeout', 'diagnostics_period',
+        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
@@ -139,11 +139,6 @@ def _descriptor(p):
             d.floating_point_range = [FloatingPointRange(
                 from_value=float(p.min), to_value=float(p.max), step=0.0)]
     return d
-
-
-def _depth_timeout(slop):
-    """How long a colour frame waits for its depth image (s)."""
-    return max(0.5, 10 * slop)
 
 
 def _stamp_seconds(stamp):
@@ -278,7 +273,7 @@ class PerceptionMixin:
         self._command = values['command'].strip()
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
-                              depth_timeout=_depth_timeout(values['sync_slop']),
+                              depth_timeout=values['depth_wait'],
                               wait_for_info=True)
         return values
 
@@ -388,7 +383,7 @@ class PerceptionMixin:
         if self.sync is not None:
             v = self._values_cache
             self.sync = FrameSync(v['sync_slop'], v['use_depth'],
-                                  depth_timeout=_depth_timeout(v['sync_slop']),
+                                  depth_timeout=v['depth_wait'],
                                   wait_for_info=True)
 
     def shutdown(self, timeout=10.0):
@@ -434,7 +429,7 @@ class PerceptionMixin:
             self.pipeline.config = PipelineConfig.from_values(values)
         if self.sync is not None:
             self.sync.slop = values['sync_slop']
-            self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
+            self.sync.depth_timeout = values['depth_wait']
         for p in params:
             if p.name == 'command':
                 command = clean_command(p.value) if p.value else ''
@@ -629,9 +624,12 @@ class PerceptionMixin:
         lag = self.sync.depth_lags(stamp, now)
         if lag is not None:
             self.health.count('frames_depth_lagging')
-            self._warn_once('depth_lag', f'depth stamps lag colour stamps by {lag:.1f} s '
-                            '(depth on another clock, or unstamped): frames are answered '
-                            'without depth; stamp both streams from one clock')
+            self._warn_once('depth_lag', f'depth arrives {lag:.1f} s after the colour frame '
+                            f'of the same stamp, or its clock is {lag:.1f} s behind the '
+                            "colour's: no depth can pair within depth_wait "
+                            f'({self.sync.depth_timeout:g} s), so frames are answered '
+                            'without depth; raise depth_wait if depth is late, or stamp both '
+                            'streams from one clock')
         if self.sync.dropped > dropped:
             self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
                          f'while waiting for depth (at most {self.sync.buffer} wait, each up '

@@ -15,9 +15,12 @@ second older than the next frame). A colour frame is released:
 * without depth at once when the depth stream's stamps lag the colour stream's by more
   than ``depth_timeout`` (each stream's stamp minus its arrival time, the newest depth
   against the frame: the depth that would pair would arrive only after the wait is
-  over). Depth on a clock seconds behind the colour's never pairs; waiting for it held
-  every frame ``depth_timeout`` and, at 30 Hz, pushed most of them out of the buffer
-  (field report);
+  over). The lag is the depth's extra latency plus any clock offset, and the two cannot
+  be told apart, so the reason names both: depth on a clock seconds behind the colour's
+  never pairs (waiting for it held every frame ``depth_timeout`` and, at 30 Hz, pushed
+  most of them out of the buffer: field report), while depth on the same clock that
+  arrives late pairs once ``depth_timeout`` (the node's ``depth_wait``) covers its
+  latency;
 * else after waiting ``depth_timeout`` since its arrival: with the nearest depth within
   ``slop`` if there is one, else without depth; after a wait without depth the depth
   stream counts as lost and later frames pass at once (no added latency) until a depth
@@ -66,7 +69,8 @@ class FrameSync:
 
     :param slop: most stamp difference (s) for a pair.
     :param use_depth: wait for depth at all.
-    :param depth_timeout: see the module docstring (s).
+    :param depth_timeout: how long (s) a colour frame waits for its depth to arrive; the
+        node's ``depth_wait`` parameter. See the module docstring.
     :param buffer: messages kept per stream.
     :param wait_for_info: hold colour frames until the first camera_info arrives, for
         at most ``depth_timeout`` (then frames go on without it until one arrives).
@@ -233,9 +237,10 @@ class FrameSync:
             if near is None and lag is not None:
                 out.append(SyncedFrame(
                     stamp, image, None, self._info_for(stamp),
-                    no_depth_reason=f'depth stamps lag colour stamps by {lag:.1f} s (clocks '
-                    'out of step, or depth without stamps): no depth can pair within '
-                    f'{self.slop} s'))
+                    no_depth_reason=f'depth arrives {lag:.1f} s after the colour frame of '
+                    f'the same stamp, or its clock is {lag:.1f} s behind: no depth can pair '
+                    f'within the depth wait ({self.depth_timeout:g} s); raise depth_wait if '
+                    'depth is late, or stamp both streams from one clock'))
                 continue
             reason = self._no_depth_reason(arrival, now)
             if reason is None:
