@@ -532,14 +532,19 @@ def test_late_depth_on_the_same_clock_is_named_and_pairs_once_depth_wait_covers_
     assert log.count('raise depth_wait if depth is late') == 1, log
     assert 'depth on another clock, or unstamped' not in log
 
-    # depth_wait is live: raised above the latency, frames wait for their own depth.
+    # depth_wait is live: raised above the latency, frames wait for their own depth; at
+    # 15 Hz 12 frames wait at once, more than the pairing buffer holds (10).
     res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('depth_wait', value=1.5).to_parameter_msg()]))
     assert res.results[0].successful, res.results[0].reason
     probe.clear()
-    feed_late_depth(camera, scene, 0.8, 5.0)
+    feed_late_depth(camera, scene, 0.8, 4.0, period=1 / 15)
+    end = probe.node.get_clock().now().nanoseconds - int(0.8e9)  # the last colour frame
     time.sleep(1.0)
-    assert len(probe.messages(POSE)) >= 3, (detections(probe), node.output())
+    # Posed while frames kept coming, not only the last ones once the feed stopped: a
+    # full buffer used to push out each frame just before its depth came.
+    stamps = [p.header.stamp.sec * 10**9 + p.header.stamp.nanosec for p in probe.messages(POSE)]
+    assert sum(s < end - 10**9 for s in stamps) >= 3, (detections(probe), node.output())
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert detections(probe)[-1]['status'] != 'no_depth', detections(probe)[-1]
     assert node.stop() == 0

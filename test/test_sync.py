@@ -187,6 +187,33 @@ def test_depth_later_than_the_default_wait_pairs_once_the_wait_covers_it():
     assert [f.depth for f in out] == [None] and 'raise depth_wait' in out[0].no_depth_reason
 
 
+def test_depth_later_than_the_buffer_holds_frames_still_pairs():
+    """15 Hz, depth 0.8 s late, a 1 s wait: 12 frames wait, the buffer holds 10.
+
+    Pushing the oldest out dropped each frame just before its depth came: none paired.
+    Now a frame that finds the buffer full is dropped and those waiting pair.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=1.0, buffer=10)
+    got = _late_depth(s, delay=0.8, period=1 / 15, frames=60)
+    assert len(got) >= 45 and s.dropped == 60 - len(got)
+    assert all(f.depth == 'd' + f.image[1:] for f in got)  # each with its own depth
+
+
+def test_depth_gone_at_30_hz_frames_wait_out_the_wait_and_then_go_on():
+    """More frames arrive within the wait than the buffer holds, and no depth comes.
+
+    Pushing the oldest out dropped each before its wait ended, so depth never counted
+    as lost and none of 90 frames was answered.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10)
+    s.add_depth(99.0, 'd', now=-1.0)
+    got = []
+    for k in range(90):
+        got += s.add_image(100 + k / 30, k, now=k / 30) + s.poll(now=k / 30)
+    assert len(got) >= 80 and all(f.depth is None for f in got)
+    assert 'newest arrived' in got[-1].no_depth_reason and s.dropped == 90 - len(got)
+
+
 def test_depth_that_never_came_releases_after_timeout():
     s = FrameSync(slop=0.02, depth_timeout=0.5)
     assert s.add_image(10.0, 'a', now=0.0) == []

@@ -632,9 +632,10 @@ class PerceptionMixin:
                             'streams from one clock')
         if self.sync.dropped > dropped:
             self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
-                         f'while waiting for depth (at most {self.sync.buffer} wait, each up '
-                         f'to {self.sync.depth_timeout:g} s): depth arrives too late for the '
-                         "colour frame rate; check the depth stream's latency")
+                         f'on arrival: {self.sync.buffer} frames were already waiting for '
+                         f'depth (each up to depth_wait, {self.sync.depth_timeout:g} s), so '
+                         f'depth arrives more than {self.sync.buffer} colour frames late or '
+                         "not at all; check the depth stream's latency")
 
     def _on_depth(self, msg):
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,

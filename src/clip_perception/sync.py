@@ -45,7 +45,12 @@ Each colour frame is also released:
   (intrinsics rarely change; drivers that publish camera_info slower or latched still
   work), or None if none has arrived.
 
-Buffers are bounded; colour frames pushed out unreleased are counted in ``dropped``.
+Buffers are bounded. When ``buffer`` colour frames already wait, a newly arrived one that
+is not released at once is dropped, not the oldest: the oldest is the nearest to its depth
+(or to the end of its wait). Pushing the oldest out dropped every frame whenever more
+frames than ``buffer`` arrive within the wait: at 15 Hz with depth 0.8 s late, each just
+before its depth came; with depth gone at 30 Hz, each before its wait ended, so depth never
+counted as lost and no frame was answered. Dropped frames are counted in ``dropped``.
 """
 
 from collections import deque
@@ -111,10 +116,11 @@ class FrameSync:
     def add_image(self, stamp, image, now):
         """Store a colour image that arrived at ``now``; return frames now released."""
         self._images.append((float(stamp), image, now))
+        out = self._release(now)
         while len(self._images) > self.buffer:
-            self._images.popleft()
+            self._images.pop()  # the newest: the others are nearer their depth
             self.dropped += 1
-        return self._release(now)
+        return out
 
     def poll(self, now):
         """Release frames whose depth is overdue; call it periodically."""
