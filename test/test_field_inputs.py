@@ -550,6 +550,23 @@ def test_late_depth_on_the_same_clock_is_named_and_pairs_once_depth_wait_covers_
     assert node.stop() == 0
 
 
+def test_a_frame_made_stale_by_the_wait_for_depth_names_the_wait_not_the_clocks(
+        probe, start_node):
+    """depth_wait raised above max_frame_age: the stale reason names the wait.
+
+    Raising depth_wait as the late-depth warning says, with max_frame_age left at 1 s,
+    skipped frames with "(camera and node clocks in sync? use_sim_time?)": the clocks
+    were blamed again for a wait.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'depth_wait:=2.0')
+    feed_late_depth(camera, scene, 1.2, 3.0)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'stale' in m)
+    assert 'for its depth: keep max_frame_age above depth_wait (2 s)' in message, message
+    assert 'clocks in sync' not in message and int(values['frames_stale']) >= 1, message
+    assert node.stop() == 0
+
+
 def test_a_latched_camera_info_published_before_the_node_started_is_received(
         probe, start_node):
     """A camera_info published once, latched (transient_local), before the node starts.

@@ -187,6 +187,16 @@ def test_depth_later_than_the_default_wait_pairs_once_the_wait_covers_it():
     assert [f.depth for f in out] == [None] and 'raise depth_wait' in out[0].no_depth_reason
 
 
+def test_a_released_frame_says_how_long_it_waited():
+    """The node tells a frame made stale by the wait for depth from a clock behind."""
+    s = FrameSync(slop=0.05, depth_timeout=1.0)
+    assert s.add_image(10.0, 'c', now=5.0) == []
+    out = s.add_depth(10.0, 'd', now=5.8)
+    assert [(f.depth, round(f.waited, 6)) for f in out] == [('d', 0.8)]
+    out = s.add_depth(10.1, 'd1', now=5.9) + s.add_image(10.1, 'c1', now=5.91)
+    assert [(f.depth, round(f.waited, 6)) for f in out] == [('d1', 0.0)]
+
+
 def test_depth_later_than_the_buffer_holds_frames_still_pairs():
     """15 Hz, depth 0.8 s late, a 1 s wait: 12 frames wait, the buffer holds 10.
 

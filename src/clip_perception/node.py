@@ -752,8 +752,15 @@ class PerceptionMixin:
                             'catch stale frames, and outputs carry these stamps')
         if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0:
             self.health.count('frames_stale')
-            text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} s '
-                    '(camera and node clocks in sync? use_sim_time?)')
+            if frame.waited > 0 and age - frame.waited <= max_age:
+                # The wait for depth made it stale, not the clocks: say which knob to turn.
+                wait = self._values_cache['depth_wait']
+                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
+                        f's after waiting {frame.waited:.2f} s for its depth: keep '
+                        f'max_frame_age above depth_wait ({wait:g} s) plus the inference time')
+            else:
+                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
+                        's (camera and node clocks in sync? use_sim_time?)')
             self.health.frame_skipped(time.monotonic(), text)
             self.health.notice('stale', f'frames skipped as stale: {text}', time.monotonic(),
                                ERROR)

@@ -55,11 +55,17 @@ counted as lost and no frame was answered. Dropped frames are counted in ``dropp
 
 from collections import deque
 from dataclasses import dataclass
+from dataclasses import replace
 
 
 @dataclass(frozen=True)
 class SyncedFrame:
-    """A colour frame with its depth and camera_info (either may be None)."""
+    """A colour frame with its depth and camera_info (either may be None).
+
+    ``waited`` is how long (s, the caller's monotonic clock) the frame was held for its
+    depth or first camera_info, so that the node can tell a frame made stale by the wait
+    from one stamped by a clock that is behind.
+    """
 
     stamp: float
     image: object
@@ -67,6 +73,7 @@ class SyncedFrame:
     info: object
     depth_stamp: float | None = None
     no_depth_reason: str = ''
+    waited: float = 0.0
 
 
 class FrameSync:
@@ -207,6 +214,10 @@ class FrameSync:
     def _release(self, now):
         out = []
         kept = deque()
+
+        def emit(frame, arrival):
+            out.append(replace(frame, waited=max(0.0, now - arrival)))
+
         while self._images:
             stamp, image, arrival = self._images.popleft()
             if self.wait_for_info and not self._infos:
@@ -218,42 +229,42 @@ class FrameSync:
                     continue
                 self._info_lost = True
             if not self.use_depth:
-                out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
+                emit(SyncedFrame(stamp, image, None, self._info_for(stamp)), arrival)
                 continue
             if self._by_arrival(stamp):
                 frame = self._pair_by_arrival(stamp, image, arrival, now)
                 if frame is None:
                     kept.append((stamp, image, arrival))
                 else:
-                    out.append(frame)
+                    emit(frame, arrival)
                 continue
             near = self._nearest(self._depths, stamp)
             if near is not None and abs(near[0] - stamp) > self.slop:
                 near = None
             settled = self._settled(stamp, near)
             if near is not None and (settled or self._waited(arrival, now)):
-                out.append(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]))
+                emit(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]), arrival)
                 continue
             if settled:
-                out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
-                                       no_depth_reason=f'no depth image within {self.slop} s '
-                                       'of the frame'))
+                emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
+                                 no_depth_reason=f'no depth image within {self.slop} s '
+                                 'of the frame'), arrival)
                 continue
             lag = self.depth_lags(stamp, arrival)
             if near is None and lag is not None:
-                out.append(SyncedFrame(
+                emit(SyncedFrame(
                     stamp, image, None, self._info_for(stamp),
                     no_depth_reason=f'depth arrives {lag:.1f} s after the colour frame of '
                     f'the same stamp, or its clock is {lag:.1f} s behind: no depth can pair '
                     f'within the depth wait ({self.depth_timeout:g} s); raise depth_wait if '
-                    'depth is late, or stamp both streams from one clock'))
+                    'depth is late, or stamp both streams from one clock'), arrival)
                 continue
             reason = self._no_depth_reason(arrival, now)
             if reason is None:
                 kept.append((stamp, image, arrival))
                 continue
-            out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
-                                   no_depth_reason=reason))
+            emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
+                             no_depth_reason=reason), arrival)
         self._images = kept
         if out and kept:
             # Frames released out of order: drop waiting ones older than the newest out.
