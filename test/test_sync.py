@@ -66,16 +66,28 @@ def test_depth_on_a_clock_behind_colour_releases_frames_at_once_not_into_the_voi
             out += s.add_image(t, f'c{k}', now=t + 0.005)
         assert s.dropped == 0
         assert len(out) == 240 and all(f.depth is None for f in out)
-        assert f'lag colour stamps by {lag:.1f} s' in out[-1].no_depth_reason
+        assert f'or its clock is {lag:.1f} s behind' in out[-1].no_depth_reason
         assert s.depth_lag(200.0, 200.0) > 0.5
 
 
-def test_unstamped_depth_beside_stamped_colour_releases_at_once():
+def test_unstamped_depth_beside_stamped_colour_pairs_by_arrival():
+    """Depth stamped 0 beside stamped colour: no time to pair by, so the newest by arrival."""
     s = FrameSync(slop=0.05, depth_timeout=0.5)
     s.add_depth(0.0, 'd', now=5.0)
     out = s.add_image(1.7e9, 'c', now=5.01)
-    assert [f.image for f in out] == ['c'] and out[0].depth is None
-    assert 'depth without stamps' in out[0].no_depth_reason
+    assert [(f.image, f.depth, f.depth_stamp) for f in out] == [('c', 'd', 0.0)]
+    assert s.depth_lags(1.7e9, 5.01) is None
+    # Depth that stops: a frame waits the wait for a newer one, then goes on without.
+    assert s.add_image(1.7e9 + 1, 'e', now=6.0) == []
+    out = s.poll(now=6.5)
+    assert [f.depth for f in out] == [None] and 'paired by arrival' in out[0].no_depth_reason
+    # Depth stamped again (a driver restarted with stamps): pairing by stamp resumes.
+    s.add_depth(1.7e9 + 2, 'd2', now=7.0)
+    out = s.add_image(1.7e9 + 1.9, 'f', now=7.01)  # 0.1 s off in stamp, just after by arrival
+    assert [(f.image, f.depth) for f in out] == [('f', None)]
+    assert 'within 0.05 s of the frame' in out[0].no_depth_reason
+    assert [(f.image, f.depth) for f in s.add_image(1.7e9 + 2, 'g', now=7.02)] == \
+        [('g', 'd2')]
 
 
 def test_late_depth_on_the_same_clock_still_pairs():
@@ -88,6 +100,128 @@ def test_late_depth_on_the_same_clock_still_pairs():
         got += s.add_depth(t - 0.3, f'd{k - 3}', now=t + 0.001)
     assert [(f.image, f.depth) for f in got] == [('c0', 'd0'), ('c1', 'd1'), ('c2', 'd2')]
     assert 0.29 < s.depth_lag(10.5, 10.5) < 0.31
+
+
+def test_unstamped_colour_beside_stamped_depth_pairs_by_arrival():
+    """Field report: colour stamped 0 (a republisher's fresh Header()), depth stamped, 15 Hz.
+
+    Stamp 0 against real depth stamps never paired: every frame went on without depth.
+    Each frame now takes the newest depth by arrival, at once.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_info(0.0, 'K')
+    got = []
+    for k in range(15):
+        t = 100.0 + k / 15
+        got += s.add_depth(1.7e9 + k / 15, f'd{k}', now=t)
+        got += s.add_image(0.0, f'c{k}', now=t + 0.003)
+    assert [(f.image, f.depth, f.info) for f in got] == \
+        [(f'c{k}', f'd{k}', 'K') for k in range(15)]
+    assert got[-1].depth_stamp == 1.7e9 + 14 / 15 and s.dropped == 0
+    assert s.depth_lags(0.0, 101.0) is None  # no lag to tell without a colour stamp
+
+
+def test_unstamped_colour_waits_for_a_depth_within_the_wait_then_goes_without():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    assert s.add_image(0.0, 'a', now=10.0) == []  # no depth yet: wait for one
+    assert [(f.image, f.depth) for f in s.add_depth(1.7e9, 'd', now=10.2)] == [('a', 'd')]
+    # Depth stopped: a frame 0.6 s after the newest depth does not take it; it waits
+    # out the wait, then later frames pass at once.
+    assert s.add_image(0.0, 'b', now=10.8) == []
+    out = s.poll(now=11.31)
+    assert [(f.image, f.depth) for f in out] == [('b', None)]
+    assert 'no depth image arrived within 0.5 s of the frame' in out[0].no_depth_reason
+    assert 'newest arrived 1.1 s ago' in out[0].no_depth_reason
+    assert [f.depth for f in s.add_image(0.0, 'c', now=11.4)] == [None]
+
+
+def test_unstamped_colour_and_depth_still_pair():
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_depth(0.0, 'd0', now=1.0)
+    s.add_depth(0.0, 'd1', now=1.066)
+    assert [(f.image, f.depth) for f in s.add_image(0.0, 'c', now=1.07)] == [('c', 'd1')]
+
+
+def _late_depth(s, delay, period, frames):
+    """Feed ``frames`` colour frames every ``period`` s, each one's depth ``delay`` s later.
+
+    Same clock: the depth carries its colour frame's stamp. Returns the released frames.
+    """
+    events = [(k * period, 'c', k) for k in range(frames)] + \
+        [(k * period + delay, 'd', k) for k in range(frames)]
+    got = []
+    for t, kind, k in sorted(events):
+        stamp = 100.0 + k * period
+        got += s.add_image(stamp, f'c{k}', now=t) if kind == 'c' else \
+            s.add_depth(stamp, f'd{k}', now=t)
+        got += s.poll(now=t)
+    return got
+
+
+def test_depth_later_than_the_wait_is_named_as_late_or_behind_not_only_as_clocks():
+    """Field report: depth on the colour's clock arriving 0.8 s late (slow stereo), 2 Hz.
+
+    Every frame went on without depth and the reason blamed the clocks alone. What is
+    known is the lag; the reason says it may be latency and names the wait to raise.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    got = _late_depth(s, delay=0.8, period=0.5, frames=8)
+    assert [f.image for f in got] == [f'c{k}' for k in range(8)]
+    assert got[-1].depth is None
+    reason = got[-1].no_depth_reason
+    assert 'depth arrives 0.8 s after the colour frame of the same stamp' in reason, reason
+    assert 'or its clock is 0.8 s behind' in reason and 'raise depth_wait' in reason
+    assert 'within the depth wait (0.5 s)' in reason
+    assert 0.79 < s.depth_lags(103.5, 3.5) < 0.81
+
+
+def test_depth_later_than_the_default_wait_pairs_once_the_wait_covers_it():
+    """The same 0.8 s late depth with a 1 s wait: every frame pairs with its own depth."""
+    s = FrameSync(slop=0.05, depth_timeout=1.0)
+    got = _late_depth(s, delay=0.8, period=0.5, frames=8)
+    assert [(f.image, f.depth) for f in got] == [(f'c{k}', f'd{k}') for k in range(8)]
+    assert s.depth_lags(103.5, 3.5) is None and s.dropped == 0
+    # The wait is a live setting: shortened below the latency, frames go on without.
+    s.depth_timeout = 0.5
+    out = s.add_image(104.0, 'c8', now=4.0)
+    assert [f.depth for f in out] == [None] and 'raise depth_wait' in out[0].no_depth_reason
+
+
+def test_a_released_frame_says_how_long_it_waited():
+    """The node tells a frame made stale by the wait for depth from a clock behind."""
+    s = FrameSync(slop=0.05, depth_timeout=1.0)
+    assert s.add_image(10.0, 'c', now=5.0) == []
+    out = s.add_depth(10.0, 'd', now=5.8)
+    assert [(f.depth, round(f.waited, 6)) for f in out] == [('d', 0.8)]
+    out = s.add_depth(10.1, 'd1', now=5.9) + s.add_image(10.1, 'c1', now=5.91)
+    assert [(f.depth, round(f.waited, 6)) for f in out] == [('d1', 0.0)]
+
+
+def test_depth_later_than_the_buffer_holds_frames_still_pairs():
+    """15 Hz, depth 0.8 s late, a 1 s wait: 12 frames wait, the buffer holds 10.
+
+    Pushing the oldest out dropped each frame just before its depth came: none paired.
+    Now a frame that finds the buffer full is dropped and those waiting pair.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=1.0, buffer=10)
+    got = _late_depth(s, delay=0.8, period=1 / 15, frames=60)
+    assert len(got) >= 45 and s.dropped == 60 - len(got)
+    assert all(f.depth == 'd' + f.image[1:] for f in got)  # each with its own depth
+
+
+def test_depth_gone_at_30_hz_frames_wait_out_the_wait_and_then_go_on():
+    """More frames arrive within the wait than the buffer holds, and no depth comes.
+
+    Pushing the oldest out dropped each before its wait ended, so depth never counted
+    as lost and none of 90 frames was answered.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10)
+    s.add_depth(99.0, 'd', now=-1.0)
+    got = []
+    for k in range(90):
+        got += s.add_image(100 + k / 30, k, now=k / 30) + s.poll(now=k / 30)
+    assert len(got) >= 80 and all(f.depth is None for f in got)
+    assert 'newest arrived' in got[-1].no_depth_reason and s.dropped == 90 - len(got)
 
 
 def test_depth_that_never_came_releases_after_timeout():
@@ -155,7 +289,7 @@ def test_depth_stamps_going_back_never_pair_with_depths_of_another_time():
     s.add_depth(10.0, 'restart', now=1.1)
     out = s.add_image(19.99, 'c', now=1.2)
     # 'late' was forgotten; depth now runs 10 s behind this frame: none can pair.
-    assert [f.depth for f in out] == [None] and 'lag colour stamps by 9.9 s' in \
+    assert [f.depth for f in out] == [None] and 'its clock is 9.9 s behind' in \
         out[0].no_depth_reason
     assert s.poll(now=1.71) == []
 

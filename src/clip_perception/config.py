@@ -101,6 +101,11 @@ PARAMETERS = (
           min=1, max=100),
     Param('sync_slop', 0.05, 'Most stamp difference (s) between colour, depth and '
           'camera_info paired into one frame.', min=0.0, max=10.0),
+    Param('depth_wait', 0.5, 'Seconds a colour frame waits for its depth image to arrive '
+          'before it goes on without depth (status no_depth); it also bounds the wait for '
+          'the first camera_info. Raise it when depth arrives late on the same clock (slow '
+          'stereo matching, structured light, compressedDepth over Wi-Fi): answers come that '
+          'much later, so keep max_frame_age above it.', min=0.0, max=10.0),
     Param('max_frame_age', 1.0, 'Frames older than this (s, node clock) when inference '
           'would start are skipped as stale; 0 disables the check.', min=0.0, max=3600.0),
     Param('input_timeout', 2.0, 'No colour frame for this long (s) is reported as stale '

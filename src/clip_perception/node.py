@@ -118,8 +118,8 @@ except ImportError:  # pragma: no cover - depends on the install
 
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
-        'sync_slop', 'max_frame_age', 'input_timeout', 'diagnostics_period', 'frame_id',
-        'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
+        'sync_slop', 'depth_wait', 'max_frame_age', 'input_timeout', 'diagnostics_period',
+        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
@@ -139,11 +139,6 @@ def _descriptor(p):
             d.floating_point_range = [FloatingPointRange(
                 from_value=float(p.min), to_value=float(p.max), step=0.0)]
     return d
-
-
-def _depth_timeout(slop):
-    """How long a colour frame waits for its depth image (s)."""
-    return max(0.5, 10 * slop)
 
 
 def _stamp_seconds(stamp):
@@ -281,7 +276,7 @@ class PerceptionMixin:
         self._command = _command_value(values['command'])
         self._values_cache = values
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
-                              depth_timeout=_depth_timeout(values['sync_slop']),
+                              depth_timeout=values['depth_wait'],
                               wait_for_info=True)
         return values
 
@@ -397,7 +392,7 @@ class PerceptionMixin:
         if self.sync is not None:
             v = self._values_cache
             self.sync = FrameSync(v['sync_slop'], v['use_depth'],
-                                  depth_timeout=_depth_timeout(v['sync_slop']),
+                                  depth_timeout=v['depth_wait'],
                                   wait_for_info=True)
 
     def shutdown(self, timeout=10.0):
@@ -443,7 +438,7 @@ class PerceptionMixin:
             self.pipeline.config = PipelineConfig.from_values(values)
         if self.sync is not None:
             self.sync.slop = values['sync_slop']
-            self.sync.depth_timeout = _depth_timeout(values['sync_slop'])
+            self.sync.depth_timeout = values['depth_wait']
         for p in params:
             if p.name == 'command':
                 command = _command_value(p.value)
@@ -650,14 +645,18 @@ class PerceptionMixin:
         lag = self.sync.depth_lags(stamp, now)
         if lag is not None:
             self.health.count('frames_depth_lagging')
-            self._warn_once('depth_lag', f'depth stamps lag colour stamps by {lag:.1f} s '
-                            '(depth on another clock, or unstamped): frames are answered '
-                            'without depth; stamp both streams from one clock')
+            self._warn_once('depth_lag', f'depth arrives {lag:.1f} s after the colour frame '
+                            f'of the same stamp, or its clock is {lag:.1f} s behind the '
+                            "colour's: no depth can pair within depth_wait "
+                            f'({self.sync.depth_timeout:g} s), so frames are answered '
+                            'without depth; raise depth_wait if depth is late, or stamp both '
+                            'streams from one clock')
         if self.sync.dropped > dropped:
             self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
-                         f'while waiting for depth (at most {self.sync.buffer} wait, each up '
-                         f'to {self.sync.depth_timeout:g} s): depth arrives too late for the '
-                         "colour frame rate; check the depth stream's latency")
+                         f'on arrival: {self.sync.buffer} frames were already waiting for '
+                         f'depth (each up to depth_wait, {self.sync.depth_timeout:g} s), so '
+                         f'depth arrives more than {self.sync.buffer} colour frames late or '
+                         "not at all; check the depth stream's latency")
 
     def _on_depth(self, msg):
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
@@ -679,7 +678,9 @@ class PerceptionMixin:
             self.health.count('depth_zero_stamp')
             self._warn_once('depth_stamp_zero', 'depth images carry a zero header.stamp '
                             '(the driver does not stamp them): they cannot be paired with '
-                            'stamped colour frames by time')
+                            'stamped colour frames by time, so each frame takes the newest '
+                            'depth by arrival, which may be a frame off in a moving scene; '
+                            'stamp depth in its driver')
         depth_frame = header.frame_id.strip(' /')
         if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')
@@ -772,8 +773,15 @@ class PerceptionMixin:
                             'catch stale frames, and outputs carry these stamps')
         if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0:
             self.health.count('frames_stale')
-            text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} s '
-                    '(camera and node clocks in sync? use_sim_time?)')
+            if frame.waited > 0 and age - frame.waited <= max_age:
+                # The wait for depth made it stale, not the clocks: say which knob to turn.
+                wait = self._values_cache['depth_wait']
+                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
+                        f's after waiting {frame.waited:.2f} s for its depth: keep '
+                        f'max_frame_age above depth_wait ({wait:g} s) plus the inference time')
+            else:
+                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
+                        's (camera and node clocks in sync? use_sim_time?)')
             self.health.frame_skipped(time.monotonic(), text)
             self.health.notice('stale', f'frames skipped as stale: {text}', time.monotonic(),
                                ERROR)

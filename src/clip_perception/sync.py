@@ -15,9 +15,12 @@ second older than the next frame). A colour frame is released:
 * without depth at once when the depth stream's stamps lag the colour stream's by more
   than ``depth_timeout`` (each stream's stamp minus its arrival time, the newest depth
   against the frame: the depth that would pair would arrive only after the wait is
-  over). Depth on a clock seconds behind the colour's, or unstamped depth beside
-  stamped colour, never pairs; waiting for it held every frame ``depth_timeout`` and,
-  at 30 Hz, pushed most of them out of the buffer (field report);
+  over). The lag is the depth's extra latency plus any clock offset, and the two cannot
+  be told apart, so the reason names both: depth on a clock seconds behind the colour's
+  never pairs (waiting for it held every frame ``depth_timeout`` and, at 30 Hz, pushed
+  most of them out of the buffer: field report), while depth on the same clock that
+  arrives late pairs once ``depth_timeout`` (the node's ``depth_wait``) covers its
+  latency;
 * else after waiting ``depth_timeout`` since its arrival: with the nearest depth within
   ``slop`` if there is one, else without depth; after a wait without depth the depth
   stream counts as lost and later frames pass at once (no added latency) until a depth
@@ -25,20 +28,44 @@ second older than the next frame). A colour frame is released:
 
 A depth stamp earlier than the newest one (a recording restarted, a camera reset)
 starts the depth history afresh, so depths of another time never pair.
+
+A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
+gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
+depth is stamped 0, pairs by arrival instead, with the newest depth that arrived at most
+``depth_timeout`` before it, else with the first depth to arrive within ``depth_timeout``
+after it, else (after the wait, as above) without depth. ``slop`` does not apply: arrival
+times differ by each stream's latency, not by a stamp tolerance. The README promises this
+("zero stamps: depth pairs with the newest"); comparing stamp 0 with real stamps never
+paired (field report: a republisher that drops the colour stamp beside a stamped depth
+driver gave no pose at all; unstamped depth beside stamped colour went on without depth).
+
+Each colour frame is also released:
+
 * with the camera_info nearest in stamp within ``slop``, else the newest one
   (intrinsics rarely change; drivers that publish camera_info slower or latched still
   work), or None if none has arrived.
 
-Buffers are bounded; colour frames pushed out unreleased are counted in ``dropped``.
+Buffers are bounded. When ``buffer`` colour frames already wait, a newly arrived one that
+is not released at once is dropped, not the oldest: the oldest is the nearest to its depth
+(or to the end of its wait). Pushing the oldest out dropped every frame whenever more
+frames than ``buffer`` arrive within the wait: at 15 Hz with depth 0.8 s late, each just
+before its depth came; with depth gone at 30 Hz, each before its wait ended, so depth never
+counted as lost and no frame was answered. Dropped frames are counted in ``dropped``.
 """
 
 from collections import deque
 from dataclasses import dataclass
+from dataclasses import replace
 
 
 @dataclass(frozen=True)
 class SyncedFrame:
-    """A colour frame with its depth and camera_info (either may be None)."""
+    """A colour frame with its depth and camera_info (either may be None).
+
+    ``waited`` is how long (s, the caller's monotonic clock) the frame was held for its
+    depth or first camera_info, so that the node can tell a frame made stale by the wait
+    from one stamped by a clock that is behind.
+    """
 
     stamp: float
     image: object
@@ -46,6 +73,7 @@ class SyncedFrame:
     info: object
     depth_stamp: float | None = None
     no_depth_reason: str = ''
+    waited: float = 0.0
 
 
 class FrameSync:
@@ -53,7 +81,8 @@ class FrameSync:
 
     :param slop: most stamp difference (s) for a pair.
     :param use_depth: wait for depth at all.
-    :param depth_timeout: see the module docstring (s).
+    :param depth_timeout: how long (s) a colour frame waits for its depth to arrive; the
+        node's ``depth_wait`` parameter. See the module docstring.
     :param buffer: messages kept per stream.
     :param wait_for_info: hold colour frames until the first camera_info arrives, for
         at most ``depth_timeout`` (then frames go on without it until one arrives).
@@ -85,7 +114,7 @@ class FrameSync:
         stamp = float(stamp)
         if self._depths and stamp < self._depths[-1][0]:
             self._depths.clear()  # time went back: older pairs belong to another time
-        self._depths.append((stamp, depth))
+        self._depths.append((stamp, depth, now))
         self._last_depth_arrival = now
         self._depth_offset = stamp - now
         self._depth_lost = False
@@ -94,10 +123,11 @@ class FrameSync:
     def add_image(self, stamp, image, now):
         """Store a colour image that arrived at ``now``; return frames now released."""
         self._images.append((float(stamp), image, now))
+        out = self._release(now)
         while len(self._images) > self.buffer:
-            self._images.popleft()
+            self._images.pop()  # the newest: the others are nearer their depth
             self.dropped += 1
-        return self._release(now)
+        return out
 
     def poll(self, now):
         """Release frames whose depth is overdue; call it periodically."""
@@ -105,9 +135,9 @@ class FrameSync:
 
     def _nearest(self, items, stamp):
         best = None
-        for s, payload in items:
-            if best is None or abs(s - stamp) <= abs(best[0] - stamp):  # ties: newest
-                best = (s, payload)
+        for item in items:
+            if best is None or abs(item[0] - stamp) <= abs(best[0] - stamp):  # ties: newest
+                best = item[:2]
         return best
 
     def _info_for(self, stamp):
@@ -137,9 +167,10 @@ class FrameSync:
         The frame's stamp minus arrival time, less the newest depth's: 0 when both
         streams are stamped on one clock and arrive together, the depth's extra latency
         when it comes later, the clock offset when the clocks differ. None before any
-        depth has arrived.
+        depth has arrived, or while either stamp is zero (pairing by arrival: no lag to
+        tell).
         """
-        if self._depth_offset is None:
+        if self._depth_offset is None or self._by_arrival(stamp):
             return None
         return (stamp - arrival) - self._depth_offset
 
@@ -151,21 +182,42 @@ class FrameSync:
         lag = self.depth_lag(stamp, arrival)
         return lag if lag is not None and lag > self.depth_timeout + self.slop else None
 
+    def _by_arrival(self, stamp):
+        """Tell whether a frame stamped ``stamp`` pairs by arrival (a zero stamp either side)."""
+        return stamp == 0 or bool(self._depths) and self._depths[-1][0] == 0
+
     def _waited(self, arrival, now):
         return self._depth_lost or now - arrival >= self.depth_timeout
 
-    def _no_depth_reason(self, arrival, now):
+    def _no_depth_reason(self, arrival, now, by_arrival=False):
         if not self._depth_lost and now - arrival < self.depth_timeout:
             return None
         self._depth_lost = True
         if self._last_depth_arrival is None:
             return 'no depth image received yet'
-        return (f'no depth image within {self.slop} s of the frame; newest arrived '
+        within = (f'arrived within {self.depth_timeout:g} s of the frame (paired by arrival: '
+                  'zero stamps)' if by_arrival else
+                  f'within {self.slop} s of the frame')
+        return (f'no depth image {within}; newest arrived '
                 f'{now - self._last_depth_arrival:.1f} s ago')
+
+    def _pair_by_arrival(self, stamp, image, arrival, now):
+        """Release a frame with the newest depth by arrival; None while it still waits."""
+        if self._depths and self._depths[-1][2] >= arrival - self.depth_timeout:
+            depth_stamp, depth, _ = self._depths[-1]
+            return SyncedFrame(stamp, image, depth, self._info_for(stamp), depth_stamp)
+        reason = self._no_depth_reason(arrival, now, by_arrival=True)
+        if reason is None:
+            return None
+        return SyncedFrame(stamp, image, None, self._info_for(stamp), no_depth_reason=reason)
 
     def _release(self, now):
         out = []
         kept = deque()
+
+        def emit(frame, arrival):
+            out.append(replace(frame, waited=max(0.0, now - arrival)))
+
         while self._images:
             stamp, image, arrival = self._images.popleft()
             if self.wait_for_info and not self._infos:
@@ -177,34 +229,42 @@ class FrameSync:
                     continue
                 self._info_lost = True
             if not self.use_depth:
-                out.append(SyncedFrame(stamp, image, None, self._info_for(stamp)))
+                emit(SyncedFrame(stamp, image, None, self._info_for(stamp)), arrival)
+                continue
+            if self._by_arrival(stamp):
+                frame = self._pair_by_arrival(stamp, image, arrival, now)
+                if frame is None:
+                    kept.append((stamp, image, arrival))
+                else:
+                    emit(frame, arrival)
                 continue
             near = self._nearest(self._depths, stamp)
             if near is not None and abs(near[0] - stamp) > self.slop:
                 near = None
             settled = self._settled(stamp, near)
             if near is not None and (settled or self._waited(arrival, now)):
-                out.append(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]))
+                emit(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]), arrival)
                 continue
             if settled:
-                out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
-                                       no_depth_reason=f'no depth image within {self.slop} s '
-                                       'of the frame'))
+                emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
+                                 no_depth_reason=f'no depth image within {self.slop} s '
+                                 'of the frame'), arrival)
                 continue
             lag = self.depth_lags(stamp, arrival)
             if near is None and lag is not None:
-                out.append(SyncedFrame(
+                emit(SyncedFrame(
                     stamp, image, None, self._info_for(stamp),
-                    no_depth_reason=f'depth stamps lag colour stamps by {lag:.1f} s (clocks '
-                    'out of step, or depth without stamps): no depth can pair within '
-                    f'{self.slop} s'))
+                    no_depth_reason=f'depth arrives {lag:.1f} s after the colour frame of '
+                    f'the same stamp, or its clock is {lag:.1f} s behind: no depth can pair '
+                    f'within the depth wait ({self.depth_timeout:g} s); raise depth_wait if '
+                    'depth is late, or stamp both streams from one clock'), arrival)
                 continue
             reason = self._no_depth_reason(arrival, now)
             if reason is None:
                 kept.append((stamp, image, arrival))
                 continue
-            out.append(SyncedFrame(stamp, image, None, self._info_for(stamp),
-                                   no_depth_reason=reason))
+            emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
+                             no_depth_reason=reason), arrival)
         self._images = kept
         if out and kept:
             # Frames released out of order: drop waiting ones older than the newest out.
