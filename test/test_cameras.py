@@ -62,9 +62,13 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
         assert text.count('loaded CLIP') == 1 and text.count('shares CLIP') == 1, text
         # One /diagnostics status name per camera (both were "clip_perception: pipeline",
         # so a monitor could not tell which camera was down: field report).
-        names = {s.name for m in probe.messages('/diagnostics') for s in m.status}
-        assert {'wrist/clip_perception: pipeline', 'head/clip_perception: pipeline'} <= \
-            names, names
+        want = {'wrist/clip_perception: pipeline', 'head/clip_perception: pipeline'}
+
+        def names(msgs):
+            return {s.name for m in msgs for s in m.status}
+
+        got = names(probe.wait_for('/diagnostics', lambda m: want <= names(m), 20.0))
+        assert want <= got, got
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)

@@ -145,12 +145,12 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
         if value != 'Stop':
             assert run_until(probe, camera, scene, lambda: probe.messages(POSE))
     time.sleep(0.5)
+    assert [m.action for m in probe.messages(MARKERS)[-1].markers] == [Marker.DELETEALL]
     probe.clear()
     for _ in range(5):
         camera.publish(scene)
         time.sleep(0.2)
     assert detections(probe) == [] and probe.messages(POSE) == []
-    assert [m.action for m in probe.messages(MARKERS)[-1].markers] == [Marker.DELETEALL]
     log = node.output()
     assert log.count('cancelled by') == 4, log
     assert 'command "the red ball" cancelled by "Stop!" on the command topic; idle' in log

@@ -72,6 +72,22 @@ def test_fine_tuning_starts_from_a_checkpoint_and_keeps_its_sizes(tmp_path):
     assert err.value.code == 2
 
 
+def test_the_bundled_recipe_is_what_the_shipped_model_records():
+    """``--recipe bundled`` reproduces the shipped model's two stages, field for field."""
+    with open(os.path.join(bundled_model_dir(), 'training_args.json')) as f:
+        shipped = json.load(f)
+    first, second = recipe_stages('bundled', TrainConfig(
+        **{k: shipped['config'][k] for k in ('seed', 'width', 'threads', 'workers')}))
+    for stage, record in ((first, shipped['init_training_args']['config']),
+                          (second, shipped['config'])):
+        want = {k: v for k, v in record.items() if k != 'init'}
+        got = {k: v for k, v in vars(stage).items() if k != 'init'}
+        assert got == want
+    assert first.looks == 'plain' and second.looks == 'mixed'
+    with pytest.raises(ValueError, match='unknown recipe'):
+        recipe_stages('fancy', first)
+
+
 def test_stages_chain_and_leave_only_the_last_checkpoint(tmp_path):
     stages = recipe_stages('bundled', TrainConfig(seed=3, width=32, heads=2, workers=1))
     for stage in stages:
