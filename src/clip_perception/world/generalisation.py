@@ -37,6 +37,7 @@ from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import top_contrast_confidence
+from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.geometry import box_iou
 from clip_perception.language import parse_command
@@ -289,7 +290,9 @@ def check_recording(scorer, config, frames, present=(), absent=(), vocabulary=No
     """Fraction of frames each rule answers "found", per command, on a user's recording.
 
     For a recording of a scene whose contents you know: commands in ``present`` should
-    be found in every frame, those in ``absent`` in none.
+    be found in every frame, those in ``absent`` in none. A command a closed vocabulary
+    does not know (:func:`clip_perception.confidence.unknown_to`) is "not found" under
+    every rule, as the pipeline answers it.
 
     :return: ``{accept rule: {'present': (found, total), 'absent': (not found, total),
         'median confidence present': float, 'median confidence absent': float}}``.
@@ -308,8 +311,13 @@ def check_recording(scorer, config, frames, present=(), absent=(), vocabulary=No
         image = scorer.forward(scorer.preprocess(rgb, props.boxes, config.crop_context))
         for kind, commands in (('present', present), ('absent', absent)):
             for command in commands:
-                conf, ranks = _confidences(scorer, config, image, parse_command(command).what,
-                                           vocabulary, None)
+                what = parse_command(command).what
+                if scorer.closed_vocabulary and unknown_to(what, scorer.vocabulary):
+                    # As the pipeline answers it: not found, whatever the rule.
+                    for accept in found:
+                        found[accept][kind].append(0.0)
+                    continue
+                conf, ranks = _confidences(scorer, config, image, what, vocabulary, None)
                 best = int(np.argmax(ranks['cosine']))
                 for accept, c in conf.items():
                     found[accept][kind].append(float(c[best]))
