@@ -15,7 +15,8 @@ frames a second. :class:`Memory` (one per camera, handed to
 - :class:`Tracker`: the chosen target followed from frame to frame (association by 3D
   position when depth gives one, else by box overlap and predicted motion, with the
   crop embedding as a tie-breaker), with hysteresis (another object takes over only when
-  it beats the tracked one by ``track_margin`` in confidence, and only for commands
+  it beats the tracked one, this frame and on its running confidence, by ``track_margin``
+  in confidence, and only for commands
   without spatial, size, ordinal or relation words: those are decided once, when the
   target is acquired), and held through a short occlusion (``track_hold`` seconds).
 
@@ -302,8 +303,11 @@ class Tracker:
     :param gate: metres a target may move between sightings and still be the same one
         (camera-frame position; boxes are used when there is no depth).
     :param margin: confidence hysteresis: the tracked target is kept while its
-        confidence stays above ``threshold - margin``, and another object takes over only
-        when its confidence beats the tracked one's by more than ``margin``.
+        confidence stays above ``threshold - margin`` (for one frame down to
+        ``threshold - 2 margin`` while the track's running confidence, half each frame,
+        is at least ``threshold``), and another object takes over only when its
+        confidence beats both the tracked one's and the track's running confidence by
+        more than ``margin``.
     """
 
     def __init__(self, hold=1.0, gate=0.1, margin=0.15):
@@ -346,6 +350,15 @@ class Tracker:
         if excluded is not None:
             keep &= ~np.asarray(excluded, bool)
         match = self._associate(np.nonzero(keep)[0], boxes, emb, position, t)
+        if match is None and t.confidence >= threshold:
+            # A track confident on average rides out one frame whose confidence dips
+            # below the keep line (down to threshold - 2 margins): a softmax confidence
+            # swings between frames of one object, and the dip handed the target to its
+            # twin. A dip that lasts pulls the running confidence under the threshold.
+            loose = conf >= threshold - 2 * self.margin
+            if excluded is not None:
+                loose &= ~np.asarray(excluded, bool)
+            match = self._associate(np.nonzero(loose)[0], boxes, emb, position, t)
         if match is None:
             t.missed += 1
             gone = stamp - t.seen
@@ -371,13 +384,13 @@ class Tracker:
         fresh = sel.chosen.index if sel.status == FOUND and sel.chosen is not None else None
         if (fresh is not None and fresh != match and not decided_at_acquisition(query)
                 and not same_object(boxes[fresh], boxes[match:match + 1]).any()
-                and conf[fresh] > conf[match] + self.margin):
+                and conf[fresh] > max(conf[match], t.confidence) + self.margin):
             # A clearly better match than the tracked one: take it, as a new track.
             self.track = None
             new, info = self._acquire(sel, boxes, emb, position, stamp, conf)
             return (replace(new, reason=new.reason + f'; replaces track {t.id} (confidence '
-                             f'{conf[match]:.2f} < {conf[fresh]:.2f} - margin '
-                             f'{self.margin:g})'), info)
+                             f'{max(conf[match], t.confidence):.2f} < {conf[fresh]:.2f} - '
+                             f'margin {self.margin:g})'), info)
         self._follow(t, match, boxes, emb, position, stamp, conf)
         chosen = Candidate(int(match), tuple(float(v) for v in boxes[match]),
                            float(cosine[match]), float(conf[match]))
@@ -478,7 +491,9 @@ class Tracker:
         if emb.shape[1:] == t.embedding.shape:
             e = 0.8 * t.embedding + 0.2 * emb[i]
             t.embedding = (e / max(float(np.linalg.norm(e)), 1e-9)).astype(np.float32)
-        t.confidence = float(conf[i])
+        # Running mean, half this frame's: what a takeover must beat, and what lets a
+        # confident track ride out one frame's dip (see update).
+        t.confidence = 0.5 * t.confidence + 0.5 * float(conf[i])
         t.seen = stamp
         t.age += 1
         t.missed = 0
