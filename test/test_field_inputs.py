@@ -789,3 +789,16 @@ def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
     level, message, values = wait_diag(probe, lambda lv, m, v: 'command publisher' not in m)
     assert 'command publisher' not in message and values['active_command'] == 'the red ball'
     assert node.stop() == 0
+
+
+def test_a_command_parameter_it_cannot_clean_does_not_take_the_node_down_at_start(
+        probe, start_node):
+    """``command:=<600 characters>`` at launch: the node comes up and answers the next one.
+
+    Start-up overrides are not seen by the set-parameters callback; reading the command
+    through the cancel-word check once raised in the constructor.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=' + 'a' * 600)
+    camera.command('the red ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert node.stop() == 0

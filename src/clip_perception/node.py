@@ -1172,9 +1172,17 @@ def _command_value(value):
 
     '' (idle) for '' or a cancel word (:func:`clip_perception.language.is_cancel`, as on
     the command topic), else the cleaned text
-    (:func:`clip_perception.language.clean_command`; the value was validated before).
+    (:func:`clip_perception.language.clean_command`). A value it refuses (600
+    characters, control characters only) is kept stripped, as before cancel words were
+    read here: a start-up override is not validated by the set-parameters callback, and
+    raising in the constructor took the node down.
     """
-    return '' if is_cancel(value) else clean_command(value)
+    if is_cancel(value):
+        return ''
+    try:
+        return clean_command(value)
+    except CommandError:
+        return value.strip()
 
 
 def _cancel_label(said):
