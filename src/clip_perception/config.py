@@ -124,10 +124,10 @@ PARAMETERS = (
           'still be the same object (camera optical frame; without depth, boxes overlapping '
           'the predicted box are taken instead).', min=0.001, max=5.0),
     Param('track_margin', 0.15, 'Confidence hysteresis of tracking: the tracked target is '
-          'kept while its confidence stays above min_confidence minus this (one frame down '
-          'to minus twice this while its running confidence is above min_confidence), and '
+          'kept while its confidence stays above min_confidence minus this (minus twice '
+          'this while it was seen at min_confidence or more within track_hold seconds), and '
           'another object replaces it only when its confidence is higher by more than this '
-          "than both this frame's and the track's running confidence.",
+          "than both the tracked one's this frame and its best within track_hold seconds.",
           min=0.0, max=1.0),
     Param('reuse_crops', True, 'Reuse the image embedding of a crop whose box and pixels '
           'have not changed since it was encoded, and the proposals of a frame unchanged '
