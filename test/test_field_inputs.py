@@ -802,3 +802,43 @@ def test_a_command_parameter_it_cannot_clean_does_not_take_the_node_down_at_star
     camera.command('the red ball')
     assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
     assert node.stop() == 0
+
+
+def test_camera_info_of_another_camera_is_named_not_used_silently(probe, start_node):
+    """camera_info remapped to the depth camera's (same size, other focal length).
+
+    Every size check passes and the poses are scaled across the image (6 cm off here);
+    its frame_id is the only sign. A slash or an empty frame_id is the same camera.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    red = obj(scene, 'red', 'ball')
+
+    def framed(frame_id):
+        def edit(m):
+            m.header.frame_id = frame_id
+            return m
+        return edit
+    for same in ('/' + scene.frame_id, ''):  # the colour camera's own: nothing to say
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=framed(same)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert 'camera_info is in frame' not in node.output()
+    _, _, values = wait_diag(probe, lambda lv, m, v: True)
+    assert values['frames_info_other_frame'] == '0'
+
+    def depth_camera_info(m):  # /camera/depth/camera_info: wider field of view
+        m.header.frame_id = 'camera_depth_optical_frame'
+        m.k = [v * 0.69 if n in (0, 4) else v for n, v in enumerate(m.k)]
+        m.p = [v * 0.69 if n in (0, 5) else v for n, v in enumerate(m.p)]
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=depth_camera_info)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'camera_info is in' in m)
+    assert level == 1 and ('camera_info is in frame "camera_depth_optical_frame" but colour '
+                           f'frames in "{scene.frame_id}"') in message, message
+    assert int(values['frames_info_other_frame']) >= 1
+    feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, info=depth_camera_info)
+    assert node.output().count('camera_info is in frame') == 1  # logged once
+    assert node.stop() == 0
