@@ -842,3 +842,36 @@ def test_camera_info_of_another_camera_is_named_not_used_silently(probe, start_n
     feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, info=depth_camera_info)
     assert node.output().count('camera_info is in frame') == 1  # logged once
     assert node.stop() == 0
+
+
+def test_no_reading_codes_in_depth_do_not_move_the_pose(probe, start_node):
+    """65535 in 16UC1 and FLT_MAX in 32FC1 on scattered pixels: no reading, as 0 and NaN.
+
+    ToF and stereo drivers mark invalid or saturated pixels with the type's maximum;
+    read as distances they moved the red ball's pose 16.7 mm (FLT_MAX: 20.6 mm) from the
+    truth, against 5.7 mm with holes of 0 at the same pixels.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    holes = np.random.default_rng(1).random(scene.rgb.shape[:2]) < 0.05
+
+    def coded(encoding):
+        def edit(m):
+            if encoding == '16UC1':
+                d = np.frombuffer(bytes(m.data), np.uint16).reshape(m.height, m.width).copy()
+                d[holes] = 65535
+            else:
+                d = scene.depth_32fc1().astype(np.float32)
+                d[holes] = np.finfo(np.float32).max
+                m.encoding, m.step = '32FC1', 4 * m.width
+            m.data = d.tobytes()
+            return m
+        return edit
+    for encoding in ('16UC1', '32FC1'):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=coded(encoding)), node.output()
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < 0.009, (encoding, error)
+    assert 'RuntimeWarning' not in node.output()
+    assert node.stop() == 0
