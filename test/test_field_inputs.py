@@ -875,3 +875,23 @@ def test_no_reading_codes_in_depth_do_not_move_the_pose(probe, start_node):
         assert error < 0.009, (encoding, error)
     assert 'RuntimeWarning' not in node.output()
     assert node.stop() == 0
+
+
+def test_whitespace_around_a_header_frame_id_is_dropped_from_the_outputs(probe, start_node):
+    """A driver's frame_id with a trailing newline or spaces (read from a config string).
+
+    tf2 looks frames up as written: the outputs were in "camera_color_optical_frame\\n",
+    a frame RViz and tf2 listeners never find.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    for sent in (scene.frame_id + '\n', f' {scene.frame_id} ', f'/{scene.frame_id}\t'):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          frame_id=sent), node.output()
+        assert probe.messages(POSE)[-1].header.frame_id == scene.frame_id, sent
+        assert detections(probe)[-1]['frame_id'] == scene.frame_id
+    log = node.output()
+    assert log.count('has whitespace around it') == 1 and log.count('which tf2 refuses') == 1
+    # The colour, depth and camera_info ids differ only by the whitespace: one camera.
+    assert 'depth images are in frame' not in log and 'camera_info is in frame' not in log
+    assert node.stop() == 0

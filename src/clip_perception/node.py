@@ -633,7 +633,7 @@ class PerceptionMixin:
                             'played in a loop, or out-of-order delivery): its depth pairing '
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
-        self._colour_frame_id = header.frame_id.strip(' /')
+        self._colour_frame_id = _frame_key(header.frame_id)
         if not self._colour_frame_id:
             header.frame_id = ''
             self.health.count('frames_empty_frame_id')
@@ -684,7 +684,7 @@ class PerceptionMixin:
                             'stamped colour frames by time, so each frame takes the newest '
                             'depth by arrival, which may be a frame off in a moving scene; '
                             'stamp depth in its driver')
-        depth_frame = header.frame_id.strip(' /')
+        depth_frame = _frame_key(header.frame_id)
         if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')
             self._warn_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
@@ -715,7 +715,7 @@ class PerceptionMixin:
                             'rectified (an image_rect topic); poses of raw, distorted images '
                             'are off towards the edges')
         self.health.accepted('camera_info', now)
-        self._info_frame_id = msg.header.frame_id.strip(' /')
+        self._info_frame_id = _frame_key(msg.header.frame_id)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
     def _check_info_frame(self):
@@ -850,6 +850,13 @@ class PerceptionMixin:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
         note = info_note or depth_note
         frame_id = self._values_cache['frame_id'] or header.frame_id
+        if frame_id.strip() != frame_id:
+            # A driver's frame_id read from a config string with a trailing space or
+            # newline: tf2 looks frames up as written, so no frame of that name exists.
+            self._warn_once('frame_id_space', f'header.frame_id {frame_id!r} has whitespace '
+                            'around it, which tf2 keeps (no frame of that name exists); '
+                            f"publishing {frame_id.strip()!r}: fix the driver's frame_id")
+            frame_id = frame_id.strip()
         if frame_id.startswith('/'):
             # tf2 refuses frame ids with a leading slash (a ROS 1 habit): drop it.
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
@@ -1207,6 +1214,11 @@ def _command_value(value):
         return clean_command(value)
     except CommandError:
         return value.strip()
+
+
+def _frame_key(frame_id):
+    """``frame_id`` as compared between inputs: no surrounding whitespace or slashes."""
+    return frame_id.strip(' \t\r\n/')
 
 
 def _cancel_label(said):
