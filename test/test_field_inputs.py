@@ -880,7 +880,7 @@ def test_no_reading_codes_in_depth_do_not_move_the_pose(probe, start_node):
 def test_whitespace_around_a_header_frame_id_is_dropped_from_the_outputs(probe, start_node):
     """A driver's frame_id with a trailing newline or spaces (read from a config string).
 
-    tf2 looks frames up as written: the outputs were in "camera_color_optical_frame\\n",
+    tf2 looks frames up as written: the outputs were in the id plus a newline,
     a frame RViz and tf2 listeners never find.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
