@@ -156,3 +156,12 @@ def test_fuzz_returns_depth_or_a_clear_error(compression, encoding, data, cut, f
             assert str(exc)
         else:
             assert out.dtype == np.float32 and out.ndim == 2 and out.size <= CAP['max_pixels']
+
+
+def test_no_reading_codes_are_no_reading_in_compressed_depth_too():
+    mm = np.full((6, 8), 900, np.uint16)
+    mm[2, 3] = 65535  # a driver's "invalid" code, compressed as it came
+    for compression in ('png', 'rvl'):  # (a publisher with depth_max above 65.5 m)
+        fmt, data = compressed_depth.encode(mm, compression, '16UC1', depth_max=70.0)
+        out = compressed_depth_to_array(fmt, data)
+        assert np.isnan(out[2, 3]) and out[0, 0] == pytest.approx(0.9)

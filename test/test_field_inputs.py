@@ -802,3 +802,96 @@ def test_a_command_parameter_it_cannot_clean_does_not_take_the_node_down_at_star
     camera.command('the red ball')
     assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
     assert node.stop() == 0
+
+
+def test_camera_info_of_another_camera_is_named_not_used_silently(probe, start_node):
+    """camera_info remapped to the depth camera's (same size, other focal length).
+
+    Every size check passes and the poses are scaled across the image (6 cm off here);
+    its frame_id is the only sign. A slash or an empty frame_id is the same camera.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    red = obj(scene, 'red', 'ball')
+
+    def framed(frame_id):
+        def edit(m):
+            m.header.frame_id = frame_id
+            return m
+        return edit
+    for same in ('/' + scene.frame_id, ''):  # the colour camera's own: nothing to say
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=framed(same)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert 'camera_info is in frame' not in node.output()
+    _, _, values = wait_diag(probe, lambda lv, m, v: True)
+    assert values['frames_info_other_frame'] == '0'
+
+    def depth_camera_info(m):  # /camera/depth/camera_info: wider field of view
+        m.header.frame_id = 'camera_depth_optical_frame'
+        m.k = [v * 0.69 if n in (0, 4) else v for n, v in enumerate(m.k)]
+        m.p = [v * 0.69 if n in (0, 5) else v for n, v in enumerate(m.p)]
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=depth_camera_info)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'camera_info is in' in m)
+    assert level == 1 and ('camera_info is in frame "camera_depth_optical_frame" but colour '
+                           f'frames in "{scene.frame_id}"') in message, message
+    assert int(values['frames_info_other_frame']) >= 1
+    feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, info=depth_camera_info)
+    assert node.output().count('camera_info is in frame') == 1  # logged once
+    assert node.stop() == 0
+
+
+def test_no_reading_codes_in_depth_do_not_move_the_pose(probe, start_node):
+    """65535 in 16UC1 and FLT_MAX in 32FC1 on scattered pixels: no reading, as 0 and NaN.
+
+    ToF and stereo drivers mark invalid or saturated pixels with the type's maximum;
+    read as distances they moved the red ball's pose 16.7 mm (FLT_MAX: 20.6 mm) from the
+    truth, against 5.7 mm with holes of 0 at the same pixels.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    holes = np.random.default_rng(1).random(scene.rgb.shape[:2]) < 0.05
+
+    def coded(encoding):
+        def edit(m):
+            if encoding == '16UC1':
+                d = np.frombuffer(bytes(m.data), np.uint16).reshape(m.height, m.width).copy()
+                d[holes] = 65535
+            else:
+                d = scene.depth_32fc1().astype(np.float32)
+                d[holes] = np.finfo(np.float32).max
+                m.encoding, m.step = '32FC1', 4 * m.width
+            m.data = d.tobytes()
+            return m
+        return edit
+    for encoding in ('16UC1', '32FC1'):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=coded(encoding)), node.output()
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < 0.009, (encoding, error)
+    assert 'RuntimeWarning' not in node.output()
+    assert node.stop() == 0
+
+
+def test_whitespace_around_a_header_frame_id_is_dropped_from_the_outputs(probe, start_node):
+    """A driver's frame_id with a trailing newline or spaces (read from a config string).
+
+    tf2 looks frames up as written: the outputs were in the id plus a newline,
+    a frame RViz and tf2 listeners never find.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    for sent in (scene.frame_id + '\n', f' {scene.frame_id} ', f'/{scene.frame_id}\t'):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          frame_id=sent), node.output()
+        assert probe.messages(POSE)[-1].header.frame_id == scene.frame_id, sent
+        assert detections(probe)[-1]['frame_id'] == scene.frame_id
+    log = node.output()
+    assert log.count('has whitespace around it') == 1 and log.count('which tf2 refuses') == 1
+    # The colour, depth and camera_info ids differ only by the whitespace: one camera.
+    assert 'depth images are in frame' not in log and 'camera_info is in frame' not in log
+    assert node.stop() == 0

@@ -5,6 +5,7 @@ MessageError (never anything else), and never allocate past the size caps.
 """
 
 import struct
+import warnings
 
 import cv2
 from hypothesis import given
@@ -328,6 +329,27 @@ def test_depth_in_millimetres_sent_as_32fc1_is_refused():
     assert depth_to_array('16UC1', 4, 5, 10, far.tobytes())[1, 1] == pytest.approx(60.0)
     m = np.full((4, 5), 12.5, np.float32)
     assert depth_to_array('32FC1', 4, 5, 20, m.tobytes())[1, 1] == pytest.approx(12.5)
+
+
+def test_no_reading_codes_at_the_top_of_the_range_are_no_reading():
+    # Field fault: ToF and stereo drivers mark invalid or saturated pixels with the type's
+    # maximum; read as 65.5 m (or 3e38 m) on an object's pixels they moved its pose 3-5x
+    # farther from the truth than holes of 0 did (repro depth_no_reading_codes.py).
+    mm = np.full((4, 5), 800, np.uint16)
+    mm[0, :3] = 65535
+    out = depth_to_array('16UC1', 4, 5, 10, mm.tobytes())
+    assert np.isnan(out[0, :3]).all() and out[1, 1] == pytest.approx(0.8)
+    assert np.isnan(depth_to_array('mono16', 4, 5, 10, mm.byteswap().tobytes(),
+                                   is_bigendian=True)[0, :3]).all()
+    m = np.full((4, 5), 0.8, np.float32)
+    m[0, 0], m[0, 1], m[0, 2] = np.finfo(np.float32).max, 1e10, 65.5
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # FLT_MAX once overflowed in back-projection
+        out = depth_to_array('32FC1', 4, 5, 20, m.tobytes())
+    assert np.isnan(out[0, :3]).all() and out[0, 3] == pytest.approx(0.8)
+    assert np.isnan(depth_to_array('64FC1', 4, 5, 40, m.astype(np.float64).tobytes())[0, 0])
+    mm[:] = 65535  # all codes: no reading at all (the node says so), not "millimetres"
+    assert np.isnan(depth_to_array('16UC1', 4, 5, 10, mm.tobytes())).all()
 
 
 def test_png_claiming_a_huge_image_is_refused_before_decoding():

@@ -43,6 +43,12 @@ HOST_BIG_ENDIAN = sys.byteorder == 'big'
 # Largest median depth reading taken as metres (RGB-D cameras read up to about 20 m;
 # beyond this it is millimetres sent as 32FC1; see check_depth_units).
 MAX_PLAUSIBLE_DEPTH_M = 100.0
+# Farthest single reading kept (m). Beyond it a value is a driver's "no reading" code,
+# not a distance: 65535 in 16UC1 (65.535 m; ToF and stereo drivers that mark invalid or
+# saturated pixels with the type's maximum), FLT_MAX or 1e10 in 32FC1. No RGB-D camera
+# measures half as far; scattered on an object's pixels, such codes moved its pose 3 to 5
+# times farther from the truth than holes of 0 did.
+MAX_DEPTH_READING_M = 65.0
 
 
 def supported_colour_encodings():
@@ -175,7 +181,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
     :param encoding: ``16UC1``/``mono16`` (millimetres, 0 = none) or ``32FC1``/``64FC1``
-        (metres).
+        (metres). Readings beyond :data:`MAX_DEPTH_READING_M` (65535 in 16UC1, FLT_MAX)
+        are "no reading" codes, read as none.
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
@@ -188,7 +195,21 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
-    return check_depth_units(depth_to_metres(arr), encoding)
+    return drop_no_reading_codes(check_depth_units(depth_to_metres(arr), encoding))
+
+
+def drop_no_reading_codes(depth_m):
+    """Set readings beyond :data:`MAX_DEPTH_READING_M` to NaN (no reading), in place.
+
+    Applied after :func:`check_depth_units`, which needs the raw values to tell
+    millimetres sent as 32FC1 from metres.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading; modified and returned.
+    :return: ``depth_m``.
+    """
+    with np.errstate(invalid='ignore'):
+        depth_m[depth_m > MAX_DEPTH_READING_M] = np.nan
+    return depth_m
 
 
 def check_depth_units(depth_m, encoding):
@@ -479,7 +500,7 @@ def compressed_depth_to_array(fmt, data):
         depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS)
     except compressed_depth.CompressedDepthError as exc:
         raise MessageError(exc.kind, str(exc)) from None
-    return check_depth_units(depth, f'compressedDepth "{fmt}"')
+    return drop_no_reading_codes(check_depth_units(depth, f'compressedDepth "{fmt}"'))
 
 
 def check_same_size(shape, intrinsics, what):

@@ -201,6 +201,7 @@ class PerceptionMixin:
         self._inputs = []
         self._info_sub = self._info_latched = None
         self._info_seen = False
+        self._info_frame_id = ''  # frame_id of the last camera_info accepted
         self._command_sub = self._command_latched = None
         self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
@@ -380,6 +381,7 @@ class PerceptionMixin:
         self._info_sub = self._info_latched = None
         self._command_sub = self._command_latched = None
         self._info_seen = self._command_seen = False
+        self._info_frame_id = ''
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -631,7 +633,7 @@ class PerceptionMixin:
                             'played in a loop, or out-of-order delivery): its depth pairing '
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
-        self._colour_frame_id = header.frame_id.strip(' /')
+        self._colour_frame_id = _frame_key(header.frame_id)
         if not self._colour_frame_id:
             header.frame_id = ''
             self.health.count('frames_empty_frame_id')
@@ -639,6 +641,7 @@ class PerceptionMixin:
                 self._warn_once('frame_id_empty', 'colour frames have an empty '
                                 'header.frame_id, so outputs cannot be placed in TF; set the '
                                 'frame_id parameter (e.g. camera_color_optical_frame)')
+        self._check_info_frame()
         dropped = self.sync.dropped
         for frame in self.sync.add_image(stamp, (header, rgb), now):
             self._submit(frame)
@@ -681,7 +684,7 @@ class PerceptionMixin:
                             'stamped colour frames by time, so each frame takes the newest '
                             'depth by arrival, which may be a frame off in a moving scene; '
                             'stamp depth in its driver')
-        depth_frame = header.frame_id.strip(' /')
+        depth_frame = _frame_key(header.frame_id)
         if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')
             self._warn_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
@@ -712,7 +715,28 @@ class PerceptionMixin:
                             'rectified (an image_rect topic); poses of raw, distorted images '
                             'are off towards the edges')
         self.health.accepted('camera_info', now)
+        self._info_frame_id = _frame_key(msg.header.frame_id)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
+
+    def _check_info_frame(self):
+        """Warn (once) and count a colour frame whose camera_info is of another frame.
+
+        The intrinsics must be the colour camera's: a camera_info remapped from another
+        camera of the same size (a RealSense's ``depth/camera_info``, whose focal length
+        is 0.7 times the colour's) is accepted by every size check and scales each pose
+        across the image; its frame_id is the only sign. Checked per colour frame, so a
+        latched camera_info received before the first frame is checked too. Empty frame
+        ids (drivers that leave them empty) are not compared.
+        """
+        info_frame, colour_frame = self._info_frame_id, self._colour_frame_id
+        if not info_frame or not colour_frame or info_frame == colour_frame:
+            return
+        self.health.count('frames_info_other_frame')
+        self._warn_once('camera_info_frame_id', f'camera_info is in frame "{info_frame}" but '
+                        f'colour frames in "{colour_frame}": the intrinsics must be the '
+                        "colour camera's (remap camera_info to the colour image's own, e.g. "
+                        '/camera/color/camera_info, or aligned_depth_to_color/camera_info), '
+                        'else poses are scaled and shifted across the image')
 
     def _poll_sync(self):
         for frame in self.sync.poll(time.monotonic()):
@@ -826,6 +850,13 @@ class PerceptionMixin:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
         note = info_note or depth_note
         frame_id = self._values_cache['frame_id'] or header.frame_id
+        if frame_id.strip() != frame_id:
+            # A driver's frame_id read from a config string with a trailing space or
+            # newline: tf2 looks frames up as written, so no frame of that name exists.
+            self._warn_once('frame_id_space', f'header.frame_id {frame_id!r} has whitespace '
+                            'around it, which tf2 keeps (no frame of that name exists); '
+                            f"publishing {frame_id.strip()!r}: fix the driver's frame_id")
+            frame_id = frame_id.strip()
         if frame_id.startswith('/'):
             # tf2 refuses frame ids with a leading slash (a ROS 1 habit): drop it.
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
@@ -1183,6 +1214,11 @@ def _command_value(value):
         return clean_command(value)
     except CommandError:
         return value.strip()
+
+
+def _frame_key(frame_id):
+    """``frame_id`` as compared between inputs: no surrounding whitespace or slashes."""
+    return frame_id.strip(' \t\r\n/')
 
 
 def _cancel_label(said):
