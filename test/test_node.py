@@ -160,6 +160,14 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     camera.command('red ball ' * 100)
     time.sleep(1.0)
     assert node.proc.poll() is None, node.output()
+    # Each is answered on ~/detection_json at once with why, naming the command kept.
+    rejected = [json.loads(m.data) for m in probe.messages(DET)]
+    rejected = [d for d in rejected if d['status'] == 'rejected']
+    assert len(rejected) == 2, rejected
+    assert rejected[1]['command'].startswith('red ball red ball')
+    for d in rejected:
+        assert d['reason'].startswith('command rejected: ') and d['chosen'] is None
+        assert 'the active command is unchanged: "the red ball"' in d['reason'], d
 
     # Good frames are still answered correctly.
     probe.clear()

@@ -555,8 +555,7 @@ class PerceptionMixin:
         try:
             text = clean_command(msg.data)
         except CommandError as exc:
-            self.health.count('commands_rejected')
-            self._reject('command', f'command "{msg.data[:80]}" rejected: {exc}')
+            self._refuse_command(msg.data, str(exc))
             return
         if text == self._command:
             # `ros2 topic pub` repeats its message every second: a repeat is a no-op.
@@ -564,8 +563,24 @@ class PerceptionMixin:
             return
         result = self.set_parameters([Parameter('command', Parameter.Type.STRING, text)])[0]
         if not result.successful:
-            self.health.count('commands_rejected')
-            self._reject('command', f'command rejected: {result.reason}')
+            self._refuse_command(text, result.reason)
+
+    def _refuse_command(self, said, why):
+        """Count, log (throttled) and answer a command from the topic the node cannot use.
+
+        One ``~/detection_json`` with status ``rejected`` answers it, so a client waiting
+        for its command's answer hears why at once; the active command is unchanged and
+        its answers go on.
+        """
+        self.health.count('commands_rejected')
+        shown = said if len(said) <= 80 else said[:80] + '...'
+        self._reject('command', f'command "{shown}" rejected: {why}')
+        header = Header(stamp=self.get_clock().now().to_msg(),
+                        frame_id=self._values_cache['frame_id'])
+        active = f'"{self._command}"' if self._command else 'none (idle)'
+        self.json_pub.publish(String(data=json.dumps(notice_dict(
+            header, said[:MAX_ECHO], 'rejected',
+            f'command rejected: {why}; the active command is unchanged: {active}'))))
 
     def _cancel(self, said):
         """Go idle on a cancel word from the topic, as ``command:=''`` does, and say so.
@@ -588,8 +603,9 @@ class PerceptionMixin:
             return
         header = Header(stamp=self.get_clock().now().to_msg(),
                         frame_id=self._values_cache['frame_id'])
-        self.json_pub.publish(String(data=json.dumps(
-            cancelled_dict(header, said, previous))))
+        self.json_pub.publish(String(data=json.dumps(notice_dict(
+            header, said, 'cancelled', f'command "{previous}" cancelled by '
+            f'{_cancel_label(said)}; idle until the next command'))))
 
     def _convert(self, stream, label, convert, *args):
         """Convert one input message; on failure count, log and report it, return None."""
@@ -1181,17 +1197,22 @@ def detection_dict(header, result, reason, latency):
     return out
 
 
-def cancelled_dict(header, said, previous):
-    """Build the ``~/detection_json`` payload that says a cancel word cleared the command.
+# Most characters of a refused command echoed in its ``rejected`` answer.
+MAX_ECHO = 200
 
-    Same keys as :func:`detection_dict`, status ``cancelled``, nothing chosen; ``command``
-    is the cancel word as said, ``reason`` names the command it cleared.
+
+def notice_dict(header, said, status, reason):
+    """Build a ``~/detection_json`` payload that answers a command, not a frame.
+
+    Same keys as :func:`detection_dict`, nothing chosen: status ``cancelled`` (a cancel
+    word cleared the command) or ``rejected`` (a command the node cannot use; the
+    active one is unchanged). ``command`` is what was said, ``reason`` says what
+    happened.
     """
     return {
         'stamp': {'sec': header.stamp.sec, 'nanosec': header.stamp.nanosec},
-        'frame_id': header.frame_id, 'command': said, 'what': None, 'status': 'cancelled',
-        'reason': f'command "{previous}" cancelled by {_cancel_label(said)}; idle until the '
-                  'next command',
+        'frame_id': header.frame_id, 'command': said, 'what': None, 'status': status,
+        'reason': reason,
         'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0,
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
