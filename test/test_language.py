@@ -156,6 +156,16 @@ def test_a_reference_keeps_its_own_spatial_word():
 def test_two_objects_named():
     q = parse_command('the red ball and the blue mug')
     assert q.what == 'red ball' and [a.what for a in q.also] == ['blue mug']
+    # Listed with punctuation (field report: "red ball blue mug" was scored as one phrase).
+    for text in ('the red ball; the blue mug', 'the red ball, the blue mug',
+                 'pick up the red ball;the blue mug', 'the red ball ; a blue mug'):
+        q = parse_command(text)
+        assert q.what == 'red ball' and [a.what for a in q.also] == ['blue mug'], text
+    q = parse_command('the red ball, the blue mug and the green cube')
+    assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue mug', 'green cube']
+    # A comma between adjectives describes one object.
+    q = parse_command('the big, red ball')
+    assert q.what == 'red ball' and q.size == 'largest' and not q.also
     q = parse_command('grab the red ball and the blue mug on the right')
     assert q.also[0].relation == 'right' and q.relation is None
 

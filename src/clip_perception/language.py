@@ -344,9 +344,18 @@ def parse_command(text):
     return _parse(text)
 
 
+# Punctuation that lists objects, read as "and" before the rest is dropped: a semicolon
+# always ("the red ball; the blue mug"), a comma when a determiner follows ("the red
+# ball, the blue mug and the cube"). A comma between adjectives ("the big, red ball")
+# lists properties of one object and stays. Without this the parts ran together into
+# one phrase ("red ball blue mug"), which names nothing.
+_LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)\b)')
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
-    s = _pad(re.sub(r"[^\w\s'-]", ' ', text.lower()).replace("'", ''))
+    text = _LIST_SEPARATOR.sub(' and ', text.lower())
+    s = _pad(re.sub(r"[^\w\s'-]", ' ', text).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
