@@ -84,13 +84,16 @@ def test_shipped_model_is_confident_for_what_it_sees_and_not_for_what_is_absent(
 
 
 def test_contrast_embeddings_are_cached_and_batched_like_single_prompts():
-    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
-    many = scorer.text_embeddings(['red ball', 'background', 'the table'])
-    assert many.shape[0] == 3 and scorer.text_cache_len == 3
-    assert torch.allclose(many[0], scorer.text_embedding('red ball'), atol=1e-5)
-    again = scorer.text_embeddings(['background'])
-    assert scorer.text_cache_len == 3 and torch.equal(again[0], many[1])
-    assert scorer.text_embeddings([]).shape[0] == 0
+    for template, per_query in (('a photo of a {}', 1), ('', 7)):  # '': its 7 templates
+        scorer = ClipScorer('bundled', device='cpu', dtype='float32',
+                            prompt_template=template)
+        many = scorer.text_embeddings(['red ball', 'background', 'the table'])
+        assert many.shape[0] == 3 and scorer.text_cache_len == 3 * per_query
+        assert torch.allclose(many[0], scorer.text_embedding('red ball'), atol=1e-5)
+        again = scorer.text_embeddings(['background'])
+        assert scorer.text_cache_len == 3 * per_query
+        assert torch.allclose(again[0], many[1], atol=1e-6)
+        assert scorer.text_embeddings([]).shape[0] == 0
 
 
 def test_words_a_closed_vocabulary_does_not_know():

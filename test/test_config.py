@@ -36,3 +36,10 @@ def test_a_template_that_loses_the_object_is_refused_with_the_reason(template, w
     assert reason == check_prompt_template(template)
     assert reason and 'exactly one {}' in reason and why in reason, reason
     assert f'"{template}"' in reason and 'e.g. "a photo of a {}"' in reason
+
+
+def test_several_templates_are_checked_one_by_one():
+    assert validate('prompt_template', 'a photo of a {} | a {} on a table|the {}') is None
+    assert validate('prompt_template', '') is None  # the checkpoint's own templates
+    reason = validate('prompt_template', 'a photo of a {} | a photo of {{}}')
+    assert reason and '"a photo of {{}}"' in reason and 'exactly one {}' in reason

@@ -43,13 +43,33 @@ def test_shipped_model_ranks_the_right_crop_first():
 
 
 def test_text_embeddings_are_cached_per_prompt():
-    scorer = ClipScorer('bundled', device='cpu')
+    scorer = ClipScorer('bundled', device='cpu', prompt_template='a photo of a {}')
     a = scorer.text_embedding('red ball')
     assert scorer.text_cache_len == 1
     assert scorer.text_embedding('red ball') is a
     scorer.text_embedding('red ball', template='{}')
     assert scorer.text_cache_len == 2
     assert torch.allclose(a.norm(), torch.tensor(1.0), atol=1e-5)
+
+
+def test_several_templates_are_averaged_and_the_bundled_model_brings_its_own():
+    """Prompt ensembling: the normalised mean of the templates' unit text embeddings."""
+    from clip_perception.world.training import TEMPLATES
+
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    assert scorer.prompt_template == ' | '.join(TEMPLATES)  # '' or None: its own seven
+    pair = 'a photo of a {} | a {} on a table'
+    one = [scorer.text_embedding('red ball', t) for t in ('a photo of a {}', 'a {} on a table')]
+    mean = (one[0] + one[1]) / torch.linalg.norm(one[0] + one[1])
+    assert torch.allclose(scorer.text_embedding('red ball', pair), mean, atol=1e-6)
+    both = scorer.text_embeddings(['red ball', 'blue mug'], pair)
+    assert both.shape == (2, mean.shape[0]) and torch.allclose(both[0], mean, atol=1e-6)
+    assert torch.allclose(both.norm(dim=1), torch.ones(2), atol=1e-5)
+    assert scorer.text_embeddings([], pair).shape == (0, mean.shape[0])
+    # One template is exactly the plain prompt's embedding, as before.
+    plain = ClipScorer('bundled', device='cpu', dtype='float32',
+                       prompt_template='a photo of a {}')
+    assert torch.equal(plain.text_embedding('red ball'), one[0])
 
 
 def test_pickle_only_folder_is_refused(tmp_path):

@@ -144,6 +144,22 @@ def unknown_to(what, vocabulary):
     return bool(mine) and not (mine & known)
 
 
+def read_templates(model_dir):
+    """Return the prompt templates a checkpoint was trained with, if it ships them.
+
+    ``clip_perception_vocabulary.json`` ``"templates"``: the bundled tiny model lists the
+    seven captions templates it was trained with
+    (:data:`clip_perception.world.training.TEMPLATES`); other checkpoints list none.
+
+    :return: tuple of format strings with one ``{}`` each; ``()`` without them.
+    """
+    path = os.path.join(model_dir, VOCABULARY_FILE)
+    if not os.path.isfile(path):
+        return ()
+    with open(path, encoding='utf-8') as f:
+        return tuple(json.load(f).get('templates', ()))
+
+
 def read_vocabulary(model_dir):
     """Return ``(descriptions, closed)`` from ``clip_perception_vocabulary.json``.
 

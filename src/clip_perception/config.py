@@ -42,8 +42,11 @@ PARAMETERS = (
     Param('command', '', 'Current command, e.g. "the red ball" (also set by the command '
           'topic; the last one received wins). Empty or a cancel word ("stop", "cancel", '
           '"never mind") = idle.'),
-    Param('prompt_template', 'a photo of a {}',
-          'Text template with one {} for the object part of the command.'),
+    Param('prompt_template', '',
+          'Text template with one {} for the object part of the command, or several '
+          'separated by | whose text embeddings are averaged (prompt ensembling). Empty: '
+          "the checkpoint's own templates (clip_perception_vocabulary.json \"templates\"; "
+          "the bundled model's seven training templates), else 'a photo of a {}'."),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
           '"not found".', min=0.0, max=1.0),
@@ -158,7 +161,7 @@ class PipelineConfig:
     image_proposals: bool = True
     nms_iou: float = 0.6
     top_k: int = 5
-    prompt_template: str = 'a photo of a {}'
+    prompt_template: str = ''
     ambiguity_margin: float = 0.08
     on_ambiguous: str = 'report'
     confidence_rule: str = 'auto'
@@ -182,6 +185,21 @@ def defaults():
     return {p.name: p.default for p in PARAMETERS}
 
 
+# Separates the templates of a prompt_template value whose text embeddings are averaged.
+TEMPLATE_SEPARATOR = '|'
+# The prompt of a checkpoint that names no templates of its own (CLIP's zero-shot default).
+DEFAULT_TEMPLATE = 'a photo of a {}'
+
+
+def split_templates(template):
+    """Return the templates of a ``prompt_template`` value (several separated by ``|``).
+
+    :param template: e.g. ``"a photo of a {}"`` or ``"a photo of a {} | a {} on a table"``.
+    :return: tuple of stripped, non-empty templates (empty for ``''``).
+    """
+    return tuple(t.strip() for t in template.split(TEMPLATE_SEPARATOR) if t.strip())
+
+
 # Two object phrases a prompt template is tried with (check_prompt_template).
 _TEMPLATE_PROBES = ('red ball', 'blue mug')
 
@@ -195,9 +213,22 @@ def check_prompt_template(template):
     substrings let ``"a photo of {{}}"`` through, which formats to the literal ``"a photo
     of {}"`` for every command, so every command got the same answer.
 
+    Several templates separated by ``|`` are checked one by one; ``''`` (the checkpoint's
+    own templates) is fine.
+
     :param template: the ``prompt_template`` value.
     :return: None, or one line saying what is wrong and what to write instead.
     """
+    parts = split_templates(template)
+    if not template.strip():
+        return None
+    if len(parts) != 1:
+        for part in parts:
+            reason = check_prompt_template(part)
+            if reason is not None:
+                return reason
+        return None
+    template = parts[0]
     example = 'write one {} where the object goes, e.g. "a photo of a {}"'
     try:
         prompts = [template.format(what) for what in _TEMPLATE_PROBES]

@@ -22,7 +22,11 @@ import torch
 from clip_perception.backends import check_backend
 from clip_perception.backends import make_encoder
 from clip_perception.backends import TORCH
+from clip_perception.confidence import read_templates
 from clip_perception.confidence import read_vocabulary
+from clip_perception.config import DEFAULT_TEMPLATE
+from clip_perception.config import split_templates
+from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
@@ -191,7 +195,16 @@ class ClipScorer:
     :param device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
     :param dtype: ``auto`` (fp16 on CUDA, fp32 on CPU), ``float32``, ``float16``,
         ``bfloat16``.
-    :param prompt_template: format string with one ``{}`` for the query.
+    :param prompt_template: format string with one ``{}`` for the query, or several
+        separated by ``|``, whose unit text embeddings are averaged and renormalised
+        (prompt ensembling, Radford et al. 2021, sec. 3.1.4). None or ``''``: the
+        checkpoint's own templates (:func:`clip_perception.confidence.read_templates`;
+        the bundled model's seven training templates), else :data:`DEFAULT_TEMPLATE`.
+        Measured with the bundled model (``clip_perception_eval shifted|rules``, 300
+        scenes): its seven templates against ``a photo of a {}`` alone, shifted scenes
+        69.7 / 92.3 / 65.1 / 83.0 against 67.7 / 93.3 / 64.0 / 82.7 (right, absent "not
+        found", shape only, colour only), our scenes 93.3 / 94.3 / 91.5 / 83.7 against
+        92.7 / 94.7 / 91.5 / 83.7.
     :param context: fraction of the box side added around each crop on every side.
     :param backend: image-encoder runtime, one of
         :data:`clip_perception.backends.BACKENDS` (``torch``, or ``openvino`` on the
@@ -202,7 +215,7 @@ class ClipScorer:
     """
 
     def __init__(self, model='bundled', device='auto', dtype='auto',
-                 prompt_template='a photo of a {}', context=0.15, text_cache_size=512,
+                 prompt_template=None, context=0.15, text_cache_size=512,
                  backend=TORCH):
         self.model_name = model
         self.model_path = resolve_model(model)
@@ -216,7 +229,9 @@ class ClipScorer:
         self.mean = image_config['mean']
         self.std = image_config['std']
         self.input_size = image_config['size']
-        self.prompt_template = prompt_template
+        own = read_templates(self.model_path) if os.path.isdir(self.model_path) else ()
+        self.prompt_template = prompt_template or \
+            f' {TEMPLATE_SEPARATOR} '.join(own or (DEFAULT_TEMPLATE,))
         self.context = context
         self._range = value_range(self.mean, self.std, self.device)
         self._text_cache = OrderedDict()
@@ -239,10 +254,14 @@ class ClipScorer:
     def text_embedding(self, query, template=None):
         """Unit-norm embedding of ``template.format(query)``, cached per prompt.
 
-        :param template: overrides the scorer's ``prompt_template`` for this call.
+        :param template: overrides the scorer's ``prompt_template`` for this call
+            (several templates: the normalised mean of their embeddings).
         :return: (D,) float32 CPU tensor.
         """
-        prompt = (template or self.prompt_template).format(query)
+        templates = split_templates(template or self.prompt_template)
+        if len(templates) > 1:
+            return self.text_embeddings([query], template)[0]
+        prompt = templates[0].format(query)
         hit = self._text_cache.get(prompt)
         if hit is not None:
             self._text_cache.move_to_end(prompt)
@@ -263,9 +282,12 @@ class ClipScorer:
 
         The context length is the smaller of the tokenizer's ``model_max_length`` and
         the text encoder's ``max_position_embeddings`` (77 for OpenAI CLIP, 32 for the
-        bundled tiny model); longer prompts are cut by :meth:`text_embedding`.
+        bundled tiny model); longer prompts are cut by :meth:`text_embedding`. With
+        several templates, the longest prompt's.
         """
-        prompt = (template or self.prompt_template).format(query)
+        prompt = max((t.format(query) for t in split_templates(template or
+                                                                self.prompt_template)),
+                     key=len)
         hit = self._token_counts.get(prompt)
         if hit is not None:
             return hit
@@ -282,10 +304,19 @@ class ClipScorer:
         Prompts not cached yet are encoded in one batch.
 
         :param queries: sequence of K strings.
+        :param template: as in :meth:`text_embedding`.
         :return: (K, D) float32 CPU tensor (K may be 0).
         """
-        template = template or self.prompt_template
-        prompts = [template.format(q) for q in queries]
+        templates = split_templates(template or self.prompt_template)
+        if len(templates) > 1:
+            each = torch.stack([self._prompt_embeddings([t.format(q) for q in queries])
+                                for t in templates])
+            mean = each.mean(dim=0)
+            return mean / mean.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+        return self._prompt_embeddings([templates[0].format(q) for q in queries])
+
+    def _prompt_embeddings(self, prompts):
+        """Unit-norm embeddings of the prompts, (K, D), each cached per prompt."""
         missing = [p for p in dict.fromkeys(prompts) if p not in self._text_cache]
         if missing:
             tokens = self.tokenizer(missing, padding=True, truncation=True,

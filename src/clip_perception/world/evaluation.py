@@ -537,6 +537,7 @@ def main(argv=None):
     """Console entry point ``clip_perception_eval``."""
     import torch
 
+    from clip_perception.config import check_prompt_template
     from clip_perception.config import PipelineConfig
     from clip_perception.pipeline import Pipeline
     from clip_perception.scorer import CALIBRATION_FILE
@@ -563,6 +564,9 @@ def main(argv=None):
     p.add_argument('--no-depth-proposals', action='store_true')
     p.add_argument('--confidence-rule', default=PipelineConfig.confidence_rule,
                    choices=('auto', 'softmax', 'calibration', 'both'))
+    p.add_argument('--prompt-template', default='',
+                   help="text template(s), several separated by '|' (default: the "
+                        "checkpoint's own templates, else 'a photo of a {}')")
     p.add_argument('--vocabulary', default='',
                    help="contrast vocabulary (default: the checkpoint's own)")
     p.add_argument('--json', default=None, help='also write the figures to this file')
@@ -589,7 +593,12 @@ def main(argv=None):
     from clip_perception.scorer import ModelLoadError
 
     try:
-        scorer = ClipScorer(args.model, device='cpu', dtype='float32')
+        reason = check_prompt_template(args.prompt_template)
+        if reason is not None:
+            print(reason, file=sys.stderr)
+            return 2
+        scorer = ClipScorer(args.model, device='cpu', dtype='float32',
+                            prompt_template=args.prompt_template)
     except ModelLoadError as exc:
         print(f'cannot load --model {args.model}: {" ".join(str(exc).split())}',
               file=sys.stderr)
@@ -597,7 +606,8 @@ def main(argv=None):
     cfg = PipelineConfig(max_proposals=args.max_proposals,
                          image_proposals=not args.no_image_proposals,
                          depth_proposals=not args.no_depth_proposals,
-                         confidence_rule=args.confidence_rule, vocabulary=args.vocabulary)
+                         confidence_rule=args.confidence_rule, vocabulary=args.vocabulary,
+                         prompt_template=args.prompt_template)
     pipeline = Pipeline(scorer, cfg)
     figures = {'model': scorer.model_path}
     show = not args.quiet

@@ -655,6 +655,7 @@ def save(model, tokenizer, cfg, out_dir, stats):
         json.dump(processor_config, f, indent=2)
     with open(os.path.join(out_dir, VOCABULARY_FILE), 'w') as f:
         json.dump({'vocabulary': list(WORLD_VOCABULARY), 'closed': True,
+                   'templates': list(TEMPLATES),
                    'meaning': 'what this model knows of its toy world: the default '
                               'contrast prompts of the confidence_rule softmax; closed: '
                               'it knows no other words, so a command naming none of '
