@@ -337,38 +337,6 @@ def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
         assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes
 
 
-def test_stack_checks_prefetched_on_worker_threads_give_the_sequential_result(monkeypatch):
-    """Stack levels computed ahead on the worker threads are the ones the checks use.
-
-    On touching-and-stacked scenes (stacked parts are added) the parallel path, which
-    prefetches the likely checks' support levels, gives exactly the sequential output,
-    masks and notes included; and the checks do use prefetched levels.
-    """
-    import clip_perception.proposals as proposals_module
-
-    used = []
-    original = proposals_module.add_stack_parts
-
-    def counting(props, *args, levels_of=None, **kwargs):
-        used.append(len(levels_of or {}))
-        return original(props, *args, levels_of=levels_of, **kwargs)
-
-    monkeypatch.setattr(proposals_module, 'add_stack_parts', counting)
-    scenes = [generate_layout_scene(820 + seed, 'touching')[0] for seed in range(4)]
-    notes = []
-    for s in scenes:
-        a = propose(s.rgb, s.depth, s.intrinsics, parallel=True)
-        b = propose(s.rgb, s.depth, s.intrinsics, parallel=False)
-        assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
-        assert np.array_equal(a.scores, b.scores) and a.notes == b.notes
-        assert a.dropped == b.dropped
-        for ma, mb in zip(a.masks, b.masks):
-            assert (ma is None and mb is None) or np.array_equal(ma, mb)
-        notes.extend(a.notes)
-    assert any('stacked' in note for note in notes)
-    assert sum(used[0::2]) > 0 and sum(used[1::2]) == 0  # parallel prefetched, serial not
-
-
 # ---------------------------------------- the working grid is metric (issue 11, round 4)
 
 def _cubes_on_a_table(w=640, h=480):

@@ -555,10 +555,9 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
     run_ss = hasattr(cv2, 'ximgproc') and min(small.shape[:2]) >= 2
     jobs = [executor.submit(_selective_search, bgr, k) for k in ks] \
         if run_ss and executor is not None else None
-    salient = executor.submit(saliency_proposals, small) if executor is not None else None
 
     def finish():
-        boxes = [salient.result() if salient is not None else saliency_proposals(small)]
+        boxes = [saliency_proposals(small)]
         if run_ss:
             rects = [j.result() for j in jobs] if jobs is not None else \
                 [_selective_search(bgr, k) for k in ks]
@@ -636,20 +635,7 @@ def _superpixels(small):
     return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
 
 
-def _ranking_copy(rgb):
-    """Return the 80 px copy the image ranking works on, and its superpixels (or None).
-
-    :return: ``(small (h, w, 3) uint8, superpixels (h, w) int32 or None)``.
-    """
-    h, w = rgb.shape[:2]
-    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
-    s = 80.0 / float(max(w, h))
-    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
-                       interpolation=cv2.INTER_AREA)
-    return small, _superpixels(small)
-
-
-def _image_scores(rgb, boxes, work, hole_ok=None, ranking_copy=None):
+def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
     Colour contrast of the box against a ring around it, superpixel straddling
@@ -659,12 +645,13 @@ def _image_scores(rgb, boxes, work, hole_ok=None, ranking_copy=None):
     and ``BORDER_PENALTY`` when the frame cuts it; and, on the support surface, how much
     more depth is missing inside than around it (transparent, dark and shiny objects),
     which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
-    itself drawn around a hole (an occlusion shadow is a hole too). ``ranking_copy`` is
-    :func:`_ranking_copy` of ``rgb`` when already made (on a worker thread).
+    itself drawn around a hole (an occlusion shadow is a hole too).
     """
     h, w = rgb.shape[:2]
+    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
     s = 80.0 / float(max(w, h))
-    small, sp = ranking_copy if ranking_copy is not None else _ranking_copy(rgb)
+    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
+                       interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
     sh, sw = lab.shape[:2]
     b = np.round(boxes * s).astype(int)
@@ -700,6 +687,7 @@ def _image_scores(rgb, boxes, work, hole_ok=None, ranking_copy=None):
     border = (boxes[:, 0] <= 0.01 * w) | (boxes[:, 1] <= 0.01 * h) | \
         (boxes[:, 2] >= 0.99 * w) | (boxes[:, 3] >= 0.99 * h)
     score -= BORDER_PENALTY * border
+    sp = _superpixels(small)
     if sp is not None:
         score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
@@ -890,11 +878,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
     work = NO_WORK
-    pool = _pool() if parallel else None
-    pending = start_image_proposals(rgb, executor=pool) if use_image else None
-    copy = pool.submit(_ranking_copy, rgb) if pending is not None and pool is not None \
-        else None
-    levels_of = {}
+    pending = start_image_proposals(rgb, executor=_pool() if parallel else None) \
+        if use_image else None
     if depth_m is not None and intrinsics is not None:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
                                                              work_width=work_width)
@@ -904,8 +889,6 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                 sources.append(SOURCE_DEPTH)
                 regions.append(r)
                 prio.append(r['score'])
-            if pool is not None:
-                levels_of = _prefetch_levels(pool, found, depth_m, intrinsics, work, (w, h))
     if pending is not None:
         img = pending()
         holes = hole_boxes(work, intrinsics, (h, w)) if intrinsics is not None else ()
@@ -915,8 +898,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(holes):
             img = np.concatenate([img, holes])
         if len(img):
-            scores, _ = _image_scores(rgb, img, work, hole_ok,
-                                      copy.result() if copy is not None else None)
+            scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
                 prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img))
             for box, score in zip(img, scores):
@@ -939,12 +921,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                   for i in keep)
     props = Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
                       prio[keep], dropped, tuple(notes))
-    try:
-        return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work,
-                               levels_of=levels_of) if use_depth else props
-    finally:
-        for job in levels_of.values():
-            job.cancel()
+    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work) \
+        if use_depth else props
 
 
 # Only the best-ranked proposals are checked for stacks: each check costs a few ms of
@@ -956,42 +934,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
 STACK_CHECKS = 4
 
 
-# Stack checks prefetched on the worker threads while the image boxes are ranked: the
-# depth regions most likely to be among the first STACK_CHECKS after the ranking (whole
-# objects, best first); one not prefetched is computed when needed, one prefetched and
-# not needed is wasted work. Counted on the 16 real frames and 18 synthetic layouts
-# (`support_levels` calls; 85 needed): 4 prefetched give 57 used, 12 wasted; 6 give 62
-# used, 26 wasted; 8 give 66 used, 36 wasted.
-PREFETCH_CHECKS = STACK_CHECKS
-
-
-def _prefetch_levels(pool, found, depth_m, intrinsics, work, size):
-    """Submit :func:`clip_perception.geometry.support_levels` of the likely stack checks.
-
-    :return: dict ``{box tuple (clipped to the frame as the ranking does): Future}``.
-    """
-    from clip_perception.geometry import _height_fn
-    from clip_perception.geometry import support_levels
-
-    surface = work.surface
-    if surface is None or work.height is None:
-        return {}
-    w, h = size
-    coarse = _coarse_faces(work, intrinsics)
-    height_fn = _height_fn(surface, surface.plane)
-    out = {}
-    ranked = sorted((r for r in found if r['tier'] >= TIER_OBJECT - 1),
-                    key=lambda r: -r['score'])
-    for r in ranked[:PREFETCH_CHECKS]:
-        box = tuple(float(v) for v in np.clip(np.array(r['box'], np.float64), 0.0,
-                                               [w, h, w, h]))
-        if box not in out and _may_hold_stack(coarse, box):
-            out[box] = pool.submit(support_levels, depth_m, box, intrinsics, height_fn)
-    return out
-
-
-def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None,
-                    levels_of=None):
+def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None):
     """Add the objects of stacks that a proposal covers as one region (issue #11).
 
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
@@ -1005,9 +948,6 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     :param work: the :class:`WorkGrid` of :func:`depth_regions`, when at hand: a box whose
         working-resolution heights show no horizontal face inside it at least 1 cm
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
-    :param levels_of: optional ``{box tuple: Future}`` of the boxes'
-        :func:`clip_perception.geometry.support_levels`, computed ahead on worker threads
-        (same values; a box not in it is computed here).
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     from clip_perception.geometry import _height_fn
@@ -1030,9 +970,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
         if i >= STACK_CHECKS or (coarse is not None and
                                  not _may_hold_stack(coarse, props.boxes[i])):
             continue
-        job = (levels_of or {}).get(tuple(float(v) for v in props.boxes[i]))
-        levels = job.result() if job is not None else \
-            support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
+        levels = support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
         # Cheap first: a stack needs a face 1.5 cm under the top of the box's points,
         # which are no higher than the highest point of the face search's window.
         hwin = levels[2][0]
