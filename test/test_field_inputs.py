@@ -895,3 +895,67 @@ def test_whitespace_around_a_header_frame_id_is_dropped_from_the_outputs(probe, 
     # The colour, depth and camera_info ids differ only by the whitespace: one camera.
     assert 'depth images are in frame' not in log and 'camera_info is in frame' not in log
     assert node.stop() == 0
+
+
+def _depth_at(scene, width, height, frame_id=None):
+    """Edit a depth message into ``scene`` rendered at ``width`` x ``height``.
+
+    As a registered depth is: the same camera, intrinsics scaled to the depth's size.
+    """
+    small = generate_scene(4242, specs=SCENE_SPECS, intrinsics=scene.intrinsics.scaled(
+        width / scene.intrinsics.width, height / scene.intrinsics.height))
+    mm = small.depth_16uc1()
+
+    def edit(m):
+        m.height, m.width, m.step, m.data = height, width, 2 * width, mm.tobytes()
+        if frame_id is not None:
+            m.header.frame_id = frame_id
+        return m
+    return edit
+
+
+def test_depth_at_a_fraction_of_the_colour_resolution_in_its_frame_is_resampled(
+        probe, start_node):
+    """ZED, OAK-D and RealSense profiles publish depth at 1/2 or 1/4 of the colour size.
+
+    Registered to the colour camera (same frame, same aspect ratio), it was refused on
+    every frame ("depth is 320x240 but the image is 640x480"). Now resampled by nearest
+    neighbour: on this scene the red ball's pose is as close to the truth as with
+    full-size depth; another aspect ratio, or another frame, stays refused with why.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    full = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+    # Half, a third (640 / 3 = 213.3: rounded sizes), and with an empty depth frame_id.
+    for width, height, frame_id in ((320, 240, None), (213, 160, None), (320, 240, '')):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=_depth_at(scene, width, height, frame_id)), node.output()
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < max(0.009, 1.5 * full), (width, height, error, full)
+        assert detections(probe)[-1]['status'] == 'found'
+    level, message, values = wait_diag(probe, lambda lv, m, v: lv == 0)
+    assert (level, message) == (0, 'running'), message  # a supported profile: no WARN
+    assert int(values['frames_depth_resampled']) >= 3
+    assert 'rejected_depth_mismatch' not in values
+    log = node.output()
+    assert log.count('resampled to the image size by nearest neighbour') == 1, log
+    assert 'depth is 320x240, the 640x480 image scaled by 1/2, in the same frame' in log
+    # Not registered: another aspect ratio (a cropping profile), or another camera's frame.
+    for width, height, frame_id, why in (
+            (320, 180, None, 'depth is 320x180 but the image is 640x480: another aspect'),
+            (320, 240, 'camera_depth_optical_frame',
+             'depth is 320x240 in frame "camera_depth_optical_frame" but the image is '
+             f'640x480 in frame "{scene.frame_id}"')):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2,
+                          depth=_depth_at(scene, width, height, frame_id)), node.output()
+        last = detections(probe)[-1]
+        assert last['status'] == 'no_depth' and why in last['reason'], last['reason']
+        assert not probe.messages(POSE)
+    _, message, values = wait_diag(probe, lambda lv, m, v: 'rejected_depth_mismatch' in v)
+    assert int(values['rejected_depth_mismatch']) >= 2 and 'answering without depth' in message
+    assert node.stop() == 0
+

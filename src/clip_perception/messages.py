@@ -8,6 +8,7 @@ more than :data:`MAX_PIXELS` pixels.
 
 from dataclasses import dataclass
 from functools import lru_cache
+import math
 import struct
 import sys
 
@@ -49,6 +50,9 @@ MAX_PLAUSIBLE_DEPTH_M = 100.0
 # measures half as far; scattered on an object's pixels, such codes moved its pose 3 to 5
 # times farther from the truth than holes of 0 did.
 MAX_DEPTH_READING_M = 65.0
+# Most a registered depth's resolution may differ from the colour image's, either way
+# (depth_to_image_size): drivers publish depth at a half or a quarter of the colour size.
+MAX_DEPTH_SCALE = 8
 
 
 def supported_colour_encodings():
@@ -509,6 +513,49 @@ def check_same_size(shape, intrinsics, what):
     if (w, h) != (intrinsics.width, intrinsics.height):
         raise MessageError('mismatch', f'{what} is {w}x{h} but camera_info says '
                            f'{intrinsics.width}x{intrinsics.height}')
+
+
+def depth_to_image_size(depth, shape):
+    """Bring depth registered to the colour camera at another resolution to the image size.
+
+    ZED, OAK-D and RealSense profiles publish depth at a half or a quarter of the colour
+    resolution, registered to the colour camera (same frame, same field of view). Such a
+    depth is the colour image's scaled by one factor on both axes, each side rounded to a
+    pixel (2208x1242 colour, 1104x621 depth). It is resampled to the image size by nearest
+    neighbour, pixel centre to pixel centre: each colour pixel takes the reading of the
+    depth pixel it lies in. Never interpolated: averaging a foreground and a background
+    reading across an object's edge invents a point in mid-air, between the two.
+
+    Only the sizes are compared here; whether the depth is in the colour camera's frame
+    is the caller's to check (a depth of another camera is not registered at any size).
+
+    :param depth: (h, w) float32 metres, NaN = no reading.
+    :param shape: the colour image's shape, ``(H, W)`` or ``(H, W, 3)``.
+    :return: ``(depth, factor)``: (H, W) float32 metres and the colour-to-depth size
+        factor (2.0 for half-size depth); ``depth`` itself and 1.0 when the sizes agree.
+    :raises MessageError: ``mismatch``: another aspect ratio (a depth of another camera,
+        or a profile that crops), or a factor beyond :data:`MAX_DEPTH_SCALE`.
+    """
+    h, w = shape[:2]
+    dh, dw = depth.shape[:2]
+    if (dh, dw) == (h, w):
+        return depth, 1.0
+    # Each depth side is the colour side over one factor s, rounded to within a pixel:
+    # |dw - w / s| <= 1 and |dh - h / s| <= 1 for a common s.
+    low = max(w / (dw + 1), h / (dh + 1))
+    high = min(w / (dw - 1) if dw > 1 else math.inf, h / (dh - 1) if dh > 1 else math.inf)
+    factor = max(w / dw, h / dh)
+    if low > high:
+        raise MessageError('mismatch', f'depth is {dw}x{dh} but the image is {w}x{h}: '
+                           'another aspect ratio, so the depth is not registered to the '
+                           'colour image (remap depth to the depth registered to the colour '
+                           'camera, e.g. aligned_depth_to_color/image_raw)')
+    if not 1 / MAX_DEPTH_SCALE <= factor <= MAX_DEPTH_SCALE:
+        raise MessageError('mismatch', f'depth is {dw}x{dh} but the image is {w}x{h}: '
+                           f'scaled by {factor:.3g}, more than {MAX_DEPTH_SCALE} either way')
+    rows = np.minimum(((np.arange(h) + 0.5) * (dh / h)).astype(np.intp), dh - 1)
+    cols = np.minimum(((np.arange(w) + 0.5) * (dw / w)).astype(np.intp), dw - 1)
+    return depth[rows[:, None], cols[None, :]], w / dw
 
 
 def rgb_to_image_fields(rgb):

@@ -97,6 +97,7 @@ from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
+from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import parse_compressed_format
@@ -708,7 +709,10 @@ class PerceptionMixin:
                             'registered to the colour camera (a topic such as '
                             'aligned_depth_to_color/image_raw or depth_registered/image_rect), '
                             'else poses are off by the offset between the two cameras')
-        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), depth, now):
+        # The depth's own frame goes with it: whether a depth of another size may be
+        # resampled depends on it (depth_to_image_size), decided on the worker.
+        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), (depth, depth_frame),
+                                         now):
             self._submit(frame)
 
     def _on_camera_info(self, msg):
@@ -827,7 +831,8 @@ class PerceptionMixin:
                                ERROR)
             self._reject('stale', text)
             return
-        intr, depth = frame.info, frame.depth
+        intr = frame.info
+        depth, depth_frame = frame.depth if frame.depth is not None else (None, '')
         now = time.monotonic()
         depth_note = frame.no_depth_reason
         refused = self.health.refusal('depth')
@@ -851,16 +856,11 @@ class PerceptionMixin:
             info_note = ('no camera_info received yet' if refused is None else
                          f'camera_info arrives but is refused: {refused}')
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
-        if depth is not None and depth.shape == rgb.shape[:2] and \
-                not np.isfinite(depth).any():
+        if depth is not None and depth.shape != rgb.shape[:2]:
+            depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
+        if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
-            depth = None
-        if depth is not None and depth.shape != rgb.shape[:2]:
-            depth_note = (f'depth is {depth.shape[1]}x{depth.shape[0]} but the image is '
-                          f'{rgb.shape[1]}x{rgb.shape[0]}; using no depth (is the depth '
-                          'aligned to the colour image?)')
-            self._reject('depth_mismatch', depth_note)
             depth = None
         if depth_note:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
@@ -907,6 +907,40 @@ class PerceptionMixin:
             latency = self._publish(header, rgb, result, reason, started)
         self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
+
+    def _depth_to_image_size(self, depth, depth_frame, header, rgb):
+        """Return ``(depth, note)``: a depth of another size resampled, or None and why.
+
+        Depth registered to the colour camera at a half or a quarter of its resolution
+        (ZED, OAK-D, RealSense profiles) is resampled by nearest neighbour
+        (:func:`depth_to_image_size`), warned once and counted; the colour camera_info
+        holds (the depth's own is not subscribed). A depth in another frame, or of
+        another aspect ratio, is not registered to the colour image: refused, with why.
+        """
+        dh, dw = depth.shape
+        colour_frame = _frame_key(header.frame_id)
+        if depth_frame and colour_frame and depth_frame != colour_frame:
+            note = (f'depth is {dw}x{dh} in frame "{depth_frame}" but the image is '
+                    f'{rgb.shape[1]}x{rgb.shape[0]} in frame "{colour_frame}"; using no '
+                    'depth (is the depth aligned to the colour image?)')
+            self._reject('depth_mismatch', note)
+            return None, note
+        try:
+            resampled, factor = depth_to_image_size(depth, rgb.shape)
+        except MessageError as exc:
+            note = f'{exc}; using no depth'
+            self._reject('depth_mismatch', note)
+            return None, note
+        self.health.count('frames_depth_resampled')
+        if 'depth_resampled' not in self._warned_once:
+            # Logged, not a /diagnostics WARN while it lasts: a supported profile.
+            self._warned_once.add('depth_resampled')
+            self.get_logger().warning(
+                f'depth is {dw}x{dh}, the {rgb.shape[1]}x{rgb.shape[0]} image scaled by '
+                f'1/{factor:.3g}, in the same frame: resampled to the image size by nearest '
+                'neighbour (never interpolated across depth edges); the colour camera_info '
+                'holds (logged once; counted in /diagnostics as frames_depth_resampled)')
+        return resampled, ''
 
     # ------------------------------------------------------------------ outputs
     def _publish(self, header, rgb, result, reason, started):
