@@ -959,3 +959,87 @@ def test_depth_at_a_fraction_of_the_colour_resolution_in_its_frame_is_resampled(
     assert int(values['rejected_depth_mismatch']) >= 2 and 'answering without depth' in message
     assert node.stop() == 0
 
+
+def _vocabulary(probe):
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['vocabulary'])).values[0]
+    if got.type == ParameterType.PARAMETER_STRING_ARRAY:
+        return list(got.string_array_value)
+    assert got.type == ParameterType.PARAMETER_STRING, got
+    return got.string_value
+
+
+def test_vocabulary_as_a_list_is_accepted_and_never_silently_emptied(
+        probe, start_node, tmp_path):
+    """``-p 'vocabulary:=[a, b]'`` and a YAML list, with and without a params file.
+
+    It was declared a string: ``-p`` alone ended the node with a FATAL type error; after
+    a params file (the package's, with ``vocabulary: ''``) the node started with the
+    empty vocabulary and said nothing, because rcl merges sources by type and rclpy
+    reads a string before an array. A list of strings is now taken (joined with ", "),
+    the merge's loss is put back and named, and a list of anything else is refused
+    with one FATAL line.
+    """
+    bundled = tmp_path / 'bundled.yaml'  # no vocabulary in it: like `-p` alone
+    bundled.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n")
+    user = tmp_path / 'user.yaml'
+    user.write_text('/**:\n  ros__parameters:\n    vocabulary: [laptop, coffee mug]\n')
+    for args, kwargs, merged in (
+            (('-p', 'vocabulary:=[laptop, coffee mug]'), {'params_file': str(bundled)},
+             None),
+            (('-p', 'vocabulary:=[laptop, coffee mug]'), {}, '-p vocabulary:=[laptop'),
+            (('--params-file', str(user)), {}, f'--params-file {user}')):
+        node = start_node('-p', 'command:=the red ball', *args, **kwargs)
+        assert wait_for_node(probe), node.output()
+        assert _vocabulary(probe) == ['laptop', 'coffee mug'], node.output()
+        log = node.output()
+        if merged:  # the loss is named once, with both sources
+            line = next(ln for ln in log.splitlines() if 'parameter vocabulary:' in ln)
+            assert merged in line and 'clip_perception.yaml' in line and 'rcl kept' in line
+        assert 'FATAL' not in log and 'Traceback' not in log
+        assert node.stop() == 0
+    # The comma-separated string is as before.
+    node = start_node('-p', 'vocabulary:=laptop, coffee mug')
+    assert wait_for_node(probe), node.output()
+    assert _vocabulary(probe) == 'laptop, coffee mug'
+    assert 'parameter vocabulary:' not in node.output()
+    # Live: a string array is taken, another type is refused with the reason.
+    for value, ok in ((['stapler', 'notebook'], True), (3, False), ([1, 2], False)):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('vocabulary', value=value).to_parameter_msg()])).results[0]
+        assert res.successful == ok, (value, res.reason)
+        if not ok:
+            assert 'vocabulary must be a comma-separated string or a list of strings' in \
+                res.reason
+    assert _vocabulary(probe) == ['stapler', 'notebook']
+    assert node.stop() == 0
+    # What cannot be used stops start-up with one FATAL line, never an empty vocabulary.
+    ints = tmp_path / 'ints.yaml'
+    ints.write_text('/**:\n  ros__parameters:\n    vocabulary: [1, 2]\n')
+    for args in (('-p', 'vocabulary:=[1, 2]'), ('--params-file', str(ints)),
+                 ('-p', 'vocabulary:=3')):
+        node = start_node(*args)
+        assert node.proc.wait(60) == 1, node.output()
+        fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+        assert len(fatal) == 1 and 'vocabulary must be a comma-separated string or a list ' \
+            'of strings' in fatal[0], node.output()
+        assert 'Traceback' not in node.output()
+
+
+def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
+        probe, start_node, tmp_path):
+    """The same merge, another type: ``min_confidence: 1`` in a file, then ``-p ...:=0.7``.
+
+    rclpy reads an integer before a double, so the node ran at 1.0 (nothing ever found)
+    and said nothing.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      '    min_confidence: 1\n')
+    node = start_node('-p', 'min_confidence:=0.7', params_file=str(params))
+    assert wait_for_node(probe), node.output()
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['min_confidence'])).values[0]
+    assert (got.type, got.double_value) == (ParameterType.PARAMETER_DOUBLE, 0.7)
+    assert 'parameter min_confidence: "-p min_confidence:=0.7" comes after' in node.output()
+    assert node.stop() == 0

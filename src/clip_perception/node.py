@@ -81,6 +81,7 @@ from std_srvs.srv import Trigger
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
+from clip_perception import param_overrides
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
@@ -126,11 +127,15 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
+# The arguments rclpy was initialised with (_run), whose parameter sources
+# _restore_lost_overrides replays; sys.argv when the node is made some other way.
+_COMMAND_LINE = None
 RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
 
 
 def _descriptor(p):
-    d = ParameterDescriptor(name=p.name, description=p.description, read_only=p.read_only)
+    d = ParameterDescriptor(name=p.name, description=p.description, read_only=p.read_only,
+                            dynamic_typing=p.accepts_list)
     if p.choices:
         d.additional_constraints = 'one of: ' + ', '.join(p.choices)
     if p.min is not None:
@@ -174,6 +179,7 @@ class PerceptionMixin:
         # as that double: at start-up by rewriting the override before declaring (rclpy
         # would raise), at run time (`ros2 param set`) by a pre-set callback.
         overrides = getattr(self, '_parameter_overrides', {})
+        self._restore_lost_overrides(overrides)
         for name, param in list(overrides.items()):
             overrides[name] = _as_declared(param)
         for p in PARAMETERS:
@@ -222,6 +228,38 @@ class PerceptionMixin:
         self._command = _command_value(self._values_cache['command'])
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
+
+    def _restore_lost_overrides(self, overrides):
+        """Put back the override values rcl's merge of the command line lost, saying so.
+
+        rcl merges the sources of ``--ros-args`` by type: a later value of another type
+        than an earlier one loses to it (:mod:`clip_perception.param_overrides`), so
+        ``--params-file`` with ``vocabulary: ''`` then ``-p 'vocabulary:=[a, b]'`` gave
+        the node ``''`` and the list was gone without a word. The last source's value is
+        put back into ``overrides`` (then declared, typed and validated as any other:
+        one the node cannot use stops it with a FATAL line), and a warning names both
+        sources. Only where the replay agrees with what rclpy handed the node.
+        """
+        items = []
+        try:
+            for kind, arg in param_overrides.sources(_COMMAND_LINE or sys.argv):
+                if kind == 'file':
+                    with open(arg, encoding='utf-8') as f:
+                        items.append((f'--params-file {arg}', kind, f.read()))
+                else:
+                    items.append((f'-p {arg}', kind, arg))
+        except (OSError, UnicodeDecodeError):
+            return  # rcl read the files or would have stopped; nothing to compare with
+        lost = param_overrides.lost_overrides(items, self.get_fully_qualified_name())
+        for name, why in sorted(lost.items()):
+            given = overrides.get(name)
+            if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
+                continue
+            overrides[name] = Parameter(name, value=why.meant)
+            self.get_logger().info(
+                f'parameter {name}: "{why.meant_from}" comes after "{why.kept_from}", '
+                f'whose {why.kept!r} rcl kept instead (it merges values of different types '
+                f'by type, and the earlier one wins); using {why.meant!r}, the later value')
 
     def _load(self, shared=None):
         """Validate the parameters, load the model; return the parameter values.
@@ -1361,6 +1399,8 @@ def spin(executor, max_failures=100):
 
 def _run(factories, args):
     """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
+    global _COMMAND_LINE
+    _COMMAND_LINE = list(sys.argv if args is None else args)
     rclpy.init(args=args)
     nodes = []
     try:
