@@ -1043,3 +1043,50 @@ def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
     assert (got.type, got.double_value) == (ParameterType.PARAMETER_DOUBLE, 0.7)
     assert 'parameter min_confidence: "-p min_confidence:=0.7" comes after' in node.output()
     assert node.stop() == 0
+
+
+def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, start_node):
+    """K of the 1280x960 mode beside a 640x480 image and size, and binning given twice.
+
+    The first passed every check (its width and height are the image's): the red ball
+    came 21 cm from the truth with /diagnostics 'running'. It is still used (a
+    principal point off the centre can be real), but warned once and named in
+    /diagnostics while it lasts. A driver that bins and also gives the binned size was
+    refused as "camera_info says 320x240", which the message does not say: the reason
+    now names the binning.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    intr = scene.intrinsics
+
+    def k_of(scale):
+        def edit(m):
+            m.k = [intr.fx * scale, 0.0, (intr.cx + 0.5) * scale - 0.5, 0.0, intr.fy * scale,
+                   (intr.cy + 0.5) * scale - 0.5, 0.0, 0.0, 1.0]
+            m.p = [0.0] * 12
+            return m
+        return edit
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    _, _, values = wait_diag(probe, lambda lv, m, v: True)
+    assert values['frames_info_off_centre'] == '0'
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 4, info=k_of(2.0))
+    _, message, values = wait_diag(probe, lambda lv, m, v: 'principal point' in m)
+    assert 'camera_info principal point (639.5, 479.5) is far from the centre' in message
+    assert 'camera at 1280x960' in message and int(values['frames_info_off_centre']) >= 1
+    assert node.output().count('principal point (639.5, 479.5)') == 1  # logged once
+
+    def binned(m):
+        m.binning_x = m.binning_y = 2
+        return m
+    def binning_named():
+        return bool(probe.messages('/diagnostics')) and 'binning 2x2' in diag(probe)[1]
+    probe.clear()
+    assert feed_until(camera, scene, binning_named, info=binned), node.output()
+    _, message, _ = diag(probe)
+    assert 'image is 640x480 but camera_info says 320x240 (camera_info gives 640x480 with ' \
+        'binning 2x2' in message, message
+    # The right camera_info again: answered, and the warning goes with it.
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 0)
+    assert (level, message) == (0, 'running'), message
+    assert node.stop() == 0

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import numpy as np
 import pytest
 
+from clip_perception.geometry import Intrinsics
+from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
@@ -24,6 +26,7 @@ from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
+from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 
 FUZZ = settings(max_examples=400, deadline=None,
@@ -540,3 +543,29 @@ def test_depth_of_another_aspect_ratio_or_scale_is_refused_with_the_reason(image
         depth_to_image_size(np.ones(depth, np.float32), image)
     assert err.value.kind == 'mismatch'
     assert f'{depth[1]}x{depth[0]}' in str(err.value)
+
+
+@pytest.mark.parametrize('scale, named', [(2.0, '1280x960'), (1.5, '960x720'),
+                                          (0.5, '320x240')])
+def test_a_principal_point_of_another_resolution_is_named(scale, named):
+    """K of the 1280x960 mode beside a 640x480 image: its point at the image's corner."""
+    intr = Intrinsics.default(640, 480)
+    other = Intrinsics(intr.fx * scale, intr.fy * scale, (intr.cx + 0.5) * scale - 0.5,
+                       (intr.cy + 0.5) * scale - 0.5, 640, 480)
+    note = principal_point_note(other)
+    assert note.startswith('camera_info principal point') and named in note, note
+
+
+def test_a_real_principal_point_or_a_region_of_interest_is_not_named():
+    intr = Intrinsics.default(640, 480)
+    assert principal_point_note(intr) is None
+    assert principal_point_note(Intrinsics(600, 600, 350.2, 215.7, 640, 480)) is None
+    # A region of interest moves the point legitimately.
+    assert principal_point_note(Intrinsics(600, 600, 600.0, 40.0, 640, 480), True) is None
+
+
+def test_binning_and_roi_are_named_for_a_size_mismatch():
+    note = camera_info_size_note(640, 480, 2, 2)
+    assert note.startswith('camera_info gives 640x480 with binning 2x2')
+    assert 'roi 320x240+10+20' in camera_info_size_note(640, 480, 0, 0, (10, 20, 320, 240))
+    assert camera_info_size_note(640, 480, 1, 0, (0, 0, 0, 0)) == ''

@@ -466,6 +466,57 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
 
 
+def principal_point_note(intrinsics, roi_set=False):
+    """Return why a camera_info's principal point looks like another resolution's, or None.
+
+    A real camera's principal point lies near the image centre (a few percent off). One
+    more than a fifth of the image from it, with no region of interest to explain it, is
+    most often the camera matrix of another resolution beside this image's width and
+    height: a driver streaming 640x480 that loads the calibration of its 1280x960 mode,
+    a resize that rewrites the size but not K. Every size check passes, and poses are
+    shifted and scaled across the image (21 cm at 0.8 m in the field repro).
+
+    :param intrinsics: :class:`Intrinsics` of the published image (size > 0).
+    :param roi_set: the camera_info sets a region of interest (it moves the point).
+    :return: one line naming the point, the centre and the likely resolution, or None.
+    """
+    w, h = intrinsics.width, intrinsics.height
+    cx, cy = intrinsics.cx, intrinsics.cy
+    if roi_set or w <= 0 or h <= 0 or (abs(cx - (w - 1) / 2) <= 0.2 * w and
+                                       abs(cy - (h - 1) / 2) <= 0.2 * h):
+        return None
+    text = (f'camera_info principal point ({cx:g}, {cy:g}) is far from the centre '
+            f'({(w - 1) / 2:g}, {(h - 1) / 2:g}) of its {w}x{h} image')
+    sx, sy = (cx + 0.5) / (w / 2), (cy + 0.5) / (h / 2)
+    if sx > 0 and sy > 0 and abs(sx / sy - 1) < 0.15:
+        s = (sx + sy) / 2
+        text += (f': K and P look like those of the camera at {round(w * s)}x'
+                 f'{round(h * s)} (calibrated at another resolution?)')
+    return text + ('; poses are shifted and scaled across the image: publish the '
+                   "camera_info of this image's resolution")
+
+
+def camera_info_size_note(width, height, binning_x=0, binning_y=0, roi=(0, 0, 0, 0)):
+    """Say how binning or a region of interest made a camera_info's size, or ''.
+
+    For a size mismatch: "camera_info says 320x240" is what binning made of a message
+    that says 640x480; a driver that bins and also gives the binned size (against
+    sensor_msgs/CameraInfo: width, height and K are the unbinned camera's) is named so.
+    """
+    bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
+    parts = []
+    if any(int(v) for v in roi[2:]):
+        parts.append(f'roi {int(roi[2])}x{int(roi[3])}+{int(roi[0])}+{int(roi[1])}')
+    if bx > 1 or by > 1:
+        parts.append(f'binning {bx}x{by}')
+    if not parts:
+        return ''
+    return (f'camera_info gives {width}x{height} with {" and ".join(parts)}; '
+            "sensor_msgs/CameraInfo: width, height and K are the full, unbinned camera's, "
+            'and binning and roi are applied to them (a driver that bins should not '
+            'also give the binned size)')
+
+
 def _camera_matrix(k, p, width, height):
     """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning)."""
     try:

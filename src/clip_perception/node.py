@@ -93,6 +93,7 @@ from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
+from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
@@ -102,6 +103,7 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import parse_compressed_format
+from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
@@ -209,6 +211,8 @@ class PerceptionMixin:
         self._info_sub = self._info_latched = None
         self._info_seen = False
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
+        self._info_centre_note = None  # principal_point_note of the last one
+        self._info_size_note = ''  # camera_info_size_note of the last one
         self._command_sub = self._command_latched = None
         self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
@@ -421,6 +425,7 @@ class PerceptionMixin:
         self._command_sub = self._command_latched = None
         self._info_seen = self._command_seen = False
         self._info_frame_id = ''
+        self._info_centre_note, self._info_size_note = None, ''
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -697,6 +702,10 @@ class PerceptionMixin:
                                 'header.frame_id, so outputs cannot be placed in TF; set the '
                                 'frame_id parameter (e.g. camera_color_optical_frame)')
         self._check_info_frame()
+        if self._info_centre_note:
+            # Per colour frame, as the frame check: /diagnostics WARN while it lasts.
+            self.health.count('frames_info_off_centre')
+            self._warn_once('camera_info_off_centre', self._info_centre_note)
         dropped = self.sync.dropped
         for frame in self.sync.add_image(stamp, (header, rgb), now):
             self._submit(frame)
@@ -774,6 +783,10 @@ class PerceptionMixin:
                             'are off towards the edges')
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
+        roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
+        self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
+        self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
+                                                     msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
     def _check_info_frame(self):
@@ -885,9 +898,11 @@ class PerceptionMixin:
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
-                self.health.frame_skipped(now, str(exc))
-                self.health.notice('size', f'frames skipped: {exc}', now, ERROR)
-                self._reject('image_' + exc.kind, str(exc), 'colour')
+                text = str(exc) + (f' ({self._info_size_note})' if self._info_size_note
+                                   else '')
+                self.health.frame_skipped(now, text)
+                self.health.notice('size', f'frames skipped: {text}', now, ERROR)
+                self._reject('image_' + exc.kind, text, 'colour')
                 return
         else:
             refused = self.health.refusal('camera_info')
