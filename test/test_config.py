@@ -4,6 +4,7 @@ import pytest
 
 from clip_perception.config import check_prompt_template
 from clip_perception.config import defaults
+from clip_perception.config import PipelineConfig
 from clip_perception.config import validate
 
 
@@ -43,3 +44,24 @@ def test_several_templates_are_checked_one_by_one():
     assert validate('prompt_template', '') is None  # the checkpoint's own templates
     reason = validate('prompt_template', 'a photo of a {} | a photo of {{}}')
     assert reason and '"a photo of {{}}"' in reason and 'exactly one {}' in reason
+
+
+@pytest.mark.parametrize('value', ['', 'laptop, coffee mug', ['laptop', 'coffee mug'], [],
+                                   ('stapler',)])
+def test_a_vocabulary_string_or_list_of_strings_is_accepted(value):
+    assert validate('vocabulary', value) is None
+
+
+@pytest.mark.parametrize('value, why', [
+    (3, 'got int 3'), ([1, 2], 'got a list of int ([1, 2])'),
+    (['a', 2.5], 'a list of float'), (True, 'got bool True'), (None, 'nothing (unset)')])
+def test_a_vocabulary_the_node_cannot_use_is_refused_with_the_reason(value, why):
+    reason = validate('vocabulary', value)
+    assert reason.startswith('vocabulary must be a comma-separated string or a list of '
+                             'strings') and why in reason, reason
+
+
+def test_a_vocabulary_list_reaches_the_core_joined():
+    config = PipelineConfig.from_values(dict(defaults(), vocabulary=['laptop', 'coffee mug']))
+    assert config.vocabulary == 'laptop, coffee mug'
+    assert PipelineConfig.from_values(dict(defaults(), vocabulary='a; b')).vocabulary == 'a; b'

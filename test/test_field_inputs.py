@@ -895,3 +895,198 @@ def test_whitespace_around_a_header_frame_id_is_dropped_from_the_outputs(probe, 
     # The colour, depth and camera_info ids differ only by the whitespace: one camera.
     assert 'depth images are in frame' not in log and 'camera_info is in frame' not in log
     assert node.stop() == 0
+
+
+def _depth_at(scene, width, height, frame_id=None):
+    """Edit a depth message into ``scene`` rendered at ``width`` x ``height``.
+
+    As a registered depth is: the same camera, intrinsics scaled to the depth's size.
+    """
+    small = generate_scene(4242, specs=SCENE_SPECS, intrinsics=scene.intrinsics.scaled(
+        width / scene.intrinsics.width, height / scene.intrinsics.height))
+    mm = small.depth_16uc1()
+
+    def edit(m):
+        m.height, m.width, m.step, m.data = height, width, 2 * width, mm.tobytes()
+        if frame_id is not None:
+            m.header.frame_id = frame_id
+        return m
+    return edit
+
+
+def test_depth_at_a_fraction_of_the_colour_resolution_in_its_frame_is_resampled(
+        probe, start_node):
+    """ZED, OAK-D and RealSense profiles publish depth at 1/2 or 1/4 of the colour size.
+
+    Registered to the colour camera (same frame, same aspect ratio), it was refused on
+    every frame ("depth is 320x240 but the image is 640x480"). Now resampled by nearest
+    neighbour: on this scene the red ball's pose is as close to the truth as with
+    full-size depth; another aspect ratio, or another frame, stays refused with why.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    full = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+    # Half, a third (640 / 3 = 213.3: rounded sizes), and with an empty depth frame_id.
+    for width, height, frame_id in ((320, 240, None), (213, 160, None), (320, 240, '')):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=_depth_at(scene, width, height, frame_id)), node.output()
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < max(0.009, 1.5 * full), (width, height, error, full)
+        assert detections(probe)[-1]['status'] == 'found'
+    level, message, values = wait_diag(probe, lambda lv, m, v: lv == 0)
+    assert (level, message) == (0, 'running'), message  # a supported profile: no WARN
+    assert int(values['frames_depth_resampled']) >= 3
+    assert 'rejected_depth_mismatch' not in values
+    log = node.output()
+    assert log.count('resampled to the image size by nearest neighbour') == 1, log
+    assert 'depth is 320x240, the 640x480 image scaled by 1/2, in the same frame' in log
+    # Not registered: another aspect ratio (a cropping profile), or another camera's frame.
+    for width, height, frame_id, why in (
+            (320, 180, None, 'depth is 320x180 but the image is 640x480: another aspect'),
+            (320, 240, 'camera_depth_optical_frame',
+             'depth is 320x240 in frame "camera_depth_optical_frame" but the image is '
+             f'640x480 in frame "{scene.frame_id}"')):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2,
+                          depth=_depth_at(scene, width, height, frame_id)), node.output()
+        last = detections(probe)[-1]
+        assert last['status'] == 'no_depth' and why in last['reason'], last['reason']
+        assert not probe.messages(POSE)
+    _, message, values = wait_diag(probe, lambda lv, m, v: 'rejected_depth_mismatch' in v)
+    assert int(values['rejected_depth_mismatch']) >= 2 and 'answering without depth' in message
+    assert node.stop() == 0
+
+
+def _vocabulary(probe):
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['vocabulary'])).values[0]
+    if got.type == ParameterType.PARAMETER_STRING_ARRAY:
+        return list(got.string_array_value)
+    assert got.type == ParameterType.PARAMETER_STRING, got
+    return got.string_value
+
+
+def test_vocabulary_as_a_list_is_accepted_and_never_silently_emptied(
+        probe, start_node, tmp_path):
+    """``-p 'vocabulary:=[a, b]'`` and a YAML list, with and without a params file.
+
+    It was declared a string: ``-p`` alone ended the node with a FATAL type error; after
+    a params file (the package's, with ``vocabulary: ''``) the node started with the
+    empty vocabulary and said nothing, because rcl merges sources by type and rclpy
+    reads a string before an array. A list of strings is now taken (joined with ", "),
+    the merge's loss is put back and named, and a list of anything else is refused
+    with one FATAL line.
+    """
+    bundled = tmp_path / 'bundled.yaml'  # no vocabulary in it: like `-p` alone
+    bundled.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n")
+    user = tmp_path / 'user.yaml'
+    user.write_text('/**:\n  ros__parameters:\n    vocabulary: [laptop, coffee mug]\n')
+    for args, kwargs, merged in (
+            (('-p', 'vocabulary:=[laptop, coffee mug]'), {'params_file': str(bundled)},
+             None),
+            (('-p', 'vocabulary:=[laptop, coffee mug]'), {}, '-p vocabulary:=[laptop'),
+            (('--params-file', str(user)), {}, f'--params-file {user}')):
+        node = start_node('-p', 'command:=the red ball', *args, **kwargs)
+        assert wait_for_node(probe), node.output()
+        assert _vocabulary(probe) == ['laptop', 'coffee mug'], node.output()
+        log = node.output()
+        if merged:  # the loss is named once, with both sources
+            line = next(ln for ln in log.splitlines() if 'parameter vocabulary:' in ln)
+            assert merged in line and 'clip_perception.yaml' in line and 'rcl kept' in line
+        assert 'FATAL' not in log and 'Traceback' not in log
+        assert node.stop() == 0
+    # The comma-separated string is as before.
+    node = start_node('-p', 'vocabulary:=laptop, coffee mug')
+    assert wait_for_node(probe), node.output()
+    assert _vocabulary(probe) == 'laptop, coffee mug'
+    assert 'parameter vocabulary:' not in node.output()
+    # Live: a string array is taken, another type is refused with the reason.
+    for value, ok in ((['stapler', 'notebook'], True), (3, False), ([1, 2], False)):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('vocabulary', value=value).to_parameter_msg()])).results[0]
+        assert res.successful == ok, (value, res.reason)
+        if not ok:
+            assert 'vocabulary must be a comma-separated string or a list of strings' in \
+                res.reason
+    assert _vocabulary(probe) == ['stapler', 'notebook']
+    assert node.stop() == 0
+    # What cannot be used stops start-up with one FATAL line, never an empty vocabulary.
+    ints = tmp_path / 'ints.yaml'
+    ints.write_text('/**:\n  ros__parameters:\n    vocabulary: [1, 2]\n')
+    for args in (('-p', 'vocabulary:=[1, 2]'), ('--params-file', str(ints)),
+                 ('-p', 'vocabulary:=3')):
+        node = start_node(*args)
+        assert node.proc.wait(60) == 1, node.output()
+        fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+        assert len(fatal) == 1 and 'vocabulary must be a comma-separated string or a list ' \
+            'of strings' in fatal[0], node.output()
+        assert 'Traceback' not in node.output()
+
+
+def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
+        probe, start_node, tmp_path):
+    """The same merge, another type: ``min_confidence: 1`` in a file, then ``-p ...:=0.7``.
+
+    rclpy reads an integer before a double, so the node ran at 1.0 (nothing ever found)
+    and said nothing.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      '    min_confidence: 1\n')
+    node = start_node('-p', 'min_confidence:=0.7', params_file=str(params))
+    assert wait_for_node(probe), node.output()
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=['min_confidence'])).values[0]
+    assert (got.type, got.double_value) == (ParameterType.PARAMETER_DOUBLE, 0.7)
+    assert 'parameter min_confidence: "-p min_confidence:=0.7" comes after' in node.output()
+    assert node.stop() == 0
+
+
+def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, start_node):
+    """K of the 1280x960 mode beside a 640x480 image and size, and binning given twice.
+
+    The first passed every check (its width and height are the image's): the red ball
+    came 21 cm from the truth with /diagnostics 'running'. It is still used (a
+    principal point off the centre can be real), but warned once and named in
+    /diagnostics while it lasts. A driver that bins and also gives the binned size was
+    refused as "camera_info says 320x240", which the message does not say: the reason
+    now names the binning.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    intr = scene.intrinsics
+
+    def k_of(scale):
+        def edit(m):
+            m.k = [intr.fx * scale, 0.0, (intr.cx + 0.5) * scale - 0.5, 0.0, intr.fy * scale,
+                   (intr.cy + 0.5) * scale - 0.5, 0.0, 0.0, 1.0]
+            m.p = [0.0] * 12
+            return m
+        return edit
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    _, _, values = wait_diag(probe, lambda lv, m, v: True)
+    assert values['frames_info_off_centre'] == '0'
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 4, info=k_of(2.0))
+    _, message, values = wait_diag(probe, lambda lv, m, v: 'principal point' in m)
+    assert 'camera_info principal point (639.5, 479.5) is far from the centre' in message
+    assert 'camera at 1280x960' in message and int(values['frames_info_off_centre']) >= 1
+    assert node.output().count('principal point (639.5, 479.5)') == 1  # logged once
+
+    def binned(m):
+        m.binning_x = m.binning_y = 2
+        return m
+    def binning_named():
+        return bool(probe.messages('/diagnostics')) and 'binning 2x2' in diag(probe)[1]
+    probe.clear()
+    assert feed_until(camera, scene, binning_named, info=binned), node.output()
+    _, message, _ = diag(probe)
+    assert 'image is 640x480 but camera_info says 320x240 (camera_info gives 640x480 with ' \
+        'binning 2x2' in message, message
+    # The right camera_info again: answered, and the warning goes with it.
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 0)
+    assert (level, message) == (0, 'running'), message
+    assert node.stop() == 0

@@ -15,14 +15,18 @@ from hypothesis import strategies as st
 import numpy as np
 import pytest
 
+from clip_perception.geometry import Intrinsics
+from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
+from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
+from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 
 FUZZ = settings(max_examples=400, deadline=None,
@@ -485,3 +489,83 @@ def test_report_fuzz_case_count():
     """Runs last in this module: the number of fuzz cases executed, for the notes."""
     print(f'\n[fuzz] message conversion cases run: {CASES["count"]}')
     assert CASES['count'] >= 1000
+
+
+@pytest.mark.parametrize('image, depth, factor', [
+    ((480, 640), (240, 320), 2.0),      # RealSense / OAK-D half
+    ((720, 1280), (180, 320), 4.0),     # a quarter
+    ((1242, 2208), (621, 1104), 2.0),   # ZED 2K half
+    ((1242, 2208), (310, 552), 4.0),    # ZED 2K quarter: 310.5 rounded down
+    ((1242, 2208), (311, 552), 4.0),    # ... or up
+    ((480, 640), (160, 213), 640 / 213),  # a third: 213.3
+    ((240, 320), (480, 640), 0.5),      # depth larger than colour
+])
+def test_registered_depth_of_another_resolution_is_resampled_to_the_image_size(
+        image, depth, factor):
+    rng = np.random.default_rng(0)
+    d = rng.uniform(0.3, 3.0, depth).astype(np.float32)
+    d[rng.random(depth) < 0.1] = np.nan
+    out, got = depth_to_image_size(d, image + (3,))
+    assert out.shape == image and out.dtype == np.float32
+    assert got == pytest.approx(factor)
+    # Nearest neighbour: every reading is one the camera gave (none invented between
+    # two), and holes stay holes.
+    assert np.isin(out[np.isfinite(out)], d).all()
+    assert np.isnan(out).any()
+
+
+def test_resampled_depth_keeps_pixel_centres_and_edges():
+    """Each colour pixel takes the depth pixel it lies in: an edge stays an edge."""
+    d = np.array([[1.0, 1.0, 2.0, 2.0]], np.float32).repeat(2, 0)
+    out, _ = depth_to_image_size(d, (4, 8))
+    assert out[0].tolist() == [1.0] * 4 + [2.0] * 4  # no 1.5 at the edge
+    d = np.arange(6, dtype=np.float32).reshape(2, 3)
+    out, _ = depth_to_image_size(d, (6, 9))
+    assert out.tolist() == [[v for v in row for _ in range(3)] for row in d.tolist()
+                            for _ in range(3)]
+
+
+def test_depth_of_the_image_size_is_returned_as_is():
+    d = np.ones((48, 64), np.float32)
+    out, factor = depth_to_image_size(d, (48, 64, 3))
+    assert out is d and factor == 1.0
+
+
+@pytest.mark.parametrize('image, depth, why', [
+    ((1080, 1920), (400, 640), 'another aspect ratio'),  # OAK-D 16:9 colour, 16:10 depth
+    ((720, 1280), (480, 640), 'another aspect ratio'),
+    ((480, 640), (240, 316), 'another aspect ratio'),    # cropped by 4 px
+    ((480, 640), (30, 40), 'more than 8'),
+    ((480, 640), (2, 3), 'more than 8'),
+])
+def test_depth_of_another_aspect_ratio_or_scale_is_refused_with_the_reason(image, depth, why):
+    with pytest.raises(MessageError, match=why) as err:
+        depth_to_image_size(np.ones(depth, np.float32), image)
+    assert err.value.kind == 'mismatch'
+    assert f'{depth[1]}x{depth[0]}' in str(err.value)
+
+
+@pytest.mark.parametrize('scale, named', [(2.0, '1280x960'), (1.5, '960x720'),
+                                          (0.5, '320x240')])
+def test_a_principal_point_of_another_resolution_is_named(scale, named):
+    """K of the 1280x960 mode beside a 640x480 image: its point at the image's corner."""
+    intr = Intrinsics.default(640, 480)
+    other = Intrinsics(intr.fx * scale, intr.fy * scale, (intr.cx + 0.5) * scale - 0.5,
+                       (intr.cy + 0.5) * scale - 0.5, 640, 480)
+    note = principal_point_note(other)
+    assert note.startswith('camera_info principal point') and named in note, note
+
+
+def test_a_real_principal_point_or_a_region_of_interest_is_not_named():
+    intr = Intrinsics.default(640, 480)
+    assert principal_point_note(intr) is None
+    assert principal_point_note(Intrinsics(600, 600, 350.2, 215.7, 640, 480)) is None
+    # A region of interest moves the point legitimately.
+    assert principal_point_note(Intrinsics(600, 600, 600.0, 40.0, 640, 480), True) is None
+
+
+def test_binning_and_roi_are_named_for_a_size_mismatch():
+    note = camera_info_size_note(640, 480, 2, 2)
+    assert note.startswith('camera_info gives 640x480 with binning 2x2')
+    assert 'roi 320x240+10+20' in camera_info_size_note(640, 480, 0, 0, (10, 20, 320, 240))
+    assert camera_info_size_note(640, 480, 1, 0, (0, 0, 0, 0)) == ''

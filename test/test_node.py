@@ -143,9 +143,11 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     camera.depth.publish(Image(encoding='bgr8', height=480, width=640, step=1920,
                                data=b'\0' * 1920 * 480))
     # A whole frame whose image disagrees with camera_info, and a frame whose depth has
-    # the wrong size (answered in 2D, "no_depth").
+    # the wrong size (answered in 2D, "no_depth"): another aspect ratio (a depth at a
+    # fraction of the colour size in its frame is resampled, test_field_inputs.py).
     small = generate_scene(7, width=320, height=240)
-    for frame_scene, depth_scene in ((small, small), (scene, small)):
+    wide = generate_scene(7, width=320, height=180)
+    for frame_scene, depth_scene in ((small, small), (scene, wide)):
         time.sleep(0.3)
         now = probe.node.get_clock().now().nanoseconds
         from clip_perception.tools.bags import scene_messages
@@ -184,7 +186,7 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     log = node.output()
     for text in ('unsupported image encoding "yuv420p"', 'data is 100 bytes',
                  'camera_info says 640x480', 'unsupported depth encoding "bgr8"',
-                 'depth is 320x240 but the image is 640x480',
+                 'depth is 320x180 but the image is 640x480: another aspect ratio',
                  'camera_info is unusable', 'command is empty or only whitespace'):
         assert text in log, text
     assert 'Traceback' not in log

@@ -20,6 +20,7 @@ class Param:
     min: float | None = None
     max: float | None = None
     choices: tuple = ()
+    accepts_list: bool = False  # a string array too (joined with ', '): dynamic typing
 
 
 PARAMETERS = (
@@ -61,10 +62,11 @@ PARAMETERS = (
           choices=('auto', 'softmax', 'calibration', 'both')),
     Param('vocabulary', '',
           'Comma-separated descriptions of other things usually in view (e.g. "laptop, '
-          'coffee mug, keyboard"), used as contrast prompts by confidence_rule softmax '
-          'next to generic ones ("background", "the table"). Empty: the vocabulary the '
-          'checkpoint ships (clip_perception_vocabulary.json; the bundled model names its '
-          'toy world), else generic prompts only.'),
+          'coffee mug, keyboard"), or a list of them ([laptop, coffee mug, keyboard]), '
+          'used as contrast prompts by confidence_rule softmax next to generic ones '
+          '("background", "the table"). Empty: the vocabulary the checkpoint ships '
+          '(clip_perception_vocabulary.json; the bundled model names its toy world), else '
+          'generic prompts only.', accepts_list=True),
     Param('spatial_margin', 0.16, 'Cosine margin below the best match within which spatial '
           'and size words ("left", "nearest", "largest") choose (with any other object '
           'above min_confidence) and plural commands collect.', min=0.0, max=1.0),
@@ -176,8 +178,15 @@ class PipelineConfig:
 
     @classmethod
     def from_values(cls, values):
-        """Build from a ``{name: value}`` mapping (extra names ignored)."""
-        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+        """Build from a ``{name: value}`` mapping (extra names ignored).
+
+        A list for ``vocabulary`` (``-p 'vocabulary:=[a, b]'``, a YAML list) is joined
+        with ``', '`` into the comma-separated form.
+        """
+        kwargs = {f.name: values[f.name] for f in fields(cls) if f.name in values}
+        if isinstance(kwargs.get('vocabulary'), (list, tuple)):
+            kwargs['vocabulary'] = ', '.join(kwargs['vocabulary'])
+        return cls(**kwargs)
 
 
 def defaults():
@@ -244,6 +253,26 @@ def check_prompt_template(template):
     return None
 
 
+def check_vocabulary(value):
+    """Return None if ``value`` is a usable ``vocabulary``, else why it is not.
+
+    Declared with dynamic typing so that a string array is accepted beside the
+    comma-separated string; any other type would be taken too, so it is refused here.
+    """
+    if isinstance(value, str):
+        return None
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return None
+    if isinstance(value, (list, tuple)):
+        kinds = sorted({type(v).__name__ for v in value if not isinstance(v, str)})
+        got = f'a list of {"/".join(kinds)} ({list(value)!r})'
+    else:
+        got = 'nothing (unset)' if value is None else f'{type(value).__name__} {value!r}'
+    return (f'vocabulary must be a comma-separated string or a list of strings, e.g. '
+            f'vocabulary:="laptop, coffee mug" or vocabulary:="[laptop, coffee mug]"; got '
+            f'{got}')
+
+
 def validate(name, value):
     """Return None if ``value`` is acceptable for ``name``, else the reason it is not.
 
@@ -252,6 +281,8 @@ def validate(name, value):
     """
     if name == 'prompt_template':
         return check_prompt_template(value)
+    if name == 'vocabulary':
+        return check_vocabulary(value)
     if name == 'frame_id' and (value.startswith('/') or any(c.isspace() for c in value)):
         # tf2 refuses a leading slash (a ROS 1 habit); whitespace is never part of a name.
         return (f'frame_id "{value}" is not a tf2 frame id: no leading "/" and no '

@@ -223,7 +223,8 @@ class Health:
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
-                         'frames_info_other_frame',
+                         'frames_info_other_frame', 'frames_info_off_centre',
+                         'frames_depth_resampled',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

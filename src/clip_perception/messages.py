@@ -8,6 +8,7 @@ more than :data:`MAX_PIXELS` pixels.
 
 from dataclasses import dataclass
 from functools import lru_cache
+import math
 import struct
 import sys
 
@@ -49,6 +50,9 @@ MAX_PLAUSIBLE_DEPTH_M = 100.0
 # measures half as far; scattered on an object's pixels, such codes moved its pose 3 to 5
 # times farther from the truth than holes of 0 did.
 MAX_DEPTH_READING_M = 65.0
+# Most a registered depth's resolution may differ from the colour image's, either way
+# (depth_to_image_size): drivers publish depth at a half or a quarter of the colour size.
+MAX_DEPTH_SCALE = 8
 
 
 def supported_colour_encodings():
@@ -462,6 +466,57 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
 
 
+def principal_point_note(intrinsics, roi_set=False):
+    """Return why a camera_info's principal point looks like another resolution's, or None.
+
+    A real camera's principal point lies near the image centre (a few percent off). One
+    more than a fifth of the image from it, with no region of interest to explain it, is
+    most often the camera matrix of another resolution beside this image's width and
+    height: a driver streaming 640x480 that loads the calibration of its 1280x960 mode,
+    a resize that rewrites the size but not K. Every size check passes, and poses are
+    shifted and scaled across the image (21 cm at 0.8 m in the field repro).
+
+    :param intrinsics: :class:`Intrinsics` of the published image (size > 0).
+    :param roi_set: the camera_info sets a region of interest (it moves the point).
+    :return: one line naming the point, the centre and the likely resolution, or None.
+    """
+    w, h = intrinsics.width, intrinsics.height
+    cx, cy = intrinsics.cx, intrinsics.cy
+    if roi_set or w <= 0 or h <= 0 or (abs(cx - (w - 1) / 2) <= 0.2 * w and
+                                       abs(cy - (h - 1) / 2) <= 0.2 * h):
+        return None
+    text = (f'camera_info principal point ({cx:g}, {cy:g}) is far from the centre '
+            f'({(w - 1) / 2:g}, {(h - 1) / 2:g}) of its {w}x{h} image')
+    sx, sy = (cx + 0.5) / (w / 2), (cy + 0.5) / (h / 2)
+    if sx > 0 and sy > 0 and abs(sx / sy - 1) < 0.15:
+        s = (sx + sy) / 2
+        text += (f': K and P look like those of the camera at {round(w * s)}x'
+                 f'{round(h * s)} (calibrated at another resolution?)')
+    return text + ('; poses are shifted and scaled across the image: publish the '
+                   "camera_info of this image's resolution")
+
+
+def camera_info_size_note(width, height, binning_x=0, binning_y=0, roi=(0, 0, 0, 0)):
+    """Say how binning or a region of interest made a camera_info's size, or ''.
+
+    For a size mismatch: "camera_info says 320x240" is what binning made of a message
+    that says 640x480; a driver that bins and also gives the binned size (against
+    sensor_msgs/CameraInfo: width, height and K are the unbinned camera's) is named so.
+    """
+    bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
+    parts = []
+    if any(int(v) for v in roi[2:]):
+        parts.append(f'roi {int(roi[2])}x{int(roi[3])}+{int(roi[0])}+{int(roi[1])}')
+    if bx > 1 or by > 1:
+        parts.append(f'binning {bx}x{by}')
+    if not parts:
+        return ''
+    return (f'camera_info gives {width}x{height} with {" and ".join(parts)}; '
+            "sensor_msgs/CameraInfo: width, height and K are the full, unbinned camera's, "
+            'and binning and roi are applied to them (a driver that bins should not '
+            'also give the binned size)')
+
+
 def _camera_matrix(k, p, width, height):
     """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning)."""
     try:
@@ -509,6 +564,49 @@ def check_same_size(shape, intrinsics, what):
     if (w, h) != (intrinsics.width, intrinsics.height):
         raise MessageError('mismatch', f'{what} is {w}x{h} but camera_info says '
                            f'{intrinsics.width}x{intrinsics.height}')
+
+
+def depth_to_image_size(depth, shape):
+    """Bring depth registered to the colour camera at another resolution to the image size.
+
+    ZED, OAK-D and RealSense profiles publish depth at a half or a quarter of the colour
+    resolution, registered to the colour camera (same frame, same field of view). Such a
+    depth is the colour image's scaled by one factor on both axes, each side rounded to a
+    pixel (2208x1242 colour, 1104x621 depth). It is resampled to the image size by nearest
+    neighbour, pixel centre to pixel centre: each colour pixel takes the reading of the
+    depth pixel it lies in. Never interpolated: averaging a foreground and a background
+    reading across an object's edge invents a point in mid-air, between the two.
+
+    Only the sizes are compared here; whether the depth is in the colour camera's frame
+    is the caller's to check (a depth of another camera is not registered at any size).
+
+    :param depth: (h, w) float32 metres, NaN = no reading.
+    :param shape: the colour image's shape, ``(H, W)`` or ``(H, W, 3)``.
+    :return: ``(depth, factor)``: (H, W) float32 metres and the colour-to-depth size
+        factor (2.0 for half-size depth); ``depth`` itself and 1.0 when the sizes agree.
+    :raises MessageError: ``mismatch``: another aspect ratio (a depth of another camera,
+        or a profile that crops), or a factor beyond :data:`MAX_DEPTH_SCALE`.
+    """
+    h, w = shape[:2]
+    dh, dw = depth.shape[:2]
+    if (dh, dw) == (h, w):
+        return depth, 1.0
+    # Each depth side is the colour side over one factor s, rounded to within a pixel:
+    # |dw - w / s| <= 1 and |dh - h / s| <= 1 for a common s.
+    low = max(w / (dw + 1), h / (dh + 1))
+    high = min(w / (dw - 1) if dw > 1 else math.inf, h / (dh - 1) if dh > 1 else math.inf)
+    factor = max(w / dw, h / dh)
+    if low > high:
+        raise MessageError('mismatch', f'depth is {dw}x{dh} but the image is {w}x{h}: '
+                           'another aspect ratio, so the depth is not registered to the '
+                           'colour image (remap depth to the depth registered to the colour '
+                           'camera, e.g. aligned_depth_to_color/image_raw)')
+    if not 1 / MAX_DEPTH_SCALE <= factor <= MAX_DEPTH_SCALE:
+        raise MessageError('mismatch', f'depth is {dw}x{dh} but the image is {w}x{h}: '
+                           f'scaled by {factor:.3g}, more than {MAX_DEPTH_SCALE} either way')
+    rows = np.minimum(((np.arange(h) + 0.5) * (dh / h)).astype(np.intp), dh - 1)
+    cols = np.minimum(((np.arange(w) + 0.5) * (dw / w)).astype(np.intp), dw - 1)
+    return depth[rows[:, None], cols[None, :]], w / dw
 
 
 def rgb_to_image_fields(rgb):

@@ -81,6 +81,7 @@ from std_srvs.srv import Trigger
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
+from clip_perception import param_overrides
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
@@ -92,14 +93,17 @@ from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
+from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
+from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import parse_compressed_format
+from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
@@ -125,11 +129,15 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
+# The arguments rclpy was initialised with (_run), whose parameter sources
+# _restore_lost_overrides replays; sys.argv when the node is made some other way.
+_COMMAND_LINE = None
 RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
 
 
 def _descriptor(p):
-    d = ParameterDescriptor(name=p.name, description=p.description, read_only=p.read_only)
+    d = ParameterDescriptor(name=p.name, description=p.description, read_only=p.read_only,
+                            dynamic_typing=p.accepts_list)
     if p.choices:
         d.additional_constraints = 'one of: ' + ', '.join(p.choices)
     if p.min is not None:
@@ -173,6 +181,7 @@ class PerceptionMixin:
         # as that double: at start-up by rewriting the override before declaring (rclpy
         # would raise), at run time (`ros2 param set`) by a pre-set callback.
         overrides = getattr(self, '_parameter_overrides', {})
+        self._restore_lost_overrides(overrides)
         for name, param in list(overrides.items()):
             overrides[name] = _as_declared(param)
         for p in PARAMETERS:
@@ -202,6 +211,8 @@ class PerceptionMixin:
         self._info_sub = self._info_latched = None
         self._info_seen = False
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
+        self._info_centre_note = None  # principal_point_note of the last one
+        self._info_size_note = ''  # camera_info_size_note of the last one
         self._command_sub = self._command_latched = None
         self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
@@ -221,6 +232,38 @@ class PerceptionMixin:
         self._command = _command_value(self._values_cache['command'])
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
+
+    def _restore_lost_overrides(self, overrides):
+        """Put back the override values rcl's merge of the command line lost, saying so.
+
+        rcl merges the sources of ``--ros-args`` by type: a later value of another type
+        than an earlier one loses to it (:mod:`clip_perception.param_overrides`), so
+        ``--params-file`` with ``vocabulary: ''`` then ``-p 'vocabulary:=[a, b]'`` gave
+        the node ``''`` and the list was gone without a word. The last source's value is
+        put back into ``overrides`` (then declared, typed and validated as any other:
+        one the node cannot use stops it with a FATAL line), and a warning names both
+        sources. Only where the replay agrees with what rclpy handed the node.
+        """
+        items = []
+        try:
+            for kind, arg in param_overrides.sources(_COMMAND_LINE or sys.argv):
+                if kind == 'file':
+                    with open(arg, encoding='utf-8') as f:
+                        items.append((f'--params-file {arg}', kind, f.read()))
+                else:
+                    items.append((f'-p {arg}', kind, arg))
+        except (OSError, UnicodeDecodeError):
+            return  # rcl read the files or would have stopped; nothing to compare with
+        lost = param_overrides.lost_overrides(items, self.get_fully_qualified_name())
+        for name, why in sorted(lost.items()):
+            given = overrides.get(name)
+            if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
+                continue
+            overrides[name] = Parameter(name, value=why.meant)
+            self.get_logger().info(
+                f'parameter {name}: "{why.meant_from}" comes after "{why.kept_from}", '
+                f'whose {why.kept!r} rcl kept instead (it merges values of different types '
+                f'by type, and the earlier one wins); using {why.meant!r}, the later value')
 
     def _load(self, shared=None):
         """Validate the parameters, load the model; return the parameter values.
@@ -382,6 +425,7 @@ class PerceptionMixin:
         self._command_sub = self._command_latched = None
         self._info_seen = self._command_seen = False
         self._info_frame_id = ''
+        self._info_centre_note, self._info_size_note = None, ''
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -658,6 +702,10 @@ class PerceptionMixin:
                                 'header.frame_id, so outputs cannot be placed in TF; set the '
                                 'frame_id parameter (e.g. camera_color_optical_frame)')
         self._check_info_frame()
+        if self._info_centre_note:
+            # Per colour frame, as the frame check: /diagnostics WARN while it lasts.
+            self.health.count('frames_info_off_centre')
+            self._warn_once('camera_info_off_centre', self._info_centre_note)
         dropped = self.sync.dropped
         for frame in self.sync.add_image(stamp, (header, rgb), now):
             self._submit(frame)
@@ -708,7 +756,10 @@ class PerceptionMixin:
                             'registered to the colour camera (a topic such as '
                             'aligned_depth_to_color/image_raw or depth_registered/image_rect), '
                             'else poses are off by the offset between the two cameras')
-        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), depth, now):
+        # The depth's own frame goes with it: whether a depth of another size may be
+        # resampled depends on it (depth_to_image_size), decided on the worker.
+        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), (depth, depth_frame),
+                                         now):
             self._submit(frame)
 
     def _on_camera_info(self, msg):
@@ -732,6 +783,10 @@ class PerceptionMixin:
                             'are off towards the edges')
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
+        roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
+        self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
+        self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
+                                                     msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
     def _check_info_frame(self):
@@ -827,7 +882,8 @@ class PerceptionMixin:
                                ERROR)
             self._reject('stale', text)
             return
-        intr, depth = frame.info, frame.depth
+        intr = frame.info
+        depth, depth_frame = frame.depth if frame.depth is not None else (None, '')
         now = time.monotonic()
         depth_note = frame.no_depth_reason
         refused = self.health.refusal('depth')
@@ -842,25 +898,22 @@ class PerceptionMixin:
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
-                self.health.frame_skipped(now, str(exc))
-                self.health.notice('size', f'frames skipped: {exc}', now, ERROR)
-                self._reject('image_' + exc.kind, str(exc), 'colour')
+                text = str(exc) + (f' ({self._info_size_note})' if self._info_size_note
+                                   else '')
+                self.health.frame_skipped(now, text)
+                self.health.notice('size', f'frames skipped: {text}', now, ERROR)
+                self._reject('image_' + exc.kind, text, 'colour')
                 return
         else:
             refused = self.health.refusal('camera_info')
             info_note = ('no camera_info received yet' if refused is None else
                          f'camera_info arrives but is refused: {refused}')
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
-        if depth is not None and depth.shape == rgb.shape[:2] and \
-                not np.isfinite(depth).any():
+        if depth is not None and depth.shape != rgb.shape[:2]:
+            depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
+        if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
-            depth = None
-        if depth is not None and depth.shape != rgb.shape[:2]:
-            depth_note = (f'depth is {depth.shape[1]}x{depth.shape[0]} but the image is '
-                          f'{rgb.shape[1]}x{rgb.shape[0]}; using no depth (is the depth '
-                          'aligned to the colour image?)')
-            self._reject('depth_mismatch', depth_note)
             depth = None
         if depth_note:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
@@ -907,6 +960,40 @@ class PerceptionMixin:
             latency = self._publish(header, rgb, result, reason, started)
         self.health.frame_done(time.monotonic(), latency, result.status,
                                reason)
+
+    def _depth_to_image_size(self, depth, depth_frame, header, rgb):
+        """Return ``(depth, note)``: a depth of another size resampled, or None and why.
+
+        Depth registered to the colour camera at a half or a quarter of its resolution
+        (ZED, OAK-D, RealSense profiles) is resampled by nearest neighbour
+        (:func:`depth_to_image_size`), warned once and counted; the colour camera_info
+        holds (the depth's own is not subscribed). A depth in another frame, or of
+        another aspect ratio, is not registered to the colour image: refused, with why.
+        """
+        dh, dw = depth.shape
+        colour_frame = _frame_key(header.frame_id)
+        if depth_frame and colour_frame and depth_frame != colour_frame:
+            note = (f'depth is {dw}x{dh} in frame "{depth_frame}" but the image is '
+                    f'{rgb.shape[1]}x{rgb.shape[0]} in frame "{colour_frame}"; using no '
+                    'depth (is the depth aligned to the colour image?)')
+            self._reject('depth_mismatch', note)
+            return None, note
+        try:
+            resampled, factor = depth_to_image_size(depth, rgb.shape)
+        except MessageError as exc:
+            note = f'{exc}; using no depth'
+            self._reject('depth_mismatch', note)
+            return None, note
+        self.health.count('frames_depth_resampled')
+        if 'depth_resampled' not in self._warned_once:
+            # Logged, not a /diagnostics WARN while it lasts: a supported profile.
+            self._warned_once.add('depth_resampled')
+            self.get_logger().warning(
+                f'depth is {dw}x{dh}, the {rgb.shape[1]}x{rgb.shape[0]} image scaled by '
+                f'1/{factor:.3g}, in the same frame: resampled to the image size by nearest '
+                'neighbour (never interpolated across depth edges); the colour camera_info '
+                'holds (logged once; counted in /diagnostics as frames_depth_resampled)')
+        return resampled, ''
 
     # ------------------------------------------------------------------ outputs
     def _publish(self, header, rgb, result, reason, started):
@@ -1327,6 +1414,8 @@ def spin(executor, max_failures=100):
 
 def _run(factories, args):
     """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
+    global _COMMAND_LINE
+    _COMMAND_LINE = list(sys.argv if args is None else args)
     rclpy.init(args=args)
     nodes = []
     try:

@@ -1,0 +1,199 @@
+"""Parameter overrides that rcl's merge loses, found from the command line.
+
+rcl parses every ``--params-file`` and ``-p name:=value`` of ``--ros-args``, in order, into
+one ``rcl_variant_t`` per node and parameter: a union with one field per type (bool,
+integer, double, string, and an array of each). A later source overwrites only its own
+type's field; a field of another type set by an earlier source stays set (rcl_yaml_param
+_parser ``parse_value``). rclpy then reads the first field that is set, in the order
+bool, integer, double, string, then the arrays (``_parameter_from_rcl_variant``). So a
+later value loses to an earlier one whose type comes first: ``--params-file`` giving
+``vocabulary: ''`` then ``-p 'vocabulary:=[a, b]'`` reaches the node as ``''``, the list
+gone without a word (and ``min_confidence: 1`` in a file, then ``-p min_confidence:=0.7``,
+as 1). Nothing the node is handed shows it; this module replays the merge from the
+arguments and says which value each parameter was meant to have.
+
+Pure: takes the argument list and the YAML texts, imports no ROS package. The replay is
+trusted only where it agrees with what rclpy handed the node (the caller checks).
+"""
+
+from dataclasses import dataclass
+import re
+
+import yaml
+
+# rclpy's order of the variant's fields (the first one set wins).
+TYPE_ORDER = ('bool', 'integer', 'double', 'string', 'bool_array', 'integer_array',
+              'double_array', 'string_array')
+_TRUE = {'Y', 'y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'}
+_FALSE = {'N', 'n', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'}
+# strtol(value, &end, 0) consuming the whole text: decimal, 0x hex, 0 octal.
+_INTEGER = re.compile(r'\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)')
+# strtod consuming the whole text (hexadecimal floats left out), and YAML's .inf/.nan.
+_DOUBLE = re.compile(r'\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)', re.I)
+_YAML_SPECIAL = {'.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF',
+                 '-.inf', '-.Inf', '-.INF'}
+# --ros-args options followed by a value that is not a parameter.
+_WITH_VALUE = {'-r', '--remap', '-e', '--enclave', '--log-level', '--log-config-file',
+               '--log-file-name'}
+
+
+class Unparsed(ValueError):
+    """A source this replay cannot read as rcl would: nothing is concluded from it."""
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A parameter whose value from the later source rcl's merge replaced by an earlier one.
+
+    ``meant`` is the value of the last source that sets it (``meant_from`` names that
+    source as written on the command line), ``kept`` the value rclpy hands the node.
+    """
+
+    name: str
+    meant: object
+    meant_from: str
+    kept: object
+    kept_from: str
+
+
+def sources(argv):
+    """Return the parameter sources of ``argv``'s ``--ros-args``, in order.
+
+    :param argv: the process's arguments (``sys.argv``).
+    :return: ``[('file', path) | ('param', 'name:=value')]``.
+    """
+    out, inside, i = [], False, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == '--ros-args':
+            inside = True
+        elif arg == '--':
+            inside = False
+        elif inside and arg in ('-p', '--param') and i + 1 < len(argv):
+            out.append(('param', argv[i + 1]))
+            i += 1
+        elif inside and arg == '--params-file' and i + 1 < len(argv):
+            out.append(('file', argv[i + 1]))
+            i += 1
+        elif inside and arg in _WITH_VALUE:
+            i += 1
+        i += 1
+    return out
+
+
+def _scalar(node):
+    """``(type, value)`` of a YAML scalar as rcl's ``get_value`` types it."""
+    text, quoted = node.value, node.style in ("'", '"')
+    if not quoted:
+        if text in _TRUE or text in _FALSE:
+            return 'bool', text in _TRUE
+        if _INTEGER.fullmatch(text):
+            digits = text.strip()
+            octal = re.fullmatch(r'[+-]?0[0-7]+', digits)
+            value = int(digits, 8 if octal else 0)
+            if -2 ** 63 <= value < 2 ** 63:  # else strtol's ERANGE: rcl tries a double
+                return 'integer', value
+        if text in _YAML_SPECIAL:
+            return 'double', float(text.replace('.', '', 1))
+        if _DOUBLE.fullmatch(text):
+            return 'double', float(text)
+        if text == '':
+            raise Unparsed('an empty value')
+    return 'string', text
+
+
+def _value(node):
+    """``(type, value)`` of a parameter's YAML node (a scalar or a sequence of them)."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode) and node.value and all(
+            isinstance(n, yaml.ScalarNode) for n in node.value):
+        items = [_scalar(n) for n in node.value]
+        kinds = {k for k, _ in items}
+        if len(kinds) == 1:
+            return kinds.pop() + '_array', [v for _, v in items]
+    raise Unparsed('not a scalar or a sequence of scalars of one type')
+
+
+def _file_values(text):
+    """``{(node key, parameter name): (type, value)}`` of a parameters file."""
+    out = {}
+
+    def walk(node, names):
+        if not isinstance(node, yaml.MappingNode):
+            raise Unparsed('a node entry that is not a mapping')
+        for key, value in node.value:
+            if key.value == 'ros__parameters':
+                params(value, '/' + '/'.join(n.strip('/') for n in names), '')
+            else:
+                walk(value, names + [key.value])
+
+    def params(node, node_key, prefix):
+        if not isinstance(node, yaml.MappingNode):
+            raise Unparsed('ros__parameters that is not a mapping')
+        for key, value in node.value:
+            name = prefix + key.value
+            if isinstance(value, yaml.MappingNode):
+                params(value, node_key, name + '.')
+            else:
+                out[(node_key.replace('//', '/'), name)] = _value(value)
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        raise Unparsed(f'YAML: {exc}') from None
+    if root is not None:
+        walk(root, [])
+    return out
+
+
+def _param_values(rule):
+    """``{('/**', name): (type, value)}`` of one ``-p name:=value``."""
+    name, sep, text = rule.partition(':=')
+    if not sep or ':' in name:
+        raise Unparsed(f'-p {rule}')
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        raise Unparsed(f'YAML: {exc}') from None
+    if node is None:
+        raise Unparsed('an empty value')
+    return {('/**', name): _value(node)}
+
+
+def lost_overrides(items, node_name):
+    """Replay rcl's merge of ``items`` for node ``node_name``; return what it loses.
+
+    :param items: ``[(label, kind, text)]`` in command-line order: ``kind`` 'file' (the
+        parameters file's text) or 'param' (``name:=value``); ``label`` names the source
+        in messages (``--params-file x.yaml``).
+    :param node_name: the node's fully qualified name (``/clip_perception``).
+    :return: ``{name: Lost}`` for each parameter whose last value is not the one rclpy
+        reads. A parameter any source of which cannot be read is left out.
+    """
+    variants = {}   # (node key, name) -> {type: (value, label)}
+    order = {}      # (node key, name) -> the type set last
+    unread = set()  # names with a source this replay cannot read
+    for label, kind, text in items:
+        try:
+            values = _file_values(text) if kind == 'file' else _param_values(text)
+        except Unparsed:
+            if kind == 'param':
+                unread.add(text.partition(':=')[0])
+                continue
+            return {}  # a file we cannot read may set anything
+        for key, (kind_, value) in values.items():
+            variants.setdefault(key, {})[kind_] = (value, label)
+            order[key] = kind_
+    lost = {}
+    for name in {name for _, name in variants} - unread:
+        key = (node_name, name) if (node_name, name) in variants else ('/**', name)
+        if key not in variants:
+            continue
+        fields = variants[key]
+        kept = next(t for t in TYPE_ORDER if t in fields)
+        meant = order[key]
+        if kept != meant:
+            lost[name] = Lost(name, fields[meant][0], fields[meant][1], fields[kept][0],
+                              fields[kept][1])
+    return lost

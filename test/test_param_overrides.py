@@ -1,0 +1,93 @@
+"""rcl's merge of --params-file and -p replayed: which override values it loses."""
+
+import os
+
+import pytest
+
+from clip_perception.param_overrides import lost_overrides
+from clip_perception.param_overrides import sources
+from conftest import REPO
+
+with open(os.path.join(REPO, 'config', 'clip_perception.yaml')) as _f:
+    DEFAULTS = _f.read()
+NODE = '/clip_perception'
+
+
+def default_file():
+    return ('--params-file clip_perception.yaml', 'file', DEFAULTS)
+
+
+def p(rule):
+    return (f'-p {rule}', 'param', rule)
+
+
+def test_sources_are_read_from_the_ros_arguments_in_order():
+    argv = ['node', '-x', '--ros-args', '-r', 'image:=cam', '-p', 'a:=1', '--params-file',
+            'f.yaml', '--param', 'b:=[x]', '--', '-p', 'c:=2', '--ros-args', '-p', 'd:=3']
+    assert sources(argv) == [('param', 'a:=1'), ('file', 'f.yaml'), ('param', 'b:=[x]'),
+                             ('param', 'd:=3')]
+
+
+def test_a_list_after_a_string_in_the_params_file_is_lost_and_named():
+    """The field fault: the file's '' shadows the -p list (rclpy reads strings first)."""
+    lost = lost_overrides([default_file(), p('vocabulary:=[laptop, coffee mug]')], NODE)
+    assert set(lost) == {'vocabulary'}
+    why = lost['vocabulary']
+    assert why.meant == ['laptop', 'coffee mug'] and why.kept == ''
+    assert why.meant_from == '-p vocabulary:=[laptop, coffee mug]'
+    assert why.kept_from == '--params-file clip_perception.yaml'
+
+
+def test_a_yaml_list_in_a_second_params_file_is_lost_too():
+    user = ('--params-file user.yaml', 'file',
+            '/**:\n  ros__parameters:\n    vocabulary: [laptop, stapler]\n')
+    assert lost_overrides([default_file(), user], NODE)['vocabulary'].meant == [
+        'laptop', 'stapler']
+
+
+def test_a_double_after_an_integer_is_lost():
+    """``min_confidence: 1`` in a file, then ``-p min_confidence:=0.7``: rclpy reads 1."""
+    f = ('--params-file f.yaml', 'file', '/**:\n  ros__parameters:\n    min_confidence: 1\n')
+    lost = lost_overrides([f, p('min_confidence:=0.7')], NODE)
+    assert (lost['min_confidence'].meant, lost['min_confidence'].kept) == (0.7, 1)
+
+
+@pytest.mark.parametrize('items', [
+    [default_file(), p('vocabulary:=laptop, mug')],      # same type: the later wins
+    [default_file(), p('min_confidence:=1')],            # integer before double: wins
+    [p('vocabulary:=[a, b]'), default_file()],           # the string is last anyway
+    [default_file(), p("vocabulary:='[a, b]'")],         # quoted: a string
+    [default_file(), p('command:=the red ball')],
+    [default_file(), p('vocabulary:=[]')],               # not read: nothing concluded
+])
+def test_what_rclpy_reads_as_the_last_value_is_not_reported(items):
+    assert lost_overrides(items, NODE) == {}
+
+
+def test_node_specific_entries_are_matched_by_the_fully_qualified_name():
+    ns = ('--params-file ns.yaml', 'file', 'robot:\n  clip_perception:\n    ros__parameters:'
+          '\n      vocabulary: x\n      min_confidence: 1\n')
+    lost = lost_overrides([ns, ('--params-file l.yaml', 'file', 'robot/clip_perception:\n'
+                                '  ros__parameters:\n    vocabulary: [a]\n')],
+                          '/robot/clip_perception')
+    assert set(lost) == {'vocabulary'} and lost['vocabulary'].meant == ['a']
+    # Another node's entries are not this node's.
+    assert lost_overrides([ns, p('vocabulary:=[a]')], NODE) == {}
+
+
+@pytest.mark.parametrize('later, meant', [
+    ('0x10', 16), ('010', 8), ('-7', -7), ('.inf', float('inf')), ('1e3', 1000.0),
+    ('1.5', 1.5), ("'yes'", 'yes'), ('[1, 2]', [1, 2])])
+def test_scalars_are_typed_as_rcl_types_them(later, meant):
+    """Integers as strtol reads them, doubles as strtod, quoted strings, arrays.
+
+    Each comes after bool in rclpy's order, so each is lost after a file's ``true``.
+    """
+    f = ('f', 'file', '/**:\n  ros__parameters:\n    x: true\n')
+    lost = lost_overrides([f, p(f'x:={later}')], NODE)
+    assert lost['x'].meant == meant and lost['x'].kept is True
+    assert lost_overrides([f, p('x:=off')], NODE) == {}  # a bool after a bool: kept
+
+
+def test_an_unreadable_params_file_concludes_nothing():
+    assert lost_overrides([('f', 'file', 'a: [unclosed'), p('vocabulary:=[a]')], NODE) == {}
