@@ -249,3 +249,18 @@ def test_an_unknown_loss_augmentation_or_look_is_refused_before_any_work(tmp_pat
         with pytest.raises(ValueError, match='loss must be one of'):
             train(cfg, str(tmp_path), str(tmp_path / 'out'), progress=False)
     assert not (tmp_path / 'out').exists()
+
+
+def test_a_recipe_refuses_the_options_it_would_ignore(tmp_path, capsys):
+    """``--recipe`` fixes all but seed, sizes, batch, threads and workers: say so, do nothing."""
+    import pytest
+
+    from clip_perception.world.training import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(['--recipe', 'bundled', '--steps', '10', '--lr', '0.01',
+              '--out', str(tmp_path / 'out')])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert '--recipe bundled fixes --steps, --lr; it takes only --seed, --width' in err, err
+    assert not (tmp_path / 'out').exists() and not (tmp_path / 'out.partial').exists()

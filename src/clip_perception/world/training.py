@@ -698,6 +698,14 @@ def main(argv=None):
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     args = p.parse_args(argv)
     cfg = TrainConfig(**{k: getattr(args, k) for k in asdict(defaults)})
+    if args.recipe:
+        # A recipe fixes everything but RECIPE_KEEPS: an option it would ignore is refused,
+        # not dropped without a word.
+        fixed = [f'--{k.replace("_", "-")}' for k in asdict(defaults)
+                 if k not in RECIPE_KEEPS and getattr(args, k) != getattr(defaults, k)]
+        if fixed:
+            p.error(f'--recipe {args.recipe} fixes {", ".join(fixed)}; it takes only '
+                    + ', '.join(f'--{k.replace("_", "-")}' for k in RECIPE_KEEPS))
     stages = recipe_stages(args.recipe, cfg) if args.recipe else [cfg]
     tok = args.tokenizer or bundled_model_dir()
     # Checked before the minutes of rendering and training, not found after them.
