@@ -161,6 +161,8 @@ def test_two_objects_named():
                  'pick up the red ball;the blue mug', 'the red ball ; a blue mug'):
         q = parse_command(text)
         assert q.what == 'red ball' and [a.what for a in q.also] == ['blue mug'], text
+    # The command stays as said (answers carry it; clip_perception_command matches on it).
+    assert parse_command('The red ball; the blue mug').text == 'The red ball; the blue mug'
     q = parse_command('the red ball, the blue mug and the green cube')
     assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue mug', 'green cube']
     # A comma between adjectives describes one object.

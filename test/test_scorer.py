@@ -70,6 +70,11 @@ def test_several_templates_are_averaged_and_the_bundled_model_brings_its_own():
     plain = ClipScorer('bundled', device='cpu', dtype='float32',
                        prompt_template='a photo of a {}')
     assert torch.equal(plain.text_embedding('red ball'), one[0])
+    # '' (the parameter set empty at run time) is the checkpoint's own templates even for
+    # a scorer made with one (a fresh user found '' fell back to the start-up template).
+    own = scorer.text_embedding('red ball')
+    assert torch.allclose(plain.text_embedding('red ball', ''), own, atol=1e-6)
+    assert not torch.allclose(plain.text_embedding('red ball'), own, atol=1e-4)
 
 
 def test_pickle_only_folder_is_refused(tmp_path):

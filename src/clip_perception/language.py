@@ -354,8 +354,8 @@ _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)
 
 @lru_cache(maxsize=256)
 def _parse(text):
-    text = _LIST_SEPARATOR.sub(' and ', text.lower())
-    s = _pad(re.sub(r"[^\w\s'-]", ' ', text).replace("'", ''))
+    listed = _LIST_SEPARATOR.sub(' and ', text.lower())  # ``text`` stays as said
+    s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)

@@ -230,8 +230,9 @@ class ClipScorer:
         self.std = image_config['std']
         self.input_size = image_config['size']
         own = read_templates(self.model_path) if os.path.isdir(self.model_path) else ()
-        self.prompt_template = prompt_template or \
-            f' {TEMPLATE_SEPARATOR} '.join(own or (DEFAULT_TEMPLATE,))
+        # What '' means: the checkpoint's own templates, else CLIP's default prompt.
+        self.own_template = f' {TEMPLATE_SEPARATOR} '.join(own or (DEFAULT_TEMPLATE,))
+        self.prompt_template = prompt_template or self.own_template
         self.context = context
         self._range = value_range(self.mean, self.std, self.device)
         self._text_cache = OrderedDict()
@@ -251,6 +252,17 @@ class ClipScorer:
                                     self.input_size)
 
     # ------------------------------------------------------------------ text
+    def _template(self, template):
+        """Return the template(s) a call uses.
+
+        None: the scorer's ``prompt_template``; ``''``: the checkpoint's own, as the
+        ``prompt_template`` parameter's empty value means (also when set at run time);
+        else ``template`` itself.
+        """
+        if template is None:
+            return self.prompt_template
+        return template or self.own_template
+
     def text_embedding(self, query, template=None):
         """Unit-norm embedding of ``template.format(query)``, cached per prompt.
 
@@ -258,7 +270,7 @@ class ClipScorer:
             (several templates: the normalised mean of their embeddings).
         :return: (D,) float32 CPU tensor.
         """
-        templates = split_templates(template or self.prompt_template)
+        templates = split_templates(self._template(template))
         if len(templates) > 1:
             return self.text_embeddings([query], template)[0]
         prompt = templates[0].format(query)
@@ -285,8 +297,7 @@ class ClipScorer:
         bundled tiny model); longer prompts are cut by :meth:`text_embedding`. With
         several templates, the longest prompt's.
         """
-        prompt = max((t.format(query) for t in split_templates(template or
-                                                                self.prompt_template)),
+        prompt = max((t.format(query) for t in split_templates(self._template(template))),
                      key=len)
         hit = self._token_counts.get(prompt)
         if hit is not None:
@@ -307,7 +318,7 @@ class ClipScorer:
         :param template: as in :meth:`text_embedding`.
         :return: (K, D) float32 CPU tensor (K may be 0).
         """
-        templates = split_templates(template or self.prompt_template)
+        templates = split_templates(self._template(template))
         if len(templates) > 1:
             each = torch.stack([self._prompt_embeddings([t.format(q) for q in queries])
                                 for t in templates])
