@@ -57,6 +57,9 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
 
     log = node.output()
     assert 'loaded CLIP "bundled"' in log and 'M parameters' in log
+    # Which prompt templates are in effect, since a parameter read says only ''.
+    assert "prompt templates: a photo of a {} | a photo of the {} | ... (7 averaged) " \
+        "(the checkpoint's own)" in log, log
     assert node.stop() == 0
 
 

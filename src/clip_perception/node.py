@@ -85,6 +85,7 @@ from clip_perception import param_overrides
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
+from clip_perception.config import split_templates
 from clip_perception.config import validate
 from clip_perception.health import ERROR
 from clip_perception.health import Health
@@ -307,7 +308,8 @@ class PerceptionMixin:
                f'{"from cache" if self.scorer.encoder.cached else "converted"})'
                if self.scorer.backend != 'torch' else '')
             + '; calibration: '
-            f'{"shipped" if self.scorer.calibration else "default"}')
+            f'{"shipped" if self.scorer.calibration else "default"}'
+            + f'; prompt templates: {_templates_label(values["prompt_template"], self.scorer)}')
         if self.scorer.device == 'cpu' and str(self.scorer.dtype) == 'torch.bfloat16' \
                 and not native_bf16():
             self.get_logger().warning(
@@ -1322,6 +1324,15 @@ def _command_value(value):
         return clean_command(value)
     except CommandError:
         return value.strip()
+
+
+def _templates_label(value, scorer):
+    """How the start-up line names the prompt templates in effect for ``value``."""
+    templates = split_templates(value or scorer.own_template)
+    where = "the checkpoint's own" if not value else 'prompt_template'
+    shown = ' | '.join(templates) if len(templates) <= 3 else \
+        ' | '.join(templates[:2]) + f' | ... ({len(templates)} averaged)'
+    return f'{shown} ({where})'
 
 
 def _frame_key(frame_id):
