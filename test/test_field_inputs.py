@@ -48,11 +48,16 @@ def diag(probe):
     return status.level[0], status.message, {kv.key: kv.value for kv in status.values}
 
 
+def status_fits(probe, predicate):
+    """Whether the last /diagnostics status's ``(level, message, values)`` fits."""
+    return bool(probe.messages('/diagnostics')) and bool(predicate(*diag(probe)))
+
+
 def wait_diag(probe, predicate, timeout=15.0):
     """Wait for a /diagnostics message whose ``(level, message, values)`` fits."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if probe.messages('/diagnostics') and predicate(*diag(probe)):
+        if status_fits(probe, predicate):
             return diag(probe)
         time.sleep(0.1)
     return diag(probe) if probe.messages('/diagnostics') else None
@@ -625,8 +630,8 @@ def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
         mm = np.frombuffer(bytes(m.data), np.uint16).astype(np.float32)
         m.encoding, m.step, m.data = '32FC1', 4 * m.width, mm.tobytes()
         return m
-    assert feed_until(camera, scene, lambda: detections(probe) and probe.messages(
-        '/diagnostics') and 'depth refused' in diag(probe)[1], depth=millimetres)
+    assert feed_until(camera, scene, lambda: detections(probe) and status_fits(
+        probe, lambda lv, m, v: 'depth refused' in m), depth=millimetres)
     level, message, values = diag(probe)
     assert 'millimetres' in message and 'REP 118' in message, message
     assert 'millimetres' in detections(probe)[-1]['reason']
@@ -650,8 +655,8 @@ def test_depth_in_millimetres_and_a_wild_principal_point_are_refused_not_posed(
     # Frames keep coming while /diagnostics is awaited: once they stopped, an answer to a
     # frame still in flight ended the feed, and the next diagnostics said "input stale"
     # (most serious first) instead of the refusal (CI flake).
-    assert feed_until(camera, scene, lambda: detections(probe) and probe.messages(
-        '/diagnostics') and 'camera_info refused' in diag(probe)[1], info=far_principal_point)
+    assert feed_until(camera, scene, lambda: detections(probe) and status_fits(
+        probe, lambda lv, m, v: 'camera_info refused' in m), info=far_principal_point)
     level, message, values = diag(probe)
     assert 'principal point' in message and 'principal point' in values[
         'last_refusal_camera_info'], message
@@ -836,8 +841,8 @@ def test_camera_info_of_another_camera_is_named_not_used_silently(probe, start_n
     probe.clear()
     # Frames keep coming while /diagnostics is awaited: once they stop, the next status
     # says "input stale" (most serious first) instead (CI flake at 019e9e7).
-    assert feed_until(camera, scene, lambda: probe.messages(POSE) and probe.messages(
-        '/diagnostics') and 'camera_info is in' in diag(probe)[1], info=depth_camera_info)
+    assert feed_until(camera, scene, lambda: probe.messages(POSE) and status_fits(
+        probe, lambda lv, m, v: 'camera_info is in' in m), info=depth_camera_info)
     level, message, values = diag(probe)
     assert level == 1 and ('camera_info is in frame "camera_depth_optical_frame" but colour '
                            f'frames in "{scene.frame_id}"') in message, message
@@ -959,9 +964,9 @@ def test_depth_at_a_fraction_of_the_colour_resolution_in_its_frame_is_resampled(
         assert last['status'] == 'no_depth' and why in last['reason'], last['reason']
         assert not probe.messages(POSE)
     # Awaited while frames keep coming (once they stop, "input stale" comes first).
-    assert feed_until(camera, scene, lambda: probe.messages('/diagnostics') and (
-        'rejected_depth_mismatch' in diag(probe)[2]) and 'answering without depth' in diag(
-        probe)[1], depth=_depth_at(scene, width, height, frame_id))
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'rejected_depth_mismatch' in v and
+        'answering without depth' in m), depth=_depth_at(scene, width, height, frame_id))
     _, message, values = diag(probe)
     assert int(values['rejected_depth_mismatch']) >= 2 and 'answering without depth' in message
     assert node.stop() == 0
@@ -1076,8 +1081,8 @@ def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, sta
     assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
     _, _, values = wait_diag(probe, lambda lv, m, v: True)
     assert values['frames_info_off_centre'] == '0'
-    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 4 and probe.messages(
-        '/diagnostics') and 'principal point' in diag(probe)[1], info=k_of(2.0))
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 4 and status_fits(
+        probe, lambda lv, m, v: 'principal point' in m), info=k_of(2.0))
     _, message, values = diag(probe)
     assert 'camera_info principal point (639.5, 479.5) is far from the centre' in message
     assert 'camera at 1280x960' in message and int(values['frames_info_off_centre']) >= 1
@@ -1086,10 +1091,9 @@ def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, sta
     def binned(m):
         m.binning_x = m.binning_y = 2
         return m
-    def binning_named():
-        return bool(probe.messages('/diagnostics')) and 'binning 2x2' in diag(probe)[1]
     probe.clear()
-    assert feed_until(camera, scene, binning_named, info=binned), node.output()
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'binning 2x2' in m), info=binned), node.output()
     _, message, _ = diag(probe)
     assert 'image is 640x480 but camera_info says 320x240 (camera_info gives 640x480 with ' \
         'binning 2x2' in message, message

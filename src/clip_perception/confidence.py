@@ -144,6 +144,15 @@ def unknown_to(what, vocabulary):
     return bool(mine) and not (mine & known)
 
 
+def _vocabulary_file(model_dir):
+    """Return the parsed ``clip_perception_vocabulary.json`` of ``model_dir``, or ``{}``."""
+    path = os.path.join(model_dir, VOCABULARY_FILE)
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
 def read_templates(model_dir):
     """Return the prompt templates a checkpoint was trained with, if it ships them.
 
@@ -153,11 +162,7 @@ def read_templates(model_dir):
 
     :return: tuple of format strings with one ``{}`` each; ``()`` without them.
     """
-    path = os.path.join(model_dir, VOCABULARY_FILE)
-    if not os.path.isfile(path):
-        return ()
-    with open(path, encoding='utf-8') as f:
-        return tuple(json.load(f).get('templates', ()))
+    return tuple(_vocabulary_file(model_dir).get('templates', ()))
 
 
 def read_vocabulary(model_dir):
@@ -170,9 +175,7 @@ def read_vocabulary(model_dir):
 
     :return: (tuple of descriptions, bool); ``((), False)`` without such a file.
     """
-    path = os.path.join(model_dir, VOCABULARY_FILE)
-    if not os.path.isfile(path):
+    data = _vocabulary_file(model_dir)
+    if not data:
         return (), False
-    with open(path, encoding='utf-8') as f:
-        data = json.load(f)
     return tuple(data['vocabulary']), bool(data.get('closed', False))

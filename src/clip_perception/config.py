@@ -228,9 +228,9 @@ def check_prompt_template(template):
     :param template: the ``prompt_template`` value.
     :return: None, or one line saying what is wrong and what to write instead.
     """
-    parts = split_templates(template)
     if not template.strip():
         return None
+    parts = split_templates(template)
     if len(parts) != 1:
         for part in parts:
             reason = check_prompt_template(part)

@@ -85,7 +85,6 @@ from clip_perception import param_overrides
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
-from clip_perception.config import split_templates
 from clip_perception.config import validate
 from clip_perception.health import ERROR
 from clip_perception.health import Health
@@ -621,12 +620,16 @@ class PerceptionMixin:
         self.health.count('commands_rejected')
         shown = said if len(said) <= 80 else said[:80] + '...'
         self._reject('command', f'command "{shown}" rejected: {why}')
+        active = f'"{self._command}"' if self._command else 'none (idle)'
+        self._answer_command(said[:MAX_ECHO], 'rejected', f'command rejected: {why}; the '
+                             f'active command is unchanged: {active}')
+
+    def _answer_command(self, said, status, reason):
+        """Publish the one ``~/detection_json`` that answers a command, not a frame."""
         header = Header(stamp=self.get_clock().now().to_msg(),
                         frame_id=self._values_cache['frame_id'])
-        active = f'"{self._command}"' if self._command else 'none (idle)'
-        self.json_pub.publish(String(data=json.dumps(notice_dict(
-            header, said[:MAX_ECHO], 'rejected',
-            f'command rejected: {why}; the active command is unchanged: {active}'))))
+        self.json_pub.publish(String(data=json.dumps(notice_dict(header, said, status,
+                                                                 reason))))
 
     def _cancel(self, said):
         """Go idle on a cancel word from the topic, as ``command:=''`` does, and say so.
@@ -647,11 +650,8 @@ class PerceptionMixin:
         if not result.successful:  # pragma: no cover - '' is always a valid command
             self._reject('command', f'cancel refused: {result.reason}')
             return
-        header = Header(stamp=self.get_clock().now().to_msg(),
-                        frame_id=self._values_cache['frame_id'])
-        self.json_pub.publish(String(data=json.dumps(notice_dict(
-            header, said, 'cancelled', f'command "{previous}" cancelled by '
-            f'{_cancel_label(said)}; idle until the next command'))))
+        self._answer_command(said, 'cancelled', f'command "{previous}" cancelled by '
+                             f'{_cancel_label(said)}; idle until the next command')
 
     def _convert(self, stream, label, convert, *args):
         """Convert one input message; on failure count, log and report it, return None."""
@@ -1328,7 +1328,7 @@ def _command_value(value):
 
 def _templates_label(value, scorer):
     """How the start-up line names the prompt templates in effect for ``value``."""
-    templates = split_templates(value or scorer.own_template)
+    templates = scorer.templates(value)
     where = "the checkpoint's own" if not value else 'prompt_template'
     shown = ' | '.join(templates) if len(templates) <= 3 else \
         ' | '.join(templates[:2]) + f' | ... ({len(templates)} averaged)'

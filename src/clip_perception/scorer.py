@@ -252,16 +252,18 @@ class ClipScorer:
                                     self.input_size)
 
     # ------------------------------------------------------------------ text
-    def _template(self, template):
-        """Return the template(s) a call uses.
+    def templates(self, template=None):
+        """Return the templates a call with ``template`` uses (split at ``|``).
 
         None: the scorer's ``prompt_template``; ``''``: the checkpoint's own, as the
         ``prompt_template`` parameter's empty value means (also when set at run time);
         else ``template`` itself.
+
+        :return: tuple of one or more format strings.
         """
         if template is None:
-            return self.prompt_template
-        return template or self.own_template
+            template = self.prompt_template
+        return split_templates(template or self.own_template)
 
     def text_embedding(self, query, template=None):
         """Unit-norm embedding of ``template.format(query)``, cached per prompt.
@@ -270,7 +272,7 @@ class ClipScorer:
             (several templates: the normalised mean of their embeddings).
         :return: (D,) float32 CPU tensor.
         """
-        templates = split_templates(self._template(template))
+        templates = self.templates(template)
         if len(templates) > 1:
             return self.text_embeddings([query], template)[0]
         prompt = templates[0].format(query)
@@ -297,8 +299,7 @@ class ClipScorer:
         bundled tiny model); longer prompts are cut by :meth:`text_embedding`. With
         several templates, the longest prompt's.
         """
-        prompt = max((t.format(query) for t in split_templates(self._template(template))),
-                     key=len)
+        prompt = max((t.format(query) for t in self.templates(template)), key=len)
         hit = self._token_counts.get(prompt)
         if hit is not None:
             return hit
@@ -318,7 +319,7 @@ class ClipScorer:
         :param template: as in :meth:`text_embedding`.
         :return: (K, D) float32 CPU tensor (K may be 0).
         """
-        templates = split_templates(self._template(template))
+        templates = self.templates(template)
         if len(templates) > 1:
             each = torch.stack([self._prompt_embeddings([t.format(q) for q in queries])
                                 for t in templates])
