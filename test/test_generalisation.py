@@ -12,6 +12,7 @@ from clip_perception.world.generalisation import ACCEPT
 from clip_perception.world.generalisation import CASE_KINDS
 from clip_perception.world.generalisation import configured_rule
 from clip_perception.world.generalisation import evaluate_rules
+from clip_perception.world.generalisation import NODE
 from clip_perception.world.generalisation import rate
 from clip_perception.world.generalisation import scene_commands
 from clip_perception.world.generalisation import shifted_scene
@@ -63,9 +64,19 @@ def test_rules_on_shifted_scenes_with_the_shipped_model():
     assert n >= 10 and m == 12
     # A small sample: well clear of chance, not the 90% the full evaluation checks.
     assert present / n >= 0.7 and absent / m >= 0.7, (present, n, absent, m)
+    # The same commands through the pipeline, as the node answers them.
+    assert all(o.node is not None for o in outcomes)
+    node_present, n2 = rate(outcomes, NODE, 'present')
+    node_absent, m2 = rate(outcomes, NODE, 'absent')
+    assert (n2, m2) == (n, m)
+    assert node_present / n >= 0.7 and node_absent / m >= 0.7, (node_present, node_absent)
     loose = evaluate_rules(scorer, replace(cfg, min_confidence=0.0), 3, 'shifted',
                            progress=False)
     assert not any(o.right[rule] for o in loose if o.kind == 'absent')
+    # Accepting everything, the node never answers an absent object "not found".
+    assert not any(o.node for o in loose if o.kind == 'absent')
+    assert all(o.node is None for o in evaluate_rules(scorer, cfg, 1, 'own', progress=False,
+                                                      node=False))
 
 
 def test_eval_command_prints_the_rule_table(capsys, tmp_path):
@@ -73,7 +84,8 @@ def test_eval_command_prints_the_rule_table(capsys, tmp_path):
     assert main(['rules', '--scenes', '4', '--quiet', '--json', str(out)]) == 0
     text = capsys.readouterr().out
     assert 'softmax vocabulary' in text and '<- configured' in text
-    assert out.read_text().count('present') >= 2
+    assert 'as the node answers' in text
+    assert out.read_text().count('present') >= 3 and '"node"' in out.read_text()
 
 
 def test_recording_check_reads_a_real_rosbag2_folder():

@@ -106,3 +106,34 @@ def test_stages_are_reported_in_order_for_the_watchdog():
     with pytest.raises(CommandError):
         pipe.run(scene.rgb, '   ', scene.depth, scene.intrinsics)
     assert seen == [] or seen[-1] is None
+
+
+def test_margins_are_logits_so_they_mean_the_same_for_every_checkpoint():
+    """spatial_margin and ambiguity_margin are cosine x logit_scale, not cosine.
+
+    As cosine margins (0.16, 0.08, tuned on the bundled model, logit_scale 24.8) they
+    spanned nearly every crop of OpenAI CLIP (logit_scale 100), whose matching and
+    non-matching crops differ by a few hundredths of cosine.
+    """
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    pipe = Pipeline(scorer, PipelineConfig())
+    assert abs(scorer.logit_scale - 24.8) < 0.05
+    # The defaults are the earlier cosine margins at the bundled model's scale.
+    assert abs(pipe.cosine_margin(pipe.config.spatial_margin) - 0.16) < 0.002
+    assert abs(pipe.cosine_margin(pipe.config.ambiguity_margin) - 0.08) < 0.001
+    # Twins 0.035 apart in cosine: 0.9 logits at the bundled scale, about equal
+    # (ambiguous); 3.5 logits at a scale of 100, so the better one is the answer there.
+    scene = generate_scene(64_003, specs=[ObjectSpec('red', 'ball', 'large', (0.12, 0.05)),
+                                          ObjectSpec('red', 'ball', 'large', (-0.12, 0.05)),
+                                          ObjectSpec('blue', 'cube', 'large', (0.0, 0.1))])
+    res = pipe.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    assert res.status == 'ambiguous' and len(res.ambiguous) == 2, res.reason
+    gap = abs(res.ambiguous[0].cosine - res.ambiguous[1].cosine)
+    assert 0.02 < gap < 0.08
+    left = pipe.run(scene.rgb, 'the red ball on the left', scene.depth, scene.intrinsics)
+    assert left.status == 'found' and left.chosen.box[0] < scene.intrinsics.width / 2
+    scorer.logit_scale = 100.0  # as OpenAI CLIP's
+    assert pipe.cosine_margin(4.0) == 0.04 and pipe.cosine_margin(2.0) == 0.02
+    sharp = pipe.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    assert sharp.status == 'found', sharp.reason
+    assert sharp.chosen.cosine == max(c.cosine for c in res.ambiguous)

@@ -67,12 +67,15 @@ PARAMETERS = (
           '("background", "the table"). Empty: the vocabulary the checkpoint ships '
           '(clip_perception_vocabulary.json; the bundled model names its toy world), else '
           'generic prompts only.', accepts_list=True),
-    Param('spatial_margin', 0.16, 'Cosine margin below the best match within which spatial '
-          'and size words ("left", "nearest", "largest") choose (with any other object '
-          'above min_confidence) and plural commands collect.', min=0.0, max=1.0),
-    Param('ambiguity_margin', 0.08, 'Cosine margin within which two distinct objects '
-          'match "about equally": with no deciding word ("left", "nearest", "second") the '
-          'answer is ambiguous (see on_ambiguous).', min=0.0, max=1.0),
+    Param('spatial_margin', 4.0, 'Margin below the best match, in logits (cosine times the '
+          "checkpoint's logit_scale: 24.8 for the bundled model, 100 for OpenAI CLIP), "
+          'within which spatial and size words ("left", "nearest", "largest") choose (with '
+          'any other object above min_confidence) and plural commands collect.',
+          min=0.0, max=100.0),
+    Param('ambiguity_margin', 2.0, "Margin in logits (cosine times the checkpoint's "
+          'logit_scale) within which two distinct objects match "about equally": with no '
+          'deciding word ("left", "nearest", "second") the answer is ambiguous (see '
+          'on_ambiguous).', min=0.0, max=100.0),
     Param('on_ambiguous', 'report', 'When two distinct objects match about equally and no '
           'word decides: report (status "ambiguous", both candidates, no pose) or pick (the '
           'best one, with the ambiguity in the reason).', choices=('report', 'pick')),
@@ -157,14 +160,14 @@ class PipelineConfig:
 
     max_proposals: int = 32
     min_confidence: float = 0.5
-    spatial_margin: float = 0.16
+    spatial_margin: float = 4.0
     crop_context: float = 0.15
     depth_proposals: bool = True
     image_proposals: bool = True
     nms_iou: float = 0.6
     top_k: int = 5
     prompt_template: str = ''
-    ambiguity_margin: float = 0.08
+    ambiguity_margin: float = 2.0
     on_ambiguous: str = 'report'
     confidence_rule: str = 'auto'
     vocabulary: str = ''

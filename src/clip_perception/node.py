@@ -308,6 +308,8 @@ class PerceptionMixin:
                if self.scorer.backend != 'torch' else '')
             + '; calibration: '
             f'{"shipped" if self.scorer.calibration else "default"}'
+            # The unit of spatial_margin and ambiguity_margin (logits = cosine x this).
+            + f'; logit_scale {self.scorer.logit_scale:.1f}'
             + f'; prompt templates: {_templates_label(values["prompt_template"], self.scorer)}')
         if self.scorer.device == 'cpu' and str(self.scorer.dtype) == 'torch.bfloat16' \
                 and not native_bf16():

@@ -112,7 +112,7 @@ class Pipeline:
     """Proposals -> batched CLIP scoring -> selection -> pose.
 
     :param scorer: a :class:`clip_perception.scorer.ClipScorer` (or anything with its
-        ``text_embedding``, ``preprocess``, ``forward`` and ``calibration``).
+        ``text_embedding``, ``preprocess``, ``forward``, ``calibration`` and ``logit_scale``).
     :param config: :class:`clip_perception.config.PipelineConfig`.
     """
 
@@ -325,6 +325,7 @@ class Pipeline:
         props, depth_m, intrinsics, poses = geo
         cosine = cosines[q.what]
         cal = self.scorer.calibration
+        spatial = self.cosine_margin(cfg.spatial_margin)
         excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in exclude],
                                   [confs[e] for e in exclude])
         has_depth = depth_m is not None and intrinsics is not None and len(cosine)
@@ -332,12 +333,12 @@ class Pipeline:
             ref = cosines[q.reference.what]
             positions = None
             if has_depth:
-                near = np.nonzero((cosine >= cosine.max() - cfg.spatial_margin)
-                                  | (ref >= ref.max() - cfg.spatial_margin))[0]
+                near = np.nonzero((cosine >= cosine.max() - spatial)
+                                  | (ref >= ref.max() - spatial))[0]
                 positions = self._positions(props, near, depth_m, intrinsics, poses)
             up = np.asarray(props.plane[0], float) if props.plane is not None else None
             return select_linked(props.boxes, cosine, ref, q, threshold=cfg.min_confidence,
-                                 calibration=cal, margin=cfg.spatial_margin, top_k=cfg.top_k,
+                                 calibration=cal, margin=spatial, top_k=cfg.top_k,
                                  positions=positions, up=up, excluded=excluded,
                                  confidence=confs[q.what],
                                  ref_confidence=confs[q.reference.what],
@@ -346,14 +347,32 @@ class Pipeline:
         if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
                 and has_depth:
             conf = calibrate(cosine, cal) if confs[q.what] is None else confs[q.what]
-            near_best = np.nonzero((cosine >= cosine.max() - cfg.spatial_margin)
+            near_best = np.nonzero((cosine >= cosine.max() - spatial)
                                    | (conf >= cfg.min_confidence))[0]
             depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
         return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
-                      margin=cfg.spatial_margin, top_k=cfg.top_k, depths=depths,
+                      margin=spatial, top_k=cfg.top_k, depths=depths,
                       sizes=sizes, image_width=width, excluded=excluded,
-                      ambiguity_margin=cfg.ambiguity_margin, on_ambiguous=cfg.on_ambiguous,
+                      ambiguity_margin=self.cosine_margin(cfg.ambiguity_margin),
+                      on_ambiguous=cfg.on_ambiguous,
                       confidence=confs[q.what], priority=props.scores)
+
+    def cosine_margin(self, logits):
+        """Return a margin given in logits as a cosine margin for this checkpoint.
+
+        ``logits / logit_scale``. CLIP compares an image with texts through
+        ``logit_scale * cosine`` (Radford et al. 2021), so a margin in logits means the
+        same for every checkpoint (a softmax over two crops whose logits differ by 2
+        gives the better one e^2 = 7.4 times the other's share), where a cosine margin
+        does not: the bundled model's cosines of a match lie near 0.8 with
+        ``logit_scale`` 24.8, OpenAI CLIP's near 0.3 with 100, so 0.16 cosine spanned
+        nearly every crop of a real checkpoint. The defaults are the bundled model's
+        earlier cosine margins times its scale (0.16 and 0.08 cosine: 4.0 and 2.0).
+
+        :param logits: margin in logits, >= 0.
+        :return: the cosine margin (float).
+        """
+        return float(logits) / float(self.scorer.logit_scale)
 
     def _excluded(self, boxes, cosine, excluded_cosines, excluded_confs):
         """(N,) bool: proposals that match an excluded phrase, and other boxes of them.

@@ -505,6 +505,7 @@ def _rules_main(scorer, cfg, args, show):
           f'{"own" if scorer.calibration else "none (default)"}, vocabulary {vocab}')
     print(gen.report(outcomes, '', rule, breakdown=suite == 'shifted'))
     return {'rule': list(rule), 'configured': gen.summary(outcomes, rule),
+            'node': gen.summary(outcomes, gen.NODE),
             'all': {' / '.join(k): gen.summary(outcomes, k) for k in gen._rules()}}
 
 
