@@ -724,6 +724,84 @@ def test_the_start_up_line_names_the_topics_actually_subscribed(probe, start_nod
     assert node.stop() == 0
 
 
+def test_a_compressed_transport_follows_its_remapped_base_topic(probe, start_node):
+    """``-r image:=<base>`` with the compressed transport listens on ``<base>/compressed``.
+
+    image_transport subscribers (image_view, image_proc, rqt) name a transport's topic
+    from the base topic as remapped. Field report: started that way beside a RealSense,
+    the node listened on /image/compressed and /depth/compressedDepth: 32 frames, no
+    answer, /diagnostics "waiting for the first colour frame". (A rule for
+    ``image/compressed`` itself still wins:
+    test_the_start_up_line_names_the_topics_actually_subscribed.)
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'image_transport:=compressed',
+                      '-p', 'depth_transport:=compressedDepth', '-r', f'image:={base}',
+                      '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image=base, compressed=True)
+    camera.depth_compressed = probe.node.create_publisher(CompressedImage,
+                                                          depth + '/compressedDepth', 10)
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 30
+    while time.monotonic() < end and min(p.get_subscription_count() for p in (
+            camera.image, camera.info, camera.depth_compressed)) == 0:
+        time.sleep(0.05)
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+
+    fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
+    c = scene_messages(scene, 0, jpeg_quality=95)[0]
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=lambda m: (
+        CompressedImage(header=m.header, format=fmt, data=data)), colour=lambda m: (
+        CompressedImage(header=m.header, format=c.format, data=c.data))), node.output()
+    red = obj(scene, 'red', 'ball')
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015
+    line = next(x for x in node.output().splitlines() if 'listening on' in x)
+    assert f'listening on {base}/compressed (compressed), /camera_info, ' \
+        f'{depth}/compressedDepth;' in line, line
+    assert node.stop() == 0
+
+
+def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node):
+    """A topic of another type, or a stream published only under another transport.
+
+    DDS never delivers between a publisher and a subscription of different types, and
+    says nothing. Field report: ``-r image:=.../image_raw/compressed`` with the raw
+    transport, and raw depth beside a camera (or a bag) that has only compressedDepth,
+    were "waiting for the first colour frame" and "no depth image received yet", with no
+    word of why or what to set.
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={base}/compressed', '-r', f'depth:={depth}')
+    listen_all(probe)
+    jpeg = probe.node.create_publisher(CompressedImage, base + '/compressed', 10)
+    packed = probe.node.create_publisher(CompressedImage, depth + '/compressedDepth', 10)
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+        c, d, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds,
+                                 jpeg_quality=90)
+        jpeg.publish(c)
+        packed.publish(CompressedImage(header=d.header, format=fmt, data=data))
+        time.sleep(0.25)
+    level, message, _ = diag(probe)
+    assert level == 2, message
+    assert f'{base}/compressed is published as sensor_msgs/msg/CompressedImage but the ' \
+        'node subscribes sensor_msgs/msg/Image there; set image_transport:=compressed' \
+        in message, message
+    assert f'nothing is published on {depth}, but {depth}/compressedDepth is ' \
+        f'(sensor_msgs/msg/CompressedImage): set depth_transport:=compressedDepth (with -r ' \
+        f'depth:={depth})' in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
 def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     """CompressedImage ``format`` is read as compressed_image_transport writes it.
 

@@ -68,6 +68,9 @@ def test_remaps_name_every_topic_the_node_subscribes():
     subscribed = set()
     for call in _calls(_tree(NODE), 'create_subscription'):
         topic = call.args[1]
+        if isinstance(topic, ast.Call) and getattr(topic.func, 'attr', '') == '_transport_topic':
+            # image_transport's name for a transport: '<base>/<transport>', remappable.
+            topic = ast.Constant('/'.join(ast.literal_eval(a) for a in topic.args))
         if isinstance(topic, ast.Constant) and not topic.value.startswith(('/', '~')):
             subscribed.add(topic.value)
     assert {'image', 'image/compressed', 'camera_info', 'depth', 'depth/compressedDepth',

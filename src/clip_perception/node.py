@@ -89,6 +89,7 @@ from clip_perception.config import validate
 from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
@@ -208,6 +209,7 @@ class PerceptionMixin:
         self._stop = threading.Event()
         self._worker = None
         self._inputs = []
+        self._streams = {}  # 'colour', 'depth', 'camera_info' -> its subscription
         self._info_sub = self._info_latched = None
         self._info_seen = False
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
@@ -371,7 +373,8 @@ class PerceptionMixin:
         events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
         subs = []
         if values['image_transport'] == 'compressed':
-            subs.append(self.create_subscription(CompressedImage, 'image/compressed',
+            subs.append(self.create_subscription(CompressedImage,
+                                                 self._transport_topic('image', 'compressed'),
                                                  self._on_compressed, camera_qos,
                                                  event_callbacks=events))
         else:
@@ -382,7 +385,9 @@ class PerceptionMixin:
                                                   event_callbacks=events)
         subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
+            subs.append(self.create_subscription(CompressedImage,
+                                                 self._transport_topic('depth',
+                                                                       'compressedDepth'),
                                                  self._on_compressed_depth, camera_qos,
                                                  event_callbacks=events))
         elif values['use_depth']:
@@ -395,6 +400,9 @@ class PerceptionMixin:
                 incompatible_qos=self._on_command_incompatible_qos))
         subs.append(self._command_sub)
         self._inputs = subs
+        self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
+        if values['use_depth']:
+            self._streams['depth'] = subs[2]
         # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
         # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics,
@@ -414,11 +422,59 @@ class PerceptionMixin:
             + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
             + (f'; active command "{self._command}"' if self._command else ''))
 
+    def _transport_topic(self, base, transport):
+        """Return the topic of ``base``'s ``transport``, named as image_transport names it.
+
+        image_transport subscribers (image_view, image_proc, rqt) listen on the base topic
+        as remapped, then the transport: ``-r image:=/camera/color/image_raw`` with the
+        compressed transport is ``/camera/color/image_raw/compressed``. A rule for
+        ``<base>/<transport>`` itself (the launch file's way) wins. Without this the node
+        took the remapped base for raw images only and listened on ``/image/compressed``,
+        receiving nothing (field report).
+        """
+        own = f'{base}/{transport}'
+        if self.resolve_topic_name(own) != self.resolve_topic_name(own, only_expand=True):
+            return own
+        return f'{self.resolve_topic_name(base)}/{transport}'
+
+    def _check_wiring(self, now):
+        """Name what keeps an input that has received nothing from receiving anything.
+
+        DDS never delivers between a publisher and a subscription of different types, and
+        says nothing: a raw subscription on a topic that carries CompressedImage, or one on
+        a base topic whose stream is only published under a transport (a bag recorded with
+        only ``image_raw/compressed``) waited as "waiting for the first colour frame"
+        (field report). While a stream has not arrived, its topic's publishers and those of
+        its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
+        a finding is logged once and kept in /diagnostics. Called on the diagnostics timer.
+        """
+        values = self._values_cache
+        for stream, sub in self._streams.items():
+            if stream in self.health.last_arrival:
+                continue
+            topic = sub.topic_name
+            transport = {'colour': values['image_transport'],
+                         'depth': values['depth_transport']}.get(stream, 'raw')
+            looked = [topic]
+            if stream != 'camera_info' and transport == 'raw':
+                looked.append(topic + ('/compressed' if stream == 'colour' else
+                                       '/compressedDepth'))
+            elif stream != 'camera_info' and topic.rpartition('/')[0]:
+                looked.append(topic.rpartition('/')[0])
+            published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
+                         for t in looked}
+            note = wiring_note(stream, topic, _type_name(sub.msg_type), published)
+            if note is not None:
+                self._warn_once(f'wiring_{stream}', note)
+                if stream == 'colour':  # nothing can be answered, as with refused frames
+                    self.health.notice('wiring_colour', note, now, ERROR)
+
     def _close_inputs(self):
         """Unsubscribe, stop the timers and the worker; forget frames in flight."""
         for sub in self._inputs:
             self.destroy_subscription(sub)
         self._inputs = []
+        self._streams = {}
         # Opened again, they adapt again: a latched sample is what a new subscription
         # receives, and the stored camera_info went with the old one (nav2's pause and
         # resume: deactivate, activate).
@@ -1135,6 +1191,7 @@ class PerceptionMixin:
 
     def _diagnostics(self):
         self._adapt_latched()
+        self._check_wiring(time.monotonic())
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
@@ -1333,6 +1390,11 @@ def _templates_label(value, scorer):
     shown = ' | '.join(templates) if len(templates) <= 3 else \
         ' | '.join(templates[:2]) + f' | ... ({len(templates)} averaged)'
     return f'{shown} ({where})'
+
+
+def _type_name(msg_type):
+    """``sensor_msgs.msg.Image`` -> ``sensor_msgs/msg/Image``, as the graph names types."""
+    return f'{msg_type.__module__.split(".")[0]}/msg/{msg_type.__name__}'
 
 
 def _frame_key(frame_id):
