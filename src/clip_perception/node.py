@@ -380,7 +380,8 @@ class PerceptionMixin:
         else:
             subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
                                                  event_callbacks=events))
-        self._info_sub = self.create_subscription(CameraInfo, 'camera_info',
+        self._info_sub = self.create_subscription(CameraInfo, self._info_topic('camera_info',
+                                                                               'image'),
                                                   self._on_camera_info, camera_qos,
                                                   event_callbacks=events)
         subs.append(self._info_sub)
@@ -436,6 +437,24 @@ class PerceptionMixin:
         if self.resolve_topic_name(own) != self.resolve_topic_name(own, only_expand=True):
             return own
         return f'{self.resolve_topic_name(base)}/{transport}'
+
+    def _info_topic(self, info, image):
+        """Return the camera_info topic: ``info`` as remapped, else beside ``image``'s.
+
+        image_transport's CameraSubscriber (depth_image_proc, image_proc) takes an image's
+        camera_info from beside the image topic as remapped: ``-r
+        image:=/camera/color/image_raw`` listens on ``/camera/color/camera_info``. A rule
+        for ``info`` itself wins, and with neither remapped the name is ``info``'s as
+        before (in the node's namespace, beside ``image``). Without this, started so the
+        node answered in 2D only, "no camera_info received yet", with the camera's
+        camera_info published beside its image (field report).
+        """
+        if self.resolve_topic_name(info) != self.resolve_topic_name(info, only_expand=True):
+            return info
+        base = self.resolve_topic_name(image)
+        if base == self.resolve_topic_name(image, only_expand=True):
+            return info
+        return f'{base.rpartition("/")[0]}/{info}'
 
     def _check_wiring(self, now):
         """Name what keeps an input that has received nothing from receiving anything.
