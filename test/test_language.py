@@ -7,6 +7,7 @@ from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
+from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
 
 
@@ -286,3 +287,29 @@ def test_openings_keep_the_rest_of_the_command():
     q = parse_command('the ball that\u2019s next to the mug')
     assert (q.what, q.link, q.plural) == ('ball', 'next_to', False)
     assert parse_command('No.').refused  # nothing left after the opening: names nothing
+
+
+@pytest.mark.parametrize('text, kind', [
+    # Field report: a voice front end's transcripts that ask for nothing replaced the
+    # active command ("[BLANK_AUDIO]" became the object "blank_audio").
+    ('[BLANK_AUDIO]', 'not speech'), ('(upbeat music)', 'not speech'),
+    ('[ Silence ]', 'not speech'), ('*coughs*', 'not speech'),
+    ('Thank you.', 'acknowledgement'), ('Thanks!', 'acknowledgement'),
+    ('Great, thanks.', 'acknowledgement'), ('Okay.', 'acknowledgement'),
+    ('Got it', 'acknowledgement'), ('Thanks for watching!', 'acknowledgement'),
+    (' you', 'acknowledgement'), ('Um.', 'hesitation'),
+])
+def test_what_asks_for_nothing_is_not_a_command(text, kind):
+    assert kind in not_a_command(text)
+    assert parse_command(text).refused  # as a `command` parameter: never scored
+
+
+@pytest.mark.parametrize('text, what', [
+    ('[BLANK_AUDIO] pick up the red ball', 'red ball'), ('*coughs* the blue mug', 'blue mug'),
+    ('the music box', 'music box'), ('the red ball (on the left)', 'red ball'),
+    ('the good one', 'good'), ('thank you, the red ball', 'red ball'),
+])
+def test_commands_around_annotations_and_courtesy_are_commands(text, what):
+    assert not_a_command(text) is None
+    assert parse_command(text).what == what
+    assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled

@@ -198,6 +198,35 @@ def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe,
     assert node.stop() == 0
 
 
+def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, start_node):
+    """"[BLANK_AUDIO]", "(upbeat music)", "Thank you.", "Thanks for watching!": rejected.
+
+    Field report (a whisper.cpp voice front end publishing every transcript): each
+    replaced "the red ball" with the object "blank_audio", "upbeat music", "for
+    watching" (not_found) or a refused command, and poses stopped until the next real
+    command. Now one ``rejected`` answer says why, and the red ball is still posed.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
+    active = '/clip_perception/active_command'
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!'):
+        probe.clear()
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (said, node.output())
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'rejected', det
+        assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+        poses = len(probe.messages(POSE))
+        assert run_until(probe, camera, scene, lambda p=poses: len(probe.messages(POSE)) > p)
+        assert np.linalg.norm(np.array(detections(probe)[-1]['position']) - red.centre) < 0.01
+        assert all(d['command'] in ('the red ball', said) for d in detections(probe))
+        assert probe.messages(active) == []  # no new command echoed
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_after_a_command_change_no_answer_to_the_old_command_follows_its_echo(probe,
                                                                             start_node):
     """A new command: no answer to the one before comes after its ~/active_command echo.

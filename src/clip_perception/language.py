@@ -148,6 +148,25 @@ _CANCEL_OBJECTS = ('it', 'that', 'this', 'everything', 'all', 'all that', 'it al
                    'the command', 'that command', 'the search', 'the task', 'looking',
                    'searching', 'tracking', 'there', 'moving')
 _CANCEL_ACTIVITY = re.compile(r'(?:looking|searching|tracking)(?: for)? .+')
+# What a speech recogniser writes for what is not speech: whisper.cpp "[BLANK_AUDIO]",
+# Whisper "[Music]", "(upbeat music)", "[ Silence ]", "*coughs*". A voice front end
+# publishes it like any transcript (field report: "[BLANK_AUDIO]" replaced the active
+# command with the object "blank_audio"). Dropped from a command; alone, no command.
+_ANNOTATION = re.compile(
+    r'[\[(*]\s*[^\[\]()*]*?\b(?:blank[_ ]audio|silence|silent|music|noise|inaudible|'
+    r'applause|laughter|laughs?|laughing|sounds?|speech|unintelligible|crosstalk|static|'
+    r'beeps?|beeping|coughs?|coughing|sighs?|breathing|clapping|typing|indistinct|'
+    r'no audio)\b[^\[\]()*]*?\s*[\])*]', re.IGNORECASE)
+# Whole utterances that acknowledge rather than ask (and Whisper's best-known
+# hallucinations on silence): not a command, so the active one stays. Before, "Thank
+# you." replaced "the red ball" with a refused command, and "Thanks for watching!" with
+# the object "for watching".
+_ACKNOWLEDGEMENTS = frozenset({
+    '', 'you', 'great', 'good', 'nice', 'perfect', 'cool', 'awesome', 'excellent',
+    'sure', 'good job', 'nice job', 'great job', 'well done', 'got it', 'good robot',
+    'bye', 'goodbye', 'done', 'for watching',
+    'thank you so much', 'thanks a lot', 'thank you very much', 'very good',
+    'subtitles by the amara org community'})
 
 
 @dataclass(frozen=True)
@@ -218,17 +237,50 @@ def is_cancel(text):
     return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', text.casefold()).split()))
 
 
-def _cancels(words):
-    """Tell whether lower-case ``words`` (no punctuation) are a cancel said in full."""
+def not_a_command(text):
+    """Return why ``text`` is no command at all, or None when it is one (or a cancel).
+
+    Two kinds of message a voice front end publishes that ask for nothing: a speech
+    recogniser's note of what was not speech ("[BLANK_AUDIO]", "(silence)", "[Music]"),
+    and an acknowledgement said alone ("Thank you.", "Okay.", "Great, thanks!", "Got
+    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"). On
+    the command topic the node answers it ``rejected`` and keeps the active command.
+
+    :param text: the raw command (``str``).
+    :return: one line saying what it is, or None.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    shown = ' '.join(_normalise(text).split())[:80]
+    if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', _normalise(text)).strip(
+            ' .,!?;:-'):
+        return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
+                'command')
+    words = ' '.join(re.sub(r'[^\w\s]|_', ' ', _normalise(text).casefold()).split())
+    if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
+        return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
+    return None
+
+
+def _strip_around(words):
+    """Drop politeness and openings (:data:`_CANCEL_AROUND`) from both ends of ``words``."""
     around = sorted(_CANCEL_AROUND, key=len, reverse=True)
     before = None
     while before != words:
         before = words
         for w in around:
+            if words == w:
+                return ''
             if words.startswith(w + ' '):
                 words = words[len(w) + 1:]
             if words.endswith(' ' + w):
                 words = words[:-len(w) - 1]
+    return words
+
+
+def _cancels(words):
+    """Tell whether lower-case ``words`` (no punctuation) are a cancel said in full."""
+    words = _strip_around(words)
     repeated = re.fullmatch(r'(.+?)(?: \1)+', words)  # "stop stop stop"
     if repeated and repeated.group(1) in CANCEL_WORDS:
         return True
@@ -411,6 +463,9 @@ def parse_command(text):
         return Query(text=text, what='object',
                      refused=f'"{text}" cancels a command on the command topic; it names no '
                      'object to look for (to clear the command parameter, set it to "")')
+    why = not_a_command(text)
+    if why is not None:  # a `command` parameter given one at start-up
+        return Query(text=text, what='object', refused=f'{why}: no object to look for')
     return _parse(text)
 
 
@@ -435,7 +490,8 @@ def _drop_openings(text):
 
 @lru_cache(maxsize=256)
 def _parse(text):
-    said = _drop_openings(_APOSTROPHES.sub("'", text.lower()))  # ``text`` stays as said
+    said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _drop_openings(said.strip())
     listed = _LIST_SEPARATOR.sub(' and ', said)
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))

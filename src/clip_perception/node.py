@@ -94,6 +94,7 @@ from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
+from clip_perception.language import not_a_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import check_same_size
@@ -549,6 +550,9 @@ class PerceptionMixin:
                         clean_command(p.value)
                     except CommandError as exc:
                         return SetParametersResult(successful=False, reason=str(exc))
+                    why = not_a_command(p.value)
+                    if why is not None:
+                        return SetParametersResult(successful=False, reason=why)
             reason = validate(p.name, p.value)
             if reason:
                 return SetParametersResult(successful=False, reason=reason)
@@ -671,6 +675,12 @@ class PerceptionMixin:
         self.health.command_arrived(time.monotonic())
         if is_cancel(msg.data):
             self._cancel(msg.data)
+            return
+        why = not_a_command(msg.data)
+        if why is not None:
+            # "[BLANK_AUDIO]", "Thank you.": a voice front end's transcript that asks for
+            # nothing must not replace what the robot is doing.
+            self._refuse_command(msg.data, why)
             return
         try:
             text = clean_command(msg.data)
