@@ -784,6 +784,35 @@ def test_camera_info_beside_the_remapped_image_is_found(probe, start_node):
     assert node.stop() == 0
 
 
+def test_camera_info_written_column_major_is_read_transposed_and_named(probe, start_node):
+    """K and P filled from a column-major matrix: cx, cy in K[6], K[7] (aditof_sdk #358).
+
+    Field report: read as a principal point at the image corner, the red ball's pose came
+    597 mm from the truth, and /diagnostics advised "publish the camera_info of this
+    image's resolution".
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def column_major(m, p_zero=False):
+        m.k = [float(v) for v in np.reshape(m.k, (3, 3)).T.ravel()]
+        m.p = [0.0] * 12 if p_zero else [float(v) for v in np.reshape(m.p, (3, 4)).T.ravel()]
+        return m
+    for p_zero in (False, True):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=lambda m, z=p_zero: column_major(m, z)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert feed_until(camera, scene, lambda: status_fits(  # awaited while frames flow
+        probe, lambda lv, m, v: 'column-major' in m), info=lambda m: column_major(m, True))
+    level, message, _ = diag(probe)
+    assert level == 1 and 'camera_info K is written column-major' in message, message
+    assert 'far from the centre' not in message
+    assert node.output().count('column-major') == 1, node.output()
+    assert node.stop() == 0
+
+
 def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node):
     """A topic of another type, or a stream published only under another transport.
 

@@ -97,6 +97,7 @@ from clip_perception.language import is_cancel
 from clip_perception.language import not_a_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
+from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
@@ -868,6 +869,9 @@ class PerceptionMixin:
                             'image_geometry and depth_image_proc do, so the image must be '
                             'rectified (an image_rect topic); poses of raw, distorted images '
                             'are off towards the edges')
+        layout = camera_matrix_layout_note(msg.k, msg.p)
+        if layout is not None:
+            self._warn_once('camera_info_transposed', layout)
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
         roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
