@@ -459,6 +459,46 @@ def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, 
     assert node.stop() == 0
 
 
+def test_frames_stamped_with_the_time_since_boot_are_answered_and_named(probe, start_node):
+    """A driver that copies its V4L2 / libcamera capture time (CLOCK_MONOTONIC) into stamps.
+
+    Field report: live frames "stamped in 1970" were all skipped as 1.8e9 s stale, 0
+    answers from 63 frames. Their age is now measured on the boot clock: fresh ones are
+    answered (WARN, logged once, counted), an old one on that clock is still stale.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def boot_ns():
+        return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    end = time.monotonic() + 40
+    while time.monotonic() < end and not probe.messages(POSE):
+        publish(camera, scene, stamp_ns=boot_ns())
+        time.sleep(0.25)
+    pose = probe.messages(POSE)[-1]
+    assert np.linalg.norm(position(pose) - red.centre) < 0.01
+    assert 0 < pose.header.stamp.sec < 10**9  # outputs carry the stamps, as sent
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'time since boot' in m):
+        publish(camera, scene, stamp_ns=boot_ns())
+        time.sleep(0.25)
+    level, message, values = diag(probe)
+    assert level == 1 and 'have the driver stamp with ROS time' in message, message
+    assert int(values['frames_boot_clock']) >= 1 and int(values['frames_stale']) == 0
+    # Five seconds old on the boot clock: stale, as any frame older than max_frame_age.
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: int(v['frames_stale']) > 0):
+        publish(camera, scene, stamp_ns=boot_ns() - 5 * 10**9)
+        time.sleep(0.25)
+    assert int(diag(probe)[2]['frames_stale']) > 0
+    log = node.output()
+    assert log.count('time since boot') == 1 and 'stamped 5.' in log, log
+    assert node.stop() == 0
+
+
 def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped(
         probe, start_node):
     """Depth on a clock 5 s behind colour at 30 Hz: answered at once without depth.

@@ -112,6 +112,7 @@ from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
+from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
@@ -946,6 +947,17 @@ class PerceptionMixin:
         max_age = self._values_cache['max_frame_age']
         now_ros = self._now()
         age = now_ros - frame.stamp
+        boot_age = boot_clock_age(frame.stamp, age, (time.clock_gettime(time.CLOCK_MONOTONIC),
+                                                     time.clock_gettime(time.CLOCK_BOOTTIME)))
+        if boot_age is not None:
+            self.health.count('frames_boot_clock')
+            self._warn_once('stamp_boot_clock', f'colour frames are stamped with this '
+                            f"machine's time since boot ({frame.stamp:.1f} s), not ROS time: "
+                            'the driver copies its capture timestamp (V4L2, libcamera) into '
+                            'header.stamp. Frames are answered and max_frame_age is measured '
+                            'on that clock, but outputs carry these stamps, which tf2 and '
+                            'other nodes read as 1970: have the driver stamp with ROS time')
+            age = boot_age
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
