@@ -2,6 +2,7 @@
 
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
 from clip_perception.health import wiring_note
 
@@ -159,3 +160,12 @@ def test_wiring_note_names_what_no_message_can_reach():
     # Nothing to say: published as expected, or nothing published anywhere.
     assert wiring_note('colour', raw, image, {raw: [image], comp: [jpeg]}) is None
     assert wiring_note('colour', raw, image, {raw: [], comp: []}) is None
+
+
+def test_publishers_note_names_inputs_with_more_than_one_node():
+    assert publishers_note([('/image', ['/cam']), ('/depth', []), ('/info', ['/cam'])]) is None
+    note = publishers_note([('/image', ['/bag', '/cam']), ('/depth', ['/bag', '/cam']),
+                            ('/info', ['/cam'])])
+    assert note.startswith('2 nodes (/bag, /cam) publish /image, /depth: '), note
+    note = publishers_note([('/image', ['/a', '/b']), ('/info', ['/a', '/c', '/d'])])
+    assert '2 nodes (/a, /b) publish /image; 3 nodes (/a, /c, /d) publish /info' in note

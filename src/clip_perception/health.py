@@ -365,3 +365,22 @@ def wiring_note(stream, topic, want, published):
             return (f'{stream} never arrives: nothing is published on {topic}, but {other} '
                     f'is ({usable[0]}): set {param}:={transport} (with -r {remap}:={base})')
     return None
+
+
+def publishers_note(published):
+    """Say which inputs have more than one publishing node, or return None.
+
+    :param published: ``[(topic, [node, ...]), ...]``: each input's topic and the fully
+        qualified names of the nodes publishing it with its type.
+    :return: one line naming the topics and nodes, or None when each has one at most.
+    """
+    groups = {}
+    for topic, nodes in published:
+        if len(nodes) > 1:
+            groups.setdefault(tuple(nodes), []).append(topic)
+    if not groups:
+        return None
+    said = '; '.join(f'{len(nodes)} nodes ({", ".join(nodes)}) publish {", ".join(topics)}'
+                     for nodes, topics in groups.items())
+    return (f'{said}: their messages are interleaved, so answers switch between their views '
+            '(a bag played beside the live camera? a second driver?); stop all but one')

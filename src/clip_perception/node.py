@@ -89,6 +89,7 @@ from clip_perception.config import validate
 from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publishers_note
 from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
@@ -460,7 +461,14 @@ class PerceptionMixin:
         return f'{base.rpartition("/")[0]}/{info}'
 
     def _check_wiring(self, now):
-        """Name what keeps an input that has received nothing from receiving anything.
+        """Name an input's wiring faults: several publishers; none that can reach it.
+
+        Several nodes publishing one input (a bag played beside the live camera, a second
+        driver left running) interleave two views: the target jumped 308 mm between two
+        red balls on 63 of 70 answers with /diagnostics "running" (field report). Each
+        tick, the publishers of every input are counted (by node,
+        :func:`~clip_perception.health.publishers_note`); more than one is a WARN while
+        it lasts, logged once.
 
         DDS never delivers between a publisher and a subscription of different types, and
         says nothing: a raw subscription on a topic that carries CompressedImage, or one on
@@ -471,10 +479,15 @@ class PerceptionMixin:
         a finding is logged once and kept in /diagnostics. Called on the diagnostics timer.
         """
         values = self._values_cache
+        publishers = []
         for stream, sub in self._streams.items():
+            topic = sub.topic_name
+            want = _type_name(sub.msg_type)
+            publishers.append((topic, sorted({
+                f'{i.node_namespace.rstrip("/")}/{i.node_name}'
+                for i in self.get_publishers_info_by_topic(topic) if i.topic_type == want})))
             if stream in self.health.last_arrival:
                 continue
-            topic = sub.topic_name
             transport = {'colour': values['image_transport'],
                          'depth': values['depth_transport']}.get(stream, 'raw')
             looked = [topic]
@@ -485,11 +498,14 @@ class PerceptionMixin:
                 looked.append(topic.rpartition('/')[0])
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
-            note = wiring_note(stream, topic, _type_name(sub.msg_type), published)
+            note = wiring_note(stream, topic, want, published)
             if note is not None:
                 self._warn_once(f'wiring_{stream}', note)
                 if stream == 'colour':  # nothing can be answered, as with refused frames
                     self.health.notice('wiring_colour', note, now, ERROR)
+        note = publishers_note(publishers)
+        if note is not None:
+            self._warn_once('publishers', note)
 
     def _close_inputs(self):
         """Unsubscribe, stop the timers and the worker; forget frames in flight."""
