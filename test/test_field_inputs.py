@@ -459,6 +459,46 @@ def test_clock_faults_are_reported_and_diagnostics_go_on_without_a_clock(probe, 
     assert node.stop() == 0
 
 
+def test_frames_stamped_with_the_time_since_boot_are_answered_and_named(probe, start_node):
+    """A driver that copies its V4L2 / libcamera capture time (CLOCK_MONOTONIC) into stamps.
+
+    Field report: live frames "stamped in 1970" were all skipped as 1.8e9 s stale, 0
+    answers from 63 frames. Their age is now measured on the boot clock: fresh ones are
+    answered (WARN, logged once, counted), an old one on that clock is still stale.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def boot_ns():
+        return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    end = time.monotonic() + 40
+    while time.monotonic() < end and not probe.messages(POSE):
+        publish(camera, scene, stamp_ns=boot_ns())
+        time.sleep(0.25)
+    pose = probe.messages(POSE)[-1]
+    assert np.linalg.norm(position(pose) - red.centre) < 0.01
+    assert 0 < pose.header.stamp.sec < 10**9  # outputs carry the stamps, as sent
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'time since boot' in m):
+        publish(camera, scene, stamp_ns=boot_ns())
+        time.sleep(0.25)
+    level, message, values = diag(probe)
+    assert level == 1 and 'have the driver stamp with ROS time' in message, message
+    assert int(values['frames_boot_clock']) >= 1 and int(values['frames_stale']) == 0
+    # Five seconds old on the boot clock: stale, as any frame older than max_frame_age.
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: int(v['frames_stale']) > 0):
+        publish(camera, scene, stamp_ns=boot_ns() - 5 * 10**9)
+        time.sleep(0.25)
+    assert int(diag(probe)[2]['frames_stale']) > 0
+    log = node.output()
+    assert log.count('time since boot') == 1 and 'stamped 5.' in log, log
+    assert node.stop() == 0
+
+
 def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped(
         probe, start_node):
     """Depth on a clock 5 s behind colour at 30 Hz: answered at once without depth.
@@ -717,10 +757,174 @@ def test_the_start_up_line_names_the_topics_actually_subscribed(probe, start_nod
     while 'listening on' not in node.output() and time.monotonic() < end:
         time.sleep(0.1)
     line = next(x for x in node.output().splitlines() if 'listening on' in x)
-    assert 'listening on /cam/jpeg (compressed), /camera_info, /depth/compressedDepth; ' \
+    assert 'listening on /cam/jpeg (compressed), /cam/camera_info, /depth/compressedDepth; ' \
         'command on /clip_perception/command' in line, line
     topics = dict(probe.node.get_topic_names_and_types())
     assert 'sensor_msgs/msg/CompressedImage' in topics.get('/cam/jpeg', []), topics
+    assert node.stop() == 0
+
+
+def test_a_compressed_transport_follows_its_remapped_base_topic(probe, start_node):
+    """``-r image:=<base>`` with the compressed transport listens on ``<base>/compressed``.
+
+    image_transport subscribers (image_view, image_proc, rqt) name a transport's topic
+    from the base topic as remapped. Field report: started that way beside a RealSense,
+    the node listened on /image/compressed and /depth/compressedDepth: 32 frames, no
+    answer, /diagnostics "waiting for the first colour frame". (A rule for
+    ``image/compressed`` itself still wins:
+    test_the_start_up_line_names_the_topics_actually_subscribed.)
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'image_transport:=compressed',
+                      '-p', 'depth_transport:=compressedDepth', '-r', f'image:={base}',
+                      '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image=base, info='/cam/color/camera_info', compressed=True)
+    camera.depth_compressed = probe.node.create_publisher(CompressedImage,
+                                                          depth + '/compressedDepth', 10)
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 30
+    while time.monotonic() < end and min(p.get_subscription_count() for p in (
+            camera.image, camera.info, camera.depth_compressed)) == 0:
+        time.sleep(0.05)
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+
+    fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
+    c = scene_messages(scene, 0, jpeg_quality=95)[0]
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=lambda m: (
+        CompressedImage(header=m.header, format=fmt, data=data)), colour=lambda m: (
+        CompressedImage(header=m.header, format=c.format, data=c.data))), node.output()
+    red = obj(scene, 'red', 'ball')
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015
+    line = next(x for x in node.output().splitlines() if 'listening on' in x)
+    assert f'listening on {base}/compressed (compressed), /cam/color/camera_info, ' \
+        f'{depth}/compressedDepth;' in line, line
+    assert node.stop() == 0
+
+
+def test_camera_info_beside_the_remapped_image_is_found(probe, start_node):
+    """``-r image:=<ns>/image_raw`` alone listens for ``<ns>/camera_info``.
+
+    image_transport's camera subscriber (depth_image_proc, image_proc) takes an image's
+    camera_info from beside it. Field report: started with image and depth remapped
+    only, beside a RealSense, the node answered 32 frames in 2D only, "no camera_info
+    received yet". A rule for camera_info itself still wins (the launch file's).
+    """
+    image, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-r', f'image:={image}',
+                      '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image=image, depth=depth, info='/cam/color/camera_info')
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    red = obj(scene, 'red', 'ball')
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert detections(probe)[-1]['status'] == 'found'
+    assert node.stop() == 0
+
+
+def test_camera_info_written_column_major_is_read_transposed_and_named(probe, start_node):
+    """K and P filled from a column-major matrix: cx, cy in K[6], K[7] (aditof_sdk #358).
+
+    Field report: read as a principal point at the image corner, the red ball's pose came
+    597 mm from the truth, and /diagnostics advised "publish the camera_info of this
+    image's resolution".
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def column_major(m, p_zero=False):
+        m.k = [float(v) for v in np.reshape(m.k, (3, 3)).T.ravel()]
+        m.p = [0.0] * 12 if p_zero else [float(v) for v in np.reshape(m.p, (3, 4)).T.ravel()]
+        return m
+    for p_zero in (False, True):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=lambda m, z=p_zero: column_major(m, z)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert feed_until(camera, scene, lambda: status_fits(  # awaited while frames flow
+        probe, lambda lv, m, v: 'column-major' in m), info=lambda m: column_major(m, True))
+    level, message, _ = diag(probe)
+    assert level == 1 and 'camera_info K is written column-major' in message, message
+    assert 'far from the centre' not in message
+    assert node.output().count('column-major') == 1, node.output()
+    assert node.stop() == 0
+
+
+def test_two_nodes_publishing_one_input_are_named(probe, start_node):
+    """A bag played beside the live camera: two nodes publish the colour and depth topics.
+
+    Field report: answers switched between the two views, the red ball's pose jumping
+    308 mm on 63 of 70 answers, with /diagnostics "running". Now a WARN names the
+    topics and nodes while it lasts (logged once), and goes when one stops.
+    """
+    from rclpy.node import Node
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    bag = Node(f'rosbag2_player_{os.getpid()}')
+    image = bag.create_publisher(Image, 'image', 10)
+    depth = bag.create_publisher(Image, 'depth', 10)
+    try:
+        end = time.monotonic() + 20
+        while time.monotonic() < end and not status_fits(
+                probe, lambda lv, m, v: 'publish /image' in m):
+            publish(camera, scene)
+            c, d, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds)
+            depth.publish(d)
+            image.publish(c)
+            time.sleep(0.25)
+        level, message, _ = diag(probe)
+        assert level == 1, message
+        assert f'2 nodes (/{probe.node.get_name()}, /{bag.get_name()}) publish /image, ' \
+            '/depth: ' in message, message  # sorted: probe_... before rosbag2_player_...
+        assert 'answers switch between their views' in message and 'camera_info' not in message
+    finally:
+        bag.destroy_node()
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: lv == 0))
+    assert node.output().count('answers switch between their views') == 1
+    assert node.stop() == 0
+
+
+def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node):
+    """A topic of another type, or a stream published only under another transport.
+
+    DDS never delivers between a publisher and a subscription of different types, and
+    says nothing. Field report: ``-r image:=.../image_raw/compressed`` with the raw
+    transport, and raw depth beside a camera (or a bag) that has only compressedDepth,
+    were "waiting for the first colour frame" and "no depth image received yet", with no
+    word of why or what to set.
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={base}/compressed', '-r', f'depth:={depth}')
+    listen_all(probe)
+    jpeg = probe.node.create_publisher(CompressedImage, base + '/compressed', 10)
+    packed = probe.node.create_publisher(CompressedImage, depth + '/compressedDepth', 10)
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+        c, d, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds,
+                                 jpeg_quality=90)
+        jpeg.publish(c)
+        packed.publish(CompressedImage(header=d.header, format=fmt, data=data))
+        time.sleep(0.25)
+    level, message, _ = diag(probe)
+    assert level == 2, message
+    assert f'{base}/compressed is published as sensor_msgs/msg/CompressedImage but the ' \
+        'node subscribes sensor_msgs/msg/Image there; set image_transport:=compressed' \
+        in message, message
+    assert f'nothing is published on {depth}, but {depth}/compressedDepth is ' \
+        f'(sensor_msgs/msg/CompressedImage): set depth_transport:=compressedDepth (with -r ' \
+        f'depth:={depth})' in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert detections(probe) == []
     assert node.stop() == 0
 
 

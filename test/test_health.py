@@ -2,7 +2,9 @@
 
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
+from clip_perception.health import wiring_note
 
 
 def test_rate_meter():
@@ -139,3 +141,31 @@ def test_a_command_qos_mismatch_warns_until_a_command_arrives():
     h.command_arrived(31.0)
     level, msg, values = h.snapshot(31.1, 2.0)
     assert level == 0 and dict(values)['commands_received'] == '1', msg
+
+
+def test_wiring_note_names_what_no_message_can_reach():
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    raw, comp = '/cam/image_raw', '/cam/image_raw/compressed'
+    # Published with another type on the subscribed topic.
+    note = wiring_note('colour', comp, image, {comp: [jpeg], comp + '/compressed': []})
+    assert note.endswith('set image_transport:=compressed'), note
+    # Only under another transport: a bag of compressed images; raw only.
+    note = wiring_note('colour', raw, image, {raw: [], comp: [jpeg]})
+    assert 'set image_transport:=compressed (with -r image:=/cam/image_raw)' in note, note
+    note = wiring_note('colour', comp, jpeg, {comp: [], raw: [image]})
+    assert 'set image_transport:=raw (with -r image:=/cam/image_raw)' in note, note
+    note = wiring_note('camera_info', '/cam/info', 'sensor_msgs/msg/CameraInfo',
+                       {'/cam/info': ['sensor_msgs/msg/Image']})
+    assert 'remap camera_info to a sensor_msgs/msg/CameraInfo topic' in note, note
+    # Nothing to say: published as expected, or nothing published anywhere.
+    assert wiring_note('colour', raw, image, {raw: [image], comp: [jpeg]}) is None
+    assert wiring_note('colour', raw, image, {raw: [], comp: []}) is None
+
+
+def test_publishers_note_names_inputs_with_more_than_one_node():
+    assert publishers_note([('/image', ['/cam']), ('/depth', []), ('/info', ['/cam'])]) is None
+    note = publishers_note([('/image', ['/bag', '/cam']), ('/depth', ['/bag', '/cam']),
+                            ('/info', ['/cam'])])
+    assert note.startswith('2 nodes (/bag, /cam) publish /image, /depth: '), note
+    note = publishers_note([('/image', ['/a', '/b']), ('/info', ['/a', '/c', '/d'])])
+    assert '2 nodes (/a, /b) publish /image; 3 nodes (/a, /c, /d) publish /info' in note

@@ -4,8 +4,10 @@ import pytest
 
 from clip_perception.language import CANCEL_WORDS
 from clip_perception.language import CommandError
+from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
+from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
 
 
@@ -85,7 +87,14 @@ def test_a_command_that_names_nothing_is_refused(text):
 
 @pytest.mark.parametrize('text', ['', '   ', '\t\n', 'stop', 'Stop!', 'CANCEL.', 'none',
                                   'Nothing', 'never mind', 'Never-Mind!', 'nevermind',
-                                  '  stop  ', 'ＳＴＯＰ', 'cancel?!'])
+                                  '  stop  ', 'ＳＴＯＰ', 'cancel?!',
+                                  # Said in more words (field report: scored as objects).
+                                  'Please stop.', 'Okay, stop it.', 'Stop now please',
+                                  'please just stop', 'No, stop!', 'Cancel that.',
+                                  'Cancel the command', 'Forget it.', 'forget about it',
+                                  'Never mind that.', 'Nothing, thanks.', 'Abort!', 'halt',
+                                  'stop stop stop', 'Stop. Stop.', 'Stop looking.',
+                                  'stop looking for the red ball', 'Stop tracking the mug'])
 def test_cancel_words_and_an_empty_command_cancel(text):
     # Field report: "" was refused on the command topic although the parameter takes ""
     # as idle, and "stop", "cancel", "nothing" were scored as objects ("nothing" came
@@ -97,8 +106,9 @@ def test_cancel_words_and_an_empty_command_cancel(text):
 
 
 @pytest.mark.parametrize('text', ['stop sign', 'nothing red', 'the stop sign',
-                                  'cancel the red ball', 'please stop', 'none of the mugs',
-                                  '?', '...!', '-', 'the red ball', 'stopper',
+                                  'cancel the red ball', 'none of the mugs', 'forget',
+                                  '?', '...!', '-', 'the red ball', 'stopper', 'okay',
+                                  'thank you', 'stop the red ball', 'please stop sign',
                                   '\x00\x01'])
 def test_a_cancel_word_inside_a_command_or_punctuation_alone_does_not_cancel(text):
     # Only the whole command cancels; "?" stays refused as naming nothing (checked after),
@@ -109,7 +119,8 @@ def test_a_cancel_word_inside_a_command_or_punctuation_alone_does_not_cancel(tex
 
 
 def test_cancel_words_are_a_small_documented_set():
-    assert CANCEL_WORDS == {'stop', 'cancel', 'none', 'nothing', 'never mind', 'nevermind'}
+    assert CANCEL_WORDS == {'stop', 'cancel', 'abort', 'halt', 'none', 'nothing', 'never mind',
+                            'nevermind'}
     assert not is_cancel(None) and not is_cancel(b'stop')
 
 
@@ -241,3 +252,64 @@ def test_the_viewer_as_reference_is_a_spatial_word(text, what, relation):
 def test_an_object_named_after_the_viewer_is_still_an_object(text, reference):
     q = parse_command(text)
     assert q.link == 'next_to' and q.reference.what == reference
+
+
+@pytest.mark.parametrize('text, what', [
+    # Field report: an opening before a comma was an object of its own ("um" and "red
+    # ball": not_found), "No, ..." a negation, and a wake phrase, a verb or a phone's
+    # apostrophe stayed in what CLIP scored.
+    ('Um, the red ball.', 'red ball'), ('Well, the red ball.', 'red ball'),
+    ('Oh, the red ball', 'red ball'), ('Yes, the red ball.', 'red ball'),
+    ('Actually, the blue mug.', 'blue mug'), ('No, the blue mug.', 'blue mug'),
+    ('No no, the blue mug', 'blue mug'), ('So, um, the cube', 'cube'),
+    ('Right, the cube', 'cube'), ('like, the red ball', 'red ball'),
+    ('Okay Google, find the red ball', 'red ball'), ('Alexa, find the red ball', 'red ball'),
+    ('Sorry, I meant the blue mug', 'blue mug'), ('pick up the, uh, red ball', 'red ball'),
+    ('Alright, pick up the red ball.', 'red ball'), ('Detect the red ball.', 'red ball'),
+    ('track the red ball', 'red ball'), ('Can you see the red ball?', 'red ball'),
+    ('Do you see a red ball?', 'red ball'), ('search for a red ball', 'red ball'),
+    ('where\u2019s the red ball?', 'red ball'), ("What's the red ball", 'red ball'),
+    ('I\u2019d like the red ball', 'red ball'), ('Let\u2019s find the red ball', 'red ball'),
+    ('the red ball please thank you very much', 'red ball'),
+    # Words that only look like openings or verbs keep their meaning.
+    ('the train track', 'train track'), ('a light show', 'light show'),
+    ('the well', 'well'),
+])
+def test_what_a_voice_recogniser_writes_around_the_object_is_dropped(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.also and not q.exclude and not q.refused, describe(q)
+
+
+def test_openings_keep_the_rest_of_the_command():
+    assert parse_command('no red balls').exclude == ('red ball',)  # no comma: a negation
+    q = parse_command('Right, the ball on the left')
+    assert (q.what, q.relation) == ('ball', 'left')
+    q = parse_command('the ball that\u2019s next to the mug')
+    assert (q.what, q.link, q.plural) == ('ball', 'next_to', False)
+    assert parse_command('No.').refused  # nothing left after the opening: names nothing
+
+
+@pytest.mark.parametrize('text, kind', [
+    # Field report: a voice front end's transcripts that ask for nothing replaced the
+    # active command ("[BLANK_AUDIO]" became the object "blank_audio").
+    ('[BLANK_AUDIO]', 'not speech'), ('(upbeat music)', 'not speech'),
+    ('[ Silence ]', 'not speech'), ('*coughs*', 'not speech'),
+    ('Thank you.', 'acknowledgement'), ('Thanks!', 'acknowledgement'),
+    ('Great, thanks.', 'acknowledgement'), ('Okay.', 'acknowledgement'),
+    ('Got it', 'acknowledgement'), ('Thanks for watching!', 'acknowledgement'),
+    (' you', 'acknowledgement'), ('Um.', 'hesitation'),
+])
+def test_what_asks_for_nothing_is_not_a_command(text, kind):
+    assert kind in not_a_command(text)
+    assert parse_command(text).refused  # as a `command` parameter: never scored
+
+
+@pytest.mark.parametrize('text, what', [
+    ('[BLANK_AUDIO] pick up the red ball', 'red ball'), ('*coughs* the blue mug', 'blue mug'),
+    ('the music box', 'music box'), ('the red ball (on the left)', 'red ball'),
+    ('the good one', 'good'), ('thank you, the red ball', 'red ball'),
+])
+def test_commands_around_annotations_and_courtesy_are_commands(text, what):
+    assert not_a_command(text) is None
+    assert parse_command(text).what == what
+    assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled

@@ -68,6 +68,11 @@ def test_remaps_name_every_topic_the_node_subscribes():
     subscribed = set()
     for call in _calls(_tree(NODE), 'create_subscription'):
         topic = call.args[1]
+        if isinstance(topic, ast.Call) and getattr(topic.func, 'attr', '') == '_transport_topic':
+            # image_transport's name for a transport: '<base>/<transport>', remappable.
+            topic = ast.Constant('/'.join(ast.literal_eval(a) for a in topic.args))
+        elif isinstance(topic, ast.Call) and getattr(topic.func, 'attr', '') == '_info_topic':
+            topic = topic.args[0]  # camera_info, remappable (else beside the image)
         if isinstance(topic, ast.Constant) and not topic.value.startswith(('/', '~')):
             subscribed.add(topic.value)
     assert {'image', 'image/compressed', 'camera_info', 'depth', 'depth/compressedDepth',

@@ -18,6 +18,7 @@ import pytest
 from clip_perception.geometry import Intrinsics
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
+from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
@@ -385,6 +386,31 @@ def test_camera_info_projects_with_p_as_image_geometry_does_and_k_when_p_is_unse
     assert not p_is_unset(p)
     with pytest.raises(MessageError, match='P is unset too'):
         camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
+
+
+def test_camera_info_written_column_major_is_read_transposed_back():
+    """K and P filled from a column-major matrix (aditof_sdk, image_undistort, morse).
+
+    cx, cy sat in K[6], K[7] and were read as a principal point at the image corner:
+    poses 0.6 m off in the field repro, with /diagnostics advising another resolution.
+    """
+    k = [600.0, 0, 320.0, 0, 610.0, 240.0, 0, 0, 1]
+    p = [590.0, 0, 318.0, -29.5, 0, 600.0, 238.0, 0, 0, 0, 1, 0]
+    k_t = list(np.reshape(k, (3, 3)).T.ravel())
+    p_t = list(np.reshape(p, (3, 4)).T.ravel())
+    want_k, want_p = (600.0, 610.0, 320.0, 240.0), (590.0, 600.0, 318.0, 238.0)
+    for kk, pp, want, which in ((k_t, [0.0] * 12, want_k, 'K is'), (k_t, p_t, want_p, 'K and P'),
+                                (k, p_t, want_p, 'P is')):
+        intr = camera_info_to_intrinsics(kk, 640, 480, pp)
+        assert (intr.fx, intr.fy, intr.cx, intr.cy) == want, which
+        note = camera_matrix_layout_note(kk, pp)
+        assert note.startswith(f'camera_info {which}') and 'column-major' in note, note
+        assert principal_point_note(intr) is None
+    assert camera_matrix_layout_note(k, p) is None
+    assert camera_matrix_layout_note(k, [0.0] * 12) is None
+    assert camera_matrix_layout_note([0.0] * 9, []) is None  # unset: refused elsewhere
+    identity = [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1]  # both readings agree: as written
+    assert camera_matrix_layout_note(identity, []) is None
 
 
 def test_camera_info_binning_and_roi_describe_the_image_actually_sent():

@@ -160,6 +160,73 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
     assert node.stop() == 0
 
 
+def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe, start_node):
+    """Openings, hesitations, verbs, phone apostrophes; a cancel said in more words.
+
+    Field report (voice front ends, people typing on phones): "Um, the red ball." was two
+    objects, "um" and "red ball", answered not_found, as were "Well, ...", "Oh, ...",
+    "Yes, ..."; "No, the blue mug." was refused as naming only what not to pick; "Okay
+    Google, find ...", "where\u2019s ..." scored "google red ball", "where s red ball".
+    "Please stop.", "Cancel that.", "Nothing, thanks." were scored as the objects
+    "stop", "cancel", "nothing": the command was replaced, and no `cancelled` answer came.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said, what, key in (('Um, the red ball.', 'red ball', ('red', 'ball')),
+                            ('No, the blue mug.', 'blue mug', ('blue', 'mug')),
+                            ('Okay Google, find the green cube', 'green cube',
+                             ('green', 'cube')),
+                            ('where\u2019s the red ball?', 'red ball', ('red', 'ball'))):
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: any(
+            'position' in d for d in answered(probe, s))), (said, node.output())
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['status'] == 'found' and det['what'] == what, det
+        assert np.linalg.norm(np.array(det['position']) - centre[key]) < 0.01, det
+    for said in ('Please stop.', 'Cancel that.', 'Nothing, thanks.',
+                 'stop looking for the red ball'):
+        camera.command('the red ball')
+        assert run_until(probe, camera, scene, lambda: answered(probe, 'the red ball'))
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (said, node.output())
+        assert [d['status'] for d in answered(probe, said)] == ['cancelled'], said
+        assert probe.messages('/clip_perception/active_command')[-1].data == ''
+        probe.clear()
+    log = node.output()
+    assert log.count('cancelled by') == 4 and 'Traceback' not in log, log
+    assert node.stop() == 0
+
+
+def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, start_node):
+    """"[BLANK_AUDIO]", "(upbeat music)", "Thank you.", "Thanks for watching!": rejected.
+
+    Field report (a whisper.cpp voice front end publishing every transcript): each
+    replaced "the red ball" with the object "blank_audio", "upbeat music", "for
+    watching" (not_found) or a refused command, and poses stopped until the next real
+    command. Now one ``rejected`` answer says why, and the red ball is still posed.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
+    active = '/clip_perception/active_command'
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!'):
+        probe.clear()
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (said, node.output())
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'rejected', det
+        assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+        poses = len(probe.messages(POSE))
+        assert run_until(probe, camera, scene, lambda p=poses: len(probe.messages(POSE)) > p)
+        assert np.linalg.norm(np.array(detections(probe)[-1]['position']) - red.centre) < 0.01
+        assert all(d['command'] in ('the red ball', said) for d in detections(probe))
+        assert probe.messages(active) == []  # no new command echoed
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_after_a_command_change_no_answer_to_the_old_command_follows_its_echo(probe,
                                                                             start_node):
     """A new command: no answer to the one before comes after its ~/active_command echo.

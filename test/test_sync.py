@@ -3,7 +3,9 @@
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+import pytest
 
+from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 
 
@@ -326,3 +328,19 @@ def test_the_first_camera_info_is_waited_for_once():
     assert s.add_image(1.0, 'a', now=10.0) == []
     assert [(f.image, f.info) for f in s.poll(10.6)] == [('a', None)]
     assert [(f.image, f.info) for f in s.add_image(1.1, 'b', now=10.7)] == [('b', None)]
+
+
+def test_a_stamp_on_the_time_since_boot_is_aged_on_that_clock():
+    # Field report: a driver copying V4L2 capture times into header.stamp had every
+    # frame skipped as decades stale.
+    node_clock, boot = 1.8e9, 40000.0
+    assert boot_clock_age(boot - 0.05, node_clock - boot, (boot, boot + 3.0)) == \
+        pytest.approx(0.05)
+    assert boot_clock_age(boot - 2.0, node_clock - boot, (boot + 500.0, boot)) == \
+        pytest.approx(2.0)  # CLOCK_BOOTTIME ahead after a suspend: CLOCK_MONOTONIC fits
+    # Not a boot-clock stamp: on the node's clock, stamped 0, far from every boot clock,
+    # or sim time (stamp and node clock close together).
+    assert boot_clock_age(node_clock - 0.1, 0.1, (boot,)) is None
+    assert boot_clock_age(0.0, node_clock, (boot,)) is None
+    assert boot_clock_age(boot - 3600.0, node_clock - boot, (boot,)) is None
+    assert boot_clock_age(120.0, 0.05, (120.05,)) is None

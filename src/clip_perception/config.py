@@ -91,13 +91,14 @@ PARAMETERS = (
           'one first).',
           min=1, max=50),
     Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image) or '
-          'compressed (sensor_msgs/CompressedImage on image/compressed).', read_only=True,
+          'compressed (sensor_msgs/CompressedImage on <image>/compressed, the image topic as '
+          'remapped, as image_transport names it).', read_only=True,
           choices=('raw', 'compressed')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth) or '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
-          'depth/compressedDepth: PNG or RVL, 16UC1 or 32FC1).', read_only=True,
+          '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1).', read_only=True,
           choices=('raw', 'compressedDepth')),
     Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
           " empty = copy the colour image's header.frame_id. Set it for drivers that leave "

@@ -221,7 +221,8 @@ class Health:
                          'frames_superseded', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
-                         'frames_stamp_backwards', 'frames_age_unknown', 'depth_zero_stamp',
+                         'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
+                         'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_depth_resampled',
@@ -317,3 +318,69 @@ class Health:
             if now - when <= input_timeout:
                 out.append((level, text))
         return out
+
+
+# What a stream's subscription type is published as under each transport, and the
+# parameter that picks it.
+_TRANSPORTS = {
+    'colour': ('image_transport', {'sensor_msgs/msg/Image': 'raw',
+                                   'sensor_msgs/msg/CompressedImage': 'compressed'}),
+    'depth': ('depth_transport', {'sensor_msgs/msg/Image': 'raw',
+                                  'sensor_msgs/msg/CompressedImage': 'compressedDepth'}),
+}
+
+
+def wiring_note(stream, topic, want, published):
+    """Say why a subscription that has received nothing cannot receive anything, or None.
+
+    DDS never matches a publisher and a subscription of different types, and says
+    nothing about it. Two wirings leave an input deaf that way: its topic is published
+    with another type (``image`` remapped to ``.../image_raw/compressed`` with the raw
+    transport), or nothing is published on it but its stream is, under a transport
+    topic of another type (a bag with only ``image_raw/compressed``; the compressed
+    transport beside a camera that publishes raw only).
+
+    :param stream: ``colour``, ``depth`` or ``camera_info``.
+    :param topic: the subscription's fully qualified topic.
+    :param want: its type as the ROS graph names it (``sensor_msgs/msg/Image``).
+    :param published: ``{topic: [type, ...]}`` of ``topic`` and the transport topics
+        looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base).
+    :return: one line naming the topics, the types and the parameter to set.
+    """
+    param, kinds = _TRANSPORTS.get(stream, (None, {}))
+    here = sorted(set(published.get(topic, ())) - {want})
+    if here:
+        fix = (f'; set {param}:={kinds[here[0]]}' if here[0] in kinds and param else
+               f'; remap {stream if stream != "colour" else "image"} to a {want} topic')
+        return (f'{stream} never arrives: {topic} is published as {", ".join(here)} but '
+                f'the node subscribes {want} there{fix}')
+    if published.get(topic):
+        return None
+    for other, types in sorted(published.items()):
+        usable = [t for t in types if t in kinds and t != want]
+        if other != topic and usable:
+            transport = kinds[usable[0]]
+            remap = 'image' if stream == 'colour' else stream
+            base = other if transport == 'raw' else other.rpartition('/')[0]
+            return (f'{stream} never arrives: nothing is published on {topic}, but {other} '
+                    f'is ({usable[0]}): set {param}:={transport} (with -r {remap}:={base})')
+    return None
+
+
+def publishers_note(published):
+    """Say which inputs have more than one publishing node, or return None.
+
+    :param published: ``[(topic, [node, ...]), ...]``: each input's topic and the fully
+        qualified names of the nodes publishing it with its type.
+    :return: one line naming the topics and nodes, or None when each has one at most.
+    """
+    groups = {}
+    for topic, nodes in published:
+        if len(nodes) > 1:
+            groups.setdefault(tuple(nodes), []).append(topic)
+    if not groups:
+        return None
+    said = '; '.join(f'{len(nodes)} nodes ({", ".join(nodes)}) publish {", ".join(topics)}'
+                     for nodes, topics in groups.items())
+    return (f'{said}: their messages are interleaved, so answers switch between their views '
+            '(a bag played beside the live camera? a second driver?); stop all but one')

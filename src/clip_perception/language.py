@@ -97,14 +97,76 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'give', 'reach for', 'touch', 'move', 'lift', 'for me', 'thanks', 'thank you',
            'hey', 'robot', 'ok', 'okay', 'just', 'there', 'it', 'that', 'which', 'from',
            'the', 'a', 'an', 'one', 'ones', 'me', 'up', 'of', 'to', 'on', 'at', 'in', 'is',
-           'are', 'most', 'side', 'some', 'please,', 'mind', 'picking', 'grabbing')
+           'are', 'most', 'side', 'some', 'please,', 'mind', 'picking', 'grabbing',
+           # What a voice recogniser writes, or a person types, around the object phrase
+           # (field report: "Um, the red ball." was two objects, "um" and "red ball", and
+           # answered not_found): hesitations and openings that never name an object,
+           # verbs a perception node is asked with, and contractions once the apostrophe
+           # is dropped ("where's" -> "wheres").
+           'um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm', 'mm', 'ah', 'eh', 'oh',
+           'yes', 'yeah', 'yep', 'alright', 'actually', 'sorry', 'hello', 'hi', 'i mean',
+           'i meant', 'see', 'do you', 'wheres', 'whats', 'what is', 'lets', 'let us',
+           'heres', 'theres', 'thats', 'its', 'very much')
+# Verbs a perception node is asked with that are also nouns ("the train track", "a
+# light show"): dropped only where a determiner follows, as the verb's object.
+_VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|localise|'
+                    r'show|look at|look for|look|search for|search|go to|point out|spot)'
+                    r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
+                    r'any|some)\s)')
+# Openings that can be words of an object phrase ("no red balls", "the ball on the
+# right") are dropped only at the start of a command and followed by punctuation, as a
+# voice recogniser writes them: "No, the blue mug.", "Well, the red ball.", "Right, the
+# cube"; so are wake phrases ("OK Google, ...", "Alexa, ..."). Apostrophes as phones and
+# recognisers write them (U+2019 and kin) are read as "'".
+_OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|alexa|robot)\b|'
+                      r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
+                      r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|like|now|and|'
+                      r'then)\s*[,.!?;:\u2026-]+)[\s,.!?;:\u2026-]*')
+_APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
 # `command` parameter says with ''. Matched after NFKC, case folding and dropping
 # punctuation ("Stop!", "NEVER MIND."), and only as the whole command: "stop sign" and
 # "nothing red" name objects. Without this, "nothing" was scored as an object and
 # answered `found` with a pose.
-CANCEL_WORDS = frozenset({'stop', 'cancel', 'none', 'nothing', 'never mind', 'nevermind'})
+CANCEL_WORDS = frozenset({'stop', 'cancel', 'abort', 'halt', 'none', 'nothing', 'never mind',
+                          'nevermind'})
+# A cancel is said in more words than one (field report: "Please stop.", "Okay, stop it.",
+# "Cancel that.", "Forget it.", "Nothing, thanks." and "stop stop stop" were scored as
+# the objects "stop", "cancel", "forget", "nothing": the old command was dropped, no
+# `cancelled` answer came, and a checkpoint that knows the word would have answered with
+# a pose). Words said around it, at either end, that do not change it:
+_CANCEL_AROUND = ('please', 'okay', 'ok', 'oh', 'um', 'uh', 'er', 'hmm', 'well', 'so', 'no',
+                  'alright', 'hey', 'robot', 'now', 'right now', 'for now', 'just', 'thanks',
+                  'thank you', 'yes', 'yeah', 'sorry', 'actually', 'wait', 'then', 'please just')
+# What a cancel verb may take as its object ("stop it", "cancel that", "stop looking"),
+# and verbs that take one ("forget it", not "forget"). "stop sign", "nothing red" and
+# "cancel the red ball" name objects and stay commands.
+_CANCEL_VERBS = ('stop', 'cancel', 'abort', 'halt', 'forget', 'forget about', 'never mind',
+                 'nevermind', 'quit')
+_CANCEL_OBJECTS = ('it', 'that', 'this', 'everything', 'all', 'all that', 'it all', 'that one',
+                   'the command', 'that command', 'the search', 'the task', 'looking',
+                   'searching', 'tracking', 'there', 'moving')
+_CANCEL_ACTIVITY = re.compile(r'(?:looking|searching|tracking)(?: for)? .+')
+# What a speech recogniser writes for what is not speech: whisper.cpp "[BLANK_AUDIO]",
+# Whisper "[Music]", "(upbeat music)", "[ Silence ]", "*coughs*". A voice front end
+# publishes it like any transcript (field report: "[BLANK_AUDIO]" replaced the active
+# command with the object "blank_audio"). Dropped from a command; alone, no command.
+_ANNOTATION = re.compile(
+    r'[\[(*]\s*[^\[\]()*]*?\b(?:blank[_ ]audio|silence|silent|music|noise|inaudible|'
+    r'applause|laughter|laughs?|laughing|sounds?|speech|unintelligible|crosstalk|static|'
+    r'beeps?|beeping|coughs?|coughing|sighs?|breathing|clapping|typing|indistinct|'
+    r'no audio)\b[^\[\]()*]*?\s*[\])*]', re.IGNORECASE)
+# Whole utterances that acknowledge rather than ask (and Whisper's best-known
+# hallucinations on silence): not a command, so the active one stays. Before, "Thank
+# you." replaced "the red ball" with a refused command, and "Thanks for watching!" with
+# the object "for watching".
+_ACKNOWLEDGEMENTS = frozenset({
+    '', 'you', 'great', 'good', 'nice', 'perfect', 'cool', 'awesome', 'excellent',
+    'sure', 'good job', 'nice job', 'great job', 'well done', 'got it', 'good robot',
+    'bye', 'goodbye', 'done', 'for watching',
+    'thank you so much', 'thanks a lot', 'thank you very much', 'very good',
+    'subtitles by the amara org community'})
 
 
 @dataclass(frozen=True)
@@ -156,7 +218,10 @@ def is_cancel(text):
 
     True for an empty or whitespace-only command (what the `command` parameter takes
     as idle with '') and for one of :data:`CANCEL_WORDS` said alone, in any case and
-    with any punctuation ("Stop!", "never-mind"). Punctuation alone ("?", "...") and
+    with any punctuation ("Stop!", "never-mind"), repeated ("stop stop stop"), with
+    politeness or an opening around it ("Please stop.", "Okay, stop now", "Nothing,
+    thanks.") or with a cancel verb's object ("stop it", "cancel that", "forget it",
+    "stop looking for the red ball"). Punctuation alone ("?", "...") and
     control characters alone are not a cancel: :func:`parse_command` and
     :func:`clean_command` refuse them. Check this before :func:`clean_command`, which
     refuses an empty command.
@@ -169,7 +234,64 @@ def is_cancel(text):
     if not text.strip():
         return True
     text = _normalise(text)
-    return ' '.join(re.sub(r'[^\w\s]|_', ' ', text.casefold()).split()) in CANCEL_WORDS
+    return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', text.casefold()).split()))
+
+
+def not_a_command(text):
+    """Return why ``text`` is no command at all, or None when it is one (or a cancel).
+
+    Two kinds of message a voice front end publishes that ask for nothing: a speech
+    recogniser's note of what was not speech ("[BLANK_AUDIO]", "(silence)", "[Music]"),
+    and an acknowledgement said alone ("Thank you.", "Okay.", "Great, thanks!", "Got
+    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"). On
+    the command topic the node answers it ``rejected`` and keeps the active command.
+
+    :param text: the raw command (``str``).
+    :return: one line saying what it is, or None.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    shown = ' '.join(_normalise(text).split())[:80]
+    if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', _normalise(text)).strip(
+            ' .,!?;:-'):
+        return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
+                'command')
+    words = ' '.join(re.sub(r'[^\w\s]|_', ' ', _normalise(text).casefold()).split())
+    if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
+        return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
+    return None
+
+
+def _strip_around(words):
+    """Drop politeness and openings (:data:`_CANCEL_AROUND`) from both ends of ``words``."""
+    around = sorted(_CANCEL_AROUND, key=len, reverse=True)
+    before = None
+    while before != words:
+        before = words
+        for w in around:
+            if words == w:
+                return ''
+            if words.startswith(w + ' '):
+                words = words[len(w) + 1:]
+            if words.endswith(' ' + w):
+                words = words[:-len(w) - 1]
+    return words
+
+
+def _cancels(words):
+    """Tell whether lower-case ``words`` (no punctuation) are a cancel said in full."""
+    words = _strip_around(words)
+    repeated = re.fullmatch(r'(.+?)(?: \1)+', words)  # "stop stop stop"
+    if repeated and repeated.group(1) in CANCEL_WORDS:
+        return True
+    if words in CANCEL_WORDS:
+        return True
+    for verb in _CANCEL_VERBS:
+        rest = words[len(verb) + 1:] if words.startswith(verb + ' ') else None
+        if rest is not None and (rest in _CANCEL_OBJECTS or (
+                verb != 'forget' and _CANCEL_ACTIVITY.fullmatch(rest))):
+            return True
+    return False
 
 
 def clean_command(text):
@@ -341,6 +463,9 @@ def parse_command(text):
         return Query(text=text, what='object',
                      refused=f'"{text}" cancels a command on the command topic; it names no '
                      'object to look for (to clear the command parameter, set it to "")')
+    why = not_a_command(text)
+    if why is not None:  # a `command` parameter given one at start-up
+        return Query(text=text, what='object', refused=f'{why}: no object to look for')
     return _parse(text)
 
 
@@ -352,11 +477,25 @@ def parse_command(text):
 _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)\b)')
 
 
+def _drop_openings(text):
+    """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
+
+    :param text: lower-case command, punctuation kept.
+    :return: ``text`` without them; unchanged when nothing would be left.
+    """
+    while (m := _OPENING.match(text)) and m.end() and m.end() < len(text):
+        text = text[m.end():]
+    return text
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
-    listed = _LIST_SEPARATOR.sub(' and ', text.lower())  # ``text`` stays as said
+    said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _drop_openings(said.strip())
+    listed = _LIST_SEPARATOR.sub(' and ', said)
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
+    s = _VERBS.sub(' ', s)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
     queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]

@@ -430,7 +430,8 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     region of interest shifts the principal point and binning divides focal lengths,
     principal point and size, so the result matches the image that was actually sent.
     Images are assumed rectified (``image_rect`` topics): distortion is not applied. For
-    a camera without distortion ``P``'s 3x3 equals ``K``.
+    a camera without distortion ``P``'s 3x3 equals ``K``. A ``K`` or ``P`` written
+    column-major is read transposed back (:func:`camera_matrix_layout_note`).
 
     :param k: 9 floats, row-major 3x3.
     :param p: 12 floats, row-major 3x4 (optional).
@@ -517,8 +518,53 @@ def camera_info_size_note(width, height, binning_x=0, binning_y=0, roi=(0, 0, 0,
             'also give the binned size)')
 
 
+def _row_major(m, rows, cols):
+    """Return ``(matrix, transposed)``: ``m`` as the row-major camera matrix it holds.
+
+    A camera matrix's last row is ``[0, 0, 1]`` (``[0, 0, 1, 0]`` for ``P``). One whose
+    last column is that instead, and whose last row is not, was written column-major
+    (filled from an Eigen or OpenGL matrix): it is transposed back.
+
+    :param m: ``rows * cols`` floats (anything else is returned as given).
+    :return: ``(rows * cols floats or m, bool)``.
+    """
+    a = np.asarray(m, dtype=np.float64).reshape(-1)
+    if a.size != rows * cols or not np.all(np.isfinite(a)):
+        return m, False
+    last = np.zeros(cols)
+    last[2] = 1.0
+    if np.allclose(a[-cols:], last, atol=1e-9):
+        return m, False
+    t = a.reshape(cols, rows).T
+    if np.allclose(t[-1], last, atol=1e-9) and t[0, 0] > 0 and t[1, 1] > 0:
+        return t.reshape(-1), True
+    return m, False
+
+
+def camera_matrix_layout_note(k, p=()):
+    """Say that a camera_info's ``K`` or ``P`` is written column-major, or return None.
+
+    sensor_msgs/CameraInfo ``K`` and ``P`` are row-major; drivers that filled them from a
+    column-major matrix published them transposed (aditof_sdk, image_undistort, morse):
+    ``cx, cy`` in ``K[6], K[7]`` and ``K[2] = K[5] = 0``, read as a principal point at the
+    image corner (poses 0.6 m off in the field repro). :func:`camera_info_to_intrinsics`
+    reads them transposed back; this names it.
+
+    :return: one line, or None when both are row-major (or unset).
+    """
+    which = [name for name, m, r, c in (('K', k, 3, 3), ('P', p, 3, 4))
+             if _row_major(m, r, c)[1]]
+    if not which:
+        return None
+    return (f'camera_info {" and ".join(which)} {"is" if len(which) == 1 else "are"} written '
+            'column-major (transposed: cx, cy where the last row should be 0, 0, 1); '
+            'sensor_msgs/CameraInfo matrices are row-major: read transposed back, but fix '
+            'the publisher')
+
+
 def _camera_matrix(k, p, width, height):
     """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning)."""
+    k, p = _row_major(k, 3, 3)[0], _row_major(p, 3, 4)[0]
     try:
         if not p_is_unset(p):
             pm = np.asarray(p, dtype=np.float64).reshape(3, 4)

@@ -89,12 +89,16 @@ from clip_perception.config import validate
 from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publishers_note
+from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
+from clip_perception.language import not_a_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
+from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
@@ -109,6 +113,7 @@ from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
+from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
@@ -208,6 +213,7 @@ class PerceptionMixin:
         self._stop = threading.Event()
         self._worker = None
         self._inputs = []
+        self._streams = {}  # 'colour', 'depth', 'camera_info' -> its subscription
         self._info_sub = self._info_latched = None
         self._info_seen = False
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
@@ -373,18 +379,22 @@ class PerceptionMixin:
         events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
         subs = []
         if values['image_transport'] == 'compressed':
-            subs.append(self.create_subscription(CompressedImage, 'image/compressed',
+            subs.append(self.create_subscription(CompressedImage,
+                                                 self._transport_topic('image', 'compressed'),
                                                  self._on_compressed, camera_qos,
                                                  event_callbacks=events))
         else:
             subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
                                                  event_callbacks=events))
-        self._info_sub = self.create_subscription(CameraInfo, 'camera_info',
+        self._info_sub = self.create_subscription(CameraInfo, self._info_topic('camera_info',
+                                                                               'image'),
                                                   self._on_camera_info, camera_qos,
                                                   event_callbacks=events)
         subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            subs.append(self.create_subscription(CompressedImage, 'depth/compressedDepth',
+            subs.append(self.create_subscription(CompressedImage,
+                                                 self._transport_topic('depth',
+                                                                       'compressedDepth'),
                                                  self._on_compressed_depth, camera_qos,
                                                  event_callbacks=events))
         elif values['use_depth']:
@@ -397,6 +407,9 @@ class PerceptionMixin:
                 incompatible_qos=self._on_command_incompatible_qos))
         subs.append(self._command_sub)
         self._inputs = subs
+        self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
+        if values['use_depth']:
+            self._streams['depth'] = subs[2]
         # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
         # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics,
@@ -416,11 +429,92 @@ class PerceptionMixin:
             + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
             + (f'; active command "{self._command}"' if self._command else ''))
 
+    def _transport_topic(self, base, transport):
+        """Return the topic of ``base``'s ``transport``, named as image_transport names it.
+
+        image_transport subscribers (image_view, image_proc, rqt) listen on the base topic
+        as remapped, then the transport: ``-r image:=/camera/color/image_raw`` with the
+        compressed transport is ``/camera/color/image_raw/compressed``. A rule for
+        ``<base>/<transport>`` itself (the launch file's way) wins. Without this the node
+        took the remapped base for raw images only and listened on ``/image/compressed``,
+        receiving nothing (field report).
+        """
+        own = f'{base}/{transport}'
+        if self.resolve_topic_name(own) != self.resolve_topic_name(own, only_expand=True):
+            return own
+        return f'{self.resolve_topic_name(base)}/{transport}'
+
+    def _info_topic(self, info, image):
+        """Return the camera_info topic: ``info`` as remapped, else beside ``image``'s.
+
+        image_transport's CameraSubscriber (depth_image_proc, image_proc) takes an image's
+        camera_info from beside the image topic as remapped: ``-r
+        image:=/camera/color/image_raw`` listens on ``/camera/color/camera_info``. A rule
+        for ``info`` itself wins, and with neither remapped the name is ``info``'s as
+        before (in the node's namespace, beside ``image``). Without this, started so the
+        node answered in 2D only, "no camera_info received yet", with the camera's
+        camera_info published beside its image (field report).
+        """
+        if self.resolve_topic_name(info) != self.resolve_topic_name(info, only_expand=True):
+            return info
+        base = self.resolve_topic_name(image)
+        if base == self.resolve_topic_name(image, only_expand=True):
+            return info
+        return f'{base.rpartition("/")[0]}/{info}'
+
+    def _check_wiring(self, now):
+        """Name an input's wiring faults: several publishers; none that can reach it.
+
+        Several nodes publishing one input (a bag played beside the live camera, a second
+        driver left running) interleave two views: the target jumped 308 mm between two
+        red balls on 63 of 70 answers with /diagnostics "running" (field report). Each
+        tick, the publishers of every input are counted (by node,
+        :func:`~clip_perception.health.publishers_note`); more than one is a WARN while
+        it lasts, logged once.
+
+        DDS never delivers between a publisher and a subscription of different types, and
+        says nothing: a raw subscription on a topic that carries CompressedImage, or one on
+        a base topic whose stream is only published under a transport (a bag recorded with
+        only ``image_raw/compressed``) waited as "waiting for the first colour frame"
+        (field report). While a stream has not arrived, its topic's publishers and those of
+        its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
+        a finding is logged once and kept in /diagnostics. Called on the diagnostics timer.
+        """
+        values = self._values_cache
+        publishers = []
+        for stream, sub in self._streams.items():
+            topic = sub.topic_name
+            want = _type_name(sub.msg_type)
+            publishers.append((topic, sorted({
+                f'{i.node_namespace.rstrip("/")}/{i.node_name}'
+                for i in self.get_publishers_info_by_topic(topic) if i.topic_type == want})))
+            if stream in self.health.last_arrival:
+                continue
+            transport = {'colour': values['image_transport'],
+                         'depth': values['depth_transport']}.get(stream, 'raw')
+            looked = [topic]
+            if stream != 'camera_info' and transport == 'raw':
+                looked.append(topic + ('/compressed' if stream == 'colour' else
+                                       '/compressedDepth'))
+            elif stream != 'camera_info' and topic.rpartition('/')[0]:
+                looked.append(topic.rpartition('/')[0])
+            published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
+                         for t in looked}
+            note = wiring_note(stream, topic, want, published)
+            if note is not None:
+                self._warn_once(f'wiring_{stream}', note)
+                if stream == 'colour':  # nothing can be answered, as with refused frames
+                    self.health.notice('wiring_colour', note, now, ERROR)
+        note = publishers_note(publishers)
+        if note is not None:
+            self._warn_once('publishers', note)
+
     def _close_inputs(self):
         """Unsubscribe, stop the timers and the worker; forget frames in flight."""
         for sub in self._inputs:
             self.destroy_subscription(sub)
         self._inputs = []
+        self._streams = {}
         # Opened again, they adapt again: a latched sample is what a new subscription
         # receives, and the stored camera_info went with the old one (nav2's pause and
         # resume: deactivate, activate).
@@ -476,6 +570,9 @@ class PerceptionMixin:
                         clean_command(p.value)
                     except CommandError as exc:
                         return SetParametersResult(successful=False, reason=str(exc))
+                    why = not_a_command(p.value)
+                    if why is not None:
+                        return SetParametersResult(successful=False, reason=why)
             reason = validate(p.name, p.value)
             if reason:
                 return SetParametersResult(successful=False, reason=reason)
@@ -598,6 +695,12 @@ class PerceptionMixin:
         self.health.command_arrived(time.monotonic())
         if is_cancel(msg.data):
             self._cancel(msg.data)
+            return
+        why = not_a_command(msg.data)
+        if why is not None:
+            # "[BLANK_AUDIO]", "Thank you.": a voice front end's transcript that asks for
+            # nothing must not replace what the robot is doing.
+            self._refuse_command(msg.data, why)
             return
         try:
             text = clean_command(msg.data)
@@ -785,6 +888,9 @@ class PerceptionMixin:
                             'image_geometry and depth_image_proc do, so the image must be '
                             'rectified (an image_rect topic); poses of raw, distorted images '
                             'are off towards the edges')
+        layout = camera_matrix_layout_note(msg.k, msg.p)
+        if layout is not None:
+            self._warn_once('camera_info_transposed', layout)
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
         roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
@@ -859,6 +965,17 @@ class PerceptionMixin:
         max_age = self._values_cache['max_frame_age']
         now_ros = self._now()
         age = now_ros - frame.stamp
+        boot_age = boot_clock_age(frame.stamp, age, (time.clock_gettime(time.CLOCK_MONOTONIC),
+                                                     time.clock_gettime(time.CLOCK_BOOTTIME)))
+        if boot_age is not None:
+            self.health.count('frames_boot_clock')
+            self._warn_once('stamp_boot_clock', f'colour frames are stamped with this '
+                            f"machine's time since boot ({frame.stamp:.1f} s), not ROS time: "
+                            'the driver copies its capture timestamp (V4L2, libcamera) into '
+                            'header.stamp. Frames are answered and max_frame_age is measured '
+                            'on that clock, but outputs carry these stamps, which tf2 and '
+                            'other nodes read as 1970: have the driver stamp with ROS time')
+            age = boot_age
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
@@ -1137,6 +1254,7 @@ class PerceptionMixin:
 
     def _diagnostics(self):
         self._adapt_latched()
+        self._check_wiring(time.monotonic())
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
@@ -1335,6 +1453,11 @@ def _templates_label(value, scorer):
     shown = ' | '.join(templates) if len(templates) <= 3 else \
         ' | '.join(templates[:2]) + f' | ... ({len(templates)} averaged)'
     return f'{shown} ({where})'
+
+
+def _type_name(msg_type):
+    """``sensor_msgs.msg.Image`` -> ``sensor_msgs/msg/Image``, as the graph names types."""
+    return f'{msg_type.__module__.split(".")[0]}/msg/{msg_type.__name__}'
 
 
 def _frame_key(frame_id):

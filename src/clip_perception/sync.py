@@ -57,6 +57,39 @@ from collections import deque
 from dataclasses import dataclass
 from dataclasses import replace
 
+# A stamp this far (s) behind the node's clock and before 2001 cannot be a capture time
+# on that clock; it may be one on this machine's time since boot (boot_clock_age).
+BOOT_CLOCK_MIN_LAG = 86400.0
+BOOT_CLOCK_LATEST = 1e9
+# How far (s) a boot-clock stamp may lie behind the boot clock's reading now (a frame
+# older than this is not taken for one), and ahead of it (jitter).
+BOOT_CLOCK_WINDOW = 60.0
+BOOT_CLOCK_AHEAD = 1.0
+
+
+def boot_clock_age(stamp, lag, clocks):
+    """Return a frame's age on this machine's time since boot, or None.
+
+    V4L2 buffer timestamps, libcamera's (camera_ros), SoftKinetic's timeOfCapture and
+    TIS cameras count from boot (CLOCK_MONOTONIC, CLOCK_BOOTTIME); drivers that copy them
+    into header.stamp publish live frames "stamped in 1970", which a check against the
+    node's clock finds decades old (field report: every frame skipped as stale). When
+    the stamp lies more than :data:`BOOT_CLOCK_MIN_LAG` behind the node's clock, before
+    :data:`BOOT_CLOCK_LATEST`, and within :data:`BOOT_CLOCK_WINDOW` of a boot clock's
+    reading now, it is that clock's, and the frame's age is measured on it.
+
+    :param stamp: the frame's stamp, s.
+    :param lag: the node's clock now minus ``stamp``, s.
+    :param clocks: this machine's boot clocks read now, s (CLOCK_MONOTONIC, CLOCK_BOOTTIME).
+    :return: age in s on the first clock that fits, or None.
+    """
+    if stamp <= 0 or lag < BOOT_CLOCK_MIN_LAG or stamp >= BOOT_CLOCK_LATEST:
+        return None
+    for now in clocks:
+        if -BOOT_CLOCK_AHEAD <= now - stamp <= BOOT_CLOCK_WINDOW:
+            return now - stamp
+    return None
+
 
 @dataclass(frozen=True)
 class SyncedFrame:
