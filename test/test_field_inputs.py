@@ -1242,6 +1242,48 @@ def test_vocabulary_as_a_list_is_accepted_and_never_silently_emptied(
         assert 'Traceback' not in node.output()
 
 
+def _string_param(probe, name):
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=[name])).values[0]
+    assert got.type == ParameterType.PARAMETER_STRING, got
+    return got.string_value
+
+
+def test_a_string_parameter_given_another_type_is_taken_as_its_text(probe, start_node):
+    """``-p 'command:=[red ball, blue mug]'``, ``-p command:=42``, ``-p device:=0``.
+
+    YAML reads a list, digits and yes/no/on/off as other types than text: each ended the
+    node at start-up with rcl's FATAL "expecting type STRING" (helper-22's report), and
+    ``ros2 param set`` refused them. A list for ``command`` is each object named; other
+    values are their text, warned once and then judged by the parameter's own rules.
+    """
+    node = start_node('-p', 'command:=[red ball, blue mug]')
+    assert wait_for_node(probe), node.output()
+    assert _string_param(probe, 'command') == 'red ball and blue mug'
+    log = node.output()
+    assert "parameter command: given string_array ['red ball', 'blue mug'] where text is " \
+        "expected" in log and "using 'red ball and blue mug'" in log, log
+    assert 'FATAL' not in log and 'Traceback' not in log
+    # Live, as `ros2 param set /clip_perception command 42` sends it: taken as text.
+    for value, text in ((42, '42'), (['the cube', 'the cone'], 'the cube and the cone')):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('command', value=value).to_parameter_msg()])).results[0]
+        assert res.successful, res.reason
+        assert _string_param(probe, 'command') == text
+    assert node.stop() == 0
+    node = start_node('-p', 'frame_id:=42')
+    assert wait_for_node(probe), node.output()
+    assert _string_param(probe, 'frame_id') == '42'
+    assert node.stop() == 0
+    # A value the parameter's rules refuse stops start-up with its own one FATAL line.
+    node = start_node('-p', 'device:=0')
+    assert node.proc.wait(60) == 1, node.output()
+    fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+    assert len(fatal) == 1 and 'device' in fatal[0] and 'STRING' not in fatal[0], \
+        node.output()
+    assert 'Traceback' not in node.output()
+
+
 def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
         probe, start_node, tmp_path):
     """The same merge, another type: ``min_confidence: 1`` in a file, then ``-p ...:=0.7``.

@@ -134,6 +134,7 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
+STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
 # The arguments rclpy was initialised with (_run), whose parameter sources
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
@@ -159,17 +160,38 @@ def _stamp_seconds(stamp):
 
 
 def _as_declared(param):
-    """Return ``param`` as its declared number type when the value is the same number.
+    """Return ``param`` as its declared type when its value says the same thing.
 
     ROS users write ``1`` for a double and now and then ``32.0`` for an integer; rclpy
     refuses both. A non-integral double for an integer is left alone (and refused).
+    A string parameter given what YAML reads as another type (``-p command:=42``,
+    ``-p device:=0``, ``-p command:=yes``: a bool, ``-p 'command:=[red ball, blue mug]'``:
+    a string array) ended the node at start-up with rcl's FATAL type error, or was
+    refused by ``ros2 param set``; it is taken as its text (a bool as ``true`` /
+    ``false``; a list joined with ``' and '`` for ``command``, which then names each
+    object, else with ``', '``) and judged by the parameter's own rules. Parameters
+    declared to take a list (``vocabulary``) keep theirs.
     """
     if param.name in DOUBLES and param.type_ == Parameter.Type.INTEGER:
         return Parameter(param.name, Parameter.Type.DOUBLE, float(param.value))
     if (param.name in INTEGERS and param.type_ == Parameter.Type.DOUBLE
             and float(param.value).is_integer()):
         return Parameter(param.name, Parameter.Type.INTEGER, int(param.value))
+    if param.name in STRINGS and param.type_ not in (Parameter.Type.STRING,
+                                                     Parameter.Type.NOT_SET):
+        return Parameter(param.name, Parameter.Type.STRING, _as_text(param))
     return param
+
+
+def _as_text(param):
+    """Return the text a string parameter given another type stands for (_as_declared)."""
+    def one(v):
+        return ('true' if v else 'false') if isinstance(v, bool) else str(v)
+    value = param.value
+    if isinstance(value, (list, tuple)) or hasattr(value, 'tolist'):
+        items = [one(v) for v in (value.tolist() if hasattr(value, 'tolist') else value)]
+        return (' and ' if param.name == 'command' else ', ').join(items)
+    return one(value)
 
 
 class PerceptionMixin:
@@ -189,6 +211,12 @@ class PerceptionMixin:
         self._restore_lost_overrides(overrides)
         for name, param in list(overrides.items()):
             overrides[name] = _as_declared(param)
+            if name in STRINGS and overrides[name] is not param:
+                self.get_logger().warning(
+                    f'parameter {name}: given {param.type_.name.lower()} {param.value!r} '
+                    f'where text is expected (YAML reads yes/no/on/off as booleans, and '
+                    f'digits as numbers; quote it to keep it as written): using '
+                    f'{overrides[name].value!r}')
         for p in PARAMETERS:
             self.declare_parameter(p.name, p.default, _descriptor(p))
         self.add_pre_set_parameters_callback(lambda params: [_as_declared(p) for p in params])
