@@ -81,8 +81,10 @@ def test_rules_on_shifted_scenes_with_the_shipped_model():
 
 def test_eval_command_prints_the_rule_table(capsys, tmp_path):
     out = tmp_path / 'rules.json'
-    assert main(['rules', '--scenes', '4', '--quiet', '--json', str(out)]) == 0
+    assert main(['rules', '--scenes', '4', '--quiet', '--min-confidence', '0.3', '--json',
+                 str(out)]) == 0
     text = capsys.readouterr().out
+    assert 'threshold 0.3,' in text
     assert 'softmax vocabulary' in text and '<- configured' in text
     assert 'as the node answers' in text
     assert out.read_text().count('present') >= 3 and '"node"' in out.read_text()

@@ -570,6 +570,9 @@ def main(argv=None):
                         "checkpoint's own templates, else 'a photo of a {}')")
     p.add_argument('--vocabulary', default='',
                    help="contrast vocabulary (default: the checkpoint's own)")
+    p.add_argument('--min-confidence', type=float, default=PipelineConfig.min_confidence,
+                   help='threshold of "found", as the node parameter (default: '
+                   f'{PipelineConfig.min_confidence})')
     p.add_argument('--json', default=None, help='also write the figures to this file')
     p.add_argument('--quiet', action='store_true')
     p.add_argument('--data', default=os.path.join('..', 'shared', 'data', 'real_rgbd'),
@@ -584,6 +587,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.scenes is not None and args.scenes < 0:
         p.error(f'--scenes must be 0 or more, got {args.scenes}')
+    if not 0.0 <= args.min_confidence <= 1.0:
+        p.error(f'--min-confidence must be in [0, 1], got {args.min_confidence}')
     torch.set_num_threads(args.threads)
     if args.what == 'real' and not os.path.isdir(args.data):
         print(f'no folder of real RGB-D frames at {args.data} (--data; the project keeps '
@@ -608,7 +613,8 @@ def main(argv=None):
                          image_proposals=not args.no_image_proposals,
                          depth_proposals=not args.no_depth_proposals,
                          confidence_rule=args.confidence_rule, vocabulary=args.vocabulary,
-                         prompt_template=args.prompt_template)
+                         prompt_template=args.prompt_template,
+                         min_confidence=args.min_confidence)
     pipeline = Pipeline(scorer, cfg)
     figures = {'model': scorer.model_path}
     show = not args.quiet
