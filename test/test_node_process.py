@@ -59,6 +59,7 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
     assert 'loaded CLIP "bundled"' in log and 'M parameters' in log
     # The unit of the margins: logits are cosine x logit_scale (24.8 for the bundled).
     assert '; logit_scale 24.8;' in log
+    assert 'warmed up in' in log  # the first frame pays no one-time costs
     # Which prompt templates are in effect, since a parameter read says only ''.
     assert "prompt templates: a photo of a {} | a photo of the {} | ... (7 averaged) " \
         "(the checkpoint's own)" in log, log

@@ -137,3 +137,18 @@ def test_margins_are_logits_so_they_mean_the_same_for_every_checkpoint():
     sharp = pipe.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
     assert sharp.status == 'found', sharp.reason
     assert sharp.chosen.cosine == max(c.cosine for c in res.ambiguous)
+
+
+def test_warm_up_leaves_the_first_command_only_its_own_prompts_to_encode():
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    pipe = Pipeline(scorer, PipelineConfig())
+    assert pipe.warm_up() > 0.0
+    templates = len(scorer.templates())
+    assert templates == 7
+    warm = scorer.text_cache_len
+    assert warm == (len(scorer.vocabulary) + 4) * templates  # and the generic four
+    scene = generate_scene(64_010)
+    res = pipe.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    assert res.status in ('found', 'not_found', 'ambiguous')
+    # Only the command's own prompts were new: its contrasts were all encoded already.
+    assert scorer.text_cache_len == warm

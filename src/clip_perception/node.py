@@ -353,6 +353,11 @@ class PerceptionMixin:
         self.pipeline = Pipeline(self.scorer, PipelineConfig.from_values(values),
                                  on_stage=lambda stage: self.health.enter_stage(
                                      stage, time.monotonic()))
+        with self._infer_lock:
+            warm = self.pipeline.warm_up()
+        self.get_logger().info(f'warmed up in {warm:.2f} s (contrast prompts, one '
+                               'encoder pass, one proposal pass): the first frame '
+                               'pays no one-time costs')
         self.memory, self._memory_key = None, None
         self._command = _command_value(values['command'])
         self._values_cache = values
