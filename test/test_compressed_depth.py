@@ -165,3 +165,18 @@ def test_no_reading_codes_are_no_reading_in_compressed_depth_too():
         fmt, data = compressed_depth.encode(mm, compression, '16UC1', depth_max=70.0)
         out = compressed_depth_to_array(fmt, data)
         assert np.isnan(out[2, 3]) and out[0, 0] == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize('compression', ['png', 'rvl'])
+def test_16uc1_compressed_depth_is_read_at_the_given_depth_scale(compression):
+    """A RealSense D405's compressedDepth carries its 0.1 mm units (issue #3438)."""
+    tenths = np.array([[8000, 3000], [0, 12345]], np.uint16)
+    fmt, data = compressed_depth.encode(tenths, compression, '16UC1', depth_max=100.0)
+    assert compressed_depth_to_array(fmt, data)[0, 0] == pytest.approx(8.0)
+    depth = compressed_depth_to_array(fmt, data, 0.0001)
+    np.testing.assert_allclose(depth[[0, 0, 1], [0, 1, 1]], [0.8, 0.3, 1.2345], rtol=1e-6)
+    assert np.isnan(depth[1, 0])
+    metres = np.array([[0.8, 0.3]], np.float32)
+    fmt, data = compressed_depth.encode(metres, compression, '32FC1')
+    np.testing.assert_allclose(compressed_depth_to_array(fmt, data, 0.0001), metres,
+                               atol=0.01)

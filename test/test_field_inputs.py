@@ -1348,3 +1348,42 @@ def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, sta
     level, message, _ = wait_diag(probe, lambda lv, m, v: lv == 0)
     assert (level, message) == (0, 'running'), message
     assert node.stop() == 0
+
+
+def test_depth_in_tenths_of_a_millimetre_is_posed_right_with_depth_scale(probe, start_node):
+    """A RealSense D405 publishes 16UC1 in units of 0.1 mm (realsense-ros issue #3438).
+
+    Read as millimetres (REP 118, the default) every pose came about 10 times too far,
+    with no warning. ``depth_scale:=0.0001`` reads it right, set live as at start-up;
+    32FC1 stays metres whatever the scale.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    tenths = (scene.depth_16uc1().astype(np.uint32) * 10).astype(np.uint16)
+
+    def d405(m):
+        m.data = tenths.tobytes()
+        return m
+
+    def metres(m):
+        m.encoding, m.step = '32FC1', 4 * m.width
+        m.data = scene.depth_32fc1().astype(np.float32).tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, depth=d405), \
+        node.output()
+    far = position(probe.messages(POSE)[-1])
+    assert 8.0 < np.linalg.norm(far) / np.linalg.norm(red.centre) < 12.0, (far, red.centre)
+    assert call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_scale', value=0.0001).to_parameter_msg()])).results[0].successful
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, depth=d405), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, depth=metres), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    refused = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_scale', value=1.0).to_parameter_msg()])).results[0]
+    assert not refused.successful
+    assert node.stop() == 0

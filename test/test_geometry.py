@@ -201,3 +201,11 @@ def test_real_kinect_can_position_matches_the_recorded_point_cloud():
     # visible surface by about its radius (a soda can: 3.3 cm).
     assert 0.85 < pose.position[2] < 1.02
     assert 0.01 < pose.position[2] - pose.surface_point[2] < 0.05
+
+
+def test_depth_to_metres_scales_integer_depth_and_drops_its_no_reading_codes():
+    raw = np.array([[1000, 0, 65535]], np.uint16)
+    np.testing.assert_allclose(depth_to_metres(raw)[0, :1], [1.0])
+    tenths = depth_to_metres(raw, 0.0001)
+    assert tenths[0, 0] == pytest.approx(0.1) and np.isnan(tenths[0, 1:]).all()
+    assert depth_to_metres(np.array([[0.5]], np.float32), 0.0001)[0, 0] == pytest.approx(0.5)

@@ -106,9 +106,9 @@ def test_cancel_words_and_an_empty_command_cancel(text):
 
 
 @pytest.mark.parametrize('text', ['stop sign', 'nothing red', 'the stop sign',
-                                  'cancel the red ball', 'none of the mugs', 'forget',
+                                  'none of the mugs', 'forget', 'find the stop sign',
                                   '?', '...!', '-', 'the red ball', 'stopper', 'okay',
-                                  'thank you', 'stop the red ball', 'please stop sign',
+                                  'thank you', 'please stop sign', 'Stop, the red ball.',
                                   '\x00\x01'])
 def test_a_cancel_word_inside_a_command_or_punctuation_alone_does_not_cancel(text):
     # Only the whole command cancels; "?" stays refused as naming nothing (checked after),
@@ -313,3 +313,54 @@ def test_commands_around_annotations_and_courtesy_are_commands(text, what):
     assert not_a_command(text) is None
     assert parse_command(text).what == what
     assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled
+
+
+@pytest.mark.parametrize('text', [
+    'stop the red ball', 'cancel the red ball', 'Cancel the red ball.', 'stop the red ball!',
+    'Okay, stop the blue mug please', 'forget the cube', 'forget about the green cube',
+    'abort the red ball now', 'stop tracking the red ball', 'cancel the red ball and the blue mug',
+    'never mind the red ball', 'please cancel all the red balls', 'stop the stop sign'])
+def test_a_cancel_verb_with_an_object_phrase_cancels(text):
+    # Field report: "stop the red ball" and "cancel the red ball" were scored as the red
+    # ball, the opposite of what was meant. They cancel, whatever the active command is.
+    assert is_cancel(text)
+    assert 'cancels a command' in parse_command(text).refused
+
+
+@pytest.mark.parametrize('text, what, exclude', [
+    ('cancel the red ball and find the blue mug', 'blue mug', ()),
+    ('stop the red ball, get the green cube', 'green cube', ()),
+    ('Stop the red ball. Find the green cube!', 'green cube', ()),
+    ('cancel the red ball and then look for the blue mug', 'blue mug', ()),
+    ('stop looking for the red ball and find the blue mug', 'blue mug', ()),
+    ('never mind the red ball, the blue mug', 'blue mug', ()),
+    ('Stop, the red ball.', 'red ball', ()),
+    ('Stop! The blue mug.', 'blue mug', ()),
+])
+def test_a_cancel_followed_by_a_new_request_is_that_request(text, what, exclude):
+    assert not is_cancel(text)
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused, q.also) == (what, exclude, None, ())
+
+
+@pytest.mark.parametrize('text, what, exclude', [
+    ('Not that one, the blue mug.', 'blue mug', ()),
+    ('No, not that one, the blue mug.', 'blue mug', ()),
+    ('not it, but the green cube', 'green cube', ()),
+    ('Not now, the red ball', 'red ball', ()),
+    ('Not the red ball, the blue mug.', 'blue mug', ('red ball',)),
+    ('Don\u2019t pick the red ball, pick the blue mug', 'blue mug', ('red ball',)),
+    ('not the red ball; the green cube', 'green cube', ('red ball',)),
+])
+def test_a_negation_first_then_what_is_wanted_is_a_correction(text, what, exclude):
+    # Field report: "Not that one, the blue mug." was refused: the negation took what
+    # followed the comma. A pronoun excludes nothing: what it pointed at is not known.
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused, q.also) == (what, exclude, None, ())
+
+
+@pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
+                                  'not the red ball, please'])
+def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):
+    assert 'only what not to pick' in (parse_command(text).refused or '') or \
+        'names no object' in (parse_command(text).refused or '')

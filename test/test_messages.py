@@ -595,3 +595,27 @@ def test_binning_and_roi_are_named_for_a_size_mismatch():
     assert note.startswith('camera_info gives 640x480 with binning 2x2')
     assert 'roi 320x240+10+20' in camera_info_size_note(640, 480, 0, 0, (10, 20, 320, 240))
     assert camera_info_size_note(640, 480, 1, 0, (0, 0, 0, 0)) == ''
+
+
+@pytest.mark.parametrize('encoding', ['16UC1', 'mono16'])
+def test_16uc1_depth_is_read_at_the_given_depth_scale(encoding):
+    """A RealSense D405's 16UC1 is in units of 0.1 mm (realsense-ros issue #3438).
+
+    Read as millimetres, 0.8 m (8000 units) was 8 m, and every pose 10 times too far.
+    """
+    tenths = np.array([[8000, 3000], [0, 65535]], np.uint16)
+    fields = ('16UC1' if encoding == '16UC1' else 'mono16', 2, 2, 4, tenths.tobytes())
+    assert depth_to_array(*fields)[0, 0] == pytest.approx(8.0)  # the default: millimetres
+    depth = depth_to_array(*fields, False, 0.0001)
+    assert depth[0, 0] == pytest.approx(0.8) and depth[0, 1] == pytest.approx(0.3)
+    # 0 and the type's maximum stay "no reading" at any scale (65535 at 0.1 mm is 6.55 m,
+    # short of the 65 m beyond which a reading is taken as a driver's code).
+    assert np.isnan(depth[1]).all()
+    swapped = depth_to_array('16UC1', 2, 2, 4, tenths.byteswap().tobytes(), True, 0.0001)
+    np.testing.assert_array_equal(swapped, depth)
+
+
+def test_32fc1_depth_is_metres_whatever_the_depth_scale():
+    metres = np.array([[0.8, np.nan]], np.float32)
+    depth = depth_to_array('32FC1', 1, 2, 8, metres.tobytes(), False, 0.0001)
+    assert depth[0, 0] == pytest.approx(0.8) and np.isnan(depth[0, 1])

@@ -160,6 +160,28 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
     assert node.stop() == 0
 
 
+def assert_found(probe, node, camera, scene, said, what, centre):
+    """Command ``said``; its answer is ``what``, found and posed within 1 cm of ``centre``."""
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: any(
+        'position' in d for d in answered(probe, said))), (said, node.output())
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['status'] == 'found' and det['what'] == what, det
+    assert np.linalg.norm(np.array(det['position']) - centre) < 0.01, det
+
+
+def assert_cancels_the_red_ball(probe, node, camera, scene, said):
+    """Command "the red ball", then ``said``: one ``cancelled`` answer, and idle."""
+    camera.command('the red ball')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'the red ball'))
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: answered(probe, said)), \
+        (said, node.output())
+    assert [d['status'] for d in answered(probe, said)] == ['cancelled'], said
+    assert probe.messages('/clip_perception/active_command')[-1].data == ''
+    probe.clear()
+
+
 def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe, start_node):
     """Openings, hesitations, verbs, phone apostrophes; a cancel said in more words.
 
@@ -177,24 +199,37 @@ def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe,
                             ('Okay Google, find the green cube', 'green cube',
                              ('green', 'cube')),
                             ('where\u2019s the red ball?', 'red ball', ('red', 'ball'))):
-        camera.command(said)
-        assert run_until(probe, camera, scene, lambda s=said: any(
-            'position' in d for d in answered(probe, s))), (said, node.output())
-        det = next(d for d in answered(probe, said) if 'position' in d)
-        assert det['status'] == 'found' and det['what'] == what, det
-        assert np.linalg.norm(np.array(det['position']) - centre[key]) < 0.01, det
+        assert_found(probe, node, camera, scene, said, what, centre[key])
     for said in ('Please stop.', 'Cancel that.', 'Nothing, thanks.',
                  'stop looking for the red ball'):
-        camera.command('the red ball')
-        assert run_until(probe, camera, scene, lambda: answered(probe, 'the red ball'))
-        camera.command(said)
-        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
-            (said, node.output())
-        assert [d['status'] for d in answered(probe, said)] == ['cancelled'], said
-        assert probe.messages('/clip_perception/active_command')[-1].data == ''
-        probe.clear()
+        assert_cancels_the_red_ball(probe, node, camera, scene, said)
     log = node.output()
     assert log.count('cancelled by') == 4 and 'Traceback' not in log, log
+    assert node.stop() == 0
+
+
+def test_stop_the_red_ball_cancels_and_a_correction_asks_for_what_follows(probe, start_node):
+    """"stop the red ball" cancels; "Not that one, the blue mug." is the blue mug.
+
+    Field report: "stop the red ball" and "cancel the red ball" were scored as the red
+    ball, the opposite of what was meant, and "Not that one, the blue mug." was refused
+    (the negation took what followed the comma). A cancel with an object phrase cancels
+    whatever the active command is; one followed by a new request is that request.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said in ('stop the red ball', 'Cancel the blue mug.'):  # the active: the red ball
+        assert_cancels_the_red_ball(probe, node, camera, scene, said)
+    for said, what, key in (('cancel the red ball and find the blue mug', 'blue mug',
+                             ('blue', 'mug')),
+                            ('Not that one, the blue mug.', 'blue mug', ('blue', 'mug')),
+                            ('Stop, the green cube.', 'green cube', ('green', 'cube'))):
+        camera.command('the red ball')
+        assert run_until(probe, camera, scene, lambda: answered(probe, 'the red ball'))
+        assert_found(probe, node, camera, scene, said, what, centre[key])
+        probe.clear()
+    log = node.output()
+    assert log.count('cancelled by') == 2 and 'Traceback' not in log, log
     assert node.stop() == 0
 
 

@@ -11,7 +11,8 @@ produce exactly what such a publisher sends:
   ``depthParam[2]``, little endian), then the payload: a 16-bit PNG, or RVL (uint32
   width, uint32 height, then the RVL stream of Wilson 2017, "Fast Lossless Depth Image
   Compression");
-* ``16UC1`` payloads hold the millimetres themselves; ``32FC1`` payloads hold inverse
+* ``16UC1`` payloads hold the integer depth itself (millimetres, or the camera's
+  ``depth_scale``); ``32FC1`` payloads hold inverse
   depth quantised as ``q = A / z + B`` with ``A, B = depthParam`` (0 = no reading), so
   ``z = A / (q - B)``.
 
@@ -62,13 +63,15 @@ def parse_format(fmt):
     return ('16UC1' if encoding == 'mono16' else encoding), compression
 
 
-def decode(fmt, data, max_side, max_pixels):
+def decode(fmt, data, max_side, max_pixels, depth_scale=0.001):
     """Decode one compressedDepth message to metres.
 
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes-like).
     :param max_side: most pixels a side; larger images are refused before decoding.
     :param max_pixels: most pixels in all.
+    :param depth_scale: metres per unit of a ``16UC1`` payload (0.001: millimetres);
+        ``32FC1`` payloads are metres whatever it is.
     :return: (H, W) float32 metres, NaN = no reading.
     :raises CompressedDepthError: wrong format, corrupt or oversized payload.
     """
@@ -84,8 +87,8 @@ def decode(fmt, data, max_side, max_pixels):
     else:
         values = _decode_rvl(payload, max_side, max_pixels)
     if encoding == '16UC1':
-        out = values.astype(np.float32) * np.float32(0.001)
-        out[values == 0] = np.nan
+        out = values.astype(np.float32) * np.float32(depth_scale)
+        out[(values == 0) | (values == np.iinfo(np.uint16).max)] = np.nan
         return out
     if not (np.isfinite(quant_a) and np.isfinite(quant_b)) or quant_a == 0:
         raise CompressedDepthError('corrupt', 'compressedDepth 32FC1 header has unusable '

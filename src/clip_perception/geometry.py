@@ -73,16 +73,26 @@ def box_iou(a, b):
     return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
 
 
-def depth_to_metres(depth):
+# Metres per unit of integer (16UC1) depth: REP 118 says millimetres. Not every camera
+# follows it: a RealSense D405 publishes units of 0.1 mm (depth_units 0.0001), so read as
+# millimetres every pose landed 10 times farther (realsense-ros issue #3438).
+DEFAULT_DEPTH_SCALE = 0.001
+
+
+def depth_to_metres(depth, depth_scale=DEFAULT_DEPTH_SCALE):
     """Convert a depth image to float32 metres with NaN where there is no reading.
 
-    :param depth: (H, W) uint16 millimetres (0 = no reading) or float32 metres
-        (NaN, inf or <= 0 = no reading).
+    :param depth: (H, W) uint16 integer depth (0 and 65535 = no reading) or float32
+        metres (NaN, inf or <= 0 = no reading).
+    :param depth_scale: metres per unit of uint16 depth (0.001: millimetres, REP 118;
+        0.0001 for a RealSense D405). Float depth is metres whatever it is.
     :return: (H, W) float32 metres.
     """
     if depth.dtype == np.uint16:
-        out = depth.astype(np.float32) * 0.001
-        out[depth == 0] = np.nan
+        out = depth.astype(np.float32) * np.float32(depth_scale)
+        # 65535 is a driver's "no reading" code, at any scale (at 0.1 mm it reads 6.55 m,
+        # short of MAX_DEPTH_READING_M, where the millimetre 65.5 m was caught).
+        out[(depth == 0) | (depth == np.iinfo(np.uint16).max)] = np.nan
         return out
     out = depth.astype(np.float32, copy=True)
     out[~np.isfinite(out) | (out <= 0)] = np.nan

@@ -7,14 +7,16 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
 - politeness and filler ("could you carefully pick up ...") are dropped;
 - negation ("not the red ball", "the ball except the red one") becomes phrases to
   exclude; a command that names only what to avoid is refused with a reason, and so
-  is one that names nothing at all ("it", "that one", "?");
+  is one that names nothing at all ("it", "that one", "?"); a negation first and then,
+  after punctuation, what is wanted is a correction ("Not that one, the blue mug.");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
 - Unicode is NFKC-normalised (full-width letters, ligatures);
-- a few whole commands ("stop", "cancel", "never mind", an empty string) cancel the
-  current one (:func:`is_cancel`) instead of naming an object.
+- a few whole commands ("stop", "cancel", "never mind", an empty string, "stop the
+  red ball") cancel the current one (:func:`is_cancel`) instead of naming an object;
+  "cancel the red ball and find the blue mug" asks for the blue mug.
 
 A hand-written parser on purpose: the vocabulary is a few dozen function words, and a
 dependency parser needs a model download (see NOTES_issue14.md for the comparison).
@@ -116,11 +118,12 @@ _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|
 # Openings that can be words of an object phrase ("no red balls", "the ball on the
 # right") are dropped only at the start of a command and followed by punctuation, as a
 # voice recogniser writes them: "No, the blue mug.", "Well, the red ball.", "Right, the
-# cube"; so are wake phrases ("OK Google, ...", "Alexa, ..."). Apostrophes as phones and
-# recognisers write them (U+2019 and kin) are read as "'".
+# cube", "Stop, the red ball." (a correction; "Stop." alone cancels); so are wake
+# phrases ("OK Google, ...", "Alexa, ..."). Apostrophes as phones and recognisers write
+# them (U+2019 and kin) are read as "'".
 _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|alexa|robot)\b|'
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
-                      r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|like|now|and|'
+                      r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|stop|like|now|and|'
                       r'then)\s*[,.!?;:\u2026-]+)[\s,.!?;:\u2026-]*')
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
@@ -148,6 +151,35 @@ _CANCEL_OBJECTS = ('it', 'that', 'this', 'everything', 'all', 'all that', 'it al
                    'the command', 'that command', 'the search', 'the task', 'looking',
                    'searching', 'tracking', 'there', 'moving')
 _CANCEL_ACTIVITY = re.compile(r'(?:looking|searching|tracking)(?: for)? .+')
+# A cancel verb whose object is an object phrase: "stop the red ball", "cancel the blue
+# mug", "forget the cube" (field report: scored as the red ball, the opposite of what was
+# meant). It cancels whatever the active command is: a robot told to stop must stop, and
+# the node cannot tell "the red ball" from a stale word for what it is doing. Only right
+# after the verb: "Stop, the red ball." and "Stop! The blue mug." (corrections) and "stop
+# sign" (no determiner) are commands.
+_CANCEL_VERB = r'(?:stop|cancel|abort|halt|quit|forget(?: about)?|never ?mind)'
+_DETERMINER = (r'(?:the|a|an|this|that|these|those|my|your|our|his|her|their|all|every|'
+               r'both|each)')
+_CANCEL_NAMED = re.compile(_CANCEL_VERB + r'(?: (?:looking|searching) for| tracking| '
+                           r'following| finding)? ' + _DETERMINER + r' .+')
+# ... unless a new request follows it: "cancel the red ball and find the blue mug", "stop
+# the red ball, get the cube", "never mind the red ball, the blue mug" ask for the blue
+# mug (or the cube), as a new command replaces the old one. This prefix is dropped
+# before parsing; "cancel the red ball and the blue mug" (no new request) cancels.
+_CANCEL_THEN = re.compile(
+    r'(?:' + _CANCEL_VERB + r'\s+(?:(?:looking|searching)\s+for\s+|tracking\s+|following\s+'
+    r'|finding\s+)?' + _DETERMINER + r'\s[^,;.!?]*?(?:\s*[,;.!?]+\s*|\s+)(?:(?:and|then|'
+    r'now|instead)\s+)*(?=(?:find|get|grab|pick|look|locate|take|fetch|show|track|point|'
+    r'search|bring|select|follow|go\s+to)\b)'
+    r'|(?:never\s?mind|forget(?:\s+about)?)\s+' + _DETERMINER + r'\s[^,;.!?]*?'
+    r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w))')
+# A correction said the other way round: "Not that one, the blue mug.", "Not the red
+# ball, the blue mug." (field report: refused, the negation took everything after the
+# comma). The part after the punctuation is what to look for; the negated part is
+# excluded unless it is a pronoun ("that one", "it"): the node cannot know what a
+# pronoun pointed at when it was said, so it names nothing to exclude.
+_NOT_FIRST = re.compile(r"(?:not|no|don't|dont|never)\s+([^,;.!?]+?)\s*[,;.!?]+\s*"
+                        r'(?:(?:but|rather|instead|i\s+mean|i\s+want)\s+)*(?=\w)')
 # What a speech recogniser writes for what is not speech: whisper.cpp "[BLANK_AUDIO]",
 # Whisper "[Music]", "(upbeat music)", "[ Silence ]", "*coughs*". A voice front end
 # publishes it like any transcript (field report: "[BLANK_AUDIO]" replaced the active
@@ -221,10 +253,12 @@ def is_cancel(text):
     with any punctuation ("Stop!", "never-mind"), repeated ("stop stop stop"), with
     politeness or an opening around it ("Please stop.", "Okay, stop now", "Nothing,
     thanks.") or with a cancel verb's object ("stop it", "cancel that", "forget it",
-    "stop looking for the red ball"). Punctuation alone ("?", "...") and
-    control characters alone are not a cancel: :func:`parse_command` and
-    :func:`clean_command` refuse them. Check this before :func:`clean_command`, which
-    refuses an empty command.
+    "stop looking for the red ball"), or an object phrase ("stop the red ball", "cancel
+    the blue mug": whatever the active command is), unless a new request follows
+    ("cancel the red ball and find the blue mug" is that request). Punctuation alone
+    ("?", "...") and control characters alone are not a cancel: :func:`parse_command`
+    and :func:`clean_command` refuse them. Check this before :func:`clean_command`,
+    which refuses an empty command.
 
     :param text: the raw command (``str``; anything else is not a cancel).
     :return: bool.
@@ -233,8 +267,29 @@ def is_cancel(text):
         return False
     if not text.strip():
         return True
-    text = _normalise(text)
-    return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', text.casefold()).split()))
+    folded = _normalise(text).casefold()
+    kept = ' '.join(re.sub(r"[^\w\s,;:.!?']|_", ' ', _APOSTROPHES.sub("'", folded)).split())
+    verb = _leading_cancel_verb(kept)
+    if verb is not None and _CANCEL_THEN.match(kept, verb.start()):
+        return False  # "cancel the red ball and find the blue mug": a new request
+    return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', folded).split())) or (
+        verb is not None and _CANCEL_NAMED.fullmatch(kept[verb.start():]) is not None)
+
+
+def _leading_cancel_verb(kept):
+    """Return the match of the cancel verb that opens ``kept``, or None.
+
+    Politeness and openings (:data:`_CANCEL_AROUND`) may come first ("Okay, cancel the
+    blue mug"); any other word before it makes it part of an object phrase ("find the
+    stop sign").
+
+    :param kept: case-folded command, only ``,;:.!?'`` punctuation kept.
+    """
+    m = re.search(r'\b' + _CANCEL_VERB + r'\b', kept)
+    if m is None:
+        return None
+    before = ' '.join(re.sub(r'[^\w\s]|_', ' ', kept[:m.start()]).split())
+    return None if _strip_around(before) else m
 
 
 def not_a_command(text):
@@ -480,11 +535,25 @@ _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)
 def _drop_openings(text):
     """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
 
+    Also a cancelled request before a new one ("cancel the red ball and find the blue
+    mug", :data:`_CANCEL_THEN`), and a leading negation parted from what is wanted by
+    punctuation ("Not the red ball, the blue mug.", :data:`_NOT_FIRST`), which is moved
+    behind it ("the blue mug. but not the red ball"; a pronoun is dropped).
+
     :param text: lower-case command, punctuation kept.
     :return: ``text`` without them; unchanged when nothing would be left.
     """
-    while (m := _OPENING.match(text)) and m.end() and m.end() < len(text):
+    while True:
+        m = _OPENING.match(text) or _CANCEL_THEN.match(text)
+        if not (m and m.end() and m.end() < len(text)):
+            break
         text = text[m.end():]
+    m = _NOT_FIRST.match(text)
+    rest = text[m.end():] if m else ''
+    if m and _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', rest))) not in _GENERIC:
+        negated = m.group(1)
+        pronoun = _strip_filler(_pad(negated)) in _GENERIC
+        text = rest if pronoun else f'{rest} but not {negated}'
     return text
 
 

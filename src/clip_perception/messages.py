@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from clip_perception import compressed_depth
+from clip_perception.geometry import DEFAULT_DEPTH_SCALE
 from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import Intrinsics
 
@@ -181,12 +182,15 @@ def _to_rgb(encoding, px):
     return np.ascontiguousarray(np.repeat(px[..., :1], 3, axis=2))
 
 
-def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
+def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
+                   depth_scale=DEFAULT_DEPTH_SCALE):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
-    :param encoding: ``16UC1``/``mono16`` (millimetres, 0 = none) or ``32FC1``/``64FC1``
-        (metres). Readings beyond :data:`MAX_DEPTH_READING_M` (65535 in 16UC1, FLT_MAX)
-        are "no reading" codes, read as none.
+    :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none) or
+        ``32FC1``/``64FC1`` (metres). 65535 in 16UC1 and readings beyond
+        :data:`MAX_DEPTH_READING_M` (FLT_MAX) are "no reading" codes, read as none.
+    :param depth_scale: metres per unit of 16UC1 depth: 0.001 (millimetres, REP 118), or
+        0.0001 for a RealSense D405.
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
@@ -199,7 +203,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False):
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
-    return drop_no_reading_codes(check_depth_units(depth_to_metres(arr), encoding))
+    return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
+                                                   encoding))
 
 
 def drop_no_reading_codes(depth_m):
@@ -235,8 +240,8 @@ def check_depth_units(depth_m, encoding):
     if median > MAX_PLAUSIBLE_DEPTH_M:
         raise MessageError('units', f'{encoding} depth has a median reading of '
                            f'{median:.0f} m; REP 118 depth is metres in '
-                           '32FC1 (millimetres only in 16UC1): is it millimetres? Using no '
-                           'depth')
+                           '32FC1 (integer units, depth_scale, only in 16UC1): is it '
+                           'millimetres? Using no depth')
     return depth_m
 
 
@@ -585,11 +590,13 @@ def p_is_unset(p):
     return p.size != 12 or not np.all(np.isfinite(p)) or p[0] <= 0 or p[5] <= 0
 
 
-def compressed_depth_to_array(fmt, data):
+def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE):
     """Decode image_transport's ``compressedDepth`` ``CompressedImage`` to metres.
 
     See :mod:`clip_perception.compressed_depth` for the wire format (PNG and RVL,
-    16UC1 millimetres and 32FC1 quantised inverse depth).
+    16UC1 integer depth and 32FC1 quantised inverse depth).
+
+    :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
 
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: wrong format, corrupt or oversized payload.
@@ -598,7 +605,7 @@ def compressed_depth_to_array(fmt, data):
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     try:
-        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS)
+        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale)
     except compressed_depth.CompressedDepthError as exc:
         raise MessageError(exc.kind, str(exc)) from None
     return drop_no_reading_codes(check_depth_units(depth, f'compressedDepth "{fmt}"'))

@@ -12,8 +12,9 @@ Subscribed (relative names, remap them):
   compressed_image_transport writes it: RGB or BGR order, Bayer, mono) per
   ``image_transport``;
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
-  applied); ``depth`` (sensor_msgs/Image 16UC1 mm or 32FC1 m, aligned to the colour
-  image) or ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
+  applied); ``depth`` (sensor_msgs/Image 16UC1 in ``depth_scale`` metres a unit,
+  millimetres by default, or 32FC1 m, aligned to the colour image) or
+  ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
   ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String, reliable;
   empty or a cancel word, :data:`clip_perception.language.CANCEL_WORDS`, clears it).
 Published:
@@ -128,7 +129,7 @@ except ImportError:  # pragma: no cover - depends on the install
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
         'sync_slop', 'depth_wait', 'max_frame_age', 'input_timeout', 'diagnostics_period',
-        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous'}
+        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous', 'depth_scale'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
@@ -867,13 +868,14 @@ class PerceptionMixin:
 
     def _on_depth(self, msg):
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
-                              msg.width, msg.step, msg.data, msg.is_bigendian)
+                              msg.width, msg.step, msg.data, msg.is_bigendian,
+                              self._values_cache['depth_scale'])
         if depth is not None:
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
         depth = self._convert('depth', 'compressedDepth', compressed_depth_to_array,
-                              msg.format, msg.data)
+                              msg.format, msg.data, self._values_cache['depth_scale'])
         if depth is not None:
             self._add_depth(msg.header, depth)
 
