@@ -152,21 +152,26 @@ def evaluate_rules(scorer, config, scenes, suite='shifted', vocabulary=None,
             scene, shift, use_depth = shifted_scene(k, seed)
         else:
             scene, shift, use_depth = generate_scene(seed + k), 'none', True
-        props = propose(scene.rgb, scene.depth, scene.intrinsics, config.max_proposals,
-                        use_depth=use_depth and config.depth_proposals,
-                        use_image=config.image_proposals, nms_iou=config.nms_iou)
-        image = scorer.forward(scorer.preprocess(scene.rgb, props.boxes,
-                                                 config.crop_context))
-        pipeline = Pipeline(scorer, replace(config, depth_proposals=use_depth and
-                                            config.depth_proposals)) if node else None
-        memory = Memory(reuse=FrameReuse(config.reuse_tolerance, config.reuse_box_px))
-        for kind, command, expected in scene_commands(scene, rng):
+        cfg = replace(config, depth_proposals=use_depth and config.depth_proposals)
+        commands = scene_commands(scene, rng)
+        answers = [None] * len(commands)
+        if node:
+            memory = Memory(reuse=FrameReuse(cfg.reuse_tolerance, cfg.reuse_box_px))
+            pipeline = Pipeline(scorer, cfg)
+            answers = [pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics,
+                                    memory) for _, command, _ in commands]
+            # The proposals the node kept for this frame: the call below, made once.
+            props = memory.reuse.proposals
+        else:
+            props = propose(scene.rgb, scene.depth, scene.intrinsics, cfg.max_proposals,
+                            use_depth=cfg.depth_proposals, use_image=cfg.image_proposals,
+                            nms_iou=cfg.nms_iou)
+        image = scorer.forward(scorer.preprocess(scene.rgb, props.boxes, cfg.crop_context))
+        for (kind, command, expected), res in zip(commands, answers):
             what = parse_command(command).what
             out = Outcome(kind, shift, command)
             outcomes.append(out)
-            if pipeline is not None:
-                res = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics,
-                                   memory)
+            if res is not None:
                 found = res.status in (FOUND, NO_DEPTH)
                 out.node = bool(found and box_iou(np.array([res.chosen.box]), np.array(
                     [expected.box]))[0, 0] >= 0.5) if expected is not None else \
