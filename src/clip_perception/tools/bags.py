@@ -13,6 +13,8 @@
 """
 
 import argparse
+from dataclasses import dataclass
+from dataclasses import field
 import heapq
 import importlib
 import json
@@ -155,6 +157,40 @@ def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=N
 
     :return: the ground-truth dict written.
     """
+    def shots():
+        for step in steps:
+            scene, expected = render_step(step)
+            yield Shot(step.command, scene, expected, step.frames, step.period,
+                       {'scene_seed': step.seed})
+    return record_shots(path, shots(), storage, compress, jpeg_quality, depth_encoding,
+                        start_ns, command_lead)
+
+
+@dataclass
+class Shot:
+    """One command and the rendered scene shown for it (:func:`record_shots`).
+
+    ``expected`` is the :class:`clip_perception.world.scenes.SceneObject` the command
+    should pick, None when it names something absent; ``extra`` is copied into the
+    step's ground-truth entry.
+    """
+
+    command: str | None
+    scene: object
+    expected: object | None
+    frames: int = 2
+    period: float = 0.8
+    extra: dict = field(default_factory=dict)
+
+
+def record_shots(path, shots, storage='sqlite3', compress=False, jpeg_quality=None,
+                 depth_encoding='16UC1', start_ns=1_700_000_000_000_000_000,
+                 command_lead=0.3):
+    """Write :class:`Shot` s into a bag, as :func:`record_script` writes its steps.
+
+    :param shots: iterable of :class:`Shot`.
+    :return: the ground-truth dict written (``steps`` in the order of ``shots``).
+    """
     writer = BagWriter(path, storage, compress)
     truth = {'topics': {'color': COMPRESSED_TOPIC if jpeg_quality else COLOR_TOPIC,
                         'depth': DEPTH_TOPIC, 'camera_info': INFO_TOPIC,
@@ -162,22 +198,22 @@ def record_script(path, steps, storage='sqlite3', compress=False, jpeg_quality=N
              'start_ns': start_ns, 'steps': []}
     t = start_ns
     try:
-        for step in steps:
-            scene, expected = render_step(step)
-            entry = {'command': step.command, 'scene_seed': step.seed,
+        for shot in shots:
+            scene, expected = shot.scene, shot.expected
+            entry = {'command': shot.command, **shot.extra,
                      'expected': expected.to_dict() if expected is not None else None,
                      'objects': [o.to_dict() for o in scene.objects], 'frames_ns': []}
-            if step.command is not None:
-                writer.write(COMMAND_TOPIC, String(data=step.command), t)
+            if shot.command is not None:
+                writer.write(COMMAND_TOPIC, String(data=shot.command), t)
                 entry['command_ns'] = t
             t += int(command_lead * 1e9)
-            for _ in range(step.frames):
+            for _ in range(shot.frames):
                 colour, depth, info = scene_messages(scene, t, depth_encoding, jpeg_quality)
                 writer.write(truth['topics']['color'], colour, t)
                 writer.write(DEPTH_TOPIC, depth, t)
                 writer.write(INFO_TOPIC, info, t)
                 entry['frames_ns'].append(t)
-                t += int(step.period * 1e9)
+                t += int(shot.period * 1e9)
             truth['steps'].append(entry)
     finally:
         writer.close()

@@ -6,7 +6,9 @@ proposal recall, end-to-end picks, not-found answers, spatial words and pose err
 ``clip_perception_eval calibrate``: fit the cosine -> confidence calibration on seeds
 disjoint from both and write it next to the model. ``clip_perception_eval shifted`` and
 ``rules``: every confidence rule on shifted scenes and on our own scenes
-(:mod:`clip_perception.world.generalisation`).
+(:mod:`clip_perception.world.generalisation`). ``clip_perception_eval ros``: the same
+scenes and commands asked of a ``clip_perception_node`` process over DDS, its answers set
+beside the pipeline's (:mod:`clip_perception.tools.ros_eval`).
 
 ``clip_perception_eval commands``: commands as people say them (filler, negation,
 relations between two objects, plural, ordinals, "A and B", ambiguous two of a kind).
@@ -534,6 +536,37 @@ def _recording_main(scorer, cfg, args):
     return res
 
 
+def _ros_main(scorer, cfg, args, show):
+    """``clip_perception_eval ros``: a suite through a node process over DDS."""
+    import tempfile
+
+    from clip_perception.tools import ros_eval
+    from clip_perception.tools.demo import ros_environment
+    from clip_perception.world import generalisation as gen
+
+    ros_environment()
+    n = 60 if args.scenes is None else args.scenes
+    out = args.out or tempfile.mkdtemp(prefix='clip_perception_ros_eval_')
+    node_args = ['-p', f'model:={args.model}', '-p', f'min_confidence:={cfg.min_confidence}',
+                 '-p', f'confidence_rule:={cfg.confidence_rule}',
+                 '-p', f'max_proposals:={cfg.max_proposals}']
+    if cfg.prompt_template:
+        node_args += ['-p', f'prompt_template:={cfg.prompt_template}']
+    if cfg.vocabulary:
+        node_args += ['-p', f'vocabulary:={cfg.vocabulary}']
+    rows, info = ros_eval.evaluate_through_ros(n, args.suite, out, node_args=node_args)
+    outcomes = gen.evaluate_rules(scorer, cfg, n, args.suite, progress=show)
+    pairs = ros_eval.compare(rows, outcomes)
+    where = (f'shifted scenes ({n}, seeds {gen.SHIFTED_SEED}+, image_only left out)'
+             if args.suite == 'shifted' else f'our scenes ({n}, seeds {PIPELINE_SEED}+)')
+    print(ros_eval.format_report(
+        rows, pairs, f'\nThrough ROS: {where}, answered by a clip_perception_node process '
+        f'(threshold {cfg.min_confidence}); node exit code {info["node_exit_code"]}; '
+        f'recording, node log and outputs in {out}'))
+    return {'rows': rows, 'agreeing': sum(1 for r, p in pairs if r['right'] == p),
+            'compared': len(pairs), 'node_exit_code': info['node_exit_code']}
+
+
 def main(argv=None):
     """Console entry point ``clip_perception_eval``."""
     import torch
@@ -546,7 +579,8 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'commands', 'all',
-                                    'real', 'layouts', 'shifted', 'rules', 'recording'))
+                                    'real', 'layouts', 'shifted', 'rules', 'recording',
+                                    'ros'))
     p.add_argument('--bag', default=None, help='recording: rosbag2 folder')
     p.add_argument('--present', nargs='*', default=[],
                    help='recording: commands naming what is in view throughout')
@@ -575,6 +609,11 @@ def main(argv=None):
                    f'{PipelineConfig.min_confidence})')
     p.add_argument('--json', default=None, help='also write the figures to this file')
     p.add_argument('--quiet', action='store_true')
+    p.add_argument('--suite', default='shifted', choices=('shifted', 'own'),
+                   help='ros: the scenes of "shifted" or of "rules" (our own)')
+    p.add_argument('--out', default=None,
+                   help='ros: folder for the recording, node log and outputs (default: a '
+                        'new temporary folder)')
     p.add_argument('--data', default=os.path.join('..', 'shared', 'data', 'real_rgbd'),
                    help='real: folder of the real RGB-D frames')
     p.add_argument('--labels', default=os.path.join('test', 'data', 'real_rgbd_labels.json'),
@@ -680,6 +719,8 @@ def main(argv=None):
         figures[args.what] = _rules_main(scorer, cfg, args, show)
     if args.what == 'recording':
         figures['recording'] = _recording_main(scorer, cfg, args)
+    if args.what == 'ros':
+        figures['ros'] = _ros_main(scorer, cfg, args, show)
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:
