@@ -43,6 +43,11 @@ def test_the_recording_asks_what_the_shifted_evaluation_asks(tmp_path):
                      ('/camera/aligned_depth_to_color/image_raw', 'sensor_msgs/msg/Image'):
                          2 * n_steps,
                      ('/camera/color/camera_info', 'sensor_msgs/msg/CameraInfo'): 2 * n_steps}
+    # Compressed transport: the colour as jpeg on .../compressed, the node told so.
+    truth = record_suite(str(tmp_path / 'jpeg'), 1, 'shifted', frames=1, jpeg_quality=75)
+    assert truth['topics']['color'] == '/camera/color/image_raw/compressed'
+    types = {t: m for t, m, _, _ in read_bag(str(tmp_path / 'jpeg'))}
+    assert types['/camera/color/image_raw/compressed'] == 'sensor_msgs/msg/CompressedImage'
 
 def test_score_steps_counts_what_came_back_and_what_did_not():
     exp = {'name': 'red ball', 'box': [10, 10, 50, 50], 'centre': [0.0, 0.0, 0.5]}

@@ -6,7 +6,8 @@ only through its topics. This asks our own suites the same way:
 1. the scenes and commands of ``clip_perception_eval shifted`` (or ``rules``: our own
    scenes) are recorded into a rosbag2 folder, each command followed by ``frames``
    frames of its scene (:func:`record_suite`; colour ``rgb8``, depth ``32FC1``, so the
-   node reads the very arrays the pipeline evaluation reads);
+   node reads the very arrays the pipeline evaluation reads; or the colour as jpeg, to
+   see what compressed transport costs);
 2. the folder is replayed into a fresh ``clip_perception_node`` process over DDS with
    the installed parameter file (:func:`clip_perception.tools.demo.run_replay`), and the
    node's ``~/detection_json`` answers are recorded back;
@@ -76,15 +77,19 @@ def suite_shots(scenes, suite='shifted', seed=None, frames=2, period=0.6):
     return shots
 
 
-def record_suite(path, scenes, suite='shifted', seed=None, frames=2, period=0.6):
-    """Record :func:`suite_shots` into a rosbag2 folder at ``path`` (raw rgb8, 32FC1).
+def record_suite(path, scenes, suite='shifted', seed=None, frames=2, period=0.6,
+                 jpeg_quality=None):
+    """Record :func:`suite_shots` into a rosbag2 folder at ``path`` (rgb8 or jpeg, 32FC1).
 
+    :param jpeg_quality: None: raw ``rgb8`` images; 1-100: ``CompressedImage`` jpeg of
+        that quality on ``.../compressed`` (the node is then started with
+        ``image_transport:=compressed``).
     :return: the ground-truth dict (also in ``path/ground_truth.json``).
     """
     from clip_perception.tools.bags import record_shots
 
     return record_shots(path, suite_shots(scenes, suite, seed, frames, period),
-                        depth_encoding='32FC1')
+                        jpeg_quality=jpeg_quality, depth_encoding='32FC1')
 
 
 def read_answers(out_dir):
@@ -190,18 +195,19 @@ def format_report(rows, pairs=None, title=''):
 
 
 def evaluate_through_ros(scenes, suite, out_dir, seed=None, node_args=(), frames=2,
-                         period=0.6):
+                         period=0.6, jpeg_quality=None):
     """Record the suite, replay it into a fresh node, score its answers.
 
     :param out_dir: gets the recording (``bag``), the node's log and outputs.
     :param node_args: extra ``--ros-args`` for the node (e.g. ``-p min_confidence:=0.3``).
+    :param jpeg_quality: see :func:`record_suite`.
     :return: ``(rows, info)``: :func:`score_steps` and the replay's info dict.
     :raises RuntimeError: the node did not come up (its log is in ``out_dir``).
     """
     from clip_perception.tools.demo import run_replay
 
     bag = os.path.join(out_dir, 'bag')
-    truth = record_suite(bag, scenes, suite, seed, frames, period)
+    truth = record_suite(bag, scenes, suite, seed, frames, period, jpeg_quality)
     _, info = run_replay(bag, os.path.join(out_dir, 'replay'), node_args=node_args,
                          save_frames=False)
     return score_steps(truth, read_answers(os.path.join(out_dir, 'replay'))), info

@@ -554,11 +554,14 @@ def _ros_main(scorer, cfg, args, show):
         node_args += ['-p', f'prompt_template:={cfg.prompt_template}']
     if cfg.vocabulary:
         node_args += ['-p', f'vocabulary:={cfg.vocabulary}']
-    rows, info = ros_eval.evaluate_through_ros(n, args.suite, out, node_args=node_args)
+    rows, info = ros_eval.evaluate_through_ros(n, args.suite, out, node_args=node_args,
+                                               jpeg_quality=args.jpeg_quality)
     outcomes = gen.evaluate_rules(scorer, cfg, n, args.suite, progress=show)
     pairs = ros_eval.compare(rows, outcomes)
     where = (f'shifted scenes ({n}, seeds {gen.SHIFTED_SEED}+, image_only left out)'
              if args.suite == 'shifted' else f'our scenes ({n}, seeds {PIPELINE_SEED}+)')
+    if args.jpeg_quality is not None:
+        where += f', colour as jpeg quality {args.jpeg_quality} (the pipeline: raw)'
     print(ros_eval.format_report(
         rows, pairs, f'\nThrough ROS: {where}, answered by a clip_perception_node process '
         f'(threshold {cfg.min_confidence}); node exit code {info["node_exit_code"]}; '
@@ -614,6 +617,9 @@ def main(argv=None):
     p.add_argument('--out', default=None,
                    help='ros: folder for the recording, node log and outputs (default: a '
                         'new temporary folder)')
+    p.add_argument('--jpeg-quality', type=int, default=None,
+                   help='ros: publish the colour as CompressedImage jpeg of this quality '
+                        '(1-100) and start the node with image_transport:=compressed')
     p.add_argument('--data', default=os.path.join('..', 'shared', 'data', 'real_rgbd'),
                    help='real: folder of the real RGB-D frames')
     p.add_argument('--labels', default=os.path.join('test', 'data', 'real_rgbd_labels.json'),
@@ -626,6 +632,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.scenes is not None and args.scenes < 0:
         p.error(f'--scenes must be 0 or more, got {args.scenes}')
+    if args.jpeg_quality is not None and not 1 <= args.jpeg_quality <= 100:
+        p.error(f'--jpeg-quality must be in 1..100, got {args.jpeg_quality}')
     if not 0.0 <= args.min_confidence <= 1.0:
         p.error(f'--min-confidence must be in [0, 1], got {args.min_confidence}')
     torch.set_num_threads(args.threads)
