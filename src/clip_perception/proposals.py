@@ -322,12 +322,14 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels})
 
+    # Each piece's parent: its pixels are a 4-connected part of a 4-connected region of
+    # ``lab1`` (``split`` is a subset of its mask), so they all carry the parent's label;
+    # one lookup per piece, not a count over its box.
     pieces_of, pairs = {}, []
+    parent_of = np.zeros(n2, lab1.dtype)
+    parent_of[lab2.ravel()] = lab1.ravel()
     for i in range(1, n2):
-        x, y, bw, bh, _ = st2[i]
-        parent = int(np.bincount(lab1[y:y + bh, x:x + bw][lab2[y:y + bh, x:x + bw] == i]
-                                 ).argmax())
-        pieces_of.setdefault(parent, []).append(i)
+        pieces_of.setdefault(int(parent_of[i]), []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
         m1 = metric(st1, i, lab1)
@@ -371,12 +373,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     n0, lab0, st0 = _components(near)
     lab0 = np.where(fg & ~jumps, lab0, 0)
     counts = np.bincount(lab0[lab1 > 0], minlength=n0)
+    # Likewise each region of ``lab1`` lies inside one group of ``lab0`` (4-connected, and
+    # ``near`` holds its mask): one lookup per region.
     parents = {}
+    group_of = np.zeros(n1, lab0.dtype)
+    group_of[lab1.ravel()] = lab0.ravel()
     for i in range(1, n1):
-        x, y, bw, bh, _ = st1[i]
-        g = lab0[y:y + bh, x:x + bw][lab1[y:y + bh, x:x + bw] == i]
-        if len(g):
-            parents.setdefault(int(np.bincount(g).argmax()), set()).add(i)
+        parents.setdefault(int(group_of[i]), set()).add(i)
     zmean[0] = np.bincount(lab0.ravel(), zz0, n0) / np.maximum(
         np.bincount(lab0.ravel(), minlength=n0), 1)
     for g, members in sorted(parents.items()):
