@@ -242,8 +242,29 @@ def _height_fn(surface, plane):
     return lambda p: p @ normal + offset
 
 
+def window_heights(window, x0, y0, x1, y1):
+    """Heights of the pixels ``[x0, x1) x [y0, y1)`` read from a window of heights.
+
+    Lets the stack checks compute each pixel's height above the surface once: the
+    window of :func:`support_levels` holds the box it was grown from, and its heights
+    are the ones the height function gives for the same pixels (checked bit for bit on
+    the real frames).
+
+    :param window: ``(heights (h, w) float64 m, NaN = no depth, wx0, wy0)`` as
+        :func:`support_levels` returns it, or None.
+    :return: (y1 - y0, x1 - x0) float64 view, or None without a window or when it does
+        not hold the whole box.
+    """
+    if window is None:
+        return None
+    hwin, wx0, wy0 = window
+    if x0 < wx0 or y0 < wy0 or x1 > wx0 + hwin.shape[1] or y1 > wy0 + hwin.shape[0]:
+        return None
+    return hwin[y0 - wy0:y1 - wy0, x0 - wx0:x1 - wx0]
+
+
 def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=None,
-                  surface=None, return_pixels=False):
+                  surface=None, return_pixels=False, window=None, return_heights=False):
     """Back-project the object's pixels inside ``box``.
 
     Background is removed with the support surface when known (points less than
@@ -255,13 +276,19 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     :param surface: optional :class:`clip_perception.support.SupportSurface` (its bent
         height replaces the flat ``plane``).
     :param return_pixels: also return the points' pixel columns and rows.
+    :param window: heights above the same surface around the box, read instead of
+        computed when they cover it (:func:`window_heights`).
+    :param return_heights: with ``return_pixels``, also return the points' (N,) float64
+        heights above the surface (None without a surface).
     :return: (N, 3) float64 points, possibly empty; with ``return_pixels``
-        ``(points, us, vs)`` with (N,) int pixel columns and rows.
+        ``(points, us, vs)`` with (N,) int pixel columns and rows, and ``heights`` last
+        with ``return_heights``.
     """
     h, w = depth_m.shape
     x0, y0, x1, y1 = (int(round(c)) for c in box)
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int))
+    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int)) + \
+        ((np.zeros(0),) if return_heights else ())
     if x1 <= x0 or y1 <= y0:
         return empty if return_pixels else empty[0]
     z = depth_m[y0:y1, x0:x1]
@@ -272,9 +299,11 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     if len(vs) == 0:
         return empty if return_pixels else empty[0]
     pts = back_project(us + x0, vs + y0, z[vs, us], intrinsics)
-    sel = None
+    sel, height = None, None
     if plane is not None or surface is not None:
-        above = _height_fn(surface, plane)(pts) > min_height
+        known = window_heights(window, x0, y0, x1, y1)
+        height = known[vs, us] if known is not None else _height_fn(surface, plane)(pts)
+        above = height > min_height
         if above.sum() >= 10:
             sel = above
     if sel is None:
@@ -283,7 +312,10 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
         near = np.percentile(zs, 10)
         sel = zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)
     if return_pixels:
-        return pts[sel], us[sel] + x0, vs[sel] + y0
+        out = (pts[sel], us[sel] + x0, vs[sel] + y0)
+        if return_heights:
+            out += (height[sel] if height is not None else None,)
+        return out
     return pts[sel]
 
 
@@ -435,15 +467,15 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
         plane = surface.plane
     if plane is None:
         return []
-    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
-                                return_pixels=True)
+    height_fn = _height_fn(surface, plane)
+    levels, tol, window = levels or support_levels(depth_m, box, intrinsics, height_fn)
+    pts, us, vs, height = object_points(depth_m, box, intrinsics, plane, mask=mask,
+                                        surface=surface, return_pixels=True, window=window,
+                                        return_heights=True)
     if len(pts) < 40:
         return []
-    height_fn = _height_fn(surface, plane)
-    height = height_fn(pts)
     top = float(np.percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
-    levels, tol, _ = levels or support_levels(depth_m, box, intrinsics, height_fn)
     forward = _view_forward(pts, up)
     for level, face in levels:
         if level > top - 0.015:

@@ -31,6 +31,7 @@ from threadpoolctl import ThreadpoolController
 
 from clip_perception.geometry import back_project
 from clip_perception.geometry import box_iou
+from clip_perception.geometry import window_heights
 from clip_perception.support import depth_sigma
 from clip_perception.support import find_support
 from clip_perception.support import grid_radius
@@ -417,7 +418,20 @@ def region_mask(region, shape):
     return mask
 
 
-def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
+def _box_heights(depth_m, intrinsics, plane, box_px, window):
+    """(h, w) float32 heights of the pixels of an integer box inside the image.
+
+    Read from ``window`` (:func:`clip_perception.geometry.window_heights`) when it holds
+    the box, else :func:`height_above_plane`: the same values either way.
+    """
+    x0, y0, x1, y1 = box_px
+    known = window_heights(window, x0, y0, x1, y1)
+    if known is not None:
+        return known.astype(np.float32)
+    return height_above_plane(depth_m[y0:y1, x0:x1], intrinsics, plane, (x0, y0))
+
+
+def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=None):
     """Full-resolution pixels of a working-resolution object mask.
 
     The upsampled mask has blocky edges that take in table and background pixels: keep
@@ -429,6 +443,8 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
     :param plane: ``(normal, offset)`` or a SupportSurface (whose ``scale`` gives the
         working grid; otherwise :func:`clip_perception.support.grid_step` of the frame).
     :param mask: (H, W) bool coarse mask.
+    :param window: heights above the same surface around the box, read instead of
+        computed when they cover it (:func:`clip_perception.geometry.window_heights`).
     :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
     """
     h, w = depth_m.shape
@@ -437,7 +453,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
     if x1 <= x0 or y1 <= y0:
         return mask
     win = depth_m[y0:y1, x0:x1]
-    height = height_above_plane(win, intrinsics, plane, (x0, y0))
+    height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
     scale = getattr(plane, 'scale', None)
     step = int(round(1.0 / scale)) if scale else grid_step((h, w))
     k = 4 * step + 1  # two working pixels either side
@@ -459,12 +475,13 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008):
     return out
 
 
-def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
+def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01, window=None):
     """Pixel mask of the main object inside ``box``, for proposals that carry none.
 
     The largest connected region of the box that rises above the support surface.
 
     :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param window: as for :func:`refine_mask`.
     :return: (H, W) bool, or None when nothing in the box rises above the surface.
     """
     h, w = depth_m.shape
@@ -472,7 +489,7 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01):
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 <= x0 or y1 <= y0:
         return None
-    height = height_above_plane(depth_m[y0:y1, x0:x1], intrinsics, plane, (x0, y0))
+    height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
     fg = (np.isfinite(height) & (height > min_height)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=4)
     if n < 2:
@@ -991,9 +1008,12 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
         if not hwin.size or not np.isfinite(hwin).any() or \
                 all(lv > np.nanmax(hwin) - 0.015 for lv, _ in levels[0]):
             continue
+        # The window's heights serve the mask and the stack check too (each pixel's
+        # height computed once, not up to three times).
         mask = props.masks[i]
-        mask = refine_mask(depth_m, intrinsics, surface, mask, props.boxes[i]) \
-            if mask is not None else mask_in_box(depth_m, intrinsics, surface, props.boxes[i])
+        mask = refine_mask(depth_m, intrinsics, surface, mask, props.boxes[i],
+                           window=levels[2]) if mask is not None else \
+            mask_in_box(depth_m, intrinsics, surface, props.boxes[i], window=levels[2])
         if mask is None:
             continue
         for part in stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
