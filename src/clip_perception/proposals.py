@@ -603,15 +603,36 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
     return finish
 
 
+def _channel_medians(img8):
+    """Per-channel medians of an (h, w, 3) uint8 image, as float32.
+
+    ``np.median`` of the float32 copy, to the bit (the mean of the two middle values of
+    an even count, exact for integers), from a histogram per channel instead of a
+    partition (timeit, 160x120: 0.49 -> 0.17 ms).
+    """
+    n = img8.shape[0] * img8.shape[1]
+    out = np.empty(img8.shape[2], np.float32)
+    for c in range(img8.shape[2]):
+        cum = np.cumsum(np.bincount(img8[..., c].ravel(), minlength=256))
+        lo = np.searchsorted(cum, (n - 1) // 2, side='right')
+        hi = np.searchsorted(cum, n // 2, side='right')
+        out[c] = (np.float32(lo) + np.float32(hi)) / np.float32(2)
+    return out
+
+
 def saliency_proposals(rgb):
     """Regions whose colour stands out from the frame's dominant (background) colours.
 
     :param rgb: (H, W, 3) uint8 (a small copy).
     :return: (N, 4) float64 boxes in that copy's pixels.
     """
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    med = np.median(lab.reshape(-1, 3), axis=0)
-    dist = np.linalg.norm(lab - med, axis=2)
+    lab8 = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    lab = lab8.astype(np.float32)
+    med = _channel_medians(lab8)
+    # The colour distance as three products, not np.linalg.norm's reduction over a
+    # length-3 axis: the same sums in the same order, a third less time.
+    d = lab - med
+    dist = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2])
     out = []
     for thr in (np.percentile(dist, 75), np.percentile(dist, 88)):
         mask = (dist > max(thr, 18.0)).astype(np.uint8)
