@@ -368,10 +368,18 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     wx1, wy1 = min(int(np.ceil(x1 + mx)), w_img), min(int(np.ceil(y1 + my)), h_img)
     if wx1 - wx0 < 8 or wy1 - wy0 < 8:
         return [], 0.004, (np.zeros((0, 0)), wx0, wy0)
+    z_valid = depth_m[wy0:wy1, wx0:wx1]
+    z_valid = z_valid[np.isfinite(z_valid)]
+    n = z_valid.size
+    z_med = 1.0
+    if n:
+        # np.median of the float64 copy to the bit (the mean of the two middle values,
+        # taken in float64) from a partition of the float32 depths: a third of the time
+        # (timeit, 250x200 window: 0.69 -> 0.21 ms).
+        part = np.partition(z_valid, [(n - 1) // 2, n // 2])
+        z_med = (float(part[(n - 1) // 2]) + float(part[n // 2])) / 2
     win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
     valid = np.isfinite(win)
-    z_valid = win[valid]
-    z_med = float(np.median(z_valid)) if z_valid.size else 1.0
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
     # The window's camera-frame points from the separable pixel rays (back_project of
