@@ -410,7 +410,14 @@ def region_mask(region, shape):
     sy, sx = h / float(lab_h), w / float(lab_w)
     i0, i1 = int(round(y0 / sy)), int(round(y1 / sy))
     j0, j1 = int(round(x0 / sx)), int(round(x1 / sx))
-    small = np.isin(labels[i0:i1, j0:j1], np.atleast_1d(region['label'])).astype(np.uint8)
+    # One or two labels: plain comparisons (np.isin's set machinery cost more than the
+    # comparison itself, about 10 masks a frame).
+    win = labels[i0:i1, j0:j1]
+    ids = np.atleast_1d(region['label'])
+    small = win == ids[0]
+    for other in ids[1:]:
+        small |= win == other
+    small = small.astype(np.uint8)
     x1c, y1c = min(x1, w), min(y1, h)
     if small.size and x1c > x0 and y1c > y0:
         big = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
@@ -469,7 +476,9 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
                                                            connectivity=4)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = np.isin(labels, 1 + np.flatnonzero(areas >= 0.2 * areas.max()))
+    lut = np.zeros(n, bool)
+    lut[1:] = areas >= 0.2 * areas.max()
+    keep = lut[labels]
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = keep
     return out

@@ -287,8 +287,9 @@ def _region(inliers):
     if n < 2:
         return np.zeros_like(inliers)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = 1 + np.flatnonzero(areas >= 0.15 * areas.max())
-    contours, _ = cv2.findContours(np.isin(labels, keep).astype(np.uint8),
+    lut = np.zeros(n, np.uint8)
+    lut[1:] = areas >= 0.15 * areas.max()
+    contours, _ = cv2.findContours(lut[labels],
                                    cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     hull = cv2.convexHull(np.concatenate(contours).reshape(-1, 2))
     region = np.zeros(inliers.shape, np.uint8)
