@@ -288,6 +288,15 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         zmean[key] = np.bincount(lab.ravel(), zz0, n) / np.maximum(
             np.bincount(lab.ravel(), minlength=n), 1)
 
+    # The same measures for every label of lab1 and lab2 at once, with the same float64
+    # operations (the loops below ask for them a few hundred times a frame).
+    measures = {}
+    for key, st in ((1, st1), (2, st2)):
+        px = zmean[key] * spacing
+        measures[key] = list(zip((np.maximum(st[:, 2], st[:, 3]) * px).tolist(),
+                                 (st[:, 4] * px * px).tolist(), zmean[key].tolist(),
+                                 px.tolist()))
+
     def metric(stats, label, labels):
         """Return ``(extent m, area m^2, depth m, metres per working pixel)`` of a label.
 
@@ -299,8 +308,10 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         the minimum) stay on the label's extent: counting the edge pixels there too kept
         more small regions as objects, which pushed 3 real objects out of the cap.
         """
+        if labels is lab1 or labels is lab2:
+            return measures[1 if labels is lab1 else 2][label]
         x, y, bw, bh, area = stats[label]
-        zz = float(zmean[1 if labels is lab1 else (2 if labels is lab2 else 0)][label])
+        zz = float(zmean[0][label])
         px = zz * spacing  # metres per working pixel
         return max(bw, bh) * px, area * px * px, zz, px
 
