@@ -410,14 +410,22 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
     if flat.sum() < 10:
         return [], tol, window
-    fh, fp, fa = hs[flat], pts[flat], pix[flat] ** 2
+    # The face pixels sorted by height; only the groups kept gather their points.
+    idx = np.flatnonzero(flat)
+    fh = hs.ravel()[idx]
     order = np.argsort(fh)
-    fh, fp, fa = fh[order], fp[order], fa[order]
-    cuts = np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1
+    idx, fh = idx[order], fh[order]
+    fa = pix.ravel()[idx] ** 2
+    bounds = [0] + (np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1).tolist() + [len(fh)]
+    points = pts.reshape(-1, 3)
     levels = []
-    for grp in np.split(np.arange(len(fh)), cuts):
-        if fa[grp].sum() >= 1.5e-4:
-            levels.append((float(np.median(fh[grp])), fp[grp]))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if fa[lo:hi].sum() >= 1.5e-4:
+            # fh is sorted: the median is its middle value, or the float32 mean of the
+            # two middle ones, as np.median gives it.
+            n = hi - lo
+            level = (fh[lo + (n - 1) // 2] + fh[lo + n // 2]) / np.float32(2)
+            levels.append((float(level), points[idx[lo:hi]]))
     return levels, tol, window
 
 
