@@ -565,7 +565,7 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
         """Box of the connected pixels above ``level`` that hold the points above it."""
         if hwin.size == 0:
             return extent(above)
-        m = (np.nan_to_num(hwin, nan=-1.0) > level + tol).astype(np.uint8)
+        m = (hwin > level + tol).astype(np.uint8)  # NaN compares False, as -1 did
         _, labels = cv2.connectedComponents(m, connectivity=8)
         iu, iv = us[above] - wx0, vs[above] - wy0
         ok = (iu >= 0) & (iv >= 0) & (iu < m.shape[1]) & (iv < m.shape[0])

@@ -140,6 +140,7 @@ def _jump_edges(z):
     :return: (h, w) bool, True on both pixels of each jump.
     """
     edges = np.zeros(z.shape, bool)
+    zz = np.nan_to_num(z, nan=0.0)
     for axis in (0, 1):
         d = np.diff(z, axis=axis)
         a = np.abs(np.nan_to_num(d, nan=np.inf))
@@ -151,7 +152,6 @@ def _jump_edges(z):
         before = ap[tuple(sl)]
         sl[axis] = slice(2, None)
         after = ap[tuple(sl)]
-        zz = np.nan_to_num(z, nan=0.0)
         sl[axis] = slice(0, -1)
         zref = zz[tuple(sl)]
         slope = np.minimum(before, after)
@@ -171,7 +171,7 @@ def _creases(nrm, r=2, cos_max=0.7):
     that far from it whatever the grid.
     """
     out = np.zeros(nrm.shape[:2], bool)
-    n = np.nan_to_num(nrm, nan=0.0)
+    n = np.where(np.isnan(nrm), np.float32(0), nrm)  # NaN or unit: nan_to_num, cheaper
     dots = np.einsum('...i,...i->...', n[:, :-2 * r], n[:, 2 * r:])
     out[:, r:-r] |= dots < cos_max
     dots = np.einsum('...i,...i->...', n[:-2 * r], n[2 * r:])
@@ -250,8 +250,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     if surface is not None:
         height = surface.height(pts.astype(np.float64))
         hmin = 0.003 + 2.5 * depth_sigma(z)
-        fg = valid & (np.nan_to_num(height, nan=-1.0) > hmin) & \
-            (np.nan_to_num(height, nan=9.0) < max_height)
+        # NaN compares False: no nan_to_num copies needed (what they gave a NaN height,
+        # -1 above and 9 below, failed the first test anyway).
+        fg = valid & (height > hmin) & (height < max_height)
         # Standing on the surface: the foot of the point lies in its region, or within
         # FOOT_MARGIN of it (working pixels out, chessboard distance, times the width of
         # a working pixel at the foot's depth).
@@ -779,8 +780,8 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             # large plane nothing stands on (walls, tote sides, shelves), or without any
             # reading away from the support (beyond the sensor's range; glass and black
             # objects on the support are holes inside its region instead).
-            zz = np.nan_to_num(pts[..., 2])
-            behind = np.nan_to_num(height, nan=0.0) < -np.maximum(4 * depth_sigma(zz), 0.02)
+            # (NaN compares False, as the 0 nan_to_num gave a missing height did.)
+            behind = height < -np.maximum(4 * depth_sigma(pts[..., 2]), 0.02)
             # Near the support: within 2% of the frame of its region (4 pixels of a 213
             # px grid), where a missing reading is a hole in the surface, not the room.
             near = cv2.dilate(work.region.astype(np.uint8),
@@ -1104,7 +1105,7 @@ def _coarse_faces(work, intrinsics):
     gx, gy = np.zeros_like(hs), np.zeros_like(hs)
     gx[:, 1:-1] = 0.5 * (hs[:, 2:] - hs[:, :-2])
     gy[1:-1] = 0.5 * (hs[2:] - hs[:-2])
-    pix = step * np.nan_to_num(z, nan=1.0) / intrinsics.fx
+    pix = step * np.where(np.isnan(z), np.float32(1), z) / intrinsics.fx
     flat = valid & (den > 0.6) & (np.hypot(gx, gy) < 0.5 * pix) & (hs > 0.005)
     return np.where(valid, height, np.nan), flat, pix * pix, step
 
@@ -1131,5 +1132,5 @@ def _may_hold_stack(coarse, box):
     if win.size == 0 or not np.isfinite(win).any():
         return False
     top = float(np.nanmax(win))
-    low = flat[i0:i1, j0:j1] & (np.nan_to_num(win, nan=np.inf) <= top - 0.010)
+    low = flat[i0:i1, j0:j1] & (win <= top - 0.010)  # NaN compares False
     return float(area[i0:i1, j0:j1][low].sum()) >= 0.5e-4

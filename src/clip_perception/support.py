@@ -385,7 +385,8 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     nmat = np.array([c[0] for c in allc], np.float32).T
     offs = np.array([c[1] for c in allc], np.float32)
     dist = (flat @ nmat + offs).reshape(h, w, len(allc))
-    agree = np.abs(np.nan_to_num(nrm, nan=0.0).reshape(-1, 3) @ nmat).reshape(dist.shape)
+    agree = np.abs(np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat).reshape(
+        dist.shape)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
