@@ -239,7 +239,10 @@ def _height_fn(surface, plane):
     if surface is not None:
         return surface.height
     normal, offset = plane
-    return lambda p: p @ normal + offset
+    normal32 = np.asarray(normal, np.float32)
+    # Float32 points (support_levels' windows) in float32, like SupportSurface.height.
+    return lambda p: (p @ normal32 if getattr(p, 'dtype', None) == np.float32
+                      else p @ normal) + offset
 
 
 def window_heights(window, x0, y0, x1, y1):
@@ -247,12 +250,11 @@ def window_heights(window, x0, y0, x1, y1):
 
     Lets the stack checks compute each pixel's height above the surface once: the
     window of :func:`support_levels` holds the box it was grown from, and its heights
-    are the ones the height function gives for the same pixels (checked bit for bit on
-    the real frames).
+    are those of the same pixels, taken in float32 (within a micrometre of float64).
 
-    :param window: ``(heights (h, w) float64 m, NaN = no depth, wx0, wy0)`` as
+    :param window: ``(heights (h, w) float32 m, NaN = no depth, wx0, wy0)`` as
         :func:`support_levels` returns it, or None.
-    :return: (y1 - y0, x1 - x0) float64 view, or None without a window or when it does
+    :return: (y1 - y0, x1 - x0) view of the heights, or None without a window or when it does
         not hold the whole box.
     """
     if window is None:
@@ -278,8 +280,9 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     :param return_pixels: also return the points' pixel columns and rows.
     :param window: heights above the same surface around the box, read instead of
         computed when they cover it (:func:`window_heights`).
-    :param return_heights: with ``return_pixels``, also return the points' (N,) float64
-        heights above the surface (None without a surface).
+    :param return_heights: with ``return_pixels``, also return the points' (N,) heights
+        above the surface (m; float32 when read from ``window``, else float64; None
+        without a surface).
     :return: (N, 3) float64 points, possibly empty; with ``return_pixels``
         ``(points, us, vs)`` with (N,) int pixel columns and rows, and ``heights`` last
         with ``return_heights``.
@@ -362,9 +365,9 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
         ``margin`` of its size on each side.
     :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
-    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3))`` from
+    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3) float32)`` from
         lowest to highest, the level tolerance (m), and ``(heights, x0, y0)``: the
-        window's (h, w) heights (NaN = no depth) and its origin in the image.
+        window's (h, w) float32 heights (NaN = no depth) and its origin in the image.
     """
     h_img, w_img = depth_m.shape
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -388,13 +391,18 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
     # The window's camera-frame points from the separable pixel rays (back_project of
-    # every pixel; a pixel without a reading sits at the origin and is masked out).
-    z0 = np.where(valid, win, 0.0)
-    pts = np.empty(win.shape + (3,))
-    pts[..., 0] = (np.arange(wx0, wx1) - intrinsics.cx)[None, :] * z0 / intrinsics.fx
-    pts[..., 1] = (np.arange(wy0, wy1) - intrinsics.cy)[:, None] * z0 / intrinsics.fy
+    # every pixel; a pixel without a reading sits at the origin and is masked out), and
+    # their heights, in float32, the depth's own precision: the heights differ from
+    # float64 ones by under a micrometre (at most 0.2 um on the real frames' boxes) and
+    # cost a third as much (timeit, the real frames' windows: 3.6 -> 1.3 ms a frame).
+    z0 = np.where(valid, depth_m[wy0:wy1, wx0:wx1], np.float32(0)).astype(np.float32)
+    pts = np.empty(win.shape + (3,), np.float32)
+    pts[..., 0] = (np.arange(wx0, wx1) - intrinsics.cx).astype(np.float32)[None, :] * z0 / \
+        np.float32(intrinsics.fx)
+    pts[..., 1] = (np.arange(wy0, wy1) - intrinsics.cy).astype(np.float32)[:, None] * z0 / \
+        np.float32(intrinsics.fy)
     pts[..., 2] = z0
-    hgt = np.where(valid, height_fn(pts), 0.0)
+    hgt = np.where(valid, height_fn(pts), np.float32(0))
     window = (np.where(valid, hgt, np.nan), wx0, wy0)
     k = 7 * max(1, int(round(w_img / 640.0)))
     num = cv2.blur(hgt.astype(np.float32), (k, k))

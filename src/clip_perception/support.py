@@ -103,14 +103,23 @@ class SupportSurface:
         return self.normal, self.offset
 
     def height(self, points):
-        """Height (m) of ``points`` (..., 3) above the (bent) surface."""
+        """Height (m) of ``points`` (..., 3) above the (bent) surface.
+
+        Float32 points give float32 heights (computed in float32); any other points
+        float64.
+        """
+        if getattr(points, 'dtype', None) == np.float32:
+            return points @ self.normal.astype(np.float32) + self.offset - \
+                self._correction(points)
         h = points @ self.normal + self.offset
         return h - self._correction(points)
 
     def _correction(self, points):
-        a = points @ self.axes[0]
-        b = points @ self.axes[1]
-        q = self.quadratic
+        f32 = getattr(points, 'dtype', None) == np.float32
+        axes = self.axes.astype(np.float32) if f32 else self.axes
+        q = self.quadratic.astype(np.float32) if f32 else self.quadratic
+        a = points @ axes[0]
+        b = points @ axes[1]
         return q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b
 
     def foot_pixels(self, points, intrinsics):
