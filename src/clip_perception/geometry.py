@@ -239,11 +239,34 @@ def _height_fn(surface, plane):
     if surface is not None:
         return surface.height
     normal, offset = plane
-    return lambda p: p @ normal + offset
+    normal32 = np.asarray(normal, np.float32)
+    # Float32 points (support_levels' windows) in float32, like SupportSurface.height.
+    return lambda p: (p @ normal32 if getattr(p, 'dtype', None) == np.float32
+                      else p @ normal) + offset
+
+
+def window_heights(window, x0, y0, x1, y1):
+    """Heights of the pixels ``[x0, x1) x [y0, y1)`` read from a window of heights.
+
+    Lets the stack checks compute each pixel's height above the surface once: the
+    window of :func:`support_levels` holds the box it was grown from, and its heights
+    are those of the same pixels, taken in float32 (within a micrometre of float64).
+
+    :param window: ``(heights (h, w) float32 m, NaN = no depth, wx0, wy0)`` as
+        :func:`support_levels` returns it, or None.
+    :return: (y1 - y0, x1 - x0) view of the heights, or None without a window or when it does
+        not hold the whole box.
+    """
+    if window is None:
+        return None
+    hwin, wx0, wy0 = window
+    if x0 < wx0 or y0 < wy0 or x1 > wx0 + hwin.shape[1] or y1 > wy0 + hwin.shape[0]:
+        return None
+    return hwin[y0 - wy0:y1 - wy0, x0 - wx0:x1 - wx0]
 
 
 def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=None,
-                  surface=None, return_pixels=False):
+                  surface=None, return_pixels=False, window=None, return_heights=False):
     """Back-project the object's pixels inside ``box``.
 
     Background is removed with the support surface when known (points less than
@@ -255,13 +278,20 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     :param surface: optional :class:`clip_perception.support.SupportSurface` (its bent
         height replaces the flat ``plane``).
     :param return_pixels: also return the points' pixel columns and rows.
+    :param window: heights above the same surface around the box, read instead of
+        computed when they cover it (:func:`window_heights`).
+    :param return_heights: with ``return_pixels``, also return the points' (N,) heights
+        above the surface (m; float32 when read from ``window``, else float64; None
+        without a surface).
     :return: (N, 3) float64 points, possibly empty; with ``return_pixels``
-        ``(points, us, vs)`` with (N,) int pixel columns and rows.
+        ``(points, us, vs)`` with (N,) int pixel columns and rows, and ``heights`` last
+        with ``return_heights``.
     """
     h, w = depth_m.shape
     x0, y0, x1, y1 = (int(round(c)) for c in box)
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int))
+    empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int)) + \
+        ((np.zeros(0),) if return_heights else ())
     if x1 <= x0 or y1 <= y0:
         return empty if return_pixels else empty[0]
     z = depth_m[y0:y1, x0:x1]
@@ -272,9 +302,11 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
     if len(vs) == 0:
         return empty if return_pixels else empty[0]
     pts = back_project(us + x0, vs + y0, z[vs, us], intrinsics)
-    sel = None
+    sel, height = None, None
     if plane is not None or surface is not None:
-        above = _height_fn(surface, plane)(pts) > min_height
+        known = window_heights(window, x0, y0, x1, y1)
+        height = known[vs, us] if known is not None else _height_fn(surface, plane)(pts)
+        above = height > min_height
         if above.sum() >= 10:
             sel = above
     if sel is None:
@@ -283,7 +315,10 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
         near = np.percentile(zs, 10)
         sel = zs < near + 0.6 * max(np.percentile(zs, 90) - near, 0.02)
     if return_pixels:
-        return pts[sel], us[sel] + x0, vs[sel] + y0
+        out = (pts[sel], us[sel] + x0, vs[sel] + y0)
+        if return_heights:
+            out += (height[sel] if height is not None else None,)
+        return out
     return pts[sel]
 
 
@@ -305,12 +340,17 @@ def _hull_contains(face2, pts2, margin):
     length = np.linalg.norm(edge, axis=1)
     ok = length > 1e-9
     hull, edge, length = hull[ok], edge[ok], length[ok]
-    rel = pts2[:, None, :] - hull[None, :, :]
-    cross = (edge[None, :, 0] * rel[..., 1] - edge[None, :, 1] * rel[..., 0]) / length
     # Orientation-free: inside means all signed distances share the hull's sign.
     sign = 1.0 if np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) -
                          np.roll(hull[:, 0], -1) * hull[:, 1]) > 0 else -1.0
-    return float(np.mean(np.all(sign * cross >= -margin, axis=1)))
+    # One edge at a time (10-20 of them): the same distances as an (N, edges) array,
+    # without its temporaries (timeit, the stack checks of the 16 real frames: 9.0 ->
+    # 5.2 ms in all).
+    px, py = pts2[:, 0], pts2[:, 1]
+    inside = np.ones(len(pts2), bool)
+    for (hx, hy), (ex, ey), ln in zip(hull, edge, length):
+        inside &= sign * ((ex * (py - hy) - ey * (px - hx)) / ln) >= -margin
+    return float(np.mean(inside))
 
 def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     """Horizontal faces above the support surface around ``box`` (tops of other objects).
@@ -325,9 +365,9 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
         ``margin`` of its size on each side.
     :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
-    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3))`` from
+    :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3) float32)`` from
         lowest to highest, the level tolerance (m), and ``(heights, x0, y0)``: the
-        window's (h, w) heights (NaN = no depth) and its origin in the image.
+        window's (h, w) float32 heights (NaN = no depth) and its origin in the image.
     """
     h_img, w_img = depth_m.shape
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -336,20 +376,33 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     wx1, wy1 = min(int(np.ceil(x1 + mx)), w_img), min(int(np.ceil(y1 + my)), h_img)
     if wx1 - wx0 < 8 or wy1 - wy0 < 8:
         return [], 0.004, (np.zeros((0, 0)), wx0, wy0)
+    z_valid = depth_m[wy0:wy1, wx0:wx1]
+    z_valid = z_valid[np.isfinite(z_valid)]
+    n = z_valid.size
+    z_med = 1.0
+    if n:
+        # np.median of the float64 copy to the bit (the mean of the two middle values,
+        # taken in float64) from a partition of the float32 depths: a third of the time
+        # (timeit, 250x200 window: 0.69 -> 0.21 ms).
+        part = np.partition(z_valid, [(n - 1) // 2, n // 2])
+        z_med = (float(part[(n - 1) // 2]) + float(part[n // 2])) / 2
     win = depth_m[wy0:wy1, wx0:wx1].astype(np.float64)
     valid = np.isfinite(win)
-    z_valid = win[valid]
-    z_med = float(np.median(z_valid)) if z_valid.size else 1.0
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
     # The window's camera-frame points from the separable pixel rays (back_project of
-    # every pixel; a pixel without a reading sits at the origin and is masked out).
-    z0 = np.where(valid, win, 0.0)
-    pts = np.empty(win.shape + (3,))
-    pts[..., 0] = (np.arange(wx0, wx1) - intrinsics.cx)[None, :] * z0 / intrinsics.fx
-    pts[..., 1] = (np.arange(wy0, wy1) - intrinsics.cy)[:, None] * z0 / intrinsics.fy
+    # every pixel; a pixel without a reading sits at the origin and is masked out), and
+    # their heights, in float32, the depth's own precision: the heights differ from
+    # float64 ones by under a micrometre (at most 0.2 um on the real frames' boxes) and
+    # cost a third as much (timeit, the real frames' windows: 3.6 -> 1.3 ms a frame).
+    z0 = np.where(valid, depth_m[wy0:wy1, wx0:wx1], np.float32(0)).astype(np.float32)
+    pts = np.empty(win.shape + (3,), np.float32)
+    pts[..., 0] = (np.arange(wx0, wx1) - intrinsics.cx).astype(np.float32)[None, :] * z0 / \
+        np.float32(intrinsics.fx)
+    pts[..., 1] = (np.arange(wy0, wy1) - intrinsics.cy).astype(np.float32)[:, None] * z0 / \
+        np.float32(intrinsics.fy)
     pts[..., 2] = z0
-    hgt = np.where(valid, height_fn(pts), 0.0)
+    hgt = np.where(valid, height_fn(pts), np.float32(0))
     window = (np.where(valid, hgt, np.nan), wx0, wy0)
     k = 7 * max(1, int(round(w_img / 640.0)))
     num = cv2.blur(hgt.astype(np.float32), (k, k))
@@ -365,14 +418,22 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     flat[:d], flat[-d:], flat[:, :d], flat[:, -d:] = False, False, False, False
     if flat.sum() < 10:
         return [], tol, window
-    fh, fp, fa = hs[flat], pts[flat], pix[flat] ** 2
+    # The face pixels sorted by height; only the groups kept gather their points.
+    idx = np.flatnonzero(flat)
+    fh = hs.ravel()[idx]
     order = np.argsort(fh)
-    fh, fp, fa = fh[order], fp[order], fa[order]
-    cuts = np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1
+    idx, fh = idx[order], fh[order]
+    fa = pix.ravel()[idx] ** 2
+    bounds = [0] + (np.flatnonzero(np.diff(fh) > 0.5 * tol) + 1).tolist() + [len(fh)]
+    points = pts.reshape(-1, 3)
     levels = []
-    for grp in np.split(np.arange(len(fh)), cuts):
-        if fa[grp].sum() >= 1.5e-4:
-            levels.append((float(np.median(fh[grp])), fp[grp]))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if fa[lo:hi].sum() >= 1.5e-4:
+            # fh is sorted: the median is its middle value, or the float32 mean of the
+            # two middle ones, as np.median gives it.
+            n = hi - lo
+            level = (fh[lo + (n - 1) // 2] + fh[lo + n // 2]) / np.float32(2)
+            levels.append((float(level), points[idx[lo:hi]]))
     return levels, tol, window
 
 
@@ -435,15 +496,15 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
         plane = surface.plane
     if plane is None:
         return []
-    pts, us, vs = object_points(depth_m, box, intrinsics, plane, mask=mask, surface=surface,
-                                return_pixels=True)
+    height_fn = _height_fn(surface, plane)
+    levels, tol, window = levels or support_levels(depth_m, box, intrinsics, height_fn)
+    pts, us, vs, height = object_points(depth_m, box, intrinsics, plane, mask=mask,
+                                        surface=surface, return_pixels=True, window=window,
+                                        return_heights=True)
     if len(pts) < 40:
         return []
-    height_fn = _height_fn(surface, plane)
-    height = height_fn(pts)
     top = float(np.percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
-    levels, tol, _ = levels or support_levels(depth_m, box, intrinsics, height_fn)
     forward = _view_forward(pts, up)
     for level, face in levels:
         if level > top - 0.015:
@@ -512,7 +573,7 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
         """Box of the connected pixels above ``level`` that hold the points above it."""
         if hwin.size == 0:
             return extent(above)
-        m = (np.nan_to_num(hwin, nan=-1.0) > level + tol).astype(np.uint8)
+        m = (hwin > level + tol).astype(np.uint8)  # NaN compares False, as -1 did
         _, labels = cv2.connectedComponents(m, connectivity=8)
         iu, iv = us[above] - wx0, vs[above] - wy0
         ok = (iu >= 0) & (iv >= 0) & (iu < m.shape[1]) & (iv < m.shape[0])

@@ -103,14 +103,23 @@ class SupportSurface:
         return self.normal, self.offset
 
     def height(self, points):
-        """Height (m) of ``points`` (..., 3) above the (bent) surface."""
+        """Height (m) of ``points`` (..., 3) above the (bent) surface.
+
+        Float32 points give float32 heights (computed in float32); any other points
+        float64.
+        """
+        if getattr(points, 'dtype', None) == np.float32:
+            return points @ self.normal.astype(np.float32) + self.offset - \
+                self._correction(points)
         h = points @ self.normal + self.offset
         return h - self._correction(points)
 
     def _correction(self, points):
-        a = points @ self.axes[0]
-        b = points @ self.axes[1]
-        q = self.quadratic
+        f32 = getattr(points, 'dtype', None) == np.float32
+        axes = self.axes.astype(np.float32) if f32 else self.axes
+        q = self.quadratic.astype(np.float32) if f32 else self.quadratic
+        a = points @ axes[0]
+        b = points @ axes[1]
         return q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b
 
     def foot_pixels(self, points, intrinsics):
@@ -201,7 +210,10 @@ def normals(points, radius=2):
     norm = np.sqrt(np.einsum('...i,...i->...', n, n))[..., None]
     n = n / np.where(norm > 1e-12, norm, np.nan)
     flip = np.einsum('...i,...i->...', n, p) > 0
-    n[flip] *= -1
+    # Most normals come out facing away (dx x dy points along +z): a multiply by the
+    # sign, not a masked assignment over almost every pixel (timeit on a 214x160 grid:
+    # 1.26 ms -> 0.18 ms).
+    n *= np.where(flip, np.float32(-1), np.float32(1))[..., None]
     return n
 
 
@@ -284,8 +296,9 @@ def _region(inliers):
     if n < 2:
         return np.zeros_like(inliers)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = 1 + np.flatnonzero(areas >= 0.15 * areas.max())
-    contours, _ = cv2.findContours(np.isin(labels, keep).astype(np.uint8),
+    lut = np.zeros(n, np.uint8)
+    lut[1:] = areas >= 0.15 * areas.max()
+    contours, _ = cv2.findContours(lut[labels],
                                    cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     hull = cv2.convexHull(np.concatenate(contours).reshape(-1, 2))
     region = np.zeros(inliers.shape, np.uint8)
@@ -381,12 +394,17 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     nmat = np.array([c[0] for c in allc], np.float32).T
     offs = np.array([c[1] for c in allc], np.float32)
     dist = (flat @ nmat + offs).reshape(h, w, len(allc))
-    agree = np.abs(np.nan_to_num(nrm, nan=0.0).reshape(-1, 3) @ nmat).reshape(dist.shape)
+    agree = np.abs(np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat).reshape(
+        dist.shape)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
-    on_count = on_plane.sum(axis=-1)
+    # A plane at a time: numpy's reduction over the short last axis took four times as
+    # long (timeit, 214x160 grid, 6 planes: 0.60 -> 0.15 ms; the same counts).
+    on_count = np.zeros((h, w), np.int64)
+    for k in range(len(allc)):
+        on_count += on_plane[..., k]
     best, best_score = None, -1.0
     for k, (normal, offset) in enumerate(cands):
         inl = on_plane[..., k]
