@@ -364,3 +364,52 @@ def test_a_negation_first_then_what_is_wanted_is_a_correction(text, what, exclud
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):
     assert 'only what not to pick' in (parse_command(text).refused or '') or \
         'names no object' in (parse_command(text).refused or '')
+
+
+@pytest.mark.parametrize('text, what, destination', [
+    ('put the red ball in the blue mug', 'red ball', ('in the blue mug',)),
+    ('place the green cube on the blue mug', 'green cube', ('on the blue mug',)),
+    ('pick up the red ball and put it in the blue mug', 'red ball', ('in the blue mug',)),
+    ('Pick up the red ball. Then put it in the bin.', 'red ball', ('in the bin',)),
+    ('grab the cube and place it on the tray', 'cube', ('on the tray',)),
+    ('move the green cube next to the yellow cylinder', 'green cube',
+     ('next to the yellow cylinder',)),
+    ('put the blue mug to the left of the red ball', 'blue mug',
+     ('to the left of the red ball',)),
+    ('drop the ball into the bin', 'ball', ('into the bin',)),
+    ('move the red ball to the left', 'red ball', ('to the left',)),
+    ('take the red ball to the kitchen', 'red ball', ('to the kitchen',)),
+    ('could you please set the mug on the table', 'mug', ('on the table',)),
+    ('put the red ball in the box on the left', 'red ball', ('in the box on the left',)),
+    ('put down the red ball', 'red ball', ()),
+    ('put the red ball away', 'red ball', ()),
+])
+def test_a_pick_and_place_instruction_names_the_object_to_move(text, what, destination):
+    # Field report: "put the red ball in the blue mug" was the object "put red ball blue
+    # mug", "place the cube on the tray" the cube that is on the tray, and "move the red
+    # ball to the left" the leftmost red ball. The destination is said, not looked for.
+    q = parse_command(text)
+    assert (q.what, q.destination, q.link, q.relation, q.refused, q.also) == \
+        (what, destination, None, None, None, ())
+    if destination:
+        assert describe(q)['destination'] == list(destination)
+
+
+@pytest.mark.parametrize('text, what, link', [
+    ('pick up the cube on the tray', 'cube', 'on'),   # no placement verb: selects
+    ('take the cup next to the sink', 'cup', 'next_to'),   # take ... next to: selects
+    ('the push button', 'push button', None),   # a verb that is a noun's word
+    ('the chess set on the table', 'chess set', 'on'),
+])
+def test_a_relation_without_a_placement_verb_still_selects(text, what, link):
+    q = parse_command(text)
+    assert (q.what, q.link, q.destination) == (what, link, ())
+
+
+def test_both_objects_of_one_placement_and_steps_said_with_then():
+    q = parse_command('put the red ball and the green cube in the blue mug')
+    assert (q.what, [a.what for a in q.also], q.destination) == \
+        ('red ball', ['green cube'], ('in the blue mug',))
+    q = parse_command('the red ball, then the blue mug')
+    assert (q.what, [a.what for a in q.also]) == ('red ball', ['blue mug'])
+    assert parse_command('put it in the bin').refused  # the pronoun names nothing here

@@ -11,6 +11,8 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   after punctuation, what is wanted is a correction ("Not that one, the blue mug.");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
+- a pick-and-place instruction ("put the red ball in the blue mug") names the object
+  to move; where it goes becomes ``destination``, not a relation that selects;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
 - Unicode is NFKC-normalised (full-width letters, ligatures);
@@ -125,6 +127,39 @@ _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|al
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
                       r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|stop|like|now|and|'
                       r'then)\s*[,.!?;:\u2026-]+)[\s,.!?;:\u2026-]*')
+# A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
+# the cube and place it on the tray", "move the mug to the left"): the object to find is
+# the one being moved, and where it goes is no property of it (field report: read into
+# the object phrase, "put red ball blue mug", or as a relation that selects, "the cube
+# that is on the tray": not_found, or another object). A verb that moves its object
+# somewhere, at the start of a clause and followed by its object (a determiner or a
+# pronoun: "the push button", "the chess set" stay objects), and the first preposition
+# after that object that says where to. "take", "bring", "carry" and kin say where to
+# only with "to"/"into" ("take the cup next to the sink" selects).
+_PLACE_VERBS = ('put', 'place', 'set', 'lay', 'drop', 'throw', 'toss', 'stack', 'insert',
+                'move', 'push', 'slide', 'roll', 'shift', 'drag', 'pour', 'dump', 'load',
+                'hang', 'store', 'transfer', 'relocate', 'position', 'stick', 'tuck')
+_CARRY_VERBS = ('take', 'bring', 'carry', 'deliver', 'return', 'hand', 'give', 'pass',
+                'send')
+_PLACE = re.compile(r'(?<=\s)(' + '|'.join(_PLACE_VERBS + _CARRY_VERBS) +
+                    r')(?:\s(?:down|away|back|over|up))?\s(?=(?:the|a|an|this|that|these|'
+                    r'those|it|them|my|your|our|his|her|their|both|all|every|each|some|'
+                    r'any|one)\s)')
+_WHERE_TO = ('to the left of', 'to the right of', 'on the left of', 'on the right of',
+             'in front of', 'on top of', 'in between', 'next to', 'close to', 'back into',
+             'back in', 'back on', 'back to', 'left of', 'right of', 'into', 'inside',
+             'onto', 'on', 'in', 'to', 'towards', 'toward', 'beside', 'behind', 'under',
+             'underneath', 'beneath', 'below', 'above', 'over', 'near', 'by', 'between',
+             'at')
+_CARRY_TO = ('back into', 'back to', 'into', 'to', 'towards', 'toward')
+_WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) +
+                          r')(?=\s)')
+# The moved object said as a pronoun ("put it in the bin"): the object named before it.
+_PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that one',
+             'both', 'both of them', 'all of them'}
+# Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
+# in the bin.", "the red ball, then the blue mug"): read as "and".
+_STEPS = re.compile(r'\s*[.!?]+\s+(?:(?:and\s+)?then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
@@ -213,6 +248,8 @@ class Query:
     match is wanted, or ``count`` of them when the command says how many ("the two
     red balls", "3 mugs", "both cubes"); ``ordinal``: 1-based rank along ``relation``
     (-1 = last); ``refused``: why the command cannot be answered, or None.
+    ``destination``: where a pick-and-place instruction moves its object ("in blue mug"
+    for "put the red ball in the blue mug"), as said; not looked for.
     """
 
     text: str
@@ -227,6 +264,7 @@ class Query:
     ordinal: int | None = None
     refused: str | None = None
     count: int | None = None
+    destination: tuple = ()
 
     @property
     def decides(self):
@@ -493,6 +531,76 @@ def _phrase(s, text):
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
 
 
+def _clause_start(s, pos):
+    """Index in padded ``s`` where the clause holding ``pos`` starts (after " and ")."""
+    k = s.rfind(' and ', 0, pos)
+    return 0 if k < 0 else k + 4
+
+
+def _take_destinations(s):
+    """Drop the placement verbs and destinations of a pick-and-place instruction.
+
+    "put the red ball in the blue mug" -> "the red ball", destination "in blue mug";
+    "pick up the cube and place it on the tray" -> "pick up the cube" (the pronoun names
+    the object before it); "move the mug to the left" -> "the mug", "to left". See
+    :data:`_PLACE`. A destination runs to the next " and " or negation.
+
+    :param s: padded lower-case command without punctuation.
+    :return: ``(s, destinations)``: padded text left to parse, and a tuple of
+        destinations as said (preposition first, filler dropped).
+    """
+    destinations = []
+    while True:
+        verb = next((m for m in _PLACE.finditer(s)
+                     if not _strip_filler(_pad(s[_clause_start(s, m.start()):m.start()]))),
+                    None)
+        if verb is None:
+            return s, tuple(destinations)
+        rest = s[verb.end() - 1:]  # ' <object> [<where to> <destination>] ...'
+        end = rest.find(' and ', 1)
+        negation = re.search(r'\s(?:' + '|'.join(re.escape(n) for n in _NEGATIONS) +
+                             r')\s', rest)
+        if negation is not None and (end < 0 or negation.start() < end):
+            end = negation.start()
+        end = len(rest) if end < 0 else end
+        where = _where_to(rest, end, verb.group(1))
+        if where is None and end < len(rest) and rest.startswith(' and ', end):
+            # "put the red ball and the green cube in the blue mug": both are moved.
+            stop = negation.start() if negation is not None else len(rest)
+            where = _where_to(rest, stop, verb.group(1))
+            if where is not None:
+                end = rest.find(' and ', where.end())
+                end = stop if end < 0 or end > stop else end
+        if where is None:
+            obj, tail = rest[:end], rest[end:]
+            obj = re.sub(r'\s(?:away|down|back|aside)\s*$', ' ', obj)
+        else:
+            obj, tail = rest[:where.start()], rest[end:]
+            destinations.append(' '.join(rest[where.start():end].split()))
+        if ' '.join(obj.split()) in _PRONOUNS:
+            obj = ' '  # "and put it in the bin": the object named before
+        s = _pad(s[:verb.start()] + ' ' + obj + ' ' + tail)
+
+
+def _where_to(rest, end, verb):
+    """Return the match of the word in ``rest[:end]`` saying where ``verb`` moves its object.
+
+    The first one after an object (a word that is not filler, or a pronoun) with words
+    after it; a spatial phrase ("put the ball on the left in the box") only when no
+    other follows it. None when there is none.
+    """
+    found = []
+    for w in _WHERE_TO_RE.finditer(rest, 0, end + 1):
+        obj = rest[:w.start()]
+        if verb in _CARRY_VERBS and w.group() not in _CARRY_TO:
+            continue
+        if (_strip_filler(_pad(obj)) or ' '.join(obj.split()) in _PRONOUNS) and \
+                rest[w.end():end].strip():
+            found.append(w)
+    return next((w for k, w in enumerate(found) if k == len(found) - 1 or not any(
+        rest[w.end():].startswith(' ' + p + ' ') for p in _NOT_LINK_AFTER_ON)), None)
+
+
 def _split_negation(s):
     """Return (positive, [negative phrases]) of padded ``s``."""
     for phrase in _NEGATIONS:
@@ -561,10 +669,11 @@ def _drop_openings(text):
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _drop_openings(said.strip())
-    listed = _LIST_SEPARATOR.sub(' and ', said)
+    listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', s)
+    s, destination = _take_destinations(s)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
     queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
@@ -596,7 +705,7 @@ def _parse(text):
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
                  also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal,
-                 count=first.count)
+                 count=first.count, destination=destination)
 
 
 def describe(query):
@@ -613,4 +722,6 @@ def describe(query):
         out['plural'] = True
     if query.also:
         out['also'] = [describe(q) for q in query.also]
+    if query.destination:
+        out['destination'] = list(query.destination)
     return out
