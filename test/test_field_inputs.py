@@ -1000,6 +1000,43 @@ def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
     assert node.stop() == 0
 
 
+def test_commands_published_where_the_node_does_not_listen_are_named(probe, start_node):
+    """Commands on /command beside a node listening on ~/command: named, then heard.
+
+    Field report: the launch file remaps command to ~/command, ``ros2 run`` does not;
+    commands published on the other name (the README's /clip_perception/command beside
+    ``ros2 run``, a voice node's /command beside the launch file) went nowhere: 0
+    answers, /diagnostics "running" (OK), nothing logged. The node now names the
+    publishers, both topics and the remap (WARN, logged once) while nothing publishes on
+    its own command topic.
+    """
+    node = start_node('-r', 'command:=~/command', '-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    camera = Camera(probe)  # its command publisher: /command, where the node is not
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    for _ in range(10):
+        camera.command('the red ball')
+        publish(camera, scene)
+        time.sleep(0.2)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'commands never arrive' in m)
+    assert level == 1, message
+    assert f'{probe.node.get_fully_qualified_name()} on /command' in message, message
+    assert 'listens for commands on /clip_perception/command' in message, message
+    assert '-r command:=/command' in message, message
+    assert detections(probe) == [] and values['commands_received'] == '0'
+    lines = [x for x in node.output().splitlines() if 'commands never arrive' in x]
+    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
+    # Published where the node listens: answered, and the warning goes.
+    right = Camera(probe, command='/clip_perception/command')
+    assert right.wait_connected(), node.output()
+    right.command('the red ball')
+    assert feed_until(camera, scene, lambda: detections(probe)), node.output()
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'never arrive' not in m)
+    assert 'never arrive' not in message and values['active_command'] == 'the red ball'
+    assert node.stop() == 0
+
+
 def test_a_command_parameter_it_cannot_clean_does_not_take_the_node_down_at_start(
         probe, start_node):
     """``command:=<600 characters>`` at launch: the node comes up and answers the next one.

@@ -87,6 +87,7 @@ from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
 from clip_perception.config import validate
+from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
@@ -512,7 +513,11 @@ class PerceptionMixin:
         only ``image_raw/compressed``) waited as "waiting for the first colour frame"
         (field report). While a stream has not arrived, its topic's publishers and those of
         its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
-        a finding is logged once and kept in /diagnostics. Called on the diagnostics timer.
+        a finding is logged once and kept in /diagnostics. Commands published on another
+        of the names a command goes to (``/command`` against ``~/command``: a start without
+        the launch file's remap) while none are on the node's are named the same way
+        (:func:`~clip_perception.health.command_topic_note`). Called on the diagnostics
+        timer.
         """
         values = self._values_cache
         publishers = []
@@ -542,6 +547,38 @@ class PerceptionMixin:
         note = publishers_note(publishers)
         if note is not None:
             self._warn_once('publishers', note)
+        if self._command_sub is not None:
+            note = command_topic_note(self._command_sub.topic_name,
+                                      self._command_publishers())
+            if note is not None:
+                self._warn_once('command_topic', note)
+
+    def _command_publishers(self):
+        """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
+
+        The command subscription's topic, the relative ``command`` and the private
+        ``~/command`` unremapped, and ``/<node name>/command``. Asked node by node: rcl
+        applies this node's remap rules to a topic it is asked about, so asking about
+        ``/command`` under ``-r command:=~/command`` would ask about ``~/command``.
+        """
+        listened = self._command_sub.topic_name
+        topics = {listened, self.resolve_topic_name('command', only_expand=True),
+                  self.resolve_topic_name('~/command', only_expand=True),
+                  f'/{self.get_name()}/command'}
+        string = 'std_msgs/msg/String'
+        out = {topic: [] for topic in topics}
+        if not any(name in topics - {listened} and string in types
+                   for name, types in self.get_topic_names_and_types()):
+            return out  # the usual case: one cheap graph query
+        for name, namespace in self.get_node_names_and_namespaces():
+            try:
+                published = self.get_publisher_names_and_types_by_node(name, namespace)
+            except Exception:  # noqa: BLE001 - the node left the graph meanwhile
+                continue
+            for topic, types in published:
+                if topic in out and string in types:
+                    out[topic].append(f'{namespace.rstrip("/")}/{name}')
+        return {topic: sorted(set(nodes)) for topic, nodes in out.items()}
 
     def _close_inputs(self):
         """Unsubscribe, stop the timers and the worker; forget frames in flight."""
