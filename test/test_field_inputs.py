@@ -1037,6 +1037,39 @@ def test_commands_published_where_the_node_does_not_listen_are_named(probe, star
     assert node.stop() == 0
 
 
+def test_the_target_is_not_left_drawn_when_the_camera_stops(probe, start_node):
+    """Frames stop (a bag ends, a driver dies): the markers go after input_timeout.
+
+    Field report: RViz keeps a marker until it is deleted, and the node deleted its
+    markers only with an answer; when the camera stopped the last target stayed drawn
+    for good, as if still seen, beside /diagnostics "input stale". Now one DELETEALL
+    once no colour frame came for input_timeout (logged), and the next answer draws
+    the target again.
+    """
+    from visualization_msgs.msg import Marker
+    from visualization_msgs.msg import MarkerArray
+
+    markers = '/clip_perception/markers'
+    probe.listen(MarkerArray, markers)
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'input_timeout:=1.0', '-p', 'diagnostics_period:=0.3')
+
+    def drawn():
+        got = probe.messages(markers)
+        return bool(got) and Marker.ADD in [m.action for m in got[-1].markers]
+
+    assert feed_until(camera, scene, drawn), node.output()
+    end = time.monotonic() + 6.0  # no more frames
+    while time.monotonic() < end and drawn():
+        time.sleep(0.1)
+    assert [m.action for m in probe.messages(markers)[-1].markers] == [Marker.DELETEALL], \
+        node.output()
+    lines = [x for x in node.output().splitlines() if "the target's markers are deleted" in x]
+    assert len(lines) == 1, node.output()
+    assert feed_until(camera, scene, drawn), node.output()  # the camera is back
+    assert node.stop() == 0
+
+
 def test_a_command_parameter_it_cannot_clean_does_not_take_the_node_down_at_start(
         probe, start_node):
     """``command:=<600 characters>`` at launch: the node comes up and answers the next one.

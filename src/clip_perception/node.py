@@ -258,6 +258,7 @@ class PerceptionMixin:
         self._outputs = []
         self.command_pub = self.marker_pub = None
         self._marker_frame = None  # frame of the last markers published (to delete them)
+        self._markers_shown = False  # the last markers published draw a target
         self.scorer = self.pipeline = self.sync = None
         self.memory = None
         self._memory_key = None
@@ -721,6 +722,24 @@ class PerceptionMixin:
                             frame_id=self._marker_frame)
             self.marker_pub.publish(MarkerArray(markers=[Marker(
                 header=header, ns='clip_perception', action=Marker.DELETEALL)]))
+        self._markers_shown = False
+
+    def _clear_stale_markers(self, now):
+        """Delete the target's markers once no colour frame came for ``input_timeout``.
+
+        RViz keeps a marker until it is deleted: when the camera stops (a bag that ends, a
+        driver that dies) the last target stayed drawn for good, as if still seen (field
+        report). Once per stop, logged; the next answer draws it again.
+        """
+        arrival = self.health.last_arrival.get('colour')
+        timeout = self._values_cache['input_timeout']
+        if not self._markers_shown or arrival is None or now - arrival <= timeout:
+            return
+        with self._answer_lock:  # not between the worker's markers and its answer
+            self._clear_markers()
+        self.get_logger().info(f'no colour frame for {now - arrival:.1f} s (input_timeout '
+                               f"{timeout:g} s): the target's markers are deleted; the "
+                               'next answer draws them again')
 
     # ------------------------------------------------------------------ inputs
     def _now(self):
@@ -1222,6 +1241,7 @@ class PerceptionMixin:
             self.vision_pub.publish(self._vision(header, result))
         self.marker_pub.publish(self._markers(header, result))
         self._marker_frame = header.frame_id
+        self._markers_shown = result.pose is not None
         if self.debug_pub.get_subscription_count() > 0:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
@@ -1327,6 +1347,7 @@ class PerceptionMixin:
     def _diagnostics(self):
         self._adapt_latched()
         self._check_wiring(time.monotonic())
+        self._clear_stale_markers(time.monotonic())
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
@@ -1426,6 +1447,9 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
     def on_deactivate(self, state):
         self._close_inputs()
+        # Its publishers are still active here: a deactivated node must not leave its
+        # last target drawn in RViz (nothing follows until it is active again).
+        self._clear_markers()
         return super().on_deactivate(state)
 
     def on_cleanup(self, state):
@@ -1435,6 +1459,8 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
     def on_shutdown(self, state):
         self._close_inputs()
+        if self._markers_shown:  # shut down while active: its publishers still are
+            self._clear_markers()
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return TransitionCallbackReturn.SUCCESS
