@@ -413,3 +413,43 @@ def test_both_objects_of_one_placement_and_steps_said_with_then():
     q = parse_command('the red ball, then the blue mug')
     assert (q.what, [a.what for a in q.also]) == ('red ball', ['blue mug'])
     assert parse_command('put it in the bin').refused  # the pronoun names nothing here
+
+
+@pytest.mark.parametrize('text, what, relation, plural', [
+    ('how far is the red ball?', 'red ball', None, False),
+    ('how close is the red ball?', 'red ball', None, False),
+    ('how far away is the blue mug', 'blue mug', None, False),
+    ('focus on the red ball', 'red ball', None, False),
+    ('keep an eye on the blue mug', 'blue mug', None, False),
+    ('zoom in on the green cube', 'green cube', None, False),
+    ('keep track of the yellow cylinder', 'yellow cylinder', None, False),
+    ('keep the red ball in view', 'red ball', None, False),
+    ('watch the red ball', 'red ball', None, False),
+    ("I'm looking for the red ball", 'red ball', None, False),
+    ('what is the position of the blue mug?', 'blue mug', None, False),
+    ('give me the pose of the red ball', 'red ball', None, False),
+    ('tell me the location of the blue mug', 'blue mug', None, False),
+    ("the red ball's position", 'red ball', None, False),
+    ('the red ball location', 'red ball', None, False),
+    ('show me where the green cube is', 'green cube', None, False),
+    ('red ball pls', 'red ball', None, False),
+    ('the blue mug, thx', 'blue mug', None, False),
+    ('find the red ball, if you can', 'red ball', None, False),
+    ('how many red balls are there?', 'red ball', None, True),
+    ('where is the farthest red ball?', 'red ball', 'farthest', False),
+])
+def test_asking_about_an_object_is_not_part_of_its_name(text, what, relation, plural):
+    # Field report: "how far is the red ball?" was the relation farthest over "how red
+    # ball" (a green cube answered), "focus on the red ball" a link from the object
+    # "focus" (not_found), "red ball pls" the plural "red ball pl".
+    q = parse_command(text)
+    assert (q.what, q.relation, q.plural, q.link, q.refused) == \
+        (what, relation, plural, None, None)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the position marker', 'position marker'), ('the depth sensor', 'depth sensor'),
+    ('the focus ring', 'focus ring'), ('the watch', 'watch'),
+])
+def test_words_that_ask_stay_words_of_an_object_name(text, what):
+    assert parse_command(text).what == what

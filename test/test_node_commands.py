@@ -269,6 +269,31 @@ def test_a_pick_and_place_instruction_finds_the_object_to_move(probe, start_node
     assert node.stop() == 0
 
 
+def test_asking_about_an_object_finds_that_object(probe, start_node):
+    """"focus on the red ball", "how far is the red ball?": the red ball, not other words.
+
+    Field report (commands typed to a chat or said to a robot): "focus on the red ball"
+    and "keep an eye on the blue mug" were a link "on" from the objects "focus", "keep
+    eye" (not_found); beside two red balls "how far is the red ball?" was the relation
+    farthest over "how red ball" and "red ball pls" the plural "red ball pl": both
+    answered the green cube, found, with a pose.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said, what, key in (('focus on the red ball', 'red ball', ('red', 'ball')),
+                            ('keep an eye on the blue mug', 'blue mug', ('blue', 'mug'))):
+        assert_found(probe, node, camera, scene, said, what, centre[key])
+    twins = generate_scene(4343, specs=TWINS)
+    for said in ('how far is the red ball?', 'red ball pls'):
+        camera.command(said)
+        assert run_until(probe, camera, twins, lambda s=said: answered(probe, s)), \
+            node.output()
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'ambiguous' and det['what'] == 'red ball', det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, start_node):
     """"[BLANK_AUDIO]", "(upbeat music)", "Thank you.", "Thanks for watching!": rejected.
 

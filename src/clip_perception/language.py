@@ -4,7 +4,8 @@ CLIP is known to be poor at "left of", "nearest", "largest", counting and negati
 (Radford et al. 2021, section 6; Thrush et al. 2022, Winoground); those parts are parsed
 out here and resolved around the model by :mod:`clip_perception.selection`:
 
-- politeness and filler ("could you carefully pick up ...") are dropped;
+- politeness and filler ("could you carefully pick up ...") are dropped, and so are
+  words that ask about the object ("how far is ...", "focus on ...", "... pls");
 - negation ("not the red ball", "the ball except the red one") becomes phrases to
   exclude; a command that names only what to avoid is refused with a reason, and so
   is one that names nothing at all ("it", "that one", "?"); a negation first and then,
@@ -110,10 +111,31 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm', 'mm', 'ah', 'eh', 'oh',
            'yes', 'yeah', 'yep', 'alright', 'actually', 'sorry', 'hello', 'hi', 'i mean',
            'i meant', 'see', 'do you', 'wheres', 'whats', 'what is', 'lets', 'let us',
-           'heres', 'theres', 'thats', 'its', 'very much')
+           'heres', 'theres', 'thats', 'its', 'very much',
+           # Asking where an object is, as people type to a chat or say to a robot (field
+           # report: "red ball pls" was the plural "red ball pl" and answered a green cube;
+           # see _ASKING for what must go before relations are read).
+           'where', 'located', 'tell me', 'let me know', 'how many', 'im', 'i am', 'i m',
+           'if you can', 'if possible', 'when you can', 'asap', 'pls', 'plz', 'pleeease',
+           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers')
+# Words that ask about the object instead of naming it, dropped before relations and
+# links are read (field report): "how far is the red ball?" was the relation farthest
+# over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
+# red ball" / "keep an eye on the blue mug" a link "on" from the objects "focus", "keep
+# eye" (not_found), "the red ball's position" the plural "red balls position".
+_ASKING = re.compile(
+    r'(?<=\s)(?:how (?:far(?: away)?|close|near|distant) (?:is|are|s)'
+    r'|(?:focus|zoom in|zoom|concentrate|fixate|keep an eye|keep your eyes?|pay attention)'
+    r' (?:on|to)'
+    r'|keep (?:track|hold) of|(?:look|watch) out for|(?:looking|searching) for|trying to find'
+    r'|(?:the |its |their |exact |3d )*(?:position|location|pose|coordinates|coords|xyz'
+    r'|distance|depth) (?:of|to)'
+    r'|(?:position|location|pose|coordinates|coords|xyz|in view|in sight|in frame)(?=\s*$)'
+    r')(?=\s)')
 # Verbs a perception node is asked with that are also nouns ("the train track", "a
 # light show"): dropped only where a determiner follows, as the verb's object.
 _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|localise|'
+                    r'watch|monitor|observe|keep|'
                     r'show|look at|look for|look|search for|search|go to|point out|spot)'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
@@ -668,11 +690,14 @@ def _drop_openings(text):
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    # "the red ball's position": the position of the red ball, not "red balls position".
+    said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
+                  r'xyz)\b)', '', said)
     said = _drop_openings(said.strip())
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
-    s = _VERBS.sub(' ', s)
+    s = _VERBS.sub(' ', _ASKING.sub(' ', s))
     s, destination = _take_destinations(s)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
