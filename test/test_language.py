@@ -453,3 +453,22 @@ def test_asking_about_an_object_is_not_part_of_its_name(text, what, relation, pl
 ])
 def test_words_that_ask_stay_words_of_an_object_name(text, what):
     assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, options', [
+    ('the red ball or the blue mug', ['red ball', 'blue mug']),
+    ('either the pink cube or the red ball', ['pink cube', 'red ball']),
+    ('a green or yellow cylinder', ['green cylinder', 'yellow cylinder']),
+    ('the red ball or else the cube', ['red ball', 'cube']),
+    ('the red ball, or the blue mug on the left', ['red ball', 'blue mug']),
+])
+def test_objects_offered_with_or_are_alternatives(text, options):
+    # Field report: one phrase "red ball or blue mug", which names nothing (not_found).
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.alternatives] == options and q.also == ()
+    assert [o['what'] for o in [describe(q)] + describe(q)['alternatives']] == options
+
+
+@pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])
+def test_or_inside_a_word_or_a_negation_offers_nothing(text):
+    assert parse_command(text).alternatives == ()

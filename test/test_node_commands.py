@@ -294,6 +294,22 @@ def test_asking_about_an_object_finds_that_object(probe, start_node):
     assert node.stop() == 0
 
 
+def test_objects_offered_with_or_are_answered_by_one_found(probe, start_node):
+    """"the purple cone or the blue mug": the blue mug, found and posed.
+
+    Field report: objects offered with "or" were one object phrase ("purple cone or blue
+    mug") naming nothing, answered not_found with the blue mug in view.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    said = 'the purple cone or the blue mug'
+    assert_found(probe, node, camera, scene, said, 'blue mug', centre[('blue', 'mug')])
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['parsed'] == {'what': 'purple cone', 'alternatives': [{'what': 'blue mug'}]}
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, start_node):
     """"[BLANK_AUDIO]", "(upbeat music)", "Thank you.", "Thanks for watching!": rejected.
 

@@ -40,6 +40,29 @@ def test_targets_hold_on_a_fixed_sample(pipeline):
     assert s['position_error_p95_m'] < 0.02
 
 
+def test_objects_offered_with_or_are_answered_by_the_best_one_found(pipeline):
+    # Field report: "the red ball or the blue mug" was one phrase, "red ball or blue mug",
+    # which names nothing: not_found with both in view (3 of 8 such commands answered
+    # as meant). Now each is selected and the best one found answers.
+    specs = [ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
+             ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+             ObjectSpec('green', 'cube', 'small', (0.16, 0.0)),
+             ObjectSpec('yellow', 'cylinder', 'small', (-0.02, 0.2))]
+    scene = generate_scene(4242, specs=specs)
+    centre = {o.name: o.centre for o in scene.objects}
+    for command, expected in (('the purple cone or the blue mug', 'blue mug'),
+                              ('the red ball or the blue mug', None),
+                              ('the teddy bear or the green cube', 'green cube')):
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found' and r.what == (expected or r.what), r.reason
+        assert r.what in centre and ('offered' in r.reason or 'no word' in r.reason), r.reason
+        assert np.linalg.norm(r.pose.position - centre[r.what]) < 0.01
+        assert len(r.targets) == 1 and r.track is None
+    r = pipeline.run(scene.rgb, 'the purple cone or the white ball', scene.depth,
+                     scene.intrinsics)
+    assert r.status == 'not_found' and 'none of the objects offered' in r.reason, r.reason
+
+
 def test_without_depth_the_answer_is_2d_with_a_reason(pipeline):
     scene = generate_scene(77, specs=[ObjectSpec('red', 'ball', 'large', (-0.1, 0.05)),
                                       ObjectSpec('blue', 'cube', 'small', (0.1, 0.05))])

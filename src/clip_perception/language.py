@@ -14,6 +14,7 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
 - a pick-and-place instruction ("put the red ball in the blue mug") names the object
   to move; where it goes becomes ``destination``, not a relation that selects;
+- "A or B" becomes ``alternatives`` (the best one found answers);
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
 - Unicode is NFKC-normalised (full-width letters, ligatures);
@@ -272,6 +273,8 @@ class Query:
     (-1 = last); ``refused``: why the command cannot be answered, or None.
     ``destination``: where a pick-and-place instruction moves its object ("in blue mug"
     for "put the red ball in the blue mug"), as said; not looked for.
+    ``alternatives``: further objects named with "or" ("the red ball or the blue mug":
+    this query is the red ball, the blue mug its alternative); the best one found answers.
     """
 
     text: str
@@ -287,6 +290,7 @@ class Query:
     refused: str | None = None
     count: int | None = None
     destination: tuple = ()
+    alternatives: tuple = ()
 
     @property
     def decides(self):
@@ -701,6 +705,9 @@ def _parse(text):
     s, destination = _take_destinations(s)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
+    options = _alternatives(positive) if len(parts) == 1 else []
+    if len(options) > 1:
+        parts = options
     queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
     exclude = []
@@ -727,10 +734,31 @@ def _parse(text):
                      'filler words, pronouns or symbols); name it, e.g. "the red ball", '
                      'or say "any object"')
     first = queries[0]
+    alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
-                 also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal,
-                 count=first.count, destination=destination)
+                 also=() if alternatives else tuple(queries[1:]), plural=first.plural,
+                 ordinal=first.ordinal, count=first.count, destination=destination,
+                 alternatives=tuple(queries[1:]) if alternatives else ())
+
+
+def _alternatives(s):
+    """Split padded ``s`` into the object phrases it offers with "or", or return [].
+
+    "the red ball or the blue mug" -> two phrases; "a red or blue ball" -> "red ball",
+    "blue ball" (a lone word borrows the last phrase's head noun, as "red or blue"
+    share "ball"); "either" is dropped. Fewer than two phrases that name something: [].
+    """
+    s = re.sub(r'(?<=\s)either(?=\s)', ' ', s)
+    parts = [p for p in re.split(r'\s(?:or else|or)\s', s) if _strip_filler(_pad(p))]
+    if len(parts) < 2:
+        return []
+    head = _strip_filler(_pad(parts[-1])).split()
+    out = []
+    for p in parts:
+        words = _strip_filler(_pad(p)).split()
+        out.append(_pad(f'{p} {head[-1]}') if len(words) == 1 and len(head) > 1 else p)
+    return out
 
 
 def describe(query):
@@ -749,4 +777,6 @@ def describe(query):
         out['also'] = [describe(q) for q in query.also]
     if query.destination:
         out['destination'] = list(query.destination)
+    if query.alternatives:
+        out['alternatives'] = [describe(q) for q in query.alternatives]
     return out
