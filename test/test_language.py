@@ -472,3 +472,31 @@ def test_objects_offered_with_or_are_alternatives(text, options):
 @pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])
 def test_or_inside_a_word_or_a_negation_offers_nothing(text):
     assert parse_command(text).alternatives == ()
+
+
+@pytest.mark.parametrize('text, what, link, metres', [
+    ('the red ball 15 cm left of the blue mug', 'red ball', 'left_of', 0.15),
+    ('the green cube 10cm to the right of the blue mug', 'green cube', 'right_of', 0.1),
+    ('the blue mug 2 inches from the red ball', 'blue mug', 'next_to', 0.0508),
+    ('the ball two feet to the left of the mug', 'ball', 'left_of', 0.6096),
+    ('the box 30 cm in front of the can', 'box', 'in_front_of', 0.3),
+    ('the red ball about 1 m away', 'red ball', None, 1.0),
+    ('the red ball 90 cm from the camera', 'red ball', None, 0.9),
+    ('the cup 0.3 m from me', 'cup', None, 0.3),
+    ('the red ball at 0.8 m', 'red ball', None, 0.8),
+])
+def test_a_distance_said_with_a_relation_is_metres_not_words(text, what, link, metres):
+    # Field report: "the mug 2 inches from the ball" was the object "mug 2 inches ball"
+    # (not_found), "the red ball 0.70 m away" the object "red ball 0 70 m away", and a
+    # distance with "left of" was a word of the object, never used.
+    q = parse_command(text)
+    assert (q.what, q.link, q.refused) == (what, link, None)
+    assert q.distance == pytest.approx(metres) and describe(q)['distance_m'] == \
+        pytest.approx(metres)
+
+
+@pytest.mark.parametrize('text, what', [('the 10 cm cube', '10 cm cube'),
+                                        ('the 2 m ladder', '2 m ladder')])
+def test_a_size_in_an_object_name_stays_a_word(text, what):
+    q = parse_command(text)
+    assert (q.what, q.distance) == (what, None)

@@ -12,6 +12,7 @@ from test_commands import TWINS
 from visualization_msgs.msg import Marker
 
 from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 from conftest import detections
 from test_node import bring_up
 from test_node import POSE
@@ -306,6 +307,26 @@ def test_objects_offered_with_or_are_answered_by_one_found(probe, start_node):
     assert_found(probe, node, camera, scene, said, 'blue mug', centre[('blue', 'mug')])
     det = next(d for d in answered(probe, said) if 'position' in d)
     assert det['parsed'] == {'what': 'purple cone', 'alternatives': [{'what': 'blue mug'}]}
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_distance_said_with_a_relation_picks_that_pair(probe, start_node):
+    """"the red ball 33 cm left of the blue mug": the ball 33 cm left of it.
+
+    Field report: the distance was a word of the object ("red ball 33 cm"), and the
+    closest pair that fits answered: the ball 13 cm left of the mug, found, posed.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'small', (-0.25, 0.05)),
+                                        ObjectSpec('red', 'ball', 'small', (-0.05, 0.05)),
+                                        ObjectSpec('blue', 'mug', 'small', (0.08, 0.05)),
+                                        ObjectSpec('green', 'cube', 'small', (0.2, 0.15))])
+    far = min((o for o in scene.objects if o.name == 'red ball'), key=lambda o: o.centre[0])
+    said = 'the red ball 33 cm left of the blue mug'
+    assert_found(probe, node, camera, scene, said, 'red ball', far.centre)
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['parsed']['distance_m'] == 0.33 and det['parsed']['link'] == 'left_of', det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

@@ -15,6 +15,8 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
 - a pick-and-place instruction ("put the red ball in the blue mug") names the object
   to move; where it goes becomes ``destination``, not a relation that selects;
 - "A or B" becomes ``alternatives`` (the best one found answers);
+- a distance said with a relation ("20 cm left of the plate", "1 m away") becomes
+  ``distance`` in metres;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
 - Unicode is NFKC-normalised (full-width letters, ligatures);
@@ -183,6 +185,29 @@ _PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that o
 # Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
 # in the bin.", "the red ball, then the blue mug"): read as "and".
 _STEPS = re.compile(r'\s*[.!?]+\s+(?:(?:and\s+)?then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
+# A distance said with a relation ("the cup 20 cm left of the plate", "the mug 2 inches
+# from the ball", "the ball about 1 m away"): metres, not words of the object (field
+# report: scored as "ball 30 cm", "from" read as nothing, so "the mug 2 inches from the
+# ball" was the object "mug 2 inches ball", not_found; and the distance was never used).
+_UNITS = {'mm': 0.001, 'millimeter': 0.001, 'millimetre': 0.001, 'cm': 0.01,
+          'centimeter': 0.01, 'centimetre': 0.01, 'm': 1.0, 'meter': 1.0, 'metre': 1.0,
+          'in': 0.0254, 'inch': 0.0254, 'inche': 0.0254, 'ft': 0.3048, 'foot': 0.3048,
+          'feet': 0.3048}
+_NUMBER_WORDS = {'a': 1, 'an': 1, 'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5,
+                 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10, 'half a': 0.5,
+                 'twenty': 20, 'thirty': 30, 'fifty': 50}
+_DISTANCE = re.compile(
+    r'(?<![\w.])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
+    r'(\d+(?:[.,]\d+)?|' + '|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r')'
+    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\s*'
+    r'(?=(?:to the |on the )?(?:left|right) of\b|behind\b|in front of\b|above\b|below\b|'
+    r'under\b|over\b|next to\b|beside\b|from\b|away\b|off\b)')
+_AT_DISTANCE = re.compile(
+    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?)'
+    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b'
+    r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
+_AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
+                   _VIEWER + r')\b')
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
@@ -275,6 +300,8 @@ class Query:
     for "put the red ball in the blue mug"), as said; not looked for.
     ``alternatives``: further objects named with "or" ("the red ball or the blue mug":
     this query is the red ball, the blue mug its alternative); the best one found answers.
+    ``distance``: metres said with the relation ("the cup 20 cm left of the plate": from
+    ``reference``; "the ball 1 m away": from the camera), or None.
     """
 
     text: str
@@ -291,6 +318,7 @@ class Query:
     count: int | None = None
     destination: tuple = ()
     alternatives: tuple = ()
+    distance: float | None = None
 
     @property
     def decides(self):
@@ -698,6 +726,7 @@ def _parse(text):
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
     said = _drop_openings(said.strip())
+    said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
@@ -739,7 +768,34 @@ def _parse(text):
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
-                 alternatives=tuple(queries[1:]) if alternatives else ())
+                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance)
+
+
+def _take_distance(said):
+    """Take the first distance said with a relation out of lower-case ``said``.
+
+    "the cup 20 cm left of the plate" -> ("the cup left of the plate", 0.2); "the mug 2
+    inches from the ball" -> ("the mug next to the ball", 0.0508); "the ball about 1 m
+    away" (or "... from the camera", "... from me") -> ("the ball", 1.0), a distance from
+    the camera. A number and unit before no relation ("the 10 cm cube") is a word of the
+    object and stays.
+
+    :return: ``(said, metres or None)``.
+    """
+    m = _DISTANCE.search(said) or _AT_DISTANCE.search(said)
+    if m is None:
+        return said, None
+    number, unit = m.group(1), m.group(2).rstrip('s')
+    value = _NUMBER_WORDS.get(number)
+    value = float(number.replace(',', '.')) if value is None else float(value)
+    metres = value * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
+    rest = said[m.end():]
+    away = _AWAY.match(rest)
+    if away is not None:
+        rest = rest[away.end():]
+    elif rest.startswith('from'):
+        rest = 'next to' + rest[len('from'):]
+    return f'{said[:m.start()]} {rest}', metres
 
 
 def _alternatives(s):
@@ -779,4 +835,6 @@ def describe(query):
         out['destination'] = list(query.destination)
     if query.alternatives:
         out['alternatives'] = [describe(q) for q in query.alternatives]
+    if query.distance is not None:
+        out['distance_m'] = round(query.distance, 4)
     return out

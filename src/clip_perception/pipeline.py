@@ -389,12 +389,24 @@ class Pipeline:
             near_best = np.nonzero((cosine >= cosine.max() - spatial)
                                    | (conf >= cfg.min_confidence))[0]
             depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
-        return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
-                      margin=spatial, top_k=cfg.top_k, depths=depths,
-                      sizes=sizes, image_width=width, excluded=excluded,
-                      ambiguity_margin=self.cosine_margin(cfg.ambiguity_margin),
-                      on_ambiguous=cfg.on_ambiguous,
-                      confidence=confs[q.what], priority=props.scores)
+        rules = {'threshold': cfg.min_confidence, 'calibration': cal, 'margin': spatial,
+                 'top_k': cfg.top_k, 'sizes': sizes, 'image_width': width,
+                 'excluded': excluded,
+                 'ambiguity_margin': self.cosine_margin(cfg.ambiguity_margin),
+                 'on_ambiguous': cfg.on_ambiguous, 'confidence': confs[q.what],
+                 'priority': props.scores}
+        if q.distance is None or q.relation or q.size or q.ordinal:
+            return select(props.boxes, cosine, q, depths=depths, **rules)
+        # "the ball 1 m away": the instance whose distance from the camera is nearest
+        # to the one said, picked as "nearest" over how far each is from it.
+        said = f'{q.distance:g} m from the camera'
+        if depths is None:
+            sel = select(props.boxes, cosine, replace(q, distance=None), **rules)
+            return replace(sel, reason=f'{sel.reason}; the {said} is not measured without '
+                           'depth')
+        sel = select(props.boxes, cosine, replace(q, relation='nearest'),
+                     depths=np.abs(depths - q.distance), **rules)
+        return replace(sel, reason=sel.reason.replace('nearest', f'nearest to {said}', 1))
 
     def cosine_margin(self, logits):
         """Return a margin given in logits as a cosine margin for this checkpoint.
