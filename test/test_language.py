@@ -500,3 +500,14 @@ def test_a_distance_said_with_a_relation_is_metres_not_words(text, what, link, m
 def test_a_size_in_an_object_name_stays_a_word(text, what):
     q = parse_command(text)
     assert (q.what, q.distance) == (what, None)
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('the dr. pepper can', ['dr pepper can']),
+    ('the j. crew bag', ['j crew bag']),
+    ('the red ball?! and the cube', ['red ball', 'cube']),
+    ('the red ball. Then the blue mug', ['red ball', 'blue mug']),
+])
+def test_a_sentence_break_lists_steps_but_an_abbreviation_is_none(text, whats):
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats

@@ -184,7 +184,9 @@ _PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that o
              'both', 'both of them', 'all of them'}
 # Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
 # in the bin.", "the red ball, then the blue mug"): read as "and".
-_STEPS = re.compile(r'\s*[.!?]+\s+(?:(?:and\s+)?then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
+_STEPS = re.compile(r'(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bno)(?<!\bvs)'
+                    r'(?<!\betc)(?<!\bapprox)(?<!\b\w)'  # "the no. 2 pencil", "dr. pepper"
+                    r'\s*[.!?]+\s+(?:and\s+)?(?:then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
 # A distance said with a relation ("the cup 20 cm left of the plate", "the mug 2 inches
 # from the ball", "the ball about 1 m away"): metres, not words of the object (field
 # report: scored as "ball 30 cm", "from" read as nothing, so "the mug 2 inches from the
