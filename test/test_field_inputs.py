@@ -990,13 +990,22 @@ def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
     assert values['commands_received'] == '0' and values['active_command'] == ''
     assert values['rejected_command_qos'] == '1', values
     assert detections(probe) == []
-    lines = [x for x in node.output().splitlines() if 'command publisher' in x]
-    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
     # A reliable publisher on the same topic is heard, and the warning goes.
-    camera.command('the red ball')
+    assert_named_once_then_gone(probe, node, camera, scene, 'command publisher', camera)
+
+
+def assert_named_once_then_gone(probe, node, camera, scene, text, commander):
+    """Check ``text`` was logged once, then goes once ``commander``'s command is heard.
+
+    The WARN line is in the log once; a command from ``commander`` is answered, ``text``
+    leaves /diagnostics, and the node exits 0.
+    """
+    lines = [x for x in node.output().splitlines() if text in x]
+    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
+    commander.command('the red ball')
     assert feed_until(camera, scene, lambda: detections(probe)), node.output()
-    level, message, values = wait_diag(probe, lambda lv, m, v: 'command publisher' not in m)
-    assert 'command publisher' not in message and values['active_command'] == 'the red ball'
+    level, message, values = wait_diag(probe, lambda lv, m, v: text not in m)
+    assert text not in message and values['active_command'] == 'the red ball'
     assert node.stop() == 0
 
 
@@ -1025,16 +1034,10 @@ def test_commands_published_where_the_node_does_not_listen_are_named(probe, star
     assert 'listens for commands on /clip_perception/command' in message, message
     assert '-r command:=/command' in message, message
     assert detections(probe) == [] and values['commands_received'] == '0'
-    lines = [x for x in node.output().splitlines() if 'commands never arrive' in x]
-    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
     # Published where the node listens: answered, and the warning goes.
     right = Camera(probe, command='/clip_perception/command')
     assert right.wait_connected(), node.output()
-    right.command('the red ball')
-    assert feed_until(camera, scene, lambda: detections(probe)), node.output()
-    level, message, values = wait_diag(probe, lambda lv, m, v: 'never arrive' not in m)
-    assert 'never arrive' not in message and values['active_command'] == 'the red ball'
-    assert node.stop() == 0
+    assert_named_once_then_gone(probe, node, camera, scene, 'commands never arrive', right)
 
 
 def test_the_target_is_not_left_drawn_when_the_camera_stops(probe, start_node):
