@@ -990,13 +990,86 @@ def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
     assert values['commands_received'] == '0' and values['active_command'] == ''
     assert values['rejected_command_qos'] == '1', values
     assert detections(probe) == []
-    lines = [x for x in node.output().splitlines() if 'command publisher' in x]
-    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
     # A reliable publisher on the same topic is heard, and the warning goes.
-    camera.command('the red ball')
+    assert_named_once_then_gone(probe, node, camera, scene, 'command publisher', camera)
+
+
+def assert_named_once_then_gone(probe, node, camera, scene, text, commander):
+    """Check ``text`` was logged once, then goes once ``commander``'s command is heard.
+
+    The WARN line is in the log once; a command from ``commander`` is answered, ``text``
+    leaves /diagnostics, and the node exits 0.
+    """
+    lines = [x for x in node.output().splitlines() if text in x]
+    assert len(lines) == 1 and 'WARN' in lines[0], node.output()
+    commander.command('the red ball')
     assert feed_until(camera, scene, lambda: detections(probe)), node.output()
-    level, message, values = wait_diag(probe, lambda lv, m, v: 'command publisher' not in m)
-    assert 'command publisher' not in message and values['active_command'] == 'the red ball'
+    level, message, values = wait_diag(probe, lambda lv, m, v: text not in m)
+    assert text not in message and values['active_command'] == 'the red ball'
+    assert node.stop() == 0
+
+
+def test_commands_published_where_the_node_does_not_listen_are_named(probe, start_node):
+    """Commands on /command beside a node listening on ~/command: named, then heard.
+
+    Field report: the launch file remaps command to ~/command, ``ros2 run`` does not;
+    commands published on the other name (the README's /clip_perception/command beside
+    ``ros2 run``, a voice node's /command beside the launch file) went nowhere: 0
+    answers, /diagnostics "running" (OK), nothing logged. The node now names the
+    publishers, both topics and the remap (WARN, logged once) while nothing publishes on
+    its own command topic.
+    """
+    node = start_node('-r', 'command:=~/command', '-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    camera = Camera(probe)  # its command publisher: /command, where the node is not
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    for _ in range(10):
+        camera.command('the red ball')
+        publish(camera, scene)
+        time.sleep(0.2)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'commands never arrive' in m)
+    assert level == 1, message
+    assert f'{probe.node.get_fully_qualified_name()} on /command' in message, message
+    assert 'listens for commands on /clip_perception/command' in message, message
+    assert '-r command:=/command' in message, message
+    assert detections(probe) == [] and values['commands_received'] == '0'
+    # Published where the node listens: answered, and the warning goes.
+    right = Camera(probe, command='/clip_perception/command')
+    assert right.wait_connected(), node.output()
+    assert_named_once_then_gone(probe, node, camera, scene, 'commands never arrive', right)
+
+
+def test_the_target_is_not_left_drawn_when_the_camera_stops(probe, start_node):
+    """Frames stop (a bag ends, a driver dies): the markers go after input_timeout.
+
+    Field report: RViz keeps a marker until it is deleted, and the node deleted its
+    markers only with an answer; when the camera stopped the last target stayed drawn
+    for good, as if still seen, beside /diagnostics "input stale". Now one DELETEALL
+    once no colour frame came for input_timeout (logged), and the next answer draws
+    the target again.
+    """
+    from visualization_msgs.msg import Marker
+    from visualization_msgs.msg import MarkerArray
+
+    markers = '/clip_perception/markers'
+    probe.listen(MarkerArray, markers)
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'input_timeout:=1.0', '-p', 'diagnostics_period:=0.3')
+
+    def drawn():
+        got = probe.messages(markers)
+        return bool(got) and Marker.ADD in [m.action for m in got[-1].markers]
+
+    assert feed_until(camera, scene, drawn), node.output()
+    end = time.monotonic() + 6.0  # no more frames
+    while time.monotonic() < end and drawn():
+        time.sleep(0.1)
+    assert [m.action for m in probe.messages(markers)[-1].markers] == [Marker.DELETEALL], \
+        node.output()
+    lines = [x for x in node.output().splitlines() if "the target's markers are deleted" in x]
+    assert len(lines) == 1, node.output()
+    assert feed_until(camera, scene, drawn), node.output()  # the camera is back
     assert node.stop() == 0
 
 

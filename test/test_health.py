@@ -1,5 +1,6 @@
 """Rates, latency windows, log throttling and the diagnostics snapshot."""
 
+from clip_perception.health import command_topic_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publishers_note
@@ -169,3 +170,19 @@ def test_publishers_note_names_inputs_with_more_than_one_node():
     assert note.startswith('2 nodes (/bag, /cam) publish /image, /depth: '), note
     note = publishers_note([('/image', ['/a', '/b']), ('/info', ['/a', '/c', '/d'])])
     assert '2 nodes (/a, /b) publish /image; 3 nodes (/a, /c, /d) publish /info' in note
+
+
+def test_command_topic_note_names_commands_published_where_the_node_does_not_listen():
+    # ros2 run (listening on /command) beside the README's /clip_perception/command.
+    note = command_topic_note('/command', {'/command': [],
+                                           '/clip_perception/command': ['/_ros2cli_1'],
+                                           '/clip_perception/clip_perception/command': []})
+    assert note.startswith('commands never arrive: ')
+    assert '/_ros2cli_1 on /clip_perception/command' in note
+    assert 'listens for commands on /command' in note
+    assert '-r command:=/clip_perception/command' in note
+    # Something publishes where the node listens, or nothing anywhere: nothing to say.
+    assert command_topic_note('/command', {'/command': ['/voice'],
+                                           '/clip_perception/command': ['/x']}) is None
+    assert command_topic_note('/clip_perception/command', {
+        '/clip_perception/command': [], '/command': []}) is None

@@ -364,3 +364,150 @@ def test_a_negation_first_then_what_is_wanted_is_a_correction(text, what, exclud
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):
     assert 'only what not to pick' in (parse_command(text).refused or '') or \
         'names no object' in (parse_command(text).refused or '')
+
+
+@pytest.mark.parametrize('text, what, destination', [
+    ('put the red ball in the blue mug', 'red ball', ('in the blue mug',)),
+    ('place the green cube on the blue mug', 'green cube', ('on the blue mug',)),
+    ('pick up the red ball and put it in the blue mug', 'red ball', ('in the blue mug',)),
+    ('Pick up the red ball. Then put it in the bin.', 'red ball', ('in the bin',)),
+    ('grab the cube and place it on the tray', 'cube', ('on the tray',)),
+    ('move the green cube next to the yellow cylinder', 'green cube',
+     ('next to the yellow cylinder',)),
+    ('put the blue mug to the left of the red ball', 'blue mug',
+     ('to the left of the red ball',)),
+    ('drop the ball into the bin', 'ball', ('into the bin',)),
+    ('move the red ball to the left', 'red ball', ('to the left',)),
+    ('take the red ball to the kitchen', 'red ball', ('to the kitchen',)),
+    ('could you please set the mug on the table', 'mug', ('on the table',)),
+    ('put the red ball in the box on the left', 'red ball', ('in the box on the left',)),
+    ('put down the red ball', 'red ball', ()),
+    ('put the red ball away', 'red ball', ()),
+])
+def test_a_pick_and_place_instruction_names_the_object_to_move(text, what, destination):
+    # Field report: "put the red ball in the blue mug" was the object "put red ball blue
+    # mug", "place the cube on the tray" the cube that is on the tray, and "move the red
+    # ball to the left" the leftmost red ball. The destination is said, not looked for.
+    q = parse_command(text)
+    assert (q.what, q.destination, q.link, q.relation, q.refused, q.also) == \
+        (what, destination, None, None, None, ())
+    if destination:
+        assert describe(q)['destination'] == list(destination)
+
+
+@pytest.mark.parametrize('text, what, link', [
+    ('pick up the cube on the tray', 'cube', 'on'),   # no placement verb: selects
+    ('take the cup next to the sink', 'cup', 'next_to'),   # take ... next to: selects
+    ('the push button', 'push button', None),   # a verb that is a noun's word
+    ('the chess set on the table', 'chess set', 'on'),
+])
+def test_a_relation_without_a_placement_verb_still_selects(text, what, link):
+    q = parse_command(text)
+    assert (q.what, q.link, q.destination) == (what, link, ())
+
+
+def test_both_objects_of_one_placement_and_steps_said_with_then():
+    q = parse_command('put the red ball and the green cube in the blue mug')
+    assert (q.what, [a.what for a in q.also], q.destination) == \
+        ('red ball', ['green cube'], ('in the blue mug',))
+    q = parse_command('the red ball, then the blue mug')
+    assert (q.what, [a.what for a in q.also]) == ('red ball', ['blue mug'])
+    assert parse_command('put it in the bin').refused  # the pronoun names nothing here
+
+
+@pytest.mark.parametrize('text, what, relation, plural', [
+    ('how far is the red ball?', 'red ball', None, False),
+    ('how close is the red ball?', 'red ball', None, False),
+    ('how far away is the blue mug', 'blue mug', None, False),
+    ('focus on the red ball', 'red ball', None, False),
+    ('keep an eye on the blue mug', 'blue mug', None, False),
+    ('zoom in on the green cube', 'green cube', None, False),
+    ('keep track of the yellow cylinder', 'yellow cylinder', None, False),
+    ('keep the red ball in view', 'red ball', None, False),
+    ('watch the red ball', 'red ball', None, False),
+    ("I'm looking for the red ball", 'red ball', None, False),
+    ('what is the position of the blue mug?', 'blue mug', None, False),
+    ('give me the pose of the red ball', 'red ball', None, False),
+    ('tell me the location of the blue mug', 'blue mug', None, False),
+    ("the red ball's position", 'red ball', None, False),
+    ('the red ball location', 'red ball', None, False),
+    ('show me where the green cube is', 'green cube', None, False),
+    ('red ball pls', 'red ball', None, False),
+    ('the blue mug, thx', 'blue mug', None, False),
+    ('find the red ball, if you can', 'red ball', None, False),
+    ('how many red balls are there?', 'red ball', None, True),
+    ('where is the farthest red ball?', 'red ball', 'farthest', False),
+])
+def test_asking_about_an_object_is_not_part_of_its_name(text, what, relation, plural):
+    # Field report: "how far is the red ball?" was the relation farthest over "how red
+    # ball" (a green cube answered), "focus on the red ball" a link from the object
+    # "focus" (not_found), "red ball pls" the plural "red ball pl".
+    q = parse_command(text)
+    assert (q.what, q.relation, q.plural, q.link, q.refused) == \
+        (what, relation, plural, None, None)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the position marker', 'position marker'), ('the depth sensor', 'depth sensor'),
+    ('the focus ring', 'focus ring'), ('the watch', 'watch'),
+])
+def test_words_that_ask_stay_words_of_an_object_name(text, what):
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, options', [
+    ('the red ball or the blue mug', ['red ball', 'blue mug']),
+    ('either the pink cube or the red ball', ['pink cube', 'red ball']),
+    ('a green or yellow cylinder', ['green cylinder', 'yellow cylinder']),
+    ('the red ball or else the cube', ['red ball', 'cube']),
+    ('the red ball, or the blue mug on the left', ['red ball', 'blue mug']),
+])
+def test_objects_offered_with_or_are_alternatives(text, options):
+    # Field report: one phrase "red ball or blue mug", which names nothing (not_found).
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.alternatives] == options and q.also == ()
+    assert [o['what'] for o in [describe(q)] + describe(q)['alternatives']] == options
+
+
+@pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])
+def test_or_inside_a_word_or_a_negation_offers_nothing(text):
+    assert parse_command(text).alternatives == ()
+
+
+@pytest.mark.parametrize('text, what, link, metres', [
+    ('the red ball 15 cm left of the blue mug', 'red ball', 'left_of', 0.15),
+    ('the green cube 10cm to the right of the blue mug', 'green cube', 'right_of', 0.1),
+    ('the blue mug 2 inches from the red ball', 'blue mug', 'next_to', 0.0508),
+    ('the ball two feet to the left of the mug', 'ball', 'left_of', 0.6096),
+    ('the box 30 cm in front of the can', 'box', 'in_front_of', 0.3),
+    ('the red ball about 1 m away', 'red ball', None, 1.0),
+    ('the red ball 90 cm from the camera', 'red ball', None, 0.9),
+    ('the cup 0.3 m from me', 'cup', None, 0.3),
+    ('the red ball at 0.8 m', 'red ball', None, 0.8),
+])
+def test_a_distance_said_with_a_relation_is_metres_not_words(text, what, link, metres):
+    # Field report: "the mug 2 inches from the ball" was the object "mug 2 inches ball"
+    # (not_found), "the red ball 0.70 m away" the object "red ball 0 70 m away", and a
+    # distance with "left of" was a word of the object, never used.
+    q = parse_command(text)
+    assert (q.what, q.link, q.refused) == (what, link, None)
+    assert q.distance == pytest.approx(metres) and describe(q)['distance_m'] == \
+        pytest.approx(metres)
+
+
+@pytest.mark.parametrize('text, what', [('the 10 cm cube', '10 cm cube'),
+                                        ('the 2 m ladder', '2 m ladder')])
+def test_a_size_in_an_object_name_stays_a_word(text, what):
+    q = parse_command(text)
+    assert (q.what, q.distance) == (what, None)
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('the dr. pepper can', ['dr pepper can']),
+    ('the j. crew bag', ['j crew bag']),
+    ('the red ball?! and the cube', ['red ball', 'cube']),
+    ('the red ball. Then the blue mug', ['red ball', 'blue mug']),
+])
+def test_a_sentence_break_lists_steps_but_an_abbreviation_is_none(text, whats):
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats

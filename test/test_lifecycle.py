@@ -16,6 +16,8 @@ from lifecycle_msgs.msg import Transition
 from lifecycle_msgs.srv import ChangeState
 from lifecycle_msgs.srv import GetState
 from std_msgs.msg import String
+from visualization_msgs.msg import Marker
+from visualization_msgs.msg import MarkerArray
 
 from clip_perception.world.scenes import generate_scene
 from conftest import BIN
@@ -85,6 +87,7 @@ def test_lifecycle_walk_over_dds(probe, tmp_path):
     node = Managed(probe, 'clip_perception', str(tmp_path / 'walk.log'))
     topic = '/clip_perception/detection_json'
     probe.listen(String, topic)
+    probe.listen(MarkerArray, '/clip_perception/markers')
     camera = Camera(probe, command='/clip_perception/command')
     scene = generate_scene(5)
     target = scene.targetable()[0]
@@ -114,9 +117,14 @@ def test_lifecycle_walk_over_dds(probe, tmp_path):
         found = [a for a in _answers(probe, topic) if a['command'] == command]
         assert found and found[-1]['status'] == 'found', node.output()[-3000:]
 
+        markers = probe.messages('/clip_perception/markers')
+        assert markers and Marker.ADD in [m.action for m in markers[-1].markers]
         assert node.transition(Transition.TRANSITION_DEACTIVATE)
         assert node.state() == 'inactive'
         time.sleep(1.0)
+        # A deactivated node leaves no target drawn in RViz (field report: it stayed).
+        markers = probe.messages('/clip_perception/markers')
+        assert [m.action for m in markers[-1].markers] == [Marker.DELETEALL]
         probe.clear()
         end = time.monotonic() + 3.0
         while time.monotonic() < end:  # frames keep coming: no output at all

@@ -367,6 +367,36 @@ def wiring_note(stream, topic, want, published):
     return None
 
 
+def command_topic_note(listened, published):
+    """Say that commands are published where the node does not listen, or return None.
+
+    The launch file remaps ``command`` to ``~/command`` (``/clip_perception/command``); a
+    node started without it (``ros2 run``, a launch file of one's own) listens on
+    ``/command``. A ``ros2 topic pub`` or a voice node on the other name waits for a
+    subscriber that never comes, and the node stays idle with /diagnostics "running"
+    (field report: 0 answers, nothing said, both ways round).
+
+    :param listened: the command subscription's fully qualified topic.
+    :param published: ``{topic: [node, ...]}``: the nodes publishing ``std_msgs/String``
+        on ``listened`` and on the other names a command is sent to (the relative
+        ``command``, the private ``~/command``, ``/<node name>/command``).
+    :return: one line naming the publishers, both topics and the remap, or None while
+        anything publishes on ``listened`` (or nothing on the others).
+    """
+    if published.get(listened):
+        return None
+    elsewhere = sorted((topic, nodes) for topic, nodes in published.items()
+                       if topic != listened and nodes)
+    if not elsewhere:
+        return None
+    said = '; '.join(f'{", ".join(nodes)} on {topic}' for topic, nodes in elsewhere)
+    topic = elsewhere[0][0]
+    return (f'commands never arrive: std_msgs/String commands are published ({said}) but '
+            f'the node listens for commands on {listened}, where nothing publishes: '
+            f'publish on {listened}, or start the node with -r command:={topic} (the launch '
+            'file listens on ~/command)')
+
+
 def publishers_note(published):
     """Say which inputs have more than one publishing node, or return None.
 

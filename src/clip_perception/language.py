@@ -4,13 +4,19 @@ CLIP is known to be poor at "left of", "nearest", "largest", counting and negati
 (Radford et al. 2021, section 6; Thrush et al. 2022, Winoground); those parts are parsed
 out here and resolved around the model by :mod:`clip_perception.selection`:
 
-- politeness and filler ("could you carefully pick up ...") are dropped;
+- politeness and filler ("could you carefully pick up ...") are dropped, and so are
+  words that ask about the object ("how far is ...", "focus on ...", "... pls");
 - negation ("not the red ball", "the ball except the red one") becomes phrases to
   exclude; a command that names only what to avoid is refused with a reason, and so
   is one that names nothing at all ("it", "that one", "?"); a negation first and then,
   after punctuation, what is wanted is a correction ("Not that one, the blue mug.");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
   the cylinder") becomes ``link`` + a ``reference`` sub-query;
+- a pick-and-place instruction ("put the red ball in the blue mug") names the object
+  to move; where it goes becomes ``destination``, not a relation that selects;
+- "A or B" becomes ``alternatives`` (the best one found answers);
+- a distance said with a relation ("20 cm left of the plate", "1 m away") becomes
+  ``distance`` in metres;
 - "A and B" becomes one sub-query per object (``also``); "all the red balls" / "every
   mug" sets ``plural``; "the second cube from the left" sets ``ordinal``;
 - Unicode is NFKC-normalised (full-width letters, ligatures);
@@ -108,10 +114,31 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm', 'mm', 'ah', 'eh', 'oh',
            'yes', 'yeah', 'yep', 'alright', 'actually', 'sorry', 'hello', 'hi', 'i mean',
            'i meant', 'see', 'do you', 'wheres', 'whats', 'what is', 'lets', 'let us',
-           'heres', 'theres', 'thats', 'its', 'very much')
+           'heres', 'theres', 'thats', 'its', 'very much',
+           # Asking where an object is, as people type to a chat or say to a robot (field
+           # report: "red ball pls" was the plural "red ball pl" and answered a green cube;
+           # see _ASKING for what must go before relations are read).
+           'where', 'located', 'tell me', 'let me know', 'how many', 'im', 'i am', 'i m',
+           'if you can', 'if possible', 'when you can', 'asap', 'pls', 'plz', 'pleeease',
+           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers')
+# Words that ask about the object instead of naming it, dropped before relations and
+# links are read (field report): "how far is the red ball?" was the relation farthest
+# over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
+# red ball" / "keep an eye on the blue mug" a link "on" from the objects "focus", "keep
+# eye" (not_found), "the red ball's position" the plural "red balls position".
+_ASKING = re.compile(
+    r'(?<=\s)(?:how (?:far(?: away)?|close|near|distant) (?:is|are|s)'
+    r'|(?:focus|zoom in|zoom|concentrate|fixate|keep an eye|keep your eyes?|pay attention)'
+    r' (?:on|to)'
+    r'|keep (?:track|hold) of|(?:look|watch) out for|(?:looking|searching) for|trying to find'
+    r'|(?:the |its |their |exact |3d )*(?:position|location|pose|coordinates|coords|xyz'
+    r'|distance|depth) (?:of|to)'
+    r'|(?:position|location|pose|coordinates|coords|xyz|in view|in sight|in frame)(?=\s*$)'
+    r')(?=\s)')
 # Verbs a perception node is asked with that are also nouns ("the train track", "a
 # light show"): dropped only where a determiner follows, as the verb's object.
 _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|localise|'
+                    r'watch|monitor|observe|keep|'
                     r'show|look at|look for|look|search for|search|go to|point out|spot)'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
@@ -125,6 +152,64 @@ _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|al
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
                       r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|stop|like|now|and|'
                       r'then)\s*[,.!?;:\u2026-]+)[\s,.!?;:\u2026-]*')
+# A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
+# the cube and place it on the tray", "move the mug to the left"): the object to find is
+# the one being moved, and where it goes is no property of it (field report: read into
+# the object phrase, "put red ball blue mug", or as a relation that selects, "the cube
+# that is on the tray": not_found, or another object). A verb that moves its object
+# somewhere, at the start of a clause and followed by its object (a determiner or a
+# pronoun: "the push button", "the chess set" stay objects), and the first preposition
+# after that object that says where to. "take", "bring", "carry" and kin say where to
+# only with "to"/"into" ("take the cup next to the sink" selects).
+_PLACE_VERBS = ('put', 'place', 'set', 'lay', 'drop', 'throw', 'toss', 'stack', 'insert',
+                'move', 'push', 'slide', 'roll', 'shift', 'drag', 'pour', 'dump', 'load',
+                'hang', 'store', 'transfer', 'relocate', 'position', 'stick', 'tuck')
+_CARRY_VERBS = ('take', 'bring', 'carry', 'deliver', 'return', 'hand', 'give', 'pass',
+                'send')
+_PLACE = re.compile(r'(?<=\s)(' + '|'.join(_PLACE_VERBS + _CARRY_VERBS) +
+                    r')(?:\s(?:down|away|back|over|up))?\s(?=(?:the|a|an|this|that|these|'
+                    r'those|it|them|my|your|our|his|her|their|both|all|every|each|some|'
+                    r'any|one)\s)')
+_WHERE_TO = ('to the left of', 'to the right of', 'on the left of', 'on the right of',
+             'in front of', 'on top of', 'in between', 'next to', 'close to', 'back into',
+             'back in', 'back on', 'back to', 'left of', 'right of', 'into', 'inside',
+             'onto', 'on', 'in', 'to', 'towards', 'toward', 'beside', 'behind', 'under',
+             'underneath', 'beneath', 'below', 'above', 'over', 'near', 'by', 'between',
+             'at')
+_CARRY_TO = ('back into', 'back to', 'into', 'to', 'towards', 'toward')
+_WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) +
+                          r')(?=\s)')
+# The moved object said as a pronoun ("put it in the bin"): the object named before it.
+_PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that one',
+             'both', 'both of them', 'all of them'}
+# Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
+# in the bin.", "the red ball, then the blue mug"): read as "and".
+_STEPS = re.compile(r'(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bno)(?<!\bvs)'
+                    r'(?<!\betc)(?<!\bapprox)(?<!\b\w)'  # "the no. 2 pencil", "dr. pepper"
+                    r'\s*[.!?]+\s+(?:and\s+)?(?:then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
+# A distance said with a relation ("the cup 20 cm left of the plate", "the mug 2 inches
+# from the ball", "the ball about 1 m away"): metres, not words of the object (field
+# report: scored as "ball 30 cm", "from" read as nothing, so "the mug 2 inches from the
+# ball" was the object "mug 2 inches ball", not_found; and the distance was never used).
+_UNITS = {'mm': 0.001, 'millimeter': 0.001, 'millimetre': 0.001, 'cm': 0.01,
+          'centimeter': 0.01, 'centimetre': 0.01, 'm': 1.0, 'meter': 1.0, 'metre': 1.0,
+          'in': 0.0254, 'inch': 0.0254, 'inche': 0.0254, 'ft': 0.3048, 'foot': 0.3048,
+          'feet': 0.3048}
+_NUMBER_WORDS = {'a': 1, 'an': 1, 'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5,
+                 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10, 'half a': 0.5,
+                 'twenty': 20, 'thirty': 30, 'fifty': 50}
+_DISTANCE = re.compile(
+    r'(?<![\w.])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
+    r'(\d+(?:[.,]\d+)?|' + '|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r')'
+    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\s*'
+    r'(?=(?:to the |on the )?(?:left|right) of\b|behind\b|in front of\b|above\b|below\b|'
+    r'under\b|over\b|next to\b|beside\b|from\b|away\b|off\b)')
+_AT_DISTANCE = re.compile(
+    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?)'
+    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b'
+    r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
+_AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
+                   _VIEWER + r')\b')
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
@@ -213,6 +298,12 @@ class Query:
     match is wanted, or ``count`` of them when the command says how many ("the two
     red balls", "3 mugs", "both cubes"); ``ordinal``: 1-based rank along ``relation``
     (-1 = last); ``refused``: why the command cannot be answered, or None.
+    ``destination``: where a pick-and-place instruction moves its object ("in blue mug"
+    for "put the red ball in the blue mug"), as said; not looked for.
+    ``alternatives``: further objects named with "or" ("the red ball or the blue mug":
+    this query is the red ball, the blue mug its alternative); the best one found answers.
+    ``distance``: metres said with the relation ("the cup 20 cm left of the plate": from
+    ``reference``; "the ball 1 m away": from the camera), or None.
     """
 
     text: str
@@ -227,6 +318,9 @@ class Query:
     ordinal: int | None = None
     refused: str | None = None
     count: int | None = None
+    destination: tuple = ()
+    alternatives: tuple = ()
+    distance: float | None = None
 
     @property
     def decides(self):
@@ -493,6 +587,76 @@ def _phrase(s, text):
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
 
 
+def _clause_start(s, pos):
+    """Index in padded ``s`` where the clause holding ``pos`` starts (after " and ")."""
+    k = s.rfind(' and ', 0, pos)
+    return 0 if k < 0 else k + 4
+
+
+def _take_destinations(s):
+    """Drop the placement verbs and destinations of a pick-and-place instruction.
+
+    "put the red ball in the blue mug" -> "the red ball", destination "in blue mug";
+    "pick up the cube and place it on the tray" -> "pick up the cube" (the pronoun names
+    the object before it); "move the mug to the left" -> "the mug", "to left". See
+    :data:`_PLACE`. A destination runs to the next " and " or negation.
+
+    :param s: padded lower-case command without punctuation.
+    :return: ``(s, destinations)``: padded text left to parse, and a tuple of
+        destinations as said (preposition first, filler dropped).
+    """
+    destinations = []
+    while True:
+        verb = next((m for m in _PLACE.finditer(s)
+                     if not _strip_filler(_pad(s[_clause_start(s, m.start()):m.start()]))),
+                    None)
+        if verb is None:
+            return s, tuple(destinations)
+        rest = s[verb.end() - 1:]  # ' <object> [<where to> <destination>] ...'
+        end = rest.find(' and ', 1)
+        negation = re.search(r'\s(?:' + '|'.join(re.escape(n) for n in _NEGATIONS) +
+                             r')\s', rest)
+        if negation is not None and (end < 0 or negation.start() < end):
+            end = negation.start()
+        end = len(rest) if end < 0 else end
+        where = _where_to(rest, end, verb.group(1))
+        if where is None and end < len(rest) and rest.startswith(' and ', end):
+            # "put the red ball and the green cube in the blue mug": both are moved.
+            stop = negation.start() if negation is not None else len(rest)
+            where = _where_to(rest, stop, verb.group(1))
+            if where is not None:
+                end = rest.find(' and ', where.end())
+                end = stop if end < 0 or end > stop else end
+        if where is None:
+            obj, tail = rest[:end], rest[end:]
+            obj = re.sub(r'\s(?:away|down|back|aside)\s*$', ' ', obj)
+        else:
+            obj, tail = rest[:where.start()], rest[end:]
+            destinations.append(' '.join(rest[where.start():end].split()))
+        if ' '.join(obj.split()) in _PRONOUNS:
+            obj = ' '  # "and put it in the bin": the object named before
+        s = _pad(s[:verb.start()] + ' ' + obj + ' ' + tail)
+
+
+def _where_to(rest, end, verb):
+    """Return the match of the word in ``rest[:end]`` saying where ``verb`` moves its object.
+
+    The first one after an object (a word that is not filler, or a pronoun) with words
+    after it; a spatial phrase ("put the ball on the left in the box") only when no
+    other follows it. None when there is none.
+    """
+    found = []
+    for w in _WHERE_TO_RE.finditer(rest, 0, end + 1):
+        obj = rest[:w.start()]
+        if verb in _CARRY_VERBS and w.group() not in _CARRY_TO:
+            continue
+        if (_strip_filler(_pad(obj)) or ' '.join(obj.split()) in _PRONOUNS) and \
+                rest[w.end():end].strip():
+            found.append(w)
+    return next((w for k, w in enumerate(found) if k == len(found) - 1 or not any(
+        rest[w.end():].startswith(' ' + p + ' ') for p in _NOT_LINK_AFTER_ON)), None)
+
+
 def _split_negation(s):
     """Return (positive, [negative phrases]) of padded ``s``."""
     for phrase in _NEGATIONS:
@@ -560,13 +724,21 @@ def _drop_openings(text):
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    # "the red ball's position": the position of the red ball, not "red balls position".
+    said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
+                  r'xyz)\b)', '', said)
     said = _drop_openings(said.strip())
-    listed = _LIST_SEPARATOR.sub(' and ', said)
+    said, distance = _take_distance(said)
+    listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
-    s = _VERBS.sub(' ', s)
+    s = _VERBS.sub(' ', _ASKING.sub(' ', s))
+    s, destination = _take_destinations(s)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
+    options = _alternatives(positive) if len(parts) == 1 else []
+    if len(options) > 1:
+        parts = options
     queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
     exclude = []
@@ -593,10 +765,58 @@ def _parse(text):
                      'filler words, pronouns or symbols); name it, e.g. "the red ball", '
                      'or say "any object"')
     first = queries[0]
+    alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
-                 also=tuple(queries[1:]), plural=first.plural, ordinal=first.ordinal,
-                 count=first.count)
+                 also=() if alternatives else tuple(queries[1:]), plural=first.plural,
+                 ordinal=first.ordinal, count=first.count, destination=destination,
+                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance)
+
+
+def _take_distance(said):
+    """Take the first distance said with a relation out of lower-case ``said``.
+
+    "the cup 20 cm left of the plate" -> ("the cup left of the plate", 0.2); "the mug 2
+    inches from the ball" -> ("the mug next to the ball", 0.0508); "the ball about 1 m
+    away" (or "... from the camera", "... from me") -> ("the ball", 1.0), a distance from
+    the camera. A number and unit before no relation ("the 10 cm cube") is a word of the
+    object and stays.
+
+    :return: ``(said, metres or None)``.
+    """
+    m = _DISTANCE.search(said) or _AT_DISTANCE.search(said)
+    if m is None:
+        return said, None
+    number, unit = m.group(1), m.group(2).rstrip('s')
+    value = _NUMBER_WORDS.get(number)
+    value = float(number.replace(',', '.')) if value is None else float(value)
+    metres = value * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
+    rest = said[m.end():]
+    away = _AWAY.match(rest)
+    if away is not None:
+        rest = rest[away.end():]
+    elif rest.startswith('from'):
+        rest = 'next to' + rest[len('from'):]
+    return f'{said[:m.start()]} {rest}', metres
+
+
+def _alternatives(s):
+    """Split padded ``s`` into the object phrases it offers with "or", or return [].
+
+    "the red ball or the blue mug" -> two phrases; "a red or blue ball" -> "red ball",
+    "blue ball" (a lone word borrows the last phrase's head noun, as "red or blue"
+    share "ball"); "either" is dropped. Fewer than two phrases that name something: [].
+    """
+    s = re.sub(r'(?<=\s)either(?=\s)', ' ', s)
+    parts = [p for p in re.split(r'\s(?:or else|or)\s', s) if _strip_filler(_pad(p))]
+    if len(parts) < 2:
+        return []
+    head = _strip_filler(_pad(parts[-1])).split()
+    out = []
+    for p in parts:
+        words = _strip_filler(_pad(p)).split()
+        out.append(_pad(f'{p} {head[-1]}') if len(words) == 1 and len(head) > 1 else p)
+    return out
 
 
 def describe(query):
@@ -613,4 +833,10 @@ def describe(query):
         out['plural'] = True
     if query.also:
         out['also'] = [describe(q) for q in query.also]
+    if query.destination:
+        out['destination'] = list(query.destination)
+    if query.alternatives:
+        out['alternatives'] = [describe(q) for q in query.alternatives]
+    if query.distance is not None:
+        out['distance_m'] = round(query.distance, 4)
     return out

@@ -87,6 +87,7 @@ from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
 from clip_perception.config import validate
+from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
@@ -257,6 +258,7 @@ class PerceptionMixin:
         self._outputs = []
         self.command_pub = self.marker_pub = None
         self._marker_frame = None  # frame of the last markers published (to delete them)
+        self._markers_shown = False  # the last markers published draw a target
         self.scorer = self.pipeline = self.sync = None
         self.memory = None
         self._memory_key = None
@@ -512,7 +514,11 @@ class PerceptionMixin:
         only ``image_raw/compressed``) waited as "waiting for the first colour frame"
         (field report). While a stream has not arrived, its topic's publishers and those of
         its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
-        a finding is logged once and kept in /diagnostics. Called on the diagnostics timer.
+        a finding is logged once and kept in /diagnostics. Commands published on another
+        of the names a command goes to (``/command`` against ``~/command``: a start without
+        the launch file's remap) while none are on the node's are named the same way
+        (:func:`~clip_perception.health.command_topic_note`). Called on the diagnostics
+        timer.
         """
         values = self._values_cache
         publishers = []
@@ -542,6 +548,38 @@ class PerceptionMixin:
         note = publishers_note(publishers)
         if note is not None:
             self._warn_once('publishers', note)
+        if self._command_sub is not None:
+            note = command_topic_note(self._command_sub.topic_name,
+                                      self._command_publishers())
+            if note is not None:
+                self._warn_once('command_topic', note)
+
+    def _command_publishers(self):
+        """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
+
+        The command subscription's topic, the relative ``command`` and the private
+        ``~/command`` unremapped, and ``/<node name>/command``. Asked node by node: rcl
+        applies this node's remap rules to a topic it is asked about, so asking about
+        ``/command`` under ``-r command:=~/command`` would ask about ``~/command``.
+        """
+        listened = self._command_sub.topic_name
+        topics = {listened, self.resolve_topic_name('command', only_expand=True),
+                  self.resolve_topic_name('~/command', only_expand=True),
+                  f'/{self.get_name()}/command'}
+        string = 'std_msgs/msg/String'
+        out = {topic: [] for topic in topics}
+        if not any(name in topics - {listened} and string in types
+                   for name, types in self.get_topic_names_and_types()):
+            return out  # the usual case: one cheap graph query
+        for name, namespace in self.get_node_names_and_namespaces():
+            try:
+                published = self.get_publisher_names_and_types_by_node(name, namespace)
+            except Exception:  # noqa: BLE001 - the node left the graph meanwhile
+                continue
+            for topic, types in published:
+                if topic in out and string in types:
+                    out[topic].append(f'{namespace.rstrip("/")}/{name}')
+        return {topic: sorted(set(nodes)) for topic, nodes in out.items()}
 
     def _close_inputs(self):
         """Unsubscribe, stop the timers and the worker; forget frames in flight."""
@@ -684,6 +722,24 @@ class PerceptionMixin:
                             frame_id=self._marker_frame)
             self.marker_pub.publish(MarkerArray(markers=[Marker(
                 header=header, ns='clip_perception', action=Marker.DELETEALL)]))
+        self._markers_shown = False
+
+    def _clear_stale_markers(self, now):
+        """Delete the target's markers once no colour frame came for ``input_timeout``.
+
+        RViz keeps a marker until it is deleted: when the camera stops (a bag that ends, a
+        driver that dies) the last target stayed drawn for good, as if still seen (field
+        report). Once per stop, logged; the next answer draws it again.
+        """
+        arrival = self.health.last_arrival.get('colour')
+        timeout = self._values_cache['input_timeout']
+        if not self._markers_shown or arrival is None or now - arrival <= timeout:
+            return
+        with self._answer_lock:  # not between the worker's markers and its answer
+            self._clear_markers()
+        self.get_logger().info(f'no colour frame for {now - arrival:.1f} s (input_timeout '
+                               f"{timeout:g} s): the target's markers are deleted; the "
+                               'next answer draws them again')
 
     # ------------------------------------------------------------------ inputs
     def _now(self):
@@ -1185,6 +1241,7 @@ class PerceptionMixin:
             self.vision_pub.publish(self._vision(header, result))
         self.marker_pub.publish(self._markers(header, result))
         self._marker_frame = header.frame_id
+        self._markers_shown = result.pose is not None
         if self.debug_pub.get_subscription_count() > 0:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
@@ -1290,6 +1347,7 @@ class PerceptionMixin:
     def _diagnostics(self):
         self._adapt_latched()
         self._check_wiring(time.monotonic())
+        self._clear_stale_markers(time.monotonic())
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
             self._values_cache['watchdog_timeout'])
@@ -1389,6 +1447,9 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
     def on_deactivate(self, state):
         self._close_inputs()
+        # Its publishers are still active here: a deactivated node must not leave its
+        # last target drawn in RViz (nothing follows until it is active again).
+        self._clear_markers()
         return super().on_deactivate(state)
 
     def on_cleanup(self, state):
@@ -1398,6 +1459,8 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
     def on_shutdown(self, state):
         self._close_inputs()
+        if self._markers_shown:  # shut down while active: its publishers still are
+            self._clear_markers()
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return TransitionCallbackReturn.SUCCESS

@@ -229,7 +229,16 @@ class Pipeline:
             return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
                           ranked=(), pose=None, reason=query.refused, proposals=props.boxes,
                           timings=timings, query=query, work=work)
-        if self.scorer.closed_vocabulary and unknown_to(query.what, self.scorer.vocabulary):
+        # "the red ball or the blue mug": each object offered is selected on its own,
+        # and the best one found answers (one target, as for a single object).
+        options = (replace(query, alternatives=()),) + tuple(query.alternatives)
+        unknown = ()
+        if self.scorer.closed_vocabulary and len(options) > 1:
+            unknown = tuple(q.what for q in options
+                            if unknown_to(q.what, self.scorer.vocabulary))
+            options = tuple(q for q in options if q.what not in unknown) or options[:1]
+        if self.scorer.closed_vocabulary and unknown_to(options[0].what,
+                                                        self.scorer.vocabulary):
             return Result(status=NOT_FOUND, command=query.text, what=query.what,
                           chosen=None, ranked=(), pose=None, proposals=props.boxes,
                           reason=f'the model knows no word of "{query.what}": it was '
@@ -239,9 +248,10 @@ class Pipeline:
                           query=query, work=work)
 
         t = self._enter('text')
-        notes = []
+        notes = [f'the model knows no word of "{w}"' for w in unknown
+                 if w != options[0].what]
         texts = {}
-        for phrase in _phrases(query):
+        for phrase in dict.fromkeys(p for q in options for p in _phrases(q)):
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
             notes += self._truncation(phrase)
         timings['text'] = time.perf_counter() - t
@@ -256,11 +266,15 @@ class Pipeline:
         # Confidence per phrase under confidence_rule (None: the calibrated cosine).
         confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
+        asked = options if query.alternatives else (query,) + tuple(query.also)
         parts = [self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
-                 for q in (query,) + tuple(query.also)]
+                 for q in asked]
+        if len(asked) > 1 and query.alternatives:
+            asked, parts = _best_option(asked, parts)
         tracker = memory.tracker if memory is not None else None
         track = None
-        if tracker is not None and not query.plural and not query.also and len(props):
+        if (tracker is not None and not query.plural and not query.also and len(props)
+                and not query.alternatives):
             parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
                                           confs, geo, stamp)
             if memory.cut:
@@ -271,7 +285,7 @@ class Pipeline:
 
         t = self._enter('pose')
         targets, statuses, reasons = [], [], []
-        for q, sel in zip((query,) + tuple(query.also), parts):
+        for q, sel in zip(asked, parts):
             status, reason = sel.status, sel.reason
             for c in sel.targets if sel.status == FOUND else ():
                 pose = None
@@ -300,7 +314,7 @@ class Pipeline:
         chosen = first.chosen if found else None
         pose = targets[0].pose if found and targets else None
         reason = '; '.join(reasons) + ''.join('; ' + n for n in notes)
-        return Result(status=status, command=query.text, what=query.what, chosen=chosen,
+        return Result(status=status, command=query.text, what=asked[0].what, chosen=chosen,
                       ranked=first.ranked, pose=pose, reason=reason, proposals=props.boxes,
                       timings=timings, targets=tuple(targets) if found else (),
                       ambiguous=first.ambiguous if status == AMBIGUOUS else (),
@@ -375,12 +389,24 @@ class Pipeline:
             near_best = np.nonzero((cosine >= cosine.max() - spatial)
                                    | (conf >= cfg.min_confidence))[0]
             depths, sizes = self._box_geometry(props, near_best, depth_m, intrinsics, poses)
-        return select(props.boxes, cosine, q, threshold=cfg.min_confidence, calibration=cal,
-                      margin=spatial, top_k=cfg.top_k, depths=depths,
-                      sizes=sizes, image_width=width, excluded=excluded,
-                      ambiguity_margin=self.cosine_margin(cfg.ambiguity_margin),
-                      on_ambiguous=cfg.on_ambiguous,
-                      confidence=confs[q.what], priority=props.scores)
+        rules = {'threshold': cfg.min_confidence, 'calibration': cal, 'margin': spatial,
+                 'top_k': cfg.top_k, 'sizes': sizes, 'image_width': width,
+                 'excluded': excluded,
+                 'ambiguity_margin': self.cosine_margin(cfg.ambiguity_margin),
+                 'on_ambiguous': cfg.on_ambiguous, 'confidence': confs[q.what],
+                 'priority': props.scores}
+        if q.distance is None or q.relation or q.size or q.ordinal:
+            return select(props.boxes, cosine, q, depths=depths, **rules)
+        # "the ball 1 m away": the instance whose distance from the camera is nearest
+        # to the one said, picked as "nearest" over how far each is from it.
+        said = f'{q.distance:g} m from the camera'
+        if depths is None:
+            sel = select(props.boxes, cosine, replace(q, distance=None), **rules)
+            return replace(sel, reason=f'{sel.reason}; the {said} is not measured without '
+                           'depth')
+        sel = select(props.boxes, cosine, replace(q, relation='nearest'),
+                     depths=np.abs(depths - q.distance), **rules)
+        return replace(sel, reason=sel.reason.replace('nearest', f'nearest to {said}', 1))
 
     def cosine_margin(self, logits):
         """Return a margin given in logits as a cosine margin for this checkpoint.
@@ -491,6 +517,26 @@ def resolve_rule(rule, calibration):
     if rule == 'auto':
         return 'calibration' if calibration is not None else 'softmax'
     return rule
+
+
+def _best_option(options, parts):
+    """Pick the object offered with "or" that answers: ``((query,), [selection])``.
+
+    The found one with the highest confidence; none found: the first, its reason naming
+    why each was not.
+
+    :param options: the :class:`~clip_perception.language.Query` of each object offered.
+    :param parts: their :class:`~clip_perception.selection.Selection`, in that order.
+    """
+    found = [k for k, sel in enumerate(parts) if sel.status == FOUND]
+    if found:
+        k = max(found, key=lambda i: parts[i].chosen.confidence)
+        offered = ' or '.join(f'"{q.what}"' for q in options)
+        return (options[k],), [replace(parts[k], reason=f'{parts[k].reason} (the best found '
+                                       f'of the objects offered: {offered})')]
+    why = '; '.join(f'"{q.what}": {sel.reason}' for q, sel in zip(options, parts))
+    return (options[0],), [replace(parts[0], reason=f'none of the objects offered is '
+                                   f'found: {why}')]
 
 
 def _phrases(query):

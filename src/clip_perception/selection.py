@@ -473,13 +473,19 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
         return Selection(NOT_FOUND, None, target.ranked,
                          f'no good match for "{query.what}" ({len(target.targets)}) is '
                          f'{words} a good match for "{ref_q.what}" ({len(ref.targets)})')
-    fits.sort(key=lambda f: (f[0], f[1]))
+    said = getattr(query, 'distance', None)
+    # "20 cm left of": the pair whose distance is nearest to the one said (3D only: no
+    # metres in the image), else the closest pair.
+    fits.sort(key=lambda f: (abs(f[0] - said) if said is not None and f[4] == '3D'
+                             else f[0], f[1]))
     _, _, t, r, space = fits[0]
     ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
     dist = f'{fits[0][0]:.3f} m' if space == '3D' else f'{fits[0][0]:.0f} px'
+    note = '' if said is None else (f', the nearest to the {said:g} m said' if space == '3D'
+                                    else f'; the {said:g} m said is not measured in the image')
     return Selection(FOUND, t, ranked,
                      f'"{query.what}" {words} "{ref_q.what}" (reference at box '
-                     f'{[round(v) for v in r.box]}, {dist} apart in {space}; '
+                     f'{[round(v) for v in r.box]}, {dist} apart in {space}{note}; '
                      f'{len(fits)} fitting pair(s))', targets=(t,), reference=r)
 
 

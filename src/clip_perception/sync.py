@@ -27,7 +27,11 @@ second older than the next frame). A colour frame is released:
   image arrives again. The node calls :meth:`FrameSync.poll` on a timer for this;
 
 A depth stamp earlier than the newest one (a recording restarted, a camera reset)
-starts the depth history afresh, so depths of another time never pair.
+starts the depth history afresh, so depths of another time never pair; so does a colour
+stamp more than ``depth_timeout`` before the newest colour stamp (a bag played with
+``--loop``: its first colour frame arrives before its depth, and the depths of the loop
+before, all stamped after it, decided that no nearer one could come: answered without
+depth at every loop).
 
 A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
 gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
@@ -131,6 +135,7 @@ class FrameSync:
         self._infos = deque(maxlen=buffer)
         self.buffer = buffer
         self._last_depth_arrival = None
+        self._last_image_stamp = None
         self._depth_offset = None  # newest depth's stamp minus its arrival time (s)
         self._depth_lost = False
         self.dropped = 0
@@ -155,7 +160,12 @@ class FrameSync:
 
     def add_image(self, stamp, image, now):
         """Store a colour image that arrived at ``now``; return frames now released."""
-        self._images.append((float(stamp), image, now))
+        stamp = float(stamp)
+        last = self._last_image_stamp
+        if last is not None and stamp != 0 and stamp < last - self.depth_timeout:
+            self._depths.clear()  # time went back: those depths belong to another time
+        self._last_image_stamp = stamp if stamp != 0 else last
+        self._images.append((stamp, image, now))
         out = self._release(now)
         while len(self._images) > self.buffer:
             self._images.pop()  # the newest: the others are nearer their depth
