@@ -20,6 +20,7 @@ shifted scenes (two separate evaluations, neither trained nor calibrated on)
 """
 
 import argparse
+import dataclasses
 from dataclasses import dataclass
 import json
 import os
@@ -547,13 +548,14 @@ def _ros_main(scorer, cfg, args, show):
     ros_environment()
     n = 60 if args.scenes is None else args.scenes
     out = args.out or tempfile.mkdtemp(prefix='clip_perception_ros_eval_')
-    node_args = ['-p', f'model:={args.model}', '-p', f'min_confidence:={cfg.min_confidence}',
-                 '-p', f'confidence_rule:={cfg.confidence_rule}',
-                 '-p', f'max_proposals:={cfg.max_proposals}']
-    if cfg.prompt_template:
-        node_args += ['-p', f'prompt_template:={cfg.prompt_template}']
-    if cfg.vocabulary:
-        node_args += ['-p', f'vocabulary:={cfg.vocabulary}']
+    # The node gets the pipeline's settings: every one the command line moved from its
+    # default (the installed parameter file holds the defaults), and the model.
+    node_args = ['-p', f'model:={args.model}']
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if value != f.default:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            node_args += ['-p', f'{f.name}:={text}']
     rows, info = ros_eval.evaluate_through_ros(n, args.suite, out, node_args=node_args,
                                                jpeg_quality=args.jpeg_quality)
     outcomes = gen.evaluate_rules(scorer, cfg, n, args.suite, progress=show)
