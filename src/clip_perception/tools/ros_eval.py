@@ -50,25 +50,10 @@ def suite_shots(scenes, suite='shifted', seed=None, frames=2, period=0.6):
     :raises ValueError: unknown suite.
     """
     from clip_perception.tools.bags import Shot
-    from clip_perception.world.evaluation import PIPELINE_SEED
-    from clip_perception.world.generalisation import scene_commands
-    from clip_perception.world.generalisation import shifted_scene
-    from clip_perception.world.generalisation import SHIFTED_SEED
-    from clip_perception.world.scenes import generate_scene
+    from clip_perception.world.generalisation import suite_scenes
 
-    if suite not in ('shifted', 'own'):
-        raise ValueError(f'unknown suite "{suite}": use shifted or own')
-    if seed is None:
-        seed = SHIFTED_SEED if suite == 'shifted' else PIPELINE_SEED
-    # The same draws as evaluate_rules: one generator, scene after scene.
-    rng = np.random.default_rng(seed + 1)
     shots = []
-    for k in range(scenes):
-        if suite == 'shifted':
-            scene, shift, use_depth = shifted_scene(k, seed)
-        else:
-            scene, shift, use_depth = generate_scene(seed + k), 'none', True
-        commands = scene_commands(scene, rng)
+    for k, scene, shift, use_depth, commands in suite_scenes(range(scenes), suite, seed):
         if not use_depth:
             continue
         for kind, command, expected in commands:

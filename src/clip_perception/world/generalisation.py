@@ -117,6 +117,35 @@ def scene_commands(scene, rng):
     return out
 
 
+def suite_scenes(indices, suite='shifted', seed=None):
+    """Yield the scenes of a suite with their commands, as every evaluation draws them.
+
+    One random generator (seed + 1) draws the commands scene after scene, so any
+    evaluation that goes through the same scenes in order asks the same commands.
+
+    :param indices: scene indices in order (``range(n)``, possibly wrapped in progress).
+    :param suite: ``shifted`` (:func:`shifted_scene`) or ``own`` (the pipeline
+        evaluation's scenes, seeds 20,000,000+).
+    :param seed: first scene seed; None: the suite's own.
+    :return: iterator of ``(k, scene, shift, use_depth, commands)``, ``commands`` as
+        :func:`scene_commands` returns them.
+    :raises ValueError: unknown suite.
+    """
+    from clip_perception.world.evaluation import PIPELINE_SEED
+
+    if suite not in ('shifted', 'own'):
+        raise ValueError(f'unknown suite "{suite}": use shifted or own')
+    if seed is None:
+        seed = SHIFTED_SEED if suite == 'shifted' else PIPELINE_SEED
+    rng = np.random.default_rng(seed + 1)
+    for k in indices:
+        if suite == 'shifted':
+            scene, shift, use_depth = shifted_scene(k, seed)
+        else:
+            scene, shift, use_depth = generate_scene(seed + k), 'none', True
+        yield k, scene, shift, use_depth, scene_commands(scene, rng)
+
+
 def evaluate_rules(scorer, config, scenes, suite='shifted', vocabulary=None,
                    shipped_calibration=None, seed=None, progress=True, node=True):
     """Run every rule on ``scenes`` scenes of ``suite`` (``shifted`` or ``own``).
@@ -139,21 +168,13 @@ def evaluate_rules(scorer, config, scenes, suite='shifted', vocabulary=None,
     from clip_perception.tracking import FrameReuse
     from clip_perception.tracking import Memory
     from clip_perception.world.evaluation import _progress
-    from clip_perception.world.evaluation import PIPELINE_SEED
 
-    if seed is None:
-        seed = SHIFTED_SEED if suite == 'shifted' else PIPELINE_SEED
     if vocabulary is None:
         vocabulary = parse_vocabulary(config.vocabulary) or scorer.vocabulary
-    rng = np.random.default_rng(seed + 1)
     outcomes = []
-    for k in _progress(range(scenes), suite, progress):
-        if suite == 'shifted':
-            scene, shift, use_depth = shifted_scene(k, seed)
-        else:
-            scene, shift, use_depth = generate_scene(seed + k), 'none', True
+    for _, scene, shift, use_depth, commands in suite_scenes(
+            _progress(range(scenes), suite, progress), suite, seed):
         cfg = replace(config, depth_proposals=use_depth and config.depth_proposals)
-        commands = scene_commands(scene, rng)
         answers = [None] * len(commands)
         if node:
             memory = Memory(reuse=FrameReuse(cfg.reuse_tolerance, cfg.reuse_box_px))
