@@ -152,11 +152,13 @@ def format_report(rows, pairs=None, title=''):
     lines = [title] if title else []
     lines.append('  ' + ' ' * 24 + ''.join(f'{names[k]:18s}' for k in kinds))
 
+    # One (row, pipeline right or None) per command, for both lines.
+    paired = pairs if pairs is not None else [(r, None) for r in rows]
+
     def line(label, get):
         cells = []
         for k in kinds:
-            sel = [get(r) for r in (pairs if pairs is not None and label != 'through ROS'
-                                    else [(r, None) for r in rows]) if r[0]['kind'] == k]
+            sel = [get(p) for p in paired if p[0]['kind'] == k]
             cells.append(f'{_pct(sum(sel), len(sel)):18s}')
         return f'  {label:24s}' + ''.join(cells)
 
