@@ -10,6 +10,8 @@ from dataclasses import field
 import cv2
 import numpy as np
 
+from clip_perception.support import large_components
+
 
 @dataclass(frozen=True)
 class Intrinsics:
@@ -522,12 +524,8 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
             u0, v0 = int(pu.min()), int(pv.min())
             m = np.zeros((int(pv.max()) - v0 + 1, int(pu.max()) - u0 + 1), np.uint8)
             m[pv - v0, pu - u0] = 1
-            n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-            areas = stats[1:, cv2.CC_STAT_AREA]
-            lut = np.zeros(n, bool)
-            lut[1:] = areas >= 0.2 * areas.max()
             part = np.zeros(depth_m.shape, bool)
-            part[v0:v0 + m.shape[0], u0:u0 + m.shape[1]] = lut[labels]
+            part[v0:v0 + m.shape[0], u0:u0 + m.shape[1]] = large_components(m, 0.2)
             out.append(part)
         return out
     return []

@@ -36,6 +36,7 @@ from clip_perception.support import depth_sigma
 from clip_perception.support import find_support
 from clip_perception.support import grid_radius
 from clip_perception.support import grid_step
+from clip_perception.support import large_components
 from clip_perception.support import normals
 from clip_perception.support import pixel_spacing
 from clip_perception.support import remove_flying_pixels
@@ -486,12 +487,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     if keep.sum() < 10:
         return mask
     # Slivers of other surfaces the dilation took in are cut off by the depth edges.
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
-                                                           connectivity=4)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    lut = np.zeros(n, bool)
-    lut[1:] = areas >= 0.2 * areas.max()
-    keep = lut[labels]
+    keep = large_components(keep, 0.2, connectivity=4)
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = keep
     return out

@@ -282,6 +282,23 @@ def upright(normal):
     return bool(-normal[1] >= abs(normal[0]) or -normal[2] >= 0.85)
 
 
+def large_components(mask, fraction, connectivity=8):
+    """Return the connected parts of ``mask`` with at least ``fraction`` of the largest's pixels.
+
+    :param mask: (h, w) bool or uint8.
+    :param fraction: share of the largest part's pixel count a part needs, in [0, 1].
+    :param connectivity: 4 or 8.
+    :return: (h, w) bool; all False when ``mask`` is empty.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=connectivity)
+    keep = np.zeros(n, bool)
+    if n > 1:
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        keep[1:] = areas >= fraction * areas.max()
+    return keep[labels]
+
+
 def _region(inliers):
     """Convex hull (bool mask) of the sizeable connected parts of a plane's inliers.
 
@@ -292,14 +309,11 @@ def _region(inliers):
     """
     m = cv2.morphologyEx(inliers.astype(np.uint8), cv2.MORPH_CLOSE,
                          square(grid_radius(2, inliers.shape)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-    if n < 2:
+    parts = large_components(m, 0.15)
+    if not parts.any():
         return np.zeros_like(inliers)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    lut = np.zeros(n, np.uint8)
-    lut[1:] = areas >= 0.15 * areas.max()
-    contours, _ = cv2.findContours(lut[labels],
-                                   cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours, _ = cv2.findContours(parts.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
     hull = cv2.convexHull(np.concatenate(contours).reshape(-1, 2))
     region = np.zeros(inliers.shape, np.uint8)
     cv2.fillConvexPoly(region, hull, 1)
