@@ -319,6 +319,59 @@ def test_a_looped_recording_pairs_its_first_frame_of_each_loop_with_depth():
     assert [f.depth for f in s.add_image(9.97, 'c', now=1.02)] == ['d10']
 
 
+
+def _streams(depth_hz, colour_hz, colour_behind, seconds=3.0, depth_latency=0.01):
+    """Feed a FrameSync a depth and a colour stream on one clock; return released frames.
+
+    Colour arrives ``colour_behind`` s after the depth of the same stamp (0.01 s depth
+    latency); payloads are the stamps, so a pair can be checked exactly.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    s.add_info(1000.0, 'K')
+    events = [(1000.0 + k / depth_hz + depth_latency, 'depth', 1000.0 + k / depth_hz)
+              for k in range(int(seconds * depth_hz))]
+    events += [(1000.0 + k / colour_hz + depth_latency + colour_behind, 'colour',
+                1000.0 + k / colour_hz) for k in range(int(seconds * colour_hz))]
+    out = []
+    for now, kind, stamp in sorted(events):
+        out += s.add_depth(stamp, stamp, now) if kind == 'depth' else \
+            s.add_image(stamp, stamp, now)
+        out += s.poll(now)
+    return s, out
+
+
+@pytest.mark.parametrize('depth_hz,colour_behind', [(90, 0.2), (90, 0.3), (60, 0.2),
+                                                    (200, 0.4), (30, 0.2)])
+def test_colour_later_than_a_fast_depth_stream_pairs_with_its_own_depth(depth_hz,
+                                                                       colour_behind):
+    """Depth at up to 200 Hz, colour at 30 Hz arriving 0.2-0.4 s after its depth.
+
+    Field kind: a RealSense at 90 Hz depth beside 30 Hz colour, colour compressed or
+    decoded on the way. Ten buffered depths covered 0.11 s at 90 Hz, so each frame's own
+    depth was gone when the frame came: 86 of 90 frames answered without depth at 0.2 s,
+    and at 60 Hz every frame paired with a depth 33 ms off its stamp.
+    """
+    _, out = _streams(depth_hz, 30, colour_behind)
+    assert len(out) == 90
+    # Its own depth: the one nearest its stamp, within half a depth period.
+    off = [f.no_depth_reason or f.depth - f.stamp for f in out
+           if f.depth is None or abs(f.depth - f.stamp) > 0.5 / depth_hz + 1e-9]
+    assert not off, off[:5]
+
+
+def test_depths_kept_for_late_colour_stay_bounded_in_count_and_time():
+    """Depths are kept for depth_wait + slop, never more than MAX_DEPTHS, at least buffer."""
+    from clip_perception.sync import MAX_DEPTHS
+
+    s, _ = _streams(1000, 30, 0.2, seconds=1.5)
+    assert len(s._depths) == MAX_DEPTHS  # 0.55 s of 1 kHz depth would be 550
+    s, _ = _streams(90, 30, 0.2)
+    assert 45 <= len(s._depths) <= 51  # 0.55 s of 90 Hz
+    s = FrameSync(slop=0.05, depth_timeout=0.0)  # depth_wait 0: the last ten, as before
+    for k in range(40):
+        s.add_depth(1000.0 + k / 90.0, k, 1000.0 + k / 90.0)
+    assert [d[1] for d in s._depths] == list(range(30, 40))
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(['img', 'depth', 'info', 'poll']),
                           st.floats(0, 100, allow_nan=False)), max_size=60))
