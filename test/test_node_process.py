@@ -72,3 +72,17 @@ def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
     out = node.output()
     assert 'cannot start: model folder /nonexistent/clip does not exist' in out
     assert 'Traceback' not in out
+
+
+def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node):
+    """`-p prompt_template:=` (an empty value): rcl refuses it; one line, not a traceback.
+
+    Before, rclpy.init's RCLError ended the process with a Python traceback whose last
+    line named rcl's parser, not what to write instead.
+    """
+    node = start_node('-p', 'prompt_template:=')
+    assert node.proc.wait(60) == 2
+    out = node.output()
+    assert 'cannot start: the ROS arguments do not parse' in out, out
+    assert "'-p prompt_template:='" in out and '''-p NAME:="''"''' in out, out
+    assert 'Traceback' not in out, out

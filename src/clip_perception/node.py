@@ -1650,7 +1650,17 @@ def _run(factories, args):
     """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
     global _COMMAND_LINE
     _COMMAND_LINE = list(sys.argv if args is None else args)
-    rclpy.init(args=args)
+    try:
+        rclpy.init(args=args)
+    except RCLError as exc:
+        # rcl refuses --ros-args it cannot parse with a Python traceback; one line
+        # instead. The usual cause: an empty value (`-p prompt_template:=`), which rcl
+        # reads as no value at all.
+        text = ' '.join(str(exc).split())
+        print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
+              f'{text}. An empty string is written -p NAME:="\'\'"; quote values with '
+              'spaces or YAML characters', file=sys.stderr)
+        return 2
     nodes = []
     try:
         for make in (factories if isinstance(factories, list) else [factories]):
