@@ -1460,3 +1460,41 @@ def test_depth_in_tenths_of_a_millimetre_is_posed_right_with_depth_scale(probe, 
         Parameter('depth_scale', value=1.0).to_parameter_msg()])).results[0]
     assert not refused.successful
     assert node.stop() == 0
+
+
+def test_a_params_file_keyed_by_another_node_name_is_named_not_silently_ignored(
+        probe, start_node, tmp_path):
+    """A parameters file keyed by the executable's name or another namespace.
+
+    rcl gives a node only the sections keyed by its own name or a wildcard matching it
+    (ros2/ros2#569, ros2/launch_ros#55): ``clip_perception_node:`` (the executable, not
+    the node) or ``/camera/clip_perception:`` left every parameter of the file at its
+    default, ``ros2 param get`` showing the default, and nothing in the log. Now one WARN
+    names the keys, the node and the key to write; a file that applies is not named.
+    """
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'config',
+                           'clip_perception.yaml')) as f:
+        text = f.read().replace('min_confidence: 0.5', 'min_confidence: 0.3')
+    for key, applies in (('clip_perception_node', False), ('/camera/clip_perception', False),
+                         ('/**/clip_perception', True)):
+        params = tmp_path / f'params_{len(key)}.yaml'
+        params.write_text(text.replace('/**:', f'{key}:', 1))
+        # model:=bundled on the command line: the file's own would be ignored with it.
+        node = start_node('-p', 'model:=bundled', params_file=str(params))
+        assert wait_for_node(probe), node.output()
+        got = call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=['min_confidence'])).values[0]
+        assert got.double_value == (0.3 if applies else 0.5)
+        log = node.output()
+        named = [line for line in log.splitlines() if 'keyed by node' in line]
+        if applies:
+            assert not named, log
+        else:
+            assert len(named) == 1 and 'WARN' in named[0], log
+            assert f'"/{key.lstrip("/")}", which is not this node (/clip_perception)' in \
+                named[0] and 'Key them by "/**:" (any node) or "/clip_perception:"' in \
+                named[0], named
+            # What the user set and does not get, with the value in use instead.
+            assert 'min_confidence 0.3 (0.5 in use)' in named[0], named
+            assert "model 'bundled'" not in named[0], named  # -p model:=bundled applies
+        assert node.stop() == 0

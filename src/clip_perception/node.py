@@ -280,6 +280,11 @@ class PerceptionMixin:
         put back into ``overrides`` (then declared, typed and validated as any other:
         one the node cannot use stops it with a FATAL line), and a warning names both
         sources. Only where the replay agrees with what rclpy handed the node.
+
+        A parameters file keyed by other nodes only (the executable's name,
+        ``clip_perception_node:``, or another namespace) is ignored by rcl without a word,
+        every parameter it sets left at its default: warned, naming the keys and the key
+        to write (:func:`~clip_perception.param_overrides.unmatched_files`).
         """
         items = []
         try:
@@ -291,7 +296,23 @@ class PerceptionMixin:
                     items.append((f'-p {arg}', kind, arg))
         except (OSError, UnicodeDecodeError):
             return  # rcl read the files or would have stopped; nothing to compare with
-        lost = param_overrides.lost_overrides(items, self.get_fully_qualified_name())
+        fqn = self.get_fully_qualified_name()
+        for file in param_overrides.unmatched_files(items, fqn):
+            ours = [(n, v) for n, v in file.values if n in PARAMETER_NAMES]
+            if not ours:
+                continue  # a file for other nodes only (one shared by a launch file)
+            # What each is instead: another source's value (-p, another file), or the default.
+            in_use = {p.name: overrides[p.name].value if p.name in overrides else p.default
+                      for p in PARAMETERS}
+            differ = [f'{n} {v!r} ({in_use[n]!r} in use)' for n, v in ours if v != in_use[n]]
+            keys = ', '.join(f'"{k}"' for k in file.keys)
+            self.get_logger().warning(
+                f'{file.label}: its parameters are keyed by node {keys}, which is not this '
+                f'node ({fqn}), so rcl ignores the whole file: the {len(ours)} parameter(s) '
+                'it sets are not set by it' + (f', {len(differ)} of them other than the '
+                'file says: ' + '; '.join(differ[:8]) + ('; ...' if len(differ) > 8 else '')
+                if differ else '') + f'. Key them by "/**:" (any node) or "{fqn}:"')
+        lost = param_overrides.lost_overrides(items, fqn)
         for name, why in sorted(lost.items()):
             given = overrides.get(name)
             if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
