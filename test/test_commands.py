@@ -122,6 +122,31 @@ def test_relations_between_two_objects(pipeline, twins, command, which):
     assert on(twins, res.reference.box, 'blue' if ref == 'mug' else 'green', ref)
 
 
+@pytest.mark.parametrize('command, which', [
+    ('the red ball to your left', 0),                    # before: a green cube posed
+    ('the red ball on your right', 1),                   # before: not_found ("on" "your")
+    ("the red ball on the robot's left", 0),             # before: not_found ("on" "robot")
+    ('the red ball to the right of you', 1),             # before: not_found (right_of "you")
+    ('the red ball on the left side of the image', 0),   # before: not_found ("image")
+    ('the red ball on the right side of the table', 1),  # before: not_found ("table")
+    ('the red ball in the bottom left corner', 0),       # before: a green cube posed
+    ('the top-right red ball', 1),                       # before: ambiguous
+    ('the red ball that you see on the left', 0),        # before: a green cube posed
+])
+def test_a_place_in_the_viewers_frame_picks_that_side(pipeline, twins, command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+
+
+@pytest.mark.parametrize('command', ['that red ball right there', 'the red ball over here',
+                                     'the red ball in the picture'])
+def test_a_pointing_word_decides_nothing(pipeline, twins, command):
+    """Before: "right there" picked the right one, "over here" was not_found ("on" "here")."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'ambiguous' and res.query.what == 'red ball', res.reason
+
+
 def test_a_relation_without_depth_is_answered_in_the_image(pipeline, four):
     # The reference is a pair the model learned: "blue mug" is one of the five pairs
     # held out of training, whose image-only crops the fine-tuned model scores under the

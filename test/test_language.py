@@ -254,6 +254,64 @@ def test_an_object_named_after_the_viewer_is_still_an_object(text, reference):
     assert q.link == 'next_to' and q.reference.what == reference
 
 
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: places said in the viewer's frame were objects or words of one.
+    ('the red ball to your left', 'red ball', 'left'),              # "red ball your"
+    ('the red ball on your right', 'red ball', 'right'),            # "on" an object "your"
+    ("the ball on the robot's left", 'ball', 'left'),               # "on" a "robot"
+    ("the mug at the camera's right", 'mug', 'right'),
+    ('the ball on your left-hand side', 'ball', 'left'),
+    ('the cube to the right of you', 'cube', 'right'),              # right_of "you"
+    ('the ball on the left side of the image', 'ball', 'left'),     # left_of "image"
+    ('the mug in the right half of the picture', 'mug', 'right'),   # "mug half picture"
+    ('the ball on the left of the screen', 'ball', 'left'),
+    ('the cup in the middle of the frame', 'cup', 'middle'),
+    ('the ball on the right side of the table', 'ball', 'right'),   # right_of "table"
+    ('the ball in the bottom left corner', 'ball', 'left'),         # "ball corner"
+    ('the top-right mug', 'mug', 'right'),                          # "top right mug"
+    ('the red ball in front of you', 'red ball', 'nearest'),        # in_front_of "you"
+    ('the red ball before the camera', 'red ball', 'nearest'),
+    ('the red ball directly in front', 'red ball', 'nearest'),      # "red ball directly"
+    ('the cube straight ahead', 'cube', 'middle'),                  # "cube straight ahead"
+    ('the red ball in the image', 'red ball', None),                # "red ball image"
+    ('the blue mug in the picture', 'blue mug', None),
+    ('the cube on camera', 'cube', None),
+    ('the green cube you can see', 'green cube', None),             # "green cube you can"
+    ('the red ball that you see on the left', 'red ball', 'left'),
+    ('the red ball over there', 'red ball', None),                  # "red ball over"
+    ('the blue mug over here', 'blue mug', None),                   # "on" an object "here"
+    ('that red ball right there', 'red ball', None),                # the spatial word right
+    ('the red ball right here', 'red ball', None),
+    ('the red ball on the right there', 'red ball', 'right'),
+])
+def test_a_place_in_the_viewers_frame_is_a_spatial_word_or_nothing(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link, q.reference) == (what, relation, None, None), \
+        describe(q)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    ('the red ball on the left side of the blue mug', 'red ball', 'left_of', 'blue mug'),
+    ('the ball to the left of the picture frame', 'ball', 'left_of', 'picture frame'),
+    ('the cup in front of the camera bag', 'cup', 'in_front_of', 'camera bag'),
+    ('the ball on my left', 'ball', 'on', 'my'),  # a speaker facing the robot: untouched
+])
+def test_a_place_beside_an_object_is_still_a_relation(text, what, link, reference):
+    q = parse_command(text)
+    assert (q.what, q.link) == (what, link) and q.reference.what == reference, describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('can you see the red ball?', 'red ball'),
+    ('do you see a blue mug', 'blue mug'),
+    ('there is a red ball, get it', 'red ball'),
+    ('here is the cube', 'cube'),
+    ('the picture frame', 'picture frame'),
+])
+def test_asking_whether_it_is_seen_still_names_the_object(text, what):
+    assert parse_command(text).what == what
+
+
 @pytest.mark.parametrize('text, what', [
     # Field report: an opening before a comma was an object of its own ("um" and "red
     # ball": not_found), "No, ..." a negation, and a wake phrase, a verb or a phone's
