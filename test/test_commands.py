@@ -147,6 +147,18 @@ def test_a_pointing_word_decides_nothing(pipeline, twins, command):
     assert res.status == 'ambiguous' and res.query.what == 'red ball', res.reason
 
 
+@pytest.mark.parametrize('command, colour, shape', [
+    ('the blue mug on the table', 'blue', 'mug'),            # before: not_found
+    ('the green cube that is on the floor', 'green', 'cube'),  # before: not_found
+    ('the blue mug sitting on the desk', 'blue', 'mug'),     # before: not_found
+    ('the red ball lying on the ground', 'red', 'ball'),     # before: not_found
+])
+def test_the_object_on_the_table_is_found(pipeline, four, command, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(four, res.chosen.box, colour, shape), res.reason
+
+
 def test_a_relation_without_depth_is_answered_in_the_image(pipeline, four):
     # The reference is a pair the model learned: "blue mug" is one of the five pairs
     # held out of training, whose image-only crops the fine-tuned model scores under the

@@ -285,6 +285,11 @@ def test_an_object_named_after_the_viewer_is_still_an_object(text, reference):
     ('the red ball on the right there', 'red ball', 'right'),
 ])
 def test_a_place_in_the_viewers_frame_is_a_spatial_word_or_nothing(text, what, relation):
+    assert_no_link(text, what, relation)
+
+
+def assert_no_link(text, what, relation):
+    """``text`` names ``what`` with the spatial word ``relation`` (or None), and no link."""
     q = parse_command(text)
     assert (q.what, q.relation, q.link, q.reference) == (what, relation, None, None), \
         describe(q)
@@ -297,8 +302,43 @@ def test_a_place_in_the_viewers_frame_is_a_spatial_word_or_nothing(text, what, r
     ('the ball on my left', 'ball', 'on', 'my'),  # a speaker facing the robot: untouched
 ])
 def test_a_place_beside_an_object_is_still_a_relation(text, what, link, reference):
+    assert_link(text, what, link, reference)
+
+
+def assert_link(text, what, link, reference):
+    """``text`` names ``what`` related by ``link`` to the object ``reference``."""
     q = parse_command(text)
     assert (q.what, q.link) == (what, link) and q.reference.what == reference, describe(q)
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: a relation "on" an object "table", not_found with the mug on it.
+    ('the blue mug on the table', 'blue mug', None),
+    ('the green cube that is on the floor', 'green cube', None),
+    ('the blue mug sitting on the desk', 'blue mug', None),
+    ('the red ball lying on the ground', 'red ball', None),
+    ('the cube on top of the table', 'cube', None),
+    ('the yellow cylinder on the counter', 'yellow cylinder', None),
+    ('the red ball on the table on the right', 'red ball', 'right'),
+    ('the chess set on the table', 'chess set', None),
+])
+def test_the_surface_everything_stands_on_selects_nothing(text, what, relation):
+    assert_no_link(text, what, relation)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    ('the cup on the tray', 'cup', 'on', 'tray'),
+    ('the book on the shelf', 'book', 'on', 'shelf'),
+    ('the ball under the table', 'ball', 'under', 'table'),
+    ('the cup on the table lamp', 'cup', 'on', 'table lamp'),
+])
+def test_an_object_under_or_on_another_is_still_a_relation(text, what, link, reference):
+    assert_link(text, what, link, reference)
+
+
+def test_placing_on_the_table_is_still_a_destination():
+    q = parse_command('put the red ball on the table')
+    assert (q.what, q.link, q.destination) == ('red ball', None, ('on the table',))
 
 
 @pytest.mark.parametrize('text, what', [
@@ -457,7 +497,7 @@ def test_a_pick_and_place_instruction_names_the_object_to_move(text, what, desti
     ('pick up the cube on the tray', 'cube', 'on'),   # no placement verb: selects
     ('take the cup next to the sink', 'cup', 'next_to'),   # take ... next to: selects
     ('the push button', 'push button', None),   # a verb that is a noun's word
-    ('the chess set on the table', 'chess set', 'on'),
+    ('the chess set on the board', 'chess set', 'on'),  # "on the table": no relation
 ])
 def test_a_relation_without_a_placement_verb_still_selects(text, what, link):
     q = parse_command(text)
