@@ -216,6 +216,26 @@ def test_two_objects_named_are_both_answered(pipeline, four):
     assert '"purple cone": best match' in res.reason
 
 
+@pytest.mark.parametrize('command', ['the red ball & the blue mug',
+                                     'the red ball\u3001the blue mug',
+                                     'the red ball + the blue mug'])
+def test_two_objects_listed_with_a_symbol_are_both_answered(pipeline, four, command):
+    """Before: one phrase "red ball blue mug", not_found (or the red ball alone)."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and [t.what for t in res.targets] == ['red ball', 'blue mug']
+    assert all(t.pose is not None for t in res.targets), res.reason
+
+
+@pytest.mark.parametrize('command', ['yellow cylinder / blue mug',
+                                     'the purple cone and/or the blue mug'])
+def test_objects_offered_with_a_slash_are_answered_by_one_found(pipeline, four, command):
+    """Before: not_found ("yellow cylinder blue mug"; "purple cone" and "or blue mug")."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    shape = 'cylinder' if command.startswith('yellow') else 'mug'
+    assert on(four, res.chosen.box, 'yellow' if shape == 'cylinder' else 'blue', shape)
+
+
 def test_tokenizer_truncation_is_reported(pipeline, four):
     n, limit = pipeline.scorer.prompt_tokens('red ball')
     assert limit == 32 and n < limit  # the bundled model's text context

@@ -567,6 +567,41 @@ def test_objects_offered_with_or_are_alternatives(text, options):
     assert [o['what'] for o in [describe(q)] + describe(q)['alternatives']] == options
 
 
+@pytest.mark.parametrize('text, listed, offered', [
+    # Field report: each ran into one phrase naming nothing, or named "or blue mug".
+    ('the red ball & the blue mug', ['red ball', 'blue mug'], []),
+    ('red ball&blue mug', ['red ball', 'blue mug'], []),
+    ('the green cube + the blue mug', ['green cube', 'blue mug'], []),
+    ('the red ball\u3001the blue mug', ['red ball', 'blue mug'], []),      # CJK comma
+    ('the red ball\u3001the blue mug\u3001the cube', ['red ball', 'blue mug', 'cube'], []),
+    ('the red ball\u060c the blue mug', ['red ball', 'blue mug'], []),     # Arabic comma
+    ('the red ball\u061b the blue mug', ['red ball', 'blue mug'], []),     # Arabic semicolon
+    ('Pick up the red ball\u3002 Then put it in the blue mug\u3002', ['red ball'], []),
+    ('the red ball\u061f', ['red ball'], []),
+    ('yellow cylinder / blue mug', [], ['yellow cylinder', 'blue mug']),
+    ('the cup/mug', [], ['cup', 'mug']),
+    ('the purple cone and/or the blue mug', [], ['purple cone', 'blue mug']),
+    ('the red ball AND/OR the cube', [], ['red ball', 'cube']),
+])
+def test_objects_listed_or_offered_with_symbols(text, listed, offered):
+    q = parse_command(text)
+    if listed:
+        assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+    else:
+        assert [q.what] + [a.what for a in q.alternatives] == offered and not q.also, \
+            describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the mug w/o a handle', 'mug without handle'),
+    ('the box w/ a lid', 'box with lid'),
+    ('the 3+ mugs', 'mug'),  # no "and" between a number and nothing
+])
+def test_a_slash_or_plus_inside_an_object_name_lists_nothing(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.also and not q.alternatives, describe(q)
+
+
 @pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])
 def test_or_inside_a_word_or_a_negation_offers_nothing(text):
     assert parse_command(text).alternatives == ()

@@ -797,6 +797,23 @@ def parse_command(text):
     return _parse(text)
 
 
+# Objects listed or offered with symbols and other scripts' punctuation, as typed to a
+# chat or written by a recogniser (field report): "the red ball & the blue mug", "the
+# cube + the mug" and "the red ball、the blue mug" (a CJK list comma) ran into one
+# phrase, "red ball blue mug", which names nothing (not_found); "yellow cylinder / blue
+# mug" the same, and "the purple cone and/or the blue mug" the objects "purple cone" and
+# "or blue mug". "&" and "+" are "and", "/" and "and/or" are "or" ("w/" and "w/o" are
+# "with" and "without"; "1/2" is a number); the ideographic comma, full stop and middle
+# dot, the Arabic comma, semicolon and question mark and the Devanagari danda are read as
+# their Latin marks (NFKC leaves them).
+_SCRIPT_PUNCTUATION = str.maketrans({'\u3001': ',', '\u3002': '.', '\u30fb': ',',
+                                     '\u060c': ',', '\u061b': ';', '\u061f': '?',
+                                     '\u0964': '.'})
+_SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
+_SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
+_WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
+
+
 # Punctuation that lists objects, read as "and" before the rest is dropped: a semicolon
 # always ("the red ball; the blue mug"), a comma when a determiner follows ("the red
 # ball, the blue mug and the cube"). A comma between adjectives ("the big, red ball")
@@ -833,6 +850,9 @@ def _drop_openings(text):
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
+                           said.translate(_SCRIPT_PUNCTUATION))
+    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', said))
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
