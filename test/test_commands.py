@@ -236,6 +236,17 @@ def test_objects_offered_with_a_slash_are_answered_by_one_found(pipeline, four, 
     assert on(four, res.chosen.box, 'yellow' if shape == 'cylinder' else 'blue', shape)
 
 
+@pytest.mark.parametrize('command, which', [
+    ('the red ball, the one on the left', 0),   # before: ambiguous
+    ('the ball, the one on the right', 1),      # before: ambiguous
+    ('the red ball, the right one', 1),         # before: ambiguous
+])
+def test_an_object_said_again_as_the_one_picks_that_one(pipeline, twins, command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and len(res.targets) == 1, res.reason
+    assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+
+
 def test_tokenizer_truncation_is_reported(pipeline, four):
     n, limit = pipeline.scorer.prompt_tokens('red ball')
     assert limit == 32 and n < limit  # the bundled model's text context

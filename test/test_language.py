@@ -602,6 +602,32 @@ def test_a_slash_or_plus_inside_an_object_name_lists_nothing(text, what):
     assert q.what == what and not q.also and not q.alternatives, describe(q)
 
 
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: a second object "object" on the left, or an object "red".
+    ('the red ball, the one on the left', 'red ball', 'left'),
+    ('the ball, the one on the right', 'ball', 'right'),
+    ('the ball, the red one', 'red ball', None),
+    ('the mug - the blue one', 'blue mug', None),
+    ('the cube \u2014 the green one', 'green cube', None),
+    ('the red ball, the left one', 'red ball', 'left'),
+    ('the red ball (the one on the left)', 'red ball', 'left'),
+    ('the red ball, i.e. the one on the right', 'red ball', 'right'),
+    ('pick up the mug, the blue one, and put it in the bin', 'blue mug', None),
+])
+def test_an_object_said_again_as_the_one_is_that_object(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.also) == (what, relation, ()), describe(q)
+
+
+def test_the_one_after_a_named_property_is_another_object_of_that_noun():
+    q = parse_command('the red ball, the blue one')
+    assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue ball'], describe(q)
+    q = parse_command('the ball, the second one from the left')
+    assert (q.what, q.ordinal, q.relation, q.also) == ('ball', 2, 'left', ()), describe(q)
+    q = parse_command('the balls, the red ones')
+    assert (q.what, q.plural) == ('red ball', True), describe(q)
+
+
 @pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])
 def test_or_inside_a_word_or_a_negation_offers_nothing(text):
     assert parse_command(text).alternatives == ()

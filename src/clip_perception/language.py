@@ -814,6 +814,34 @@ _SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
 _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 
 
+# An object said again as "the ... one" after a comma, a dash or a bracket (field report):
+# "the ball, the one on the right" listed a second object "object" on the right and
+# answered ambiguous between two balls; "the ball, the red one" listed an object "red".
+# It says more of the object before it: "the one on the right" -> "the ball on the
+# right", "the red one" -> "the red ball", "the red ball, the left one" -> "the red left
+# ball". When both name a property ("the red ball, the blue one") it lists another
+# object of that noun: "the red ball, the blue ball".
+_APPOSITIVE = re.compile(
+    r"(?<!\bon )(?<!\bin )(?<!\bof )(?<!\bat )(?<!\bto )(?<!\bby )(?<!\bnear )(?<!\bfrom )"
+    r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
+    r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
+    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
+    r"(?:i\.?e\.?,?\s+|namely\s+|i\s+mean\s+)?(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)"
+    r"ones?\b\)?")
+
+
+def _appositive(m):
+    """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
+    adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
+    spatial = {w for table in (_RELATIONS, _SIZES) for phrases, _ in table for w in phrases}
+    spatial |= set(_ORDINALS)
+    head = m.group('head')
+    if adjs and any(w not in spatial for w in adjs) and any(w not in spatial for w in adj2):
+        # "the red ball, the blue one": two objects, the second one a ball too.
+        return ' '.join([m.group('det')] + adjs + [head + ',', 'the'] + adj2 + [head])
+    return ' '.join([m.group('det')] + adjs + adj2 + [head])
+
+
 # Punctuation that lists objects, read as "and" before the rest is dropped: a semicolon
 # always ("the red ball; the blue mug"), a comma when a determiner follows ("the red
 # ball, the blue mug and the cube"). A comma between adjectives ("the big, red ball")
@@ -853,6 +881,7 @@ def _parse(text):
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', said))
+    said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
