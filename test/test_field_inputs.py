@@ -1498,3 +1498,47 @@ def test_a_params_file_keyed_by_another_node_name_is_named_not_silently_ignored(
             assert 'min_confidence 0.3 (0.5 in use)' in named[0], named
             assert "model 'bundled'" not in named[0], named  # -p model:=bundled applies
         assert node.stop() == 0
+
+
+def test_standard_qos_override_parameters_apply_and_the_rest_are_named(probe, start_node):
+    """``qos_overrides.<topic>.subscription.<policy>``, as image_pipeline's nodes take them.
+
+    ROS 2 applies these parameters only to entities created with QoS overriding options
+    (ros2/rmw_fastrtps#764); the node created none, so ``qos_overrides./image.subscription
+    .reliability:=reliable`` left the subscription best effort, and an override for a
+    topic the node does not subscribe was ignored too, both without a word. Now the
+    camera subscriptions take them (each its own: /depth stays best effort), the rest
+    are named in one WARN, and a value that names no policy stops start-up in one line.
+    """
+    from rclpy.qos import ReliabilityPolicy
+    node = start_node('-p', 'command:=the red ball',
+                      '-p', 'qos_overrides./image.subscription.reliability:=reliable',
+                      '-p', 'qos_overrides./camera/color/image_raw.subscription.depth:=1')
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 20
+    subs = {}
+    while time.monotonic() < end and len(subs) < 2:
+        subs = {t: [i.qos_profile.reliability for i in
+                    probe.node.get_subscriptions_info_by_topic(t)
+                    if i.node_name == 'clip_perception'] for t in ('/image', '/depth')}
+        subs = {t: r for t, r in subs.items() if r}
+        time.sleep(0.1)
+    assert subs == {'/image': [ReliabilityPolicy.RELIABLE],
+                    '/depth': [ReliabilityPolicy.BEST_EFFORT]}, subs
+    camera = Camera(probe)  # reliable publishers: answered through it
+    listen_all(probe)
+    assert camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    log = node.output()
+    named = [line for line in log.splitlines() if 'match no subscription' in line]
+    assert len(named) == 1 and 'WARN' in named[0], log
+    assert 'qos_overrides./camera/color/image_raw.subscription.depth' in named[0], named
+    assert '/image, /camera_info, /depth' in named[0], named
+    assert 'qos_overrides./image.subscription.reliability' not in named[0], named
+    assert node.stop() == 0
+    node = start_node('-p', 'qos_overrides./image.subscription.reliability:=sometimes')
+    assert node.proc.wait(60) == 1
+    fatal = [line for line in node.output().splitlines() if 'FATAL' in line]
+    assert len(fatal) == 1 and 'sometimes' in fatal[0], node.output()
+    assert 'Traceback' not in node.output()

@@ -72,6 +72,7 @@ from rclpy.qos import HistoryPolicy
 from rclpy.qos import QoSPolicyKind
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
+from rclpy.qos_overriding_options import QoSOverridingOptions
 from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
@@ -86,6 +87,8 @@ from clip_perception import param_overrides
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
+from clip_perception.config import QOS_OVERRIDE_POLICIES
+from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
@@ -433,30 +436,24 @@ class PerceptionMixin:
         camera_qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=values['qos_depth'],
                                 reliability=reliability,
                                 durability=DurabilityPolicy.VOLATILE)
-        events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
         subs = []
         if values['image_transport'] == 'compressed':
-            subs.append(self.create_subscription(CompressedImage,
-                                                 self._transport_topic('image', 'compressed'),
-                                                 self._on_compressed, camera_qos,
-                                                 event_callbacks=events))
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('image', 'compressed'),
+                self._on_compressed, camera_qos))
         else:
-            subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
-                                                 event_callbacks=events))
-        self._info_sub = self.create_subscription(CameraInfo, self._info_topic('camera_info',
-                                                                               'image'),
-                                                  self._on_camera_info, camera_qos,
-                                                  event_callbacks=events)
+            subs.append(self._camera_subscription(Image, 'image', self._on_image, camera_qos))
+        self._info_sub = self._camera_subscription(
+            CameraInfo, self._info_topic('camera_info', 'image'), self._on_camera_info,
+            camera_qos)
         subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            subs.append(self.create_subscription(CompressedImage,
-                                                 self._transport_topic('depth',
-                                                                       'compressedDepth'),
-                                                 self._on_compressed_depth, camera_qos,
-                                                 event_callbacks=events))
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('depth', 'compressedDepth'),
+                self._on_compressed_depth, camera_qos))
         elif values['use_depth']:
-            subs.append(self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
-                                                 event_callbacks=events))
+            subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
+        self._check_qos_overrides([sub.topic_name for sub in subs])
         # Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
         # best-effort publisher (micro-ROS's default) never matches, and is reported.
         self._command_sub = self.create_subscription(
@@ -485,6 +482,42 @@ class PerceptionMixin:
             f'listening on {names[0]} ({values["image_transport"]}), '
             + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _camera_subscription(self, msg_type, topic, callback, qos):
+        """Subscribe a camera input, taking ROS 2's standard QoS override parameters.
+
+        ``qos_overrides.<topic>.subscription.<history|depth|reliability>`` (the resolved
+        topic), as image_pipeline's nodes take them, apply over ``qos_reliability`` and
+        ``qos_depth``. Before, they were ignored without a word (field report:
+        ros2/rmw_fastrtps#764, an override has no effect unless the node opts in).
+
+        :raises ValueError: an override value that names no such policy.
+        """
+        # Each its own profile: rclpy writes the overrides into the one it is given.
+        qos = QoSProfile(history=qos.history, depth=qos.depth, reliability=qos.reliability,
+                         durability=qos.durability)
+        try:
+            return self.create_subscription(
+                msg_type, topic, callback, qos,
+                event_callbacks=SubscriptionEventCallbacks(
+                    incompatible_qos=self._on_incompatible_qos),
+                qos_overriding_options=QoSOverridingOptions([
+                    getattr(QoSPolicyKind, p.upper()) for p in QOS_OVERRIDE_POLICIES]))
+        except RuntimeError as exc:  # rclpy's "Unexpected QoS override for policy ..."
+            raise ValueError(f'{exc} (history: keep_last or keep_all; reliability: '
+                             'reliable or best_effort)') from None
+
+    def _check_qos_overrides(self, topics):
+        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes."""
+        given = getattr(self, '_parameter_overrides', {})
+        unmatched = unmatched_qos_overrides(given, topics)
+        if unmatched and 'qos_overrides' not in self._warned_once:
+            self._warned_once.add('qos_overrides')
+            self.get_logger().warning(
+                f'parameter(s) {", ".join(unmatched)} match no subscription of this node and '
+                'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
+                f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
+                f'{", ".join(topics)}; or set qos_reliability and qos_depth')
 
     def _transport_topic(self, base, transport):
         """Return the topic of ``base``'s ``transport``, named as image_transport names it.
@@ -695,7 +728,8 @@ class PerceptionMixin:
                 self._echo_command()
                 if not self._command:
                     self._clear_markers()
-            elif p.name not in ('use_sim_time',):
+            elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
+                # qos_overrides.* are declared by rclpy as each subscription is created.
                 self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
