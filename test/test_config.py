@@ -3,6 +3,7 @@
 import pytest
 
 from clip_perception.config import check_prompt_template
+from clip_perception.config import check_qos_override
 from clip_perception.config import defaults
 from clip_perception.config import PipelineConfig
 from clip_perception.config import unmatched_qos_overrides
@@ -83,3 +84,20 @@ def test_qos_overrides_that_no_camera_subscription_takes_are_named():
         'qos_overrides./image.subscription.durability']
     assert unmatched_qos_overrides(['qos_overrides./image.subscription.history'],
                                    ['/image']) == []
+
+
+@pytest.mark.parametrize('name, value, ok', [
+    ('qos_overrides./image.subscription.reliability', 'reliable', True),
+    ('qos_overrides./image.subscription.reliability', 'BEST_EFFORT', True),
+    ('qos_overrides./image.subscription.reliability', 'sometimes', False),
+    ('qos_overrides./image.subscription.history', 'keep_all', True),
+    ('qos_overrides./image.subscription.history', 3, False),
+    ('qos_overrides./image.subscription.depth', 1, True),
+    ('qos_overrides./image.subscription.depth', 'ten', False),
+    ('qos_overrides./image.subscription.depth', -1, False),
+])
+def test_a_qos_override_value_rclpy_cannot_take_is_refused_with_why(name, value, ok):
+    reason = check_qos_override(name, value)
+    assert (reason is None) is ok, reason
+    if not ok:
+        assert name in reason and repr(value) in reason

@@ -184,6 +184,22 @@ def test_a_model_that_cannot_load_fails_configure_and_stays_unconfigured(probe, 
     assert State.PRIMARY_STATE_UNCONFIGURED == 1  # the id ros2 lifecycle get prints
 
 
+def test_a_qos_override_it_cannot_take_fails_configure_with_the_reason(probe, tmp_path):
+    """Before, rclpy raised it as activate created the subscription: no line, ERROR."""
+    node = Managed(probe, 'lc_bad_qos', str(tmp_path / 'node.log'), '-p',
+                   'qos_overrides./image.subscription.reliability:=sometimes')
+    try:
+        node.wait_ready()
+        assert not node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.state() == 'unconfigured'
+        assert 'configure failed: parameter qos_overrides./image.subscription.reliability ' \
+            "must be one of reliable, best_effort, best_available, system_default, got " \
+            "'sometimes'" in node.output(), node.output()
+    finally:
+        code = node.sigint()
+    assert code == 0
+
+
 def test_a_transition_the_state_does_not_have_is_answered_false_and_the_node_stays(
         probe, tmp_path):
     """An invalid transition is refused with an answer, as rclcpp does.

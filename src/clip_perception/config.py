@@ -325,3 +325,27 @@ def unmatched_qos_overrides(given, topics):
     takes = {f'qos_overrides.{topic}.subscription.{policy}' for topic in topics
              for policy in QOS_OVERRIDE_POLICIES}
     return sorted(n for n in given if n.startswith('qos_overrides.') and n not in takes)
+
+
+# The values rclpy takes for the override policies (an enum's lower-case names).
+QOS_OVERRIDE_VALUES = {'history': ('keep_last', 'keep_all', 'system_default'),
+                       'reliability': ('reliable', 'best_effort', 'best_available',
+                                       'system_default')}
+
+
+def check_qos_override(name, value):
+    """Return None if the ``qos_overrides.*`` parameter ``name`` may be ``value``, else why.
+
+    rclpy raises a bare RuntimeError for a policy value it has no name for when it
+    creates the subscription (after configure, for the managed node: activate then fails
+    without a log line); checked with the other parameters instead.
+    """
+    policy = name.rpartition('.')[2]
+    if policy == 'depth':
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f'{name} must be a non-negative integer, got {value!r}'
+        return None
+    allowed = QOS_OVERRIDE_VALUES.get(policy)
+    if allowed is not None and (not isinstance(value, str) or value.lower() not in allowed):
+        return f'{name} must be one of {", ".join(allowed)}, got {value!r}'
+    return None

@@ -84,6 +84,7 @@ from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
 from clip_perception import param_overrides
+from clip_perception.config import check_qos_override
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
@@ -340,6 +341,11 @@ class PerceptionMixin:
             reason = validate(name, values[name])
             if reason:
                 raise ValueError(f'parameter {name}: {reason}')
+        for name, param in getattr(self, '_parameter_overrides', {}).items():
+            reason = check_qos_override(name, param.value) if name.startswith(
+                'qos_overrides.') else None
+            if reason:
+                raise ValueError(f'parameter {reason}')
         if values['torch_threads'] > 0:
             import torch
             torch.set_num_threads(values['torch_threads'])
