@@ -247,6 +247,19 @@ def test_an_object_said_again_as_the_one_picks_that_one(pipeline, twins, command
     assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
 
 
+@pytest.mark.parametrize('command, colour, shape, said, read', [
+    ('the yellow cilinder', 'yellow', 'cylinder', 'cilinder', 'cylinder'),  # before: mug
+    ('the red bal', 'red', 'ball', 'bal', 'ball'),                          # not_found
+    ('the red balll and the blu mug', 'red', 'ball', 'balll', 'ball'),      # not_found
+])
+def test_a_typo_the_closed_vocabulary_model_cannot_know_is_read_and_said(
+        pipeline, four, command, colour, shape, said, read):
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(four, res.chosen.box, colour, shape), res.reason
+    assert f'read "{said}" as "{read}"' in res.reason and res.command == command
+
+
 def test_tokenizer_truncation_is_reported(pipeline, four):
     n, limit = pipeline.scorer.prompt_tokens('red ball')
     assert limit == 32 and n < limit  # the bundled model's text context
