@@ -261,6 +261,10 @@ class PerceptionMixin:
         self._colour_frame_id = ''
         self._outputs = []
         self.command_pub = self.marker_pub = None
+        # The outputs publish (the plain node from start-up; the managed one while active):
+        # a command taken while inactive is answered once active, not into a disabled
+        # lifecycle publisher (rclpy drops it with a warning).
+        self._outputs_on = False
         self._marker_frame = None  # frame of the last markers published (to delete them)
         self._markers_shown = False  # the last markers published draw a target
         self.scorer = self.pipeline = self.sync = None
@@ -460,12 +464,7 @@ class PerceptionMixin:
         elif values['use_depth']:
             subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
         self._check_qos_overrides([sub.topic_name for sub in subs])
-        # Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
-        # best-effort publisher (micro-ROS's default) never matches, and is reported.
-        self._command_sub = self.create_subscription(
-            String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
-                incompatible_qos=self._on_command_incompatible_qos))
-        subs.append(self._command_sub)
+        self._open_command()
         self._inputs = subs
         self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
         if values['use_depth']:
@@ -486,8 +485,34 @@ class PerceptionMixin:
         names = [sub.topic_name for sub in subs]
         self.get_logger().info(
             f'listening on {names[0]} ({values["image_transport"]}), '
-            + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
+            + ', '.join(names[1:]) + f'; command on {self._command_sub.topic_name}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _open_command(self):
+        """Subscribe to commands, unless subscribed already.
+
+        The managed node subscribes on configure and unsubscribes on cleanup, not on
+        deactivate: a command published while it is inactive (a lifecycle manager paused
+        it) was never received, and after activate the previous command was answered as
+        if it were the new one's, with nothing logged (field report). Inactive, a command
+        is taken as ``ros2 param set ... command`` takes it, and answered once active.
+        Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
+        best-effort publisher (micro-ROS's default) never matches, and is reported.
+        """
+        if self._command_sub is not None:
+            return
+        self._command_sub = self.create_subscription(
+            String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
+                incompatible_qos=self._on_command_incompatible_qos))
+        self._command_seen = False
+
+    def _close_command(self):
+        """Unsubscribe from commands (and the latched twin, if any)."""
+        for sub in (self._command_sub, self._command_latched):
+            if sub is not None:
+                self.destroy_subscription(sub)
+        self._command_sub = self._command_latched = None
+        self._command_seen = False
 
     def _camera_subscription(self, msg_type, topic, callback, qos):
         """Subscribe a camera input, taking ROS 2's standard QoS override parameters.
@@ -651,8 +676,7 @@ class PerceptionMixin:
         # receives, and the stored camera_info went with the old one (nav2's pause and
         # resume: deactivate, activate).
         self._info_sub = self._info_latched = None
-        self._command_sub = self._command_latched = None
-        self._info_seen = self._command_seen = False
+        self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         for timer in (self._diag_timer, self._sync_timer):
@@ -725,12 +749,14 @@ class PerceptionMixin:
                 previous = self._command
                 with self._answer_lock, self._lock:
                     self._command = command
-                self.get_logger().info(
-                    f'command set to "{self._command}"' if self._command else
+                self.get_logger().info((
+                    f'command set to "{self._command}"' + (
+                        '' if self._outputs_on else ' while inactive: answered once active')
+                    if self._command else
                     f'command "{previous}" cancelled by {self._cancelled_by} on the command '
                     'topic; idle' if self._cancelled_by is not None else
                     f'command "{previous}" cancelled by {_cancel_label(p.value)} (parameter '
-                    'command); idle' if p.value.strip() else 'command cleared; idle')
+                    'command); idle' if p.value.strip() else 'command cleared; idle'))
                 self._echo_command()
                 if not self._command:
                     self._clear_markers()
@@ -773,12 +799,13 @@ class PerceptionMixin:
         return self.memory
 
     def _echo_command(self):
-        if self.command_pub is not None:
+        if self.command_pub is not None and self._outputs_on:
             self.command_pub.publish(String(data=self._command))
 
     def _clear_markers(self):
         """Delete the RViz markers of the last answer, if any (idle now: none follow)."""
-        if self._marker_frame is not None and self.marker_pub is not None:
+        if self._marker_frame is not None and self.marker_pub is not None and \
+                self._outputs_on:
             header = Header(stamp=self.get_clock().now().to_msg(),
                             frame_id=self._marker_frame)
             self.marker_pub.publish(MarkerArray(markers=[Marker(
@@ -882,6 +909,8 @@ class PerceptionMixin:
 
     def _answer_command(self, said, status, reason):
         """Publish the one ``~/detection_json`` that answers a command, not a frame."""
+        if not self._outputs_on:
+            return  # inactive: the log line says it
         header = Header(stamp=self.get_clock().now().to_msg(),
                         frame_id=self._values_cache['frame_id'])
         self.json_pub.publish(String(data=json.dumps(notice_dict(header, said, status,
@@ -1399,7 +1428,8 @@ class PerceptionMixin:
                          durability=DurabilityPolicy.TRANSIENT_LOCAL)
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: None)
         twin = self.create_subscription(msg_type, topic, callback, qos, event_callbacks=quiet)
-        self._inputs.append(twin)
+        if msg_type is not String:  # the command's lives as long as the command's own
+            self._inputs.append(twin)
         self.get_logger().info(f'{topic} has a latched (transient_local) publisher and no '
                                f'{what} has arrived: subscribing transient_local too, to '
                                'receive its stored message')
@@ -1447,6 +1477,7 @@ class ClipPerceptionNode(PerceptionMixin, Node):
         self._declare()
         self._load(shared)
         self._create_outputs(self.create_publisher)
+        self._outputs_on = True
         self._open_inputs()
 
 
@@ -1454,10 +1485,12 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
     """The managed node: same parameters, topics and behaviour once active.
 
     Parameters are declared when it is constructed (unconfigured); ``configure``
-    validates them and loads the model; ``activate`` subscribes and starts the worker
-    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops every input,
-    the worker and all output; ``cleanup`` frees the model; ``shutdown`` works from
-    every state. A model that cannot load fails ``configure`` (back to unconfigured).
+    validates them, loads the model and subscribes to commands (taken while inactive,
+    answered once active); ``activate`` subscribes to the camera and starts the worker
+    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops the camera
+    inputs, the worker and all output; ``cleanup`` unsubscribes from commands and frees
+    the model; ``shutdown`` works from every state. A model that cannot load fails
+    ``configure`` (back to unconfigured).
     """
 
     def __init__(self, **kwargs):
@@ -1499,10 +1532,12 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
             self._free_model()
             return TransitionCallbackReturn.FAILURE
         self._create_outputs(self.create_lifecycle_publisher)
+        self._open_command()  # inactive too: a command then is answered once active
         return super().on_configure(state)
 
     def on_activate(self, state):
         result = super().on_activate(state)  # enables the lifecycle publishers
+        self._outputs_on = True
         self._open_inputs()
         return result
 
@@ -1511,17 +1546,21 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
         # Its publishers are still active here: a deactivated node must not leave its
         # last target drawn in RViz (nothing follows until it is active again).
         self._clear_markers()
+        self._outputs_on = False
         return super().on_deactivate(state)
 
     def on_cleanup(self, state):
+        self._close_command()
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return super().on_cleanup(state)
 
     def on_shutdown(self, state):
         self._close_inputs()
+        self._close_command()
         if self._markers_shown:  # shut down while active: its publishers still are
             self._clear_markers()
+        self._outputs_on = False
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return TransitionCallbackReturn.SUCCESS
