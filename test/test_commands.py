@@ -122,6 +122,43 @@ def test_relations_between_two_objects(pipeline, twins, command, which):
     assert on(twins, res.reference.box, 'blue' if ref == 'mug' else 'green', ref)
 
 
+@pytest.mark.parametrize('command, which', [
+    ('the red ball to your left', 0),                    # before: a green cube posed
+    ('the red ball on your right', 1),                   # before: not_found ("on" "your")
+    ("the red ball on the robot's left", 0),             # before: not_found ("on" "robot")
+    ('the red ball to the right of you', 1),             # before: not_found (right_of "you")
+    ('the red ball on the left side of the image', 0),   # before: not_found ("image")
+    ('the red ball on the right side of the table', 1),  # before: not_found ("table")
+    ('the red ball in the bottom left corner', 0),       # before: a green cube posed
+    ('the top-right red ball', 1),                       # before: ambiguous
+    ('the red ball that you see on the left', 0),        # before: a green cube posed
+])
+def test_a_place_in_the_viewers_frame_picks_that_side(pipeline, twins, command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+
+
+@pytest.mark.parametrize('command', ['that red ball right there', 'the red ball over here',
+                                     'the red ball in the picture'])
+def test_a_pointing_word_decides_nothing(pipeline, twins, command):
+    """Before: "right there" picked the right one, "over here" was not_found ("on" "here")."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'ambiguous' and res.query.what == 'red ball', res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape', [
+    ('the blue mug on the table', 'blue', 'mug'),            # before: not_found
+    ('the green cube that is on the floor', 'green', 'cube'),  # before: not_found
+    ('the blue mug sitting on the desk', 'blue', 'mug'),     # before: not_found
+    ('the red ball lying on the ground', 'red', 'ball'),     # before: not_found
+])
+def test_the_object_on_the_table_is_found(pipeline, four, command, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(four, res.chosen.box, colour, shape), res.reason
+
+
 def test_a_relation_without_depth_is_answered_in_the_image(pipeline, four):
     # The reference is a pair the model learned: "blue mug" is one of the five pairs
     # held out of training, whose image-only crops the fine-tuned model scores under the
@@ -177,6 +214,50 @@ def test_two_objects_named_are_both_answered(pipeline, four):
     res = run(pipeline, four, 'the red ball and the purple cone')
     assert res.status == 'not_found' and res.chosen is None and res.targets == ()
     assert '"purple cone": best match' in res.reason
+
+
+@pytest.mark.parametrize('command', ['the red ball & the blue mug',
+                                     'the red ball\u3001the blue mug',
+                                     'the red ball + the blue mug'])
+def test_two_objects_listed_with_a_symbol_are_both_answered(pipeline, four, command):
+    """Before: one phrase "red ball blue mug", not_found (or the red ball alone)."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and [t.what for t in res.targets] == ['red ball', 'blue mug']
+    assert all(t.pose is not None for t in res.targets), res.reason
+
+
+@pytest.mark.parametrize('command', ['yellow cylinder / blue mug',
+                                     'the purple cone and/or the blue mug'])
+def test_objects_offered_with_a_slash_are_answered_by_one_found(pipeline, four, command):
+    """Before: not_found ("yellow cylinder blue mug"; "purple cone" and "or blue mug")."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    shape = 'cylinder' if command.startswith('yellow') else 'mug'
+    assert on(four, res.chosen.box, 'yellow' if shape == 'cylinder' else 'blue', shape)
+
+
+@pytest.mark.parametrize('command, which', [
+    ('the red ball, the one on the left', 0),   # before: ambiguous
+    ('the ball, the one on the right', 1),      # before: ambiguous
+    ('the red ball, the right one', 1),         # before: ambiguous
+])
+def test_an_object_said_again_as_the_one_picks_that_one(pipeline, twins, command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and len(res.targets) == 1, res.reason
+    assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape, said, read', [
+    ('the yellow cilinder', 'yellow', 'cylinder', 'cilinder', 'cylinder'),  # before: mug
+    ('the red bal', 'red', 'ball', 'bal', 'ball'),                          # not_found
+    ('the red balll and the blu mug', 'red', 'ball', 'balll', 'ball'),      # not_found
+])
+def test_a_typo_the_closed_vocabulary_model_cannot_know_is_read_and_said(
+        pipeline, four, command, colour, shape, said, read):
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.pose is not None, res.reason
+    assert on(four, res.chosen.box, colour, shape), res.reason
+    assert f'read "{said}" as "{read}"' in res.reason and res.command == command
 
 
 def test_tokenizer_truncation_is_reported(pipeline, four):

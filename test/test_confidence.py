@@ -1,9 +1,11 @@
 """Zero-shot softmax confidence: contrast prompts, the softmax, and the shipped model."""
 
 import numpy as np
+import pytest
 import torch
 
 from clip_perception.confidence import contrast_prompts
+from clip_perception.confidence import correct_spelling
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import top_contrast_confidence
@@ -136,3 +138,31 @@ def test_the_bundled_model_answers_words_it_never_learned_not_found(tmp_path):
     assert not pipeline.scorer.closed_vocabulary
     res = pipeline.run(scene.rgb, 'the teddy bear', scene.depth, scene.intrinsics)
     assert 'knows no word' not in res.reason
+
+
+TOY = ('red ball', 'blue mug', 'green cube', 'yellow cylinder', 'purple cone', 'white cube')
+
+
+@pytest.mark.parametrize('what, read', [
+    ('yellow cilinder', 'yellow cylinder'),   # field report: the blue mug was posed
+    ('red bal', 'red ball'),                  # not_found
+    ('red balll', 'red ball'),                # not_found
+    ('blu mug', 'blue mug'),
+    ('purpel cone', 'purple cone'),           # a swap of neighbours is one typo
+    ('whte cube', 'white cube'),
+    ('orange cyclinder', 'orange cylinder'),  # two typos in a long word
+    ('teh red ball', 'the red ball'),
+])
+def test_a_word_one_typo_from_a_known_one_is_read_as_it(what, read):
+    got, changed = correct_spelling(what, TOY)
+    assert got == read and changed and all(a != b for a, b in changed)
+
+
+@pytest.mark.parametrize('what', [
+    'red ball', 'red sphere', 'blue cup', 'gray cube',  # known, or synonyms it maps
+    'teddy bear', 'red bowl',                            # two typos from "ball": a word
+    'cyan cube',                                         # "can" is a synonym, no target
+    'red ball 2', 'x y',                                 # digits, short words
+])
+def test_a_known_word_or_one_far_from_every_known_word_stays(what):
+    assert correct_spelling(what, TOY) == (what, ())

@@ -3,8 +3,10 @@
 import pytest
 
 from clip_perception.config import check_prompt_template
+from clip_perception.config import check_qos_override
 from clip_perception.config import defaults
 from clip_perception.config import PipelineConfig
+from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 
 
@@ -65,3 +67,37 @@ def test_a_vocabulary_list_reaches_the_core_joined():
     config = PipelineConfig.from_values(dict(defaults(), vocabulary=['laptop', 'coffee mug']))
     assert config.vocabulary == 'laptop, coffee mug'
     assert PipelineConfig.from_values(dict(defaults(), vocabulary='a; b')).vocabulary == 'a; b'
+
+
+def test_qos_overrides_that_no_camera_subscription_takes_are_named():
+    """They are ignored by rclpy without a word; the node names them (round 8)."""
+    given = ['min_confidence', 'qos_overrides./image.subscription.reliability',
+             'qos_overrides./depth.subscription.depth',
+             'qos_overrides./camera/color/image_raw.subscription.reliability',  # remapped from
+             'qos_overrides./image.publisher.reliability',                    # not a publisher
+             'qos_overrides./image.subscription.durability',                  # not offered
+             'qos_overrides./command.subscription.reliability']               # not a camera's
+    assert unmatched_qos_overrides(given, ['/image', '/camera_info', '/depth']) == [
+        'qos_overrides./camera/color/image_raw.subscription.reliability',
+        'qos_overrides./command.subscription.reliability',
+        'qos_overrides./image.publisher.reliability',
+        'qos_overrides./image.subscription.durability']
+    assert unmatched_qos_overrides(['qos_overrides./image.subscription.history'],
+                                   ['/image']) == []
+
+
+@pytest.mark.parametrize('name, value, ok', [
+    ('qos_overrides./image.subscription.reliability', 'reliable', True),
+    ('qos_overrides./image.subscription.reliability', 'BEST_EFFORT', True),
+    ('qos_overrides./image.subscription.reliability', 'sometimes', False),
+    ('qos_overrides./image.subscription.history', 'keep_all', True),
+    ('qos_overrides./image.subscription.history', 3, False),
+    ('qos_overrides./image.subscription.depth', 1, True),
+    ('qos_overrides./image.subscription.depth', 'ten', False),
+    ('qos_overrides./image.subscription.depth', -1, False),
+])
+def test_a_qos_override_value_rclpy_cannot_take_is_refused_with_why(name, value, ok):
+    reason = check_qos_override(name, value)
+    assert (reason is None) is ok, reason
+    if not ok:
+        assert name in reason and repr(value) in reason

@@ -1460,3 +1460,85 @@ def test_depth_in_tenths_of_a_millimetre_is_posed_right_with_depth_scale(probe, 
         Parameter('depth_scale', value=1.0).to_parameter_msg()])).results[0]
     assert not refused.successful
     assert node.stop() == 0
+
+
+def test_a_params_file_keyed_by_another_node_name_is_named_not_silently_ignored(
+        probe, start_node, tmp_path):
+    """A parameters file keyed by the executable's name or another namespace.
+
+    rcl gives a node only the sections keyed by its own name or a wildcard matching it
+    (ros2/ros2#569, ros2/launch_ros#55): ``clip_perception_node:`` (the executable, not
+    the node) or ``/camera/clip_perception:`` left every parameter of the file at its
+    default, ``ros2 param get`` showing the default, and nothing in the log. Now one WARN
+    names the keys, the node and the key to write; a file that applies is not named.
+    """
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'config',
+                           'clip_perception.yaml')) as f:
+        text = f.read().replace('min_confidence: 0.5', 'min_confidence: 0.3')
+    for key, applies in (('clip_perception_node', False), ('/camera/clip_perception', False),
+                         ('/**/clip_perception', True)):
+        params = tmp_path / f'params_{len(key)}.yaml'
+        params.write_text(text.replace('/**:', f'{key}:', 1))
+        # model:=bundled on the command line: the file's own would be ignored with it.
+        node = start_node('-p', 'model:=bundled', params_file=str(params))
+        assert wait_for_node(probe), node.output()
+        got = call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=['min_confidence'])).values[0]
+        assert got.double_value == (0.3 if applies else 0.5)
+        log = node.output()
+        named = [line for line in log.splitlines() if 'keyed by node' in line]
+        if applies:
+            assert not named, log
+        else:
+            assert len(named) == 1 and 'WARN' in named[0], log
+            assert f'"/{key.lstrip("/")}", which is not this node (/clip_perception)' in \
+                named[0] and 'Key them by "/**:" (any node) or "/clip_perception:"' in \
+                named[0], named
+            # What the user set and does not get, with the value in use instead.
+            assert 'min_confidence 0.3 (0.5 in use)' in named[0], named
+            assert "model 'bundled'" not in named[0], named  # -p model:=bundled applies
+        assert node.stop() == 0
+
+
+def test_standard_qos_override_parameters_apply_and_the_rest_are_named(probe, start_node):
+    """``qos_overrides.<topic>.subscription.<policy>``, as image_pipeline's nodes take them.
+
+    ROS 2 applies these parameters only to entities created with QoS overriding options
+    (ros2/rmw_fastrtps#764); the node created none, so ``qos_overrides./image.subscription
+    .reliability:=reliable`` left the subscription best effort, and an override for a
+    topic the node does not subscribe was ignored too, both without a word. Now the
+    camera subscriptions take them (each its own: /depth stays best effort), the rest
+    are named in one WARN, and a value that names no policy stops start-up in one line.
+    """
+    from rclpy.qos import ReliabilityPolicy
+    node = start_node('-p', 'command:=the red ball',
+                      '-p', 'qos_overrides./image.subscription.reliability:=reliable',
+                      '-p', 'qos_overrides./camera/color/image_raw.subscription.depth:=1')
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 20
+    subs = {}
+    while time.monotonic() < end and len(subs) < 2:
+        subs = {t: [i.qos_profile.reliability for i in
+                    probe.node.get_subscriptions_info_by_topic(t)
+                    if i.node_name == 'clip_perception'] for t in ('/image', '/depth')}
+        subs = {t: r for t, r in subs.items() if r}
+        time.sleep(0.1)
+    assert subs == {'/image': [ReliabilityPolicy.RELIABLE],
+                    '/depth': [ReliabilityPolicy.BEST_EFFORT]}, subs
+    camera = Camera(probe)  # reliable publishers: answered through it
+    listen_all(probe)
+    assert camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    log = node.output()
+    named = [line for line in log.splitlines() if 'match no subscription' in line]
+    assert len(named) == 1 and 'WARN' in named[0], log
+    assert 'qos_overrides./camera/color/image_raw.subscription.depth' in named[0], named
+    assert '/image, /camera_info, /depth' in named[0], named
+    assert 'qos_overrides./image.subscription.reliability' not in named[0], named
+    assert node.stop() == 0
+    node = start_node('-p', 'qos_overrides./image.subscription.reliability:=sometimes')
+    assert node.proc.wait(60) == 1
+    fatal = [line for line in node.output().splitlines() if 'FATAL' in line]
+    assert len(fatal) == 1 and 'sometimes' in fatal[0], node.output()
+    assert 'Traceback' not in node.output()

@@ -254,6 +254,104 @@ def test_an_object_named_after_the_viewer_is_still_an_object(text, reference):
     assert q.link == 'next_to' and q.reference.what == reference
 
 
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: places said in the viewer's frame were objects or words of one.
+    ('the red ball to your left', 'red ball', 'left'),              # "red ball your"
+    ('the red ball on your right', 'red ball', 'right'),            # "on" an object "your"
+    ("the ball on the robot's left", 'ball', 'left'),               # "on" a "robot"
+    ("the mug at the camera's right", 'mug', 'right'),
+    ('the ball on your left-hand side', 'ball', 'left'),
+    ('the cube to the right of you', 'cube', 'right'),              # right_of "you"
+    ('the ball on the left side of the image', 'ball', 'left'),     # left_of "image"
+    ('the mug in the right half of the picture', 'mug', 'right'),   # "mug half picture"
+    ('the ball on the left of the screen', 'ball', 'left'),
+    ('the cup in the middle of the frame', 'cup', 'middle'),
+    ('the ball on the right side of the table', 'ball', 'right'),   # right_of "table"
+    ('the ball in the bottom left corner', 'ball', 'left'),         # "ball corner"
+    ('the top-right mug', 'mug', 'right'),                          # "top right mug"
+    ('the red ball in front of you', 'red ball', 'nearest'),        # in_front_of "you"
+    ('the red ball before the camera', 'red ball', 'nearest'),
+    ('the red ball directly in front', 'red ball', 'nearest'),      # "red ball directly"
+    ('the cube straight ahead', 'cube', 'middle'),                  # "cube straight ahead"
+    ('the red ball in the image', 'red ball', None),                # "red ball image"
+    ('the blue mug in the picture', 'blue mug', None),
+    ('the cube on camera', 'cube', None),
+    ('the green cube you can see', 'green cube', None),             # "green cube you can"
+    ('the red ball that you see on the left', 'red ball', 'left'),
+    ('the red ball over there', 'red ball', None),                  # "red ball over"
+    ('the blue mug over here', 'blue mug', None),                   # "on" an object "here"
+    ('that red ball right there', 'red ball', None),                # the spatial word right
+    ('the red ball right here', 'red ball', None),
+    ('the red ball on the right there', 'red ball', 'right'),
+])
+def test_a_place_in_the_viewers_frame_is_a_spatial_word_or_nothing(text, what, relation):
+    assert_no_link(text, what, relation)
+
+
+def assert_no_link(text, what, relation):
+    """``text`` names ``what`` with the spatial word ``relation`` (or None), and no link."""
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link, q.reference) == (what, relation, None, None), \
+        describe(q)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    ('the red ball on the left side of the blue mug', 'red ball', 'left_of', 'blue mug'),
+    ('the ball to the left of the picture frame', 'ball', 'left_of', 'picture frame'),
+    ('the cup in front of the camera bag', 'cup', 'in_front_of', 'camera bag'),
+    ('the ball on my left', 'ball', 'on', 'my'),  # a speaker facing the robot: untouched
+])
+def test_a_place_beside_an_object_is_still_a_relation(text, what, link, reference):
+    assert_link(text, what, link, reference)
+
+
+def assert_link(text, what, link, reference):
+    """``text`` names ``what`` related by ``link`` to the object ``reference``."""
+    q = parse_command(text)
+    assert (q.what, q.link) == (what, link) and q.reference.what == reference, describe(q)
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: a relation "on" an object "table", not_found with the mug on it.
+    ('the blue mug on the table', 'blue mug', None),
+    ('the green cube that is on the floor', 'green cube', None),
+    ('the blue mug sitting on the desk', 'blue mug', None),
+    ('the red ball lying on the ground', 'red ball', None),
+    ('the cube on top of the table', 'cube', None),
+    ('the yellow cylinder on the counter', 'yellow cylinder', None),
+    ('the red ball on the table on the right', 'red ball', 'right'),
+    ('the chess set on the table', 'chess set', None),
+])
+def test_the_surface_everything_stands_on_selects_nothing(text, what, relation):
+    assert_no_link(text, what, relation)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    ('the cup on the tray', 'cup', 'on', 'tray'),
+    ('the book on the shelf', 'book', 'on', 'shelf'),
+    ('the ball under the table', 'ball', 'under', 'table'),
+    ('the cup on the table lamp', 'cup', 'on', 'table lamp'),
+])
+def test_an_object_under_or_on_another_is_still_a_relation(text, what, link, reference):
+    assert_link(text, what, link, reference)
+
+
+def test_placing_on_the_table_is_still_a_destination():
+    q = parse_command('put the red ball on the table')
+    assert (q.what, q.link, q.destination) == ('red ball', None, ('on the table',))
+
+
+@pytest.mark.parametrize('text, what', [
+    ('can you see the red ball?', 'red ball'),
+    ('do you see a blue mug', 'blue mug'),
+    ('there is a red ball, get it', 'red ball'),
+    ('here is the cube', 'cube'),
+    ('the picture frame', 'picture frame'),
+])
+def test_asking_whether_it_is_seen_still_names_the_object(text, what):
+    assert parse_command(text).what == what
+
+
 @pytest.mark.parametrize('text, what', [
     # Field report: an opening before a comma was an object of its own ("um" and "red
     # ball": not_found), "No, ..." a negation, and a wake phrase, a verb or a phone's
@@ -399,7 +497,7 @@ def test_a_pick_and_place_instruction_names_the_object_to_move(text, what, desti
     ('pick up the cube on the tray', 'cube', 'on'),   # no placement verb: selects
     ('take the cup next to the sink', 'cup', 'next_to'),   # take ... next to: selects
     ('the push button', 'push button', None),   # a verb that is a noun's word
-    ('the chess set on the table', 'chess set', 'on'),
+    ('the chess set on the board', 'chess set', 'on'),  # "on the table": no relation
 ])
 def test_a_relation_without_a_placement_verb_still_selects(text, what, link):
     q = parse_command(text)
@@ -467,6 +565,67 @@ def test_objects_offered_with_or_are_alternatives(text, options):
     q = parse_command(text)
     assert [q.what] + [a.what for a in q.alternatives] == options and q.also == ()
     assert [o['what'] for o in [describe(q)] + describe(q)['alternatives']] == options
+
+
+@pytest.mark.parametrize('text, listed, offered', [
+    # Field report: each ran into one phrase naming nothing, or named "or blue mug".
+    ('the red ball & the blue mug', ['red ball', 'blue mug'], []),
+    ('red ball&blue mug', ['red ball', 'blue mug'], []),
+    ('the green cube + the blue mug', ['green cube', 'blue mug'], []),
+    ('the red ball\u3001the blue mug', ['red ball', 'blue mug'], []),      # CJK comma
+    ('the red ball\u3001the blue mug\u3001the cube', ['red ball', 'blue mug', 'cube'], []),
+    ('the red ball\u060c the blue mug', ['red ball', 'blue mug'], []),     # Arabic comma
+    ('the red ball\u061b the blue mug', ['red ball', 'blue mug'], []),     # Arabic semicolon
+    ('Pick up the red ball\u3002 Then put it in the blue mug\u3002', ['red ball'], []),
+    ('the red ball\u061f', ['red ball'], []),
+    ('yellow cylinder / blue mug', [], ['yellow cylinder', 'blue mug']),
+    ('the cup/mug', [], ['cup', 'mug']),
+    ('the purple cone and/or the blue mug', [], ['purple cone', 'blue mug']),
+    ('the red ball AND/OR the cube', [], ['red ball', 'cube']),
+])
+def test_objects_listed_or_offered_with_symbols(text, listed, offered):
+    q = parse_command(text)
+    if listed:
+        assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+    else:
+        assert [q.what] + [a.what for a in q.alternatives] == offered and not q.also, \
+            describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the mug w/o a handle', 'mug without handle'),
+    ('the box w/ a lid', 'box with lid'),
+    ('the 3+ mugs', 'mug'),  # no "and" between a number and nothing
+])
+def test_a_slash_or_plus_inside_an_object_name_lists_nothing(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.also and not q.alternatives, describe(q)
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Field report: a second object "object" on the left, or an object "red".
+    ('the red ball, the one on the left', 'red ball', 'left'),
+    ('the ball, the one on the right', 'ball', 'right'),
+    ('the ball, the red one', 'red ball', None),
+    ('the mug - the blue one', 'blue mug', None),
+    ('the cube \u2014 the green one', 'green cube', None),
+    ('the red ball, the left one', 'red ball', 'left'),
+    ('the red ball (the one on the left)', 'red ball', 'left'),
+    ('the red ball, i.e. the one on the right', 'red ball', 'right'),
+    ('pick up the mug, the blue one, and put it in the bin', 'blue mug', None),
+])
+def test_an_object_said_again_as_the_one_is_that_object(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.also) == (what, relation, ()), describe(q)
+
+
+def test_the_one_after_a_named_property_is_another_object_of_that_noun():
+    q = parse_command('the red ball, the blue one')
+    assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue ball'], describe(q)
+    q = parse_command('the ball, the second one from the left')
+    assert (q.what, q.ordinal, q.relation, q.also) == ('ball', 2, 'left', ()), describe(q)
+    q = parse_command('the balls, the red ones')
+    assert (q.what, q.plural) == ('red ball', True), describe(q)
 
 
 @pytest.mark.parametrize('text', ['the oar', 'the door', 'the mug but not the red or blue one'])

@@ -83,13 +83,31 @@ def _answers(probe, topic):
     return [json.loads(m.data) for m in probe.messages(topic)]
 
 
-def test_lifecycle_walk_over_dds(probe, tmp_path):
-    node = Managed(probe, 'clip_perception', str(tmp_path / 'walk.log'))
+def _managed_with_camera(probe, log_path):
+    """Start the managed node; make a camera and listen to its answers.
+
+    :return: ``(node, camera, scene, answers topic)``.
+    """
+    node = Managed(probe, 'clip_perception', log_path)
     topic = '/clip_perception/detection_json'
     probe.listen(String, topic)
+    return node, Camera(probe, command='/clip_perception/command'), generate_scene(5), topic
+
+
+def _command_until_answered(probe, camera, scene, topic, command):
+    """Send ``command`` with frames until an answer to it comes back; return whether one did."""
+    for _ in range(40):
+        camera.command(command)
+        camera.publish(scene)
+        if probe.wait_for(topic, lambda m: any(
+                json.loads(x.data)['command'] == command for x in m), timeout=1.0):
+            return True
+    return False
+
+
+def test_lifecycle_walk_over_dds(probe, tmp_path):
+    node, camera, scene, topic = _managed_with_camera(probe, str(tmp_path / 'walk.log'))
     probe.listen(MarkerArray, '/clip_perception/markers')
-    camera = Camera(probe, command='/clip_perception/command')
-    scene = generate_scene(5)
     target = scene.targetable()[0]
     try:
         node.wait_ready()
@@ -106,14 +124,7 @@ def test_lifecycle_walk_over_dds(probe, tmp_path):
         assert node.state() == 'active'
         assert camera.wait_connected(30)
         command = f'the {target.colour} {target.shape}'
-        answers = []
-        for _ in range(40):  # until an answer to this command comes back
-            camera.command(command)
-            camera.publish(scene)
-            answers = probe.wait_for(topic, lambda m: any(
-                json.loads(x.data)['command'] == command for x in m), timeout=1.0)
-            if answers:
-                break
+        _command_until_answered(probe, camera, scene, topic, command)
         found = [a for a in _answers(probe, topic) if a['command'] == command]
         assert found and found[-1]['status'] == 'found', node.output()[-3000:]
 
@@ -182,6 +193,77 @@ def test_a_model_that_cannot_load_fails_configure_and_stays_unconfigured(probe, 
         code = node.sigint()
     assert code == 0
     assert State.PRIMARY_STATE_UNCONFIGURED == 1  # the id ros2 lifecycle get prints
+
+
+def test_a_qos_override_it_cannot_take_fails_configure_with_the_reason(probe, tmp_path):
+    """Before, rclpy raised it as activate created the subscription: no line, ERROR."""
+    node = Managed(probe, 'lc_bad_qos', str(tmp_path / 'node.log'), '-p',
+                   'qos_overrides./image.subscription.reliability:=sometimes')
+    try:
+        node.wait_ready()
+        assert not node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.state() == 'unconfigured'
+        assert 'configure failed: parameter qos_overrides./image.subscription.reliability ' \
+            "must be one of reliable, best_effort, best_available, system_default, got " \
+            "'sometimes'" in node.output(), node.output()
+    finally:
+        code = node.sigint()
+    assert code == 0
+
+
+def test_a_command_sent_while_inactive_is_answered_once_active(probe, tmp_path):
+    """A lifecycle manager paused the node, and a command came meanwhile.
+
+    Field report: the command subscription went with deactivate, so the command was never
+    received and, once active again, the node answered the previous command as if it were
+    the new one's (a PoseStamped names no command), with nothing logged. Now it is taken
+    while inactive (as ``ros2 param set`` takes it), logged, answered once active; a
+    cancel while inactive leaves the node idle when it comes back.
+    """
+    node, camera, scene, topic = _managed_with_camera(probe, str(tmp_path / 'inactive.log'))
+    probe.listen(String, '/clip_perception/active_command')
+    first, second = (f'the {t.colour} {t.shape}' for t in scene.targetable()[:2])
+    try:
+        node.wait_ready()
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert camera.wait_connected(30)
+        assert _command_until_answered(probe, camera, scene, topic, first), node.output()
+        assert node.transition(Transition.TRANSITION_DEACTIVATE)
+        probe.clear()
+        camera.command(second)  # once, as a voice front end sends it
+        end = time.monotonic() + 10
+        while time.monotonic() < end and f'command set to "{second}"' not in node.output():
+            time.sleep(0.1)
+        assert f'command set to "{second}" while inactive: answered once active' in \
+            node.output(), node.output()[-2000:]
+        assert probe.messages(topic) == []  # nothing published while inactive
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert camera.wait_connected(30)
+        for _ in range(40):
+            camera.publish(scene)
+            if probe.wait_for(topic, lambda m: len(m) >= 3, timeout=1.0):
+                break
+        commands = {a['command'] for a in _answers(probe, topic)}
+        assert commands == {second}, (commands, node.output()[-2000:])
+        assert probe.messages('/clip_perception/active_command')[-1].data == second
+        # A cancel while inactive: idle once active (no answers), logged.
+        assert node.transition(Transition.TRANSITION_DEACTIVATE)
+        camera.command('stop')
+        end = time.monotonic() + 10
+        while time.monotonic() < end and 'cancelled by "stop"' not in node.output():
+            time.sleep(0.1)
+        assert 'cancelled by "stop"' in node.output(), node.output()[-2000:]
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        probe.clear()
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            camera.publish(scene)
+            time.sleep(0.2)
+        assert _answers(probe, topic) == []
+    finally:
+        code = node.sigint()
+    assert code == 0, node.output()[-3000:]
 
 
 def test_a_transition_the_state_does_not_have_is_answered_false_and_the_node_stays(
@@ -257,7 +339,9 @@ def test_latched_camera_info_and_command_are_received_again_after_deactivate_act
             got = [p[-1].pose.position.x, p[-1].pose.position.y, p[-1].pose.position.z]
             assert sum((a - b) ** 2 for a, b in zip(got, target.centre)) ** 0.5 < 0.02
             assert node.transition(Transition.TRANSITION_DEACTIVATE)
-        assert node.output().count('latched (transient_local) publisher') == 4
+        # camera_info's twin again on each activation; the command's subscription (and
+        # its twin) lives from configure to cleanup: subscribed once.
+        assert node.output().count('latched (transient_local) publisher') == 3
     finally:
         code = node.sigint()
         probe.node.destroy_publisher(info)

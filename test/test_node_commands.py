@@ -413,3 +413,27 @@ def test_after_a_command_change_no_answer_to_the_old_command_follows_its_echo(pr
         thread.join()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_place_in_the_viewers_frame_picks_that_side(probe, start_node):
+    """"the red ball to your left", "... on the right side of the image": that side.
+
+    Field report (commands typed to a robot or said to it): the viewer's side was a word
+    of the object ("red ball your": a green cube answered, posed) or a relation to an
+    object called "robot", "image" or "here" (not_found with both red balls in view).
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4343, specs=TWINS)
+    left, right = sorted((o for o in scene.objects if o.name == 'red ball'),
+                         key=lambda o: o.centre[0])
+    for said, ball in (('the red ball to your left', left),
+                       ('the red ball on the right side of the image', right),
+                       ("the red ball on the robot's left-hand side", left)):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        probe.clear()
+    camera.command('that red ball right there')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'that red ball right there'))
+    det = answered(probe, 'that red ball right there')[-1]
+    assert det['status'] == 'ambiguous' and det['parsed'] == {'what': 'red ball'}, det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

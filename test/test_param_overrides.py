@@ -5,7 +5,9 @@ import os
 import pytest
 
 from clip_perception.param_overrides import lost_overrides
+from clip_perception.param_overrides import node_key_applies
 from clip_perception.param_overrides import sources
+from clip_perception.param_overrides import unmatched_files
 from conftest import REPO
 
 with open(os.path.join(REPO, 'config', 'clip_perception.yaml')) as _f:
@@ -91,3 +93,51 @@ def test_scalars_are_typed_as_rcl_types_them(later, meant):
 
 def test_an_unreadable_params_file_concludes_nothing():
     assert lost_overrides([('f', 'file', 'a: [unclosed'), p('vocabulary:=[a]')], NODE) == {}
+
+
+@pytest.mark.parametrize('key, node, applies', [
+    ('/**', '/clip_perception', True), ('/**', '/robot/cam/clip_perception', True),
+    ('/*', '/clip_perception', True), ('/*', '/robot/clip_perception', False),
+    ('/clip_perception', '/clip_perception', True),
+    ('clip_perception', '/clip_perception', True),          # no leading slash: absolute
+    ('/**/clip_perception', '/clip_perception', True),      # ** takes no token too
+    ('/**/clip_perception', '/robot/cam/clip_perception', True),
+    ('/*/clip_perception', '/clip_perception', False),      # * is exactly one token
+    ('/robot/*', '/robot/clip_perception', True),
+    ('/clip_perception_node', '/clip_perception', False),   # the executable's name
+    ('/camera/clip_perception', '/clip_perception', False),
+    ('/clip_perception', '/camera/clip_perception', False),
+    ('/clip.perception', '/clip_perception', False),        # a key is no regular expression
+])
+def test_a_node_key_applies_as_rcl_matches_it(key, node, applies):
+    """Checked against rclpy on the running node: repro/params_node_key.py (round 8)."""
+    assert node_key_applies(key, node) is applies
+
+
+def test_a_params_file_keyed_by_another_node_is_named_with_what_it_sets():
+    """The field fault: rcl ignores such a file whole, and nothing said so."""
+    wrong = DEFAULTS.replace('/**:', 'clip_perception_node:', 1)
+    files = unmatched_files([default_file(), ('--params-file w.yaml', 'file', wrong),
+                             p('min_confidence:=0.3')], NODE)
+    assert [f.label for f in files] == ['--params-file w.yaml']
+    assert files[0].keys == ('/clip_perception_node',)
+    values = dict(files[0].values)
+    assert values['model'] == 'bundled' and values['min_confidence'] == 0.5
+
+
+@pytest.mark.parametrize('text', [
+    DEFAULTS,                                                    # /**
+    DEFAULTS.replace('/**:', '/robot/clip_perception:', 1),
+    DEFAULTS.replace('/**:', '/**/clip_perception:', 1),
+    'other_node:\n  ros__parameters:\n    x: 1\n' + DEFAULTS.replace('/**:', '/robot/*:', 1),
+    '',                                                          # sets nothing
+    'a: [unclosed',                                              # rcl's error, not ours
+])
+def test_a_params_file_with_a_section_for_the_node_is_not_named(text):
+    assert unmatched_files([('f', 'file', text)], '/robot/clip_perception') == []
+
+
+def test_a_namespaced_node_names_a_file_keyed_by_its_bare_name():
+    files = unmatched_files([('f', 'file', DEFAULTS.replace('/**:', 'clip_perception:', 1))],
+                            '/robot/clip_perception')
+    assert files and files[0].keys == ('/clip_perception',)

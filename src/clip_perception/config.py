@@ -109,7 +109,9 @@ PARAMETERS = (
           " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
           'frame_id empty.'),
     Param('qos_reliability', 'best_effort', "Camera subscriptions' reliability: "
-          'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups).',
+          'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups). '
+          "ROS 2's qos_overrides.<topic>.subscription.<history|depth|reliability> "
+          'parameters (the topic as resolved) apply over this and qos_depth, per topic.',
           read_only=True, choices=('best_effort', 'reliable')),
     Param('qos_depth', 5, "Camera subscriptions' history depth.", read_only=True,
           min=1, max=100),
@@ -299,4 +301,51 @@ def validate(name, value):
     spec = next((p for p in PARAMETERS if p.name == name), None)
     if spec is not None and spec.choices and value not in spec.choices:
         return f'{name} must be one of {", ".join(spec.choices)}'
+    return None
+
+
+# The QoS policies of the camera subscriptions that ROS 2's standard override parameters,
+# ``qos_overrides.<topic>.subscription.<policy>``, may set (rclpy's default policies, as
+# image_pipeline's nodes take them); applied over qos_reliability and qos_depth.
+QOS_OVERRIDE_POLICIES = ('history', 'depth', 'reliability')
+
+
+def unmatched_qos_overrides(given, topics):
+    """Return the ``qos_overrides.*`` names of ``given`` that no camera subscription takes.
+
+    rclpy applies such a parameter only to the subscription on exactly that (resolved,
+    remapped) topic and that policy, and ignores any other without a word: a topic
+    written as remapped from (``/camera/color/image_raw`` for ``/image``), ``publisher``
+    for ``subscription``, a policy it does not offer (``durability``).
+
+    :param given: parameter names given to the node (its overrides).
+    :param topics: resolved topic names of the subscriptions that take overrides.
+    :return: sorted names that match none of them.
+    """
+    takes = {f'qos_overrides.{topic}.subscription.{policy}' for topic in topics
+             for policy in QOS_OVERRIDE_POLICIES}
+    return sorted(n for n in given if n.startswith('qos_overrides.') and n not in takes)
+
+
+# The values rclpy takes for the override policies (an enum's lower-case names).
+QOS_OVERRIDE_VALUES = {'history': ('keep_last', 'keep_all', 'system_default'),
+                       'reliability': ('reliable', 'best_effort', 'best_available',
+                                       'system_default')}
+
+
+def check_qos_override(name, value):
+    """Return None if the ``qos_overrides.*`` parameter ``name`` may be ``value``, else why.
+
+    rclpy raises a bare RuntimeError for a policy value it has no name for when it
+    creates the subscription (after configure, for the managed node: activate then fails
+    without a log line); checked with the other parameters instead.
+    """
+    policy = name.rpartition('.')[2]
+    if policy == 'depth':
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f'{name} must be a non-negative integer, got {value!r}'
+        return None
+    allowed = QOS_OVERRIDE_VALUES.get(policy)
+    if allowed is not None and (not isinstance(value, str) or value.lower() not in allowed):
+        return f'{name} must be one of {", ".join(allowed)}, got {value!r}'
     return None

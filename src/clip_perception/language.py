@@ -11,7 +11,10 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   is one that names nothing at all ("it", "that one", "?"); a negation first and then,
   after punctuation, what is wanted is a correction ("Not that one, the blue mug.");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
-  the cylinder") becomes ``link`` + a ``reference`` sub-query;
+  the cylinder") becomes ``link`` + a ``reference`` sub-query; a place said in the
+  viewer's frame ("to your left", "the left side of the image", "in front of you",
+  "over there") is a spatial word, or nothing, and so is the surface everything stands
+  on ("the mug on the table");
 - a pick-and-place instruction ("put the red ball in the blue mug") names the object
   to move; where it goes becomes ``destination``, not a relation that selects;
 - "A or B" becomes ``alternatives`` (the best one found answers);
@@ -74,6 +77,63 @@ _TO_VIEWER = re.compile(r'\s(?:nearest|closest|nearer|closer|near|close|next)(?:
                         + _VIEWER + r'(?=\s)')
 _FROM_VIEWER = re.compile(r'\s(?:farthest|furthest|farther|further|far)(?:\saway)?'
                           r'(?:\sfrom)?\s' + _VIEWER + r'(?=\s)')
+# Places said in the viewer's own frame (field report): the image ("on the left side of
+# the image" was a relation left_of an object called "image"; "in the picture" a word of
+# the object), the robot or camera seeing it ("to your left" was the object "red ball
+# your", answered with a green cube; "on the robot's left" a relation "on" an object
+# "robot"; "in front of you" in front of an object "you": not_found), and pointing words
+# ("right there" was the spatial word right, "over here" a relation "on" an object
+# "here"). The camera is the robot's eyes: its left is the image's left, and in front of
+# it is nearest it (as "in front of the robot" already was). "my left" is left alone: a
+# speaker facing the robot means the image's right.
+_VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture|pic|photo|'
+         r'frame|view|scene|shot|video|feed|screen|display|field\sof\sview|fov)')
+# The surface everything stands on spans the view too: "the left side of the table".
+_SURFACE = r'(?:the\s)?(?:table|desk|workspace|work\ssurface|tabletop)'
+_SIDE = r'(?:(top|bottom|upper|lower)\s)?(left|right|top|bottom|middle|center|centre)'
+_VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
+    r'\s(?:on|in|at|to|towards|toward)\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
+    r'(?:\s(?:hand\s)?(?:side|part|half|corner|edge|end|area|region))?\s(?:of|in|on)\s(?:' +
+    _VIEW + '|' + _SURFACE + r')(?=\s)')
+_CORNER = re.compile(  # "in the top left corner" (of nothing named) -> "top left"
+    r'\s(?:on|in|at)\s(?:the\s)?' + _SIDE +
+    r'\s(?:hand\s)?(?:side|part|half|corner|edge|area|region)(?!\s(?:of|to)\s)(?=\s)')
+_IN_VIEW = re.compile(  # "in the image", "in your view", "on camera": where every crop is
+    r'\s(?:in|on|within)\s(?:' + _VIEW + r'|sight|camera|screen|the\sscreen)(?=\s)')
+_VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -> "left"
+    r'\s(?:to|on|at|by|from|towards|toward)\s(?:your|its|the\srobots|the\scameras|'
+    r'the\simages|robots|cameras)\s(left|right)(?:\shand)?(?:\sside)?(?=\s)'
+    r'|\s(?:to|on)\sthe\s(left|right)(?:\shand)?(?:\sside)?\sof\s(?:the\s)?(?:camera|you|'
+    r'yourself|robot|sensor|lens|image|picture|view)(?=\s)')
+_VIEWER_FRONT = re.compile(  # "in front of you" -> "nearest"
+    r'\s(?:right\s|just\s|directly\s|straight\s)?(?:in\sfront\sof|before)\s(?:the\s|your\s)?'
+    r'(?:camera|cameras|you|yourself|robot|sensor|lens|eyes)(?=\s)')
+_AHEAD = re.compile(r'\s(?:(?:straight|directly|right|dead|just)\s)?ahead(?:\sof\s(?:you|the\s'
+                    r'robot|the\scamera))?(?=\s)')
+_POINTING = re.compile(r'(?:\s(?:over|just|up|down|out|back)|(?<!the)\sright)?\s(?:here|there)'
+                       r'(?=\s)')
+# Words after which a noun phrase has ended (see _ends_phrase), beside filler.
+_PHRASE_ENDS = frozenset({'and', 'or', 'but', 'not', 'nor', 'then', 'so', 'with', 'without',
+                          'as', 'if', 'where', 'when', 'next', 'near', 'close', 'beside',
+                          'behind', 'under', 'below', 'above', 'over', 'left', 'right', 'top',
+                          'bottom', 'middle', 'center', 'centre', 'nearest', 'closest',
+                          'farthest', 'furthest', 'here', 'there', 'you', 'visible'})
+_ASKS_YOU = {'can', 'could', 'do', 'did', 'does', 'will', 'would', 'if', 'when', 'as', 'what',
+             'where', 'how', 'whats'}
+_YOU_SEE = re.compile(r'\s(?:that\s|which\s)?you\s(?:can\s|could\s)?(?:see|spot|view|are\s'
+                      r'seeing|are\slooking\sat)(?=\s)|\s(?:visible|in\ssight)(?=\s)')
+# The surface everything in view stands on, named as where the object is (field report):
+# "the blue mug on the table" was a relation "on" an object "table", tested in 3D against
+# crops that look like a table, and answered not_found with the mug on the table in
+# view; "sitting on the desk", "on the floor" the same. Every object the node proposes
+# stands on the support surface, so it selects nothing: dropped, with the lead words that
+# say it ("sitting", "that is"). "the cup on the tray", "the book on the shelf" stay
+# relations; "put the mug on the table" is a destination (read before this).
+_ON_SUPPORT = re.compile(
+    r'\s(?:(?:that|which)\s(?:is|s|are)\s|(?:is|are)\s)?(?:(?:sitting|standing|lying|laying|'
+    r'placed|located|resting|kept|left|lies|sits|stands)\s)?(?:on\stop\sof|on|upon|atop)\s'
+    r'(?:the\s|my\s|your\s|this\s|that\s|our\s)?(?:table\stop|tabletop|table|desk|floor|ground|'
+    r'counter\stop|countertop|counter|worktop|work\ssurface|workbench|bench|surface)(?=\s)')
 _LINK_LEAD = ('that is', 'which is', 'that s', 'sitting', 'standing', 'lying', 'placed',
               'located', 'resting', 'is')
 # Spatial phrases that follow "on" without making it a relation ("the ball on the left").
@@ -508,6 +568,53 @@ def _viewer_relation(s):
     return s
 
 
+def _viewer_frame(s):
+    """Read places said in the viewer's frame in padded ``s`` as spatial words.
+
+    "on the left side of the image", "in the top left corner", "to your left", "on the
+    robot's right" -> left / top left / right; "in front of you", "before the camera" ->
+    nearest; "straight ahead" -> middle; "in the picture", "on camera", "you can see",
+    "over there", "right here" are dropped (every crop is in the image; a pointing word
+    points at nothing the node sees). Hyphens between side words are spaces ("top-left",
+    "left-hand side"). "the ball on the left side of the mug" stays a relation to the mug.
+    """
+    s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right)-(left|right|hand|side)\b',
+                    r'\1 \2', s))
+
+    def side(m):
+        if not _ends_phrase(m.string, m.end()):
+            return m.group()  # "the picture frame", "the camera bag": an object
+        return ' ' + ' '.join(g for g in m.groups() if g) + ' '
+
+    def to(word):
+        return lambda m: m.group() if not _ends_phrase(m.string, m.end()) else word
+    s = _VIEW_PLACE.sub(side, s)
+    s = _CORNER.sub(side, s)
+    s = _VIEWER_SIDE.sub(side, s)
+    s = _VIEWER_FRONT.sub(to(' nearest '), s)
+    s = re.sub(r'\s(?:right|just|directly|straight)(?=\sin\sfront\s)', ' ', s)
+    s = _AHEAD.sub(' middle ', s)
+    s = _IN_VIEW.sub(to(' '), s)
+    s = _POINTING.sub(' ', s)
+    for m in reversed(list(_YOU_SEE.finditer(s))):
+        before = s[:m.start()].split()
+        if _strip_filler(s[:m.start()]) and before[-1] not in _ASKS_YOU:
+            # "the red ball you see", not "do you see a red ball", "can you see ..."
+            s = s[:m.start()] + ' ' + s[m.end():]
+    return _pad(s)
+
+
+def _ends_phrase(s, end):
+    """Tell whether the noun phrase ending at ``end`` of padded ``s`` ends there.
+
+    True when the next word is filler, a spatial word, a conjunction or nothing: "in
+    front of the camera" ends at "camera" in "... camera, please", not in "... camera
+    bag", which names an object.
+    """
+    rest = s[end:].split()
+    return not rest or rest[0] in _PHRASE_ENDS or rest[0] in _FILLER
+
+
 def _split_link(s):
     """Find a relation between two objects in padded ``s``: (link, before, after) or None."""
     phrases = sorted(((p, k) for k, ps in _LINKS.items() for p in ps), key=lambda x: -len(x[0]))
@@ -543,7 +650,9 @@ def _phrase(s, text):
             plural = True
             s = re.sub(pat, ' ', s, count=1)
             break
-    s = _viewer_relation(s)
+    s = _ON_SUPPORT.sub(lambda m: m.group() if not _ends_phrase(m.string, m.end()) else ' ',
+                        _viewer_relation(s))
+    s = _viewer_frame(s)
     linked = _split_link(s)
     link = reference = None
     if linked is not None:
@@ -688,6 +797,51 @@ def parse_command(text):
     return _parse(text)
 
 
+# Objects listed or offered with symbols and other scripts' punctuation, as typed to a
+# chat or written by a recogniser (field report): "the red ball & the blue mug", "the
+# cube + the mug" and "the red ball、the blue mug" (a CJK list comma) ran into one
+# phrase, "red ball blue mug", which names nothing (not_found); "yellow cylinder / blue
+# mug" the same, and "the purple cone and/or the blue mug" the objects "purple cone" and
+# "or blue mug". "&" and "+" are "and", "/" and "and/or" are "or" ("w/" and "w/o" are
+# "with" and "without"; "1/2" is a number); the ideographic comma, full stop and middle
+# dot, the Arabic comma, semicolon and question mark and the Devanagari danda are read as
+# their Latin marks (NFKC leaves them).
+_SCRIPT_PUNCTUATION = str.maketrans({'\u3001': ',', '\u3002': '.', '\u30fb': ',',
+                                     '\u060c': ',', '\u061b': ';', '\u061f': '?',
+                                     '\u0964': '.'})
+_SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
+_SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
+_WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
+
+
+# An object said again as "the ... one" after a comma, a dash or a bracket (field report):
+# "the ball, the one on the right" listed a second object "object" on the right and
+# answered ambiguous between two balls; "the ball, the red one" listed an object "red".
+# It says more of the object before it: "the one on the right" -> "the ball on the
+# right", "the red one" -> "the red ball", "the red ball, the left one" -> "the red left
+# ball". When both name a property ("the red ball, the blue one") it lists another
+# object of that noun: "the red ball, the blue ball".
+_APPOSITIVE = re.compile(
+    r"(?<!\bon )(?<!\bin )(?<!\bof )(?<!\bat )(?<!\bto )(?<!\bby )(?<!\bnear )(?<!\bfrom )"
+    r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
+    r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
+    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
+    r"(?:i\.?e\.?,?\s+|namely\s+|i\s+mean\s+)?(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)"
+    r"ones?\b\)?")
+
+
+def _appositive(m):
+    """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
+    adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
+    spatial = {w for table in (_RELATIONS, _SIZES) for phrases, _ in table for w in phrases}
+    spatial |= set(_ORDINALS)
+    head = m.group('head')
+    if adjs and any(w not in spatial for w in adjs) and any(w not in spatial for w in adj2):
+        # "the red ball, the blue one": two objects, the second one a ball too.
+        return ' '.join([m.group('det')] + adjs + [head + ',', 'the'] + adj2 + [head])
+    return ' '.join([m.group('det')] + adjs + adj2 + [head])
+
+
 # Punctuation that lists objects, read as "and" before the rest is dropped: a semicolon
 # always ("the red ball; the blue mug"), a comma when a determiner follows ("the red
 # ball, the blue mug and the cube"). A comma between adjectives ("the big, red ball")
@@ -724,6 +878,10 @@ def _drop_openings(text):
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
+                           said.translate(_SCRIPT_PUNCTUATION))
+    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', said))
+    said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)

@@ -72,6 +72,7 @@ from rclpy.qos import HistoryPolicy
 from rclpy.qos import QoSPolicyKind
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
+from rclpy.qos_overriding_options import QoSOverridingOptions
 from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
@@ -83,9 +84,12 @@ from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
 from clip_perception import param_overrides
+from clip_perception.config import check_qos_override
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
+from clip_perception.config import QOS_OVERRIDE_POLICIES
+from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
@@ -257,6 +261,10 @@ class PerceptionMixin:
         self._colour_frame_id = ''
         self._outputs = []
         self.command_pub = self.marker_pub = None
+        # The outputs publish (the plain node from start-up; the managed one while active):
+        # a command taken while inactive is answered once active, not into a disabled
+        # lifecycle publisher (rclpy drops it with a warning).
+        self._outputs_on = False
         self._marker_frame = None  # frame of the last markers published (to delete them)
         self._markers_shown = False  # the last markers published draw a target
         self.scorer = self.pipeline = self.sync = None
@@ -280,6 +288,11 @@ class PerceptionMixin:
         put back into ``overrides`` (then declared, typed and validated as any other:
         one the node cannot use stops it with a FATAL line), and a warning names both
         sources. Only where the replay agrees with what rclpy handed the node.
+
+        A parameters file keyed by other nodes only (the executable's name,
+        ``clip_perception_node:``, or another namespace) is ignored by rcl without a word,
+        every parameter it sets left at its default: warned, naming the keys and the key
+        to write (:func:`~clip_perception.param_overrides.unmatched_files`).
         """
         items = []
         try:
@@ -291,7 +304,23 @@ class PerceptionMixin:
                     items.append((f'-p {arg}', kind, arg))
         except (OSError, UnicodeDecodeError):
             return  # rcl read the files or would have stopped; nothing to compare with
-        lost = param_overrides.lost_overrides(items, self.get_fully_qualified_name())
+        fqn = self.get_fully_qualified_name()
+        for file in param_overrides.unmatched_files(items, fqn):
+            ours = [(n, v) for n, v in file.values if n in PARAMETER_NAMES]
+            if not ours:
+                continue  # a file for other nodes only (one shared by a launch file)
+            # What each is instead: another source's value (-p, another file), or the default.
+            in_use = {p.name: overrides[p.name].value if p.name in overrides else p.default
+                      for p in PARAMETERS}
+            differ = [f'{n} {v!r} ({in_use[n]!r} in use)' for n, v in ours if v != in_use[n]]
+            keys = ', '.join(f'"{k}"' for k in file.keys)
+            self.get_logger().warning(
+                f'{file.label}: its parameters are keyed by node {keys}, which is not this '
+                f'node ({fqn}), so rcl ignores the whole file: the {len(ours)} parameter(s) '
+                'it sets are not set by it' + (f', {len(differ)} of them other than the '
+                'file says: ' + '; '.join(differ[:8]) + ('; ...' if len(differ) > 8 else '')
+                if differ else '') + f'. Key them by "/**:" (any node) or "{fqn}:"')
+        lost = param_overrides.lost_overrides(items, fqn)
         for name, why in sorted(lost.items()):
             given = overrides.get(name)
             if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
@@ -316,6 +345,11 @@ class PerceptionMixin:
             reason = validate(name, values[name])
             if reason:
                 raise ValueError(f'parameter {name}: {reason}')
+        for name, param in getattr(self, '_parameter_overrides', {}).items():
+            reason = check_qos_override(name, param.value) if name.startswith(
+                'qos_overrides.') else None
+            if reason:
+                raise ValueError(f'parameter {reason}')
         if values['torch_threads'] > 0:
             import torch
             torch.set_num_threads(values['torch_threads'])
@@ -412,36 +446,25 @@ class PerceptionMixin:
         camera_qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=values['qos_depth'],
                                 reliability=reliability,
                                 durability=DurabilityPolicy.VOLATILE)
-        events = SubscriptionEventCallbacks(incompatible_qos=self._on_incompatible_qos)
         subs = []
         if values['image_transport'] == 'compressed':
-            subs.append(self.create_subscription(CompressedImage,
-                                                 self._transport_topic('image', 'compressed'),
-                                                 self._on_compressed, camera_qos,
-                                                 event_callbacks=events))
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('image', 'compressed'),
+                self._on_compressed, camera_qos))
         else:
-            subs.append(self.create_subscription(Image, 'image', self._on_image, camera_qos,
-                                                 event_callbacks=events))
-        self._info_sub = self.create_subscription(CameraInfo, self._info_topic('camera_info',
-                                                                               'image'),
-                                                  self._on_camera_info, camera_qos,
-                                                  event_callbacks=events)
+            subs.append(self._camera_subscription(Image, 'image', self._on_image, camera_qos))
+        self._info_sub = self._camera_subscription(
+            CameraInfo, self._info_topic('camera_info', 'image'), self._on_camera_info,
+            camera_qos)
         subs.append(self._info_sub)
         if values['use_depth'] and values['depth_transport'] == 'compressedDepth':
-            subs.append(self.create_subscription(CompressedImage,
-                                                 self._transport_topic('depth',
-                                                                       'compressedDepth'),
-                                                 self._on_compressed_depth, camera_qos,
-                                                 event_callbacks=events))
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('depth', 'compressedDepth'),
+                self._on_compressed_depth, camera_qos))
         elif values['use_depth']:
-            subs.append(self.create_subscription(Image, 'depth', self._on_depth, camera_qos,
-                                                 event_callbacks=events))
-        # Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
-        # best-effort publisher (micro-ROS's default) never matches, and is reported.
-        self._command_sub = self.create_subscription(
-            String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
-                incompatible_qos=self._on_command_incompatible_qos))
-        subs.append(self._command_sub)
+            subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
+        self._check_qos_overrides([sub.topic_name for sub in subs])
+        self._open_command()
         self._inputs = subs
         self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
         if values['use_depth']:
@@ -462,8 +485,70 @@ class PerceptionMixin:
         names = [sub.topic_name for sub in subs]
         self.get_logger().info(
             f'listening on {names[0]} ({values["image_transport"]}), '
-            + ', '.join(names[1:-1]) + f'; command on {names[-1]}'
+            + ', '.join(names[1:]) + f'; command on {self._command_sub.topic_name}'
             + (f'; active command "{self._command}"' if self._command else ''))
+
+    def _open_command(self):
+        """Subscribe to commands, unless subscribed already.
+
+        The managed node subscribes on configure and unsubscribes on cleanup, not on
+        deactivate: a command published while it is inactive (a lifecycle manager paused
+        it) was never received, and after activate the previous command was answered as
+        if it were the new one's, with nothing logged (field report). Inactive, a command
+        is taken as ``ros2 param set ... command`` takes it, and answered once active.
+        Reliable on purpose (a command dropped over Wi-Fi would go unnoticed): a
+        best-effort publisher (micro-ROS's default) never matches, and is reported.
+        """
+        if self._command_sub is not None:
+            return
+        self._command_sub = self.create_subscription(
+            String, 'command', self._on_command, 10, event_callbacks=SubscriptionEventCallbacks(
+                incompatible_qos=self._on_command_incompatible_qos))
+        self._command_seen = False
+
+    def _close_command(self):
+        """Unsubscribe from commands (and the latched twin, if any)."""
+        for sub in (self._command_sub, self._command_latched):
+            if sub is not None:
+                self.destroy_subscription(sub)
+        self._command_sub = self._command_latched = None
+        self._command_seen = False
+
+    def _camera_subscription(self, msg_type, topic, callback, qos):
+        """Subscribe a camera input, taking ROS 2's standard QoS override parameters.
+
+        ``qos_overrides.<topic>.subscription.<history|depth|reliability>`` (the resolved
+        topic), as image_pipeline's nodes take them, apply over ``qos_reliability`` and
+        ``qos_depth``. Before, they were ignored without a word (field report:
+        ros2/rmw_fastrtps#764, an override has no effect unless the node opts in).
+
+        :raises ValueError: an override value that names no such policy.
+        """
+        # Each its own profile: rclpy writes the overrides into the one it is given.
+        qos = QoSProfile(history=qos.history, depth=qos.depth, reliability=qos.reliability,
+                         durability=qos.durability)
+        try:
+            return self.create_subscription(
+                msg_type, topic, callback, qos,
+                event_callbacks=SubscriptionEventCallbacks(
+                    incompatible_qos=self._on_incompatible_qos),
+                qos_overriding_options=QoSOverridingOptions([
+                    getattr(QoSPolicyKind, p.upper()) for p in QOS_OVERRIDE_POLICIES]))
+        except RuntimeError as exc:  # rclpy's "Unexpected QoS override for policy ..."
+            raise ValueError(f'{exc} (history: keep_last or keep_all; reliability: '
+                             'reliable or best_effort)') from None
+
+    def _check_qos_overrides(self, topics):
+        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes."""
+        given = getattr(self, '_parameter_overrides', {})
+        unmatched = unmatched_qos_overrides(given, topics)
+        if unmatched and 'qos_overrides' not in self._warned_once:
+            self._warned_once.add('qos_overrides')
+            self.get_logger().warning(
+                f'parameter(s) {", ".join(unmatched)} match no subscription of this node and '
+                'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
+                f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
+                f'{", ".join(topics)}; or set qos_reliability and qos_depth')
 
     def _transport_topic(self, base, transport):
         """Return the topic of ``base``'s ``transport``, named as image_transport names it.
@@ -591,8 +676,7 @@ class PerceptionMixin:
         # receives, and the stored camera_info went with the old one (nav2's pause and
         # resume: deactivate, activate).
         self._info_sub = self._info_latched = None
-        self._command_sub = self._command_latched = None
-        self._info_seen = self._command_seen = False
+        self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         for timer in (self._diag_timer, self._sync_timer):
@@ -665,16 +749,19 @@ class PerceptionMixin:
                 previous = self._command
                 with self._answer_lock, self._lock:
                     self._command = command
-                self.get_logger().info(
-                    f'command set to "{self._command}"' if self._command else
+                self.get_logger().info((
+                    f'command set to "{self._command}"' + (
+                        '' if self._outputs_on else ' while inactive: answered once active')
+                    if self._command else
                     f'command "{previous}" cancelled by {self._cancelled_by} on the command '
                     'topic; idle' if self._cancelled_by is not None else
                     f'command "{previous}" cancelled by {_cancel_label(p.value)} (parameter '
-                    'command); idle' if p.value.strip() else 'command cleared; idle')
+                    'command); idle' if p.value.strip() else 'command cleared; idle'))
                 self._echo_command()
                 if not self._command:
                     self._clear_markers()
-            elif p.name not in ('use_sim_time',):
+            elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
+                # qos_overrides.* are declared by rclpy as each subscription is created.
                 self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
@@ -712,12 +799,13 @@ class PerceptionMixin:
         return self.memory
 
     def _echo_command(self):
-        if self.command_pub is not None:
+        if self.command_pub is not None and self._outputs_on:
             self.command_pub.publish(String(data=self._command))
 
     def _clear_markers(self):
         """Delete the RViz markers of the last answer, if any (idle now: none follow)."""
-        if self._marker_frame is not None and self.marker_pub is not None:
+        if self._marker_frame is not None and self.marker_pub is not None and \
+                self._outputs_on:
             header = Header(stamp=self.get_clock().now().to_msg(),
                             frame_id=self._marker_frame)
             self.marker_pub.publish(MarkerArray(markers=[Marker(
@@ -821,6 +909,8 @@ class PerceptionMixin:
 
     def _answer_command(self, said, status, reason):
         """Publish the one ``~/detection_json`` that answers a command, not a frame."""
+        if not self._outputs_on:
+            return  # inactive: the log line says it
         header = Header(stamp=self.get_clock().now().to_msg(),
                         frame_id=self._values_cache['frame_id'])
         self.json_pub.publish(String(data=json.dumps(notice_dict(header, said, status,
@@ -1338,7 +1428,8 @@ class PerceptionMixin:
                          durability=DurabilityPolicy.TRANSIENT_LOCAL)
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: None)
         twin = self.create_subscription(msg_type, topic, callback, qos, event_callbacks=quiet)
-        self._inputs.append(twin)
+        if msg_type is not String:  # the command's lives as long as the command's own
+            self._inputs.append(twin)
         self.get_logger().info(f'{topic} has a latched (transient_local) publisher and no '
                                f'{what} has arrived: subscribing transient_local too, to '
                                'receive its stored message')
@@ -1386,6 +1477,7 @@ class ClipPerceptionNode(PerceptionMixin, Node):
         self._declare()
         self._load(shared)
         self._create_outputs(self.create_publisher)
+        self._outputs_on = True
         self._open_inputs()
 
 
@@ -1393,10 +1485,12 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
     """The managed node: same parameters, topics and behaviour once active.
 
     Parameters are declared when it is constructed (unconfigured); ``configure``
-    validates them and loads the model; ``activate`` subscribes and starts the worker
-    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops every input,
-    the worker and all output; ``cleanup`` frees the model; ``shutdown`` works from
-    every state. A model that cannot load fails ``configure`` (back to unconfigured).
+    validates them, loads the model and subscribes to commands (taken while inactive,
+    answered once active); ``activate`` subscribes to the camera and starts the worker
+    (outputs are lifecycle publishers, enabled here); ``deactivate`` stops the camera
+    inputs, the worker and all output; ``cleanup`` unsubscribes from commands and frees
+    the model; ``shutdown`` works from every state. A model that cannot load fails
+    ``configure`` (back to unconfigured).
     """
 
     def __init__(self, **kwargs):
@@ -1438,10 +1532,12 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
             self._free_model()
             return TransitionCallbackReturn.FAILURE
         self._create_outputs(self.create_lifecycle_publisher)
+        self._open_command()  # inactive too: a command then is answered once active
         return super().on_configure(state)
 
     def on_activate(self, state):
         result = super().on_activate(state)  # enables the lifecycle publishers
+        self._outputs_on = True
         self._open_inputs()
         return result
 
@@ -1450,17 +1546,21 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
         # Its publishers are still active here: a deactivated node must not leave its
         # last target drawn in RViz (nothing follows until it is active again).
         self._clear_markers()
+        self._outputs_on = False
         return super().on_deactivate(state)
 
     def on_cleanup(self, state):
+        self._close_command()
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return super().on_cleanup(state)
 
     def on_shutdown(self, state):
         self._close_inputs()
+        self._close_command()
         if self._markers_shown:  # shut down while active: its publishers still are
             self._clear_markers()
+        self._outputs_on = False
         self._destroy_outputs(self.destroy_lifecycle_publisher)
         self._free_model()
         return TransitionCallbackReturn.SUCCESS

@@ -197,3 +197,67 @@ def lost_overrides(items, node_name):
             lost[name] = Lost(name, fields[meant][0], fields[meant][1], fields[kept][0],
                               fields[kept][1])
     return lost
+
+
+def node_key_applies(key, node_name):
+    """Tell whether a parameters file's node key applies to the node ``node_name``.
+
+    As rcl matches them: a key without a leading ``/`` is absolute all the same
+    (``clip_perception`` is ``/clip_perception``), ``*`` stands for one name token and
+    ``**`` for any number of them, none included (``/**``, ``/**/clip_perception``).
+
+    :param key: the key as :func:`_file_values` gives it (``/camera/clip_perception``).
+    :param node_name: the node's fully qualified name (``/clip_perception``).
+    """
+    pattern = ''
+    for token in key.strip('/').split('/'):
+        if token == '**':
+            pattern += r'(?:/[^/]+)*'
+        elif token == '*':
+            pattern += r'/[^/]+'
+        else:
+            pattern += '/' + re.escape(token)
+    return re.fullmatch(pattern, node_name) is not None
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A parameters file none of whose node keys applies to the node: rcl ignores it all.
+
+    ``label`` names the source as written on the command line, ``keys`` its node keys
+    (``/clip_perception_node``), ``values`` the parameters it sets under them
+    (``((name, value), ...)``, sorted by name; the last key's value where several set one).
+    """
+
+    label: str
+    keys: tuple
+    values: tuple
+
+
+def unmatched_files(items, node_name):
+    """Return the parameters files of ``items`` that set nothing for ``node_name``.
+
+    rcl hands a node only the sections of a file keyed by its own name (or a wildcard
+    that matches it, :func:`node_key_applies`), and says nothing of a file keyed by
+    another: a file written for the executable's name (``clip_perception_node:``) or
+    for another namespace (``/camera/clip_perception:``) leaves every parameter at its
+    default without a word (field report: ros2/ros2#569, ros2/launch_ros#55).
+
+    :param items: ``[(label, kind, text)]`` as for :func:`lost_overrides`.
+    :param node_name: the node's fully qualified name.
+    :return: ``[Unmatched]``, in command-line order; a file this replay cannot read, or
+        one that sets no parameter, is left out.
+    """
+    out = []
+    for label, kind, text in items:
+        if kind != 'file':
+            continue
+        try:
+            values = _file_values(text)
+        except Unparsed:
+            continue
+        keys = sorted({key for key, _ in values})
+        if keys and not any(node_key_applies(key, node_name) for key in keys):
+            named = {name: value for (_, name), (_, value) in values.items()}
+            out.append(Unmatched(label, tuple(keys), tuple(sorted(named.items()))))
+    return out

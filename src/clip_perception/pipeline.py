@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from clip_perception.confidence import contrast_prompts
+from clip_perception.confidence import correct_spelling
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
@@ -167,6 +168,9 @@ class Pipeline:
         :raises clip_perception.language.CommandError: unusable command.
         """
         query = parse_command(command)
+        read = ()
+        if self.scorer.closed_vocabulary and not query.refused:
+            query, read = _spelt_as_known(query, tuple(self.scorer.vocabulary))
         timings = {}
         if memory is not None:
             cfg = self.config
@@ -176,7 +180,8 @@ class Pipeline:
             if stamp is None:
                 stamp = memory.frames / 30.0
         try:
-            return self._run(rgb, query, depth_m, intrinsics, timings, memory, stamp)
+            return self._run(rgb, query, depth_m, intrinsics, timings, memory, stamp,
+                             read)
         finally:
             self._enter(None)
 
@@ -218,7 +223,8 @@ class Pipeline:
             rows[i] = fresh[k]
         return torch.stack(rows)
 
-    def _run(self, rgb, query, depth_m, intrinsics, timings, memory=None, stamp=None):
+    def _run(self, rgb, query, depth_m, intrinsics, timings, memory=None, stamp=None,
+             read=()):
         cfg = self.config
         reuse = memory.reuse if memory is not None else None
         work = {'crops_encoded': 0, 'crops_reused': 0, 'frame_unchanged': False}
@@ -250,6 +256,8 @@ class Pipeline:
         t = self._enter('text')
         notes = [f'the model knows no word of "{w}"' for w in unknown
                  if w != options[0].what]
+        notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
+                  'from it' for said, known in read]
         texts = {}
         for phrase in dict.fromkeys(p for q in options for p in _phrases(q)):
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
@@ -537,6 +545,34 @@ def _best_option(options, parts):
     why = '; '.join(f'"{q.what}": {sel.reason}' for q, sel in zip(options, parts))
     return (options[0],), [replace(parts[0], reason=f'none of the objects offered is '
                                    f'found: {why}')]
+
+
+
+def _spelt_as_known(query, vocabulary):
+    """Return ``query`` with misspelt object words read as known ones, and what was read.
+
+    Every object phrase of it (``what``, the reference, the objects named with "and" or
+    "or", the excluded ones) goes through
+    :func:`clip_perception.confidence.correct_spelling`.
+
+    :return: ``(query, ((said, read), ...))``.
+    """
+    read = []
+
+    def fix(q):
+        what, changed = correct_spelling(q.what, vocabulary)
+        read.extend(changed)
+        exclude = []
+        for phrase in q.exclude:
+            phrase, changed = correct_spelling(phrase, vocabulary)
+            read.extend(changed)
+            exclude.append(phrase)
+        return replace(q, what=what, exclude=tuple(exclude),
+                       reference=fix(q.reference) if q.reference is not None else None,
+                       also=tuple(fix(a) for a in q.also),
+                       alternatives=tuple(fix(a) for a in q.alternatives))
+    fixed = fix(query)
+    return (fixed if read else query), tuple(dict.fromkeys(read))
 
 
 def _phrases(query):
