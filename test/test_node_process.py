@@ -74,7 +74,8 @@ def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
     assert 'Traceback' not in out
 
 
-def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node):
+def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node,
+                                                                       tmp_path):
     """`-p prompt_template:=` (an empty value): rcl refuses it; one line, not a traceback.
 
     Before, rclpy.init's RCLError ended the process with a Python traceback whose last
@@ -86,3 +87,12 @@ def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_n
     assert 'cannot start: the ROS arguments do not parse' in out, out
     assert "'-p prompt_template:='" in out and '''-p NAME:="''"''' in out, out
     assert 'Traceback' not in out, out
+    # A params file rcl cannot read (a node key with a wildcard inside a word): the same
+    # one line, rcl's reason, no hint about empty values.
+    bad = tmp_path / 'bad_key.yaml'
+    bad.write_text('clip_*:\n  ros__parameters:\n    min_confidence: 0.3\n')
+    node = start_node('--params-file', str(bad))
+    assert node.proc.wait(60) == 2
+    out = node.output()
+    assert 'cannot start: the ROS arguments do not parse' in out and 'node name' in out, out
+    assert 'empty string' not in out and 'Traceback' not in out, out

@@ -1757,9 +1757,10 @@ def _run(factories, args):
         # instead. The usual cause: an empty value (`-p prompt_template:=`), which rcl
         # reads as no value at all.
         text = ' '.join(str(exc).split())
+        hint = ('. An empty string is written -p NAME:="\'\'"; quote values with spaces or '
+                'YAML characters') if 'parameter override rule' in text else ''
         print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
-              f'{text}. An empty string is written -p NAME:="\'\'"; quote values with '
-              'spaces or YAML characters', file=sys.stderr)
+              f'{text}{hint}', file=sys.stderr)
         return 2
     nodes = []
     try:
