@@ -4,6 +4,7 @@ import pytest
 
 from clip_perception.config import check_prompt_template
 from clip_perception.config import check_qos_override
+from clip_perception.config import check_waits
 from clip_perception.config import defaults
 from clip_perception.config import PipelineConfig
 from clip_perception.config import unmatched_qos_overrides
@@ -101,3 +102,16 @@ def test_a_qos_override_value_rclpy_cannot_take_is_refused_with_why(name, value,
     assert (reason is None) is ok, reason
     if not ok:
         assert name in reason and repr(value) in reason
+
+
+def test_depth_wait_not_below_max_frame_age_is_named_with_the_fix():
+    """A frame held depth_wait for late depth is stale when max_frame_age <= depth_wait."""
+    values = defaults()
+    assert check_waits(values) is None  # 0.5 s wait, 1.0 s age
+    why = check_waits({**values, 'depth_wait': 1.5})
+    assert 'depth_wait 1.5 s is not below max_frame_age 1 s' in why
+    assert 'e.g. max_frame_age 2' in why
+    assert check_waits({**values, 'depth_wait': 1.0}) is not None  # equal: stale too
+    assert check_waits({**values, 'depth_wait': 1.5, 'max_frame_age': 0.0}) is None  # off
+    assert check_waits({**values, 'depth_wait': 1.5, 'use_depth': False}) is None
+    assert check_waits({**values, 'depth_wait': 1.5, 'max_frame_age': 3.0}) is None

@@ -60,6 +60,7 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
     # The unit of the margins: logits are cosine x logit_scale (24.8 for the bundled).
     assert '; logit_scale 24.8;' in log
     assert 'warmed up in' in log  # the first frame pays no one-time costs
+    assert 'is not below max_frame_age' not in log  # the defaults fit together
     # Which prompt templates are in effect, since a parameter read says only ''.
     assert "prompt templates: a photo of a {} | a photo of the {} | ... (7 averaged) " \
         "(the checkpoint's own)" in log, log
@@ -96,3 +97,34 @@ def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_n
     out = node.output()
     assert 'cannot start: the ROS arguments do not parse' in out and 'node name' in out, out
     assert 'empty string' not in out and 'Traceback' not in out, out
+
+
+def test_depth_wait_not_below_max_frame_age_is_warned_at_start_and_on_change(probe,
+                                                                            start_node):
+    """depth_wait raised for slow depth, max_frame_age left: the node says so.
+
+    Every frame whose depth comes late would be held until stale and skipped; the
+    warning comes at start-up and again when either parameter changes.
+    """
+    node = start_node('-p', 'depth_wait:=1.5')
+    assert wait_for_node(probe), node.output()
+    end = time.monotonic() + 30
+    while 'warmed up in' not in node.output() and time.monotonic() < end:
+        time.sleep(0.2)
+    log = node.output()
+    assert 'depth_wait 1.5 s is not below max_frame_age 1 s' in log, log
+    setp = '/clip_perception/set_parameters'
+    ok = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('max_frame_age', value=2.5).to_parameter_msg()])).results[0]
+    assert ok.successful
+    ok = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('depth_wait', value=3.0).to_parameter_msg()])).results[0]
+    assert ok.successful
+    end = time.monotonic() + 10
+    while 'depth_wait 3 s is not below max_frame_age 2.5 s' not in node.output() and \
+            time.monotonic() < end:
+        time.sleep(0.1)
+    log = node.output()
+    assert 'depth_wait 3 s is not below max_frame_age 2.5 s' in log, log
+    assert log.count('is not below max_frame_age') == 2, log  # 2.5 s age alone fitted
+    assert node.stop() == 0

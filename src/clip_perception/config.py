@@ -304,6 +304,29 @@ def validate(name, value):
     return None
 
 
+def check_waits(values):
+    """Return why ``depth_wait`` and ``max_frame_age`` do not fit together, or None.
+
+    A colour frame may be held ``depth_wait`` seconds for its depth, and
+    ``max_frame_age`` is measured when inference starts: with ``depth_wait`` at or above
+    it, every frame whose depth comes late is held until it is stale and then skipped,
+    so the depth the wait was raised for is never used (README, Topics: "keep
+    max_frame_age above depth_wait plus the inference time").
+
+    :param values: the node's parameter values (``max_frame_age``, ``depth_wait``,
+        ``use_depth``).
+    :return: the reason, or None (also when ``max_frame_age`` is 0, the check disabled,
+        or ``use_depth`` is false: nothing waits).
+    """
+    age, wait = float(values['max_frame_age']), float(values['depth_wait'])
+    if age <= 0 or not values['use_depth'] or wait < age:
+        return None
+    return (f'depth_wait {wait:g} s is not below max_frame_age {age:g} s: a frame held the '
+            'whole wait for its depth is stale when it comes out and is skipped, so late '
+            'depth is never used; keep max_frame_age above depth_wait plus the inference '
+            f'time (e.g. max_frame_age {wait + 0.5:g})')
+
+
 # The QoS policies of the camera subscriptions that ROS 2's standard override parameters,
 # ``qos_overrides.<topic>.subscription.<policy>``, may set (rclpy's default policies, as
 # image_pipeline's nodes take them); applied over qos_reliability and qos_depth.

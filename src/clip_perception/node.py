@@ -85,6 +85,7 @@ from visualization_msgs.msg import MarkerArray
 
 from clip_perception import param_overrides
 from clip_perception.config import check_qos_override
+from clip_perception.config import check_waits
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
@@ -350,6 +351,7 @@ class PerceptionMixin:
                 'qos_overrides.') else None
             if reason:
                 raise ValueError(f'parameter {reason}')
+        self._check_waits(values)
         if values['torch_threads'] > 0:
             import torch
             torch.set_num_threads(values['torch_threads'])
@@ -402,6 +404,13 @@ class PerceptionMixin:
                               depth_timeout=values['depth_wait'],
                               wait_for_info=True)
         return values
+
+    def _check_waits(self, values):
+        """Warn (log and /diagnostics) when depth_wait is not below max_frame_age."""
+        why = check_waits(values)
+        if why is not None:
+            self.health.notice('waits', why, time.monotonic())
+            self.get_logger().warning(why)
 
     def _free_model(self):
         """Drop the model and everything holding it (memory returns to the allocator)."""
@@ -741,6 +750,8 @@ class PerceptionMixin:
         if self.sync is not None:
             self.sync.slop = values['sync_slop']
             self.sync.depth_timeout = values['depth_wait']
+        if any(p.name in ('depth_wait', 'max_frame_age') for p in params):
+            self._check_waits(values)
         for p in params:
             if p.name == 'command':
                 command = _command_value(p.value)
