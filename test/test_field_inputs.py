@@ -84,6 +84,13 @@ def bayer_rggb(rgb):
     return mosaic.tobytes()
 
 
+def nv12(rgb):
+    """RGB -> NV12 (Y plane, then U, V interleaved at half resolution), an OAK's colour."""
+    ycc = _ycbcr601(rgb).astype(np.uint8)
+    h, w = rgb.shape[:2]
+    return np.concatenate([ycc[..., 0], ycc[::2, ::2, 1:].reshape(h // 2, w)]).tobytes()
+
+
 def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, frame_id=None):
     """Publish one frame of ``scene``; ``colour``/``depth``/``info`` edit the messages."""
     stamp_ns = camera.probe.node.get_clock().now().nanoseconds if stamp_ns is None else stamp_ns
@@ -133,12 +140,13 @@ def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     assert node.stop() == 0
 
 
-def test_usb_cam_yuv422_and_bayer_frames_are_converted_and_answered(probe, start_node):
+def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     red = obj(scene, 'red', 'ball')
     h, w = scene.rgb.shape[:2]
     for encoding, step, data in (('yuv422_yuy2', 2 * w, yuyv(scene.rgb)),
-                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb))):
+                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
+                                 ('nv12', w, nv12(scene.rgb))):  # depthai-ros issue 20
         def recode(m, encoding=encoding, step=step, data=data):
             m.encoding, m.step, m.data = encoding, step, data
             return m

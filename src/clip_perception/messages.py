@@ -38,7 +38,11 @@ YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_
 # the second row's first two pixels, so ROS "rggb" is OpenCV "BG").
 BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
                    'bayer_gbrg': cv2.COLOR_BayerGR2RGB, 'bayer_grbg': cv2.COLOR_BayerGB2RGB}
-SEMI_PLANAR_ENCODINGS = ('nv21', 'nv24')
+# 4:2:0 semi-planar: a Y plane, then one interleaved chroma plane at half resolution;
+# nv12 (U first: OAK/depthai-ros, hardware video decoders) is in sensor_msgs since
+# Kilted, nv21 (V first) since Humble.
+NV420_ENCODINGS = {'nv12': cv2.COLOR_YUV2RGB_NV12, 'nv21': cv2.COLOR_YUV2RGB_NV21}
+SEMI_PLANAR_ENCODINGS = (*NV420_ENCODINGS, 'nv24')
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
                    '64FC1': np.float64}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
@@ -101,10 +105,10 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
     sends (see :func:`supported_colour_encodings`): 8- and 16-bit RGB/BGR(A) and mono,
     packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default),
-    ``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced bilinearly
-    by OpenCV). 16-bit values keep their high byte.
+    ``nv12``/``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced
+    bilinearly by OpenCV). 16-bit values keep their high byte.
 
-    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv21``:
+    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``:
         ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``, ``step`` = width).
     :param is_bigendian: byte order of 16-bit encodings.
     :return: (H, W, 3) uint8 RGB, C-contiguous.
@@ -141,12 +145,12 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
                 px = px.byteswap()
             px = (px >> 8).astype(np.uint8)
         return cv2.cvtColor(np.ascontiguousarray(px), BAYER_ENCODINGS[pattern])
-    if encoding == 'nv21':
+    if encoding in NV420_ENCODINGS:
         if width % 2 or height % 2:
-            raise MessageError('layout', f'nv21 image is {width}x{height}; 4:2:0 needs even '
-                               'sides')
+            raise MessageError('layout', f'{encoding} image is {width}x{height}; 4:2:0 needs '
+                               'even sides')
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
-        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), cv2.COLOR_YUV2RGB_NV21)
+        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), NV420_ENCODINGS[encoding])
     if encoding == 'nv24':
         # Y plane, then one interleaved U, V plane at full resolution (4:4:4).
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3)[..., 0]
