@@ -158,6 +158,27 @@ def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(pro
     assert node.stop() == 0
 
 
+def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
+    # A 12-bit industrial camera's rgb16 or bayer_rggb16, low-aligned: black as value /
+    # 256 (an IR camera's mono16, Azure_Kinect_ROS_Driver issue 90: test_messages.py).
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    h, w = scene.rgb.shape[:2]
+    mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w).astype(np.uint16)
+    wide = scene.rgb.astype(np.uint16)
+    for encoding, step, data in (('rgb16', 6 * w, (wide << 4).tobytes()),
+                                 ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
+                                 ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())):
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step, m.data = encoding, step, data
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
+            (encoding, detections(probe)[-1:], node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.stop() == 0
+
+
 def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')

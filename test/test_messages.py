@@ -30,6 +30,7 @@ from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import supported_colour_encodings
+from clip_perception.messages import to_8_bits
 
 FUZZ = settings(max_examples=400, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -139,6 +140,44 @@ def test_nv12_as_an_oak_camera_sends_it():
     # Read as NV21 the chroma swaps: red and blue trade places, which must not happen.
     assert not _close(image_to_rgb('nv21', h, w, w, nv12.tobytes()), rgb, 12)
     assert 'nv12' in supported_colour_encodings()
+
+
+def test_16_bit_frames_of_10_to_14_bit_sensors_keep_their_contrast():
+    # Azure_Kinect_ROS_Driver issue 90 (raw IR "so far in the black range that it is
+    # unusable"), robot_cal_tools PR 22 (an Astra's mono16 IR "entirely black"): a sensor
+    # of fewer bits writes low-aligned values, which value / 256 turns to 0-15.
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    for bits in (10, 12, 14, 16):
+        wide = rgb.astype(np.uint16) << (bits - 8)
+        assert np.array_equal(image_to_rgb('rgb16', h, w, 6 * w, wide.tobytes()), rgb), bits
+        mono = image_to_rgb('mono16', h, w, 2 * w, wide[..., 0].tobytes())
+        assert np.array_equal(mono[..., 1], rgb[..., 0]), bits
+        big = image_to_rgb('bgr16', h, w, 6 * w, wide[..., ::-1].byteswap().tobytes(),
+                           is_bigendian=True)
+        assert np.array_equal(big, rgb), bits
+        mosaic = wide[..., 1].copy()
+        mosaic[0::2, 0::2] = wide[0::2, 0::2, 0]
+        mosaic[1::2, 1::2] = wide[1::2, 1::2, 2]
+        out = image_to_rgb('bayer_rggb16', h, w, 2 * w, mosaic.tobytes())
+        assert _close(out, rgb, 10), bits
+        # compressed_image_transport's png of the same 16-bit frames.
+        png = cv2.imencode('.png', wide[..., ::-1])[1].tobytes()
+        assert np.array_equal(compressed_to_rgb('bgr16; png compressed bgr16', png), rgb)
+        png = cv2.imencode('.png', wide[..., 0])[1].tobytes()
+        out = compressed_to_rgb('mono16; png compressed mono16', png)
+        assert np.array_equal(out[..., 1], rgb[..., 0]), bits
+        png = cv2.imencode('.png', mosaic)[1].tobytes()
+        assert _close(compressed_to_rgb('bayer_rggb16; png compressed ', png),
+                      rgb, 10), bits
+    # A few hot pixels at full scale do not darken a 12-bit frame; they saturate.
+    wide = rgb.astype(np.uint16) << 4
+    wide[0, 0] = 65535
+    out = image_to_rgb('rgb16', h, w, 6 * w, wide.tobytes())
+    assert out[0, 0].tolist() == [255, 255, 255] and np.array_equal(out[1:], rgb[1:])
+    # An all-dark frame stays dark (8 bits at least), not stretched from noise.
+    assert image_to_rgb('mono16', 2, 2, 4, np.full(4, 3, np.uint16).tobytes()).max() == 3
+    assert to_8_bits(np.zeros((0, 3), np.uint16)).shape == (0, 3)
 
 
 def test_row_padding_is_respected():
