@@ -84,6 +84,13 @@ def bayer_rggb(rgb):
     return mosaic.tobytes()
 
 
+def nv12(rgb):
+    """RGB -> NV12 (Y plane, then U, V interleaved at half resolution), an OAK's colour."""
+    ycc = _ycbcr601(rgb).astype(np.uint8)
+    h, w = rgb.shape[:2]
+    return np.concatenate([ycc[..., 0], ycc[::2, ::2, 1:].reshape(h // 2, w)]).tobytes()
+
+
 def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, frame_id=None):
     """Publish one frame of ``scene``; ``colour``/``depth``/``info`` edit the messages."""
     stamp_ns = camera.probe.node.get_clock().now().nanoseconds if stamp_ns is None else stamp_ns
@@ -133,12 +140,13 @@ def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     assert node.stop() == 0
 
 
-def test_usb_cam_yuv422_and_bayer_frames_are_converted_and_answered(probe, start_node):
+def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     red = obj(scene, 'red', 'ball')
     h, w = scene.rgb.shape[:2]
     for encoding, step, data in (('yuv422_yuy2', 2 * w, yuyv(scene.rgb)),
-                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb))):
+                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
+                                 ('nv12', w, nv12(scene.rgb))):  # depthai-ros issue 20
         def recode(m, encoding=encoding, step=step, data=data):
             m.encoding, m.step, m.data = encoding, step, data
             return m
@@ -147,6 +155,27 @@ def test_usb_cam_yuv422_and_bayer_frames_are_converted_and_answered(probe, start
             (encoding, node.output())
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert 'skipped' not in node.output()
+    assert node.stop() == 0
+
+
+def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
+    # A 12-bit industrial camera's rgb16 or bayer_rggb16, low-aligned: black as value /
+    # 256 (an IR camera's mono16, Azure_Kinect_ROS_Driver issue 90: test_messages.py).
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+    h, w = scene.rgb.shape[:2]
+    mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w).astype(np.uint16)
+    wide = scene.rgb.astype(np.uint16)
+    for encoding, step, data in (('rgb16', 6 * w, (wide << 4).tobytes()),
+                                 ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
+                                 ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())):
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step, m.data = encoding, step, data
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
+            (encoding, detections(probe)[-1:], node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert node.stop() == 0
 
 

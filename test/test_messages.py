@@ -29,6 +29,8 @@ from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.messages import supported_colour_encodings
+from clip_perception.messages import to_8_bits
 
 FUZZ = settings(max_examples=400, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -121,6 +123,63 @@ def test_16_bit_colour_and_semi_planar_yuv():
     assert _close(image_to_rgb('nv21', h, w, w, nv21.tobytes()), rgb, 12)
 
 
+def test_nv12_as_an_oak_camera_sends_it():
+    # depthai-ros issue 20 ("Unrecognized image encoding [nv12]"): the OAK's colour
+    # stream is NV12 (U before V); sensor_msgs has named it since Kilted.
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    yuv = _ycbcr601(rgb).astype(np.uint8)
+    uv = yuv[::2, ::2, 1:].reshape(h // 2, w)
+    nv12 = np.concatenate([yuv[..., 0], uv])
+    assert _close(image_to_rgb('nv12', h, w, w, nv12.tobytes()), rgb, 12)
+    # Rows padded to a 64-byte stride, as hardware encoders and decoders write them.
+    padded = np.zeros((nv12.shape[0], 64 * -(-w // 64)), np.uint8)
+    padded[:, :w] = nv12
+    out = image_to_rgb('nv12', h, w, padded.shape[1], padded.tobytes())
+    assert _close(out, rgb, 12)
+    # Read as NV21 the chroma swaps: red and blue trade places, which must not happen.
+    assert not _close(image_to_rgb('nv21', h, w, w, nv12.tobytes()), rgb, 12)
+    assert 'nv12' in supported_colour_encodings()
+
+
+def test_16_bit_frames_of_10_to_14_bit_sensors_keep_their_contrast():
+    # Azure_Kinect_ROS_Driver issue 90 (raw IR "so far in the black range that it is
+    # unusable"), robot_cal_tools PR 22 (an Astra's mono16 IR "entirely black"): a sensor
+    # of fewer bits writes low-aligned values, which value / 256 turns to 0-15.
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    for bits in (10, 12, 14, 16):
+        wide = rgb.astype(np.uint16) << (bits - 8)
+        assert np.array_equal(image_to_rgb('rgb16', h, w, 6 * w, wide.tobytes()), rgb), bits
+        mono = image_to_rgb('mono16', h, w, 2 * w, wide[..., 0].tobytes())
+        assert np.array_equal(mono[..., 1], rgb[..., 0]), bits
+        big = image_to_rgb('bgr16', h, w, 6 * w, wide[..., ::-1].byteswap().tobytes(),
+                           is_bigendian=True)
+        assert np.array_equal(big, rgb), bits
+        mosaic = wide[..., 1].copy()
+        mosaic[0::2, 0::2] = wide[0::2, 0::2, 0]
+        mosaic[1::2, 1::2] = wide[1::2, 1::2, 2]
+        out = image_to_rgb('bayer_rggb16', h, w, 2 * w, mosaic.tobytes())
+        assert _close(out, rgb, 10), bits
+        # compressed_image_transport's png of the same 16-bit frames.
+        png = cv2.imencode('.png', wide[..., ::-1])[1].tobytes()
+        assert np.array_equal(compressed_to_rgb('bgr16; png compressed bgr16', png), rgb)
+        png = cv2.imencode('.png', wide[..., 0])[1].tobytes()
+        out = compressed_to_rgb('mono16; png compressed mono16', png)
+        assert np.array_equal(out[..., 1], rgb[..., 0]), bits
+        png = cv2.imencode('.png', mosaic)[1].tobytes()
+        assert _close(compressed_to_rgb('bayer_rggb16; png compressed ', png),
+                      rgb, 10), bits
+    # A few hot pixels at full scale do not darken a 12-bit frame; they saturate.
+    wide = rgb.astype(np.uint16) << 4
+    wide[0, 0] = 65535
+    out = image_to_rgb('rgb16', h, w, 6 * w, wide.tobytes())
+    assert out[0, 0].tolist() == [255, 255, 255] and np.array_equal(out[1:], rgb[1:])
+    # An all-dark frame stays dark (8 bits at least), not stretched from noise.
+    assert image_to_rgb('mono16', 2, 2, 4, np.full(4, 3, np.uint16).tobytes()).max() == 3
+    assert to_8_bits(np.zeros((0, 3), np.uint16)).shape == (0, 3)
+
+
 def test_row_padding_is_respected():
     rgb = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
     padded = np.zeros((2, 12), np.uint8)
@@ -144,6 +203,8 @@ def test_depth_encodings_and_endianness():
     (('yuv422_yuy2', 2, 3, 6, b'\0' * 12), 'layout'),  # odd width: not 4:2:2
     (('bayer_rggb8', 1, 4, 4, b'\0' * 4), 'size'),
     (('nv21', 3, 4, 4, b'\0' * 16), 'layout'),
+    (('nv12', 4, 3, 3, b'\0' * 18), 'layout'),  # odd width: no 2x2 chroma blocks
+    (('nv12', 4, 4, 4, b'\0' * 16), 'layout'),  # only the Y plane sent
     (('bayer_rggb12', 2, 2, 2, b'\0' * 4), 'encoding'),
     (('rgb8', 2, 2, 6, b'\0' * 11), 'layout'),
     (('rgb8', 2, 2, 5, b'\0' * 10), 'layout'),
@@ -448,7 +509,7 @@ def test_camera_info_validation():
 
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',
                              'mono16', 'yuv422', '', 'RGB8', '8UC3', 'jpeg', '\x00',
-                             'yuv422_yuy2', 'uyvy', 'yuyv', 'nv21', 'nv24', 'bayer_rggb8',
+                             'yuv422_yuy2', 'uyvy', 'yuyv', 'nv12', 'nv21', 'nv24', 'bayer_rggb8',
                              'bayer_grbg16', 'rgb16', 'bgra16', '8UC4', 'bayer_', 'bayer_x8'])
 dims = st.one_of(st.integers(-2, 12), st.sampled_from([0, 2 ** 31 - 1, 70000, 4097]))
 

@@ -27,7 +27,7 @@ MAX_COMPRESSED_BYTES = 64 * 1024 * 1024
 # names; 8UC3/8UC4 are taken as BGR/BGRA, as cv_bridge does).
 COLOUR_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'rgba8': 4, 'bgra8': 4, 'mono8': 1, '8UC3': 3,
                     '8UC1': 1, '8UC4': 4}
-# 16-bit colour, scaled to 8 bits by dropping the low byte (cv_bridge: value / 256).
+# 16-bit colour, scaled to 8 bits by the bits the frame uses (to_8_bits; full range: value / 256).
 COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16': 1,
                       '16UC1': 1, '16UC3': 3, '16UC4': 4}
 # Packed YUV 4:2:2 (2 bytes a pixel): image_transport / usb_cam names -> OpenCV codes.
@@ -38,7 +38,11 @@ YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_
 # the second row's first two pixels, so ROS "rggb" is OpenCV "BG").
 BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
                    'bayer_gbrg': cv2.COLOR_BayerGR2RGB, 'bayer_grbg': cv2.COLOR_BayerGB2RGB}
-SEMI_PLANAR_ENCODINGS = ('nv21', 'nv24')
+# 4:2:0 semi-planar: a Y plane, then one interleaved chroma plane at half resolution;
+# nv12 (U first: OAK/depthai-ros, hardware video decoders) is in sensor_msgs since
+# Kilted, nv21 (V first) since Humble.
+NV420_ENCODINGS = {'nv12': cv2.COLOR_YUV2RGB_NV12, 'nv21': cv2.COLOR_YUV2RGB_NV21}
+SEMI_PLANAR_ENCODINGS = (*NV420_ENCODINGS, 'nv24')
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
                    '64FC1': np.float64}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
@@ -101,10 +105,11 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
     sends (see :func:`supported_colour_encodings`): 8- and 16-bit RGB/BGR(A) and mono,
     packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default),
-    ``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced bilinearly
-    by OpenCV). 16-bit values keep their high byte.
+    ``nv12``/``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced
+    bilinearly by OpenCV). 16-bit values keep the top 8 of the bits the sensor fills
+    (:func:`to_8_bits`).
 
-    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv21``:
+    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``:
         ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``, ``step`` = width).
     :param is_bigendian: byte order of 16-bit encodings.
     :return: (H, W, 3) uint8 RGB, C-contiguous.
@@ -119,7 +124,7 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
                    'image')
         if bool(is_bigendian) != HOST_BIG_ENDIAN:
             px = px.byteswap()
-        return _to_rgb(encoding.replace('16', '8'), (px >> 8).astype(np.uint8))
+        return _to_rgb(encoding.replace('16', '8'), to_8_bits(px))
     if encoding in YUV422_ENCODINGS:
         if width % 2:
             raise MessageError('layout', f'{encoding} image width {width} is odd; 4:2:2 '
@@ -139,14 +144,14 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
         if sixteen:
             if bool(is_bigendian) != HOST_BIG_ENDIAN:
                 px = px.byteswap()
-            px = (px >> 8).astype(np.uint8)
+            px = to_8_bits(px)
         return cv2.cvtColor(np.ascontiguousarray(px), BAYER_ENCODINGS[pattern])
-    if encoding == 'nv21':
+    if encoding in NV420_ENCODINGS:
         if width % 2 or height % 2:
-            raise MessageError('layout', f'nv21 image is {width}x{height}; 4:2:0 needs even '
-                               'sides')
+            raise MessageError('layout', f'{encoding} image is {width}x{height}; 4:2:0 needs '
+                               'even sides')
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
-        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), cv2.COLOR_YUV2RGB_NV21)
+        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), NV420_ENCODINGS[encoding])
     if encoding == 'nv24':
         # Y plane, then one interleaved U, V plane at full resolution (4:4:4).
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3)[..., 0]
@@ -162,6 +167,28 @@ def _ycbcr601_to_rgb(y, cb, cr):
     cr = cr.astype(np.float32) - 128.0
     rgb = np.dstack([y + 1.596 * cr, y - 0.813 * cr - 0.391 * cb, y + 2.018 * cb])
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def to_8_bits(px):
+    """16-bit pixels -> uint8, keeping the top 8 of the bits the frame actually uses.
+
+    A 16-bit encoding does not say how many bits the sensor fills: 10-, 12- and 14-bit
+    sensors (industrial cameras' Bayer and RGB, a Kinect's or an Astra's mono16 IR)
+    write values below 1024-16384 into 16 bits, low-aligned. cv_bridge's value / 256
+    turns such a frame nearly black (0-15), and CLIP then finds nothing in it. The bit
+    depth is read from the frame (the bit length of its 99.9th percentile, so a few hot
+    pixels do not decide it; at least 8), and the frame is shifted by whole bits, so a
+    sensor's frames keep one scale and a full-range 16-bit frame is read as before
+    (high byte). Values above the chosen depth saturate at 255.
+
+    :param px: uint16 array, any shape.
+    :return: uint8 array of the same shape.
+    """
+    flat = px.reshape(-1)
+    sample = flat[::max(1, flat.size // 20000)]
+    top = int(np.percentile(sample, 99.9)) if sample.size else 0
+    shift = max(8, min(16, top.bit_length())) - 8
+    return np.minimum(px >> shift, 255).astype(np.uint8)
 
 
 def _unsupported(encoding):
@@ -335,8 +362,9 @@ def compressed_to_rgb(fmt, data):
     ``fmt`` is read by :func:`parse_compressed_format`: pixels compressed as
     ``rgb8``/``rgba8`` keep their order, a Bayer mosaic is demosaiced (bilinear, as
     :func:`image_to_rgb` does), mono becomes grey RGB, anything else is taken as BGR.
-    16-bit PNG keeps the high byte. The header's size is checked before decoding, so a
-    tiny file claiming a huge image is refused without allocating it.
+    16-bit PNG keeps the top 8 of the bits it uses (:func:`to_8_bits`). The header's
+    size is checked before decoding, so a tiny file claiming a huge image is refused
+    without allocating it.
 
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes or any buffer).
@@ -363,9 +391,14 @@ def compressed_to_rgb(fmt, data):
     # The pixels as sent: an EXIF orientation tag is not applied (compressed_image_
     # transport decodes with IMREAD_UNCHANGED, and camera_info describes them unrotated).
     form = parse_compressed_format(fmt)
+    # A 16-bit PNG (compressed_image_transport's png of rgb16, mono16, bayer_*16) is
+    # decoded at 16 bits and brought to 8 as a raw 16-bit image is (to_8_bits).
+    deep = cv2.IMREAD_ANYDEPTH if png and raw[24:25] == b'\x10' else 0
     if form.layout == 'bayer':
         mosaic = cv2.imdecode(np.frombuffer(raw, np.uint8),
-                              cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+                              cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION | deep)
+        if mosaic is not None and mosaic.dtype == np.uint16:
+            mosaic = to_8_bits(mosaic)
         if mosaic is None or mosaic.ndim != 2:
             raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                                'decoded (truncated or corrupt)')
@@ -374,10 +407,12 @@ def compressed_to_rgb(fmt, data):
                                f'{mosaic.shape[0]}; a Bayer mosaic needs at least 2x2 pixels')
         return cv2.cvtColor(mosaic, form.bayer)
     px = cv2.imdecode(np.frombuffer(raw, np.uint8),
-                      cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+                      cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION | deep)
     if px is None or px.ndim != 3:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                            'decoded (truncated or corrupt)')
+    if px.dtype == np.uint16:
+        px = to_8_bits(px)
     # cv2.imdecode returns the channels in the order they were compressed in.
     return np.ascontiguousarray(px if form.layout == 'rgb' else px[..., ::-1])
 

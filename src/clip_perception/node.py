@@ -7,7 +7,7 @@ hand the newest frame to a worker thread, which runs the pure core
 
 Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
-  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv21, nv24, Bayer) or
+  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv12, nv21, nv24, Bayer) or
   ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png; ``format`` read as
   compressed_image_transport writes it: RGB or BGR order, Bayer, mono) per
   ``image_transport``;
