@@ -397,3 +397,20 @@ def test_proposals_take_the_working_width_and_stay_deterministic():
     assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
     assert 0.5 < a.surface.offset < 0.9 and a.surface.scale == 0.25
     assert recall(objs, a).all()
+
+
+def test_depth_in_micrometres_gives_proposals_not_a_terabyte_structuring_element():
+    """Readings 1e3-1e6 times too small (a wrong depth_scale) still give proposals.
+
+    Field report (round 9): the fragment-grouping radius is a metric gap over the metric
+    size of a working pixel, so depth of 1e-5 m made it millions of pixels and the
+    dilation kernel terabytes: MemoryError on every frame. The radius is now at most the
+    working grid's size; on a real scale the proposals are the same.
+    """
+    scene = generate_scene(4242)
+    normal = propose(scene.rgb, scene.depth, scene.intrinsics)
+    assert len(normal)
+    for scale in (1e-3, 1e-5, 1e-6):
+        props = propose(scene.rgb, (scene.depth * scale).astype(np.float32),
+                        scene.intrinsics)
+        assert len(props) > 0

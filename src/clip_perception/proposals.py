@@ -382,7 +382,11 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     # under the minimum size: fragments closer than FRAGMENT_GAP are grouped (each grown
     # by half the gap, in working pixels at the median depth of what stands).
     zfg = float(np.median(z[fg])) if fg.any() else 1.0
-    r_gap = max(1, int(round(0.5 * FRAGMENT_GAP / (spacing * zfg))))
+    # At most the grid's size: depth readings of micrometres (a wrong depth_scale) made
+    # the radius millions of pixels and the structuring element terabytes (field report).
+    with np.errstate(divide='ignore'):
+        r_gap = np.float64(0.5 * FRAGMENT_GAP) / (spacing * zfg)
+    r_gap = int(np.clip(np.round(np.nan_to_num(r_gap, posinf=max(h, w))), 1, max(h, w)))
     near = cv2.dilate((fg & ~jumps).astype(np.uint8), square(r_gap))
     n0, lab0, st0 = _components(near)
     lab0 = np.where(fg & ~jumps, lab0, 0)
