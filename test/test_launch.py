@@ -66,7 +66,9 @@ def test_arguments_cover_transports_cameras_and_managed():
 
 def test_remaps_name_every_topic_the_node_subscribes():
     subscribed = set()
-    for call in _calls(_tree(NODE), 'create_subscription'):
+    # Camera inputs go through _camera_subscription (QoS overrides), the rest directly.
+    for call in _calls(_tree(NODE), 'create_subscription') + \
+            _calls(_tree(NODE), '_camera_subscription'):
         topic = call.args[1]
         if isinstance(topic, ast.Call) and getattr(topic.func, 'attr', '') == '_transport_topic':
             # image_transport's name for a transport: '<base>/<transport>', remappable.
