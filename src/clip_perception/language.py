@@ -830,13 +830,18 @@ _APPOSITIVE = re.compile(
     r"ones?\b\)?")
 
 
+# Spatial, size and ordinal words (and phrases): what "the ... one" may add to an object
+# without naming another one.
+_CHOOSING_WORDS = frozenset({w for table in (_RELATIONS, _SIZES) for phrases, _ in table
+                             for w in phrases} | set(_ORDINALS))
+
+
 def _appositive(m):
     """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
-    spatial = {w for table in (_RELATIONS, _SIZES) for phrases, _ in table for w in phrases}
-    spatial |= set(_ORDINALS)
     head = m.group('head')
-    if adjs and any(w not in spatial for w in adjs) and any(w not in spatial for w in adj2):
+    if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
+            any(w not in _CHOOSING_WORDS for w in adj2):
         # "the red ball, the blue one": two objects, the second one a ball too.
         return ' '.join([m.group('det')] + adjs + [head + ',', 'the'] + adj2 + [head])
     return ' '.join([m.group('det')] + adjs + adj2 + [head])

@@ -397,14 +397,14 @@ def compressed_to_rgb(fmt, data):
     if form.layout == 'bayer':
         mosaic = cv2.imdecode(np.frombuffer(raw, np.uint8),
                               cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION | deep)
-        if mosaic is not None and mosaic.dtype == np.uint16:
-            mosaic = to_8_bits(mosaic)
         if mosaic is None or mosaic.ndim != 2:
             raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                                'decoded (truncated or corrupt)')
         if min(mosaic.shape) < 2:
             raise MessageError('size', f'{form.original} image is {mosaic.shape[1]}x'
                                f'{mosaic.shape[0]}; a Bayer mosaic needs at least 2x2 pixels')
+        if mosaic.dtype == np.uint16:
+            mosaic = to_8_bits(mosaic)
         return cv2.cvtColor(mosaic, form.bayer)
     px = cv2.imdecode(np.frombuffer(raw, np.uint8),
                       cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION | deep)

@@ -547,7 +547,6 @@ def _best_option(options, parts):
                                    f'found: {why}')]
 
 
-
 def _spelt_as_known(query, vocabulary):
     """Return ``query`` with misspelt object words read as known ones, and what was read.
 
