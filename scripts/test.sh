@@ -7,4 +7,7 @@ bash scripts/bootstrap.sh
 echo '[test] ruff (ament-style lint)'
 .venv/bin/ruff check src test benchmarks launch setup.py
 echo '[test] pytest'
-exec .venv/bin/python -m pytest "$@"
+# Two worker processes (pytest-xdist), each test handed to whichever is free; each has
+# its own ROS_DOMAIN_ID (test/conftest.py). Not in pytest.ini, so a plain `pytest` or
+# `colcon test` without pytest-xdist still runs. `-n 0` after it: one process.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"

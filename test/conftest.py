@@ -14,8 +14,25 @@ import time
 
 import pytest
 
+
+def domain_id():
+    """Return the ROS_DOMAIN_ID for this test process, its own per pytest-xdist worker.
+
+    The run's domain is the one set in the environment, else one drawn from the pid.
+    pytest-xdist workers inherit the controller's environment, this id included, so
+    worker gwN takes the N+1-th id after it: workers never share a domain with each
+    other or with the controller. Ids stay in 1..101, the range ROS 2 documents as safe
+    on Linux (ports below the ephemeral range).
+    """
+    run = int(os.environ.get('ROS_DOMAIN_ID') or random.Random(os.getpid()).randint(1, 101))
+    worker = os.environ.get('PYTEST_XDIST_WORKER', '')
+    if worker.startswith('gw') and worker[2:].isdigit():
+        return 1 + (run + int(worker[2:])) % 101
+    return run
+
+
 # Isolate this run's DDS traffic before rclpy is imported anywhere.
-os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 101)))
+os.environ['ROS_DOMAIN_ID'] = str(domain_id())
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ.setdefault('FASTRTPS_DEFAULT_PROFILES_FILE', os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'config',

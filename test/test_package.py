@@ -126,3 +126,16 @@ def test_robot_pip_line_has_the_ml_stack_and_rosbags_but_not_torch():
             assert dev[name] == version, name
     with open(os.path.join(REPO, 'README.md')) as f:
         assert 'requirements-robot.txt' in f.read()
+
+
+def test_each_xdist_worker_has_its_own_ros_domain(monkeypatch):
+    from conftest import domain_id
+    for run in (1, 5, 100, 101):
+        monkeypatch.setenv('ROS_DOMAIN_ID', str(run))
+        monkeypatch.delenv('PYTEST_XDIST_WORKER', raising=False)
+        assert domain_id() == run
+        ids = []
+        for n in range(4):
+            monkeypatch.setenv('PYTEST_XDIST_WORKER', f'gw{n}')
+            ids.append(domain_id())
+        assert len(set(ids)) == 4 and run not in ids and all(1 <= i <= 101 for i in ids)

@@ -142,7 +142,10 @@ def run_soak(seconds=600.0, rate=30.0, command_period=4.0, warmup=30.0, node_arg
     published = 0
     try:
         end = time.monotonic() + 60
-        while time.monotonic() < end and pub_img.get_subscription_count() == 0:
+        # Every publisher matched, the command's too: discovery matches topics one by
+        # one, and a command sent before its subscription matched would be lost.
+        pubs = (pub_img, pub_depth, pub_info, pub_cmd)
+        while time.monotonic() < end and not all(p.get_subscription_count() for p in pubs):
             time.sleep(0.1)
             if proc.poll() is not None:
                 raise RuntimeError('node exited during start-up')
