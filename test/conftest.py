@@ -127,8 +127,11 @@ class NodeProcess:
                *ros_args]
         self.log_path = log_path
         self.log = open(log_path, 'w+') if log_path else subprocess.DEVNULL
+        # PYTHONFAULTHANDLER: a crash (SIGSEGV, SIGABRT) writes every thread's Python
+        # stack to the log, which stop() prints when the exit code is not 0.
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=dict(os.environ, PYTHONUNBUFFERED='1'))
+                                     env=dict(os.environ, PYTHONUNBUFFERED='1',
+                                              PYTHONFAULTHANDLER='1'))
 
     def output(self):
         if not self.log_path:
@@ -147,6 +150,10 @@ class NodeProcess:
                 self.proc.wait()
         if self.log_path:
             self.log.close()
+            if self.proc.returncode != 0:
+                # Shown by pytest under the failed test's captured stdout.
+                print(f'[node exited {self.proc.returncode}] log tail:\n'
+                      + self.output()[-6000:])
         return self.proc.returncode
 
 

@@ -39,6 +39,7 @@ import difflib
 import gc
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -73,6 +74,7 @@ from rclpy.qos import QoSPolicyKind
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
 from rclpy.qos_overriding_options import QoSOverridingOptions
+from rclpy.signals import SignalHandlerOptions
 from rclpy.utilities import remove_ros_args
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
@@ -1726,8 +1728,8 @@ def draw_debug(rgb, result):
     return img
 
 
-def spin(executor, max_failures=100):
-    """Spin ``executor`` until shutdown; a callback that raises is logged, not fatal.
+def spin(executor, max_failures=100, stop=None, period=0.1):
+    """Spin ``executor`` until shutdown or ``stop``; a callback that raises is logged.
 
     rclpy re-raises from ``spin()`` any exception raised while it takes a message for a
     callback or runs one, and that ended the process. Seen once in CI with two cameras in
@@ -1737,15 +1739,22 @@ def spin(executor, max_failures=100):
     failure is logged with a count; after ``max_failures`` the exception propagates
     (something is persistently wrong).
 
+    The loop is ``spin_once`` with a timeout, as rclpy's own ``Executor.spin`` is a loop
+    of ``spin_once`` without one: control returns to Python at least every ``period``
+    seconds, so a Python signal handler (see :func:`_run`) runs promptly.
+
     :param executor: an rclpy executor with the nodes added.
+    :param stop: optional ``threading.Event``; the loop ends once it is set.
+    :param period: seconds, the longest wait inside one ``spin_once``.
     :raises Exception: the last failure, after ``max_failures``.
     """
     log = rclpy.logging.get_logger('clip_perception')
     failures = 0
-    while rclpy.ok():
+    # executor.shutdown() empties its node set: the loop ends then too.
+    while executor.context.ok() and executor.get_nodes() and \
+            not (stop is not None and stop.is_set()):
         try:
-            executor.spin()
-            return
+            executor.spin_once(timeout_sec=period)
         except (KeyboardInterrupt, ExternalShutdownException):
             return
         except Exception as exc:  # noqa: BLE001 -- logged, counted, bounded
@@ -1762,7 +1771,12 @@ def _run(factories, args):
     global _COMMAND_LINE
     _COMMAND_LINE = list(sys.argv if args is None else args)
     try:
-        rclpy.init(args=args)
+        # rclpy's own SIGINT/SIGTERM handler shuts the context down at once, and the
+        # nodes were then destroyed on a context already shut down: about one stop in 20
+        # under load ended in SIGSEGV inside Publisher.destroy (exit -11; rclpy#178,
+        # ros2_controllers#1933). Ours only asks the spin loop to end; the nodes are
+        # destroyed first and the context shut down last, the order rclpy documents.
+        rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
     except RCLError as exc:
         # rcl refuses --ros-args it cannot parse with a Python traceback; one line
         # instead. The usual cause: an empty value (`-p prompt_template:=`), which rcl
@@ -1773,28 +1787,40 @@ def _run(factories, args):
         print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
               f'{text}{hint}', file=sys.stderr)
         return 2
+    # SIGINT or SIGTERM (Ctrl-C, `ros2 launch` stopping) during start-up (loading a
+    # model can take seconds) interrupts it at once; once spinning, it ends the loop.
+    previous = {sig: signal.signal(sig, signal.default_int_handler)
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     nodes = []
+    log = rclpy.logging.get_logger('clip_perception')
+    stop = threading.Event()
     try:
         for make in (factories if isinstance(factories, list) else [factories]):
             nodes.append(make())
-    except (ModelLoadError, ValueError, ParameterException) as exc:
-        # One line naming what is wrong, never a traceback: rclpy's own parameter
-        # exceptions name the parameter and the expected type or range.
-        text = ' '.join(str(exc).split())
-        rclpy.logging.get_logger('clip_perception').fatal(f'cannot start: {text}')
+        for sig in previous:
+            signal.signal(sig, lambda *_: stop.set())
+    except (ModelLoadError, ValueError, ParameterException, KeyboardInterrupt) as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            log.info('stopped while starting (SIGINT or SIGTERM)')
+        else:
+            # One line naming what is wrong, never a traceback: rclpy's own parameter
+            # exceptions name the parameter and the expected type or range.
+            log.fatal('cannot start: ' + ' '.join(str(exc).split()))
         for node in nodes:
             node.shutdown()
             node.destroy_node()
         rclpy.try_shutdown()
-        return 1
+        return 0 if isinstance(exc, KeyboardInterrupt) else 1
     # One thread: every callback is in the node's default, mutually exclusive group,
     # and inference runs on each node's own worker thread.
     executor = SingleThreadedExecutor()
     for node in nodes:
         executor.add_node(node)
     try:
-        spin(executor)
+        spin(executor, stop=stop)
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         stopped = [node.shutdown() for node in nodes]
         if not all(stopped):
             # A worker still inside torch: letting the interpreter tear down under it
