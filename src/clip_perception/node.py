@@ -548,16 +548,16 @@ class PerceptionMixin:
                              'reliable or best_effort)') from None
 
     def _check_qos_overrides(self, topics):
-        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes."""
-        given = getattr(self, '_parameter_overrides', {})
-        unmatched = unmatched_qos_overrides(given, topics)
-        if unmatched and 'qos_overrides' not in self._warned_once:
-            self._warned_once.add('qos_overrides')
-            self.get_logger().warning(
-                f'parameter(s) {", ".join(unmatched)} match no subscription of this node and '
-                'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
-                f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
-                f'{", ".join(topics)}; or set qos_reliability and qos_depth')
+        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes.
+
+        In a process of several cameras (:func:`cameras_main`, ``defer_qos_check``) every
+        node is given every ``-p`` override, one camera's among them: the check waits for
+        all of them (:func:`warn_unmatched_qos_overrides`).
+        """
+        self._qos_topics = list(topics)
+        if not getattr(self, '_defer_qos_check', False):
+            warn_unmatched_qos_overrides([self])
+
 
     def _transport_topic(self, base, transport):
         """Return the topic of ``base``'s ``transport``, named as image_transport names it.
@@ -1477,13 +1477,42 @@ class PerceptionMixin:
 
 
 
+def warn_unmatched_qos_overrides(nodes):
+    """Warn once, through ``nodes[0]``, about overrides no subscription of ``nodes`` takes.
+
+    An override is unmatched only when no node of the process subscribes its topic:
+    with several cameras in one process, ``-p qos_overrides./wrist/image...`` reaches
+    the head's node too, which used to warn that it matched nothing (field report: a
+    false WARN from every camera but the one it was meant for).
+
+    :param nodes: nodes whose camera subscriptions are made (``_qos_topics`` set).
+    """
+    given, topics = {}, []
+    for node in nodes:
+        given.update(getattr(node, '_parameter_overrides', {}))
+        topics += node._qos_topics
+    unmatched = unmatched_qos_overrides(given, topics)
+    first = nodes[0]
+    if unmatched and 'qos_overrides' not in first._warned_once:
+        first._warned_once.add('qos_overrides')
+        whose = 'this node' if len(nodes) == 1 else f'the {len(nodes)} cameras of this process'
+        first.get_logger().warning(
+            f'parameter(s) {", ".join(unmatched)} match no subscription of {whose} and '
+            'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
+            f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
+            f'{", ".join(topics)}; or set qos_reliability and qos_depth')
+
+
 class ClipPerceptionNode(PerceptionMixin, Node):
     """The plain node: configured and active from construction (module docstring).
 
     :param shared: see :meth:`PerceptionMixin._load`.
+    :param defer_qos_check: leave the unmatched ``qos_overrides.*`` check to the caller
+        (:func:`warn_unmatched_qos_overrides` over every camera of the process).
     """
 
-    def __init__(self, shared=None, **kwargs):
+    def __init__(self, shared=None, defer_qos_check=False, **kwargs):
+        self._defer_qos_check = defer_qos_check
         super().__init__('clip_perception', **kwargs)
         self._declare()
         self._load(shared)
@@ -1832,11 +1861,15 @@ def cameras_main(args=None):
     opts = parser.parse_args(remove_ros_args(argv)[1:])
     names = [c.strip() for c in opts.cameras.split(',') if c.strip()]
     spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
-    state = {'shared': None}
+    state = {'shared': None, 'nodes': []}
 
     def make(namespace):
-        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace)
+        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace,
+                                  defer_qos_check=True)
         state['shared'] = (node.scorer, node._infer_lock)
+        state['nodes'].append(node)
+        if len(state['nodes']) == len(spaces):  # all subscribed: one check for all
+            warn_unmatched_qos_overrides(state['nodes'])
         return node
     return _run([lambda ns=ns: make(ns) for ns in spaces], args)
 
