@@ -1574,3 +1574,40 @@ def test_standard_qos_override_parameters_apply_and_the_rest_are_named(probe, st
     fatal = [line for line in node.output().splitlines() if 'FATAL' in line]
     assert len(fatal) == 1 and 'sometimes' in fatal[0], node.output()
     assert 'Traceback' not in node.output()
+
+
+def test_latency_under_sim_time_is_measured_from_arrival_not_the_bag_clock(probe, start_node):
+    """A bag replayed with ``--clock``: latency is the node's own, on the steady clock.
+
+    Field report: with use_sim_time, latency_s (and /diagnostics' latency) was the bag's
+    clock minus the bag's stamp: 0 while the bag is paused or stepped (its /clock stands
+    still), a fifth of the truth at ``--rate 0.2``. It is now measured from the frame's
+    arrival on the steady clock, and ``latency_from`` says so.
+    """
+    from rosgraph_msgs.msg import Clock
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'use_sim_time:=true', '-p', 'diagnostics_period:=0.3')
+    clock = probe.node.create_publisher(Clock, '/clock', 10)
+    bag_ns = 1_700_000_000 * 10**9  # the recording's time, paused (a stepped bag)
+    sent = {}
+    end = time.monotonic() + 40
+    while time.monotonic() < end and len(detections(probe)) < 5:
+        clock.publish(Clock(clock=Time(sec=bag_ns // 10**9, nanosec=bag_ns % 10**9)))
+        time.sleep(0.05)
+        sent[bag_ns] = time.monotonic()
+        publish(camera, scene, stamp_ns=bag_ns)
+        time.sleep(0.3)
+        bag_ns += 10**6  # each frame 1 ms later: told apart by stamp in the answers
+    answers = detections(probe)
+    assert len(answers) >= 5, node.output()
+    ours = [d for d in answers
+            if d['stamp']['sec'] * 10**9 + d['stamp']['nanosec'] in sent]
+    assert len(ours) >= 5, answers[-1]
+    for d in ours:
+        # On the bag's stopped clock it was 0.0 for every frame: now - stamp, both bag time.
+        assert 0.0 < d['latency_s'] < 10.0 and d['latency_from'] == 'arrival', d
+    level, message, values = wait_diag(probe, lambda lv, m, v: float(v['latency_median_ms']) > 0)
+    assert float(values['latency_median_ms']) > 0, values
+    assert values['latency_from'] == 'arrival (use_sim_time)', values
+    assert node.stop() == 0

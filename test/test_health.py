@@ -186,3 +186,15 @@ def test_command_topic_note_names_commands_published_where_the_node_does_not_lis
                                            '/clip_perception/command': ['/x']}) is None
     assert command_topic_note('/clip_perception/command', {
         '/clip_perception/command': [], '/command': []}) is None
+
+
+def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_clock():
+    from clip_perception.health import frame_latency
+    # Wall clock, stamped: capture to answer.
+    assert frame_latency(100.0, 100.25, 5.0, 5.1) == (0.25, 'stamp')
+    # A paused bag: /clock stands at the stamp; the node's own 0.1 s, not 0.
+    assert frame_latency(100.0, 100.0, 5.0, 5.1, sim_time=True) == \
+        (5.1 - 5.0, 'arrival (use_sim_time)')
+    assert frame_latency(0.0, 100.0, 5.0, 5.2)[1] == 'arrival (zero stamps)'
+    lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, boot_clock=True)
+    assert abs(lat - 0.3) < 1e-9 and basis == 'arrival (stamps on the time since boot)'

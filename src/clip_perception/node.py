@@ -94,6 +94,7 @@ from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
+from clip_perception.health import frame_latency
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publishers_note
@@ -1005,7 +1006,7 @@ class PerceptionMixin:
             self.health.count('frames_info_off_centre')
             self._warn_once('camera_info_off_centre', self._info_centre_note)
         dropped = self.sync.dropped
-        for frame in self.sync.add_image(stamp, (header, rgb), now):
+        for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
         lag = self.sync.depth_lags(stamp, now)
         if lag is not None:
@@ -1148,8 +1149,7 @@ class PerceptionMixin:
                 self.health.enter_stage(None, time.monotonic())
 
     def _process(self, frame, command):
-        started = time.monotonic()
-        header, rgb = frame.image
+        header, rgb, arrived = frame.image
         if not command:
             self._track = None  # nothing is followed while idle
             self.health.frame_idle(time.monotonic())
@@ -1270,9 +1270,11 @@ class PerceptionMixin:
                 self.health.count('frames_superseded')
                 return
             self._track = result.track
-            latency = self._publish(header, rgb, result, reason, started)
-        self.health.frame_done(time.monotonic(), latency, result.status,
-                               reason)
+            latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
+                                    self.get_clock().ros_time_is_active, boot_age is not None)
+            self._publish(header, rgb, result, reason, latency)
+        self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
+                               latency[1])
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
@@ -1309,16 +1311,12 @@ class PerceptionMixin:
         return resampled, ''
 
     # ------------------------------------------------------------------ outputs
-    def _publish(self, header, rgb, result, reason, started):
-        """Publish every output of one frame; return its latency (s).
+    def _publish(self, header, rgb, result, reason, latency):
+        """Publish every output of one frame.
 
-        Latency runs from the image stamp to now; for an unstamped (zero) frame, from
-        ``started`` (monotonic s, when the worker took the frame), as its age is unknown.
+        :param latency: ``(seconds, measured_from)`` of :func:`~clip_perception.health.
+            frame_latency`.
         """
-        if header.stamp.sec == 0 and header.stamp.nanosec == 0:
-            latency = time.monotonic() - started
-        else:
-            latency = self._now() - _stamp_seconds(header.stamp)
         if result.pose is not None:
             pose = PoseStamped()
             pose.header = header
@@ -1347,7 +1345,6 @@ class PerceptionMixin:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
                                          step=step, data=data))
-        return latency
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
         """Build the Detection2DArray of :func:`clip_perception.vision.detections`."""
@@ -1610,7 +1607,11 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
 
 def detection_dict(header, result, reason, latency):
-    """Build the ``~/detection_json`` payload (see README for the schema)."""
+    """Build the ``~/detection_json`` payload (see README for the schema).
+
+    :param latency: ``(seconds, measured_from)`` (:func:`~clip_perception.health.
+        frame_latency`); the JSON says ``stamp`` or ``arrival``.
+    """
     def cand(c):
         return {'box': [round(v, 1) for v in c.box], 'cosine': round(c.cosine, 4),
                 'confidence': round(c.confidence, 4)}
@@ -1622,7 +1623,7 @@ def detection_dict(header, result, reason, latency):
         'chosen': cand(result.chosen) if result.chosen else None,
         'candidates': [cand(c) for c in result.ranked],
         'proposals': int(len(result.proposals)),
-        'latency_s': round(latency, 4),
+        'latency_s': round(latency[0], 4), 'latency_from': latency[1].split(' ')[0],
         'timings_ms': {k: round(1000 * v, 2) for k, v in result.timings.items()},
         'work': dict(result.work),
         'track': result.track.to_dict() if result.track is not None else None,
@@ -1660,7 +1661,7 @@ def notice_dict(header, said, status, reason):
         'stamp': {'sec': header.stamp.sec, 'nanosec': header.stamp.nanosec},
         'frame_id': header.frame_id, 'command': said, 'what': None, 'status': status,
         'reason': reason,
-        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0,
+        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0, 'latency_from': None,
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
     }
