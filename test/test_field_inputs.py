@@ -981,6 +981,9 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     mosaic[1::2, 1::2] = scene.rgb[1::2, 1::2, 2]
     unknown = 'rgb8; jpeg compressed yuv9'
     for fmt, pixels, quality in (('rgb8; jpeg compressed rgb8', scene.rgb, 95),
+                                 # Written in capitals (a hand-made or non-ROS publisher):
+                                 # the same words, read the same (before: a note, and BGR).
+                                 ('RGB8; JPEG Compressed RGB8', scene.rgb, 95),
                                  ('bayer_rggb8; jpeg compressed ', mosaic, 100),
                                  (unknown, scene.rgb[..., ::-1], 95)):
         data = cv2.imencode('.jpg', pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes()
@@ -993,6 +996,7 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     level, message, _ = wait_diag(probe, lambda lv, m, v: unknown in m)
     assert level == 1 and 'decoding it as BGR' in message, message
     assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
+    assert 'RGB8; JPEG' not in node.output()  # understood, so not warned about
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

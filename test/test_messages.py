@@ -373,6 +373,21 @@ def test_compressed_bayer_mosaics_are_demosaiced_like_raw_ones(pattern):
     assert parse_compressed_format(f'bayer_{pattern}8; jpeg compressed ').layout == 'bayer'
 
 
+def test_a_compressed_format_in_capitals_is_read_as_in_lower_case():
+    # Field report: "RGB8; JPEG Compressed RGB8" was an unknown format, decoded as BGR
+    # (red and blue swapped), and "BAYER_RGGB8; ..." used grey. Case is not significant.
+    rgb = _scene_like()
+    for fmt, same in (('RGB8; JPEG Compressed RGB8', 'rgb8; jpeg compressed rgb8'),
+                      ('BGR8; PNG COMPRESSED BGR8', 'bgr8; png compressed bgr8'),
+                      ('BAYER_RGGB8; jpeg compressed ', 'bayer_rggb8; jpeg compressed '),
+                      ('Mono8; JPEG compressed ', 'mono8; jpeg compressed '),
+                      ('8uc3; jpeg compressed 8uc3', '8UC3; jpeg compressed 8UC3')):
+        assert parse_compressed_format(fmt) == parse_compressed_format(same), fmt
+        assert parse_compressed_format(fmt).note is None, fmt
+    out = compressed_to_rgb('RGB8; PNG compressed RGB8', _encode('.png', rgb))
+    assert np.array_equal(out, rgb)  # red stays red
+
+
 @pytest.mark.parametrize('fmt', ['rgb8; jpeg compressed yuv422', 'rgb8; webp compressed bgr8',
                                  'rgb8; jpeg compressed ', 'image/jpeg', 'rgb8; jpeg'])
 def test_an_unknown_compressed_format_is_read_as_bgr_with_a_note(fmt):
