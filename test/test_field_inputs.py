@@ -1615,3 +1615,38 @@ def test_latency_under_sim_time_is_measured_from_arrival_not_the_bag_clock(probe
     assert float(values['latency_median_ms']) > 0, values
     assert values['latency_from'] == 'arrival (use_sim_time)', values
     assert node.stop() == 0
+
+
+def test_frames_stamped_with_a_simulators_clock_without_use_sim_time_are_answered_and_named(
+        probe, start_node):
+    """Gazebo's camera plugins stamp with sim time whatever use_sim_time says.
+
+    Field report (gazebo_ros_pkgs issue 1234): a node left on the system clock beside a
+    simulator received frames stamped 145 s after 1970; every one was skipped as
+    1.7e9 s stale, 0 answers. Their age cannot be known on this clock: they are answered
+    as unstamped frames are (max_frame_age not applied), named with what to set.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    sim_ns = 145 * 10**9
+    sent = 0
+    end = time.monotonic() + 40
+    while time.monotonic() < end and len(probe.messages(POSE)) < 3:
+        publish(camera, scene, stamp_ns=sim_ns)
+        sent += 1
+        sim_ns += 250 * 10**6
+        time.sleep(0.25)
+    poses = probe.messages(POSE)
+    assert len(poses) >= 3, (sent, node.output())
+    assert np.linalg.norm(position(poses[-1]) - red.centre) < 0.01
+    assert poses[-1].header.stamp.sec < 1000  # outputs carry the stamps, as sent
+    answer = detections(probe)[-1]
+    assert answer['status'] == 'found' and answer['latency_from'] == 'arrival', answer
+    assert 0.0 < answer['latency_s'] < 10.0, answer
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'use_sim_time:=true' in m)
+    assert level == 1 and "simulator's" in message, message
+    assert int(values['frames_sim_clock']) >= 1 and int(values['frames_stale']) == 0, values
+    assert values['latency_from'] == 'arrival (stamps on another clock)', values
+    assert node.output().count('use_sim_time:=true') == 1, node.output()
+    assert node.stop() == 0

@@ -193,8 +193,8 @@ def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_
     # Wall clock, stamped: capture to answer.
     assert frame_latency(100.0, 100.25, 5.0, 5.1) == (0.25, 'stamp')
     # A paused bag: /clock stands at the stamp; the node's own 0.1 s, not 0.
-    assert frame_latency(100.0, 100.0, 5.0, 5.1, sim_time=True) == \
+    assert frame_latency(100.0, 100.0, 5.0, 5.1, 'use_sim_time') == \
         (5.1 - 5.0, 'arrival (use_sim_time)')
     assert frame_latency(0.0, 100.0, 5.0, 5.2)[1] == 'arrival (zero stamps)'
-    lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, boot_clock=True)
+    lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, 'stamps on the time since boot')
     assert abs(lat - 0.3) < 1e-9 and basis == 'arrival (stamps on the time since boot)'

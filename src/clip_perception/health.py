@@ -51,32 +51,26 @@ class LatencyWindow:
         return float(np.median(v)), float(np.percentile(v, 95))
 
 
-def frame_latency(stamp, now_ros, arrived, now_steady, sim_time=False, boot_clock=False):
+def frame_latency(stamp, now_ros, arrived, now_steady, other_clock=''):
     """Return ``(latency_s, measured_from)`` of a frame answered at ``now_ros``/``now_steady``.
 
     From the stamp (capture to answer, the driver's part too) only when the stamp and the
     node's ROS time are one running clock; else from the frame's arrival at this node,
-    on the steady clock (the node's own part), and ``measured_from`` says why:
-
-    * a zero stamp: the capture time is unknown;
-    * ``sim_time``: ROS time is a bag's ``/clock``, which stands still while the bag is
-      paused or stepped (latency read 0.0 for every frame: field report), runs at the
-      play rate (``--rate 0.2``: a fifth of the truth) and ticks at ``--clock``'s rate;
-    * ``boot_clock``: stamps on the time since boot, not ROS time (latency read 1.7e9 s).
+    on the steady clock (the node's own part), and ``measured_from`` says why: a zero
+    stamp (the capture time is unknown), or ``other_clock``, e.g. ``use_sim_time`` (ROS
+    time is a bag's ``/clock``, which stands still while the bag is paused or stepped:
+    latency read 0.0 for every frame, field report; runs at the play rate: ``--rate
+    0.2`` read a fifth of the truth) or stamps on the time since boot (read 1.7e9 s).
 
     :param stamp: the frame's header stamp (s; 0 for none).
     :param now_ros: the node's ROS time now (s).
     :param arrived: when the colour frame arrived (s, the steady clock of ``now_steady``).
     :param now_steady: the steady clock now (s).
+    :param other_clock: why the stamp is not on the node's running clock ('' when it is).
     :return: ``(seconds, 'stamp')`` or ``(seconds, 'arrival (<why>)')``.
     """
-    if stamp == 0:
-        why = 'zero stamps'
-    elif sim_time:
-        why = 'use_sim_time'
-    elif boot_clock:
-        why = 'stamps on the time since boot'
-    else:
+    why = 'zero stamps' if stamp == 0 else other_clock
+    if not why:
         return now_ros - stamp, 'stamp'
     return now_steady - arrived, f'arrival ({why})'
 
@@ -258,6 +252,7 @@ class Health:
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
+                         'frames_sim_clock',
                          'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',

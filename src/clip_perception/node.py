@@ -123,6 +123,7 @@ from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
+from clip_perception.sync import simulator_stamp
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
 
@@ -1168,6 +1169,16 @@ class PerceptionMixin:
                             'on that clock, but outputs carry these stamps, which tf2 and '
                             'other nodes read as 1970: have the driver stamp with ROS time')
             age = boot_age
+        sim_time = self.get_clock().ros_time_is_active
+        sim_stamp = not sim_time and boot_age is None and simulator_stamp(frame.stamp, age)
+        if sim_stamp:
+            self.health.count('frames_sim_clock')
+            self._warn_once('stamp_sim_clock', f'colour frames are stamped {frame.stamp:.1f} s '
+                            "after 1970, a simulator's time since it started (Gazebo's camera "
+                            'plugins stamp with sim time whatever use_sim_time says), but this '
+                            'node runs on the system clock: their age cannot be known, so '
+                            'they are answered without max_frame_age. Set use_sim_time:=true '
+                            '(the simulator publishes /clock)')
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
@@ -1179,7 +1190,8 @@ class PerceptionMixin:
                             "future (the camera's clock is ahead of this node's; are the "
                             'clocks synchronised? use_sim_time?): max_frame_age cannot '
                             'catch stale frames, and outputs carry these stamps')
-        if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0:
+        if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0 and \
+                not sim_stamp:
             self.health.count('frames_stale')
             if frame.waited > 0 and age - frame.waited <= max_age:
                 # The wait for depth made it stale, not the clocks: say which knob to turn.
@@ -1270,8 +1282,11 @@ class PerceptionMixin:
                 self.health.count('frames_superseded')
                 return
             self._track = result.track
+            other_clock = ('use_sim_time' if sim_time else 'stamps on the time since boot'
+                           if boot_age is not None else 'stamps on another clock'
+                           if sim_stamp else '')
             latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
-                                    self.get_clock().ros_time_is_active, boot_age is not None)
+                                    other_clock)
             self._publish(header, rgb, result, reason, latency)
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
