@@ -1650,3 +1650,32 @@ def test_frames_stamped_with_a_simulators_clock_without_use_sim_time_are_answere
     assert values['latency_from'] == 'arrival (stamps on another clock)', values
     assert node.output().count('use_sim_time:=true') == 1, node.output()
     assert node.stop() == 0
+
+
+def test_an_image_without_colour_is_named_in_each_answer_and_diagnostics(probe, start_node):
+    """An infrared or mono stream remapped to ``image``: colour words cannot be seen.
+
+    Field report: ``-r image:=/camera/infra1/image_rect_raw`` (mono8, the RealSense's
+    infrared) answered "the red ball" as found, a confident pose on whatever ball, with
+    nothing anywhere saying the image had no colour.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    grey = np.ascontiguousarray(scene.rgb.mean(axis=2).astype(np.uint8))
+
+    def infrared(m):
+        return Image(header=m.header, encoding='mono8', height=grey.shape[0],
+                     width=grey.shape[1], step=grey.shape[1], data=grey.tobytes())
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=infrared)
+    answer = detections(probe)[-1]
+    assert 'the image holds no colour' in answer['reason'], answer
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'hold no colour' in m)
+    assert level == 1 and 'infra1' in message, message
+    assert int(values['frames_no_colour']) >= 1, values
+    assert node.output().count('hold no colour') == 1, node.output()
+    probe.clear()  # the colour camera again: no such note
+    assert feed_until(camera, scene, lambda: probe.messages(POSE))
+    assert 'no colour' not in detections(probe)[-1]['reason']
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'no colour' not in m), timeout=10)  # and diagnostics too
+    assert node.stop() == 0

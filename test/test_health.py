@@ -198,3 +198,12 @@ def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_
     assert frame_latency(0.0, 100.0, 5.0, 5.2)[1] == 'arrival (zero stamps)'
     lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, 'stamps on the time since boot')
     assert abs(lat - 0.3) < 1e-9 and basis == 'arrival (stamps on the time since boot)'
+
+
+def test_a_notice_cleared_is_gone_at_once():
+    h = Health()
+    h.notice('no_colour', 'colour frames hold no colour', 10.0)
+    assert 'hold no colour' in h.snapshot(10.1, input_timeout=2.0)[1]
+    h.clear_notice('no_colour')
+    h.clear_notice('never_noticed')  # nothing to clear: no error
+    assert 'hold no colour' not in h.snapshot(10.2, input_timeout=2.0)[1]

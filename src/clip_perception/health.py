@@ -170,6 +170,15 @@ class Health:
                 return None
             return refused[1]
 
+    def clear_notice(self, kind):
+        """Forget the notice of ``kind`` at once: the input no longer has that problem.
+
+        For a problem a frame shows or not (a grey image): one such frame among colour
+        ones must not keep /diagnostics at WARN for ``input_timeout``.
+        """
+        with self._lock:
+            self.notices.pop(kind, None)
+
     def notice(self, kind, text, now, level=WARN):
         """Record what is wrong with the input now (reported while it lasts).
 
@@ -252,7 +261,7 @@ class Health:
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
-                         'frames_sim_clock',
+                         'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',

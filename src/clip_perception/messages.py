@@ -209,6 +209,25 @@ def _to_rgb(encoding, px):
     return np.ascontiguousarray(np.repeat(px[..., :1], 3, axis=2))
 
 
+def holds_no_colour(rgb, spread=12, share=0.002):
+    """Tell whether an RGB image holds no colour: its channels equal but for noise.
+
+    A mono stream (an infrared ``infra1/image_rect_raw``, a mono camera, a Bayer mosaic
+    sent as ``mono8``) converts to grey RGB, in which "red" and "blue" cannot be told
+    apart. Read on every 8th pixel of every 8th row; JPEG of a grey image keeps its
+    channels within a few levels. A dim, washed-out colour scene still has far more
+    than ``share`` of its pixels ``spread`` levels apart.
+
+    :param rgb: (H, W, 3) uint8 RGB.
+    :param spread: channel difference (levels) above which a pixel has colour.
+    :param share: fraction of pixels with colour below which the image has none.
+    :return: bool.
+    """
+    px = rgb[::8, ::8].astype(np.int16)
+    coloured = (px.max(axis=2) - px.min(axis=2)) > spread
+    return bool(coloured.mean() < share)
+
+
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                    depth_scale=DEFAULT_DEPTH_SCALE):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).

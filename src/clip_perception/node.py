@@ -112,6 +112,7 @@ from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
+from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import parse_compressed_format
@@ -1243,6 +1244,17 @@ class PerceptionMixin:
         if depth_note:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
         note = info_note or depth_note
+        colour_note = ''
+        if holds_no_colour(rgb):
+            colour_note = 'the image holds no colour: colour words cannot be checked'
+            self.health.count('frames_no_colour')
+            self._warn_once('no_colour', 'colour frames hold no colour (a mono or infrared '
+                            'stream, e.g. infra1/image_rect_raw, or a mono camera): a colour '
+                            'in the command cannot be seen, so answers to "the red ball" pick '
+                            'or reject balls of any colour; remap image to the colour '
+                            "camera's topic (e.g. /camera/color/image_raw)")
+        else:
+            self.health.clear_notice('no_colour')
         frame_id = self._values_cache['frame_id'] or header.frame_id
         if frame_id.strip() != frame_id:
             # A driver's frame_id read from a config string with a trailing space or
@@ -1268,6 +1280,8 @@ class PerceptionMixin:
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
+        if colour_note:  # every answer: "not found" on a grey image is no evidence either
+            reason += f' ({colour_note})'
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after
