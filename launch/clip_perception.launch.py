@@ -88,6 +88,10 @@ def generate_launch_description():
         DeclareLaunchArgument('managed', default_value='false',
                               description='true: start clip_perception_lifecycle_node '
                               '(a managed node, unconfigured until told otherwise).'),
+        DeclareLaunchArgument('depth_scale', default_value='',
+                              description='Metres per unit of 16UC1 depth: 0.001 for '
+                              'millimetres, 0.0001 for a RealSense D405 (0.1 mm). Empty: '
+                              "the parameters file's value (0.001 in the shipped one)."),
         DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it.'),
@@ -130,11 +134,7 @@ def camera_nodes(context):
             'namespace': namespace,
             'output': 'screen',
             'emulate_tty': True,
-            'parameters': [value('params_file'),
-                           {'model': value('model'), 'device': value('device'),
-                            'image_transport': value('image_transport'),
-                            'depth_transport': value('depth_transport'),
-                            'use_sim_time': value('use_sim_time') in TRUE}],
+            'parameters': [value('params_file'), node_parameters(value)],
             'ros_arguments': ['--log-level', value('log_level')],
             'remappings': [
                 ('image', image),
@@ -178,11 +178,7 @@ def shared_model_process(value, cameras, managed):
         arguments=[','.join(cameras), '--namespace', value('namespace').strip('/') or '/'],
         output='screen',
         emulate_tty=True,
-        parameters=[value('params_file'),
-                    {'model': value('model'), 'device': value('device'),
-                     'image_transport': value('image_transport'),
-                     'depth_transport': value('depth_transport'),
-                     'use_sim_time': value('use_sim_time') in TRUE}],
+        parameters=[value('params_file'), node_parameters(value)],
         ros_arguments=['--log-level', value('log_level')],
         remappings=[
             ('image', image),
@@ -195,6 +191,31 @@ def shared_model_process(value, cameras, managed):
     )
     return [node, RegisterEventHandler(OnProcessExit(target_action=node,
                                                      on_exit=on_node_exit))]
+
+
+def node_parameters(value):
+    """Return the parameters the launch arguments set over the parameters file.
+
+    ``depth_scale`` is set only when given, so a value in the user's own parameters file
+    is not overwritten by a launch default. Before, it could not be given to ``ros2
+    launch`` at all: a D405 (0.1 mm units) needed a parameters file of its own.
+
+    :param value: ``value(name)`` -> the launch argument ``name`` as a string.
+    :return: a dict of parameter name -> value (str, bool or float).
+    :raises RuntimeError: a ``depth_scale`` that is not a number (launch exits 1 with it).
+    """
+    params = {'model': value('model'), 'device': value('device'),
+              'image_transport': value('image_transport'),
+              'depth_transport': value('depth_transport'),
+              'use_sim_time': value('use_sim_time') in TRUE}
+    scale = value('depth_scale').strip()
+    if scale:
+        try:
+            params['depth_scale'] = float(scale)
+        except ValueError:
+            raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
+                               '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
+    return params
 
 
 def on_node_exit(event, context):

@@ -24,7 +24,10 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
     log = open(log_path, 'w')
     proc = subprocess.Popen(
         [os.path.join(BIN, 'clip_perception_cameras'), 'wrist,head', '--ros-args',
-         '--params-file', PARAMS, '-p', 'torch_threads:=1', '-r', 'command:=~/command'],
+         '--params-file', PARAMS, '-p', 'torch_threads:=1', '-r', 'command:=~/command',
+         # One camera's override, and one no camera takes (ROS arguments reach every node).
+         '-p', 'qos_overrides./wrist/image.subscription.depth:=3',
+         '-p', 'qos_overrides./nowhere/image.subscription.depth:=3'],
         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED='1'))
     scenes = {'wrist': generate_scene(5), 'head': generate_scene(6)}
     cameras = {}
@@ -60,6 +63,12 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
             assert any(a['status'] == 'found' for a in answers), (cam, answers[-1])
         text = log_path.read_text()
         assert text.count('loaded CLIP') == 1 and text.count('shares CLIP') == 1, text
+        # An override one camera takes is not "unmatched" for the other (field report: a
+        # false WARN from the head node about the wrist's override); one no camera takes
+        # is named once for the process, not once per node.
+        warned = [line for line in text.splitlines() if 'match no subscription' in line]
+        assert len(warned) == 1 and '/nowhere/image' in warned[0], text
+        assert '/wrist/image.subscription' not in warned[0], warned
         # One /diagnostics status name per camera (both were "clip_perception: pipeline",
         # so a monitor could not tell which camera was down: field report).
         want = {'wrist/clip_perception: pipeline', 'head/clip_perception: pipeline'}

@@ -981,6 +981,9 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     mosaic[1::2, 1::2] = scene.rgb[1::2, 1::2, 2]
     unknown = 'rgb8; jpeg compressed yuv9'
     for fmt, pixels, quality in (('rgb8; jpeg compressed rgb8', scene.rgb, 95),
+                                 # Written in capitals (a hand-made or non-ROS publisher):
+                                 # the same words, read the same (before: a note, and BGR).
+                                 ('RGB8; JPEG Compressed RGB8', scene.rgb, 95),
                                  ('bayer_rggb8; jpeg compressed ', mosaic, 100),
                                  (unknown, scene.rgb[..., ::-1], 95)):
         data = cv2.imencode('.jpg', pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes()
@@ -993,6 +996,7 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     level, message, _ = wait_diag(probe, lambda lv, m, v: unknown in m)
     assert level == 1 and 'decoding it as BGR' in message, message
     assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
+    assert 'RGB8; JPEG' not in node.output()  # understood, so not warned about
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 
@@ -1574,3 +1578,104 @@ def test_standard_qos_override_parameters_apply_and_the_rest_are_named(probe, st
     fatal = [line for line in node.output().splitlines() if 'FATAL' in line]
     assert len(fatal) == 1 and 'sometimes' in fatal[0], node.output()
     assert 'Traceback' not in node.output()
+
+
+def test_latency_under_sim_time_is_measured_from_arrival_not_the_bag_clock(probe, start_node):
+    """A bag replayed with ``--clock``: latency is the node's own, on the steady clock.
+
+    Field report: with use_sim_time, latency_s (and /diagnostics' latency) was the bag's
+    clock minus the bag's stamp: 0 while the bag is paused or stepped (its /clock stands
+    still), a fifth of the truth at ``--rate 0.2``. It is now measured from the frame's
+    arrival on the steady clock, and ``latency_from`` says so.
+    """
+    from rosgraph_msgs.msg import Clock
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'use_sim_time:=true', '-p', 'diagnostics_period:=0.3')
+    clock = probe.node.create_publisher(Clock, '/clock', 10)
+    bag_ns = 1_700_000_000 * 10**9  # the recording's time, paused (a stepped bag)
+    sent = {}
+    end = time.monotonic() + 40
+    while time.monotonic() < end and len(detections(probe)) < 5:
+        clock.publish(Clock(clock=Time(sec=bag_ns // 10**9, nanosec=bag_ns % 10**9)))
+        time.sleep(0.05)
+        sent[bag_ns] = time.monotonic()
+        publish(camera, scene, stamp_ns=bag_ns)
+        time.sleep(0.3)
+        bag_ns += 10**6  # each frame 1 ms later: told apart by stamp in the answers
+    answers = detections(probe)
+    assert len(answers) >= 5, node.output()
+    ours = [d for d in answers
+            if d['stamp']['sec'] * 10**9 + d['stamp']['nanosec'] in sent]
+    assert len(ours) >= 5, answers[-1]
+    for d in ours:
+        # On the bag's stopped clock it was 0.0 for every frame: now - stamp, both bag time.
+        assert 0.0 < d['latency_s'] < 10.0 and d['latency_from'] == 'arrival', d
+    level, message, values = wait_diag(probe, lambda lv, m, v: float(v['latency_median_ms']) > 0)
+    assert float(values['latency_median_ms']) > 0, values
+    assert values['latency_from'] == 'arrival (use_sim_time)', values
+    assert node.stop() == 0
+
+
+def test_frames_stamped_with_a_simulators_clock_without_use_sim_time_are_answered_and_named(
+        probe, start_node):
+    """Gazebo's camera plugins stamp with sim time whatever use_sim_time says.
+
+    Field report (gazebo_ros_pkgs issue 1234): a node left on the system clock beside a
+    simulator received frames stamped 145 s after 1970; every one was skipped as
+    1.7e9 s stale, 0 answers. Their age cannot be known on this clock: they are answered
+    as unstamped frames are (max_frame_age not applied), named with what to set.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    sim_ns = 145 * 10**9
+    sent = 0
+    end = time.monotonic() + 40
+    while time.monotonic() < end and len(probe.messages(POSE)) < 3:
+        publish(camera, scene, stamp_ns=sim_ns)
+        sent += 1
+        sim_ns += 250 * 10**6
+        time.sleep(0.25)
+    poses = probe.messages(POSE)
+    assert len(poses) >= 3, (sent, node.output())
+    assert np.linalg.norm(position(poses[-1]) - red.centre) < 0.01
+    assert poses[-1].header.stamp.sec < 1000  # outputs carry the stamps, as sent
+    answer = detections(probe)[-1]
+    assert answer['status'] == 'found' and answer['latency_from'] == 'arrival', answer
+    assert 0.0 < answer['latency_s'] < 10.0, answer
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'use_sim_time:=true' in m)
+    assert level == 1 and "simulator's" in message, message
+    assert int(values['frames_sim_clock']) >= 1 and int(values['frames_stale']) == 0, values
+    assert values['latency_from'] == 'arrival (stamps on another clock)', values
+    assert node.output().count('use_sim_time:=true') == 1, node.output()
+    assert node.stop() == 0
+
+
+def test_an_image_without_colour_is_named_in_each_answer_and_diagnostics(probe, start_node):
+    """An infrared or mono stream remapped to ``image``: colour words cannot be seen.
+
+    Field report: ``-r image:=/camera/infra1/image_rect_raw`` (mono8, the RealSense's
+    infrared) answered "the red ball" as found, a confident pose on whatever ball, with
+    nothing anywhere saying the image had no colour.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    grey = np.ascontiguousarray(scene.rgb.mean(axis=2).astype(np.uint8))
+
+    def infrared(m):
+        return Image(header=m.header, encoding='mono8', height=grey.shape[0],
+                     width=grey.shape[1], step=grey.shape[1], data=grey.tobytes())
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=infrared)
+    answer = detections(probe)[-1]
+    assert 'the image holds no colour' in answer['reason'], answer
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'hold no colour' in m)
+    assert level == 1 and 'infra1' in message, message
+    assert int(values['frames_no_colour']) >= 1, values
+    assert node.output().count('hold no colour') == 1, node.output()
+    probe.clear()  # the colour camera again: no such note
+    assert feed_until(camera, scene, lambda: probe.messages(POSE))
+    assert 'no colour' not in detections(probe)[-1]['reason']
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'no colour' not in m), timeout=10)  # and diagnostics too
+    assert node.stop() == 0

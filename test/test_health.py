@@ -186,3 +186,24 @@ def test_command_topic_note_names_commands_published_where_the_node_does_not_lis
                                            '/clip_perception/command': ['/x']}) is None
     assert command_topic_note('/clip_perception/command', {
         '/clip_perception/command': [], '/command': []}) is None
+
+
+def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_clock():
+    from clip_perception.health import frame_latency
+    # Wall clock, stamped: capture to answer.
+    assert frame_latency(100.0, 100.25, 5.0, 5.1) == (0.25, 'stamp')
+    # A paused bag: /clock stands at the stamp; the node's own 0.1 s, not 0.
+    assert frame_latency(100.0, 100.0, 5.0, 5.1, 'use_sim_time') == \
+        (5.1 - 5.0, 'arrival (use_sim_time)')
+    assert frame_latency(0.0, 100.0, 5.0, 5.2)[1] == 'arrival (zero stamps)'
+    lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, 'stamps on the time since boot')
+    assert abs(lat - 0.3) < 1e-9 and basis == 'arrival (stamps on the time since boot)'
+
+
+def test_a_notice_cleared_is_gone_at_once():
+    h = Health()
+    h.notice('no_colour', 'colour frames hold no colour', 10.0)
+    assert 'hold no colour' in h.snapshot(10.1, input_timeout=2.0)[1]
+    h.clear_notice('no_colour')
+    h.clear_notice('never_noticed')  # nothing to clear: no error
+    assert 'hold no colour' not in h.snapshot(10.2, input_timeout=2.0)[1]

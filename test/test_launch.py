@@ -53,7 +53,8 @@ def test_arguments_cover_transports_cameras_and_managed():
     args = _arguments()
     for name in ('namespace', 'params_file', 'model', 'device', 'image', 'camera_info',
                  'depth', 'command', 'image_transport', 'depth_transport', 'cameras',
-                 'shared_model', 'managed', 'fastdds_profile', 'use_sim_time', 'log_level'):
+                 'shared_model', 'managed', 'fastdds_profile', 'use_sim_time', 'log_level',
+                 'depth_scale'):
         assert name in args, name
     params = {p.name: p for p in PARAMETERS}
     # The transport arguments offer exactly the node parameter's choices.
@@ -86,13 +87,11 @@ def test_remaps_name_every_topic_the_node_subscribes():
     assert remapped == subscribed
     # Both transports and both executables are wired, with the parameters passed on.
     text = ast.unparse(fn)
-    for needle in ("'image_transport': value('image_transport')",
-                   "'depth_transport': value('depth_transport')",
-                   "image + '/compressed'", "depth + '/compressedDepth'",
+    for needle in ("image + '/compressed'", "depth + '/compressedDepth'",
                    "'clip_perception_lifecycle_node'", "'clip_perception_node'",
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
                    'OnProcessExit(target_action=node',
-                   "'use_sim_time': value('use_sim_time') in TRUE",
+                   "'parameters': [value('params_file'), node_parameters(value)]",
                    "'ros_arguments': ['--log-level', value('log_level')]"):
         assert needle in text, needle
 
@@ -107,10 +106,36 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
     text = ast.unparse(fn)
     for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
                    'OnProcessExit(target_action=node', "'--namespace'",
-                   "'use_sim_time': value('use_sim_time') in TRUE",
+                   "parameters=[value('params_file'), node_parameters(value)]",
                    "ros_arguments=['--log-level', value('log_level')]"):
         assert needle in text, needle
     assert 'name=' not in text  # a launch name would rename every node of the process
+    # The parameters both take from the launch arguments (node_parameters).
+    text = ast.unparse(_function('node_parameters'))
+    for needle in ("'image_transport': value('image_transport')",
+                   "'depth_transport': value('depth_transport')",
+                   "'use_sim_time': value('use_sim_time') in TRUE"):
+        assert needle in text, needle
+
+
+def test_depth_scale_is_passed_when_given_and_the_params_file_keeps_it_otherwise():
+    # depth_scale was a node parameter no launch argument set (field report: a D405's
+    # 0.1 mm units needed a parameters file of its own).
+    scope = {'TRUE': ('true', '1', 'yes', 'on')}
+    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
+    given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
+             'depth_transport': 'raw', 'use_sim_time': 'true', 'depth_scale': ''}
+    params = scope['node_parameters'](given.__getitem__)
+    assert 'depth_scale' not in params  # empty: the parameters file's value stands
+    assert params['use_sim_time'] is True and params['model'] == 'bundled'
+    params = scope['node_parameters'](dict(given, depth_scale=' 0.0001 ').__getitem__)
+    assert params['depth_scale'] == 0.0001 and isinstance(params['depth_scale'], float)
+    with pytest.raises(RuntimeError, match='depth_scale:=mm is not a number'):
+        scope['node_parameters'](dict(given, depth_scale='mm').__getitem__)
+    # Every name it sets is a node parameter, and the argument defaults to "not given".
+    names = {p.name for p in PARAMETERS} | {'use_sim_time'}
+    assert set(scope['node_parameters'](dict(given, depth_scale='0.001').__getitem__)) <= names
+    assert _arguments()['depth_scale'][0] == ''
 
 
 def test_default_topics_resolve_per_camera():

@@ -22,6 +22,7 @@ from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
+from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
@@ -373,6 +374,21 @@ def test_compressed_bayer_mosaics_are_demosaiced_like_raw_ones(pattern):
     assert parse_compressed_format(f'bayer_{pattern}8; jpeg compressed ').layout == 'bayer'
 
 
+def test_a_compressed_format_in_capitals_is_read_as_in_lower_case():
+    # Field report: "RGB8; JPEG Compressed RGB8" was an unknown format, decoded as BGR
+    # (red and blue swapped), and "BAYER_RGGB8; ..." used grey. Case is not significant.
+    rgb = _scene_like()
+    for fmt, same in (('RGB8; JPEG Compressed RGB8', 'rgb8; jpeg compressed rgb8'),
+                      ('BGR8; PNG COMPRESSED BGR8', 'bgr8; png compressed bgr8'),
+                      ('BAYER_RGGB8; jpeg compressed ', 'bayer_rggb8; jpeg compressed '),
+                      ('Mono8; JPEG compressed ', 'mono8; jpeg compressed '),
+                      ('8uc3; jpeg compressed 8uc3', '8UC3; jpeg compressed 8UC3')):
+        assert parse_compressed_format(fmt) == parse_compressed_format(same), fmt
+        assert parse_compressed_format(fmt).note is None, fmt
+    out = compressed_to_rgb('RGB8; PNG compressed RGB8', _encode('.png', rgb))
+    assert np.array_equal(out, rgb)  # red stays red
+
+
 @pytest.mark.parametrize('fmt', ['rgb8; jpeg compressed yuv422', 'rgb8; webp compressed bgr8',
                                  'rgb8; jpeg compressed ', 'image/jpeg', 'rgb8; jpeg'])
 def test_an_unknown_compressed_format_is_read_as_bgr_with_a_note(fmt):
@@ -680,3 +696,28 @@ def test_32fc1_depth_is_metres_whatever_the_depth_scale():
     metres = np.array([[0.8, np.nan]], np.float32)
     depth = depth_to_array('32FC1', 1, 2, 8, metres.tobytes(), False, 0.0001)
     assert depth[0, 0] == pytest.approx(0.8) and np.isnan(depth[0, 1])
+
+
+def test_an_image_without_colour_is_told_from_dim_washed_out_and_real_scenes():
+    # Field report: an infrared stream remapped to image answered colour words with
+    # nothing saying the image was grey. No false alarm on the real frames shipped in
+    # shared/data (the greyest, cleargrasp_opaque_153, has 1.3% coloured pixels, 6x the
+    # 0.2% threshold) nor on a scene dimmed to a quarter or washed out to a fifth.
+    import glob
+    import os
+
+    from clip_perception.world.scenes import generate_scene
+    from conftest import SHARED_DATA
+
+    rgb = generate_scene(3).rgb
+    grey = np.repeat(rgb.mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+    assert holds_no_colour(grey)
+    assert holds_no_colour(cv2.imdecode(cv2.imencode('.jpg', grey)[1], cv2.IMREAD_COLOR))
+    assert holds_no_colour(image_to_rgb('mono8', 48, 64, 64, grey[:48, :64, 0].tobytes()))
+    assert not holds_no_colour(rgb)
+    assert not holds_no_colour((rgb * 0.25).astype(np.uint8))
+    assert not holds_no_colour((128 + (rgb.astype(int) - 128) * 0.2).astype(np.uint8))
+    frames = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(frames) >= 10
+    for path in frames:
+        assert not holds_no_colour(np.load(path)['rgb']), path

@@ -7,6 +7,7 @@ import pytest
 
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
+from clip_perception.sync import simulator_stamp
 
 
 def test_pairs_colour_with_nearest_depth_within_slop():
@@ -420,3 +421,14 @@ def test_a_stamp_on_the_time_since_boot_is_aged_on_that_clock():
     assert boot_clock_age(0.0, node_clock, (boot,)) is None
     assert boot_clock_age(boot - 3600.0, node_clock - boot, (boot,)) is None
     assert boot_clock_age(120.0, 0.05, (120.05,)) is None
+
+
+def test_a_simulators_stamp_beside_a_node_on_the_system_clock_is_told_apart():
+    wall = 1.7e9
+    assert simulator_stamp(145.0, wall - 145.0)  # Gazebo, 145 s after its start
+    assert simulator_stamp(3 * 86400.0, wall - 3 * 86400.0)  # a sim left running 3 days
+    assert not simulator_stamp(wall - 0.05, 0.05)  # a live frame on the same clock
+    assert not simulator_stamp(wall - 86400 * 30, 86400 * 30)  # a bag from last month
+    assert not simulator_stamp(0.0, wall)  # unstamped: its own case
+    # A node whose own clock is near 1970 (no RTC, no NTP): one clock, not a simulator's.
+    assert not simulator_stamp(145.0, 90000.0 - 145.0)

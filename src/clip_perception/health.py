@@ -51,6 +51,30 @@ class LatencyWindow:
         return float(np.median(v)), float(np.percentile(v, 95))
 
 
+def frame_latency(stamp, now_ros, arrived, now_steady, other_clock=''):
+    """Return ``(latency_s, measured_from)`` of a frame answered at ``now_ros``/``now_steady``.
+
+    From the stamp (capture to answer, the driver's part too) only when the stamp and the
+    node's ROS time are one running clock; else from the frame's arrival at this node,
+    on the steady clock (the node's own part), and ``measured_from`` says why: a zero
+    stamp (the capture time is unknown), or ``other_clock``, e.g. ``use_sim_time`` (ROS
+    time is a bag's ``/clock``, which stands still while the bag is paused or stepped:
+    latency read 0.0 for every frame, field report; runs at the play rate: ``--rate
+    0.2`` read a fifth of the truth) or stamps on the time since boot (read 1.7e9 s).
+
+    :param stamp: the frame's header stamp (s; 0 for none).
+    :param now_ros: the node's ROS time now (s).
+    :param arrived: when the colour frame arrived (s, the steady clock of ``now_steady``).
+    :param now_steady: the steady clock now (s).
+    :param other_clock: why the stamp is not on the node's running clock ('' when it is).
+    :return: ``(seconds, 'stamp')`` or ``(seconds, 'arrival (<why>)')``.
+    """
+    why = 'zero stamps' if stamp == 0 else other_clock
+    if not why:
+        return now_ros - stamp, 'stamp'
+    return now_steady - arrived, f'arrival ({why})'
+
+
 class LogThrottle:
     """Allow one log line per ``kind`` per ``period``; count what was held back."""
 
@@ -92,6 +116,7 @@ class Health:
         self.processed_rate = RateMeter()
         self.arrival_rate = {s: RateMeter() for s in STREAMS}
         self.latency = LatencyWindow()
+        self.latency_from = 'n/a'       # what the last frame's latency was measured from
         self.last_input = None          # last colour frame accepted
         self.last_arrival = {}          # stream -> last message of it (accepted or not)
         self.last_accepted = {}         # stream -> last message of it accepted
@@ -145,6 +170,15 @@ class Health:
                 return None
             return refused[1]
 
+    def clear_notice(self, kind):
+        """Forget the notice of ``kind`` at once: the input no longer has that problem.
+
+        For a problem a frame shows or not (a grey image): one such frame among colour
+        ones must not keep /diagnostics at WARN for ``input_timeout``.
+        """
+        with self._lock:
+            self.notices.pop(kind, None)
+
     def notice(self, kind, text, now, level=WARN):
         """Record what is wrong with the input now (reported while it lasts).
 
@@ -183,12 +217,16 @@ class Health:
             self.last_done = now
             self.first_pending = None
 
-    def frame_done(self, now, latency, status, reason):
-        """Record a frame the worker answered (``status`` found, not_found, ...)."""
+    def frame_done(self, now, latency, status, reason, latency_from='stamp'):
+        """Record a frame the worker answered (``status`` found, not_found, ...).
+
+        :param latency_from: what ``latency`` is measured from (:func:`frame_latency`).
+        """
         with self._lock:
             self.counts['frames_processed'] += 1
             self.processed_rate.tick(now)
             self.latency.add(latency)
+            self.latency_from = latency_from
             self.last_status = status
             self.last_reason = reason
             self.last_done = self.last_completed = now
@@ -209,6 +247,7 @@ class Health:
                 ('processing_rate_hz', f'{self.processed_rate.rate(now):.2f}'),
                 ('latency_median_ms', f'{1000 * med:.1f}'),
                 ('latency_p95_ms', f'{1000 * p95:.1f}'),
+                ('latency_from', self.latency_from),
                 ('input_stale', str(stale).lower()),
                 ('seconds_since_input', 'never' if self.last_input is None
                  else f'{now - self.last_input:.2f}'),
@@ -222,6 +261,7 @@ class Health:
                          'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
+                         'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',

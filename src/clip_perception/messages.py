@@ -209,6 +209,25 @@ def _to_rgb(encoding, px):
     return np.ascontiguousarray(np.repeat(px[..., :1], 3, axis=2))
 
 
+def holds_no_colour(rgb, spread=12, share=0.002):
+    """Tell whether an RGB image holds no colour: its channels equal but for noise.
+
+    A mono stream (an infrared ``infra1/image_rect_raw``, a mono camera, a Bayer mosaic
+    sent as ``mono8``) converts to grey RGB, in which "red" and "blue" cannot be told
+    apart. Read on every 8th pixel of every 8th row; JPEG of a grey image keeps its
+    channels within a few levels. A dim, washed-out colour scene still has far more
+    than ``share`` of its pixels ``spread`` levels apart.
+
+    :param rgb: (H, W, 3) uint8 RGB.
+    :param spread: channel difference (levels) above which a pixel has colour.
+    :param share: fraction of pixels with colour below which the image has none.
+    :return: bool.
+    """
+    px = rgb[::8, ::8].astype(np.int16)
+    coloured = (px.max(axis=2) - px.min(axis=2)) > spread
+    return bool(coloured.mean() < share)
+
+
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                    depth_scale=DEFAULT_DEPTH_SCALE):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
@@ -278,6 +297,16 @@ RGB_ORDER_ENCODINGS = ('rgb8', 'rgba8', 'rgb16', 'rgba16')
 BGR_ORDER_ENCODINGS = ('bgr8', 'bgra8', 'bgr16', 'bgra16', '8UC3', '8UC4')
 MONO_ORDER_ENCODINGS = ('mono8', 'mono16', '8UC1', '16UC1')
 COMPRESSED_CODECS = ('jpeg', 'png')
+# Encodings as image_encodings.hpp spells them, by their lower-case form.
+_ENCODING_NAMES = {e.lower(): e for e in
+                   RGB_ORDER_ENCODINGS + BGR_ORDER_ENCODINGS + MONO_ORDER_ENCODINGS}
+
+
+def _encoding_name(word):
+    """Return ``word`` as image_encodings.hpp spells it, whatever its case (else as is)."""
+    lower = word.lower()
+    return 'bayer_' + lower[6:] if lower.startswith('bayer_') else \
+        _ENCODING_NAMES.get(lower, word)
 
 
 @dataclass(frozen=True)
@@ -312,7 +341,9 @@ def parse_compressed_format(fmt):
     The subscriber swaps channels only for a ``compressed bgr...`` payload, so pixels
     compressed as ``rgb8``/``rgba8`` (publishers that encode an RGB array: jsk
     coral_usb_ros) are in RGB order. Bare ``jpeg``, ``jpg``, ``png`` and '' (older or
-    hand-written publishers) are BGR, as OpenCV decodes them.
+    hand-written publishers) are BGR, as OpenCV decodes them. Case is not significant
+    (``"RGB8; JPEG compressed RGB8"`` from a hand-made publisher was read as an unknown
+    format and decoded as BGR, red and blue swapped: field report).
 
     :param fmt: the ``format`` string.
     :return: :class:`CompressedFormat`; anything else is read as BGR (what the node
@@ -328,12 +359,12 @@ def parse_compressed_format(fmt):
         return CompressedFormat('', '', '', note=_format_note(fmt, 'not "jpeg", "png" or '
                                                               '"<encoding>; <jpeg|png> '
                                                               'compressed <encoding>"'))
-    original = original.strip()
+    original = _encoding_name(original.strip())
     words = rest.split()
     codec = words[0].lower() if words else ''
-    encoding = words[2] if len(words) == 3 else ''
+    encoding = _encoding_name(words[2]) if len(words) == 3 else ''
     if codec not in COMPRESSED_CODECS or len(words) not in (2, 3) or \
-            words[1] != 'compressed':
+            words[1].lower() != 'compressed':
         return CompressedFormat(original, '', encoding, note=_format_note(
             fmt, 'not "<encoding>; <jpeg|png> compressed <encoding>"'))
     pattern = original[:-2] if original.endswith('16') else original[:-1]

@@ -96,6 +96,7 @@ from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
 from clip_perception.health import ERROR
+from clip_perception.health import frame_latency
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publishers_note
@@ -113,6 +114,7 @@ from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
+from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import parse_compressed_format
@@ -124,6 +126,7 @@ from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
+from clip_perception.sync import simulator_stamp
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
 
@@ -550,16 +553,16 @@ class PerceptionMixin:
                              'reliable or best_effort)') from None
 
     def _check_qos_overrides(self, topics):
-        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes."""
-        given = getattr(self, '_parameter_overrides', {})
-        unmatched = unmatched_qos_overrides(given, topics)
-        if unmatched and 'qos_overrides' not in self._warned_once:
-            self._warned_once.add('qos_overrides')
-            self.get_logger().warning(
-                f'parameter(s) {", ".join(unmatched)} match no subscription of this node and '
-                'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
-                f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
-                f'{", ".join(topics)}; or set qos_reliability and qos_depth')
+        """Warn once about ``qos_overrides.*`` parameters no camera subscription takes.
+
+        In a process of several cameras (:func:`cameras_main`, ``defer_qos_check``) every
+        node is given every ``-p`` override, one camera's among them: the check waits for
+        all of them (:func:`warn_unmatched_qos_overrides`).
+        """
+        self._qos_topics = list(topics)
+        if not getattr(self, '_defer_qos_check', False):
+            warn_unmatched_qos_overrides([self])
+
 
     def _transport_topic(self, base, transport):
         """Return the topic of ``base``'s ``transport``, named as image_transport names it.
@@ -1007,7 +1010,7 @@ class PerceptionMixin:
             self.health.count('frames_info_off_centre')
             self._warn_once('camera_info_off_centre', self._info_centre_note)
         dropped = self.sync.dropped
-        for frame in self.sync.add_image(stamp, (header, rgb), now):
+        for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
         lag = self.sync.depth_lags(stamp, now)
         if lag is not None:
@@ -1150,8 +1153,7 @@ class PerceptionMixin:
                 self.health.enter_stage(None, time.monotonic())
 
     def _process(self, frame, command):
-        started = time.monotonic()
-        header, rgb = frame.image
+        header, rgb, arrived = frame.image
         if not command:
             self._track = None  # nothing is followed while idle
             self.health.frame_idle(time.monotonic())
@@ -1170,6 +1172,16 @@ class PerceptionMixin:
                             'on that clock, but outputs carry these stamps, which tf2 and '
                             'other nodes read as 1970: have the driver stamp with ROS time')
             age = boot_age
+        sim_time = self.get_clock().ros_time_is_active
+        sim_stamp = not sim_time and boot_age is None and simulator_stamp(frame.stamp, age)
+        if sim_stamp:
+            self.health.count('frames_sim_clock')
+            self._warn_once('stamp_sim_clock', f'colour frames are stamped {frame.stamp:.1f} s '
+                            "after 1970, a simulator's time since it started (Gazebo's camera "
+                            'plugins stamp with sim time whatever use_sim_time says), but this '
+                            'node runs on the system clock: their age cannot be known, so '
+                            'they are answered without max_frame_age. Set use_sim_time:=true '
+                            '(the simulator publishes /clock)')
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
@@ -1181,7 +1193,8 @@ class PerceptionMixin:
                             "future (the camera's clock is ahead of this node's; are the "
                             'clocks synchronised? use_sim_time?): max_frame_age cannot '
                             'catch stale frames, and outputs carry these stamps')
-        if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0:
+        if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0 and \
+                not sim_stamp:
             self.health.count('frames_stale')
             if frame.waited > 0 and age - frame.waited <= max_age:
                 # The wait for depth made it stale, not the clocks: say which knob to turn.
@@ -1233,6 +1246,17 @@ class PerceptionMixin:
         if depth_note:
             self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
         note = info_note or depth_note
+        colour_note = ''
+        if holds_no_colour(rgb):
+            colour_note = 'the image holds no colour: colour words cannot be checked'
+            self.health.count('frames_no_colour')
+            self._warn_once('no_colour', 'colour frames hold no colour (a mono or infrared '
+                            'stream, e.g. infra1/image_rect_raw, or a mono camera): a colour '
+                            'in the command cannot be seen, so answers to "the red ball" pick '
+                            'or reject balls of any colour; remap image to the colour '
+                            "camera's topic (e.g. /camera/color/image_raw)")
+        else:
+            self.health.clear_notice('no_colour')
         frame_id = self._values_cache['frame_id'] or header.frame_id
         if frame_id.strip() != frame_id:
             # A driver's frame_id read from a config string with a trailing space or
@@ -1258,6 +1282,8 @@ class PerceptionMixin:
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
         reason = result.reason + (f' ({note})' if note and result.found and
                                   result.pose is None else '')
+        if colour_note:  # every answer: "not found" on a grey image is no evidence either
+            reason += f' ({colour_note})'
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after
@@ -1272,9 +1298,14 @@ class PerceptionMixin:
                 self.health.count('frames_superseded')
                 return
             self._track = result.track
-            latency = self._publish(header, rgb, result, reason, started)
-        self.health.frame_done(time.monotonic(), latency, result.status,
-                               reason)
+            other_clock = ('use_sim_time' if sim_time else 'stamps on the time since boot'
+                           if boot_age is not None else 'stamps on another clock'
+                           if sim_stamp else '')
+            latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
+                                    other_clock)
+            self._publish(header, rgb, result, reason, latency)
+        self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
+                               latency[1])
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
@@ -1311,16 +1342,12 @@ class PerceptionMixin:
         return resampled, ''
 
     # ------------------------------------------------------------------ outputs
-    def _publish(self, header, rgb, result, reason, started):
-        """Publish every output of one frame; return its latency (s).
+    def _publish(self, header, rgb, result, reason, latency):
+        """Publish every output of one frame.
 
-        Latency runs from the image stamp to now; for an unstamped (zero) frame, from
-        ``started`` (monotonic s, when the worker took the frame), as its age is unknown.
+        :param latency: ``(seconds, measured_from)`` of :func:`~clip_perception.health.
+            frame_latency`.
         """
-        if header.stamp.sec == 0 and header.stamp.nanosec == 0:
-            latency = time.monotonic() - started
-        else:
-            latency = self._now() - _stamp_seconds(header.stamp)
         if result.pose is not None:
             pose = PoseStamped()
             pose.header = header
@@ -1349,7 +1376,6 @@ class PerceptionMixin:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
                                          step=step, data=data))
-        return latency
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
         """Build the Detection2DArray of :func:`clip_perception.vision.detections`."""
@@ -1479,13 +1505,42 @@ class PerceptionMixin:
 
 
 
+def warn_unmatched_qos_overrides(nodes):
+    """Warn once, through ``nodes[0]``, about overrides no subscription of ``nodes`` takes.
+
+    An override is unmatched only when no node of the process subscribes its topic:
+    with several cameras in one process, ``-p qos_overrides./wrist/image...`` reaches
+    the head's node too, which used to warn that it matched nothing (field report: a
+    false WARN from every camera but the one it was meant for).
+
+    :param nodes: nodes whose camera subscriptions are made (``_qos_topics`` set).
+    """
+    given, topics = {}, []
+    for node in nodes:
+        given.update(getattr(node, '_parameter_overrides', {}))
+        topics += node._qos_topics
+    unmatched = unmatched_qos_overrides(given, topics)
+    first = nodes[0]
+    if unmatched and 'qos_overrides' not in first._warned_once:
+        first._warned_once.add('qos_overrides')
+        whose = 'this node' if len(nodes) == 1 else f'the {len(nodes)} cameras of this process'
+        first.get_logger().warning(
+            f'parameter(s) {", ".join(unmatched)} match no subscription of {whose} and '
+            'are ignored: the camera subscriptions take qos_overrides.<topic>.subscription'
+            f'.<{"|".join(QOS_OVERRIDE_POLICIES)}> with the topic as resolved, '
+            f'{", ".join(topics)}; or set qos_reliability and qos_depth')
+
+
 class ClipPerceptionNode(PerceptionMixin, Node):
     """The plain node: configured and active from construction (module docstring).
 
     :param shared: see :meth:`PerceptionMixin._load`.
+    :param defer_qos_check: leave the unmatched ``qos_overrides.*`` check to the caller
+        (:func:`warn_unmatched_qos_overrides` over every camera of the process).
     """
 
-    def __init__(self, shared=None, **kwargs):
+    def __init__(self, shared=None, defer_qos_check=False, **kwargs):
+        self._defer_qos_check = defer_qos_check
         super().__init__('clip_perception', **kwargs)
         self._declare()
         self._load(shared)
@@ -1583,7 +1638,11 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
 
 def detection_dict(header, result, reason, latency):
-    """Build the ``~/detection_json`` payload (see README for the schema)."""
+    """Build the ``~/detection_json`` payload (see README for the schema).
+
+    :param latency: ``(seconds, measured_from)`` (:func:`~clip_perception.health.
+        frame_latency`); the JSON says ``stamp`` or ``arrival``.
+    """
     def cand(c):
         return {'box': [round(v, 1) for v in c.box], 'cosine': round(c.cosine, 4),
                 'confidence': round(c.confidence, 4)}
@@ -1595,7 +1654,7 @@ def detection_dict(header, result, reason, latency):
         'chosen': cand(result.chosen) if result.chosen else None,
         'candidates': [cand(c) for c in result.ranked],
         'proposals': int(len(result.proposals)),
-        'latency_s': round(latency, 4),
+        'latency_s': round(latency[0], 4), 'latency_from': latency[1].split(' ')[0],
         'timings_ms': {k: round(1000 * v, 2) for k, v in result.timings.items()},
         'work': dict(result.work),
         'track': result.track.to_dict() if result.track is not None else None,
@@ -1633,7 +1692,7 @@ def notice_dict(header, said, status, reason):
         'stamp': {'sec': header.stamp.sec, 'nanosec': header.stamp.nanosec},
         'frame_id': header.frame_id, 'command': said, 'what': None, 'status': status,
         'reason': reason,
-        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0,
+        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0, 'latency_from': None,
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
     }
@@ -1858,11 +1917,15 @@ def cameras_main(args=None):
     opts = parser.parse_args(remove_ros_args(argv)[1:])
     names = [c.strip() for c in opts.cameras.split(',') if c.strip()]
     spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
-    state = {'shared': None}
+    state = {'shared': None, 'nodes': []}
 
     def make(namespace):
-        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace)
+        node = ClipPerceptionNode(shared=state['shared'], namespace=namespace,
+                                  defer_qos_check=True)
         state['shared'] = (node.scorer, node._infer_lock)
+        state['nodes'].append(node)
+        if len(state['nodes']) == len(spaces):  # all subscribed: one check for all
+            warn_unmatched_qos_overrides(state['nodes'])
         return node
     return _run([lambda ns=ns: make(ns) for ns in spaces], args)
 

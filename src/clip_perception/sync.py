@@ -106,6 +106,24 @@ def boot_clock_age(stamp, lag, clocks):
     return None
 
 
+def simulator_stamp(stamp, lag):
+    """Tell whether ``stamp`` is a simulator's time since its start, on a wall-clock node.
+
+    Gazebo's camera plugins stamp with sim time whatever ``use_sim_time`` says
+    (gazebo_ros_pkgs issue 1234): beside a node left on the system clock, frames arrive
+    "stamped" minutes after 1970, and every one was skipped as decades stale (field
+    report). Such a stamp lies before :data:`BOOT_CLOCK_LATEST` and more than
+    :data:`BOOT_CLOCK_MIN_LAG` behind a node clock that is itself past it; call this
+    for stamps :func:`boot_clock_age` did not take (a boot clock is checked first).
+
+    :param stamp: the frame's stamp, s.
+    :param lag: the node's clock now minus ``stamp``, s.
+    :return: bool.
+    """
+    return 0 < stamp < BOOT_CLOCK_LATEST and lag >= BOOT_CLOCK_MIN_LAG and \
+        stamp + lag >= BOOT_CLOCK_LATEST
+
+
 @dataclass(frozen=True)
 class SyncedFrame:
     """A colour frame with its depth and camera_info (either may be None).
