@@ -139,6 +139,22 @@ def test_a_place_in_the_viewers_frame_picks_that_side(pipeline, twins, command, 
     assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
 
 
+@pytest.mark.parametrize('command, which', [
+    ('the red ball on my left', 0),             # before: not_found ("on" an object "my")
+    ('the red ball to my right', 1),            # before: the object "red ball my"
+    ('the red ball on my right-hand side', 1),  # before: not_found ("on" an object "my")
+    ('the red ball to the left of me', 0),      # before: left, the reason silent on it
+])
+def test_the_speakers_own_side_picks_the_image_side_and_the_reason_says_so(pipeline, twins,
+                                                                          command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', which), \
+        res.reason
+    side = ('left', 'right')[which]
+    assert f'"my {side}" read as the image\'s {side}' in res.reason
+    assert 'facing the robot it is the image' in res.reason
+
+
 @pytest.mark.parametrize('command', ['that red ball right there', 'the red ball over here',
                                      'the red ball in the picture'])
 def test_a_pointing_word_decides_nothing(pipeline, twins, command):

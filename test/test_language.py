@@ -9,6 +9,7 @@ from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
 from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
+from clip_perception.language import speaker_side_note
 
 
 @pytest.mark.parametrize('text, what, relation, size', [
@@ -299,7 +300,6 @@ def assert_no_link(text, what, relation):
     ('the red ball on the left side of the blue mug', 'red ball', 'left_of', 'blue mug'),
     ('the ball to the left of the picture frame', 'ball', 'left_of', 'picture frame'),
     ('the cup in front of the camera bag', 'cup', 'in_front_of', 'camera bag'),
-    ('the ball on my left', 'ball', 'on', 'my'),  # a speaker facing the robot: untouched
 ])
 def test_a_place_beside_an_object_is_still_a_relation(text, what, link, reference):
     assert_link(text, what, link, reference)
@@ -670,3 +670,30 @@ def test_a_size_in_an_object_name_stays_a_word(text, what):
 def test_a_sentence_break_lists_steps_but_an_abbreviation_is_none(text, whats):
     q = parse_command(text)
     assert [q.what] + [a.what for a in q.also] == whats
+
+
+@pytest.mark.parametrize('text, side', [
+    ('the red ball on my left', 'left'),
+    ('the red ball to my right', 'right'),
+    ('the red ball on my right-hand side', 'right'),
+    ('the red ball at my left hand side', 'left'),
+    ('the red ball to the left of me', 'left'),
+    ('the mug on the right of us', 'right'),
+])
+def test_the_speakers_own_side_is_the_image_side_and_says_so(text, side):
+    # Field report: "on my left" was a relation "on" an object "my" (not_found), "to my
+    # right" the object "red ball my". The speaker's side is read as the image's, and
+    # the answer must say so: facing the robot it is the other side.
+    q = parse_command(text)
+    assert (q.relation, q.link, q.speaker_side) == (side, None, f'my {side}')
+    assert q.what in ('red ball', 'mug') and describe(q)['speaker_side'] == f'my {side}'
+    other = 'right' if side == 'left' else 'left'
+    assert f"facing the robot it is the image's {other}" in speaker_side_note(q)
+
+
+def test_a_side_of_the_viewer_or_image_is_no_speaker_side():
+    for text in ('the red ball to your left', 'the red ball on the left',
+                 'the red ball on the left side of the image'):
+        q = parse_command(text)
+        assert q.relation == 'left' and q.speaker_side is None
+        assert speaker_side_note(q) is None

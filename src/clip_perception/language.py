@@ -84,8 +84,7 @@ _FROM_VIEWER = re.compile(r'\s(?:farthest|furthest|farther|further|far)(?:\saway
 # "robot"; "in front of you" in front of an object "you": not_found), and pointing words
 # ("right there" was the spatial word right, "over here" a relation "on" an object
 # "here"). The camera is the robot's eyes: its left is the image's left, and in front of
-# it is nearest it (as "in front of the robot" already was). "my left" is left alone: a
-# speaker facing the robot means the image's right.
+# it is nearest it (as "in front of the robot" already was).
 _VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture|pic|photo|'
          r'frame|view|scene|shot|video|feed|screen|display|field\sof\sview|fov)')
 # The surface everything stands on spans the view too: "the left side of the table".
@@ -105,6 +104,17 @@ _VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -
     r'the\simages|robots|cameras)\s(left|right)(?:\shand)?(?:\sside)?(?=\s)'
     r'|\s(?:to|on)\sthe\s(left|right)(?:\shand)?(?:\sside)?\sof\s(?:the\s)?(?:camera|you|'
     r'yourself|robot|sensor|lens|image|picture|view)(?=\s)')
+# The speaker's own side ("on my left", "to the left of me", "at my right-hand side"):
+# field report, "on my left" was a relation "on" an object "my" (not_found), "to my left"
+# the object "red ball my". Which side of the image that is depends on where the speaker
+# stands, which the node cannot know: looking the way the camera looks (behind the robot,
+# or at a screen showing its image, as a ROS user typing a command does) it is the image's
+# side; facing the robot it is the other one. Read as the image's side, and the answer's
+# reason says so and how to say it without the doubt (``Query.speaker_side``).
+_SPEAKER_SIDE = re.compile(
+    r'\s(?:to|on|at|by|from|towards|toward)\s(?:my|our)\s(left|right)(?:[\s-]hand)?(?:\sside)?'
+    r'(?=\s)|\s(?:to|on|at)\sthe\s(left|right)(?:[\s-]hand)?(?:\sside)?\sof\s(?:me|myself|us)'
+    r'(?=\s)')
 _VIEWER_FRONT = re.compile(  # "in front of you" -> "nearest"
     r'\s(?:right\s|just\s|directly\s|straight\s)?(?:in\sfront\sof|before)\s(?:the\s|your\s)?'
     r'(?:camera|cameras|you|yourself|robot|sensor|lens|eyes)(?=\s)')
@@ -364,6 +374,8 @@ class Query:
     this query is the red ball, the blue mug its alternative); the best one found answers.
     ``distance``: metres said with the relation ("the cup 20 cm left of the plate": from
     ``reference``; "the ball 1 m away": from the camera), or None.
+    ``speaker_side``: the side as said in the speaker's own frame ("my left"), read as
+    the image's side (:data:`_SPEAKER_SIDE`), or None.
     """
 
     text: str
@@ -381,6 +393,7 @@ class Query:
     destination: tuple = ()
     alternatives: tuple = ()
     distance: float | None = None
+    speaker_side: str | None = None
 
     @property
     def decides(self):
@@ -652,6 +665,13 @@ def _phrase(s, text):
             break
     s = _ON_SUPPORT.sub(lambda m: m.group() if not _ends_phrase(m.string, m.end()) else ' ',
                         _viewer_relation(s))
+    speaker = _SPEAKER_SIDE.search(s)
+    if speaker is not None and _ends_phrase(s, speaker.end()):
+        side_said = next(g for g in speaker.groups() if g)
+        s = f'{s[:speaker.start()]} {side_said} {s[speaker.end():]}'
+        speaker = f'my {side_said}'
+    else:
+        speaker = None
     s = _viewer_frame(s)
     linked = _split_link(s)
     link = reference = None
@@ -693,7 +713,8 @@ def _phrase(s, text):
         plural = False
         relation = relation or 'left'
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
-                 link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
+                 link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
+                 speaker_side=speaker)
 
 
 def _clause_start(s, pos):
@@ -933,7 +954,8 @@ def _parse(text):
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
-                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance)
+                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
+                 speaker_side=first.speaker_side)
 
 
 def _take_distance(said):
@@ -1002,4 +1024,27 @@ def describe(query):
         out['alternatives'] = [describe(q) for q in query.alternatives]
     if query.distance is not None:
         out['distance_m'] = round(query.distance, 4)
+    if query.speaker_side is not None:
+        out['speaker_side'] = query.speaker_side
     return out
+
+
+def speaker_side_note(query):
+    """Say how a side in the speaker's own frame was read, or return None.
+
+    "the red ball on my left": the image's left, as for a speaker looking the way the
+    camera looks; a speaker facing the robot means the image's right, and the node cannot
+    tell which (see :data:`_SPEAKER_SIDE`).
+
+    :param query: a :class:`Query`; its ``also`` and ``alternatives`` are read too.
+    :return: one line for the answer's reason, or None when no such side was said.
+    """
+    said = next((q.speaker_side for q in (query,) + query.also + query.alternatives
+                 if q.speaker_side), None)
+    if said is None:
+        return None
+    side = said.split()[-1]
+    other = 'right' if side == 'left' else 'left'
+    return (f'"{said}" read as the image\'s {side} (a speaker looking the way the camera '
+            f'looks); facing the robot it is the image\'s {other}: say "on the {side} of the '
+            f'image" or "on the {other} of the image" to be sure')
