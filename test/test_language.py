@@ -697,3 +697,31 @@ def test_a_side_of_the_viewer_or_image_is_no_speaker_side():
         q = parse_command(text)
         assert q.relation == 'left' and q.speaker_side is None
         assert speaker_side_note(q) is None
+
+
+@pytest.mark.parametrize('text', ['3', '1', '0', '-1', '2.5', '1e3', 'true', 'False', 'TRUE',
+                                  'off', 'null', '~', '"true"', ' 42 '])
+def test_a_bare_number_or_truth_value_is_no_command(text):
+    # Field report: "3" was three of any object, and `-p command:=true` (a YAML boolean,
+    # taken as its text) the object "true". Neither names an object.
+    why = not_a_command(text)
+    assert why is not None and 'names no object' in why
+    q = parse_command(text)
+    assert q.refused is not None and q.count is None and not q.plural
+    assert not is_cancel(text)
+
+
+@pytest.mark.parametrize('text', ['the 3', '#2', 'both', 'the two please'])
+def test_a_count_of_nothing_names_no_object(text):
+    q = parse_command(text)
+    assert q.refused is not None and 'names no object' in q.refused and q.count is None
+
+
+@pytest.mark.parametrize('text, what, count', [
+    ('3 mugs', 'mug', 3), ('the 2 red balls', 'red ball', 2), ('both cubes', 'cube', 2),
+    ('3 objects', 'object', 3), ('the 9 volt battery', '9 volt battery', None),
+    ('the true blue mug', 'true blue mug', None), ('the off switch', 'off switch', None)])
+def test_a_number_or_truth_word_with_an_object_still_reads_as_before(text, what, count):
+    q = parse_command(text)
+    assert (q.what, q.count, q.refused) == (what, count, None)
+    assert not_a_command(text) is None

@@ -343,7 +343,10 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
     active = '/clip_perception/active_command'
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
-    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!'):
+    # "3" and "true" (a number, a truth value): before, three of any object and the
+    # object "true" replaced the red ball.
+    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!', '3',
+                 'true'):
         probe.clear()
         camera.command(said)
         assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \

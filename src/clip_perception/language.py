@@ -355,6 +355,13 @@ _ACKNOWLEDGEMENTS = frozenset({
     'thank you so much', 'thanks a lot', 'thank you very much', 'very good',
     'subtitles by the amara org community'})
 
+# A whole command that is a number or a YAML scalar (field report): "3" was three of any
+# object, "1" any object, and `-p command:=true` (a YAML boolean, read as the text
+# "true") the object "true". A number or a truth value names no object; the node cannot
+# guess which one was meant. YAML 1.1 truth values, null and the numbers' spellings.
+_BARE_VALUE = re.compile(
+    r'[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?|[-+]?\.?(?:inf|nan)|true|false|on|off|'
+    r'null|nil|undefined|~|y|n|yes|no')
 
 @dataclass(frozen=True)
 class Query:
@@ -465,8 +472,10 @@ def not_a_command(text):
     Two kinds of message a voice front end publishes that ask for nothing: a speech
     recogniser's note of what was not speech ("[BLANK_AUDIO]", "(silence)", "[Music]"),
     and an acknowledgement said alone ("Thank you.", "Okay.", "Great, thanks!", "Got
-    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"). On
-    the command topic the node answers it ``rejected`` and keeps the active command.
+    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"); and
+    a number or a truth value said alone ("3", "true", `-p command:=true`,
+    :data:`_BARE_VALUE`). On the command topic the node answers it ``rejected`` and
+    keeps the active command.
 
     :param text: the raw command (``str``).
     :return: one line saying what it is, or None.
@@ -478,6 +487,11 @@ def not_a_command(text):
             ' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')
+    value = _normalise(text).casefold().strip(' "\'`')
+    if _BARE_VALUE.fullmatch(value) and value not in ('yes', 'no'):
+        return (f'"{shown}" is a number or a true/false value, not a command: it names no '
+                'object (a parameter given as command:=true is a YAML boolean); name the '
+                'object, e.g. "the red ball"')
     words = ' '.join(re.sub(r'[^\w\s]|_', ' ', _normalise(text).casefold()).split())
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
@@ -923,7 +937,7 @@ def _parse(text):
     options = _alternatives(positive) if len(parts) == 1 else []
     if len(options) > 1:
         parts = options
-    queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
+    queries = [_phrase(_pad(p), p.strip()) for p in parts if _names_something(p)]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
     exclude = []
     for neg in negatives:
@@ -956,6 +970,15 @@ def _parse(text):
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side)
+
+
+def _names_something(part):
+    """Tell whether the object phrase ``part`` has a word besides filler and counts.
+
+    "the 3", "#2", "both" name no object: a count of "object" would pose whatever looks
+    most like one (field report: "3" was three of any object).
+    """
+    return any(not (w.isdigit() or w in _COUNTS) for w in _strip_filler(_pad(part)).split())
 
 
 def _take_distance(said):
