@@ -317,3 +317,31 @@ def test_each_instance_is_answered_once_by_a_box_of_it(pipeline, generated):
         assert len(set(iou.argmax(axis=1))) == len(boxes), (command, res.reason)
         answered += len(boxes)
     assert answered >= 2 * len(generated) - 1
+
+
+@pytest.mark.parametrize('command, which', [('the red ball #2', 1), ('red ball number 1', 0),
+                                            ('the red ball no. 2', 1)])
+def test_a_number_after_the_object_picks_that_one(pipeline, twins, command, which):
+    """Before: "red ball 2" ambiguous, "no. 2" a negation of the red ball (not_found)."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', which), \
+        res.reason
+
+
+@pytest.mark.parametrize('command', ['red ball x2', '2x red ball'])
+def test_a_multiplier_poses_that_many(pipeline, twins, command):
+    """Before: the objects "red ball x2" and "2x red ball", ambiguous between the two."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and len(res.targets) == 2, res.reason
+    assert on(twins, res.targets[0].candidate.box, 'red', 'ball')
+    assert on(twins, res.targets[1].candidate.box, 'red', 'ball')
+
+
+def test_objects_one_a_line_are_each_posed(pipeline, four):
+    """Before: one phrase "red ball blue mug green cube", not_found."""
+    res = run(pipeline, four, '- the red ball\n- the blue mug\n- the green cube')
+    assert res.status == 'found' and [t.what for t in res.targets] == [
+        'red ball', 'blue mug', 'green cube'], res.reason
+    for t, (colour, shape) in zip(res.targets, [('red', 'ball'), ('blue', 'mug'),
+                                                ('green', 'cube')]):
+        assert on(four, t.candidate.box, colour, shape) and t.pose is not None

@@ -725,3 +725,55 @@ def test_a_number_or_truth_word_with_an_object_still_reads_as_before(text, what,
     q = parse_command(text)
     assert (q.what, q.count, q.refused) == (what, count, None)
     assert not_a_command(text) is None
+
+
+@pytest.mark.parametrize('text, ordinal, relation', [
+    ('the red ball #2', 2, 'left'), ('red ball # 1', 1, 'left'),
+    ('the red ball no. 2', 2, 'left'), ('red ball number 3', 3, 'left'),
+    ('the red ball nr. 2 from the right', 2, 'right'), ('the mug #2, please', 2, 'left'),
+])
+def test_a_number_after_the_object_says_which_one(text, ordinal, relation):
+    # Field report: "the red ball #2" was the object "red ball 2" (ambiguous), "red ball
+    # no. 2" a negation of the red ball (not_found).
+    q = parse_command(text)
+    assert (q.ordinal, q.relation, q.exclude, q.count) == (ordinal, relation, (), None)
+    assert q.what in ('red ball', 'mug')
+
+
+@pytest.mark.parametrize('text, what', [('the no. 2 pencil', 'number 2 pencil'),
+                                        ('the 2x4 board', '2x4 board'),
+                                        ('the x2 controller', 'x2 controller')])
+def test_a_number_sign_or_multiplier_before_the_noun_is_a_word_of_it(text, what):
+    q = parse_command(text)
+    assert (q.what, q.ordinal, q.count, q.exclude, q.refused) == (what, None, None, (), None)
+
+
+@pytest.mark.parametrize('text, count', [('red ball x2', 2), ('2x red ball', 2),
+                                         ('red balls ×3', 3), ('the red ball x 2', None),
+                                         ('3x blue mugs on the left', 3)])
+def test_a_multiplier_says_how_many(text, count):
+    # Field report: "red ball x2" and "2x red ball" were objects of those names.
+    q = parse_command(text)
+    if count is None:  # "x 2", apart: not a multiplier, and no count of the ball either
+        assert q.count is None
+        return
+    assert (q.count, q.plural) == (count, True) and q.what in ('red ball', 'blue mug')
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('the red ball\nthe blue mug', ['red ball', 'blue mug']),
+    ('red ball\r\nblue mug\ngreen cube', ['red ball', 'blue mug', 'green cube']),
+    ('- the green cube\n- the red ball\n', ['green cube', 'red ball']),
+    ('1. the red ball\n2) the blue mug', ['red ball', 'blue mug']),
+    ('The red ball.\nThe blue mug.', ['red ball', 'blue mug']),
+    ('the red ball\n\n', ['red ball']),
+])
+def test_objects_one_a_line_are_a_list(text, whats):
+    # Field report: the lines ran into one phrase ("red ball blue mug"): not_found.
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats
+
+
+def test_a_line_break_keeps_a_cancel_and_an_acknowledgement():
+    assert is_cancel('stop\n') and is_cancel('Stop.\nstop')
+    assert not_a_command('Thank you.\n') is not None

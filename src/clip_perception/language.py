@@ -412,9 +412,31 @@ class CommandError(ValueError):
     """The command cannot be used; the message says why."""
 
 
+# Objects listed one a line, as typed to a chat, pasted or sent with `ros2 topic pub` and a
+# YAML block ("the red ball\nthe blue mug", "- the cube\n- the mug", "1. ...\n2. ..."):
+# field report, the line break was a space, so the lines ran into one phrase ("red ball
+# blue mug", which names nothing: not_found). A line break lists objects as a semicolon
+# does; list bullets and line numbers at the start of a line are dropped.
+_LINE_BREAKS = re.compile(r'\s*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])\s*')
+_BULLET = re.compile(r'(?:[-*+\u2022\u2023\u25e6\u2043]|\d{1,2}[.)])\s+')
+
+
+def _lines_as_list(text):
+    """Join the lines of ``text`` with "; " (a line ending in punctuation: " ")."""
+    lines = [_BULLET.sub('', ln, count=1) if _BULLET.match(ln) else ln
+             for ln in _LINE_BREAKS.split(text.strip())]
+    out = ''
+    for line in (ln for ln in lines if ln.strip()):
+        out += ('' if not out else ' ' if out[-1] in ',;:.!?' else '; ') + line
+    return out
+
+
 def _normalise(text):
-    """NFKC, control characters as spaces, whitespace collapsed (no length cap)."""
-    text = unicodedata.normalize('NFKC', text)
+    """NFKC, lines as a list, control characters as spaces, whitespace collapsed.
+
+    No length cap. A line break lists objects (:data:`_LINE_BREAKS`).
+    """
+    text = _lines_as_list(unicodedata.normalize('NFKC', text))
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
     return ' '.join(text.split())
 
@@ -706,7 +728,15 @@ def _phrase(s, text):
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()
     count = None
-    if ordinal is None:
+    times = None
+    if len(words) > 1 and _TIMES_AFTER.fullmatch(words[-1]):
+        times = int(words.pop()[1:])
+    elif len(words) > 1 and _TIMES_BEFORE.fullmatch(words[0]):
+        times = int(words.pop(0)[:-1])
+    if times is not None and ordinal is None:
+        count = times if times > 1 else None
+        plural = plural or times > 1
+    elif ordinal is None:
         # A number before a plural head noun says how many ("the 2 red balls", "three
         # mugs", "both cubes"); before a singular one it is part of the name ("the 9
         # volt battery").
@@ -849,6 +879,21 @@ _SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
 _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 
 
+# Which one of a kind said as a number after it (field report: "the red ball #2" was the
+# object "red ball 2", "red ball no. 2" a negation of "red ball", both answered
+# ambiguous or not_found with two red balls in view): an ordinal, as "the second red
+# ball" (from the left). Before the noun it names a kind: "the no. 2 pencil".
+_NUMBER_SIGN = re.compile(
+    r'(?<=\w)\s*(?:#|\bno\.?|\bnumber|\bnum\.?|\bnr\.?)\s*([1-9][0-9]?)\b'
+    r'(?=\s*(?:$|[,;.!?)]|(?:from|on|in|at|and|or|to|counting|please|pls)\b))')
+# How many said as a multiplier, as on a shopping or parts list (field report: "red ball
+# x2", "2x red ball" were the objects "red ball x2" and "2x red ball", ambiguous between
+# two red balls): a count, as "the two red balls". "x2" ends the phrase, "2x" opens it;
+# "the 2x4 board" stays a word.
+_TIMES_AFTER = re.compile(r'x([1-9][0-9]?)')
+_TIMES_BEFORE = re.compile(r'([1-9][0-9]?)x')
+
+
 # An object said again as "the ... one" after a comma, a dash or a bracket (field report):
 # "the ball, the one on the right" listed a second object "object" on the right and
 # answered ambiguous between two balls; "the ball, the red one" listed an object "red".
@@ -925,6 +970,9 @@ def _parse(text):
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
+    said = _NUMBER_SIGN.sub(lambda m: f' {m.group(1)}th', said)
+    said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
+    said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
     said = _drop_openings(said.strip())
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
