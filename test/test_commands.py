@@ -345,3 +345,15 @@ def test_objects_one_a_line_are_each_posed(pipeline, four):
     for t, (colour, shape) in zip(res.targets, [('red', 'ball'), ('blue', 'mug'),
                                                 ('green', 'cube')]):
         assert on(four, t.candidate.box, colour, shape) and t.pose is not None
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('the green 5 cm cubes', 'green 5 cm cube', 'green', 'cube'),  # before: asked for 5
+    ('the 10 mm cubes', '10 mm cube', 'green', 'cube'),  # before: asked for 10 "cube"
+    ('the 1.5 inch ball', '1.5 inch ball', 'red', 'ball'),  # before: "5 inch ball"
+    ('the 0.5 m cylinder', '0.5 m cylinder', 'yellow', 'cylinder'),  # before: "0 5 m"
+])
+def test_a_measure_in_the_name_is_no_count(pipeline, four, command, what, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.what == what and res.query.count is None
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason

@@ -777,3 +777,27 @@ def test_objects_one_a_line_are_a_list(text, whats):
 def test_a_line_break_keeps_a_cancel_and_an_acknowledgement():
     assert is_cancel('stop\n') and is_cancel('Stop.\nstop')
     assert not_a_command('Thank you.\n') is not None
+
+
+@pytest.mark.parametrize('text, what, plural', [
+    ('the 1/2 inch bolt', '1/2 inch bolt', False), ('the 3/4 inch pipe', '3/4 inch pipe', False),
+    ('the 1.5 litre bottle', '1.5 litre bottle', False), ('the 0.5 m rod', '0.5 m rod', False),
+    ('the 1,5 l bottle', '1,5 l bottle', False), ('the 2-litre bottle', '2 litre bottle', False),
+    ('the 10mm bolt', '10mm bolt', False), ('the 5 cm cubes', '5 cm cube', True),
+    ('the 10 mm bolts', '10 mm bolt', True), ('the 3 inch nails', '3 inch nail', True),
+    ('the 12 oz cans', '12 oz can', True), ('the 9 volt batteries', '9 volt battery', True),
+])
+def test_a_measure_is_a_word_of_the_object_not_a_count(text, what, plural):
+    # Field report: "the 1/2 inch bolt" was the object "2 inch bolt", "the 0.5 m rod" "0 5
+    # m rod", "the 5 cm cubes" five cubes, "the 10 mm bolts" ten bolts.
+    q = parse_command(text)
+    assert (q.what, q.plural, q.count, q.ordinal, q.distance) == (what, plural, None, None,
+                                                                  None)
+
+
+@pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
+                                               ('3 mugs', 'mug', 3),
+                                               ('um, the red ball mm', 'red ball', None)])
+def test_a_count_beside_a_measure_still_counts(text, what, count):
+    q = parse_command(text)
+    assert (q.what, q.count) == (what, count)

@@ -280,6 +280,21 @@ _AT_DISTANCE = re.compile(
     r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
 _AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
                    _VIEWER + r')\b')
+# A size or measure said as a word of the object (field report): "the 1/2 inch bolt" was
+# the object "2 inch bolt", "the 1.5 litre bottle" "5 litre bottle", "the 0.5 m rod" "0 5 m
+# rod" (punctuation dropped inside the number), and "the 5 cm cubes" / "the 10 mm bolts"
+# five cubes and ten bolts. A decimal point or fraction slash between digits stays, and a
+# number before a unit is a measure, never how many.
+_PUNCTUATION = re.compile(r"(?!(?<=\d)[./,](?=\d))[^\w\s'-]")
+_MEASURE_UNITS = frozenset({
+    'mm', 'cm', 'm', 'km', 'in', 'inch', 'inches', 'ft', 'foot', 'feet', 'yd', 'yard',
+    'yards', 'millimetre', 'millimeter', 'millimetres', 'millimeters', 'centimetre',
+    'centimeter', 'centimetres', 'centimeters', 'metre', 'meter', 'metres', 'meters', 'l',
+    'litre', 'liter', 'litres', 'liters', 'ml', 'cl', 'dl', 'millilitre', 'milliliter',
+    'gallon', 'gallons', 'pint', 'pints', 'quart', 'quarts', 'oz', 'ounce', 'ounces', 'lb',
+    'lbs', 'pound', 'pounds', 'g', 'gram', 'grams', 'kg', 'kilo', 'kilos', 'kilogram',
+    'kilograms', 'v', 'volt', 'volts', 'w', 'watt', 'watts', 'mah', 'ah', 'amp', 'amps', 'gb',
+    'tb', 'mb', 'mp', 'degree', 'degrees', 'percent', 'gauge', 'hz', 'khz', 'mhz', 'ghz'})
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
@@ -587,7 +602,9 @@ def _take(table, s):
 
 def _strip_filler(s):
     for phrase in sorted(_FILLER, key=len, reverse=True):
-        s = re.sub(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
+        # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
+        unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
+        s = re.sub(unit + r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
     return ' '.join(s.replace('-', ' ').split())
 
 
@@ -742,6 +759,8 @@ def _phrase(s, text):
         # volt battery").
         head_plural = bool(words) and _singular(words[-1]) != words[-1]
         for k, word in enumerate(words if len(words) == 1 else words[:-1]):
+            if k + 1 < len(words) and words[k + 1] in _MEASURE_UNITS:
+                continue  # "the 5 cm cubes": a measure, not five cubes
             n = _COUNTS.get(word) or (int(word) if word.isdigit() and len(word) <= 3
                                       else None)
             if n is not None and (head_plural or word == 'both' or n == 1 or
@@ -976,7 +995,7 @@ def _parse(text):
     said = _drop_openings(said.strip())
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
-    s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
+    s = _pad(_PUNCTUATION.sub(' ', listed).replace("'", ''))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
     s, destination = _take_destinations(s)
@@ -1004,12 +1023,12 @@ def _parse(text):
                      'cannot score "anything else", so name the object to pick, e.g. '
                      f'"the blue mug, not the {exclude[0] if exclude else "red ball"}"')
     if not queries:
-        # Nothing but filler, pronouns or symbols ("it", "that one", "?", an emoji):
-        # scoring "object" would pick whatever looks most like one.
+        # Nothing but filler, pronouns, counts or symbols ("it", "that one", "the 3", "?",
+        # an emoji): scoring "object" would pick whatever looks most like one.
         return Query(text=text, what='object',
                      refused=f'the command "{text}" names no object to look for (only '
-                     'filler words, pronouns or symbols); name it, e.g. "the red ball", '
-                     'or say "any object"')
+                     'filler words, pronouns, counts or symbols); name it, e.g. "the red '
+                     'ball", or say "any object"')
     first = queries[0]
     alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
