@@ -357,3 +357,14 @@ def test_a_measure_in_the_name_is_no_count(pipeline, four, command, what, colour
     res = run(pipeline, four, command)
     assert res.what == what and res.query.count is None
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('<speak>the red ball</speak>', 'red ball', 'red', 'ball'),  # before: "speak red ball speak"
+    ('<speak>find the <emphasis>blue</emphasis> mug</speak>', 'blue mug', 'blue', 'mug'),
+    ('<p>the green cube</p>', 'green cube', 'green', 'cube'),  # before: "p green cube p"
+])
+def test_ssml_or_html_markup_finds_the_object(pipeline, four, command, what, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.what == what
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason

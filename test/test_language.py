@@ -767,8 +767,16 @@ def test_a_multiplier_says_how_many(text, count):
     ('1. the red ball\n2) the blue mug', ['red ball', 'blue mug']),
     ('The red ball.\nThe blue mug.', ['red ball', 'blue mug']),
     ('the red ball\n\n', ['red ball']),
+    # SSML or HTML passed on by a voice front end or a chat bridge: the tags were words of
+    # the object ("speak red ball speak", "p green cube p"); a <br> or <p> is a line.
+    ('<speak>the red ball</speak>', ['red ball']),
+    ('<speak>find the <emphasis level="strong">blue</emphasis> mug</speak>', ['blue mug']),
+    ('<p>the green cube</p>', ['green cube']),
+    ('the red ball<break time="500ms"/>', ['red ball']),
+    ('the red ball &amp; the blue mug', ['red ball', 'blue mug']),
+    ('the red ball<br/>the blue mug', ['red ball', 'blue mug']),
 ])
-def test_objects_one_a_line_are_a_list(text, whats):
+def test_objects_one_a_line_are_a_list_and_markup_is_dropped(text, whats):
     # Field report: the lines ran into one phrase ("red ball blue mug"): not_found.
     q = parse_command(text)
     assert [q.what] + [a.what for a in q.also] == whats
@@ -801,3 +809,8 @@ def test_a_measure_is_a_word_of_the_object_not_a_count(text, what, plural):
 def test_a_count_beside_a_measure_still_counts(text, what, count):
     q = parse_command(text)
     assert (q.what, q.count) == (what, count)
+
+
+def test_a_cancel_in_markup_cancels_and_a_lone_angle_bracket_stays():
+    assert is_cancel('<speak>Stop!</speak>')
+    assert parse_command('the cup < 5 cm').what == 'cup 5 cm'

@@ -33,6 +33,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 
 from dataclasses import dataclass
 from functools import lru_cache
+import html
 import re
 import unicodedata
 
@@ -446,12 +447,27 @@ def _lines_as_list(text):
     return out
 
 
-def _normalise(text):
-    """NFKC, lines as a list, control characters as spaces, whitespace collapsed.
+# Markup around the words (field report): a voice front end or a chat bridge that passes
+# on SSML or HTML ("<speak>the red ball</speak>", "find the <emphasis>blue</emphasis>
+# mug", "<p>the cube</p>", "&amp;") had the tags scored as words ("speak red ball speak",
+# "p green cube p"), and a command wrapped in <speak> could not cancel. Tags are dropped
+# and character references read; a paragraph, sentence (<s>) or line break (<br>) lists
+# objects as a line break does (:data:`_LINE_BREAKS`). A "<" not opening a tag stays.
+_MARKUP_TAG = re.compile(r'</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>')
+_BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a line each
+_CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 
-    No length cap. A line break lists objects (:data:`_LINE_BREAKS`).
+
+def _normalise(text):
+    """NFKC, markup dropped, lines as a list, control characters as spaces, spaces collapsed.
+
+    No length cap. Tags and character references: :data:`_MARKUP_TAG`; a line break
+    lists objects (:data:`_LINE_BREAKS`).
     """
-    text = _lines_as_list(unicodedata.normalize('NFKC', text))
+    text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ',
+                           unicodedata.normalize('NFKC', text))
+    text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
+    text = _lines_as_list(text)
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
     return ' '.join(text.split())
 
