@@ -368,3 +368,12 @@ def test_ssml_or_html_markup_finds_the_object(pipeline, four, command, what, col
     res = run(pipeline, four, command)
     assert res.what == what
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command', ['The red ball. The red ball.', 'the red red ball',
+                                     'the red ball the red ball'])
+def test_a_repeated_word_or_phrase_poses_one_object(pipeline, four, command):
+    """Before: "red red ball" scored, and a repeated sentence posed the ball twice."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.what == 'red ball' and len(res.targets) == 1
+    assert on(four, res.chosen.box, 'red', 'ball'), res.reason

@@ -814,3 +814,17 @@ def test_a_count_beside_a_measure_still_counts(text, what, count):
 def test_a_cancel_in_markup_cancels_and_a_lone_angle_bracket_stays():
     assert is_cancel('<speak>Stop!</speak>')
     assert parse_command('the cup < 5 cm').what == 'cup 5 cm'
+
+
+@pytest.mark.parametrize('text, what, also', [
+    ('the red red ball', 'red ball', []), ('the blue mug mug', 'blue mug', []),
+    ('the red ball the red ball', 'red ball', []), ('The red ball. The red ball.', 'red ball', []),
+    ('pick up pick up the cube on the left', 'cube', []),
+    ('the red ball, the blue mug, the red ball', 'red ball', ['blue mug']),
+    ('the yo-yo', 'yo yo', []), ('the red ball and the blue ball', 'red ball', ['blue ball']),
+])
+def test_words_a_recogniser_says_twice_are_said_once(text, what, also):
+    # Field report (Whisper front ends repeat words and phrases): "the red red ball" was
+    # scored as said, "The red ball. The red ball." two objects, the same ball twice.
+    q = parse_command(text)
+    assert (q.what, [a.what for a in q.also]) == (what, also)

@@ -1011,7 +1011,7 @@ def _parse(text):
     said = _drop_openings(said.strip())
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
-    s = _pad(_PUNCTUATION.sub(' ', listed).replace("'", ''))
+    s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
     s, destination = _take_destinations(s)
@@ -1021,6 +1021,8 @@ def _parse(text):
     if len(options) > 1:
         parts = options
     queries = [_phrase(_pad(p), p.strip()) for p in parts if _names_something(p)]
+    queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
+               if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
     exclude = []
     for neg in negatives:
@@ -1053,6 +1055,29 @@ def _parse(text):
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side)
+
+
+def _without_repeats(words):
+    """Drop words said twice in a row, as a speech recogniser repeats them.
+
+    Field report (whisper.cpp, whisper-timestamped and Whisper front ends repeat words
+    and phrases: ggml-org/whisper.cpp#896, linto-ai/whisper-timestamped#94): "the red red
+    ball", "the blue mug mug" and "the red ball the red ball" were scored as said ("red
+    red ball", "red ball red ball"). A run of words followed at once by the same run is
+    said once; a hyphenated word ("yo-yo") is one word and stays.
+
+    :param words: list of ``str`` tokens.
+    :return: the list without the repeats.
+    """
+    n = 1
+    while n <= len(words) // 2:
+        k = next((k for k in range(len(words) - 2 * n + 1)
+                  if words[k:k + n] == words[k + n:k + 2 * n]), None)
+        if k is None:
+            n += 1
+        else:
+            words, n = words[:k + n] + words[k + 2 * n:], 1
+    return words
 
 
 def _names_something(part):
