@@ -62,6 +62,11 @@ def run(pipeline, scene, command, depth=True):
     ('could you grab the blue mug', 'blue mug', 'blue', 'mug'),
     ('Please fetch me the green block, thanks!', 'green block', 'green', 'cube'),
     ('ＴＨＥ ＲＥＤ ＢＡＬＬ', 'red ball', 'red', 'ball'),
+    # A colour said apart from the noun (before: "blue coloured mug" not_found, "ball
+    # colored red" and "mug blue" scored).
+    ('the blue-coloured mug', 'blue mug', 'blue', 'mug'),
+    ('the ball colored red', 'red ball', 'red', 'ball'),
+    ('the mug which is blue', 'blue mug', 'blue', 'mug'),
 ])
 def test_filler_and_unicode_find_the_object(pipeline, four, command, what, colour, shape):
     res = run(pipeline, four, command)

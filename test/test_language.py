@@ -828,3 +828,25 @@ def test_words_a_recogniser_says_twice_are_said_once(text, what, also):
     # scored as said, "The red ball. The red ball." two objects, the same ball twice.
     q = parse_command(text)
     assert (q.what, [a.what for a in q.also]) == (what, also)
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the red colored ball', {'what': 'red ball'}),
+    ('the blue-coloured mug', {'what': 'blue mug'}),
+    ('the green colour cube', {'what': 'green cube'}),
+    ('the ball colored red', {'what': 'red ball'}),
+    ("the ball that's red", {'what': 'red ball'}),
+    ('the mug which is blue', {'what': 'blue mug'}),
+    ('the ball painted blue', {'what': 'blue ball'}),
+    ('the ball which is red on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('the ball that is red next to the mug', {'what': 'red ball', 'link': 'next_to',
+                                              'reference': {'what': 'mug'}}),
+    ('the colour chart', {'what': 'colour chart'}),
+    ('the cube that is on the tray', {'what': 'cube', 'link': 'on',
+                                      'reference': {'what': 'tray'}}),
+    ('the mug that is on the left', {'what': 'mug', 'relation': 'left'}),
+])
+def test_a_colour_said_apart_from_the_noun_goes_before_it(text, parsed):
+    # Field report: "colored" was a word of the object ("blue coloured mug": not_found
+    # with the bundled model) and "the ball that's red" the object "ball red".
+    assert describe(parse_command(text)) == parsed

@@ -723,8 +723,39 @@ def _split_link(s):
     return link, before, after
 
 
+# A colour (or any property) said apart from the noun (field report): "the red colored
+# ball" and "the blue-coloured mug" had "colored" scored as a word of the object (the mug
+# not_found with the bundled model), "the ball colored red", "the ball that's red" and
+# "the mug which is blue" were "ball colored red", "ball red", "mug blue". "colored"
+# after a word says that word is a colour; a property said after the noun ("that is
+# red", "colored red", "painted blue"), ending the phrase or before a place, goes in
+# front of it, as it is usually said. "the colour chart" (no colour before it) stays.
+_COLOUR_WORDS = frozenset({
+    'red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'brown', 'black', 'white',
+    'grey', 'gray', 'silver', 'gold', 'golden', 'beige', 'cyan', 'magenta', 'violet',
+    'turquoise', 'teal', 'navy', 'maroon', 'tan', 'olive', 'lime', 'cream', 'light', 'dark',
+    'bright', 'pale'})
+_COLOURED = re.compile(r'(?<=\s)(\w+)[\s-]colou?r(?:ed)?(?=\s\w)')
+_SAID_AFTER = re.compile(
+    r'\s(?:(?:that|which)\s(?:is|s|are)\s|thats\s|whats\s|(?:colou?red|painted)\s)'
+    r'(?:colou?red\s|in\s)?(\w+)(?=\s(?:$|on|in|at|to|near|next|behind|beside|by|under|'
+    r'from|left|right|closest|nearest)\b|\s$)')
+
+
+def _property_first(s):
+    """Say a property before the noun in padded ``s`` (see :data:`_SAID_AFTER`)."""
+    s = _COLOURED.sub(lambda m: m.group(1) if m.group(1) in _COLOUR_WORDS else m.group(), s)
+    m = _SAID_AFTER.search(s)
+    before = s[:m.start()].split() if m else []
+    if m and m.group(1) not in _FILLER and m.group(1) not in _PHRASE_ENDS and \
+            _strip_filler(_pad(' '.join(before))):  # not "that is red" with no noun
+        s = _pad(' '.join(before[:-1] + [m.group(1), before[-1]]) + s[m.end():])
+    return s
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
+    s = _property_first(s)
     plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
