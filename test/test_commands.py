@@ -284,7 +284,14 @@ def test_a_typo_the_closed_vocabulary_model_cannot_know_is_read_and_said(
 def test_tokenizer_truncation_is_reported(pipeline, four):
     n, limit = pipeline.scorer.prompt_tokens('red ball')
     assert limit == 32 and n < limit  # the bundled model's text context
-    res = run(pipeline, four, 'the ' + 'shiny ' * 40 + 'red ball')
+    # Forty words, none said twice in a row (a repeat is said once: "shiny shiny" is
+    # "shiny"), so the prompt is longer than the context.
+    words = ('shiny glossy smooth round bright polished plastic rubber bouncy soft hard clean '
+             'dirty old new cheap nice heavy warm cold wet dry striped spotted matte metallic '
+             'wooden hollow solid pale vivid dull bumpy sleek sturdy lovely painted glazed '
+             'rough fuzzy').split()
+    assert len(set(words)) == 40
+    res = run(pipeline, four, 'the ' + ' '.join(words) + ' red ball')
     assert 'tokens but the text encoder reads only 32' in res.reason
     assert 'tokens' not in run(pipeline, four, 'the red ball').reason
 
