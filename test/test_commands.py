@@ -62,6 +62,11 @@ def run(pipeline, scene, command, depth=True):
     ('could you grab the blue mug', 'blue mug', 'blue', 'mug'),
     ('Please fetch me the green block, thanks!', 'green block', 'green', 'cube'),
     ('ＴＨＥ ＲＥＤ ＢＡＬＬ', 'red ball', 'red', 'ball'),
+    # A colour said apart from the noun (before: "blue coloured mug" not_found, "ball
+    # colored red" and "mug blue" scored).
+    ('the blue-coloured mug', 'blue mug', 'blue', 'mug'),
+    ('the ball colored red', 'red ball', 'red', 'ball'),
+    ('the mug which is blue', 'blue mug', 'blue', 'mug'),
 ])
 def test_filler_and_unicode_find_the_object(pipeline, four, command, what, colour, shape):
     res = run(pipeline, four, command)
@@ -137,6 +142,22 @@ def test_a_place_in_the_viewers_frame_picks_that_side(pipeline, twins, command, 
     res = run(pipeline, twins, command)
     assert res.status == 'found' and res.pose is not None, res.reason
     assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+
+
+@pytest.mark.parametrize('command, which', [
+    ('the red ball on my left', 0),             # before: not_found ("on" an object "my")
+    ('the red ball to my right', 1),            # before: the object "red ball my"
+    ('the red ball on my right-hand side', 1),  # before: not_found ("on" an object "my")
+    ('the red ball to the left of me', 0),      # before: left, the reason silent on it
+])
+def test_the_speakers_own_side_picks_the_image_side_and_the_reason_says_so(pipeline, twins,
+                                                                          command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', which), \
+        res.reason
+    side = ('left', 'right')[which]
+    assert f'"my {side}" read as the image\'s {side}' in res.reason
+    assert 'facing the robot it is the image' in res.reason
 
 
 @pytest.mark.parametrize('command', ['that red ball right there', 'the red ball over here',
@@ -263,7 +284,14 @@ def test_a_typo_the_closed_vocabulary_model_cannot_know_is_read_and_said(
 def test_tokenizer_truncation_is_reported(pipeline, four):
     n, limit = pipeline.scorer.prompt_tokens('red ball')
     assert limit == 32 and n < limit  # the bundled model's text context
-    res = run(pipeline, four, 'the ' + 'shiny ' * 40 + 'red ball')
+    # Forty words, none said twice in a row (a repeat is said once: "shiny shiny" is
+    # "shiny"), so the prompt is longer than the context.
+    words = ('shiny glossy smooth round bright polished plastic rubber bouncy soft hard clean '
+             'dirty old new cheap nice heavy warm cold wet dry striped spotted matte metallic '
+             'wooden hollow solid pale vivid dull bumpy sleek sturdy lovely painted glazed '
+             'rough fuzzy').split()
+    assert len(set(words)) == 40
+    res = run(pipeline, four, 'the ' + ' '.join(words) + ' red ball')
     assert 'tokens but the text encoder reads only 32' in res.reason
     assert 'tokens' not in run(pipeline, four, 'the red ball').reason
 
@@ -301,3 +329,63 @@ def test_each_instance_is_answered_once_by_a_box_of_it(pipeline, generated):
         assert len(set(iou.argmax(axis=1))) == len(boxes), (command, res.reason)
         answered += len(boxes)
     assert answered >= 2 * len(generated) - 1
+
+
+@pytest.mark.parametrize('command, which', [('the red ball #2', 1), ('red ball number 1', 0),
+                                            ('the red ball no. 2', 1)])
+def test_a_number_after_the_object_picks_that_one(pipeline, twins, command, which):
+    """Before: "red ball 2" ambiguous, "no. 2" a negation of the red ball (not_found)."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', which), \
+        res.reason
+
+
+@pytest.mark.parametrize('command', ['red ball x2', '2x red ball'])
+def test_a_multiplier_poses_that_many(pipeline, twins, command):
+    """Before: the objects "red ball x2" and "2x red ball", ambiguous between the two."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and len(res.targets) == 2, res.reason
+    assert on(twins, res.targets[0].candidate.box, 'red', 'ball')
+    assert on(twins, res.targets[1].candidate.box, 'red', 'ball')
+
+
+def test_objects_one_a_line_are_each_posed(pipeline, four):
+    """Before: one phrase "red ball blue mug green cube", not_found."""
+    res = run(pipeline, four, '- the red ball\n- the blue mug\n- the green cube')
+    assert res.status == 'found' and [t.what for t in res.targets] == [
+        'red ball', 'blue mug', 'green cube'], res.reason
+    for t, (colour, shape) in zip(res.targets, [('red', 'ball'), ('blue', 'mug'),
+                                                ('green', 'cube')]):
+        assert on(four, t.candidate.box, colour, shape) and t.pose is not None
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('the green 5 cm cubes', 'green 5 cm cube', 'green', 'cube'),  # before: asked for 5
+    ('the 10 mm cubes', '10 mm cube', 'green', 'cube'),  # before: asked for 10 "cube"
+    ('the 1.5 inch ball', '1.5 inch ball', 'red', 'ball'),  # before: "5 inch ball"
+    ('the 0.5 m cylinder', '0.5 m cylinder', 'yellow', 'cylinder'),  # before: "0 5 m"
+])
+def test_a_measure_in_the_name_is_no_count(pipeline, four, command, what, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.what == what and res.query.count is None
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('<speak>the red ball</speak>', 'red ball', 'red', 'ball'),  # before: "speak red ball speak"
+    ('<speak>find the <emphasis>blue</emphasis> mug</speak>', 'blue mug', 'blue', 'mug'),
+    ('<p>the green cube</p>', 'green cube', 'green', 'cube'),  # before: "p green cube p"
+])
+def test_ssml_or_html_markup_finds_the_object(pipeline, four, command, what, colour, shape):
+    res = run(pipeline, four, command)
+    assert res.what == what
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command', ['The red ball. The red ball.', 'the red red ball',
+                                     'the red ball the red ball'])
+def test_a_repeated_word_or_phrase_poses_one_object(pipeline, four, command):
+    """Before: "red red ball" scored, and a repeated sentence posed the ball twice."""
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and res.what == 'red ball' and len(res.targets) == 1
+    assert on(four, res.chosen.box, 'red', 'ball'), res.reason

@@ -1373,12 +1373,18 @@ def test_a_string_parameter_given_another_type_is_taken_as_its_text(probe, start
     assert "parameter command: given string_array ['red ball', 'blue mug'] where text is " \
         "expected" in log and "using 'red ball and blue mug'" in log, log
     assert 'FATAL' not in log and 'Traceback' not in log
-    # Live, as `ros2 param set /clip_perception command 42` sends it: taken as text.
-    for value, text in ((42, '42'), (['the cube', 'the cone'], 'the cube and the cone')):
-        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
-            Parameter('command', value=value).to_parameter_msg()])).results[0]
-        assert res.successful, res.reason
-        assert _string_param(probe, 'command') == text
+    # Live, as `ros2 param set /clip_perception command 42` sends it: taken as text, and
+    # then refused by the command's own rule: a number names no object (before: three of
+    # any object for "3", "42" any object).
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('command', value=42).to_parameter_msg()])).results[0]
+    assert not res.successful and '"42" is a number or a true/false value' in res.reason, \
+        res.reason
+    assert _string_param(probe, 'command') == 'red ball and blue mug'
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('command', value=['the cube', 'the cone']).to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert _string_param(probe, 'command') == 'the cube and the cone'
     assert node.stop() == 0
     node = start_node('-p', 'frame_id:=42')
     assert wait_for_node(probe), node.output()

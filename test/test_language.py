@@ -9,6 +9,7 @@ from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
 from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
+from clip_perception.language import speaker_side_note
 
 
 @pytest.mark.parametrize('text, what, relation, size', [
@@ -299,7 +300,6 @@ def assert_no_link(text, what, relation):
     ('the red ball on the left side of the blue mug', 'red ball', 'left_of', 'blue mug'),
     ('the ball to the left of the picture frame', 'ball', 'left_of', 'picture frame'),
     ('the cup in front of the camera bag', 'cup', 'in_front_of', 'camera bag'),
-    ('the ball on my left', 'ball', 'on', 'my'),  # a speaker facing the robot: untouched
 ])
 def test_a_place_beside_an_object_is_still_a_relation(text, what, link, reference):
     assert_link(text, what, link, reference)
@@ -670,3 +670,183 @@ def test_a_size_in_an_object_name_stays_a_word(text, what):
 def test_a_sentence_break_lists_steps_but_an_abbreviation_is_none(text, whats):
     q = parse_command(text)
     assert [q.what] + [a.what for a in q.also] == whats
+
+
+@pytest.mark.parametrize('text, side', [
+    ('the red ball on my left', 'left'),
+    ('the red ball to my right', 'right'),
+    ('the red ball on my right-hand side', 'right'),
+    ('the red ball at my left hand side', 'left'),
+    ('the red ball to the left of me', 'left'),
+    ('the mug on the right of us', 'right'),
+])
+def test_the_speakers_own_side_is_the_image_side_and_says_so(text, side):
+    # Field report: "on my left" was a relation "on" an object "my" (not_found), "to my
+    # right" the object "red ball my". The speaker's side is read as the image's, and
+    # the answer must say so: facing the robot it is the other side.
+    q = parse_command(text)
+    assert (q.relation, q.link, q.speaker_side) == (side, None, f'my {side}')
+    assert q.what in ('red ball', 'mug') and describe(q)['speaker_side'] == f'my {side}'
+    other = 'right' if side == 'left' else 'left'
+    assert f"facing the robot it is the image's {other}" in speaker_side_note(q)
+
+
+def test_a_side_of_the_viewer_or_image_is_no_speaker_side():
+    for text in ('the red ball to your left', 'the red ball on the left',
+                 'the red ball on the left side of the image'):
+        q = parse_command(text)
+        assert q.relation == 'left' and q.speaker_side is None
+        assert speaker_side_note(q) is None
+
+
+@pytest.mark.parametrize('text', ['3', '1', '0', '-1', '2.5', '1e3', 'true', 'False', 'TRUE',
+                                  'off', 'null', '~', '"true"', ' 42 '])
+def test_a_bare_number_or_truth_value_is_no_command(text):
+    # Field report: "3" was three of any object, and `-p command:=true` (a YAML boolean,
+    # taken as its text) the object "true". Neither names an object.
+    why = not_a_command(text)
+    assert why is not None and 'names no object' in why
+    q = parse_command(text)
+    assert q.refused is not None and q.count is None and not q.plural
+    assert not is_cancel(text)
+
+
+@pytest.mark.parametrize('text', ['the 3', '#2', 'both', 'the two please'])
+def test_a_count_of_nothing_names_no_object(text):
+    q = parse_command(text)
+    assert q.refused is not None and 'names no object' in q.refused and q.count is None
+
+
+@pytest.mark.parametrize('text, what, count', [
+    ('3 mugs', 'mug', 3), ('the 2 red balls', 'red ball', 2), ('both cubes', 'cube', 2),
+    ('3 objects', 'object', 3), ('the 9 volt battery', '9 volt battery', None),
+    ('the true blue mug', 'true blue mug', None), ('the off switch', 'off switch', None)])
+def test_a_number_or_truth_word_with_an_object_still_reads_as_before(text, what, count):
+    q = parse_command(text)
+    assert (q.what, q.count, q.refused) == (what, count, None)
+    assert not_a_command(text) is None
+
+
+@pytest.mark.parametrize('text, ordinal, relation', [
+    ('the red ball #2', 2, 'left'), ('red ball # 1', 1, 'left'),
+    ('the red ball no. 2', 2, 'left'), ('red ball number 3', 3, 'left'),
+    ('the red ball nr. 2 from the right', 2, 'right'), ('the mug #2, please', 2, 'left'),
+])
+def test_a_number_after_the_object_says_which_one(text, ordinal, relation):
+    # Field report: "the red ball #2" was the object "red ball 2" (ambiguous), "red ball
+    # no. 2" a negation of the red ball (not_found).
+    q = parse_command(text)
+    assert (q.ordinal, q.relation, q.exclude, q.count) == (ordinal, relation, (), None)
+    assert q.what in ('red ball', 'mug')
+
+
+@pytest.mark.parametrize('text, what', [('the no. 2 pencil', 'number 2 pencil'),
+                                        ('the 2x4 board', '2x4 board'),
+                                        ('the x2 controller', 'x2 controller')])
+def test_a_number_sign_or_multiplier_before_the_noun_is_a_word_of_it(text, what):
+    q = parse_command(text)
+    assert (q.what, q.ordinal, q.count, q.exclude, q.refused) == (what, None, None, (), None)
+
+
+@pytest.mark.parametrize('text, count', [('red ball x2', 2), ('2x red ball', 2),
+                                         ('red balls ×3', 3), ('the red ball x 2', None),
+                                         ('3x blue mugs on the left', 3)])
+def test_a_multiplier_says_how_many(text, count):
+    # Field report: "red ball x2" and "2x red ball" were objects of those names.
+    q = parse_command(text)
+    if count is None:  # "x 2", apart: not a multiplier, and no count of the ball either
+        assert q.count is None
+        return
+    assert (q.count, q.plural) == (count, True) and q.what in ('red ball', 'blue mug')
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('the red ball\nthe blue mug', ['red ball', 'blue mug']),
+    ('red ball\r\nblue mug\ngreen cube', ['red ball', 'blue mug', 'green cube']),
+    ('- the green cube\n- the red ball\n', ['green cube', 'red ball']),
+    ('1. the red ball\n2) the blue mug', ['red ball', 'blue mug']),
+    ('The red ball.\nThe blue mug.', ['red ball', 'blue mug']),
+    ('the red ball\n\n', ['red ball']),
+    # SSML or HTML passed on by a voice front end or a chat bridge: the tags were words of
+    # the object ("speak red ball speak", "p green cube p"); a <br> or <p> is a line.
+    ('<speak>the red ball</speak>', ['red ball']),
+    ('<speak>find the <emphasis level="strong">blue</emphasis> mug</speak>', ['blue mug']),
+    ('<p>the green cube</p>', ['green cube']),
+    ('the red ball<break time="500ms"/>', ['red ball']),
+    ('the red ball &amp; the blue mug', ['red ball', 'blue mug']),
+    ('the red ball<br/>the blue mug', ['red ball', 'blue mug']),
+])
+def test_objects_one_a_line_are_a_list_and_markup_is_dropped(text, whats):
+    # Field report: the lines ran into one phrase ("red ball blue mug"): not_found.
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats
+
+
+def test_a_line_break_keeps_a_cancel_and_an_acknowledgement():
+    assert is_cancel('stop\n') and is_cancel('Stop.\nstop')
+    assert not_a_command('Thank you.\n') is not None
+
+
+@pytest.mark.parametrize('text, what, plural', [
+    ('the 1/2 inch bolt', '1/2 inch bolt', False), ('the 3/4 inch pipe', '3/4 inch pipe', False),
+    ('the 1.5 litre bottle', '1.5 litre bottle', False), ('the 0.5 m rod', '0.5 m rod', False),
+    ('the 1,5 l bottle', '1,5 l bottle', False), ('the 2-litre bottle', '2 litre bottle', False),
+    ('the 10mm bolt', '10mm bolt', False), ('the 5 cm cubes', '5 cm cube', True),
+    ('the 10 mm bolts', '10 mm bolt', True), ('the 3 inch nails', '3 inch nail', True),
+    ('the 12 oz cans', '12 oz can', True), ('the 9 volt batteries', '9 volt battery', True),
+])
+def test_a_measure_is_a_word_of_the_object_not_a_count(text, what, plural):
+    # Field report: "the 1/2 inch bolt" was the object "2 inch bolt", "the 0.5 m rod" "0 5
+    # m rod", "the 5 cm cubes" five cubes, "the 10 mm bolts" ten bolts.
+    q = parse_command(text)
+    assert (q.what, q.plural, q.count, q.ordinal, q.distance) == (what, plural, None, None,
+                                                                  None)
+
+
+@pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
+                                               ('3 mugs', 'mug', 3),
+                                               ('um, the red ball mm', 'red ball', None)])
+def test_a_count_beside_a_measure_still_counts(text, what, count):
+    q = parse_command(text)
+    assert (q.what, q.count) == (what, count)
+
+
+def test_a_cancel_in_markup_cancels_and_a_lone_angle_bracket_stays():
+    assert is_cancel('<speak>Stop!</speak>')
+    assert parse_command('the cup < 5 cm').what == 'cup 5 cm'
+
+
+@pytest.mark.parametrize('text, what, also', [
+    ('the red red ball', 'red ball', []), ('the blue mug mug', 'blue mug', []),
+    ('the red ball the red ball', 'red ball', []), ('The red ball. The red ball.', 'red ball', []),
+    ('pick up pick up the cube on the left', 'cube', []),
+    ('the red ball, the blue mug, the red ball', 'red ball', ['blue mug']),
+    ('the yo-yo', 'yo yo', []), ('the red ball and the blue ball', 'red ball', ['blue ball']),
+])
+def test_words_a_recogniser_says_twice_are_said_once(text, what, also):
+    # Field report (Whisper front ends repeat words and phrases): "the red red ball" was
+    # scored as said, "The red ball. The red ball." two objects, the same ball twice.
+    q = parse_command(text)
+    assert (q.what, [a.what for a in q.also]) == (what, also)
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the red colored ball', {'what': 'red ball'}),
+    ('the blue-coloured mug', {'what': 'blue mug'}),
+    ('the green colour cube', {'what': 'green cube'}),
+    ('the ball colored red', {'what': 'red ball'}),
+    ("the ball that's red", {'what': 'red ball'}),
+    ('the mug which is blue', {'what': 'blue mug'}),
+    ('the ball painted blue', {'what': 'blue ball'}),
+    ('the ball which is red on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('the ball that is red next to the mug', {'what': 'red ball', 'link': 'next_to',
+                                              'reference': {'what': 'mug'}}),
+    ('the colour chart', {'what': 'colour chart'}),
+    ('the cube that is on the tray', {'what': 'cube', 'link': 'on',
+                                      'reference': {'what': 'tray'}}),
+    ('the mug that is on the left', {'what': 'mug', 'relation': 'left'}),
+])
+def test_a_colour_said_apart_from_the_noun_goes_before_it(text, parsed):
+    # Field report: "colored" was a word of the object ("blue coloured mug": not_found
+    # with the bundled model) and "the ball that's red" the object "ball red".
+    assert describe(parse_command(text)) == parsed

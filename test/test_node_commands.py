@@ -343,7 +343,10 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
     active = '/clip_perception/active_command'
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
-    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!'):
+    # "3" and "true" (a number, a truth value): before, three of any object and the
+    # object "true" replaced the red ball.
+    for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!', '3',
+                 'true'):
         probe.clear()
         camera.command(said)
         assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
@@ -428,8 +431,12 @@ def test_a_place_in_the_viewers_frame_picks_that_side(probe, start_node):
                          key=lambda o: o.centre[0])
     for said, ball in (('the red ball to your left', left),
                        ('the red ball on the right side of the image', right),
-                       ("the red ball on the robot's left-hand side", left)):
+                       ("the red ball on the robot's left-hand side", left),
+                       ('the red ball on my right', right)):  # before: "on" an object "my"
         assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        if 'my' in said.split():  # the speaker's side: the reason says how it was read
+            det = next(d for d in answered(probe, said) if 'position' in d)
+            assert '"my right" read as the image\'s right' in det['reason'], det
         probe.clear()
     camera.command('that red ball right there')
     assert run_until(probe, camera, scene, lambda: answered(probe, 'that red ball right there'))

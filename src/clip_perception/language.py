@@ -33,6 +33,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 
 from dataclasses import dataclass
 from functools import lru_cache
+import html
 import re
 import unicodedata
 
@@ -84,8 +85,7 @@ _FROM_VIEWER = re.compile(r'\s(?:farthest|furthest|farther|further|far)(?:\saway
 # "robot"; "in front of you" in front of an object "you": not_found), and pointing words
 # ("right there" was the spatial word right, "over here" a relation "on" an object
 # "here"). The camera is the robot's eyes: its left is the image's left, and in front of
-# it is nearest it (as "in front of the robot" already was). "my left" is left alone: a
-# speaker facing the robot means the image's right.
+# it is nearest it (as "in front of the robot" already was).
 _VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture|pic|photo|'
          r'frame|view|scene|shot|video|feed|screen|display|field\sof\sview|fov)')
 # The surface everything stands on spans the view too: "the left side of the table".
@@ -105,6 +105,17 @@ _VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -
     r'the\simages|robots|cameras)\s(left|right)(?:\shand)?(?:\sside)?(?=\s)'
     r'|\s(?:to|on)\sthe\s(left|right)(?:\shand)?(?:\sside)?\sof\s(?:the\s)?(?:camera|you|'
     r'yourself|robot|sensor|lens|image|picture|view)(?=\s)')
+# The speaker's own side ("on my left", "to the left of me", "at my right-hand side"):
+# field report, "on my left" was a relation "on" an object "my" (not_found), "to my left"
+# the object "red ball my". Which side of the image that is depends on where the speaker
+# stands, which the node cannot know: looking the way the camera looks (behind the robot,
+# or at a screen showing its image, as a ROS user typing a command does) it is the image's
+# side; facing the robot it is the other one. Read as the image's side, and the answer's
+# reason says so and how to say it without the doubt (``Query.speaker_side``).
+_SPEAKER_SIDE = re.compile(
+    r'\s(?:to|on|at|by|from|towards|toward)\s(?:my|our)\s(left|right)(?:[\s-]hand)?(?:\sside)?'
+    r'(?=\s)|\s(?:to|on|at)\sthe\s(left|right)(?:[\s-]hand)?(?:\sside)?\sof\s(?:me|myself|us)'
+    r'(?=\s)')
 _VIEWER_FRONT = re.compile(  # "in front of you" -> "nearest"
     r'\s(?:right\s|just\s|directly\s|straight\s)?(?:in\sfront\sof|before)\s(?:the\s|your\s)?'
     r'(?:camera|cameras|you|yourself|robot|sensor|lens|eyes)(?=\s)')
@@ -270,6 +281,21 @@ _AT_DISTANCE = re.compile(
     r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
 _AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
                    _VIEWER + r')\b')
+# A size or measure said as a word of the object (field report): "the 1/2 inch bolt" was
+# the object "2 inch bolt", "the 1.5 litre bottle" "5 litre bottle", "the 0.5 m rod" "0 5 m
+# rod" (punctuation dropped inside the number), and "the 5 cm cubes" / "the 10 mm bolts"
+# five cubes and ten bolts. A decimal point or fraction slash between digits stays, and a
+# number before a unit is a measure, never how many.
+_PUNCTUATION = re.compile(r"(?!(?<=\d)[./,](?=\d))[^\w\s'-]")
+_MEASURE_UNITS = frozenset({
+    'mm', 'cm', 'm', 'km', 'in', 'inch', 'inches', 'ft', 'foot', 'feet', 'yd', 'yard',
+    'yards', 'millimetre', 'millimeter', 'millimetres', 'millimeters', 'centimetre',
+    'centimeter', 'centimetres', 'centimeters', 'metre', 'meter', 'metres', 'meters', 'l',
+    'litre', 'liter', 'litres', 'liters', 'ml', 'cl', 'dl', 'millilitre', 'milliliter',
+    'gallon', 'gallons', 'pint', 'pints', 'quart', 'quarts', 'oz', 'ounce', 'ounces', 'lb',
+    'lbs', 'pound', 'pounds', 'g', 'gram', 'grams', 'kg', 'kilo', 'kilos', 'kilogram',
+    'kilograms', 'v', 'volt', 'volts', 'w', 'watt', 'watts', 'mah', 'ah', 'amp', 'amps', 'gb',
+    'tb', 'mb', 'mp', 'degree', 'degrees', 'percent', 'gauge', 'hz', 'khz', 'mhz', 'ghz'})
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
 # Whole commands that clear the current one: the command topic's way to say what the
@@ -345,6 +371,13 @@ _ACKNOWLEDGEMENTS = frozenset({
     'thank you so much', 'thanks a lot', 'thank you very much', 'very good',
     'subtitles by the amara org community'})
 
+# A whole command that is a number or a YAML scalar (field report): "3" was three of any
+# object, "1" any object, and `-p command:=true` (a YAML boolean, read as the text
+# "true") the object "true". A number or a truth value names no object; the node cannot
+# guess which one was meant. YAML 1.1 truth values, null and the numbers' spellings.
+_BARE_VALUE = re.compile(
+    r'[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?|[-+]?\.?(?:inf|nan)|true|false|on|off|'
+    r'null|nil|undefined|~|y|n|yes|no')
 
 @dataclass(frozen=True)
 class Query:
@@ -364,6 +397,8 @@ class Query:
     this query is the red ball, the blue mug its alternative); the best one found answers.
     ``distance``: metres said with the relation ("the cup 20 cm left of the plate": from
     ``reference``; "the ball 1 m away": from the camera), or None.
+    ``speaker_side``: the side as said in the speaker's own frame ("my left"), read as
+    the image's side (:data:`_SPEAKER_SIDE`), or None.
     """
 
     text: str
@@ -381,6 +416,7 @@ class Query:
     destination: tuple = ()
     alternatives: tuple = ()
     distance: float | None = None
+    speaker_side: str | None = None
 
     @property
     def decides(self):
@@ -392,9 +428,46 @@ class CommandError(ValueError):
     """The command cannot be used; the message says why."""
 
 
+# Objects listed one a line, as typed to a chat, pasted or sent with `ros2 topic pub` and a
+# YAML block ("the red ball\nthe blue mug", "- the cube\n- the mug", "1. ...\n2. ..."):
+# field report, the line break was a space, so the lines ran into one phrase ("red ball
+# blue mug", which names nothing: not_found). A line break lists objects as a semicolon
+# does; list bullets and line numbers at the start of a line are dropped.
+_LINE_BREAKS = re.compile(r'\s*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])\s*')
+_BULLET = re.compile(r'(?:[-*+\u2022\u2023\u25e6\u2043]|\d{1,2}[.)])\s+')
+
+
+def _lines_as_list(text):
+    """Join the lines of ``text`` with "; " (a line ending in punctuation: " ")."""
+    lines = [_BULLET.sub('', ln, count=1) if _BULLET.match(ln) else ln
+             for ln in _LINE_BREAKS.split(text.strip())]
+    out = ''
+    for line in (ln for ln in lines if ln.strip()):
+        out += ('' if not out else ' ' if out[-1] in ',;:.!?' else '; ') + line
+    return out
+
+
+# Markup around the words (field report): a voice front end or a chat bridge that passes
+# on SSML or HTML ("<speak>the red ball</speak>", "find the <emphasis>blue</emphasis>
+# mug", "<p>the cube</p>", "&amp;") had the tags scored as words ("speak red ball speak",
+# "p green cube p"), and a command wrapped in <speak> could not cancel. Tags are dropped
+# and character references read; a paragraph, sentence (<s>) or line break (<br>) lists
+# objects as a line break does (:data:`_LINE_BREAKS`). A "<" not opening a tag stays.
+_MARKUP_TAG = re.compile(r'</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>')
+_BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a line each
+_CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
+
+
 def _normalise(text):
-    """NFKC, control characters as spaces, whitespace collapsed (no length cap)."""
-    text = unicodedata.normalize('NFKC', text)
+    """NFKC, markup dropped, lines as a list, control characters as spaces, spaces collapsed.
+
+    No length cap. Tags and character references: :data:`_MARKUP_TAG`; a line break
+    lists objects (:data:`_LINE_BREAKS`).
+    """
+    text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ',
+                           unicodedata.normalize('NFKC', text))
+    text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
+    text = _lines_as_list(text)
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
     return ' '.join(text.split())
 
@@ -452,8 +525,10 @@ def not_a_command(text):
     Two kinds of message a voice front end publishes that ask for nothing: a speech
     recogniser's note of what was not speech ("[BLANK_AUDIO]", "(silence)", "[Music]"),
     and an acknowledgement said alone ("Thank you.", "Okay.", "Great, thanks!", "Got
-    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"). On
-    the command topic the node answers it ``rejected`` and keeps the active command.
+    it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"); and
+    a number or a truth value said alone ("3", "true", `-p command:=true`,
+    :data:`_BARE_VALUE`). On the command topic the node answers it ``rejected`` and
+    keeps the active command.
 
     :param text: the raw command (``str``).
     :return: one line saying what it is, or None.
@@ -465,6 +540,11 @@ def not_a_command(text):
             ' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')
+    value = _normalise(text).casefold().strip(' "\'`')
+    if _BARE_VALUE.fullmatch(value) and value not in ('yes', 'no'):
+        return (f'"{shown}" is a number or a true/false value, not a command: it names no '
+                'object (a parameter given as command:=true is a YAML boolean); name the '
+                'object, e.g. "the red ball"')
     words = ' '.join(re.sub(r'[^\w\s]|_', ' ', _normalise(text).casefold()).split())
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
@@ -538,7 +618,9 @@ def _take(table, s):
 
 def _strip_filler(s):
     for phrase in sorted(_FILLER, key=len, reverse=True):
-        s = re.sub(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
+        # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
+        unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
+        s = re.sub(unit + r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
     return ' '.join(s.replace('-', ' ').split())
 
 
@@ -641,8 +723,39 @@ def _split_link(s):
     return link, before, after
 
 
+# A colour (or any property) said apart from the noun (field report): "the red colored
+# ball" and "the blue-coloured mug" had "colored" scored as a word of the object (the mug
+# not_found with the bundled model), "the ball colored red", "the ball that's red" and
+# "the mug which is blue" were "ball colored red", "ball red", "mug blue". "colored"
+# after a word says that word is a colour; a property said after the noun ("that is
+# red", "colored red", "painted blue"), ending the phrase or before a place, goes in
+# front of it, as it is usually said. "the colour chart" (no colour before it) stays.
+_COLOUR_WORDS = frozenset({
+    'red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'brown', 'black', 'white',
+    'grey', 'gray', 'silver', 'gold', 'golden', 'beige', 'cyan', 'magenta', 'violet',
+    'turquoise', 'teal', 'navy', 'maroon', 'tan', 'olive', 'lime', 'cream', 'light', 'dark',
+    'bright', 'pale'})
+_COLOURED = re.compile(r'(?<=\s)(\w+)[\s-]colou?r(?:ed)?(?=\s\w)')
+_SAID_AFTER = re.compile(
+    r'\s(?:(?:that|which)\s(?:is|s|are)\s|thats\s|whats\s|(?:colou?red|painted)\s)'
+    r'(?:colou?red\s|in\s)?(\w+)(?=\s(?:$|on|in|at|to|near|next|behind|beside|by|under|'
+    r'from|left|right|closest|nearest)\b|\s$)')
+
+
+def _property_first(s):
+    """Say a property before the noun in padded ``s`` (see :data:`_SAID_AFTER`)."""
+    s = _COLOURED.sub(lambda m: m.group(1) if m.group(1) in _COLOUR_WORDS else m.group(), s)
+    m = _SAID_AFTER.search(s)
+    before = s[:m.start()].split() if m else []
+    if m and m.group(1) not in _FILLER and m.group(1) not in _PHRASE_ENDS and \
+            _strip_filler(_pad(' '.join(before))):  # not "that is red" with no noun
+        s = _pad(' '.join(before[:-1] + [m.group(1), before[-1]]) + s[m.end():])
+    return s
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
+    s = _property_first(s)
     plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
@@ -652,6 +765,13 @@ def _phrase(s, text):
             break
     s = _ON_SUPPORT.sub(lambda m: m.group() if not _ends_phrase(m.string, m.end()) else ' ',
                         _viewer_relation(s))
+    speaker = _SPEAKER_SIDE.search(s)
+    if speaker is not None and _ends_phrase(s, speaker.end()):
+        side_said = next(g for g in speaker.groups() if g)
+        s = f'{s[:speaker.start()]} {side_said} {s[speaker.end():]}'
+        speaker = f'my {side_said}'
+    else:
+        speaker = None
     s = _viewer_frame(s)
     linked = _split_link(s)
     link = reference = None
@@ -672,12 +792,22 @@ def _phrase(s, text):
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()
     count = None
-    if ordinal is None:
+    times = None
+    if len(words) > 1 and _TIMES_AFTER.fullmatch(words[-1]):
+        times = int(words.pop()[1:])
+    elif len(words) > 1 and _TIMES_BEFORE.fullmatch(words[0]):
+        times = int(words.pop(0)[:-1])
+    if times is not None and ordinal is None:
+        count = times if times > 1 else None
+        plural = plural or times > 1
+    elif ordinal is None:
         # A number before a plural head noun says how many ("the 2 red balls", "three
         # mugs", "both cubes"); before a singular one it is part of the name ("the 9
         # volt battery").
         head_plural = bool(words) and _singular(words[-1]) != words[-1]
         for k, word in enumerate(words if len(words) == 1 else words[:-1]):
+            if k + 1 < len(words) and words[k + 1] in _MEASURE_UNITS:
+                continue  # "the 5 cm cubes": a measure, not five cubes
             n = _COUNTS.get(word) or (int(word) if word.isdigit() and len(word) <= 3
                                       else None)
             if n is not None and (head_plural or word == 'both' or n == 1 or
@@ -693,7 +823,8 @@ def _phrase(s, text):
         plural = False
         relation = relation or 'left'
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
-                 link=link, reference=reference, plural=plural, ordinal=ordinal, count=count)
+                 link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
+                 speaker_side=speaker)
 
 
 def _clause_start(s, pos):
@@ -814,6 +945,21 @@ _SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
 _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 
 
+# Which one of a kind said as a number after it (field report: "the red ball #2" was the
+# object "red ball 2", "red ball no. 2" a negation of "red ball", both answered
+# ambiguous or not_found with two red balls in view): an ordinal, as "the second red
+# ball" (from the left). Before the noun it names a kind: "the no. 2 pencil".
+_NUMBER_SIGN = re.compile(
+    r'(?<=\w)\s*(?:#|\bno\.?|\bnumber|\bnum\.?|\bnr\.?)\s*([1-9][0-9]?)\b'
+    r'(?=\s*(?:$|[,;.!?)]|(?:from|on|in|at|and|or|to|counting|please|pls)\b))')
+# How many said as a multiplier, as on a shopping or parts list (field report: "red ball
+# x2", "2x red ball" were the objects "red ball x2" and "2x red ball", ambiguous between
+# two red balls): a count, as "the two red balls". "x2" ends the phrase, "2x" opens it;
+# "the 2x4 board" stays a word.
+_TIMES_AFTER = re.compile(r'x([1-9][0-9]?)')
+_TIMES_BEFORE = re.compile(r'([1-9][0-9]?)x')
+
+
 # An object said again as "the ... one" after a comma, a dash or a bracket (field report):
 # "the ball, the one on the right" listed a second object "object" on the right and
 # answered ambiguous between two balls; "the ball, the red one" listed an object "red".
@@ -890,10 +1036,13 @@ def _parse(text):
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
+    said = _NUMBER_SIGN.sub(lambda m: f' {m.group(1)}th', said)
+    said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
+    said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
     said = _drop_openings(said.strip())
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
-    s = _pad(re.sub(r"[^\w\s'-]", ' ', listed).replace("'", ''))
+    s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
     s, destination = _take_destinations(s)
@@ -902,7 +1051,9 @@ def _parse(text):
     options = _alternatives(positive) if len(parts) == 1 else []
     if len(options) > 1:
         parts = options
-    queries = [_phrase(_pad(p), p.strip()) for p in parts if _strip_filler(_pad(p))]
+    queries = [_phrase(_pad(p), p.strip()) for p in parts if _names_something(p)]
+    queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
+               if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
     exclude = []
     for neg in negatives:
@@ -921,19 +1072,52 @@ def _parse(text):
                      'cannot score "anything else", so name the object to pick, e.g. '
                      f'"the blue mug, not the {exclude[0] if exclude else "red ball"}"')
     if not queries:
-        # Nothing but filler, pronouns or symbols ("it", "that one", "?", an emoji):
-        # scoring "object" would pick whatever looks most like one.
+        # Nothing but filler, pronouns, counts or symbols ("it", "that one", "the 3", "?",
+        # an emoji): scoring "object" would pick whatever looks most like one.
         return Query(text=text, what='object',
                      refused=f'the command "{text}" names no object to look for (only '
-                     'filler words, pronouns or symbols); name it, e.g. "the red ball", '
-                     'or say "any object"')
+                     'filler words, pronouns, counts or symbols); name it, e.g. "the red '
+                     'ball", or say "any object"')
     first = queries[0]
     alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
-                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance)
+                 alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
+                 speaker_side=first.speaker_side)
+
+
+def _without_repeats(words):
+    """Drop words said twice in a row, as a speech recogniser repeats them.
+
+    Field report (whisper.cpp, whisper-timestamped and Whisper front ends repeat words
+    and phrases: ggml-org/whisper.cpp#896, linto-ai/whisper-timestamped#94): "the red red
+    ball", "the blue mug mug" and "the red ball the red ball" were scored as said ("red
+    red ball", "red ball red ball"). A run of words followed at once by the same run is
+    said once; a hyphenated word ("yo-yo") is one word and stays.
+
+    :param words: list of ``str`` tokens.
+    :return: the list without the repeats.
+    """
+    n = 1
+    while n <= len(words) // 2:
+        k = next((k for k in range(len(words) - 2 * n + 1)
+                  if words[k:k + n] == words[k + n:k + 2 * n]), None)
+        if k is None:
+            n += 1
+        else:
+            words, n = words[:k + n] + words[k + 2 * n:], 1
+    return words
+
+
+def _names_something(part):
+    """Tell whether the object phrase ``part`` has a word besides filler and counts.
+
+    "the 3", "#2", "both" name no object: a count of "object" would pose whatever looks
+    most like one (field report: "3" was three of any object).
+    """
+    return any(not (w.isdigit() or w in _COUNTS) for w in _strip_filler(_pad(part)).split())
 
 
 def _take_distance(said):
@@ -1002,4 +1186,27 @@ def describe(query):
         out['alternatives'] = [describe(q) for q in query.alternatives]
     if query.distance is not None:
         out['distance_m'] = round(query.distance, 4)
+    if query.speaker_side is not None:
+        out['speaker_side'] = query.speaker_side
     return out
+
+
+def speaker_side_note(query):
+    """Say how a side in the speaker's own frame was read, or return None.
+
+    "the red ball on my left": the image's left, as for a speaker looking the way the
+    camera looks; a speaker facing the robot means the image's right, and the node cannot
+    tell which (see :data:`_SPEAKER_SIDE`).
+
+    :param query: a :class:`Query`; its ``also`` and ``alternatives`` are read too.
+    :return: one line for the answer's reason, or None when no such side was said.
+    """
+    said = next((q.speaker_side for q in (query,) + query.also + query.alternatives
+                 if q.speaker_side), None)
+    if said is None:
+        return None
+    side = said.split()[-1]
+    other = 'right' if side == 'left' else 'left'
+    return (f'"{said}" read as the image\'s {side} (a speaker looking the way the camera '
+            f'looks); facing the robot it is the image\'s {other}: say "on the {side} of the '
+            f'image" or "on the {other} of the image" to be sure')

@@ -21,6 +21,7 @@ from clip_perception.config import PipelineConfig
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
+from clip_perception.language import speaker_side_note
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.proposals import refine_mask
@@ -258,6 +259,7 @@ class Pipeline:
                  if w != options[0].what]
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
+        notes += [n for n in (speaker_side_note(query),) if n]
         texts = {}
         for phrase in dict.fromkeys(p for q in options for p in _phrases(q)):
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)

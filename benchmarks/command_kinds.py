@@ -1,0 +1,137 @@
+"""Commands of each kind of field fault (round 10a), answered through the real pipeline.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/command_kinds.py [KIND ...]
+
+The bundled model on two generated tabletops (the scenes of ``test/test_commands.py``:
+four objects, and two red balls with a mug and a cube), depth on. Per kind, "k of n
+answered as meant": the right object(s) found, posed and, where the kind is about the
+words, scored as the phrase meant; a bare number or truth value refused. Point
+``PYTHONPATH`` at an older ``src`` for the figure before a change.
+"""
+from pathlib import Path
+import runpy
+import sys
+
+from clip_perception.config import PipelineConfig
+from clip_perception.pipeline import Pipeline
+from clip_perception.scorer import ClipScorer
+from clip_perception.world.scenes import generate_scene
+
+# The scenes' object specs are those of the tests, read from there so the two agree.
+_TESTS = runpy.run_path(str(Path(__file__).resolve().parents[1] / 'test' /
+                            'test_commands.py'))
+four = generate_scene(4242, specs=_TESTS['FOUR'])
+twins = generate_scene(4343, specs=_TESTS['TWINS'])
+
+
+def on(scene, box, name, which=None):
+    """Say whether ``box``'s centre lies on an object ``name`` (``which``: 0 = leftmost)."""
+    objs = sorted((o for o in scene.objects if o.name == name), key=lambda o: o.centre[0])
+    objs = objs if which is None else [objs[which]]
+    x, y = int((box[0] + box[2]) / 2), int((box[1] + box[3]) / 2)
+    return any(o.mask[y, x] for o in objs)
+
+
+def found(scene, name, which=None, what=None):
+    """Meant: found, on that object, and (``what``) scored as that phrase."""
+    def ok(r):
+        return r.status == 'found' and r.chosen is not None and on(
+            scene, r.chosen.box, name, which) and (what is None or r.what == what)
+    return ok
+
+
+def targets(scene, names):
+    """Meant: found, one target on each object ``names`` (left to right)."""
+    def ok(r):
+        ordered = sorted(r.targets, key=lambda t: t.candidate.box[0])
+        return r.status == 'found' and len(r.targets) == len(names) and all(
+            on(scene, t.candidate.box, n) for t, n in zip(ordered, names))
+    return ok
+
+
+def sided(which):
+    """Meant: the red ball on that side of the image, the reason saying how it was read."""
+    def ok(r):
+        return found(twins, 'red ball', which)(r) and 'speaker' in r.reason
+    return ok
+
+
+def refused(r):
+    """Meant: refused or rejected, nothing chosen or posed."""
+    return r.status in ('refused', 'rejected') and r.pose is None and r.chosen is None
+
+
+KINDS = {
+    'speaker_side': [(twins, c, sided(w)) for c, w in (
+        ('the red ball on my left', 0), ('the red ball on my right', 1),
+        ('the red ball to my left', 0), ('the red ball to the left of me', 0),
+        ('the red ball on my right-hand side', 1), ('the red ball at my right', 1))],
+    'numbering': [
+        (twins, 'the red ball #2', found(twins, 'red ball', 1)),
+        (twins, 'red ball number 1', found(twins, 'red ball', 0)),
+        (twins, 'the red ball no. 2', found(twins, 'red ball', 1)),
+        (twins, 'red ball # 1', found(twins, 'red ball', 0)),
+        (twins, 'red ball x2', targets(twins, ['red ball', 'red ball'])),
+        (twins, '2x red ball', targets(twins, ['red ball', 'red ball'])),
+        (twins, 'red balls ×2', targets(twins, ['red ball', 'red ball'])),
+        (four, 'the red ball\nthe blue mug', targets(four, ['red ball', 'blue mug'])),
+        (four, 'red ball\nblue mug\ngreen cube',
+         targets(four, ['red ball', 'blue mug', 'green cube'])),
+        (four, '- the green cube\n- the red ball', targets(four, ['red ball', 'green cube']))],
+    'measures': [
+        (four, 'the 5 cm cube', found(four, 'green cube')),
+        (four, 'the green 5 cm cubes', found(four, 'green cube')),
+        (four, 'the 10 mm cubes', found(four, 'green cube')),
+        (four, 'the 1.5 inch ball', found(four, 'red ball')),
+        (four, 'the 0.5 m cylinder', found(four, 'yellow cylinder')),
+        (four, 'the 3/4 inch mug', found(four, 'blue mug')),
+        (four, 'the 1/2 inch cube', found(four, 'green cube')),
+        (four, 'the 2-litre mug', found(four, 'blue mug')),
+        (four, 'the 10mm cube', found(four, 'green cube')),
+        (four, 'the 3 inch balls', found(four, 'red ball'))],
+    'bare_value': [(four, c, refused) for c in
+                   ('3', 'true', 'false', '1', '0', '2.5', 'False', 'null', '-1', 'off')],
+    'markup': [
+        (four, '<speak>the red ball</speak>', found(four, 'red ball', what='red ball')),
+        (four, '<speak>find the <emphasis>blue</emphasis> mug</speak>',
+         found(four, 'blue mug', what='blue mug')),
+        (four, '<p>the green cube</p>', found(four, 'green cube', what='green cube')),
+        (four, 'the red ball<break time="500ms"/>', found(four, 'red ball', what='red ball')),
+        (four, '<s>the yellow cylinder</s>', found(four, 'yellow cylinder',
+                                                   what='yellow cylinder'))],
+    'stutter': [
+        (four, 'the red red ball', found(four, 'red ball', what='red ball')),
+        (four, 'the blue mug mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'the green green cube', found(four, 'green cube', what='green cube')),
+        (four, 'the red ball ball', found(four, 'red ball', what='red ball')),
+        (four, 'the yellow yellow cylinder', found(four, 'yellow cylinder',
+                                                   what='yellow cylinder')),
+        (four, 'the blue mug the blue mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'The red ball. The red ball.', targets(four, ['red ball'])),
+        (twins, 'the blue blue mug on the left', found(twins, 'blue mug', what='blue mug'))],
+    'colour_said_apart': [
+        (four, 'the red colored ball', found(four, 'red ball', what='red ball')),
+        (four, 'the ball colored red', found(four, 'red ball', what='red ball')),
+        (four, "the ball that's red", found(four, 'red ball', what='red ball')),
+        (four, 'the blue-coloured mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'the mug which is blue', found(four, 'blue mug', what='blue mug')),
+        (four, 'the green colour cube', found(four, 'green cube', what='green cube'))],
+}
+
+
+def main(kinds):
+    """Print each command's answer and, per kind, how many were answered as meant."""
+    p = Pipeline(ClipScorer('bundled', device='cpu', dtype='float32'), PipelineConfig())
+    for kind in kinds or KINDS:
+        ok = 0
+        for scene, c, check in KINDS[kind]:
+            r = p.run(scene.rgb, c, scene.depth, scene.intrinsics)
+            good = bool(check(r))
+            ok += good
+            print(f'  {"OK " if good else "BAD"} {c!r}: {r.status} what={r.what!r} '
+                  f'n={len(r.targets)} | {r.reason[:150]}')
+        print(f'{kind}: {ok} of {len(KINDS[kind])} answered as meant')
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
