@@ -563,7 +563,6 @@ class PerceptionMixin:
         if not getattr(self, '_defer_qos_check', False):
             warn_unmatched_qos_overrides([self])
 
-
     def _transport_topic(self, base, transport):
         """Return the topic of ``base``'s ``transport``, named as image_transport names it.
 
@@ -1502,7 +1501,6 @@ class PerceptionMixin:
         arr = DiagnosticArray(status=[status])
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)
-
 
 
 def warn_unmatched_qos_overrides(nodes):
