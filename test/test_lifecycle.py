@@ -128,6 +128,12 @@ def test_lifecycle_walk_over_dds(probe, tmp_path):
         found = [a for a in _answers(probe, topic) if a['command'] == command]
         assert found and found[-1]['status'] == 'found', node.output()[-3000:]
 
+        # The markers topic is matched on its own (discovery is per topic): until it is,
+        # an answer's markers can be missed, so frames go on until one arrives.
+        end = time.monotonic() + 20
+        while time.monotonic() < end and not probe.messages('/clip_perception/markers'):
+            camera.publish(scene)
+            time.sleep(0.25)
         markers = probe.messages('/clip_perception/markers')
         assert markers and Marker.ADD in [m.action for m in markers[-1].markers]
         assert node.transition(Transition.TRANSITION_DEACTIVATE)
