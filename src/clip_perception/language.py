@@ -377,7 +377,7 @@ _ACKNOWLEDGEMENTS = frozenset({
 # guess which one was meant. YAML 1.1 truth values, null and the numbers' spellings.
 _BARE_VALUE = re.compile(
     r'[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?|[-+]?\.?(?:inf|nan)|true|false|on|off|'
-    r'null|nil|undefined|~|y|n|yes|no')
+    r'null|nil|undefined|~|y|n')  # not "yes", "no": answered as acknowledgements
 
 @dataclass(frozen=True)
 class Query:
@@ -535,17 +535,16 @@ def not_a_command(text):
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    shown = ' '.join(_normalise(text).split())[:80]
-    if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', _normalise(text)).strip(
-            ' .,!?;:-'):
+    norm = _normalise(text)
+    shown = norm[:80]
+    if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')
-    value = _normalise(text).casefold().strip(' "\'`')
-    if _BARE_VALUE.fullmatch(value) and value not in ('yes', 'no'):
+    if _BARE_VALUE.fullmatch(norm.casefold().strip(' "\'`')):
         return (f'"{shown}" is a number or a true/false value, not a command: it names no '
                 'object (a parameter given as command:=true is a YAML boolean); name the '
                 'object, e.g. "the red ball"')
-    words = ' '.join(re.sub(r'[^\w\s]|_', ' ', _normalise(text).casefold()).split())
+    words = ' '.join(re.sub(r'[^\w\s]|_', ' ', norm.casefold()).split())
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
     return None
