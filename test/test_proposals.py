@@ -19,7 +19,11 @@ from clip_perception.proposals import nms
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
 from clip_perception.proposals import straddling
+from clip_perception.proposals import TIER_IMAGE
 from clip_perception.proposals import TIER_OBJECT
+from clip_perception.proposals import TIER_PART
+from clip_perception.proposals import WHOLE_SEEN_PENALTY
+from clip_perception.proposals import whole_seen_penalty
 from clip_perception.world.scenes import _hit_box
 from clip_perception.world.scenes import _hit_sphere
 from clip_perception.world.scenes import generate_layout_scene
@@ -301,6 +305,74 @@ def test_a_depth_region_an_image_box_repeats_gets_a_bonus():
     bonus = agreement_bonus(depth_boxes, image_boxes)
     assert bonus[0] == AGREE_WEIGHT and bonus[1] == 0.0
     assert not agreement_bonus(depth_boxes, np.zeros((0, 4))).any()
+
+
+def test_a_part_whose_whole_an_image_box_repeats_drops_a_tier():
+    whole = (10, 10, 50, 50)
+    parents = [None, whole, whole, (100, 100, 140, 140)]
+    image_boxes = np.array([[11, 10, 50, 51], [100, 100, 115, 115]], float)
+    pen = whole_seen_penalty(parents, image_boxes)
+    # The whole itself, and the part of a whole only partly repeated, keep their rank.
+    assert pen.tolist() == [0.0, WHOLE_SEEN_PENALTY, WHOLE_SEEN_PENALTY, 0.0]
+    assert not whole_seen_penalty(parents, np.zeros((0, 4))).any()
+    assert not whole_seen_penalty([None, None], image_boxes).any()
+
+
+def _coloured_tabletop(objects, card=None):
+    """Depth and rgb of :func:`_tabletop` boxes, each painted its colour on a grey table.
+
+    ``objects``: ``(box, (r, g, b))`` with ``box`` as :func:`_tabletop` takes it;
+    ``card``: optional ``((x0, y0, x1, y1), colour)``, a flat card (colour, no depth).
+    """
+    depth, intr = _tabletop([b for b, _ in objects])
+    table, _ = _tabletop([])
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    for b, colour in objects:
+        alone, _ = _tabletop([b])
+        rgb[(np.abs(alone - table) > 1e-4) & (np.abs(depth - alone) < 1e-4)] = colour
+    if card is not None:
+        (x0, y0, x1, y1), colour = card
+        rgb[y0:y1, x0:x1] = colour
+    return rgb, depth, intr
+
+
+def test_the_faces_of_one_object_rank_below_the_image_boxes_of_others():
+    """A box cut into faces at its creases, whole in colour: its faces do not fill the cap.
+
+    On a real frame (cleargrasp_transparent_80) seven faces and face pairs of one wallet
+    ranked above the image box of a lying glass bottle and pushed it out of the cap. An
+    image box repeats the wallet's whole outline, so its faces are parts of one object.
+    """
+    box = ((0.05, 0.02, 0.04), (0.06, 0.04, 0.04), 0.5)
+    rgb, depth, intr = _coloured_tabletop([(box, (200, 40, 40))],
+                                          card=((40, 150, 80, 185), (40, 60, 200)))
+    regions, _, _, _, _ = depth_regions(depth, intr, rgb)
+    whole = [r for r in regions if r['tier'] == TIER_OBJECT]
+    faces = [r for r in regions if r['parent'] is not None]
+    assert len(whole) == 1 and len(faces) >= 2
+    assert all(r['parent'] == whole[0]['box'] and r['tier'] == TIER_PART for r in faces)
+    props = propose(rgb, depth, intr, max_proposals=100)
+    ranks = {tuple(b): i for i, b in enumerate(props.boxes.tolist())}
+    kept = [ranks[tuple(map(float, r['box']))] for r in faces
+            if tuple(map(float, r['box'])) in ranks]
+    assert kept
+    assert max(props.scores[i] for i in kept) < TIER_IMAGE
+    # The whole box stays first, and the card (colour alone) ranks ahead of every face.
+    assert box_iou(np.array([whole[0]['box']], float), props.boxes[:1])[0, 0] > 0.9
+    card = box_iou(np.array([[40, 150, 80, 185]], float), props.boxes)[0]
+    assert card.max() > 0.9 and int(np.argmax(card)) < min(kept)
+
+
+def test_touching_objects_told_apart_by_colour_stay_proposed_one_by_one():
+    """Two touching boxes of two colours: the parts an image box repeats are objects."""
+    a = ((0.0, 0.0, 0.04), (0.04, 0.04, 0.04), 0.0)
+    b = ((0.08, 0.0, 0.04), (0.04, 0.04, 0.04), 0.0)
+    rgb, depth, intr = _coloured_tabletop([(a, (200, 40, 40)), (b, (40, 60, 200))])
+    props = propose(rgb, depth, intr, max_proposals=4)
+    for colour in ((200, 40, 40), (40, 60, 200)):
+        ys, xs = np.nonzero((rgb == colour).all(axis=-1))
+        truth = np.array([[xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]], float)
+        assert box_iou(truth, props.boxes).max() >= 0.5, colour
 
 
 def test_holes_in_the_surface_depth_are_boxed_speckle_is_not():

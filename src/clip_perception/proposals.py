@@ -54,6 +54,15 @@ TIER_OBJECT, TIER_HOLE, TIER_PART, TIER_IMAGE = 4.0, 3.0, 1.2, 1.0
 # Frame edge: the same penalty as depth regions cut by the frame.
 STRADDLE_WEIGHT = 0.7
 AGREE_WEIGHT = 1.5
+# A depth part (a face cut at creases and colour edges, or two adjacent faces) of a
+# region whose whole outline an image box repeats drops one tier step: depth and colour
+# agree that the whole is one object, so its faces are its parts, not objects of their
+# own. Measured on the 16 real frames and their mirrored and 0.75x / 1.5x views
+# (`clip_perception_eval real --views original,mirror,scale:0.75,scale:1.5`, recall
+# summed over the four views): opaque 269 -> 270 of 308, transparent 54 -> 57 of 68,
+# no view worse; the faces of one wallet had pushed a lying glass bottle out of the cap.
+# Synthetic `layouts`: touching objects 39 -> 40 of 40, the rest unchanged.
+WHOLE_SEEN_PENALTY = 1.0
 BORDER_PENALTY = 0.3
 # How far (m) the foot of a point may lie outside the support's region and the point
 # still stand on it: an object overhanging the surface's edge, or a region's hull drawn
@@ -320,7 +329,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     def _grown(m):
         return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
-    def add(stats, label, labels, tier):
+    def add(stats, label, labels, tier, parent=None):
         x, y, bw, bh, area = stats[label]
         size, area_m, zz, px = metric(stats, label, labels)
         fill = area / float(bw * bh)
@@ -334,7 +343,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             tier = TIER_PART
         score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
-                        'tier': tier, 'score': score, 'label': label, 'labels': labels})
+                        'tier': tier, 'score': score, 'label': label, 'labels': labels,
+                        'parent': parent})
 
     # Each piece's parent: its pixels are a 4-connected part of a 4-connected region of
     # ``lab1`` (``split`` is a subset of its mask), so they all carry the parent's label;
@@ -362,12 +372,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             continue
         add(st1, i, lab1, base_tier)
         if len(pieces) > 1:
+            whole = regions[-1]['box']
             for j in pieces:
-                add(st2, j, lab2, TIER_PART)
-            pairs.extend(_adjacent_pairs(lab2, st2, pieces))
+                add(st2, j, lab2, TIER_PART, whole)
+            pairs.extend((a, b_, whole) for a, b_ in _adjacent_pairs(lab2, st2, pieces))
     # Touching objects cut into faces by creases and colour edges: two adjacent faces
     # together are often one object (a mug's rim and body, a box's top and front).
-    for a, b_ in pairs:
+    for a, b_, whole in pairs:
         xa, ya, wa, ha, aa = st2[a]
         xb, yb, wb, hb, ab = st2[b_]
         x0, y0 = min(xa, xb), min(ya, yb)
@@ -377,7 +388,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             continue
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
-                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2})
+                            (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2,
+                        'parent': whole})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
     # under the minimum size: fragments closer than FRAGMENT_GAP are grouped (each grown
     # by half the gap, in working pixels at the median depth of what stands).
@@ -926,6 +938,26 @@ def agreement_bonus(depth_boxes, image_boxes, lo=0.5, hi=0.8, weight=AGREE_WEIGH
     return weight * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
 
 
+def whole_seen_penalty(parents, image_boxes, lo=0.8, penalty=WHOLE_SEEN_PENALTY):
+    """Ranking penalty of depth parts whose whole region an image box repeats.
+
+    :param parents: one entry per depth region: the full-resolution box
+        ``(x0, y0, x1, y1)`` of the whole region it was cut from, or None for a whole.
+    :param image_boxes: (M, 4) image proposals.
+    :param lo: IoU of an image box with the whole from which the whole counts as seen
+        (the IoU at which :func:`agreement_bonus` gives its full weight).
+    :return: (N,) float64, ``penalty`` for parts of a seen whole, else 0.
+    """
+    out = np.zeros(len(parents))
+    idx = [k for k, p in enumerate(parents) if p is not None]
+    if not idx or not len(image_boxes):
+        return out
+    wholes = np.array([parents[k] for k in idx], dtype=np.float64)
+    seen = box_iou(wholes, np.asarray(image_boxes, float)).max(1) >= lo
+    out[np.array(idx)[seen]] = penalty
+    return out
+
+
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
             use_image=True, nms_iou=0.6, parallel=True, work_width=None):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
@@ -975,6 +1007,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
             scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
                 prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img))
+                prio = list(np.array(prio) - whole_seen_penalty(
+                    [r.get('parent') for r in regions], img))
             for box, score in zip(img, scores):
                 boxes.append(tuple(box))
                 sources.append(SOURCE_IMAGE)
