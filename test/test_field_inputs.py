@@ -1685,3 +1685,53 @@ def test_an_image_without_colour_is_named_in_each_answer_and_diagnostics(probe, 
     assert feed_until(camera, scene, lambda: status_fits(
         probe, lambda lv, m, v: 'no colour' not in m), timeout=10)  # and diagnostics too
     assert node.stop() == 0
+
+
+def test_depth_in_the_other_byte_order_than_flagged_is_posed_right_and_named(
+        probe, start_node):
+    """16UC1 depth whose bytes are in the other order than ``is_bigendian`` says.
+
+    Field report (AravisProject/aravis#924: a camera sending Mono16 big-endian as
+    little-endian; cv_bridge ignores the flag, ros-perception/vision_opencv#7): read as
+    flagged, 0.8 m is 8.2 m and every pose lands metres away with nothing said. The
+    readings are read in the order whose bytes make depth, warned once and counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    swapped = scene.depth_16uc1().byteswap().tobytes()
+
+    def big_endian_flagged_little(m):
+        m.data = swapped
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      depth=big_endian_flagged_little), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'flagged little-endian' in m)
+    assert level == 1 and 'is_bigendian=0' in message, message
+    assert int(values['depth_byte_order_swapped']) >= 2, values
+    assert node.output().count('readings are big-endian') == 1, node.output()
+    assert node.stop() == 0
+
+
+def test_frames_in_buffers_padded_past_their_last_row_are_answered(probe, start_node):
+    """Colour and depth in buffers longer than ``step * height`` (rows of ISP padding).
+
+    Field report (dganbold/raspicam_node#4; raspberrypi/userland#329): 1080-row frames in
+    1088-row buffers, "height * step != size", were refused on every frame: 0 answers.
+    The image is the first ``step * height`` bytes; the padding is left.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+
+    def padded(rows):
+        def edit(m):
+            m.data = bytes(m.data) + bytes(m.step * rows)
+            return m
+        return edit
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      colour=padded(8), depth=padded(16)), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert 'step x height' not in node.output(), node.output()  # none refused
+    assert node.stop() == 0
+

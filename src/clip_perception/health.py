@@ -265,7 +265,7 @@ class Health:
                          'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
-                         'frames_depth_resampled',
+                         'frames_depth_resampled', 'depth_byte_order_swapped',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -1028,10 +1028,14 @@ class PerceptionMixin:
                          "not at all; check the depth stream's latency")
 
     def _on_depth(self, msg):
+        notes = []
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
                               msg.width, msg.step, msg.data, msg.is_bigendian,
-                              self._values_cache['depth_scale'])
+                              self._values_cache['depth_scale'], notes)
         if depth is not None:
+            if notes:  # read otherwise than the message says (its byte order)
+                self.health.count('depth_byte_order_swapped')
+                self._warn_once('depth_byte_order', notes[0])
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
