@@ -13,10 +13,12 @@ import time
 
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
+from diagnostic_msgs.msg import KeyValue
 import numpy as np
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import GetParameters
 from rcl_interfaces.srv import SetParameters
+import rclpy
 from rclpy.parameter import Parameter
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
@@ -1734,4 +1736,47 @@ def test_frames_in_buffers_padded_past_their_last_row_are_answered(probe, start_
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     assert 'step x height' not in node.output(), node.output()  # none refused
     assert node.stop() == 0
+
+
+def test_commands_of_another_type_on_the_command_topic_are_named(probe, start_node):
+    """A publisher of another message type on the command topic is named, not ignored.
+
+    Field report: a voice node publishing ``example_interfaces/msg/String`` (or its own
+    transcript message) on the command topic: DDS matches no subscription of another
+    type and says nothing (ros2/ros2#1600), so 0 answers, /diagnostics "running",
+    nothing logged. Named in /diagnostics with the type to publish while it lasts,
+    logged once; std_msgs/String commands beside it are still answered.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    # Another participant, as another process would be: one participant cannot publish
+    # two types on one topic.
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    voice = rclpy.create_node('voice', context=context)
+    try:
+        _named_while_another_type_publishes(probe, node, camera, scene, voice)
+    finally:
+        voice.destroy_node()
+        context.try_shutdown()
+    assert node.stop() == 0
+
+
+def _named_while_another_type_publishes(probe, node, camera, scene, voice):
+    """Publish KeyValue commands from ``voice``: named; a String beside it is answered."""
+    other = voice.create_publisher(KeyValue, '/command', 10)
+    for _ in range(5):
+        other.publish(KeyValue(key='command', value='the red ball'))
+        publish(camera, scene)
+        time.sleep(0.2)
+    text = 'commands of another type never arrive'
+    level, message, values = wait_diag(probe, lambda lv, m, v: text in m)
+    assert level == 1, message
+    assert '/voice as diagnostic_msgs/msg/KeyValue' in message, message
+    assert 'publish std_msgs/msg/String' in message, message
+    assert detections(probe) == [] and values['commands_received'] == '0'
+    camera.command('the red ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    voice.destroy_publisher(other)
+    assert text not in wait_diag(probe, lambda lv, m, v: text not in m)[1]
+    assert len([x for x in node.output().splitlines() if text in x]) == 1, node.output()
 

@@ -437,6 +437,31 @@ def command_topic_note(listened, published):
             'file listens on ~/command)')
 
 
+def command_type_note(listened, published):
+    """Say that messages of another type are published on the command topic, or None.
+
+    DDS matches a publisher and a subscription only when their types agree, and tells
+    neither side when they do not (ros2/ros2#1600; rosnodejs logged "topic types do not
+    match", RethinkRobotics-opensource/rosnodejs#55, ROS 2 logs nothing). A voice or
+    chat node that publishes ``example_interfaces/msg/String`` (the type of many ROS 2
+    courses' talkers, the same one string field), its own transcript message, or a
+    ``ros2 topic pub`` with another type on the command topic is never heard: the node
+    stays idle, /diagnostics "running".
+
+    :param listened: the command subscription's fully qualified topic.
+    :param published: ``[(node, type), ...]``: the publishers on ``listened`` whose type
+        is not ``std_msgs/msg/String``, by fully qualified node name.
+    :return: one line naming the nodes, their types and what to publish, or None.
+    """
+    if not published:
+        return None
+    said = '; '.join(f'{node} as {kind}' for node, kind in sorted(set(published)))
+    return (f'commands of another type never arrive: {listened} is published ({said}) but '
+            'the node takes std_msgs/msg/String there, and DDS delivers nothing between '
+            f'different types: publish std_msgs/msg/String, e.g. ros2 topic pub --once '
+            f'{listened} std_msgs/msg/String "{{data: \'the red ball\'}}"')
+
+
 def publishers_note(published):
     """Say which inputs have more than one publishing node, or return None.
 

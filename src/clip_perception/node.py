@@ -95,6 +95,7 @@ from clip_perception.config import QOS_OVERRIDE_POLICIES
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
+from clip_perception.health import command_type_note
 from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
@@ -615,7 +616,9 @@ class PerceptionMixin:
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
-        (:func:`~clip_perception.health.command_topic_note`). Called on the diagnostics
+        (:func:`~clip_perception.health.command_topic_note`), and so are publishers of
+        another type on its own command topic
+        (:func:`~clip_perception.health.command_type_note`). Called on the diagnostics
         timer.
         """
         values = self._values_cache
@@ -647,10 +650,16 @@ class PerceptionMixin:
         if note is not None:
             self._warn_once('publishers', note)
         if self._command_sub is not None:
-            note = command_topic_note(self._command_sub.topic_name,
-                                      self._command_publishers())
+            listened = self._command_sub.topic_name
+            note = command_topic_note(listened, self._command_publishers())
             if note is not None:
                 self._warn_once('command_topic', note)
+            note = command_type_note(listened, [
+                (f'{i.node_namespace.rstrip("/")}/{i.node_name}', i.topic_type)
+                for i in self.get_publishers_info_by_topic(listened)
+                if i.topic_type != 'std_msgs/msg/String'])
+            if note is not None:
+                self._warn_once('command_type', note)
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
