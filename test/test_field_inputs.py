@@ -1780,3 +1780,22 @@ def _named_while_another_type_publishes(probe, node, camera, scene, voice):
     assert text not in wait_diag(probe, lambda lv, m, v: text not in m)[1]
     assert len([x for x in node.output().splitlines() if text in x]) == 1, node.output()
 
+
+def test_a_command_in_the_wrapping_it_travelled_in_is_answered(probe, start_node):
+    """JSON and YAML around a command (a bridge, an LLM agent) are taken off.
+
+    Field report (rosbridge_suite#767; agents that publish a JSON message as the
+    String's data): '{"data": "the red ball"}' was the object "data red ball", and a
+    wrapped "stop" was scored as an object. Now the red ball is posed, the active
+    command is the words, and the wrapped stop cancels.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    camera.command('{"op": "publish", "msg": {"data": "the red ball"}}')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert detections(probe)[-1]['what'] == 'red ball', detections(probe)[-1]
+    camera.command('{"command": "stop"}')
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'cancelled' for d in detections(probe))), node.output()
+    assert node.stop() == 0

@@ -850,3 +850,35 @@ def test_a_colour_said_apart_from_the_noun_goes_before_it(text, parsed):
     # Field report: "colored" was a word of the object ("blue coloured mug": not_found
     # with the bundled model) and "the ball that's red" the object "ball red".
     assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('{"data": "the red ball"}', ['red ball']),
+    ('{"command": "the blue mug on the left"}', ['blue mug']),
+    ('{"op": "publish", "topic": "/clip_perception/command", "msg": {"data": "the cube"}}',
+     ['cube']),
+    ('"\\"the yellow cylinder\\""', ['yellow cylinder']),
+    ('data: the red ball', ['red ball']),
+    ("{data: 'the blue mug'}", ['blue mug']),
+    ('the red ball\\n', ['red ball']),
+    ('the red ball\\nthe blue mug', ['red ball', 'blue mug']),
+    ('["the red ball", "the blue mug"]', ['red ball', 'blue mug']),
+    ('the caf\\u00e9 mug', ['café mug']),
+])
+def test_a_command_in_the_wrapping_it_travelled_in_is_taken_out(text, whats):
+    # Field report (rosbridge_suite#767, LLM agents that publish JSON in the String): the
+    # key and the braces were words of the object ("data red ball", "command blue mug").
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats
+
+
+def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
+    assert is_cancel('{"command": "stop"}') and is_cancel('data: stop')
+    assert parse_command('{"command": "the red ball"}').text == 'the red ball'
+    # Not a wrapping: no key it knows among several values, a brace that is no JSON, a
+    # word "data" that is no key, a backslash that escapes nothing.
+    assert parse_command('{"object": "red ball", "side": "left"}').what != 'red ball'
+    assert parse_command('the data cable').what == 'data cable'
+    assert parse_command('the {red} ball').what == 'red ball'
+    assert parse_command('the red\\ball').what == 'red ball'
+
