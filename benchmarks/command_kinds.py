@@ -131,6 +131,14 @@ KINDS = {
         (four, 'the red ball\\n', found(four, 'red ball', what='red ball')),
         (four, json.dumps(['the red ball', 'the blue mug']),
          targets(four, ['red ball', 'blue mug']))],
+    'identifiers': [
+        (four, 'red_ball', found(four, 'red ball', what='red ball')),
+        (four, 'the_blue_mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'green_cube_1', found(four, 'green cube', what='green cube')),
+        (four, 'pick up yellow_cylinder', found(four, 'yellow cylinder',
+                                                what='yellow cylinder')),
+        (four, 'RedBall', found(four, 'red ball', what='red ball')),
+        (four, 'blueMug', found(four, 'blue mug', what='blue mug'))],
 }
 
 

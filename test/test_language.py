@@ -882,3 +882,22 @@ def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
     assert parse_command('the {red} ball').what == 'red ball'
     assert parse_command('the red\\ball').what == 'red ball'
 
+
+@pytest.mark.parametrize('text, what', [
+    ('red_ball', 'red ball'), ('the_blue_mug', 'blue mug'), ('green_cube_1', 'green cube'),
+    ('pick up sports_ball', 'sports ball'), ('RedBall', 'red ball'), ('blueMug', 'blue mug'),
+    ('the blue_mug_12', 'blue mug'), ('ball_2_red', 'ball 2 red'),
+])
+def test_an_object_written_as_an_identifier_is_its_words(text, what):
+    # Field report: a planner's "red_ball" or a class name "RedBall" was one unknown word
+    # ("red_ball", "redball": not_found with the ball in view).
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the iPhone', 'iphone'), ('the McDonald cup', 'mcdonald cup'),
+    ('find the RedBall', 'redball'), ('the 3_4 bolt', '3 4 bolt'),
+])
+def test_a_capital_inside_a_word_of_a_sentence_is_no_identifier(text, what):
+    assert parse_command(text).what == what
+

@@ -514,13 +514,38 @@ def _unwrapped(text):
                                                                           m.group(2)), text)
 
 
+# Names written as identifiers (field report): a task planner's or a behaviour tree's
+# object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
+# as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
+# scored as one unknown word ("red_ball" is no CLIP word: not_found with the ball in
+# view). Underscores part words; a planner's instance number at the end of an
+# identifier ("_2") names no property that can be seen and is dropped; a word of
+# capitalised parts of three letters or more each is parted where it is written alone.
+_SNAKE = re.compile(r'\b[^\W_]+(?:_+[^\W_]+)+\b')
+_CAMEL = re.compile(r'(?:[a-z]{3,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+')
+
+
+def _words_of_identifiers(text):
+    """``text`` with snake_case words parted, and one camelCase word alone parted."""
+    def snake(m):
+        parts = [p for p in m.group().split('_') if p]
+        if len(parts) > 1 and parts[-1].isdigit() and not parts[-2].isdigit():
+            parts = parts[:-1]
+        return ' '.join(parts)
+    text = _SNAKE.sub(snake, text)
+    if _CAMEL.fullmatch(text.strip()):
+        text = re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', text.strip())
+    return text
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
-    No length cap. The wrapping: :func:`_unwrapped`; tags and character references:
-    :data:`_MARKUP_TAG`; a line break lists objects (:data:`_LINE_BREAKS`).
+    No length cap. The wrapping: :func:`_unwrapped`; identifiers:
+    :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
+    line break lists objects (:data:`_LINE_BREAKS`).
     """
-    text = _unwrapped(unicodedata.normalize('NFKC', text))
+    text = _words_of_identifiers(_unwrapped(unicodedata.normalize('NFKC', text)))
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
