@@ -139,6 +139,12 @@ KINDS = {
                                                 what='yellow cylinder')),
         (four, 'RedBall', found(four, 'red ball', what='red ball')),
         (four, 'blueMug', found(four, 'blue mug', what='blue mug'))],
+    'invisible': [
+        (four, 'the re\u00add ball', found(four, 'red ball', what='red ball')),
+        (four, 'the yel\u00adlow cylinder', found(four, 'yellow cylinder',
+                                                 what='yellow cylinder')),
+        (four, 'the gr\u200ceen cube', found(four, 'green cube', what='green cube')),
+        (four, 'the blue m\u2060ug', found(four, 'blue mug', what='blue mug'))],
 }
 
 

@@ -901,3 +901,13 @@ def test_an_object_written_as_an_identifier_is_its_words(text, what):
 def test_a_capital_inside_a_word_of_a_sentence_is_no_identifier(text, what):
     assert parse_command(text).what == what
 
+
+@pytest.mark.parametrize('text, what', [
+    ('the re\u00add ball', 'red ball'), ('the yel\u00adlow cylinder', 'yellow cylinder'),
+    ('the gr\u200ceen cube', 'green cube'), ('the blue m\u2060ug', 'blue mug'),
+    ('\ufeffthe red ball\u200e', 'red ball'), ('the red\u200bball', 'red ball'),
+])
+def test_characters_that_show_as_nothing_do_not_part_a_word(text, what):
+    # Field report: a soft hyphen or a zero-width joiner pasted inside a word parted it
+    # ("re d ball", "yel low cylinder"); a zero-width space still parts words.
+    assert parse_command(text).what == what

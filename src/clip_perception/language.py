@@ -538,18 +538,30 @@ def _words_of_identifiers(text):
     return text
 
 
+# Characters that show as nothing (field report: text pasted from a web page, a PDF or a
+# messaging app; a soft hyphen splits a word in two for spell checkers too,
+# hunspell/hunspell#227, Automattic/harper#806): a soft hyphen, a zero-width joiner or
+# non-joiner, a word joiner, a byte-order mark or a direction mark inside a word
+# ("re\u00adl ball") parted it as a space would ("re l ball"). They are dropped; a
+# zero-width space still parts words, and other control characters are spaces.
+_INVISIBLE_SPACE = '\u200b'
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
     No length cap. The wrapping: :func:`_unwrapped`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
-    line break lists objects (:data:`_LINE_BREAKS`).
+    line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
+    other than a zero-width space are dropped.
     """
     text = _words_of_identifiers(_unwrapped(unicodedata.normalize('NFKC', text)))
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
-    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
+    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
+                   '' if unicodedata.category(ch) == 'Cf' and ch != _INVISIBLE_SPACE else ' '
+                   for ch in text)
     return ' '.join(text.split())
 
 
