@@ -860,6 +860,7 @@ def test_a_colour_said_apart_from_the_noun_goes_before_it(text, parsed):
     ('"\\"the yellow cylinder\\""', ['yellow cylinder']),
     ('data: the red ball', ['red ball']),
     ("{data: 'the blue mug'}", ['blue mug']),
+    ('Data: the green cube', ['green cube']),
     ('the red ball\\n', ['red ball']),
     ('the red ball\\nthe blue mug', ['red ball', 'blue mug']),
     ('["the red ball", "the blue mug"]', ['red ball', 'blue mug']),

@@ -471,7 +471,7 @@ _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-
 # objects listed. Literal escapes are read as JSON reads them.
 _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', 'utterance',
                   'transcript', 'msg', 'message')
-_DATA_KEY = re.compile(r'\{?\s*(["\']?)data\1\s*:\s*(.*?)\s*\}?', re.DOTALL)
+_DATA_KEY = re.compile(r'\{?\s*(["\']?)data\1\s*:\s*(.*?)\s*\}?', re.DOTALL | re.IGNORECASE)
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
 _ESCAPED = {'n': '\n', 'r': '\n', 't': ' ', 'v': '\n', 'f': '\n'}
 
