@@ -1799,3 +1799,30 @@ def test_a_command_in_the_wrapping_it_travelled_in_is_answered(probe, start_node
     assert feed_until(camera, scene, lambda: any(
         d['status'] == 'cancelled' for d in detections(probe))), node.output()
     assert node.stop() == 0
+
+
+def test_a_command_replaced_before_any_answer_is_answered_superseded(probe, start_node):
+    """Two commands in one spin, before a frame: the first is told it was replaced.
+
+    Field report (as ros-controls/ros2_controllers#2422, where a preempted goal's result
+    was never sent and its client waited forever): "the red ball" then "the blue mug"
+    sent together (a voice node's partial then final transcript, a script sending a
+    list) gave the first no answer at all: a client waiting for it timed out with
+    nothing to say why. Now one ``superseded`` answer names the command that replaced
+    it, before the new command's answers; an answered command replaced gets none.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    camera.command('the red ball')
+    camera.command('the blue mug')  # one spin: no frame comes between them
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    first, then = detections(probe)[0], detections(probe)[-1]
+    assert (first['status'], first['command']) == ('superseded', 'the red ball'), first
+    assert '"the blue mug" before a frame answered it' in first['reason'], first
+    assert (then['command'], then['what']) == ('the blue mug', 'blue mug'), then
+    probe.clear()
+    camera.command('the green cube')  # the blue mug was answered: nothing to tell
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert all(d['status'] != 'superseded' for d in detections(probe)), detections(probe)
+    values = wait_diag(probe, lambda lv, m, v: v['commands_superseded'] == '1')[2]
+    assert values['commands_superseded'] == '1', values
+    assert node.stop() == 0

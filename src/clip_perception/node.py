@@ -282,6 +282,9 @@ class PerceptionMixin:
         self.reset_srv = None
         self._values_cache = self._values()
         self._command = _command_value(self._values_cache['command'])
+        # Whether a frame has answered the active command (under _answer_lock): one
+        # replaced before any answer is told so (_after_set_parameters).
+        self._answered = True
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
 
@@ -772,7 +775,9 @@ class PerceptionMixin:
                     continue  # the same command again (a repeated `ros2 param set`): no-op
                 previous = self._command
                 with self._answer_lock, self._lock:
+                    superseded = bool(previous and command) and not self._answered
                     self._command = command
+                    self._answered = not command
                 self.get_logger().info((
                     f'command set to "{self._command}"' + (
                         '' if self._outputs_on else ' while inactive: answered once active')
@@ -782,6 +787,8 @@ class PerceptionMixin:
                     f'command "{previous}" cancelled by {_cancel_label(p.value)} (parameter '
                     'command); idle' if p.value.strip() else 'command cleared; idle'))
                 self._echo_command()
+                if superseded:
+                    self._supersede(previous, command)
                 if not self._command:
                     self._clear_markers()
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
@@ -930,6 +937,23 @@ class PerceptionMixin:
         active = f'"{self._command}"' if self._command else 'none (idle)'
         self._answer_command(said[:MAX_ECHO], 'rejected', f'command rejected: {why}; the '
                              f'active command is unchanged: {active}')
+
+    def _supersede(self, previous, command):
+        """Answer a command replaced before any frame answered it, once, saying by what.
+
+        Two commands in one spin (a voice node's partial then final transcript, two
+        clients, a script sending a list), or one sent while no frame came: the first got
+        no answer at all, and a client waiting for its answer (``clip_perception_command``,
+        an action-like caller) waited out its timeout with nothing to say why, as an
+        action client whose preempted goal gets no result does
+        (ros-controls/ros2_controllers#2422). Status ``superseded``, ``command`` the
+        replaced one, ``reason`` the command that replaced it; counted.
+        """
+        self.health.count('commands_superseded')
+        reason = (f'command "{previous}" was replaced by "{command}" before a frame answered '
+                  f'it; answers now go to "{command}"')
+        self.get_logger().info(reason)
+        self._answer_command(previous, 'superseded', reason)
 
     def _answer_command(self, said, status, reason):
         """Publish the one ``~/detection_json`` that answers a command, not a frame."""
@@ -1316,6 +1340,7 @@ class PerceptionMixin:
             latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
                                     other_clock)
             self._publish(header, rgb, result, reason, latency)
+            self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
 
@@ -1695,8 +1720,9 @@ def notice_dict(header, said, status, reason):
     """Build a ``~/detection_json`` payload that answers a command, not a frame.
 
     Same keys as :func:`detection_dict`, nothing chosen: status ``cancelled`` (a cancel
-    word cleared the command) or ``rejected`` (a command the node cannot use; the
-    active one is unchanged). ``command`` is what was said, ``reason`` says what
+    word cleared the command), ``rejected`` (a command the node cannot use; the
+    active one is unchanged) or ``superseded`` (replaced by another before any frame
+    answered it). ``command`` is what was said, ``reason`` says what
     happened.
     """
     return {
