@@ -1,4 +1,4 @@
-"""Commands of each kind of field fault (round 10a), answered through the real pipeline.
+"""Commands of each kind of field fault (rounds 10a, 11), answered through the real pipeline.
 
     PYTHONPATH=src .venv/bin/python benchmarks/command_kinds.py [KIND ...]
 
@@ -8,6 +8,7 @@ answered as meant": the right object(s) found, posed and, where the kind is abou
 words, scored as the phrase meant; a bare number or truth value refused. Point
 ``PYTHONPATH`` at an older ``src`` for the figure before a change.
 """
+import json
 from pathlib import Path
 import runpy
 import sys
@@ -116,6 +117,34 @@ KINDS = {
         (four, 'the blue-coloured mug', found(four, 'blue mug', what='blue mug')),
         (four, 'the mug which is blue', found(four, 'blue mug', what='blue mug')),
         (four, 'the green colour cube', found(four, 'green cube', what='green cube'))],
+    'wrapped': [
+        (four, json.dumps({'data': 'the red ball'}), found(four, 'red ball', what='red ball')),
+        (four, json.dumps({'command': 'the blue mug'}), found(four, 'blue mug',
+                                                              what='blue mug')),
+        (four, json.dumps({'op': 'publish', 'topic': '/clip_perception/command',
+                           'msg': {'data': 'the green cube'}}),
+         found(four, 'green cube', what='green cube')),
+        (four, json.dumps(json.dumps('the yellow cylinder')),
+         found(four, 'yellow cylinder', what='yellow cylinder')),
+        (four, 'data: the red ball', found(four, 'red ball', what='red ball')),
+        (four, "{data: 'the blue mug'}", found(four, 'blue mug', what='blue mug')),
+        (four, 'the red ball\\n', found(four, 'red ball', what='red ball')),
+        (four, json.dumps(['the red ball', 'the blue mug']),
+         targets(four, ['red ball', 'blue mug']))],
+    'identifiers': [
+        (four, 'red_ball', found(four, 'red ball', what='red ball')),
+        (four, 'the_blue_mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'green_cube_1', found(four, 'green cube', what='green cube')),
+        (four, 'pick up yellow_cylinder', found(four, 'yellow cylinder',
+                                                what='yellow cylinder')),
+        (four, 'RedBall', found(four, 'red ball', what='red ball')),
+        (four, 'blueMug', found(four, 'blue mug', what='blue mug'))],
+    'invisible': [
+        (four, 'the re\u00add ball', found(four, 'red ball', what='red ball')),
+        (four, 'the yel\u00adlow cylinder', found(four, 'yellow cylinder',
+                                                 what='yellow cylinder')),
+        (four, 'the gr\u200ceen cube', found(four, 'green cube', what='green cube')),
+        (four, 'the blue m\u2060ug', found(four, 'blue mug', what='blue mug'))],
 }
 
 

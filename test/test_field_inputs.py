@@ -13,10 +13,12 @@ import time
 
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
+from diagnostic_msgs.msg import KeyValue
 import numpy as np
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import GetParameters
 from rcl_interfaces.srv import SetParameters
+import rclpy
 from rclpy.parameter import Parameter
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.msg import CompressedImage
@@ -1684,4 +1686,143 @@ def test_an_image_without_colour_is_named_in_each_answer_and_diagnostics(probe, 
     assert 'no colour' not in detections(probe)[-1]['reason']
     assert feed_until(camera, scene, lambda: status_fits(
         probe, lambda lv, m, v: 'no colour' not in m), timeout=10)  # and diagnostics too
+    assert node.stop() == 0
+
+
+def test_depth_in_the_other_byte_order_than_flagged_is_posed_right_and_named(
+        probe, start_node):
+    """16UC1 depth whose bytes are in the other order than ``is_bigendian`` says.
+
+    Field report (AravisProject/aravis#924: a camera sending Mono16 big-endian as
+    little-endian; cv_bridge ignores the flag, ros-perception/vision_opencv#7): read as
+    flagged, 0.8 m is 8.2 m and every pose lands metres away with nothing said. The
+    readings are read in the order whose bytes make depth, warned once and counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    swapped = scene.depth_16uc1().byteswap().tobytes()
+
+    def big_endian_flagged_little(m):
+        m.data = swapped
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      depth=big_endian_flagged_little), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'flagged little-endian' in m)
+    assert level == 1 and 'is_bigendian=0' in message, message
+    assert int(values['depth_byte_order_swapped']) >= 2, values
+    assert node.output().count('readings are big-endian') == 1, node.output()
+    assert node.stop() == 0
+
+
+def test_frames_in_buffers_padded_past_their_last_row_are_answered(probe, start_node):
+    """Colour and depth in buffers longer than ``step * height`` (rows of ISP padding).
+
+    Field report (dganbold/raspicam_node#4; raspberrypi/userland#329): 1080-row frames in
+    1088-row buffers, "height * step != size", were refused on every frame: 0 answers.
+    The image is the first ``step * height`` bytes; the padding is left.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    red = obj(scene, 'red', 'ball')
+
+    def padded(rows):
+        def edit(m):
+            m.data = bytes(m.data) + bytes(m.step * rows)
+            return m
+        return edit
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      colour=padded(8), depth=padded(16)), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert 'step x height' not in node.output(), node.output()  # none refused
+    assert node.stop() == 0
+
+
+def test_commands_of_another_type_on_the_command_topic_are_named(probe, start_node):
+    """A publisher of another message type on the command topic is named, not ignored.
+
+    Field report: a voice node publishing ``example_interfaces/msg/String`` (or its own
+    transcript message) on the command topic: DDS matches no subscription of another
+    type and says nothing (ros2/ros2#1600), so 0 answers, /diagnostics "running",
+    nothing logged. Named in /diagnostics with the type to publish while it lasts,
+    logged once; std_msgs/String commands beside it are still answered.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    # Another participant, as another process would be: one participant cannot publish
+    # two types on one topic.
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    voice = rclpy.create_node('voice', context=context)
+    try:
+        _named_while_another_type_publishes(probe, node, camera, scene, voice)
+    finally:
+        voice.destroy_node()
+        context.try_shutdown()
+    assert node.stop() == 0
+
+
+def _named_while_another_type_publishes(probe, node, camera, scene, voice):
+    """Publish KeyValue commands from ``voice``: named; a String beside it is answered."""
+    other = voice.create_publisher(KeyValue, '/command', 10)
+    for _ in range(5):
+        other.publish(KeyValue(key='command', value='the red ball'))
+        publish(camera, scene)
+        time.sleep(0.2)
+    text = 'commands of another type never arrive'
+    level, message, values = wait_diag(probe, lambda lv, m, v: text in m)
+    assert level == 1, message
+    assert '/voice as diagnostic_msgs/msg/KeyValue' in message, message
+    assert 'publish std_msgs/msg/String' in message, message
+    assert detections(probe) == [] and values['commands_received'] == '0'
+    camera.command('the red ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    voice.destroy_publisher(other)
+    assert text not in wait_diag(probe, lambda lv, m, v: text not in m)[1]
+    assert len([x for x in node.output().splitlines() if text in x]) == 1, node.output()
+
+
+def test_a_command_in_the_wrapping_it_travelled_in_is_answered(probe, start_node):
+    """JSON and YAML around a command (a bridge, an LLM agent) are taken off.
+
+    Field report (rosbridge_suite#767; agents that publish a JSON message as the
+    String's data): '{"data": "the red ball"}' was the object "data red ball", and a
+    wrapped "stop" was scored as an object. Now the red ball is posed, the active
+    command is the words, and the wrapped stop cancels.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    camera.command('{"op": "publish", "msg": {"data": "the red ball"}}')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert detections(probe)[-1]['what'] == 'red ball', detections(probe)[-1]
+    camera.command('{"command": "stop"}')
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'cancelled' for d in detections(probe))), node.output()
+    assert node.stop() == 0
+
+
+def test_a_command_replaced_before_any_answer_is_answered_superseded(probe, start_node):
+    """Two commands in one spin, before a frame: the first is told it was replaced.
+
+    Field report (as ros-controls/ros2_controllers#2422, where a preempted goal's result
+    was never sent and its client waited forever): "the red ball" then "the blue mug"
+    sent together (a voice node's partial then final transcript, a script sending a
+    list) gave the first no answer at all: a client waiting for it timed out with
+    nothing to say why. Now one ``superseded`` answer names the command that replaced
+    it, before the new command's answers; an answered command replaced gets none.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    camera.command('the red ball')
+    camera.command('the blue mug')  # one spin: no frame comes between them
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    first, then = detections(probe)[0], detections(probe)[-1]
+    assert (first['status'], first['command']) == ('superseded', 'the red ball'), first
+    assert '"the blue mug" before a frame answered it' in first['reason'], first
+    assert (then['command'], then['what']) == ('the blue mug', 'blue mug'), then
+    probe.clear()
+    camera.command('the green cube')  # the blue mug was answered: nothing to tell
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    assert all(d['status'] != 'superseded' for d in detections(probe)), detections(probe)
+    values = wait_diag(probe, lambda lv, m, v: v['commands_superseded'] == '1')[2]
+    assert values['commands_superseded'] == '1', values
     assert node.stop() == 0

@@ -1,6 +1,7 @@
 """Rates, latency windows, log throttling and the diagnostics snapshot."""
 
 from clip_perception.health import command_topic_note
+from clip_perception.health import command_type_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publishers_note
@@ -186,6 +187,18 @@ def test_command_topic_note_names_commands_published_where_the_node_does_not_lis
                                            '/clip_perception/command': ['/x']}) is None
     assert command_topic_note('/clip_perception/command', {
         '/clip_perception/command': [], '/command': []}) is None
+
+
+def test_command_type_note_names_publishers_of_another_type_on_the_command_topic():
+    # A voice node's example_interfaces/String: DDS matches nothing, says nothing.
+    note = command_type_note('/clip_perception/command', [
+        ('/voice', 'example_interfaces/msg/String'), ('/asr', 'hri_msgs/msg/LiveSpeech'),
+        ('/voice', 'example_interfaces/msg/String')])
+    assert note.startswith('commands of another type never arrive: ')
+    assert ('/asr as hri_msgs/msg/LiveSpeech; /voice as example_interfaces/msg/String'
+            in note), note
+    assert 'ros2 topic pub --once /clip_perception/command std_msgs/msg/String' in note
+    assert command_type_note('/clip_perception/command', []) is None
 
 
 def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_clock():

@@ -850,3 +850,65 @@ def test_a_colour_said_apart_from_the_noun_goes_before_it(text, parsed):
     # Field report: "colored" was a word of the object ("blue coloured mug": not_found
     # with the bundled model) and "the ball that's red" the object "ball red".
     assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text, whats', [
+    ('{"data": "the red ball"}', ['red ball']),
+    ('{"command": "the blue mug on the left"}', ['blue mug']),
+    ('{"op": "publish", "topic": "/clip_perception/command", "msg": {"data": "the cube"}}',
+     ['cube']),
+    ('"\\"the yellow cylinder\\""', ['yellow cylinder']),
+    ('data: the red ball', ['red ball']),
+    ("{data: 'the blue mug'}", ['blue mug']),
+    ('Data: the green cube', ['green cube']),
+    ('the red ball\\n', ['red ball']),
+    ('the red ball\\nthe blue mug', ['red ball', 'blue mug']),
+    ('["the red ball", "the blue mug"]', ['red ball', 'blue mug']),
+    ('the caf\\u00e9 mug', ['café mug']),
+])
+def test_a_command_in_the_wrapping_it_travelled_in_is_taken_out(text, whats):
+    # Field report (rosbridge_suite#767, LLM agents that publish JSON in the String): the
+    # key and the braces were words of the object ("data red ball", "command blue mug").
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats
+
+
+def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
+    assert is_cancel('{"command": "stop"}') and is_cancel('data: stop')
+    assert parse_command('{"command": "the red ball"}').text == 'the red ball'
+    # Not a wrapping: no key it knows among several values, a brace that is no JSON, a
+    # word "data" that is no key, a backslash that escapes nothing.
+    assert parse_command('{"object": "red ball", "side": "left"}').what != 'red ball'
+    assert parse_command('the data cable').what == 'data cable'
+    assert parse_command('the {red} ball').what == 'red ball'
+    assert parse_command('the red\\ball').what == 'red ball'
+
+
+@pytest.mark.parametrize('text, what', [
+    ('red_ball', 'red ball'), ('the_blue_mug', 'blue mug'), ('green_cube_1', 'green cube'),
+    ('pick up sports_ball', 'sports ball'), ('RedBall', 'red ball'), ('blueMug', 'blue mug'),
+    ('the blue_mug_12', 'blue mug'), ('ball_2_red', 'ball 2 red'),
+])
+def test_an_object_written_as_an_identifier_is_its_words(text, what):
+    # Field report: a planner's "red_ball" or a class name "RedBall" was one unknown word
+    # ("red_ball", "redball": not_found with the ball in view).
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the iPhone', 'iphone'), ('the McDonald cup', 'mcdonald cup'),
+    ('find the RedBall', 'redball'), ('the 3_4 bolt', '3 4 bolt'),
+])
+def test_a_capital_inside_a_word_of_a_sentence_is_no_identifier(text, what):
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the re\u00add ball', 'red ball'), ('the yel\u00adlow cylinder', 'yellow cylinder'),
+    ('the gr\u200ceen cube', 'green cube'), ('the blue m\u2060ug', 'blue mug'),
+    ('\ufeffthe red ball\u200e', 'red ball'), ('the red\u200bball', 'red ball'),
+])
+def test_characters_that_show_as_nothing_do_not_part_a_word(text, what):
+    # Field report: a soft hyphen or a zero-width joiner pasted inside a word parted it
+    # ("re d ball", "yel low cylinder"); a zero-width space still parts words.
+    assert parse_command(text).what == what

@@ -721,3 +721,65 @@ def test_an_image_without_colour_is_told_from_dim_washed_out_and_real_scenes():
     assert len(frames) >= 10
     for path in frames:
         assert not holds_no_colour(np.load(path)['rgb']), path
+
+
+def test_a_buffer_padded_past_its_last_row_is_read_as_its_rows():
+    # Field report (dganbold/raspicam_node#4, raspberrypi/userland#329): a 1080-row image
+    # in a buffer of 1088 rows, "height * step != size", refused on every frame.
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (6, 4, 3), np.uint8)
+    for pad_rows in (2, 10, 63):
+        data = rgb.tobytes() + bytes(12 * pad_rows)
+        assert np.array_equal(image_to_rgb('rgb8', 6, 4, 12, data), rgb)
+    depth = np.full((6, 4), 800, np.uint16)
+    out = depth_to_array('16UC1', 6, 4, 8, depth.tobytes() + bytes(8 * 10))
+    assert out.shape == (6, 4) and np.allclose(out, 0.8)
+    # 64 rows or more is no ISP's block; planar nv12 must be exact (its chroma would move);
+    # a buffer short of its rows stays refused.
+    for args in (('rgb8', 6, 4, 12, rgb.tobytes() + bytes(12 * 64)),
+                 ('nv12', 4, 4, 4, bytes(24 + 4 * 2)),
+                 ('rgb8', 6, 4, 12, rgb.tobytes()[:-1])):
+        with pytest.raises(MessageError, match='bytes; step x height'):
+            image_to_rgb(*args)
+
+
+def _tabletop_depth_mm():
+    from clip_perception.world.scenes import generate_scene
+    scene = generate_scene(4242)
+    return np.nan_to_num(scene.depth * 1000).astype(np.uint16)
+
+
+@pytest.mark.parametrize('flagged_big', [False, True])
+def test_16_bit_depth_in_the_other_byte_order_than_flagged_is_read_so_and_said(flagged_big):
+    # Field report (AravisProject/aravis#924: Mono16 sent big-endian as little): 0.8 m
+    # read 8.2 m, every pose metres off, nothing said.
+    mm = _tabletop_depth_mm()
+    h, w = mm.shape
+    sent = mm if flagged_big else mm.byteswap()  # the other order than the flag says
+    notes = []
+    out = depth_to_array('16UC1', h, w, 2 * w, sent.tobytes(), flagged_big, notes=notes)
+    want = depth_to_array('16UC1', h, w, 2 * w, mm.tobytes())
+    assert np.array_equal(np.isnan(out), np.isnan(want))
+    assert np.allclose(out[~np.isnan(out)], want[~np.isnan(want)])
+    assert len(notes) == 1 and f'is_bigendian={int(flagged_big)}' in notes[0], notes
+    assert ('big-endian: read' in notes[0]) != flagged_big
+
+
+def test_depth_in_its_flagged_byte_order_or_too_flat_to_tell_is_read_as_flagged():
+    mm = _tabletop_depth_mm()
+    h, w = mm.shape
+    notes = []
+    out = depth_to_array('16UC1', h, w, 2 * w, mm.tobytes(), False, notes=notes)
+    assert notes == [] and np.nanmax(out) < 3
+    out = depth_to_array('16UC1', h, w, 2 * w, mm.byteswap().tobytes(), True, notes=notes)
+    assert notes == [] and np.nanmax(out) < 3
+    # A wall 800-803 mm away: both orders plausible, so the flag stands (swapped: 8.2 m).
+    wall = (800 + np.arange(h * w) % 4).astype(np.uint16).reshape(h, w).byteswap()
+    out = depth_to_array('16UC1', h, w, 2 * w, wall.tobytes(), False, notes=notes)
+    assert notes == [] and np.nanmin(out) > 8
+    # Tenths of a millimetre (a D405), and depth out to 20 m: read as flagged.
+    for scaled, scale in ((mm.astype(np.uint32) * 10, 0.0001),
+                          (np.linspace(300, 20000, h * w).reshape(h, w), 0.001)):
+        arr = scaled.clip(0, 65534).astype(np.uint16)
+        depth_to_array('16UC1', h, w, 2 * w, arr.tobytes(), False, scale, notes)
+        assert notes == []

@@ -258,14 +258,15 @@ class Health:
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
                          'frames_stale', 'frames_failed', 'frames_idle',
                          'frames_superseded', 'commands_received',
-                         'commands_rejected', 'commands_repeated', 'frames_zero_stamp',
+                         'commands_rejected', 'commands_repeated', 'commands_superseded',
+                         'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
-                         'frames_depth_resampled',
+                         'frames_depth_resampled', 'depth_byte_order_swapped',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']
@@ -435,6 +436,31 @@ def command_topic_note(listened, published):
             f'the node listens for commands on {listened}, where nothing publishes: '
             f'publish on {listened}, or start the node with -r command:={topic} (the launch '
             'file listens on ~/command)')
+
+
+def command_type_note(listened, published):
+    """Say that messages of another type are published on the command topic, or None.
+
+    DDS matches a publisher and a subscription only when their types agree, and tells
+    neither side when they do not (ros2/ros2#1600; rosnodejs logged "topic types do not
+    match", RethinkRobotics-opensource/rosnodejs#55, ROS 2 logs nothing). A voice or
+    chat node that publishes ``example_interfaces/msg/String`` (the type of many ROS 2
+    courses' talkers, the same one string field), its own transcript message, or a
+    ``ros2 topic pub`` with another type on the command topic is never heard: the node
+    stays idle, /diagnostics "running".
+
+    :param listened: the command subscription's fully qualified topic.
+    :param published: ``[(node, type), ...]``: the publishers on ``listened`` whose type
+        is not ``std_msgs/msg/String``, by fully qualified node name.
+    :return: one line naming the nodes, their types and what to publish, or None.
+    """
+    if not published:
+        return None
+    said = '; '.join(f'{node} as {kind}' for node, kind in sorted(set(published)))
+    return (f'commands of another type never arrive: {listened} is published ({said}) but '
+            'the node takes std_msgs/msg/String there, and DDS delivers nothing between '
+            f'different types: publish std_msgs/msg/String, e.g. ros2 topic pub --once '
+            f'{listened} std_msgs/msg/String "{{data: \'the red ball\'}}"')
 
 
 def publishers_note(published):

@@ -34,6 +34,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 from dataclasses import dataclass
 from functools import lru_cache
 import html
+import json
 import re
 import unicodedata
 
@@ -458,17 +459,109 @@ _BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a
 _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 
 
-def _normalise(text):
-    """NFKC, markup dropped, lines as a list, control characters as spaces, spaces collapsed.
+# A command still in the wrapping it travelled in (field report): a bridge or an LLM
+# agent that puts a JSON message into the String's data ('{"data": "the red ball"}', a
+# rosbridge publish op, '{"command": "stop"}'), a JSON-encoded string sent once more
+# through JSON (rosbridge_suite#767: quotes and backslashes escaped again), the String's
+# YAML said as its text ('data: the red ball', as `ros2 topic pub` takes it), or escapes
+# a shell or YAML single quotes left as written ('the red ball\n'). The key and the
+# braces were scored as words ("data red ball", "command red ball": not_found) and a
+# wrapped "stop" was no cancel. The text is taken out first: of a JSON object, the value
+# of the first of these keys it has, else its one string value; a JSON list's strings are
+# objects listed. Literal escapes are read as JSON reads them.
+_WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', 'utterance',
+                  'transcript', 'msg', 'message')
+_DATA_KEY = re.compile(r'\{?\s*(["\']?)data\1\s*:\s*(.*?)\s*\}?', re.DOTALL | re.IGNORECASE)
+_LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
+_ESCAPED = {'n': '\n', 'r': '\n', 't': ' ', 'v': '\n', 'f': '\n'}
 
-    No length cap. Tags and character references: :data:`_MARKUP_TAG`; a line break
-    lists objects (:data:`_LINE_BREAKS`).
+
+def _text_of(value, depth=0):
+    """Return the command text a decoded JSON value holds, or None (none, or too deep)."""
+    if isinstance(value, str) or depth > 4:
+        return value if isinstance(value, str) else None
+    if isinstance(value, list):
+        texts = [t for t in (_text_of(v, depth + 1) for v in value) if t is not None]
+        return '; '.join(texts) if texts else None
+    if not isinstance(value, dict):
+        return None
+    keys = {str(k).casefold(): v for k, v in value.items()}
+    for key in _WRAPPING_KEYS:
+        if key in keys and _text_of(keys[key], depth + 1) is not None:
+            return _text_of(keys[key], depth + 1)
+    texts = [v for v in value.values() if isinstance(v, str)]
+    return texts[0] if len(texts) == 1 else None
+
+
+def _unwrapped(text):
+    """``text`` taken out of a JSON value, a ``data:`` key and literal escapes."""
+    for _ in range(3):  # a JSON string holding JSON, escaped once more per layer
+        stripped = text.strip()
+        if stripped[:1] not in ('{', '[', '"'):
+            break
+        try:
+            inner = _text_of(json.loads(stripped))
+        except ValueError:
+            break
+        if inner is None:
+            break
+        text = inner
+    m = _DATA_KEY.fullmatch(text.strip())
+    if m and (m.group(1) or text.strip()[:4].casefold() == 'data' or '{' in text):
+        text = m.group(2).strip().strip('\'"')
+    return _LITERAL_ESCAPE.sub(
+        lambda m: chr(int(m.group(1), 16)) if m.group(1) else _ESCAPED.get(m.group(2),
+                                                                          m.group(2)), text)
+
+
+# Names written as identifiers (field report): a task planner's or a behaviour tree's
+# object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
+# as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
+# scored as one unknown word ("red_ball" is no CLIP word: not_found with the ball in
+# view). Underscores part words; a planner's instance number at the end of an
+# identifier ("_2") names no property that can be seen and is dropped; a word of
+# capitalised parts of three letters or more each is parted where it is written alone.
+_SNAKE = re.compile(r'\b[^\W_]+(?:_+[^\W_]+)+\b')
+_CAMEL = re.compile(r'(?:[a-z]{3,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+')
+
+
+def _words_of_identifiers(text):
+    """``text`` with snake_case words parted, and one camelCase word alone parted."""
+    def snake(m):
+        parts = [p for p in m.group().split('_') if p]
+        if len(parts) > 1 and parts[-1].isdigit() and not parts[-2].isdigit():
+            parts = parts[:-1]
+        return ' '.join(parts)
+    text = _SNAKE.sub(snake, text)
+    if _CAMEL.fullmatch(text.strip()):
+        text = re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', text.strip())
+    return text
+
+
+# Characters that show as nothing (field report: text pasted from a web page, a PDF or a
+# messaging app; a soft hyphen splits a word in two for spell checkers too,
+# hunspell/hunspell#227, Automattic/harper#806): a soft hyphen, a zero-width joiner or
+# non-joiner, a word joiner, a byte-order mark or a direction mark inside a word
+# ("re\u00adl ball") parted it as a space would ("re l ball"). They are dropped; a
+# zero-width space still parts words, and other control characters are spaces.
+_INVISIBLE_SPACE = '\u200b'
+
+
+def _normalise(text):
+    """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
+
+    No length cap. The wrapping: :func:`_unwrapped`; identifiers:
+    :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
+    line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
+    other than a zero-width space are dropped.
     """
-    text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ',
-                           unicodedata.normalize('NFKC', text))
+    text = _words_of_identifiers(_unwrapped(unicodedata.normalize('NFKC', text)))
+    text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
-    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else ' ' for ch in text)
+    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
+                   '' if unicodedata.category(ch) == 'Cf' and ch != _INVISIBLE_SPACE else ' '
+                   for ch in text)
     return ' '.join(text.split())
 
 

@@ -58,6 +58,13 @@ MAX_DEPTH_READING_M = 65.0
 # Most a registered depth's resolution may differ from the colour image's, either way
 # (depth_to_image_size): drivers publish depth at a half or a quarter of the colour size.
 MAX_DEPTH_SCALE = 8
+# Rows a buffer may run on past an image's last row. Camera ISPs allocate frames in
+# blocks of 16 or 32 rows and some drivers publish the whole allocation: raspicam_node
+# sent 1080-row images in buffers of 1088 (dganbold/raspicam_node#4: "height * step !=
+# size"; raspberrypi/userland#329: buffers padded vertically to a multiple of 16), which
+# cv_bridge, rviz and this node refused on every frame. The image is the first
+# ``step * height`` bytes; the rest is padding.
+MAX_PADDING_ROWS = 64
 
 
 def supported_colour_encodings():
@@ -85,17 +92,25 @@ def _check_size(height, width, what):
 
 
 def _view(data, height, width, step, channels, dtype, what, rows=None):
-    """Zero-copy (rows, W, C) view of a row-padded buffer, after checking its length."""
+    """Zero-copy (rows, W, C) view of a row-padded buffer, after checking its length.
+
+    A buffer of one plane (``rows`` not given) may run on past its last row by less than
+    :data:`MAX_PADDING_ROWS` rows: the pixels are its first ``step * height`` bytes (see
+    :data:`MAX_PADDING_ROWS`). Planar layouts (``rows`` given) must be exact: padding after
+    the luma plane would move the chroma plane.
+    """
+    padded = rows is None
     rows = height if rows is None else rows
     itemsize = np.dtype(dtype).itemsize
     row = width * channels * itemsize
     if step < row:
         raise MessageError('layout', f'{what} step {step} is smaller than width x pixel '
                            f'size = {row}')
-    if len(data) != step * rows:
+    size = step * rows
+    if len(data) != size and not (padded and size < len(data) < size + MAX_PADDING_ROWS * step):
         raise MessageError('layout', f'{what} data is {len(data)} bytes; step x height = '
-                           f'{step * rows}')
-    buf = np.frombuffer(data, dtype=np.uint8).reshape(rows, step)[:, :row]
+                           f'{size}')
+    buf = np.frombuffer(data, dtype=np.uint8, count=size).reshape(rows, step)[:, :row]
     return buf.view(dtype).reshape(rows, width, channels)
 
 
@@ -229,14 +244,19 @@ def holds_no_colour(rgb, spread=12, share=0.002):
 
 
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
-                   depth_scale=DEFAULT_DEPTH_SCALE):
+                   depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
     :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none) or
         ``32FC1``/``64FC1`` (metres). 65535 in 16UC1 and readings beyond
         :data:`MAX_DEPTH_READING_M` (FLT_MAX) are "no reading" codes, read as none.
+    :param is_bigendian: byte order of the readings as the message states it; 16-bit
+        readings whose bytes only make depth the other way round are read that way
+        (:func:`_in_other_byte_order`) and a line saying so is added to ``notes``.
     :param depth_scale: metres per unit of 16UC1 depth: 0.001 (millimetres, REP 118), or
         0.0001 for a RealSense D405.
+    :param notes: a list, or None; a line is appended for each thing read otherwise
+        than the message states it.
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
@@ -249,8 +269,42 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
+    if dtype == np.uint16 and _in_other_byte_order(arr):
+        arr = arr.byteswap()
+        if notes is not None:
+            said, read = ('big', 'little') if is_bigendian else ('little', 'big')
+            notes.append(f'{encoding} depth is flagged {said}-endian (is_bigendian='
+                         f'{int(bool(is_bigendian))}) but its readings are {read}-endian: '
+                         'read as flagged, its high bytes vary from pixel to pixel and its low '
+                         'bytes hardly at all, which no depth does (800 mm reads as 8195 '
+                         f'mm); reading them {read}-endian; set is_bigendian right in the '
+                         'driver')
     return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
                                                    encoding))
+
+
+def _in_other_byte_order(raw):
+    """Return True when 16-bit depth reads as depth only with its bytes swapped.
+
+    Integer depth in a scene changes its high byte once every 256 units (25.6 cm in
+    millimetres) and its low byte from pixel to pixel: a tabletop view's readings take 3
+    to 10 high bytes and all 256 low bytes (``shared/data/real_rgbd``, 16 frames). With
+    the bytes swapped (a driver that flags big-endian data little-endian, or the other
+    way round: AravisProject/aravis#924, a camera sending Mono16 big-endian; cv_bridge
+    ignored the flag, ros-perception/vision_opencv#7) the counts swap too, and 0.8 m reads
+    8.2 m, a pose 7 m off with nothing to say so. Swapped when the high bytes take at
+    least 32 values and four times as many as the low bytes; a scene too flat or too deep
+    to tell stays as flagged. 0 and 65535 (no reading) read the same both ways.
+
+    :param raw: (H, W) uint16 readings in the stated byte order.
+    :return: bool.
+    """
+    v = raw.reshape(-1)[::max(1, raw.size // 20000)]
+    v = v[(v != 0) & (v != 0xFFFF)]
+    if v.size < 1000:
+        return False
+    high, low = np.unique(v >> 8).size, np.unique(v & 0xFF).size
+    return high >= 32 and 4 * low <= high
 
 
 def drop_no_reading_codes(depth_m):

@@ -95,6 +95,7 @@ from clip_perception.config import QOS_OVERRIDE_POLICIES
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.health import command_topic_note
+from clip_perception.health import command_type_note
 from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
@@ -281,6 +282,9 @@ class PerceptionMixin:
         self.reset_srv = None
         self._values_cache = self._values()
         self._command = _command_value(self._values_cache['command'])
+        # Whether a frame has answered the active command (under _answer_lock): one
+        # replaced before any answer is told so (_after_set_parameters).
+        self._answered = True
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
 
@@ -615,7 +619,9 @@ class PerceptionMixin:
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
-        (:func:`~clip_perception.health.command_topic_note`). Called on the diagnostics
+        (:func:`~clip_perception.health.command_topic_note`), and so are publishers of
+        another type on its own command topic
+        (:func:`~clip_perception.health.command_type_note`). Called on the diagnostics
         timer.
         """
         values = self._values_cache
@@ -647,10 +653,16 @@ class PerceptionMixin:
         if note is not None:
             self._warn_once('publishers', note)
         if self._command_sub is not None:
-            note = command_topic_note(self._command_sub.topic_name,
-                                      self._command_publishers())
+            listened = self._command_sub.topic_name
+            note = command_topic_note(listened, self._command_publishers())
             if note is not None:
                 self._warn_once('command_topic', note)
+            note = command_type_note(listened, [
+                (f'{i.node_namespace.rstrip("/")}/{i.node_name}', i.topic_type)
+                for i in self.get_publishers_info_by_topic(listened)
+                if i.topic_type != 'std_msgs/msg/String'])
+            if note is not None:
+                self._warn_once('command_type', note)
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
@@ -763,7 +775,9 @@ class PerceptionMixin:
                     continue  # the same command again (a repeated `ros2 param set`): no-op
                 previous = self._command
                 with self._answer_lock, self._lock:
+                    superseded = bool(previous and command) and not self._answered
                     self._command = command
+                    self._answered = not command
                 self.get_logger().info((
                     f'command set to "{self._command}"' + (
                         '' if self._outputs_on else ' while inactive: answered once active')
@@ -773,6 +787,8 @@ class PerceptionMixin:
                     f'command "{previous}" cancelled by {_cancel_label(p.value)} (parameter '
                     'command); idle' if p.value.strip() else 'command cleared; idle'))
                 self._echo_command()
+                if superseded:
+                    self._supersede(previous, command)
                 if not self._command:
                     self._clear_markers()
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
@@ -922,6 +938,23 @@ class PerceptionMixin:
         self._answer_command(said[:MAX_ECHO], 'rejected', f'command rejected: {why}; the '
                              f'active command is unchanged: {active}')
 
+    def _supersede(self, previous, command):
+        """Answer a command replaced before any frame answered it, once, saying by what.
+
+        Two commands in one spin (a voice node's partial then final transcript, two
+        clients, a script sending a list), or one sent while no frame came: the first got
+        no answer at all, and a client waiting for its answer (``clip_perception_command``,
+        an action-like caller) waited out its timeout with nothing to say why, as an
+        action client whose preempted goal gets no result does
+        (ros-controls/ros2_controllers#2422). Status ``superseded``, ``command`` the
+        replaced one, ``reason`` the command that replaced it; counted.
+        """
+        self.health.count('commands_superseded')
+        reason = (f'command "{previous}" was replaced by "{command}" before a frame answered '
+                  f'it; answers now go to "{command}"')
+        self.get_logger().info(reason)
+        self._answer_command(previous, 'superseded', reason)
+
     def _answer_command(self, said, status, reason):
         """Publish the one ``~/detection_json`` that answers a command, not a frame."""
         if not self._outputs_on:
@@ -1028,10 +1061,14 @@ class PerceptionMixin:
                          "not at all; check the depth stream's latency")
 
     def _on_depth(self, msg):
+        notes = []
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
                               msg.width, msg.step, msg.data, msg.is_bigendian,
-                              self._values_cache['depth_scale'])
+                              self._values_cache['depth_scale'], notes)
         if depth is not None:
+            if notes:  # read otherwise than the message says (its byte order)
+                self.health.count('depth_byte_order_swapped')
+                self._warn_once('depth_byte_order', notes[0])
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
@@ -1303,6 +1340,7 @@ class PerceptionMixin:
             latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
                                     other_clock)
             self._publish(header, rgb, result, reason, latency)
+            self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
 
@@ -1682,8 +1720,9 @@ def notice_dict(header, said, status, reason):
     """Build a ``~/detection_json`` payload that answers a command, not a frame.
 
     Same keys as :func:`detection_dict`, nothing chosen: status ``cancelled`` (a cancel
-    word cleared the command) or ``rejected`` (a command the node cannot use; the
-    active one is unchanged). ``command`` is what was said, ``reason`` says what
+    word cleared the command), ``rejected`` (a command the node cannot use; the
+    active one is unchanged) or ``superseded`` (replaced by another before any frame
+    answered it). ``command`` is what was said, ``reason`` says what
     happened.
     """
     return {
