@@ -1709,7 +1709,10 @@ def test_depth_in_the_other_byte_order_than_flagged_is_posed_right_and_named(
     assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
                       depth=big_endian_flagged_little), node.output()
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
-    level, message, values = wait_diag(probe, lambda lv, m, v: 'flagged little-endian' in m)
+    # /diagnostics is a snapshot of its last tick: wait for one taken after both frames.
+    level, message, values = wait_diag(
+        probe, lambda lv, m, v: 'flagged little-endian' in m and
+        int(v.get('depth_byte_order_swapped', 0)) >= 2)
     assert level == 1 and 'is_bigendian=0' in message, message
     assert int(values['depth_byte_order_swapped']) >= 2, values
     assert node.output().count('readings are big-endian') == 1, node.output()
