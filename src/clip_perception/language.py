@@ -487,8 +487,9 @@ def _text_of(value, depth=0):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
     for key in _WRAPPING_KEYS:
-        if key in keys and _text_of(keys[key], depth + 1) is not None:
-            return _text_of(keys[key], depth + 1)
+        text = _text_of(keys[key], depth + 1) if key in keys else None
+        if text is not None:
+            return text
     texts = [v for v in value.values() if isinstance(v, str)]
     return texts[0] if len(texts) == 1 else None
 

@@ -1006,9 +1006,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(img):
             scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
-                prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img))
-                prio = list(np.array(prio) - whole_seen_penalty(
-                    [r.get('parent') for r in regions], img))
+                prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img) -
+                            whole_seen_penalty([r['parent'] for r in regions], img))
             for box, score in zip(img, scores):
                 boxes.append(tuple(box))
                 sources.append(SOURCE_IMAGE)

@@ -164,12 +164,8 @@ def segment_owners(boxes, priority, contained=0.5):
     owner = np.full(len(boxes), -1)
     if len(boxes) < 2:
         return owner
-    # inside[i, j]: share of box i's area inside box j.
-    iw = np.clip(np.minimum(boxes[:, None, 2], boxes[None, :, 2]) -
-                 np.maximum(boxes[:, None, 0], boxes[None, :, 0]), 0, None)
-    ih = np.clip(np.minimum(boxes[:, None, 3], boxes[None, :, 3]) -
-                 np.maximum(boxes[:, None, 1], boxes[None, :, 1]), 0, None)
-    inside = iw * ih / np.maximum(_area(boxes), 1e-9)[:, None]
+    # inside[i, j]: share of box i's area inside box j (the test _tier_nested makes).
+    inside = np.stack([_inside(boxes, b) for b in boxes], axis=1)
     piece = (inside >= contained) & (pr[None, :] - pr[:, None] >= TIER_STEP)
     has = piece.any(axis=1)
     # The highest-ranked owner (ties: the lower index, as argmax gives).
