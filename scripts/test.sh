@@ -10,4 +10,6 @@ echo '[test] pytest'
 # Two worker processes (pytest-xdist), each test handed to whichever is free; each has
 # its own ROS_DOMAIN_ID (test/conftest.py). Not in pytest.ini, so a plain `pytest` or
 # `colcon test` without pytest-xdist still runs. `-n 0` after it: one process.
-exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"
+# --durations=25: every run (CI's too) ends with its 25 slowest tests, so the suite's
+# time budget (well under 20 minutes) is watched from the logs, not guessed.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal --durations=25 "$@"
