@@ -444,3 +444,56 @@ def test_a_place_in_the_viewers_frame_picks_that_side(probe, start_node):
     assert det['status'] == 'ambiguous' and det['parsed'] == {'what': 'red ball'}, det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def _wait(predicate, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not predicate():
+        time.sleep(0.05)
+    return predicate()
+
+
+def _diag(probe):
+    msgs = probe.messages('/diagnostics')
+    return {kv.key: kv.value for kv in msgs[-1].status[0].values} if msgs else {}
+
+
+def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_node):
+    """A still camera, or a script that publishes a frame and then asks.
+
+    The command was answered only when the next frame came: a camera throttled to
+    1 Hz answered seconds late, one that published once never did. The last frame is
+    answered again for a new command when it arrived within ``max_frame_age``; an older
+    one is not used (the next frame answers), and of commands sent back to back the
+    last is answered, the others superseded.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    camera.publish(scene)
+    time.sleep(0.3)
+    camera.command('the red ball')
+    assert _wait(lambda: answered(probe, 'the red ball'), 10), node.output()
+    first = answered(probe, 'the red ball')[0]
+    assert first['status'] == 'found', first
+    assert 'answered on the last frame, received' in first['reason'], first
+    box = np.array(first['chosen']['box'], float)
+    truth = np.array(next(o.box for o in scene.objects if o.colour == 'red'), float)
+    assert np.abs(box - truth).max() < 25, (box, truth)
+    # A script's list of commands to the same still frame: the last is answered on it.
+    for command in ('the blue mug', 'the green cube'):
+        camera.command(command)
+    assert _wait(lambda: answered(probe, 'the green cube'), 10), node.output()
+    assert answered(probe, 'the green cube')[0]['status'] == 'found'
+    assert _wait(lambda: answered(probe, 'the blue mug'), 5)
+    assert answered(probe, 'the blue mug')[-1]['status'] in ('superseded', 'found')
+    assert _wait(lambda: int(_diag(probe).get('frames_reanswered', 0)) >= 2, 5), _diag(probe)
+    # A frame older than max_frame_age (1 s) is not used: the next frame answers.
+    time.sleep(1.5)
+    camera.command('the yellow cylinder')
+    time.sleep(2.0)
+    assert answered(probe, 'the yellow cylinder') == [], node.output()
+    camera.publish(scene)
+    assert _wait(lambda: answered(probe, 'the yellow cylinder'), 10), node.output()
+    late = answered(probe, 'the yellow cylinder')[0]
+    assert late['status'] == 'found' and 'answered on the last frame' not in late['reason']
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -257,7 +257,7 @@ class Health:
             ]
             for name in ('frames_received', 'frames_processed', 'frames_dropped',
                          'frames_stale', 'frames_failed', 'frames_idle',
-                         'frames_superseded', 'commands_received',
+                         'frames_superseded', 'frames_reanswered', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'commands_superseded',
                          'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_future_stamp',

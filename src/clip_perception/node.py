@@ -251,6 +251,10 @@ class PerceptionMixin:
         self._answer_lock = threading.Lock()
         self._cancelled_by = None  # the cancel word being applied (_cancel), for the log
         self._pending = None
+        # The last frame handed to the worker, and (frame, seconds) of the one handed
+        # again for a new command (_answer_held_frame), so its answer can say so.
+        self._last_frame = None
+        self._held = None
         self._stop = threading.Event()
         self._worker = None
         self._inputs = []
@@ -791,6 +795,8 @@ class PerceptionMixin:
                     self._supersede(previous, command)
                 if not self._command:
                     self._clear_markers()
+                else:
+                    self._answer_held_frame(values)
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
                 # qos_overrides.* are declared by rclpy as each subscription is created.
                 self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
@@ -1161,7 +1167,33 @@ class PerceptionMixin:
         with self._cv:
             if self._pending is not None:
                 self.health.count('frames_dropped')
-            self._pending = frame
+            self._pending = self._last_frame = frame
+            self._cv.notify()
+
+    def _answer_held_frame(self, values):
+        """Hand the last frame to the worker again for a new command, if it is recent.
+
+        A command that arrives after the camera's last frame (a still or throttled
+        camera, ``image_publisher`` at 1 Hz, a script that publishes a frame and then
+        asks) was answered only when the next frame came, or never; and a frame being
+        processed when the command changes is discarded (its answer would be the old
+        command's). So the last frame goes to the worker again with the new command when
+        it arrived within ``max_frame_age`` (``input_timeout`` when that is 0) and no
+        newer frame is waiting; its crops come from the reuse cache. Counted as
+        ``frames_reanswered``; the answer's reason names the frame's age. An older frame
+        is not used: the next one answers, as before.
+        """
+        window = values['max_frame_age'] or values['input_timeout']
+        with self._cv:
+            last = self._last_frame
+            if self._pending is not None or last is None or not self._outputs_on:
+                return
+            held = time.monotonic() - last.image[2]
+            if held > window:
+                return
+            self._pending = dataclasses.replace(last)
+            self._held = (self._pending, held)
+            self.health.count('frames_reanswered')
             self._cv.notify()
 
     # ------------------------------------------------------------------ worker
@@ -1320,6 +1352,10 @@ class PerceptionMixin:
                                   result.pose is None else '')
         if colour_note:  # every answer: "not found" on a grey image is no evidence either
             reason += f' ({colour_note})'
+        held = self._held
+        if held is not None and held[0] is frame:
+            reason += (f' (answered on the last frame, received {held[1]:.2f} s before the '
+                       'command: no newer frame had come)')
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after
