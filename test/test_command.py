@@ -21,14 +21,19 @@ def _tool(*args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_a_command_is_sent_once_matched_and_its_answer_printed(probe, start_node):
-    node, camera, scene = bring_up(probe, start_node)  # not remapped: /command
-    tool = _tool('please pick up the red ball', '--topic', '/command', '--timeout', '30')
-    end = time.monotonic() + 60
+def _with_frames(tool, camera, scene, seconds=60):
+    """Publish frames until ``tool`` exits (or ``seconds`` pass); its ``(stdout, stderr)``."""
+    end = time.monotonic() + seconds
     while tool.poll() is None and time.monotonic() < end:
         publish(camera, scene)
         time.sleep(0.25)
-    out, err = tool.communicate(timeout=10)
+    return tool.communicate(timeout=10)
+
+
+def test_a_command_is_sent_once_matched_and_its_answer_printed(probe, start_node):
+    node, camera, scene = bring_up(probe, start_node)  # not remapped: /command
+    tool = _tool('please pick up the red ball', '--topic', '/command', '--timeout', '30')
+    out, err = _with_frames(tool, camera, scene)
     assert tool.returncode == 0, (out, err, node.output())
     assert out.startswith('found: ') and 'red ball' in out and 'position (' in out, out
     assert 'command set to "please pick up the red ball"' in node.output()
@@ -42,3 +47,26 @@ def test_no_subscriber_and_an_unusable_command_fail_with_the_reason(ros):
     assert main(['   ']) == 2
     assert main(['the red ball', '--topic', 'bad topic']) == 2
     assert main(['the red ball', '--node', '/bad..name']) == 2
+
+
+def test_a_superseded_or_rejected_command_exits_non_zero_saying_why(probe, start_node):
+    """A command the node answered ``superseded`` or ``rejected`` was not taken.
+
+    Field report (as ros-controls/ros2_controllers#2422, a preempted goal whose client
+    was told nothing): the tool printed the ``superseded`` answer and exited 0, so a
+    script went on as if the node looked for its object while it looked for another.
+    Now: exit 3 naming the command that replaced it; a command the node rejects, 2.
+    """
+    node, camera, scene = bring_up(probe, start_node)  # not remapped: /command
+    tool = _tool('the red ball', '--topic', '/command', '--timeout', '30')
+    end = time.monotonic() + 30  # no frame yet: the command waits for one
+    while 'command set to "the red ball"' not in node.output() and time.monotonic() < end:
+        time.sleep(0.1)
+    camera.command('the blue mug')  # another client's, before any frame answered ours
+    out, err = _with_frames(tool, camera, scene)
+    assert tool.returncode == 3, (out, err, node.output())
+    assert err.startswith('command not taken: superseded: ') and '"the blue mug"' in err, err
+    tool = _tool('[BLANK_AUDIO]', '--topic', '/command', '--timeout', '30')
+    out, err = tool.communicate(timeout=60)
+    assert tool.returncode == 2 and 'command not taken: rejected: ' in err, (out, err)
+    assert node.stop() == 0

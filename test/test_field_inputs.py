@@ -1829,3 +1829,191 @@ def test_a_command_replaced_before_any_answer_is_answered_superseded(probe, star
     values = wait_diag(probe, lambda lv, m, v: v['commands_superseded'] == '1')[2]
     assert values['commands_superseded'] == '1', values
     assert node.stop() == 0
+
+
+def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_node):
+    """``"RGB8"``, ``" bgr8 "``, ``"16uc1"``: a known encoding written otherwise.
+
+    Field report (cv_bridge: "Unrecognized image encoding", strawlab/camera_aravis#3; a
+    Python publisher filling the field from its own constants): every frame was refused
+    as an unsupported encoding, 0 answers. A name that differs from one the node reads
+    only in case or surrounding spaces is read as that one, warned once, counted; one
+    that names no encoding for sure (``"rgb"``: 8 or 16 bits?) is refused saying why.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    bgr = scene.rgb[..., ::-1].tobytes()
+    for colour, depth in (('RGB8', '16uc1'), (' bgr8 ', 'MONO16')):
+        def recode(m, encoding=colour):
+            m.encoding, m.data = encoding, (bgr if 'bgr' in encoding else m.data)
+            return m
+
+        def depth_recode(m, encoding=depth):
+            m.encoding = encoding
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode,
+                          depth=depth_recode), (colour, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, colour
+    log = node.output()
+    assert log.count('image encoding "RGB8" is not written as') == 1, log
+    assert log.count('depth encoding "16uc1" is not written as') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_encoding_name', 0)) >= 2)[2]
+    assert int(values['colour_encoding_name']) >= 2, values
+
+    def no_bit_depth(m):
+        m.encoding = 'rgb'
+        return m
+    for _ in range(4):
+        publish(camera, scene, colour=no_bit_depth)
+        time.sleep(0.2)
+    values = wait_diag(probe, lambda lv, m, v: '"rgb"' in v.get('last_refusal_colour', ''))[2]
+    assert 'no bit depth' in values['last_refusal_colour'], values
+    assert node.stop() == 0
+
+
+def test_frames_with_step_left_at_zero_are_answered_and_named(probe, start_node):
+    """Colour and depth whose ``step`` the publisher left at 0.
+
+    Field report (RobotecAI/o3de-ros2-gem#251: a simulator's camera published without
+    step; image_view "Image is wrongly formed: height > step", strands_perception_people
+    #49): every frame was refused ("step 0 is smaller than width x pixel size"), 0
+    answers. Data that holds exactly the packed image is read as packed, warned once.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def unset(m):
+        m.step = 0
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=unset,
+                      depth=unset), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    log = node.output()
+    assert log.count('image step is 0 (not set by the publisher)') == 1, log
+    assert log.count('depth step is 0 (not set by the publisher)') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_step_unset', 0)) >= 2)[2]
+    assert int(values['colour_step_unset']) >= 2, values
+    assert node.stop() == 0
+
+
+def _compressed_node(probe, start_node):
+    node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
+                      '-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    camera = Camera(probe, compressed=True)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+
+
+def _feed_compressed(probe, node, camera, scene, fmt, data):
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=lambda m:
+                      CompressedImage(header=m.header, format=fmt, data=data)), \
+        (fmt, node.output())
+    red = obj(scene, 'red', 'ball')
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015, fmt
+
+
+def test_compressed_formats_written_as_mime_types_or_not_matching_the_data(probe, start_node):
+    """``format`` as web bridges write it, and formats the data contradicts.
+
+    Field report (web_video_server#139 and raspicam_node#79: "jpg" against "jpeg";
+    lichtblick#585: a viewer refusing image_transport's own formats): "image/jpeg" was
+    decoded right but warned as an unknown format ("red and blue swap"), which was
+    untrue; "png" on a JPEG was decoded as JPEG and nothing said the format was wrong;
+    a compressedDepth image on the colour topic was refused as "not a readable JPEG or
+    PNG". Now the data's signature decides and a mismatch is said once; compressedDepth
+    is refused as depth, with the remap to make.
+    """
+    import cv2
+
+    node, camera, scene = _compressed_node(probe, start_node)
+    jpeg = cv2.imencode('.jpg', scene.rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
+    for fmt in ('image/jpeg', 'png'):
+        _feed_compressed(probe, node, camera, scene, fmt, jpeg.tobytes())
+    log = node.output()
+    assert 'compressed image format "image/jpeg"' not in log, log  # understood: no warning
+    assert log.count('"png" says png but its data is a JPEG image') == 1, log
+    fmt, depth = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
+    for _ in range(4):
+        publish(camera, scene, colour=lambda m: CompressedImage(header=m.header, format=fmt,
+                                                                data=depth))
+        time.sleep(0.2)
+    values = wait_diag(probe, lambda lv, m, v: 'compressedDepth' in v.get(
+        'last_refusal_colour', ''))[2]
+    assert 'is a compressedDepth depth image, not colour' in values['last_refusal_colour'], \
+        values
+    assert node.stop() == 0
+
+
+def test_tiff_compressed_frames_are_answered(probe, start_node):
+    """compressed_image_transport's third codec: ``"rgb8; tiff compressed bgr8"``.
+
+    Field report (ros-perception/image_transport_plugins#75, ros2/common_interfaces#154:
+    ``format: tiff`` since Humble, lossless for 16-bit cameras): every frame was refused,
+    "not a readable JPEG or PNG", 0 answers. TIFF is decoded (its size checked from its
+    first directory before), 16-bit too.
+    """
+    import cv2
+
+    node, camera, scene = _compressed_node(probe, start_node)
+    for fmt, pixels in (('rgb8; tiff compressed bgr8', scene.rgb[..., ::-1]),
+                        ('rgb16; tiff compressed bgr16',
+                         scene.rgb[..., ::-1].astype(np.uint16) << 4)):
+        data = cv2.imencode('.tiff', np.ascontiguousarray(pixels))[1].tobytes()
+        _feed_compressed(probe, node, camera, scene, fmt, data)
+    assert 'compressed image format' not in node.output(), node.output()
+    assert node.stop() == 0
+
+
+def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, start_node):
+    """'data: data: data: the red ball', 'data: {"data": ...}', ``ros2 topic echo`` output.
+
+    Field report (rosbridge_suite#767, wrappers escaped once more per bridge; the output
+    of ``ros2 topic echo`` pasted as the command): one JSON layer and one ``data:`` key
+    were taken off (twice, once cleaning and once parsing), so a third layer was scored
+    ("data red ball"), and the active command and every answer named what was left
+    ('{"data": "the blue mug', 'the green cube; ---'). Every layer is taken off now.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    for said, what in (('data: data: data: the red ball', 'red ball'),
+                       ('data: {"data": "the blue mug"}', 'blue mug'),
+                       ('data: the green cube\n---\n', 'green cube')):
+        probe.clear()
+        camera.command(said)
+        assert feed_until(camera, scene, lambda what=what: probe.messages(POSE) and any(
+            d.get('what') == what and d['status'] == 'found' for d in detections(probe))), \
+            (said, detections(probe)[-1:])
+        target = obj(scene, *what.split())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - target.centre) < 0.01
+        # The active command is the words, not what was left of the wrapping.
+        assert detections(probe)[-1]['command'] == f'the {what}', detections(probe)[-1]
+    assert node.stop() == 0
+
+
+def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, start_node):
+    """"the red ball", then "The red ball.", "THE RED BALL!": one command, not four.
+
+    Field report: a voice front end republishing each transcript it refines, or a loop
+    typing the command again: each was a new command, so the tracked target was dropped
+    and acquired afresh, ``~/active_command`` republished and one log line written per
+    message, and a flood of them before a frame was answered ``superseded`` one by one.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    camera.command('the red ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('The red ball.', 'THE RED BALL!', ' the red ball? ', 'the red ball…'):
+        camera.command(said)
+        publish(camera, scene)
+        time.sleep(0.2)
+    values = wait_diag(probe, lambda lv, m, v: v['commands_received'] == '5')[2]
+    assert values['commands_repeated'] == '4' and values['active_command'] == 'the red ball', \
+        values
+    echoed = [m.data for m in probe.messages('/clip_perception/active_command')]
+    assert [e for e in echoed if e] == ['the red ball'], echoed  # '' (idle) latched first
+    assert node.output().count('command set to') == 1, node.output()
+    assert all(d['status'] != 'superseded' for d in detections(probe))
+    assert node.stop() == 0

@@ -873,6 +873,21 @@ def test_a_command_in_the_wrapping_it_travelled_in_is_taken_out(text, whats):
     assert [q.what] + [a.what for a in q.also] == whats
 
 
+@pytest.mark.parametrize('text, what', [
+    ('data: data: the red ball', 'red ball'),
+    ("data: 'data: the red ball'", 'red ball'),
+    ('{data: {data: the blue mug}}', 'blue mug'),
+    ('data: {"data": "the green cube"}', 'green cube'),
+    ('data: "{data: the blue mug}"', 'blue mug'),
+    ('---\ndata: "the blue mug"\n...', 'blue mug'),  # `ros2 topic echo`, pasted
+])
+def test_a_command_wrapped_twice_or_as_topic_echo_prints_it_is_taken_out(text, what):
+    # Field report: one JSON layer and one data: key were taken off, so a wrapper inside
+    # a wrapper left "data: ..." and "data" was scored as a word of the object.
+    assert parse_command(text).what == what
+    assert not is_cancel(text) and is_cancel(text.replace(what, 'stop').replace('the ', ''))
+
+
 def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
     assert is_cancel('{"command": "stop"}') and is_cancel('data: stop')
     assert parse_command('{"command": "the red ball"}').text == 'the red ball'
@@ -912,3 +927,14 @@ def test_characters_that_show_as_nothing_do_not_part_a_word(text, what):
     # Field report: a soft hyphen or a zero-width joiner pasted inside a word parted it
     # ("re d ball", "yel low cylinder"); a zero-width space still parts words.
     assert parse_command(text).what == what
+
+
+def test_a_command_said_again_in_another_case_or_punctuation_is_the_same():
+    # Field report: a voice front end's refined transcript ("The red ball.") replaced the
+    # same command, dropping the tracked target each time.
+    from clip_perception.language import clean_command
+    from clip_perception.language import same_command
+    assert same_command('the red ball', 'The red ball.')
+    assert same_command('the red ball', clean_command('  THE RED BALL!  '))
+    assert not same_command('the red ball', 'the blue ball')
+    assert not same_command('', '...') and not same_command('', '')

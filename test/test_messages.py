@@ -390,7 +390,7 @@ def test_a_compressed_format_in_capitals_is_read_as_in_lower_case():
 
 
 @pytest.mark.parametrize('fmt', ['rgb8; jpeg compressed yuv422', 'rgb8; webp compressed bgr8',
-                                 'rgb8; jpeg compressed ', 'image/jpeg', 'rgb8; jpeg'])
+                                 'rgb8; jpeg compressed ', 'image/gif', 'rgb8; jpeg'])
 def test_an_unknown_compressed_format_is_read_as_bgr_with_a_note(fmt):
     rgb = _scene_like()
     form = parse_compressed_format(fmt)
@@ -783,3 +783,113 @@ def test_depth_in_its_flagged_byte_order_or_too_flat_to_tell_is_read_as_flagged(
         arr = scaled.clip(0, 65534).astype(np.uint16)
         depth_to_array('16UC1', h, w, 2 * w, arr.tobytes(), False, scale, notes)
         assert notes == []
+
+
+@pytest.mark.parametrize('written, name', [('RGB8', 'rgb8'), (' bgr8 ', 'bgr8'),
+                                           ('8uc3', '8UC3'), ('Bayer_RGGB8', 'bayer_rggb8'),
+                                           ('MONO16', 'mono16'), ('YUV422_YUY2', 'yuv422_yuy2')])
+def test_an_encoding_written_in_other_capitals_is_read_as_that_one_with_a_note(written, name):
+    # Field report: cv_bridge's "Unrecognized image encoding" for a name it knows written
+    # otherwise; every frame was refused here too.
+    rgb = _scene_like()[:8, :8]
+    h, w = rgb.shape[:2]
+    fields = {'rgb8': rgb, 'bgr8': rgb[..., ::-1], '8UC3': rgb[..., ::-1]}
+    if name not in fields:
+        return _assert_named(written, name)
+    notes = []
+    out = image_to_rgb(written, h, w, 3 * w, fields[name].tobytes(), notes=notes)
+    assert np.array_equal(out, rgb)
+    assert len(notes) == 1 and notes[0].kind == 'encoding_name' and f'"{name}"' in notes[0]
+    notes.clear()
+    image_to_rgb(name, h, w, 3 * w, fields[name].tobytes(), notes=notes)
+    assert notes == []  # as spelt: nothing to say
+
+
+def _assert_named(written, name):
+    from clip_perception.messages import read_encoding
+    from clip_perception.messages import supported_colour_encodings as names
+    assert read_encoding(written, {n.lower(): n for n in names()}, 'image') == name
+
+
+def test_depth_encodings_in_other_capitals_and_what_is_refused_says_why():
+    mm = np.full((4, 6), 800, np.uint16)
+    for written in ('16uc1', ' 16UC1', 'Mono16'):
+        notes = []
+        assert np.allclose(depth_to_array(written, 4, 6, 12, mm.tobytes(), notes=notes), 0.8)
+        assert [n.kind for n in notes] == ['encoding_name'], notes
+    metres = np.full((4, 6), 0.8, np.float32).tobytes()
+    assert np.allclose(depth_to_array('32fc1', 4, 6, 24, metres), 0.8)
+    with pytest.raises(MessageError, match='colour encoding on the depth topic'):
+        depth_to_array('rgb8', 4, 6, 12, mm.tobytes())
+    with pytest.raises(MessageError, match='depth encoding on the colour topic'):
+        image_to_rgb('32FC1', 4, 6, 24, metres)
+    with pytest.raises(MessageError, match='no bit depth'):
+        image_to_rgb('RGB', 4, 6, 18, bytes(72))
+    with pytest.raises(MessageError, match='unsupported image encoding "16SC1"'):
+        image_to_rgb('16SC1', 4, 6, 12, bytes(48))  # signed: not a camera's, not guessed
+
+
+def test_a_step_left_at_zero_is_read_as_packed_rows_with_a_note():
+    # Field report (o3de-ros2-gem#251, strands_perception_people#49): step not set.
+    rgb = _scene_like()[:6, :10]
+    notes = []
+    assert np.array_equal(image_to_rgb('rgb8', 6, 10, 0, rgb.tobytes(), notes=notes), rgb)
+    assert [n.kind for n in notes] == ['step_unset'] and 'step = 30' in notes[0]
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    notes.clear()
+    out = depth_to_array('16UC1', 6, 10, 0, mm.tobytes(), notes=notes)
+    assert np.allclose(out, mm / 1000.0) and notes[0].kind == 'step_unset'
+    nv = bytes(10 * 9)  # nv12: 6 rows of luma, 3 of chroma
+    assert image_to_rgb('nv12', 6, 10, 0, nv).shape == (6, 10, 3)
+    with pytest.raises(MessageError, match='step is 0 .* not the 180 of a packed'):
+        image_to_rgb('rgb8', 6, 10, 0, rgb.tobytes()[:-1])  # not the packed image: refused
+
+
+@pytest.mark.parametrize('fmt, codec', [('image/jpeg', 'jpeg'), ('IMAGE/PNG', 'png'),
+                                        ('image/jpg', 'jpeg'), ('mjpeg', 'jpeg'),
+                                        ('tiff', 'tiff'), ('rgb8; tiff compressed bgr8', 'tiff'),
+                                        ('bgr8; image/jpeg compressed bgr8', 'jpeg')])
+def test_formats_written_as_mime_types_and_tiff_are_understood(fmt, codec):
+    # Field report: "image/jpeg" was warned as unknown, "red and blue swap", though
+    # decoded right; TIFF (image_transport_plugins#75) refused.
+    form = parse_compressed_format(fmt)
+    assert form.codec == codec and form.note is None and form.layout == 'bgr', form
+
+
+def test_the_data_decides_the_codec_and_a_format_it_contradicts_is_noted():
+    rgb = _scene_like()
+    for ext in ('.jpg', '.png', '.tiff'):
+        data = _encode(ext, rgb[..., ::-1])
+        for fmt in ('jpeg', 'png', 'tiff'):
+            notes = []
+            out = compressed_to_rgb(fmt, data, notes)
+            assert np.abs(out.astype(int) - rgb).mean() < 12, (ext, fmt)  # JPEG: lossy
+            said = ext != f'.{fmt}' and not (ext == '.jpg' and fmt == 'jpeg')
+            assert [n.kind for n in notes] == (['compressed_payload'] if said else []), notes
+    deep = (rgb[..., ::-1].astype(np.uint16) << 4)
+    assert np.abs(compressed_to_rgb('rgb16; tiff compressed bgr16', _encode('.tiff', deep))
+                  .astype(int) - rgb).mean() < 3  # 12 bits in 16: read by the bits used
+
+
+def test_compressed_depth_and_webp_on_the_colour_topic_are_refused_saying_what_they_are():
+    from clip_perception import compressed_depth
+    mm = np.full((8, 8), 800, np.uint16)
+    fmt, data = compressed_depth.encode(mm, 'png', '16UC1')
+    with pytest.raises(MessageError, match='compressedDepth depth image, not colour'):
+        compressed_to_rgb(fmt, data)
+    with pytest.raises(MessageError, match='compressedDepth PNG behind a 12-byte header'):
+        compressed_to_rgb('jpeg', data)  # a format that hides it: the data tells
+    with pytest.raises(MessageError, match='WebP'):
+        compressed_to_rgb('webp', _encode('.webp', _scene_like()))
+
+
+def test_a_tiff_claiming_a_huge_image_is_refused_before_decoding():
+    tiff = bytearray(_encode('.tiff', _scene_like()))
+    ifd = struct.unpack('<I', tiff[4:8])[0]
+    for i in range(struct.unpack('<H', tiff[ifd:ifd + 2])[0]):
+        entry = ifd + 2 + 12 * i
+        if struct.unpack('<H', tiff[entry:entry + 2])[0] in (256, 257):
+            struct.pack_into('<HHII', tiff, entry, struct.unpack('<H', tiff[entry:entry + 2])[0],
+                             4, 1, 60000)
+    with pytest.raises(MessageError, match='60000x60000'):
+        compressed_to_rgb('tiff', bytes(tiff))

@@ -267,6 +267,10 @@ class Health:
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
+                         # Messages read otherwise than they say (node._read_otherwise).
+                         'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
+                         'depth_step_unset', 'colour_compressed_format',
+                         'colour_compressed_payload',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -471,7 +471,15 @@ _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-
 # objects listed. Literal escapes are read as JSON reads them.
 _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', 'utterance',
                   'transcript', 'msg', 'message')
-_DATA_KEY = re.compile(r'\{?\s*(["\']?)data\1\s*:\s*(.*?)\s*\}?', re.DOTALL | re.IGNORECASE)
+# The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
+# closing brace for the JSON inside it.
+_DATA_KEY = re.compile(r'(\{)?\s*(["\']?)data\2\s*:\s*(.*?)\s*(?(1)\})', re.DOTALL | re.IGNORECASE)
+# What `ros2 topic echo` prints around a message (field report: its output pasted as the
+# command, 'data: the red ball\n---'): YAML's document markers on lines of their own.
+_DOCUMENT_MARKERS = re.compile(r'^\s*(?:---|\.\.\.)\s*$', re.MULTILINE)
+# Layers taken off at most: a wrapper inside a wrapper ('data: data: the red ball', a
+# bridge's JSON around an agent's JSON) is common; more is no command.
+_MAX_WRAPPING = 6
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
 _ESCAPED = {'n': '\n', 'r': '\n', 't': ' ', 'v': '\n', 'f': '\n'}
 
@@ -495,21 +503,33 @@ def _text_of(value, depth=0):
 
 
 def _unwrapped(text):
-    """``text`` taken out of a JSON value, a ``data:`` key and literal escapes."""
-    for _ in range(3):  # a JSON string holding JSON, escaped once more per layer
-        stripped = text.strip()
-        if stripped[:1] not in ('{', '[', '"'):
-            break
-        try:
-            inner = _text_of(json.loads(stripped))
-        except ValueError:
-            break
+    """``text`` taken out of JSON values, ``data:`` keys and literal escapes, any nesting.
+
+    Each layer is taken off in turn, whichever kind it is, until none is left (at most
+    :data:`_MAX_WRAPPING`): 'data: data: the red ball' (a YAML-minded script adding the
+    key to a message that had it), 'data: {"data": "the cube"}', a JSON string holding
+    JSON, and what ``ros2 topic echo`` prints ('data: the red ball' between ``---``
+    lines). Before, one JSON layer then one ``data:`` key were taken off: "data: the red
+    ball" and "{data: the red ball}" were left, the key scored as a word.
+    """
+    for _ in range(_MAX_WRAPPING):
+        stripped = _DOCUMENT_MARKERS.sub('', text).strip()
+        inner = None
+        if stripped[:1] in ('{', '[', '"'):
+            try:
+                inner = _text_of(json.loads(stripped))
+            except ValueError:
+                inner = None
         if inner is None:
+            m = _DATA_KEY.fullmatch(stripped)
+            if m and (m.group(1) or m.group(2) or stripped[:4].casefold() == 'data'):
+                inner = m.group(3).strip()
+                quote = inner[:1]
+                if quote in ('"', "'") and inner.endswith(quote) and len(inner) > 1:
+                    inner = inner[1:-1]
+        if inner is None or inner == text:
             break
         text = inner
-    m = _DATA_KEY.fullmatch(text.strip())
-    if m and (m.group(1) or text.strip()[:4].casefold() == 'data' or '{' in text):
-        text = m.group(2).strip().strip('\'"')
     return _LITERAL_ESCAPE.sub(
         lambda m: chr(int(m.group(1), 16)) if m.group(1) else _ESCAPED.get(m.group(2),
                                                                           m.group(2)), text)
@@ -691,6 +711,29 @@ def clean_command(text):
         raise CommandError(f'command is {len(text)} characters long; the limit is '
                            f'{MAX_COMMAND_CHARS}')
     return text
+
+
+# A command said again otherwise (field report: a voice front end publishing each
+# transcript it refines, "the red ball" then "The red ball."; a script's loop or a
+# person typing it again in capitals): each was a new command, so the tracked target
+# was dropped, ~/active_command republished and a log line written every time, and in a
+# flood every one before a frame was answered "superseded". Case and the punctuation
+# around a command say nothing about what to find.
+_EDGE_PUNCTUATION = ' .!?,;:\u2026'
+
+
+def same_command(a, b):
+    """Tell whether two cleaned commands ask for the same thing.
+
+    Equal but for case, spacing and the punctuation around them ("The red ball." is
+    "the red ball"); an empty command (idle) is the same as nothing else.
+
+    :param a: a command as :func:`clean_command` returns it (str).
+    :param b: another (str).
+    :return: bool.
+    """
+    key_a, key_b = (' '.join(t.casefold().split()).strip(_EDGE_PUNCTUATION) for t in (a, b))
+    return bool(key_a) and key_a == key_b
 
 
 def _pad(s):

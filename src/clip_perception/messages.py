@@ -75,6 +75,28 @@ def supported_colour_encodings():
     return sorted(names)
 
 
+# Encodings by their lower-case form: a name written in other capitals or with spaces
+# around it is that name (see read_encoding).
+_COLOUR_NAMES = {name.lower(): name for name in supported_colour_encodings()}
+_DEPTH_NAMES = {name.lower(): name for name in DEPTH_ENCODINGS}
+
+
+class Note(str):
+    """A line saying what was read otherwise than a message states it.
+
+    A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
+    ``'step_unset'``, ``'compressed_format'`` or ``'compressed_payload'``, so the node counts
+    and warns each kind once.
+    """
+
+    kind: str
+
+    def __new__(cls, kind, text):
+        note = super().__new__(cls, text)
+        note.kind = kind
+        return note
+
+
 class MessageError(ValueError):
     """A message that cannot be used; ``kind`` groups errors for throttled logging."""
 
@@ -114,7 +136,78 @@ def _view(data, height, width, step, channels, dtype, what, rows=None):
     return buf.view(dtype).reshape(rows, width, channels)
 
 
-def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
+def read_encoding(encoding, names, what, notes=None):
+    """Return ``encoding`` as sensor_msgs/image_encodings.hpp spells it, or None.
+
+    REP 104 and cv_bridge compare encodings as exact strings, but drivers and hand-made
+    publishers write them otherwise: ``"RGB8"``, ``"16uc1"``, ``" bgr8 "``, ``"Mono16"``
+    (a Python publisher filling the field from its own constant or a config file;
+    cv_bridge answers ``Unrecognized image encoding``, strawlab/camera_aravis#3). A name
+    that differs from one the node reads only in case or in spaces around it names that
+    encoding and nothing else, so it is read as that one, and a line saying so is added
+    to ``notes``. Anything else (``"rgb"``, no bit depth; ``"yuv420p"``) is not guessed.
+
+    :param encoding: the message's ``encoding`` (str).
+    :param names: dict of the encodings read, by their lower-case form.
+    :param what: ``'image'`` or ``'depth'``, for the note.
+    :param notes: a list, or None.
+    :return: the encoding's name (str) or None when it names none of ``names``.
+    """
+    name = names.get(str(encoding).strip().lower())
+    if name is not None and name != encoding and notes is not None:
+        notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is not written as '
+                          'sensor_msgs/image_encodings.hpp spells it (cv_bridge, RViz and '
+                          f'image_pipeline refuse it); reading it as "{name}": write "{name}" '
+                          'in the driver'))
+    return name
+
+
+def _packed(encoding, height, width):
+    """``(row bytes, rows)`` of a packed image in ``encoding``, or None if not known."""
+    for table, size in ((COLOUR_ENCODINGS, 1), (COLOUR16_ENCODINGS, 2)):
+        if encoding in table:
+            return width * table[encoding] * size, height
+    if encoding in YUV422_ENCODINGS:
+        return 2 * width, height
+    if encoding in NV420_ENCODINGS or encoding == 'nv24':
+        return width, height * 3 // 2 if encoding in NV420_ENCODINGS else height * 3
+    if encoding in DEPTH_ENCODINGS:
+        return width * np.dtype(DEPTH_ENCODINGS[encoding]).itemsize, height
+    if encoding.startswith('bayer_') and encoding.endswith(('8', '16')):
+        return width * (2 if encoding.endswith('16') else 1), height
+    return None
+
+
+def _step_of(encoding, height, width, step, data, what, notes=None):
+    """``step``, or the packed row size when it is 0: a field the publisher left unset.
+
+    Simulators and hand-written publishers leave ``step`` at 0 (o3de-ros2-gem#251: its
+    camera published without it; image_view: "Image is wrongly formed: height > step",
+    strands_perception_people#49). Every frame was refused ("step 0 is smaller than
+    width x pixel size"). A step of 0 is no layout at all, so when the data holds exactly
+    the packed image the rows are taken as packed and a line saying so is added to
+    ``notes``; any other length is refused with both sizes.
+
+    :raises MessageError: step 0 and a data length that is not the packed image's.
+    """
+    packed = _packed(encoding, height, width) if step == 0 else None
+    if packed is None:
+        return step
+    row, rows = packed
+    if len(data) != row * rows:
+        raise MessageError('layout', f'{what} step is 0 (not set) and its data is '
+                           f'{len(data)} bytes, not the {row * rows} of a packed {width}x'
+                           f'{height} {encoding} image: set step (bytes a row) in the '
+                           'publisher')
+    if notes is not None:
+        notes.append(Note('step_unset', f'{what} step is 0 (not set by the publisher); its '
+                          f'{len(data)} bytes are a packed {width}x{height} {encoding} image, '
+                          f'so rows are read as {row} bytes: set step = {row} in the '
+                          'publisher (cv_bridge and RViz refuse step 0)'))
+    return row
+
+
+def image_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=None):
     """Decode a raw ``sensor_msgs/Image`` into RGB, as cv_bridge's ``rgb8`` conversion does.
 
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
@@ -127,10 +220,15 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False):
     :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``:
         ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``, ``step`` = width).
     :param is_bigendian: byte order of 16-bit encodings.
+    :param notes: a list, or None; a line is appended for each thing read otherwise than
+        the message states it: an encoding in other capitals or with spaces around it
+        (:func:`read_encoding`), a ``step`` of 0 (:func:`_step_of`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
+    encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
+    step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding in COLOUR_ENCODINGS:
         px = _view(data, height, width, step, COLOUR_ENCODINGS[encoding], np.uint8, 'image')
         return _to_rgb(encoding, px)
@@ -207,8 +305,21 @@ def to_8_bits(px):
 
 
 def _unsupported(encoding):
-    return (f'unsupported image encoding "{encoding}"; supported: '
-            f'{", ".join(supported_colour_encodings())}')
+    return (f'unsupported image encoding "{encoding}"{_encoding_hint(encoding, "image")}; '
+            f'supported: {", ".join(supported_colour_encodings())}')
+
+
+def _encoding_hint(encoding, what):
+    """Why an encoding the node does not read is not one it guesses, or ''."""
+    lower = str(encoding).strip().lower()
+    if what == 'image' and lower in _DEPTH_NAMES and lower not in _COLOUR_NAMES:
+        return ' (a depth encoding on the colour topic: is image remapped to a depth stream?)'
+    if what == 'depth' and lower in _COLOUR_NAMES:
+        return (' (a colour encoding on the depth topic: is depth remapped to a colour or '
+                'infrared stream?)')
+    if lower in ('rgb', 'bgr', 'rgba', 'bgra', 'mono', 'gray', 'grey'):
+        return ' (no bit depth: 8 or 16 bits a channel cannot be told, so it is not guessed)'
+    return ''
 
 
 def _to_rgb(encoding, px):
@@ -256,16 +367,20 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     :param depth_scale: metres per unit of 16UC1 depth: 0.001 (millimetres, REP 118), or
         0.0001 for a RealSense D405.
     :param notes: a list, or None; a line is appended for each thing read otherwise
-        than the message states it.
+        than the message states it (its byte order, an encoding in other capitals or
+        with spaces around it: :func:`read_encoding`; a ``step`` of 0: :func:`_step_of`).
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
-    dtype = DEPTH_ENCODINGS.get(encoding)
-    if dtype is None:
-        raise MessageError('encoding', f'unsupported depth encoding "{encoding}"; use 16UC1 '
-                           '(millimetres) or 32FC1/64FC1 (metres)')
+    name = read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
+    if name is None:
+        raise MessageError('encoding', f'unsupported depth encoding "{encoding}"'
+                           f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
+                           'or 32FC1/64FC1 (metres)')
+    encoding, dtype = name, DEPTH_ENCODINGS[name]
+    step = _step_of(encoding, height, width, step, data, 'depth', notes)
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
@@ -273,12 +388,12 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         arr = arr.byteswap()
         if notes is not None:
             said, read = ('big', 'little') if is_bigendian else ('little', 'big')
-            notes.append(f'{encoding} depth is flagged {said}-endian (is_bigendian='
-                         f'{int(bool(is_bigendian))}) but its readings are {read}-endian: '
-                         'read as flagged, its high bytes vary from pixel to pixel and its low '
-                         'bytes hardly at all, which no depth does (800 mm reads as 8195 '
-                         f'mm); reading them {read}-endian; set is_bigendian right in the '
-                         'driver')
+            notes.append(Note('byte_order', f'{encoding} depth is flagged {said}-endian '
+                              f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
+                              f'{read}-endian: read as flagged, its high bytes vary from pixel '
+                              'to pixel and its low bytes hardly at all, which no depth does '
+                              f'(800 mm reads as 8195 mm); reading them {read}-endian; set '
+                              'is_bigendian right in the driver'))
     return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
                                                    encoding))
 
@@ -350,7 +465,11 @@ def check_depth_units(depth_m, encoding):
 RGB_ORDER_ENCODINGS = ('rgb8', 'rgba8', 'rgb16', 'rgba16')
 BGR_ORDER_ENCODINGS = ('bgr8', 'bgra8', 'bgr16', 'bgra16', '8UC3', '8UC4')
 MONO_ORDER_ENCODINGS = ('mono8', 'mono16', '8UC1', '16UC1')
-COMPRESSED_CODECS = ('jpeg', 'png')
+COMPRESSED_CODECS = ('jpeg', 'png', 'tiff')
+# Other names of those codecs: file extensions, and MIME types, the way web bridges,
+# browsers and Foxglove-style publishers write a format ("image/jpeg"); an MJPEG
+# camera's frame is a JPEG.
+_CODEC_NAMES = {'jpg': 'jpeg', 'mjpeg': 'jpeg', 'mjpg': 'jpeg', 'tif': 'tiff'}
 # Encodings as image_encodings.hpp spells them, by their lower-case form.
 _ENCODING_NAMES = {e.lower(): e for e in
                    RGB_ORDER_ENCODINGS + BGR_ORDER_ENCODINGS + MONO_ORDER_ENCODINGS}
@@ -373,7 +492,8 @@ class CompressedFormat:
     how decoded pixels become RGB: ``bgr`` (OpenCV's order, the default), ``rgb``
     (kept as decoded) or ``bayer`` (one grey channel demosaiced with the OpenCV code
     ``bayer``); ``note``: one line saying the format was not understood and what is
-    assumed, or None.
+    assumed, or None; ``depth``: the format is image_transport's compressedDepth (a depth
+    image, not colour).
     """
 
     original: str
@@ -382,6 +502,7 @@ class CompressedFormat:
     layout: str = 'bgr'
     bayer: int | None = None
     note: str | None = None
+    depth: bool = False
 
 
 @lru_cache(maxsize=64)
@@ -394,33 +515,40 @@ def parse_compressed_format(fmt):
     channel (``"bayer_rggb8; jpeg compressed "``; image_transport_plugins issue #68).
     The subscriber swaps channels only for a ``compressed bgr...`` payload, so pixels
     compressed as ``rgb8``/``rgba8`` (publishers that encode an RGB array: jsk
-    coral_usb_ros) are in RGB order. Bare ``jpeg``, ``jpg``, ``png`` and '' (older or
-    hand-written publishers) are BGR, as OpenCV decodes them. Case is not significant
-    (``"RGB8; JPEG compressed RGB8"`` from a hand-made publisher was read as an unknown
-    format and decoded as BGR, red and blue swapped: field report).
+    coral_usb_ros) are in RGB order. Bare ``jpeg``, ``jpg``, ``png``, ``tiff`` and ''
+    (older or hand-written publishers) are BGR, as OpenCV decodes them, and so are MIME
+    types (``"image/jpeg"``: web bridges and Foxglove-style publishers; before, warned as
+    an unknown format though decoded right). ``tiff`` is compressed_image_transport's
+    third codec (image_transport_plugins#75). Case is not significant (``"RGB8; JPEG
+    compressed RGB8"`` from a hand-made publisher was read as an unknown format and
+    decoded as BGR, red and blue swapped: field report). A compressedDepth format
+    (``"16UC1; compressedDepth png"``) is marked ``depth``.
 
     :param fmt: the ``format`` string.
     :return: :class:`CompressedFormat`; anything else is read as BGR (what the node
         did before it read the format) with a ``note`` saying so.
     """
     text = ' '.join(str(fmt).split())
+    if 'compresseddepth' in text.lower():
+        original = text.partition(';')[0].strip() if ';' in text else ''
+        return CompressedFormat(_encoding_name(original), 'compressedDepth', '', depth=True)
     original, sep, rest = text.partition(';')
     if not sep:
-        bare = text.lower().lstrip('.')
-        codec = 'jpeg' if bare == 'jpg' else bare
+        codec = _codec_name(text)
         if codec in COMPRESSED_CODECS + ('',):
             return CompressedFormat('', codec, '')
-        return CompressedFormat('', '', '', note=_format_note(fmt, 'not "jpeg", "png" or '
-                                                              '"<encoding>; <jpeg|png> '
-                                                              'compressed <encoding>"'))
+        return CompressedFormat('', '', '', note=_format_note(fmt, 'not "jpeg", "png", '
+                                                              '"tiff" or "<encoding>; <jpeg|'
+                                                              'png|tiff> compressed '
+                                                              '<encoding>"'))
     original = _encoding_name(original.strip())
     words = rest.split()
-    codec = words[0].lower() if words else ''
+    codec = _codec_name(words[0]) if words else ''
     encoding = _encoding_name(words[2]) if len(words) == 3 else ''
     if codec not in COMPRESSED_CODECS or len(words) not in (2, 3) or \
             words[1].lower() != 'compressed':
         return CompressedFormat(original, '', encoding, note=_format_note(
-            fmt, 'not "<encoding>; <jpeg|png> compressed <encoding>"'))
+            fmt, 'not "<encoding>; <jpeg|png|tiff> compressed <encoding>"'))
     pattern = original[:-2] if original.endswith('16') else original[:-1]
     if original.startswith('bayer_') and pattern in BAYER_ENCODINGS and \
             encoding in ('',) + MONO_ORDER_ENCODINGS:
@@ -436,13 +564,20 @@ def parse_compressed_format(fmt):
     return CompressedFormat(original, codec, encoding, note=_format_note(fmt, what))
 
 
+def _codec_name(word):
+    """Return the codec a format's word names (``JPG``, ``image/jpeg`` -> ``jpeg``)."""
+    bare = word.lower().lstrip('.')
+    bare = bare[len('image/'):] if bare.startswith('image/') else bare
+    return _CODEC_NAMES.get(bare, bare)
+
+
 def _format_note(fmt, what):
     return (f'compressed image format "{fmt}": {what}; decoding it as BGR (red and blue '
             'swap if it holds RGB)')
 
 
-def compressed_to_rgb(fmt, data):
-    """Decode a ``sensor_msgs/CompressedImage`` (JPEG or PNG) into RGB.
+def compressed_to_rgb(fmt, data, notes=None):
+    """Decode a ``sensor_msgs/CompressedImage`` (JPEG, PNG or TIFF) into RGB.
 
     ``fmt`` is read by :func:`parse_compressed_format`: pixels compressed as
     ``rgb8``/``rgba8`` keep their order, a Bayer mosaic is demosaiced (bilinear, as
@@ -451,38 +586,61 @@ def compressed_to_rgb(fmt, data):
     size is checked before decoding, so a tiny file claiming a huge image is refused
     without allocating it.
 
+    The data's own signature decides the codec: a format that names another (``"png"``
+    on a JPEG, a republisher that copied the format of what it re-encoded) is decoded as
+    what the data is, and a line saying so is added to ``notes``, as is the format's
+    own note when it is not understood (:func:`parse_compressed_format`).
+
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes or any buffer).
+    :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format`` and
+        ``compressed_payload``.
     :return: (H, W, 3) uint8 RGB, C-contiguous.
-    :raises MessageError: too large, not a JPEG or PNG, truncated or corrupt.
+    :raises MessageError: too large, not a JPEG, PNG or TIFF (a compressedDepth image on
+        the colour topic says so), truncated or corrupt.
     """
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed image is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
-    png = _png_size(raw)
-    size = png or _jpeg_size(raw)
+    form = parse_compressed_format(fmt)
+    png, tiff = _png_size(raw), _tiff_size(raw)
+    size = png or tiff or _jpeg_size(raw)
+    if form.depth:
+        raise MessageError('format', f'compressed image (format "{fmt}") is a compressedDepth '
+                           'depth image, not colour: remap image to the colour stream, and '
+                           'depth to this one with depth_transport:=compressedDepth')
     if size is None:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is not a readable '
-                           'JPEG or PNG')
+                           f'JPEG, PNG or TIFF{_payload_hint(raw)}')
     # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker
     # after the last start-of-scan (an EXIF thumbnail has an end marker of its own, before
-    # the main image's scans). Bytes after it are padding some MJPEG cameras add.
+    # the main image's scans). Bytes after it are padding some MJPEG cameras add. A TIFF
+    # has no end marker: libtiff fails on one cut short (its directory or strips missing)
+    # and cv2.imdecode returns None, refused below.
     tail = raw.rstrip(b'\x00')
-    if (png and b'IEND' not in tail[-12:]) or (not png and not _jpeg_ends(raw)):
+    if (png and b'IEND' not in tail[-12:]) or (not png and not tiff and not _jpeg_ends(raw)):
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated (no '
                            'end-of-image marker)')
     _check_size(size[1], size[0], 'compressed image')
+    actual = 'png' if png else 'tiff' if tiff else 'jpeg'
+    if notes is not None:
+        if form.note is not None:
+            notes.append(Note('compressed_format', form.note))
+        if form.codec and form.codec != actual:
+            notes.append(Note('compressed_payload', f'compressed image format "{fmt}" says '
+                              f'{form.codec} but its data is a {actual.upper()} image: decoded '
+                              f'as {actual.upper()} (the data decides); fix the format in the '
+                              'publisher'))
     # The pixels as sent: an EXIF orientation tag is not applied (compressed_image_
     # transport decodes with IMREAD_UNCHANGED, and camera_info describes them unrotated).
-    form = parse_compressed_format(fmt)
-    # A 16-bit PNG (compressed_image_transport's png of rgb16, mono16, bayer_*16) is
-    # decoded at 16 bits and brought to 8 as a raw 16-bit image is (to_8_bits).
-    deep = cv2.IMREAD_ANYDEPTH if png and raw[24:25] == b'\x10' else 0
+    # A 16-bit PNG or TIFF (compressed_image_transport's png of rgb16, mono16, bayer_*16)
+    # is decoded at 16 bits and brought to 8 as a raw 16-bit image is (to_8_bits).
+    deep = cv2.IMREAD_ANYDEPTH if (png and raw[24:25] == b'\x10') or tiff else 0
     if form.layout == 'bayer':
         mosaic = cv2.imdecode(np.frombuffer(raw, np.uint8),
                               cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION | deep)
-        if mosaic is None or mosaic.ndim != 2:
+        if mosaic is None or mosaic.ndim != 2 or mosaic.dtype not in (np.uint8, np.uint16):
             raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
                                'decoded (truncated or corrupt)')
         if min(mosaic.shape) < 2:
@@ -493,9 +651,9 @@ def compressed_to_rgb(fmt, data):
         return cv2.cvtColor(mosaic, form.bayer)
     px = cv2.imdecode(np.frombuffer(raw, np.uint8),
                       cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION | deep)
-    if px is None or px.ndim != 3:
+    if px is None or px.ndim != 3 or px.dtype not in (np.uint8, np.uint16):
         raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
-                           'decoded (truncated or corrupt)')
+                           'decoded (truncated or corrupt, or not 8 or 16 bits a channel)')
     if px.dtype == np.uint16:
         px = to_8_bits(px)
     # cv2.imdecode returns the channels in the order they were compressed in.
@@ -506,6 +664,36 @@ def _jpeg_ends(raw):
     """Whether a JPEG has an end-of-image marker after its last start-of-scan marker."""
     sos = raw.rfind(b'\xff\xda')
     return sos >= 0 and raw.find(b'\xff\xd9', sos) >= 0
+
+
+def _payload_hint(raw):
+    """Return what data that is no JPEG, PNG or TIFF looks like, as a clause, or ''."""
+    if len(raw) > 20 and (raw[12:20] == b'\x89PNG\r\n\x1a\n'):
+        return (' (it is a compressedDepth PNG behind a 12-byte header: depth, not colour; '
+                'remap image to the colour stream)')
+    if raw[:4] == b'RIFF' and raw[8:12] == b'WEBP':
+        return ' (it is a WebP image, which image_transport does not write)'
+    return ''
+
+
+def _tiff_size(raw):
+    """(width, height) from a TIFF's first image directory, or None (not a TIFF)."""
+    order = {b'II*\x00': '<', b'MM\x00*': '>'}.get(raw[:4])
+    if order is None or len(raw) < 8:
+        return None
+    ifd = struct.unpack(order + 'I', raw[4:8])[0]
+    if ifd + 2 > len(raw):
+        return None
+    size = {}
+    for i in range(struct.unpack(order + 'H', raw[ifd:ifd + 2])[0]):
+        entry = ifd + 2 + 12 * i
+        if entry + 12 > len(raw):
+            return None
+        tag, kind = struct.unpack(order + 'HH', raw[entry:entry + 4])
+        if tag in (256, 257) and kind in (3, 4):  # ImageWidth, ImageLength: SHORT or LONG
+            size[tag] = struct.unpack(order + ('H' if kind == 3 else 'I'),
+                                      raw[entry + 8:entry + (10 if kind == 3 else 12)])[0]
+    return (size[256], size[257]) if len(size) == 2 else None
 
 
 def _png_size(raw):

@@ -7,10 +7,11 @@ hand the newest frame to a worker thread, which runs the pure core
 
 Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
-  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv12, nv21, nv24, Bayer) or
-  ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png; ``format`` read as
-  compressed_image_transport writes it: RGB or BGR order, Bayer, mono) per
-  ``image_transport``;
+  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv12, nv21, nv24, Bayer; a name
+  in other capitals, or a ``step`` of 0, read and warned once) or
+  ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png/tiff, the data's signature
+  deciding; ``format`` read as compressed_image_transport writes it, or as a MIME type:
+  RGB or BGR order, Bayer, mono) per ``image_transport``;
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 in ``depth_scale`` metres a unit,
   millimetres by default, or 32FC1 m, aligned to the colour image) or
@@ -107,6 +108,7 @@ from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import not_a_command
+from clip_perception.language import same_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
@@ -118,7 +120,6 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
-from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
@@ -922,8 +923,9 @@ class PerceptionMixin:
         except CommandError as exc:
             self._refuse_command(msg.data, str(exc))
             return
-        if text == self._command:
-            # `ros2 topic pub` repeats its message every second: a repeat is a no-op.
+        if text == self._command or same_command(text, self._command):
+            # `ros2 topic pub` repeats its message every second, a voice front end its
+            # refined transcript ("The red ball."): a repeat is a no-op.
             self.health.count('commands_repeated')
             return
         result = self.set_parameters([Parameter('command', Parameter.Type.STRING, text)])[0]
@@ -1003,19 +1005,36 @@ class PerceptionMixin:
             return None
 
     def _on_image(self, msg):
+        notes = []
         rgb = self._convert('colour', 'image', image_to_rgb, msg.encoding, msg.height,
-                            msg.width, msg.step, msg.data, msg.is_bigendian)
+                            msg.width, msg.step, msg.data, msg.is_bigendian, notes)
         if rgb is not None:
+            self._read_otherwise('colour', notes)
             self._add_image(msg.header, rgb)
 
     def _on_compressed(self, msg):
+        notes = []
         rgb = self._convert('colour', 'compressed image', compressed_to_rgb, msg.format,
-                            msg.data)
+                            msg.data, notes)
         if rgb is not None:
-            note = parse_compressed_format(msg.format).note
-            if note is not None:
-                self._warn_once('compressed_format', note)
+            self._read_otherwise('colour', notes)
             self._add_image(msg.header, rgb)
+
+    def _read_otherwise(self, stream, notes):
+        """Count and warn once each thing a message was read as otherwise than it says.
+
+        ``notes``: :class:`~clip_perception.messages.Note` lines from the conversion (an
+        encoding in other capitals, a ``step`` of 0, a compressed format the data does not
+        match, 16-bit depth in the other byte order): answered, but the driver is wrong
+        and other tools (cv_bridge, RViz) refuse what this node reads, so it is said once
+        and counted as ``<stream>_<kind>`` (``depth_byte_order_swapped`` for byte order).
+        """
+        for note in notes:
+            kind = f'{stream}_{note.kind}'
+            if note.kind == 'byte_order':  # its counter's name predates the others
+                kind = 'depth_byte_order_swapped'
+            self.health.count(kind)
+            self._warn_once(kind, note)
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
@@ -1072,9 +1091,7 @@ class PerceptionMixin:
                               msg.width, msg.step, msg.data, msg.is_bigendian,
                               self._values_cache['depth_scale'], notes)
         if depth is not None:
-            if notes:  # read otherwise than the message says (its byte order)
-                self.health.count('depth_byte_order_swapped')
-                self._warn_once('depth_byte_order', notes[0])
+            self._read_otherwise('depth', notes)  # its byte order, its encoding's spelling
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):

@@ -7,9 +7,13 @@ which has no ``ros2`` CLI. It waits until the node's command subscription is mat
 (a message published before discovery completes is lost), publishes the command once,
 and prints the first ``~/detection_json`` answer to it: status, reason, position.
 
-Exit status: 0 answered; 1 no subscriber on the command topic, or no answer in time
-(the node answers with the next colour frame: is the camera publishing?); 2 the
-command itself is unusable (empty, too long), or a name or option is invalid.
+Exit status: 0 answered (found, not found, cancelled...); 1 no subscriber on the command
+topic, or no answer in time (the node answers with the next colour frame: is the camera
+publishing?); 2 the command itself is unusable (empty, too long; or the node answered
+it ``rejected``: "[BLANK_AUDIO]", nothing to look for), or a name or option is invalid;
+3 the node answered it ``superseded``: another command replaced it before any frame
+answered it (two clients, a voice node's next transcript), so it is not what the node is
+looking for (the message names the command that replaced it).
 """
 
 import argparse
@@ -93,8 +97,7 @@ def main(argv=None):
             for raw in answers:
                 answer = json.loads(raw)
                 if answer.get('command') == text:
-                    print(_describe(answer))
-                    return 0
+                    return _report(answer)
             answers.clear()
         print(f'sent "{text}" on {topic}, but no answer on {args.node}/detection_json in '
               f'{args.timeout:g} s: the node answers with the next colour frame (is the '
@@ -104,6 +107,31 @@ def main(argv=None):
         executor.shutdown()
         node.destroy_node()
         rclpy.try_shutdown()
+
+
+# Exit status by the status of the node's answer; any other status is an answer (0).
+EXIT_REJECTED = 2
+EXIT_SUPERSEDED = 3
+_EXIT_BY_STATUS = {'rejected': EXIT_REJECTED, 'superseded': EXIT_SUPERSEDED}
+
+
+def _report(answer):
+    """Print the answer (stdout) or why the command was not taken (stderr); exit status.
+
+    ``superseded`` (another command replaced it before a frame answered it) and
+    ``rejected`` (the node cannot use it) are failures of the command, not answers to
+    it: before, both printed and exited 0, so a script went on as if the node looked
+    for its object while it looked for another, or for nothing new.
+
+    :param answer: one ``~/detection_json`` object (dict) whose ``command`` is ours.
+    :return: 0, :data:`EXIT_REJECTED` or :data:`EXIT_SUPERSEDED`.
+    """
+    code = _EXIT_BY_STATUS.get(answer.get('status'), 0)
+    if code:
+        print(f'command not taken: {_describe(answer)}', file=sys.stderr)
+    else:
+        print(_describe(answer))
+    return code
 
 
 def _describe(answer):
