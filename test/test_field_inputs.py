@@ -1343,10 +1343,12 @@ def test_vocabulary_as_a_list_is_accepted_and_never_silently_emptied(
     # What cannot be used stops start-up with one FATAL line, never an empty vocabulary.
     ints = tmp_path / 'ints.yaml'
     ints.write_text('/**:\n  ros__parameters:\n    vocabulary: [1, 2]\n')
-    for args in (('-p', 'vocabulary:=[1, 2]'), ('--params-file', str(ints)),
-                 ('-p', 'vocabulary:=3')):
-        node = start_node(*args)
-        assert node.proc.wait(60) == 1, node.output()
+    # Started together: each pays the imports before it stops (CI: 122 s for this test).
+    nodes = [start_node(*args) for args in (('-p', 'vocabulary:=[1, 2]'),
+                                            ('--params-file', str(ints)),
+                                            ('-p', 'vocabulary:=3'))]
+    for node in nodes:
+        assert node.proc.wait(90) == 1, node.output()
         fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
         assert len(fatal) == 1 and 'vocabulary must be a comma-separated string or a list ' \
             'of strings' in fatal[0], node.output()

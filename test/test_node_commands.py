@@ -495,5 +495,16 @@ def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_n
     assert _wait(lambda: answered(probe, 'the yellow cylinder'), 10), node.output()
     late = answered(probe, 'the yellow cylinder')[0]
     assert late['status'] == 'found' and 'answered on the last frame' not in late['reason']
+    # The same through the parameter (`ros2 param set /clip_perception command ...`),
+    # the frame a moment old (answered for the cylinder, or in the worker for it).
+    camera.publish(scene)
+    time.sleep(0.3)
+    seen = len(detections(probe))
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('command', value='the blue mug').to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert _wait(lambda: [d for d in detections(probe)[seen:]
+                          if d['command'] == 'the blue mug' and d['status'] == 'found'], 10), \
+        node.output()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
