@@ -17,6 +17,7 @@ from conftest import detections
 from test_node import bring_up
 from test_node import POSE
 from test_node import run_until
+from test_node import SCENE_SPECS
 from test_node_process import call
 
 POSES = '/clip_perception/target_poses'
@@ -461,15 +462,16 @@ def _diag(probe):
 def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_node):
     """A still camera, or a script that publishes a frame and then asks.
 
-    The command was answered only when the next frame came: a camera throttled to
-    1 Hz answered seconds late, one that published once never did. The last frame is
-    answered again for a new command when it arrived within ``max_frame_age``; an older
-    one is not used (the next frame answers), and of commands sent back to back the
-    last is answered, the others superseded.
+    The command was answered only when the next frame came, and a camera that
+    published once never sent one. The last frame is answered again for a new command
+    when no newer frame comes within the grace and it arrived within ``max_frame_age``;
+    an older one is not used (the next frame answers); of commands sent back to back
+    the last is answered, the others superseded; a camera that streams is answered on
+    its next frame, never on the scene before.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
     camera.publish(scene)
-    time.sleep(0.3)
+    assert _wait(lambda: int(_diag(probe).get('frames_idle', 0)) >= 1, 10), node.output()
     camera.command('the red ball')
     assert _wait(lambda: answered(probe, 'the red ball'), 10), node.output()
     first = answered(probe, 'the red ball')[0]
@@ -478,7 +480,12 @@ def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_n
     box = np.array(first['chosen']['box'], float)
     truth = np.array(next(o.box for o in scene.objects if o.colour == 'red'), float)
     assert np.abs(box - truth).max() < 25, (box, truth)
-    # A script's list of commands to the same still frame: the last is answered on it.
+    # A script's list of commands to a frame it sent a while after the one before (no
+    # stream): the last command is answered on it.
+    time.sleep(1.2)
+    n = len(answered(probe, 'the red ball'))
+    camera.publish(scene)
+    assert _wait(lambda: len(answered(probe, 'the red ball')) > n, 10)
     for command in ('the blue mug', 'the green cube'):
         camera.command(command)
     assert _wait(lambda: answered(probe, 'the green cube'), 10), node.output()
@@ -495,16 +502,44 @@ def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_n
     assert _wait(lambda: answered(probe, 'the yellow cylinder'), 10), node.output()
     late = answered(probe, 'the yellow cylinder')[0]
     assert late['status'] == 'found' and 'answered on the last frame' not in late['reason']
-    # The same through the parameter (`ros2 param set /clip_perception command ...`),
-    # the frame a moment old (answered for the cylinder, or in the worker for it).
+    # The same through the parameter (`ros2 param set /clip_perception command ...`).
+    time.sleep(1.2)
+    n = len(answered(probe, 'the yellow cylinder'))
     camera.publish(scene)
-    time.sleep(0.3)
+    assert _wait(lambda: len(answered(probe, 'the yellow cylinder')) > n, 10)
     seen = len(detections(probe))
     res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('command', value='the blue mug').to_parameter_msg()])).results[0]
     assert res.successful, res.reason
-    assert _wait(lambda: [d for d in detections(probe)[seen:]
-                          if d['command'] == 'the blue mug' and d['status'] == 'found'], 10), \
-        node.output()
+    assert _wait(lambda: [d for d in detections(probe)[seen:] if d['command'] ==
+                          'the blue mug' and d['status'] == 'found' and
+                          'answered on the last frame' in d['reason']], 10), node.output()
+    # A camera that streams (a recording, a harness changing the scene as it asks): its
+    # next frame answers, never the frame of the scene before. Frames 0.6 s apart, the
+    # command 0.3 s before the new scene's first frame, as `clip_perception_eval ros`.
+    moved = generate_scene(4242, specs=[dataclasses.replace(
+        s, position=(-s.position[0], s.position[1])) for s in SCENE_SPECS])
+    reanswered = int(_diag(probe).get('frames_reanswered', 0))
+    seen = len(detections(probe))
+    for command in ('the green cube', 'the red ball'):
+        for _ in range(3):
+            camera.publish(scene)
+            time.sleep(0.6)
+        camera.command(command)
+        time.sleep(0.3)
+        camera.publish(moved)
+        time.sleep(0.6)
+        camera.publish(moved)
+        scene, moved = moved, scene
+    def ball():
+        return [d for d in detections(probe)[seen:] if d['command'] == 'the red ball']
+
+    assert _wait(lambda: len(ball()) >= 2, 10), node.output()
+    last = ball()
+    assert all('answered on the last frame' not in d['reason'] for d in last), last
+    truth = np.array(next(o.box for o in scene.objects if o.colour == 'red'), float)
+    assert np.abs(np.array(last[0]['chosen']['box'], float) - truth).max() < 25
+    time.sleep(1.0)
+    assert int(_diag(probe).get('frames_reanswered', 0)) == reanswered, _diag(probe)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -147,6 +147,10 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
+# Seconds a new command waits for a newer frame before the last one answers it
+# (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
+# 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
+HELD_FRAME_GRACE = 0.25
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
 # The arguments rclpy was initialised with (_run), whose parameter sources
@@ -255,6 +259,7 @@ class PerceptionMixin:
         # The last frame handed to the worker, and (frame, seconds) of the one handed
         # again for a new command (_answer_held_frame), so its answer can say so.
         self._last_frame = None
+        self._frame_interval = None  # s between the last two frames handed over
         self._held = None
         self._stop = threading.Event()
         self._worker = None
@@ -1184,30 +1189,51 @@ class PerceptionMixin:
         with self._cv:
             if self._pending is not None:
                 self.health.count('frames_dropped')
+            if self._last_frame is not None:
+                self._frame_interval = frame.image[2] - self._last_frame.image[2]
             self._pending = self._last_frame = frame
             self._cv.notify()
 
     def _answer_held_frame(self, values):
-        """Hand the last frame to the worker again for a new command, if it is recent.
+        """Answer a new command on the last frame if the camera has gone quiet.
 
-        A command that arrives after the camera's last frame (a still or throttled
-        camera, ``image_publisher`` at 1 Hz, a script that publishes a frame and then
-        asks) was answered only when the next frame came, or never; and a frame being
-        processed when the command changes is discarded (its answer would be the old
-        command's). So the last frame goes to the worker again with the new command when
-        it arrived within ``max_frame_age`` (``input_timeout`` when that is 0) and no
-        newer frame is waiting; its crops come from the reuse cache. Counted as
-        ``frames_reanswered``; the answer's reason names the frame's age. An older frame
-        is not used: the next one answers, as before.
+        A command that came after the camera's last frame (an ``image_publisher`` that
+        published once, a camera stopped or paused, a script that publishes a frame and
+        then asks) was answered when the next frame came, which may be never; a frame in
+        the worker when the command changed is discarded too (its answer would be the old
+        command's). So when no newer frame has come :data:`HELD_FRAME_GRACE` after the
+        command (or twice the time between the camera's last two frames, if longer and
+        they came within the window below), the last frame goes to the worker again with
+        the new command, if it arrived within ``max_frame_age`` (``input_timeout`` when
+        that is 0). A camera that streams
+        sends its next frame first, and that frame answers: a recording or a harness that
+        changes the scene as it sends the command is never answered on the scene before.
+        Counted as ``frames_reanswered``; the answer's reason names the frame's age.
         """
-        window = values['max_frame_age'] or values['input_timeout']
         with self._cv:
-            last = self._last_frame
-            if self._pending is not None or last is None or not self._outputs_on:
-                return
+            last, interval = self._last_frame, self._frame_interval
+        if last is None or not self._outputs_on:
+            return
+        window = values['max_frame_age'] or values['input_timeout']
+        # A camera that streams (frames closer than the window) sends its next frame
+        # within its interval; frames further apart are a still camera's or a script's.
+        grace = max(HELD_FRAME_GRACE, 2.0 * interval) if interval and interval <= window \
+            else HELD_FRAME_GRACE
+        if time.monotonic() + grace - last.image[2] > window:
+            return  # too old by the time it could be used: the next frame answers
+        command = self._command
+        timer = threading.Timer(grace, self._reanswer, (last, command, window))
+        timer.daemon = True
+        timer.start()
+
+    def _reanswer(self, last, command, window):
+        """:meth:`_answer_held_frame`'s check when its grace has passed (timer thread)."""
+        with self._cv:
             held = time.monotonic() - last.image[2]
-            if held > window:
-                return
+            if self._stop.is_set() or self._last_frame is not last or \
+                    self._pending is not None or self._command != command or \
+                    self._answered or held > window:
+                return  # a newer frame came, or the command changed or was answered
             self._pending = dataclasses.replace(last)
             self._held = (self._pending, held)
             self.health.count('frames_reanswered')
