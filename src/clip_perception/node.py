@@ -256,11 +256,9 @@ class PerceptionMixin:
         self._answer_lock = threading.Lock()
         self._cancelled_by = None  # the cancel word being applied (_cancel), for the log
         self._pending = None
-        # The last frame handed to the worker, and (frame, seconds) of the one handed
-        # again for a new command (_answer_held_frame), so its answer can say so.
+        # The last frame handed to the worker (_answer_held_frame may hand it again).
         self._last_frame = None
         self._frame_interval = None  # s between the last two frames handed over
-        self._held = None
         self._stop = threading.Event()
         self._worker = None
         self._inputs = []
@@ -1205,9 +1203,9 @@ class PerceptionMixin:
         command (or twice the time between the camera's last two frames, if longer and
         they came within the window below), the last frame goes to the worker again with
         the new command, if it arrived within ``max_frame_age`` (``input_timeout`` when
-        that is 0). A camera that streams
-        sends its next frame first, and that frame answers: a recording or a harness that
-        changes the scene as it sends the command is never answered on the scene before.
+        that is 0). A camera that streams sends its next frame first, and that frame
+        answers: a recording or a harness that changes the scene as it sends the command
+        is never answered on the scene before.
         Counted as ``frames_reanswered``; the answer's reason names the frame's age.
         """
         with self._cv:
@@ -1234,8 +1232,7 @@ class PerceptionMixin:
                     self._pending is not None or self._command != command or \
                     self._answered or held > window:
                 return  # a newer frame came, or the command changed or was answered
-            self._pending = dataclasses.replace(last)
-            self._held = (self._pending, held)
+            self._pending = dataclasses.replace(last, held=held)
             self.health.count('frames_reanswered')
             self._cv.notify()
 
@@ -1395,10 +1392,9 @@ class PerceptionMixin:
                                   result.pose is None else '')
         if colour_note:  # every answer: "not found" on a grey image is no evidence either
             reason += f' ({colour_note})'
-        held = self._held
-        if held is not None and held[0] is frame:
-            reason += (f' (answered on the last frame, received {held[1]:.2f} s before the '
-                       'command: no newer frame had come)')
+        if frame.held is not None:
+            reason += (f' (answered on the last frame, received {frame.held:.2f} s before '
+                       'the command: no newer frame had come)')
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after

@@ -130,7 +130,9 @@ class SyncedFrame:
 
     ``waited`` is how long (s, the caller's monotonic clock) the frame was held for its
     depth or first camera_info, so that the node can tell a frame made stale by the wait
-    from one stamped by a clock that is behind.
+    from one stamped by a clock that is behind. ``held``: when the frame is handed over
+    again to answer a command that came after it, how long (s) before that command it
+    arrived; None for a frame handed over as it came.
     """
 
     stamp: float
@@ -140,6 +142,7 @@ class SyncedFrame:
     depth_stamp: float | None = None
     no_depth_reason: str = ''
     waited: float = 0.0
+    held: float | None = None
 
 
 class FrameSync:
