@@ -8,7 +8,8 @@ which has no ``ros2`` CLI. It waits until the node's command subscription is mat
 and prints the first ``~/detection_json`` answer to it: status, reason, position.
 
 Exit status: 0 answered (found, not found, cancelled...); 1 no subscriber on the command
-topic, or no answer in time (the node answers with the next colour frame: is the camera
+topic, or no answer in time (the node answers with the next colour frame, or with the
+last one when the camera has gone quiet and that frame is recent: is the camera
 publishing?); 2 the command itself is unusable (empty, too long; or the node answered
 it ``rejected``: "[BLANK_AUDIO]", nothing to look for), or a name or option is invalid;
 3 the node answered it ``superseded``: another command replaced it before any frame
@@ -100,8 +101,9 @@ def main(argv=None):
                     return _report(answer)
             answers.clear()
         print(f'sent "{text}" on {topic}, but no answer on {args.node}/detection_json in '
-              f'{args.timeout:g} s: the node answers with the next colour frame (is the '
-              'camera publishing? see /diagnostics)', file=sys.stderr)
+              f'{args.timeout:g} s: the node answers with the next colour frame, or the last '
+              'one when the camera has gone quiet and it is recent (is the camera '
+              'publishing? see /diagnostics)', file=sys.stderr)
         return 1
     finally:
         executor.shutdown()
