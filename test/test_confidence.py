@@ -140,6 +140,61 @@ def test_the_bundled_model_answers_words_it_never_learned_not_found(tmp_path):
     assert 'knows no word' not in res.reason
 
 
+def test_every_object_phrase_meets_the_closed_vocabulary_not_only_the_first():
+    """The second object of "A and B", an exclusion and a relation's reference too.
+
+    Found by a new user trying the node (trial 33): "the yellow cone and the teddy bear"
+    answered found with the teddy bear posed on a purple cylinder (confidence 0.91);
+    "the purple cylinder, not the teddy bear" and "... but not the banana" excluded the
+    cylinder itself ("banana cylinder" scored as the cylinder) and answered not_found;
+    "the yellow cone next to the teddy bear" measured "next to" from the cylinder. Only
+    the first object phrase was checked against the bundled model's closed vocabulary.
+    """
+    scene = generate_scene(61_001, specs=[ObjectSpec('yellow', 'cone', 'large', (-0.12, 0.04)),
+                                          ObjectSpec('purple', 'cylinder', 'large', (0.1, 0.06)),
+                                          ObjectSpec('green', 'ball', 'small', (0.0, 0.2))])
+    centre = {o.name: o.centre for o in scene.objects}
+    pipeline = Pipeline(ClipScorer('bundled', device='cpu', dtype='float32'),
+                        PipelineConfig())
+
+    def run(command):
+        return pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+
+    # A second object the model cannot see: not posed on anything, the whole answer
+    # not_found (as when a known second object is absent), the reason naming the word.
+    for command in ('the yellow cone and the teddy bear', 'the green ball and a banana',
+                    'the yellow cone, the green ball and the screwdriver'):
+        res = run(command)
+        assert res.status == 'not_found' and not res.targets, (command, res.reason)
+        assert 'knows no word of' in res.reason, res.reason
+    # An exclusion the model cannot see removes nothing, and says so.
+    for command, target in (('the purple cylinder, not the teddy bear', 'purple cylinder'),
+                            ('the purple cylinder but not the banana', 'purple cylinder'),
+                            ('the cone but not the laptop', 'yellow cone')):
+        res = run(command)
+        assert res.status == 'found', (command, res.reason)
+        assert np.linalg.norm(res.pose.position - centre[target]) < 0.01, command
+        assert 'nothing is excluded' in res.reason, res.reason
+    # A relation to an object the model cannot see is not measured from another object.
+    for command in ('the yellow cone next to the teddy bear',
+                    'the yellow cone left of the banana', 'the ball on the laptop'):
+        res = run(command)
+        assert res.status == 'not_found' and res.reference is None, (command, res.reason)
+        assert 'knows no word of' in res.reason and 'refers to' in res.reason, res.reason
+    # Known words everywhere are answered as before.
+    res = run('the yellow cone and the green ball')
+    assert res.status == 'found' and {t.what for t in res.targets} == {'yellow cone',
+                                                                       'green ball'}
+    res = run('the cylinder, not the cone')
+    assert res.status == 'found' and 'nothing is excluded' not in res.reason
+    nearest = min(centre, key=lambda n: np.linalg.norm(res.pose.position - centre[n]))
+    assert nearest == 'purple cylinder', res.reason
+    # The helper judges an exclusion on the words it does not carry over from the object.
+    assert unknown_to('banana cylinder', TOY, carried='purple cylinder')
+    assert not unknown_to('red cylinder', TOY, carried='purple cylinder')
+    assert not unknown_to('purple cylinder', TOY, carried='purple cylinder')
+
+
 TOY = ('red ball', 'blue mug', 'green cube', 'yellow cylinder', 'purple cone', 'white cube')
 
 

@@ -122,7 +122,7 @@ def top_contrast_confidence(image, command, contrasts, logit_scale):
     return 0.5 * (1.0 + np.tanh(0.5 * float(logit_scale) * margin))
 
 
-def unknown_to(what, vocabulary):
+def unknown_to(what, vocabulary, carried=''):
     """Return whether a closed vocabulary knows none of the command's words.
 
     A checkpoint trained on a closed world (the bundled tiny model: eight colours and
@@ -135,12 +135,16 @@ def unknown_to(what, vocabulary):
 
     :param what: the object part of the command ("teddy bear").
     :param vocabulary: the closed vocabulary's descriptions.
+    :param carried: words ``what`` took over from another phrase rather than from the
+        speaker, left out of the judgement: "the purple cylinder but not the banana"
+        excludes "banana cylinder", whose "cylinder" is the object's, so it is judged on
+        "banana" alone.
     :return: True when the command names at least one property and none is known (False
         for an empty vocabulary: nothing to judge by).
     """
     if not vocabulary:
         return False  # nothing to judge by
-    mine = _words(what)
+    mine = _words(what) - _words(carried)
     known = frozenset().union(*(_words(item) for item in vocabulary))
     return bool(mine) and not (mine & known)
 

@@ -33,6 +33,7 @@ from clip_perception.selection import REFUSED
 from clip_perception.selection import same_object
 from clip_perception.selection import select
 from clip_perception.selection import select_linked
+from clip_perception.selection import Selection
 
 NO_DEPTH = 'no_depth'
 
@@ -236,6 +237,15 @@ class Pipeline:
             return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
                           ranked=(), pose=None, reason=query.refused, proposals=props.boxes,
                           timings=timings, query=query, work=work)
+        # "the purple cylinder but not the banana": a closed vocabulary cannot see what
+        # it has no word for, so the exclusion removes nothing (it removed the cylinder:
+        # "banana cylinder" scored as the cylinder). Judged on the words the exclusion
+        # does not share with the object ("banana"; "cylinder" was carried over).
+        gone = ()
+        if self.scorer.closed_vocabulary and query.exclude:
+            gone = tuple(e for e in query.exclude
+                         if unknown_to(e, self.scorer.vocabulary, carried=query.what))
+            query = replace(query, exclude=tuple(e for e in query.exclude if e not in gone))
         # "the red ball or the blue mug": each object offered is selected on its own,
         # and the best one found answers (one target, as for a single object).
         options = (replace(query, alternatives=()),) + tuple(query.alternatives)
@@ -260,6 +270,8 @@ class Pipeline:
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
         notes += [n for n in (speaker_side_note(query),) if n]
+        notes += [f'the model knows no word of what "not" names ("{e}"): nothing is excluded '
+                  'for it' for e in gone]
         texts = {}
         for phrase in dict.fromkeys(p for q in options for p in _phrases(q)):
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
@@ -277,14 +289,19 @@ class Pipeline:
         confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
         asked = options if query.alternatives else (query,) + tuple(query.also)
-        parts = [self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
-                 for q in asked]
+        # Every object phrase meets the closed vocabulary, not only the first: "the yellow
+        # cone and the teddy bear" posed a teddy bear on a cylinder, and "... next to the
+        # teddy bear" measured "next to" from one.
+        blind = [self._unknown_part(q) for q in asked]
+        parts = [Selection(NOT_FOUND, None, (), why) if why else
+                 self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
+                 for q, why in zip(asked, blind)]
         if len(asked) > 1 and query.alternatives:
             asked, parts = _best_option(asked, parts)
         tracker = memory.tracker if memory is not None else None
         track = None
         if (tracker is not None and not query.plural and not query.also and len(props)
-                and not query.alternatives):
+                and not query.alternatives and not blind[0]):
             parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
                                           confs, geo, stamp)
             if memory.cut:
@@ -329,6 +346,24 @@ class Pipeline:
                       timings=timings, targets=tuple(targets) if found else (),
                       ambiguous=first.ambiguous if status == AMBIGUOUS else (),
                       reference=first.reference, query=query, track=track, work=work)
+
+    def _unknown_part(self, q):
+        """Why a closed vocabulary cannot answer the object phrase ``q``, or None.
+
+        :param q: one object of the command (:class:`clip_perception.language.Query`).
+        :return: the reason (its object, or the object its relation refers to, names no
+            word of the vocabulary), or None when it can be answered or the checkpoint's
+            vocabulary is open.
+        """
+        if not self.scorer.closed_vocabulary:
+            return None
+        if unknown_to(q.what, self.scorer.vocabulary):
+            return f'the model knows no word of "{q.what}"'
+        if q.reference is not None and unknown_to(q.reference.what, self.scorer.vocabulary):
+            link = (q.link or 'its relation').replace('_', ' ')
+            return (f'the model knows no word of "{q.reference.what}", which "{link}" '
+                    'refers to')
+        return None
 
     def _track(self, tracker, part, query, props, image, cosines, confs, geo, stamp):
         """Hand the frame's selection of the command to ``tracker``; return its answer."""
