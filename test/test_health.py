@@ -1,5 +1,7 @@
 """Rates, latency windows, log throttling and the diagnostics snapshot."""
 
+import re
+
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import Health
@@ -39,6 +41,31 @@ def test_health_snapshot_reports_stale_input():
     assert values['rejected_encoding'] == '1' and values['messages_rejected'] == '1'
     level, msg, _ = h.snapshot(20.0, 2.0)
     assert level == 1 and 'stale' in msg
+
+
+def test_depth_arriving_far_less_often_than_colour_is_named_as_lost():
+    """Trial 33: a publisher without the Fast DDS profile lost half the depth images.
+
+    /diagnostics said only "no depth image within 0.05 s of the frame; newest arrived
+    0.7 s ago". The rates now say that depth is lost on the way and what carries it.
+    """
+    def fed(colour_hz, depth_hz, seconds=4.0):
+        h = Health()
+        for k in range(int(seconds * colour_hz)):
+            h.arrived('colour', k / colour_hz)
+        for k in range(int(seconds * depth_hz)):
+            h.arrived('depth', k / depth_hz)
+        return h.depth_loss_note(seconds)
+
+    for colour_hz, depth_hz in ((10, 4), (30, 10), (8.8, 0.5), (5, 0)):
+        note = fed(colour_hz, depth_hz)
+        assert note is not None and 'fastdds_large_data.xml' in note, (colour_hz, depth_hz)
+        got = re.search(r'depth arrives at ([0-9.]+) Hz, colour at ([0-9.]+) Hz', note)
+        assert got and abs(float(got[2]) - colour_hz) < 0.1 * colour_hz + 0.1, note
+        assert abs(float(got[1]) - depth_hz) < 0.1 * colour_hz + 0.1, note
+    # Depth at the colour rate (or near it), or too few frames to judge: nothing said.
+    for colour_hz, depth_hz in ((10, 10), (30, 20), (15, 30), (1, 0), (0, 0)):
+        assert fed(colour_hz, depth_hz) is None, (colour_hz, depth_hz)
 
 
 def test_colour_that_arrives_but_is_refused_is_an_error_with_the_reason():

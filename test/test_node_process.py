@@ -60,6 +60,9 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
     assert 'loaded CLIP "bundled"' in log and 'M parameters' in log
     # The unit of the margins: logits are cosine x logit_scale (24.8 for the bundled).
     assert '; logit_scale 24.8;' in log
+    # The confidence rule in effect, not only its setting (trial 33: the line said
+    # "calibration: default" while the bundled model is judged by the softmax).
+    assert '; confidence: softmax (auto; no calibration shipped with the model);' in log
     assert 'warmed up in' in log  # the first frame pays no one-time costs
     assert 'is not below max_frame_age' not in log  # the defaults fit together
     # Which prompt templates are in effect, since a parameter read says only ''.

@@ -13,6 +13,7 @@ from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import segment_owners
 from clip_perception.selection import select
 from clip_perception.selection import select_linked
+from clip_perception.selection import under
 
 BOXES = np.array([[10, 100, 60, 150], [300, 100, 350, 150], [500, 300, 600, 420],
                   [305, 105, 345, 148]], float)
@@ -304,3 +305,17 @@ def test_relations_in_depth_and_height_in_3d_and_without_depth_in_the_image():
     missing = select_linked(LINKED, MUG, MUG * 0, parse_command('the mug next to the tray'),
                             0.5, CAL, positions=POS)
     assert missing.status == NOT_FOUND and 'reference "tray"' in missing.reason
+
+
+def test_a_confidence_under_the_threshold_reads_under_it():
+    """Two decimals rounded said "confidence 0.99 < threshold 0.99" (trial 33)."""
+    for value, limit, text in ((0.987, 0.99, '0.987'), (0.9996, 1.0, '0.999'),
+                               (0.3, 0.5, '0.300'), (0.4999, 0.5, '0.499'),
+                               (0.12345, 0.1235, '0.12345')):
+        assert under(value, limit) == text, (value, limit)
+        assert float(under(value, limit)) < limit
+    boxes = np.array([[0, 0, 10, 10], [20, 0, 30, 10]], float)
+    sel = select(boxes, np.array([0.30, 0.1]), parse_command('the red ball'),
+                 threshold=0.99, confidence=np.array([0.987, 0.2]))
+    assert sel.status == NOT_FOUND
+    assert 'has confidence 0.987 < threshold 0.99' in sel.reason, sel.reason

@@ -170,6 +170,33 @@ class Health:
                 return None
             return refused[1]
 
+    def depth_loss_note(self, now, share=0.6, min_colour_hz=2.0):
+        """Say that depth arrives much less often than colour, or return None.
+
+        A frame answered without depth says only that no depth paired with it. When the
+        depth stream also arrives at under ``share`` of the colour rate (sliding 5 s
+        window), images are being lost on the way, or the camera publishes depth slower:
+        the usual cause is large best-effort messages over a DDS transport that drops
+        them (a new user's own publisher without the shipped Fast DDS profile: depth at
+        half the colour rate, one frame in three answered without depth; trial 33).
+
+        :param now: monotonic time (s).
+        :param share: depth rate under this share of the colour rate is named.
+        :param min_colour_hz: below this colour rate (Hz) the rates say too little.
+        :return: one clause for the depth_missing notice, or None.
+        """
+        with self._lock:
+            colour = self.arrival_rate['colour'].rate(now)
+            depth = self.arrival_rate['depth'].rate(now)
+        if colour < min_colour_hz or depth >= share * colour:
+            return None
+        return (f'depth arrives at {depth:.1f} Hz, colour at {colour:.1f} Hz: depth images '
+                'are lost on the way or published slower; large best-effort messages need '
+                'a transport that carries them (Fast DDS: export '
+                'FASTRTPS_DEFAULT_PROFILES_FILE=<prefix>/share/clip_perception/config/'
+                'fastdds_large_data.xml for the camera driver and the node, README "On a '
+                'robot")')
+
     def clear_notice(self, kind):
         """Forget the notice of ``kind`` at once: the input no longer has that problem.
 

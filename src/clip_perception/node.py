@@ -123,6 +123,7 @@ from clip_perception.messages import MessageError
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.pipeline import Pipeline
+from clip_perception.pipeline import resolve_rule
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
@@ -396,8 +397,8 @@ class PerceptionMixin:
             + (f' (load {self.scorer.encoder.load_seconds:.1f} s, '
                f'{"from cache" if self.scorer.encoder.cached else "converted"})'
                if self.scorer.backend != 'torch' else '')
-            + '; calibration: '
-            f'{"shipped" if self.scorer.calibration else "default"}'
+            # The rule in effect, not only its setting (auto says nothing by itself).
+            + f'; confidence: {_rule_label(values["confidence_rule"], self.scorer)}'
             # The unit of spatial_margin and ambiguity_margin (logits = cosine x this).
             + f'; logit_scale {self.scorer.logit_scale:.1f}'
             + f'; prompt templates: {_templates_label(values["prompt_template"], self.scorer)}')
@@ -803,7 +804,15 @@ class PerceptionMixin:
                     self._answer_held_frame(values)
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
                 # qos_overrides.* are declared by rclpy as each subscription is created.
-                self.get_logger().info(f'parameter {p.name} set to {p.value!r}')
+                dropped = ''
+                if p.name == 'depth_scale' and self._values_cache is not None and \
+                        p.value != self._values_cache.get('depth_scale'):
+                    # The track's positions are in the old units: kept, the target was
+                    # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
+                    self._reset_requested.set()
+                    dropped = ('; the tracked target is dropped (its position was measured '
+                               'in the old units) and acquired afresh on the next frame')
+                self.get_logger().info(f'parameter {p.name} set to {p.value!r}{dropped}')
             if p.name == 'diagnostics_period' and self._diag_timer is not None:
                 self._diag_timer.cancel()
                 self.destroy_timer(self._diag_timer)
@@ -1352,7 +1361,9 @@ class PerceptionMixin:
                           'inf): is the depth stream running and aligned?')
             depth = None
         if depth_note:
-            self.health.notice('depth_missing', f'answering without depth: {depth_note}', now)
+            loss = self.health.depth_loss_note(now)
+            self.health.notice('depth_missing', f'answering without depth: {depth_note}'
+                               + (f'; {loss}' if loss else ''), now)
         note = info_note or depth_note
         colour_note = ''
         if holds_no_colour(rgb):
@@ -1826,6 +1837,14 @@ def _command_value(value):
         return clean_command(value)
     except CommandError:
         return value.strip()
+
+
+def _rule_label(rule, scorer):
+    """How confidence is judged, for the start-up line: ``softmax (auto; ...)``."""
+    applied = resolve_rule(rule, scorer.calibration)
+    shipped = 'a calibration shipped with the model' if scorer.calibration else \
+        'no calibration shipped with the model'
+    return f'{applied} ({rule}; {shipped})' if rule == 'auto' else f'{applied} ({shipped})'
 
 
 def _templates_label(value, scorer):

@@ -58,6 +58,24 @@ class Selection:
     reference: Candidate | None = None
 
 
+def under(value, limit):
+    """``value`` as text that reads below ``limit`` (written ``{limit:g}``) when it is.
+
+    One decimal more than ``limit`` has (at least 3, at most 6), rounded down: "0.987 <
+    threshold 0.99", where two decimals rounded gave "0.99 < threshold 0.99" (trial 33).
+
+    :param value: a confidence in [0, 1].
+    :param limit: the threshold it is compared with.
+    :return: the text, e.g. ``'0.987'``.
+    """
+    text = f'{float(limit):g}'
+    digits = min(max(2, len(text.split('.')[1]) if '.' in text else 0) + 1, 6)
+    if 'e' in text:
+        digits = 6
+    scale = 10 ** digits
+    return f'{np.floor(float(value) * scale + 1e-9) / scale:.{digits}f}'
+
+
 def calibrate(cosine, calibration=None):
     """Map cosine similarities to P(match) in [0, 1].
 
@@ -334,8 +352,8 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     best = order[0]
     if conf[best] < threshold:
         return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
-                         f'best match "{query.what}" has confidence {conf[best]:.2f} '
-                         f'< threshold {threshold:.2f}' + note)
+                         f'best match "{query.what}" has confidence '
+                         f'{under(conf[best], threshold)} < threshold {threshold:g}' + note)
     near = cosine >= cosine[best] - margin
     sure = conf >= threshold
     if query.relation or query.size or query.ordinal:
@@ -398,7 +416,8 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                                  said + note, ambiguous=ambiguous)
             reason = f'best match for "{query.what}", picked although {said}'
     if (query.relation or query.size or query.ordinal) and conf[chosen] < threshold:
-        reason += (f' (its own confidence {conf[chosen]:.2f} is under the threshold; it '
+        reason += (f' (its own confidence {under(conf[chosen], threshold)} is under the '
+                   f'threshold {threshold:g}; it '
                    f'matches within {margin:.2f} cosine of the best, {conf[best]:.2f})')
     ranked = [chosen] + [i for i in order if i != chosen][:top_k - 1]
     targets = tuple(cand(i) for i in (targets if targets is not None else [chosen]))

@@ -389,7 +389,9 @@ def record_main(argv=None):
 
     p = argparse.ArgumentParser(description='Write generated RGB-D scenes and commands as '
                                 'a rosbag2 folder (RealSense topic names).')
-    p.add_argument('out', help='output bag folder (replaced)')
+    p.add_argument('out', help='output bag folder: written when missing or empty, replaced '
+                   'when it is a rosbag2 folder; anything else is refused (exit 2) and '
+                   'nothing is deleted')
     p.add_argument('--script', choices=('demo', 'random'), default='demo')
     p.add_argument('--scenes', type=int, default=10, help='random script: scenes')
     p.add_argument('--seed', type=int, default=0, help='random script: seed')
