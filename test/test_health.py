@@ -170,6 +170,16 @@ def test_a_command_qos_mismatch_warns_until_a_command_arrives():
     h.command_arrived(31.0)
     level, msg, values = h.snapshot(31.1, 2.0)
     assert level == 0 and dict(values)['commands_received'] == '1', msg
+    assert not h.command_qos_pending(40.0)  # answered by the command
+    # Or the publisher leaves: the node asks the graph once the event is 2 s old.
+    h.command_qos_incompatible("a command publisher's QoS is incompatible", 50.0)
+    assert not h.command_qos_pending(51.0) and h.command_qos_pending(52.0)
+    h.command_qos_gone()
+    assert not h.command_qos_pending(53.0)
+    h.arrived('colour', 53.0)
+    h.frame_in(53.0)
+    level, msg, _ = h.snapshot(53.1, 2.0)
+    assert level == 0 and 'QoS' not in msg, msg
 
 
 def test_wiring_note_names_what_no_message_can_reach():

@@ -333,10 +333,28 @@ class Health:
         """Record a QoS mismatch with a command publisher (an event DDS reports once).
 
         Its commands are never delivered, so it is a WARN in diagnostics until a command
-        arrives after it.
+        arrives after it, or the publisher is gone (:meth:`command_qos_gone`).
         """
         with self._lock:
             self.command_qos_event = (now, text)
+
+    def command_qos_pending(self, now, settle=2.0):
+        """Whether a command QoS mismatch is still named, and older than ``settle`` s.
+
+        The node then asks the ROS graph whether the publisher is still there
+        (:meth:`command_qos_gone`): DDS reports a mismatch when it matches, never when the
+        publisher leaves. ``settle`` gives the graph time to list a publisher it has just
+        reported.
+        """
+        with self._lock:
+            event = self.command_qos_event
+            return event is not None and now - event[0] >= settle and (
+                self.last_command is None or self.last_command < event[0])
+
+    def command_qos_gone(self):
+        """Forget the command QoS mismatch: no publisher with that QoS is left."""
+        with self._lock:
+            self.command_qos_event = None
 
     def _qos_note(self, last_colour):
         event = self.qos_event

@@ -71,6 +71,8 @@ from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
 from rclpy.qos import HistoryPolicy
+from rclpy.qos import qos_check_compatible
+from rclpy.qos import QoSCompatibility
 from rclpy.qos import QoSPolicyKind
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
@@ -672,6 +674,16 @@ class PerceptionMixin:
                 if i.topic_type != 'std_msgs/msg/String'])
             if note is not None:
                 self._warn_once('command_type', note)
+            if self.health.command_qos_pending(now):
+                # DDS says when an incompatible publisher matches, never when it leaves:
+                # the WARN stayed for good after the publisher had gone (trial 33).
+                sub_qos = self._command_sub.qos_profile
+                if not any(qos_check_compatible(i.qos_profile, sub_qos)[0] ==
+                           QoSCompatibility.ERROR
+                           for i in self.get_publishers_info_by_topic(listened)):
+                    self.health.command_qos_gone()
+                    self.get_logger().info(f'no publisher with an incompatible QoS is left '
+                                           f'on {listened}: its warning is cleared')
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
