@@ -732,7 +732,7 @@ def _jpeg_size(raw):
 
 
 def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
-                              roi=(0, 0, 0, 0)):
+                              roi=(0, 0, 0, 0), notes=None):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
     Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
@@ -744,22 +744,26 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     principal point and size, so the result matches the image that was actually sent.
     Images are assumed rectified (``image_rect`` topics): distortion is not applied. For
     a camera without distortion ``P``'s 3x3 equals ``K``. A ``K`` or ``P`` written
-    column-major is read transposed back (:func:`camera_matrix_layout_note`).
+    column-major is read transposed back (:func:`camera_matrix_layout_note`), and one in
+    fractions of the image size is read in pixels (:func:`in_pixels`).
 
     :param k: 9 floats, row-major 3x3.
     :param p: 12 floats, row-major 3x4 (optional).
     :param binning_x: ``binning_x`` (0 and 1 both mean none).
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
+    :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
+        the camera matrix was read in pixels from fractions of the image size.
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
         drivers leave them 0): the caller takes them from the image.
-    :raises MessageError: neither P nor K usable, a principal point more than half the
-        image outside it, or a bad size.
+    :raises MessageError: neither P nor K usable, focal lengths that are not pixels, a
+        principal point more than half the image outside it, or a bad size.
     """
     if width == 0 and height == 0:
         intr = _camera_matrix(k, p, 1, 1)
         return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
     intr = _camera_matrix(k, p, width, height)
     _check_size(height, width, 'camera_info')
+    intr = in_pixels(intr, notes)
     if not (-0.5 * width <= intr.cx <= 1.5 * width and -0.5 * height <= intr.cy <= 1.5 * height):
         raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
                            f'{intr.cy:g}) lies far outside the {width}x{height} image (K[2] '
@@ -778,6 +782,75 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+# Widest field of view (degrees, across either side) of a focal length in pixels: a
+# pinhole image wider than this is no camera's (fisheye lenses are calibrated to a pinhole
+# P of about a third of the image width, 113 degrees). A focal length that gives more is
+# not in pixels: millimetres (a lens of 1.9-8 mm), or a fraction of the image size.
+MAX_FIELD_OF_VIEW_DEG = 170.0
+# A principal point in fractions of the image size lies this close to 0.5 on both axes
+# (a fifth of the image, as principal_point_note allows a pixel one).
+_NORMALISED_CENTRE = 0.2
+# Most two focal lengths of one camera differ (pixels are square to about 1%).
+_SQUARE_PIXELS = 0.05
+
+
+def in_pixels(intrinsics, notes=None):
+    """Return ``intrinsics`` in pixels, reading a camera matrix in other units, or raise.
+
+    sensor_msgs/CameraInfo ``K`` and ``P`` are pixels. Drivers and bridges have published
+    them otherwise: the principal point in normalised image coordinates, 0 to 1, beside
+    focal lengths in pixels (ifm/ifm3d-ros2#18, an O3R camera); all four as fractions of
+    the image size, ``[fx/w, fy/h, cx/w, cy/h]`` (lmb-freiburg/lmbspecialops#2: what
+    learning code and renderers keep); the focal length in millimetres
+    (robotology/yarp#1956). Read as pixels, the optical axis sits at the image corner or
+    every ray fans out at nearly 90 degrees, and poses land metres off.
+
+    A principal point within :data:`_NORMALISED_CENTRE` of (0.5, 0.5) of an image at
+    least 16 px a side is in fractions of it (a pixel one there is the image corner): it
+    is read as ``cx * w - 0.5`` (pixel centres at integers, as image_geometry counts).
+    Focal lengths that give a field of view over :data:`MAX_FIELD_OF_VIEW_DEG` are not
+    pixels: beside a fractional principal point they are fractions too, read per axis
+    (``fx * w``, ``fy * h``) or both by the width, whichever gives square pixels;
+    otherwise (millimetres, or fractions that give neither) they cannot be read.
+
+    :param intrinsics: :class:`Intrinsics` as the message gives it (size > 0).
+    :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
+        anything was read in pixels from fractions.
+    :return: :class:`Intrinsics` in pixels (``intrinsics`` itself when they are).
+    :raises MessageError: kind ``invalid``: focal lengths that are not pixels and cannot
+        be read as fractions of the image.
+    """
+    fx, fy, cx, cy = intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy
+    w, h = intrinsics.width, intrinsics.height
+    fractional = min(w, h) >= 16 and abs(cx - 0.5) <= _NORMALISED_CENTRE and \
+        abs(cy - 0.5) <= _NORMALISED_CENTRE
+    half = math.tan(math.radians(MAX_FIELD_OF_VIEW_DEG / 2))
+    narrow = fx * half >= w / 2 and fy * half >= h / 2
+    if narrow and not fractional:
+        return intrinsics
+    said = f'(fx {fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g})'
+    if not narrow:
+        reading = [(fx * w, fy * h), (fx * w, fy * w)] if fractional else []
+        square = [f for f in reading if abs(f[0] / f[1] - 1) <= _SQUARE_PIXELS]
+        if not square:
+            view = 2 * math.degrees(math.atan(w / 2 / fx))
+            raise MessageError('invalid', f'camera_info camera matrix {said} is not in '
+                               f'pixels: a focal length of {fx:g} px gives a {view:.1f} '
+                               f'degree view across {w} px, which no pinhole camera has (a '
+                               'lens focal length in millimetres?); K and P are pixels '
+                               '(fx = focal length / pixel size): using no camera_info')
+        fx, fy = square[0]
+    if fractional:
+        cx, cy = cx * w - 0.5, cy * h - 0.5
+    if notes is not None:
+        what = 'principal point is' if narrow else 'principal point and focal lengths are'
+        notes.append(Note('units', f'camera_info camera matrix {said}: its {what} in '
+                          'fractions of the image size, not pixels; read as fx '
+                          f'{fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g} px for the {w}x{h} image '
+                          '(sensor_msgs/CameraInfo K and P are pixels: fix the publisher)'))
+    return Intrinsics(fx, fy, cx, cy, w, h)
 
 
 def principal_point_note(intrinsics, roi_set=False):
