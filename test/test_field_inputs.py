@@ -108,6 +108,15 @@ def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, fr
     camera.image.publish(c)
 
 
+def refused_colour(probe, camera, scene, colour, text):
+    """Publish four frames edited by ``colour``; return the colour refusal naming ``text``."""
+    for _ in range(4):
+        publish(camera, scene, colour=colour)
+        time.sleep(0.2)
+    values = wait_diag(probe, lambda lv, m, v: text in v.get('last_refusal_colour', ''))[2]
+    return values.get('last_refusal_colour', '')
+
+
 def feed_until(camera, scene, predicate, timeout=40.0, period=0.25, **kwargs):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -1871,11 +1880,8 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
     def no_bit_depth(m):
         m.encoding = 'rgb'
         return m
-    for _ in range(4):
-        publish(camera, scene, colour=no_bit_depth)
-        time.sleep(0.2)
-    values = wait_diag(probe, lambda lv, m, v: '"rgb"' in v.get('last_refusal_colour', ''))[2]
-    assert 'no bit depth' in values['last_refusal_colour'], values
+    refusal = refused_colour(probe, camera, scene, no_bit_depth, '"rgb"')
+    assert 'no bit depth' in refusal, refusal
     assert node.stop() == 0
 
 
@@ -2178,4 +2184,41 @@ def test_a_stamp_that_does_not_change_is_aged_and_paired_by_arrival(probe, start
     log = node.output()
     assert log.count('colour frames repeat one header.stamp') == 1, log
     assert log.count('depth images repeat one header.stamp') == 1, log
+    assert node.stop() == 0
+
+
+def test_a_compressed_stream_in_a_raw_image_is_decoded_or_named(probe, start_node):
+    """``sensor_msgs/Image`` whose data is a JPEG, or an H.264 stream, not pixels.
+
+    Field report: ros-misc-utilities/ffmpeg_image_transport#35 (an H.264 stream carried
+    in ``sensor_msgs/Image``, "the data field contains raw data and not pixels"); drivers
+    passing a camera's MJPEG frames through as the raw image (``encoding: jpeg``). Before:
+    every frame was refused as 'unsupported image encoding "jpeg"' (0 answers), and the
+    H.264 frames as an unsupported encoding, with the list of encodings and nothing about
+    what the data was. A JPEG, PNG or TIFF (its signature) is decoded, warned once and
+    counted; an H.264/H.265 stream is refused saying it is video to decode first.
+    """
+    import cv2
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    jpeg = cv2.imencode('.jpg', scene.rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
+
+    def mjpeg(m):
+        m.encoding, m.step, m.data = 'jpeg', 0, jpeg.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=mjpeg), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015
+    assert node.output().count('holds a JPEG image, not raw pixels') == 1, node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_compressed_in_raw', 0)) >= 2)
+    assert int(values[2]['colour_compressed_in_raw']) >= 2, values
+
+    def h264(m):  # an SPS NAL unit after an Annex B start code, as an encoder opens
+        m.encoding, m.step = 'h264', 0
+        m.data = b'\x00\x00\x00\x01\x67\x42\xc0\x1e' + bytes(range(256)) * 8
+        return m
+    refusal = refused_colour(probe, camera, scene, h264, 'H.264')
+    assert 'video stream, not pixels' in refusal, refusal
     assert node.stop() == 0

@@ -921,3 +921,23 @@ def test_a_focal_length_no_pinhole_camera_has_is_refused():
         in_pixels(Intrinsics(0.2, 0.9, 0.5, 0.5, 640, 480))
     fisheye = Intrinsics(640 / 3, 640 / 3, 319.5, 239.5, 640, 480)  # a 113 degree view
     assert in_pixels(fisheye) is fisheye
+
+
+def test_a_compressed_image_in_a_raw_image_is_decoded_and_video_is_named():
+    """ffmpeg_image_transport#35: compressed bytes in ``sensor_msgs/Image``, not pixels."""
+    rgb = np.zeros((24, 32, 3), np.uint8)
+    rgb[:, :16] = (200, 30, 30)
+    for ext in ('.png', '.jpg'):
+        data = cv2.imencode(ext, rgb[..., ::-1])[1].tobytes()
+        notes = []
+        out = image_to_rgb('jpeg' if ext == '.jpg' else 'png', 24, 32, 0, data, notes=notes)
+        assert np.abs(out.astype(int) - rgb).mean() < 4 and notes[0].kind == 'compressed_in_raw'
+        with pytest.raises(MessageError, match='but the message says 32x20'):
+            image_to_rgb('jpeg', 20, 32, 0, data)
+    stream = b'\x00\x00\x00\x01\x67\x42\xc0\x1e' + bytes(64)
+    with pytest.raises(MessageError, match='H.264 or H.265 video stream'):
+        image_to_rgb('h264', 480, 640, 0, stream)
+    with pytest.raises(MessageError, match='H.264 or H.265 video stream'):
+        compressed_to_rgb('h264', stream)
+    # Pixels that happen to begin with a start code are pixels.
+    assert image_to_rgb('mono8', 2, 6, 6, stream[:12]).shape == (2, 6, 3)

@@ -270,7 +270,8 @@ class Health:
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
                          'depth_step_unset', 'colour_compressed_format',
-                         'colour_compressed_payload', 'camera_info_units',
+                         'colour_compressed_payload', 'colour_compressed_in_raw',
+                         'camera_info_units',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -208,6 +208,77 @@ def _step_of(encoding, height, width, step, data, what, notes=None):
 
 
 def image_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=None):
+    """Decode a raw ``sensor_msgs/Image`` into RGB; a compressed image in it is decoded too.
+
+    See :func:`_raw_to_rgb` for the encodings read. A message whose ``data`` is not the
+    pixels its encoding and size describe but a compressed stream (ros-misc-utilities/
+    ffmpeg_image_transport#35: an H.264 stream carried in ``sensor_msgs/Image``; a
+    driver passing its camera's MJPEG frames through as the raw image, ``encoding:
+    jpeg``) was refused as an unsupported encoding or a wrong data length, which did not
+    say what the data was. A JPEG, PNG or TIFF (told by its signature) is decoded as
+    :func:`compressed_to_rgb` decodes it, with a :class:`Note` of kind
+    ``compressed_in_raw``; an H.264 or H.265 stream, which needs the frames before it to
+    decode, is refused saying so.
+
+    :return: (H, W, 3) uint8 RGB, C-contiguous (a compressed image's own size when the
+        message leaves width and height 0).
+    :raises MessageError: as :func:`_raw_to_rgb`; a compressed image of another size than
+        the message's; an H.264/H.265 stream.
+    """
+    try:
+        return _raw_to_rgb(encoding, height, width, step, data, is_bigendian, notes)
+    except MessageError as exc:
+        unsized = exc.kind == 'size' and width == 0 and height == 0  # sizes left unset
+        if (exc.kind not in ('encoding', 'layout') and not unsized) or \
+                len(data) > MAX_COMPRESSED_BYTES:
+            raise
+        head = bytes(data[:16])
+        codec = _image_signature(head)
+        if codec is None:
+            video = _video_stream(head)
+            if video is None:
+                raise
+            raise MessageError('encoding', f'image (encoding "{encoding}") holds an {video} '
+                               'video stream, not pixels: a video frame needs the frames '
+                               'before it to decode; decode it before this node (e.g. '
+                               'ffmpeg_image_transport, or publish the raw image)') from None
+        rgb = compressed_to_rgb('', data)
+        if not unsized and rgb.shape[:2] != (height, width):
+            raise MessageError('layout', f'image (encoding "{encoding}") holds a '
+                               f'{codec.upper()} image of {rgb.shape[1]}x{rgb.shape[0]}, but '
+                               f'the message says {width}x{height}') from None
+        if notes is not None:
+            notes.append(Note('compressed_in_raw', f'image (encoding "{encoding}", '
+                              f'{width}x{height}) holds a {codec.upper()} image, not raw '
+                              f'pixels: decoded ({rgb.shape[1]}x{rgb.shape[0]}); publish it '
+                              'as sensor_msgs/CompressedImage on image/compressed, or '
+                              'decoded'))
+        return rgb
+
+
+def _image_signature(head):
+    """Return ``'jpeg'``, ``'png'`` or ``'tiff'`` when ``head`` opens such a file, else None."""
+    if head[:8] == b'\x89PNG\r\n\x1a\n':
+        return 'png'
+    if head[:3] == b'\xff\xd8\xff':
+        return 'jpeg'
+    return 'tiff' if head[:4] in (b'II*\x00', b'MM\x00*') else None
+
+
+def _video_stream(head):
+    """Return ``'H.264 or H.265'`` when ``head`` opens an Annex B stream, else None.
+
+    Annex B (ITU-T H.264 B.1, H.265 B.2): a start code 00 00 01 (or 00 00 00 01), then a
+    NAL unit header whose first bit is 0. Only asked of data that is no image its
+    encoding describes: raw pixels may begin with these bytes too.
+    """
+    for start in (b'\x00\x00\x00\x01', b'\x00\x00\x01'):
+        if head.startswith(start) and len(head) > len(start) and not head[len(start)] & 0x80:
+            return 'H.264 or H.265'
+    return None
+
+
+def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=None):
     """Decode a raw ``sensor_msgs/Image`` into RGB, as cv_bridge's ``rgb8`` conversion does.
 
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
@@ -668,6 +739,10 @@ def _jpeg_ends(raw):
 
 def _payload_hint(raw):
     """Return what data that is no JPEG, PNG or TIFF looks like, as a clause, or ''."""
+    video = _video_stream(raw[:16])
+    if video is not None:
+        return (f' (it is an {video} video stream, whose frames need the ones before them '
+                'to decode: decode it before this node, e.g. with ffmpeg_image_transport)')
     if len(raw) > 20 and (raw[12:20] == b'\x89PNG\r\n\x1a\n'):
         return (' (it is a compressedDepth PNG behind a 12-byte header: depth, not colour; '
                 'remap image to the colour stream)')
@@ -810,9 +885,10 @@ def in_pixels(intrinsics, notes=None):
     A principal point within :data:`_NORMALISED_CENTRE` of (0.5, 0.5) of an image at
     least 16 px a side is in fractions of it (a pixel one there is the image corner): it
     is read as ``cx * w - 0.5`` (pixel centres at integers, as image_geometry counts).
-    Focal lengths that give a field of view over :data:`MAX_FIELD_OF_VIEW_DEG` are not
-    pixels: beside a fractional principal point they are fractions too, read per axis
-    (``fx * w``, ``fy * h``) or both by the width, whichever gives square pixels;
+    Focal lengths that give a field of view over :data:`MAX_FIELD_OF_VIEW_DEG` across
+    both sides are not pixels: beside a fractional principal point they are fractions
+    too, read per axis (``fx * w``, ``fy * h``) or both by the width, whichever gives
+    square pixels;
     otherwise (millimetres, or fractions that give neither) they cannot be read.
 
     :param intrinsics: :class:`Intrinsics` as the message gives it (size > 0).
@@ -827,7 +903,8 @@ def in_pixels(intrinsics, notes=None):
     fractional = min(w, h) >= 16 and abs(cx - 0.5) <= _NORMALISED_CENTRE and \
         abs(cy - 0.5) <= _NORMALISED_CENTRE
     half = math.tan(math.radians(MAX_FIELD_OF_VIEW_DEG / 2))
-    narrow = fx * half >= w / 2 and fy * half >= h / 2
+    # Judged on both axes: a 1x640 line of pixels may have any focal length across it.
+    narrow = fx * half >= w / 2 or fy * half >= h / 2
     if narrow and not fractional:
         return intrinsics
     said = f'(fx {fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g})'
