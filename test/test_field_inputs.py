@@ -2042,13 +2042,13 @@ def test_a_camera_matrix_not_in_pixels_is_read_in_pixels_or_refused(probe, start
     in normalised image coordinates, 0 to 1, beside focal lengths in pixels: point clouds
     overlaid off the image); lmb-freiburg/lmbspecialops#2 (intrinsics normalised by the
     image size, ``[fx/w, fy/h, cx/w, cy/h]``); robotology/yarp#1956 (a camera interface
-    giving the focal length in millimetres). Before: a normalised principal point put the
-    optical axis at the image corner, the red ball was posed 0.5 m off and /diagnostics
-    advised publishing "the camera_info of this image's resolution"; a focal length of
-    1.93 (mm) was taken for 1.93 px, a 179.7 degree view. Now a principal point (and focal
-    lengths) in fractions of the image size are read in pixels, warned once and counted;
-    a focal length no pinhole camera has (a field of view over 170 degrees) is refused
-    with the reason.
+    giving the focal length in millimetres). Before: a focal length of 1.93 (mm) was taken
+    for 1.93 px, a 179.3 degree view, and the red ball answered "found"; a normalised
+    principal point put the optical axis at the image corner (back-projection alone moves
+    the ball 0.6 m, computed) and /diagnostics advised publishing "the camera_info of this
+    image's resolution". Now a principal point (and focal lengths) in fractions of the
+    image size are read in pixels, warned once and counted; a focal length no pinhole
+    camera has (a view over 170 degrees across both sides) is refused with the reason.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
