@@ -9,6 +9,7 @@ from clip_perception.config import defaults
 from clip_perception.config import PipelineConfig
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
+from clip_perception.config import value_from_text
 
 
 @pytest.mark.parametrize('template', ['a photo of a {}', '{}', 'a {} on a table',
@@ -115,3 +116,15 @@ def test_depth_wait_not_below_max_frame_age_is_named_with_the_fix():
     assert check_waits({**values, 'depth_wait': 1.5, 'max_frame_age': 0.0}) is None  # off
     assert check_waits({**values, 'depth_wait': 1.5, 'use_depth': False}) is None
     assert check_waits({**values, 'depth_wait': 1.5, 'max_frame_age': 3.0}) is None
+
+
+@pytest.mark.parametrize('text, kind, value', [
+    ('1e-4', float, 1e-4), ('5e-06', float, 5e-06), (' .5 ', float, 0.5), ('16', int, 16),
+    ('24.0', int, 24), ('1E3', float, 1000.0), ('False', bool, False), ('on', bool, True),
+    ('high', float, None), ('0.5 s', float, None), ('nan', float, None), ('inf', float, None),
+    ('1e999', float, None), ('2.5', int, None), ('0x10', int, None), ('1', bool, None),
+    ('', float, None)])
+def test_text_is_a_number_or_truth_value_only_when_it_spells_one(text, kind, value):
+    """What ros2 param set/load send for 1e-4 (ros2/ros2cli#834): text, read as it spells."""
+    got = value_from_text(text, kind)
+    assert got == value and (value is None or type(got) is kind), (text, got)

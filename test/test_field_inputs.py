@@ -108,6 +108,15 @@ def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, fr
     camera.image.publish(c)
 
 
+def refused_colour(probe, camera, scene, colour, text):
+    """Publish four frames edited by ``colour``; return the colour refusal naming ``text``."""
+    for _ in range(4):
+        publish(camera, scene, colour=colour)
+        time.sleep(0.2)
+    values = wait_diag(probe, lambda lv, m, v: text in v.get('last_refusal_colour', ''))[2]
+    return values.get('last_refusal_colour', '')
+
+
 def feed_until(camera, scene, predicate, timeout=40.0, period=0.25, **kwargs):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -1896,11 +1905,8 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
     def no_bit_depth(m):
         m.encoding = 'rgb'
         return m
-    for _ in range(4):
-        publish(camera, scene, colour=no_bit_depth)
-        time.sleep(0.2)
-    values = wait_diag(probe, lambda lv, m, v: '"rgb"' in v.get('last_refusal_colour', ''))[2]
-    assert 'no bit depth' in values['last_refusal_colour'], values
+    refusal = refused_colour(probe, camera, scene, no_bit_depth, '"rgb"')
+    assert 'no bit depth' in refusal, refusal
     assert node.stop() == 0
 
 
@@ -2051,4 +2057,193 @@ def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, 
     assert [e for e in echoed if e] == ['the red ball'], echoed  # '' (idle) latched first
     assert node.output().count('command set to') == 1, node.output()
     assert all(d['status'] != 'superseded' for d in detections(probe))
+    assert node.stop() == 0
+
+
+def test_a_camera_matrix_not_in_pixels_is_read_in_pixels_or_refused(probe, start_node):
+    """camera_info whose K and P are not in pixels: normalised, or a focal length in mm.
+
+    Field reports: ifm/ifm3d-ros2#18 (an O3R camera's camera_info gave the principal point
+    in normalised image coordinates, 0 to 1, beside focal lengths in pixels: point clouds
+    overlaid off the image); lmb-freiburg/lmbspecialops#2 (intrinsics normalised by the
+    image size, ``[fx/w, fy/h, cx/w, cy/h]``); robotology/yarp#1956 (a camera interface
+    giving the focal length in millimetres). Before: a focal length of 1.93 (mm) was taken
+    for 1.93 px, a 179.3 degree view, and the red ball answered "found"; a normalised
+    principal point put the optical axis at the image corner (back-projection alone moves
+    the ball 0.6 m, computed) and /diagnostics advised publishing "the camera_info of this
+    image's resolution". Now a principal point (and focal lengths) in fractions of the
+    image size are read in pixels, warned once and counted; a focal length no pinhole
+    camera has (a view over 170 degrees across both sides) is refused with the reason.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    w, h = scene.intrinsics.width, scene.intrinsics.height
+
+    def millimetres(m):  # a 1.93 mm lens (a RealSense D435's colour camera)
+        m.k = [1.93, 0.0, m.k[2], 0.0, 1.93, m.k[5], 0.0, 0.0, 1.0]
+        m.p = [1.93, 0.0, m.p[2], 0.0, 0.0, 1.93, m.p[6], 0.0, 0.0, 0.0, 1.0, 0.0]
+        return m
+    assert feed_until(camera, scene, lambda: detections(probe), info=millimetres)
+    reason = detections(probe)[-1]['reason']
+    assert 'camera_info arrives but is refused' in reason and 'not in pixels' in reason, \
+        reason
+    assert not probe.messages(POSE)
+
+    def normalised(focal_too):
+        def edit(m):
+            k, p = list(m.k), list(m.p)
+            k[2], k[5] = (k[2] + 0.5) / w, (k[5] + 0.5) / h  # pixel edges: 0 to 1
+            if focal_too:
+                k[0], k[4] = k[0] / w, k[4] / h
+            p[0], p[2], p[5], p[6] = k[0], k[2], k[4], k[5]
+            m.k, m.p = k, p
+            return m
+        return edit
+    for focal_too in (False, True):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE),
+                          info=normalised(focal_too)), (focal_too, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, \
+            focal_too
+    log = node.output()
+    assert log.count('in fractions of the image size') == 1, log
+    assert 'far from the centre' not in log, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('camera_info_units', 0)) >= 2)[2]
+    assert int(values['camera_info_units']) >= 2, values
+    assert node.stop() == 0
+
+
+def test_numbers_and_truth_values_given_as_text_are_taken_as_such(probe, start_node, tmp_path):
+    """``depth_scale: '1e-4'``, ``max_proposals: '16'``, ``tracking: 'False'``, live too.
+
+    Field reports: ros2/ros2cli#834 and ros2/rclpy#1672 (``ros2 param load`` and ``ros2
+    param set`` read ``5e-06``, ``1e-4`` and ``0.00001`` with Python's YAML, which takes
+    them for text: "Wrong parameter type ... setting it to {string} is not allowed");
+    UniversalRobots/Universal_Robots_ROS2_Driver#265 (doubles handed over as strings); a
+    launch file that passes its arguments as strings (``ParameterValue(...,
+    value_type=str)``). Before, the node stopped at start-up with rcl's FATAL "expecting
+    type DOUBLE" for the D405's ``depth_scale``, and ``ros2 param set`` refused it. Text
+    that is exactly a number (an integral one for an integer) or a YAML truth value is
+    taken as that value, warned; other text is still refused in one line.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      "    depth_scale: '1e-4'\n    max_proposals: '16'\n"
+                      "    tracking: 'False'\n")
+    node = start_node(params_file=str(params))
+    assert wait_for_node(probe), node.output()
+    got = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
+        names=['depth_scale', 'max_proposals', 'tracking'])).values
+    assert (got[0].type, got[0].double_value) == (ParameterType.PARAMETER_DOUBLE, 1e-4), got
+    assert (got[1].type, got[1].integer_value) == (ParameterType.PARAMETER_INTEGER, 16), got
+    assert (got[2].type, got[2].bool_value) == (ParameterType.PARAMETER_BOOL, False), got
+    log = node.output()
+    assert "parameter depth_scale: given text '1e-4' where a double is expected" in log, log
+    assert 'FATAL' not in log and 'Traceback' not in log
+    # Live, as `ros2 param set /clip_perception min_confidence 7.5e-1` sends it (text).
+    for name, text, field, want in (('min_confidence', '7.5e-1', 'double_value', 0.75),
+                                    ('image_proposals', 'false', 'bool_value', False),
+                                    ('top_k', '3', 'integer_value', 3)):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter(name, value=text).to_parameter_msg()])).results[0]
+        assert res.successful, (name, res.reason)
+        value = call(probe, GetParameters, '/clip_perception/get_parameters',
+                     GetParameters.Request(names=[name])).values[0]
+        assert getattr(value, field) == want, (name, value)
+    for name, text in (('min_confidence', 'high'), ('top_k', '2.5')):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter(name, value=text).to_parameter_msg()])).results[0]
+        assert not res.successful, (name, text)
+    assert node.stop() == 0
+
+
+def test_a_stamp_that_does_not_change_is_aged_and_paired_by_arrival(probe, start_node):
+    """Colour and depth that repeat one ``header.stamp``, frame after frame.
+
+    Field reports: ros-drivers/camera1394#35 (a Flea3's images: "The timestamps do not
+    change"); introlab/rtabmap_ros#611 (consecutive frames with the same stamp, dropped
+    as "not valid consecutive stamps"); ouster-lidar/ouster-ros#479 (the first messages
+    share one stamp). Before: once the frozen stamp was older than max_frame_age, every
+    frame was skipped as stale, 0 answers, /diagnostics ERROR asking whether the clocks
+    were in sync; depth that repeated its stamp beside stamped colour never paired (2D
+    answers only). A stamp repeated on a stream by frames of other pixels tells nothing
+    of when they were captured: they are aged and paired by arrival, as unstamped ones,
+    warned once per stream and counted (one message delivered twice, same pixels, keeps
+    its stamp: the watchdog test's stale frames).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    rng = np.random.default_rng(35)
+
+    def live(m):
+        """One reading one unit off: a live sensor's noise makes each frame its own."""
+        values = np.frombuffer(m.data, np.uint16 if m.encoding == '16UC1' else np.uint8)
+        values = values.copy()
+        i = rng.choice(np.flatnonzero(values > 1))
+        values[i] ^= 1
+        m.data = values.tobytes()
+        return m
+    frozen = probe.node.get_clock().now().nanoseconds
+    end = time.monotonic() + 2.0  # past max_frame_age (1 s)
+    while time.monotonic() < end:
+        publish(camera, scene, colour=live, depth=live, stamp_ns=frozen)
+        time.sleep(0.25)
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, timeout=15.0,
+                      colour=live, depth=live, stamp_ns=frozen), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    level, message, values = wait_diag(probe, lambda lv, m, v: int(
+        v.get('frames_stamp_repeated', 0)) >= 5)
+    assert values['frames_stale'] == '0', values
+    assert int(values['depth_stamp_repeated']) >= 5, values
+
+    def frozen_depth(m):
+        m.header.stamp = Time(sec=frozen // 10**9, nanosec=frozen % 10**9)
+        return live(m)
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      depth=frozen_depth), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    log = node.output()
+    assert log.count('colour frames repeat one header.stamp') == 1, log
+    assert log.count('depth images repeat one header.stamp') == 1, log
+    assert node.stop() == 0
+
+
+def test_a_compressed_stream_in_a_raw_image_is_decoded_or_named(probe, start_node):
+    """``sensor_msgs/Image`` whose data is a JPEG, or an H.264 stream, not pixels.
+
+    Field report: ros-misc-utilities/ffmpeg_image_transport#35 (an H.264 stream carried
+    in ``sensor_msgs/Image``, "the data field contains raw data and not pixels"); drivers
+    passing a camera's MJPEG frames through as the raw image (``encoding: jpeg``). Before:
+    every frame was refused as 'unsupported image encoding "jpeg"' (0 answers), and the
+    H.264 frames as an unsupported encoding, with the list of encodings and nothing about
+    what the data was. A JPEG, PNG or TIFF (its signature) is decoded, warned once and
+    counted; an H.264/H.265 stream is refused saying it is video to decode first.
+    """
+    import cv2
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    jpeg = cv2.imencode('.jpg', scene.rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
+
+    def mjpeg(m):
+        m.encoding, m.step, m.data = 'jpeg', 0, jpeg.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=mjpeg), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.015
+    assert node.output().count('holds a JPEG image, not raw pixels') == 1, node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_compressed_in_raw', 0)) >= 2)
+    assert int(values[2]['colour_compressed_in_raw']) >= 2, values
+
+    def h264(m):  # an SPS NAL unit after an Annex B start code, as an encoder opens
+        m.encoding, m.step = 'h264', 0
+        m.data = b'\x00\x00\x00\x01\x67\x42\xc0\x1e' + bytes(range(256)) * 8
+        return m
+    refusal = refused_colour(probe, camera, scene, h264, 'H.264')
+    assert 'video stream, not pixels' in refusal, refusal
     assert node.stop() == 0

@@ -24,6 +24,7 @@ from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
+from clip_perception.messages import in_pixels
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import p_is_unset
@@ -893,3 +894,50 @@ def test_a_tiff_claiming_a_huge_image_is_refused_before_decoding():
                              4, 1, 60000)
     with pytest.raises(MessageError, match='60000x60000'):
         compressed_to_rgb('tiff', bytes(tiff))
+
+
+def test_a_camera_matrix_in_fractions_of_the_image_is_read_in_pixels():
+    """ifm/ifm3d-ros2#18 (principal point 0 to 1), lmbspecialops#2 (all four fractions)."""
+    want = Intrinsics(525.0, 525.0, 319.5, 239.5, 640, 480)
+    for fx, fy in ((525.0, 525.0), (525 / 640, 525 / 480), (525 / 640, 525 / 640)):
+        notes = []
+        got = in_pixels(Intrinsics(fx, fy, 0.5, 0.5, 640, 480), notes)
+        assert np.allclose([got.fx, got.fy, got.cx, got.cy], [525, 525, 319.5, 239.5]), got
+        assert len(notes) == 1 and notes[0].kind == 'units', notes
+    assert in_pixels(want) is want  # pixels: as given, nothing said
+    wide = Intrinsics(200.0, 200.0, 3.0, 2.0, 640, 480)  # a far corner point: not fractions
+    assert in_pixels(wide) is wide
+    # The same through the message fields, K and P.
+    k = [525.0, 0.0, 0.5, 0.0, 525.0, 0.5, 0.0, 0.0, 1.0]
+    got = camera_info_to_intrinsics(k, 640, 480, p=[*k[:3], 0.0, *k[3:6], 0.0, *k[6:], 0.0])
+    assert (got.cx, got.cy) == (319.5, 239.5)
+
+
+def test_a_focal_length_no_pinhole_camera_has_is_refused():
+    """robotology/yarp#1956: a focal length in millimetres, read as pixels: a 179 deg view."""
+    with pytest.raises(MessageError, match='not in pixels'):
+        in_pixels(Intrinsics(1.93, 1.93, 319.5, 239.5, 640, 480))
+    with pytest.raises(MessageError, match='not in pixels'):  # fractions, pixels not square
+        in_pixels(Intrinsics(0.2, 0.9, 0.5, 0.5, 640, 480))
+    fisheye = Intrinsics(640 / 3, 640 / 3, 319.5, 239.5, 640, 480)  # a 113 degree view
+    assert in_pixels(fisheye) is fisheye
+
+
+def test_a_compressed_image_in_a_raw_image_is_decoded_and_video_is_named():
+    """ffmpeg_image_transport#35: compressed bytes in ``sensor_msgs/Image``, not pixels."""
+    rgb = np.zeros((24, 32, 3), np.uint8)
+    rgb[:, :16] = (200, 30, 30)
+    for ext in ('.png', '.jpg'):
+        data = cv2.imencode(ext, rgb[..., ::-1])[1].tobytes()
+        notes = []
+        out = image_to_rgb('jpeg' if ext == '.jpg' else 'png', 24, 32, 0, data, notes=notes)
+        assert np.abs(out.astype(int) - rgb).mean() < 4 and notes[0].kind == 'compressed_in_raw'
+        with pytest.raises(MessageError, match='but the message says 32x20'):
+            image_to_rgb('jpeg', 20, 32, 0, data)
+    stream = b'\x00\x00\x00\x01\x67\x42\xc0\x1e' + bytes(64)
+    with pytest.raises(MessageError, match='H.264 or H.265 video stream'):
+        image_to_rgb('h264', 480, 640, 0, stream)
+    with pytest.raises(MessageError, match='H.264 or H.265 video stream'):
+        compressed_to_rgb('h264', stream)
+    # Pixels that happen to begin with a start code are pixels.
+    assert image_to_rgb('mono8', 2, 6, 6, stream[:12]).shape == (2, 6, 3)

@@ -7,6 +7,7 @@ import pytest
 
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
+from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 
 
@@ -432,3 +433,16 @@ def test_a_simulators_stamp_beside_a_node_on_the_system_clock_is_told_apart():
     assert not simulator_stamp(0.0, wall)  # unstamped: its own case
     # A node whose own clock is near 1970 (no RTC, no NTP): one clock, not a simulator's.
     assert not simulator_stamp(145.0, 90000.0 - 145.0)
+
+
+def test_a_stamp_is_repeated_only_by_a_frame_of_other_pixels():
+    """ros-drivers/camera1394#35: new frames that keep one stamp; a duplicate keeps its own."""
+    import numpy as np
+
+    a, b = np.zeros((4, 4, 3), np.uint8), np.ones((4, 4, 3), np.uint8)
+    assert repeated_stamp(5.0, 5.0, b, a)
+    assert not repeated_stamp(5.0, 5.0, a, a.copy())  # the same message delivered again
+    assert not repeated_stamp(5.1, 5.0, b, a) and not repeated_stamp(0.0, 0.0, b, a)
+    assert not repeated_stamp(5.0, None, b, None)
+    depth = np.full((4, 4), np.nan, np.float32)
+    assert not repeated_stamp(5.0, 5.0, depth, depth.copy())  # NaN equals NaN here

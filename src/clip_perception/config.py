@@ -7,6 +7,8 @@ descriptors and ranges, the README's table is checked against it, and
 
 from dataclasses import dataclass
 from dataclasses import fields
+import math
+import re
 
 
 @dataclass(frozen=True)
@@ -303,6 +305,45 @@ def validate(name, value):
     if spec is not None and spec.choices and value not in spec.choices:
         return f'{name} must be one of {", ".join(spec.choices)}'
     return None
+
+
+# A number as C's strtod (rcl) and YAML 1.2 read it: digits with an optional point and
+# exponent ("16", ".5", "1e-4"). Python's YAML (1.1) reads "1e-4", "5e-06" and "1.0e4" as
+# text: it wants a point in the mantissa and a sign in the exponent.
+_NUMBER_TEXT = re.compile(r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?')
+# YAML 1.1's truth values (what rcl and ``ros2 param set`` read as booleans), any case.
+_TRUE_TEXT = ('true', 'yes', 'on')
+_FALSE_TEXT = ('false', 'no', 'off')
+
+
+def value_from_text(text, kind):
+    """Return the number or truth value ``text`` spells, as ``kind``, or None.
+
+    ``ros2 param load`` and ``ros2 param set`` read values with Python's YAML, which
+    takes ``1e-4``, ``5e-06`` and ``0.00001`` written as ``1e-05`` for text (ros2/
+    ros2cli#834, ros2/rclpy#1672: "Wrong parameter type ... setting it to {string} is not
+    allowed"), and launch files hand launch arguments over as strings
+    (``ParameterValue(..., value_type=str)``; UniversalRobots/Universal_Robots_ROS2_Driver
+    #265). Such text is the number or truth value it spells exactly; anything else
+    (``'high'``, ``'0.5 s'``, ``'nan'``, a non-integral ``'2.5'`` for an integer) is not
+    guessed.
+
+    :param text: the value given (str).
+    :param kind: ``float``, ``int`` or ``bool``: the declared type.
+    :return: a ``kind`` value, or None when ``text`` does not spell one.
+    """
+    word = str(text).strip()
+    if kind is bool:
+        low = word.lower()
+        return True if low in _TRUE_TEXT else False if low in _FALSE_TEXT else None
+    if not _NUMBER_TEXT.fullmatch(word):
+        return None
+    value = float(word)
+    if not math.isfinite(value):
+        return None  # '1e999': no double holds it
+    if kind is int:
+        return int(value) if value.is_integer() and abs(value) < 2 ** 63 else None
+    return value
 
 
 def check_waits(values):

@@ -290,14 +290,15 @@ class Health:
                          'frames_empty_frame_id', 'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_no_colour',
-                         'depth_zero_stamp',
+                         'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
                          'depth_step_unset', 'colour_compressed_format',
-                         'colour_compressed_payload',
+                         'colour_compressed_payload', 'colour_compressed_in_raw',
+                         'camera_info_units',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -208,6 +208,77 @@ def _step_of(encoding, height, width, step, data, what, notes=None):
 
 
 def image_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=None):
+    """Decode a raw ``sensor_msgs/Image`` into RGB; a compressed image in it is decoded too.
+
+    See :func:`_raw_to_rgb` for the encodings read. A message whose ``data`` is not the
+    pixels its encoding and size describe but a compressed stream (ros-misc-utilities/
+    ffmpeg_image_transport#35: an H.264 stream carried in ``sensor_msgs/Image``; a
+    driver passing its camera's MJPEG frames through as the raw image, ``encoding:
+    jpeg``) was refused as an unsupported encoding or a wrong data length, which did not
+    say what the data was. A JPEG, PNG or TIFF (told by its signature) is decoded as
+    :func:`compressed_to_rgb` decodes it, with a :class:`Note` of kind
+    ``compressed_in_raw``; an H.264 or H.265 stream, which needs the frames before it to
+    decode, is refused saying so.
+
+    :return: (H, W, 3) uint8 RGB, C-contiguous (a compressed image's own size when the
+        message leaves width and height 0).
+    :raises MessageError: as :func:`_raw_to_rgb`; a compressed image of another size than
+        the message's; an H.264/H.265 stream.
+    """
+    try:
+        return _raw_to_rgb(encoding, height, width, step, data, is_bigendian, notes)
+    except MessageError as exc:
+        unsized = exc.kind == 'size' and width == 0 and height == 0  # sizes left unset
+        if (exc.kind not in ('encoding', 'layout') and not unsized) or \
+                len(data) > MAX_COMPRESSED_BYTES:
+            raise
+        head = bytes(data[:16])
+        codec = _image_signature(head)
+        if codec is None:
+            video = _video_stream(head)
+            if video is None:
+                raise
+            raise MessageError('encoding', f'image (encoding "{encoding}") holds an {video} '
+                               'video stream, not pixels: a video frame needs the frames '
+                               'before it to decode; decode it before this node (e.g. '
+                               'ffmpeg_image_transport, or publish the raw image)') from None
+        rgb = compressed_to_rgb('', data)
+        if not unsized and rgb.shape[:2] != (height, width):
+            raise MessageError('layout', f'image (encoding "{encoding}") holds a '
+                               f'{codec.upper()} image of {rgb.shape[1]}x{rgb.shape[0]}, but '
+                               f'the message says {width}x{height}') from None
+        if notes is not None:
+            notes.append(Note('compressed_in_raw', f'image (encoding "{encoding}", '
+                              f'{width}x{height}) holds a {codec.upper()} image, not raw '
+                              f'pixels: decoded ({rgb.shape[1]}x{rgb.shape[0]}); publish it '
+                              'as sensor_msgs/CompressedImage on image/compressed, or '
+                              'decoded'))
+        return rgb
+
+
+def _image_signature(head):
+    """Return ``'jpeg'``, ``'png'`` or ``'tiff'`` when ``head`` opens such a file, else None."""
+    if head[:8] == b'\x89PNG\r\n\x1a\n':
+        return 'png'
+    if head[:3] == b'\xff\xd8\xff':
+        return 'jpeg'
+    return 'tiff' if head[:4] in (b'II*\x00', b'MM\x00*') else None
+
+
+def _video_stream(head):
+    """Return ``'H.264 or H.265'`` when ``head`` opens an Annex B stream, else None.
+
+    Annex B (ITU-T H.264 B.1, H.265 B.2): a start code 00 00 01 (or 00 00 00 01), then a
+    NAL unit header whose first bit is 0. Only asked of data that is no image its
+    encoding describes: raw pixels may begin with these bytes too.
+    """
+    for start in (b'\x00\x00\x00\x01', b'\x00\x00\x01'):
+        if head.startswith(start) and len(head) > len(start) and not head[len(start)] & 0x80:
+            return 'H.264 or H.265'
+    return None
+
+
+def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=None):
     """Decode a raw ``sensor_msgs/Image`` into RGB, as cv_bridge's ``rgb8`` conversion does.
 
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
@@ -668,6 +739,10 @@ def _jpeg_ends(raw):
 
 def _payload_hint(raw):
     """Return what data that is no JPEG, PNG or TIFF looks like, as a clause, or ''."""
+    video = _video_stream(raw[:16])
+    if video is not None:
+        return (f' (it is an {video} video stream, whose frames need the ones before them '
+                'to decode: decode it before this node, e.g. with ffmpeg_image_transport)')
     if len(raw) > 20 and (raw[12:20] == b'\x89PNG\r\n\x1a\n'):
         return (' (it is a compressedDepth PNG behind a 12-byte header: depth, not colour; '
                 'remap image to the colour stream)')
@@ -732,7 +807,7 @@ def _jpeg_size(raw):
 
 
 def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
-                              roi=(0, 0, 0, 0)):
+                              roi=(0, 0, 0, 0), notes=None):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
     Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
@@ -744,22 +819,26 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     principal point and size, so the result matches the image that was actually sent.
     Images are assumed rectified (``image_rect`` topics): distortion is not applied. For
     a camera without distortion ``P``'s 3x3 equals ``K``. A ``K`` or ``P`` written
-    column-major is read transposed back (:func:`camera_matrix_layout_note`).
+    column-major is read transposed back (:func:`camera_matrix_layout_note`), and one in
+    fractions of the image size is read in pixels (:func:`in_pixels`).
 
     :param k: 9 floats, row-major 3x3.
     :param p: 12 floats, row-major 3x4 (optional).
     :param binning_x: ``binning_x`` (0 and 1 both mean none).
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
+    :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
+        the camera matrix was read in pixels from fractions of the image size.
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
         drivers leave them 0): the caller takes them from the image.
-    :raises MessageError: neither P nor K usable, a principal point more than half the
-        image outside it, or a bad size.
+    :raises MessageError: neither P nor K usable, focal lengths that are not pixels, a
+        principal point more than half the image outside it, or a bad size.
     """
     if width == 0 and height == 0:
         intr = _camera_matrix(k, p, 1, 1)
         return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
     intr = _camera_matrix(k, p, width, height)
     _check_size(height, width, 'camera_info')
+    intr = in_pixels(intr, notes)
     if not (-0.5 * width <= intr.cx <= 1.5 * width and -0.5 * height <= intr.cy <= 1.5 * height):
         raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
                            f'{intr.cy:g}) lies far outside the {width}x{height} image (K[2] '
@@ -778,6 +857,77 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+# Widest field of view (degrees, across either side) of a focal length in pixels: a
+# pinhole image wider than this is no camera's (fisheye lenses are calibrated to a pinhole
+# P of about a third of the image width, 113 degrees). A focal length that gives more is
+# not in pixels: millimetres (a lens of 1.9-8 mm), or a fraction of the image size.
+MAX_FIELD_OF_VIEW_DEG = 170.0
+# A principal point in fractions of the image size lies this close to 0.5 on both axes
+# (a fifth of the image, as principal_point_note allows a pixel one).
+_NORMALISED_CENTRE = 0.2
+# Most two focal lengths of one camera differ (pixels are square to about 1%).
+_SQUARE_PIXELS = 0.05
+
+
+def in_pixels(intrinsics, notes=None):
+    """Return ``intrinsics`` in pixels, reading a camera matrix in other units, or raise.
+
+    sensor_msgs/CameraInfo ``K`` and ``P`` are pixels. Drivers and bridges have published
+    them otherwise: the principal point in normalised image coordinates, 0 to 1, beside
+    focal lengths in pixels (ifm/ifm3d-ros2#18, an O3R camera); all four as fractions of
+    the image size, ``[fx/w, fy/h, cx/w, cy/h]`` (lmb-freiburg/lmbspecialops#2: what
+    learning code and renderers keep); the focal length in millimetres
+    (robotology/yarp#1956). Read as pixels, the optical axis sits at the image corner or
+    every ray fans out at nearly 90 degrees, and poses land metres off.
+
+    A principal point within :data:`_NORMALISED_CENTRE` of (0.5, 0.5) of an image at
+    least 16 px a side is in fractions of it (a pixel one there is the image corner): it
+    is read as ``cx * w - 0.5`` (pixel centres at integers, as image_geometry counts).
+    Focal lengths that give a field of view over :data:`MAX_FIELD_OF_VIEW_DEG` across
+    both sides are not pixels: beside a fractional principal point they are fractions
+    too, read per axis (``fx * w``, ``fy * h``) or both by the width, whichever gives
+    square pixels;
+    otherwise (millimetres, or fractions that give neither) they cannot be read.
+
+    :param intrinsics: :class:`Intrinsics` as the message gives it (size > 0).
+    :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
+        anything was read in pixels from fractions.
+    :return: :class:`Intrinsics` in pixels (``intrinsics`` itself when they are).
+    :raises MessageError: kind ``invalid``: focal lengths that are not pixels and cannot
+        be read as fractions of the image.
+    """
+    fx, fy, cx, cy = intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy
+    w, h = intrinsics.width, intrinsics.height
+    fractional = min(w, h) >= 16 and abs(cx - 0.5) <= _NORMALISED_CENTRE and \
+        abs(cy - 0.5) <= _NORMALISED_CENTRE
+    half = math.tan(math.radians(MAX_FIELD_OF_VIEW_DEG / 2))
+    # Judged on both axes: a 1x640 line of pixels may have any focal length across it.
+    narrow = fx * half >= w / 2 or fy * half >= h / 2
+    if narrow and not fractional:
+        return intrinsics
+    said = f'(fx {fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g})'
+    if not narrow:
+        reading = [(fx * w, fy * h), (fx * w, fy * w)] if fractional else []
+        square = [f for f in reading if abs(f[0] / f[1] - 1) <= _SQUARE_PIXELS]
+        if not square:
+            view = 2 * math.degrees(math.atan(w / 2 / fx))
+            raise MessageError('invalid', f'camera_info camera matrix {said} is not in '
+                               f'pixels: a focal length of {fx:g} px gives a {view:.1f} '
+                               f'degree view across {w} px, which no pinhole camera has (a '
+                               'lens focal length in millimetres?); K and P are pixels '
+                               '(fx = focal length / pixel size): using no camera_info')
+        fx, fy = square[0]
+    if fractional:
+        cx, cy = cx * w - 0.5, cy * h - 0.5
+    if notes is not None:
+        what = 'principal point is' if narrow else 'principal point and focal lengths are'
+        notes.append(Note('units', f'camera_info camera matrix {said}: its {what} in '
+                          'fractions of the image size, not pixels; read as fx '
+                          f'{fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g} px for the {w}x{h} image '
+                          '(sensor_msgs/CameraInfo K and P are pixels: fix the publisher)'))
+    return Intrinsics(fx, fy, cx, cy, w, h)
 
 
 def principal_point_note(intrinsics, roi_set=False):

@@ -97,6 +97,7 @@ from clip_perception.config import PipelineConfig
 from clip_perception.config import QOS_OVERRIDE_POLICIES
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
+from clip_perception.config import value_from_text
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import ERROR
@@ -131,6 +132,7 @@ from clip_perception.scorer import ModelLoadError
 from clip_perception.scorer import native_bf16
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
+from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.tracking import Memory
 from clip_perception.vision import detections
@@ -156,6 +158,8 @@ FUTURE_STAMP_TOLERANCE = 1.0
 HELD_FRAME_GRACE = 0.25
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
+# Parameters declared as a number or a boolean, by type: text spelling one is taken as it.
+_TYPED = {p.name: type(p.default) for p in PARAMETERS if type(p.default) in (float, int, bool)}
 # The arguments rclpy was initialised with (_run), whose parameter sources
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
@@ -191,8 +195,15 @@ def _as_declared(param):
     refused by ``ros2 param set``; it is taken as its text (a bool as ``true`` /
     ``false``; a list joined with ``' and '`` for ``command``, which then names each
     object, else with ``', '``) and judged by the parameter's own rules. Parameters
-    declared to take a list (``vocabulary``) keep theirs.
+    declared to take a list (``vocabulary``) keep theirs. The other way round, text
+    given to a number or a boolean (``'1e-4'``, as ``ros2 param load`` reads it; a
+    launch argument passed as a string) is the value it spells
+    (:func:`~clip_perception.config.value_from_text`), else left alone (and refused).
     """
+    kind = _TYPED.get(param.name)
+    if kind is not None and param.type_ == Parameter.Type.STRING:
+        value = value_from_text(param.value, kind)
+        return param if value is None else Parameter(param.name, value=value)
     if param.name in DOUBLES and param.type_ == Parameter.Type.INTEGER:
         return Parameter(param.name, Parameter.Type.DOUBLE, float(param.value))
     if (param.name in INTEGERS and param.type_ == Parameter.Type.DOUBLE
@@ -231,7 +242,7 @@ class PerceptionMixin:
         overrides = getattr(self, '_parameter_overrides', {})
         self._restore_lost_overrides(overrides)
         for name, param in list(overrides.items()):
-            overrides[name] = _as_declared(param)
+            overrides[name] = self._typed(param)
             if name in STRINGS and overrides[name] is not param:
                 self.get_logger().warning(
                     f'parameter {name}: given {param.type_.name.lower()} {param.value!r} '
@@ -240,7 +251,7 @@ class PerceptionMixin:
                     f'{overrides[name].value!r}')
         for p in PARAMETERS:
             self.declare_parameter(p.name, p.default, _descriptor(p))
-        self.add_pre_set_parameters_callback(lambda params: [_as_declared(p) for p in params])
+        self.add_pre_set_parameters_callback(lambda params: [self._typed(p) for p in params])
         for name in sorted(set(overrides) - set(PARAMETER_NAMES)):
             # rclpy ignores a parameter nobody declares: a typo would go unnoticed.
             if name == 'use_sim_time' or name.startswith('qos_overrides.'):
@@ -276,6 +287,8 @@ class PerceptionMixin:
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
+        # The newest nonzero depth stamp and the last frames' arrays (repeated_stamp).
+        self._last_depth_stamp = self._last_depth = self._last_colour_pixels = None
         self._colour_frame_id = ''
         self._outputs = []
         self.command_pub = self.marker_pub = None
@@ -298,6 +311,21 @@ class PerceptionMixin:
         self._answered = True
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.add_post_set_parameters_callback(self._after_set_parameters)
+
+    def _typed(self, param):
+        """Return ``param`` as its declared type (:func:`_as_declared`); say so for text.
+
+        Text taken as a number or a boolean (``depth_scale: '1e-4'``) is logged, so that
+        a value read otherwise than it was written is never silent.
+        """
+        typed = _as_declared(param)
+        if param.type_ == Parameter.Type.STRING and typed.type_ != Parameter.Type.STRING:
+            self.get_logger().warning(
+                f'parameter {param.name}: given text {param.value!r} where a '
+                f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 param "
+                'set and load use, reads 1e-4 as text; a launch argument is text): using '
+                f'{typed.value!r}')
+        return typed
 
     def _restore_lost_overrides(self, overrides):
         """Put back the override values rcl's merge of the command line lost, saying so.
@@ -1049,7 +1077,8 @@ class PerceptionMixin:
 
         ``notes``: :class:`~clip_perception.messages.Note` lines from the conversion (an
         encoding in other capitals, a ``step`` of 0, a compressed format the data does not
-        match, 16-bit depth in the other byte order): answered, but the driver is wrong
+        match, 16-bit depth in the other byte order, a camera matrix in fractions of the
+        image size, ``camera_info_units``): answered, but the driver is wrong
         and other tools (cv_bridge, RViz) refuse what this node reads, so it is said once
         and counted as ``<stream>_<kind>`` (``depth_byte_order_swapped`` for byte order).
         """
@@ -1070,6 +1099,16 @@ class PerceptionMixin:
                             'so max_frame_age is not applied, and depth pairs by arrival')
         stamp = _stamp_seconds(header.stamp)
         last = self._last_colour_stamp
+        repeated = repeated_stamp(stamp, last, rgb, self._last_colour_pixels)
+        self._last_colour_pixels = rgb
+        if repeated:
+            self.health.count('frames_stamp_repeated')
+            self._warn_once('stamp_repeated', f'colour frames repeat one header.stamp '
+                            f'({stamp:.3f} s): the driver does not stamp each capture, so '
+                            'the stamp says nothing of when a frame was taken; such frames '
+                            'are treated as unstamped (max_frame_age is not applied, depth '
+                            'pairs by arrival, latency runs from arrival): fix the '
+                            "driver's stamping")
         if stamp != 0 and last is not None and stamp < last:
             self.health.count('frames_stamp_backwards')
             self._warn_once('stamp_backwards', f'a colour frame is stamped {last - stamp:.3f} '
@@ -1091,6 +1130,7 @@ class PerceptionMixin:
             self.health.count('frames_info_off_centre')
             self._warn_once('camera_info_off_centre', self._info_centre_note)
         dropped = self.sync.dropped
+        stamp = 0.0 if repeated else stamp  # no capture time: paired and aged by arrival
         for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
         lag = self.sync.depth_lags(stamp, now)
@@ -1135,6 +1175,17 @@ class PerceptionMixin:
                             'stamped colour frames by time, so each frame takes the newest '
                             'depth by arrival, which may be a frame off in a moving scene; '
                             'stamp depth in its driver')
+        stamp = _stamp_seconds(header.stamp)
+        repeated = repeated_stamp(stamp, self._last_depth_stamp, depth, self._last_depth)
+        self._last_depth_stamp, self._last_depth = stamp or self._last_depth_stamp, depth
+        if repeated:
+            self.health.count('depth_stamp_repeated')
+            self._warn_once('depth_stamp_repeated', f'depth images repeat one header.stamp '
+                            f'({stamp:.3f} s): the driver does not stamp each capture, so '
+                            'depth cannot be paired with colour frames by time; each frame '
+                            'takes the newest depth by arrival, as unstamped depth: fix the '
+                            "driver's stamping")
+            stamp = 0.0
         depth_frame = _frame_key(header.frame_id)
         if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')
@@ -1145,8 +1196,7 @@ class PerceptionMixin:
                             'else poses are off by the offset between the two cameras')
         # The depth's own frame goes with it: whether a depth of another size may be
         # resampled depends on it (depth_to_image_size), decided on the worker.
-        for frame in self.sync.add_depth(_stamp_seconds(header.stamp), (depth, depth_frame),
-                                         now):
+        for frame in self.sync.add_depth(stamp, (depth, depth_frame), now):
             self._submit(frame)
 
     def _on_camera_info(self, msg):
@@ -1154,13 +1204,15 @@ class PerceptionMixin:
         self._info_seen = True
         self.health.arrived('camera_info', now)
         roi = msg.roi
+        notes = []
         try:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
-                (roi.x_offset, roi.y_offset, roi.width, roi.height))
+                (roi.x_offset, roi.y_offset, roi.width, roi.height), notes)
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
+        self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
         if not all(abs(float(d)) <= 1e-9 for d in msg.d):  # NaN is not "no distortion"
             self._warn_once('camera_info_distortion', f'camera_info has non-zero (or NaN) '
                             f'{msg.distortion_model or "distortion"} coefficients: the node '
@@ -1432,11 +1484,12 @@ class PerceptionMixin:
                 self.health.count('frames_superseded')
                 return
             self._track = result.track
-            other_clock = ('use_sim_time' if sim_time else 'stamps on the time since boot'
-                           if boot_age is not None else 'stamps on another clock'
-                           if sim_stamp else '')
-            latency = frame_latency(frame.stamp, self._now(), arrived, time.monotonic(),
-                                    other_clock)
+            repeated = frame.stamp == 0 and _stamp_seconds(header.stamp) != 0
+            other_clock = ('repeated stamps' if repeated else 'use_sim_time' if sim_time
+                           else 'stamps on the time since boot' if boot_age is not None
+                           else 'stamps on another clock' if sim_stamp else '')
+            latency = frame_latency(_stamp_seconds(header.stamp), self._now(), arrived,
+                                    time.monotonic(), other_clock)
             self._publish(header, rgb, result, reason, latency)
             self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,

@@ -69,6 +69,8 @@ from collections import deque
 from dataclasses import dataclass
 from dataclasses import replace
 
+import numpy as np
+
 # A stamp this far (s) behind the node's clock and before 2001 cannot be a capture time
 # on that clock; it may be one on this machine's time since boot (boot_clock_age).
 BOOT_CLOCK_MIN_LAG = 86400.0
@@ -122,6 +124,31 @@ def simulator_stamp(stamp, lag):
     """
     return 0 < stamp < BOOT_CLOCK_LATEST and lag >= BOOT_CLOCK_MIN_LAG and \
         stamp + lag >= BOOT_CLOCK_LATEST
+
+
+def repeated_stamp(stamp, previous, pixels, previous_pixels):
+    """Tell whether a frame repeats the stamp of the frame before it on its stream.
+
+    Drivers that stamp once and never again publish every new frame with one stamp
+    (ros-drivers/camera1394#35: "The timestamps do not change"; introlab/rtabmap_ros#611
+    and ouster-lidar/ouster-ros#479: consecutive messages sharing a stamp). Such a stamp
+    says nothing of when a frame was captured: read as one, every frame became stale
+    once it was ``max_frame_age`` old, and depth that repeated its stamp never paired
+    with stamped colour. The node pairs and ages such frames by arrival, as frames
+    stamped 0 (see the module docstring). The same message delivered again (same stamp,
+    same pixels: a republisher or a bridge that sends it twice) is one capture, whose
+    stamp is its own: not repeated. A zero stamp is none, not a repeated one.
+
+    :param stamp: the frame's stamp, s.
+    :param previous: the previous nonzero stamp of the stream, s, or None.
+    :param pixels: the frame's array (colour or depth; NaN equals NaN).
+    :param previous_pixels: the previous frame's array of the stream, or None.
+    :return: bool.
+    """
+    if stamp == 0 or previous is None or stamp != previous:
+        return False
+    return previous_pixels is None or not np.array_equal(pixels, previous_pixels,
+                                                         equal_nan=pixels.dtype.kind == 'f')
 
 
 @dataclass(frozen=True)
