@@ -14,4 +14,4 @@ echo '[test] pytest'
 # `colcon test` without pytest-xdist still runs. `-n 0` after it: one process.
 # --durations=25: every run (CI's too) ends with its 25 slowest tests, so the suite's
 # time budget (well under 20 minutes) is watched from the logs, not guessed.
-exec .venv/bin/python -m pytest -n 3 --dist worksteal --durations=25 "$@"
+exec .venv/bin/python -m pytest -n 4 --dist worksteal --durations=25 "$@"
