@@ -7,10 +7,11 @@ bash scripts/bootstrap.sh
 echo '[test] ruff (ament-style lint)'
 .venv/bin/ruff check src test benchmarks launch setup.py
 echo '[test] pytest'
-# Three worker processes (pytest-xdist), each test handed to whichever is free; each has
-# its own ROS_DOMAIN_ID (test/conftest.py). Three on two cores: most tests wait on DDS
-# and on node processes (a fresh clone at 13b23d6: the workers averaged 8-27% CPU;
-# pytest took 1018 s with two workers, 864 s with three, all passing). Not in pytest.ini, so a plain `pytest` or
+# Four worker processes (pytest-xdist), each test handed to whichever is free; each has
+# its own ROS_DOMAIN_ID (test/conftest.py). Four on two cores: most tests wait on DDS
+# and on node processes (the workers averaged 8-27% CPU each). Fresh clones, all passing:
+# 13b23d6 1018 s of pytest with two workers, 864 s with three; fc0bf10 (1178 tests) 1104 s
+# with three, 723 s with four, within the same hour. Not in pytest.ini, so a plain `pytest` or
 # `colcon test` without pytest-xdist still runs. `-n 0` after it: one process.
 # --durations=25: every run (CI's too) ends with its 25 slowest tests, so the suite's
 # time budget (well under 20 minutes) is watched from the logs, not guessed.
