@@ -348,9 +348,15 @@ class Health:
         reported.
         """
         with self._lock:
-            event = self.command_qos_event
-            return event is not None and now - event[0] >= settle and (
-                self.last_command is None or self.last_command < event[0])
+            event = self._open_command_qos()
+            return event is not None and now - event[0] >= settle
+
+    def _open_command_qos(self):
+        """Return the command QoS mismatch ``(time, text)`` no command answered since, or None."""
+        event = self.command_qos_event
+        if event is None or (self.last_command is not None and self.last_command >= event[0]):
+            return None
+        return event
 
     def command_qos_gone(self):
         """Forget the command QoS mismatch: no publisher with that QoS is left."""
@@ -402,8 +408,8 @@ class Health:
             reason = self._refusing(stream, now, input_timeout)
             if reason is not None:
                 out.append((WARN, f'{stream} refused: {reason}; {effect}'))
-        event = self.command_qos_event
-        if event is not None and (self.last_command is None or self.last_command < event[0]):
+        event = self._open_command_qos()
+        if event is not None:
             out.append((WARN, event[1]))
         for _, (when, text, level) in sorted(self.notices.items()):
             if now - when <= input_timeout:

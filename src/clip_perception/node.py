@@ -845,8 +845,7 @@ class PerceptionMixin:
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
                 # qos_overrides.* are declared by rclpy as each subscription is created.
                 dropped = ''
-                if p.name == 'depth_scale' and self._values_cache is not None and \
-                        p.value != self._values_cache.get('depth_scale'):
+                if p.name == 'depth_scale' and p.value != self._values_cache['depth_scale']:
                     # The track's positions are in the old units: kept, the target was
                     # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
                     self._reset_requested.set()
