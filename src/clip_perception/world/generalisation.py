@@ -47,6 +47,7 @@ import numpy as np
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
+from clip_perception.confidence import refinements
 from clip_perception.confidence import top_contrast_confidence
 from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
@@ -222,11 +223,17 @@ def _confidences(scorer, config, image, what, vocabulary, shipped_calibration):
     template = config.prompt_template
     text = scorer.text_embedding(what, template)
     cosine = (image @ text).numpy().astype(np.float64)
+    # As the pipeline does: the vocabulary's narrower descriptions of a shape-only or
+    # colour-only command rank and count for it (confidence.refinements).
+    narrower = refinements(what, vocabulary)
+    members = scorer.text_embeddings(narrower, template) if narrower else None
+    if members is not None:
+        cosine = np.maximum(cosine, (image @ members.T).numpy().astype(np.float64).max(1))
     generic = scorer.text_embeddings(contrast_prompts(what, (), GENERIC_CONTRASTS),
                                      template)
     vocab = scorer.text_embeddings(contrast_prompts(what, vocabulary), template)
-    p_generic = zero_shot_confidence(image, text, generic, scorer.logit_scale)
-    p_vocab = zero_shot_confidence(image, text, vocab, scorer.logit_scale)
+    p_generic = zero_shot_confidence(image, text, generic, scorer.logit_scale, members)
+    p_vocab = zero_shot_confidence(image, text, vocab, scorer.logit_scale, members)
     own = calibrate(cosine, scorer.calibration)
     conf = {
         'calibration': own,
