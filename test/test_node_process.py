@@ -1,6 +1,8 @@
 """The node executable as its own process over real DDS (issue 2)."""
 
 import signal
+import subprocess
+import sys
 import time
 
 from rcl_interfaces.msg import ParameterType
@@ -93,6 +95,24 @@ def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
     out = node.output()
     assert 'cannot start: model folder /nonexistent/clip does not exist' in out
     assert 'Traceback' not in out
+
+
+def test_a_refused_parameter_stops_startup_before_torch_is_imported(start_node):
+    """A parameter the node refuses stops it before torch and transformers are imported.
+
+    Importing them takes 1.3-2.9 s on this project's machine (``python -X importtime``):
+    a mistyped value in a launch file waited for them before its FATAL line. The node
+    now imports the CLIP modules when it loads the model, after every parameter check.
+    """
+    code = ('import sys, clip_perception.node; '
+            'print(sorted(m for m in ("torch", "transformers") if m in sys.modules))')
+    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == '[]', (done.stdout, done.stderr)
+    node = start_node('-p', 'min_confidence:=7.0')
+    assert node.proc.wait(60) == 1
+    fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+    assert len(fatal) == 1 and 'min_confidence' in fatal[0], node.output()
 
 
 def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node,

@@ -11,6 +11,15 @@ import math
 import re
 
 
+class ModelLoadError(RuntimeError):
+    """The CLIP checkpoint (``model``, ``device``, ``dtype``, ``backend``) cannot be loaded.
+
+    The message says what to do. It lives here, beside the parameter rules, and not in
+    :mod:`clip_perception.scorer`: the node catches it at start-up without importing torch,
+    so a parameter it refuses stops the node before torch is loaded.
+    """
+
+
 @dataclass(frozen=True)
 class Param:
     """One ROS parameter: name, default, description, range, and whether it is live."""

@@ -91,6 +91,7 @@ from visualization_msgs.msg import MarkerArray
 from clip_perception import param_overrides
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
+from clip_perception.config import ModelLoadError
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
 from clip_perception.config import PipelineConfig
@@ -125,16 +126,10 @@ from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
-from clip_perception.pipeline import Pipeline
-from clip_perception.pipeline import resolve_rule
-from clip_perception.scorer import ClipScorer
-from clip_perception.scorer import ModelLoadError
-from clip_perception.scorer import native_bf16
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
-from clip_perception.tracking import Memory
 from clip_perception.vision import detections
 
 try:  # Only on a full ROS install; not installable from PyPI.
@@ -413,6 +408,10 @@ class PerceptionMixin:
                 raise ValueError(f'parameter backend: {values["backend"]} differs from the '
                                  f'backend shared in this process ({self.scorer.backend})')
         else:
+            # Imported here, not at the top: torch and transformers take seconds to
+            # import, and a parameter refused above stops the node before they load.
+            from clip_perception.scorer import ClipScorer
+
             self.scorer = ClipScorer(values['model'], values['device'], values['dtype'],
                                      values['prompt_template'], values['crop_context'],
                                      backend=values['backend'])
@@ -432,6 +431,9 @@ class PerceptionMixin:
             # The unit of spatial_margin and ambiguity_margin (logits = cosine x this).
             + f'; logit_scale {self.scorer.logit_scale:.1f}'
             + f'; prompt templates: {_templates_label(values["prompt_template"], self.scorer)}')
+        from clip_perception.pipeline import Pipeline
+        from clip_perception.scorer import native_bf16
+
         if self.scorer.device == 'cpu' and str(self.scorer.dtype) == 'torch.bfloat16' \
                 and not native_bf16():
             self.get_logger().warning(
@@ -878,6 +880,8 @@ class PerceptionMixin:
         key = (config.tracking, config.track_hold, config.track_gate, config.track_margin,
                config.reuse_crops, config.reuse_tolerance, config.reuse_box_px)
         if self.memory is None:
+            from clip_perception.tracking import Memory
+
             self.memory, self._memory_key = Memory.from_config(config), key
         elif key != self._memory_key:
             self.memory.configure(config)
@@ -1905,6 +1909,8 @@ def _command_value(value):
 
 def _rule_label(rule, scorer):
     """How confidence is judged, for the start-up line: ``softmax (auto; ...)``."""
+    from clip_perception.pipeline import resolve_rule  # loaded with the model: torch
+
     applied = resolve_rule(rule, scorer.calibration)
     shipped = 'a calibration shipped with the model' if scorer.calibration else \
         'no calibration shipped with the model'

@@ -25,6 +25,7 @@ from clip_perception.backends import TORCH
 from clip_perception.confidence import read_templates
 from clip_perception.confidence import read_vocabulary
 from clip_perception.config import DEFAULT_TEMPLATE
+from clip_perception.config import ModelLoadError
 from clip_perception.config import split_templates
 from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.crops import crop_batch
@@ -35,10 +36,6 @@ from clip_perception.crops import value_range
 BUNDLED = 'bundled'
 BUNDLED_DIR = 'tiny_clip'
 CALIBRATION_FILE = 'clip_perception_calibration.json'
-
-
-class ModelLoadError(RuntimeError):
-    """The CLIP checkpoint could not be loaded; the message says what to do."""
 
 
 def bundled_model_dir():

@@ -12,13 +12,15 @@ measured but not offered.
 
 Conversion runs at load (node start / ``on_configure``); a converted model is cached
 on disk (:func:`cache_dir`) so the next start only compiles it. Every failure here is a
-:class:`clip_perception.scorer.ModelLoadError` raised at load, never an error mid-frame.
+:class:`clip_perception.config.ModelLoadError` raised at load, never an error mid-frame.
 """
 
 import hashlib
 import os
 
 import torch
+
+from clip_perception.config import ModelLoadError
 
 TORCH = 'torch'
 OPENVINO = 'openvino'
@@ -154,10 +156,8 @@ def cache_dir(model_path, backend, version, precision):
 def check_backend(backend, device):
     """Refuse an unknown backend, or a CPU-only one on another device, before loading.
 
-    :raises clip_perception.scorer.ModelLoadError: with what to use instead.
+    :raises clip_perception.config.ModelLoadError: with what to use instead.
     """
-    from clip_perception.scorer import ModelLoadError
-
     if backend not in BACKENDS:
         raise ModelLoadError(f'unknown backend "{backend}": use one of {", ".join(BACKENDS)}')
     if backend != TORCH and str(device) != 'cpu':
@@ -174,11 +174,9 @@ def make_encoder(backend, clip, model_path, device, input_size):
     :param model_path: its folder or hub id (keys the conversion cache).
     :param device: torch device string (``cpu``, ``cuda:0``...).
     :param input_size: encoder input side S in pixels.
-    :raises clip_perception.scorer.ModelLoadError: unknown backend, backend not
+    :raises clip_perception.config.ModelLoadError: unknown backend, backend not
         installed, a CPU-only backend asked for a CUDA device, a conversion failure.
     """
-    from clip_perception.scorer import ModelLoadError
-
     check_backend(backend, device)
     if backend == TORCH:
         return TorchEncoder(clip)

@@ -43,7 +43,7 @@ class OpenVinoEncoder(ImageEncoder):
     precision = 'float32'
 
     def __init__(self, clip, model_path, input_size, threads=None):
-        from clip_perception.scorer import ModelLoadError
+        from clip_perception.config import ModelLoadError
 
         try:
             import openvino as ov
