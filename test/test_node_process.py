@@ -1,5 +1,6 @@
 """The node executable as its own process over real DDS (issue 2)."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from rcl_interfaces.srv import GetParameters
 from rcl_interfaces.srv import SetParameters
 from rclpy.parameter import Parameter
 
+from conftest import BIN
 from conftest import wait_for_node
 
 
@@ -113,6 +115,25 @@ def test_a_refused_parameter_stops_startup_before_torch_is_imported(start_node):
     assert node.proc.wait(60) == 1
     fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
     assert len(fatal) == 1 and 'min_confidence' in fatal[0], node.output()
+
+
+def test_help_prints_the_usage_and_every_parameter_without_starting_a_node():
+    """``clip_perception_node --help`` answers at once, as the tools' --help do.
+
+    It started the node on the default hub model and, offline, waited 30 s for a
+    download before a FATAL line (helper-36's trial).
+    """
+    from clip_perception.config import PARAMETERS
+
+    for exe, words in (('clip_perception_node', 'natural-language command'),
+                       ('clip_perception_lifecycle_node', 'managed (lifecycle) node')):
+        done = subprocess.run([os.path.join(BIN, exe), '--help'], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f'usage: {exe} [--ros-args') and words in done.stdout
+        for p in PARAMETERS:
+            assert f'\n  {p.name} (default ' in done.stdout, p.name
+        assert 'loaded CLIP' not in done.stdout + done.stderr
 
 
 def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node,

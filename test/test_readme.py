@@ -38,13 +38,13 @@ def test_topics_and_commands_are_documented():
 
 
 def _slug(heading):
-    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped."""
+    """Return the anchor GitHub gives a Markdown heading (lower case, no punctuation)."""
     text = re.sub(r'[^\w\- ]', '', heading.strip().lower())
     return text.replace(' ', '-')
 
 
 def _outside_fences(text):
-    """The lines of ``text`` outside fenced code blocks, and whether every fence closes."""
+    """Return the lines of ``text`` outside code fences, and whether every fence closes."""
     lines, inside = [], False
     for line in text.splitlines():
         if line.lstrip().startswith('```'):

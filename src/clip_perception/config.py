@@ -174,6 +174,25 @@ PARAMETERS = (
 PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 
 
+def parameters_help(width=88):
+    """Return the parameters as ``--help`` prints them: name, default, when, what.
+
+    :param width: line width the descriptions are wrapped to (characters).
+    :return: str, one paragraph per parameter of :data:`PARAMETERS`, in order.
+    """
+    import textwrap
+
+    out = []
+    for p in PARAMETERS:
+        when = 'start-up only' if p.read_only else 'live'
+        limits = f', {p.min:g} to {p.max:g}' if p.min is not None and p.max is not None \
+            else f', one of {", ".join(map(str, p.choices))}' if p.choices else ''
+        out.append(f'  {p.name} (default {p.default!r}; {when}{limits})')
+        out.extend(textwrap.wrap(p.description, width, initial_indent=' ' * 6,
+                                 subsequent_indent=' ' * 6))
+    return '\n'.join(out)
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
     """What the perception core needs (the live-changeable part of the parameters)."""

@@ -94,6 +94,7 @@ from clip_perception.config import check_waits
 from clip_perception.config import ModelLoadError
 from clip_perception.config import PARAMETER_NAMES
 from clip_perception.config import PARAMETERS
+from clip_perception.config import parameters_help
 from clip_perception.config import PipelineConfig
 from clip_perception.config import QOS_OVERRIDE_POLICIES
 from clip_perception.config import unmatched_qos_overrides
@@ -2026,10 +2027,32 @@ def spin(executor, max_failures=100, stop=None, period=0.1):
                 raise
 
 
+USAGE = """usage: {prog} [--ros-args [-p NAME:=VALUE] [-r FROM:=TO] [--params-file FILE]]
+
+The clip_perception node{managed}: a colour camera (image or image/compressed),
+camera_info, an aligned depth image and a natural-language command (std_msgs/String on
+command) in; the target's pose (~/target_pose), an answer for every frame
+(~/detection_json), markers, a debug image and /diagnostics out. Topic names are
+relative: remap them with -r (e.g. -r image:=/camera/color/image_raw). Send a command
+with clip_perception_command "the red ball". The README of the package tells the rest.
+
+Parameters (-p NAME:=VALUE at start-up; the live ones also with ros2 param set):
+{parameters}
+"""
+
+
 def _run(factories, args):
     """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
     global _COMMAND_LINE
     _COMMAND_LINE = list(sys.argv if args is None else args)
+    # --help before rclpy and the model: it started the node on the default hub model
+    # and waited 30 s for a download (helper-36's trial).
+    if any(a in ('-h', '--help') for a in remove_ros_args(_COMMAND_LINE)[1:]):
+        prog = os.path.basename(_COMMAND_LINE[0]) if _COMMAND_LINE else 'clip_perception_node'
+        print(USAGE.format(prog=prog, parameters=parameters_help(),
+                           managed=' as a managed (lifecycle) node, which starts '
+                           'unconfigured' if factories is ClipPerceptionLifecycleNode else ''))
+        return 0
     try:
         # rclpy's own SIGINT/SIGTERM handler shuts the context down at once, and the
         # nodes were then destroyed on a context already shut down: about one stop in 20
