@@ -76,36 +76,13 @@ def contrast_prompts(what, vocabulary=(), generic=GENERIC_CONTRASTS):
     return tuple(out)
 
 
-def refinements(what, vocabulary):
-    """Vocabulary descriptions that name the command's target more narrowly.
-
-    "red mug", "blue mug" ... for "mug" (or "cup", a synonym); "red ball", "red cube"
-    ... for "red". A description naming every property word of the command and more is
-    one kind of what the command asks for, so its share of a zero-shot softmax belongs
-    to the command (:func:`zero_shot_confidence`'s ``members``), not to its rivals.
-
-    :param what: the object part of the command.
-    :param vocabulary: descriptions (the checkpoint's or the ``vocabulary`` parameter).
-    :return: tuple of descriptions, in vocabulary order, without duplicates.
-    """
-    mine = _words(what)
-    out = []
-    for item in vocabulary:
-        if mine and mine < _words(item) and item not in out:
-            out.append(item)
-    return tuple(out)
-
-
-def zero_shot_confidence(image, command, contrasts, logit_scale, members=None):
+def zero_shot_confidence(image, command, contrasts, logit_scale):
     """Softmax probability of the command among the command and its contrasts, per crop.
 
     :param image: (N, D) unit image embeddings (torch or numpy).
     :param command: (D,) unit text embedding of the command.
     :param contrasts: (K, D) unit text embeddings of the contrast prompts (K may be 0).
     :param logit_scale: the checkpoint's ``exp(logit_scale)`` (100 for OpenAI CLIP).
-    :param members: optional (M, D) unit text embeddings of narrower descriptions of
-        the command (:func:`refinements`): their probability is the command's too (the
-        probability of a class is the sum over its subclasses).
     :return: (N,) float64 in [0, 1]; 1.0 everywhere when K = 0.
     """
     command = torch.as_tensor(np.asarray(command, dtype=np.float32)).reshape(1, -1)
@@ -114,14 +91,9 @@ def zero_shot_confidence(image, command, contrasts, logit_scale, members=None):
     if len(image) == 0:
         return np.zeros(0)
     contrasts = torch.as_tensor(np.asarray(contrasts, dtype=np.float32)).reshape(-1, dim)
-    own = command
-    if members is not None and len(members):
-        own = torch.cat([command, torch.as_tensor(
-            np.asarray(members, dtype=np.float32)).reshape(-1, dim)])
-    if len(contrasts) == 0:
-        return np.ones(len(image))
-    logits = float(logit_scale) * image @ torch.cat([own, contrasts]).T
-    return torch.softmax(logits.double(), dim=1)[:, :len(own)].sum(dim=1).numpy()
+    texts = torch.cat([command, contrasts])
+    logits = float(logit_scale) * image @ texts.T
+    return torch.softmax(logits.double(), dim=1)[:, 0].numpy()
 
 
 def top_contrast_confidence(image, command, contrasts, logit_scale):

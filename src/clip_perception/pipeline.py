@@ -15,7 +15,6 @@ import torch
 from clip_perception.confidence import contrast_prompts
 from clip_perception.confidence import correct_spelling
 from clip_perception.confidence import parse_vocabulary
-from clip_perception.confidence import refinements
 from clip_perception.confidence import unknown_to
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
@@ -283,20 +282,11 @@ class Pipeline:
         t = self._enter('select')
         cosines = {p: ((image @ e).numpy().astype(np.float64) if len(props) else np.zeros(0))
                    for p, e in texts.items()}
-        # "the mug" is ranked by its best-fitting narrower description ("red mug", "blue
-        # mug" ...) as well as by itself, and those descriptions' softmax share is its
-        # confidence too (refinements): the narrower ones are what the model knows best.
-        members = {p: self.member_embeddings(p) for p in texts}
-        for p, m in members.items():
-            if m is not None and len(props):
-                cosines[p] = np.maximum(cosines[p], (image @ m.T).numpy().astype(
-                    np.float64).max(axis=1))
         # proposal index -> PoseEstimate, computed at most once per frame (and kept with
         # the proposals while the frame does not change)
         poses = reuse.poses if reuse is not None else {}
         # Confidence per phrase under confidence_rule (None: the calibrated cosine).
-        confs = {p: self.confidence(image, e, cosines[p], p, members[p])
-                 for p, e in texts.items()}
+        confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
         asked = options if query.alternatives else (query,) + tuple(query.also)
         # Every object phrase meets the closed vocabulary, not only the first: "the yellow
@@ -523,26 +513,11 @@ class Pipeline:
         The ``vocabulary`` parameter when set, else the checkpoint's own
         (:func:`clip_perception.confidence.read_vocabulary`).
         """
-        return contrast_prompts(what, self._vocabulary())
-
-    def _vocabulary(self):
-        """Return the ``vocabulary`` parameter's descriptions when set, else the checkpoint's."""
-        return parse_vocabulary(self.config.vocabulary) or getattr(
+        vocab = parse_vocabulary(self.config.vocabulary) or getattr(
             self.scorer, 'vocabulary', ())
+        return contrast_prompts(what, vocab)
 
-    def member_embeddings(self, what):
-        """(M, D) unit text embeddings of the vocabulary's narrower descriptions of ``what``.
-
-        :func:`clip_perception.confidence.refinements` of ``what`` in the ``vocabulary``
-        parameter when set, else the checkpoint's own vocabulary ("red mug", "blue mug"
-        ... for "mug"); None when there are none (a full description, an empty
-        vocabulary).
-        """
-        names = refinements(what, self._vocabulary())
-        return self.scorer.text_embeddings(names, self.config.prompt_template) \
-            if names else None
-
-    def confidence(self, image, text, cosine, what, members=None):
+    def confidence(self, image, text, cosine, what):
         """(N,) confidence per proposal under ``confidence_rule``, or None (calibration).
 
         :param image: (N, D) unit image embeddings; ``text`` (D,) the command's.
@@ -552,7 +527,7 @@ class Pipeline:
             return None
         prompts = self.contrasts(what)
         contrast = self.scorer.text_embeddings(prompts, self.config.prompt_template)
-        p = zero_shot_confidence(image, text, contrast, self.scorer.logit_scale, members)
+        p = zero_shot_confidence(image, text, contrast, self.scorer.logit_scale)
         if rule == 'both':
             p = np.minimum(p, calibrate(cosine, self.scorer.calibration))
         return p
