@@ -8,6 +8,7 @@ from clip_perception.config import PipelineConfig
 from clip_perception.language import parse_command
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.evaluation import main
+from clip_perception.world.generalisation import _SHAPE_WORDS
 from clip_perception.world.generalisation import ACCEPT
 from clip_perception.world.generalisation import CASE_KINDS
 from clip_perception.world.generalisation import configured_rule
@@ -32,15 +33,22 @@ def test_shifted_suite_cycles_through_every_shift_deterministically():
 
 
 def test_partial_commands_name_a_unique_object():
-    rng = np.random.default_rng(0)
+    rng, absent_rng = np.random.default_rng(0), np.random.default_rng(1)
     kinds = set()
     for seed in range(30):
         scene = generate_scene(70_000 + seed)
-        for kind, command, expected in scene_commands(scene, rng):
+        for kind, command, expected in scene_commands(scene, rng, absent_rng):
             kinds.add(kind)
             what = parse_command(command).what
             if kind == 'absent':
                 assert expected is None
+                continue
+            if kind == 'shape absent':  # "the cone" with no cone in the scene at all
+                shape = next(sh for sh, words in _SHAPE_WORDS.items() if what in words)
+                assert expected is None and shape not in [o.shape for o in scene.objects]
+                continue
+            if kind == 'colour absent':
+                assert expected is None and what not in [o.colour for o in scene.objects]
                 continue
             assert expected.visible_fraction >= 0.5
             if kind == 'shape':

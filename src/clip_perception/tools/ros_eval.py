@@ -46,7 +46,8 @@ def suite_shots(scenes, suite='shifted', seed=None, frames=2, period=0.6):
     :param frames: frames of the scene published after each command.
     :param period: seconds between frames.
     :return: list of :class:`clip_perception.tools.bags.Shot`; each carries ``kind``
-        (present, absent, shape, colour), ``shift`` and ``scene`` (index) in ``extra``.
+        (:data:`clip_perception.world.generalisation.CASE_KINDS`), ``shift`` and
+        ``scene`` (index) in ``extra``.
     :raises ValueError: unknown suite.
     """
     from clip_perception.tools.bags import Shot
@@ -146,11 +147,12 @@ def _pct(hits, total):
 
 def format_report(rows, pairs=None, title=''):
     """Text table: right per kind through ROS, the pipeline beside it, agreement, pose."""
-    kinds = ('present', 'absent', 'shape', 'colour')
-    names = {'present': 'present right', 'absent': 'absent -> n.f.', 'shape': 'shape only',
-             'colour': 'colour only'}
+    from clip_perception.world.generalisation import CASE_KINDS
+    from clip_perception.world.generalisation import CASE_NAMES
+
+    kinds = CASE_KINDS
     lines = [title] if title else []
-    lines.append('  ' + ' ' * 24 + ''.join(f'{names[k]:18s}' for k in kinds))
+    lines.append('  ' + ' ' * 24 + ''.join(f'{CASE_NAMES[k]:18s}' for k in kinds))
 
     # One (row, pipeline right or None) per command, for both lines.
     paired = pairs if pairs is not None else [(r, None) for r in rows]
