@@ -2247,3 +2247,57 @@ def test_a_compressed_stream_in_a_raw_image_is_decoded_or_named(probe, start_nod
     refusal = refused_colour(probe, camera, scene, h264, 'H.264')
     assert 'video stream, not pixels' in refusal, refusal
     assert node.stop() == 0
+
+
+def test_camera_info_without_a_size_is_checked_at_the_image_size(probe, start_node):
+    """camera_info with width and height 0 gets the checks a sized one gets.
+
+    Field reports: ros-drivers/gscam#104 (without calibration data gscam publishes
+    CameraInfo with width and height 0; Foxglove refuses it); ros-drivers/usb_cam#26 (the
+    camera_info "does not appear to publish the frame height and width");
+    willdzeng/zed_cpu_ros#33 (CameraInfo width and height never assigned, "otherwise set
+    to 0"). The node takes such a camera_info at the colour image's size; before, it then
+    skipped every check that needs the size: a camera matrix in fractions of the image
+    was used as pixels (the optical axis at the image corner), a 1.93 mm focal length and
+    a principal point at 10^6 px were used as given. Now each is read in pixels or refused
+    as it is when the size is given.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    w, h = scene.intrinsics.width, scene.intrinsics.height
+
+    def unsized(k_edit):
+        def edit(m):
+            k = list(m.k)
+            k_edit(k)
+            m.k, m.p = k, [k[0], 0.0, k[2], 0.0, 0.0, k[4], k[5], 0.0, 0.0, 0.0, 1.0, 0.0]
+            m.width = m.height = 0
+            return m
+        return edit
+
+    def millimetres(k):  # a 1.93 mm lens
+        k[0] = k[4] = 1.93
+
+    def far_point(k):
+        k[2] = k[5] = 1e6
+
+    def normalised(k):
+        k[2], k[5] = (k[2] + 0.5) / w, (k[5] + 0.5) / h
+
+    for k_edit, text in ((millimetres, 'not in pixels'), (far_point, 'far outside')):
+        def refused(text=text):
+            return detections(probe) and text in detections(probe)[-1]['reason']
+        assert feed_until(camera, scene, refused, info=unsized(k_edit)), (text, node.output())
+        assert 'camera_info arrives but is refused' in detections(probe)[-1]['reason']
+        assert not probe.messages(POSE), text
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=unsized(normalised)), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('camera_info_units', 0)) >= 1)[2]
+    assert int(values.get('camera_info_units', 0)) >= 1, values
+    assert int(values.get('rejected_camera_info_invalid', 0)) >= 2, values
+    log = node.output()
+    assert log.count('in fractions of the image size') == 1, log
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0

@@ -33,6 +33,7 @@ from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
+from clip_perception.messages import with_image_size
 
 FUZZ = settings(max_examples=400, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -464,6 +465,30 @@ def test_camera_info_projects_with_p_as_image_geometry_does_and_k_when_p_is_unse
     assert not p_is_unset(p)
     with pytest.raises(MessageError, match='P is unset too'):
         camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
+
+
+def test_camera_info_without_a_size_is_checked_at_the_image_size():
+    """Width and height 0 (gscam#104, usb_cam#26): read at the image's size, checked.
+
+    Before, such a camera matrix skipped the unit and principal point checks.
+    """
+    unsized = camera_info_to_intrinsics([0.9, 0, 0.5, 0, 1.2, 0.5, 0, 0, 1], 0, 0)
+    assert (unsized.width, unsized.height) == (0, 0)
+    notes = []
+    intr = with_image_size(unsized, 640, 480, notes)
+    assert (intr.fx, intr.fy, intr.cx, intr.cy) == (576.0, 576.0, 319.5, 239.5)
+    assert [n.kind for n in notes] == ['units']
+    assert camera_info_to_intrinsics([0.9, 0, 0.5, 0, 1.2, 0.5, 0, 0, 1], 0, 0,
+                                     image_size=(640, 480)) == intr
+    pixels = Intrinsics(525.0, 525.0, 319.5, 239.5, 0, 0)
+    assert with_image_size(pixels, 640, 480) == Intrinsics(525.0, 525.0, 319.5, 239.5,
+                                                           640, 480)
+    for k, text in (([1.93, 0, 320, 0, 1.93, 240, 0, 0, 1], 'not in pixels'),
+                    ([600, 0, 1e6, 0, 600, 1e6, 0, 0, 1], 'far outside')):
+        with pytest.raises(MessageError, match=text):
+            camera_info_to_intrinsics(k, 0, 0, image_size=(640, 480))
+        with pytest.raises(MessageError, match=text):
+            with_image_size(camera_info_to_intrinsics(k, 0, 0), 640, 480)
 
 
 def test_camera_info_written_column_major_is_read_transposed_back():

@@ -807,7 +807,7 @@ def _jpeg_size(raw):
 
 
 def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
-                              roi=(0, 0, 0, 0), notes=None):
+                              roi=(0, 0, 0, 0), notes=None, image_size=None):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
     Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
@@ -828,21 +828,21 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
     :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
         the camera matrix was read in pixels from fractions of the image size.
+    :param image_size: ``(width, height)`` of the colour images, or None; used when the
+        message's width and height are both 0 (see :func:`with_image_size`).
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
-        drivers leave them 0): the caller takes them from the image.
+        drivers leave them 0) and ``image_size`` is None: the caller gives them with
+        :func:`with_image_size` once it knows the image.
     :raises MessageError: neither P nor K usable, focal lengths that are not pixels, a
         principal point more than half the image outside it, or a bad size.
     """
     if width == 0 and height == 0:
         intr = _camera_matrix(k, p, 1, 1)
-        return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
+        intr = Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
+        return intr if image_size is None else with_image_size(intr, *image_size, notes)
     intr = _camera_matrix(k, p, width, height)
     _check_size(height, width, 'camera_info')
-    intr = in_pixels(intr, notes)
-    if not (-0.5 * width <= intr.cx <= 1.5 * width and -0.5 * height <= intr.cy <= 1.5 * height):
-        raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
-                           f'{intr.cy:g}) lies far outside the {width}x{height} image (K[2] '
-                           'and K[5] are pixels, near the image centre for a real camera)')
+    intr = _checked_in_pixels(intr, notes)
     x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
@@ -857,6 +857,47 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _checked_in_pixels(intr, notes):
+    """``intr`` (size > 0) in pixels (:func:`in_pixels`) with its principal point checked.
+
+    :raises MessageError: kind ``invalid``: focal lengths that are not pixels, or a
+        principal point more than half the image outside it.
+    """
+    intr = in_pixels(intr, notes)
+    w, h = intr.width, intr.height
+    if not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h):
+        raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
+                           f'{intr.cy:g}) lies far outside the {w}x{h} image (K[2] '
+                           'and K[5] are pixels, near the image centre for a real camera)')
+    return intr
+
+
+def with_image_size(intrinsics, width, height, notes=None):
+    """Give a camera_info that states no size the colour image's, checked as if it did.
+
+    Drivers without a calibration publish ``CameraInfo`` with ``width`` and ``height`` 0
+    (ros-drivers/gscam#104, ros-drivers/usb_cam#26, willdzeng/zed_cpu_ros#33: "otherwise
+    set to 0"), some beside a ``K`` they do fill. Its camera matrix is read for the image
+    it comes with, and every check a sized camera_info gets applies at that size: units
+    (:func:`in_pixels`), the principal point's place; before, a camera matrix in fractions
+    of the image or in millimetres, or a principal point far outside the image, was used
+    as given whenever the size was 0.
+
+    :param intrinsics: :class:`Intrinsics` of size 0x0
+        (:func:`camera_info_to_intrinsics` of a message without a size).
+    :param width: the colour image's width (px, > 0).
+    :param height: the colour image's height (px, > 0).
+    :param notes: a list, or None: as :func:`in_pixels`.
+    :return: :class:`Intrinsics` of ``width`` x ``height`` pixels.
+    :raises MessageError: as :func:`in_pixels`, or a principal point more than half the
+        image outside it (kind ``invalid``); a bad size (kind ``size``).
+    """
+    _check_size(height, width, 'camera_info at the image size')
+    intr = Intrinsics(intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy,
+                      int(width), int(height))
+    return _checked_in_pixels(intr, notes)
 
 
 # Widest field of view (degrees, across either side) of a focal length in pixels: a
