@@ -455,16 +455,21 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
-    if dtype == np.uint16 and _in_other_byte_order(arr):
+    other = _in_other_byte_order if dtype == np.uint16 else _floats_in_other_byte_order
+    if other(arr):
         arr = arr.byteswap()
         if notes is not None:
             said, read = ('big', 'little') if is_bigendian else ('little', 'big')
+            why = ('its high bytes vary from pixel to pixel and its low bytes hardly at all, '
+                   'which no depth does (800 mm reads as 8195 mm)' if dtype == np.uint16 else
+                   'most readings are NaN, negative, or far below a millimetre or beyond '
+                   f'{MAX_DEPTH_READING_M:g} m (0.8 m in 32FC1 reads as -4.3e8), and they are '
+                   'metres '
+                   'the other way')
             notes.append(Note('byte_order', f'{encoding} depth is flagged {said}-endian '
                               f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
-                              f'{read}-endian: read as flagged, its high bytes vary from pixel '
-                              'to pixel and its low bytes hardly at all, which no depth does '
-                              f'(800 mm reads as 8195 mm); reading them {read}-endian; set '
-                              'is_bigendian right in the driver'))
+                              f'{read}-endian: read as flagged, {why}; reading them '
+                              f'{read}-endian; set is_bigendian right in the driver'))
     return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
                                                    encoding))
 
@@ -491,6 +496,38 @@ def _in_other_byte_order(raw):
         return False
     high, low = np.unique(v >> 8).size, np.unique(v & 0xFF).size
     return high >= 32 and 4 * low <= high
+
+
+# Shortest floating-point depth reading taken as a distance when judging byte order (m).
+_MIN_FLOAT_READING_M = 1e-3
+
+
+def _floats_in_other_byte_order(raw):
+    """Return True when 32FC1/64FC1 depth reads as metres only with its bytes swapped.
+
+    The same fault as :func:`_in_other_byte_order` for floating-point depth (a flag set
+    by hand, or from the host, in a publisher that packs the bytes itself:
+    ros-perception/vision_opencv#7, google-ar/arcore-android-sdk#1207: depth documented
+    big-endian and sent little-endian). Read in the wrong order, a float's low mantissa
+    byte becomes its exponent: 0.8 m reads -4.3e8, others 1e-41 or 3e+25, so about 3% of
+    readings land in the range of a distance by chance and a pose is made of them, or
+    the whole image is reported as holding no reading. Swapped when, over an even
+    subsample, the other order gives at least 500 readings between
+    :data:`_MIN_FLOAT_READING_M` and :data:`MAX_DEPTH_READING_M` and four times as many as
+    the stated order. 0.0 (no reading) reads the same both ways; a NaN swapped is a
+    denormal, no distance either way.
+
+    :param raw: (H, W) float32 or float64 readings in the stated byte order (metres).
+    :return: bool.
+    """
+    v = raw.reshape(-1)[::max(1, raw.size // 20000)]
+    counts = []
+    with np.errstate(invalid='ignore', over='ignore'):
+        for readings in (v, v.byteswap()):
+            counts.append(np.count_nonzero((readings >= _MIN_FLOAT_READING_M) &
+                                           (readings <= MAX_DEPTH_READING_M)))
+    stated, swapped = counts
+    return swapped >= 500 and swapped >= 4 * stated
 
 
 def drop_no_reading_codes(depth_m):
