@@ -2021,9 +2021,19 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
     ('{"data": "the blue mug', 'the green cube; ---'). Every layer is taken off now.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
-    for said, what in (('data: data: data: the red ball', 'red ball'),
-                       ('data: {"data": "the blue mug"}', 'blue mug'),
-                       ('data: the green cube\n---\n', 'green cube')):
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('data: data: data: the red ball', 'red ball'),
+        ('data: {"data": "the blue mug"}', 'blue mug'),
+        ('data: the green cube\n---\n', 'green cube')))
+    assert node.stop() == 0
+
+
+def assert_each_found_as_its_words(probe, camera, scene, said_what):
+    """Command each ``(said, what)``: ``what`` found, posed within 1 cm, the command its words.
+
+    The active command is "the <what>" (a full stop kept), not what was left around it.
+    """
+    for said, what in said_what:
         probe.clear()
         camera.command(said)
         assert feed_until(camera, scene, lambda what=what: probe.messages(POSE) and any(
@@ -2031,9 +2041,8 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
             (said, detections(probe)[-1:])
         target = obj(scene, *what.split())
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - target.centre) < 0.01
-        # The active command is the words, not what was left of the wrapping.
-        assert detections(probe)[-1]['command'] == f'the {what}', detections(probe)[-1]
-    assert node.stop() == 0
+        assert detections(probe)[-1]['command'].rstrip('.') == f'the {what}', \
+            detections(probe)[-1]
 
 
 def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, start_node):
@@ -2340,4 +2349,36 @@ def test_float_depth_in_the_other_byte_order_than_flagged_is_posed_right_and_nam
     log = node.output()
     assert log.count('32FC1 depth is flagged big-endian') == 1, log
     assert 'Traceback' not in log, log
+    assert node.stop() == 0
+
+
+def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(probe, start_node):
+    """An LLM's or Whisper's special tokens and segment times around a command.
+
+    Field reports: ggml-org/llama.cpp#6924 (every answer ends with "<|im_end|>");
+    mozilla-ai/llamafile#630 ("<|eot_id|>" and "<end_of_turn>" left in the response);
+    huggingface/transformers#32378 (Whisper decoded with timestamps keeps "<|0.00|>" and
+    "<|startofprev|>"); ggml-org/whisper.cpp#1919 (segment times "[00:00:00.000 -->
+    00:00:02.000]" in its output). An LLM planner or voice front end publishing such text
+    had the tokens scored as words: "red ball im end", "startoftranscript en transcribe
+    green cube endoftext", "00 00.000 00 02.000 blue mug" (not_found). Now the command is
+    the words the model said, up to its end of turn; tokens alone are rejected, the
+    active command kept.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('<|im_start|>assistant\nthe red ball<|im_end|>\n<|im_start|>user\nthanks',
+         'red ball'),
+        ('<|startoftranscript|><|en|><|transcribe|><|0.00|> the green cube.<|2.00|>'
+         '<|endoftext|>', 'green cube'),
+        ('[00:00:00.000 --> 00:00:02.000]   the blue mug', 'blue mug')))
+    probe.clear()
+    camera.command('<|endoftext|>')
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'rejected' for d in detections(probe))), node.output()
+    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
+    assert 'special tokens' in rejected['reason'], rejected
+    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
+    assert detections(probe)[-1]['what'] == 'blue mug', detections(probe)[-1]
+    assert 'Traceback' not in node.output()
     assert node.stop() == 0

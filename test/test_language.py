@@ -413,6 +413,40 @@ def test_commands_around_annotations_and_courtesy_are_commands(text, what):
     assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled
 
 
+@pytest.mark.parametrize('text, what, also', [
+    # llama.cpp#6924, llamafile#630: an LLM's end-of-turn and chat template tokens.
+    ('the red ball<|im_end|>', 'red ball', []),
+    ('<|im_start|>assistant\nthe red ball<|im_end|>\n<|im_start|>user\nthe cube', 'red ball',
+     []),
+    ('<|start_header_id|>assistant<|end_header_id|>\n\nthe blue mug<|eot_id|>', 'blue mug',
+     []),
+    ('<start_of_turn>model\nthe green cube<end_of_turn>', 'green cube', []),
+    ('<|assistant|>the red ball<|end|>', 'red ball', []),
+    # transformers#32378, whisper.cpp#1919: Whisper's tokens, timestamps, segment times.
+    ('<|startofprev|> the blue mug<|startoftranscript|><|en|><|transcribe|><|0.00|> the red '
+     'ball<|2.00|><|endoftext|>', 'red ball', []),
+    ('<|0.00|> the red ball<|2.00|><|2.00|> and the blue mug<|4.00|>', 'red ball',
+     ['blue mug']),
+    ('[00:00:00.000 --> 00:00:02.000]  the red ball.', 'red ball', []),
+    ('[_BEG_] the red ball [_TT_150]', 'red ball', []),
+    # Not tokens: kept as before.
+    ('the user manual', 'user manual', []), ('<speak>the red ball</speak>', 'red ball', []),
+])
+def test_a_models_special_tokens_are_not_words_of_the_command(text, what, also):
+    # Before: "red ball im end", "startoftranscript en transcribe red ball endoftext".
+    assert not_a_command(text) is None and not is_cancel(text)
+    q = parse_command(text)
+    assert (q.what, [a.what for a in q.also], q.refused) == (what, also, None), q
+
+
+@pytest.mark.parametrize('text', ['<|endoftext|>', '<|nospeech|>', '[00:00.000 --> 00:02.000]',
+                                  '<|im_start|>assistant\n<|im_end|>'])
+def test_a_models_special_tokens_alone_are_not_a_command(text):
+    assert 'special tokens' in not_a_command(text)
+    assert not is_cancel(text)
+    assert is_cancel('stop<|eot_id|>')
+
+
 @pytest.mark.parametrize('text', [
     'stop the red ball', 'cancel the red ball', 'Cancel the red ball.', 'stop the red ball!',
     'Okay, stop the blue mug please', 'forget the cube', 'forget about the green cube',
