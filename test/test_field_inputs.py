@@ -2382,3 +2382,43 @@ def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(prob
     assert detections(probe)[-1]['what'] == 'blue mug', detections(probe)[-1]
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_use_sim_time_given_as_text_is_taken_as_its_truth_value(probe, start_node, tmp_path):
+    """``use_sim_time: 'true'`` in a parameters file, and set live as text.
+
+    Field reports: ros2/rclcpp#802 (use_sim_time given a value of another type);
+    ros2/launch_ros#487 (``<set_use_sim_time value="False"/>``: "Type 'Type.BOOL' and
+    value ... do not agree", the value is text). rclpy declares ``use_sim_time`` itself,
+    in ``Node.__init__``, before the node types its overrides (round 13 took text for
+    its own numbers and booleans): before, ``use_sim_time: 'true'`` stopped the node with
+    FATAL "Trying to set parameter 'use_sim_time' to 'true' of type 'STRING', expecting
+    type 'BOOL'". Now it is the truth value it spells, warned once; other text is still
+    refused in one line.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      "    use_sim_time: 'true'\n")
+    node = start_node(params_file=str(params))
+    assert wait_for_node(probe), node.output()
+
+    def sim_time():
+        return call(probe, GetParameters, '/clip_perception/get_parameters',
+                    GetParameters.Request(names=['use_sim_time'])).values[0]
+    assert (sim_time().type, sim_time().bool_value) == (ParameterType.PARAMETER_BOOL, True)
+    assert "parameter use_sim_time: given text 'true' where a bool is expected" in \
+        node.output(), node.output()
+    # `ros2 param set /clip_perception use_sim_time "'False'"`, or a tool sending text.
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('use_sim_time', value='False').to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert (sim_time().type, sim_time().bool_value) == (ParameterType.PARAMETER_BOOL, False)
+    assert node.stop() == 0
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      "    use_sim_time: 'sometimes'\n")
+    node = start_node(params_file=str(params))
+    assert node.proc.wait(60) == 1
+    out = node.output()
+    fatal = [line for line in out.splitlines() if 'FATAL' in line]
+    assert len(fatal) == 1 and 'use_sim_time' in fatal[0], out
+    assert 'Traceback' not in out

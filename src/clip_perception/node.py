@@ -160,7 +160,9 @@ HELD_FRAME_GRACE = 0.25
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
 # Parameters declared as a number or a boolean, by type: text spelling one is taken as it.
+# use_sim_time is rclpy's own (declared by its TimeSource in Node.__init__), a bool.
 _TYPED = {p.name: type(p.default) for p in PARAMETERS if type(p.default) in (float, int, bool)}
+_TYPED['use_sim_time'] = bool
 # The arguments rclpy was initialised with (_run), whose parameter sources
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
@@ -235,6 +237,21 @@ class PerceptionMixin:
     :meth:`_open_inputs` (subscriptions, timers, worker thread); and back:
     :meth:`_close_inputs`, :meth:`_destroy_outputs`, :meth:`_free_model`.
     """
+
+    def declare_parameter(self, name, *args, **kwargs):
+        """Declare as rclpy does; ``use_sim_time`` given as text is its truth value first.
+
+        rclpy declares ``use_sim_time`` itself, inside ``Node.__init__`` (its TimeSource),
+        before :meth:`_declare` types the overrides: ``use_sim_time: 'true'`` (a launch
+        argument handed over as text, a quoted YAML value; ros2/rclcpp#802, ros2/launch_ros
+        #487) stopped the node with rclpy's "expecting type 'BOOL'". Its override is taken
+        as :meth:`_typed` takes text for any boolean, with one warning; other text still
+        stops the node in one line.
+        """
+        overrides = getattr(self, '_parameter_overrides', None)
+        if name == 'use_sim_time' and overrides and name in overrides:
+            overrides[name] = self._typed(overrides[name])
+        return super().declare_parameter(name, *args, **kwargs)
 
     def _declare(self):
         # An integer where a double is declared (`min_confidence: 1`, `-p x:=1`) is taken
