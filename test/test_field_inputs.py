@@ -247,7 +247,8 @@ def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_
     assert node.stop() == 0
 
 
-def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
+def _compressed_depth_node(probe, start_node):
+    """Start the node on ``depth_transport:=compressedDepth``; ``(node, camera, scene)``."""
     node = start_node('-p', 'command:=the red ball', '-p', 'depth_transport:=compressedDepth',
                       '-p', 'diagnostics_period:=0.3')
     listen_all(probe)
@@ -260,7 +261,11 @@ def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
             camera.image, camera.info, camera.depth_compressed)) == 0:
         time.sleep(0.05)
     assert camera.depth.get_subscription_count() == 0  # raw depth is not subscribed
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+
+
+def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
+    node, camera, scene = _compressed_depth_node(probe, start_node)
     red = obj(scene, 'red', 'ball')
     for compression, encoding in (('png', '16UC1'), ('png', '32FC1'), ('rvl', '16UC1'),
                                   ('rvl', '32FC1')):
@@ -2422,3 +2427,35 @@ def test_use_sim_time_given_as_text_is_taken_as_its_truth_value(probe, start_nod
     fatal = [line for line in out.splitlines() if 'FATAL' in line]
     assert len(fatal) == 1 and 'use_sim_time' in fatal[0], out
     assert 'Traceback' not in out
+
+
+def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
+    """A compressedDepth ``format`` in other capitals: "16uc1; compresseddepth PNG".
+
+    Field reports: foxglove/foxglove-sdk#1373 (format strings are read trimmed and
+    lower-cased, as Foxglove's frontend reads them, so publishers that write them so go
+    unnoticed there); strawlab/camera_aravis#3 (an encoding in other capitals). Round 12
+    read raw encodings and colour formats so; compressedDepth's was compared exactly:
+    every depth message was refused ("the depth encoding must be 16UC1 or 32FC1", or "is
+    not compressedDepth") and every answer went without depth. Now read as the format
+    it spells, pose within 12 mm, warned once, counted ``depth_compressed_format``.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node)
+    red = obj(scene, 'red', 'ball')
+    for written, encoding, compression in (('16uc1; compressedDepth png', '16UC1', 'png'),
+                                           ('32FC1; compresseddepth RVL', '32FC1', 'rvl')):
+        depth = scene.depth_16uc1() if encoding == '16UC1' else scene.depth_32fc1()
+        data = compressed_depth.encode(depth, compression, encoding)[1]
+
+        def to_compressed(m, written=written, data=data):
+            return CompressedImage(header=m.header, format=written, data=data)
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=to_compressed), \
+            (written, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012, \
+            written
+        assert 'depth' not in detections(probe)[-1]['reason'], detections(probe)[-1]
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_format', 0)) >= 2)[2]
+    assert int(values.get('depth_compressed_format', 0)) >= 2, values
+    assert node.output().count('is not written as image_transport writes it') == 1
+    assert node.stop() == 0

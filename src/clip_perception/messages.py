@@ -1126,13 +1126,16 @@ def p_is_unset(p):
     return p.size != 12 or not np.all(np.isfinite(p)) or p[0] <= 0 or p[5] <= 0
 
 
-def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE):
+def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
     """Decode image_transport's ``compressedDepth`` ``CompressedImage`` to metres.
 
     See :mod:`clip_perception.compressed_depth` for the wire format (PNG and RVL,
     16UC1 integer depth and 32FC1 quantised inverse depth).
 
     :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
+    :param notes: a list, or None; a :class:`Note` of kind ``compressed_format`` is
+        appended when ``fmt`` is written otherwise than image_transport writes it (in
+        other capitals: :func:`compressed_depth.parse_format`).
 
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: wrong format, corrupt or oversized payload.
@@ -1140,10 +1143,13 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE):
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
+    said = []
     try:
-        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale)
+        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
     except compressed_depth.CompressedDepthError as exc:
         raise MessageError(exc.kind, str(exc)) from None
+    if notes is not None:
+        notes.extend(Note('compressed_format', line) for line in said)
     return drop_no_reading_codes(check_depth_units(depth, f'compressedDepth "{fmt}"'))
 
 

@@ -1180,9 +1180,11 @@ class PerceptionMixin:
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
+        notes = []
         depth = self._convert('depth', 'compressedDepth', compressed_depth_to_array,
-                              msg.format, msg.data, self._values_cache['depth_scale'])
+                              msg.format, msg.data, self._values_cache['depth_scale'], notes)
         if depth is not None:
+            self._read_otherwise('depth', notes)  # its format's spelling
             self._add_depth(msg.header, depth)
 
     def _add_depth(self, header, depth):
