@@ -2033,10 +2033,11 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
     assert node.stop() == 0
 
 
-def assert_each_found_as_its_words(probe, camera, scene, said_what):
+def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
     """Command each ``(said, what)``: ``what`` found, posed within 1 cm, the command its words.
 
-    The active command is "the <what>" (a full stop kept), not what was left around it.
+    With ``words``, the active command is "the <what>" (a full stop kept), not what was
+    left around it.
     """
     for said, what in said_what:
         probe.clear()
@@ -2046,7 +2047,7 @@ def assert_each_found_as_its_words(probe, camera, scene, said_what):
             (said, detections(probe)[-1:])
         target = obj(scene, *what.split())
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - target.centre) < 0.01
-        assert detections(probe)[-1]['command'].rstrip('.') == f'the {what}', \
+        assert not words or detections(probe)[-1]['command'].rstrip('.') == f'the {what}', \
             detections(probe)[-1]
 
 
@@ -2458,4 +2459,23 @@ def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
     values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_format', 0)) >= 2)[2]
     assert int(values.get('depth_compressed_format', 0)) >= 2, values
     assert node.output().count('is not written as image_transport writes it') == 1
+    assert node.stop() == 0
+
+
+def test_a_command_in_utf8_read_as_windows_1252_is_read_back(probe, start_node):
+    """"whereâ€™s the red ball?": a command whose UTF-8 was read as Windows-1252 on the way.
+
+    Field reports: Miosa-osa/OSA#137 and #234 (LLM backends whose quotes and dashes arrive
+    as "â€™", "â€”": UTF-8 bytes read as Windows-1252 and encoded again);
+    RobotWebTools/rosbridge_suite#161 (a C++ node's Latin-1 string through a bridge). A
+    curly apostrophe, quotes or an ellipsis in such a command made its words unreadable:
+    "whereâ tms red ball", "â œblueâ mug" (not_found). Now read back to the text that was
+    written, when it reads back as UTF-8 exactly: each object posed within 1 cm.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('where\u00e2\u20ac\u2122s the red ball?', 'red ball'),
+        ('the \u00e2\u20ac\u0153blue\u00e2\u20ac\x9d mug', 'blue mug'),
+        ('the green cube\u00e2\u20ac\u00a6', 'green cube')), words=False)
+    assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -3,6 +3,7 @@
 import pytest
 
 from clip_perception.language import CANCEL_WORDS
+from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
@@ -411,6 +412,23 @@ def test_commands_around_annotations_and_courtesy_are_commands(text, what):
     assert not_a_command(text) is None
     assert parse_command(text).what == what
     assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled
+
+
+@pytest.mark.parametrize('text, what, fixed', [
+    # OSA#137, #234, rosbridge_suite#161: UTF-8 read as Windows-1252 on the way.
+    ('where\u00e2\u20ac\u2122s the red ball?', 'red ball', 'where\u2019s the red ball?'),
+    ('the \u00e2\u20ac\u0153blue\u00e2\u20ac\x9d mug', 'blue mug', 'the \u201cblue\u201d mug'),
+    ('the green cube\u00e2\u20ac\u00a6', 'green cube', 'the green cube...'),
+    ('the cr\u00c3\u00a8me jar', 'cr\u00e8me jar', 'the cr\u00e8me jar'),
+    # Not mojibake (no run, or one that does not read back as UTF-8): as sent.
+    ('the caf\u00e9 mug', 'caf\u00e9 mug', 'the caf\u00e9 mug'),
+    ('the red ball \u2014 where\u2019s it', 'red ball', 'the red ball \u2014 where\u2019s it'),
+    ('\u00c3 \u00e2\u20ac the ball', '\u00e3 \u00e2 ball', '\u00c3 \u00e2\u20ac the ball'),
+])
+def test_utf8_read_as_windows_1252_is_read_back(text, what, fixed):
+    # Before: "whereâ€™s the red ball?" was the object "whereâ tms red ball".
+    assert clean_command(text) == fixed
+    assert parse_command(text).what == what
 
 
 @pytest.mark.parametrize('text, what, also', [

@@ -535,6 +535,40 @@ def _unwrapped(text):
                                                                           m.group(2)), text)
 
 
+# Text whose UTF-8 bytes were read as Windows-1252 or Latin-1 on the way (mojibake; field
+# reports: Miosa-osa/OSA#137 and #234, LLM backends whose em-dashes and quotes arrive as
+# "â€”", "â€™"; RobotWebTools/rosbridge_suite#161, a C++ string of Latin-1 bytes through
+# a bridge). "whereâ€™s the red ball?" was the object "whereâ tms red ball" (NFKC makes
+# the "™" of "â€™" the letters "TM"): not_found. A run that starts as a UTF-8 lead byte
+# reads in Windows-1252 ("â", "Ã", "Â") followed by a continuation byte's character marks
+# it; the text is read back (each character as its Windows-1252 byte, or Latin-1 for the
+# five bytes Windows-1252 leaves undefined) only when that gives strict UTF-8 with fewer
+# such runs, as ftfy repairs it; else it is left as sent.
+_CP1252_CONTINUATION = ''.join(bytes([b]).decode('cp1252', 'ignore') or chr(b)
+                               for b in range(0x80, 0xC0))
+_MOJIBAKE = re.compile(f'[\u00c2\u00c3\u00e2][{re.escape(_CP1252_CONTINUATION)}]')
+
+
+def _without_mojibake(text):
+    """``text`` with UTF-8 read as Windows-1252 read back (:data:`_MOJIBAKE`), or as is."""
+    runs = len(_MOJIBAKE.findall(text))
+    if not runs:
+        return text
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode('cp1252')
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return text
+            raw.append(ord(ch))
+    try:
+        fixed = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        return text
+    return fixed if len(_MOJIBAKE.findall(fixed)) < runs else text
+
+
 # A model's special tokens left in the text it hands on (field reports: ggml-org/llama.cpp
 # #6924, every answer ending in "<|im_end|>"; mozilla-ai/llamafile#630, "<|eot_id|>" and
 # "<end_of_turn>" kept in responses; huggingface/transformers#32378, Whisper's "<|0.00|>"
@@ -615,13 +649,15 @@ _INVISIBLE_SPACE = '\u200b'
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
-    No length cap. The wrapping: :func:`_unwrapped`; a model's special tokens:
+    No length cap. UTF-8 read as Windows-1252 is read back first
+    (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
     :func:`_without_model_tokens`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
-    text = _without_model_tokens(_unwrapped(unicodedata.normalize('NFKC', text)))
+    text = unicodedata.normalize('NFKC', _without_mojibake(text))
+    text = _without_model_tokens(_unwrapped(text))
     text = _words_of_identifiers(text)
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
