@@ -125,7 +125,6 @@ from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
-from clip_perception.messages import with_image_size
 from clip_perception.pipeline import Pipeline
 from clip_perception.pipeline import resolve_rule
 from clip_perception.scorer import ClipScorer
@@ -301,8 +300,9 @@ class PerceptionMixin:
         self._info_centre_note = None  # principal_point_note of the last one
         self._info_size_note = ''  # camera_info_size_note of the last one
         # (width, height) of the last colour frame: the size of a camera_info that gives
-        # none (messages.with_image_size).
+        # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
+        self._info_unsized = None
         self._command_sub = self._command_latched = None
         self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
@@ -774,6 +774,7 @@ class PerceptionMixin:
         self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
+        self._colour_size = self._info_unsized = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1137,6 +1138,9 @@ class PerceptionMixin:
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
         self._colour_size = (rgb.shape[1], rgb.shape[0])
+        held, self._info_unsized = self._info_unsized, None
+        if held is not None:  # a camera_info without a size, checked at this one's
+            self._on_camera_info(held)
         self._colour_frame_id = _frame_key(header.frame_id)
         if not self._colour_frame_id:
             header.frame_id = ''
@@ -1232,6 +1236,11 @@ class PerceptionMixin:
         if unsized:
             self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
                             'the size of the colour image')
+            if self._colour_size is None:
+                # Read and checked at the first colour frame's size (_add_image), as every
+                # later one is on arrival: never used unchecked.
+                self._info_unsized = msg
+                return
         try:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
@@ -1258,26 +1267,6 @@ class PerceptionMixin:
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
-
-    def _sized_info(self, intr, rgb):
-        """Intrinsics of a camera_info received without a size, at ``rgb``'s, or None.
-
-        Only before the first colour frame: later camera_info without a size is read at
-        the last frame's size as it arrives. Checked as a sized one (units, principal
-        point: ``messages.with_image_size``); refused the same way when it fails.
-        """
-        notes = []
-        try:
-            intr = with_image_size(intr, rgb.shape[1], rgb.shape[0], notes)
-        except MessageError as exc:
-            self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
-            return None
-        self._read_otherwise('camera_info', notes)
-        centre = principal_point_note(intr)
-        if centre:
-            self.health.count('frames_info_off_centre')
-            self._warn_once('camera_info_off_centre', centre)
-        return intr
 
     def _check_info_frame(self):
         """Warn (once) and count a colour frame whose camera_info is of another frame.
@@ -1446,8 +1435,6 @@ class PerceptionMixin:
         refused = self.health.refusal('depth')
         if depth_note and refused is not None:
             depth_note = f'depth images arrive but are refused: {refused}'
-        if intr is not None and intr.width == 0 and intr.height == 0:
-            intr = self._sized_info(intr, rgb)
         info_note = ''
         if intr is not None:
             try:
