@@ -180,3 +180,25 @@ def test_16uc1_compressed_depth_is_read_at_the_given_depth_scale(compression):
     fmt, data = compressed_depth.encode(metres, compression, '32FC1')
     np.testing.assert_allclose(compressed_depth_to_array(fmt, data, 0.0001), metres,
                                atol=0.01)
+
+
+@pytest.mark.parametrize('written, canonical', [
+    ('16uc1; compressedDepth png', '16UC1; compressedDepth png'),
+    ('16UC1; compresseddepth PNG', '16UC1; compressedDepth png'),
+    ('32fc1;  CompressedDepth  RVL ', '32FC1; compressedDepth rvl'),
+    ('MONO16; compressedDepth', '16UC1; compressedDepth png'),
+])
+def test_a_format_in_other_capitals_is_read_as_the_one_it_spells(written, canonical):
+    # foxglove-sdk#1373 (format strings read trimmed and lower-cased); before, every
+    # message of such a stream was refused ("the depth encoding must be 16UC1 or 32FC1").
+    z = np.random.default_rng(3).uniform(0.3, 6.0, (24, 32)).astype(np.float32)
+    encoding, compression = canonical.split(';')[0], canonical.split()[-1]
+    depth = (z * 1000).astype(np.uint16) if encoding == '16UC1' else z
+    fmt, data = compressed_depth.encode(depth, compression, encoding)
+    notes = []
+    out = compressed_depth_to_array(written, data, notes=notes)
+    np.testing.assert_array_equal(out, compressed_depth_to_array(fmt, data))
+    assert [n.kind for n in notes] == ['compressed_format'] and f'"{canonical}"' in notes[0]
+    notes.clear()
+    compressed_depth_to_array(fmt, data, notes=notes)
+    assert notes == []

@@ -28,6 +28,7 @@ from std_msgs.msg import String
 
 from clip_perception import compressed_depth
 from clip_perception.geometry import Intrinsics
+from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.tools.bags import scene_messages
 from clip_perception.world.scenes import generate_scene
 from conftest import Camera
@@ -246,7 +247,8 @@ def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_
     assert node.stop() == 0
 
 
-def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
+def _compressed_depth_node(probe, start_node):
+    """Start the node on ``depth_transport:=compressedDepth``; ``(node, camera, scene)``."""
     node = start_node('-p', 'command:=the red ball', '-p', 'depth_transport:=compressedDepth',
                       '-p', 'diagnostics_period:=0.3')
     listen_all(probe)
@@ -259,7 +261,11 @@ def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
             camera.image, camera.info, camera.depth_compressed)) == 0:
         time.sleep(0.05)
     assert camera.depth.get_subscription_count() == 0  # raw depth is not subscribed
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+
+
+def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
+    node, camera, scene = _compressed_depth_node(probe, start_node)
     red = obj(scene, 'red', 'ball')
     for compression, encoding in (('png', '16UC1'), ('png', '32FC1'), ('rvl', '16UC1'),
                                   ('rvl', '32FC1')):
@@ -2020,9 +2026,20 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
     ('{"data": "the blue mug', 'the green cube; ---'). Every layer is taken off now.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
-    for said, what in (('data: data: data: the red ball', 'red ball'),
-                       ('data: {"data": "the blue mug"}', 'blue mug'),
-                       ('data: the green cube\n---\n', 'green cube')):
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('data: data: data: the red ball', 'red ball'),
+        ('data: {"data": "the blue mug"}', 'blue mug'),
+        ('data: the green cube\n---\n', 'green cube')))
+    assert node.stop() == 0
+
+
+def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
+    """Command each ``(said, what)``: ``what`` found, posed within 1 cm, the command its words.
+
+    With ``words``, the active command is "the <what>" (a full stop kept), not what was
+    left around it.
+    """
+    for said, what in said_what:
         probe.clear()
         camera.command(said)
         assert feed_until(camera, scene, lambda what=what: probe.messages(POSE) and any(
@@ -2030,9 +2047,8 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
             (said, detections(probe)[-1:])
         target = obj(scene, *what.split())
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - target.centre) < 0.01
-        # The active command is the words, not what was left of the wrapping.
-        assert detections(probe)[-1]['command'] == f'the {what}', detections(probe)[-1]
-    assert node.stop() == 0
+        assert not words or detections(probe)[-1]['command'].rstrip('.') == f'the {what}', \
+            detections(probe)[-1]
 
 
 def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, start_node):
@@ -2246,4 +2262,220 @@ def test_a_compressed_stream_in_a_raw_image_is_decoded_or_named(probe, start_nod
         return m
     refusal = refused_colour(probe, camera, scene, h264, 'H.264')
     assert 'video stream, not pixels' in refusal, refusal
+    assert node.stop() == 0
+
+
+def test_camera_info_without_a_size_is_checked_at_the_image_size(probe, start_node):
+    """camera_info with width and height 0 gets the checks a sized one gets.
+
+    Field reports: ros-drivers/gscam#104 (without calibration data gscam publishes
+    CameraInfo with width and height 0; Foxglove refuses it); ros-drivers/usb_cam#26 (the
+    camera_info "does not appear to publish the frame height and width");
+    willdzeng/zed_cpu_ros#33 (CameraInfo width and height never assigned, "otherwise set
+    to 0"). The node takes such a camera_info at the colour image's size; before, it then
+    skipped every check that needs the size: a camera matrix in fractions of the image
+    was used as pixels (the optical axis at the image corner), a 1.93 mm focal length and
+    a principal point at 10^6 px were used as given. Now each is read in pixels or refused
+    as it is when the size is given.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    w, h = scene.intrinsics.width, scene.intrinsics.height
+
+    def unsized(k_edit):
+        def edit(m):
+            k = list(m.k)
+            k_edit(k)
+            m.k, m.p = k, [k[0], 0.0, k[2], 0.0, 0.0, k[4], k[5], 0.0, 0.0, 0.0, 1.0, 0.0]
+            m.width = m.height = 0
+            return m
+        return edit
+
+    def millimetres(k):  # a 1.93 mm lens
+        k[0] = k[4] = 1.93
+
+    def far_point(k):
+        k[2] = k[5] = 1e6
+
+    def normalised(k):
+        k[2], k[5] = (k[2] + 0.5) / w, (k[5] + 0.5) / h
+
+    for k_edit, text in ((millimetres, 'not in pixels'), (far_point, 'far outside')):
+        def refused(text=text):
+            return detections(probe) and text in detections(probe)[-1]['reason']
+        assert feed_until(camera, scene, refused, info=unsized(k_edit)), (text, node.output())
+        assert 'camera_info arrives but is refused' in detections(probe)[-1]['reason']
+        assert not probe.messages(POSE), text
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), info=unsized(normalised)), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('camera_info_units', 0)) >= 1)[2]
+    assert int(values.get('camera_info_units', 0)) >= 1, values
+    assert int(values.get('rejected_camera_info_invalid', 0)) >= 2, values
+    log = node.output()
+    assert log.count('in fractions of the image size') == 1, log
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0
+
+
+def test_float_depth_in_the_other_byte_order_than_flagged_is_posed_right_and_named(
+        probe, start_node):
+    """32FC1 and 64FC1 depth whose bytes are in the other order than ``is_bigendian`` says.
+
+    Field reports: ros-perception/vision_opencv#7 (cv_bridge ignores ``is_bigendian``:
+    publishers flag whatever they like); google-ar/arcore-android-sdk#1207 (depth
+    documented big-endian, sent little-endian). The 16UC1 case was read right since round
+    12; floating-point depth was read as flagged: 0.8 m read -4.3e8 and about 3% of the
+    readings landed between 1e-42 and 65 m by chance (32FC1), or none did (64FC1: "the
+    depth image holds no reading"). Now read in the order whose bytes make metres,
+    warned once and counted as the 16-bit case is.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    h, w = scene.depth.shape
+    for encoding, dtype in (('32FC1', np.float32), ('64FC1', np.float64)):
+        metres = scene.depth.astype(dtype)
+        size = metres.itemsize
+
+        def flagged_big_sent_native(m, metres=metres, encoding=encoding, size=size):
+            m.encoding, m.step, m.is_bigendian = encoding, size * w, 1
+            m.data = (metres.byteswap() if HOST_BIG_ENDIAN else metres).tobytes()
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=flagged_big_sent_native), (encoding, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, \
+            encoding
+        assert 'depth' not in detections(probe)[-1]['reason'], detections(probe)[-1]
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_byte_order_swapped', 0))
+                       >= 4)[2]
+    assert int(values['depth_byte_order_swapped']) >= 4, values
+    log = node.output()
+    assert log.count('32FC1 depth is flagged big-endian') == 1, log
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0
+
+
+def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(probe, start_node):
+    """An LLM's or Whisper's special tokens and segment times around a command.
+
+    Field reports: ggml-org/llama.cpp#6924 (every answer ends with "<|im_end|>");
+    mozilla-ai/llamafile#630 ("<|eot_id|>" and "<end_of_turn>" left in the response);
+    huggingface/transformers#32378 (Whisper decoded with timestamps keeps "<|0.00|>" and
+    "<|startofprev|>"); ggml-org/whisper.cpp#1919 (segment times "[00:00:00.000 -->
+    00:00:02.000]" in its output). An LLM planner or voice front end publishing such text
+    had the tokens scored as words: "red ball im end", "startoftranscript en transcribe
+    green cube endoftext", "00 00.000 00 02.000 blue mug" (not_found). Now the command is
+    the words the model said, up to its end of turn; tokens alone are rejected, the
+    active command kept.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('<|im_start|>assistant\nthe red ball<|im_end|>\n<|im_start|>user\nthanks',
+         'red ball'),
+        ('<|startoftranscript|><|en|><|transcribe|><|0.00|> the green cube.<|2.00|>'
+         '<|endoftext|>', 'green cube'),
+        ('[00:00:00.000 --> 00:00:02.000]   the blue mug', 'blue mug')))
+    probe.clear()
+    camera.command('<|endoftext|>')
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'rejected' for d in detections(probe))), node.output()
+    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
+    assert 'special tokens' in rejected['reason'], rejected
+    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
+    assert detections(probe)[-1]['what'] == 'blue mug', detections(probe)[-1]
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_use_sim_time_given_as_text_is_taken_as_its_truth_value(probe, start_node, tmp_path):
+    """``use_sim_time: 'true'`` in a parameters file, and set live as text.
+
+    Field reports: ros2/rclcpp#802 (use_sim_time given a value of another type);
+    ros2/launch_ros#487 (``<set_use_sim_time value="False"/>``: "Type 'Type.BOOL' and
+    value ... do not agree", the value is text). rclpy declares ``use_sim_time`` itself,
+    in ``Node.__init__``, before the node types its overrides (round 13 took text for
+    its own numbers and booleans): before, ``use_sim_time: 'true'`` stopped the node with
+    FATAL "Trying to set parameter 'use_sim_time' to 'true' of type 'STRING', expecting
+    type 'BOOL'". Now it is the truth value it spells, warned once; other text is still
+    refused in one line.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      "    use_sim_time: 'true'\n")
+    node = start_node(params_file=str(params))
+    assert wait_for_node(probe), node.output()
+
+    def sim_time():
+        return call(probe, GetParameters, '/clip_perception/get_parameters',
+                    GetParameters.Request(names=['use_sim_time'])).values[0]
+    assert (sim_time().type, sim_time().bool_value) == (ParameterType.PARAMETER_BOOL, True)
+    assert "parameter use_sim_time: given text 'true' where a bool is expected" in \
+        node.output(), node.output()
+    # `ros2 param set /clip_perception use_sim_time "'False'"`, or a tool sending text.
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('use_sim_time', value='False').to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert (sim_time().type, sim_time().bool_value) == (ParameterType.PARAMETER_BOOL, False)
+    assert node.stop() == 0
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      "    use_sim_time: 'sometimes'\n")
+    node = start_node(params_file=str(params))
+    assert node.proc.wait(60) == 1
+    out = node.output()
+    fatal = [line for line in out.splitlines() if 'FATAL' in line]
+    assert len(fatal) == 1 and 'use_sim_time' in fatal[0], out
+    assert 'Traceback' not in out
+
+
+def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
+    """A compressedDepth ``format`` in other capitals: "16uc1; compresseddepth PNG".
+
+    Field reports: foxglove/foxglove-sdk#1373 (format strings are read trimmed and
+    lower-cased, as Foxglove's frontend reads them, so publishers that write them so go
+    unnoticed there); strawlab/camera_aravis#3 (an encoding in other capitals). Round 12
+    read raw encodings and colour formats so; compressedDepth's was compared exactly:
+    every depth message was refused ("the depth encoding must be 16UC1 or 32FC1", or "is
+    not compressedDepth") and every answer went without depth. Now read as the format
+    it spells, pose within 12 mm, warned once, counted ``depth_compressed_format``.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node)
+    red = obj(scene, 'red', 'ball')
+    for written, encoding, compression in (('16uc1; compressedDepth png', '16UC1', 'png'),
+                                           ('32FC1; compresseddepth RVL', '32FC1', 'rvl')):
+        depth = scene.depth_16uc1() if encoding == '16UC1' else scene.depth_32fc1()
+        data = compressed_depth.encode(depth, compression, encoding)[1]
+
+        def to_compressed(m, written=written, data=data):
+            return CompressedImage(header=m.header, format=written, data=data)
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=to_compressed), \
+            (written, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012, \
+            written
+        assert 'depth' not in detections(probe)[-1]['reason'], detections(probe)[-1]
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_format', 0)) >= 2)[2]
+    assert int(values.get('depth_compressed_format', 0)) >= 2, values
+    assert node.output().count('is not written as image_transport writes it') == 1
+    assert node.stop() == 0
+
+
+def test_a_command_in_utf8_read_as_windows_1252_is_read_back(probe, start_node):
+    """"whereâ€™s the red ball?": a command whose UTF-8 was read as Windows-1252 on the way.
+
+    Field reports: Miosa-osa/OSA#137 and #234 (LLM backends whose quotes and dashes arrive
+    as "â€™", "â€”": UTF-8 bytes read as Windows-1252 and encoded again);
+    RobotWebTools/rosbridge_suite#161 (a C++ node's Latin-1 string through a bridge). A
+    curly apostrophe, quotes or an ellipsis in such a command made its words unreadable:
+    "whereâ tms red ball", "â œblueâ mug" (not_found). Now read back to the text that was
+    written, when it reads back as UTF-8 exactly: each object posed within 1 cm.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('where\u00e2\u20ac\u2122s the red ball?', 'red ball'),
+        ('the \u00e2\u20ac\u0153blue\u00e2\u20ac\x9d mug', 'blue mug'),
+        ('the green cube\u00e2\u20ac\u00a6', 'green cube')), words=False)
+    assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -3,6 +3,7 @@
 import pytest
 
 from clip_perception.language import CANCEL_WORDS
+from clip_perception.language import clean_command
 from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
@@ -411,6 +412,57 @@ def test_commands_around_annotations_and_courtesy_are_commands(text, what):
     assert not_a_command(text) is None
     assert parse_command(text).what == what
     assert not_a_command('?') is None and not_a_command('') is None  # refused, cancelled
+
+
+@pytest.mark.parametrize('text, what, fixed', [
+    # OSA#137, #234, rosbridge_suite#161: UTF-8 read as Windows-1252 on the way.
+    ('where\u00e2\u20ac\u2122s the red ball?', 'red ball', 'where\u2019s the red ball?'),
+    ('the \u00e2\u20ac\u0153blue\u00e2\u20ac\x9d mug', 'blue mug', 'the \u201cblue\u201d mug'),
+    ('the green cube\u00e2\u20ac\u00a6', 'green cube', 'the green cube...'),
+    ('the cr\u00c3\u00a8me jar', 'cr\u00e8me jar', 'the cr\u00e8me jar'),
+    # Not mojibake (no run, or one that does not read back as UTF-8): as sent.
+    ('the caf\u00e9 mug', 'caf\u00e9 mug', 'the caf\u00e9 mug'),
+    ('the red ball \u2014 where\u2019s it', 'red ball', 'the red ball \u2014 where\u2019s it'),
+    ('\u00c3 \u00e2\u20ac the ball', '\u00e3 \u00e2 ball', '\u00c3 \u00e2\u20ac the ball'),
+])
+def test_utf8_read_as_windows_1252_is_read_back(text, what, fixed):
+    # Before: "whereâ€™s the red ball?" was the object "whereâ tms red ball".
+    assert clean_command(text) == fixed
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what, also', [
+    # llama.cpp#6924, llamafile#630: an LLM's end-of-turn and chat template tokens.
+    ('the red ball<|im_end|>', 'red ball', []),
+    ('<|im_start|>assistant\nthe red ball<|im_end|>\n<|im_start|>user\nthe cube', 'red ball',
+     []),
+    ('<|start_header_id|>assistant<|end_header_id|>\n\nthe blue mug<|eot_id|>', 'blue mug',
+     []),
+    ('<start_of_turn>model\nthe green cube<end_of_turn>', 'green cube', []),
+    ('<|assistant|>the red ball<|end|>', 'red ball', []),
+    # transformers#32378, whisper.cpp#1919: Whisper's tokens, timestamps, segment times.
+    ('<|startofprev|> the blue mug<|startoftranscript|><|en|><|transcribe|><|0.00|> the red '
+     'ball<|2.00|><|endoftext|>', 'red ball', []),
+    ('<|0.00|> the red ball<|2.00|><|2.00|> and the blue mug<|4.00|>', 'red ball',
+     ['blue mug']),
+    ('[00:00:00.000 --> 00:00:02.000]  the red ball.', 'red ball', []),
+    ('[_BEG_] the red ball [_TT_150]', 'red ball', []),
+    # Not tokens: kept as before.
+    ('the user manual', 'user manual', []), ('<speak>the red ball</speak>', 'red ball', []),
+])
+def test_a_models_special_tokens_are_not_words_of_the_command(text, what, also):
+    # Before: "red ball im end", "startoftranscript en transcribe red ball endoftext".
+    assert not_a_command(text) is None and not is_cancel(text)
+    q = parse_command(text)
+    assert (q.what, [a.what for a in q.also], q.refused) == (what, also, None), q
+
+
+@pytest.mark.parametrize('text', ['<|endoftext|>', '<|nospeech|>', '[00:00.000 --> 00:02.000]',
+                                  '<|im_start|>assistant\n<|im_end|>'])
+def test_a_models_special_tokens_alone_are_not_a_command(text):
+    assert 'special tokens' in not_a_command(text)
+    assert not is_cancel(text)
+    assert is_cancel('stop<|eot_id|>')
 
 
 @pytest.mark.parametrize('text', [

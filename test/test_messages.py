@@ -23,6 +23,7 @@ from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import holds_no_colour
+from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import in_pixels
 from clip_perception.messages import MAX_PIXELS
@@ -33,6 +34,7 @@ from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
+from clip_perception.messages import with_image_size
 
 FUZZ = settings(max_examples=400, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -466,6 +468,30 @@ def test_camera_info_projects_with_p_as_image_geometry_does_and_k_when_p_is_unse
         camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
 
 
+def test_camera_info_without_a_size_is_checked_at_the_image_size():
+    """Width and height 0 (gscam#104, usb_cam#26): read at the image's size, checked.
+
+    Before, such a camera matrix skipped the unit and principal point checks.
+    """
+    unsized = camera_info_to_intrinsics([0.9, 0, 0.5, 0, 1.2, 0.5, 0, 0, 1], 0, 0)
+    assert (unsized.width, unsized.height) == (0, 0)
+    notes = []
+    intr = with_image_size(unsized, 640, 480, notes)
+    assert (intr.fx, intr.fy, intr.cx, intr.cy) == (576.0, 576.0, 319.5, 239.5)
+    assert [n.kind for n in notes] == ['units']
+    assert camera_info_to_intrinsics([0.9, 0, 0.5, 0, 1.2, 0.5, 0, 0, 1], 0, 0,
+                                     image_size=(640, 480)) == intr
+    pixels = Intrinsics(525.0, 525.0, 319.5, 239.5, 0, 0)
+    assert with_image_size(pixels, 640, 480) == Intrinsics(525.0, 525.0, 319.5, 239.5,
+                                                           640, 480)
+    for k, text in (([1.93, 0, 320, 0, 1.93, 240, 0, 0, 1], 'not in pixels'),
+                    ([600, 0, 1e6, 0, 600, 1e6, 0, 0, 1], 'far outside')):
+        with pytest.raises(MessageError, match=text):
+            camera_info_to_intrinsics(k, 0, 0, image_size=(640, 480))
+        with pytest.raises(MessageError, match=text):
+            with_image_size(camera_info_to_intrinsics(k, 0, 0), 640, 480)
+
+
 def test_camera_info_written_column_major_is_read_transposed_back():
     """K and P filled from a column-major matrix (aditof_sdk, image_undistort, morse).
 
@@ -783,6 +809,36 @@ def test_depth_in_its_flagged_byte_order_or_too_flat_to_tell_is_read_as_flagged(
                           (np.linspace(300, 20000, h * w).reshape(h, w), 0.001)):
         arr = scaled.clip(0, 65534).astype(np.uint16)
         depth_to_array('16UC1', h, w, 2 * w, arr.tobytes(), False, scale, notes)
+        assert notes == []
+
+
+@pytest.mark.parametrize('encoding, dtype', [('32FC1', np.float32), ('64FC1', np.float64)])
+def test_float_depth_in_the_other_byte_order_than_flagged_is_read_so_and_said(encoding, dtype):
+    # vision_opencv#7, arcore-android-sdk#1207: the byte order flagged is not the one
+    # sent. Before, 75% of 32FC1 readings were NaN and the rest from 1e-42 to 65 m (a pose
+    # of them), and 64FC1 held "no reading" at all.
+    metres = (_tabletop_depth_mm() / 1000.0).astype(dtype)
+    metres[metres == 0] = np.nan
+    h, w = metres.shape
+    size = np.dtype(dtype).itemsize
+    want = depth_to_array(encoding, h, w, size * w, metres.tobytes())
+    for flagged_big in (False, True):
+        sent = metres.byteswap() if flagged_big == HOST_BIG_ENDIAN else metres
+        notes = []
+        out = depth_to_array(encoding, h, w, size * w, sent.tobytes(), flagged_big,
+                             notes=notes)
+        assert np.array_equal(np.isnan(out), np.isnan(want))
+        assert np.allclose(out[~np.isnan(out)], want[~np.isnan(want)])
+        assert [n.kind for n in notes] == ['byte_order'], notes
+        assert f'is_bigendian={int(flagged_big)}' in notes[0]
+        # As flagged, and a scene with few readings: read as flagged, nothing said.
+        native = metres.byteswap() if flagged_big != HOST_BIG_ENDIAN else metres
+        notes.clear()
+        depth_to_array(encoding, h, w, size * w, native.tobytes(), flagged_big, notes=notes)
+        sparse = np.full_like(metres, np.nan)
+        sparse[::40, ::40] = metres[::40, ::40]
+        depth_to_array(encoding, h, w, size * w, sparse.byteswap().tobytes(), flagged_big,
+                       notes=notes)
         assert notes == []
 
 

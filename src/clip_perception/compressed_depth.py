@@ -37,33 +37,51 @@ class CompressedDepthError(ValueError):
         self.kind = kind
 
 
-def parse_format(fmt):
+# The encodings a compressedDepth payload holds, by their lower-case form (mono16 is 16UC1).
+_ENCODINGS = {'16uc1': '16UC1', 'mono16': '16UC1', '32fc1': '32FC1'}
+
+
+def parse_format(fmt, notes=None):
     """Split a compressedDepth ``format`` string into ``(encoding, compression)``.
+
+    Read whatever the capitals and the spaces around its words (``"16uc1;
+    compresseddepth PNG"``, a hand-made publisher's or a bridge's spelling): only one
+    format is spelt so, and readers of ``format`` compare it so (foxglove/foxglove-sdk
+    #1373: trimmed and lower-cased, as Foxglove's own frontend reads it; the encodings
+    of raw images, strawlab/camera_aravis#3). Before, such a depth stream was refused on
+    every message. A line saying it is not written as image_transport writes it is
+    added to ``notes``.
 
     :param fmt: e.g. ``"16UC1; compressedDepth png"``, ``"32FC1; compressedDepth rvl"``
         or the older ``"16UC1; compressedDepth"``.
+    :param notes: a list, or None.
     :return: ``(encoding, compression)`` with encoding ``16UC1`` or ``32FC1`` and
         compression ``png`` or ``rvl``.
     :raises CompressedDepthError: any other format.
     """
-    encoding, _, rest = (fmt or '').partition(';')
-    encoding, rest = encoding.strip(), rest.strip()
-    if encoding not in ('16UC1', 'mono16', '32FC1'):
+    written, _, rest = (fmt or '').partition(';')
+    encoding, words = _ENCODINGS.get(written.strip().lower()), rest.split()
+    if encoding is None:
         raise CompressedDepthError('encoding', f'compressedDepth format "{fmt}": the depth '
                                    'encoding must be 16UC1 or 32FC1')
-    words = rest.split()
-    if not words or words[0] != 'compressedDepth' or len(words) > 2:
+    if not words or words[0].lower() != 'compresseddepth' or len(words) > 2:
         raise CompressedDepthError('encoding', f'format "{fmt}" is not compressedDepth ('
                                    'expected "16UC1; compressedDepth png"); is this the '
                                    'compressed (colour) transport?')
-    compression = words[1] if len(words) == 2 else 'png'
+    compression = words[1].lower() if len(words) == 2 else 'png'
     if compression not in ('png', 'rvl'):
         raise CompressedDepthError('encoding', f'compressedDepth compression "{compression}"'
                                    ' is not supported; use png or rvl')
-    return ('16UC1' if encoding == 'mono16' else encoding), compression
+    if notes is not None and (written.strip() not in ('16UC1', 'mono16', '32FC1') or
+                              words[0] != 'compressedDepth' or words[1:] not in (
+                                  [], [compression])):
+        notes.append(f'compressedDepth format "{fmt}" is not written as image_transport '
+                     f'writes it; reading it as "{encoding}; compressedDepth {compression}": '
+                     'write that in the publisher')
+    return encoding, compression
 
 
-def decode(fmt, data, max_side, max_pixels, depth_scale=0.001):
+def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
     """Decode one compressedDepth message to metres.
 
     :param fmt: the message's ``format``.
@@ -72,10 +90,11 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001):
     :param max_pixels: most pixels in all.
     :param depth_scale: metres per unit of a ``16UC1`` payload (0.001: millimetres);
         ``32FC1`` payloads are metres whatever it is.
+    :param notes: a list, or None: as :func:`parse_format`.
     :return: (H, W) float32 metres, NaN = no reading.
     :raises CompressedDepthError: wrong format, corrupt or oversized payload.
     """
-    encoding, compression = parse_format(fmt)
+    encoding, compression = parse_format(fmt, notes)
     raw = bytes(data)
     if len(raw) <= HEADER_BYTES:
         raise CompressedDepthError('corrupt', f'compressedDepth message is {len(raw)} bytes: '

@@ -96,7 +96,8 @@ def depth_to_metres(depth, depth_scale=DEFAULT_DEPTH_SCALE):
         # short of MAX_DEPTH_READING_M, where the millimetre 65.5 m was caught).
         out[(depth == 0) | (depth == np.iinfo(np.uint16).max)] = np.nan
         return out
-    out = depth.astype(np.float32, copy=True)
+    with np.errstate(over='ignore'):  # 64FC1 beyond float32 (DBL_MAX codes): inf, none
+        out = depth.astype(np.float32, copy=True)
     out[~np.isfinite(out) | (out <= 0)] = np.nan
     return out
 

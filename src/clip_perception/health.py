@@ -296,7 +296,7 @@ class Health:
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
-                         'depth_step_unset', 'colour_compressed_format',
+                         'depth_step_unset', 'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
                          'camera_info_units',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):

@@ -535,6 +535,84 @@ def _unwrapped(text):
                                                                           m.group(2)), text)
 
 
+# Text whose UTF-8 bytes were read as Windows-1252 or Latin-1 on the way (mojibake; field
+# reports: Miosa-osa/OSA#137 and #234, LLM backends whose em-dashes and quotes arrive as
+# "â€”", "â€™"; RobotWebTools/rosbridge_suite#161, a C++ string of Latin-1 bytes through
+# a bridge). "whereâ€™s the red ball?" was the object "whereâ tms red ball" (NFKC makes
+# the "™" of "â€™" the letters "TM"): not_found. A run that starts as a UTF-8 lead byte
+# reads in Windows-1252 ("â", "Ã", "Â") followed by a continuation byte's character marks
+# it; the text is read back (each character as its Windows-1252 byte, or Latin-1 for the
+# five bytes Windows-1252 leaves undefined) only when that gives strict UTF-8 with fewer
+# such runs, as ftfy repairs it; else it is left as sent.
+_CP1252_CONTINUATION = ''.join(bytes([b]).decode('cp1252', 'ignore') or chr(b)
+                               for b in range(0x80, 0xC0))
+_MOJIBAKE = re.compile(f'[\u00c2\u00c3\u00e2][{re.escape(_CP1252_CONTINUATION)}]')
+
+
+def _without_mojibake(text):
+    """``text`` with UTF-8 read as Windows-1252 read back (:data:`_MOJIBAKE`), or as is."""
+    runs = len(_MOJIBAKE.findall(text))
+    if not runs:
+        return text
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode('cp1252')
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return text
+            raw.append(ord(ch))
+    try:
+        fixed = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        return text
+    return fixed if len(_MOJIBAKE.findall(fixed)) < runs else text
+
+
+# A model's special tokens left in the text it hands on (field reports: ggml-org/llama.cpp
+# #6924, every answer ending in "<|im_end|>"; mozilla-ai/llamafile#630, "<|eot_id|>" and
+# "<end_of_turn>" kept in responses; huggingface/transformers#32378, Whisper's "<|0.00|>"
+# timestamps and "<|startofprev|>" kept when decoding with timestamps; ggml-org/whisper.cpp
+# #1919, segment times "[00:00:00.000 --> 00:00:02.000]" and, with --print-special,
+# "[_BEG_]", "[_TT_150]"). An LLM planner or a voice front end that passed them on had them
+# scored as words ("red ball im end", "startoftranscript en transcribe red ball
+# endoftext", "00 00.000 00 02.000 red ball"). A model's end-of-turn token ends what it
+# said: what follows is another turn, not the command. A Whisper prompt (before
+# "<|startoftranscript|>") was not said. Other tokens, segment times and the role a chat
+# template names after a turn's opening token ("<|im_start|>assistant"), are dropped.
+_END_OF_TURN = re.compile(r'<\|(?:endoftext|im_end|eot_id|eom_id|end|end_of_text|eot)\|>|'
+                          r'<end_of_turn>|\[_EOT_\]', re.IGNORECASE)
+_TRANSCRIPT_START = re.compile(r'<\|startoftranscript\|>|\[_SOT_\]', re.IGNORECASE)
+_SEGMENT_TIME = r'(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?'
+_MODEL_TOKEN = re.compile(
+    r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|'
+    rf'\[?\s*{_SEGMENT_TIME}\s*-->\s*{_SEGMENT_TIME}\s*\]?)'
+    r'(?:[ \t]*\b(?:assistant|user|system|model)\b(?=[ \t]*(?:[\n:]|<\||$)):?)?',
+    re.IGNORECASE)
+
+
+def _without_model_tokens(text):
+    r"""``text`` without a model's special tokens, cut at its first end of turn.
+
+    See :data:`_MODEL_TOKEN`. The words of the first turn that holds any are kept
+    (``"<|im_start|>assistant\nthe red ball<|im_end|>..."``: "the red ball"); '' when
+    only tokens are left.
+
+    :param text: str.
+    :return: str (``text`` itself when it holds no token).
+    """
+    if not (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
+        return text
+    start = _TRANSCRIPT_START.search(text)
+    if start:
+        text = text[start.end():]
+    for turn in _END_OF_TURN.split(text):
+        turn = _MODEL_TOKEN.sub(' ', turn)
+        if turn.strip():
+            return turn
+    return ''
+
+
 # Names written as identifiers (field report): a task planner's or a behaviour tree's
 # object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
 # as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
@@ -571,12 +649,16 @@ _INVISIBLE_SPACE = '\u200b'
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
-    No length cap. The wrapping: :func:`_unwrapped`; identifiers:
+    No length cap. UTF-8 read as Windows-1252 is read back first
+    (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
+    :func:`_without_model_tokens`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
-    text = _words_of_identifiers(_unwrapped(unicodedata.normalize('NFKC', text)))
+    text = unicodedata.normalize('NFKC', _without_mojibake(text))
+    text = _without_model_tokens(_unwrapped(text))
+    text = _words_of_identifiers(text)
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
@@ -651,6 +733,9 @@ def not_a_command(text):
         return None
     norm = _normalise(text)
     shown = norm[:80]
+    if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
+        return (f'"{" ".join(text.split())[:80]}" holds only a speech or language model\'s '
+                'special tokens (end of text, timestamps), not a command')
     if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')

@@ -455,16 +455,21 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
-    if dtype == np.uint16 and _in_other_byte_order(arr):
+    other = _in_other_byte_order if dtype == np.uint16 else _floats_in_other_byte_order
+    if other(arr):
         arr = arr.byteswap()
         if notes is not None:
             said, read = ('big', 'little') if is_bigendian else ('little', 'big')
+            why = ('its high bytes vary from pixel to pixel and its low bytes hardly at all, '
+                   'which no depth does (800 mm reads as 8195 mm)' if dtype == np.uint16 else
+                   'most readings are NaN, negative, or far below a millimetre or beyond '
+                   f'{MAX_DEPTH_READING_M:g} m (0.8 m in 32FC1 reads as -4.3e8), and they are '
+                   'metres '
+                   'the other way')
             notes.append(Note('byte_order', f'{encoding} depth is flagged {said}-endian '
                               f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
-                              f'{read}-endian: read as flagged, its high bytes vary from pixel '
-                              'to pixel and its low bytes hardly at all, which no depth does '
-                              f'(800 mm reads as 8195 mm); reading them {read}-endian; set '
-                              'is_bigendian right in the driver'))
+                              f'{read}-endian: read as flagged, {why}; reading them '
+                              f'{read}-endian; set is_bigendian right in the driver'))
     return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
                                                    encoding))
 
@@ -491,6 +496,38 @@ def _in_other_byte_order(raw):
         return False
     high, low = np.unique(v >> 8).size, np.unique(v & 0xFF).size
     return high >= 32 and 4 * low <= high
+
+
+# Shortest floating-point depth reading taken as a distance when judging byte order (m).
+_MIN_FLOAT_READING_M = 1e-3
+
+
+def _floats_in_other_byte_order(raw):
+    """Return True when 32FC1/64FC1 depth reads as metres only with its bytes swapped.
+
+    The same fault as :func:`_in_other_byte_order` for floating-point depth (a flag set
+    by hand, or from the host, in a publisher that packs the bytes itself:
+    ros-perception/vision_opencv#7, google-ar/arcore-android-sdk#1207: depth documented
+    big-endian and sent little-endian). Read in the wrong order, a float's low mantissa
+    byte becomes its exponent: 0.8 m reads -4.3e8, others 1e-41 or 3e+25, so about 3% of
+    readings land in the range of a distance by chance and a pose is made of them, or
+    the whole image is reported as holding no reading. Swapped when, over an even
+    subsample, the other order gives at least 500 readings between
+    :data:`_MIN_FLOAT_READING_M` and :data:`MAX_DEPTH_READING_M` and four times as many as
+    the stated order. 0.0 (no reading) reads the same both ways; a NaN swapped is a
+    denormal, no distance either way.
+
+    :param raw: (H, W) float32 or float64 readings in the stated byte order (metres).
+    :return: bool.
+    """
+    v = raw.reshape(-1)[::max(1, raw.size // 20000)]
+    counts = []
+    with np.errstate(invalid='ignore', over='ignore'):
+        for readings in (v, v.byteswap()):
+            counts.append(np.count_nonzero((readings >= _MIN_FLOAT_READING_M) &
+                                           (readings <= MAX_DEPTH_READING_M)))
+    stated, swapped = counts
+    return swapped >= 500 and swapped >= 4 * stated
 
 
 def drop_no_reading_codes(depth_m):
@@ -807,7 +844,7 @@ def _jpeg_size(raw):
 
 
 def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
-                              roi=(0, 0, 0, 0), notes=None):
+                              roi=(0, 0, 0, 0), notes=None, image_size=None):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
     Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
@@ -828,21 +865,21 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
     :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
         the camera matrix was read in pixels from fractions of the image size.
+    :param image_size: ``(width, height)`` of the colour images, or None; used when the
+        message's width and height are both 0 (see :func:`with_image_size`).
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
-        drivers leave them 0): the caller takes them from the image.
+        drivers leave them 0) and ``image_size`` is None: the caller gives them with
+        :func:`with_image_size` once it knows the image.
     :raises MessageError: neither P nor K usable, focal lengths that are not pixels, a
         principal point more than half the image outside it, or a bad size.
     """
     if width == 0 and height == 0:
         intr = _camera_matrix(k, p, 1, 1)
-        return Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
+        intr = Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
+        return intr if image_size is None else with_image_size(intr, *image_size, notes)
     intr = _camera_matrix(k, p, width, height)
     _check_size(height, width, 'camera_info')
-    intr = in_pixels(intr, notes)
-    if not (-0.5 * width <= intr.cx <= 1.5 * width and -0.5 * height <= intr.cy <= 1.5 * height):
-        raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
-                           f'{intr.cy:g}) lies far outside the {width}x{height} image (K[2] '
-                           'and K[5] are pixels, near the image centre for a real camera)')
+    intr = _checked_in_pixels(intr, notes)
     x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
@@ -857,6 +894,47 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _checked_in_pixels(intr, notes):
+    """``intr`` (size > 0) in pixels (:func:`in_pixels`) with its principal point checked.
+
+    :raises MessageError: kind ``invalid``: focal lengths that are not pixels, or a
+        principal point more than half the image outside it.
+    """
+    intr = in_pixels(intr, notes)
+    w, h = intr.width, intr.height
+    if not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h):
+        raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
+                           f'{intr.cy:g}) lies far outside the {w}x{h} image (K[2] '
+                           'and K[5] are pixels, near the image centre for a real camera)')
+    return intr
+
+
+def with_image_size(intrinsics, width, height, notes=None):
+    """Give a camera_info that states no size the colour image's, checked as if it did.
+
+    Drivers without a calibration publish ``CameraInfo`` with ``width`` and ``height`` 0
+    (ros-drivers/gscam#104, ros-drivers/usb_cam#26, willdzeng/zed_cpu_ros#33: "otherwise
+    set to 0"), some beside a ``K`` they do fill. Its camera matrix is read for the image
+    it comes with, and every check a sized camera_info gets applies at that size: units
+    (:func:`in_pixels`), the principal point's place; before, a camera matrix in fractions
+    of the image or in millimetres, or a principal point far outside the image, was used
+    as given whenever the size was 0.
+
+    :param intrinsics: :class:`Intrinsics` of size 0x0
+        (:func:`camera_info_to_intrinsics` of a message without a size).
+    :param width: the colour image's width (px, > 0).
+    :param height: the colour image's height (px, > 0).
+    :param notes: a list, or None: as :func:`in_pixels`.
+    :return: :class:`Intrinsics` of ``width`` x ``height`` pixels.
+    :raises MessageError: as :func:`in_pixels`, or a principal point more than half the
+        image outside it (kind ``invalid``); a bad size (kind ``size``).
+    """
+    _check_size(height, width, 'camera_info at the image size')
+    intr = Intrinsics(intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy,
+                      int(width), int(height))
+    return _checked_in_pixels(intr, notes)
 
 
 # Widest field of view (degrees, across either side) of a focal length in pixels: a
@@ -1048,13 +1126,16 @@ def p_is_unset(p):
     return p.size != 12 or not np.all(np.isfinite(p)) or p[0] <= 0 or p[5] <= 0
 
 
-def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE):
+def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
     """Decode image_transport's ``compressedDepth`` ``CompressedImage`` to metres.
 
     See :mod:`clip_perception.compressed_depth` for the wire format (PNG and RVL,
     16UC1 integer depth and 32FC1 quantised inverse depth).
 
     :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
+    :param notes: a list, or None; a :class:`Note` of kind ``compressed_format`` is
+        appended when ``fmt`` is written otherwise than image_transport writes it (in
+        other capitals: :func:`compressed_depth.parse_format`).
 
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: wrong format, corrupt or oversized payload.
@@ -1062,10 +1143,13 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE):
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
+    said = []
     try:
-        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale)
+        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
     except compressed_depth.CompressedDepthError as exc:
         raise MessageError(exc.kind, str(exc)) from None
+    if notes is not None:
+        notes.extend(Note('compressed_format', line) for line in said)
     return drop_no_reading_codes(check_depth_units(depth, f'compressedDepth "{fmt}"'))
 
 

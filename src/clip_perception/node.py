@@ -155,7 +155,9 @@ HELD_FRAME_GRACE = 0.25
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
 # Parameters declared as a number or a boolean, by type: text spelling one is taken as it.
+# use_sim_time is rclpy's own (declared by its TimeSource in Node.__init__), a bool.
 _TYPED = {p.name: type(p.default) for p in PARAMETERS if type(p.default) in (float, int, bool)}
+_TYPED['use_sim_time'] = bool
 # The arguments rclpy was initialised with (_run), whose parameter sources
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
@@ -231,6 +233,21 @@ class PerceptionMixin:
     :meth:`_close_inputs`, :meth:`_destroy_outputs`, :meth:`_free_model`.
     """
 
+    def declare_parameter(self, name, *args, **kwargs):
+        """Declare as rclpy does; ``use_sim_time`` given as text is its truth value first.
+
+        rclpy declares ``use_sim_time`` itself, inside ``Node.__init__`` (its TimeSource),
+        before :meth:`_declare` types the overrides: ``use_sim_time: 'true'`` (a launch
+        argument handed over as text, a quoted YAML value; ros2/rclcpp#802, ros2/launch_ros
+        #487) stopped the node with rclpy's "expecting type 'BOOL'". Its override is taken
+        as :meth:`_typed` takes text for any boolean, with one warning; other text still
+        stops the node in one line.
+        """
+        overrides = getattr(self, '_parameter_overrides', None)
+        if name == 'use_sim_time' and overrides and name in overrides:
+            overrides[name] = self._typed(overrides[name])
+        return super().declare_parameter(name, *args, **kwargs)
+
     def _declare(self):
         # An integer where a double is declared (`min_confidence: 1`, `-p x:=1`) is taken
         # as that double: at start-up by rewriting the override before declaring (rclpy
@@ -278,6 +295,10 @@ class PerceptionMixin:
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
         self._info_centre_note = None  # principal_point_note of the last one
         self._info_size_note = ''  # camera_info_size_note of the last one
+        # (width, height) of the last colour frame: the size of a camera_info that gives
+        # none (messages.with_image_size); one received before any frame waits for it.
+        self._colour_size = None
+        self._info_unsized = None
         self._command_sub = self._command_latched = None
         self._command_seen = False  # a command message arrived since the inputs opened
         self._diag_timer = self._sync_timer = None
@@ -756,6 +777,7 @@ class PerceptionMixin:
         self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
+        self._colour_size = self._info_unsized = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1120,6 +1142,10 @@ class PerceptionMixin:
                             'played in a loop, or out-of-order delivery): its depth pairing '
                             'and the tracked target may not hold')
         self._last_colour_stamp = stamp if stamp != 0 else last
+        self._colour_size = (rgb.shape[1], rgb.shape[0])
+        held, self._info_unsized = self._info_unsized, None
+        if held is not None:  # a camera_info without a size, checked at this one's
+            self._on_camera_info(held)
         self._colour_frame_id = _frame_key(header.frame_id)
         if not self._colour_frame_id:
             header.frame_id = ''
@@ -1163,9 +1189,11 @@ class PerceptionMixin:
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
+        notes = []
         depth = self._convert('depth', 'compressedDepth', compressed_depth_to_array,
-                              msg.format, msg.data, self._values_cache['depth_scale'])
+                              msg.format, msg.data, self._values_cache['depth_scale'], notes)
         if depth is not None:
+            self._read_otherwise('depth', notes)  # its format's spelling
             self._add_depth(msg.header, depth)
 
     def _add_depth(self, header, depth):
@@ -1209,10 +1237,20 @@ class PerceptionMixin:
         self.health.arrived('camera_info', now)
         roi = msg.roi
         notes = []
+        unsized = msg.width == 0 and msg.height == 0
+        if unsized:
+            self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
+                            'the size of the colour image')
+            if self._colour_size is None:
+                # Read and checked at the first colour frame's size (_add_image), as every
+                # later one is on arrival: never used unchecked.
+                self._info_unsized = msg
+                return
         try:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
-                (roi.x_offset, roi.y_offset, roi.width, roi.height), notes)
+                (roi.x_offset, roi.y_offset, roi.width, roi.height), notes,
+                self._colour_size if unsized else None)
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
@@ -1402,10 +1440,6 @@ class PerceptionMixin:
         refused = self.health.refusal('depth')
         if depth_note and refused is not None:
             depth_note = f'depth images arrive but are refused: {refused}'
-        if intr is not None and intr.width == 0 and intr.height == 0:
-            intr = dataclasses.replace(intr, width=rgb.shape[1], height=rgb.shape[0])
-            self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
-                            'the size of the colour image')
         info_note = ''
         if intr is not None:
             try:
