@@ -7,6 +7,11 @@ bash scripts/bootstrap.sh
 echo '[test] ruff (ament-style lint)'
 .venv/bin/ruff check src test benchmarks launch setup.py
 echo '[test] pytest'
+# The run's DDS domain: yours when exported, else one drawn here and printed, so that a
+# node of yours on the same host knows which ids to stay off (a trial's node on one of
+# them was reconfigured by a test).
+if [ -z "${ROS_DOMAIN_ID:-}" ]; then export ROS_DOMAIN_ID=$(( RANDOM % 101 + 1 )); fi
+echo "[test] ROS_DOMAIN_ID $ROS_DOMAIN_ID for this run, and the four after it (wrapping at 101) for the workers; export ROS_DOMAIN_ID to choose"
 # Four worker processes (pytest-xdist), each test handed to whichever is free; each has
 # its own ROS_DOMAIN_ID (test/conftest.py). Four on two cores: most tests wait on DDS
 # and on node processes (the workers averaged 8-27% CPU each). Fresh clones, all passing:
