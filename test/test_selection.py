@@ -100,14 +100,14 @@ def test_two_equal_matches_without_a_deciding_word_are_ambiguous():
     assert (clear.status, clear.chosen.index) == (FOUND, 0)
 
 
-def test_a_piece_of_an_object_that_does_not_match_is_no_second_object():
-    """"The cone" with a cone in view and the top of a cylinder read as a cone: found.
+def test_a_piece_of_an_object_that_does_not_match_is_never_the_answer():
+    """"The cone" is not the top of a cylinder: a piece is read with its object.
 
-    Bundled model, shape-only commands on our scenes: most misses were ``ambiguous``
-    answers between the object asked for and a box on part of another object (the top of
-    a blue cylinder read as "blue cone", a sliver of a mug as "ball"), whose segmented
-    box does not match. A piece of such an object is no second match; twins stay
-    ambiguous, and so does a piece of an object that matches whole.
+    Bundled model: "the cone" with no cone in view was found on the top of a cylinder,
+    and most shape-only misses were ``ambiguous`` answers between the object asked for
+    and such a piece (a box in a segmented object's box, a tier under it). A piece of
+    an object whose own box does not match is never the answer; a piece of an object
+    that matches still is (it answers for its object), and twins stay ambiguous.
     """
     # 0: the cone (depth object), 1: the cylinder (depth object), 2: the cylinder's top
     # (an image box inside it, a tier under it), 3: a third object.
@@ -120,20 +120,21 @@ def test_a_piece_of_an_object_that_does_not_match_is_no_second_object():
     sel = select(boxes, cos, q, 0.5, confidence=conf, priority=priority,
                  ambiguity_margin=0.05)
     assert (sel.status, sel.chosen.index) == (FOUND, 0), sel.reason
+    # No cone in view, the top read as one: not found (it was found on the top).
+    no_cone = np.array([0.10, 0.05, 0.99, 0.01])
+    sel = select(boxes, [0.3, 0.40, 0.90, 0.2], q, 0.5, confidence=no_cone,
+                 priority=priority, ambiguity_margin=0.05)
+    assert sel.status == NOT_FOUND, sel.reason
     # When the cylinder matches whole too, its top is that object: two objects.
     conf2 = np.array([0.97, 0.80, 0.99, 0.01])
     sel = select(boxes, [0.88, 0.86, 0.90, 0.2], q, 0.5, confidence=conf2,
                  priority=priority, ambiguity_margin=0.05)
     assert sel.status == AMBIGUOUS and sorted(c.index for c in sel.ambiguous) == [0, 1]
-    # Without the proposals' ranking nothing is known of pieces: ambiguous as before.
+    # Without the proposals' ranking nothing is known of pieces: as before.
     sel = select(boxes, cos, q, 0.5, confidence=conf, ambiguity_margin=0.05)
     assert sel.status == AMBIGUOUS
-    # Only pieces of non-matching objects: no whole match to prefer, still ambiguous.
-    boxes2 = np.vstack([boxes, [[12, 100, 40, 120]]])
-    sel = select(boxes2, [0.3, 0.40, 0.90, 0.2, 0.89], q, 0.5,
-                 confidence=np.array([0.1, 0.05, 0.99, 0.01, 0.98]),
-                 priority=np.append(priority, 1.6), ambiguity_margin=0.05)
-    assert sel.status == AMBIGUOUS
+    sel = select(boxes, [0.3, 0.40, 0.90, 0.2], q, 0.5, confidence=no_cone)
+    assert (sel.status, sel.chosen.index) == (FOUND, 2)
 
 
 def test_nearer_or_farther_is_offered_when_depths_differ():
@@ -247,16 +248,26 @@ def test_pieces_and_looser_boxes_of_a_segmented_object_are_owned_by_it():
     # whole cube 0.57. Before, the face made the answer "not found" (pipeline scene
     # 20000107); now the cube answers.
     ([0.432, 0.441, 0.40, 0.05], [0.57, 0.18, 0.45, 0.0], 0, 0.57),
-    # A lit face of an object that looks unlike training, confident where the whole is
-    # not: it keeps its own confidence and answers with its own box (taking the object's
-    # in its place cost 5 right objects in 300 on the shifted scenes; segment_owners).
-    ([0.30, 0.371, 0.28, 0.10], [0.20, 0.80, 0.10, 0.0], 1, 0.80),
 ])
 def test_a_piece_is_at_least_as_confident_as_its_object(cos, conf, chosen, confidence):
     sel = select(OWNED, np.array(cos), parse_command('the yellow block'), 0.5,
                  confidence=np.array(conf), priority=OWNED_PRIORITY)
     assert sel.status == FOUND and sel.chosen.index == chosen
     assert sel.chosen.confidence == pytest.approx(confidence)
+
+
+def test_a_confident_piece_of_an_object_that_does_not_match_is_not_the_answer():
+    """A face confident where its whole object is not: not found since session 17.
+
+    Until then it answered with its own box (a lit face of an object that looks unlike
+    training); so did the top of a cylinder for "the cone" with no cone in view. Not
+    answering with such pieces cost 3 right objects of 300 on the shifted scenes and
+    answered 49 more absent shapes of 262 not_found (selection._pieces_of_others).
+    """
+    sel = select(OWNED, np.array([0.30, 0.371, 0.28, 0.10]), parse_command('the yellow block'),
+                 0.5, confidence=np.array([0.20, 0.80, 0.10, 0.0]), priority=OWNED_PRIORITY)
+    assert sel.status == NOT_FOUND and sel.chosen is None
+    assert 1 not in [c.index for c in sel.ranked]
 
 
 def test_without_the_ranking_or_apart_from_the_object_a_box_keeps_its_confidence():
@@ -269,7 +280,9 @@ def test_without_the_ranking_or_apart_from_the_object_a_box_keeps_its_confidence
     other = select(OWNED, np.array([0.20, 0.30, 0.15, 0.40]), q, 0.5,
                    confidence=np.array([0.0, 0.3, 0.0, 0.9]), priority=OWNED_PRIORITY)
     assert other.status == FOUND and other.chosen.index == 3
-    assert [c.confidence for c in other.ranked[:2]] == pytest.approx([0.9, 0.3])
+    assert other.ranked[0].confidence == pytest.approx(0.9)
+    # The face (0.3) of the cube (0.0) is not raised to anything: it is not ranked at all.
+    assert 1 not in [c.index for c in other.ranked]
 
 
 def test_ordinals_count_along_the_direction():
