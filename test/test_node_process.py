@@ -134,6 +134,12 @@ def test_help_prints_the_usage_and_every_parameter_without_starting_a_node():
         for p in PARAMETERS:
             assert f'\n  {p.name} (default ' in done.stdout, p.name
         assert 'loaded CLIP' not in done.stdout + done.stderr
+    # Arguments after --ros-args are rcl's: --help among them is not ours, and ROS
+    # arguments rcl cannot parse still get their one line (the test below).
+    done = subprocess.run([os.path.join(BIN, 'clip_perception_node'), '--help', '--ros-args',
+                           '-p', 'prompt_template:='], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith('usage: '), done.stderr
 
 
 def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_node,

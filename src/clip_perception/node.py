@@ -2081,7 +2081,11 @@ def _run(factories, args):
     _COMMAND_LINE = list(sys.argv if args is None else args)
     # --help before rclpy and the model: it started the node on the default hub model
     # and waited 30 s for a download (helper-36's trial).
-    if any(a in ('-h', '--help') for a in remove_ros_args(_COMMAND_LINE)[1:]):
+    # Only before --ros-args: what follows it is rcl's, and may not even parse (rcl's
+    # error for it is handled below).
+    plain = _COMMAND_LINE[1:_COMMAND_LINE.index('--ros-args')] \
+        if '--ros-args' in _COMMAND_LINE else _COMMAND_LINE[1:]
+    if any(a in ('-h', '--help') for a in plain):
         prog = os.path.basename(_COMMAND_LINE[0]) if _COMMAND_LINE else 'clip_perception_node'
         print(USAGE.format(prog=prog, parameters=parameters_help(),
                            managed=' as a managed (lifecycle) node, which starts '
