@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from dataclasses import fields
 import math
 import re
+import textwrap
 
 
 class ModelLoadError(RuntimeError):
@@ -180,8 +181,6 @@ def parameters_help(width=88):
     :param width: line width the descriptions are wrapped to (characters).
     :return: str, one paragraph per parameter of :data:`PARAMETERS`, in order.
     """
-    import textwrap
-
     out = []
     for p in PARAMETERS:
         when = 'start-up only' if p.read_only else 'live'

@@ -464,8 +464,7 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                    'which no depth does (800 mm reads as 8195 mm)' if dtype == np.uint16 else
                    'most readings are NaN, negative, or far below a millimetre or beyond '
                    f'{MAX_DEPTH_READING_M:g} m (0.8 m in 32FC1 reads as -4.3e8), and they are '
-                   'metres '
-                   'the other way')
+                   'metres the other way')
             notes.append(Note('byte_order', f'{encoding} depth is flagged {said}-endian '
                               f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
                               f'{read}-endian: read as flagged, {why}; reading them '

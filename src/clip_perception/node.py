@@ -2086,8 +2086,8 @@ def _run(factories, args):
     plain = _COMMAND_LINE[1:_COMMAND_LINE.index('--ros-args')] \
         if '--ros-args' in _COMMAND_LINE else _COMMAND_LINE[1:]
     if any(a in ('-h', '--help') for a in plain):
-        prog = os.path.basename(_COMMAND_LINE[0]) if _COMMAND_LINE else 'clip_perception_node'
-        print(USAGE.format(prog=prog, parameters=parameters_help(),
+        print(USAGE.format(prog=os.path.basename(_COMMAND_LINE[0]),
+                           parameters=parameters_help(),
                            managed=' as a managed (lifecycle) node, which starts '
                            'unconfigured' if factories is ClipPerceptionLifecycleNode else ''))
         return 0

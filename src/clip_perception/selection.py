@@ -379,9 +379,9 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         # A piece of an object that does not match whole is not what was asked for: the
         # crop was read without the rest of the object (the top of a cylinder passes for
         # a cone, a sliver of a mug for a ball). See _pieces_of_others.
-        other = _pieces_of_others(owner, own_conf, threshold)
-        if other[order].any() and not other[order].all():
-            order = order[~other[order]]
+        kept = order[~_pieces_of_others(owner, own_conf, threshold)[order]]
+        if 0 < len(kept) < len(order):
+            order = kept
 
     def cand(i):
         return Candidate(int(i), tuple(float(v) for v in boxes[i]), float(cosine[i]),

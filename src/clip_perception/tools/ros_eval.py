@@ -150,16 +150,15 @@ def format_report(rows, pairs=None, title=''):
     from clip_perception.world.generalisation import CASE_KINDS
     from clip_perception.world.generalisation import CASE_NAMES
 
-    kinds = CASE_KINDS
     lines = [title] if title else []
-    lines.append('  ' + ' ' * 24 + ''.join(f'{CASE_NAMES[k]:18s}' for k in kinds))
+    lines.append('  ' + ' ' * 24 + ''.join(f'{CASE_NAMES[k]:18s}' for k in CASE_KINDS))
 
     # One (row, pipeline right or None) per command, for both lines.
     paired = pairs if pairs is not None else [(r, None) for r in rows]
 
     def line(label, get):
         cells = []
-        for k in kinds:
+        for k in CASE_KINDS:
             sel = [get(p) for p in paired if p[0]['kind'] == k]
             cells.append(f'{_pct(sum(sel), len(sel)):18s}')
         return f'  {label:24s}' + ''.join(cells)
