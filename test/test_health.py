@@ -6,8 +6,10 @@ from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
+from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
 
 
@@ -224,6 +226,23 @@ def test_command_topic_note_names_commands_published_where_the_node_does_not_lis
                                            '/clip_perception/command': ['/x']}) is None
     assert command_topic_note('/clip_perception/command', {
         '/clip_perception/command': [], '/command': []}) is None
+
+
+def test_publishers_rmw_has_not_named_are_said_in_words_not_placeholders():
+    """Rmw names a writer's node ``_NODE_NAME_UNKNOWN_`` until its discovery info comes.
+
+    CI at e531563 logged ``(_NODE_NAMESPACE_UNKNOWN_/_NODE_NAME_UNKNOWN_ as
+    diagnostic_msgs/msg/KeyValue)``: the placeholder reached a user's log.
+    """
+    assert publisher_node('/', 'voice') == '/voice'
+    assert publisher_node('/robot/', 'voice') == '/robot/voice'
+    assert publisher_node('/robot', 'voice') == '/robot/voice'
+    for namespace, name in [('_NODE_NAMESPACE_UNKNOWN_', '_NODE_NAME_UNKNOWN_'),
+                            ('/', '_NODE_NAME_UNKNOWN_')]:
+        said = publisher_node(namespace, name)
+        assert said == UNNAMED_PUBLISHER and 'UNKNOWN' not in said
+    note = command_type_note('/command', [(UNNAMED_PUBLISHER, 'std_msgs/msg/Int32')])
+    assert 'not named' in note and 'std_msgs/msg/Int32' in note
 
 
 def test_command_type_note_names_publishers_of_another_type_on_the_command_topic():

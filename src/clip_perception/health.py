@@ -494,6 +494,27 @@ def command_topic_note(listened, published):
             'file listens on ~/command)')
 
 
+# What rmw's graph cache (rmw_dds_common GraphCache) reports as a publisher's node name
+# and namespace until the participant's ros_discovery_info arrives, and for good for a
+# writer that is not a ROS node (a plain DDS application, a bridge without ROS names).
+UNKNOWN_NODE_NAME = '_NODE_NAME_UNKNOWN_'
+UNKNOWN_NODE_NAMESPACE = '_NODE_NAMESPACE_UNKNOWN_'
+UNNAMED_PUBLISHER = 'a participant that DDS has not named (a DDS application, not a ROS node)'
+
+
+def publisher_node(namespace, name):
+    """Return a publisher's fully qualified node name as a user would write it.
+
+    :param namespace: ``TopicEndpointInfo.node_namespace``, e.g. ``'/'`` or ``'/robot'``.
+    :param name: ``TopicEndpointInfo.node_name``.
+    :return: ``'/robot/voice'``; :data:`UNNAMED_PUBLISHER` for rmw's placeholders
+        (:data:`UNKNOWN_NODE_NAME`), never ``_NODE_NAMESPACE_UNKNOWN_/_NODE_NAME_UNKNOWN_``.
+    """
+    if name == UNKNOWN_NODE_NAME or namespace == UNKNOWN_NODE_NAMESPACE:
+        return UNNAMED_PUBLISHER
+    return f'{namespace.rstrip("/")}/{name}'
+
+
 def command_type_note(listened, published):
     """Say that messages of another type are published on the command topic, or None.
 

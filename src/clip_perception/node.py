@@ -106,7 +106,9 @@ from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
+from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
@@ -152,6 +154,10 @@ FUTURE_STAMP_TOLERANCE = 1.0
 # (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
 # 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
 HELD_FRAME_GRACE = 0.25
+# Seconds a note waits for a publisher's node name to follow its writer in discovery
+# (_named_yet). Fast DDS on one host sends ros_discovery_info within ~100 ms of the
+# writer; across a network under load it takes longer.
+NAME_DISCOVERY_GRACE = 3.0
 INTEGERS = {p.name for p in PARAMETERS if type(p.default) is int}
 STRINGS = {p.name for p in PARAMETERS if isinstance(p.default, str) and not p.accepts_list}
 # Parameters declared as a number or a boolean, by type: text spelling one is taken as it.
@@ -276,6 +282,7 @@ class PerceptionMixin:
         self.health = Health()
         self._throttle = LogThrottle(5.0)
         self._warned_once = set()
+        self._unnamed_since = {}  # note kind -> monotonic s an unnamed publisher was seen
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
         # Held while a frame's answer is published and while the command changes, so no
@@ -693,7 +700,7 @@ class PerceptionMixin:
             topic = sub.topic_name
             want = _type_name(sub.msg_type)
             publishers.append((topic, sorted({
-                f'{i.node_namespace.rstrip("/")}/{i.node_name}'
+                publisher_node(i.node_namespace, i.node_name)
                 for i in self.get_publishers_info_by_topic(topic) if i.topic_type == want})))
             if stream in self.health.last_arrival:
                 continue
@@ -713,18 +720,19 @@ class PerceptionMixin:
                 if stream == 'colour':  # nothing can be answered, as with refused frames
                     self.health.notice('wiring_colour', note, now, ERROR)
         note = publishers_note(publishers)
-        if note is not None:
+        if note is not None and self._named_yet(
+                'publishers', [(n,) for _, nodes in publishers for n in nodes], now):
             self._warn_once('publishers', note)
         if self._command_sub is not None:
             listened = self._command_sub.topic_name
             note = command_topic_note(listened, self._command_publishers())
             if note is not None:
                 self._warn_once('command_topic', note)
-            note = command_type_note(listened, [
-                (f'{i.node_namespace.rstrip("/")}/{i.node_name}', i.topic_type)
-                for i in self.get_publishers_info_by_topic(listened)
-                if i.topic_type != 'std_msgs/msg/String'])
-            if note is not None:
+            others = [(publisher_node(i.node_namespace, i.node_name), i.topic_type)
+                      for i in self.get_publishers_info_by_topic(listened)
+                      if i.topic_type != 'std_msgs/msg/String']
+            note = command_type_note(listened, others)
+            if note is not None and self._named_yet('command_type', others, now):
                 self._warn_once('command_type', note)
             if self.health.command_qos_pending(now):
                 # DDS says when an incompatible publisher matches, never when it leaves:
@@ -957,6 +965,26 @@ class PerceptionMixin:
         if held is not None:
             more = f' ({held} more like it since the last report)' if held else ''
             self.get_logger().warning(f'skipped: {text}{more}')
+
+    def _named_yet(self, kind, publishers, now):
+        """Return whether a note naming ``publishers`` may be said now.
+
+        A ROS node's name reaches the graph after its writers do (its ros_discovery_info
+        comes later), so for a moment rclpy names it ``_NODE_NAME_UNKNOWN_``: the note
+        then waits up to :data:`NAME_DISCOVERY_GRACE` for the name, and is said with
+        :data:`~clip_perception.health.UNNAMED_PUBLISHER` after that (a DDS application
+        never gets one).
+
+        :param kind: the note's key (its own wait).
+        :param publishers: ``[(node, ...), ...]`` as named by
+            :func:`~clip_perception.health.publisher_node`.
+        :param now: ``time.monotonic()`` in seconds.
+        """
+        if not any(p[0] == UNNAMED_PUBLISHER for p in publishers):
+            self._unnamed_since.pop(kind, None)
+            return True
+        since = self._unnamed_since.setdefault(kind, now)
+        return now - since >= NAME_DISCOVERY_GRACE
 
     def _warn_once(self, kind, text):
         """Log ``text`` the first time ``kind`` happens; always keep it in diagnostics."""
