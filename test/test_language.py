@@ -127,7 +127,7 @@ def test_cancel_words_are_a_small_documented_set():
 
 
 @pytest.mark.parametrize('text, what, relation', [
-    ('any object', 'any object', None), ('anything', 'anything', None),
+    ('any object', 'object', None), ('anything', 'anything', None),
     ('the one in the middle', 'object', 'middle'), ('the object', 'object', None)])
 def test_a_generic_word_or_a_deciding_word_is_still_a_command(text, what, relation):
     q = parse_command(text)
@@ -954,7 +954,7 @@ def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
 @pytest.mark.parametrize('text, what', [
     ('red_ball', 'red ball'), ('the_blue_mug', 'blue mug'), ('green_cube_1', 'green cube'),
     ('pick up sports_ball', 'sports ball'), ('RedBall', 'red ball'), ('blueMug', 'blue mug'),
-    ('the blue_mug_12', 'blue mug'), ('ball_2_red', 'ball 2 red'),
+    ('the blue_mug_12', 'blue mug'), ('ball_2_red', 'red ball 2'),
 ])
 def test_an_object_written_as_an_identifier_is_its_words(text, what):
     # Field report: a planner's "red_ball" or a class name "RedBall" was one unknown word
@@ -990,3 +990,92 @@ def test_a_command_said_again_in_another_case_or_punctuation_is_the_same():
     assert same_command('the red ball', clean_command('  THE RED BALL!  '))
     assert not same_command('the red ball', 'the blue ball')
     assert not same_command('', '...') and not same_command('', '')
+
+
+@pytest.mark.parametrize('text, what, size, relation', [
+    # Found trying phrasings (session 18): the part after "and" was listed as a second
+    # object, "the smallest object" or "the object on the left", so the command asked for
+    # two objects and answered not_found with the one described in view.
+    ('the ball which is red and small', 'red ball', 'smallest', None),
+    ('the ball that is small and red', 'red ball', 'smallest', None),
+    ('the mug that is blue and big', 'blue mug', 'largest', None),
+    ('the ball which is red and on the left', 'red ball', None, 'left'),
+    ('the big ball that is red and on the right', 'red ball', 'largest', 'right'),
+    ('the small and red ball', 'red ball', 'smallest', None),
+    ('the cube and green', 'green cube', None, None),
+])
+def test_properties_joined_by_and_describe_one_object(text, what, size, relation):
+    q = parse_command(text)
+    assert (q.what, q.size, q.relation, q.also) == (what, size, relation, ()), describe(q)
+
+
+@pytest.mark.parametrize('text, objects', [
+    # The same "and" naming two objects: a determiner or "one" before the properties,
+    # two colours, sizes or sides, or a noun of its own.
+    ('the red ball and the small one', [('red ball', None), ('object', 'smallest')]),
+    ('the red and blue balls', [('red ball', None), ('blue ball', None)]),
+    ('the red and the blue ball', [('red ball', None), ('blue ball', None)]),
+    ('the red ball and blue', [('red ball', None), ('blue ball', None)]),
+    ('the small and the big ball', [('ball', 'smallest'), ('ball', 'largest')]),
+    ('the ball that is red and the mug', [('red ball', None), ('mug', None)]),
+    ('the red ball and the blue mug', [('red ball', None), ('blue mug', None)]),
+    ('red and blue', [('red', None), ('blue', None)]),
+])
+def test_and_before_another_object_still_lists_it(text, objects):
+    q = parse_command(text)
+    assert [(p.what, p.size) for p in (q,) + q.also] == objects, describe(q)
+    assert parse_command('the red and blue balls').also[0].plural
+
+
+@pytest.mark.parametrize('text, what, plural', [
+    # "something red" was the object "something red", "anything that is red" the object
+    # "red anything", "any red ball" "any red ball": not_found with the bundled model.
+    ('something red', 'red', False), ('something that is red', 'red', False),
+    ('anything blue', 'blue', False), ('any red ball', 'red ball', False),
+    ('whatever is green', 'green', False), ('everything red', 'red', True),
+    ('something blue on the left', 'blue', False), ('any object', 'object', False),
+    # Alone, an indefinite pronoun is still the command it was (scored as said).
+    ('something', 'something', False), ('anything', 'anything', False),
+])
+def test_an_indefinite_pronoun_with_a_description_is_the_description(text, what, plural):
+    q = parse_command(text)
+    assert (q.what, q.plural, q.refused) == (what, plural, None), describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    # A colour after the noun, as in a list or an inventory: "ball red" scored lower than
+    # "red ball" for the red ball.
+    ('the ball, red', 'red ball'), ('the ball (red)', 'red ball'),
+    ('mug, dark blue', 'dark blue mug'), ('the ball the red one', 'red ball'),
+    ('the orange juice', 'orange juice'), ('red', 'red'),
+])
+def test_a_colour_said_after_the_noun_is_said_before_it(text, what):
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what, first, second', [
+    # Session 18: "the ball between the mug and the cube" was the object "ball between
+    # mug" and the object "cube" (not_found, or the cube posed).
+    ('the ball between the mug and the cube', 'ball', 'mug', 'cube'),
+    ('the red ball in between the blue mug and the green cube', 'red ball', 'blue mug',
+     'green cube'),
+    ('the ball between the two mugs', 'ball', 'mug', 'mug'),
+    ('the ball between the mugs', 'ball', 'mug', 'mug'),
+    ('pick up the cube between the red ball and the yellow ball please', 'cube',
+     'red ball', 'yellow ball'),
+])
+def test_between_names_two_references(text, what, first, second):
+    q = parse_command(text)
+    assert (q.what, q.link, q.also) == (what, 'between', ()), describe(q)
+    assert (q.reference.what, q.second_reference.what) == (first, second), describe(q)
+    assert describe(q)['second_reference'] == {'what': second}
+
+
+def test_between_leaves_the_other_ands_and_a_destination_alone():
+    q = parse_command('the ball between the mug and the cube and the red cylinder')
+    assert [a.what for a in q.also] == ['red cylinder'] and q.second_reference.what == 'cube'
+    q = parse_command('put the ball between the mug and the cube')
+    assert (q.what, q.link, q.also) == ('ball', None, ()), describe(q)
+    assert q.destination == ('between the mug and the cube',)
+    q = parse_command('the cube between the mug')  # one object named: next to it
+    assert (q.link, q.reference.what, q.second_reference) == ('next_to', 'mug', None)

@@ -63,6 +63,52 @@ def test_objects_offered_with_or_are_answered_by_the_best_one_found(pipeline):
     assert r.status == 'not_found' and 'none of the objects offered' in r.reason, r.reason
 
 
+def test_properties_joined_by_and_and_indefinite_pronouns_find_the_object(pipeline):
+    # Found trying phrasings (session 18): "the ball which is red and small" asked for
+    # two objects, the red ball and "the smallest object" (not_found); "something blue"
+    # and "the ball, yellow" scored "something blue" and "ball yellow" (not_found, or the
+    # wrong ball).
+    specs = [ObjectSpec('red', 'ball', 'small', (-0.12, 0.0)),
+             ObjectSpec('blue', 'mug', 'small', (0.0, 0.02)),
+             ObjectSpec('green', 'cube', 'small', (0.12, 0.0)),
+             ObjectSpec('yellow', 'ball', 'large', (0.05, 0.12))]
+    scene = generate_scene(7, specs=specs)
+    centre = {o.name: o.centre for o in scene.objects}
+    for command, expected in (('the ball which is red and small', 'red ball'),
+                              ('the small and red ball', 'red ball'),
+                              ('the ball which is yellow and big', 'yellow ball'),
+                              ('something blue', 'blue mug'),
+                              ('anything that is green', 'green cube'),
+                              ('any yellow ball', 'yellow ball'),
+                              ('the ball, yellow', 'yellow ball')):
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found' and len(r.targets) == 1, (command, r.reason)
+        assert np.linalg.norm(r.pose.position - centre[expected]) < 0.01, (command, r.reason)
+
+
+def test_between_picks_the_object_between_the_two_named(pipeline):
+    # Session 18: "between A and B" was the object "ball between mug" and the object B.
+    specs = [ObjectSpec('blue', 'mug', 'small', (-0.16, 0.0)),
+             ObjectSpec('red', 'ball', 'small', (-0.06, 0.0)),
+             ObjectSpec('green', 'cube', 'small', (0.04, 0.0)),
+             ObjectSpec('yellow', 'ball', 'small', (0.14, 0.0)),
+             ObjectSpec('red', 'ball', 'small', (-0.02, 0.16))]
+    scene = generate_scene(11, specs=specs)
+    x = {o.name: [] for o in scene.objects}
+    for o in scene.objects:
+        x[o.name].append(o.centre)
+    for command, expected in (('the ball between the blue mug and the green cube',
+                               x['red ball'][0]),
+                              ('the red ball between the green cube and the blue mug',
+                               x['red ball'][0]),
+                              ('the cube between the red ball and the yellow ball',
+                               x['green cube'][0])):
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found' and '3D' in r.reason, (command, r.reason)
+        assert np.linalg.norm(r.pose.position - expected) < 0.01, (command, r.reason)
+        assert r.reference is not None
+
+
 def test_a_distance_said_picks_the_instance_at_that_distance(pipeline):
     # Field report: the distance was a word of the object and never used: "the red ball
     # 33 cm left of the blue mug" answered the ball 13 cm left of it (the closest pair),

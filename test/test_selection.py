@@ -12,6 +12,7 @@ from clip_perception.selection import group_objects
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import segment_owners
 from clip_perception.selection import select
+from clip_perception.selection import select_between
 from clip_perception.selection import select_linked
 from clip_perception.selection import under
 
@@ -368,3 +369,56 @@ def test_a_confidence_under_the_threshold_reads_under_it():
                  threshold=0.99, confidence=np.array([0.987, 0.2]))
     assert sel.status == NOT_FOUND
     assert 'has confidence 0.987 < threshold 0.99' in sel.reason, sel.reason
+
+
+# Between (session 18): a mug (0), a cube (1), two balls (2: between them, 3: beyond the
+# cube, in line with both) and a ball level with the mug but far off their line (4).
+BETWEEN_BOXES = np.array([[10, 200, 60, 250], [300, 200, 350, 250], [150, 205, 190, 245],
+                          [450, 205, 490, 245], [20, 20, 60, 60]], float)
+BETWEEN_POS = np.array([[-0.20, 0.05, 0.6], [0.0, 0.05, 0.6], [-0.11, 0.05, 0.61],
+                        [0.12, 0.05, 0.6], [-0.19, 0.05, 0.95]])
+IS_BALL = np.array([0.2, 0.2, 0.9, 0.9, 0.9])
+IS_MUG = np.array([0.9, 0.2, 0.2, 0.2, 0.2])
+IS_CUBE = np.array([0.2, 0.9, 0.2, 0.2, 0.2])
+
+
+@pytest.mark.parametrize('positions', [BETWEEN_POS, None])
+def test_between_picks_the_match_on_the_segment_of_the_two_references(positions):
+    q = parse_command('the ball between the mug and the cube')
+    assert (q.link, q.reference.what, q.second_reference.what) == ('between', 'mug', 'cube')
+    sel = select_between(BETWEEN_BOXES, IS_BALL, (IS_MUG, IS_CUBE), q, 0.5, CAL,
+                         positions=positions)
+    assert sel.status == FOUND and sel.chosen.index == 2, sel.reason
+    assert sel.reference.index == 0 and '"mug"' in sel.reason and '"cube"' in sel.reason
+    assert ('3D' if positions is not None else 'image') in sel.reason
+    # The same two references the other way round: the same ball.
+    q2 = parse_command('the ball between the cube and the mug')
+    sel = select_between(BETWEEN_BOXES, IS_BALL, (IS_CUBE, IS_MUG), q2, 0.5, CAL,
+                         positions=positions)
+    assert sel.chosen.index == 2, sel.reason
+
+
+def test_between_finds_nothing_beyond_or_off_the_segment_and_says_which_is_missing():
+    q = parse_command('the ball between the mug and the cube')
+    balls_off = np.array([0.2, 0.2, 0.2, 0.9, 0.9])  # only the ball beyond and the far one
+    sel = select_between(BETWEEN_BOXES, balls_off, (IS_MUG, IS_CUBE), q, 0.5, CAL,
+                         positions=BETWEEN_POS)
+    assert sel.status == NOT_FOUND and 'lies between' in sel.reason, sel.reason
+    no_cube = np.full(5, 0.2)
+    sel = select_between(BETWEEN_BOXES, IS_BALL, (IS_MUG, no_cube), q, 0.5, CAL,
+                         positions=BETWEEN_POS)
+    assert sel.status == NOT_FOUND and '"cube", which "between" refers to' in sel.reason
+
+
+def test_between_two_of_one_description_takes_two_distinct_objects():
+    # "between the two mugs": mugs 0 and 1 (one description); the ball between them.
+    q = parse_command('the ball between the two mugs')
+    assert q.reference.what == q.second_reference.what == 'mug'
+    mugs = np.array([0.9, 0.9, 0.2, 0.2, 0.2])
+    sel = select_between(BETWEEN_BOXES, IS_BALL, (mugs, mugs), q, 0.5, CAL,
+                         positions=BETWEEN_POS)
+    assert sel.status == FOUND and sel.chosen.index == 2, sel.reason
+    one_mug = np.array([0.9, 0.2, 0.2, 0.2, 0.2])
+    sel = select_between(BETWEEN_BOXES, IS_BALL, (one_mug, one_mug), q, 0.5, CAL,
+                         positions=BETWEEN_POS)
+    assert sel.status == NOT_FOUND, sel.reason

@@ -11,7 +11,8 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   is one that names nothing at all ("it", "that one", "?"); a negation first and then,
   after punctuation, what is wanted is a correction ("Not that one, the blue mug.");
 - a relation between two objects ("the ball right next to the mug", "the cube behind
-  the cylinder") becomes ``link`` + a ``reference`` sub-query; a place said in the
+  the cylinder") becomes ``link`` + a ``reference`` sub-query ("between the mug and
+  the cube" a ``second_reference`` too); a place said in the
   viewer's frame ("to your left", "the left side of the image", "in front of you",
   "over there") is a spatial word, or nothing, and so is the surface everything stands
   on ("the mug on the table");
@@ -32,6 +33,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 """
 
 from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 import html
 import json
@@ -67,7 +69,13 @@ _LINKS = {
     'under': ('underneath', 'beneath', 'under', 'below'),
     'next_to': ('next to', 'beside', 'besides', 'alongside', 'near to', 'near', 'close to',
                 'closest to', 'nearest to', 'nearest', 'closest', 'by'),
+    'between': ('in between', 'between'),
 }
+# "between A and B": the "and" joins the two references, it lists no object. Marked before
+# "and" splits the command into objects (the ball between the mug and the cube was the
+# object "ball between mug" and the object "cube", not_found), read by _phrase.
+_BETWEEN_AND = re.compile(r'(\s(?:in\s)?between\s(?:(?!\s(?:and|between)\s).)+?)\sand\s')
+_REFERENCES_JOINED = ' between_and '
 _INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight')
 # A reference that is the viewer, not an object in view: "closest to the camera" is the
 # relation nearest (to the camera), not "next to an object called camera" (field report:
@@ -154,6 +162,9 @@ _NOT_LINK_AFTER_ON = ('the left', 'the right', 'left', 'right', 'top', 'the top'
 _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart from',
               'aside from', 'excluding', 'anything but', 'everything but', 'rather than',
               'instead of', 'not', "don't", 'dont', 'never', 'no')
+# Indefinite pronouns and the determiner "any" (:func:`_phrase`): with a description they
+# add nothing to it ("something red" is "the red one").
+_INDEFINITE = frozenset({'something', 'anything', 'everything', 'whatever', 'any'})
 # A positive part that names no object: with a negation it cannot be scored.
 _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one', 'any',
             'any object', 'any one', 'anything else', 'something else', 'another',
@@ -400,6 +411,8 @@ class Query:
     ``reference``; "the ball 1 m away": from the camera), or None.
     ``speaker_side``: the side as said in the speaker's own frame ("my left"), read as
     the image's side (:data:`_SPEAKER_SIDE`), or None.
+    ``second_reference``: with ``link`` ``between``, the other object (a :class:`Query`;
+    ``reference`` is the first). "between the two mugs" gives the same description twice.
     """
 
     text: str
@@ -418,6 +431,7 @@ class Query:
     alternatives: tuple = ()
     distance: float | None = None
     speaker_side: str | None = None
+    second_reference: object = None
 
     @property
     def decides(self):
@@ -995,10 +1009,15 @@ def _phrase(s, text):
         speaker = None
     s = _viewer_frame(s)
     linked = _split_link(s)
-    link = reference = None
+    link = reference = second = None
     if linked is not None:
         link, s, ref = linked
-        reference = _phrase(_pad(ref), ref.strip())
+        if link == 'between':
+            reference, second = _between(ref)
+            if second is None:
+                link = 'next_to'  # "between the mug": one object, next to it
+        else:
+            reference = _phrase(_pad(ref), ref.strip())
     ordinal = None
     for word, n in _ORDINALS.items():
         if re.search(r'\s' + word + r'\s', s):
@@ -1012,6 +1031,15 @@ def _phrase(s, text):
     relation, s = _take(_RELATIONS, s)
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()
+    # An indefinite pronoun or determiner said with a description is "the ... one":
+    # "something red", "anything that is red" and "any red ball" were scored as the
+    # objects "something red", "red anything" and "any red ball" (not_found with the
+    # red ball in view, the bundled model knowing none of those words). Alone they stay
+    # (a command of nothing but "something" names no object).
+    described = [w for w in words if w not in _INDEFINITE]
+    if described and len(described) < len(words):
+        plural = plural or 'everything' in words
+        words = described
     count = None
     times = None
     if len(words) > 1 and _TIMES_AFTER.fullmatch(words[-1]):
@@ -1043,9 +1071,37 @@ def _phrase(s, text):
     if ordinal is not None:
         plural = False
         relation = relation or 'left'
+    # A colour said after the noun, as in a list or an inventory ("the ball, red", "mug
+    # (blue)"): said before it, as the model reads descriptions ("ball red" scored lower
+    # than "red ball" for the red ball).
+    tail = len(words)
+    while tail > 1 and words[tail - 1] in _COLOUR_WORDS:
+        tail -= 1
+    if 0 < tail < len(words) and words[tail - 1] not in _COLOUR_WORDS:
+        words = words[tail:] + words[:tail]
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
-                 speaker_side=speaker)
+                 speaker_side=speaker, second_reference=second)
+
+
+def _between(said):
+    """Return the two objects of "between A and B" (:data:`_BETWEEN_AND`) as queries.
+
+    "between the two mugs" and "between the mugs" are two objects of one description.
+
+    :param said: what follows "between", the "and" marked as :data:`_REFERENCES_JOINED`.
+    :return: ``(first, second)``; ``second`` is None when one object alone is named.
+    """
+    parts = _pad(said).split(_REFERENCES_JOINED.strip())
+    if len(parts) == 2 and all(_names_something(p) for p in parts):
+        return (_phrase(_pad(parts[0]), parts[0].strip()),
+                _phrase(_pad(parts[1]), parts[1].strip()))
+    text = ' '.join(' '.join(parts).split())
+    ref = _phrase(_pad(text), text)
+    if ref.plural and ref.count in (None, 2):
+        one = replace(ref, plural=False, count=None)
+        return one, one
+    return ref, None
 
 
 def _clause_start(s, pos):
@@ -1266,13 +1322,16 @@ def _parse(text):
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
+    s = _BETWEEN_AND.sub(lambda m: m.group(1) + _REFERENCES_JOINED, s, count=1)
     s, destination = _take_destinations(s)
+    destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
     options = _alternatives(positive) if len(parts) == 1 else []
     if len(options) > 1:
         parts = options
-    queries = [_phrase(_pad(p), p.strip()) for p in parts if _names_something(p)]
+    queries = _fold_properties([(p, _phrase(_pad(p), p.strip())) for p in parts
+                                if _names_something(p)])
     queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
                if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
@@ -1306,7 +1365,84 @@ def _parse(text):
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
-                 speaker_side=first.speaker_side)
+                 speaker_side=first.speaker_side, second_reference=first.second_reference)
+
+
+# Words that say another object is meant, not more of the one before: "the red ball and
+# the small one" names two objects, "the ball that is red and small" one.
+_ANOTHER = re.compile(r'^\s*(?:the|a|an|this|that|these|those|another|other)\b|\bones?\b')
+
+
+def _colours_of(q):
+    return [w for w in q.what.split() if w in _COLOUR_WORDS]
+
+
+def _head_of(q):
+    """Return the words of ``q.what`` besides colours ("ball" of "red ball"); [] for "object"."""
+    return [w for w in q.what.split() if w not in _COLOUR_WORDS and w != 'object']
+
+
+def _only_properties(q):
+    """Whether ``q`` says only colours, a size or a side, and no object ("small", "red")."""
+    return (not _head_of(q) and q.link is None and q.ordinal is None and q.count is None
+            and bool(_colours_of(q) or q.relation or q.size))
+
+
+def _fold_properties(pairs):
+    """Join properties said with "and" to the object they describe.
+
+    Splitting at "and" lists objects ("the red ball and the blue mug"), but "and" also
+    joins properties of one object: "the ball which is red and small" and "the mug that
+    is blue and big" listed a second object "object" (the smallest, the largest) and
+    answered not_found; "the small and red ball" listed "the smallest object" before the
+    red ball. A part that says only properties (colours, a size, a side; :func:
+    `_only_properties`) and does not name another object (no determiner before it, no
+    "one": :data:`_ANOTHER`) is folded into the object before it, or, first in the
+    command, into the object after it. When both say a colour, it is another object of
+    the same kind: "the red and blue balls" are the red balls and the blue balls, "the
+    red ball and blue" the red ball and the blue ball.
+
+    :param pairs: ``[(part as said, Query), ...]`` in the command's order.
+    :return: list of :class:`Query`, one per object.
+    """
+    out = []
+    waiting = []  # leading property-only parts, for the first object named
+    for k, (raw, q) in enumerate(pairs):
+        alone = _only_properties(q) and (k == 0 or not _ANOTHER.search(raw))
+        if alone and out:
+            out[-1:] = _joined(out[-1], q, raw, after=True)
+        elif alone and k + 1 < len(pairs) and _head_of(pairs[k + 1][1]):
+            waiting.append((raw, q))
+        else:
+            for raw_w, w in waiting:
+                joined = _joined(q, w, raw_w, after=False)
+                q = joined[-1]
+                out.extend(joined[:-1])
+            waiting = []
+            out.append(q)
+    return out + [q for _, q in waiting]
+
+
+def _joined(obj, props, said, after):
+    """``obj`` with the properties of ``props``, or two objects of its kind.
+
+    Two objects when both say a colour, a size or a side ("the red and blue balls", "the
+    small and the big ball"), or when the object after the properties has its own
+    determiner ("the small and the ball" is not one small ball either).
+
+    :param after: ``props`` was said after ``obj``.
+    :return: ``[obj with them]``, or two queries in the order said.
+    """
+    colours = _colours_of(props)
+    if (colours and _colours_of(obj)) or (props.size and obj.size) or \
+            (props.relation and obj.relation) or \
+            (not after and _ANOTHER.search(obj.text) is not None):
+        other = replace(props, what=' '.join(colours + _head_of(obj)), plural=obj.plural,
+                        count=obj.count)
+        return [obj, other] if after else [other, obj]
+    return [replace(obj, what=' '.join(colours + obj.what.split()),
+                    relation=obj.relation or props.relation, size=obj.size or props.size,
+                    text=f'{obj.text} and {said}' if after else f'{said} and {obj.text}')]
 
 
 def _without_repeats(words):
@@ -1395,6 +1531,8 @@ def describe(query):
             out[key] = getattr(query, key)
     if query.reference is not None:
         out['reference'] = describe(query.reference)
+    if query.second_reference is not None:
+        out['second_reference'] = describe(query.second_reference)
     if query.exclude:
         out['exclude'] = list(query.exclude)
     if query.plural:

@@ -32,6 +32,7 @@ from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import REFUSED
 from clip_perception.selection import same_object
 from clip_perception.selection import select
+from clip_perception.selection import select_between
 from clip_perception.selection import select_linked
 from clip_perception.selection import Selection
 
@@ -359,10 +360,11 @@ class Pipeline:
             return None
         if unknown_to(q.what, self.scorer.vocabulary):
             return f'the model knows no word of "{q.what}"'
-        if q.reference is not None and unknown_to(q.reference.what, self.scorer.vocabulary):
-            link = (q.link or 'its relation').replace('_', ' ')
-            return (f'the model knows no word of "{q.reference.what}", which "{link}" '
-                    'refers to')
+        for ref in (q.reference, q.second_reference):
+            if ref is not None and unknown_to(ref.what, self.scorer.vocabulary):
+                link = (q.link or 'its relation').replace('_', ' ')
+                return (f'the model knows no word of "{ref.what}", which "{link}" '
+                        'refers to')
         return None
 
     def _track(self, tracker, part, query, props, image, cosines, confs, geo, stamp):
@@ -415,12 +417,22 @@ class Pipeline:
         has_depth = depth_m is not None and intrinsics is not None and len(cosine)
         if q.link and q.reference is not None:
             ref = cosines[q.reference.what]
+            second = q.second_reference if q.link == 'between' else None
+            ref2 = cosines[second.what] if second is not None else ref
             positions = None
             if has_depth:
                 near = np.nonzero((cosine >= cosine.max() - spatial)
-                                  | (ref >= ref.max() - spatial))[0]
+                                  | (ref >= ref.max() - spatial)
+                                  | (ref2 >= ref2.max() - spatial))[0]
                 positions = self._positions(props, near, depth_m, intrinsics, poses)
             up = np.asarray(props.plane[0], float) if props.plane is not None else None
+            if second is not None:
+                return select_between(
+                    props.boxes, cosine, (ref, ref2), q, threshold=cfg.min_confidence,
+                    calibration=cal, margin=spatial, top_k=cfg.top_k, positions=positions,
+                    up=up, excluded=excluded, confidence=confs[q.what],
+                    ref_confidences=(confs[q.reference.what], confs[second.what]),
+                    priority=props.scores)
             return select_linked(props.boxes, cosine, ref, q, threshold=cfg.min_confidence,
                                  calibration=cal, margin=spatial, top_k=cfg.top_k,
                                  positions=positions, up=up, excluded=excluded,
@@ -605,6 +617,8 @@ def _spelt_as_known(query, vocabulary):
             exclude.append(phrase)
         return replace(q, what=what, exclude=tuple(exclude),
                        reference=fix(q.reference) if q.reference is not None else None,
+                       second_reference=fix(q.second_reference)
+                       if q.second_reference is not None else None,
                        also=tuple(fix(a) for a in q.also),
                        alternatives=tuple(fix(a) for a in q.alternatives))
     fixed = fix(query)
@@ -615,7 +629,8 @@ def _phrases(query):
     """Every object phrase of ``query`` that CLIP scores, once each, in order."""
     out = []
     for q in (query,) + tuple(query.also):
-        out += [q.what] + ([q.reference.what] if q.reference is not None else [])
+        out += [q.what] + [r.what for r in (q.reference, q.second_reference)
+                           if r is not None]
     out += list(query.exclude)
     return list(dict.fromkeys(out))
 

@@ -464,7 +464,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
 
 
 # Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
-LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to')
+LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between')
 
 
 def _link_fit(link, pt, pr, up, tol):
@@ -588,6 +588,112 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
                      f'"{query.what}" {words} "{ref_q.what}" (reference at box '
                      f'{[round(v) for v in r.box]}, {dist} apart in {space}{note}; '
                      f'{len(fits)} fitting pair(s))', targets=(t,), reference=r)
+
+
+def _between_fit(pt, pa, pb, up=None):
+    """Where ``pt`` lies from the segment ``pa``-``pb``: ``(along, off, length)``.
+
+    ``along`` is the fraction of the way from ``pa`` to ``pb`` of ``pt``'s foot on the
+    line (0 at ``pa``, 1 at ``pb``), ``off`` its distance from the line and ``length``
+    the segment's, all measured along the support surface (the components along ``up``
+    removed) in 3D, or in the image when ``up`` is None.
+
+    :param pt: (2,) or (3,) position of the target (metres, camera frame; or pixels).
+    :param up: (3,) unit normal of the support surface, or None for image points.
+    """
+    d, v = np.asarray(pt, float) - pa, np.asarray(pb, float) - pa
+    if up is not None:
+        d, v = d - (d @ up) * up, v - (v @ up) * up
+    length = float(np.linalg.norm(v))
+    if length < 1e-9:
+        return 0.0, float(np.linalg.norm(d)), 0.0
+    along = float(d @ v) / length ** 2
+    return along, float(np.linalg.norm(d - along * v)), length
+
+
+# "between A and B": the target's foot on the line from A to B lies inside the middle 80%
+# of the way (an object level with A or beyond it is not between them), and the target
+# lies off that line by less than half of A-B. The closest to the line is chosen.
+BETWEEN_ALONG = (0.1, 0.9)
+BETWEEN_OFF = 0.5
+
+
+def select_between(boxes, cosine, ref_cosines, query, threshold=0.5, calibration=None,
+                   margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
+                   excluded=None, confidence=None, ref_confidences=(None, None),
+                   priority=None):
+    """Choose the target of "X between A and B" ("the ball between the mug and the cube").
+
+    Every good match of X, A and B (``query.reference`` and ``query.second_reference``;
+    one description twice for "between the two mugs") is scored as :func:`select`
+    does; every triple of three distinct objects is tested with :func:`_between_fit`
+    (:data:`BETWEEN_ALONG`, :data:`BETWEEN_OFF`), in 3D along the support surface when
+    all three have a position, else in the image with the boxes' centres. Of the
+    triples that fit, the target closest to its line wins.
+
+    :param boxes: (N, 4) proposal boxes, pixels.
+    :param cosine: (N,) cosine with ``query.what``.
+    :param ref_cosines: ``((N,), (N,))`` cosines with the two references' descriptions.
+    :param positions: optional (N, 3) camera-frame centres in metres (NaN = unknown).
+    :param up: (3,) unit normal of the support surface; default ``-y`` of the optical
+        frame.
+    :param ref_confidences: the references' confidences (see :func:`select`), or Nones.
+    :return: :class:`Selection`; ``reference`` is the first reference's object.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    target = select(boxes, np.asarray(cosine, float), replace_query(query, plural=True),
+                    threshold, calibration, margin, top_k, duplicate_iou=duplicate_iou,
+                    excluded=excluded, confidence=confidence, priority=priority)
+    if target.status != FOUND:
+        return target
+    refs = []
+    for ref_q, ref_cos, ref_conf in zip((query.reference, query.second_reference),
+                                        ref_cosines, ref_confidences):
+        ref = select(boxes, np.asarray(ref_cos, float), replace_query(ref_q, plural=True),
+                     threshold, calibration, margin, top_k, duplicate_iou=duplicate_iou,
+                     confidence=ref_conf, priority=priority)
+        if ref.status != FOUND:
+            return Selection(NOT_FOUND, None, target.ranked,
+                             f'"{ref_q.what}", which "between" refers to, is not found: '
+                             f'{ref.reason}')
+        refs.append(ref.targets)
+    up = np.array([0.0, -1.0, 0.0]) if up is None else np.asarray(up, float)
+
+    def centre(c):
+        return np.array([(c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2])
+
+    fits = []
+    for t in target.targets:
+        for a in refs[0]:
+            for b in refs[1]:
+                if same_object(a.box, [b.box], duplicate_iou)[0] or \
+                        same_object(t.box, [a.box, b.box], duplicate_iou).any():
+                    continue
+                p = [positions[c.index] if positions is not None else None
+                     for c in (t, a, b)]
+                if all(q is not None and np.all(np.isfinite(q)) for q in p):
+                    along, off, length = _between_fit(*p, up=up)
+                    space = '3D'
+                else:
+                    along, off, length = _between_fit(centre(t), centre(a), centre(b))
+                    space = 'image'
+                if BETWEEN_ALONG[0] < along < BETWEEN_ALONG[1] and \
+                        off < BETWEEN_OFF * length:
+                    fits.append((off / length, -t.cosine, t, a, b, space))
+    a_what, b_what = query.reference.what, query.second_reference.what
+    if not fits:
+        return Selection(NOT_FOUND, None, target.ranked,
+                         f'no good match for "{query.what}" ({len(target.targets)}) lies '
+                         f'between a good match for "{a_what}" ({len(refs[0])}) and one for '
+                         f'"{b_what}" ({len(refs[1])})')
+    fits.sort(key=lambda f: (f[0], f[1]))
+    share, _, t, a, b, space = fits[0]
+    ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
+    return Selection(FOUND, t, ranked,
+                     f'"{query.what}" between "{a_what}" (box {[round(v) for v in a.box]}) '
+                     f'and "{b_what}" (box {[round(v) for v in b.box]}), off their line by '
+                     f'{share:.2f} of the distance between them in {space}; {len(fits)} '
+                     'fitting triple(s)', targets=(t,), reference=a)
 
 
 def replace_query(query, **changes):
