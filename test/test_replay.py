@@ -250,3 +250,8 @@ def test_the_demo_refuses_a_bag_it_cannot_score_and_a_zero_rate(tmp_path, capsys
     with pytest.raises(SystemExit) as exit_:
         demo_main(['--rate', '0'])
     assert exit_.value.code == 2 and '--rate must be a positive' in capsys.readouterr().err
+    # The exit statuses a script checks are in --help (trial 36: undocumented).
+    with pytest.raises(SystemExit):
+        demo_main(['--help'])
+    said = ' '.join(capsys.readouterr().out.split())
+    assert 'exit status: 0 when every command' in said and '2 for a folder' in said

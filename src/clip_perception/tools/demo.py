@@ -317,7 +317,12 @@ def format_table(rows):
 
 def main(argv=None):
     """Console entry point ``clip_perception_demo``."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        epilog='exit status: 0 when every command is answered as its recording expects and '
+               'the node stopped cleanly; 1 when an answer is wrong or the node exited '
+               'otherwise; 2 for a folder without the ground truth clip_perception_record '
+               'writes (replay such bags with clip_perception_replay)')
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
     p.add_argument('--rate', type=float, default=1.0)
