@@ -644,6 +644,34 @@ def test_objects_listed_or_offered_with_symbols(text, listed, offered):
             describe(q)
 
 
+@pytest.mark.parametrize('text, listed', [
+    # A list written with a separator symbol, as a chat UI, a table cell or a language
+    # model writes one (langchain-ai/langchain#20434, grobidOrg/grobid#1524,
+    # mozilla/zilla-slab#44): before, one phrase "red ball blue mug", which names nothing.
+    ('the red ball | the blue mug', ['red ball', 'blue mug']),
+    ('red ball|blue mug|green cube', ['red ball', 'blue mug', 'green cube']),
+    ('the red ball || the blue mug', ['red ball', 'blue mug']),
+    ('the red ball \u00a6 the blue mug', ['red ball', 'blue mug']),   # broken bar
+    ('the red ball \u2022 the blue mug', ['red ball', 'blue mug']),   # bullet
+    ('the red ball \u00b7 the green cube', ['red ball', 'green cube']),  # middle dot
+    ('the red ball on the left | the blue mug', ['red ball', 'blue mug']),
+])
+def test_objects_listed_with_a_separator_symbol(text, listed):
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+    assert q.refused is None
+
+
+@pytest.mark.parametrize('text, what', [
+    ('| the red ball', 'red ball'),
+    ('the red ball |', 'red ball'),
+    ('\u2022 the red ball', 'red ball'),
+])
+def test_a_separator_symbol_with_one_object_lists_only_it(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.also and not q.alternatives, describe(q)
+
+
 @pytest.mark.parametrize('text, what', [
     ('the mug w/o a handle', 'mug without handle'),
     ('the box w/ a lid', 'box with lid'),

@@ -1162,6 +1162,16 @@ _SCRIPT_PUNCTUATION = str.maketrans({'\u3001': ',', '\u3002': '.', '\u30fb': ','
                                      '\u060c': ',', '\u061b': ';', '\u061f': '?',
                                      '\u0964': '.'})
 _SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
+# Objects listed with a separator symbol, as a chat UI, a table cell or a language model
+# writes a list (langchain-ai/langchain#20434: LLM list output with separators other than
+# the one asked for; grobidOrg/grobid#1524: a middle dot between words is a list mark;
+# mozilla/zilla-slab#44: bullets as list itemizers). "the red ball | the blue mug",
+# "red ball|blue mug", "the red ball • the blue mug", "the red ball · the blue mug"
+# ran into one phrase, "red ball blue mug", which names nothing (not_found). A vertical or
+# broken bar anywhere, and a bullet or middle dot with space on both sides (inside a word
+# it is a letter's, as Catalan's "l·l"), list objects as a semicolon does.
+_LIST_SYMBOL = re.compile(r'\s*[|\u00a6]+\s*|\s+[\u00b7\u2022\u2023\u2043\u2219\u22c5\u25e6]'
+                          r'(?=\s)\s*')
 _SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
 _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 
@@ -1252,7 +1262,7 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
-    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', said))
+    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
