@@ -937,6 +937,36 @@ def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     assert node.stop() == 0
 
 
+def start_deaf(probe, start_node, image, published):
+    """Start the node on ``image`` and a depth topic; publish CompressedImage elsewhere.
+
+    :param image: the topic ``image`` is remapped to (depth to
+        ``/cam/aligned_depth_to_color/image_raw``).
+    :param published: the two topics the probe publishes ``CompressedImage`` on.
+    :return: ``(node, (colour publisher, depth publisher))``.
+    """
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={image}',
+                      '-r', 'depth:=/cam/aligned_depth_to_color/image_raw')
+    listen_all(probe)
+    publishers = tuple(probe.node.create_publisher(CompressedImage, t, 10) for t in published)
+    assert wait_for_node(probe), node.output()
+    return node, publishers
+
+
+def until_both_never_arrive(probe, publish, timeout=20.0):
+    """Call ``publish`` every 0.25 s until /diagnostics says colour and depth never arrive.
+
+    :return: the last status's ``(level, message)``.
+    """
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+        publish()
+        time.sleep(0.25)
+    return diag(probe)[:2]
+
+
 def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node):
     """A topic of another type, or a stream published only under another transport.
 
@@ -947,23 +977,17 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
     word of why or what to set.
     """
     base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
-    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
-                      '-r', f'image:={base}/compressed', '-r', f'depth:={depth}')
-    listen_all(probe)
-    jpeg = probe.node.create_publisher(CompressedImage, base + '/compressed', 10)
-    packed = probe.node.create_publisher(CompressedImage, depth + '/compressedDepth', 10)
-    assert wait_for_node(probe), node.output()
+    node, (jpeg, packed) = start_deaf(probe, start_node, f'{base}/compressed',
+                                      (base + '/compressed', depth + '/compressedDepth'))
     scene = generate_scene(4242, specs=SCENE_SPECS)
     fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
-    end = time.monotonic() + 20
-    while time.monotonic() < end and not status_fits(
-            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+
+    def publish_both():
         c, d, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds,
                                  jpeg_quality=90)
         jpeg.publish(c)
         packed.publish(CompressedImage(header=d.header, format=fmt, data=data))
-        time.sleep(0.25)
-    level, message, _ = diag(probe)
+    level, message = until_both_never_arrive(probe, publish_both)
     assert level == 2, message
     assert f'{base}/compressed is published as sensor_msgs/msg/CompressedImage but the ' \
         'node subscribes sensor_msgs/msg/Image there; set image_transport:=compressed' \
@@ -971,6 +995,34 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
     assert f'nothing is published on {depth}, but {depth}/compressedDepth is ' \
         f'(sensor_msgs/msg/CompressedImage): set depth_transport:=compressedDepth (with -r ' \
         f'depth:={depth})' in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_a_stream_only_under_a_transport_the_node_cannot_decode_is_named(probe, start_node):
+    """A camera or bag with the stream only as zstd (or theora, ffmpeg): named, not waited on.
+
+    ros-drivers/usb_cam#340: Jazzy's usb_cam publishes ``image_raw/zstd`` (from
+    zstd_image_transport), and a bag recorded with only that topic, or a remote link
+    that carries only it (daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg``
+    on the remote machine; ros-perception/image_transport_plugins#4: ``image_raw/theora``),
+    leaves the node deaf. Before: "waiting for the first colour frame", nothing logged,
+    although zstd's messages are ``CompressedImage`` like the ones the node decodes.
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node, publishers = start_deaf(probe, start_node, base, (base + '/zstd', depth + '/zstd'))
+    header = Header(stamp=probe.node.get_clock().now().to_msg(), frame_id='cam')
+    zstd = CompressedImage(header=header, format='', data=b'(\xb5/\xfd')  # its magic number
+    level, message = until_both_never_arrive(probe, lambda: [p.publish(zstd)
+                                                             for p in publishers])
+    assert level == 2, message
+    assert f'colour never arrives: nothing is published on {base}, but {base}/zstd is ' \
+        '(sensor_msgs/msg/CompressedImage), the zstd image transport, which this node ' \
+        'cannot decode: republish it raw first' in message, message
+    assert f'depth never arrives: nothing is published on {depth}, but {depth}/zstd is' \
+        in message, message
     log = node.output()
     assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
     assert detections(probe) == []

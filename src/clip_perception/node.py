@@ -108,6 +108,7 @@ from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
+from clip_perception.health import UNDECODABLE_TRANSPORTS
 from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
@@ -684,8 +685,11 @@ class PerceptionMixin:
         says nothing: a raw subscription on a topic that carries CompressedImage, or one on
         a base topic whose stream is only published under a transport (a bag recorded with
         only ``image_raw/compressed``) waited as "waiting for the first colour frame"
-        (field report). While a stream has not arrived, its topic's publishers and those of
-        its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
+        (field report), and so did a camera or bag that has the stream only under a
+        transport this node cannot decode (``image_raw/zstd``, ``image_raw/theora``:
+        :data:`~clip_perception.health.UNDECODABLE_TRANSPORTS`). While a stream has not
+        arrived, its topic's publishers and those of its transport topics are looked at
+        (:func:`~clip_perception.health.wiring_note`);
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
@@ -712,6 +716,9 @@ class PerceptionMixin:
                                        '/compressedDepth'))
             elif stream != 'camera_info' and topic.rpartition('/')[0]:
                 looked.append(topic.rpartition('/')[0])
+            if stream != 'camera_info':
+                base = topic if transport == 'raw' else topic.rpartition('/')[0]
+                looked += [f'{base}/{name}' for name in UNDECODABLE_TRANSPORTS]
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
             note = wiring_note(stream, topic, want, published)
