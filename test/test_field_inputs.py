@@ -659,6 +659,57 @@ def test_a_frame_made_stale_by_the_wait_for_depth_names_the_wait_not_the_clocks(
     assert node.stop() == 0
 
 
+def test_a_camera_info_refused_after_a_good_one_is_said_while_the_old_one_poses(probe,
+                                                                               start_node):
+    """A driver that sends good camera_info, then one it cannot fill: the old one poses.
+
+    orbbec/OrbbecSDK_ROS2#94 and #171 (K and P all zero at some modes), basler/
+    pylon-ros-camera#75 (``set_camera_info`` with zeros while running), luxonis/
+    depthai-ros#598 (K all zero). The node goes on posing with the last camera_info it
+    accepted. Before: each answer said nothing of it, /diagnostics said "running" for
+    ``input_timeout``, then "no 3D pose without intrinsics" while poses went on.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+
+    def zeros(m):  # K and P all zero: refused
+        m.k, m.p = [0.0] * 9, [0.0] * 12
+        return m
+
+    def nan_k(m):  # a NaN focal length in both: refused
+        m.k[0] = m.p[0] = float('nan')
+        return m
+    for edit in (zeros, nan_k):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, info=edit), \
+            node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+        reason = detections(probe)[-1]['reason']
+        assert 'the newest camera_info is refused (' in reason, reason
+        assert 'posed with the last accepted one, received' in reason, reason
+        level, message, values = wait_diag(probe, lambda lv, m, v: 'camera_info' in m)
+        assert level == 1, message
+        assert 'poses use the last accepted camera_info' in message or \
+            'posed with the last accepted one' in message, message
+        assert 'no 3D pose' not in message, message
+        assert int(values['frames_old_camera_info']) >= 3
+    # Feeding frames for over input_timeout with the refused one: still said truly.
+    end = time.monotonic() + 2.5
+    while time.monotonic() < end:
+        publish(camera, scene, info=zeros)
+        time.sleep(0.25)
+    level, message, _ = diag(probe)
+    assert level == 1 and 'poses use the last accepted camera_info' in message, message
+    assert 'no 3D pose' not in message, message
+    # A good one again: the notice goes, answers say nothing of it.
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    assert 'camera_info' not in detections(probe)[-1]['reason']
+    assert node.stop() == 0
+
+
 def test_a_latched_camera_info_and_command_published_before_the_node_started_are_received(
         probe, start_node):
     """A camera_info and a command published once, latched, before the node starts.

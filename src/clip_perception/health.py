@@ -170,6 +170,27 @@ class Health:
                 return None
             return refused[1]
 
+    def refused_since_kept(self, stream, now):
+        """Say how long the ``stream`` message in use has been kept past a refused newer one.
+
+        A driver that sends a good camera_info, then one it cannot fill (K and P all zero
+        after a mode change or a ``set_camera_info`` call: orbbec/OrbbecSDK_ROS2#94 and
+        #171, basler/pylon-ros-camera#75, luxonis/depthai-ros#598), leaves the node posing
+        with the last one it accepted; this says so, rather than nothing (or "no 3D pose")
+        while poses go on.
+
+        :param stream: ``camera_info`` (any stream with ``accepted``/``refused``).
+        :param now: ``time.monotonic()`` in seconds.
+        :return: ``(reason the newest was refused, seconds since the kept one arrived)``,
+            or None when the newest was kept or none was ever kept.
+        """
+        reason = self.refusal(stream)
+        with self._lock:
+            kept = self.last_accepted.get(stream)
+        if reason is None or kept is None:
+            return None
+        return reason, now - kept
+
     def depth_loss_note(self, now, share=0.6, min_colour_hz=2.0):
         """Say that depth arrives much less often than colour, or return None.
 
@@ -293,6 +314,7 @@ class Health:
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
+                         'frames_old_camera_info',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
@@ -406,6 +428,10 @@ class Health:
         for stream, effect in (('depth', 'frames go on without depth'),
                                ('camera_info', 'no 3D pose without intrinsics')):
             reason = self._refusing(stream, now, input_timeout)
+            kept = self.last_accepted.get(stream)
+            if reason is not None and stream == 'camera_info' and kept is not None:
+                effect = ('poses use the last accepted camera_info, received '
+                          f'{now - kept:.1f} s ago')
             if reason is not None:
                 out.append((WARN, f'{stream} refused: {reason}; {effect}'))
         event = self._open_command_qos()

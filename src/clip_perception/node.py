@@ -1475,8 +1475,14 @@ class PerceptionMixin:
         refused = self.health.refusal('depth')
         if depth_note and refused is not None:
             depth_note = f'depth images arrive but are refused: {refused}'
-        info_note = ''
+        info_note = old_info = ''
         if intr is not None:
+            kept = self.health.refused_since_kept('camera_info', now)
+            if kept is not None:
+                old_info = (f'the newest camera_info is refused ({kept[0]}): posed with the '
+                            f'last accepted one, received {kept[1]:.1f} s ago')
+                self.health.notice('camera_info_old', old_info, now)
+                self.health.count('frames_old_camera_info')
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
@@ -1540,6 +1546,8 @@ class PerceptionMixin:
                                   result.pose is None else '')
         if colour_note:  # every answer: "not found" on a grey image is no evidence either
             reason += f' ({colour_note})'
+        if old_info and result.pose is not None:
+            reason += f' ({old_info})'
         if frame.held is not None:
             reason += (f' (answered on the last frame, received {frame.held:.2f} s before '
                        'the command: no newer frame had come)')
