@@ -2277,6 +2277,43 @@ def test_numbers_and_truth_values_given_as_text_are_taken_as_such(probe, start_n
     assert node.stop() == 0
 
 
+def test_numbers_given_as_text_many_times_live_are_warned_once_per_parameter(probe,
+                                                                             start_node):
+    """A web UI's slider setting ``min_confidence`` as text, many times a second.
+
+    RobotWebTools/roslibjs#847 and rosbridge_suite#1087: a browser's parameter set goes
+    through rosapi as text (``"0"``); foxglove/ros-foxglove-bridge#327: one warning per
+    repeat drowned the log. Before: one "given text" warning per value, 24 lines for 24
+    moves of the slider. Now one per parameter per 5 s, the next saying how many were
+    held back; another parameter is warned on its own; every value is applied.
+    """
+    node = start_node()
+    assert wait_for_node(probe), node.output()
+
+    def set_text(name, text):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter(name, value=text).to_parameter_msg()])).results[0]
+        assert res.successful, (name, text, res.reason)
+    values = [f'{0.3 + 0.01 * k:.2f}' for k in range(24)]
+    for text in values:
+        set_text('min_confidence', text)
+    for text in ('12', '13', '14'):
+        set_text('max_proposals', text)
+    got = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
+        names=['min_confidence', 'max_proposals'])).values
+    assert (got[0].double_value, got[1].integer_value) == (float(values[-1]), 14), got
+    log = node.output()
+    assert log.count('parameter min_confidence: given text') == 1, log
+    assert log.count('parameter max_proposals: given text') == 1, log
+    time.sleep(5.2)
+    set_text('min_confidence', '0.6')
+    log = node.output()
+    assert log.count('parameter min_confidence: given text') == 2, log
+    assert "given text '0.6' where a double is expected" in log, log
+    assert '(23 more like it since the last report)' in log, log
+    assert node.stop() == 0
+
+
 def test_a_stamp_that_does_not_change_is_aged_and_paired_by_arrival(probe, start_node):
     """Colour and depth that repeat one ``header.stamp``, frame after frame.
 

@@ -341,15 +341,24 @@ class PerceptionMixin:
         """Return ``param`` as its declared type (:func:`_as_declared`); say so for text.
 
         Text taken as a number or a boolean (``depth_scale: '1e-4'``) is logged, so that
-        a value read otherwise than it was written is never silent.
+        a value read otherwise than it was written is never silent: once per parameter per
+        5 s, the next line saying how many were held back. A web UI's slider sends each
+        value as text (RobotWebTools/roslibjs#847, rosbridge_suite#1087), many a second;
+        each was a warning line of its own (foxglove/ros-foxglove-bridge#327: the same
+        parameter's error repeated until it drowned the log). Called from
+        ``Node.__init__`` too (``use_sim_time``), before any attribute of ours is set.
         """
         typed = _as_declared(param)
         if param.type_ == Parameter.Type.STRING and typed.type_ != Parameter.Type.STRING:
-            self.get_logger().warning(
-                f'parameter {param.name}: given text {param.value!r} where a '
-                f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 param "
-                'set and load use, reads 1e-4 as text; a launch argument is text): using '
-                f'{typed.value!r}')
+            throttle = self.__dict__.setdefault('_text_throttle', LogThrottle(5.0))
+            held = throttle.allow(param.name, time.monotonic())
+            if held is not None:
+                more = f' ({held} more like it since the last report)' if held else ''
+                self.get_logger().warning(
+                    f'parameter {param.name}: given text {param.value!r} where a '
+                    f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 "
+                    'param set and load use, reads 1e-4 as text; a launch argument is '
+                    f'text): using {typed.value!r}{more}')
         return typed
 
     def _restore_lost_overrides(self, overrides):
