@@ -734,6 +734,29 @@ def test_a_distance_said_with_a_relation_is_metres_not_words(text, what, link, m
         pytest.approx(metres)
 
 
+@pytest.mark.parametrize('text, what, link, metres', [
+    # Numbers as a speech recogniser writes them without inverse text normalisation
+    # (NVIDIA-NeMo/Speech#1370 "fifty five", cjpais/transcribe-rs#38, NVIDIA-NeMo/Speech
+    # #3307) and units as abbreviated ("cms", "in."). Before: the object "red ball fifteen
+    # centimeter" (plural), 5 cm beside an object "red ball twenty", two objects "ball"
+    # and "half metres away", the object "red ball cm" ten of them.
+    ('the red ball fifteen centimetres to the left of the blue mug', 'red ball', 'left_of',
+     0.15),
+    ('the red ball twenty-five cm left of the blue mug', 'red ball', 'left_of', 0.25),
+    ('the red ball twenty five cm left of the blue mug', 'red ball', 'left_of', 0.25),
+    ('the ball one and a half metres away', 'ball', None, 1.5),
+    ('the mug one hundred and fifty millimetres from the ball', 'mug', 'next_to', 0.15),
+    ('the red ball at eighty centimetres', 'red ball', None, 0.8),
+    ('the red ball 10 cms left of the blue mug', 'red ball', 'left_of', 0.1),
+    ('the red ball 4 in. left of the mug', 'red ball', 'left_of', 0.1016),
+])
+def test_a_distance_said_in_words_is_metres(text, what, link, metres):
+    q = parse_command(text)
+    assert (q.what, q.link, q.refused, q.also, q.count) == (what, link, None, (), None), \
+        describe(q)
+    assert q.distance == pytest.approx(metres), describe(q)
+
+
 @pytest.mark.parametrize('text, what', [('the 10 cm cube', '10 cm cube'),
                                         ('the 2 m ladder', '2 m ladder')])
 def test_a_size_in_an_object_name_stays_a_word(text, what):

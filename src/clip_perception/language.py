@@ -267,19 +267,65 @@ _UNITS = {'mm': 0.001, 'millimeter': 0.001, 'millimetre': 0.001, 'cm': 0.01,
           'centimeter': 0.01, 'centimetre': 0.01, 'm': 1.0, 'meter': 1.0, 'metre': 1.0,
           'in': 0.0254, 'inch': 0.0254, 'inche': 0.0254, 'ft': 0.3048, 'foot': 0.3048,
           'feet': 0.3048}
-_NUMBER_WORDS = {'a': 1, 'an': 1, 'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5,
-                 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10, 'half a': 0.5,
-                 'twenty': 20, 'thirty': 30, 'fifty': 50}
+_NUMBER_WORDS = {'a': 1, 'an': 1, 'zero': 0, 'one': 1, 'two': 2, 'three': 3, 'four': 4,
+                 'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10,
+                 'eleven': 11, 'twelve': 12, 'thirteen': 13, 'fourteen': 14, 'fifteen': 15,
+                 'sixteen': 16, 'seventeen': 17, 'eighteen': 18, 'nineteen': 19, 'twenty': 20,
+                 'thirty': 30, 'forty': 40, 'fifty': 50, 'sixty': 60, 'seventy': 70,
+                 'eighty': 80, 'ninety': 90}
+# A number as a speech recogniser writes it without inverse text normalisation
+# (NVIDIA-NeMo/Speech#1370: "55" transcribed "fifty five"; cjpais/transcribe-rs#38:
+# "three hundred forty two"; NVIDIA-NeMo/Speech#3307: numbers under 13 kept as words
+# even with it): "fifteen", "twenty-five", "twenty five", "one hundred and fifty", "one
+# and a half", "half a". Before, "the red ball fifteen centimetres to the left of the
+# blue mug" was the object "red ball fifteen centimeter" (a plural), "twenty-five cm" 5
+# cm beside an object "red ball twenty", and "one and a half metres away" two objects.
+_TENS_WORDS = '|'.join(w for w, v in _NUMBER_WORDS.items() if v >= 20)
+_SMALL_WORDS = '|'.join(sorted((w for w, v in _NUMBER_WORDS.items() if 0 < v < 20 and
+                                len(w) > 2), key=len, reverse=True))
+_BELOW_HUNDRED = rf'(?:(?:{_TENS_WORDS})(?:[\s-](?:{_SMALL_WORDS}))?|{_SMALL_WORDS})'
+_SPOKEN_NUMBER = (rf'(?:half\s+an?|(?:(?:{_SMALL_WORDS}|an?)\s+hundred'
+                  rf'(?:\s+(?:and\s+)?{_BELOW_HUNDRED})?|{_BELOW_HUNDRED}|an?|zero)'
+                  r'(?:\s+and\s+a\s+half)?)')
+# Units as written or abbreviated ("cms", "mms", "in.", "ft."); ``_take_distance`` reads
+# each as its singular.
+_UNIT = r'(mm|cm|m|in|ft|mms|cms|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\.?'
 _DISTANCE = re.compile(
-    r'(?<![\w.])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
-    r'(\d+(?:[.,]\d+)?|' + '|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r')'
-    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\s*'
+    r'(?<![\w.-])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
+    r'(\d+(?:[.,]\d+)?|' + _SPOKEN_NUMBER + r')'
+    r'\s?' + _UNIT + r'\s*'
     r'(?=(?:to the |on the )?(?:left|right) of\b|behind\b|in front of\b|above\b|below\b|'
     r'under\b|over\b|next to\b|beside\b|from\b|away\b|off\b)')
 _AT_DISTANCE = re.compile(
-    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?)'
-    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b'
+    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?|'
+    + _SPOKEN_NUMBER + r')\s?' + _UNIT +
     r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
+
+
+def _spoken_value(number):
+    """Return the value of a number as :data:`_SPOKEN_NUMBER` or digits match it.
+
+    "twenty-five" -> 25.0, "one hundred and fifty" -> 150.0, "one and a half" -> 1.5,
+    "half a" -> 0.5, "a" -> 1.0, "0,5" -> 0.5 (a decimal comma).
+
+    :param number: lower-case text matched as a number.
+    :return: float.
+    """
+    if number[0].isdigit():
+        return float(number.replace(',', '.'))
+    words = number.replace('-', ' ').split()
+    if words[0] == 'half':
+        return 0.5
+    half = 0.5 if words[-3:] == ['and', 'a', 'half'] else 0.0
+    value = 0.0
+    for word in words[:-3] if half else words:
+        if word == 'hundred':
+            value = max(value, 1.0) * 100
+        elif word != 'and':
+            value += _NUMBER_WORDS[word]
+    return value + half
+
+
 _AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
                    _VIEWER + r')\b')
 # A size or measure said as a word of the object (field report): "the 1/2 inch bolt" was
@@ -1366,9 +1412,7 @@ def _take_distance(said):
     if m is None:
         return said, None
     number, unit = m.group(1), m.group(2).rstrip('s')
-    value = _NUMBER_WORDS.get(number)
-    value = float(number.replace(',', '.')) if value is None else float(value)
-    metres = value * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
+    metres = _spoken_value(number) * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
     rest = said[m.end():]
     away = _AWAY.match(rest)
     if away is not None:
