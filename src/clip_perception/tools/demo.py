@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from clip_perception.geometry import box_iou
+from clip_perception.tools import DefaultsHelpFormatter
 
 NODE = '/clip_perception'
 
@@ -317,7 +318,8 @@ def format_table(rows):
 
 def main(argv=None):
     """Console entry point ``clip_perception_demo``."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
     p.add_argument('--rate', type=float, default=1.0)
