@@ -2154,6 +2154,18 @@ def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
             detections(probe)[-1]
 
 
+def assert_rejected_and_kept(probe, camera, scene, said, why, kept):
+    """Command ``said``: one ``rejected`` answer naming ``why``, then ``kept`` is found."""
+    probe.clear()
+    camera.command(said)
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'rejected' for d in detections(probe))), detections(probe)[-1:]
+    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
+    assert why in rejected['reason'], rejected
+    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
+    assert detections(probe)[-1]['what'] == kept, detections(probe)[-1]
+
+
 def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, start_node):
     """"the red ball", then "The red ball.", "THE RED BALL!": one command, not four.
 
@@ -2518,14 +2530,33 @@ def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(prob
         ('<|startoftranscript|><|en|><|transcribe|><|0.00|> the green cube.<|2.00|>'
          '<|endoftext|>', 'green cube'),
         ('[00:00:00.000 --> 00:00:02.000]   the blue mug', 'blue mug')))
-    probe.clear()
-    camera.command('<|endoftext|>')
-    assert feed_until(camera, scene, lambda: any(
-        d['status'] == 'rejected' for d in detections(probe))), node.output()
-    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
-    assert 'special tokens' in rejected['reason'], rejected
-    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
-    assert detections(probe)[-1]['what'] == 'blue mug', detections(probe)[-1]
+    assert_rejected_and_kept(probe, camera, scene, '<|endoftext|>', 'special tokens',
+                             'blue mug')
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_reasoning_models_thinking_and_an_answer_label_are_not_the_command(probe,
+                                                                              start_node):
+    """A chat model's whole reply: its thinking block, then a label, then the answer.
+
+    Field reports: neuml/txtai#920 and lmstudio-ai/lmstudio-bug-tracker#648 (a thinking
+    model's "<think>...</think>" before its answer); langchain-ai/langchain#15586 ("AI:"
+    before the answer); openai/evals#1797 ("Answer:"). Before: the reasoning was scored as
+    the command ("user wants blue mug moved", the red ball excluded) and a label as a
+    word ("answer green cube"): not_found or the wrong object. Now the answer is the
+    command; thinking alone is rejected, the active command kept.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('<think>\nThe user wants the blue mug moved? No, not the red ball. Find it.\n'
+         '</think>\n\nthe red ball', 'red ball'),
+        ('Okay, they asked for the red ball before.\n</think>\n\nAnswer: the green cube',
+         'green cube'),
+        ('AI: the blue mug', 'blue mug')))
+    assert_rejected_and_kept(probe, camera, scene,  # cut off while thinking
+                             '<think>The user wants the red ball, or is it',
+                             "language model's thinking", 'blue mug')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

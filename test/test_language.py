@@ -465,6 +465,37 @@ def test_a_models_special_tokens_alone_are_not_a_command(text):
     assert is_cancel('stop<|eot_id|>')
 
 
+@pytest.mark.parametrize('text, what', [
+    # neuml/txtai#920, lmstudio-bug-tracker#648: a thinking model's reasoning before its
+    # answer; langchain#15586 ("AI:"), openai/evals#1797 ("Answer:"): a label before it.
+    ('<think>\nThe user wants the blue mug moved? No, find it.\n</think>\n\nthe red ball',
+     'red ball'),
+    ('<thinking>the cube? no</thinking> the red ball', 'red ball'),
+    ('They asked for the cube before.\n</think>\n\nthe green cube', 'green cube'),
+    ('the blue mug <think>or is it the cube', 'blue mug'),
+    ('<|im_start|>assistant\n<think>\nhmm\n</think>\n\nthe blue mug<|im_end|>', 'blue mug'),
+    ('AI: the red ball', 'red ball'),
+    ('Answer: the red ball', 'red ball'),
+    ('Final answer: the green cube', 'green cube'),
+    ('Assistant: find the red ball', 'red ball'),
+    ('Target object: the blue mug', 'blue mug'),
+    ('SPEAKER_00: the red ball', 'red ball'),
+    # Not a label: kept as before.
+    ('the red ball: on the left', 'red ball'),
+])
+def test_a_models_thinking_and_answer_label_are_not_words_of_the_command(text, what):
+    assert not_a_command(text) is None
+    q = parse_command(text)
+    assert (q.what, q.also, q.exclude, q.refused) == (what, (), (), None), describe(q)
+
+
+def test_a_models_thinking_alone_is_not_a_command_and_a_label_does_not_hide_a_cancel():
+    for text in ('<think>the user wants the red', '<think>hmm</think>'):
+        assert "language model's thinking" in not_a_command(text)
+    assert is_cancel('<think>they want to stop</think>\n\nAnswer: stop')
+    assert is_cancel('user: stop')
+
+
 @pytest.mark.parametrize('text', [
     'stop the red ball', 'cancel the red ball', 'Cancel the red ball.', 'stop the red ball!',
     'Okay, stop the blue mug please', 'forget the cube', 'forget about the green cube',

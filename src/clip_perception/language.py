@@ -659,6 +659,36 @@ def _without_model_tokens(text):
     return ''
 
 
+# A reasoning model's thinking before its answer, and the label a chat model or a
+# diarising recogniser writes before what was said (field reports: neuml/txtai#920 and
+# lmstudio-ai/lmstudio-bug-tracker#648, "<think>...</think>" before a thinking model's
+# answer; langchain-ai/langchain#15586, "AI:" before the answer; openai/evals#1797,
+# "Answer:"). An LLM planner that passed its whole reply on had its reasoning scored as
+# the command ("<think>The user wants the blue mug? No...</think> the red ball" was the
+# object "user wants blue mug moved", not the red ball) and a label as a word ("answer
+# red ball", "ai red ball": not_found). A thinking block is dropped, an unclosed one to
+# the end (a reply cut off while thinking), and everything up to a closing tag whose
+# opening tag was in the prompt (DeepSeek-R1's template); one label at the start, then
+# a colon, is dropped. Other text before a colon stays ("the red ball: on the left").
+_REASONING_TAGS = r'(?:think|thinking|thought|reasoning|reflection)'
+_REASONING = re.compile(rf'<({_REASONING_TAGS})>.*?(?:</\1>|$)', re.DOTALL | re.IGNORECASE)
+_REASONING_END = re.compile(rf'^.*</{_REASONING_TAGS}>', re.DOTALL | re.IGNORECASE)
+_ANSWER_LABEL = re.compile(
+    r'^\s*(?:(?:final\s+|short\s+)?answer|ai|assistant|bot|robot|response|reply|output|'
+    r'result|(?:target\s+)?object|target|command|user|human|speaker[\s_]*\d*)\s*:\s*',
+    re.IGNORECASE)
+
+
+def _without_reasoning(text):
+    """``text`` without a model's thinking block and answer label (:data:`_REASONING`).
+
+    :param text: str.
+    :return: str; '' when only thinking was said.
+    """
+    text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
+    return _ANSWER_LABEL.sub('', text, count=1)
+
+
 # Names written as identifiers (field report): a task planner's or a behaviour tree's
 # object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
 # as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
@@ -697,13 +727,14 @@ def _normalise(text):
 
     No length cap. UTF-8 read as Windows-1252 is read back first
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
-    :func:`_without_model_tokens`; identifiers:
+    :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
+    identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
-    text = _without_model_tokens(_unwrapped(text))
+    text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(text)
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
@@ -782,6 +813,9 @@ def not_a_command(text):
     if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
         return (f'"{" ".join(text.split())[:80]}" holds only a speech or language model\'s '
                 'special tokens (end of text, timestamps), not a command')
+    if not norm and (_REASONING.search(text) or _REASONING_END.search(text)):
+        return (f'"{" ".join(text.split())[:80]}" holds only a language model\'s thinking '
+                '(<think>...</think>) and no answer after it, not a command')
     if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')
