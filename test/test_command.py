@@ -16,6 +16,16 @@ from conftest import BIN
 from test_node import bring_up
 
 
+def test_help_says_the_timeout_default():
+    """``--help`` named ``--timeout`` without its 15 s (google/vroom#31, roboreg/roboreg#57)."""
+    out = subprocess.run([os.path.join(BIN, 'clip_perception_command'), '--help'],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    text = ' '.join(out.stdout.split())
+    assert 'then for the answer (default: 15.0)' in text, out.stdout
+    assert '(default: /clip_perception)' in text and '(default: False)' not in text
+
+
 def _tool(*args):
     return subprocess.Popen([os.path.join(BIN, 'clip_perception_command'), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -659,6 +659,57 @@ def test_a_frame_made_stale_by_the_wait_for_depth_names_the_wait_not_the_clocks(
     assert node.stop() == 0
 
 
+def test_a_camera_info_refused_after_a_good_one_is_said_while_the_old_one_poses(probe,
+                                                                               start_node):
+    """A driver that sends good camera_info, then one it cannot fill: the old one poses.
+
+    orbbec/OrbbecSDK_ROS2#94 and #171 (K and P all zero at some modes), basler/
+    pylon-ros-camera#75 (``set_camera_info`` with zeros while running), luxonis/
+    depthai-ros#598 (K all zero). The node goes on posing with the last camera_info it
+    accepted. Before: each answer said nothing of it, /diagnostics said "running" for
+    ``input_timeout``, then "no 3D pose without intrinsics" while poses went on.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
+
+    def zeros(m):  # K and P all zero: refused
+        m.k, m.p = [0.0] * 9, [0.0] * 12
+        return m
+
+    def nan_k(m):  # a NaN focal length in both: refused
+        m.k[0] = m.p[0] = float('nan')
+        return m
+    for edit in (zeros, nan_k):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3, info=edit), \
+            node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+        reason = detections(probe)[-1]['reason']
+        assert 'the newest camera_info is refused (' in reason, reason
+        assert 'posed with the last accepted one, received' in reason, reason
+        level, message, values = wait_diag(probe, lambda lv, m, v: 'camera_info' in m)
+        assert level == 1, message
+        assert 'poses use the last accepted camera_info' in message or \
+            'posed with the last accepted one' in message, message
+        assert 'no 3D pose' not in message, message
+        assert int(values['frames_old_camera_info']) >= 3
+    # Feeding frames for over input_timeout with the refused one: still said truly.
+    end = time.monotonic() + 2.5
+    while time.monotonic() < end:
+        publish(camera, scene, info=zeros)
+        time.sleep(0.25)
+    level, message, _ = diag(probe)
+    assert level == 1 and 'poses use the last accepted camera_info' in message, message
+    assert 'no 3D pose' not in message, message
+    # A good one again: the notice goes, answers say nothing of it.
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+    assert 'camera_info' not in detections(probe)[-1]['reason']
+    assert node.stop() == 0
+
+
 def test_a_latched_camera_info_and_command_published_before_the_node_started_are_received(
         probe, start_node):
     """A camera_info and a command published once, latched, before the node starts.
@@ -937,6 +988,36 @@ def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     assert node.stop() == 0
 
 
+def start_deaf(probe, start_node, image, published):
+    """Start the node on ``image`` and a depth topic; publish CompressedImage elsewhere.
+
+    :param image: the topic ``image`` is remapped to (depth to
+        ``/cam/aligned_depth_to_color/image_raw``).
+    :param published: the two topics the probe publishes ``CompressedImage`` on.
+    :return: ``(node, (colour publisher, depth publisher))``.
+    """
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={image}',
+                      '-r', 'depth:=/cam/aligned_depth_to_color/image_raw')
+    listen_all(probe)
+    publishers = tuple(probe.node.create_publisher(CompressedImage, t, 10) for t in published)
+    assert wait_for_node(probe), node.output()
+    return node, publishers
+
+
+def until_both_never_arrive(probe, publish, timeout=20.0):
+    """Call ``publish`` every 0.25 s until /diagnostics says colour and depth never arrive.
+
+    :return: the last status's ``(level, message)``.
+    """
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not status_fits(
+            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+        publish()
+        time.sleep(0.25)
+    return diag(probe)[:2]
+
+
 def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node):
     """A topic of another type, or a stream published only under another transport.
 
@@ -947,23 +1028,17 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
     word of why or what to set.
     """
     base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
-    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
-                      '-r', f'image:={base}/compressed', '-r', f'depth:={depth}')
-    listen_all(probe)
-    jpeg = probe.node.create_publisher(CompressedImage, base + '/compressed', 10)
-    packed = probe.node.create_publisher(CompressedImage, depth + '/compressedDepth', 10)
-    assert wait_for_node(probe), node.output()
+    node, (jpeg, packed) = start_deaf(probe, start_node, f'{base}/compressed',
+                                      (base + '/compressed', depth + '/compressedDepth'))
     scene = generate_scene(4242, specs=SCENE_SPECS)
     fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
-    end = time.monotonic() + 20
-    while time.monotonic() < end and not status_fits(
-            probe, lambda lv, m, v: 'colour never arrives' in m and 'depth never' in m):
+
+    def publish_both():
         c, d, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds,
                                  jpeg_quality=90)
         jpeg.publish(c)
         packed.publish(CompressedImage(header=d.header, format=fmt, data=data))
-        time.sleep(0.25)
-    level, message, _ = diag(probe)
+    level, message = until_both_never_arrive(probe, publish_both)
     assert level == 2, message
     assert f'{base}/compressed is published as sensor_msgs/msg/CompressedImage but the ' \
         'node subscribes sensor_msgs/msg/Image there; set image_transport:=compressed' \
@@ -971,6 +1046,34 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
     assert f'nothing is published on {depth}, but {depth}/compressedDepth is ' \
         f'(sensor_msgs/msg/CompressedImage): set depth_transport:=compressedDepth (with -r ' \
         f'depth:={depth})' in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_a_stream_only_under_a_transport_the_node_cannot_decode_is_named(probe, start_node):
+    """A camera or bag with the stream only as zstd (or theora, ffmpeg): named, not waited on.
+
+    ros-drivers/usb_cam#340: Jazzy's usb_cam publishes ``image_raw/zstd`` (from
+    zstd_image_transport), and a bag recorded with only that topic, or a remote link
+    that carries only it (daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg``
+    on the remote machine; ros-perception/image_transport_plugins#4: ``image_raw/theora``),
+    leaves the node deaf. Before: "waiting for the first colour frame", nothing logged,
+    although zstd's messages are ``CompressedImage`` like the ones the node decodes.
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node, publishers = start_deaf(probe, start_node, base, (base + '/zstd', depth + '/zstd'))
+    header = Header(stamp=probe.node.get_clock().now().to_msg(), frame_id='cam')
+    zstd = CompressedImage(header=header, format='', data=b'(\xb5/\xfd')  # its magic number
+    level, message = until_both_never_arrive(probe, lambda: [p.publish(zstd)
+                                                             for p in publishers])
+    assert level == 2, message
+    assert f'colour never arrives: nothing is published on {base}, but {base}/zstd is ' \
+        '(sensor_msgs/msg/CompressedImage), the zstd image transport, which this node ' \
+        'cannot decode: republish it raw first' in message, message
+    assert f'depth never arrives: nothing is published on {depth}, but {depth}/zstd is' \
+        in message, message
     log = node.output()
     assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
     assert detections(probe) == []
@@ -2051,6 +2154,18 @@ def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
             detections(probe)[-1]
 
 
+def assert_rejected_and_kept(probe, camera, scene, said, why, kept):
+    """Command ``said``: one ``rejected`` answer naming ``why``, then ``kept`` is found."""
+    probe.clear()
+    camera.command(said)
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'rejected' for d in detections(probe))), detections(probe)[-1:]
+    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
+    assert why in rejected['reason'], rejected
+    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
+    assert detections(probe)[-1]['what'] == kept, detections(probe)[-1]
+
+
 def test_a_command_said_again_in_another_case_or_punctuation_is_a_repeat(probe, start_node):
     """"the red ball", then "The red ball.", "THE RED BALL!": one command, not four.
 
@@ -2171,6 +2286,43 @@ def test_numbers_and_truth_values_given_as_text_are_taken_as_such(probe, start_n
         res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
             Parameter(name, value=text).to_parameter_msg()])).results[0]
         assert not res.successful, (name, text)
+    assert node.stop() == 0
+
+
+def test_numbers_given_as_text_many_times_live_are_warned_once_per_parameter(probe,
+                                                                             start_node):
+    """A web UI's slider setting ``min_confidence`` as text, many times a second.
+
+    RobotWebTools/roslibjs#847 and rosbridge_suite#1087: a browser's parameter set goes
+    through rosapi as text (``"0"``); foxglove/ros-foxglove-bridge#327: one warning per
+    repeat drowned the log. Before: one "given text" warning per value, 24 lines for 24
+    moves of the slider. Now one per parameter per 5 s, the next saying how many were
+    held back; another parameter is warned on its own; every value is applied.
+    """
+    node = start_node()
+    assert wait_for_node(probe), node.output()
+
+    def set_text(name, text):
+        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter(name, value=text).to_parameter_msg()])).results[0]
+        assert res.successful, (name, text, res.reason)
+    values = [f'{0.3 + 0.01 * k:.2f}' for k in range(24)]
+    for text in values:
+        set_text('min_confidence', text)
+    for text in ('12', '13', '14'):
+        set_text('max_proposals', text)
+    got = call(probe, GetParameters, '/clip_perception/get_parameters', GetParameters.Request(
+        names=['min_confidence', 'max_proposals'])).values
+    assert (got[0].double_value, got[1].integer_value) == (float(values[-1]), 14), got
+    log = node.output()
+    assert log.count('parameter min_confidence: given text') == 1, log
+    assert log.count('parameter max_proposals: given text') == 1, log
+    time.sleep(5.2)
+    set_text('min_confidence', '0.6')
+    log = node.output()
+    assert log.count('parameter min_confidence: given text') == 2, log
+    assert "given text '0.6' where a double is expected" in log, log
+    assert '(23 more like it since the last report)' in log, log
     assert node.stop() == 0
 
 
@@ -2378,14 +2530,33 @@ def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(prob
         ('<|startoftranscript|><|en|><|transcribe|><|0.00|> the green cube.<|2.00|>'
          '<|endoftext|>', 'green cube'),
         ('[00:00:00.000 --> 00:00:02.000]   the blue mug', 'blue mug')))
-    probe.clear()
-    camera.command('<|endoftext|>')
-    assert feed_until(camera, scene, lambda: any(
-        d['status'] == 'rejected' for d in detections(probe))), node.output()
-    rejected = next(d for d in detections(probe) if d['status'] == 'rejected')
-    assert 'special tokens' in rejected['reason'], rejected
-    assert feed_until(camera, scene, lambda: detections(probe)[-1]['status'] == 'found')
-    assert detections(probe)[-1]['what'] == 'blue mug', detections(probe)[-1]
+    assert_rejected_and_kept(probe, camera, scene, '<|endoftext|>', 'special tokens',
+                             'blue mug')
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_reasoning_models_thinking_and_an_answer_label_are_not_the_command(probe,
+                                                                              start_node):
+    """A chat model's whole reply: its thinking block, then a label, then the answer.
+
+    Field reports: neuml/txtai#920 and lmstudio-ai/lmstudio-bug-tracker#648 (a thinking
+    model's "<think>...</think>" before its answer); langchain-ai/langchain#15586 ("AI:"
+    before the answer); openai/evals#1797 ("Answer:"). Before: the reasoning was scored as
+    the command ("user wants blue mug moved", the red ball excluded) and a label as a
+    word ("answer green cube"): not_found or the wrong object. Now the answer is the
+    command; thinking alone is rejected, the active command kept.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('<think>\nThe user wants the blue mug moved? No, not the red ball. Find it.\n'
+         '</think>\n\nthe red ball', 'red ball'),
+        ('Okay, they asked for the red ball before.\n</think>\n\nAnswer: the green cube',
+         'green cube'),
+        ('AI: the blue mug', 'blue mug')))
+    assert_rejected_and_kept(probe, camera, scene,  # cut off while thinking
+                             '<think>The user wants the red ball, or is it',
+                             "language model's thinking", 'blue mug')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

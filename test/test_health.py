@@ -203,6 +203,31 @@ def test_wiring_note_names_what_no_message_can_reach():
     assert wiring_note('colour', raw, image, {raw: [], comp: []}) is None
 
 
+def test_wiring_note_names_a_transport_the_node_cannot_decode():
+    """Only under theora, ffmpeg or zstd: usb_cam#340, image_transport_plugins#4."""
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    raw, comp = '/cam/image_raw', '/cam/image_raw/compressed'
+    # zstd's messages are CompressedImage: named as zstd, not "set image_transport".
+    note = wiring_note('colour', raw, image, {raw: [], comp: [], raw + '/zstd': [jpeg]})
+    assert 'the zstd image transport, which this node cannot decode' in note, note
+    assert 'in_transport zstd, out_transport raw, -r in/zstd:=/cam/image_raw/zstd' in note
+    assert 'image_transport:=' not in note, note
+    note = wiring_note('colour', comp, jpeg, {comp: [], raw: [],
+                                              raw + '/theora': ['theora_image_transport/msg/'
+                                                                'Packet']})
+    assert 'but /cam/image_raw/theora is (theora_image_transport/msg/Packet), the theora ' \
+        'image transport' in note, note
+    depth = '/cam/depth/image_raw'
+    note = wiring_note('depth', depth, image, {depth: [], depth + '/compressedDepth': [],
+                                               depth + '/ffmpeg': ['ffmpeg_image_transport_'
+                                                                   'msgs/msg/FFMPEGPacket']})
+    assert 'the ffmpeg image transport' in note and 'remap depth to its output' in note, note
+    assert note.endswith(f'publish {depth} or {depth}/compressedDepth'), note
+    # A transport the node decodes wins over one it cannot.
+    note = wiring_note('colour', raw, image, {raw: [], comp: [jpeg], raw + '/zstd': [jpeg]})
+    assert note.endswith('set image_transport:=compressed (with -r image:=/cam/image_raw)')
+
+
 def test_publishers_note_names_inputs_with_more_than_one_node():
     assert publishers_note([('/image', ['/cam']), ('/depth', []), ('/info', ['/cam'])]) is None
     note = publishers_note([('/image', ['/bag', '/cam']), ('/depth', ['/bag', '/cam']),

@@ -465,6 +465,37 @@ def test_a_models_special_tokens_alone_are_not_a_command(text):
     assert is_cancel('stop<|eot_id|>')
 
 
+@pytest.mark.parametrize('text, what', [
+    # neuml/txtai#920, lmstudio-bug-tracker#648: a thinking model's reasoning before its
+    # answer; langchain#15586 ("AI:"), openai/evals#1797 ("Answer:"): a label before it.
+    ('<think>\nThe user wants the blue mug moved? No, find it.\n</think>\n\nthe red ball',
+     'red ball'),
+    ('<thinking>the cube? no</thinking> the red ball', 'red ball'),
+    ('They asked for the cube before.\n</think>\n\nthe green cube', 'green cube'),
+    ('the blue mug <think>or is it the cube', 'blue mug'),
+    ('<|im_start|>assistant\n<think>\nhmm\n</think>\n\nthe blue mug<|im_end|>', 'blue mug'),
+    ('AI: the red ball', 'red ball'),
+    ('Answer: the red ball', 'red ball'),
+    ('Final answer: the green cube', 'green cube'),
+    ('Assistant: find the red ball', 'red ball'),
+    ('Target object: the blue mug', 'blue mug'),
+    ('SPEAKER_00: the red ball', 'red ball'),
+    # Not a label: kept as before.
+    ('the red ball: on the left', 'red ball'),
+])
+def test_a_models_thinking_and_answer_label_are_not_words_of_the_command(text, what):
+    assert not_a_command(text) is None
+    q = parse_command(text)
+    assert (q.what, q.also, q.exclude, q.refused) == (what, (), (), None), describe(q)
+
+
+def test_a_models_thinking_alone_is_not_a_command_and_a_label_does_not_hide_a_cancel():
+    for text in ('<think>the user wants the red', '<think>hmm</think>'):
+        assert "language model's thinking" in not_a_command(text)
+    assert is_cancel('<think>they want to stop</think>\n\nAnswer: stop')
+    assert is_cancel('user: stop')
+
+
 @pytest.mark.parametrize('text', [
     'stop the red ball', 'cancel the red ball', 'Cancel the red ball.', 'stop the red ball!',
     'Okay, stop the blue mug please', 'forget the cube', 'forget about the green cube',
@@ -644,6 +675,34 @@ def test_objects_listed_or_offered_with_symbols(text, listed, offered):
             describe(q)
 
 
+@pytest.mark.parametrize('text, listed', [
+    # A list written with a separator symbol, as a chat UI, a table cell or a language
+    # model writes one (langchain-ai/langchain#20434, grobidOrg/grobid#1524,
+    # mozilla/zilla-slab#44): before, one phrase "red ball blue mug", which names nothing.
+    ('the red ball | the blue mug', ['red ball', 'blue mug']),
+    ('red ball|blue mug|green cube', ['red ball', 'blue mug', 'green cube']),
+    ('the red ball || the blue mug', ['red ball', 'blue mug']),
+    ('the red ball \u00a6 the blue mug', ['red ball', 'blue mug']),   # broken bar
+    ('the red ball \u2022 the blue mug', ['red ball', 'blue mug']),   # bullet
+    ('the red ball \u00b7 the green cube', ['red ball', 'green cube']),  # middle dot
+    ('the red ball on the left | the blue mug', ['red ball', 'blue mug']),
+])
+def test_objects_listed_with_a_separator_symbol(text, listed):
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+    assert q.refused is None
+
+
+@pytest.mark.parametrize('text, what', [
+    ('| the red ball', 'red ball'),
+    ('the red ball |', 'red ball'),
+    ('\u2022 the red ball', 'red ball'),
+])
+def test_a_separator_symbol_with_one_object_lists_only_it(text, what):
+    q = parse_command(text)
+    assert q.what == what and not q.also and not q.alternatives, describe(q)
+
+
 @pytest.mark.parametrize('text, what', [
     ('the mug w/o a handle', 'mug without handle'),
     ('the box w/ a lid', 'box with lid'),
@@ -704,6 +763,29 @@ def test_a_distance_said_with_a_relation_is_metres_not_words(text, what, link, m
     assert (q.what, q.link, q.refused) == (what, link, None)
     assert q.distance == pytest.approx(metres) and describe(q)['distance_m'] == \
         pytest.approx(metres)
+
+
+@pytest.mark.parametrize('text, what, link, metres', [
+    # Numbers as a speech recogniser writes them without inverse text normalisation
+    # (NVIDIA-NeMo/Speech#1370 "fifty five", cjpais/transcribe-rs#38, NVIDIA-NeMo/Speech
+    # #3307) and units as abbreviated ("cms", "in."). Before: the object "red ball fifteen
+    # centimeter" (plural), 5 cm beside an object "red ball twenty", two objects "ball"
+    # and "half metres away", the object "red ball cm" ten of them.
+    ('the red ball fifteen centimetres to the left of the blue mug', 'red ball', 'left_of',
+     0.15),
+    ('the red ball twenty-five cm left of the blue mug', 'red ball', 'left_of', 0.25),
+    ('the red ball twenty five cm left of the blue mug', 'red ball', 'left_of', 0.25),
+    ('the ball one and a half metres away', 'ball', None, 1.5),
+    ('the mug one hundred and fifty millimetres from the ball', 'mug', 'next_to', 0.15),
+    ('the red ball at eighty centimetres', 'red ball', None, 0.8),
+    ('the red ball 10 cms left of the blue mug', 'red ball', 'left_of', 0.1),
+    ('the red ball 4 in. left of the mug', 'red ball', 'left_of', 0.1016),
+])
+def test_a_distance_said_in_words_is_metres(text, what, link, metres):
+    q = parse_command(text)
+    assert (q.what, q.link, q.refused, q.also, q.count) == (what, link, None, (), None), \
+        describe(q)
+    assert q.distance == pytest.approx(metres), describe(q)
 
 
 @pytest.mark.parametrize('text, what', [('the 10 cm cube', '10 cm cube'),

@@ -1,11 +1,14 @@
 """The package installs like an ament_python package (issue 2)."""
 
+import importlib
 import os
 import py_compile
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from conftest import REPO
 
@@ -139,3 +142,31 @@ def test_each_xdist_worker_has_its_own_ros_domain(monkeypatch):
             monkeypatch.setenv('PYTEST_XDIST_WORKER', f'gw{n}')
             ids.append(domain_id())
         assert len(set(ids)) == 4 and run not in ids and all(1 <= i <= 101 for i in ids)
+
+
+@pytest.mark.parametrize('module, entry, option, default', [
+    ('clip_perception.tools.soak', 'main', '--minutes', '10.0'),
+    ('clip_perception.tools.soak', 'main', '--noise', '0'),
+    ('clip_perception.tools.bags', 'record_main', '--jpeg', '0'),
+    ('clip_perception.tools.bags', 'record_main', '--storage', 'sqlite3'),
+    ('clip_perception.tools.bags', 'replay_main', '--rate', '1.0'),
+    ('clip_perception.tools.demo', 'main', '--rate', '1.0'),
+    ('clip_perception.world.evaluation', 'main', '--threads', '1'),
+    ('clip_perception.world.training', 'main', '--looks', 'varied'),
+])
+def test_each_console_scripts_help_says_its_defaults(module, entry, option, default, capsys):
+    """Every option with a default says it in ``--help`` (google/vroom#31, roboreg#57).
+
+    Before: ``clip_perception_soak --help`` listed ``--minutes`` and ``--rate`` with no
+    word, ``--jpeg`` and ``--noise`` their meaning but not their 0, and ``--looks`` said
+    "the default look" without naming the default.
+    """
+    main = getattr(importlib.import_module(module), entry)
+    with pytest.raises(SystemExit) as exit_:
+        main(['--help'])
+    assert exit_.value.code == 0
+    lines = capsys.readouterr().out.split('\n  -')  # one entry per option
+    said = ' '.join(next(e for e in lines if e.startswith(f'{option[1:]} ')).split())
+    assert f'default: {default})' in said or said.endswith(f'default: {default}'), said
+    everything = ' '.join(lines)
+    assert 'default: None' not in everything and 'default: False' not in everything

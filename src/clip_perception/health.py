@@ -170,6 +170,27 @@ class Health:
                 return None
             return refused[1]
 
+    def refused_since_kept(self, stream, now):
+        """Say how long the ``stream`` message in use has been kept past a refused newer one.
+
+        A driver that sends a good camera_info, then one it cannot fill (K and P all zero
+        after a mode change or a ``set_camera_info`` call: orbbec/OrbbecSDK_ROS2#94 and
+        #171, basler/pylon-ros-camera#75, luxonis/depthai-ros#598), leaves the node posing
+        with the last one it accepted; this says so, rather than nothing (or "no 3D pose")
+        while poses go on.
+
+        :param stream: ``camera_info`` (any stream with ``accepted``/``refused``).
+        :param now: ``time.monotonic()`` in seconds.
+        :return: ``(reason the newest was refused, seconds since the kept one arrived)``,
+            or None when the newest was kept or none was ever kept.
+        """
+        reason = self.refusal(stream)
+        with self._lock:
+            kept = self.last_accepted.get(stream)
+        if reason is None or kept is None:
+            return None
+        return reason, now - kept
+
     def depth_loss_note(self, now, share=0.6, min_colour_hz=2.0):
         """Say that depth arrives much less often than colour, or return None.
 
@@ -293,6 +314,7 @@ class Health:
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
+                         'frames_old_camera_info',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
@@ -406,6 +428,10 @@ class Health:
         for stream, effect in (('depth', 'frames go on without depth'),
                                ('camera_info', 'no 3D pose without intrinsics')):
             reason = self._refusing(stream, now, input_timeout)
+            kept = self.last_accepted.get(stream)
+            if reason is not None and stream == 'camera_info' and kept is not None:
+                effect = ('poses use the last accepted camera_info, received '
+                          f'{now - kept:.1f} s ago')
             if reason is not None:
                 out.append((WARN, f'{stream} refused: {reason}; {effect}'))
         event = self._open_command_qos()
@@ -427,6 +453,16 @@ _TRANSPORTS = {
 }
 
 
+# image_transport plugins whose messages this node cannot decode, by the name of the
+# transport topic they publish under the base topic (``<base>/zstd``): a camera or bag
+# that has only these leaves the node deaf (ros-drivers/usb_cam#340: Jazzy's usb_cam adds
+# ``.../zstd``; ros-perception/image_transport_plugins#4 and realsenseai/realsense-ros#991:
+# ``image_raw/theora``; daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg``
+# sent to the remote machine). zstd's messages are ``CompressedImage`` too, so the name,
+# not the type, tells them from ``compressed``.
+UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'zstd', 'h264', 'foxglove')
+
+
 def wiring_note(stream, topic, want, published):
     """Say why a subscription that has received nothing cannot receive anything, or None.
 
@@ -440,8 +476,13 @@ def wiring_note(stream, topic, want, published):
     :param stream: ``colour``, ``depth`` or ``camera_info``.
     :param topic: the subscription's fully qualified topic.
     :param want: its type as the ROS graph names it (``sensor_msgs/msg/Image``).
+    A third: the stream is published only under a transport this node cannot decode
+    (:data:`UNDECODABLE_TRANSPORTS`: ``<base>/theora``, ``<base>/zstd``...); the note
+    names it and the republish that makes it raw.
+
     :param published: ``{topic: [type, ...]}`` of ``topic`` and the transport topics
-        looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base).
+        looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base, and the
+        base's children of :data:`UNDECODABLE_TRANSPORTS`).
     :return: one line naming the topics, the types and the parameter to set.
     """
     param, kinds = _TRANSPORTS.get(stream, (None, {}))
@@ -453,14 +494,27 @@ def wiring_note(stream, topic, want, published):
                 f'the node subscribes {want} there{fix}')
     if published.get(topic):
         return None
+    remap = 'image' if stream == 'colour' else stream
+    undecodable = []
     for other, types in sorted(published.items()):
+        if other != topic and types and other.rpartition('/')[2] in UNDECODABLE_TRANSPORTS:
+            undecodable.append((other, types))
+            continue
         usable = [t for t in types if t in kinds and t != want]
         if other != topic and usable:
             transport = kinds[usable[0]]
-            remap = 'image' if stream == 'colour' else stream
             base = other if transport == 'raw' else other.rpartition('/')[0]
             return (f'{stream} never arrives: nothing is published on {topic}, but {other} '
                     f'is ({usable[0]}): set {param}:={transport} (with -r {remap}:={base})')
+    if undecodable:
+        other, types = undecodable[0]
+        base, _, name = other.rpartition('/')
+        packed = 'compressed' if stream == 'colour' else 'compressedDepth'
+        return (f'{stream} never arrives: nothing is published on {topic}, but {other} is '
+                f'({types[0]}), the {name} image transport, which this node cannot decode: '
+                f'republish it raw first (image_transport republish, in_transport {name}, '
+                f'out_transport raw, -r in/{name}:={other}) and remap {remap} to its output, '
+                f'or have the camera publish {base} or {base}/{packed}')
     return None
 
 

@@ -278,19 +278,65 @@ _UNITS = {'mm': 0.001, 'millimeter': 0.001, 'millimetre': 0.001, 'cm': 0.01,
           'centimeter': 0.01, 'centimetre': 0.01, 'm': 1.0, 'meter': 1.0, 'metre': 1.0,
           'in': 0.0254, 'inch': 0.0254, 'inche': 0.0254, 'ft': 0.3048, 'foot': 0.3048,
           'feet': 0.3048}
-_NUMBER_WORDS = {'a': 1, 'an': 1, 'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5,
-                 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10, 'half a': 0.5,
-                 'twenty': 20, 'thirty': 30, 'fifty': 50}
+_NUMBER_WORDS = {'a': 1, 'an': 1, 'zero': 0, 'one': 1, 'two': 2, 'three': 3, 'four': 4,
+                 'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10,
+                 'eleven': 11, 'twelve': 12, 'thirteen': 13, 'fourteen': 14, 'fifteen': 15,
+                 'sixteen': 16, 'seventeen': 17, 'eighteen': 18, 'nineteen': 19, 'twenty': 20,
+                 'thirty': 30, 'forty': 40, 'fifty': 50, 'sixty': 60, 'seventy': 70,
+                 'eighty': 80, 'ninety': 90}
+# A number as a speech recogniser writes it without inverse text normalisation
+# (NVIDIA-NeMo/Speech#1370: "55" transcribed "fifty five"; cjpais/transcribe-rs#38:
+# "three hundred forty two"; NVIDIA-NeMo/Speech#3307: numbers under 13 kept as words
+# even with it): "fifteen", "twenty-five", "twenty five", "one hundred and fifty", "one
+# and a half", "half a". Before, "the red ball fifteen centimetres to the left of the
+# blue mug" was the object "red ball fifteen centimeter" (a plural), "twenty-five cm" 5
+# cm beside an object "red ball twenty", and "one and a half metres away" two objects.
+_TENS_WORDS = '|'.join(w for w, v in _NUMBER_WORDS.items() if v >= 20)
+_SMALL_WORDS = '|'.join(sorted((w for w, v in _NUMBER_WORDS.items() if 0 < v < 20 and
+                                len(w) > 2), key=len, reverse=True))
+_BELOW_HUNDRED = rf'(?:(?:{_TENS_WORDS})(?:[\s-](?:{_SMALL_WORDS}))?|{_SMALL_WORDS})'
+_SPOKEN_NUMBER = (rf'(?:half\s+an?|(?:(?:{_SMALL_WORDS}|an?)\s+hundred'
+                  rf'(?:\s+(?:and\s+)?{_BELOW_HUNDRED})?|{_BELOW_HUNDRED}|an?|zero)'
+                  r'(?:\s+and\s+a\s+half)?)')
+# Units as written or abbreviated ("cms", "mms", "in.", "ft."); ``_take_distance`` reads
+# each as its singular.
+_UNIT = r'(mm|cm|m|in|ft|mms|cms|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\.?'
 _DISTANCE = re.compile(
-    r'(?<![\w.])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
-    r'(\d+(?:[.,]\d+)?|' + '|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r')'
-    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\s*'
+    r'(?<![\w.-])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
+    r'(\d+(?:[.,]\d+)?|' + _SPOKEN_NUMBER + r')'
+    r'\s?' + _UNIT + r'\s*'
     r'(?=(?:to the |on the )?(?:left|right) of\b|behind\b|in front of\b|above\b|below\b|'
     r'under\b|over\b|next to\b|beside\b|from\b|away\b|off\b)')
 _AT_DISTANCE = re.compile(
-    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?)'
-    r'\s?(mm|cm|m|in|ft|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b'
+    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?|'
+    + _SPOKEN_NUMBER + r')\s?' + _UNIT +
     r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
+
+
+def _spoken_value(number):
+    """Return the value of a number as :data:`_SPOKEN_NUMBER` or digits match it.
+
+    "twenty-five" -> 25.0, "one hundred and fifty" -> 150.0, "one and a half" -> 1.5,
+    "half a" -> 0.5, "a" -> 1.0, "0,5" -> 0.5 (a decimal comma).
+
+    :param number: lower-case text matched as a number.
+    :return: float.
+    """
+    if number[0].isdigit():
+        return float(number.replace(',', '.'))
+    words = number.replace('-', ' ').split()
+    if words[0] == 'half':
+        return 0.5
+    half = 0.5 if words[-3:] == ['and', 'a', 'half'] else 0.0
+    value = 0.0
+    for word in words[:-3] if half else words:
+        if word == 'hundred':
+            value = max(value, 1.0) * 100
+        elif word != 'and':
+            value += _NUMBER_WORDS[word]
+    return value + half
+
+
 _AWAY = re.compile(r'^(?:away|off)(?:\s+from\s+(?:' + _VIEWER + r')\b)?|^from\s+(?:' +
                    _VIEWER + r')\b')
 # A size or measure said as a word of the object (field report): "the 1/2 inch bolt" was
@@ -627,6 +673,36 @@ def _without_model_tokens(text):
     return ''
 
 
+# A reasoning model's thinking before its answer, and the label a chat model or a
+# diarising recogniser writes before what was said (field reports: neuml/txtai#920 and
+# lmstudio-ai/lmstudio-bug-tracker#648, "<think>...</think>" before a thinking model's
+# answer; langchain-ai/langchain#15586, "AI:" before the answer; openai/evals#1797,
+# "Answer:"). An LLM planner that passed its whole reply on had its reasoning scored as
+# the command ("<think>The user wants the blue mug? No...</think> the red ball" was the
+# object "user wants blue mug moved", not the red ball) and a label as a word ("answer
+# red ball", "ai red ball": not_found). A thinking block is dropped, an unclosed one to
+# the end (a reply cut off while thinking), and everything up to a closing tag whose
+# opening tag was in the prompt (DeepSeek-R1's template); one label at the start, then
+# a colon, is dropped. Other text before a colon stays ("the red ball: on the left").
+_REASONING_TAGS = r'(?:think|thinking|thought|reasoning|reflection)'
+_REASONING = re.compile(rf'<({_REASONING_TAGS})>.*?(?:</\1>|$)', re.DOTALL | re.IGNORECASE)
+_REASONING_END = re.compile(rf'^.*</{_REASONING_TAGS}>', re.DOTALL | re.IGNORECASE)
+_ANSWER_LABEL = re.compile(
+    r'^\s*(?:(?:final\s+|short\s+)?answer|ai|assistant|bot|robot|response|reply|output|'
+    r'result|(?:target\s+)?object|target|command|user|human|speaker[\s_]*\d*)\s*:\s*',
+    re.IGNORECASE)
+
+
+def _without_reasoning(text):
+    """``text`` without a model's thinking block and answer label (:data:`_REASONING`).
+
+    :param text: str.
+    :return: str; '' when only thinking was said.
+    """
+    text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
+    return _ANSWER_LABEL.sub('', text, count=1)
+
+
 # Names written as identifiers (field report): a task planner's or a behaviour tree's
 # object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
 # as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
@@ -665,13 +741,14 @@ def _normalise(text):
 
     No length cap. UTF-8 read as Windows-1252 is read back first
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
-    :func:`_without_model_tokens`; identifiers:
+    :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
+    identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
-    text = _without_model_tokens(_unwrapped(text))
+    text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(text)
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
@@ -750,6 +827,9 @@ def not_a_command(text):
     if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
         return (f'"{" ".join(text.split())[:80]}" holds only a speech or language model\'s '
                 'special tokens (end of text, timestamps), not a command')
+    if not norm and (_REASONING.search(text) or _REASONING_END.search(text)):
+        return (f'"{" ".join(text.split())[:80]}" holds only a language model\'s thinking '
+                '(<think>...</think>) and no answer after it, not a command')
     if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
         return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
                 'command')
@@ -1218,6 +1298,16 @@ _SCRIPT_PUNCTUATION = str.maketrans({'\u3001': ',', '\u3002': '.', '\u30fb': ','
                                      '\u060c': ',', '\u061b': ';', '\u061f': '?',
                                      '\u0964': '.'})
 _SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
+# Objects listed with a separator symbol, as a chat UI, a table cell or a language model
+# writes a list (langchain-ai/langchain#20434: LLM list output with separators other than
+# the one asked for; grobidOrg/grobid#1524: a middle dot between words is a list mark;
+# mozilla/zilla-slab#44: bullets as list itemizers). "the red ball | the blue mug",
+# "red ball|blue mug", "the red ball • the blue mug", "the red ball · the blue mug"
+# ran into one phrase, "red ball blue mug", which names nothing (not_found). A vertical or
+# broken bar anywhere, and a bullet or middle dot with space on both sides (inside a word
+# it is a letter's, as Catalan's "l·l"), list objects as a semicolon does.
+_LIST_SYMBOL = re.compile(r'\s*[|\u00a6]+\s*|\s+[\u00b7\u2022\u2023\u2043\u2219\u22c5\u25e6]'
+                          r'(?=\s)\s*')
 _SYMBOL_OR = re.compile(r'\s*\band\s*/\s*or\b\s*|(?<=[a-z])\s*/\s*(?=[a-z])')
 _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 
@@ -1308,7 +1398,7 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
-    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', said))
+    said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
@@ -1492,9 +1582,7 @@ def _take_distance(said):
     if m is None:
         return said, None
     number, unit = m.group(1), m.group(2).rstrip('s')
-    value = _NUMBER_WORDS.get(number)
-    value = float(number.replace(',', '.')) if value is None else float(value)
-    metres = value * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
+    metres = _spoken_value(number) * _UNITS.get(unit, _UNITS.get(unit + 's', 1.0))
     rest = said[m.end():]
     away = _AWAY.match(rest)
     if away is not None:

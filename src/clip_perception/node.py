@@ -108,6 +108,7 @@ from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
+from clip_perception.health import UNDECODABLE_TRANSPORTS
 from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
 from clip_perception.language import clean_command
@@ -340,15 +341,24 @@ class PerceptionMixin:
         """Return ``param`` as its declared type (:func:`_as_declared`); say so for text.
 
         Text taken as a number or a boolean (``depth_scale: '1e-4'``) is logged, so that
-        a value read otherwise than it was written is never silent.
+        a value read otherwise than it was written is never silent: once per parameter per
+        5 s, the next line saying how many were held back. A web UI's slider sends each
+        value as text (RobotWebTools/roslibjs#847, rosbridge_suite#1087), many a second;
+        each was a warning line of its own (foxglove/ros-foxglove-bridge#327: the same
+        parameter's error repeated until it drowned the log). Called from
+        ``Node.__init__`` too (``use_sim_time``), before any attribute of ours is set.
         """
         typed = _as_declared(param)
         if param.type_ == Parameter.Type.STRING and typed.type_ != Parameter.Type.STRING:
-            self.get_logger().warning(
-                f'parameter {param.name}: given text {param.value!r} where a '
-                f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 param "
-                'set and load use, reads 1e-4 as text; a launch argument is text): using '
-                f'{typed.value!r}')
+            throttle = self.__dict__.setdefault('_text_throttle', LogThrottle(5.0))
+            held = throttle.allow(param.name, time.monotonic())
+            if held is not None:
+                more = f' ({held} more like it since the last report)' if held else ''
+                self.get_logger().warning(
+                    f'parameter {param.name}: given text {param.value!r} where a '
+                    f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 "
+                    'param set and load use, reads 1e-4 as text; a launch argument is '
+                    f'text): using {typed.value!r}{more}')
         return typed
 
     def _restore_lost_overrides(self, overrides):
@@ -684,8 +694,11 @@ class PerceptionMixin:
         says nothing: a raw subscription on a topic that carries CompressedImage, or one on
         a base topic whose stream is only published under a transport (a bag recorded with
         only ``image_raw/compressed``) waited as "waiting for the first colour frame"
-        (field report). While a stream has not arrived, its topic's publishers and those of
-        its transport topics are looked at (:func:`~clip_perception.health.wiring_note`);
+        (field report), and so did a camera or bag that has the stream only under a
+        transport this node cannot decode (``image_raw/zstd``, ``image_raw/theora``:
+        :data:`~clip_perception.health.UNDECODABLE_TRANSPORTS`). While a stream has not
+        arrived, its topic's publishers and those of its transport topics are looked at
+        (:func:`~clip_perception.health.wiring_note`);
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
@@ -712,6 +725,9 @@ class PerceptionMixin:
                                        '/compressedDepth'))
             elif stream != 'camera_info' and topic.rpartition('/')[0]:
                 looked.append(topic.rpartition('/')[0])
+            if stream != 'camera_info':
+                base = topic if transport == 'raw' else topic.rpartition('/')[0]
+                looked += [f'{base}/{name}' for name in UNDECODABLE_TRANSPORTS]
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
             note = wiring_note(stream, topic, want, published)
@@ -1468,8 +1484,14 @@ class PerceptionMixin:
         refused = self.health.refusal('depth')
         if depth_note and refused is not None:
             depth_note = f'depth images arrive but are refused: {refused}'
-        info_note = ''
+        info_note = old_info = ''
         if intr is not None:
+            kept = self.health.refused_since_kept('camera_info', now)
+            if kept is not None:
+                old_info = (f'the newest camera_info is refused ({kept[0]}): posed with the '
+                            f'last accepted one, received {kept[1]:.1f} s ago')
+                self.health.notice('camera_info_old', old_info, now)
+                self.health.count('frames_old_camera_info')
             try:
                 check_same_size(rgb.shape, intr, 'image')
             except MessageError as exc:
@@ -1533,6 +1555,8 @@ class PerceptionMixin:
                                   result.pose is None else '')
         if colour_note:  # every answer: "not found" on a grey image is no evidence either
             reason += f' ({colour_note})'
+        if old_info and result.pose is not None:
+            reason += f' ({old_info})'
         if frame.held is not None:
             reason += (f' (answered on the last frame, received {frame.held:.2f} s before '
                        'the command: no newer frame had come)')

@@ -43,6 +43,7 @@ from std_msgs.msg import String
 
 from clip_perception.messages import depth_to_image_fields
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.tools import DefaultsHelpFormatter
 from clip_perception.tools.paths import check_replaceable
 from clip_perception.tools.paths import OutputPathError
 from clip_perception.tools.paths import replace_dir
@@ -388,7 +389,8 @@ def record_main(argv=None):
     from clip_perception.tools.scenario import random_script
 
     p = argparse.ArgumentParser(description='Write generated RGB-D scenes and commands as '
-                                'a rosbag2 folder (RealSense topic names).')
+                                'a rosbag2 folder (RealSense topic names).',
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('out', help='output bag folder: written when missing or empty, replaced '
                    'when it is a rosbag2 folder; anything else is refused (exit 2) and '
                    'nothing is deleted')
@@ -419,7 +421,8 @@ def record_main(argv=None):
 def replay_main(argv=None):
     """Console entry point ``clip_perception_replay``: play a rosbag2 folder."""
     p = argparse.ArgumentParser(description='Play a rosbag2 folder into the ROS graph '
-                                '(recorded timing), optionally recording topics back.')
+                                '(recorded timing), optionally recording topics back.',
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('bag')
     p.add_argument('--rate', type=float, default=1.0)
     p.add_argument('--loop', action='store_true')

@@ -26,10 +26,12 @@ import time
 
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
+from clip_perception.tools import DefaultsHelpFormatter
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('command', help='e.g. "the red ball on the left"')
     p.add_argument('--node', default='/clip_perception',
                    help="the node's fully qualified name, whose ~/detection_json is read "

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from clip_perception.geometry import box_iou
+from clip_perception.tools import DefaultsHelpFormatter
 
 NODE = '/clip_perception'
 
@@ -318,14 +319,15 @@ def format_table(rows):
 def main(argv=None):
     """Console entry point ``clip_perception_demo``."""
     p = argparse.ArgumentParser(
-        description=__doc__.split('\n\n')[0],
+        description=__doc__.split('\n\n')[0], formatter_class=DefaultsHelpFormatter,
         epilog='exit status: 0 when every command is answered as its recording expects and '
                'the node stopped cleanly; 1 when an answer is wrong or the node exited '
                'otherwise; 2 for a folder without the ground truth clip_perception_record '
                'writes (replay such bags with clip_perception_replay)')
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
-    p.add_argument('--rate', type=float, default=1.0)
+    p.add_argument('--rate', type=float, default=1.0,
+                   help='replay speed, a factor of the recorded rate')
     args = p.parse_args(argv)
     if not args.rate > 0 or args.rate == float('inf'):
         p.error(f'--rate must be a positive number, got {args.rate}')

@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from clip_perception.tools import DefaultsHelpFormatter
 from clip_perception.tools.demo import node_executable
 from clip_perception.tools.demo import ros_environment
 from clip_perception.tools.demo import share_config
@@ -237,7 +238,8 @@ def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, cod
 
 def main(argv=None):
     """Console entry point ``clip_perception_soak``."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('--minutes', type=float, default=10.0)
     p.add_argument('--rate', type=float, default=30.0)
     p.add_argument('--command-period', type=float, default=4.0)

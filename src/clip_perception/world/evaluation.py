@@ -30,6 +30,7 @@ import time
 import numpy as np
 
 from clip_perception.geometry import box_iou
+from clip_perception.tools import DefaultsHelpFormatter
 from clip_perception.world.scenes import COLOURS
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
@@ -582,7 +583,8 @@ def main(argv=None):
     from clip_perception.scorer import CALIBRATION_FILE
     from clip_perception.scorer import ClipScorer
 
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'commands', 'all',
                                     'real', 'layouts', 'shifted', 'rules', 'recording',
                                     'ros'))

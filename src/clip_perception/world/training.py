@@ -44,6 +44,7 @@ from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.crops import value_range
+from clip_perception.tools import DefaultsHelpFormatter
 from clip_perception.tools.paths import check_replaceable
 from clip_perception.tools.paths import OutputPathError
 from clip_perception.tools.paths import replace_dir
@@ -684,7 +685,8 @@ def main(argv=None):
     from clip_perception.scorer import bundled_model_dir
 
     defaults = TrainConfig()
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=DefaultsHelpFormatter)
     p.add_argument('--out', required=True, help='output model folder')
     p.add_argument('--tokenizer', default=None,
                    help='folder with the CLIP tokenizer (default: the bundled model)')
