@@ -206,7 +206,10 @@ TOY = ('red ball', 'blue mug', 'green cube', 'yellow cylinder', 'purple cone', '
     ('purpel cone', 'purple cone'),           # a swap of neighbours is one typo
     ('whte cube', 'white cube'),
     ('orange cyclinder', 'orange cylinder'),  # two typos in a long word
-    ('teh red ball', 'the red ball'),
+    # A misspelt article names nothing: dropped, as the parser drops "the" (trial 38:
+    # "teh red mugg" was scored as "the red mug", found on a soup can at 0.60 where "the
+    # red mug" was not_found at 0.15).
+    ('teh red ball', 'red ball'), ('hte blue mug', 'blue mug'),
 ])
 def test_a_word_one_typo_from_a_known_one_is_read_as_it(what, read):
     got, changed = correct_spelling(what, TOY)

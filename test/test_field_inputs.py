@@ -2650,3 +2650,27 @@ def test_a_command_in_utf8_read_as_windows_1252_is_read_back(probe, start_node):
         ('the green cube\u00e2\u20ac\u00a6', 'green cube')), words=False)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_another_node_of_the_same_name_on_the_domain_is_named(probe, start_node):
+    """Two nodes named /clip_perception on one domain: both answer, and nothing said so.
+
+    Trial 38: a quick-start node left running answered the demo's commands; ROS 2 does
+    not enforce unique node names (ros2/launch_ros#124) and only ``ros2 node list`` warns
+    (ros2/ros2cli#453). Each node now says so in /diagnostics while the other runs, and
+    logs it once; the notice clears when the other stops.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3',
+                                   '-p', 'input_timeout:=2.0')
+    other = start_node('-p', 'diagnostics_period:=0.3')
+    text = 'other node(s) named /clip_perception run on ROS_DOMAIN_ID'
+    fits = wait_diag(probe, lambda lv, m, v: text in m, timeout=60.0)
+    assert fits is not None and text in fits[1], fits
+    assert fits[0] == 1 and '-r __node:=name' in fits[1], fits
+    assert other.stop() == 0
+    for _ in range(20):  # the survivor keeps answering frames; its notice ages out
+        publish(camera, scene)
+        time.sleep(0.2)
+    assert text not in wait_diag(probe, lambda lv, m, v: text not in m)[1]
+    assert len([x for x in node.output().splitlines() if text in x]) == 1, node.output()
+    assert node.stop() == 0

@@ -89,7 +89,7 @@ def test_command_in_pose_out_switch_and_not_found(probe, start_node):
     det = detections(probe)[-1]
     assert det['status'] == 'found' and det['command'] == 'the red ball'
     assert len(det['dimensions']) == 3 and 0.03 < max(det['dimensions']) < 0.15, det
-    assert -np.pi / 2 <= det['yaw'] <= np.pi / 2
+    assert -np.pi / 2 <= det['yaw'] <= np.pi / 2 and det['method'] == 'points', det
     assert 0.5 <= det['chosen']['confidence'] <= 1.0
     # The pose carries the image's stamp: the detection_json of the same frame says so. The
     # two are separate topics, so that frame's JSON may arrive just after its pose.

@@ -118,6 +118,8 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
         det = cancelled()[-1]
         assert det['command'] == said and det['chosen'] is None and det['targets'] == []
         assert f'command "{command}" cancelled by ' in det['reason'], det
+        # No frame was answered: no latency (trial 38: 0.0, which a latency average counts).
+        assert det['latency_s'] is None and det['latency_from'] is None, det
         # The cancel is the last answer: none for the old command comes after it, and
         # no pose once what was in flight has landed.
         assert detections(probe)[-1]['status'] == 'cancelled'

@@ -170,3 +170,24 @@ def test_each_console_scripts_help_says_its_defaults(module, entry, option, defa
     assert f'default: {default})' in said or said.endswith(f'default: {default}'), said
     everything = ' '.join(lines)
     assert 'default: None' not in everything and 'default: False' not in everything
+
+
+@pytest.mark.parametrize('args, workers', [(['-n', '0'], False), ([], True)])
+def test_the_test_script_keeps_its_domains_off_the_one_you_exported(args, workers):
+    """The run and its workers never use the ROS_DOMAIN_ID the user exported.
+
+    Trial 38: the script took it, where the user's own node ran, and said "the four after
+    it for the workers" with -n 0 too.
+    """
+    for yours in ('50', '1'):
+        env = dict(os.environ, ROS_DOMAIN_ID=yours)
+        env.pop('CLIP_PERCEPTION_TEST_DOMAIN', None)
+        for _ in range(2):
+            out = subprocess.run(['bash', 'scripts/test.sh', '--co', '-q',
+                                  'test/test_readme.py', *args], cwd=REPO, env=env,
+                                 capture_output=True, text=True, timeout=300).stdout
+            line = next(x for x in out.splitlines() if x.startswith('[test] ROS_DOMAIN_ID'))
+            run = int(line.split()[2])
+            used = {run} | {1 + (run + k) % 101 for k in range(4)}
+            assert int(yours) not in used and f'yours ({yours}) is left alone' in line, line
+            assert ('for the workers' in line) == workers, line

@@ -42,6 +42,24 @@ def test_bundled_demo_recording(ros, tmp_path):
     assert os.path.isfile(tmp_path / 'out' / 'outputs' / 'metadata.yaml')
 
 
+def test_the_demo_refuses_to_score_beside_another_node_of_its_name(ros, start_node, tmp_path,
+                                                                  capsys):
+    """Trial 38: a quick-start node left running on the domain answered the demo's commands.
+
+    The demo scored its `superseded` answers (1/7, exit 1) and nothing said why. Now it
+    refuses with one line (exit 2) and its own node is stopped.
+    """
+    other = start_node()  # the quick start's node, same name, same domain
+    end = time.monotonic() + 60
+    while 'warmed up in' not in other.output() and time.monotonic() < end:
+        time.sleep(0.2)
+    assert 'warmed up in' in other.output(), other.output()
+    assert demo_main(['--bag', bundled_demo_bag(), '--out', str(tmp_path / 'out')]) == 2
+    err = capsys.readouterr().err
+    assert 'another node named /clip_perception is running on ROS_DOMAIN_ID' in err, err
+    assert 'Traceback' not in err and other.proc.poll() is None
+
+
 def test_recording_made_here_in_the_other_storage(ros, tmp_path):
     """sqlite3, raw rgb8 colour, 32FC1 depth."""
     bag = tmp_path / 'bag'

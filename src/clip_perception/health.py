@@ -569,6 +569,29 @@ def publisher_node(namespace, name):
     return f'{namespace.rstrip("/")}/{name}'
 
 
+def namesake_note(node, count, domain):
+    """Say that other nodes of this node's name run on its ROS domain, or return None.
+
+    Two nodes of one fully qualified name on one domain subscribe and publish the same
+    topics: both answer every command, and their answers interleave on one topic (a
+    quick-start node left running beside a launched one, or beside the demo: trial 38).
+    ROS 2 does not enforce unique node names (ros2/launch_ros#124); only ``ros2 node
+    list`` warns, when someone asks it (ros2/ros2cli#453), and a zombie copy is the
+    usual cause (ros/robot_state_publisher#163).
+
+    :param node: this node's fully qualified name, e.g. ``/clip_perception``.
+    :param count: how many nodes of that name the graph holds, this one included.
+    :param domain: the ``ROS_DOMAIN_ID`` in use (text).
+    :return: one line, or None when this node is the only one.
+    """
+    if count < 2:
+        return None
+    return (f'{count - 1} other node(s) named {node} run on ROS_DOMAIN_ID {domain}: they '
+            'take the same commands and publish on the same topics, so answers from both '
+            'arrive; stop the other, or start this one with another name (-r '
+            '__node:=name) or another ROS_DOMAIN_ID')
+
+
 def command_type_note(listened, published):
     """Say that messages of another type are published on the command topic, or None.
 

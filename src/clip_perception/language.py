@@ -1447,7 +1447,7 @@ def _parse(text):
         return Query(text=text, what='object',
                      refused=f'the command "{text}" names no object to look for (only '
                      'filler words, pronouns, counts or symbols); name it, e.g. "the red '
-                     'ball", or say "any object"')
+                     'ball" or "the blue one"')
     first = queries[0]
     alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,

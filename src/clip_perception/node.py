@@ -106,6 +106,7 @@ from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import namesake_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import UNDECODABLE_TRANSPORTS
@@ -518,6 +519,13 @@ class PerceptionMixin:
         self.json_pub = create(String, '~/detection_json', 10)
         self.vision_pub = (create(Detection2DArray, '~/detection', 10)
                            if Detection2DArray is not None else None)
+        if self.vision_pub is None and 'vision_msgs' not in self._warned_once:
+            # Trial 38: a user looked for ~/detection and nothing said why it was absent.
+            self._warned_once.add('vision_msgs')
+            self.get_logger().info('~/detection (vision_msgs/Detection2DArray) is not '
+                                   'published: vision_msgs does not import here (install '
+                                   'ros-jazzy-vision-msgs); ~/detection_json carries the '
+                                   'same answer')
         self.debug_pub = create(Image, '~/debug_image', 2)
         self.marker_pub = create(MarkerArray, '~/markers', 10)
         self.command_pub = create(String, '~/active_command', latched)
@@ -735,6 +743,12 @@ class PerceptionMixin:
                 self._warn_once(f'wiring_{stream}', note)
                 if stream == 'colour':  # nothing can be answered, as with refused frames
                     self.health.notice('wiring_colour', note, now, ERROR)
+        me = self.get_fully_qualified_name()
+        note = namesake_note(me, sum(1 for n, ns in self.get_node_names_and_namespaces()
+                                     if f'{ns.rstrip("/")}/{n}' == me),
+                             os.environ.get('ROS_DOMAIN_ID', '0'))
+        if note is not None:
+            self._warn_once('namesake', note)
         note = publishers_note(publishers)
         if note is not None and self._named_yet(
                 'publishers', [(n,) for _, nodes in publishers for n in nodes], now):
@@ -1944,6 +1958,7 @@ def detection_dict(header, result, reason, latency):
             out['orientation'] = [round(float(v), 5) for v in result.pose.orientation]
             out['dimensions'] = [round(float(v), 4) for v in result.pose.dimensions]
             out['yaw'] = round(float(result.pose.yaw), 4)
+        out['method'] = getattr(result.pose, 'method', None)
     out['targets'] = [dict(cand(tg.candidate), what=tg.what, position=None if tg.pose is None
                            else [round(float(v), 4) for v in tg.pose.position])
                       for tg in result.targets]
@@ -1970,7 +1985,7 @@ def notice_dict(header, said, status, reason):
         'stamp': {'sec': header.stamp.sec, 'nanosec': header.stamp.nanosec},
         'frame_id': header.frame_id, 'command': said, 'what': None, 'status': status,
         'reason': reason,
-        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': 0.0, 'latency_from': None,
+        'chosen': None, 'candidates': [], 'proposals': 0, 'latency_s': None, 'latency_from': None,
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
     }

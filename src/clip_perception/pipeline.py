@@ -332,6 +332,11 @@ class Pipeline:
                     reason += ('; little or no depth on the target (transparent or dark): '
                                'placed where the ray through the bottom of its box meets '
                                'the support surface')
+                elif any(pose.method == 'no_surface' for pose in mine):
+                    # Trial 38: nothing said that the orientation was a placeholder.
+                    reason += ('; no support surface found: the orientation is the '
+                               "camera's (identity), not the object's, and the dimensions "
+                               'are its visible extent')
             statuses.append(status)
             reasons.append(reason if len(parts) == 1 else f'"{q.what}": {reason}')
         timings['pose'] = time.perf_counter() - t

@@ -29,6 +29,10 @@ from clip_perception.tools import DefaultsHelpFormatter
 NODE = '/clip_perception'
 
 
+class AnotherNode(RuntimeError):
+    """Another node of the demo node's name answers on this ROS domain."""
+
+
 @dataclass
 class Row:
     """One command's outcome against ground truth."""
@@ -191,6 +195,16 @@ def run_replay(bag, out_dir, rate=1.0, node_args=(), save_frames=True, timeout=6
         while time.monotonic() < end and node.count_publishers(
                 f'{NODE}/detection_json') == 0:
             time.sleep(0.05)
+        # A node left running from the quick start on this domain answers the same
+        # commands: trial 38 scored its `superseded` answers, 1/7, without a word why.
+        namesakes = [n for n, ns in node.get_node_names_and_namespaces()
+                     if f'{ns.rstrip("/")}/{n}' == NODE]
+        if len(namesakes) > 1 or node.count_publishers(f'{NODE}/detection_json') > 1:
+            raise AnotherNode(
+                f'another node named {NODE} is running on ROS_DOMAIN_ID '
+                f'{os.environ.get("ROS_DOMAIN_ID", "0")} and would answer the demo\'s '
+                'commands too: stop it, or run the demo with another ROS_DOMAIN_ID '
+                '(unset it and the demo draws a free one)')
         t0 = time.monotonic()
         info['published'] = player.play()
         time.sleep(3.0)  # let the last frame through
@@ -323,7 +337,8 @@ def main(argv=None):
         epilog='exit status: 0 when every command is answered as its recording expects and '
                'the node stopped cleanly; 1 when an answer is wrong or the node exited '
                'otherwise; 2 for a folder without the ground truth clip_perception_record '
-               'writes (replay such bags with clip_perception_replay)')
+               'writes (replay such bags with clip_perception_replay), or when another '
+               'node named /clip_perception runs on the ROS domain')
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
     p.add_argument('--rate', type=float, default=1.0,
@@ -344,7 +359,11 @@ def main(argv=None):
     print(f'[demo] node clip_perception (bundled tiny CLIP) <- replay of {bag} '
           f'(ROS_DOMAIN_ID={os.environ["ROS_DOMAIN_ID"]})', flush=True)
     t0 = time.time()
-    rows, info = run_replay(bag, out, rate=args.rate)
+    try:
+        rows, info = run_replay(bag, out, rate=args.rate)
+    except AnotherNode as e:
+        print(f'[demo] refused: {e}', file=sys.stderr)
+        return 2
     print()
     print(format_table(rows))
     print(f'\n[demo] {info["published"]} messages replayed in {info["replay_seconds"]} s; '
