@@ -30,6 +30,18 @@ def answered(probe, command):
     return [d for d in detections(probe) if d['command'] == command]
 
 
+def _last_status_is(probe, status, timeout=5.0):
+    """Whether a /diagnostics message says ``last_status`` ``status`` within ``timeout``."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        msgs = probe.messages('/diagnostics')
+        if msgs and {kv.key: kv.value for kv in msgs[-1].status[0].values}.get(
+                'last_status') == status:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     probe.listen(PoseArray, POSES)
     node, camera, _ = bring_up(probe, start_node)
@@ -131,6 +143,8 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
         assert detections(probe)[-1]['status'] == 'cancelled'
         assert len(probe.messages(POSE)) == poses
         assert probe.messages(active)[-1].data == ''
+        # /diagnostics says the last answer, the cancel, not the last frame's (trial 38).
+        assert _last_status_is(probe, 'cancelled'), probe.messages('/diagnostics')[-1]
         # RViz is told to drop the last answer's sphere and box: nothing is tracked.
         assert [m.action for m in probe.messages(MARKERS)[-1].markers] == [Marker.DELETEALL]
         probe.clear()

@@ -280,6 +280,17 @@ class Health:
             self.last_done = self.last_completed = now
             self.first_pending = None
 
+    def command_answered(self, status, reason):
+        """Record an answer to a command, not a frame (``cancelled``, ``rejected``, ...).
+
+        ``last_status`` and ``last_reason`` say the last answer published: after a cancel
+        they said the last frame's (``refused``, its reason) while the node was idle
+        (trial 38).
+        """
+        with self._lock:
+            self.last_status = status
+            self.last_reason = reason
+
     def snapshot(self, now, input_timeout, watchdog_timeout=0.0):
         """Return ``(level, message, [(key, value)...])``; level 0 OK, 1 WARN, 2 ERROR.
 

@@ -1107,6 +1107,7 @@ class PerceptionMixin:
                         frame_id=self._values_cache['frame_id'])
         self.json_pub.publish(String(data=json.dumps(notice_dict(header, said, status,
                                                                  reason))))
+        self.health.command_answered(status, reason)
 
     def _cancel(self, said):
         """Go idle on a cancel word from the topic, as ``command:=''`` does, and say so.
