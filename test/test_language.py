@@ -1161,3 +1161,30 @@ def test_between_leaves_the_other_ands_and_a_destination_alone():
     assert q.destination == ('between the mug and the cube',)
     q = parse_command('the cube between the mug')  # one object named: next to it
     assert (q.link, q.reference.what, q.second_reference) == ('next_to', 'mug', None)
+
+
+@pytest.mark.parametrize('text, what, reference', [
+    # Session 18: "in" was filler, so "the ball in the mug" was the object "ball mug" and
+    # "the pen in the cup" "pen cup" (a pen holder, to a real checkpoint).
+    ('the ball in the mug', 'ball', 'mug'), ('the ball inside the bowl', 'ball', 'bowl'),
+    ('the ball inside of the bowl', 'ball', 'bowl'), ('the pen in the cup', 'pen', 'cup'),
+    ('the block within the tray', 'block', 'tray'),
+])
+def test_in_is_containment_in_a_named_object(text, what, reference):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what) == (what, 'in', reference), describe(q)
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # "in" before a place in the view, a colour or a pronoun is no containment.
+    ('the ball in the middle', 'ball', 'middle'), ('the ball in the top left corner',
+                                                   'ball', 'left'),
+    ('the ball in the image', 'ball', None), ('the mug in red', 'red mug', None),
+    ('the ball in the center of the table', 'ball', 'middle'), ('the ball in view', 'ball',
+                                                                None),
+])
+def test_in_before_a_place_or_a_colour_is_no_containment(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link) == (what, relation, None), describe(q)
+    assert parse_command('put the ball in the mug').destination == ('in the mug',)
+    assert parse_command('the ball in front of the mug').link == 'in_front_of'

@@ -422,3 +422,31 @@ def test_between_two_of_one_description_takes_two_distinct_objects():
     sel = select_between(BETWEEN_BOXES, IS_BALL, (one_mug, one_mug), q, 0.5, CAL,
                          positions=BETWEEN_POS)
     assert sel.status == NOT_FOUND, sel.reason
+
+
+# "in" (session 18): a bowl (0), a ball in it (1), a ball beside it (2) and a ball behind
+# it that the image shows inside its box (3).
+IN_BOXES = np.array([[100, 200, 260, 280], [160, 215, 200, 255], [300, 220, 340, 260],
+                     [150, 190, 190, 230]], float)
+IN_POS = np.array([[0.0, 0.05, 0.60], [0.005, 0.04, 0.60], [0.15, 0.04, 0.60],
+                   [0.0, 0.0, 0.85]])
+IN_SIZES = np.array([0.16, 0.04, 0.04, 0.04])
+IS_BOWL = np.array([0.9, 0.2, 0.2, 0.2])
+BALLS = np.array([0.2, 0.9, 0.9, 0.9])
+
+
+@pytest.mark.parametrize('text', ['the ball in the bowl', 'the ball inside the bowl',
+                                  'the ball within the bowl'])
+def test_in_picks_the_object_inside_the_reference_not_behind_or_beside_it(text):
+    q = parse_command(text)
+    assert (q.link, q.reference.what) == ('in', 'bowl')
+    sel = select_linked(IN_BOXES, BALLS, IS_BOWL, q, 0.5, CAL, positions=IN_POS,
+                        sizes=IN_SIZES)
+    assert sel.status == FOUND and sel.chosen.index == 1 and '3D' in sel.reason, sel.reason
+    # Only the ball behind the bowl and the one beside it: none is in it.
+    sel = select_linked(IN_BOXES, np.array([0.2, 0.2, 0.9, 0.9]), IS_BOWL, q, 0.5, CAL,
+                        positions=IN_POS, sizes=IN_SIZES)
+    assert sel.status == NOT_FOUND, sel.reason
+    # Without depth, the image decides: the centre inside the bowl's box.
+    sel = select_linked(IN_BOXES[:3], BALLS[:3], IS_BOWL[:3], q, 0.5, CAL)
+    assert sel.status == FOUND and sel.chosen.index == 1 and 'image' in sel.reason

@@ -70,6 +70,7 @@ _LINKS = {
     'next_to': ('next to', 'beside', 'besides', 'alongside', 'near to', 'near', 'close to',
                 'closest to', 'nearest to', 'nearest', 'closest', 'by'),
     'between': ('in between', 'between'),
+    'in': ('inside of', 'inside', 'within', 'in'),
 }
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
 # "and" splits the command into objects (the ball between the mug and the cube was the
@@ -156,6 +157,15 @@ _ON_SUPPORT = re.compile(
     r'counter\stop|countertop|counter|worktop|work\ssurface|workbench|bench|surface)(?=\s)')
 _LINK_LEAD = ('that is', 'which is', 'that s', 'sitting', 'standing', 'lying', 'placed',
               'located', 'resting', 'is')
+# What follows "in" without making it containment: a place in the view ("the ball in the
+# middle", "in the top left corner"), a colour ("the mug in red"), a pronoun. Before "in"
+# was a relation, "the ball in the mug" and "the pen in the cup" were the objects "ball
+# mug" and "pen cup" (a pen holder, to a real checkpoint).
+_NOT_LINK_AFTER_IN = ('the middle', 'the center', 'the centre', 'the front', 'the back',
+                      'the corner', 'the top', 'the bottom', 'the left', 'the right',
+                      'the foreground', 'the background', 'the distance', 'the scene',
+                      'middle', 'center', 'centre', 'front', 'back', 'view', 'sight',
+                      'it', 'them', 'there', 'here', 'a row', 'line', 'total')
 # Spatial phrases that follow "on" without making it a relation ("the ball on the left").
 _NOT_LINK_AFTER_ON = ('the left', 'the right', 'left', 'right', 'top', 'the top', 'the bottom',
                       'the side', 'the far', 'the near', 'the other side')
@@ -1021,6 +1031,10 @@ def _split_link(s):
             before, after = s[:m.start()], s[m.end():]
             if phrase in ('on', 'over') and any(
                     after.startswith(' ' + w + ' ') for w in _NOT_LINK_AFTER_ON):
+                continue
+            if phrase == 'in' and (any(after.startswith(' ' + w + ' ')
+                                       for w in _NOT_LINK_AFTER_IN) or
+                                   after.split()[0] in _COLOUR_WORDS):
                 continue
             if phrase in ('nearest', 'closest') and not after.startswith(' to '):
                 continue

@@ -424,12 +424,14 @@ class Pipeline:
             ref = cosines[q.reference.what]
             second = q.second_reference if q.link == 'between' else None
             ref2 = cosines[second.what] if second is not None else ref
-            positions = None
+            positions = sizes = None
             if has_depth:
                 near = np.nonzero((cosine >= cosine.max() - spatial)
                                   | (ref >= ref.max() - spatial)
                                   | (ref2 >= ref2.max() - spatial))[0]
                 positions = self._positions(props, near, depth_m, intrinsics, poses)
+                if q.link == 'in':
+                    sizes = self._box_geometry(props, near, depth_m, intrinsics, poses)[1]
             up = np.asarray(props.plane[0], float) if props.plane is not None else None
             if second is not None:
                 return select_between(
@@ -443,7 +445,7 @@ class Pipeline:
                                  positions=positions, up=up, excluded=excluded,
                                  confidence=confs[q.what],
                                  ref_confidence=confs[q.reference.what],
-                                 priority=props.scores)
+                                 priority=props.scores, sizes=sizes)
         depths = sizes = None
         if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
                 and has_depth:

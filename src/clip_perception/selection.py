@@ -464,11 +464,21 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
 
 
 # Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
-LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between')
+LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between',
+         'in')
 
 
-def _link_fit(link, pt, pr, up, tol):
-    """(satisfied, distance) of "target ``link`` reference" for 3D points (camera frame)."""
+# "in": the target's centre within the reference's footprint along the table (half its
+# largest extent, at least CONTAINED_MIN m) and under CONTAINED_ABOVE m above its centre.
+CONTAINED_MIN = 0.03
+CONTAINED_ABOVE = 0.15
+
+
+def _link_fit(link, pt, pr, up, tol, reach=None):
+    """(satisfied, distance) of "target ``link`` reference" for 3D points (camera frame).
+
+    :param reach: for ``in``, the reference's half extent (m); NaN or None: unknown.
+    """
     delta = pt - pr
     height = float(delta @ up)
     flat = delta - height * up
@@ -486,6 +496,9 @@ def _link_fit(link, pt, pr, up, tol):
     elif link in ('on', 'under'):
         h = height if link == 'on' else -height
         ok = h > tol and np.linalg.norm(flat) < max(abs(h), 0.05)
+    elif link == 'in':
+        r = reach if reach is not None and np.isfinite(reach) else 0.0
+        ok = np.linalg.norm(flat) <= max(r, CONTAINED_MIN) and height < CONTAINED_ABOVE
     else:
         ok = True
     return bool(ok), dist
@@ -511,6 +524,9 @@ def _link_fit_2d(link, bt, br):
     elif link == 'under':
         ok = ct[1] > cr[1] and br[3] <= bt[1] + 0.5 * (bt[3] - bt[1]) and \
             abs(ct[0] - cr[0]) < 0.5 * (bt[2] - bt[0])
+    elif link == 'in':  # the target's centre inside the reference's box, and smaller
+        ok = br[0] <= ct[0] <= br[2] and br[1] <= ct[1] <= br[3] and \
+            (bt[2] - bt[0]) * (bt[3] - bt[1]) < (br[2] - br[0]) * (br[3] - br[1])
     else:
         ok = True
     return bool(ok), dist
@@ -519,7 +535,7 @@ def _link_fit_2d(link, bt, br):
 def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=None,
                   margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
                   excluded=None, tolerance=0.01, confidence=None, ref_confidence=None,
-                  priority=None):
+                  priority=None, sizes=None):
     """Choose the target of "X <link> Y" ("the ball next to the mug") among pairs.
 
     Both phrases are scored; every pair of a good match of X with a good match of Y (two
@@ -535,6 +551,10 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     :param confidence: optional (N,) confidence of each proposal for ``query.what``
         (see :func:`select`); ``ref_confidence`` the same for the reference.
     :param priority: optional (N,) proposal ranking score (see :func:`select`).
+    :param sizes: optional (N,) largest extent of each proposal's object (m, NaN =
+        unknown), for ``in``: the target lies within half the reference's. "in" holds in
+        the image too (the target's centre inside the reference's box, the target's box
+        the smaller), in 3D and without depth alike: an object behind a bowl is not in it.
     :return: :class:`Selection` with ``reference`` set when found.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -563,7 +583,10 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
             pt = positions[t.index] if positions is not None else None
             pr = positions[r.index] if positions is not None else None
             if pt is not None and np.all(np.isfinite(pt)) and np.all(np.isfinite(pr)):
-                ok, dist = _link_fit(query.link, pt, pr, up, tolerance)
+                reach = 0.5 * sizes[r.index] if sizes is not None else None
+                ok, dist = _link_fit(query.link, pt, pr, up, tolerance, reach)
+                if query.link == 'in':
+                    ok = ok and _link_fit_2d('in', t.box, r.box)[0]
                 space = '3D'
             else:
                 ok, dist = _link_fit_2d(query.link, t.box, r.box)
