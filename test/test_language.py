@@ -1188,3 +1188,81 @@ def test_in_before_a_place_or_a_colour_is_no_containment(text, what, relation):
     assert (q.what, q.relation, q.link) == (what, relation, None), describe(q)
     assert parse_command('put the ball in the mug').destination == ('in the mug',)
     assert parse_command('the ball in front of the mug').link == 'in_front_of'
+
+
+@pytest.mark.parametrize('text, what', [
+    # Session 18's trial: a correction after the object it replaces posed the old object
+    # ("the green cube no wait the red cube" even excluded the red cube).
+    ('the green cube no wait the red cube', 'red cube'),
+    ('the green cube, I mean the red cube', 'red cube'),
+    ('the green- I mean red cube', 'red cube'),
+    ('the green cube, sorry, the red cube', 'red cube'),
+    ('the blue mug. no wait. the red ball', 'red ball'),
+    ('the blue mug... actually no, the red ball', 'red ball'),
+    ('the green cube, I mean the blue one', 'blue cube'),
+    ('not the blue mug but the red ball', 'red ball'),
+    ('no the blue mug', 'blue mug'),
+])
+def test_a_correction_after_the_object_replaces_it(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
+    assert what not in q.exclude
+
+
+@pytest.mark.parametrize('text, what', [
+    # Words that only look like corrections: kept as they were.
+    ('the ball that is actually red', 'red ball'),
+    ('the red ball, I mean the one on the left', 'red ball'),
+    ('the red ball rather than the blue one', 'red ball'),
+])
+def test_words_that_only_look_like_corrections_change_nothing(text, what):
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what, exclude, plural', [
+    # Session 18's trial: "but", "non-" and "isn't" were words of the object, and the
+    # cube they exclude was posed.
+    ('every cube but the blue one', 'cube', ['blue cube'], True),
+    ('all the cubes but the green one', 'cube', ['green cube'], True),
+    ('any cube but green', 'cube', ['green cube'], False),
+    ('the non-red cube', 'cube', ['red cube'], False),
+    ('the non red cube on the left', 'cube', ['red cube'], False),
+    ("a cube that isn't green or blue", 'cube', ['green cube', 'blue cube'], False),
+    ('the cube that is not green and not blue', 'cube', ['green cube', 'blue cube'], False),
+    ('the cube, not the green one, not the blue one', 'cube', ['green cube', 'blue cube'],
+     False),
+    # "but" before no object phrase excludes nothing; "nothing but" is "only".
+    ('the ball but bigger', 'ball', [], False),
+    ('nothing but the red ball', 'red ball', [], False),
+])
+def test_negations_inside_the_phrase_exclude_what_they_name(text, what, exclude, plural):
+    q = parse_command(text)
+    assert (q.what, list(q.exclude), q.plural) == (what, exclude, plural), describe(q)
+
+
+@pytest.mark.parametrize('text, ordinal', [
+    # Session 18's trial: counted from the left of "last cube"s, or not found.
+    ('the second to last cube', -2), ('the second last cube', -2),
+    ('the third from last cube', -3), ('the last but one cube', -2),
+    ('the penultimate cube', -2), ('the next to last cube', -2),
+    ('the one before last cube', -2), ('the last cube', -1),
+    ('cube number two', 2), ('the cube number 3', 3),
+])
+def test_ordinals_from_the_end_and_in_words(text, ordinal):
+    q = parse_command(text)
+    assert (q.what, q.ordinal, q.relation) == ('cube', ordinal, 'left'), describe(q)
+
+
+@pytest.mark.parametrize('text, what, size, relation', [
+    # Session 18's trial: "of the two balls" was a count: both balls answered, the small
+    # one first, for "the larger of the two balls".
+    ('the larger of the two balls', 'ball', 'largest', None),
+    ('the bigger of the two red balls', 'red ball', 'largest', None),
+    ('the smaller of the red balls', 'red ball', 'smallest', None),
+    ('the left one of the two balls', 'ball', None, 'left'),
+    ('one of the cubes', 'cube', None, None),
+])
+def test_one_picked_of_several_is_one_object(text, what, size, relation):
+    q = parse_command(text)
+    assert (q.what, q.size, q.relation, q.plural, q.count) == \
+        (what, size, relation, False, None), describe(q)

@@ -116,6 +116,38 @@ def test_a_pose_without_a_support_surface_says_its_orientation_is_no_objects(pip
     assert with_table.pose.method == 'points' and 'orientation' not in with_table.reason
 
 
+def test_corrections_negations_and_picks_of_several_pose_the_object_meant(pipeline):
+    # Session 18's trial (over DDS too): each of these posed the object the user ruled
+    # out, or both objects of "the larger of the two balls", the small one first.
+    cubes = generate_scene(13, specs=[ObjectSpec('green', 'cube', 'small', (-0.18, 0.0)),
+                                      ObjectSpec('blue', 'cube', 'small', (-0.06, 0.0)),
+                                      ObjectSpec('red', 'cube', 'small', (0.06, 0.0)),
+                                      ObjectSpec('yellow', 'ball', 'small', (0.18, 0.0))])
+    balls = generate_scene(9, specs=[ObjectSpec('red', 'ball', 'small', (-0.12, 0.0)),
+                                     ObjectSpec('red', 'ball', 'large', (0.05, 0.0)),
+                                     ObjectSpec('orange', 'cone', 'small', (0.18, 0.0))])
+
+    def centre(scene, colour, shape, size='small'):
+        return next(o.centre for o in scene.objects
+                    if (o.colour, o.shape, o.size) == (colour, shape, size))
+
+    for scene, command, expected in (
+            (cubes, 'the green cube no wait the red cube', centre(cubes, 'red', 'cube')),
+            (cubes, 'the green cube, I mean the red cube', centre(cubes, 'red', 'cube')),
+            (cubes, "a cube that isn't green or blue", centre(cubes, 'red', 'cube')),
+            (cubes, 'the non-red cube on the left', centre(cubes, 'green', 'cube')),
+            (cubes, 'the middle cube', centre(cubes, 'blue', 'cube')),
+            (cubes, 'the second to last cube', centre(cubes, 'blue', 'cube')),
+            (balls, 'the larger of the two balls', centre(balls, 'red', 'ball', 'large'))):
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found' and len(r.targets) == 1, (command, r.reason)
+        assert np.linalg.norm(r.pose.position - expected) < 0.01, (command, r.reason)
+    r = pipeline.run(cubes.rgb, 'every cube but the blue one', cubes.depth, cubes.intrinsics)
+    posed = sorted(round(float(t.pose.position[0]), 2) for t in r.targets)
+    want = sorted(round(float(centre(cubes, c, 'cube')[0]), 2) for c in ('green', 'red'))
+    assert r.status == 'found' and posed == want, r.reason
+
+
 def test_between_picks_the_object_between_the_two_named(pipeline):
     # Session 18: "between A and B" was the object "ball between mug" and the object B.
     specs = [ObjectSpec('blue', 'mug', 'small', (-0.16, 0.0)),

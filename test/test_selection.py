@@ -450,3 +450,26 @@ def test_in_picks_the_object_inside_the_reference_not_behind_or_beside_it(text):
     # Without depth, the image decides: the centre inside the bowl's box.
     sel = select_linked(IN_BOXES[:3], BALLS[:3], IS_BOWL[:3], q, 0.5, CAL)
     assert sel.status == FOUND and sel.chosen.index == 1 and 'image' in sel.reason
+
+
+def test_the_middle_of_a_row_is_the_one_between_the_others():
+    # Session 18's trial: three cubes left of the image's centre; "the middle cube" was
+    # the one nearest the centre (the right one), not the one between the others.
+    boxes = np.array([[40, 100, 90, 150], [140, 100, 190, 150], [240, 100, 290, 150]],
+                     float)
+    sel = select(boxes, [0.9, 0.88, 0.89], parse_command('the middle cube'), 0.5, CAL,
+                 image_width=640)
+    assert sel.chosen.index == 1, sel.reason
+    # Two of them: the one nearer the image's centre, as before.
+    sel = select(boxes[1:], [0.9, 0.88], parse_command('the cube in the middle'), 0.5, CAL,
+                 image_width=640)
+    assert sel.chosen.index == 1, sel.reason
+
+
+def test_counting_back_from_the_last_and_past_the_first_is_not_found():
+    boxes = np.array([[300, 100, 350, 150], [10, 100, 60, 150], [500, 100, 550, 150]], float)
+    cos = [0.9, 0.88, 0.89]
+    sel = select(boxes, cos, parse_command('the second to last cube'), 0.5, CAL)
+    assert sel.chosen.index == 0 and 'number 2 back from the last' in sel.reason
+    sel = select(boxes, cos, parse_command('the fifth from last cube'), 0.5, CAL)
+    assert sel.status == NOT_FOUND and 'only 3' in sel.reason, sel.reason

@@ -171,7 +171,12 @@ _NOT_LINK_AFTER_ON = ('the left', 'the right', 'left', 'right', 'top', 'the top'
                       'the side', 'the far', 'the near', 'the other side')
 _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart from',
               'aside from', 'excluding', 'anything but', 'everything but', 'rather than',
-              'instead of', 'not', "don't", 'dont', 'never', 'no')
+              'instead of', 'not', "don't", 'dont', 'never', 'no', 'but')
+# Negations said inside the object phrase (session 18's trial: "the non-red cube" and "a
+# cube that isn't green or blue" were scored as "non red cube" and "green cube isnt",
+# and posed the cube they exclude): read as "... but not ...".
+_NON = re.compile(r'(?<=\s)non(?:\s+|-)(?P<word>[a-z]+)\s')
+_IS_NOT = re.compile(r"\s(?:(?:that|which)\s+)?(?:isnt|isn't|is\s+not|arent|aren't|are\s+not)\s")
 # Indefinite pronouns and the determiner "any" (:func:`_phrase`): with a description they
 # add nothing to it ("something red" is "the red one").
 _INDEFINITE = frozenset({'something', 'anything', 'everything', 'whatever', 'any'})
@@ -189,6 +194,20 @@ _ORDINALS = {'first': 1, 'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, 'sixt
              'twelfth': 12, 'last': -1}
 # "1st" ... "99th", in digits (any suffix: "the 2th ball" is still the second).
 _ORDINAL_DIGITS = re.compile(r'\s([1-9][0-9]?)(?:st|nd|rd|th)\s')
+# Counted from the end (session 18's trial: "the second to last cube" was the second from
+# the left of "last cube"s; "the penultimate cube" ambiguous, "the next to last cube"
+# not_found): ordinal -2, -3 ... along the direction, as "last" is -1.
+_FROM_END = re.compile(
+    r'\s(?:(?P<nth>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?:to[\s-]+|from[\s-]+'
+    r'(?:the[\s-]+)?)?last|(?P<two>penultimate|last[\s-]+but[\s-]+one|next[\s-]+to[\s-]+'
+    r'last|one[\s-]+before[\s-]+(?:the[\s-]+)?last))\s')
+_NTH = {'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, '2nd': 2, '3rd': 3, '4th': 4,
+        '5th': 5}
+# "the larger of the two balls", "the left one of the red balls": the word picks one of
+# them (session 18's trial: read as two balls, both answered, the small one first).
+_PICK_OF = re.compile(r'^\s*(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+(?:the\s+|these\s+|'
+                      r'those\s+|all\s+(?:the\s+)?)?(?:(?:two|three|four|five|both|\d+)\s+)?'
+                      r'(?P<rest>.+)$')
 # Polite openings and verbs around the object phrase; removed as whole words.
 _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 'fetch',
            'show me', 'point at', 'point to', 'look for', 'where is', 'locate', 'select',
@@ -412,6 +431,20 @@ _CANCEL_THEN = re.compile(
     r'search|bring|select|follow|go\s+to)\b)'
     r'|(?:never\s?mind|forget(?:\s+about)?)\s+' + _DETERMINER + r'\s[^,;.!?]*?'
     r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w))')
+# A correction said after the object it replaces (session 18's trial: "the green cube no
+# wait the red cube" excluded the red cube and posed the green one, "the green cube, I
+# mean the red cube" scored "green cube red cube", "the blue mug... actually no, the red
+# ball" excluded the red ball): what follows the last such marker is the command. Words
+# that also say other things ("actually", "sorry", "wait", "rather") count only after
+# punctuation; "rather than" is a negation.
+_MARK = r',.;:!?\u2026\u2013\u2014-'  # punctuation a correction may follow ('-' last)
+_CORRECTION = re.compile(
+    r'(?:[\s' + _MARK + r']*\s|[' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|i\s+mean|'
+    r'i\s+meant|actually,?\s+no|no,?\s+actually|or\s+rather|make\s+that|scratch\s+that|'
+    r'(?<=[' + _MARK + r'])\s*(?:actually|sorry|wait|rather(?!\s+than)|correction|oops))'
+    r'[\s' + _MARK + r']+(?=\w)')
+_NOT_BUT = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)\s+but\s+"
+                      r'(?:rather\s+|instead\s+)?(?=\w)')
 # A correction said the other way round: "Not that one, the blue mug.", "Not the red
 # ball, the blue mug." (field report: refused, the negation took everything after the
 # comma). The part after the punctuation is what to look for; the negated part is
@@ -1064,6 +1097,10 @@ _COLOUR_WORDS = frozenset({
     'grey', 'gray', 'silver', 'gold', 'golden', 'beige', 'cyan', 'magenta', 'violet',
     'turquoise', 'teal', 'navy', 'maroon', 'tan', 'olive', 'lime', 'cream', 'light', 'dark',
     'bright', 'pale'})
+# "but" alone excludes only an object phrase: a determiner, "one", or a colour after it
+# ("every cube but the blue one", "any cube but green").
+_BUT_WHAT = re.compile(r'\s(?:the|a|an|this|that|these|those|[\w-]+\s+ones?)\s|\s(?:' +
+                       '|'.join(sorted(_COLOUR_WORDS)) + r')(?:\s|$)')
 _COLOURED = re.compile(r'(?<=\s)(\w+)[\s-]colou?r(?:ed)?(?=\s\w)')
 _SAID_AFTER = re.compile(
     r'\s(?:(?:that|which)\s(?:is|s|are)\s|thats\s|whats\s|(?:colou?red|painted)\s)'
@@ -1084,6 +1121,11 @@ def _property_first(s):
 
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
+    m = _PICK_OF.match(s)
+    if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') == 'one'):
+        # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
+        s = _pad(f"the {m.group('word')} " +
+                 ' '.join(_singular(w) for w in m.group('rest').split()))
     s = _property_first(s)
     plural = False
     for word in _PLURAL_WORDS:
@@ -1113,7 +1155,11 @@ def _phrase(s, text):
         else:
             reference = _phrase(_pad(ref), ref.strip())
     ordinal = None
-    for word, n in _ORDINALS.items():
+    m = _FROM_END.search(s)
+    if m:
+        ordinal = -(_NTH[m.group('nth')] if m.group('nth') else 2)
+        s = s[:m.start()] + ' ' + s[m.end():]
+    for word, n in _ORDINALS.items() if ordinal is None else ():
         if re.search(r'\s' + word + r'\s', s):
             ordinal = n
             s = re.sub(r'\s' + word + r'\s', ' ', s)
@@ -1269,13 +1315,27 @@ def _where_to(rest, end, verb):
 
 
 def _split_negation(s):
-    """Return (positive, [negative phrases]) of padded ``s``."""
+    """Return (positive, [negative phrases]) of padded ``s``.
+
+    "non-red" and "that isn't red" are said as "but not red" first (:data:`_NON`,
+    :data:`_IS_NOT`); the phrases after the negation are parted at "and", "or", "nor" and
+    a repeated "not" ("not green and not blue", "not the green one, not the blue one").
+    """
+    m = _NON.search(s)
+    if m:
+        s = _pad(s[:m.start()] + s[m.end():] + f" but not {m.group('word')}")
+    s = _IS_NOT.sub(' but not ', s)
     for phrase in _NEGATIONS:
         m = re.search(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s)
+        if m and phrase == 'but' and not _BUT_WHAT.match(s[m.end():]):
+            # "the ball but bigger", "the mug but with a handle": no object excluded.
+            s = _pad(s[:m.start()] + s[m.end():])
+            continue
         if m:
             neg = s[m.end():]
-            parts = [p for p in re.split(r'\s(?:and|or|nor)\s', _pad(neg))
-                     if _strip_filler(_pad(p))]
+            parts = [re.sub(r'^\s*(?:not|no)\s', ' ', p)
+                     for p in re.split(r'\s(?:and|or|nor|not|but)\s', _pad(neg))]
+            parts = [p for p in parts if _strip_filler(_pad(p))]
             return _pad(s[:m.start()]), [_pad(p) for p in parts]
     return s, []
 
@@ -1331,7 +1391,8 @@ _WITH_SLASH = re.compile(r'\bw/o\b|\bw/(?=\s)')
 # ambiguous or not_found with two red balls in view): an ordinal, as "the second red
 # ball" (from the left). Before the noun it names a kind: "the no. 2 pencil".
 _NUMBER_SIGN = re.compile(
-    r'(?<=\w)\s*(?:#|\bno\.?|\bnumber|\bnum\.?|\bnr\.?)\s*([1-9][0-9]?)\b'
+    r'(?<=\w)\s*(?:#|\bno\.?|\bnumber|\bnum\.?|\bnr\.?)\s*([1-9][0-9]?|one|two|three|four|five|'
+    r'six|seven|eight|nine|ten|eleven|twelve)\b'
     r'(?=\s*(?:$|[,;.!?)]|(?:from|on|in|at|and|or|to|counting|please|pls)\b))')
 # How many said as a multiplier, as on a shopping or parts list (field report: "red ball
 # x2", "2x red ball" were the objects "red ball x2" and "2x red ball", ambiguous between
@@ -1353,8 +1414,8 @@ _APPOSITIVE = re.compile(
     r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
     r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
-    r"(?:i\.?e\.?,?\s+|namely\s+|i\s+mean\s+)?(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)"
-    r"ones?\b\)?")
+    r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
+    r"(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)ones?\b\)?")
 
 
 # Spatial, size and ordinal words (and phrases): what "the ... one" may add to an object
@@ -1367,6 +1428,9 @@ def _appositive(m):
     """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
     head = m.group('head')
+    if m.group('fix') and any(w not in _CHOOSING_WORDS for w in adj2):
+        # "the green cube, I mean the blue one": a correction, the blue cube alone.
+        return ' '.join([m.group('det')] + adj2 + [head])
     if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
             any(w not in _CHOOSING_WORDS for w in adj2):
         # "the red ball, the blue one": two objects, the second one a ball too.
@@ -1386,8 +1450,9 @@ def _drop_openings(text):
     """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
 
     Also a cancelled request before a new one ("cancel the red ball and find the blue
-    mug", :data:`_CANCEL_THEN`), and a leading negation parted from what is wanted by
-    punctuation ("Not the red ball, the blue mug.", :data:`_NOT_FIRST`), which is moved
+    mug", :data:`_CANCEL_THEN`), an object corrected after it was said ("the green cube,
+    I mean the red cube", :data:`_CORRECTION`), and a leading negation parted from what is
+    wanted by punctuation ("Not the red ball, the blue mug.", :data:`_NOT_FIRST`), which is moved
     behind it ("the blue mug. but not the red ball"; a pronoun is dropped).
 
     :param text: lower-case command, punctuation kept.
@@ -1398,6 +1463,23 @@ def _drop_openings(text):
         if not (m and m.end() and m.end() < len(text)):
             break
         text = text[m.end():]
+    # "last but one" is an ordinal, not a negation (read by _phrase as _FROM_END).
+    text = re.sub(r'\blast[\s-]+but[\s-]+one\b', 'penultimate', text)
+    # "nothing but the red ball" is the red ball alone (not "nothing", minus the red ball).
+    text = re.sub(r'^\s*nothing\s+but\s+', '', text)
+    # "no the blue one", "not the blue mug but the red ball" (a recogniser's correction
+    # without punctuation: session 18's trial, refused): "no" before a determiner is no
+    # negation, and "not X but Y" is "Y but not X".
+    text = re.sub(r'^\s*no\s+(?=(?:the|a|an|that|this)\b)', '', text)
+    m = _NOT_BUT.match(text)
+    if m and _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', text[m.end():]))):
+        text = f'{text[m.end():]} but not {m.group(1)}'
+    for m in reversed(list(_CORRECTION.finditer(text))):
+        before, after = text[:m.start()], text[m.end():]
+        if _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', before))) and \
+                _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', after))):
+            text = after
+            break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
     if m and _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', rest))) not in _GENERIC:
@@ -1417,7 +1499,8 @@ def _parse(text):
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
-    said = _NUMBER_SIGN.sub(lambda m: f' {m.group(1)}th', said)
+    # "cube number two" as "cube number 2" (session 18's trial: the object "cube number two").
+    said = _NUMBER_SIGN.sub(lambda m: f' {_NUMBER_WORDS.get(m.group(1), m.group(1))}th', said)
     said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
     said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
     said = _drop_openings(said.strip())

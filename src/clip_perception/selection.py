@@ -275,7 +275,11 @@ def _key(relation, cands, boxes, depths, image_width):
     if relation == 'bottom':
         return -cy
     if relation == 'middle':
-        return np.abs(cx - image_width / 2.0)
+        # The middle one of a row of three or more ("the middle cube" of three in a row:
+        # the one between the others; the image's centre picked the one nearest it, the
+        # right cube of three left of centre: session 18's trial), else the one nearest
+        # the image's centre.
+        return np.abs(cx - (np.median(cx) if len(cx) >= 3 else image_width / 2.0))
     if relation in ('nearest', 'farthest'):
         # Without depth, lower in a tabletop image means nearer.
         key = d if d is not None and np.all(np.isfinite(d)) else -b[:, 3]
@@ -428,13 +432,16 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         ranks = np.argsort(_key(query.relation, np.array(uniq), boxes, depths, image_width),
                            kind='stable')
         n = query.ordinal
-        if n > len(uniq):
+        # -1 is the last, -2 the one before it ("the second to last cube").
+        said = f'number {n} from the {query.relation}' if n > 0 else \
+            f'the last from the {query.relation}' if n == -1 else \
+            f'number {-n} back from the last, counted from the {query.relation}'
+        if abs(n) > len(uniq):
             return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
-                             f'asked for number {n} from the {query.relation} but only '
-                             f'{len(uniq)} good match(es) for "{query.what}"' + note)
+                             f'asked for {said} but only {len(uniq)} good match(es) for '
+                             f'"{query.what}"' + note)
         chosen = uniq[ranks[n - 1 if n > 0 else n]]
-        reason = (f'{"last" if n < 0 else f"number {n}"} from the {query.relation} of '
-                  f'{len(uniq)} good match(es) for "{query.what}"')
+        reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.relation or query.size:
         pick = _resolve(query.relation, query.size, np.array(uniq), boxes, depths,
                         sizes, image_width)
