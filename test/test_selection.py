@@ -473,3 +473,17 @@ def test_counting_back_from_the_last_and_past_the_first_is_not_found():
     assert sel.chosen.index == 0 and 'number 2 back from the last' in sel.reason
     sel = select(boxes, cos, parse_command('the fifth from last cube'), 0.5, CAL)
     assert sel.status == NOT_FOUND and 'only 3' in sel.reason, sel.reason
+
+
+@pytest.mark.parametrize('positions', [POS, None])
+def test_far_from_picks_the_farthest_pair(positions):
+    # Session 18's trial: "the ball farthest from the mug" was the farthest "ball mug".
+    for text in ('the mug farthest from the ball', 'the mug further away from the ball',
+                 'the mug far from the ball'):
+        q = parse_command(text)
+        assert (q.link, q.reference.what) == ('far_from', 'ball'), text
+        sel = select_linked(LINKED, MUG, BALL, q, 0.5, CAL, positions=positions)
+        assert sel.status == FOUND and sel.chosen.index == 0, (text, sel.reason)
+    q = parse_command('the mug nearest the ball')
+    assert q.link == 'next_to'
+    assert select_linked(LINKED, MUG, BALL, q, 0.5, CAL, positions=positions).chosen.index == 1

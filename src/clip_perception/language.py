@@ -68,7 +68,12 @@ _LINKS = {
     'on': ('on top of', 'atop', 'upon', 'on', 'above', 'over'),
     'under': ('underneath', 'beneath', 'under', 'below'),
     'next_to': ('next to', 'beside', 'besides', 'alongside', 'near to', 'near', 'close to',
-                'closest to', 'nearest to', 'nearest', 'closest', 'by'),
+                'closest to', 'nearest to', 'nearest', 'closest', 'by', 'closer to',
+                'nearer to', 'nearer', 'closer'),
+    # Session 18's trial: "the ball farthest from the mug" was the farthest "ball mug"
+    # (not_found with both in view).
+    'far_from': ('farthest away from', 'furthest away from', 'farthest from', 'furthest from',
+                 'farther from', 'further from', 'far away from', 'far from', 'away from'),
     'between': ('in between', 'between'),
     'in': ('inside of', 'inside', 'within', 'in'),
 }
@@ -1069,8 +1074,9 @@ def _split_link(s):
                                        for w in _NOT_LINK_AFTER_IN) or
                                    after.split()[0] in _COLOUR_WORDS):
                 continue
-            if phrase in ('nearest', 'closest') and not after.startswith(' to '):
-                continue
+            if phrase in ('nearest', 'closest', 'nearer', 'closer') and not re.match(
+                    r'\s(?:to|the|a|an|this|that)\s', after):
+                continue  # "the nearest ball"; "the ball nearest the mug" is a link
             if not _strip_filler(before) or not _strip_filler(after):
                 continue  # "the near ball", "the ball on top": a spatial word, not a link
             if best is None or m.start() < best[3]:

@@ -472,7 +472,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
 
 # Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
 LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between',
-         'in')
+         'in', 'far_from')
 
 
 # "in": the target's centre within the reference's footprint along the table (half its
@@ -606,9 +606,10 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
                          f'{words} a good match for "{ref_q.what}" ({len(ref.targets)})')
     said = getattr(query, 'distance', None)
     # "20 cm left of": the pair whose distance is nearest to the one said (3D only: no
-    # metres in the image), else the closest pair.
+    # metres in the image), else the closest pair ("far from": the farthest).
+    far = -1.0 if query.link == 'far_from' else 1.0
     fits.sort(key=lambda f: (abs(f[0] - said) if said is not None and f[4] == '3D'
-                             else f[0], f[1]))
+                             else far * f[0], f[1]))
     _, _, t, r, space = fits[0]
     ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
     dist = f'{fits[0][0]:.3f} m' if space == '3D' else f'{fits[0][0]:.0f} px'
