@@ -1027,7 +1027,9 @@ def test_a_wrapped_cancel_cancels_and_text_that_only_looks_wrapped_stays():
     assert parse_command('{"command": "the red ball"}').text == 'the red ball'
     # Not a wrapping: no key it knows among several values, a brace that is no JSON, a
     # word "data" that is no key, a backslash that escapes nothing.
-    assert parse_command('{"object": "red ball", "side": "left"}').what != 'red ball'
+    assert parse_command('{"colour": "red", "shape": "ball"}').what != 'red ball'
+    # An object key is one it knows (session 18): the object, not the raw JSON.
+    assert parse_command('{"object": "red ball", "side": "left"}').what == 'red ball'
     assert parse_command('the data cable').what == 'data cable'
     assert parse_command('the {red} ball').what == 'red ball'
     assert parse_command('the red\\ball').what == 'red ball'
@@ -1266,3 +1268,18 @@ def test_one_picked_of_several_is_one_object(text, what, size, relation):
     q = parse_command(text)
     assert (q.what, q.size, q.relation, q.plural, q.count) == \
         (what, size, relation, False, None), describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    # Session 18's trial: a planner's tool call whose "command" is only the verb was
+    # refused ("pick"); a chat model's preamble was scored ("sure ..."): not_found.
+    ('{"command": "pick", "object": "green cube"}', 'green cube'),
+    ('{"action": "grasp", "target": "the blue mug"}', 'blue mug'),
+    ('{"command": "the red ball", "object": "cube"}', 'red ball'),
+    ('Sure! Here is the command: "the red ball"', 'red ball'),
+    ("Certainly, here's the object: the blue mug", 'blue mug'),
+    ('OK, the target is: red ball', 'red ball'),
+    ('the red ball: on the left', 'red ball'),  # text before a colon that is no preamble
+])
+def test_a_tool_call_or_a_chat_reply_gives_the_object_it_names(text, what):
+    assert parse_command(text).what == what

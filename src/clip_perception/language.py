@@ -579,6 +579,9 @@ _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-
 # objects listed. Literal escapes are read as JSON reads them.
 _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', 'utterance',
                   'transcript', 'msg', 'message')
+# Keys a planner or an LLM tool call names the object with, read when the wrapping keys
+# hold only a verb ({"command": "pick", "object": "green cube"}).
+_OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'name')
 # The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
 # closing brace for the JSON inside it.
 _DATA_KEY = re.compile(r'(\{)?\s*(["\']?)data\2\s*:\s*(.*?)\s*(?(1)\})', re.DOTALL | re.IGNORECASE)
@@ -602,10 +605,19 @@ def _text_of(value, depth=0):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
-    for key in _WRAPPING_KEYS:
-        text = _text_of(keys[key], depth + 1) if key in keys else None
-        if text is not None:
-            return text
+    found = [t for t in (_text_of(keys[k], depth + 1) for k in _WRAPPING_KEYS if k in keys)
+             if t is not None]
+    # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
+    # "pick" taken): a value that is only a verb or filler gives way to one that names an
+    # object, under an object key or another wrapping key.
+    named = [t for t in found + [t for t in (_text_of(keys[k], depth + 1)
+                                             for k in _OBJECT_KEYS if k in keys)
+                                 if t is not None]
+             if _strip_filler(_pad(t.casefold()))]
+    if named:
+        return named[0]
+    if found:
+        return found[0]
     texts = [v for v in value.values() if isinstance(v, str)]
     return texts[0] if len(texts) == 1 else None
 
@@ -741,13 +753,25 @@ _ANSWER_LABEL = re.compile(
     re.IGNORECASE)
 
 
+# A chat model's preamble before what it was asked to write (session 18's trial: 'Sure!
+# Here is the command: "the red ball"' was not_found, "the model knows no word of
+# sure"): an acknowledgement, then "here is ..." or "the ...", up to a colon.
+_CHAT_PREAMBLE = re.compile(
+    r'^\s*(?:sure(?:\s+thing)?|certainly|of\s+course|absolutely|okay|ok|alright|no\s+problem|'
+    r'got\s+it|here\s+you\s+go)[!,.]*\s+(?:here\s+is|here\s+are|here\'s|heres|the|your|this\s+is)'
+    r'\b[^:"\u201c\n]{0,60}:\s*', re.IGNORECASE)
+
+
 def _without_reasoning(text):
-    """``text`` without a model's thinking block and answer label (:data:`_REASONING`).
+    """``text`` without a model's thinking block, preamble and answer label.
+
+    :data:`_REASONING`, :data:`_CHAT_PREAMBLE`, :data:`_ANSWER_LABEL`.
 
     :param text: str.
     :return: str; '' when only thinking was said.
     """
     text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
+    text = _CHAT_PREAMBLE.sub('', text, count=1)
     return _ANSWER_LABEL.sub('', text, count=1)
 
 
