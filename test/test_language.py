@@ -1283,3 +1283,18 @@ def test_one_picked_of_several_is_one_object(text, what, size, relation):
 ])
 def test_a_tool_call_or_a_chat_reply_gives_the_object_it_names(text, what):
     assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, link, unchecked', [
+    # Session 18's trial: a second relation after "and" was a second object ("mug on the
+    # right"), posed as a second target. One relation per object is tested; the other is
+    # kept, as said, for the reason to name.
+    ('the red ball left of the cube and right of the mug', 'left_of', ('right of the mug',)),
+    ('the ball next to the mug and behind the cube', 'next_to', ('behind the cube',)),
+])
+def test_a_second_relation_of_one_object_is_no_second_object(text, link, unchecked):
+    q = parse_command(text)
+    assert (q.link, q.also, q.unchecked) == (link, (), unchecked), describe(q)
+    # Another object after "and" is still listed.
+    q = parse_command('the ball next to the mug and the cube')
+    assert [a.what for a in q.also] == ['cube'] and q.unchecked == ()

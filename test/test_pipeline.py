@@ -142,6 +142,10 @@ def test_corrections_negations_and_picks_of_several_pose_the_object_meant(pipeli
         r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
         assert r.status == 'found' and len(r.targets) == 1, (command, r.reason)
         assert np.linalg.norm(r.pose.position - expected) < 0.01, (command, r.reason)
+    r = pipeline.run(cubes.rgb, 'the red cube right of the blue cube and left of the yellow '
+                     'ball', cubes.depth, cubes.intrinsics)
+    assert r.status == 'found' and len(r.targets) == 1, r.reason
+    assert '"left of the yellow ball" is not checked' in r.reason, r.reason
     r = pipeline.run(cubes.rgb, 'every cube but the blue one', cubes.depth, cubes.intrinsics)
     posed = sorted(round(float(t.pose.position[0]), 2) for t in r.targets)
     want = sorted(round(float(centre(cubes, c, 'cube')[0]), 2) for c in ('green', 'red'))

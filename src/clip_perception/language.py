@@ -507,6 +507,9 @@ class Query:
     the image's side (:data:`_SPEAKER_SIDE`), or None.
     ``second_reference``: with ``link`` ``between``, the other object (a :class:`Query`;
     ``reference`` is the first). "between the two mugs" gives the same description twice.
+    ``unchecked``: further relations said of the object with "and" ("... left of the cube
+    and right of the mug": ``("right of the mug",)``), as said; one relation per object
+    is tested, and the answer's reason says these were not.
     """
 
     text: str
@@ -526,6 +529,7 @@ class Query:
     distance: float | None = None
     speaker_side: str | None = None
     second_reference: object = None
+    unchecked: tuple = ()
 
     @property
     def decides(self):
@@ -1582,7 +1586,8 @@ def _parse(text):
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
-                 speaker_side=first.speaker_side, second_reference=first.second_reference)
+                 speaker_side=first.speaker_side, second_reference=first.second_reference,
+                 unchecked=first.unchecked)
 
 
 # Words that say another object is meant, not more of the one before: "the red ball and
@@ -1625,6 +1630,12 @@ def _fold_properties(pairs):
     out = []
     waiting = []  # leading property-only parts, for the first object named
     for k, (raw, q) in enumerate(pairs):
+        if out and _only_a_relation(raw):
+            # "the red ball left of the cube and right of the mug": a second relation of
+            # the same ball, not an object "mug on the right" (session 18's trial: the
+            # mug was posed as a second target). Kept as said, untested.
+            out[-1] = replace(out[-1], unchecked=out[-1].unchecked + (raw.strip(),))
+            continue
         alone = _only_properties(q) and (k == 0 or not _ANOTHER.search(raw))
         if alone and out:
             out[-1:] = _joined(out[-1], q, raw, after=True)
@@ -1638,6 +1649,16 @@ def _fold_properties(pairs):
             waiting = []
             out.append(q)
     return out + [q for _, q in waiting]
+
+
+def _only_a_relation(raw):
+    """Whether the part ``raw`` says only a relation to another object ("right of the mug")."""
+    s = _pad(raw)
+    for lead in ('that is', 'which is', 'that s', 'is', 'also', 'and'):
+        s = re.sub(r'^\s' + lead + r'\s', ' ', s)
+    linked = _split_link(_pad('object' + s))
+    return linked is not None and linked[0] != 'between' and \
+        _strip_filler(linked[1]) == 'object'
 
 
 def _joined(obj, props, said, after):
@@ -1748,6 +1769,8 @@ def describe(query):
         out['reference'] = describe(query.reference)
     if query.second_reference is not None:
         out['second_reference'] = describe(query.second_reference)
+    if query.unchecked:
+        out['unchecked'] = list(query.unchecked)
     if query.exclude:
         out['exclude'] = list(query.exclude)
     if query.plural:

@@ -271,6 +271,8 @@ class Pipeline:
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
         notes += [n for n in (speaker_side_note(query),) if n]
+        notes += [f'"{u}" is not checked: one relation per object is tested (say the '
+                  'object with that relation alone to use it)' for u in query.unchecked]
         notes += [f'the model knows no word of what "not" names ("{e}"): nothing is excluded '
                   'for it' for e in gone]
         texts = {}
