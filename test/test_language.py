@@ -1184,6 +1184,7 @@ def test_in_is_containment_in_a_named_object(text, what, reference):
     ('the ball in the image', 'ball', None), ('the mug in red', 'red mug', None),
     ('the ball in the center of the table', 'ball', 'middle'), ('the ball in view', 'ball',
                                                                 None),
+    ('the ball in', 'ball', None),  # nothing after "in": raised IndexError at 75645c1
 ])
 def test_in_before_a_place_or_a_colour_is_no_containment(text, what, relation):
     q = parse_command(text)

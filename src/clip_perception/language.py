@@ -204,10 +204,8 @@ _ORDINAL_DIGITS = re.compile(r'\s([1-9][0-9]?)(?:st|nd|rd|th)\s')
 # not_found): ordinal -2, -3 ... along the direction, as "last" is -1.
 _FROM_END = re.compile(
     r'\s(?:(?P<nth>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?:to[\s-]+|from[\s-]+'
-    r'(?:the[\s-]+)?)?last|(?P<two>penultimate|last[\s-]+but[\s-]+one|next[\s-]+to[\s-]+'
+    r'(?:the[\s-]+)?)?last|(?:penultimate|last[\s-]+but[\s-]+one|next[\s-]+to[\s-]+'
     r'last|one[\s-]+before[\s-]+(?:the[\s-]+)?last))\s')
-_NTH = {'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, '2nd': 2, '3rd': 3, '4th': 4,
-        '5th': 5}
 # "the larger of the two balls", "the left one of the red balls": the word picks one of
 # them (session 18's trial: read as two balls, both answered, the small one first).
 _PICK_OF = re.compile(r'^\s*(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+(?:the\s+|these\s+|'
@@ -609,19 +607,15 @@ def _text_of(value, depth=0):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
-    found = [t for t in (_text_of(keys[k], depth + 1) for k in _WRAPPING_KEYS if k in keys)
-             if t is not None]
+    said = [(k in _WRAPPING_KEYS, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
+            for t in (_text_of(keys[k], depth + 1),) if t is not None]
     # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
     # "pick" taken): a value that is only a verb or filler gives way to one that names an
-    # object, under an object key or another wrapping key.
-    named = [t for t in found + [t for t in (_text_of(keys[k], depth + 1)
-                                             for k in _OBJECT_KEYS if k in keys)
-                                 if t is not None]
-             if _strip_filler(_pad(t.casefold()))]
-    if named:
-        return named[0]
-    if found:
-        return found[0]
+    # object, under an object key or another wrapping key; a wrapping key's otherwise.
+    named = [t for _, t in said if _strip_filler(_pad(t.casefold()))]
+    wrapped = [t for wrapping, t in said if wrapping]
+    if named or wrapped:
+        return (named or wrapped)[0]
     texts = [v for v in value.values() if isinstance(v, str)]
     return texts[0] if len(texts) == 1 else None
 
@@ -1100,7 +1094,7 @@ def _split_link(s):
                 continue
             if phrase == 'in' and (any(after.startswith(' ' + w + ' ')
                                        for w in _NOT_LINK_AFTER_IN) or
-                                   after.split()[0] in _COLOUR_WORDS):
+                                   next(iter(after.split()), '') in _COLOUR_WORDS):
                 continue
             if phrase in ('nearest', 'closest', 'nearer', 'closer') and not re.match(
                     r'\s(?:to|the|a|an|this|that)\s', after):
@@ -1191,7 +1185,8 @@ def _phrase(s, text):
     ordinal = None
     m = _FROM_END.search(s)
     if m:
-        ordinal = -(_NTH[m.group('nth')] if m.group('nth') else 2)
+        nth = m.group('nth')  # "second" or "2nd"; none: "penultimate" and its kin
+        ordinal = -(int(nth[0]) if nth and nth[0].isdigit() else _ORDINALS.get(nth, 2))
         s = s[:m.start()] + ' ' + s[m.end():]
     for word, n in _ORDINALS.items() if ordinal is None else ():
         if re.search(r'\s' + word + r'\s', s):
@@ -1480,6 +1475,11 @@ def _appositive(m):
 _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)\b)')
 
 
+def _words_said(text):
+    """Return ``text``'s words besides punctuation and filler ('' when none)."""
+    return _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', text)))
+
+
 def _drop_openings(text):
     """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
 
@@ -1506,17 +1506,16 @@ def _drop_openings(text):
     # negation, and "not X but Y" is "Y but not X".
     text = re.sub(r'^\s*no\s+(?=(?:the|a|an|that|this)\b)', '', text)
     m = _NOT_BUT.match(text)
-    if m and _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', text[m.end():]))):
+    if m and _words_said(text[m.end():]):
         text = f'{text[m.end():]} but not {m.group(1)}'
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
-        if _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', before))) and \
-                _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', after))):
+        if _words_said(before) and _words_said(after):
             text = after
             break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
-    if m and _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', rest))) not in _GENERIC:
+    if m and _words_said(rest) not in _GENERIC:
         negated = m.group(1)
         pronoun = _strip_filler(_pad(negated)) in _GENERIC
         text = rest if pronoun else f'{rest} but not {negated}'
