@@ -568,7 +568,7 @@ UNNAMED_PUBLISHER = 'a participant that DDS has not named (a DDS application, no
 
 
 def publisher_node(namespace, name):
-    """Return a publisher's fully qualified node name as a user would write it.
+    """Return a publisher's (or any graph node's) fully qualified name as a user writes it.
 
     :param namespace: ``TopicEndpointInfo.node_namespace``, e.g. ``'/'`` or ``'/robot'``.
     :param name: ``TopicEndpointInfo.node_name``.

@@ -745,7 +745,7 @@ class PerceptionMixin:
                     self.health.notice('wiring_colour', note, now, ERROR)
         me = self.get_fully_qualified_name()
         note = namesake_note(me, sum(1 for n, ns in self.get_node_names_and_namespaces()
-                                     if f'{ns.rstrip("/")}/{n}' == me),
+                                     if publisher_node(ns, n) == me),
                              os.environ.get('ROS_DOMAIN_ID', '0'))
         if note is not None:
             self._warn_once('namesake', note)
@@ -799,7 +799,7 @@ class PerceptionMixin:
                 continue
             for topic, types in published:
                 if topic in out and string in types:
-                    out[topic].append(f'{namespace.rstrip("/")}/{name}')
+                    out[topic].append(publisher_node(namespace, name))
         return {topic: sorted(set(nodes)) for topic, nodes in out.items()}
 
     def _close_inputs(self):

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from clip_perception.geometry import box_iou
+from clip_perception.health import publisher_node
 from clip_perception.tools import DefaultsHelpFormatter
 
 NODE = '/clip_perception'
@@ -198,7 +199,7 @@ def run_replay(bag, out_dir, rate=1.0, node_args=(), save_frames=True, timeout=6
         # A node left running from the quick start on this domain answers the same
         # commands: trial 38 scored its `superseded` answers, 1/7, without a word why.
         namesakes = [n for n, ns in node.get_node_names_and_namespaces()
-                     if f'{ns.rstrip("/")}/{n}' == NODE]
+                     if publisher_node(ns, n) == NODE]
         if len(namesakes) > 1 or node.count_publishers(f'{NODE}/detection_json') > 1:
             raise AnotherNode(
                 f'another node named {NODE} is running on ROS_DOMAIN_ID '
