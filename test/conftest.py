@@ -229,6 +229,26 @@ class Camera:
         return stamp
 
 
-def detections(probe, topic='/clip_perception/detection_json'):
+def detections(probe, topic='/clip_perception/detection_json', catch_up=5.0):
+    """Return the ``~/detection_json`` answers ``probe`` holds, parsed, oldest first.
+
+    The node publishes a frame's ``~/target_pose`` before its ``~/detection_json``, and
+    the two travel on separate DDS topics, so a test that saw a pose may read the JSON a
+    moment before its answer lands. When ``probe`` listens to the pose topic beside
+    ``topic``, this waits up to ``catch_up`` seconds for the JSON of the newest pose's
+    stamp (CI, stop 32: a test read ``detections(probe)[-1]`` of an empty list).
+    """
     import json
+    pose_topic = topic.rsplit('/', 1)[0] + '/target_pose'
+    poses = probe.messages(pose_topic) if pose_topic in probe.received else []
+    if poses:
+        want = (poses[-1].header.stamp.sec, poses[-1].header.stamp.nanosec)
+        end = time.monotonic() + catch_up
+        while time.monotonic() < end:
+            stamps = {(d['stamp']['sec'], d['stamp']['nanosec'])
+                      for d in (json.loads(m.data) for m in probe.messages(topic))
+                      if isinstance(d.get('stamp'), dict)}
+            if want in stamps:
+                break
+            time.sleep(0.02)
     return [json.loads(m.data) for m in probe.messages(topic)]
