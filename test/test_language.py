@@ -1299,3 +1299,110 @@ def test_a_second_relation_of_one_object_is_no_second_object(text, link, uncheck
     # Another object after "and" is still listed.
     q = parse_command('the ball next to the mug and the cube')
     assert [a.what for a in q.also] == ['cube'] and q.unchecked == ()
+
+
+@pytest.mark.parametrize('text, what, relation, link, reference', [
+    # Session 18's left-alone list: a misspelt place word was an object ("the ball on the
+    # rigth": a link "on" to the object "rigth", not_found).
+    ('the ball on the rigth', 'ball', 'right', None, None),
+    ('the ball on the lfet', 'ball', 'left', None, None),
+    ('the rihgt mug', 'mug', 'right', None, None),
+    ('the ball in the midle', 'ball', 'middle', None, None),
+    ('the mug to the rihgt of the cube', 'mug', None, 'right_of', 'cube'),
+    ('the cube behnid the mug', 'cube', None, 'behind', 'mug'),
+    ('the red ball furhtest from the mug', 'red ball', None, 'far_from', 'mug'),
+    # What a speech recogniser writes for "right", where a side is said.
+    ('the mug on the write', 'mug', 'right', None, None),
+    ('the ball to the write of the cube', 'ball', None, 'right_of', 'cube'),
+])
+def test_a_place_word_misspelt_by_one_typo_is_read_as_said(text, what, relation, link,
+                                                           reference):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link, q.reference and q.reference.what) == \
+        (what, relation, link, reference), describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    # English words one typo from a place word are no typo of it.
+    ('the light', 'light'), ('the loft bed', 'loft bed'), ('the bedside lamp', 'bedside lamp'),
+    ('the night stand', 'night stand'), ('the fiddle', 'fiddle'), ('the frond', 'frond'),
+    ('the closet door', 'closet door'), ('the write button', 'write button'),
+])
+def test_words_near_a_place_word_stay_as_said(text, what):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link) == (what, None, None), describe(q)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    # Session 18's left-alone list: "the ball on the cube's left" was "on" the cube.
+    ("the ball on the cube's left", 'ball', 'left_of', 'cube'),
+    ("the ball to the blue mug's right side", 'ball', 'right_of', 'blue mug'),
+    ("the red ball at the mug's left-hand side", 'red ball', 'left_of', 'mug'),
+    ("move to the ball on the cube's rigth", 'ball', 'right_of', 'cube'),
+])
+def test_a_side_said_as_the_references_is_left_or_right_of_it(text, what, link, reference):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what) == (what, link, reference), describe(q)
+    # The viewer's side stays the viewer's.
+    q = parse_command("the mug at the camera's right")
+    assert (q.what, q.relation, q.link) == ('mug', 'right', None), describe(q)
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Session 18's left-alone list: "what color is the mug?" was the object "what color
+    # mug". The node finds the object; it does not name its colour.
+    ('what color is the mug?', 'mug', None),
+    ("what's the colour of the ball on the left", 'ball', 'left'),
+    ('which colour is the cube', 'cube', None),
+    ('what is the shape of the red object', 'red object', None),
+    ('what size are the blue balls', 'blue ball', None),
+])
+def test_a_question_about_a_property_finds_the_object(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation) == (what, relation), describe(q)
+
+
+@pytest.mark.parametrize('text, what, reference', [
+    # Session 18's left-alone list: "the cup in my hand" was "in" the object "my".
+    ('the cup in my hand', 'cup', None),
+    ('pick up my red ball', 'red ball', None),
+    ('the cup next to your mug', 'cup', 'mug'),
+    ('their blue mug', 'blue mug', None),
+])
+def test_a_possessive_determiner_is_read_as_an_article(text, what, reference):
+    q = parse_command(text)
+    assert (q.what, q.reference and q.reference.what) == (what, reference), describe(q)
+    # "on my left" is still the speaker's side.
+    assert parse_command('the mug on my left').speaker_side == 'my left'
+
+
+def test_counts_before_colours_count_the_noun_said_after_them():
+    # Session 18's left-alone list: "two red and three blue balls" was "red two" and
+    # three blue balls.
+    q = parse_command('two red and three blue balls')
+    assert [(o.what, o.count) for o in (q,) + q.also] == [('red ball', 2), ('blue ball', 3)]
+    q = parse_command('the red and blue balls')
+    assert [(o.what, o.count, o.plural) for o in (q,) + q.also] == \
+        [('red ball', None, True), ('blue ball', None, True)]
+    assert parse_command('ball_2_red').what == 'red ball 2'  # a name, not a count
+
+
+@pytest.mark.parametrize('text, what, relation, exclude, unchecked', [
+    # Session 18's left-alone list: "the ball not on the left" excluded "ball", the object
+    # itself, and answered not_found. A place said with "not" is its opposite side.
+    ('the ball not on the left', 'ball', 'right', (), ()),
+    ("pick up the ball that isn't on the left", 'ball', 'right', (), ()),
+    ('the cube not at the back', 'cube', 'nearest', (), ()),
+    ('the ball on the right, not on the left', 'ball', 'right', (), ()),
+    # No opposite: kept as said, unchecked (the reason names it).
+    ('the mug that is not in the middle', 'mug', None, (), ('not in the middle',)),
+    # The first negation said splits the command (it was split at "and not" first: the
+    # object "red ball not" and the exclusion "blue not").
+    ('the red ball not on the left and not the blue one', 'red ball', 'right',
+     ('blue ball',), ()),
+])
+def test_a_place_said_with_not_is_the_opposite_side(text, what, relation, exclude,
+                                                    unchecked):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.exclude, q.unchecked) == \
+        (what, relation, exclude, unchecked), describe(q)

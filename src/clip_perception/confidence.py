@@ -24,6 +24,8 @@ import re
 import numpy as np
 import torch
 
+from clip_perception.language import edit_distance as _edit_distance
+
 GENERIC_CONTRASTS = ('background', 'the table', 'a wall', 'the floor')
 VOCABULARY_FILE = 'clip_perception_vocabulary.json'
 # Words that mean the same object or colour; maps to one canonical word.
@@ -149,19 +151,6 @@ def unknown_to(what, vocabulary, carried=''):
     mine = _words(what) - _words(carried)
     known = frozenset().union(*(_words(item) for item in vocabulary))
     return bool(mine) and not (mine & known)
-
-
-def _edit_distance(a, b):
-    """Damerau-Levenshtein distance (optimal string alignment): typos as people make them."""
-    d = [[max(i, j) if not (i and j) else 0 for j in range(len(b) + 1)]
-         for i in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
 
 
 @lru_cache(maxsize=1024)

@@ -235,7 +235,11 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # see _ASKING for what must go before relations are read).
            'where', 'located', 'tell me', 'let me know', 'how many', 'im', 'i am', 'i m',
            'if you can', 'if possible', 'when you can', 'asap', 'pls', 'plz', 'pleeease',
-           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers')
+           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers',
+           # Possessive determiners, said as "the" is ("pick up my red ball", "the cup in
+           # your hand": the reference "your", session 18's left-alone list). "on my
+           # left" is read before filler goes (:data:`_SPEAKER_SIDE`).
+           'my', 'your', 'his', 'her', 'our', 'their')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -249,6 +253,10 @@ _ASKING = re.compile(
     r'|(?:the |its |their |exact |3d )*(?:position|location|pose|coordinates|coords|xyz'
     r'|distance|depth) (?:of|to)'
     r'|(?:position|location|pose|coordinates|coords|xyz|in view|in sight|in frame)(?=\s*$)'
+    # "what colour is the mug?", "what's the shape of the red object" (session 18's
+    # left-alone list: the object "what color mug"): the node finds the object; it does
+    # not name its properties.
+    r'|(?:whats|what|which)(?:\s(?:is|s))?\s(?:the\s)?(?:colou?r|shape|size)\s(?:is|are|s|of)'
     r')(?=\s)')
 # Verbs a perception node is asked with that are also nouns ("the train track", "a
 # light show"): dropped only where a determiner follows, as the verb's object.
@@ -507,7 +515,9 @@ class Query:
     ``reference`` is the first). "between the two mugs" gives the same description twice.
     ``unchecked``: further relations said of the object with "and" ("... left of the cube
     and right of the mug": ``("right of the mug",)``), as said; one relation per object
-    is tested, and the answer's reason says these were not.
+    is tested, and the answer's reason says these were not; and a place said with "not"
+    that has no opposite side ("not in the middle": ``("not in the middle",)``). "not on
+    the left" is read as ``relation`` ``right`` (left/right, top/bottom, nearest/farthest).
     """
 
     text: str
@@ -985,6 +995,85 @@ def same_command(a, b):
     return bool(key_a) and key_a == key_b
 
 
+def edit_distance(a, b):
+    """Damerau-Levenshtein distance (optimal string alignment): typos as people make them."""
+    d = [[max(i, j) if not (i and j) else 0 for j in range(len(b) + 1)]
+         for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+# Place words a misspelling is read as (session 18's left-alone list: "the ball on the
+# rigth" was a link "on" to an object "rigth", not_found; "the mug to the rihgt of the
+# cube" the object "mug rihgt cube"). Object words are spelt against the checkpoint's
+# vocabulary later (:func:`clip_perception.confidence.correct_spelling`); these decide
+# how the command is parsed, so they are spelt here, before relations are read.
+_SIDE_WORDS = ('left', 'right', 'middle', 'centre', 'center', 'front', 'behind', 'between',
+               'beside', 'leftmost', 'rightmost', 'nearest', 'closest', 'farthest',
+               'furthest', 'bottom', 'above', 'below', 'under', 'inside')
+# English words one typo from a place word, which are no typo of it ("the light", "the
+# lift", "the night stand", "a frond", "the riddle", "the bedside lamp"): never read as one.
+_NOT_SIDE_TYPOS = frozenset((
+    'light', 'fight', 'night', 'might', 'sight', 'tight', 'eight', 'wight', 'bight', 'hight',
+    'rights', 'bright', 'fright', 'wright', 'lift', 'loft', 'lent', 'lest', 'deft', 'heft',
+    'weft', 'lefty', 'lefts', 'fiddle', 'riddle', 'piddle', 'diddle', 'muddle', 'meddle',
+    'middles', 'centres', 'centred', 'centers', 'renter', 'censer', 'canter', 'enter',
+    'font', 'frond', 'fronts', 'frost', 'bottoms', 'abode', 'abide', 'blow', 'bellow',
+    'udder', 'sunder', 'besides', 'bedside', 'insider', 'closet', 'closes', 'dearest',
+    'neatest'))
+
+
+def _side_spelling(said):
+    """Read place words misspelt by one typo as said (see :data:`_SIDE_WORDS`).
+
+    A word of four letters or more, not itself an English word one typo from a place
+    word (:data:`_NOT_SIDE_TYPOS`), one typo (an insertion, deletion, substitution or swap
+    of neighbours) from exactly one place word, is read as it: "rigth", "lfet", "rihgt",
+    "midle", "behnid", "bewteen".
+    "write" after "on the" / "to the" before the end or "of" (what a speech recogniser
+    writes for "right") is read "right".
+
+    :param said: the lower-case command.
+    :return: ``said`` with those words replaced.
+    """
+    def fix(m):
+        word = m.group()
+        if len(word) < 4 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS:
+            return word
+        near = sorted((edit_distance(word, k), k) for k in _SIDE_WORDS
+                      if abs(len(k) - len(word)) <= 1)
+        if near and near[0][0] == 1 and (len(near) == 1 or near[1][0] > 1):
+            return near[0][1]
+        return word
+
+    said = re.sub(r'[a-z]+', fix, said)
+    return re.sub(r'\b((?:on|to|at)\s+(?:the|your|my)\s+)(?:write|rite|wright)\b'
+                  r'(?=\s*(?:$|[,;.!?]|\s(?:of|side|hand)\b))', r'\1right', said)
+
+
+# A side said as a reference's ("the ball on the cube's left", "to the mug's right
+# side"): "left of the cube" (session 18's left-alone list: read as "on" the cube, its
+# left one). At most four words name the reference.
+_POSSESSIVE_SIDE = re.compile(
+    r"\b(?:on|to|at)\s+(?:the\s+)?(?P<ref>(?:(?!(?:on|to|at|the|of|in|and|or|a|an)\s)"
+    r"[a-z-]+\s+){0,3}?[a-z-]+)'s\s+(?P<side>left|right)(?:[\s-]hand)?(?:\s+side)?\b")
+
+
+def _possessive_side(m):
+    """Say "on the cube's left" as "left of the cube" (:data:`_POSSESSIVE_SIDE`).
+
+    The viewer's side stays ("at the camera's right" is read by :func:`_viewer_frame`).
+    """
+    if re.fullmatch(_VIEWER, m.group('ref')):
+        return m.group()
+    return f"{m.group('side')} of the {m.group('ref')}"
+
+
 def _pad(s):
     return ' ' + ' '.join(s.split()) + ' '
 
@@ -1228,8 +1317,11 @@ def _phrase(s, text):
                 continue  # "the 5 cm cubes": a measure, not five cubes
             n = _COUNTS.get(word) or (int(word) if word.isdigit() and len(word) <= 3
                                       else None)
+            # Before colours alone the noun comes later: "two red and three blue balls".
+            before_colours = k == 0 and len(words) > 1 and all(w in _COLOUR_WORDS
+                                                               for w in words[1:])
             if n is not None and (head_plural or word == 'both' or n == 1 or
-                                  len(words) == 1):
+                                  len(words) == 1 or before_colours):
                 count = n if n > 1 else None
                 plural = plural or n > 1
                 del words[k]
@@ -1354,18 +1446,24 @@ def _split_negation(s):
     if m:
         s = _pad(s[:m.start()] + s[m.end():] + f" but not {m.group('word')}")
     s = _IS_NOT.sub(' but not ', s)
-    for phrase in _NEGATIONS:
-        m = re.search(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s)
-        if m and phrase == 'but' and not _BUT_WHAT.match(s[m.end():]):
+    while True:
+        # The first negation said, the longest phrase where two start together: "the
+        # red ball not on the left and not the blue one" split at "and not" first and
+        # read "red ball not" and "blue not".
+        found = [(m.start(), -len(phrase), phrase, m) for phrase in _NEGATIONS
+                 for m in [re.search(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s)] if m]
+        if not found:
+            break
+        _, _, phrase, m = min(found, key=lambda f: f[:2])
+        if phrase == 'but' and not _BUT_WHAT.match(s[m.end():]):
             # "the ball but bigger", "the mug but with a handle": no object excluded.
             s = _pad(s[:m.start()] + s[m.end():])
             continue
-        if m:
-            neg = s[m.end():]
-            parts = [re.sub(r'^\s*(?:not|no)\s', ' ', p)
-                     for p in re.split(r'\s(?:and|or|nor|not|but)\s', _pad(neg))]
-            parts = [p for p in parts if _strip_filler(_pad(p))]
-            return _pad(s[:m.start()]), [_pad(p) for p in parts]
+        neg = s[m.end():]
+        parts = [re.sub(r'^\s*(?:not|no)\s', ' ', p)
+                 for p in re.split(r'\s(?:and|or|nor|not|but)\s', _pad(neg))]
+        parts = [p for p in parts if _strip_filler(_pad(p))]
+        return _pad(s[:m.start()]), [_pad(p) for p in parts]
     return s, []
 
 
@@ -1533,6 +1631,7 @@ def _parse(text):
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
     # "cube number two" as "cube number 2" (session 18's trial: the object "cube number two").
+    said = _POSSESSIVE_SIDE.sub(_possessive_side, _side_spelling(said))
     said = _NUMBER_SIGN.sub(lambda m: f' {_NUMBER_WORDS.get(m.group(1), m.group(1))}th', said)
     said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
     said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
@@ -1555,10 +1654,21 @@ def _parse(text):
     queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
                if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
-    exclude = []
+    exclude, unchecked = [], []
     for neg in negatives:
         q = _phrase(neg, neg.strip())
         what = q.what
+        if queries and not generic and _only_a_place(q):
+            # "the ball not on the left": a place, not an object to exclude (it excluded
+            # "ball", the object itself, and answered not_found; session 18's left-alone
+            # list). Read as the opposite side where there is one (of two balls, the
+            # one on the right); otherwise kept as said, unchecked.
+            opposite = _OPPOSITE.get(q.relation)
+            if opposite and queries[0].relation in (None, opposite):
+                queries[0] = replace(queries[0], relation=opposite)
+            else:
+                unchecked.append(f'not {neg.strip()}')
+            continue
         head = queries[0].what.split()[-1] if queries and not generic else None
         if head and what in ('object',):
             what = queries[0].what
@@ -1586,7 +1696,18 @@ def _parse(text):
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
-                 unchecked=first.unchecked)
+                 unchecked=first.unchecked + tuple(unchecked))
+
+
+# The side opposite a place said with "not" ("not on the left": on the right).
+_OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
+             'nearest': 'farthest', 'farthest': 'nearest'}
+
+
+def _only_a_place(q):
+    """Whether ``q`` says only a place ("on the left", "in the middle"), no object."""
+    return q.what == 'object' and q.relation is not None and q.size is None and \
+        q.link is None and q.ordinal is None and q.count is None
 
 
 # Words that say another object is meant, not more of the one before: "the red ball and
@@ -1605,7 +1726,7 @@ def _head_of(q):
 
 def _only_properties(q):
     """Whether ``q`` says only colours, a size or a side, and no object ("small", "red")."""
-    return (not _head_of(q) and q.link is None and q.ordinal is None and q.count is None
+    return (not _head_of(q) and q.link is None and q.ordinal is None
             and bool(_colours_of(q) or q.relation or q.size))
 
 
@@ -1674,8 +1795,8 @@ def _joined(obj, props, said, after):
     if (colours and _colours_of(obj)) or (props.size and obj.size) or \
             (props.relation and obj.relation) or \
             (not after and _ANOTHER.search(obj.text) is not None):
-        other = replace(props, what=' '.join(colours + _head_of(obj)), plural=obj.plural,
-                        count=obj.count)
+        other = replace(props, what=' '.join(colours + _head_of(obj)),
+                        plural=obj.plural or props.plural, count=props.count or obj.count)
         return [obj, other] if after else [other, obj]
     return [replace(obj, what=' '.join(colours + obj.what.split()),
                     relation=obj.relation or props.relation, size=obj.size or props.size,
