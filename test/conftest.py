@@ -68,6 +68,7 @@ class Probe:
     def __init__(self, name='probe'):
         self.node = Node(name)
         self.received = {}
+        self.arrived = {}  # topic -> time.monotonic() of each message in ``received``
         self._lock = threading.Lock()
         self._executor = SingleThreadedExecutor()
         self._executor.add_node(self.node)
@@ -81,10 +82,12 @@ class Probe:
 
     def listen(self, cls, topic, qos=10):
         self.received.setdefault(topic, [])
+        self.arrived.setdefault(topic, [])
 
         def cb(msg, topic=topic):
             with self._lock:
                 self.received[topic].append(msg)
+                self.arrived[topic].append(time.monotonic())
         self.node.create_subscription(cls, topic, cb, qos)
 
     def messages(self, topic):
@@ -95,6 +98,7 @@ class Probe:
         with self._lock:
             for t in ([topic] if topic else list(self.received)):
                 self.received[t] = []
+                self.arrived[t] = []
 
     def wait_for(self, topic, predicate=lambda msgs: len(msgs) > 0, timeout=30.0):
         end = time.monotonic() + timeout
@@ -235,15 +239,18 @@ def detections(probe, topic='/clip_perception/detection_json', catch_up=5.0):
     The node publishes a frame's ``~/target_pose`` before its ``~/detection_json``, and
     the two travel on separate DDS topics, so a test that saw a pose may read the JSON a
     moment before its answer lands. When ``probe`` listens to the pose topic beside
-    ``topic``, this waits up to ``catch_up`` seconds for the JSON of the newest pose's
-    stamp (CI, stop 32: a test read ``detections(probe)[-1]`` of an empty list).
+    ``topic``, this waits for the JSON of the newest pose's stamp until ``catch_up``
+    seconds after that pose arrived (CI, stop 32: a test read ``detections(probe)[-1]``
+    of an empty list); a JSON cleared since is waited for no longer than that.
     """
     import json
     pose_topic = topic.rsplit('/', 1)[0] + '/target_pose'
-    poses = probe.messages(pose_topic) if pose_topic in probe.received else []
-    if poses:
+    with probe._lock:
+        poses = list(probe.received.get(pose_topic, []))
+        arrived = list(probe.arrived.get(pose_topic, []))
+    if poses and arrived:
         want = (poses[-1].header.stamp.sec, poses[-1].header.stamp.nanosec)
-        end = time.monotonic() + catch_up
+        end = arrived[-1] + catch_up
         while time.monotonic() < end:
             stamps = {(d['stamp']['sec'], d['stamp']['nanosec'])
                       for d in (json.loads(m.data) for m in probe.messages(topic))
