@@ -1394,6 +1394,8 @@ def test_counts_before_colours_count_the_noun_said_after_them():
     ("pick up the ball that isn't on the left", 'ball', 'right', (), ()),
     ('the cube not at the back', 'cube', 'nearest', (), ()),
     ('the ball on the right, not on the left', 'ball', 'right', (), ()),
+    ('the mug but not the one on the left', 'mug', 'right', (), ()),
+    ('the mug, not on the left but the right', 'mug', 'right', (), ()),
     # No opposite: kept as said, unchecked (the reason names it).
     ('the mug that is not in the middle', 'mug', None, (), ('not in the middle',)),
     # The first negation said splits the command (it was split at "and not" first: the

@@ -1666,7 +1666,7 @@ def _parse(text):
             opposite = _OPPOSITE.get(q.relation)
             if opposite and queries[0].relation in (None, opposite):
                 queries[0] = replace(queries[0], relation=opposite)
-            else:
+            elif q.relation != queries[0].relation:  # "not on the left but the right"
                 unchecked.append(f'not {neg.strip()}')
             continue
         head = queries[0].what.split()[-1] if queries and not generic else None
