@@ -1447,9 +1447,9 @@ def _split_negation(s):
         s = _pad(s[:m.start()] + s[m.end():] + f" but not {m.group('word')}")
     s = _IS_NOT.sub(' but not ', s)
     while True:
-        # The first negation said, the longest phrase where two start together: "the
-        # red ball not on the left and not the blue one" split at "and not" first and
-        # read "red ball not" and "blue not".
+        # The first negation said, the longest phrase where two start together (the
+        # first phrase of _NEGATIONS found anywhere split "the red ball not on the left
+        # and not the blue one" at "and not": the object "red ball not", "blue not").
         found = [(m.start(), -len(phrase), phrase, m) for phrase in _NEGATIONS
                  for m in [re.search(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s)] if m]
         if not found:
