@@ -558,10 +558,27 @@ _LINE_BREAKS = re.compile(r'\s*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])\s*')
 _BULLET = re.compile(r'(?:[-*+\u2022\u2023\u25e6\u2043]|\d{1,2}[.)])\s+')
 
 
+# Cells of a table row (field report): a row copied from a spreadsheet or a table reaches
+# the clipboard as tab-separated values, one cell per object (tabulapdf/tabula#40: Excel's
+# and Google Sheets' clipboard format; kumo/sketch-mail-merge#4: columns pasted as TSV;
+# davep/rogallo#33: a tab as a list item's separator). "red ball<TAB>blue mug" ran into
+# one phrase, "red ball blue mug", which names nothing (not_found). A tab lists objects as
+# a line break does; spaces around it go with it.
+_CELL_BREAK = re.compile(r'\s*\t\s*')
+
+
+def _without_bullet(item):
+    return _BULLET.sub('', item, count=1) if _BULLET.match(item) else item
+
+
 def _lines_as_list(text):
-    """Join the lines of ``text`` with "; " (a line ending in punctuation: " ")."""
-    lines = [_BULLET.sub('', ln, count=1) if _BULLET.match(ln) else ln
-             for ln in _LINE_BREAKS.split(text.strip())]
+    """Join the lines and tab-separated cells of ``text`` with "; " (after punctuation: " ").
+
+    A list bullet or number is dropped at the start of a line ("1.<TAB>the red ball") and
+    of a cell.
+    """
+    lines = [_without_bullet(cell) for ln in _LINE_BREAKS.split(text.strip())
+             for cell in _CELL_BREAK.split(_without_bullet(ln.strip()))]
     out = ''
     for line in (ln for ln in lines if ln.strip()):
         out += ('' if not out else ' ' if out[-1] in ',;:.!?' else '; ') + line
@@ -604,7 +621,7 @@ _DOCUMENT_MARKERS = re.compile(r'^\s*(?:---|\.\.\.)\s*$', re.MULTILINE)
 # bridge's JSON around an agent's JSON) is common; more is no command.
 _MAX_WRAPPING = 6
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
-_ESCAPED = {'n': '\n', 'r': '\n', 't': ' ', 'v': '\n', 'f': '\n'}
+_ESCAPED = {'n': '\n', 'r': '\n', 't': '\t', 'v': '\n', 'f': '\n'}
 
 
 def _text_of(value, depth=0):
@@ -1090,12 +1107,35 @@ def _take(table, s):
     return found, s
 
 
+# Filler verbs that are also the names of things (field report: "the ball next to the
+# lift" was the object "ball next", the reference gone; "the red pick" was "red"): after
+# a determiner, and words of its noun phrase, such a word is the noun ending the phrase,
+# as a tagger tells a noun from a verb by the determiner before it
+# (spencermountain/compromise#983: "hang the cloak on the hook with rope" tagged "hook"
+# and "rope" verbs; #102: "move that chair"). Followed by "up", a pronoun or a
+# determiner it is still the verb ("pick up the ball", "lift it", "hand me the cup"),
+# and "a hand with" is help asked for.
+_VERB_NOUNS = ('lift', 'pick', 'hand')
+_DETERMINERS = ('the', 'a', 'an', 'this', 'that', 'these', 'those')
+_AS_NOUN = '\u2063'  # marks a verb-noun kept as a noun inside _strip_filler
+_VERB_NOUN = re.compile(
+    r'(?<=\s)(?:' + '|'.join(_DETERMINERS) + r')\s(?:(?!(?:' + '|'.join(
+        re.escape(w) for w in _FILLER if ' ' not in w) + r')\s)[\w\'-]+\s){0,2}?(?:' +
+    '|'.join(_VERB_NOUNS) + r')(?=\s)(?!\s(?:up|it|them|me|us|him|with|to|' +
+    '|'.join(_DETERMINERS) + r')\s)')
+
+
 def _strip_filler(s):
+    """Drop :data:`_FILLER` from padded ``s`` and return its words.
+
+    A verb-noun said as a noun (:data:`_VERB_NOUN`) is kept.
+    """
+    s = _VERB_NOUN.sub(lambda m: m.group() + _AS_NOUN, s)
     for phrase in sorted(_FILLER, key=len, reverse=True):
         # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
         unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
         s = re.sub(unit + r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
-    return ' '.join(s.replace('-', ' ').split())
+    return ' '.join(s.replace('-', ' ').replace(_AS_NOUN, '').split())
 
 
 def _singular(word):
