@@ -128,6 +128,22 @@ def feed_until(camera, scene, predicate, timeout=40.0, period=0.25, **kwargs):
     return False
 
 
+def assert_each_posed(probe, node, camera, scene, cases):
+    """Feed ``scene`` recoded as each ``(encoding, step, data)``; each poses the red ball.
+
+    Within 1 cm of the truth, from a fresh probe per case.
+    """
+    red = obj(scene, 'red', 'ball')
+    for encoding, step, data in cases:
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step, m.data = encoding, step, data
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
+            (encoding, detections(probe)[-1:], node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, encoding
+
+
 def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     """A 1x640 frame once made image proposals 160x102400 and stalled the worker."""
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
@@ -154,18 +170,10 @@ def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
 
 def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    red = obj(scene, 'red', 'ball')
-    h, w = scene.rgb.shape[:2]
-    for encoding, step, data in (('yuv422_yuy2', 2 * w, yuyv(scene.rgb)),
-                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
-                                 ('nv12', w, nv12(scene.rgb))):  # depthai-ros issue 20
-        def recode(m, encoding=encoding, step=step, data=data):
-            m.encoding, m.step, m.data = encoding, step, data
-            return m
-        probe.clear()
-        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
-            (encoding, node.output())
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    w = scene.rgb.shape[1]
+    assert_each_posed(probe, node, camera, scene, (
+        ('yuv422_yuy2', 2 * w, yuyv(scene.rgb)), ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
+        ('nv12', w, nv12(scene.rgb))))  # depthai-ros issue 20
     assert 'skipped' not in node.output()
     assert node.stop() == 0
 
@@ -174,20 +182,12 @@ def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
     # A 12-bit industrial camera's rgb16 or bayer_rggb16, low-aligned: black as value /
     # 256 (an IR camera's mono16, Azure_Kinect_ROS_Driver issue 90: test_messages.py).
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    red = obj(scene, 'red', 'ball')
     h, w = scene.rgb.shape[:2]
     mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w).astype(np.uint16)
     wide = scene.rgb.astype(np.uint16)
-    for encoding, step, data in (('rgb16', 6 * w, (wide << 4).tobytes()),
-                                 ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
-                                 ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())):
-        def recode(m, encoding=encoding, step=step, data=data):
-            m.encoding, m.step, m.data = encoding, step, data
-            return m
-        probe.clear()
-        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
-            (encoding, detections(probe)[-1:], node.output())
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert_each_posed(probe, node, camera, scene, (
+        ('rgb16', 6 * w, (wide << 4).tobytes()), ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
+        ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())))
     assert node.stop() == 0
 
 
@@ -2016,6 +2016,41 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
         return m
     refusal = refused_colour(probe, camera, scene, no_bit_depth, '"rgb"')
     assert 'no bit depth' in refusal, refusal
+    assert node.stop() == 0
+
+
+def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(probe,
+                                                                           start_node):
+    """``"BayerRG8"``, ``"BayerRG12"``, ``"YUV422Packed"``: a camera SDK's format names.
+
+    Field report (strawlab/camera_aravis#3: "Unrecognized image encoding [bayerrg8]";
+    SherifN/peak_cam#35: "BayerRG8"; basler/pylon-ros-camera#225: GenAPI names beside
+    ROS encodings): a machine vision driver writes the GenICam pixel format into
+    ``encoding``. Before, every frame was refused as an unsupported encoding, 0 answers.
+    Each names one sensor_msgs layout: read as it, pose within 1 cm, warned once, counted
+    ``colour_encoding_name``; a format with bits packed across bytes (``Mono12p``) is
+    refused saying to unpack it.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w)
+    quads = np.frombuffer(yuyv(scene.rgb), np.uint8).reshape(h, w // 2, 4)
+    assert_each_posed(probe, node, camera, scene, (
+        ('BayerRG8', w, mosaic.tobytes()),
+        ('BayerRG12', 2 * w, (mosaic.astype(np.uint16) << 4).tobytes()),
+        ('YUV422Packed', 2 * w, quads[..., [1, 0, 3, 2]].tobytes())))  # UYVY order
+    log = node.output()
+    assert log.count('image encoding "BayerRG8" is a GenICam pixel format name') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_encoding_name', 0)) >= 3)[2]
+    assert int(values['colour_encoding_name']) >= 3, values
+
+    def bit_packed(m):
+        m.encoding, m.step = 'Mono12p', w * 3 // 2
+        m.data = bytes(m.step * h)
+        return m
+    refusal = refused_colour(probe, camera, scene, bit_packed, '"Mono12p"')
+    assert 'packed across bytes' in refusal, refusal
     assert node.stop() == 0
 
 

@@ -9,6 +9,7 @@ more than :data:`MAX_PIXELS` pixels.
 from dataclasses import dataclass
 from functools import lru_cache
 import math
+import re
 import struct
 import sys
 
@@ -79,6 +80,25 @@ def supported_colour_encodings():
 # around it is that name (see read_encoding).
 _COLOUR_NAMES = {name.lower(): name for name in supported_colour_encodings()}
 _DEPTH_NAMES = {name.lower(): name for name in DEPTH_ENCODINGS}
+# GenICam pixel format names (PFNC, and GigE Vision 1.x's "...Packed" names) a machine
+# vision driver writes into ``encoding`` as its camera SDK names the format: "BayerRG8"
+# (SherifN/peak_cam#35), "bayerrg8" (strawlab/camera_aravis#3: "Unrecognized image
+# encoding [bayerrg8]"), GenAPI names beside ROS ones (basler/pylon-ros-camera#225). Each
+# names one layout of sensor_msgs/image_encodings.hpp: a PFNC Bayer name gives the first
+# row's two colours as ROS does (BayerRG = bayer_rggb), 10 to 14 bits are unpacked into
+# 16-bit words (read by the bits the frame uses, to_8_bits), PFNC's YUV422_8 is YUYV order
+# and GigE Vision's YUV422Packed UYVY. By lower-case name.
+_GENICAM_NAMES = {
+    **{f'bayer{p[:2]}{bits}': f'bayer_{p}{8 if bits == 8 else 16}'
+       for p in ('rggb', 'bggr', 'gbrg', 'grbg') for bits in (8, 10, 12, 14, 16)},
+    **{f'mono{bits}': 'mono16' for bits in (10, 12, 14)},
+    **{f'{c}{bits}': f'{c}16' for c in ('rgb', 'bgr') for bits in (10, 12, 14)},
+    'rgb8packed': 'rgb8', 'bgr8packed': 'bgr8', 'rgba8packed': 'rgba8', 'bgra8packed': 'bgra8',
+    'yuv422_8': 'yuyv', 'yuv422_8_uyvy': 'uyvy', 'yuv422packed': 'uyvy',
+    'yuv422_yuyv_packed': 'yuyv'}
+# Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"): no
+# encoding of sensor_msgs holds them, and read as bytes they are noise.
+_GENICAM_BIT_PACKED = re.compile(r'(?:mono|bayer(?:rg|bg|gb|gr)|rgb|bgr)1[0-4](?:p|packed)$')
 
 
 class Note(str):
@@ -145,7 +165,10 @@ def read_encoding(encoding, names, what, notes=None):
     cv_bridge answers ``Unrecognized image encoding``, strawlab/camera_aravis#3). A name
     that differs from one the node reads only in case or in spaces around it names that
     encoding and nothing else, so it is read as that one, and a line saying so is added
-    to ``notes``. Anything else (``"rgb"``, no bit depth; ``"yuv420p"``) is not guessed.
+    to ``notes``. A colour encoding written as its GenICam pixel format name
+    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``) is read as
+    the encoding of the same layout, with a note. Anything else (``"rgb"``, no bit depth;
+    ``"yuv420p"``; ``"Mono12p"``, bits packed across bytes) is not guessed.
 
     :param encoding: the message's ``encoding`` (str).
     :param names: dict of the encodings read, by their lower-case form.
@@ -153,7 +176,16 @@ def read_encoding(encoding, names, what, notes=None):
     :param notes: a list, or None.
     :return: the encoding's name (str) or None when it names none of ``names``.
     """
-    name = names.get(str(encoding).strip().lower())
+    key = str(encoding).strip().lower()
+    name = names.get(key)
+    if name is None and names is _COLOUR_NAMES and key in _GENICAM_NAMES:
+        name = _GENICAM_NAMES[key]
+        if notes is not None:
+            notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is a GenICam '
+                              'pixel format name, not a sensor_msgs/image_encodings.hpp one '
+                              '(cv_bridge, RViz and image_pipeline refuse it); reading it as '
+                              f'"{name}": map the pixel format to "{name}" in the driver'))
+        return name
     if name is not None and name != encoding and notes is not None:
         notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is not written as '
                           'sensor_msgs/image_encodings.hpp spells it (cv_bridge, RViz and '
@@ -388,6 +420,9 @@ def _encoding_hint(encoding, what):
     if what == 'depth' and lower in _COLOUR_NAMES:
         return (' (a colour encoding on the depth topic: is depth remapped to a colour or '
                 'infrared stream?)')
+    if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
+        return (' (a GenICam format with its bits packed across bytes: set the camera or the '
+                'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
     if lower in ('rgb', 'bgr', 'rgba', 'bgra', 'mono', 'gray', 'grey'):
         return ' (no bit depth: 8 or 16 bits a channel cannot be told, so it is not guessed)'
     return ''
