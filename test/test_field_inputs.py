@@ -2636,6 +2636,45 @@ def test_use_sim_time_given_as_text_is_taken_as_its_truth_value(probe, start_nod
     assert 'Traceback' not in out
 
 
+def test_truth_values_given_as_1_or_0_are_taken_as_such(probe, start_node, tmp_path):
+    """``tracking: 0`` in a parameters file, ``-p use_sim_time:=0``, 1 set live.
+
+    Field reports: christianrauch/apriltag_ros#27 (a launch YAML's ``refine: 1``:
+    "parameter {detector.refine} is of type {bool}, setting it to {integer} is not
+    allowed"); christianrauch/camera_ros#57 (``ros2 param set /camera AeEnable 1``);
+    xqms/rosmon#3 (ROS 1 tools wrote booleans as 1). Before, the node stopped at start-up
+    with rcl's FATAL "expecting type 'BOOL'", and ``ros2 param set ... tracking 1`` was
+    refused. 1 is true and 0 false, warned once per parameter; another integer is
+    still refused.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      '    tracking: 0\n    image_proposals: 1\n')
+    node = start_node('-p', 'use_sim_time:=0', params_file=str(params))
+    assert wait_for_node(probe), node.output()
+
+    def values(*names):
+        got = call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=list(names))).values
+        return [(v.type, v.bool_value) for v in got]
+    bool_type = ParameterType.PARAMETER_BOOL
+    assert values('tracking', 'image_proposals', 'use_sim_time') == [
+        (bool_type, False), (bool_type, True), (bool_type, False)], node.output()
+    log = node.output()
+    assert 'parameter tracking: given an integer 0 where a bool is expected' in log, log
+    assert 'parameter use_sim_time: given an integer 0' in log, log
+    assert 'FATAL' not in log and 'Traceback' not in log
+    # Live, as `ros2 param set /clip_perception tracking 1` sends it (an integer).
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('tracking', value=1).to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert values('tracking') == [(bool_type, True)]
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('tracking', value=2).to_parameter_msg()])).results[0]
+    assert not res.successful and values('tracking') == [(bool_type, True)]
+    assert node.stop() == 0
+
+
 def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
     """A compressedDepth ``format`` in other capitals: "16uc1; compresseddepth PNG".
 
