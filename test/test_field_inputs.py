@@ -1089,12 +1089,7 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     """
     import cv2
 
-    node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
-                      '-p', 'diagnostics_period:=0.3')
-    listen_all(probe)
-    camera = Camera(probe, compressed=True)
-    assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    node, camera, scene = _compressed_node(probe, start_node)
     red = obj(scene, 'red', 'ball')
     mosaic = scene.rgb[..., 1].copy()  # RGGB: R at even rows/columns, B at odd ones
     mosaic[0::2, 0::2] = scene.rgb[0::2, 0::2, 0]
@@ -1118,6 +1113,40 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
     assert 'RGB8; JPEG' not in node.output()  # understood, so not warned about
     assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_compressed_images_sent_as_base64_text_are_decoded_and_named(probe, start_node):
+    """A CompressedImage whose ``data`` is the base64 text of its JPEG or PNG.
+
+    Field reports: RobotWebTools/rosbridge_suite#1086 (uint8[] travels as base64 text
+    through rosbridge, "a footgun" for every client), #380 (data 4/3 as long as the
+    image); michaeljenkin/unityros#3 (a Unity client publishing its JPEG as a Base64
+    string); RobotWebTools/roslibjs#199 (a canvas's ``toDataURL``, a data URL, as the
+    frame). Before, every frame was refused as "not a readable JPEG, PNG or TIFF", 0
+    answers. The text is decoded: pose within 1.5 cm, warned once, counted
+    ``colour_compressed_base64``; base64 that does not decode is refused saying so.
+    """
+    import base64
+
+    import cv2
+
+    node, camera, scene = _compressed_node(probe, start_node)
+    bgr = scene.rgb[..., ::-1]
+    jpeg = cv2.imencode('.jpg', bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+    png = cv2.imencode('.png', bgr)[1].tobytes()
+    for fmt, data in (('jpeg', base64.b64encode(jpeg)),
+                      ('png', b'data:image/png;base64,' + base64.b64encode(png)),
+                      ('jpeg', base64.encodebytes(jpeg))):  # MIME: a line break every 76
+        _feed_compressed(probe, node, camera, scene, fmt, data)
+    log = node.output()
+    assert log.count('holds the base64 text of a') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_compressed_base64', 0)) >= 6)
+    assert int(values[2]['colour_compressed_base64']) >= 6, values
+    cut = base64.b64encode(jpeg)[:-9]
+    refusal = refused_colour(probe, camera, scene, lambda m: CompressedImage(
+        header=m.header, format='jpeg', data=cut), 'base64')
+    assert 'does not decode' in refusal, refusal
     assert node.stop() == 0
 
 

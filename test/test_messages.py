@@ -4,6 +4,7 @@ The hypothesis tests feed arbitrary fields; every case must return an array or r
 MessageError (never anything else), and never allocate past the size caps.
 """
 
+import base64
 import struct
 import warnings
 
@@ -279,6 +280,32 @@ def _exif(orientation, thumbnail=b''):
     ifd = struct.pack('<H', 1) + struct.pack('<HHIH2x', 0x0112, 3, 1, orientation) + \
         struct.pack('<I', 0)
     return b'Exif\x00\x00' + b'II*\x00' + struct.pack('<I', 8) + ifd + thumbnail
+
+
+@pytest.mark.parametrize('wrap', [
+    base64.b64encode, base64.encodebytes,  # MIME, a line break every 76 characters
+    lambda raw: b'data:image/jpeg;base64,' + base64.b64encode(raw),  # canvas.toDataURL
+    lambda raw: b'  ' + base64.b64encode(raw) + b'\n'])
+@pytest.mark.parametrize('ext', ['.jpg', '.png', '.tiff'])
+def test_a_compressed_image_sent_as_base64_text_is_decoded_with_a_note(wrap, ext):
+    # RobotWebTools/rosbridge_suite#1086 and #380, michaeljenkin/unityros#3,
+    # RobotWebTools/roslibjs#199. Before: "not a readable JPEG, PNG or TIFF".
+    bgr = _smooth_rgb()[..., ::-1]
+    raw = _encode(ext, bgr)
+    notes = []
+    out = compressed_to_rgb('jpeg' if ext == '.jpg' else ext[1:], wrap(raw), notes)
+    assert np.array_equal(out, compressed_to_rgb(ext[1:].replace('jpg', 'jpeg'), raw))
+    assert [n.kind for n in notes] == ['compressed_base64'], notes
+
+
+def test_base64_text_that_does_not_decode_is_refused_saying_so_and_other_text_as_before():
+    text = base64.b64encode(_encode('.jpg', _smooth_rgb()))
+    for cut in (text[:-9], text[:40] + b'%%' + text[42:]):
+        with pytest.raises(MessageError, match='base64 text of an image but does not decode'):
+            compressed_to_rgb('jpeg', cut)
+    with pytest.raises(MessageError) as err:
+        compressed_to_rgb('jpeg', b'hello world, no image')
+    assert 'base64' not in str(err.value)
 
 
 def test_jpeg_as_cameras_send_it_trailing_bytes_and_exif_orientation():

@@ -6,6 +6,7 @@ or raises :class:`MessageError` whose text says what was wrong; nothing here all
 more than :data:`MAX_PIXELS` pixels.
 """
 
+import base64
 from dataclasses import dataclass
 from functools import lru_cache
 import math
@@ -105,8 +106,8 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'compressed_format'`` or ``'compressed_payload'``, so the node counts
-    and warns each kind once.
+    ``'step_unset'``, ``'compressed_format'``, ``'compressed_payload'`` or
+    ``'compressed_base64'``, so the node counts and warns each kind once.
     """
 
     kind: str
@@ -735,8 +736,9 @@ def compressed_to_rgb(fmt, data, notes=None):
 
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes or any buffer).
-    :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format`` and
-        ``compressed_payload``.
+    :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format``,
+        ``compressed_payload`` and ``compressed_base64`` (data that is the base64 text of
+        an image, decoded: :func:`_from_base64_text`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: too large, not a JPEG, PNG or TIFF (a compressedDepth image on
         the colour topic says so), truncated or corrupt.
@@ -746,6 +748,14 @@ def compressed_to_rgb(fmt, data, notes=None):
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
     form = parse_compressed_format(fmt)
+    decoded = _from_base64_text(raw)
+    if decoded is not None:
+        raw = decoded
+        if notes is not None:
+            notes.append(Note('compressed_base64', f'compressed image (format "{fmt}") holds '
+                              f'the base64 text of a {_image_signature(raw).upper()} image, not '
+                              'its bytes: decoded from base64 (a web client or bridge that '
+                              'sent uint8[] as text); send the bytes'))
     png, tiff = _png_size(raw), _tiff_size(raw)
     size = png or tiff or _jpeg_size(raw)
     if form.depth:
@@ -802,6 +812,35 @@ def compressed_to_rgb(fmt, data, notes=None):
     return np.ascontiguousarray(px if form.layout == 'rgb' else px[..., ::-1])
 
 
+# Base64 text of a compressed image where its bytes belong, as a web client or a bridge
+# writes uint8[] (RobotWebTools/rosbridge_suite#1086: uint8[] travels as base64 text, "a
+# footgun"; #380: data 4/3 as long as the image; michaeljenkin/unityros#3: a Unity client's
+# JPEG sent as a Base64 string; RobotWebTools/roslibjs#199: a canvas's toDataURL, a data
+# URL, as the frame). The text of a JPEG opens "/9j/", of a PNG "iVBORw0KGgo", of a TIFF
+# "SUkqA" or "TU0AK", after an optional "data:image/...;base64," prefix; MIME's line
+# breaks are allowed.
+_DATA_URL = re.compile(rb'\s*data:image/[\w.+-]+;base64,', re.IGNORECASE)
+_BASE64_IMAGE_OPENINGS = (b'/9j/', b'iVBORw0KGgo', b'SUkqA', b'TU0AK')
+
+
+def _from_base64_text(raw):
+    """Return the image bytes that ``raw``, base64 text of a JPEG, PNG or TIFF, encodes.
+
+    :param raw: a compressed image message's data (bytes).
+    :return: the decoded bytes, opening with an image signature; None when ``raw`` is not
+        base64 text of an image (then it is read as bytes, as always).
+    """
+    m = _DATA_URL.match(raw[:64])
+    text = raw[m.end():] if m else raw.lstrip()
+    if not text.startswith(_BASE64_IMAGE_OPENINGS):
+        return None
+    try:
+        decoded = base64.b64decode(re.sub(rb'\s+', b'', text), validate=True)
+    except ValueError:  # binascii.Error: not base64 after all
+        return None
+    return decoded if _image_signature(decoded[:8]) else None
+
+
 def _jpeg_ends(raw):
     """Whether a JPEG has an end-of-image marker after its last start-of-scan marker."""
     sos = raw.rfind(b'\xff\xda')
@@ -819,6 +858,10 @@ def _payload_hint(raw):
                 'remap image to the colour stream)')
     if raw[:4] == b'RIFF' and raw[8:12] == b'WEBP':
         return ' (it is a WebP image, which image_transport does not write)'
+    m = _DATA_URL.match(raw[:64])
+    if (raw[m.end():] if m else raw.lstrip()).startswith(_BASE64_IMAGE_OPENINGS):
+        return (' (it opens as the base64 text of an image but does not decode: cut short '
+                'or not base64; send the bytes, not text)')
     return ''
 
 
