@@ -1458,3 +1458,32 @@ def test_a_verb_that_names_a_thing_after_a_determiner_is_a_noun(text, what, link
 def test_the_same_words_as_verbs_stay_filler(text, what):
     q = parse_command(text)
     assert (q.what, q.reference) == (what, None), describe(q)
+
+
+@pytest.mark.parametrize('text, listed', [
+    # A chat model's Markdown around its answer (huggingface/speech-to-speech#338:
+    # "__bold__", "_italic_"; openclaw/openclaw#10485; Mintplex-Labs/anything-llm#5560:
+    # links read with their URL). Before: the object "__the red ball__", "_red_ ball",
+    # "red ball https example com" or'ed with "ball".
+    ('__the red ball__', ['red ball']),
+    ('the _red_ ball', ['red ball']),
+    ('___the green cube___', ['green cube']),
+    ('_red ball_ and _blue mug_', ['red ball', 'blue mug']),
+    ('[the red ball](https://example.com/ball)', ['red ball']),
+    ('![the blue mug](mug.png "a mug")', ['blue mug']),
+    ('the [red ball][1]', ['red ball']),
+    # Struck out by its writer (GitHub's strikethrough): withdrawn.
+    ('~~the blue mug~~ the red ball', ['red ball']),
+])
+def test_markdown_around_the_words_is_dropped(text, listed):
+    q = parse_command(clean_command(text))
+    assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the red_ball', 'red ball'),        # an identifier's underscores part words, as before
+    ('blue_mug_2', 'blue mug'),
+    ('~~the red ball~~', 'red ball'),    # struck text that is all there is stays
+])
+def test_underscores_inside_words_and_lone_struck_text_read_as_before(text, what):
+    assert parse_command(clean_command(text)).what == what

@@ -800,6 +800,36 @@ def _without_reasoning(text):
     return _ANSWER_LABEL.sub('', text, count=1)
 
 
+# Markdown a chat model writes around the words it answers with (huggingface/
+# speech-to-speech#338: "__bold__", "_italic_" left in an LLM's reply; openclaw/openclaw
+# #10485; Mintplex-Labs/anything-llm#5560: links whose URL was read out). "__the red
+# ball__" was the object "__the red ball__", "the _red_ ball" "_red_ ball", "[the red
+# ball](https://...)" the object "red ball https example com" with an alternative
+# "ball". Emphasis by underscores at word edges (inside a word an underscore parts an
+# identifier, as CommonMark reads it) and a link's or image's brackets are dropped, the
+# words kept; a link's target goes. Struck-out text (GitHub's "~~the blue mug~~ the red
+# ball") was withdrawn by its writer and goes too, unless nothing else is said.
+_MD_LINK = re.compile(r'!?\[([^\[\]\n]*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"\n]*")?\)'
+                      r'|\[[^\[\]\n]*\])')
+_MD_UNDERSCORES = re.compile(r'(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)')
+_MD_STRUCK = re.compile(r'(?<!~)~~(?=\S)(.+?)(?<=\S)~~(?!~)')
+
+
+def _without_markdown(text):
+    """Drop Markdown emphasis, link and image syntax from ``text``; keep the words.
+
+    See :data:`_MD_LINK`: ``"[red ball](http://x)"`` -> ``"red ball"``, ``"__red__ ball"``
+    -> ``"red ball"``, ``"~~blue mug~~ red ball"`` -> ``" red ball"`` (struck text kept
+    when it is all there is). ``"red_ball"`` and ``"__init__"``-like identifiers inside a
+    word stay for :func:`_words_of_identifiers`.
+    """
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    for _ in range(2):  # "___x___" and "__ _x_ __": emphasis inside emphasis
+        text = _MD_UNDERSCORES.sub(lambda m: m.group(2), text)
+    unstruck = _MD_STRUCK.sub(' ', text)
+    return unstruck if re.search(r'\w', unstruck) else _MD_STRUCK.sub(r'\1', text)
+
+
 # Names written as identifiers (field report): a task planner's or a behaviour tree's
 # object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
 # as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
@@ -839,14 +869,14 @@ def _normalise(text):
     No length cap. UTF-8 read as Windows-1252 is read back first
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
     :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
-    identifiers:
+    Markdown: :func:`_without_markdown`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
-    text = _words_of_identifiers(text)
+    text = _words_of_identifiers(_without_markdown(text))
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
