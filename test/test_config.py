@@ -2,6 +2,7 @@
 
 import pytest
 
+from clip_perception.config import bool_from_integer
 from clip_perception.config import check_prompt_template
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
@@ -128,3 +129,10 @@ def test_text_is_a_number_or_truth_value_only_when_it_spells_one(text, kind, val
     """What ros2 param set/load send for 1e-4 (ros2/ros2cli#834): text, read as it spells."""
     got = value_from_text(text, kind)
     assert got == value and (value is None or type(got) is kind), (text, got)
+
+
+@pytest.mark.parametrize('value, want', [(1, True), (0, False), (2, None), (-1, None),
+                                         (True, None), (1.0, None), ('1', None)])
+def test_an_integer_1_or_0_for_a_boolean_is_its_truth_value(value, want):
+    # christianrauch/apriltag_ros#27 ("refine: 1"), christianrauch/camera_ros#57.
+    assert bool_from_integer(value) is want

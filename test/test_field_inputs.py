@@ -128,6 +128,22 @@ def feed_until(camera, scene, predicate, timeout=40.0, period=0.25, **kwargs):
     return False
 
 
+def assert_each_posed(probe, node, camera, scene, cases):
+    """Feed ``scene`` recoded as each ``(encoding, step, data)``; each poses the red ball.
+
+    Within 1 cm of the truth, from a fresh probe per case.
+    """
+    red = obj(scene, 'red', 'ball')
+    for encoding, step, data in cases:
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step, m.data = encoding, step, data
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
+            (encoding, detections(probe)[-1:], node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, encoding
+
+
 def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     """A 1x640 frame once made image proposals 160x102400 and stalled the worker."""
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
@@ -154,18 +170,10 @@ def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
 
 def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    red = obj(scene, 'red', 'ball')
-    h, w = scene.rgb.shape[:2]
-    for encoding, step, data in (('yuv422_yuy2', 2 * w, yuyv(scene.rgb)),
-                                 ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
-                                 ('nv12', w, nv12(scene.rgb))):  # depthai-ros issue 20
-        def recode(m, encoding=encoding, step=step, data=data):
-            m.encoding, m.step, m.data = encoding, step, data
-            return m
-        probe.clear()
-        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
-            (encoding, node.output())
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    w = scene.rgb.shape[1]
+    assert_each_posed(probe, node, camera, scene, (
+        ('yuv422_yuy2', 2 * w, yuyv(scene.rgb)), ('bayer_rggb8', w, bayer_rggb(scene.rgb)),
+        ('nv12', w, nv12(scene.rgb))))  # depthai-ros issue 20
     assert 'skipped' not in node.output()
     assert node.stop() == 0
 
@@ -174,20 +182,12 @@ def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
     # A 12-bit industrial camera's rgb16 or bayer_rggb16, low-aligned: black as value /
     # 256 (an IR camera's mono16, Azure_Kinect_ROS_Driver issue 90: test_messages.py).
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    red = obj(scene, 'red', 'ball')
     h, w = scene.rgb.shape[:2]
     mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w).astype(np.uint16)
     wide = scene.rgb.astype(np.uint16)
-    for encoding, step, data in (('rgb16', 6 * w, (wide << 4).tobytes()),
-                                 ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
-                                 ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())):
-        def recode(m, encoding=encoding, step=step, data=data):
-            m.encoding, m.step, m.data = encoding, step, data
-            return m
-        probe.clear()
-        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=recode), \
-            (encoding, detections(probe)[-1:], node.output())
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert_each_posed(probe, node, camera, scene, (
+        ('rgb16', 6 * w, (wide << 4).tobytes()), ('bayer_rggb16', 2 * w, (mosaic << 4).tobytes()),
+        ('bgr16', 6 * w, (wide[..., ::-1] << 2).tobytes())))
     assert node.stop() == 0
 
 
@@ -1089,12 +1089,7 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     """
     import cv2
 
-    node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
-                      '-p', 'diagnostics_period:=0.3')
-    listen_all(probe)
-    camera = Camera(probe, compressed=True)
-    assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    node, camera, scene = _compressed_node(probe, start_node)
     red = obj(scene, 'red', 'ball')
     mosaic = scene.rgb[..., 1].copy()  # RGGB: R at even rows/columns, B at odd ones
     mosaic[0::2, 0::2] = scene.rgb[0::2, 0::2, 0]
@@ -1118,6 +1113,40 @@ def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     assert node.output().count(f'compressed image format "{unknown}"') == 1, node.output()
     assert 'RGB8; JPEG' not in node.output()  # understood, so not warned about
     assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_compressed_images_sent_as_base64_text_are_decoded_and_named(probe, start_node):
+    """A CompressedImage whose ``data`` is the base64 text of its JPEG or PNG.
+
+    Field reports: RobotWebTools/rosbridge_suite#1086 (uint8[] travels as base64 text
+    through rosbridge, "a footgun" for every client), #380 (data 4/3 as long as the
+    image); michaeljenkin/unityros#3 (a Unity client publishing its JPEG as a Base64
+    string); RobotWebTools/roslibjs#199 (a canvas's ``toDataURL``, a data URL, as the
+    frame). Before, every frame was refused as "not a readable JPEG, PNG or TIFF", 0
+    answers. The text is decoded: pose within 1.5 cm, warned once, counted
+    ``colour_compressed_base64``; base64 that does not decode is refused saying so.
+    """
+    import base64
+
+    import cv2
+
+    node, camera, scene = _compressed_node(probe, start_node)
+    bgr = scene.rgb[..., ::-1]
+    jpeg = cv2.imencode('.jpg', bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+    png = cv2.imencode('.png', bgr)[1].tobytes()
+    for fmt, data in (('jpeg', base64.b64encode(jpeg)),
+                      ('png', b'data:image/png;base64,' + base64.b64encode(png)),
+                      ('jpeg', base64.encodebytes(jpeg))):  # MIME: a line break every 76
+        _feed_compressed(probe, node, camera, scene, fmt, data)
+    log = node.output()
+    assert log.count('holds the base64 text of a') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_compressed_base64', 0)) >= 6)
+    assert int(values[2]['colour_compressed_base64']) >= 6, values
+    cut = base64.b64encode(jpeg)[:-9]
+    refusal = refused_colour(probe, camera, scene, lambda m: CompressedImage(
+        header=m.header, format='jpeg', data=cut), 'base64')
+    assert 'does not decode' in refusal, refusal
     assert node.stop() == 0
 
 
@@ -2019,6 +2048,41 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
     assert node.stop() == 0
 
 
+def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(probe,
+                                                                           start_node):
+    """``"BayerRG8"``, ``"BayerRG12"``, ``"YUV422Packed"``: a camera SDK's format names.
+
+    Field report (strawlab/camera_aravis#3: "Unrecognized image encoding [bayerrg8]";
+    SherifN/peak_cam#35: "BayerRG8"; basler/pylon-ros-camera#225: GenAPI names beside
+    ROS encodings): a machine vision driver writes the GenICam pixel format into
+    ``encoding``. Before, every frame was refused as an unsupported encoding, 0 answers.
+    Each names one sensor_msgs layout: read as it, pose within 1 cm, warned once, counted
+    ``colour_encoding_name``; a format with bits packed across bytes (``Mono12p``) is
+    refused saying to unpack it.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    mosaic = np.frombuffer(bayer_rggb(scene.rgb), np.uint8).reshape(h, w)
+    quads = np.frombuffer(yuyv(scene.rgb), np.uint8).reshape(h, w // 2, 4)
+    assert_each_posed(probe, node, camera, scene, (
+        ('BayerRG8', w, mosaic.tobytes()),
+        ('BayerRG12', 2 * w, (mosaic.astype(np.uint16) << 4).tobytes()),
+        ('YUV422Packed', 2 * w, quads[..., [1, 0, 3, 2]].tobytes())))  # UYVY order
+    log = node.output()
+    assert log.count('image encoding "BayerRG8" is a GenICam pixel format name') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_encoding_name', 0)) >= 3)[2]
+    assert int(values['colour_encoding_name']) >= 3, values
+
+    def bit_packed(m):
+        m.encoding, m.step = 'Mono12p', w * 3 // 2
+        m.data = bytes(m.step * h)
+        return m
+    refusal = refused_colour(probe, camera, scene, bit_packed, '"Mono12p"')
+    assert 'packed across bytes' in refusal, refusal
+    assert node.stop() == 0
+
+
 def test_frames_with_step_left_at_zero_are_answered_and_named(probe, start_node):
     """Colour and depth whose ``step`` the publisher left at 0.
 
@@ -2599,6 +2663,45 @@ def test_use_sim_time_given_as_text_is_taken_as_its_truth_value(probe, start_nod
     fatal = [line for line in out.splitlines() if 'FATAL' in line]
     assert len(fatal) == 1 and 'use_sim_time' in fatal[0], out
     assert 'Traceback' not in out
+
+
+def test_truth_values_given_as_1_or_0_are_taken_as_such(probe, start_node, tmp_path):
+    """``tracking: 0`` in a parameters file, ``-p use_sim_time:=0``, 1 set live.
+
+    Field reports: christianrauch/apriltag_ros#27 (a launch YAML's ``refine: 1``:
+    "parameter {detector.refine} is of type {bool}, setting it to {integer} is not
+    allowed"); christianrauch/camera_ros#57 (``ros2 param set /camera AeEnable 1``);
+    xqms/rosmon#3 (ROS 1 tools wrote booleans as 1). Before, the node stopped at start-up
+    with rcl's FATAL "expecting type 'BOOL'", and ``ros2 param set ... tracking 1`` was
+    refused. 1 is true and 0 false, warned once per parameter; another integer is
+    still refused.
+    """
+    params = tmp_path / 'params.yaml'
+    params.write_text("/**:\n  ros__parameters:\n    model: 'bundled'\n"
+                      '    tracking: 0\n    image_proposals: 1\n')
+    node = start_node('-p', 'use_sim_time:=0', params_file=str(params))
+    assert wait_for_node(probe), node.output()
+
+    def values(*names):
+        got = call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=list(names))).values
+        return [(v.type, v.bool_value) for v in got]
+    bool_type = ParameterType.PARAMETER_BOOL
+    assert values('tracking', 'image_proposals', 'use_sim_time') == [
+        (bool_type, False), (bool_type, True), (bool_type, False)], node.output()
+    log = node.output()
+    assert 'parameter tracking: given an integer 0 where a bool is expected' in log, log
+    assert 'parameter use_sim_time: given an integer 0' in log, log
+    assert 'FATAL' not in log and 'Traceback' not in log
+    # Live, as `ros2 param set /clip_perception tracking 1` sends it (an integer).
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('tracking', value=1).to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    assert values('tracking') == [(bool_type, True)]
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('tracking', value=2).to_parameter_msg()])).results[0]
+    assert not res.successful and values('tracking') == [(bool_type, True)]
+    assert node.stop() == 0
 
 
 def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):

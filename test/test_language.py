@@ -1408,3 +1408,84 @@ def test_a_place_said_with_not_is_the_opposite_side(text, what, relation, exclud
     q = parse_command(text)
     assert (q.what, q.relation, q.exclude, q.unchecked) == \
         (what, relation, exclude, unchecked), describe(q)
+
+
+@pytest.mark.parametrize('text, listed', [
+    # A table row copied from a spreadsheet reaches the clipboard as tab-separated values
+    # (tabulapdf/tabula#40, kumo/sketch-mail-merge#4, davep/rogallo#33: a tab separates
+    # list items): before, one phrase "red ball blue mug", which names nothing.
+    ('the red ball\tthe blue mug', ['red ball', 'blue mug']),
+    ('red ball\tblue mug\tgreen cube', ['red ball', 'blue mug', 'green cube']),
+    ('red ball \t\t blue mug', ['red ball', 'blue mug']),                 # an empty cell
+    ('the red ball\\tthe blue mug', ['red ball', 'blue mug']),            # a shell's "\t"
+])
+def test_objects_in_tab_separated_cells_are_a_list(text, listed):
+    q = parse_command(clean_command(text))
+    assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+
+
+def test_a_tab_around_one_object_or_a_cancel_changes_nothing():
+    assert describe(parse_command(clean_command('\tthe red ball\t'))) == {'what': 'red ball'}
+    assert is_cancel('stop\t')
+    # A tab after a row's number is the number's space, as before.
+    q = parse_command(clean_command('1.\tthe red ball\n2.\tthe blue mug'))
+    assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue mug'], describe(q)
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    # A filler verb that also names a thing, after a determiner (the lead's left-alone
+    # list: "the ball next to the lift" was the object "ball next", the reference gone;
+    # spencermountain/compromise#983 and #102: a determiner before the word makes it a
+    # noun).
+    ('the ball next to the lift', 'ball', 'next_to', 'lift'),
+    ('the blue mug left of the lift', 'blue mug', 'left_of', 'lift'),
+    ('the cup in the hand', 'cup', 'in', 'hand'),
+    ('the red pick', 'red pick', None, None),
+    ('the guitar pick next to the mug', 'guitar pick', 'next_to', 'mug'),
+])
+def test_a_verb_that_names_a_thing_after_a_determiner_is_a_noun(text, what, link, reference):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference and q.reference.what) == (what, link, reference), \
+        describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('pick up the red ball', 'red ball'),
+    ('lift the blue mug', 'blue mug'),
+    ('hand me the red ball', 'red ball'),
+    ('the red ball, pick it up', 'red ball'),
+    ('lift up the green cube', 'green cube'),
+    ('the cup in my hand', 'cup'),
+])
+def test_the_same_words_as_verbs_stay_filler(text, what):
+    q = parse_command(text)
+    assert (q.what, q.reference) == (what, None), describe(q)
+
+
+@pytest.mark.parametrize('text, listed', [
+    # A chat model's Markdown around its answer (huggingface/speech-to-speech#338:
+    # "__bold__", "_italic_"; openclaw/openclaw#10485; Mintplex-Labs/anything-llm#5560:
+    # links read with their URL). Before: the object "__the red ball__", "_red_ ball",
+    # "red ball https example com" or'ed with "ball".
+    ('__the red ball__', ['red ball']),
+    ('the _red_ ball', ['red ball']),
+    ('___the green cube___', ['green cube']),
+    ('_red ball_ and _blue mug_', ['red ball', 'blue mug']),
+    ('[the red ball](https://example.com/ball)', ['red ball']),
+    ('![the blue mug](mug.png "a mug")', ['blue mug']),
+    ('the [red ball][1]', ['red ball']),
+    # Struck out by its writer (GitHub's strikethrough): withdrawn.
+    ('~~the blue mug~~ the red ball', ['red ball']),
+])
+def test_markdown_around_the_words_is_dropped(text, listed):
+    q = parse_command(clean_command(text))
+    assert [q.what] + [a.what for a in q.also] == listed and not q.alternatives, describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the red_ball', 'red ball'),        # an identifier's underscores part words, as before
+    ('blue_mug_2', 'blue mug'),
+    ('~~the red ball~~', 'red ball'),    # struck text that is all there is stays
+])
+def test_underscores_inside_words_and_lone_struck_text_read_as_before(text, what):
+    assert parse_command(clean_command(text)).what == what

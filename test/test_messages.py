@@ -4,6 +4,7 @@ The hypothesis tests feed arbitrary fields; every case must return an array or r
 MessageError (never anything else), and never allocate past the size caps.
 """
 
+import base64
 import struct
 import warnings
 
@@ -93,22 +94,55 @@ def test_packed_yuv422_as_usb_cam_sends_it(encoding, order):
 
 
 @pytest.mark.parametrize('pattern', ['rggb', 'bggr', 'gbrg', 'grbg'])
-@pytest.mark.parametrize('bits', [8, 16])
-def test_bayer_patterns_demosaic_to_the_right_colours(pattern, bits):
+@pytest.mark.parametrize('encoding', ['bayer_{}8', 'bayer_{}16', 'Bayer{}8', 'Bayer{}12'])
+def test_bayer_patterns_demosaic_to_the_right_colours(pattern, encoding):
+    # GenICam's names too (strawlab/camera_aravis#3, "Unrecognized image encoding
+    # [bayerrg8]"; SherifN/peak_cam#35, "BayerRG8"): PFNC's BayerRG8 is ROS's bayer_rggb8,
+    # BayerGB12 (12 bits in 16-bit words) bayer_gbrg16. Before, refused as unsupported.
     rgb = _smooth_rgb()
-    channel = {'r': 0, 'g': 1, 'b': 2}
-    mosaic = np.zeros(rgb.shape[:2], np.uint8)
-    for dy in (0, 1):
-        for dx in (0, 1):
-            c = channel[pattern[2 * dy + dx]]
-            mosaic[dy::2, dx::2] = rgb[dy::2, dx::2, c]
+    mosaic = _mosaic(rgb, pattern)
     h, w = mosaic.shape
-    if bits == 16:
-        data = (mosaic.astype(np.uint16) << 8).byteswap().tobytes()
-        out = image_to_rgb(f'bayer_{pattern}16', h, w, 2 * w, data, is_bigendian=True)
-    else:
-        out = image_to_rgb(f'bayer_{pattern}8', h, w, w, mosaic.tobytes())
-    assert _close(out, rgb, 10), pattern
+    genicam = encoding.startswith('Bayer')
+    name = encoding.format(pattern[:2].upper() if genicam else pattern)
+    notes = []
+    if name.endswith('8'):
+        out = image_to_rgb(name, h, w, w, mosaic.tobytes(), notes=notes)
+    else:  # ROS's 16 bits big-endian at full range; GenICam's 12 bits in the low ones
+        wide = mosaic.astype(np.uint16) << (4 if genicam else 8)
+        out = image_to_rgb(name, h, w, 2 * w, (wide if genicam else wide.byteswap()).tobytes(),
+                           is_bigendian=not genicam, notes=notes)
+    assert _close(out, rgb, 10), name
+    assert [n.kind for n in notes] == (['encoding_name'] if genicam else []), notes
+    if genicam:
+        assert f'reading it as "bayer_{pattern}{8 if name.endswith("8") else 16}"' in notes[0]
+
+
+@pytest.mark.parametrize('genicam, ros', [
+    ('RGB8Packed', 'rgb8'), ('BGR8Packed', 'bgr8'), ('BGRA8Packed', 'bgra8'),
+    ('YUV422Packed', 'uyvy'), ('YUV422_8', 'yuyv'), ('yuv422_8_uyvy', 'uyvy'),
+    ('Mono12', 'mono16'), ('RGB10', 'rgb16'),
+])
+def test_a_genicam_pixel_format_reads_as_the_encoding_of_its_layout(genicam, ros):
+    # basler/pylon-ros-camera#225: GenAPI pixel format names beside ROS encodings.
+    rng = np.random.default_rng(3)
+    h, w = 8, 16
+    width = {'rgb8': 3, 'bgr8': 3, 'bgra8': 4, 'uyvy': 2, 'yuyv': 2, 'mono16': 2,
+             'rgb16': 6}[ros]
+    data = rng.integers(0, 256, h * w * width, dtype=np.uint8)
+    if ros in ('mono16', 'rgb16'):
+        data = (data.view(np.uint16) >> 4).astype(np.uint16).view(np.uint8)
+    data = data.tobytes()
+    notes = []
+    out = image_to_rgb(genicam, h, w, w * width, data, notes=notes)
+    assert np.array_equal(out, image_to_rgb(ros, h, w, w * width, data)), genicam
+    assert [n.kind for n in notes] == ['encoding_name'], notes
+
+
+@pytest.mark.parametrize('genicam', ['Mono12p', 'BayerRG10p', 'Mono12Packed'])
+def test_a_genicam_format_with_bits_packed_across_bytes_is_refused_saying_so(genicam):
+    with pytest.raises(MessageError, match='packed across bytes') as err:
+        image_to_rgb(genicam, 4, 4, 6, bytes(24))
+    assert err.value.kind == 'encoding'
 
 
 def test_16_bit_colour_and_semi_planar_yuv():
@@ -246,6 +280,32 @@ def _exif(orientation, thumbnail=b''):
     ifd = struct.pack('<H', 1) + struct.pack('<HHIH2x', 0x0112, 3, 1, orientation) + \
         struct.pack('<I', 0)
     return b'Exif\x00\x00' + b'II*\x00' + struct.pack('<I', 8) + ifd + thumbnail
+
+
+@pytest.mark.parametrize('wrap', [
+    base64.b64encode, base64.encodebytes,  # MIME, a line break every 76 characters
+    lambda raw: b'data:image/jpeg;base64,' + base64.b64encode(raw),  # canvas.toDataURL
+    lambda raw: b'  ' + base64.b64encode(raw) + b'\n'])
+@pytest.mark.parametrize('ext', ['.jpg', '.png', '.tiff'])
+def test_a_compressed_image_sent_as_base64_text_is_decoded_with_a_note(wrap, ext):
+    # RobotWebTools/rosbridge_suite#1086 and #380, michaeljenkin/unityros#3,
+    # RobotWebTools/roslibjs#199. Before: "not a readable JPEG, PNG or TIFF".
+    bgr = _smooth_rgb()[..., ::-1]
+    raw = _encode(ext, bgr)
+    notes = []
+    out = compressed_to_rgb('jpeg' if ext == '.jpg' else ext[1:], wrap(raw), notes)
+    assert np.array_equal(out, compressed_to_rgb(ext[1:].replace('jpg', 'jpeg'), raw))
+    assert [n.kind for n in notes] == ['compressed_base64'], notes
+
+
+def test_base64_text_that_does_not_decode_is_refused_saying_so_and_other_text_as_before():
+    text = base64.b64encode(_encode('.jpg', _smooth_rgb()))
+    for cut in (text[:-9], text[:40] + b'%%' + text[42:]):
+        with pytest.raises(MessageError, match='base64 text of an image but does not decode'):
+            compressed_to_rgb('jpeg', cut)
+    with pytest.raises(MessageError) as err:
+        compressed_to_rgb('jpeg', b'hello world, no image')
+    assert 'base64' not in str(err.value)
 
 
 def test_jpeg_as_cameras_send_it_trailing_bytes_and_exif_orientation():

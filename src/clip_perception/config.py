@@ -373,6 +373,24 @@ def value_from_text(text, kind):
     return value
 
 
+def bool_from_integer(value):
+    """Return the truth value an integer 0 or 1 given for a boolean stands for, or None.
+
+    YAML and rcl read ``1`` and ``0`` as integers, and ROS 2 refuses an integer for a
+    boolean parameter ("parameter {detector.refine} is of type {bool}, setting it to
+    {integer} is not allowed": christianrauch/apriltag_ros#27, a launch YAML's ``refine:
+    1``; christianrauch/camera_ros#57, ``ros2 param set /camera AeEnable 1``), as ROS 1's
+    parameter server took them (xqms/rosmon#3). 1 is true and 0 false; any other integer
+    (``2``, ``-1``) says no truth value for sure and is not guessed.
+
+    :param value: the integer given (int; a bool is not an integer here).
+    :return: True, False or None.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1):
+        return None
+    return bool(value)
+
+
 def check_waits(values):
     """Return why ``depth_wait`` and ``max_frame_age`` do not fit together, or None.
 

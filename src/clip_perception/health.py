@@ -331,6 +331,7 @@ class Health:
                          'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
                          'depth_step_unset', 'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
+                         'colour_compressed_base64',
                          'camera_info_units',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))

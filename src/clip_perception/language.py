@@ -558,10 +558,27 @@ _LINE_BREAKS = re.compile(r'\s*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])\s*')
 _BULLET = re.compile(r'(?:[-*+\u2022\u2023\u25e6\u2043]|\d{1,2}[.)])\s+')
 
 
+# Cells of a table row (field report): a row copied from a spreadsheet or a table reaches
+# the clipboard as tab-separated values, one cell per object (tabulapdf/tabula#40: Excel's
+# and Google Sheets' clipboard format; kumo/sketch-mail-merge#4: columns pasted as TSV;
+# davep/rogallo#33: a tab as a list item's separator). "red ball<TAB>blue mug" ran into
+# one phrase, "red ball blue mug", which names nothing (not_found). A tab lists objects as
+# a line break does; spaces around it go with it.
+_CELL_BREAK = re.compile(r'\s*\t\s*')
+
+
+def _without_bullet(item):
+    return _BULLET.sub('', item, count=1) if _BULLET.match(item) else item
+
+
 def _lines_as_list(text):
-    """Join the lines of ``text`` with "; " (a line ending in punctuation: " ")."""
-    lines = [_BULLET.sub('', ln, count=1) if _BULLET.match(ln) else ln
-             for ln in _LINE_BREAKS.split(text.strip())]
+    """Join the lines and tab-separated cells of ``text`` with "; " (after punctuation: " ").
+
+    A list bullet or number is dropped at the start of a line ("1.<TAB>the red ball") and
+    of a cell.
+    """
+    lines = [_without_bullet(cell) for ln in _LINE_BREAKS.split(text.strip())
+             for cell in _CELL_BREAK.split(_without_bullet(ln.strip()))]
     out = ''
     for line in (ln for ln in lines if ln.strip()):
         out += ('' if not out else ' ' if out[-1] in ',;:.!?' else '; ') + line
@@ -604,7 +621,7 @@ _DOCUMENT_MARKERS = re.compile(r'^\s*(?:---|\.\.\.)\s*$', re.MULTILINE)
 # bridge's JSON around an agent's JSON) is common; more is no command.
 _MAX_WRAPPING = 6
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
-_ESCAPED = {'n': '\n', 'r': '\n', 't': ' ', 'v': '\n', 'f': '\n'}
+_ESCAPED = {'n': '\n', 'r': '\n', 't': '\t', 'v': '\n', 'f': '\n'}
 
 
 def _text_of(value, depth=0):
@@ -783,6 +800,36 @@ def _without_reasoning(text):
     return _ANSWER_LABEL.sub('', text, count=1)
 
 
+# Markdown a chat model writes around the words it answers with (huggingface/
+# speech-to-speech#338: "__bold__", "_italic_" left in an LLM's reply; openclaw/openclaw
+# #10485; Mintplex-Labs/anything-llm#5560: links whose URL was read out). "__the red
+# ball__" was the object "__the red ball__", "the _red_ ball" "_red_ ball", "[the red
+# ball](https://...)" the object "red ball https example com" with an alternative
+# "ball". Emphasis by underscores at word edges (inside a word an underscore parts an
+# identifier, as CommonMark reads it) and a link's or image's brackets are dropped, the
+# words kept; a link's target goes. Struck-out text (GitHub's "~~the blue mug~~ the red
+# ball") was withdrawn by its writer and goes too, unless nothing else is said.
+_MD_LINK = re.compile(r'!?\[([^\[\]\n]*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"\n]*")?\)'
+                      r'|\[[^\[\]\n]*\])')
+_MD_UNDERSCORES = re.compile(r'(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)')
+_MD_STRUCK = re.compile(r'(?<!~)~~(?=\S)(.+?)(?<=\S)~~(?!~)')
+
+
+def _without_markdown(text):
+    """Drop Markdown emphasis, link and image syntax from ``text``; keep the words.
+
+    See :data:`_MD_LINK`: ``"[red ball](http://x)"`` -> ``"red ball"``, ``"__red__ ball"``
+    -> ``"red ball"``, ``"~~blue mug~~ red ball"`` -> ``" red ball"`` (struck text kept
+    when it is all there is). ``"red_ball"`` and ``"__init__"``-like identifiers inside a
+    word stay for :func:`_words_of_identifiers`.
+    """
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    for _ in range(2):  # "___x___" and "__ _x_ __": emphasis inside emphasis
+        text = _MD_UNDERSCORES.sub(lambda m: m.group(2), text)
+    unstruck = _MD_STRUCK.sub(' ', text)
+    return unstruck if re.search(r'\w', unstruck) else _MD_STRUCK.sub(r'\1', text)
+
+
 # Names written as identifiers (field report): a task planner's or a behaviour tree's
 # object ("red_ball", "blue_mug_2": PDDL and PlanSys2 objects, COCO class names such
 # as "sports_ball" from a detector's label) or a class name ("RedBall", "blueMug") were
@@ -822,14 +869,14 @@ def _normalise(text):
     No length cap. UTF-8 read as Windows-1252 is read back first
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
     :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
-    identifiers:
+    Markdown: :func:`_without_markdown`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
     line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
-    text = _words_of_identifiers(text)
+    text = _words_of_identifiers(_without_markdown(text))
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
@@ -1090,12 +1137,35 @@ def _take(table, s):
     return found, s
 
 
+# Filler verbs that are also the names of things (field report: "the ball next to the
+# lift" was the object "ball next", the reference gone; "the red pick" was "red"): after
+# a determiner, and words of its noun phrase, such a word is the noun ending the phrase,
+# as a tagger tells a noun from a verb by the determiner before it
+# (spencermountain/compromise#983: "hang the cloak on the hook with rope" tagged "hook"
+# and "rope" verbs; #102: "move that chair"). Followed by "up", a pronoun or a
+# determiner it is still the verb ("pick up the ball", "lift it", "hand me the cup"),
+# and "a hand with" is help asked for.
+_VERB_NOUNS = ('lift', 'pick', 'hand')
+_DETERMINERS = ('the', 'a', 'an', 'this', 'that', 'these', 'those')
+_AS_NOUN = '\u2063'  # marks a verb-noun kept as a noun inside _strip_filler
+_VERB_NOUN = re.compile(
+    r'(?<=\s)(?:' + '|'.join(_DETERMINERS) + r')\s(?:(?!(?:' + '|'.join(
+        re.escape(w) for w in _FILLER if ' ' not in w) + r')\s)[\w\'-]+\s){0,2}?(?:' +
+    '|'.join(_VERB_NOUNS) + r')(?=\s)(?!\s(?:up|it|them|me|us|him|with|to|' +
+    '|'.join(_DETERMINERS) + r')\s)')
+
+
 def _strip_filler(s):
+    """Drop :data:`_FILLER` from padded ``s`` and return its words.
+
+    A verb-noun said as a noun (:data:`_VERB_NOUN`) is kept.
+    """
+    s = _VERB_NOUN.sub(lambda m: m.group() + _AS_NOUN, s)
     for phrase in sorted(_FILLER, key=len, reverse=True):
         # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
         unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
         s = re.sub(unit + r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
-    return ' '.join(s.replace('-', ' ').split())
+    return ' '.join(s.replace('-', ' ').replace(_AS_NOUN, '').split())
 
 
 def _singular(word):

@@ -6,9 +6,11 @@ or raises :class:`MessageError` whose text says what was wrong; nothing here all
 more than :data:`MAX_PIXELS` pixels.
 """
 
+import base64
 from dataclasses import dataclass
 from functools import lru_cache
 import math
+import re
 import struct
 import sys
 
@@ -79,14 +81,33 @@ def supported_colour_encodings():
 # around it is that name (see read_encoding).
 _COLOUR_NAMES = {name.lower(): name for name in supported_colour_encodings()}
 _DEPTH_NAMES = {name.lower(): name for name in DEPTH_ENCODINGS}
+# GenICam pixel format names (PFNC, and GigE Vision 1.x's "...Packed" names) a machine
+# vision driver writes into ``encoding`` as its camera SDK names the format: "BayerRG8"
+# (SherifN/peak_cam#35), "bayerrg8" (strawlab/camera_aravis#3: "Unrecognized image
+# encoding [bayerrg8]"), GenAPI names beside ROS ones (basler/pylon-ros-camera#225). Each
+# names one layout of sensor_msgs/image_encodings.hpp: a PFNC Bayer name gives the first
+# row's two colours as ROS does (BayerRG = bayer_rggb), 10 to 14 bits are unpacked into
+# 16-bit words (read by the bits the frame uses, to_8_bits), PFNC's YUV422_8 is YUYV order
+# and GigE Vision's YUV422Packed UYVY. By lower-case name.
+_GENICAM_NAMES = {
+    **{f'bayer{p[:2]}{bits}': f'bayer_{p}{8 if bits == 8 else 16}'
+       for p in ('rggb', 'bggr', 'gbrg', 'grbg') for bits in (8, 10, 12, 14, 16)},
+    **{f'mono{bits}': 'mono16' for bits in (10, 12, 14)},
+    **{f'{c}{bits}': f'{c}16' for c in ('rgb', 'bgr') for bits in (10, 12, 14)},
+    'rgb8packed': 'rgb8', 'bgr8packed': 'bgr8', 'rgba8packed': 'rgba8', 'bgra8packed': 'bgra8',
+    'yuv422_8': 'yuyv', 'yuv422_8_uyvy': 'uyvy', 'yuv422packed': 'uyvy',
+    'yuv422_yuyv_packed': 'yuyv'}
+# Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"): no
+# encoding of sensor_msgs holds them, and read as bytes they are noise.
+_GENICAM_BIT_PACKED = re.compile(r'(?:mono|bayer(?:rg|bg|gb|gr)|rgb|bgr)1[0-4](?:p|packed)$')
 
 
 class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'compressed_format'`` or ``'compressed_payload'``, so the node counts
-    and warns each kind once.
+    ``'step_unset'``, ``'compressed_format'``, ``'compressed_payload'`` or
+    ``'compressed_base64'``, so the node counts and warns each kind once.
     """
 
     kind: str
@@ -145,7 +166,10 @@ def read_encoding(encoding, names, what, notes=None):
     cv_bridge answers ``Unrecognized image encoding``, strawlab/camera_aravis#3). A name
     that differs from one the node reads only in case or in spaces around it names that
     encoding and nothing else, so it is read as that one, and a line saying so is added
-    to ``notes``. Anything else (``"rgb"``, no bit depth; ``"yuv420p"``) is not guessed.
+    to ``notes``. A colour encoding written as its GenICam pixel format name
+    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``) is read as
+    the encoding of the same layout, with a note. Anything else (``"rgb"``, no bit depth;
+    ``"yuv420p"``; ``"Mono12p"``, bits packed across bytes) is not guessed.
 
     :param encoding: the message's ``encoding`` (str).
     :param names: dict of the encodings read, by their lower-case form.
@@ -153,7 +177,16 @@ def read_encoding(encoding, names, what, notes=None):
     :param notes: a list, or None.
     :return: the encoding's name (str) or None when it names none of ``names``.
     """
-    name = names.get(str(encoding).strip().lower())
+    key = str(encoding).strip().lower()
+    name = names.get(key)
+    if name is None and names is _COLOUR_NAMES and key in _GENICAM_NAMES:
+        name = _GENICAM_NAMES[key]
+        if notes is not None:
+            notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is a GenICam '
+                              'pixel format name, not a sensor_msgs/image_encodings.hpp one '
+                              '(cv_bridge, RViz and image_pipeline refuse it); reading it as '
+                              f'"{name}": map the pixel format to "{name}" in the driver'))
+        return name
     if name is not None and name != encoding and notes is not None:
         notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is not written as '
                           'sensor_msgs/image_encodings.hpp spells it (cv_bridge, RViz and '
@@ -388,6 +421,9 @@ def _encoding_hint(encoding, what):
     if what == 'depth' and lower in _COLOUR_NAMES:
         return (' (a colour encoding on the depth topic: is depth remapped to a colour or '
                 'infrared stream?)')
+    if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
+        return (' (a GenICam format with its bits packed across bytes: set the camera or the '
+                'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
     if lower in ('rgb', 'bgr', 'rgba', 'bgra', 'mono', 'gray', 'grey'):
         return ' (no bit depth: 8 or 16 bits a channel cannot be told, so it is not guessed)'
     return ''
@@ -700,8 +736,9 @@ def compressed_to_rgb(fmt, data, notes=None):
 
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes or any buffer).
-    :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format`` and
-        ``compressed_payload``.
+    :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format``,
+        ``compressed_payload`` and ``compressed_base64`` (data that is the base64 text of
+        an image, decoded: :func:`_from_base64_text`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: too large, not a JPEG, PNG or TIFF (a compressedDepth image on
         the colour topic says so), truncated or corrupt.
@@ -711,6 +748,14 @@ def compressed_to_rgb(fmt, data, notes=None):
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
     form = parse_compressed_format(fmt)
+    decoded = _from_base64_text(raw)
+    if decoded is not None:
+        raw = decoded
+        if notes is not None:
+            notes.append(Note('compressed_base64', f'compressed image (format "{fmt}") holds '
+                              f'the base64 text of a {_image_signature(raw).upper()} image, not '
+                              'its bytes: decoded from base64 (a web client or bridge that '
+                              'sent uint8[] as text); send the bytes'))
     png, tiff = _png_size(raw), _tiff_size(raw)
     size = png or tiff or _jpeg_size(raw)
     if form.depth:
@@ -767,6 +812,35 @@ def compressed_to_rgb(fmt, data, notes=None):
     return np.ascontiguousarray(px if form.layout == 'rgb' else px[..., ::-1])
 
 
+# Base64 text of a compressed image where its bytes belong, as a web client or a bridge
+# writes uint8[] (RobotWebTools/rosbridge_suite#1086: uint8[] travels as base64 text, "a
+# footgun"; #380: data 4/3 as long as the image; michaeljenkin/unityros#3: a Unity client's
+# JPEG sent as a Base64 string; RobotWebTools/roslibjs#199: a canvas's toDataURL, a data
+# URL, as the frame). The text of a JPEG opens "/9j/", of a PNG "iVBORw0KGgo", of a TIFF
+# "SUkqA" or "TU0AK", after an optional "data:image/...;base64," prefix; MIME's line
+# breaks are allowed.
+_DATA_URL = re.compile(rb'\s*data:image/[\w.+-]+;base64,', re.IGNORECASE)
+_BASE64_IMAGE_OPENINGS = (b'/9j/', b'iVBORw0KGgo', b'SUkqA', b'TU0AK')
+
+
+def _from_base64_text(raw):
+    """Return the image bytes that ``raw``, base64 text of a JPEG, PNG or TIFF, encodes.
+
+    :param raw: a compressed image message's data (bytes).
+    :return: the decoded bytes, opening with an image signature; None when ``raw`` is not
+        base64 text of an image (then it is read as bytes, as always).
+    """
+    m = _DATA_URL.match(raw[:64])
+    text = raw[m.end():] if m else raw.lstrip()
+    if not text.startswith(_BASE64_IMAGE_OPENINGS):
+        return None
+    try:
+        decoded = base64.b64decode(re.sub(rb'\s+', b'', text), validate=True)
+    except ValueError:  # binascii.Error: not base64 after all
+        return None
+    return decoded if _image_signature(decoded[:8]) else None
+
+
 def _jpeg_ends(raw):
     """Whether a JPEG has an end-of-image marker after its last start-of-scan marker."""
     sos = raw.rfind(b'\xff\xda')
@@ -784,6 +858,10 @@ def _payload_hint(raw):
                 'remap image to the colour stream)')
     if raw[:4] == b'RIFF' and raw[8:12] == b'WEBP':
         return ' (it is a WebP image, which image_transport does not write)'
+    m = _DATA_URL.match(raw[:64])
+    if (raw[m.end():] if m else raw.lstrip()).startswith(_BASE64_IMAGE_OPENINGS):
+        return (' (it opens as the base64 text of an image but does not decode: cut short '
+                'or not base64; send the bytes, not text)')
     return ''
 
 

@@ -91,6 +91,7 @@ from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
 from clip_perception import param_overrides
+from clip_perception.config import bool_from_integer
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
 from clip_perception.config import ModelLoadError
@@ -211,12 +212,17 @@ def _as_declared(param):
     declared to take a list (``vocabulary``) keep theirs. The other way round, text
     given to a number or a boolean (``'1e-4'``, as ``ros2 param load`` reads it; a
     launch argument passed as a string) is the value it spells
-    (:func:`~clip_perception.config.value_from_text`), else left alone (and refused).
+    (:func:`~clip_perception.config.value_from_text`), else left alone (and refused);
+    an integer 0 or 1 given to a boolean (``tracking: 1``) is false or true
+    (:func:`~clip_perception.config.bool_from_integer`).
     """
     kind = _TYPED.get(param.name)
     if kind is not None and param.type_ == Parameter.Type.STRING:
         value = value_from_text(param.value, kind)
         return param if value is None else Parameter(param.name, value=value)
+    if kind is bool and param.type_ == Parameter.Type.INTEGER:
+        value = bool_from_integer(param.value)
+        return param if value is None else Parameter(param.name, Parameter.Type.BOOL, value)
     if param.name in DOUBLES and param.type_ == Parameter.Type.INTEGER:
         return Parameter(param.name, Parameter.Type.DOUBLE, float(param.value))
     if (param.name in INTEGERS and param.type_ == Parameter.Type.DOUBLE
@@ -359,16 +365,21 @@ class PerceptionMixin:
         ``Node.__init__`` too (``use_sim_time``), before any attribute of ours is set.
         """
         typed = _as_declared(param)
-        if param.type_ == Parameter.Type.STRING and typed.type_ != Parameter.Type.STRING:
+        text = param.type_ == Parameter.Type.STRING and typed.type_ != Parameter.Type.STRING
+        if text or (param.type_ == Parameter.Type.INTEGER and
+                    typed.type_ == Parameter.Type.BOOL):
             throttle = self.__dict__.setdefault('_text_throttle', LogThrottle(5.0))
             held = throttle.allow(param.name, time.monotonic())
             if held is not None:
                 more = f' ({held} more like it since the last report)' if held else ''
+                given, why = (('text', "Python's YAML, which ros2 param set and load use, "
+                               'reads 1e-4 as text; a launch argument is text') if text else
+                              ('an integer', 'YAML and rcl read 1 and 0 as integers; write '
+                               'true or false'))
                 self.get_logger().warning(
-                    f'parameter {param.name}: given text {param.value!r} where a '
-                    f"{typed.type_.name.lower()} is expected (Python's YAML, which ros2 "
-                    'param set and load use, reads 1e-4 as text; a launch argument is '
-                    f'text): using {typed.value!r}{more}')
+                    f'parameter {param.name}: given {given} {param.value!r} where a '
+                    f'{typed.type_.name.lower()} is expected ({why}): using '
+                    f'{typed.value!r}{more}')
         return typed
 
     def _restore_lost_overrides(self, overrides):
