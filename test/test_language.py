@@ -122,7 +122,9 @@ def test_a_cancel_word_inside_a_command_or_punctuation_alone_does_not_cancel(tex
 
 def test_cancel_words_are_a_small_documented_set():
     assert CANCEL_WORDS == {'stop', 'cancel', 'abort', 'halt', 'none', 'nothing', 'never mind',
-                            'nevermind'}
+                            'nevermind', 'emergency stop', 'e stop', 'estop', 'pause',
+                            'freeze', 'hold on', 'quit', 'exit', 'enough', 'that s enough',
+                            'thats enough'}
     assert not is_cancel(None) and not is_cancel(b'stop')
 
 
@@ -1489,3 +1491,86 @@ def test_markdown_around_the_words_is_dropped(text, listed):
 ])
 def test_underscores_inside_words_and_lone_struck_text_read_as_before(text, what):
     assert parse_command(clean_command(text)).what == what
+
+
+@pytest.mark.parametrize('text', [
+    # Session 19's trial: a cancel after the object ("the red ball, stop") posed the ball;
+    # the rest were scored as objects.
+    'the red ball, stop', 'the red ball stop', 'red ball stop stop', 'the red ball. Stop!',
+    'the red ball, stop it now', 'emergency stop', 'e-stop', 'pause', 'Freeze!', 'hold on',
+    'quit', 'exit', "that's enough", 'stopp', 'cancle', 'abrot'])
+def test_a_cancel_at_the_end_or_said_otherwise_cancels(text):
+    assert is_cancel(text)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the stop', 'stop'), ('the stop sign', 'stop sign'), ('stopper', 'stopper'),
+    ('the store', 'store'),
+    # A cancel verb alone, then a new request: the request (it was the object "stop").
+    ('stop and pick the green cube', 'green cube'), ('Stop, find the blue mug.', 'blue mug'),
+])
+def test_a_stop_that_names_a_thing_or_precedes_a_request_is_no_cancel(text, what):
+    assert not is_cancel(text)
+    assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    # Session 19's trial: a correction marked by "no" alone posed the object taken back
+    # and excluded the one asked for.
+    ('the red ball, no, the blue mug', 'blue mug', None),
+    ('the red ball no the blue mug', 'blue mug', None),
+    ('the red ball - no - the green cube', 'green cube', None),
+    ('the red ball... no, the blue mug', 'blue mug', None),
+    ('the red ball (no, the blue mug)', 'blue mug', None),
+    ('the red ball. Never mind, the green cube.', 'green cube', None),
+    # A correction of the place or the colour alone keeps the object.
+    ('the red ball on the left, no, on the right', 'red ball', 'right'),
+    ('the left red ball, no, the right one', 'red ball', 'right'),
+    ('the red ball on the left, I mean right', 'red ball', 'right'),
+    ('the red ball, no, the blue one', 'blue ball', None),
+])
+def test_a_correction_by_no_alone_or_of_a_place_gives_what_follows(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.exclude) == (what, relation, ()), describe(q)
+
+
+@pytest.mark.parametrize('text', [
+    # Session 19's trial: hedges holding a "not" excluded the object (not_found, refused).
+    "if it's not a problem, the red ball", "if you don't mind, the red ball",
+    "I don't know, the red ball?", "I'm not sure, but maybe the red ball",
+    "don't forget the red ball", 'the red ball and nothing else',
+    # Acknowledgements a chat model opens with (the objects "sure", "course", "based").
+    'Sure, the red ball.', 'Of course, the red ball!', 'Based on the image, the red ball.',
+    # Tool calls whose arguments hold the object.
+    '{"name": "detect", "arguments": {"object": "red ball"}}',
+    '{"command": "find", "args": {"object": "red ball"}}',
+    '{"tool": "pick", "parameters": {"target": "red ball"}}',
+])
+def test_hedges_acknowledgements_and_tool_arguments_give_the_object(text):
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused) == ('red ball', (), None), describe(q)
+
+
+def test_objects_listed_under_an_objects_key_are_each_named():
+    q = parse_command('{"objects": ["red ball", "blue mug"]}')
+    assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug']
+
+
+@pytest.mark.parametrize('text, what, link, reference, size, unchecked', [
+    # Session 19's trial: a relation or a size said with "not" excluded the reference or
+    # the object itself (the ball right of the mug posed; the red ball not_found).
+    ('the ball not to the right of the blue mug', 'ball', 'left_of', 'blue mug', None, ()),
+    ("the ball that isn't next to the green cube", 'ball', 'far_from', 'green cube', None,
+     ()),
+    ('the red ball that is not big', 'red ball', None, None, 'smallest', ()),
+    # Without an opposite, or of several: kept as said, unchecked (not excluded).
+    ('the ball not between the red ball and the blue mug', 'ball', None, None, None,
+     ('not between the red ball and the blue mug',)),
+    ('the red balls but not the large one', 'red ball', None, None, None,
+     ('not the large one',)),
+])
+def test_a_relation_or_size_said_with_not_is_its_opposite(text, what, link, reference,
+                                                          size, unchecked):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference and q.reference.what, q.size, q.exclude,
+            q.unchecked) == (what, link, reference, size, (), unchecked), describe(q)

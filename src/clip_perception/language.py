@@ -235,7 +235,8 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # see _ASKING for what must go before relations are read).
            'where', 'located', 'tell me', 'let me know', 'how many', 'im', 'i am', 'i m',
            'if you can', 'if possible', 'when you can', 'asap', 'pls', 'plz', 'pleeease',
-           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers',
+           'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers', 'thanks a lot', 'thanks so much',
+           'thank you so much', 'much appreciated',
            # Possessive determiners, said as "the" is ("pick up my red ball", "the cup in
            # your hand": the reference "your", session 18's left-alone list). "on my
            # left" is read before filler goes (:data:`_SPEAKER_SIDE`).
@@ -402,7 +403,20 @@ MAX_COMMAND_CHARS = 512
 # "nothing red" name objects. Without this, "nothing" was scored as an object and
 # answered `found` with a pose.
 CANCEL_WORDS = frozenset({'stop', 'cancel', 'abort', 'halt', 'none', 'nothing', 'never mind',
-                          'nevermind'})
+                          'nevermind',
+                          # Session 19's trial: each was scored as an object.
+                          'emergency stop', 'e stop', 'estop', 'pause', 'freeze', 'hold on',
+                          'quit', 'exit', 'enough', 'that s enough', 'thats enough'})
+# Cancel words a typo from which (one: an insertion, deletion, substitution or swap of
+# neighbours) is still a cancel when said alone: "stopp", "cancle", "abrot".
+_TYPO_CANCELS = ('stop', 'cancel', 'abort', 'halt', 'pause', 'freeze')
+# A cancel verb that ends the command (session 19's trial: "the red ball, stop", "the red
+# ball stop", "red ball stop stop" posed the red ball): a robot told to stop must stop,
+# whatever came before. After a determiner it is a noun ("the stop", "a stop").
+_TRAILING_CANCEL = re.compile(
+    r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+(?:stop|cancel|abort|'
+    r'halt)(?:[\s,;:.!?]+(?:it|that|now|please|stop|cancel|abort|halt|right now))*'
+    r'[\s,;:.!?]*$')
 # A cancel is said in more words than one (field report: "Please stop.", "Okay, stop it.",
 # "Cancel that.", "Forget it.", "Nothing, thanks." and "stop stop stop" were scored as
 # the objects "stop", "cancel", "forget", "nothing": the old command was dropped, no
@@ -441,7 +455,12 @@ _CANCEL_THEN = re.compile(
     r'now|instead)\s+)*(?=(?:find|get|grab|pick|look|locate|take|fetch|show|track|point|'
     r'search|bring|select|follow|go\s+to)\b)'
     r'|(?:never\s?mind|forget(?:\s+about)?)\s+' + _DETERMINER + r'\s[^,;.!?]*?'
-    r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w))')
+    r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w)'
+    # "stop and pick the green cube", "stop, find the blue mug" (session 19's trial: the
+    # object "stop"): the verb alone, then a new request.
+    r'|(?:stop|cancel|abort|halt)[\s,;.!?]+(?:(?:and|then|now|instead)\s+)*(?=(?:find|get|'
+    r'grab|pick|look|locate|take|fetch|show|track|point|search|bring|select|follow|go\s+to)'
+    r'\b))')
 # A correction said after the object it replaces (session 18's trial: "the green cube no
 # wait the red cube" excluded the red cube and posed the green one, "the green cube, I
 # mean the red cube" scored "green cube red cube", "the blue mug... actually no, the red
@@ -450,10 +469,15 @@ _CANCEL_THEN = re.compile(
 # punctuation; "rather than" is a negation.
 _MARK = r',.;:!?\u2026\u2013\u2014-'  # punctuation a correction may follow ('-' last)
 _CORRECTION = re.compile(
-    r'(?:[\s' + _MARK + r']*\s|[' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|i\s+mean|'
+    r'(?:[\s' + _MARK + r']*\s|[(' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|i\s+mean|'
     r'i\s+meant|actually,?\s+no|no,?\s+actually|or\s+rather|make\s+that|scratch\s+that|'
-    r'(?<=[' + _MARK + r'])\s*(?:actually|sorry|wait|rather(?!\s+than)|correction|oops))'
-    r'[\s' + _MARK + r']+(?=\w)')
+    r'(?<=[' + _MARK + r'])\s*(?:actually|sorry|wait|rather(?!\s+than)|correction|oops)'
+    # "the red ball, no, the blue mug", "the red ball (no, the blue mug)", "the red ball.
+    # Never mind, the green cube." (session 19's trial: the red ball posed, the blue mug
+    # excluded); "the red ball no the blue mug", a recogniser's, without punctuation.
+    r'|(?<=[(' + _MARK + r'])\s*(?:no|nope|never\s?mind)(?=[\s' + _MARK + r']*[' + _MARK +
+    r'])|(?<=\s)no(?=\s+(?:the|a|an|that|this)\s))'
+    r'[(\s' + _MARK + r']+(?=\w)')
 _NOT_BUT = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)\s+but\s+"
                       r'(?:rather\s+|instead\s+)?(?=\w)')
 # A correction said the other way round: "Not that one, the blue mug.", "Not the red
@@ -607,10 +631,14 @@ _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-
 # of the first of these keys it has, else its one string value; a JSON list's strings are
 # objects listed. Literal escapes are read as JSON reads them.
 _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', 'utterance',
-                  'transcript', 'msg', 'message')
+                  'transcript', 'msg', 'message',
+                  # A tool call's arguments (session 19's trial: '{"name": "detect",
+                  # "arguments": {"object": "green cube"}}' was the object "detect").
+                  'arguments', 'args', 'parameters', 'params', 'input', 'inputs')
 # Keys a planner or an LLM tool call names the object with, read when the wrapping keys
 # hold only a verb ({"command": "pick", "object": "green cube"}).
-_OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'name')
+_OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
+                'targets', 'items', 'name')
 # The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
 # closing brace for the JSON inside it.
 _DATA_KEY = re.compile(r'(\{)?\s*(["\']?)data\2\s*:\s*(.*?)\s*(?(1)\})', re.DOTALL | re.IGNORECASE)
@@ -787,6 +815,16 @@ _CHAT_PREAMBLE = re.compile(
     r'\b[^:"\u201c\n]{0,60}:\s*', re.IGNORECASE)
 
 
+# An acknowledgement a chat model or a person opens with, then a comma or "!" (session
+# 19's trial: "Sure, the red ball.", "Of course, the blue mug!", "Based on the image, the
+# green cube." were the objects "sure", "course", "based").
+_ACKNOWLEDGEMENT = re.compile(
+    r'^\s*(?:sure(?:\s+thing)?|certainly|of\s+course|absolutely|no\s+problem|got\s+it|'
+    r'here\s+you\s+go|understood|will\s+do|on\s+it|(?:based\s+on|looking\s+at|from)\s+'
+    r'(?:the|this|your)\s+(?:image|picture|photo|scene|camera(?:\s+view)?|view))\s*[!,.]+\s*',
+    re.IGNORECASE)
+
+
 def _without_reasoning(text):
     """``text`` without a model's thinking block, preamble and answer label.
 
@@ -797,6 +835,8 @@ def _without_reasoning(text):
     """
     text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
     text = _CHAT_PREAMBLE.sub('', text, count=1)
+    text = _ACKNOWLEDGEMENT.sub('', text, count=1) if _ACKNOWLEDGEMENT.sub(
+        '', text, count=1).strip() else text
     return _ANSWER_LABEL.sub('', text, count=1)
 
 
@@ -914,7 +954,8 @@ def is_cancel(text):
     if verb is not None and _CANCEL_THEN.match(kept, verb.start()):
         return False  # "cancel the red ball and find the blue mug": a new request
     return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', folded).split())) or (
-        verb is not None and _CANCEL_NAMED.fullmatch(kept[verb.start():]) is not None)
+        verb is not None and _CANCEL_NAMED.fullmatch(kept[verb.start():]) is not None) or (
+        _TRAILING_CANCEL.search(kept) is not None)
 
 
 def _leading_cancel_verb(kept):
@@ -994,6 +1035,9 @@ def _cancels(words):
         return True
     if words in CANCEL_WORDS:
         return True
+    if ' ' not in words and len(words) >= 5 and any(
+            edit_distance(words, w) == 1 for w in _TYPO_CANCELS):
+        return True  # a typo of one: stopp, cancle
     for verb in _CANCEL_VERBS:
         rest = words[len(verb) + 1:] if words.startswith(verb + ' ') else None
         if rest is not None and (rest in _CANCEL_OBJECTS or (
@@ -1679,7 +1723,7 @@ def _drop_openings(text):
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
         if _words_said(before) and _words_said(after):
-            text = after
+            text = _corrected(before, after)
             break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
@@ -1688,6 +1732,49 @@ def _drop_openings(text):
         pronoun = _strip_filler(_pad(negated)) in _GENERIC
         text = rest if pronoun else f'{rest} but not {negated}'
     return text
+
+
+def _corrected(before, after):
+    """Return what a correction asks for: ``after``, with ``before``'s object if it has none.
+
+    "the red ball on the left, no, on the right" and "the left red ball, no, the right
+    one" correct the place only: the object is still the red ball (session 19's trial:
+    "object" on the right, posed on the green cube); "the red ball, no, the blue one" the
+    colour only: a blue ball.
+
+    :param before: the lower-case words said before the correction marker.
+    :param after: those after it.
+    :return: the text to parse.
+    """
+    def phrase(text):
+        return _phrase(_pad(_PUNCTUATION.sub(' ', text).replace("'", '')), text.strip())
+
+    new = phrase(after)
+    if _head_of(new):
+        return after
+    old = phrase(before)
+    kept = _head_of(old) if _colours_of(new) else old.what.split()
+    kept = [w for w in kept if w != 'object']
+    return f"the {' '.join(kept)} {after}" if kept else after
+
+
+# Hedges and polite clauses that hold a "not" but negate nothing the robot should skip
+# (session 19's trial: "if it's not a problem, the red ball" was the object "if" with
+# the red ball excluded, not_found; "I'm not sure, but maybe the red ball" and "don't
+# forget the red ball" refused; "the red ball and nothing else" not_found).
+_HEDGES = re.compile(
+    r"\b(?:if\s+(?:it\s*'?\s*s|it\s+is|that\s*'?\s*s|that\s+is)\s+not\s+(?:a\s+problem|too\s+"
+    r"much(?:\s+trouble|\s+to\s+ask)?|a\s+bother)|if\s+you\s+don\s*'?\s*t\s+mind|"
+    r"i\s*'?\s*m\s+not\s+(?:sure|certain)|i\s+am\s+not\s+(?:sure|certain)|"
+    r"i\s+don\s*'?\s*t\s+know|don\s*'?\s*t\s+forget(?:\s+to)?|"
+    r"(?:and|but)\s+nothing\s+else|not\s+anything\s+else)\b(?:[\s,;:.!?]*(?:but|so)\b)?"
+    r"(?:[\s,;:.!?]*(?:maybe|perhaps|probably))?")
+
+
+def _without_hedges(said):
+    """Drop :data:`_HEDGES` from lower-case ``said``; unchanged when nothing would be left."""
+    out = _HEDGES.sub(' ', said).strip(' ,;:.!?-')
+    return out if _words_said(out) else said
 
 
 @lru_cache(maxsize=256)
@@ -1705,7 +1792,7 @@ def _parse(text):
     said = _NUMBER_SIGN.sub(lambda m: f' {_NUMBER_WORDS.get(m.group(1), m.group(1))}th', said)
     said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
     said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
-    said = _drop_openings(said.strip())
+    said = _drop_openings(_without_hedges(said.strip()))
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
@@ -1728,16 +1815,34 @@ def _parse(text):
     for neg in negatives:
         q = _phrase(neg, neg.strip())
         what = q.what
+        linked = _phrase(_pad('object' + neg), neg.strip()) if q.link is None else q
+        if linked.link is not None and _only_a_place(linked):
+            q = linked  # "not to the right of the blue mug": a relation, no object
         if queries and not generic and _only_a_place(q):
             # "the ball not on the left": a place, not an object to exclude (it excluded
             # "ball", the object itself, and answered not_found; session 18's left-alone
             # list). Read as the opposite side where there is one (of two balls, the
-            # one on the right); otherwise kept as said, unchecked.
-            opposite = _OPPOSITE.get(q.relation)
-            if opposite and queries[0].relation in (None, opposite):
-                queries[0] = replace(queries[0], relation=opposite)
-            elif q.relation != queries[0].relation:  # "not on the left but the right"
-                unchecked.append(f'not {neg.strip()}')
+            # one on the right); otherwise kept as said, unchecked. The same for a
+            # relation to another object ("the ball not to the right of the blue mug":
+            # left of it; session 19's trial posed the ball right of it, the mug
+            # excluded) and a size ("the red ball that is not big": the smallest).
+            said_neg = neg.strip().replace(_REFERENCES_JOINED.strip(), 'and')
+            first = queries[0]
+            if q.link is not None:
+                opposite = _OPPOSITE_LINK.get(q.link)
+                if opposite and first.link is None:
+                    queries[0] = replace(first, link=opposite, reference=q.reference)
+                elif not (first.link == opposite and first.reference == q.reference):
+                    unchecked.append(f'not {said_neg}')
+            elif q.size is not None and q.relation is None:
+                if first.size in (None, _OPPOSITE[q.size]) and not first.plural:
+                    queries[0] = replace(first, size=_OPPOSITE[q.size])
+                elif first.size != q.size:
+                    unchecked.append(f'not {said_neg}')
+            elif _OPPOSITE.get(q.relation) and first.relation in (None, _OPPOSITE[q.relation]):
+                queries[0] = replace(first, relation=_OPPOSITE[q.relation])
+            elif q.relation != first.relation:  # "not on the left but the right"
+                unchecked.append(f'not {said_neg}')
             continue
         head = queries[0].what.split()[-1] if queries and not generic else None
         if head and what in ('object',):
@@ -1769,15 +1874,25 @@ def _parse(text):
                  unchecked=first.unchecked + tuple(unchecked))
 
 
-# The side opposite a place said with "not" ("not on the left": on the right).
+# The side or size opposite one said with "not" ("not on the left": on the right; "not
+# big": the smallest).
 _OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
-             'nearest': 'farthest', 'farthest': 'nearest'}
+             'nearest': 'farthest', 'farthest': 'nearest', 'largest': 'smallest',
+             'smallest': 'largest'}
+# The relation to another object opposite one said with "not" ("not right of the mug":
+# left of it; "not next to the cube": far from it).
+_OPPOSITE_LINK = {'left_of': 'right_of', 'right_of': 'left_of', 'in_front_of': 'behind',
+                  'behind': 'in_front_of', 'next_to': 'far_from', 'far_from': 'next_to'}
 
 
 def _only_a_place(q):
-    """Whether ``q`` says only a place ("on the left", "in the middle"), no object."""
-    return q.what == 'object' and q.relation is not None and q.size is None and \
-        q.link is None and q.ordinal is None and q.count is None
+    """Whether ``q`` says only a place, a size or a relation, no object of its own.
+
+    "on the left", "in the middle", "big", "to the right of the blue mug": what a "not"
+    says of the object itself, not another object to exclude.
+    """
+    said = (q.relation is not None) + (q.size is not None) + (q.link is not None)
+    return q.what == 'object' and said == 1 and q.ordinal is None and q.count is None
 
 
 # Words that say another object is meant, not more of the one before: "the red ball and

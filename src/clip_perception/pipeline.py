@@ -271,8 +271,10 @@ class Pipeline:
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
         notes += [n for n in (speaker_side_note(query),) if n]
-        notes += [f'"{u}" is not checked: a place said with "not" is read as its opposite '
-                  'side only (left/right, top/bottom, near/far)' if u.startswith('not ') else
+        notes += [f'"{u}" is not checked: a place, size or relation said with "not" is read '
+                  'only as its opposite (left/right, top/bottom, near/far, big/small, '
+                  'left of/right of, in front of/behind, next to/far from) and only for one '
+                  'object' if u.startswith('not ') else
                   f'"{u}" is not checked: one relation per object is tested (say the '
                   'object with that relation alone to use it)' for u in query.unchecked]
         notes += [f'the model knows no word of what "not" names ("{e}"): nothing is excluded '
