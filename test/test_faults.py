@@ -59,6 +59,25 @@ def test_command_before_any_frame_then_camera_stops_and_comes_back(probe, start_
     assert node.stop() == 0
 
 
+def test_an_answer_without_depth_says_so_whatever_its_status(probe, start_node):
+    """A frame answered without depth or intrinsics: the reason says so, not only if found.
+
+    Session 19's trial: a not_found on a frame whose depth came too late (image
+    proposals only, so weaker evidence) read like any other; only a found answer named
+    the missing depth.
+    """
+    node, camera, scene = setup(probe, start_node, '-p', 'command:=the purple cone')
+    feed(camera, scene, 2.5, with_depth=False)
+    dets = [d for d in detections(probe) if d['command'] == 'the purple cone']
+    assert dets and all(d['status'] == 'not_found' for d in dets), dets
+    assert 'depth' in dets[-1]['reason'], dets[-1]['reason']
+    probe.clear()
+    feed(camera, scene, 2.0)  # with depth: the reason names none
+    dets = [d for d in detections(probe) if d['command'] == 'the purple cone']
+    assert dets and dets[-1]['status'] == 'not_found', dets
+    assert 'without depth' not in dets[-1]['reason'], dets[-1]['reason']
+    assert node.stop() == 0
+
 def test_missing_camera_info_then_late_camera_info(probe, start_node):
     node, camera, scene = setup(probe, start_node, '-p', 'command:=the red ball')
     feed(camera, scene, 2.5, with_info=False)

@@ -1574,3 +1574,28 @@ def test_a_relation_or_size_said_with_not_is_its_opposite(text, what, link, refe
     q = parse_command(text)
     assert (q.what, q.link, q.reference and q.reference.what, q.size, q.exclude,
             q.unchecked) == (what, link, reference, size, (), unchecked), describe(q)
+
+
+@pytest.mark.parametrize('text, link, reference, second', [
+    # Session 19's trial: each was one object phrase ("ball blue mug" on the left, "ball
+    # in between blue mug" and the green cube) and the reference was posed.
+    ('the ball to the left side of the blue mug', 'left_of', 'blue mug', None),
+    ('the ball on the left hand side of the blue mug', 'left_of', 'blue mug', None),
+    ('the ball on the right-hand side of the blue mug', 'right_of', 'blue mug', None),
+    ('the ball in-between the blue mug and the green cube', 'between', 'blue mug',
+     'green cube'),
+    ('the ball inbetween the blue mug and the green cube', 'between', 'blue mug',
+     'green cube'),
+    ('the ball in the middle of the blue mug and the green cube', 'between', 'blue mug',
+     'green cube'),
+    ('the ball adjacent to the mug', 'next_to', 'mug', None),
+    ('the cube touching the mug', 'next_to', 'mug', None),
+    ('the mug at the rear of the cube', 'behind', 'cube', None),
+])
+def test_more_ways_to_say_a_relation_are_read_as_it(text, link, reference, second):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what,
+            q.second_reference and q.second_reference.what) == \
+        (text.split()[1], link, reference, second), describe(q)
+    # "in the middle of" one thing stays a place.
+    assert parse_command('the ball in the middle of the table').relation == 'middle'

@@ -61,26 +61,36 @@ _SIZES = (
 # Relations between two objects: link name -> phrases (matched longest first). "right",
 # "just", "directly" in front of one are intensifiers, not the spatial word "right".
 _LINKS = {
-    'left_of': ('to the left of', 'on the left of', 'on the left side of', 'left of'),
-    'right_of': ('to the right of', 'on the right of', 'on the right side of', 'right of'),
+    # "to the left side of", "on the left hand side of" (session 19's trial: the object
+    # "ball blue mug" on the left, the mug posed).
+    'left_of': ('to the left of', 'on the left of', 'on the left side of', 'left of',
+                'to the left side of', 'on the left hand side of', 'to the left hand side of'),
+    'right_of': ('to the right of', 'on the right of', 'on the right side of', 'right of',
+                 'to the right side of', 'on the right hand side of',
+                 'to the right hand side of'),
     'in_front_of': ('in front of', 'before'),
-    'behind': ('behind', 'in back of', 'at the back of', 'back of'),
+    'behind': ('behind', 'in back of', 'at the back of', 'back of', 'at the rear of'),
     'on': ('on top of', 'atop', 'upon', 'on', 'above', 'over'),
     'under': ('underneath', 'beneath', 'under', 'below'),
-    'next_to': ('next to', 'beside', 'besides', 'alongside', 'near to', 'near', 'close to',
+    'next_to': ('next to', 'beside', 'besides', 'alongside', 'adjacent to', 'touching',
+                'near to', 'near', 'close to',
                 'closest to', 'nearest to', 'nearest', 'closest', 'by', 'closer to',
                 'nearer to', 'nearer', 'closer'),
     # Session 18's trial: "the ball farthest from the mug" was the farthest "ball mug"
     # (not_found with both in view).
     'far_from': ('farthest away from', 'furthest away from', 'farthest from', 'furthest from',
                  'farther from', 'further from', 'far away from', 'far from', 'away from'),
-    'between': ('in between', 'between'),
+    'between': ('in between', 'in-between', 'inbetween', 'between'),
     'in': ('inside of', 'inside', 'within', 'in'),
 }
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
 # "and" splits the command into objects (the ball between the mug and the cube was the
 # object "ball between mug" and the object "cube", not_found), read by _phrase.
-_BETWEEN_AND = re.compile(r'(\s(?:in\s)?between\s(?:(?!\s(?:and|between)\s).)+?)\sand\s')
+_BETWEEN_AND = re.compile(r'(\s(?:in\s|in-)?(?:in)?between\s(?:(?!\s(?:and|between)\s).)+?)'
+                          r'\sand\s')
+# "in the middle of A and B" is "between A and B" (session 19's trial: the objects "ball
+# blue mug" in the middle and the green cube); "in the middle of the table" stays a place.
+_MIDDLE_OF_TWO = re.compile(r'\sin\sthe\smiddle\sof\s(?=(?:(?!\s(?:and|between)\s).)+?\sand\s)')
 _REFERENCES_JOINED = ' between_and '
 _INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight')
 # A reference that is the viewer, not an object in view: "closest to the camera" is the
@@ -1798,7 +1808,8 @@ def _parse(text):
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
-    s = _BETWEEN_AND.sub(lambda m: m.group(1) + _REFERENCES_JOINED, s, count=1)
+    s = _BETWEEN_AND.sub(lambda m: m.group(1) + _REFERENCES_JOINED,
+                         _MIDDLE_OF_TWO.sub(' between ', s, count=1), count=1)
     s, destination = _take_destinations(s)
     destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
     positive, negatives = _split_negation(s)

@@ -1594,8 +1594,10 @@ class PerceptionMixin:
         for key in ('crops_encoded', 'crops_reused'):
             self.health.count(key, result.work.get(key, 0))
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))
-        reason = result.reason + (f' ({note})' if note and result.found and
-                                  result.pose is None else '')
+        # Without depth (or intrinsics) every answer says so, not only a found one: the
+        # proposals were the image's alone, so "not found" is weaker evidence (session
+        # 19's trial: a not_found on a frame whose depth came too late read like any other).
+        reason = result.reason + (f' ({note})' if note and result.pose is None else '')
         if colour_note:  # every answer: "not found" on a grey image is no evidence either
             reason += f' ({colour_note})'
         if old_info and result.pose is not None:
