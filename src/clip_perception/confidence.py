@@ -24,7 +24,7 @@ import re
 import numpy as np
 import torch
 
-from clip_perception.language import edit_distance as _edit_distance
+from clip_perception.language import nearest_word
 
 GENERIC_CONTRASTS = ('background', 'the table', 'a wall', 'the floor')
 VOCABULARY_FILE = 'clip_perception_vocabulary.json'
@@ -177,17 +177,16 @@ def correct_spelling(what, vocabulary):
         if word in known or len(word) < 3 or not word.isalpha():
             out.append(word)
             continue
-        limit = 2 if len(word) >= 7 else 1
-        near = sorted((_edit_distance(word, k), k) for k in targets if len(k) >= 3 and
-                      abs(len(k) - len(word)) <= limit)
-        if near and near[0][0] <= limit and (len(near) == 1 or near[1][0] > near[0][0]):
+        best = nearest_word(word, (k for k in targets if len(k) >= 3),
+                            2 if len(word) >= 7 else 1)
+        if best is not None:
             # A word read as one that names nothing ("teh" -> "the") is dropped, as the
             # parser drops "the" itself: kept, "the red mug" scored another phrase than
             # "red mug" and answered found at 0.60 on a soup can where "the red mug" was
             # not_found at 0.15 (trial 38, a real frame).
-            if near[0][1] not in _ARTICLES:
-                out.append(near[0][1])
-            read.append((word, near[0][1]))
+            if best not in _ARTICLES:
+                out.append(best)
+            read.append((word, best))
         else:
             out.append(word)
     return ' '.join(out) or what, tuple(read)

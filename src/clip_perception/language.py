@@ -419,13 +419,15 @@ CANCEL_WORDS = frozenset({'stop', 'cancel', 'abort', 'halt', 'none', 'nothing', 
                           'quit', 'exit', 'enough', 'that s enough', 'thats enough'})
 # Cancel words a typo from which (one: an insertion, deletion, substitution or swap of
 # neighbours) is still a cancel when said alone: "stopp", "cancle", "abrot".
-_TYPO_CANCELS = ('stop', 'cancel', 'abort', 'halt', 'pause', 'freeze')
+_STOP_WORDS = ('stop', 'cancel', 'abort', 'halt')
+_TYPO_CANCELS = _STOP_WORDS + ('pause', 'freeze')
 # A cancel verb that ends the command (session 19's trial: "the red ball, stop", "the red
 # ball stop", "red ball stop stop" posed the red ball): a robot told to stop must stop,
 # whatever came before. After a determiner it is a noun ("the stop", "a stop").
+_STOP_VERB = '(?:' + '|'.join(_STOP_WORDS) + ')'
 _TRAILING_CANCEL = re.compile(
-    r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+(?:stop|cancel|abort|'
-    r'halt)(?:[\s,;:.!?]+(?:it|that|now|please|stop|cancel|abort|halt|right now))*'
+    r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
+    r'(?:[\s,;:.!?]+(?:it|that|now|please|right now|' + '|'.join(_STOP_WORDS) + r'))*'
     r'[\s,;:.!?]*$')
 # A cancel is said in more words than one (field report: "Please stop.", "Okay, stop it.",
 # "Cancel that.", "Forget it.", "Nothing, thanks." and "stop stop stop" were scored as
@@ -459,18 +461,18 @@ _CANCEL_NAMED = re.compile(_CANCEL_VERB + r'(?: (?:looking|searching) for| track
 # the red ball, get the cube", "never mind the red ball, the blue mug" ask for the blue
 # mug (or the cube), as a new command replaces the old one. This prefix is dropped
 # before parsing; "cancel the red ball and the blue mug" (no new request) cancels.
+_REQUEST_VERB = (r'(?:find|get|grab|pick|look|locate|take|fetch|show|track|point|search|'
+                 r'bring|select|follow|go\s+to)\b')
 _CANCEL_THEN = re.compile(
     r'(?:' + _CANCEL_VERB + r'\s+(?:(?:looking|searching)\s+for\s+|tracking\s+|following\s+'
     r'|finding\s+)?' + _DETERMINER + r'\s[^,;.!?]*?(?:\s*[,;.!?]+\s*|\s+)(?:(?:and|then|'
-    r'now|instead)\s+)*(?=(?:find|get|grab|pick|look|locate|take|fetch|show|track|point|'
-    r'search|bring|select|follow|go\s+to)\b)'
+    r'now|instead)\s+)*(?=' + _REQUEST_VERB + r')'
     r'|(?:never\s?mind|forget(?:\s+about)?)\s+' + _DETERMINER + r'\s[^,;.!?]*?'
     r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w)'
     # "stop and pick the green cube", "stop, find the blue mug" (session 19's trial: the
     # object "stop"): the verb alone, then a new request.
-    r'|(?:stop|cancel|abort|halt)[\s,;.!?]+(?:(?:and|then|now|instead)\s+)*(?=(?:find|get|'
-    r'grab|pick|look|locate|take|fetch|show|track|point|search|bring|select|follow|go\s+to)'
-    r'\b))')
+    r'|' + _STOP_VERB + r'[\s,;.!?]+(?:(?:and|then|now|instead)\s+)*(?=' + _REQUEST_VERB +
+    r'))')
 # A correction said after the object it replaces (session 18's trial: "the green cube no
 # wait the red cube" excluded the red cube and posed the green one, "the green cube, I
 # mean the red cube" scored "green cube red cube", "the blue mug... actually no, the red
@@ -845,8 +847,8 @@ def _without_reasoning(text):
     """
     text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
     text = _CHAT_PREAMBLE.sub('', text, count=1)
-    text = _ACKNOWLEDGEMENT.sub('', text, count=1) if _ACKNOWLEDGEMENT.sub(
-        '', text, count=1).strip() else text
+    acknowledged = _ACKNOWLEDGEMENT.sub('', text, count=1)
+    text = acknowledged if acknowledged.strip() else text
     return _ANSWER_LABEL.sub('', text, count=1)
 
 
@@ -1129,6 +1131,25 @@ _NOT_SIDE_TYPOS = frozenset((
     'neatest'))
 
 
+def nearest_word(word, candidates, limit):
+    """Return the one candidate within ``limit`` typos of ``word`` nearer than any other.
+
+    Typos are counted by :func:`edit_distance`; a candidate whose length differs by more
+    than ``limit`` is not compared. None when no candidate is that near, or two are
+    equally near (no guess between them).
+
+    :param word: the word said (str).
+    :param candidates: iterable of str.
+    :param limit: most typos (int).
+    :return: str or None.
+    """
+    near = sorted((edit_distance(word, k), k) for k in candidates
+                  if abs(len(k) - len(word)) <= limit)
+    if near and near[0][0] <= limit and (len(near) == 1 or near[1][0] > near[0][0]):
+        return near[0][1]
+    return None
+
+
 def _side_spelling(said):
     """Read place words misspelt by one typo as said (see :data:`_SIDE_WORDS`).
 
@@ -1146,11 +1167,7 @@ def _side_spelling(said):
         word = m.group()
         if len(word) < 4 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS:
             return word
-        near = sorted((edit_distance(word, k), k) for k in _SIDE_WORDS
-                      if abs(len(k) - len(word)) <= 1)
-        if near and near[0][0] == 1 and (len(near) == 1 or near[1][0] > 1):
-            return near[0][1]
-        return word
+        return nearest_word(word, _SIDE_WORDS, 1) or word
 
     said = re.sub(r'[a-z]+', fix, said)
     return re.sub(r'\b((?:on|to|at)\s+(?:the|your|my)\s+)(?:write|rite|wright)\b'
@@ -1837,22 +1854,9 @@ def _parse(text):
             # relation to another object ("the ball not to the right of the blue mug":
             # left of it; session 19's trial posed the ball right of it, the mug
             # excluded) and a size ("the red ball that is not big": the smallest).
-            said_neg = neg.strip().replace(_REFERENCES_JOINED.strip(), 'and')
-            first = queries[0]
-            if q.link is not None:
-                opposite = _OPPOSITE_LINK.get(q.link)
-                if opposite and first.link is None:
-                    queries[0] = replace(first, link=opposite, reference=q.reference)
-                elif not (first.link == opposite and first.reference == q.reference):
-                    unchecked.append(f'not {said_neg}')
-            elif q.size is not None and q.relation is None:
-                if first.size in (None, _OPPOSITE[q.size]) and not first.plural:
-                    queries[0] = replace(first, size=_OPPOSITE[q.size])
-                elif first.size != q.size:
-                    unchecked.append(f'not {said_neg}')
-            elif _OPPOSITE.get(q.relation) and first.relation in (None, _OPPOSITE[q.relation]):
-                queries[0] = replace(first, relation=_OPPOSITE[q.relation])
-            elif q.relation != first.relation:  # "not on the left but the right"
+            queries[0], read = _with_opposite(queries[0], q)
+            if not read:
+                said_neg = neg.strip().replace(_REFERENCES_JOINED.strip(), 'and')
                 unchecked.append(f'not {said_neg}')
             continue
         head = queries[0].what.split()[-1] if queries and not generic else None
@@ -1894,6 +1898,31 @@ _OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
 # left of it; "not next to the cube": far from it).
 _OPPOSITE_LINK = {'left_of': 'right_of', 'right_of': 'left_of', 'in_front_of': 'behind',
                   'behind': 'in_front_of', 'next_to': 'far_from', 'far_from': 'next_to'}
+
+
+def _with_opposite(first, q):
+    """Read what "not" says of the object ``first`` (``q``, :func:`_only_a_place`).
+
+    The opposite relation to the same reference (:data:`_OPPOSITE_LINK`), side or size
+    (:data:`_OPPOSITE`) where ``first`` says none or already that one; a size only of one
+    object ("the red balls but not the large one" has none to swap). Something ``first``
+    already says otherwise agrees or conflicts: "not on the left but the right" adds
+    nothing, "left of the cube, not right of the mug" is not read.
+
+    :return: ``(query, read)``: ``first`` as read, and False when the negation was not
+        read (the caller names it as unchecked).
+    """
+    if q.link is not None:
+        opposite = _OPPOSITE_LINK.get(q.link)
+        if opposite and first.link is None:
+            return replace(first, link=opposite, reference=q.reference), True
+        return first, first.link == opposite and first.reference == q.reference
+    field = 'size' if q.size is not None else 'relation'
+    said, opposite = getattr(q, field), _OPPOSITE.get(getattr(q, field))
+    if opposite and getattr(first, field) in (None, opposite) and \
+            not (field == 'size' and first.plural):
+        return replace(first, **{field: opposite}), True
+    return first, getattr(first, field) == said
 
 
 def _only_a_place(q):
