@@ -10,6 +10,7 @@ from clip_perception.confidence import GENERIC_CONTRASTS
 from clip_perception.confidence import parse_vocabulary
 from clip_perception.confidence import top_contrast_confidence
 from clip_perception.confidence import unknown_to
+from clip_perception.confidence import unknown_words
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
 from clip_perception.pipeline import Pipeline
@@ -224,3 +225,15 @@ def test_a_word_one_typo_from_a_known_one_is_read_as_it(what, read):
 ])
 def test_a_known_word_or_one_far_from_every_known_word_stays(what):
     assert correct_spelling(what, TOY) == (what, ())
+
+
+def test_english_words_near_the_vocabulary_are_no_typos():
+    # Session 19's trial: "the tall mug" was read "ball mug"; "wall", "jug", "bed" would
+    # have been "ball", "mug", "red".
+    vocabulary = ('red ball', 'blue mug', 'black cube', 'white cone')
+    for word in ('wall', 'tall', 'jug', 'bed', 'back', 'blank', 'write', 'code'):
+        assert correct_spelling(f'the {word}', vocabulary) == (f'the {word}', ()), word
+    assert correct_spelling('the red bal', vocabulary)[0] == 'the red ball'
+    assert unknown_words('navy mug', vocabulary) == ('navy',)
+    assert unknown_words('the red cup', vocabulary) == ()  # a synonym of "mug"
+    assert unknown_words('navy mug', ()) == ()

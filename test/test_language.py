@@ -11,6 +11,7 @@ from clip_perception.language import MAX_COMMAND_CHARS
 from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
 from clip_perception.language import speaker_side_note
+from clip_perception.language import unchecked_note
 
 
 @pytest.mark.parametrize('text, what, relation, size', [
@@ -1599,3 +1600,124 @@ def test_more_ways_to_say_a_relation_are_read_as_it(text, link, reference, secon
         (text.split()[1], link, reference, second), describe(q)
     # "in the middle of" one thing stays a place.
     assert parse_command('the ball in the middle of the table').relation == 'middle'
+
+
+@pytest.mark.parametrize('text, what, link, reference', [
+    # Session 19's trial: each ran into one object phrase ("mug beyond green cube") and
+    # usually posed the reference.
+    ('the mug beyond the green cube', 'mug', 'behind', 'green cube'),
+    ('the ball just past the blue mug', 'ball', 'behind', 'blue mug'),
+    ('the box up against the wall', 'box', 'next_to', 'wall'),
+    ('the mug with the red ball in it', 'mug', 'holds', 'red ball'),
+    ('the bowl that has the apple inside it', 'bowl', 'holds', 'apple'),
+    ('the mug containing the red ball', 'mug', 'holds', 'red ball'),
+    ('the bowl holding two apples', 'bowl', 'holds', 'apple'),
+    ('the plate with the cup on it', 'plate', 'under', 'cup'),
+    # A superlative before the noun, with its reference after it.
+    ('the farthest ball from the blue mug', 'ball', 'far_from', 'blue mug'),
+    ('the closest cube to the red mug', 'cube', 'next_to', 'red mug'),
+])
+def test_relations_said_in_more_words_are_read_as_links(text, what, link, reference):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what, q.unchecked) == (what, link, reference, ()), \
+        describe(q)
+
+
+@pytest.mark.parametrize('text, what, unchecked', [
+    ('the ball west of the blue mug', 'ball', 'west of the blue mug'),
+    ('the cube to the north east of the red ball', 'cube',
+     'north east of the red ball'),
+    ('the cube across from the red ball', 'cube', 'across from the red ball'),
+    ('the red mug opposite the green cube', 'red mug', 'opposite the green cube'),
+    ('the ball among the cubes', 'ball', 'among the cubes'),
+    ('the ball outside the bowl', 'ball', 'outside the bowl'),
+    ('the mug facing the camera', 'mug', 'facing the camera'),
+])
+def test_a_relation_the_node_does_not_test_keeps_the_object_and_says_so(text, what,
+                                                                         unchecked):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference, q.unchecked) == (what, None, None, (unchecked,)), \
+        describe(q)
+    assert 'is not checked and its object not looked for' in unchecked_note(unchecked)
+    # The other kinds keep their own words.
+    assert 'read only as its opposite' in unchecked_note('not in the middle')
+    assert 'one relation per object' in unchecked_note('right of the mug')
+
+
+@pytest.mark.parametrize('text, what, size, relation, ordinal, count', [
+    # Counted along the size said, not from the left (session 19's trial).
+    ('the second smallest ball', 'ball', 'smallest', None, 2, None),
+    ('the 2nd largest red cube', 'red cube', 'largest', None, 2, None),
+    ('the third biggest mug from the left', 'mug', 'largest', 'left', 3, None),
+    ('the two biggest cubes', 'cube', 'largest', None, None, 2),
+    # "the first two": a count along the place ("first two cube"s before).
+    ('the first two cubes', 'cube', None, 'left', None, 2),
+    ('the last two cubes', 'cube', None, 'right', None, 2),
+    ('the last 3 balls from the top', 'ball', None, 'bottom', None, 3),
+    ('a couple of balls', 'ball', None, None, None, 2),
+    # "tall" and "short" are sizes ("the tall mug" was spelt "ball mug").
+    ('the tall mug', 'mug', 'largest', None, None, None),
+    ('the shortest red cylinder', 'red cylinder', 'smallest', None, None, None),
+    # Ordinals misspelt by one typo; words that only look like one stay.
+    ('the secnd ball', 'ball', None, 'left', 2, None),
+    ('the thrid cube from the right', 'cube', None, 'right', 3, None),
+    ('the fist ball', 'fist ball', None, None, None, None),
+])
+def test_ordinals_counts_and_sizes_said_together(text, what, size, relation, ordinal,
+                                                 count):
+    q = parse_command(text)
+    assert (q.what, q.size, q.relation, q.ordinal, q.count) == \
+        (what, size, relation, ordinal, count), describe(q)
+    assert parse_command('a few red balls').plural
+    assert parse_command('the red ball at eighty centimetres').distance == 0.8
+
+
+@pytest.mark.parametrize('text, listed', [
+    # A scene described before or after the instruction names no target (each named
+    # object was posed, "i red ball" among them).
+    ('There is a red ball and a blue mug on the table. Pick up the red ball.',
+     ['red ball']),
+    ('I see a red ball, a blue mug and a green cube. Grab the mug.', ['mug']),
+    ('Grab the mug. There are two mugs.', ['mug']),
+    ('On the table there are three cubes. Pick the green one.', ['green']),
+    ("There's a red ball on the table.", ['red ball']),  # alone: kept
+    # "both" and "either" pair the objects, they count none.
+    ('both the red ball and the blue mug', ['red ball', 'blue mug']),
+    # Colours listed with commas before one noun, and objects without determiners.
+    ('the red, green and yellow balls', ['red ball', 'green ball', 'yellow ball']),
+    ('the red and green and yellow balls', ['red ball', 'green ball', 'yellow ball']),
+    ('red ball, blue mug, green cube', ['red ball', 'blue mug', 'green cube']),
+    ('the big, red ball', ['red ball']),
+    ('the shiny, red ball', ['shiny red ball']),
+])
+def test_descriptions_pairs_and_lists_name_the_objects_asked_for(text, listed):
+    q = parse_command(text)
+    assert [q.what] + [o.what for o in q.also] == listed, describe(q)
+    assert q.count is None
+
+
+@pytest.mark.parametrize('text, what, exclude', [
+    ('the ball neither red nor blue', 'ball', ('red ball', 'blue ball')),
+    ('the cube that is neither red nor blue', 'cube', ('red cube', 'blue cube')),
+    ('pick neither the red ball nor the blue mug, but the green cube', 'green cube',
+     ('red ball', 'blue mug')),
+    # "not that one": a pronoun, the blue one is asked for (it was "not that blue one",
+    # refused with "blue" excluded).
+    ('not that one, the blue one', 'blue', ()),
+    ('not this one, the one on the left', 'object', ()),
+])
+def test_neither_nor_and_not_that_one(text, what, exclude):
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused) == (what, exclude, None), describe(q)
+    assert parse_command('neither the red ball nor the blue mug').refused
+
+
+@pytest.mark.parametrize('text, any_one', [
+    ('any red ball', True), ('pick up a red ball', True), ('either mug', True),
+    ('whichever cube', True), ('the red ball', False), ('a couple of balls', False),
+    ('all the red balls', False),
+])
+def test_a_or_any_asks_for_any_one_of_them(text, any_one):
+    q = parse_command(text)
+    assert q.any_one is any_one, describe(q)
+    assert q.what.split()[0] not in ('any', 'either', 'whichever')

@@ -487,3 +487,53 @@ def test_far_from_picks_the_farthest_pair(positions):
     q = parse_command('the mug nearest the ball')
     assert q.link == 'next_to'
     assert select_linked(LINKED, MUG, BALL, q, 0.5, CAL, positions=positions).chosen.index == 1
+
+
+@pytest.mark.parametrize('text', ['the bowl with the ball in it', 'the bowl containing the ball',
+                                  'the bowl holding the ball'])
+def test_holds_picks_the_object_the_reference_is_in(text):
+    # "X holds Y" is "Y in X" (session 19's trial: "the mug with the red ball in it" was
+    # one phrase, "mug with red ball"): the bowl (0) holds the ball (1); a second bowl
+    # (4), with no ball in it, is beside them.
+    boxes = np.vstack([IN_BOXES, [[420, 200, 580, 280]]])
+    positions = np.vstack([IN_POS, [[0.3, 0.05, 0.6]]])
+    sizes = np.append(IN_SIZES, 0.16)
+    bowls, balls = np.append(IS_BOWL, 0.9), np.append(BALLS, 0.2)
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what) == ('bowl', 'holds', 'ball'), text
+    sel = select_linked(boxes, bowls, balls, q, 0.5, CAL, positions=positions, sizes=sizes)
+    assert sel.status == FOUND and sel.chosen.index == 0 and '3D' in sel.reason, sel.reason
+    sel = select_linked(boxes, bowls, balls, q, 0.5, CAL)
+    assert sel.status == FOUND and sel.chosen.index == 0 and 'image' in sel.reason
+    # No ball in any bowl: nothing holds one.
+    sel = select_linked(boxes, bowls, np.array([0.2, 0.2, 0.9, 0.9, 0.2]), q, 0.5, CAL,
+                        positions=positions, sizes=sizes)
+    assert sel.status == NOT_FOUND, sel.reason
+
+
+def test_ordinals_and_counts_with_a_size_count_along_the_size():
+    # Session 19's trial: "the second smallest ball" was counted from the left.
+    boxes = np.array([[10, 100, 90, 180], [200, 100, 230, 130], [400, 100, 450, 150]],
+                     float)
+    cos = [0.9, 0.88, 0.89]
+    pick = {text: select(boxes, cos, parse_command(text), 0.5, CAL) for text in (
+        'the second smallest ball', 'the second largest ball', 'the third smallest ball',
+        'the two biggest balls', 'the 2 smallest balls')}
+    assert pick['the second smallest ball'].chosen.index == 2
+    assert 'number 2 from the smallest' in pick['the second smallest ball'].reason
+    assert pick['the second largest ball'].chosen.index == 2
+    assert pick['the third smallest ball'].chosen.index == 0
+    assert [t.index for t in pick['the two biggest balls'].targets] == [0, 2]
+    assert [t.index for t in pick['the 2 smallest balls'].targets] == [1, 2]
+    # Metric sizes, where known, decide over the boxes' sizes.
+    sel = select(boxes, cos, parse_command('the second smallest ball'), 0.5, CAL,
+                 sizes=np.array([0.05, 0.09, 0.07]))
+    assert sel.chosen.index == 2
+
+
+def test_any_one_of_equal_matches_is_no_ambiguous_answer():
+    for text in ('any red ball', 'a red ball', 'pick up either red ball'):
+        sel = select(TWINS, [0.9, 0.89, 0.3, 0.88], parse_command(text), 0.5, CAL,
+                     ambiguity_margin=0.05)
+        assert sel.status == FOUND and sel.chosen.index == 0, (text, sel.reason)
+        assert 'any one of 2' in sel.reason

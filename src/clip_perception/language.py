@@ -54,12 +54,17 @@ _RELATIONS = (
     (('farthest', 'furthest', 'at the back', 'in the back', 'back', 'farther', 'further',
       'far'), 'farthest'),
 )
+# "tall" and "short" too (session 19's trial: "the tall mug" was read "ball mug", the word
+# one typo from "ball" in the bundled model's vocabulary).
 _SIZES = (
-    (('largest', 'biggest', 'larger', 'bigger', 'large', 'big', 'huge'), 'largest'),
-    (('smallest', 'tiniest', 'smaller', 'small', 'little', 'tiny'), 'smallest'),
+    (('largest', 'biggest', 'tallest', 'larger', 'bigger', 'taller', 'large', 'big', 'huge',
+      'tall'), 'largest'),
+    (('smallest', 'tiniest', 'shortest', 'smaller', 'shorter', 'small', 'little', 'tiny',
+      'short'), 'smallest'),
 )
 # Relations between two objects: link name -> phrases (matched longest first). "right",
 # "just", "directly" in front of one are intensifiers, not the spatial word "right".
+UNCHECKED = 'unchecked'  # a link read from the command but not tested (see _LINKS)
 _LINKS = {
     # "to the left side of", "on the left hand side of" (session 19's trial: the object
     # "ball blue mug" on the left, the mug posed).
@@ -69,10 +74,14 @@ _LINKS = {
                  'to the right side of', 'on the right hand side of',
                  'to the right hand side of'),
     'in_front_of': ('in front of', 'before'),
-    'behind': ('behind', 'in back of', 'at the back of', 'back of', 'at the rear of'),
+    # "beyond", "past" the cube: farther from the viewer (session 19's trial: the object
+    # "mug beyond green cube", the cube posed).
+    'behind': ('behind', 'in back of', 'at the back of', 'back of', 'at the rear of',
+               'beyond', 'past'),
     'on': ('on top of', 'atop', 'upon', 'on', 'above', 'over'),
     'under': ('underneath', 'beneath', 'under', 'below'),
     'next_to': ('next to', 'beside', 'besides', 'alongside', 'adjacent to', 'touching',
+                'up against', 'leaning against', 'against',
                 'near to', 'near', 'close to',
                 'closest to', 'nearest to', 'nearest', 'closest', 'by', 'closer to',
                 'nearer to', 'nearer', 'closer'),
@@ -82,7 +91,27 @@ _LINKS = {
                  'farther from', 'further from', 'far away from', 'far from', 'away from'),
     'between': ('in between', 'in-between', 'inbetween', 'between'),
     'in': ('inside of', 'inside', 'within', 'in'),
+    # The reference in the object: "the mug containing the red ball", "the bowl holding
+    # the apple", "the mug with the red ball in it" (:data:`_WITH_IN_IT`).
+    'holds': ('that contains', 'which contains', 'containing', 'that holds', 'which holds',
+              'holding'),
+    # Relations read but not tested (:data:`UNCHECKED`): compass directions mean nothing
+    # in a camera image, and "across from", "opposite", "among" name no one direction.
+    # Unread, they ran the two objects into one phrase ("ball west blue mug": session
+    # 19's trial), which usually posed the reference. The object is answered, the
+    # reference not looked for, and the reason says the relation was not checked.
+    UNCHECKED: ('north of', 'south of', 'east of', 'west of', 'northeast of',
+                'northwest of', 'southeast of', 'southwest of', 'north east of',
+                'north west of', 'south east of', 'south west of', 'to the north of',
+                'to the south of', 'to the east of', 'to the west of', 'across from',
+                'opposite to', 'opposite from', 'opposite of', 'opposite', 'facing',
+                'among', 'amongst', 'around', 'surrounded by', 'outside of', 'outside',
+                'along'),
 }
+# "the mug with the red ball in it": the reference in the object ('holds'); "the plate with
+# the cup on it": the object under the reference.
+_WITH_IN_IT = re.compile(r'\s(?:with|that\shas|which\shas|having)\s((?:(?!\s(?:with|and|or)'
+                         r'\s).)+?)\s(in|inside|on|on\stop\sof)\s(?:it|them)(?=\s)')
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
 # "and" splits the command into objects (the ball between the mug and the cube was the
 # object "ball between mug" and the object "cube", not_found), read by _phrase.
@@ -191,16 +220,18 @@ _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart
 # cube that isn't green or blue" were scored as "non red cube" and "green cube isnt",
 # and posed the cube they exclude): read as "... but not ...".
 _NON = re.compile(r'(?<=\s)non(?:\s+|-)(?P<word>[a-z]+)\s')
-_IS_NOT = re.compile(r"\s(?:(?:that|which)\s+)?(?:isnt|isn't|is\s+not|arent|aren't|are\s+not)\s")
+_IS_NOT = re.compile(r"\s(?:(?:that|which)\s+)?(?:isnt|isn't|is\s+not|arent|aren't|are\s+not|"
+                     r"(?:is\s+|are\s+|s\s+)?neither)\s")  # "neither red nor blue"
 # Indefinite pronouns and the determiner "any" (:func:`_phrase`): with a description they
 # add nothing to it ("something red" is "the red one").
-_INDEFINITE = frozenset({'something', 'anything', 'everything', 'whatever', 'any'})
+_INDEFINITE = frozenset({'something', 'anything', 'everything', 'whatever', 'any', 'either',
+                         'whichever'})
 # A positive part that names no object: with a negation it cannot be scored.
 _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one', 'any',
             'any object', 'any one', 'anything else', 'something else', 'another',
             'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
 _PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several',
-                 'the pair of', 'pair of')
+                 'the pair of', 'pair of', 'a few of the', 'a few')
 # How many are asked for ("the two red balls", "3 mugs", "both cubes").
 _COUNTS = {'both': 2, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7,
            'eight': 8, 'nine': 9, 'ten': 10}
@@ -534,7 +565,8 @@ class Query:
     ``what`` is the text CLIP scores ("red ball"); ``relation`` one of left, right, top,
     bottom, middle, nearest, farthest or None; ``size`` largest, smallest or None.
     ``exclude``: object phrases never to pick; ``link`` (left_of, right_of, in_front_of,
-    behind, on, under, next_to) relates this object to ``reference`` (a :class:`Query`);
+    behind, on, under, next_to, far_from, between, in, holds) relates this object to
+    ``reference`` (a :class:`Query`; ``holds``: the reference is in this object);
     ``also``: further objects named with "and" (:class:`Query` each); ``plural``: every
     match is wanted, or ``count`` of them when the command says how many ("the two
     red balls", "3 mugs", "both cubes"); ``ordinal``: 1-based rank along ``relation``
@@ -554,6 +586,12 @@ class Query:
     is tested, and the answer's reason says these were not; and a place said with "not"
     that has no opposite side ("not in the middle": ``("not in the middle",)``). "not on
     the left" is read as ``relation`` ``right`` (left/right, top/bottom, nearest/farthest).
+    A relation the node does not test (``UNCHECKED`` in :data:`_LINKS`: "west of the blue
+    mug", "across from the cube") is kept there too, and its reference not looked for.
+    :func:`unchecked_note` words the reason for each kind.
+    ``any_one``: the object was said with "a", "an", "any", "either" or "whichever" ("pick
+    up a red ball"): any one of several equally good matches will do, so two of them are
+    no ``ambiguous`` answer (session 19's trial: "any red ball" was).
     """
 
     text: str
@@ -574,6 +612,7 @@ class Query:
     speaker_side: str | None = None
     second_reference: object = None
     unchecked: tuple = ()
+    any_one: bool = False
 
     @property
     def decides(self):
@@ -1128,7 +1167,14 @@ _NOT_SIDE_TYPOS = frozenset((
     'middles', 'centres', 'centred', 'centers', 'renter', 'censer', 'canter', 'enter',
     'font', 'frond', 'fronts', 'frost', 'bottoms', 'abode', 'abide', 'blow', 'bellow',
     'udder', 'sunder', 'besides', 'bedside', 'insider', 'closet', 'closes', 'dearest',
-    'neatest'))
+    'neatest',
+    # ... and from an ordinal ("the fist", "the tent", "seconds", and tens said in words:
+    # "eighty centimetres" is no eighth).
+    'fist', 'firsts', 'tent', 'tents', 'tenths', 'fifty', 'fifths', 'sixty', 'sixths',
+    'seventy', 'eighty', 'fourty', 'seconds', 'thirds', 'fourths', 'ninety'))
+# Ordinals a misspelling is read as (session 19's trial: "the secnd ball" was the object
+# "secnd ball", not_found): five letters or more, so "last" is not read in "past", "list".
+_ORDINAL_WORDS = tuple(w for w in _ORDINALS if len(w) >= 5)
 
 
 def nearest_word(word, candidates, limit):
@@ -1151,7 +1197,10 @@ def nearest_word(word, candidates, limit):
 
 
 def _side_spelling(said):
-    """Read place words misspelt by one typo as said (see :data:`_SIDE_WORDS`).
+    """Read place words and ordinals misspelt by one typo as said.
+
+    Place words: :data:`_SIDE_WORDS`; ordinals: :data:`_ORDINAL_WORDS` ("secnd",
+    "thrid", "fourht").
 
     A word of four letters or more, not itself an English word one typo from a place
     word (:data:`_NOT_SIDE_TYPOS`), one typo (an insertion, deletion, substitution or swap
@@ -1165,9 +1214,10 @@ def _side_spelling(said):
     """
     def fix(m):
         word = m.group()
-        if len(word) < 4 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS:
+        if len(word) < 4 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS or \
+                word in _ORDINALS:
             return word
-        return nearest_word(word, _SIDE_WORDS, 1) or word
+        return nearest_word(word, _SIDE_WORDS + _ORDINAL_WORDS, 1) or word
 
     said = re.sub(r'[a-z]+', fix, said)
     return re.sub(r'\b((?:on|to|at)\s+(?:the|your|my)\s+)(?:write|rite|wright)\b'
@@ -1313,7 +1363,10 @@ def _ends_phrase(s, end):
 
 
 def _split_link(s):
-    """Find a relation between two objects in padded ``s``: (link, before, after) or None."""
+    """Find a relation between two objects in padded ``s``.
+
+    :return: ``(link, before, after, phrase as said)`` or None.
+    """
     phrases = sorted(((p, k) for k, ps in _LINKS.items() for p in ps), key=lambda x: -len(x[0]))
     best = None
     for phrase, link in phrases:
@@ -1332,15 +1385,15 @@ def _split_link(s):
             if not _strip_filler(before) or not _strip_filler(after):
                 continue  # "the near ball", "the ball on top": a spatial word, not a link
             if best is None or m.start() < best[3]:
-                best = (link, before, after, m.start())
+                best = (link, before, after, m.start(), phrase)
             break
     if best is None:
         return None
-    link, before, after, _ = best
+    link, before, after, _, phrase = best
     before = _pad(before)
     for word in _INTENSIFIERS + _LINK_LEAD:
         before = re.sub(r'\s' + re.escape(word) + r'\s*$', ' ', before)
-    return link, before, after
+    return link, before, after, phrase
 
 
 # A colour (or any property) said apart from the noun (field report): "the red colored
@@ -1366,6 +1419,12 @@ _SAID_AFTER = re.compile(
     r'from|left|right|closest|nearest)\b|\s$)')
 
 
+# Colours listed with commas before one noun ("the red, green and yellow balls"): "and"
+# (session 19's trial: "red green ball" and the yellow balls). "the big, red ball" stays.
+_COLOUR_LIST = re.compile(r'\b(' + '|'.join(sorted(_COLOUR_WORDS)) + r')\s*,\s*(?=(?:'
+                          + '|'.join(sorted(_COLOUR_WORDS)) + r')\b)')
+
+
 def _property_first(s):
     """Say a property before the noun in padded ``s`` (see :data:`_SAID_AFTER`)."""
     s = _COLOURED.sub(lambda m: m.group(1) if m.group(1) in _COLOUR_WORDS else m.group(), s)
@@ -1377,6 +1436,15 @@ def _property_first(s):
     return s
 
 
+# "the farthest ball from the mug", "the closest cube to the camera": the word after the
+# noun, where it makes a relation ("the ball farthest from the mug"; session 19's trial:
+# the farthest "ball mug").
+_SUPERLATIVE_FROM = re.compile(
+    r'\s(farthest|furthest|nearest|closest)\s(?!away\s|off\s)((?:(?!\s(?:from|to|of|and|or)\s)\S)+'
+    r'(?:\s(?!(?:from|to|of|and|or)\s)\S+){0,3}?)\s(from|to)(?=\s(?:the|a|an|this|that|my|'
+    r'your|you|me|us|camera|robot)\s)')
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
     m = _PICK_OF.match(s)
@@ -1384,7 +1452,8 @@ def _phrase(s, text):
         # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
         s = _pad(f"the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
-    s = _property_first(s)
+    s = _pad(_SUPERLATIVE_FROM.sub(r' \2 \1 \3 ', _property_first(s)))
+    s = re.sub(r'(?<=\s)a\scouple\sof(?:\sthe)?(?=\s)', 'two', s)  # was "couple ball"s
     plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
@@ -1402,11 +1471,16 @@ def _phrase(s, text):
     else:
         speaker = None
     s = _viewer_frame(s)
+    s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
+                                   ' containing ') + m.group(1), s)
     linked = _split_link(s)
     link = reference = second = None
+    unchecked = ()
     if linked is not None:
-        link, s, ref = linked
-        if link == 'between':
+        link, s, ref, phrase = linked
+        if link == UNCHECKED:
+            unchecked, link = (f'{phrase} {ref.strip()}',), None
+        elif link == 'between':
             reference, second = _between(ref)
             if second is None:
                 link = 'next_to'  # "between the mug": one object, next to it
@@ -1435,12 +1509,27 @@ def _phrase(s, text):
     # objects "something red", "red anything" and "any red ball" (not_found with the
     # red ball in view, the bundled model knowing none of those words). Alone they stay
     # (a command of nothing but "something" names no object).
+    # The first determiner said: "a red ball", not "the box with a lid".
+    first = re.search(r'(?<=\s)(?:a|an|any|either|whichever|the|this|that|these|those|my|'
+                      r'your|our)(?=\s)', s)
+    any_one = first is not None and first.group() in ('a', 'an', 'any', 'either', 'whichever')
     described = [w for w in words if w not in _INDEFINITE]
     if described and len(described) < len(words):
         plural = plural or 'everything' in words
         words = described
     count = None
     times = None
+    if ordinal in (1, -1) and len(words) >= 2 and _singular(words[-1]) != words[-1] and (
+            words[0] in _COUNTS or words[0].isdigit()):
+        # "the first two cubes", "the last 3 balls": a count along the place (session
+        # 19's trial: the first of "two cube"s). The last ones from the left are the first
+        # from the right.
+        n = _COUNTS.get(words[0]) or int(words[0])
+        if n > 1:
+            relation = relation or 'left'
+            relation = _OPPOSITE.get(relation, relation) if ordinal == -1 else relation
+            ordinal, count, plural = None, n, True
+            del words[0]
     if len(words) > 1 and _TIMES_AFTER.fullmatch(words[-1]):
         times = int(words.pop()[1:])
     elif len(words) > 1 and _TIMES_BEFORE.fullmatch(words[0]):
@@ -1472,7 +1561,9 @@ def _phrase(s, text):
         words[-1] = _singular(words[-1])
     if ordinal is not None:
         plural = False
-        relation = relation or 'left'
+        # Counted from the left unless a place or a size says along what ("the second
+        # smallest ball": session 19's trial counted it from the left).
+        relation = relation or (None if size else 'left')
     # A colour said after the noun, as in a list or an inventory ("the ball, red", "mug
     # (blue)"): said before it, as the model reads descriptions ("ball red" scored lower
     # than "red ball" for the red ball).
@@ -1483,7 +1574,8 @@ def _phrase(s, text):
         words = words[tail:] + words[:tail]
     return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
-                 speaker_side=speaker, second_reference=second)
+                 speaker_side=speaker, second_reference=second, unchecked=unchecked,
+                 any_one=any_one and not plural and ordinal is None)
 
 
 def _between(said):
@@ -1676,12 +1768,14 @@ _TIMES_BEFORE = re.compile(r'([1-9][0-9]?)x')
 # It says more of the object before it: "the one on the right" -> "the ball on the
 # right", "the red one" -> "the red ball", "the red ball, the left one" -> "the red left
 # ball". When both name a property ("the red ball, the blue one") it lists another
-# object of that noun: "the red ball, the blue ball".
+# object of that noun: "the red ball, the blue ball". "that one" names no noun to say
+# more of (session 19's trial: "not that one, the blue one" was "not that blue one",
+# refused with "blue" excluded).
 _APPOSITIVE = re.compile(
     r"(?<!\bon )(?<!\bin )(?<!\bof )(?<!\bat )(?<!\bto )(?<!\bby )(?<!\bnear )(?<!\bfrom )"
     r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
-    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
+    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
     r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
     r"(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)ones?\b\)?")
 
@@ -1712,6 +1806,12 @@ def _appositive(m):
 # lists properties of one object and stays. Without this the parts ran together into
 # one phrase ("red ball blue mug"), which names nothing.
 _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)\b)')
+# Objects listed without determiners, each a colour and a noun ("red ball, blue mug, green
+# cube": session 19's trial, the object "red ball blue mug"). "the big, red ball" and
+# "the shiny, red ball" (no colour and noun before the comma) stay one object.
+_COLOUR_ALT = '|'.join(sorted(_COLOUR_WORDS))
+_BARE_LIST = re.compile(rf'(?<=\s)((?:{_COLOUR_ALT})\s+(?!(?:{_COLOUR_ALT})\b)[\w-]+)\s*,\s*'
+                        rf'(?=(?:{_COLOUR_ALT})\s+(?!(?:{_COLOUR_ALT}|and|or|ones?)\b)[\w-]+)')
 
 
 def _words_said(text):
@@ -1747,6 +1847,9 @@ def _drop_openings(text):
     m = _NOT_BUT.match(text)
     if m and _words_said(text[m.end():]):
         text = f'{text[m.end():]} but not {m.group(1)}'
+    # "pick neither the red ball nor the blue mug, but the green cube": the green cube.
+    text = re.sub(r'^(.*?)\bneither\s+([^,;.!?]+?)\s+nor\s+([^,;.!?]+?)[\s,;]+but\s+(.+)$',
+                  r'\1\4 but not \2 nor \3', text)
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
         if _words_said(before) and _words_said(after):
@@ -1756,7 +1859,8 @@ def _drop_openings(text):
     rest = text[m.end():] if m else ''
     if m and _words_said(rest) not in _GENERIC:
         negated = m.group(1)
-        pronoun = _strip_filler(_pad(negated)) in _GENERIC
+        said_not = _strip_filler(_pad(negated))
+        pronoun = said_not in _GENERIC or said_not in _PRONOUNS  # "not this one, ..."
         text = rest if pronoun else f'{rest} but not {negated}'
     return text
 
@@ -1798,6 +1902,34 @@ _HEDGES = re.compile(
     r"(?:[\s,;:.!?]*(?:maybe|perhaps|probably))?")
 
 
+# A sentence that describes the scene, said before or after the instruction (session 19's
+# trial: "There is a red ball and a blue mug on the table. Pick up the red ball." posed
+# both, "I see a red ball, a blue mug and a green cube. Grab the mug." four objects,
+# "i red ball" among them). Dropped where another sentence is left.
+_DESCRIPTION = re.compile(
+    r"\s*(?:there\s*'?\s*(?:is|are|s|re)|i\s+(?:can\s+|could\s+)?(?:see|spot|notice)|"
+    r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+)?(?:see|find)|"
+    r"here\s*'?\s*(?:is|are|s)|(?:the|this|your)\s+(?:table|scene|image|picture|view|"
+    r"workspace|desk)\s+(?:has|have|shows|contains|holds)|"
+    r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
+    r"(?:\s+(?:there|we|i))?\s*'?\s*(?:is|are|s|have|see))\b[^.!?;]*[.!?;]*")
+_SENTENCE = re.compile(r'(?:[^.!?;]|(?<=\d)\.(?=\d))+(?:[.!?;]+|$)')  # not "0.5 m"
+
+
+def _without_description(said):
+    """Drop the sentences of lower-case ``said`` that describe the scene (:data:`_DESCRIPTION`).
+
+    Only where another sentence with words is left; one sentence alone stays as said.
+    """
+    sentences = _SENTENCE.findall(said)
+    if len(sentences) < 2:
+        return said
+    kept = [x for x in sentences if not _DESCRIPTION.fullmatch(x)]
+    if len(kept) == len(sentences) or not _words_said(' '.join(kept)):
+        return said
+    return ' '.join(x.strip() for x in kept)
+
+
 def _without_hedges(said):
     """Drop :data:`_HEDGES` from lower-case ``said``; unchanged when nothing would be left."""
     out = _HEDGES.sub(' ', said).strip(' ,;:.!?-')
@@ -1809,6 +1941,7 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
+    said = _COLOUR_LIST.sub(r'\1 and ', said)
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
@@ -1819,14 +1952,19 @@ def _parse(text):
     said = _NUMBER_SIGN.sub(lambda m: f' {_NUMBER_WORDS.get(m.group(1), m.group(1))}th', said)
     said = re.sub(r'\bno\.\s*(?=\d)', 'number ', said)  # "the no. 2 pencil": no negation
     said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
-    said = _drop_openings(_without_hedges(said.strip()))
+    said = _drop_openings(_without_hedges(_without_description(said.strip())))
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
+    listed = _BARE_LIST.sub(r'\1 and ', f' {listed}').strip()
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
     s = _BETWEEN_AND.sub(lambda m: m.group(1) + _REFERENCES_JOINED,
                          _MIDDLE_OF_TWO.sub(' between ', s, count=1), count=1)
+    # "both the red ball and the blue mug", "either the ball or the mug": the word pairs
+    # the two objects, it counts none (session 19's trial: two red balls and a blue mug).
+    s = re.sub(r'(?<=\s)(?:both|either)\s(?=(?:(?!\s(?:and|or)\s)\S+\s)+?(?:and|or)\s)',
+               '', s, count=1)
     s, destination = _take_destinations(s)
     destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
     positive, negatives = _split_negation(s)
@@ -1886,7 +2024,7 @@ def _parse(text):
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
-                 unchecked=first.unchecked + tuple(unchecked))
+                 unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one)
 
 
 # The side or size opposite one said with "not" ("not on the left": on the right; "not
@@ -1984,7 +2122,11 @@ def _fold_properties(pairs):
         alone = _only_properties(q) and (k == 0 or not _ANOTHER.search(raw))
         if alone and out:
             out[-1:] = _joined(out[-1], q, raw, after=True)
-        elif alone and k + 1 < len(pairs) and _head_of(pairs[k + 1][1]):
+        elif alone and any(_head_of(n) for _, n in pairs[k + 1:]) and all(
+                _only_properties(n) for _, n in pairs[k + 1:next(
+                    j for j in range(k + 1, len(pairs)) if _head_of(pairs[j][1]))]):
+            # ... up to the first object named: "the red and green and yellow balls"
+            # (session 19's trial: "red", "green" and the yellow balls).
             waiting.append((raw, q))
         else:
             for raw_w, w in waiting:
@@ -2130,7 +2272,29 @@ def describe(query):
         out['distance_m'] = round(query.distance, 4)
     if query.speaker_side is not None:
         out['speaker_side'] = query.speaker_side
+    if query.any_one:
+        out['any_one'] = True
     return out
+
+
+def unchecked_note(said):
+    """Return the answer's note for one relation of :attr:`Query.unchecked` (str).
+
+    Three kinds: a place, size or relation said with "not" that has no opposite ("not in
+    the middle"); a relation the node does not test (:data:`UNCHECKED`: "west of the
+    blue mug"); a second relation of one object ("... and right of the mug").
+    """
+    if said.startswith('not '):
+        return (f'"{said}" is not checked: a place, size or relation said with "not" is read '
+                'only as its opposite (left/right, top/bottom, near/far, big/small, '
+                'left of/right of, in front of/behind, next to/far from) and only for one '
+                'object')
+    if any(said == p or said.startswith(p + ' ') for p in _LINKS[UNCHECKED]):
+        return (f'"{said}" is not checked and its object not looked for: the relations '
+                'tested are left of, right of, in front of, behind, on, under, next to, far '
+                'from, between, in and containing')
+    return (f'"{said}" is not checked: one relation per object is tested (say the object '
+            'with that relation alone to use it)')
 
 
 def speaker_side_note(query):

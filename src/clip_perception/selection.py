@@ -287,14 +287,31 @@ def _key(relation, cands, boxes, depths, image_width):
     return cx  # left, and the default direction of an ordinal
 
 
+def _size_of(cands, boxes, sizes):
+    """Size of each candidate: its metric extent where all are known, else its box's side."""
+    b = boxes[cands]
+    return sizes[cands] if sizes is not None and np.all(np.isfinite(sizes[cands])) \
+        else np.sqrt((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
+
+
+def _order(query, cands, boxes, depths, sizes, image_width):
+    """Sort key of ``cands`` along what an ordinal or a count counts (first is lowest).
+
+    Along the place word; with a size word and no place, from the smallest or the
+    largest ("the second smallest ball", "the two biggest cubes"); else from the left.
+    """
+    if query.relation is None and query.size is not None:
+        s = _size_of(cands, boxes, sizes)
+        return s if query.size == 'smallest' else -s
+    return _key(query.relation, cands, boxes, depths, image_width)
+
+
 def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
     """Index into ``cands`` of the candidate the spatial/size words pick."""
     if relation is not None:
         return int(np.argmin(_key(relation, cands, boxes, depths, image_width)))
     if size is not None:
-        b = boxes[cands]
-        s = sizes[cands] if sizes is not None and np.all(np.isfinite(sizes[cands])) \
-            else np.sqrt((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
+        s = _size_of(cands, boxes, sizes)
         return int(np.argmax(s) if size == 'largest' else np.argmin(s))
     return 0
 
@@ -417,25 +434,27 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                          f'asked for {query.count} but found only {len(uniq)} good '
                          f'match(es) for "{query.what}"' + note)
     if query.plural and query.count:
-        # The best ``count`` of them, or the first along the spatial word.
-        ranked = uniq if query.relation is None else [uniq[k] for k in np.argsort(
-            _key(query.relation, np.array(uniq), boxes, depths, image_width), kind='stable')]
+        # The best ``count`` of them, or the first along the spatial or size word.
+        along_word = query.relation or query.size
+        ranked = uniq if along_word is None else [uniq[k] for k in np.argsort(
+            _order(query, np.array(uniq), boxes, depths, sizes, image_width), kind='stable')]
         targets = ranked[:query.count]
         chosen = targets[0]
-        along = f' {query.relation}-most' if query.relation else ''
+        along = f' {along_word}' + ('-most' if query.relation else '') if along_word else ''
         reason = (f'the {query.count}{along} of {len(uniq)} good match(es) for '
                   f'"{query.what}"')
     elif query.plural:
         targets = uniq
         reason = f'all {len(uniq)} good match(es) for "{query.what}"'
     elif query.ordinal:
-        ranks = np.argsort(_key(query.relation, np.array(uniq), boxes, depths, image_width),
+        ranks = np.argsort(_order(query, np.array(uniq), boxes, depths, sizes, image_width),
                            kind='stable')
         n = query.ordinal
+        from_ = query.relation or query.size
         # -1 is the last, -2 the one before it ("the second to last cube").
-        said = f'number {n} from the {query.relation}' if n > 0 else \
-            f'the last from the {query.relation}' if n == -1 else \
-            f'number {-n} back from the last, counted from the {query.relation}'
+        said = f'number {n} from the {from_}' if n > 0 else \
+            f'the last from the {from_}' if n == -1 else \
+            f'number {-n} back from the last, counted from the {from_}'
         if abs(n) > len(uniq):
             return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
                              f'asked for {said} but only {len(uniq)} good match(es) for '
@@ -448,6 +467,10 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         chosen = uniq[pick]
         words = ' '.join(w for w in (query.size, query.relation) if w)
         reason = f'{words} of {len(uniq)} good match(es) for "{query.what}"'
+    elif ambiguity_margin is not None and getattr(query, 'any_one', False):
+        close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
+        if len(close) >= 2:
+            reason += f' (any one of {len(close)} that match about equally was asked)'
     elif ambiguity_margin is not None:
         close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:
@@ -472,7 +495,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
 
 # Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
 LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between',
-         'in', 'far_from')
+         'in', 'far_from', 'holds')
 
 
 # "in": the target's centre within the reference's footprint along the table (half its
@@ -562,6 +585,7 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
         unknown), for ``in``: the target lies within half the reference's. "in" holds in
         the image too (the target's centre inside the reference's box, the target's box
         the smaller), in 3D and without depth alike: an object behind a bowl is not in it.
+        ``holds`` ("the mug containing the red ball") is ``in`` with the two swapped.
     :return: :class:`Selection` with ``reference`` set when found.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -571,7 +595,7 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
                     calibration, margin, top_k, duplicate_iou=duplicate_iou,
                     excluded=excluded, confidence=confidence, priority=priority)
     ref_q = query.reference
-    words = query.link.replace('_', ' ')
+    words = 'holding' if query.link == 'holds' else query.link.replace('_', ' ')
     if target.status != FOUND:
         return target
     ref = select(boxes, ref_cosine, replace_query(ref_q, plural=True), threshold,
@@ -587,16 +611,19 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
         for r in ref.targets:
             if same_object(t.box, [r.box], duplicate_iou)[0]:
                 continue
-            pt = positions[t.index] if positions is not None else None
-            pr = positions[r.index] if positions is not None else None
-            if pt is not None and np.all(np.isfinite(pt)) and np.all(np.isfinite(pr)):
-                reach = 0.5 * sizes[r.index] if sizes is not None else None
-                ok, dist = _link_fit(query.link, pt, pr, up, tolerance, reach)
-                if query.link == 'in':
-                    ok = ok and _link_fit_2d('in', t.box, r.box)[0]
+            # "X holds Y" is "Y in X": the same test with the two swapped.
+            inner, outer = (r, t) if query.link == 'holds' else (t, r)
+            link = 'in' if query.link == 'holds' else query.link
+            pi = positions[inner.index] if positions is not None else None
+            po = positions[outer.index] if positions is not None else None
+            if pi is not None and np.all(np.isfinite(pi)) and np.all(np.isfinite(po)):
+                reach = 0.5 * sizes[outer.index] if sizes is not None else None
+                ok, dist = _link_fit(link, pi, po, up, tolerance, reach)
+                if link == 'in':
+                    ok = ok and _link_fit_2d('in', inner.box, outer.box)[0]
                 space = '3D'
             else:
-                ok, dist = _link_fit_2d(query.link, t.box, r.box)
+                ok, dist = _link_fit_2d(link, inner.box, outer.box)
                 space = 'image'
             if ok:
                 fits.append((dist, -(t.cosine + r.cosine), t, r, space))

@@ -294,9 +294,10 @@ def decided_at_acquisition(query):
 
     Spatial, size and ordinal words and relations to another object pick one object
     among several good matches; re-deciding them every frame would hop between objects
-    as the view shifts.
+    as the view shifts; so would "any red ball" between two red balls.
     """
-    return bool(query.relation or query.size or query.ordinal or query.link)
+    return bool(query.relation or query.size or query.ordinal or query.link or
+                getattr(query, 'any_one', False))
 
 
 class Tracker:
