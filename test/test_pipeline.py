@@ -407,3 +407,37 @@ def test_relations_sizes_lists_and_descriptions_people_say_pose_what_was_asked(p
     # A colour the closed vocabulary does not know is named in the reason.
     r = pipeline.run(scene.rgb, 'the navy mug', scene.depth, scene.intrinsics)
     assert 'knows no word "navy"' in r.reason, r.reason
+
+
+def test_an_ordinal_with_a_relation_and_a_size_with_a_plural_pick_those_said(pipeline):
+    # Session 20: "the second cube left of the mug" posed the nearest cube (the ordinal
+    # was ignored); "the small red balls" posed both red balls, small and large.
+    specs = [ObjectSpec('red', 'cube', 'small', (-0.24, 0.02)),
+             ObjectSpec('green', 'cube', 'small', (-0.12, 0.02)),
+             ObjectSpec('blue', 'mug', 'small', (0.0, 0.02)),
+             ObjectSpec('yellow', 'cube', 'small', (0.12, 0.02)),
+             ObjectSpec('red', 'ball', 'small', (-0.1, 0.16)),
+             ObjectSpec('red', 'ball', 'large', (0.1, 0.16)),
+             ObjectSpec('blue', 'ball', 'small', (0.2, 0.12))]
+    scene = generate_scene(31, specs=specs)
+    at = {(o.name, o.size): o.centre for o in scene.objects}
+    assert_each_found_at(pipeline, scene, (
+        ('the second cube left of the mug', at['red cube', 'small']),
+        ('the first cube left of the mug', at['green cube', 'small']),
+        ('the last cube left of the blue mug', at['red cube', 'small'])))
+    r = pipeline.run(scene.rgb, 'the third cube left of the mug', scene.depth,
+                     scene.intrinsics)
+    assert r.status == 'not_found' and 'only 2' in r.reason, r.reason
+
+    def posed(command):
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found', (command, r.reason)
+        return sorted(min(at, key=lambda k: np.linalg.norm(at[k] - t.pose.position))
+                      for t in r.targets), r.reason
+
+    assert posed('the small red balls')[0] == [('red ball', 'small')]
+    assert posed('the big balls')[0] == [('red ball', 'large')]
+    assert posed('the small balls')[0] == [('blue ball', 'small'), ('red ball', 'small')]
+    # No two cubes part in size: all of them, and the reason says why.
+    cubes, reason = posed('the big cubes')
+    assert len(cubes) == 3 and 'no two sizes part' in reason, reason

@@ -537,3 +537,35 @@ def test_any_one_of_equal_matches_is_no_ambiguous_answer():
                      ambiguity_margin=0.05)
         assert sel.status == FOUND and sel.chosen.index == 0, (text, sel.reason)
         assert 'any one of 2' in sel.reason
+
+
+def test_a_plural_with_a_size_takes_the_matches_on_that_side_of_the_largest_gap():
+    boxes = np.array([[10, 100, 40, 130], [100, 100, 150, 150], [200, 100, 232, 132],
+                      [300, 100, 352, 152]], float)
+    cos = [0.9, 0.88, 0.89, 0.87]
+    small = select(boxes, cos, parse_command('the small balls'), 0.5, CAL)
+    large = select(boxes, cos, parse_command('the big balls'), 0.5, CAL)
+    assert [t.index for t in small.targets] == [0, 2] and 'the 2 smaller' in small.reason
+    assert [t.index for t in large.targets] == [1, 3]
+    # Sizes within SIZE_GAP of each other: all, saying so.
+    alike = select(boxes[[0, 2]], cos[:2], parse_command('the small balls'), 0.5, CAL)
+    assert len(alike.targets) == 2 and 'no two sizes part' in alike.reason
+
+
+def test_an_ordinal_with_a_relation_counts_from_the_reference():
+    # Three mugs left of a ball (3), at 0.1, 0.2 and 0.3 m from it.
+    boxes = np.array([[300, 200, 340, 240], [200, 200, 240, 240], [100, 200, 140, 240],
+                      [420, 200, 460, 240]], float)
+    positions = np.array([[-0.1, 0.05, 0.6], [-0.2, 0.05, 0.6], [-0.3, 0.05, 0.6],
+                          [0.0, 0.05, 0.6]])
+    mugs, ball = np.array([0.9, 0.9, 0.9, 0.2]), np.array([0.2, 0.2, 0.2, 0.9])
+    for text, want in (('the second mug left of the ball', 1),
+                       ('the first mug left of the ball', 0),
+                       ('the last mug left of the ball', 2)):
+        for pos in (positions, None):
+            sel = select_linked(boxes, mugs, ball, parse_command(text), 0.5, CAL,
+                                positions=pos)
+            assert sel.status == FOUND and sel.chosen.index == want, (text, sel.reason)
+    sel = select_linked(boxes, mugs, ball, parse_command('the fourth mug left of the ball'),
+                        0.5, CAL, positions=positions)
+    assert sel.status == NOT_FOUND and 'only 3' in sel.reason, sel.reason

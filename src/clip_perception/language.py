@@ -1561,9 +1561,10 @@ def _phrase(s, text):
         words[-1] = _singular(words[-1])
     if ordinal is not None:
         plural = False
-        # Counted from the left unless a place or a size says along what ("the second
-        # smallest ball": session 19's trial counted it from the left).
-        relation = relation or (None if size else 'left')
+        # Counted from the left unless a place, a size or a relation says along what
+        # ("the second smallest ball": session 19's trial counted it from the left; "the
+        # second cube left of the mug" counts from the mug).
+        relation = relation or (None if size or link else 'left')
     # A colour said after the noun, as in a list or an inventory ("the ball, red", "mug
     # (blue)"): said before it, as the model reads descriptions ("ball red" scored lower
     # than "red ball" for the red ball).

@@ -306,6 +306,31 @@ def _order(query, cands, boxes, depths, sizes, image_width):
     return _key(query.relation, cands, boxes, depths, image_width)
 
 
+# "the small red balls": the sizes part at the largest ratio between neighbours when it is
+# at least this. Box sides of one object vary by about 10% between frames and proposals;
+# the renderer's large objects are 1.55 times its small ones (scenes.SIZE_SCALE).
+SIZE_GAP = 1.25
+
+
+def _of_size(size, uniq, boxes, sizes):
+    """The matches of ``uniq`` a size word picks out of several ("the small red balls").
+
+    :param size: ``smallest`` or ``largest``.
+    :return: ``(indices, what was said of them)``: the matches on that side of the largest
+        ratio between neighbouring sizes (:data:`SIZE_GAP`), or all of them, saying so,
+        when no two sizes part by that much.
+    """
+    s = _size_of(np.array(uniq), boxes, sizes)
+    order = np.argsort(s, kind='stable')
+    ratio = s[order[1:]] / np.maximum(s[order[:-1]], 1e-9)
+    if len(uniq) < 2 or ratio.max() < SIZE_GAP:
+        return list(uniq), (f'all {len(uniq)} (no two sizes part by {SIZE_GAP:g} times, so '
+                            f'none is {size[:-3]}er than the rest)')
+    cut = int(np.argmax(ratio)) + 1
+    side = order[:cut] if size == 'smallest' else order[cut:]
+    return [uniq[k] for k in sorted(side)], f'the {len(side)} {size[:-3]}er'
+
+
 def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
     """Index into ``cands`` of the candidate the spatial/size words pick."""
     if relation is not None:
@@ -443,6 +468,9 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         along = f' {along_word}' + ('-most' if query.relation else '') if along_word else ''
         reason = (f'the {query.count}{along} of {len(uniq)} good match(es) for '
                   f'"{query.what}"')
+    elif query.plural and query.size:
+        targets, said = _of_size(query.size, uniq, boxes, sizes)
+        reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.plural:
         targets = uniq
         reason = f'all {len(uniq)} good match(es) for "{query.what}"'
@@ -637,11 +665,26 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     far = -1.0 if query.link == 'far_from' else 1.0
     fits.sort(key=lambda f: (abs(f[0] - said) if said is not None and f[4] == '3D'
                              else far * f[0], f[1]))
-    _, _, t, r, space = fits[0]
-    ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
-    dist = f'{fits[0][0]:.3f} m' if space == '3D' else f'{fits[0][0]:.0f} px'
-    note = '' if said is None else (f', the nearest to the {said:g} m said' if space == '3D'
+    fit = fits[0]
+    note = '' if said is None else (f', the nearest to the {said:g} m said' if fit[4] == '3D'
                                     else f'; the {said:g} m said is not measured in the image')
+    n = getattr(query, 'ordinal', None)
+    if n:
+        # "the second cube left of the mug": counted from the reference of the best pair,
+        # in the order the pairs were sorted (nearest first; "far from": farthest first).
+        # Session 20: the ordinal was ignored and the nearest cube posed.
+        along = [f for f in fits if f[3].index == fit[3].index]
+        if abs(n) > len(along):
+            return Selection(NOT_FOUND, None, target.ranked,
+                             f'asked for number {n} {words} "{ref_q.what}" but only '
+                             f'{len(along)} good match(es) for "{query.what}" are {words} it')
+        fit = along[n - 1 if n > 0 else n]
+        note += f'; number {n} of {len(along)} counted from it' if n > 0 else \
+            f'; the last of {len(along)} counted from it' if n == -1 else \
+            f'; number {-n} back from the last of {len(along)} counted from it'
+    _, _, t, r, space = fit
+    ranked = (t,) + tuple(c for c in target.ranked if c.index != t.index)[:top_k - 1]
+    dist = f'{fit[0]:.3f} m' if space == '3D' else f'{fit[0]:.0f} px'
     return Selection(FOUND, t, ranked,
                      f'"{query.what}" {words} "{ref_q.what}" (reference at box '
                      f'{[round(v) for v in r.box]}, {dist} apart in {space}{note}; '
