@@ -313,7 +313,7 @@ SIZE_GAP = 1.25
 
 
 def _of_size(size, uniq, boxes, sizes):
-    """The matches of ``uniq`` a size word picks out of several ("the small red balls").
+    """Return the matches of ``uniq`` a size word picks ("the small red balls").
 
     :param size: ``smallest`` or ``largest``.
     :return: ``(indices, what was said of them)``: the matches on that side of the largest
