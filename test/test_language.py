@@ -1679,8 +1679,11 @@ def test_ordinals_counts_and_sizes_said_together(text, what, size, relation, ord
      ['red ball']),
     ('I see a red ball, a blue mug and a green cube. Grab the mug.', ['mug']),
     ('Grab the mug. There are two mugs.', ['mug']),
-    ('On the table there are three cubes. Pick the green one.', ['green']),
+    ('On the table there are three cubes. Pick the green one.', ['green cube']),
     ("There's a red ball on the table.", ['red ball']),  # alone: kept
+    # The instruction names it by a pronoun: the object described ("i red ball" before).
+    ('I see a red ball. Pick it up.', ['red ball']),
+    ('You can see the blue mug. Now grab it', ['blue mug']),
     # "both" and "either" pair the objects, they count none.
     ('both the red ball and the blue mug', ['red ball', 'blue mug']),
     # Colours listed with commas before one noun, and objects without determiners.
@@ -1694,6 +1697,9 @@ def test_descriptions_pairs_and_lists_name_the_objects_asked_for(text, listed):
     q = parse_command(text)
     assert [q.what] + [o.what for o in q.also] == listed, describe(q)
     assert q.count is None
+    # "one" in the instruction is the one kind described.
+    q = parse_command('There are two cubes on the table. Pick the left one.')
+    assert (q.what, q.relation) == ('cube', 'left'), describe(q)
 
 
 @pytest.mark.parametrize('text, what, exclude', [

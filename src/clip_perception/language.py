@@ -1907,28 +1907,42 @@ _HEDGES = re.compile(
 # trial: "There is a red ball and a blue mug on the table. Pick up the red ball." posed
 # both, "I see a red ball, a blue mug and a green cube. Grab the mug." four objects,
 # "i red ball" among them). Dropped where another sentence is left.
-_DESCRIPTION = re.compile(
+_DESCRIBES = re.compile(
     r"\s*(?:there\s*'?\s*(?:is|are|s|re)|i\s+(?:can\s+|could\s+)?(?:see|spot|notice)|"
     r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+)?(?:see|find)|"
     r"here\s*'?\s*(?:is|are|s)|(?:the|this|your)\s+(?:table|scene|image|picture|view|"
     r"workspace|desk)\s+(?:has|have|shows|contains|holds)|"
     r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
-    r"(?:\s+(?:there|we|i))?\s*'?\s*(?:is|are|s|have|see))\b[^.!?;]*[.!?;]*")
+    r"(?:\s+(?:there|we|i))?\s*'?\s*(?:is|are|s|have|see))\b")
+_DESCRIPTION = re.compile(_DESCRIBES.pattern + r"[^.!?;]*[.!?;]*")
 _SENTENCE = re.compile(r'(?:[^.!?;]|(?<=\d)\.(?=\d))+(?:[.!?;]+|$)')  # not "0.5 m"
 
 
 def _without_description(said):
     """Drop the sentences of lower-case ``said`` that describe the scene (:data:`_DESCRIPTION`).
 
-    Only where another sentence with words is left; one sentence alone stays as said.
+    Where another sentence with words is left; one sentence alone stays as said. An
+    instruction that names its object only by a pronoun or "one" takes it from the
+    description: "I see a red ball. Pick it up." is the red ball ("i red ball" before),
+    "There are two cubes. Pick the left one." the left cube.
     """
     sentences = _SENTENCE.findall(said)
     if len(sentences) < 2:
         return said
     kept = [x for x in sentences if not _DESCRIPTION.fullmatch(x)]
-    if len(kept) == len(sentences) or not _words_said(' '.join(kept)):
+    if len(kept) == len(sentences):
         return said
-    return ' '.join(x.strip() for x in kept)
+    named = ' and '.join(_DESCRIBES.sub(' ', x, count=1).strip(' .!?;')
+                         for x in sentences if _DESCRIPTION.fullmatch(x))
+    instruction = ' '.join(x.strip() for x in kept)
+    if not _words_said(instruction):  # "Pick it up.": what the description names
+        return named if _words_said(named) else said
+    if re.search(r'\bones?\b', instruction) and not _head_of(_parse(instruction)):
+        described = _parse(named)
+        head = _head_of(described)
+        if described.refused is None and not described.also and head:
+            return re.sub(r'\bone\b', ' '.join(head), instruction)
+    return instruction
 
 
 def _without_hedges(said):
