@@ -19,6 +19,7 @@ from clip_perception.selection import FOUND
 from clip_perception.selection import NOT_FOUND
 from clip_perception.selection import Selection
 from clip_perception.tracking import crop_thumbnails
+from clip_perception.tracking import decided_at_acquisition
 from clip_perception.tracking import FrameReuse
 from clip_perception.tracking import Memory
 from clip_perception.tracking import Tracker
@@ -431,3 +432,11 @@ def test_changed_parameters_keep_the_track_the_cache_and_counting_ids(pipeline, 
     memory.configure(replace(cfg, reuse_crops=False))
     _, r, _ = run(pipeline, seq, 4, 'the blue mug', memory)
     assert memory.reuse is None and r.work['crops_reused'] == 0
+
+
+def test_any_one_is_decided_at_acquisition():
+    # "any red ball" (session 20): whichever was taken first is kept, as for a spatial
+    # word; a clearly better twin later does not replace it.
+    assert decided_at_acquisition(parse_command('any red ball'))
+    assert decided_at_acquisition(parse_command('pick up a red ball'))
+    assert not decided_at_acquisition(parse_command('the red ball'))
