@@ -71,6 +71,20 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert len(det['ambiguous']) == 2 and 'left or right' in det['reason']
     assert probe.messages(POSE) == [] and probe.messages(POSES) == []
 
+    # "any" (session 20): either ball will do, one is posed; a relation the node does not
+    # test keeps the object (still two of a kind) and says it was not checked.
+    camera.command('any red ball')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'any red ball'))
+    det = answered(probe, 'any red ball')[-1]
+    assert det['status'] == 'found' and det['parsed']['any_one'] is True, det['reason']
+    assert min(np.linalg.norm(np.array(det['position']) - b) for b in balls) < 0.015
+    command = 'the red ball west of the blue mug'
+    camera.command(command)
+    assert run_until(probe, camera, scene, lambda: answered(probe, command))
+    det = answered(probe, command)[-1]
+    assert det['status'] == 'ambiguous' and 'is not checked' in det['reason'], det['reason']
+    assert det['parsed'] == {'what': 'red ball', 'unchecked': ['west of the blue mug']}
+
     # Only a negation: refused with a reason, nothing published as a target.
     camera.command('not the blue mug')
     assert run_until(probe, camera, scene, lambda: answered(probe, 'not the blue mug'))
