@@ -1727,3 +1727,30 @@ def test_a_or_any_asks_for_any_one_of_them(text, any_one):
     q = parse_command(text)
     assert q.any_one is any_one, describe(q)
     assert q.what.split()[0] not in ('any', 'either', 'whichever')
+
+
+@pytest.mark.parametrize('text, listed', [
+    # A detector's or planner's output passed on as the command (left by session 19's
+    # field round: the objects "target red ball", "red ball 0.92").
+    ('target=red ball', ['red ball']),
+    ('object=red ball, confidence=0.9', ['red ball']),
+    ('class=mug; score=0.88', ['mug']),
+    ('label: red ball', ['red ball']),
+    ('label=red ball, label=blue mug', ['red ball', 'blue mug']),
+    ('red ball [0.92]', ['red ball']),
+    ('red ball (0.92)', ['red ball']),
+    ('red ball: 0.92', ['red ball']),
+    ('red ball 92%', ['red ball']),
+    # Help asked for.
+    ('give me a hand with the red ball', ['red ball']),
+    ('could you lend me a hand with the blue mug', ['blue mug']),
+    # Not pairs or scores: as before.
+    ('note: the red ball', ['note red ball']),
+    ('the red ball (2)', ['red ball 2']),
+    ('the red ball: left one', ['red ball']),
+])
+def test_key_values_scores_and_help_give_the_object(text, listed):
+    q = parse_command(text)
+    assert [q.what] + [o.what for o in q.also] == listed, describe(q)
+    assert not q.any_one
+    assert parse_command('the cup 0.3 m from me').distance == 0.3

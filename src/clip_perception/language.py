@@ -281,7 +281,12 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # Possessive determiners, said as "the" is ("pick up my red ball", "the cup in
            # your hand": the reference "your", session 18's left-alone list). "on my
            # left" is read before filler goes (:data:`_SPEAKER_SIDE`).
-           'my', 'your', 'his', 'her', 'our', 'their')
+           'my', 'your', 'his', 'her', 'our', 'their',
+           # Help asked for (session 19's field round: "give me a hand with the red ball"
+           # was the object "with red ball").
+           'give me a hand with', 'lend me a hand with', 'a hand with', 'help me with',
+           'help with')
+_HELP = re.compile(r'\s(?:give|lend)\sme\sa\shand\swith\s|\sa\shand\swith\s')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -1509,9 +1514,10 @@ def _phrase(s, text):
     # objects "something red", "red anything" and "any red ball" (not_found with the
     # red ball in view, the bundled model knowing none of those words). Alone they stay
     # (a command of nothing but "something" names no object).
-    # The first determiner said: "a red ball", not "the box with a lid".
+    # The first determiner said: "a red ball", not "the box with a lid" nor "give me a
+    # hand with the red ball".
     first = re.search(r'(?<=\s)(?:a|an|any|either|whichever|the|this|that|these|those|my|'
-                      r'your|our)(?=\s)', s)
+                      r'your|our)(?=\s)', _HELP.sub(' ', s))
     any_one = first is not None and first.group() in ('a', 'an', 'any', 'either', 'whichever')
     described = [w for w in words if w not in _INDEFINITE]
     if described and len(described) < len(words):
@@ -1951,9 +1957,45 @@ def _without_hedges(said):
     return out if _words_said(out) else said
 
 
+# A detector's or planner's output passed on as the command (session 19's field round left
+# it: "target=red ball" was the object "target red ball", "red ball [0.92]" and "red ball:
+# 0.92" the object "red ball 0.92"): key=value pairs, or "label: ...", and a score after
+# the label. The object keys' values are the command; numbers (confidence=0.9, id=3) name
+# nothing. A score is a fraction in brackets or after a colon, or a percentage.
+_LABEL_KEYS = frozenset(_OBJECT_KEYS + ('label', 'labels', 'class', 'class_name',
+                                        'category', 'object_class', 'description', 'query',
+                                        'prompt', 'command', 'text', 'goal'))
+_KEY_VALUE = re.compile(r'\s*([a-z_][\w.-]*)\s*(=|:)\s*(.*?)\s*')
+_NUMBER_VALUE = re.compile(r'[-+]?\d*\.?\d+(?:e[-+]?\d+)?\s*%?')
+_SCORE = re.compile(r'(?:\s*[\[(]\s*(?:0?\.\d+|1\.0*|\d{1,3}(?:\.\d+)?\s*%)\s*[\])]|'
+                    r'\s*:\s*(?:0?\.\d+|1\.0*|\d{1,3}(?:\.\d+)?\s*%)|'
+                    r'\s+\d{1,3}(?:\.\d+)?\s*%)\s*(?=$|[,;\n])')
+
+
+def _from_key_values(said):
+    """Return the object named by key=value pairs in lower-case ``said``, or ``said``.
+
+    See :data:`_KEY_VALUE`: every part between commas or semicolons must be a pair, with
+    at least one "=" or one key of :data:`_LABEL_KEYS`; then the values of those keys are
+    the command ("object=red ball, confidence=0.9": "red ball"), or, with none, every
+    value that is no number. Scores after a label are dropped (:data:`_SCORE`).
+    """
+    said = _SCORE.sub('', said)
+    parts = [p for p in re.split(r'[,;]', said) if p.strip()]
+    pairs = [_KEY_VALUE.fullmatch(p) for p in parts]
+    if not parts or not all(pairs) or not any(
+            m.group(2) == '=' or m.group(1) in _LABEL_KEYS for m in pairs):
+        return said
+    named = [m.group(3) for m in pairs if m.group(1) in _LABEL_KEYS] or \
+        [m.group(3) for m in pairs if not _NUMBER_VALUE.fullmatch(m.group(3))]
+    named = [v.strip('\'"') for v in named if v.strip('\'"')]
+    return '; '.join(named) if named else said
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _from_key_values(said)
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(r'\1 and ', said)
