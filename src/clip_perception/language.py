@@ -1920,7 +1920,7 @@ _DESCRIBES = re.compile(
     r"workspace|desk)\s+(?:has|have|shows|contains|holds)|"
     r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
     r"(?:\s+(?:there|we|i))?\s*'?\s*(?:is|are|s|have|see))\b")
-_DESCRIPTION = re.compile(_DESCRIBES.pattern + r"[^.!?;]*[.!?;]*")
+_DESCRIPTION = re.compile(_DESCRIBES.pattern + r'[^.!?;]*[.!?;]*')
 _SENTENCE = re.compile(r'(?:[^.!?;]|(?<=\d)\.(?=\d))+(?:[.!?;]+|$)')  # not "0.5 m"
 
 
