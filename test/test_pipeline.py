@@ -436,6 +436,10 @@ def test_an_ordinal_with_a_relation_and_a_size_with_a_plural_pick_those_said(pip
                       for t in r.targets), r.reason
 
     assert posed('the small red balls')[0] == [('red ball', 'small')]
+    # A plural with a relation: every one that fits (one was posed).
+    assert posed('the balls behind the mug')[0] == [('blue ball', 'small'),
+                                                    ('red ball', 'large'),
+                                                    ('red ball', 'small')]
     assert posed('the big balls')[0] == [('red ball', 'large')]
     assert posed('the small balls')[0] == [('blue ball', 'small'), ('red ball', 'small')]
     # No two cubes part in size: all of them, and the reason says why.

@@ -569,3 +569,14 @@ def test_an_ordinal_with_a_relation_counts_from_the_reference():
     sel = select_linked(boxes, mugs, ball, parse_command('the fourth mug left of the ball'),
                         0.5, CAL, positions=positions)
     assert sel.status == NOT_FOUND and 'only 3' in sel.reason, sel.reason
+    # A plural: every one that fits, nearest first; a count: that many (one was answered).
+    for pos in (positions, None):
+        sel = select_linked(boxes, mugs, ball, parse_command('the mugs left of the ball'),
+                            0.5, CAL, positions=pos)
+        assert [t.index for t in sel.targets] == [0, 1, 2], sel.reason
+        sel = select_linked(boxes, mugs, ball, parse_command('the two mugs left of the ball'),
+                            0.5, CAL, positions=pos)
+        assert [t.index for t in sel.targets] == [0, 1] and sel.chosen.index == 0
+    sel = select_linked(boxes, mugs, ball, parse_command('all the mugs right of the ball'),
+                        0.5, CAL, positions=positions)
+    assert sel.status == NOT_FOUND, sel.reason

@@ -668,6 +668,24 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     fit = fits[0]
     note = '' if said is None else (f', the nearest to the {said:g} m said' if fit[4] == '3D'
                                     else f'; the {said:g} m said is not measured in the image')
+    if query.plural:
+        # "the balls behind the mug", "the two cubes left of the mug": every distinct
+        # target of a fitting pair, in the pairs' order (session 20: one was answered).
+        picked = list({f[2].index: f for f in reversed(fits)}.values())[::-1]
+        picked.sort(key=fits.index)
+        if query.count and len(picked) < query.count:
+            return Selection(NOT_FOUND, None, target.ranked,
+                             f'asked for {query.count} but only {len(picked)} good match(es) '
+                             f'for "{query.what}" are {words} a good match for '
+                             f'"{ref_q.what}"')
+        picked = picked[:query.count] if query.count else picked
+        t, r = picked[0][2], picked[0][3]
+        ranked = tuple(f[2] for f in picked) + tuple(
+            c for c in target.ranked if c.index not in {f[2].index for f in picked})
+        return Selection(FOUND, t, ranked[:max(top_k, len(picked))],
+                         f'{len(picked)} good match(es) for "{query.what}" {words} "{ref_q.what}"'
+                         f' ({len(fits)} fitting pair(s){note})',
+                         targets=tuple(f[2] for f in picked), reference=r)
     n = getattr(query, 'ordinal', None)
     if n:
         # "the second cube left of the mug": counted from the reference of the best pair,
