@@ -1754,3 +1754,93 @@ def test_key_values_scores_and_help_give_the_object(text, listed):
     assert [q.what] + [o.what for o in q.also] == listed, describe(q)
     assert not q.any_one
     assert parse_command('the cup 0.3 m from me').distance == 0.3
+
+
+@pytest.mark.parametrize('text, described', [
+    # helper-43's trial (session 20), each read wrongly before (what it was, in brackets).
+    ('the red ball to the lef of the mug',  # ("red ball lef mug": the right ball posed)
+     {'what': 'red ball', 'link': 'left_of', 'reference': {'what': 'mug'}}),
+    ('the red ball nxt to the mug', {'what': 'red ball', 'link': 'next_to',
+                                     'reference': {'what': 'mug'}}),
+    ('the mug with the red ball inside', {'what': 'mug', 'link': 'holds',
+                                          'reference': {'what': 'red ball'}}),
+    ('the cube with the ball on top', {'what': 'cube', 'link': 'under',
+                                       'reference': {'what': 'ball'}}),
+    ('the mug slightly left of the ball', {'what': 'mug', 'link': 'left_of',
+                                           'reference': {'what': 'ball'}}),
+    ('the mug a few cm left of the ball', {'what': 'mug', 'link': 'left_of',
+                                           'reference': {'what': 'ball'}}),
+    ('there is a red ball and a blue mug pick up the mug', {'what': 'mug'}),
+    ('I see a red ball and a blue mug so pick up the mug', {'what': 'mug'}),
+    ('I see two red balls, pick the one on the left', {'what': 'red ball',
+                                                       'relation': 'left'}),
+    ('Two red balls are on the table. Grab the one on the right.',
+     {'what': 'red ball', 'relation': 'right'}),
+    ('the red, the green and the yellow ball',
+     {'what': 'red ball', 'also': [{'what': 'green ball'}, {'what': 'yellow ball'}]}),
+    ('both the red ball and the blue one', {'what': 'red ball',
+                                            'also': [{'what': 'blue ball'}]}),
+    ('the red, green or yellow ball', {'what': 'red ball', 'alternatives': [
+        {'what': 'green ball'}, {'what': 'yellow ball'}]}),
+    ('the mug between the red and green balls', {
+        'what': 'mug', 'link': 'between', 'reference': {'what': 'red ball'},
+        'second_reference': {'what': 'green ball'}}),
+    ('pick up the ball with two fingers', {'what': 'ball'}),
+    ('grab the cube with your left hand', {'what': 'cube'}),
+    ('the very last ball', {'what': 'ball', 'relation': 'left', 'ordinal': -1}),
+    ('in short, the red ball', {'what': 'red ball'}),
+    ('First, locate the red ball. Then pick it up.', {'what': 'red ball'}),
+    ('the yelow cone', {'what': 'yelow cone'}),  # spelt by the checkpoint, not "below"
+    ('roll the green ball past the mug', {'what': 'green ball',
+                                          'destination': ['past the mug']}),
+    ('look around for the red ball', {'what': 'red ball'}),
+    ('keep holding the red ball', {'what': 'red ball'}),
+    ('no no the blue one', {'what': 'blue'}),
+    ('not this one the blue one', {'what': 'blue'}),
+    ('not that one \u2014 the blue one', {'what': 'blue'}),
+    ('nah, the blue one', {'what': 'blue'}),
+    ('wrong one, the blue mug', {'what': 'blue mug'}),
+    ('not the left ball, the right one', {'what': 'ball', 'relation': 'right'}),
+    ('The red ball. The one on the left.', {'what': 'red ball', 'relation': 'left'}),
+    ('Step 1: find the red ball. Step 2: pick it up.', {'what': 'red ball'}),
+    ('neither the red ball nor the blue mug, the green cube',
+     {'what': 'green cube', 'exclude': ['red ball', 'blue mug']}),
+    ('neither red nor blue balls', {'what': 'ball', 'exclude': ['red ball', 'blue ball'],
+                                    'plural': True}),
+    ('the ball infront of the mug', {'what': 'ball', 'link': 'in_front_of',
+                                     'reference': {'what': 'mug'}}),
+    ('the smalest ball', {'what': 'ball', 'size': 'smallest'}),
+    ('the red ball - the blue mug', {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('1) the red ball 2) the blue mug', {'what': 'red ball',
+                                         'also': [{'what': 'blue mug'}]}),
+    ('the red ball, after that the blue mug', {'what': 'red ball',
+                                               'also': [{'what': 'blue mug'}]}),
+    ('closest ball to mug', {'what': 'ball', 'link': 'next_to',
+                             'reference': {'what': 'mug'}}),
+    ('the furthest away ball from the mug', {'what': 'ball', 'link': 'far_from',
+                                             'reference': {'what': 'mug'}}),
+    ('the ball on the west side', {'what': 'ball', 'unchecked': ['on the west side']}),
+    ('the ball north-west of the mug', {'what': 'ball',
+                                        'unchecked': ['north-west of the mug']}),
+    ('the ball in the very centre', {'what': 'ball', 'relation': 'middle'}),
+    ('any of the balls', {'what': 'ball', 'any_one': True}),
+    ('<the red ball>', {'what': 'red ball'}),
+    ('the <red> ball', {'what': 'red ball'}),
+    ('```json\n{"object": "red ball"}\n```', {'what': 'red ball'}),
+    ('**Target:** red ball **Reason:** closest to the mug', {'what': 'red ball'}),
+    ('Target: red ball\nReason: closest to the mug', {'what': 'red ball'}),
+])
+def test_command_trial_round_4_forms_are_read_as_meant(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, what', [
+    # Words the trial's rules must leave alone.
+    ('the text next to the mug', 'text'),
+    ('the net', 'net'),
+    ('let the red ball be', 'let red ball be'),  # "let" is not "left"
+    ('the short red ball', 'red ball'),
+    ('turn the red ball around', 'turn red ball around'),
+])
+def test_words_like_the_trials_forms_stay_what_they_are(text, what):
+    assert parse_command(text).what == what

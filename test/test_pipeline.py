@@ -445,3 +445,48 @@ def test_an_ordinal_with_a_relation_and_a_size_with_a_plural_pick_those_said(pip
     # No two cubes part in size: all of them, and the reason says why.
     cubes, reason = posed('the big cubes')
     assert len(cubes) == 3 and 'no two sizes part' in reason, reason
+
+
+def test_command_trial_round_4_poses_what_was_asked(pipeline):
+    # helper-43's trial (session 20): each posed another object, or several, before.
+    # An ordinal with a relation (the closest ball posed), a three-letter typo of a side
+    # ("lef": the right ball), an adverb in the object phrase ("slightly": the far mug).
+    specs = [ObjectSpec('green', 'mug', 'small', (0.0, 0.0)),
+             ObjectSpec('red', 'ball', 'small', (-0.08, 0.0)),
+             ObjectSpec('blue', 'ball', 'small', (0.12, 0.0)),
+             ObjectSpec('yellow', 'ball', 'small', (-0.2, 0.0))]
+    scene = generate_scene(13, specs=specs)
+    at = {o.name: o.centre for o in scene.objects}
+    assert_each_found_at(pipeline, scene, (
+        ('the second closest ball to the mug', at['blue ball']),
+        ('the second farthest ball from the mug', at['blue ball']),
+        ('the ball slightly left of the mug', at['red ball']),
+        ('the very last ball', at['blue ball']),
+        ('pick up the ball with two fingers, the yellow one', at['yellow ball'])))
+    specs = [ObjectSpec('red', 'ball', 'small', (-0.15, 0.0)),
+             ObjectSpec('blue', 'mug', 'small', (0.0, 0.0)),
+             ObjectSpec('red', 'ball', 'small', (0.15, 0.0)),
+             ObjectSpec('green', 'cube', 'small', (0.0, 0.12))]
+    scene = generate_scene(11, specs=specs)
+    left = min((o.centre for o in scene.objects if o.name == 'red ball'),
+               key=lambda c: c[0])
+    mug = next(o.centre for o in scene.objects if o.name == 'blue mug')
+    assert_each_found_at(pipeline, scene, (
+        ('the red ball to the lef of the mug', left),
+        ('there is a red ball and a blue mug pick up the mug', mug),
+        ('I see two red balls, pick the one on the left', left),
+        ('not the right ball, the left one', left)))
+    # Colours that share the noun said last: no red or green ball here, so not found
+    # (the red and green cubes were posed).
+    specs = [ObjectSpec('green', 'cube', 'small', (-0.15, 0.0)),
+             ObjectSpec('red', 'cube', 'large', (0.0, 0.0)),
+             ObjectSpec('blue', 'cube', 'small', (0.15, 0.0)),
+             ObjectSpec('yellow', 'ball', 'small', (0.0, 0.12))]
+    scene = generate_scene(5, specs=specs)
+    r = pipeline.run(scene.rgb, 'the red, the green and the yellow ball', scene.depth,
+                     scene.intrinsics)
+    assert r.status == 'not_found', r.reason
+    r = pipeline.run(scene.rgb, 'the red, green or yellow ball', scene.depth, scene.intrinsics)
+    assert r.status == 'found' and len(r.targets) == 1, r.reason
+    ball = next(o.centre for o in scene.objects if o.name == 'yellow ball')
+    assert np.linalg.norm(r.pose.position - ball) < 0.01, r.reason

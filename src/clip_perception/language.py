@@ -65,6 +65,7 @@ _SIZES = (
 # Relations between two objects: link name -> phrases (matched longest first). "right",
 # "just", "directly" in front of one are intensifiers, not the spatial word "right".
 UNCHECKED = 'unchecked'  # a link read from the command but not tested (see _LINKS)
+_DETERMINED = r'\s(?:the|a|an|this|that|these|those|my|your|its|our|their)\s'
 _LINKS = {
     # "to the left side of", "on the left hand side of" (session 19's trial: the object
     # "ball blue mug" on the left, the mug posed).
@@ -106,12 +107,19 @@ _LINKS = {
                 'to the south of', 'to the east of', 'to the west of', 'across from',
                 'opposite to', 'opposite from', 'opposite of', 'opposite', 'facing',
                 'among', 'amongst', 'around', 'surrounded by', 'outside of', 'outside',
-                'along'),
+                'along', 'north-east of', 'north-west of', 'south-east of', 'south-west of',
+                'on the west side of', 'on the east side of', 'on the north side of',
+                'on the south side of', 'on the opposite side of', 'on the other side of',
+                'to the west side of', 'to the east side of'),
 }
 # "the mug with the red ball in it": the reference in the object ('holds'); "the plate with
-# the cup on it": the object under the reference.
+# the cup on it": the object under the reference. "in it" may go unsaid ("the mug with the
+# red ball inside", "the cube with the ball on top": session 20's trial).
 _WITH_IN_IT = re.compile(r'\s(?:with|that\shas|which\shas|having)\s((?:(?!\s(?:with|and|or)'
-                         r'\s).)+?)\s(in|inside|on|on\stop\sof)\s(?:it|them)(?=\s)')
+                         r'\s).)+?)\s(in|inside|on|on\stop\sof|on\stop)(?:\s(?:it|them)|(?=\s*$))'
+                         r'(?=\s)')
+_COMPASS_SIDE = re.compile(r'\s(?:on|to|at)\sthe\s(?:west|east|north|south|opposite|other)'
+                           r'(?:[\s-]hand)?\sside(?!\sof\s)(?=\s)')
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
 # "and" splits the command into objects (the ball between the mug and the cube was the
 # object "ball between mug" and the object "cube", not_found), read by _phrase.
@@ -121,7 +129,10 @@ _BETWEEN_AND = re.compile(r'(\s(?:in\s|in-)?(?:in)?between\s(?:(?!\s(?:and|betwe
 # blue mug" in the middle and the green cube); "in the middle of the table" stays a place.
 _MIDDLE_OF_TWO = re.compile(r'\sin\sthe\smiddle\sof\s(?=(?:(?!\s(?:and|between)\s).)+?\sand\s)')
 _REFERENCES_JOINED = ' between_and '
-_INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight')
+_INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight', 'slightly',
+                 'a little bit', 'a little', 'a bit', 'just a bit', 'somewhat', 'a tad',
+                 'a few cm', 'a few centimetres', 'a few centimeters', 'a few inches',
+                 'a few mm')  # "the mug slightly left of the ball" (session 20's trial)
 # A reference that is the viewer, not an object in view: "closest to the camera" is the
 # relation nearest (to the camera), not "next to an object called camera" (field report:
 # it was grounded on whatever crop looked most like "camera", and answered the far
@@ -285,7 +296,8 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # Help asked for (session 19's field round: "give me a hand with the red ball"
            # was the object "with red ball").
            'give me a hand with', 'lend me a hand with', 'a hand with', 'help me with',
-           'help with')
+           'help with', 'look around for', 'search around for', 'look around',
+           'turn around and', 'turn around', 'keep holding', 'keep looking at')
 _HELP = re.compile(r'\s(?:give|lend)\sme\sa\shand\swith\s|\sa\shand\swith\s')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
@@ -345,7 +357,7 @@ _WHERE_TO = ('to the left of', 'to the right of', 'on the left of', 'on the righ
              'back in', 'back on', 'back to', 'left of', 'right of', 'into', 'inside',
              'onto', 'on', 'in', 'to', 'towards', 'toward', 'beside', 'behind', 'under',
              'underneath', 'beneath', 'below', 'above', 'over', 'near', 'by', 'between',
-             'at')
+             'at', 'up against', 'against', 'past', 'beyond')
 _CARRY_TO = ('back into', 'back to', 'into', 'to', 'towards', 'toward')
 _WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) +
                           r')(?=\s)')
@@ -671,7 +683,16 @@ def _lines_as_list(text):
 # "p green cube p"), and a command wrapped in <speak> could not cancel. Tags are dropped
 # and character references read; a paragraph, sentence (<s>) or line break (<br>) lists
 # objects as a line break does (:data:`_LINE_BREAKS`). A "<" not opening a tag stays.
-_MARKUP_TAG = re.compile(r'</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>')
+# Tags of HTML and SSML only: "<the red ball>" and "the <red> ball" (a placeholder's
+# brackets, session 20's trial) were dropped as tags: an empty command, or no colour.
+_TAG_NAMES = ('speak|emphasis|prosody|break|voice|say-as|sub|phoneme|audio|mark|lang|'
+              'paragraph|sentence|p|s|br|div|span|b|i|u|em|strong|small|big|font|a|li|ul|'
+              'ol|tr|td|th|table|h[1-6]|code|pre|blockquote|html|body|head|title|meta|img|'
+              'hr|label|input|button|section|article|header|footer|nav|main')
+_MARKUP_TAG = re.compile(rf'</?(?:{_TAG_NAMES})(?:[\s/][^<>]*)?>|<[a-zA-Z][\w:.-]*'
+                         r'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s<>]+))+\s*/?>',
+                         re.IGNORECASE)
+_PLACEHOLDER = re.compile(r'<([^<>]*)>')  # "<the red ball>": the words
 _BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a line each
 _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 
@@ -704,6 +725,7 @@ _DOCUMENT_MARKERS = re.compile(r'^\s*(?:---|\.\.\.)\s*$', re.MULTILINE)
 # Layers taken off at most: a wrapper inside a wrapper ('data: data: the red ball', a
 # bridge's JSON around an agent's JSON) is common; more is no command.
 _MAX_WRAPPING = 6
+_CODE_FENCE = re.compile(r'^```[\w+-]*[ \t]*\n?(.*?)\n?[ \t]*```$', re.DOTALL)
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
 _ESCAPED = {'n': '\n', 'r': '\n', 't': '\t', 'v': '\n', 'f': '\n'}
 
@@ -743,6 +765,9 @@ def _unwrapped(text):
     """
     for _ in range(_MAX_WRAPPING):
         stripped = _DOCUMENT_MARKERS.sub('', text).strip()
+        # A Markdown code fence around it ("```json\n{...}\n```": session 20's trial, the
+        # object "json").
+        stripped = _CODE_FENCE.sub(r'\1', stripped).strip()
         inner = None
         if stripped[:1] in ('{', '[', '"'):
             try:
@@ -974,6 +999,7 @@ def _normalise(text):
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(_without_markdown(text))
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
+    text = _PLACEHOLDER.sub(r' \1 ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(text)
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
@@ -1162,7 +1188,8 @@ def edit_distance(a, b):
 # how the command is parsed, so they are spelt here, before relations are read.
 _SIDE_WORDS = ('left', 'right', 'middle', 'centre', 'center', 'front', 'behind', 'between',
                'beside', 'leftmost', 'rightmost', 'nearest', 'closest', 'farthest',
-               'furthest', 'bottom', 'above', 'below', 'under', 'inside')
+               'furthest', 'bottom', 'above', 'below', 'under', 'inside', 'next',
+               'smallest', 'biggest', 'largest', 'tallest', 'shortest')
 # English words one typo from a place word, which are no typo of it ("the light", "the
 # lift", "the night stand", "a frond", "the riddle", "the bedside lamp"): never read as one.
 _NOT_SIDE_TYPOS = frozenset((
@@ -1176,7 +1203,9 @@ _NOT_SIDE_TYPOS = frozenset((
     # ... and from an ordinal ("the fist", "the tent", "seconds", and tens said in words:
     # "eighty centimetres" is no eighth).
     'fist', 'firsts', 'tent', 'tents', 'tenths', 'fifty', 'fifths', 'sixty', 'sixths',
-    'seventy', 'eighty', 'fourty', 'seconds', 'thirds', 'fourths', 'ninety'))
+    'seventy', 'eighty', 'fourty', 'seconds', 'thirds', 'fourths', 'ninety',
+    # ... and from "next" or a size word (session 20).
+    'text', 'nest', 'neat', 'newt', 'vext', 'let', 'net', 'eft', 'largess', 'tallies'))
 # Ordinals a misspelling is read as (session 19's trial: "the secnd ball" was the object
 # "secnd ball", not_found): five letters or more, so "last" is not read in "past", "list".
 _ORDINAL_WORDS = tuple(w for w in _ORDINALS if len(w) >= 5)
@@ -1207,10 +1236,11 @@ def _side_spelling(said):
     Place words: :data:`_SIDE_WORDS`; ordinals: :data:`_ORDINAL_WORDS` ("secnd",
     "thrid", "fourht").
 
-    A word of four letters or more, not itself an English word one typo from a place
-    word (:data:`_NOT_SIDE_TYPOS`), one typo (an insertion, deletion, substitution or swap
-    of neighbours) from exactly one place word, is read as it: "rigth", "lfet", "rihgt",
-    "midle", "behnid", "bewteen".
+    A word of four letters or more (three for "left" and "next": "lef", "lft", "nxt"),
+    not itself an English word one typo from a place word (:data:`_NOT_SIDE_TYPOS`), one
+    typo (an insertion, deletion, substitution or swap of neighbours) from exactly one
+    place word and no colour word, is read as it: "rigth", "lfet", "rihgt", "midle",
+    "behnid", "bewteen", "smalest", "bigest".
     "write" after "on the" / "to the" before the end or "of" (what a speech recogniser
     writes for "right") is read "right".
 
@@ -1219,10 +1249,16 @@ def _side_spelling(said):
     """
     def fix(m):
         word = m.group()
-        if len(word) < 4 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS or \
-                word in _ORDINALS:
+        if len(word) < 3 or word in _SIDE_WORDS or word in _NOT_SIDE_TYPOS or \
+                word in _ORDINALS or word in _COLOUR_WORDS:
             return word
-        return nearest_word(word, _SIDE_WORDS + _ORDINAL_WORDS, 1) or word
+        # A colour one typo away as well leaves it ("yelow": yellow or below; session
+        # 20's trial read "below"), for the checkpoint's own spelling to read.
+        best = nearest_word(word, _SIDE_WORDS + _ORDINAL_WORDS + tuple(_COLOUR_WORDS), 1)
+        if best is None or best in _COLOUR_WORDS or (len(word) == 3 and best not in (
+                'left', 'next')):
+            return word
+        return best
 
     said = re.sub(r'[a-z]+', fix, said)
     return re.sub(r'\b((?:on|to|at)\s+(?:the|your|my)\s+)(?:write|rite|wright)\b'
@@ -1389,6 +1425,11 @@ def _split_link(s):
                 continue  # "the nearest ball"; "the ball nearest the mug" is a link
             if not _strip_filler(before) or not _strip_filler(after):
                 continue  # "the near ball", "the ball on top": a spatial word, not a link
+            if (link == UNCHECKED or phrase in ('past', 'beyond', 'against')) and \
+                    not re.match(_DETERMINED, after):
+                continue  # "look around for", "go past": no relation (session 20's trial)
+            if link == 'holds' and not re.search(_DETERMINED, before):
+                continue  # "keep holding the red ball": the verb, no object holding it
             if best is None or m.start() < best[3]:
                 best = (link, before, after, m.start(), phrase)
             break
@@ -1425,9 +1466,19 @@ _SAID_AFTER = re.compile(
 
 
 # Colours listed with commas before one noun ("the red, green and yellow balls"): "and"
-# (session 19's trial: "red green ball" and the yellow balls). "the big, red ball" stays.
-_COLOUR_LIST = re.compile(r'\b(' + '|'.join(sorted(_COLOUR_WORDS)) + r')\s*,\s*(?=(?:'
-                          + '|'.join(sorted(_COLOUR_WORDS)) + r')\b)')
+# (session 19's trial: "red green ball" and the yellow balls), with the conjunction that
+# ends the list ("the red, green or yellow ball": one of them; session 20's trial posed
+# two). "the big, red ball" stays.
+_COLOUR_ALTS = '|'.join(sorted(_COLOUR_WORDS))
+_COLOUR_LIST = re.compile(rf'\b(?:the\s+)?(?:{_COLOUR_ALTS})(?:\s*,\s*(?:the\s+)?'
+                          rf'(?:{_COLOUR_ALTS}))+\s*,?\s*(and|or)\s+(?:the\s+)?'
+                          rf'(?:{_COLOUR_ALTS})\b')
+
+
+def _colour_list(m):
+    """Say "the red, green or yellow ball" as "the red or green or yellow ball"."""
+    return re.sub(r'\s*,\s*(?!(?:and|or)\b)', f' {m.group(1)} ',
+                  re.sub(r'\s*,\s*(?=(?:and|or)\b)', ' ', m.group()))
 
 
 def _property_first(s):
@@ -1445,9 +1496,12 @@ def _property_first(s):
 # noun, where it makes a relation ("the ball farthest from the mug"; session 19's trial:
 # the farthest "ball mug").
 _SUPERLATIVE_FROM = re.compile(
-    r'\s(farthest|furthest|nearest|closest)\s(?!away\s|off\s)((?:(?!\s(?:from|to|of|and|or)\s)\S)+'
-    r'(?:\s(?!(?:from|to|of|and|or)\s)\S+){0,3}?)\s(from|to)(?=\s(?:the|a|an|this|that|my|'
-    r'your|you|me|us|camera|robot)\s)')
+    r'\s(farthest|furthest|nearest|closest)(?:\saway)?\s(?!away\s|off\s)((?:(?!\s(?:from|to|of|'
+    r'and|or)\s)\S)+(?:\s(?!(?:from|to|of|and|or)\s)\S+){0,3}?)\s(from|to)(?=\s(?!(?:pick|grab|'
+    r'get|take|fetch|find|move|lift|hold|bring|be|go|do|put|place|use|see|look|reach|touch|'
+    r'grasp|start|me\s+to)\s)\S)')
+# "the nearest ball from the mug": as "nearest to".
+_NEAREST_FROM = re.compile(r'\s(nearest|closest)\sfrom\s')
 
 
 def _phrase(s, text):
@@ -1458,7 +1512,14 @@ def _phrase(s, text):
         s = _pad(f"the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
     s = _pad(_SUPERLATIVE_FROM.sub(r' \2 \1 \3 ', _property_first(s)))
-    s = re.sub(r'(?<=\s)a\scouple\sof(?:\sthe)?(?=\s)', 'two', s)  # was "couple ball"s
+    s = _NEAREST_FROM.sub(r' \1 to ', s)
+    s = re.sub(r'(?<=\s)(?:a\s)?couple(?:\sof)?(?:\sthe)?(?=\s)', 'two', s)  # "couple ball"s
+    # "any of the balls", "one of the red balls": one of them, any will do (all were
+    # posed: session 20's trial).
+    one_of = re.search(r'(?<=\s)(?:any|either|one)\sof\s(?:the\s|these\s|those\s)?(?=\S)',
+                       s) is not None
+    if one_of:
+        s = re.sub(r'(?<=\s)(?:any|either|one)\sof\s(?:the\s|these\s|those\s)?', 'any ', s)
     plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
@@ -1478,9 +1539,12 @@ def _phrase(s, text):
     s = _viewer_frame(s)
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
+    unchecked = ()
+    side = _COMPASS_SIDE.search(s)
+    if side:  # "the ball on the west side": a place the node does not test
+        unchecked, s = (side.group().strip(),), s[:side.start()] + ' ' + s[side.end():]
     linked = _split_link(s)
     link = reference = second = None
-    unchecked = ()
     if linked is not None:
         link, s, ref, phrase = linked
         if link == UNCHECKED:
@@ -1519,6 +1583,8 @@ def _phrase(s, text):
     first = re.search(r'(?<=\s)(?:a|an|any|either|whichever|the|this|that|these|those|my|'
                       r'your|our)(?=\s)', _HELP.sub(' ', s))
     any_one = first is not None and first.group() in ('a', 'an', 'any', 'either', 'whichever')
+    # "the red ones": more than one (it was "red", one object).
+    plural = plural or re.search(r'(?<=\s)ones(?=\s)', s) is not None
     described = [w for w in words if w not in _INDEFINITE]
     if described and len(described) < len(words):
         plural = plural or 'everything' in words
@@ -1565,6 +1631,10 @@ def _phrase(s, text):
     if words and (plural or ordinal is None) and _singular(words[-1]) != words[-1]:
         plural = True
         words[-1] = _singular(words[-1])
+    if one_of and count is None and ordinal is None:
+        plural = False
+        if words and _singular(words[-1]) != words[-1]:
+            words[-1] = _singular(words[-1])
     if ordinal is not None:
         plural = False
         # Counted from the left unless a place, a size or a relation says along what
@@ -1595,8 +1665,15 @@ def _between(said):
     """
     parts = _pad(said).split(_REFERENCES_JOINED.strip())
     if len(parts) == 2 and all(_names_something(p) for p in parts):
-        return (_phrase(_pad(parts[0]), parts[0].strip()),
-                _phrase(_pad(parts[1]), parts[1].strip()))
+        first, second = (_phrase(_pad(parts[0]), parts[0].strip()),
+                         _phrase(_pad(parts[1]), parts[1].strip()))
+        if _only_properties(first) and _colours_of(first) and _head_of(second):
+            # "between the red and green balls": the noun is the second's (session 20's
+            # trial: the reference "red").
+            first = replace(first, what=' '.join(_colours_of(first) + _head_of(second)),
+                            plural=False)
+            second = replace(second, plural=False, count=None)
+        return first, second
     text = ' '.join(' '.join(parts).split())
     ref = _phrase(_pad(text), text)
     if ref.plural and ref.count in (None, 2):
@@ -1781,8 +1858,9 @@ _TIMES_BEFORE = re.compile(r'([1-9][0-9]?)x')
 _APPOSITIVE = re.compile(
     r"(?<!\bon )(?<!\bin )(?<!\bof )(?<!\bat )(?<!\bto )(?<!\bby )(?<!\bnear )(?<!\bfrom )"
     r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
+    r"(?<!\bnot )(?<!\bno )"  # "not the left ball, the right one": a correction
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
-    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\s[-\u2013\u2014]|\()\s*"
+    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\.|\s[-\u2013\u2014]|\()\s*"
     r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
     r"(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)ones?\b\)?")
 
@@ -1816,9 +1894,8 @@ _LIST_SEPARATOR = re.compile(r'\s*;\s*|\s*,\s*(?=(?:the|a|an|this|that|one|some)
 # Objects listed without determiners, each a colour and a noun ("red ball, blue mug, green
 # cube": session 19's trial, the object "red ball blue mug"). "the big, red ball" and
 # "the shiny, red ball" (no colour and noun before the comma) stay one object.
-_COLOUR_ALT = '|'.join(sorted(_COLOUR_WORDS))
-_BARE_LIST = re.compile(rf'(?<=\s)((?:{_COLOUR_ALT})\s+(?!(?:{_COLOUR_ALT})\b)[\w-]+)\s*,\s*'
-                        rf'(?=(?:{_COLOUR_ALT})\s+(?!(?:{_COLOUR_ALT}|and|or|ones?)\b)[\w-]+)')
+_BARE_LIST = re.compile(rf'(?<=\s)((?:{_COLOUR_ALTS})\s+(?!(?:{_COLOUR_ALTS})\b)[\w-]+)\s*,\s*'
+                        rf'(?=(?:{_COLOUR_ALTS})\s+(?!(?:{_COLOUR_ALTS}|and|or|ones?)\b)[\w-]+)')
 
 
 def _words_said(text):
@@ -1850,13 +1927,17 @@ def _drop_openings(text):
     # "no the blue one", "not the blue mug but the red ball" (a recogniser's correction
     # without punctuation: session 18's trial, refused): "no" before a determiner is no
     # negation, and "not X but Y" is "Y but not X".
-    text = re.sub(r'^\s*no\s+(?=(?:the|a|an|that|this)\b)', '', text)
+    text = re.sub(r'^\s*(?:(?:no|nah|nope)[\s,]+)+(?=(?:the|a|an|that|this|not)\b)', '', text)
+    # "nah, the blue one", "wrong one, the blue mug", "not that one the blue one", "not
+    # this one - the blue one" (session 20's trial: "nah" and "wrong" were objects, the
+    # others excluded "blue"): a correction, what follows is asked for.
+    text = re.sub(r"^\s*(?:nah|wrong(?:\s+one)?|that'?s\s+(?:the\s+)?wrong(?:\s+one)?|"
+                  r'not\s+(?:this|that|the\s+other|it)(?:\s+one)?(?=\s+(?:the|a|an)\b|'
+                  r'\s*[,;.!?\u2013\u2014-]))[\s,;.!?\u2013\u2014-]+(?:(?:but|rather|instead)\s+)?'
+                  r'(?=\w)', '', text)
     m = _NOT_BUT.match(text)
     if m and _words_said(text[m.end():]):
         text = f'{text[m.end():]} but not {m.group(1)}'
-    # "pick neither the red ball nor the blue mug, but the green cube": the green cube.
-    text = re.sub(r'^(.*?)\bneither\s+([^,;.!?]+?)\s+nor\s+([^,;.!?]+?)[\s,;]+but\s+(.+)$',
-                  r'\1\4 but not \2 nor \3', text)
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
         if _words_said(before) and _words_said(after):
@@ -1864,6 +1945,14 @@ def _drop_openings(text):
             break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
+    if m and _words_said(rest) and not _head_of(_phrase(_pad(_PUNCTUATION.sub(' ', rest)),
+                                                        rest)):
+        # "not the left ball, the right one": the right ball (session 20's trial:
+        # refused, every ball excluded).
+        head = _head_of(_phrase(_pad(_PUNCTUATION.sub(' ', m.group(1))), m.group(1)))
+        if head:
+            return re.sub(r'\bones?\b', ' '.join(head), rest) if re.search(
+                r'\bones?\b', rest) else f"{rest} {' '.join(head)}"
     if m and _words_said(rest) not in _GENERIC:
         negated = m.group(1)
         said_not = _strip_filler(_pad(negated))
@@ -1921,6 +2010,24 @@ _DESCRIBES = re.compile(
     r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
     r"(?:\s+(?:there|we|i))?\s*'?\s*(?:is|are|s|have|see))\b")
 _DESCRIPTION = re.compile(_DESCRIBES.pattern + r'[^.!?;]*[.!?;]*')
+# "Two red balls are on the table." (the objects first).
+_LIES_ON = re.compile(r'\s*(?P<named>[^.!?;]*?)\s+(?:is|are|lies|lie|sits|sit|stands|stand)'
+                      r'\s+(?:lying\s+|sitting\s+|standing\s+)?(?:on|in|at)\s+(?:the|this|your)\s+'
+                      r'(?:table|desk|scene|image|picture|workspace|floor|tray|counter)'
+                      r'[^.!?;]*[.!?;]*')
+# The instruction after a description run on without a full stop, as a recogniser writes
+# it ("there is a red ball and a blue mug pick up the mug", "..., so pick up the mug").
+_REQUEST_AFTER = re.compile(r'\s*[,;]?\s+(?:(?:so|and|now|then|please|can\s+you|could\s+you)'
+                            r'\s+)*(?=(?:pick|grab|get|find|take|fetch|bring|show\s+me|point|'
+                            r'locate|hand\s+me|give\s+me|select)\b)')
+
+
+def _description(sentence):
+    """Return what a sentence that describes the scene names ("a red ball"), or None."""
+    if _DESCRIPTION.fullmatch(sentence):
+        return _DESCRIBES.sub(' ', sentence, count=1).strip(' .!?;')
+    m = _LIES_ON.fullmatch(sentence)
+    return m.group('named').strip() if m and _words_said(m.group('named')) else None
 _SENTENCE = re.compile(r'(?:[^.!?;]|(?<=\d)\.(?=\d))+(?:[.!?;]+|$)')  # not "0.5 m"
 
 
@@ -1932,22 +2039,23 @@ def _without_description(said):
     description: "I see a red ball. Pick it up." is the red ball ("i red ball" before),
     "There are two cubes. Pick the left one." the left cube.
     """
+    if _DESCRIBES.match(said):
+        said = _REQUEST_AFTER.sub('. ', said, count=1)
     sentences = _SENTENCE.findall(said)
     if len(sentences) < 2:
         return said
-    kept = [x for x in sentences if not _DESCRIPTION.fullmatch(x)]
+    described = [_description(x) for x in sentences]
+    kept = [x for x, d in zip(sentences, described) if d is None]
     if len(kept) == len(sentences):
         return said
-    named = ' and '.join(_DESCRIBES.sub(' ', x, count=1).strip(' .!?;')
-                         for x in sentences if _DESCRIPTION.fullmatch(x))
+    named = ' and '.join(d for d in described if d is not None)
     instruction = ' '.join(x.strip() for x in kept)
     if not _words_said(instruction):  # "Pick it up.": what the description names
         return named if _words_said(named) else said
     if re.search(r'\bones?\b', instruction) and not _head_of(_parse(instruction)):
         described = _parse(named)
-        head = _head_of(described)
-        if described.refused is None and not described.also and head:
-            return re.sub(r'\bone\b', ' '.join(head), instruction)
+        if described.refused is None and not described.also and _head_of(described):
+            return re.sub(r'\bones?\b', described.what, instruction)
     return instruction
 
 
@@ -1972,6 +2080,15 @@ _SCORE = re.compile(r'(?:\s*[\[(]\s*(?:0?\.\d+|1\.0*|\d{1,3}(?:\.\d+)?\s*%)\s*[\
                     r'\s+\d{1,3}(?:\.\d+)?\s*%)\s*(?=$|[,;\n])')
 
 
+# What a chat model adds after its answer, under a key of its own ("Target: red ball\n
+# Reason: closest to the mug": session 20's trial, "reason" next to the mug was a second
+# object): dropped up to the next separator or answer key.
+_ASIDE = re.compile(r'[\s,;.]*\b(?:reason(?:ing)?|explanation|rationale|justification|why|'
+                    r'confidence|score|probability|notes?|comment|thoughts?)\s*[:=].*?'
+                    r'(?=[,;\n]|\b(?:target|object|label|class|command|answer)\s*[:=]|$)',
+                    re.DOTALL)
+
+
 def _from_key_values(said):
     """Return the object named by key=value pairs in lower-case ``said``, or ``said``.
 
@@ -1980,7 +2097,8 @@ def _from_key_values(said):
     the command ("object=red ball, confidence=0.9": "red ball"), or, with none, every
     value that is no number. Scores after a label are dropped (:data:`_SCORE`).
     """
-    said = _SCORE.sub('', said)
+    aside = _ASIDE.sub('', re.sub(r'\*{1,3}(?=[\w\s]|$)|(?<=[\w:])\*{1,3}', ' ', said))
+    said = _SCORE.sub('', aside if _words_said(aside) else said)
     parts = [p for p in re.split(r'[,;]', said) if p.strip()]
     pairs = [_KEY_VALUE.fullmatch(p) for p in parts]
     if not parts or not all(pairs) or not any(
@@ -1992,13 +2110,54 @@ def _from_key_values(said):
     return '; '.join(named) if named else said
 
 
+# Phrasings read as their plain form before anything else (session 20's trial, each the
+# wrong object or one phrase of two): words run together ("infront of", "ontop of"),
+# "very" before a place or an ordinal ("the very last ball" was the object "very ball"),
+# "in short", steps numbered or said in words ("Step 1:", "1)", "first, ...", "after
+# that"), a hand or a gripper to do it with ("with two fingers": two balls posed).
+_PHRASINGS = (
+    (re.compile(r'\binfront\b'), 'in front'), (re.compile(r'\bontop\b'), 'on top'),
+    (re.compile(r'\bnextto\b'), 'next to'),
+    (re.compile(r'\bvery\s+(?=(?:last|first|middle|centre|center|left|right|top|bottom|'
+                r'front|back|end|edge|corner|nearest|closest|farthest|furthest|'
+                r'smallest|biggest|largest)\b)'), ''),
+    (re.compile(r'^\s*(?:in\s+short|in\s+brief|long\s+story\s+short)\b[\s,:;-]*'), ''),
+    (re.compile(r'\bstep\s*\d{1,2}\s*[:.)-]\s*'), '; '),
+    (re.compile(r'(?:^|(?<=\s))\d{1,2}\)\s+'), '; '),
+    (re.compile(r'^\s*(?:first(?:ly)?|first\s+of\s+all|to\s+start(?:\s+with)?)\s*[,:]\s*|'
+                r'^\s*first\s+(?=(?:the|a|an|locate|find|pick|grab|get|take|fetch|look)\b)'),
+     ''),
+    (re.compile(r'\s*[,;]?\s*(?:and\s+)?(?:after\s+that|afterwards|after\s+this)\s*,?\s*'),
+     '; '),
+    (re.compile(r'\s(?:with|using)\s(?:your|my|the|a|an|one|two|both|its|his|her)?\s*'
+                r'(?:left\s|right\s|other\s|free\s)?(?:hands?|fingers?|grippers?|claws?|'
+                r'arms?|suction\s+cups?|suction|tongs|tweezers|pincers?|end\s+effector)\b'),
+     ' '),
+    (re.compile(r'\ba\s+few\s+(?:cm|mm|centimet(?:re|er)s|millimet(?:re|er)s|inches)\s+'),
+     ''),
+)
+# "neither A nor B" with what is wanted after it ("neither the red ball nor the blue mug,
+# the green cube"), and colours that share a noun ("neither red nor blue balls").
+_NEITHER_BUT = re.compile(r'^(.*?)\bneither\s+([^,;.!?]+?)\s+nor\s+([^,;.!?]+?)[\s,;]+'
+                          r'(?:but\s+)?(?=(?:the|a|an|that|this|pick|grab|get|take)\b)(.+)$')
+
+
+def _plain_phrasing(said):
+    """Read the phrasings of :data:`_PHRASINGS` and "neither ... nor" in lower-case ``said``."""
+    for pattern, plain in _PHRASINGS:
+        said = pattern.sub(plain, said)
+    said = _NEITHER_BUT.sub(r'\1\4 but not \2 nor \3', said)
+    return re.sub(rf'\bneither\s+({_COLOUR_ALTS})\s+nor\s+({_COLOUR_ALTS})\s+([a-z]+)',
+                  r'\3 but not \1 nor \2', said)
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
-    said = _from_key_values(said)
+    said = _plain_phrasing(_from_key_values(said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
-    said = _COLOUR_LIST.sub(r'\1 and ', said)
+    said = _COLOUR_LIST.sub(_colour_list, said)
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
@@ -2013,6 +2172,10 @@ def _parse(text):
     said, distance = _take_distance(said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     listed = _BARE_LIST.sub(r'\1 and ', f' {listed}').strip()
+    # "the red ball - the blue mug", "the red ball...the blue mug" (session 20's trial:
+    # one phrase): a dash between spaces or an ellipsis before a determiner lists objects.
+    listed = re.sub(r'\s+[-\u2013\u2014]\s+(?=(?:the|a|an)\s)|\s*(?:\.{2,}|\u2026)\s*'
+                    r'(?=(?:the|a|an)\s)', ' and ', listed)
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
@@ -2059,6 +2222,13 @@ def _parse(text):
             what = queries[0].what
         elif head and len(what.split()) == 1 and what != head:
             what = f'{what} {head}'  # "the ball, not the red one" -> "red ball"
+        if head and what == queries[0].what and (q.relation or q.size or q.link):
+            # "the right ball, not the left ball": the object itself said with a place;
+            # excluded, every ball went (session 20's trial: refused). Read as the place.
+            queries[0], read = _with_opposite(queries[0], replace(q, what='object'))
+            if not read:
+                unchecked.append(f'not {neg.strip()}')
+            continue
         exclude.append(what)
     if negatives and generic:
         names = ', '.join(f'"{w}"' for w in exclude)
@@ -2176,7 +2346,17 @@ def _fold_properties(pairs):
             # mug was posed as a second target). Kept as said, untested.
             out[-1] = replace(out[-1], unchecked=out[-1].unchecked + (raw.strip(),))
             continue
-        alone = _only_properties(q) and (k == 0 or not _ANOTHER.search(raw))
+        # "the red, the green and the yellow ball": colours with their own determiner still
+        # share the noun said last (session 20's trial: the red and green cubes posed).
+        listed = _only_properties(q) and _colours_of(q) and not q.relation and \
+            not q.size and not re.search(r'\bones?\b', raw) and \
+            any(_head_of(n) for _, n in pairs[k + 1:])
+        alone = _only_properties(q) and (k == 0 or not _ANOTHER.search(raw) or listed)
+        if out and _only_properties(q) and _colours_of(q) and re.search(r'\bones?\b', raw) \
+                and _head_of(out[-1]):
+            # "the red ball and the blue one": another of that noun (it was "blue").
+            out.append(replace(q, what=' '.join(_colours_of(q) + _head_of(out[-1]))))
+            continue
         if alone and out:
             out[-1:] = _joined(out[-1], q, raw, after=True)
         elif alone and any(_head_of(n) for _, n in pairs[k + 1:]) and all(
