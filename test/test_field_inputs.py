@@ -2113,6 +2113,46 @@ def test_frames_with_step_left_at_zero_are_answered_and_named(probe, start_node)
     assert node.stop() == 0
 
 
+def test_frames_whose_step_is_no_row_length_of_their_data_are_answered_and_named(probe,
+                                                                                  start_node):
+    """Colour and depth whose ``step`` is set but is no row length of the data.
+
+    Field reports: Unity-Technologies/ROS-TCP-Connector#246 (``step = 4``, bytes a pixel),
+    srv/avt_vimba_camera#6 (``step = width``), moveit/moveit#1652 (another image's step
+    copied with its header). Before, every frame was refused ("step 4 is smaller than width
+    x pixel size", "data is N bytes; step x height = M"), 0 answers. Data that holds
+    exactly the packed image is read packed, warned once per stream, counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    w = scene.rgb.shape[1]
+    rgba = np.dstack([scene.rgb, np.full(scene.rgb.shape[:2], 255, np.uint8)]).tobytes()
+    for encoding, step, data in (('rgba8', 4, rgba), ('rgb8', w, None),
+                                 ('rgb8', 2 * w, None)):  # the 16UC1 depth's step
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step = encoding, step
+            m.data = m.data if data is None else data
+            return m
+
+        def in_pixels(m):
+            m.step = m.width
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=recode,
+                          depth=in_pixels), (encoding, step, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, step
+    log = node.output()
+    assert log.count('image step 4 is not the row length of its data') == 1, log
+    assert log.count(f'depth step {w} is not the row length of its data') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: min(int(v.get('depth_step_wrong', 0)), int(
+        v.get('colour_step_wrong', 0))) >= 6)[2]
+    assert int(values['depth_step_wrong']) >= 6, values
+    assert int(values['colour_step_wrong']) >= 6, values
+    assert 'rejected_image_layout' not in values, values
+    assert node.stop() == 0
+
+
 def _compressed_node(probe, start_node):
     node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
                       '-p', 'diagnostics_period:=0.3')

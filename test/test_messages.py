@@ -962,6 +962,41 @@ def test_a_step_left_at_zero_is_read_as_packed_rows_with_a_note():
         image_to_rgb('rgb8', 6, 10, 0, rgb.tobytes()[:-1])  # not the packed image: refused
 
 
+def test_a_step_that_is_no_row_length_of_the_data_is_read_as_packed_rows_with_a_note():
+    """A set ``step`` that no layout of the data fits, beside exactly the packed image.
+
+    Field reports: Unity-Technologies/ROS-TCP-Connector#246 (``step = 4``, bytes a pixel,
+    whatever the width), srv/avt_vimba_camera#6 (``step = width`` for a 3-byte encoding),
+    moveit/moveit#1652 (another image's step copied with its header). Each was refused
+    ("step 4 is smaller than width x pixel size", "data is N bytes; step x height = M").
+    """
+    rgb = _scene_like()[:6, :10]
+    rgba = np.dstack([rgb, np.full((6, 10), 255, np.uint8)])
+    for encoding, step, data in (('rgba8', 4, rgba.tobytes()), ('rgb8', 10, rgb.tobytes()),
+                                 ('bgr8', 20, rgb[..., ::-1].tobytes()),  # a 16UC1's step
+                                 ('rgb8', 64, rgb.tobytes())):  # a wider image's step
+        notes = []
+        assert np.array_equal(image_to_rgb(encoding, 6, 10, step, data, notes=notes), rgb), \
+            encoding
+        assert [n.kind for n in notes] == ['step_wrong'], notes
+        assert f'step {step} is not the row length' in notes[0] and 'step = ' in notes[0]
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    notes = []
+    out = depth_to_array('16UC1', 6, 10, 10, mm.tobytes(), notes=notes)  # step in pixels
+    assert np.allclose(out, mm / 1000.0) and [n.kind for n in notes] == ['step_wrong']
+    # A step the data fits is used as given: row padding, and no note.
+    padded = np.zeros((6, 32), np.uint8)
+    padded[:, :30] = rgb.reshape(6, 30)
+    notes.clear()
+    assert np.array_equal(image_to_rgb('rgb8', 6, 10, 32, padded.tobytes(), notes=notes), rgb)
+    assert notes == []
+    # Data that is not the packed image either is refused as before, naming both sizes.
+    with pytest.raises(MessageError, match='step 4 is smaller than width x pixel size'):
+        image_to_rgb('rgba8', 6, 10, 4, rgba.tobytes()[:-4])
+    with pytest.raises(MessageError, match='data is 179 bytes; step x height = 384'):
+        image_to_rgb('rgb8', 6, 10, 64, rgb.tobytes()[:-1])
+
+
 @pytest.mark.parametrize('fmt, codec', [('image/jpeg', 'jpeg'), ('IMAGE/PNG', 'png'),
                                         ('image/jpg', 'jpeg'), ('mjpeg', 'jpeg'),
                                         ('tiff', 'tiff'), ('rgb8; tiff compressed bgr8', 'tiff'),

@@ -106,8 +106,8 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'compressed_format'``, ``'compressed_payload'`` or
-    ``'compressed_base64'``, so the node counts and warns each kind once.
+    ``'step_unset'``, ``'step_wrong'``, ``'compressed_format'``, ``'compressed_payload'``
+    or ``'compressed_base64'``, so the node counts and warns each kind once.
     """
 
     kind: str
@@ -212,21 +212,53 @@ def _packed(encoding, height, width):
 
 
 def _step_of(encoding, height, width, step, data, what, notes=None):
-    """``step``, or the packed row size when it is 0: a field the publisher left unset.
+    """``step``, or the packed row size when ``step`` is 0 or describes no row of the data.
 
     Simulators and hand-written publishers leave ``step`` at 0 (o3de-ros2-gem#251: its
     camera published without it; image_view: "Image is wrongly formed: height > step",
     strands_perception_people#49). Every frame was refused ("step 0 is smaller than
     width x pixel size"). A step of 0 is no layout at all, so when the data holds exactly
     the packed image the rows are taken as packed and a line saying so is added to
-    ``notes``; any other length is refused with both sizes.
+    ``notes`` (kind ``step_unset``); any other length is refused with both sizes.
 
+    A step that is set but is no row length of the data is the same fault: bytes a pixel
+    (Unity-Technologies/ROS-TCP-Connector#246: ``step = 4`` whatever the width, "step <
+    width * byte_depth * num_channels or 4 != 691 * 1 * 4"), the width in pixels
+    (srv/avt_vimba_camera#6: ``step = width`` for a 3-byte encoding), or the step of
+    another image copied with its header (moveit/moveit#1652: a debug image given the
+    depth image's step). Such a step is smaller than a row of the encoding, or
+    ``step * height`` is more bytes than the data holds, so no layout it describes fits;
+    when the data is exactly the packed image, it is read packed, with a note of kind
+    ``step_wrong``. A step that fits the data (row padding, a buffer padded past its last
+    row: :func:`_view`) is used as given.
+
+    :param encoding: the encoding as :func:`read_encoding` names it.
+    :param step: the message's ``step`` (bytes a row, as it says).
+    :param data: the message's ``data`` (any buffer).
+    :param what: ``'image'`` or ``'depth'``, for messages.
+    :param notes: a list, or None.
+    :return: the row length to read the data with (bytes, int).
     :raises MessageError: step 0 and a data length that is not the packed image's.
     """
-    packed = _packed(encoding, height, width) if step == 0 else None
+    packed = _packed(encoding, height, width)
     if packed is None:
         return step
     row, rows = packed
+    if step != 0:
+        size = step * rows
+        padded = encoding not in SEMI_PLANAR_ENCODINGS  # one plane: padding after it is fine
+        fits = step >= row and (len(data) == size or padded and
+                                size < len(data) < size + MAX_PADDING_ROWS * step)
+        if fits or len(data) != row * rows:
+            return step  # as stated: read, or refused by _view naming both sizes
+        if notes is not None:
+            notes.append(Note('step_wrong', f'{what} step {step} is not the row length of '
+                              f'its data: {len(data)} bytes are a packed {width}x{height} '
+                              f'{encoding} image ({row} bytes a row), which step x height '
+                              f'({size}) does not describe, so rows are read as {row} bytes: '
+                              f'set step = {row} (bytes a row, not pixels or bytes a pixel) '
+                              'in the publisher (cv_bridge and RViz refuse this step)'))
+        return row
     if len(data) != row * rows:
         raise MessageError('layout', f'{what} step is 0 (not set) and its data is '
                            f'{len(data)} bytes, not the {row * rows} of a packed {width}x'
@@ -326,7 +358,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :param is_bigendian: byte order of 16-bit encodings.
     :param notes: a list, or None; a line is appended for each thing read otherwise than
         the message states it: an encoding in other capitals or with spaces around it
-        (:func:`read_encoding`), a ``step`` of 0 (:func:`_step_of`).
+        (:func:`read_encoding`), a ``step`` of 0 or one that is no row length of the data
+        (:func:`_step_of`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
@@ -475,7 +508,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         0.0001 for a RealSense D405.
     :param notes: a list, or None; a line is appended for each thing read otherwise
         than the message states it (its byte order, an encoding in other capitals or
-        with spaces around it: :func:`read_encoding`; a ``step`` of 0: :func:`_step_of`).
+        with spaces around it: :func:`read_encoding`; a ``step`` of 0 or one that is no row
+        length of the data: :func:`_step_of`).
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
