@@ -642,6 +642,49 @@ def test_late_depth_on_the_same_clock_is_named_and_pairs_once_depth_wait_covers_
     assert node.stop() == 0
 
 
+def test_depth_stamped_regularly_beyond_the_sync_slop_names_the_slop_that_pairs_it(probe,
+                                                                                     start_node):
+    """Depth at the colour rate but out of step with it, 80 ms after each colour frame.
+
+    Field report (realsenseai/librealsense#4723: depth and colour at 6 fps to save bag
+    space, the two sensors up to 150 ms apart; depth at a lower fps than colour is the
+    same on the frames between two depths). Before, every answer said only "no depth image
+    within 0.05 s of the frame" (no pose), and nothing in the log. Now the reason, the log
+    (once) and /diagnostics name the depth period and the sync_slop that pairs each frame
+    with the nearest depth; set live, every frame is posed.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+
+    def later(m):
+        ns = m.header.stamp.sec * 10 ** 9 + m.header.stamp.nanosec + 80_000_000
+        m.header.stamp = Time(sec=ns // 10 ** 9, nanosec=ns % 10 ** 9)
+        return m
+
+    def told():
+        return any('set sync_slop to' in d['reason'] for d in detections(probe)) and \
+            status_fits(probe, lambda lv, m, v: int(v.get('frames_depth_beyond_slop', 0)) >= 2)
+    assert feed_until(camera, scene, told, period=0.2, depth=later), (
+        detections(probe)[-1:], diag(probe) if probe.messages('/diagnostics') else None)
+    reason = [d for d in detections(probe) if 'set sync_slop to' in d['reason']][-1]['reason']
+    assert 'the nearest is 0.08' in reason, reason
+    assert not probe.messages(POSE)
+    log = node.output()
+    assert log.count('colour frames are answered without depth: no depth image within') == 1
+    level, message, values = diag(probe)
+    assert level == 1 and 'set sync_slop to' in message and 'fastdds' not in message, message
+    slop = float(re.search(r'set sync_slop to ([0-9.]+) s', reason)[1])
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('sync_slop', value=slop).to_parameter_msg()]))
+    assert res.results[0].successful
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, period=0.2,
+                      depth=later), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert node.stop() == 0
+
+
 def test_a_frame_made_stale_by_the_wait_for_depth_names_the_wait_not_the_clocks(
         probe, start_node):
     """depth_wait raised above max_frame_age: the stale reason names the wait.

@@ -70,6 +70,23 @@ def test_depth_arriving_far_less_often_than_colour_is_named_as_lost():
         assert fed(colour_hz, depth_hz) is None, (colour_hz, depth_hz)
 
 
+def test_depth_published_at_a_lower_rate_than_colour_is_not_named_as_lost():
+    """Depth stamped as far apart as it arrives is published that slowly, none is lost.
+
+    realsenseai/librealsense#4723: depth at 6 fps to save bag space. /diagnostics blamed
+    the transport and advised a Fast DDS profile; the depth stamps tell the two apart.
+    """
+    h = Health()
+    for k in range(120):
+        h.arrived('colour', k / 30)
+    for k in range(24):
+        h.arrived('depth', k / 6)
+    assert h.depth_loss_note(4.0, depth_period=1 / 6) is None
+    # Stamps 1/30 s apart arriving at 6 Hz: four in five lost on the way, named.
+    assert 'fastdds_large_data.xml' in h.depth_loss_note(4.0, depth_period=1 / 30)
+    assert 'fastdds_large_data.xml' in h.depth_loss_note(4.0)
+
+
 def test_colour_that_arrives_but_is_refused_is_an_error_with_the_reason():
     h = Health()
     for i in range(10):

@@ -1555,8 +1555,13 @@ class PerceptionMixin:
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
             depth = None
+        if frame.depth_gap is not None and depth is None:
+            # Depth arrives, regularly stamped, but beyond sync_slop of this frame.
+            self.health.count('frames_depth_beyond_slop')
+            self._warn_once('depth_beyond_slop', f'colour frames are answered without depth: '
+                            f'{depth_note}')
         if depth_note:
-            loss = self.health.depth_loss_note(now)
+            loss = self.health.depth_loss_note(now, self.sync.depth_period())
             self.health.notice('depth_missing', f'answering without depth: {depth_note}'
                                + (f'; {loss}' if loss else ''), now)
         note = info_note or depth_note
