@@ -183,6 +183,7 @@ _TYPED['use_sim_time'] = bool
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
 RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
+UnknownROSArgsError = _rclpy.UnknownROSArgsError  # rclpy.init: words rcl cannot place
 
 
 def _descriptor(p):
@@ -2210,6 +2211,14 @@ def _run(factories, args):
                 'YAML characters') if 'parameter override rule' in text else ''
         print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
               f'{text}{hint}', file=sys.stderr)
+        return 2
+    except UnknownROSArgsError as exc:
+        # Words among --ros-args that are no option or value (`-p command:=the red ball`
+        # unquoted): rclpy's traceback named only the words; one line saying what to write.
+        said = '; '.join(f'{" ".join(words)!r}: {hint}' for words, hint in
+                         param_overrides.unplaced_arguments(_COMMAND_LINE)) or str(exc)
+        print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments hold words that '
+              f'are no option or value: {said}', file=sys.stderr)
         return 2
     # SIGINT or SIGTERM (Ctrl-C, `ros2 launch` stopping) during start-up (loading a
     # model can take seconds) interrupts it at once; once spinning, it ends the loop.
