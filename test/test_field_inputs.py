@@ -1123,6 +1123,40 @@ def test_a_stream_only_under_a_transport_the_node_cannot_decode_is_named(probe, 
     assert node.stop() == 0
 
 
+def test_a_stream_on_a_topic_of_nearly_the_remapped_name_is_named(probe, start_node):
+    """The camera publishes ``/camera/camera/...`` where the node was remapped to ``/camera/...``.
+
+    Field reports: realsenseai/realsense-ros#2857 (realsense-ros 4.x puts the camera name
+    in its topics: ``/camera/camera/color/image_raw``), introlab/rtabmap_ros#1224 ("the
+    examples don't work anymore"), v4rl-ucy/covins#44 (remapped to a topic the camera did
+    not publish: nothing received). Before: "waiting for the first colour frame", nothing
+    logged. Now /diagnostics (ERROR for colour) and the log (once per stream) name the
+    topic that carries the stream and the remap to make.
+    """
+    colour, depth = '/camera/color/image_raw', '/camera/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={colour}', '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image='/camera/camera/color/image_raw',
+                    depth='/camera/camera/aligned_depth_to_color/image_raw',
+                    info='/camera/camera/color/camera_info')
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'colour never arrives' in m), timeout=20), diag(probe)
+    level, message, _ = diag(probe)
+    assert level == 2, message
+    assert f'colour never arrives: nothing is published on {colour}, but ' \
+        '/camera/camera/color/image_raw is (sensor_msgs/msg/Image), a topic of nearly that ' \
+        'name (another namespace, or a typo): remap image:=/camera/camera/color/image_raw' \
+        in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert 'remap depth:=/camera/camera/aligned_depth_to_color/image_raw' in log, log
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
 def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     """CompressedImage ``format`` is read as compressed_image_transport writes it.
 

@@ -6,6 +6,7 @@ from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import nearby_topic
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
@@ -218,6 +219,41 @@ def test_wiring_note_names_what_no_message_can_reach():
     # Nothing to say: published as expected, or nothing published anywhere.
     assert wiring_note('colour', raw, image, {raw: [image], comp: [jpeg]}) is None
     assert wiring_note('colour', raw, image, {raw: [], comp: []}) is None
+
+
+def test_wiring_note_names_a_topic_of_nearly_the_name_that_carries_the_stream():
+    """realsense-ros#2857 (``/camera/camera/...``), rtabmap_ros#1224, covins#44 (a typo).
+
+    Before, nothing was said: "waiting for the first colour frame".
+    """
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    graph = {'/camera/camera/color/image_raw': [image],
+             '/camera/camera/color/image_raw/compressed': [jpeg],
+             '/camera/camera/aligned_depth_to_color/image_raw': [image],
+             '/camera/camera/depth/image_rect_raw': [image],
+             '/rosout': ['rcl_interfaces/msg/Log']}
+    for topic, stream, want, remap in (
+            ('/camera/color/image_raw', 'colour', image, 'image:=/camera/camera/color/image_raw'),
+            ('/robot1/camera/color/image_raw/compressed', 'colour', jpeg,
+             'image:=/camera/camera/color/image_raw'),
+            ('/camera/aligned_depth_to_color/image_raw', 'depth', image,
+             'depth:=/camera/camera/aligned_depth_to_color/image_raw'),
+            ('/camera/camera/colour/image_raw', 'colour', image,
+             'image:=/camera/camera/color/image_raw')):
+        note = wiring_note(stream, topic, want, {topic: []}, graph)
+        assert note is not None and f'nothing is published on {topic}, but' in note, topic
+        assert note.endswith(f'remap {remap} if it is this camera'), note
+    # Nothing of nearly the name, or of the type: nothing said (the depth stream is not
+    # taken for the colour one, the node's own topics are left out by the caller).
+    assert nearby_topic('/image', image, graph) is None
+    assert nearby_topic('/camera/color/image_raw', image,
+                        {'/camera/depth/image_raw': [image]}) is None
+    assert nearby_topic('/camera/color/image_raw', image,
+                        {'/cam2/color/image_raw': [jpeg]}) is None
+    assert wiring_note('camera_info', '/camera/color/camera_info', 'sensor_msgs/msg/CameraInfo',
+                       {'/camera/color/camera_info': []},
+                       {'/camera/camera/color/camera_info': ['sensor_msgs/msg/CameraInfo']}) \
+        is None
 
 
 def test_wiring_note_names_a_transport_the_node_cannot_decode():

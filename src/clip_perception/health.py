@@ -6,6 +6,7 @@ node's health reporting is tested without ROS.
 
 from collections import Counter
 from collections import deque
+import difflib
 import threading
 
 import numpy as np
@@ -486,7 +487,40 @@ _TRANSPORTS = {
 UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'zstd', 'h264', 'foxglove')
 
 
-def wiring_note(stream, topic, want, published):
+def nearby_topic(topic, want, graph):
+    """Return a topic of ``graph`` carrying ``want`` named as ``topic`` but for a namespace.
+
+    Or but for a typo; None when there is none. realsense-ros 4.x names its topics
+    ``/<camera_namespace>/<camera_name>/...``, both ``camera`` by default:
+    ``/camera/camera/color/image_raw``, where every launch file written before remaps
+    ``/camera/color/image_raw`` (realsenseai/realsense-ros#2857; introlab/rtabmap_ros#1224:
+    "the examples don't work anymore"); a launch file's namespace puts a node's relative
+    topics under it, and a remap's target can be misspelt
+    (``/camera/colour/image_raw``; v4rl-ucy/covins#44: a remap to a topic the camera did not
+    publish, nothing received). Such a topic ends in the same two or more name components
+    (``color/image_raw``), or differs by a typo (``difflib`` ratio at least 0.9).
+
+    :param topic: the subscription's fully qualified topic, on which nothing is published.
+    :param want: the type it subscribes, as the graph names it.
+    :param graph: ``{topic: [type, ...]}`` of the graph's topics, without the node's own.
+    :return: the nearest such topic (most components in common, then the closest name).
+    """
+    mine = topic.strip('/').split('/')
+    best = None
+    for other, types in sorted(graph.items()):
+        if other == topic or want not in types:
+            continue
+        theirs = other.strip('/').split('/')
+        tail = 0
+        while tail < min(len(mine), len(theirs)) and mine[-1 - tail] == theirs[-1 - tail]:
+            tail += 1
+        score = (tail, difflib.SequenceMatcher(None, topic, other).ratio())
+        if (tail >= 2 or score[1] >= 0.9) and (best is None or score > best[0]):
+            best = (score, other)
+    return None if best is None else best[1]
+
+
+def wiring_note(stream, topic, want, published, graph=None):
     """Say why a subscription that has received nothing cannot receive anything, or None.
 
     DDS never matches a publisher and a subscription of different types, and says
@@ -503,9 +537,14 @@ def wiring_note(stream, topic, want, published):
     (:data:`UNDECODABLE_TRANSPORTS`: ``<base>/theora``, ``<base>/zstd``...); the note
     names it and the republish that makes it raw.
 
+    A fourth: nothing is published on it, but its type is on a topic of nearly its name
+    (:func:`nearby_topic`: another namespace, a typo); the note names the remap to make.
+
     :param published: ``{topic: [type, ...]}`` of ``topic`` and the transport topics
         looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base, and the
         base's children of :data:`UNDECODABLE_TRANSPORTS`).
+    :param graph: ``{topic: [type, ...]}`` of the graph's other topics (not the node's
+        own), or None: for the fourth.
     :return: one line naming the topics, the types and the parameter to set.
     """
     param, kinds = _TRANSPORTS.get(stream, (None, {}))
@@ -538,6 +577,12 @@ def wiring_note(stream, topic, want, published):
                 f'republish it raw first (image_transport republish, in_transport {name}, '
                 f'out_transport raw, -r in/{name}:={other}) and remap {remap} to its output, '
                 f'or have the camera publish {base} or {base}/{packed}')
+    near = nearby_topic(topic, want, graph or {}) if stream != 'camera_info' else None
+    if near is not None:
+        target = near if want == 'sensor_msgs/msg/Image' else near.rpartition('/')[0]
+        return (f'{stream} never arrives: nothing is published on {topic}, but {near} is '
+                f'({want}), a topic of nearly that name (another namespace, or a typo): '
+                f'remap {remap}:={target} if it is this camera')
     return None
 
 

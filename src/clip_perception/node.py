@@ -732,7 +732,9 @@ class PerceptionMixin:
         transport this node cannot decode (``image_raw/zstd``, ``image_raw/theora``:
         :data:`~clip_perception.health.UNDECODABLE_TRANSPORTS`). While a stream has not
         arrived, its topic's publishers and those of its transport topics are looked at
-        (:func:`~clip_perception.health.wiring_note`);
+        (:func:`~clip_perception.health.wiring_note`), and so are the graph's topics of its
+        type whose name is nearly its own (realsense-ros 4.x's ``/camera/camera/...``, a
+        launch namespace, a typo: :func:`~clip_perception.health.nearby_topic`);
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
@@ -743,6 +745,7 @@ class PerceptionMixin:
         """
         values = self._values_cache
         publishers = []
+        graph = None  # the graph's other topics, read once a tick when a stream is missing
         for stream, sub in self._streams.items():
             topic = sub.topic_name
             want = _type_name(sub.msg_type)
@@ -764,7 +767,12 @@ class PerceptionMixin:
                 looked += [f'{base}/{name}' for name in UNDECODABLE_TRANSPORTS]
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
-            note = wiring_note(stream, topic, want, published)
+            if graph is None:
+                own = self.get_fully_qualified_name() + '/'
+                subscribed = {s.topic_name for s in self._streams.values()}
+                graph = {t: types for t, types in self.get_topic_names_and_types()
+                         if not t.startswith(own) and t not in subscribed}
+            note = wiring_note(stream, topic, want, published, graph)
             if note is not None:
                 self._warn_once(f'wiring_{stream}', note)
                 if stream == 'colour':  # nothing can be answered, as with refused frames
