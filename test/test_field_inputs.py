@@ -2230,6 +2230,45 @@ def test_frames_whose_step_is_no_row_length_of_their_data_are_answered_and_named
     assert node.stop() == 0
 
 
+def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_refused_saying_why(
+        probe, start_node):
+    """Images whose ``encoding`` the publisher left empty.
+
+    Field reports: lucidvisionlabs/arena_camera_ros#6 (image_rect published with an empty
+    encoding), morse-simulator/morse#555 and #579 (depth sent without its 32FC1 encoding).
+    Before, every depth frame was refused ('unsupported depth encoding ""') and answered
+    without depth; colour was refused as 'unsupported image encoding ""' followed by the
+    list of encodings. Depth of 2 or 4 bytes a pixel is 16UC1 or 32FC1 and is read so
+    (pose within 1 cm, warned once, counted); colour of 3 bytes a pixel is rgb8 or bgr8
+    and is refused naming both.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    metres = scene.depth_32fc1()
+
+    def unset(m):
+        m.encoding = ''
+        return m
+
+    def unset_float(m):
+        m.encoding, m.step, m.data = '', 4 * m.width, metres.astype(np.float32).tobytes()
+        return m
+    for depth in (unset, unset_float):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=depth), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    log = node.output()
+    assert log.count('depth encoding is empty (not set by the publisher)') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_encoding_unset', 0)) >= 4)[2]
+    assert int(values['depth_encoding_unset']) >= 4 and 'rejected_depth_encoding' not in \
+        values, values
+    refusal = refused_colour(probe, camera, scene, unset, 'image encoding is empty')
+    assert 'could be rgb8 or bgr8, whose colours differ, so it is not guessed' in refusal
+    assert node.stop() == 0
+
+
 def _compressed_node(probe, start_node):
     node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
                       '-p', 'diagnostics_period:=0.3')

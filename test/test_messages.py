@@ -962,6 +962,36 @@ def test_a_step_left_at_zero_is_read_as_packed_rows_with_a_note():
         image_to_rgb('rgb8', 6, 10, 0, rgb.tobytes()[:-1])  # not the packed image: refused
 
 
+def test_an_empty_encoding_is_read_on_depth_by_its_pixel_size_and_refused_on_colour():
+    """An encoding left empty: arena_camera_ros#6, morse#555 and #579.
+
+    lucidvisionlabs/arena_camera_ros#6: image_rect sent with an empty encoding;
+    morse-simulator/morse#555 and #579: depth sent without its 32FC1 encoding. Before:
+    'unsupported depth encoding ""' on every frame, and the same for colour, without a
+    word of what the data is.
+    """
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    metres = np.full((6, 10), 0.8, np.float32)
+    for encoding, step, data, want in (('', 20, mm.tobytes(), mm / 1000.0),
+                                       (' ', 0, metres.tobytes(), metres),
+                                       ('', 80, metres.astype(np.float64).tobytes(), metres)):
+        notes = []
+        assert np.allclose(depth_to_array(encoding, 6, 10, step, data, notes=notes), want)
+        assert notes[0].kind == 'encoding_unset', notes  # then step_unset for step 0
+        assert 'depth encoding is empty (not set by the publisher)' in notes[0]
+    with pytest.raises(MessageError, match='3 bytes a pixel .* is no depth encoding'):
+        depth_to_array('', 6, 10, 30, bytes(180))
+    rgb = _scene_like()[:6, :10]
+    with pytest.raises(MessageError, match='image encoding is empty .* could be rgb8 or bgr8, '
+                       'whose colours differ, so it is not guessed'):
+        image_to_rgb('', 6, 10, 30, rgb.tobytes())
+    with pytest.raises(MessageError, match='1 byte a pixel .* mono8 or a bayer_'):
+        image_to_rgb('', 6, 10, 10, bytes(60))
+    # A JPEG in a raw image with no encoding is still told by its signature.
+    ok, jpeg = cv2.imencode('.jpg', _scene_like()[..., ::-1])
+    assert image_to_rgb('', 24, 32, 0, jpeg.tobytes()).shape == (24, 32, 3)
+
+
 def test_a_step_that_is_no_row_length_of_the_data_is_read_as_packed_rows_with_a_note():
     """A set ``step`` that no layout of the data fits, beside exactly the packed image.
 

@@ -339,7 +339,8 @@ class Health:
                          'frames_old_camera_info',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
-                         'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
+                         'colour_encoding_name', 'depth_encoding_name',
+                         'depth_encoding_unset', 'colour_step_unset',
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',

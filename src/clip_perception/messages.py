@@ -195,6 +195,51 @@ def read_encoding(encoding, names, what, notes=None):
     return name
 
 
+# The encodings a pixel of so many bytes may be, by what it arrives on. Depth is one
+# channel, so its size names it; colour of one size is several encodings whose colours
+# differ (rgb8 and bgr8 swap red and blue; a mono8 frame may be a Bayer mosaic).
+_DEPTH_BY_SIZE = {2: '16UC1', 4: '32FC1', 8: '64FC1'}
+_COLOUR_BY_SIZE = {1: 'mono8 or a bayer_*8 mosaic', 2: 'yuv422, yuv422_yuy2 or mono16',
+                   3: 'rgb8 or bgr8', 4: 'rgba8 or bgra8', 6: 'rgb16 or bgr16',
+                   8: 'rgba16 or bgra16'}
+
+
+def _unset_encoding(height, width, step, data, what, notes=None):
+    """Name the encoding of an image whose ``encoding`` is empty, where its size tells.
+
+    Drivers and simulators publish images without setting ``encoding``
+    (lucidvisionlabs/arena_camera_ros#6: the rectified image went out with an empty one;
+    morse-simulator/morse#555 and #579: depth sent under another encoding than its 32FC1
+    data). cv_bridge and this node refused every frame ('unsupported depth encoding ""'),
+    with no word of what the data is. On the depth topic the bytes a pixel (``step /
+    width``, or the data over the pixels when ``step`` is 0) name one encoding: 2 is
+    16UC1, 4 is 32FC1, 8 is 64FC1; it is read so, with a :class:`Note` of kind
+    ``encoding_unset``. A colour image's size names several encodings whose colours
+    differ, so it is refused, naming them.
+
+    :param what: ``'depth'`` or ``'image'``.
+    :return: the depth encoding (str) for ``'depth'``.
+    :raises MessageError: kind ``encoding``: colour, or a size no depth encoding has.
+    """
+    pixels = height * width
+    size = step // width if step else (len(data) // pixels if len(data) % pixels == 0 else 0)
+    if what == 'depth' and size in _DEPTH_BY_SIZE:
+        name = _DEPTH_BY_SIZE[size]
+        if notes is not None:
+            notes.append(Note('encoding_unset', f'depth encoding is empty (not set by the '
+                              f'publisher); its {size} bytes a pixel are {name} depth, the '
+                              f'only depth encoding of that size: reading it as {name}; set '
+                              'encoding in the publisher'))
+        return name
+    could = _COLOUR_BY_SIZE.get(size) if what == 'image' else None
+    raise MessageError('encoding', f'{what} encoding is empty (not set by the publisher): '
+                       f'{size} byte{"" if size == 1 else "s"} a pixel (step {step}, width '
+                       f'{width}) ' +
+                       (f'could be {could}, whose colours differ, so it is not guessed'
+                        if could else f'is no {"depth" if what == "depth" else "colour"} '
+                        'encoding this node reads') + ': set encoding in the publisher')
+
+
 def _packed(encoding, height, width):
     """``(row bytes, rows)`` of a packed image in ``encoding``, or None if not known."""
     for table, size in ((COLOUR_ENCODINGS, 1), (COLOUR16_ENCODINGS, 2)):
@@ -364,6 +409,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
+    if not str(encoding).strip():
+        _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding in COLOUR_ENCODINGS:
@@ -516,6 +563,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     """
     _check_size(height, width, 'depth')
     name = read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
+    if name is None and not str(encoding).strip():
+        name = _unset_encoding(height, width, step, data, 'depth', notes)
     if name is None:
         raise MessageError('encoding', f'unsupported depth encoding "{encoding}"'
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
