@@ -144,6 +144,18 @@ def assert_each_posed(probe, node, camera, scene, cases):
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, encoding
 
 
+def assert_red_ball_posed(probe, node, camera, scene, **edits):
+    """Feed ``scene`` (messages edited by ``edits``, as :func:`publish`) until two poses.
+
+    The newest within 1 cm of the red ball; the probe is cleared first.
+    """
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, **edits), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) -
+                          obj(scene, 'red', 'ball').centre) < 0.01, edits
+
+
 def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     """A 1x640 frame once made image proposals 160x102400 and stalled the worker."""
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
@@ -655,7 +667,6 @@ def test_depth_stamped_regularly_beyond_the_sync_slop_names_the_slop_that_pairs_
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    red = obj(scene, 'red', 'ball')
 
     def later(m):
         ns = m.header.stamp.sec * 10 ** 9 + m.header.stamp.nanosec + 80_000_000
@@ -678,10 +689,7 @@ def test_depth_stamped_regularly_beyond_the_sync_slop_names_the_slop_that_pairs_
     res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('sync_slop', value=slop).to_parameter_msg()]))
     assert res.results[0].successful
-    probe.clear()
-    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, period=0.2,
-                      depth=later), node.output()
-    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert_red_ball_posed(probe, node, camera, scene, period=0.2, depth=later)
     assert node.stop() == 0
 
 
@@ -2202,23 +2210,19 @@ def test_frames_whose_step_is_no_row_length_of_their_data_are_answered_and_named
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    red = obj(scene, 'red', 'ball')
     w = scene.rgb.shape[1]
     rgba = np.dstack([scene.rgb, np.full(scene.rgb.shape[:2], 255, np.uint8)]).tobytes()
+
+    def in_pixels(m):
+        m.step = m.width
+        return m
     for encoding, step, data in (('rgba8', 4, rgba), ('rgb8', w, None),
                                  ('rgb8', 2 * w, None)):  # the 16UC1 depth's step
         def recode(m, encoding=encoding, step=step, data=data):
             m.encoding, m.step = encoding, step
             m.data = m.data if data is None else data
             return m
-
-        def in_pixels(m):
-            m.step = m.width
-            return m
-        probe.clear()
-        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, colour=recode,
-                          depth=in_pixels), (encoding, step, node.output())
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, step
+        assert_red_ball_posed(probe, node, camera, scene, colour=recode, depth=in_pixels)
     log = node.output()
     assert log.count('image step 4 is not the row length of its data') == 1, log
     assert log.count(f'depth step {w} is not the row length of its data') == 1, log
@@ -2244,7 +2248,6 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    red = obj(scene, 'red', 'ball')
     metres = scene.depth_32fc1()
 
     def unset(m):
@@ -2255,10 +2258,7 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
         m.encoding, m.step, m.data = '', 4 * m.width, metres.astype(np.float32).tobytes()
         return m
     for depth in (unset, unset_float):
-        probe.clear()
-        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
-                          depth=depth), node.output()
-        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+        assert_red_ball_posed(probe, node, camera, scene, depth=depth)
     log = node.output()
     assert log.count('depth encoding is empty (not set by the publisher)') == 1, log
     values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_encoding_unset', 0)) >= 4)[2]
