@@ -118,6 +118,12 @@ class Note(str):
         return note
 
 
+def _say(notes, kind, text):
+    """Append a :class:`Note` of ``kind`` saying ``text`` to ``notes`` (None: nothing)."""
+    if notes is not None:
+        notes.append(Note(kind, text))
+
+
 class MessageError(ValueError):
     """A message that cannot be used; ``kind`` groups errors for throttled logging."""
 
@@ -225,11 +231,9 @@ def _unset_encoding(height, width, step, data, what, notes=None):
     size = step // width if step else (len(data) // pixels if len(data) % pixels == 0 else 0)
     if what == 'depth' and size in _DEPTH_BY_SIZE:
         name = _DEPTH_BY_SIZE[size]
-        if notes is not None:
-            notes.append(Note('encoding_unset', f'depth encoding is empty (not set by the '
-                              f'publisher); its {size} bytes a pixel are {name} depth, the '
-                              f'only depth encoding of that size: reading it as {name}; set '
-                              'encoding in the publisher'))
+        _say(notes, 'encoding_unset', f'depth encoding is empty (not set by the publisher); '
+             f'its {size} bytes a pixel are {name} depth, the only depth encoding of that '
+             f'size: reading it as {name}; set encoding in the publisher')
         return name
     could = _COLOUR_BY_SIZE.get(size) if what == 'image' else None
     raise MessageError('encoding', f'{what} encoding is empty (not set by the publisher): '
@@ -296,24 +300,21 @@ def _step_of(encoding, height, width, step, data, what, notes=None):
                                 size < len(data) < size + MAX_PADDING_ROWS * step)
         if fits or len(data) != row * rows:
             return step  # as stated: read, or refused by _view naming both sizes
-        if notes is not None:
-            notes.append(Note('step_wrong', f'{what} step {step} is not the row length of '
-                              f'its data: {len(data)} bytes are a packed {width}x{height} '
-                              f'{encoding} image ({row} bytes a row), which step x height '
-                              f'({size}) does not describe, so rows are read as {row} bytes: '
-                              f'set step = {row} (bytes a row, not pixels or bytes a pixel) '
-                              'in the publisher (cv_bridge and RViz refuse this step)'))
+        _say(notes, 'step_wrong', f'{what} step {step} is not the row length of its data: '
+             f'{len(data)} bytes are a packed {width}x{height} {encoding} image ({row} bytes '
+             f'a row), which step x height ({size}) does not describe, so rows are read as '
+             f'{row} bytes: set step = {row} (bytes a row, not pixels or bytes a pixel) in '
+             'the publisher (cv_bridge and RViz refuse this step)')
         return row
     if len(data) != row * rows:
         raise MessageError('layout', f'{what} step is 0 (not set) and its data is '
                            f'{len(data)} bytes, not the {row * rows} of a packed {width}x'
                            f'{height} {encoding} image: set step (bytes a row) in the '
                            'publisher')
-    if notes is not None:
-        notes.append(Note('step_unset', f'{what} step is 0 (not set by the publisher); its '
-                          f'{len(data)} bytes are a packed {width}x{height} {encoding} image, '
-                          f'so rows are read as {row} bytes: set step = {row} in the '
-                          'publisher (cv_bridge and RViz refuse step 0)'))
+    _say(notes, 'step_unset', f'{what} step is 0 (not set by the publisher); its '
+         f'{len(data)} bytes are a packed {width}x{height} {encoding} image, so rows are '
+         f'read as {row} bytes: set step = {row} in the publisher (cv_bridge and RViz refuse '
+         'step 0)')
     return row
 
 
