@@ -1165,6 +1165,39 @@ def test_a_stream_on_a_topic_of_nearly_the_remapped_name_is_named(probe, start_n
     assert node.stop() == 0
 
 
+def test_another_camera_nodes_topic_is_not_named_as_this_ones(probe, start_node):
+    """``/cam2/color/image_raw``, which another ``clip_perception`` takes, is cam2's.
+
+    With one node per camera (``cameras:=cam1,cam2``), cam1's camera down: its node must
+    not be told to remap to cam2's camera (their names differ by one character). Named
+    once no node of that name takes the topic.
+    """
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', 'image:=/cam1/color/image_raw', '-r', 'depth:=/cam1/depth')
+    listen_all(probe)
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    cam2 = rclpy.create_node('clip_perception', namespace='/cam2', context=context)
+    try:
+        cam2.create_subscription(Image, '/cam2/color/image_raw', lambda m: None, 10)
+        camera = Camera(probe, image='/cam2/color/image_raw')
+        assert wait_for_node(probe), node.output()
+        scene = generate_scene(4242, specs=SCENE_SPECS)
+        for _ in range(12):  # four diagnostics ticks
+            publish(camera, scene)
+            time.sleep(0.25)
+        assert 'colour never arrives' not in node.output(), node.output()
+        level, message, _ = wait_diag(probe, lambda lv, m, v: 'waiting for the first' in m)
+        assert level == 1 and 'waiting for the first colour frame' in message, message
+    finally:
+        cam2.destroy_node()
+        context.try_shutdown()
+    assert feed_until(camera, scene, lambda: 'colour never arrives' in node.output(),
+                      timeout=20), node.output()
+    assert 'remap image:=/cam2/color/image_raw if it is this camera' in node.output()
+    assert node.stop() == 0
+
+
 def test_compressed_formats_in_rgb_order_bayer_and_unknown(probe, start_node):
     """CompressedImage ``format`` is read as compressed_image_transport writes it.
 

@@ -496,9 +496,9 @@ def nearby_topic(topic, want, graph):
     ``/camera/camera/color/image_raw``, where every launch file written before remaps
     ``/camera/color/image_raw`` (realsenseai/realsense-ros#2857; introlab/rtabmap_ros#1224:
     "the examples don't work anymore"); a launch file's namespace puts a node's relative
-    topics under it, and a remap's target can be misspelt
-    (``/camera/colour/image_raw``; v4rl-ucy/covins#44: a remap to a topic the camera did not
-    publish, nothing received). Such a topic ends in the same two or more name components
+    topics under it, and a remap's target can be misspelt (``/camera/colour/image_raw``);
+    each leaves the node remapped to a topic the camera does not publish, and nothing is
+    received (v4rl-ucy/covins#44). Such a topic ends in the same two or more name components
     (``color/image_raw``), or differs by a typo (``difflib`` ratio at least 0.9).
 
     :param topic: the subscription's fully qualified topic, on which nothing is published.

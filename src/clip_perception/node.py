@@ -768,10 +768,7 @@ class PerceptionMixin:
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
             if graph is None:
-                own = self.get_fully_qualified_name() + '/'
-                subscribed = {s.topic_name for s in self._streams.values()}
-                graph = {t: types for t, types in self.get_topic_names_and_types()
-                         if not t.startswith(own) and t not in subscribed}
+                graph = self._other_camera_topics()
             note = wiring_note(stream, topic, want, published, graph)
             if note is not None:
                 self._warn_once(f'wiring_{stream}', note)
@@ -808,6 +805,21 @@ class PerceptionMixin:
                     self.health.command_qos_gone()
                     self.get_logger().info(f'no publisher with an incompatible QoS is left '
                                            f'on {listened}: its warning is cleared')
+
+    def _other_camera_topics(self):
+        """``{topic: [type, ...]}`` of the graph's image topics this node may be meant for.
+
+        Left out: the node's own outputs and inputs, and topics another node of this node's
+        name takes (another camera's ``clip_perception``: with ``cameras:=cam1,cam2``,
+        ``/cam2/color/image_raw`` is cam2's, not a misspelt ``/cam1/...``).
+        """
+        own = self.get_fully_qualified_name() + '/'
+        subscribed = {s.topic_name for s in self._streams.values()}
+        images = {_type_name(Image), _type_name(CompressedImage)}
+        return {t: types for t, types in self.get_topic_names_and_types()
+                if images & set(types) and not t.startswith(own) and t not in subscribed and
+                not any(i.node_name == self.get_name()
+                        for i in self.get_subscriptions_info_by_topic(t))}
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
