@@ -41,6 +41,7 @@ from launch_ros.actions import Node
 from launch import LaunchDescription
 
 TRUE = ('true', '1', 'yes', 'on')
+FALSE = ('false', '0', 'no', 'off')
 
 
 def generate_launch_description():
@@ -92,9 +93,10 @@ def generate_launch_description():
                               description='Metres per unit of 16UC1 depth: 0.001 for '
                               'millimetres, 0.0001 for a RealSense D405 (0.1 mm). Empty: '
                               "the parameters file's value (0.001 in the shipped one)."),
-        DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
+        DeclareLaunchArgument('use_sim_time', default_value='false',
                               description='true: ROS time from /clock (play bags with '
-                              '--clock); stamps and max_frame_age follow it.'),
+                              '--clock); stamps and max_frame_age follow it. True, 1, yes '
+                              'and on are true too.'),
         DeclareLaunchArgument('log_level', default_value='info',
                               choices=['debug', 'info', 'warn', 'error', 'fatal'],
                               description="The node's log level."),
@@ -115,8 +117,8 @@ def camera_nodes(context):
         return LaunchConfiguration(name).perform(context)
 
     cameras = [c.strip() for c in value('cameras').split(',') if c.strip()]
-    managed = value('managed').strip().lower() in TRUE
-    if cameras and value('shared_model').strip().lower() in TRUE:
+    managed = truth(value, 'managed')
+    if cameras and truth(value, 'shared_model'):
         return shared_model_process(value, cameras, managed)
     actions = []
     for camera in cameras or ['camera']:
@@ -193,6 +195,27 @@ def shared_model_process(value, cameras, managed):
                                                      on_exit=on_node_exit))]
 
 
+def truth(value, name):
+    """Return the truth value of the launch argument ``name``, or stop the launch.
+
+    ``true``/``false`` in any capitals, ``1``/``0``, ``yes``/``no``, ``on``/``off``: what
+    the node itself takes for a boolean. Launch files written for Python or for nav2 pass
+    ``True`` (ros2/launch#944: 'Argument "use_rviz" provided value "True" is not valid.
+    Valid options are: ['true', 'false']'), which ``use_sim_time``'s choices refused, so a
+    launch file that included this one failed; ``managed:=ture`` or ``shared_model:=Yes!``
+    were read as false without a word (a plain node, one process per camera).
+
+    :param value: ``value(name)`` -> the launch argument ``name`` as a string.
+    :return: bool.
+    :raises RuntimeError: any other text (launch exits 1 with it).
+    """
+    text = value(name).strip().lower()
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    raise RuntimeError(f'{name}:={value(name)} is not a truth value: write true or false '
+                       f'(also read: {", ".join(TRUE)} / {", ".join(FALSE)}, in any capitals)')
+
+
 def node_parameters(value):
     """Return the parameters the launch arguments set over the parameters file.
 
@@ -207,7 +230,7 @@ def node_parameters(value):
     params = {'model': value('model'), 'device': value('device'),
               'image_transport': value('image_transport'),
               'depth_transport': value('depth_transport'),
-              'use_sim_time': value('use_sim_time') in TRUE}
+              'use_sim_time': truth(value, 'use_sim_time')}
     scale = value('depth_scale').strip()
     if scale:
         try:

@@ -144,6 +144,18 @@ def assert_each_posed(probe, node, camera, scene, cases):
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, encoding
 
 
+def assert_red_ball_posed(probe, node, camera, scene, **edits):
+    """Feed ``scene`` (messages edited by ``edits``, as :func:`publish`) until two poses.
+
+    The newest within 1 cm of the red ball; the probe is cleared first.
+    """
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, **edits), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) -
+                          obj(scene, 'red', 'ball').centre) < 0.01, edits
+
+
 def test_a_degenerate_frame_is_answered_and_the_node_goes_on(probe, start_node):
     """A 1x640 frame once made image proposals 160x102400 and stalled the worker."""
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
@@ -642,6 +654,45 @@ def test_late_depth_on_the_same_clock_is_named_and_pairs_once_depth_wait_covers_
     assert node.stop() == 0
 
 
+def test_depth_stamped_regularly_beyond_the_sync_slop_names_the_slop_that_pairs_it(probe,
+                                                                                     start_node):
+    """Depth at the colour rate but out of step with it, 80 ms after each colour frame.
+
+    Field report (realsenseai/librealsense#4723: depth and colour at 6 fps to save bag
+    space, the two sensors up to 150 ms apart; depth at a lower fps than colour is the
+    same on the frames between two depths). Before, every answer said only "no depth image
+    within 0.05 s of the frame" (no pose), and nothing in the log. Now the reason, the log
+    (once) and /diagnostics name the depth period and the sync_slop that pairs each frame
+    with the nearest depth; set live, every frame is posed.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def later(m):
+        ns = m.header.stamp.sec * 10 ** 9 + m.header.stamp.nanosec + 80_000_000
+        m.header.stamp = Time(sec=ns // 10 ** 9, nanosec=ns % 10 ** 9)
+        return m
+
+    def told():
+        return any('set sync_slop to' in d['reason'] for d in detections(probe)) and \
+            status_fits(probe, lambda lv, m, v: int(v.get('frames_depth_beyond_slop', 0)) >= 2)
+    assert feed_until(camera, scene, told, period=0.2, depth=later), (
+        detections(probe)[-1:], diag(probe) if probe.messages('/diagnostics') else None)
+    reason = [d for d in detections(probe) if 'set sync_slop to' in d['reason']][-1]['reason']
+    assert 'the nearest is 0.08' in reason, reason
+    assert not probe.messages(POSE)
+    log = node.output()
+    assert log.count('colour frames are answered without depth: no depth image within') == 1
+    level, message, values = diag(probe)
+    assert level == 1 and 'set sync_slop to' in message and 'fastdds' not in message, message
+    slop = float(re.search(r'set sync_slop to ([0-9.]+) s', reason)[1])
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('sync_slop', value=slop).to_parameter_msg()]))
+    assert res.results[0].successful
+    assert_red_ball_posed(probe, node, camera, scene, period=0.2, depth=later)
+    assert node.stop() == 0
+
+
 def test_a_frame_made_stale_by_the_wait_for_depth_names_the_wait_not_the_clocks(
         probe, start_node):
     """depth_wait raised above max_frame_age: the stale reason names the wait.
@@ -1077,6 +1128,73 @@ def test_a_stream_only_under_a_transport_the_node_cannot_decode_is_named(probe, 
     log = node.output()
     assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
     assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_a_stream_on_a_topic_of_nearly_the_remapped_name_is_named(probe, start_node):
+    """The camera publishes ``/camera/camera/...`` where the node was remapped to ``/camera/...``.
+
+    Field reports: realsenseai/realsense-ros#2857 (realsense-ros 4.x puts the camera name
+    in its topics: ``/camera/camera/color/image_raw``), introlab/rtabmap_ros#1224 ("the
+    examples don't work anymore"), v4rl-ucy/covins#44 (remapped to a topic the camera did
+    not publish: nothing received). Before: "waiting for the first colour frame", nothing
+    logged. Now /diagnostics (ERROR for colour) and the log (once per stream) name the
+    topic that carries the stream and the remap to make.
+    """
+    colour, depth = '/camera/color/image_raw', '/camera/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'image:={colour}', '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image='/camera/camera/color/image_raw',
+                    depth='/camera/camera/aligned_depth_to_color/image_raw',
+                    info='/camera/camera/color/camera_info')
+    assert wait_for_node(probe), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'colour never arrives' in m), timeout=20), diag(probe)
+    level, message, _ = diag(probe)
+    assert level == 2, message
+    assert f'colour never arrives: nothing is published on {colour}, but ' \
+        '/camera/camera/color/image_raw is (sensor_msgs/msg/Image), a topic of nearly that ' \
+        'name (another namespace, or a typo): remap image:=/camera/camera/color/image_raw' \
+        in message, message
+    log = node.output()
+    assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
+    assert 'remap depth:=/camera/camera/aligned_depth_to_color/image_raw' in log, log
+    assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_another_camera_nodes_topic_is_not_named_as_this_ones(probe, start_node):
+    """``/cam2/color/image_raw``, which another ``clip_perception`` takes, is cam2's.
+
+    With one node per camera (``cameras:=cam1,cam2``), cam1's camera down: its node must
+    not be told to remap to cam2's camera (their names differ by one character). Named
+    once no node of that name takes the topic.
+    """
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', 'image:=/cam1/color/image_raw', '-r', 'depth:=/cam1/depth')
+    listen_all(probe)
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    cam2 = rclpy.create_node('clip_perception', namespace='/cam2', context=context)
+    try:
+        cam2.create_subscription(Image, '/cam2/color/image_raw', lambda m: None, 10)
+        camera = Camera(probe, image='/cam2/color/image_raw')
+        assert wait_for_node(probe), node.output()
+        scene = generate_scene(4242, specs=SCENE_SPECS)
+        for _ in range(12):  # four diagnostics ticks
+            publish(camera, scene)
+            time.sleep(0.25)
+        assert 'colour never arrives' not in node.output(), node.output()
+        level, message, _ = wait_diag(probe, lambda lv, m, v: 'waiting for the first' in m)
+        assert level == 1 and 'waiting for the first colour frame' in message, message
+    finally:
+        cam2.destroy_node()
+        context.try_shutdown()
+    assert feed_until(camera, scene, lambda: 'colour never arrives' in node.output(),
+                      timeout=20), node.output()
+    assert 'remap image:=/cam2/color/image_raw if it is this camera' in node.output()
     assert node.stop() == 0
 
 
@@ -2110,6 +2228,77 @@ def test_frames_with_step_left_at_zero_are_answered_and_named(probe, start_node)
         v.get('colour_step_unset', 0))) >= 2)[2]
     assert int(values['depth_step_unset']) >= 2, values
     assert int(values['colour_step_unset']) >= 2, values
+    assert node.stop() == 0
+
+
+def test_frames_whose_step_is_no_row_length_of_their_data_are_answered_and_named(probe,
+                                                                                  start_node):
+    """Colour and depth whose ``step`` is set but is no row length of the data.
+
+    Field reports: Unity-Technologies/ROS-TCP-Connector#246 (``step = 4``, bytes a pixel),
+    srv/avt_vimba_camera#6 (``step = width``), moveit/moveit#1652 (another image's step
+    copied with its header). Before, every frame was refused ("step 4 is smaller than width
+    x pixel size", "data is N bytes; step x height = M"), 0 answers. Data that holds
+    exactly the packed image is read packed, warned once per stream, counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    w = scene.rgb.shape[1]
+    rgba = np.dstack([scene.rgb, np.full(scene.rgb.shape[:2], 255, np.uint8)]).tobytes()
+
+    def in_pixels(m):
+        m.step = m.width
+        return m
+    for encoding, step, data in (('rgba8', 4, rgba), ('rgb8', w, None),
+                                 ('rgb8', 2 * w, None)):  # the 16UC1 depth's step
+        def recode(m, encoding=encoding, step=step, data=data):
+            m.encoding, m.step = encoding, step
+            m.data = m.data if data is None else data
+            return m
+        assert_red_ball_posed(probe, node, camera, scene, colour=recode, depth=in_pixels)
+    log = node.output()
+    assert log.count('image step 4 is not the row length of its data') == 1, log
+    assert log.count(f'depth step {w} is not the row length of its data') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: min(int(v.get('depth_step_wrong', 0)), int(
+        v.get('colour_step_wrong', 0))) >= 6)[2]
+    assert int(values['depth_step_wrong']) >= 6, values
+    assert int(values['colour_step_wrong']) >= 6, values
+    assert 'rejected_image_layout' not in values, values
+    assert node.stop() == 0
+
+
+def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_refused_saying_why(
+        probe, start_node):
+    """Images whose ``encoding`` the publisher left empty.
+
+    Field reports: lucidvisionlabs/arena_camera_ros#6 (image_rect published with an empty
+    encoding), morse-simulator/morse#555 and #579 (depth sent without its 32FC1 encoding).
+    Before, every depth frame was refused ('unsupported depth encoding ""') and answered
+    without depth; colour was refused as 'unsupported image encoding ""' followed by the
+    list of encodings. Depth of 2 or 4 bytes a pixel is 16UC1 or 32FC1 and is read so
+    (pose within 1 cm, warned once, counted); colour of 3 bytes a pixel is rgb8 or bgr8
+    and is refused naming both.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    metres = scene.depth_32fc1()
+
+    def unset(m):
+        m.encoding = ''
+        return m
+
+    def unset_float(m):
+        m.encoding, m.step, m.data = '', 4 * m.width, metres.astype(np.float32).tobytes()
+        return m
+    for depth in (unset, unset_float):
+        assert_red_ball_posed(probe, node, camera, scene, depth=depth)
+    log = node.output()
+    assert log.count('depth encoding is empty (not set by the publisher)') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_encoding_unset', 0)) >= 4)[2]
+    assert int(values['depth_encoding_unset']) >= 4 and 'rejected_depth_encoding' not in \
+        values, values
+    refusal = refused_colour(probe, camera, scene, unset, 'image encoding is empty')
+    assert 'could be rgb8 or bgr8, whose colours differ, so it is not guessed' in refusal
     assert node.stop() == 0
 
 

@@ -6,6 +6,7 @@ from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
+from clip_perception.health import nearby_topic
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
@@ -68,6 +69,23 @@ def test_depth_arriving_far_less_often_than_colour_is_named_as_lost():
     # Depth at the colour rate (or near it), or too few frames to judge: nothing said.
     for colour_hz, depth_hz in ((10, 10), (30, 20), (15, 30), (1, 0), (0, 0)):
         assert fed(colour_hz, depth_hz) is None, (colour_hz, depth_hz)
+
+
+def test_depth_published_at_a_lower_rate_than_colour_is_not_named_as_lost():
+    """Depth stamped as far apart as it arrives is published that slowly, none is lost.
+
+    realsenseai/librealsense#4723: depth at 6 fps to save bag space. /diagnostics blamed
+    the transport and advised a Fast DDS profile; the depth stamps tell the two apart.
+    """
+    h = Health()
+    for k in range(120):
+        h.arrived('colour', k / 30)
+    for k in range(24):
+        h.arrived('depth', k / 6)
+    assert h.depth_loss_note(4.0, depth_period=1 / 6) is None
+    # Stamps 1/30 s apart arriving at 6 Hz: four in five lost on the way, named.
+    assert 'fastdds_large_data.xml' in h.depth_loss_note(4.0, depth_period=1 / 30)
+    assert 'fastdds_large_data.xml' in h.depth_loss_note(4.0)
 
 
 def test_colour_that_arrives_but_is_refused_is_an_error_with_the_reason():
@@ -201,6 +219,41 @@ def test_wiring_note_names_what_no_message_can_reach():
     # Nothing to say: published as expected, or nothing published anywhere.
     assert wiring_note('colour', raw, image, {raw: [image], comp: [jpeg]}) is None
     assert wiring_note('colour', raw, image, {raw: [], comp: []}) is None
+
+
+def test_wiring_note_names_a_topic_of_nearly_the_name_that_carries_the_stream():
+    """realsense-ros#2857 (``/camera/camera/...``), rtabmap_ros#1224, covins#44 (a typo).
+
+    Before, nothing was said: "waiting for the first colour frame".
+    """
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    graph = {'/camera/camera/color/image_raw': [image],
+             '/camera/camera/color/image_raw/compressed': [jpeg],
+             '/camera/camera/aligned_depth_to_color/image_raw': [image],
+             '/camera/camera/depth/image_rect_raw': [image],
+             '/rosout': ['rcl_interfaces/msg/Log']}
+    for topic, stream, want, remap in (
+            ('/camera/color/image_raw', 'colour', image, 'image:=/camera/camera/color/image_raw'),
+            ('/robot1/camera/color/image_raw/compressed', 'colour', jpeg,
+             'image:=/camera/camera/color/image_raw'),
+            ('/camera/aligned_depth_to_color/image_raw', 'depth', image,
+             'depth:=/camera/camera/aligned_depth_to_color/image_raw'),
+            ('/camera/camera/colour/image_raw', 'colour', image,
+             'image:=/camera/camera/color/image_raw')):
+        note = wiring_note(stream, topic, want, {topic: []}, graph)
+        assert note is not None and f'nothing is published on {topic}, but' in note, topic
+        assert note.endswith(f'remap {remap} if it is this camera'), note
+    # Nothing of nearly the name, or of the type: nothing said (the depth stream is not
+    # taken for the colour one, the node's own topics are left out by the caller).
+    assert nearby_topic('/image', image, graph) is None
+    assert nearby_topic('/camera/color/image_raw', image,
+                        {'/camera/depth/image_raw': [image]}) is None
+    assert nearby_topic('/camera/color/image_raw', image,
+                        {'/cam2/color/image_raw': [jpeg]}) is None
+    assert wiring_note('camera_info', '/camera/color/camera_info', 'sensor_msgs/msg/CameraInfo',
+                       {'/camera/color/camera_info': []},
+                       {'/camera/camera/color/camera_info': ['sensor_msgs/msg/CameraInfo']}) \
+        is None
 
 
 def test_wiring_note_names_a_transport_the_node_cannot_decode():

@@ -114,14 +114,14 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
     text = ast.unparse(_function('node_parameters'))
     for needle in ("'image_transport': value('image_transport')",
                    "'depth_transport': value('depth_transport')",
-                   "'use_sim_time': value('use_sim_time') in TRUE"):
+                   "'use_sim_time': truth(value, 'use_sim_time')"):
         assert needle in text, needle
 
 
 def test_depth_scale_is_passed_when_given_and_the_params_file_keeps_it_otherwise():
     # depth_scale was a node parameter no launch argument set (field report: a D405's
     # 0.1 mm units needed a parameters file of its own).
-    scope = {'TRUE': ('true', '1', 'yes', 'on')}
+    scope = _truth_scope()
     exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
     given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
              'depth_transport': 'raw', 'use_sim_time': 'true', 'depth_scale': ''}
@@ -136,6 +136,41 @@ def test_depth_scale_is_passed_when_given_and_the_params_file_keeps_it_otherwise
     names = {p.name for p in PARAMETERS} | {'use_sim_time'}
     assert set(scope['node_parameters'](dict(given, depth_scale='0.001').__getitem__)) <= names
     assert _arguments()['depth_scale'][0] == ''
+
+
+def _truth_scope():
+    """Return a namespace holding the launch file's ``truth`` and the spellings it reads."""
+    scope = {'TRUE': ('true', '1', 'yes', 'on'), 'FALSE': ('false', '0', 'no', 'off')}
+    exec(compile(_function('truth'), LAUNCH, 'exec'), scope)
+    return scope
+
+
+def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
+    """ros2/launch#944: 'provided value "True" is not valid. Valid options are: [...]'.
+
+    Before, ``use_sim_time:=True`` (as nav2-style launch files pass it) stopped the launch
+    on its choices, and ``managed:=ture`` or ``shared_model:=Yes!`` were read as false
+    without a word.
+    """
+    assert _arguments()['use_sim_time'][1] is None  # no case-sensitive choices
+    truth = _truth_scope()['truth']
+    for text, want in (('True', True), ('TRUE', True), (' 1 ', True), ('yes', True),
+                       ('On', True), ('False', False), ('0', False), ('NO', False),
+                       ('off', False)):
+        for name in ('use_sim_time', 'managed', 'shared_model'):
+            assert truth({name: text}.__getitem__, name) is want, (name, text)
+    for text in ('ture', 'Yes!', '', '2'):
+        with pytest.raises(RuntimeError, match=f'managed:={re.escape(text)} is not a truth '
+                           'value: write true or false'):
+            truth({'managed': text}.__getitem__, 'managed')
+    scope = _truth_scope()
+    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
+    given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
+             'depth_transport': 'raw', 'use_sim_time': 'True', 'depth_scale': ''}
+    assert scope['node_parameters'](given.__getitem__)['use_sim_time'] is True
+    # camera_nodes reads managed and shared_model through truth, not a membership test.
+    source = ast.unparse(_function('camera_nodes'))
+    assert "truth(value, 'managed')" in source and "truth(value, 'shared_model')" in source
 
 
 def test_default_topics_resolve_per_camera():

@@ -962,6 +962,71 @@ def test_a_step_left_at_zero_is_read_as_packed_rows_with_a_note():
         image_to_rgb('rgb8', 6, 10, 0, rgb.tobytes()[:-1])  # not the packed image: refused
 
 
+def test_an_empty_encoding_is_read_on_depth_by_its_pixel_size_and_refused_on_colour():
+    """An encoding left empty: arena_camera_ros#6, morse#555 and #579.
+
+    lucidvisionlabs/arena_camera_ros#6: image_rect sent with an empty encoding;
+    morse-simulator/morse#555 and #579: depth sent without its 32FC1 encoding. Before:
+    'unsupported depth encoding ""' on every frame, and the same for colour, without a
+    word of what the data is.
+    """
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    metres = np.full((6, 10), 0.8, np.float32)
+    for encoding, step, data, want in (('', 20, mm.tobytes(), mm / 1000.0),
+                                       (' ', 0, metres.tobytes(), metres),
+                                       ('', 80, metres.astype(np.float64).tobytes(), metres)):
+        notes = []
+        assert np.allclose(depth_to_array(encoding, 6, 10, step, data, notes=notes), want)
+        assert notes[0].kind == 'encoding_unset', notes  # then step_unset for step 0
+        assert 'depth encoding is empty (not set by the publisher)' in notes[0]
+    with pytest.raises(MessageError, match='3 bytes a pixel .* is no depth encoding'):
+        depth_to_array('', 6, 10, 30, bytes(180))
+    rgb = _scene_like()[:6, :10]
+    with pytest.raises(MessageError, match='image encoding is empty .* could be rgb8 or bgr8, '
+                       'whose colours differ, so it is not guessed'):
+        image_to_rgb('', 6, 10, 30, rgb.tobytes())
+    with pytest.raises(MessageError, match='1 byte a pixel .* mono8 or a bayer_'):
+        image_to_rgb('', 6, 10, 10, bytes(60))
+    # A JPEG in a raw image with no encoding is still told by its signature.
+    ok, jpeg = cv2.imencode('.jpg', _scene_like()[..., ::-1])
+    assert image_to_rgb('', 24, 32, 0, jpeg.tobytes()).shape == (24, 32, 3)
+
+
+def test_a_step_that_is_no_row_length_of_the_data_is_read_as_packed_rows_with_a_note():
+    """A set ``step`` that no layout of the data fits, beside exactly the packed image.
+
+    Field reports: Unity-Technologies/ROS-TCP-Connector#246 (``step = 4``, bytes a pixel,
+    whatever the width), srv/avt_vimba_camera#6 (``step = width`` for a 3-byte encoding),
+    moveit/moveit#1652 (another image's step copied with its header). Each was refused
+    ("step 4 is smaller than width x pixel size", "data is N bytes; step x height = M").
+    """
+    rgb = _scene_like()[:6, :10]
+    rgba = np.dstack([rgb, np.full((6, 10), 255, np.uint8)])
+    for encoding, step, data in (('rgba8', 4, rgba.tobytes()), ('rgb8', 10, rgb.tobytes()),
+                                 ('bgr8', 20, rgb[..., ::-1].tobytes()),  # a 16UC1's step
+                                 ('rgb8', 64, rgb.tobytes())):  # a wider image's step
+        notes = []
+        assert np.array_equal(image_to_rgb(encoding, 6, 10, step, data, notes=notes), rgb), \
+            encoding
+        assert [n.kind for n in notes] == ['step_wrong'], notes
+        assert f'step {step} is not the row length' in notes[0] and 'step = ' in notes[0]
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    notes = []
+    out = depth_to_array('16UC1', 6, 10, 10, mm.tobytes(), notes=notes)  # step in pixels
+    assert np.allclose(out, mm / 1000.0) and [n.kind for n in notes] == ['step_wrong']
+    # A step the data fits is used as given: row padding, and no note.
+    padded = np.zeros((6, 32), np.uint8)
+    padded[:, :30] = rgb.reshape(6, 30)
+    notes.clear()
+    assert np.array_equal(image_to_rgb('rgb8', 6, 10, 32, padded.tobytes(), notes=notes), rgb)
+    assert notes == []
+    # Data that is not the packed image either is refused as before, naming both sizes.
+    with pytest.raises(MessageError, match='step 4 is smaller than width x pixel size'):
+        image_to_rgb('rgba8', 6, 10, 4, rgba.tobytes()[:-4])
+    with pytest.raises(MessageError, match='data is 179 bytes; step x height = 384'):
+        image_to_rgb('rgb8', 6, 10, 64, rgb.tobytes()[:-1])
+
+
 @pytest.mark.parametrize('fmt, codec', [('image/jpeg', 'jpeg'), ('IMAGE/PNG', 'png'),
                                         ('image/jpg', 'jpeg'), ('mjpeg', 'jpeg'),
                                         ('tiff', 'tiff'), ('rgb8; tiff compressed bgr8', 'tiff'),

@@ -173,6 +173,26 @@ def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_n
     assert 'empty string' not in out and 'Traceback' not in out, out
 
 
+def test_words_rcl_cannot_place_among_ros_args_stop_startup_with_what_to_write(start_node):
+    """``-p command:=the red ball`` unquoted, a remap without ``-r``, ``--param-file``.
+
+    Field reports: realsenseai/realsense-ros#1988 and ros2/launch#413 (a value with spaces
+    split into several arguments), ros2/ros2_documentation#376 (a remap written without
+    -r). Before, rclpy.init's UnknownROSArgsError ended the process with a traceback
+    (exit 1) whose last line was only "['red', 'ball']".
+    """
+    for args, text in ((('-p', 'command:=the', 'red', 'ball'),
+                        "quote it, -p 'command:=the red ball'"),
+                       (('image:=/camera/color/image_raw',),
+                        'a remap is written -r image:=/camera/color/image_raw'),
+                       (('--param-file', '/tmp/x.yaml'), 'did you mean --params-file?')):
+        node = start_node(*args)
+        assert node.proc.wait(60) == 2, node.output()
+        out = node.output()
+        assert 'cannot start: the ROS arguments hold words that are no option or value' in out
+        assert text in out and 'Traceback' not in out, out
+
+
 def test_depth_wait_not_below_max_frame_age_is_warned_at_start_and_on_change(probe,
                                                                             start_node):
     """depth_wait raised for slow depth, max_frame_age left: the node says so.

@@ -8,6 +8,7 @@ from clip_perception.param_overrides import lost_overrides
 from clip_perception.param_overrides import node_key_applies
 from clip_perception.param_overrides import sources
 from clip_perception.param_overrides import unmatched_files
+from clip_perception.param_overrides import unplaced_arguments
 from conftest import REPO
 
 with open(os.path.join(REPO, 'config', 'clip_perception.yaml')) as _f:
@@ -141,3 +142,27 @@ def test_a_namespaced_node_names_a_file_keyed_by_its_bare_name():
     files = unmatched_files([('f', 'file', DEFAULTS.replace('/**:', 'clip_perception:', 1))],
                             '/robot/clip_perception')
     assert files and files[0].keys == ('/clip_perception',)
+
+
+def test_words_rcl_cannot_place_among_ros_args_are_said_as_what_was_meant():
+    """realsense-ros#1988, ros2/launch#413 (a value with spaces split), ros2_documentation#376.
+
+    rclpy.init raised UnknownROSArgsError, a traceback naming only the words.
+    """
+    def said(*ros_args):
+        return unplaced_arguments(['clip_perception_node', '--ros-args', *ros_args])
+
+    assert said('-p', 'command:=the', 'red', 'ball', '-p', 'tracking:=false') == [
+        (('red', 'ball'), "a value with spaces is one argument: quote it, "
+         "-p 'command:=the red ball'")]
+    assert said('-r', 'image:=/camera/color', 'image_raw')[0][1].endswith(
+        "-r 'image:=/camera/color image_raw'")
+    [(words, hint)] = said('image:=/camera/color/image_raw', '-p', 'a:=1')
+    assert words == ('image:=/camera/color/image_raw',) and \
+        'a remap is written -r image:=/camera/color/image_raw' in hint
+    [(words, hint)] = said('--param-file', 'x.yaml', '-p', 'a:=1')
+    assert words == ('--param-file', 'x.yaml') and 'did you mean --params-file?' in hint
+    # What rcl places is not named: options, their values, flags, and what follows --.
+    assert said('--params-file', 'x.yaml', '-r', '__ns:=/a', '--log-level', 'debug',
+                '--enable-rosout-logs', '-e', '/e', '-p', 'b:=2', '--', 'not', 'ros') == []
+    assert unplaced_arguments(['clip_perception_node', 'wrist,head']) == []

@@ -1,5 +1,7 @@
 """Approximate-time pairing of colour, depth and camera_info (arrival time ``now`` given)."""
 
+import re
+
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -446,3 +448,51 @@ def test_a_stamp_is_repeated_only_by_a_frame_of_other_pixels():
     assert not repeated_stamp(5.0, None, b, None)
     depth = np.full((4, 4), np.nan, np.float32)
     assert not repeated_stamp(5.0, 5.0, depth, depth.copy())  # NaN equals NaN here
+
+
+def _fed(colour_hz, depth_hz, offset=0.0, seconds=3.0, slop=0.05):
+    """Colour and depth on one clock, arriving 10 ms after their stamps; frames released."""
+    s = FrameSync(slop=slop, depth_timeout=0.5)
+    events = sorted([(k / colour_hz, 'c') for k in range(int(seconds * colour_hz))] +
+                    [(k / depth_hz + offset, 'd') for k in range(int(seconds * depth_hz))])
+    out = []
+    for t, kind in events:
+        add = s.add_image if kind == 'c' else s.add_depth
+        out += add(100.0 + t, kind, t + 0.01)
+    return s, out + s.poll(seconds + 1.0)
+
+
+@pytest.mark.parametrize('colour_hz, depth_hz, offset', [(30, 6, 0.0), (30, 5, 0.0),
+                                                         (6, 6, 0.08), (5, 5, 0.1)])
+def test_depth_stamped_regularly_beyond_the_slop_says_which_slop_pairs_it(colour_hz, depth_hz,
+                                                                        offset):
+    """Depth at a lower rate than colour, or at its rate out of step with it.
+
+    realsenseai/librealsense#4723 (depth and colour at 6 fps, up to 150 ms apart; depth
+    at a lower fps to save bag space). Before, every such frame said only "no depth image
+    within 0.05 s of the frame". Now the reason names the depth period and the sync_slop
+    that pairs every frame with the nearest depth, and that slop does.
+    """
+    s, out = _fed(colour_hz, depth_hz, offset)
+    # Past the first depths (a period to measure) and before the streams end.
+    missing = [f for f in out if f.depth is None and 100.5 < f.stamp < 102.5]
+    assert missing, 'some frames should be beyond the slop'
+    for f in missing:
+        assert f.depth_gap is not None and f.depth_gap > 0.05, f
+        assert 'set sync_slop to' in f.no_depth_reason, f.no_depth_reason
+    need = float(re.search(r'set sync_slop to ([0-9.]+) s', missing[-1].no_depth_reason)[1])
+    assert abs(s.depth_period() - 1 / depth_hz) < 1e-6
+    _, paired = _fed(colour_hz, depth_hz, offset, slop=need)
+    assert all(f.depth is not None for f in paired if 100.5 < f.stamp < 102.5)
+
+
+def test_depth_lost_on_the_way_is_not_told_to_raise_the_slop():
+    """Depth published at the colour rate, one in three lost: no slop would pair those."""
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    out = []
+    for k in range(90):
+        t = k / 30
+        if k % 3:
+            out += s.add_depth(100.0 + t, 'd', t + 0.01)
+        out += s.add_image(100.0 + t, 'c', t + 0.012)
+    assert all(f.depth_gap is None and 'sync_slop' not in f.no_depth_reason for f in out)

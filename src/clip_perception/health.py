@@ -6,6 +6,7 @@ node's health reporting is tested without ROS.
 
 from collections import Counter
 from collections import deque
+import difflib
 import threading
 
 import numpy as np
@@ -191,7 +192,7 @@ class Health:
             return None
         return reason, now - kept
 
-    def depth_loss_note(self, now, share=0.6, min_colour_hz=2.0):
+    def depth_loss_note(self, now, depth_period=None, share=0.6, min_colour_hz=2.0):
         """Say that depth arrives much less often than colour, or return None.
 
         A frame answered without depth says only that no depth paired with it. When the
@@ -201,7 +202,15 @@ class Health:
         them (a new user's own publisher without the shipped Fast DDS profile: depth at
         half the colour rate, one frame in three answered without depth; trial 33).
 
+        Depth whose stamps are as far apart as its arrivals (``depth_period`` times the
+        depth arrival rate at least 0.8) is published at that rate and none is lost: not
+        named (the no-depth reason says what to do:
+        :meth:`~clip_perception.sync.FrameSync.beyond_slop`). Before, a RealSense's depth
+        at 6 fps beside colour at 30 was blamed on the transport.
+
         :param now: monotonic time (s).
+        :param depth_period: the median gap (s) between depth stamps
+            (:meth:`~clip_perception.sync.FrameSync.depth_period`), or None.
         :param share: depth rate under this share of the colour rate is named.
         :param min_colour_hz: below this colour rate (Hz) the rates say too little.
         :return: one clause for the depth_missing notice, or None.
@@ -209,7 +218,8 @@ class Health:
         with self._lock:
             colour = self.arrival_rate['colour'].rate(now)
             depth = self.arrival_rate['depth'].rate(now)
-        if colour < min_colour_hz or depth >= share * colour:
+        if colour < min_colour_hz or depth >= share * colour or (
+                depth_period is not None and depth * depth_period >= 0.8):
             return None
         return (f'depth arrives at {depth:.1f} Hz, colour at {colour:.1f} Hz: depth images '
                 'are lost on the way or published slower; large best-effort messages need '
@@ -323,13 +333,16 @@ class Health:
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
-                         'frames_depth_lagging', 'depth_other_frame',
+                         'frames_depth_lagging', 'frames_depth_beyond_slop',
+                         'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          # Messages read otherwise than they say (node._read_otherwise).
-                         'colour_encoding_name', 'depth_encoding_name', 'colour_step_unset',
-                         'depth_step_unset', 'colour_compressed_format', 'depth_compressed_format',
+                         'colour_encoding_name', 'depth_encoding_name',
+                         'depth_encoding_unset', 'colour_step_unset',
+                         'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
+                         'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
                          'colour_compressed_base64',
                          'camera_info_units',
@@ -475,7 +488,40 @@ _TRANSPORTS = {
 UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'zstd', 'h264', 'foxglove')
 
 
-def wiring_note(stream, topic, want, published):
+def nearby_topic(topic, want, graph):
+    """Return a topic of ``graph`` carrying ``want`` named as ``topic`` but for a namespace.
+
+    Or but for a typo; None when there is none. realsense-ros 4.x names its topics
+    ``/<camera_namespace>/<camera_name>/...``, both ``camera`` by default:
+    ``/camera/camera/color/image_raw``, where every launch file written before remaps
+    ``/camera/color/image_raw`` (realsenseai/realsense-ros#2857; introlab/rtabmap_ros#1224:
+    "the examples don't work anymore"); a launch file's namespace puts a node's relative
+    topics under it, and a remap's target can be misspelt (``/camera/colour/image_raw``);
+    each leaves the node remapped to a topic the camera does not publish, and nothing is
+    received (v4rl-ucy/covins#44). Such a topic ends in the same two or more name components
+    (``color/image_raw``), or differs by a typo (``difflib`` ratio at least 0.9).
+
+    :param topic: the subscription's fully qualified topic, on which nothing is published.
+    :param want: the type it subscribes, as the graph names it.
+    :param graph: ``{topic: [type, ...]}`` of the graph's topics, without the node's own.
+    :return: the nearest such topic (most components in common, then the closest name).
+    """
+    mine = topic.strip('/').split('/')
+    best = None
+    for other, types in sorted(graph.items()):
+        if other == topic or want not in types:
+            continue
+        theirs = other.strip('/').split('/')
+        tail = 0
+        while tail < min(len(mine), len(theirs)) and mine[-1 - tail] == theirs[-1 - tail]:
+            tail += 1
+        score = (tail, difflib.SequenceMatcher(None, topic, other).ratio())
+        if (tail >= 2 or score[1] >= 0.9) and (best is None or score > best[0]):
+            best = (score, other)
+    return None if best is None else best[1]
+
+
+def wiring_note(stream, topic, want, published, graph=None):
     """Say why a subscription that has received nothing cannot receive anything, or None.
 
     DDS never matches a publisher and a subscription of different types, and says
@@ -492,9 +538,14 @@ def wiring_note(stream, topic, want, published):
     (:data:`UNDECODABLE_TRANSPORTS`: ``<base>/theora``, ``<base>/zstd``...); the note
     names it and the republish that makes it raw.
 
+    A fourth: nothing is published on it, but its type is on a topic of nearly its name
+    (:func:`nearby_topic`: another namespace, a typo); the note names the remap to make.
+
     :param published: ``{topic: [type, ...]}`` of ``topic`` and the transport topics
         looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base, and the
         base's children of :data:`UNDECODABLE_TRANSPORTS`).
+    :param graph: ``{topic: [type, ...]}`` of the graph's other topics (not the node's
+        own), or None: for the fourth.
     :return: one line naming the topics, the types and the parameter to set.
     """
     param, kinds = _TRANSPORTS.get(stream, (None, {}))
@@ -527,6 +578,12 @@ def wiring_note(stream, topic, want, published):
                 f'republish it raw first (image_transport republish, in_transport {name}, '
                 f'out_transport raw, -r in/{name}:={other}) and remap {remap} to its output, '
                 f'or have the camera publish {base} or {base}/{packed}')
+    near = nearby_topic(topic, want, graph or {}) if stream != 'camera_info' else None
+    if near is not None:
+        target = near if want == 'sensor_msgs/msg/Image' else near.rpartition('/')[0]
+        return (f'{stream} never arrives: nothing is published on {topic}, but {near} is '
+                f'({want}), a topic of nearly that name (another namespace, or a typo): '
+                f'remap {remap}:={target} if it is this camera')
     return None
 
 

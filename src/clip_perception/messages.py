@@ -106,8 +106,8 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'compressed_format'``, ``'compressed_payload'`` or
-    ``'compressed_base64'``, so the node counts and warns each kind once.
+    ``'step_unset'``, ``'step_wrong'``, ``'compressed_format'``, ``'compressed_payload'``
+    or ``'compressed_base64'``, so the node counts and warns each kind once.
     """
 
     kind: str
@@ -116,6 +116,12 @@ class Note(str):
         note = super().__new__(cls, text)
         note.kind = kind
         return note
+
+
+def _say(notes, kind, text):
+    """Append a :class:`Note` of ``kind`` saying ``text`` to ``notes`` (None: nothing)."""
+    if notes is not None:
+        notes.append(Note(kind, text))
 
 
 class MessageError(ValueError):
@@ -195,6 +201,49 @@ def read_encoding(encoding, names, what, notes=None):
     return name
 
 
+# The encodings a pixel of so many bytes may be, by what it arrives on. Depth is one
+# channel, so its size names it; colour of one size is several encodings whose colours
+# differ (rgb8 and bgr8 swap red and blue; a mono8 frame may be a Bayer mosaic).
+_DEPTH_BY_SIZE = {2: '16UC1', 4: '32FC1', 8: '64FC1'}
+_COLOUR_BY_SIZE = {1: 'mono8 or a bayer_*8 mosaic', 2: 'yuv422, yuv422_yuy2 or mono16',
+                   3: 'rgb8 or bgr8', 4: 'rgba8 or bgra8', 6: 'rgb16 or bgr16',
+                   8: 'rgba16 or bgra16'}
+
+
+def _unset_encoding(height, width, step, data, what, notes=None):
+    """Name the encoding of an image whose ``encoding`` is empty, where its size tells.
+
+    Drivers and simulators publish images without setting ``encoding``
+    (lucidvisionlabs/arena_camera_ros#6: the rectified image went out with an empty one;
+    morse-simulator/morse#555 and #579: depth sent under another encoding than its 32FC1
+    data). cv_bridge and this node refused every frame ('unsupported depth encoding ""'),
+    with no word of what the data is. On the depth topic the bytes a pixel (``step /
+    width``, or the data over the pixels when ``step`` is 0) name one encoding: 2 is
+    16UC1, 4 is 32FC1, 8 is 64FC1; it is read so, with a :class:`Note` of kind
+    ``encoding_unset``. A colour image's size names several encodings whose colours
+    differ, so it is refused, naming them.
+
+    :param what: ``'depth'`` or ``'image'``.
+    :return: the depth encoding (str) for ``'depth'``.
+    :raises MessageError: kind ``encoding``: colour, or a size no depth encoding has.
+    """
+    pixels = height * width
+    size = step // width if step else (len(data) // pixels if len(data) % pixels == 0 else 0)
+    if what == 'depth' and size in _DEPTH_BY_SIZE:
+        name = _DEPTH_BY_SIZE[size]
+        _say(notes, 'encoding_unset', f'depth encoding is empty (not set by the publisher); '
+             f'its {size} bytes a pixel are {name} depth, the only depth encoding of that '
+             f'size: reading it as {name}; set encoding in the publisher')
+        return name
+    could = _COLOUR_BY_SIZE.get(size) if what == 'image' else None
+    raise MessageError('encoding', f'{what} encoding is empty (not set by the publisher): '
+                       f'{size} byte{"" if size == 1 else "s"} a pixel (step {step}, width '
+                       f'{width}) ' +
+                       (f'could be {could}, whose colours differ, so it is not guessed'
+                        if could else f'is no {"depth" if what == "depth" else "colour"} '
+                        'encoding this node reads') + ': set encoding in the publisher')
+
+
 def _packed(encoding, height, width):
     """``(row bytes, rows)`` of a packed image in ``encoding``, or None if not known."""
     for table, size in ((COLOUR_ENCODINGS, 1), (COLOUR16_ENCODINGS, 2)):
@@ -212,31 +261,60 @@ def _packed(encoding, height, width):
 
 
 def _step_of(encoding, height, width, step, data, what, notes=None):
-    """``step``, or the packed row size when it is 0: a field the publisher left unset.
+    """``step``, or the packed row size when ``step`` is 0 or describes no row of the data.
 
     Simulators and hand-written publishers leave ``step`` at 0 (o3de-ros2-gem#251: its
     camera published without it; image_view: "Image is wrongly formed: height > step",
     strands_perception_people#49). Every frame was refused ("step 0 is smaller than
     width x pixel size"). A step of 0 is no layout at all, so when the data holds exactly
     the packed image the rows are taken as packed and a line saying so is added to
-    ``notes``; any other length is refused with both sizes.
+    ``notes`` (kind ``step_unset``); any other length is refused with both sizes.
 
+    A step that is set but is no row length of the data is the same fault: bytes a pixel
+    (Unity-Technologies/ROS-TCP-Connector#246: ``step = 4`` whatever the width, "step <
+    width * byte_depth * num_channels or 4 != 691 * 1 * 4"), the width in pixels
+    (srv/avt_vimba_camera#6: ``step = width`` for a 3-byte encoding), or the step of
+    another image copied with its header (moveit/moveit#1652: a debug image given the
+    depth image's step). Such a step is smaller than a row of the encoding, or
+    ``step * height`` is more bytes than the data holds, so no layout it describes fits;
+    when the data is exactly the packed image, it is read packed, with a note of kind
+    ``step_wrong``. A step that fits the data (row padding, a buffer padded past its last
+    row: :func:`_view`) is used as given.
+
+    :param encoding: the encoding as :func:`read_encoding` names it.
+    :param step: the message's ``step`` (bytes a row, as it says).
+    :param data: the message's ``data`` (any buffer).
+    :param what: ``'image'`` or ``'depth'``, for messages.
+    :param notes: a list, or None.
+    :return: the row length to read the data with (bytes, int).
     :raises MessageError: step 0 and a data length that is not the packed image's.
     """
-    packed = _packed(encoding, height, width) if step == 0 else None
+    packed = _packed(encoding, height, width)
     if packed is None:
         return step
     row, rows = packed
+    if step != 0:
+        size = step * rows
+        padded = encoding not in SEMI_PLANAR_ENCODINGS  # one plane: padding after it is fine
+        fits = step >= row and (len(data) == size or padded and
+                                size < len(data) < size + MAX_PADDING_ROWS * step)
+        if fits or len(data) != row * rows:
+            return step  # as stated: read, or refused by _view naming both sizes
+        _say(notes, 'step_wrong', f'{what} step {step} is not the row length of its data: '
+             f'{len(data)} bytes are a packed {width}x{height} {encoding} image ({row} bytes '
+             f'a row), which step x height ({size}) does not describe, so rows are read as '
+             f'{row} bytes: set step = {row} (bytes a row, not pixels or bytes a pixel) in '
+             'the publisher (cv_bridge and RViz refuse this step)')
+        return row
     if len(data) != row * rows:
         raise MessageError('layout', f'{what} step is 0 (not set) and its data is '
                            f'{len(data)} bytes, not the {row * rows} of a packed {width}x'
                            f'{height} {encoding} image: set step (bytes a row) in the '
                            'publisher')
-    if notes is not None:
-        notes.append(Note('step_unset', f'{what} step is 0 (not set by the publisher); its '
-                          f'{len(data)} bytes are a packed {width}x{height} {encoding} image, '
-                          f'so rows are read as {row} bytes: set step = {row} in the '
-                          'publisher (cv_bridge and RViz refuse step 0)'))
+    _say(notes, 'step_unset', f'{what} step is 0 (not set by the publisher); its '
+         f'{len(data)} bytes are a packed {width}x{height} {encoding} image, so rows are '
+         f'read as {row} bytes: set step = {row} in the publisher (cv_bridge and RViz refuse '
+         'step 0)')
     return row
 
 
@@ -326,11 +404,14 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :param is_bigendian: byte order of 16-bit encodings.
     :param notes: a list, or None; a line is appended for each thing read otherwise than
         the message states it: an encoding in other capitals or with spaces around it
-        (:func:`read_encoding`), a ``step`` of 0 (:func:`_step_of`).
+        (:func:`read_encoding`), a ``step`` of 0 or one that is no row length of the data
+        (:func:`_step_of`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
+    if not str(encoding).strip():
+        _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding in COLOUR_ENCODINGS:
@@ -475,13 +556,16 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         0.0001 for a RealSense D405.
     :param notes: a list, or None; a line is appended for each thing read otherwise
         than the message states it (its byte order, an encoding in other capitals or
-        with spaces around it: :func:`read_encoding`; a ``step`` of 0: :func:`_step_of`).
+        with spaces around it: :func:`read_encoding`; a ``step`` of 0 or one that is no row
+        length of the data: :func:`_step_of`).
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
     name = read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
+    if name is None and not str(encoding).strip():
+        name = _unset_encoding(height, width, step, data, 'depth', notes)
     if name is None:
         raise MessageError('encoding', f'unsupported depth encoding "{encoding}"'
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '

@@ -183,6 +183,7 @@ _TYPED['use_sim_time'] = bool
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
 RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
+UnknownROSArgsError = _rclpy.UnknownROSArgsError  # rclpy.init: words rcl cannot place
 
 
 def _descriptor(p):
@@ -731,7 +732,9 @@ class PerceptionMixin:
         transport this node cannot decode (``image_raw/zstd``, ``image_raw/theora``:
         :data:`~clip_perception.health.UNDECODABLE_TRANSPORTS`). While a stream has not
         arrived, its topic's publishers and those of its transport topics are looked at
-        (:func:`~clip_perception.health.wiring_note`);
+        (:func:`~clip_perception.health.wiring_note`), and so are the graph's topics of its
+        type whose name is nearly its own (realsense-ros 4.x's ``/camera/camera/...``, a
+        launch namespace, a typo: :func:`~clip_perception.health.nearby_topic`);
         a finding is logged once and kept in /diagnostics. Commands published on another
         of the names a command goes to (``/command`` against ``~/command``: a start without
         the launch file's remap) while none are on the node's are named the same way
@@ -742,6 +745,7 @@ class PerceptionMixin:
         """
         values = self._values_cache
         publishers = []
+        graph = None  # the graph's other topics, read once a tick when a stream is missing
         for stream, sub in self._streams.items():
             topic = sub.topic_name
             want = _type_name(sub.msg_type)
@@ -763,7 +767,9 @@ class PerceptionMixin:
                 looked += [f'{base}/{name}' for name in UNDECODABLE_TRANSPORTS]
             published = {t: [i.topic_type for i in self.get_publishers_info_by_topic(t)]
                          for t in looked}
-            note = wiring_note(stream, topic, want, published)
+            if graph is None:
+                graph = self._other_camera_topics()
+            note = wiring_note(stream, topic, want, published, graph)
             if note is not None:
                 self._warn_once(f'wiring_{stream}', note)
                 if stream == 'colour':  # nothing can be answered, as with refused frames
@@ -799,6 +805,21 @@ class PerceptionMixin:
                     self.health.command_qos_gone()
                     self.get_logger().info(f'no publisher with an incompatible QoS is left '
                                            f'on {listened}: its warning is cleared')
+
+    def _other_camera_topics(self):
+        """``{topic: [type, ...]}`` of the graph's image topics this node may be meant for.
+
+        Left out: the node's own outputs and inputs, and topics another node of this node's
+        name takes (another camera's ``clip_perception``: with ``cameras:=cam1,cam2``,
+        ``/cam2/color/image_raw`` is cam2's, not a misspelt ``/cam1/...``).
+        """
+        own = self.get_fully_qualified_name() + '/'
+        subscribed = {s.topic_name for s in self._streams.values()}
+        images = {_type_name(Image), _type_name(CompressedImage)}
+        return {t: types for t, types in self.get_topic_names_and_types()
+                if images & set(types) and not t.startswith(own) and t not in subscribed and
+                not any(i.node_name == self.get_name()
+                        for i in self.get_subscriptions_info_by_topic(t))}
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
@@ -1555,8 +1576,13 @@ class PerceptionMixin:
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
             depth = None
+        if frame.depth_gap is not None and depth is None:
+            # Depth arrives, regularly stamped, but beyond sync_slop of this frame.
+            self.health.count('frames_depth_beyond_slop')
+            self._warn_once('depth_beyond_slop', f'colour frames are answered without depth: '
+                            f'{depth_note}')
         if depth_note:
-            loss = self.health.depth_loss_note(now)
+            loss = self.health.depth_loss_note(now, self.sync.depth_period())
             self.health.notice('depth_missing', f'answering without depth: {depth_note}'
                                + (f'; {loss}' if loss else ''), now)
         note = info_note or depth_note
@@ -2205,6 +2231,14 @@ def _run(factories, args):
                 'YAML characters') if 'parameter override rule' in text else ''
         print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
               f'{text}{hint}', file=sys.stderr)
+        return 2
+    except UnknownROSArgsError as exc:
+        # Words among --ros-args that are no option or value (`-p command:=the red ball`
+        # unquoted): rclpy's traceback named only the words; one line saying what to write.
+        said = '; '.join(f'{" ".join(words)!r}: {hint}' for words, hint in
+                         param_overrides.unplaced_arguments(_COMMAND_LINE)) or str(exc)
+        print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments hold words that '
+              f'are no option or value: {said}', file=sys.stderr)
         return 2
     # SIGINT or SIGTERM (Ctrl-C, `ros2 launch` stopping) during start-up (loading a
     # model can take seconds) interrupts it at once; once spinning, it ends the loop.

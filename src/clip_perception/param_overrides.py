@@ -17,6 +17,7 @@ trusted only where it agrees with what rclpy handed the node (the caller checks)
 """
 
 from dataclasses import dataclass
+import difflib
 import re
 
 import yaml
@@ -35,6 +36,11 @@ _YAML_SPECIAL = {'.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf
 # --ros-args options followed by a value that is not a parameter.
 _WITH_VALUE = {'-r', '--remap', '-e', '--enclave', '--log-level', '--log-config-file',
                '--log-file-name'}
+# --ros-args options without a value, and every option (rcl/arguments.h): the nearest to
+# a misspelt one is named.
+_FLAGS = {'--enable-rosout-logs', '--disable-rosout-logs', '--enable-stdout-logs',
+          '--disable-stdout-logs', '--enable-external-lib-logs', '--disable-external-lib-logs'}
+_ROS_OPTIONS = sorted(_WITH_VALUE | _FLAGS | {'-p', '--param', '--params-file'})
 
 
 class Unparsed(ValueError):
@@ -260,4 +266,67 @@ def unmatched_files(items, node_name):
         if keys and not any(node_key_applies(key, node_name) for key in keys):
             named = {name: value for (_, name), (_, value) in values.items()}
             out.append(Unmatched(label, tuple(keys), tuple(sorted(named.items()))))
+    return out
+
+
+def unplaced_arguments(argv):
+    """Say what each word among ``--ros-args`` that rcl cannot place was meant as.
+
+    rcl refuses a word among ``--ros-args`` that is neither an option nor an option's value
+    (rclpy raises ``UnknownROSArgsError`` from ``rclpy.init``, a Python traceback that
+    names only the words). Three ways people write them (field reports:
+    realsenseai/realsense-ros#1988 and ros2/launch#413, a value with spaces split into
+    several arguments; ros2/ros2_documentation#376, a remap written without ``-r``):
+
+    * a value with spaces not quoted: ``-p command:=the red ball`` leaves ``red``,
+      ``ball``; the value is one argument: ``-p 'command:=the red ball'``;
+    * a rule without its option: ``image:=/camera/color/image_raw`` is a remap with
+      ``-r`` before it (a parameter with ``-p``);
+    * a misspelt option: ``--param-file x.yaml`` (``--params-file``), its value with it.
+
+    Pure: reads the argument list as rcl does (options, their values, ``--`` ending
+    ``--ros-args``), imports no ROS package.
+
+    :param argv: the process's arguments (``sys.argv``).
+    :return: ``[(words, hint)]`` in order: the words (tuple of str) rcl cannot place, and
+        one clause saying what to write instead.
+    """
+    out, inside, i, rule = [], False, 0, None
+    while i < len(argv):
+        arg = argv[i]
+        if arg == '--ros-args':
+            inside, rule = True, None
+        elif arg == '--':
+            inside = False
+        elif not inside:
+            pass
+        elif arg in _WITH_VALUE or arg in ('-p', '--param', '--params-file'):
+            rule = (arg, argv[i + 1]) if i + 1 < len(argv) and arg in (
+                '-p', '--param', '-r', '--remap') else None
+            i += 1
+        elif arg in _FLAGS:
+            rule = None
+        else:
+            words = [arg]
+            while i + 1 < len(argv) and argv[i + 1] not in _ROS_OPTIONS and \
+                    argv[i + 1] not in ('--', '--ros-args') and ':=' not in argv[i + 1] and \
+                    (rule is not None or arg.startswith('-')):
+                i += 1
+                words.append(argv[i])
+            if arg.startswith('-'):
+                near = difflib.get_close_matches(arg, _ROS_OPTIONS, n=1, cutoff=0.6)
+                hint = f'{arg} is no option of --ros-args' + (
+                    f' (did you mean {near[0]}?)' if near else '')
+            elif ':=' in arg:
+                hint = (f'{arg} has no option before it: a remap is written -r {arg}, a '
+                        'parameter -p NAME:=VALUE')
+            elif rule is not None:
+                flag, value = rule
+                hint = (f'a value with spaces is one argument: quote it, {flag} '
+                        f"'{' '.join([value] + words)}'")
+            else:
+                hint = f'{arg} is no ROS argument'
+            out.append((tuple(words), hint))
+            rule = None
+        i += 1
     return out

@@ -68,6 +68,7 @@ counted as lost and no frame was answered. Dropped frames are counted in ``dropp
 from collections import deque
 from dataclasses import dataclass
 from dataclasses import replace
+import math
 
 import numpy as np
 
@@ -170,6 +171,9 @@ class SyncedFrame:
     no_depth_reason: str = ''
     waited: float = 0.0
     held: float | None = None
+    # Set when depth images arrive regularly but every one is more than ``slop`` from
+    # this frame (FrameSync.beyond_slop): the nearest one's stamp distance, s.
+    depth_gap: float | None = None
 
 
 class FrameSync:
@@ -269,6 +273,51 @@ class FrameSync:
             return False
         return abs(near[0] - stamp) <= newest + min(gaps) - stamp
 
+    def depth_period(self):
+        """Return the median gap (s) between the stamps of the depth images kept, or None.
+
+        None before three depth images with increasing stamps are kept.
+        """
+        stamps = [d[0] for d in self._depths]
+        gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+        return float(np.median(gaps)) if len(gaps) >= 2 else None
+
+    def beyond_slop(self, stamp):
+        """Say why a frame stamped ``stamp`` that no depth pairs with is beyond them all.
+
+        Depth published at a lower rate than colour (a RealSense's depth at 6 or 15 fps
+        beside colour at 30, to save USB bandwidth or bag space: realsenseai/librealsense
+        #4723; a ZED's depth at its lower ``pub_frame_rate``), or at the colour rate but out
+        of step with it (the two sensors are not triggered together: librealsense#4723,
+        up to 150 ms apart at 6 fps), is stamped more than ``slop`` from the frames
+        between two depths, on every such frame: each is answered without depth although
+        every depth image arrives. The node said only "no depth image within 0.05 s of the
+        frame", and /diagnostics blamed depth lost on the way (a DDS transport), which was
+        not the cause. Named when depth images are stamped regularly (:meth:`depth_period`)
+        more than ``2 * slop`` apart, or the nearest one lies within half that period: a
+        ``slop`` of half the period pairs every frame with the nearest depth.
+
+        :param stamp: the frame's stamp, s (not 0).
+        :return: ``(gap, text)``: the nearest depth's stamp distance (s) and a clause for
+            the no-depth reason, or ``(None, '')`` when the depth stream's stamps do not
+            explain it (no period yet, or depth missing beyond its period: lost).
+        """
+        near = self._nearest(self._depths, stamp)
+        period = self.depth_period()
+        if near is None or period is None:
+            return None, ''
+        gap = abs(near[0] - stamp)
+        half = period / 2
+        if gap <= self.slop or half <= self.slop or gap > half * 1.05:
+            return None, ''
+        need = math.ceil(half * 1.05 * 1000) / 1000
+        return gap, (f': the nearest is {gap:.3f} s from it, and depth images are stamped '
+                     f'{period:.3f} s apart ({1 / period:.1f} Hz by their stamps), so a frame '
+                     'between two of them is farther than sync_slop from both: set '
+                     f'sync_slop to {need:g} s (half that period) to pair each frame with '
+                     'the nearest depth, or publish depth at the colour rate and in step '
+                     'with it')
+
     def depth_lag(self, stamp, arrival):
         """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
 
@@ -354,9 +403,10 @@ class FrameSync:
                 emit(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]), arrival)
                 continue
             if settled:
+                gap, why = self.beyond_slop(stamp)
                 emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
                                  no_depth_reason=f'no depth image within {self.slop} s '
-                                 'of the frame'), arrival)
+                                 'of the frame' + why, depth_gap=gap), arrival)
                 continue
             lag = self.depth_lags(stamp, arrival)
             if near is None and lag is not None:
