@@ -1745,7 +1745,7 @@ def test_a_or_any_asks_for_any_one_of_them(text, any_one):
     ('give me a hand with the red ball', ['red ball']),
     ('could you lend me a hand with the blue mug', ['blue mug']),
     # Not pairs or scores: as before.
-    ('note: the red ball', ['note red ball']),
+    ('note: the red ball', ['red ball']),  # a label, as "Task:" (helper-44)
     ('the red ball (2)', ['red ball 2']),
     ('the red ball: left one', ['red ball']),
 ])
@@ -1844,3 +1844,51 @@ def test_command_trial_round_4_forms_are_read_as_meant(text, described):
 ])
 def test_words_like_the_trials_forms_stay_what_they_are(text, what):
     assert parse_command(text).what == what
+
+
+@pytest.mark.parametrize('text, described', [
+    # helper-44's trial (session 20): regressions of this session's rules, and forms near
+    # them; each was read otherwise before.
+    ('the closest red ball to the right of the blue mug',  # (next to a mug "on the right")
+     {'what': 'red ball', 'relation': 'nearest', 'link': 'right_of',
+      'reference': {'what': 'blue mug'}}),
+    ('the nearest ball to the right', {'what': 'ball', 'relation': 'right'}),
+    ('the farthest cube from the left', {'what': 'cube', 'relation': 'right'}),
+    ('not the red ball, the one on the left',  # (the red ball posed)
+     {'what': 'ball', 'relation': 'left', 'exclude': ['red ball']}),
+    ('Notes: grab the red ball; avoid the mug',  # (the instruction was dropped)
+     {'what': 'red ball', 'also': [{'what': 'avoid mug'}]}),
+    ('Note: grab the red ball, not the blue one',
+     {'what': 'red ball', 'exclude': ['blue ball']}),
+    ('the one with the ball in it', {'what': 'object', 'link': 'holds',
+                                     'reference': {'what': 'ball'}}),
+    ('There are two mugs. Get the one with the ball in it.',
+     {'what': 'mug', 'link': 'holds', 'reference': {'what': 'ball'}}),
+    ('the cube neither left nor right', {'what': 'cube', 'relation': 'middle'}),
+    ('take a look at the red ball', {'what': 'red ball'}),  # (any one of two)
+    ('can you do me a favour and grab the red ball', {'what': 'red ball'}),
+    ('in a short while grab the red ball', {'what': 'red ball'}),
+    ('the red ball first, then the blue mug', {'what': 'red ball',
+                                               'also': [{'what': 'blue mug'}]}),
+    ('at first grab the red ball', {'what': 'red ball'}),
+    ('the red ball right?', {'what': 'red ball'}),
+    ('no wait the blue mug', {'what': 'blue mug'}),
+    ("no that's not it, the blue mug", {'what': 'blue mug'}),
+    ('class=ball, color=red', {'what': 'red ball'}),
+    ('look around the table for the red ball', {'what': 'red ball'}),
+    ('You can find the red ball next to the mug.',
+     {'what': 'red ball', 'link': 'next_to', 'reference': {'what': 'mug'}}),
+    ('the red ball - a big one', {'what': 'red ball', 'size': 'largest'}),
+    ('There is a red ball. Is it on the left?', {'what': 'red ball', 'relation': 'left',
+                                                 'any_one': True}),
+    ("There is a red ball on the left. That's the one I want.",
+     {'what': 'red ball', 'relation': 'left', 'any_one': True}),
+    ('The cube that is on the tray. Pick it up.', {'what': 'cube', 'link': 'on',
+                                                   'reference': {'what': 'tray'}}),
+    ('move the red ball back and forth', {'what': 'red ball'}),
+    ('the red ball...the one near the mug', {'what': 'red ball', 'link': 'next_to',
+                                             'reference': {'what': 'mug'}}),
+    ('the box with a lid', {'what': 'box with lid'}),
+])
+def test_command_trial_round_5_regressions_are_read_as_meant(text, described):
+    assert describe(parse_command(text)) == described

@@ -476,6 +476,14 @@ def test_command_trial_round_4_poses_what_was_asked(pipeline):
         ('there is a red ball and a blue mug pick up the mug', mug),
         ('I see two red balls, pick the one on the left', left),
         ('not the right ball, the left one', left)))
+    # helper-44: the closest red ball to the right of the mug is right of it (the left
+    # one was posed), and "take a look at the red ball" asks for one of two (picked).
+    right = max((o.centre for o in scene.objects if o.name == 'red ball'),
+                key=lambda c: c[0])
+    assert_each_found_at(pipeline, scene, (
+        ('the closest red ball to the right of the blue mug', right),))
+    r = pipeline.run(scene.rgb, 'take a look at the red ball', scene.depth, scene.intrinsics)
+    assert r.status == 'ambiguous', r.reason
     # Colours that share the noun said last: no red or green ball here, so not found
     # (the red and green cubes were posed).
     specs = [ObjectSpec('green', 'cube', 'small', (-0.15, 0.0)),

@@ -883,7 +883,8 @@ _REASONING = re.compile(rf'<({_REASONING_TAGS})>.*?(?:</\1>|$)', re.DOTALL | re.
 _REASONING_END = re.compile(rf'^.*</{_REASONING_TAGS}>', re.DOTALL | re.IGNORECASE)
 _ANSWER_LABEL = re.compile(
     r'^\s*(?:(?:final\s+|short\s+)?answer|ai|assistant|bot|robot|response|reply|output|'
-    r'result|(?:target\s+)?object|target|command|user|human|speaker[\s_]*\d*)\s*:\s*',
+    r'result|(?:target\s+)?object|target|command|user|human|speaker[\s_]*\d*|notes?|nb|task|'
+    r'instructions?|action|goal)\s*:\s*',
     re.IGNORECASE)
 
 
@@ -1203,7 +1204,8 @@ _NOT_SIDE_TYPOS = frozenset((
     # ... and from an ordinal ("the fist", "the tent", "seconds", and tens said in words:
     # "eighty centimetres" is no eighth).
     'fist', 'firsts', 'tent', 'tents', 'tenths', 'fifty', 'fifths', 'sixty', 'sixths',
-    'seventy', 'eighty', 'fourty', 'seconds', 'thirds', 'fourths', 'ninety',
+    'seventy', 'eighty', 'fourty', 'seconds', 'thirds', 'fourths', 'ninety', 'forth',
+    'teeth', 'filth', 'firth',
     # ... and from "next" or a size word (session 20).
     'text', 'nest', 'neat', 'newt', 'vext', 'let', 'net', 'eft', 'largess', 'tallies'))
 # Ordinals a misspelling is read as (session 19's trial: "the secnd ball" was the object
@@ -1499,7 +1501,8 @@ _SUPERLATIVE_FROM = re.compile(
     r'\s(farthest|furthest|nearest|closest)(?:\saway)?\s(?!away\s|off\s)((?:(?!\s(?:from|to|of|'
     r'and|or)\s)\S)+(?:\s(?!(?:from|to|of|and|or)\s)\S+){0,3}?)\s(from|to)(?=\s(?!(?:pick|grab|'
     r'get|take|fetch|find|move|lift|hold|bring|be|go|do|put|place|use|see|look|reach|touch|'
-    r'grasp|start|me\s+to)\s)\S)')
+    r'grasp|start|me\s+to|(?:the\s+)?(?:left|right|top|bottom|front|back|middle|centre|'
+    r'center)\b)\s)\S)')  # "the nearest ball to the right of the mug": a side (helper-44)
 # "the nearest ball from the mug": as "nearest to".
 _NEAREST_FROM = re.compile(r'\s(nearest|closest)\sfrom\s')
 
@@ -1537,6 +1540,10 @@ def _phrase(s, text):
     else:
         speaker = None
     s = _viewer_frame(s)
+    if not _strip_filler(_pad(s[:s.find(' with ')] if ' with ' in s else s)):
+        # "the one with the ball in it": an object holding the ball (helper-44: the ball
+        # was posed).
+        s = re.sub(r'^\s*(?:the\s+)?ones?(?=\s+with\s)', ' the object', s)
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
     unchecked = ()
@@ -1949,10 +1956,16 @@ def _drop_openings(text):
                                                         rest)):
         # "not the left ball, the right one": the right ball (session 20's trial:
         # refused, every ball excluded).
-        head = _head_of(_phrase(_pad(_PUNCTUATION.sub(' ', m.group(1))), m.group(1)))
+        negated = _phrase(_pad(_PUNCTUATION.sub(' ', m.group(1))), m.group(1))
+        head = _head_of(negated)
         if head:
-            return re.sub(r'\bones?\b', ' '.join(head), rest) if re.search(
+            named = re.sub(r'\bones?\b', ' '.join(head), rest) if re.search(
                 r'\bones?\b', rest) else f"{rest} {' '.join(head)}"
+            # "not the red ball, the one on the left": a ball on the left, not the red one
+            # (helper-44: the red ball was posed). Only a place said with the noun is
+            # read as the opposite place, not excluded.
+            return named if negated.what == ' '.join(head) else \
+                f'{named} but not {m.group(1)}'
     if m and _words_said(rest) not in _GENERIC:
         negated = m.group(1)
         said_not = _strip_filler(_pad(negated))
@@ -2004,7 +2017,7 @@ _HEDGES = re.compile(
 # "i red ball" among them). Dropped where another sentence is left.
 _DESCRIBES = re.compile(
     r"\s*(?:there\s*'?\s*(?:is|are|s|re)|i\s+(?:can\s+|could\s+)?(?:see|spot|notice)|"
-    r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+)?(?:see|find)|"
+    r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+)?see|"
     r"here\s*'?\s*(?:is|are|s)|(?:the|this|your)\s+(?:table|scene|image|picture|view|"
     r"workspace|desk)\s+(?:has|have|shows|contains|holds)|"
     r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
@@ -2013,7 +2026,7 @@ _DESCRIPTION = re.compile(_DESCRIBES.pattern + r'[^.!?;]*[.!?;]*')
 # "Two red balls are on the table." (the objects first).
 _LIES_ON = re.compile(r'\s*(?P<named>[^.!?;]*?)\s+(?:is|are|lies|lie|sits|sit|stands|stand)'
                       r'\s+(?:lying\s+|sitting\s+|standing\s+)?(?:on|in|at)\s+(?:the|this|your)\s+'
-                      r'(?:table|desk|scene|image|picture|workspace|floor|tray|counter)'
+                      r'(?:table|desk|scene|image|picture|workspace|floor|counter)'
                       r'[^.!?;]*[.!?;]*')
 # The instruction after a description run on without a full stop, as a recogniser writes
 # it ("there is a red ball and a blue mug pick up the mug", "..., so pick up the mug").
@@ -2052,10 +2065,17 @@ def _without_description(said):
     instruction = ' '.join(x.strip() for x in kept)
     if not _words_said(instruction):  # "Pick it up.": what the description names
         return named if _words_said(named) else said
-    if re.search(r'\bones?\b', instruction) and not _head_of(_parse(instruction)):
-        described = _parse(named)
-        if described.refused is None and not described.also and _head_of(described):
-            return re.sub(r'\bones?\b', described.what, instruction)
+    described = _parse(named)
+    if described.relation or described.link or described.size or described.unchecked:
+        return said  # "There is a red ball on the left. That's the one I want."
+    one = re.search(r'\bthe\s+(?:(\w+)\s+)?ones?\b', instruction)
+    if one and described.refused is None and not described.also and _head_of(described):
+        # "Get the one with the ball in it", "Pick the red one": the noun described.
+        noun = ' '.join(_head_of(described)) if one.group(1) in _COLOUR_WORDS else \
+            described.what
+        return re.sub(r'\bones?\b', noun, instruction)
+    if not _head_of(_parse(instruction)):
+        return said  # "There is a red ball. Is it on the left?": the description names it
     return instruction
 
 
@@ -2097,7 +2117,10 @@ def _from_key_values(said):
     the command ("object=red ball, confidence=0.9": "red ball"), or, with none, every
     value that is no number. Scores after a label are dropped (:data:`_SCORE`).
     """
-    aside = _ASIDE.sub('', re.sub(r'\*{1,3}(?=[\w\s]|$)|(?<=[\w:])\*{1,3}', ' ', said))
+    unstarred = re.sub(r'\*{1,3}(?=[\w\s]|$)|(?<=[\w:])\*{1,3}', ' ', said)
+    # An aside follows the answer: "Note: grab the red ball" is the instruction (helper-44).
+    aside = _ASIDE.sub(lambda m: '' if _words_said(unstarred[:m.start()]) else m.group(),
+                       unstarred)
     said = _SCORE.sub('', aside if _words_said(aside) else said)
     parts = [p for p in re.split(r'[,;]', said) if p.strip()]
     pairs = [_KEY_VALUE.fullmatch(p) for p in parts]
@@ -2106,6 +2129,9 @@ def _from_key_values(said):
         return said
     named = [m.group(3) for m in pairs if m.group(1) in _LABEL_KEYS] or \
         [m.group(3) for m in pairs if not _NUMBER_VALUE.fullmatch(m.group(3))]
+    colours = [m.group(3) for m in pairs if m.group(1) in ('color', 'colour')]
+    if len(named) == 1 and colours and named != colours:
+        named = [f'{colours[0]} {named[0]}']  # "class=ball, color=red" (helper-44)
     named = [v.strip('\'"') for v in named if v.strip('\'"')]
     return '; '.join(named) if named else said
 
@@ -2135,6 +2161,29 @@ _PHRASINGS = (
      ' '),
     (re.compile(r'\ba\s+few\s+(?:cm|mm|centimet(?:re|er)s|millimet(?:re|er)s|inches)\s+'),
      ''),
+    # helper-44: "a" in a set phrase is no indefinite object, "first" no ordinal, a tag
+    # question no side, "look around the table for" no relation.
+    (re.compile(r'\b(?:take|have|get)\s+a\s+(?:quick\s+)?look\s+at\b|\b(?:can|could|would)\s+'
+                r'you\s+do\s+me\s+a\s+fav(?:ou|o)r\s+and\b|\b(?:in|for|after)\s+a\s+(?:short\s+)?'
+                r'(?:while|moment|minute|second|sec|bit)\b'), ' '),
+    (re.compile(r'\bfirst\s*,?\s*(?=then\b)|\bat\s+first\b|^\s*first\s+thing\s*,?'), ' '),
+    (re.compile(r'\s*,?\s*\b(?:right|ok|okay|yes|yeah)\s*\?+\s*$'), ''),
+    (re.compile(r'^\s*you\s*(?:can|could|will|\'ll|ll|should|may)\s+(?=find\b)|\s+back\s+and\s+'
+                r'forth\b'), ' '),
+    # "the farthest cube from the left" is the rightmost; "the nearest ball to the right"
+    # the rightmost (no object called "left": helper-44).
+    (re.compile(r'\b(?:farthest|furthest)\s+((?:[a-z]+\s+){0,3}?)from\s+the\s+left(?:\s+side)?\b'
+                r'(?!\s+of\b)'), r'\1on the right'),
+    (re.compile(r'\b(?:farthest|furthest)\s+((?:[a-z]+\s+){0,3}?)from\s+the\s+right(?:\s+side)?\b'
+                r'(?!\s+of\b)'), r'\1on the left'),
+    (re.compile(r'\b(?:nearest|closest)\s+((?:[a-z]+\s+){0,3}?)to\s+the\s+(left|right)'
+                r'(?:\s+side)?\b(?!\s+of\b)'), r'\1on the \2'),
+    (re.compile(r'\bneither\s+(?:on\s+the\s+)?(?:left\s+nor\s+(?:on\s+the\s+)?right|right\s+nor\s+'
+                r'(?:on\s+the\s+)?left)\b'), 'in the middle'),
+    (re.compile(r'\b(?:look|search|walk|go|drive|move|turn)\s+around(?:\s+(?:the|this|your)\s+'
+                r'\w+)?\s+(?:for|and)\b'), ' '),
+    (re.compile(r'^\s*(?:no\s+wait|wait\s+no|no\s+sorry|no\s+that\s*\'?\s*s\s+not\s+(?:it|the\s+one|'
+                r'right)|that\s*\'?\s*s\s+not\s+(?:it|the\s+one))\b[\s,;:.!?-]*'), ''),
 )
 # "neither A nor B" with what is wanted after it ("neither the red ball nor the blue mug,
 # the green cube"), and colours that share a noun ("neither red nor blue balls").
@@ -2173,9 +2222,10 @@ def _parse(text):
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     listed = _BARE_LIST.sub(r'\1 and ', f' {listed}').strip()
     # "the red ball - the blue mug", "the red ball...the blue mug" (session 20's trial:
-    # one phrase): a dash between spaces or an ellipsis before a determiner lists objects.
-    listed = re.sub(r'\s+[-\u2013\u2014]\s+(?=(?:the|a|an)\s)|\s*(?:\.{2,}|\u2026)\s*'
-                    r'(?=(?:the|a|an)\s)', ' and ', listed)
+    # one phrase): a dash between spaces or an ellipsis before "the" lists objects, not
+    # before "the ... one" or "a" ("the red ball - a big one": helper-44).
+    listed = re.sub(r'(?:\s+[-\u2013\u2014]\s+|\s*(?:\.{2,}|\u2026)\s*)'
+                    r'(?=the\s(?!(?:\w+\s+)?ones?\b))', ' and ', listed)
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
     s = _VERBS.sub(' ', _ASKING.sub(' ', s))
@@ -2234,8 +2284,8 @@ def _parse(text):
         names = ', '.join(f'"{w}"' for w in exclude)
         return Query(text=text, what='object', exclude=tuple(exclude),
                      refused=f'the command says only what not to pick ({names}); CLIP '
-                     'cannot score "anything else", so name the object to pick, e.g. '
-                     f'"the blue mug, not the {exclude[0] if exclude else "red ball"}"')
+                     'cannot score "anything else", so name the object to pick first, as '
+                     f'"the <object to pick>, not the {exclude[0] if exclude else "red ball"}"')
     if not queries:
         # Nothing but filler, pronouns, counts or symbols ("it", "that one", "the 3", "?",
         # an emoji): scoring "object" would pick whatever looks most like one.
