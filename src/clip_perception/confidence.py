@@ -140,6 +140,12 @@ def top_contrast_confidence(image, command, contrasts, logit_scale):
     return 0.5 * (1.0 + np.tanh(0.5 * float(logit_scale) * margin))
 
 
+@lru_cache(maxsize=16)
+def _known_words(vocabulary):
+    """Return the words a closed vocabulary knows (synonyms as their :data:`CANONICAL` word)."""
+    return frozenset().union(*(_words(item) for item in vocabulary))
+
+
 def unknown_words(what, vocabulary):
     """Return the words of ``what`` a closed vocabulary does not know, in order said.
 
@@ -151,7 +157,7 @@ def unknown_words(what, vocabulary):
     """
     if not vocabulary:
         return ()
-    known = frozenset().union(*(_words(item) for item in vocabulary))
+    known = _known_words(vocabulary)
     said = re.sub(r'[^\w\s]', ' ', what.lower()).split()
     return tuple(dict.fromkeys(w for w in said if w not in _EMPTY and
                                CANONICAL.get(w, w) not in known))
@@ -180,8 +186,7 @@ def unknown_to(what, vocabulary, carried=''):
     if not vocabulary:
         return False  # nothing to judge by
     mine = _words(what) - _words(carried)
-    known = frozenset().union(*(_words(item) for item in vocabulary))
-    return bool(mine) and not (mine & known)
+    return bool(mine) and not (mine & _known_words(vocabulary))
 
 
 @lru_cache(maxsize=1024)

@@ -294,11 +294,9 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # left" is read before filler goes (:data:`_SPEAKER_SIDE`).
            'my', 'your', 'his', 'her', 'our', 'their',
            # Help asked for (session 19's field round: "give me a hand with the red ball"
-           # was the object "with red ball").
-           'give me a hand with', 'lend me a hand with', 'a hand with', 'help me with',
-           'help with', 'look around for', 'search around for', 'look around',
+           # was the object "with red ball"; "a hand with" goes in _PHRASINGS).
+           'help me with', 'help with', 'look around for', 'search around for', 'look around',
            'turn around and', 'turn around', 'keep holding', 'keep looking at')
-_HELP = re.compile(r'\s(?:give|lend)\sme\sa\shand\swith\s|\sa\shand\swith\s')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -1585,10 +1583,10 @@ def _phrase(s, text):
     # objects "something red", "red anything" and "any red ball" (not_found with the
     # red ball in view, the bundled model knowing none of those words). Alone they stay
     # (a command of nothing but "something" names no object).
-    # The first determiner said: "a red ball", not "the box with a lid" nor "give me a
-    # hand with the red ball".
+    # The first determiner said: "a red ball", not "the box with a lid" (the "a" of a set
+    # phrase, "give me a hand with", "take a look at", went with _PHRASINGS).
     first = re.search(r'(?<=\s)(?:a|an|any|either|whichever|the|this|that|these|those|my|'
-                      r'your|our)(?=\s)', _HELP.sub(' ', s))
+                      r'your|our)(?=\s)', s)
     any_one = first is not None and first.group() in ('a', 'an', 'any', 'either', 'whichever')
     # "the red ones": more than one (it was "red", one object).
     plural = plural or re.search(r'(?<=\s)ones(?=\s)', s) is not None
@@ -1952,11 +1950,10 @@ def _drop_openings(text):
             break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
-    if m and _words_said(rest) and not _head_of(_phrase(_pad(_PUNCTUATION.sub(' ', rest)),
-                                                        rest)):
+    if m and _words_said(rest) and not _head_of(_phrase_of(rest)):
         # "not the left ball, the right one": the right ball (session 20's trial:
         # refused, every ball excluded).
-        negated = _phrase(_pad(_PUNCTUATION.sub(' ', m.group(1))), m.group(1))
+        negated = _phrase_of(m.group(1))
         head = _head_of(negated)
         if head:
             named = re.sub(r'\bones?\b', ' '.join(head), rest) if re.search(
@@ -1974,6 +1971,11 @@ def _drop_openings(text):
     return text
 
 
+def _phrase_of(text):
+    """Parse lower-case ``text`` as one object phrase, its punctuation and apostrophes dropped."""
+    return _phrase(_pad(_PUNCTUATION.sub(' ', text).replace("'", '')), text.strip())
+
+
 def _corrected(before, after):
     """Return what a correction asks for: ``after``, with ``before``'s object if it has none.
 
@@ -1986,13 +1988,10 @@ def _corrected(before, after):
     :param after: those after it.
     :return: the text to parse.
     """
-    def phrase(text):
-        return _phrase(_pad(_PUNCTUATION.sub(' ', text).replace("'", '')), text.strip())
-
-    new = phrase(after)
+    new = _phrase_of(after)
     if _head_of(new):
         return after
-    old = phrase(before)
+    old = _phrase_of(before)
     kept = _head_of(old) if _colours_of(new) else old.what.split()
     kept = [w for w in kept if w != 'object']
     return f"the {' '.join(kept)} {after}" if kept else after
@@ -2163,7 +2162,8 @@ _PHRASINGS = (
      ''),
     # helper-44: "a" in a set phrase is no indefinite object, "first" no ordinal, a tag
     # question no side, "look around the table for" no relation.
-    (re.compile(r'\b(?:take|have|get)\s+a\s+(?:quick\s+)?look\s+at\b|\b(?:can|could|would)\s+'
+    (re.compile(r'\b(?:(?:give|lend)\s+me\s+)?a\s+hand\s+with\b|'
+                r'\b(?:take|have|get)\s+a\s+(?:quick\s+)?look\s+at\b|\b(?:can|could|would)\s+'
                 r'you\s+do\s+me\s+a\s+fav(?:ou|o)r\s+and\b|\b(?:in|for|after)\s+a\s+(?:short\s+)?'
                 r'(?:while|moment|minute|second|sec|bit)\b'), ' '),
     (re.compile(r'\bfirst\s*,?\s*(?=then\b)|\bat\s+first\b|^\s*first\s+thing\s*,?'), ' '),

@@ -495,7 +495,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         chosen = uniq[pick]
         words = ' '.join(w for w in (query.size, query.relation) if w)
         reason = f'{words} of {len(uniq)} good match(es) for "{query.what}"'
-    elif ambiguity_margin is not None and getattr(query, 'any_one', False):
+    elif ambiguity_margin is not None and query.any_one:
         close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:
             reason += f' (any one of {len(close)} that match about equally was asked)'
@@ -671,8 +671,11 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
     if query.plural:
         # "the balls behind the mug", "the two cubes left of the mug": every distinct
         # target of a fitting pair, in the pairs' order (session 20: one was answered).
-        picked = list({f[2].index: f for f in reversed(fits)}.values())[::-1]
-        picked.sort(key=fits.index)
+        picked, seen = [], set()
+        for f in fits:  # each target once, at its first (best) pair
+            if f[2].index not in seen:
+                seen.add(f[2].index)
+                picked.append(f)
         if query.count and len(picked) < query.count:
             return Selection(NOT_FOUND, None, target.ranked,
                              f'asked for {query.count} but only {len(picked)} good match(es) '
@@ -686,7 +689,7 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
                          f'{len(picked)} good match(es) for "{query.what}" {words} "{ref_q.what}"'
                          f' ({len(fits)} fitting pair(s){note})',
                          targets=tuple(f[2] for f in picked), reference=r)
-    n = getattr(query, 'ordinal', None)
+    n = query.ordinal
     if n:
         # "the second cube left of the mug": counted from the reference of the best pair,
         # in the order the pairs were sorted (nearest first; "far from": farthest first).

@@ -297,7 +297,7 @@ def decided_at_acquisition(query):
     as the view shifts; so would "any red ball" between two red balls.
     """
     return bool(query.relation or query.size or query.ordinal or query.link or
-                getattr(query, 'any_one', False))
+                query.any_one)
 
 
 class Tracker:
