@@ -1892,3 +1892,104 @@ def test_words_like_the_trials_forms_stay_what_they_are(text, what):
 ])
 def test_command_trial_round_5_regressions_are_read_as_meant(text, described):
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    # Session 20's left-alone list: remarks after the instruction were objects (a plural
+    # "careful roll", an exclusion "drop ball", "red ball fragile", "blue mug for coffee").
+    ('Grab the red ball. Careful, it rolls.',
+     {'what': 'red ball', 'remarks': ['careful, it rolls']}),
+    ("Pick up the red ball. Don't drop it.",
+     {'what': 'red ball', 'remarks': ["don't drop it"]}),
+    ('Pick up the red ball. That one is fragile.',
+     {'what': 'red ball', 'remarks': ['that one is fragile']}),
+    ('Pick up the red ball. Be careful!', {'what': 'red ball', 'remarks': ['be careful']}),
+    ('Pick up the red ball. Mind the blue mug.',
+     {'what': 'red ball', 'remarks': ['mind the blue mug']}),
+    ('The red ball, please. I need it for the demo.',
+     {'what': 'red ball', 'remarks': ['i need it for the demo']}),
+    ("Please get the blue mug, it's for my coffee.",
+     {'what': 'blue mug', 'remarks': ["it's for my coffee"]}),
+    ('Get the mug. The ball is inside it.', {'what': 'mug',
+                                             'remarks': ['the ball is inside it']}),
+    ('Fetch the cube. It tends to slip.', {'what': 'cube',
+                                           'remarks': ['it tends to slip']}),
+    # A chat model's or helper's preamble, and remarks in a clause or before the object.
+    ('Sure, I can help with that. Please pick up the red ball.', {'what': 'red ball'}),
+    ('Grab the red ball, it might roll away.',
+     {'what': 'red ball', 'remarks': ['it might roll away']}),
+    ('Please grab the red ball, but be careful.',
+     {'what': 'red ball', 'remarks': ['be careful']}),
+    ("Careful, it's fragile. Pick up the blue mug.",
+     {'what': 'blue mug', 'remarks': ["careful, it's fragile"]}),
+    ("Grab the cube, it's red.", {'what': 'red cube'}),
+    # "It's red" after the instruction says more of its object.
+    ("Pick up the ball. It's red.", {'what': 'red ball'}),
+    ("Pick up the ball. It's the red one.", {'what': 'red ball'}),
+    ('Pick up the mug. It is the small one.', {'what': 'mug', 'size': 'smallest'}),
+    # How sure the speaker is, the intent and the role said before the object.
+    ("I think it's the red ball.", {'what': 'red ball'}),
+    ('maybe the red ball', {'what': 'red ball'}),
+    ('the red ball, I think', {'what': 'red ball'}),
+    ('Hmm, the red ball I guess.', {'what': 'red ball'}),
+    ("I'm pretty sure it's the blue mug", {'what': 'blue mug'}),
+    ("I'll grab the red ball.", {'what': 'red ball'}),
+    ("We're going to pick up the green cube.", {'what': 'green cube'}),
+    ('We need to grab the red ball.', {'what': 'red ball'}),
+    ('The target is the red ball.', {'what': 'red ball'}),
+    ('The object to pick is the red ball.', {'what': 'red ball'}),
+    ('The thing I want is the blue mug.', {'what': 'blue mug'}),
+    ('your goal: the green cube', {'what': 'green cube'}),
+    ('Sure! The object you should pick up is the red ball.', {'what': 'red ball'}),
+    ('The best match is the red ball.', {'what': 'red ball'}),
+    ('The thing I want you to pick up is the blue mug.', {'what': 'blue mug'}),
+    ('I would pick the red ball.', {'what': 'red ball'}),
+    ('You should pick up the red ball.', {'what': 'red ball'}),
+    ("I'd go for the red ball.", {'what': 'red ball'}),
+    ('Let me grab the red ball.', {'what': 'red ball'}),
+    ('I want the blue mug too.', {'what': 'blue mug'}),
+    ('Pick up the red ball. I also want the blue mug.',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('Pick up the red ball. Also the blue mug.',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    # An intensifier before a size word; "or" after an ellipsis or a dash.
+    ('the very small ball', {'what': 'ball', 'size': 'smallest'}),
+    ('the really big cube', {'what': 'cube', 'size': 'largest'}),
+    ('the extra large mug', {'what': 'mug', 'size': 'largest'}),
+    ('the red ball... or the blue mug',
+     {'what': 'red ball', 'alternatives': [{'what': 'blue mug'}]}),
+    ('the red ball - or the blue mug',
+     {'what': 'red ball', 'alternatives': [{'what': 'blue mug'}]}),
+])
+def test_remarks_hedges_and_roles_around_the_object_are_not_objects(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    # Sentences that ask for an object, or say where it is, stay what they were.
+    ('Pick up the red ball. Then the blue mug.',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('Pick up the red ball. It is next to the mug.',
+     {'what': 'red ball', 'unchecked': ['it is next to the mug']}),
+    ("Get the cube. It's on the left.", {'what': 'cube', 'relation': 'left'}),
+    ('Pick up the red ball. Careful with the blue mug, grab it too.',
+     {'what': 'red ball', 'remarks': ['careful with the blue mug']}),
+    ('Quickly, grab the red ball!', {'what': 'red ball'}),  # (filler, no remark)
+    ('Carefully pick up the red ball. Then the blue mug.',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('the target board', {'what': 'target board'}),
+    ("I'd like to grab the red ball.", {'what': 'red ball'}),
+    ('the ball, it is next to the mug',
+     {'what': 'ball', 'link': 'next_to', 'reference': {'what': 'mug'}}),
+    ('the very last cube', {'what': 'cube', 'relation': 'left', 'ordinal': -1}),
+])
+def test_sentences_that_ask_or_place_stay_and_words_of_objects_stay(text, described):
+    assert describe(parse_command(text)) == described
+
+
+def test_a_command_of_remarks_alone_is_refused_and_names_them():
+    # "Careful, it rolls." alone asked for a plural "careful roll" (session 20's list).
+    for text in ('Careful, it rolls.', "That one is fragile. Don't drop it."):
+        q = parse_command(text)
+        assert q.refused and 'is a remark about an object' in q.refused, text
+        assert q.remarks and all(f'"{r}"' in q.refused for r in q.remarks), q.refused

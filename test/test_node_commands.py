@@ -84,6 +84,14 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     det = answered(probe, command)[-1]
     assert det['status'] == 'ambiguous' and 'is not checked' in det['reason'], det['reason']
     assert det['parsed'] == {'what': 'red ball', 'unchecked': ['west of the blue mug']}
+    # A remark after the instruction (session 21): no second object, and the reason
+    # names it.
+    command = 'Get the blue mug. Careful, it is fragile.'
+    camera.command(command)
+    assert run_until(probe, camera, scene, lambda: answered(probe, command))
+    det = answered(probe, command)[-1]
+    assert det['status'] == 'found' and 'read as a remark' in det['reason'], det['reason']
+    assert det['parsed'] == {'what': 'blue mug', 'remarks': ['careful, it is fragile']}
 
     # Only a negation: refused with a reason, nothing published as a target.
     camera.command('not the blue mug')

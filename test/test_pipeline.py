@@ -498,3 +498,28 @@ def test_command_trial_round_4_poses_what_was_asked(pipeline):
     assert r.status == 'found' and len(r.targets) == 1, r.reason
     ball = next(o.centre for o in scene.objects if o.name == 'yellow ball')
     assert np.linalg.norm(r.pose.position - ball) < 0.01, r.reason
+
+
+def test_remarks_hedges_and_roles_around_the_object_pose_what_was_asked(pipeline):
+    # Session 20's left-alone list: a remark after the instruction was a second object
+    # ("Grab the red ball. Careful, it rolls." also looked for a plural "careful roll"),
+    # an exclusion ("Don't drop it.": "drop ball"); the speaker's hedge or the object's
+    # role ran into the object phrase ("i think red ball", "target green cube", "ill
+    # blue mug", "very cube").
+    specs = [ObjectSpec('red', 'ball', 'small', (-0.12, 0.0)),
+             ObjectSpec('blue', 'mug', 'small', (0.0, 0.02)),
+             ObjectSpec('green', 'cube', 'small', (0.12, 0.0)),
+             ObjectSpec('green', 'cube', 'large', (0.05, 0.14))]
+    scene = generate_scene(7, specs=specs)
+    at = {(o.name, o.size): o.centre for o in scene.objects}
+    assert_each_found_at(pipeline, scene, (
+        ('Grab the red ball. Careful, it rolls.', at['red ball', 'small']),
+        ("Pick up the red ball. Don't drop it.", at['red ball', 'small']),
+        ("I think it's the blue mug.", at['blue mug', 'small']),
+        ("I'll grab the blue mug.", at['blue mug', 'small']),
+        ('The target is the red ball.', at['red ball', 'small']),
+        ('the very small green cube', at['green cube', 'small']),
+        ('Get the cube. It is the big one.', at['green cube', 'large'])))
+    r = pipeline.run(scene.rgb, 'Grab the red ball. Careful, it rolls.', scene.depth,
+                     scene.intrinsics)
+    assert '"careful, it rolls" was read as a remark' in r.reason, r.reason

@@ -296,7 +296,18 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # Help asked for (session 19's field round: "give me a hand with the red ball"
            # was the object "with red ball"; "a hand with" goes in _PHRASINGS).
            'help me with', 'help with', 'look around for', 'search around for', 'look around',
-           'turn around and', 'turn around', 'keep holding', 'keep looking at')
+           'turn around and', 'turn around', 'keep holding', 'keep looking at',
+           # How sure the speaker is, and "too" (session 21: "maybe the red ball", "the red
+           # ball, I think", "I'm pretty sure it's the blue mug", "the blue mug too" were
+           # the objects "maybe red ball", "red ball i think", "pretty sure blue mug",
+           # "blue mug too"); the speaker's need ("we need to grab the red ball": "we
+           # need red ball").
+           'maybe', 'probably', 'perhaps', 'possibly', 'presumably', 'i think', 'i guess',
+           'i believe', 'i suppose', 'i reckon', 'i bet', 'i assume', 'pretty sure',
+           'fairly sure', 'quite sure', 'im sure', 'i am sure', 'too', 'also', 'as well',
+           'we need', 'we want', 'we would like', 'need to', 'have to', 'want to',
+           'i also want', 'i also need', 'we also want', 'we also need', 'let me', 'go for',
+           'going for')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -607,6 +618,10 @@ class Query:
     ``any_one``: the object was said with "a", "an", "any", "either" or "whichever" ("pick
     up a red ball"): any one of several equally good matches will do, so two of them are
     no ``ambiguous`` answer (session 19's trial: "any red ball" was).
+    ``remarks``: sentences said after the instruction that ask for no object (advice,
+    warnings and remarks about the object: "careful, it rolls", "don't drop it", "I need
+    it for the demo"; :func:`_without_remarks`), as said; not looked for, and the
+    answer's reason names them.
     """
 
     text: str
@@ -628,6 +643,7 @@ class Query:
     second_reference: object = None
     unchecked: tuple = ()
     any_one: bool = False
+    remarks: tuple = ()
 
     @property
     def decides(self):
@@ -2078,6 +2094,105 @@ def _without_description(said):
     return instruction
 
 
+# A sentence said after the instruction that asks for no object (session 20's left-alone
+# list: "Grab the red ball. Careful, it rolls." asked for a second object "careful roll",
+# plural; "Pick up the red ball. Don't drop it." excluded "drop ball"; "... That one is
+# fragile." was the object "red ball fragile"; "Please get the blue mug, it's for my
+# coffee." the object "blue mug for coffee"). Advice and warnings ("careful", "be
+# gentle", "don't drop it", "mind the mug"), a remark about the object with a pronoun
+# for its subject ("it rolls", "that one is fragile"; not "it's the red one", which
+# says more of the object) and the speaker's use for it ("I need it for the demo").
+_REMARK_CLAUSE = re.compile(
+    # Advice and warnings, alone or about something ("careful", "be gentle with it",
+    # "don't drop it", "mind the mug", "hurry up").
+    r"(?:please\s+)?(?:(?:(?:be|go)\s+)?(?:very\s+|extra\s+|really\s+|so\s+)?(?:careful|"
+    r"gentle|quick|fast|slow)(?:ly)?|hurry(?:\s+up)?|watch\s+out|look\s+out|heads\s+up|"
+    r"caution|warning|good\s+luck|take\s+care|easy\s+does\s+it)(?:\s+(?:with|of|around|"
+    r"near|about|not\s+to)\b.*)?|"
+    r"(?:please\s+)?(?:don\s*'?\s*t|do\s+not|never|try\s+not\s+to|make\s+sure\s+(?:not\s+to|"
+    r"you\s+don\s*'?\s*t))\s+(?:drop|break|spill|crush|squeeze|squash|damage|dent|scratch|"
+    r"knock|bump|hit|tip|touch|shake|rush|hurry|lose)\b.*|"
+    r"mind\s+(?:the|that|this|it|your|you)\b.*|"
+    # The object said with a pronoun for its subject ("it rolls", "that one is fragile",
+    # "they're slippery"); not "it's the red one" or "it is next to the mug", which say
+    # more of it, nor "it's red" (:data:`_IT_IS`).
+    r"(?:it|they|he|she|this|that|these|those)(?:\s+ones?)?\s*(?:'\s*s|'\s*re|'\s*ll|\s+is|"
+    r"\s+are|\s+was|\s+were|\s+will|\s+would|\s+might|\s+may|\s+can|\s+could|\s+should|"
+    r"\s+must|\s+has|\s+have|\s+had|\s+does|\s+did|\s+tends?|\s+rolls?|\s+breaks?|"
+    r"\s+falls?|\s+tips?|\s+slips?|\s+spills?|\s+belongs?|\s+goes|\s+looks?|\s+seems?|"
+    r"\s+feels?|\s+weighs?|\s+contains?)\b(?!\s*(?:the|a|an|this|that|next|left|right|"
+    r"in|on|under|behind|beside|near|by|between|inside|above|below|close|far|to\s+(?:the|"
+    r"its|my|your))\b).*|"
+    # Where another object is, told of the object asked for ("the ball is inside it").
+    r"(?:the|a|an)\s+[\w\s-]+?\s+(?:is|are|s|sits|lies|stands)\s+(?:\w+\s+)?(?:in|inside|"
+    r"on|under|behind|beside|near|by|next\s+to|on\s+top\s+of)\s+(?:it|them)\b.*|"
+    # The speaker's use for it ("I need it for the demo").
+    r"(?:i|we)\s*(?:'\s*d|'\s*ll|\s+would|\s+will|\s+really|\s+also|\s+just)?\s*(?:need|"
+    r"want|like|love|use|plan|intend|(?:'\s*m|\s+am|\s+are|'\s*re)\s+going)\w*\s+"
+    r"(?:to\s+\w+\s+)?(?:it|them|this|that)\b.*|"
+    # A chat model's or a helper's preamble ("Sure, I can help with that.").
+    r"(?:sure|of\s+course|certainly|absolutely|no\s+problem|gladly|happy\s+to\s+help|"
+    r"i\s*(?:'\s*d|\s+would)\s+be\s+(?:happy|glad)\s+to(?:\s+help)?|i\s+can\s+(?:help(?:\s+"
+    r"(?:you|with\s+(?:that|this|it)))?|do\s+(?:that|this|it))|here\s*(?:'\s*s|\s+is)\s+"
+    r"(?:what|how|my|the\s+plan)\b.*|let\s+me\s+(?:help|see|think|look|check))")
+# Where a sentence parts into clauses (a remark can be one of them): a comma, "and",
+# "but", "so".
+_CLAUSE_BREAK = re.compile(r'\s*,\s*(?:(?:and|but|so)\s+)?|\s+(?:and|but|so)\s+')
+# "It's red", "it is the small one" said of the object: read as "the red one", which
+# :data:`_APPOSITIVE` joins to it.
+_IT_IS = re.compile(r"(?:it|that)\s*(?:'\s*s|\s+is)\s+(?:(?:the|a)\s+)?(?P<words>(?:[\w-]+\s+)*?"
+                    r"[\w-]+)(?:\s+ones?)?")
+
+
+def _says_which(words):
+    """Whether every word names a colour, a size, a side or an ordinal (str of words)."""
+    return all(w in _COLOUR_WORDS or w in _CHOOSING_WORDS for w in words.split())
+
+
+def _without_remarks(said):
+    """Take the remarks (:data:`_REMARK_CLAUSE`) out of lower-case ``said``.
+
+    Session 20's left-alone list: "Grab the red ball. Careful, it rolls." asked for a
+    second object "careful roll", plural; "Pick up the red ball. Don't drop it."
+    excluded "drop ball"; "... That one is fragile." was "red ball fragile"; "Please get
+    the blue mug, it's for my coffee." "blue mug for coffee". Each sentence is parted
+    into clauses (:data:`_CLAUSE_BREAK`); a clause that is a remark is taken out where
+    something with words is left. "It's red" said of the object is read as "the red
+    one" (:data:`_IT_IS`). A command of remarks alone is refused by the caller.
+
+    :return: ``(said without them, the remarks as said, a tuple)``; ``said`` is ''
+        when there was nothing but remarks.
+    """
+    remarks, kept, read = [], [], False
+    for sentence in _SENTENCE.findall(said):
+        body = sentence.rstrip(' .!?;')
+        end = sentence[len(body):]
+        cuts = [0] + [x for m in _CLAUSE_BREAK.finditer(body) for x in (m.start(), m.end())] \
+            + [len(body)]
+        out, said_here = [], []
+        for k in range(0, len(cuts), 2):
+            clause, sep = body[cuts[k]:cuts[k + 1]], body[cuts[k - 1]:cuts[k]] if k else ''
+            it = _IT_IS.fullmatch(clause.strip())
+            if it and _says_which(it.group('words')):
+                out.append(f"{', ' if k else ' '}the {it.group('words')} one")
+                read = True
+            elif _words_said(clause) and _REMARK_CLAUSE.fullmatch(clause.strip()):
+                said_here.append(clause.strip())
+            else:
+                out.append(sep + clause)
+        text = ''.join(out).strip(' ,')
+        if text:
+            kept.append(f' {text}{end}')
+            remarks += said_here
+        elif said_here:  # the whole sentence: one remark, as said
+            remarks.append(body.strip())
+    if not remarks and not read:
+        return said, ()
+    if not _words_said(' '.join(kept)):
+        return '', tuple(remarks)
+    return ''.join(kept).strip(), tuple(remarks)
+
+
 def _without_hedges(said):
     """Drop :data:`_HEDGES` from lower-case ``said``; unchanged when nothing would be left."""
     out = _HEDGES.sub(' ', said).strip(' ,;:.!?-')
@@ -2146,6 +2261,24 @@ _PHRASINGS = (
     (re.compile(r'\bvery\s+(?=(?:last|first|middle|centre|center|left|right|top|bottom|'
                 r'front|back|end|edge|corner|nearest|closest|farthest|furthest|'
                 r'smallest|biggest|largest)\b)'), ''),
+    # "the very small ball", "the really big cube", "the extra large mug" (session 20's
+    # left-alone list: the objects "very ball", "really cube", "extra mug").
+    (re.compile(r'\b(?:very|really|quite|super|extra|pretty|rather|fairly|so|too)\s+'
+                r'(?=(?:' + '|'.join(w for words, _ in _SIZES for w in words) + r')\b)'), ''),
+    # "I'll grab the red ball", "we're going to pick up the cube", "you will find the mug"
+    # (session 20's left-alone list: the object "ill red ball"): the instruction.
+    (re.compile(r"^\s*(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+shall|'\s*m\s+going\s+to|"
+                r"\s+am\s+going\s+to|'\s*re\s+going\s+to|\s+are\s+going\s+to|\s+gonna|"
+                r"'\s*d|\s+would|\s+should|\s+could|\s+can|\s+must|\s+may|\s+might|"
+                r"\s+need\s+to|\s+have\s+to|\s+ought\s+to)\s+(?!(?:like|love|prefer|want|"
+                r"need|mind)\b)(?=\w)"), ''),
+    # "The target is the red ball", "the object to pick is ...", "the thing I want is
+    # ...", "your goal: the cube" (session 20's left-alone list: "target red ball").
+    (re.compile(r'^\s*(?:(?:the|my|your|our)\s+)?(?:(?:best|right|correct)\s+)?(?:target|goal|'
+                r'objective|object|item|thing|match|choice|answer|candidate|option|pick|'
+                r'selection)(?:\s+(?:that\s+)?(?:i|we|you)(?:\s+[\w\']+){1,5}?|\s+to\s+\w+'
+                r'(?:\s+up)?)?\s*(?:is|will\s+be|should\s+be|would\s+be|:)\s*'
+                r'(?=(?:the|a|an|this|that)\s)'), ''),
     (re.compile(r'^\s*(?:in\s+short|in\s+brief|long\s+story\s+short)\b[\s,:;-]*'), ''),
     (re.compile(r'\bstep\s*\d{1,2}\s*[:.)-]\s*'), '; '),
     (re.compile(r'(?:^|(?<=\s))\d{1,2}\)\s+'), '; '),
@@ -2208,6 +2341,12 @@ def _parse(text):
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(_colour_list, said)
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
+    said, remarks = _without_remarks(said)
+    if remarks and not said:
+        return Query(text=text, what='object', remarks=remarks,
+                     refused=f'the command "{text}" is a remark about an object ('
+                     + '; '.join(f'"{r}"' for r in remarks) + '); it names no object to '
+                     'look for: name it, e.g. "the red ball"')
     said = _APPOSITIVE.sub(_appositive, said)
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
@@ -2219,6 +2358,10 @@ def _parse(text):
     said = re.sub(r'(?<=\d)\s*\u00d7|\u00d7\s*(?=\d)', 'x', said)  # "red ball ×2"
     said = _drop_openings(_without_hedges(_without_description(said.strip())))
     said, distance = _take_distance(said)
+    # "the red ball... or the blue mug", "the red ball - or the cube": one or the other
+    # (session 20's left-alone list: the ellipsis was a full stop, "or blue mug" a second
+    # object).
+    said = re.sub(r'\s*(?:\.{2,}|\u2026|\s[-\u2013\u2014])\s*(?=or\s)', ' ', said)
     listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
     listed = _BARE_LIST.sub(r'\1 and ', f' {listed}').strip()
     # "the red ball - the blue mug", "the red ball...the blue mug" (session 20's trial:
@@ -2301,7 +2444,8 @@ def _parse(text):
                  ordinal=first.ordinal, count=first.count, destination=destination,
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
-                 unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one)
+                 unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one,
+                 remarks=remarks)
 
 
 # The side or size opposite one said with "not" ("not on the left": on the right; "not
@@ -2561,6 +2705,8 @@ def describe(query):
         out['speaker_side'] = query.speaker_side
     if query.any_one:
         out['any_one'] = True
+    if query.remarks:
+        out['remarks'] = list(query.remarks)
     return out
 
 

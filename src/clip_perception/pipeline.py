@@ -280,6 +280,8 @@ class Pipeline:
                   'from it' for said, known in read]
         notes += [n for n in (speaker_side_note(query),) if n]
         notes += [unchecked_note(u) for u in query.unchecked]
+        notes += [f'"{r}" was read as a remark about the object, not as an object to look for'
+                  for r in query.remarks]
         notes += [f'the model knows no word of what "not" names ("{e}"): nothing is excluded '
                   'for it' for e in gone]
         texts = {}
