@@ -946,6 +946,30 @@ def test_depth_encodings_in_other_capitals_and_what_is_refused_says_why():
         image_to_rgb('16SC1', 4, 6, 12, bytes(48))  # signed: not a camera's, not guessed
 
 
+def test_string_fields_padded_with_nul_bytes_are_read_as_their_text():
+    # helper-42's field round: a driver copying a fixed-size C buffer leaves NUL bytes
+    # after the text ("rgb8\0\0\0"), refused as an unsupported encoding shown as
+    # "rgb8   ". Over ROS 2 the middleware cuts a string at its first NUL; a caller of
+    # these functions from another source (a ROS 1 bag read in Python) gets the bytes.
+    rgb = _scene_like()[:6, :8]
+    notes = []
+    out = image_to_rgb('bgr8\x00\x00\x00', 6, 8, 24, rgb[..., ::-1].tobytes(), notes=notes)
+    assert np.array_equal(out, rgb)
+    assert [n.kind for n in notes] == ['encoding_name'] and "'bgr8\\x00\\x00\\x00'" in notes[0]
+    mm = np.full((4, 6), 800, np.uint16)
+    notes.clear()
+    assert np.allclose(depth_to_array('16UC1\x00\x00', 4, 6, 12, mm.tobytes(), notes=notes), 0.8)
+    assert [n.kind for n in notes] == ['encoding_name']
+    notes.clear()  # NUL bytes alone: an encoding left unset
+    assert np.allclose(depth_to_array('\x00' * 8, 4, 6, 12, mm.tobytes(), notes=notes), 0.8)
+    assert [n.kind for n in notes] == ['encoding_unset']
+    fmt = parse_compressed_format('rgb8; jpeg compressed bgr8\x00\x00')
+    assert (fmt.codec, fmt.encoding, fmt.note) == ('jpeg', 'bgr8', None)
+    # What is refused is shown with its control characters, not as blanks.
+    with pytest.raises(MessageError, match=r"unsupported image encoding 'xyz\\x00'"):
+        image_to_rgb('xyz\x00', 4, 6, 18, bytes(72))
+
+
 def test_a_step_left_at_zero_is_read_as_packed_rows_with_a_note():
     # Field report (o3de-ros2-gem#251, strands_perception_people#49): step not set.
     rgb = _scene_like()[:6, :10]

@@ -81,6 +81,21 @@ def supported_colour_encodings():
 # around it is that name (see read_encoding).
 _COLOUR_NAMES = {name.lower(): name for name in supported_colour_encodings()}
 _DEPTH_NAMES = {name.lower(): name for name in DEPTH_ENCODINGS}
+# What pads a string field around its text: whitespace, and the NUL bytes a driver
+# copying a fixed-size C buffer into the message leaves after it ("rgb8\0\0\0": helper-42's
+# field round, refused as an unsupported encoding shown as "rgb8   ").
+PADDING = ' \t\r\n\x0b\x0c\x00'
+
+
+def unpadded(text):
+    """Return the string field ``text`` without :data:`PADDING` around it (str)."""
+    return str(text).strip(PADDING)
+
+
+def shown(text):
+    """Quote a string field for a log line: its repr when it holds control characters."""
+    text = str(text)
+    return repr(text) if any(ord(c) < 32 or ord(c) == 127 for c in text) else f'"{text}"'
 # GenICam pixel format names (PFNC, and GigE Vision 1.x's "...Packed" names) a machine
 # vision driver writes into ``encoding`` as its camera SDK names the format: "BayerRG8"
 # (SherifN/peak_cam#35), "bayerrg8" (strawlab/camera_aravis#3: "Unrecognized image
@@ -183,7 +198,7 @@ def read_encoding(encoding, names, what, notes=None):
     :param notes: a list, or None.
     :return: the encoding's name (str) or None when it names none of ``names``.
     """
-    key = str(encoding).strip().lower()
+    key = unpadded(encoding).lower()
     name = names.get(key)
     if name is None and names is _COLOUR_NAMES and key in _GENICAM_NAMES:
         name = _GENICAM_NAMES[key]
@@ -194,7 +209,7 @@ def read_encoding(encoding, names, what, notes=None):
                               f'"{name}": map the pixel format to "{name}" in the driver'))
         return name
     if name is not None and name != encoding and notes is not None:
-        notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is not written as '
+        notes.append(Note('encoding_name', f'{what} encoding {shown(encoding)} is not written as '
                           'sensor_msgs/image_encodings.hpp spells it (cv_bridge, RViz and '
                           f'image_pipeline refuse it); reading it as "{name}": write "{name}" '
                           'in the driver'))
@@ -410,7 +425,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
-    if not str(encoding).strip():
+    if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     step = _step_of(encoding, height, width, step, data, 'image', notes)
@@ -490,13 +505,13 @@ def to_8_bits(px):
 
 
 def _unsupported(encoding):
-    return (f'unsupported image encoding "{encoding}"{_encoding_hint(encoding, "image")}; '
+    return (f'unsupported image encoding {shown(encoding)}{_encoding_hint(encoding, "image")}; '
             f'supported: {", ".join(supported_colour_encodings())}')
 
 
 def _encoding_hint(encoding, what):
     """Why an encoding the node does not read is not one it guesses, or ''."""
-    lower = str(encoding).strip().lower()
+    lower = unpadded(encoding).lower()
     if what == 'image' and lower in _DEPTH_NAMES and lower not in _COLOUR_NAMES:
         return ' (a depth encoding on the colour topic: is image remapped to a depth stream?)'
     if what == 'depth' and lower in _COLOUR_NAMES:
@@ -564,10 +579,10 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     """
     _check_size(height, width, 'depth')
     name = read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
-    if name is None and not str(encoding).strip():
+    if name is None and not unpadded(encoding):
         name = _unset_encoding(height, width, step, data, 'depth', notes)
     if name is None:
-        raise MessageError('encoding', f'unsupported depth encoding "{encoding}"'
+        raise MessageError('encoding', f'unsupported depth encoding {shown(encoding)}'
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
                            'or 32FC1/64FC1 (metres)')
     encoding, dtype = name, DEPTH_ENCODINGS[name]
@@ -755,7 +770,7 @@ def parse_compressed_format(fmt):
     :return: :class:`CompressedFormat`; anything else is read as BGR (what the node
         did before it read the format) with a ``note`` saying so.
     """
-    text = ' '.join(str(fmt).split())
+    text = ' '.join(str(fmt).replace('\x00', ' ').split())
     if 'compresseddepth' in text.lower():
         original = text.partition(';')[0].strip() if ';' in text else ''
         return CompressedFormat(_encoding_name(original), 'compressedDepth', '', depth=True)

@@ -132,8 +132,10 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
+from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.messages import unpadded
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
@@ -1598,13 +1600,15 @@ class PerceptionMixin:
         else:
             self.health.clear_notice('no_colour')
         frame_id = self._values_cache['frame_id'] or header.frame_id
-        if frame_id.strip() != frame_id:
+        if unpadded(frame_id) != frame_id:
             # A driver's frame_id read from a config string with a trailing space or
-            # newline: tf2 looks frames up as written, so no frame of that name exists.
+            # newline, or copied from a fixed-size C buffer with its NUL padding: tf2 looks
+            # frames up as written, so no frame of that name exists.
             self._warn_once('frame_id_space', f'header.frame_id {frame_id!r} has whitespace '
-                            'around it, which tf2 keeps (no frame of that name exists); '
-                            f"publishing {frame_id.strip()!r}: fix the driver's frame_id")
-            frame_id = frame_id.strip()
+                            'or NUL padding around it, which tf2 keeps (no frame of that name '
+                            f"exists); publishing {unpadded(frame_id)!r}: fix the driver's "
+                            'frame_id')
+            frame_id = unpadded(frame_id)
         if frame_id.startswith('/'):
             # tf2 refuses frame ids with a leading slash (a ROS 1 habit): drop it.
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
@@ -2091,8 +2095,8 @@ def _type_name(msg_type):
 
 
 def _frame_key(frame_id):
-    """``frame_id`` as compared between inputs: no surrounding whitespace or slashes."""
-    return frame_id.strip(' \t\r\n/')
+    """``frame_id`` as compared between inputs: no surrounding padding or slashes."""
+    return frame_id.strip(PADDING + '/')
 
 
 def _cancel_label(said):
