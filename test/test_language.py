@@ -1857,7 +1857,7 @@ def test_words_like_the_trials_forms_stay_what_they_are(text, what):
     ('not the red ball, the one on the left',  # (the red ball posed)
      {'what': 'ball', 'relation': 'left', 'exclude': ['red ball']}),
     ('Notes: grab the red ball; avoid the mug',  # (the instruction was dropped)
-     {'what': 'red ball', 'also': [{'what': 'avoid mug'}]}),
+     {'what': 'red ball', 'remarks': ['avoid the mug']}),
     ('Note: grab the red ball, not the blue one',
      {'what': 'red ball', 'exclude': ['blue ball']}),
     ('the one with the ball in it', {'what': 'object', 'link': 'holds',
@@ -2024,6 +2024,20 @@ def test_remarks_hedges_and_roles_around_the_object_are_not_objects(text, descri
      {'what': 'ball', 'unchecked': ['its sitting next to the mug']}),
     ("Don't touch the blue mug, grab the red ball.",
      {'what': 'red ball', 'exclude': ['blue mug']}),
+    # A warning about another object beside an instruction is a remark; alone, "look out
+    # for" asks for it. "Not the blue one, the red one": the red one.
+    ('Watch out for the blue mug and grab the red ball',
+     {'what': 'red ball', 'remarks': ['watch out for the blue mug']}),
+    ('Grab the red ball and avoid the blue mug.',
+     {'what': 'red ball', 'remarks': ['avoid the blue mug']}),
+    ('Look out for the red ball.', {'what': 'red ball'}),
+    ('Grab the mug. Not the blue one, the red one.',
+     {'what': 'red mug', 'exclude': ['blue mug']}),
+    ('the mug, not the blue one but the red one', {'what': 'red mug', 'exclude': ['blue mug']}),
+    ('Please pick up the red ball. Then, if you can, also the blue mug.',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('Maybe the red ball, maybe the blue mug.',
+     {'what': 'red ball', 'alternatives': [{'what': 'blue mug'}]}),
     ('I want to pick up the red ball', {'what': 'red ball'}),
     ('It might be the red ball.', {'what': 'red ball'}),
     ('Grab the cube. It should be the green one.', {'what': 'green cube'}),

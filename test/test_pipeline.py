@@ -519,7 +519,9 @@ def test_remarks_hedges_and_roles_around_the_object_pose_what_was_asked(pipeline
         ("I'll grab the blue mug.", at['blue mug', 'small']),
         ('The target is the red ball.', at['red ball', 'small']),
         ('the very small green cube', at['green cube', 'small']),
-        ('Get the cube. It is the big one.', at['green cube', 'large'])))
+        ('Get the cube. It is the big one.', at['green cube', 'large']),
+        ('Watch out for the blue mug and grab the red ball.', at['red ball', 'small']),
+        ('Grab the cube. Not the small one, the big one.', at['green cube', 'large'])))
     r = pipeline.run(scene.rgb, 'Grab the red ball. Careful, it rolls.', scene.depth,
                      scene.intrinsics)
     assert '"careful, it rolls" was read as a remark' in r.reason, r.reason

@@ -387,7 +387,7 @@ _PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that o
 # in the bin.", "the red ball, then the blue mug"): read as "and".
 _STEPS = re.compile(r'(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bno)(?<!\bvs)'
                     r'(?<!\betc)(?<!\bapprox)(?<!\b\w)'  # "the no. 2 pencil", "dr. pepper"
-                    r'\s*[.!?]+\s+(?:and\s+)?(?:then\s+)?(?=\w)|\s*,?\s+(?:and\s+)?then\s+')
+                    r'\s*[.!?]+\s+(?:and\s+)?(?:then\s*,?\s*)?(?=\w)|\s*,?\s+(?:and\s+)?then\s*,?\s+')
 # A distance said with a relation ("the cup 20 cm left of the plate", "the mug 2 inches
 # from the ball", "the ball about 1 m away"): metres, not words of the object (field
 # report: scored as "ball 30 cm", "from" read as nothing, so "the mug 2 inches from the
@@ -2184,6 +2184,19 @@ _PICKING_WORDS = frozenset({
     'same', 'other', 'only', 'which', 'where', 'there', 'here'})
 
 
+# "Not the blue one, the red one", "not the blue one but the red one" (helper-45: both
+# excluded, not_found): the second is asked for, as "the red one but not the blue one".
+_NOT_THIS_BUT = re.compile(
+    r'\bnot\s+(?P<neg>(?:the|a|an)\s+(?:[\w-]+\s+)+?ones?)\s*(?:[,;:]|\s[-\u2013\u2014]|'
+    r'\s)\s*(?:(?:but|rather|instead)\s*,?\s*)?(?P<pos>(?:the|a|an|this|that)\s+(?:[\w-]+\s+)*?'
+    r'ones?)\b')
+# A warning about another object ("watch out for the blue mug", "avoid the cube"): a
+# remark beside an instruction ("Watch out for the blue mug and grab the red ball": the
+# blue mug was the target); said alone, "look out for the red ball" asks for it.
+_WARNING = re.compile(r'(?:please\s+)?(?:watch\s+out\s+for|look\s+out\s+for|avoid|beware\s+of|'
+                      r'stay\s+away\s+from|keep\s+away\s+from|steer\s+clear\s+of)\b.*')
+
+
 def _is_remark(clause):
     """Whether a clause (lower case, stripped) asks for no object (:data:`_REMARK_CLAUSE`)."""
     if _REMARK_CLAUSE.fullmatch(clause):
@@ -2226,7 +2239,7 @@ def _without_remarks(said):
     :return: ``(said without them, the remarks as said, a tuple)``; ``said`` is ''
         when there was nothing but remarks.
     """
-    remarks, kept, read = [], [], False
+    remarks, kept, read, warnings = [], [], False, []
     for sentence in _SENTENCE.findall(said):
         body = sentence.rstrip(' .!?;')
         end = sentence[len(body):]
@@ -2241,6 +2254,9 @@ def _without_remarks(said):
                 read = True
             elif _words_said(clause) and _is_remark(clause.strip()):
                 said_here.append(clause.strip())
+            elif _WARNING.fullmatch(clause.strip()):
+                warnings.append(clause.strip())
+                out.append(sep + clause)
             else:
                 out.append(sep + clause)
         text = ''.join(out).strip(' ,')
@@ -2249,6 +2265,18 @@ def _without_remarks(said):
             remarks += said_here
         elif said_here:  # the whole sentence: one remark, as said
             remarks.append(body.strip())
+    if warnings:
+        # Taken out only where something else is asked for.
+        rest = ' '.join(kept)
+        for clause in warnings:
+            rest = rest.replace(clause, ' ', 1)
+        if _words_said(re.sub(r'\b(?:and|but|so)\b|[,.;!?]', ' ', rest)):
+            joint = r'(?:\s*,\s*|\s+(?:and|but|so)\s+)?'
+            for clause in warnings:
+                kept = [re.sub(joint + re.escape(clause) + joint, ' ', x, count=1)
+                        for x in kept]
+                remarks.append(clause)
+            kept = [x for x in kept if _words_said(x)]
     if not remarks and not read:
         return said, ()
     if not _words_said(' '.join(kept)):
@@ -2347,6 +2375,9 @@ _PHRASINGS = (
                 r'selection)(?:\s+(?:object|item|here|of\s+interest))?(?:\s+(?:that\s+)?(?:i|we|'
                 r'you)(?:\s+[\w\']+){1,5}?|\s+to\s+\w+(?:\s+up)?)?\s*(?:is|will\s+be|should\s+be|'
                 r'would\s+be|:)\s*(?=(?:the|a|an|this|that)\s)'), ''),
+    # "maybe the red ball, maybe the blue mug": one or the other (helper-45: one object).
+    (re.compile(r'\bmaybe\s+([^.!?;,]+?)\s*,\s*(?:or\s+)?maybe\s+(?=(?:the|a|an)\s)'),
+     r'\1 or '),
     # "It might be the red ball", "it should be the green one" (helper-45: "might be red
     # ball", "green should be"): what it might be is the object.
     (re.compile(r'\b(?:it|that)\s+(?:might|could|should|must|may|will|would)\s+be\s+'
@@ -2421,6 +2452,7 @@ def _parse(text):
     said = _COLOUR_LIST.sub(_colour_list, said)
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said, remarks = _without_remarks(said)
+    said = _NOT_THIS_BUT.sub(r'\g<pos> but not \g<neg>', said)
     if remarks and not said:
         return Query(text=text, what='object', remarks=remarks,
                      refused=f'the command "{text}" is a remark about an object ('
