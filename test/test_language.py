@@ -2031,6 +2031,8 @@ def test_remarks_hedges_and_roles_around_the_object_are_not_objects(text, descri
     ('Grab the red ball and avoid the blue mug.',
      {'what': 'red ball', 'remarks': ['avoid the blue mug']}),
     ('Look out for the red ball.', {'what': 'red ball'}),
+    ('grab the red ball, avoid the mug, and the cube',
+     {'what': 'red ball', 'also': [{'what': 'cube'}], 'remarks': ['avoid the mug']}),
     ('Grab the mug. Not the blue one, the red one.',
      {'what': 'red mug', 'exclude': ['blue mug']}),
     ('the mug, not the blue one but the red one', {'what': 'red mug', 'exclude': ['blue mug']}),

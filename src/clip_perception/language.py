@@ -2233,8 +2233,9 @@ def _without_remarks(said):
     excluded "drop ball"; "... That one is fragile." was "red ball fragile"; "Please get
     the blue mug, it's for my coffee." "blue mug for coffee". Each sentence is parted
     into clauses (:data:`_CLAUSE_BREAK`); a clause that is a remark is taken out where
-    something with words is left. "It's red" said of the object is read as "the red
-    one" (:data:`_IT_IS`). A command of remarks alone is refused by the caller.
+    something with words is left; a warning about another object (:data:`_WARNING`)
+    only where something else is asked for. "It's red" said of the object is read as
+    "the red one" (:data:`_IT_IS`). A command of remarks alone is refused by the caller.
 
     :return: ``(said without them, the remarks as said, a tuple)``; ``said`` is ''
         when there was nothing but remarks.
@@ -2273,8 +2274,7 @@ def _without_remarks(said):
         if _words_said(re.sub(r'\b(?:and|but|so)\b|[,.;!?]', ' ', rest)):
             joint = r'(?:\s*,\s*|\s+(?:and|but|so)\s+)?'
             for clause in warnings:
-                kept = [re.sub(joint + re.escape(clause) + joint, ' ', x, count=1)
-                        for x in kept]
+                kept = [re.sub(joint + re.escape(clause), ' ', x, count=1) for x in kept]
                 remarks.append(clause)
             kept = [x for x in kept if _words_said(x)]
     if not remarks and not read:
