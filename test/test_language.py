@@ -2031,6 +2031,18 @@ def test_remarks_hedges_and_roles_around_the_object_are_not_objects(text, descri
     ('Grab the red ball and avoid the blue mug.',
      {'what': 'red ball', 'remarks': ['avoid the blue mug']}),
     ('Look out for the red ball.', {'what': 'red ball'}),
+    # Something said of another object named as the subject (helper-45: a second
+    # object "blue mug heavy"); of the object itself before a pronoun instruction.
+    ('Grab the red ball, the blue mug is too heavy.',
+     {'what': 'red ball', 'remarks': ['the blue mug is too heavy']}),
+    ('Pick up the cube. The mug is full.', {'what': 'cube', 'remarks': ['the mug is full']}),
+    ('Careful, the red ball rolls. Grab it.',
+     {'what': 'red ball', 'remarks': ['careful', 'the red ball rolls']}),
+    ('The red ball is heavy. Pick it up.',
+     {'what': 'red ball', 'remarks': ['the red ball is heavy']}),
+    ('the ball is red', {'what': 'red ball'}),
+    ('the red ball is on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('The red ball is the target.', {'what': 'red ball'}),
     ('grab the red ball, avoid the mug, and the cube',
      {'what': 'red ball', 'also': [{'what': 'cube'}], 'remarks': ['avoid the mug']}),
     ('Grab the mug. Not the blue one, the red one.',

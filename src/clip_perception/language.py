@@ -2197,6 +2197,22 @@ _WARNING = re.compile(r'(?:please\s+)?(?:watch\s+out\s+for|look\s+out\s+for|avoi
                       r'stay\s+away\s+from|keep\s+away\s+from|steer\s+clear\s+of)\b.*')
 
 
+# Something said of an object named as the subject ("the blue mug is too heavy", "the red
+# ball rolls"; helper-45: a second object "blue mug heavy", a plural "red ball roll"): a
+# remark where the predicate picks nothing (as :func:`_is_remark` asks of a pronoun's).
+# Beside an instruction that names its object it is taken out; beside one that names it
+# only by a pronoun ("Careful, the red ball rolls. Grab it.") its subject is the object.
+_STATEMENT = re.compile(r"(?P<named>(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:is|are|was|"
+                        r"were|looks?|seems?|feels?|rolls?|breaks?|tips?|slips?|spills?)"
+                        r"(?P<rest>(?:\s+[\w'-]+){0,4})")
+
+
+def _picks_nothing(words):
+    """Whether no word says which object (colour, size, side, place, "not", "the"...)."""
+    return not any(w in _PICKING_WORDS or w in _COLOUR_WORDS or w in _CHOOSING_WORDS
+                   for w in words)
+
+
 def _is_remark(clause):
     """Whether a clause (lower case, stripped) asks for no object (:data:`_REMARK_CLAUSE`)."""
     if _REMARK_CLAUSE.fullmatch(clause):
@@ -2207,8 +2223,7 @@ def _is_remark(clause):
     rest = re.sub(r"[^\w\s']", ' ', m.group('rest')).replace("'", ' ').split()
     if rest[:1] == ['for']:
         return True  # what it is for: "it's for the demo"
-    return not any(w in _PICKING_WORDS or w in _COLOUR_WORDS or w in _CHOOSING_WORDS
-                   for w in rest)
+    return _picks_nothing(rest)
 
 
 # Where a sentence parts into clauses (a remark can be one of them): a comma, "and",
@@ -2240,7 +2255,7 @@ def _without_remarks(said):
     :return: ``(said without them, the remarks as said, a tuple)``; ``said`` is ''
         when there was nothing but remarks.
     """
-    remarks, kept, read, warnings = [], [], False, []
+    remarks, kept, read, warnings, statements = [], [], False, [], []
     for sentence in _SENTENCE.findall(said):
         body = sentence.rstrip(' .!?;')
         end = sentence[len(body):]
@@ -2258,6 +2273,10 @@ def _without_remarks(said):
             elif _WARNING.fullmatch(clause.strip()):
                 warnings.append(clause.strip())
                 out.append(sep + clause)
+            elif (st := _STATEMENT.fullmatch(clause.strip())) and \
+                    _picks_nothing(st.group('rest').split()):
+                statements.append((clause.strip(), st.group('named')))
+                out.append(sep + clause)
             else:
                 out.append(sep + clause)
         text = ''.join(out).strip(' ,')
@@ -2266,17 +2285,21 @@ def _without_remarks(said):
             remarks += said_here
         elif said_here:  # the whole sentence: one remark, as said
             remarks.append(body.strip())
-    if warnings:
+    if warnings or statements:
         # Taken out only where something else is asked for.
         rest = ' '.join(kept)
-        for clause in warnings:
+        for clause in warnings + [c for c, _ in statements]:
             rest = rest.replace(clause, ' ', 1)
+        joint = r'(?:\s*,\s*|\s+(?:and|but|so)\s+)?'
         if _words_said(re.sub(r'\b(?:and|but|so)\b|[,.;!?]', ' ', rest)):
-            joint = r'(?:\s*,\s*|\s+(?:and|but|so)\s+)?'
-            for clause in warnings:
+            for clause in warnings + [c for c, _ in statements]:
                 kept = [re.sub(joint + re.escape(clause), ' ', x, count=1) for x in kept]
                 remarks.append(clause)
             kept = [x for x in kept if _words_said(x)]
+        elif statements and len(statements) == 1 and not warnings:
+            clause, named = statements[0]  # "the red ball rolls. grab it.": the red ball
+            kept = [x.replace(clause, named, 1) for x in kept]
+            remarks.append(clause)
     if not remarks and not read:
         return said, ()
     if not _words_said(' '.join(kept)):
@@ -2382,6 +2405,11 @@ _PHRASINGS = (
     # ball", "green should be"): what it might be is the object.
     (re.compile(r'\b(?:it|that)\s+(?:might|could|should|must|may|will|would)\s+be\s+'
                 r'(?=(?:the|a|an|on|in|at)\b)'), ''),
+    # "The red ball is the target", "the blue mug is the one I want" (the role after the
+    # object; helper-45: "red ball target").
+    (re.compile(r'\s+(?:is|will\s+be|should\s+be)\s+(?:the|my|your|our)\s+(?:target|goal|answer|'
+                r'right\s+one|correct\s+one|one\s+(?:i|we)\s+(?:want|need|mean))(?=\s*(?:$|[.!?;,]))'),
+     ''),
     # "Your task is to grab the red ball", "the goal here is to find the cube".
     (re.compile(_LEAD_IN + r'(?:(?:the|my|your|our)\s+)?(?:task|job|goal|mission|objective|'
                 r'plan)(?:\s+here)?\s*(?:is|will\s+be|:)\s*(?:to\s+)?(?=\w)'), ''),
