@@ -243,17 +243,17 @@ _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one',
             'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
 _PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several',
                  'the pair of', 'pair of', 'a few of the', 'a few')
-# How many are asked for ("the two red balls", "3 mugs", "both cubes").
 _SIZE_WORDS = frozenset(w for words, _ in _SIZES for w in words)
 # Plural nouns that name one object ("the scissors" is one pair; session 21: the plural
 # "scissor"). "glasses" can be drinking glasses and stays a plural.
 _ONE_OBJECT_PLURALS = frozenset({'scissors', 'pliers', 'tongs', 'tweezers', 'sunglasses',
                                  'goggles', 'binoculars', 'headphones', 'earphones', 'pants',
                                  'trousers', 'jeans', 'shears', 'clippers', 'pincers'})
-# Nouns a pair of which is one object ("a pair of scissors").
-_PAIRED = ('scissors', 'pliers', 'tongs', 'tweezers', 'glasses', 'sunglasses', 'goggles',
-           'binoculars', 'headphones', 'earphones', 'earbuds', 'pants', 'trousers', 'jeans',
-           'shorts', 'shears', 'clippers', 'cutters', 'snips', 'pincers', 'chopsticks')
+# Nouns a pair of which is one object ("a pair of scissors"): those, and some whose plural
+# alone is read as a plural.
+_PAIRED = tuple(sorted(_ONE_OBJECT_PLURALS | {'glasses', 'earbuds', 'shorts', 'cutters',
+                                              'snips', 'chopsticks'}))
+# How many are asked for ("the two red balls", "3 mugs", "both cubes").
 _COUNTS = {'both': 2, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7,
            'eight': 8, 'nine': 9, 'ten': 10}
 _ORDINALS = {'first': 1, 'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, 'sixth': 6,
@@ -1526,10 +1526,10 @@ def _property_first(s):
 
 
 # Words of a side said after the noun ("on the left", "at the far right").
-_SIDE_PLACE_WORDS = frozenset({'on', 'in', 'at', 'to', 'the', 'left', 'right', 'top', 'bottom',
-                         'middle', 'center', 'centre', 'front', 'back', 'side', 'of', 'far',
-                         'very', 'corner', 'edge', 'end', 'closest', 'nearest', 'farthest',
-                         'furthest', 'hand', 'most'})
+_SIDE_PLACE_WORDS = frozenset({'on', 'in', 'at', 'to', 'the', 'left', 'right', 'top',
+                               'bottom', 'middle', 'center', 'centre', 'front', 'back', 'side',
+                               'of', 'far', 'very', 'corner', 'edge', 'end', 'closest',
+                               'nearest', 'farthest', 'furthest', 'hand', 'most'})
 # Words a place said after the noun begins with (:func:`_property_first`).
 _PLACE_STARTS = frozenset({'on', 'in', 'at', 'to', 'near', 'next', 'behind', 'beside', 'by',
                            'under', 'from', 'left', 'right', 'closest', 'nearest', 'farthest',
@@ -2264,39 +2264,40 @@ def _without_remarks(said):
         out, said_here = [], []
         for k in range(0, len(cuts), 2):
             clause, sep = body[cuts[k]:cuts[k + 1]], body[cuts[k - 1]:cuts[k]] if k else ''
-            it = _IT_IS.fullmatch(clause.strip())
+            bare = clause.strip()
+            it = _IT_IS.fullmatch(bare)
             if it and _says_which(it.group('words')):
                 out.append(f"{', ' if k else ' '}the {it.group('words')} one")
                 read = True
-            elif _words_said(clause) and _is_remark(clause.strip()):
-                said_here.append(clause.strip())
-            elif _WARNING.fullmatch(clause.strip()):
-                warnings.append(clause.strip())
-                out.append(sep + clause)
-            elif (st := _STATEMENT.fullmatch(clause.strip())) and \
-                    _picks_nothing(st.group('rest').split()):
-                statements.append((clause.strip(), st.group('named')))
-                out.append(sep + clause)
-            else:
-                out.append(sep + clause)
+                continue
+            if _words_said(clause) and _is_remark(bare):
+                said_here.append(bare)
+                continue
+            st = _STATEMENT.fullmatch(bare)
+            if _WARNING.fullmatch(bare):
+                warnings.append(bare)
+            elif st and _picks_nothing(st.group('rest').split()):
+                statements.append((bare, st.group('named')))
+            out.append(sep + clause)
         text = ''.join(out).strip(' ,')
         if text:
             kept.append(f' {text}{end}')
             remarks += said_here
         elif said_here:  # the whole sentence: one remark, as said
             remarks.append(body.strip())
-    if warnings or statements:
+    taken = warnings + [c for c, _ in statements]
+    if taken:
         # Taken out only where something else is asked for.
         rest = ' '.join(kept)
-        for clause in warnings + [c for c, _ in statements]:
+        for clause in taken:
             rest = rest.replace(clause, ' ', 1)
         joint = r'(?:\s*,\s*|\s+(?:and|but|so)\s+)?'
         if _words_said(re.sub(r'\b(?:and|but|so)\b|[,.;!?]', ' ', rest)):
-            for clause in warnings + [c for c, _ in statements]:
+            for clause in taken:
                 kept = [re.sub(joint + re.escape(clause), ' ', x, count=1) for x in kept]
                 remarks.append(clause)
             kept = [x for x in kept if _words_said(x)]
-        elif statements and len(statements) == 1 and not warnings:
+        elif len(statements) == 1 and not warnings:
             clause, named = statements[0]  # "the red ball rolls. grab it.": the red ball
             kept = [x.replace(clause, named, 1) for x in kept]
             remarks.append(clause)
@@ -2382,7 +2383,7 @@ _PHRASINGS = (
     # "the very small ball", "the really big cube", "the extra large mug" (session 20's
     # left-alone list: the objects "very ball", "really cube", "extra mug").
     (re.compile(r'\b(?:(?:very|really|quite|super|extra|pretty|rather|fairly|so|too)[\s,]+)+'
-                r'(?=(?:' + '|'.join(w for words, _ in _SIZES for w in words) + r')\b)'), ''),
+                r'(?=(?:' + '|'.join(sorted(_SIZE_WORDS)) + r')\b)'), ''),
     # "I'll grab the red ball", "we're going to pick up the cube", "you will find the mug"
     # (session 20's left-alone list: the object "ill red ball"): the instruction.
     (re.compile(_LEAD_IN + r"(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+shall|'\s*m\s+going\s+to|"

@@ -1600,15 +1600,15 @@ class PerceptionMixin:
         else:
             self.health.clear_notice('no_colour')
         frame_id = self._values_cache['frame_id'] or header.frame_id
-        if unpadded(frame_id) != frame_id:
+        bare = unpadded(frame_id)
+        if bare != frame_id:
             # A driver's frame_id read from a config string with a trailing space or
             # newline, or copied from a fixed-size C buffer with its NUL padding: tf2 looks
             # frames up as written, so no frame of that name exists.
             self._warn_once('frame_id_space', f'header.frame_id {frame_id!r} has whitespace '
                             'or NUL padding around it, which tf2 keeps (no frame of that name '
-                            f"exists); publishing {unpadded(frame_id)!r}: fix the driver's "
-                            'frame_id')
-            frame_id = unpadded(frame_id)
+                            f"exists); publishing {bare!r}: fix the driver's frame_id")
+            frame_id = bare
         if frame_id.startswith('/'):
             # tf2 refuses frame ids with a leading slash (a ROS 1 habit): drop it.
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
