@@ -10,11 +10,17 @@ import torch
 from transformers import CLIPModel
 
 from clip_perception.scorer import bundled_model_dir
+from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import SHAPES
 from clip_perception.world.training import _background_box
 from clip_perception.world.training import affine_augment
 from clip_perception.world.training import BACKGROUND
+from clip_perception.world.training import BACKGROUND_CAPTIONS
+from clip_perception.world.training import build_dataset
 from clip_perception.world.training import camera_augment
+from clip_perception.world.training import caption
 from clip_perception.world.training import caption_parts
+from clip_perception.world.training import CaptionTokens
 from clip_perception.world.training import main
 from clip_perception.world.training import multi_positive_loss
 from clip_perception.world.training import per_positive_loss
@@ -264,3 +270,40 @@ def test_a_recipe_refuses_the_options_it_would_ignore(tmp_path, capsys):
     err = capsys.readouterr().err
     assert '--recipe bundled fixes --steps, --lr; it takes only --seed, --width' in err, err
     assert not (tmp_path / 'out').exists() and not (tmp_path / 'out.partial').exists()
+
+
+@pytest.mark.parametrize('side', ['right', 'left'])
+def test_caption_tokens_are_the_tokenizers_padded_batch(side):
+    # Each caption is tokenized once and the batch padded by CaptionTokens: the ids
+    # and mask must be what tokenizer(texts, padding=True) gives, on either side.
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir())
+    tokenizer.padding_side = side
+    tokens_of = CaptionTokens(tokenizer)
+    rng = np.random.default_rng(4)
+    colours, shapes = list(COLOURS), list(SHAPES)
+    for k in range(40):
+        draw = [(colours[rng.integers(len(colours))], shapes[rng.integers(len(shapes))])
+                for _ in range(int(rng.integers(1, 60)))]
+        texts = ([caption_parts(c, s, rng, 0.4)[0] for c, s in draw] if k % 2
+                 else [caption(c, s, rng) for c, s in draw])
+        texts += list(BACKGROUND_CAPTIONS[:k % 3])
+        want = tokenizer(texts, padding=True, return_tensors='pt')
+        got = tokens_of(texts)
+        assert set(got) == {'input_ids', 'attention_mask'}
+        for key in got:
+            assert got[key].dtype == want[key].dtype
+            assert torch.equal(got[key], want[key]), (key, texts)
+    assert 0 < len(tokens_of.ids) < 40 * 60
+
+
+def test_rendering_processes_give_the_crops_of_rendering_here():
+    # Two processes, each on one thread (numpy's BLAS included), render the same crops
+    # in the same order as this process does.
+    seeds = np.arange(6) + 7_000_000
+    here = build_dataset(seeds, 64, workers=1, progress=False, looks='mixed')
+    pool = build_dataset(seeds, 64, workers=2, progress=False, looks='mixed')
+    assert len(here[0]) > 0
+    for a, b in zip(here, pool):
+        assert a.dtype == b.dtype and np.array_equal(a, b)

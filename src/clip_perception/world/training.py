@@ -37,6 +37,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 import torch
 
 from clip_perception.confidence import VOCABULARY_FILE
@@ -247,18 +248,35 @@ def _random_square(res, rng):
     return (x, y, x + side, y + side)
 
 
-def _scene_crops_job(args):
+def _one_thread_each():
+    """Make this rendering process compute on one thread: torch's and numpy's BLAS.
+
+    numpy's OpenBLAS starts a worker per core and lets it spin between calls; with one
+    rendering process per core the spinning threads take the cores from the rendering
+    (measured, 200 scenes, 2 processes on 2 cores: 22.3 s with OpenBLAS's default
+    threads, 11.8 s with one; ``benchmarks/train_time.py``). The rendered crops are the
+    same, byte for byte. Set once per process and left so (the process ends with the
+    pool).
+    """
     torch.set_num_threads(1)
+    threadpool_limits(limits=1, user_api='blas')
+
+
+def _scene_crops_job(args):
     return scene_crops(*args)
 
 
 def build_dataset(seeds, size, workers=2, progress=True, looks='plain'):
-    """Render scenes and cut their crops (in ``workers`` processes, order preserved)."""
+    """Render scenes and cut their crops (in ``workers`` processes, order preserved).
+
+    Each process computes on one thread (:func:`_one_thread_each`); with ``workers``
+    1 the scenes are rendered here, on the caller's threads.
+    """
     jobs = [(int(s), size, HELD_OUT, 2, looks) for s in seeds]
     parts = []
     bar = _progress(len(jobs), 'render', progress)
     if workers > 1:
-        with get_context('spawn').Pool(workers) as pool:
+        with get_context('spawn').Pool(workers, initializer=_one_thread_each) as pool:
             for part in pool.imap(_scene_crops_job, jobs, chunksize=8):
                 parts.append(part)
                 bar.update(1)
@@ -431,6 +449,40 @@ def affine_augment(x, rng, share=0.6):
     return x.clamp(0, 1)
 
 
+class CaptionTokens:
+    """A tokenizer's padded batches of captions, each caption tokenized once.
+
+    The captions are drawn from a few thousand strings (templates times words), so
+    tokenizing each once and padding the batch here gives the tokenizer's own output at
+    a fraction of its cost (11 ms per 205-caption batch, about 40 s of the recipe's
+    3,300 steps; ``benchmarks/train_time.py``). Padding is the tokenizer's
+    ``padding=True``: on its ``padding_side``, with ``pad_token_id``, to the batch's
+    longest caption, attention mask 0 on the padding.
+
+    :param tokenizer: a transformers tokenizer with a pad token.
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.ids = {}
+
+    def __call__(self, texts):
+        """Return ``{'input_ids', 'attention_mask'}``: (len(texts), L) int64 tensors."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.ids]
+        if new:
+            self.ids.update(zip(new, self.tokenizer(new)['input_ids']))
+        rows = [self.ids[t] for t in texts]
+        width = max(len(r) for r in rows)
+        ids = np.full((len(rows), width), self.tokenizer.pad_token_id, np.int64)
+        mask = np.zeros((len(rows), width), np.int64)
+        left = self.tokenizer.padding_side == 'left'
+        for i, r in enumerate(rows):
+            cols = slice(width - len(r), width) if left else slice(0, len(r))
+            ids[i, cols] = r
+            mask[i, cols] = 1
+        return {'input_ids': torch.from_numpy(ids), 'attention_mask': torch.from_numpy(mask)}
+
+
 def positives(img_labels, txt_colour, txt_shape, txt_background):
     """(Ni, Nt) bool: which caption describes which crop.
 
@@ -479,6 +531,7 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    tokens_of = CaptionTokens(tokenizer)
     t0 = time.time()
     seeds = np.arange(cfg.scenes) + 1_000_000 * (cfg.seed + 1)
     crops, labels, kinds = build_dataset(seeds, cfg.image_size, cfg.workers, progress,
@@ -549,7 +602,7 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
                                 + [-1] * n_bg)
             tbg = torch.tensor([False] * len(parts) + [True] * n_bg)
             pos = positives(img_labels, tcol, tshp, tbg)
-        tokens = tokenizer(texts, padding=True, return_tensors='pt')
+        tokens = tokens_of(texts)
         img = model.get_image_features(pixel_values=x)
         txt = model.get_text_features(**tokens)
         img = _unit(img)
