@@ -450,8 +450,13 @@ def test_utf8_read_as_windows_1252_is_read_back(text, what, fixed):
      ['blue mug']),
     ('[00:00:00.000 --> 00:00:02.000]  the red ball.', 'red ball', []),
     ('[_BEG_] the red ball [_TT_150]', 'red ball', []),
+    # Session 22: end and padding tokens of sequence models written bare, BERT's.
+    ('the red ball <eos>', 'red ball', []), ('<bos>the blue mug<eos>', 'blue mug', []),
+    ('[CLS] the red ball [SEP]', 'red ball', []), ('the cube <pad><pad>', 'cube', []),
+    ('the red ball<eos>the cube', 'red ball', []), ('<unk> the red ball', 'red ball', []),
     # Not tokens: kept as before.
     ('the user manual', 'user manual', []), ('<speak>the red ball</speak>', 'red ball', []),
+    ('find the <mask>', 'mask', []), ('the sep bin', 'sep bin', []),
 ])
 def test_a_models_special_tokens_are_not_words_of_the_command(text, what, also):
     # Before: "red ball im end", "startoftranscript en transcribe red ball endoftext".
@@ -2066,3 +2071,65 @@ def test_a_command_of_remarks_alone_is_refused_and_names_them():
         q = parse_command(text)
         assert q.refused and 'is a remark about an object' in q.refused, text
         assert q.remarks and all(f'"{r}"' in q.refused for r in q.remarks), q.refused
+
+
+@pytest.mark.parametrize('text, what, also', [
+    # An LLM's structured output (session 22): before, "command red ball" or the objects
+    # "object red ball" or "object".
+    ('<command>the red ball</command>', 'red ball', []),
+    ('<target id="1">the cube</target>', 'cube', []),
+    ('<answer>\n  <target>the blue mug</target>\n</answer>', 'blue mug', []),
+    ('<response><command>pick up the red ball</command></response>', 'red ball', []),
+    ('<object>red ball</object><object>blue mug</object>', 'red ball', ['blue mug']),
+    ('<object>red ball</object>, <object>blue mug</object>', 'red ball', ['blue mug']),
+    ('find the <color>red</color> ball', 'red ball', []),
+    # HTML and SSML as before; a placeholder is no pair.
+    ('<p>the cube</p><p>the red ball</p>', 'cube', ['red ball']),
+    ('find the <emphasis>blue</emphasis> mug', 'blue mug', []),
+    ('<the red ball>', 'red ball', []), ('the <red> ball', 'red ball', []),
+])
+def test_words_in_tags_of_any_name_closed_by_their_name_are_the_command(text, what, also):
+    q = parse_command(text)
+    assert (q.what, [a.what for a in q.also], [a.what for a in q.alternatives], q.refused) \
+        == (what, also, [], None), q
+
+
+@pytest.mark.parametrize('text, described', [
+    # How a step is begun, tried or helped with, and the -ing form of the verb (session
+    # 22: "Start by finding the red ball" was the object "start" next to "finding red
+    # ball"; "Try finding the red ball" the object "try finding red ball").
+    ("I'll start by locating the red ball", {'what': 'red ball'}),
+    ('Start by finding the red ball.', {'what': 'red ball'}),
+    ('Begin by grasping the blue mug', {'what': 'blue mug'}),
+    ("Okay, let's start by finding the blue mug", {'what': 'blue mug'}),
+    ('Help me by picking up the red ball', {'what': 'red ball'}),
+    ('You can help by grabbing the green cube', {'what': 'green cube'}),
+    ('Proceed by grabbing the red ball', {'what': 'red ball'}),
+    ('Go ahead with grabbing the red ball', {'what': 'red ball'}),
+    ('Try finding the red ball', {'what': 'red ball'}),
+    ('Try to find the red ball', {'what': 'red ball'}),
+    ('Try the red ball', {'what': 'red ball'}),
+    ('Keep looking for the red ball', {'what': 'red ball'}),
+    ('keep holding the red ball', {'what': 'red ball'}),
+    ('Finding the red ball now', {'what': 'red ball'}),
+    ('Looking for the cube', {'what': 'cube'}),
+    ('Placing the red ball on the tray', {'what': 'red ball', 'destination': ['on the tray']}),
+    ('Finish by placing the red ball on the tray',
+     {'what': 'red ball', 'destination': ['on the tray']}),
+    ('hold the red ball', {'what': 'red ball'}),
+    ('retrieve the cube', {'what': 'cube'}),
+    # A part to hold it by is no place of it.
+    ('grab the mug by the handle', {'what': 'mug'}),
+    ('pick the cup up by its rim, carefully', {'what': 'cup'}),
+    ('Start by picking the red ball by the top', {'what': 'red ball'}),
+    # "by" as a place, and the words of objects, stay.
+    ('the red ball by the mug', {'what': 'red ball', 'link': 'next_to',
+                                 'reference': {'what': 'mug'}}),
+    ('the mug by the window', {'what': 'mug', 'link': 'next_to',
+                               'reference': {'what': 'window'}}),
+    ('the setting sun', {'what': 'setting sun'}),
+    ('the try square', {'what': 'try square'}),
+    ('holding pattern', {'what': 'holding pattern'}),
+])
+def test_how_a_step_is_begun_and_verbs_in_ing_name_no_object(text, described):
+    assert describe(parse_command(text)) == described

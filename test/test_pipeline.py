@@ -525,3 +525,22 @@ def test_remarks_hedges_and_roles_around_the_object_pose_what_was_asked(pipeline
     r = pipeline.run(scene.rgb, 'Grab the red ball. Careful, it rolls.', scene.depth,
                      scene.intrinsics)
     assert '"careful, it rolls" was read as a remark' in r.reason, r.reason
+
+
+def test_steps_begun_verbs_in_ing_and_tagged_commands_pose_what_was_asked(pipeline):
+    # Session 22: "Start by finding the blue mug" looked for "start" next to "finding
+    # blue mug"; "grab the mug by the handle" for a mug next to a "handle";
+    # "<command>the red ball</command>" for "command red ball" or "command".
+    specs = [ObjectSpec('red', 'ball', 'small', (-0.12, 0.0)),
+             ObjectSpec('blue', 'mug', 'small', (0.0, 0.02)),
+             ObjectSpec('green', 'cube', 'small', (0.12, 0.0))]
+    scene = generate_scene(7, specs=specs)
+    at = {o.name: o.centre for o in scene.objects}
+    assert_each_found_at(pipeline, scene, (
+        ("I'll start by locating the red ball", at['red ball']),
+        ('Start by finding the blue mug.', at['blue mug']),
+        ('Try finding the green cube', at['green cube']),
+        ('grab the mug by the handle', at['blue mug']),
+        ('<command>the red ball</command>', at['red ball']),
+        ('<answer>\n  <target>the blue mug</target>\n</answer>', at['blue mug']),
+        ('the green cube <eos>', at['green cube'])))

@@ -317,7 +317,10 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'fairly sure', 'quite sure', 'im sure', 'i am sure', 'too', 'also', 'as well',
            'we need', 'we want', 'we would like',
            'i also want', 'i also need', 'we also want', 'we also need', 'let me', 'go for',
-           'going for', 'though', 'you mean', 'you meant')
+           'going for', 'though', 'you mean', 'you meant',
+           # Verbs of holding and getting back (session 22: "hold the red ball",
+           # "retrieve the cube" were the objects "hold red ball", "retrieve cube").
+           'hold', 'retrieve')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -717,6 +720,13 @@ _MARKUP_TAG = re.compile(rf'</?(?:{_TAG_NAMES})(?:[\s/][^<>]*)?>|<[a-zA-Z][\w:.-
                          r'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s<>]+))+\s*/?>',
                          re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<([^<>]*)>')  # "<the red ball>": the words
+# A tag of any name that is closed by its own name wraps words, as an LLM's structured
+# output does ("<command>the red ball</command>", "<target>blue mug</target>"; session
+# 22: the objects "command red ball" or "command"). A placeholder is not closed. The pair
+# opening a line, or right after another tag, lists as a line break does; inside a line,
+# as a space.
+_PAIRED_TAG = re.compile(r'(?P<before>^|[>\n])?[ \t]*<(?P<name>[a-zA-Z][\w.-]{0,40})(?:\s[^<>]*)?>'
+                         r'(?P<words>[^<>]*)</(?P=name)\s*>', re.IGNORECASE)
 _BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a line each
 _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 
@@ -858,12 +868,15 @@ def _without_mojibake(text):
 # said: what follows is another turn, not the command. A Whisper prompt (before
 # "<|startoftranscript|>") was not said. Other tokens, segment times and the role a chat
 # template names after a turn's opening token ("<|im_start|>assistant"), are dropped.
+# Session 22: the end and padding tokens of sequence models written bare ("the red ball
+# <eos>": the plural object "red ball eo"; "<pad>", "<unk>", BERT's "[SEP]").
 _END_OF_TURN = re.compile(r'<\|(?:endoftext|im_end|eot_id|eom_id|end|end_of_text|eot)\|>|'
-                          r'<end_of_turn>|\[_EOT_\]', re.IGNORECASE)
+                          r'<end_of_turn>|\[_EOT_\]|<eos>|(?-i:\[SEP\])', re.IGNORECASE)
 _TRANSCRIPT_START = re.compile(r'<\|startoftranscript\|>|\[_SOT_\]', re.IGNORECASE)
 _SEGMENT_TIME = r'(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?'
 _MODEL_TOKEN = re.compile(
-    r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|'
+    r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|<(?:bos|pad|unk|sep|cls)>|'
+    r'(?-i:\[(?:CLS|PAD|UNK|BOS|MASK)\])|'
     rf'\[?\s*{_SEGMENT_TIME}\s*-->\s*{_SEGMENT_TIME}\s*\]?)'
     r'(?:[ \t]*\b(?:assistant|user|system|model)\b(?=[ \t]*(?:[\n:]|<\||$)):?)?',
     re.IGNORECASE)
@@ -1009,6 +1022,13 @@ def _words_of_identifiers(text):
 _INVISIBLE_SPACE = '\u200b'
 
 
+def _paired_tag(m):
+    """Return the words of a :data:`_PAIRED_TAG` match, between line breaks or spaces."""
+    if m.group('before') is None:
+        return f' {m.group("words")} '
+    return f'{m.group("before")}\n{m.group("words")}\n'
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
@@ -1023,6 +1043,10 @@ def _normalise(text):
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(_without_markdown(text))
+    for _ in range(8):  # nested pairs, the innermost first
+        text, n = _PAIRED_TAG.subn(_paired_tag, text)
+        if not n:
+            break
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _PLACEHOLDER.sub(r' \1 ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
@@ -2374,6 +2398,51 @@ def _from_key_values(said):
 # believe the target is ..."): acknowledgements, openings and hedges, dropped with it.
 _LEAD_IN = (r'^\s*(?:(?:ok(?:ay)?|alright|all\s+right|sure|so|now|next|then|well|and|'
             r'i\s+(?:think|believe|guess)|happy\s+to\s+help)\b[\s,!.:;-]*)*')
+# Verbs a command is given with, by their -ing forms (session 22): "Start by finding the
+# red ball" read "by" as "next to" (the object "start" next to "finding red ball"), "Try
+# finding the red ball" was the object "try finding red ball", "Placing the red ball on
+# the tray" kept "placing" in the object. The -ing form is read as its verb, which the
+# rules after it know (filler, a place instruction).
+_GERUNDS = {
+    'finding': 'find', 'locating': 'locate', 'grabbing': 'grab', 'grasping': 'grasp',
+    'picking': 'pick', 'getting': 'get', 'taking': 'take', 'fetching': 'fetch',
+    'bringing': 'bring', 'handing': 'hand', 'lifting': 'lift', 'placing': 'place',
+    'putting': 'put', 'moving': 'move', 'setting': 'set', 'dropping': 'drop',
+    'looking': 'look', 'searching': 'search', 'detecting': 'detect',
+    'identifying': 'identify', 'tracking': 'track', 'pointing': 'point',
+    'reaching': 'reach', 'touching': 'touch', 'holding': 'hold', 'carrying': 'carry',
+    'spotting': 'spot', 'selecting': 'select', 'retrieving': 'retrieve',
+}
+_GERUND_ALTS = '|'.join(_GERUNDS)
+_GERUND_VERBS = '|'.join(sorted(set(_GERUNDS.values())))
+# How a step is begun, tried or helped with, before the verb that names the object:
+# "(I'll) start by finding", "begin with grabbing", "help me by picking up", "try to
+# find", "try finding", "keep looking for", "go ahead with grabbing", "proceed by".
+_HOW_TO_BEGIN = re.compile(
+    _LEAD_IN + r"(?:(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+can|\s+could|\s+should|\s+may)\s+|"
+    r"let\s*'?\s*s\s+|please\s+)?(?:start|begin|finish|end|kick\s+off|proceed|continue|"
+    r'go\s+on|go\s+ahead|help(?:\s+(?:me|us|out))?|assist(?:\s+(?:me|us))?|try|keep)\s+'
+    rf'(?:(?:by|with)\s+(?P<g1>{_GERUND_ALTS})|(?P<g2>{_GERUND_ALTS})|to\s+(?P<v>'
+    rf'{_GERUND_VERBS}))\b')
+# A command that opens with the -ing form: "Placing the red ball on the tray",
+# "Finding the blue mug now", "Looking for the cube".
+_OPENING_GERUND = re.compile(
+    _LEAD_IN + rf'(?P<g>{_GERUND_ALTS})(?=\s+(?:up\s+|for\s+|out\s+|down\s+)?(?:the|a|an|'
+    r'this|that|these|those|my|your|all|both|each|every|some|any)\s)')
+# Where to hold it is no place of it: "grab the mug by the handle", "pick the cup up by
+# its rim" (session 22: a link "next to" an object "handle").
+_BY_THE_PART = re.compile(
+    r'\s+by\s+(?:the|its|their|his|her)\s+(?:handles?|rims?|lip|neck|lid|cap|stem|tip|'
+    r'grip|body|top)(?=\s*(?:$|[.!?;,]|and\b|then\b|with\b|please\b|carefully\b|'
+    r'gently\b))')
+
+
+def _verb_of(m):
+    """Return the verb of a :data:`_HOW_TO_BEGIN` or :data:`_OPENING_GERUND` match."""
+    said = m.groupdict()
+    return said.get('v') or _GERUNDS[said.get('g') or said.get('g1') or said.get('g2')]
+
+
 _PHRASINGS = (
     (re.compile(r'\binfront\b'), 'in front'), (re.compile(r'\bontop\b'), 'on top'),
     (re.compile(r'\bnextto\b'), 'next to'),
@@ -2454,6 +2523,8 @@ _PHRASINGS = (
                 r'(?:on\s+the\s+)?left)\b'), 'in the middle'),
     (re.compile(r'\b(?:look|search|walk|go|drive|move|turn)\s+around(?:\s+(?:the|this|your)\s+'
                 r'\w+)?\s+(?:for|and)\b'), ' '),
+    # "Try the red ball" (session 22: the object "try red ball").
+    (re.compile(_LEAD_IN + r"(?:let\s*'?\s*s\s+)?try\s+(?=(?:the|a|an|this|that)\s)"), ''),
     (re.compile(r'^\s*(?:no\s+wait|wait\s+no|no\s+sorry|no\s+that\s*\'?\s*s\s+not\s+(?:it|the\s+one|'
                 r'right)|that\s*\'?\s*s\s+not\s+(?:it|the\s+one))\b[\s,;:.!?-]*'), ''),
 )
@@ -2464,7 +2535,13 @@ _NEITHER_BUT = re.compile(r'^(.*?)\bneither\s+([^,;.!?]+?)\s+nor\s+([^,;.!?]+?)[
 
 
 def _plain_phrasing(said):
-    """Read the phrasings of :data:`_PHRASINGS` and "neither ... nor" in lower-case ``said``."""
+    """Read the phrasings of :data:`_PHRASINGS` and "neither ... nor" in lower-case ``said``.
+
+    The verbs of :data:`_HOW_TO_BEGIN` and :data:`_OPENING_GERUND` are read first, and a
+    part to hold it by (:data:`_BY_THE_PART`) dropped.
+    """
+    said = _OPENING_GERUND.sub(_verb_of, _HOW_TO_BEGIN.sub(_verb_of, said))
+    said = _BY_THE_PART.sub('', said)
     for pattern, plain in _PHRASINGS:
         said = pattern.sub(plain, said)
     said = _NEITHER_BUT.sub(r'\1\4 but not \2 nor \3', said)
