@@ -2087,11 +2087,27 @@ def test_a_command_of_remarks_alone_is_refused_and_names_them():
     ('<p>the cube</p><p>the red ball</p>', 'cube', ['red ball']),
     ('find the <emphasis>blue</emphasis> mug', 'blue mug', []),
     ('<the red ball>', 'red ball', []), ('the <red> ball', 'red ball', []),
+    # helper-46: three pairs in a row, a colour as the name, a placeholder "<pad>", Llama
+    # 2's instruction tokens.
+    ('<object>red ball</object><object>blue cube</object><object>green mug</object>',
+     'red ball', ['blue cube', 'green mug']),
+    ('<red>the ball</red>', 'red ball', []), ('pick up the <pad>', 'pad', []),
+    ('<s>[INST] pick up the red ball [/INST]', 'red ball', []),
 ])
 def test_words_in_tags_of_any_name_closed_by_their_name_are_the_command(text, what, also):
     q = parse_command(text)
     assert (q.what, [a.what for a in q.also], [a.what for a in q.alternatives], q.refused) \
         == (what, also, [], None), q
+
+
+def test_tag_pairs_inside_a_line_read_as_the_words_around_them():
+    # helper-46: "or" between two pairs was a second object "or blue cube"; "next to"
+    # between them an unchecked remark.
+    q = parse_command('<object>red ball</object> or <object>blue cube</object>')
+    assert (q.what, [a.what for a in q.alternatives], q.also) == ('red ball', ['blue cube'], ())
+    assert describe(parse_command('<object>the red ball</object> next to <object>the blue '
+                                  'cube</object>')) == {'what': 'red ball', 'link': 'next_to',
+                                                        'reference': {'what': 'blue cube'}}
 
 
 @pytest.mark.parametrize('text, described', [
@@ -2118,8 +2134,26 @@ def test_words_in_tags_of_any_name_closed_by_their_name_are_the_command(text, wh
      {'what': 'red ball', 'destination': ['on the tray']}),
     ('hold the red ball', {'what': 'red ball'}),
     ('retrieve the cube', {'what': 'cube'}),
-    # A part to hold it by is no place of it.
+    # helper-46: with something before "start by", "help me" before the verb, "try and",
+    # "keep trying to", -ing with "me", how it is done after the object, the next step
+    # in -ing.
+    ('Can you help me by picking up the blue cube?', {'what': 'blue cube'}),
+    ('First, start by locating the white cube.', {'what': 'white cube'}),
+    ('okay so start by finding the red ball', {'what': 'red ball'}),
+    ('Help me find the red ball', {'what': 'red ball'}),
+    ('try and find the red ball', {'what': 'red ball'}),
+    ('Keep trying to find the red ball', {'what': 'red ball'}),
+    ('Bringing me the red ball', {'what': 'red ball'}),
+    ('Pick up the red ball by grasping it', {'what': 'red ball'}),
+    ('Pick up the mug by grabbing its handle', {'what': 'mug'}),
+    ('Pick up the red ball, placing it in the bin',
+     {'what': 'red ball', 'destination': ['in the bin']}),
+    # A part to hold it by is no place of it, after a verb that holds it.
     ('grab the mug by the handle', {'what': 'mug'}),
+    ('grab the black mug by the white handle', {'what': 'black mug'}),
+    ('grab the mug by the handle on the left', {'what': 'mug', 'relation': 'left'}),
+    ('find the blue cube by the handle', {'what': 'blue cube', 'link': 'next_to',
+                                          'reference': {'what': 'handle'}}),
     ('pick the cup up by its rim, carefully', {'what': 'cup'}),
     ('Start by picking the red ball by the top', {'what': 'red ball'}),
     # "by" as a place, and the words of objects, stay.
@@ -2132,4 +2166,17 @@ def test_words_in_tags_of_any_name_closed_by_their_name_are_the_command(text, wh
     ('holding pattern', {'what': 'holding pattern'}),
 ])
 def test_how_a_step_is_begun_and_verbs_in_ing_name_no_object(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    # What it is for names another thing, whose number is not the object's (session 22:
+    # both were plural, every red ball posed).
+    ('Get the red ball for the kids', {'what': 'red ball for kids'}),
+    ('the box for the screws', {'what': 'box for screws'}),
+    ('the boxes for the screws', {'what': 'box for screws', 'plural': True}),
+    ('two boxes for screws', {'what': 'box for screws', 'plural': True, 'count': 2}),
+    ('the red balls', {'what': 'red ball', 'plural': True}),
+])
+def test_the_number_of_an_object_is_its_own_not_what_it_is_for(text, described):
     assert describe(parse_command(text)) == described

@@ -543,4 +543,8 @@ def test_steps_begun_verbs_in_ing_and_tagged_commands_pose_what_was_asked(pipeli
         ('grab the mug by the handle', at['blue mug']),
         ('<command>the red ball</command>', at['red ball']),
         ('<answer>\n  <target>the blue mug</target>\n</answer>', at['blue mug']),
-        ('the green cube <eos>', at['green cube'])))
+        ('the green cube <eos>', at['green cube']),
+        ('Help me find the blue mug', at['blue mug']),
+        ('Pick up the red ball, placing it in the bin', at['red ball']),
+        ('<object>the red ball</object> next to <object>the blue mug</object>',
+         at['red ball'])))

@@ -722,11 +722,13 @@ _MARKUP_TAG = re.compile(rf'</?(?:{_TAG_NAMES})(?:[\s/][^<>]*)?>|<[a-zA-Z][\w:.-
 _PLACEHOLDER = re.compile(r'<([^<>]*)>')  # "<the red ball>": the words
 # A tag of any name that is closed by its own name wraps words, as an LLM's structured
 # output does ("<command>the red ball</command>", "<target>blue mug</target>"; session
-# 22: the objects "command red ball" or "command"). A placeholder is not closed. The pair
-# opening a line, or right after another tag, lists as a line break does; inside a line,
-# as a space.
-_PAIRED_TAG = re.compile(r'(?P<before>^|[>\n])?[ \t]*<(?P<name>[a-zA-Z][\w.-]{0,40})(?:\s[^<>]*)?>'
-                         r'(?P<words>[^<>]*)</(?P=name)\s*>', re.IGNORECASE)
+# 22: the objects "command red ball" or "command"). A placeholder is not closed. A pair
+# with nothing but line breaks and tags on either side lists as a line break does
+# ("<object>A</object><object>B</object>"); in a line, as a space ("<object>A</object>
+# or <object>B</object>", "<object>A</object> next to ..."; helper-46). A colour as the
+# name stays a word ("<red>the ball</red>").
+_PAIRED_TAG = re.compile(r'[ \t]*<(?P<name>[a-zA-Z][\w.-]{0,40})(?:\s[^<>]*)?>(?P<words>[^<>]*)'
+                         r'</(?P=name)\s*>[ \t]*', re.IGNORECASE)
 _BLOCK_TAG = re.compile(r'</?(?:br|p|div|li|tr|h[1-6]|s)\b', re.IGNORECASE)  # a line each
 _CHARACTER_REFERENCE = re.compile(r'&(?:[a-zA-Z]{2,8}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 
@@ -869,14 +871,15 @@ def _without_mojibake(text):
 # "<|startoftranscript|>") was not said. Other tokens, segment times and the role a chat
 # template names after a turn's opening token ("<|im_start|>assistant"), are dropped.
 # Session 22: the end and padding tokens of sequence models written bare ("the red ball
-# <eos>": the plural object "red ball eo"; "<pad>", "<unk>", BERT's "[SEP]").
+# <eos>": the plural object "red ball eo"; "<pad><pad>", "<unk>", BERT's "[SEP]", Llama
+# 2's "[INST]"). One "<pad>" may be a placeholder ("pick up the <pad>": helper-46).
 _END_OF_TURN = re.compile(r'<\|(?:endoftext|im_end|eot_id|eom_id|end|end_of_text|eot)\|>|'
                           r'<end_of_turn>|\[_EOT_\]|<eos>|(?-i:\[SEP\])', re.IGNORECASE)
 _TRANSCRIPT_START = re.compile(r'<\|startoftranscript\|>|\[_SOT_\]', re.IGNORECASE)
 _SEGMENT_TIME = r'(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?'
 _MODEL_TOKEN = re.compile(
-    r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|<(?:bos|pad|unk|sep|cls)>|'
-    r'(?-i:\[(?:CLS|PAD|UNK|BOS|MASK)\])|'
+    r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|<(?:bos|unk|sep|cls)>|'
+    r'(?:<pad>\s*){2,}|(?-i:\[(?:CLS|PAD|UNK|BOS|MASK)\]|\[/?INST\]|<</?SYS>>)|'
     rf'\[?\s*{_SEGMENT_TIME}\s*-->\s*{_SEGMENT_TIME}\s*\]?)'
     r'(?:[ \t]*\b(?:assistant|user|system|model)\b(?=[ \t]*(?:[\n:]|<\||$)):?)?',
     re.IGNORECASE)
@@ -1024,9 +1027,12 @@ _INVISIBLE_SPACE = '\u200b'
 
 def _paired_tag(m):
     """Return the words of a :data:`_PAIRED_TAG` match, between line breaks or spaces."""
-    if m.group('before') is None:
-        return f' {m.group("words")} '
-    return f'{m.group("before")}\n{m.group("words")}\n'
+    before, after = m.string[:m.start()].rstrip(), m.string[m.end():].lstrip()
+    name = m.group('name').lower()
+    words = f'{name} {m.group("words")}' if name in _COLOUR_WORDS else m.group('words')
+    if (not before or before[-1] == '>') and (not after or after[0] == '<'):
+        return f'\n{words}\n'
+    return f' {words} '
 
 
 def _normalise(text):
@@ -1380,6 +1386,17 @@ def _strip_filler(s):
     return ' '.join(s.replace('-', ' ').replace(_AS_NOUN, '').split())
 
 
+def _head(words):
+    """Return the index of the head noun of an object phrase's ``words`` (list of str).
+
+    The last word, or the last before "for": what it is for names another thing, whose
+    number is not the object's (session 22: "get the red ball for the kids", "the box for
+    the screws" were plural, every red ball posed).
+    """
+    k = words.index('for', 1) if 'for' in words[1:-1] else len(words)
+    return max(k - 1, 0)
+
+
 def _singular(word):
     """English plural of a head noun -> singular ("boxes" -> "box", "balls" -> "ball")."""
     if len(word) > 3 and re.search(r'(x|ch|sh|ss|s|z)es$', word):
@@ -1692,7 +1709,7 @@ def _phrase(s, text):
         # A number before a plural head noun says how many ("the 2 red balls", "three
         # mugs", "both cubes"); before a singular one it is part of the name ("the 9
         # volt battery").
-        head_plural = bool(words) and _singular(words[-1]) != words[-1]
+        head_plural = bool(words) and _singular(words[_head(words)]) != words[_head(words)]
         for k, word in enumerate(words if len(words) == 1 else words[:-1]):
             if k + 1 < len(words) and words[k + 1] in _MEASURE_UNITS:
                 continue  # "the 5 cm cubes": a measure, not five cubes
@@ -1712,14 +1729,15 @@ def _phrase(s, text):
                 plural = plural or n > 1
                 del words[k]
                 break
-    if words and (plural or ordinal is None) and _singular(words[-1]) != words[-1] and \
-            words[-1] not in _ONE_OBJECT_PLURALS:
+    head = _head(words)
+    if words and (plural or ordinal is None) and _singular(words[head]) != words[head] and \
+            words[head] not in _ONE_OBJECT_PLURALS:
         plural = True
-        words[-1] = _singular(words[-1])
+        words[head] = _singular(words[head])
     if one_of and count is None and ordinal is None:
         plural = False
-        if words and _singular(words[-1]) != words[-1]:
-            words[-1] = _singular(words[-1])
+        if words and _singular(words[head]) != words[head]:
+            words[head] = _singular(words[head])
     if ordinal is not None:
         plural = False
         # Counted from the left unless a place, a size or a relation says along what
@@ -2416,25 +2434,52 @@ _GERUNDS = {
 _GERUND_ALTS = '|'.join(_GERUNDS)
 _GERUND_VERBS = '|'.join(sorted(set(_GERUNDS.values())))
 # How a step is begun, tried or helped with, before the verb that names the object:
-# "(I'll) start by finding", "begin with grabbing", "help me by picking up", "try to
-# find", "try finding", "keep looking for", "go ahead with grabbing", "proceed by".
+# "(I'll) start by finding", "could you begin with grabbing", "help me by picking up",
+# "try to find", "try and find", "try finding", "keep trying to find", "keep looking
+# for", "go ahead with grabbing", "proceed by". "by" or "with" before an -ing verb says
+# how, never where, whatever comes before it (helper-46: "Can you help me by picking up
+# ...", "First, start by ..."; "start" was an object next to "picking up ...").
 _HOW_TO_BEGIN = re.compile(
-    _LEAD_IN + r"(?:(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+can|\s+could|\s+should|\s+may)\s+|"
-    r"let\s*'?\s*s\s+|please\s+)?(?:start|begin|finish|end|kick\s+off|proceed|continue|"
-    r'go\s+on|go\s+ahead|help(?:\s+(?:me|us|out))?|assist(?:\s+(?:me|us))?|try|keep)\s+'
-    rf'(?:(?:by|with)\s+(?P<g1>{_GERUND_ALTS})|(?P<g2>{_GERUND_ALTS})|to\s+(?P<v>'
+    '(?:' + _LEAD_IN + r')?\b(?:(?:start|begin|finish|end|kick|proceed|continue|go\s+on|'
+    r'go\s+ahead|help|assist|try|keep)(?:ing)?(?:\s+(?:off|me|us|out|on))?(?:\s+trying)?)\s+'
+    rf'(?:(?:by|with)\s+(?P<g1>{_GERUND_ALTS})|(?P<g2>{_GERUND_ALTS})|(?:to|and)\s+(?P<v>'
     rf'{_GERUND_VERBS}))\b')
+# "Help me find the red ball", "help us get the cube": the verb after "help me".
+_HELP_TO = re.compile(rf'\bhelp\s+(?:me|us)\s+(?:to\s+)?(?=(?:{_GERUND_VERBS})\b)')
 # A command that opens with the -ing form: "Placing the red ball on the tray",
-# "Finding the blue mug now", "Looking for the cube".
+# "Finding the blue mug now", "Looking for the cube", "Bringing me the red ball".
 _OPENING_GERUND = re.compile(
-    _LEAD_IN + rf'(?P<g>{_GERUND_ALTS})(?=\s+(?:up\s+|for\s+|out\s+|down\s+)?(?:the|a|an|'
-    r'this|that|these|those|my|your|all|both|each|every|some|any)\s)')
+    _LEAD_IN + rf'(?P<g>{_GERUND_ALTS})(?=\s+(?:up\s+|for\s+|out\s+|down\s+|away\s+|me\s+|'
+    r'us\s+)?(?:the|a|an|this|that|these|those|my|your|all|both|each|every|some|any)\s)')
+# How it is done, after the object: "pick up the red ball by grasping it", "... by
+# grabbing its handle" (helper-46: an object "grasping" it was next to). To the clause's
+# end.
+_BY_DOING = re.compile(rf'\s+by\s+(?:{_GERUND_ALTS})\b[^,.;!?]*')
+# What is done with it next, said in -ing after a comma: "pick up the red ball, placing
+# it in the bin" (helper-46: the object "red ball placing") is "... and place it ...".
+_THEN_DOING = re.compile(rf',\s*(?P<g>{_GERUND_ALTS})\s+(?=(?:it|them)\b)')
 # Where to hold it is no place of it: "grab the mug by the handle", "pick the cup up by
-# its rim" (session 22: a link "next to" an object "handle").
+# its red rim" (session 22: a link "next to" an object "handle"). Only after a verb that
+# holds or moves it ("find the cube by the handle" is next to a handle: helper-46), and
+# only where the clause ends or a place follows ("... by the handle on the left").
 _BY_THE_PART = re.compile(
-    r'\s+by\s+(?:the|its|their|his|her)\s+(?:handles?|rims?|lip|neck|lid|cap|stem|tip|'
-    r'grip|body|top)(?=\s*(?:$|[.!?;,]|and\b|then\b|with\b|please\b|carefully\b|'
-    r'gently\b))')
+    r'\s+by\s+(?:the|its|their|his|her)\s+(?:[a-z]+\s+)?(?:handles?|rims?|lip|neck|lid|cap|'
+    r'stem|tip|grip|body|top)(?=\s*(?:$|[.!?;,]|(?:and|then|with|please|carefully|gently|on|'
+    r'in|at|next|near|to|from|behind|beside|left|right)\b))')
+_HOLDING_VERB = re.compile(r'\b(?:grab|grasp|pick|hold|lift|take|carry|hand|bring|fetch|get|'
+                           r'move|put|place|raise|pull|turn|tilt)\b')
+
+
+def _without_part_to_hold(said):
+    """``said`` without a :data:`_BY_THE_PART` after a verb that holds or moves it."""
+    def part(m):
+        before = said[:m.start()]
+        colour = m.group().split()[-2] if len(m.group().split()) == 4 else None
+        if _HOLDING_VERB.search(before) and (colour is None or colour in _COLOUR_WORDS):
+            return ''
+        return m.group()
+
+    return _BY_THE_PART.sub(part, said)
 
 
 def _verb_of(m):
@@ -2537,11 +2582,13 @@ _NEITHER_BUT = re.compile(r'^(.*?)\bneither\s+([^,;.!?]+?)\s+nor\s+([^,;.!?]+?)[
 def _plain_phrasing(said):
     """Read the phrasings of :data:`_PHRASINGS` and "neither ... nor" in lower-case ``said``.
 
-    The verbs of :data:`_HOW_TO_BEGIN` and :data:`_OPENING_GERUND` are read first, and a
-    part to hold it by (:data:`_BY_THE_PART`) dropped.
+    The verbs of :data:`_HOW_TO_BEGIN`, :data:`_HELP_TO`, :data:`_OPENING_GERUND` and
+    :data:`_THEN_DOING` are read first, how it is done (:data:`_BY_DOING`) and a part to
+    hold it by (:func:`_without_part_to_hold`) dropped.
     """
-    said = _OPENING_GERUND.sub(_verb_of, _HOW_TO_BEGIN.sub(_verb_of, said))
-    said = _BY_THE_PART.sub('', said)
+    said = _OPENING_GERUND.sub(_verb_of, _HELP_TO.sub('', _HOW_TO_BEGIN.sub(_verb_of, said)))
+    said = _THEN_DOING.sub(lambda m: f' and {_verb_of(m)} ', _BY_DOING.sub('', said))
+    said = _without_part_to_hold(said)
     for pattern, plain in _PHRASINGS:
         said = pattern.sub(plain, said)
     said = _NEITHER_BUT.sub(r'\1\4 but not \2 nor \3', said)
