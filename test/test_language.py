@@ -2148,6 +2148,16 @@ def test_tag_pairs_inside_a_line_read_as_the_words_around_them():
     ('Pick up the mug by grabbing its handle', {'what': 'mug'}),
     ('Pick up the red ball, placing it in the bin',
      {'what': 'red ball', 'destination': ['in the bin']}),
+    # Begun with an object, "instead", "instead of X, Y".
+    ('Start with the red ball', {'what': 'red ball'}),
+    ("Let's begin with the blue cube, then the red ball",
+     {'what': 'blue cube', 'also': [{'what': 'red ball'}]}),
+    ('Go ahead with the red ball', {'what': 'red ball'}),
+    ('Try the blue cube instead', {'what': 'blue cube'}),
+    ('Instead of the red ball, grab the blue cube.',
+     {'what': 'blue cube', 'exclude': ['red ball']}),
+    ('the blue cube instead of the red ball', {'what': 'blue cube', 'exclude': ['red ball']}),
+    ('the start button', {'what': 'start button'}),
     # A part to hold it by is no place of it, after a verb that holds it.
     ('grab the mug by the handle', {'what': 'mug'}),
     ('grab the black mug by the white handle', {'what': 'black mug'}),

@@ -2568,6 +2568,13 @@ _PHRASINGS = (
                 r'(?:on\s+the\s+)?left)\b'), 'in the middle'),
     (re.compile(r'\b(?:look|search|walk|go|drive|move|turn)\s+around(?:\s+(?:the|this|your)\s+'
                 r'\w+)?\s+(?:for|and)\b'), ' '),
+    # "Start with the red ball", "let's begin with the cube, then ...", "go ahead with the
+    # mug" (helper-46: the objects "start with red ball", "with mug"); "... instead" at
+    # the end of a clause; "instead of X, Y" is "not X, Y" (was refused: only exclusions).
+    (re.compile(_LEAD_IN + r"(?:let\s*'?\s*s\s+)?(?:(?:start|begin)(?:ing)?(?:\s+off)?|go\s+ahead)"
+                r'\s+with\s+(?=(?:the|a|an|this|that|my|your)\s)'), ''),
+    (re.compile(r'\s+instead(?=\s*(?:$|[.!?;,]))'), ''),
+    (re.compile(r'^\s*instead\s+of\s+(?=[^,;.!?]+,)'), 'not '),
     # "Try the red ball" (session 22: the object "try red ball").
     (re.compile(_LEAD_IN + r"(?:let\s*'?\s*s\s+)?try\s+(?=(?:the|a|an|this|that)\s)"), ''),
     (re.compile(r'^\s*(?:no\s+wait|wait\s+no|no\s+sorry|no\s+that\s*\'?\s*s\s+not\s+(?:it|the\s+one|'
