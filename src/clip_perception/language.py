@@ -1709,7 +1709,8 @@ def _phrase(s, text):
         # A number before a plural head noun says how many ("the 2 red balls", "three
         # mugs", "both cubes"); before a singular one it is part of the name ("the 9
         # volt battery").
-        head_plural = bool(words) and _singular(words[_head(words)]) != words[_head(words)]
+        noun = words[_head(words)] if words else ''
+        head_plural = bool(words) and _singular(noun) != noun
         for k, word in enumerate(words if len(words) == 1 else words[:-1]):
             if k + 1 < len(words) and words[k + 1] in _MEASURE_UNITS:
                 continue  # "the 5 cm cubes": a measure, not five cubes
@@ -2463,7 +2464,7 @@ _THEN_DOING = re.compile(rf',\s*(?P<g>{_GERUND_ALTS})\s+(?=(?:it|them)\b)')
 # holds or moves it ("find the cube by the handle" is next to a handle: helper-46), and
 # only where the clause ends or a place follows ("... by the handle on the left").
 _BY_THE_PART = re.compile(
-    r'\s+by\s+(?:the|its|their|his|her)\s+(?:[a-z]+\s+)?(?:handles?|rims?|lip|neck|lid|cap|'
+    r'\s+by\s+(?:the|its|their|his|her)\s+(?:(?P<word>[a-z]+)\s+)?(?:handles?|rims?|lip|neck|lid|cap|'
     r'stem|tip|grip|body|top)(?=\s*(?:$|[.!?;,]|(?:and|then|with|please|carefully|gently|on|'
     r'in|at|next|near|to|from|behind|beside|left|right)\b))')
 _HOLDING_VERB = re.compile(r'\b(?:grab|grasp|pick|hold|lift|take|carry|hand|bring|fetch|get|'
@@ -2471,11 +2472,14 @@ _HOLDING_VERB = re.compile(r'\b(?:grab|grasp|pick|hold|lift|take|carry|hand|brin
 
 
 def _without_part_to_hold(said):
-    """``said`` without a :data:`_BY_THE_PART` after a verb that holds or moves it."""
+    """``said`` without a :data:`_BY_THE_PART` after a verb that holds or moves it.
+
+    A word before the part must be a colour ("by the white handle"); another ("by the
+    mug handle") names something else.
+    """
     def part(m):
-        before = said[:m.start()]
-        colour = m.group().split()[-2] if len(m.group().split()) == 4 else None
-        if _HOLDING_VERB.search(before) and (colour is None or colour in _COLOUR_WORDS):
+        word = m.group('word')
+        if _HOLDING_VERB.search(said, 0, m.start()) and (word is None or word in _COLOUR_WORDS):
             return ''
         return m.group()
 
@@ -2483,7 +2487,11 @@ def _without_part_to_hold(said):
 
 
 def _verb_of(m):
-    """Return the verb of a :data:`_HOW_TO_BEGIN` or :data:`_OPENING_GERUND` match."""
+    """Return the verb a match of the -ing rules names.
+
+    For :data:`_HOW_TO_BEGIN`, :data:`_OPENING_GERUND` and :data:`_THEN_DOING`: its ``v``
+    group, else the verb of its -ing group.
+    """
     said = m.groupdict()
     return said.get('v') or _GERUNDS[said.get('g') or said.get('g1') or said.get('g2')]
 
