@@ -6,7 +6,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
 
 * ``image_transport:=compressed`` subscribes ``<image>/compressed``
   (sensor_msgs/CompressedImage); ``depth_transport:=compressedDepth`` subscribes
-  ``<depth>/compressedDepth``. The shipped recording (data/demo_bag) needs
+  ``<depth>/compressedDepth``, ``depth_transport:=compressed`` ``<depth>/compressed``.
+  The shipped recording (data/demo_bag) needs
   ``image_transport:=compressed model:=bundled``.
 * The command topic is ``~/command`` by default: ``/clip_perception/command``, or
   ``/<namespace>/clip_perception/command``, next to the node's outputs (the recording
@@ -70,9 +71,10 @@ def generate_launch_description():
                               default_value='/{camera}/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image (base name).'),
         DeclareLaunchArgument('depth_transport', default_value='raw',
-                              choices=['raw', 'compressedDepth'],
+                              choices=['raw', 'compressedDepth', 'compressed'],
                               description='raw: sensor_msgs/Image on <depth>; '
-                              'compressedDepth: <depth>/compressedDepth.'),
+                              'compressedDepth: <depth>/compressedDepth; compressed: '
+                              '<depth>/compressed (a 16-bit PNG or TIFF).'),
         DeclareLaunchArgument('command', default_value='~/command',
                               description='std_msgs/String command topic; ~/command is '
                               '<namespace>/clip_perception/command.'),
@@ -144,6 +146,7 @@ def camera_nodes(context):
                 ('camera_info', topic('camera_info')),
                 ('depth', depth),
                 ('depth/compressedDepth', depth + '/compressedDepth'),
+                ('depth/compressed', depth + '/compressed'),
                 ('command', topic('command')),
             ],
         }
@@ -188,6 +191,7 @@ def shared_model_process(value, cameras, managed):
             ('camera_info', relative('camera_info')),
             ('depth', depth),
             ('depth/compressedDepth', depth + '/compressedDepth'),
+            ('depth/compressed', depth + '/compressed'),
             ('command', relative('command')),
         ],
     )

@@ -7,6 +7,7 @@ Python as the reference.
 
 import struct
 
+import cv2
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -112,6 +113,71 @@ def test_wrong_formats_are_refused_with_the_reason(fmt, needle):
     _, data = compressed_depth.encode(np.ones((4, 4), np.uint16), 'png', '16UC1')
     with pytest.raises(MessageError, match=needle):
         compressed_depth_to_array(fmt, data)
+
+
+@pytest.mark.parametrize('fmt, ext', [
+    ('16UC1; png compressed ', '.png'),   # compressed_image_transport's png of a 16-bit image
+    ('mono16; png compressed ', '.png'),
+    ('png', '.png'),                      # cv_bridge's cv2_to_compressed_imgmsg
+    ('16UC1; tiff compressed', '.tiff'),  # iai_kinect2's kinect2_bridge
+])
+def test_depth_over_the_compressed_transport_is_read_as_its_16_bit_image(fmt, ext):
+    """A 16-bit PNG or TIFF on <depth>/compressed is 16UC1 depth.
+
+    RealSense and Orbbec drivers publish depth so (realsense-ros#2361; helper-47: refused
+    as "the compressed (colour) transport?").
+    """
+    mm = _mm(np.random.default_rng(7), 30, 40, 0.1)
+    data = cv2.imencode(ext, mm)[1].tobytes()
+    expected = np.where(mm == 0, np.nan, mm * np.float32(0.001))
+    notes = []
+    out = compressed_depth_to_array(fmt, data, notes=notes, transport='compressed')
+    np.testing.assert_allclose(out, expected, equal_nan=True)
+    assert notes == []
+    # depth_scale applies as to raw 16UC1 (a D405's 0.1 mm units).
+    np.testing.assert_allclose(
+        compressed_depth_to_array(fmt, data, 0.0001, transport='compressed'), expected / 10,
+        equal_nan=True, rtol=1e-6)
+    # On the compressedDepth topic (a remap) it is decoded too, and the note names the fix.
+    notes = []
+    np.testing.assert_allclose(compressed_depth_to_array(fmt, data, notes=notes), expected,
+                               equal_nan=True)
+    assert [n.kind for n in notes] == ['depth_transport']
+    assert 'depth_transport:=compressed' in notes[0]
+
+
+def test_a_float_tiff_is_metres_and_a_compressed_depth_payload_reads_on_either_topic():
+    z = np.random.default_rng(3).uniform(0.3, 4.0, (20, 30)).astype(np.float32)
+    z[0, :5] = 0.0
+    z[1, :5] = np.nan
+    tiff = cv2.imencode('.tiff', z)[1].tobytes()
+    out = compressed_depth_to_array('32FC1; tiff compressed', tiff, transport='compressed')
+    assert np.isnan(out[:2, :5]).all()
+    np.testing.assert_allclose(out[2:], z[2:])
+    fmt, data = compressed_depth.encode(_mm(np.random.default_rng(4), 12, 16, 0.0), 'png', '16UC1')
+    notes = []
+    out = compressed_depth_to_array(fmt, data, notes=notes, transport='compressed')
+    np.testing.assert_allclose(out, compressed_depth_to_array(fmt, data))
+    assert [n.kind for n in notes] == ['depth_transport']
+    assert 'depth_transport:=compressedDepth' in notes[0]
+
+
+@pytest.mark.parametrize('fmt, image, needle', [
+    # JPEG keeps 8 bits: realsense-ros#2140's "16UC1; jpeg compressed " has lost the depth.
+    ('16UC1; jpeg compressed ', ('.jpg', np.full((8, 8), 100, np.uint8)),
+     'depth it was made from is lost'),
+    ('bgr8; png compressed bgr8', ('.png', np.zeros((8, 8, 3), np.uint8)), '3 channels: colour'),
+    ('png', ('.png', np.zeros((8, 8), np.uint8)), '8 bits a pixel is an image, not depth'),
+    ('16UC1; png compressed ', None, 'not a readable PNG or TIFF'),
+])
+def test_what_the_compressed_transport_cannot_carry_as_depth_is_refused_saying_why(
+        fmt, image, needle):
+    data = cv2.imencode(image[0], image[1])[1].tobytes() if image else b'no image here' * 4
+    with pytest.raises(MessageError, match=needle):
+        compressed_depth_to_array(fmt, data, transport='compressed')
+    png16 = cv2.imencode('.png', np.full((64, 64), 900, np.uint16))[1].tobytes()
+    with pytest.raises(MessageError, match='truncated'):
+        compressed_depth_to_array('16UC1; png compressed ', png16[:-20], transport='compressed')
 
 
 def test_corrupt_and_oversized_payloads_are_refused():

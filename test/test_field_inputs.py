@@ -12,6 +12,7 @@ import re
 import time
 
 from builtin_interfaces.msg import Time
+import cv2
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import KeyValue
 import numpy as np
@@ -207,17 +208,17 @@ def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_no
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
 
-    def yuv420p(m):  # no such ROS encoding: refused
-        m.encoding = 'yuv420p'
+    def yuv411p(m):  # no such ROS encoding: refused
+        m.encoding = 'yuv411p'
         return m
     end = time.monotonic() + 3.0
     while time.monotonic() < end:  # 5 Hz, as in the report
-        publish(camera, scene, colour=yuv420p)
+        publish(camera, scene, colour=yuv411p)
         time.sleep(0.2)
     level, message, values = wait_diag(probe, lambda lv, m, v: 'refused' in m)
     assert level == 2, message
-    assert 'colour frames arrive' in message and 'yuv420p' in message, message
-    assert 'stale' not in message and 'yuv420p' in values['last_refusal_colour']
+    assert 'colour frames arrive' in message and 'yuv411p' in message, message
+    assert 'stale' not in message and 'yuv411p' in values['last_refusal_colour']
     assert detections(probe) == []
     assert node.stop() == 0
 
@@ -259,14 +260,45 @@ def test_zero_stamps_and_empty_frame_ids_are_answered_and_reported(probe, start_
     assert node.stop() == 0
 
 
-def _compressed_depth_node(probe, start_node):
-    """Start the node on ``depth_transport:=compressedDepth``; ``(node, camera, scene)``."""
-    node = start_node('-p', 'command:=the red ball', '-p', 'depth_transport:=compressedDepth',
+def test_outputs_in_a_frame_not_named_optical_are_published_and_warned(probe, start_node):
+    """A frame id not named optical: the pose is published in it, and it is warned.
+
+    A simulated camera stamping its images with its body frame (TurtleBot3's
+    camera_rgb_frame: ROBOTIS-GIT/turtlebot3#662; helper-47) had its optical-axis poses
+    published in that x-forward frame with nothing said: a target 0.78 m ahead read 0.78 m
+    above in tf2. Only the name can be checked (no tf2): one WARN, /diagnostics names it.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                      frame_id='camera_rgb_frame'), node.output()
+    pose = probe.messages(POSE)[-1]
+    assert pose.header.frame_id == 'camera_rgb_frame'
+    assert np.linalg.norm(position(pose) - red.centre) < 0.01
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'optical frame' in m)
+    assert level == 1 and '"camera_rgb_frame"' in message, message
+    assert int(values['frames_not_optical_frame_id']) >= 1
+    # The frame_id parameter names the optical frame: published in it, nothing more said.
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('frame_id', value='camera_rgb_optical_frame').to_parameter_msg()]))
+    assert res.results[0].successful
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2 and all(
+        p.header.frame_id == 'camera_rgb_optical_frame' for p in probe.messages(POSE)[-2:]),
+        frame_id='camera_rgb_frame')
+    assert node.output().count('does not mark a camera optical frame') == 1
+    assert node.stop() == 0
+
+
+def _compressed_depth_node(probe, start_node, transport='compressedDepth'):
+    """Start the node on ``depth_transport:=<transport>``; ``(node, camera, scene)``."""
+    node = start_node('-p', 'command:=the red ball', '-p', f'depth_transport:={transport}',
                       '-p', 'diagnostics_period:=0.3')
     listen_all(probe)
     camera = Camera(probe)
     camera.depth_compressed = probe.node.create_publisher(CompressedImage,
-                                                          'depth/compressedDepth', 10)
+                                                          f'depth/{transport}', 10)
     assert wait_for_node(probe), node.output()
     end = time.monotonic() + 30
     while time.monotonic() < end and min(p.get_subscription_count() for p in (
@@ -302,6 +334,33 @@ def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
     assert 'refused' in reason and 'compressedDepth' in reason, reason
     level, message, _ = wait_diag(probe, lambda lv, m, v: 'depth refused' in m)
     assert level == 1 and 'depth refused' in message
+    assert node.stop() == 0
+
+
+def test_depth_as_a_16_bit_png_on_the_compressed_transport_is_posed(probe, start_node):
+    """Depth as a 16-bit PNG on <depth>/compressed is read with depth_transport:=compressed.
+
+    realsense-ros and Orbbec publish it so, as "16UC1; png compressed " (realsense-ros#2361;
+    helper-47: 0 poses, every answer no_depth "is this the compressed (colour)
+    transport?"). A JPEG is refused, saying the depth is lost.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node, 'compressed')
+    red = obj(scene, 'red', 'ball')
+    png = cv2.imencode('.png', scene.depth_16uc1())[1].tobytes()
+
+    def to_png(m):
+        return CompressedImage(header=m.header, format='16UC1; png compressed ', data=png)
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=to_png), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012
+    lossy = cv2.imencode('.jpg', (scene.depth_16uc1() // 16).astype(np.uint8))[1].tobytes()
+
+    def to_jpeg(m):
+        return CompressedImage(header=m.header, format='16UC1; jpeg compressed ', data=lossy)
+    probe.clear()
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'no_depth' for d in detections(probe)), depth=to_jpeg)
+    reason = [d for d in detections(probe) if d['status'] == 'no_depth'][-1]['reason']
+    assert 'JPEG' in reason and 'lost' in reason, reason
     assert node.stop() == 0
 
 

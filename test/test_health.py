@@ -92,10 +92,10 @@ def test_colour_that_arrives_but_is_refused_is_an_error_with_the_reason():
     h = Health()
     for i in range(10):
         h.arrived('colour', 10.0 + 0.2 * i)
-        h.refused('colour', 'image: unsupported image encoding "yuv420p"', 10.0 + 0.2 * i)
+        h.refused('colour', 'image: unsupported image encoding "yuv411p"', 10.0 + 0.2 * i)
     level, msg, values = h.snapshot(12.0, 2.0)
-    assert level == 2 and 'refused' in msg and 'yuv420p' in msg and 'stale' not in msg
-    assert 'Hz' in msg and dict(values)['last_refusal_colour'].endswith('"yuv420p"')
+    assert level == 2 and 'refused' in msg and 'yuv411p' in msg and 'stale' not in msg
+    assert 'Hz' in msg and dict(values)['last_refusal_colour'].endswith('"yuv411p"')
     # Good frames again: the error clears.
     h.arrived('colour', 12.1)
     h.frame_in(12.1)
@@ -279,6 +279,25 @@ def test_wiring_note_names_a_transport_the_node_cannot_decode():
     # A transport the node decodes wins over one it cannot.
     note = wiring_note('colour', raw, image, {raw: [], comp: [jpeg], raw + '/zstd': [jpeg]})
     assert note.endswith('set image_transport:=compressed (with -r image:=/cam/image_raw)')
+
+
+def test_wiring_note_tells_the_two_compressed_depth_transports_apart_by_topic():
+    """Depth on <depth>/compressed wants depth_transport:=compressed, not compressedDepth.
+
+    That topic carries a 16-bit PNG (realsense-ros, Orbbec), which compressedDepth cannot
+    read.
+    """
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    depth = '/camera/depth/image_rect_raw'
+    note = wiring_note('depth', depth, image, {depth: [], depth + '/compressed': [jpeg],
+                                               depth + '/compressedDepth': []})
+    assert note.endswith(f'set depth_transport:=compressed (with -r depth:={depth})'), note
+    note = wiring_note('depth', depth, image, {depth: [], depth + '/compressed': [],
+                                               depth + '/compressedDepth': [jpeg]})
+    assert note.endswith(f'set depth_transport:=compressedDepth (with -r depth:={depth})'), note
+    # depth remapped onto the compressed topic itself, with the raw transport.
+    note = wiring_note('depth', depth + '/compressed', image, {depth + '/compressed': [jpeg]})
+    assert note.endswith('set depth_transport:=compressed'), note
 
 
 def test_publishers_note_names_inputs_with_more_than_one_node():

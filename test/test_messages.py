@@ -23,12 +23,14 @@ from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
+from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import in_pixels
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
+from clip_perception.messages import optical_frame_note
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
@@ -180,6 +182,53 @@ def test_nv12_as_an_oak_camera_sends_it():
     assert 'nv12' in supported_colour_encodings()
 
 
+def test_planar_4_2_0_and_video_library_names_are_read_as_their_layouts():
+    """Planar 4:2:0, YVYU and video libraries' names are read as the layouts they name.
+
+    I420 and YV12 from video pipelines and bridges (copper-rs#1217, libcamera's YUV420),
+    GStreamer's YUY2 and V4L2's YVYU were refused while nv12 and YUYV were read
+    (helper-47's field round).
+    """
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    i420 = cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420).tobytes()
+    yv12 = cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_YV12).tobytes()
+    yuy2 = cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_YUY2)
+    yvyu = yuy2.reshape(h, w // 2, 4)[..., [0, 3, 2, 1]].tobytes()  # chroma bytes swapped
+    for encoding, data, step, renamed in (
+            ('i420', i420, w, False), ('yv12', yv12, w, False), ('I420', i420, w, True),
+            ('yuv420p', i420, w, True), ('IYUV', i420, w, True),
+            ('YUY2', yuy2.tobytes(), 2 * w, True), ('yvyu', yvyu, 2 * w, False)):
+        notes = []
+        assert _close(image_to_rgb(encoding, h, w, step, data, notes=notes), rgb, 12), encoding
+        assert [n.kind for n in notes] == (['encoding_name'] if renamed else []), encoding
+    # Read in the other plane order, red and blue trade places.
+    assert not _close(image_to_rgb('yv12', h, w, w, i420), rgb, 12)
+    assert {'i420', 'yv12', 'yvyu'} <= set(supported_colour_encodings())
+    # Planar chroma rows would be half a padded step: refused, saying so.
+    with pytest.raises(MessageError, match='without row padding'):
+        image_to_rgb('i420', h, w, w + 16, b'\0' * ((w + 16) * h * 3 // 2))
+
+
+def test_16uc1_on_the_colour_topic_is_read_as_grey_and_named_as_depth():
+    """REP 118's depth encoding on the colour topic is read as grey, and named as depth.
+
+    It is a remap to a depth stream, or an infrared driver's 16-bit grey (helper-47).
+    """
+    mm = np.full((6, 8), 800, np.uint16)
+    notes = []
+    out = image_to_rgb('16UC1', 6, 8, 16, mm.tobytes(), notes=notes)
+    assert out.shape == (6, 8, 3) and [n.kind for n in notes] == ['depth_encoding']
+    assert 'depth encoding of REP 118' in notes[0]
+    notes = []
+    compressed_to_rgb('16UC1; png compressed ', cv2.imencode('.png', mm)[1].tobytes(), notes)
+    assert [n.kind for n in notes] == ['depth_encoding'] and '16UC1' in notes[0]
+    notes = []
+    image_to_rgb('mono16', 6, 8, 16, mm.tobytes(), notes=notes)
+    assert notes == []
+
+
 def test_16_bit_frames_of_10_to_14_bit_sensors_keep_their_contrast():
     # Azure_Kinect_ROS_Driver issue 90 (raw IR "so far in the black range that it is
     # unusable"), robot_cal_tools PR 22 (an Astra's mono16 IR "entirely black"): a sensor
@@ -237,7 +286,7 @@ def test_depth_encodings_and_endianness():
 
 
 @pytest.mark.parametrize('args, kind', [
-    (('yuv420p', 2, 2, 4, b'\0' * 8), 'encoding'),
+    (('yuv411p', 2, 2, 4, b'\0' * 8), 'encoding'),
     (('yuv422_yuy2', 2, 3, 6, b'\0' * 12), 'layout'),  # odd width: not 4:2:2
     (('bayer_rggb8', 1, 4, 4, b'\0' * 4), 'size'),
     (('nv21', 3, 4, 4, b'\0' * 16), 'layout'),
@@ -1146,3 +1195,35 @@ def test_a_compressed_image_in_a_raw_image_is_decoded_and_video_is_named():
         compressed_to_rgb('h264', stream)
     # Pixels that happen to begin with a start code are pixels.
     assert image_to_rgb('mono8', 2, 6, 6, stream[:12]).shape == (2, 6, 3)
+
+
+@pytest.mark.parametrize('frame_id', [
+    'camera_color_optical_frame', 'camera_rgb_optical_frame', 'zed_left_camera_optical_frame',
+    'oak_rgb_camera_optical_frame', 'CAMERA_OPTICAL', 'camera_depth_optical_frame', ''])
+def test_frames_named_optical_or_unset_need_no_note(frame_id):
+    assert optical_frame_note(frame_id) is None
+
+
+@pytest.mark.parametrize('frame_id', [
+    'camera_rgb_frame',  # TurtleBot3 in Gazebo (ROBOTIS-GIT/turtlebot3#662)
+    'camera_link', 'base_link', 'cam',
+    'model/robot/link/camera_link/sensor/camera/image',  # ros_gz (gazebosim/gz-sensors#488)
+])
+def test_a_frame_not_named_optical_is_named_with_rep_103_and_the_fix(frame_id):
+    note = optical_frame_note(frame_id)
+    assert f'"{frame_id}"' in note and 'REP 103' in note and '_optical' in note
+    assert 'frame_id:=<camera>_optical_frame' in note
+
+
+def test_distortion_is_noted_beside_a_raw_image_topic_only():
+    """image_proc republishes the raw camera's D beside image_rect: normal there (helper-47)."""
+    d = [-0.28, 0.09, 0.0005, -0.0003, 0.0]
+    for topic in ('/camera/color/image_raw', '/image', '/camera/color/image_raw/compressed'):
+        note = distortion_note(d, 'plumb_bob', topic)
+        assert 'plumb_bob coefficients' in note and 'image must be rectified' in note, topic
+    for topic in ('/camera/color/image_rect', '/camera/color/image_rect_color',
+                  '/camera/rgb/image_rect_color/compressed', '/left/rect/image'):
+        assert distortion_note(d, 'plumb_bob', topic) is None, topic
+    assert distortion_note([0.0] * 5, 'plumb_bob', '/image') is None
+    assert distortion_note([], '', '/image') is None
+    assert 'distortion coefficients' in distortion_note([float('nan')] * 5, '', '/image')

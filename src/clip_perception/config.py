@@ -114,10 +114,13 @@ PARAMETERS = (
           'moves every pose along its ray by the same factor, and no check on the depth '
           'alone can see it on a tabletop. Changing it drops the tracked target (its '
           'position was in the old units).', min=0.00001, max=0.01),
-    Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth) or '
+    Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
-          '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1).', read_only=True,
-          choices=('raw', 'compressedDepth')),
+          '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '
+          "(image_transport's compressed transport of a depth image, on <depth>/compressed: a "
+          '16-bit PNG or TIFF, format "16UC1; png compressed ", as RealSense and Orbbec '
+          'drivers publish it; a JPEG has lost the depth and is refused).', read_only=True,
+          choices=('raw', 'compressedDepth', 'compressed')),
     Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
           " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
           'frame_id empty.'),

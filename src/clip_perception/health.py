@@ -329,7 +329,8 @@ class Health:
                          'frames_superseded', 'frames_reanswered', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'commands_superseded',
                          'frames_zero_stamp',
-                         'frames_empty_frame_id', 'frames_future_stamp',
+                         'frames_empty_frame_id', 'frames_not_optical_frame_id',
+                         'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
@@ -344,7 +345,8 @@ class Health:
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
-                         'colour_compressed_base64',
+                         'colour_compressed_base64', 'depth_depth_transport',
+                         'colour_depth_encoding',
                          'camera_info_units',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
@@ -488,6 +490,19 @@ _TRANSPORTS = {
 UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'zstd', 'h264', 'foxglove')
 
 
+def _transport_of(stream, topic, kind):
+    """Return the transport parameter's value for ``stream`` published as ``kind`` on ``topic``.
+
+    Depth as ``CompressedImage`` is either image_transport transport, told by the topic's
+    last name: ``<depth>/compressed`` (a 16-bit PNG, the RealSense and Orbbec drivers'
+    way) or ``<depth>/compressedDepth``.
+    """
+    if stream == 'depth' and kind == 'sensor_msgs/msg/CompressedImage' and \
+            topic.rpartition('/')[2] == 'compressed':
+        return 'compressed'
+    return _TRANSPORTS[stream][1][kind]
+
+
 def nearby_topic(topic, want, graph):
     """Return a topic of ``graph`` carrying ``want`` named as ``topic`` but for a namespace.
 
@@ -542,7 +557,8 @@ def wiring_note(stream, topic, want, published, graph=None):
     (:func:`nearby_topic`: another namespace, a typo); the note names the remap to make.
 
     :param published: ``{topic: [type, ...]}`` of ``topic`` and the transport topics
-        looked at (its ``/compressed`` or ``/compressedDepth`` child, or its base, and the
+        looked at (its ``/compressed`` and, for depth, ``/compressedDepth`` children, or
+        its base, and the
         base's children of :data:`UNDECODABLE_TRANSPORTS`).
     :param graph: ``{topic: [type, ...]}`` of the graph's other topics (not the node's
         own), or None: for the fourth.
@@ -551,7 +567,8 @@ def wiring_note(stream, topic, want, published, graph=None):
     param, kinds = _TRANSPORTS.get(stream, (None, {}))
     here = sorted(set(published.get(topic, ())) - {want})
     if here:
-        fix = (f'; set {param}:={kinds[here[0]]}' if here[0] in kinds and param else
+        fix = (f'; set {param}:={_transport_of(stream, topic, here[0])}'
+               if here[0] in kinds and param else
                f'; remap {stream if stream != "colour" else "image"} to a {want} topic')
         return (f'{stream} never arrives: {topic} is published as {", ".join(here)} but '
                 f'the node subscribes {want} there{fix}')
@@ -565,7 +582,7 @@ def wiring_note(stream, topic, want, published, graph=None):
             continue
         usable = [t for t in types if t in kinds and t != want]
         if other != topic and usable:
-            transport = kinds[usable[0]]
+            transport = _transport_of(stream, other, usable[0])
             base = other if transport == 'raw' else other.rpartition('/')[0]
             return (f'{stream} never arrives: nothing is published on {topic}, but {other} '
                     f'is ({usable[0]}): set {param}:={transport} (with -r {remap}:={base})')

@@ -33,9 +33,11 @@ COLOUR_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'rgba8': 4, 'bgra8': 4, 'mono8': 1, '8
 COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16': 1,
                       '16UC1': 1, '16UC3': 3, '16UC4': 4}
 # Packed YUV 4:2:2 (2 bytes a pixel): image_transport / usb_cam names -> OpenCV codes.
-# ROS "yuv422" is UYVY byte order; "yuv422_yuy2" and "yuyv" are YUYV (YUY2).
+# ROS "yuv422" is UYVY byte order; "yuv422_yuy2" and "yuyv" are YUYV (YUY2); "yvyu"
+# (V4L2_PIX_FMT_YVYU) swaps the chroma bytes of YUYV.
 YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_UYVY,
-                    'yuv422_yuy2': cv2.COLOR_YUV2RGB_YUY2, 'yuyv': cv2.COLOR_YUV2RGB_YUY2}
+                    'yuv422_yuy2': cv2.COLOR_YUV2RGB_YUY2, 'yuyv': cv2.COLOR_YUV2RGB_YUY2,
+                    'yvyu': cv2.COLOR_YUV2RGB_YVYU}
 # Bayer mosaics -> RGB, with the code pairing cv_bridge uses (OpenCV names a pattern by
 # the second row's first two pixels, so ROS "rggb" is OpenCV "BG").
 BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
@@ -44,7 +46,13 @@ BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_
 # nv12 (U first: OAK/depthai-ros, hardware video decoders) is in sensor_msgs since
 # Kilted, nv21 (V first) since Humble.
 NV420_ENCODINGS = {'nv12': cv2.COLOR_YUV2RGB_NV12, 'nv21': cv2.COLOR_YUV2RGB_NV21}
-SEMI_PLANAR_ENCODINGS = (*NV420_ENCODINGS, 'nv24')
+# 4:2:0 planar: a Y plane, then a U and a V plane at half resolution each (i420; yv12: V
+# first). No sensor_msgs encoding; video pipelines and bridges send them under these names
+# (copper-project/copper-rs#1217; libcamera's YUV420; helper-47's field round: refused
+# while nv12 was read).
+PLANAR420_ENCODINGS = {'i420': cv2.COLOR_YUV2RGB_I420, 'yv12': cv2.COLOR_YUV2RGB_YV12}
+YUV420_ENCODINGS = {**NV420_ENCODINGS, **PLANAR420_ENCODINGS}
+SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, 'nv24')
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
                    '64FC1': np.float64}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
@@ -77,6 +85,12 @@ def supported_colour_encodings():
     return sorted(names)
 
 
+# Video libraries' names of layouts read here (GStreamer's YUY2 and I420, FFmpeg's
+# yuv420p, V4L2's and Windows' IYUV), by lower-case name: a driver built on one of them
+# writes its name into ``encoding`` (helper-47's field round: "YUY2" refused, "YUYV" read).
+_VIDEO_NAMES = {'yuy2': 'yuyv', 'yuv420': 'i420', 'yuv420p': 'i420', 'iyuv': 'i420'}
+
+
 # Encodings by their lower-case form: a name written in other capitals or with spaces
 # around it is that name (see read_encoding).
 _COLOUR_NAMES = {name.lower(): name for name in supported_colour_encodings()}
@@ -90,6 +104,56 @@ PADDING = ' \t\r\n\x0b\x0c\x00'
 def unpadded(text):
     """Return the string field ``text`` without :data:`PADDING` around it (str)."""
     return str(text).strip(PADDING)
+
+
+def optical_frame_note(frame_id):
+    """Say that ``frame_id`` is not named as a camera optical frame, or return None.
+
+    Every pose this node publishes is in optical-frame axes (REP 103: z forward, x right,
+    y down), in the frame its header names. REP 103 marks such frames with the suffix
+    ``_optical``; a camera's body frame (x forward, z up: ``camera_link``, Gazebo's
+    ``camera_rgb_frame``, a ros_gz ``model/link/sensor`` frame) is another frame at the
+    same place. A simulated camera that stamps its images with the body frame
+    (ROBOTIS-GIT/turtlebot3#662, gazebosim/gz-sensors#488; helper-47's field round) had
+    its target 0.78 m ahead published as 0.78 m above, with nothing said. Only the name
+    can be checked here (no tf2), so a name without ``optical`` is reported, not changed.
+
+    :param frame_id: the outputs' frame (str); '' gives None (reported elsewhere).
+    :return: one line (str) or None.
+    """
+    if not frame_id or 'optical' in frame_id.lower():
+        return None
+    return (f'outputs are in frame "{frame_id}", whose name does not mark a camera optical '
+            'frame (REP 103: z forward, x right, y down, named with "_optical", e.g. '
+            'camera_color_optical_frame); the poses are in optical axes, so if '
+            f'"{frame_id}" is a body frame (x forward, z up: camera_link, a simulated '
+            'sensor link) tf2 places every target wrongly: have the driver stamp images '
+            'with its optical frame, or set frame_id:=<camera>_optical_frame')
+
+
+def distortion_note(d, model, image_topic):
+    """Say that distortion coefficients will not be applied, or return None.
+
+    The node projects with ``P`` (the rectified image's camera matrix), as image_geometry
+    and depth_image_proc do, so its image must be rectified. A rectified stream's
+    camera_info keeps the raw camera's ``D`` (image_proc republishes the camera_info as
+    it is), so non-zero coefficients beside an ``image_rect`` topic are normal: there the
+    note is not given (helper-47: the warning fired, and /diagnostics stayed WARN, for a
+    correctly rectified stream).
+
+    :param d: the camera_info's ``D`` (sequence of float; NaN counts as non-zero).
+    :param model: its ``distortion_model`` (str).
+    :param image_topic: the colour subscription's resolved topic name.
+    :return: one line (str) or None.
+    """
+    if all(abs(float(v)) <= 1e-9 for v in d):  # NaN is not "no distortion"
+        return None
+    if any(re.search(r'(^|_)rect(ified)?(_|$)', part) for part in image_topic.split('/')):
+        return None
+    return (f'camera_info has non-zero (or NaN) {model or "distortion"} coefficients: the '
+            "node projects with P, the rectified image's camera matrix, as image_geometry "
+            'and depth_image_proc do, so the image must be rectified (an image_rect topic); '
+            'poses of raw, distorted images are off towards the edges')
 
 
 def shown(text):
@@ -115,6 +179,11 @@ _GENICAM_NAMES = {
 # Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"): no
 # encoding of sensor_msgs holds them, and read as bytes they are noise.
 _GENICAM_BIT_PACKED = re.compile(r'(?:mono|bayer(?:rg|bg|gb|gr)|rgb|bgr)1[0-4](?:p|packed)$')
+
+
+# Other names of colour layouts read here, and whose names they are (read_encoding).
+_ALIASES = ((_VIDEO_NAMES, "a video library's name (GStreamer, FFmpeg, V4L2)"),
+            (_GENICAM_NAMES, 'a GenICam pixel format name'))
 
 
 class Note(str):
@@ -188,9 +257,10 @@ def read_encoding(encoding, names, what, notes=None):
     that differs from one the node reads only in case or in spaces around it names that
     encoding and nothing else, so it is read as that one, and a line saying so is added
     to ``notes``. A colour encoding written as its GenICam pixel format name
-    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``) is read as
-    the encoding of the same layout, with a note. Anything else (``"rgb"``, no bit depth;
-    ``"yuv420p"``; ``"Mono12p"``, bits packed across bytes) is not guessed.
+    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``) or as a
+    video library's name (:data:`_VIDEO_NAMES`: ``"YUY2"``, ``"yuv420p"``) is read as the
+    encoding of the same layout, with a note. Anything else (``"rgb"``, no bit depth;
+    ``"yuv411p"``; ``"Mono12p"``, bits packed across bytes) is not guessed.
 
     :param encoding: the message's ``encoding`` (str).
     :param names: dict of the encodings read, by their lower-case form.
@@ -200,14 +270,15 @@ def read_encoding(encoding, names, what, notes=None):
     """
     key = unpadded(encoding).lower()
     name = names.get(key)
-    if name is None and names is _COLOUR_NAMES and key in _GENICAM_NAMES:
-        name = _GENICAM_NAMES[key]
-        if notes is not None:
-            notes.append(Note('encoding_name', f'{what} encoding "{encoding}" is a GenICam '
-                              'pixel format name, not a sensor_msgs/image_encodings.hpp one '
-                              '(cv_bridge, RViz and image_pipeline refuse it); reading it as '
-                              f'"{name}": map the pixel format to "{name}" in the driver'))
-        return name
+    for aliases, whose in _ALIASES:
+        if name is None and names is _COLOUR_NAMES and key in aliases:
+            name = aliases[key]
+            if notes is not None:
+                notes.append(Note('encoding_name', f'{what} encoding {shown(encoding)} is '
+                                  f'{whose}, not a sensor_msgs/image_encodings.hpp one '
+                                  '(cv_bridge, RViz and image_pipeline refuse it); reading it '
+                                  f'as "{name}", the same layout: write "{name}" in the driver'))
+            return name
     if name is not None and name != encoding and notes is not None:
         notes.append(Note('encoding_name', f'{what} encoding {shown(encoding)} is not written as '
                           'sensor_msgs/image_encodings.hpp spells it (cv_bridge, RViz and '
@@ -266,8 +337,8 @@ def _packed(encoding, height, width):
             return width * table[encoding] * size, height
     if encoding in YUV422_ENCODINGS:
         return 2 * width, height
-    if encoding in NV420_ENCODINGS or encoding == 'nv24':
-        return width, height * 3 // 2 if encoding in NV420_ENCODINGS else height * 3
+    if encoding in YUV420_ENCODINGS or encoding == 'nv24':
+        return width, height * 3 // 2 if encoding in YUV420_ENCODINGS else height * 3
     if encoding in DEPTH_ENCODINGS:
         return width * np.dtype(DEPTH_ENCODINGS[encoding]).itemsize, height
     if encoding.startswith('bayer_') and encoding.endswith(('8', '16')):
@@ -409,13 +480,16 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
 
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
     sends (see :func:`supported_colour_encodings`): 8- and 16-bit RGB/BGR(A) and mono,
-    packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default),
-    ``nv12``/``nv21``, ``nv24`` and the four Bayer patterns (8 and 16 bit, demosaiced
-    bilinearly by OpenCV). 16-bit values keep the top 8 of the bits the sensor fills
-    (:func:`to_8_bits`).
+    packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default;
+    ``yvyu``), ``nv12``/``nv21``, planar ``i420``/``yv12`` (also under the video
+    libraries' names ``yuv420p``, ``yuy2``...: :data:`_VIDEO_NAMES`), ``nv24`` and the four
+    Bayer patterns (8 and 16 bit, demosaiced bilinearly by OpenCV). ``16UC1`` is read as
+    16-bit grey, with a note of kind ``depth_encoding``. 16-bit values keep the top 8 of
+    the bits the sensor fills (:func:`to_8_bits`).
 
-    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``:
-        ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``, ``step`` = width).
+    :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``,
+        ``i420``/``yv12``: ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``,
+        ``step`` = width).
     :param is_bigendian: byte order of 16-bit encodings.
     :param notes: a list, or None; a line is appended for each thing read otherwise than
         the message states it: an encoding in other capitals or with spaces around it
@@ -429,6 +503,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     step = _step_of(encoding, height, width, step, data, 'image', notes)
+    if encoding == '16UC1':
+        _say(notes, 'depth_encoding', _DEPTH_ON_COLOUR.format(what='encoding "16UC1"'))
     if encoding in COLOUR_ENCODINGS:
         px = _view(data, height, width, step, COLOUR_ENCODINGS[encoding], np.uint8, 'image')
         return _to_rgb(encoding, px)
@@ -459,18 +535,30 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
                 px = px.byteswap()
             px = to_8_bits(px)
         return cv2.cvtColor(np.ascontiguousarray(px), BAYER_ENCODINGS[pattern])
-    if encoding in NV420_ENCODINGS:
+    if encoding in YUV420_ENCODINGS:
         if width % 2 or height % 2:
             raise MessageError('layout', f'{encoding} image is {width}x{height}; 4:2:0 needs '
                                'even sides')
+        if encoding in PLANAR420_ENCODINGS and step != width:
+            # Each chroma plane's rows would be half the step: no layout all planes share.
+            raise MessageError('layout', f'{encoding} image with step {step} for width '
+                               f'{width}: planar 4:2:0 is read without row padding only')
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
-        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), NV420_ENCODINGS[encoding])
+        return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), YUV420_ENCODINGS[encoding])
     if encoding == 'nv24':
         # Y plane, then one interleaved U, V plane at full resolution (4:4:4).
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3)[..., 0]
         y, uv = px[:height], px[height:].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+# 16UC1 is REP 118's depth encoding, and a 16-bit grey image's too (some infrared
+# drivers): read as grey, but said (helper-47's field round: depth on the colour topic
+# passed as a grey image with only the "no colour" warning).
+_DEPTH_ON_COLOUR = ('colour image {what} is the depth encoding of REP 118: read as a 16-bit '
+                    'grey image; if image is remapped to a depth stream, remap it to the '
+                    "colour camera's topic")
 
 
 def _ycbcr601_to_rgb(y, cb, cr):
@@ -878,6 +966,9 @@ def compressed_to_rgb(fmt, data, notes=None):
     if notes is not None:
         if form.note is not None:
             notes.append(Note('compressed_format', form.note))
+        if form.original in ('16UC1', '32FC1'):
+            notes.append(Note('depth_encoding', _DEPTH_ON_COLOUR.format(
+                what=f'format "{fmt}" names {form.original}, which')))
         if form.codec and form.codec != actual:
             notes.append(Note('compressed_payload', f'compressed image format "{fmt}" says '
                               f'{form.codec} but its data is a {actual.upper()} image: decoded '
@@ -1302,31 +1393,121 @@ def p_is_unset(p):
     return p.size != 12 or not np.all(np.isfinite(p)) or p[0] <= 0 or p[5] <= 0
 
 
-def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
-    """Decode image_transport's ``compressedDepth`` ``CompressedImage`` to metres.
+def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None,
+                              transport='compressedDepth'):
+    """Decode a depth ``sensor_msgs/CompressedImage`` to metres, of either transport.
 
-    See :mod:`clip_perception.compressed_depth` for the wire format (PNG and RVL,
-    16UC1 integer depth and 32FC1 quantised inverse depth).
+    image_transport carries depth compressed in two ways, and the data tells them apart:
+
+    * ``compressedDepth`` (``<depth>/compressedDepth``): a 12-byte header, then a 16-bit
+      PNG or RVL; see :mod:`clip_perception.compressed_depth` (16UC1 integer depth and
+      32FC1 quantised inverse depth).
+    * ``compressed`` (``<depth>/compressed``): the image file itself, with the format
+      ``"16UC1; png compressed "`` that compressed_image_transport writes for a 16-bit
+      image, ``"16UC1; tiff compressed"`` (iai_kinect2's kinect2_bridge) or cv_bridge's
+      bare ``"png"``. RealSense and Orbbec drivers publish depth so, and bags often hold
+      only it (realsenseai/realsense-ros#2361, RayFronts/RayFronts#16; helper-47's field
+      round: refused on every message as "the compressed (colour) transport?"). A
+      one-channel 16-bit PNG or TIFF is 16UC1 depth (times ``depth_scale``), a 32-bit
+      float TIFF 32FC1 metres (:func:`_depth_image`). A JPEG is refused: it keeps 8 bits
+      a pixel, so the depth it was made from is lost.
+
+    Data of the other transport than ``transport`` is decoded all the same, with a
+    :class:`Note` of kind ``depth_transport`` naming the parameter value that fits it.
 
     :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
     :param notes: a list, or None; a :class:`Note` of kind ``compressed_format`` is
         appended when ``fmt`` is written otherwise than image_transport writes it (in
         other capitals: :func:`compressed_depth.parse_format`).
-
+    :param transport: ``'compressedDepth'`` or ``'compressed'``: the one subscribed.
     :return: (H, W) float32 metres, NaN = no reading.
-    :raises MessageError: wrong format, corrupt or oversized payload.
+    :raises MessageError: wrong format, a JPEG, colour or 8-bit image, corrupt or
+        oversized payload.
     """
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
-    said = []
-    try:
-        depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
-    except compressed_depth.CompressedDepthError as exc:
-        raise MessageError(exc.kind, str(exc)) from None
+    raw = bytes(data)
+    said, other = [], None
+    if _image_signature(raw[:16]) is not None:
+        depth = _depth_image(fmt, raw, depth_scale)
+        if transport != 'compressed':
+            other = 'compressed'
+    else:
+        try:
+            depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
+        except compressed_depth.CompressedDepthError as exc:
+            # "16UC1; png compressed " on data that is no image and no compressedDepth
+            # payload either: say what it is not, not "the compressed (colour) transport?".
+            plain = re.search(r'\b(png|tiff?|jpe?g)\s+compressed\b', fmt or '', re.IGNORECASE)
+            if plain and raw[HEADER_SKIP:HEADER_SKIP + 8] != PNG_SIGNATURE:
+                video = _video_stream(raw[:16])
+                raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a '
+                                   'readable PNG or TIFF image' +
+                                   (f' (it is an {video} video stream)' if video else '')) \
+                    from None
+            raise MessageError(exc.kind, str(exc)) from None
+        if transport != 'compressedDepth':
+            other = 'compressedDepth'
     if notes is not None:
         notes.extend(Note('compressed_format', line) for line in said)
-    return drop_no_reading_codes(check_depth_units(depth, f'compressedDepth "{fmt}"'))
+        if other is not None:
+            notes.append(Note('depth_transport', f'depth (format "{fmt}") arrives as image_'
+                              f"transport's {other} transport, not {transport}: decoded "
+                              f'as {other}; set depth_transport:={other} to say so'))
+    return drop_no_reading_codes(check_depth_units(depth, f'compressed depth "{fmt}"'))
+
+
+# A compressedDepth payload: its 12-byte header, then a PNG (or RVL).
+HEADER_SKIP = compressed_depth.HEADER_BYTES
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+
+
+def _depth_image(fmt, raw, depth_scale):
+    """Read a whole PNG, TIFF or JPEG file carried as depth (the ``compressed`` transport).
+
+    :param raw: the file's bytes (opening with its signature).
+    :return: (H, W) float32 metres, NaN where the image holds 0 (no reading) or a
+        non-positive or NaN float.
+    :raises MessageError: a JPEG (8 bits, lossy), more than one channel (colour) or 8
+        bits a pixel, truncated, corrupt or oversized.
+    """
+    codec = _image_signature(raw[:16])
+    if codec == 'jpeg':
+        raise MessageError('format', f'compressed depth (format "{fmt}") is a JPEG image: '
+                           'JPEG keeps 8 bits a pixel and blurs them, so the depth it was '
+                           "made from is lost (image_transport's compressed transport in its "
+                           "jpeg format); publish depth as png (that transport's format "
+                           'parameter), as compressedDepth, or raw')
+    size = _png_size(raw) or _tiff_size(raw)
+    if size is None:
+        raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a readable '
+                           f'{codec.upper()} image')
+    _check_size(size[1], size[0], 'compressed depth')
+    if codec == 'png' and b'IEND' not in raw.rstrip(b'\x00')[-12:]:
+        raise MessageError('corrupt', f'compressed depth (format "{fmt}") is truncated (no '
+                           'end-of-image marker)')
+    img = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise MessageError('corrupt', f'compressed depth (format "{fmt}") could not be '
+                           'decoded (truncated or corrupt)')
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[..., 0]
+    if img.ndim != 2:
+        raise MessageError('encoding', f'compressed depth (format "{fmt}") is a '
+                           f'{codec.upper()} image of {img.shape[2]} channels: colour, not '
+                           'depth (is depth remapped to a colour stream?)')
+    if img.dtype == np.uint16:
+        out = img.astype(np.float32) * np.float32(depth_scale)
+        out[img == 0] = np.nan
+        return out
+    if img.dtype == np.float32:
+        out = img.copy()
+        out[~(out > 0)] = np.nan  # NaN compares False
+        return out
+    raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
+                       f'image of {img.dtype} pixels: depth is 16-bit integers (16UC1) or '
+                       '32-bit floats (32FC1); 8 bits a pixel is an image, not depth')
 
 
 def check_same_size(shape, intrinsics, what):

@@ -7,7 +7,8 @@ hand the newest frame to a worker thread, which runs the pure core
 
 Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
-  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), nv12, nv21, nv24, Bayer; a name
+  RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), yvyu, nv12, nv21, i420, yv12, nv24,
+  Bayer; a name
   in other capitals, or a ``step`` of 0, read and warned once) or
   ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png/tiff, the data's signature
   deciding; ``format`` read as compressed_image_transport writes it, or as a MIME type:
@@ -15,7 +16,8 @@ Subscribed (relative names, remap them):
   ``camera_info`` (sensor_msgs/CameraInfo; P's left 3x3, or K when P is unset; binning and ROI
   applied); ``depth`` (sensor_msgs/Image 16UC1 in ``depth_scale`` metres a unit,
   millimetres by default, or 32FC1 m, aligned to the colour image) or
-  ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) per
+  ``depth/compressedDepth`` (image_transport compressedDepth, PNG or RVL) or
+  ``depth/compressed`` (image_transport compressed, a 16-bit PNG or TIFF) per
   ``depth_transport``, when ``use_depth``; ``command`` (std_msgs/String, reliable;
   empty or a cancel word, :data:`clip_perception.language.CANCEL_WORDS`, clears it).
 Published:
@@ -129,9 +131,11 @@ from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
+from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
+from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
@@ -595,6 +599,10 @@ class PerceptionMixin:
             subs.append(self._camera_subscription(
                 CompressedImage, self._transport_topic('depth', 'compressedDepth'),
                 self._on_compressed_depth, camera_qos))
+        elif values['use_depth'] and values['depth_transport'] == 'compressed':
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('depth', 'compressed'),
+                self._on_compressed_depth, camera_qos))
         elif values['use_depth']:
             subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
         self._check_qos_overrides([sub.topic_name for sub in subs])
@@ -760,8 +768,9 @@ class PerceptionMixin:
                          'depth': values['depth_transport']}.get(stream, 'raw')
             looked = [topic]
             if stream != 'camera_info' and transport == 'raw':
-                looked.append(topic + ('/compressed' if stream == 'colour' else
-                                       '/compressedDepth'))
+                looked.append(topic + '/compressed')
+                if stream == 'depth':
+                    looked.append(topic + '/compressedDepth')
             elif stream != 'camera_info' and topic.rpartition('/')[0]:
                 looked.append(topic.rpartition('/')[0])
             if stream != 'camera_info':
@@ -1297,10 +1306,11 @@ class PerceptionMixin:
 
     def _on_compressed_depth(self, msg):
         notes = []
-        depth = self._convert('depth', 'compressedDepth', compressed_depth_to_array,
-                              msg.format, msg.data, self._values_cache['depth_scale'], notes)
+        transport = self._values_cache['depth_transport']
+        depth = self._convert('depth', transport, compressed_depth_to_array, msg.format,
+                              msg.data, self._values_cache['depth_scale'], notes, transport)
         if depth is not None:
-            self._read_otherwise('depth', notes)  # its format's spelling
+            self._read_otherwise('depth', notes)  # its format's spelling, its transport
             self._add_depth(msg.header, depth)
 
     def _add_depth(self, header, depth):
@@ -1362,13 +1372,11 @@ class PerceptionMixin:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
         self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
-        if not all(abs(float(d)) <= 1e-9 for d in msg.d):  # NaN is not "no distortion"
-            self._warn_once('camera_info_distortion', f'camera_info has non-zero (or NaN) '
-                            f'{msg.distortion_model or "distortion"} coefficients: the node '
-                            "projects with P, the rectified image's camera matrix, as "
-                            'image_geometry and depth_image_proc do, so the image must be '
-                            'rectified (an image_rect topic); poses of raw, distorted images '
-                            'are off towards the edges')
+        colour = self._streams.get('colour')  # none once deactivated
+        distortion = distortion_note(msg.d, msg.distortion_model,
+                                     colour.topic_name if colour is not None else '')
+        if distortion is not None:
+            self._warn_once('camera_info_distortion', distortion)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
@@ -1614,6 +1622,10 @@ class PerceptionMixin:
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
                             'which tf2 refuses; publishing it without the slash')
             frame_id = frame_id.lstrip('/')
+        optical = optical_frame_note(frame_id)
+        if optical is not None:
+            self.health.count('frames_not_optical_frame_id')
+            self._warn_once(f'frame_not_optical {frame_id}', optical)
         header.frame_id = frame_id
         memory = self._memory_for(self.pipeline.config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
