@@ -8,8 +8,7 @@ hand the newest frame to a worker thread, which runs the pure core
 Subscribed (relative names, remap them):
   ``image`` (sensor_msgs/Image; every colour encoding cv_bridge converts: 8/16-bit
   RGB/BGR(A)/mono, yuv422 (uyvy), yuv422_yuy2 (yuyv), yvyu, nv12, nv21, i420, yv12, nv24,
-  Bayer; a name
-  in other capitals, or a ``step`` of 0, read and warned once) or
+  Bayer; a name in other capitals, or a ``step`` of 0, read and warned once) or
   ``image/compressed`` (sensor_msgs/CompressedImage, jpeg/png/tiff, the data's signature
   deciding; ``format`` read as compressed_image_transport writes it, or as a MIME type:
   RGB or BGR order, Bayer, mono) per ``image_transport``;
