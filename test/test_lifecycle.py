@@ -15,6 +15,8 @@ from lifecycle_msgs.msg import State
 from lifecycle_msgs.msg import Transition
 from lifecycle_msgs.srv import ChangeState
 from lifecycle_msgs.srv import GetState
+from rcl_interfaces.srv import SetParameters
+from rclpy.parameter import Parameter
 from std_msgs.msg import String
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
@@ -199,6 +201,43 @@ def test_a_model_that_cannot_load_fails_configure_and_stays_unconfigured(probe, 
         code = node.sigint()
     assert code == 0
     assert State.PRIMARY_STATE_UNCONFIGURED == 1  # the id ros2 lifecycle get prints
+
+
+def test_read_only_parameters_are_set_while_unconfigured_and_read_at_configure(
+        probe, tmp_path):
+    """Read-only parameters of the managed node are set while unconfigured.
+
+    nav2's way of reconfiguring a managed node: cleanup, set, configure
+    (ros-navigation/navigation2#609). Before, rclpy's "Trying to set a read-only parameter"
+    in every state, with no word of how (helper-48's field round): a model that failed to
+    load needed a restart.
+    """
+    node = Managed(probe, 'lc_reconfigure', str(tmp_path / 'node.log'), '-p',
+                   f'model:={tmp_path}/no_such_model')
+
+    def set_param(name, value):
+        client = probe.node.create_client(SetParameters, '/lc_reconfigure/set_parameters')
+        assert client.wait_for_service(30)
+        req = SetParameters.Request(parameters=[Parameter(name, value=value).to_parameter_msg()])
+        return node._call(client, req).results[0]
+    try:
+        node.wait_ready()
+        assert not node.transition(Transition.TRANSITION_CONFIGURE)
+        res = set_param('model', 'bundled')
+        assert res.successful, res.reason
+        assert node.transition(Transition.TRANSITION_CONFIGURE)
+        assert 'loaded CLIP "bundled"' in node.output()
+        res = set_param('image_transport', 'compressed')
+        assert not res.successful
+        assert res.reason == ('image_transport is read at configure: set it while the node is '
+                              'unconfigured (deactivate and cleanup it, set image_transport, '
+                              'then configure); the node is inactive'), res.reason
+        assert node.transition(Transition.TRANSITION_CLEANUP)
+        assert set_param('image_transport', 'compressed').successful
+        assert not set_param('image_transport', 'zstd').successful  # its choices still hold
+    finally:
+        code = node.sigint()
+    assert code == 0
 
 
 def test_a_qos_override_it_cannot_take_fails_configure_with_the_reason(probe, tmp_path):

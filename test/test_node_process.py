@@ -11,9 +11,11 @@ from rcl_interfaces.srv import DescribeParameters
 from rcl_interfaces.srv import GetParameters
 from rcl_interfaces.srv import SetParameters
 from rclpy.parameter import Parameter
+from test_faults import feed
 
 from conftest import BIN
 from conftest import wait_for_node
+from test_node import bring_up
 
 
 def call(probe, srv_type, name, request, timeout=20.0):
@@ -222,3 +224,26 @@ def test_depth_wait_not_below_max_frame_age_is_warned_at_start_and_on_change(pro
     assert 'depth_wait 3 s is not below max_frame_age 2.5 s' in log, log
     assert log.count('is not below max_frame_age') == 2, log  # 2.5 s age alone fitted
     assert node.stop() == 0
+
+
+
+def test_signals_during_teardown_still_end_the_node_cleanly(probe, start_node):
+    """A second SIGINT or a SIGTERM during teardown still ends in exit 0, no traceback.
+
+    Ctrl-C under ros2 launch sends two SIGINTs (the terminal's and launch's own:
+    ros2/ros2cli#50, ros2/launch#58), or SIGINT then launch's SIGTERM. The second one came
+    during teardown, after Python's handlers were back: KeyboardInterrupt in destroy_node
+    or the worker's join, a traceback and exit -2 or -15 (helper-48's field round).
+    """
+    cases = ((((signal.SIGINT, 0.005), (signal.SIGINT, 0.0)), True),
+             (((signal.SIGINT, 0.05), (signal.SIGTERM, 0.0)), True),
+             (((signal.SIGINT, 0.01), (signal.SIGINT, 0.0)), False))
+    for signals, busy in cases:
+        node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+        if busy:  # frames in flight
+            feed(camera, scene, 0.3, period=0.05)
+        for sig, delay in signals:
+            node.proc.send_signal(sig)
+            time.sleep(delay)
+        assert node.proc.wait(30) == 0, (signals, node.output())
+        assert 'Traceback' not in node.output(), node.output()

@@ -496,3 +496,36 @@ def test_depth_lost_on_the_way_is_not_told_to_raise_the_slop():
             out += s.add_depth(100.0 + t, 'd', t + 0.01)
         out += s.add_image(100.0 + t, 'c', t + 0.012)
     assert all(f.depth_gap is None and 'sync_slop' not in f.no_depth_reason for f in out)
+
+
+@pytest.mark.parametrize('rate, period', [(5.0, 0.65), (3.0, 1.0), (10.0, 1 / 30)])
+def test_a_bag_played_faster_than_recorded_pairs_each_frame_with_its_depth(rate, period):
+    """ros2 bag play --clock --rate r: stamps run r times faster than frames arrive.
+
+    Each depth comes 30 ms (real time) after its colour frame of the same stamp (rosbag2
+    bursts: ros2/rosbag2#845). Read at rate 1, the newest depth seemed (1 - 1/r) periods
+    late: past the 0.5 s wait, frames went on without waiting for it, and 111 of 112
+    answers were no_depth (helper-48's field round).
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    out = []
+    n = 100
+    for k in range(n):
+        stamp, arrival = 1000.0 + k * period, 5.0 + k * period / rate
+        out += s.add_image(stamp, f'c{k}', now=arrival)
+        out += s.poll(arrival + 0.02)
+        out += s.add_depth(stamp, f'd{k}', now=arrival + 0.03)
+    # Once three frames span 0.2 s of arrival the rate is known: every frame after pairs.
+    assert [f.image for f in out] == [f'c{k}' for k in range(n)]
+    known = next(k for k in range(2, n) if k * period / rate >= 0.2)
+    assert [f.depth for f in out[known:]] == [f'd{k}' for k in range(known, n)]
+    assert s.stamp_rate() == pytest.approx(rate)
+    # Depth on a clock 2 s behind, at the same rate: still told at once, as lag.
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    out = []
+    for k in range(60):
+        stamp, arrival = 1000.0 + k * period, 5.0 + k * period / rate
+        out += s.add_image(stamp, f'c{k}', now=arrival)
+        out += s.add_depth(stamp - 2.0 * rate, f'd{k}', now=arrival + 0.03)
+    assert all(f.depth is None for f in out[10:]) and s.dropped == 0
+    assert 'or its clock is' in out[-1].no_depth_reason

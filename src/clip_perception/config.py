@@ -57,7 +57,8 @@ PARAMETERS = (
           '"never mind") = idle.'),
     Param('prompt_template', '',
           'Text template with one {} for the object part of the command, or several '
-          'separated by | whose text embeddings are averaged (prompt ensembling). Empty: '
+          'separated by | (or a YAML list, one template an item) whose text embeddings are '
+          'averaged (prompt ensembling). Empty: '
           "the checkpoint's own templates (clip_perception_vocabulary.json \"templates\"; "
           "the bundled model's seven training templates), else 'a photo of a {}'."),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),

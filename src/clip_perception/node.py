@@ -101,6 +101,7 @@ from clip_perception.config import PARAMETERS
 from clip_perception.config import parameters_help
 from clip_perception.config import PipelineConfig
 from clip_perception.config import QOS_OVERRIDE_POLICIES
+from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.config import value_from_text
@@ -188,14 +189,27 @@ _TYPED['use_sim_time'] = bool
 # _restore_lost_overrides replays; sys.argv when the node is made some other way.
 _COMMAND_LINE = None
 RCLError = _rclpy.RCLError  # what rcl's state machine raises for an unknown transition
+# The read-only parameters, which the lifecycle node reads at configure (_descriptor).
+READ_ONLY = frozenset(p.name for p in PARAMETERS if p.read_only)
+READ_AT_CONFIGURE = 'read at configure: set it while the node is unconfigured'
 UnknownROSArgsError = _rclpy.UnknownROSArgsError  # rclpy.init: words rcl cannot place
 
 
-def _descriptor(p):
-    d = ParameterDescriptor(name=p.name, description=p.description, read_only=p.read_only,
+def _descriptor(p, managed=False):
+    """Return ``p``'s ParameterDescriptor; ``managed``: for the lifecycle node.
+
+    A read-only parameter of the lifecycle node is read at ``configure``, so it may be set
+    while the node is unconfigured (nav2's way of reconfiguring a node: deactivate,
+    cleanup, set, configure; ros-navigation/navigation2#609); the on-set callback refuses
+    it in any other state, saying so (:meth:`PerceptionMixin._on_set_parameters`).
+    """
+    d = ParameterDescriptor(name=p.name, description=p.description,
+                            read_only=p.read_only and not managed,
                             dynamic_typing=p.accepts_list)
-    if p.choices:
-        d.additional_constraints = 'one of: ' + ', '.join(p.choices)
+    constraints = ['one of: ' + ', '.join(p.choices)] if p.choices else []
+    if p.read_only and managed:
+        constraints.append(READ_AT_CONFIGURE)
+    d.additional_constraints = '; '.join(constraints)
     if p.min is not None:
         if isinstance(p.default, int) and not isinstance(p.default, bool):
             d.integer_range = [IntegerRange(from_value=int(p.min), to_value=int(p.max), step=1)]
@@ -252,7 +266,11 @@ def _as_text(param):
     value = param.value
     if isinstance(value, (list, tuple)) or hasattr(value, 'tolist'):
         items = [one(v) for v in (value.tolist() if hasattr(value, 'tolist') else value)]
-        return (' and ' if param.name == 'command' else ', ').join(items)
+        # Each item as its parameter lists them: several templates are separated by "|"
+        # (a YAML list of templates was joined with ", " and refused as one template with
+        # two {}: helper-48's field round).
+        return {'command': ' and ', 'prompt_template': f' {TEMPLATE_SEPARATOR} '}.get(
+            param.name, ', ').join(items)
     return one(value)
 
 
@@ -264,6 +282,8 @@ class PerceptionMixin:
     :meth:`_open_inputs` (subscriptions, timers, worker thread); and back:
     :meth:`_close_inputs`, :meth:`_destroy_outputs`, :meth:`_free_model`.
     """
+
+    MANAGED = False  # the lifecycle node: read-only parameters are read at configure
 
     def declare_parameter(self, name, *args, **kwargs):
         """Declare as rclpy does; ``use_sim_time`` given as text is its truth value first.
@@ -295,7 +315,7 @@ class PerceptionMixin:
                     f'digits as numbers; quote it to keep it as written): using '
                     f'{overrides[name].value!r}')
         for p in PARAMETERS:
-            self.declare_parameter(p.name, p.default, _descriptor(p))
+            self.declare_parameter(p.name, p.default, _descriptor(p, self.MANAGED))
         self.add_pre_set_parameters_callback(lambda params: [self._typed(p) for p in params])
         for name in sorted(set(overrides) - set(PARAMETER_NAMES)):
             # rclpy ignores a parameter nobody declares: a typo would go unnoticed.
@@ -909,6 +929,14 @@ class PerceptionMixin:
 
     def _on_set_parameters(self, params):
         for p in params:
+            if self.MANAGED and p.name in READ_ONLY:
+                state = self._state_machine.current_state[1]
+                if state != 'unconfigured':
+                    # helper-48: rclpy's "Trying to set a read-only parameter" in every
+                    # state, with no word of how to change it.
+                    return SetParametersResult(successful=False, reason=(
+                        f'{p.name} is {READ_AT_CONFIGURE} (deactivate and cleanup it, set '
+                        f'{p.name}, then configure); the node is {state}'))
             if p.name == 'command':
                 if p.value.strip() == '' and p.value != '':
                     return SetParametersResult(successful=False,
@@ -1279,7 +1307,9 @@ class PerceptionMixin:
         for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
         lag = self.sync.depth_lags(stamp, now)
-        if lag is not None:
+        # Said once the stamps' rate is measured: the first frames of a bag played at
+        # --rate 5 are judged at rate 1 and seemed late (helper-48's field round).
+        if lag is not None and self.sync.measured_stamp_rate() is not None:
             self.health.count('frames_depth_lagging')
             self._warn_once('depth_lag', f'depth arrives {lag:.1f} s after the colour frame '
                             f'of the same stamp, or its clock is {lag:.1f} s behind the '
@@ -1921,8 +1951,11 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
     (outputs are lifecycle publishers, enabled here); ``deactivate`` stops the camera
     inputs, the worker and all output; ``cleanup`` unsubscribes from commands and frees
     the model; ``shutdown`` works from every state. A model that cannot load fails
-    ``configure`` (back to unconfigured).
+    ``configure`` (back to unconfigured). The plain node's read-only parameters are set
+    here while unconfigured and read at ``configure`` (:func:`_descriptor`).
     """
+
+    MANAGED = True
 
     def __init__(self, **kwargs):
         super().__init__('clip_perception', **kwargs)
@@ -2268,6 +2301,7 @@ def _run(factories, args):
         for sig in previous:
             signal.signal(sig, lambda *_: stop.set())
     except (ModelLoadError, ValueError, ParameterException, KeyboardInterrupt) as exc:
+        _hold_signals(previous, log)
         if isinstance(exc, KeyboardInterrupt):
             log.info('stopped while starting (SIGINT or SIGTERM)')
         else:
@@ -2287,8 +2321,7 @@ def _run(factories, args):
     try:
         spin(executor, stop=stop)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        _hold_signals(previous, log)
         stopped = [node.shutdown() for node in nodes]
         if not all(stopped):
             # A worker still inside torch: letting the interpreter tear down under it
@@ -2303,6 +2336,30 @@ def _run(factories, args):
             node.destroy_node()
         rclpy.try_shutdown()
     return 0
+
+
+def _hold_signals(signals, log):
+    """Let SIGINT and SIGTERM that come while the nodes are torn down pass, logged once.
+
+    Ctrl-C under ``ros2 launch`` sends two SIGINTs, the terminal's to the process group
+    and launch's own (ros2/ros2cli#50, ros2/launch#58), and launch may escalate to SIGTERM.
+    With Python's handlers back during teardown, the second one raised KeyboardInterrupt
+    inside ``destroy_node`` or the worker's join, or, once they were put back after it,
+    ended the exiting interpreter: a traceback and exit -2, or exit -15 (helper-48's field
+    round) where the README promises exit 0. So they are held until the process exits
+    (``_run`` is the process's entry point); the teardown is bounded (the worker's join
+    has a timeout), and SIGKILL still ends the process.
+
+    :param signals: ``{signal: handler}`` of the signals to hold (their previous handlers).
+    """
+    said = []
+
+    def held(signum, _frame):
+        if not said:
+            said.append(signum)
+            log.info(f'{signal.Signals(signum).name} while stopping: already stopping')
+    for sig in signals:
+        signal.signal(sig, held)
 
 
 def main(args=None):

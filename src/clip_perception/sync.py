@@ -83,6 +83,12 @@ BOOT_CLOCK_AHEAD = 1.0
 # Most depth images kept however fast they come (memory: 100 640x480 float32 images are
 # 123 MB; a 1280x720 depth stream runs at 30 Hz or less, 16 images per 0.55 s).
 MAX_DEPTHS = 100
+# The stamp rate (FrameSync.stamp_rate) is measured over this many stamped colour frames,
+# once they span this many seconds of arrival: a bag's playback rate, 1 for a camera.
+# 0.2 s: six frames at 30 Hz, within the 10-frame buffer that frames wait in meanwhile;
+# 120 frames: 0.2 s of a 30 Hz recording played at --rate 15.
+RATE_FRAMES = 120
+RATE_SPAN = 0.2
 
 
 def boot_clock_age(stamp, lag, clocks):
@@ -201,7 +207,9 @@ class FrameSync:
         self.buffer = buffer
         self._last_depth_arrival = None
         self._last_image_stamp = None
-        self._depth_offset = None  # newest depth's stamp minus its arrival time (s)
+        self._newest_depth = None  # (stamp, arrival) of the newest depth image (s)
+        # (stamp, arrival) of recent stamped colour frames: how fast stamps run (stamp_rate)
+        self._image_times = deque(maxlen=RATE_FRAMES)
         self._depth_lost = False
         self.dropped = 0
         self.wait_for_info = wait_for_info
@@ -223,7 +231,7 @@ class FrameSync:
                 now - self._depths[0][2] > horizon or len(self._depths) > MAX_DEPTHS):
             self._depths.popleft()
         self._last_depth_arrival = now
-        self._depth_offset = stamp - now
+        self._newest_depth = (stamp, now)
         self._depth_lost = False
         return self._release(now)
 
@@ -233,6 +241,9 @@ class FrameSync:
         last = self._last_image_stamp
         if last is not None and stamp != 0 and stamp < last - self.depth_timeout:
             self._depths.clear()  # time went back: those depths belong to another time
+            self._image_times.clear()
+        if stamp != 0:
+            self._image_times.append((stamp, now))
         self._last_image_stamp = stamp if stamp != 0 else last
         self._images.append((stamp, image, now))
         out = self._release(now)
@@ -318,18 +329,46 @@ class FrameSync:
                      'the nearest depth, or publish depth at the colour rate and in step '
                      'with it')
 
+    def stamp_rate(self):
+        """Return how many seconds of stamp time pass per second of arrival time.
+
+        1 for a live camera; the playback rate for a bag played with ``--clock --rate r``
+        (its stamps are the recording's); measured over the last :data:`RATE_FRAMES`
+        stamped colour frames once three or more span :data:`RATE_SPAN` s of arrival, else
+        1 (the first frames of a stream, or of a recording that restarted). Clamped to
+        [1/50, 50] (a paused or bursting player).
+        """
+        rate = self.measured_stamp_rate()
+        return 1.0 if rate is None else rate
+
+    def measured_stamp_rate(self):
+        """Return :meth:`stamp_rate` once measured, else None."""
+        if len(self._image_times) < 3:
+            return None
+        (s0, a0), (s1, a1) = self._image_times[0], self._image_times[-1]
+        if a1 - a0 < RATE_SPAN or s1 <= s0:
+            return None
+        return float(np.clip((s1 - s0) / (a1 - a0), 1 / 50, 50))
+
     def depth_lag(self, stamp, arrival):
         """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
 
-        The frame's stamp minus arrival time, less the newest depth's: 0 when both
-        streams are stamped on one clock and arrive together, the depth's extra latency
-        when it comes later, the clock offset when the clocks differ. None before any
-        depth has arrived, or while either stamp is zero (pairing by arrival: no lag to
-        tell).
+        When the depth of the frame's stamp should arrive, less the frame's arrival: the
+        newest depth's arrival plus the stamp time between it and the frame, in arrival
+        seconds (over :meth:`stamp_rate`). 0 when both streams are stamped on one clock
+        and arrive together, the depth's extra latency when it comes later, the clock
+        offset when the clocks differ. None before any depth has arrived, or while either
+        stamp is zero (pairing by arrival: no lag to tell).
+
+        The stamp rate matters for a bag played faster than recorded (helper-48's field
+        round: ``--clock --rate 5``, frames 0.65 s apart in the recording, each depth 30 ms
+        after its colour frame): read at rate 1, the depth seemed 0.5 s late, frames were
+        released without waiting for it, and 111 of 112 answers were ``no_depth``.
         """
-        if self._depth_offset is None or self._by_arrival(stamp):
+        if self._newest_depth is None or self._by_arrival(stamp):
             return None
-        return (stamp - arrival) - self._depth_offset
+        depth_stamp, depth_arrival = self._newest_depth
+        return depth_arrival + (stamp - depth_stamp) / self.stamp_rate() - arrival
 
     def depth_lags(self, stamp, arrival):
         """Return :meth:`depth_lag` when no depth can pair before the wait is over, else None.
