@@ -82,10 +82,27 @@ def test_view_frame_keeps_the_scene_in_3d(frames):
     assert np.allclose(pts * [-1, 1, 1], ref, atol=1e-3 * np.abs(ref[:, 2:]).max())
     for o, om in zip(f.objects, m.objects):
         assert om.box[0] == w - o.box[2] and om.box[2] == w - o.box[0]
+    # A camera mounted upside down, or on its side: the same points, turned about z.
+    r = view_frame(f, 'rotate:180')
+    ur, vr = (w - 1) - us[ok], (h - 1) - vs[ok]
+    pts = back_project(ur, vr, r.depth[vr, ur], r.intrinsics)
+    assert np.allclose(pts * [-1, -1, 1], ref, atol=1e-3 * np.abs(ref[:, 2:]).max())
+    q = view_frame(f, 'rotate:90')
+    assert q.depth.shape == (w, h) and q.intrinsics.fx == f.intrinsics.fy
+    uq, vq = (h - 1) - vs[ok], us[ok]
+    pts = back_project(uq, vq, q.depth[vq, uq], q.intrinsics)
+    assert np.allclose(np.stack([pts[:, 1], -pts[:, 0], pts[:, 2]], 1), ref,
+                       atol=1e-3 * np.abs(ref[:, 2:]).max())
+    for o, o2, o9 in zip(f.objects, r.objects, q.objects):
+        assert o2.box == (w - o.box[2], h - o.box[3], w - o.box[0], h - o.box[1])
+        assert o9.box == (h - o.box[3], o.box[0], h - o.box[1], o.box[2])
+        if o.mask is not None:
+            assert o9.mask.sum() == o.mask.sum() and o2.mask[::-1, ::-1].tolist() == \
+                o.mask.tolist()
     s = view_frame(f, 'scale:0.5')
     assert s.depth.shape == (h // 2, w // 2) and s.intrinsics.fx == f.intrinsics.fx / 2
     assert view_frame(f, 'original') is f
-    for bad in ('sideways', 'scale:0', 'scale:abc', 'scale:9'):
+    for bad in ('sideways', 'scale:0', 'scale:abc', 'scale:9', 'rotate:45'):
         with pytest.raises(ValueError, match='view'):
             view_frame(f, bad)
 

@@ -631,8 +631,8 @@ def main(argv=None):
     p.add_argument('--draw', default=None, help='real: write annotated frames to this folder')
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
-                   'original, mirror, scale:S (real_eval.view_frame); e.g. '
-                   '"original,mirror,scale:0.75,scale:1.5"')
+                   'original, mirror, scale:S, rotate:180, rotate:90 '
+                   '(real_eval.view_frame); e.g. "original,mirror,scale:0.75,scale:1.5"')
     args = p.parse_args(argv)
     if args.scenes is not None and args.scenes < 0:
         p.error(f'--scenes must be 0 or more, got {args.scenes}')

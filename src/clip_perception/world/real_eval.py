@@ -133,7 +133,9 @@ def view_frame(frame, view):
         ``scale:S`` with ``S`` in (0, 4] (colour resized with ``INTER_AREA`` below 1
         and ``INTER_LINEAR`` above, depth and masks with ``INTER_NEAREST`` so no depth
         is invented between surfaces; intrinsics by :meth:`Intrinsics.scaled` with the
-        rounded size's factors, box edges times ``S``).
+        rounded size's factors, box edges times ``S``); ``rotate:180`` (a camera mounted
+        upside down) or ``rotate:90`` (on its side, turned clockwise): pixels, boxes,
+        masks, intrinsics and the reference plane's normal turned with the image.
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
         ``original``).
     :raises ValueError: an unknown view or a scale outside (0, 4].
@@ -171,8 +173,40 @@ def view_frame(frame, view):
                                interpolation=cv2.INTER_NEAREST).astype(bool))
                    for o in frame.objects]
         plane = frame.reference_plane
+    elif view in ('rotate:180', 'rotate:90'):
+        # A camera mounted upside down, or on its side (portrait). 180: pixel (u, v) ->
+        # (W-1-u, H-1-v), point (x, y, z) -> (-x, -y, z). 90 (clockwise, np.rot90 k=-1):
+        # (u, v) -> (H-1-v, u), point -> (-y, x, z), fx and fy trade places.
+        turns = 2 if view == 'rotate:180' else -1
+
+        def turn(a):
+            return np.ascontiguousarray(np.rot90(a, turns))
+        rgb, depth = turn(frame.rgb), turn(frame.depth)
+        if turns == 2:
+            intr = Intrinsics(k.fx, k.fy, (w - 1) - k.cx, (h - 1) - k.cy, w, h)
+
+            def box(b):
+                return (w - b[2], h - b[3], w - b[0], h - b[1])
+
+            def normal(n):
+                return n * [-1.0, -1.0, 1.0]
+        else:
+            intr = Intrinsics(k.fy, k.fx, (h - 1) - k.cy, k.cx, h, w)
+
+            def box(b):
+                return (h - b[3], b[0], h - b[1], b[2])
+
+            def normal(n):
+                return np.array([-n[1], n[0], n[2]])
+        objects = [replace(o, box=tuple(float(v) for v in box(o.box)),
+                           mask=None if o.mask is None else turn(o.mask)) for o in frame.objects]
+        plane = None
+        if frame.reference_plane is not None:
+            n, d = frame.reference_plane
+            plane = (normal(np.asarray(n, float)), d)
     else:
-        raise ValueError(f'unknown view "{view}": use original, mirror or scale:S')
+        raise ValueError(f'unknown view "{view}": use original, mirror, scale:S, rotate:180 '
+                         'or rotate:90')
     return RealFrame(f'{frame.name}@{view}', rgb, depth, intr, frame.sensor, objects, plane)
 
 
