@@ -82,3 +82,15 @@ def test_a_read_only_image_is_normalised_without_a_warning():
     t = normalise_image(rgb, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
     assert t.shape == (1, 3, 4, 5) and torch.allclose(t[0, :, 1, 2] * 255, torch.tensor(
         rgb[1, 2].astype(np.float32)))
+
+
+def test_crops_are_turned_upright_for_the_cameras_mounting():
+    """A quarter turn per image_up: 'down' 180 degrees, 'right' back counter-clockwise."""
+    from clip_perception.crops import upright_crops
+    upright = torch.zeros(1, 3, 4, 4)
+    upright[0, :, 0, 1] = 1.0  # a mark near the top edge of an upright crop
+    # The same crop as a camera upside down, or turned clockwise (up -> right), shows it.
+    assert torch.equal(upright_crops(torch.rot90(upright, 2, dims=(-2, -1)), 'down'), upright)
+    assert torch.equal(upright_crops(torch.rot90(upright, -1, dims=(-2, -1)), 'right'), upright)
+    assert torch.equal(upright_crops(torch.rot90(upright, 1, dims=(-2, -1)), 'left'), upright)
+    assert upright_crops(upright, 'up') is upright

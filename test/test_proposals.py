@@ -5,6 +5,7 @@ and hand-built depth images); the real frames are in test_real_eval.py.
 """
 
 import numpy as np
+import pytest
 
 from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
@@ -486,3 +487,23 @@ def test_depth_in_micrometres_gives_proposals_not_a_terabyte_structuring_element
         props = propose(scene.rgb, (scene.depth * scale).astype(np.float32),
                         scene.intrinsics)
         assert len(props) > 0
+
+
+@pytest.mark.parametrize('image_up, up', [('up', (0, -1, 0)), ('down', (0, 1, 0)),
+                                          ('left', (-1, 0, 0)), ('right', (1, 0, 0))])
+def test_a_support_faces_the_image_up_of_the_cameras_mounting(image_up, up):
+    """image_up: a camera upside down or on its side looks for the table facing that way.
+
+    Turned real frames with the default found no support (opaque 68 -> 63 of 77,
+    transparent 14 -> 8 of 17: clip_perception_eval real --views rotate:180).
+    """
+    from clip_perception.support import upright
+    up = np.array(up, float)
+    tilted = up * np.cos(0.5) + np.array([0.0, 0.0, -np.sin(0.5)])  # 29 deg to the camera
+    assert upright(up, image_up) and upright(tilted, image_up)
+    assert not upright(-up, image_up)  # a ceiling, an underside
+    side = np.cross(up, [0.0, 0.0, 1.0])
+    assert not upright(side, image_up) and not upright(-side, image_up)  # side walls
+    assert upright(np.array([0.1, 0.1, -0.99]) / np.linalg.norm([0.1, 0.1, 0.99]), image_up)
+    with pytest.raises(KeyError):
+        upright(up, 'sideways')

@@ -100,6 +100,13 @@ PARAMETERS = (
           '(selective search + colour saliency).'),
     Param('nms_iou', 0.6, 'IoU above which overlapping proposals are merged.',
           min=0.05, max=1.0),
+    Param('image_up', 'up', "Which way the world's up points in the image, as the camera "
+          'is mounted: up (upright, rolled under 45 degrees), down (upside down), left or '
+          'right (on its side: right when the image is the upright one turned clockwise). '
+          'The support surface is looked for among planes facing that way (or the camera), '
+          'and crops are turned upright before CLIP. Relations ("left of") stay along the '
+          'image.', read_only=True,
+          choices=('up', 'down', 'left', 'right')),
     Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
           'one first).',
           min=1, max=50),
@@ -207,6 +214,7 @@ class PipelineConfig:
     depth_proposals: bool = True
     image_proposals: bool = True
     nms_iou: float = 0.6
+    image_up: str = 'up'
     top_k: int = 5
     prompt_template: str = ''
     ambiguity_margin: float = 2.0

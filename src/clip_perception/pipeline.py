@@ -19,6 +19,7 @@ from clip_perception.confidence import unknown_to
 from clip_perception.confidence import unknown_words
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
+from clip_perception.crops import upright_crops
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
@@ -198,7 +199,7 @@ class Pipeline:
             return reuse.proposals
         props = propose(rgb, depth_m, intrinsics, max_proposals=cfg.max_proposals,
                         use_depth=cfg.depth_proposals, use_image=cfg.image_proposals,
-                        nms_iou=cfg.nms_iou)
+                        nms_iou=cfg.nms_iou, image_up=cfg.image_up)
         if reuse is not None:
             reuse.keep(props)
         return props
@@ -213,6 +214,8 @@ class Pipeline:
         # Every crop reused (a still camera): not even the frame is normalised.
         pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context) \
             if len(todo) or not len(boxes) else None
+        if pixels is not None:
+            pixels = upright_crops(pixels, cfg.image_up)
         timings['preprocess'] = time.perf_counter() - t
         t = self._enter('encode')
         fresh = self.scorer.forward(pixels) if pixels is not None else None

@@ -231,7 +231,7 @@ def _adjacent_pairs(labels, stats, pieces, limit=12):
 
 
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
-                  max_height=0.5, work_width=None):
+                  max_height=0.5, work_width=None, image_up='up'):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
 
     Sizes, areas and distances are in metres (a working pixel at depth z spans
@@ -243,6 +243,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param max_size: regions wider than this (m) are split, not proposed whole.
     :param work_width: the working grid's longer side, pixels;
         :data:`clip_perception.support.WORK_WIDTH` when None.
+    :param image_up: which way the world's up points in the image
+        (:func:`clip_perception.support.upright`): ``up``, ``down``, ``left``, ``right``.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
         working-resolution label image it comes from); ``work`` the :class:`WorkGrid`
@@ -252,7 +254,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     spacing = pixel_spacing(step, intrinsics)
     remove_flying_pixels(pts, spacing)
     nrm = normals(pts)
-    surface, walls = find_support(pts, nrm, step, intrinsics)
+    surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up)
     z = pts[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape
@@ -959,7 +961,7 @@ def whole_seen_penalty(parents, image_boxes, lo=0.8, penalty=WHOLE_SEEN_PENALTY)
 
 
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
-            use_image=True, nms_iou=0.6, parallel=True, work_width=None):
+            use_image=True, nms_iou=0.6, parallel=True, work_width=None, image_up='up'):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
 
     numpy's BLAS runs on one thread meanwhile (:func:`_one_blas_thread`).
@@ -971,15 +973,17 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
         segmented (same result, less wall time on two or more cores).
     :param work_width: the depth's working grid, pixels on the longer side;
         :data:`clip_perception.support.WORK_WIDTH` when None.
+    :param image_up: which way the world's up points in the image (the camera's
+        mounting: ``up``, ``down``, ``left``, ``right``; :func:`depth_regions`).
     :return: :class:`Proposals`.
     """
     with _one_blas_thread():
         return _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image,
-                        nms_iou, parallel, work_width)
+                        nms_iou, parallel, work_width, image_up)
 
 
 def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_iou,
-             parallel, work_width=None):
+             parallel, work_width=None, image_up='up'):
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
@@ -988,7 +992,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if use_image else None
     if depth_m is not None and intrinsics is not None:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
-                                                             work_width=work_width)
+                                                             work_width=work_width,
+                                                             image_up=image_up)
         if use_depth:
             for r in found:
                 boxes.append(r['box'])

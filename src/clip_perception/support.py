@@ -227,8 +227,12 @@ def _fit_plane(pts):
     return normal, offset
 
 
-def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
-    """Camera-facing planes found one after another; at most ``max_planes``."""
+def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up'):
+    """Camera-facing planes found one after another; at most ``max_planes``.
+
+    :param image_up: which way the world's up points in the image (:func:`upright`).
+    :return: ``(support candidates, other planes)``, each a list of ``(normal, offset)``.
+    """
     z = points[..., 2]
     ok = (z > 0) & np.isfinite(nrm[..., 0])  # NaN compares False
     idx = np.flatnonzero(ok)
@@ -267,19 +271,33 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0):
         inl = free & (np.abs(pts @ normal + offset) < tol)
         free &= ~inl
         out.append((normal, offset, float(np.median(pf[inl]))))
-    support = [(n, o) for n, o, f in out if upright(n) and f > 0.25]
-    rest = [(n, o) for n, o, f in out if not (upright(n) and f > 0.25)]
+    support = [(n, o) for n, o, f in out if upright(n, image_up) and f > 0.25]
+    rest = [(n, o) for n, o, f in out if not (upright(n, image_up) and f > 0.25)]
     return support, rest
 
 
-def upright(normal):
+# The image direction the world's up points to, as (x, y) of the image plane (y down),
+# by the ``image_up`` parameter's values.
+IMAGE_UP = {'up': (0.0, -1.0), 'down': (0.0, 1.0), 'left': (-1.0, 0.0), 'right': (1.0, 0.0)}
+
+
+def upright(normal, image_up='up'):
     """Whether a plane with this camera-frame normal can be a floor or a table top.
 
-    Assumes the camera is rolled less than 45 degrees: the surface normal points up in
-    the image (``-n_y >= |n_x|``) or straight back at the camera (``-n_z >= 0.85``,
-    overhead views). Walls, shelf fronts and undersides fail.
+    The surface normal points up in the image, within 45 degrees (``n . up >= |n x up|``
+    in the image plane, up being :data:`IMAGE_UP` of ``image_up``: -y for an upright
+    camera, +y for one mounted upside down, +-x for one on its side), or straight back
+    at the camera (``-n_z >= 0.85``, overhead views, however the camera is turned).
+    Walls, shelf fronts and undersides fail.
+
+    :param normal: (3,) unit normal in the camera optical frame.
+    :param image_up: ``up``, ``down``, ``left`` or ``right``.
+    :raises KeyError: another ``image_up``.
     """
-    return bool(-normal[1] >= abs(normal[0]) or -normal[2] >= 0.85)
+    ux, uy = IMAGE_UP[image_up]
+    along = normal[0] * ux + normal[1] * uy
+    across = normal[0] * -uy + normal[1] * ux
+    return bool(along >= abs(across) or -normal[2] >= 0.85)
 
 
 def large_components(mask, fraction, connectivity=8):
@@ -376,7 +394,7 @@ def _quadratic(pts, normal, offset, axes):
 MIN_STANDING_AREA = 4e-4
 
 
-def find_support(points, nrm, step, intrinsics, max_height=0.35):
+def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
     """Choose the support surface among camera-facing plane candidates.
 
     A candidate's score is the number of working pixels standing on it (height between
@@ -390,12 +408,13 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35):
     :param points: (h, w, 3) working-resolution points (NaN = none).
     :param nrm: (h, w, 3) normals of :func:`normals`.
     :param step: full-resolution pixels per working pixel.
+    :param image_up: which way the world's up points in the image (:func:`upright`).
     :return: ``(surface, walls)``: a :class:`SupportSurface` or None when no upright,
         camera-facing plane 15 cm across holds 2% of the points; ``walls`` (h, w) bool, the
         pixels of large planes that are not the support (walls, tote sides, the floor
         under a table), which nothing stands on.
     """
-    cands, others_all = _candidates(points, nrm)
+    cands, others_all = _candidates(points, nrm, image_up=image_up)
     z = points[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape

@@ -43,6 +43,11 @@ GROUNDING_SEED, PIPELINE_SEED, CALIBRATION_SEED = 10_000_000, 20_000_000, 30_000
 COMMANDS_SEED = 40_000_000
 
 
+# The image_up a camera mounted as each view shows needs (clip_perception_eval real
+# --image-up view); the others are upright.
+VIEW_IMAGE_UP = {'rotate:180': 'down', 'rotate:90': 'right'}
+
+
 def _progress(iterable, desc, enabled, total=None):
     from tqdm import tqdm
 
@@ -629,6 +634,9 @@ def main(argv=None):
     p.add_argument('--labels', default=os.path.join('test', 'data', 'real_rgbd_labels.json'),
                    help='real: the hand-drawn labels')
     p.add_argument('--draw', default=None, help='real: write annotated frames to this folder')
+    p.add_argument('--image-up', default='up', choices=('up', 'down', 'left', 'right', 'view'),
+                   help="real: the node's image_up parameter for the proposals; view: the one "
+                   "each view's mounting needs (rotate:180 down, rotate:90 right)")
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
                    'original, mirror, scale:S, rotate:180, rotate:90 '
@@ -756,10 +764,13 @@ def real_main(args):
     frames = load_frames(args.data, args.labels) if args.what == 'real' else []
     views = [v.strip() for v in args.views.split(',') if v.strip()] or ['original']
 
-    def propose_fn(rgb, depth, intrinsics):
-        return propose(rgb, depth, intrinsics, max_proposals=args.max_proposals,
-                       use_depth=not args.no_depth_proposals,
-                       use_image=not args.no_image_proposals)
+    def proposer(image_up='up'):
+        def propose_fn(rgb, depth, intrinsics):
+            return propose(rgb, depth, intrinsics, max_proposals=args.max_proposals,
+                           use_depth=not args.no_depth_proposals,
+                           use_image=not args.no_image_proposals, image_up=image_up)
+        return propose_fn
+    propose_fn = proposer()
 
     t0 = time.time()
     if args.what == 'layouts':
@@ -780,6 +791,9 @@ def real_main(args):
         return 2
     out = {}
     for view, shown in shown_views.items():
+        # The node's image_up as set for this view's mounting, or as given.
+        propose_fn = proposer(VIEW_IMAGE_UP.get(view, 'up') if args.image_up == 'view'
+                              else args.image_up)
         figures = evaluate(shown, propose_fn, pose_of_proposal)
         out[view] = figures
         if len(views) > 1:
