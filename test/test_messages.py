@@ -1212,7 +1212,7 @@ def test_frames_named_optical_or_unset_need_no_note(frame_id):
 def test_a_frame_not_named_optical_is_named_with_rep_103_and_the_fix(frame_id):
     note = optical_frame_note(frame_id)
     assert f'"{frame_id}"' in note and 'REP 103' in note and '_optical' in note
-    assert 'frame_id:=<camera>_optical_frame' in note
+    assert f'set frame_id:={frame_id} to say so' in note  # an optical frame by another name
 
 
 def test_distortion_is_noted_beside_a_raw_image_topic_only():

@@ -529,3 +529,21 @@ def test_a_bag_played_faster_than_recorded_pairs_each_frame_with_its_depth(rate,
         out += s.add_depth(stamp - 2.0 * rate, f'd{k}', now=arrival + 0.03)
     assert all(f.depth is None for f in out[10:]) and s.dropped == 0
     assert 'or its clock is' in out[-1].no_depth_reason
+
+
+def test_a_paused_bag_does_not_read_as_slow_stamps():
+    """A 15 Hz bag paused for 120 s (space in ros2 bag play): arrival runs on, stamps stop.
+
+    Measured across the pause the stamp rate read 0.04, each 67 ms of stamps a second of
+    depth lag, and 118 of the next 150 frames went out without depth (helper-49).
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5)
+    out, arrival = [], 5.0
+    for k in range(300):
+        stamp = 1000.0 + k / 15
+        arrival += 120.0 if k == 150 else 1 / 15
+        out += s.add_image(stamp, f'c{k}', now=arrival)
+        out += s.poll(arrival + 0.005)
+        out += s.add_depth(stamp, f'd{k}', now=arrival + 0.01)
+    assert [(f.image, f.depth) for f in out] == [(f'c{k}', f'd{k}') for k in range(300)]
+    assert s.measured_stamp_rate() == pytest.approx(1.0)

@@ -128,7 +128,9 @@ def optical_frame_note(frame_id):
             'camera_color_optical_frame); the poses are in optical axes, so if '
             f'"{frame_id}" is a body frame (x forward, z up: camera_link, a simulated '
             'sensor link) tf2 places every target wrongly: have the driver stamp images '
-            'with its optical frame, or set frame_id:=<camera>_optical_frame')
+            'with its optical frame, or set frame_id to it; if it is an optical frame '
+            "under another name (Azure Kinect's rgb_camera_link), set frame_id:="
+            f'{frame_id} to say so')
 
 
 def distortion_note(d, model, image_topic):
@@ -966,7 +968,7 @@ def compressed_to_rgb(fmt, data, notes=None):
     if notes is not None:
         if form.note is not None:
             notes.append(Note('compressed_format', form.note))
-        if form.original in ('16UC1', '32FC1'):
+        if form.original == '16UC1':
             notes.append(Note('depth_encoding', _DEPTH_ON_COLOUR.format(
                 what=f'format "{fmt}" names {form.original}, which')))
         if form.codec and form.codec != actual:
@@ -1454,7 +1456,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         if other is not None:
             notes.append(Note('depth_transport', f'depth (format "{fmt}") arrives as image_'
                               f"transport's {other} transport, not {transport}: decoded "
-                              f'as {other}; set depth_transport:={other} to say so'))
+                              f'as {other}; set depth_transport:={other} to say so (it '
+                              f'subscribes <depth>/{other}: remap depth to the base topic)'))
     return drop_no_reading_codes(check_depth_units(depth, f'compressed depth "{fmt}"'))
 
 
@@ -1506,8 +1509,10 @@ def _depth_image(fmt, raw, depth_scale):
         out[~(out > 0)] = np.nan  # NaN compares False
         return out
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
-                       f'image of {img.dtype} pixels: depth is 16-bit integers (16UC1) or '
-                       '32-bit floats (32FC1); 8 bits a pixel is an image, not depth')
+                       f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
+                       '(16UC1) or 32-bit floats (32FC1)' +
+                       ('; 8 bits a pixel is an image, not depth' if img.dtype == np.uint8
+                        else ''))
 
 
 def check_same_size(shape, intrinsics, what):

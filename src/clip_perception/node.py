@@ -1651,10 +1651,15 @@ class PerceptionMixin:
             self._warn_once('frame_id_slash', f'header.frame_id "{frame_id}" starts with "/", '
                             'which tf2 refuses; publishing it without the slash')
             frame_id = frame_id.lstrip('/')
-        optical = optical_frame_note(frame_id)
+        # Only the name can be checked, and some drivers' optical frames lack the suffix
+        # (Azure Kinect's rgb_camera_link, helper-49): one log line per name and a count,
+        # not a /diagnostics WARN that nothing could clear; none once frame_id is set.
+        optical = None if self._values_cache['frame_id'] else optical_frame_note(frame_id)
         if optical is not None:
             self.health.count('frames_not_optical_frame_id')
-            self._warn_once(f'frame_not_optical {frame_id}', optical)
+            if ('frame_not_optical', frame_id) not in self._warned_once:
+                self._warned_once.add(('frame_not_optical', frame_id))
+                self.get_logger().warning(optical + ' (logged once; counted in /diagnostics)')
         header.frame_id = frame_id
         memory = self._memory_for(self.pipeline.config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
@@ -2338,28 +2343,28 @@ def _run(factories, args):
     return 0
 
 
-def _hold_signals(signals, log):
-    """Let SIGINT and SIGTERM that come while the nodes are torn down pass, logged once.
+def _hold_signals(signals, log=None):
+    """Ignore SIGINT and SIGTERM from the start of teardown until the process exits.
 
     Ctrl-C under ``ros2 launch`` sends two SIGINTs, the terminal's to the process group
     and launch's own (ros2/ros2cli#50, ros2/launch#58), and launch may escalate to SIGTERM.
     With Python's handlers back during teardown, the second one raised KeyboardInterrupt
-    inside ``destroy_node`` or the worker's join, or, once they were put back after it,
-    ended the exiting interpreter: a traceback and exit -2, or exit -15 (helper-48's field
-    round) where the README promises exit 0. So they are held until the process exits
-    (``_run`` is the process's entry point); the teardown is bounded (the worker's join
-    has a timeout), and SIGKILL still ends the process.
+    inside ``destroy_node`` or the worker's join: a traceback and exit -2 (helper-48's
+    field round) where the README promises exit 0. A Python handler of its own is not
+    enough either: the interpreter puts every signal it handles back to the default
+    action as it finalizes, and a SIGTERM then ended the exiting process, exit -15 (a CI
+    run, session 23). ``SIG_IGN`` it leaves alone. ``_run`` is the process's entry point;
+    the teardown is bounded (the worker's join has a timeout), and SIGKILL still ends the
+    process.
 
-    :param signals: ``{signal: handler}`` of the signals to hold (their previous handlers).
+    :param signals: the signals to ignore (an iterable, e.g. the dict of their previous
+        handlers).
+    :param log: a logger for one line saying so, or None.
     """
-    said = []
-
-    def held(signum, _frame):
-        if not said:
-            said.append(signum)
-            log.info(f'{signal.Signals(signum).name} while stopping: already stopping')
     for sig in signals:
-        signal.signal(sig, held)
+        signal.signal(sig, signal.SIG_IGN)
+    if log is not None:
+        log.debug('stopping: SIGINT and SIGTERM are ignored until the process exits')
 
 
 def main(args=None):

@@ -89,6 +89,20 @@ MAX_DEPTHS = 100
 # 120 frames: 0.2 s of a 30 Hz recording played at --rate 15.
 RATE_FRAMES = 120
 RATE_SPAN = 0.2
+# Two frames whose stamp and arrival gaps differ by more than this factor (the stamp
+# rate's clamp), the longer over RATE_BREAK s, break the measurement: a paused bag
+# (arrival runs on, stamps stop), two recordings joined or a camera clock reset (stamps
+# jump). Measured across it, a 120 s pause read as rate 0.04 and each 67 ms of stamps
+# as a second of depth lag (helper-49).
+RATE_BREAK = 1.0
+
+
+def _rate_broken(before, after):
+    """Whether the stamp rate cannot be measured across two ``(stamp, arrival)`` frames."""
+    ds, da = after[0] - before[0], after[1] - before[1]
+    if max(ds, da) <= RATE_BREAK:
+        return False
+    return ds <= 0 or da <= 0 or ds > 50 * da or da > 50 * ds
 
 
 def boot_clock_age(stamp, lag, clocks):
@@ -243,6 +257,8 @@ class FrameSync:
             self._depths.clear()  # time went back: those depths belong to another time
             self._image_times.clear()
         if stamp != 0:
+            if self._image_times and _rate_broken(self._image_times[-1], (stamp, now)):
+                self._image_times.clear()
             self._image_times.append((stamp, now))
         self._last_image_stamp = stamp if stamp != 0 else last
         self._images.append((stamp, image, now))
