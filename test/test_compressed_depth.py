@@ -138,6 +138,12 @@ def test_depth_over_the_compressed_transport_is_read_as_its_16_bit_image(fmt, ex
     np.testing.assert_allclose(
         compressed_depth_to_array(fmt, data, 0.0001, transport='compressed'), expected / 10,
         equal_nan=True, rtol=1e-6)
+    # 65535 is a driver's "no reading" code at any scale, as in raw and compressedDepth.
+    coded = mm.copy()
+    coded[0, :3] = 65535
+    out = compressed_depth_to_array(fmt, cv2.imencode(ext, coded)[1].tobytes(), 0.0001,
+                                    transport='compressed')
+    assert np.isnan(out[0, :3]).all()
     # On the compressedDepth topic (a remap) it is decoded too, and the note names the fix.
     notes = []
     np.testing.assert_allclose(compressed_depth_to_array(fmt, data, notes=notes), expected,

@@ -455,9 +455,18 @@ def image_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=
         return rgb
 
 
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+
+
+def _compressed_depth_png(raw):
+    """Whether ``raw`` is a compressedDepth payload: its 12-byte header, then a PNG."""
+    start = compressed_depth.HEADER_BYTES
+    return raw[start:start + len(PNG_SIGNATURE)] == PNG_SIGNATURE
+
+
 def _image_signature(head):
     """Return ``'jpeg'``, ``'png'`` or ``'tiff'`` when ``head`` opens such a file, else None."""
-    if head[:8] == b'\x89PNG\r\n\x1a\n':
+    if head[:8] == PNG_SIGNATURE:
         return 'png'
     if head[:3] == b'\xff\xd8\xff':
         return 'jpeg'
@@ -959,8 +968,7 @@ def compressed_to_rgb(fmt, data, notes=None):
     # the main image's scans). Bytes after it are padding some MJPEG cameras add. A TIFF
     # has no end marker: libtiff fails on one cut short (its directory or strips missing)
     # and cv2.imdecode returns None, refused below.
-    tail = raw.rstrip(b'\x00')
-    if (png and b'IEND' not in tail[-12:]) or (not png and not tiff and not _jpeg_ends(raw)):
+    if (png and not _png_ends(raw)) or (not png and not tiff and not _jpeg_ends(raw)):
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated (no '
                            'end-of-image marker)')
     _check_size(size[1], size[0], 'compressed image')
@@ -1033,6 +1041,11 @@ def _from_base64_text(raw):
     return decoded if _image_signature(decoded[:8]) else None
 
 
+def _png_ends(raw):
+    """Whether a PNG has its IEND chunk at its end (NUL padding after it allowed)."""
+    return b'IEND' in raw.rstrip(b'\x00')[-12:]
+
+
 def _jpeg_ends(raw):
     """Whether a JPEG has an end-of-image marker after its last start-of-scan marker."""
     sos = raw.rfind(b'\xff\xda')
@@ -1045,7 +1058,7 @@ def _payload_hint(raw):
     if video is not None:
         return (f' (it is an {video} video stream, whose frames need the ones before them '
                 'to decode: decode it before this node, e.g. with ffmpeg_image_transport)')
-    if len(raw) > 20 and (raw[12:20] == b'\x89PNG\r\n\x1a\n'):
+    if _compressed_depth_png(raw):
         return (' (it is a compressedDepth PNG behind a 12-byte header: depth, not colour; '
                 'remap image to the colour stream)')
     if raw[:4] == b'RIFF' and raw[8:12] == b'WEBP':
@@ -1078,7 +1091,7 @@ def _tiff_size(raw):
 
 
 def _png_size(raw):
-    if raw[:8] == b'\x89PNG\r\n\x1a\n' and len(raw) >= 24 and raw[12:16] == b'IHDR':
+    if raw[:8] == PNG_SIGNATURE and len(raw) >= 24 and raw[12:16] == b'IHDR':
         return struct.unpack('>II', raw[16:24])
     return None
 
@@ -1442,7 +1455,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
             # "16UC1; png compressed " on data that is no image and no compressedDepth
             # payload either: say what it is not, not "the compressed (colour) transport?".
             plain = re.search(r'\b(png|tiff?|jpe?g)\s+compressed\b', fmt or '', re.IGNORECASE)
-            if plain and raw[HEADER_SKIP:HEADER_SKIP + 8] != PNG_SIGNATURE:
+            if plain and not _compressed_depth_png(raw):
                 video = _video_stream(raw[:16])
                 raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a '
                                    'readable PNG or TIFF image' +
@@ -1461,17 +1474,12 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
     return drop_no_reading_codes(check_depth_units(depth, f'compressed depth "{fmt}"'))
 
 
-# A compressedDepth payload: its 12-byte header, then a PNG (or RVL).
-HEADER_SKIP = compressed_depth.HEADER_BYTES
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
-
-
 def _depth_image(fmt, raw, depth_scale):
     """Read a whole PNG, TIFF or JPEG file carried as depth (the ``compressed`` transport).
 
     :param raw: the file's bytes (opening with its signature).
-    :return: (H, W) float32 metres, NaN where the image holds 0 (no reading) or a
-        non-positive or NaN float.
+    :return: (H, W) float32 metres (:func:`clip_perception.geometry.depth_to_metres`:
+        NaN where it holds 0 or 65535, or a float that is no positive finite reading).
     :raises MessageError: a JPEG (8 bits, lossy), more than one channel (colour) or 8
         bits a pixel, truncated, corrupt or oversized.
     """
@@ -1487,7 +1495,7 @@ def _depth_image(fmt, raw, depth_scale):
         raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a readable '
                            f'{codec.upper()} image')
     _check_size(size[1], size[0], 'compressed depth')
-    if codec == 'png' and b'IEND' not in raw.rstrip(b'\x00')[-12:]:
+    if codec == 'png' and not _png_ends(raw):
         raise MessageError('corrupt', f'compressed depth (format "{fmt}") is truncated (no '
                            'end-of-image marker)')
     img = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_UNCHANGED)
@@ -1500,14 +1508,8 @@ def _depth_image(fmt, raw, depth_scale):
         raise MessageError('encoding', f'compressed depth (format "{fmt}") is a '
                            f'{codec.upper()} image of {img.shape[2]} channels: colour, not '
                            'depth (is depth remapped to a colour stream?)')
-    if img.dtype == np.uint16:
-        out = img.astype(np.float32) * np.float32(depth_scale)
-        out[img == 0] = np.nan
-        return out
-    if img.dtype == np.float32:
-        out = img.copy()
-        out[~(out > 0)] = np.nan  # NaN compares False
-        return out
+    if img.dtype in (np.uint16, np.float32):
+        return depth_to_metres(img, depth_scale)
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
                        f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
                        '(16UC1) or 32-bit floats (32FC1)' +

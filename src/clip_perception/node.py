@@ -1103,9 +1103,17 @@ class PerceptionMixin:
     def _warn_once(self, kind, text):
         """Log ``text`` the first time ``kind`` happens; always keep it in diagnostics."""
         self.health.notice(kind, text, time.monotonic())
+        self._log_once(kind, text + ' (logged once; counted in /diagnostics)')
+
+    def _log_once(self, kind, text):
+        """Log ``text`` as a warning the first time ``kind`` (any hashable) happens.
+
+        For what is said once and counted, not kept in /diagnostics as a problem. Warnings
+        only: rclpy fixes a logging call site's severity at its first call.
+        """
         if kind not in self._warned_once:
             self._warned_once.add(kind)
-            self.get_logger().warning(text + ' (logged once; counted in /diagnostics)')
+            self.get_logger().warning(text)
 
     def _on_incompatible_qos(self, event):
         text = (f"a camera publisher's QoS is incompatible with this node's (policy "
@@ -1657,9 +1665,8 @@ class PerceptionMixin:
         optical = None if self._values_cache['frame_id'] else optical_frame_note(frame_id)
         if optical is not None:
             self.health.count('frames_not_optical_frame_id')
-            if ('frame_not_optical', frame_id) not in self._warned_once:
-                self._warned_once.add(('frame_not_optical', frame_id))
-                self.get_logger().warning(optical + ' (logged once; counted in /diagnostics)')
+            self._log_once(('frame_not_optical', frame_id),
+                           optical + ' (logged once; counted in /diagnostics)')
         header.frame_id = frame_id
         memory = self._memory_for(self.pipeline.config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
@@ -1730,14 +1737,12 @@ class PerceptionMixin:
             self._reject('depth_mismatch', note)
             return None, note
         self.health.count('frames_depth_resampled')
-        if 'depth_resampled' not in self._warned_once:
-            # Logged, not a /diagnostics WARN while it lasts: a supported profile.
-            self._warned_once.add('depth_resampled')
-            self.get_logger().warning(
-                f'depth is {dw}x{dh}, the {rgb.shape[1]}x{rgb.shape[0]} image scaled by '
-                f'1/{factor:.3g}, in the same frame: resampled to the image size by nearest '
-                'neighbour (never interpolated across depth edges); the colour camera_info '
-                'holds (logged once; counted in /diagnostics as frames_depth_resampled)')
+        # Logged, not a /diagnostics WARN while it lasts: a supported profile.
+        self._log_once('depth_resampled', (
+            f'depth is {dw}x{dh}, the {rgb.shape[1]}x{rgb.shape[0]} image scaled by '
+            f'1/{factor:.3g}, in the same frame: resampled to the image size by nearest '
+            'neighbour (never interpolated across depth edges); the colour camera_info '
+            'holds (logged once; counted in /diagnostics as frames_depth_resampled)'))
         return resampled, ''
 
     # ------------------------------------------------------------------ outputs

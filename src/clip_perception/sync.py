@@ -89,8 +89,11 @@ MAX_DEPTHS = 100
 # 120 frames: 0.2 s of a 30 Hz recording played at --rate 15.
 RATE_FRAMES = 120
 RATE_SPAN = 0.2
-# Two frames whose stamp and arrival gaps differ by more than this factor (the stamp
-# rate's clamp), the longer over RATE_BREAK s, break the measurement: a paused bag
+# The stamp rate is clamped to [1/MAX_STAMP_RATE, MAX_STAMP_RATE] (a paused or bursting
+# player).
+MAX_STAMP_RATE = 50.0
+# Two frames whose stamp and arrival gaps differ by more than MAX_STAMP_RATE times, the
+# longer over RATE_BREAK s, break the measurement: a paused bag
 # (arrival runs on, stamps stop), two recordings joined or a camera clock reset (stamps
 # jump). Measured across it, a 120 s pause read as rate 0.04 and each 67 ms of stamps
 # as a second of depth lag (helper-49).
@@ -102,7 +105,7 @@ def _rate_broken(before, after):
     ds, da = after[0] - before[0], after[1] - before[1]
     if max(ds, da) <= RATE_BREAK:
         return False
-    return ds <= 0 or da <= 0 or ds > 50 * da or da > 50 * ds
+    return ds <= 0 or da <= 0 or ds > MAX_STAMP_RATE * da or da > MAX_STAMP_RATE * ds
 
 
 def boot_clock_age(stamp, lag, clocks):
@@ -352,7 +355,7 @@ class FrameSync:
         (its stamps are the recording's); measured over the last :data:`RATE_FRAMES`
         stamped colour frames once three or more span :data:`RATE_SPAN` s of arrival, else
         1 (the first frames of a stream, or of a recording that restarted). Clamped to
-        [1/50, 50] (a paused or bursting player).
+        [1/:data:`MAX_STAMP_RATE`, :data:`MAX_STAMP_RATE`].
         """
         rate = self.measured_stamp_rate()
         return 1.0 if rate is None else rate
@@ -364,7 +367,7 @@ class FrameSync:
         (s0, a0), (s1, a1) = self._image_times[0], self._image_times[-1]
         if a1 - a0 < RATE_SPAN or s1 <= s0:
             return None
-        return float(np.clip((s1 - s0) / (a1 - a0), 1 / 50, 50))
+        return float(np.clip((s1 - s0) / (a1 - a0), 1 / MAX_STAMP_RATE, MAX_STAMP_RATE))
 
     def depth_lag(self, stamp, arrival):
         """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
