@@ -639,8 +639,10 @@ def main(argv=None):
                    "each view's mounting needs (rotate:180 down, rotate:90 right)")
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
-                   'original, mirror, scale:S, rotate:180, rotate:90 '
-                   '(real_eval.view_frame); e.g. "original,mirror,scale:0.75,scale:1.5"')
+                   'original, mirror, scale:S, rotate:180, rotate:90 and the sensor '
+                   'views depth_mm, depth_noise:K, depth_res:N, jpeg:Q, exposure:G, '
+                   'white_balance:R, blur:S (real_eval.view_frame, sensor_view); e.g. '
+                   '"original,mirror,scale:0.75,scale:1.5" or "original,depth_mm,jpeg:50"')
     args = p.parse_args(argv)
     if args.scenes is not None and args.scenes < 0:
         p.error(f'--scenes must be 0 or more, got {args.scenes}')

@@ -28,6 +28,7 @@ import glob
 import json
 import os
 import time
+import zlib
 
 import cv2
 import numpy as np
@@ -115,6 +116,93 @@ def load_frames(data_dir, labels_path, names=None):
 
 VIEWS = ('original', 'mirror', 'scale:0.75', 'scale:1.5')
 
+# What another camera or driver does to the same scene, without moving it: the views of
+# :func:`sensor_view`, as ``name: (argument, (low, high) bounds of the argument)``.
+SENSOR_VIEWS = {
+    'depth_mm': ('', None),
+    'depth_noise': ('K', (0.0, 0.05)),
+    'depth_res': ('N', (1, 8)),
+    'jpeg': ('Q', (1, 100)),
+    'exposure': ('G', (0.05, 4.0)),
+    'white_balance': ('R', (0.25, 4.0)),
+    'blur': ('S', (0.0, 10.0)),
+}
+
+
+def sensor_view(frame, kind, arg=''):
+    """Colour and depth of ``frame`` as another sensor or driver delivers the same scene.
+
+    The scene, the intrinsics and the labels stay as they are; only the pixels change.
+    Random parts are seeded by the frame's name (CRC-32), so a view is the same on every
+    run.
+
+    :param kind: one of :data:`SENSOR_VIEWS`:
+
+        * ``depth_mm``: depth rounded to whole millimetres, as a ``16UC1`` driver
+          (RealSense, Orbbec, OpenNI) publishes it;
+        * ``depth_noise`` with ``K`` (1/m): Gaussian depth noise of standard deviation
+          ``K z^2`` metres, the growth with the square of the distance of stereo and
+          structured-light sensors (Khoshelham and Elberink, Sensors 2012: about
+          0.0015-0.003 for a Kinect v1);
+        * ``depth_res`` with ``N`` (integer): a depth sensor with 1/N of the colour's
+          resolution, registered to the colour pixels by nearest neighbour (a low-resolution
+          ToF or a depth stream registered to a larger colour stream);
+        * ``jpeg`` with ``Q`` (1-100): the colour through JPEG at quality ``Q`` (the
+          ``compressed`` transport's ``jpeg_quality``, 95 by default; 30-50 on a
+          bandwidth-limited link);
+        * ``exposure`` with ``G``: colour intensities times ``G``, clipped to 255 (under-
+          and over-exposure), plus 2 levels of sensor noise;
+        * ``white_balance`` with ``R``: red times ``R`` and blue divided by ``R``, clipped
+          (a warm or cold white balance);
+        * ``blur`` with ``S``: Gaussian blur of ``S`` pixels standard deviation (focus,
+          motion).
+    :param arg: the argument as text (empty for ``depth_mm``).
+    :return: ``(rgb, depth)``: (H, W, 3) uint8 and (H, W) float32 metres, NaN = none.
+    :raises ValueError: an unknown kind, or an argument that is not a number within
+        :data:`SENSOR_VIEWS`' bounds.
+    """
+    if kind not in SENSOR_VIEWS:
+        raise ValueError(f'unknown sensor view "{kind}"')
+    name, bounds = SENSOR_VIEWS[kind]
+    value = 0.0
+    if bounds is not None:
+        try:
+            value = float(arg)
+        except ValueError:
+            value = float('nan')
+        if not bounds[0] <= value <= bounds[1]:
+            raise ValueError(f'view "{kind}:{arg}": {name} must be a number in '
+                             f'[{bounds[0]}, {bounds[1]}]')
+    elif arg:
+        raise ValueError(f'view "{kind}" takes no argument, got "{arg}"')
+    rng = np.random.default_rng(zlib.crc32(frame.name.encode()))
+    rgb, depth = frame.rgb, frame.depth
+    if kind == 'depth_mm':
+        depth = (np.round(depth * 1000.0) / 1000.0).astype(np.float32)
+    elif kind == 'depth_noise':
+        noise = rng.standard_normal(depth.shape).astype(np.float32)
+        depth = (depth + np.float32(value) * depth * depth * noise).astype(np.float32)
+    elif kind == 'depth_res':
+        n = int(value)
+        if n != value:
+            raise ValueError(f'view "{kind}:{arg}": N must be a whole number')
+        h, w = depth.shape
+        depth = cv2.resize(np.ascontiguousarray(depth[n // 2::n, n // 2::n]), (w, h),
+                           interpolation=cv2.INTER_NEAREST)
+    elif kind == 'jpeg':
+        ok, buf = cv2.imencode('.jpg', np.ascontiguousarray(rgb[..., ::-1]),
+                               [cv2.IMWRITE_JPEG_QUALITY, int(round(value))])
+        rgb = np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
+    elif kind == 'exposure':
+        lit = rgb.astype(np.float32) * value + rng.normal(0.0, 2.0, rgb.shape)
+        rgb = np.clip(np.round(lit), 0, 255).astype(np.uint8)
+    elif kind == 'white_balance':
+        gain = np.array([value, 1.0, 1.0 / value], np.float32)
+        rgb = np.clip(np.round(rgb.astype(np.float32) * gain), 0, 255).astype(np.uint8)
+    elif kind == 'blur' and value > 0:
+        rgb = cv2.GaussianBlur(rgb, (0, 0), value)
+    return rgb, depth
+
 
 def view_frame(frame, view):
     """Return the same real frame as another camera mounting or driver would deliver it.
@@ -135,13 +223,21 @@ def view_frame(frame, view):
         is invented between surfaces; intrinsics by :meth:`Intrinsics.scaled` with the
         rounded size's factors, box edges times ``S``); ``rotate:180`` (a camera mounted
         upside down) or ``rotate:90`` (on its side, turned clockwise): pixels, boxes,
-        masks, intrinsics and the reference plane's normal turned with the image.
+        masks, intrinsics and the reference plane's normal turned with the image; or a
+        sensor view of :func:`sensor_view` (``depth_mm``, ``depth_noise:K``,
+        ``depth_res:N``, ``jpeg:Q``, ``exposure:G``, ``white_balance:R``, ``blur:S``):
+        the same scene and geometry, the pixels as another sensor or driver gives them.
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
         ``original``).
     :raises ValueError: an unknown view or a scale outside (0, 4].
     """
     if view == 'original':
         return frame
+    kind, _, arg = view.partition(':')
+    if kind in SENSOR_VIEWS:
+        rgb, depth = sensor_view(frame, kind, arg)
+        return RealFrame(f'{frame.name}@{view}', rgb, depth, frame.intrinsics, frame.sensor,
+                         list(frame.objects), frame.reference_plane)
     h, w = frame.depth.shape
     k = frame.intrinsics
     if view == 'mirror':
@@ -205,8 +301,9 @@ def view_frame(frame, view):
             n, d = frame.reference_plane
             plane = (normal(np.asarray(n, float)), d)
     else:
-        raise ValueError(f'unknown view "{view}": use original, mirror, scale:S, rotate:180 '
-                         'or rotate:90')
+        raise ValueError(f'unknown view "{view}": use original, mirror, scale:S, rotate:180, '
+                         'rotate:90 or a sensor view (' + ', '.join(
+                             f'{k}:{v[0]}' for k, v in SENSOR_VIEWS.items()) + ')')
     return RealFrame(f'{frame.name}@{view}', rgb, depth, intr, frame.sensor, objects, plane)
 
 
