@@ -16,6 +16,7 @@ from clip_perception.proposals import agreement_bonus
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
+from clip_perception.proposals import later_parts_last
 from clip_perception.proposals import nms
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
@@ -317,6 +318,23 @@ def test_a_part_whose_whole_an_image_box_repeats_drops_a_tier():
     assert pen.tolist() == [0.0, WHOLE_SEEN_PENALTY, WHOLE_SEEN_PENALTY, 0.0]
     assert not whole_seen_penalty(parents, np.zeros((0, 4))).any()
     assert not whole_seen_penalty([None, None], image_boxes).any()
+
+
+def test_the_later_parts_of_one_region_rank_after_every_other_proposal():
+    """One part per cut region keeps its rank; its other parts follow everything else."""
+    a, b = (0, 0, 50, 50), (100, 100, 150, 150)
+
+    def part(parent):
+        return {'parent': parent}
+    regions = [{'parent': None}, part(a), part(a), None, part(b), part(a), None, part(b)]
+    order = np.array([0, 1, 2, 3, 4, 5, 6, 7])
+    assert later_parts_last(order, regions).tolist() == [0, 1, 3, 4, 6, 2, 5, 7]
+    # Another ranking order, the same rule: the first part met is the one that stays.
+    assert later_parts_last(order[::-1], regions).tolist() == [7, 6, 5, 3, 0, 4, 2, 1]
+    assert later_parts_last(np.zeros(0, int), []).tolist() == []
+    # Without parts nothing moves.
+    assert later_parts_last(np.array([2, 0, 1]), [None, {'parent': None}, None]).tolist() == \
+        [2, 0, 1]
 
 
 def _coloured_tabletop(objects, card=None):

@@ -1025,7 +1025,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     # Every box inside the frame: grown or rescaled boxes can reach a pixel past it.
     arr = np.clip(np.array(boxes, dtype=np.float64), 0.0, [w, h, w, h])
     prio = np.array(prio)
-    keep = nms(arr, prio, nms_iou)
+    keep = later_parts_last(nms(arr, prio, nms_iou), regions)
     n_depth = sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
     keep = keep[:max_proposals]
     dropped += n_depth - sum(1 for i in keep if sources[i] == SOURCE_DEPTH)
@@ -1035,6 +1035,39 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                       prio[keep], dropped, tuple(notes))
     return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work) \
         if use_depth else props
+
+
+def later_parts_last(order, regions):
+    """Rank every part of a depth region but its best after all other proposals.
+
+    A region cut into parts (faces at creases and colour edges, adjacent pairs of them)
+    is one object or a few touching ones; its best part already stands for the cut, and
+    on a real frame the cap is always full, so each further part keeps out another
+    object. Measured on the 16 real frames in eight views (`clip_perception_eval real
+    --views original,depth_mm,jpeg:50,exposure:0.4,white_balance:0.7,blur:2,mirror,scale:0.75`,
+    session 24): opaque 522 -> 529 of 616, transparent 105 -> 106 of 136, no view worse,
+    the original view unchanged (68/77, 14/17); millimetre depth 12 -> 13 of 17 (the pieces
+    of a black case had pushed a lying bottle out). A penalty of one tier step instead
+    of the end of the list gained 6 and 1. The synthetic ``layouts`` (under the cap) are
+    unchanged.
+
+    :param order: (N,) int indices in ranking order (from :func:`nms`).
+    :param regions: per index, a depth region dict (``parent``: the whole's box, or None
+        for a whole) or None for an image box.
+    :return: (N,) int, the same indices: the first part of each whole where it was, the
+        other parts after everything else, each group in its own order.
+    """
+    first, later, seen = [], [], set()
+    for i in order:
+        r = regions[i]
+        parent = tuple(r['parent']) if r is not None and r['parent'] is not None else None
+        if parent is not None and parent in seen:
+            later.append(i)
+            continue
+        if parent is not None:
+            seen.add(parent)
+        first.append(i)
+    return np.array(first + later, dtype=int)
 
 
 # Only the best-ranked proposals are checked for stacks: each check costs a few ms of
