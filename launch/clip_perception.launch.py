@@ -39,6 +39,7 @@ from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import LifecycleNode
 from launch_ros.actions import Node
 
+from clip_perception.config import camera_names
 from launch import LaunchDescription
 
 TRUE = ('true', '1', 'yes', 'on')
@@ -118,7 +119,9 @@ def camera_nodes(context):
     def value(name):
         return LaunchConfiguration(name).perform(context)
 
-    cameras = [c.strip() for c in value('cameras').split(',') if c.strip()]
+    # Checked before any node starts: a name that is not a ROS name token (cam-1, a
+    # serial number) is named, not left to rcl's remap-lexer error (helper-50).
+    cameras = camera_names(value('cameras'))
     managed = truth(value, 'managed')
     if cameras and truth(value, 'shared_model'):
         return shared_model_process(value, cameras, managed)

@@ -83,3 +83,21 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
         code = proc.wait(30)
         log.close()
     assert code == 0, log_path.read_text()
+
+
+def test_a_camera_name_that_is_no_ros_name_is_refused_in_one_line_before_anything_loads():
+    """A camera name is checked as a ROS name before the model loads.
+
+    Helper-50: ``cam-1`` or a serial number (``2cam``) ended in rclpy's
+    InvalidNamespaceException traceback after the model had loaded; a name given twice
+    started two nodes of one name. Now one FATAL line naming the camera, exit 2.
+    """
+    for names, says in (('cam-1,cam2', 'camera name "cam-1" is not a ROS name'),
+                        ('2cam,cam2', 'camera name "2cam" is not a ROS name'),
+                        ('cam1,cam1', 'given twice: cam1'), (',', 'no camera named')):
+        run = subprocess.run([os.path.join(BIN, 'clip_perception_cameras'), names,
+                              '--ros-args', '--params-file', PARAMS],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2, (names, run.stdout, run.stderr)
+        assert says in run.stderr and 'Traceback' not in run.stderr + run.stdout, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr

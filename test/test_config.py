@@ -3,6 +3,7 @@
 import pytest
 
 from clip_perception.config import bool_from_integer
+from clip_perception.config import camera_names
 from clip_perception.config import check_prompt_template
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
@@ -136,3 +137,18 @@ def test_text_is_a_number_or_truth_value_only_when_it_spells_one(text, kind, val
 def test_an_integer_1_or_0_for_a_boolean_is_its_truth_value(value, want):
     # christianrauch/apriltag_ros#27 ("refine: 1"), christianrauch/camera_ros#57.
     assert bool_from_integer(value) is want
+
+
+def test_camera_names_are_ros_names_once_each():
+    assert camera_names('wrist, head') == ['wrist', 'head']
+    assert camera_names('cam1, ,cam2,') == ['cam1', 'cam2']
+    assert camera_names('robot1/cam1,/robot1/cam2/') == ['robot1/cam1', 'robot1/cam2']
+    assert camera_names('') == []
+    for bad, suggestion in (('cam-1', 'cam_1'), ('2cam', '_2cam'), ('192.168.0.5', '_192_168_0_5'),
+                            ('front cam', 'front_cam'), ('robot1//cam', 'robot1/_/cam')):
+        with pytest.raises(ValueError, match='is not a ROS name') as err:
+            camera_names(f'ok,{bad}')
+        assert f'"{bad}"' in str(err.value) and f'"{suggestion}"' in str(err.value)
+        assert camera_names(suggestion) == [suggestion]
+    with pytest.raises(ValueError, match='given twice: cam1'):
+        camera_names('cam1,cam2,cam1')

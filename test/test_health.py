@@ -364,6 +364,13 @@ def test_latency_is_from_the_stamp_only_when_stamp_and_ros_time_are_one_running_
     assert frame_latency(0.0, 100.0, 5.0, 5.2)[1] == 'arrival (zero stamps)'
     lat, basis = frame_latency(3000.0, 1.7e9, 5.0, 5.3, 'stamps on the time since boot')
     assert abs(lat - 0.3) < 1e-9 and basis == 'arrival (stamps on the time since boot)'
+    # A camera clock ahead of the node's, by 0.8 s or an hour (helper-50, helper-51): not
+    # a negative latency, the node's own part from arrival.
+    for ahead in (0.8, 3600.0):
+        lat, basis = frame_latency(100.0 + ahead, 100.0, 5.0, 5.2)
+        assert abs(lat - 0.2) < 1e-9 and basis == "arrival (stamps ahead of this node's clock)"
+    # A stamp equal to the clock is still from the stamp (0 s).
+    assert frame_latency(100.0, 100.0, 5.0, 5.2) == (0.0, 'stamp')
 
 
 def test_a_notice_cleared_is_gone_at_once():

@@ -172,6 +172,8 @@ def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
     # camera_nodes reads managed and shared_model through truth, not a membership test.
     source = ast.unparse(_function('camera_nodes'))
     assert "truth(value, 'managed')" in source and "truth(value, 'shared_model')" in source
+    # The camera list is checked as ROS names before any node starts (session 24).
+    assert "cameras = camera_names(value('cameras'))" in source
 
 
 def test_default_topics_resolve_per_camera():

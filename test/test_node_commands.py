@@ -42,6 +42,12 @@ def _last_status_is(probe, status, timeout=5.0):
     return False
 
 
+def assert_markers_unique(arr):
+    """No two markers of ``arr`` share (ns, id), as RViz 2 checks (ros2/rviz#891)."""
+    keys = [(m.ns, m.id) for m in arr.markers]
+    assert len(keys) == len(set(keys)), keys
+
+
 def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     probe.listen(PoseArray, POSES)
     node, camera, _ = bring_up(probe, start_node)
@@ -60,6 +66,21 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert det['status'] == 'found' and len(det['targets']) == 2
     assert det['parsed'] == {'what': 'red ball', 'plural': True}
     assert all(t['what'] == 'red ball' and len(t['position']) == 3 for t in det['targets'])
+    # RViz draws every posed target (helper-51: one sphere, labelled with the whole
+    # command), and no two markers of one MarkerArray share a namespace and id (RViz 2
+    # shows an Error on the display when they do, the DELETEALL's id included).
+    time.sleep(0.5)  # the markers follow the answer on their own topic
+    arr = probe.messages(MARKERS)[-1]
+    assert_markers_unique(arr)
+    spheres = [m for m in arr.markers if m.type == Marker.SPHERE]
+    assert len(spheres) == 2
+    for ball in balls:
+        assert min(np.linalg.norm(np.array([m.pose.position.x, m.pose.position.y,
+                                            m.pose.position.z]) - ball)
+                   for m in spheres) < 0.015
+    assert sorted(m.text.split(' (')[0] for m in arr.markers
+                  if m.type == Marker.TEXT_VIEW_FACING) == ['red ball', 'red ball']
+    assert len([m for m in arr.markers if m.type == Marker.CUBE]) == 2
 
     # Two of a kind, no deciding word: "ambiguous", both candidates, no pose.
     camera.command('the red ball')

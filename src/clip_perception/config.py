@@ -471,3 +471,38 @@ def check_qos_override(name, value):
     if allowed is not None and (not isinstance(value, str) or value.lower() not in allowed):
         return f'{name} must be one of {", ".join(allowed)}, got {value!r}'
     return None
+
+
+# A ROS 2 name token (design.ros2.org, "Topic and Service name mapping to DDS"; rcl's
+# rmw_validate_namespace): letters, digits and underscores, not starting with a digit.
+_NAME_TOKEN = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
+
+
+def camera_names(cameras):
+    """Camera names of a comma-separated list (``cameras:=wrist,head``), checked.
+
+    Each becomes a namespace, so each of its ``/``-separated tokens must be a ROS name
+    token. Before session 24 ``cam-1`` or a serial number (``2cam``) ended
+    ``clip_perception_cameras`` in rclpy's InvalidNamespaceException traceback, and one
+    node per process in rcl's remap-lexer error, neither naming the camera (helper-50;
+    livox_ros_driver2#151: names from IP addresses). A name given twice would start two
+    nodes of one name.
+
+    :param cameras: the list as text; empty entries are skipped.
+    :return: list of names, leading and trailing ``/`` and spaces removed.
+    :raises ValueError: a name that is not a ROS name, or a name given twice.
+    """
+    names = [c.strip().strip('/') for c in cameras.split(',') if c.strip().strip('/')]
+    for name in names:
+        bad = [t for t in name.split('/') if not _NAME_TOKEN.match(t)]
+        if bad:
+            fixed = '/'.join(re.sub(r'\W', '_', t) if t else '_' for t in name.split('/'))
+            fixed = '/'.join(('_' + t if t[:1].isdigit() else t) for t in fixed.split('/'))
+            raise ValueError(f'camera name "{name}" is not a ROS name: each part must be '
+                             'letters, digits and underscores, not starting with a digit '
+                             f'(it becomes the node\'s namespace); e.g. "{fixed}"')
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f'camera name(s) given twice: {", ".join(repeated)} (each camera '
+                         'has its own node and namespace)')
+    return names

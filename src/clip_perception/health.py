@@ -61,7 +61,8 @@ def frame_latency(stamp, now_ros, arrived, now_steady, other_clock=''):
     stamp (the capture time is unknown), or ``other_clock``, e.g. ``use_sim_time`` (ROS
     time is a bag's ``/clock``, which stands still while the bag is paused or stepped:
     latency read 0.0 for every frame, field report; runs at the play rate: ``--rate
-    0.2`` read a fifth of the truth) or stamps on the time since boot (read 1.7e9 s).
+    0.2`` read a fifth of the truth) or stamps on the time since boot (read 1.7e9 s), or
+    a stamp ahead of ``now_ros`` (another machine's clock ahead of this one).
 
     :param stamp: the frame's header stamp (s; 0 for none).
     :param now_ros: the node's ROS time now (s).
@@ -71,6 +72,11 @@ def frame_latency(stamp, now_ros, arrived, now_steady, other_clock=''):
     :return: ``(seconds, 'stamp')`` or ``(seconds, 'arrival (<why>)')``.
     """
     why = 'zero stamps' if stamp == 0 else other_clock
+    if not why and now_ros < stamp:
+        # Stamped after the answer: the camera's clock is ahead of this node's (two
+        # machines not synced). Its "latency" was negative (helper-50, helper-51: -0.79 s
+        # at 0.8 s ahead, -3598 s at an hour), which no latency is.
+        why = "stamps ahead of this node's clock"
     if not why:
         return now_ros - stamp, 'stamp'
     return now_steady - arrived, f'arrival ({why})'
@@ -334,7 +340,8 @@ class Health:
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_no_colour',
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
-                         'frames_depth_lagging', 'frames_depth_beyond_slop',
+                         'frames_depth_lagging', 'frames_depth_leading',
+                         'frames_depth_beyond_slop', 'frames_out_of_order',
                          'depth_other_frame',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info',

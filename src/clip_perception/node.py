@@ -41,6 +41,7 @@ import dataclasses
 import difflib
 import gc
 import json
+import math
 import os
 import signal
 import statistics
@@ -93,6 +94,7 @@ from visualization_msgs.msg import MarkerArray
 
 from clip_perception import param_overrides
 from clip_perception.config import bool_from_integer
+from clip_perception.config import camera_names
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
 from clip_perception.config import ModelLoadError
@@ -1047,7 +1049,8 @@ class PerceptionMixin:
             header = Header(stamp=self.get_clock().now().to_msg(),
                             frame_id=self._marker_frame)
             self.marker_pub.publish(MarkerArray(markers=[Marker(
-                header=header, ns='clip_perception', action=Marker.DELETEALL)]))
+                header=header, ns='clip_perception', id=DELETE_ALL_ID,
+                action=Marker.DELETEALL)]))
         self._markers_shown = False
 
     def _clear_stale_markers(self, now):
@@ -1197,8 +1200,8 @@ class PerceptionMixin:
             return  # inactive: the log line says it
         header = Header(stamp=self.get_clock().now().to_msg(),
                         frame_id=self._values_cache['frame_id'])
-        self.json_pub.publish(String(data=json.dumps(notice_dict(header, said, status,
-                                                                 reason))))
+        self.json_pub.publish(String(data=json_text(notice_dict(header, said, status,
+                                                                reason))))
         self.health.command_answered(status, reason)
 
     def _cancel(self, said):
@@ -1286,12 +1289,12 @@ class PerceptionMixin:
                             'are treated as unstamped (max_frame_age is not applied, depth '
                             'pairs by arrival, latency runs from arrival): fix the '
                             "driver's stamping")
-        if stamp != 0 and last is not None and stamp < last:
+        if stamp != 0 and last is not None and stamp < last - self.sync.depth_timeout:
             self.health.count('frames_stamp_backwards')
             self._warn_once('stamp_backwards', f'a colour frame is stamped {last - stamp:.3f} '
                             's before the one received before it (a driver restart, a bag '
-                            'played in a loop, or out-of-order delivery): its depth pairing '
-                            'and the tracked target may not hold')
+                            'played in a loop, a clock stepped back): depth and the tracked '
+                            'target start afresh from it')
         self._last_colour_stamp = stamp if stamp != 0 else last
         self._colour_size = (rgb.shape[1], rgb.shape[0])
         held, self._info_unsized = self._info_unsized, None
@@ -1310,10 +1313,11 @@ class PerceptionMixin:
             # Per colour frame, as the frame check: /diagnostics WARN while it lasts.
             self.health.count('frames_info_off_centre')
             self._warn_once('camera_info_off_centre', self._info_centre_note)
-        dropped = self.sync.dropped
+        dropped, reordered = self.sync.dropped, self.sync.out_of_order
         stamp = 0.0 if repeated else stamp  # no capture time: paired and aged by arrival
         for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
+        self._note_out_of_order(reordered)
         lag = self.sync.depth_lags(stamp, now)
         # Said once the stamps' rate is measured: the first frames of a bag played at
         # --rate 5 are judged at rate 1 and seemed late (helper-48's field round).
@@ -1331,6 +1335,26 @@ class PerceptionMixin:
                          f'depth (each up to depth_wait, {self.sync.depth_timeout:g} s), so '
                          f'depth arrives more than {self.sync.buffer} colour frames late or '
                          "not at all; check the depth stream's latency")
+
+    def _note_out_of_order(self, before):
+        """Count and say once the colour frames FrameSync dropped as out of order.
+
+        A frame delivered after one stamped later was released (best-effort delivery over
+        a lossy link, a driver that publishes out of order: usb_cam#259, rosbag2#2058).
+        Before session 24 each was answered: the tracker dropped its track at every one
+        (13 track ids in 60 frames) and poses went out stamped before the previous one
+        (helper-50).
+        """
+        n = self.sync.out_of_order - before
+        if n <= 0:
+            return
+        self.health.count('frames_out_of_order', n)
+        total = self.sync.out_of_order
+        self._warn_once('out_of_order', f'colour frames arrive out of order ({total} so '
+                        'far stamped before one already answered: '
+                        'best-effort delivery over a lossy link, or a driver that '
+                        'publishes out of order): each is dropped, since a newer frame '
+                        'was answered; reliable QoS keeps the order')
 
     def _on_depth(self, msg):
         notes = []
@@ -1382,8 +1406,10 @@ class PerceptionMixin:
                             'else poses are off by the offset between the two cameras')
         # The depth's own frame goes with it: whether a depth of another size may be
         # resampled depends on it (depth_to_image_size), decided on the worker.
+        reordered = self.sync.out_of_order
         for frame in self.sync.add_depth(stamp, (depth, depth_frame), now):
             self._submit(frame)
+        self._note_out_of_order(reordered)
 
     def _on_camera_info(self, msg):
         now = time.monotonic()
@@ -1446,8 +1472,10 @@ class PerceptionMixin:
                         'else poses are scaled and shifted across the image')
 
     def _poll_sync(self):
+        reordered = self.sync.out_of_order
         for frame in self.sync.poll(time.monotonic()):
             self._submit(frame)
+        self._note_out_of_order(reordered)
 
     def _submit(self, frame):
         """Hand the newest frame to the worker; a frame still waiting is dropped."""
@@ -1554,12 +1582,22 @@ class PerceptionMixin:
         sim_stamp = not sim_time and boot_age is None and simulator_stamp(frame.stamp, age)
         if sim_stamp:
             self.health.count('frames_sim_clock')
+            # A device's or another machine's time since boot looks the same (a Raspberry
+            # Pi or Jetson camera node stamping CLOCK_MONOTONIC: camera_ros#127); only a
+            # /clock publisher tells a simulator (helper-50: the advice named the
+            # simulator alone, and use_sim_time:=true without /clock stops ROS time at 0).
+            clock = ('a node publishes /clock now' if self.count_publishers('/clock')
+                     else 'none publishes /clock now')
             self._warn_once('stamp_sim_clock', f'colour frames are stamped {frame.stamp:.1f} s '
-                            "after 1970, a simulator's time since it started (Gazebo's camera "
-                            'plugins stamp with sim time whatever use_sim_time says), but this '
+                            "after 1970: a simulator's time since it started (Gazebo's camera "
+                            'plugins stamp with sim time whatever use_sim_time says) or '
+                            "another machine's or a device's time since boot (a camera node "
+                            'on a Raspberry Pi or Jetson stamping CLOCK_MONOTONIC), but this '
                             'node runs on the system clock: their age cannot be known, so '
-                            'they are answered without max_frame_age. Set use_sim_time:=true '
-                            '(the simulator publishes /clock)')
+                            'they are answered without max_frame_age, and the outputs carry '
+                            'these stamps, which tf2 reads as 1970. Set use_sim_time:=true if '
+                            f'a simulator publishes /clock ({clock}); else have the camera '
+                            "driver stamp with ROS time, or the machines' clocks synced")
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
@@ -1623,6 +1661,11 @@ class PerceptionMixin:
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
             depth = None
+        if frame.depth_lead is not None and depth is None:
+            # Depth stamped ahead of the colour it arrives with: two clocks.
+            self.health.count('frames_depth_leading')
+            self._warn_once('depth_lead', f'colour frames are answered without depth: '
+                            f'{depth_note}')
         if frame.depth_gap is not None and depth is None:
             # Depth arrives, regularly stamped, but beyond sync_slop of this frame.
             self.health.count('frames_depth_beyond_slop')
@@ -1769,7 +1812,7 @@ class PerceptionMixin:
                 _set_orientation(p.orientation, est)
                 arr.poses.append(p)
             self.poses_pub.publish(arr)
-        self.json_pub.publish(String(data=json.dumps(
+        self.json_pub.publish(String(data=json_text(
             detection_dict(header, result, reason, latency))))
         if self.vision_pub is not None:
             self.vision_pub.publish(self._vision(header, result))
@@ -1800,37 +1843,32 @@ class PerceptionMixin:
         return arr
 
     def _markers(self, header, result):
-        clear = Marker(header=header, ns='clip_perception', action=Marker.DELETEALL)
-        if result.pose is None:
-            return MarkerArray(markers=[clear])
-        p = result.pose.position
-        size = float(np.clip(np.max(result.pose.extent), 0.02, 0.5))
-        sphere = Marker(header=header, ns='clip_perception', id=0, type=Marker.SPHERE,
-                        action=Marker.ADD)
-        sphere.pose.position.x, sphere.pose.position.y, sphere.pose.position.z = (
-            float(p[0]), float(p[1]), float(p[2]))
-        sphere.pose.orientation.w = 1.0
-        sphere.scale.x = sphere.scale.y = sphere.scale.z = size
-        sphere.color.g, sphere.color.a = 1.0, 0.6
-        # The object's box: centre, orientation (z up the support surface, x along its
-        # longest horizontal axis) and dimensions, for a grasp planner to read in RViz.
-        cube = Marker(header=header, ns='clip_perception', id=2, type=Marker.CUBE,
-                      action=Marker.ADD)
-        cube.pose.position = sphere.pose.position
-        _set_orientation(cube.pose.orientation, result.pose)
-        dims = np.clip(np.asarray(getattr(result.pose, 'dimensions', np.zeros(3)), float),
-                       0.005, 2.0)
-        cube.scale.x, cube.scale.y, cube.scale.z = (float(v) for v in dims)
-        cube.color.b, cube.color.g, cube.color.a = 1.0, 0.5, 0.35
-        text = Marker(header=header, ns='clip_perception', id=1, type=Marker.TEXT_VIEW_FACING,
-                      action=Marker.ADD, text=f'{result.command} '
-                      f'({result.chosen.confidence:.2f})')
-        text.pose.position.x, text.pose.position.y = float(p[0]), float(p[1]) - size
-        text.pose.position.z = float(p[2])
-        text.pose.orientation.w = 1.0
-        text.scale.z = 0.03
-        text.color.r = text.color.g = text.color.b = text.color.a = 1.0
-        return MarkerArray(markers=[clear, sphere, text, cube])
+        """Return the answer's MarkerArray: a DELETEALL, then three markers per posed target.
+
+        Per target ``k`` (in ``result.targets`` order; the single target of a one-object
+        command is ``k = 0``): a SPHERE (id ``3k``), a TEXT_VIEW_FACING label (``3k + 1``:
+        the command for one target, the target's own phrase with several) and a CUBE
+        (``3k + 2``: the object's box, z up the support surface, x along its longest
+        horizontal axis), all in namespace ``clip_perception``. The DELETEALL first clears
+        the last answer's markers; it has the id :data:`DELETE_ALL_ID`, which no marker
+        added uses: RViz 2 (ros2/rviz#891) sets the display to Error when two markers of one
+        MarkerArray share a namespace and id, the DELETEALL included (helper-51: before, it
+        had id 0, the sphere's, and the display showed an Error whenever a target was
+        found). A plural or "A and B" answer drew only its first target, labelled with the
+        whole command (helper-51), although ``~/target_poses`` held them all.
+        """
+        clear = Marker(header=header, ns='clip_perception', id=DELETE_ALL_ID,
+                       action=Marker.DELETEALL)
+        posed = [(tg.what, tg.candidate, tg.pose) for tg in result.targets
+                 if tg.pose is not None]
+        if not posed and result.pose is not None:
+            posed = [(result.command, result.chosen, result.pose)]
+        markers = [clear]
+        for k, (what, candidate, pose) in enumerate(posed):
+            label = result.command if len(posed) == 1 else what
+            confidence = float(getattr(candidate, 'confidence', float('nan')))
+            markers.extend(_target_markers(header, 3 * k, pose, label, confidence))
+        return MarkerArray(markers=markers)
 
     def _adapt_latched(self):
         """Subscribe TRANSIENT_LOCAL too where a latched publisher shows up.
@@ -2043,6 +2081,29 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
         return self.on_shutdown(state)
 
 
+def _finite(value):
+    """``value`` with every float that is NaN or infinite, at any depth, made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_text(doc):
+    """Return ``doc`` as strict JSON (RFC 8259): a NaN or infinity becomes ``null``.
+
+    Python's ``json.dumps`` writes ``NaN`` and ``Infinity`` by default, which JSON.parse
+    (rosbridge and roslibjs clients: rosbridge_suite#116), Go, serde and jq refuse; no
+    answer was seen to hold one (helper-51), and this keeps it so.
+
+    :raises TypeError: a value JSON cannot hold (as ``json.dumps``).
+    """
+    return json.dumps(_finite(doc), allow_nan=False)
+
+
 def detection_dict(header, result, reason, latency):
     """Build the ``~/detection_json`` payload (see README for the schema).
 
@@ -2172,6 +2233,48 @@ def _describe_track(track):
         return 'none'
     return (f'id {track.id}, {track.state}, age {track.age} frames ({track.age_s:.1f} s), '
             f'missed {track.missed}')
+
+
+# The id of the DELETEALL that begins each MarkerArray: one that no added marker has
+# (those are 0, 1, 2, ... per target). See ClipPerceptionNode._markers.
+DELETE_ALL_ID = -1
+
+
+def _target_markers(header, first_id, pose, label, confidence):
+    """Sphere, label and box markers of one posed target, ids ``first_id`` to ``+2``.
+
+    :param pose: a :class:`clip_perception.geometry.PoseEstimate` (``position`` m,
+        ``extent``, ``dimensions`` m, ``orientation``).
+    :param label: the text shown; ``confidence`` is appended when finite.
+    :return: [SPHERE, TEXT_VIEW_FACING, CUBE] Markers, ``Marker.ADD``.
+    """
+    p = pose.position
+    size = float(np.clip(np.max(pose.extent), 0.02, 0.5))
+    sphere = Marker(header=header, ns='clip_perception', id=first_id, type=Marker.SPHERE,
+                    action=Marker.ADD)
+    sphere.pose.position.x, sphere.pose.position.y, sphere.pose.position.z = (
+        float(p[0]), float(p[1]), float(p[2]))
+    sphere.pose.orientation.w = 1.0
+    sphere.scale.x = sphere.scale.y = sphere.scale.z = size
+    sphere.color.g, sphere.color.a = 1.0, 0.6
+    # The object's box: centre, orientation (z up the support surface, x along its
+    # longest horizontal axis) and dimensions, for a grasp planner to read in RViz.
+    cube = Marker(header=header, ns='clip_perception', id=first_id + 2, type=Marker.CUBE,
+                  action=Marker.ADD)
+    cube.pose.position = sphere.pose.position
+    _set_orientation(cube.pose.orientation, pose)
+    dims = np.clip(np.asarray(getattr(pose, 'dimensions', np.zeros(3)), float), 0.005, 2.0)
+    cube.scale.x, cube.scale.y, cube.scale.z = (float(v) for v in dims)
+    cube.color.b, cube.color.g, cube.color.a = 1.0, 0.5, 0.35
+    shown = f'{label} ({confidence:.2f})' if math.isfinite(confidence) else label
+    text = Marker(header=header, ns='clip_perception', id=first_id + 1,
+                  type=Marker.TEXT_VIEW_FACING, action=Marker.ADD, text=shown)
+    text.pose.position.x, text.pose.position.y = float(p[0]), float(p[1]) - size
+    text.pose.position.z = float(p[2])
+    text.pose.orientation.w = 1.0
+    text.scale.z = 0.03
+    text.color.r = text.color.g = text.color.b = text.color.a = 1.0
+    return [sphere, text, cube]
 
 
 def _set_orientation(msg, pose):
@@ -2391,7 +2494,17 @@ def cameras_main(args=None):
     parser.add_argument('cameras', help='comma-separated camera names, e.g. wrist,head')
     parser.add_argument('--namespace', default='', help='namespace above the cameras')
     opts = parser.parse_args(remove_ros_args(argv)[1:])
-    names = [c.strip() for c in opts.cameras.split(',') if c.strip()]
+    try:
+        names = camera_names(opts.cameras)
+        if opts.namespace.strip('/'):
+            camera_names(opts.namespace)
+    except ValueError as exc:
+        print(f'[FATAL] [clip_perception_cameras]: cannot start: {exc}', file=sys.stderr)
+        return 2
+    if not names:
+        print('[FATAL] [clip_perception_cameras]: cannot start: no camera named (e.g. '
+              'clip_perception_cameras wrist,head)', file=sys.stderr)
+        return 2
     spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
     state = {'shared': None, 'nodes': []}
 

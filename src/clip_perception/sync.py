@@ -26,7 +26,15 @@ second older than the next frame). A colour frame is released:
   stream counts as lost and later frames pass at once (no added latency) until a depth
   image arrives again. The node calls :meth:`FrameSync.poll` on a timer for this;
 
-A depth stamp earlier than the newest one (a recording restarted, a camera reset)
+A depth stamped up to ``depth_timeout`` before the newest arrived out of order (best-
+effort delivery): it is put in stamp order, and once one came late, a frame that a later
+depth settles waits twice that lateness for its own. A colour frame stamped before one
+already released is dropped and counted in ``out_of_order``. Depth stamps running ahead
+of the colour's by more than the wait (two clocks) are named in the no-depth reason, as
+lagging ones are (:meth:`FrameSync.depth_leads`).
+
+A depth stamp earlier than the newest one by more than ``depth_timeout`` (a recording
+restarted, a camera reset), or far ahead of it (a clock stepped),
 starts the depth history afresh, so depths of another time never pair; so does a colour
 stamp more than ``depth_timeout`` before the newest colour stamp (a bag played with
 ``--loop``: its first colour frame arrives before its depth, and the depths of the loop
@@ -197,6 +205,9 @@ class SyncedFrame:
     # Set when depth images arrive regularly but every one is more than ``slop`` from
     # this frame (FrameSync.beyond_slop): the nearest one's stamp distance, s.
     depth_gap: float | None = None
+    # Set when the depth stream's stamps run ahead of the colour's by more than the
+    # depth wait (FrameSync.depth_leads): by how much, s.
+    depth_lead: float | None = None
 
 
 class FrameSync:
@@ -229,6 +240,15 @@ class FrameSync:
         self._image_times = deque(maxlen=RATE_FRAMES)
         self._depth_lost = False
         self.dropped = 0
+        # Colour frames dropped because a frame stamped after them was released already.
+        self.out_of_order = 0
+        self._released_stamp = None  # the newest stamp released (not 0), or None
+        # How long (s) a frame settled by a later depth still waits for its own: 0 until
+        # the depth stream has been seen out of order (add_depth).
+        self._reorder_delay = 0.0
+        # Arrival time of the colour stream's last break (a stall, a jump of its stamps):
+        # the depth that arrived before it says nothing of the lag after it.
+        self._break_arrival = None
         self.wait_for_info = wait_for_info
         self._info_lost = False
 
@@ -238,17 +258,40 @@ class FrameSync:
         self._info_lost = False
 
     def add_depth(self, stamp, depth, now):
-        """Store a depth image that arrived at ``now``; return frames it completes."""
+        """Store a depth image that arrived at ``now``; return frames it completes.
+
+        Kept in stamp order. A depth stamped before the newest by at most the depth wait
+        arrived out of order (best-effort delivery over a lossy link, a driver that
+        publishes out of order: usb_cam#259) and is put in its place; before, it cleared
+        the history, with the next frame's own depth (helper-50: 23 of 60 frames without
+        depth). Farther back, time went back (a recording restarted, a camera reset): the
+        history starts afresh, so depths of another time never pair. Farther ahead than
+        its arrival gap allows by more than the wait (a clock step, a camera restarted
+        on another clock): likewise.
+        """
         stamp = float(stamp)
-        if self._depths and stamp < self._depths[-1][0]:
-            self._depths.clear()  # time went back: older pairs belong to another time
-        self._depths.append((stamp, depth, now))
         horizon = self.depth_timeout + self.slop
+        if self._depths:
+            newest, newest_arrival = self._depths[-1][0], self._depths[-1][2]
+            if stamp < newest - self.depth_timeout or \
+                    stamp - newest > (now - newest_arrival) * MAX_STAMP_RATE + horizon:
+                self._depths.clear()  # another time: older pairs belong to it
+        if self._depths and stamp < self._depths[-1][0]:
+            at = len(self._depths)
+            while at > 0 and self._depths[at - 1][0] > stamp:
+                at -= 1
+            # How much later than a depth stamped after it this one came: frames settled
+            # by a later depth wait this long (twice it, within the wait) from now on.
+            self._reorder_delay = min(max(self._reorder_delay, 2 * (
+                now - self._depths[at][2]) + 0.005), self.depth_timeout)
+            self._depths.insert(at, (stamp, depth, now))
+        else:
+            self._depths.append((stamp, depth, now))
+            self._newest_depth = (stamp, now)
         while len(self._depths) > self.buffer and (
                 now - self._depths[0][2] > horizon or len(self._depths) > MAX_DEPTHS):
             self._depths.popleft()
         self._last_depth_arrival = now
-        self._newest_depth = (stamp, now)
         self._depth_lost = False
         return self._release(now)
 
@@ -259,9 +302,18 @@ class FrameSync:
         if last is not None and stamp != 0 and stamp < last - self.depth_timeout:
             self._depths.clear()  # time went back: those depths belong to another time
             self._image_times.clear()
+            self._released_stamp = None
+            self._break_arrival = now
         if stamp != 0:
-            if self._image_times and _rate_broken(self._image_times[-1], (stamp, now)):
+            if self._image_times and self._stalled(now):
+                self._break_arrival = now  # the rate holds; the depth's lag is measured anew
+            if self._image_times and (_rate_broken(self._image_times[-1], (stamp, now)) or
+                                      self._stamps_jumped(stamp, now)):
+                # A stall and its burst, a pause, a jump of the stamps: the stamp rate and
+                # the depth's lag are measured afresh from here (helper-50: after a 2 s
+                # stall, the lag from the depth before it read as depth 1.8 s late).
                 self._image_times.clear()
+                self._break_arrival = now
             self._image_times.append((stamp, now))
         self._last_image_stamp = stamp if stamp != 0 else last
         self._images.append((stamp, image, now))
@@ -270,6 +322,38 @@ class FrameSync:
             self._images.pop()  # the newest: the others are nearer their depth
             self.dropped += 1
         return out
+
+    def _stamps_jumped(self, stamp, now):
+        """Whether the stamps jumped against the measured stamp rate (not only 50 times).
+
+        A clock stepped 5 s forward between two frames 0.5 s apart is within
+        :func:`_rate_broken`'s factor of 50; measured across, the rate read 2.1 and the
+        depth of the new time seemed 2.1 s late (helper-50). Once the rate is measured, a
+        gap of the stamps more than 3 times (or less than a third of) the rate times the
+        arrival gap, and more than :data:`RATE_BREAK` s off it, is a jump.
+        """
+        rate = self.measured_stamp_rate()
+        if rate is None:
+            return False
+        ds, da = stamp - self._image_times[-1][0], (now - self._image_times[-1][1]) * rate
+        return abs(ds - da) > RATE_BREAK and (ds > 3 * da or da > 3 * ds)
+
+    def _stalled(self, now):
+        """Whether no stamped colour frame arrived for longer than the wait and 3 periods.
+
+        A network stall (helper-50: Wi-Fi, then the held frames in a burst): the newest
+        depth arrived before it, so its lag against the burst's frames is the stall's
+        length, not the depth's.
+        """
+        times = self._image_times
+        gap = now - times[-1][1]
+        if gap <= self.depth_timeout + self.slop:
+            return False
+        if len(times) < 3:
+            return True
+        arrivals = [t[1] for t in list(times)[-8:]]
+        period = float(np.median(np.diff(arrivals)))
+        return gap > 3 * period
 
     def poll(self, now):
         """Release frames whose depth is overdue; call it periodically."""
@@ -372,22 +456,31 @@ class FrameSync:
     def depth_lag(self, stamp, arrival):
         """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
 
-        When the depth of the frame's stamp should arrive, less the frame's arrival: the
-        newest depth's arrival plus the stamp time between it and the frame, in arrival
-        seconds (over :meth:`stamp_rate`). 0 when both streams are stamped on one clock
-        and arrive together, the depth's extra latency when it comes later, the clock
-        offset when the clocks differ. None before any depth has arrived, or while either
-        stamp is zero (pairing by arrival: no lag to tell).
+        When the depth of the frame's stamp should arrive, less the frame's arrival: a
+        depth's arrival plus the stamp time between it and the frame, in arrival seconds
+        (over :meth:`stamp_rate`), from the kept depth that gives the earliest. 0 when
+        both streams are stamped on one clock and arrive together, the depth's extra
+        latency when it comes later, the clock offset when the clocks differ (negative
+        when the depth's clock is ahead). None before any depth has arrived, while either
+        stamp is zero (pairing by arrival: no lag to tell), or when the newest depth came
+        before the colour stream's last stall or jump of its stamps.
 
         The stamp rate matters for a bag played faster than recorded (helper-48's field
         round: ``--clock --rate 5``, frames 0.65 s apart in the recording, each depth 30 ms
         after its colour frame): read at rate 1, the depth seemed 0.5 s late, frames were
         released without waiting for it, and 111 of 112 answers were ``no_depth``.
         """
-        if self._newest_depth is None or self._by_arrival(stamp):
+        if self._newest_depth is None or self._by_arrival(stamp) or not self._depths:
             return None
-        depth_stamp, depth_arrival = self._newest_depth
-        return depth_arrival + (stamp - depth_stamp) / self.stamp_rate() - arrival
+        if self._break_arrival is not None and self._newest_depth[1] < self._break_arrival:
+            return None  # from before the colour stream's last stall or jump
+        # The depth stream's least latency over the depths kept (arrival less stamp, in
+        # arrival seconds): a burst only delays arrivals, so the first depth of a burst
+        # after a stall does not make the frames before it look seconds late (helper-50:
+        # "depth arrives 2.2 s after the colour frame" with each depth 0.2 s behind).
+        rate = self.stamp_rate()
+        base = min(a - s / rate for s, _, a in self._depths)
+        return base + stamp / rate - arrival
 
     def depth_lags(self, stamp, arrival):
         """Return :meth:`depth_lag` when no depth can pair before the wait is over, else None.
@@ -396,6 +489,18 @@ class FrameSync:
         """
         lag = self.depth_lag(stamp, arrival)
         return lag if lag is not None and lag > self.depth_timeout + self.slop else None
+
+    def depth_leads(self, stamp, arrival):
+        """Return how far (s) depth stamps run ahead of the frame's, when beyond the wait.
+
+        The mirror of :meth:`depth_lags`: depth arriving with its colour frame but stamped
+        later (RealSense hardware time against system time, two machines' clocks:
+        realsense-ros#1906, librealsense#5764), or colour arriving that much after its
+        depth. The depth of the frame's stamp came (if ever) more than ``depth_timeout``
+        plus ``slop`` before the frame: no depth still to come can pair. None otherwise.
+        """
+        lag = self.depth_lag(stamp, arrival)
+        return -lag if lag is not None and -lag > self.depth_timeout + self.slop else None
 
     def _by_arrival(self, stamp):
         """Tell whether a frame stamped ``stamp`` pairs by arrival (a zero stamp either side)."""
@@ -432,9 +537,21 @@ class FrameSync:
 
         def emit(frame, arrival):
             out.append(replace(frame, waited=max(0.0, now - arrival)))
+            if frame.stamp != 0:
+                self._released_stamp = max(frame.stamp, self._released_stamp or frame.stamp)
 
+        hold = False  # a frame waits for a depth delivered out of order: keep the order
         while self._images:
             stamp, image, arrival = self._images.popleft()
+            if hold:
+                kept.append((stamp, image, arrival))
+                continue
+            if stamp != 0 and self._released_stamp is not None and \
+                    stamp < self._released_stamp:
+                # Delivered after a frame stamped later was released (out-of-order
+                # delivery): answering it would move the answer back in time.
+                self.out_of_order += 1
+                continue
             if self.wait_for_info and not self._infos:
                 # DDS does not order topics: the first camera_info can arrive just after
                 # the first frames. Wait for it as for depth (once: a camera that sends
@@ -460,7 +577,22 @@ class FrameSync:
             if near is not None and (settled or self._waited(arrival, now)):
                 emit(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]), arrival)
                 continue
+            if settled and near is None and \
+                    now - self._depths[-1][2] < self._reorder_delay:
+                kept.append((stamp, image, arrival))  # its own depth may still come
+                hold = True
+                continue
             if settled:
+                lead = self.depth_leads(stamp, arrival)
+                if lead is not None:
+                    emit(SyncedFrame(
+                        stamp, image, None, self._info_for(stamp),
+                        no_depth_reason=f'no depth image within {self.slop} s of the '
+                        f'frame: depth images are stamped {lead:.1f} s after the colour '
+                        'frame they arrive with (the two streams on different clocks), '
+                        f'or colour arrives {lead:.1f} s after its depth; stamp both '
+                        'streams from one clock', depth_lead=lead), arrival)
+                    continue
                 gap, why = self.beyond_slop(stamp)
                 emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
                                  no_depth_reason=f'no depth image within {self.slop} s '
