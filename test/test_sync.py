@@ -700,3 +700,26 @@ def test_a_clock_step_after_a_short_pause_is_not_taken_for_a_stamp_rate():
     assert len(out) == 70 and all(f.depth is not None for f in out), \
         [f.no_depth_reason for f in out if f.depth is None]
     assert abs(s.stamp_rate() - 1.0) < 0.05
+
+
+def test_a_late_depth_then_a_lost_one_does_not_hold_the_frames_behind_it():
+    """A frame held for a depth delivered out of order waits no longer than the wait.
+
+    Helper-52: after one depth came late, a frame whose depth was lost was held as long
+    as depth kept arriving (the hold counted from the newest depth), every frame behind
+    it too: nothing answered, 51 dropped. The hold now counts from the frame's own
+    arrival and never outlasts the depth wait.
+    """
+    s = FrameSync(slop=0.02, depth_timeout=0.5)
+    s.add_depth(1.00, 'd0', now=1.00)
+    s.add_image(1.00, 'c0', now=1.00)
+    s.add_depth(1.066, 'd2', now=1.07)
+    s.add_depth(1.033, 'd1', now=1.12)  # 50 ms late
+    out = s.add_image(1.1, 'c1', now=1.10)  # its depth is lost
+    for i in range(4, 64):
+        st = 1 + i / 30
+        t = st + 0.004
+        out += s.add_depth(st, f'd{i}', now=t) + s.add_image(st, f'c{i}', now=t) + \
+            s.poll(t + 0.01)
+    assert [f.image for f in out] == ['c1'] + [f'c{i}' for i in range(4, 64)]
+    assert s.dropped == 0 and all(f.depth is not None for f in out[1:])

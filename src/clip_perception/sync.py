@@ -280,10 +280,12 @@ class FrameSync:
             at = len(self._depths)
             while at > 0 and self._depths[at - 1][0] > stamp:
                 at -= 1
-            # How much later than a depth stamped after it this one came: frames settled
-            # by a later depth wait this long (twice it, within the wait) from now on.
+            # How much later than a depth stamped after it this one came: a frame settled
+            # by a later depth waits, from its own arrival, twice that plus a depth period
+            # (at most the depth wait: it never waits longer than any frame does).
+            period = self.depth_period() or 0.1
             self._reorder_delay = min(max(self._reorder_delay, 2 * (
-                now - self._depths[at][2]) + 0.005), self.depth_timeout)
+                now - self._depths[at][2]) + period), self.depth_timeout)
             self._depths.insert(at, (stamp, depth, now))
         else:
             self._depths.append((stamp, depth, now))
@@ -577,8 +579,7 @@ class FrameSync:
             if near is not None and (settled or self._waited(arrival, now)):
                 emit(SyncedFrame(stamp, image, near[1], self._info_for(stamp), near[0]), arrival)
                 continue
-            if settled and near is None and \
-                    now - self._depths[-1][2] < self._reorder_delay:
+            if settled and near is None and now - arrival < self._reorder_delay:
                 kept.append((stamp, image, arrival))  # its own depth may still come
                 hold = True
                 continue
