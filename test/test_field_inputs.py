@@ -724,7 +724,11 @@ def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped
     # every frame is answered; before the fix 1 of 90 was.
     assert len(answered) >= 10, (sent, len(answered), node.output())
     assert all(d['status'] == 'no_depth' for d in answered), answered[-1]
-    assert 'or its clock is 5.0 s behind' in answered[-1]['reason'], answered[-1]
+    # Most name the lag; after a gap in arrival (a loaded machine: no colour frame for
+    # over depth_wait) the lag is measured afresh from the next depth (session 24), and
+    # the frames between say only that no depth paired.
+    named = [d for d in answered if 'or its clock is 5.0 s behind' in d['reason']]
+    assert len(named) >= 0.7 * len(answered), answered[-1]
     level, message, values = wait_diag(probe, lambda lv, m, v: 'its clock is' in m)
     assert values['frames_dropped_by_sync'] == '0', values
     assert int(values['frames_depth_lagging']) >= 10, values
