@@ -235,7 +235,6 @@ class FrameSync:
         self.buffer = buffer
         self._last_depth_arrival = None
         self._last_image_stamp = None
-        self._newest_depth = None  # (stamp, arrival) of the newest depth image (s)
         # (stamp, arrival) of recent stamped colour frames: how fast stamps run (stamp_rate)
         self._image_times = deque(maxlen=RATE_FRAMES)
         self._depth_lost = False
@@ -289,7 +288,6 @@ class FrameSync:
             self._depths.insert(at, (stamp, depth, now))
         else:
             self._depths.append((stamp, depth, now))
-            self._newest_depth = (stamp, now)
         while len(self._depths) > self.buffer and (
                 now - self._depths[0][2] > horizon or len(self._depths) > MAX_DEPTHS):
             self._depths.popleft()
@@ -472,9 +470,9 @@ class FrameSync:
         after its colour frame): read at rate 1, the depth seemed 0.5 s late, frames were
         released without waiting for it, and 111 of 112 answers were ``no_depth``.
         """
-        if self._newest_depth is None or self._by_arrival(stamp) or not self._depths:
+        if not self._depths or self._by_arrival(stamp):
             return None
-        if self._break_arrival is not None and self._newest_depth[1] < self._break_arrival:
+        if self._break_arrival is not None and self._depths[-1][2] < self._break_arrival:
             return None  # from before the colour stream's last stall or jump
         # The depth stream's least latency over the depths kept (arrival less stamp, in
         # arrival seconds): a burst only delays arrivals, so the first depth of a burst
