@@ -727,8 +727,13 @@ def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped
     # Most name the lag; after a gap in arrival (a loaded machine: no colour frame for
     # over depth_wait) the lag is measured afresh from the next depth (session 24), and
     # the frames between say only that no depth paired.
-    named = [d for d in answered if 'or its clock is 5.0 s behind' in d['reason']]
-    assert len(named) >= 0.7 * len(answered), answered[-1]
+    # The figure is the streams' lag (FrameSync.stream_depth_lag), not less each frame's
+    # own delay (4.7-5.0 s on a loaded CI machine, session 25); within 0.3 s on two cores
+    # shared with three busy loops.
+    figures = [float(m[1]) for d in answered
+               if (m := re.search(r'or its clock is ([0-9.]+) s behind', d['reason']))]
+    assert len(figures) >= 0.8 * len(answered), answered[-1]
+    assert all(abs(f - 5.0) <= 0.3 for f in figures), sorted(set(figures))
     level, message, values = wait_diag(probe, lambda lv, m, v: 'its clock is' in m)
     assert values['frames_dropped_by_sync'] == '0', values
     assert int(values['frames_depth_lagging']) >= 10, values

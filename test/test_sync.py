@@ -76,6 +76,54 @@ def test_depth_on_a_clock_behind_colour_releases_frames_at_once_not_into_the_voi
         assert s.depth_lag(200.0, 200.0) > 0.5
 
 
+@pytest.mark.parametrize('offset', [5.0, -2.0])
+def test_a_clock_offset_reads_the_same_on_every_frame_of_a_loaded_machine(offset):
+    """The lag or lead named is the streams', not each frame's own delay on top of it.
+
+    Session 25, CI: depth on a clock 5 s behind colour at 30 Hz, the node and publisher
+    sharing two busy cores; the frames' reasons read 4.7, 4.8, 4.9 and 5.0 s from frame
+    to frame (each colour frame's own delay taken off the lag). Colour frames here
+    arrive 0-0.3 s after their stamp (a pseudo-random delay); depth 1-4 ms after it.
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10)
+    out = []
+    for k in range(240):
+        t = 100.0 + k / 30
+        late = ((k * 7919) % 31) / 100  # 0 to 0.3 s, irregular
+        out += s.add_depth(t - offset, f'd{k}', now=t + 0.001 + (k % 4) / 1000)
+        out += s.add_image(t, f'c{k}', now=t + late)
+        out += s.poll(now=t + late)
+    assert len(out) >= 230 and all(f.depth is None for f in out)
+    said = out[60:]  # two seconds in: the stamp rate is measured to a per cent
+    if offset > 0:
+        figures = [float(re.search(r'or its clock is ([0-9.]+) s behind', f.no_depth_reason)[1])
+                   for f in said]
+    else:
+        assert all('s after the colour frame they arrive with' in f.no_depth_reason
+                   for f in said), said[-1].no_depth_reason
+        figures = [f.depth_lead for f in said]
+    assert all(abs(f - abs(offset)) <= 0.1 for f in figures), sorted(set(figures))
+
+
+def test_a_bag_played_fast_names_the_clock_offset_in_stamp_seconds():
+    """A recording with depth 5 s behind, played at --rate 5: both figures are named.
+
+    The depth of a frame's stamp arrives 1 s of playback after it, and its clock is
+    still 5 s behind. Before session 25 the reason gave one figure for both (1.0 s).
+    """
+    s = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10)
+    out = []
+    for k in range(150):
+        stamp, now = 100.0 + k / 30, 7.0 + k / 150
+        out += s.add_depth(stamp - 5.0, f'd{k}', now=now + 0.001)
+        out += s.add_image(stamp, f'c{k}', now=now + 0.002)
+        out += s.poll(now=now + 0.002)
+    assert len(out) >= 140 and all(f.depth is None for f in out)
+    reason = out[-1].no_depth_reason
+    assert 'depth arrives 1.0 s after the colour frame' in reason, reason
+    assert 'or its clock is 5.0 s behind' in reason, reason
+
+
 def test_unstamped_depth_beside_stamped_colour_pairs_by_arrival():
     """Depth stamped 0 beside stamped colour: no time to pair by, so the newest by arrival."""
     s = FrameSync(slop=0.05, depth_timeout=0.5)

@@ -1324,7 +1324,8 @@ class PerceptionMixin:
         if lag is not None and self.sync.measured_stamp_rate() is not None:
             self.health.count('frames_depth_lagging')
             self._warn_once('depth_lag', f'depth arrives {lag:.1f} s after the colour frame '
-                            f'of the same stamp, or its clock is {lag:.1f} s behind the '
+                            'of the same stamp, or its clock is '
+                            f'{lag * self.sync.stamp_rate():.1f} s behind the '
                             "colour's: no depth can pair within depth_wait "
                             f'({self.sync.depth_timeout:g} s), so frames are answered '
                             'without depth; raise depth_wait if depth is late, or stamp both '

@@ -237,6 +237,10 @@ class FrameSync:
         self._last_image_stamp = None
         # (stamp, arrival) of recent stamped colour frames: how fast stamps run (stamp_rate)
         self._image_times = deque(maxlen=RATE_FRAMES)
+        self._rate_cache = (None, None)  # (key of _image_times, its measured rate)
+        # (stamp, arrival) of recent stamped depth images: the depth stream's least
+        # latency for the lag figure (stream_depth_lag).
+        self._depth_times = deque(maxlen=RATE_FRAMES)
         self._depth_lost = False
         self.dropped = 0
         # Colour frames dropped because a frame stamped after them was released already.
@@ -275,6 +279,7 @@ class FrameSync:
             if stamp < newest - self.depth_timeout or \
                     stamp - newest > (now - newest_arrival) * MAX_STAMP_RATE + horizon:
                 self._depths.clear()  # another time: older pairs belong to it
+                self._depth_times.clear()
         if self._depths and stamp < self._depths[-1][0]:
             at = len(self._depths)
             while at > 0 and self._depths[at - 1][0] > stamp:
@@ -288,6 +293,8 @@ class FrameSync:
             self._depths.insert(at, (stamp, depth, now))
         else:
             self._depths.append((stamp, depth, now))
+        if stamp != 0:
+            self._depth_times.append((stamp, now))
         while len(self._depths) > self.buffer and (
                 now - self._depths[0][2] > horizon or len(self._depths) > MAX_DEPTHS):
             self._depths.popleft()
@@ -301,6 +308,7 @@ class FrameSync:
         last = self._last_image_stamp
         if last is not None and stamp != 0 and stamp < last - self.depth_timeout:
             self._depths.clear()  # time went back: those depths belong to another time
+            self._depth_times.clear()
             self._image_times.clear()
             self._released_stamp = None
             self._break_arrival = now
@@ -445,13 +453,32 @@ class FrameSync:
         return 1.0 if rate is None else rate
 
     def measured_stamp_rate(self):
-        """Return :meth:`stamp_rate` once measured, else None."""
-        if len(self._image_times) < 3:
+        """Return :meth:`stamp_rate` once measured, else None.
+
+        The Theil-Sen estimate: the median of the stamp-over-arrival slopes between every
+        two frames at least ``RATE_SPAN / 2`` s of arrival apart (the slope between the
+        first and the last when no two are). Each frame's arrival is its stamp's time plus
+        a delay that varies (a loaded machine, a network); the first and last frames
+        alone read a 30 Hz camera's rate 1 as 0.93-1.07 with delays of 0-0.3 s, and a 5 s
+        clock offset, converted at that rate, as 4.6-5.4 s (session 25). O(n^2) in
+        :data:`RATE_FRAMES`, cached until a frame comes.
+        """
+        times = self._image_times
+        if len(times) < 3:
             return None
-        (s0, a0), (s1, a1) = self._image_times[0], self._image_times[-1]
+        (s0, a0), (s1, a1) = times[0], times[-1]
         if a1 - a0 < RATE_SPAN or s1 <= s0:
             return None
-        return float(np.clip((s1 - s0) / (a1 - a0), 1 / MAX_STAMP_RATE, MAX_STAMP_RATE))
+        key = (len(times), times[0], times[-1])
+        if self._rate_cache[0] != key:
+            st, ar = np.array(times).T
+            i, j = np.triu_indices(len(times), 1)
+            da = ar[j] - ar[i]
+            far = da >= RATE_SPAN / 2
+            rate = float(np.median((st[j] - st[i])[far] / da[far])) if far.any() else \
+                (s1 - s0) / (a1 - a0)
+            self._rate_cache = (key, rate)
+        return float(np.clip(self._rate_cache[1], 1 / MAX_STAMP_RATE, MAX_STAMP_RATE))
 
     def depth_lag(self, stamp, arrival):
         """How far (s) depth stamps lag the stamp of a frame that arrived at ``arrival``.
@@ -482,13 +509,38 @@ class FrameSync:
         base = min(a - s / rate for s, _, a in self._depths)
         return base + stamp / rate - arrival
 
-    def depth_lags(self, stamp, arrival):
-        """Return :meth:`depth_lag` when no depth can pair before the wait is over, else None.
+    def stream_depth_lag(self):
+        """Return how far (s) the depth stream lags the colour stream, or None.
 
-        The depth that would pair arrives only after ``depth_timeout`` (plus ``slop``).
+        The depth stream's least latency (arrival less stamp, in arrival seconds over
+        :meth:`stamp_rate`) over its last :data:`RATE_FRAMES` stamped images, less the
+        colour stream's over its last :data:`RATE_FRAMES` stamped frames since its last
+        break: the clock offset plus the depth's extra latency, a property of the two
+        streams. :meth:`depth_lag` is one frame's, and reads less by however late that
+        frame itself arrived: on a loaded machine (CI, session 25) the same 5 s offset
+        read 4.7-5.0 s from frame to frame. None before either stream has a stamped
+        frame.
+        """
+        if not self._depth_times or not self._image_times:
+            return None
+        rate = self.stamp_rate()
+        depth = min(a - s / rate for s, a in self._depth_times)
+        colour = min(a - s / rate for s, a in self._image_times)
+        return depth - colour
+
+    def depth_lags(self, stamp, arrival):
+        """Return the depth's lag (s) when no depth can pair before the wait is over, else None.
+
+        The depth that would pair with the frame arrives only after ``depth_timeout``
+        (plus ``slop``): :meth:`depth_lag` says so. The figure returned is the streams'
+        lag (:meth:`stream_depth_lag`) where that is larger, the same from frame to frame
+        while the frames' own delays vary.
         """
         lag = self.depth_lag(stamp, arrival)
-        return lag if lag is not None and lag > self.depth_timeout + self.slop else None
+        if lag is None or lag <= self.depth_timeout + self.slop:
+            return None
+        stream = self.stream_depth_lag()
+        return lag if stream is None else max(lag, stream)
 
     def depth_leads(self, stamp, arrival):
         """Return how far (s) depth stamps run ahead of the frame's, when beyond the wait.
@@ -497,10 +549,16 @@ class FrameSync:
         later (RealSense hardware time against system time, two machines' clocks:
         realsense-ros#1906, librealsense#5764), or colour arriving that much after its
         depth. The depth of the frame's stamp came (if ever) more than ``depth_timeout``
-        plus ``slop`` before the frame: no depth still to come can pair. None otherwise.
+        plus ``slop`` before the frame: no depth still to come can pair. The figure is the
+        streams' lead (minus :meth:`stream_depth_lag`) when that too is beyond the wait,
+        else the frame's own (the frame itself came late). None otherwise.
         """
         lag = self.depth_lag(stamp, arrival)
-        return -lag if lag is not None and -lag > self.depth_timeout + self.slop else None
+        wait = self.depth_timeout + self.slop
+        if lag is None or -lag <= wait:
+            return None
+        stream = self.stream_depth_lag()
+        return -stream if stream is not None and -stream > wait else -lag
 
     def _by_arrival(self, stamp):
         """Tell whether a frame stamped ``stamp`` pairs by arrival (a zero stamp either side)."""
@@ -587,7 +645,8 @@ class FrameSync:
                     emit(SyncedFrame(
                         stamp, image, None, self._info_for(stamp),
                         no_depth_reason=f'no depth image within {self.slop} s of the '
-                        f'frame: depth images are stamped {lead:.1f} s after the colour '
+                        'frame: depth images are stamped '
+                        f'{lead * self.stamp_rate():.1f} s after the colour '
                         'frame they arrive with (the two streams on different clocks), '
                         f'or colour arrives {lead:.1f} s after its depth; stamp both '
                         'streams from one clock', depth_lead=lead), arrival)
@@ -602,7 +661,8 @@ class FrameSync:
                 emit(SyncedFrame(
                     stamp, image, None, self._info_for(stamp),
                     no_depth_reason=f'depth arrives {lag:.1f} s after the colour frame of '
-                    f'the same stamp, or its clock is {lag:.1f} s behind: no depth can pair '
+                    f'the same stamp, or its clock is {lag * self.stamp_rate():.1f} s behind: '
+                    'no depth can pair '
                     f'within the depth wait ({self.depth_timeout:g} s); raise depth_wait if '
                     'depth is late, or stamp both streams from one clock'), arrival)
                 continue
