@@ -40,6 +40,7 @@ from launch_ros.actions import LifecycleNode
 from launch_ros.actions import Node
 
 from clip_perception.config import camera_names
+from clip_perception.config import camera_namespace
 from launch import LaunchDescription
 
 TRUE = ('true', '1', 'yes', 'on')
@@ -130,8 +131,7 @@ def camera_nodes(context):
         def topic(name, camera=camera):
             return value(name).replace('{camera}', camera)
 
-        namespace = '/'.join(p for p in (value('namespace').strip('/'),
-                                         camera if cameras else '') if p)
+        namespace = camera_namespace(value('namespace'), camera if cameras else '')
         image, depth = topic('image'), topic('depth')
         kwargs = {
             'package': 'clip_perception',

@@ -94,8 +94,12 @@ def test_a_camera_name_that_is_no_ros_name_is_refused_in_one_line_before_anythin
     """
     for names, says in (('cam-1,cam2', 'camera name "cam-1" is not a ROS name'),
                         ('2cam,cam2', 'camera name "2cam" is not a ROS name'),
-                        ('cam1,cam1', 'given twice: cam1'), (',', 'no camera named')):
-        run = subprocess.run([os.path.join(BIN, 'clip_perception_cameras'), names,
+                        ('cam1,cam1', 'given twice: cam1'), (',', 'no camera named'),
+                        # Helper-52: a list as the namespace, and one too long for rmw
+                        # (rclpy's InvalidTopicNameException once the model had loaded).
+                        ('wrist --namespace a,b', 'namespace "a,b" is a list'),
+                        ('wrist --namespace ' + 'r' * 200, 'over the 247')):
+        run = subprocess.run([os.path.join(BIN, 'clip_perception_cameras'), *names.split(),
                               '--ros-args', '--params-file', PARAMS],
                              capture_output=True, text=True, timeout=60)
         assert run.returncode == 2, (names, run.stdout, run.stderr)

@@ -4,10 +4,12 @@ import pytest
 
 from clip_perception.config import bool_from_integer
 from clip_perception.config import camera_names
+from clip_perception.config import camera_namespace
 from clip_perception.config import check_prompt_template
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
 from clip_perception.config import defaults
+from clip_perception.config import MAX_NAME_LENGTH
 from clip_perception.config import PipelineConfig
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
@@ -152,3 +154,27 @@ def test_camera_names_are_ros_names_once_each():
         assert camera_names(suggestion) == [suggestion]
     with pytest.raises(ValueError, match='given twice: cam1'):
         camera_names('cam1,cam2,cam1')
+    # Helper-52: the suggestion for a name with other letters was not a ROS name itself.
+    with pytest.raises(ValueError, match='"caméra_gauche" is not a ROS name') as err:
+        camera_names('caméra_gauche')
+    assert '"cam_ra_gauche"' in str(err.value)
+
+
+def test_camera_namespaces_are_one_name_and_short_enough_for_rmw():
+    from rclpy.validate_full_topic_name import validate_full_topic_name
+    assert camera_namespace('/robot1/', 'wrist') == 'robot1/wrist'
+    assert camera_namespace('', 'wrist') == 'wrist' and camera_namespace('', '') == ''
+    assert camera_namespace('robot1') == 'robot1'
+    with pytest.raises(ValueError, match='is a list'):
+        camera_namespace('a,b', 'wrist')  # helper-52: taken as the name "a,b"
+    with pytest.raises(ValueError, match='namespace "robot-1" is not a ROS name'):
+        camera_namespace('robot-1', 'wrist')
+    # The longest name the node makes under the longest namespace allowed is one rmw takes;
+    # one character more is refused here, before rclpy would raise in node creation.
+    longest = MAX_NAME_LENGTH - len('/clip_perception/set_parameters_atomically') - 1
+    space = camera_namespace('r' * (longest - 6), 'wrist')
+    validate_full_topic_name('/' + space + '/clip_perception/set_parameters_atomically')
+    with pytest.raises(ValueError, match=f'keep it to {longest}'):
+        camera_namespace('r' * (longest - 5), 'wrist')
+    with pytest.raises(Exception, match='length should not exceed'):
+        validate_full_topic_name('/r' + space + '/clip_perception/set_parameters_atomically')

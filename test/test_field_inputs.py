@@ -742,6 +742,36 @@ def test_depth_on_a_lagging_clock_at_30_hz_is_answered_without_depth_not_dropped
     assert node.stop() == 0
 
 
+def test_a_loop_shorter_than_the_depth_wait_is_answered_on_every_pass(probe, start_node):
+    """A 0.5 s recording looped at 10 Hz: every pass answered with depth, none dropped.
+
+    Helper-52 (session 24): each stamp going back 0.4 s, within depth_wait (0.5 s), was
+    taken for out-of-order delivery; every frame after the first pass was dropped and the
+    warning advised reliable QoS. A step back of more than three frame periods is a new
+    time (FrameSync._back_limit).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3',
+                                   '-p', 'max_frame_age:=30.0')
+    red = obj(scene, 'red', 'ball')
+    base = probe.node.get_clock().now().nanoseconds
+    start = time.monotonic()
+    for sent in range(50):  # ten passes of five frames
+        publish(camera, scene, stamp_ns=base + (sent % 5) * 10**8)
+        time.sleep(max(0.0, start + (sent + 1) / 10 - time.monotonic()))
+    time.sleep(1.0)
+    answered = detections(probe)
+    assert len(answered) >= 25, (len(answered), node.output())
+    assert all(d['status'] != 'no_depth' for d in answered[5:]), \
+        [d['reason'] for d in answered if d['status'] == 'no_depth'][:3]
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    values = wait_diag(probe, lambda lv, m, v: int(v['frames_stamp_backwards']) >= 5)[2]
+    assert values['frames_out_of_order'] == '0' and values['frames_dropped_by_sync'] == '0', \
+        values
+    assert 'out of order' not in node.output(), node.output()
+    assert node.stop() == 0
+
+
 def feed_late_depth(camera, scene, delay, seconds, period=0.5):
     """Publish colour and camera_info every ``period`` s, each depth ``delay`` s later.
 

@@ -337,15 +337,41 @@ def test_later_depth_outside_slop_releases_without_depth_at_once():
 
 
 def test_depth_stamps_going_back_never_pair_with_depths_of_another_time():
-    """A recording that restarts: depths stamped before the newest start afresh."""
+    """A recording that restarts: depths from before the step are forgotten.
+
+    Once a second depth goes on from the earlier time (one alone may have come late).
+    """
     s = FrameSync(slop=0.05, depth_timeout=0.5)
     s.add_depth(20.0, 'late', now=1.0)
     s.add_depth(10.0, 'restart', now=1.1)
+    s.add_depth(10.033, 'restart', now=1.13)
     out = s.add_image(19.99, 'c', now=1.2)
     # 'late' was forgotten; depth now runs 10 s behind this frame: none can pair.
     assert [f.depth for f in out] == [None] and 'its clock is 9.9 s behind' in \
         out[0].no_depth_reason
     assert s.poll(now=1.71) == []
+
+
+@pytest.mark.parametrize('late', [0.3, 0.6, 2.0])
+def test_one_depth_delivered_far_late_keeps_the_depths_that_came_before_it(late):
+    """One depth of a 30 Hz stream delivered 0.3-2 s late: every other frame still pairs.
+
+    Helper-52: a depth more than depth_wait late cleared the history, and the colour
+    frames waiting (0.2 s behind their depth here) lost the depths that had come for them.
+    """
+    s, events = FrameSync(slop=0.05, depth_timeout=0.5), []
+    for k in range(90):
+        t = k / 30
+        events.append((t + 0.005 + (late if k == 40 else 0.0), 'd', k))
+        events.append((t + 0.2, 'c', k))
+    out = []
+    for now, kind, k in sorted(events):
+        stamp = 1000.0 + k / 30
+        out += s.add_depth(stamp, f'd{k}', now) if kind == 'd' else s.add_image(stamp, k, now)
+        out += s.poll(now)
+    out += s.poll(10.0)
+    wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}' and f.image != 40]
+    assert len(out) == 90 and not wrong, wrong
 
 
 def test_a_looped_recording_pairs_its_first_frame_of_each_loop_with_depth():
@@ -373,6 +399,69 @@ def test_a_looped_recording_pairs_its_first_frame_of_each_loop_with_depth():
     assert s.add_image(10.02, 'c', now=1.03) == []
     assert [f.depth for f in s.poll(now=1.6)] == ['d10']
 
+
+
+@pytest.mark.parametrize('loop_frames', [9, 4])
+@pytest.mark.parametrize('depth_first', [False, True])
+def test_a_loop_shorter_than_the_depth_wait_answers_every_pass(loop_frames, depth_first):
+    """A recording of 0.3 s (or 0.13 s) looped: every pass answered with its depth.
+
+    Helper-52: with depth_wait 0.5 s, each stamp going back 0.3 s was taken for an
+    out-of-order delivery, and every frame after the first pass was dropped. Depth may
+    come first: the colour stream's going back keeps a depth of the new pass.
+    """
+    s, now, out = FrameSync(slop=0.05, depth_timeout=0.5), 0.0, []
+    for _ in range(6):
+        for k in range(loop_frames):
+            stamp, now = 1000.0 + k / 30.0, now + 1 / 30.0
+            if depth_first:
+                out += s.add_depth(stamp, f'd{k}', now - 0.005)
+            out += s.add_image(stamp, k, now)
+            if not depth_first:
+                out += s.add_depth(stamp, f'd{k}', now + 0.005)
+            out += s.poll(now + 0.01)
+    out += s.poll(now + 1.0)
+    assert len(out) == 6 * loop_frames and s.out_of_order == 0, (len(out), s.out_of_order)
+    assert all(f.depth == f'd{f.image}' for f in out), \
+        [(f.image, f.depth, f.no_depth_reason) for f in out if f.depth != f'd{f.image}']
+
+
+def test_a_clock_stepped_back_a_little_answers_on_at_once():
+    """A 30 Hz camera whose clock steps back 0.3 s (NTP, PTP) is answered on, with depth.
+
+    Helper-52: every frame stamped before the last one answered (ten here) was dropped as
+    delivered out of order, and the warning advised reliable QoS. Stepping back more
+    than three frame periods is a new time; one frame back is still out of order.
+    """
+    s, out = FrameSync(slop=0.05, depth_timeout=0.5), []
+    for k in range(60):
+        stamp = 1000.0 + k / 30.0 - (0.3 if k >= 30 else 0.0)
+        now = k / 30.0
+        out += s.add_image(stamp, k, now)
+        out += s.add_depth(stamp, f'd{k}', now + 0.005)
+        out += s.poll(now + 0.01)
+    out += s.poll(3.0)
+    assert [f.image for f in out] == list(range(60)) and s.out_of_order == 0
+    assert all(f.depth == f'd{f.image}' for f in out)
+    # One frame period back is out of order still: dropped and counted.
+    s.add_image(1000.0 + 59 / 30 - 0.3 - 1 / 30, 'back', 2.0 + 0.02)
+    assert s.out_of_order == 1
+
+
+def test_colour_behind_a_slow_depth_stream_is_told_the_slop_not_the_clocks():
+    """Depth at 6 Hz, colour at 30 Hz arriving 0.6 s after the depth of its stamp.
+
+    Helper-52 (a bag played at --rate 0.2; a colour stream decoded on the way): the
+    frames between two depths were told "depth images are stamped ... after the colour
+    frame they arrive with ... stamp both streams from one clock"; the clocks agree and
+    the cure is sync_slop of half the depth period.
+    """
+    s, out = _streams(6, 30, 0.6, seconds=4.0)
+    unpaired = [f for f in out[30:] if f.depth is None]
+    assert unpaired and all('set sync_slop to 0.088 s' in f.no_depth_reason and
+                            f.depth_lead is None for f in unpaired), unpaired[-1].no_depth_reason
+    # The streams' lag reads as colour 0.6 s behind (depth 0.6 s ahead), as it is.
+    assert abs(s.stream_depth_lag() + 0.6) < 0.01
 
 
 def _streams(depth_hz, colour_hz, colour_behind, seconds=3.0, depth_latency=0.01):

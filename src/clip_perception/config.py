@@ -478,6 +478,57 @@ def check_qos_override(name, value):
 _NAME_TOKEN = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
 
 
+# rmw's RMW_TOPIC_MAX_NAME_LENGTH (255 - 8): the longest fully qualified topic or service
+# name; rclpy refuses a longer one (InvalidTopicNameException, InvalidServiceNameException).
+MAX_NAME_LENGTH = 247
+# The longest name the node creates below its namespace: a parameter service of rclpy's.
+_LONGEST_NODE_NAME = '/clip_perception/set_parameters_atomically'
+
+
+def _check_name(name, what):
+    """Raise ValueError unless each ``/``-separated part of ``name`` is a ROS name token.
+
+    The message names ``what`` and suggests the name with each other character (ASCII
+    only, as ROS names are) made ``_`` and a ``_`` before a leading digit.
+    """
+    if all(_NAME_TOKEN.match(t) for t in name.split('/')):
+        return
+    fixed = '/'.join(re.sub(r'[^A-Za-z0-9_]', '_', t) if t else '_' for t in name.split('/'))
+    fixed = '/'.join(('_' + t if t[:1].isdigit() else t) for t in fixed.split('/'))
+    raise ValueError(f'{what} "{name}" is not a ROS name: each part must be ASCII '
+                     'letters, digits and underscores, not starting with a digit (it '
+                     f'becomes the node\'s namespace); e.g. "{fixed}"')
+
+
+def camera_namespace(namespace, camera=''):
+    """Return the node namespace ``<namespace>/<camera>`` (no leading ``/``), checked.
+
+    :param namespace: the namespace above the cameras (``namespace:=``, ``--namespace``),
+        one ROS name or empty: a comma-separated list is refused (helper-52:
+        ``--namespace a,b`` was taken as the name ``a,b`` and failed in rcl).
+    :param camera: a name from :func:`camera_names`, or empty for one camera.
+    :return: the joined namespace, ``''`` when both are empty.
+    :raises ValueError: a namespace that is not one ROS name, or a namespace so long that
+        the node's names under it pass :data:`MAX_NAME_LENGTH` (rclpy raised
+        InvalidTopicNameException or InvalidServiceNameException naming no camera).
+    """
+    namespace = namespace.strip().strip('/')
+    if ',' in namespace:
+        raise ValueError(f'namespace "{namespace}" is a list: it is one namespace above '
+                         'all cameras; name the cameras in cameras:=')
+    if namespace:
+        _check_name(namespace, 'namespace')
+    joined = '/'.join(p for p in (namespace, camera) if p)
+    longest = len('/' + joined) + len(_LONGEST_NODE_NAME) if joined else \
+        len(_LONGEST_NODE_NAME)
+    if longest > MAX_NAME_LENGTH:
+        raise ValueError(f'namespace "{joined}" is {len(joined)} characters: the node\'s '
+                         f'names under it would be {longest}, over the {MAX_NAME_LENGTH} '
+                         f'that ROS names may have (rmw); keep it to '
+                         f'{MAX_NAME_LENGTH - len(_LONGEST_NODE_NAME) - 1}')
+    return joined
+
+
 def camera_names(cameras):
     """Camera names of a comma-separated list (``cameras:=wrist,head``), checked.
 
@@ -494,13 +545,7 @@ def camera_names(cameras):
     """
     names = [c.strip().strip('/') for c in cameras.split(',') if c.strip().strip('/')]
     for name in names:
-        bad = [t for t in name.split('/') if not _NAME_TOKEN.match(t)]
-        if bad:
-            fixed = '/'.join(re.sub(r'\W', '_', t) if t else '_' for t in name.split('/'))
-            fixed = '/'.join(('_' + t if t[:1].isdigit() else t) for t in fixed.split('/'))
-            raise ValueError(f'camera name "{name}" is not a ROS name: each part must be '
-                             'letters, digits and underscores, not starting with a digit '
-                             f'(it becomes the node\'s namespace); e.g. "{fixed}"')
+        _check_name(name, 'camera name')
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ValueError(f'camera name(s) given twice: {", ".join(repeated)} (each camera '

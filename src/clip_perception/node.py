@@ -95,6 +95,7 @@ from visualization_msgs.msg import MarkerArray
 from clip_perception import param_overrides
 from clip_perception.config import bool_from_integer
 from clip_perception.config import camera_names
+from clip_perception.config import camera_namespace
 from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
 from clip_perception.config import ModelLoadError
@@ -1289,7 +1290,7 @@ class PerceptionMixin:
                             'are treated as unstamped (max_frame_age is not applied, depth '
                             'pairs by arrival, latency runs from arrival): fix the '
                             "driver's stamping")
-        if stamp != 0 and last is not None and stamp < last - self.sync.depth_timeout:
+        if self.sync.goes_back(stamp):
             self.health.count('frames_stamp_backwards')
             self._warn_once('stamp_backwards', f'a colour frame is stamped {last - stamp:.3f} '
                             's before the one received before it (a driver restart, a bag '
@@ -2497,8 +2498,7 @@ def cameras_main(args=None):
     opts = parser.parse_args(remove_ros_args(argv)[1:])
     try:
         names = camera_names(opts.cameras)
-        if opts.namespace.strip('/'):
-            camera_names(opts.namespace)
+        spaces = [camera_namespace(opts.namespace, c) for c in names]
     except ValueError as exc:
         print(f'[FATAL] [clip_perception_cameras]: cannot start: {exc}', file=sys.stderr)
         return 2
@@ -2506,7 +2506,6 @@ def cameras_main(args=None):
         print('[FATAL] [clip_perception_cameras]: cannot start: no camera named (e.g. '
               'clip_perception_cameras wrist,head)', file=sys.stderr)
         return 2
-    spaces = ['/'.join(p for p in (opts.namespace.strip('/'), c) if p) for c in names]
     state = {'shared': None, 'nodes': []}
 
     def make(namespace):

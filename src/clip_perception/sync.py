@@ -26,20 +26,21 @@ second older than the next frame). A colour frame is released:
   stream counts as lost and later frames pass at once (no added latency) until a depth
   image arrives again. The node calls :meth:`FrameSync.poll` on a timer for this;
 
-A depth stamped up to ``depth_timeout`` before the newest arrived out of order (best-
-effort delivery): it is put in stamp order, and once one came late, a frame that a later
-depth settles waits twice that lateness for its own. A colour frame stamped before one
-already released is dropped and counted in ``out_of_order``. Depth stamps running ahead
-of the colour's by more than the wait (two clocks) are named in the no-depth reason, as
+A depth stamped before the newest by up to :data:`BACK_PERIODS` depth periods (at most
+``depth_timeout``) arrived out of order (best-effort delivery): it is put in stamp order,
+and once one came late, a frame that a later depth settles waits twice that lateness for
+its own. A colour frame stamped before one already released, by up to as many colour
+periods, is dropped and counted in ``out_of_order``. Depth stamps running ahead of the
+colour's by more than the wait (two clocks) are named in the no-depth reason, as
 lagging ones are (:meth:`FrameSync.depth_leads`).
 
-A depth stamp earlier than the newest one by more than ``depth_timeout`` (a recording
-restarted, a camera reset), or far ahead of it (a clock stepped),
-starts the depth history afresh, so depths of another time never pair; so does a colour
-stamp more than ``depth_timeout`` before the newest colour stamp (a bag played with
-``--loop``: its first colour frame arrives before its depth, and the depths of the loop
-before, all stamped after it, decided that no nearer one could come: answered without
-depth at every loop).
+A depth stamp earlier than the newest one by more than that (a recording restarted, a
+camera reset), or far ahead of it (a clock stepped), starts the depth history afresh, so
+depths of another time never pair; so does a colour stamp as far before the newest colour
+stamp (a bag played with ``--loop``: its first colour frame arrives before its depth, and
+the depths of the loop before, all stamped after it, decided that no nearer one could
+come: answered without depth at every loop; a loop shorter than ``depth_timeout`` had all
+but its first pass dropped as out of order).
 
 A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
 gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
@@ -106,6 +107,14 @@ MAX_STAMP_RATE = 50.0
 # jump). Measured across it, a 120 s pause read as rate 0.04 and each 67 ms of stamps
 # as a second of depth lag (helper-49).
 RATE_BREAK = 1.0
+
+
+# A stamp earlier than its stream's newest by more than this many of the stream's periods
+# (and at most the depth wait) is a new time, not an out-of-order delivery: a recording
+# looped or restarted, a clock stepped back. Out-of-order delivery (best-effort over a
+# lossy link, usb_cam#259) swaps neighbours; a 0.3 s bag looped under ``depth_wait``
+# 0.5 s had every frame after its first pass dropped as out of order (helper-52).
+BACK_PERIODS = 3
 
 
 def _rate_broken(before, after):
@@ -252,6 +261,12 @@ class FrameSync:
         # Arrival time of the colour stream's last break (a stall, a jump of its stamps):
         # the depth that arrived before it says nothing of the lag after it.
         self._break_arrival = None
+        # A depth stamped far before the newest, until the next depth tells whether the
+        # stream went back or that one came late: (its arrival, its stamp, the newest
+        # stamp before it, the reorder delay before it), else None (add_depth).
+        self._depth_back = None
+        # Arrival time of the depth stream's last step back in time, or None.
+        self._depth_back_arrival = None
         self.wait_for_info = wait_for_info
         self._info_lost = False
 
@@ -263,23 +278,45 @@ class FrameSync:
     def add_depth(self, stamp, depth, now):
         """Store a depth image that arrived at ``now``; return frames it completes.
 
-        Kept in stamp order. A depth stamped before the newest by at most the depth wait
-        arrived out of order (best-effort delivery over a lossy link, a driver that
+        Kept in stamp order. A depth stamped before the newest by at most
+        :meth:`_back_limit` (three depth periods, at most the depth wait) arrived out of
+        order (best-effort delivery over a lossy link, a driver that
         publishes out of order: usb_cam#259) and is put in its place; before, it cleared
         the history, with the next frame's own depth (helper-50: 23 of 60 frames without
-        depth). Farther back, time went back (a recording restarted, a camera reset): the
-        history starts afresh, so depths of another time never pair. Farther ahead than
-        its arrival gap allows by more than the wait (a clock step, a camera restarted
-        on another clock): likewise.
+        depth). Farther back, time went back (a recording restarted, a camera reset) or
+        that one depth came late: it is put in its place too, and when the next depth
+        goes on from the earlier time the depths that came before the step go, so depths
+        of another time never pair; when it goes on from the later time they stay
+        (helper-52: one depth 0.6 s late had cleared the history, and the frames waiting
+        lost the depths that had come for them). Farther ahead than its arrival gap
+        allows by more than the wait (a clock step, a camera restarted on another
+        clock): the history starts afresh at once.
         """
         stamp = float(stamp)
         horizon = self.depth_timeout + self.slop
         if self._depths:
             newest, newest_arrival = self._depths[-1][0], self._depths[-1][2]
-            if stamp < newest - self.depth_timeout or \
-                    stamp - newest > (now - newest_arrival) * MAX_STAMP_RATE + horizon:
+            limit = self._back_limit(self.depth_period())
+            if stamp - newest > (now - newest_arrival) * MAX_STAMP_RATE + horizon:
                 self._depths.clear()  # another time: older pairs belong to it
                 self._depth_times.clear()
+                self._depth_back = None
+            elif self._depth_back is not None:
+                since, first, before, delay = self._depth_back
+                self._depth_back = None
+                if first < stamp < before - limit:
+                    # The stream goes on from the earlier time: it went back. The depths
+                    # that came before that first one belong to another time.
+                    self._depths = deque(d for d in self._depths if d[2] >= since)
+                    self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
+                                              maxlen=RATE_FRAMES)
+                    self._reorder_delay = delay
+                else:
+                    self._depth_back_arrival = None  # one depth delivered late, no more
+            if self._depths and stamp < self._depths[-1][0] - limit:
+                # Far back: time went back, or one depth came late. The next depth tells.
+                self._depth_back = (now, stamp, self._depths[-1][0], self._reorder_delay)
+                self._depth_back_arrival = now
         if self._depths and stamp < self._depths[-1][0]:
             at = len(self._depths)
             while at > 0 and self._depths[at - 1][0] > stamp:
@@ -306,9 +343,16 @@ class FrameSync:
         """Store a colour image that arrived at ``now``; return frames now released."""
         stamp = float(stamp)
         last = self._last_image_stamp
-        if last is not None and stamp != 0 and stamp < last - self.depth_timeout:
-            self._depths.clear()  # time went back: those depths belong to another time
-            self._depth_times.clear()
+        if self.goes_back(stamp):
+            # Time went back: the depths of the other time go. Depth of the new time that
+            # came first (its own stream went back within the wait) stays: a loop's first
+            # depth published before its colour frame.
+            since = self._depth_back_arrival
+            if since is None or now - since > self.depth_timeout + self.slop:
+                since = math.inf
+            self._depths = deque(d for d in self._depths if d[2] >= since)
+            self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
+                                      maxlen=RATE_FRAMES)
             self._image_times.clear()
             self._released_stamp = None
             self._break_arrival = now
@@ -330,6 +374,33 @@ class FrameSync:
             self._images.pop()  # the newest: the others are nearer their depth
             self.dropped += 1
         return out
+
+    def goes_back(self, stamp):
+        """Tell whether a colour frame stamped ``stamp`` (s) starts a new, earlier time.
+
+        Stamped before the last colour frame received by more than :meth:`_back_limit`
+        (three colour periods, at most ``depth_timeout``): a recording looped or
+        restarted, a driver restarted, a clock stepped back. Less far back it is an
+        out-of-order delivery. False for a zero stamp or the first frame.
+        """
+        last = self._last_image_stamp
+        return last is not None and stamp != 0 and \
+            stamp < last - self._back_limit(self._colour_period())
+
+    def _back_limit(self, period):
+        """How far (s) a stamp may lie before its stream's newest and be out of order.
+
+        :data:`BACK_PERIODS` of the stream's ``period`` (s), at most ``depth_timeout``;
+        ``depth_timeout`` while the period is unknown (None). Farther back, time went back.
+        """
+        limit = self.depth_timeout
+        return limit if period is None else min(limit, BACK_PERIODS * period)
+
+    def _colour_period(self):
+        """Return the median gap (s) between the last 8 colour stamps, or None (< 2 gaps)."""
+        stamps = [t[0] for t in list(self._image_times)[-8:]]
+        gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+        return float(np.median(gaps)) if len(gaps) >= 2 else None
 
     def _stamps_jumped(self, stamp, now):
         """Whether the stamps jumped against the measured stamp rate (not only 50 times).
@@ -640,7 +711,11 @@ class FrameSync:
                 hold = True
                 continue
             if settled:
-                lead = self.depth_leads(stamp, arrival)
+                # A depth stream stamped regularly with the nearest depth within half its
+                # period: the slop, not the clocks (helper-52: 6 Hz depth with colour
+                # 0.6 s behind it was told to stamp both streams from one clock).
+                gap, why = self.beyond_slop(stamp)
+                lead = None if gap is not None else self.depth_leads(stamp, arrival)
                 if lead is not None:
                     emit(SyncedFrame(
                         stamp, image, None, self._info_for(stamp),
@@ -651,7 +726,6 @@ class FrameSync:
                         f'or colour arrives {lead:.1f} s after its depth; stamp both '
                         'streams from one clock', depth_lead=lead), arrival)
                     continue
-                gap, why = self.beyond_slop(stamp)
                 emit(SyncedFrame(stamp, image, None, self._info_for(stamp),
                                  no_depth_reason=f'no depth image within {self.slop} s '
                                  'of the frame' + why, depth_gap=gap), arrival)
