@@ -2,6 +2,8 @@
 
 import re
 
+from clip_perception.health import command_flips
+from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import Health
@@ -307,6 +309,22 @@ def test_publishers_note_names_inputs_with_more_than_one_node():
     assert note.startswith('2 nodes (/bag, /cam) publish /image, /depth: '), note
     note = publishers_note([('/image', ['/a', '/b']), ('/info', ['/a', '/c', '/d'])])
     assert '2 nodes (/a, /b) publish /image; 3 nodes (/a, /c, /d) publish /info' in note
+
+
+def test_two_commands_taking_turns_are_told_apart_from_a_change_of_mind():
+    """A, B, A, B within 10 s: two senders; A, B, A (a user going back once) is not."""
+    assert command_flips([('a', 0.0), ('b', 1.0), ('a', 2.0), ('b', 3.0)]) == ('a', 'b')
+    assert command_flips([('a', 0.0), ('b', 1.0), ('a', 2.0)]) is None
+    assert command_flips([('a', 0.0), ('b', 1.0), ('c', 2.0), ('b', 3.0)]) is None
+    assert command_flips([('a', 0.0), ('b', 1.0), ('a', 20.0), ('b', 21.0)]) is None
+    h = Health()
+    said = [h.command_changed(t, k) for k, t in enumerate('abab' + 'a')]
+    assert said == [None, None, None, ('a', 'b'), ('b', 'a')]
+    values = dict(h.snapshot(10.0, input_timeout=2.0)[2])
+    assert values['commands_alternating'] == '2'
+    note = command_flips_note('/clip_perception/command', ('a', 'b'), ['/gui', '/planner'])
+    assert '2 publishers: /gui, /planner' in note and '"a", "b", then back' in note
+    assert 'publisher /gui)' in command_flips_note('/c', ('a', 'b'), ['/gui'])
 
 
 def test_command_topic_note_names_commands_published_where_the_node_does_not_listen():

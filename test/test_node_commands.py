@@ -423,6 +423,35 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     assert node.stop() == 0
 
 
+def test_two_senders_taking_turns_on_the_command_topic_are_named(probe, start_node):
+    """Two commands that take turns (A, B, A, B) are said once, naming the publisher.
+
+    Helper-52's list (session 24): a ``ros2 topic pub -r 1`` left running beside a planner
+    flipped the target every second with nothing said; each sender saw its command
+    answered half the time. A change of mind (A, B, A) is not warned.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    for said in ('the red ball', 'the blue cube', 'the red ball'):
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), node.output()
+    assert 'take turns' not in node.output()
+    camera.command('the blue cube')
+    assert run_until(probe, camera, scene, lambda: len(answered(probe, 'the blue cube')) >= 2)
+    end = time.monotonic() + 5
+    while time.monotonic() < end and 'take turns' not in node.output():
+        time.sleep(0.1)
+    log = node.output()
+    assert log.count('take turns: "the red ball", "the blue cube", then back') == 1, log
+    line = log.split('take turns')[1].split('\n')[0]
+    assert 'publisher /' in line, line
+    def alternating():
+        msgs = probe.messages('/diagnostics')
+        return msgs and int({kv.key: kv.value for kv in msgs[-1].status[0].values}[
+            'commands_alternating'])
+    assert run_until(probe, camera, scene, alternating), node.output()
+    assert node.stop() == 0
+
+
 def test_after_a_command_change_no_answer_to_the_old_command_follows_its_echo(probe,
                                                                             start_node):
     """A new command: no answer to the one before comes after its ~/active_command echo.

@@ -137,6 +137,7 @@ class Health:
         self.qos_event = None           # (time, text) of the last QoS mismatch reported
         self.command_qos_event = None   # (time, text): the same, with a command publisher
         self.last_command = None        # last command message received
+        self.command_changes = deque(maxlen=4)  # (text, time) of the command's changes
         self.last_status = ''
         self.last_reason = ''
 
@@ -334,6 +335,7 @@ class Health:
                          'frames_stale', 'frames_failed', 'frames_idle',
                          'frames_superseded', 'frames_reanswered', 'commands_received',
                          'commands_rejected', 'commands_repeated', 'commands_superseded',
+                         'commands_alternating',
                          'frames_zero_stamp',
                          'frames_empty_frame_id', 'frames_not_optical_frame_id',
                          'frames_future_stamp',
@@ -385,6 +387,19 @@ class Health:
         with self._lock:
             self.counts['commands_received'] += 1
             self.last_command = now
+
+    def command_changed(self, text, now):
+        """Record that the command became ``text`` at ``now``; return :func:`command_flips`.
+
+        A change that takes turns with the one before is counted in
+        ``commands_alternating``.
+        """
+        with self._lock:
+            self.command_changes.append((text, now))
+            pair = command_flips(list(self.command_changes))
+            if pair is not None:
+                self.counts['commands_alternating'] += 1
+            return pair
 
     def command_qos_incompatible(self, text, now):
         """Record a QoS mismatch with a command publisher (an event DDS reports once).
@@ -609,6 +624,48 @@ def wiring_note(stream, topic, want, published, graph=None):
                 f'({want}), a topic of nearly that name (another namespace, or a typo): '
                 f'remap {remap}:={target} if it is this camera')
     return None
+
+
+# A change of command that goes back to the command before the one it replaces, twice
+# within this many seconds, is two senders taking turns, not a user changing their mind.
+COMMAND_FLIP_WINDOW = 10.0
+
+
+def command_flips(changes, window=COMMAND_FLIP_WINDOW):
+    """Return the two commands that take turns at the end of ``changes``, or None.
+
+    A ``ros2 topic pub -r 1`` left running in another terminal beside a planner, two
+    voice front ends, a GUI that republishes its last command: each change restarts the
+    target, and the answers flip between two objects while each sender sees its own
+    command answered half the time. Said when the last two changes each went back to
+    the command two before it, both within ``window`` seconds of that one (A, B, A, B).
+
+    :param changes: ``[(text, time), ...]`` of the command's changes, oldest first;
+        times in seconds on one monotonic clock.
+    :param window: seconds, :data:`COMMAND_FLIP_WINDOW`.
+    :return: ``(a, b)``: the command before the last and the last, or None.
+    """
+    if len(changes) < 4:
+        return None
+    back = [changes[i][0] == changes[i - 2][0] and
+            changes[i][1] - changes[i - 2][1] <= window for i in (-1, -2)]
+    return (changes[-2][0], changes[-1][0]) if all(back) else None
+
+
+def command_flips_note(topic, pair, senders):
+    """Say that two commands take turns on ``topic`` (:func:`command_flips`).
+
+    :param topic: the command subscription's fully qualified topic.
+    :param pair: ``(a, b)`` from :func:`command_flips`.
+    :param senders: the nodes publishing on ``topic`` (:func:`publisher_node` names).
+    :return: one line.
+    """
+    who = (f'{len(senders)} publishers: {", ".join(sorted(senders))}' if len(senders) > 1
+           else f'publisher {senders[0]}' if senders else 'a publisher no longer on the graph')
+    return (f'commands on {topic} take turns: "{pair[0]}", "{pair[1]}", then back, within '
+            f'{COMMAND_FLIP_WINDOW:g} s ({who}); each change restarts the target, so the '
+            'answers flip between the two: stop the sender that should not be sending (a '
+            '`ros2 topic pub` left running repeats its command every second)')
 
 
 def command_topic_note(listened, published):

@@ -108,6 +108,7 @@ from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.config import value_from_text
+from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import ERROR
@@ -1163,6 +1164,14 @@ class PerceptionMixin:
         result = self.set_parameters([Parameter('command', Parameter.Type.STRING, text)])[0]
         if not result.successful:
             self._refuse_command(text, result.reason)
+            return
+        pair = self.health.command_changed(text, time.monotonic())
+        if pair is not None:
+            topic = self._command_sub.topic_name
+            senders = sorted({publisher_node(i.node_namespace, i.node_name)
+                              for i in self.get_publishers_info_by_topic(topic)
+                              if i.topic_type == 'std_msgs/msg/String'})
+            self._warn_once('commands_alternating', command_flips_note(topic, pair, senders))
 
     def _refuse_command(self, said, why):
         """Count, log (throttled) and answer a command from the topic the node cannot use.
