@@ -196,6 +196,34 @@ def test_unstamped_colour_and_depth_still_pair():
     assert [(f.image, f.depth) for f in s.add_image(0.0, 'c', now=1.07)] == [('c', 'd1')]
 
 
+def test_depth_that_loses_its_stamps_pairs_with_the_newest_by_arrival():
+    """Stamped depth, then the driver stops stamping (stamp 0, or one stamp repeated).
+
+    CI (b5432a3): a zero-stamp depth after stamped ones was filed as one far back in
+    time, put before them and held for the next depth to confirm a step back; the
+    frames took the old stamped depth by arrival, and once it aged out no frame had
+    depth (the node test of a frozen stamp never answered). A zero stamp is no time:
+    each one is the newest by arrival, in arrival order, whatever came before.
+    """
+    for colour_stamped in (False, True):
+        s = FrameSync(slop=0.05, depth_timeout=0.5)
+        got = []
+        for k in range(10):  # 1 s stamped at 10 Hz
+            t = 50.0 + k / 10
+            got += s.add_depth(1.7e9 + k / 10, f's{k}', now=t)
+            got += s.add_image(1.7e9 + k / 10, f'a{k}', now=t + 0.002)
+        assert [f.depth for f in got] == [f's{k}' for k in range(10)]
+        got = []
+        for k in range(20):  # then 2 s unstamped
+            t = 51.0 + k / 10
+            got += s.add_depth(0.0, f'z{k}', now=t)
+            stamp = 1.7e9 + 1 + k / 10 if colour_stamped else 0.0
+            got += s.add_image(stamp, f'b{k}', now=t + 0.002)
+        got += s.poll(now=54.0)
+        assert [(f.image, f.depth) for f in got] == [(f'b{k}', f'z{k}') for k in range(20)], \
+            colour_stamped
+
+
 def _late_depth(s, delay, period, frames):
     """Feed ``frames`` colour frames every ``period`` s, each one's depth ``delay`` s later.
 

@@ -294,7 +294,8 @@ class FrameSync:
         """
         stamp = float(stamp)
         horizon = self.depth_timeout + self.slop
-        if self._depths:
+        if self._depths and stamp != 0:
+            # (A zero stamp is no time: such depth is the newest by arrival, appended.)
             newest, newest_arrival = self._depths[-1][0], self._depths[-1][2]
             limit = self._back_limit(self.depth_period())
             if stamp - newest > (now - newest_arrival) * MAX_STAMP_RATE + horizon:
@@ -317,7 +318,7 @@ class FrameSync:
                 # Far back: time went back, or one depth came late. The next depth tells.
                 self._depth_back = (now, stamp, self._depths[-1][0], self._reorder_delay)
                 self._depth_back_arrival = now
-        if self._depths and stamp < self._depths[-1][0]:
+        if self._depths and 0 != stamp < self._depths[-1][0]:
             at = len(self._depths)
             while at > 0 and self._depths[at - 1][0] > stamp:
                 at -= 1
