@@ -845,6 +845,62 @@ def test_a_colour_frame_older_than_one_released_is_dropped_and_counted():
     assert [f.image for f in out] == ['loop'] and s.out_of_order == 1
 
 
+def test_one_colour_frame_delivered_five_periods_late_is_not_a_new_time():
+    """A 30 Hz colour frame delivered after its five successors is dropped, not a step back.
+
+    Colour arrives 0.1 s after its depth. Frame 40, stamped 0.167 s (five periods, more
+    than three) before the newest colour stamp when it came, was taken for time going
+    back: the depth history was cleared, frame 40 was answered after frame 44 without
+    depth, and frames 45-47 lost their depth or took frame 48's (4 of 90 frames wrong).
+    The next frame goes on from the later time: frame 40 came late and is dropped as out
+    of order; every other frame pairs with its own depth.
+    """
+    s, events = FrameSync(slop=0.05, depth_timeout=0.5), []
+    for k in range(90):
+        t = k / 30
+        events.append((t + 0.005, 'd', k))
+        events.append((t + 0.105 + (5 / 30 if k == 40 else 0.0), 'c', k))
+    out = []
+    for now, kind, k in sorted(events):
+        stamp = 1000.0 + k / 30
+        if kind == 'd':
+            out += s.add_depth(stamp, f'd{k}', now)
+        else:
+            out += s.add_image(stamp, k, now)
+        out += s.poll(now)
+    out += s.poll(10.0)
+    assert [f.image for f in out] == [k for k in range(90) if k != 40]
+    assert s.out_of_order == 1 and s.dropped == 0
+    wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}']
+    assert not wrong, wrong
+
+
+def test_a_loop_of_half_a_second_at_30_hz_is_answered_on_every_pass():
+    """A 0.5 s recording looped three times: each loop's first frame waits one period.
+
+    The step back (0.47 s, within depth_wait + slop) is held until the next colour frame
+    goes on from the earlier time; then it is a new time, and every frame of each pass
+    pairs with its own depth, whether depth arrives 5 ms before or after its colour frame.
+    ``goes_back`` names each step once (the node counts frames_stamp_backwards by it).
+    """
+    for depth_after in (0.005, -0.005):
+        s, now, out, backs = FrameSync(slop=0.05, depth_timeout=0.5), 0.0, [], 0
+        for _ in range(3):
+            for k in range(15):
+                stamp, now = 1000.0 + k / 30.0, now + 1 / 30.0
+                if depth_after < 0:
+                    out += s.add_depth(stamp, f'd{k}', now + depth_after)
+                backs += s.goes_back(stamp)
+                out += s.add_image(stamp, k, now)
+                if depth_after > 0:
+                    out += s.add_depth(stamp, f'd{k}', now + depth_after)
+                out += s.poll(now + 0.01)
+        out += s.poll(now + 1.0)
+        assert [f.image for f in out] == list(range(15)) * 3 and backs == 2
+        assert all(f.depth == f'd{f.image}' for f in out) and s.out_of_order == 0
+        assert max(f.waited for f in out) < 1 / 30 + 0.01
+
+
 def test_a_clock_step_after_a_short_pause_is_not_taken_for_a_stamp_rate():
     """Stamps 5 s ahead after a 0.5 s pause restart the stamp rate's measurement.
 

@@ -40,7 +40,8 @@ depths of another time never pair; so does a colour stamp as far before the newe
 stamp (a bag played with ``--loop``: its first colour frame arrives before its depth, and
 the depths of the loop before, all stamped after it, decided that no nearer one could
 come: answered without depth at every loop; a loop shorter than ``depth_timeout`` had all
-but its first pass dropped as out of order).
+but its first pass dropped as out of order), once the next colour frame goes on from it
+(one frame delivered late is not a new time: :meth:`FrameSync.add_image`).
 
 A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
 gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
@@ -267,6 +268,10 @@ class FrameSync:
         self._depth_back = None
         # Arrival time of the depth stream's last step back in time, or None.
         self._depth_back_arrival = None
+        # A colour frame stamped far before the newest, until the next colour frame tells
+        # whether time went back or that one came late: (its stamp, image, arrival, the
+        # newest stamp before it), else None (add_image).
+        self._image_back = None
         self.wait_for_info = wait_for_info
         self._info_lost = False
 
@@ -305,9 +310,11 @@ class FrameSync:
             elif self._depth_back is not None:
                 since, first, before, delay = self._depth_back
                 self._depth_back = None
-                if first < stamp < before - limit:
-                    # The stream goes on from the earlier time: it went back. The depths
-                    # that came before that first one belong to another time.
+                if first < stamp < (first + before) / 2:
+                    # The stream goes on from the earlier time (nearer it than the later:
+                    # a loop of four depths at 30 Hz goes on within three periods of the
+                    # stamp it went back from): it went back. The depths that came before
+                    # that first one belong to another time.
                     self._depths = deque(d for d in self._depths if d[2] >= since)
                     self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
                                               maxlen=RATE_FRAMES)
@@ -341,8 +348,54 @@ class FrameSync:
         return self._release(now)
 
     def add_image(self, stamp, image, now):
-        """Store a colour image that arrived at ``now``; return frames now released."""
+        """Store a colour image that arrived at ``now``; return frames now released.
+
+        A frame stamped far back (:meth:`goes_back`), by at most ``depth_timeout + slop``,
+        is held until the next stamped colour frame tells whether time went back or that
+        one frame came late, as :meth:`add_depth` holds one far-back depth: when the next
+        goes on from the earlier time, it went back (a recording looped, a clock stepped)
+        and the held frame is taken in as such; when it goes on from the later time, the
+        held one came late and is handled as any frame delivered out of order (dropped
+        if one stamped after it was released). Taken at once for a new time, one colour
+        frame of a 30 Hz stream delivered five periods late cleared the depth history
+        and the stamp rate: it was answered after frames stamped after it, and the three
+        frames after it, arriving 0.1 s after their depth, lost their depth (four of 90
+        frames answered without depth or with another's). A loop's first frame waits one
+        colour period for this; after ``depth_timeout`` with no colour frame to tell,
+        it is taken for a new time. Farther back than ``depth_timeout + slop`` it is one
+        at once (a bag looped every few seconds).
+        """
         stamp = float(stamp)
+        if self._image_back is not None and stamp != 0:
+            self._resolve_image_back(stamp)
+        last = self._last_image_stamp
+        if self.goes_back(stamp) and last - stamp <= self.depth_timeout + self.slop:
+            self._image_back = (stamp, image, now, last)
+            return self._release(now)
+        self._store_image(stamp, image, now)
+        out = self._release(now)
+        while len(self._images) > self.buffer:
+            self._images.pop()  # the newest: the others are nearer their depth
+            self.dropped += 1
+        return out
+
+    def _resolve_image_back(self, stamp):
+        """Take in the colour frame held by :meth:`add_image`, told by the next one's stamp.
+
+        :param stamp: the next stamped colour frame's stamp, s, or None when none came
+            within the wait (then time went back, as before frames were held).
+        """
+        held, image, arrival, before = self._image_back
+        self._image_back = None
+        # Nearer the earlier time than the later: a loop of four frames at 30 Hz goes on
+        # within three periods of the stamp it went back from.
+        if stamp is None or held < stamp < (held + before) / 2:
+            self._store_image(held, image, arrival)  # it went back: a new time from it
+        else:
+            self._images.append((held, image, arrival))  # one frame late: out of order
+
+    def _store_image(self, stamp, image, now):
+        """Keep a colour frame that arrived at ``now``; a step back starts a new time."""
         last = self._last_image_stamp
         if self.goes_back(stamp):
             # Time went back: the depths of the other time go. Depth of the new time that
@@ -370,11 +423,6 @@ class FrameSync:
             self._image_times.append((stamp, now))
         self._last_image_stamp = stamp if stamp != 0 else last
         self._images.append((stamp, image, now))
-        out = self._release(now)
-        while len(self._images) > self.buffer:
-            self._images.pop()  # the newest: the others are nearer their depth
-            self.dropped += 1
-        return out
 
     def goes_back(self, stamp):
         """Tell whether a colour frame stamped ``stamp`` (s) starts a new, earlier time.
@@ -382,11 +430,16 @@ class FrameSync:
         Stamped before the last colour frame received by more than :meth:`_back_limit`
         (three colour periods, at most ``depth_timeout``): a recording looped or
         restarted, a driver restarted, a clock stepped back. Less far back it is an
-        out-of-order delivery. False for a zero stamp or the first frame.
+        out-of-order delivery. False for a zero stamp or the first frame, and for a frame
+        that goes on from a far-back frame :meth:`add_image` holds (the step was that one's).
         """
         last = self._last_image_stamp
-        return last is not None and stamp != 0 and \
-            stamp < last - self._back_limit(self._colour_period())
+        if last is None or stamp == 0:
+            return False
+        held = self._image_back
+        if held is not None and held[0] < stamp < (held[0] + last) / 2:
+            return False
+        return stamp < last - self._back_limit(self._colour_period())
 
     def _back_limit(self, period):
         """How far (s) a stamp may lie before its stream's newest and be out of order.
@@ -437,6 +490,8 @@ class FrameSync:
 
     def poll(self, now):
         """Release frames whose depth is overdue; call it periodically."""
+        if self._image_back is not None and now - self._image_back[2] >= self.depth_timeout:
+            self._resolve_image_back(None)  # no colour frame came to tell: a new time
         return self._release(now)
 
     def _nearest(self, items, stamp):
