@@ -476,6 +476,36 @@ def test_a_clock_stepped_back_a_little_answers_on_at_once():
     assert s.out_of_order == 1
 
 
+@pytest.mark.parametrize('step', [0.3, 2.0])
+def test_a_clock_stepped_back_while_frames_wait_for_depth_answers_the_next_pass(step):
+    """30 Hz, depth 0.1 s behind colour, the clock stepped back 0.3 s or 2 s at frame 30.
+
+    Three frames waited for their depth at the step; their depth, of the old time, came
+    after it and paired them, and the newest stamp answered went back to the old time:
+    the new time's frames were dropped as out of order until it caught up (8 of 90 at
+    0.3 s, 59 of 90 at 2 s). Now the frames waiting go at the step without depth, saying
+    time went back, and the old time's late depth is not kept: every frame is answered,
+    each after the step with its own depth.
+    """
+    s, events = FrameSync(slop=0.05, depth_timeout=0.5), []
+    for k in range(90):
+        events += [(k / 30, 'c', k), (k / 30 + 0.1, 'd', k)]
+    out = []
+    for now, kind, k in sorted(events):
+        stamp = 1000.0 + k / 30 - (step if k >= 30 else 0.0)
+        if kind == 'c':
+            out += s.add_image(stamp, k, now)
+        else:
+            out += s.add_depth(stamp, f'd{k}', now)
+        out += s.poll(now)
+    out += s.poll(10.0)
+    assert [f.image for f in out] == list(range(90)) and s.out_of_order == 0
+    assert s.dropped == 0
+    wrong = [(f.image, f.depth, f.no_depth_reason) for f in out if f.depth != f'd{f.image}']
+    assert [w[0] for w in wrong] in ([28, 29], [27, 28, 29]), wrong
+    assert all('time went back' in w[2] for w in wrong), wrong
+
+
 def test_colour_behind_a_slow_depth_stream_is_told_the_slop_not_the_clocks():
     """Depth at 6 Hz, colour at 30 Hz arriving 0.6 s after the depth of its stamp.
 

@@ -41,7 +41,9 @@ stamp (a bag played with ``--loop``: its first colour frame arrives before its d
 the depths of the loop before, all stamped after it, decided that no nearer one could
 come: answered without depth at every loop; a loop shorter than ``depth_timeout`` had all
 but its first pass dropped as out of order), once the next colour frame goes on from it
-(one frame delivered late is not a new time: :meth:`FrameSync.add_image`).
+(one frame delivered late is not a new time: :meth:`FrameSync.add_image`). Colour frames
+still waiting for depth then are released at once without it, and the old time's depth
+that comes after the step is not kept (:meth:`FrameSync.add_depth`).
 
 A zero stamp on either stream (a driver or republisher that leaves header.stamp empty)
 gives nothing to pair by: a colour frame stamped 0, or any colour frame while the newest
@@ -272,6 +274,12 @@ class FrameSync:
         # whether time went back or that one came late: (its stamp, image, arrival, the
         # newest stamp before it), else None (add_image).
         self._image_back = None
+        # Colour frames that waited for depth when time went back, released without it at
+        # the next _release: (stamp, image, arrival, no-depth reason).
+        self._went_back = []
+        # After a colour step back before the depth stream's: (the step's arrival, the
+        # stamp from which a depth continues the old time), else None (add_depth).
+        self._old_depth = None
         self.wait_for_info = wait_for_info
         self._info_lost = False
 
@@ -296,9 +304,24 @@ class FrameSync:
         lost the depths that had come for them). Farther ahead than its arrival gap
         allows by more than the wait (a clock step, a camera restarted on another
         clock): the history starts afresh at once.
+
+        Within ``depth_timeout + slop`` after the colour stamps went back before the depth
+        stamps did, a depth that goes on from the old time and is stamped after every
+        colour frame of the new time by more than ``slop`` is not kept: its frame was
+        released at the step (:meth:`_store_image`), and kept, it settled the new time's
+        frames, stamped before it, as past their depth.
         """
         stamp = float(stamp)
         horizon = self.depth_timeout + self.slop
+        if self._old_depth is not None:
+            since, old = self._old_depth
+            if now - since > horizon:
+                self._old_depth = None
+            elif stamp != 0 and stamp >= old and self._last_image_stamp is not None and \
+                    stamp > self._last_image_stamp + self.slop:
+                self._last_depth_arrival = now
+                self._depth_lost = False
+                return self._release(now)
         if self._depths and stamp != 0:
             # (A zero stamp is no time: such depth is the newest by arrival, appended.)
             newest, newest_arrival = self._depths[-1][0], self._depths[-1][2]
@@ -404,12 +427,26 @@ class FrameSync:
             since = self._depth_back_arrival
             if since is None or now - since > self.depth_timeout + self.slop:
                 since = math.inf
+            if since == math.inf and self._depths and self._depths[-1][0] != 0:
+                # The depth stream has not gone back yet: what continues its time is late.
+                self._old_depth = (now, self._depths[-1][0] -
+                                   self._back_limit(self.depth_period()))
             self._depths = deque(d for d in self._depths if d[2] >= since)
             self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
                                       maxlen=RATE_FRAMES)
             self._image_times.clear()
             self._released_stamp = None
             self._break_arrival = now
+            # The frames still waiting for depth go now, without it: their depth, of the
+            # old time, is not kept (add_depth). Paired with it when it came, they moved
+            # the newest stamp answered back to the old time, and the new time's frames
+            # were dropped as out of order: 59 of the next 60 at 30 Hz after a clock
+            # stepped back 2 s with depth 0.1 s behind colour.
+            reason = (f'time went back {last - stamp:.3f} s while the frame waited for its '
+                      'depth (a recording looped or restarted, a clock stepped back): '
+                      'depth of the time before the step is not kept')
+            self._went_back += [(*f, reason) for f in self._images]
+            self._images.clear()
         if stamp != 0:
             if self._image_times and self._stalled(now):
                 self._break_arrival = now  # the rate holds; the depth's lag is measured anew
@@ -717,6 +754,10 @@ class FrameSync:
         return SyncedFrame(stamp, image, None, self._info_for(stamp), no_depth_reason=reason)
 
     def _release(self, now):
+        went = [SyncedFrame(stamp, image, None, self._info_for(stamp), no_depth_reason=reason,
+                            waited=max(0.0, now - arrival))
+                for stamp, image, arrival, reason in self._went_back]
+        self._went_back = []
         out = []
         kept = deque()
 
@@ -809,4 +850,4 @@ class FrameSync:
             while self._images and self._images[0][0] < newest:
                 self._images.popleft()
                 self.dropped += 1
-        return out
+        return went + out
