@@ -857,6 +857,47 @@ def test_a_depth_image_delivered_after_the_next_one_still_pairs():
     assert sum(f.depth is None for f in out) <= 1
 
 
+def _shuffled_depth(late, lost=()):
+    """30 Hz colour and depth on one clock; depth ``k`` ``late(k)`` s late, ``lost`` never.
+
+    Returns the FrameSync and the released frames (payload ``k`` and ``'d<k>'``).
+    """
+    s, events = FrameSync(slop=0.05, depth_timeout=0.5), []
+    for k in range(120):
+        events.append((k / 30, 'c', k))
+        if k not in lost:
+            events.append((k / 30 + 0.005 + late(k), 'd', k))
+    out = []
+    for now, kind, k in sorted(events):
+        stamp = 1000.0 + k / 30
+        if kind == 'c':
+            out += s.add_image(stamp, k, now)
+        else:
+            out += s.add_depth(stamp, f'd{k}', now)
+        out += s.poll(now)
+    return s, out + s.poll(100.0)
+
+
+def test_a_frame_whose_depth_comes_after_the_next_two_does_not_take_a_neighbours():
+    """Every tenth depth of a 30 Hz stream delivered two periods late, after the next two.
+
+    The depth after the frame's stamp settled it at once, and it took the nearer of its
+    neighbours' depths, both 33 ms off and within slop: 12 of 120 frames paired with the
+    wrong depth. Once the depth stream has been seen out of order, a frame between two
+    depths a missing one apart waits for it (at most the reorder delay, within the depth
+    wait): only the first, which nothing foretold, takes its neighbour's.
+    """
+    s, out = _shuffled_depth(lambda k: 2 / 30 if k % 10 == 3 else 0.0)
+    assert [f.image for f in out] == list(range(120)) and s.dropped == 0
+    wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}']
+    assert wrong == [(3, 'd4')], wrong
+    assert max(f.waited for f in out) < 0.1
+    # Depth lost (never out of order) is not waited for: the neighbour's pairs at once.
+    s, out = _shuffled_depth(lambda k: 0.0, lost=range(3, 120, 10))
+    assert len(out) == 120 and max(f.waited for f in out) < 0.04
+    assert all(f.depth is not None for f in out)
+
+
 def test_a_colour_frame_older_than_one_released_is_dropped_and_counted():
     """Out-of-order colour is dropped and counted in ``out_of_order``.
 
