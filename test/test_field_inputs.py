@@ -772,6 +772,39 @@ def test_a_loop_shorter_than_the_depth_wait_is_answered_on_every_pass(probe, sta
     assert node.stop() == 0
 
 
+def test_one_frame_delivered_late_is_dropped_not_taken_for_a_restart(probe, start_node):
+    """One colour frame (with its depth) delivered 0.4 s late in a 10 Hz stream.
+
+    Four periods back, within depth_wait: before session 25 it was taken for a new time
+    (a restart, a loop) at once: the depth history was cleared, frames_stamp_backwards
+    counted it and the log warned of a restart. It is held until the next frame shows
+    the stream went on from the later time, then dropped as out of order, said so; the
+    frames after it keep their depth.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3',
+                                   '-p', 'max_frame_age:=30.0')
+    red = obj(scene, 'red', 'ball')
+    base = probe.node.get_clock().now().nanoseconds
+    order = list(range(15)) + [16, 17, 18, 19, 15] + list(range(20, 40))
+    start = time.monotonic()
+    for sent, k in enumerate(order):
+        publish(camera, scene, stamp_ns=base + k * 10**8)
+        time.sleep(max(0.0, start + (sent + 1) / 10 - time.monotonic()))
+    time.sleep(1.0)
+    answered = detections(probe)
+    stamps = [d['stamp']['sec'] * 10**9 + d['stamp']['nanosec'] - base for d in answered]
+    assert stamps == sorted(stamps), stamps  # never an answer back in time
+    late = [d for d, t in zip(answered, stamps) if t > 19.5 * 10**8]
+    assert len(late) >= 10 and all(d['status'] != 'no_depth' for d in late), \
+        [d['reason'] for d in late if d['status'] == 'no_depth'][:3]
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    values = wait_diag(probe, lambda lv, m, v: int(v['frames_out_of_order']) >= 1)[2]
+    assert values['frames_stamp_backwards'] == '0', values
+    assert 's before the one received before it' not in node.output(), node.output()
+    assert node.stop() == 0
+
+
 def feed_late_depth(camera, scene, delay, seconds, period=0.5):
     """Publish colour and camera_info every ``period`` s, each depth ``delay`` s later.
 

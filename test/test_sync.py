@@ -942,6 +942,7 @@ def test_one_colour_frame_delivered_five_periods_late_is_not_a_new_time():
     out += s.poll(10.0)
     assert [f.image for f in out] == [k for k in range(90) if k != 40]
     assert s.out_of_order == 1 and s.dropped == 0
+    assert s.steps_back == 0  # one frame late is no step back: the node says nothing of it
     wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}']
     assert not wrong, wrong
 
@@ -952,22 +953,23 @@ def test_a_loop_of_half_a_second_at_30_hz_is_answered_on_every_pass():
     The step back (0.47 s, within depth_wait + slop) is held until the next colour frame
     goes on from the earlier time; then it is a new time, and every frame of each pass
     pairs with its own depth, whether depth arrives 5 ms before or after its colour frame.
-    ``goes_back`` names each step once (the node counts frames_stamp_backwards by it).
+    ``steps_back`` counts each step once, when it is taken in (the node's
+    frames_stamp_backwards and its warning).
     """
     for depth_after in (0.005, -0.005):
-        s, now, out, backs = FrameSync(slop=0.05, depth_timeout=0.5), 0.0, [], 0
+        s, now, out = FrameSync(slop=0.05, depth_timeout=0.5), 0.0, []
         for _ in range(3):
             for k in range(15):
                 stamp, now = 1000.0 + k / 30.0, now + 1 / 30.0
                 if depth_after < 0:
                     out += s.add_depth(stamp, f'd{k}', now + depth_after)
-                backs += s.goes_back(stamp)
                 out += s.add_image(stamp, k, now)
                 if depth_after > 0:
                     out += s.add_depth(stamp, f'd{k}', now + depth_after)
                 out += s.poll(now + 0.01)
         out += s.poll(now + 1.0)
-        assert [f.image for f in out] == list(range(15)) * 3 and backs == 2
+        assert [f.image for f in out] == list(range(15)) * 3 and s.steps_back == 2
+        assert abs(s.last_step_back - 14 / 30) < 1e-9
         assert all(f.depth == f'd{f.image}' for f in out) and s.out_of_order == 0
         assert max(f.waited for f in out) < 1 / 30 + 0.01
 

@@ -1299,12 +1299,6 @@ class PerceptionMixin:
                             'are treated as unstamped (max_frame_age is not applied, depth '
                             'pairs by arrival, latency runs from arrival): fix the '
                             "driver's stamping")
-        if self.sync.goes_back(stamp):
-            self.health.count('frames_stamp_backwards')
-            self._warn_once('stamp_backwards', f'a colour frame is stamped {last - stamp:.3f} '
-                            's before the one received before it (a driver restart, a bag '
-                            'played in a loop, a clock stepped back): depth and the tracked '
-                            'target start afresh from it')
         self._last_colour_stamp = stamp if stamp != 0 else last
         self._colour_size = (rgb.shape[1], rgb.shape[0])
         held, self._info_unsized = self._info_unsized, None
@@ -1323,7 +1317,7 @@ class PerceptionMixin:
             # Per colour frame, as the frame check: /diagnostics WARN while it lasts.
             self.health.count('frames_info_off_centre')
             self._warn_once('camera_info_off_centre', self._info_centre_note)
-        dropped, reordered = self.sync.dropped, self.sync.out_of_order
+        dropped, reordered = self.sync.dropped, (self.sync.out_of_order, self.sync.steps_back)
         stamp = 0.0 if repeated else stamp  # no capture time: paired and aged by arrival
         for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
@@ -1354,8 +1348,21 @@ class PerceptionMixin:
         a lossy link, a driver that publishes out of order: usb_cam#259, rosbag2#2058).
         Before session 24 each was answered: the tracker dropped its track at every one
         (13 track ids in 60 frames) and poses went out stamped before the previous one
-        (helper-50).
+        (helper-50). The colour stream's steps back in time that FrameSync took in (a
+        driver restart, a bag looped, a clock stepped back) are counted as they are taken
+        in: a far-back frame is held until the next frame tells whether time went back or
+        that one frame came late (counted when it was received, a late frame was warned as
+        a restart).
+
+        :param before: ``(out_of_order, steps_back)`` of ``self.sync`` before the call.
         """
+        before, backs = before
+        if self.sync.steps_back > backs:
+            self.health.count('frames_stamp_backwards', self.sync.steps_back - backs)
+            self._warn_once('stamp_backwards', 'a colour frame is stamped '
+                            f'{self.sync.last_step_back:.3f} s before the one received before '
+                            'it (a driver restart, a bag played in a loop, a clock stepped '
+                            'back): depth and the tracked target start afresh from it')
         n = self.sync.out_of_order - before
         if n <= 0:
             return
@@ -1417,7 +1424,7 @@ class PerceptionMixin:
                             'else poses are off by the offset between the two cameras')
         # The depth's own frame goes with it: whether a depth of another size may be
         # resampled depends on it (depth_to_image_size), decided on the worker.
-        reordered = self.sync.out_of_order
+        reordered = self.sync.out_of_order, self.sync.steps_back
         for frame in self.sync.add_depth(stamp, (depth, depth_frame), now):
             self._submit(frame)
         self._note_out_of_order(reordered)
@@ -1483,7 +1490,7 @@ class PerceptionMixin:
                         'else poses are scaled and shifted across the image')
 
     def _poll_sync(self):
-        reordered = self.sync.out_of_order
+        reordered = self.sync.out_of_order, self.sync.steps_back
         for frame in self.sync.poll(time.monotonic()):
             self._submit(frame)
         self._note_out_of_order(reordered)

@@ -282,6 +282,10 @@ class FrameSync:
         # After a colour step back before the depth stream's: (the step's arrival, the
         # stamp from which a depth continues the old time), else None (add_depth).
         self._old_depth = None
+        # Colour steps back in time taken in (a loop, a restart, a clock stepped back; not
+        # a frame held and found late), and the newest one's size, s: the node's count.
+        self.steps_back = 0
+        self.last_step_back = 0.0
         self.wait_for_info = wait_for_info
         self._info_lost = False
 
@@ -433,6 +437,8 @@ class FrameSync:
                 # The depth stream has not gone back yet: what continues its time is late.
                 self._old_depth = (now, self._depths[-1][0] -
                                    self._back_limit(self.depth_period()))
+            self.steps_back += 1
+            self.last_step_back = last - stamp
             self._depths = deque(d for d in self._depths if d[2] >= since)
             self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
                                       maxlen=RATE_FRAMES)
