@@ -1977,6 +1977,32 @@ def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, sta
     assert node.stop() == 0
 
 
+def test_p_of_another_resolution_beside_a_k_that_fits_is_read_from_k(probe, start_node):
+    """gz-sim#705: a Gazebo camera at 640x480 published P of its default 320x240 mode.
+
+    K fitted the image; P (fx 277, principal point (160, 120)) did not. The node read P,
+    as image_geometry does: the red ball came metres from the truth, and /diagnostics
+    said "K and P look like those of the camera at 320x240". Now K is read, warned once
+    and counted (``camera_info_projection``).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    intr = scene.intrinsics
+
+    def default_p(m):
+        m.p = [intr.fx * 0.5, 0.0, intr.width / 4, 0.0, 0.0, intr.fy * 0.5,
+               intr.height / 4, 0.0, 0.0, 0.0, 1.0, 0.0]
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, info=default_p)
+    _, message, values = wait_diag(
+        probe, lambda lv, m, v: int(v.get('camera_info_projection', 0)) >= 1)
+    assert int(values.get('camera_info_projection', 0)) >= 1, values
+    assert 'does not fit its 640x480 image' in message and 'using K' in message, message
+    assert 'principal point (160' not in message, message
+    assert node.output().count('does not fit its 640x480') == 1
+    assert node.stop() == 0
+
+
 def test_depth_in_tenths_of_a_millimetre_is_posed_right_with_depth_scale(probe, start_node):
     """A RealSense D405 publishes 16UC1 in units of 0.1 mm (realsense-ros issue #3438).
 

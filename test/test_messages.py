@@ -626,6 +626,37 @@ def test_camera_info_written_column_major_is_read_transposed_back():
     assert camera_matrix_layout_note(identity, []) is None
 
 
+def test_p_of_another_resolution_beside_a_k_that_fits_gives_way_to_k():
+    """gz-sim#705: P of the default 320x240 camera beside a K that fits 640x480.
+
+    P was read (image_geometry's way): fx 277 for 525 and the optical axis at (160, 120),
+    every pose shifted and scaled across the image, and /diagnostics said "K and P look
+    like those of the camera at 320x240". Now K is used, and a note says why.
+    """
+    k = [525.0, 0, 319.5, 0, 525.0, 239.5, 0, 0, 1]
+    p = [277.0, 0, 160.0, 0, 0, 277.0, 120.0, 0, 0, 0, 1, 0]
+    notes = []
+    intr = camera_info_to_intrinsics(k, 640, 480, p, notes=notes)
+    assert (intr.fx, intr.fy, intr.cx, intr.cy) == (525.0, 525.0, 319.5, 239.5)
+    assert [n.kind for n in notes] == ['projection'], notes
+    assert 'P (fx 277, fy 277, cx 160, cy 120) does not fit its 640x480 image' in notes[0]
+    assert principal_point_note(intr) is None
+    # The same without a size, at the image's.
+    notes = []
+    intr = camera_info_to_intrinsics(k, 0, 0, p, notes=notes, image_size=(640, 480))
+    assert (intr.fx, intr.cx, intr.width) == (525.0, 319.5, 640) and len(notes) == 1
+    # A rectified image's P (a few percent off K) stays, and so does P beside an unset K
+    # or a K that fits no better (both of another resolution: principal_point_note's).
+    rect = [540.0, 0, 330.0, 0, 0, 540.0, 250.0, 0, 0, 0, 1, 0]
+    for kk in (k, [0.0] * 9, [277.0, 0, 160.0, 0, 277.0, 120.0, 0, 0, 1]):
+        for pp in (rect, p):
+            notes = []
+            intr = camera_info_to_intrinsics(kk, 640, 480, pp, notes=notes)
+            if pp is p and kk is k:
+                continue
+            assert (intr.fx, intr.cx) == (pp[0], pp[2]) and notes == [], (kk, pp)
+
+
 def test_camera_info_binning_and_roi_describe_the_image_actually_sent():
     k = [600.0, 0, 320.0, 0, 600.0, 240.0, 0, 0, 1]
     binned = camera_info_to_intrinsics(k, 640, 480, binning_x=2, binning_y=2)

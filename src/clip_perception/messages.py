@@ -1156,10 +1156,10 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         principal point more than half the image outside it, or a bad size.
     """
     if width == 0 and height == 0:
-        intr = _camera_matrix(k, p, 1, 1)
+        intr = _camera_matrix(k, p, 1, 1, image_size, notes)
         intr = Intrinsics(intr.fx, intr.fy, intr.cx, intr.cy, 0, 0)
         return intr if image_size is None else with_image_size(intr, *image_size, notes)
-    intr = _camera_matrix(k, p, width, height)
+    intr = _camera_matrix(k, p, width, height, (width, height), notes)
     _check_size(height, width, 'camera_info')
     intr = _checked_in_pixels(intr, notes)
     x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
@@ -1306,8 +1306,7 @@ def principal_point_note(intrinsics, roi_set=False):
     """
     w, h = intrinsics.width, intrinsics.height
     cx, cy = intrinsics.cx, intrinsics.cy
-    if roi_set or w <= 0 or h <= 0 or (abs(cx - (w - 1) / 2) <= 0.2 * w and
-                                       abs(cy - (h - 1) / 2) <= 0.2 * h):
+    if roi_set or w <= 0 or h <= 0 or centred(intrinsics, w, h):
         return None
     text = (f'camera_info principal point ({cx:g}, {cy:g}) is far from the centre '
             f'({(w - 1) / 2:g}, {(h - 1) / 2:g}) of its {w}x{h} image')
@@ -1385,17 +1384,67 @@ def camera_matrix_layout_note(k, p=()):
             'the publisher')
 
 
-def _camera_matrix(k, p, width, height):
-    """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning)."""
+def _camera_matrix(k, p, width, height, size=None, notes=None):
+    """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning).
+
+    ``P`` whose principal point lies far from the centre of the ``size`` image
+    (:func:`centred`) beside a ``K`` whose principal point is near it is ``P`` of
+    another resolution, or one left at a default: ``K`` is used and a :class:`Note` of
+    kind ``projection`` is appended to ``notes``. gz-sim#705: a Gazebo camera at 640x480
+    published ``P`` of the default 320x240 camera (fx 277, cx 160, cy 120) beside a ``K``
+    that fitted; read from ``P``, every pose was shifted and scaled across the image,
+    and /diagnostics blamed "K and P". Rectification moves the principal point by a few
+    percent, never a fifth of the image, so ``P`` of a rectified image is never replaced.
+
+    :param size: ``(width, height)`` of the image the matrix is for, or None: not judged.
+    """
     k, p = _row_major(k, 3, 3)[0], _row_major(p, 3, 4)[0]
     try:
         if not p_is_unset(p):
             pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
-            return Intrinsics.from_k(pm[:, :3].ravel(), width, height)
+            from_p = Intrinsics.from_k(pm[:, :3].ravel(), width, height)
+            return from_p if size is None else _k_if_p_misfits(k, from_p, size, notes)
         return Intrinsics.from_k(k, width, height)
     except ValueError as exc:
         hint = ' (P is unset too)' if len(p) == 12 else ''
         raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
+
+
+def _k_if_p_misfits(k, from_p, size, notes):
+    """``from_p``, or ``K`` read at its size when only ``K`` fits the ``size`` image."""
+    try:
+        from_k = Intrinsics.from_k(k, from_p.width, from_p.height)
+    except ValueError:  # K unset (some drivers fill only P): P it is
+        return from_p
+    if centred(from_p, *size) or not centred(from_k, *size):
+        return from_p
+    if notes is not None:
+        w, h = size
+        notes.append(Note('projection', f'camera_info P (fx {from_p.fx:g}, fy {from_p.fy:g}, '
+                          f'cx {from_p.cx:g}, cy {from_p.cy:g}) does not fit its {w}x{h} '
+                          'image (its principal point is far from the centre: P of another '
+                          'resolution, or left at a default) but K (fx '
+                          f'{from_k.fx:g}, fy {from_k.fy:g}, cx {from_k.cx:g}, cy '
+                          f"{from_k.cy:g}) does: using K; P's left 3x3 is the camera matrix "
+                          "of the image as published (K's for an undistorted camera): fix "
+                          'the publisher'))
+    return from_k
+
+
+# Farthest a real camera's principal point lies from its image centre, as a fraction of
+# the image size on each axis (a few percent in practice; principal_point_note).
+_OFF_CENTRE = 0.2
+
+
+def centred(intrinsics, width, height):
+    """Whether the principal point lies within :data:`_OFF_CENTRE` of the image centre.
+
+    :param width: width of the image the camera matrix is for (px, > 0).
+    :param height: its height (px, > 0).
+    :return: bool.
+    """
+    return (abs(intrinsics.cx - (width - 1) / 2) <= _OFF_CENTRE * width and
+            abs(intrinsics.cy - (height - 1) / 2) <= _OFF_CENTRE * height)
 
 
 def p_is_unset(p):
