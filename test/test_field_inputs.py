@@ -2003,6 +2003,33 @@ def test_p_of_another_resolution_beside_a_k_that_fits_is_read_from_k(probe, star
     assert node.stop() == 0
 
 
+def test_a_roi_given_at_the_image_size_is_applied_to_a_full_camera_k(probe, start_node):
+    """Baxter's hand cameras give the roi's size as width and height (ar_track_alvar#40).
+
+    A 640x480 window at (320, 240) of a 1280x960 sensor, its camera_info 640x480 with roi
+    640x480+320+240 and K of the whole sensor. The roi was ignored (as large as the
+    message, it looked like none): the optical axis sat at the window's corner, the red
+    ball came 0.5 m off, and a roi being set kept the off-centre warning quiet. Now the
+    principal point is shifted by the offset, warned once, counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    intr = scene.intrinsics
+
+    def window(m):
+        m.k = [intr.fx, 0.0, intr.cx + 320, 0.0, intr.fy, intr.cy + 240, 0.0, 0.0, 1.0]
+        m.p = [0.0] * 12
+        m.roi.x_offset, m.roi.y_offset, m.roi.width, m.roi.height = 320, 240, 640, 480
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, info=window)
+    _, message, values = wait_diag(
+        probe, lambda lv, m, v: int(v.get('camera_info_roi_size', 0)) >= 1)
+    assert int(values.get('camera_info_roi_size', 0)) >= 1, values
+    assert "gives its roi's size (640x480)" in message, message
+    assert node.output().count("gives its roi's size") == 1
+    assert node.stop() == 0
+
+
 def test_depth_in_tenths_of_a_millimetre_is_posed_right_with_depth_scale(probe, start_node):
     """A RealSense D405 publishes 16UC1 in units of 0.1 mm (realsense-ros issue #3438).
 

@@ -667,6 +667,31 @@ def test_camera_info_binning_and_roi_describe_the_image_actually_sent():
         camera_info_to_intrinsics(k, 640, 480, roi=(600, 0, 200, 100))
 
 
+def test_a_roi_as_large_as_the_camera_info_size_shifts_a_full_camera_principal_point():
+    """Baxter's hand camera (sniekum/ar_track_alvar#40): 640x400, roi 640x400+320+200.
+
+    Its K is the 1280x800 sensor's (cx 631), its P the window's (cx 311). A roi as large
+    as the message's size was ignored: with P the answer was right by luck, with K alone
+    the optical axis sat at the window's right edge, nothing said.
+    """
+    k = [403.9, 0, 631.0, 0, 403.9, 375.7, 0, 0, 1]
+    p = [403.9, 0, 311.0, 0, 0, 403.9, 175.7, 0, 0, 0, 1, 0]
+    roi = (320, 200, 640, 400)
+    for pp in ([0.0] * 12, p):
+        notes = []
+        intr = camera_info_to_intrinsics(k, 640, 400, pp, roi=roi, notes=notes)
+        assert (intr.width, intr.height) == (640, 400)
+        assert (round(intr.cx, 6), round(intr.cy, 6)) == (311.0, 175.7), pp
+        assert [n.kind for n in notes] == (['roi_size'] if pp[0] == 0 else []), notes
+    assert 'read shifted by the roi offset' in notes[0] if notes else True
+    notes = []
+    camera_info_to_intrinsics(k, 640, 400, roi=roi, notes=notes)
+    assert 'principal point (631, 375.7)' in notes[0] and '(311, 175.7) in the image' in notes[0]
+    # With binning too: shifted, then binned.
+    intr = camera_info_to_intrinsics(k, 640, 400, binning_x=2, binning_y=2, roi=roi)
+    assert (intr.width, intr.cx) == (320, 155.5)
+
+
 def test_camera_info_without_a_size_leaves_it_to_the_image():
     intr = camera_info_to_intrinsics([525, 0, 319.5, 0, 525, 239.5, 0, 0, 1], 0, 0)
     assert (intr.width, intr.height, intr.fx, intr.cx) == (0, 0, 525.0, 319.5)

@@ -1144,7 +1144,8 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param k: 9 floats, row-major 3x3.
     :param p: 12 floats, row-major 3x4 (optional).
     :param binning_x: ``binning_x`` (0 and 1 both mean none).
-    :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full).
+    :param roi: ``(x_offset, y_offset, width, height)`` of ``roi`` (all zero = full; one
+        as large as the message's size at an offset: :func:`_principal_point_in_roi`).
     :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
         the camera matrix was read in pixels from fractions of the image size.
     :param image_size: ``(width, height)`` of the colour images, or None; used when the
@@ -1169,6 +1170,8 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
             raise MessageError('invalid', f'camera_info roi {roi_w}x{roi_h}+{x_off}+{y_off} '
                                f'lies outside the {w}x{h} camera')
         cx, cy, w, h = cx - x_off, cy - y_off, roi_w, roi_h
+    elif (roi_w, roi_h) == (w, h) and (x_off or y_off):
+        cx, cy = _principal_point_in_roi(intr, x_off, y_off, notes)
     bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
     if bx > 1 or by > 1:
         fx, cx, w = fx / bx, cx / bx, w // bx
@@ -1176,6 +1179,41 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         if w <= 0 or h <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _principal_point_in_roi(intr, x_off, y_off, notes):
+    """``(cx, cy)`` in a roi image whose camera_info gives the roi's size as its own.
+
+    sensor_msgs/CameraInfo ``width`` and ``height`` are the full camera's, and ``roi``
+    a window of it. Some drivers give the roi image's size instead, beside a roi at an
+    offset (Baxter's hand cameras: 640x400 with roi 640x400+320+200,
+    sniekum/ar_track_alvar#40), so the roi, as large as the camera, lies outside it.
+    Their ``K`` is the full camera's (cx 631 of a 1280x800 sensor) and their ``P``
+    already the window's (cx 311), or not: the reading that puts the principal point
+    nearer the image centre, shifted by the offset (image_geometry's way) or as given,
+    is taken. Before, the roi was ignored: a ``K``-only camera_info put the optical axis
+    at the window's right edge, with nothing said.
+
+    :param intr: :class:`Intrinsics` as the message gives them, of the roi's size.
+    :param notes: a list, or None; a :class:`Note` of kind ``roi_size`` is appended when
+        the principal point is shifted.
+    :return: ``(cx, cy)`` (px).
+    """
+    w, h = intr.width, intr.height
+
+    def off(cx, cy):
+        return abs(cx - (w - 1) / 2) / w + abs(cy - (h - 1) / 2) / h
+    if off(intr.cx - x_off, intr.cy - y_off) >= off(intr.cx, intr.cy):
+        return intr.cx, intr.cy
+    if notes is not None:
+        notes.append(Note('roi_size', f"camera_info gives its roi's size ({w}x{h}) as its "
+                          f'width and height, with the roi at offset ({x_off}, {y_off}): '
+                          "sensor_msgs/CameraInfo width and height are the full camera's; "
+                          f'its principal point ({intr.cx:g}, {intr.cy:g}) is the full '
+                          "camera's, so it is read shifted by the roi offset, as "
+                          f'image_geometry does: ({intr.cx - x_off:g}, {intr.cy - y_off:g}) '
+                          'in the image; fix the publisher'))
+    return intr.cx - x_off, intr.cy - y_off
 
 
 def _checked_in_pixels(intr, notes):
