@@ -1254,6 +1254,29 @@ def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     assert node.stop() == 0
 
 
+def test_disparity_wired_to_the_depth_input_is_named(probe, start_node):
+    """A stereo camera's disparity image remapped to depth (OAK-D's ``stereo/disparity``).
+
+    Disparity is pixels of shift, not distance: read as depth, every pose lay along its
+    ray at the wrong range, with nothing said. The topic's name tells: warned once, kept
+    in /diagnostics and counted (depth_disparity_topic).
+    """
+    topic = '/oak/stereo/disparity'
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-r', f'depth:={topic}')
+    listen_all(probe)
+    camera = Camera(probe, depth=topic)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'whose name says disparity' in m)), node.output()
+    level, message, values = diag(probe)
+    assert level >= 1 and f'depth is read from {topic}' in message, message
+    assert int(values['depth_disparity_topic']) >= 1, values
+    assert node.output().count('whose name says disparity') == 1, node.output()
+    assert node.stop() == 0
+
+
 def start_deaf(probe, start_node, image, published):
     """Start the node on ``image`` and a depth topic; publish CompressedImage elsewhere.
 

@@ -6,6 +6,7 @@ from clip_perception.health import command_flips
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
+from clip_perception.health import disparity_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import nearby_topic
@@ -300,6 +301,29 @@ def test_wiring_note_tells_the_two_compressed_depth_transports_apart_by_topic():
     # depth remapped onto the compressed topic itself, with the raw transport.
     note = wiring_note('depth', depth + '/compressed', image, {depth + '/compressed': [jpeg]})
     assert note.endswith('set depth_transport:=compressed'), note
+
+
+def test_a_disparity_topic_wired_to_depth_is_named():
+    """Disparity (px of shift) on the depth input: a 25 px disparity read as 25 m.
+
+    As stereo_msgs/DisparityImage the subscription never matches (the wiring note says
+    disparity is not depth); as a plain Image (OAK-D's, ZED's ``.../disparity``) the
+    topic's name is what tells (disparity_note).
+    """
+    image, disparity = 'sensor_msgs/msg/Image', 'stereo_msgs/msg/DisparityImage'
+    note = wiring_note('depth', '/stereo/disparity', image, {'/stereo/disparity': [disparity]})
+    assert 'published as stereo_msgs/msg/DisparityImage' in note, note
+    assert 'disparity is pixel shifts, not depth' in note, note
+    note = wiring_note('depth', '/points', image, {'/points': ['sensor_msgs/msg/PointCloud2']})
+    assert 'not depth' not in note, note  # only disparity is told so
+    for topic in ('/oak/stereo/disparity', '/zed/zed_node/disparity/disparity_image',
+                  '/camera/Disparity_Image'):
+        note = disparity_note(topic)
+        assert note.startswith(f'depth is read from {topic}, whose name says disparity'), note
+        assert 'f * T / d' in note, note
+    for topic in ('/camera/depth/image_rect_raw', '/oak/stereo/depth',
+                  '/camera/aligned_depth_to_color/image_raw', '/stereo/depth_from_disparity'):
+        assert disparity_note(topic) is None
 
 
 def test_publishers_note_names_inputs_with_more_than_one_node():

@@ -344,7 +344,7 @@ class Health:
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'frames_depth_leading',
                          'frames_depth_beyond_slop', 'frames_out_of_order',
-                         'depth_other_frame',
+                         'depth_other_frame', 'depth_disparity_topic',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
@@ -558,6 +558,34 @@ def nearby_topic(topic, want, graph):
     return None if best is None else best[1]
 
 
+DISPARITY_TYPE = 'stereo_msgs/msg/DisparityImage'
+
+
+def disparity_note(topic):
+    """Say that the depth topic's name says it carries disparity, or None.
+
+    A stereo pipeline publishes disparity (pixels of shift between the two images) beside
+    or instead of depth: stereo_image_proc's ``disparity`` (stereo_msgs/DisparityImage),
+    and as a plain 32FC1 or 16UC1 sensor_msgs/Image by OAK-D's and ZED's drivers
+    (``stereo/disparity``, ``disparity/disparity_image``). Remapped to ``depth`` as an
+    Image, a 25 px disparity read as 25 m (or 25 mm) of depth, every pose along its ray
+    wrong, with nothing said: no check on the values alone tells the two apart. Depth is
+    ``f * T / d`` (f the focal length in px, T the baseline in m, d the disparity in px).
+
+    :param topic: the depth subscription's resolved topic.
+    :return: one line naming the topic and what to remap, or None when its name does not
+        say disparity, or says depth too (``/stereo/depth_from_disparity``).
+    """
+    name = topic.lower()
+    if 'disparity' not in name or 'depth' in name:
+        return None
+    return (f'depth is read from {topic}, whose name says disparity: a disparity image '
+            'holds pixel shifts between the stereo images, not distances, and read as '
+            'depth every pose is wrong (depth = f * T / d, with the focal length f in px '
+            "and the baseline T); remap depth to the camera's depth image (e.g. "
+            '.../stereo/depth or .../depth/image_rect_raw)')
+
+
 def wiring_note(stream, topic, want, published, graph=None):
     """Say why a subscription that has received nothing cannot receive anything, or None.
 
@@ -592,6 +620,9 @@ def wiring_note(stream, topic, want, published, graph=None):
         fix = (f'; set {param}:={_transport_of(stream, topic, here[0])}'
                if here[0] in kinds and param else
                f'; remap {stream if stream != "colour" else "image"} to a {want} topic')
+        if stream == 'depth' and here[0] == DISPARITY_TYPE:
+            fix += (" (disparity is pixel shifts, not depth: the camera's depth image, or "
+                    'depth computed as f * T / d)')
         return (f'{stream} never arrives: {topic} is published as {", ".join(here)} but '
                 f'the node subscribes {want} there{fix}')
     if published.get(topic):

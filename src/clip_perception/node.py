@@ -111,6 +111,7 @@ from clip_perception.config import value_from_text
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
+from clip_perception.health import disparity_note
 from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
@@ -628,6 +629,8 @@ class PerceptionMixin:
                 self._on_compressed_depth, camera_qos))
         elif values['use_depth']:
             subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
+        self._disparity_note = disparity_note(subs[2].topic_name) if values['use_depth'] \
+            else None
         self._check_qos_overrides([sub.topic_name for sub in subs])
         self._open_command()
         self._inputs = subs
@@ -1395,6 +1398,9 @@ class PerceptionMixin:
     def _add_depth(self, header, depth):
         now = time.monotonic()
         self.health.accepted('depth', now)
+        if self._disparity_note:
+            self.health.count('depth_disparity_topic')
+            self._warn_once('depth_disparity', self._disparity_note)
         if header.stamp.sec == 0 and header.stamp.nanosec == 0 and \
                 self._last_colour_stamp is not None:  # both unstamped: paired by arrival
             self.health.count('depth_zero_stamp')
