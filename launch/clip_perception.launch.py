@@ -95,7 +95,8 @@ def generate_launch_description():
                               '(a managed node, unconfigured until told otherwise).'),
         DeclareLaunchArgument('depth_scale', default_value='',
                               description='Metres per unit of 16UC1 depth: 0.001 for '
-                              'millimetres, 0.0001 for a RealSense D405 (0.1 mm). Empty: '
+                              'millimetres, 0.0001 for a RealSense D405 (0.1 mm), '
+                              '0.00025 for an L515 (0.25 mm). Empty: '
                               "the parameters file's value (0.001 in the shipped one)."),
         DeclareLaunchArgument('use_sim_time', default_value='false',
                               description='true: ROS time from /clock (play bags with '

@@ -1254,8 +1254,33 @@ def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     assert node.stop() == 0
 
 
+def test_depth_lost_on_the_way_is_named_in_the_log_not_told_a_slop(probe, start_node):
+    """Depth published at the colour rate, four in five lost on the way (10 Hz).
+
+    Helper-56: a camera publisher without the large-data Fast DDS profile lost most
+    614 kB depth images; the one log line said "depth images are stamped 1.100 s apart
+    ... set sync_slop to 0.578 s" (which pairs frames with depth half a second off), and
+    the transport was named only in /diagnostics. Now the log names the loss and the
+    profile, once, and no sync_slop is suggested.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    rng = np.random.default_rng(11)
+    start = time.monotonic()
+    for sent in range(90):
+        keep = rng.random() < 0.2 or sent < 3
+        publish(camera, scene, depth=None if keep else (lambda m: None))
+        time.sleep(max(0.0, start + (sent + 1) / 10 - time.monotonic()))
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'lost on the way' in m)
+    assert 'FASTRTPS_DEFAULT_PROFILES_FILE' in message, message
+    log = node.output()
+    assert log.count('are lost on the way or published slower') == 1, log
+    assert 'set sync_slop to' not in log, log
+    assert node.stop() == 0
+
+
 def test_disparity_wired_to_the_depth_input_is_named(probe, start_node):
-    """A stereo camera's disparity image remapped to depth (OAK-D's ``stereo/disparity``).
+    """A stereo camera's disparity image remapped to depth (a stereo node's ``stereo/disparity``).
 
     Disparity is pixels of shift, not distance: read as depth, every pose lay along its
     ray at the wrong range, with nothing said. The topic's name tells: warned once, kept

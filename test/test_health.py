@@ -316,13 +316,14 @@ def test_a_disparity_topic_wired_to_depth_is_named():
     assert 'disparity is pixel shifts, not depth' in note, note
     note = wiring_note('depth', '/points', image, {'/points': ['sensor_msgs/msg/PointCloud2']})
     assert 'not depth' not in note, note  # only disparity is told so
-    for topic in ('/oak/stereo/disparity', '/zed/zed_node/disparity/disparity_image',
-                  '/camera/Disparity_Image'):
+    for topic in ('/oak/stereo/disparity', '/camera/Disparity_Image', '/depth_cam/disparity',
+                  '/oak/stereo/disparity/compressedDepth', '/stereo/disparity/compressed'):
         note = disparity_note(topic)
         assert note.startswith(f'depth is read from {topic}, whose name says disparity'), note
         assert 'f * T / d' in note, note
     for topic in ('/camera/depth/image_rect_raw', '/oak/stereo/depth',
-                  '/camera/aligned_depth_to_color/image_raw', '/stereo/depth_from_disparity'):
+                  '/camera/aligned_depth_to_color/image_raw', '/stereo/depth_from_disparity',
+                  '/disparity/depth', '/camera/depth/image_raw/compressedDepth'):
         assert disparity_note(topic) is None
 
 

@@ -116,13 +116,13 @@ PARAMETERS = (
           choices=('raw', 'compressed')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
-    Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1 and compressedDepth '
-          '16UC1): 0.001 for millimetres (REP 118, most cameras); 0.0001 for a RealSense D405 '
-          '(its depth_units, 0.1 mm), 0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth '
-          'is metres whatever it is. A wrong value moves every pose along its ray by the '
-          'same factor, and no check on the depth alone can see it on a tabletop. Changing '
-          'it drops the tracked target (its position was in the old units).', min=0.00001,
-          max=0.01),
+    Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1, compressedDepth '
+          "16UC1 and the compressed transport's 16-bit PNG): 0.001 for millimetres (REP "
+          '118, most cameras); 0.0001 for a RealSense D405 (its depth_units, 0.1 mm), '
+          '0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth is metres whatever it is. A '
+          'wrong value moves every pose along its ray by the same factor, and no check on '
+          'the depth alone can see it on a tabletop. Changing it drops the tracked target '
+          '(its position was in the old units).', min=0.00001, max=0.01),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '

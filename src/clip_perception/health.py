@@ -565,19 +565,26 @@ def disparity_note(topic):
     """Say that the depth topic's name says it carries disparity, or None.
 
     A stereo pipeline publishes disparity (pixels of shift between the two images) beside
-    or instead of depth: stereo_image_proc's ``disparity`` (stereo_msgs/DisparityImage),
-    and as a plain 32FC1 or 16UC1 sensor_msgs/Image by OAK-D's and ZED's drivers
-    (``stereo/disparity``, ``disparity/disparity_image``). Remapped to ``depth`` as an
-    Image, a 25 px disparity read as 25 m (or 25 mm) of depth, every pose along its ray
-    wrong, with nothing said: no check on the values alone tells the two apart. Depth is
-    ``f * T / d`` (f the focal length in px, T the baseline in m, d the disparity in px).
+    or instead of depth: as stereo_msgs/DisparityImage (stereo_image_proc's
+    ``disparity``, the ZED wrapper's ``disparity/disparity_image``), which never matches
+    this node's subscription (:func:`wiring_note` says it is not depth), or as a plain
+    32FC1 or 16UC1 sensor_msgs/Image (a stereo node's ``stereo/disparity``). Remapped to
+    ``depth`` as an Image, a 25 px disparity read as 25 m (or 25 mm) of depth, every pose
+    along its ray wrong, with nothing said: no check on the values alone tells the two
+    apart. Depth is ``f * T / d`` (f the focal length in px, T the baseline in m, d the
+    disparity in px).
 
-    :param topic: the depth subscription's resolved topic.
-    :return: one line naming the topic and what to remap, or None when its name does not
-        say disparity, or says depth too (``/stereo/depth_from_disparity``).
+    :param topic: the depth subscription's resolved topic; an image_transport
+        ``/compressed`` or ``/compressedDepth`` child is judged by its base topic.
+    :return: one line naming the topic and what to remap, or None when the base topic's
+        last name does not say disparity, or says depth too
+        (``/stereo/depth_from_disparity``).
     """
-    name = topic.lower()
-    if 'disparity' not in name or 'depth' in name:
+    base = topic
+    for child in ('/compressedDepth', '/compressed'):
+        base = base[:-len(child)] if base.endswith(child) else base
+    last = base.rpartition('/')[2].lower()
+    if 'disparity' not in last or 'depth' in last:
         return None
     return (f'depth is read from {topic}, whose name says disparity: a disparity image '
             'holds pixel shifts between the stereo images, not distances, and read as '

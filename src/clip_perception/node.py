@@ -1696,9 +1696,15 @@ class PerceptionMixin:
             self._warn_once('depth_beyond_slop', f'colour frames are answered without depth: '
                             f'{depth_note}')
         if depth_note:
-            loss = self.health.depth_loss_note(now, self.sync.depth_period())
+            # A period only where depth is stamped steadily: the gaps left by depth lost on
+            # the way are no camera's period (FrameSync.depth_regular).
+            loss = self.health.depth_loss_note(
+                now, self.sync.depth_period() if self.sync.depth_regular() else None)
             self.health.notice('depth_missing', f'answering without depth: {depth_note}'
                                + (f'; {loss}' if loss else ''), now)
+            if loss:  # in the log too, where the first look goes (helper-56)
+                self._log_once('depth_loss', f'colour frames are answered without depth: '
+                               f'{loss} (logged once; /diagnostics says while it lasts)')
         note = info_note or depth_note
         colour_note = ''
         if holds_no_colour(rgb):

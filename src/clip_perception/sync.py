@@ -597,6 +597,23 @@ class FrameSync:
         gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
         return float(np.median(gaps)) if len(gaps) >= 2 else None
 
+    def depth_regular(self):
+        """Tell whether the depth images kept are stamped at a steady period.
+
+        At least two gaps between increasing stamps, and at least 80% of them within 25%
+        of their median (:meth:`depth_period`): a camera that publishes depth at its own
+        rate. Depth lost on the way leaves gaps of one, two, five... publishing periods,
+        whose median says nothing of the camera (helper-56: 614 kB depth images over a
+        transport that dropped most, a 10 Hz stream arriving at 0.9 Hz, were told "stamped
+        1.100 s apart ... set sync_slop to 0.578 s", which would pair frames with depth
+        half a second off).
+        """
+        stamps = [d[0] for d in self._depths]
+        gaps = np.array([b - a for a, b in zip(stamps, stamps[1:]) if b > a])
+        if len(gaps) < 2:
+            return False
+        return float(np.mean(np.abs(gaps - np.median(gaps)) <= 0.25 * np.median(gaps))) >= 0.8
+
     def beyond_slop(self, stamp):
         """Say why a frame stamped ``stamp`` that no depth pairs with is beyond them all.
 
@@ -608,9 +625,10 @@ class FrameSync:
         between two depths, on every such frame: each is answered without depth although
         every depth image arrives. The node said only "no depth image within 0.05 s of the
         frame", and /diagnostics blamed depth lost on the way (a DDS transport), which was
-        not the cause. Named when depth images are stamped regularly (:meth:`depth_period`)
-        more than ``2 * slop`` apart, or the nearest one lies within half that period: a
-        ``slop`` of half the period pairs every frame with the nearest depth.
+        not the cause. Named when depth images are stamped regularly (:meth:`depth_regular`)
+        more than ``2 * slop`` apart (:meth:`depth_period`), or the nearest one lies within
+        half that period: a ``slop`` of half the period pairs every frame with the nearest
+        depth.
 
         :param stamp: the frame's stamp, s (not 0).
         :return: ``(gap, text)``: the nearest depth's stamp distance (s) and a clause for
@@ -619,7 +637,7 @@ class FrameSync:
         """
         near = self._nearest(self._depths, stamp)
         period = self.depth_period()
-        if near is None or period is None:
+        if near is None or period is None or not self.depth_regular():
             return None, ''
         gap = abs(near[0] - stamp)
         half = period / 2
