@@ -43,6 +43,8 @@ def test_node_starts_answers_parameters_and_exits_zero_on_sigint(probe, start_no
                 DescribeParameters.Request(names=['model', 'min_confidence'])).descriptors
     assert desc[0].read_only and 'CLIP checkpoint' in desc[0].description
     assert desc[1].floating_point_range[0].to_value == 1.0
+    # No tqdm bar from transformers in a robot's log (helper-56: "Loading weights: 100%").
+    assert 'Loading weights' not in node.output() and '%|' not in node.output(), node.output()
 
     setp = '/clip_perception/set_parameters'
     bad = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
@@ -124,6 +126,28 @@ def test_a_refused_parameter_stops_startup_before_torch_is_imported(start_node):
     assert node.proc.wait(60) == 1
     fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
     assert len(fatal) == 1 and 'min_confidence' in fatal[0], node.output()
+    # The parameter's name first, not dangling after rclpy's text (helper-56).
+    assert 'cannot start: parameter min_confidence: 7.0 is refused: out of range' in fatal[0], \
+        fatal[0]
+    assert not fatal[0].endswith(': min_confidence'), fatal[0]
+
+
+def test_start_error_text_puts_the_parameter_first():
+    from rclpy.exceptions import InvalidParameterValueException
+    from rclpy.exceptions import ParameterNotDeclaredException
+
+    from clip_perception.node import start_error_text
+    exc = InvalidParameterValueException(
+        'min_confidence', 1.5, 'Parameter min_confidence out of range Min: 0.0, Max: 1.0, '
+        'value: 1.5')
+    assert start_error_text(exc) == \
+        'parameter min_confidence: 1.5 is refused: out of range Min: 0.0, Max: 1.0'
+    exc = InvalidParameterValueException('device', 'gpu', 'device must be cpu or cuda[:N]')
+    assert start_error_text(exc) == 'parameter device: gpu is refused: device must be cpu or ' \
+        'cuda[:N]'
+    assert start_error_text(ParameterNotDeclaredException(['foo'])) == \
+        'parameter foo: Invalid access to undeclared parameter(s)'
+    assert start_error_text(ValueError('two\nlines')) == 'two lines'
 
 
 def test_help_prints_the_usage_and_every_parameter_without_starting_a_node():

@@ -43,6 +43,7 @@ import gc
 import json
 import math
 import os
+import re
 import signal
 import statistics
 import sys
@@ -2450,7 +2451,7 @@ def _run(factories, args):
         else:
             # One line naming what is wrong, never a traceback: rclpy's own parameter
             # exceptions name the parameter and the expected type or range.
-            log.fatal('cannot start: ' + ' '.join(str(exc).split()))
+            log.fatal('cannot start: ' + start_error_text(exc))
         for node in nodes:
             node.shutdown()
             node.destroy_node()
@@ -2479,6 +2480,31 @@ def _run(factories, args):
             node.destroy_node()
         rclpy.try_shutdown()
     return 0
+
+
+def start_error_text(exc):
+    """One line for an exception that stops start-up, the parameter's name first.
+
+    rclpy's :class:`ParameterException` puts the parameter's name last, after its own
+    text (``Invalid parameter value (1.5) for parameter. Reason: Parameter min_confidence
+    out of range Min: 0.0, Max: 1.0, value: 1.5: min_confidence``; helper-56: the name
+    dangled at the end of the FATAL line). Read as ``parameter min_confidence: 1.5 is
+    refused: out of range Min: 0.0, Max: 1.0``. Other exceptions: their text on one line.
+
+    :param exc: the exception.
+    :return: str, no newlines.
+    """
+    text = ' '.join(str(exc).split())
+    if not isinstance(exc, ParameterException):
+        return text
+    said, sep, names = text.rpartition(': ')
+    if not sep or not names:
+        return text
+    found = re.fullmatch(r'Invalid parameter value \((.*)\) for parameter\. Reason: '
+                         r'(?:Parameter \S+ )?(.*?)(?:, value: .*)?', said)
+    if found:
+        said = f'{found[1]} is refused: {found[2]}'
+    return f"parameter {names.strip('[]').replace(chr(39), '')}: {said}"
 
 
 def _hold_signals(signals, log=None):

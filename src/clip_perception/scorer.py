@@ -109,6 +109,7 @@ def load_clip(model, device='cpu', dtype=torch.float32):
     """
     from transformers import AutoTokenizer
     from transformers import CLIPModel
+    from transformers.utils import logging as hf_logging
 
     is_dir = os.path.isdir(model)
     if is_dir:
@@ -127,6 +128,8 @@ def load_clip(model, device='cpu', dtype=torch.float32):
     kwargs = {'use_safetensors': True, 'trust_remote_code': False}
     if is_dir:
         kwargs['local_files_only'] = True
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a tqdm bar at the top of a robot's log is noise
     try:
         clip = CLIPModel.from_pretrained(model, dtype=dtype, **kwargs)
         tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
@@ -144,6 +147,9 @@ def load_clip(model, device='cpu', dtype=torch.float32):
             f"CLIPModel.from_pretrained('{model}').save_pretrained('DIR'); "
             f"CLIPProcessor.from_pretrained('{model}').save_pretrained('DIR')\"` "
             'and copy DIR to the robot') from None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     clip.eval().to(device)
     return clip, tokenizer, image_config
 
