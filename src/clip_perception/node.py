@@ -1325,7 +1325,7 @@ class PerceptionMixin:
         stamp = 0.0 if repeated else stamp  # no capture time: paired and aged by arrival
         for frame in self.sync.add_image(stamp, (header, rgb, now), now):
             self._submit(frame)
-        self._note_out_of_order(reordered)
+        self._note_sync_events(reordered)
         lag = self.sync.depth_lags(stamp, now)
         # Said once the stamps' rate is measured: the first frames of a bag played at
         # --rate 5 are judged at rate 1 and seemed late (helper-48's field round).
@@ -1345,8 +1345,8 @@ class PerceptionMixin:
                          f'depth arrives more than {self.sync.buffer} colour frames late or '
                          "not at all; check the depth stream's latency")
 
-    def _note_out_of_order(self, before):
-        """Count and say once the colour frames FrameSync dropped as out of order.
+    def _note_sync_events(self, before):
+        """Count and say once FrameSync's steps back in time and frames out of order.
 
         A frame delivered after one stamped later was released (best-effort delivery over
         a lossy link, a driver that publishes out of order: usb_cam#259, rosbag2#2058).
@@ -1360,14 +1360,14 @@ class PerceptionMixin:
 
         :param before: ``(out_of_order, steps_back)`` of ``self.sync`` before the call.
         """
-        before, backs = before
+        reordered, backs = before
         if self.sync.steps_back > backs:
             self.health.count('frames_stamp_backwards', self.sync.steps_back - backs)
             self._warn_once('stamp_backwards', 'a colour frame is stamped '
                             f'{self.sync.last_step_back:.3f} s before the one received before '
                             'it (a driver restart, a bag played in a loop, a clock stepped '
                             'back): depth and the tracked target start afresh from it')
-        n = self.sync.out_of_order - before
+        n = self.sync.out_of_order - reordered
         if n <= 0:
             return
         self.health.count('frames_out_of_order', n)
@@ -1434,7 +1434,7 @@ class PerceptionMixin:
         reordered = self.sync.out_of_order, self.sync.steps_back
         for frame in self.sync.add_depth(stamp, (depth, depth_frame), now):
             self._submit(frame)
-        self._note_out_of_order(reordered)
+        self._note_sync_events(reordered)
 
     def _on_camera_info(self, msg):
         now = time.monotonic()
@@ -1500,7 +1500,7 @@ class PerceptionMixin:
         reordered = self.sync.out_of_order, self.sync.steps_back
         for frame in self.sync.poll(time.monotonic()):
             self._submit(frame)
-        self._note_out_of_order(reordered)
+        self._note_sync_events(reordered)
 
     def _submit(self, frame):
         """Hand the newest frame to the worker; a frame still waiting is dropped."""

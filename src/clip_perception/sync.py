@@ -197,6 +197,18 @@ def repeated_stamp(stamp, previous, pixels, previous_pixels):
                                                          equal_nan=pixels.dtype.kind == 'f')
 
 
+def _goes_on_from(earlier, later, stamp):
+    """Tell whether ``stamp`` goes on from the ``earlier`` of two times, not the ``later``.
+
+    After a stamp far before the stream's newest (``earlier`` against ``later``, s), the
+    next one tells a step back in time (it follows ``earlier``) from one message delivered
+    late (it follows ``later``): after ``earlier`` and nearer it than ``later``. Not
+    "more than three periods before ``later``": a loop of four frames at 30 Hz goes on
+    within three periods of the stamp it went back from.
+    """
+    return earlier < stamp < (earlier + later) / 2
+
+
 @dataclass(frozen=True)
 class SyncedFrame:
     """A colour frame with its depth and camera_info (either may be None).
@@ -339,11 +351,9 @@ class FrameSync:
             elif self._depth_back is not None:
                 since, first, before, delay = self._depth_back
                 self._depth_back = None
-                if first < stamp < (first + before) / 2:
-                    # The stream goes on from the earlier time (nearer it than the later:
-                    # a loop of four depths at 30 Hz goes on within three periods of the
-                    # stamp it went back from): it went back. The depths that came before
-                    # that first one belong to another time.
+                if _goes_on_from(first, before, stamp):
+                    # The stream goes on from the earlier time: it went back. The depths
+                    # that came before that first one belong to another time.
                     self._depths = deque(d for d in self._depths if d[2] >= since)
                     self._depth_times = deque((t for t in self._depth_times if t[1] >= since),
                                               maxlen=RATE_FRAMES)
@@ -416,9 +426,7 @@ class FrameSync:
         """
         held, image, arrival, before = self._image_back
         self._image_back = None
-        # Nearer the earlier time than the later: a loop of four frames at 30 Hz goes on
-        # within three periods of the stamp it went back from.
-        if stamp is None or held < stamp < (held + before) / 2:
+        if stamp is None or _goes_on_from(held, before, stamp):
             self._store_image(held, image, arrival)  # it went back: a new time from it
         else:
             self._images.append((held, image, arrival))  # one frame late: out of order
@@ -482,7 +490,7 @@ class FrameSync:
         if last is None or stamp == 0:
             return False
         held = self._image_back
-        if held is not None and held[0] < stamp < (held[0] + last) / 2:
+        if held is not None and _goes_on_from(held[0], last, stamp):
             return False
         return stamp < last - self._back_limit(self._colour_period())
 
@@ -593,9 +601,13 @@ class FrameSync:
 
         None before three depth images with increasing stamps are kept.
         """
-        stamps = [d[0] for d in self._depths]
-        gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+        gaps = self._depth_gaps()
         return float(np.median(gaps)) if len(gaps) >= 2 else None
+
+    def _depth_gaps(self):
+        """Return the gaps (s) between consecutive increasing stamps of the depths kept."""
+        stamps = [d[0] for d in self._depths]
+        return np.array([b - a for a, b in zip(stamps, stamps[1:]) if b > a])
 
     def depth_regular(self):
         """Tell whether the depth images kept are stamped at a steady period.
@@ -608,8 +620,7 @@ class FrameSync:
         1.100 s apart ... set sync_slop to 0.578 s", which would pair frames with depth
         half a second off).
         """
-        stamps = [d[0] for d in self._depths]
-        gaps = np.array([b - a for a, b in zip(stamps, stamps[1:]) if b > a])
+        gaps = self._depth_gaps()
         if len(gaps) < 2:
             return False
         return float(np.mean(np.abs(gaps - np.median(gaps)) <= 0.25 * np.median(gaps))) >= 0.8
