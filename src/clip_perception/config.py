@@ -130,6 +130,15 @@ PARAMETERS = (
           '16-bit PNG or TIFF, format "16UC1; png compressed ", as RealSense and Orbbec '
           'drivers publish it; a JPEG has lost the depth and is refused).', read_only=True,
           choices=('raw', 'compressedDepth', 'compressed')),
+    Param('rectify', 'auto', 'Remove lens distortion from raw colour and aligned depth '
+          "images, as image_proc's rectify node does (camera_info D, K, R, and P's 3x3 or "
+          'K as the rectified camera matrix; plumb_bob, rational_polynomial or '
+          'equidistant): auto rectifies when D is not zero and the image topic is not '
+          'named rect (image_rect, image_rect_raw: rectified already); always also on rect '
+          'topics; never leaves images as they come (poses off towards the edges of a '
+          'distorted image). Boxes and ~/debug_image are then in the rectified image. Not '
+          'applied with camera_info binning or roi (rectify upstream with image_proc).',
+          read_only=True, choices=('auto', 'always', 'never')),
     Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
           " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
           'frame_id empty.'),

@@ -21,6 +21,7 @@ from clip_perception import compressed_depth
 from clip_perception.geometry import DEFAULT_DEPTH_SCALE
 from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import Intrinsics
+from clip_perception.rectify import has_distortion
 
 MAX_SIDE = 8192
 MAX_PIXELS = 4096 * 4096
@@ -133,7 +134,16 @@ def optical_frame_note(frame_id):
             f'{frame_id} to say so')
 
 
-def distortion_note(d, model, image_topic):
+def is_rect_topic(image_topic):
+    """Return True if a topic's name says its images are rectified (``image_rect``...).
+
+    image_proc publishes ``image_rect`` (``image_rect_color``); drivers that rectify on the
+    device name theirs so too (RealSense's ``depth/image_rect_raw``).
+    """
+    return any(re.search(r'(^|_)rect(ified)?(_|$)', part) for part in image_topic.split('/'))
+
+
+def distortion_note(d, model, image_topic, rectify='never'):
     """Say that distortion coefficients will not be applied, or return None.
 
     The node projects with ``P`` (the rectified image's camera matrix), as image_geometry
@@ -141,21 +151,23 @@ def distortion_note(d, model, image_topic):
     camera_info keeps the raw camera's ``D`` (image_proc republishes the camera_info as
     it is), so non-zero coefficients beside an ``image_rect`` topic are normal: there the
     note is not given (helper-47: the warning fired, and /diagnostics stayed WARN, for a
-    correctly rectified stream).
+    correctly rectified stream). Where the node rectifies itself (``rectify`` auto on a
+    topic not named rect, or always: :mod:`clip_perception.rectify`) there is nothing to
+    say either.
 
     :param d: the camera_info's ``D`` (sequence of float; NaN counts as non-zero).
     :param model: its ``distortion_model`` (str).
     :param image_topic: the colour subscription's resolved topic name.
+    :param rectify: the node's ``rectify`` parameter (auto, always, never).
     :return: one line (str) or None.
     """
-    if all(abs(float(v)) <= 1e-9 for v in d):  # NaN is not "no distortion"
-        return None
-    if any(re.search(r'(^|_)rect(ified)?(_|$)', part) for part in image_topic.split('/')):
+    if not has_distortion(d) or is_rect_topic(image_topic) or rectify != 'never':
         return None
     return (f'camera_info has non-zero (or NaN) {model or "distortion"} coefficients: the '
             "node projects with P, the rectified image's camera matrix, as image_geometry "
             'and depth_image_proc do, so the image must be rectified (an image_rect topic); '
-            'poses of raw, distorted images are off towards the edges')
+            'poses of raw, distorted images are off towards the edges (rectify is never: '
+            'set rectify:=auto to rectify here)')
 
 
 def shown(text):

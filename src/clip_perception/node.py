@@ -140,12 +140,15 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
+from clip_perception.messages import is_rect_topic
 from clip_perception.messages import MessageError
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import unpadded
+from clip_perception.rectify import has_distortion
+from clip_perception.rectify import make_rectifier
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
@@ -356,6 +359,8 @@ class PerceptionMixin:
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
         self._info_centre_note = None  # principal_point_note of the last one
         self._info_size_note = ''  # camera_info_size_note of the last one
+        # Rectification maps of the last camera_info with distortion (_rectifier_for).
+        self._rectifier = self._rectifier_key = None
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -899,6 +904,7 @@ class PerceptionMixin:
         self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
+        self._rectifier = self._rectifier_key = None
         self._colour_size = self._info_unsized = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
@@ -1461,10 +1467,12 @@ class PerceptionMixin:
             return
         self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
         colour = self._streams.get('colour')  # none once deactivated
-        distortion = distortion_note(msg.d, msg.distortion_model,
-                                     colour.topic_name if colour is not None else '')
+        topic = colour.topic_name if colour is not None else ''
+        rectify = self._values_cache['rectify']
+        distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
+        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, unsized)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
@@ -1475,6 +1483,52 @@ class PerceptionMixin:
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
+
+    def _rectifier_for(self, msg, intr, topic, rectify, unsized):
+        """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
+
+        None where there is nothing to rectify (D zero, ``rectify`` never, or auto on a
+        topic named rect) and where it cannot be done here (binning, roi, no size, an
+        unknown model: warned once, the frames go on as they come). Built once per
+        camera model (the maps take ~10 ms at 640x480), kept while camera_info repeats it.
+        """
+        if not has_distortion(msg.d) or rectify == 'never' or (
+                rectify == 'auto' and is_rect_topic(topic)):
+            return None
+        key = (tuple(msg.k), tuple(msg.d), tuple(msg.r), msg.distortion_model, intr)
+        kept = self._rectifier
+        if kept is not None and self._rectifier_key == key:
+            return kept
+        roi = msg.roi
+        why = None
+        if unsized:
+            why = 'camera_info gives no width and height'
+        elif max(msg.binning_x, msg.binning_y) > 1 or roi.width or roi.height or \
+                roi.x_offset or roi.y_offset:
+            why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
+        else:
+            try:
+                new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
+                made = make_rectifier(msg.k, msg.d, msg.r, msg.distortion_model, new_k,
+                                      msg.width, msg.height)
+            except ValueError as exc:
+                why = str(exc)
+        if why is not None:
+            self._warn_once('camera_info_not_rectified', f'camera_info has '
+                            f'{msg.distortion_model or "distortion"} coefficients but images '
+                            f'on {topic} are not rectified here: {why}; poses are off towards '
+                            'the edges: rectify upstream with image_proc and remap image to '
+                            'image_rect (or set rectify:=never if it is rectified already)')
+            return None
+        self._rectifier_key = key
+        self._log_once(('rectifying', key), f'rectifying colour and depth images on {topic} '
+                       f'as image_proc does: camera_info has {made.model} distortion (up to '
+                       f'{made.max_shift:.0f} px at the image border at '
+                       f'{made.width}x{made.height}); boxes and ~/debug_image are in the '
+                       'rectified image, posed with its camera matrix. Set rectify:=never if '
+                       'the images are rectified already (logged once; frames counted as '
+                       'frames_rectified)')
+        return made
 
     def _check_info_frame(self):
         """Warn (once) and count a colour frame whose camera_info is of another frame.
@@ -1682,6 +1736,13 @@ class PerceptionMixin:
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
         if depth is not None and depth.shape != rgb.shape[:2]:
             depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
+        rectifier = self._rectifier
+        if intr is not None and rectifier is not None and \
+                rgb.shape[:2] == (rectifier.height, rectifier.width) and \
+                rectifier.made_for(intr.fx, intr.fy, intr.cx, intr.cy):
+            rgb = rectifier.colour(rgb)
+            depth = rectifier.depth(depth) if depth is not None else None
+            self.health.count('frames_rectified')
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')

@@ -1,0 +1,157 @@
+"""Rectification of raw (distorted) colour and aligned depth images, as image_proc does.
+
+A camera driver publishes ``image_raw`` with the lens distortion in its pixels and the
+coefficients in ``CameraInfo.D``; image_proc's rectify node removes it and publishes
+``image_rect``, whose camera matrix is ``P``'s left 3x3. The core projects with one pinhole
+matrix, so a raw image of a lens with distortion placed targets off towards the edges
+(a wide-angle lens, k1 = -0.3: a point at the image corner is seen tens of pixels from
+where the pinhole puts it, centimetres at a metre). :class:`Rectifier` does image_proc's
+work in the node: the same maps as image_geometry's ``PinholeCameraModel.rectifyImage``
+(``cv2.initUndistortRectifyMap`` with ``K``, ``D``, ``R`` and the new camera matrix; the
+fisheye module for the ``equidistant`` model), bilinear for colour as image_proc's
+default, nearest for depth (depth_image_proc: interpolating depth across an object's
+edge makes points in mid-air).
+
+Pure numpy and OpenCV; no ROS types.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# sensor_msgs/distortion_models.hpp names, and the coefficient counts OpenCV's pinhole
+# model reads (k1 k2 p1 p2 [k3 [k4 k5 k6 [s1 s2 s3 s4 [tx ty]]]]).
+PINHOLE_MODELS = ('plumb_bob', 'rational_polynomial')
+FISHEYE_MODELS = ('equidistant',)
+PINHOLE_COEFFICIENTS = (4, 5, 8, 12, 14)
+
+
+def has_distortion(d):
+    """Return True if ``d`` (sequence of float, CameraInfo.D) holds a non-zero coefficient.
+
+    NaN counts as non-zero (it is no statement of "no distortion").
+    """
+    return any(not abs(float(v)) <= 1e-9 for v in d)
+
+
+@dataclass(frozen=True, eq=False)
+class Rectifier:
+    """Maps that take a raw image of one camera to its rectified image.
+
+    :ivar width: the raw (and rectified) image width (px).
+    :ivar height: its height (px).
+    :ivar new_k: the rectified image's 3x3 camera matrix (float64): what the core projects
+        with (``P``'s left 3x3, or ``K`` where P is not used).
+    :ivar model: the distortion model the maps were made for.
+    :ivar max_shift: the largest distance (px, float) between a raw pixel and where the
+        same ray falls in the rectified image, over the image border: how far off the
+        edges a pinhole reading of the raw image was.
+    """
+
+    width: int
+    height: int
+    new_k: np.ndarray
+    model: str
+    max_shift: float
+    _fixed: tuple
+    _float: tuple
+
+    def colour(self, image):
+        """Rectify a colour image: (H, W, C) or (H, W) uint8 -> the same shape and dtype.
+
+        Bilinear, as image_proc's default; pixels no raw pixel maps to are black.
+
+        :raises ValueError: an image of another size than the maps'.
+        """
+        self._check(image)
+        return cv2.remap(image, self._fixed[0], self._fixed[1], cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+    def depth(self, depth):
+        """Rectify a depth image: (H, W) float32 metres, NaN = no reading -> the same.
+
+        Nearest neighbour: no depth between an object and what lies behind it. Pixels no
+        raw pixel maps to are NaN.
+
+        :raises ValueError: a depth image of another size than the maps'.
+        """
+        self._check(depth)
+        return cv2.remap(np.asarray(depth, np.float32), self._float[0], self._float[1],
+                         cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=float('nan'))
+
+    def made_for(self, fx, fy, cx, cy):
+        """Return True if the rectified image's camera matrix is this one (pixels)."""
+        k = self.new_k
+        return bool(np.allclose((k[0, 0], k[1, 1], k[0, 2], k[1, 2]), (fx, fy, cx, cy)))
+
+    def _check(self, image):
+        if image.shape[:2] != (self.height, self.width):
+            raise ValueError(f'image is {image.shape[1]}x{image.shape[0]}, the rectification '
+                             f'maps {self.width}x{self.height}')
+
+
+def make_rectifier(k, d, r, model, new_k, width, height):
+    """Build the :class:`Rectifier` of a camera, or say why it cannot be built.
+
+    :param k: the raw camera matrix, CameraInfo.K (9 floats, row-major).
+    :param d: the distortion coefficients, CameraInfo.D (sequence of float).
+    :param r: the rectification rotation, CameraInfo.R (9 floats, row-major; identity for
+        a monocular camera; all zero, as some drivers leave it, is read as identity).
+    :param model: CameraInfo.distortion_model (str): ``plumb_bob``,
+        ``rational_polynomial`` (OpenCV's pinhole model with 4, 5, 8, 12 or 14
+        coefficients) or ``equidistant`` (OpenCV's fisheye model, 4 coefficients).
+    :param new_k: the rectified image's 3x3 camera matrix (array-like, pixels).
+    :param width: image width (px, > 0).
+    :param height: image height (px, > 0).
+    :return: :class:`Rectifier`.
+    :raises ValueError: an unknown model, a coefficient count the model does not have,
+        NaN or inf coefficients, a K that is not a camera matrix, or a size of zero. The
+        message says which.
+    """
+    d = np.asarray(d, np.float64).reshape(-1)
+    k = np.asarray(k, np.float64).reshape(3, 3)
+    new_k = np.asarray(new_k, np.float64).reshape(3, 3)
+    width, height = int(width), int(height)
+    if width <= 0 or height <= 0:
+        raise ValueError(f'image size {width}x{height}')
+    if not np.isfinite(d).all():
+        raise ValueError(f'D holds NaN or inf: {d.tolist()}')
+    if not (np.isfinite(k).all() and k[0, 0] > 0 and k[1, 1] > 0):
+        raise ValueError('K is not a camera matrix (fx, fy must be > 0)')
+    rot = np.asarray(r, np.float64).reshape(3, 3) if len(r) == 9 else np.eye(3)
+    if not np.isfinite(rot).all() or not np.any(rot) or \
+            abs(np.linalg.det(rot) - 1.0) > 1e-3:
+        rot = np.eye(3)  # unset (all zero) or not a rotation: a monocular camera's
+    size = (width, height)
+    if model in FISHEYE_MODELS:
+        if d.size != 4:
+            raise ValueError(f'{model} takes 4 coefficients (k1..k4), D has {d.size}')
+        maps = cv2.fisheye.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
+    elif model in PINHOLE_MODELS or (not model and d.size in PINHOLE_COEFFICIENTS):
+        if d.size not in PINHOLE_COEFFICIENTS:
+            raise ValueError(f'{model or "the pinhole model"} takes 4, 5, 8, 12 or 14 '
+                             f'coefficients, D has {d.size}')
+        maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
+    else:
+        raise ValueError(f'distortion model "{model}" is not one of '
+                         f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS)}')
+    map_x, map_y = maps
+    fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
+    return Rectifier(width, height, new_k, model or 'plumb_bob',
+                     _border_shift(map_x, map_y), fixed, (map_x, map_y))
+
+
+def _border_shift(map_x, map_y):
+    """Return the largest distance (px) between a rectified pixel and the raw one it reads.
+
+    Taken over the image border, where distortion is largest; NaN-free maps assumed.
+    """
+    h, w = map_x.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    edge = np.zeros((h, w), bool)
+    edge[[0, -1], :] = edge[:, [0, -1]] = True
+    shift = np.hypot(map_x[edge] - xs[edge], map_y[edge] - ys[edge])
+    shift = shift[np.isfinite(shift)]
+    return float(shift.max()) if shift.size else 0.0

@@ -1,0 +1,118 @@
+"""Rectification of raw images: points land where the pinhole model puts them."""
+
+import cv2
+import numpy as np
+import pytest
+
+from clip_perception.rectify import has_distortion
+from clip_perception.rectify import make_rectifier
+
+W, H = 640, 480
+K = np.array([[520.0, 0.0, 322.0], [0.0, 515.0, 236.0], [0.0, 0.0, 1.0]])
+# A wide-angle webcam's plumb_bob (usb_cam calibrations of k1 -0.3..-0.4 are common), a
+# rational_polynomial of the Azure Kinect colour camera's kind, a fisheye lens.
+LENSES = {
+    'plumb_bob': [-0.32, 0.11, 0.001, -0.0008, -0.015],
+    'rational_polynomial': [0.55, -2.6, 0.0007, -0.0003, 1.5, 0.43, -2.4, 1.43],
+    'equidistant': [-0.02, 0.01, -0.004, 0.0005],
+}
+
+
+def scene_points():
+    """3D points (N, 3) in the optical frame, spread to the image's corners."""
+    xs, ys = np.meshgrid(np.linspace(-0.55, 0.55, 9), np.linspace(-0.4, 0.4, 7))
+    return np.stack([xs.ravel(), ys.ravel(), np.full(xs.size, 1.0)], 1)
+
+
+def raw_pixels(points, model, d):
+    """Where the distorting lens puts ``points`` (N, 2): OpenCV's forward models."""
+    zero = np.zeros(3)
+    if model == 'equidistant':
+        px, _ = cv2.fisheye.projectPoints(points[None], zero, zero, K, np.array(d))
+    else:
+        px, _ = cv2.projectPoints(points, zero, zero, K, np.array(d))
+    return px.reshape(-1, 2)
+
+
+def dots(pixels, radius=3):
+    """Return a black uint8 (H, W, 3) image with a white dot at each pixel inside it."""
+    image = np.zeros((H, W, 3), np.uint8)
+    for u, v in pixels:
+        cv2.circle(image, (int(round(u * 16)), int(round(v * 16))), radius * 16,
+                   (255, 255, 255), -1, cv2.LINE_AA, shift=4)
+    return image
+
+
+def centroids(image):
+    """Intensity-weighted centres (N, 2) of the bright blobs of ``image``."""
+    grey = image[..., 0].astype(np.float64)
+    count, labels = cv2.connectedComponents((grey > 20).astype(np.uint8))
+    ys, xs = np.mgrid[0:H, 0:W]
+    out = []
+    for i in range(1, count):
+        w = grey * (labels == i)
+        out.append(((w * xs).sum() / w.sum(), (w * ys).sum() / w.sum()))
+    return np.array(out)
+
+
+@pytest.mark.parametrize('model', sorted(LENSES))
+def test_points_of_a_raw_image_land_where_the_pinhole_puts_them(model):
+    """Rectified, each lens's dots sit at P's pinhole projection (within 0.5 px).
+
+    The raw dots are drawn where OpenCV's forward models put them (cv2.projectPoints,
+    cv2.fisheye.projectPoints): an independent check of the maps. Read as pinhole, the
+    raw image put them up to tens of pixels off.
+    """
+    points, d = scene_points(), LENSES[model]
+    raw = raw_pixels(points, model, d)
+    inside = (raw[:, 0] > 8) & (raw[:, 0] < W - 8) & (raw[:, 1] > 8) & (raw[:, 1] < H - 8)
+    new_k = K.copy()
+    new_k[0, 0] *= 0.9  # a P of its own (image_proc's P keeps the view inside the frame)
+    new_k[1, 1] *= 0.9
+    want = (new_k @ points.T).T
+    want = want[:, :2] / want[:, 2:]
+    keep = inside & (want[:, 0] > 8) & (want[:, 0] < W - 8) & (want[:, 1] > 8) & \
+        (want[:, 1] < H - 8)
+    assert keep.sum() >= 40, model
+    rect = make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, new_k, W, H)
+    found = centroids(rect.colour(dots(raw[keep])))
+    assert len(found) == keep.sum(), model
+    # each wanted position has a found dot within 0.5 px
+    gap = np.linalg.norm(want[keep][:, None] - found[None], axis=2).min(axis=1)
+    assert gap.max() < 0.5, (model, gap.max())
+    before = np.linalg.norm(raw[keep] - want[keep], axis=1)
+    assert before.max() > 10, (model, before.max())
+    assert rect.max_shift > 10 and rect.made_for(new_k[0, 0], new_k[1, 1], 322.0, 236.0)
+
+
+def test_depth_is_rectified_by_nearest_neighbour_with_nan_where_nothing_maps():
+    """No depth between an object and its background; NaN where no raw pixel maps."""
+    depth = np.full((H, W), 1.2, np.float32)
+    depth[150:330, 200:420] = 0.8
+    depth[:, :40] = np.nan
+    rect = make_rectifier(K.ravel(), LENSES['plumb_bob'], [0.0] * 9, 'plumb_bob', K, W, H)
+    out = rect.depth(depth)
+    assert out.shape == (H, W) and out.dtype == np.float32
+    values = set(np.unique(out[np.isfinite(out)]).tolist())
+    assert values <= {np.float32(0.8), np.float32(1.2)}, values
+    assert np.isnan(out).any() and (out == np.float32(0.8)).sum() > 0.9 * 180 * 220
+    with pytest.raises(ValueError, match='320x240'):
+        rect.depth(np.zeros((240, 320), np.float32))
+
+
+@pytest.mark.parametrize('model, d, why', [
+    ('kannala_brandt_x', [0.1, 0.0, 0.0, 0.0], 'is not one of'),
+    ('plumb_bob', [0.1, 0.0, 0.0], 'D has 3'),
+    ('equidistant', [0.1, 0.0, 0.0, 0.0, 0.0], 'D has 5'),
+    ('plumb_bob', [float('nan')] * 5, 'NaN'),
+])
+def test_a_camera_info_that_cannot_be_rectified_says_why(model, d, why):
+    with pytest.raises(ValueError, match=why):
+        make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, K, W, H)
+    with pytest.raises(ValueError, match='camera matrix'):
+        make_rectifier([0.0] * 9, LENSES['plumb_bob'], [], 'plumb_bob', K, W, H)
+
+
+def test_distortion_is_any_coefficient_not_zero_nan_included():
+    assert not has_distortion([]) and not has_distortion([0.0] * 5)
+    assert has_distortion([0.0, 0.0, 0.0, 0.0, 1e-4]) and has_distortion([float('nan')])
