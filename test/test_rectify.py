@@ -116,3 +116,18 @@ def test_a_camera_info_that_cannot_be_rectified_says_why(model, d, why):
 def test_distortion_is_any_coefficient_not_zero_nan_included():
     assert not has_distortion([]) and not has_distortion([0.0] * 5)
     assert has_distortion([0.0, 0.0, 0.0, 0.0, 1e-4]) and has_distortion([float('nan')])
+
+
+def test_plumb_bob_with_eight_coefficients_is_read_as_its_five():
+    """Orbbec's wrapper publishes plumb_bob with 8 coefficients, the last 3 zero.
+
+    orbbec/OrbbecSDK_ROS2#216 (REP 104 says 5). OpenCV reads 8 as the rational model,
+    whose k4..k6 of zero make it the same lens: the maps equal those of the first 5.
+    """
+    d5 = LENSES['plumb_bob']
+    five = make_rectifier(K.ravel(), d5, np.eye(3).ravel(), 'plumb_bob', K, W, H)
+    eight = make_rectifier(K.ravel(), d5 + [0.0, 0.0, 0.0], np.eye(3).ravel(), 'plumb_bob',
+                           K, W, H)
+    image = dots(raw_pixels(scene_points(), 'plumb_bob', d5))
+    assert np.array_equal(five.colour(image), eight.colour(image))
+    assert five.max_shift == pytest.approx(eight.max_shift)
