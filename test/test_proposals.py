@@ -11,8 +11,10 @@ from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import _image_scores
 from clip_perception.proposals import AGREE_WEIGHT
 from clip_perception.proposals import agreement_bonus
+from clip_perception.proposals import BEHIND_DEPTH
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
@@ -289,6 +291,29 @@ def test_a_sliver_at_the_frame_edge_is_not_an_object():
     assert rim and obj
     assert max(r['score'] for r in rim) < min(r['score'] for r in obj)
     assert all(r['tier'] < TIER_OBJECT for r in rim)
+
+
+def test_a_few_centimetres_under_the_support_is_scene_tens_are_the_room_beyond():
+    """Only readings well under the support's plane mark an image box as background.
+
+    A pile's lower items under a plane through its tops, a ball half below a table's
+    back edge: 3 cm down is the same scene; 30 cm down is the floor past the table.
+    """
+    depth, intr = _tabletop()
+    cam_height = 0.55  # _tabletop's camera, above the table's plane
+
+    def sink(cols, metres):  # move the readings along their rays to ``metres`` below
+        depth[150:190, cols] *= (cam_height + metres) / cam_height
+
+    assert 0.03 < BEHIND_DEPTH < 0.3
+    sink(slice(60, 100), 0.03)
+    sink(slice(200, 240), 0.3)
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    _, surface, _, _, work = depth_regions(depth, intr, rgb)
+    assert surface is not None
+    boxes = np.array([[60, 150, 100, 190], [200, 150, 240, 190]], float)
+    scores, _ = _image_scores(rgb, boxes, work)
+    assert scores[0] > scores[1] + 0.3  # the room past the table holds 0.5 x its share
 
 
 def test_straddling_prefers_boxes_that_hold_their_superpixels_whole():
