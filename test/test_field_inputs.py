@@ -498,7 +498,10 @@ def test_depth_as_a_16_bit_png_on_the_compressed_transport_is_posed(probe, start
 
 
 def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_node):
-    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    # rectify:=never: the frames are the renderer's pinhole images whatever camera_info's D
+    # says (rectify:=auto would undistort them, as it should a raw image: the test above).
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'rectify:=never')
     red = obj(scene, 'red', 'ball')
 
     def posed_on_red(**edit):
@@ -555,6 +558,7 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     probe.clear()
     assert feed_until(camera, scene, lambda: probe.messages(POSE), info=distorted)
     assert node.output().count('the image must be rectified') == 1
+    assert 'set rectify:=auto to rectify here' in node.output()
     assert node.stop() == 0
 
 
