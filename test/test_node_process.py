@@ -1,6 +1,7 @@
 """The node executable as its own process over real DDS (issue 2)."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,6 +109,29 @@ def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
     out = node.output()
     assert 'cannot start: model folder /nonexistent/clip does not exist' in out
     assert 'Traceback' not in out
+
+
+def test_a_checkpoint_whose_weights_clip_cannot_find_stops_startup(start_node, tmp_path):
+    """Weights under a prefix (microsoft/Cream#254) stop start-up, not answer from noise.
+
+    Before: the node started on random weights and answered commands; now it exits
+    non-zero with one FATAL line naming the missing weights and the prefix.
+    """
+    from safetensors.torch import load_file
+    from safetensors.torch import save_file
+
+    from clip_perception.scorer import bundled_model_dir
+    src = bundled_model_dir()
+    folder = tmp_path / 'wrapped'
+    shutil.copytree(src, folder)
+    weights = load_file(os.path.join(src, 'model.safetensors'))
+    save_file({'module.' + k: v.contiguous() for k, v in weights.items()},
+              str(folder / 'model.safetensors'))
+    node = start_node('-p', f'model:={folder}')
+    assert node.proc.wait(90) != 0, node.output()
+    fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+    assert len(fatal) == 1 and 'not in the checkpoint' in fatal[0], node.output()
+    assert 'prefix "module."' in fatal[0] and 'Traceback' not in node.output()
 
 
 def test_a_refused_parameter_stops_startup_before_torch_is_imported(start_node):

@@ -5,6 +5,8 @@ import shutil
 
 import numpy as np
 import pytest
+from safetensors.torch import load_file
+from safetensors.torch import save_file
 import torch
 from transformers import CLIPModel
 from transformers import CLIPProcessor
@@ -86,6 +88,51 @@ def test_pickle_only_folder_is_refused(tmp_path):
     os.remove(bad / 'model.safetensors')
     with pytest.raises(ModelLoadError, match='pickle checkpoint'):
         load_clip(str(bad))
+
+
+def _checkpoint_with(tmp_path, name, edit):
+    """Copy the shipped model into ``tmp_path/name`` with its weights passed through ``edit``."""
+    src = bundled_model_dir()
+    folder = tmp_path / name
+    shutil.copytree(src, folder)
+    weights = load_file(os.path.join(src, 'model.safetensors'))
+    save_file({k: v.contiguous() for k, v in edit(weights).items()},
+              str(folder / 'model.safetensors'))
+    return str(folder)
+
+
+def test_weights_saved_under_a_prefix_are_refused_not_left_random(tmp_path):
+    """A checkpoint whose weights CLIPModel does not find is refused, naming the prefix.
+
+    Field reports: microsoft/Cream#254 (a distilled TinyCLIP saved as ``{'state_dict':
+    ...}``: every weight of CLIPModel "newly initialized"), huggingface/transformers#14417
+    (a hybrid CLIP's keys under another nesting). transformers loads such a folder with
+    random weights and only a load report in the log; the node then answered every
+    command from noise. Before: loaded (logit scale 1.0, random). Now: ModelLoadError.
+    """
+    for prefix in ('model.', 'module.'):  # Lightning's and DistributedDataParallel's
+        folder = _checkpoint_with(tmp_path, prefix.strip('.'),
+                                  lambda sd, p=prefix: {p + k: v for k, v in sd.items()})
+        with pytest.raises(ModelLoadError) as err:
+            load_clip(folder)
+        text = str(err.value)
+        assert 'not in the checkpoint' in text and f'under the prefix "{prefix}"' in text, text
+        assert 'random' in text, text
+
+
+def test_a_checkpoint_missing_one_weight_is_refused_naming_it(tmp_path):
+    """One weight missing (thu-ml/zh-clip#4: ``visual_projection.bias``) is refused too.
+
+    A projection left random puts every crop's embedding somewhere arbitrary: the
+    answers look normal and are wrong. Before: loaded. Now: ModelLoadError naming it.
+    """
+    def drop(sd):
+        sd.pop('visual_projection.weight')
+        return sd
+    with pytest.raises(ModelLoadError, match='visual_projection.weight') as err:
+        load_clip(_checkpoint_with(tmp_path, 'partial', drop))
+    assert '1 of' in str(err.value), str(err.value)
+    load_clip(bundled_model_dir())  # the complete one still loads
 
 
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):

@@ -131,7 +131,9 @@ def load_clip(model, device='cpu', dtype=torch.float32):
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a tqdm bar at the top of a robot's log is noise
     try:
-        clip = CLIPModel.from_pretrained(model, dtype=dtype, **kwargs)
+        clip, info = CLIPModel.from_pretrained(model, dtype=dtype, output_loading_info=True,
+                                               **kwargs)
+        _check_weights_found(model, clip, info)
         tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
         image_config = _image_config(model, clip, kwargs)
     except ModelLoadError:
@@ -152,6 +154,43 @@ def load_clip(model, device='cpu', dtype=torch.float32):
             hf_logging.enable_progress_bar()
     clip.eval().to(device)
     return clip, tokenizer, image_config
+
+
+def _check_weights_found(model, clip, info):
+    """Refuse a checkpoint that left any of CLIPModel's weights to random initialisation.
+
+    transformers fills weights missing from the file with random values and only logs a
+    load report (microsoft/Cream#254: a checkpoint saved as ``{'state_dict': ...}``;
+    thu-ml/zh-clip#4: one projection bias missing), so the node would answer every
+    command from noise that looks like normal confidences.
+
+    :param model: the folder or hub id, for the message.
+    :param clip: the loaded CLIPModel (its ``state_dict`` keys are the weights expected).
+    :param info: ``output_loading_info`` of ``from_pretrained``: sets of key names
+        ``missing_keys`` and ``unexpected_keys``.
+    :raises ModelLoadError: any missing key, naming the first few, the count and, when
+        the file holds the same names under a prefix (``model.``, ``module.``: Lightning,
+        DistributedDataParallel), that prefix and how to strip it.
+    """
+    # position_ids are buffers rebuilt from the config, never learned.
+    missing = sorted(k for k in info.get('missing_keys') or ()
+                     if not k.endswith('position_ids'))
+    if not missing:
+        return
+    unexpected = sorted(info.get('unexpected_keys') or ())
+    prefixes = {u[:-len(k)] for k in missing for u in unexpected if u.endswith('.' + k)}
+    prefix = prefixes.pop() if len(prefixes) == 1 else None
+    shown_keys = ', '.join(missing[:3]) + (', ...' if len(missing) > 3 else '')
+    expected = sum(1 for k in clip.state_dict() if not k.endswith('position_ids'))
+    raise ModelLoadError(
+        f'CLIP checkpoint "{model}": {len(missing)} of {expected} weights of CLIPModel are '
+        f'not in the checkpoint ({shown_keys}); transformers would leave them random and '
+        'every answer would be noise'
+        + (f'. The file holds them under the prefix "{prefix}": save the inner model '
+           f'(strip "{prefix}" from every key) with save_pretrained(dir, '
+           'safe_serialization=True)' if prefix else
+           '. Give a CLIPModel checkpoint written by save_pretrained (config.json, '
+           'model.safetensors, tokenizer and preprocessor files)'))
 
 
 def _image_config(model, clip, kwargs):
