@@ -1,5 +1,6 @@
 """The shipped model through the transformers API, the scorer, and safe loading."""
 
+import json
 import os
 import shutil
 
@@ -11,6 +12,8 @@ import torch
 from transformers import CLIPModel
 from transformers import CLIPProcessor
 
+from clip_perception.config import PipelineConfig
+from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import bundled_model_dir
 from clip_perception.scorer import ClipScorer
 from clip_perception.scorer import load_clip
@@ -133,6 +136,53 @@ def test_a_checkpoint_missing_one_weight_is_refused_naming_it(tmp_path):
         load_clip(_checkpoint_with(tmp_path, 'partial', drop))
     assert '1 of' in str(err.value), str(err.value)
     load_clip(bundled_model_dir())  # the complete one still loads
+
+
+def _with_tokenizer_limit(tmp_path, name, limit):
+    """Copy the shipped model with ``model_max_length`` set to ``limit`` (None: removed)."""
+    folder = tmp_path / name
+    shutil.copytree(bundled_model_dir(), folder)
+    path = folder / 'tokenizer_config.json'
+    config = json.loads(path.read_text(encoding='utf-8'))
+    config.pop('model_max_length')
+    if limit is not None:
+        config['model_max_length'] = limit
+    path.write_text(json.dumps(config), encoding='utf-8')
+    return str(folder)
+
+
+# Forty words, none repeated: longer than the bundled model's 32 text positions.
+LONG = ('the shiny glossy smooth round bright polished plastic rubber bouncy soft hard clean '
+        'dirty old new cheap nice heavy warm cold wet dry striped spotted matte metallic '
+        'wooden hollow solid pale vivid dull bumpy sleek sturdy lovely painted glazed rough '
+        'fuzzy red ball')
+
+
+@pytest.mark.parametrize('limit', [None, 77])
+def test_a_tokenizer_that_allows_more_tokens_than_the_encoder_is_cut_at_the_encoder(
+        tmp_path, limit):
+    """Prompts are cut at the text encoder's positions, whatever the tokenizer says.
+
+    Field reports: huggingface/sentence-transformers#3210 and #1269 ("The size of tensor
+    a (129) must match the size of tensor b (77)"): a CLIP tokenizer without
+    ``model_max_length`` (transformers then assumes 1e30) or one from a model with more
+    positions does not truncate, and the text encoder raises. Here every frame of a
+    long command failed ("frame failed: ValueError"), single and batched prompts alike.
+    Before: ValueError for both limits. Now: cut at 32, as the shipped tokenizer cuts.
+    """
+    scorer = ClipScorer(_with_tokenizer_limit(tmp_path, 'tok', limit), device='cpu')
+    shipped = ClipScorer('bundled', device='cpu')
+    assert scorer.prompt_tokens(LONG)[1] == 32  # the truncation the node reports
+    assert torch.allclose(scorer.text_embedding(LONG), shipped.text_embedding(LONG),
+                          atol=1e-5)
+    both = scorer.text_embeddings([LONG, LONG + ' again'])
+    assert both.shape[0] == 2 and torch.allclose(both[0], shipped.text_embedding(LONG),
+                                                 atol=1e-5)
+    # What the node answers: the command, with the cut said.
+    scene = generate_scene(4242)
+    res = Pipeline(scorer, PipelineConfig()).run(scene.rgb, LONG, scene.depth,
+                                                 scene.intrinsics)
+    assert 'tokens but the text encoder reads only 32' in res.reason, res.reason
 
 
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):

@@ -268,6 +268,13 @@ class ClipScorer:
         self.dtype = pick_dtype(dtype, self.device)
         self.model, self.tokenizer, image_config = load_clip(
             self.model_path, self.device, self.dtype)
+        # Prompts are cut at the text encoder's positions, not the tokenizer's
+        # model_max_length alone: a tokenizer_config without it (transformers then assumes
+        # 1e30) or from a model with more positions does not cut, and the encoder raises
+        # (huggingface/sentence-transformers#3210).
+        positions = self.model.config.text_config.max_position_embeddings
+        self.context_length = int(min(
+            positions, getattr(self.tokenizer, 'model_max_length', None) or positions))
         self.mean = image_config['mean']
         self.std = image_config['std']
         self.input_size = image_config['size']
@@ -323,6 +330,7 @@ class ClipScorer:
             self._text_cache.move_to_end(prompt)
             return hit
         tokens = self.tokenizer([prompt], padding=True, truncation=True,
+                                max_length=self.context_length,
                                 return_tensors='pt').to(self.device)
         with torch.inference_mode():
             out = self.model.get_text_features(**tokens)
@@ -338,7 +346,8 @@ class ClipScorer:
 
         The context length is the smaller of the tokenizer's ``model_max_length`` and
         the text encoder's ``max_position_embeddings`` (77 for OpenAI CLIP, 32 for the
-        bundled tiny model); longer prompts are cut by :meth:`text_embedding`. With
+        bundled tiny model): :attr:`context_length`; longer prompts are cut there by
+        :meth:`text_embedding` and :meth:`text_embeddings`. With
         several templates, the longest prompt's.
         """
         prompt = max((t.format(query) for t in self.templates(template)), key=len)
@@ -346,11 +355,9 @@ class ClipScorer:
         if hit is not None:
             return hit
         n = len(self.tokenizer(prompt, truncation=False, verbose=False)['input_ids'])
-        limit = self.model.config.text_config.max_position_embeddings
-        tok_limit = getattr(self.tokenizer, 'model_max_length', limit) or limit
         if len(self._token_counts) >= self._text_cache_size:
             self._token_counts.clear()
-        self._token_counts[prompt] = n, int(min(limit, tok_limit))
+        self._token_counts[prompt] = n, self.context_length
         return self._token_counts[prompt]
     def text_embeddings(self, queries, template=None):
         """Unit-norm embeddings of several prompts (each cached like :meth:`text_embedding`).
@@ -374,6 +381,7 @@ class ClipScorer:
         missing = [p for p in dict.fromkeys(prompts) if p not in self._text_cache]
         if missing:
             tokens = self.tokenizer(missing, padding=True, truncation=True,
+                                    max_length=self.context_length,
                                     return_tensors='pt').to(self.device)
             with torch.inference_mode():
                 out = self.model.get_text_features(**tokens)
