@@ -185,6 +185,54 @@ def test_a_tokenizer_that_allows_more_tokens_than_the_encoder_is_cut_at_the_enco
     assert 'tokens but the text encoder reads only 32' in res.reason, res.reason
 
 
+def _with_image_processor(tmp_path, name, write):
+    """Copy the shipped model, its image preprocessing written by ``write(folder, cfg)``."""
+    folder = tmp_path / name
+    shutil.copytree(bundled_model_dir(), folder)
+    path = folder / 'preprocessor_config.json'
+    config = json.loads(path.read_text(encoding='utf-8'))
+    path.unlink()
+    write(folder, config)
+    return str(folder)
+
+
+def test_the_image_processor_saved_by_transformers_5_is_read(tmp_path):
+    """A folder saved as README's one-liner saves it on transformers 5 keeps its mean/std.
+
+    Field report: huggingface/transformers#44623 (and #42085): since v5
+    ``processor.save_pretrained`` writes one ``processor_config.json`` with the image
+    processor nested under ``image_processor`` and no ``preprocessor_config.json``. The
+    node then normalised crops with OpenAI's mean and std whatever the checkpoint said,
+    silently. Before: (0.481, 0.458, 0.408). Now: the checkpoint's (0.5, 0.5, 0.5).
+    """
+    def nested(folder, cfg):
+        cfg.update(image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+        (folder / 'processor_config.json').write_text(json.dumps(
+            {'image_processor': cfg, 'processor_class': 'CLIPProcessor'}), encoding='utf-8')
+    _, _, image = load_clip(_with_image_processor(tmp_path, 'v5', nested))
+    assert image['mean'] == (0.5, 0.5, 0.5) and image['std'] == (0.5, 0.5, 0.5), image
+
+
+def test_an_image_mean_given_as_one_number_is_read_for_every_channel(tmp_path):
+    """``image_mean: 0.5`` (one float: transformers' normalize takes it for all channels).
+
+    Before: TypeError at load, a traceback that took the node down at start-up. Now:
+    read as (0.5, 0.5, 0.5); a mean or std that is no 1 or 3 numbers, or a zero std, is
+    refused with ModelLoadError naming the file.
+    """
+    def scalar(folder, cfg):
+        cfg.update(image_mean=0.5, image_std=0.25)
+        (folder / 'preprocessor_config.json').write_text(json.dumps(cfg), encoding='utf-8')
+    _, _, image = load_clip(_with_image_processor(tmp_path, 'scalar', scalar))
+    assert image['mean'] == (0.5, 0.5, 0.5) and image['std'] == (0.25, 0.25, 0.25), image
+
+    def zero(folder, cfg):
+        cfg.update(image_std=[0.2, 0.0, 0.2])
+        (folder / 'preprocessor_config.json').write_text(json.dumps(cfg), encoding='utf-8')
+    with pytest.raises(ModelLoadError, match='image_std'):
+        load_clip(_with_image_processor(tmp_path, 'zero', zero))
+
+
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     with pytest.raises(ModelLoadError) as err:

@@ -193,24 +193,62 @@ def _check_weights_found(model, clip, info):
            'model.safetensors, tokenizer and preprocessor files)'))
 
 
+# OpenAI CLIP's normalisation: transformers' default when a checkpoint names none.
+OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
+OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
 def _image_config(model, clip, kwargs):
-    """Mean, std and input size from the checkpoint's preprocessor config."""
+    """Mean, std and input size from the checkpoint's image processor config.
+
+    Read from ``preprocessor_config.json``, else from ``image_processor`` in
+    ``processor_config.json``, where ``processor.save_pretrained`` of transformers 5
+    writes it (huggingface/transformers#44623), else OpenAI CLIP's values.
+
+    :return: dict with ``mean`` and ``std`` (3-tuples of floats) and ``size`` (int).
+    :raises ModelLoadError: a mean or std that is not 1 or 3 numbers, or a zero std.
+    """
     from transformers.utils import cached_file
 
-    cfg = {}
-    try:
-        path = cached_file(model, 'preprocessor_config.json', **{
-            k: v for k, v in kwargs.items() if k == 'local_files_only'})
+    options = {k: v for k, v in kwargs.items() if k == 'local_files_only'}
+    cfg, source = {}, None
+    for name, key in (('preprocessor_config.json', None),
+                      ('processor_config.json', 'image_processor')):
+        try:
+            path = cached_file(model, name, _raise_exceptions_for_missing_entries=False,
+                               **options)
+        except OSError:
+            path = None
+        if not path:
+            continue
         with open(path, encoding='utf-8') as f:
-            cfg = json.load(f)
-    except OSError:
-        cfg = {}
+            found = json.load(f)
+        found = found.get(key) if key else found
+        if isinstance(found, dict) and ('image_mean' in found or 'image_std' in found):
+            cfg, source = found, name
+            break
     size = clip.config.vision_config.image_size
     return {
-        'mean': tuple(cfg.get('image_mean', (0.48145466, 0.4578275, 0.40821073))),
-        'std': tuple(cfg.get('image_std', (0.26862954, 0.26130258, 0.27577711))),
+        'mean': _per_channel(cfg.get('image_mean', OPENAI_MEAN), 'image_mean', model, source),
+        'std': _per_channel(cfg.get('image_std', OPENAI_STD), 'image_std', model, source),
         'size': int(size),
     }
+
+
+def _per_channel(value, name, model, source):
+    """``value`` as 3 floats: one number is every channel's, as transformers reads it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = (value,) * 3
+    try:
+        values = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        values = ()
+    if len(values) != 3 or (name == 'image_std' and not all(values)):
+        raise ModelLoadError(
+            f'CLIP checkpoint "{model}": {name} {value!r} in {source} is not one or three '
+            'numbers' + (' (none zero)' if name == 'image_std' else '')
+            + '; fix the file or save the processor again with save_pretrained')
+    return values
 
 
 def load_calibration(model_dir):
