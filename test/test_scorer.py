@@ -252,6 +252,27 @@ def test_bad_device_and_dtype_are_clear():
         ClipScorer('bundled', device='cpu', dtype='int3')
 
 
+def test_a_cuda_device_torch_does_not_have_is_refused_in_one_line():
+    """``device: cuda:1`` on a one-GPU robot stops start-up naming the devices there are.
+
+    Field reports: LuyaooChen/uninformed-students-pytorch#3, chenfei-wu/TaskMatrix#21
+    ("RuntimeError: CUDA error: invalid device ordinal" from ``.to('cuda:1')`` on a
+    machine with one GPU). The node raised it while moving the model, a traceback
+    instead of its one FATAL line; ``cuda:x`` and ``cuda:-1`` were taken for CUDA too.
+    Before (on the H200, one device): RuntimeError for cuda:1 and cuda:7. Now:
+    ModelLoadError naming the count, on any machine for malformed names.
+    """
+    for device in ('cuda:x', 'cuda:-1', 'cuda1', 'gpu'):
+        with pytest.raises(ModelLoadError, match=f'unknown device "{device}"'):
+            ClipScorer('bundled', device=device)
+    if torch.cuda.is_available():
+        n = torch.cuda.device_count()
+        for device in (f'cuda:{n}', f'cuda:{n + 6}'):
+            with pytest.raises(ModelLoadError, match=f'torch sees {n} CUDA device'):
+                ClipScorer('bundled', device=device)
+        assert ClipScorer('bundled', device=f'cuda:{n - 1}').device == f'cuda:{n - 1}'
+
+
 def test_empty_batch():
     scorer = ClipScorer('bundled', device='cpu')
     scores = scorer.score(np.zeros((48, 64, 3), np.uint8), np.zeros((0, 4)), 'ball')

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -68,14 +69,31 @@ def resolve_model(model):
 
 
 def pick_device(device):
-    """``auto`` -> cuda when available, else cpu; validate explicit choices."""
+    """``auto`` -> cuda when available, else cpu; validate explicit choices.
+
+    :param device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+    :return: the device string torch is given.
+    :raises ModelLoadError: another string, no CUDA device, or ``N`` not below the number
+        of devices torch sees (torch would raise "invalid device ordinal" only when the
+        model moves there, a traceback at start-up: LuyaooChen/uninformed-students-pytorch#3,
+        chenfei-wu/TaskMatrix#21).
+    """
     if device == 'auto':
         return 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device != 'cpu' and not re.fullmatch(r'cuda(:\d+)?', device):
+        raise ModelLoadError(f'unknown device "{device}": use auto, cpu, cuda or cuda:N')
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ModelLoadError(f'device "{device}" requested but torch sees no CUDA device '
                              f'(torch {torch.__version__}); use device:=cpu or auto')
-    if device not in ('cpu',) and not device.startswith('cuda'):
-        raise ModelLoadError(f'unknown device "{device}": use auto, cpu, cuda or cuda:N')
+    index = int(device.partition(':')[2] or 0) if device != 'cpu' else 0
+    count = torch.cuda.device_count() if device != 'cpu' else 1
+    if index >= count:
+        visible = os.environ.get('CUDA_VISIBLE_DEVICES')
+        raise ModelLoadError(
+            f'device "{device}" requested but torch sees {count} CUDA device'
+            f'{"" if count == 1 else "s"} (cuda:0 to cuda:{count - 1})'
+            + (f' with CUDA_VISIBLE_DEVICES={visible}, which renumbers them from 0'
+               if visible is not None else '') + '; use device:=cuda or auto')
     return device
 
 
