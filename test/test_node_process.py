@@ -1,5 +1,6 @@
 """The node executable as its own process over real DDS (issue 2)."""
 
+import json
 import os
 import shutil
 import signal
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import DescribeParameters
 from rcl_interfaces.srv import GetParameters
@@ -111,27 +113,38 @@ def test_unloadable_model_stops_startup_with_one_clear_line(start_node):
     assert 'Traceback' not in out
 
 
-def test_a_checkpoint_whose_weights_clip_cannot_find_stops_startup(start_node, tmp_path):
-    """Weights under a prefix (microsoft/Cream#254) stop start-up, not answer from noise.
+@pytest.mark.parametrize('fault, said', [
+    ('prefix', 'not in the checkpoint (logit_scale'),
+    ('resized', 'do not fit the sizes in its config.json')])
+def test_a_checkpoint_clip_cannot_use_stops_startup_in_one_line(start_node, tmp_path, fault,
+                                                                said):
+    """A checkpoint CLIPModel cannot use stops start-up with one FATAL line.
 
-    Before: the node started on random weights and answered commands; now it exits
-    non-zero with one FATAL line naming the missing weights and the prefix.
+    ``prefix``: weights under ``module.`` (microsoft/Cream#254): before, the node started
+    on random weights and answered from noise (no exit in 90 s). ``resized``: a
+    config.json whose image size does not fit the weights (TMElyralab/Comfyui-MusePose#30):
+    before, a RuntimeError traceback.
     """
     from safetensors.torch import load_file
     from safetensors.torch import save_file
 
     from clip_perception.scorer import bundled_model_dir
     src = bundled_model_dir()
-    folder = tmp_path / 'wrapped'
+    folder = tmp_path / fault
     shutil.copytree(src, folder)
-    weights = load_file(os.path.join(src, 'model.safetensors'))
-    save_file({'module.' + k: v.contiguous() for k, v in weights.items()},
-              str(folder / 'model.safetensors'))
+    if fault == 'prefix':
+        weights = load_file(os.path.join(src, 'model.safetensors'))
+        save_file({'module.' + k: v.contiguous() for k, v in weights.items()},
+                  str(folder / 'model.safetensors'))
+    else:
+        config = json.loads((folder / 'config.json').read_text(encoding='utf-8'))
+        config['vision_config']['image_size'] *= 2
+        (folder / 'config.json').write_text(json.dumps(config), encoding='utf-8')
     node = start_node('-p', f'model:={folder}')
-    assert node.proc.wait(90) != 0, node.output()
+    assert node.proc.wait(90) == 1, node.output()
     fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
-    assert len(fatal) == 1 and 'not in the checkpoint' in fatal[0], node.output()
-    assert 'prefix "module."' in fatal[0] and 'Traceback' not in node.output()
+    assert len(fatal) == 1 and said in fatal[0], node.output()
+    assert 'Traceback' not in node.output()
 
 
 def test_a_refused_parameter_stops_startup_before_torch_is_imported(start_node):

@@ -233,6 +233,48 @@ def test_an_image_mean_given_as_one_number_is_read_for_every_channel(tmp_path):
         load_clip(_with_image_processor(tmp_path, 'zero', zero))
 
 
+def test_a_config_json_that_does_not_fit_the_weights_is_refused(tmp_path):
+    """A config.json of another size than the weights stops loading in one line.
+
+    Field reports: TMElyralab/Comfyui-MusePose#30, jefferyZhan/Griffon#18 ("size
+    mismatch for vision_model.embeddings.position_embedding.weight": a config of one
+    CLIP beside the weights of another, or an image size edited to run at 336 px).
+    transformers raises RuntimeError, which the node did not catch: a traceback at
+    start-up. Before: RuntimeError. Now: ModelLoadError saying the sizes disagree.
+    """
+    folder = tmp_path / 'resized'
+    shutil.copytree(bundled_model_dir(), folder)
+    path = folder / 'config.json'
+    config = json.loads(path.read_text(encoding='utf-8'))
+    config['vision_config']['image_size'] *= 2  # 64 px -> 128 px: 4x the patch positions
+    path.write_text(json.dumps(config), encoding='utf-8')
+    with pytest.raises(ModelLoadError, match='do not fit the sizes in its config.json'):
+        load_clip(str(folder))
+
+
+def test_a_checkpoint_of_another_architecture_is_refused_naming_it(tmp_path):
+    """A SigLIP folder given as ``model`` is named as SigLIP, not loaded as CLIP.
+
+    transformers only warns "You are using a model of type siglip to instantiate a
+    model of type clip" and then either raises (sizes differ: a traceback at start-up)
+    or leaves the weights it cannot place random. Before: RuntimeError. Now:
+    ModelLoadError naming ``model_type`` siglip.
+    """
+    from transformers import SiglipConfig
+    from transformers import SiglipModel
+
+    small = {'hidden_size': 32, 'intermediate_size': 37, 'num_hidden_layers': 1,
+             'num_attention_heads': 2}
+    folder = tmp_path / 'siglip'
+    SiglipModel(SiglipConfig(text_config=dict(small, vocab_size=1000),
+                             vision_config=dict(small, image_size=32, patch_size=8))
+                ).save_pretrained(folder)
+    for name in ('tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'):
+        shutil.copy(os.path.join(bundled_model_dir(), name), folder)
+    with pytest.raises(ModelLoadError, match='model_type "siglip"'):
+        load_clip(str(folder))
+
+
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     with pytest.raises(ModelLoadError) as err:

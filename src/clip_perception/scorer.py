@@ -124,7 +124,11 @@ def load_clip(model, device='cpu', dtype=torch.float32):
     :param model: hub id or local folder (already resolved, see :func:`resolve_model`).
     :return: model in eval mode on ``device``; ``image_config`` has ``mean``, ``std``
         and ``size`` (the encoder's input side).
+    :raises ModelLoadError: no such folder or id, pickle weights only, a checkpoint of
+        another ``model_type`` than ``clip``, weights that do not fit config.json or
+        leave some of CLIPModel's weights random, or a bad image processor config.
     """
+    from transformers import AutoConfig
     from transformers import AutoTokenizer
     from transformers import CLIPModel
     from transformers.utils import logging as hf_logging
@@ -149,8 +153,26 @@ def load_clip(model, device='cpu', dtype=torch.float32):
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a tqdm bar at the top of a robot's log is noise
     try:
-        clip, info = CLIPModel.from_pretrained(model, dtype=dtype, output_loading_info=True,
-                                               **kwargs)
+        kind = AutoConfig.from_pretrained(model, **kwargs).model_type
+        if kind != 'clip':
+            # transformers would only warn, then raise on sizes or leave weights random.
+            raise ModelLoadError(
+                f'"{model}" is a checkpoint of model_type "{kind}" (its config.json), not '
+                "CLIP: the node scores with transformers' CLIPModel; give a CLIP "
+                'checkpoint (model_type "clip")')
+        try:
+            clip, info = CLIPModel.from_pretrained(
+                model, dtype=dtype, output_loading_info=True, **kwargs)
+        except RuntimeError as exc:
+            # Weights of another size than config.json says (TMElyralab/Comfyui-MusePose#30):
+            # transformers raises RuntimeError after logging the mismatched keys.
+            if 'mismatch' not in str(exc):
+                raise
+            raise ModelLoadError(
+                f'CLIP checkpoint "{model}": its weights do not fit the sizes in its '
+                f'config.json ({str(exc).splitlines()[0]}); use the config.json saved with '
+                'these weights (an edited image_size or one from another CLIP does this)'
+            ) from None
         _check_weights_found(model, clip, info)
         tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
         image_config = _image_config(model, clip, kwargs)
