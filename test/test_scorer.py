@@ -275,6 +275,29 @@ def test_a_checkpoint_of_another_architecture_is_refused_naming_it(tmp_path):
         load_clip(str(folder))
 
 
+@pytest.mark.parametrize('added', [{'tokens': ['sprocket', 'robotgripper']},
+                                   {'special': {'pad_token': '[PAD]'}}])
+def test_a_tokenizer_with_more_tokens_than_the_text_encoder_is_refused(tmp_path, added):
+    """Tokens added to the tokenizer without resizing the embedding stop loading.
+
+    Field reports: huggingface/transformers#12763 and #11102 ("IndexError: index out
+    of range in self" after ``add_tokens`` / ``add_special_tokens`` without
+    ``resize_token_embeddings``). Here every frame of a command holding such a token
+    failed with that IndexError. Before: loaded, then IndexError per frame. Now:
+    ModelLoadError naming both sizes.
+    """
+    from transformers import AutoTokenizer
+
+    folder = tmp_path / 'added'
+    shutil.copytree(bundled_model_dir(), folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer.add_tokens(added.get('tokens', []))
+    tokenizer.add_special_tokens(added.get('special', {}))
+    tokenizer.save_pretrained(folder)
+    with pytest.raises(ModelLoadError, match='tokens but its text encoder embeds 757'):
+        load_clip(str(folder))
+
+
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     with pytest.raises(ModelLoadError) as err:

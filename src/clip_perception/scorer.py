@@ -175,6 +175,7 @@ def load_clip(model, device='cpu', dtype=torch.float32):
             ) from None
         _check_weights_found(model, clip, info)
         tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
+        _check_tokenizer_fits(model, clip, tokenizer)
         image_config = _image_config(model, clip, kwargs)
     except ModelLoadError:
         raise
@@ -231,6 +232,24 @@ def _check_weights_found(model, clip, info):
            'safe_serialization=True)' if prefix else
            '. Give a CLIPModel checkpoint written by save_pretrained (config.json, '
            'model.safetensors, tokenizer and preprocessor files)'))
+
+
+def _check_tokenizer_fits(model, clip, tokenizer):
+    """Refuse a tokenizer that gives ids the text encoder has no embedding for.
+
+    Tokens added with ``add_tokens`` / ``add_special_tokens`` and saved without
+    ``resize_token_embeddings`` (huggingface/transformers#12763, #11102): every command
+    holding one raised "IndexError: index out of range in self" on every frame.
+
+    :raises ModelLoadError: ``len(tokenizer)`` above the text ``vocab_size``.
+    """
+    embeds = clip.config.text_config.vocab_size
+    if len(tokenizer) > embeds:
+        raise ModelLoadError(
+            f'CLIP checkpoint "{model}": its tokenizer has {len(tokenizer)} tokens but its '
+            f'text encoder embeds {embeds}: tokens were added without '
+            'model.resize_token_embeddings(len(tokenizer)), or the tokenizer is another '
+            "model's; save the tokenizer that was trained with these weights")
 
 
 # OpenAI CLIP's normalisation: transformers' default when a checkpoint names none.
