@@ -103,7 +103,8 @@ def test_depth_is_rectified_by_nearest_neighbour_with_nan_where_nothing_maps():
 @pytest.mark.parametrize('model, d, why', [
     ('kannala_brandt_x', [0.1, 0.0, 0.0, 0.0], 'is not one of'),
     ('plumb_bob', [0.1, 0.0, 0.0], 'D has 3'),
-    ('equidistant', [0.1, 0.0, 0.0, 0.0, 0.0], 'D has 5'),
+    ('equidistant', [0.1, 0.0, 0.0, 0.0, 0.2], 'D has 5'),
+    ('plumb_bob', [0.1, 0.0, 0.0, 0.0, 0.0, 0.3], 'D has 6'),
     ('plumb_bob', [float('nan')] * 5, 'NaN'),
 ])
 def test_a_camera_info_that_cannot_be_rectified_says_why(model, d, why):
@@ -131,3 +132,26 @@ def test_plumb_bob_with_eight_coefficients_is_read_as_its_five():
     image = dots(raw_pixels(scene_points(), 'plumb_bob', d5))
     assert np.array_equal(five.colour(image), eight.colour(image))
     assert five.max_shift == pytest.approx(eight.max_shift)
+
+
+@pytest.mark.parametrize('lens, model, d', [
+    # IntelRealSense/realsense-ros#1989: equidistant with k1..k4 and a 0 (image_proc
+    # asserted in OpenCV's fisheye module)
+    ('equidistant', 'equidistant', LENSES['equidistant'] + [0.0]),
+    # ros-perception/image_pipeline#682: camera_calibration's fisheye file said 'fisheye'
+    ('equidistant', 'fisheye', LENSES['equidistant']),
+    ('equidistant', 'Kannala_Brandt4 ', LENSES['equidistant']),
+    # a plumb_bob of 6 whose sixth is zero: the same lens as its first five
+    ('plumb_bob', 'plumb_bob', LENSES['plumb_bob'] + [0.0]),
+])
+def test_a_calibration_as_drivers_send_it_is_rectified_as_its_model(lens, model, d):
+    """Model names and zero-padded D that drivers send: rectified, not refused.
+
+    Before, each raised (unknown model; 'takes 4 coefficients, D has 5') and the node
+    posed the raw image through the pinhole model (up to 60 px off at the border).
+    """
+    plain = make_rectifier(K.ravel(), LENSES[lens], np.eye(3).ravel(), lens, K, W, H)
+    sent = make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, K, W, H)
+    image = dots(raw_pixels(scene_points(), lens, LENSES[lens]))
+    assert sent.model == lens
+    assert np.array_equal(plain.colour(image), sent.colour(image))

@@ -25,6 +25,11 @@ import numpy as np
 PINHOLE_MODELS = ('plumb_bob', 'rational_polynomial')
 FISHEYE_MODELS = ('equidistant',)
 PINHOLE_COEFFICIENTS = (4, 5, 8, 12, 14)
+FISHEYE_COEFFICIENTS = (4,)
+# Other names drivers and tools give OpenCV's fisheye (Kannala-Brandt, 4 coefficients)
+# model: camera_calibration's fisheye files of Melodic said 'fisheye'
+# (ros-perception/image_pipeline#682), librealsense calls it Kannala Brandt4.
+FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4')
 
 
 def has_distortion(d):
@@ -92,6 +97,44 @@ class Rectifier:
                              f'maps {self.width}x{self.height}')
 
 
+def model_coefficients(d, model):
+    """Return ``(model, d)`` as OpenCV reads them, or raise saying why it cannot.
+
+    The model's name is matched without case or surrounding space, and the fisheye
+    aliases (:data:`FISHEYE_ALIASES`) are read as ``equidistant``; an empty name with a
+    pinhole coefficient count is ``plumb_bob``. Zeros after the coefficients a model
+    reads are dropped: a zero coefficient is OpenCV's "absent", and drivers pad D so
+    (RealSense's equidistant D of 5, k1..k4 and a 0: IntelRealSense/realsense-ros#1989,
+    where image_proc asserted).
+
+    :param d: CameraInfo.D, (N,) float64, finite.
+    :param model: CameraInfo.distortion_model (str).
+    :return: ``(name, d)``: one of :data:`PINHOLE_MODELS` or :data:`FISHEYE_MODELS`, and
+        D as (n,) float64 with n a count the model takes.
+    :raises ValueError: an unknown model, or a count the model does not take with a
+        non-zero coefficient beyond it.
+    """
+    name = str(model).strip().lower()
+    if name in FISHEYE_ALIASES:
+        name = 'equidistant'
+    if not name and d.size in PINHOLE_COEFFICIENTS:
+        name = 'plumb_bob'
+    if name in FISHEYE_MODELS:
+        counts = FISHEYE_COEFFICIENTS
+    elif name in PINHOLE_MODELS:
+        counts = PINHOLE_COEFFICIENTS
+    else:
+        raise ValueError(f'distortion model "{model}" is not one of '
+                         f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS + FISHEYE_ALIASES)}')
+    used = int(np.flatnonzero(d)[-1]) + 1 if np.any(d) else 0
+    for n in counts:
+        if used <= n <= d.size:
+            return name, d[:n]
+    wanted = ', '.join(str(n) for n in counts)
+    raise ValueError(f'{model or "the pinhole model"} takes {wanted} coefficients, D has '
+                     f'{d.size}' + (f' ({used} of them used)' if used != d.size else ''))
+
+
 def make_rectifier(k, d, r, model, new_k, width, height):
     """Build the :class:`Rectifier` of a camera, or say why it cannot be built.
 
@@ -101,7 +144,8 @@ def make_rectifier(k, d, r, model, new_k, width, height):
         a monocular camera; all zero, as some drivers leave it, is read as identity).
     :param model: CameraInfo.distortion_model (str): ``plumb_bob``,
         ``rational_polynomial`` (OpenCV's pinhole model with 4, 5, 8, 12 or 14
-        coefficients) or ``equidistant`` (OpenCV's fisheye model, 4 coefficients).
+        coefficients) or ``equidistant`` (OpenCV's fisheye model, 4 coefficients), as
+        :func:`model_coefficients` reads them (its aliases; trailing zeros dropped).
     :param new_k: the rectified image's 3x3 camera matrix (array-like, pixels).
     :param width: image width (px, > 0).
     :param height: image height (px, > 0).
@@ -125,21 +169,14 @@ def make_rectifier(k, d, r, model, new_k, width, height):
             abs(np.linalg.det(rot) - 1.0) > 1e-3:
         rot = np.eye(3)  # unset (all zero) or not a rotation: a monocular camera's
     size = (width, height)
+    model, d = model_coefficients(d, model)
     if model in FISHEYE_MODELS:
-        if d.size != 4:
-            raise ValueError(f'{model} takes 4 coefficients (k1..k4), D has {d.size}')
         maps = cv2.fisheye.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
-    elif model in PINHOLE_MODELS or (not model and d.size in PINHOLE_COEFFICIENTS):
-        if d.size not in PINHOLE_COEFFICIENTS:
-            raise ValueError(f'{model or "the pinhole model"} takes 4, 5, 8, 12 or 14 '
-                             f'coefficients, D has {d.size}')
-        maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
     else:
-        raise ValueError(f'distortion model "{model}" is not one of '
-                         f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS)}')
+        maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
     map_x, map_y = maps
     fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
-    return Rectifier(width, height, new_k, model or 'plumb_bob',
+    return Rectifier(width, height, new_k, model,
                      _border_shift(map_x, map_y), fixed, (map_x, map_y))
 
 
