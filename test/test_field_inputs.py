@@ -16,6 +16,7 @@ import cv2
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import KeyValue
 import numpy as np
+import pytest
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import GetParameters
 from rcl_interfaces.srv import SetParameters
@@ -349,6 +350,49 @@ def test_a_raw_image_with_lens_distortion_is_rectified_and_posed(probe, start_no
     log = node.output()
     assert log.count('rectifying colour and depth images on /image') == 1, log
     assert 'plumb_bob coefficients' not in log, log  # not warned as unrectified
+    assert node.stop() == 0
+
+
+def _transposed(m):
+    """K and P written column-major, as aditof_sdk and image_undistort published them."""
+    m.k = np.array(m.k).reshape(3, 3).T.ravel().tolist()
+    m.p = np.array(m.p).reshape(3, 4).T.ravel().tolist()
+    return m
+
+
+def _unsized(m):
+    """Width and height 0, as drivers without a stored calibration leave them."""
+    m.width = m.height = 0
+    return m
+
+
+@pytest.mark.parametrize('edit', [_transposed, _unsized], ids=['transposed', 'unsized'])
+def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
+        probe, start_node, edit):
+    """camera_info the node reads otherwise than it is written is rectified as it is read.
+
+    K and P written column-major (read transposed back) and a camera_info of size 0 (read
+    at the image size) are posed by the node; before, the maps were made from K as
+    written (a principal point at the image corner: the image rectified into a smear) or
+    not made at all (size 0: "not rectified here"), so the lens's distortion stayed in.
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    scene = generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (-0.30, -0.05)),
+                                        ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+                                        ObjectSpec('green', 'cube', 'small', (0.28, -0.04))])
+    red = obj(scene, 'red', 'ball')
+    lens = [-0.35, 0.12, 0.0, 0.0, -0.02]
+    k = np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)
+
+    def info(m):
+        m.d, m.distortion_model = lens, 'plumb_bob'
+        return edit(m)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, info=info,
+                      colour=lambda m: distorted(m, k, lens, False),
+                      depth=lambda m: distorted(m, k, lens, True)), node.output()
+    error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+    assert error < 0.009, (error, node.output())
+    assert 'rectifying colour and depth images' in node.output(), node.output()
     assert node.stop() == 0
 
 

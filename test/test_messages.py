@@ -34,6 +34,7 @@ from clip_perception.messages import optical_frame_note
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
+from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
@@ -1283,3 +1284,19 @@ def test_distortion_is_noted_beside_a_raw_image_topic_only():
     assert distortion_note([0.0] * 5, 'plumb_bob', '/image') is None
     assert distortion_note([], '', '/image') is None
     assert 'distortion coefficients' in distortion_note([float('nan')] * 5, '', '/image')
+
+
+def test_raw_camera_matrix_is_read_as_the_projection_reads_it():
+    """K transposed or in fractions is read back, as camera_info_to_intrinsics reads it.
+
+    A skew (camera_calibration's fisheye K holds one, image_pipeline#682) is kept.
+    """
+    k = np.array([[520.0, -0.9, 322.0], [0.0, 515.0, 236.0], [0.0, 0.0, 1.0]])
+    assert np.array_equal(raw_camera_matrix(k.ravel(), 640, 480), k)
+    assert np.array_equal(raw_camera_matrix(k.T.ravel(), 640, 480), k)
+    fractions = [520 / 640, 0.0, 322.5 / 640, 0.0, 515 / 480, 236.5 / 480, 0.0, 0.0, 1.0]
+    read = raw_camera_matrix(fractions, 640, 480)
+    intr = camera_info_to_intrinsics(fractions, 640, 480)
+    assert read[0, 0] > 100 and read.tolist() == [[intr.fx, 0.0, intr.cx],
+                                                   [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
+    assert raw_camera_matrix([0.0] * 9, 640, 480).shape == (3, 3)  # make_rectifier says why

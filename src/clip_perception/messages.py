@@ -1243,6 +1243,35 @@ def _checked_in_pixels(intr, notes):
     return intr
 
 
+def raw_camera_matrix(k, width, height):
+    """Return the raw (distorted) camera's ``K`` as the node reads camera_info: 3x3 float64.
+
+    What :func:`camera_info_to_intrinsics` reads ``P`` and ``K`` as, the rectification
+    maps must read ``K`` as too: written column-major, it is transposed back
+    (:func:`camera_matrix_layout_note`); in fractions of the image size, it is read in
+    pixels (:func:`in_pixels`). Before, the maps took ``K`` as written: a transposed one
+    put the principal point at the image corner and smeared the image (466 px at its
+    border) while the pose read it rightly.
+
+    :param k: CameraInfo.K (9 floats).
+    :param width: the image width it is read for (px; the image's where camera_info
+        gives 0).
+    :param height: its height (px).
+    :return: (3, 3) float64; as written (reshaped) where it is no camera matrix at all,
+        for :func:`~clip_perception.rectify.make_rectifier` to say why.
+    """
+    m = np.array(_row_major(k, 3, 3)[0], dtype=np.float64).reshape(-1)
+    if m.size != 9:
+        return m
+    m = m.reshape(3, 3)
+    try:
+        read = in_pixels(Intrinsics.from_k(m.ravel(), width, height))
+    except (ValueError, MessageError):
+        return m
+    m[0, 0], m[1, 1], m[0, 2], m[1, 2] = read.fx, read.fy, read.cx, read.cy
+    return m
+
+
 def with_image_size(intrinsics, width, height, notes=None):
     """Give a camera_info that states no size the colour image's, checked as if it did.
 

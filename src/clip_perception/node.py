@@ -145,6 +145,7 @@ from clip_perception.messages import MessageError
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
+from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import unpadded
 from clip_perception.rectify import has_distortion
@@ -1472,7 +1473,7 @@ class PerceptionMixin:
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
-        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, unsized)
+        self._rectifier = self._rectifier_for(msg, intr, topic, rectify)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
@@ -1484,12 +1485,13 @@ class PerceptionMixin:
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
-    def _rectifier_for(self, msg, intr, topic, rectify, unsized):
+    def _rectifier_for(self, msg, intr, topic, rectify):
         """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
 
         None where there is nothing to rectify (D zero, ``rectify`` never, or auto on a
-        topic named rect) and where it cannot be done here (binning, roi, no size, an
-        unknown model: warned once, the frames go on as they come). Built once per
+        topic named rect) and where it cannot be done here (binning, roi, an unknown
+        model: warned once, the frames go on as they come). ``K`` and the size are read
+        as ``intr`` was (:func:`raw_camera_matrix`; a size of 0 is the image's). Built once per
         camera model (the maps take ~10 ms at 640x480), kept while camera_info repeats it.
         """
         if not has_distortion(msg.d) or rectify == 'never' or (
@@ -1501,16 +1503,17 @@ class PerceptionMixin:
             return kept
         roi = msg.roi
         why = None
-        if unsized:
-            why = 'camera_info gives no width and height'
-        elif max(msg.binning_x, msg.binning_y) > 1 or roi.width or roi.height or \
+        if max(msg.binning_x, msg.binning_y) > 1 or roi.width or roi.height or \
                 roi.x_offset or roi.y_offset:
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
         else:
+            # K read as P was (transposed back, in pixels), at the size the pose reads:
+            # the image's where camera_info gives 0.
             try:
                 new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
-                made = make_rectifier(msg.k, msg.d, msg.r, msg.distortion_model, new_k,
-                                      msg.width, msg.height)
+                made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height),
+                                      msg.d, msg.r, msg.distortion_model, new_k,
+                                      intr.width, intr.height)
             except ValueError as exc:
                 why = str(exc)
         if why is not None:
