@@ -353,6 +353,17 @@ def test_a_raw_image_with_lens_distortion_is_rectified_and_posed(probe, start_no
     assert node.stop() == 0
 
 
+LENS = [-0.35, 0.12, 0.0, 0.0, -0.02]  # a wide-angle plumb_bob
+
+
+def lens_scene():
+    """``(scene, red ball, K 3x3)``: the ball near the left edge, where the lens moves it."""
+    scene = generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (-0.30, -0.05)),
+                                        ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+                                        ObjectSpec('green', 'cube', 'small', (0.28, -0.04))])
+    return scene, obj(scene, 'red', 'ball'), np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)
+
+
 def _transposed(m):
     """K and P written column-major, as aditof_sdk and image_undistort published them."""
     m.k = np.array(m.k).reshape(3, 3).T.ravel().tolist()
@@ -377,12 +388,8 @@ def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
     not made at all (size 0: "not rectified here"), so the lens's distortion stayed in.
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    scene = generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (-0.30, -0.05)),
-                                        ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
-                                        ObjectSpec('green', 'cube', 'small', (0.28, -0.04))])
-    red = obj(scene, 'red', 'ball')
-    lens = [-0.35, 0.12, 0.0, 0.0, -0.02]
-    k = np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)
+    scene, red, k = lens_scene()
+    lens = LENS
 
     def info(m):
         m.d, m.distortion_model = lens, 'plumb_bob'
@@ -393,6 +400,35 @@ def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
     error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
     assert error < 0.009, (error, node.output())
     assert 'rectifying colour and depth images' in node.output(), node.output()
+    assert node.stop() == 0
+
+
+@pytest.mark.parametrize('depth_topic', ['/camera/depth_registered/image_rect',
+                                         '/camera/aligned_depth_to_color/image_rect_raw'])
+def test_depth_on_a_rect_topic_beside_a_raw_image_is_not_rectified_again(
+        probe, start_node, depth_topic):
+    """A raw colour image is rectified; a depth already rectified (named rect) is not.
+
+    depth_image_proc's register node publishes depth_registered/image_rect in the colour
+    camera's rectified geometry (its P). rectify:=auto asked only the colour topic's
+    name, so such a depth was rectified a second time: its readings moved off the ball
+    (up to 59 px at the border of this lens).
+    """
+    node = start_node('-p', 'command:=the red ball', '-r', f'depth:={depth_topic}')
+    listen_all(probe)
+    camera = Camera(probe, depth=depth_topic)
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene, red, k = lens_scene()
+    lens = LENS
+
+    def info(m):
+        m.d, m.distortion_model = lens, 'plumb_bob'
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, info=info,
+                      colour=lambda m: distorted(m, k, lens, False)), node.output()
+    error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+    assert error < 0.009, (error, node.output())
+    assert f'depth on {depth_topic} is taken as rectified' in node.output(), node.output()
     assert node.stop() == 0
 
 

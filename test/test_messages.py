@@ -35,6 +35,7 @@ from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
+from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
@@ -1300,3 +1301,10 @@ def test_raw_camera_matrix_is_read_as_the_projection_reads_it():
     assert read[0, 0] > 100 and read.tolist() == [[intr.fx, 0.0, intr.cx],
                                                    [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
     assert raw_camera_matrix([0.0] * 9, 640, 480).shape == (3, 3)  # make_rectifier says why
+
+
+def test_each_topic_is_rectified_here_unless_its_name_says_it_is_already():
+    raw, rect = '/camera/color/image_raw', '/camera/depth_registered/image_rect'
+    assert rectified_here('auto', raw) and not rectified_here('auto', rect)
+    assert not rectified_here('auto', '/cam/aligned_depth_to_color/image_rect_raw/compressed')
+    assert rectified_here('always', rect) and not rectified_here('never', raw)

@@ -135,9 +135,10 @@ PARAMETERS = (
           'K as the rectified camera matrix; plumb_bob, rational_polynomial or '
           'equidistant, also named fisheye or kannala_brandt; zeros padding D dropped): '
           'auto rectifies when D is not zero and the image topic is not '
-          'named rect (image_rect, image_rect_raw: rectified already); always also on rect '
-          'topics; never leaves images as they come (poses off towards the edges of a '
-          'distorted image). Boxes and ~/debug_image are then in the rectified image. Not '
+          'named rect (image_rect, image_rect_raw: rectified already), and its depth unless '
+          'that topic is named rect; always also on rect topics; never leaves images as '
+          'they come (poses off towards the edges of a distorted image). Boxes and '
+          '~/debug_image are then in the rectified image. Not '
           'applied with camera_info binning or roi (rectify upstream with image_proc).',
           read_only=True, choices=('auto', 'always', 'never')),
     Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'

@@ -143,6 +143,18 @@ def is_rect_topic(image_topic):
     return any(re.search(r'(^|_)rect(ified)?(_|$)', part) for part in image_topic.split('/'))
 
 
+def rectified_here(rectify, topic):
+    """Return True if the node rectifies the images of ``topic`` (given distortion).
+
+    :param rectify: the ``rectify`` parameter: ``always`` rectifies every topic, ``auto``
+        those not named rect (:func:`is_rect_topic`), ``never`` none. Asked of colour and
+        depth each: a depth already rectified (depth_image_proc's
+        ``depth_registered/image_rect``) beside a raw colour image is not rectified twice.
+    :param topic: the subscription's resolved topic name (str).
+    """
+    return rectify == 'always' or (rectify == 'auto' and not is_rect_topic(topic))
+
+
 def distortion_note(d, model, image_topic, rectify='never'):
     """Say that distortion coefficients will not be applied, or return None.
 

@@ -140,12 +140,12 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
-from clip_perception.messages import is_rect_topic
 from clip_perception.messages import MessageError
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
+from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import unpadded
 from clip_perception.rectify import has_distortion
@@ -362,6 +362,9 @@ class PerceptionMixin:
         self._info_size_note = ''  # camera_info_size_note of the last one
         # Rectification maps of the last camera_info with distortion (_rectifier_for).
         self._rectifier = self._rectifier_key = None
+        # The depth topic when its images are taken as rectified already (named rect under
+        # rectify auto): the colour's maps are not applied to them.
+        self._depth_rectified_upstream = ''
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -644,6 +647,8 @@ class PerceptionMixin:
         self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
         if values['use_depth']:
             self._streams['depth'] = subs[2]
+        self._depth_rectified_upstream = subs[2].topic_name if values['use_depth'] and \
+            not rectified_here(values['rectify'], subs[2].topic_name) else ''
         # Steady-clock timers: with use_sim_time and no /clock, ROS time stands still and
         # timers on it never fire (diagnostics would stop; a monitor would see a dead node).
         self._diag_timer = self.create_timer(values['diagnostics_period'], self._diagnostics,
@@ -1494,8 +1499,7 @@ class PerceptionMixin:
         as ``intr`` was (:func:`raw_camera_matrix`; a size of 0 is the image's). Built once per
         camera model (the maps take ~10 ms at 640x480), kept while camera_info repeats it.
         """
-        if not has_distortion(msg.d) or rectify == 'never' or (
-                rectify == 'auto' and is_rect_topic(topic)):
+        if not has_distortion(msg.d) or not rectified_here(rectify, topic):
             return None
         key = (tuple(msg.k), tuple(msg.d), tuple(msg.r), msg.distortion_model, intr)
         kept = self._rectifier
@@ -1744,7 +1748,13 @@ class PerceptionMixin:
                 rgb.shape[:2] == (rectifier.height, rectifier.width) and \
                 rectifier.made_for(intr.fx, intr.fy, intr.cx, intr.cy):
             rgb = rectifier.colour(rgb)
-            depth = rectifier.depth(depth) if depth is not None else None
+            if depth is not None and self._depth_rectified_upstream:
+                self._log_once('depth_rectified_upstream', f'depth on '
+                               f'{self._depth_rectified_upstream} is taken as rectified '
+                               'already (named rect): only the colour image is rectified '
+                               '(set rectify:=always if that depth is raw; logged once)')
+            elif depth is not None:
+                depth = rectifier.depth(depth)
             self.health.count('frames_rectified')
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
