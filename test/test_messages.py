@@ -20,6 +20,7 @@ from clip_perception.geometry import Intrinsics
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
+from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
 from clip_perception.messages import depth_to_image_size
@@ -319,6 +320,25 @@ def test_compressed_jpeg_and_png_decode_and_corrupt_ones_are_refused():
                 compressed_to_rgb(ext, raw[:cut])
     with pytest.raises(MessageError, match='not a readable'):
         compressed_to_rgb('jpeg', b'hello')
+
+
+@pytest.mark.parametrize('fmt, transport', [
+    ('16UC1; compressedDepth png', 'compressedDepth'),
+    ('16UC1; compressedDepth rvl', 'compressedDepth'),
+    ('16UC1; png compressed ', 'compressed')])
+def test_an_empty_compressed_frame_is_refused_as_empty(fmt, transport):
+    """A CompressedImage with no bytes says so, colour or depth, whatever its format.
+
+    ros-drivers/usb_cam#222 ("No JPEG data found in image"): a driver whose capture failed
+    publishes empty frames. Before, colour said "not a readable JPEG, PNG or TIFF", the
+    compressed depth transport "not a readable PNG or TIFF image": the codec, not the
+    driver, looked at fault.
+    """
+    for colour_fmt in ('jpeg', 'png', 'bgr8; jpeg compressed bgr8', ''):
+        with pytest.raises(MessageError, match=r'holds no data \(0 bytes\)'):
+            compressed_to_rgb(colour_fmt, b'')
+    with pytest.raises(MessageError, match=r'holds no data \(0 bytes\)'):
+        compressed_depth_to_array(fmt, b'', 0.001, None, transport)
 
 
 def _with_app1(jpeg, payload):

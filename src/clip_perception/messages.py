@@ -941,6 +941,20 @@ def _format_note(fmt, what):
             'swap if it holds RGB)')
 
 
+def empty_compressed_note(what, fmt):
+    """Say that a CompressedImage holds no bytes at all: one line (str).
+
+    A camera driver that publishes when its capture or encoder failed sends such frames
+    (ros-drivers/usb_cam#222: "No JPEG data found in image"); before, they were refused as
+    "not a readable JPEG, PNG or TIFF", which sent the user looking at the codec.
+
+    :param what: the message's kind for the line ("compressed image", ...).
+    :param fmt: the message's ``format``.
+    """
+    return (f'{what} (format "{fmt}") holds no data (0 bytes): the publisher sent an empty '
+            'frame (a driver whose capture or encoder failed); check the camera driver')
+
+
 def compressed_to_rgb(fmt, data, notes=None):
     """Decode a ``sensor_msgs/CompressedImage`` (JPEG, PNG or TIFF) into RGB.
 
@@ -969,6 +983,8 @@ def compressed_to_rgb(fmt, data, notes=None):
         raise MessageError('size', f'compressed image is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
+    if not raw:
+        raise MessageError('corrupt', empty_compressed_note('compressed image', fmt))
     form = parse_compressed_format(fmt)
     decoded = _from_base64_text(raw)
     if decoded is not None:
@@ -1583,6 +1599,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         raise MessageError('size', f'compressed depth is {len(data)} bytes; the limit is '
                            f'{MAX_COMPRESSED_BYTES}')
     raw = bytes(data)
+    if not raw:
+        raise MessageError('corrupt', empty_compressed_note('compressed depth', fmt))
     said, other = [], None
     if _image_signature(raw[:16]) is not None:
         depth = _depth_image(fmt, raw, depth_scale)
