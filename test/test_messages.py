@@ -307,6 +307,19 @@ def test_bad_images_raise_message_error(args, kind):
     assert err.value.kind == kind
 
 
+def test_an_image_over_the_size_limit_is_told_how_to_come_under_it():
+    """A 20 MP machine-vision camera (5472x3648) is refused, naming image_proc's decimation.
+
+    Helper-57: the refusal gave only the limit. The size is checked from the header,
+    before the buffer: nothing of that size is allocated.
+    """
+    for what, call in (('image', lambda: image_to_rgb('rgb8', 3648, 5472, 5472 * 3, b'')),
+                       ('depth', lambda: depth_to_array('16UC1', 3648, 5472, 5472 * 2, b''))):
+        with pytest.raises(MessageError, match='crop_decimate') as err:
+            call()
+        assert err.value.kind == 'size' and f'{what} is 5472x3648' in str(err.value)
+
+
 def test_compressed_jpeg_and_png_decode_and_corrupt_ones_are_refused():
     rgb = np.zeros((20, 30, 3), np.uint8)
     rgb[..., 0] = 200

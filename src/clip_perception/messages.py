@@ -243,11 +243,22 @@ class MessageError(ValueError):
 
 
 def _check_size(height, width, what):
+    """Refuse a size of zero, or over :data:`MAX_SIDE` a side or :data:`MAX_PIXELS` in all.
+
+    A real camera over the limit (a 20 MP machine-vision camera, 5472x3648: helper-57)
+    is told how to come under it: image_proc's crop_decimate (or resize) node halves the
+    image and scales its camera_info alike, which this node reads (binning).
+
+    :raises MessageError: kind ``size``.
+    """
     if height <= 0 or width <= 0:
         raise MessageError('size', f'{what} has zero size ({width}x{height})')
     if height > MAX_SIDE or width > MAX_SIDE or height * width > MAX_PIXELS:
         raise MessageError('size', f'{what} is {width}x{height}; the limit is '
-                           f'{MAX_SIDE} px a side and {MAX_PIXELS} px in all')
+                           f'{MAX_SIDE} px a side and {MAX_PIXELS} px in all: decimate it '
+                           "upstream (image_proc's crop_decimate node, decimation_x/y 2, "
+                           'scales camera_info with it), or set the camera to a lower '
+                           'resolution')
 
 
 def _view(data, height, width, step, channels, dtype, what, rows=None):
