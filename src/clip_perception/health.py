@@ -225,10 +225,6 @@ class Health:
         :meth:`~clip_perception.sync.FrameSync.beyond_slop`). Before, a RealSense's depth
         at 6 fps beside colour at 30 was blamed on the transport.
 
-        :param now: monotonic time (s).
-        :param depth_period: the median gap (s) between depth stamps
-            (:meth:`~clip_perception.sync.FrameSync.depth_period`), or None.
-        :param share: depth rate under this share of the colour rate is named.
         Both rates rest on at least ``min_span`` seconds of arrivals (depth that has not
         arrived at all in the window is judged over the colour span). Before, the first
         second of a stream was enough: a depth topic matched a moment after the colour
@@ -236,6 +232,10 @@ class Health:
         each frame's depth arriving (CI of 274c200, a bag at --rate 5), and the log line,
         said once, stayed wrong for the whole run.
 
+        :param now: monotonic time (s).
+        :param depth_period: the median gap (s) between depth stamps
+            (:meth:`~clip_perception.sync.FrameSync.depth_period`), or None.
+        :param share: depth rate under this share of the colour rate is named.
         :param min_colour_hz: below this colour rate (Hz) the rates say too little.
         :param min_span: seconds of arrivals each rate must rest on; under it, None.
         :return: one clause for the depth_missing notice, or None.

@@ -1453,6 +1453,7 @@ class PerceptionMixin:
         self._info_seen = True
         self.health.arrived('camera_info', now)
         roi = msg.roi
+        roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
         notes = []
         unsized = msg.width == 0 and msg.height == 0
         if unsized:
@@ -1466,7 +1467,7 @@ class PerceptionMixin:
         try:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
-                (roi.x_offset, roi.y_offset, roi.width, roi.height), notes,
+                roi_box, notes,
                 self._colour_size if unsized else None)
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
@@ -1478,19 +1479,18 @@ class PerceptionMixin:
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
-        self._rectifier = self._rectifier_for(msg, intr, topic, rectify)
+        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
-        roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
         self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
 
-    def _rectifier_for(self, msg, intr, topic, rectify):
+    def _rectifier_for(self, msg, intr, topic, rectify, roi_box):
         """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
 
         None where there is nothing to rectify (D zero, ``rectify`` never, or auto on a
@@ -1505,10 +1505,8 @@ class PerceptionMixin:
         kept = self._rectifier
         if kept is not None and self._rectifier_key == key:
             return kept
-        roi = msg.roi
         why = None
-        if max(msg.binning_x, msg.binning_y) > 1 or roi.width or roi.height or \
-                roi.x_offset or roi.y_offset:
+        if max(msg.binning_x, msg.binning_y) > 1 or any(roi_box):
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
         else:
             # K read as P was (transposed back, in pixels), at the size the pose reads:

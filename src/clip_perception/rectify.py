@@ -183,12 +183,13 @@ def make_rectifier(k, d, r, model, new_k, width, height):
 def _border_shift(map_x, map_y):
     """Return the largest distance (px) between a rectified pixel and the raw one it reads.
 
-    Taken over the image border, where distortion is largest; NaN-free maps assumed.
+    Taken over the image border, where distortion is largest; NaN shifts are skipped.
     """
     h, w = map_x.shape
-    ys, xs = np.mgrid[0:h, 0:w]
-    edge = np.zeros((h, w), bool)
-    edge[[0, -1], :] = edge[:, [0, -1]] = True
-    shift = np.hypot(map_x[edge] - xs[edge], map_y[edge] - ys[edge])
+    xs, ys = np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)
+    edges = ((np.s_[0, :], xs, 0.0), (np.s_[-1, :], xs, h - 1.0),  # (pixels, x, y)
+             (np.s_[:, 0], 0.0, ys), (np.s_[:, -1], w - 1.0, ys))
+    shift = np.concatenate([np.hypot(map_x[at] - np.float64(x), map_y[at] - np.float64(y))
+                            for at, x, y in edges])
     shift = shift[np.isfinite(shift)]
     return float(shift.max()) if shift.size else 0.0

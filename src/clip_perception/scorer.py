@@ -80,13 +80,15 @@ def pick_device(device):
     """
     if device == 'auto':
         return 'cuda' if torch.cuda.is_available() else 'cpu'
-    if device != 'cpu' and not re.fullmatch(r'cuda(:\d+)?', device):
+    if device == 'cpu':
+        return device
+    if not re.fullmatch(r'cuda(:\d+)?', device):
         raise ModelLoadError(f'unknown device "{device}": use auto, cpu, cuda or cuda:N')
-    if device.startswith('cuda') and not torch.cuda.is_available():
+    if not torch.cuda.is_available():
         raise ModelLoadError(f'device "{device}" requested but torch sees no CUDA device '
                              f'(torch {torch.__version__}); use device:=cpu or auto')
-    index = int(device.partition(':')[2] or 0) if device != 'cpu' else 0
-    count = torch.cuda.device_count() if device != 'cpu' else 1
+    index = int(device.partition(':')[2] or 0)
+    count = torch.cuda.device_count()
     if index >= count:
         visible = os.environ.get('CUDA_VISIBLE_DEVICES')
         raise ModelLoadError(

@@ -45,6 +45,8 @@ from clip_perception.crops import crop_batch
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
 from clip_perception.crops import value_range
+from clip_perception.scorer import OPENAI_MEAN
+from clip_perception.scorer import OPENAI_STD
 from clip_perception.tools import DefaultsHelpFormatter
 from clip_perception.tools.paths import check_replaceable
 from clip_perception.tools.paths import OutputPathError
@@ -80,8 +82,7 @@ BACKGROUND_CAPTIONS = ('table', 'the table', 'a table', 'background', 'the backg
                        'a wall', 'the wall', 'empty table', 'nothing', 'the floor')
 TEMPLATES = ('a photo of a {}', 'a photo of the {}', 'a {}', 'the {}', '{}',
              'a picture of a {}', 'a {} on a table')
-MEAN = (0.48145466, 0.4578275, 0.40821073)
-STD = (0.26862954, 0.26130258, 0.27577711)
+MEAN, STD = OPENAI_MEAN, OPENAI_STD  # the tiny model normalises as OpenAI CLIP does
 KIND_OBJECT, KIND_NEGATIVE = 0, 1
 WORLD_VOCABULARY = tuple(f'{c} {s}' for c in COLOURS for s in SHAPES)
 BACKGROUND = -2  # label of bare table/wall crops (their own captions when varied)
