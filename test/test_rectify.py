@@ -155,3 +155,42 @@ def test_a_calibration_as_drivers_send_it_is_rectified_as_its_model(lens, model,
     image = dots(raw_pixels(scene_points(), lens, LENSES[lens]))
     assert sent.model == lens
     assert np.array_equal(plain.colour(image), sent.colour(image))
+
+
+def _turn(degrees):
+    """Return a rotation about y by ``degrees``, rounded to 6 decimals as ost.yaml prints."""
+    a = np.radians(degrees)
+    return np.round([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0],
+                     [-np.sin(a), 0.0, np.cos(a)]], 6)
+
+
+@pytest.mark.parametrize('r, why', [
+    ([[1.0, 0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], 'not orthonormal'),  # det 1
+    ([[2.0, 0.0, 0.0], [0.0, 0.5, 0.0], [0.0, 0.0, 1.0]], 'not orthonormal'),  # det 1
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]], 'reflection'),
+    ([[float('nan')] * 3] * 3, 'NaN'),
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]], 'not orthonormal'),
+])
+def test_an_r_that_is_no_rotation_is_read_as_identity_and_said(r, why):
+    """An R that is no rotation is not used, and the Rectifier's note says why.
+
+    Before, a shear or scaling of det 1 warped the image by it (cv2 takes any 3x3), and
+    a reflection, NaN or det off 1 was taken as identity without a word.
+    """
+    d = LENSES['plumb_bob']
+    rect = make_rectifier(K.ravel(), d, np.ravel(r), 'plumb_bob', K, W, H)
+    plain = make_rectifier(K.ravel(), d, np.eye(3).ravel(), 'plumb_bob', K, W, H)
+    assert why in rect.note and 'identity' in rect.note, rect.note
+    assert np.array_equal(rect._float[0], plain._float[0])
+
+
+@pytest.mark.parametrize('r', [np.zeros(9), np.eye(3).ravel(), _turn(2.5).ravel(),
+                               _turn(-30).ravel()])
+def test_a_rotation_or_an_unset_r_is_taken_without_a_note(r):
+    """All zero (unset by the driver) is identity; a rotation, even rounded, is used."""
+    d = LENSES['plumb_bob']
+    rect = make_rectifier(K.ravel(), d, r, 'plumb_bob', K, W, H)
+    plain = make_rectifier(K.ravel(), d, np.eye(3).ravel(), 'plumb_bob', K, W, H)
+    assert rect.note == ''
+    turned = np.any(r) and not np.allclose(np.reshape(r, (3, 3)), np.eye(3))
+    assert np.array_equal(rect._float[0], plain._float[0]) != turned

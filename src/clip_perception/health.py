@@ -380,6 +380,7 @@ class Health:
                          'colour_compressed_base64', 'depth_depth_transport',
                          'colour_depth_encoding',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
+                         'camera_info_rotation',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

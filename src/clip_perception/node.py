@@ -141,6 +141,7 @@ from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import MessageError
+from clip_perception.messages import Note
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import principal_point_note
@@ -1480,6 +1481,9 @@ class PerceptionMixin:
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
         self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box)
+        if self._rectifier is not None and self._rectifier.note:
+            # An R that is no rotation, rectified with identity: counted per camera_info.
+            self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)])
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)

@@ -30,6 +30,9 @@ FISHEYE_COEFFICIENTS = (4,)
 # model: camera_calibration's fisheye files of Melodic said 'fisheye'
 # (ros-perception/image_pipeline#682), librealsense calls it Kannala Brandt4.
 FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4')
+# Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
+# R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
+ROTATION_TOLERANCE = 1e-3
 
 
 def has_distortion(d):
@@ -52,6 +55,7 @@ class Rectifier:
     :ivar max_shift: the largest distance (px, float) between a raw pixel and where the
         same ray falls in the rectified image, over the image border: how far off the
         edges a pinhole reading of the raw image was.
+    :ivar note: '' or why CameraInfo.R was not used (:func:`rotation`): to warn once.
     """
 
     width: int
@@ -61,6 +65,7 @@ class Rectifier:
     max_shift: float
     _fixed: tuple
     _float: tuple
+    note: str = ''
 
     def colour(self, image):
         """Rectify a colour image: (H, W, C) or (H, W) uint8 -> the same shape and dtype.
@@ -141,7 +146,8 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     :param k: the raw camera matrix, CameraInfo.K (9 floats, row-major).
     :param d: the distortion coefficients, CameraInfo.D (sequence of float).
     :param r: the rectification rotation, CameraInfo.R (9 floats, row-major; identity for
-        a monocular camera; all zero, as some drivers leave it, is read as identity).
+        a monocular camera; all zero, as some drivers leave it, is read as identity; one
+        that is no rotation is read as identity and said in ``note``: :func:`rotation`).
     :param model: CameraInfo.distortion_model (str): ``plumb_bob``,
         ``rational_polynomial`` (OpenCV's pinhole model with 4, 5, 8, 12 or 14
         coefficients) or ``equidistant`` (OpenCV's fisheye model, 4 coefficients), as
@@ -164,10 +170,7 @@ def make_rectifier(k, d, r, model, new_k, width, height):
         raise ValueError(f'D holds NaN or inf: {d.tolist()}')
     if not (np.isfinite(k).all() and k[0, 0] > 0 and k[1, 1] > 0):
         raise ValueError('K is not a camera matrix (fx, fy must be > 0)')
-    rot = np.asarray(r, np.float64).reshape(3, 3) if len(r) == 9 else np.eye(3)
-    if not np.isfinite(rot).all() or not np.any(rot) or \
-            abs(np.linalg.det(rot) - 1.0) > 1e-3:
-        rot = np.eye(3)  # unset (all zero) or not a rotation: a monocular camera's
+    rot, note = rotation(r)
     size = (width, height)
     model, d = model_coefficients(d, model)
     if model in FISHEYE_MODELS:
@@ -177,7 +180,41 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     map_x, map_y = maps
     fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
     return Rectifier(width, height, new_k, model,
-                     _border_shift(map_x, map_y), fixed, (map_x, map_y))
+                     _border_shift(map_x, map_y), fixed, (map_x, map_y), note)
+
+
+def rotation(r):
+    """Return the rectification rotation of CameraInfo.R and what was wrong with it.
+
+    An R all zero (drivers that leave it unset) or of another length than 9 is a
+    monocular camera's identity, as camera_calibration writes it. An R that is no rotation
+    (NaN or inf, not orthonormal within :data:`ROTATION_TOLERANCE`, a reflection of
+    det -1) would warp the image by a shear or mirror it (``cv2.initUndistortRectifyMap``
+    takes any 3x3): it is read as identity too, and the note says why, for the node to
+    warn once. Before, such an R was taken as identity without a word.
+
+    :param r: CameraInfo.R, 9 floats row-major (any sequence).
+    :return: ``(rot, note)``: (3, 3) float64 rotation, and '' or a clause saying what R
+        was and that identity is used instead.
+    """
+    values = np.asarray(r, np.float64).reshape(-1)
+    if values.size != 9 or (np.isfinite(values).all() and not np.any(values)):
+        return np.eye(3), ''
+    rot = values.reshape(3, 3)
+    if not np.isfinite(rot).all():
+        why = 'holds NaN or inf'
+    else:
+        off = float(np.abs(rot.T @ rot - np.eye(3)).max())
+        det = float(np.linalg.det(rot))
+        if off > ROTATION_TOLERANCE:
+            why = f'is not orthonormal (R^T R is off the identity by {off:.3g})'
+        elif det < 0:
+            why = f'is a reflection (det {det:.3f}), not a rotation'
+        else:
+            return rot, ''
+    row = ', '.join(f'{v:g}' for v in values)
+    return np.eye(3), (f'camera_info R [{row}] {why}: rectified with R = identity '
+                       "(a monocular camera's); recalibrate or fix the R the driver sends")
 
 
 def _border_shift(map_x, map_y):
