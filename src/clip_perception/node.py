@@ -363,6 +363,11 @@ class PerceptionMixin:
         self._info_size_note = ''  # camera_info_size_note of the last one
         # Rectification maps of the last camera_info with distortion (_rectifier_for).
         self._rectifier = self._rectifier_key = None
+        # (intrinsics, key, Rectifier or None) of the last camera_infos accepted, as many
+        # as the sync keeps: a frame is rectified with the maps of the camera_info it is
+        # paired with, not the newest (_frame_rectifier). Replaced whole, never mutated:
+        # the worker thread reads it.
+        self._rectifiers = ()
         # The depth topic when its images are taken as rectified already (named rect under
         # rectify auto): the colour's maps are not applied to them.
         self._depth_rectified_upstream = ''
@@ -912,6 +917,7 @@ class PerceptionMixin:
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = None
+        self._rectifiers = ()
         self._colour_size = self._info_unsized = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
@@ -1493,6 +1499,42 @@ class PerceptionMixin:
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
+        self._rectifiers = (self._rectifiers + (
+            (intr, self._rectifier_key, self._rectifier),))[-self.sync.buffer:]
+
+    def _frame_rectifier(self, intr, rgb):
+        """Return the Rectifier of the camera_info ``intr`` a frame is paired with, or None.
+
+        The sync pairs a frame with the camera_info nearest in stamp, which need not be
+        the newest: after a recalibration or a resolution switch, a camera_info that
+        overtook the last frames of the old one (a few hundred bytes against an image)
+        made the newest maps another camera's, and those frames went out unrectified
+        (another size) or rectified with the new D, without a word. A frame whose own
+        maps are gone or do not fit its size (``rgb``, (H, W[, C])) is counted as
+        ``frames_not_rectified`` and said once.
+        """
+        if intr is None:
+            return None
+        own = next((entry for entry in reversed(self._rectifiers) if entry[0] is intr), None)
+        if own is not None:
+            rectifier, why = own[2], ''
+        else:  # not kept (the sync keeps as many): the newest, if of this camera matrix
+            rectifier, why = self._rectifier, 'its camera_info is no longer kept'
+            if rectifier is not None and \
+                    rectifier.made_for(intr.fx, intr.fy, intr.cx, intr.cy):
+                why = ''
+        if rectifier is None:
+            return None  # nothing to rectify (or warned where it cannot be done)
+        if rgb.shape[:2] != (rectifier.height, rectifier.width):
+            why = (f'the maps are {rectifier.width}x{rectifier.height}, the frame '
+                   f'{rgb.shape[1]}x{rgb.shape[0]}')
+        if not why:
+            return rectifier
+        self.health.count('frames_not_rectified')
+        self._log_once('frame_not_rectified', 'a colour frame whose camera_info has lens '
+                       f'distortion went out unrectified: {why} (logged once; counted as '
+                       'frames_not_rectified)')
+        return None
 
     def _rectifier_for(self, msg, intr, topic, rectify, roi_box):
         """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
@@ -1509,6 +1551,10 @@ class PerceptionMixin:
         kept = self._rectifier
         if kept is not None and self._rectifier_key == key:
             return kept
+        for _, made_key, made in self._rectifiers:
+            if made is not None and made_key == key:
+                self._rectifier_key = key  # back to a calibration kept: not made again
+                return made
         why = None
         if max(msg.binning_x, msg.binning_y) > 1 or any(roi_box):
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
@@ -1745,10 +1791,8 @@ class PerceptionMixin:
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
         if depth is not None and depth.shape != rgb.shape[:2]:
             depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
-        rectifier = self._rectifier
-        if intr is not None and rectifier is not None and \
-                rgb.shape[:2] == (rectifier.height, rectifier.width) and \
-                rectifier.made_for(intr.fx, intr.fy, intr.cx, intr.cy):
+        rectifier = self._frame_rectifier(intr, rgb)
+        if rectifier is not None:
             rgb = rectifier.colour(rgb)
             if depth is not None and self._depth_rectified_upstream:
                 self._log_once('depth_rectified_upstream', f'depth on '
