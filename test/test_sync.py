@@ -952,11 +952,24 @@ def test_one_colour_frame_delivered_five_periods_late_is_not_a_new_time():
     The next frame goes on from the later time: frame 40 came late and is dropped as out
     of order; every other frame pairs with its own depth.
     """
+    s, out = _play_30hz(lambda k, t: t + 0.105 + (5 / 30 if k == 40 else 0.0))
+    assert [f.image for f in out] == [k for k in range(90) if k != 40]
+    assert s.out_of_order == 1 and s.dropped == 0
+    assert s.steps_back == 0  # one frame late is no step back: the node says nothing of it
+    wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}']
+    assert not wrong, wrong
+
+
+def _play_30hz(colour_at, frames=90):
+    """Play a 30 Hz camera, depth 5 ms after its time; return ``(sync, frames released)``.
+
+    :param colour_at: ``(k, t) -> arrival`` (s) of colour frame ``k`` stamped ``t`` (s).
+    """
     s, events = FrameSync(slop=0.05, depth_timeout=0.5), []
-    for k in range(90):
+    for k in range(frames):
         t = k / 30
         events.append((t + 0.005, 'd', k))
-        events.append((t + 0.105 + (5 / 30 if k == 40 else 0.0), 'c', k))
+        events.append((colour_at(k, t), 'c', k))
     out = []
     for now, kind, k in sorted(events):
         stamp = 1000.0 + k / 30
@@ -965,12 +978,58 @@ def test_one_colour_frame_delivered_five_periods_late_is_not_a_new_time():
         else:
             out += s.add_image(stamp, k, now)
         out += s.poll(now)
-    out += s.poll(10.0)
-    assert [f.image for f in out] == [k for k in range(90) if k != 40]
-    assert s.out_of_order == 1 and s.dropped == 0
-    assert s.steps_back == 0  # one frame late is no step back: the node says nothing of it
+    return s, out + s.poll(10.0)
+
+
+def _late_burst(late, delay_periods=5):
+    """Play 30 Hz colour 0.1 s after its depth; the frames ``late`` arrive together, late.
+
+    Each of ``late`` arrives ``delay_periods`` periods after the first one's time, 1 ms
+    after the one before it: a burst held up on the way (a Wi-Fi retry, a best-effort
+    transport that reorders). Return ``(sync, frames released)``.
+    """
+    first = min(late)
+    return _play_30hz(lambda k, t: (first + delay_periods) / 30 + 0.106 + 0.001 * (k - first)
+                      if k in late else t + 0.105)
+
+
+@pytest.mark.parametrize('late', [(40, 41), (40, 41, 42)])
+def test_consecutive_colour_frames_delivered_late_are_not_a_step_back(late):
+    """Two or three 30 Hz frames delivered together five periods late are no new time.
+
+    The first was held until the next frame told; the next, its successor, went on from
+    the earlier time, so the two were read as time going back: steps_back counted, the
+    depth history cleared, and the depths of the frames after them dropped as of the old
+    time (15 of 90 frames answered without their depth). Arriving together, faster than
+    their stamps run, they are held until a frame comes at the stream's pace: the next
+    goes on from the later time, and the late ones are dropped as out of order.
+    """
+    s, out = _late_burst(late)
+    assert s.steps_back == 0 and s.out_of_order == len(late), (s.steps_back, s.out_of_order)
+    assert [f.image for f in out] == [k for k in range(90) if k not in late]
     wrong = [(f.image, f.depth) for f in out if f.depth != f'd{f.image}']
     assert not wrong, wrong
+
+
+def test_a_step_back_whose_first_frames_come_together_is_still_a_new_time():
+    """A loop whose first two frames arrive together is taken in once a third comes at pace.
+
+    The counterpart of the test above: frames going on from the earlier time at the
+    stream's pace are a new time, however their first ones arrived.
+    """
+    s, now, out = FrameSync(slop=0.05, depth_timeout=0.5), 0.0, []
+    for k in range(30):
+        stamp, now = 1000.0 + k / 30.0, now + 1 / 30.0
+        out += s.add_image(stamp, k, now) + s.add_depth(stamp, f'd{k}', now + 0.005)
+        out += s.poll(now + 0.01)
+    for k in range(30):
+        stamp = 1000.0 + k / 30.0
+        now = now + (0.001 if k == 1 else 1 / 30.0)
+        out += s.add_image(stamp, k, now) + s.add_depth(stamp, f'd{k}', now + 0.005)
+        out += s.poll(now + 0.01)
+    out += s.poll(now + 1.0)
+    assert [f.image for f in out] == list(range(30)) * 2 and s.steps_back == 1
+    assert all(f.depth == f'd{f.image}' for f in out) and s.out_of_order == 0
 
 
 def test_a_loop_of_half_a_second_at_30_hz_is_answered_on_every_pass():

@@ -43,7 +43,8 @@ stamp (a bag played with ``--loop``: its first colour frame arrives before its d
 the depths of the loop before, all stamped after it, decided that no nearer one could
 come: answered without depth at every loop; a loop shorter than ``depth_timeout`` had all
 but its first pass dropped as out of order), once the next colour frame goes on from it
-(one frame delivered late is not a new time: :meth:`FrameSync.add_image`). Colour frames
+(one frame delivered late, or several delivered late together, is not a new time:
+:meth:`FrameSync.add_image`). Colour frames
 still waiting for depth then are released at once without it, and the old time's depth
 that comes after the step is not kept (:meth:`FrameSync.add_depth`).
 
@@ -284,9 +285,9 @@ class FrameSync:
         self._depth_back = None
         # Arrival time of the depth stream's last step back in time, or None.
         self._depth_back_arrival = None
-        # A colour frame stamped far before the newest, until the next colour frame tells
-        # whether time went back or that one came late: (its stamp, image, arrival, the
-        # newest stamp before it), else None (add_image).
+        # Colour frames stamped far before the newest, until a colour frame tells whether
+        # time went back or they came late: ([(stamp, image, arrival)...], the newest
+        # stamp before them), else None (add_image).
         self._image_back = None
         # Colour frames that waited for depth when time went back, released without it at
         # the next _release: (stamp, image, arrival, no-depth reason).
@@ -403,13 +404,25 @@ class FrameSync:
         colour period for this; after ``depth_timeout`` with no colour frame to tell,
         it is taken for a new time. Farther back than ``depth_timeout + slop`` it is one
         at once (a bag looped every few seconds).
+
+        A frame that goes on from the held one but arrives with it, faster than their stamps
+        run (:meth:`_held_in_burst`), tells nothing: frames held up together on the way
+        come so. It is held too, until a frame that comes at the stream's pace or goes on
+        from the later time tells for them all (at most ``buffer`` held). Read as going on
+        from the earlier time, two 30 Hz frames delivered together five periods late were
+        a step back: the depth history went, the depths of the next frames were dropped as
+        of the old time, and 19 of the 88 other frames were answered without their depth
+        or not at all.
         """
         stamp = float(stamp)
         if self._image_back is not None and stamp != 0:
+            if self._held_in_burst(stamp, now):
+                self._image_back[0].append((stamp, image, now))
+                return self._release(now)
             self._resolve_image_back(stamp)
         last = self._last_image_stamp
         if self.goes_back(stamp) and last - stamp <= self.depth_timeout + self.slop:
-            self._image_back = (stamp, image, now, last)
+            self._image_back = ([(stamp, image, now)], last)
             return self._release(now)
         self._store_image(stamp, image, now)
         out = self._release(now)
@@ -418,18 +431,32 @@ class FrameSync:
             self.dropped += 1
         return out
 
+    def _held_in_burst(self, stamp, now):
+        """Whether a frame at ``now`` goes on from the held ones but arrived with them.
+
+        After the newest held frame and nearer it than the stamp it went back from
+        (:func:`_goes_on_from`), and less than half its stamp gap (over the stamp rate)
+        of arrival after it, while fewer than ``buffer`` are held.
+        """
+        held, before = self._image_back
+        newest, _, arrival = held[-1]
+        if len(held) >= self.buffer or not _goes_on_from(newest, before, stamp):
+            return False
+        return now - arrival < 0.5 * (stamp - newest) / self.stamp_rate()
+
     def _resolve_image_back(self, stamp):
-        """Take in the colour frame held by :meth:`add_image`, told by the next one's stamp.
+        """Take in the colour frames held by :meth:`add_image`, told by the next one's stamp.
 
         :param stamp: the next stamped colour frame's stamp, s, or None when none came
             within the wait (then time went back, as before frames were held).
         """
-        held, image, arrival, before = self._image_back
+        held, before = self._image_back
         self._image_back = None
-        if stamp is None or _goes_on_from(held, before, stamp):
-            self._store_image(held, image, arrival)  # it went back: a new time from it
+        if stamp is None or _goes_on_from(held[-1][0], before, stamp):
+            for frame in held:  # it went back: a new time from the first
+                self._store_image(*frame)
         else:
-            self._images.append((held, image, arrival))  # one frame late: out of order
+            self._images.extend(held)  # delivered late: out of order
 
     def _store_image(self, stamp, image, now):
         """Keep a colour frame that arrived at ``now``; a step back starts a new time."""
@@ -490,7 +517,7 @@ class FrameSync:
         if last is None or stamp == 0:
             return False
         held = self._image_back
-        if held is not None and _goes_on_from(held[0], last, stamp):
+        if held is not None and _goes_on_from(held[0][-1][0], last, stamp):
             return False
         return stamp < last - self._back_limit(self._colour_period())
 
@@ -543,7 +570,8 @@ class FrameSync:
 
     def poll(self, now):
         """Release frames whose depth is overdue; call it periodically."""
-        if self._image_back is not None and now - self._image_back[2] >= self.depth_timeout:
+        if self._image_back is not None and \
+                now - self._image_back[0][0][2] >= self.depth_timeout:
             self._resolve_image_back(None)  # no colour frame came to tell: a new time
         return self._release(now)
 
