@@ -3512,3 +3512,32 @@ def test_a_frame_is_rectified_with_the_maps_of_its_own_camera_info(probe, start_
     assert processed >= 4 and rectified == processed, (rectified, processed, error)
     assert error < 0.009 and values['frames_not_rectified'] == '0', (error, values)
     assert node.stop() == 0
+
+
+# /diagnostics keys whose value is text; every other key is a number.
+DIAG_TEXT_KEYS = {'latency_from', 'input_stale', 'last_status', 'last_reason', 'stage',
+                  'model', 'device', 'dtype', 'backend', 'active_command', 'tracked_target'}
+
+
+def test_every_diagnostics_key_says_no_data_as_nan_and_numbers_parse(probe, start_node):
+    """Every /diagnostics key, before a frame and after one: no data is ``nan`` in each.
+
+    Numbers parse (``float``). Before, no data was ``nan``, ``n/a``, ``never`` or an
+    empty string by key, and ``float`` of two of them raised.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3',
+                                   '-p', 'command:=the red ball')
+    before = wait_diag(probe, lambda lv, m, v: 'frames_received' in v)[2]
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: v['last_status'] != 'nan')), node.output()
+    after = diag(probe)[2]
+    for values in (before, after):
+        for key, value in values.items():
+            if key not in DIAG_TEXT_KEYS and not key.startswith('last_refusal_'):
+                float(value)  # a number, or nan
+            assert value.lower() not in ('n/a', 'never', 'null'), (key, value)
+    no_data = {k for k, v in before.items() if v == 'nan'}
+    assert {'latency_median_ms', 'seconds_since_input', 'latency_from', 'last_status',
+            'last_reason', 'crops_reused_share'} <= no_data, before
+    assert after['latency_from'] != 'nan' and after['seconds_since_input'] != 'nan', after
+    assert node.stop() == 0

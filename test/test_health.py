@@ -12,6 +12,7 @@ from clip_perception.health import disparity_note
 from clip_perception.health import Health
 from clip_perception.health import LogThrottle
 from clip_perception.health import nearby_topic
+from clip_perception.health import NO_DATA
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
@@ -462,3 +463,33 @@ def test_a_notice_cleared_is_gone_at_once():
     h.clear_notice('no_colour')
     h.clear_notice('never_noticed')  # nothing to clear: no error
     assert 'hold no colour' not in h.snapshot(10.2, input_timeout=2.0)[1]
+
+
+# Keys whose value is text, not a number (counters and rates are numbers).
+TEXT_KEYS = {'latency_from', 'input_stale', 'last_status', 'last_reason', 'stage'}
+
+
+def test_no_data_is_written_nan_in_every_key():
+    """Each key without data says ``nan``, the one spelling; every numeric key parses.
+
+    Before: ``nan`` (latencies), ``n/a`` (latency_from, crops_reused_share), ``never``
+    (seconds_since_input) and an empty string (last_status, last_reason): a consumer had
+    to know four spellings, and ``float()`` of ``n/a`` or ``never`` raised.
+    """
+    h = Health()
+    fresh = dict(h.snapshot(0.0, 2.0)[2])
+    h.frame_in(1.0)
+    h.frame_done(1.1, 0.1, 'found', 'ok')
+    h.count('crops_encoded')
+    seen = dict(h.snapshot(1.5, 2.0)[2])
+    assert fresh.keys() == seen.keys()
+    for key, value in [*fresh.items(), *seen.items()]:
+        if key not in TEXT_KEYS:
+            float(value)  # raises for a spelling a numeric consumer cannot read
+        assert value.strip().lower() not in ('n/a', 'na', 'never', 'none', ''), (key, value)
+    no_data = {k for k, v in fresh.items() if v == NO_DATA}
+    assert no_data == {'latency_median_ms', 'latency_p95_ms', 'latency_from',
+                       'seconds_since_input', 'last_status', 'last_reason',
+                       'crops_reused_share'}, no_data
+    assert not [k for k in no_data if seen[k] == NO_DATA]
+    assert NO_DATA == 'nan' and np.isnan(float(NO_DATA))

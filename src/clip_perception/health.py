@@ -112,6 +112,11 @@ class LogThrottle:
 
 OK, WARN, ERROR = 0, 1, 2  # diagnostic_msgs/DiagnosticStatus levels
 STREAMS = ('colour', 'depth', 'camera_info')
+# What a /diagnostics value says while there is no data for it, whatever the key: the one
+# spelling that float() and C++'s std::stod read (as not-a-number), so a numeric key always
+# parses and a consumer tests one string. diagnostic_updater sets no convention for values
+# (its TimeStampStatus leaves them out); before, keys said nan, n/a, never or ''.
+NO_DATA = 'nan'
 
 
 class Health:
@@ -132,7 +137,7 @@ class Health:
         self.processed_rate = RateMeter()
         self.arrival_rate = {s: RateMeter() for s in STREAMS}
         self.latency = LatencyWindow()
-        self.latency_from = 'n/a'       # what the last frame's latency was measured from
+        self.latency_from = NO_DATA     # what the last frame's latency was measured from
         self.last_input = None          # last colour frame accepted
         self.last_arrival = {}          # stream -> last message of it (accepted or not)
         self.last_accepted = {}         # stream -> last message of it accepted
@@ -147,8 +152,8 @@ class Health:
         self.command_qos_event = None   # (time, text): the same, with a command publisher
         self.last_command = None        # last command message received
         self.command_changes = deque(maxlen=4)  # (text, time) of the command's changes
-        self.last_status = ''
-        self.last_reason = ''
+        self.last_status = NO_DATA
+        self.last_reason = NO_DATA
 
     def count(self, name, n=1):
         """Add ``n`` to the counter ``name`` (reported in diagnostics)."""
@@ -347,7 +352,7 @@ class Health:
                 ('latency_p95_ms', f'{1000 * p95:.1f}'),
                 ('latency_from', self.latency_from),
                 ('input_stale', str(stale).lower()),
-                ('seconds_since_input', 'never' if self.last_input is None
+                ('seconds_since_input', NO_DATA if self.last_input is None
                  else f'{now - self.last_input:.2f}'),
                 ('last_status', self.last_status),
                 ('last_reason', self.last_reason),
@@ -385,7 +390,7 @@ class Health:
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']
             values.append(('crops_reused_share', f'{self.counts["crops_reused"] / crops:.3f}'
-                           if crops else 'n/a'))
+                           if crops else NO_DATA))
             values.append(('messages_rejected', str(sum(self.rejected.values()))))
             for kind, n in sorted(self.rejected.items()):
                 values.append((f'rejected_{kind}', str(n)))
