@@ -61,6 +61,20 @@ def test_one_process_answers_each_camera_on_its_own_topics(probe, tmp_path):
             # Each camera's node answers its own command about its own scene, only.
             assert answers and {a['command'] for a in answers} <= {'', commands[cam]}, cam
             assert any(a['status'] == 'found' for a in answers), (cam, answers[-1])
+            # Both cameras' frames carry one frame_id: the node and namespace tell them
+            # apart in a merged stream (they named no camera before).
+            assert {(a['node'], a['namespace']) for a in answers} == \
+                {(f'/{cam}/clip_perception', f'/{cam}')}, (cam, answers[-1])
+            # A command's own answer names the node, and the frames' frame_id ('' before).
+            cameras[cam].command('stop')
+            probe.wait_for(f'/{cam}/clip_perception/detection_json', lambda msgs: any(
+                json.loads(m.data)['status'] == 'cancelled' for m in msgs))
+            said = [a for a in (json.loads(m.data) for m in probe.messages(
+                f'/{cam}/clip_perception/detection_json')) if a['status'] == 'cancelled']
+            assert said, cam
+            said = said[-1]
+            assert said['frame_id'] == scenes[cam].frame_id, said
+            assert said['node'] == f'/{cam}/clip_perception', said
         text = log_path.read_text()
         assert text.count('loaded CLIP') == 1 and text.count('shares CLIP') == 1, text
         # An override one camera takes is not "unmatched" for the other (field report: a

@@ -383,6 +383,8 @@ class PerceptionMixin:
         # The newest nonzero depth stamp and the last frames' arrays (repeated_stamp).
         self._last_depth_stamp = self._last_depth = self._last_colour_pixels = None
         self._colour_frame_id = ''
+        # The frame_id of the last frame answered: a command's own answers carry it too.
+        self._answered_frame_id = ''
         self._outputs = []
         self.command_pub = self.marker_pub = None
         # The outputs publish (the plain node from start-up; the managed one while active):
@@ -1227,14 +1229,26 @@ class PerceptionMixin:
         self.get_logger().info(reason)
         self._answer_command(previous, 'superseded', reason)
 
+    def _json_source(self):
+        """``{'node': ..., 'namespace': ...}``: which node (camera) a JSON answer is from.
+
+        ``clip_perception_cameras`` runs one node per camera, all named clip_perception,
+        in namespace ``[X/]<camera>``; their answers carry the same frame_id when the
+        cameras are of one model, so a consumer that merges them (a relay, a log, a
+        rosbridge client) could not tell them apart. Added keys: the schema's others stay.
+        """
+        return {'node': self.get_fully_qualified_name(), 'namespace': self.get_namespace()}
+
     def _answer_command(self, said, status, reason):
         """Publish the one ``~/detection_json`` that answers a command, not a frame."""
         if not self._outputs_on:
             return  # inactive: the log line says it
+        # The frames' frame_id (it was '' unless the parameter set one): a consumer of
+        # several cameras' answers tells them apart by it and by the node.
         header = Header(stamp=self.get_clock().now().to_msg(),
-                        frame_id=self._values_cache['frame_id'])
-        self.json_pub.publish(String(data=json_text(notice_dict(header, said, status,
-                                                                reason))))
+                        frame_id=self._values_cache['frame_id'] or self._answered_frame_id)
+        self.json_pub.publish(String(data=json_text(
+            notice_dict(header, said, status, reason) | self._json_source())))
         self.health.command_answered(status, reason)
 
     def _cancel(self, said):
@@ -1861,7 +1875,7 @@ class PerceptionMixin:
             self.health.count('frames_not_optical_frame_id')
             self._log_once(('frame_not_optical', frame_id),
                            optical + ' (logged once; counted in /diagnostics)')
-        header.frame_id = frame_id
+        header.frame_id = self._answered_frame_id = frame_id
         memory = self._memory_for(self.pipeline.config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
         with self._infer_lock:  # one model may serve several nodes (cameras_main)
@@ -1964,7 +1978,7 @@ class PerceptionMixin:
                 arr.poses.append(p)
             self.poses_pub.publish(arr)
         self.json_pub.publish(String(data=json_text(
-            detection_dict(header, result, reason, latency))))
+            detection_dict(header, result, reason, latency) | self._json_source())))
         if self.vision_pub is not None:
             self.vision_pub.publish(self._vision(header, result))
         self.marker_pub.publish(self._markers(header, result))
