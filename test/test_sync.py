@@ -291,6 +291,51 @@ def test_depth_later_than_the_buffer_holds_frames_still_pairs():
     assert all(f.depth == 'd' + f.image[1:] for f in got)  # each with its own depth
 
 
+def _burst_after_stall():
+    """30 Hz colour and depth, then a 1 s stall: its 30 frames come together, no depth.
+
+    :return: ``(sync, frames released from the burst)``.
+    """
+    s, out = FrameSync(slop=0.05, depth_timeout=0.5, buffer=10), []
+    for k in range(30):
+        stamp, now = 1000.0 + k / 30, k / 30
+        out += s.add_image(stamp, k, now + 0.01) + s.add_depth(stamp, f'd{k}', now + 0.005)
+        out += s.poll(now + 0.02)
+    for k in range(30, 60):
+        out += s.add_image(1000.0 + k / 30, k, 2.0 + 0.0006 * (k - 30))
+    return s, [f for f in out + s.poll(2.6) if f.image >= 30]
+
+
+def _camera_info_late():
+    """30 Hz colour (no depth) for 0.47 s before the first camera_info arrives.
+
+    :return: ``(sync, frames released)``.
+    """
+    s, out = FrameSync(slop=0.05, use_depth=False, depth_timeout=0.5, buffer=10,
+                       wait_for_info=True), []
+    for k in range(15):
+        out += s.add_image(1000.0 + k / 30, k, k / 30) + s.poll(k / 30 + 0.01)
+    s.add_info(1000.0, 'info')
+    return s, out + s.poll(0.48)
+
+
+@pytest.mark.parametrize('play, newest', [(_burst_after_stall, 59), (_camera_info_late, 14)],
+                         ids=['burst_after_stall', 'camera_info_late'])
+def test_more_frames_waiting_than_the_buffer_keep_the_newest(play, newest):
+    """The newest of more frames than the buffer holds is released: the node answers it.
+
+    The buffer kept the ten oldest and dropped each later arrival, the newest too: after
+    a 1 s stall whose 30 frames came together with no depth, the node answered frame 39
+    after the wait, 0.67 s older than frame 59; with colour before the first
+    camera_info, frame 9 of 15. The oldest stay (nearest their depth or the end of their
+    wait, as the tests above need) and the newest arrival takes the place of the one
+    before it; each frame dropped is counted.
+    """
+    s, out = play()
+    assert out[-1].image == newest, ([f.image for f in out], s.dropped)
+    assert s.dropped == newest + 1 - out[0].image - len(out) and s.dropped > 0
+
+
 def test_depth_gone_at_30_hz_frames_wait_out_the_wait_and_then_go_on():
     """More frames arrive within the wait than the buffer holds, and no depth comes.
 

@@ -1373,10 +1373,12 @@ class PerceptionMixin:
                             'streams from one clock')
         if self.sync.dropped > dropped:
             self._reject('sync_dropped', f'{self.sync.dropped} colour frame(s) dropped so far '
-                         f'on arrival: {self.sync.buffer} frames were already waiting for '
-                         f'depth (each up to depth_wait, {self.sync.depth_timeout:g} s), so '
-                         f'depth arrives more than {self.sync.buffer} colour frames late or '
-                         "not at all; check the depth stream's latency")
+                         f'while waiting: {self.sync.buffer} frames were already waiting for '
+                         f'depth or camera_info (each up to depth_wait, '
+                         f'{self.sync.depth_timeout:g} s), so the newest took the place of '
+                         'the one before it; depth arrives more than '
+                         f'{self.sync.buffer} colour frames late or not at all (or frames came '
+                         "in a burst): check the depth stream's latency")
 
     def _note_sync_events(self, before):
         """Count and say once FrameSync's steps back in time and frames out of order.

@@ -73,11 +73,15 @@ last ``buffer`` (10) alone, as message_filters' ``queue_size`` does, covered 0.1
 stamp had already been pushed out, and 86 of 90 frames were answered without depth.
 
 Buffers are bounded. When ``buffer`` colour frames already wait, a newly arrived one that
-is not released at once is dropped, not the oldest: the oldest is the nearest to its depth
-(or to the end of its wait). Pushing the oldest out dropped every frame whenever more
-frames than ``buffer`` arrive within the wait: at 15 Hz with depth 0.8 s late, each just
-before its depth came; with depth gone at 30 Hz, each before its wait ended, so depth never
-counted as lost and no frame was answered. Dropped frames are counted in ``dropped``.
+is not released at once takes the place of the newest one waiting, not the oldest: the
+oldest is the nearest to its depth (or to the end of its wait). Pushing the oldest out
+dropped every frame whenever more frames than ``buffer`` arrive within the wait: at 15 Hz
+with depth 0.8 s late, each just before its depth came; with depth gone at 30 Hz, each
+before its wait ended, so depth never counted as lost and no frame was answered. Dropping
+the new arrival instead (as until session 26) kept a burst's oldest frames only: after a
+1 s stall whose 30 frames came together, the node answered the 10th, 0.67 s older than the
+newest, whose depth had come. Dropped frames are counted in ``dropped``, as image
+pipelines answer the newest frame with a queue of depth 1.
 """
 
 from collections import deque
@@ -427,7 +431,9 @@ class FrameSync:
         self._store_image(stamp, image, now)
         out = self._release(now)
         while len(self._images) > self.buffer:
-            self._images.pop()  # the newest: the others are nearer their depth
+            # The one before the newest: the oldest are nearest their depth, and the newest
+            # is the one to answer (a burst after a stall: FrameSync's docstring).
+            del self._images[-2 if self.buffer > 1 else -1]
             self.dropped += 1
         return out
 
