@@ -1509,6 +1509,31 @@ def test_a_cancel_at_the_end_or_said_otherwise_cancels(text):
     assert is_cancel(text)
 
 
+@pytest.mark.parametrize('text', [
+    'stop immediately', 'STOP IMMEDIATELY', 'Stop immediately!', 'halt immediately',
+    'abort at once', 'please stop right away', 'Stop this instant!', 'stop straightaway',
+    'cancel that straight away', 'stop it immediately', 'Stop, immediately!', 'stop asap',
+    'pause immediately', 'freeze right there', 'stop right there',
+    'the red ball, stop immediately', 'halt right away', 'stop as soon as possible'])
+def test_a_cancel_said_with_how_soon_cancels(text):
+    """How soon a stop is wanted says nothing of what to stop (helper-63).
+
+    Before: 3 of 24 such stops cancelled; "STOP IMMEDIATELY" and "halt right away" were
+    scored as the objects "stop immediately" and "halt away" (on the right) and the robot
+    went on with the old command, as a voice assistant that matches "stop talking" to
+    another intent (microsoft/botframework-solutions#1989).
+    """
+    assert is_cancel(text)
+    assert 'cancels a command' in parse_command(text).refused  # as the parameter: idle
+
+
+@pytest.mark.parametrize('text', ['stop sign', 'find the stop sign', 'the red ball right now',
+                                  'immediately', 'cancel the red ball and find the blue mug '
+                                  'immediately'])
+def test_how_soon_alone_or_after_a_request_is_no_cancel(text):
+    assert not is_cancel(text)
+
+
 @pytest.mark.parametrize('text, what', [
     ('the stop', 'stop'), ('the stop sign', 'stop sign'), ('stopper', 'stopper'),
     ('the store', 'store'),

@@ -495,9 +495,21 @@ _TYPO_CANCELS = _STOP_WORDS + ('pause', 'freeze')
 # ball stop", "red ball stop stop" posed the red ball): a robot told to stop must stop,
 # whatever came before. After a determiner it is a noun ("the stop", "a stop").
 _STOP_VERB = '(?:' + '|'.join(_STOP_WORDS) + ')'
+# How soon, said with a cancel or a command (helper-63: "stop immediately", "STOP
+# IMMEDIATELY", "halt right away", "stop at once", "freeze right there" were scored as
+# the objects "stop immediately", "halt away" on the right...: the robot went on with the
+# old command, as a voice assistant that maps "stop talking" to another intent does,
+# microsoft/botframework-solutions#1989). Words of when, never of what: dropped around
+# a cancel, and from a command (:data:`_WHEN`).
+_URGENCY = ('right now', 'right away', 'right this second', 'right this minute',
+            'right this instant', 'straight away', 'straightaway', 'immediately',
+            'instantly', 'at once', 'this instant', 'this minute', 'this second', 'now',
+            'asap', 'as soon as possible', 'as fast as you can', 'as quickly as you can',
+            'quickly', 'quick', 'fast', 'urgently', 'without delay', 'on the double',
+            'real quick', 'for now')
 _TRAILING_CANCEL = re.compile(
     r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
-    r'(?:[\s,;:.!?]+(?:it|that|now|please|right now|' + '|'.join(_STOP_WORDS) + r'))*'
+    r'(?:[\s,;:.!?]+(?:it|that|please|' + '|'.join(_URGENCY + _STOP_WORDS) + r'))*'
     r'[\s,;:.!?]*$')
 # A cancel is said in more words than one (field report: "Please stop.", "Okay, stop it.",
 # "Cancel that.", "Forget it.", "Nothing, thanks." and "stop stop stop" were scored as
@@ -506,7 +518,9 @@ _TRAILING_CANCEL = re.compile(
 # a pose). Words said around it, at either end, that do not change it:
 _CANCEL_AROUND = ('please', 'okay', 'ok', 'oh', 'um', 'uh', 'er', 'hmm', 'well', 'so', 'no',
                   'alright', 'hey', 'robot', 'now', 'right now', 'for now', 'just', 'thanks',
-                  'thank you', 'yes', 'yeah', 'sorry', 'actually', 'wait', 'then', 'please just')
+                  'thank you', 'yes', 'yeah', 'sorry', 'actually', 'wait', 'then', 'please just',
+                  # "stop right there", "freeze right there": where the robot is now.
+                  'right there', 'right here') + _URGENCY
 # What a cancel verb may take as its object ("stop it", "cancel that", "stop looking"),
 # and verbs that take one ("forget it", not "forget"). "stop sign", "nothing red" and
 # "cancel the red ball" name objects and stay commands.
