@@ -206,6 +206,21 @@ def test_two_of_a_kind_without_a_deciding_word_is_ambiguous(pipeline, twins):
     assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', 0)
 
 
+@pytest.mark.parametrize('command', ['pick up the red ball right now',
+                                     'get the red ball right away, please'])
+def test_how_soon_a_command_is_wanted_decides_no_side(pipeline, twins, command):
+    """Before (helper-63): "right now" was the side right and the right ball was posed."""
+    res = run(pipeline, twins, command)
+    assert res.what == 'red ball' and res.status == AMBIGUOUS and res.pose is None, res.reason
+
+
+def test_how_soon_said_first_leaves_the_object(pipeline, four):
+    """Before (helper-63): the object "immediately blue mug"."""
+    res = run(pipeline, four, 'Immediately grab the blue mug!')
+    assert res.what == 'blue mug' and res.status == 'found', res.reason
+    assert on(four, res.chosen.box, 'blue', 'mug')
+
+
 def test_plural_answers_every_match_with_poses(pipeline, twins):
     res = run(pipeline, twins, 'all the red balls')
     assert res.status == 'found' and len(res.targets) == 2

@@ -1527,6 +1527,38 @@ def test_a_cancel_said_with_how_soon_cancels(text):
     assert 'cancels a command' in parse_command(text).refused  # as the parameter: idle
 
 
+@pytest.mark.parametrize('text', [
+    'pick up the red ball right now', 'get the red ball right away', 'the red ball, right now',
+    'grab the red ball right this second', 'right now pick up the red ball',
+    'right away, the red ball', 'the red ball, right away please',
+    'pick up the red ball immediately', 'immediately grab the red ball', 'the red ball at once',
+    'get the red ball straight away', 'the red ball this instant', 'the red ball for now',
+    'the red ball as soon as possible', 'the red ball as fast as you can',
+    'the red ball real quick', 'the red ball on the double', 'the red ball without delay',
+    'the red ball instantly', 'the red ball quick', 'the red ball, fast!'])
+def test_how_soon_is_no_word_of_the_object_nor_a_side(text):
+    """How soon a command is wanted names nothing to look for (helper-63).
+
+    Before: 0 of 24 such commands were read as "the red ball" alone: "right now" was the
+    side right (beside two red balls the right one answered, not ``ambiguous``), "right
+    away" the object "red ball away" on the right, "immediately", "at once", "as soon as
+    possible" words of the object, "on the double" a relation to an object "double".
+    """
+    assert describe(parse_command(text)) == {'what': 'red ball'}
+
+
+@pytest.mark.parametrize('text, what, relation', [
+    ('the ball on the right now', 'ball', 'right'),      # "right" after "the" is a side
+    ('the ball to your right now', 'ball', 'right'),
+    ('the second ball from the right right now', 'ball', 'right'),
+    ('the quick release clamp', 'quick release clamp', None),  # a word of a name
+    ('the fast charger', 'fast charger', None),
+])
+def test_a_side_or_a_name_said_with_how_soon_words_stays(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation) == (what, relation), describe(q)
+
+
 @pytest.mark.parametrize('text', ['stop sign', 'find the stop sign', 'the red ball right now',
                                   'immediately', 'cancel the red ball and find the blue mug '
                                   'immediately'])

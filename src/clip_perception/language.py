@@ -507,6 +507,22 @@ _URGENCY = ('right now', 'right away', 'right this second', 'right this minute',
             'asap', 'as soon as possible', 'as fast as you can', 'as quickly as you can',
             'quickly', 'quick', 'fast', 'urgently', 'without delay', 'on the double',
             'real quick', 'for now')
+# How soon, said with a command (helper-63: "pick up the red ball right now" was the red
+# ball on the right, and beside two red balls answered the right one instead of
+# ambiguous; "get the red ball right away" the object "red ball away" on the right,
+# "immediately grab the red ball" the object "immediately red ball"). Dropped from the
+# command before anything else is read: wherever it is said, except "right ..." after a
+# word that makes it a side ("the ball on the right now", "to your right now"); words
+# that also name things ("the quick release", "the fast charger", "this second ball")
+# only where the clause ends.
+_WHEN = re.compile(
+    r"(?<![\w'-])(?:(?<!\bthe\s)(?<!\bfar\s)(?<!\byour\s)(?<!\bmy\s)(?<!\bits\s)(?<!\bour\s)"
+    r"(?<!\btheir\s)(?<!'s\s)(?<!\bhis\s)(?<!\bher\s)right\s+(?:now|away|this\s+(?:second|"
+    r"minute|instant|moment))|straight\s*away|immediately|instantly|promptly|urgently|"
+    r"at\s+once|this\s+instant|without\s+(?:any\s+)?delay|on\s+the\s+double|real\s+quick|"
+    r"as\s+(?:soon|fast|quickly)\s+as\s+(?:possible|you\s+can)|"
+    r"(?:quick|fast|this\s+(?:second|minute|moment)|for\s+now)(?=\s*(?:[,;.!?]|$|please\b|"
+    r"thanks?\b|thank\s+you\b)))(?![\w'-])")
 _TRAILING_CANCEL = re.compile(
     r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
     r'(?:[\s,;:.!?]+(?:it|that|please|' + '|'.join(_URGENCY + _STOP_WORDS) + r'))*'
@@ -2629,6 +2645,7 @@ def _plain_phrasing(said):
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
+    said = _WHEN.sub(' ', said)
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(_colour_list, said)
