@@ -523,6 +523,18 @@ _WHEN = re.compile(
     r"as\s+(?:soon|fast|quickly)\s+as\s+(?:possible|you\s+can)|"
     r"(?:quick|fast|this\s+(?:second|minute|moment)|for\s+now)(?=\s*(?:[,;.!?]|$|please\b|"
     r"thanks?\b|thank\s+you\b)))(?![\w'-])")
+# A vague tail said after the object (helper-63: "the red ball or something" offered an
+# object "something", "the blue mug and stuff" and "the red ball and so on" listed the
+# objects "stuff" and "so", answered not_found with the mug and the ball in view, "the
+# red ball etc" scored "red ball etc"): the speaker's hedge, no object. Only where the
+# clause ends: "the red ball or something blue" and "the mug and something red" still
+# offer and list a described object.
+_VAGUE_TAIL = re.compile(
+    r'[\s,]*(?:(?:\b(?:or|and)\s+(?:something|anything|whatever|stuff|things|whatnot|'
+    r'what\s*not|similar|the\s+like|so\s+(?:on|forth)|all\s+that(?:\s+jazz)?)'
+    r'(?:\s+(?:else|similar|like\s+(?:that|it|this)|along\s+those\s+lines|of\s+the\s+sort))?'
+    r'|\bor\s+so)|\betc\b\.?|\bet\s+cetera\b\.?)(?=\s*(?:[,;.!?]|$|(?:please|thanks|thank\s+'
+    r'you|i\s+(?:guess|think|suppose)|maybe|perhaps|probably)\b))')
 _TRAILING_CANCEL = re.compile(
     r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
     r'(?:[\s,;:.!?]+(?:it|that|please|' + '|'.join(_URGENCY + _STOP_WORDS) + r'))*'
@@ -2645,7 +2657,7 @@ def _plain_phrasing(said):
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
-    said = _WHEN.sub(' ', said)
+    said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(_colour_list, said)
