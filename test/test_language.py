@@ -1585,6 +1585,46 @@ def test_a_described_object_after_or_is_still_offered(text, alternatives):
     assert [a.what for a in parse_command(text).alternatives] == alternatives
 
 
+@pytest.mark.parametrize('text', [
+    'the red ball period', 'the red ball full stop', 'The red ball full stop.',
+    'the red ball, full stop', 'where is the red ball question mark',
+    'the red ball exclamation mark', 'the red ball exclamation point',
+    'the red ball please period', 'um the red ball period thanks', 'the red ball comma please',
+    'the red ball full stop thank you'])
+def test_punctuation_said_as_words_is_read_as_the_mark(text):
+    """A dictation engine that writes "period", "full stop" as words (helper-63).
+
+    Azure-Samples/cognitive-services-speech-sdk#623 ("full stop" and "comma" written as
+    words), human37/open-wispr#2. Before: 0 of 13 read as "the red ball" alone; "the red
+    ball full stop" cancelled the active command, the others scored "red ball period",
+    "red ball question mark"...
+    """
+    assert not is_cancel(text)
+    assert describe(parse_command(clean_command(text))) == {'what': 'red ball'}
+
+
+@pytest.mark.parametrize('text', [
+    'the red ball comma the blue mug', 'the red ball period the blue mug',
+    'the red ball new line the blue mug', 'the red ball semicolon the blue mug',
+    'the red ball new paragraph the blue mug', 'the red ball period then the blue mug'])
+def test_punctuation_said_as_words_between_objects_lists_them(text):
+    """Before (helper-63): one phrase, "red ball comma blue mug"; 0 of 8 listed."""
+    q = parse_command(clean_command(text))
+    assert [q.what] + [a.what for a in q.also] == ['red ball', 'blue mug'], describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the period', 'period'), ('a comma', 'comma'), ('the full stop sign', 'full stop sign'),
+    ('the question mark sign', 'question mark sign'), ('the comma shaped pasta',
+                                                       'comma shaped pasta')])
+def test_a_punctuation_word_after_a_determiner_is_a_noun(text, what):
+    assert parse_command(clean_command(text)).what == what
+
+
+def test_full_stop_said_alone_still_cancels():
+    assert is_cancel('Full stop.') and is_cancel('stop full stop')
+
+
 @pytest.mark.parametrize('text', ['stop sign', 'find the stop sign', 'the red ball right now',
                                   'immediately', 'cancel the red ball and find the blue mug '
                                   'immediately'])

@@ -221,12 +221,16 @@ def test_cancel_words_on_the_topic_clear_the_command_and_nothing_follows(probe, 
     assert node.stop() == 0
 
 
-def assert_found(probe, node, camera, scene, said, what, centre):
-    """Command ``said``; its answer is ``what``, found and posed within 1 cm of ``centre``."""
+def assert_found(probe, node, camera, scene, said, what, centre, echo=None):
+    """Command ``said``; its answer is ``what``, found and posed within 1 cm of ``centre``.
+
+    ``echo``: the command as the answer names it, where the node reads ``said`` otherwise
+    (:func:`clip_perception.language.clean_command`); default ``said``.
+    """
     camera.command(said)
     assert run_until(probe, camera, scene, lambda: any(
-        'position' in d for d in answered(probe, said))), (said, node.output())
-    det = next(d for d in answered(probe, said) if 'position' in d)
+        'position' in d for d in answered(probe, echo or said))), (said, node.output())
+    det = next(d for d in answered(probe, echo or said) if 'position' in d)
     assert det['status'] == 'found' and det['what'] == what, det
     assert np.linalg.norm(np.array(det['position']) - centre) < 0.01, det
 
@@ -252,6 +256,9 @@ def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe,
     Google, find ...", "where\u2019s ..." scored "google red ball", "where s red ball".
     "Please stop.", "Cancel that.", "Nothing, thanks." were scored as the objects
     "stop", "cancel", "nothing": the command was replaced, and no `cancelled` answer came.
+    helper-63: "the blue mug full stop" (a dictation engine's spoken punctuation,
+    Azure-Samples/cognitive-services-speech-sdk#623) cancelled the command; "STOP
+    IMMEDIATELY" (microsoft/botframework-solutions#1989) replaced it with an object.
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {(o.colour, o.shape): o.centre for o in scene.objects}
@@ -261,11 +268,15 @@ def test_commands_as_a_voice_recogniser_writes_them_are_answered_as_meant(probe,
                              ('green', 'cube')),
                             ('where\u2019s the red ball?', 'red ball', ('red', 'ball'))):
         assert_found(probe, node, camera, scene, said, what, centre[key])
+    # Punctuation said as words (helper-63): "full stop" at the end cancelled the command.
+    assert_found(probe, node, camera, scene, 'the blue mug full stop', 'blue mug',
+                 centre[('blue', 'mug')], echo='the blue mug.')
+    # A stop said with how soon (helper-63): scored as the object "stop immediately".
     for said in ('Please stop.', 'Cancel that.', 'Nothing, thanks.',
-                 'stop looking for the red ball'):
+                 'stop looking for the red ball', 'STOP IMMEDIATELY'):
         assert_cancels_the_red_ball(probe, node, camera, scene, said)
     log = node.output()
-    assert log.count('cancelled by') == 4 and 'Traceback' not in log, log
+    assert log.count('cancelled by') == 5 and 'Traceback' not in log, log
     assert node.stop() == 0
 
 

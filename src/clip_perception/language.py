@@ -1077,6 +1077,31 @@ def _paired_tag(m):
     return f' {words} '
 
 
+# Punctuation said as words, as a dictation engine writes it when it leaves spoken
+# punctuation verbatim (Azure-Samples/cognitive-services-speech-sdk#623: "full stop" and
+# "comma" written as words; human37/open-wispr#2; WebAudio/web-speech-api#114 asks for a
+# switch). helper-63: "the red ball full stop" cancelled the command ("stop" at its end),
+# "the red ball period" and "... question mark" scored "red ball period", "red ball
+# question mark", and "the red ball comma the blue mug" one phrase. Read as the mark
+# after a word (not a determiner: "the full stop", "a period" are nouns) where the text
+# ends, a mark follows, or a word that opens what comes next ("the", "and", "please"...);
+# "Full stop." said alone is still a cancel.
+_SPOKEN_MARKS = {'full stop': '.', 'period': '.', 'comma': ',', 'semicolon': ';',
+                 'question mark': '?', 'exclamation mark': '!', 'exclamation point': '!',
+                 'new line': '\n', 'newline': '\n', 'new paragraph': '\n'}
+_SPOKEN_MARK = re.compile(
+    r'(?<=\w)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)(?:[ \t]*,)?[ \t]+(?P<mark>' +
+    '|'.join(m.replace(' ', r'[ \t]+') for m in sorted(_SPOKEN_MARKS, key=len, reverse=True)) +
+    r')(?=[ \t]*(?:$|[\n,;.!?]|(?:the|a|an|and|then|or|please|thanks|thank|i|no|not|pick|'
+    r'grab|get|find|take)\b))', re.IGNORECASE | re.MULTILINE)
+
+
+def _spoken_marks(text):
+    """Read punctuation said as words in ``text`` as the marks (:data:`_SPOKEN_MARK`)."""
+    return _SPOKEN_MARK.sub(
+        lambda m: _SPOKEN_MARKS[' '.join(m.group('mark').lower().split())], text)
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
@@ -1084,8 +1109,9 @@ def _normalise(text):
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
     :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
     Markdown: :func:`_without_markdown`; identifiers:
-    :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`; a
-    line break lists objects (:data:`_LINE_BREAKS`); format characters (category Cf)
+    :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`;
+    punctuation said as words: :func:`_spoken_marks`; a line break lists objects
+    (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
@@ -1098,7 +1124,7 @@ def _normalise(text):
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _PLACEHOLDER.sub(r' \1 ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    text = _lines_as_list(text)
+    text = _lines_as_list(_spoken_marks(text))
     text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
                    '' if unicodedata.category(ch) == 'Cf' and ch != _INVISIBLE_SPACE else ' '
                    for ch in text)
