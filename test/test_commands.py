@@ -73,6 +73,11 @@ def run(pipeline, scene, command, depth=True):
     ('the blue mug and stuff', 'blue mug', 'blue', 'mug'),
     ('the blue mug and so on', 'blue mug', 'blue', 'mug'),
     ('the blue mug or something', 'blue mug', 'blue', 'mug'),
+    # Words of talk (helper-63; before: "blue mug lol", "blue mug again" and "roger" were
+    # scored, not_found with the mug in view).
+    ('the blue mug lol', 'blue mug', 'blue', 'mug'),
+    ('pick up the blue mug again', 'blue mug', 'blue', 'mug'),
+    ('roger, the blue mug', 'blue mug', 'blue', 'mug'),
 ])
 def test_filler_and_unicode_find_the_object(pipeline, four, command, what, colour, shape):
     res = run(pipeline, four, command)

@@ -1625,6 +1625,33 @@ def test_full_stop_said_alone_still_cancels():
     assert is_cancel('Full stop.') and is_cancel('stop full stop')
 
 
+@pytest.mark.parametrize('text', [
+    'you know the blue mug', 'the blue mug, you know', 'uh like the blue mug',
+    'like, the blue mug', 'grab like the blue mug', 'the kind of blue mug', 'kinda the blue mug',
+    'the blue mug lol', 'lol the blue mug', 'the blue mug haha', 'basically the blue mug',
+    'literally the blue mug', 'pick up the blue mug again', 'the blue mug again please',
+    'the blue mug btw', 'the blue mug, over', 'roger, the blue mug',
+    'the blue mug, over and out', 'copy that, the blue mug', 'the blue mug, like, you know'])
+def test_words_of_talk_that_name_nothing_are_dropped(text):
+    """Discourse markers, chat and radio words around the object (helper-63).
+
+    Before: 1 of 24 such commands read as "the blue mug" alone: "you know blue mug", "like
+    blue mug", "kind blue mug", "blue mug lol", "blue mug again" (``not_found`` with the
+    mug in view), "roger" a second object, "over and out" the objects "blue mug over" and
+    "out".
+    """
+    assert describe(parse_command(text)) == {'what': 'blue mug'}
+
+
+@pytest.mark.parametrize('text, what, link', [
+    ('the lamp over the table', 'lamp', 'on'),   # "over" before an object is a relation
+    ('the red ball, like, on the left', 'red ball', None),
+])
+def test_like_and_over_that_say_something_stay(text, what, link):
+    q = parse_command(text)
+    assert (q.what, q.link) == (what, link), describe(q)
+
+
 @pytest.mark.parametrize('text', ['stop sign', 'find the stop sign', 'the red ball right now',
                                   'immediately', 'cancel the red ball and find the blue mug '
                                   'immediately'])

@@ -320,7 +320,24 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'going for', 'though', 'you mean', 'you meant',
            # Verbs of holding and getting back (session 22: "hold the red ball",
            # "retrieve the cube" were the objects "hold red ball", "retrieve cube").
-           'hold', 'retrieve')
+           'hold', 'retrieve',
+           # Words of talk that name nothing, as a recogniser writes speech and people
+           # type to a chat or say over a radio (helper-63: "you know the blue mug",
+           # "basically the blue mug", "the kind of blue mug", "the blue mug lol", "pick up
+           # the blue mug again", "roger, the blue mug" were words of the object or
+           # objects of their own: "blue mug lol", "blue mug again" and "roger" answered
+           # not_found with the mug in view). Discourse "like": :data:`_DISCOURSE_LIKE`.
+           'you know', 'basically', 'literally', 'kind of', 'sort of', 'kinda', 'sorta',
+           'again', 'once again', 'lol', 'haha', 'hahaha', 'lmao', 'btw', 'roger',
+           'roger that', 'copy that', 'wilco')
+# "like" said as a pause, not a comparison (helper-63: "uh like the blue mug", "grab
+# like the blue mug", "the blue mug, like, on the left" scored "like blue mug"): between
+# commas, or before a determiner at the start, after a hesitation or a verb of asking.
+# "looks like the red one", "something like a red ball" stay.
+_DISCOURSE_LIKE = re.compile(
+    r'(?P<pre>^|[,;.!?]|\b(?:um|uh|er|so|and|just|grab|get|find|pick|pick\sup|take|fetch|'
+    r'show|show\sme|is|its))\s*like\s*(?:,\s*|(?=\s(?:the|a|an|this|that|my|your)\b))'
+    r'|,\s*like\s*(?=,|$)')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
 # over "how red ball" (answered a green cube), "how close is ..." nearest, "focus on the
@@ -535,6 +552,10 @@ _VAGUE_TAIL = re.compile(
     r'(?:\s+(?:else|similar|like\s+(?:that|it|this)|along\s+those\s+lines|of\s+the\s+sort))?'
     r'|\bor\s+so)|\betc\b\.?|\bet\s+cetera\b\.?)(?=\s*(?:[,;.!?]|$|(?:please|thanks|thank\s+'
     r'you|i\s+(?:guess|think|suppose)|maybe|perhaps|probably)\b))')
+# "over" that ends a radio call ("the blue mug, over"; helper-63: the object "blue mug
+# over", "the blue mug, over and out" a second object "out"); "the lamp over the table"
+# is a relation.
+_RADIO_OVER = re.compile(r'\s*(?:,\s*over|,?\s*over\s+and\s+out)\s*[.!]*\s*$')
 _TRAILING_CANCEL = re.compile(
     r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
     r'(?:[\s,;:.!?]+(?:it|that|please|' + '|'.join(_URGENCY + _STOP_WORDS) + r'))*'
@@ -2684,6 +2705,7 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
     said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', said))
+    said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(_colour_list, said)
