@@ -6,7 +6,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
 
 * ``image_transport:=compressed`` subscribes ``<image>/compressed``
   (sensor_msgs/CompressedImage); ``depth_transport:=compressedDepth`` subscribes
-  ``<depth>/compressedDepth``, ``depth_transport:=compressed`` ``<depth>/compressed``.
+  ``<depth>/compressedDepth``, ``depth_transport:=compressed`` ``<depth>/compressed``;
+  ``zstd`` (either) ``<image>/zstd``, ``<depth>/zstd`` (Jazzy's zstd_image_transport).
   The shipped recording (data/demo_bag) needs
   ``image_transport:=compressed model:=bundled``.
 * The command topic is ``~/command`` by default: ``/clip_perception/command``, or
@@ -64,19 +65,21 @@ def generate_launch_description():
         DeclareLaunchArgument('image', default_value='/{camera}/color/image_raw',
                               description='Colour image topic (base name for compressed).'),
         DeclareLaunchArgument('image_transport', default_value='raw',
-                              choices=['raw', 'compressed'],
+                              choices=['raw', 'compressed', 'zstd'],
                               description='raw: sensor_msgs/Image on <image>; compressed: '
-                              'sensor_msgs/CompressedImage on <image>/compressed.'),
+                              'sensor_msgs/CompressedImage on <image>/compressed; zstd: '
+                              '<image>/zstd (zstd_image_transport).'),
         DeclareLaunchArgument('camera_info', default_value='/{camera}/color/camera_info',
                               description='CameraInfo of the colour image.'),
         DeclareLaunchArgument('depth',
                               default_value='/{camera}/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image (base name).'),
         DeclareLaunchArgument('depth_transport', default_value='raw',
-                              choices=['raw', 'compressedDepth', 'compressed'],
+                              choices=['raw', 'compressedDepth', 'compressed', 'zstd'],
                               description='raw: sensor_msgs/Image on <depth>; '
                               'compressedDepth: <depth>/compressedDepth; compressed: '
-                              '<depth>/compressed (a 16-bit PNG or TIFF).'),
+                              '<depth>/compressed (a 16-bit PNG or TIFF); zstd: '
+                              '<depth>/zstd.'),
         DeclareLaunchArgument('command', default_value='~/command',
                               description='std_msgs/String command topic; ~/command is '
                               '<namespace>/clip_perception/command.'),
@@ -147,10 +150,14 @@ def camera_nodes(context):
             'remappings': [
                 ('image', image),
                 ('image/compressed', image + '/compressed'),
+            ('image/zstd', image + '/zstd'),
+                ('image/zstd', image + '/zstd'),
                 ('camera_info', topic('camera_info')),
                 ('depth', depth),
                 ('depth/compressedDepth', depth + '/compressedDepth'),
                 ('depth/compressed', depth + '/compressed'),
+            ('depth/zstd', depth + '/zstd'),
+                ('depth/zstd', depth + '/zstd'),
                 ('command', topic('command')),
             ],
         }
@@ -192,10 +199,12 @@ def shared_model_process(value, cameras, managed):
         remappings=[
             ('image', image),
             ('image/compressed', image + '/compressed'),
+            ('image/zstd', image + '/zstd'),
             ('camera_info', relative('camera_info')),
             ('depth', depth),
             ('depth/compressedDepth', depth + '/compressedDepth'),
             ('depth/compressed', depth + '/compressed'),
+            ('depth/zstd', depth + '/zstd'),
             ('command', relative('command')),
         ],
     )

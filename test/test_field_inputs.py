@@ -30,6 +30,7 @@ from std_msgs.msg import Header
 from std_msgs.msg import String
 
 from clip_perception import compressed_depth
+from clip_perception import zstd_image
 from clip_perception.geometry import Intrinsics
 from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.tools.bags import scene_messages
@@ -111,6 +112,13 @@ def publish(camera, scene, colour=None, depth=None, info=None, stamp_ns=None, fr
     if d is not None:
         (camera.depth_compressed if isinstance(d, CompressedImage) else camera.depth).publish(d)
     camera.image.publish(c)
+
+
+def wait_subscribed(*publishers, timeout=30.0):
+    """Wait until each publisher has a subscription (the node's) or ``timeout`` passes."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and min(p.get_subscription_count() for p in publishers) == 0:
+        time.sleep(0.05)
 
 
 def refused_colour(probe, camera, scene, colour, text):
@@ -520,10 +528,7 @@ def _compressed_depth_node(probe, start_node, transport='compressedDepth'):
     camera.depth_compressed = probe.node.create_publisher(CompressedImage,
                                                           f'depth/{transport}', 10)
     assert wait_for_node(probe), node.output()
-    end = time.monotonic() + 30
-    while time.monotonic() < end and min(p.get_subscription_count() for p in (
-            camera.image, camera.info, camera.depth_compressed)) == 0:
-        time.sleep(0.05)
+    wait_subscribed(camera.image, camera.info, camera.depth_compressed)
     assert camera.depth.get_subscription_count() == 0  # raw depth is not subscribed
     return node, camera, generate_scene(4242, specs=SCENE_SPECS)
 
@@ -1294,10 +1299,7 @@ def test_a_compressed_transport_follows_its_remapped_base_topic(probe, start_nod
     camera.depth_compressed = probe.node.create_publisher(CompressedImage,
                                                           depth + '/compressedDepth', 10)
     assert wait_for_node(probe), node.output()
-    end = time.monotonic() + 30
-    while time.monotonic() < end and min(p.get_subscription_count() for p in (
-            camera.image, camera.info, camera.depth_compressed)) == 0:
-        time.sleep(0.05)
+    wait_subscribed(camera.image, camera.info, camera.depth_compressed)
     scene = generate_scene(4242, specs=SCENE_SPECS)
 
     fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
@@ -1515,30 +1517,76 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
 
 
 def test_a_stream_only_under_a_transport_the_node_cannot_decode_is_named(probe, start_node):
-    """A camera or bag with the stream only as zstd (or theora, ffmpeg): named, not waited on.
+    """A camera or bag with the stream only as ffmpeg (or theora), or zstd: named, not waited on.
 
-    ros-drivers/usb_cam#340: Jazzy's usb_cam publishes ``image_raw/zstd`` (from
-    zstd_image_transport), and a bag recorded with only that topic, or a remote link
-    that carries only it (daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg``
-    on the remote machine; ros-perception/image_transport_plugins#4: ``image_raw/theora``),
-    leaves the node deaf. Before: "waiting for the first colour frame", nothing logged,
-    although zstd's messages are ``CompressedImage`` like the ones the node decodes.
+    A bag recorded with only one transport topic, or a remote link that carries only it
+    (daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg`` on the remote
+    machine; ros-perception/image_transport_plugins#4: ``image_raw/theora``), leaves the
+    node deaf. Before: "waiting for the first colour frame", nothing logged, although
+    such messages may be ``CompressedImage`` like the ones the node decodes
+    (yoshito-n-students/ffmpeg_pipeline's ffmpeg transport). The zstd transport
+    (ros-drivers/usb_cam#340: Jazzy's usb_cam adds ``image_raw/zstd``) is decoded now:
+    its note names ``depth_transport:=zstd``
+    (test_colour_and_depth_on_the_zstd_transport_are_posed).
     """
     base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
-    node, publishers = start_deaf(probe, start_node, base, (base + '/zstd', depth + '/zstd'))
+    node, publishers = start_deaf(probe, start_node, base, (base + '/ffmpeg', depth + '/zstd'))
     header = Header(stamp=probe.node.get_clock().now().to_msg(), frame_id='cam')
-    zstd = CompressedImage(header=header, format='', data=b'(\xb5/\xfd')  # its magic number
-    level, message = until_both_never_arrive(probe, lambda: [p.publish(zstd)
+    packet = CompressedImage(header=header, format='h264', data=b'\x00\x00\x00\x01\x67')
+    level, message = until_both_never_arrive(probe, lambda: [p.publish(packet)
                                                              for p in publishers])
     assert level == 2, message
-    assert f'colour never arrives: nothing is published on {base}, but {base}/zstd is ' \
-        '(sensor_msgs/msg/CompressedImage), the zstd image transport, which this node ' \
+    assert f'colour never arrives: nothing is published on {base}, but {base}/ffmpeg is ' \
+        '(sensor_msgs/msg/CompressedImage), the ffmpeg image transport, which this node ' \
         'cannot decode: republish it raw first' in message, message
-    assert f'depth never arrives: nothing is published on {depth}, but {depth}/zstd is' \
-        in message, message
+    assert f'depth never arrives: nothing is published on {depth}, but {depth}/zstd is ' \
+        f'(sensor_msgs/msg/CompressedImage): set depth_transport:=zstd (with -r ' \
+        f'depth:={depth})' in message, message
     log = node.output()
     assert log.count('colour never arrives') == 1 and log.count('depth never arrives') == 1
     assert detections(probe) == []
+    assert node.stop() == 0
+
+
+def test_colour_and_depth_on_the_zstd_transport_are_posed(probe, start_node):
+    """A Jazzy camera or bag with only ``<base>/zstd``: ``image_transport:=zstd`` poses it.
+
+    ros-drivers/usb_cam#340: Jazzy's drivers publish ``image_raw/zstd`` (zstd_image_
+    transport, installed with image_transport), and bags recorded to save space hold only
+    it; ros-perception/image_transport_plugins#214: Jazzy's plugin deflates (gzip) under
+    that name, the next one uses zstd. Before, neither parameter took ``zstd``: the node
+    could only name the topic and ask for a republish, 0 of 20 frames answered. Now
+    ``<base>/zstd`` is subscribed for colour (bgr8 with padded rows) and depth (16UC1,
+    lossless), each codec, and the red ball is posed within 1 cm.
+    """
+    base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
+    node = start_node('-p', 'command:=the red ball', '-p', 'image_transport:=zstd',
+                      '-p', 'depth_transport:=zstd', '-r', f'image:={base}',
+                      '-r', f'depth:={depth}')
+    listen_all(probe)
+    camera = Camera(probe, image=base, info='/cam/color/camera_info')
+    camera.image = probe.node.create_publisher(CompressedImage, base + '/zstd', 10)
+    camera.depth_compressed = probe.node.create_publisher(CompressedImage, depth + '/zstd', 10)
+    assert wait_for_node(probe), node.output()
+    wait_subscribed(camera.image, camera.info, camera.depth_compressed)
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    red = obj(scene, 'red', 'ball')
+    h, w = scene.rgb.shape[:2]
+    rows = np.zeros((h, w * 3 + 32), np.uint8)
+    rows[:, :w * 3] = scene.rgb[..., ::-1].reshape(h, -1)
+    for codec in ('gzip', 'zstd'):
+        colour = zstd_image.pack('bgr8', h, w, w * 3 + 32, rows.tobytes(), codec=codec)
+        deep = zstd_image.pack('16UC1', h, w, w * 2, scene.depth_16uc1().tobytes(),
+                               codec=codec)
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          colour=lambda m, data=colour: CompressedImage(
+                              header=m.header, format='zstd', data=data),
+                          depth=lambda m, data=deep: CompressedImage(
+                              header=m.header, format='zstd', data=data)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, codec
+    line = next(x for x in node.output().splitlines() if 'listening on' in x)
+    assert f'listening on {base}/zstd (zstd), /cam/color/camera_info, {depth}/zstd;' in line
     assert node.stop() == 0
 
 

@@ -300,14 +300,9 @@ def test_wiring_note_names_a_topic_of_nearly_the_name_that_carries_the_stream():
 
 
 def test_wiring_note_names_a_transport_the_node_cannot_decode():
-    """Only under theora, ffmpeg or zstd: usb_cam#340, image_transport_plugins#4."""
+    """Only under theora or ffmpeg: image_transport_plugins#4, ffmpeg_image_transport#3."""
     image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
     raw, comp = '/cam/image_raw', '/cam/image_raw/compressed'
-    # zstd's messages are CompressedImage: named as zstd, not "set image_transport".
-    note = wiring_note('colour', raw, image, {raw: [], comp: [], raw + '/zstd': [jpeg]})
-    assert 'the zstd image transport, which this node cannot decode' in note, note
-    assert 'in_transport zstd, out_transport raw, -r in/zstd:=/cam/image_raw/zstd' in note
-    assert 'image_transport:=' not in note, note
     note = wiring_note('colour', comp, jpeg, {comp: [], raw: [],
                                               raw + '/theora': ['theora_image_transport/msg/'
                                                                 'Packet']})
@@ -321,6 +316,28 @@ def test_wiring_note_names_a_transport_the_node_cannot_decode():
     assert note.endswith(f'publish {depth} or {depth}/compressedDepth'), note
     # A transport the node decodes wins over one it cannot.
     note = wiring_note('colour', raw, image, {raw: [], comp: [jpeg], raw + '/zstd': [jpeg]})
+    assert note.endswith('set image_transport:=compressed (with -r image:=/cam/image_raw)')
+
+
+def test_wiring_note_names_the_zstd_transport_by_its_topic():
+    """The zstd transport's messages are CompressedImage: ``<base>/zstd`` is told by name.
+
+    ros-drivers/usb_cam#340 (Jazzy's drivers add ``.../zstd``). Before, it was named as a
+    transport the node cannot decode, with a republish to run; and beside a subscription
+    of ``<base>/compressed`` (the same type) it was not named at all.
+    """
+    image, jpeg = 'sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'
+    raw, comp, zstd = '/cam/image_raw', '/cam/image_raw/compressed', '/cam/image_raw/zstd'
+    note = wiring_note('colour', raw, image, {raw: [], comp: [], zstd: [jpeg]})
+    assert note.endswith('set image_transport:=zstd (with -r image:=/cam/image_raw)'), note
+    note = wiring_note('colour', comp, jpeg, {comp: [], raw: [], zstd: [jpeg]})
+    assert note.endswith('set image_transport:=zstd (with -r image:=/cam/image_raw)'), note
+    depth = '/cam/depth/image_raw'
+    note = wiring_note('depth', depth + '/compressedDepth', jpeg, {
+        depth + '/compressedDepth': [], depth: [], depth + '/zstd': [jpeg]})
+    assert note.endswith(f'set depth_transport:=zstd (with -r depth:={depth})'), note
+    # Subscribed to zstd itself, a compressed stream beside it is named.
+    note = wiring_note('colour', zstd, jpeg, {zstd: [], raw: [], comp: [jpeg]})
     assert note.endswith('set image_transport:=compressed (with -r image:=/cam/image_raw)')
 
 

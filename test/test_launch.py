@@ -78,8 +78,8 @@ def test_remaps_name_every_topic_the_node_subscribes():
             topic = topic.args[0]  # camera_info, remappable (else beside the image)
         if isinstance(topic, ast.Constant) and not topic.value.startswith(('/', '~')):
             subscribed.add(topic.value)
-    assert {'image', 'image/compressed', 'camera_info', 'depth', 'depth/compressedDepth',
-            'depth/compressed', 'command'} <= subscribed
+    assert {'image', 'image/compressed', 'image/zstd', 'camera_info', 'depth',
+            'depth/compressedDepth', 'depth/compressed', 'depth/zstd', 'command'} <= subscribed
     fn = _function('camera_nodes')
     remapped = {ast.literal_eval(t.elts[0]) for n in ast.walk(fn) if isinstance(n, ast.Dict)
                 for k, v in zip(n.keys, n.values)
@@ -88,7 +88,7 @@ def test_remaps_name_every_topic_the_node_subscribes():
     # Both transports and both executables are wired, with the parameters passed on.
     text = ast.unparse(fn)
     for needle in ("image + '/compressed'", "depth + '/compressedDepth'",
-                   "depth + '/compressed'",
+                   "depth + '/compressed'", "image + '/zstd'", "depth + '/zstd'",
                    "'clip_perception_lifecycle_node'", "'clip_perception_node'",
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
                    'OnProcessExit(target_action=node',
@@ -98,8 +98,8 @@ def test_remaps_name_every_topic_the_node_subscribes():
 
 
 def test_the_shared_model_process_takes_the_same_remaps_made_relative():
-    subscribed = {'image', 'image/compressed', 'camera_info', 'depth',
-                  'depth/compressedDepth', 'depth/compressed', 'command'}
+    subscribed = {'image', 'image/compressed', 'image/zstd', 'camera_info', 'depth',
+                  'depth/compressedDepth', 'depth/compressed', 'depth/zstd', 'command'}
     fn = _function('shared_model_process')
     remapped = {ast.literal_eval(t.elts[0]) for n in ast.walk(fn)
                 if isinstance(n, ast.keyword) and n.arg == 'remappings' for t in n.value.elts}

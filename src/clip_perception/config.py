@@ -110,10 +110,12 @@ PARAMETERS = (
     Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
           'one first).',
           min=1, max=50),
-    Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image) or '
+    Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image), '
           'compressed (sensor_msgs/CompressedImage on <image>/compressed, the image topic as '
-          'remapped, as image_transport names it).', read_only=True,
-          choices=('raw', 'compressed')),
+          'remapped, as image_transport names it) or zstd (zstd_image_transport, '
+          "Jazzy's: sensor_msgs/CompressedImage on <image>/zstd, a raw image compressed "
+          'whole, gzip or zstd).', read_only=True,
+          choices=('raw', 'compressed', 'zstd')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
     Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1, compressedDepth '
@@ -128,8 +130,10 @@ PARAMETERS = (
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '
           "(image_transport's compressed transport of a depth image, on <depth>/compressed: a "
           '16-bit PNG or TIFF, format "16UC1; png compressed ", as RealSense and Orbbec '
-          'drivers publish it; a JPEG has lost the depth and is refused).', read_only=True,
-          choices=('raw', 'compressedDepth', 'compressed')),
+          'drivers publish it; a JPEG has lost the depth and is refused) or zstd '
+          "(zstd_image_transport, Jazzy's: <depth>/zstd, the raw depth image compressed "
+          'losslessly).', read_only=True,
+          choices=('raw', 'compressedDepth', 'compressed', 'zstd')),
     Param('rectify', 'auto', 'Remove lens distortion from raw colour and aligned depth '
           "images, as image_proc's rectify node does (camera_info D, K, R, and P's 3x3 or "
           'K as the rectified camera matrix; plumb_bob, rational_polynomial or '

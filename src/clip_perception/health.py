@@ -532,13 +532,14 @@ _TRANSPORTS = {
 
 
 # image_transport plugins whose messages this node cannot decode, by the name of the
-# transport topic they publish under the base topic (``<base>/zstd``): a camera or bag
-# that has only these leaves the node deaf (ros-drivers/usb_cam#340: Jazzy's usb_cam adds
-# ``.../zstd``; ros-perception/image_transport_plugins#4 and realsenseai/realsense-ros#991:
-# ``image_raw/theora``; daniilidis-group/ffmpeg_image_transport#3: only ``image/ffmpeg``
-# sent to the remote machine). zstd's messages are ``CompressedImage`` too, so the name,
-# not the type, tells them from ``compressed``.
-UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'zstd', 'h264', 'foxglove')
+# transport topic they publish under the base topic (``<base>/theora``): a camera or bag
+# that has only these leaves the node deaf (ros-perception/image_transport_plugins#4 and
+# realsenseai/realsense-ros#991: ``image_raw/theora``; daniilidis-group/
+# ffmpeg_image_transport#3: only ``image/ffmpeg`` sent to the remote machine). zstd
+# (ros-drivers/usb_cam#340: Jazzy's usb_cam adds ``.../zstd``) is decoded
+# (``image_transport:=zstd``); its messages are ``CompressedImage`` too, so the topic's
+# name, not the type, tells them from ``compressed`` (:func:`_transport_of`).
+UNDECODABLE_TRANSPORTS = ('theora', 'ffmpeg', 'h264', 'foxglove')
 
 
 def _transport_of(stream, topic, kind):
@@ -546,8 +547,11 @@ def _transport_of(stream, topic, kind):
 
     Depth as ``CompressedImage`` is either image_transport transport, told by the topic's
     last name: ``<depth>/compressed`` (a 16-bit PNG, the RealSense and Orbbec drivers'
-    way) or ``<depth>/compressedDepth``.
+    way) or ``<depth>/compressedDepth``. ``<base>/zstd`` is the zstd transport, of
+    either stream.
     """
+    if kind == 'sensor_msgs/msg/CompressedImage' and topic.rpartition('/')[2] == 'zstd':
+        return 'zstd'
     if stream == 'depth' and kind == 'sensor_msgs/msg/CompressedImage' and \
             topic.rpartition('/')[2] == 'compressed':
         return 'compressed'
@@ -604,13 +608,14 @@ def disparity_note(topic):
     disparity in px).
 
     :param topic: the depth subscription's resolved topic; an image_transport
-        ``/compressed`` or ``/compressedDepth`` child is judged by its base topic.
+        ``/compressed``, ``/compressedDepth`` or ``/zstd`` child is judged by its base
+        topic.
     :return: one line naming the topic and what to remap, or None when the base topic's
         last name does not say disparity, or says depth too
         (``/stereo/depth_from_disparity``).
     """
     base = topic
-    for child in ('/compressedDepth', '/compressed'):
+    for child in ('/compressedDepth', '/compressed', '/zstd'):
         base = base[:-len(child)] if base.endswith(child) else base
     last = base.rpartition('/')[2].lower()
     if 'disparity' not in last or 'depth' in last:
@@ -636,7 +641,7 @@ def wiring_note(stream, topic, want, published, graph=None):
     :param topic: the subscription's fully qualified topic.
     :param want: its type as the ROS graph names it (``sensor_msgs/msg/Image``).
     A third: the stream is published only under a transport this node cannot decode
-    (:data:`UNDECODABLE_TRANSPORTS`: ``<base>/theora``, ``<base>/zstd``...); the note
+    (:data:`UNDECODABLE_TRANSPORTS`: ``<base>/theora``, ``<base>/ffmpeg``...); the note
     names it and the republish that makes it raw.
 
     A fourth: nothing is published on it, but its type is on a topic of nearly its name
@@ -665,11 +670,15 @@ def wiring_note(stream, topic, want, published, graph=None):
         return None
     remap = 'image' if stream == 'colour' else stream
     undecodable = []
+    subscribed = _transport_of(stream, topic, want) if want in kinds else None
     for other, types in sorted(published.items()):
         if other != topic and types and other.rpartition('/')[2] in UNDECODABLE_TRANSPORTS:
             undecodable.append((other, types))
             continue
-        usable = [t for t in types if t in kinds and t != want]
+        # Another transport than the one subscribed (a CompressedImage of <base>/zstd
+        # beside a subscription of <base>/compressed is one).
+        usable = [t for t in types
+                  if t in kinds and _transport_of(stream, other, t) != subscribed]
         if other != topic and usable:
             transport = _transport_of(stream, other, usable[0])
             base = other if transport == 'raw' else other.rpartition('/')[0]

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from clip_perception import compressed_depth
+from clip_perception import zstd_image
 from clip_perception.geometry import DEFAULT_DEPTH_SCALE
 from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import Intrinsics
@@ -1684,6 +1685,58 @@ def _depth_image(fmt, raw, depth_scale):
                        '(16UC1) or 32-bit floats (32FC1)' +
                        ('; 8 bits a pixel is an image, not depth' if img.dtype == np.uint8
                         else ''))
+
+
+# Most bytes a zstd-transport image may decompress to: the largest image read
+# (MAX_PIXELS) at the widest pixel (rgba16, 64FC1: 8 bytes).
+MAX_RAW_BYTES = MAX_PIXELS * 8
+
+
+def _zstd_fields(data, what):
+    """:func:`zstd_image.unpack` of ``data``, its errors as :class:`MessageError`."""
+    if len(data) > MAX_COMPRESSED_BYTES:
+        raise MessageError('size', f'{what} is {len(data)} bytes; the limit is '
+                           f'{MAX_COMPRESSED_BYTES}')
+    try:
+        return zstd_image.unpack(data, MAX_RAW_BYTES)
+    except zstd_image.ZstdImageError as exc:
+        raise MessageError(exc.kind, str(exc)) from None
+
+
+def zstd_to_rgb(data, notes=None):
+    """Decode a colour image of image_transport's zstd transport into RGB.
+
+    The message holds a raw Image's fields and its pixels, compressed
+    (:mod:`clip_perception.zstd_image`); the pixels are read as a raw image is
+    (:func:`image_to_rgb`: every encoding, its notes). Its ``format`` (``"zstd"``) says
+    nothing more, so it is not read.
+
+    :param data: the message's ``data`` (bytes-like).
+    :param notes: a list, or None: as :func:`image_to_rgb`.
+    :return: (H, W, 3) uint8 RGB, C-contiguous.
+    :raises MessageError: not a zstd-transport message, a codec not installed, cut short
+        or corrupt, or as :func:`image_to_rgb`.
+    """
+    image = _zstd_fields(data, 'zstd image')
+    return image_to_rgb(image.encoding, image.height, image.width, image.step, image.data,
+                        image.is_bigendian, notes)
+
+
+def zstd_to_depth(data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
+    """Decode a depth image of image_transport's zstd transport to metres.
+
+    Lossless, so 16UC1 and 32FC1 depth arrive as they were sent; read as a raw depth
+    image is (:func:`depth_to_array`).
+
+    :param data: the message's ``data`` (bytes-like).
+    :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
+    :param notes: a list, or None: as :func:`depth_to_array`.
+    :return: (H, W) float32 metres, NaN = no reading.
+    :raises MessageError: as :func:`zstd_to_rgb`, or as :func:`depth_to_array`.
+    """
+    image = _zstd_fields(data, 'zstd depth')
+    return depth_to_array(image.encoding, image.height, image.width, image.step, image.data,
+                          image.is_bigendian, depth_scale, notes)
 
 
 def check_same_size(shape, intrinsics, what):

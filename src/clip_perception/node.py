@@ -149,6 +149,8 @@ from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import unpadded
+from clip_perception.messages import zstd_to_depth
+from clip_perception.messages import zstd_to_rgb
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.sync import boot_clock_age
@@ -631,6 +633,10 @@ class PerceptionMixin:
             subs.append(self._camera_subscription(
                 CompressedImage, self._transport_topic('image', 'compressed'),
                 self._on_compressed, camera_qos))
+        elif values['image_transport'] == 'zstd':
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('image', 'zstd'), self._on_zstd,
+                camera_qos))
         else:
             subs.append(self._camera_subscription(Image, 'image', self._on_image, camera_qos))
         self._info_sub = self._camera_subscription(
@@ -645,6 +651,10 @@ class PerceptionMixin:
             subs.append(self._camera_subscription(
                 CompressedImage, self._transport_topic('depth', 'compressed'),
                 self._on_compressed_depth, camera_qos))
+        elif values['use_depth'] and values['depth_transport'] == 'zstd':
+            subs.append(self._camera_subscription(
+                CompressedImage, self._transport_topic('depth', 'zstd'), self._on_zstd_depth,
+                camera_qos))
         elif values['use_depth']:
             subs.append(self._camera_subscription(Image, 'depth', self._on_depth, camera_qos))
         self._disparity_note = disparity_note(subs[2].topic_name) if values['use_depth'] \
@@ -785,7 +795,7 @@ class PerceptionMixin:
         a base topic whose stream is only published under a transport (a bag recorded with
         only ``image_raw/compressed``) waited as "waiting for the first colour frame"
         (field report), and so did a camera or bag that has the stream only under a
-        transport this node cannot decode (``image_raw/zstd``, ``image_raw/theora``:
+        transport this node cannot decode (``image_raw/theora``, ``image_raw/ffmpeg``:
         :data:`~clip_perception.health.UNDECODABLE_TRANSPORTS`). While a stream has not
         arrived, its topic's publishers and those of its transport topics are looked at
         (:func:`~clip_perception.health.wiring_note`), and so are the graph's topics of its
@@ -814,11 +824,14 @@ class PerceptionMixin:
                          'depth': values['depth_transport']}.get(stream, 'raw')
             looked = [topic]
             if stream != 'camera_info' and transport == 'raw':
-                looked.append(topic + '/compressed')
+                looked += [topic + '/compressed', topic + '/zstd']
                 if stream == 'depth':
                     looked.append(topic + '/compressedDepth')
             elif stream != 'camera_info' and topic.rpartition('/')[0]:
-                looked.append(topic.rpartition('/')[0])
+                base = topic.rpartition('/')[0]
+                looked += [t for t in (base, base + '/compressed', base + '/zstd') +
+                           ((base + '/compressedDepth',) if stream == 'depth' else ())
+                           if t != topic]
             if stream != 'camera_info':
                 base = topic if transport == 'raw' else topic.rpartition('/')[0]
                 looked += [f'{base}/{name}' for name in UNDECODABLE_TRANSPORTS]
@@ -1299,6 +1312,13 @@ class PerceptionMixin:
             self._read_otherwise('colour', notes)
             self._add_image(msg.header, rgb)
 
+    def _on_zstd(self, msg):
+        notes = []
+        rgb = self._convert('colour', 'zstd transport', zstd_to_rgb, msg.data, notes)
+        if rgb is not None:
+            self._read_otherwise('colour', notes)  # what the raw image inside says wrongly
+            self._add_image(msg.header, rgb)
+
     def _read_otherwise(self, stream, notes):
         """Count and warn once each thing a message was read as otherwise than it says.
 
@@ -1429,6 +1449,14 @@ class PerceptionMixin:
                               msg.data, self._values_cache['depth_scale'], notes, transport)
         if depth is not None:
             self._read_otherwise('depth', notes)  # its format's spelling, its transport
+            self._add_depth(msg.header, depth)
+
+    def _on_zstd_depth(self, msg):
+        notes = []
+        depth = self._convert('depth', 'zstd transport', zstd_to_depth, msg.data,
+                              self._values_cache['depth_scale'], notes)
+        if depth is not None:
+            self._read_otherwise('depth', notes)
             self._add_depth(msg.header, depth)
 
     def _add_depth(self, header, depth):
