@@ -274,3 +274,42 @@ def test_a_format_in_other_capitals_is_read_as_the_one_it_spells(written, canoni
     notes.clear()
     compressed_depth_to_array(fmt, data, notes=notes)
     assert notes == []
+
+
+@pytest.mark.parametrize('written, sent', [
+    ('16UC1; compressedDepth rvl', 'png'),
+    ('16UC1; compressedDepth png', 'rvl'),
+    ('16UC1; compressedDepth', 'rvl'),   # the pre-RVL format on an RVL payload
+    ('32FC1; compressedDepth rvl', 'png'),
+    ('32FC1; compressedDepth png', 'rvl'),
+])
+def test_the_payload_decides_png_or_rvl_and_a_format_it_contradicts_is_noted(written, sent):
+    """A format whose compression word the payload contradicts is decoded as the payload is.
+
+    The compression word is all a reader has to go on (ros-perception/
+    image_transport_plugins#63, introlab/rtabmap_ros#509: bags refused on every message
+    because the reader trusted a format string of another version); a publisher or relay
+    that writes one word and sends the other payload leaves it wrong. A PNG opens with its
+    signature and an RVL payload with a size its stream fills exactly, so the data tells.
+    Before: "rvl" on a PNG was refused as a 1196314761x169478669 image, "png" (or no word)
+    on RVL as "not a PNG": 0 of 5 read; now 5 of 5, equal to the right format's reading,
+    with a note (warned once by the node, counted ``depth_compressed_format``).
+    """
+    encoding = written.partition(';')[0]
+    depth = _mm(np.random.default_rng(5), 30, 40, 0.1)
+    if encoding == '32FC1':
+        depth = np.where(depth == 0, np.nan, depth / np.float32(1000.0)).astype(np.float32)
+    _, data = compressed_depth.encode(depth, sent, encoding)
+    expected = compressed_depth_to_array(f'{encoding}; compressedDepth {sent}', data)
+    notes = []
+    got = compressed_depth_to_array(written, data, notes=notes)
+    np.testing.assert_array_equal(got, expected)
+    assert any(f'its payload is {sent.upper()}' in n for n in notes), notes
+
+
+def test_a_payload_neither_png_nor_rvl_is_still_refused():
+    header = struct.pack('<iff', 0, 0.0, 0.0)
+    for payload in (b'\x00' * 40, struct.pack('<II', 40, 30) + b'\xff' * 8, b'GIF89a' + bytes(40)):
+        for fmt in ('16UC1; compressedDepth png', '16UC1; compressedDepth rvl'):
+            with pytest.raises(MessageError):
+                compressed_depth_to_array(fmt, header + payload)

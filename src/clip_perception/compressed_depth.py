@@ -101,10 +101,11 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
                                    f'no room for the {HEADER_BYTES}-byte header and an image')
     _, quant_a, quant_b = struct.unpack('<iff', raw[:HEADER_BYTES])
     payload = raw[HEADER_BYTES:]
-    if compression == 'png':
-        values = _decode_png(payload, max_side, max_pixels)
-    else:
-        values = _decode_rvl(payload, max_side, max_pixels)
+    values, sent = _decode_payload(payload, compression, max_side, max_pixels)
+    if sent != compression and notes is not None:
+        notes.append(f'compressedDepth format "{fmt}" says {compression} but its payload is '
+                     f'{sent.upper()}: decoded as {sent.upper()} (the data decides); write '
+                     f'"{encoding}; compressedDepth {sent}" in the publisher')
     if encoding == '16UC1':
         out = values.astype(np.float32) * np.float32(depth_scale)
         out[(values == 0) | (values == np.iinfo(np.uint16).max)] = np.nan
@@ -117,6 +118,33 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
         out = np.float32(quant_a) / (q - np.float32(quant_b))
     out[(values == 0) | ~np.isfinite(out) | (out <= 0)] = np.nan
     return out.astype(np.float32, copy=False)
+
+
+def _decode_payload(payload, compression, max_side, max_pixels):
+    """Decode a PNG or RVL payload as the data says, whatever ``compression`` says.
+
+    The format's compression word is the only thing a reader of compressedDepth goes on,
+    and readers of another version refuse a word they do not know
+    (ros-perception/image_transport_plugins#63, introlab/rtabmap_ros#509: every message
+    of older bags refused). A publisher or relay that writes one word and sends the other
+    payload left this node refusing every message with a wrong reason ("rvl" on a PNG: a
+    1196314761x169478669 image; "png" on RVL: not a PNG). A PNG opens with its
+    signature; an RVL payload gives a size its stream fills exactly, which a payload of
+    neither kind does not (its size check or stream check fails). So a PNG is read as
+    PNG, and a payload said to be PNG that is not one is read as RVL if it decodes so.
+
+    :return: ``((H, W) uint16 values, 'png' or 'rvl': what the payload was)``.
+    :raises CompressedDepthError: neither a PNG nor RVL (the error of the compression
+        the format names), or corrupt.
+    """
+    if payload[:8] == b'\x89PNG\r\n\x1a\n':
+        return _decode_png(payload, max_side, max_pixels), 'png'
+    if compression == 'rvl':
+        return _decode_rvl(payload, max_side, max_pixels), 'rvl'
+    try:
+        return _decode_rvl(payload, max_side, max_pixels), 'rvl'
+    except CompressedDepthError:
+        return _decode_png(payload, max_side, max_pixels), 'png'  # raises: not a PNG
 
 
 def _check_size(width, height, max_side, max_pixels):
