@@ -202,6 +202,32 @@ def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(pro
     assert node.stop() == 0
 
 
+def test_packed_422_flagged_with_its_luma_at_the_other_bytes_is_posed(probe, start_node):
+    """YUYV bytes flagged ``yuv422`` (UYVY), and UYVY flagged ``yuv422_yuy2``: posed, warned.
+
+    ros-drivers/usb_cam#263: ``pixel_format:=uyvy`` on a camera that only gives YUYV sends
+    YUYV bytes with ``encoding: yuv422``; RViz and Foxglove showed a false-colour image.
+    Before, read as flagged: every frame answered not_found (0 of 20 posed), /diagnostics
+    "running", nothing logged. Now the data decides which byte is luma
+    (``messages._luma_at_the_other_bytes``): the red ball posed within 1 cm either way,
+    WARN once naming the encoding to write, counted ``colour_yuv_order``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    w = scene.rgb.shape[1]
+    yuyv_bytes = yuyv(scene.rgb)
+    pairs = np.frombuffer(yuyv_bytes, np.uint8).reshape(-1, 2)
+    uyvy_bytes = np.ascontiguousarray(pairs[:, ::-1]).tobytes()
+    assert_each_posed(probe, node, camera, scene, (
+        ('yuv422', 2 * w, yuyv_bytes), ('yuv422_yuy2', 2 * w, uyvy_bytes)))
+    log = node.output()
+    assert log.count('image encoding "yuv422" puts luma at byte 1') == 1, log
+    assert 'read as "yuv422_yuy2"' in log and 'ros-drivers/usb_cam#263' in log
+    _, _, values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_yuv_order', 0)) >= 2)
+    assert int(values['colour_yuv_order']) >= 2, values
+    assert node.stop() == 0
+
+
 def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
     # A 12-bit industrial camera's rgb16 or bayer_rggb16, low-aligned: black as value /
     # 256 (an IR camera's mono16, Azure_Kinect_ROS_Driver issue 90: test_messages.py).
