@@ -2200,6 +2200,42 @@ def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
     assert node.stop() == 0
 
 
+def test_an_image_scaled_down_from_its_camera_info_is_posed_with_it_scaled(probe, start_node):
+    """A 640x480 image beside the camera_info of 1280x960 or 1920x1440 of the same camera.
+
+    ensenso/ros_driver#131: rectified images of 580x364 beside a camera_info of 1935x1215
+    ("poses significantly off"); ros-perception/image_pipeline#119: decimate left the
+    camera_info alone; realsenseai/realsense-ros#583: so did the decimation filter. Before,
+    every frame was skipped ("image is 640x480 but camera_info says 1280x960"): 0 answers.
+    Now its camera matrix is scaled by the common factor, as binning would: the red ball
+    posed within 1 cm at 2x and 3x, WARN once, counted ``frames_info_scaled``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5')
+    intr, red = scene.intrinsics, obj(scene, 'red', 'ball')
+
+    def camera_of(scale):
+        def edit(m):
+            m.width, m.height = intr.width * scale, intr.height * scale
+            m.k = [intr.fx * scale, 0.0, (intr.cx + 0.5) * scale - 0.5, 0.0, intr.fy * scale,
+                   (intr.cy + 0.5) * scale - 0.5, 0.0, 0.0, 1.0]
+            m.p = [0.0] * 12
+            return m
+        return edit
+    for scale in (2, 3):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=camera_of(scale)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, scale
+    log = node.output()
+    assert log.count('image is 640x480 but camera_info says 1280x960: the same camera '
+                     'scaled by 1/2 on both axes') == 1, log
+    assert 'frames skipped' not in log
+    _, _, values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_info_scaled', 0)) >= 4)
+    assert int(values['frames_info_scaled']) >= 4, values
+    assert node.stop() == 0
+
+
 def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, start_node):
     """K of the 1280x960 mode beside a 640x480 image and size, and binning given twice.
 

@@ -29,6 +29,7 @@ from clip_perception.messages import holds_no_colour
 from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.messages import image_to_rgb
 from clip_perception.messages import in_pixels
+from clip_perception.messages import intrinsics_for_image
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
 from clip_perception.messages import optical_frame_note
@@ -957,6 +958,43 @@ def test_a_real_principal_point_or_a_region_of_interest_is_not_named():
     assert principal_point_note(Intrinsics(600, 600, 350.2, 215.7, 640, 480)) is None
     # A region of interest moves the point legitimately.
     assert principal_point_note(Intrinsics(600, 600, 600.0, 40.0, 640, 480), True) is None
+
+
+@pytest.mark.parametrize('full, image', [((1935, 1215), (580, 364)),  # ensenso#131
+                                          ((640, 480), (320, 240)),     # decimation 2
+                                          ((1280, 720), (427, 240))])   # a resize by 3
+def test_a_camera_info_of_the_camera_an_image_was_scaled_down_from_is_scaled(full, image):
+    """An image decimated or resized without its camera_info: the camera matrix is scaled.
+
+    ensenso/ros_driver#131 (580x364 images beside a 1935x1215 camera_info, "poses
+    significantly off"), ros-perception/image_pipeline#119 (decimate left camera_info
+    alone), realsenseai/realsense-ros#583. Before: every frame skipped, no answer. Now a
+    point and its pixel agree at the image's size as they did at the camera's.
+    """
+    (cw, ch), (w, h) = full, image
+    intr = Intrinsics(0.9 * cw, 0.9 * cw, cw / 2 + 7.0, ch / 2 - 5.0, cw, ch)
+    notes = []
+    got = intrinsics_for_image(intr, w, h, notes)
+    assert (got.width, got.height) == (w, h)
+    point = np.array([0.12, -0.07, 0.8])
+    u_full = intr.fx * point[0] / point[2] + intr.cx
+    v_full = intr.fy * point[1] / point[2] + intr.cy
+    u, v = got.fx * point[0] / point[2] + got.cx, got.fy * point[1] / point[2] + got.cy
+    assert u == pytest.approx((u_full + 0.5) * w / cw - 0.5)
+    assert v == pytest.approx((v_full + 0.5) * h / ch - 0.5)
+    assert len(notes) == 1 and notes[0].kind == 'info_scaled', notes
+    assert f'image is {w}x{h} but camera_info says {cw}x{ch}' in notes[0]
+    assert intrinsics_for_image(intr, cw, ch, notes) is intr and len(notes) == 1
+
+
+@pytest.mark.parametrize('image', [(320, 180), (1280, 960), (64, 48), (639, 480)])
+def test_an_image_not_scaled_down_from_its_camera_info_is_still_refused(image):
+    """Another aspect ratio, larger, more than 8 times smaller, or one side off: refused."""
+    intr = Intrinsics(525.0, 525.0, 319.5, 239.5, 640, 480)
+    with pytest.raises(MessageError, match=f'image is {image[0]}x{image[1]} but camera_info '
+                       'says 640x480') as err:
+        intrinsics_for_image(intr, *image)
+    assert err.value.kind == 'mismatch'
 
 
 def test_binning_and_roi_are_named_for_a_size_mismatch():

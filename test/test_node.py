@@ -142,10 +142,11 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
         camera.image.publish(msg)
     camera.depth.publish(Image(encoding='bgr8', height=480, width=640, step=1920,
                                data=b'\0' * 1920 * 480))
-    # A whole frame whose image disagrees with camera_info, and a frame whose depth has
-    # the wrong size (answered in 2D, "no_depth"): another aspect ratio (a depth at a
-    # fraction of the colour size in its frame is resampled, test_field_inputs.py).
-    small = generate_scene(7, width=320, height=240)
+    # A whole frame whose image disagrees with camera_info (another aspect ratio: one
+    # scaled down from the camera_info's size is posed, test_field_inputs.py), and a frame
+    # whose depth has the wrong size (answered in 2D, "no_depth"): another aspect ratio (a
+    # depth at a fraction of the colour size in its frame is resampled).
+    small = generate_scene(7, width=400, height=240)
     wide = generate_scene(7, width=320, height=180)
     for frame_scene, depth_scene in ((small, small), (scene, wide)):
         time.sleep(0.3)

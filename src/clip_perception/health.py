@@ -373,7 +373,7 @@ class Health:
                          'frames_depth_beyond_slop', 'frames_out_of_order',
                          'depth_other_frame', 'depth_disparity_topic',
                          'frames_info_other_frame', 'frames_info_off_centre',
-                         'frames_old_camera_info',
+                         'frames_old_camera_info', 'frames_info_scaled',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          'frames_rectified', 'frames_not_rectified',
                          # Messages read otherwise than they say (node._read_otherwise).

@@ -1800,6 +1800,63 @@ def check_same_size(shape, intrinsics, what):
                            f'{intrinsics.width}x{intrinsics.height}')
 
 
+def _common_factor(w, h, dw, dh):
+    """Return the factor ``s`` with ``dw`` = ``w / s`` and ``dh`` = ``h / s``, or None.
+
+    Each side rounded to a pixel, as a resize or a decimation rounds it: ``|dw - w / s|``
+    and ``|dh - h / s|`` at most 1 for one ``s`` (2208x1242 halved is 1104x621).
+    """
+    low = max(w / (dw + 1), h / (dh + 1))
+    high = min(w / (dw - 1) if dw > 1 else math.inf, h / (dh - 1) if dh > 1 else math.inf)
+    return None if low > high else max(w / dw, h / dh)
+
+
+# Least factor an image may be scaled down from its camera_info's size by and still be
+# read as that camera scaled (intrinsics_for_image): 1280x960 to 960x720 is 1.33.
+MIN_INFO_SCALE = 1.25
+
+
+def intrinsics_for_image(intrinsics, width, height, notes=None):
+    """Return the camera_info's :class:`Intrinsics` for an image of ``width`` x ``height``.
+
+    A camera_info of the image's size holds as it is. One of the full camera beside an
+    image scaled down from it by one factor on both axes (a decimation or a resize that
+    left camera_info alone: ensenso/ros_driver#131, rectified images of 580x364 beside a
+    camera_info of 1935x1215, "poses significantly off"; ros-perception/image_pipeline#119,
+    decimate's camera_info not updated; realsenseai/realsense-ros#583, the decimation
+    filter's) is the same camera binned by that factor: its focal lengths and principal
+    point are scaled (pixel centre to pixel centre), as image_geometry applies
+    ``binning``, with a :class:`Note` of kind ``info_scaled``. Before, every such frame
+    was skipped, no answer at all. An image larger than its camera_info, of another
+    aspect ratio, less than :data:`MIN_INFO_SCALE` or more than :data:`MAX_DEPTH_SCALE`
+    times smaller (a side a pixel off is a crop or a wrong size, not a resize) is refused
+    as before: nothing says how the camera made it.
+
+    :param intrinsics: :class:`Intrinsics` read from camera_info (its binning and roi
+        applied).
+    :param width: the colour image's width (px).
+    :param height: its height (px).
+    :param notes: a list, or None.
+    :return: :class:`Intrinsics` of ``width`` x ``height`` px.
+    :raises MessageError: kind ``mismatch``, naming both sizes.
+    """
+    cw, ch = intrinsics.width, intrinsics.height
+    if (width, height) == (cw, ch):
+        return intrinsics
+    factor = _common_factor(cw, ch, width, height)
+    if factor is None or not MIN_INFO_SCALE <= factor <= MAX_DEPTH_SCALE:
+        check_same_size((height, width), intrinsics, 'image')  # raises, naming both sizes
+    scaled = intrinsics.scaled(width / cw, height / ch)
+    scaled = Intrinsics(scaled.fx, scaled.fy, scaled.cx, scaled.cy, width, height)
+    _say(notes, 'info_scaled', f'image is {width}x{height} but camera_info says {cw}x{ch}: '
+         f'the same camera scaled by 1/{factor:.3g} on both axes (decimated or resized '
+         'without its camera_info, which should then give binning or the new size), so its '
+         f'camera matrix is scaled alike: fx {scaled.fx:.1f}, fy {scaled.fy:.1f}, cx '
+         f'{scaled.cx:.1f}, cy {scaled.cy:.1f} px; publish the camera_info of the image sent '
+         '(or its binning; a crop gives its roi)')
+    return scaled
+
+
 def depth_to_image_size(depth, shape):
     """Bring depth registered to the colour camera at another resolution to the image size.
 
@@ -1825,12 +1882,8 @@ def depth_to_image_size(depth, shape):
     dh, dw = depth.shape[:2]
     if (dh, dw) == (h, w):
         return depth, 1.0
-    # Each depth side is the colour side over one factor s, rounded to within a pixel:
-    # |dw - w / s| <= 1 and |dh - h / s| <= 1 for a common s.
-    low = max(w / (dw + 1), h / (dh + 1))
-    high = min(w / (dw - 1) if dw > 1 else math.inf, h / (dh - 1) if dh > 1 else math.inf)
-    factor = max(w / dw, h / dh)
-    if low > high:
+    factor = _common_factor(w, h, dw, dh)
+    if factor is None:
         raise MessageError('mismatch', f'depth is {dw}x{dh} but the image is {w}x{h}: '
                            'another aspect ratio, so the depth is not registered to the '
                            'colour image (remap depth to the depth registered to the colour '

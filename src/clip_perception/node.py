@@ -132,7 +132,6 @@ from clip_perception.language import same_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
-from clip_perception.messages import check_same_size
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
@@ -140,6 +139,7 @@ from clip_perception.messages import depth_to_image_size
 from clip_perception.messages import distortion_note
 from clip_perception.messages import holds_no_colour
 from clip_perception.messages import image_to_rgb
+from clip_perception.messages import intrinsics_for_image
 from clip_perception.messages import MessageError
 from clip_perception.messages import Note
 from clip_perception.messages import optical_frame_note
@@ -1819,8 +1819,9 @@ class PerceptionMixin:
                             f'last accepted one, received {kept[1]:.1f} s ago')
                 self.health.notice('camera_info_old', old_info, now)
                 self.health.count('frames_old_camera_info')
+            notes = []
             try:
-                check_same_size(rgb.shape, intr, 'image')
+                intr = intrinsics_for_image(intr, rgb.shape[1], rgb.shape[0], notes)
             except MessageError as exc:
                 text = str(exc) + (f' ({self._info_size_note})' if self._info_size_note
                                    else '')
@@ -1828,6 +1829,11 @@ class PerceptionMixin:
                 self.health.notice('size', f'frames skipped: {text}', now, ERROR)
                 self._reject('image_' + exc.kind, text, 'colour')
                 return
+            if notes:  # a camera_info of the camera the image was scaled down from
+                self.health.count('frames_info_scaled')
+                self._warn_once('camera_info_scaled', notes[0] + (
+                    '; its lens distortion is not removed at this size (rectify upstream)'
+                    if self._rectifier is not None else ''))
         else:
             refused = self.health.refusal('camera_info')
             info_note = ('no camera_info received yet' if refused is None else
