@@ -2236,6 +2236,33 @@ def test_an_image_scaled_down_from_its_camera_info_is_posed_with_it_scaled(probe
     assert node.stop() == 0
 
 
+def test_a_camera_matrix_already_binned_beside_binning_is_posed_as_given(probe, start_node):
+    """The full camera's size and binning 2 (or 3) beside K and P of the binned image.
+
+    astuff/avt_vimba_camera#82: a Mako binned by 4 published the full 2064x1544, binning
+    4 and the calibration made on the binned images: divided again, the principal point
+    went to the image's corner. Before, the red ball was posed decimetres off (the
+    warning blamed "another resolution"); now within 1 cm, WARN once
+    (``camera_info_binned_k``).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    intr, red = scene.intrinsics, obj(scene, 'red', 'ball')
+
+    def binned_by(b):
+        def edit(m):
+            m.width, m.height, m.binning_x, m.binning_y = intr.width * b, intr.height * b, b, b
+            return m  # K and P stay the 640x480 image's
+        return edit
+    for b in (2, 3):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=binned_by(b)), node.output()
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < 0.01, (b, error)
+    assert node.output().count('read as the binned image') == 1, node.output()
+    assert node.stop() == 0
+
+
 def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, start_node):
     """K of the 1280x960 mode beside a 640x480 image and size, and binning given twice.
 

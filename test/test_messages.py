@@ -997,6 +997,28 @@ def test_an_image_not_scaled_down_from_its_camera_info_is_still_refused(image):
     assert err.value.kind == 'mismatch'
 
 
+def test_a_camera_matrix_of_the_binned_image_beside_binning_is_not_divided_again():
+    """astuff/avt_vimba_camera#82: 2064x1544 binned by 4, K and P of the 516x386 image.
+
+    Divided by the binning again, the principal point lay at (64, 46) of the 516x386
+    image and the rectified image was "approximately one-quarter of the actual size".
+    Now read as given (it is centred in the binned image), with a note; a K of the full
+    camera beside binning is divided as before, without one.
+    """
+    k = [299.54396, 0.0, 254.14465, 0.0, 300.14093, 183.94307, 0.0, 0.0, 1.0]
+    p = [298.52789, 0.0, 255.89954, 0.0, 0.0, 300.0076, 182.47257, 0.0, 0.0, 0.0, 1.0, 0.0]
+    notes = []
+    intr = camera_info_to_intrinsics(k, 2064, 1544, p, 4, 4, notes=notes)
+    assert (intr.fx, intr.cx, intr.cy) == (298.52789, 255.89954, 182.47257)
+    assert (intr.width, intr.height) == (516, 386)
+    assert len(notes) == 1 and notes[0].kind == 'binned_k', notes
+    assert 'divided by the binning it would lie at (63.9749, 45.6181)' in notes[0]
+    full = [4 * v if i in (0, 2, 4, 5) else v for i, v in enumerate(k)]
+    notes = []
+    intr = camera_info_to_intrinsics(full, 2064, 1544, [], 4, 4, notes=notes)
+    assert intr.fx == pytest.approx(k[0]) and intr.cx == pytest.approx(k[2]) and notes == []
+
+
 def test_binning_and_roi_are_named_for_a_size_mismatch():
     note = camera_info_size_note(640, 480, 2, 2)
     assert note.startswith('camera_info gives 640x480 with binning 2x2')

@@ -1279,11 +1279,43 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         cx, cy = _principal_point_in_roi(intr, x_off, y_off, notes)
     bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
     if bx > 1 or by > 1:
-        fx, cx, w = fx / bx, cx / bx, w // bx
-        fy, cy, h = fy / by, cy / by, h // by
-        if w <= 0 or h <= 0:
+        if w // bx <= 0 or h // by <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
+        binned = Intrinsics(fx / bx, fy / by, cx / bx, cy / by, w // bx, h // by)
+        if roi_w > 0 and roi_h > 0:
+            return binned
+        return _binned_or_as_given(binned, Intrinsics(fx, fy, cx, cy, w // bx, h // by),
+                                   bx, by, notes)
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _binned_or_as_given(binned, as_given, bx, by, notes):
+    """Return the binned camera matrix, or the one given when it is the binned one already.
+
+    sensor_msgs/CameraInfo: ``K`` and ``P`` are the full, unbinned camera's, and binning
+    divides them. A driver that loads a calibration made on the binned images beside the
+    full width and height and the binning (astuff/avt_vimba_camera#82: a Mako at 2064x1544
+    binned by 4, K with cx 254 of the 516-wide image) has them divided twice: the
+    principal point lands in the image's top-left corner and every pose is scaled and
+    shifted (the "calibrated at another resolution?" warning named the wrong cause).
+    When the binned principal point is far from the binned image's centre and the given
+    one is near it (:func:`centred`), the matrix is read as given, with a :class:`Note`
+    of kind ``binned_k``.
+
+    :param binned: :class:`Intrinsics` with binning applied.
+    :param as_given: the same camera matrix, not divided, at the binned size.
+    :return: one of the two.
+    """
+    w, h = binned.width, binned.height
+    if centred(binned, w, h) or not centred(as_given, w, h):
+        return binned
+    _say(notes, 'binned_k', f'camera_info gives binning {bx}x{by} and a camera matrix (fx '
+         f'{as_given.fx:g}, cx {as_given.cx:g}, cy {as_given.cy:g}) whose principal point '
+         f'is the centre of the {w}x{h} binned image, not of the full camera: divided by '
+         f'the binning it would lie at ({binned.cx:g}, {binned.cy:g}); read as the binned '
+         "image's already. sensor_msgs/CameraInfo K and P are the unbinned camera's: "
+         'calibrate at full resolution, or publish binning 0 with the binned size')
+    return as_given
 
 
 def _principal_point_in_roi(intr, x_off, y_off, notes):
