@@ -3678,3 +3678,56 @@ def test_every_diagnostics_key_says_no_data_as_nan_and_numbers_parse(probe, star
             'last_reason', 'crops_reused_share'} <= no_data, before
     assert after['latency_from'] != 'nan' and after['seconds_since_input'] != 'nan', after
     assert node.stop() == 0
+
+
+@pytest.mark.parametrize('compressed', [False, True], ids=['raw', 'compressed'])
+def test_a_colour_message_delivered_twice_is_answered_once(probe, start_node, compressed):
+    """The same message received twice (a redelivery, two publishers on one topic).
+
+    Helper-65: each copy was answered, two poses and two answers for one capture, and
+    nothing said so. The copy is dropped, counted (frames_duplicate) and warned once. A
+    one-frame recording looped (its one message again each pass, seconds apart) is still
+    answered at every pass.
+    """
+    args = ('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+            '-p', 'max_frame_age:=60.0')
+    if compressed:
+        node = start_node('-p', 'image_transport:=compressed', *args)
+        listen_all(probe)
+        camera = Camera(probe, compressed=True)
+        assert wait_for_node(probe) and camera.wait_connected(), node.output()
+        scene = generate_scene(4242, specs=SCENE_SPECS)
+    else:
+        node, camera, scene = bring_up(probe, start_node, *args)
+    base = probe.node.get_clock().now().nanoseconds
+
+    def messages(stamp_ns):
+        return scene_messages(scene, stamp_ns, jpeg_quality=95 if compressed else None)
+    for k in range(8):
+        colour, depth, info = messages(base + k * 5 * 10**8)
+        camera.info.publish(info)
+        camera.depth.publish(depth)
+        camera.image.publish(colour)
+        time.sleep(0.005)
+        camera.image.publish(colour)
+        time.sleep(0.6)
+    time.sleep(2.0)
+    stamps = [d['stamp']['sec'] * 10**9 + d['stamp']['nanosec'] for d in detections(probe)]
+    assert len(set(stamps)) >= 6 and len(stamps) == len(set(stamps)), \
+        (len(stamps), len(set(stamps)), node.output())
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_duplicate', 0)) >= 8)[2]
+    assert values['frames_duplicate'] == '8', values
+    assert node.output().count('received twice') == 1, node.output()
+
+    probe.clear()  # one frame looped: the same message once a pass, 1.5 s apart
+    colour, depth, info = messages(base + 10 * 10**9)
+    for _ in range(4):
+        camera.info.publish(info)
+        camera.depth.publish(depth)
+        camera.image.publish(colour)
+        time.sleep(1.5)
+    answered = detections(probe)
+    assert len(answered) >= 3, (len(answered), node.output())
+    assert all(d['status'] != 'no_depth' for d in answered), answered[-1]['reason']
+    assert wait_diag(probe, lambda lv, m, v: True)[2]['frames_duplicate'] == '8'
+    assert node.stop() == 0

@@ -5,9 +5,11 @@ import re
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+import numpy as np
 import pytest
 
 from clip_perception.sync import boot_clock_age
+from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
@@ -678,6 +680,21 @@ def test_a_simulators_stamp_beside_a_node_on_the_system_clock_is_told_apart():
     assert not simulator_stamp(0.0, wall)  # unstamped: its own case
     # A node whose own clock is near 1970 (no RTC, no NTP): one clock, not a simulator's.
     assert not simulator_stamp(145.0, 90000.0 - 145.0)
+
+
+def test_a_frame_is_a_duplicate_only_with_its_stamp_and_pixels_soon_after():
+    """The same message again within a second is a copy; a loop's pass seconds later is not."""
+    a = np.zeros((4, 5, 3), np.uint8)
+    b = a.copy()
+    b[0, 0, 0] = 1
+    recent = [(10.0, 100.0, a), (10.1, 100.1, b)]
+    assert duplicate_frame(10.0, a.copy(), 100.005, recent)  # redelivered
+    assert duplicate_frame(10.1, b, 100.9, recent)  # a second publisher, later
+    assert not duplicate_frame(10.0, b, 100.005, recent)  # other pixels: another capture
+    assert not duplicate_frame(10.2, a, 100.2, recent)  # another stamp
+    assert not duplicate_frame(10.0, a, 102.0, recent)  # a one-frame loop's next pass
+    assert not duplicate_frame(0.0, a, 100.0, [(0.0, 100.0, a)])  # unstamped: no identity
+    assert not duplicate_frame(10.0, np.zeros((2, 5, 3), np.uint8), 100.0, recent)
 
 
 def test_a_stamp_is_repeated_only_by_a_frame_of_other_pixels():

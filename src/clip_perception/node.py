@@ -154,6 +154,8 @@ from clip_perception.messages import zstd_to_rgb
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.sync import boot_clock_age
+from clip_perception.sync import duplicate_frame
+from clip_perception.sync import DUPLICATE_WINDOW
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
@@ -384,6 +386,10 @@ class PerceptionMixin:
         self._last_colour_stamp = None
         # The newest nonzero depth stamp and the last frames' arrays (repeated_stamp).
         self._last_depth_stamp = self._last_depth = self._last_colour_pixels = None
+        # (stamp, arrival, pixels) of the last colour frames taken in (duplicate_frame):
+        # a copy comes next or one frame later; each entry holds a frame's pixels (25 MB
+        # at 4K).
+        self._recent_colour = collections.deque(maxlen=2)
         self._colour_frame_id = ''
         # The frame_id of the last frame answered: a command's own answers carry it too.
         self._answered_frame_id = ''
@@ -1338,13 +1344,22 @@ class PerceptionMixin:
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
+        stamp = _stamp_seconds(header.stamp)
+        if duplicate_frame(stamp, rgb, now, self._recent_colour):
+            self.health.count('frames_duplicate')
+            self._warn_once('frame_duplicate', f'a colour message was received twice (stamp '
+                            f'{stamp:.3f} s, the same pixels, within '
+                            f'{DUPLICATE_WINDOW:g} s): answered once, the copy dropped; two '
+                            'publishers on the image topic, a bridge beside the driver, or a '
+                            'recording that holds each message twice?')
+            return
+        self._recent_colour.append((stamp, now, rgb))
         self.health.frame_in(now)
         if header.stamp.sec == 0 and header.stamp.nanosec == 0:
             self.health.count('frames_zero_stamp')
             self._warn_once('stamp_zero', 'colour frames carry a zero header.stamp (the '
                             'driver does not stamp them): their age cannot be checked, '
                             'so max_frame_age is not applied, and depth pairs by arrival')
-        stamp = _stamp_seconds(header.stamp)
         last = self._last_colour_stamp
         repeated = repeated_stamp(stamp, last, rgb, self._last_colour_pixels)
         self._last_colour_pixels = rgb

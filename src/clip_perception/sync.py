@@ -202,6 +202,38 @@ def repeated_stamp(stamp, previous, pixels, previous_pixels):
                                                          equal_nan=pixels.dtype.kind == 'f')
 
 
+# How long (s) after a colour message the same message (same stamp, same pixels) received
+# again is that one delivered twice, not a capture to answer again. A redelivery, two
+# publishers on one topic or a recording that holds each message twice bring the copy
+# within milliseconds; a one-frame recording played with --loop repeats it once a pass,
+# seconds apart, and each pass is answered (README: a looped recording).
+DUPLICATE_WINDOW = 1.0
+
+
+def duplicate_frame(stamp, pixels, now, recent, window=DUPLICATE_WINDOW):
+    """Tell whether a colour frame is one of the ``recent`` ones delivered again.
+
+    The same message received twice (DDS redelivery, two publishers or a bridge and a
+    driver on one topic, a bag holding each message twice) was answered twice: two poses
+    and two debug images for one capture, and the second moved the answer's latency and
+    tracking on by nothing. A copy is a frame with a nonzero stamp equal to one in
+    ``recent`` and equal pixels, received at most ``window`` s after it. A zero stamp
+    names no capture (a still camera that does not stamp sends equal frames): never a
+    copy.
+
+    :param stamp: the frame's stamp, s.
+    :param pixels: the frame's (H, W, 3) uint8 array.
+    :param now: its arrival, s (monotonic).
+    :param recent: ``(stamp, arrival, pixels)`` of the last colour frames taken in.
+    :param window: s; :data:`DUPLICATE_WINDOW`.
+    :return: bool.
+    """
+    if stamp == 0:
+        return False
+    return any(stamp == s and 0 <= now - a <= window and p.shape == pixels.shape and
+               np.array_equal(p, pixels) for s, a, p in recent)
+
+
 def _goes_on_from(earlier, later, stamp):
     """Tell whether ``stamp`` goes on from the ``earlier`` of two times, not the ``later``.
 
