@@ -626,6 +626,61 @@ def test_depth_in_millimetres_sent_as_32fc1_is_refused():
     assert depth_to_array('32FC1', 4, 5, 20, m.tobytes())[1, 1] == pytest.approx(12.5)
 
 
+def _close_view_mm(rng, lo=70, hi=99):
+    """(48, 64) float32 depth of a view ``lo``-``hi`` mm away, in millimetres, with holes."""
+    mm = rng.integers(lo, hi + 1, (48, 64)).astype(np.float32)
+    mm[:4] = 0.0
+    mm[4:6] = np.nan
+    return mm
+
+
+@pytest.mark.parametrize('case', ['close_mm_32', 'close_mm_64', 'disparity_sixteenths',
+                                  'disparity_whole'])
+def test_floating_depth_that_cannot_be_metres_under_100_is_refused(case):
+    """Millimetres or disparity in 32FC1 whose median lies under 100 "m" (helper-65).
+
+    Only a median beyond 100 m was refused: a view all within 100 mm of the camera (a
+    close-range camera over a grasp), written as millimetres into 32FC1, read 70-99 m and
+    was posed there; so was a stereo matcher's disparity (20-100 px, a scene 0.5-2 m from
+    the pair). Whole millimetres and disparity in sixteenths of a pixel are whole
+    sixteenths, which metres are not.
+    """
+    rng = np.random.default_rng(1)
+    if case.startswith('close_mm'):
+        depth = _close_view_mm(rng, *((70, 99) if case.endswith('32') else (40, 60)))
+    else:
+        step = 16 if case.endswith('sixteenths') else 1
+        depth = (rng.integers(25 * step, 90 * step, (48, 64)) / step).astype(np.float32)
+        depth[:3] = -1.0 if step == 1 else 0.0  # stereo_image_proc's invalid disparity
+    encoding, dtype = ('64FC1', np.float64) if case.endswith('64') else ('32FC1', np.float32)
+    with pytest.raises(MessageError, match='millimetres') as err:
+        depth_to_array(encoding, 48, 64, 64 * np.dtype(dtype).itemsize,
+                       depth.astype(dtype).tobytes())
+    assert err.value.kind == 'units' and 'disparity' in str(err.value)
+
+
+def test_real_and_far_depth_in_metres_is_not_refused_as_millimetres():
+    """Depth in metres passes: real frames, a far view in metres, 16UC1 far away."""
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    frames = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(frames) >= 10
+    for path in frames:
+        depth = np.load(path)['depth'].astype(np.float32)
+        h, w = depth.shape
+        out = depth_to_array('32FC1', h, w, 4 * w, depth.tobytes())
+        read = np.isfinite(depth) & (depth > 0)  # 0 is read as no reading (NaN)
+        assert np.array_equal(out[read], depth[read]), path
+    rng = np.random.default_rng(2)
+    far = rng.uniform(25.0, 60.0, (48, 64)).astype(np.float32)  # an outdoor view, metres
+    assert depth_to_array('32FC1', 48, 64, 256, far.tobytes())[5, 5] == far[5, 5]
+    whole = np.full((48, 64), 30000, np.uint16)  # 30 m in 16UC1 millimetres: whole metres
+    assert depth_to_array('16UC1', 48, 64, 128, whole.tobytes())[1, 1] == pytest.approx(30.0)
+
+
 def test_no_reading_codes_at_the_top_of_the_range_are_no_reading():
     # Field fault: ToF and stereo drivers mark invalid or saturated pixels with the type's
     # maximum; read as 65.5 m (or 3e38 m) on an object's pixels they moved its pose 3-5x

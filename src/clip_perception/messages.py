@@ -61,6 +61,15 @@ HOST_BIG_ENDIAN = sys.byteorder == 'big'
 # Largest median depth reading taken as metres (RGB-D cameras read up to about 20 m;
 # beyond this it is millimetres sent as 32FC1; see check_depth_units).
 MAX_PLAUSIBLE_DEPTH_M = 100.0
+# Farthest median reading (m) of floating-point depth taken as metres when its readings
+# are whole sixteenths: RGB-D cameras read up to about 20 m, and depth in metres is no
+# multiple of 1/16 m (0.2-0.8% of readings by chance, shared/data/real_rgbd, 16 frames),
+# while millimetres cast to float are whole numbers and a stereo matcher's disparity is
+# whole pixels or sixteenths of one (OpenCV's StereoBM/SGBM fixed point, OAK subpixel
+# eighths). See check_depth_units.
+MAX_CAMERA_RANGE_M = 20.0
+# Share of the readings that must be whole sixteenths for that rule.
+SIXTEENTHS_SHARE = 0.99
 # Farthest single reading kept (m). Beyond it a value is a driver's "no reading" code,
 # not a distance: 65535 in 16UC1 (65.535 m; ToF and stereo drivers that mark invalid or
 # saturated pixels with the type's maximum), FLT_MAX or 1e10 in 32FC1. No RGB-D camera
@@ -872,8 +881,16 @@ def check_depth_units(depth_m, encoding):
     REP 118 depth is millimetres in 16UC1 and metres in 32FC1; a driver or a converter
     that writes millimetre values into 32FC1 turns 0.8 m into 800 "m", and every pose
     lands hundreds of metres away. RGB-D cameras read up to about 20 m: a median
-    reading beyond :data:`MAX_PLAUSIBLE_DEPTH_M` is such a unit mistake. The median is
-    taken over an even subsample of at most about 20,000 readings.
+    reading beyond :data:`MAX_PLAUSIBLE_DEPTH_M` is such a unit mistake. So is, in
+    floating-point depth (an encoding with ``FC1``), a median beyond
+    :data:`MAX_CAMERA_RANGE_M` whose readings are nearly all (:data:`SIXTEENTHS_SHARE`)
+    whole sixteenths: millimetres cast to float, or a stereo matcher's disparity in
+    pixels. A view all nearer than 100 mm (a close-range camera over a grasp, a D405 at
+    7-10 cm) read 70-99 "m" and passed (helper-65); so did disparity of 20-100 px (a
+    scene 0.5-2 m from a stereo pair). Millimetres or disparity with fractions of other
+    sizes, below 100, still pass: their range alone is a far outdoor view's in metres.
+    The statistics are taken over an even subsample of at most about 20,000 readings;
+    0 (no reading) is left out of the share.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :param encoding: the message's encoding (or compressed format), for the message.
@@ -886,7 +903,18 @@ def check_depth_units(depth_m, encoding):
         raise MessageError('units', f'{encoding} depth has a median reading of '
                            f'{median:.0f} m; REP 118 depth is metres in '
                            '32FC1 (integer units, depth_scale, only in 16UC1): is it '
-                           'millimetres? Using no depth')
+                           'millimetres (or disparity, in pixels)? Using no depth')
+    if median > MAX_CAMERA_RANGE_M and 'FC1' in str(encoding).upper():
+        read = sample[sample != 0].astype(np.float64)
+        if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE:
+            whole = np.mean(read == np.round(read)) >= SIXTEENTHS_SHARE
+            raise MessageError('units', f'{encoding} depth has a median reading of '
+                               f"{median:.1f} m, beyond any RGB-D camera's "
+                               f'{MAX_CAMERA_RANGE_M:g} m, and its readings are whole '
+                               f'{"numbers" if whole else "sixteenths"}, which distances in '
+                               'metres are not: is it millimetres (REP 118 depth is metres '
+                               'in 32FC1; integer units, depth_scale, only in 16UC1), or a '
+                               "stereo matcher's disparity, in pixels? Using no depth")
     return depth_m
 
 
