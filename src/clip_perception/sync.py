@@ -308,6 +308,7 @@ class FrameSync:
         # across a step back): when each depth came against its colour frame
         # (_depth_behind_colour).
         self._colour_arrivals = deque(maxlen=RATE_FRAMES)
+        self._behind_cache = (None, None)  # (key of the state, _depth_behind_colour)
         self._depth_lost = False
         self.dropped = 0
         # Colour frames dropped because a frame stamped after them was released already.
@@ -828,8 +829,18 @@ class FrameSync:
         :param rate: :meth:`stamp_rate`.
         :return: s, or None.
         """
-        if not self._colour_arrivals:
+        if not self._colour_arrivals or not self._depths:
             return None
+        # Cached until a depth or a colour frame comes (each release asks it per frame).
+        key = (len(self._depths), self._depths[0][2], self._depths[-1][2],
+               self._depths[-1][0], len(self._colour_arrivals), self._colour_arrivals[0],
+               self._colour_arrivals[-1], rate)
+        if self._behind_cache[0] != key:
+            self._behind_cache = (key, self._measure_depth_behind(rate))
+        return self._behind_cache[1]
+
+    def _measure_depth_behind(self, rate):
+        """Compute :meth:`_depth_behind_colour` afresh."""
         colour = np.array(self._colour_arrivals)
         colour = colour[np.argsort(colour[:, 0], kind='stable')]
         stamps = np.array([d[0] for d in self._depths if d[0] != 0])
