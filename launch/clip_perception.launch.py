@@ -21,6 +21,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
   loaded model (``clip_perception_cameras``; README "Several cameras" has the memory).
 * ``managed:=true`` starts ``clip_perception_lifecycle_node`` (unconfigured: configure
   and activate it with ``ros2 lifecycle set`` or nav2's lifecycle manager).
+* ``rectify:=never`` keeps raw images as the driver sent them (``always``, ``auto``; empty,
+  the default: the parameters file's value).
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
   that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
@@ -101,6 +103,13 @@ def generate_launch_description():
                               'millimetres, 0.0001 for a RealSense D405 (0.1 mm), '
                               '0.00025 for an L515 (0.25 mm). Empty: '
                               "the parameters file's value (0.001 in the shipped one)."),
+        DeclareLaunchArgument('rectify', default_value='',
+                              choices=['', 'auto', 'always', 'never'],
+                              description='Lens distortion of raw images: auto (rectified '
+                              'when camera_info has distortion coefficients and the topic '
+                              'is not named rect), always, or never (images as the driver '
+                              "sent them). Empty: the parameters file's value (auto in the "
+                              'shipped one).'),
         DeclareLaunchArgument('use_sim_time', default_value='false',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
@@ -236,9 +245,11 @@ def truth(value, name):
 def node_parameters(value):
     """Return the parameters the launch arguments set over the parameters file.
 
-    ``depth_scale`` is set only when given, so a value in the user's own parameters file
-    is not overwritten by a launch default. Before, it could not be given to ``ros2
-    launch`` at all: a D405 (0.1 mm units) needed a parameters file of its own.
+    ``depth_scale`` and ``rectify`` are set only when given, so a value in the user's own
+    parameters file is not overwritten by a launch default. Before, neither could be given
+    to ``ros2 launch``: a D405 (0.1 mm units) needed a parameters file of its own, and
+    ``rectify:=never``, which the node's rectifying warning suggests, was taken as an
+    undeclared argument without a word (the node went on rectifying).
 
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
     :return: a dict of parameter name -> value (str, bool or float).
@@ -255,6 +266,9 @@ def node_parameters(value):
         except ValueError:
             raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
                                '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
+    rectify = value('rectify').strip()
+    if rectify:  # one of the argument's choices: launch refuses any other
+        params['rectify'] = rectify
     return params
 
 

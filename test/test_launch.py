@@ -119,15 +119,21 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
         assert needle in text, needle
 
 
-def test_depth_scale_is_passed_when_given_and_the_params_file_keeps_it_otherwise():
+def test_depth_scale_and_rectify_are_passed_when_given_and_the_params_file_keeps_them():
     # depth_scale was a node parameter no launch argument set (field report: a D405's
-    # 0.1 mm units needed a parameters file of its own).
+    # 0.1 mm units needed a parameters file of its own); so was rectify, which the README
+    # and the node's rectifying WARN give as rectify:=never: ros2 launch took it as an
+    # undeclared argument without a word and the node went on rectifying (helper-66).
     scope = _truth_scope()
     exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
     given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
-             'depth_transport': 'raw', 'use_sim_time': 'true', 'depth_scale': ''}
+             'depth_transport': 'raw', 'use_sim_time': 'true', 'depth_scale': '',
+             'rectify': ''}
     params = scope['node_parameters'](given.__getitem__)
     assert 'depth_scale' not in params  # empty: the parameters file's value stands
+    assert 'rectify' not in params
+    assert scope['node_parameters'](dict(given, rectify='never').__getitem__)['rectify'] == \
+        'never'
     assert params['use_sim_time'] is True and params['model'] == 'bundled'
     params = scope['node_parameters'](dict(given, depth_scale=' 0.0001 ').__getitem__)
     assert params['depth_scale'] == 0.0001 and isinstance(params['depth_scale'], float)
@@ -137,6 +143,9 @@ def test_depth_scale_is_passed_when_given_and_the_params_file_keeps_it_otherwise
     names = {p.name for p in PARAMETERS} | {'use_sim_time'}
     assert set(scope['node_parameters'](dict(given, depth_scale='0.001').__getitem__)) <= names
     assert _arguments()['depth_scale'][0] == ''
+    default, choices = _arguments()['rectify']
+    rectify = next(p for p in PARAMETERS if p.name == 'rectify')
+    assert default == '' and set(choices) == {''} | set(rectify.choices)
 
 
 def _truth_scope():
@@ -167,7 +176,8 @@ def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
     scope = _truth_scope()
     exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
     given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
-             'depth_transport': 'raw', 'use_sim_time': 'True', 'depth_scale': ''}
+             'depth_transport': 'raw', 'use_sim_time': 'True', 'depth_scale': '',
+             'rectify': ''}
     assert scope['node_parameters'](given.__getitem__)['use_sim_time'] is True
     # camera_nodes reads managed and shared_model through truth, not a membership test.
     source = ast.unparse(_function('camera_nodes'))
@@ -216,3 +226,12 @@ def test_readme_launch_lines_use_declared_arguments_and_choices():
             assert choices is None or val in choices, (name, val)
             used += 1
     assert used >= 3
+    # The robot section's own `name:=value` are launch arguments too (its first lines
+    # launch the file); `-p`/`-r` ones are for a node started without it.
+    robot = readme.split('## On a robot', 1)[1].split('\n## ', 1)[0]
+    said = [tok for tok in re.findall(r'`([^`]*:=[^`]*)`', robot)
+            if not re.search(r'(^|\s)-[pr] ', tok)]
+    assert len(said) >= 5
+    for tok in said:
+        for name in re.findall(r'(\w+):=', tok):
+            assert name in args, f'README "On a robot" passes undeclared launch argument {name}'
