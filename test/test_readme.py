@@ -87,3 +87,25 @@ def test_every_relative_link_of_the_documentation_resolves():
         elif anchor and dest.endswith('.md') and anchor not in anchors.get(dest, set()):
             broken.append((name, target))
     assert not broken, broken
+
+
+def test_the_detection_json_example_shows_every_key_an_answer_carries():
+    """Each key a ``~/detection_json`` answer can carry is in the README's example.
+
+    The example lacked ``targets``, ``ambiguous``, ``reference`` and ``parsed``, which
+    every answer carries (a new user's trial read them off the demo's output bag,
+    helper-66); a consumer written from the README did not know them.
+    """
+    import inspect
+
+    from clip_perception import node
+    example = re.search(r'^```json\n(.*?)^```', readme(), re.M | re.S).group(1)
+    shown = set(re.findall(r'"(\w+)":', example))
+    stamp = type('Stamp', (), {'sec': 0, 'nanosec': 0})
+    header = type('Header', (), {'stamp': stamp, 'frame_id': ''})
+    keys = set(node.notice_dict(header, 'stop', 'cancelled', ''))
+    keys |= set(re.findall(r"out\['(\w+)'\] =", inspect.getsource(node.detection_dict)))
+    source = inspect.getsource(node.PerceptionMixin._json_source)
+    keys |= set(re.findall(r"'(\w+)': self\.", source))
+    assert {'parsed', 'position', 'method', 'node', 'namespace'} <= keys
+    assert not keys - shown, sorted(keys - shown)
