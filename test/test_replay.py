@@ -265,6 +265,10 @@ def test_the_demo_refuses_a_bag_it_cannot_score_and_a_zero_rate(tmp_path, capsys
     (bag / 'ground_truth.json').unlink()  # a bag from another recorder
     assert demo_main(['--bag', str(bag)]) == 2
     assert 'has no ground_truth.json' in capsys.readouterr().err
+    # A mistyped path was said to have no ground_truth.json, as if it were a bag from
+    # another recorder (helper-66's trial): it is named as no folder.
+    assert demo_main(['--bag', str(tmp_path / 'bga')]) == 2
+    assert f'{tmp_path / "bga"} is not a folder' in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         demo_main(['--rate', '0'])
     assert exit_.value.code == 2 and '--rate must be a positive' in capsys.readouterr().err

@@ -337,8 +337,9 @@ def main(argv=None):
         description=__doc__.split('\n\n')[0], formatter_class=DefaultsHelpFormatter,
         epilog='exit status: 0 when every command is answered as its recording expects and '
                'the node stopped cleanly; 1 when an answer is wrong or the node exited '
-               'otherwise; 2 for a folder without the ground truth clip_perception_record '
-               'writes (replay such bags with clip_perception_replay), or when another '
+               'otherwise; 2 for a path that is no folder, a folder without the ground '
+               'truth clip_perception_record writes (replay such bags with '
+               'clip_perception_replay), or when another '
                'node named /clip_perception runs on the ROS domain')
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
     p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
@@ -350,6 +351,10 @@ def main(argv=None):
     bag = args.bag or bundled_demo_bag()
     from clip_perception.tools.bags import GROUND_TRUTH
 
+    if not os.path.isdir(bag):  # a mistyped path is no bag of another recorder
+        print(f'[demo] {bag} is not a folder: give the rosbag2 folder clip_perception_record '
+              'wrote (--bag DIR)', file=sys.stderr)
+        return 2
     if not os.path.isfile(os.path.join(bag, GROUND_TRUTH)):
         print(f'[demo] {bag} has no {GROUND_TRUTH}: the demo scores recordings made by '
               'clip_perception_record, which write what each command should find; '
