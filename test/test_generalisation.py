@@ -132,3 +132,9 @@ def test_recording_check_says_when_frames_have_no_depth(tmp_path, capsys):
                  '--quiet']) == 0
     out = capsys.readouterr().out
     assert 'Recording' in out and '2 of 2 frames without depth: image-only proposals' in out
+    # A mistyped --bag ended in rosbags' FileNotFoundError traceback, after the model
+    # loaded (helper-66's trial): it is named before, exit 2.
+    assert main(['recording', '--bag', str(tmp_path / 'bga'), '--absent', 'the teddy bear',
+                 '--model', str(tmp_path / 'no_model')]) == 2
+    err = capsys.readouterr().err
+    assert f'no such bag folder: {tmp_path / "bga"}' in err and 'Traceback' not in err

@@ -655,6 +655,10 @@ def main(argv=None):
         print(f'no folder of real RGB-D frames at {args.data} (--data; the project keeps '
               'them in ../shared/data/real_rgbd)', file=sys.stderr)
         return 2
+    if args.what == 'recording' and args.bag and not os.path.isdir(args.bag):
+        # Before the model loads (a hub id retries for 30 s); rosbags would raise.
+        print(f'no such bag folder: {args.bag} (--bag: a rosbag2 folder)', file=sys.stderr)
+        return 2
     if args.what in ('real', 'layouts'):
         return real_main(args)
     from clip_perception.scorer import ModelLoadError
