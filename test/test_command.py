@@ -79,4 +79,10 @@ def test_a_superseded_or_rejected_command_exits_non_zero_saying_why(probe, start
     tool = _tool('[BLANK_AUDIO]', '--topic', '/command', '--timeout', '30')
     out, err = tool.communicate(timeout=60)
     assert tool.returncode == 2 and 'command not taken: rejected: ' in err, (out, err)
+    # A cancel is answered only when it clears a command; a second one, the node idle,
+    # waited out --timeout and exited 1 asking whether the camera publishes (helper-66).
+    for said, code, printed in (('stop', 0, 'cancelled: '), ('Stop!', 0, 'idle already')):
+        tool = _tool(said, '--topic', '/command', '--timeout', '20')
+        out, err = tool.communicate(timeout=60)
+        assert tool.returncode == code and printed in out, (said, out, err)
     assert node.stop() == 0

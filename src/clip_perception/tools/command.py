@@ -7,7 +7,8 @@ which has no ``ros2`` CLI. It waits until the node's command subscription is mat
 (a message published before discovery completes is lost), publishes the command once,
 and prints the first ``~/detection_json`` answer to it: status, reason, position.
 
-Exit status: 0 answered (found, not found, cancelled...); 1 no subscriber on the command
+Exit status: 0 answered (found, not found, cancelled...), or a cancel sent to a node idle
+already (which it does not answer: ``~/active_command`` says it); 1 no subscriber on the command
 topic, or no answer in time (the node answers with the next colour frame, or with the
 last one when the camera has gone quiet and that frame is recent: is the camera
 publishing?); 2 the command itself is unusable (empty, too long; or the node answered
@@ -26,6 +27,7 @@ import time
 
 from clip_perception.language import clean_command
 from clip_perception.language import CommandError
+from clip_perception.language import is_cancel
 from clip_perception.tools import DefaultsHelpFormatter
 
 
@@ -67,6 +69,8 @@ def main(argv=None):
     import rclpy
     from rclpy.executors import SingleThreadedExecutor
     from rclpy.node import Node
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
     from std_msgs.msg import String
 
     # No ROS arguments from sys.argv: the command text is not a remap rule.
@@ -74,9 +78,14 @@ def main(argv=None):
     node = Node(f'clip_perception_command_{os.getpid()}_{random.randint(0, 1 << 20)}')
     executor = SingleThreadedExecutor()
     executor.add_node(node)
-    answers = []
+    answers, active = [], []
     node.create_subscription(String, f'{args.node.rstrip("/")}/detection_json',
                              lambda m: answers.append(m.data), 10)
+    # The node's active command (transient local): a cancel while it is idle is a repeat,
+    # which the node does not answer; this says the node is idle.
+    latched = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    node.create_subscription(String, f'{args.node.rstrip("/")}/active_command',
+                             lambda m: active.append(m.data), latched)
     pub = node.create_publisher(String, topic, 10)
     try:
         end = time.monotonic() + args.timeout
@@ -97,6 +106,11 @@ def main(argv=None):
         end = time.monotonic() + args.timeout
         while time.monotonic() < end:
             executor.spin_once(timeout_sec=0.05)
+            if is_cancel(text) and active and not active[-1] and not answers and \
+                    time.monotonic() > end - args.timeout + 1.0:
+                print(f'idle already: "{text}" had no command to cancel (the node answers '
+                      'a cancel only when it clears one)')
+                return 0
             for raw in answers:
                 answer = json.loads(raw)
                 if answer.get('command') == text:
