@@ -408,3 +408,11 @@ def test_a_repeated_word_or_phrase_poses_one_object(pipeline, four, command):
     res = run(pipeline, four, command)
     assert res.status == 'found' and res.what == 'red ball' and len(res.targets) == 1
     assert on(four, res.chosen.box, 'red', 'ball'), res.reason
+
+
+@pytest.mark.parametrize('command', ['grab them all', 'pick up those'])
+def test_a_pronoun_alone_is_refused_and_picks_nothing(pipeline, twins, command):
+    """Before (helper-64): "them" and "those" were objects, scored against every crop."""
+    res = run(pipeline, twins, command)
+    assert res.status == REFUSED and res.chosen is None and res.targets == ()
+    assert 'names no object' in res.reason

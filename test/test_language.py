@@ -2340,3 +2340,33 @@ def test_how_a_step_is_begun_and_verbs_in_ing_name_no_object(text, described):
 ])
 def test_the_number_of_an_object_is_its_own_not_what_it_is_for(text, described):
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text', [
+    'grab them all', 'them', 'pick them up', 'them all', 'all of them', 'both of them',
+    'pick up those', 'this', 'this one', 'all of those', 'each of these', 'every one of them',
+    'those two', 'grab these'])
+def test_a_pronoun_with_nothing_it_refers_to_names_no_object(text):
+    """"them", "these", "those", "this" name no object, with a quantifier too (helper-64).
+
+    Before: 0 of 14 refused: "grab them all" scored the plural object "them", "all of
+    those" the object "those", "both of them" two "them"s.
+    """
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused and text in q.refused
+
+
+@pytest.mark.parametrize('text, described', [
+    # A demonstrative is a determiner: it was scored ("this cube", "those ball").
+    ('this cube', {'what': 'cube'}),
+    ('grab those balls', {'what': 'ball', 'plural': True}),
+    ('these red balls', {'what': 'red ball', 'plural': True}),
+    # A pronoun said of the object named before it adds nothing.
+    ('them, the red balls', {'what': 'red ball', 'plural': True}),
+    ('the red balls. grab them all', {'what': 'red ball', 'plural': True}),
+    ('I see two red balls. Grab them.', {'what': 'red ball', 'plural': True, 'count': 2}),
+    # "all" alone is still every object.
+    ('grab all', {'what': 'object', 'plural': True}),
+])
+def test_a_demonstrative_or_a_pronoun_of_a_named_object_adds_nothing(text, described):
+    assert describe(parse_command(text)) == described

@@ -243,6 +243,7 @@ _GENERIC = {'', 'anything', 'something', 'everything', 'object', 'thing', 'one',
             'another one', 'other', 'other one', 'the other one', 'whatever', 'item'}
 _PLURAL_WORDS = ('all of the', 'all the', 'all of', 'all', 'every', 'each', 'several',
                  'the pair of', 'pair of', 'a few of the', 'a few')
+_QUANTIFIERS = frozenset(w for p in _PLURAL_WORDS for w in p.split()) - {'the', 'of', 'a'}
 _SIZE_WORDS = frozenset(w for words, _ in _SIZES for w in words)
 # Plural nouns that name one object ("the scissors" is one pair; session 21: the plural
 # "scissor"). "glasses" can be drinking glasses and stays a plural.
@@ -329,7 +330,13 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # not_found with the mug in view). Discourse "like": :data:`_DISCOURSE_LIKE`.
            'you know', 'basically', 'literally', 'kind of', 'sort of', 'kinda', 'sorta',
            'again', 'once again', 'lol', 'haha', 'hahaha', 'lmao', 'btw', 'roger',
-           'roger that', 'copy that', 'wilco')
+           'roger that', 'copy that', 'wilco',
+           # Pronouns and demonstratives ("it" and "that" are above; helper-64: "grab them
+           # all" was the object "them", "pick up those" the object "those", and "this
+           # cube", "those balls" scored "this cube", "those ball"). A pronoun names no
+           # object: alone it is refused as naming none; one said of an object named
+           # before it in the command ("the red balls. grab them all") adds nothing.
+           'them', 'this', 'these', 'those')
 # "like" said as a pause, not a comparison (helper-63: "uh like the blue mug", "grab
 # like the blue mug", "the blue mug, like, on the left" scored "like blue mug"): between
 # commas, or before a determiner at the start, after a hesitation or a verb of asking.
@@ -403,6 +410,7 @@ _WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_
 # The moved object said as a pronoun ("put it in the bin"): the object named before it.
 _PRONOUNS = {'it', 'them', 'this', 'that', 'these', 'those', 'this one', 'that one',
              'both', 'both of them', 'all of them'}
+_PRONOUN_WORDS = frozenset({'it', 'them', 'this', 'that', 'these', 'those'})
 # Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
 # in the bin.", "the red ball, then the blue mug"): read as "and".
 _STEPS = re.compile(r'(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bno)(?<!\bvs)'
@@ -2998,9 +3006,14 @@ def _names_something(part):
     """Tell whether the object phrase ``part`` has a word besides filler and counts.
 
     "the 3", "#2", "both" name no object: a count of "object" would pose whatever looks
-    most like one (field report: "3" was three of any object).
+    most like one (field report: "3" was three of any object). Nor does a pronoun with
+    a quantifier ("them all", "all of those", "each of these"; helper-64: "grab them
+    all" was every object in view); "all" alone ("grab all") is still every object.
     """
-    return any(not (w.isdigit() or w in _COUNTS) for w in _strip_filler(_pad(part)).split())
+    words = [w for w in _strip_filler(_pad(part)).split() if not (w.isdigit() or w in _COUNTS)]
+    if words and _PRONOUN_WORDS.intersection(part.split()):
+        return not all(w in _QUANTIFIERS for w in words)
+    return bool(words)
 
 
 def _take_distance(said):
