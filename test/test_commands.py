@@ -416,3 +416,12 @@ def test_a_pronoun_alone_is_refused_and_picks_nothing(pipeline, twins, command):
     res = run(pipeline, twins, command)
     assert res.status == REFUSED and res.chosen is None and res.targets == ()
     assert 'names no object' in res.reason
+
+
+@pytest.mark.parametrize('command', ['the red ball I left by the blue mug',
+                                     'the red ball that you saw next to the blue mug'])
+def test_a_relative_clause_gives_no_side(pipeline, twins, command):
+    """Before (helper-64): "I left" was the side left and "i" a word of the object."""
+    res = run(pipeline, twins, command)
+    assert res.what == 'red ball', res.what
+    assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', 1), res.reason

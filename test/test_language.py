@@ -2370,3 +2370,43 @@ def test_a_pronoun_with_nothing_it_refers_to_names_no_object(text):
 ])
 def test_a_demonstrative_or_a_pronoun_of_a_named_object_adds_nothing(text, described):
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    ('the mug I left by the sink', {'what': 'mug', 'link': 'next_to',
+                                    'reference': {'what': 'sink'}}),
+    ('the ball I left on the table', {'what': 'ball'}),
+    ('the mug that I left on the table', {'what': 'mug'}),
+    ('the cube I put by the mug', {'what': 'cube', 'link': 'next_to',
+                                   'reference': {'what': 'mug'}}),
+    ('the ball you saw', {'what': 'ball'}),
+    ('the mug you saw on the left', {'what': 'mug', 'relation': 'left'}),
+    ("the red ball I've just dropped", {'what': 'red ball'}),
+    ('the mug we talked about', {'what': 'mug'}),
+    ('the mug I asked for', {'what': 'mug'}),
+    ('the red ball which you picked up earlier, on the left',
+     {'what': 'red ball', 'relation': 'left'}),
+    ('I left the mug by the sink', {'what': 'mug', 'link': 'next_to',
+                                    'reference': {'what': 'sink'}}),
+    ('you left the ball on the left', {'what': 'ball', 'relation': 'left'}),
+])
+def test_a_relative_clause_after_the_noun_gives_no_side_or_object_words(text, described):
+    """"I left", "you saw", "that I put" say what was done with it (helper-64).
+
+    Before: 0 of 12 read as meant: "the mug I left by the sink" was the side left and the
+    object "mug i", "the ball I left on the table" the object "ball i", "the ball you saw"
+    "ball you saw", "the cube I put by the mug" "cube i put".
+    """
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    ('the ball left of the mug', {'what': 'ball', 'link': 'left_of',
+                                  'reference': {'what': 'mug'}}),
+    ('can you find the ball', {'what': 'ball'}),
+    ('the ball to my left', {'what': 'ball', 'relation': 'left', 'speaker_side': 'my left'}),
+    ('the green cube, I mean the red cube', {'what': 'red cube'}),
+    ('the red ball I meant the blue mug', {'what': 'blue mug'}),
+])
+def test_left_as_a_side_and_corrections_stay(text, described):
+    assert describe(parse_command(text)) == described

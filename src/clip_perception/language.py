@@ -198,6 +198,21 @@ _ASKS_YOU = {'can', 'could', 'do', 'did', 'does', 'will', 'would', 'if', 'when',
              'where', 'how', 'whats'}
 _YOU_SEE = re.compile(r'\s(?:that\s|which\s)?you\s(?:can\s|could\s)?(?:see|spot|view|are\s'
                       r'seeing|are\slooking\sat)(?=\s)|\s(?:visible|in\ssight)(?=\s)')
+# A relative clause after the noun that says what someone did with it or saw (helper-64:
+# "the mug I left by the sink" was the side left and the object "mug i", "the ball I left
+# on the table" the object "ball i", "the ball you saw" "ball you saw"): a subject pronoun
+# and a verb in the past ("left", "put", "saw", "-ed"), with "that" / "which" before them,
+# name nothing of the object and no side; the same said first ("I left the mug by the
+# sink"). Where it was left, after the clause, stays: "by the sink" is where to look. Not
+# after a word that asks ("can you", "when I left").
+_RELATIVE_CLAUSE = re.compile(
+    r"(?:\b(?P<before>[a-z0-9]+)\s+|^\s*|(?<=[.!?;]\s))(?:(?:that|which)\s+)?"
+    r"(?:i|you|we|they|he|she|someone)"
+    r"(?:'ve|'d|\s+(?:just|"
+    r"already|have|had|recently|earlier|also))*\s+(?:left|put|saw|seen|set|got|brought|"
+    r"bought|gave|given|had|found|took|taken|made|threw|thrown|held|kept|showed|shown|hid|"
+    r"hidden|laid|sent|forgot|forgotten|[a-z]{3,}ed)\b(?:\s+(?:it|them|you|me|down|up|away|"
+    r"out|back|earlier|before|yesterday|today|about|for))*(?=\s|$|[,.;!?])")
 # The surface everything in view stands on, named as where the object is (field report):
 # "the blue mug on the table" was a relation "on" an object "table", tested in 3D against
 # crops that look like a table, and answered not_found with the mug on the table in
@@ -2708,11 +2723,19 @@ def _plain_phrasing(said):
                   r'\3 but not \1 nor \2', said)
 
 
+def _relative_clause(m):
+    """Drop the clause of a :data:`_RELATIVE_CLAUSE` match, not after a word that asks."""
+    before = m.group('before')
+    if before in _ASKS_YOU or before in _PHRASE_ENDS:
+        return m.group()  # "can you find ...", "when I left ...", "and you found ..."
+    return before or ''
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
-    said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', said))
+    said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _RELATIVE_CLAUSE.sub(_relative_clause, said)))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
