@@ -425,3 +425,15 @@ def test_a_relative_clause_gives_no_side(pipeline, twins, command):
     res = run(pipeline, twins, command)
     assert res.what == 'red ball', res.what
     assert res.status == 'found' and on(twins, res.chosen.box, 'red', 'ball', 1), res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape', [('the reddish ball', 'red', 'ball'),
+                                                    ('the bluish mug', 'blue', 'mug'),
+                                                    ('the greeeen cube', 'green', 'cube')])
+def test_a_shade_of_a_colour_finds_that_colour_and_says_so(pipeline, four, command, colour,
+                                                           shape):
+    """Before (helper-64): scored as said, "reddish ball" a word the model does not know."""
+    res = run(pipeline, four, command)
+    assert res.what == f'{colour} {shape}'
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+    assert f'as the colour "{colour}"' in res.reason

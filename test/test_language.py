@@ -2410,3 +2410,34 @@ def test_a_relative_clause_after_the_noun_gives_no_side_or_object_words(text, de
 ])
 def test_left_as_a_side_and_corrections_stay(text, described):
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, what, said', [
+    ('the red-ish ball', 'red ball', 'red-ish'),
+    ('the reddish ball', 'red ball', 'reddish'),
+    ('the redish ball', 'red ball', 'redish'),
+    ('the reddd ball', 'red ball', 'reddd'),
+    ('the bluish mug', 'blue mug', 'bluish'),
+    ('the blueish mug', 'blue mug', 'blueish'),
+    ('the bluuue mug', 'blue mug', 'bluuue'),
+    ('the greenish cube', 'green cube', 'greenish'),
+    ('the greeeen cube', 'green cube', 'greeeen'),
+    ('the yellowish cylinder', 'yellow cylinder', 'yellowish'),
+    ('the whitish box', 'white box', 'whitish'),
+    ('grab the ball which is reddish', 'red ball', 'reddish'),
+])
+def test_a_colour_said_as_a_shade_or_with_a_held_letter_is_the_colour(text, what, said):
+    """"-ish" and a letter held down are the colour, and the query says so (helper-64).
+
+    Before: 0 of 12 read as the colour: "reddish ball", "red ish ball", "reddd ball",
+    "bluish mug" were scored as said.
+    """
+    q = parse_command(text)
+    assert q.what == what and q.read_as == ((said, what.split()[0]),)
+
+
+@pytest.mark.parametrize('text', ['the reed', 'the radish', 'the english book', 'the red ball',
+                                  'the light blue mug', 'the coffee mug'])
+def test_words_that_are_no_shade_of_a_colour_stay(text):
+    q = parse_command(text)
+    assert q.read_as == () and q.what == text[4:]

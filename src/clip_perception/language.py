@@ -721,6 +721,9 @@ class Query:
     warnings and remarks about the object: "careful, it rolls", "don't drop it", "I need
     it for the demo"; :func:`_without_remarks`), as said; not looked for, and the
     answer's reason names them.
+    ``read_as``: words of the command read as other words, ``((said, read), ...)``: a
+    colour said otherwise ("reddish", "red-ish", "reddd" as "red";
+    :func:`_colours_said_otherwise`); the answer's reason names each.
     """
 
     text: str
@@ -743,6 +746,7 @@ class Query:
     unchecked: tuple = ()
     any_one: bool = False
     remarks: tuple = ()
+    read_as: tuple = ()
 
     @property
     def decides(self):
@@ -1633,6 +1637,43 @@ _COLOUR_WORDS = frozenset({
     'grey', 'gray', 'silver', 'gold', 'golden', 'beige', 'cyan', 'magenta', 'violet',
     'turquoise', 'teal', 'navy', 'maroon', 'tan', 'olive', 'lime', 'cream', 'light', 'dark',
     'bright', 'pale'})
+# A colour said otherwise (helper-64: "the reddish ball", "the red-ish ball", "the bluish
+# mug" and, typed with a letter held down, "the reddd ball" were scored as said, words no
+# closed-vocabulary checkpoint knows): a shade ("-ish", with the colour's last letter
+# doubled or its "e" dropped: reddish, bluish) or a letter said three times or more is the
+# colour. The colour words themselves only (not "light", "dark"...): "reed", "rosy" stay.
+_HUES = _COLOUR_WORDS - {'light', 'dark', 'bright', 'pale', 'golden'}
+_SHADE = re.compile(r'\b(' + '|'.join(sorted(_HUES)) + r')(?:-?ish|(?<=d)dish|(?<=n)nish)\b'
+                    r'|\b(' + '|'.join(sorted(c[:-1] for c in _HUES if c.endswith('e')))
+                    + r')-?ish\b')
+_HELD_LETTER = re.compile(r'\b[a-z]*([a-z])\1\1[a-z]*\b')
+
+
+def _colours_said_otherwise(said):
+    """Read a shade or a held letter of a colour word in lower-case ``said`` as the colour.
+
+    :return: ``(said, ((word as said, colour), ...))``; the reason names each.
+    """
+    read = []
+
+    def shade(m):
+        colour = m.group(1) or next(c for c in sorted(_HUES) if c[:-1] == m.group(2) and
+                                    c.endswith('e'))
+        read.append((m.group(), colour))
+        return colour
+
+    def held(m):
+        word = m.group()
+        for keep in (1, 2):  # "reddd" -> "red", "greeeen" -> "green"
+            colour = re.sub(r'([a-z])\1{2,}', r'\1' * keep, word)
+            if colour in _HUES:
+                read.append((word, colour))
+                return colour
+        return word
+    said = _HELD_LETTER.sub(held, _SHADE.sub(shade, said))
+    return said, tuple(dict.fromkeys(read))
+
+
 # "but" alone excludes only an object phrase: a determiner, "one", or a colour after it
 # ("every cube but the blue one", "any cube but green").
 _BUT_WHAT = re.compile(r'\s(?:the|a|an|this|that|these|those|[\w-]+\s+ones?)\s|\s(?:' +
@@ -2735,6 +2776,7 @@ def _relative_clause(m):
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
+    said, read_as = _colours_said_otherwise(said)
     said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _RELATIVE_CLAUSE.sub(_relative_clause, said)))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
@@ -2846,7 +2888,7 @@ def _parse(text):
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
                  unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one,
-                 remarks=remarks)
+                 remarks=remarks, read_as=read_as)
 
 
 # The side or size opposite one said with "not" ("not on the left": on the right; "not
@@ -3113,6 +3155,8 @@ def describe(query):
         out['any_one'] = True
     if query.remarks:
         out['remarks'] = list(query.remarks)
+    if query.read_as:
+        out['read_as'] = [list(pair) for pair in query.read_as]
     return out
 
 
