@@ -437,3 +437,18 @@ def test_a_shade_of_a_colour_finds_that_colour_and_says_so(pipeline, four, comma
     assert res.what == f'{colour} {shape}'
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
     assert f'as the colour "{colour}"' in res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape', [('grab the \U0001f534 ball', 'red', 'ball'),
+                                                    ('the \U0001f7e6 mug', 'blue', 'mug')])
+def test_a_colour_emoji_finds_that_colour_and_says_so(pipeline, four, command, colour, shape):
+    """Before (helper-64): the emoji was dropped, "ball" scored without its colour."""
+    res = run(pipeline, four, command)
+    assert res.what == f'{colour} {shape}'
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+    assert f'as the colour "{colour}"' in res.reason
+
+
+def test_another_pictograph_is_named_in_the_reason(pipeline, four):
+    res = run(pipeline, four, 'the red ball \u2b50')
+    assert res.status == 'found' and 'dropped "\u2b50"' in res.reason

@@ -2441,3 +2441,35 @@ def test_a_colour_said_as_a_shade_or_with_a_held_letter_is_the_colour(text, what
 def test_words_that_are_no_shade_of_a_colour_stay(text):
     q = parse_command(text)
     assert q.read_as == () and q.what == text[4:]
+
+
+@pytest.mark.parametrize('text, what, emoji', [
+    ('grab the \U0001f534 ball', 'red ball', '\U0001f534'),
+    ('the \U0001f7e6 cube', 'blue cube', '\U0001f7e6'),
+    ('the \U0001f7e2cylinder', 'green cylinder', '\U0001f7e2'),
+    ('the \U0001f7e1 cylinder', 'yellow cylinder', '\U0001f7e1'),
+    ('the \u2b1b box', 'black box', '\u2b1b'),
+    ('the \U0001f534 one', 'red', '\U0001f534'),
+])
+def test_a_coloured_circle_or_square_emoji_is_its_colour(text, what, emoji):
+    """A coloured circle or square is its colour, and the query says so (helper-64).
+
+    Before: the emoji was dropped as punctuation, "grab the red-circle ball" the object
+    "ball"; 0 of 6 read with the colour.
+    """
+    q = parse_command(text)
+    assert q.what == what and q.read_as == ((emoji, what.split()[0]),) and not q.refused
+
+
+@pytest.mark.parametrize('text, what, symbol', [('the \u2b50 ball', 'ball', '\u2b50'),
+                                                ('the red ball \U0001f44d', 'red ball',
+                                                 '\U0001f44d')])
+def test_another_pictograph_is_dropped_and_said(text, what, symbol):
+    q = parse_command(text)
+    assert q.what == what and q.symbols == (symbol,) and not q.refused
+
+
+@pytest.mark.parametrize('text', ['\U0001f534\u26bd', '\u26bd', 'the \U0001f7e6 \U0001f9ca'])
+def test_an_object_said_only_as_a_pictograph_is_refused_naming_it(text):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused and 'pictograph' in q.refused

@@ -722,8 +722,10 @@ class Query:
     it for the demo"; :func:`_without_remarks`), as said; not looked for, and the
     answer's reason names them.
     ``read_as``: words of the command read as other words, ``((said, read), ...)``: a
-    colour said otherwise ("reddish", "red-ish", "reddd" as "red";
+    colour said otherwise ("reddish", "red-ish", "reddd", "\U0001f534" as "red";
     :func:`_colours_said_otherwise`); the answer's reason names each.
+    ``symbols``: pictographs dropped from the command ("\u2b50", "\u26bd"), which the
+    node cannot read; the answer's reason names them.
     """
 
     text: str
@@ -747,6 +749,7 @@ class Query:
     any_one: bool = False
     remarks: tuple = ()
     read_as: tuple = ()
+    symbols: tuple = ()
 
     @property
     def decides(self):
@@ -1649,12 +1652,29 @@ _SHADE = re.compile(r'\b(' + '|'.join(sorted(_HUES)) + r')(?:-?ish|(?<=d)dish|(?
 _HELD_LETTER = re.compile(r'\b[a-z]*([a-z])\1\1[a-z]*\b')
 
 
-def _colours_said_otherwise(said):
-    """Read a shade or a held letter of a colour word in lower-case ``said`` as the colour.
+# A colour said as an emoji, as a chat or a phone keyboard offers it (helper-64: "grab the
+# \U0001f534 ball", "the \U0001f7e6 cube" were the object "ball", "cube": the emoji went
+# with the punctuation). The coloured circles and squares are their colour, named by
+# Unicode ("LARGE RED CIRCLE"); hearts are not (U+2764 is named "HEAVY BLACK HEART").
+_EMOJI_COLOURS = {chr(cp): next(w for w in unicodedata.name(chr(cp)).lower().split()
+                                if w in _HUES)
+                  for cp in (0x1f534, 0x1f535, 0x26aa, 0x26ab, 0x2b1b, 0x2b1c,
+                             *range(0x1f7e0, 0x1f7ec))}
+# Other pictographs (So from the arrows up; not "\u00b0", "\u00a9") name nothing the node
+# can read: dropped, and the reason says so.
+_PICTOGRAPH = re.compile('[\u2190-\U0010ffff]')
 
-    :return: ``(said, ((word as said, colour), ...))``; the reason names each.
+
+def _colours_said_otherwise(said):
+    """Read a shade, a held letter or an emoji of a colour in lower-case ``said`` as it.
+
+    :return: ``(said, ((word as said, colour), ...), (pictograph dropped, ...))``; the
+        reason names each.
     """
-    read = []
+    read = [(ch, _EMOJI_COLOURS[ch]) for ch in dict.fromkeys(said) if ch in _EMOJI_COLOURS]
+    said = ''.join(f' {_EMOJI_COLOURS[ch]} ' if ch in _EMOJI_COLOURS else ch for ch in said)
+    symbols = tuple(dict.fromkeys(ch for ch in _PICTOGRAPH.findall(said)
+                                  if unicodedata.category(ch) == 'So'))
 
     def shade(m):
         colour = m.group(1) or next(c for c in sorted(_HUES) if c[:-1] == m.group(2) and
@@ -1671,7 +1691,7 @@ def _colours_said_otherwise(said):
                 return colour
         return word
     said = _HELD_LETTER.sub(held, _SHADE.sub(shade, said))
-    return said, tuple(dict.fromkeys(read))
+    return ' '.join(said.split()), tuple(dict.fromkeys(read)), symbols
 
 
 # "but" alone excludes only an object phrase: a determiner, "one", or a colour after it
@@ -2764,6 +2784,11 @@ def _plain_phrasing(said):
                   r'\3 but not \1 nor \2', said)
 
 
+def _names_an_object(query):
+    """Tell whether ``query`` names an object besides colours ("red ball", not "red")."""
+    return not set(query.what.split()) <= _COLOUR_WORDS | {'object'} or bool(query.link)
+
+
 def _relative_clause(m):
     """Drop the clause of a :data:`_RELATIVE_CLAUSE` match, not after a word that asks."""
     before = m.group('before')
@@ -2776,7 +2801,7 @@ def _relative_clause(m):
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _plain_phrasing(_from_key_values(said))
-    said, read_as = _colours_said_otherwise(said)
+    said, read_as, symbols = _colours_said_otherwise(said)
     said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _RELATIVE_CLAUSE.sub(_relative_clause, said)))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
@@ -2872,13 +2897,16 @@ def _parse(text):
                      refused=f'the command says only what not to pick ({names}); CLIP '
                      'cannot score "anything else", so name the object to pick first, as '
                      f'"the <object to pick>, not the {exclude[0] if exclude else "red ball"}"')
-    if not queries:
+    if not queries or (symbols and not _names_an_object(queries[0])):
         # Nothing but filler, pronouns, counts or symbols ("it", "that one", "the 3", "?",
-        # an emoji): scoring "object" would pick whatever looks most like one.
-        return Query(text=text, what='object',
+        # an emoji): scoring "object" would pick whatever looks most like one. A colour
+        # with a pictograph for the object ("\U0001f534\u26bd") names none in words.
+        shown = ', '.join(f'"{ch}"' for ch in symbols)
+        return Query(text=text, what='object', read_as=read_as, symbols=symbols,
                      refused=f'the command "{text}" names no object to look for (only '
-                     'filler words, pronouns, counts or symbols); name it, e.g. "the red '
-                     'ball" or "the blue one"')
+                     'filler words, pronouns, counts or symbols'
+                     + (f'; the node reads no pictograph: {shown}' if symbols else '')
+                     + '); name it, e.g. "the red ball" or "the blue one"')
     first = queries[0]
     alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
@@ -2888,7 +2916,7 @@ def _parse(text):
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
                  unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one,
-                 remarks=remarks, read_as=read_as)
+                 remarks=remarks, read_as=read_as, symbols=symbols)
 
 
 # The side or size opposite one said with "not" ("not on the left": on the right; "not
@@ -3157,6 +3185,8 @@ def describe(query):
         out['remarks'] = list(query.remarks)
     if query.read_as:
         out['read_as'] = [list(pair) for pair in query.read_as]
+    if query.symbols:
+        out['symbols'] = list(query.symbols)
     return out
 
 

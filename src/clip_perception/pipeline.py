@@ -282,6 +282,8 @@ class Pipeline:
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
         notes += [f'read "{said}" as the colour "{colour}"' for said, colour in query.read_as]
+        notes += [f'dropped "{ch}": the node reads no pictograph; say what it stands for in '
+                  'words' for ch in query.symbols]
         notes += [n for n in (speaker_side_note(query),) if n]
         notes += [unchecked_note(u) for u in query.unchecked]
         notes += [f'"{r}" was read as a remark about the object, not as an object to look for'
