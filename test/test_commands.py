@@ -436,7 +436,7 @@ def test_a_shade_of_a_colour_finds_that_colour_and_says_so(pipeline, four, comma
     res = run(pipeline, four, command)
     assert res.what == f'{colour} {shape}'
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
-    assert f'as the colour "{colour}"' in res.reason
+    assert f'as "{colour}"' in res.reason
 
 
 @pytest.mark.parametrize('command, colour, shape', [('grab the \U0001f534 ball', 'red', 'ball'),
@@ -446,9 +446,19 @@ def test_a_colour_emoji_finds_that_colour_and_says_so(pipeline, four, command, c
     res = run(pipeline, four, command)
     assert res.what == f'{colour} {shape}'
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
-    assert f'as the colour "{colour}"' in res.reason
+    assert f'as "{colour}"' in res.reason
 
 
 def test_another_pictograph_is_named_in_the_reason(pipeline, four):
     res = run(pipeline, four, 'the red ball \u2b50')
     assert res.status == 'found' and 'dropped "\u2b50"' in res.reason
+
+
+def test_a_homophone_in_a_colour_or_count_slot_is_read_as_meant(pipeline, four, twins):
+    """Before (helper-64): "read ball" scored; "to red balls" any number of red balls."""
+    res = run(pipeline, four, 'the read ball')
+    assert res.what == 'red ball' and res.status == 'found', res.reason
+    assert on(four, res.chosen.box, 'red', 'ball') and 'read "read" as "red"' in res.reason
+    res = run(pipeline, twins, 'pick up to red balls')
+    assert res.status == 'found' and len(res.targets) == 2, res.reason
+    assert res.query.count == 2 and 'read "to" as "two"' in res.reason

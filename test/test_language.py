@@ -2473,3 +2473,44 @@ def test_another_pictograph_is_dropped_and_said(text, what, symbol):
 def test_an_object_said_only_as_a_pictograph_is_refused_naming_it(text):
     q = parse_command(text)
     assert q.refused and 'names no object' in q.refused and 'pictograph' in q.refused
+
+
+@pytest.mark.parametrize('text, described, said', [
+    ('the read ball', {'what': 'red ball'}, 'read'),
+    ('the blew mug', {'what': 'blue mug'}, 'blew'),
+    ('grab the big read ball', {'what': 'red ball', 'size': 'largest'}, 'read'),
+    ('two read balls', {'what': 'red ball', 'plural': True, 'count': 2}, 'read'),
+    ('pick up to red balls', {'what': 'red ball', 'plural': True, 'count': 2}, 'to'),
+    ('the for cubes', {'what': 'cube', 'plural': True, 'count': 4}, 'for'),
+    ('the to mugs', {'what': 'mug', 'plural': True, 'count': 2}, 'to'),
+    ('grab too blue mugs', {'what': 'blue mug', 'plural': True, 'count': 2}, 'too'),
+    ('pick up the for large blue mugs', {'what': 'blue mug', 'plural': True, 'count': 4,
+                                         'size': 'largest'}, 'for'),
+])
+def test_a_homophone_where_it_cannot_be_the_word_meant_is_read_as_meant(text, described,
+                                                                        said):
+    """A recogniser's "read", "blew", "to", "for" in a colour or count slot (helper-64).
+
+    Before: 0 of 9 read as meant: "read ball", "blew mug" scored; "pick up to red balls"
+    lost the count 2; "the for cubes" was the object "for cube".
+    """
+    q = parse_command(text)
+    d = describe(q)
+    assert d.pop('read_as') == [[said, _HOMOPHONES_READ[said]]] and d == described
+
+
+_HOMOPHONES_READ = {'read': 'red', 'blew': 'blue', 'to': 'two', 'too': 'two', 'for': 'four'}
+
+
+@pytest.mark.parametrize('text, described', [
+    ('read the label', {'what': 'read label'}),
+    ('the ball next to red mugs', {'what': 'ball', 'link': 'next_to',
+                                   'reference': {'what': 'red mug', 'plural': True}}),
+    ('look for red balls', {'what': 'red ball', 'plural': True}),
+    ('go to the balls', {'what': 'ball', 'plural': True}),
+    ('the box for screws', {'what': 'box for screws'}),
+    ('I need to find red balls', {'what': 'red ball', 'plural': True}),
+    ('pick up to 3 balls', {'what': 'ball', 'plural': True, 'count': 3}),
+])
+def test_the_words_themselves_stay_where_they_can_be_meant(text, described):
+    assert describe(parse_command(text)) == described

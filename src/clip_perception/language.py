@@ -1665,8 +1665,30 @@ _EMOJI_COLOURS = {chr(cp): next(w for w in unicodedata.name(chr(cp)).lower().spl
 _PICTOGRAPH = re.compile('[\u2190-\U0010ffff]')
 
 
+# A word a speech recogniser writes for its homophone, where the homophone cannot be the
+# word meant (helper-64: "the read ball", "the blew mug" were scored as said; "pick up to
+# red balls" lost the count 2, "the for cubes" was the object "for cube"): a colour slot
+# (after a determiner or a count and its size words, before another word) holds no
+# "read" or "blew"; a count slot (after "the", "these", "those", "all" or a verb of
+# getting, before colour and size words and a plural noun) no "to", "too" or "for".
+# "read the label", "the ball next to red mugs", "look for red balls" stay.
+_HOMOPHONES = {'read': 'red', 'blew': 'blue', 'to': 'two', 'too': 'two', 'for': 'four'}
+_COLOUR_SLOT = re.compile(
+    rf'\b(?P<pre>{_DETERMINER}|' + '|'.join(_COUNTS) + r'|\d+)\s+(?:(?:'
+    + '|'.join(sorted(_SIZE_WORDS)) + r')\s+)*'
+    r'(?P<word>read|blew)(?=\s+(?!(?:and|or|but|the|a|an|of|to|is|it)\b)[a-z])')
+_COUNT_SLOT = re.compile(
+    r'(?:^|\b(?:the|these|those|all|up|grab|get|find|take|fetch|bring|want|need)\s+)'
+    rf'(?P<word>to|too|for)\s+(?=(?:(?:{"|".join(sorted(_HUES | _SIZE_WORDS))})\s+)*'
+    r'(?P<noun>[a-z]+[^s\s]s)\b)')
+_NO_PLURALS = frozenset({'its', 'this', 'his', 'hers', 'ours', 'yours', 'theirs', 'was', 'has',
+                         'does', 'always', 'towards', 'sometimes', 'thanks', 'pls', 'plus'})
+
+
 def _colours_said_otherwise(said):
     """Read a shade, a held letter or an emoji of a colour in lower-case ``said`` as it.
+
+    And a homophone in a colour or a count slot as the word meant (:data:`_HOMOPHONES`).
 
     :return: ``(said, ((word as said, colour), ...), (pictograph dropped, ...))``; the
         reason names each.
@@ -1690,7 +1712,14 @@ def _colours_said_otherwise(said):
                 read.append((word, colour))
                 return colour
         return word
+    def homophone(m):
+        if m.groupdict().get('noun') in _NO_PLURALS:
+            return m.group()
+        read.append((m.group('word'), _HOMOPHONES[m.group('word')]))
+        return (m.group()[:m.start('word') - m.start()] + _HOMOPHONES[m.group('word')]
+                + m.group()[m.end('word') - m.start():])
     said = _HELD_LETTER.sub(held, _SHADE.sub(shade, said))
+    said = _COUNT_SLOT.sub(homophone, _COLOUR_SLOT.sub(homophone, said))
     return ' '.join(said.split()), tuple(dict.fromkeys(read)), symbols
 
 

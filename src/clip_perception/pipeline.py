@@ -281,7 +281,7 @@ class Pipeline:
                       for w in unknown_words(options[0].what, self.scorer.vocabulary)]
         notes += [f'read "{said}" as "{known}", the word of its closed vocabulary one typo '
                   'from it' for said, known in read]
-        notes += [f'read "{said}" as the colour "{colour}"' for said, colour in query.read_as]
+        notes += [f'read "{said}" as "{word}"' for said, word in query.read_as]
         notes += [f'dropped "{ch}": the node reads no pictograph; say what it stands for in '
                   'words' for ch in query.symbols]
         notes += [n for n in (speaker_side_note(query),) if n]
