@@ -462,3 +462,15 @@ def test_a_homophone_in_a_colour_or_count_slot_is_read_as_meant(pipeline, four, 
     res = run(pipeline, twins, 'pick up to red balls')
     assert res.status == 'found' and len(res.targets) == 2, res.reason
     assert res.query.count == 2 and 'read "to" as "two"' in res.reason
+
+
+@pytest.mark.parametrize('command, what, colour, shape', [
+    ('the colour of the ball', 'ball', 'red', 'ball'),
+    ('something like the blue mug', 'blue mug', 'blue', 'mug'),
+    ('what kind of mug is the blue one', 'blue mug', 'blue', 'mug')])
+def test_a_question_or_likeness_around_the_object_finds_it(pipeline, four, command, what,
+                                                           colour, shape):
+    """Before (helper-64): "colour ball", "like blue mug", "blue what mug" were scored."""
+    res = run(pipeline, four, command)
+    assert res.what == what
+    assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason

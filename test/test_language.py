@@ -2514,3 +2514,31 @@ _HOMOPHONES_READ = {'read': 'red', 'blew': 'blue', 'to': 'two', 'too': 'two', 'f
 ])
 def test_the_words_themselves_stay_where_they_can_be_meant(text, described):
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    ('what kind of ball is the red one', {'what': 'red ball'}),
+    ('what type of mug is the one on the left', {'what': 'mug', 'relation': 'left'}),
+    ('something like a red ball', {'what': 'red ball', 'any_one': True}),
+    ('anything like the blue mug', {'what': 'blue mug'}),
+    ('the colour of the ball', {'what': 'ball'}),
+    ('tell me the colour of the ball', {'what': 'ball'}),
+    ("what's the material of the cube", {'what': 'cube'}),
+    ('the mug that looks like the red one',
+     {'what': 'mug', 'unchecked': ['that looks like the red one']}),
+    ('the cube which looks like the blue one',
+     {'what': 'cube', 'unchecked': ['which looks like the blue one']}),
+    # What a thing said without a noun looks like is the object (session 21), and a
+    # colour chart is an object.
+    ('the one that looks like a ball', {'what': 'ball'}),
+    ('something shaped like a cup', {'what': 'cup'}),
+    ('the colour chart', {'what': 'colour chart'}),
+])
+def test_a_question_or_likeness_around_the_object_names_no_word_of_it(text, described):
+    """Asking of a property, "something like", "looks like" (helper-64).
+
+    Before: "red what ball", "what type mug", "like red ball", "colour ball", "tell colour
+    ball", "material cube"; "the mug that looks like the red one" was the red mug itself;
+    0 of 9 read as here.
+    """
+    assert describe(parse_command(text)) == described
