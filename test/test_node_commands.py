@@ -686,3 +686,27 @@ def test_a_command_after_the_last_frame_is_answered_on_that_frame(probe, start_n
     assert int(_diag(probe).get('frames_reanswered', 0)) == reanswered, _diag(probe)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_what_people_type_is_answered_over_dds_and_the_reading_is_said(probe, start_node):
+    """An emoji colour, a shade, a pronoun alone, through the running node (helper-64).
+
+    Before: "grab the \U0001f7e6 mug" was "mug", "the reddish ball" scored as said, and
+    "grab them all" the plural object "them"; none said how it was read.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    assert_found(probe, node, camera, scene, 'grab the \U0001f7e6 mug', 'blue mug',
+                 centre[('blue', 'mug')])
+    det = next(d for d in answered(probe, 'grab the \U0001f7e6 mug') if 'position' in d)
+    assert det['parsed']['read_as'] == [['\U0001f7e6', 'blue']], det
+    assert 'read "\U0001f7e6" as "blue"' in det['reason'], det
+    assert_found(probe, node, camera, scene, 'the reddish ball', 'red ball',
+                 centre[('red', 'ball')])
+    camera.command('grab them all')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'grab them all'))
+    det = answered(probe, 'grab them all')[-1]
+    assert det['status'] == 'refused' and 'names no object' in det['reason'], det
+    log = node.output()
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0
