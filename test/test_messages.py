@@ -275,9 +275,61 @@ def test_planar_4_2_0_and_video_library_names_are_read_as_their_layouts():
     # Read in the other plane order, red and blue trade places.
     assert not _close(image_to_rgb('yv12', h, w, w, i420), rgb, 12)
     assert {'i420', 'yv12', 'yvyu'} <= set(supported_colour_encodings())
-    # Planar chroma rows would be half a padded step: refused, saying so.
-    with pytest.raises(MessageError, match='without row padding'):
-        image_to_rgb('i420', h, w, w + 16, b'\0' * ((w + 16) * h * 3 // 2))
+
+
+def _v4l2_planes(planes, pad_bytes):
+    """Bytes of ``planes`` (2-D uint8 arrays) with each row padded as V4L2 lays them out.
+
+    ``pad_bytes`` is the padding after each of the luma plane's rows; a chroma plane's rows
+    are padded in proportion to their length (half for 4:2:0's U and V, twice for NV24's
+    CbCr), the pad bytes 255 so that reading them shows.
+    """
+    luma = planes[0].shape[1]
+    out = []
+    for plane in planes:
+        pad = pad_bytes * plane.shape[1] // luma
+        out.append(np.pad(plane, ((0, 0), (0, pad)), constant_values=255).tobytes())
+    return b''.join(out)
+
+
+@pytest.mark.parametrize('pad', [16, 2, 80])
+def test_planar_yuv_with_padded_rows_reads_each_plane_at_its_own_stride(pad):
+    """Chroma planes of padded YUV are read at the stride V4L2 gives them, not luma's.
+
+    The kernel's pixel format pages (Documentation/userspace-api/media/v4l/pixfmt-nv24.rst,
+    pixfmt-yuv420.rst): "If the Y plane has pad bytes after each row, then the CbCr plane
+    has twice as many pad bytes after its rows" (NV24), "... the Cr and Cb planes have half
+    as many pad bytes after their rows" (YUV420/YVU420, this node's i420/yv12); ``step``
+    is the Y plane's. helper-62 left NV24 so: its CbCr rows were read as two luma-stride
+    rows, the second half of each from the padding (false colours, nothing said), and
+    padded i420/yv12 were refused while the layout is defined.
+    """
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    step = w + pad
+    yuv = _ycbcr601(rgb).astype(np.uint8)
+    nv24 = _v4l2_planes([yuv[..., 0], yuv[..., 1:].reshape(h, 2 * w)], pad)
+    assert len(nv24) == 3 * step * h
+    assert _close(image_to_rgb('nv24', h, w, step, nv24), rgb, 3)
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    for encoding, code in (('i420', cv2.COLOR_BGR2YUV_I420), ('yv12', cv2.COLOR_BGR2YUV_YV12)):
+        flat = cv2.cvtColor(bgr, code).reshape(-1)
+        planes = [flat[:h * w].reshape(h, w), flat[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),
+                  flat[h * w * 5 // 4:].reshape(h // 2, w // 2)]
+        data = _v4l2_planes(planes, pad)
+        assert len(data) == step * h * 3 // 2
+        assert _close(image_to_rgb(encoding, h, w, step, data), rgb, 12), encoding
+    # NV12's interleaved chroma rows are as long as luma's: the same stride, as before.
+    nv12 = _v4l2_planes([yuv[..., 0], yuv[::2, ::2, 1:].reshape(h // 2, w)], pad)
+    assert _close(image_to_rgb('nv12', h, w, step, nv12), rgb, 12)
+
+
+def test_planar_4_2_0_with_an_odd_step_is_refused_saying_why():
+    """An odd padded step gives 4:2:0's U and V planes no whole row length: refused."""
+    h, w = 32, 48
+    with pytest.raises(MessageError, match='odd') as err:
+        image_to_rgb('i420', h, w, w + 3, b'\0' * ((w + 3) * h * 3 // 2))
+    assert err.value.kind == 'layout'
 
 
 def test_16uc1_on_the_colour_topic_is_read_as_grey_and_named_as_depth():

@@ -544,8 +544,10 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     the bits the sensor fills (:func:`to_8_bits`).
 
     :param data: ``bytes`` (or any buffer) of ``step * height`` bytes (``nv12``/``nv21``,
-        ``i420``/``yv12``: ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``,
-        ``step`` = width).
+        ``i420``/``yv12``: ``step * height * 3 / 2``; ``nv24``: ``step * height * 3``).
+        For the planar encodings ``step`` is the Y plane's, and the chroma planes' rows are
+        padded as V4L2 lays them out: as much (``nv12``/``nv21``), half as much
+        (``i420``/``yv12``) or twice as much (``nv24``).
     :param is_bigendian: byte order of 16-bit encodings.
     :param notes: a list, or None; a line is appended for each thing read otherwise than
         the message states it: an encoding in other capitals or with spaces around it
@@ -599,17 +601,50 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
             raise MessageError('layout', f'{encoding} image is {width}x{height}; 4:2:0 needs '
                                'even sides')
         if encoding in PLANAR420_ENCODINGS and step != width:
-            # Each chroma plane's rows would be half the step: no layout all planes share.
-            raise MessageError('layout', f'{encoding} image with step {step} for width '
-                               f'{width}: planar 4:2:0 is read without row padding only')
+            return cv2.cvtColor(_padded_planar420(data, height, width, step, encoding),
+                                YUV420_ENCODINGS[encoding])
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
         return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), YUV420_ENCODINGS[encoding])
     if encoding == 'nv24':
-        # Y plane, then one interleaved U, V plane at full resolution (4:4:4).
+        # Y plane, then one interleaved U, V plane at full resolution (4:4:4), whose rows
+        # are twice luma's, padding included (V4L2's pixfmt-nv24: "twice as many pad
+        # bytes"): H rows of 2 x step bytes. Read at luma's stride, each chroma row's
+        # second half came from the padding (helper-62's left-alone).
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3)[..., 0]
-        y, uv = px[:height], px[height:].reshape(height, width, 2)
+        y = px[:height]
+        uv = np.frombuffer(data, np.uint8, count=2 * step * height, offset=step * height)
+        uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+def _padded_planar420(data, height, width, step, encoding):
+    """Return planar 4:2:0 with padded rows as the packed (H * 3 / 2, W) uint8 OpenCV reads.
+
+    V4L2's layout (Documentation/userspace-api/media/v4l/pixfmt-yuv420.rst): "If the Y
+    plane has pad bytes after each row, then the Cr and Cb planes have half as many pad
+    bytes after their rows", so ``step`` is the Y plane's and each chroma plane's rows are
+    ``step / 2`` bytes; ``data`` is ``step * height * 3 / 2`` bytes, as unpadded. Before,
+    a padded step was refused although the layout is defined.
+
+    :param data: the message's ``data`` (any buffer).
+    :param step: the Y plane's row length in bytes, more than ``width``.
+    :param encoding: ``'i420'`` or ``'yv12'``, for messages.
+    :return: (H * 3 / 2, W) uint8, C-contiguous: Y, then the two chroma planes packed.
+    :raises MessageError: an odd ``step`` (no whole chroma row length), or a data length
+        other than ``step * height * 3 / 2``.
+    """
+    if step % 2:
+        raise MessageError('layout', f'{encoding} image with step {step} for width {width}: '
+                           'an odd step gives its half-size U and V planes no whole row '
+                           'length (V4L2 pads them half as much as the Y plane)')
+    y = _view(data, height, width, step, 1, np.uint8, 'image',
+              rows=height * 3 // 2)[:height, :, 0]
+    chroma = np.frombuffer(data, np.uint8, count=step * height // 2, offset=step * height)
+    chroma = chroma.reshape(height, step // 2)[:, :width // 2]
+    # OpenCV's packed layout: each chroma plane is (H / 2) x (W / 2) bytes, two of its rows
+    # to a W-byte row.
+    return np.concatenate([y, chroma.reshape(height // 2, width)])
 
 
 # The byte of each pair that holds luma in a packed 4:2:2 encoding, and the encoding of
