@@ -104,15 +104,51 @@ def test_png_16uc1_and_format_variants():
 
 
 @pytest.mark.parametrize('fmt, needle', [
-    ('jpeg', 'depth encoding must be 16UC1 or 32FC1'),
-    ('rgb8; jpeg compressed bgr8', 'depth encoding must be'),
-    ('16UC1; compressed png', 'is not compressedDepth'),
+    ('jpeg', 'names no depth encoding: write "16UC1; compressedDepth png"'),
+    ('rgb8; jpeg compressed bgr8', 'names no depth encoding'),
+    ('bgr8; compressedDepth', 'depth encoding must be 16UC1 or 32FC1'),
+    ('16UC1; compressedDepth png png', 'is not compressedDepth'),
     ('16UC1; compressedDepth zstd', 'zstd" is not supported'),
 ])
 def test_wrong_formats_are_refused_with_the_reason(fmt, needle):
     _, data = compressed_depth.encode(np.ones((4, 4), np.uint16), 'png', '16UC1')
     with pytest.raises(MessageError, match=needle):
         compressed_depth_to_array(fmt, data)
+
+
+@pytest.mark.parametrize('fmt, compression, encoding', [
+    ('16UC1; png compressed ', 'png', '16UC1'),  # the compressed transport's format
+    ('16UC1; png compressed ', 'rvl', '16UC1'),
+    ('32FC1; png compressed ', 'png', '32FC1'),
+    ('16UC1; compressed png', 'png', '16UC1'),
+    ('16UC1', 'rvl', '16UC1'),                   # the encoding alone
+])
+def test_a_compressed_depth_payload_under_another_format_is_read_by_its_payload(
+        fmt, compression, encoding):
+    """A 12-byte header and a PNG or RVL under a format not saying compressedDepth is read.
+
+    A publisher writing the compressedDepth wire prefix itself (realsenseai/librealsense
+    #15556; ros4hri/hri_body_detect#2 reads it by the PNG signature) with the compressed
+    transport's format, or the encoding alone. helper-62 left it refused on every message
+    as "not compressedDepth ...; is this the compressed (colour) transport?": the payload
+    decides, as for the compression word, and the format to write is said.
+    """
+    rng = np.random.default_rng(5)
+    depth = (_mm(rng, 12, 16, 0.1) if encoding == '16UC1' else
+             rng.uniform(0.4, 3.0, (12, 16)).astype(np.float32))
+    right, data = compressed_depth.encode(depth, compression, encoding)
+    expected = compressed_depth_to_array(right, data)
+    for transport in ('compressed', 'compressedDepth'):
+        notes = []
+        out = compressed_depth_to_array(fmt, data, notes=notes, transport=transport)
+        np.testing.assert_allclose(out, expected, equal_nan=True)
+        assert [n.kind for n in notes] == (['compressed_format'] + (
+            ['depth_transport'] if transport == 'compressed' else [])), transport
+        assert f'decoded as "{encoding}; compressedDepth {compression}"' in notes[0]
+    # A payload that is neither a PNG nor RVL after the header is still refused so.
+    with pytest.raises(MessageError, match='not a readable PNG or TIFF|not compressedDepth'):
+        compressed_depth_to_array(fmt, data[:12] + b'neither png nor rvl' * 3,
+                                  transport='compressed')
 
 
 @pytest.mark.parametrize('fmt, ext', [

@@ -3516,10 +3516,22 @@ def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
     not compressedDepth") and every answer went without depth. Now read as the format
     it spells, pose within 12 mm, warned once, counted ``depth_compressed_format``.
     """
-    node, camera, scene = _compressed_depth_node(probe, start_node)
+    node = _posed_with_compressed_depth(probe, start_node, 'compressedDepth', (
+        ('16uc1; compressedDepth png', '16UC1', 'png'),
+        ('32FC1; compresseddepth RVL', '32FC1', 'rvl')))
+    assert node.output().count('is not written as image_transport writes it') == 1
+    assert node.stop() == 0
+
+
+def _posed_with_compressed_depth(probe, start_node, transport, cases):
+    """Pose the red ball on compressedDepth payloads sent under each case's format.
+
+    :param cases: ``(format written, encoding, compression)`` triples.
+    :return: the node, its ``depth_compressed_format`` counted once a case.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node, transport)
     red = obj(scene, 'red', 'ball')
-    for written, encoding, compression in (('16uc1; compressedDepth png', '16UC1', 'png'),
-                                           ('32FC1; compresseddepth RVL', '32FC1', 'rvl')):
+    for written, encoding, compression in cases:
         depth = scene.depth_16uc1() if encoding == '16UC1' else scene.depth_32fc1()
         data = compressed_depth.encode(depth, compression, encoding)[1]
 
@@ -3531,9 +3543,24 @@ def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
         assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012, \
             written
         assert 'depth' not in detections(probe)[-1]['reason'], detections(probe)[-1]
-    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_format', 0)) >= 2)[2]
-    assert int(values.get('depth_compressed_format', 0)) >= 2, values
-    assert node.output().count('is not written as image_transport writes it') == 1
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_format', 0)) >=
+                       len(cases))[2]
+    assert int(values.get('depth_compressed_format', 0)) >= len(cases), values
+    return node
+
+
+def test_a_compressed_depth_payload_under_the_compressed_format_is_posed(probe, start_node):
+    """A 12-byte header and a PNG or RVL under "16UC1; png compressed " is read as it is.
+
+    A publisher writing compressedDepth's wire prefix itself (realsenseai/librealsense
+    #15556) with the compressed transport's format or the encoding alone: before, every
+    message was refused ("not compressedDepth ...; is this the compressed (colour)
+    transport?", helper-62's left-alone) and every answer was no_depth. Now the payload
+    decides: pose within 12 mm, warned once, counted ``depth_compressed_format``.
+    """
+    node = _posed_with_compressed_depth(probe, start_node, 'compressed', (
+        ('16UC1; png compressed ', '16UC1', 'png'), ('16UC1', '16UC1', 'rvl')))
+    assert node.output().count('is no compressedDepth format') == 1, node.output()
     assert node.stop() == 0
 
 

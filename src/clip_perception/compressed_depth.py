@@ -99,13 +99,67 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
     if len(raw) <= HEADER_BYTES:
         raise CompressedDepthError('corrupt', f'compressedDepth message is {len(raw)} bytes: '
                                    f'no room for the {HEADER_BYTES}-byte header and an image')
-    _, quant_a, quant_b = struct.unpack('<iff', raw[:HEADER_BYTES])
-    payload = raw[HEADER_BYTES:]
-    values, sent = _decode_payload(payload, compression, max_side, max_pixels)
+    values, sent = _decode_payload(raw[HEADER_BYTES:], compression, max_side, max_pixels)
     if sent != compression and notes is not None:
         notes.append(f'compressedDepth format "{fmt}" says {compression} but its payload is '
                      f'{sent.upper()}: decoded as {sent.upper()} (the data decides); write '
                      f'"{encoding}; compressedDepth {sent}" in the publisher')
+    return _to_metres(encoding, raw, values, depth_scale)
+
+
+def decode_mislabelled(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
+    """Decode a compressedDepth payload sent under a format that is no compressedDepth one.
+
+    A publisher that writes the 12-byte header and the PNG or RVL itself (a hand-made
+    republisher, an SDK writing bags: realsenseai/librealsense#15556 writes this wire
+    prefix; ros4hri/hri_body_detect#2 decodes it by looking for the PNG signature) may
+    leave the format of image_transport's other transport, ``"16UC1; png compressed "``,
+    or the encoding alone. Before, each message was refused as "not compressedDepth ...
+    is this the compressed (colour) transport?", which it was not. The data decides, as
+    for the compression word (:func:`_decode_payload`): a PNG after the header, or an RVL
+    stream its size fills, is read with the depth encoding the format's first word names,
+    and a line saying so is added to ``notes``.
+
+    :param fmt: the message's ``format``.
+    :param data: the message's ``data`` (bytes-like).
+    :return: (H, W) float32 metres, NaN = no reading; None when ``fmt`` says
+        compressedDepth (its own error stands) or the data holds no compressedDepth
+        payload.
+    :raises CompressedDepthError: a compressedDepth payload under a format whose first
+        word names no depth encoding (``16UC1`` or ``32FC1``), or as :func:`decode`.
+    """
+    if 'compresseddepth' in (fmt or '').lower():
+        return None  # it says compressedDepth: what it says wrong is said by parse_format
+    raw = bytes(data)
+    payload = raw[HEADER_BYTES:]
+    if len(raw) <= HEADER_BYTES:
+        return None
+    if payload[:8] == b'\x89PNG\r\n\x1a\n':
+        sent = 'png'
+    else:
+        try:
+            _decode_rvl(payload, max_side, max_pixels)
+        except CompressedDepthError:
+            return None
+        sent = 'rvl'
+    encoding = _ENCODINGS.get((fmt or '').partition(';')[0].strip().lower())
+    if encoding is None:
+        raise CompressedDepthError('encoding', f'depth (format "{fmt}") holds a compressedDepth '
+                                   f'payload ({HEADER_BYTES}-byte header, then {sent.upper()}), '
+                                   'but its format names no depth encoding: write "16UC1; '
+                                   f'compressedDepth {sent}" (or 32FC1) in the publisher')
+    values, sent = _decode_payload(payload, sent, max_side, max_pixels)
+    if notes is not None:
+        notes.append(f'depth format "{fmt}" is no compressedDepth format, but its data is a '
+                     f'compressedDepth payload ({HEADER_BYTES}-byte header, then '
+                     f'{sent.upper()}): decoded as "{encoding}; compressedDepth {sent}"; '
+                     'write that in the publisher')
+    return _to_metres(encoding, raw, values, depth_scale)
+
+
+def _to_metres(encoding, raw, values, depth_scale):
+    """Metres of decoded ``values`` ((H, W) uint16) of ``encoding``, with ``raw``'s header."""
+    _, quant_a, quant_b = struct.unpack('<iff', raw[:HEADER_BYTES])
     if encoding == '16UC1':
         out = values.astype(np.float32) * np.float32(depth_scale)
         out[(values == 0) | (values == np.iinfo(np.uint16).max)] = np.nan

@@ -1770,16 +1770,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         try:
             depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
         except compressed_depth.CompressedDepthError as exc:
-            # "16UC1; png compressed " on data that is no image and no compressedDepth
-            # payload either: say what it is not, not "the compressed (colour) transport?".
-            plain = re.search(r'\b(png|tiff?|jpe?g)\s+compressed\b', fmt or '', re.IGNORECASE)
-            if plain and not _compressed_depth_png(raw):
-                video = _video_stream(raw[:16])
-                raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a '
-                                   'readable PNG or TIFF image' +
-                                   (f' (it is an {video} video stream)' if video else '')) \
-                    from None
-            raise MessageError(exc.kind, str(exc)) from None
+            depth = _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc)
         if transport != 'compressedDepth':
             other = 'compressedDepth'
     if notes is not None:
@@ -1790,6 +1781,36 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               f'as {other}; set depth_transport:={other} to say so (it '
                               f'subscribes <depth>/{other}: remap depth to the base topic)'))
     return drop_no_reading_codes(check_depth_units(depth, f'compressed depth "{fmt}"'))
+
+
+def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
+    """Metres of a compressedDepth payload under another format, or ``exc`` as refused.
+
+    The payload decides (:func:`compressed_depth.decode_mislabelled`: a 12-byte header,
+    then a PNG or RVL, under ``"16UC1; png compressed "`` is read as 16UC1 compressedDepth,
+    a line in ``said``). Otherwise ``"16UC1; png compressed "`` on data that is no image and
+    no compressedDepth payload either is refused saying what it is not, not "the
+    compressed (colour) transport?".
+
+    :param exc: the :class:`compressed_depth.CompressedDepthError` of reading ``raw`` as
+        ``fmt`` says.
+    :return: (H, W) float32 metres.
+    :raises MessageError: always, unless a compressedDepth payload was read.
+    """
+    try:
+        depth = compressed_depth.decode_mislabelled(fmt, raw, MAX_SIDE, MAX_PIXELS,
+                                                    depth_scale, said)
+    except compressed_depth.CompressedDepthError as err:
+        raise MessageError(err.kind, str(err)) from None
+    if depth is not None:
+        return depth
+    plain = re.search(r'\b(png|tiff?|jpe?g)\s+compressed\b', fmt or '', re.IGNORECASE)
+    if plain:
+        video = _video_stream(raw[:16])
+        raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a readable '
+                           'PNG or TIFF image' +
+                           (f' (it is an {video} video stream)' if video else ''))
+    raise MessageError(exc.kind, str(exc))
 
 
 def _depth_image(fmt, raw, depth_scale):
