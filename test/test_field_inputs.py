@@ -3629,6 +3629,36 @@ def test_a_camera_info_r_that_is_no_rotation_is_rectified_with_identity_and_said
     assert node.stop() == 0
 
 
+def test_a_camera_info_d_that_is_no_lens_leaves_the_frames_unrectified_and_said(
+        probe, start_node):
+    """camera_info D that no lens has: the frames are used as they come, and it is said.
+
+    orbbec/OrbbecSDK_ROS2#15: a Gemini 2's D "in the 1000s and 100s" beside images
+    "barely visibly distorted"; orbbec/OrbbecSDK_ROS1#8: a rational lens's k3, k4 written
+    into plumb_bob's p1, p2. Before, rectify:=auto made maps of it and smeared every frame
+    (the red ball, near the left edge, lost), with one INFO line. Now the red ball is posed
+    within 1 cm on the pinhole frames, WARN once, counted ``camera_info_no_lens``.
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                               '-p', 'diagnostics_period:=0.3')
+    scene, red, _ = lens_scene()
+    for d in ([1500.0, -800.0, 0.5, 0.3, 200.0], [0.55, -2.6, 1.5, 0.43, -2.4]):
+
+        def no_lens(m, d=d):
+            m.d, m.distortion_model = d, 'plumb_bob'
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=no_lens), (d, node.output())
+        error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+        assert error < 0.01, (d, error)
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('camera_info_no_lens', 0)) >= 2)[2]
+    assert int(values['camera_info_no_lens']) >= 2, values
+    log = node.output()
+    assert log.count('is no plumb_bob lens') == 1 and 'rectifying colour' not in log, log
+    assert node.stop() == 0
+
+
 def _other_size(m):
     """Switch the camera to half its resolution (K and P scaled with it)."""
     m.width, m.height = m.width // 2, m.height // 2

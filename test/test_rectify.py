@@ -6,6 +6,7 @@ import pytest
 
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
+from clip_perception.rectify import NoLensError
 
 W, H = 640, 480
 K = np.array([[520.0, 0.0, 322.0], [0.0, 515.0, 236.0], [0.0, 0.0, 1.0]])
@@ -112,6 +113,38 @@ def test_a_camera_info_that_cannot_be_rectified_says_why(model, d, why):
         make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, K, W, H)
     with pytest.raises(ValueError, match='camera matrix'):
         make_rectifier([0.0] * 9, LENSES['plumb_bob'], [], 'plumb_bob', K, W, H)
+
+
+@pytest.mark.parametrize('model, d', [
+    # orbbec/OrbbecSDK_ROS2#15: a Gemini 2's D "in the 1000s and 100s" for a barely
+    # distorted image
+    ('plumb_bob', [1500.0, -800.0, 0.5, 0.3, 200.0]),
+    # orbbec/OrbbecSDK_ROS1#8: (k1, k2, k3, k4, k5) written into plumb_bob's (k1, k2, p1, p2,
+    # k3): a rational lens's k3 and k4 read as tangential terms
+    ('plumb_bob', [0.55, -2.6, 1.5, 0.43, -2.4]),
+    ('equidistant', [120.0, -40.0, 8.0, 1.0]),
+], ids=['thousands', 'rational_in_plumb_bob_order', 'fisheye_hundreds'])
+def test_a_d_that_is_no_lens_is_refused_saying_so(model, d):
+    """D that no lens has is refused, not made into maps that smear the image.
+
+    Rectified with such a D, 2-8% of the image reads from inside the raw one, or 57% of
+    what does reads it folded back; the node rectified the frames into a smear (the red
+    ball lost or posed off) with only an INFO line, "up to 1602 px at the image border".
+    """
+    with pytest.raises(NoLensError, match=f'is no {model} lens: rectified with it, '):
+        make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, K, W, H)
+
+
+@pytest.mark.parametrize('model, d', [
+    *LENSES.items(),
+    ('plumb_bob', [0.3, 0.1, 0.0, 0.0, 0.0]),  # a pincushion: 85% inside, black corners
+    ('plumb_bob', [-0.2, 0.05, 0.05, 0.0, 0.0]),  # a strong tangential term: no fold
+    # a rational_polynomial whose large numerator and denominator terms cancel: a lens
+    ('rational_polynomial', [120.0, 45.0, 0.0, 0.0, 3.0, 120.3, 60.0, 5.0]),
+])
+def test_lenses_with_large_or_outward_distortion_are_still_lenses(model, d):
+    rect = make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, K, W, H)
+    assert rect.model == model
 
 
 def test_distortion_is_any_coefficient_not_zero_nan_included():

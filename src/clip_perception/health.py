@@ -386,7 +386,7 @@ class Health:
                          'colour_compressed_base64', 'depth_depth_transport',
                          'colour_depth_encoding', 'colour_yuv_order',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
-                         'camera_info_rotation',
+                         'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))

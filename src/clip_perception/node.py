@@ -153,6 +153,7 @@ from clip_perception.messages import zstd_to_depth
 from clip_perception.messages import zstd_to_rgb
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
+from clip_perception.rectify import NoLensError
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import DUPLICATE_WINDOW
@@ -367,6 +368,7 @@ class PerceptionMixin:
         self._info_size_note = ''  # camera_info_size_note of the last one
         # Rectification maps of the last camera_info with distortion (_rectifier_for).
         self._rectifier = self._rectifier_key = None
+        self._no_lens_key = None  # the camera_info key whose D is no lens: not made again
         # (intrinsics, key, Rectifier or None) of the last camera_infos accepted, as many
         # as the sync keeps: a frame is rectified with the maps of the camera_info it is
         # paired with, not the newest (_frame_rectifier). Replaced whole, never mutated:
@@ -937,7 +939,7 @@ class PerceptionMixin:
         self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
-        self._rectifier = self._rectifier_key = None
+        self._rectifier = self._rectifier_key = self._no_lens_key = None
         self._rectifiers = ()
         self._colour_size = self._info_unsized = None
         for timer in (self._diag_timer, self._sync_timer):
@@ -1614,6 +1616,8 @@ class PerceptionMixin:
             if made is not None and made_key == key:
                 self._rectifier_key = key  # back to a calibration kept: not made again
                 return made
+        if key == self._no_lens_key:
+            return None
         why = None
         if max(msg.binning_x, msg.binning_y) > 1 or any(roi_box):
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
@@ -1625,6 +1629,15 @@ class PerceptionMixin:
                 made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height),
                                       msg.d, msg.r, msg.distortion_model, new_k,
                                       intr.width, intr.height)
+            except NoLensError as exc:
+                # image_proc would smear the frames too: used as they come, and said.
+                self._no_lens_key = key
+                self.health.count('camera_info_no_lens')
+                self._warn_once('camera_info_no_lens', f'camera_info {exc}: images on '
+                                f'{topic} are used as they come, not rectified (poses off '
+                                'towards the edges if the lens does distort them): fix D in '
+                                'the driver, or set rectify:=never if the images need none')
+                return None
             except ValueError as exc:
                 why = str(exc)
         if why is not None:

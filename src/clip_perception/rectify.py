@@ -33,6 +33,21 @@ FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4')
 # Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
 # R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
 ROTATION_TOLERANCE = 1e-3
+# What a lens's rectification maps look like, rectified onto its own camera matrix: most
+# of the view kept (0.85 to 1.0 of the pixels read from inside the raw image) and no fold
+# (each row's raw x, each column's raw y increasing: 0 pixels otherwise), for a strong
+# barrel (k1 -0.35, -0.45), a pincushion (k1 +0.3), an Azure Kinect's rational_polynomial,
+# a RealSense D455's plumb_bob, a T265 fisheye, a wide 1280x720 barrel. D that is no lens
+# reads the view from outside the image (coefficients in the 1000s,
+# orbbec/OrbbecSDK_ROS2#15: 0.02 inside; a fisheye D in the 100s: 0.08) or folds it (a
+# rational lens's k3 k4 written as plumb_bob's p1 p2, orbbec/OrbbecSDK_ROS1#8: 0.57 of the
+# pixels inside folded).
+MIN_SHARE_INSIDE = 0.5
+MAX_SHARE_FOLDED = 0.05
+
+
+class NoLensError(ValueError):
+    """CameraInfo.D whose rectification reads mostly from outside the raw image."""
 
 
 def has_distortion(d):
@@ -156,6 +171,11 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     :param width: image width (px, > 0).
     :param height: image height (px, > 0).
     :return: :class:`Rectifier`.
+    :raises NoLensError: D that is no lens: rectified with it, less than
+        :data:`MIN_SHARE_INSIDE` of the image would read from inside the raw one, or more
+        than :data:`MAX_SHARE_FOLDED` of it folded back (a driver's D in other units or
+        another order than its model, orbbec/OrbbecSDK_ROS2#15: before, the node rectified
+        the frames into a smear without a word).
     :raises ValueError: an unknown model, a coefficient count the model does not have,
         NaN or inf coefficients, a K that is not a camera matrix, or a size of zero. The
         message says which.
@@ -178,6 +198,11 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     else:
         maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
     map_x, map_y = maps
+    why = _no_lens(map_x, map_y)
+    if why:
+        raise NoLensError(f'D [{", ".join(f"{v:g}" for v in d)}] is no {model} lens: '
+                          f'rectified with it, {why}; coefficients in other units or another '
+                          'order than the model takes')
     fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
     return Rectifier(width, height, new_k, model,
                      _border_shift(map_x, map_y), fixed, (map_x, map_y), note)
@@ -215,6 +240,29 @@ def rotation(r):
     row = ', '.join(f'{v:g}' for v in values)
     return np.eye(3), (f'camera_info R [{row}] {why}: rectified with R = identity '
                        "(a monocular camera's); recalibrate or fix the R the driver sends")
+
+
+def _no_lens(map_x, map_y):
+    """Say how rectification maps are no lens's (str), or '' when they may be one.
+
+    :param map_x: (H, W) float32, the raw x each rectified pixel reads (NaN: none).
+    :param map_y: (H, W) float32, its raw y.
+    """
+    h, w = map_x.shape
+    with np.errstate(invalid='ignore'):
+        inside = (map_x >= 0) & (map_x <= w - 1) & (map_y >= 0) & (map_y <= h - 1)
+        folded = np.zeros_like(inside)
+        folded[:, 1:] |= np.diff(map_x, axis=1) <= 0
+        folded[1:, :] |= np.diff(map_y, axis=0) <= 0
+    share = float(inside.mean())
+    if share < MIN_SHARE_INSIDE:
+        return (f'{share:.0%} of the image reads from inside the raw one (a lens keeps over '
+                f'{MIN_SHARE_INSIDE:.0%})')
+    fold = float((folded & inside).sum()) / max(int(inside.sum()), 1)
+    if fold > MAX_SHARE_FOLDED:
+        return (f'{fold:.0%} of the image reads the raw one folded back (a lens maps each '
+                'row and column of it in order)')
+    return ''
 
 
 def _border_shift(map_x, map_y):
