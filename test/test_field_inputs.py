@@ -3659,6 +3659,69 @@ def test_a_camera_info_d_that_is_no_lens_leaves_the_frames_unrectified_and_said(
     assert node.stop() == 0
 
 
+DEBUG_IMAGE, DEBUG_INFO = '/clip_perception/debug_image', '/clip_perception/camera_info'
+
+
+def _debug_pair(probe):
+    """``(Image, CameraInfo)`` of the newest debug image with a camera_info of its stamp."""
+    infos = {(m.header.stamp.sec, m.header.stamp.nanosec): m
+             for m in probe.messages(DEBUG_INFO)}
+    for img in reversed(probe.messages(DEBUG_IMAGE)):
+        info = infos.get((img.header.stamp.sec, img.header.stamp.nanosec))
+        if info is not None:
+            return img, info
+    return None
+
+
+def test_the_debug_image_has_the_camera_info_of_its_pixels_beside_it(probe, start_node):
+    """``~/camera_info`` beside ``~/debug_image``: the pinhole model the node posed with.
+
+    RViz's Camera display and Foxglove's Image panel look for an image's camera model at
+    its sibling ``camera_info`` topic (image_transport's getCameraInfoTopic;
+    surfertas/ros2_ipcamera#21: "No CameraInfo received on /ipcamera/camera_info. Topic
+    may not exist"; ros2/rviz#207): none was published, so neither could draw ``~/markers``
+    over ``~/debug_image`` (0 camera_infos). Now one per debug image, of its stamp, frame
+    and size: the camera's for pinhole frames, D zero and P's matrix for frames the node
+    rectified, the camera matrix scaled for an image scaled down from its camera_info.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    probe.listen(Image, DEBUG_IMAGE)
+    probe.listen(CameraInfo, DEBUG_INFO)
+    lens, _, lens_k = lens_scene()
+    intr = scene.intrinsics
+
+    def doubled(m):
+        m.width, m.height = intr.width * 2, intr.height * 2
+        m.k = [intr.fx * 2, 0.0, (intr.cx + 0.5) * 2 - 0.5, 0.0, intr.fy * 2,
+               (intr.cy + 0.5) * 2 - 0.5, 0.0, 0.0, 1.0]
+        m.p = [0.0] * 12
+        return m
+
+    def raw(m):
+        m.d, m.distortion_model = LENS, 'plumb_bob'
+        return m
+    through_lens = {'info': raw, 'colour': lambda m: distorted(m, lens_k, LENS, False),
+                    'depth': lambda m: distorted(m, lens_k, LENS, True)}
+    for what, shown, kwargs, k in (
+            ('pinhole', scene, {}, np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)),
+            ('scaled', scene, {'info': doubled}, None),
+            ('rectified', lens, through_lens, lens_k)):
+        probe.clear()
+        assert feed_until(camera, shown, lambda: _debug_pair(probe) is not None, **kwargs), \
+            (what, node.output())
+        img, info = _debug_pair(probe)
+        assert info.header.frame_id == img.header.frame_id, what
+        assert (info.width, info.height) == (img.width, img.height), what
+        assert not any(info.d) and info.distortion_model == 'plumb_bob', what
+        got = np.array(info.k).reshape(3, 3)
+        want = k if k is not None else np.array([[intr.fx, 0.0, intr.cx],
+                                                 [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]])
+        np.testing.assert_allclose(got, want, atol=1e-6, err_msg=what)
+        np.testing.assert_allclose(np.array(info.p).reshape(3, 4)[:, :3], got, err_msg=what)
+        assert list(info.r) == [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0], what
+    assert node.stop() == 0
+
+
 def _other_size(m):
     """Switch the camera to half its resolution (K and P scaled with it)."""
     m.width, m.height = m.width // 2, m.height // 2

@@ -35,6 +35,7 @@ from clip_perception.messages import MessageError
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
+from clip_perception.messages import pinhole_camera_info_fields
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
@@ -330,6 +331,26 @@ def test_planar_4_2_0_with_an_odd_step_is_refused_saying_why():
     with pytest.raises(MessageError, match='odd') as err:
         image_to_rgb('i420', h, w, w + 3, b'\0' * ((w + 3) * h * 3 // 2))
     assert err.value.kind == 'layout'
+
+
+def test_the_debug_image_camera_info_is_the_pinhole_model_posed_with():
+    """``~/camera_info`` fields: the camera matrix in K and P, no distortion, no baseline.
+
+    A consumer projecting a pose with them (RViz's Camera display, Foxglove's Image
+    panel: image_geometry's u = fx x / z + cx) lands on the pixel the node read it from.
+    """
+    intr = Intrinsics(612.5, 611.0, 318.25, 241.5, 640, 480)
+    fields = pinhole_camera_info_fields(intr)
+    assert (fields['width'], fields['height']) == (640, 480)
+    assert fields['distortion_model'] == 'plumb_bob' and fields['d'] == [0.0] * 5
+    k, p = np.array(fields['k']).reshape(3, 3), np.array(fields['p']).reshape(3, 4)
+    assert np.array_equal(k, [[612.5, 0.0, 318.25], [0.0, 611.0, 241.5], [0.0, 0.0, 1.0]])
+    assert np.array_equal(p[:, :3], k) and not p[:, 3].any()
+    assert np.array_equal(np.array(fields['r']).reshape(3, 3), np.eye(3))
+    point = np.array([0.12, -0.05, 0.8, 1.0])
+    u, v, w = p @ point
+    assert (u / w, v / w) == pytest.approx((612.5 * 0.15 + 318.25, 611.0 * -0.0625 + 241.5))
+    assert all(isinstance(x, float) for x in fields['k'] + fields['p'] + fields['d'])
 
 
 def test_16uc1_on_the_colour_topic_is_read_as_grey_and_named_as_depth():

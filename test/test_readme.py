@@ -28,7 +28,8 @@ def test_topics_and_commands_are_documented():
     text = readme()
     for topic in ('`image`', '`image/compressed`', '`camera_info`', '`depth`', '`command`',
                   '`~/target_pose`', '`~/target_poses`', '`~/detection_json`', '`~/detection`',
-                  '`~/debug_image`', '`~/markers`', '`~/active_command`', '`/diagnostics`'):
+                  '`~/debug_image`', '`~/camera_info`', '`~/markers`', '`~/active_command`',
+                  '`/diagnostics`'):
         assert topic in text, topic
     with open(os.path.join(REPO, 'setup.py')) as f:
         scripts = re.findall(r"'(clip_perception_\w+) = ", f.read())

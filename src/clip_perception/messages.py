@@ -2022,6 +2022,32 @@ def rgb_to_image_fields(rgb):
     return 'rgb8', h, w, w * 3, rgb.tobytes()
 
 
+def pinhole_camera_info_fields(intrinsics):
+    """``sensor_msgs/CameraInfo`` fields of the pinhole model the node posed a frame with.
+
+    Published beside ``~/debug_image`` as ``~/camera_info``: RViz's Camera display and
+    Foxglove's Image panel find an image's camera model at its sibling ``camera_info``
+    topic (image_transport's ``getCameraInfoTopic``) to draw 3D markers over it, and
+    found none (surfertas/ros2_ipcamera#21, "No CameraInfo received on ... Topic may not
+    exist"). The debug image is the frame as the node read it: rectified here or upstream,
+    or taken as pinhole, at the image's size (a camera_info of the full camera scaled to
+    it), so its model is ``intrinsics`` with no distortion: ``D`` zero, ``R`` identity,
+    ``K`` and ``P``'s 3x3 the camera matrix (pixels), ``P``'s Tx and Ty 0.
+
+    :param intrinsics: :class:`~clip_perception.geometry.Intrinsics` of the published image
+        (width and height in pixels, > 0).
+    :return: dict of ``width``, ``height`` (int), ``distortion_model`` (``'plumb_bob'``),
+        ``d`` (5 floats), ``k``, ``r`` (9 floats, row-major), ``p`` (12 floats, row-major).
+    """
+    fx, fy, cx, cy = (float(v) for v in (intrinsics.fx, intrinsics.fy, intrinsics.cx,
+                                         intrinsics.cy))
+    return {'width': int(intrinsics.width), 'height': int(intrinsics.height),
+            'distortion_model': 'plumb_bob', 'd': [0.0] * 5,
+            'k': [fx, 0.0, cx, 0.0, fy, cy, 0.0, 0.0, 1.0],
+            'r': [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+            'p': [fx, 0.0, cx, 0.0, 0.0, fy, cy, 0.0, 0.0, 0.0, 1.0, 0.0]}
+
+
 def depth_to_image_fields(depth, encoding='16UC1'):
     """Depth array -> Image fields (16UC1 uint16 mm or 32FC1 float32 m)."""
     dtype = DEPTH_ENCODINGS[encoding]

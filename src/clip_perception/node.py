@@ -28,6 +28,8 @@ Published:
   ``~/detection_json`` (std_msgs/String, JSON, every processed frame);
   ``~/detection`` (vision_msgs/Detection2DArray, only where vision_msgs imports);
   ``~/debug_image`` (sensor_msgs/Image rgb8, only computed while subscribed);
+  ``~/camera_info`` (sensor_msgs/CameraInfo, the debug image's pinhole model: its stamp,
+  frame and size, D zero; while subscribed);
   ``~/markers`` (visualization_msgs/MarkerArray); ``~/active_command`` (std_msgs/String,
   transient local); ``/diagnostics`` (diagnostic_msgs/DiagnosticArray).
 Service:
@@ -144,6 +146,7 @@ from clip_perception.messages import MessageError
 from clip_perception.messages import Note
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
+from clip_perception.messages import pinhole_camera_info_fields
 from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
@@ -611,13 +614,17 @@ class PerceptionMixin:
                                    'ros-jazzy-vision-msgs); ~/detection_json carries the '
                                    'same answer')
         self.debug_pub = create(Image, '~/debug_image', 2)
+        # The debug image's camera model, at the sibling topic where RViz's Camera display
+        # and Foxglove's Image panel look for it (messages.pinhole_camera_info_fields).
+        self.debug_info_pub = create(CameraInfo, '~/camera_info', 2)
         self.marker_pub = create(MarkerArray, '~/markers', 10)
         self.command_pub = create(String, '~/active_command', latched)
         self.reset_srv = self.create_service(Trigger, '~/reset', self._on_reset)
         self.diag_pub = create(DiagnosticArray, '/diagnostics', 10)
         self._outputs = [p for p in (self.pose_pub, self.poses_pub, self.json_pub,
-                                     self.vision_pub, self.debug_pub, self.marker_pub,
-                                     self.command_pub, self.diag_pub) if p is not None]
+                                     self.vision_pub, self.debug_pub, self.debug_info_pub,
+                                     self.marker_pub, self.command_pub, self.diag_pub)
+                         if p is not None]
 
     def _destroy_outputs(self, destroy):
         for pub in self._outputs:
@@ -1980,7 +1987,7 @@ class PerceptionMixin:
                            else 'stamps on another clock' if sim_stamp else '')
             latency = frame_latency(_stamp_seconds(header.stamp), self._now(), arrived,
                                     time.monotonic(), other_clock)
-            self._publish(header, rgb, result, reason, latency)
+            self._publish(header, rgb, result, reason, latency, intr)
             self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
@@ -2018,11 +2025,13 @@ class PerceptionMixin:
         return resampled, ''
 
     # ------------------------------------------------------------------ outputs
-    def _publish(self, header, rgb, result, reason, latency):
+    def _publish(self, header, rgb, result, reason, latency, intr=None):
         """Publish every output of one frame.
 
         :param latency: ``(seconds, measured_from)`` of :func:`~clip_perception.health.
             frame_latency`.
+        :param intr: the :class:`~clip_perception.geometry.Intrinsics` ``rgb`` was posed
+            with, or None (no camera_info): ``~/camera_info`` beside ``~/debug_image``.
         """
         if result.pose is not None:
             pose = PoseStamped()
@@ -2052,6 +2061,9 @@ class PerceptionMixin:
             enc, h, w, step, data = rgb_to_image_fields(draw_debug(rgb, result))
             self.debug_pub.publish(Image(header=header, encoding=enc, height=h, width=w,
                                          step=step, data=data))
+        if intr is not None and self.debug_info_pub.get_subscription_count() > 0:
+            self.debug_info_pub.publish(CameraInfo(header=header,
+                                                   **pinhole_camera_info_fields(intr)))
 
     def _vision(self, header, result):  # pragma: no cover - needs vision_msgs
         """Build the Detection2DArray of :func:`clip_perception.vision.detections`."""
