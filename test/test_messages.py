@@ -333,6 +333,27 @@ def test_planar_4_2_0_with_an_odd_step_is_refused_saying_why():
     assert err.value.kind == 'layout'
 
 
+@pytest.mark.parametrize('width, height', [(480, 640), (240, 320)], ids=['turned', 'halved'])
+def test_an_image_turned_a_quarter_turn_from_its_camera_info_is_refused_saying_so(
+        width, height):
+    """Sides swapped against camera_info (ApolloAuto/apollo#4211, PX4/snap_cam#3): said.
+
+    Before, "image is 480x640 but camera_info says 640x480" alone.
+    """
+    intr = Intrinsics(600.0, 600.0, 319.5, 239.5, 640, 480)
+    with pytest.raises(MessageError, match='its sides swapped, an image turned a quarter '
+                       'turn') as err:
+        intrinsics_for_image(intr, width, height)
+    assert err.value.kind == 'mismatch' and f'image is {width}x{height}' in str(err.value)
+    # Another size is refused as before; a square camera has no sides to swap.
+    with pytest.raises(MessageError) as err:
+        intrinsics_for_image(intr, 500, 640)
+    assert 'swapped' not in str(err.value)
+    with pytest.raises(MessageError) as err:
+        intrinsics_for_image(Intrinsics(600.0, 600.0, 319.5, 319.5, 640, 640), 640, 600)
+    assert 'swapped' not in str(err.value)
+
+
 def test_the_debug_image_camera_info_is_the_pinhole_model_posed_with():
     """``~/camera_info`` fields: the camera matrix in K and P, no distortion, no baseline.
 

@@ -1961,6 +1961,7 @@ def intrinsics_for_image(intrinsics, width, height, notes=None):
         return intrinsics
     factor = _common_factor(cw, ch, width, height)
     if factor is None or not MIN_INFO_SCALE <= factor <= MAX_DEPTH_SCALE:
+        _check_not_turned(intrinsics, width, height)
         check_same_size((height, width), intrinsics, 'image')  # raises, naming both sizes
     scaled = intrinsics.scaled(width / cw, height / ch)
     scaled = Intrinsics(scaled.fx, scaled.fy, scaled.cx, scaled.cy, width, height)
@@ -1971,6 +1972,34 @@ def intrinsics_for_image(intrinsics, width, height, notes=None):
          f'{scaled.cx:.1f}, cy {scaled.cy:.1f} px; publish the camera_info of the image sent '
          '(or its binning; a crop gives its roi)')
     return scaled
+
+
+def _check_not_turned(intrinsics, width, height):
+    """Refuse an image whose sides are its camera_info's swapped, saying it is turned.
+
+    A camera mounted on its side whose driver or an image_rotate node turns the image a
+    quarter turn, beside the camera_info of the camera as it is (ApolloAuto/apollo#4211:
+    1080x1920 beside a 1920x1080 calibration; PX4/snap_cam#3: the image rotated in the
+    node). Refused as any other size (which way it was turned is not known, and the pose
+    would be in a frame the header does not name), but said so: before, only "image is
+    1080x1920 but camera_info says 1920x1080", leaving the swap to be seen.
+
+    :raises MessageError: kind ``mismatch`` when ``width`` x ``height`` is the
+        camera_info's size with its sides swapped (also scaled by one factor, up to
+        :data:`MAX_DEPTH_SCALE`); nothing otherwise.
+    """
+    cw, ch = intrinsics.width, intrinsics.height
+    if cw == ch or (width, height) == (cw, ch):
+        return
+    factor = _common_factor(ch, cw, width, height)
+    if factor is None or not 1.0 <= factor <= MAX_DEPTH_SCALE:
+        return
+    raise MessageError('mismatch', f'image is {width}x{height} but camera_info says {cw}x{ch}'
+                       ': its sides swapped, an image turned a quarter turn (a camera '
+                       "mounted on its side, image_rotate, a driver's rotation) beside the "
+                       "unturned camera's camera_info: publish the turned camera's camera_info "
+                       '(fx and fy, cx and cy swapped as the turn moves them) and frame_id, or '
+                       'send the image unturned')
 
 
 def depth_to_image_size(depth, shape):
