@@ -276,4 +276,5 @@ def test_the_demo_refuses_a_bag_it_cannot_score_and_a_zero_rate(tmp_path, capsys
     with pytest.raises(SystemExit):
         demo_main(['--help'])
     said = ' '.join(capsys.readouterr().out.split())
-    assert 'exit status: 0 when every command' in said and '2 for a folder' in said
+    assert 'exit status: 0 when every command' in said
+    assert '2 for a path that is no folder, a folder without the ground truth' in said
