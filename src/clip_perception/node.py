@@ -389,11 +389,11 @@ class PerceptionMixin:
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
-        # The newest nonzero depth stamp and the last frames' arrays (repeated_stamp).
-        self._last_depth_stamp = self._last_depth = self._last_colour_pixels = None
-        # (stamp, arrival, pixels) of the last colour frames taken in (duplicate_frame):
-        # a copy comes next or one frame later; each entry holds a frame's pixels (25 MB
-        # at 4K).
+        # The newest nonzero depth stamp and the last depth frame's array (repeated_stamp).
+        self._last_depth_stamp = self._last_depth = None
+        # (stamp, arrival, pixels) of the last colour frames taken in (duplicate_frame; the
+        # newest's pixels are also the previous frame's for repeated_stamp): a copy comes
+        # next or one frame later; each entry holds a frame's pixels (25 MB at 4K).
         self._recent_colour = collections.deque(maxlen=2)
         self._colour_frame_id = ''
         # The frame_id of the last frame answered: a command's own answers carry it too.
@@ -1362,6 +1362,7 @@ class PerceptionMixin:
                             'publishers on the image topic, a bridge beside the driver, or a '
                             'recording that holds each message twice?')
             return
+        previous_pixels = self._recent_colour[-1][2] if self._recent_colour else None
         self._recent_colour.append((stamp, now, rgb))
         self.health.frame_in(now)
         if header.stamp.sec == 0 and header.stamp.nanosec == 0:
@@ -1370,8 +1371,7 @@ class PerceptionMixin:
                             'driver does not stamp them): their age cannot be checked, '
                             'so max_frame_age is not applied, and depth pairs by arrival')
         last = self._last_colour_stamp
-        repeated = repeated_stamp(stamp, last, rgb, self._last_colour_pixels)
-        self._last_colour_pixels = rgb
+        repeated = repeated_stamp(stamp, last, rgb, previous_pixels)
         if repeated:
             self.health.count('frames_stamp_repeated')
             self._warn_once('stamp_repeated', f'colour frames repeat one header.stamp '
