@@ -174,16 +174,47 @@ def start_node(tmp_path):
         n.stop()
 
 
-def wait_for_node(probe, name='/clip_perception', timeout=30.0):
-    """Wait until ``name`` is in the graph."""
+def wait_for_node(probe, name='/clip_perception', timeout=90.0):
+    """Wait until ``name`` is in the graph and its executor answers a service.
+
+    A node is in the graph from the moment its ``rclpy.node.Node`` is made, but it
+    answers nothing until it spins, which is after the model is loaded: 6 s on the idle
+    machine, over 20 s under CI's four workers on two cores, where tests that asked at
+    once timed out ("get_parameters did not answer", no /diagnostics yet; CI of 72b113f).
+    So this also waits for ``{name}/get_parameters`` (every rclpy node serves it) to
+    answer an empty request, re-sent every 5 s in case a request went out before the
+    service's response writer matched the client.
+
+    :param name: the node's fully qualified name.
+    :param timeout: seconds for both waits together.
+    :return: True once the node answers, False when ``timeout`` passed first.
+    """
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         names = ['/'.join(filter(None, [ns.rstrip('/'), n])) if ns != '/' else '/' + n
                  for n, ns in probe.node.get_node_names_and_namespaces()]
         if name in names:
-            return True
+            break
         time.sleep(0.1)
-    return False
+    else:
+        return False
+    from rcl_interfaces.srv import GetParameters
+
+    client = probe.node.create_client(GetParameters, name.rstrip('/') + '/get_parameters')
+    try:
+        while time.monotonic() < end:
+            if not client.wait_for_service(timeout_sec=max(0.0, min(5.0, end - time.monotonic()))):
+                continue
+            future = client.call_async(GetParameters.Request(names=[]))
+            retry = min(end, time.monotonic() + 5.0)
+            while not future.done() and time.monotonic() < retry:
+                time.sleep(0.05)
+            if future.done():
+                return True
+            client.remove_pending_request(future)
+        return False
+    finally:
+        probe.node.destroy_client(client)
 
 
 class Camera:
