@@ -40,6 +40,7 @@ os.environ.setdefault('FASTRTPS_DEFAULT_PROFILES_FILE', os.path.join(
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 os.environ.setdefault('TRANSFORMERS_VERBOSITY', 'error')
 
+import forked_node  # noqa: E402
 import rclpy  # noqa: E402
 from rclpy.executors import SingleThreadedExecutor  # noqa: E402
 from rclpy.node import Node  # noqa: E402
@@ -124,18 +125,27 @@ def probe(ros):
 
 
 class NodeProcess:
-    """``clip_perception_node`` started as its own process, as ``ros2 launch`` would."""
+    """``clip_perception_node`` started as its own process, as ``ros2 launch`` would.
 
-    def __init__(self, *ros_args, params_file=PARAMS, log_path=None):
+    :param start: ``'fork'`` (the default): forked from this worker's forkserver, which
+        has torch and transformers imported (``forked_node``); ``'exec'``: the installed
+        executable as its own program. Both run ``clip_perception.node:main`` with the
+        same command line, environment and log.
+    """
+
+    def __init__(self, *ros_args, params_file=PARAMS, log_path=None, start='fork'):
         cmd = [NODE_EXE, '--ros-args', '--params-file', params_file, '-p', 'torch_threads:=1',
                *ros_args]
         self.log_path = log_path
-        self.log = open(log_path, 'w+') if log_path else subprocess.DEVNULL
         # PYTHONFAULTHANDLER: a crash (SIGSEGV, SIGABRT) writes every thread's Python
         # stack to the log, which stop() prints when the exit code is not 0.
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=dict(os.environ, PYTHONUNBUFFERED='1',
-                                              PYTHONFAULTHANDLER='1'))
+        env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONFAULTHANDLER='1')
+        if start == 'fork' and log_path:
+            self.log = open(log_path, 'w+')
+            self.proc = forked_node.start('clip_perception.node:main', cmd, env, log_path)
+            return
+        self.log = open(log_path, 'w+') if log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
 
     def output(self):
         if not self.log_path:
@@ -162,10 +172,13 @@ class NodeProcess:
 
 
 @pytest.fixture()
-def start_node(tmp_path):
+def start_node(tmp_path, request):
+    """Start nodes (``NodeProcess``); a test module's ``NODE_START`` picks fork or exec."""
     started = []
+    how = getattr(request.module, 'NODE_START', 'fork')
 
     def start(*ros_args, **kwargs):
+        kwargs.setdefault('start', how)
         n = NodeProcess(*ros_args, log_path=str(tmp_path / f'node{len(started)}.log'), **kwargs)
         started.append(n)
         return n

@@ -20,6 +20,10 @@ from conftest import BIN
 from conftest import wait_for_node
 from test_node import bring_up
 
+# The executable as its own program, not forked from the tests' forkserver
+# (conftest.NodeProcess, forked_node): its interpreter's start and exit are tested here.
+NODE_START = 'exec'
+
 
 def call(probe, srv_type, name, request, timeout=20.0):
     client = probe.node.create_client(srv_type, name)

@@ -348,6 +348,7 @@ class PerceptionMixin:
         self._throttle = LogThrottle(5.0)
         self._warned_once = set()
         self._unnamed_since = {}  # note kind -> monotonic s an unnamed publisher was seen
+        self._untaken_since = {}  # image topic -> monotonic s first seen no other node's
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
         # Held while a frame's answer is published and while the command changes, so no
@@ -896,15 +897,30 @@ class PerceptionMixin:
 
         Left out: the node's own outputs and inputs, and topics another node of this node's
         name takes (another camera's ``clip_perception``: with ``cameras:=cam1,cam2``,
-        ``/cam2/color/image_raw`` is cam2's, not a misspelt ``/cam1/...``).
+        ``/cam2/color/image_raw`` is cam2's, not a misspelt ``/cam1/...``), and topics seen
+        as no such node's for under :data:`NAME_DISCOVERY_GRACE` (discovery may not have
+        brought that node yet).
         """
         own = self.get_fully_qualified_name() + '/'
         subscribed = {s.topic_name for s in self._streams.values()}
         images = {_type_name(Image), _type_name(CompressedImage)}
-        return {t: types for t, types in self.get_topic_names_and_types()
-                if images & set(types) and not t.startswith(own) and t not in subscribed and
-                not any(i.node_name == self.get_name()
-                        for i in self.get_subscriptions_info_by_topic(t))}
+        now = time.monotonic()
+        out = {}
+        for t, types in self.get_topic_names_and_types():
+            if not images & set(types) or t.startswith(own) or t in subscribed:
+                continue
+            if any(i.node_name == self.get_name()
+                   for i in self.get_subscriptions_info_by_topic(t)):
+                self._untaken_since.pop(t, None)
+                continue
+            # Another camera's node is known as such only once discovery has brought its
+            # subscription and then its name (which follows its reader): a topic counts
+            # as no other node's after NAME_DISCOVERY_GRACE of being seen so. Said at
+            # once, cam2's topic was named as cam1's typo, once and for good, in 1 of 3
+            # starts of two nodes together (test_another_camera_nodes_topic_...).
+            if now - self._untaken_since.setdefault(t, now) >= NAME_DISCOVERY_GRACE:
+                out[t] = types
+        return out
 
     def _command_publishers(self):
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
