@@ -17,7 +17,9 @@ from clip_perception.tools.demo import answers_per_step
 from clip_perception.tools.demo import bundled_demo_bag
 from clip_perception.tools.demo import format_table
 from clip_perception.tools.demo import main as demo_main
+from clip_perception.tools.demo import prepare_out_dir
 from clip_perception.tools.demo import run_replay
+from clip_perception.tools.paths import OutputPathError
 from clip_perception.tools.scenario import demo_script
 from conftest import BIN
 
@@ -278,3 +280,42 @@ def test_the_demo_refuses_a_bag_it_cannot_score_and_a_zero_rate(tmp_path, capsys
     said = ' '.join(capsys.readouterr().out.split())
     assert 'exit status: 0 when every command' in said
     assert '2 for a path that is no folder, a folder without the ground truth' in said
+
+
+def test_the_demo_writes_only_into_a_new_or_empty_folder_or_its_own_earlier_output(
+        tmp_path, capsys):
+    """``--out`` is checked as ``clip_perception_record OUT`` is (helper-66 left it).
+
+    The demo wrote node.log, summary.json, frame PNGs and outputs/ into whatever --out
+    named: a user's own files of those names were overwritten, an earlier demo's frames
+    stayed beside the new ones, and a file path failed with a traceback after the whole
+    replay. Now each is refused before anything runs (exit 2, nothing touched), and an
+    earlier demo output is replaced.
+    """
+    notes = tmp_path / 'notes'
+    notes.mkdir()
+    (notes / 'node.log').write_text('my own log')
+    afile = tmp_path / 'a_file'
+    afile.write_text('keep')
+    for out, said in ((notes, 'non-empty folder that is not a demo output folder'),
+                      (afile, 'exists and is not a folder'),
+                      (afile / 'sub', 'Not a directory')):
+        t0 = time.monotonic()
+        assert demo_main(['--out', str(out)]) == 2
+        err = capsys.readouterr().err
+        assert f'[demo] --out {out}:' in err and said in err and 'Traceback' not in err, err
+        assert time.monotonic() - t0 < 5, 'refused before the node starts'
+    assert (notes / 'node.log').read_text() == 'my own log' and afile.read_text() == 'keep'
+    assert sorted(p.name for p in notes.iterdir()) == ['node.log']
+    # An earlier demo's output is replaced whole; a new or empty folder is used.
+    old = tmp_path / 'old'
+    old.mkdir()
+    for name in ('summary.json', 'node.log', 'frame_06_the_blue_mug.png'):
+        (old / name).write_text('earlier run')
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    for out in (old, empty, tmp_path / 'new' / 'deeper'):
+        prepare_out_dir(str(out))
+        assert out.is_dir() and not any(out.iterdir())
+    with pytest.raises(OutputPathError):
+        prepare_out_dir(str(notes))

@@ -26,8 +26,13 @@ import numpy as np
 from clip_perception.geometry import box_iou
 from clip_perception.health import publisher_node
 from clip_perception.tools import DefaultsHelpFormatter
+from clip_perception.tools.paths import OutputPathError
+from clip_perception.tools.paths import replace_dir
 
 NODE = '/clip_perception'
+# A file every finished demo writes in its output folder: a folder holding it is one the
+# demo may replace (clip_perception.tools.paths, the rule of clip_perception_record).
+DEMO_MARKER = 'summary.json'
 
 
 class AnotherNode(RuntimeError):
@@ -331,6 +336,24 @@ def format_table(rows):
     return '\n'.join(lines)
 
 
+def prepare_out_dir(path):
+    """Make ``path`` a new, empty folder for the demo's output, or refuse it.
+
+    The demo wrote ``node.log``, ``summary.json``, ``frame_*.png`` and ``outputs/`` into
+    whatever ``--out`` named: a user's folder had its files of those names overwritten,
+    an earlier demo's frames stayed beside the new ones, and a file path ended in a
+    traceback after the whole replay. As ``clip_perception_record OUT`` does, a path is
+    used only when it is missing, an empty folder, or an earlier demo's output (it holds
+    :data:`DEMO_MARKER`), which is replaced.
+
+    :param path: the ``--out`` folder.
+    :raises OutputPathError: a file or link, ``/`` or the home folder, or a non-empty
+        folder that is no demo output; nothing is deleted then.
+    """
+    replace_dir(path, (DEMO_MARKER,), 'demo output folder')
+    os.makedirs(path)
+
+
 def main(argv=None):
     """Console entry point ``clip_perception_demo``."""
     p = argparse.ArgumentParser(
@@ -339,10 +362,13 @@ def main(argv=None):
                'the node stopped cleanly; 1 when an answer is wrong or the node exited '
                'otherwise; 2 for a path that is no folder, a folder without the ground '
                'truth clip_perception_record writes (replay such bags with '
-               'clip_perception_replay), or when another '
+               'clip_perception_replay), an --out that is neither new, empty nor an '
+               "earlier demo's output, or when another "
                'node named /clip_perception runs on the ROS domain')
     p.add_argument('--bag', default=None, help='rosbag2 folder (default: bundled demo)')
-    p.add_argument('--out', default=None, help='output folder (default: out/demo-<time>)')
+    p.add_argument('--out', default=None,
+                   help='output folder: new, empty, or an earlier demo output, which is '
+                   'replaced (default: out/demo-<time>)')
     p.add_argument('--rate', type=float, default=1.0,
                    help='replay speed, a factor of the recorded rate')
     args = p.parse_args(argv)
@@ -360,8 +386,13 @@ def main(argv=None):
               'clip_perception_record, which write what each command should find; '
               'replay other bags with clip_perception_replay', file=sys.stderr)
         return 2
-    ros_environment()
     out = args.out or os.path.join('out', time.strftime('demo-%Y%m%d-%H%M%S'))
+    try:
+        prepare_out_dir(out)
+    except (OutputPathError, OSError) as exc:
+        print(f'[demo] --out {out}: {exc}', file=sys.stderr)
+        return 2
+    ros_environment()
     print(f'[demo] node clip_perception (bundled tiny CLIP) <- replay of {bag} '
           f'(ROS_DOMAIN_ID={os.environ["ROS_DOMAIN_ID"]})', flush=True)
     t0 = time.time()
