@@ -140,12 +140,14 @@ class NodeProcess:
         # PYTHONFAULTHANDLER: a crash (SIGSEGV, SIGABRT) writes every thread's Python
         # stack to the log, which stop() prints when the exit code is not 0.
         env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONFAULTHANDLER='1')
-        if start == 'fork' and log_path:
-            self.log = open(log_path, 'w+')
-            self.proc = forked_node.start('clip_perception.node:main', cmd, env, log_path)
-            return
         self.log = open(log_path, 'w+') if log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        # Exec'd as well: a start without a log, or whose environment differs from the
+        # forkserver's in what its imports may have read.
+        if start == 'fork' and log_path and forked_node.can_fork(env):
+            self.proc = forked_node.start('clip_perception.node:main', cmd, env, log_path)
+        else:
+            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                         env=env)
 
     def output(self):
         if not self.log_path:

@@ -14,7 +14,7 @@ What a fork does not run, the executable's own tests keep: ``test_node_process.p
 ``NODE_START = 'exec'`` and starts ``clip_perception_node`` as its own program (the
 interpreter's exit, ``--help`` before any import, start-up errors of the executable).
 A start whose environment differs from the forkserver's in anything the imports may
-have read (``HF_*``, ``TRANSFORMERS_*``, ``TORCH_*``...) is exec'd as well.
+have read (``HF_*``, ``TRANSFORMERS_*``, ``TORCH_*``...) is exec'd as well (``can_fork``).
 """
 
 import faulthandler
@@ -58,13 +58,17 @@ def _forkserver():
     return _context
 
 
-def _importable(env):
-    """Whether a node with ``env`` sees what the forkserver's imports saw."""
+def can_fork(env):
+    """Return whether a node with ``env`` would see what the forkserver's imports saw.
+
+    :param env: the node's whole environment.
+    :return: False when ``env`` differs from the forkserver's (this process's, before
+        the forkserver starts) in anything but :data:`PER_START` and ``PYTEST_*``.
+    """
     def keep(e):
         return {k: v for k, v in e.items()
                 if k not in PER_START and not k.startswith('PYTEST_')}
-    return _server_env is None and keep(env) == keep(dict(os.environ)) or \
-        _server_env is not None and keep(env) == keep(_server_env)
+    return keep(env) == keep(os.environ if _server_env is None else _server_env)
 
 
 def _child(entry, argv, env, log_path):
@@ -135,21 +139,14 @@ class ForkedProcess:
 
 
 def start(entry, argv, env, log_path):
-    """Start ``entry`` (``module:function``) as the node, forked when the imports allow.
+    """Fork ``entry`` (``module:function``) as the node; check :func:`can_fork` first.
 
     :param entry: the console entry point, e.g. ``clip_perception.node:main``.
     :param argv: the command line, ``argv[0]`` the executable's path.
     :param env: the node's whole environment.
     :param log_path: file receiving the node's stdout and stderr (created if missing).
-    :return: a :class:`ForkedProcess`, or a :class:`subprocess.Popen` of ``argv`` when
-        ``env`` differs from the forkserver's in what imports may read.
+    :return: a :class:`ForkedProcess`.
     """
-    if not _importable(env):
-        log = open(log_path, 'a')
-        try:
-            return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-        finally:
-            log.close()
     process = _forkserver().Process(target=_child, args=(entry, argv, env, log_path),
                                     daemon=True)
     process.start()
