@@ -10,6 +10,7 @@ from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
 from clip_perception.health import disparity_note
 from clip_perception.health import Health
+from clip_perception.health import HeldSince
 from clip_perception.health import LogThrottle
 from clip_perception.health import nearby_topic
 from clip_perception.health import NO_DATA
@@ -510,3 +511,22 @@ def test_no_data_is_written_nan_in_every_key():
                        'crops_reused_share'}, no_data
     assert not [k for k in no_data if seen[k] == NO_DATA]
     assert NO_DATA == 'nan' and np.isnan(float(NO_DATA))
+
+
+def test_held_since_answers_after_grace_without_a_break_and_forgets_gone_keys():
+    held = HeldSince(3.0)
+    assert not held.held('/cam2/image', 10.0)
+    assert not held.held('/cam2/image', 12.9)
+    assert held.held('/cam2/image', 13.0)
+    # A break starts the clock again.
+    held.clear('/cam2/image')
+    assert not held.held('/cam2/image', 14.0)
+    assert held.held('/cam2/image', 17.5)
+    held.clear('never seen')  # clearing an unknown key is no error
+    # Keys gone from the graph are forgotten: the table does not grow with every name.
+    for i in range(100):
+        held.held(f'/t{i}', 20.0)
+    assert len(held) == 101
+    held.keep_only(['/t5', '/cam2/image'])
+    assert len(held) == 2
+    assert held.held('/t5', 23.0)

@@ -110,6 +110,39 @@ class LogThrottle:
         return held
 
 
+
+class HeldSince:
+    """Whether a condition has held, without a break, for at least ``grace`` seconds.
+
+    One clock per key: :meth:`held` starts it the first time a key is reported and
+    answers from then on; :meth:`clear` stops it when the condition breaks, and
+    :meth:`keep_only` forgets keys that are gone (topics that left the graph), so a
+    long-lived node's table does not grow with every name it ever saw.
+
+    :param grace: seconds (float) the condition must hold.
+    """
+
+    def __init__(self, grace):
+        self.grace = grace
+        self._since = {}
+
+    def held(self, key, now):
+        """Report ``key``'s condition at ``now`` (seconds); return whether it held ``grace``."""
+        return now - self._since.setdefault(key, now) >= self.grace
+
+    def clear(self, key):
+        """Stop ``key``'s clock: the condition broke; it starts again at the next :meth:`held`."""
+        self._since.pop(key, None)
+
+    def keep_only(self, keys):
+        """Forget every key not in ``keys`` (an iterable)."""
+        keep = set(keys)
+        for k in [k for k in self._since if k not in keep]:
+            del self._since[k]
+
+    def __len__(self):
+        return len(self._since)
+
 OK, WARN, ERROR = 0, 1, 2  # diagnostic_msgs/DiagnosticStatus levels
 STREAMS = ('colour', 'depth', 'camera_info')
 # What a /diagnostics value says while there is no data for it, whatever the key: the one

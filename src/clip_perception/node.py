@@ -118,6 +118,7 @@ from clip_perception.health import disparity_note
 from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
+from clip_perception.health import HeldSince
 from clip_perception.health import LogThrottle
 from clip_perception.health import namesake_note
 from clip_perception.health import publisher_node
@@ -347,8 +348,9 @@ class PerceptionMixin:
         self.health = Health()
         self._throttle = LogThrottle(5.0)
         self._warned_once = set()
-        self._unnamed_since = {}  # note kind -> monotonic s an unnamed publisher was seen
-        self._untaken_since = {}  # image topic -> monotonic s first seen no other node's
+        # Note kind: an unnamed publisher seen; image topic: seen as no other node's.
+        self._unnamed = HeldSince(NAME_DISCOVERY_GRACE)
+        self._untaken = HeldSince(NAME_DISCOVERY_GRACE)
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
         # Held while a frame's answer is published and while the command changes, so no
@@ -906,19 +908,21 @@ class PerceptionMixin:
         images = {_type_name(Image), _type_name(CompressedImage)}
         now = time.monotonic()
         out = {}
-        for t, types in self.get_topic_names_and_types():
+        graph = self.get_topic_names_and_types()
+        self._untaken.keep_only(t for t, _ in graph)
+        for t, types in graph:
             if not images & set(types) or t.startswith(own) or t in subscribed:
                 continue
             if any(i.node_name == self.get_name()
                    for i in self.get_subscriptions_info_by_topic(t)):
-                self._untaken_since.pop(t, None)
+                self._untaken.clear(t)
                 continue
             # Another camera's node is known as such only once discovery has brought its
             # subscription and then its name (which follows its reader): a topic counts
             # as no other node's after NAME_DISCOVERY_GRACE of being seen so. Said at
             # once, cam2's topic was named as cam1's typo, once and for good, in 1 of 3
             # starts of two nodes together (test_another_camera_nodes_topic_...).
-            if now - self._untaken_since.setdefault(t, now) >= NAME_DISCOVERY_GRACE:
+            if self._untaken.held(t, now):
                 out[t] = types
         return out
 
@@ -1169,10 +1173,9 @@ class PerceptionMixin:
         :param now: ``time.monotonic()`` in seconds.
         """
         if not any(p[0] == UNNAMED_PUBLISHER for p in publishers):
-            self._unnamed_since.pop(kind, None)
+            self._unnamed.clear(kind)
             return True
-        since = self._unnamed_since.setdefault(kind, now)
-        return now - since >= NAME_DISCOVERY_GRACE
+        return self._unnamed.held(kind, now)
 
     def _warn_once(self, kind, text):
         """Log ``text`` the first time ``kind`` happens; always keep it in diagnostics."""
