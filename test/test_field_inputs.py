@@ -39,6 +39,7 @@ from clip_perception.world.scenes import ObjectSpec
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
+from test_geometry import ray_lengths
 from test_messages import _ycbcr601
 from test_node import bring_up
 from test_node import DET
@@ -3857,4 +3858,49 @@ def test_a_colour_message_delivered_twice_is_answered_once(probe, start_node, co
     assert len(answered) >= 3, (len(answered), node.output())
     assert all(d['status'] != 'no_depth' for d in answered), answered[-1]['reason']
     assert wait_diag(probe, lambda lv, m, v: True)[2]['frames_duplicate'] == '8'
+    assert node.stop() == 0
+
+
+def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_node):
+    """Depth that is each pixel's range from the optical centre, not z (REP 118).
+
+    Isaac Sim's ``distance_to_camera`` ("the distance to camera optical center",
+    isaac-sim/IsaacLab#976, #889: "we noticed ... what depth actually meant when converting
+    to point cloud"), AirSim's ``DepthPerspective`` (microsoft/AirSim#3316: a curved point
+    cloud), a ToF sensor's range (ArduCAM/Arducam_tof_camera#93); introlab/rtabmap#1209
+    answers z = the ray's z. Read as z, the red ball near the left edge came centimetres
+    too far along its ray, with nothing said (no single frame tells the two apart).
+    ``depth_kind:=ray`` (live) converts it: within 1 cm, as 32FC1 metres and as 16UC1
+    millimetres; ``z`` reads it as before; a value of neither kind is refused.
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    scene, red, _ = lens_scene()
+    ranges = ray_lengths(scene)
+
+    def metres(m):
+        m.encoding, m.step = '32FC1', 4 * m.width
+        m.data = ranges.tobytes()
+        return m
+
+    def millimetres(m):
+        m.encoding, m.step = '16UC1', 2 * m.width
+        m.data = np.round(np.nan_to_num(ranges * 1000.0)).astype(np.uint16).tobytes()
+        return m
+
+    def error(depth):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          depth=depth), node.output()
+        return np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+
+    assert error(metres) > 0.02  # read as z: too far along the ray, as before
+    for kind in ('ray', 'z', 'ray'):
+        assert call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('depth_kind', value=kind).to_parameter_msg()])).results[0].successful
+        if kind == 'ray':
+            assert error(metres) < 0.01 and error(millimetres) < 0.01
+    assert "depth is read as the distance along each pixel's ray" in node.output()
+    refused = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_kind', value='range').to_parameter_msg()])).results[0]
+    assert not refused.successful and 'must be one of z, ray' in refused.reason, refused.reason
     assert node.stop() == 0

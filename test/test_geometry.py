@@ -11,11 +11,13 @@ from clip_perception.geometry import depth_to_metres
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import fit_plane_ransac
 from clip_perception.geometry import Intrinsics
+from clip_perception.geometry import ray_to_z
 from clip_perception.pipeline import proposal_pose
 from clip_perception.proposals import propose
 from clip_perception.world.scenes import _hit_box
 from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 from conftest import SHARED_DATA
 
 
@@ -209,3 +211,51 @@ def test_depth_to_metres_scales_integer_depth_and_drops_its_no_reading_codes():
     tenths = depth_to_metres(raw, 0.0001)
     assert tenths[0, 0] == pytest.approx(0.1) and np.isnan(tenths[0, 1:]).all()
     assert depth_to_metres(np.array([[0.5]], np.float32), 0.0001)[0, 0] == pytest.approx(0.5)
+
+
+def ray_lengths(scene):
+    """Return the scene's depth as each pixel's range from the optical centre (metres)."""
+    intr = scene.intrinsics
+    h, w = scene.depth.shape
+    x = (np.arange(w) - intr.cx) / intr.fx
+    y = (np.arange(h) - intr.cy) / intr.fy
+    return (scene.depth * np.sqrt(1.0 + x[None, :] ** 2 + y[:, None] ** 2)).astype(np.float32)
+
+
+def test_ray_length_depth_is_converted_to_z_exactly():
+    """Isaac Sim's distance_to_camera, AirSim's DepthPerspective: a range, not z.
+
+    z = r / sqrt(1 + ((u - cx) / fx)^2 + ((v - cy) / fy)^2) gives the rendered z back, NaN
+    kept; the centre pixel's range is its z.
+    """
+    scene = generate_scene(4242)
+    ray = ray_lengths(scene)
+    z = ray_to_z(ray, scene.intrinsics)
+    assert z.dtype == np.float32 and z.shape == scene.depth.shape
+    assert np.array_equal(np.isnan(z), np.isnan(scene.depth))
+    assert np.nanmax(np.abs(z - scene.depth)) < 1e-5
+    one = np.full((3, 3), 2.0, np.float32)
+    centred = Intrinsics(100.0, 100.0, 1.0, 1.0, 3, 3)
+    assert ray_to_z(one, centred)[1, 1] == 2.0
+    assert ray_to_z(one, centred)[0, 0] == pytest.approx(2.0 / np.sqrt(1.0 + 2e-4))
+
+
+@pytest.mark.parametrize('where', ['left_edge', 'right_corner'])
+def test_ray_length_depth_poses_off_towards_the_edges_unless_converted(where):
+    """A range read as z puts an object near the image edge too far along its ray.
+
+    The toy scene's red ball at the left edge, then at the far right (x 0.30 m): its pose
+    from range depth read as z, then from the same depth through :func:`ray_to_z`.
+    """
+    x = -0.30 if where == 'left_edge' else 0.30
+    scene = generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (x, 0.10))])
+    red = scene.objects[0]
+    ray = ray_lengths(scene)
+
+    def pose(depth_m):
+        props = propose(scene.rgb, depth_m, scene.intrinsics)
+        i = int(np.argmax(box_iou(props.boxes, [red.box])[:, 0]))
+        return proposal_pose(props, i, depth_m, scene.intrinsics).position
+    as_z, converted = pose(ray), pose(ray_to_z(ray, scene.intrinsics))
+    assert np.linalg.norm(as_z - red.centre) > 0.03, (as_z, red.centre)
+    assert np.linalg.norm(converted - red.centre) < 0.01, (converted, red.centre)

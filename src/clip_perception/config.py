@@ -125,6 +125,14 @@ PARAMETERS = (
           'wrong value moves every pose along its ray by the same factor, and no check on '
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
+    Param('depth_kind', 'z', 'What a depth pixel measures: z (the distance along the '
+          "optical axis, REP 118: every RGB-D camera driver, Isaac Sim's "
+          "distance_to_image_plane, AirSim's DepthPlanar) or ray (the distance from the "
+          "optical centre along the pixel's ray, a range: Isaac Sim's distance_to_camera, "
+          "AirSim's DepthPerspective, a ToF sensor's range), converted to z with the colour "
+          'camera_info. A range read as z puts objects too far along their rays towards '
+          'the image edges (a flat table bows), and no single frame tells the two apart. '
+          'Changing it drops the tracked target.', choices=('z', 'ray')),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '

@@ -102,6 +102,54 @@ def depth_to_metres(depth, depth_scale=DEFAULT_DEPTH_SCALE):
     return out
 
 
+# What a depth image's pixel measures (the ``depth_kind`` parameter). ``z``: the distance
+# along the optical axis, REP 118's depth (Isaac Sim's distance_to_image_plane, AirSim's
+# DepthPlanar, every RGB-D camera driver). ``ray``: the distance from the optical centre
+# along the pixel's ray, a range (Isaac Sim's distance_to_camera, "the distance to camera
+# optical center", isaac-sim/IsaacLab#976; AirSim's DepthPerspective, "the depth from the
+# camera using a projection ray that hits that pixel"; Hypersim's depth, apple/ml-hypersim#57).
+DEPTH_KINDS = ('z', 'ray')
+
+
+def ray_to_z(depth_m, intrinsics):
+    """Convert depth measured along each pixel's ray to depth along the optical axis.
+
+    A point at range ``r`` seen at pixel ``(u, v)`` lies at
+    ``z = r / sqrt(1 + ((u - cx) / fx)^2 + ((v - cy) / fy)^2)``: the ray through the
+    pixel is ``((u - cx) / fx, (v - cy) / fy, 1)`` scaled by ``z`` (image_geometry's
+    projectPixelTo3dRay, as introlab/rtabmap#1209 answers). Read as z, a range puts every
+    point off the optical axis too far along its ray: a flat table bows away from the
+    camera towards the image edges (microsoft/AirSim#3316), 6 cm at 0.8 m in a 640x480
+    image's corner at 525 px focal length.
+
+    :param depth_m: (H, W) float32 ranges in metres, NaN = no reading, in the image that
+        ``intrinsics`` describe (pixel centres at integers).
+    :param intrinsics: :class:`Intrinsics` of that image.
+    :return: (H, W) float32 depth along the optical axis, metres, NaN where ``depth_m`` is.
+    """
+    h, w = depth_m.shape[:2]
+    return (depth_m * _ray_factor(intrinsics.fx, intrinsics.fy, intrinsics.cx,
+                                  intrinsics.cy, h, w)).astype(np.float32, copy=False)
+
+
+_RAY_FACTORS = {}
+
+
+def _ray_factor(fx, fy, cx, cy, h, w):
+    """``1 / |ray|`` of each pixel, (H, W) float32; the last few cameras' kept."""
+    key = (fx, fy, cx, cy, h, w)
+    factor = _RAY_FACTORS.get(key)
+    if factor is None:
+        x = (np.arange(w, dtype=np.float64) - cx) / fx
+        y = (np.arange(h, dtype=np.float64) - cy) / fy
+        factor = (1.0 / np.sqrt(1.0 + x[None, :] ** 2 + y[:, None] ** 2)).astype(np.float32)
+        factor.flags.writeable = False
+        if len(_RAY_FACTORS) >= 4:  # a resolution switch or a recalibration: a new camera
+            _RAY_FACTORS.pop(next(iter(_RAY_FACTORS)))
+        _RAY_FACTORS[key] = factor
+    return factor
+
+
 def back_project(us, vs, z, intrinsics):
     """Back-project pixels with depth to camera-frame points.
 

@@ -111,6 +111,7 @@ from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.config import value_from_text
+from clip_perception.geometry import ray_to_z
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
@@ -176,7 +177,8 @@ except ImportError:  # pragma: no cover - depends on the install
 LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
         'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
         'sync_slop', 'depth_wait', 'max_frame_age', 'input_timeout', 'diagnostics_period',
-        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous', 'depth_scale'}
+        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous', 'depth_scale',
+        'depth_kind'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
@@ -1069,7 +1071,8 @@ class PerceptionMixin:
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
                 # qos_overrides.* are declared by rclpy as each subscription is created.
                 dropped = ''
-                if p.name == 'depth_scale' and p.value != self._values_cache['depth_scale']:
+                if p.name in ('depth_scale', 'depth_kind') and \
+                        p.value != self._values_cache[p.name]:
                     # The track's positions are in the old units: kept, the target was
                     # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
                     self._reset_requested.set()
@@ -1906,6 +1909,14 @@ class PerceptionMixin:
             elif depth is not None:
                 depth = rectifier.depth(depth)
             self.health.count('frames_rectified')
+        if depth is not None and intr is not None and \
+                self._values_cache['depth_kind'] == 'ray':
+            # A range along each pixel's ray (Isaac Sim's distance_to_camera): z here, in
+            # the image as posed (rectified: a range is the same at any pixel it moves to).
+            depth = ray_to_z(depth, intr)
+            self._log_once('depth_kind_ray', 'depth is read as the distance along each '
+                           "pixel's ray from the optical centre (depth_kind ray) and "
+                           'converted to z with the colour camera_info (logged once)')
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
