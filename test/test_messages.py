@@ -1316,6 +1316,59 @@ def test_float_depth_in_the_other_byte_order_than_flagged_is_read_so_and_said(en
         assert notes == []
 
 
+def _float_tiff(depth):
+    """Return ``depth`` as a whole 32-bit float TIFF, as the compressed transport carries it."""
+    ok, tiff = cv2.imencode('.tiff', depth.astype(np.float32))
+    assert ok
+    return tiff.tobytes()
+
+
+@pytest.mark.parametrize('case', ['32FC1', '64FC1', 'float_tiff'])
+def test_depth_written_as_negative_z_is_read_positive_and_said(case):
+    """Depth written as negative z, as a renderer looking down -z gives it (Isaac Gym).
+
+    CAI23sbP/Isaaclab_Parkour#25: Isaac Gym's depth image is multiplied by -1 before use.
+    Before, every negative reading was no reading: 0 of 3 cases held a reading ("the depth
+    image holds no reading"). Now read as the magnitude, said once; -inf (REP 117's too
+    close) and NaN stay no reading.
+    """
+    metres = (_tabletop_depth_mm() / 1000.0).astype(np.float64)
+    metres[metres == 0] = np.nan
+    metres[0, :5] = np.inf
+    h, w = metres.shape
+    sent = -metres  # the +inf of too far is -inf: no reading either way
+    notes = []
+    if case == 'float_tiff':
+        out = compressed_depth_to_array('32FC1; tiff compressed', _float_tiff(sent),
+                                        notes=notes, transport='compressed')
+    else:
+        dtype = np.float32 if case == '32FC1' else np.float64
+        out = depth_to_array(case, h, w, np.dtype(dtype).itemsize * w,
+                             sent.astype(dtype).tobytes(), HOST_BIG_ENDIAN, notes=notes)
+    want = np.where(np.isfinite(metres), metres, np.nan)
+    assert np.array_equal(np.isnan(out), np.isnan(want))
+    assert np.allclose(out[~np.isnan(out)], want[~np.isnan(want)], atol=1e-6)
+    assert [n.kind for n in notes] == ['negative'], notes
+    assert 'z written negative' in notes[0] and 'publish -depth' in notes[0]
+
+
+def test_depth_with_a_few_negative_readings_is_not_turned():
+    """A few negative readings among positive ones are no reading, as before, unsaid."""
+    metres = (_tabletop_depth_mm() / 1000.0).astype(np.float32)
+    metres[metres == 0] = np.nan
+    h, w = metres.shape
+    invalid = metres.copy()
+    invalid[::20, ::20] = -1.0  # a matcher's invalid pixels, 0.25% of them
+    notes = []
+    out = depth_to_array('32FC1', h, w, 4 * w, invalid.tobytes(), HOST_BIG_ENDIAN,
+                         notes=notes)
+    assert notes == [] and np.isnan(out[::20, ::20]).all()
+    assert np.allclose(out[1::20, 1::20], metres[1::20, 1::20], equal_nan=True)
+    out = depth_to_array('16UC1', h, w, 2 * w, _tabletop_depth_mm().tobytes(),
+                         HOST_BIG_ENDIAN, notes=notes)
+    assert notes == []
+
+
 @pytest.mark.parametrize('written, name', [('RGB8', 'rgb8'), (' bgr8 ', 'bgr8'),
                                            ('8uc3', '8UC3'), ('Bayer_RGGB8', 'bayer_rggb8'),
                                            ('MONO16', 'mono16'), ('YUV422_YUY2', 'yuv422_yuy2')])

@@ -416,7 +416,7 @@ class Health:
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
-                         'colour_compressed_base64', 'depth_depth_transport',
+                         'colour_compressed_base64', 'depth_depth_transport', 'depth_negative',
                          'colour_depth_encoding', 'colour_yuv_order',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',

@@ -822,6 +822,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
         arr = arr.byteswap()
+    # Before the byte order: negative metres swapped land in a distance's range by chance.
+    arr = negative_z_read_positive(arr, encoding, notes)
     other = _in_other_byte_order if dtype == np.uint16 else _floats_in_other_byte_order
     if other(arr):
         arr = arr.byteswap()
@@ -894,6 +896,50 @@ def _floats_in_other_byte_order(raw):
                                            (readings <= MAX_DEPTH_READING_M)))
     stated, swapped = counts
     return swapped >= 500 and swapped >= 4 * stated
+
+
+# Most share of the non-zero finite readings of z written negative that may be positive
+# (a renderer writes none; left as no reading).
+_NEGATIVE_Z_POSITIVE_SHARE = 0.01
+# Fewest negative readings, in the subsample, that make a depth image z written negative.
+_NEGATIVE_Z_MIN_READINGS = 100
+
+
+def negative_z_read_positive(raw, encoding, notes=None):
+    """Return floating-point depth with its sign turned when it is z written negative.
+
+    Renderers whose camera looks down its -z axis (OpenGL's view space) give each pixel's
+    depth negative: Isaac Gym's depth image, which its users multiply by -1
+    (CAI23sbP/Isaaclab_Parkour#25). REP 118 depth is positive, and a negative reading is no
+    reading, so every frame went out without depth ("holds no reading"). Turned when, over
+    an even subsample, at least :data:`_NEGATIVE_Z_MIN_READINGS` finite readings are
+    negative with a magnitude between :data:`_MIN_FLOAT_READING_M` and
+    :data:`MAX_DEPTH_READING_M`, and at most :data:`_NEGATIVE_Z_POSITIVE_SHARE` of the
+    non-zero finite ones positive; a :class:`Note` of kind ``negative`` says so. Depth
+    with a few negative readings among positive ones (a stereo matcher's invalid
+    pixels), integer depth, and -inf (REP 117's "too close") are left as they are.
+
+    :param raw: (H, W) readings as the message holds them (uint16, float32 or float64).
+    :param encoding: the message's encoding (or compressed format), for the note.
+    :param notes: a list, or None.
+    :return: ``raw``, or ``-raw`` (a new array).
+    """
+    if raw.dtype.kind != 'f':
+        return raw
+    v = raw.reshape(-1)[::max(1, raw.size // 20000)]
+    with np.errstate(invalid='ignore'):
+        v = v[np.isfinite(v) & (v != 0)]
+        negative = np.count_nonzero((v <= -_MIN_FLOAT_READING_M) &
+                                    (v >= -MAX_DEPTH_READING_M))
+        positive = np.count_nonzero(v > 0)
+    if negative < _NEGATIVE_Z_MIN_READINGS or \
+            positive > _NEGATIVE_Z_POSITIVE_SHARE * (negative + positive):
+        return raw
+    _say(notes, 'negative', f'{encoding} depth readings are negative '
+         f'({float(np.median(v)):.3g} m at the median): z written negative, as a renderer '
+         "whose camera looks down -z gives it (Isaac Gym's depth image); read as their "
+         'magnitude. REP 118 depth is positive: publish -depth')
+    return -raw
 
 
 def drop_no_reading_codes(depth_m):
@@ -1763,7 +1809,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         raise MessageError('corrupt', empty_compressed_note('compressed depth', fmt))
     said, other = [], None
     if _image_signature(raw[:16]) is not None:
-        depth = _depth_image(fmt, raw, depth_scale)
+        depth = _depth_image(fmt, raw, depth_scale, notes)
         if transport != 'compressed':
             other = 'compressed'
     else:
@@ -1813,10 +1859,12 @@ def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
     raise MessageError(exc.kind, str(exc))
 
 
-def _depth_image(fmt, raw, depth_scale):
+def _depth_image(fmt, raw, depth_scale, notes=None):
     """Read a whole PNG, TIFF or JPEG file carried as depth (the ``compressed`` transport).
 
     :param raw: the file's bytes (opening with its signature).
+    :param notes: a list, or None: a float TIFF of z written negative is read positive
+        and said (:func:`negative_z_read_positive`).
     :return: (H, W) float32 metres (:func:`clip_perception.geometry.depth_to_metres`:
         NaN where it holds 0 or 65535, or a float that is no positive finite reading).
     :raises MessageError: a JPEG (8 bits, lossy), more than one channel (colour) or 8
@@ -1848,7 +1896,8 @@ def _depth_image(fmt, raw, depth_scale):
                            f'{codec.upper()} image of {img.shape[2]} channels: colour, not '
                            'depth (is depth remapped to a colour stream?)')
     if img.dtype in (np.uint16, np.float32):
-        return depth_to_metres(img, depth_scale)
+        return depth_to_metres(negative_z_read_positive(img, f'compressed depth "{fmt}"',
+                                                        notes), depth_scale)
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
                        f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
                        '(16UC1) or 32-bit floats (32FC1)' +
