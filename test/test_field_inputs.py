@@ -432,15 +432,24 @@ def raw_lens_error(probe, node, camera, info):
     return np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
 
 
-@pytest.mark.parametrize('edit', [_transposed, _unsized], ids=['transposed', 'unsized'])
+def _radtan(m):
+    """Kalibr's name of plumb_bob, as ethz-asl/image_undistort publishes it."""
+    m.distortion_model = 'radtan'
+    return m
+
+
+@pytest.mark.parametrize('edit', [_transposed, _unsized, _radtan],
+                         ids=['transposed', 'unsized', 'radtan'])
 def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
         probe, start_node, edit):
     """camera_info the node reads otherwise than it is written is rectified as it is read.
 
-    K and P written column-major (read transposed back) and a camera_info of size 0 (read
-    at the image size) are posed by the node; before, the maps were made from K as
-    written (a principal point at the image corner: the image rectified into a smear) or
-    not made at all (size 0: "not rectified here"), so the lens's distortion stayed in.
+    K and P written column-major (read transposed back), a camera_info of size 0 (read
+    at the image size) and plumb_bob under Kalibr's name ``radtan`` (ethz-asl/kalibr#39;
+    ethz-asl/image_undistort publishes it so) are posed by the node; before, the maps were
+    made from K as written (a principal point at the image corner: the image rectified
+    into a smear) or not made at all (size 0, or 'distortion model "radtan" is not one
+    of ...': "not rectified here"), so the lens's distortion stayed in.
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
     error = raw_lens_error(probe, node, camera, edit)

@@ -176,6 +176,11 @@ def test_plumb_bob_with_eight_coefficients_is_read_as_its_five():
     ('equidistant', 'Kannala_Brandt4 ', LENSES['equidistant']),
     # a plumb_bob of 6 whose sixth is zero: the same lens as its first five
     ('plumb_bob', 'plumb_bob', LENSES['plumb_bob'] + [0.0]),
+    # Kalibr's names, as ethz-asl/image_undistort publishes them (ethz-asl/kalibr#39): before,
+    # 'distortion model "radtan" is not one of ...' and the frames went out unrectified
+    ('plumb_bob', 'radtan', LENSES['plumb_bob']),
+    ('plumb_bob', 'Pinhole-RadTan', LENSES['plumb_bob']),
+    ('equidistant', 'pinhole-equi', LENSES['equidistant']),
 ])
 def test_a_calibration_as_drivers_send_it_is_rectified_as_its_model(lens, model, d):
     """Model names and zero-padded D that drivers send: rectified, not refused.

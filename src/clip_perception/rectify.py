@@ -29,7 +29,11 @@ FISHEYE_COEFFICIENTS = (4,)
 # Other names drivers and tools give OpenCV's fisheye (Kannala-Brandt, 4 coefficients)
 # model: camera_calibration's fisheye files of Melodic said 'fisheye'
 # (ros-perception/image_pipeline#682), librealsense calls it Kannala Brandt4.
-FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4')
+FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4', 'pinhole-equi')
+# Kalibr's names of plumb_bob (radial-tangential: k1 k2 p1 p2, k3 zero when left out), as
+# ethz-asl/image_undistort writes them into the camera_info it publishes (ethz-asl/kalibr#39:
+# "radTan model compatible with image_proc?"); 'pinhole-equi' above is its fisheye.
+PINHOLE_ALIASES = ('radtan', 'radial-tangential', 'radial_tangential', 'pinhole-radtan')
 # Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
 # R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
 ROTATION_TOLERANCE = 1e-3
@@ -120,8 +124,9 @@ class Rectifier:
 def model_coefficients(d, model):
     """Return ``(model, d)`` as OpenCV reads them, or raise saying why it cannot.
 
-    The model's name is matched without case or surrounding space, and the fisheye
-    aliases (:data:`FISHEYE_ALIASES`) are read as ``equidistant``; an empty name with a
+    The model's name is matched without case or surrounding space, the fisheye aliases
+    (:data:`FISHEYE_ALIASES`) are read as ``equidistant`` and Kalibr's radial-tangential
+    (:data:`PINHOLE_ALIASES`) as ``plumb_bob``; an empty name with a
     pinhole coefficient count is ``plumb_bob``. Zeros after the coefficients a model
     reads are dropped: a zero coefficient is OpenCV's "absent", and drivers pad D so
     (RealSense's equidistant D of 5, k1..k4 and a 0: IntelRealSense/realsense-ros#1989,
@@ -137,6 +142,8 @@ def model_coefficients(d, model):
     name = str(model).strip().lower()
     if name in FISHEYE_ALIASES:
         name = 'equidistant'
+    elif name in PINHOLE_ALIASES:
+        name = 'plumb_bob'
     if not name and d.size in PINHOLE_COEFFICIENTS:
         name = 'plumb_bob'
     if name in FISHEYE_MODELS:
@@ -145,7 +152,8 @@ def model_coefficients(d, model):
         counts = PINHOLE_COEFFICIENTS
     else:
         raise ValueError(f'distortion model "{model}" is not one of '
-                         f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS + FISHEYE_ALIASES)}')
+                         f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS + FISHEYE_ALIASES)}, '
+                         f'{", ".join(PINHOLE_ALIASES)}')
     used = int(np.flatnonzero(d)[-1]) + 1 if np.any(d) else 0
     for n in counts:
         if used <= n <= d.size:
