@@ -3878,9 +3878,10 @@ def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_no
     to point cloud"), AirSim's ``DepthPerspective`` (microsoft/AirSim#3316: a curved point
     cloud), a ToF sensor's range (ArduCAM/Arducam_tof_camera#93); introlab/rtabmap#1209
     answers z = the ray's z. Read as z, the red ball near the left edge came centimetres
-    too far along its ray, with nothing said (no single frame tells the two apart).
-    ``depth_kind:=ray`` (live) converts it: within 1 cm, as 32FC1 metres and as 16UC1
-    millimetres; ``z`` reads it as before; a value of neither kind is refused.
+    too far along its ray, with nothing said. ``depth_kind:=ray`` (live) converts it:
+    within 1 cm, as 32FC1 metres and as 16UC1 millimetres; ``z`` reads it as before, now
+    with a WARN naming ``depth_kind:=ray`` (the table is flat only read as ranges, counted
+    ``frames_depth_kind_suspect``); a value of neither kind is refused.
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
     scene, red, _ = lens_scene()
@@ -3903,12 +3904,16 @@ def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_no
         return np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
 
     assert error(metres) > 0.02  # read as z: too far along the ray, as before
+    # ... but now said: the table is flat only read as ranges.
+    assert 'the table bows' in node.output() and 'set depth_kind:=ray' in node.output()
     for kind in ('ray', 'z', 'ray'):
         assert call(probe, SetParameters, SET, SetParameters.Request(parameters=[
             Parameter('depth_kind', value=kind).to_parameter_msg()])).results[0].successful
         if kind == 'ray':
             assert error(metres) < 0.01 and error(millimetres) < 0.01
     assert "depth is read as the distance along each pixel's ray" in node.output()
+    assert 'set depth_kind:=z' not in node.output()
+    assert int(wait_diag(probe, lambda lv, m, v: True)[2]['frames_depth_kind_suspect']) >= 1
     refused = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('depth_kind', value='range').to_parameter_msg()])).results[0]
     assert not refused.successful and 'must be one of z, ray' in refused.reason, refused.reason

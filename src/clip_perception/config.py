@@ -131,7 +131,9 @@ PARAMETERS = (
           "optical centre along the pixel's ray, a range: Isaac Sim's distance_to_camera, "
           "AirSim's DepthPerspective, a ToF sensor's range), converted to z with the colour "
           'camera_info. A range read as z puts objects too far along their rays towards '
-          'the image edges (a flat table bows), and no single frame tells the two apart. '
+          'the image edges (a flat table bows): with a table in view, the first frames '
+          'are checked and a WARN names the other value when the table is flat only read '
+          'that way. '
           'Changing it drops the tracked target.', choices=('z', 'ray')),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "

@@ -111,6 +111,7 @@ from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.config import value_from_text
+from clip_perception.geometry import depth_kind_hint
 from clip_perception.geometry import ray_to_z
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
@@ -183,6 +184,9 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
+# Frames with depth and camera_info whose table is checked for the other depth_kind
+# (about 50 ms each on 2 cores): at start and after each depth_kind change.
+DEPTH_KIND_CHECKS = 3
 # Seconds a new command waits for a newer frame before the last one answers it
 # (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
 # 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
@@ -385,6 +389,8 @@ class PerceptionMixin:
         # The depth topic when its images are taken as rectified already (named rect under
         # rectify auto): the colour's maps are not applied to them.
         self._depth_rectified_upstream = ''
+        # Frames whose depth was checked against depth_kind (_check_depth_kind).
+        self._depth_kind_checks = 0
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -1071,6 +1077,10 @@ class PerceptionMixin:
             elif p.name != 'use_sim_time' and not p.name.startswith('qos_overrides.'):
                 # qos_overrides.* are declared by rclpy as each subscription is created.
                 dropped = ''
+                if p.name == 'depth_kind':
+                    self._depth_kind_checks = 0  # told afresh for the new reading
+                    for kind in ('z', 'ray'):
+                        self.health.clear_notice(f'depth_kind_{kind}')
                 if p.name in ('depth_scale', 'depth_kind') and \
                         p.value != self._values_cache[p.name]:
                     # The track's positions are in the old units: kept, the target was
@@ -1909,14 +1919,17 @@ class PerceptionMixin:
             elif depth is not None:
                 depth = rectifier.depth(depth)
             self.health.count('frames_rectified')
-        if depth is not None and intr is not None and \
-                self._values_cache['depth_kind'] == 'ray':
+        kind = self._values_cache['depth_kind']
+        if depth is not None and intr is not None and kind == 'ray':
             # A range along each pixel's ray (Isaac Sim's distance_to_camera): z here, in
             # the image as posed (rectified: a range is the same at any pixel it moves to).
             depth = ray_to_z(depth, intr)
             self._log_once('depth_kind_ray', 'depth is read as the distance along each '
                            "pixel's ray from the optical centre (depth_kind ray) and "
                            'converted to z with the colour camera_info (logged once)')
+        if depth is not None and intr is not None and \
+                self._depth_kind_checks < DEPTH_KIND_CHECKS:
+            self._check_depth_kind(depth, intr, kind)
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
@@ -2021,6 +2034,28 @@ class PerceptionMixin:
             self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
+
+    def _check_depth_kind(self, depth, intr, kind):
+        """Warn once when the table is flat only with depth read as the other depth_kind.
+
+        A range read as z (Isaac Sim's distance_to_camera beside depth_kind z) bows the
+        table; :func:`~clip_perception.geometry.depth_kind_hint` tells it on the first
+        :data:`DEPTH_KIND_CHECKS` frames with depth (again after depth_kind changes).
+        """
+        self._depth_kind_checks += 1
+        hint = depth_kind_hint(depth, intr, kind)
+        if hint is None:
+            return
+        other, read, flat = hint
+        self.health.count('frames_depth_kind_suspect')
+        what = {'ray': "each pixel's distance from the optical centre (a range: Isaac Sim's "
+                       "distance_to_camera, AirSim's DepthPerspective)",
+                'z': 'the distance along the optical axis (REP 118, RGB-D camera drivers)'}
+        self._warn_once(f'depth_kind_{kind}', f'depth read as depth_kind {kind} puts '
+                        f'{read:.0%} of the lower image on one plane, read as {other} '
+                        f'{flat:.0%}: the table bows, so poses are off towards the image '
+                        f'edges; is the depth {what[other]}? set depth_kind:={other} '
+                        '(counted as frames_depth_kind_suspect)')
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
