@@ -14,6 +14,7 @@ from clip_perception.messages import depth_to_array
 from clip_perception.tools.bags import bag_topics
 from clip_perception.tools.bags import COLOR_TOPIC
 from clip_perception.tools.bags import DEPTH_TOPIC
+from clip_perception.tools.bags import idle_remaps
 from clip_perception.tools.bags import read_bag
 from clip_perception.tools.bags import record_script
 from clip_perception.tools.bags import Replayer
@@ -85,3 +86,19 @@ def test_replay_of_a_real_talker_bag_into_the_graph(probe):
     player.play()
     got = probe.wait_for('/topic', lambda m: len(m) == 10, 10)
     assert [m.data for m in got] == [f'Hello, world! {i}' for i in range(10)]
+
+
+def test_a_remap_that_renames_nothing_played_is_named():
+    """``--remap`` matches whole topic names; a rule that renames nothing is said so.
+
+    helper-70: the README's ``--remap /camera/color/image_raw:=/my/image`` on its own
+    ``--jpeg`` recording renamed nothing (the colour is on ``.../compressed``), exit 0.
+    """
+    bag = {'/camera/color/image_raw/compressed': 'sensor_msgs/msg/CompressedImage',
+           '/camera/color/camera_info': 'sensor_msgs/msg/CameraInfo'}
+    assert idle_remaps({'/camera/color/camera_info': '/info'}, bag) == []
+    [line] = idle_remaps({'/camera/color/image_raw': '/my/image'}, bag)
+    assert 'not in the bag' in line and 'did you mean /camera/color/image_raw/compressed' in line
+    [line] = idle_remaps({'/camera/color/camera_info': '/info'}, bag,
+                         ['/camera/color/image_raw/compressed'])
+    assert 'left out by --topics' in line and 'did you mean' not in line

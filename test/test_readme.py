@@ -110,3 +110,34 @@ def test_the_detection_json_example_shows_every_key_an_answer_carries():
     keys |= set(re.findall(r"'(\w+)': self\.", source))
     assert {'parsed', 'position', 'method', 'node', 'namespace'} <= keys
     assert not keys - shown, sorted(keys - shown)
+
+
+def _command_lines(text, tool):
+    """Return the README's shell commands that run ``tool``, continuation lines joined."""
+    joined = re.sub(r'\\\n\s*', ' ', text)
+    return [ln.strip() for ln in joined.splitlines() if ln.strip().startswith(tool + ' ')]
+
+
+def test_the_replay_example_remaps_topics_of_the_recording_the_record_example_makes(tmp_path):
+    """Each ``--remap FROM:=TO`` of the README's replay example renames a recorded topic.
+
+    The example remapped ``/camera/color/image_raw`` of the ``--jpeg 92`` recording made
+    above it, whose colour is ``/camera/color/image_raw/compressed``: the rule renamed
+    nothing and the replay exited 0 (helper-70's trial). The record example is run as
+    written, with one scene.
+    """
+    import shlex
+
+    from clip_perception.tools.bags import bag_topics
+    from clip_perception.tools.bags import idle_remaps
+    from clip_perception.tools.bags import record_main
+    [record] = _command_lines(readme(), 'clip_perception_record')
+    args = shlex.split(record)[1:]
+    args[0] = str(tmp_path / 'bag')
+    args[args.index('--scenes') + 1] = '1'
+    assert record_main(args) == 0
+    replays = [shlex.split(c) for c in _command_lines(readme(), 'clip_perception_replay')]
+    remaps = dict(a.split(':=', 1) for c in replays for i, a in enumerate(c)
+                  if c[i - 1] == '--remap')
+    assert remaps
+    assert idle_remaps(remaps, bag_topics(str(tmp_path / 'bag'))) == []

@@ -253,7 +253,15 @@ def test_replayer_refuses_what_it_cannot_play_with_one_line(tmp_path):
              ((str(bag), '--wait-for', '/nope'), 'its topics: /camera'),
              ((str(bag), '--rate', '0'), '--rate must be a positive number'),
              ((str(bag), '--rate', 'nan'), '--rate must be a positive number'),
-             ((str(bag), '--remap', '/a'), 'expected FROM:=TO')]
+             ((str(bag), '--remap', '/a'), 'expected FROM:=TO'),
+             # helper-70: a remap of a topic the bag does not play was ignored, exit 0.
+             # The README's own example remapped /camera/color/image_raw of a --jpeg
+             # recording, whose colour is on /camera/color/image_raw/compressed.
+             ((str(bag), '--remap', '/camera/color/image_raw/compressed:=/my/image'),
+              'is not a topic this replay plays'),
+             ((str(bag), '--topics', '/camera/color/camera_info', '--remap',
+               '/camera/aligned_depth_to_color/image_raw:=/d'),
+              'is not a topic this replay plays')]
     for args, said in cases:
         proc = _replayer(tmp_path, *args)
         out, _ = proc.communicate(timeout=60)

@@ -261,6 +261,35 @@ def bag_topics(path):
 
 # ----------------------------------------------------------------------------- replay
 
+def idle_remaps(remap, in_bag, topics=None):
+    """Say which ``--remap FROM:=TO`` rules would rename nothing this replay plays.
+
+    A remap matches a bag topic's whole name, as rosbag2's ``ros2 bag play --remap``
+    does: ``/camera/color/image_raw`` does not rename ``/camera/color/image_raw/compressed``
+    (a ``--jpeg`` recording's colour). Such a rule was ignored and the replay exited 0
+    (helper-70's trial of the README's own example), as ``--topics /nope`` once was.
+
+    :param remap: ``{from_topic: to_topic}``, the rules given.
+    :param in_bag: the bag's topics (any iterable of names, e.g. ``bag_topics``'s dict).
+    :param topics: the topics ``--topics`` keeps, or None for all of the bag's.
+    :return: one line per idle rule naming it, what it may have meant (a bag topic
+        under it, e.g. its ``/compressed`` transport) and the topics played; empty when
+        every rule renames a played topic.
+    """
+    played = sorted(topics if topics is not None else in_bag)
+    lines = []
+    for src in remap:
+        if src in played:
+            continue
+        under = [t for t in played if t.startswith(src.rstrip('/') + '/')]
+        hint = f' (did you mean {under[0]}?)' if under else ''
+        why = 'left out by --topics' if src in in_bag else 'not in the bag'
+        lines.append(f'--remap {src}:={remap[src]}: {src} is not a topic this replay '
+                     f'plays ({why}){hint}; remaps match whole topic names; played: '
+                     f'{", ".join(played)}')
+    return lines
+
+
 class Replayer:
     """Publish a bag into the graph through ``node`` with the recorded timing.
 
@@ -456,6 +485,10 @@ def replay_main(argv=None):
               f'its topics: {", ".join(sorted(in_bag))}', file=sys.stderr)
         return 2
     remap = dict(r.split(':=', 1) for r in args.remap)
+    idle = idle_remaps(remap, in_bag, args.topics)
+    if idle:
+        print('\n'.join(idle), file=sys.stderr)
+        return 2
     profile = use_large_data_profile()
     # Ctrl-C raises KeyboardInterrupt in this (main) thread, and SIGTERM (what ros2 launch
     # sends second) does the same; rclpy's own handler would shut the context down under
