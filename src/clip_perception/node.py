@@ -2821,9 +2821,18 @@ def cameras_main(args=None):
     namespace. Memory saved against one process per camera: README, "Several cameras".
     """
     argv = sys.argv if args is None else args
-    parser = argparse.ArgumentParser(prog='clip_perception_cameras')
+    parser = argparse.ArgumentParser(
+        prog='clip_perception_cameras',
+        usage='%(prog)s [-h] [--namespace NAMESPACE] cameras [--ros-args ...]',
+        description='One clip_perception node per camera, in namespace '
+        '[NAMESPACE/]<camera>, all in this process sharing one loaded CLIP model '
+        '(inference serialised across the cameras). Each node subscribes the relative '
+        'names in its namespace (/wrist/image, /wrist/command, ...); ROS arguments after '
+        '--ros-args (-p, -r, --params-file) apply to every node. '
+        'clip_perception_node --help lists the parameters.')
     parser.add_argument('cameras', help='comma-separated camera names, e.g. wrist,head')
-    parser.add_argument('--namespace', default='', help='namespace above the cameras')
+    parser.add_argument('--namespace', default='',
+                        help='namespace above the cameras (default: none)')
     opts = parser.parse_args(remove_ros_args(argv)[1:])
     try:
         names = camera_names(opts.cameras)

@@ -423,14 +423,19 @@ def record_main(argv=None):
     p.add_argument('out', help='output bag folder: written when missing or empty, replaced '
                    'when it is a rosbag2 folder; anything else is refused (exit 2) and '
                    'nothing is deleted')
-    p.add_argument('--script', choices=('demo', 'random'), default='demo')
+    p.add_argument('--script', choices=('demo', 'random'), default='demo',
+                   help="demo: the bundled recording's three scenes and seven commands; "
+                   'random: --scenes generated scenes, one command each, every third '
+                   'naming an absent object')
     p.add_argument('--scenes', type=int, default=10, help='random script: scenes')
     p.add_argument('--seed', type=int, default=0, help='random script: seed')
-    p.add_argument('--storage', choices=('sqlite3', 'mcap'), default='sqlite3')
+    p.add_argument('--storage', choices=('sqlite3', 'mcap'), default='sqlite3',
+                   help='rosbag2 storage plugin of the file written')
     p.add_argument('--compress', action='store_true', help='zstd message compression')
     p.add_argument('--jpeg', type=int, default=0,
                    help='JPEG quality: write the colour image as CompressedImage')
-    p.add_argument('--depth-encoding', choices=('16UC1', '32FC1'), default='16UC1')
+    p.add_argument('--depth-encoding', choices=('16UC1', '32FC1'), default='16UC1',
+                   help='aligned depth as millimetres (16UC1) or metres (32FC1)')
     args = p.parse_args(argv)
     if args.scenes < 1 or not 0 <= args.jpeg <= 100:
         p.error('--scenes must be at least 1 and --jpeg within 0..100')
@@ -452,11 +457,15 @@ def replay_main(argv=None):
     p = argparse.ArgumentParser(description='Play a rosbag2 folder into the ROS graph '
                                 '(recorded timing), optionally recording topics back.',
                                 formatter_class=DefaultsHelpFormatter)
-    p.add_argument('bag')
-    p.add_argument('--rate', type=float, default=1.0)
-    p.add_argument('--loop', action='store_true')
+    p.add_argument('bag', help='rosbag2 folder (sqlite3 or mcap)')
+    p.add_argument('--rate', type=float, default=1.0,
+                   help='speed, a factor of the recorded timing (2.0: twice as fast)')
+    p.add_argument('--loop', action='store_true',
+                   help='play again from the start until stopped (Ctrl-C), stamps increasing')
     p.add_argument('--topics', nargs='*', default=None, help='only these bag topics')
-    p.add_argument('--remap', nargs='*', default=[], metavar='FROM:=TO')
+    p.add_argument('--remap', nargs='*', default=[], metavar='FROM:=TO',
+                   help="publish bag topic FROM on TO (whole names: a --jpeg recording's "
+                   'colour is /camera/color/image_raw/compressed)')
     p.add_argument('--keep-stamps', action='store_true',
                    help='publish header stamps as recorded (default: moved to play time)')
     p.add_argument('--wait-for', nargs='*', default=[],

@@ -240,10 +240,11 @@ def main(argv=None):
     """Console entry point ``clip_perception_soak``."""
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                 formatter_class=DefaultsHelpFormatter)
-    p.add_argument('--minutes', type=float, default=10.0)
-    p.add_argument('--rate', type=float, default=30.0)
-    p.add_argument('--command-period', type=float, default=4.0)
-    p.add_argument('--json', default=None)
+    p.add_argument('--minutes', type=float, default=10.0, help='how long to feed the node')
+    p.add_argument('--rate', type=float, default=30.0, help='frames per second (Hz)')
+    p.add_argument('--command-period', type=float, default=4.0,
+                   help='seconds between commands (each must be answered)')
+    p.add_argument('--json', default=None, help='also write the report to this file')
     p.add_argument('--log', default=None, help='node log file')
     p.add_argument('--noise', type=int, default=0, metavar='K',
                    help='send each scene as K noisy copies in turn (0: identical frames)')

@@ -592,25 +592,43 @@ def main(argv=None):
                                 formatter_class=DefaultsHelpFormatter)
     p.add_argument('what', choices=('grounding', 'pipeline', 'calibrate', 'commands', 'all',
                                     'real', 'layouts', 'shifted', 'rules', 'recording',
-                                    'ros'))
+                                    'ros'),
+                   help="grounding: top-1 among a scene's crops (500 scenes); pipeline: "
+                   'proposals, picks, not found, spatial words and pose error end to end '
+                   '(300); calibrate: fit the cosine -> confidence logistic, written next '
+                   'to the model (150); commands: commands as people say them (60 per '
+                   'form); all: grounding, pipeline and commands; real: proposals and pose '
+                   'on the real RGB-D frames of --data; layouts: the same on synthetic '
+                   'layouts (10 each); rules, shifted: six commands per scene under each '
+                   'confidence rule, on our scenes and on scenes outside the training '
+                   'ranges (300); recording: present and absent commands on a rosbag2 '
+                   'folder (--bag); ros: the shifted or own suite asked of a '
+                   'clip_perception_node process over DDS (60)')
     p.add_argument('--bag', default=None, help='recording: rosbag2 folder')
     p.add_argument('--present', nargs='*', default=[],
                    help='recording: commands naming what is in view throughout')
     p.add_argument('--absent', nargs='*', default=[],
                    help='recording: commands naming what is never in view')
     p.add_argument('--every', type=int, default=1, help='recording: use every n-th frame')
-    p.add_argument('--model', default='bundled')
+    p.add_argument('--model', default='bundled',
+                   help='CLIP checkpoint: hub id, local folder or "bundled", as the node\'s '
+                   'model parameter')
     p.add_argument('--scenes', type=int, default=None,
-                   help='scenes (default: grounding 500, pipeline 300, calibrate 150)')
+                   help="scenes, or frames of a recording (default: each evaluation's "
+                   'own, in brackets above; recording: every frame)')
     p.add_argument('--seed', type=int, default=None,
                    help='pipeline, commands: first seed (default: their own range); '
                         'another seed is a held-out check')
-    p.add_argument('--threads', type=int, default=1)
-    p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals)
-    p.add_argument('--no-image-proposals', action='store_true')
-    p.add_argument('--no-depth-proposals', action='store_true')
+    p.add_argument('--threads', type=int, default=1, help='torch CPU threads')
+    p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals,
+                   help='crops scored per frame, as the node parameter')
+    p.add_argument('--no-image-proposals', action='store_true',
+                   help='depth proposals only (image_proposals: false)')
+    p.add_argument('--no-depth-proposals', action='store_true',
+                   help='image proposals only (depth_proposals: false)')
     p.add_argument('--confidence-rule', default=PipelineConfig.confidence_rule,
-                   choices=('auto', 'softmax', 'calibration', 'both'))
+                   choices=('auto', 'softmax', 'calibration', 'both'),
+                   help='as the node parameter confidence_rule')
     p.add_argument('--prompt-template', default='',
                    help="text template(s), several separated by '|' (default: the "
                         "checkpoint's own templates, else 'a photo of a {}')")
@@ -620,7 +638,7 @@ def main(argv=None):
                    help='threshold of "found", as the node parameter (default: '
                    f'{PipelineConfig.min_confidence})')
     p.add_argument('--json', default=None, help='also write the figures to this file')
-    p.add_argument('--quiet', action='store_true')
+    p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--suite', default='shifted', choices=('shifted', 'own'),
                    help='ros: the scenes of "shifted" or of "rules" (our own)')
     p.add_argument('--out', default=None,

@@ -728,6 +728,24 @@ def _progress(total, desc, enabled):
 
 
 ARG_HELP = {
+    'seed': 'seed of the weights, the sampling and the training scenes (seeds from '
+            '1,000,000 x (seed + 1) on); the run is deterministic for seed and --threads',
+    'scenes': 'rendered training scenes (crops are cut from each)',
+    'steps': 'optimiser steps (AdamW; linear warm-up over the first 5%%, then cosine decay)',
+    'batch': 'crops per step, a fifth of them negatives (fragments, two objects, table)',
+    'lr': 'peak learning rate of AdamW',
+    'weight_decay': "AdamW's weight decay",
+    'image_size': 'input side of the image encoder, pixels',
+    'patch_size': 'ViT patch side, pixels (divides --image-size)',
+    'width': 'transformer width of both encoders (a multiple of --heads)',
+    'layers': 'transformer layers of each encoder',
+    'heads': 'attention heads per layer',
+    'threads': 'torch threads for training (the weights depend on it)',
+    'workers': 'processes rendering the training scenes, one thread each',
+    'partial_captions': 'share (0-1) of captions naming only the shape or only the colour',
+    'loss': 'per_positive, or multi_positive (the previous recipe)',
+    'augment': 'camera (blur, resolution, gamma, noise), camera_affine (camera plus '
+               'view-angle squash, tilt, zoom) or basic (flip, gain)',
     'init': 'a checkpoint folder to fine-tune instead of training a new model (its sizes '
             'replace --image-size, --patch-size, --width, --layers, --heads)',
     'looks': 'varied, plain (the default look only) or mixed (half each)',
