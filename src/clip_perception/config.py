@@ -62,8 +62,10 @@ PARAMETERS = (
           "the checkpoint's own templates (clip_perception_vocabulary.json \"templates\"; "
           "the bundled model's seven training templates), else 'a photo of a {}'."),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
-    Param('min_confidence', 0.5, 'Calibrated confidence below which the answer is '
-          '"not found".', min=0.0, max=1.0),
+    Param('min_confidence', 0.5, 'Confidence, as confidence_rule computes it, below which '
+          'the answer is "not found" (softmax, what auto gives a checkpoint without a '
+          'fitted calibration: 0.5 means the command is more likely than all contrast '
+          'prompts together).', min=0.0, max=1.0),
     Param('confidence_rule', 'auto',
           'How confidence is computed: auto (calibration when the checkpoint ships a '
           'calibration fitted to it, else softmax; the bundled model ships none), softmax '

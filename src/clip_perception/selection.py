@@ -1,12 +1,13 @@
-"""Pick one target among scored proposals, with a calibrated confidence, or "not found".
+"""Pick one target among scored proposals, with its confidence, or "not found".
 
-Confidence is ``sigmoid(slope * cosine + intercept)``, a logistic calibration fitted on
-generated scenes (``clip_perception_eval --fit-calibration`` writes it next to the
-model); checkpoints without one use a rough default for OpenAI CLIP ViT-B/32, whose
-matching cosines sit near 0.3. The boxes of one object are grouped first
-(:func:`group_objects`), so that objects, not boxes, are counted and compared. Spatial
-and size words are resolved geometrically among the objects that match about as well
-as the best one or pass the threshold on their own.
+Confidence is what ``confidence_rule`` gives (``confidence``): by default the zero-shot
+softmax of :mod:`clip_perception.confidence`. Without it, ``sigmoid(slope * cosine +
+intercept)``, a logistic calibration fitted on generated scenes (``clip_perception_eval
+calibrate`` writes it next to the model); checkpoints without one use a rough default
+for OpenAI CLIP ViT-B/32, whose matching cosines sit near 0.3. The boxes of one object
+are grouped first (:func:`group_objects`), so that objects, not boxes, are counted and
+compared. Spatial and size words are resolved geometrically among the objects that
+match about as well as the best one or pass the threshold on their own.
 """
 
 from dataclasses import dataclass
@@ -379,7 +380,8 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
     :param boxes: (N, 4) proposal boxes.
     :param cosine: (N,) cosine similarity of each proposal with ``query.what``.
     :param query: :class:`clip_perception.language.Query`.
-    :param threshold: minimum calibrated confidence to report "found".
+    :param threshold: minimum confidence (``confidence``, else the calibrated cosine) to
+        report "found".
     :param margin: cosine margin below the best within which plural commands collect
         (every one also above ``threshold``) and spatial/size/ordinal words choose
         (together with any other object above ``threshold``).

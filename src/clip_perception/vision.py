@@ -5,7 +5,7 @@ The node turns each :class:`Detection` into a ``vision_msgs/Detection2D`` with o
 vision_msgs does not install. The convention (README, "vision_msgs"):
 
 * ``found``: one detection, id ``chosen``: the chosen box, ``class_id`` the command's
-  object (``Result.what``), ``score`` its calibrated confidence, the pose's position in
+  object (``Result.what``), ``score`` its confidence, the pose's position in
   the image's optical frame (m) and a 6x6 row-major covariance whose position block is
   the estimate's covariance (``PoseEstimate.covariance``, m^2; its square roots are the
   JSON's ``position_std``). Orientation is not estimated: identity, with variance
