@@ -206,7 +206,10 @@ def _report(t0, seconds, warmup, rss, answers, sent, diag, published, alive, cod
             unanswered.append(text)
     minutes = []
     for m in range(int(np.ceil(seconds / 60.0))):
-        lat = [a[3] for a in answers if m * 60 <= a[0] - t0 < (m + 1) * 60]
+        # superseded, cancelled and rejected answers answer a command, not a frame: their
+        # latency_s is null (README, ~/detection_json), and np.median of a None raised.
+        lat = [a[3] for a in answers
+               if m * 60 <= a[0] - t0 < (m + 1) * 60 and a[3] is not None]
         if lat:
             minutes.append({'minute': m + 1, 'n': len(lat),
                             'median_ms': round(1000 * float(np.median(lat)), 1),
@@ -249,6 +252,16 @@ def main(argv=None):
     p.add_argument('--noise', type=int, default=0, metavar='K',
                    help='send each scene as K noisy copies in turn (0: identical frames)')
     args = p.parse_args(argv)
+    # Checked before the node starts: --rate 0 ended in ZeroDivisionError once it ran,
+    # --command-period 0 flooded the node with commands (helper-70).
+    bad = [f'--{name.replace("_", "-")} must be a positive number, got {value}'
+           for name, value in (('minutes', args.minutes), ('rate', args.rate),
+                               ('command_period', args.command_period))
+           if not 0 < value < float('inf')]
+    if args.noise < 0:
+        bad.append(f'--noise must be 0 or more, got {args.noise}')
+    if bad:
+        p.error('; '.join(bad))
     ros_environment()
     r = run_soak(args.minutes * 60, args.rate, args.command_period, log_path=args.log,
                  noise_variants=args.noise)

@@ -762,9 +762,12 @@ def main(argv=None):
     p.add_argument('--out', required=True, help='output model folder')
     p.add_argument('--tokenizer', default=None,
                    help='folder with the CLIP tokenizer (default: the bundled model)')
+    # Choices are argparse's, so a wrong one is a usage error before any work (train()'s
+    # ValueError was a traceback: helper-70's `--augment camera-affine`).
+    choices = {'loss': LOSSES, 'augment': AUGMENTS, 'looks': LOOKS}
     for name, value in asdict(defaults).items():
         p.add_argument('--' + name.replace('_', '-'), type=type(value), default=value,
-                       help=ARG_HELP.get(name))
+                       choices=choices.get(name), help=ARG_HELP.get(name))
     p.add_argument('--recipe', choices=sorted(RECIPES), default=None,
                    help='train a named recipe in one run: "bundled" is the shipped '
                         f'model\'s two stages; takes {", ".join(RECIPE_KEEPS)} from the '
