@@ -311,3 +311,15 @@ def test_the_evaluation_cli_refuses_bad_inputs_with_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         eval_main(['pipeline', '--scenes', '-1'])
     assert exit_.value.code == 2 and '--scenes must be 0 or more' in capsys.readouterr().err
+    # helper-70: --threads 0 was torch's RuntimeError traceback, --every 0 a
+    # ZeroDivisionError once the model had loaded, and --max-proposals 0 or -3 (the node
+    # parameter takes 1..256) ran the pipeline without a crop, exit 0: 0/4 -> 4/4 refused.
+    for args, said in ((['real', '--threads', '0'], '--threads must be at least 1'),
+                       (['recording', '--bag', str(tmp_path), '--present', 'x', '--every',
+                         '0'], '--every must be at least 1'),
+                       (['pipeline', '--max-proposals', '0'], '--max-proposals must be in 1..256'),
+                       (['pipeline', '--max-proposals', '-3'],
+                        '--max-proposals must be in 1..256')):
+        with pytest.raises(SystemExit) as exit_:
+            eval_main(args)
+        assert exit_.value.code == 2 and said in capsys.readouterr().err, args

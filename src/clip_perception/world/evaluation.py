@@ -583,6 +583,7 @@ def main(argv=None):
     import torch
 
     from clip_perception.config import check_prompt_template
+    from clip_perception.config import PARAMETERS
     from clip_perception.config import PipelineConfig
     from clip_perception.pipeline import Pipeline
     from clip_perception.scorer import CALIBRATION_FILE
@@ -668,6 +669,15 @@ def main(argv=None):
         p.error(f'--jpeg-quality must be in 1..100, got {args.jpeg_quality}')
     if not 0.0 <= args.min_confidence <= 1.0:
         p.error(f'--min-confidence must be in [0, 1], got {args.min_confidence}')
+    # Checked here, not by torch's RuntimeError, a ZeroDivisionError after the model
+    # loaded, or a pipeline run without a crop (helper-70); the node's range for the cap.
+    low, high = next((int(q.min), int(q.max)) for q in PARAMETERS if q.name == 'max_proposals')
+    for name, value in (('threads', args.threads), ('every', args.every)):
+        if value < 1:
+            p.error(f'--{name} must be at least 1, got {value}')
+    if not low <= args.max_proposals <= high:
+        p.error(f'--max-proposals must be in {low}..{high} (the node parameter '
+                f'max_proposals), got {args.max_proposals}')
     torch.set_num_threads(args.threads)
     if args.what == 'real' and not os.path.isdir(args.data):
         print(f'no folder of real RGB-D frames at {args.data} (--data; the project keeps '
