@@ -245,3 +245,20 @@ def test_the_confidence_threshold_is_described_as_the_rule_computes_it():
     for where, said in (('config.py', param.description), ('yaml', comment),
                         ('README', row)):
         assert 'calibrated' not in said.lower() and 'confidence_rule' in said, (where, said)
+
+
+def test_the_real_frames_figures_of_the_original_view_agree_wherever_the_readme_quotes_them():
+    """The original view's recall is one figure, in the real-frames table and the views table.
+
+    The views table (upside down, on its side) kept session 23's figures, 68/77 opaque for
+    the original view where the table above it and ``clip_perception_eval real`` give
+    69/77 since helper-58's background depth; its other rows had drifted too (helper-70's
+    trial reran both commands): 1 disagreeing figure -> 0.
+    """
+    text = readme()
+    opaque = re.search(r'^\| recall at IoU 0\.5, opaque .*\*\*[\d.]+% \((\d+/77)\)\*\*', text,
+                       re.M).group(1)
+    clear = re.search(r'^\| recall at IoU 0\.5, transparent .*\*\*[\d.]+% \((\d+/17)\)\*\*',
+                      text, re.M).group(1)
+    row = re.search(r'^\| original \| up \| (\d+/77) \| (\d+/17) \|', text, re.M)
+    assert row.groups() == (opaque, clear)
