@@ -3939,4 +3939,47 @@ def test_depth_written_as_negative_z_is_posed_and_named(probe, start_node):
     values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_negative', 0)) >= 1)[2]
     assert int(values.get('depth_negative', 0)) >= 1, values
     assert node.output().count('depth readings are negative') == 1, node.output()
+def test_consumers_whose_qos_the_outputs_cannot_serve_are_named_while_they_last(
+        probe, start_node):
+    """A consumer subscribing with a QoS the outputs do not offer is named in /diagnostics.
+
+    ros2/rclcpp#2499: a transient_local subscription never receives a volatile publisher's
+    messages, new ones included (MRPT/mvsim#52: nav2 subscribes its pose transient_local;
+    ros-industrial/reach_ros2#36: RViz markers displays set to Transient Local); a
+    subscription requesting a deadline matches no publisher offering none. Before: the
+    consumer received nothing and /diagnostics said ``running``, with one line from rclpy
+    ("requesting incompatible QoS ... Last incompatible policy: DURABILITY") that said not
+    what to change: 0 of 2 such consumers named. Now each is a WARN naming the topic, the
+    policy, the consumer and the setting to use, until it leaves.
+    """
+    from geometry_msgs.msg import PoseStamped
+    from rclpy.duration import Duration
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
+    from visualization_msgs.msg import MarkerArray
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    consumer = rclpy.create_node(f'grasp_planner_{os.getpid()}')
+    latched = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    subs = [consumer.create_subscription(PoseStamped, POSE, lambda m: None, latched),
+            consumer.create_subscription(MarkerArray, '/clip_perception/markers', lambda m: None,
+                                         QoSProfile(depth=1, deadline=Duration(seconds=0.2)))]
+    try:
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+        level, message, _ = wait_diag(
+            probe, lambda lv, m, v: '/clip_perception/markers' in m and POSE in m, timeout=10)
+        assert level == 1, message
+        assert f'{POSE} (DURABILITY' in message and 'transient_local' in message, message
+        assert '/clip_perception/markers (DEADLINE' in message, message
+        assert consumer.get_name() in message and probe.node.get_name() not in message, message
+        log = node.output()
+        assert 'subscribe it volatile' in log and 'without a deadline' in log, log
+    finally:
+        for sub in subs:
+            consumer.destroy_subscription(sub)
+        consumer.destroy_node()
+    # Gone from the graph: no longer named.
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'cannot serve' not in m, timeout=20)
+    assert 'cannot serve' not in message, message
     assert node.stop() == 0

@@ -14,6 +14,7 @@ from clip_perception.health import HeldSince
 from clip_perception.health import LogThrottle
 from clip_perception.health import nearby_topic
 from clip_perception.health import NO_DATA
+from clip_perception.health import output_qos_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
@@ -214,6 +215,35 @@ def test_refusal_names_the_reason_only_while_the_stream_is_refused():
     assert h.refusal('depth') == 'compressedDepth: not a PNG'
     h.accepted('depth', 2.0)
     assert h.refusal('depth') is None
+
+
+def test_an_output_qos_mismatch_warns_with_the_setting_to_change_until_it_leaves():
+    # ros2/rclcpp#2499: a transient_local subscription to a volatile publisher gets nothing;
+    # /diagnostics said "running". Each policy gets the consumer's fix, named per topic.
+    pose = output_qos_note('/cp/target_pose', 'DURABILITY', ['/grasp'], 'transient_local',
+                           'volatile')
+    assert pose.startswith("this node's publisher cannot serve a subscription to "
+                           '/cp/target_pose (DURABILITY: /grasp asks transient_local; the '
+                           'node publishes volatile): it receives nothing; subscribe it '
+                           'volatile'), pose
+    markers = output_qos_note('/cp/markers', 'DEADLINE', [], 'a deadline of 0.2 s',
+                              'without one')
+    assert '(DEADLINE: a subscription asks a deadline of 0.2 s; the node publishes without ' \
+        'one)' in markers and 'subscribe it without a deadline' in markers, markers
+    assert 'ros2 topic info -v' in output_qos_note('/cp/x', 'HISTORY', [], '', '')
+    h = Health()
+    h.arrived('colour', 0.0)
+    h.frame_in(0.0)
+    h.output_qos_incompatible('/cp/target_pose', pose, 1.0)
+    h.output_qos_incompatible('/cp/markers', markers, 1.5)
+    for now in (1.6, 30.0):  # reported once by DDS: it must not fade like a notice
+        h.arrived('colour', now - 0.1)
+        level, msg, _ = h.snapshot(now, 2.0)
+        assert level == 1 and pose in msg and markers in msg, msg
+    assert h.output_qos_pending(3.2) == ['/cp/target_pose']  # 2 s to settle in the graph
+    h.output_qos_gone('/cp/target_pose')
+    h.output_qos_gone('/cp/markers')
+    assert h.snapshot(30.0, 2.0)[:2] == (0, 'running')
 
 
 def test_a_command_qos_mismatch_warns_until_a_command_arrives():

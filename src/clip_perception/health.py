@@ -183,6 +183,7 @@ class Health:
         self.notices = {}               # kind -> (time, text): input oddities (WARN)
         self.qos_event = None           # (time, text) of the last QoS mismatch reported
         self.command_qos_event = None   # (time, text): the same, with a command publisher
+        self.output_qos = {}            # output topic -> (time, text): a consumer not served
         self.last_command = None        # last command message received
         self.command_changes = deque(maxlen=4)  # (text, time) of the command's changes
         self.last_status = NO_DATA
@@ -499,6 +500,25 @@ class Health:
         with self._lock:
             self.command_qos_event = None
 
+    def output_qos_incompatible(self, topic, text, now):
+        """Record that a subscription to the output ``topic`` requests a QoS it cannot get.
+
+        DDS reports it once, when the two match; it is a WARN in diagnostics until
+        :meth:`output_qos_gone` says no such subscription is left.
+        """
+        with self._lock:
+            self.output_qos[topic] = (now, text)
+
+    def output_qos_pending(self, now, settle=2.0):
+        """Return the output topics whose QoS mismatch is named and older than ``settle`` s."""
+        with self._lock:
+            return [t for t, (when, _) in self.output_qos.items() if now - when >= settle]
+
+    def output_qos_gone(self, topic):
+        """Forget the QoS mismatch on the output ``topic``: its subscription has left."""
+        with self._lock:
+            self.output_qos.pop(topic, None)
+
     def _qos_note(self, last_colour):
         event = self.qos_event
         if event is None or (last_colour is not None and last_colour >= event[0]):
@@ -551,6 +571,8 @@ class Health:
         event = self._open_command_qos()
         if event is not None:
             out.append((WARN, event[1]))
+        for _, (_, text) in sorted(self.output_qos.items()):
+            out.append((WARN, text))
         for _, (when, text, level) in sorted(self.notices.items()):
             if now - when <= input_timeout:
                 out.append((level, text))
@@ -778,6 +800,49 @@ def command_flips_note(topic, pair, senders):
             f'{COMMAND_FLIP_WINDOW:g} s ({who}); each change restarts the target, so the '
             'answers flip between the two: stop the sender that should not be sending (a '
             '`ros2 topic pub` left running repeats its command every second)')
+
+
+# What to change on the consumer's side, per QoS policy a subscription to an output can
+# request and the node's publishers do not offer (reliable, volatile but for
+# ``~/active_command``, no deadline, automatic liveliness, no lease).
+_OUTPUT_QOS_FIXES = {
+    'DURABILITY': ("subscribe it volatile (the default; RViz: the display's Durability "
+                   'Policy; ros2 topic echo without --qos-durability); the node latches '
+                   'no output but ~/active_command'),
+    'DEADLINE': ('subscribe it without a deadline: outputs come once per answered frame, at '
+                 "the camera's rate, and none while idle; watch /diagnostics or the stamps "
+                 'for a stalled node'),
+    'LIVELINESS': 'subscribe it with automatic liveliness',
+    'LIVELINESS_LEASE_DURATION': 'subscribe it without a liveliness lease duration',
+    'RELIABILITY': 'subscribe it reliable or best_effort',
+}
+
+
+def output_qos_note(topic, policy, consumers, asked, offered):
+    """Say that a subscription to the output ``topic`` asks a QoS its publisher does not offer.
+
+    DDS never matches such a pair, so the consumer receives nothing, new messages included
+    (ros2/rclcpp#2499: a transient_local subscription and a volatile publisher; nav2-style
+    pose consumers and RViz displays set to Transient Local ask that: MRPT/mvsim#52,
+    ros-industrial/reach_ros2#36). rclpy's own line names the policy but not what to
+    change.
+
+    :param topic: the output's resolved topic (``/clip_perception/target_pose``).
+    :param policy: the incompatible policy's name, as ``QoSPolicyKind`` spells it
+        (``DURABILITY``, ``DEADLINE``...).
+    :param consumers: fully qualified names of the nodes whose subscriptions ask it
+        (empty while the graph does not list them yet).
+    :param asked: what they ask (``transient_local``), or ``''`` when unknown.
+    :param offered: what the node's publisher offers (``volatile``), or ``''``.
+    :return: one line for the log and /diagnostics.
+    """
+    who = ', '.join(consumers) if consumers else 'a subscription'
+    asks = f' asks {asked}' if asked else ' asks what is not offered'
+    offers = f'; the node publishes {offered}' if offered else ''
+    fix = _OUTPUT_QOS_FIXES.get(policy, 'subscribe it with the QoS ros2 topic info -v shows '
+                                        "for the node's publisher")
+    return (f"this node's publisher cannot serve a subscription to {topic} ({policy}: "
+            f'{who}{asks}{offers}): it receives nothing; {fix}')
 
 
 def command_topic_note(listened, published):

@@ -67,6 +67,8 @@ from rcl_interfaces.msg import SetParametersResult
 import rclpy
 from rclpy.clock import Clock
 from rclpy.clock import ClockType
+from rclpy.duration import Infinite
+from rclpy.event_handler import PublisherEventCallbacks
 from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
@@ -78,6 +80,7 @@ from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy
 from rclpy.qos import HistoryPolicy
+from rclpy.qos import LivelinessPolicy
 from rclpy.qos import qos_check_compatible
 from rclpy.qos import QoSCompatibility
 from rclpy.qos import QoSPolicyKind
@@ -123,6 +126,7 @@ from clip_perception.health import Health
 from clip_perception.health import HeldSince
 from clip_perception.health import LogThrottle
 from clip_perception.health import namesake_note
+from clip_perception.health import output_qos_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import UNDECODABLE_TRANSPORTS
@@ -607,8 +611,16 @@ class PerceptionMixin:
         if 'torch' in sys.modules and sys.modules['torch'].cuda.is_available():
             sys.modules['torch'].cuda.empty_cache()
 
-    def _create_outputs(self, create):
-        """Create the publishers with ``create`` (plain or lifecycle ``create_*publisher``)."""
+    def _create_outputs(self, create_publisher):
+        """Create the publishers with ``create`` (plain or lifecycle ``create_*publisher``).
+
+        Each reports a subscription whose QoS it cannot serve
+        (:meth:`_on_output_incompatible_qos`).
+        """
+        def create(msg_type, topic, qos):
+            callbacks = PublisherEventCallbacks(incompatible_qos=lambda event: (
+                self._on_output_incompatible_qos(topic, event)))
+            return create_publisher(msg_type, topic, qos, event_callbacks=callbacks)
         latched = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=1,
                              reliability=ReliabilityPolicy.RELIABLE,
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
@@ -1212,6 +1224,46 @@ class PerceptionMixin:
         self.health.notice('qos', text, time.monotonic())
         self.health.qos_incompatible(text, time.monotonic())
         self._reject('qos', text)
+
+    def _on_output_incompatible_qos(self, topic, event):
+        """Name a subscription to an output that requests a QoS its publisher cannot give.
+
+        Before, rclpy logged one line and /diagnostics said ``running`` while the consumer
+        (a transient_local pose subscriber, an RViz display asking a deadline) received
+        nothing (ros2/rclcpp#2499). A WARN in /diagnostics until it leaves
+        (:meth:`_forget_served_outputs`).
+        """
+        topic = self.resolve_topic_name(topic)
+        policy = _policy_name(event.last_policy_kind)
+        pub = next((p for p in self._outputs if p.topic_name == topic), None)
+        consumers, asked, offered = [], '', ''
+        for info in self._unserved_subscriptions(pub):
+            consumers.append(publisher_node(info.node_namespace, info.node_name))
+            asked, offered = _qos_asked_offered(policy, _as_offered(pub.qos_profile),
+                                                info.qos_profile)
+        text = output_qos_note(topic, policy, sorted(set(consumers)), asked, offered)
+        self.health.output_qos_incompatible(topic, text, time.monotonic())
+        self.get_logger().warning(text)
+
+    def _unserved_subscriptions(self, pub):
+        """Return the graph's subscriptions to ``pub``'s topic whose QoS it cannot serve."""
+        if pub is None:
+            return []
+        offered = _as_offered(pub.qos_profile)
+        return [i for i in self.get_subscriptions_info_by_topic(pub.topic_name)
+                if qos_check_compatible(offered, i.qos_profile)[0] == QoSCompatibility.ERROR]
+
+    def _forget_served_outputs(self, now):
+        """Clear an output's QoS warning once no subscription it cannot serve is left.
+
+        DDS reports a mismatch when the two match, never when the subscription leaves.
+        """
+        for topic in self.health.output_qos_pending(now):
+            pub = next((p for p in self._outputs if p.topic_name == topic), None)
+            if not self._unserved_subscriptions(pub):
+                self.health.output_qos_gone(topic)
+                self.get_logger().info(f'no subscription with an incompatible QoS is left on '
+                                       f'{topic}: its warning is cleared')
 
     def _on_command_incompatible_qos(self, event):
         topic = self.resolve_topic_name('command')  # remapped, as the subscription's
@@ -2225,6 +2277,7 @@ class PerceptionMixin:
     def _diagnostics(self):
         self._adapt_latched()
         self._check_wiring(time.monotonic())
+        self._forget_served_outputs(time.monotonic())
         self._clear_stale_markers(time.monotonic())
         level, message, values = self.health.snapshot(
             time.monotonic(), self._values_cache['input_timeout'],
@@ -2531,6 +2584,44 @@ def _policy_name(kind):
         return QoSPolicyKind(kind).name
     except ValueError:
         return str(kind)
+
+
+def _as_offered(qos):
+    """Return ``qos`` with rmw's "default" durations and liveliness as DDS offers them.
+
+    A publisher's ``qos_profile`` keeps what it was created with: deadline, lifespan and
+    lease 0 and liveliness ``SYSTEM_DEFAULT``, which ``qos_check_compatible`` reads as a
+    publisher without a deadline beside every subscription the graph lists (their
+    durations ``Infinite``): all of them, the plain volatile ones too, came out
+    incompatible.
+    """
+    def offered(duration):
+        return Infinite if duration.nanoseconds == 0 else duration
+    liveliness = (LivelinessPolicy.AUTOMATIC if qos.liveliness ==
+                  LivelinessPolicy.SYSTEM_DEFAULT else qos.liveliness)
+    return QoSProfile(history=qos.history, depth=qos.depth, reliability=qos.reliability,
+                      durability=qos.durability, lifespan=offered(qos.lifespan),
+                      deadline=offered(qos.deadline), liveliness=liveliness,
+                      liveliness_lease_duration=offered(qos.liveliness_lease_duration))
+
+
+def _qos_asked_offered(policy, offered, asked):
+    """Return ``(asked, offered)``: what a subscription asks of ``policy``, and what is offered.
+
+    :param policy: a ``QoSPolicyKind`` name (``DURABILITY``...).
+    :param offered: the publisher's ``QoSProfile``; ``asked`` the subscription's.
+    :return: two short phrases (``'transient_local'``, ``'volatile'``), ``''`` when unknown.
+    """
+    if policy in ('DURABILITY', 'RELIABILITY', 'LIVELINESS'):
+        attr = policy.lower()
+        return (getattr(asked, attr).name.lower(), getattr(offered, attr).name.lower())
+    if policy in ('DEADLINE', 'LIVELINESS_LEASE_DURATION'):
+        attr = 'deadline' if policy == 'DEADLINE' else 'liveliness_lease_duration'
+        ns = getattr(offered, attr).nanoseconds
+        # 0 is rmw's "default", which is infinite for both.
+        return (f'a {attr.replace("_", " ")} of {getattr(asked, attr).nanoseconds * 1e-9:g} s',
+                'without one' if ns == 0 or ns >= 2**63 - 1 else f'with {ns * 1e-9:g} s')
+    return '', ''
 
 
 def _describe_track(track):
