@@ -11,8 +11,11 @@ import time
 
 from test_field_inputs import publish
 
+from clip_perception.tools.command import answering_nodes
 from clip_perception.tools.command import main
+from clip_perception.tools.command import other_nodes_hint
 from conftest import BIN
+from conftest import wait_for_node
 from test_node import bring_up
 
 
@@ -86,3 +89,45 @@ def test_a_superseded_or_rejected_command_exits_non_zero_saying_why(probe, start
         out, err = tool.communicate(timeout=60)
         assert tool.returncode == code and printed in out, (said, out, err)
     assert node.stop() == 0
+
+
+def test_the_nodes_a_command_can_reach_are_told_apart_by_what_they_publish():
+    s = ['std_msgs/msg/String']
+    graph = [('/robot1/clip_perception', [('/robot1/clip_perception/detection_json', s)],
+              [('/robot1/clip_perception/command', s),
+               ('/robot1/image', ['sensor_msgs/msg/Image'])]),
+             ('/finder', [('/finder/detection_json', s)], [('/command', s)]),
+             ('/talker', [('/chatter', s)], []),
+             ('/other', [('/finder/detection_json', s)], [])]  # not its own: not one
+    found = answering_nodes(graph)
+    assert found == [('/finder', ['/command']),
+                     ('/robot1/clip_perception', ['/robot1/clip_perception/command'])]
+    hint = other_nodes_hint(found)
+    assert hint.endswith('use --node /finder --topic /command or --node '
+                         '/robot1/clip_perception'), hint
+    assert other_nodes_hint([]) == ''
+
+
+def test_a_node_in_a_namespace_or_renamed_is_named_with_the_options_that_reach_it(
+        probe, start_node):
+    """The tool's default ``/clip_perception`` beside a node a namespace or a rename moved.
+
+    A launch namespace (``/robot1/clip_perception``, ros2/ros2#1322,
+    septentrio-gnss/septentrio_gnss_driver#107: topics are where the namespace puts them)
+    or ``-r __node:=finder``: before, "no subscriber on /clip_perception/command ... is the
+    node running?" and nothing more, 0 of 2 nodes named; now each is named with the
+    ``--node``/``--topic`` that reach it, and those options get the answer.
+    """
+    ns = start_node('-r', '__ns:=/robot1', '-r', 'command:=~/command')
+    renamed = start_node('-r', '__node:=finder')  # not remapped: /command
+    assert wait_for_node(probe, '/robot1/clip_perception') and wait_for_node(probe, '/finder')
+    tool = _tool('the red ball', '--timeout', '3')
+    out, err = tool.communicate(timeout=60)
+    assert tool.returncode == 1 and 'no subscriber on /clip_perception/command' in err, err
+    assert 'use --node /finder --topic /command or --node /robot1/clip_perception' in err, err
+    for options in (['--node', '/finder', '--topic', '/command'],
+                    ['--node', '/robot1/clip_perception']):  # matched; no camera, no answer
+        tool = _tool('the red ball', '--timeout', '3', *options)
+        out, err = tool.communicate(timeout=60)
+        assert 'no subscriber' not in err and 'sent "the red ball"' in err, (options, err)
+    assert ns.stop() == 0 and renamed.stop() == 0

@@ -92,8 +92,14 @@ def main(argv=None):
         while pub.get_subscription_count() == 0 and time.monotonic() < end:
             executor.spin_once(timeout_sec=0.05)
         if pub.get_subscription_count() == 0:
+            graph = [(f'{ns.rstrip("/")}/{name}',
+                      node.get_publisher_names_and_types_by_node(name, ns),
+                      node.get_subscriber_names_and_types_by_node(name, ns))
+                     for name, ns in node.get_node_names_and_namespaces()
+                     if name != node.get_name()]
             print(f'no subscriber on {topic} after {args.timeout:g} s: is the node running, '
-                  'and is its command topic remapped there? (--topic)', file=sys.stderr)
+                  'and is its command topic remapped there? (--topic)'
+                  + other_nodes_hint(answering_nodes(graph)), file=sys.stderr)
             return 1
         answers.clear()
         pub.publish(String(data=text))
@@ -125,6 +131,49 @@ def main(argv=None):
         executor.shutdown()
         node.destroy_node()
         rclpy.try_shutdown()
+
+
+def answering_nodes(graph):
+    """Return the clip_perception nodes of ``graph`` and the topics they take commands on.
+
+    A node of this package is told by what it publishes, not by its name: a launch
+    namespace (``/robot1/clip_perception``), ``clip_perception_cameras``' per-camera
+    namespaces and ``-r __node:=...`` all rename it, and the tool, sent to
+    ``/clip_perception`` by default, found no subscriber and said only "is the node
+    running" (ros2/ros2#1322, septentrio_gnss_driver#107: a node's topics are where its
+    namespace puts them, and users look for them elsewhere).
+
+    :param graph: ``[(node, publishers, subscriptions)]``: each node's fully qualified
+        name and its ``[(topic, [type, ...])]`` as ``get_*_names_and_types_by_node`` give.
+    :return: ``[(node, [command topic, ...])]``, by name, of the nodes that publish
+        ``<node>/detection_json`` as ``std_msgs/msg/String``; their command topics are
+        their ``std_msgs/msg/String`` subscriptions.
+    """
+    string = 'std_msgs/msg/String'
+    out = []
+    for name, published, subscribed in sorted(graph):
+        if any(t == f'{name}/detection_json' and string in types for t, types in published):
+            out.append((name, sorted({t for t, types in subscribed if string in types})))
+    return out
+
+
+def other_nodes_hint(found):
+    """Say which ``--node`` (and ``--topic``) reach the nodes :func:`answering_nodes` found.
+
+    :param found: its return value.
+    :return: ``''`` when there are none, else a sentence to append, starting ``'; '``.
+    """
+    if not found:
+        return ''
+    ways = []
+    for name, commands in found:
+        way = f'--node {name}'
+        topic = commands[0] if commands else f'{name}/command'
+        if topic != f'{name}/command':
+            way += f' --topic {topic}'
+        ways.append(way)
+    nodes = ', '.join(f'{name} (commands on {", ".join(c) or "nothing"})' for name, c in found)
+    return f'; clip_perception nodes in the graph: {nodes}: use {" or ".join(ways)}'
 
 
 # Exit status by the status of the node's answer; any other status is an answer (0).
