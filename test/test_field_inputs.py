@@ -3983,3 +3983,35 @@ def test_consumers_whose_qos_the_outputs_cannot_serve_are_named_while_they_last(
     level, message, _ = wait_diag(probe, lambda lv, m, v: 'cannot serve' not in m, timeout=20)
     assert 'cannot serve' not in message, message
     assert node.stop() == 0
+
+
+def test_depth_that_stops_while_colour_goes_on_is_named_as_stopped_not_lost(probe, start_node):
+    """Depth that came with colour and stopped is a stream that died, said so.
+
+    realsenseai/realsense-ros#2897 (depth frames stop after 2-3 minutes, colour goes on)
+    and #434 (only the colour stream after a restart); a depth node or bag that ends. Each
+    was told "depth images are lost on the way or published slower" with the Fast DDS
+    profile to export, although the transport had carried every depth image before: 0 of
+    2 cases said the depth had stopped. Now /diagnostics says it stopped, how long ago,
+    and whether its topic still has a publisher (the camera stopped sending) or none
+    (its publisher has gone).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
+
+    def stopped(publisher):
+        return lambda lv, m, v: 'depth stopped' in m and publisher in m
+    still = 'still has 1 publisher(s)'
+    assert feed_until(camera, scene, lambda: status_fits(probe, stopped(still)),
+                      timeout=20, depth=lambda m: None), diag(probe)
+    level, message, _ = diag(probe)
+    assert level == 1 and 'lost on the way' not in message, message
+    assert 'answering without depth' in message and 'realsense-ros#2897' in message, message
+    probe.node.destroy_publisher(camera.depth)
+    gone = 'nothing publishes /depth any more'
+    assert feed_until(camera, scene, lambda: status_fits(probe, stopped(gone)),
+                      timeout=20, depth=lambda m: None), diag(probe)
+    assert 'lost on the way' not in diag(probe)[1]
+    assert node.output().count('depth stopped') == 1, node.output()
+    assert node.stop() == 0

@@ -116,6 +116,28 @@ def test_depth_loss_is_not_named_on_the_first_second_of_arrivals():
         assert 'lost on the way' in h.depth_loss_note(3.0), keep
 
 
+def test_depth_that_stopped_while_colour_goes_on_is_named_as_stopped():
+    """realsenseai/realsense-ros#2897: depth stops after minutes, colour goes on.
+
+    Told "lost on the way" with a Fast DDS profile to export; now "stopped", with whether
+    its topic still has a publisher.
+    """
+    h = Health()
+    for k in range(100):  # 10 Hz colour; depth with it for 5 s, then none
+        h.arrived('colour', k / 10)
+        if k < 50:
+            h.arrived('depth', k / 10 + 0.02)
+    assert h.depth_loss_note(7.0) is None  # 2.1 s: not yet
+    for publishers, says in ((1, '/cam/depth still has 1 publisher(s)'),
+                             (0, 'nothing publishes /cam/depth any more'), (None, '')):
+        note = h.depth_loss_note(9.95, publishers=publishers, topic='/cam/depth')
+        assert re.match(r'depth stopped: none has arrived for 5\.0 s while colour frames '
+                        r'arrive at (9\.9|10\.0) Hz', note) and says in note, note
+        assert 'lost on the way' not in note
+    # Depth stamped 2 s apart (a slow stereo pipeline): stopped after three periods.
+    assert 'stopped' not in (h.depth_loss_note(9.95, depth_period=2.0) or '')
+
+
 def test_depth_published_at_a_lower_rate_than_colour_is_not_named_as_lost():
     """Depth stamped as far apart as it arrives is published that slowly, none is lost.
 

@@ -248,8 +248,18 @@ class Health:
         return reason, now - kept
 
     def depth_loss_note(self, now, depth_period=None, share=0.6, min_colour_hz=2.0,
-                        min_span=2.5):
-        """Say that depth arrives much less often than colour, or return None.
+                        min_span=2.5, publishers=None, topic='depth', stop_after=3.0):
+        """Say that depth arrives much less often than colour, or has stopped; or None.
+
+        Depth that came with colour and then stopped (none for ``stop_after`` s, or three
+        of its stamp periods if longer, while colour goes on) is a stream that died, not
+        images lost on the way: a RealSense whose depth stops after minutes while colour
+        goes on (realsenseai/realsense-ros#2897, #434), a depth node or bag that ended.
+        It was told "lost on the way or published slower" with the Fast DDS profile to
+        export, a transport that had carried every depth image until then. It is now said
+        to have stopped, how long ago, and whether ``topic`` still has a publisher
+        (``publishers``: the graph's count, None when unknown): a camera that stopped
+        sending, or a publisher gone.
 
         A frame answered without depth says only that no depth paired with it. When the
         depth stream also arrives at under ``share`` of the colour rate (sliding 5 s
@@ -277,6 +287,9 @@ class Health:
         :param share: depth rate under this share of the colour rate is named.
         :param min_colour_hz: below this colour rate (Hz) the rates say too little.
         :param min_span: seconds of arrivals each rate must rest on; under it, None.
+        :param publishers: publishers of the depth topic in the ROS graph now, or None.
+        :param topic: the depth subscription's topic, as the note names it.
+        :param stop_after: seconds without depth (at least) that are a stopped stream.
         :return: one clause for the depth_missing notice, or None.
         """
         with self._lock:
@@ -284,6 +297,11 @@ class Health:
             depth = self.arrival_rate['depth'].rate(now)
             colour_span = self.arrival_rate['colour'].span(now)
             depth_span = self.arrival_rate['depth'].span(now) or colour_span
+            last_depth = self.last_arrival.get('depth')
+        silent = None if last_depth is None else now - last_depth
+        if silent is not None and colour >= min_colour_hz and \
+                silent > max(stop_after, 3 * (depth_period or 0.0)):
+            return depth_stopped_note(silent, colour, publishers, topic)
         if min(colour_span, depth_span) < min_span:
             return None
         if colour < min_colour_hz or depth >= share * colour or (
@@ -843,6 +861,28 @@ def output_qos_note(topic, policy, consumers, asked, offered):
                                         "for the node's publisher")
     return (f"this node's publisher cannot serve a subscription to {topic} ({policy}: "
             f'{who}{asks}{offers}): it receives nothing; {fix}')
+
+
+def depth_stopped_note(silent, colour_hz, publishers, topic):
+    """Say that depth has stopped while colour goes on (:meth:`Health.depth_loss_note`).
+
+    :param silent: seconds since the last depth image arrived.
+    :param colour_hz: colour frames' arrival rate (Hz).
+    :param publishers: publishers of ``topic`` in the ROS graph, or None when unknown.
+    :param topic: the depth subscription's topic.
+    :return: one clause.
+    """
+    text = (f'depth stopped: none has arrived for {silent:.1f} s while colour frames '
+            f'arrive at {colour_hz:.1f} Hz')
+    if publishers == 0:
+        return (text + f'; nothing publishes {topic} any more: its publisher has gone (a '
+                'depth node or bag that ended, a driver that died)')
+    if publishers:
+        return (text + f'; {topic} still has {publishers} publisher(s), which sent depth '
+                'before: the camera stopped sending it (a RealSense depth stream that '
+                'stops while colour goes on, realsense-ros#2897: reset or restart the '
+                'camera)')
+    return text
 
 
 def command_topic_note(listened, published):

@@ -1999,12 +1999,16 @@ class PerceptionMixin:
         if depth_note:
             # A period only where depth is stamped steadily: the gaps left by depth lost on
             # the way are no camera's period (FrameSync.depth_regular).
+            sub = self._streams.get('depth')
             loss = self.health.depth_loss_note(
-                now, self.sync.depth_period() if self.sync.depth_regular() else None)
+                now, self.sync.depth_period() if self.sync.depth_regular() else None,
+                publishers=None if sub is None else self.count_publishers(sub.topic_name),
+                topic='depth' if sub is None else sub.topic_name)
             self.health.notice('depth_missing', f'answering without depth: {depth_note}'
                                + (f'; {loss}' if loss else ''), now)
             if loss:  # in the log too, where the first look goes (helper-56)
-                self._log_once('depth_loss', f'colour frames are answered without depth: '
+                self._log_once('depth_stopped' if loss.startswith('depth stopped') else
+                               'depth_loss', f'colour frames are answered without depth: '
                                f'{loss} (logged once; /diagnostics says while it lasts)')
         note = info_note or depth_note
         colour_note = ''
