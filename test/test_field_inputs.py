@@ -4015,3 +4015,26 @@ def test_depth_that_stops_while_colour_goes_on_is_named_as_stopped_not_lost(prob
     assert 'lost on the way' not in diag(probe)[1]
     assert node.output().count('depth stopped') == 1, node.output()
     assert node.stop() == 0
+
+
+def test_a_colour_stream_that_went_quiet_says_whether_anything_still_publishes_it(
+        probe, start_node):
+    """"input stale" says whether the colour topic's publisher is still there.
+
+    realsenseai/realsense-ros#2685 and #3012: the driver's image topics stop after a
+    while, the driver node still up; or the driver or bag is gone. /diagnostics said
+    "input stale: no colour frame for N s" alike for both: 0 of 2 told apart. Now the
+    graph's publishers of the topic are named, or that nothing publishes it any more.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 1), node.output()
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'input stale' in m)
+    assert f'/image is still published by /{probe.node.get_name()}, which stopped' in message, \
+        message
+    probe.node.destroy_publisher(camera.image)
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'nothing publishes' in m)
+    assert level == 1 and 'input stale: no colour frame for ' in message, message
+    assert 'nothing publishes /image any more (the camera driver, or the bag, has gone)' in \
+        message, message
+    assert node.stop() == 0

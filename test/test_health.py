@@ -18,6 +18,7 @@ from clip_perception.health import output_qos_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
+from clip_perception.health import stale_input_note
 from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
 
@@ -136,6 +137,20 @@ def test_depth_that_stopped_while_colour_goes_on_is_named_as_stopped():
         assert 'lost on the way' not in note
     # Depth stamped 2 s apart (a slow stereo pipeline): stopped after three periods.
     assert 'stopped' not in (h.depth_loss_note(9.95, depth_period=2.0) or '')
+
+
+def test_a_stale_colour_input_says_whether_its_topic_is_still_published():
+    h = Health()
+    h.arrived('colour', 0.0)
+    assert h.snapshot(5.0, 2.0)[1] == 'input stale: no colour frame for 5.0 s'  # not looked
+    h.graph_publishers('colour', '/cam/image', ['/cam/driver'])
+    assert h.snapshot(5.0, 2.0)[1] == ('input stale: no colour frame for 5.0 s: /cam/image is '
+                                       'still published by /cam/driver, which stopped sending '
+                                       '(a driver that stalled or lost its camera, a paused '
+                                       'bag)')
+    h.graph_publishers('colour', '/cam/image', [])
+    assert 'nothing publishes /cam/image any more' in h.snapshot(5.0, 2.0)[1]
+    assert stale_input_note(None, None) == ''
 
 
 def test_depth_published_at_a_lower_rate_than_colour_is_not_named_as_lost():

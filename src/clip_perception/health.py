@@ -184,6 +184,7 @@ class Health:
         self.qos_event = None           # (time, text) of the last QoS mismatch reported
         self.command_qos_event = None   # (time, text): the same, with a command publisher
         self.output_qos = {}            # output topic -> (time, text): a consumer not served
+        self.publishers = {}            # stream -> (topic, [publishing node...]) in the graph
         self.last_command = None        # last command message received
         self.command_changes = deque(maxlen=4)  # (text, time) of the command's changes
         self.last_status = NO_DATA
@@ -518,6 +519,15 @@ class Health:
         with self._lock:
             self.command_qos_event = None
 
+    def graph_publishers(self, stream, topic, nodes):
+        """Record the nodes that publish ``stream``'s ``topic`` now (from the ROS graph).
+
+        A stale input then says whether anything still publishes it
+        (:func:`stale_input_note`).
+        """
+        with self._lock:
+            self.publishers[stream] = (topic, list(nodes))
+
     def output_qos_incompatible(self, topic, text, now):
         """Record that a subscription to the output ``topic`` requests a QoS it cannot get.
 
@@ -570,6 +580,7 @@ class Health:
         elif now - self.last_arrival['colour'] > input_timeout:
             out.append((WARN, 'input stale: no colour frame for '
                         f'{now - self.last_arrival["colour"]:.1f} s' +
+                        stale_input_note(*self.publishers.get('colour', (None, None))) +
                         self._qos_note(self.last_arrival['colour'])))
         elif (watchdog > 0 and self.stage is None and self.first_pending is not None
               and now - self.first_pending > watchdog):
@@ -861,6 +872,25 @@ def output_qos_note(topic, policy, consumers, asked, offered):
                                         "for the node's publisher")
     return (f"this node's publisher cannot serve a subscription to {topic} ({policy}: "
             f'{who}{asks}{offers}): it receives nothing; {fix}')
+
+
+def stale_input_note(topic, nodes):
+    """Say whether a colour topic that went quiet still has a publisher: ``''`` if unknown.
+
+    "input stale" alone left a user to find out whether the driver had died or stalled
+    (realsenseai/realsense-ros#2685, #3012: the driver's topics stop, the node runs on).
+
+    :param topic: the colour subscription's topic, or None when not looked at yet.
+    :param nodes: the nodes publishing it now (fully qualified names).
+    :return: a clause starting ``': '``, or ``''``.
+    """
+    if topic is None:
+        return ''
+    if not nodes:
+        return (f': nothing publishes {topic} any more (the camera driver, or the bag, has '
+                'gone)')
+    return (f': {topic} is still published by {", ".join(nodes)}, which stopped sending (a '
+            'driver that stalled or lost its camera, a paused bag)')
 
 
 def depth_stopped_note(silent, colour_hz, publishers, topic):

@@ -856,6 +856,7 @@ class PerceptionMixin:
             publishers.append((topic, sorted({
                 publisher_node(i.node_namespace, i.node_name)
                 for i in self.get_publishers_info_by_topic(topic) if i.topic_type == want})))
+            self.health.graph_publishers(stream, *publishers[-1])
             if stream in self.health.last_arrival:
                 continue
             transport = {'colour': values['image_transport'],
