@@ -612,7 +612,7 @@ class PerceptionMixin:
             sys.modules['torch'].cuda.empty_cache()
 
     def _create_outputs(self, create_publisher):
-        """Create the publishers with ``create`` (plain or lifecycle ``create_*publisher``).
+        """Create the publishers with ``create_publisher`` (plain or lifecycle ``create_*``).
 
         Each reports a subscription whose QoS it cannot serve
         (:meth:`_on_output_incompatible_qos`).
