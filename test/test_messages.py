@@ -1668,3 +1668,25 @@ def test_each_topic_is_rectified_here_unless_its_name_says_it_is_already():
     assert rectified_here('auto', raw) and not rectified_here('auto', rect)
     assert not rectified_here('auto', '/cam/aligned_depth_to_color/image_rect_raw/compressed')
     assert rectified_here('always', rect) and not rectified_here('never', raw)
+
+
+@pytest.mark.parametrize('code, dtype, valid', [(-1.0, np.float32, 0), (-1.0, np.float32, 30),
+                                                (-10.0, np.float64, 0), (-0.5, np.float32, 12)])
+def test_a_frame_of_one_negative_no_reading_code_is_not_turned_into_a_wall(code, dtype, valid):
+    """A frame of one negative "no reading" code is no depth, not z written negative.
+
+    A stereo matcher or ToF driver that writes -1.0 where it has no reading, with the lens
+    covered or nothing in range, fills a whole frame with it; turned by the negative-z rule
+    it read as a flat wall at 1 m (0 of 4 cases left as no reading before, 4 of 4 now).
+    ``valid`` positive readings (under the 1% that rule allows) do not change that.
+    """
+    h, w = 120, 160
+    raw = np.full((h, w), code, dtype)
+    raw.reshape(-1)[:valid * 97:97] = 0.8  # a few real readings, spread out
+    notes = []
+    out = depth_to_array('32FC1' if dtype == np.float32 else '64FC1', h, w,
+                         np.dtype(dtype).itemsize * w, raw.tobytes(), HOST_BIG_ENDIAN,
+                         notes=notes)
+    assert 'negative' not in [n.kind for n in notes], notes
+    assert np.isnan(out[raw < 0]).all()
+    assert np.allclose(out[raw > 0], 0.8)

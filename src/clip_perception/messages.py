@@ -903,6 +903,11 @@ def _floats_in_other_byte_order(raw):
 _NEGATIVE_Z_POSITIVE_SHARE = 0.01
 # Fewest negative readings, in the subsample, that make a depth image z written negative.
 _NEGATIVE_Z_MIN_READINGS = 100
+# Most share of those negative readings that one value may hold: a scene's depth varies
+# from pixel to pixel (a renderer's float z has hardly two pixels alike), while a code for
+# "no reading" is one value everywhere (-1.0 from a stereo matcher or ToF driver with the
+# lens covered or nothing in range). Turned, such a frame read as a wall 1 m away.
+_NEGATIVE_Z_MAX_ONE_VALUE_SHARE = 0.5
 
 
 def negative_z_read_positive(raw, encoding, notes=None):
@@ -917,7 +922,9 @@ def negative_z_read_positive(raw, encoding, notes=None):
     :data:`MAX_DEPTH_READING_M`, and at most :data:`_NEGATIVE_Z_POSITIVE_SHARE` of the
     non-zero finite ones positive; a :class:`Note` of kind ``negative`` says so. Depth
     with a few negative readings among positive ones (a stereo matcher's invalid
-    pixels), integer depth, and -inf (REP 117's "too close") are left as they are.
+    pixels), negative readings that are mostly one value (a code for "no reading" over a
+    frame with nothing in range: :data:`_NEGATIVE_Z_MAX_ONE_VALUE_SHARE`), integer depth,
+    and -inf (REP 117's "too close") are left as they are.
 
     :param raw: (H, W) readings as the message holds them (uint16, float32 or float64).
     :param encoding: the message's encoding (or compressed format), for the note.
@@ -935,6 +942,9 @@ def negative_z_read_positive(raw, encoding, notes=None):
     if negative < _NEGATIVE_Z_MIN_READINGS or \
             positive > _NEGATIVE_Z_POSITIVE_SHARE * (negative + positive):
         return raw
+    _, counts = np.unique(v[v < 0], return_counts=True)
+    if counts.max() > _NEGATIVE_Z_MAX_ONE_VALUE_SHARE * negative:
+        return raw  # one code for no reading, not a scene
     _say(notes, 'negative', f'{encoding} depth readings are negative '
          f'({float(np.median(v)):.3g} m at the median): z written negative, as a renderer '
          "whose camera looks down -z gives it (Isaac Gym's depth image); read as their "
