@@ -3199,6 +3199,8 @@ def test_numbers_given_as_text_many_times_live_are_warned_once_per_parameter(pro
     log = node.output()
     assert log.count('parameter min_confidence: given text') == 1, log
     assert log.count('parameter max_proposals: given text') == 1, log
+    # The article follows the type (helper-70's trial read "where a integer").
+    assert "given text '12' where an integer is expected" in log, log
     time.sleep(5.2)
     set_text('min_confidence', '0.6')
     log = node.output()

@@ -458,10 +458,11 @@ class PerceptionMixin:
                                'reads 1e-4 as text; a launch argument is text') if text else
                               ('an integer', 'YAML and rcl read 1 and 0 as integers; write '
                                'true or false'))
+                kind = typed.type_.name.lower()
                 self.get_logger().warning(
-                    f'parameter {param.name}: given {given} {param.value!r} where a '
-                    f'{typed.type_.name.lower()} is expected ({why}): using '
-                    f'{typed.value!r}{more}')
+                    f'parameter {param.name}: given {given} {param.value!r} where '
+                    f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} is expected ({why}): "
+                    f'using {typed.value!r}{more}')
         return typed
 
     def _restore_lost_overrides(self, overrides):
