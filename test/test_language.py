@@ -31,10 +31,24 @@ def test_parse(text, what, relation, size):
     assert (q.what, q.relation, q.size) == (what, relation, size)
 
 
-@pytest.mark.parametrize('bad', ['', '   ', '\t\n', '\x00\x01'])
+@pytest.mark.parametrize('bad', ['', '   ', '\t\n', '\u3000 '])
 def test_empty_commands_are_rejected_with_a_reason(bad):
-    with pytest.raises(CommandError, match='empty'):
+    with pytest.raises(CommandError, match='empty or only whitespace'):
         parse_command(bad)
+
+
+@pytest.mark.parametrize('bad', ['\x00\x01', '\x1b[0m\x07', '\u200b\u200d', '\ufeff\u2060',
+                                 '<br/>'])
+def test_a_command_of_only_dropped_characters_is_refused_as_such_not_as_empty(bad):
+    """Control, invisible and markup characters alone are no command, said as what they are.
+
+    helper-70's trial: a command of control characters was refused as "empty or only
+    whitespace", though it was neither; the reason now names what was sent (0 of 5 said so
+    before, 5 of 5 now).
+    """
+    with pytest.raises(CommandError, match='holds no word') as err:
+        parse_command(bad)
+    assert ascii(bad)[:20] in str(err.value)
 
 
 def test_overlong_command_is_rejected():
@@ -2542,3 +2556,21 @@ def test_a_question_or_likeness_around_the_object_names_no_word_of_it(text, desc
     0 of 9 read as here.
     """
     assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, what', [
+    ('\x1b[32mthe red ball\x1b[0m', 'red ball'),  # a colour, then reset
+    ('\x1b[1;31mred\x1b[0m ball', 'red ball'),  # bold red on one word
+    ('\x9b33mthe cube\x9b0m', 'cube'),  # the one-byte CSI
+    ('\x1b]0;agent\x07the blue mug', 'blue mug'),  # a window title (OSC, BEL)
+    ('\x1b]8;;file:///x\x1b\\the red ball\x1b]8;;\x1b\\', 'red ball'),  # a link (OSC 8)
+    ('\x1b(Bthe cube', 'cube'),  # a character-set escape
+])
+def test_a_terminals_escape_sequences_are_dropped_whole(text, what):
+    """Text copied or piped from a coloured terminal keeps its escape sequences.
+
+    An agent passing a tool's output on sends them (PostHog/code#613, dnouri/pilish#63:
+    "[32m" shown as text). Only the ESC was dropped before, so "[32m" and "[0m" were words
+    of the object ("32mthe red ball 0m": 0 of 6 read right before, 6 of 6 now).
+    """
+    assert parse_command(text).what == what

@@ -188,7 +188,7 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     for text in ('unsupported image encoding "yuv411p"', 'data is 100 bytes',
                  'camera_info says 640x480', 'unsupported depth encoding "bgr8"',
                  'depth is 320x180 but the image is 640x480: another aspect ratio',
-                 'camera_info is unusable', 'command is empty or only whitespace'):
+                 'camera_info is unusable', "command holds no word: all of '\\x01\\x02'"):
         assert text in log, text
     assert 'Traceback' not in log
     assert node.stop() == 0

@@ -827,6 +827,15 @@ _MARKUP_TAG = re.compile(rf'</?(?:{_TAG_NAMES})(?:[\s/][^<>]*)?>|<[a-zA-Z][\w:.-
                          r'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s<>]+))+\s*/?>',
                          re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<([^<>]*)>')  # "<the red ball>": the words
+# A terminal's escape sequences (ECMA-48): colours and styles (CSI, "ESC [ 32 m"), window
+# titles and links (OSC, "ESC ] ... BEL"), and other escapes ("ESC ( B"); also the one-byte
+# CSI (0x9b). They come with text copied or piped from a coloured terminal, as agents pass
+# a tool's output on (PostHog/code#613, dnouri/pilish#63: "[32m" shown as text). Dropping
+# only the control character left "[32m" and "[0m" as words of the object
+# ("32mthe red ball 0m").
+_TERMINAL_ESCAPE = re.compile(r'(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]'
+                              r'|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)'
+                              r'|\x1b[ -/]*[0-~]')
 # A tag of any name that is closed by its own name wraps words, as an LLM's structured
 # output does ("<command>the red ball</command>", "<target>blue mug</target>"; session
 # 22: the objects "command red ball" or "command"). A placeholder is not closed. A pair
@@ -1170,7 +1179,8 @@ def _spoken_marks(text):
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
-    No length cap. UTF-8 read as Windows-1252 is read back first
+    No length cap. A terminal's escape sequences are dropped whole
+    (:data:`_TERMINAL_ESCAPE`), then UTF-8 read as Windows-1252 is read back
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
     :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
     Markdown: :func:`_without_markdown`; identifiers:
@@ -1179,6 +1189,7 @@ def _normalise(text):
     (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
+    text = _TERMINAL_ESCAPE.sub('', text)
     text = unicodedata.normalize('NFKC', _without_mojibake(text))
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(_without_markdown(text))
@@ -1324,8 +1335,13 @@ def clean_command(text):
     """
     if not isinstance(text, str):
         raise CommandError(f'command must be a string, got {type(text).__name__}')
-    text = _normalise(text)
+    raw, text = text, _normalise(text)
     if not text:
+        if raw.strip():  # something was sent, and all of it is dropped (helper-70's trial)
+            raise CommandError(f'command holds no word: all of {ascii(raw[:40])} is what a '
+                               'command is read without (control or invisible characters, '
+                               "terminal escapes, markup, a model's tokens, thinking or "
+                               'answer label, a transcript time stamp)')
         raise CommandError('command is empty or only whitespace')
     if len(text) > MAX_COMMAND_CHARS:
         raise CommandError(f'command is {len(text)} characters long; the limit is '
