@@ -7,6 +7,7 @@ formatter every console script's ``--help`` uses (:class:`DefaultsHelpFormatter`
 
 import argparse
 import copy
+import re
 
 
 class DefaultsHelpFormatter(argparse.HelpFormatter):
@@ -19,6 +20,7 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
     "(default: None)" for an option that is off unless given; this one gives every
     option with a default a line (0 included), and leaves out None, False, empty
     defaults and help that already says its default ("(default: the bundled model)").
+    A description taken from a module docstring is shown without its reST markup.
     """
 
     @staticmethod
@@ -28,6 +30,13 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
         return bool(action.option_strings) and default is not argparse.SUPPRESS and \
             default is not None and default is not False and default not in ('', []) and \
             '(default' not in text and 'default:' not in text
+
+    # reST roles and literals of the docstrings each tool's description is taken from
+    # (``ros2``, :func:`x`): a terminal shows them as typed (helper-70's trial).
+    _REST = re.compile(r':[a-z]+:`~?([^`]+)`|``([^`]+)``')
+
+    def _format_text(self, text):
+        return super()._format_text(self._REST.sub(lambda m: m.group(1) or m.group(2), text))
 
     def _format_action(self, action):
         if not action.help and self._says_default(action):
