@@ -305,6 +305,8 @@ def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
     text = str(err.value)
     assert 'openai/clip-vit-base-patch32' in text and 'HF_HUB_OFFLINE' in text
     assert 'save_pretrained' in text
+    # One full stop after transformers' sentence, which ends in its own (helper-70: "..").
+    assert '..' not in text, text
 
 
 def test_bad_device_and_dtype_are_clear():

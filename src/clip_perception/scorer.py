@@ -186,7 +186,8 @@ def load_clip(model, device='cpu', dtype=torch.float32):
         raise ModelLoadError(
             f'could not load CLIP checkpoint "{model}"'
             + (' with HF_HUB_OFFLINE set' if offline else '')
-            + f': {str(exc).splitlines()[0]}. Give a local folder holding config.json and '
+            + f": {str(exc).splitlines()[0].rstrip('. ')}. Give a local folder holding "
+            'config.json and '
             'model.safetensors, or on a machine with network run '
             f'`python -c "from transformers import CLIPModel, CLIPProcessor; '
             f"CLIPModel.from_pretrained('{model}').save_pretrained('DIR'); "
