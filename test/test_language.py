@@ -418,6 +418,8 @@ def test_openings_keep_the_rest_of_the_command():
 def test_what_asks_for_nothing_is_not_a_command(text, kind):
     assert kind in not_a_command(text)
     assert parse_command(text).refused  # as a `command` parameter: never scored
+    if kind == 'not speech':  # quoted as sent (helper-70: "[BLANK AUDIO]")
+        assert f'"{" ".join(text.split())}"' in not_a_command(text)
 
 
 @pytest.mark.parametrize('text, what', [

@@ -1280,8 +1280,9 @@ def not_a_command(text):
         return (f'"{" ".join(text.split())[:80]}" holds only a language model\'s thinking '
                 '(<think>...</think>) and no answer after it, not a command')
     if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
-        return (f'"{shown}" is a speech recogniser\'s note of what was not speech, not a '
-                'command')
+        # Quoted as sent: normalised, "[BLANK_AUDIO]" read "[BLANK AUDIO]" (helper-70).
+        return (f'"{" ".join(text.split())[:80]}" is a speech recogniser\'s note of what was '
+                'not speech, not a command')
     if _BARE_VALUE.fullmatch(norm.casefold().strip(' "\'`')):
         return (f'"{shown}" is a number or a true/false value, not a command: it names no '
                 'object (a parameter given as command:=true is a YAML boolean); name the '
