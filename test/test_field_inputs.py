@@ -4040,3 +4040,46 @@ def test_a_colour_stream_that_went_quiet_says_whether_anything_still_publishes_i
     assert 'nothing publishes /image any more (the camera driver, or the bag, has gone)' in \
         message, message
     assert node.stop() == 0
+
+
+def test_an_output_qos_warning_names_the_consumers_left_not_those_that_left(probe, start_node):
+    """The WARN on an output's QoS names the unserved consumers there are now.
+
+    The text was written once, when DDS reported the mismatch, and kept until no such
+    subscription was left: with two consumers asking transient_local (nav2 and an RViz
+    display) or a deadline, the one that left was still named, and one that discovery
+    had not named yet stayed ``a subscription``. Now the graph is read again on each
+    /diagnostics tick: after one of two consumers leaves, both outputs name the other only.
+    """
+    from geometry_msgs.msg import PoseStamped
+    from rclpy.duration import Duration
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
+    from visualization_msgs.msg import MarkerArray
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    consumers = [rclpy.create_node(f'{who}_{os.getpid()}') for who in ('planner', 'rviz')]
+    for consumer in consumers:
+        consumer.create_subscription(PoseStamped, POSE, lambda m: None,
+                                     QoSProfile(depth=1,
+                                                durability=DurabilityPolicy.TRANSIENT_LOCAL))
+        consumer.create_subscription(MarkerArray, '/clip_perception/markers', lambda m: None,
+                                     QoSProfile(depth=1, deadline=Duration(seconds=0.2)))
+    left, stays = (c.get_name() for c in consumers)
+    try:
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 1), node.output()
+        level, message, _ = wait_diag(probe, lambda lv, m, v: m.count(left) == 2 and
+                                      m.count(stays) == 2, timeout=15)
+        assert message.count(left) == 2 and message.count(stays) == 2, message
+        consumers.pop(0).destroy_node()
+        level, message, _ = wait_diag(probe, lambda lv, m, v: left not in m, timeout=15)
+        assert left not in message, message
+        assert message.count(stays) == 2 and level == 1, message
+        assert f'{POSE} (DURABILITY' in message, message
+        assert '/clip_perception/markers (DEADLINE' in message, message
+    finally:
+        for consumer in consumers:
+            consumer.destroy_node()
+    assert node.stop() == 0
+

@@ -271,13 +271,21 @@ def test_an_output_qos_mismatch_warns_with_the_setting_to_change_until_it_leaves
     h = Health()
     h.arrived('colour', 0.0)
     h.frame_in(0.0)
-    h.output_qos_incompatible('/cp/target_pose', pose, 1.0)
-    h.output_qos_incompatible('/cp/markers', markers, 1.5)
+    h.output_qos_incompatible('/cp/target_pose', pose, 1.0, 'DURABILITY')
+    h.output_qos_incompatible('/cp/markers', markers, 1.5, 'DEADLINE')
     for now in (1.6, 30.0):  # reported once by DDS: it must not fade like a notice
         h.arrived('colour', now - 0.1)
         level, msg, _ = h.snapshot(now, 2.0)
         assert level == 1 and pose in msg and markers in msg, msg
-    assert h.output_qos_pending(3.2) == ['/cp/target_pose']  # 2 s to settle in the graph
+    assert h.output_qos_pending(3.2) == [('/cp/target_pose', 'DURABILITY')]  # 2 s to settle
+    # Named again from the graph each tick: a consumer gone, another named since.
+    renamed = pose.replace('/grasp', '/rviz')
+    h.output_qos_renamed('/cp/target_pose', renamed)
+    h.output_qos_renamed('/cp/gone', renamed)  # none recorded there: nothing added
+    msg = h.snapshot(30.0, 2.0)[1]
+    assert renamed in msg and '/grasp' not in msg and msg.count('cannot serve') == 2, msg
+    assert h.output_qos_pending(3.6) == [('/cp/target_pose', 'DURABILITY'),
+                                         ('/cp/markers', 'DEADLINE')]
     h.output_qos_gone('/cp/target_pose')
     h.output_qos_gone('/cp/markers')
     assert h.snapshot(30.0, 2.0)[:2] == (0, 'running')

@@ -183,7 +183,7 @@ class Health:
         self.notices = {}               # kind -> (time, text): input oddities (WARN)
         self.qos_event = None           # (time, text) of the last QoS mismatch reported
         self.command_qos_event = None   # (time, text): the same, with a command publisher
-        self.output_qos = {}            # output topic -> (time, text): a consumer not served
+        self.output_qos = {}            # output topic -> (time, text, policy): not served
         self.publishers = {}            # stream -> (topic, [publishing node...]) in the graph
         self.last_command = None        # last command message received
         self.command_changes = deque(maxlen=4)  # (text, time) of the command's changes
@@ -528,19 +528,39 @@ class Health:
         with self._lock:
             self.publishers[stream] = (topic, list(nodes))
 
-    def output_qos_incompatible(self, topic, text, now):
+    def output_qos_incompatible(self, topic, text, now, policy=''):
         """Record that a subscription to the output ``topic`` requests a QoS it cannot get.
 
         DDS reports it once, when the two match; it is a WARN in diagnostics until
-        :meth:`output_qos_gone` says no such subscription is left.
+        :meth:`output_qos_gone` says no such subscription is left, its text renewed by
+        :meth:`output_qos_renamed` as consumers come and go.
+
+        :param policy: the incompatible policy's name (``DURABILITY``...), handed back by
+            :meth:`output_qos_pending` to write the text again.
         """
         with self._lock:
-            self.output_qos[topic] = (now, text)
+            self.output_qos[topic] = (now, text, policy)
 
     def output_qos_pending(self, now, settle=2.0):
-        """Return the output topics whose QoS mismatch is named and older than ``settle`` s."""
+        """Return ``[(topic, policy)]`` of the QoS mismatches named over ``settle`` s ago.
+
+        Before ``settle`` the graph may not list the subscription DDS matched yet.
+        """
         with self._lock:
-            return [t for t, (when, _) in self.output_qos.items() if now - when >= settle]
+            return [(t, policy) for t, (when, _, policy) in self.output_qos.items()
+                    if now - when >= settle]
+
+    def output_qos_renamed(self, topic, text):
+        """Replace the text of ``topic``'s QoS mismatch (the consumers the graph lists now).
+
+        DDS reports a mismatch once per match, never when a consumer leaves or when
+        discovery names it later: without this the first text stayed, naming consumers
+        that had gone, or ``a subscription`` that had a name since.
+        """
+        with self._lock:
+            if topic in self.output_qos:
+                when, _, policy = self.output_qos[topic]
+                self.output_qos[topic] = (when, text, policy)
 
     def output_qos_gone(self, topic):
         """Forget the QoS mismatch on the output ``topic``: its subscription has left."""
@@ -600,7 +620,7 @@ class Health:
         event = self._open_command_qos()
         if event is not None:
             out.append((WARN, event[1]))
-        for _, (_, text) in sorted(self.output_qos.items()):
+        for _, (_, text, _) in sorted(self.output_qos.items()):
             out.append((WARN, text))
         for _, (when, text, level) in sorted(self.notices.items()):
             if now - when <= input_timeout:

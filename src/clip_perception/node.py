@@ -1237,15 +1237,26 @@ class PerceptionMixin:
         """
         topic = self.resolve_topic_name(topic)
         policy = _policy_name(event.last_policy_kind)
+        text, _ = self._output_qos_text(topic, policy)
+        self.health.output_qos_incompatible(topic, text, time.monotonic(), policy)
+        self.get_logger().warning(text)
+
+    def _output_qos_text(self, topic, policy):
+        """Return ``(text, unserved)``: the WARN naming the consumers the graph lists now.
+
+        :param topic: an output's resolved topic; ``policy`` a ``QoSPolicyKind`` name.
+        :return: :func:`~clip_perception.health.output_qos_note`'s line, and whether any
+            subscription the output cannot serve is left.
+        """
         pub = next((p for p in self._outputs if p.topic_name == topic), None)
+        unserved = self._unserved_subscriptions(pub)
         consumers, asked, offered = [], '', ''
-        for info in self._unserved_subscriptions(pub):
+        for info in unserved:
             consumers.append(publisher_node(info.node_namespace, info.node_name))
             asked, offered = _qos_asked_offered(policy, _as_offered(pub.qos_profile),
                                                 info.qos_profile)
-        text = output_qos_note(topic, policy, sorted(set(consumers)), asked, offered)
-        self.health.output_qos_incompatible(topic, text, time.monotonic())
-        self.get_logger().warning(text)
+        return (output_qos_note(topic, policy, sorted(set(consumers)), asked, offered),
+                bool(unserved))
 
     def _unserved_subscriptions(self, pub):
         """Return the graph's subscriptions to ``pub``'s topic whose QoS it cannot serve."""
@@ -1256,16 +1267,20 @@ class PerceptionMixin:
                 if qos_check_compatible(offered, i.qos_profile)[0] == QoSCompatibility.ERROR]
 
     def _forget_served_outputs(self, now):
-        """Clear an output's QoS warning once no subscription it cannot serve is left.
+        """Name again, each tick, the consumers an output cannot serve; clear when none is left.
 
-        DDS reports a mismatch when the two match, never when the subscription leaves.
+        DDS reports a mismatch when the two match, never when a subscription leaves or
+        when discovery names its node later: the text written then named a consumer that
+        had gone while another stayed, and ``a subscription`` for one named since.
         """
-        for topic in self.health.output_qos_pending(now):
-            pub = next((p for p in self._outputs if p.topic_name == topic), None)
-            if not self._unserved_subscriptions(pub):
-                self.health.output_qos_gone(topic)
-                self.get_logger().info(f'no subscription with an incompatible QoS is left on '
-                                       f'{topic}: its warning is cleared')
+        for topic, policy in self.health.output_qos_pending(now):
+            text, unserved = self._output_qos_text(topic, policy)
+            if unserved:
+                self.health.output_qos_renamed(topic, text)
+                continue
+            self.health.output_qos_gone(topic)
+            self.get_logger().info(f'no subscription with an incompatible QoS is left on '
+                                   f'{topic}: its warning is cleared')
 
     def _on_command_incompatible_qos(self, event):
         topic = self.resolve_topic_name('command')  # remapped, as the subscription's
