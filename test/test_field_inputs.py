@@ -403,6 +403,15 @@ def lens_scene():
     return scene, obj(scene, 'red', 'ball'), np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)
 
 
+def float_depth(depth_m):
+    """Return an editor that makes a depth message 32FC1 holding ``depth_m`` (H, W metres)."""
+    def edit(m):
+        m.encoding, m.step = '32FC1', 4 * m.width
+        m.data = depth_m.astype(np.float32).tobytes()
+        return m
+    return edit
+
+
 def _transposed(m):
     """K and P written column-major, as aditof_sdk and image_undistort published them."""
     m.k = np.array(m.k).reshape(3, 3).T.ravel().tolist()
@@ -3888,11 +3897,7 @@ def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_no
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
     scene, red, _ = lens_scene()
     ranges = ray_lengths(scene)
-
-    def metres(m):
-        m.encoding, m.step = '32FC1', 4 * m.width
-        m.data = ranges.tobytes()
-        return m
+    metres = float_depth(ranges)
 
     def millimetres(m):
         m.encoding, m.step = '16UC1', 2 * m.width
@@ -4083,3 +4088,43 @@ def test_an_output_qos_warning_names_the_consumers_left_not_those_that_left(prob
             consumer.destroy_node()
     assert node.stop() == 0
 
+
+def test_depth_read_as_the_other_depth_kind_stays_warned_while_it_lasts(probe, start_node):
+    """The depth_kind WARN lasts in /diagnostics while the depth is read the other way.
+
+    The table is checked on the first 3 frames with depth only (a plane fit each), and the
+    WARN was posted on those: ``input_timeout`` later /diagnostics dropped it although
+    every pose went on being read from bowed depth, and the count stopped at 3. Now the
+    check's finding is kept and said on each frame with depth: ranges read as z name
+    ``depth_kind:=ray``, z read as ranges ``depth_kind:=z``, each still in /diagnostics
+    3 s (3 x input_timeout) after the checks. Depth that is right as read from then on
+    (checked again every 10 s while a finding stands), or depth_kind set right, clears it.
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                               '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
+    scene, _, _ = lens_scene()
+    metres = float_depth(ray_lengths(scene))
+
+    def set_kind(kind):
+        assert call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+            Parameter('depth_kind', value=kind).to_parameter_msg()])).results[0].successful
+
+    def lasting(depth, other):
+        said = f'set depth_kind:={other}'
+        assert feed_until(camera, scene, lambda: said in node.output(), depth=depth), \
+            node.output()
+        start = time.monotonic()
+        return feed_until(camera, scene, lambda: time.monotonic() - start > 3.0 and
+                          status_fits(probe, lambda lv, m, v: said in m), timeout=15,
+                          depth=depth)
+
+    assert lasting(metres, 'ray'), diag(probe)  # ranges read as z
+    # z depth from then on (a bag replaced by the camera): checked again, the WARN goes.
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'depth_kind' not in m), timeout=30), diag(probe)
+    set_kind('ray')
+    assert lasting(None, 'z'), diag(probe)  # z read as ranges
+    set_kind('z')
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'depth_kind' not in m), timeout=15), diag(probe)
+    assert node.stop() == 0

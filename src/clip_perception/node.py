@@ -191,6 +191,9 @@ FUTURE_STAMP_TOLERANCE = 1.0
 # Frames with depth and camera_info whose table is checked for the other depth_kind
 # (about 50 ms each on 2 cores): at start and after each depth_kind change.
 DEPTH_KIND_CHECKS = 3
+# Seconds between checks while a finding stands (it is said until one finds the table flat
+# as read: depth from another source, a bag replaced by the camera, clears it).
+DEPTH_KIND_RECHECK = 10.0
 # Seconds a new command waits for a newer frame before the last one answers it
 # (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
 # 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
@@ -393,8 +396,12 @@ class PerceptionMixin:
         # The depth topic when its images are taken as rectified already (named rect under
         # rectify auto): the colour's maps are not applied to them.
         self._depth_rectified_upstream = ''
-        # Frames whose depth was checked against depth_kind (_check_depth_kind).
+        # Frames whose depth was checked against depth_kind (_check_depth_kind), and the
+        # last check's finding: (depth_kind, warning, monotonic s) when the table was flat
+        # only read the other way, said on every frame with depth and checked again every
+        # DEPTH_KIND_RECHECK s until a check finds it flat as read or depth_kind changes.
         self._depth_kind_checks = 0
+        self._depth_kind_finding = None
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -991,6 +998,7 @@ class PerceptionMixin:
         self._rectifier = self._rectifier_key = self._no_lens_key = None
         self._rectifiers = ()
         self._colour_size = self._info_unsized = None
+        self._depth_kind_checks, self._depth_kind_finding = 0, None  # checked afresh
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1093,6 +1101,7 @@ class PerceptionMixin:
                 dropped = ''
                 if p.name == 'depth_kind':
                     self._depth_kind_checks = 0  # told afresh for the new reading
+                    self._depth_kind_finding = None
                     for kind in ('z', 'ray'):
                         self.health.clear_notice(f'depth_kind_{kind}')
                 if p.name in ('depth_scale', 'depth_kind') and \
@@ -1993,12 +2002,18 @@ class PerceptionMixin:
             # A range along each pixel's ray (Isaac Sim's distance_to_camera): z here, in
             # the image as posed (rectified: a range is the same at any pixel it moves to).
             depth = ray_to_z(depth, intr)
-            self._log_once('depth_kind_ray', 'depth is read as the distance along each '
+            self._log_once('depth_read_as_ray', 'depth is read as the distance along each '
                            "pixel's ray from the optical centre (depth_kind ray) and "
                            'converted to z with the colour camera_info (logged once)')
-        if depth is not None and intr is not None and \
-                self._depth_kind_checks < DEPTH_KIND_CHECKS:
-            self._check_depth_kind(depth, intr, kind)
+        if depth is not None and intr is not None:
+            finding = self._depth_kind_finding
+            if self._depth_kind_checks < DEPTH_KIND_CHECKS or (
+                    finding is not None and now - finding[2] >= DEPTH_KIND_RECHECK):
+                self._check_depth_kind(depth, intr, kind)
+            finding = self._depth_kind_finding
+            if finding is not None and finding[0] == kind:
+                # A WARN while the depth is read so, not input_timeout after the checks.
+                self.health.notice(f'depth_kind_{kind}', finding[1], now)
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
@@ -2109,26 +2124,34 @@ class PerceptionMixin:
                                latency[1])
 
     def _check_depth_kind(self, depth, intr, kind):
-        """Warn once when the table is flat only with depth read as the other depth_kind.
+        """Warn when the table is flat only with depth read as the other depth_kind.
 
         A range read as z (Isaac Sim's distance_to_camera beside depth_kind z) bows the
         table; :func:`~clip_perception.geometry.depth_kind_hint` tells it on the first
-        :data:`DEPTH_KIND_CHECKS` frames with depth (again after depth_kind changes).
+        :data:`DEPTH_KIND_CHECKS` frames with depth (again after depth_kind changes, and
+        after the inputs open again). The last check's finding is kept
+        (``_depth_kind_finding``) and said in /diagnostics on every frame with depth:
+        posted on the checked frames only, it left /diagnostics ``input_timeout`` later
+        while the poses stayed off. While it stands the depth is checked again every
+        :data:`DEPTH_KIND_RECHECK` s, so depth from another source clears it.
         """
         self._depth_kind_checks += 1
         hint = depth_kind_hint(depth, intr, kind)
         if hint is None:
+            self._depth_kind_finding = None
+            self.health.clear_notice(f'depth_kind_{kind}')
             return
         other, read, flat = hint
         self.health.count('frames_depth_kind_suspect')
         what = {'ray': "each pixel's distance from the optical centre (a range: Isaac Sim's "
                        "distance_to_camera, AirSim's DepthPerspective)",
                 'z': 'the distance along the optical axis (REP 118, RGB-D camera drivers)'}
-        self._warn_once(f'depth_kind_{kind}', f'depth read as depth_kind {kind} puts '
-                        f'{read:.0%} of the lower image on one plane, read as {other} '
-                        f'{flat:.0%}: the table bows, so poses are off towards the image '
-                        f'edges; is the depth {what[other]}? set depth_kind:={other} '
-                        '(counted as frames_depth_kind_suspect)')
+        text = (f'depth read as depth_kind {kind} puts {read:.0%} of the lower image on one '
+                f'plane, read as {other} {flat:.0%}: the table bows, so poses are off towards '
+                f'the image edges; is the depth {what[other]}? set depth_kind:={other} '
+                '(counted as frames_depth_kind_suspect)')
+        self._depth_kind_finding = (kind, text, time.monotonic())
+        self._warn_once(f'depth_kind_{kind}', text)
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
