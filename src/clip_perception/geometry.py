@@ -6,6 +6,7 @@ are in the camera optical frame (REP 103: x right, y down, z forward), in metres
 
 from dataclasses import dataclass
 from dataclasses import field
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -180,21 +181,24 @@ def _plane_share(depth_m, intrinsics, stride):
     return float(np.mean(np.abs(pts @ normal + offset) < 0.006))
 
 
-_RAY_FACTORS = {}
+# Cameras whose ray factors are kept: the cameras of one process (clip_perception_cameras,
+# each depth_kind ray) and a resolution switch or recalibration of one; 1.2 MB each at 640x480.
+RAY_FACTOR_CAMERAS = 8
 
 
+@lru_cache(maxsize=RAY_FACTOR_CAMERAS)
 def _ray_factor(fx, fy, cx, cy, h, w):
-    """``1 / |ray|`` of each pixel, (H, W) float32; the last few cameras' kept."""
-    key = (fx, fy, cx, cy, h, w)
-    factor = _RAY_FACTORS.get(key)
-    if factor is None:
-        x = (np.arange(w, dtype=np.float64) - cx) / fx
-        y = (np.arange(h, dtype=np.float64) - cy) / fy
-        factor = (1.0 / np.sqrt(1.0 + x[None, :] ** 2 + y[:, None] ** 2)).astype(np.float32)
-        factor.flags.writeable = False
-        if len(_RAY_FACTORS) >= 4:  # a resolution switch or a recalibration: a new camera
-            _RAY_FACTORS.pop(next(iter(_RAY_FACTORS)))
-        _RAY_FACTORS[key] = factor
+    """``1 / |ray|`` of each pixel, (H, W) float32, read-only; the busiest cameras' kept.
+
+    Least recently used goes (functools.lru_cache, safe across the cameras' worker
+    threads): a hand-made cache of the first-made 4 dropped the oldest, so 5 cameras
+    answered in turn made each frame's factor again, and two workers could drop one key
+    twice (KeyError).
+    """
+    x = (np.arange(w, dtype=np.float64) - cx) / fx
+    y = (np.arange(h, dtype=np.float64) - cy) / fy
+    factor = (1.0 / np.sqrt(1.0 + x[None, :] ** 2 + y[:, None] ** 2)).astype(np.float32)
+    factor.flags.writeable = False
     return factor
 
 
