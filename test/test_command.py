@@ -13,6 +13,7 @@ from test_field_inputs import publish
 
 from clip_perception.tools.command import answering_nodes
 from clip_perception.tools.command import main
+from clip_perception.tools.command import node_graph
 from clip_perception.tools.command import other_nodes_hint
 from conftest import BIN
 from conftest import wait_for_node
@@ -131,3 +132,42 @@ def test_a_node_in_a_namespace_or_renamed_is_named_with_the_options_that_reach_i
         out, err = tool.communicate(timeout=60)
         assert 'no subscriber' not in err and 'sent "the red ball"' in err, (options, err)
     assert ns.stop() == 0 and renamed.stop() == 0
+
+
+def test_a_node_that_leaves_while_the_graph_is_read_is_skipped(ros):
+    """The nodes are listed, then each one's topics asked: one may leave in between.
+
+    rclpy raises NodeNameNonExistentError for a node that has left, and the tool's
+    listing (dba8887) let it out as a traceback, where the node's own
+    ``_command_publishers`` skips such a node. Now :func:`node_graph` skips it too: a
+    node gone after the listing is left out, a node of this package still found.
+    """
+    import rclpy
+    from rclpy.node import NodeNameNonExistentError
+    from std_msgs.msg import String
+
+    pid = os.getpid()
+    me, gone, stays = (rclpy.create_node(f'{who}_{pid}') for who in ('tool', 'gone', 'finder'))
+    stays.create_publisher(String, f'/finder_{pid}/detection_json', 1)
+    try:
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not {gone.get_name(), stays.get_name()} <= {
+                n for n, _ in me.get_node_names_and_namespaces()}:
+            time.sleep(0.05)
+        listed = me.get_node_names_and_namespaces()
+        gone.destroy_node()
+        end, left = time.monotonic() + 10, False
+        while time.monotonic() < end and not left:
+            try:
+                me.get_publisher_names_and_types_by_node(f'gone_{pid}', '/')
+                time.sleep(0.05)
+            except NodeNameNonExistentError:
+                left = True  # what the listing then asked raised, before
+        assert left
+        graph = node_graph(me, listed)
+        names = [name for name, _, _ in graph]
+        assert f'/gone_{pid}' not in names and f'/tool_{pid}' not in names, names
+        assert (f'/finder_{pid}', []) in answering_nodes(graph), graph
+    finally:
+        me.destroy_node()
+        stays.destroy_node()

@@ -92,11 +92,7 @@ def main(argv=None):
         while pub.get_subscription_count() == 0 and time.monotonic() < end:
             executor.spin_once(timeout_sec=0.05)
         if pub.get_subscription_count() == 0:
-            graph = [(f'{ns.rstrip("/")}/{name}',
-                      node.get_publisher_names_and_types_by_node(name, ns),
-                      node.get_subscriber_names_and_types_by_node(name, ns))
-                     for name, ns in node.get_node_names_and_namespaces()
-                     if name != node.get_name()]
+            graph = node_graph(node)
             print(f'no subscriber on {topic} after {args.timeout:g} s: is the node running, '
                   'and is its command topic remapped there? (--topic)'
                   + other_nodes_hint(answering_nodes(graph)), file=sys.stderr)
@@ -131,6 +127,35 @@ def main(argv=None):
         executor.shutdown()
         node.destroy_node()
         rclpy.try_shutdown()
+
+
+def node_graph(node, listed=None):
+    """Return ``[(node, publishers, subscriptions)]`` of the graph's other nodes.
+
+    The nodes are listed, then each one's topics asked: a node that leaves in between
+    makes rclpy raise ``NodeNameNonExistentError``, which came out of the tool as a
+    traceback; it is left out, as the node's own ``_command_publishers`` does.
+
+    :param node: the tool's rclpy node (asked, and left out).
+    :param listed: ``[(name, namespace)]`` as ``get_node_names_and_namespaces`` gives, or
+        None to ask ``node`` now.
+    :return: what :func:`answering_nodes` takes.
+    """
+    from rclpy.node import NodeNameNonExistentError
+
+    if listed is None:
+        listed = node.get_node_names_and_namespaces()
+    graph = []
+    for name, ns in listed:
+        if name == node.get_name():
+            continue
+        try:
+            graph.append((f'{ns.rstrip("/")}/{name}',
+                          node.get_publisher_names_and_types_by_node(name, ns),
+                          node.get_subscriber_names_and_types_by_node(name, ns)))
+        except NodeNameNonExistentError:  # it left the graph meanwhile
+            continue
+    return graph
 
 
 def answering_nodes(graph):
