@@ -22,7 +22,9 @@ ros2 launch clip_perception clip_perception.launch.py \\
 * ``managed:=true`` starts ``clip_perception_lifecycle_node`` (unconfigured: configure
   and activate it with ``ros2 lifecycle set`` or nav2's lifecycle manager).
 * ``rectify:=never`` keeps raw images as the driver sent them (``always``, ``auto``; empty,
-  the default: the parameters file's value).
+  the default: the parameters file's value); ``depth_kind:=ray`` reads depth as the range
+  along each pixel's ray (a simulator's distance-to-camera image); ``frame_id:=NAME`` names
+  the outputs' frame; ``vocabulary:="laptop, coffee mug"`` names what else is in view.
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
   that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
@@ -110,6 +112,23 @@ def generate_launch_description():
                               'is not named rect), always, or never (images as the driver '
                               "sent them). Empty: the parameters file's value (auto in the "
                               'shipped one).'),
+        DeclareLaunchArgument('depth_kind', default_value='', choices=['', 'z', 'ray'],
+                              description="What a depth pixel measures: z (along the "
+                              'optical axis, REP 118, every RGB-D driver) or ray (the range '
+                              "from the optical centre: Isaac Sim's distance_to_camera, "
+                              "AirSim's DepthPerspective). Empty: the parameters file's "
+                              'value (z in the shipped one).'),
+        DeclareLaunchArgument('vocabulary', default_value='',
+                              description='Comma-separated descriptions of other things '
+                              'usually in view ("laptop, coffee mug"), contrast prompts for '
+                              "the zero-shot softmax. Empty: the parameters file's value (the "
+                              "checkpoint's own vocabulary, else generic prompts)."),
+        DeclareLaunchArgument('frame_id', default_value='',
+                              description='Frame of every output (e.g. '
+                              'camera_color_optical_frame), for a driver that leaves '
+                              "frame_id empty or names its optical frame otherwise. Empty: "
+                              "the parameters file's value (the colour image's "
+                              'header.frame_id in the shipped one).'),
         DeclareLaunchArgument('use_sim_time', default_value='false',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
@@ -266,9 +285,13 @@ def node_parameters(value):
         except ValueError:
             raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
                                '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
-    rectify = value('rectify').strip()
-    if rectify:  # one of the argument's choices: launch refuses any other
-        params['rectify'] = rectify
+    # Set only when given, as rectify: each is what a node's message tells the user to set
+    # as name:=value (depth_kind:=ray, frame_id:=..., vocabulary:="a, b"), and an
+    # undeclared launch argument is dropped without a word.
+    for name in ('rectify', 'depth_kind', 'frame_id', 'vocabulary'):
+        given = value(name).strip()
+        if given:  # rectify and depth_kind: one of their choices, launch refuses others
+            params[name] = given
     return params
 
 

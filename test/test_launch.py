@@ -7,6 +7,7 @@ fails here instead of on a robot.
 """
 
 import ast
+import glob
 import os
 import re
 import types
@@ -19,6 +20,13 @@ from conftest import REPO
 LAUNCH = os.path.join(REPO, 'launch', 'clip_perception.launch.py')
 NODE = os.path.join(REPO, 'src', 'clip_perception', 'node.py')
 
+
+
+def launch_values(**given):
+    """Return the launch arguments node_parameters reads, as ros2 launch gives them."""
+    return dict({'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
+                 'depth_transport': 'raw', 'use_sim_time': 'false', 'depth_scale': '',
+                 'rectify': '', 'depth_kind': '', 'frame_id': '', 'vocabulary': ''}, **given)
 
 def _tree(path):
     with open(path) as f:
@@ -126,9 +134,7 @@ def test_depth_scale_and_rectify_are_passed_when_given_and_the_params_file_keeps
     # undeclared argument without a word and the node went on rectifying (helper-66).
     scope = _truth_scope()
     exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
-    given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
-             'depth_transport': 'raw', 'use_sim_time': 'true', 'depth_scale': '',
-             'rectify': ''}
+    given = launch_values(use_sim_time='true')
     params = scope['node_parameters'](given.__getitem__)
     assert 'depth_scale' not in params  # empty: the parameters file's value stands
     assert 'rectify' not in params
@@ -175,9 +181,7 @@ def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
             truth({'managed': text}.__getitem__, 'managed')
     scope = _truth_scope()
     exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
-    given = {'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
-             'depth_transport': 'raw', 'use_sim_time': 'True', 'depth_scale': '',
-             'rectify': ''}
+    given = launch_values(use_sim_time='True')
     assert scope['node_parameters'](given.__getitem__)['use_sim_time'] is True
     # camera_nodes reads managed and shared_model through truth, not a membership test.
     source = ast.unparse(_function('camera_nodes'))
@@ -235,3 +239,35 @@ def test_readme_launch_lines_use_declared_arguments_and_choices():
     for tok in said:
         for name in re.findall(r'(\w+):=', tok):
             assert name in args, f'README "On a robot" passes undeclared launch argument {name}'
+
+
+def test_every_parameter_a_node_message_says_to_set_as_name_value_is_a_launch_argument():
+    """What the node tells a user to set as ``name:=value`` can be given to ``ros2 launch``.
+
+    ``rectify:=never`` (helper-66) and then ``depth_kind:=ray`` and ``frame_id:=...`` (the
+    node's depth_kind and optical-frame warnings, session 29) were node parameters no
+    launch argument set: ``ros2 launch`` drops an undeclared argument without a word, and
+    the node went on as before. Every ``name:=`` in the package's messages that names a
+    node parameter (not a ``-p 'name:=...'`` example) is now declared (2 missing -> 0).
+    """
+    names = {p.name for p in PARAMETERS}
+    src = os.path.join(os.path.dirname(LAUNCH), '..', 'src', 'clip_perception')
+    said = set()
+    for path in glob.glob(os.path.join(src, '*.py')):
+        with open(path) as f:
+            text = f.read()
+        for m in re.finditer(r"(-p\s+'?)?\b([a-z_]+):=", text):
+            if m.group(1) is None and m.group(2) in names:
+                said.add(m.group(2))
+    with open(LAUNCH) as f:
+        declared = set(re.findall(r"DeclareLaunchArgument\('([a-z_]+)'", f.read()))
+    assert {'rectify', 'depth_kind', 'frame_id', 'vocabulary'} <= said, said
+    assert said <= declared, said - declared
+    scope = _truth_scope()
+    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
+    given = launch_values()
+    params = scope['node_parameters'](given.__getitem__)
+    assert 'depth_kind' not in params and 'frame_id' not in params  # the file's stand
+    params = scope['node_parameters'](dict(given, depth_kind='ray',
+                                           frame_id=' cam_optical ').__getitem__)
+    assert (params['depth_kind'], params['frame_id']) == ('ray', 'cam_optical')
