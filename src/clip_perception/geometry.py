@@ -128,9 +128,7 @@ def ray_to_z(depth_m, intrinsics):
     :param intrinsics: :class:`Intrinsics` of that image.
     :return: (H, W) float32 depth along the optical axis, metres, NaN where ``depth_m`` is.
     """
-    h, w = depth_m.shape[:2]
-    return (depth_m * _ray_factor(intrinsics.fx, intrinsics.fy, intrinsics.cx,
-                                  intrinsics.cy, h, w)).astype(np.float32, copy=False)
+    return (depth_m * _ray_factor_of(depth_m, intrinsics)).astype(np.float32, copy=False)
 
 
 # A table read one way must hold at least this share of the sampled lower image, and
@@ -158,9 +156,7 @@ def depth_kind_hint(depth_m, intrinsics, kind, stride=12):
     if kind == 'z':
         other = ray_to_z(depth_m, intrinsics)
     else:  # back to the ranges it was converted from
-        h, w = depth_m.shape[:2]
-        other = depth_m / _ray_factor(intrinsics.fx, intrinsics.fy, intrinsics.cx,
-                                      intrinsics.cy, h, w)
+        other = depth_m / _ray_factor_of(depth_m, intrinsics)
     read, alternative = (_plane_share(d, intrinsics, stride) for d in (depth_m, other))
     if alternative >= DEPTH_KIND_PLANE_SHARE and alternative >= 2 * read:
         return DEPTH_KINDS[1 - DEPTH_KINDS.index(kind)], read, alternative
@@ -184,6 +180,12 @@ def _plane_share(depth_m, intrinsics, stride):
 # Cameras whose ray factors are kept: the cameras of one process (clip_perception_cameras,
 # each depth_kind ray) and a resolution switch or recalibration of one; 1.2 MB each at 640x480.
 RAY_FACTOR_CAMERAS = 8
+
+
+def _ray_factor_of(depth_m, intrinsics):
+    """``1 / |ray|`` of each pixel of ``depth_m``'s (H, W) image (:func:`_ray_factor`)."""
+    h, w = depth_m.shape[:2]
+    return _ray_factor(intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy, h, w)
 
 
 @lru_cache(maxsize=RAY_FACTOR_CAMERAS)

@@ -110,7 +110,6 @@ class LogThrottle:
         return held
 
 
-
 class HeldSince:
     """Whether a condition has held, without a break, for at least ``grace`` seconds.
 
@@ -142,6 +141,7 @@ class HeldSince:
 
     def __len__(self):
         return len(self._since)
+
 
 OK, WARN, ERROR = 0, 1, 2  # diagnostic_msgs/DiagnosticStatus levels
 STREAMS = ('colour', 'depth', 'camera_info')

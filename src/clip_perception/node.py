@@ -1258,22 +1258,17 @@ class PerceptionMixin:
             subscription the output cannot serve is left.
         """
         pub = next((p for p in self._outputs if p.topic_name == topic), None)
-        unserved = self._unserved_subscriptions(pub)
+        profile = None if pub is None else _as_offered(pub.qos_profile)
+        # The graph's subscriptions to the output whose QoS its publisher cannot serve.
+        unserved = [] if pub is None else [
+            i for i in self.get_subscriptions_info_by_topic(pub.topic_name)
+            if qos_check_compatible(profile, i.qos_profile)[0] == QoSCompatibility.ERROR]
         consumers, asked, offered = [], '', ''
         for info in unserved:
             consumers.append(publisher_node(info.node_namespace, info.node_name))
-            asked, offered = _qos_asked_offered(policy, _as_offered(pub.qos_profile),
-                                                info.qos_profile)
+            asked, offered = _qos_asked_offered(policy, profile, info.qos_profile)
         return (output_qos_note(topic, policy, sorted(set(consumers)), asked, offered),
                 bool(unserved))
-
-    def _unserved_subscriptions(self, pub):
-        """Return the graph's subscriptions to ``pub``'s topic whose QoS it cannot serve."""
-        if pub is None:
-            return []
-        offered = _as_offered(pub.qos_profile)
-        return [i for i in self.get_subscriptions_info_by_topic(pub.topic_name)
-                if qos_check_compatible(offered, i.qos_profile)[0] == QoSCompatibility.ERROR]
 
     def _forget_served_outputs(self, now):
         """Name again, each tick, the consumers an output cannot serve; clear when none is left.
