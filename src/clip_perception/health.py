@@ -556,11 +556,15 @@ class Health:
         DDS reports a mismatch once per match, never when a consumer leaves or when
         discovery names it later: without this the first text stayed, naming consumers
         that had gone, or ``a subscription`` that had a name since.
+
+        :return: whether the text changed (False when ``topic`` has no mismatch recorded).
         """
         with self._lock:
-            if topic in self.output_qos:
-                when, _, policy = self.output_qos[topic]
-                self.output_qos[topic] = (when, text, policy)
+            if topic not in self.output_qos:
+                return False
+            when, old, policy = self.output_qos[topic]
+            self.output_qos[topic] = (when, text, policy)
+            return text != old
 
     def output_qos_gone(self, topic):
         """Forget the QoS mismatch on the output ``topic``: its subscription has left."""

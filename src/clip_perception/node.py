@@ -1267,8 +1267,13 @@ class PerceptionMixin:
         for info in unserved:
             consumers.append(publisher_node(info.node_namespace, info.node_name))
             asked, offered = _qos_asked_offered(policy, profile, info.qos_profile)
-        return (output_qos_note(topic, policy, sorted(set(consumers)), asked, offered),
-                bool(unserved))
+        consumers = sorted(set(consumers))
+        # A ROS node's name reaches the graph after its reader does: "a subscription" until
+        # NAME_DISCOVERY_GRACE has passed, not "a DDS application" for a node being named.
+        if not self._named_yet(('output_qos', topic), [(c,) for c in consumers],
+                               time.monotonic()):
+            consumers = [c for c in consumers if c != UNNAMED_PUBLISHER]
+        return output_qos_note(topic, policy, consumers, asked, offered), bool(unserved)
 
     def _forget_served_outputs(self, now):
         """Name again, each tick, the consumers an output cannot serve; clear when none is left.
@@ -1280,7 +1285,8 @@ class PerceptionMixin:
         for topic, policy in self.health.output_qos_pending(now):
             text, unserved = self._output_qos_text(topic, policy)
             if unserved:
-                self.health.output_qos_renamed(topic, text)
+                if self.health.output_qos_renamed(topic, text):
+                    self.get_logger().warning(text)  # named since, or consumers changed
                 continue
             self.health.output_qos_gone(topic)
             self.get_logger().info(f'no subscription with an incompatible QoS is left on '
