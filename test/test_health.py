@@ -1,5 +1,6 @@
 """Rates, latency windows, log throttling and the diagnostics snapshot."""
 
+import pathlib
 import re
 
 import numpy as np
@@ -212,6 +213,24 @@ def test_watchdog_names_the_stage_a_frame_is_stuck_in():
     h.enter_stage(None, 5.1)
     h.frame_done(5.1, 5.0, 'found', 'ok')
     assert h.snapshot(5.2, 5.0, watchdog_timeout=3.0)[0] == 0
+
+
+def test_every_stage_the_watchdog_can_name_is_documented_and_the_node_has_its_own():
+    """The node's own work before and after the pipeline is a stage, not ``idle``.
+
+    Before, ``stage`` read ``idle`` while the worker checked clocks, converted and
+    rectified depth, ran the depth_kind check, and published (helper-69's left-alone): a
+    frame stuck there showed only as "none was answered", with no stage named.
+    """
+    root = pathlib.Path(__file__).resolve().parents[1]
+    src = root / 'src' / 'clip_perception'
+    entered = set(re.findall(r"_enter\('(\w+)'\)", (src / 'pipeline.py').read_text()))
+    node_stages = set(re.findall(r"enter_stage\('(\w+)'", (src / 'node.py').read_text()))
+    assert {'prepare', 'publish'} <= node_stages, node_stages
+    row = next(line for line in (root / 'docs' / 'topics.md').read_text().splitlines()
+               if line.startswith('| ERROR | `watchdog:'))
+    documented = set(re.findall(r'`(\w+)`', row.split('|')[3])) - {'watchdog_timeout'}
+    assert entered | node_stages == documented, (entered | node_stages) ^ documented
 
 
 def test_frames_that_arrive_but_are_never_answered_are_an_error_with_why():

@@ -1888,6 +1888,9 @@ class PerceptionMixin:
             self._track = None  # nothing is followed while idle
             self.health.frame_idle(time.monotonic())
             return
+        # Clocks, depth conversion, rectification and the depth_kind check: before, the
+        # stage read "idle" here and while publishing, so the watchdog could not name them.
+        self.health.enter_stage('prepare', time.monotonic())
         max_age = self._values_cache['max_frame_age']
         now_ros = self._now()
         age = now_ros - frame.stamp
@@ -2119,6 +2122,7 @@ class PerceptionMixin:
                            else 'stamps on another clock' if sim_stamp else '')
             latency = frame_latency(_stamp_seconds(header.stamp), self._now(), arrived,
                                     time.monotonic(), other_clock)
+            self.health.enter_stage('publish', time.monotonic())
             self._publish(header, rgb, result, reason, latency, intr)
             self._answered = True
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
