@@ -780,6 +780,33 @@ def test_watchdog_turns_diagnostics_to_error_when_frames_go_unanswered(probe, st
     assert node.stop() == 0
 
 
+def test_waits_that_do_not_fit_stay_warned_while_set_and_clear_when_set_right(
+        probe, start_node):
+    """``depth_wait`` not below ``max_frame_age`` is a WARN for as long as it is set.
+
+    helper-71's left-alone: the start-up warning left /diagnostics ``input_timeout`` after
+    the start, while every frame held the whole wait for late depth still came out stale;
+    and set right live, it stayed until then. Before: gone after 1 s of 3 s of frames,
+    and not cleared by the fix; now 3 s of 3 s, cleared at the next tick.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0',
+                                   '-p', 'depth_wait:=1.5', '-p', 'max_frame_age:=1.0')
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 1), node.output()
+    end = time.monotonic() + 3.0
+    while time.monotonic() < end:  # frames go on: no "input stale" to hide behind
+        publish(camera, scene)
+        time.sleep(0.2)
+    level, message, _ = wait_diag(probe, lambda lv, m, v: 'depth_wait 1.5 s' in m, timeout=5)
+    assert level == 1 and 'max_frame_age 2' in message, message
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_wait', value=0.2).to_parameter_msg()]))
+    assert res.results[0].successful
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'depth_wait' not in m), period=0.2, timeout=10), diag(probe)
+    assert node.stop() == 0
+
+
 def test_unstamped_colour_beside_stamped_depth_pairs_by_arrival(probe, start_node):
     """Colour stamped 0 beside a stamped depth driver, 15 Hz: posed with depth.
 

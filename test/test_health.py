@@ -233,6 +233,18 @@ def test_every_stage_the_watchdog_can_name_is_documented_and_the_node_has_its_ow
     assert entered | node_stages == documented, (entered | node_stages) ^ documented
 
 
+def test_a_standing_notice_lasts_until_cleared_not_input_timeout():
+    h = Health()
+    h.arrived('colour', 0.0)
+    h.notice('waits', 'depth_wait 1.5 s is not below max_frame_age 1 s', 0.0, standing=True)
+    h.notice('grey', 'a grey frame', 0.0)
+    h.arrived('colour', 9.9)
+    level, msg, _ = h.snapshot(10.0, 2.0)
+    assert level == 1 and 'depth_wait' in msg and 'grey' not in msg, msg
+    h.clear_notice('waits')
+    assert h.snapshot(10.0, 2.0)[0] == 0
+
+
 def test_frames_that_arrive_but_are_never_answered_are_an_error_with_why():
     h = Health()
     for i in range(30):

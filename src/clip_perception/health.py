@@ -324,14 +324,18 @@ class Health:
         with self._lock:
             self.notices.pop(kind, None)
 
-    def notice(self, kind, text, now, level=WARN):
+    def notice(self, kind, text, now, level=WARN, standing=False):
         """Record what is wrong with the input now (reported while it lasts).
 
         :param kind: one key per kind of problem; a newer notice of a kind replaces it.
         :param level: ``WARN`` for what is worked around, ``ERROR`` for what stops answers.
+        :param standing: reported until :meth:`clear_notice`, not for ``input_timeout``
+            after ``now``: for what the parameters say, which no frame renews (a
+            ``depth_wait`` not below ``max_frame_age`` left /diagnostics after
+            ``input_timeout`` while it still made every frame waiting for depth stale).
         """
         with self._lock:
-            self.notices[kind] = (now, text, level)
+            self.notices[kind] = (None if standing else now, text, level)
 
     def frame_in(self, now):
         """Record an accepted colour frame (it goes on to pairing and the worker)."""
@@ -627,7 +631,7 @@ class Health:
         for _, (_, text, _) in sorted(self.output_qos.items()):
             out.append((WARN, text))
         for _, (when, text, level) in sorted(self.notices.items()):
-            if now - when <= input_timeout:
+            if when is None or now - when <= input_timeout:
                 out.append((level, text))
         return out
 

@@ -608,9 +608,11 @@ class PerceptionMixin:
     def _check_waits(self, values):
         """Warn (log and /diagnostics) when depth_wait is not below max_frame_age."""
         why = check_waits(values)
-        if why is not None:
-            self.health.notice('waits', why, time.monotonic())
-            self.get_logger().warning(why)
+        if why is None:
+            self.health.clear_notice('waits')  # set right live: said no longer
+            return
+        self.health.notice('waits', why, time.monotonic(), standing=True)
+        self.get_logger().warning(why)
 
     def _free_model(self):
         """Drop the model and everything holding it (memory returns to the allocator)."""
@@ -1069,7 +1071,7 @@ class PerceptionMixin:
         if self.sync is not None:
             self.sync.slop = values['sync_slop']
             self.sync.depth_timeout = values['depth_wait']
-        if any(p.name in ('depth_wait', 'max_frame_age') for p in params):
+        if any(p.name in ('depth_wait', 'max_frame_age', 'use_depth') for p in params):
             self._check_waits(values)
         for p in params:
             if p.name == 'command':
