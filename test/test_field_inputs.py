@@ -2967,6 +2967,41 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
     assert node.stop() == 0
 
 
+def test_depth_in_colour_bytes_from_carla_or_morse_is_posed_and_named(probe, start_node):
+    """Depth under a colour encoding: CARLA's 24-bit BGRA code, MORSE's floats as ``rgba``.
+
+    carla-simulator/carla#26 and #219 (the depth camera's BGRA bytes: ``1000 * (R + G *
+    256 + B * 65536) / (2**24 - 1)`` m; a ROS wrapper's author asking how to read them),
+    carla-simulator/ros-bridge#194; morse-simulator/morse#555 and #579 (32FC1 depth
+    published as ``rgba``). Before, every depth frame was refused as "a colour encoding on
+    the depth topic" ("no bit depth" for ``rgba``) and the red ball answered without
+    depth: posed 0/2 -> 2/2 within 1 cm, each warned once, counted ``depth_carla_code`` and
+    ``depth_colour_floats``.
+    """
+    from test_messages import carla_depth_bytes
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    metres = scene.depth_32fc1().astype(np.float64)
+
+    def carla(m):
+        m.encoding, m.step, m.data = 'bgra8', 4 * m.width, carla_depth_bytes(metres).tobytes()
+        return m
+
+    def morse(m):
+        m.encoding, m.step, m.data = 'rgba', 4 * m.width, metres.astype(np.float32).tobytes()
+        return m
+    for depth in (carla, morse):
+        assert_red_ball_posed(probe, node, camera, scene, depth=depth)
+    log = node.output()
+    assert log.count("bytes are CARLA's depth code") == 1, log
+    assert log.count('4 bytes a pixel are 32-bit floats in metres') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_carla_code', 0)) >= 2 and
+                       int(v.get('depth_colour_floats', 0)) >= 2)[2]
+    assert 'rejected_depth_encoding' not in values, values
+    assert node.stop() == 0
+
+
 def _compressed_node(probe, start_node):
     node = start_node('-p', 'image_transport:=compressed', '-p', 'command:=the red ball',
                       '-p', 'diagnostics_period:=0.3')

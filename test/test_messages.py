@@ -1389,6 +1389,65 @@ def test_an_encoding_written_in_other_capitals_is_read_as_that_one_with_a_note(w
     assert notes == []  # as spelt: nothing to say
 
 
+def carla_depth_bytes(z, order='bgra'):
+    """CARLA's depth camera bytes of (H, W) metres: 24 bits, R least significant, of 1000 m.
+
+    NaN (no reading) is the far plane, as CARLA renders the sky.
+    """
+    z = np.where(np.isfinite(z) & (z > 0), z, 1000.0)
+    code = np.round(np.minimum(z, 1000.0) / 1000.0 * (2 ** 24 - 1)).astype(np.int64)
+    r, g, b = code & 255, (code >> 8) & 255, (code >> 16) & 255
+    a = np.full_like(r, 255)
+    ch = {'bgra': (b, g, r, a), 'rgba': (r, g, b, a), 'bgr': (b, g, r), 'rgb': (r, g, b)}
+    return np.ascontiguousarray(np.stack(ch[order], -1).astype(np.uint8))
+
+
+def test_depth_in_colour_bytes_is_read_as_metres_and_colour_is_still_refused():
+    """Depth under a colour encoding: CARLA's 24-bit code, MORSE's floats as ``rgba``.
+
+    carla-simulator/carla#26 and #219 (CARLA's depth camera: BGRA bytes, ``1000 * (R + G *
+    256 + B * 65536) / (2**24 - 1)`` m), carla-simulator/ros-bridge#194;
+    morse-simulator/morse#555 and #579 (32FC1 depth published as ``rgba``). Before, every
+    frame was refused ("a colour encoding on the depth topic", "no bit depth"): 16 real
+    depth frames in 5 layouts read 0/80 -> 80/80 within 0.1 mm; the colour of the same
+    frames in 5 layouts (alpha 255 and 0) still refused 80/80.
+    """
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) >= 10
+    read = refused = 0
+    for path in paths:
+        frame = np.load(path)
+        z, rgb = frame['depth'].astype(np.float64), frame['rgb'][..., :3]
+        h, w = z.shape
+        known = np.isfinite(z) & (z > 0)
+        layouts = [(enc, carla_depth_bytes(z, order)) for enc, order in
+                   (('bgra8', 'bgra'), ('rgba8', 'rgba'), ('bgr8', 'bgr'), ('8UC4', 'bgra'))]
+        layouts.append(('rgba', np.ascontiguousarray(z.astype(np.float32))))  # MORSE
+        for enc, px in layouts:
+            notes = []
+            depth = depth_to_array(enc, h, w, px.nbytes // h, px.tobytes(), notes=notes)
+            assert np.nanmax(np.abs(depth[known] - z[known])) < 1e-4, (path, enc)
+            assert not np.isfinite(depth[~known]).any(), (path, enc)  # the sky: no reading
+            kind = 'colour_floats' if enc == 'rgba' else 'carla_code'
+            assert [n.kind for n in notes] == [kind], (path, enc, notes)
+            read += 1
+        alpha = np.full((h, w, 1), 255, np.uint8)
+        for enc, px in (('rgb8', rgb), ('bgr8', rgb[..., ::-1]),
+                        ('rgba8', np.dstack([rgb, alpha])),
+                        ('bgra8', np.dstack([rgb[..., ::-1], alpha])),
+                        ('rgba8', np.dstack([rgb, 0 * alpha]))):
+            px = np.ascontiguousarray(px)
+            with pytest.raises(MessageError, match='colour encoding on the depth topic'):
+                depth_to_array(enc, h, w, px.nbytes // h, px.tobytes())
+            refused += 1
+    assert (read, refused) == (5 * len(paths), 5 * len(paths))
+
+
 def _assert_named(written, name):
     from clip_perception.messages import read_encoding
     from clip_perception.messages import supported_colour_encodings as names

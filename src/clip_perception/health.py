@@ -437,7 +437,8 @@ class Health:
                          'frames_rectified', 'frames_not_rectified',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',
-                         'depth_encoding_unset', 'colour_step_unset',
+                         'depth_encoding_unset', 'depth_colour_floats', 'depth_carla_code',
+                         'colour_step_unset',
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',

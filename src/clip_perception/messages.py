@@ -814,6 +814,10 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     if name is None and not unpadded(encoding):
         name = _unset_encoding(height, width, step, data, 'depth', notes)
     if name is None:
+        packed = depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian,
+                                       notes)
+        if packed is not None:
+            return drop_no_reading_codes(check_depth_units(depth_to_metres(packed), encoding))
         raise MessageError('encoding', f'unsupported depth encoding {shown(encoding)}'
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
                            'or 32FC1/64FC1 (metres)')
@@ -840,6 +844,109 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                               f'{read}-endian; set is_bigendian right in the driver'))
     return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
                                                    encoding))
+
+
+# 8-bit colour encodings depth arrives under, by their lower-case spelling: bytes a pixel
+# and whether the first byte is blue (depth_in_colour_bytes). 'rgba' and 'bgra' carry no
+# bit depth, but on the depth topic their size does.
+_DEPTH_COLOUR_LAYOUTS = {'rgba8': (4, False), 'bgra8': (4, True), '8uc4': (4, True),
+                         'rgba': (4, False), 'bgra': (4, True), 'rgb8': (3, False),
+                         'bgr8': (3, True), '8uc3': (3, True), 'rgb': (3, False),
+                         'bgr': (3, True)}
+# CARLA's depth camera: 24 bits over the R, G and B bytes (R least significant) in
+# fractions of its far plane, 1000 m (carla.readthedocs.io, "Depth camera").
+CARLA_FAR_M = 1000.0
+# Least share of a depth image's floats that must be readings in metres (finite, 1 cm to
+# MAX_DEPTH_READING_M) for four colour bytes a pixel to be read as 32FC1; 0, NaN and
+# inf (no reading) do not count against it.
+FLOAT_METRES_SHARE = 0.99
+# How many times smaller the step between neighbouring pixels must be (median) read as
+# CARLA's code than read with its bytes the other way round, for colour bytes to be read
+# as that code: on a surface the code moves by a few units a pixel (1 mm is 17 units)
+# and its low byte, R, from pixel to pixel, so read the other way the step is some
+# 65536 times larger; a colour image's channels are alike, the ratio near 1.
+CARLA_SMOOTHNESS = 64
+
+
+def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=False,
+                          notes=None):
+    """Depth sent under an 8-bit colour encoding, as float32 metres, or None.
+
+    Two simulators publish depth in colour bytes. MORSE sent its 32FC1 depth as
+    ``rgba`` (morse-simulator/morse#555 and #579): four bytes a pixel that are a 32-bit
+    float in metres. CARLA's depth camera gives BGRA bytes holding a 24-bit code, R
+    least significant: ``1000 * (R + G * 256 + B * 65536) / (2**24 - 1)`` metres
+    (carla-simulator/carla#26 and #219: a ROS wrapper's author asking how to read it;
+    carla-simulator/ros-bridge#194: the bridge's own conversion doubted). Before, both
+    were refused on every frame as "a colour encoding on the depth topic" (``rgba``:
+    "no bit depth"), and the answers went without depth. Read so, with a :class:`Note`
+    of kind ``colour_floats`` or ``carla_code``, when the bytes can only be that: the
+    floats are nearly all (:data:`FLOAT_METRES_SHARE`) metres (a colour image's alpha
+    byte, 255 or 0, makes them negative or far below a millimetre), or CARLA's code
+    steps far more smoothly
+    between neighbouring pixels than its bytes read the other way round
+    (:data:`CARLA_SMOOTHNESS`; a colour image's channels are alike). Anything else is
+    colour on the depth topic: None, for the caller to refuse.
+
+    :param encoding: the message's encoding; one of :data:`_DEPTH_COLOUR_LAYOUTS` in
+        any capitals, else None is returned.
+    :param is_bigendian: byte order of MORSE-style floats.
+    :param notes: a list, or None.
+    :return: (H, W) float32 metres (0 and 1000 m, CARLA's sky, left for the caller's
+        no-reading rules), or None (also for a buffer of another size than the encoding's).
+    """
+    layout = _DEPTH_COLOUR_LAYOUTS.get(unpadded(encoding).lower())
+    if layout is None:
+        return None
+    channels, blue_first = layout
+    try:
+        px = _view(data, height, width, step, channels, np.uint8, 'depth')
+    except MessageError:  # not this layout's size: refused as the encoding it says
+        return None
+    if channels == 4:
+        floats = np.ascontiguousarray(px).view('>f4' if is_bigendian else '<f4')[..., 0]
+        with np.errstate(invalid='ignore'):  # colour bytes make signalling NaNs
+            sample = floats.reshape(-1)[::max(1, floats.size // 20000)].astype(np.float64)
+            read = sample[np.isfinite(sample) & (sample != 0)]
+            metres = (read >= 0.01) & (read <= MAX_DEPTH_READING_M)
+        if read.size >= 0.01 * sample.size and metres.mean() >= FLOAT_METRES_SHARE:
+            _say(notes, 'colour_floats', f'depth encoding {shown(encoding)} is a colour one, '
+                 'but its 4 bytes a pixel are 32-bit floats in metres (MORSE published its depth '
+                 'so): reading it as 32FC1; set the encoding to 32FC1 in the publisher')
+            with np.errstate(invalid='ignore'):
+                return floats.astype(np.float32)
+    low, high = (2, 0) if blue_first else (0, 2)
+    code = (px[..., low].astype(np.int64) | px[..., 1].astype(np.int64) << 8 |
+            px[..., high].astype(np.int64) << 16)
+    turned = (px[..., high].astype(np.int64) | px[..., 1].astype(np.int64) << 8 |
+              px[..., low].astype(np.int64) << 16)
+    if not _steps_smoother(code, turned, CARLA_SMOOTHNESS):
+        return None
+    _say(notes, 'carla_code', f'depth encoding {shown(encoding)} is a colour one, but its '
+         "bytes are CARLA's depth code (R + G * 256 + B * 65536, R least significant, in "
+         f'2**24 - 1 parts of {CARLA_FAR_M:g} m): reading it so; publish 32FC1 metres '
+         "(carla_ros_bridge converts it)")
+    return (code * (CARLA_FAR_M / (2 ** 24 - 1))).astype(np.float32)
+
+
+def _steps_smoother(code, turned, ratio):
+    """Whether ``code`` steps ``ratio`` times more smoothly than ``turned`` (medians).
+
+    Steps are taken between horizontal and vertical neighbours on every 4th row and
+    column; pairs equal both ways (flat colour, a wall) say nothing and are left out.
+
+    :param code: (H, W) int64.
+    :param turned: (H, W) int64, the same bytes the other way round.
+    """
+    steps = []
+    for values in (code, turned):
+        sub = values[::4, ::4]
+        steps.append(np.concatenate([np.abs(np.diff(sub, axis=1)).ravel(),
+                                     np.abs(np.diff(sub, axis=0)).ravel()]))
+    moved = (steps[0] > 0) | (steps[1] > 0)
+    if moved.sum() < 16:
+        return False
+    return float(np.median(steps[1][moved])) >= ratio * max(float(np.median(steps[0][moved])), 1.0)
 
 
 def _in_other_byte_order(raw):
