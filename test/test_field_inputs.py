@@ -242,6 +242,38 @@ def test_16_bit_frames_of_a_10_or_12_bit_sensor_are_answered(probe, start_node):
     assert node.stop() == 0
 
 
+def test_16_bit_colour_flagged_in_the_other_byte_order_is_posed_and_named(probe, start_node):
+    """A 12-bit camera's rgb16 and bayer_rggb16 sent little-endian but flagged big-endian.
+
+    vision_opencv#7, AravisProject/aravis#924 and #1029, raspberrypi/libcamera#99: 16-bit
+    frames whose ``is_bigendian`` is wrong. Before, each frame went to CLIP as noise with
+    nothing said: the red ball posed 0/2 -> 2/2 within 1 cm, WARN once, counted
+    ``colour_byte_order``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    rng = np.random.default_rng(3)
+    wide = np.clip(scene.rgb * 16.0 + rng.normal(0, 4, scene.rgb.shape), 0, 4095)
+    wide = wide.astype(np.uint16)  # 12 bits low-aligned, with a sensor's read noise
+    mosaic = wide[..., 1].copy()
+    mosaic[0::2, 0::2] = wide[0::2, 0::2, 0]
+    mosaic[1::2, 1::2] = wide[1::2, 1::2, 2]
+    for encoding, px in (('rgb16', wide), ('bayer_rggb16', mosaic)):
+        def flagged_big(m, encoding=encoding, px=px):
+            m.encoding, m.step, m.data = encoding, px.nbytes // h, px.tobytes()
+            m.is_bigendian = 1  # the bytes are little-endian
+            return m
+        assert_red_ball_posed(probe, node, camera, scene, colour=flagged_big)
+    log = node.output()
+    assert log.count('image is flagged big-endian (is_bigendian=1) but its pixels are '
+                     'little-endian') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_byte_order', 0)) >= 4)[2]
+    assert 'depth_byte_order_swapped' not in values or \
+        values['depth_byte_order_swapped'] == '0', values
+    assert node.stop() == 0
+
+
 def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')

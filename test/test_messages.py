@@ -392,6 +392,79 @@ def test_16uc1_on_the_colour_topic_is_read_as_grey_and_named_as_depth():
     assert notes == []
 
 
+def _sensor_frames(rgb, rng):
+    """16-bit frames a sensor of 10 to 16 bits makes of ``rgb``: ``(name, (H, W, 3) uint16)``.
+
+    Low-aligned 10, 12 and 14 bits and MSB-aligned 12 bits, with read noise of a few
+    levels, and full-range 16 bits.
+    """
+    r = rgb.astype(np.float64)
+    for name, scale, noise, top, shift in (('10 bits', 4, 1.5, 1023, 0),
+                                           ('12 bits', 16, 4, 4095, 0),
+                                           ('14 bits', 64, 16, 16383, 0),
+                                           ('12 bits MSB-aligned', 16, 4, 4095, 4),
+                                           ('16 bits', 257, 64, 65535, 0)):
+        v = np.clip(np.round(r * scale + rng.normal(0, noise, r.shape)), 0, top)
+        yield name, (v.astype(np.uint16) << shift)
+
+
+def test_16_bit_colour_in_the_other_byte_order_than_flagged_is_read_so_and_said():
+    """16-bit colour whose ``is_bigendian`` is wrong: its low bytes were read as high ones.
+
+    vision_opencv#7 (an IIDC camera's mono16, big-endian by its standard, shown garbled),
+    AravisProject/aravis#924 and #1029 (a BlackFly's and a FLIR A320G's Mono16 sent
+    big-endian), raspberrypi/libcamera#99 (16-bit Bayer's byte order). The depth stream had
+    this check; colour had none, and such a frame went to CLIP as noise with nothing said.
+    16 real frames x 5 sensor bit depths x 3 encodings (mono16, rgb16, bayer_rggb16) flagged
+    the wrong way: read right 0/240 -> 188/240 (all of 10, 12 and 14 bits low-aligned, 44/48
+    at 16 bits; MSB-aligned 12 bits, whose low bytes take 16 values, reads as an image both
+    ways and stays as flagged); the same frames flagged right, and a flat and a noise
+    frame, are never turned (0/242).
+    """
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    rng = np.random.default_rng(7)
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) >= 10
+    frames = [np.load(p)['rgb'][..., :3] for p in paths]
+    turned, kept = {}, 0
+    for rgb in frames:
+        rgb = np.ascontiguousarray(rgb[:rgb.shape[0] // 2 * 2, :rgb.shape[1] // 2 * 2])
+        h, w = rgb.shape[:2]
+        for name, wide in _sensor_frames(rgb, rng):
+            mosaic = wide[..., 1].copy()
+            mosaic[0::2, 0::2] = wide[0::2, 0::2, 0]
+            mosaic[1::2, 1::2] = wide[1::2, 1::2, 2]
+            for encoding, px in (('rgb16', wide), ('mono16', wide[..., 0]),
+                                 ('bayer_rggb16', mosaic)):
+                px = np.ascontiguousarray(px)
+                right = image_to_rgb(encoding, h, w, px.nbytes // h, px.tobytes())
+                notes = []
+                out = image_to_rgb(encoding, h, w, px.nbytes // h, px.byteswap().tobytes(),
+                                   notes=notes)
+                if np.array_equal(out, right):
+                    assert [n.kind for n in notes] == ['byte_order'], (name, encoding)
+                    assert 'is flagged little-endian (is_bigendian=0)' in notes[0], notes
+                    turned[name] = turned.get(name, 0) + 1
+                notes = []
+                assert np.array_equal(image_to_rgb(encoding, h, w, px.nbytes // h,
+                                                   px.tobytes(), notes=notes), right)
+                kept += notes == []
+    noise = rng.integers(0, 65536, (48, 64, 3), dtype=np.uint16)
+    for px in (np.full((48, 64, 3), 3000, np.uint16), noise):
+        notes = []
+        out = image_to_rgb('rgb16', 48, 64, 6 * 64, px.tobytes(), notes=notes)
+        kept += notes == [] and np.array_equal(out, image_to_rgb('rgb16', 48, 64, 6 * 64,
+                                                                  px.tobytes()))
+    assert kept == 15 * len(frames) + 2, kept
+    for name in ('10 bits', '12 bits', '14 bits'):
+        assert turned.get(name) == 3 * len(frames), turned
+    assert turned.get('16 bits', 0) >= 2 * len(frames), turned
+
+
 def test_16_bit_frames_of_10_to_14_bit_sensors_keep_their_contrast():
     # Azure_Kinect_ROS_Driver issue 90 (raw IR "so far in the black range that it is
     # unusable"), robot_cal_tools PR 22 (an Astra's mono16 IR "entirely black"): a sensor

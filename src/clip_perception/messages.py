@@ -571,6 +571,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
                    'image')
         if bool(is_bigendian) != HOST_BIG_ENDIAN:
             px = px.byteswap()
+        px = _colour16_byte_order(px, encoding, is_bigendian, notes)
         return _to_rgb(encoding.replace('16', '8'), to_8_bits(px))
     if encoding in YUV422_ENCODINGS:
         if width % 2:
@@ -594,7 +595,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         if sixteen:
             if bool(is_bigendian) != HOST_BIG_ENDIAN:
                 px = px.byteswap()
-            px = to_8_bits(px)
+            px = to_8_bits(_colour16_byte_order(px, encoding, is_bigendian, notes))
         return cv2.cvtColor(np.ascontiguousarray(px), BAYER_ENCODINGS[pattern])
     if encoding in YUV420_ENCODINGS:
         if width % 2 or height % 2:
@@ -712,6 +713,54 @@ def _ycbcr601_to_rgb(y, cb, cr):
     cr = cr.astype(np.float32) - 128.0
     rgb = np.dstack([y + 1.596 * cr, y - 0.813 * cr - 0.391 * cb, y + 2.018 * cb])
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+# How many times rougher (median step between neighbouring pixels of one channel) 16-bit
+# colour must read in its flagged byte order than the other way round to be read the other
+# way (_colour16_byte_order). Read in the wrong order a pixel's low byte, which noise moves
+# from pixel to pixel, is its high one: the steps grow 3 to 256 times (real frames at 10-16
+# bits); read right they are at most 0.4 times the other order's.
+COLOUR16_SWAP_RATIO = 4
+# Fewest values the high bytes must take for that: a low byte read as the high one is
+# noise over all 256 values; a clean frame of exact levels (a renderer's, a gradient)
+# whose bytes both read as an image takes fewer, and stays as flagged.
+COLOUR16_NOISE_VALUES = 128
+
+
+def _colour16_byte_order(px, encoding, is_bigendian, notes=None):
+    """16-bit colour pixels in the byte order they make an image in, with a note if turned.
+
+    ``is_bigendian`` set wrongly (vision_opencv#7: an IIDC camera's mono16, big-endian by
+    its standard; AravisProject/aravis#924 and #1029: a BlackFly's and a FLIR A320G's
+    Mono16 sent big-endian; raspberrypi/libcamera#99: 16-bit Bayer) makes each pixel's low
+    byte its high one: the frame is noise, and CLIP scored it with nothing said (depth had
+    this check, :func:`_in_other_byte_order`; colour had none). Turned when the flagged
+    order's high bytes take :data:`COLOUR16_NOISE_VALUES` values or more and it steps
+    :data:`COLOUR16_SWAP_RATIO` times more roughly between neighbouring pixels (every 4th
+    row and column, so a Bayer mosaic's colours are not mixed) than the other; a frame
+    whose bytes read as an image both ways (exact levels without noise, a flat frame,
+    MSB-aligned 12 bits, whose low bytes take 16 values) stays as flagged.
+
+    :param px: (H, W) or (H, W, C) uint16 in the flagged byte order, host order.
+    :param encoding: for the note.
+    :param is_bigendian: as the message flags it, for the note.
+    :param notes: a list, or None; a :class:`Note` of kind ``byte_order`` when turned.
+    :return: ``px`` or ``px.byteswap()``.
+    """
+    channels = px.reshape(px.shape[0], px.shape[1], -1)
+    code = np.concatenate([channels[..., c] for c in range(channels.shape[2])]).astype(np.int64)
+    sample = code[::4, ::4]
+    if np.unique(sample >> 8).size < COLOUR16_NOISE_VALUES or np.unique(sample & 0xFF).size < 2:
+        return px  # high bytes no noise, or an 8-bit image shifted up: an image either way
+    turned = (code >> 8) | ((code & 0xFF) << 8)
+    if not _steps_smoother(turned, code, COLOUR16_SWAP_RATIO):
+        return px
+    said, read = ('big', 'little') if is_bigendian else ('little', 'big')
+    _say(notes, 'byte_order', f'{encoding} image is flagged {said}-endian '
+         f'(is_bigendian={int(bool(is_bigendian))}) but its pixels are {read}-endian: read '
+         "as flagged, each pixel's low byte is its high one and the frame is noise; reading "
+         f'them {read}-endian; set is_bigendian right in the driver')
+    return px.byteswap()
 
 
 def to_8_bits(px):
@@ -933,10 +982,11 @@ def _steps_smoother(code, turned, ratio):
     """Whether ``code`` steps ``ratio`` times more smoothly than ``turned`` (medians).
 
     Steps are taken between horizontal and vertical neighbours on every 4th row and
-    column; pairs equal both ways (flat colour, a wall) say nothing and are left out.
+    column; pairs equal both ways (flat colour, a wall) say nothing and are left out. A
+    median step below 1 counts as 1.
 
-    :param code: (H, W) int64.
-    :param turned: (H, W) int64, the same bytes the other way round.
+    :param code: (H, W) int64, pixels' bytes read one way.
+    :param turned: (H, W) int64, the same bytes read the other way round.
     """
     steps = []
     for values in (code, turned):

@@ -1459,7 +1459,7 @@ class PerceptionMixin:
         """
         for note in notes:
             kind = f'{stream}_{note.kind}'
-            if note.kind == 'byte_order':  # its counter's name predates the others
+            if stream == 'depth' and note.kind == 'byte_order':  # a name older than the others
                 kind = 'depth_byte_order_swapped'
             self.health.count(kind)
             self._warn_once(kind, note)
