@@ -479,18 +479,26 @@ def _radtan(m):
     return m
 
 
-@pytest.mark.parametrize('edit', [_transposed, _unsized, _radtan],
-                         ids=['transposed', 'unsized', 'radtan'])
+def _brown_conrady(m):
+    """Name the model as librealsense names plumb_bob, as drivers on librealsense write it."""
+    m.distortion_model = 'brown_conrady'
+    return m
+
+
+@pytest.mark.parametrize('edit', [_transposed, _unsized, _radtan, _brown_conrady],
+                         ids=['transposed', 'unsized', 'radtan', 'brown_conrady'])
 def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
         probe, start_node, edit):
     """camera_info the node reads otherwise than it is written is rectified as it is read.
 
     K and P written column-major (read transposed back), a camera_info of size 0 (read
-    at the image size) and plumb_bob under Kalibr's name ``radtan`` (ethz-asl/kalibr#39;
-    ethz-asl/image_undistort publishes it so) are posed by the node; before, the maps were
-    made from K as written (a principal point at the image corner: the image rectified
-    into a smear) or not made at all (size 0, or 'distortion model "radtan" is not one
-    of ...': "not rectified here"), so the lens's distortion stayed in.
+    at the image size), plumb_bob under Kalibr's name ``radtan`` (ethz-asl/kalibr#39;
+    ethz-asl/image_undistort publishes it so) and under librealsense's ``brown_conrady``
+    (IntelRealSense/realsense-ros#818, ros/common_msgs#89) are posed by the node; before,
+    the maps were made from K as written (a principal point at the image corner: the
+    image rectified into a smear) or not made at all (size 0, or 'distortion model
+    "radtan" is not one of ...': "not rectified here"), so the lens's distortion stayed
+    in (brown_conrady: 20.6 mm off).
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
     error = raw_lens_error(probe, node, camera, edit)

@@ -181,6 +181,11 @@ def test_plumb_bob_with_eight_coefficients_is_read_as_its_five():
     ('plumb_bob', 'radtan', LENSES['plumb_bob']),
     ('plumb_bob', 'Pinhole-RadTan', LENSES['plumb_bob']),
     ('equidistant', 'pinhole-equi', LENSES['equidistant']),
+    # librealsense's name of plumb_bob, as drivers on librealsense write it
+    # (IntelRealSense/realsense-ros#818, ros/common_msgs#89): before, 'distortion model
+    # "brown_conrady" is not one of ...' and the frames went out unrectified
+    ('plumb_bob', 'brown_conrady', LENSES['plumb_bob']),
+    ('plumb_bob', 'Brown-Conrady', LENSES['plumb_bob']),
 ])
 def test_a_calibration_as_drivers_send_it_is_rectified_as_its_model(lens, model, d):
     """Model names and zero-padded D that drivers send: rectified, not refused.
@@ -193,6 +198,13 @@ def test_a_calibration_as_drivers_send_it_is_rectified_as_its_model(lens, model,
     image = dots(raw_pixels(scene_points(), lens, LENSES[lens]))
     assert sent.model == lens
     assert np.array_equal(plain.colour(image), sent.colour(image))
+
+
+def test_an_inverse_brown_conrady_model_is_refused_naming_its_direction():
+    """The inverse Brown-Conrady of librealsense undistorts: not read as plumb_bob; said so."""
+    with pytest.raises(ValueError, match='undistort'):
+        make_rectifier(K.ravel(), LENSES['plumb_bob'], np.eye(3).ravel(),
+                       'inverse_brown_conrady', K, W, H)
 
 
 def _turn(degrees):

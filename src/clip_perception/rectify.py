@@ -34,6 +34,13 @@ FISHEYE_ALIASES = ('fisheye', 'kannala_brandt', 'kannala_brandt4', 'pinhole-equi
 # ethz-asl/image_undistort writes them into the camera_info it publishes (ethz-asl/kalibr#39:
 # "radTan model compatible with image_proc?"); 'pinhole-equi' above is its fisheye.
 PINHOLE_ALIASES = ('radtan', 'radial-tangential', 'radial_tangential', 'pinhole-radtan')
+# librealsense's name of the same model (RS2_DISTORTION_BROWN_CONRADY: k1 k2 p1 p2 k3 in
+# OpenCV's order, which plumb_bob names), as drivers built on librealsense write it into
+# camera_info (IntelRealSense/realsense-ros#818 asked for the SDK's own names;
+# ros/common_msgs#89). Its inverse (RS2_DISTORTION_INVERSE_BROWN_CONRADY) maps distorted to
+# undistorted points, the other way than image_proc's maps, and is refused naming that.
+BROWN_CONRADY_ALIASES = ('brown_conrady', 'brown-conrady', 'brownconrady')
+INVERSE_MODELS = ('inverse_brown_conrady', 'inverse-brown-conrady')
 # Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
 # R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
 ROTATION_TOLERANCE = 1e-3
@@ -126,7 +133,8 @@ def model_coefficients(d, model):
 
     The model's name is matched without case or surrounding space, the fisheye aliases
     (:data:`FISHEYE_ALIASES`) are read as ``equidistant`` and Kalibr's radial-tangential
-    (:data:`PINHOLE_ALIASES`) as ``plumb_bob``; an empty name with a
+    (:data:`PINHOLE_ALIASES`) and librealsense's ``brown_conrady``
+    (:data:`BROWN_CONRADY_ALIASES`) as ``plumb_bob``; an empty name with a
     pinhole coefficient count is ``plumb_bob``. Zeros after the coefficients a model
     reads are dropped: a zero coefficient is OpenCV's "absent", and drivers pad D so
     (RealSense's equidistant D of 5, k1..k4 and a 0: IntelRealSense/realsense-ros#1989,
@@ -142,8 +150,13 @@ def model_coefficients(d, model):
     name = str(model).strip().lower()
     if name in FISHEYE_ALIASES:
         name = 'equidistant'
-    elif name in PINHOLE_ALIASES:
+    elif name in PINHOLE_ALIASES + BROWN_CONRADY_ALIASES:
         name = 'plumb_bob'
+    elif name in INVERSE_MODELS:
+        raise ValueError(f'distortion model "{model}" gives coefficients that undistort '
+                         '(distorted to ideal points), the other way than plumb_bob and '
+                         "image_proc's rectification read them: recalibrate with "
+                         'camera_calibration, or rectify upstream')
     if not name and d.size in PINHOLE_COEFFICIENTS:
         name = 'plumb_bob'
     if name in FISHEYE_MODELS:
@@ -153,7 +166,7 @@ def model_coefficients(d, model):
     else:
         raise ValueError(f'distortion model "{model}" is not one of '
                          f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS + FISHEYE_ALIASES)}, '
-                         f'{", ".join(PINHOLE_ALIASES)}')
+                         f'{", ".join(PINHOLE_ALIASES + BROWN_CONRADY_ALIASES)}')
     used = int(np.flatnonzero(d)[-1]) + 1 if np.any(d) else 0
     for n in counts:
         if used <= n <= d.size:
