@@ -1521,6 +1521,39 @@ def test_depth_in_colour_bytes_is_read_as_metres_and_colour_is_still_refused():
     assert (read, refused) == (5 * len(paths), 5 * len(paths))
 
 
+def test_carla_depth_png_compressed_on_the_depth_topic_is_read_and_colour_png_refused():
+    """The same CARLA depth code through image_transport's compressed transport (png).
+
+    A bgra8 or bgr8 depth image compressed as png decodes to the same bytes: read as
+    CARLA's code like the raw message (0/32 -> 32/32 real frames within 0.1 mm); the
+    colour of those frames as png is still refused as colour (32/32).
+    """
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    read = refused = 0
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        frame = np.load(path)
+        z, rgb = frame['depth'].astype(np.float64), frame['rgb'][..., :3]
+        known = np.isfinite(z) & (z > 0)
+        for encoding, order in (('bgra8', 'bgra'), ('bgr8', 'bgr')):
+            png = cv2.imencode('.png', carla_depth_bytes(z, order))[1].tobytes()
+            notes = []
+            depth = compressed_depth_to_array(f'{encoding}; png compressed {encoding}', png,
+                                              notes=notes, transport='compressed')
+            assert np.nanmax(np.abs(depth[known] - z[known])) < 1e-4, (path, encoding)
+            assert [n.kind for n in notes] == ['carla_code'], notes
+            read += 1
+            png = cv2.imencode('.png', np.ascontiguousarray(rgb[..., ::-1]))[1].tobytes()
+            with pytest.raises(MessageError, match='colour, not depth'):
+                compressed_depth_to_array('bgr8; png compressed bgr8', png,
+                                          transport='compressed')
+            refused += 1
+    assert read == refused >= 20
+
+
 def _assert_named(written, name):
     from clip_perception.messages import read_encoding
     from clip_perception.messages import supported_colour_encodings as names

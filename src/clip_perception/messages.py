@@ -918,7 +918,7 @@ CARLA_SMOOTHNESS = 64
 
 
 def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=False,
-                          notes=None):
+                          notes=None, floats=True):
     """Depth sent under an 8-bit colour encoding, as float32 metres, or None.
 
     Two simulators publish depth in colour bytes. MORSE sent its 32FC1 depth as
@@ -941,6 +941,8 @@ def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=Fals
         any capitals, else None is returned.
     :param is_bigendian: byte order of MORSE-style floats.
     :param notes: a list, or None.
+    :param floats: whether four bytes a pixel may be floats; False for a decoded PNG,
+        whose channels the codec may have reordered (read as CARLA's code only).
     :return: (H, W) float32 metres (0 and 1000 m, CARLA's sky, left for the caller's
         no-reading rules), or None (also for a buffer of another size than the encoding's).
     """
@@ -952,7 +954,7 @@ def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=Fals
         px = _view(data, height, width, step, channels, np.uint8, 'depth')
     except MessageError:  # not this layout's size: refused as the encoding it says
         return None
-    if channels == 4:
+    if channels == 4 and floats:
         floats = np.ascontiguousarray(px).view('>f4' if is_bigendian else '<f4')[..., 0]
         with np.errstate(invalid='ignore'):  # colour bytes make signalling NaNs
             sample = floats.reshape(-1)[::max(1, floats.size // 20000)].astype(np.float64)
@@ -2034,8 +2036,9 @@ def _depth_image(fmt, raw, depth_scale, notes=None):
         and said (:func:`negative_z_read_positive`).
     :return: (H, W) float32 metres (:func:`clip_perception.geometry.depth_to_metres`:
         NaN where it holds 0 or 65535, or a float that is no positive finite reading).
-    :raises MessageError: a JPEG (8 bits, lossy), more than one channel (colour) or 8
-        bits a pixel, truncated, corrupt or oversized.
+    :raises MessageError: a JPEG (8 bits, lossy), more than one channel (colour, unless
+        its bytes are CARLA's depth code: :func:`depth_in_colour_bytes`) or 8 bits a
+        pixel, truncated, corrupt or oversized.
     """
     codec = _image_signature(raw[:16])
     if codec == 'jpeg':
@@ -2058,6 +2061,12 @@ def _depth_image(fmt, raw, depth_scale, notes=None):
                            'decoded (truncated or corrupt)')
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
+    if img.ndim == 3 and img.shape[2] in (3, 4) and img.dtype == np.uint8:
+        h, w, c = img.shape  # cv2 decodes to BGR(A), as a bgr8 / bgra8 image was written
+        packed = depth_in_colour_bytes('bgra8' if c == 4 else 'bgr8', h, w, w * c,
+                                       img.tobytes(), notes=notes, floats=False)
+        if packed is not None:  # CARLA's depth code, PNG-compressed
+            return depth_to_metres(packed)
     if img.ndim != 2:
         raise MessageError('encoding', f'compressed depth (format "{fmt}") is a '
                            f'{codec.upper()} image of {img.shape[2]} channels: colour, not '
