@@ -94,3 +94,38 @@ def test_crops_are_turned_upright_for_the_cameras_mounting():
     assert torch.equal(upright_crops(torch.rot90(upright, -1, dims=(-2, -1)), 'right'), upright)
     assert torch.equal(upright_crops(torch.rot90(upright, 1, dims=(-2, -1)), 'left'), upright)
     assert upright_crops(upright, 'up') is upright
+
+
+def test_boxes_are_square_in_the_scene_with_non_square_pixels():
+    """Crops are as high in the scene as they are wide when fy != fx.
+
+    fy = 2 fx: a pixel spans twice the angle down that it spans across (another
+    renderer's camera_info, a sensor binned one way).
+    """
+    for aspect in (2.0, 0.5):
+        sq = square_boxes([[10, 20, 30, 80]], context=0.1, pixel_aspect=aspect)
+        w, h = sq[0, 2] - sq[0, 0], sq[0, 3] - sq[0, 1]
+        assert np.isclose(h, w * aspect)
+        assert np.isclose(w, max(20, 60 / aspect) * 1.2)
+        assert np.allclose([(sq[0, 0] + sq[0, 2]) / 2, (sq[0, 1] + sq[0, 3]) / 2], [20, 50])
+
+
+def test_a_round_thing_seen_through_non_square_pixels_is_cropped_round():
+    """A disc seen through non-square pixels is cropped round.
+
+    Imaged with fy = 2 fx it is an ellipse twice as tall as wide in pixels; its crop,
+    resized to the encoder's square, shows it round again.
+    """
+    for aspect in (2.0, 0.5):
+        h, w = 200, 200
+        vs, us = np.mgrid[0:h, 0:w]
+        rx = 20.0
+        disc = ((us - 100) / rx) ** 2 + ((vs - 100) / (rx * aspect)) ** 2 <= 1
+        rgb = np.where(disc[..., None], 255, 0).astype(np.uint8).repeat(3, axis=2)
+        image = normalise_image(rgb, (0, 0, 0), (1, 1, 1))
+        box = [[100 - rx, 100 - rx * aspect, 100 + rx, 100 + rx * aspect]]
+        crop = crop_batch(image, square_boxes(box, 0.0, pixel_aspect=aspect), 64,
+                          pixel_aspect=aspect)[0, 0] > 0.5
+        rows, cols = np.nonzero(crop.numpy())
+        height, width = rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
+        assert abs(height - width) <= 2, (aspect, height, width)

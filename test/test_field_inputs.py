@@ -39,6 +39,7 @@ from clip_perception.world.scenes import ObjectSpec
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
+from other_renderer import tabletop
 from test_geometry import ray_lengths
 from test_messages import _ycbcr601
 from test_node import bring_up
@@ -4236,4 +4237,21 @@ def test_depth_read_as_the_other_depth_kind_stays_warned_while_it_lasts(probe, s
     set_kind('z')
     assert feed_until(camera, scene, lambda: status_fits(
         probe, lambda lv, m, v: 'depth_kind' not in m), timeout=15), diag(probe)
+    assert node.stop() == 0
+
+
+@pytest.mark.parametrize('aspect, hfov, what', [(2.0, 70.0, 'the red ball'),
+                                                (0.5, 60.0, 'the red ball')])
+def test_non_square_pixels_of_another_renderer_are_posed(probe, start_node, aspect, hfov,
+                                                         what):
+    """camera_info with fy != fx (another renderer's camera): the object is found and posed.
+
+    Crops were square in pixels, so the ball reached the encoder as an ellipse and the
+    node answered not_found (test/other_renderer.py's frame, 640x480).
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', f'command:={what}')
+    frame = tabletop(640, 480, hfov_deg=hfov, aspect=aspect)
+    assert feed_until(camera, frame, lambda: probe.messages(POSE)), \
+        (detections(probe)[-1:], node.output())
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - frame.centres[0]) < 0.01
     assert node.stop() == 0

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from clip_perception.config import PipelineConfig
+from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
 from clip_perception.language import CommandError
 from clip_perception.pipeline import NO_DEPTH
@@ -20,6 +21,7 @@ from clip_perception.world.evaluation import eval_pipeline
 from clip_perception.world.evaluation import summarise_pipeline
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
+from other_renderer import tabletop
 
 
 @pytest.fixture(scope='module')
@@ -548,3 +550,19 @@ def test_steps_begun_verbs_in_ing_and_tagged_commands_pose_what_was_asked(pipeli
         ('Pick up the red ball, placing it in the bin', at['red ball']),
         ('<object>the red ball</object> next to <object>the blue mug</object>',
          at['red ball'])))
+
+
+@pytest.mark.parametrize('aspect, hfov', [(2.0, 70.0), (0.5, 60.0)])
+def test_non_square_pixels_of_another_renderer_are_found(pipeline, aspect, hfov):
+    """Objects seen through non-square pixels (fy != fx) are found.
+
+    Another renderer's camera or a sensor binned one way: crops are made square in the
+    scene, not in pixels. Square-pixel crops squashed the ball into an ellipse and it
+    was not found (test/other_renderer.py, 640x480).
+    """
+    frame = tabletop(640, 480, hfov_deg=hfov, aspect=aspect)
+    for k, thing in enumerate(frame.things[:2]):
+        r = pipeline.run(frame.rgb, f'the {thing.colour} {thing.kind}', frame.depth,
+                         frame.intrinsics)
+        assert r.found, (thing, r.reason)
+        assert box_iou(np.array([r.chosen.box]), frame.boxes[k:k + 1])[0, 0] >= 0.5

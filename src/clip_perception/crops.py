@@ -34,19 +34,29 @@ def upright_crops(pixels, image_up):
     return pixels if not turns else torch.rot90(pixels, turns, dims=(-2, -1)).contiguous()
 
 
-def square_boxes(boxes, context=0.15, min_side=8.0):
-    """Square boxes centred on ``boxes``, grown by ``context`` of the longer side each way.
+def square_boxes(boxes, context=0.15, min_side=8.0, pixel_aspect=1.0):
+    """Boxes square in the scene, centred on ``boxes``, grown by ``context`` each way.
+
+    Square in the scene, not in pixels: with non-square pixels (``fy != fx``: a sensor
+    binned or scaled in one direction, a renderer whose camera_info says so) a pixel
+    spans ``1 / fx`` radians across and ``1 / fy`` down, so a crop square in pixels
+    showed a ball as an ellipse once resized to the encoder's square input (fy = 2 fx:
+    8 of 24 objects of another renderer's scenes found, against 16 with square pixels).
+    Each box is ``side`` pixels wide and ``side * pixel_aspect`` high, ``side`` its
+    longer side in width pixels (``max(w, h / pixel_aspect)``) times ``1 + 2 context``.
 
     :param boxes: (N, 4) float ``x0, y0, x1, y1`` pixels.
-    :return: (N, 4) float64 square boxes (may extend past the image).
+    :param pixel_aspect: ``fy / fx`` of the camera (1: square pixels, the boxes square).
+    :return: (N, 4) float64 boxes (may extend past the image).
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     cx = 0.5 * (boxes[:, 0] + boxes[:, 2])
     cy = 0.5 * (boxes[:, 1] + boxes[:, 3])
-    side = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    side = np.maximum(boxes[:, 2] - boxes[:, 0], (boxes[:, 3] - boxes[:, 1]) / pixel_aspect)
     side = np.maximum(side * (1.0 + 2.0 * context), min_side)
     half = side / 2.0
-    return np.stack([cx - half, cy - half, cx + half, cy + half], axis=1)
+    half_y = half * pixel_aspect
+    return np.stack([cx - half, cy - half_y, cx + half, cy + half_y], axis=1)
 
 
 def normalise_image(rgb, mean, std, device='cpu', dtype=torch.float32):
@@ -68,16 +78,18 @@ def normalise_image(rgb, mean, std, device='cpu', dtype=torch.float32):
     return (t - m) / s
 
 
-def crop_batch(image, boxes, size, lo=None, hi=None):
-    """Cut square ``boxes`` out of a normalised image into a (N, 3, size, size) batch.
+def crop_batch(image, boxes, size, lo=None, hi=None, pixel_aspect=1.0):
+    """Cut ``boxes`` out of a normalised image into a (N, 3, size, size) batch.
 
     :param image: (1, 3, H, W) float tensor from :func:`normalise_image`.
-    :param boxes: (N, 4) square boxes from :func:`square_boxes` (pixel coordinates,
-        rounded to whole pixels here).
+    :param boxes: (N, 4) boxes from :func:`square_boxes` (pixel coordinates, rounded to
+        whole pixels here), made with the same ``pixel_aspect``.
     :param size: output side in pixels.
     :param lo: optional (3,) lower bounds per channel: bicubic overshoot is clipped as
         PIL's 8-bit output is (pass the normalised values of 0 and 255).
     :param hi: optional (3,) upper bounds per channel.
+    :param pixel_aspect: ``fy / fx``: each crop is ``side`` pixels wide and
+        ``round(side * pixel_aspect)`` high, resized to square (square in the scene).
     :return: (N, 3, size, size) tensor, same dtype and device as ``image``.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -87,14 +99,15 @@ def crop_batch(image, boxes, size, lo=None, hi=None):
     if n == 0:
         return out
     x0, y0, side = integer_squares(boxes)
+    tall = crop_heights(side, pixel_aspect)
     # Pad once, just enough for every box; zero is the mean colour after normalising.
     left, top = int(max(0, -x0.min())), int(max(0, -y0.min()))
     right = int(max(0, (x0 + side).max() - w))
-    bottom = int(max(0, (y0 + side).max() - h))
+    bottom = int(max(0, (y0 + tall).max() - h))
     padded = F.pad(image, (left, right, top, bottom)) if left + right + top + bottom else image
     for i in range(n):
         ys, xs = int(y0[i]) + top, int(x0[i]) + left
-        view = padded[:, :, ys:ys + side[i], xs:xs + side[i]]
+        view = padded[:, :, ys:ys + tall[i], xs:xs + side[i]]
         out[i] = F.interpolate(view, size=(size, size), mode='bicubic', antialias=True,
                                align_corners=False)[0]
     if lo is not None:
@@ -103,12 +116,22 @@ def crop_batch(image, boxes, size, lo=None, hi=None):
 
 
 def integer_squares(boxes):
-    """Whole-pixel corners and sides ``(x0, y0, side)`` of square boxes (int64 arrays)."""
+    """Whole-pixel corners and widths ``(x0, y0, side)`` of boxes (int64 arrays).
+
+    ``side`` is the width; a box of :func:`square_boxes` is ``side * pixel_aspect`` high.
+    """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     x0 = np.round(boxes[:, 0]).astype(np.int64)
     y0 = np.round(boxes[:, 1]).astype(np.int64)
     side = np.maximum(np.round(boxes[:, 2] - boxes[:, 0]).astype(np.int64), 1)
     return x0, y0, side
+
+
+def crop_heights(side, pixel_aspect=1.0):
+    """Whole-pixel heights of crops ``side`` pixels wide, square in the scene (int64)."""
+    if pixel_aspect == 1.0:
+        return side
+    return np.maximum(np.round(side * pixel_aspect).astype(np.int64), 1)
 
 
 def value_range(mean, std, device='cpu', dtype=torch.float32):

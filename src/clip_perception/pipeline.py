@@ -204,15 +204,18 @@ class Pipeline:
             reuse.keep(props)
         return props
 
-    def _encode(self, rgb, boxes, reuse, timings, work):
-        """(N, D) unit image embeddings; unchanged crops answered from ``reuse``."""
+    def _encode(self, rgb, boxes, reuse, timings, work, aspect=1.0):
+        """(N, D) unit image embeddings; unchanged crops answered from ``reuse``.
+
+        :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
+        """
         cfg = self.config
         cached, thumbs = ([None] * len(boxes), None) if reuse is None else \
-            reuse.lookup(rgb, boxes, cfg.crop_context)
+            reuse.lookup(rgb, boxes, cfg.crop_context, aspect)
         todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
         t = self._enter('preprocess')
         # Every crop reused (a still camera): not even the frame is normalised.
-        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context) \
+        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context, aspect) \
             if len(todo) or not len(boxes) else None
         if pixels is not None:
             pixels = upright_crops(pixels, cfg.image_up)
@@ -295,7 +298,8 @@ class Pipeline:
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
             notes += self._truncation(phrase)
         timings['text'] = time.perf_counter() - t
-        image = self._encode(rgb, props.boxes, reuse, timings, work)
+        image = self._encode(rgb, props.boxes, reuse, timings, work,
+                             pixel_aspect(intrinsics))
 
         t = self._enter('select')
         cosines = {p: ((image @ e).numpy().astype(np.float64) if len(props) else np.zeros(0))
@@ -585,6 +589,17 @@ class Pipeline:
         return depths, sizes
 
 
+def pixel_aspect(intrinsics):
+    """Return the height of a pixel over its width in the scene, ``fy / fx`` (1 without).
+
+    Crops are made square in the scene with it (:func:`clip_perception.crops.square_boxes`).
+
+    :param intrinsics: :class:`clip_perception.geometry.Intrinsics` or None.
+    :return: float > 0.
+    """
+    return 1.0 if intrinsics is None else float(intrinsics.fy) / float(intrinsics.fx)
+
+
 def resolve_rule(rule, calibration):
     """Return the confidence rule actually applied (``auto`` resolved).
 
@@ -659,5 +674,6 @@ def _phrases(query):
     return list(dict.fromkeys(out))
 
 
-__all__ = ['AMBIGUOUS', 'FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'proposal_pose',
+__all__ = ['AMBIGUOUS', 'FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'pixel_aspect',
+           'proposal_pose',
            'REFUSED', 'Result', 'Target']

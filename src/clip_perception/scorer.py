@@ -504,18 +504,21 @@ class ClipScorer:
         return len(self._text_cache)
 
     # ------------------------------------------------------------------ image
-    def preprocess(self, rgb, boxes, context=None):
+    def preprocess(self, rgb, boxes, context=None, pixel_aspect=1.0):
         """All crops of one frame as one normalised batch.
 
         :param rgb: (H, W, 3) uint8 RGB.
         :param boxes: (N, 4) pixel boxes.
         :param context: overrides the scorer's ``context`` for this call.
+        :param pixel_aspect: the camera's ``fy / fx``: crops square in the scene
+            (:func:`clip_perception.crops.square_boxes`).
         :return: (N, 3, S, S) tensor on the scorer's device and dtype.
         """
         # Resize in float32 (the antialiased kernels have no bf16 CPU version), then cast.
         image = normalise_image(rgb, self.mean, self.std, self.device, torch.float32)
         ctx = self.context if context is None else context
-        crops = crop_batch(image, square_boxes(boxes, ctx), self.input_size, *self._range)
+        crops = crop_batch(image, square_boxes(boxes, ctx, pixel_aspect=pixel_aspect),
+                           self.input_size, *self._range, pixel_aspect=pixel_aspect)
         return crops.to(self.dtype)
 
     def forward(self, pixels):

@@ -30,6 +30,7 @@ import math
 import cv2
 import numpy as np
 
+from clip_perception.crops import crop_heights
 from clip_perception.crops import integer_squares
 from clip_perception.crops import square_boxes
 from clip_perception.selection import Candidate
@@ -98,21 +99,24 @@ def depth_thumbnail(depth_m):
     return mean.astype(np.float32), valid
 
 
-def crop_thumbnails(rgb, boxes, context):
+def crop_thumbnails(rgb, boxes, context, pixel_aspect=1.0):
     """Thumbnails of the square crops the encoder sees (:func:`square_boxes`).
 
     :param rgb: (H, W, 3) uint8.
     :param boxes: (N, 4) float pixel boxes.
     :param context: the crop context (fraction of the box side added on every side).
+    :param pixel_aspect: the camera's ``fy / fx``: the crops are square in the scene,
+        ``side * pixel_aspect`` pixels high.
     :return: list of N float32 (g, g, 3) arrays, g = min(16, side // 4) (>= 1); the part
         of a crop outside the frame is left out (the box is part of the cache key).
     """
     h, w = rgb.shape[:2]
-    x0, y0, side = integer_squares(square_boxes(boxes, context))
+    x0, y0, side = integer_squares(square_boxes(boxes, context, pixel_aspect=pixel_aspect))
+    tall = crop_heights(side, pixel_aspect)
     out = []
     for i in range(len(side)):
         xa, ya = max(0, int(x0[i])), max(0, int(y0[i]))
-        xb, yb = min(w, int(x0[i] + side[i])), min(h, int(y0[i] + side[i]))
+        xb, yb = min(w, int(x0[i] + side[i])), min(h, int(y0[i] + tall[i]))
         g = int(max(1, min(CROP_GRID, side[i] // MIN_CELL_PX)))
         if xb <= xa or yb <= ya:
             out.append(np.zeros((g, g, 3), np.float32))
@@ -195,17 +199,18 @@ class FrameReuse:
         """Keep the proposals computed on the current reference frame."""
         self.proposals = proposals
 
-    def lookup(self, rgb, boxes, context):
+    def lookup(self, rgb, boxes, context, pixel_aspect=1.0):
         """Return cached embeddings for the crops of ``boxes`` that did not change.
 
         :param rgb: (H, W, 3) uint8 frame.
         :param boxes: (N, 4) float pixel boxes.
         :param context: crop context, as given to the encoder's preprocessing.
+        :param pixel_aspect: the camera's ``fy / fx``, as given to it too.
         :return: ``(embeddings, thumbs)``: a list of N (D,) float32 arrays or None (must
             be encoded), and the N thumbnails to hand to :meth:`store`.
         """
         boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
-        thumbs = crop_thumbnails(rgb, boxes, context)
+        thumbs = crop_thumbnails(rgb, boxes, context, pixel_aspect)
         found = [None] * len(boxes)
         if self._entries and len(boxes):
             keys = np.stack([e.box for e in self._entries])
