@@ -4255,3 +4255,25 @@ def test_non_square_pixels_of_another_renderer_are_posed(probe, start_node, aspe
         (detections(probe)[-1:], node.output())
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - frame.centres[0]) < 0.01
     assert node.stop() == 0
+
+
+@pytest.mark.parametrize('width, height', [(320, 240), (1920, 1080)])
+def test_the_debug_image_is_drawn_to_the_frame_size(probe, start_node, width, height):
+    """``~/debug_image`` of another renderer's 320x240 and 1920x1080 frames.
+
+    Its sizes were a 640x480 frame's: at 320x240 the label ran off the right edge (the
+    pose cut), at 1920x1080 the banner was 24 rows, 2.2% of the height. Now its right
+    edge stays white beside the text, and the banner grows with the frame (72 rows).
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p',
+                               'command:=the red ball left of the blue cube')
+    probe.listen(Image, DEBUG_IMAGE)
+    wait_subscribed(camera.image)
+    frame = tabletop(width, height)
+    assert feed_until(camera, frame, lambda: probe.messages(DEBUG_IMAGE), period=0.5), \
+        node.output()
+    m = probe.messages(DEBUG_IMAGE)[-1]
+    img = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, -1)
+    banner = int(round(24 * max(1.0, width / 640.0) * 0.6))  # at least this many rows
+    assert (img[:banner, -3:] == 255).all(), img[:banner, -3:, 0].min(axis=1)
+    assert node.stop() == 0

@@ -52,7 +52,6 @@ import sys
 import threading
 import time
 
-import cv2
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import DiagnosticStatus
 from diagnostic_msgs.msg import KeyValue
@@ -114,6 +113,7 @@ from clip_perception.config import TEMPLATE_SEPARATOR
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
 from clip_perception.config import value_from_text
+from clip_perception.debug_image import draw_debug
 from clip_perception.geometry import depth_kind_hint
 from clip_perception.geometry import ray_to_z
 from clip_perception.health import command_flips_note
@@ -2729,31 +2729,6 @@ def _set_orientation(msg, pose):
     """Copy the pose's quaternion (x, y, z, w) into a geometry_msgs Quaternion."""
     q = getattr(pose, 'orientation', (0.0, 0.0, 0.0, 1.0))
     msg.x, msg.y, msg.z, msg.w = (float(v) for v in q)
-
-
-def draw_debug(rgb, result):
-    """Draw proposals (grey), the chosen box (green) and the verdict on the frame."""
-    img = np.ascontiguousarray(rgb).copy()
-    for box in result.proposals:
-        x0, y0, x1, y1 = (int(round(v)) for v in box)
-        cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (150, 150, 150), 1)
-    if result.chosen is not None:
-        x0, y0, x1, y1 = (int(round(v)) for v in result.chosen.box)
-        cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (0, 255, 0), 3)
-        label = f'{result.command}: {result.chosen.confidence:.2f}'
-        if result.track is not None:
-            label += f' [track {result.track.id}]'
-        if result.pose is not None:
-            label += ' @ ({:.2f}, {:.2f}, {:.2f}) m'.format(*result.pose.position)
-        colour = (0, 160, 0)
-    else:
-        label = f'{result.command}: {result.status.upper().replace("_", " ")}'
-        if result.track is not None and result.track.state == 'held':
-            label += f' (track {result.track.id} held, not seen)'
-        colour = (220, 0, 0)
-    cv2.rectangle(img, (0, 0), (img.shape[1], 24), (255, 255, 255), -1)
-    cv2.putText(img, label, (6, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.55, colour, 1, cv2.LINE_AA)
-    return img
 
 
 def spin(executor, max_failures=100, stop=None, period=0.1):
