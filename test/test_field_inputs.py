@@ -3130,6 +3130,25 @@ def test_a_command_wrapped_twice_or_pasted_from_topic_echo_is_answered(probe, st
     assert node.stop() == 0
 
 
+def test_an_llms_python_dict_or_yaml_command_is_answered(probe, start_node):
+    """An LLM's structured output that is not strict JSON: a Python dict, YAML pairs.
+
+    Field report (ml-explore/mlx-lm#1004, waybarrios/vllm-mlx#64: models write a Python
+    dict, single quotes and None, where JSON was asked for): JSON refused it, so the keys
+    were scored ("{'action': 'pick', 'target': 'the red ball'}" the object "action target
+    red ball", not_found) and "{'command': 'stop'}" was the object "command stop" where a
+    cancel was meant. Now the object is posed within 1 cm and the wrapped stop cancels.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ("{'action': 'pick', 'target': 'the red ball'}", 'red ball'),
+        ('action: pick\nobject: the blue mug\nconfidence: None', 'blue mug')))
+    camera.command("{'command': 'stop'}")
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'cancelled' for d in detections(probe))), node.output()
+    assert node.stop() == 0
+
+
 def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
     """Command each ``(said, what)``: ``what`` found, posed within 1 cm, the command its words.
 

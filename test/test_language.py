@@ -1728,6 +1728,39 @@ def test_objects_listed_under_an_objects_key_are_each_named():
     assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug']
 
 
+# An LLM's structured output that is not strict JSON (ml-explore/mlx-lm#1004 and
+# waybarrios/vllm-mlx#64: a model writes a Python dict, single quotes, None and True;
+# Project-N-E-K-O/N.E.K.O#718: unquoted keys and trailing commas; a planner's YAML). Before
+# helper-74's round the keys were scored as words: "object red ball", "action target red
+# ball", and "{'command': 'stop'}" was the object "command stop", not a cancel.
+@pytest.mark.parametrize('text, what', [
+    ("{'object': 'red ball'}", 'red ball'),
+    ("{'action': 'pick', 'target': 'the red ball'}", 'red ball'),
+    ('{"object": "blue mug", "confidence": None, "graspable": True}', 'blue mug'),
+    ('{"object": "green cube",}', 'green cube'),
+    ("{'name': 'detect', 'arguments': {'object': 'red ball'}}", 'red ball'),
+    ('{object: blue mug}', 'blue mug'),
+    ('{action: pick, object: green cube}', 'green cube'),
+    ('action: pick\nobject: red ball', 'red ball'),
+    ('action: pick\ntarget: the blue mug\nreason: it is the closest', 'blue mug'),
+    ('action: pick, object: green cube', 'green cube'),
+])
+def test_structured_output_that_is_not_strict_json_gives_the_object(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
+
+
+def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
+    for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
+        q = parse_command(text)
+        assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug'], describe(q)
+    assert is_cancel("{'command': 'stop'}") and is_cancel('{command: cancel}')
+    # Braces and brackets that hold no structure are read as before.
+    for text, what in (('{the red ball}', 'red ball'), ('[the blue mug]', 'blue mug'),
+                       ('the red ball: on the left', 'red ball')):
+        assert parse_command(text).what == what
+
+
 @pytest.mark.parametrize('text, what, link, reference, size, unchecked', [
     # Session 19's trial: a relation or a size said with "not" excluded the reference or
     # the object itself (the ball right of the mug posed; the red ball not_found).

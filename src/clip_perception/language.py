@@ -32,6 +32,7 @@ A hand-written parser on purpose: the vocabulary is a few dozen function words, 
 dependency parser needs a model download (see NOTES_issue14.md for the comparison).
 """
 
+import ast
 from dataclasses import dataclass
 from dataclasses import replace
 from functools import lru_cache
@@ -39,6 +40,8 @@ import html
 import json
 import re
 import unicodedata
+
+import yaml
 
 # Phrase -> relation. Longer phrases first so "on the left" wins over "left".
 _RELATIONS = (
@@ -905,6 +908,63 @@ def _text_of(value, depth=0):
     return texts[0] if len(texts) == 1 else None
 
 
+# An LLM's structured output that is not strict JSON (ml-explore/mlx-lm#1004 and
+# waybarrios/vllm-mlx#64: a model writes a Python dict, with single quotes, None and True;
+# Project-N-E-K-O/N.E.K.O#718: unquoted keys, trailing commas; a planner's YAML, one
+# "key: value" a line or pairs after commas). JSON refused it, so the keys were scored as
+# words: "{'object': 'red ball'}" was the object "object red ball", "{'action': 'pick',
+# 'target': 'the red ball'}" "action target red ball", and "{'command': 'stop'}" the
+# object "command stop" where a cancel was meant. Text in braces or brackets is read as a
+# Python literal, else (a mapping only) as YAML's flow style; pairs are read when every
+# part is one and a key is one of :data:`_WRAPPING_KEYS` or :data:`_OBJECT_KEYS`. YAML's
+# anchors and aliases are not read (one alias can repeat a list many times over), nor text
+# longer than :data:`_LOOSE_MAX_CHARS`.
+_LOOSE_MAX_CHARS = 2048
+_PAIR = re.compile(r'\s*(["\']?)([a-z_][\w.-]*)\1\s*[:=]\s*(.*?)\s*', re.IGNORECASE | re.DOTALL)
+_PAIR_BREAK = re.compile(r'\s*(?:[,;]|\r?\n)\s*')
+
+
+def _loose_structure(text):
+    r"""Return the value an almost-JSON ``text`` spells (a dict or a list), or None.
+
+    See :data:`_LOOSE_MAX_CHARS` for what is read: a Python literal ("{'object': 'red
+    ball'}", "['red ball', 'blue mug']"), a YAML flow mapping ("{object: red ball}"), or
+    "key: value" / "key=value" pairs one a line or after commas ("action: pick\nobject:
+    red ball"). Braces or brackets that hold no mapping ("{the red ball}", "[Music]") and
+    plain text give None, as does anything these rules cannot decode.
+
+    :param text: one layer of the raw command, stripped (``str``).
+    :return: ``dict``, ``list`` or None; never raises.
+    """
+    if not text or len(text) > _LOOSE_MAX_CHARS:
+        return None
+    if text[0] in '{[':
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            value = None
+        if isinstance(value, (dict, list)):
+            return value
+        if text[0] != '{' or re.search(r'[&*]', text):
+            return None
+        try:
+            value = yaml.safe_load(text)
+        except (yaml.YAMLError, RecursionError):
+            return None
+        return value if isinstance(value, dict) else None
+    pairs = [_PAIR.fullmatch(p) for p in _PAIR_BREAK.split(text) if p]
+    if not pairs or not all(pairs):
+        return None
+    value = {}
+    for m in pairs:  # a key said again lists its values ("object: a; object: b")
+        said = m.group(3)
+        if len(said) > 1 and said[0] == said[-1] and said[0] in '"\'':
+            said = said[1:-1]  # "data: 'the red ball'": the quotes are YAML's
+        value.setdefault(m.group(2).casefold(), []).append(said)
+    value = {k: v[0] if len(v) == 1 else v for k, v in value.items()}
+    return value if set(value) & set(_WRAPPING_KEYS + _OBJECT_KEYS) else None
+
+
 def _unwrapped(text):
     """``text`` taken out of JSON values, ``data:`` keys and literal escapes, any nesting.
 
@@ -926,6 +986,8 @@ def _unwrapped(text):
                 inner = _text_of(json.loads(stripped))
             except ValueError:
                 inner = None
+        if inner is None:
+            inner = _text_of(_loose_structure(stripped))
         if inner is None:
             m = _DATA_KEY.fullmatch(stripped)
             if m and (m.group(1) or m.group(2) or stripped[:4].casefold() == 'data'):
