@@ -1750,6 +1750,32 @@ def test_structured_output_that_is_not_strict_json_gives_the_object(text, what):
     assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
 
 
+# A tool call a model wrote as text instead of a structured call (bolna-ai/bolna#826:
+# "functions.x(...)" narrated as text; ml-explore/mlx-lm#1004's Python-style arguments).
+# Before helper-74's round the function and keyword names were scored as words:
+# 'pick(object="red ball")' was the object "object red ball", "detect_object(name='blue
+# mug')" "detect object name blue mug".
+@pytest.mark.parametrize('text, what', [
+    ('pick(object="red ball")', 'red ball'),
+    ("pick_up(target='the red ball', grasp='top')", 'red ball'),
+    ("detect_object(name='blue mug')", 'blue mug'),
+    ('functions.pick({"object": "green cube"})', 'green cube'),
+    ("robot.find_object('the blue mug', timeout=5.0)", 'blue mug'),
+    ('pick_and_place(object="red ball", destination="bin");', 'red ball'),
+    ('`locate(object="green cube")`', 'green cube'),
+])
+def test_a_tool_call_written_as_code_gives_the_object(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
+
+
+def test_a_call_of_no_literal_arguments_or_a_word_before_brackets_is_read_as_before():
+    assert is_cancel('stop()') and is_cancel("stop(reason='user asked')")
+    for text, what in (('the ball (red)', 'red ball'), ('the red ball (left)', 'red ball'),
+                       ('mug(blue)', 'blue mug'), ('pick(red ball)', 'red ball')):
+        assert parse_command(text).what == what, describe(parse_command(text))
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

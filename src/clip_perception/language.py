@@ -965,6 +965,53 @@ def _loose_structure(text):
     return value if set(value) & set(_WRAPPING_KEYS + _OBJECT_KEYS) else None
 
 
+# A tool call a model wrote as text instead of a structured call (bolna-ai/bolna#826: a
+# call narrated as "functions.x(...)"; ml-explore/mlx-lm#1004: Python-style arguments):
+# 'pick(object="red ball")' was the object "object red ball", "detect_object(name='blue
+# mug')" "detect object name blue mug". A whole command that is one Python call of a
+# (dotted) name, every argument a literal, is read as its arguments: keywords as a JSON
+# object's keys, a dict argument as one, strings given by position as its object; with no
+# text among them, the function's name ("stop()", "stop(reason='...')": a cancel).
+_CALL = re.compile(r'[A-Za-z_][\w.]*\s*\(.*\)\s*;?', re.DOTALL)
+
+
+def _called_with(text):
+    """Return the command a tool call written as code holds (:data:`_CALL`), or None.
+
+    :param text: one layer of the raw command, stripped (``str``); a pair of backticks
+        around it (Markdown's inline code) is taken off.
+    :return: ``str`` (the arguments' text, or the function's name as words), or None when
+        ``text`` is no such call; never raises.
+    """
+    if len(text) > 1 and text[0] == text[-1] == '`':
+        text = text[1:-1].strip()
+    if len(text) > _LOOSE_MAX_CHARS or not _CALL.fullmatch(text):
+        return None
+    try:
+        call = ast.parse(text.rstrip(' ;'), mode='eval').body
+        if not isinstance(call, ast.Call) or any(
+                isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords):
+            return None
+        args = [ast.literal_eval(a) for a in call.args]
+        value = {k.arg.casefold(): ast.literal_eval(k.value) for k in call.keywords}
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        return None  # "f(x)(y)", "a[0](x)": no tool's name
+    for a in args:
+        if isinstance(a, dict):
+            value.update({str(k).casefold(): v for k, v in a.items()})
+    said = [a for a in args if isinstance(a, (str, list))]
+    if said:
+        value.setdefault('arguments', said[0] if len(said) == 1 else said)
+    told = _text_of({k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS})
+    if told is not None:
+        return told
+    function = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+    return function.replace('_', ' ')
+
+
 def _unwrapped(text):
     """``text`` taken out of JSON values, ``data:`` keys and literal escapes, any nesting.
 
@@ -988,6 +1035,8 @@ def _unwrapped(text):
                 inner = None
         if inner is None:
             inner = _text_of(_loose_structure(stripped))
+        if inner is None:
+            inner = _called_with(stripped)
         if inner is None:
             m = _DATA_KEY.fullmatch(stripped)
             if m and (m.group(1) or m.group(2) or stripped[:4].casefold() == 'data'):
