@@ -3149,6 +3149,28 @@ def test_an_llms_python_dict_or_yaml_command_is_answered(probe, start_node):
     assert node.stop() == 0
 
 
+def test_a_step_that_moves_the_robot_is_no_object_through_the_node(probe, start_node):
+    """A whole task with a step that moves the robot: the object, the step named.
+
+    Field report (OSU-NLP-Group/LLM-Planner#13: an LLM planner's plan mixes "go to" steps
+    with pick-ups): "go to the table and pick up the blue mug" looked for the table first,
+    "grab the green cube then go home" for a second object "go home"; "go home" alone was
+    an object. Now the object is posed within 1 cm, each answer's reason names the step,
+    and a command of steps alone is one ``rejected`` answer saying why.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
+    assert_each_found_as_its_words(probe, camera, scene, (
+        ('go to the table and pick up the blue mug', 'blue mug'),
+        ('grab the green cube then go home', 'green cube')), words=False)
+    assert 'was read as a step for the robot to move' in detections(probe)[-1]['reason']
+    probe.clear()
+    camera.command('go home')
+    assert feed_until(camera, scene, lambda: any(
+        'only asks the robot to move' in d.get('reason', '') for d in detections(probe))), \
+        detections(probe)[-1:]
+    assert node.stop() == 0
+
+
 def assert_each_found_as_its_words(probe, camera, scene, said_what, words=True):
     """Command each ``(said, what)``: ``what`` found, posed within 1 cm, the command its words.
 

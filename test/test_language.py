@@ -1776,6 +1776,55 @@ def test_a_call_of_no_literal_arguments_or_a_word_before_brackets_is_read_as_bef
         assert parse_command(text).what == what, describe(parse_command(text))
 
 
+# A step that moves the robot, said in the same instruction (an LLM planner's or a
+# person's whole task: "go to the table and pick up the red ball", "grab the blue mug then
+# go home"; ROS-LLM, ROSA). Before helper-74's round each step was an object: "go to the
+# table and pick up the red ball" posed the table (its first object), "grab the blue mug
+# then go home" listed a second object "go home", "turn left and find the red ball" was an
+# object "turn" on the left.
+@pytest.mark.parametrize('text, what, motions', [
+    ('grab the blue mug then go home', 'blue mug', ('go home',)),
+    ('pick up the red ball, then go to the kitchen', 'red ball', ('go to the kitchen',)),
+    ('pick up the red ball and then move to the table', 'red ball', ('move to the table',)),
+    ('find the red ball and then come back', 'red ball', ('come back',)),
+    ('grab the red ball and return to base', 'red ball', ('return to base',)),
+    ('pick up the red ball then drive to the dock', 'red ball', ('drive to the dock',)),
+    ('pick up the red ball and then wait', 'red ball', ('wait',)),
+    ('navigate to the kitchen and grab the red ball', 'red ball', ('navigate to the kitchen',)),
+    ('go to the table and pick up the blue mug', 'blue mug', ('go to the table',)),
+    ('turn left and find the green cube', 'green cube', ('turn left',)),
+    ('First, head over to the shelf. Then find the blue mug.', 'blue mug',
+     ('head over to the shelf',)),
+])
+def test_a_step_that_moves_the_robot_is_no_object(text, what, motions):
+    q = parse_command(text)
+    assert (q.what, q.also, q.relation, q.motions, q.refused) == \
+        (what, (), None, motions, None), describe(q)
+
+
+@pytest.mark.parametrize('text', ['go home', 'move forward', 'turn around', 'come back here',
+                                  'return to base and wait', 'drive forward 2 meters'])
+def test_a_command_that_only_moves_the_robot_is_refused_saying_so(text):
+    q = parse_command(text)
+    assert q.refused and 'move' in q.refused and q.motions, describe(q)
+
+
+@pytest.mark.parametrize('text, what, destination', [
+    # Moving an object, or going to one, names it: read as before.
+    ('move the red ball to the left of the mug', 'red ball', None),
+    ('go to the red ball', 'red ball', None),
+    ('navigate to the blue mug', 'blue mug', None),
+    ('go get the red ball', 'red ball', None),
+    ('the red ball, wait, the blue mug', 'blue mug', None),
+    ('return the red ball to the bin', 'red ball', ('to the bin',)),
+])
+def test_moving_an_object_or_going_to_one_still_names_it(text, what, destination):
+    q = parse_command(text)
+    assert (q.what, q.refused, q.motions) == (what, None, ()), describe(q)
+    if destination:
+        assert q.destination == destination, describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

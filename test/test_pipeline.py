@@ -527,6 +527,15 @@ def test_remarks_hedges_and_roles_around_the_object_pose_what_was_asked(pipeline
     r = pipeline.run(scene.rgb, 'Grab the red ball. Careful, it rolls.', scene.depth,
                      scene.intrinsics)
     assert '"careful, it rolls" was read as a remark' in r.reason, r.reason
+    # helper-74: a step that moves the robot was an object ("go to the table and pick up
+    # the red ball" posed the table; OSU-NLP-Group/LLM-Planner#13): the object, posed, and
+    # the step named in the reason.
+    assert_each_found_at(pipeline, scene, (
+        ('Go to the table and pick up the red ball.', at['red ball', 'small']),
+        ('grab the blue mug then go home', at['blue mug', 'small'])))
+    r = pipeline.run(scene.rgb, 'turn left and find the blue mug', scene.depth,
+                     scene.intrinsics)
+    assert '"turn left" was read as a step for the robot to move' in r.reason, r.reason
 
 
 def test_steps_begun_verbs_in_ing_and_tagged_commands_pose_what_was_asked(pipeline):

@@ -743,6 +743,9 @@ class Query:
     :func:`_colours_said_otherwise`); the answer's reason names each.
     ``symbols``: pictographs dropped from the command ("\u2b50", "\u26bd"), which the
     node cannot read; the answer's reason names them.
+    ``motions``: steps of the instruction that move the robot and name no object to find
+    ("go to the kitchen", "turn left", "come back"; :func:`_without_motions`), as said;
+    not looked for, and the answer's reason names them.
     """
 
     text: str
@@ -767,6 +770,7 @@ class Query:
     remarks: tuple = ()
     read_as: tuple = ()
     symbols: tuple = ()
+    motions: tuple = ()
 
     @property
     def decides(self):
@@ -2695,6 +2699,88 @@ def _without_remarks(said):
     return ''.join(kept).strip(), tuple(remarks)
 
 
+# A step that moves the robot, said in the same instruction as the object (an LLM
+# planner's or a person's whole task; OSU-NLP-Group/LLM-Planner#13: a planner's plan mixes
+# "go to" steps with pick-ups; arsindelve/ZorkAI#268: "go to the kitchen" names a place to
+# go, not a thing). Each step was read as an object: "go to the table and pick up the red
+# ball" posed the table, its first object; "grab the blue mug then go home" listed a second
+# object "go home"; "turn left and find the red ball" was an object "turn" on the left. A
+# step is a clause between step joints (:data:`_STEP_JOINT`) that is a verb of moving
+# oneself with only ways (:data:`_MOTION`: "back", "forward", "left", "2 meters") and at
+# most one place after a preposition ("to the kitchen"). A verb with an object ("move the
+# red ball to the left", "return the cup to the bin", "go get the ball") is no such step.
+# "wait" alone is one only after "and" or "then": after a comma it corrects ("the red
+# ball, wait, the blue mug"). Going to an object is the object ("go to the red ball":
+# jadam3085/robosnailbob-bringup#141); going only to a place of the robot's own
+# (:data:`_ROBOT_PLACES`), or nowhere, names none, and the caller refuses it.
+_MOTION_VERBS = (r'go|move|drive|navigate|head|walk|travel|proceed|return|come|run|turn|'
+                 r'rotate|spin|dock|park|reverse|back\s+up|wait|stay|report|roll|advance')
+_MOTION_WAYS = (r'back|home|forwards?|backwards?|ahead|straight|around|round|away|left|right|'
+                r'here|there|over|up|down|inside|outside|off|slowly|carefully|gently|again|'
+                r'clockwise|(?:counter|anti)[\s-]?clockwise|a\s+(?:bit|little)|a\s+few|by|for|'
+                r'\d+(?:\.\d+)?|one|two|three|four|five|ten|half|steps?|seconds?|secs?|minutes?|'
+                r'degrees?|deg|meters?|metres?|m|cm|feet|foot|ft|please|now')
+_MOTION = re.compile(
+    r'(?:(?:please|now|first|then|next|finally|and|so)\s+)*(?P<verb>' + _MOTION_VERBS + r')'
+    r'(?:\s+(?:' + _MOTION_WAYS + r'))*'
+    r'(?:\s+(?:to|towards?|into|onto|through|along|near|inside|outside|out\s+of|away\s+from|'
+    r'next\s+to|in\s+front\s+of|until)\s+(?P<place>.+))?')
+_STEP_JOINT = re.compile(
+    r'(\s*[,;.!?]+\s*(?:(?:and|then|after\s+that|afterwards|next|finally),?\s+)*|'
+    r'\s+(?:and\s+then|then|and|after\s+that|afterwards)\s+)')
+_ROBOT_PLACES = re.compile(
+    r'(?:the\s+|your\s+|my\s+)?(?:home|base|start|starting\s+(?:point|position)|'
+    r'start\s+position|dock|docking\s+station|charger|charging\s+(?:station|dock)|origin|'
+    r'station|kitchen|living\s+room|bedroom|bathroom|office|hallway|corridor|room|lab|'
+    r'garage)(?:\s+(?:position|area|room))?')
+# "go get the red ball", "come grab the cup": the verb after it says what is done.
+_GO_DO = re.compile(r'\b(?:go|come|run)\s+(?=(?:get|grab|fetch|find|pick|take|look|bring|'
+                    r'locate|search|check)\b)')
+
+
+def _without_motions(said):
+    """Take the steps that move the robot (:data:`_MOTION`) out of lower-case ``said``.
+
+    Taken out where a clause that is no such step is left ("go to the table and pick up
+    the red ball": "pick up the red ball"). With nothing else said, a step to a place
+    that is no room or station of the robot's (:data:`_ROBOT_PLACES`) names that place
+    as the object ("go to the red ball": "the red ball"); otherwise ``''``, which the
+    caller refuses.
+
+    :param said: lower-case command, punctuation kept (``str``).
+    "go" before a verb that says what is done is dropped ("go get the red ball",
+    :data:`_GO_DO`).
+
+    :return: ``(said without them, the steps as said: a tuple of str)``; ``said``
+        unchanged and ``()`` when there is no step (but for :data:`_GO_DO`).
+    """
+    said = _GO_DO.sub('', said)
+    pieces = _STEP_JOINT.split(said)
+    moves = {}
+    for k in range(0, len(pieces), 2):
+        clause = pieces[k].strip(' .!?;,')
+        m = _MOTION.fullmatch(clause)
+        if m is None or (m.group('verb') == 'wait' and clause.endswith('wait') and not (
+                k and re.search(r'\b(?:and|then)\b', pieces[k - 1]))):
+            continue
+        moves[k] = m
+    if not moves:
+        return said, ()
+    motions = tuple(re.sub(r'^(?:(?:please|now|first|then|next|finally|and|so)\s+)*', '',
+                           pieces[k].strip(' .!?;,')) for k in sorted(moves))
+    kept = [k for k in range(0, len(pieces), 2) if k not in moves and _words_said(pieces[k])]
+    if not kept:
+        places = [m.group('place') for m in moves.values() if m.group('place')
+                  and not _ROBOT_PLACES.fullmatch(m.group('place').strip())]
+        if len(places) == 1 and len(moves) == 1:
+            return places[0].strip(), ()  # "go to the red ball": the object, no step
+        return '', motions
+    out = ''
+    for k in kept:
+        out += (pieces[k - 1] if out and k else '') + pieces[k]
+    return out.strip(), motions
+
+
 def _without_hedges(said):
     """Drop :data:`_HEDGES` from lower-case ``said``; unchanged when nothing would be left."""
     out = _HEDGES.sub(' ', said).strip(' ,;:.!?-')
@@ -2984,6 +3070,13 @@ def _parse(text):
     said = _COLOUR_LIST.sub(_colour_list, said)
     said = _SYMBOL_AND.sub(' and ', _SYMBOL_OR.sub(' or ', _LIST_SYMBOL.sub('; ', said)))
     said, remarks = _without_remarks(said)
+    said, motions = _without_motions(said)
+    if motions and not said:
+        steps = '; '.join(f'"{m}"' for m in motions)
+        return Query(text=text, what='object', motions=motions, remarks=remarks,
+                     refused=f'the command "{text}" only asks the robot to move ({steps}); '
+                     'it names no object to look for (this node finds objects, it moves '
+                     'nothing): name one, e.g. "the red ball"')
     said = _NOT_THIS_BUT.sub(r'\g<pos> but not \g<neg>', said)
     if remarks and not said:
         return Query(text=text, what='object', remarks=remarks,
@@ -3091,7 +3184,7 @@ def _parse(text):
                  alternatives=tuple(queries[1:]) if alternatives else (), distance=distance,
                  speaker_side=first.speaker_side, second_reference=first.second_reference,
                  unchecked=first.unchecked + tuple(unchecked), any_one=first.any_one,
-                 remarks=remarks, read_as=read_as, symbols=symbols)
+                 remarks=remarks, read_as=read_as, symbols=symbols, motions=motions)
 
 
 # The side or size opposite one said with "not" ("not on the left": on the right; "not
@@ -3358,6 +3451,8 @@ def describe(query):
         out['any_one'] = True
     if query.remarks:
         out['remarks'] = list(query.remarks)
+    if query.motions:
+        out['motions'] = list(query.motions)
     if query.read_as:
         out['read_as'] = [list(pair) for pair in query.read_as]
     if query.symbols:

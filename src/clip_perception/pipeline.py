@@ -291,6 +291,8 @@ class Pipeline:
         notes += [unchecked_note(u) for u in query.unchecked]
         notes += [f'"{r}" was read as a remark about the object, not as an object to look for'
                   for r in query.remarks]
+        notes += [f'"{m}" was read as a step for the robot to move, not as an object to look '
+                  'for' for m in query.motions]
         notes += [f'the model knows no word of what "not" names ("{e}"): nothing is excluded '
                   'for it' for e in gone]
         texts = {}
