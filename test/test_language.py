@@ -1825,6 +1825,34 @@ def test_moving_an_object_or_going_to_one_still_names_it(text, what, destination
         assert q.destination == destination, describe(q)
 
 
+# The group one object is picked from, said after its place or rank ("the one in the
+# middle of the three", "the ball on the left of the two"; helper-74's round, as
+# session 18's "the larger of the two balls"). Before, the group's number was a count,
+# so several objects were asked for ("the one on the left of the two": both, plural),
+# or its words ran into the object ("ball three", "mug row", "left of an object").
+@pytest.mark.parametrize('text, what, relation', [
+    ('the one in the middle of the three', 'object', 'middle'),
+    ('the ball in the middle of the three', 'ball', 'middle'),
+    ('the middle ball of the three', 'ball', 'middle'),
+    ('the one in the middle of the three balls', 'ball', 'middle'),
+    ('the ball in the middle of the three balls', 'ball', 'middle'),
+    ('the mug in the middle of the row', 'mug', 'middle'),
+    ('the one on the left of the two', 'object', 'left'),
+    ('the red ball on the right of the two', 'red ball', 'right'),
+    ('the green cube in the centre of the group', 'green cube', 'middle'),
+])
+def test_the_group_one_is_picked_from_is_no_count_and_no_words(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.plural, q.count, q.link) == \
+        (what, relation, False, None, None), describe(q)
+
+
+def test_of_the_group_without_a_place_or_rank_is_read_as_before():
+    assert parse_command('the larger of the two balls').what == 'ball'
+    q = parse_command('a picture of the three cats')
+    assert 'picture' in q.what, describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

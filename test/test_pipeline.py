@@ -73,6 +73,22 @@ def assert_each_found_at(pipeline, scene, commands):
         assert np.linalg.norm(r.pose.position - expected) < 0.01, (command, r.reason)
 
 
+def test_the_group_one_is_picked_from_poses_one_object(pipeline):
+    # helper-74: "the one on the left of the two" asked for two objects (the group's
+    # number read as a count, both posed); "the ball on the right of the two" looked for a
+    # ball right of an "object", "the red ball in the middle of the three" for "red ball
+    # three".
+    specs = [ObjectSpec('red', 'ball', 'small', (-0.12, 0.0)),
+             ObjectSpec('red', 'ball', 'small', (0.0, 0.02)),
+             ObjectSpec('red', 'ball', 'small', (0.12, 0.0))]
+    scene = generate_scene(7, specs=specs)
+    left, middle, right = sorted((o.centre for o in scene.objects), key=lambda c: c[0])
+    assert_each_found_at(pipeline, scene, (
+        ('the red ball in the middle of the three', middle),
+        ('the one on the left of the three balls', left),
+        ('the ball on the right of the three', right)))
+
+
 def test_properties_joined_by_and_and_indefinite_pronouns_find_the_object(pipeline):
     # Found trying phrasings (session 18): "the ball which is red and small" asked for
     # two objects, the red ball and "the smallest object" (not_found); "something blue"

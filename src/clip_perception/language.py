@@ -1939,6 +1939,37 @@ _SUPERLATIVE_FROM = re.compile(
 _NEAREST_FROM = re.compile(r'\s(nearest|closest)\sfrom\s')
 
 
+# The group one object is picked from, said after its place or rank (helper-74's round,
+# as session 18's "the larger of the two balls" before the noun): "the one in the middle
+# of the three" asked for three objects (the group's number read as a count), "the one on
+# the left of the two" for both, "the ball in the middle of the three" looked for "ball
+# three", "the mug in the middle of the row" for "mug row", "the ball on the left of the
+# two" for a ball left of an "object". The group ends the phrase; it is dropped where a
+# place or rank word (:data:`_CHOOSING_WORDS`) or "one" comes before it, and its noun
+# stands for "one" ("the one in the middle of the three balls": the ball in the middle).
+# "a picture of the three cats" (no place, no rank) is read as before.
+_OF_GROUP = re.compile(
+    r'\sof\s(?:the|these|those|all(?:\sthe)?)\s(?:(?:two|three|four|five|six|seven|eight|'
+    r'nine|ten|both|\d+)(?:\s(?P<noun>[\w-]+))?|(?:row|line|group|set|bunch|lot|pile|stack|'
+    r'others|rest|objects|things)(?:\sof\s(?P<of>[\w-]+))?)\s*$')
+
+
+def _without_group(s):
+    """Drop the group said after a place or rank from padded ``s`` (:data:`_OF_GROUP`)."""
+    m = _OF_GROUP.search(s)
+    if m is None:
+        return s
+    before = s[:m.start()]
+    words = before.split()
+    if not (set(words) & (_CHOOSING_WORDS | {'one'}) or any(
+            f' {w} ' in before for w in _CHOOSING_WORDS if ' ' in w)):
+        return s
+    noun = m.group('noun') or m.group('of')
+    if noun and 'one' in words and _singular(noun) not in _GENERIC:
+        before = re.sub(r'\sone\s', f' {_singular(noun)} ', before + ' ', count=1)
+    return _pad(before)
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
     m = _PICK_OF.match(s)
@@ -1946,6 +1977,7 @@ def _phrase(s, text):
         # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
         s = _pad(f"the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
+    s = _without_group(s)
     s = _pad(_SUPERLATIVE_FROM.sub(r' \2 \1 \3 ', _property_first(s)))
     s = _NEAREST_FROM.sub(r' \1 to ', s)
     s = re.sub(r'(?<=\s)(?:a\s)?couple(?:\sof)?(?:\sthe)?(?=\s)', 'two', s)  # "couple ball"s
