@@ -1853,6 +1853,25 @@ def test_of_the_group_without_a_place_or_rank_is_read_as_before():
     assert 'picture' in q.what, describe(q)
 
 
+# "the ... one" after an object and its place or relation (helper-74's trial; no public
+# report found): a second object was asked for, "the ball on the table, the red one" the
+# ball on the table and a red ball, "the cube behind the mug, the small one" an "object",
+# the smallest. The words say more of the object asked for.
+@pytest.mark.parametrize('text, what, size, link, reference', [
+    ('the ball to the left of the mug, the big one', 'ball', 'largest', 'left_of', 'mug'),
+    ('the ball next to the mug, the red one', 'red ball', None, 'next_to', 'mug'),
+    ('the ball on the table, the red one', 'red ball', None, None, None),
+    ('the cube behind the mug, the small one', 'cube', 'smallest', 'behind', 'mug'),
+    ('pick up the ball next to the blue mug - the red one please', 'red ball', None,
+     'next_to', 'blue mug'),
+])
+def test_the_one_said_after_a_place_says_more_of_the_object(text, what, size, link,
+                                                             reference):
+    q = parse_command(text)
+    assert (q.what, q.size, q.link, q.reference and q.reference.what, q.also) == \
+        (what, size, link, reference, ()), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

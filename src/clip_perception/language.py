@@ -2355,6 +2355,32 @@ _CHOOSING_WORDS = frozenset({w for table in (_RELATIONS, _SIZES) for phrases, _ 
                              for w in phrases} | set(_ORDINALS))
 
 
+# "the ... one" said after an object and its place or relation, after a comma or a dash
+# (helper-74's trial; no public report found): "the ball on the table, the red one"
+# asked for two objects, the ball on
+# the table and a red ball; "the cube behind the mug, the small one" for a second object
+# "object", the smallest. The words say more of the object asked for, as
+# :data:`_APPOSITIVE` reads "the ball, the red one": "the red ball on the table", "the
+# small cube behind the mug". Words that contradict it ("the red ball on the table, the
+# blue one") are read as before.
+_APPOSITIVE_AFTER_PLACE = re.compile(
+    r"\b(?P<det>the|a|an)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|but|not|with|"
+    r"from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)(?P<place>\s+(?:(?:right\s+|just\s+)?"
+    r"(?:on|in|at|by|near|under|behind|beside|inside|above|below|next\s+to|close\s+to|"
+    r"left\s+of|right\s+of|in\s+front\s+of|on\s+top\s+of|to\s+the\s+(?:left|right)\s+of)"
+    r")\s+(?:the|a|an|this|that|your|my)\s+[^,;.!?()]*?)\s*(?:,|\s[-\u2013\u2014])\s*"
+    r"(?:the|this)\s+(?P<adj2>(?:[\w-]+\s+)+?)one\b(?=\s*(?:[,;.!?]|$|please\b|thanks?\b))")
+
+
+def _appositive_after_place(m):
+    """Read "the ball on the table, the red one" as "the red ball on the table"."""
+    adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
+    if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
+            any(w not in _CHOOSING_WORDS for w in adj2):
+        return m.group()
+    return ' '.join([m.group('det')] + adjs + adj2 + [m.group('head')]) + m.group('place')
+
+
 def _appositive(m):
     """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
@@ -3115,7 +3141,8 @@ def _parse(text):
                      refused=f'the command "{text}" is a remark about an object ('
                      + '; '.join(f'"{r}"' for r in remarks) + '); it names no object to '
                      'look for: name it, e.g. "the red ball"')
-    said = _APPOSITIVE.sub(_appositive, said)
+    said = _APPOSITIVE.sub(_appositive, _APPOSITIVE_AFTER_PLACE.sub(_appositive_after_place,
+                                                                     said))
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
