@@ -1872,6 +1872,24 @@ def test_the_one_said_after_a_place_says_more_of_the_object(text, what, size, li
         (what, size, link, reference, ()), describe(q)
 
 
+# The request relayed in the third person, as an LLM planner or an operator passes it on
+# (helper-74's trial; no public report found). Before, "the user wants the red ball" was
+# the object "user wants red ball", "The operator needs the green cube" "operator needs
+# green cube".
+@pytest.mark.parametrize('text, what', [
+    ('the user wants the red ball', 'red ball'),
+    ('The user would like the blue mug.', 'blue mug'),
+    ('the user asked for the green cube', 'green cube'),
+    ('the user wants me to pick up the red ball', 'red ball'),
+    ('The human is asking for the blue mug.', 'blue mug'),
+    ('They want the red ball.', 'red ball'),
+    ('The operator needs the green cube.', 'green cube'),
+])
+def test_a_request_relayed_in_the_third_person_gives_the_object(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

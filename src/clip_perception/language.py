@@ -3021,6 +3021,17 @@ _PHRASINGS = (
     (re.compile(r'\s+(?:is|will\s+be|should\s+be)\s+(?:the|my|your|our)\s+(?:target|goal|answer|'
                 r'right\s+one|correct\s+one|one\s+(?:i|we)\s+(?:want|need|mean))(?=\s*(?:$|[.!?;,]))'),
      ''),
+    # The request relayed in the third person, as an LLM planner or an operator passes it on
+    # ("The user wants the red ball", "the user would like the blue mug", "the human is
+    # asking for the cube", "the user wants me to pick up the red ball"; helper-74's
+    # trial, OpenAI-style agents that restate the user's request: the object "user wants
+    # red ball", "operator needs green cube"): the request.
+    (re.compile(_LEAD_IN + r"(?:(?:the|my|our|your|this)\s+)?(?:user|person|human|operator|"
+                r"customer|client|speaker|requester|they|he|she|someone|somebody)\s+"
+                r"(?:(?:really|also|just|now|only)\s+)?(?:wants|want|would\s+like|'\s*d\s+like|"
+                r"needs|need|asked\s+for|asks\s+for|(?:is|are)\s+asking\s+for|requested|"
+                r"requests|(?:is|are)\s+requesting|(?:is|are)\s+looking\s+for)"
+                r"(?:\s+(?:me|you|us|the\s+robot)\s+to)?\s+(?=\w)"), ''),
     # "Your task is to grab the red ball", "the goal here is to find the cube".
     (re.compile(_LEAD_IN + r'(?:(?:the|my|your|our)\s+)?(?:task|job|goal|mission|objective|'
                 r'plan)(?:\s+here)?\s*(?:is|will\s+be|:)\s*(?:to\s+)?(?=\w)'), ''),
