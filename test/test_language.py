@@ -1890,6 +1890,34 @@ def test_a_request_relayed_in_the_third_person_gives_the_object(text, what):
     assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
 
 
+# A vision-language model's reply that describes the scene before its answer
+# (helper-74's trial, as session 19's "There is a red ball ... Pick up the red ball.").
+# Before: "I can see a red ball on the left and a blue mug. Grab the blue mug." posed the
+# red ball on the left ("I can" was dropped as an intent, so no description was left);
+# "... Target: the blue mug." was the object "target blue mug"; "There is a blue mug on
+# the right. You should pick up the red ball." the blue mug on the right beside objects
+# "you should" and the red ball; a paragraph that describes the table posed the table.
+@pytest.mark.parametrize('text, what', [
+    ('I can see a red ball on the left and a blue mug. Grab the blue mug.', 'blue mug'),
+    ('The scene contains a red ball, a blue mug and a green cube. Target: the blue mug.',
+     'blue mug'),
+    ('I see a red ball. Target: the red ball.', 'red ball'),
+    ('There is a blue mug on the right. You should pick up the red ball.', 'red ball'),
+    ('I can see a table with several objects on it. There is a red ball on the left and a '
+     'blue mug on the right. You should pick up the red ball.', 'red ball'),
+])
+def test_a_reply_that_describes_the_scene_first_gives_its_answer(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.relation, q.refused) == (what, (), None, None), describe(q)
+
+
+def test_a_description_that_says_which_one_is_still_read_with_it():
+    q = parse_command('There is a red ball on the left. That is the one I want.')
+    assert (q.what, q.relation) == ('red ball', 'left'), describe(q)
+    q = parse_command('There are two cubes. Pick the left one.')
+    assert (q.what, q.relation) == ('cube', 'left'), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

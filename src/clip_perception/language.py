@@ -2557,7 +2557,11 @@ def _without_description(said):
     "There are two cubes. Pick the left one." the left cube.
     """
     if _DESCRIBES.match(said):
-        said = _REQUEST_AFTER.sub('. ', said, count=1)
+        # Within the description's own sentence only: "There is a blue mug. You should pick
+        # up the red ball." was parted before "pick" (helper-74's trial: "you should").
+        first = _SENTENCE.match(said)
+        if first is not None:
+            said = _REQUEST_AFTER.sub('. ', first.group(), count=1) + said[first.end():]
     sentences = _SENTENCE.findall(said)
     if len(sentences) < 2:
         return said
@@ -2566,9 +2570,19 @@ def _without_description(said):
     if len(kept) == len(sentences):
         return said
     named = ' and '.join(d for d in described if d is not None)
-    instruction = ' '.join(x.strip() for x in kept)
+    # The instruction read as the command's first sentence is ("Target: the red ball",
+    # "You should pick up the red ball": helper-74's trial, a vision-language model's
+    # reply that describes the scene first was the object "target red ball", or a second
+    # object "you should" beside the described blue mug).
+    instruction = _plain_phrasing(' '.join(x.strip() for x in kept))
     if not _words_said(instruction):  # "Pick it up.": what the description names
         return named if _words_said(named) else said
+    if not re.search(r'\b(?:ones?|it|its|them|this|that|these|those|there)\b', instruction) \
+            and _head_of(_parse(instruction)):
+        # The instruction names its own object: the description's places or sizes are of
+        # what was seen ("There is a blue mug on the right. Pick up the red ball."; helper-74's
+        # trial: the blue mug on the right posed, "you should" and the red ball listed).
+        return instruction
     described = _parse(named)
     if described.relation or described.link or described.size or described.unchecked:
         return said  # "There is a red ball on the left. That's the one I want."
@@ -3001,7 +3015,9 @@ _PHRASINGS = (
                 r"'\s*d(?:\s+better)?|\s+had\s+better|\s+would|\s+should|\s+could|\s+can|\s+must|"
                 r"\s+may|\s+might|"
                 r"\s+need\s+to|\s+have\s+to|\s+ought\s+to)\s+(?!(?:like|love|prefer|want|"
-                r"need|mind)\b)(?=\w)"), ''),
+                # "I can see a red ball ...": a description of the scene (helper-74's
+                # trial: "see a red ball" was left, no description, the red ball posed).
+                r"need|mind|see|spot|notice|observe)\b)(?=\w)"), ''),
     # "The target is the red ball", "the object to pick is ...", "the thing I want is
     # ...", "your goal: the cube" (session 20's left-alone list: "target red ball").
     (re.compile(_LEAD_IN + r'(?:(?:the|my|your|our)\s+)?(?:(?:best|right|correct)\s+)?(?:target|'
