@@ -149,7 +149,7 @@ PARAMETERS = (
     Param('rectify', 'auto', 'Remove lens distortion from raw colour and aligned depth '
           "images, as image_proc's rectify node does (camera_info D, K, R, and P's 3x3 or "
           'K as the rectified camera matrix; plumb_bob, rational_polynomial or '
-          'equidistant, also named fisheye or kannala_brandt; plumb_bob also by '
+          'equidistant, also named fisheye, kannala_brandt or pinhole-equi; plumb_bob also by '
           "Kalibr's name radtan or librealsense's brown_conrady; zeros padding D dropped): "
           'auto rectifies when D is not zero and the image topic is not '
           'named rect (image_rect, image_rect_raw: rectified already), and its depth unless '
