@@ -1554,6 +1554,50 @@ def test_carla_depth_png_compressed_on_the_depth_topic_is_read_and_colour_png_re
     assert read == refused >= 20
 
 
+def test_carla_depth_whose_sky_fills_half_the_frame_is_read_not_refused_as_millimetres():
+    """CARLA's far plane (its sky, 1000 m) and far buildings are no reading, not units.
+
+    A CARLA camera looking along a road sees sky over the upper half of its frame, coded
+    at the far plane, 1000 m (carla.readthedocs.io, "Depth camera"). Those readings went
+    into the unit check before the no-reading rule: a median of 1000 m refused the whole
+    frame as "millimetres (or disparity)", and every answer went without depth. The
+    code's unit is fixed by CARLA, so nothing in it can be millimetres: beyond
+    MAX_DEPTH_READING_M it is no reading. 16 real frames with the top 40% or 60% as sky,
+    and a far building at 300 m, raw (bgra8, bgr8) and png: read 48/128 -> 128/128, the
+    rest within 0.1 mm.
+    """
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    read = total = 0
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        z = np.load(path)['depth'].astype(np.float64)
+        h, w = z.shape
+        for sky in (0.4, 0.6):
+            z_sky = z.copy()
+            z_sky[:int(sky * h)] = np.nan  # carla_depth_bytes writes NaN as the far plane
+            z_sky[int(sky * h):int(sky * h) + 4] = 300.0  # a far building: beyond a camera
+            known = np.isfinite(z_sky) & (z_sky > 0) & (z_sky < 100)
+            for encoding, order in (('bgra8', 'bgra'), ('bgr8', 'bgr')):
+                px = carla_depth_bytes(z_sky, order)
+                png = cv2.imencode('.png', px)[1].tobytes()
+                for transport in ('raw', 'compressed'):
+                    total += 1
+                    try:
+                        depth = depth_to_array(encoding, h, w, px.nbytes // h, px.tobytes(),
+                                               notes=[]) if transport == 'raw' else \
+                            compressed_depth_to_array(f'{encoding}; png compressed {encoding}',
+                                                      png, notes=[], transport=transport)
+                    except MessageError:
+                        continue
+                    assert np.nanmax(np.abs(depth[known] - z_sky[known])) < 1e-4, path
+                    assert not np.isfinite(depth[~known]).any(), path  # sky, far: none
+                    read += 1
+    assert read == total >= 64, (read, total)
+
+
 def _assert_named(written, name):
     from clip_perception.messages import read_encoding
     from clip_perception.messages import supported_colour_encodings as names

@@ -943,8 +943,11 @@ def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=Fals
     :param notes: a list, or None.
     :param floats: whether four bytes a pixel may be floats; False for a decoded PNG,
         whose channels the codec may have reordered (read as CARLA's code only).
-    :return: (H, W) float32 metres (0 and 1000 m, CARLA's sky, left for the caller's
-        no-reading rules), or None (also for a buffer of another size than the encoding's).
+    :return: (H, W) float32 metres, or None (also for a buffer of another size than the
+        encoding's). MORSE's 0 and CARLA's 0 are left for the caller's no-reading rules;
+        CARLA's readings beyond :data:`MAX_DEPTH_READING_M` (its sky, at the far plane of
+        1000 m) are NaN here: the code's unit is fixed, so the unit check
+        (:func:`check_depth_units`) must not count them.
     """
     layout = _DEPTH_COLOUR_LAYOUTS.get(unpadded(encoding).lower())
     if layout is None:
@@ -977,7 +980,13 @@ def depth_in_colour_bytes(encoding, height, width, step, data, is_bigendian=Fals
          "bytes are CARLA's depth code (R + G * 256 + B * 65536, R least significant, in "
          f'2**24 - 1 parts of {CARLA_FAR_M:g} m): reading it so; publish 32FC1 metres '
          "(carla_ros_bridge converts it)")
-    return (code * (CARLA_FAR_M / (2 ** 24 - 1))).astype(np.float32)
+    metres = (code * (CARLA_FAR_M / (2 ** 24 - 1))).astype(np.float32)
+    # The code's unit is CARLA's, not the publisher's: no reading of it can be millimetres.
+    # Its sky (the far plane, 1000 m) and whatever lies beyond a camera's range are no
+    # reading here, before check_depth_units: a road view whose upper half is sky had a
+    # median of 1000 m, and the whole frame was refused as millimetres.
+    metres[metres > MAX_DEPTH_READING_M] = np.nan
+    return metres
 
 
 def _steps_smoother(code, turned, ratio):
