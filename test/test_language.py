@@ -1918,6 +1918,24 @@ def test_a_description_that_says_which_one_is_still_read_with_it():
     assert (q.what, q.relation) == ('cube', 'left'), describe(q)
 
 
+# A counted group of other things after a relation is its anchor, not the group the
+# object is picked from (review of 744c3e9): "the ball left of the two cubes" was read as
+# "the ball on the left" and "the mug in front of the three boxes" as "the nearest mug",
+# the cubes and boxes dropped. Only a group of the object's own kind ("the ball ... of the
+# three balls"), of "one", or without a noun is the group picked from.
+@pytest.mark.parametrize('text, what, link, reference, count', [
+    ('the ball left of the two cubes', 'ball', 'left_of', 'cube', 2),
+    ('the mug in front of the three boxes', 'mug', 'in_front_of', 'box', 3),
+    ('the ball to the right of the two mugs', 'ball', 'right_of', 'mug', 2),
+    ('the cube on the left of the three balls', 'cube', 'left_of', 'ball', 3),
+])
+def test_a_counted_group_of_other_things_after_a_relation_is_its_anchor(text, what, link,
+                                                                        reference, count):
+    q = parse_command(text)
+    assert (q.what, q.link, q.reference.what, q.reference.count) == \
+        (what, link, reference, count), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

@@ -1955,7 +1955,12 @@ _OF_GROUP = re.compile(
 
 
 def _without_group(s):
-    """Drop the group said after a place or rank from padded ``s`` (:data:`_OF_GROUP`)."""
+    """Drop the group said after a place or rank from padded ``s`` (:data:`_OF_GROUP`).
+
+    A number with a noun that is neither the object's own (``ball ... of the three
+    balls``), ``one`` nor a generic word names the relation's anchor ("the ball left of
+    the two cubes"): ``s`` is returned unchanged.
+    """
     m = _OF_GROUP.search(s)
     if m is None:
         return s
@@ -1965,6 +1970,12 @@ def _without_group(s):
             f' {w} ' in before for w in _CHOOSING_WORDS if ' ' in w)):
         return s
     noun = m.group('noun') or m.group('of')
+    if m.group('noun') and 'one' not in words and _singular(noun) not in _GENERIC and \
+            _singular(noun) not in {_singular(w) for w in words}:
+        # A counted group of other things is the relation's anchor, not the group picked
+        # from: "the ball left of the two cubes", "the mug in front of the three boxes"
+        # (read as "the ball on the left", "the nearest mug" before this check).
+        return s
     if noun and 'one' in words and _singular(noun) not in _GENERIC:
         before = re.sub(r'\sone\s', f' {_singular(noun)} ', before + ' ', count=1)
     return _pad(before)
