@@ -1936,6 +1936,26 @@ def test_a_counted_group_of_other_things_after_a_relation_is_its_anchor(text, wh
         (what, link, reference, count), describe(q)
 
 
+# One sentence that describes the scene names the object, its describing words none of
+# it (review of 410a702: once "I can see" was no intent, "I can see the red ball" was the
+# object "i can red ball"; "I see the red ball" was "i red ball" and "we have a red ball"
+# "we have red ball" before that).
+@pytest.mark.parametrize('text, what, relation', [
+    ('I can see the red ball', 'red ball', None),
+    ('I can see the red ball on the left', 'red ball', 'left'),
+    ('we can see the green cube', 'green cube', None),
+    ('You should see a red ball', 'red ball', None),
+    ('I could see the red ball', 'red ball', None),
+    ('I see the red ball', 'red ball', None),
+    ('I spot the blue mug', 'blue mug', None),
+    ('we have a red ball', 'red ball', None),
+    ('the table has a red ball', 'red ball', None),
+])
+def test_one_sentence_describing_the_scene_names_its_object(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.also) == (what, relation, ()), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

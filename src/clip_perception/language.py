@@ -2531,8 +2531,9 @@ _HEDGES = re.compile(
 # both, "I see a red ball, a blue mug and a green cube. Grab the mug." four objects,
 # "i red ball" among them). Dropped where another sentence is left.
 _DESCRIBES = re.compile(
-    r"\s*(?:there\s*'?\s*(?:is|are|s|re)|i\s+(?:can\s+|could\s+)?(?:see|spot|notice)|"
-    r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+)?see|"
+    r"\s*(?:there\s*'?\s*(?:is|are|s|re)|"
+    r"(?:i|we)\s+(?:can\s+|could\s+|should\s+)?(?:see|spot|notice|observe)|"
+    r"(?:i|we)\s+(?:have|got)|you\s+(?:can\s+|could\s+|will\s+|ll\s+|should\s+)?see|"
     r"here\s*'?\s*(?:is|are|s)|(?:the|this|your)\s+(?:table|scene|image|picture|view|"
     r"workspace|desk)\s+(?:has|have|shows|contains|holds)|"
     r"(?:on|in)\s+(?:the|this|your)\s+(?:table|scene|image|picture|view|workspace|desk)"
@@ -2562,7 +2563,8 @@ _SENTENCE = re.compile(r'(?:[^.!?;]|(?<=\d)\.(?=\d))+(?:[.!?;]+|$)')  # not "0.5
 def _without_description(said):
     """Drop the sentences of lower-case ``said`` that describe the scene (:data:`_DESCRIPTION`).
 
-    Where another sentence with words is left; one sentence alone stays as said. An
+    Where another sentence with words is left; one sentence alone that describes is read
+    as what it names ("I can see the red ball": the red ball), else stays as said. An
     instruction that names its object only by a pronoun or "one" takes it from the
     description: "I see a red ball. Pick it up." is the red ball ("i red ball" before),
     "There are two cubes. Pick the left one." the left cube.
@@ -2575,7 +2577,12 @@ def _without_description(said):
             said = _REQUEST_AFTER.sub('. ', first.group(), count=1) + said[first.end():]
     sentences = _SENTENCE.findall(said)
     if len(sentences) < 2:
-        return said
+        # One sentence that describes the scene names what is wanted: "I can see the red
+        # ball", "I see a red ball on the left". Its describing words were the object's
+        # ("i can red ball" once "I can see" stopped being read as an intent, 410a702;
+        # "i red ball", "we have red ball" before it).
+        named = _description(said.strip()) if sentences else None
+        return named if named and _words_said(named) else said
     described = [_description(x) for x in sentences]
     kept = [x for x, d in zip(sentences, described) if d is None]
     if len(kept) == len(sentences):
