@@ -591,3 +591,28 @@ def test_non_square_pixels_of_another_renderer_are_found(pipeline, aspect, hfov)
                          frame.intrinsics)
         assert r.found, (thing, r.reason)
         assert box_iou(np.array([r.chosen.box]), frame.boxes[k:k + 1])[0, 0] >= 0.5
+
+
+@pytest.mark.parametrize('aspect', [1000.0, 0.001])
+def test_a_pixel_aspect_no_camera_has_leaves_crops_square_in_pixels(pipeline, aspect):
+    """A camera_info whose fy/fx no camera has does not shape the crops.
+
+    Review of e032b52 (crops square in the scene): a camera_info with one focal length
+    wrong by 1000x passes the unit check (one axis in pixels is enough) and the crops
+    were cut 1000 times their width high: not_found, 11 s and 2 GB a frame against
+    0.07 s before, the 2D box right. Beyond MAX_PIXEL_ASPECT the aspect is not believed.
+    """
+    from clip_perception.pipeline import MAX_PIXEL_ASPECT
+    from clip_perception.pipeline import pixel_aspect
+
+    frame = tabletop(640, 480)
+    i = frame.intrinsics
+    told = Intrinsics(i.fx, i.fx * aspect, i.cx, i.cy, i.width, i.height)
+    assert pixel_aspect(told) == 1.0
+    for believed in (MAX_PIXEL_ASPECT, 1.0 / MAX_PIXEL_ASPECT, 2.0, 0.5):
+        assert pixel_aspect(Intrinsics(100.0, 100.0 * believed, 50, 50, 100, 100)) == \
+            pytest.approx(believed)
+    thing = frame.things[0]
+    r = pipeline.run(frame.rgb, f'the {thing.colour} {thing.kind}', frame.depth, told)
+    assert r.chosen is not None, r.reason
+    assert box_iou(np.array([r.chosen.box]), frame.boxes[:1])[0, 0] >= 0.5

@@ -591,15 +591,28 @@ class Pipeline:
         return depths, sizes
 
 
+# Most a pixel's height may differ from its width, either way, for ``fy / fx`` to shape
+# the crops (:func:`pixel_aspect`): a sensor binned 4x1 is the most a camera gives. A
+# camera_info with one focal length in other units passes its unit check (one axis in
+# pixels is enough, messages.in_pixels) and cut crops 1000 times their width high: 11 s
+# and 2 GB a frame, the object not found.
+MAX_PIXEL_ASPECT = 4.0
+
+
 def pixel_aspect(intrinsics):
     """Return the height of a pixel over its width in the scene, ``fy / fx`` (1 without).
 
     Crops are made square in the scene with it (:func:`clip_perception.crops.square_boxes`).
+    A ratio beyond :data:`MAX_PIXEL_ASPECT` either way is no camera's: 1, crops square in
+    pixels, as without intrinsics.
 
     :param intrinsics: :class:`clip_perception.geometry.Intrinsics` or None.
-    :return: float > 0.
+    :return: float in ``[1 / MAX_PIXEL_ASPECT, MAX_PIXEL_ASPECT]``.
     """
-    return 1.0 if intrinsics is None else float(intrinsics.fy) / float(intrinsics.fx)
+    if intrinsics is None:
+        return 1.0
+    aspect = float(intrinsics.fy) / float(intrinsics.fx)
+    return aspect if 1.0 / MAX_PIXEL_ASPECT <= aspect <= MAX_PIXEL_ASPECT else 1.0
 
 
 def resolve_rule(rule, calibration):
@@ -676,6 +689,5 @@ def _phrases(query):
     return list(dict.fromkeys(out))
 
 
-__all__ = ['AMBIGUOUS', 'FOUND', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline', 'pixel_aspect',
-           'proposal_pose',
-           'REFUSED', 'Result', 'Target']
+__all__ = ['AMBIGUOUS', 'FOUND', 'MAX_PIXEL_ASPECT', 'NOT_FOUND', 'NO_DEPTH', 'Pipeline',
+           'pixel_aspect', 'proposal_pose', 'REFUSED', 'Result', 'Target']
