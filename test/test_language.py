@@ -1956,6 +1956,25 @@ def test_one_sentence_describing_the_scene_names_its_object(text, what, relation
     assert (q.what, q.relation, q.also) == (what, relation, ()), describe(q)
 
 
+# A colour or a size given under its own key beside the object (review of 26915ea and
+# c11097d): '{"object": "ball", "color": "red"}' looked for any ball, as did the YAML
+# pairs 'object: ball, colour: red' (the red ball before 26915ea read them) and the
+# tool call 'pick(object="ball", color="red")'.
+@pytest.mark.parametrize('text, what, size', [
+    ('{"object": "ball", "color": "red"}', 'red ball', None),
+    ("{'colour': 'red', 'object': 'ball'}", 'red ball', None),
+    ('colour: red, object: ball', 'red ball', None),
+    ('object: mug\ncolor: blue', 'blue mug', None),
+    ('pick(object="ball", color="red")', 'red ball', None),
+    ('{"object": "red ball", "colour": "red"}', 'red ball', None),
+    ('{"object": "cube", "size": "small"}', 'cube', 'smallest'),
+    ('{"target": "mug", "size": "large", "color": "blue"}', 'blue mug', 'largest'),
+])
+def test_a_colour_or_size_under_its_own_key_says_more_of_the_object(text, what, size):
+    q = parse_command(text)
+    assert (q.what, q.size, q.also) == (what, size, ()), describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

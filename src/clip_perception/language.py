@@ -875,6 +875,10 @@ _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', '
 # hold only a verb ({"command": "pick", "object": "green cube"}).
 _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
                 'targets', 'items', 'name')
+# Keys beside an object key that say more of it, in the order they go before its noun
+# (size, then colour: "small red ball"): '{"object": "ball", "color": "red"}' looked for
+# any ball (helper-76's review of the almost-JSON and tool-call readers).
+_ATTRIBUTE_KEYS = (('size',), ('colour', 'color'))
 # The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
 # closing brace for the JSON inside it.
 _DATA_KEY = re.compile(r'(\{)?\s*(["\']?)data\2\s*:\s*(.*?)\s*(?(1)\})', re.DOTALL | re.IGNORECASE)
@@ -899,17 +903,38 @@ def _text_of(value, depth=0):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
-    said = [(k in _WRAPPING_KEYS, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
+    said = [(k in _WRAPPING_KEYS, k, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
             for t in (_text_of(keys[k], depth + 1),) if t is not None]
     # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
     # "pick" taken): a value that is only a verb or filler gives way to one that names an
     # object, under an object key or another wrapping key; a wrapping key's otherwise.
-    named = [t for _, t in said if _strip_filler(_pad(t.casefold()))]
-    wrapped = [t for wrapping, t in said if wrapping]
+    named = [(k, t) for _, k, t in said if _strip_filler(_pad(t.casefold()))]
+    wrapped = [(k, t) for wrapping, k, t in said if wrapping]
     if named or wrapped:
-        return (named or wrapped)[0]
+        key, text = (named or wrapped)[0]
+        return _with_attributes(text, keys) if isinstance(keys[key], str) and \
+            key in _OBJECT_KEYS else text
     texts = [v for v in value.values() if isinstance(v, str)]
     return texts[0] if len(texts) == 1 else None
+
+
+def _with_attributes(text, keys):
+    """Put the size and colour given under their own keys before the object ``text``.
+
+    :param text: one object's phrase, from an object key (``"ball"``).
+    :param keys: the mapping it came from, keys casefolded (:data:`_ATTRIBUTE_KEYS`).
+    :return: ``"small red ball"``; a word the phrase says already is not said again.
+    """
+    words = text.casefold().split()
+    said = []
+    for names in _ATTRIBUTE_KEYS:
+        value = next((keys[k] for k in names if isinstance(keys.get(k), str)), '')
+        said += [w for w in value.split() if w.casefold() not in words]
+    if not said:
+        return text
+    lead = re.match(r'\s*(?:the|a|an)\s+', text, re.IGNORECASE)
+    cut = lead.end() if lead else 0
+    return f"{text[:cut]}{' '.join(said)} {text[cut:].lstrip()}"
 
 
 # An LLM's structured output that is not strict JSON (ml-explore/mlx-lm#1004 and
@@ -1009,7 +1034,9 @@ def _called_with(text):
     said = [a for a in args if isinstance(a, (str, list))]
     if said:
         value.setdefault('arguments', said[0] if len(said) == 1 else said)
-    told = _text_of({k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS})
+    asked = {k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS}
+    told = _text_of(dict(asked, **{k: v for k, v in value.items()
+                                   if k in sum(_ATTRIBUTE_KEYS, ())}) if asked else asked)
     if told is not None:
         return told
     function = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
