@@ -1975,6 +1975,21 @@ def test_a_colour_or_size_under_its_own_key_says_more_of_the_object(text, what, 
     assert (q.what, q.size, q.also) == (what, size, ()), describe(q)
 
 
+# Going to objects joined by "and" goes to each (review of 0918fbd): "go to the red ball
+# and the blue mug" had become the blue mug with "go to the red ball" a step, where
+# 5f625ef named both; a step to a place of the robot's, or followed by a verb, is a step.
+@pytest.mark.parametrize('text, what, also, motions', [
+    ('go to the red ball and the blue mug', 'red ball', ('blue mug',), ()),
+    ('navigate to the green cube and the red ball', 'green cube', ('red ball',), ()),
+    ('go to the kitchen and the red ball', 'red ball', (), ('go to the kitchen',)),
+    ('go to the table and pick up the red ball', 'red ball', (), ('go to the table',)),
+])
+def test_going_to_objects_joined_by_and_names_each(text, what, also, motions):
+    q = parse_command(text)
+    assert (q.what, tuple(a.what for a in q.also), q.motions) == (what, also, motions), \
+        describe(q)
+
+
 def test_a_python_list_or_dict_of_objects_names_each_and_a_wrapped_stop_cancels():
     for text in ("['red ball', 'blue mug']", "{'objects': ['red ball', 'blue mug']}"):
         q = parse_command(text)

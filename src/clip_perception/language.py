@@ -2886,6 +2886,14 @@ def _without_motions(said):
     motions = tuple(re.sub(r'^(?:(?:please|now|first|then|next|finally|and|so)\s+)*', '',
                            pieces[k].strip(' .!?;,')) for k in sorted(moves))
     kept = [k for k in range(0, len(pieces), 2) if k not in moves and _words_said(pieces[k])]
+    places = {k: m.group('place').strip() for k, m in moves.items() if m.group('place')}
+    if kept and len(places) == len(moves) and not any(
+            _ROBOT_PLACES.fullmatch(p) for p in places.values()) and all(
+            re.match(r'\s*(?:the|a|an|this|that|these|those)\b', pieces[k]) for k in kept):
+        # "go to the red ball and the blue mug": going to objects said one after another,
+        # each the object (the red ball was a step; 5f625ef named both). A clause with a
+        # verb after the step ("... and pick up the red ball") leaves it a step.
+        return ''.join(places.get(k, p) for k, p in enumerate(pieces)).strip(), ()
     if not kept:
         places = [m.group('place') for m in moves.values() if m.group('place')
                   and not _ROBOT_PLACES.fullmatch(m.group('place').strip())]
