@@ -22,6 +22,7 @@ from clip_perception.world.evaluation import summarise_pipeline
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from other_renderer import tabletop
+from other_renderer import Thing
 
 
 @pytest.fixture(scope='module')
@@ -616,3 +617,51 @@ def test_a_pixel_aspect_no_camera_has_leaves_crops_square_in_pixels(pipeline, as
     r = pipeline.run(frame.rgb, f'the {thing.colour} {thing.kind}', frame.depth, told)
     assert r.chosen is not None, r.reason
     assert box_iou(np.array([r.chosen.box]), frame.boxes[:1])[0, 0] >= 0.5
+# Scenes 15 and 16 of benchmarks/other_renderer_misses.py: an object whose looser or
+# shifted image box reads as the command and whose segmented box alone does not (a
+# small change to the scene changes what the tiny model reads: the benchmark's values).
+LOOSER_BOX_SCENES = {
+    'small cube, 512x384': (
+        {'hfov_deg': 71.09125922948401, 'distance': 0.758296235501668,
+         'elevation_deg': 56.31560589617579, 'table': ('checker', (110, 110, 115)),
+         'wall': (110, 130, 170), 'light': (-0.258577223666577, -0.06086285813339298, 1.0),
+         'ambient': 0.3392397101507343, 'depth_noise': 0.0013088146783957028,
+         'holes': 0.03, 'seed': 77000015},
+        (Thing('ball', 'purple', (-0.11295287046263336, 0.01884237309160834),
+               0.056224515042999836, yaw=0.5194854628594231),
+         Thing('cylinder', 'red', (0.12421819834507167, -0.05488504133295663),
+               0.06427780341495647, height=0.1152893082844292, yaw=1.5388374025292717),
+         Thing('cube', 'green', (-0.14944055289530356, -0.07984953954656425),
+               0.045130007661512005, yaw=1.8821663239529787)), 2,
+        ('the cube',)),
+    'yellow cylinder, 512x384': (
+        {'hfov_deg': 69.98189075400437, 'distance': 0.728781935316633,
+         'elevation_deg': 69.24322279134168, 'table': ('checker', (110, 110, 115)),
+         'wall': (120, 160, 110), 'light': (0.3552578764958122, -0.21341829275131818, 1.0),
+         'ambient': 0.36906589908956433, 'depth_noise': 0.002013204473222261,
+         'holes': 0.03, 'seed': 77000016},
+        (Thing('cylinder', 'yellow', (-0.13258199345996008, 0.01898535692523083),
+               0.0751445736623575, height=0.07597206355584375, yaw=2.8772744660954963),
+         Thing('ball', 'green', (0.12281247221179667, -0.01015374915666678),
+               0.049421429501765354, yaw=0.6815140004376334),
+         Thing('ball', 'yellow', (-0.09055515730175767, 0.149387857797043),
+               0.06765443423928588, yaw=2.3023350200163937)), 0,
+        ('the yellow cylinder', 'the cylinder')),
+}
+
+
+@pytest.mark.parametrize('case', sorted(LOOSER_BOX_SCENES))
+def test_an_object_read_best_in_a_looser_box_is_posed_with_its_own(pipeline, case):
+    """Another renderer's object read well only in a looser box is found with its own box.
+
+    The looser box was the answer (IoU 0.34 and 0.43 with the object); now the object's
+    segmented box answers for it. Before: 0/3 of these right; 40 scenes of
+    ``benchmarks/other_renderer_misses.py``: 99/112 -> 100/112 by colour and kind, 47/60
+    -> 49/60 by shape alone.
+    """
+    kw, things, k, commands = LOOSER_BOX_SCENES[case]
+    frame = tabletop(512, 384, things=things, **kw)
+    for command in commands:
+        r = pipeline.run(frame.rgb, command, frame.depth, frame.intrinsics)
+        assert r.found, (command, r.reason)
+        assert box_iou(np.array([r.chosen.box]), frame.boxes[k:k + 1])[0, 0] >= 0.8, command
