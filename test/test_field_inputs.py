@@ -1033,13 +1033,22 @@ def test_a_loop_shorter_than_the_depth_wait_is_answered_on_every_pass(probe, sta
         time.sleep(max(0.0, start + (sent + 1) / 10 - time.monotonic()))
     time.sleep(1.0)
     answered = detections(probe)
-    assert len(answered) >= 25, (len(answered), node.output())
+    # How many frames the worker answers depends on the CPU it gets (13 of 50 on a loaded
+    # CI machine, 45-49 alone; a frame waiting while the worker is busy is replaced by the
+    # next, counted frames_dropped). What the fault did is CPU-free: after the first pass
+    # every frame was dropped by the sync, so answers stopped within 0.5 s of the feed.
+    with probe._lock:
+        arrivals = list(probe.arrived.get('/clip_perception/detection_json', []))
+    assert len(answered) >= 8 and arrivals[-1] - arrivals[0] >= 3.0, \
+        (len(answered), arrivals[-1] - arrivals[0] if arrivals else None, node.output())
     assert all(d['status'] != 'no_depth' for d in answered[5:]), \
         [d['reason'] for d in answered if d['status'] == 'no_depth'][:3]
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
     values = wait_diag(probe, lambda lv, m, v: int(v['frames_stamp_backwards']) >= 5)[2]
     assert values['frames_out_of_order'] == '0' and values['frames_dropped_by_sync'] == '0', \
         values
+    # Every frame reached the worker, answered or replaced there by a newer one.
+    assert len(answered) + int(values['frames_dropped']) >= 45, (len(answered), values)
     assert 'out of order' not in node.output(), node.output()
     assert node.stop() == 0
 
