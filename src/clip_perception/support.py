@@ -431,16 +431,22 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
         dist.shape)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
+    # One contiguous (h, w) image per plane from here on: the loops below read each
+    # plane's distances and inliers several times, and a slice along the last axis is
+    # a strided view that every one of those reads (and copies) pays for.
+    dist = np.ascontiguousarray(np.moveaxis(dist, -1, 0))
+    on_plane = np.ascontiguousarray(np.moveaxis(on_plane, -1, 0))
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
     # A plane at a time: numpy's reduction over the short last axis took four times as
     # long (timeit, 214x160 grid, 6 planes: 0.60 -> 0.15 ms; the same counts).
     on_count = np.zeros((h, w), np.int64)
     for k in range(len(allc)):
-        on_count += on_plane[..., k]
+        on_count += on_plane[k]
+    lo = np.maximum(3 * depth_sigma(z), 0.006)
     best, best_score = None, -1.0
     for k, (normal, offset) in enumerate(cands):
-        inl = on_plane[..., k]
+        inl = on_plane[k]
         others = (on_count - inl) > 0
         # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
         # facing the camera is a plane patch too, but a few centimetres wide).
@@ -450,9 +456,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
         region = _region(inl)
         if not region.any():
             continue
-        d = dist[..., k]
-
-        lo = np.maximum(3 * depth_sigma(z), 0.006)
+        d = dist[k]
         above = valid & ~others & (d > lo) & (d < max_height)
         ys, xs = np.nonzero(above)
         pts = points[ys, xs]
@@ -477,8 +481,8 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
     wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
     k = best[0] if best is not None else -1
     for j in range(len(cands), len(allc)):
-        if _is_large(points, on_plane[..., j], pix_area):
-            walls |= (np.abs(dist[..., j]) < wall_tol[..., 0]) & valid
+        if _is_large(points, on_plane[j], pix_area):
+            walls |= (np.abs(dist[j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
     # Closed over half a percent of the frame (one pixel of a 213 px grid): the noisy
@@ -489,7 +493,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
         return None, walls
     k, normal, offset, inl, region, count = best
     axes = _plane_axes(normal)
-    near = valid & region & (np.abs(dist[..., k]) < 0.06)
+    near = valid & region & (np.abs(dist[k]) < 0.06)
     sel = np.flatnonzero(near.ravel())
     if len(sel) > 3000:
         sel = sel[np.linspace(0, len(sel) - 1, 3000).astype(int)]
