@@ -486,8 +486,16 @@ def _brown_conrady(m):
     return m
 
 
-@pytest.mark.parametrize('edit', [_transposed, _unsized, _radtan, _brown_conrady],
-                         ids=['transposed', 'unsized', 'radtan', 'brown_conrady'])
+def _modified_brown_conrady(m):
+    """Name the model as librealsense's modified one (ros/common_msgs#89): LENS's p1 = p2 = 0."""
+    m.distortion_model = 'modified_brown_conrady'
+    return m
+
+
+@pytest.mark.parametrize('edit', [_transposed, _unsized, _radtan, _brown_conrady,
+                                  _modified_brown_conrady],
+                         ids=['transposed', 'unsized', 'radtan', 'brown_conrady',
+                              'modified_brown_conrady'])
 def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
         probe, start_node, edit):
     """camera_info the node reads otherwise than it is written is rectified as it is read.
@@ -499,12 +507,64 @@ def test_a_distorted_camera_info_read_otherwise_is_rectified_as_it_is_read(
     the maps were made from K as written (a principal point at the image corner: the
     image rectified into a smear) or not made at all (size 0, or 'distortion model
     "radtan" is not one of ...': "not rectified here"), so the lens's distortion stayed
-    in (brown_conrady: 20.6 mm off).
+    in (brown_conrady: 20.6 mm off). librealsense's ``modified_brown_conrady``
+    (ros/common_msgs#89) was refused as an unknown model the same way.
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
     error = raw_lens_error(probe, node, camera, edit)
     assert error < 0.009, (error, node.output())
     assert 'rectifying colour and depth images' in node.output(), node.output()
+    assert node.stop() == 0
+
+
+INVERSE_LENS = [0.3, 0.08, 0.0, 0.0, 0.02]  # distorted -> ideal: a barrel lens's raw image
+
+
+def inverse_distorted(m, k, d, nearest):
+    """Turn a pinhole ``Image`` into the raw image of librealsense's inverse Brown-Conrady.
+
+    The model's coefficients take a raw point to its ideal one by plumb_bob's formula
+    (the SDK's deprojection, rsutil.h), so each raw pixel reads the pinhole image where
+    cv2.projectPoints puts its normalised ray with ``d``.
+    """
+    item = len(m.data) // (m.height * m.width)
+    dtype = np.uint16 if m.encoding == '16UC1' else np.uint8
+    px = np.frombuffer(bytes(m.data), dtype).reshape(m.height, m.width, item // dtype().itemsize)
+    ys, xs = np.mgrid[0:m.height, 0:m.width].astype(np.float64)
+    rays = np.stack([(xs.ravel() - k[0, 2]) / k[0, 0], (ys.ravel() - k[1, 2]) / k[1, 1],
+                     np.ones(xs.size)], 1)
+    at, _ = cv2.projectPoints(rays, np.zeros(3), np.zeros(3), k, np.array(d))
+    at = at.reshape(m.height, m.width, 2).astype(np.float32)
+    out = cv2.remap(px, at[..., 0], at[..., 1],
+                    cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR)
+    m.data = np.ascontiguousarray(out).tobytes()
+    return m
+
+
+def test_a_raw_image_under_librealsenses_inverse_brown_conrady_is_rectified_and_posed(
+        probe, start_node):
+    """A camera_info in librealsense's ``inverse_brown_conrady`` is rectified by its formula.
+
+    ros/common_msgs#89: "The distortion models in two of our cameras use Modified
+    Brown-Conrady and Inverse Brown-Conrady"; the coefficients take raw points to ideal
+    ones (the SDK's rsutil.h, realsenseai/librealsense#939). Before, the model was refused
+    ("... gives coefficients that undistort ...: rectify upstream") and the raw frames
+    were posed through the pinhole: the red ball near the left edge 17.4 mm off. Now the
+    maps invert the formula: within 9 mm, as plumb_bob's lens is.
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    scene, red, k = lens_scene()
+
+    def info(m):
+        m.d, m.distortion_model = INVERSE_LENS, 'inverse_brown_conrady'
+        return m
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, info=info,
+                      colour=lambda m: inverse_distorted(m, k, INVERSE_LENS, False),
+                      depth=lambda m: inverse_distorted(m, k, INVERSE_LENS, True)), \
+        node.output()
+    error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
+    assert error < 0.009, (error, node.output())
+    assert 'inverse_brown_conrady distortion' in node.output(), node.output()
     assert node.stop() == 0
 
 

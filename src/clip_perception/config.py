@@ -150,7 +150,9 @@ PARAMETERS = (
           "images, as image_proc's rectify node does (camera_info D, K, R, and P's 3x3 or "
           'K as the rectified camera matrix; plumb_bob, rational_polynomial or '
           'equidistant, also named fisheye, kannala_brandt or pinhole-equi; plumb_bob also by '
-          "Kalibr's name radtan or librealsense's brown_conrady; zeros padding D dropped): "
+          "Kalibr's name radtan or librealsense's brown_conrady; librealsense's "
+          'modified_brown_conrady and inverse_brown_conrady by their own formulas; zeros '
+          'padding D dropped): '
           'auto rectifies when D is not zero and the image topic is not '
           'named rect (image_rect, image_rect_raw: rectified already), and its depth unless '
           'that topic is named rect; always also on rect topics; never leaves images as '

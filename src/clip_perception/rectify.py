@@ -37,10 +37,24 @@ PINHOLE_ALIASES = ('radtan', 'radial-tangential', 'radial_tangential', 'pinhole-
 # librealsense's name of the same model (RS2_DISTORTION_BROWN_CONRADY: k1 k2 p1 p2 k3 in
 # OpenCV's order, which plumb_bob names), as drivers built on librealsense write it into
 # camera_info (IntelRealSense/realsense-ros#818 asked for the SDK's own names;
-# ros/common_msgs#89). Its inverse (RS2_DISTORTION_INVERSE_BROWN_CONRADY) maps distorted to
-# undistorted points, the other way than image_proc's maps, and is refused naming that.
+# ros/common_msgs#89).
 BROWN_CONRADY_ALIASES = ('brown_conrady', 'brown-conrady', 'brownconrady')
+# librealsense's two other Brown-Conrady models, which ros/common_msgs#89 asked ROS to read
+# ("the distortion models in two of our cameras use Modified Brown-Conrady and Inverse
+# Brown-Conrady"). Both take k1 k2 p1 p2 k3 in plumb_bob's order, but OpenCV has neither,
+# so their maps are made here (:func:`_librealsense_maps`) from the SDK's own formulas
+# (rsutil.h, quoted in realsenseai/librealsense#939): MODIFIED applies the tangential terms
+# to the radially distorted point (with the undistorted radius); INVERSE's coefficients
+# take a distorted point to its ideal one, the other way than plumb_bob's.
+MODIFIED_MODELS = ('modified_brown_conrady', 'modified-brown-conrady')
 INVERSE_MODELS = ('inverse_brown_conrady', 'inverse-brown-conrady')
+LIBREALSENSE_MODELS = ('modified_brown_conrady', 'inverse_brown_conrady')
+LIBREALSENSE_COEFFICIENTS = (4, 5)
+# Steps and the largest residual (normalised image units, ~1e-4 px at f 500) of the
+# inverse model's inversion: a lens converges in under 10 steps; a pixel that does not is
+# read as outside the raw image (black, no depth).
+INVERSE_STEPS = 30
+INVERSE_TOLERANCE = 2e-7
 # Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
 # R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
 ROTATION_TOLERANCE = 1e-3
@@ -55,6 +69,10 @@ ROTATION_TOLERANCE = 1e-3
 # pixels inside folded).
 MIN_SHARE_INSIDE = 0.5
 MAX_SHARE_FOLDED = 0.05
+# The same lenses' maps read a span of 0.78 to 1.0 of the raw image (width x height of what
+# they read); an inverse model's D in the 1000s (librealsense's inverse Brown-Conrady,
+# whose coefficients undistort) reads 0.016 of it: the whole view from a speck at the centre.
+MIN_RAW_SPAN = 0.25
 
 
 class NoLensError(ValueError):
@@ -134,7 +152,9 @@ def model_coefficients(d, model):
     The model's name is matched without case or surrounding space, the fisheye aliases
     (:data:`FISHEYE_ALIASES`) are read as ``equidistant`` and Kalibr's radial-tangential
     (:data:`PINHOLE_ALIASES`) and librealsense's ``brown_conrady``
-    (:data:`BROWN_CONRADY_ALIASES`) as ``plumb_bob``; an empty name with a
+    (:data:`BROWN_CONRADY_ALIASES`) as ``plumb_bob``; librealsense's
+    ``modified_brown_conrady`` and ``inverse_brown_conrady`` (:data:`MODIFIED_MODELS`,
+    :data:`INVERSE_MODELS`, 4 or 5 coefficients) keep their names; an empty name with a
     pinhole coefficient count is ``plumb_bob``. Zeros after the coefficients a model
     reads are dropped: a zero coefficient is OpenCV's "absent", and drivers pad D so
     (RealSense's equidistant D of 5, k1..k4 and a 0: IntelRealSense/realsense-ros#1989,
@@ -142,7 +162,8 @@ def model_coefficients(d, model):
 
     :param d: CameraInfo.D, (N,) float64, finite.
     :param model: CameraInfo.distortion_model (str).
-    :return: ``(name, d)``: one of :data:`PINHOLE_MODELS` or :data:`FISHEYE_MODELS`, and
+    :return: ``(name, d)``: one of :data:`PINHOLE_MODELS`, :data:`FISHEYE_MODELS` or
+        :data:`LIBREALSENSE_MODELS`, and
         D as (n,) float64 with n a count the model takes.
     :raises ValueError: an unknown model, or a count the model does not take with a
         non-zero coefficient beyond it.
@@ -152,21 +173,23 @@ def model_coefficients(d, model):
         name = 'equidistant'
     elif name in PINHOLE_ALIASES + BROWN_CONRADY_ALIASES:
         name = 'plumb_bob'
+    elif name in MODIFIED_MODELS:
+        name = 'modified_brown_conrady'
     elif name in INVERSE_MODELS:
-        raise ValueError(f'distortion model "{model}" gives coefficients that undistort '
-                         '(distorted to ideal points), the other way than plumb_bob and '
-                         "image_proc's rectification read them: recalibrate with "
-                         'camera_calibration, or rectify upstream')
+        name = 'inverse_brown_conrady'
     if not name and d.size in PINHOLE_COEFFICIENTS:
         name = 'plumb_bob'
     if name in FISHEYE_MODELS:
         counts = FISHEYE_COEFFICIENTS
     elif name in PINHOLE_MODELS:
         counts = PINHOLE_COEFFICIENTS
+    elif name in LIBREALSENSE_MODELS:
+        counts = LIBREALSENSE_COEFFICIENTS
     else:
         raise ValueError(f'distortion model "{model}" is not one of '
                          f'{", ".join(PINHOLE_MODELS + FISHEYE_MODELS + FISHEYE_ALIASES)}, '
-                         f'{", ".join(PINHOLE_ALIASES + BROWN_CONRADY_ALIASES)}')
+                         f'{", ".join(PINHOLE_ALIASES + BROWN_CONRADY_ALIASES)}, '
+                         f'{", ".join(LIBREALSENSE_MODELS)}')
     used = int(np.flatnonzero(d)[-1]) + 1 if np.any(d) else 0
     for n in counts:
         if used <= n <= d.size:
@@ -186,15 +209,17 @@ def make_rectifier(k, d, r, model, new_k, width, height):
         that is no rotation is read as identity and said in ``note``: :func:`rotation`).
     :param model: CameraInfo.distortion_model (str): ``plumb_bob``,
         ``rational_polynomial`` (OpenCV's pinhole model with 4, 5, 8, 12 or 14
-        coefficients) or ``equidistant`` (OpenCV's fisheye model, 4 coefficients), as
+        coefficients), ``equidistant`` (OpenCV's fisheye model, 4 coefficients) or
+        librealsense's ``modified_brown_conrady`` or ``inverse_brown_conrady`` (4 or 5), as
         :func:`model_coefficients` reads them (its aliases; trailing zeros dropped).
     :param new_k: the rectified image's 3x3 camera matrix (array-like, pixels).
     :param width: image width (px, > 0).
     :param height: image height (px, > 0).
     :return: :class:`Rectifier`.
     :raises NoLensError: D that is no lens: rectified with it, less than
-        :data:`MIN_SHARE_INSIDE` of the image would read from inside the raw one, or more
-        than :data:`MAX_SHARE_FOLDED` of it folded back (a driver's D in other units or
+        :data:`MIN_SHARE_INSIDE` of the image would read from inside the raw one, more
+        than :data:`MAX_SHARE_FOLDED` of it folded back, or it would read a span of less
+        than :data:`MIN_RAW_SPAN` of the raw image (a driver's D in other units or
         another order than its model, orbbec/OrbbecSDK_ROS2#15: before, the node rectified
         the frames into a smear without a word).
     :raises ValueError: an unknown model, a coefficient count the model does not have,
@@ -216,6 +241,8 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     model, d = model_coefficients(d, model)
     if model in FISHEYE_MODELS:
         maps = cv2.fisheye.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
+    elif model in LIBREALSENSE_MODELS:
+        maps = _librealsense_maps(k, d, rot, new_k, size, model)
     else:
         maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
     map_x, map_y = maps
@@ -224,9 +251,11 @@ def make_rectifier(k, d, r, model, new_k, width, height):
         raise NoLensError(f'D [{", ".join(f"{v:g}" for v in d)}] is no {model} lens: '
                           f'rectified with it, {why}; coefficients in other units or another '
                           'order than the model takes')
+    shift = _border_shift(map_x, map_y)
+    # A ray with no raw pixel (NaN) reads outside the image: remap has no NaN convention.
+    map_x, map_y = (np.where(np.isfinite(m), m, np.float32(-1.0)) for m in (map_x, map_y))
     fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
-    return Rectifier(width, height, new_k, model,
-                     _border_shift(map_x, map_y), fixed, (map_x, map_y), note)
+    return Rectifier(width, height, new_k, model, shift, fixed, (map_x, map_y), note)
 
 
 def rotation(r):
@@ -283,6 +312,10 @@ def _no_lens(map_x, map_y):
     if fold > MAX_SHARE_FOLDED:
         return (f'{fold:.0%} of the image reads the raw one folded back (a lens maps each '
                 'row and column of it in order)')
+    span = float(np.ptp(map_x[inside]) / max(w - 1, 1) * np.ptp(map_y[inside]) / max(h - 1, 1))
+    if span < MIN_RAW_SPAN:
+        return (f'the image reads {span:.1%} of the raw one (a lens reads over '
+                f'{MIN_RAW_SPAN:.0%} of it)')
     return ''
 
 
@@ -299,3 +332,67 @@ def _border_shift(map_x, map_y):
                             for at, x, y in edges])
     shift = shift[np.isfinite(shift)]
     return float(shift.max()) if shift.size else 0.0
+
+
+def _librealsense_maps(k, d, rot, new_k, size, model):
+    """Make the maps of librealsense's modified or inverse Brown-Conrady model.
+
+    Each rectified pixel's ray is found as ``cv2.initUndistortRectifyMap`` finds it
+    (``(new_k R)^-1 (u, v, 1)``), then distorted by the SDK's formula (rsutil.h,
+    realsenseai/librealsense#939) and put through K's fx, fy, cx, cy, as OpenCV does.
+    ``modified_brown_conrady``: the radial factor of the undistorted radius, then the
+    tangential terms on the radially distorted point, still with the undistorted radius
+    (the SDK's projection, which #939 found differs from its own comment).
+    ``inverse_brown_conrady``: the coefficients take a distorted point to its ideal one by
+    plumb_bob's formula (the SDK's deprojection), so the distorted point of each ray is
+    found by steps (:data:`INVERSE_STEPS`, Newton's for the radial term); a ray that does
+    not converge to
+    :data:`INVERSE_TOLERANCE` reads from outside the raw image (NaN).
+
+    :param k: (3, 3) float64 raw camera matrix.
+    :param d: (4,) or (5,) float64, k1 k2 p1 p2 [k3].
+    :param rot: (3, 3) float64 rectification rotation.
+    :param new_k: (3, 3) float64 rectified camera matrix.
+    :param size: ``(width, height)`` (px).
+    :param model: one of :data:`LIBREALSENSE_MODELS`.
+    :return: ``(map_x, map_y)``, each (H, W) float32: the raw pixel each rectified one reads.
+    """
+    k1, k2, p1, p2, k3 = np.concatenate([d, np.zeros(5 - d.size)])
+    width, height = size
+    us, vs = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
+    rays = np.linalg.inv(new_k @ rot) @ np.stack([us.ravel(), vs.ravel(), np.ones(us.size)])
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        x, y = rays[0] / rays[2], rays[1] / rays[2]
+        if model == 'modified_brown_conrady':
+            r2 = x * x + y * y
+            f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
+            xr, yr = x * f, y * f
+            xd = xr + 2 * p1 * xr * yr + p2 * (r2 + 2 * xr * xr)
+            yd = yr + 2 * p2 * xr * yr + p1 * (r2 + 2 * yr * yr)
+        else:
+            def ideal(xd, yd):
+                r2 = xd * xd + yd * yd
+                f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
+                return (xd * f + 2 * p1 * xd * yd + p2 * (r2 + 2 * xd * xd),
+                        yd * f + 2 * p2 * xd * yd + p1 * (r2 + 2 * yd * yd))
+            xd, yd = x.copy(), y.copy()
+            left = np.arange(x.size)  # the rays not converged yet: only they take a step
+            for _ in range(INVERSE_STEPS + 1):
+                ix, iy = ideal(xd[left], yd[left])
+                ex, ey = x[left] - ix, y[left] - iy
+                keep = ~(np.hypot(ex, ey) <= INVERSE_TOLERANCE)
+                left, ex, ey = left[keep], ex[keep], ey[keep]
+                if not left.size:
+                    break
+                # Newton's step of the radial term (d(r f(r))/dr); the tangential terms,
+                # a few thousandths, are left to the next steps.
+                r2 = xd[left] ** 2 + yd[left] ** 2
+                slope = 1 + 3 * k1 * r2 + 5 * k2 * r2 * r2 + 7 * k3 * r2 * r2 * r2
+                slope = np.where(slope > 0.1, slope, 1.0)  # past a fold: a plain step
+                xd[left] += ex / slope
+                yd[left] += ey / slope
+            xd[left] = yd[left] = np.nan
+        map_x = k[0, 0] * xd + k[0, 2]
+        map_y = k[1, 1] * yd + k[1, 2]
+    return (map_x.reshape(height, width).astype(np.float32),
+            map_y.reshape(height, width).astype(np.float32))
