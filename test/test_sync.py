@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from clip_perception.sync import boot_clock_age
+from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
 from clip_perception.sync import repeated_stamp
@@ -1208,3 +1209,61 @@ def test_a_late_depth_then_a_lost_one_does_not_hold_the_frames_behind_it():
             s.poll(t + 0.01)
     assert [f.image for f in out] == ['c1'] + [f'c{i}' for i in range(4, 64)]
     assert s.dropped == 0 and all(f.depth is not None for f in out[1:])
+
+
+def _looped_play(clock_hz, length=1.5, passes=4, rate=30.0, phase=0.013, aged=True):
+    """Age a looped recording's frames as the node does; return (stale, unmeasurable).
+
+    ``ros2 bag play --loop --clock clock_hz`` of a ``length`` s recording at ``rate`` Hz:
+    ROS time is the recording's time at the last /clock message (published ``clock_hz``
+    times a second, the first ``phase`` s in). A frame is stale when ROS time minus its
+    stamp is over 1 s (max_frame_age), unless :class:`ClockBehindStepBack` says its age is
+    unmeasurable (``aged`` False: not asked, as before).
+    """
+    behind = ClockBehindStepBack()
+    stale = unmeasurable = 0
+    bag0 = 1_700_000_000.0
+    for i in range(int(passes * length * rate)):
+        wall = i / rate
+        stamp = bag0 + wall % length
+        tick = np.floor((wall - phase) * clock_hz) / clock_hz + phase
+        now = bag0 + (tick % length if tick >= 0 else 0.0)
+        if aged and behind.unmeasurable(stamp, now):
+            unmeasurable += 1
+        elif now - stamp > 1.0:
+            stale += 1
+    return stale, unmeasurable
+
+
+@pytest.mark.parametrize('clock_hz', [4.0, 1.0, 40.0])
+def test_frames_of_a_new_pass_before_the_clock_steps_back_are_not_aged_as_stale(clock_hz):
+    """A looped bag's first frames of a pass, before /clock follows, are not stale.
+
+    helper-69's left-alone (``ros2 bag play --loop --clock 4``): ROS time still read the
+    end of the last pass, so the pass's first frames looked 1.5 s old and were skipped as
+    stale. 4 passes at 30 Hz, /clock 13 ms out of step with the pass: stale frames at 4,
+    1 and 40 Hz 3, 2, 3 -> 0, 0, 0; unaged only within a /clock period of each step back.
+    """
+    assert _looped_play(clock_hz, aged=False)[0] > 0
+    stale, unmeasurable = _looped_play(clock_hz)
+    assert stale == 0 and 0 < unmeasurable <= 3 * 30 * (1.0 / clock_hz + 1 / 30), \
+        (stale, unmeasurable)
+
+
+def test_a_clock_that_steps_back_first_or_never_follows_ages_frames_as_before():
+    """Only frames ahead of the clock's own step back go unaged, and not for long.
+
+    A clock that steps back before the frames do (--clock 40, frames a little late)
+    leaves every frame aged; a clock that never steps back (a simulator's beside a bag
+    played without --clock) ages them again after CLOCK_FOLLOW_WAIT (1 s of ROS time).
+    """
+    behind = ClockBehindStepBack()
+    assert not behind.unmeasurable(100.0, 100.02)
+    assert not behind.unmeasurable(10.0, 10.0)  # the clock stepped back first
+    assert not behind.unmeasurable(10.03, 10.04)
+    behind = ClockBehindStepBack()
+    assert not behind.unmeasurable(100.0, 100.02)
+    assert behind.unmeasurable(10.0, 100.03)  # a new pass; the clock runs on
+    assert behind.unmeasurable(10.5, 100.6)
+    assert not behind.unmeasurable(11.2, 101.2)  # over 1 s on: aged again (stale)
+    assert not behind.unmeasurable(0.0, 101.3) and not behind.unmeasurable(12.0, 0.0)

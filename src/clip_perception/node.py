@@ -165,6 +165,7 @@ from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.rectify import NoLensError
 from clip_perception.sync import boot_clock_age
+from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import DUPLICATE_WINDOW
 from clip_perception.sync import FrameSync
@@ -603,6 +604,7 @@ class PerceptionMixin:
         self.sync = FrameSync(values['sync_slop'], values['use_depth'],
                               depth_timeout=values['depth_wait'],
                               wait_for_info=True)
+        self._clock_behind = ClockBehindStepBack()
         return values
 
     def _check_waits(self, values):
@@ -1015,6 +1017,7 @@ class PerceptionMixin:
             self.sync = FrameSync(v['sync_slop'], v['use_depth'],
                                   depth_timeout=v['depth_wait'],
                                   wait_for_info=True)
+            self._clock_behind = ClockBehindStepBack()
 
     def shutdown(self, timeout=10.0):
         """Stop the worker thread (if running); return False if it is still busy.
@@ -1927,6 +1930,16 @@ class PerceptionMixin:
                             'these stamps, which tf2 reads as 1970. Set use_sim_time:=true if '
                             f'a simulator publishes /clock ({clock}); else have the camera '
                             "driver stamp with ROS time, or the machines' clocks synced")
+        # Only ROS time (use_sim_time) steps back with a looped recording's stamps.
+        behind = sim_time and self._clock_behind.unmeasurable(frame.stamp, now_ros)
+        if behind:
+            self.health.count('frames_clock_behind_loop')
+            self._log_once('clock_behind_loop', f'a colour frame stamped {frame.stamp:.2f} s '
+                           'stepped back in time (a looped recording starting a new pass) '
+                           f'before /clock did (ROS time {now_ros:.2f} s): frames of the new '
+                           'pass are answered without max_frame_age until /clock steps back '
+                           '(logged once; counted as frames_clock_behind_loop). ros2 bag '
+                           "play publishes /clock at --clock's rate: 40 Hz keeps it close")
         if now_ros == 0.0 and frame.stamp != 0:
             self.health.count('frames_age_unknown')
             self._warn_once('no_clock', 'use_sim_time is true but no /clock has been '
@@ -1939,7 +1952,7 @@ class PerceptionMixin:
                             'clocks synchronised? use_sim_time?): max_frame_age cannot '
                             'catch stale frames, and outputs carry these stamps')
         if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0 and \
-                not sim_stamp:
+                not sim_stamp and not behind:
             self.health.count('frames_stale')
             if frame.waited > 0 and age - frame.waited <= max_age:
                 # The wait for depth made it stale, not the clocks: say which knob to turn.

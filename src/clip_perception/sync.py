@@ -234,6 +234,54 @@ def duplicate_frame(stamp, pixels, now, recent, window=DUPLICATE_WINDOW):
                np.array_equal(p, pixels) for s, a, p in recent)
 
 
+# How long (s of ROS time) a clock may go on from a recording's last pass before the frames
+# of its new pass are aged on it again: rosbag2 publishes /clock at --clock's rate (40 Hz
+# by default); 1 Hz is the slowest that keeps nodes' timers usable.
+CLOCK_FOLLOW_WAIT = 1.0
+
+
+class ClockBehindStepBack:
+    """Tell frames of a new pass of a looped recording that ROS time has not followed yet.
+
+    ``ros2 bag play --loop --clock N`` replays a pass's first frames at once but publishes
+    /clock only N times a second, so ROS time can still read the end of the last pass when
+    they are aged: a 1.5 s recording's first frames looked 1.5 s old and were skipped as
+    stale with an ERROR about clocks (helper-69's left-alone; ros/ros_comm#1438 and
+    ros/geometry#31: nodes that blocked or dropped at a loop's step back). A frame stamped
+    before the newest one aged, on a clock that has not stepped back since, starts such a
+    pass; it and every later frame stamped before that clock reading have no measurable
+    age until ROS time steps back below it, for at most :data:`CLOCK_FOLLOW_WAIT` of ROS
+    time (a clock that does not follow, such as a simulator's beside a bag played without
+    ``--clock``, ages the frames again: stale, as before). The sync lets through only
+    stamps that step back in time (a frame delivered late is dropped before it is aged);
+    the system clock never steps back, so the node asks this only under ``use_sim_time``.
+
+    Not thread-safe: one caller (the node's worker).
+    """
+
+    def __init__(self):
+        self._newest = None  # (stamp, ROS time when it was aged), s
+        self._old_time = None  # ROS time of the last pass while it stands, s
+
+    def unmeasurable(self, stamp, now):
+        """Return True if ``stamp`` belongs to a pass ROS time ``now`` has not followed.
+
+        :param stamp: the frame's stamp, s (0: unstamped, never such a frame).
+        :param now: ROS time now, s (0: no clock yet, never such a frame).
+        :return: bool.
+        """
+        if stamp == 0 or now == 0:
+            return False
+        if self._old_time is not None and not 0 <= now - self._old_time <= CLOCK_FOLLOW_WAIT:
+            self._old_time = None  # ROS time stepped back (or never will): aged on it
+        if self._newest is not None and self._old_time is None and \
+                stamp < self._newest[0] and now >= self._newest[1]:
+            self._old_time = now
+        behind = self._old_time is not None and stamp < self._old_time
+        self._newest = (stamp, now)
+        return behind
+
+
 def _goes_on_from(earlier, later, stamp):
     """Tell whether ``stamp`` goes on from the ``earlier`` of two times, not the ``later``.
 
