@@ -1899,3 +1899,65 @@ def test_a_frame_of_one_negative_no_reading_code_is_not_turned_into_a_wall(code,
     assert 'negative' not in [n.kind for n in notes], notes
     assert np.isnan(out[raw < 0]).all()
     assert np.allclose(out[raw > 0], 0.8)
+
+
+def _tabletop_m(rng):
+    """(48, 64) float32 metres of a tabletop 0.6-2.4 m away, holes of 0: a real-ish view."""
+    rows = np.linspace(2.4, 0.6, 48, dtype=np.float32)[:, None]
+    depth = rows + rng.normal(0.0, 0.004, (48, 64)).astype(np.float32)
+    depth[:3] = 0.0
+    return depth
+
+
+@pytest.mark.parametrize('case', ['rounded_32', 'truncated_64', 'metres_in_16uc1',
+                                  'metres_in_16uc1_png'])
+def test_depth_rounded_to_whole_metres_is_refused_not_posed(case):
+    """Depth in whole metres: a float cast to an integer type before it was published.
+
+    zed-ros-wrapper#25: "I only ever get integers in [0, 10] for the pixels of the depth
+    image" (the float depth converted to short). In 32FC1/64FC1 a tabletop 0.6-2.4 m
+    away read 1 or 2 m (0 or 1, truncated) and the red ball was posed there, up to half a
+    metre off; in 16UC1 the metres read as 1-2 millimetres. Each is now refused, saying
+    why: 0/4 -> 4/4 refused.
+    """
+    rng = np.random.default_rng(5)
+    metres = _tabletop_m(rng)
+    if case == 'rounded_32':
+        args = ('32FC1', 48, 64, 256, np.round(metres).astype(np.float32).tobytes())
+        call, match = depth_to_array, 'whole numbers'
+    elif case == 'truncated_64':
+        args = ('64FC1', 48, 64, 512, np.floor(metres).astype(np.float64).tobytes())
+        call, match = depth_to_array, 'whole numbers'
+    elif case == 'metres_in_16uc1':
+        args = ('16UC1', 48, 64, 128, np.round(metres).astype(np.uint16).tobytes())
+        call, match = depth_to_array, 'nearer than any depth camera'
+    else:
+        png = _encode('.png', np.round(metres).astype(np.uint16))
+        args = ('16UC1; compressedDepth png', b'\0' * 12 + png)
+        call, match = compressed_depth_to_array, 'nearer than any depth camera'
+    with pytest.raises(MessageError, match=match) as err:
+        call(*args)
+    assert err.value.kind == 'units' and 'zed-ros-wrapper#25' in str(err.value)
+
+
+def test_depth_in_metres_near_whole_numbers_or_one_flat_wall_is_still_read():
+    """What the whole-metre rule leaves: real frames, millimetres, one wall at 1 m, few pixels.
+
+    The 16 real frames pass (test_real_and_far_depth_...); so do a tabletop in 16UC1
+    millimetres, a close view at 7-10 cm (a D405), a wall at exactly 1.0 m everywhere, a
+    tiny image of whole values, and 32FC1 metres at the centimetre (0.87 m).
+    """
+    rng = np.random.default_rng(6)
+    metres = _tabletop_m(rng)
+    mm = np.round(metres * 1000).astype(np.uint16)
+    assert depth_to_array('16UC1', 48, 64, 128, mm.tobytes())[20, 20] == \
+        pytest.approx(mm[20, 20] / 1000.0)
+    close = rng.integers(70, 100, (48, 64)).astype(np.uint16)
+    assert depth_to_array('16UC1', 48, 64, 128, close.tobytes())[9, 9] == \
+        pytest.approx(close[9, 9] / 1000.0)
+    wall = np.full((48, 64), 1.0, np.float32)
+    assert depth_to_array('32FC1', 48, 64, 256, wall.tobytes())[9, 9] == 1.0
+    tiny = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    assert depth_to_array('32FC1', 2, 2, 8, tiny.tobytes())[0, 1] == 2.0
+    cm = np.round(metres, 2).astype(np.float32)
+    assert depth_to_array('32FC1', 48, 64, 256, cm.tobytes())[20, 20] == cm[20, 20]

@@ -70,6 +70,12 @@ MAX_PLAUSIBLE_DEPTH_M = 100.0
 MAX_CAMERA_RANGE_M = 20.0
 # Share of the readings that must be whole sixteenths for that rule.
 SIXTEENTHS_SHARE = 0.99
+# Nearest median reading (m) of integer depth taken as read: no depth camera reads nearer
+# than a few centimetres (a RealSense D405 from 7 cm), while metres cast to integers and
+# read as millimetres lie within 20 mm (zed-ros-wrapper#25: "integers in [0, 10]").
+MIN_PLAUSIBLE_DEPTH_M = 0.02
+# Fewest non-zero readings (of the subsample) for a frame's whole-number share to count.
+MIN_UNITS_READINGS = 100
 # Farthest single reading kept (m). Beyond it a value is a driver's "no reading" code,
 # not a distance: 65535 in 16UC1 (65.535 m; ToF and stereo drivers that mark invalid or
 # saturated pixels with the type's maximum), FLT_MAX or 1e10 in 32FC1. No RGB-D camera
@@ -1148,8 +1154,13 @@ def check_depth_units(depth_m, encoding):
     7-10 cm) read 70-99 "m" and passed (helper-65); so did disparity of 20-100 px (a
     scene 0.5-2 m from a stereo pair). Millimetres or disparity with fractions of other
     sizes, below 100, still pass: their range alone is a far outdoor view's in metres.
-    The statistics are taken over an even subsample of at most about 20,000 readings;
-    0 (no reading) is left out of the share.
+    Depth rounded to whole metres (zed-ros-wrapper#25: a float cast to an integer type
+    before publishing, "integers in [0, 10]") was posed up to half a metre off: floating
+    depth whose readings (at least :data:`MIN_UNITS_READINGS`) are nearly all whole
+    numbers, two values or more (a flat wall at exactly 1 m stays), is refused, and so is
+    integer depth whose median reading is nearer than :data:`MIN_PLAUSIBLE_DEPTH_M`
+    (such metres in 16UC1, read as millimetres). The statistics are taken over an even
+    subsample of at most about 20,000 readings; 0 (no reading) is left out of the share.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :param encoding: the message's encoding (or compressed format), for the message.
@@ -1163,8 +1174,30 @@ def check_depth_units(depth_m, encoding):
                            f'{median:.0f} m; REP 118 depth is metres in '
                            '32FC1 (integer units, depth_scale, only in 16UC1): is it '
                            'millimetres (or disparity, in pixels)? Using no depth')
-    if median > MAX_CAMERA_RANGE_M and 'FC1' in str(encoding).upper():
-        read = sample[sample != 0].astype(np.float64)
+    floating = 'FC1' in str(encoding).upper()
+    read = sample[sample != 0].astype(np.float64)
+    if floating and median <= MAX_CAMERA_RANGE_M and read.size >= MIN_UNITS_READINGS and \
+            np.mean(read == np.round(read)) >= SIXTEENTHS_SHARE and \
+            np.unique(read).size >= 2:
+        raise MessageError('units', f'{encoding} depth readings are whole numbers '
+                           f'({float(read.min()):g} to {float(read.max()):g}), which '
+                           'distances in metres are not: depth rounded to whole metres '
+                           'before it was published (a cast to an integer type; '
+                           'zed-ros-wrapper#25, "integers in [0, 10]") puts poses up to '
+                           "half a metre off, and a stereo matcher's disparity is whole "
+                           'pixels: publish unrounded metres in 32FC1 (or millimetres in '
+                           '16UC1). Using no depth')
+    if not floating and read.size >= MIN_UNITS_READINGS and \
+            0 < float(np.median(read)) < MIN_PLAUSIBLE_DEPTH_M:
+        near = float(np.median(read))
+        raise MessageError('units', f'{encoding} depth has a median reading of '
+                           f'{near * 1000:.3g} mm, nearer than any depth camera reads '
+                           f'(under {MIN_PLAUSIBLE_DEPTH_M * 1000:g} mm): metres cast to '
+                           'integers and read as millimetres (zed-ros-wrapper#25, '
+                           '"integers in [0, 10]"), or depth_scale too small for its '
+                           'units? Publish millimetres in 16UC1 or metres in 32FC1. Using '
+                           'no depth')
+    if median > MAX_CAMERA_RANGE_M and floating:
         if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE:
             whole = np.mean(read == np.round(read)) >= SIXTEENTHS_SHARE
             raise MessageError('units', f'{encoding} depth has a median reading of '
