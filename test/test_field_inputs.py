@@ -4427,3 +4427,30 @@ def test_a_looped_bag_whose_clock_follows_slowly_is_answered_at_each_loop_start(
     assert 'older than max_frame_age' not in node.output(), node.output()
     assert 'before /clock did' in node.output(), node.output()
     assert node.stop() == 0
+
+
+def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
+        probe, start_node):
+    """BGR pixels labelled rgb8, RGB pixels labelled bgr8: read right with swap_red_blue.
+
+    intel/ros2_intel_realsense#48 ("its encoding is 'rgb8', whereas its actual color format
+    is 'bgr8'") and christianrauch/camera_ros#10: no single frame tells red and blue
+    swapped (helper-73), so the red ball read as a blue one and "the red ball" was not
+    it. With swap_red_blue:=true both labellings are posed within 1 cm (0/2 -> 2/2); left
+    false (the default) the red ball of such frames was not posed in 40 s of frames.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'swap_red_blue:=true')
+
+    def bgr_as_rgb8(m):
+        px = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, 3)
+        m.data = np.ascontiguousarray(px[..., ::-1]).tobytes()
+        return m
+
+    def rgb_as_bgr8(m):
+        m.encoding = 'bgr8'
+        return m
+    for edit in (bgr_as_rgb8, rgb_as_bgr8):
+        assert_red_ball_posed(probe, node, camera, scene, colour=edit)
+    assert 'read with red and blue swapped' in node.output(), node.output()
+    assert node.stop() == 0

@@ -160,6 +160,11 @@ PARAMETERS = (
           '~/debug_image are then in the rectified image. Not '
           'applied with camera_info binning or roi (rectify upstream with image_proc).',
           read_only=True, choices=('auto', 'always', 'never')),
+    Param('swap_red_blue', False, 'Read colour frames with red and blue swapped, on every '
+          'transport: for a driver that labels BGR pixels rgb8 (or RGB pixels bgr8: '
+          'intel/ros2_intel_realsense#48, christianrauch/camera_ros#10), which no single '
+          'frame tells. Colours in commands, answers and ~/debug_image then read right.',
+          read_only=True),
     Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
           " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
           'frame_id empty.'),

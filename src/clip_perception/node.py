@@ -1469,6 +1469,12 @@ class PerceptionMixin:
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
+        if self._values_cache['swap_red_blue']:
+            # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
+            rgb = np.ascontiguousarray(rgb[..., ::-1])
+            self._log_once('swap_red_blue', 'colour frames are read with red and blue '
+                           'swapped (swap_red_blue:=true): for a driver that labels BGR '
+                           'pixels rgb8 or RGB pixels bgr8 (logged once)')
         stamp = _stamp_seconds(header.stamp)
         if duplicate_frame(stamp, rgb, now, self._recent_colour):
             self.health.count('frames_duplicate')
