@@ -225,9 +225,9 @@ def test_same_real_frame_gives_the_same_proposals_in_the_same_order(frames):
 def test_parallel_proposals_equal_sequential_ones(frames):
     """Work on the proposals' worker threads changes the wall time, never the output.
 
-    The image proposals, the colour cues of their ranking and the stack checks of the
-    first boxes run there; every real frame gets the same boxes, scores, masks and notes
-    as one thread gives it, the stacked parts included (posecnn_1, _3 and _5 have them).
+    The image proposals run there; every real frame gets the same boxes, scores, masks
+    and notes as one thread gives it, the stacked parts included (posecnn_1, _3 and _5
+    have them).
     """
     stacked = 0
     for f in frames:

@@ -623,10 +623,9 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
     run_ss = hasattr(cv2, 'ximgproc') and min(small.shape[:2]) >= 2
     jobs = [executor.submit(_selective_search, bgr, k) for k in ks] \
         if run_ss and executor is not None else None
-    salient = executor.submit(saliency_proposals, small) if executor is not None else None
 
     def finish():
-        boxes = [salient.result() if salient is not None else saliency_proposals(small)]
+        boxes = [saliency_proposals(small)]
         if run_ss:
             rects = [j.result() for j in jobs] if jobs is not None else \
                 [_selective_search(bgr, k) for k in ks]
@@ -736,29 +735,7 @@ def _superpixels(small):
     return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
 
 
-# The colour cues' image: its longer side, pixels.
-CUE_WIDTH = 80.0
-
-
-def colour_cues(rgb):
-    """Return the colour cues of :func:`_image_scores` that depend on the image alone.
-
-    Computed apart so that they can run on a worker thread while the depth is segmented.
-
-    :param rgb: (H, W, 3) uint8.
-    :return: ``(lab, superpixels)``: the image with its longer side at :data:`CUE_WIDTH`
-        px, as (h, w, 3) float64 CIE L*a*b* (OpenCV's 8-bit scaling), and its (h, w)
-        int32 superpixel labels of :func:`_superpixels` (None without ``ximgproc``).
-    """
-    h, w = rgb.shape[:2]
-    # The longer side to CUE_WIDTH (the width alone made a 1x640 frame 80x51200).
-    s = CUE_WIDTH / float(max(w, h))
-    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
-                       interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64), _superpixels(small)
-
-
-def _image_scores(rgb, boxes, work, hole_ok=None, cues=None):
+def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
     Colour contrast of the box against a ring around it, superpixel straddling
@@ -769,13 +746,14 @@ def _image_scores(rgb, boxes, work, hole_ok=None, cues=None):
     more depth is missing inside than around it (transparent, dark and shiny objects),
     which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
     itself drawn around a hole (an occlusion shadow is a hole too).
-
-    :param cues: :func:`colour_cues` of ``rgb`` when already computed.
     """
     h, w = rgb.shape[:2]
-    lab, sp = cues if cues is not None else colour_cues(rgb)
+    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
+    s = 80.0 / float(max(w, h))
+    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
+                       interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
     sh, sw = lab.shape[:2]
-    s = CUE_WIDTH / float(max(w, h))  # the scale colour_cues resized by
     b = np.round(boxes * s).astype(int)
     # Every box at least one working pixel, inside the working image: a box at the far
     # edge of a frame a few pixels thin (3x54 -> 4x80) would otherwise index past it.
@@ -809,6 +787,7 @@ def _image_scores(rgb, boxes, work, hole_ok=None, cues=None):
     border = (boxes[:, 0] <= 0.01 * w) | (boxes[:, 1] <= 0.01 * h) | \
         (boxes[:, 2] >= 0.99 * w) | (boxes[:, 3] >= 0.99 * h)
     score -= BORDER_PENALTY * border
+    sp = _superpixels(small)
     if sp is not None:
         score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
@@ -1023,7 +1002,6 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     work = NO_WORK
     pending = start_image_proposals(rgb, executor=_pool() if parallel else None) \
         if use_image else None
-    cues = _pool().submit(colour_cues, rgb) if use_image and parallel else None
     if depth_m is not None and intrinsics is not None:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
                                                              work_width=work_width,
@@ -1043,8 +1021,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(holes):
             img = np.concatenate([img, holes])
         if len(img):
-            scores, _ = _image_scores(rgb, img, work, hole_ok,
-                                      cues.result() if cues is not None else None)
+            scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
                 prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img) -
                             whole_seen_penalty([r['parent'] for r in regions], img))
@@ -1068,8 +1045,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                   for i in keep)
     props = Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
                       prio[keep], dropped, tuple(notes))
-    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work,
-                           parallel=parallel) if use_depth else props
+    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work) \
+        if use_depth else props
 
 
 def later_parts_last(order, regions):
@@ -1114,8 +1091,7 @@ def later_parts_last(order, regions):
 STACK_CHECKS = 4
 
 
-def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None,
-                    parallel=True):
+def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None):
     """Add the objects of stacks that a proposal covers as one region (issue #11).
 
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
@@ -1129,7 +1105,6 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     :param work: the :class:`WorkGrid` of :func:`depth_regions`, when at hand: a box whose
         working-resolution heights show no horizontal face inside it at least 1 cm
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
-    :param parallel: check the boxes on the proposals' worker threads (the same result).
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     from clip_perception.geometry import _height_fn
@@ -1138,21 +1113,27 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
 
     if props.plane is None or not len(props):
         return props
+    boxes, sources, masks, scores, parts_added = [], [], [], [], []
+    added = 0
     surface = props.surface or props.plane
     height_fn = _height_fn(props.surface, props.plane)
     coarse = _coarse_faces(work, intrinsics) if work is not None and work.height is not None \
         else None
-    checked = [i for i in range(min(len(props), STACK_CHECKS))
-               if coarse is None or _may_hold_stack(coarse, props.boxes[i])]
-
-    def parts_of(i):
+    for i in range(len(props)):
+        boxes.append(props.boxes[i])
+        sources.append(props.sources[i])
+        masks.append(props.masks[i])
+        scores.append(props.scores[i])
+        if i >= STACK_CHECKS or (coarse is not None and
+                                 not _may_hold_stack(coarse, props.boxes[i])):
+            continue
         levels = support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
         # Cheap first: a stack needs a face 1.5 cm under the top of the box's points,
         # which are no higher than the highest point of the face search's window.
         hwin = levels[2][0]
         if not hwin.size or not np.isfinite(hwin).any() or \
                 all(lv > np.nanmax(hwin) - 0.015 for lv, _ in levels[0]):
-            return []
+            continue
         # The window's heights serve the mask and the stack check too (each pixel's
         # height computed once, not up to three times).
         mask = props.masks[i]
@@ -1160,23 +1141,9 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
                            window=levels[2]) if mask is not None else \
             mask_in_box(depth_m, intrinsics, surface, props.boxes[i], window=levels[2])
         if mask is None:
-            return []
-        return stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
-                           props.surface, levels)
-
-    # Each box's check reads only the frame and the box: they run on the proposals'
-    # worker threads (idle by now: the image proposals are in), and their parts are
-    # taken in rank order below, as one loop would take them.
-    found = dict(zip(checked, _pool().map(parts_of, checked) if parallel and
-                     len(checked) > 1 else map(parts_of, checked)))
-    boxes, sources, masks, scores, parts_added = [], [], [], [], []
-    added = 0
-    for i in range(len(props)):
-        boxes.append(props.boxes[i])
-        sources.append(props.sources[i])
-        masks.append(props.masks[i])
-        scores.append(props.scores[i])
-        for part in found.get(i, ()):
+            continue
+        for part in stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
+                                props.surface, levels):
             ys, xs = np.nonzero(part)
             box = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
             # The parent holds its parts, so it does not count as covering them.
