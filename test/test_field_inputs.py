@@ -31,6 +31,7 @@ from std_msgs.msg import String
 
 from clip_perception import compressed_depth
 from clip_perception import zstd_image
+from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
 from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.tools.bags import scene_messages
@@ -40,6 +41,7 @@ from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
 from other_renderer import tabletop
+from other_renderer import Thing
 from test_geometry import ray_lengths
 from test_messages import _ycbcr601
 from test_node import bring_up
@@ -4453,4 +4455,22 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     for edit in (bgr_as_rgb8, rgb_as_bgr8):
         assert_red_ball_posed(probe, node, camera, scene, colour=edit)
     assert 'read with red and blue swapped' in node.output(), node.output()
+@pytest.mark.parametrize('width, height', [(1280, 720), (640, 480)])
+def test_without_depth_a_close_object_filling_the_view_gets_its_box(probe, start_node, width,
+                                                                    height):
+    """Another renderer's camera 0.25 m from a 12 cm cube, no depth topic: its 2D box.
+
+    Image boxes were kept only up to 0.6 of the frame's width and height, so no box held
+    a cube spanning 0.78 x 0.88 of the frame (all of a 16:9 frame's height): the node
+    answered not_found on both frames (test/other_renderer.py).
+    """
+    node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the blue cube')
+    frame = tabletop(width, height, distance=0.25,
+                     things=(Thing('cube', 'blue', (0.0, 0.0), 0.12, yaw=0.3),))
+    assert feed_until(camera, frame, lambda: any(d['chosen'] for d in detections(probe)),
+                      depth=lambda m: None), (detections(probe)[-1:], node.output())
+    d = next(d for d in detections(probe) if d['chosen'])
+    assert d['status'] == 'no_depth', d
+    box = np.array([d['chosen']['box']], float)
+    assert box_iou(box, frame.boxes[:1])[0, 0] >= 0.5, (box, frame.boxes[0])
     assert node.stop() == 0

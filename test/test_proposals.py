@@ -32,6 +32,8 @@ from clip_perception.world.scenes import _hit_box
 from clip_perception.world.scenes import _hit_sphere
 from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import generate_scene
+from other_renderer import tabletop
+from other_renderer import Thing
 
 
 def recall(objs, props):
@@ -141,6 +143,30 @@ def test_touching_and_stacked_objects_are_proposed_one_by_one():
         total += len(ok)
     # Measured 8 of 12 (the cube under a stacked one merges with it): see NOTES.
     assert hits >= 7 and total == 12
+
+
+@pytest.mark.parametrize('width,height,kind,distance', [
+    (640, 480, 'cube', 0.25),
+    (1280, 720, 'cube', 0.25),
+    (1280, 720, 'ball', 0.25),
+])
+def test_without_depth_an_object_filling_most_of_the_frame_is_proposed(width, height, kind,
+                                                                       distance):
+    """A 12 cm object seen from 0.25 m and no depth: an image box is its box.
+
+    Image boxes were kept up to 0.6 of the frame's width and height, with depth or
+    without; this cube spans 0.78 x 0.88 of a 640x480 frame and all the height of a
+    1280x720 one, so no box held it (best IoU 0.21 and 0.16, the ball 0.49). With depth
+    the depth region is its box and the cap stays (a larger one crowded real objects out).
+    """
+    thing = Thing(kind, 'blue', (0.0, 0.0), 0.12, yaw=0.3)
+    frame = tabletop(width, height, distance=distance, things=(thing,))
+    props = propose(frame.rgb, None, None)
+    assert box_iou(props.boxes, frame.boxes[:1]).max() >= 0.6
+    beside_depth = image_proposals(frame.rgb)
+    assert (beside_depth[:, 2:] - beside_depth[:, :2] <= 0.6 * np.array([width, height])).all()
+    with_depth = propose(frame.rgb, frame.depth, frame.intrinsics)
+    assert box_iou(with_depth.boxes, frame.boxes[:1]).max() >= 0.6
 
 
 def test_transparent_object_is_proposed_and_placed_by_its_box_bottom():
