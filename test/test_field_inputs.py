@@ -4455,6 +4455,8 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     for edit in (bgr_as_rgb8, rgb_as_bgr8):
         assert_red_ball_posed(probe, node, camera, scene, colour=edit)
     assert 'read with red and blue swapped' in node.output(), node.output()
+
+
 @pytest.mark.parametrize('width, height', [(1280, 720), (640, 480)])
 def test_without_depth_a_close_object_filling_the_view_gets_its_box(probe, start_node, width,
                                                                     height):
