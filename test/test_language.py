@@ -2849,3 +2849,29 @@ def test_a_terminals_escape_sequences_are_dropped_whole(text, what):
     of the object ("32mthe red ball 0m": 0 of 6 read right before, 6 of 6 now).
     """
     assert parse_command(text).what == what
+
+
+# A fenced code block inside a model's reply (redis/agent-memory-server#236: fences "or
+# commentary around the JSON"; microsoft/PyRIT#413: an opening fence never closed). Each
+# was read with its talk and its fence's language tag as objects ("sure json" and "object
+# red ball"; 0 of 8 right before, helper-79).
+@pytest.mark.parametrize('text, what', [
+    ('Sure:\n```json\n{"object": "red ball"}\n```', 'red ball'),
+    ('```json\n{"object": "red ball"}\n```\nThis selects the red ball.', 'red ball'),
+    ('Here is the JSON:\n```json\n{"target": "blue mug"}\n```\nLet me know.', 'blue mug'),
+    ('``` json\n{"object": "green cube"}\n```', 'green cube'),  # a space before the tag
+    ('~~~json\n{"object": "red ball"}\n~~~', 'red ball'),  # CommonMark's tilde fence
+    ('```json\n{"object": "red ball"}', 'red ball'),  # never closed
+    ('Sure! ```json {"object": "blue mug"} ```', 'blue mug'),
+    ('Sure:\n```\nthe blue mug\n```', 'blue mug'),  # words, not JSON
+])
+def test_a_fenced_block_in_a_reply_is_the_command(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also) == (what, ()), describe(q)
+
+
+def test_a_fenced_cancel_in_a_reply_cancels_and_tildes_elsewhere_stay():
+    assert is_cancel('Sure:\n```json\n{"command": "stop"}\n```')
+    assert parse_command('~~the blue mug~~ the red ball').what == 'red ball'
+    q = parse_command('```\nred ball\nblue mug\n```')
+    assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug'], describe(q)

@@ -889,8 +889,31 @@ _DOCUMENT_MARKERS = re.compile(r'^\s*(?:---|\.\.\.)\s*$', re.MULTILINE)
 # bridge's JSON around an agent's JSON) is common; more is no command.
 _MAX_WRAPPING = 6
 _CODE_FENCE = re.compile(r'^```[\w+-]*[ \t]*\n?(.*?)\n?[ \t]*```$', re.DOTALL)
+# A fenced block inside a model's reply (redis/agent-memory-server#236: models "wrap JSON
+# output in markdown code fences or add commentary around the JSON"; microsoft/PyRIT#413:
+# an opening fence and no closing one): 'Sure:\n```json\n{"object": "red ball"}\n```'
+# was the objects "sure json" and "object red ball", "``` json", "~~~json" (CommonMark's
+# other fence) and a fence left open the objects "json" and "object red ball". The code is
+# the command and the words around it are the model's talk: the blocks' text, one a line.
+_FENCED = re.compile(r'(?:^|(?<=\n)|(?<=[:!.]\s))[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*'
+                     r'(?:[\w+-]+[ \t]*(?=\n|\s*[{\[]))?(?P<code>.*?)'
+                     r'(?:(?P=fence)[ \t]*(?=\n|$)|$)', re.DOTALL)
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
 _ESCAPED = {'n': '\n', 'r': '\n', 't': '\t', 'v': '\n', 'f': '\n'}
+
+
+def _fenced_code(text):
+    """Return the code of the fenced blocks in ``text`` (:data:`_FENCED`), else ``text``.
+
+    :param text: one layer of the raw command, stripped (``str``).
+    :return: ``str``: the blocks' text, one a line, when a fence opens a line (or follows a
+        colon or a sentence's end) and holds words; else ``text`` as given.
+    """
+    if '``' + '`' not in text and '~~~' not in text:
+        return text
+    blocks = [m.group('code').strip() for m in _FENCED.finditer(text)]
+    blocks = [b for b in blocks if re.search(r'\w', b)]
+    return '\n'.join(blocks) if blocks else text
 
 
 def _text_of(value, depth=0):
@@ -1054,10 +1077,10 @@ def _unwrapped(text):
     ball" and "{data: the red ball}" were left, the key scored as a word.
     """
     for _ in range(_MAX_WRAPPING):
-        stripped = _DOCUMENT_MARKERS.sub('', text).strip()
+        unmarked = _DOCUMENT_MARKERS.sub('', text).strip()
         # A Markdown code fence around it ("```json\n{...}\n```": session 20's trial, the
-        # object "json").
-        stripped = _CODE_FENCE.sub(r'\1', stripped).strip()
+        # object "json"), or in a reply around it (:data:`_FENCED`).
+        stripped = _CODE_FENCE.sub(r'\1', _fenced_code(unmarked)).strip()
         inner = None
         if stripped[:1] in ('{', '[', '"'):
             try:
@@ -1075,6 +1098,8 @@ def _unwrapped(text):
                 quote = inner[:1]
                 if quote in ('"', "'") and inner.endswith(quote) and len(inner) > 1:
                     inner = inner[1:-1]
+        if inner is None and stripped != unmarked and _fenced_code(unmarked) != unmarked:
+            inner = stripped  # plain words in a fenced block
         if inner is None or inner == text:
             break
         text = inner
