@@ -617,7 +617,13 @@ _CANCEL_VERBS = ('stop', 'cancel', 'abort', 'halt', 'forget', 'forget about', 'n
                  'nevermind', 'quit')
 _CANCEL_OBJECTS = ('it', 'that', 'this', 'everything', 'all', 'all that', 'it all', 'that one',
                    'the command', 'that command', 'the search', 'the task', 'looking',
-                   'searching', 'tracking', 'there', 'moving')
+                   'searching', 'tracking', 'there', 'moving',
+                   # The task said as a planner's or a tool's name does, no determiner
+                   # ("cancel task", "abort mission", and cancel_task() read as words:
+                   # helper-79; the objects "cancel task" and "abort mission" before).
+                   'task', 'tasks', 'goal', 'goals', 'mission', 'command', 'search', 'action',
+                   'job', 'operation', 'request', 'execution', 'current task', 'current goal',
+                   'all tasks', 'all goals', 'navigation', 'motion', 'detection')
 _CANCEL_ACTIVITY = re.compile(r'(?:looking|searching|tracking)(?: for)? .+')
 # A cancel verb whose object is an object phrase: "stop the red ball", "cancel the blue
 # mug", "forget the cube" (field report: scored as the red ball, the opposite of what was
@@ -879,6 +885,19 @@ _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'obj
 # (size, then colour: "small red ball"): '{"object": "ball", "color": "red"}' looked for
 # any ball (helper-76's review of the almost-JSON and tool-call readers).
 _ATTRIBUTE_KEYS = (('size',), ('colour', 'color'))
+# An object given as a mapping of its properties (helper-79, the last round's left-alone;
+# llama.cpp#20198: a server sends a tool call's arguments as an object, not a string):
+# '{"object": {"color": "red", "type": "ball"}}' and '{"task": {"object": {...}}}' were the
+# objects "object color red type ball" and "task object color red type ball", keys scored
+# as words. The noun is under one of these keys, its size and colour under theirs.
+_NOUN_KEYS = ('type', 'class', 'class_name', 'category', 'label', 'kind', 'shape',
+              'object_type', 'object_class', 'noun')
+# Where the object is, under its own key ('{"object": "ball", "position": "left"}': helper-76
+# left it, any ball answered): said after the noun, a side word as "on the left".
+_PLACE_KEYS = ('position', 'location', 'side', 'place', 'where', 'relation',
+               'spatial_relation')
+_SIDE_VALUE = re.compile(r'(?:(?:top|bottom|upper|lower|far|near)[\s_-]+)?(?:left|right|top|'
+                         r'bottom|middle|center|centre)(?:[\s_-]+side)?', re.IGNORECASE)
 # The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
 # closing brace for the JSON inside it.
 _DATA_KEY = re.compile(r'(\{)?\s*(["\']?)data\2\s*:\s*(.*?)\s*(?(1)\})', re.DOTALL | re.IGNORECASE)
@@ -937,7 +956,19 @@ def _text_of(value, depth=0):
         key, text = (named or wrapped)[0]
         return _with_attributes(text, keys) if isinstance(keys[key], str) and \
             key in _OBJECT_KEYS else text
+    noun = next((keys[k] for k in _NOUN_KEYS if isinstance(keys.get(k), str)), None)
+    if noun is not None and _strip_filler(_pad(noun.casefold())):
+        return _with_attributes(noun, keys)  # {"color": "red", "type": "ball"}
     texts = [v for v in value.values() if isinstance(v, str)]
+    if len(texts) == 1 and _strip_filler(_pad(texts[0].casefold())):
+        return texts[0]
+    # {"task": {"object": ...}}, {"action": "pick", "goal": {...}}: the one mapping that
+    # names an object, else the one string as before.
+    inner = [t for v in value.values() if isinstance(v, dict)
+             for t in (_text_of(v, depth + 1),) if t is not None]
+    inner = [t for t in inner if _strip_filler(_pad(t.casefold()))]
+    if len(inner) == 1:
+        return inner[0]
     return texts[0] if len(texts) == 1 else None
 
 
@@ -946,13 +977,19 @@ def _with_attributes(text, keys):
 
     :param text: one object's phrase, from an object key (``"ball"``).
     :param keys: the mapping it came from, keys casefolded (:data:`_ATTRIBUTE_KEYS`).
-    :return: ``"small red ball"``; a word the phrase says already is not said again.
+    :return: ``"small red ball"``; a word the phrase says already is not said again. A
+        place under :data:`_PLACE_KEYS` follows the noun (``"red ball on the left"``).
     """
     words = text.casefold().split()
     said = []
     for names in _ATTRIBUTE_KEYS:
         value = next((keys[k] for k in names if isinstance(keys.get(k), str)), '')
         said += [w for w in value.split() if w.casefold() not in words]
+    place = next((keys[k] for k in _PLACE_KEYS if isinstance(keys.get(k), str) and
+                  keys[k].strip() and keys[k].casefold() not in text.casefold()), None)
+    if place is not None:  # "ball" + "left" -> "ball on the left"; "near the mug" as said
+        place = place.strip().replace('_', ' ')
+        text = f'{text} on the {place}' if _SIDE_VALUE.fullmatch(place) else f'{text} {place}'
     if not said:
         return text
     lead = re.match(r'\s*(?:the|a|an)\s+', text, re.IGNORECASE)
@@ -1025,6 +1062,11 @@ def _loose_structure(text):
 # object's keys, a dict argument as one, strings given by position as its object; with no
 # text among them, the function's name ("stop()", "stop(reason='...')": a cancel).
 _CALL = re.compile(r'[A-Za-z_][\w.]*\s*\(.*\)\s*;?', re.DOTALL)
+_CALL_GENERIC = frozenset({'object', 'objects', 'target', 'targets', 'item', 'items', 'thing',
+                           'things', 'obj'})
+_CALL_FINDS = frozenset({'detect', 'locate', 'identify', 'localize', 'localise', 'track',
+                         'segment', 'highlight', 'recognize', 'recognise', 'search', 'ground',
+                         'query', 'select', 'spot', 'perceive'})
 
 
 def _called_with(text):
@@ -1059,11 +1101,22 @@ def _called_with(text):
         value.setdefault('arguments', said[0] if len(said) == 1 else said)
     asked = {k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS}
     told = _text_of(dict(asked, **{k: v for k, v in value.items()
-                                   if k in sum(_ATTRIBUTE_KEYS, ())}) if asked else asked)
+                                   if k in sum(_ATTRIBUTE_KEYS, ()) + _PLACE_KEYS})
+                    if asked else asked)
+    if told is None and set(value) & set(_NOUN_KEYS) and not asked:
+        told = _text_of(value)  # find(color="red", type="ball")
     if told is not None:
         return told
     function = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
-    return function.replace('_', ' ')
+    # With no object given, its name's generic nouns name none ("find_object()" looked for
+    # any object: helper-79); "cancel_task()" is read as "cancel task", a cancel.
+    # Its verb asks this node to find, whichever word the tool's author chose
+    # ("detect_ball()" was the object "detect ball").
+    words = [w.casefold() for w in re.sub(r'([a-z])([A-Z])', r'\1 \2', function)
+             .replace('_', ' ').split()]
+    words = ['find' if i == 0 and w in _CALL_FINDS else w for i, w in enumerate(words)
+             if w not in _CALL_GENERIC]
+    return ' '.join(words) or function.replace('_', ' ')
 
 
 def _unwrapped(text):
