@@ -2916,3 +2916,31 @@ def test_a_call_naming_no_object_is_refused_and_its_verb_is_no_word_of_one(text,
                                                                           refused):
     q = parse_command(text)
     assert (q.what, q.refused is not None) == (what, refused), describe(q)
+
+
+# Halting as the last step, after "and" or "then" (the last round's left-alone): "find
+# the red ball and then stop" was refused as a cancel of itself, "pick up the red ball and
+# then stop there" listed a second object "stop", "go to the red ball and then wait" was
+# refused as a motion only. 0 of 7 right before (helper-79).
+@pytest.mark.parametrize('text, motions', [
+    ('find the red ball and then stop', ('stop',)),
+    ('find the red ball then stop', ('stop',)),
+    ('get the red ball and stop', ('stop',)),
+    ('Find the red ball. Then halt.', ('halt',)),
+    ('pick up the red ball and then stop there', ('stop there',)),
+    ('go to the red ball and stop', ('stop',)),
+    ('go to the red ball and then wait', ('wait',)),
+])
+def test_halting_as_the_last_step_is_a_step_after_the_object(text, motions):
+    assert not is_cancel(text)
+    q = parse_command(text)
+    assert (q.what, q.also, q.motions, q.refused) == ('red ball', (), motions, None), \
+        describe(q)
+
+
+@pytest.mark.parametrize('text', ['find the red ball, stop', 'the red ball stop',
+                                  'red ball stop stop', 'the red ball, stop there',
+                                  'the red ball, stop right there',
+                                  'find the red ball and stop, stop!'])
+def test_a_stop_said_after_the_object_without_and_or_then_still_cancels(text):
+    assert is_cancel(text)

@@ -597,9 +597,12 @@ _VAGUE_TAIL = re.compile(
 # is a relation.
 _RADIO_OVER = re.compile(r'\s*(?:,\s*over|,?\s*over\s+and\s+out)\s*[.!]*\s*$')
 _TRAILING_CANCEL = re.compile(
-    r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)[\s,;:.!?]+' + _STOP_VERB +
-    r'(?:[\s,;:.!?]+(?:it|that|please|' + '|'.join(_URGENCY + _STOP_WORDS) + r'))*'
-    r'[\s,;:.!?]*$')
+    r'(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bthat)'
+    # "find the red ball and then stop": a step after the object (:data:`_HALTS`).
+    r'(?<!\band)(?<!\bthen)[\s,;:.!?]+' + _STOP_VERB +
+    r'(?:[\s,;:.!?]+(?:it|that|please|right there|right here|there|here|' +
+    '|'.join(_URGENCY + _STOP_WORDS) +
+    r'))*[\s,;:.!?]*$')
 # A cancel is said in more words than one (field report: "Please stop.", "Okay, stop it.",
 # "Cancel that.", "Forget it.", "Nothing, thanks." and "stop stop stop" were scored as
 # the objects "stop", "cancel", "forget", "nothing": the old command was dropped, no
@@ -2909,7 +2912,13 @@ def _without_remarks(said):
 # jadam3085/robosnailbob-bringup#141); going only to a place of the robot's own
 # (:data:`_ROBOT_PLACES`), or nowhere, names none, and the caller refuses it.
 _MOTION_VERBS = (r'go|move|drive|navigate|head|walk|travel|proceed|return|come|run|turn|'
-                 r'rotate|spin|dock|park|reverse|back\s+up|wait|stay|report|roll|advance')
+                 r'rotate|spin|dock|park|reverse|back\s+up|wait|stay|report|roll|advance|'
+                 r'stop|halt|pause|freeze')
+# Halting as the instruction's last step, after "and" or "then" (the last round's
+# left-alone: "find the red ball and then stop" was refused as a cancel of itself, "pick
+# up the red ball and then stop there" listed a second object "stop"). A step, as "wait"
+# is; after a comma or alone it still cancels (:data:`_TRAILING_CANCEL`).
+_HALTS = ('wait', 'stop', 'halt', 'pause', 'freeze')
 _MOTION_WAYS = (r'back|home|forwards?|backwards?|ahead|straight|around|round|away|left|right|'
                 r'here|there|over|up|down|inside|outside|off|slowly|carefully|gently|again|'
                 r'clockwise|(?:counter|anti)[\s-]?clockwise|a\s+(?:bit|little)|a\s+few|by|for|'
@@ -2955,7 +2964,8 @@ def _without_motions(said):
     for k in range(0, len(pieces), 2):
         clause = pieces[k].strip(' .!?;,')
         m = _MOTION.fullmatch(clause)
-        if m is None or (m.group('verb') == 'wait' and clause.endswith('wait') and not (
+        if m is None or (m.group('verb') in _HALTS and (
+                clause.endswith(m.group('verb')) or m.group('verb') != 'wait') and not (
                 k and re.search(r'\b(?:and|then)\b', pieces[k - 1]))):
             continue
         moves[k] = m
@@ -2975,8 +2985,13 @@ def _without_motions(said):
     if not kept:
         places = [m.group('place') for m in moves.values() if m.group('place')
                   and not _ROBOT_PLACES.fullmatch(m.group('place').strip())]
-        if len(places) == 1 and len(moves) == 1:
-            return places[0].strip(), ()  # "go to the red ball": the object, no step
+        # "go to the red ball": the object, no step; "... and then wait" (or stop) after
+        # it goes nowhere, a step still (helper-79: refused, "only asks the robot to move").
+        halts = tuple(re.sub(r'^(?:(?:please|now|first|then|next|finally|and|so)\s+)*', '',
+                             pieces[k].strip(' .!?;,')) for k in sorted(moves)
+                      if moves[k].group('verb') in _HALTS and not moves[k].group('place'))
+        if len(places) == 1 and len(moves) == 1 + len(halts):
+            return places[0].strip(), halts
         return '', motions
     out = ''
     for k in kept:
