@@ -2944,3 +2944,37 @@ def test_halting_as_the_last_step_is_a_step_after_the_object(text, motions):
                                   'find the red ball and stop, stop!'])
 def test_a_stop_said_after_the_object_without_and_or_then_still_cancels(text):
     assert is_cancel(text)
+
+
+# Chat-speak (the last round's left-alone; kossiitkgp/kosschatbot#12: chat abbreviations
+# a bot must read; MycroftAI/mycroft-core#2067: normalise an utterance before its intent)
+# and a request asked as a question of ability or will. "pls grab da red ball" was the
+# object "da red ball", "u see the mug?" "u mug", "r u able to find the red ball" "r u
+# able red ball". 1 of 12 right before (helper-79).
+@pytest.mark.parametrize('text, what', [
+    ('pls grab da red ball', 'red ball'),
+    ('u see the mug?', 'mug'),
+    ('can u get teh red ball', 'red ball'),
+    ('r u able to find the red ball', 'red ball'),
+    ('gimme the red ball', 'red ball'),
+    ('lemme see the blue mug', 'blue mug'),
+    ('wanna grab the blue mug?', 'blue mug'),
+    ('grab tha green cube pls', 'green cube'),
+    ('find the red ball 4 me', 'red ball'),
+    ('pls find ur red ball thx', 'red ball'),
+    ('are you able to find the red ball', 'red ball'),
+    ('do you want to grab the blue mug', 'blue mug'),
+])
+def test_chat_speak_and_a_request_asked_as_a_question_name_the_object(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == (what, (), None), describe(q)
+
+
+def test_chat_speak_words_after_an_article_or_in_a_name_stay():
+    assert parse_command('the u bolt').what == 'u bolt'
+    assert parse_command('the U-bolt').what == 'u bolt'
+    assert parse_command('the 4 red balls').count == 4
+    assert parse_command('the box w/ a lid').what == 'box with lid'
+    assert parse_command('yo yo').what == 'yo'  # a toy's name, as it was
+    q = parse_command('the red ball n the blue mug')
+    assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug'], describe(q)

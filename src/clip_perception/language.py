@@ -3164,6 +3164,12 @@ _PHRASINGS = (
                 # "I can see a red ball ...": a description of the scene (helper-74's
                 # trial: "see a red ball" was left, no description, the red ball posed).
                 r"need|mind|see|spot|notice|observe)\b)(?=\w)"), ''),
+    # "are you able to find the red ball", "do you want to grab the blue mug" (helper-79,
+    # with chat-speak's "r u able to", "wanna": the objects "you able red ball", "want
+    # blue mug"): a request asked as a question of ability or will.
+    (re.compile(_LEAD_IN + r'(?:(?:are|were)\s+you\s+able\s+to|(?:would|will|could)\s+you\s+'
+                r'be\s+able\s+to|(?:do|would)\s+you\s+(?:want|like)\s+to|want\s+to|'
+                r'is\s+it\s+possible\s+(?:for\s+you\s+)?to)\s+(?=\w)'), ''),
     # "The target is the red ball", "the object to pick is ...", "the thing I want is
     # ...", "your goal: the cube" (session 20's left-alone list: "target red ball").
     (re.compile(_LEAD_IN + r'(?:(?:the|my|your|our)\s+)?(?:(?:best|right|correct)\s+)?(?:target|'
@@ -3288,9 +3294,31 @@ def _relative_clause(m):
     return before or ''
 
 
+# Chat-speak and the spellings of speech typed fast (the last round's left-alone;
+# kossiitkgp/kosschatbot#12 and gunthercox/chatterbot-corpus#122: chat abbreviations a bot
+# must read; MycroftAI/mycroft-core#2067: an utterance normalised before its intent is
+# read). "pls grab da red ball" was the object "da red ball", "u see the mug?" "u mug",
+# "can u get teh red ball" "can u teh red ball", "gimme the red ball" "gimme red ball".
+# Each is read as the words it stands for, as a whole word and not after an article
+# ("the U-bolt", "the u bolt", "the R2 unit" stay); "4" is "for" only before "me" or
+# "us". Not "w" ("w/" is read later) nor "yo" (the toy "yo yo").
+_CHAT_SPEAK = {'u': 'you', 'ya': 'you', 'yu': 'you', 'ur': 'your', 'r': 'are', 'cn': 'can',
+               'cud': 'could', 'cld': 'could', 'wud': 'would', 'da': 'the', 'teh': 'the',
+               'tha': 'the', 'thru': 'through', 'gimme': 'give me', 'lemme': 'let me',
+               'wanna': 'want to', 'gonna': 'going to', 'gotta': 'got to', 'pls': 'please',
+               'plz': 'please', 'plox': 'please', 'thx': 'thanks', 'thnx': 'thanks',
+               'nxt': 'next', 'sth': 'something', 'smth': 'something', 'n': 'and',
+               'abt': 'about', 'bc': 'because', 'cuz': 'because',
+               'b4': 'before', 'rn': 'now', 'idk': '', 'tbh': '', 'lol': ''}
+_CHAT_WORD = re.compile(r"(?<![\w'-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?:" + '|'.join(
+    re.escape(w) for w in sorted(_CHAT_SPEAK, key=len, reverse=True)) +
+    r")(?![\w'/-])|(?<![\w'-])4(?=\s+(?:me|us)\b)")
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     said = _plain_phrasing(_from_key_values(said))
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)
