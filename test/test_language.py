@@ -2978,3 +2978,23 @@ def test_chat_speak_words_after_an_article_or_in_a_name_stay():
     assert parse_command('yo yo').what == 'yo'  # a toy's name, as it was
     q = parse_command('the red ball n the blue mug')
     assert [o.what for o in (q,) + q.also] == ['red ball', 'blue mug'], describe(q)
+
+
+# A slot its sender left unfilled (BehaviorTree/BehaviorTree.CPP#563: a subtree's port not
+# remapped; a parameter file read without launch substitutions): "{target}" was the
+# object "target", "pick up the {object_name}" "object name", "$(var target)" "var
+# target". 0 of 8 refused before (helper-79).
+@pytest.mark.parametrize('text', ['{target}', 'find {target}', 'pick up the {object_name}',
+                                  '${target}', '{{ object }}', '$(var target)',
+                                  'find %(target)s', '{targetObject}'])
+def test_a_slot_left_unfilled_is_no_command(text):
+    assert 'left unfilled' in not_a_command(text)
+    assert 'left unfilled' in parse_command(text).refused
+
+
+@pytest.mark.parametrize('text, what', [('the {red} ball', 'red ball'),
+                                        ('{the red ball}', 'red ball'),
+                                        ('{object: red ball}', 'red ball'),
+                                        ('{"target": "blue mug"}', 'blue mug')])
+def test_words_or_structure_in_braces_are_no_slot(text, what):
+    assert not_a_command(text) is None and parse_command(text).what == what

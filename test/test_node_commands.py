@@ -434,6 +434,28 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     assert node.stop() == 0
 
 
+def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe,
+                                                                           start_node):
+    """"{target}" and "pick up the {object_name}": rejected, the red ball still posed.
+
+    A behaviour tree's port not remapped (BehaviorTree/BehaviorTree.CPP#563) sends its
+    key in braces: before, the node looked for the objects "target" and "object name"
+    (helper-79).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('{target}', 'pick up the {object_name}'):
+        probe.clear()
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (said, node.output())
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'rejected' and 'left unfilled' in det['reason'], det
+        assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_two_senders_taking_turns_on_the_command_topic_are_named(probe, start_node):
     """Two commands that take turns (A, B, A, B) are said once, naming the publisher.
 

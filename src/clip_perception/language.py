@@ -709,6 +709,22 @@ _BARE_VALUE = re.compile(
     r'[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?|[-+]?\.?(?:inf|nan)|true|false|on|off|'
     r'null|nil|undefined|~|y|n')  # not "yes", "no": answered as acknowledgements
 
+# A slot its sender never filled in (BehaviorTree/BehaviorTree.CPP#563 and
+# ros-navigation/navigation2#4004: a subtree's port not remapped; a parameter file read
+# without substitutions, launch_ros's allow_substs): a BehaviorTree.CPP port "{target}",
+# a template's "${object}", "{{ object }}" or "%(target)s", a launch substitution "$(var
+# object)". "{target}" was the object "target", "pick up the {object_name}" "object
+# name", "$(var target)" "var target": an answer for a word that never named the object.
+# Words in braces that name no slot ("the {red} ball", "{the red ball}") are read as words.
+_SLOT_NAMES = ('target', 'targets', 'object', 'objects', 'goal', 'item', 'name', 'value',
+               'input', 'query', 'command', 'label', 'text', 'data', 'arg', 'param', 'slot',
+               'entity', 'obj', 'prompt', 'msg', 'message', 'key', 'var', 'placeholder')
+_UNFILLED = re.compile(
+    r'\$\{\s*[A-Za-z_][\w.:-]*\s*\}|\{\{\s*[A-Za-z_][\w.]*\s*\}\}|%\(\w+\)s|'
+    r'\$\((?:var|arg|env|optenv|find-pkg-share|find-pkg-prefix|eval|command|param)\s[^()]*\)|'
+    r'(?<![\w{])\{\s*(?:[A-Za-z]+_\w*|[a-z]+[A-Z]\w*|(?i:' + '|'.join(_SLOT_NAMES) +
+    r'))\s*\}(?![\w}])')
+
 @dataclass(frozen=True)
 class Query:
     """A parsed command (or one object phrase of it).
@@ -1478,6 +1494,16 @@ def _leading_cancel_verb(kept):
     return None if _strip_around(before) else m
 
 
+def _unfilled_slot(text):
+    """Return why the raw ``text`` holds a slot left unfilled (:data:`_UNFILLED`), or None."""
+    slot = _UNFILLED.search(text)
+    if slot is None:
+        return None
+    return (f'"{" ".join(text.split())[:80]}" holds {slot.group()}, a slot its sender left '
+            'unfilled (a behaviour tree port that was not remapped, a template variable or a '
+            'launch substitution), not an object: fill it in, e.g. "the red ball"')
+
+
 def not_a_command(text):
     """Return why ``text`` is no command at all, or None when it is one (or a cancel).
 
@@ -1486,7 +1512,8 @@ def not_a_command(text):
     and an acknowledgement said alone ("Thank you.", "Okay.", "Great, thanks!", "Got
     it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"); and
     a number or a truth value said alone ("3", "true", `-p command:=true`,
-    :data:`_BARE_VALUE`). On the command topic the node answers it ``rejected`` and
+    :data:`_BARE_VALUE`); a slot left unfilled ("{target}", "$(var object)":
+    :data:`_UNFILLED`). On the command topic the node answers it ``rejected`` and
     keeps the active command.
 
     :param text: the raw command (``str``).
@@ -1506,6 +1533,9 @@ def not_a_command(text):
         # Quoted as sent: normalised, "[BLANK_AUDIO]" read "[BLANK AUDIO]" (helper-70).
         return (f'"{" ".join(text.split())[:80]}" is a speech recogniser\'s note of what was '
                 'not speech, not a command')
+    unfilled = _unfilled_slot(text)
+    if unfilled is not None:
+        return unfilled
     if _BARE_VALUE.fullmatch(norm.casefold().strip(' "\'`')):
         return (f'"{shown}" is a number or a true/false value, not a command: it names no '
                 'object (a parameter given as command:=true is a YAML boolean); name the '
@@ -2395,12 +2425,12 @@ def parse_command(text):
     the node's command topic takes it as "go idle" before parsing; this covers a
     `command` parameter set to "stop".
     """
-    text = clean_command(text)
+    raw, text = text, clean_command(text)
     if is_cancel(text):
         return Query(text=text, what='object',
                      refused=f'"{text}" cancels a command on the command topic; it names no '
                      'object to look for (to clear the command parameter, set it to "")')
-    why = not_a_command(text)
+    why = not_a_command(text) or _unfilled_slot(raw)  # "{object_name}": read as words
     if why is not None:  # a `command` parameter given one at start-up
         return Query(text=text, what='object', refused=f'{why}: no object to look for')
     return _parse(text)
