@@ -2998,3 +2998,21 @@ def test_a_slot_left_unfilled_is_no_command(text):
                                         ('{"target": "blue mug"}', 'blue mug')])
 def test_words_or_structure_in_braces_are_no_slot(text, what):
     assert not_a_command(text) is None and parse_command(text).what == what
+
+
+# A speech recogniser's hallucinated tail after a real command (OpenWhispr/openwhispr
+# #1458: "Thank you for watching" on trailing silence; adamcohenhillel/ADeus#7: "See you
+# in the next video"): a second object "for watching", "subscribe". 0 of 6 before
+# (helper-79).
+@pytest.mark.parametrize('text, what', [
+    ('the red ball. Thank you for watching!', 'red ball'),
+    ('the red ball Thanks for watching', 'red ball'),
+    ('find the blue mug. Please subscribe.', 'blue mug'),
+    ('the red ball. Thanks for watching! Thanks for watching!', 'red ball'),
+    ('find the green cube. See you in the next video.', 'green cube'),
+    ('the red ball. Subtitles by the Amara.org community', 'red ball'),
+])
+def test_a_recognisers_hallucinated_tail_after_the_command_is_dropped(text, what):
+    q = parse_command(text)
+    assert (q.what, q.also) == (what, ()), describe(q)
+    assert parse_command('the subscribe button').what == 'subscribe button'

@@ -3344,11 +3344,25 @@ _CHAT_WORD = re.compile(r"(?<![\w'-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?:" + '|'
     re.escape(w) for w in sorted(_CHAT_SPEAK, key=len, reverse=True)) +
     r")(?![\w'/-])|(?<![\w'-])4(?=\s+(?:me|us)\b)")
 
+# A speech recogniser's hallucinated tail after a real command (OpenWhispr/openwhispr
+# #1458: "Thank you for watching" on trailing silence; TypeWhisper/typewhisper-win#29;
+# adamcohenhillel/ADeus#7: "See you in the next video"): "the red ball. Thank you for
+# watching!" listed a second object "for watching", "find the blue mug. Please
+# subscribe." one "subscribe". Said alone it is no command (:data:`_ACKNOWLEDGEMENTS`);
+# after one it is dropped, as often as it repeats.
+_HALLUCINATED_TAIL = re.compile(
+    r'(?:[\s,;.!?]+(?:(?:thanks?|thank\s+you)(?:\s+(?:so|very))?(?:\s+much)?\s+for\s+'
+    r'(?:watching|listening|viewing)|(?:please\s+)?(?:like\s+and\s+)?subscribe(?:\s+to\s+'
+    r'(?:my|our|the)\s+channel)?|see\s+you\s+(?:in\s+the\s+)?next\s+(?:video|time)|'
+    r'subtitles\s+by\s+the\s+amara\.?\s*org\s+community)[.!?]*)+\s*$')
+
 
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
+    said = _HALLUCINATED_TAIL.sub('', said) if _HALLUCINATED_TAIL.sub('', said).strip(
+        ' ,;.!?') else said
     said = _plain_phrasing(_from_key_values(said))
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)
