@@ -55,6 +55,13 @@ LIBREALSENSE_COEFFICIENTS = (4, 5)
 # read as outside the raw image (black, no depth).
 INVERSE_STEPS = 30
 INVERSE_TOLERANCE = 2e-7
+# Spacing (px) of the coarse grid on which the inverse model is inverted first: its
+# distorted points, interpolated, start every pixel's steps within ~1e-5 of its own (the
+# map is smooth at this scale), so one step over the whole image then converges nearly
+# all of them. Inverting every pixel from its ideal point took 0.6-1.0 s at 1920x1080.
+INVERSE_COARSE_STEP = 8
+# Rows of the image stepped at a time, so that the formula's temporaries stay in the cache.
+INVERSE_BAND = 32
 # Largest element of |R^T R - I| for R to be taken as a rotation: calibration files print
 # R with 6-8 decimals (camera_calibration's ost.yaml), off by ~1e-6.
 ROTATION_TOLERANCE = 1e-3
@@ -359,10 +366,10 @@ def _librealsense_maps(k, d, rot, new_k, size, model):
     """
     k1, k2, p1, p2, k3 = np.concatenate([d, np.zeros(5 - d.size)])
     width, height = size
-    us, vs = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
-    rays = np.linalg.inv(new_k @ rot) @ np.stack([us.ravel(), vs.ravel(), np.ones(us.size)])
+    to_ray = np.linalg.inv(new_k @ rot)
     with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
-        x, y = rays[0] / rays[2], rays[1] / rays[2]
+        x, y = _ideal_points(to_ray, np.arange(width, dtype=np.float64),
+                             np.arange(height, dtype=np.float64))
         if model == 'modified_brown_conrady':
             r2 = x * x + y * y
             f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
@@ -370,29 +377,120 @@ def _librealsense_maps(k, d, rot, new_k, size, model):
             xd = xr + 2 * p1 * xr * yr + p2 * (r2 + 2 * xr * xr)
             yd = yr + 2 * p2 * xr * yr + p1 * (r2 + 2 * yr * yr)
         else:
-            def ideal(xd, yd):
-                r2 = xd * xd + yd * yd
-                f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
-                return (xd * f + 2 * p1 * xd * yd + p2 * (r2 + 2 * xd * xd),
-                        yd * f + 2 * p2 * xd * yd + p1 * (r2 + 2 * yd * yd))
-            xd, yd = x.copy(), y.copy()
-            left = np.arange(x.size)  # the rays not converged yet: only they take a step
-            for _ in range(INVERSE_STEPS + 1):
-                ix, iy = ideal(xd[left], yd[left])
-                ex, ey = x[left] - ix, y[left] - iy
-                keep = ~(np.hypot(ex, ey) <= INVERSE_TOLERANCE)
-                left, ex, ey = left[keep], ex[keep], ey[keep]
-                if not left.size:
-                    break
-                # Newton's step of the radial term (d(r f(r))/dr); the tangential terms,
-                # a few thousandths, are left to the next steps.
-                r2 = xd[left] ** 2 + yd[left] ** 2
-                slope = 1 + 3 * k1 * r2 + 5 * k2 * r2 * r2 + 7 * k3 * r2 * r2 * r2
-                slope = np.where(slope > 0.1, slope, 1.0)  # past a fold: a plain step
-                xd[left] += ex / slope
-                yd[left] += ey / slope
-            xd[left] = yd[left] = np.nan
+            xd, yd = _invert_inverse_model(x, y, to_ray, (k1, k2, p1, p2, k3))
         map_x = k[0, 0] * xd + k[0, 2]
         map_y = k[1, 1] * yd + k[1, 2]
-    return (map_x.reshape(height, width).astype(np.float32),
-            map_y.reshape(height, width).astype(np.float32))
+    return map_x.astype(np.float32), map_y.astype(np.float32)
+
+
+def _ideal_points(pixel_to_ray, u, v):
+    """Return the normalised ideal points ``(x, y)`` (each (len(v), len(u)) float64).
+
+    ``pixel_to_ray`` (3, 3) is ``(new_k R)^-1``; ``u`` (W,) and ``v`` (H,) the pixel
+    columns and rows: the ray of ``(u, v, 1)`` over its z, broadcast, not a (3, H W) stack.
+    """
+    (a, b, c), (d, e, f), (g, h, i) = pixel_to_ray
+    u, v = u[None, :], v[:, None]
+    z = g * u + h * v + i
+    return (a * u + b * v + c) / z, (d * u + e * v + f) / z
+
+
+def _inverse_ideal(xd, yd, coeffs):
+    """Return the ideal point of distorted ``(xd, yd)``: plumb_bob's formula, as rsutil.h."""
+    k1, k2, p1, p2, k3 = coeffs
+    r2 = xd * xd + yd * yd
+    f = 1 + r2 * (k1 + r2 * (k2 + r2 * k3))
+    return (xd * f + 2 * p1 * xd * yd + p2 * (r2 + 2 * xd * xd),
+            yd * f + 2 * p2 * xd * yd + p1 * (r2 + 2 * yd * yd))
+
+
+def _inverse_step(xd, yd, ex, ey, coeffs):
+    """Take Newton's step of the radial term (d(r f(r))/dr) towards residual ``(ex, ey)``.
+
+    The tangential terms, a few thousandths, are left to the next steps; past a fold
+    (slope under 0.1) the step is a plain one. Returns the new ``(xd, yd)``.
+    """
+    k1, k2, _, _, k3 = coeffs
+    r2 = xd * xd + yd * yd
+    slope = 1 + r2 * (3 * k1 + r2 * (5 * k2 + r2 * 7 * k3))
+    slope = np.where(slope > 0.1, slope, 1.0)
+    return xd + ex / slope, yd + ey / slope
+
+
+def _invert_steps(x, y, xd, yd, coeffs, steps):
+    """Step ``(xd, yd)`` (flat float64, changed in place) until ``(x, y)`` is their ideal.
+
+    A point whose residual is still over :data:`INVERSE_TOLERANCE` after ``steps`` steps
+    is set to NaN (reads from outside the raw image). Only the points not converged yet
+    take a step.
+    """
+    ix, iy = _inverse_ideal(xd, yd, coeffs)  # all points at once: no gather
+    ex, ey = x - ix, y - iy
+    left = np.flatnonzero(~(np.hypot(ex, ey) <= INVERSE_TOLERANCE))
+    ex, ey = ex[left], ey[left]
+    for _ in range(steps):
+        if not left.size:
+            break
+        xd[left], yd[left] = _inverse_step(xd[left], yd[left], ex, ey, coeffs)
+        ix, iy = _inverse_ideal(xd[left], yd[left], coeffs)
+        ex, ey = x[left] - ix, y[left] - iy
+        keep = ~(np.hypot(ex, ey) <= INVERSE_TOLERANCE)
+        left, ex, ey = left[keep], ex[keep], ey[keep]
+    xd[left] = yd[left] = np.nan
+
+
+def _invert_inverse_model(x, y, pixel_to_ray, coeffs):
+    """Return the distorted point whose ideal point (:func:`_inverse_ideal`) is ``(x, y)``.
+
+    The points of every :data:`INVERSE_COARSE_STEP`-th pixel (a grid one spacing beyond
+    the image) are inverted from their ideal points, as every pixel once was; their
+    displacement, interpolated bilinearly, starts each pixel, which takes one Newton step
+    over the whole image, and the few not converged then (a fold, a grid point that did
+    not converge) go on from there, or from their ideal point where the grid has none,
+    for up to :data:`INVERSE_STEPS` steps; a pixel that still does not converge is tried
+    again from its ideal point. Same points as inverting each pixel alone (to
+    :data:`INVERSE_TOLERANCE`), about 2 evaluations of the formula per pixel instead of
+    about 5, in bands of rows: 0.6-1.0 s -> 0.13-0.15 s at 1920x1080.
+
+    :param x: (H, W) float64 ideal normalised x (may hold inf/NaN: never converges).
+    :param y: (H, W) float64 ideal normalised y.
+    :param pixel_to_ray: (3, 3) float64 ``(new_k R)^-1``, which made ``x``, ``y`` of the
+        pixels; the grid's points are made by it too.
+    :param coeffs: ``(k1, k2, p1, p2, k3)``.
+    :return: ``(xd, yd)``, each (H, W) float64; NaN where the steps did not converge.
+    """
+    height, width = x.shape
+    step = INVERSE_COARSE_STEP
+    u = np.arange(-(-(width - 1) // step) + 1, dtype=np.float64) * step
+    v = np.arange(-(-(height - 1) // step) + 1, dtype=np.float64) * step
+    cx, cy = (a.ravel() for a in _ideal_points(pixel_to_ray, u, v))
+    rows, cols = v.size, u.size
+    gx, gy = cx.copy(), cy.copy()
+    _invert_steps(cx, cy, gx, gy, coeffs, INVERSE_STEPS)
+    shift_x = (gx - cx).reshape(rows, cols).astype(np.float32)
+    shift_y = (gy - cy).reshape(rows, cols).astype(np.float32)
+    xd, yd = np.empty_like(x), np.empty_like(y)
+    at_u = np.broadcast_to(np.arange(width, dtype=np.float32) / step, (INVERSE_BAND, width))
+    for top in range(0, height, INVERSE_BAND):  # bands: temporaries stay in the cache
+        rows = slice(top, min(top + INVERSE_BAND, height))
+        n = rows.stop - top
+        at_v = np.broadcast_to(np.arange(top, rows.stop, dtype=np.float32)[:, None] / step,
+                               (n, width))
+        guess = [cv2.remap(s, np.ascontiguousarray(at_u[:n]), np.ascontiguousarray(at_v),
+                           cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                 for s in (shift_x, shift_y)]
+        bx, by = x[rows].ravel(), y[rows].ravel()
+        gx = bx + np.where(np.isfinite(guess[0]), guess[0], 0.0).ravel()
+        gy = by + np.where(np.isfinite(guess[1]), guess[1], 0.0).ravel()
+        ix, iy = _inverse_ideal(gx, gy, coeffs)
+        gx, gy = _inverse_step(gx, gy, bx - ix, by - iy, coeffs)
+        _invert_steps(bx, by, gx, gy, coeffs, INVERSE_STEPS - 1)
+        # Near a fold the start decides whether the steps converge: what did not from the
+        # grid's start is tried from its ideal point, as every pixel once was.
+        lost = np.flatnonzero(np.isnan(gx))
+        if lost.size:
+            again_x, again_y = bx[lost].copy(), by[lost].copy()
+            _invert_steps(bx[lost], by[lost], again_x, again_y, coeffs, INVERSE_STEPS)
+            gx[lost], gy[lost] = again_x, again_y
+        xd[rows], yd[rows] = gx.reshape(n, width), gy.reshape(n, width)
+    return xd.reshape(height, width), yd.reshape(height, width)
