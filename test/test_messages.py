@@ -1961,3 +1961,31 @@ def test_depth_in_metres_near_whole_numbers_or_one_flat_wall_is_still_read():
     assert depth_to_array('32FC1', 2, 2, 8, tiny.tobytes())[0, 1] == 2.0
     cm = np.round(metres, 2).astype(np.float32)
     assert depth_to_array('32FC1', 48, 64, 256, cm.tobytes())[20, 20] == cm[20, 20]
+
+
+@pytest.mark.parametrize('case', ['far_clip_32', 'far_clip_64', 'far_clip_zero_holes',
+                                  'wall_at_2m', 'far_clip_50', 'far_clip_100'])
+def test_one_whole_value_filling_the_view_with_a_few_readings_off_it_is_read(case):
+    """A simulator's far clip (or one wall at whole metres) over 99% of the view is read.
+
+    68790b8 refused floating depth whose readings were 99% whole numbers with two values
+    or more: a simulator whose background reads exactly its far clip (10.0 m; Gazebo's
+    and Isaac's depth cameras clip there, not at inf) with a small ball at 1.2-1.3 m,
+    under 1% of the view, was refused as "rounded to whole metres", and the ball lost its
+    depth; so was a wall at exactly 2.0 m behind it. Rounded depth has its other values
+    whole too; these do not. The older rule for millimetres in 32FC1 (a median beyond
+    20 m, 99% whole sixteenths) refused a far clip of 50 or 100 m the same way.
+    """
+    rng = np.random.default_rng(7)
+    h, w = 120, 160
+    far = {'wall_at_2m': 2.0, 'far_clip_50': 50.0, 'far_clip_100': 100.0}.get(case, 10.0)
+    depth = np.full((h, w), far, np.float64)
+    ball = 1.2 + rng.uniform(0.0, 0.1, (10, 15))  # 150 of 19,200 pixels: 0.8%
+    depth[50:60, 70:85] = ball
+    if case == 'far_clip_zero_holes':
+        depth[:, :20] = 0.0  # no reading
+    encoding = '64FC1' if case == 'far_clip_64' else '32FC1'
+    dtype = np.float64 if encoding == '64FC1' else np.float32
+    raw = depth.astype(dtype)
+    out = depth_to_array(encoding, h, w, w * raw.itemsize, raw.tobytes())
+    assert out[55, 77] == pytest.approx(raw[55, 77], abs=1e-6)

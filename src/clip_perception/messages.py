@@ -1149,16 +1149,18 @@ def check_depth_units(depth_m, encoding):
     reading beyond :data:`MAX_PLAUSIBLE_DEPTH_M` is such a unit mistake. So is, in
     floating-point depth (an encoding with ``FC1``), a median beyond
     :data:`MAX_CAMERA_RANGE_M` whose readings are nearly all (:data:`SIXTEENTHS_SHARE`)
-    whole sixteenths: millimetres cast to float, or a stereo matcher's disparity in
-    pixels. A view all nearer than 100 mm (a close-range camera over a grasp, a D405 at
-    7-10 cm) read 70-99 "m" and passed (helper-65); so did disparity of 20-100 px (a
-    scene 0.5-2 m from a stereo pair). Millimetres or disparity with fractions of other
-    sizes, below 100, still pass: their range alone is a far outdoor view's in metres.
-    Depth rounded to whole metres (zed-ros-wrapper#25: a float cast to an integer type
-    before publishing, "integers in [0, 10]") was posed up to half a metre off: floating
-    depth whose readings (at least :data:`MIN_UNITS_READINGS`) are nearly all whole
-    numbers, two values or more (a flat wall at exactly 1 m stays), is refused, and so is
-    integer depth whose median reading is nearer than :data:`MIN_PLAUSIBLE_DEPTH_M`
+    whole sixteenths, the most common value aside: millimetres cast to float, or a stereo
+    matcher's disparity in pixels. A view all nearer than 100 mm (a close-range camera
+    over a grasp, a D405 at 7-10 cm) read 70-99 "m" and passed (helper-65); so did
+    disparity of 20-100 px (a scene 0.5-2 m from a stereo pair). Millimetres or disparity
+    with fractions of other sizes, below 100, still pass: their range alone is a far
+    outdoor view's in metres. Depth rounded to whole metres (zed-ros-wrapper#25: a float
+    cast to an integer type before publishing, "integers in [0, 10]") was posed up to
+    half a metre off: floating depth whose readings (at least :data:`MIN_UNITS_READINGS`)
+    are nearly all whole numbers, two values or more (a flat wall at exactly 1 m stays),
+    the most common value aside (a simulator's far clip at 10.0 m over all but a ball
+    stays: :func:`_whole_share`), is refused, and so is integer depth whose median
+    reading is nearer than :data:`MIN_PLAUSIBLE_DEPTH_M`
     (such metres in 16UC1, read as millimetres). The statistics are taken over an even
     subsample of at most about 20,000 readings; 0 (no reading) is left out of the share.
 
@@ -1176,9 +1178,10 @@ def check_depth_units(depth_m, encoding):
                            'millimetres (or disparity, in pixels)? Using no depth')
     floating = 'FC1' in str(encoding).upper()
     read = sample[sample != 0].astype(np.float64)
+    # The plain whole share first: a real frame's (~0) sorts nothing.
     if floating and median <= MAX_CAMERA_RANGE_M and read.size >= MIN_UNITS_READINGS and \
             np.mean(read == np.round(read)) >= SIXTEENTHS_SHARE and \
-            np.unique(read).size >= 2:
+            np.unique(read).size >= 2 and _whole_share(read) >= SIXTEENTHS_SHARE:
         raise MessageError('units', f'{encoding} depth readings are whole numbers '
                            f'({float(read.min()):g} to {float(read.max()):g}), which '
                            'distances in metres are not: depth rounded to whole metres '
@@ -1198,8 +1201,9 @@ def check_depth_units(depth_m, encoding):
                            'units? Publish millimetres in 16UC1 or metres in 32FC1. Using '
                            'no depth')
     if median > MAX_CAMERA_RANGE_M and floating:
-        if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE:
-            whole = np.mean(read == np.round(read)) >= SIXTEENTHS_SHARE
+        if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE and \
+                _whole_share(read * 16) >= SIXTEENTHS_SHARE:
+            whole = _whole_share(read) >= SIXTEENTHS_SHARE
             raise MessageError('units', f'{encoding} depth has a median reading of '
                                f"{median:.1f} m, beyond any RGB-D camera's "
                                f'{MAX_CAMERA_RANGE_M:g} m, and its readings are whole '
@@ -1208,6 +1212,23 @@ def check_depth_units(depth_m, encoding):
                                'in 32FC1; integer units, depth_scale, only in 16UC1), or a '
                                "stereo matcher's disparity, in pixels? Using no depth")
     return depth_m
+
+
+def _whole_share(read):
+    """Return the share of ``read`` that are whole numbers, its most common value aside.
+
+    A simulator's far clip (Gazebo's and Isaac's depth cameras read their far plane, 10
+    or 100 m, not inf) or one wall at whole metres can fill 99% of a view that is right:
+    the readings off it tell rounded depth (whole too) from such a view (68790b8 refused
+    a far clip at 10.0 m with a ball on 0.8% of the view). A view of one value is judged
+    by it (a flat wall in millimetres, 800.0 "m", is whole).
+
+    :param read: (N,) float64 readings, N > 0, none 0 or non-finite.
+    :return: float in [0, 1].
+    """
+    values, counts = np.unique(read, return_counts=True)
+    off = read[read != values[np.argmax(counts)]] if values.size > 1 else read
+    return float(np.mean(off == np.round(off)))
 
 
 # compressed_image_transport's encodings of the compressed pixels (the part after
