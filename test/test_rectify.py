@@ -410,3 +410,30 @@ def test_inverse_brown_conrady_evaluates_its_formula_about_twice_per_pixel(monke
                           np.eye(3).ravel(), 'inverse_brown_conrady', k, width, height)
     assert rect.width == width
     assert sum(counted) / (width * height) < 2.2, sum(counted) / (width * height)
+
+
+@pytest.mark.parametrize('model, zoom', [('plumb_bob', 2.0), ('plumb_bob', 2.5),
+                                         ('equidistant', 2.0)])
+def test_a_rectified_camera_matrix_that_zooms_in_is_rectified_not_refused(model, zoom):
+    """A P whose focal length is 2-2.5x K's (its view the raw image's middle) is a lens.
+
+    34b083a refused maps that read under a quarter of the raw image as no lens
+    (:data:`~clip_perception.rectify.MIN_RAW_SPAN`, for an inverse D in the 1000s), but a
+    rectified camera matrix zoomed in 2x reads a quarter of it with no lens at all: a
+    webcam's plumb_bob with such a P was used unrectified, warned "fix D in the driver".
+    The span is now judged against what the same K, R and P read without distortion;
+    the maps are OpenCV's, as image_proc's.
+    """
+    d = LENSES[model]
+    new_k = K.copy()
+    new_k[0, 0] *= zoom
+    new_k[1, 1] *= zoom
+    rect = make_rectifier(K.ravel(), d, np.eye(3).ravel(), model, new_k, W, H)
+    if model == 'equidistant':
+        want = cv2.fisheye.initUndistortRectifyMap(K, np.array(d), np.eye(3), new_k, (W, H),
+                                                   cv2.CV_32FC1)
+    else:
+        want = cv2.initUndistortRectifyMap(K, np.array(d), np.eye(3), new_k, (W, H),
+                                           cv2.CV_32FC1)
+    for got, ref in zip(rect._float, want):
+        assert np.abs(got - ref).max() < 1e-3

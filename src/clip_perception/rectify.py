@@ -77,8 +77,10 @@ ROTATION_TOLERANCE = 1e-3
 MIN_SHARE_INSIDE = 0.5
 MAX_SHARE_FOLDED = 0.05
 # The same lenses' maps read a span of 0.78 to 1.0 of the raw image (width x height of what
-# they read); an inverse model's D in the 1000s (librealsense's inverse Brown-Conrady,
-# whose coefficients undistort) reads 0.016 of it: the whole view from a speck at the centre.
+# they read), of what their camera matrices read without distortion (1.0 where P is K; a P
+# zoomed in 2x reads 0.25 by itself: _pinhole_span); an inverse model's D in the 1000s
+# (librealsense's inverse Brown-Conrady, whose coefficients undistort) reads 0.016 of it:
+# the whole view from a speck at the centre.
 MIN_RAW_SPAN = 0.25
 
 
@@ -226,7 +228,9 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     :raises NoLensError: D that is no lens: rectified with it, less than
         :data:`MIN_SHARE_INSIDE` of the image would read from inside the raw one, more
         than :data:`MAX_SHARE_FOLDED` of it folded back, or it would read a span of less
-        than :data:`MIN_RAW_SPAN` of the raw image (a driver's D in other units or
+        than :data:`MIN_RAW_SPAN` of the raw image the same K, R and ``new_k`` read without
+        distortion (:func:`_pinhole_span`: a ``new_k`` zoomed in 2x reads a quarter of it
+        by itself) (a driver's D in other units or
         another order than its model, orbbec/OrbbecSDK_ROS2#15: before, the node rectified
         the frames into a smear without a word).
     :raises ValueError: an unknown model, a coefficient count the model does not have,
@@ -253,7 +257,7 @@ def make_rectifier(k, d, r, model, new_k, width, height):
     else:
         maps = cv2.initUndistortRectifyMap(k, d, rot, new_k, size, cv2.CV_32FC1)
     map_x, map_y = maps
-    why = _no_lens(map_x, map_y)
+    why = _no_lens(map_x, map_y, _pinhole_span(k, rot, new_k, width, height))
     if why:
         raise NoLensError(f'D [{", ".join(f"{v:g}" for v in d)}] is no {model} lens: '
                           f'rectified with it, {why}; coefficients in other units or another '
@@ -299,11 +303,15 @@ def rotation(r):
                        "(a monocular camera's); recalibrate or fix the R the driver sends")
 
 
-def _no_lens(map_x, map_y):
+def _no_lens(map_x, map_y, pinhole_span=1.0):
     """Say how rectification maps are no lens's (str), or '' when they may be one.
 
     :param map_x: (H, W) float32, the raw x each rectified pixel reads (NaN: none).
     :param map_y: (H, W) float32, its raw y.
+    :param pinhole_span: the span of the raw image the same camera matrices read without
+        distortion (:func:`_pinhole_span`, in (0, 1]): a rectified camera matrix zoomed
+        in 2x reads a quarter of it with no lens at all, so the maps' span is judged
+        against it (:data:`MIN_RAW_SPAN` of it).
     """
     h, w = map_x.shape
     with np.errstate(invalid='ignore'):
@@ -320,10 +328,38 @@ def _no_lens(map_x, map_y):
         return (f'{fold:.0%} of the image reads the raw one folded back (a lens maps each '
                 'row and column of it in order)')
     span = float(np.ptp(map_x[inside]) / max(w - 1, 1) * np.ptp(map_y[inside]) / max(h - 1, 1))
-    if span < MIN_RAW_SPAN:
+    if span < MIN_RAW_SPAN * pinhole_span:
         return (f'the image reads {span:.1%} of the raw one (a lens reads over '
-                f'{MIN_RAW_SPAN:.0%} of it)')
+                f'{MIN_RAW_SPAN:.0%} of the {pinhole_span:.0%} its camera matrices read '
+                'without distortion)')
     return ''
+
+
+def _pinhole_span(k, rot, new_k, width, height):
+    """Return the span of the raw image that ``k``, ``rot``, ``new_k`` read with D = 0.
+
+    Width x height of the raw pixels (as shares of the image's) that a 33 x 33 grid over
+    the rectified image reads through the pinhole alone, clipped to the image: 1.0 where
+    ``new_k`` is ``k`` (R = I), 0.25 where ``new_k`` zooms in 2x.
+
+    :param k: (3, 3) float64 raw camera matrix.
+    :param rot: (3, 3) float64 rectification rotation.
+    :param new_k: (3, 3) float64 rectified camera matrix.
+    :param width: image width (px).
+    :param height: image height (px).
+    :return: float in (0, 1]; 1.0 where the grid reads nothing inside (no reference).
+    """
+    us, vs = np.meshgrid(np.linspace(0, width - 1, 33), np.linspace(0, height - 1, 33))
+    rays = np.linalg.inv(new_k @ rot) @ np.stack([us.ravel(), vs.ravel(), np.ones(us.size)])
+    with np.errstate(divide='ignore', invalid='ignore'):
+        raw = k @ (rays / rays[2])
+    x = np.clip(raw[0], 0, width - 1)
+    y = np.clip(raw[1], 0, height - 1)
+    ahead = np.isfinite(x) & np.isfinite(y) & (rays[2] > 0)
+    if not ahead.any():
+        return 1.0
+    span = float(np.ptp(x[ahead]) / max(width - 1, 1) * np.ptp(y[ahead]) / max(height - 1, 1))
+    return span if span > 0 else 1.0
 
 
 def _border_shift(map_x, map_y):
