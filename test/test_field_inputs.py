@@ -4452,8 +4452,17 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     def rgb_as_bgr8(m):
         m.encoding = 'bgr8'
         return m
+    probe.listen(Image, DEBUG_IMAGE)
+    red = obj(scene, 'red', 'ball').mask
     for edit in (bgr_as_rgb8, rgb_as_bgr8):
         assert_red_ball_posed(probe, node, camera, scene, colour=edit)
+        # ~/debug_image shows the frame as read: the ball red there too, not blue.
+        assert feed_until(camera, scene, lambda: probe.messages(DEBUG_IMAGE), colour=edit)
+        m = probe.messages(DEBUG_IMAGE)[-1]
+        img = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, -1)[..., :3]
+        r, b = (0, 2) if m.encoding.startswith('rgb') else (2, 0)
+        ball = img[red].astype(int)
+        assert np.median(ball[:, r] - ball[:, b]) > 40, (m.encoding, np.median(ball, 0))
     assert 'read with red and blue swapped' in node.output(), node.output()
 
 
