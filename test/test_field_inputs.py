@@ -4485,3 +4485,47 @@ def test_without_depth_a_close_object_filling_the_view_gets_its_box(probe, start
     box = np.array([d['chosen']['box']], float)
     assert box_iou(box, frame.boxes[:1])[0, 0] >= 0.5, (box, frame.boxes[0])
     assert node.stop() == 0
+
+
+def test_depth_rounded_to_whole_metres_is_answered_from_colour_and_said(probe, start_node):
+    """Depth in whole metres (zed-ros-wrapper#25) is refused; answers go on, said why.
+
+    68790b8 refused it in messages.check_depth_units (unit tests only); through the node
+    the answers go on without depth, their reasons and /diagnostics ("depth refused",
+    last_refusal_depth) name the whole numbers. A simulator's far clip at exactly 10.0 m
+    all round the red ball (its depth on 0.8% of the view) was refused so too, every
+    frame; now read (016d18b): no refusal counted past the frames in flight.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def metres(m, edit):
+        mm = np.frombuffer(bytes(m.data), np.uint16).astype(np.float32) / 1000.0
+        m.encoding, m.step, m.data = '32FC1', 4 * m.width, edit(mm).astype(np.float32).tobytes()
+        return m
+    def rounded(mm):  # the scene 0.7 m farther (1.3-2.0 m: 1 or 2), holes of 0 kept
+        return np.where(mm > 0, np.round(mm + 0.7), 0.0)
+    assert feed_until(camera, scene, lambda: any(
+        'whole numbers' in d['reason'] for d in detections(probe)) and status_fits(
+        probe, lambda lv, m, v: 'depth refused' in m),
+        depth=lambda m: metres(m, rounded)), node.output()
+    assert 'whole numbers' in diag(probe)[2]['last_refusal_depth'], diag(probe)
+    assert not probe.messages(POSE) or all(  # frames in flight may still have had depth
+        np.linalg.norm(position(p)) < 5.0 for p in probe.messages(POSE))
+
+    ball = cv2.erode(obj(scene, 'red', 'ball').mask.astype(np.uint8), np.ones((5, 5)))
+
+    def far_clip(mm):  # a simulator's far plane (10.0 m) all round the ball (0.8%)
+        return np.where(ball.ravel() > 0, mm, 10.0)
+    refused = int(diag(probe)[2].get('rejected_depth_units', 0))
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3 and
+                      status_fits(probe, lambda lv, m, v: 'depth refused' not in m),
+                      depth=lambda m: metres(m, far_clip)), node.output()
+    for _ in range(3):  # a few more frames of it, each read
+        publish(camera, scene, depth=lambda m: metres(m, far_clip))
+        time.sleep(0.25)
+    values = wait_diag(probe, lambda lv, m, v: float(v['seconds_since_input']) > 0.5)[2]
+    assert int(values.get('rejected_depth_units', 0)) <= refused + 2, values  # in flight
+    assert 'whole numbers' not in detections(probe)[-1]['reason'], detections(probe)[-1]
+    assert node.stop() == 0
