@@ -1267,3 +1267,35 @@ def test_a_clock_that_steps_back_first_or_never_follows_ages_frames_as_before():
     assert behind.unmeasurable(10.5, 100.6)
     assert not behind.unmeasurable(11.2, 101.2)  # over 1 s on: aged again (stale)
     assert not behind.unmeasurable(0.0, 101.3) and not behind.unmeasurable(12.0, 0.0)
+
+
+@pytest.mark.parametrize('clock_hz', [8.0, 2.0])
+def test_a_looped_bag_played_at_half_rate_is_answered_at_each_pass(clock_hz):
+    """``ros2 bag play --loop --rate 0.5 --clock 4`` (and ``--clock 1``): none stale.
+
+    At half rate /clock's period is half as long in recording time (4 Hz of wall time is
+    8 Hz of the recording's), so the pass's first frames are behind it for less: frames
+    that step back go unaged until it follows, and no others (same behaviour, checked for
+    the brief of helper-81).
+    """
+    assert _looped_play(clock_hz, aged=False)[0] > 0
+    stale, unmeasurable = _looped_play(clock_hz)
+    assert stale == 0 and 0 < unmeasurable <= 3 * 30 * (1.0 / clock_hz + 1 / 30), \
+        (stale, unmeasurable)
+
+
+def test_a_clock_that_jumps_forward_leaves_frames_aged():
+    """A clock that jumps forward (a seek ahead, a simulator fast-forwarded) ages frames.
+
+    Only a frame stamped before the newest one starts a pass; frames that jump forward
+    with the clock, or a clock that jumps ahead of them (they are then stale, as
+    before), are aged; a jump ahead while a pass waits for the clock ends the wait.
+    """
+    behind = ClockBehindStepBack()
+    assert not behind.unmeasurable(100.0, 100.02)
+    assert not behind.unmeasurable(160.0, 160.02)  # both jump ahead 60 s
+    assert not behind.unmeasurable(160.1, 230.0)  # the clock alone: aged (stale)
+    assert not behind.unmeasurable(230.1, 230.1)
+    assert behind.unmeasurable(10.0, 230.2)  # a new pass before the clock steps back
+    assert not behind.unmeasurable(10.1, 260.0)  # the clock jumped ahead: aged again
+    assert not behind.unmeasurable(10.2, 10.25)
