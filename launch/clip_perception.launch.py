@@ -129,6 +129,11 @@ def generate_launch_description():
                               "frame_id empty or names its optical frame otherwise. Empty: "
                               "the parameters file's value (the colour image's "
                               'header.frame_id in the shipped one).'),
+        DeclareLaunchArgument('swap_red_blue', default_value='',
+                              description='Read colour frames with red and blue swapped '
+                              '(true/false), for a driver that labels BGR pixels rgb8 or '
+                              "RGB pixels bgr8. Empty: the parameters file's value (false "
+                              'in the shipped one).'),
         DeclareLaunchArgument('use_sim_time', default_value='false',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
@@ -292,6 +297,9 @@ def node_parameters(value):
         given = value(name).strip()
         if given:  # rectify and depth_kind: one of their choices, launch refuses others
             params[name] = given
+    # The same for the node's swapped-colour message (swap_red_blue:=true), as a truth.
+    if value('swap_red_blue').strip():
+        params['swap_red_blue'] = truth(value, 'swap_red_blue')
     return params
 
 

@@ -26,7 +26,8 @@ def launch_values(**given):
     """Return the launch arguments node_parameters reads, as ros2 launch gives them."""
     return dict({'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
                  'depth_transport': 'raw', 'use_sim_time': 'false', 'depth_scale': '',
-                 'rectify': '', 'depth_kind': '', 'frame_id': '', 'vocabulary': ''}, **given)
+                 'rectify': '', 'depth_kind': '', 'frame_id': '', 'vocabulary': '',
+                 'swap_red_blue': ''}, **given)
 
 def _tree(path):
     with open(path) as f:
@@ -271,3 +272,6 @@ def test_every_parameter_a_node_message_says_to_set_as_name_value_is_a_launch_ar
     params = scope['node_parameters'](dict(given, depth_kind='ray',
                                            frame_id=' cam_optical ').__getitem__)
     assert (params['depth_kind'], params['frame_id']) == ('ray', 'cam_optical')
+    assert 'swap_red_blue' not in params  # the file's stands
+    assert scope['node_parameters'](dict(given, swap_red_blue='True').__getitem__)[
+        'swap_red_blue'] is True
