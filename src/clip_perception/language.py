@@ -2954,8 +2954,11 @@ _MOTION_WAYS = (r'back|home|forwards?|backwards?|ahead|straight|around|round|awa
                 r'clockwise|(?:counter|anti)[\s-]?clockwise|a\s+(?:bit|little)|a\s+few|by|for|'
                 r'\d+(?:\.\d+)?|one|two|three|four|five|ten|half|steps?|seconds?|secs?|minutes?|'
                 r'degrees?|deg|meters?|metres?|m|cm|feet|foot|ft|please|now')
+# The words that lead a step in: "please", "then", "and" ("and then go home").
+_STEP_LEAD = r'(?:(?:please|now|first|then|next|finally|and|so)\s+)*'
+_STEP_LEAD_AT_START = re.compile('^' + _STEP_LEAD)
 _MOTION = re.compile(
-    r'(?:(?:please|now|first|then|next|finally|and|so)\s+)*(?P<verb>' + _MOTION_VERBS + r')'
+    _STEP_LEAD + r'(?P<verb>' + _MOTION_VERBS + r')'
     r'(?:\s+(?:' + _MOTION_WAYS + r'))*'
     r'(?:\s+(?:to|towards?|into|onto|through|along|near|inside|outside|out\s+of|away\s+from|'
     r'next\s+to|in\s+front\s+of|until)\s+(?P<place>.+))?')
@@ -3001,8 +3004,8 @@ def _without_motions(said):
         moves[k] = m
     if not moves:
         return said, ()
-    motions = tuple(re.sub(r'^(?:(?:please|now|first|then|next|finally|and|so)\s+)*', '',
-                           pieces[k].strip(' .!?;,')) for k in sorted(moves))
+    steps = {k: _STEP_LEAD_AT_START.sub('', pieces[k].strip(' .!?;,')) for k in sorted(moves)}
+    motions = tuple(steps.values())
     kept = [k for k in range(0, len(pieces), 2) if k not in moves and _words_said(pieces[k])]
     places = {k: m.group('place').strip() for k, m in moves.items() if m.group('place')}
     if kept and len(places) == len(moves) and not any(
@@ -3017,8 +3020,7 @@ def _without_motions(said):
                   and not _ROBOT_PLACES.fullmatch(m.group('place').strip())]
         # "go to the red ball": the object, no step; "... and then wait" (or stop) after
         # it goes nowhere, a step still (helper-79: refused, "only asks the robot to move").
-        halts = tuple(re.sub(r'^(?:(?:please|now|first|then|next|finally|and|so)\s+)*', '',
-                             pieces[k].strip(' .!?;,')) for k in sorted(moves)
+        halts = tuple(step for k, step in steps.items()
                       if moves[k].group('verb') in _HALTS and not moves[k].group('place'))
         if len(places) == 1 and len(moves) == 1 + len(halts):
             return places[0].strip(), halts
@@ -3361,8 +3363,8 @@ _HALLUCINATED_TAIL = re.compile(
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
-    said = _HALLUCINATED_TAIL.sub('', said) if _HALLUCINATED_TAIL.sub('', said).strip(
-        ' ,;.!?') else said
+    untailed = _HALLUCINATED_TAIL.sub('', said)
+    said = untailed if untailed.strip(' ,;.!?') else said
     said = _plain_phrasing(_from_key_values(said))
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)

@@ -1190,9 +1190,9 @@ def check_depth_units(depth_m, encoding):
                            "half a metre off, and a stereo matcher's disparity is whole "
                            'pixels: publish unrounded metres in 32FC1 (or millimetres in '
                            '16UC1). Using no depth')
-    if not floating and read.size >= MIN_UNITS_READINGS and \
-            0 < float(np.median(read)) < MIN_PLAUSIBLE_DEPTH_M:
-        near = float(np.median(read))
+    near = float(np.median(read)) if not floating and read.size >= MIN_UNITS_READINGS \
+        else 0.0
+    if 0 < near < MIN_PLAUSIBLE_DEPTH_M:
         raise MessageError('units', f'{encoding} depth has a median reading of '
                            f'{near * 1000:.3g} mm, nearer than any depth camera reads '
                            f'(under {MIN_PLAUSIBLE_DEPTH_M * 1000:g} mm): metres cast to '
