@@ -601,11 +601,17 @@ class PerceptionMixin:
         self.memory, self._memory_key = None, None
         self._command = _command_value(values['command'])
         self._values_cache = values
-        self.sync = FrameSync(values['sync_slop'], values['use_depth'],
-                              depth_timeout=values['depth_wait'],
-                              wait_for_info=True)
-        self._clock_behind = ClockBehindStepBack()
+        self._fresh_sync(values)
         return values
+
+    def _fresh_sync(self, values):
+        """Start pairing frames anew (at load, and when the inputs close).
+
+        :param values: the parameter values (``sync_slop``, ``use_depth``, ``depth_wait``).
+        """
+        self.sync = FrameSync(values['sync_slop'], values['use_depth'],
+                              depth_timeout=values['depth_wait'], wait_for_info=True)
+        self._clock_behind = ClockBehindStepBack()
 
     def _check_waits(self, values):
         """Warn (log and /diagnostics) when depth_wait is not below max_frame_age."""
@@ -1013,11 +1019,7 @@ class PerceptionMixin:
         with self._cv:
             self._pending = None
         if self.sync is not None:
-            v = self._values_cache
-            self.sync = FrameSync(v['sync_slop'], v['use_depth'],
-                                  depth_timeout=v['depth_wait'],
-                                  wait_for_info=True)
-            self._clock_behind = ClockBehindStepBack()
+            self._fresh_sync(self._values_cache)
 
     def shutdown(self, timeout=10.0):
         """Stop the worker thread (if running); return False if it is still busy.
