@@ -330,7 +330,13 @@ def test_the_evaluation_cli_refuses_bad_inputs_with_one_line(tmp_path, capsys):
                          '0'], '--every must be at least 1'),
                        (['pipeline', '--max-proposals', '0'], '--max-proposals must be in 1..256'),
                        (['pipeline', '--max-proposals', '-3'],
-                        '--max-proposals must be in 1..256')):
+                        '--max-proposals must be in 1..256'),
+                       # --scenes 0 ran each suite's default (300 scenes for rules and
+                       # shifted, ``args.scenes or 300``) where it asked for none.
+                       (['rules', '--scenes', '0'], '--scenes 0 leaves rules nothing'),
+                       (['shifted', '--scenes', '0'], '--scenes 0 leaves shifted nothing'),
+                       (['ros', '--scenes', '0'], '--scenes 0 leaves ros nothing'),
+                       (['grounding', '--scenes', '0'], '--scenes 0 leaves grounding')):
         with pytest.raises(SystemExit) as exit_:
             eval_main(args)
         assert exit_.value.code == 2 and said in capsys.readouterr().err, args

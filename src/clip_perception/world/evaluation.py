@@ -616,7 +616,8 @@ def main(argv=None):
                    'model parameter')
     p.add_argument('--scenes', type=int, default=None,
                    help="scenes, or frames of a recording (default: each evaluation's "
-                   'own, in brackets above; recording: every frame)')
+                   'own, in brackets above; recording: every frame); 0 only for pipeline, '
+                   'which then runs its spatial scenes alone')
     p.add_argument('--seed', type=int, default=None,
                    help='pipeline, commands: first seed (default: their own range); '
                         'another seed is a held-out check')
@@ -665,6 +666,11 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.scenes is not None and args.scenes < 0:
         p.error(f'--scenes must be 0 or more, got {args.scenes}')
+    if args.scenes == 0 and args.what != 'pipeline':
+        # Only the pipeline evaluation has cases beside its scenes (the spatial ones);
+        # elsewhere 0 read as "the default" (``args.scenes or 300``) ran 300 scenes.
+        p.error(f'--scenes 0 leaves {args.what} nothing to evaluate (0 is for pipeline: '
+                'its spatial scenes only); leave --scenes out for the default')
     if args.jpeg_quality is not None and not 1 <= args.jpeg_quality <= 100:
         p.error(f'--jpeg-quality must be in 1..100, got {args.jpeg_quality}')
     if not 0.0 <= args.min_confidence <= 1.0:
