@@ -146,6 +146,117 @@ def test_sensor_views_change_the_pixels_not_the_scene(frames):
             view_frame(f, bad)
 
 
+def test_stereo_shadow_hides_what_the_right_imager_cannot_see(frames):
+    """A band ``f B (1/z_near - 1/z_far)`` wide left of each depth edge loses its readings.
+
+    A synthetic step first: a near plate (0.5 m) in front of a far wall (1.0 m), f 600 px,
+    B 0.05 m: 600 * 0.05 * (2 - 1) = 30 px left of the plate (its first column lands on the
+    plate's own edge in the right image, so 29 are lost), and 600 * 0.05 / 1.0 = 30 px at
+    the image's left edge.
+    """
+    from clip_perception.geometry import Intrinsics
+    from clip_perception.world.real_eval import RealFrame
+
+    depth = np.full((40, 200), 1.0, np.float32)
+    depth[10:30, 100:150] = 0.5
+    step = RealFrame('step', np.zeros((40, 200, 3), np.uint8), depth,
+                     Intrinsics(600.0, 600.0, 99.5, 19.5, 200, 40), 'synthetic')
+    shadow = view_frame(step, 'stereo_shadow:0.05').depth
+    assert np.isnan(shadow[20, 71:100]).all() and np.isfinite(shadow[20, 100:150]).all()
+    assert np.isfinite(shadow[20, 150:]).all() and np.isfinite(shadow[20, 30:71]).all()
+    for row in (5, 20):
+        assert np.isnan(shadow[row, :30]).all() and np.isfinite(shadow[5, 30:]).all()
+    # On the real frames: readings only go, more with a longer baseline, the same each call.
+    f = next(f for f in frames if f.name == 'posecnn_2')
+    d435, zed = (view_frame(f, f'stereo_shadow:{b}').depth for b in (0.05, 0.12))
+    kept = np.isfinite(d435)
+    assert np.array_equal(d435[kept], f.depth[kept])
+    assert np.isfinite(f.depth).sum() > kept.sum() > np.isfinite(zed).sum()
+    assert np.array_equal(d435, view_frame(f, 'stereo_shadow:0.05').depth, equal_nan=True)
+
+
+def test_other_sensors_views_change_depth_as_their_cameras_do(frames):
+    """Flying pixels, misregistration, WFOV corners and bilinear upsampling, as documented."""
+    f = next(f for f in frames if f.name == 'posecnn_2')
+    ok = np.isfinite(f.depth)
+    h, w = f.depth.shape
+    tof = view_frame(f, 'flying_pixels:2')
+    assert tof.rgb is f.rgb and tof.objects == f.objects
+    changed = ok & ~np.isclose(tof.depth, f.depth)
+    # Mixed pixels lie between the surfaces around them, never outside their range.
+    assert 0 < changed.mean() < 0.1
+    windows = np.lib.stride_tricks.sliding_window_view(
+        np.pad(f.depth, 2, constant_values=np.nan), (5, 5))
+    lo = np.where(np.isnan(windows), np.inf, windows).min(axis=(2, 3))
+    hi = np.where(np.isnan(windows), -np.inf, windows).max(axis=(2, 3))
+    assert (tof.depth[changed] >= lo[changed] - 1e-6).all()
+    assert (tof.depth[changed] <= hi[changed] + 1e-6).all()
+    right = view_frame(f, 'misregister:3').depth
+    assert np.isnan(right[:, :3]).all()
+    assert np.array_equal(right[:, 3:], f.depth[:, :-3], equal_nan=True)
+    left = view_frame(f, 'misregister:-3').depth
+    assert np.isnan(left[:, -3:]).all()
+    assert np.array_equal(left[:, :-3], f.depth[:, 3:], equal_nan=True)
+    wfov = view_frame(f, 'wfov_corners:0.8').depth
+    assert np.isnan(wfov[:20, :20]).all() and np.isnan(wfov[-20:, -20:]).all()
+    assert np.array_equal(wfov[h // 4:3 * h // 4, w // 4:3 * w // 4],
+                          f.depth[h // 4:3 * h // 4, w // 4:3 * w // 4], equal_nan=True)
+    up = view_frame(f, 'depth_upsample:4').depth
+    # At the readings taken, the reading (none beside a missing one); between two readings
+    # of one surface, between them.
+    at, taken = up[2::4, 2::4], f.depth[2::4, 2::4]
+    assert np.array_equal(at[np.isfinite(at)], taken[np.isfinite(at)])
+    assert 0.8 * np.isfinite(taken).sum() < np.isfinite(at).sum() < np.isfinite(taken).sum()
+    a, b, mid = f.depth[2::4, 2:-4:4], f.depth[2::4, 6::4], up[2::4, 4:-2:4]
+    both = np.isfinite(a) & np.isfinite(b) & np.isfinite(mid)
+    assert both.mean() > 0.5 and np.allclose(mid[both], (a[both] + b[both]) / 2, atol=1e-4)
+    assert np.array_equal(up, view_frame(f, 'depth_upsample:4').depth, equal_nan=True)
+    for bad in ('stereo_shadow:-0.1', 'stereo_shadow:1', 'flying_pixels:0', 'flying_pixels:1.5',
+                'misregister:9', 'misregister:x', 'wfov_corners:0.2', 'depth_upsample:0',
+                'depth_upsample:2.5', 'roll:60', 'roll:', 'roll:nan'):
+        with pytest.raises(ValueError, match='view'):
+            view_frame(f, bad)
+
+
+@pytest.mark.parametrize('degrees', [20.0, -30.0])
+def test_a_rolled_camera_sees_the_same_points_turned_about_its_axis(frames, degrees):
+    """``roll:A``: each pixel back-projects to the original's point turned A about z."""
+    from clip_perception.geometry import back_project
+
+    f = next(f for f in frames if f.name == 'cleargrasp_opaque_80')
+    r = view_frame(f, f'roll:{degrees}')
+    assert r.intrinsics == f.intrinsics and r.rgb.shape == f.rgb.shape
+    c, s = np.cos(np.deg2rad(degrees)), np.sin(np.deg2rad(degrees))
+    h, w = f.depth.shape
+    vs, us = np.mgrid[8:h - 8:23, 8:w - 8:29]
+    z = r.depth[vs, us]
+    ok = np.isfinite(z)
+    pts = back_project(us[ok], vs[ok], z[ok], r.intrinsics)
+    # Turned back, each lands on a pixel of the frame holding the same depth.
+    x = c * pts[:, 0] + s * pts[:, 1]
+    y = -s * pts[:, 0] + c * pts[:, 1]
+    k = f.intrinsics
+    u0 = np.round(k.fx * x / pts[:, 2] + k.cx).astype(int)
+    v0 = np.round(k.fy * y / pts[:, 2] + k.cy).astype(int)
+    assert ok.mean() > 0.5
+    assert np.mean(np.isclose(f.depth[v0, u0], z[ok], atol=1e-6)) > 0.97
+    # The corners turned in from outside the frame are black and without depth.
+    corner = (0, 0) if degrees > 0 else (0, w - 1)
+    assert np.isnan(r.depth[corner]) and not r.rgb[corner].any()
+    n, n_r = np.asarray(f.reference_plane[0]), r.reference_plane[0]
+    assert np.allclose(n_r, [c * n[0] - s * n[1], s * n[0] + c * n[1], n[2]])
+    # Masked objects: the turned mask's box, about as many pixels.
+    for o in (o for o in r.objects if o.mask is not None):
+        ys, xs = np.nonzero(o.mask)
+        assert o.box == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+        assert any(0.5 * p.mask.sum() <= o.mask.sum() <= 1.02 * p.mask.sum()
+                   for p in f.objects if p.name == o.name)
+    assert len(r.objects) >= len(f.objects) - 1
+    again = view_frame(f, f'roll:{degrees}')
+    assert np.array_equal(again.rgb, r.rgb) and [o.box for o in again.objects] == \
+        [o.box for o in r.objects]
+
+
 @pytest.mark.parametrize('view', ['depth_mm', 'jpeg:50'])
 def test_recall_and_pose_hold_on_frames_as_drivers_send_them(frames, figures, view):
     """The real frames as drivers send them: recall and pose hold.

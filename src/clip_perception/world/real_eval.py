@@ -126,7 +126,37 @@ SENSOR_VIEWS = {
     'exposure': ('G', (0.05, 4.0)),
     'white_balance': ('R', (0.25, 4.0)),
     'blur': ('S', (0.0, 10.0)),
+    'stereo_shadow': ('B', (0.0, 0.3)),
+    'flying_pixels': ('W', (1, 4)),
+    'misregister': ('D', (-8, 8)),
+    'wfov_corners': ('R', (0.5, 1.0)),
+    'depth_upsample': ('N', (1, 8)),
+    'roll': ('A', (-45.0, 45.0)),
 }
+
+# Sensor views whose argument counts pixels (a whole number).
+_WHOLE_ARGS = ('depth_res', 'flying_pixels', 'misregister', 'depth_upsample')
+
+
+def _view_argument(kind, arg):
+    """Return the number ``arg`` of sensor view ``kind``, checked against its bounds."""
+    if kind not in SENSOR_VIEWS:
+        raise ValueError(f'unknown sensor view "{kind}"')
+    name, bounds = SENSOR_VIEWS[kind]
+    value = 0.0
+    if bounds is not None:
+        try:
+            value = float(arg)
+        except ValueError:
+            value = float('nan')
+        if not bounds[0] <= value <= bounds[1]:
+            raise ValueError(f'view "{kind}:{arg}": {name} must be a number in '
+                             f'[{bounds[0]}, {bounds[1]}]')
+    elif arg:
+        raise ValueError(f'view "{kind}" takes no argument, got "{arg}"')
+    if kind in _WHOLE_ARGS and int(value) != value:
+        raise ValueError(f'view "{kind}:{arg}": {name} must be a whole number')
+    return value
 
 
 def sensor_view(frame, kind, arg=''):
@@ -155,26 +185,47 @@ def sensor_view(frame, kind, arg=''):
         * ``white_balance`` with ``R``: red times ``R`` and blue divided by ``R``, clipped
           (a warm or cold white balance);
         * ``blur`` with ``S``: Gaussian blur of ``S`` pixels standard deviation (focus,
-          motion).
+          motion);
+        * ``stereo_shadow`` with ``B`` (m): the depth of an active stereo camera with a
+          baseline of ``B`` metres whose left imager is the depth's reference (RealSense
+          D4xx: 0.05 for a D435, 0.095 for a D455; ZED 0.12; OAK-D 0.075): a pixel the
+          right imager cannot see, because a nearer surface to its right covers it there
+          or its match falls off the right image, has no reading. That gives the
+          "invalid depth band" of Intel's D400 datasheet (rev. 009, section 4.6 and
+          "Left invalid depth band"): a band ``f B (1/z_near - 1/z_far)`` pixels wide
+          to the left of every depth edge, and one ``f B / z`` wide at the image's left
+          edge;
+        * ``flying_pixels`` with ``W`` (integer, pixels): the mixed pixels of a
+          time-of-flight camera (Azure Kinect, Helios, Kinect v2): a pixel within ``W``
+          of a depth jump over 3 cm sees both surfaces and reads a depth between them
+          (here the mean of the readings in its (2W+1)^2 window; a pixel there without
+          a reading, a stereo shadow of the stored frame, gets one), the "flying pixels" of
+          Sabov and Krüger (2008) and of the Azure Kinect depth camera documentation;
+        * ``misregister`` with ``D`` (integer, pixels): depth registered ``D`` pixels
+          right of the colour (negative: left), new pixels without reading: a
+          depth-to-colour extrinsic off by a few millimetres, or a frame aligned with
+          the other stream's time stamp (realsense-ros ``align_depth``, a moving
+          camera);
+        * ``wfov_corners`` with ``R``: no depth outside a circle about the image centre
+          of ``R`` times its half diagonal (the Azure Kinect's wide-field depth modes
+          are circular: the corners of the 1024x1024 and 512x512 images hold no
+          readings);
+        * ``depth_upsample`` with ``N`` (integer): a depth sensor with 1/N of the
+          colour's resolution, upsampled bilinearly (a resize with ``INTER_LINEAR``
+          before registration): pixels between two readings of different surfaces
+          read a depth between them, and a pixel beside a missing reading has none;
+        * ``roll`` with ``A`` (degrees, -45 to 45): the camera rolled ``A`` degrees
+          clockwise about its optical axis, as a hand-held or wrist camera is; colour
+          and depth turned about the principal point in normalised coordinates (exact
+          for ``fx != fy``), corners with nothing behind them black and without depth.
+          Use :func:`view_frame` for it: the labels turn too.
     :param arg: the argument as text (empty for ``depth_mm``).
     :return: ``(rgb, depth)``: (H, W, 3) uint8 and (H, W) float32 metres, NaN = none.
     :raises ValueError: an unknown kind, or an argument that is not a number within
         :data:`SENSOR_VIEWS`' bounds.
     """
-    if kind not in SENSOR_VIEWS:
-        raise ValueError(f'unknown sensor view "{kind}"')
-    name, bounds = SENSOR_VIEWS[kind]
-    value = 0.0
-    if bounds is not None:
-        try:
-            value = float(arg)
-        except ValueError:
-            value = float('nan')
-        if not bounds[0] <= value <= bounds[1]:
-            raise ValueError(f'view "{kind}:{arg}": {name} must be a number in '
-                             f'[{bounds[0]}, {bounds[1]}]')
-    elif arg:
-        raise ValueError(f'view "{kind}" takes no argument, got "{arg}"')
+    value = _view_argument(kind, arg)
+    n = int(value)
     rng = np.random.default_rng(zlib.crc32(frame.name.encode()))
     rgb, depth = frame.rgb, frame.depth
     if kind == 'depth_mm':
@@ -183,9 +234,6 @@ def sensor_view(frame, kind, arg=''):
         noise = rng.standard_normal(depth.shape).astype(np.float32)
         depth = (depth + np.float32(value) * depth * depth * noise).astype(np.float32)
     elif kind == 'depth_res':
-        n = int(value)
-        if n != value:
-            raise ValueError(f'view "{kind}:{arg}": N must be a whole number')
         h, w = depth.shape
         depth = cv2.resize(np.ascontiguousarray(depth[n // 2::n, n // 2::n]), (w, h),
                            interpolation=cv2.INTER_NEAREST)
@@ -201,6 +249,30 @@ def sensor_view(frame, kind, arg=''):
         rgb = np.clip(np.round(rgb.astype(np.float32) * gain), 0, 255).astype(np.uint8)
     elif kind == 'blur' and value > 0:
         rgb = cv2.GaussianBlur(rgb, (0, 0), value)
+    elif kind == 'stereo_shadow':
+        depth = _stereo_shadow(depth, frame.intrinsics.fx * value)
+    elif kind == 'flying_pixels':
+        depth = _mixed_pixels(depth, n)
+    elif kind == 'misregister':
+        shifted = np.full_like(depth, np.nan)
+        w = depth.shape[1]
+        shifted[:, max(n, 0):w + min(n, 0)] = depth[:, max(-n, 0):w - max(n, 0)]
+        depth = shifted
+    elif kind == 'wfov_corners':
+        h, w = depth.shape
+        vs, us = np.mgrid[0:h, 0:w]
+        r2 = ((us - (w - 1) / 2.0) ** 2 + (vs - (h - 1) / 2.0) ** 2) / ((w * w + h * h) / 4.0)
+        depth = np.where(r2 <= value * value, depth, np.nan).astype(np.float32)
+    elif kind == 'depth_upsample':
+        # The readings taken at the same pixels as depth_res's, each colour pixel
+        # interpolated between the four around it (NaN where one of them is missing).
+        h, w = depth.shape
+        low = np.ascontiguousarray(depth[n // 2::n, n // 2::n])
+        mx = ((np.arange(w, dtype=np.float32) - n // 2) / n)[None, :].repeat(h, 0)
+        my = ((np.arange(h, dtype=np.float32) - n // 2) / n)[:, None].repeat(w, 1)
+        depth = cv2.remap(low, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    elif kind == 'roll':
+        return _rolled(frame, value)[:2]
     return rgb, depth
 
 
@@ -225,15 +297,23 @@ def view_frame(frame, view):
         upside down) or ``rotate:90`` (on its side, turned clockwise): pixels, boxes,
         masks, intrinsics and the reference plane's normal turned with the image; or a
         sensor view of :func:`sensor_view` (``depth_mm``, ``depth_noise:K``,
-        ``depth_res:N``, ``jpeg:Q``, ``exposure:G``, ``white_balance:R``, ``blur:S``):
-        the same scene and geometry, the pixels as another sensor or driver gives them.
+        ``depth_res:N``, ``jpeg:Q``, ``exposure:G``, ``white_balance:R``, ``blur:S``,
+        ``stereo_shadow:B``, ``flying_pixels:W``, ``misregister:D``, ``wfov_corners:R``,
+        ``depth_upsample:N``): the same scene and geometry, the pixels as another sensor
+        or driver gives them; or ``roll:A``, the camera rolled A degrees (-45 to 45)
+        about its optical axis, labels and reference plane turned with it.
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
         ``original``).
-    :raises ValueError: an unknown view or a scale outside (0, 4].
+    :raises ValueError: an unknown view, a scale outside (0, 4] or a sensor view's
+        argument outside its bounds.
     """
     if view == 'original':
         return frame
     kind, _, arg = view.partition(':')
+    if kind == 'roll':
+        rgb, depth, objects, plane = _rolled(frame, _view_argument(kind, arg))
+        return RealFrame(f'{frame.name}@{view}', rgb, depth, frame.intrinsics, frame.sensor,
+                         objects, plane)
     if kind in SENSOR_VIEWS:
         rgb, depth = sensor_view(frame, kind, arg)
         return RealFrame(f'{frame.name}@{view}', rgb, depth, frame.intrinsics, frame.sensor,
@@ -305,6 +385,95 @@ def view_frame(frame, view):
                          'rotate:90 or a sensor view (' + ', '.join(
                              f'{k}:{v[0]}' for k, v in SENSOR_VIEWS.items()) + ')')
     return RealFrame(f'{frame.name}@{view}', rgb, depth, intr, frame.sensor, objects, plane)
+
+
+def _stereo_shadow(depth, fb):
+    """Depth as the left imager of a stereo pair with ``fb`` = f * baseline (px m) sees it.
+
+    A pixel at column ``u`` and depth ``z`` lands at ``u - fb / z`` in the right image. It
+    has no match, so no reading, when it lands left of the right image, or when a pixel to
+    its right lands at or left of it there (a nearer surface covers it in that view);
+    half a pixel of slack keeps the noise of one surface from hiding itself.
+    """
+    h, w = depth.shape
+    disparity = np.where(np.isfinite(depth), fb / np.where(depth > 0, depth, np.inf), 0.0)
+    x_right = np.arange(w, dtype=np.float64)[None, :] - disparity
+    # The leftmost landing of the pixels right of each one: a running minimum from the right.
+    cover = np.minimum.accumulate(x_right[:, ::-1], axis=1)[:, ::-1]
+    cover = np.concatenate([cover[:, 1:], np.full((h, 1), np.inf)], axis=1)
+    hidden = (x_right < 0) | (x_right > cover + 0.5)
+    return np.where(hidden, np.nan, depth).astype(np.float32)
+
+
+def _mixed_pixels(depth, width):
+    """Pixels within ``width`` of a depth jump over 3 cm read the mean of their window.
+
+    Pixels without a reading between the two surfaces get one too: a time-of-flight
+    pixel sees both, where the stored stereo frames have their shadow bands.
+    """
+    k = np.ones((2 * width + 1, 2 * width + 1), np.uint8)
+    ok = np.isfinite(depth)
+    near = cv2.erode(np.where(ok, depth, np.float32(1e6)).astype(np.float32), k)
+    far = cv2.dilate(np.where(ok, depth, np.float32(0.0)).astype(np.float32), k)
+    total = cv2.boxFilter(np.where(ok, depth, 0.0).astype(np.float32), -1, k.shape,
+                          normalize=False)
+    count = cv2.boxFilter(ok.astype(np.float32), -1, k.shape, normalize=False)
+    mixed = (count > 0) & (far - near > 0.03)
+    return np.where(mixed, total / np.maximum(count, 1.0), depth).astype(np.float32)
+
+
+def _rolled(frame, degrees):
+    """``frame`` as a camera rolled ``degrees`` clockwise about its optical axis sees it.
+
+    A point (x, y, z) of the camera frame goes to (x c - y s, x s + y c, z): pixels are
+    turned in normalised coordinates about the principal point, so the intrinsics stay.
+    Boxes drawn from a mask (``seg``) are the turned mask's; hand-drawn ones, the box of
+    the turned ellipse inscribed in the box (a turned box's own box would be up to twice
+    the object's). An object turned more than half out of the image is left out.
+
+    :return: ``(rgb, depth, objects, reference_plane)``.
+    """
+    k = frame.intrinsics
+    h, w = frame.depth.shape
+    c, s = np.cos(np.deg2rad(degrees)), np.sin(np.deg2rad(degrees))
+    # Pixel of the view -> pixel of the frame (the inverse turn), and back.
+    back = np.array([[c, s * k.fx / k.fy], [-s * k.fy / k.fx, c]])
+    fwd = np.linalg.inv(back)
+    centre = np.array([k.cx, k.cy])
+    m = np.hstack([back, (centre - back @ centre)[:, None]])
+
+    def turn(a, interpolation, fill):
+        return cv2.warpAffine(a, m, (w, h), flags=interpolation | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    rgb = turn(frame.rgb, cv2.INTER_LINEAR, (0, 0, 0))
+    depth = turn(frame.depth, cv2.INTER_NEAREST, float('nan'))
+    objects = []
+    for o in frame.objects:
+        mask = None if o.mask is None else \
+            turn(o.mask.astype(np.uint8), cv2.INTER_NEAREST, 0).astype(bool)
+        if mask is not None and mask.sum() < 0.5 * o.mask.sum():
+            continue
+        if o.mask_source == 'seg':  # the box is the mask's
+            ys, xs = np.nonzero(mask)
+            box = (float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+        else:
+            mid = fwd @ (np.array([o.box[0] + o.box[2], o.box[1] + o.box[3]]) / 2.0 - 0.5
+                         - centre) + centre + 0.5
+            half = np.hypot(fwd[:, 0] * (o.box[2] - o.box[0]) / 2.0,
+                            fwd[:, 1] * (o.box[3] - o.box[1]) / 2.0)
+            lo, hi = mid - half, mid + half
+            inside = np.clip(hi, 0, [w, h]) - np.clip(lo, 0, [w, h])
+            if np.prod(np.maximum(inside, 0)) < 0.5 * np.prod(hi - lo):
+                continue
+            lo, hi = np.clip(lo, 0, [w, h]), np.clip(hi, 0, [w, h])
+            box = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+        objects.append(replace(o, box=box, mask=mask))
+    plane = None
+    if frame.reference_plane is not None:
+        n, d = frame.reference_plane
+        n = np.asarray(n, float)
+        plane = (np.array([c * n[0] - s * n[1], s * n[0] + c * n[1], n[2]]), d)
+    return rgb, depth, objects, plane
 
 
 def _background_difference_mask(depth, bg, box, min_rise=0.01):
