@@ -4,6 +4,7 @@ Small synthetic cases, one per kind (:func:`clip_perception.world.scenes.generat
 and hand-built depth images); the real frames are in test_real_eval.py.
 """
 
+import cv2
 import numpy as np
 import pytest
 
@@ -20,9 +21,13 @@ from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
 from clip_perception.proposals import later_parts_last
 from clip_perception.proposals import nms
+from clip_perception.proposals import no_image
+from clip_perception.proposals import NO_WORK
+from clip_perception.proposals import out_of_view
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
 from clip_perception.proposals import straddling
+from clip_perception.proposals import TIER_HOLE
 from clip_perception.proposals import TIER_IMAGE
 from clip_perception.proposals import TIER_OBJECT
 from clip_perception.proposals import TIER_PART
@@ -460,6 +465,76 @@ def test_holes_in_the_surface_depth_are_boxed_speckle_is_not():
     iou = box_iou(holes, np.array([[60, 150, 95, 190]], float))[:, 0]
     assert iou.max() > 0.6
     assert (iou < 0.1).sum() <= 1  # speckle adds at most one stray box
+
+
+def test_readings_outside_the_sensors_view_are_no_glass():
+    """Depth missing up to the frame's edge (outside the sensor's view) is no hole.
+
+    A rolled or rectified image's corner, an Azure Kinect WFOV corner, a stereo camera's
+    left invalid band: an image box on the table there had its missing readings taken for
+    a glass's and ranked in the hole tier, above every plain image box (posecnn_2 with
+    the corners of a 15-degree roll: six such boxes at ranks 6-12). A glass inside the
+    table, the same size, stays a hole.
+    """
+    depth, intr = _tabletop()
+    h, w = depth.shape
+    vs, us = np.mgrid[0:h, 0:w]
+    corner = us + (h - vs) < 70  # the bottom-left corner, as a turned image has it
+    band = us < 12  # a stereo camera's left invalid band (f B / z px)
+    glass = (slice(150, 190), slice(200, 235))
+    depth[corner | band] = np.nan
+    depth[glass] = np.nan
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    _, surface, _, _, work = depth_regions(depth, intr, rgb)
+    assert surface is not None
+    unseen = cv2.resize(work.unseen.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    assert unseen[corner].mean() > 0.9 and unseen[band].mean() > 0.9
+    assert not unseen[glass].any()
+    # Boxes along the bottom across the corner, along the band, and around the glass
+    # (before: all three in the hole tier, 3.10-3.31).
+    boxes = np.array([[0, 200, 120, 240], [0, 195, 100, 240], [0, 40, 30, 140],
+                      [195, 145, 240, 195]], float)
+    scores, hole = _image_scores(rgb, boxes, work)
+    assert hole.tolist() == [False, False, False, True], scores
+    assert (scores[:3] < TIER_IMAGE).all() and scores[3] >= TIER_HOLE
+    assert len(hole_boxes(work, intr, depth.shape))
+
+
+def test_out_of_view_keeps_thick_edge_areas_not_lines_or_enclosed_holes():
+    missing = np.zeros((60, 80), bool)
+    missing[:, :6] = True  # a band along the left edge
+    missing[20:30, 30:40] = True  # a hole inside
+    missing[40, 40:] = True  # a one-pixel crack reaching the right edge
+    missing[50:, 70:] = True  # a corner
+    unseen = out_of_view(missing)
+    assert unseen[:, :6].all() and unseen[50:, 70:].all()
+    assert not unseen[20:30, 30:40].any() and not unseen[40, 40:69].any()
+    assert not out_of_view(np.zeros((60, 80), bool)).any()
+    assert not (out_of_view(missing) & ~missing).any()
+
+
+def test_black_fill_where_no_camera_looked_ranks_below_the_scene():
+    """A turned or rectified image's black corners are no object; dark scenes are not fill.
+
+    The sharp edge between the zero fill and the scene drew image boxes on the corners of
+    a rolled view (cleargrasp_transparent_153 at 15 degrees: seven in the top 32, one
+    6th), ahead of the lying glass bottle.
+    """
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(90, 160, (240, 320, 3)).astype(np.uint8)
+    rgb[60:120, 140:200] = (200, 40, 40)  # an object
+    vs, us = np.mgrid[0:240, 0:320]
+    rgb[us + (240 - vs) < 80] = 0  # the fill of a turned image
+    small = cv2.resize(rgb, (80, 60), interpolation=cv2.INTER_AREA)
+    fill = no_image(small)
+    assert fill[-1, 0] and not fill[20, 40] and fill.mean() < 0.1
+    boxes = np.array([[0, 160, 80, 240], [130, 50, 210, 130]], float)
+    scores, _ = _image_scores(rgb, boxes, NO_WORK)
+    assert scores[0] < scores[1] - 0.3
+    # A dark real scene carries sensor noise: no fill anywhere.
+    dark = np.clip(rng.normal(3.0, 2.0, (240, 320, 3)), 0, 255).astype(np.uint8)
+    assert not no_image(cv2.resize(dark, (80, 60), interpolation=cv2.INTER_AREA)).any()
+    assert not no_image(np.zeros((60, 80, 3), np.uint8)[:, :, :] + 1).any()
 
 
 def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):

@@ -93,7 +93,8 @@ class WorkGrid(NamedTuple):
     working pixel; ``height`` (h, w) float32 metres above the support or None; ``fg``
     (h, w) bool, standing on it; ``region`` (h, w) bool, the support's region, or None;
     ``surface`` the :class:`clip_perception.support.SupportSurface` or None; ``walls``
-    (h, w) bool, large planes nothing stands on.
+    (h, w) bool, large planes nothing stands on; ``unseen`` (h, w) bool or None, missing
+    readings outside the depth sensor's view (:func:`out_of_view`).
     """
 
     points: object
@@ -103,6 +104,7 @@ class WorkGrid(NamedTuple):
     region: object
     surface: object
     walls: object
+    unseen: object = None
 
 
 NO_WORK = WorkGrid(None, 1, None, None, None, None, None)
@@ -439,8 +441,40 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
     region_mask_small = surface.region if surface is not None else None
-    return regions, surface, dropped, notes, WorkGrid(pts, step, height, fg,
-                                                      region_mask_small, surface, walls)
+    return regions, surface, dropped, notes, WorkGrid(
+        pts, step, height, fg, region_mask_small, surface, walls,
+        out_of_view(np.isnan(pts[..., 2])))
+
+
+def out_of_view(missing):
+    """Missing readings where the depth sensor did not look: thick areas at the frame's edge.
+
+    A glass or a black object leaves a hole that the surface's readings surround. What
+    the depth sensor never saw reaches the frame's edge as a thick area instead: the
+    invalid band at the left edge of an active stereo camera (RealSense D4xx datasheet,
+    "Left invalid depth band": ``f B / z`` pixels, 30-90 at 640 px), the corners outside
+    a time-of-flight camera's circular or hexagonal field of view (Azure Kinect WFOV and
+    NFOV), the borders of a depth registered to a wider colour camera, the black corners
+    of a rectified or turned image. Such areas are no evidence of a transparent object.
+    The missing readings are opened with a 3x3 square (lines of at most two working
+    pixels, a depth edge's shadow or a crack, go), the parts that touch the frame's edge
+    kept, and grown back by one pixel within the missing readings.
+
+    :param missing: (h, w) bool, no reading, on the working grid.
+    :return: (h, w) bool, the missing readings outside the sensor's view.
+    """
+    k3 = np.ones((3, 3), np.uint8)
+    thick = cv2.morphologyEx(missing.astype(np.uint8), cv2.MORPH_OPEN, k3)
+    n, labels = cv2.connectedComponents(thick, connectivity=8)
+    if n < 2:
+        return np.zeros_like(missing, dtype=bool)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = edge[edge > 0]
+    if not len(edge):
+        return np.zeros_like(missing, dtype=bool)
+    lut = np.zeros(n, np.uint8)
+    lut[edge] = 1
+    return (cv2.dilate(lut[labels], k3) > 0) & missing
 
 
 def region_mask(region, shape):
@@ -812,8 +846,8 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
     hole = np.zeros(len(boxes), bool)
     pts, height, fg = work.points, work.height, work.fg
     if pts is not None:
-        zs = cv2.resize(np.isnan(pts[..., 2]).astype(np.uint8), (sw, sh),
-                        interpolation=cv2.INTER_NEAREST)
+        missing = np.isnan(pts[..., 2])
+        zs = cv2.resize(missing.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
         fgs = cv2.resize(fg.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
         fg_in, fg_out = stats(fgs)
         score += 0.4 * np.clip(fg_in - fg_out, 0, 1)
@@ -838,13 +872,48 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             bg_in, _ = stats(bg)
             score -= 0.5 * bg_in
             miss_in, miss_out = stats(zs)
+            if work.unseen is not None and border.any():
+                # In a box the frame cuts, readings missing up to the frame's edge are the
+                # sensor's view ending there (out_of_view), not a hole in the surface.
+                seen = cv2.resize((missing & ~work.unseen).astype(np.uint8), (sw, sh),
+                                  interpolation=cv2.INTER_NEAREST)
+                seen_in, seen_out = stats(seen)
+                miss_in = np.where(border, seen_in, miss_in)
+                miss_out = np.where(border, seen_out, miss_out)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
             hole &= on_in > 0.5
             if hole_ok is not None:
                 hole &= hole_ok
             score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
                              0.3 * np.clip(contrast / 40.0, 0, 1), score)
+    fill = no_image(small)
+    if fill.any():
+        # The black fill where no camera looked (a rectified or turned image's corners)
+        # meets the scene in a sharp edge that contrast and straddling take for an object.
+        fill_in, _ = stats(fill)
+        score -= fill_in
     return score, hole
+
+
+def no_image(rgb):
+    """Pixels no camera saw: exact black (0, 0, 0) in parts that reach the frame's edge.
+
+    ``image_proc``'s rectification with ``alpha`` above 0, a fisheye's undistortion and a
+    turned image fill what lies outside the raw image with zeros. A real sensor's darkest
+    scene still carries noise, so a thumbnail pixel averaged over many (``INTER_AREA``)
+    is exactly zero in all three channels only where the image holds no picture.
+
+    :param rgb: (h, w, 3) uint8, a thumbnail of the frame.
+    :return: (h, w) bool.
+    """
+    black = (rgb.max(axis=2) == 0).astype(np.uint8)
+    if not (black[0].any() or black[-1].any() or black[:, 0].any() or black[:, -1].any()):
+        return np.zeros(black.shape, bool)
+    n, labels = cv2.connectedComponents(black, connectivity=8)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    lut = np.zeros(n, bool)
+    lut[edge[edge > 0]] = True
+    return lut[labels]
 
 
 def nms(boxes, priorities, iou=0.6):
