@@ -206,6 +206,47 @@ def test_usb_cam_yuv422_bayer_and_oak_nv12_frames_are_converted_and_answered(pro
     assert node.stop() == 0
 
 
+def test_4_2_0_frames_in_buffers_sized_at_two_bytes_a_pixel_are_posed_and_named(probe,
+                                                                                   start_node):
+    """nv21, nv12, i420 in ``2 * width * height`` bytes: posed; nv24 so refused saying why.
+
+    Field report (isaac-sim/IsaacSim#807: "Image publish sizes buffers as
+    width*channels*byteDepth: ... nv21/nv24 mis-sized"; Jazzy's sensor_msgs numChannels
+    gives nv21 and nv24 two channels, ros2/common_interfaces#264; rerun-io/rerun#9885 and
+    ros-drivers/usb_cam#79 sized 4:2:0 frames at two bytes a pixel too). The simulator's
+    message has ``step = 2 * width`` and ``data = step * height``. Before: every frame
+    refused ("image data is 614400 bytes; step x height = 921600"), 0 answers. Now the
+    packed image at the start of the buffer is read: pose within 1 cm, WARN once naming
+    the step and size to write, counted ``colour_buffer_size``; nv24, whose three bytes a
+    pixel two cannot hold, is refused saying its UV plane is cut.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    yuv = nv12(scene.rgb)
+    planes = np.frombuffer(yuv, np.uint8).reshape(h * 3 // 2, w)
+    vu = planes[h:].reshape(h // 2, w // 2, 2)[..., ::-1].reshape(h // 2, w)
+    nv21 = np.concatenate([planes[:h], vu]).tobytes()
+    i420 = cv2.cvtColor(np.ascontiguousarray(scene.rgb[..., ::-1]),
+                        cv2.COLOR_BGR2YUV_I420).tobytes()
+    tail = bytes(w * h // 2)
+    assert_each_posed(probe, node, camera, scene, (
+        ('nv21', 2 * w, nv21 + tail),  # as Isaac Sim sizes it: step = width * 2 channels
+        ('nv12', w, yuv + b'\xff' * len(tail)), ('i420', 2 * w, i420 + tail)))
+    log = node.output()
+    assert log.count("a buffer sized as a 2-byte encoding's") == 1, log
+    assert f'set step = {w} and data to the {w * h * 3 // 2} bytes' in log, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_buffer_size', 0)) >= 3)[2]
+    assert int(values['colour_buffer_size']) >= 3, values
+
+    def nv24_two_bytes(m):
+        m.encoding, m.step, m.data = 'nv24', 2 * w, yuv + tail
+        return m
+    refusal = refused_colour(probe, camera, scene, nv24_two_bytes, 'nv24')
+    assert 'UV plane is cut' in refusal, refusal
+    assert node.stop() == 0
+
+
 def test_packed_422_flagged_with_its_luma_at_the_other_bytes_is_posed(probe, start_node):
     """YUYV bytes flagged ``yuv422`` (UYVY), and UYVY flagged ``yuv422_yuy2``: posed, warned.
 

@@ -4,6 +4,7 @@ The hypothesis tests feed arbitrary fields; every case must return an array or r
 MessageError (never anything else), and never allocate past the size caps.
 """
 
+import array
 import base64
 import struct
 import warnings
@@ -331,6 +332,67 @@ def test_planar_4_2_0_with_an_odd_step_is_refused_saying_why():
     with pytest.raises(MessageError, match='odd') as err:
         image_to_rgb('i420', h, w, w + 3, b'\0' * ((w + 3) * h * 3 // 2))
     assert err.value.kind == 'layout'
+
+
+def _packed_420(rgb, encoding):
+    """Bytes of ``rgb`` in packed 4:2:0 ``encoding`` (nv12, nv21, i420 or yv12)."""
+    h, w = rgb.shape[:2]
+    if encoding in ('i420', 'yv12'):
+        code = cv2.COLOR_BGR2YUV_I420 if encoding == 'i420' else cv2.COLOR_BGR2YUV_YV12
+        return cv2.cvtColor(np.ascontiguousarray(rgb[..., ::-1]), code).tobytes()
+    yuv = _ycbcr601(rgb).astype(np.uint8)
+    chroma = yuv[::2, ::2, 1:] if encoding == 'nv12' else yuv[::2, ::2, :0:-1]
+    return np.concatenate([yuv[..., 0], chroma.reshape(h // 2, w)]).tobytes()
+
+
+@pytest.mark.parametrize('encoding', ['nv21', 'nv12', 'i420', 'yv12'])
+@pytest.mark.parametrize('step_pixels', [2, 1], ids=['step_2w', 'step_w'])
+@pytest.mark.parametrize('tail', [0, 255], ids=['zeros', 'filled'])
+def test_4_2_0_in_a_buffer_sized_at_two_bytes_a_pixel_is_read_and_said(encoding, step_pixels,
+                                                                       tail):
+    """A 4:2:0 frame in a buffer of ``2 * width * height`` bytes: its packed image, a note.
+
+    isaac-sim/IsaacSim#807: the publisher sizes a message as ``step = width * numChannels``
+    and ``data = step * height``, and Jazzy's sensor_msgs gives nv21 two channels
+    (ros2/common_interfaces#264 made it one in Rolling), so nv21 went out as 2 bytes a
+    pixel; rerun-io/rerun#9885 and ros-drivers/usb_cam#79 sized NV12 and 4:2:0 frames so
+    too. Before: refused on every frame ("image data is 3072 bytes; step x height =
+    4608"). The tail after the packed image is zeros or anything (uninitialised memory).
+    """
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    packed = _packed_420(rgb, encoding)
+    data = packed + bytes([tail]) * (w * h // 2)
+    assert len(data) == 2 * w * h
+    notes = []
+    out = image_to_rgb(encoding, h, w, step_pixels * w, data, notes=notes)
+    assert _close(out, rgb, 12), encoding
+    assert [n.kind for n in notes] == ['buffer_size'], notes
+    assert f'set step = {w}' in notes[0] and 'IsaacSim#807' in notes[0]
+    # As rclpy hands data over (array.array of uint8), the same.
+    out = image_to_rgb(encoding, h, w, step_pixels * w, array.array('B', data))
+    assert _close(out, rgb, 12), encoding
+
+
+def test_other_sizes_of_a_semi_planar_frame_are_refused_as_before_and_nv24_says_why():
+    """Only two bytes a pixel at step ``width`` or ``2 * width`` is read so; nv24 refused.
+
+    nv24 holds three bytes a pixel, so a buffer of two (Jazzy's numChannels for nv24 is 2,
+    isaac-sim/IsaacSim#807) has its UV plane cut: refused naming that, where before the
+    line gave two sizes only.
+    """
+    rgb = _smooth_rgb()
+    h, w = rgb.shape[:2]
+    packed = _packed_420(rgb, 'nv21')
+    for step, data in ((w, packed + bytes(w * h // 4)), (3 * w, packed + bytes(w * h // 2)),
+                       (w + 8, packed + bytes(w * h // 2))):
+        with pytest.raises(MessageError) as err:
+            image_to_rgb('nv21', h, w, step, data)
+        assert err.value.kind == 'layout' and 'numChannels' not in str(err.value)
+    for step in (w, 2 * w):
+        with pytest.raises(MessageError, match='UV plane is cut') as err:
+            image_to_rgb('nv24', h, w, step, bytes(2 * w * h))
+        assert err.value.kind == 'layout' and f'is {3 * w * h} bytes' in str(err.value)
 
 
 @pytest.mark.parametrize('width, height', [(480, 640), (240, 320)], ids=['turned', 'halved'])
@@ -1308,10 +1370,12 @@ def test_a_buffer_padded_past_its_last_row_is_read_as_its_rows():
     depth = np.full((6, 4), 800, np.uint16)
     out = depth_to_array('16UC1', 6, 4, 8, depth.tobytes() + bytes(8 * 10))
     assert out.shape == (6, 4) and np.allclose(out, 0.8)
-    # 64 rows or more is no ISP's block; planar nv12 must be exact (its chroma would move);
+    # 64 rows or more is no ISP's block; planar nv12 must be exact (its chroma would move;
+    # 3 rows more, as 2 rows more makes the 2 * w * h bytes of a buffer sized at two bytes a
+    # pixel, read since helper-82: test_4_2_0_in_a_buffer_sized_at_two_bytes_a_pixel...);
     # a buffer short of its rows stays refused.
     for args in (('rgb8', 6, 4, 12, rgb.tobytes() + bytes(12 * 64)),
-                 ('nv12', 4, 4, 4, bytes(24 + 4 * 2)),
+                 ('nv12', 4, 4, 4, bytes(24 + 4 * 3)),
                  ('rgb8', 6, 4, 12, rgb.tobytes()[:-1])):
         with pytest.raises(MessageError, match='bytes; step x height'):
             image_to_rgb(*args)

@@ -232,8 +232,9 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'step_wrong'``, ``'compressed_format'``, ``'compressed_payload'``
-    or ``'compressed_base64'``, so the node counts and warns each kind once.
+    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'compressed_format'``,
+    ``'compressed_payload'`` or ``'compressed_base64'``, so the node counts and warns each
+    kind once.
     """
 
     kind: str
@@ -566,6 +567,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
+    step, data = _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes)
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding == '16UC1':
         _say(notes, 'depth_encoding', _DEPTH_ON_COLOUR.format(what='encoding "16UC1"'))
@@ -623,6 +625,54 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+# Bytes a pixel of the semi-planar encodings as laid out (4:2:0: a Y plane and chroma at
+# a quarter of it, twice; nv24: a Y plane and a full-size interleaved UV plane).
+_PLANAR_BYTES = {**dict.fromkeys(YUV420_ENCODINGS, 1.5), 'nv24': 3}
+
+
+def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
+    """``(step, data)`` of a semi-planar frame whose buffer was sized at two bytes a pixel.
+
+    ``sensor_msgs/image_encodings.hpp`` up to Jazzy gives ``nv21`` and ``nv24`` two
+    channels of 8 bits (``numChannels``; ros2/common_interfaces#264 made nv12 and nv21
+    one channel in Rolling, with a height scaling of 1.5), so a publisher that sizes its
+    message as ``step = width * numChannels * bitDepth / 8`` and ``data = step * height``
+    sends ``2 * width * height`` bytes (isaac-sim/IsaacSim#807: "nv21/nv24 mis-sized";
+    rerun-io/rerun#9885 expected 2 bytes a pixel of NV12; ros-drivers/usb_cam#79 a 4:2:2
+    buffer for 4:2:0 frames). No 4:2:0 layout is that long at step ``width`` (1.5 bytes a
+    pixel) or ``2 * width`` (3), so every frame was refused ("image data is N bytes;
+    step x height = M"). The packed image lies at the start of such a buffer, so for
+    4:2:0 (``nv12``, ``nv21``, ``i420``, ``yv12``) its first ``1.5 * width * height``
+    bytes are read at step ``width``, with a note of kind ``buffer_size``; ``nv24``
+    holds 3 bytes a pixel, so two cut its chroma: refused saying so. Any other length or
+    step is left to :func:`_step_of` and :func:`_view`, as before.
+
+    :param encoding: the encoding as :func:`read_encoding` names it.
+    :param step: the message's ``step`` (bytes a row, as it says).
+    :param data: the message's ``data`` (any buffer).
+    :param notes: a list, or None.
+    :return: ``(step, data)``: as given, or ``width`` and a zero-copy ``memoryview`` of
+        the packed image's bytes.
+    :raises MessageError: ``nv24`` in a buffer of two bytes a pixel (kind ``layout``).
+    """
+    if (encoding not in _PLANAR_BYTES or len(data) != 2 * width * height
+            or step not in (width, 2 * width)):
+        return step, data
+    packed = int(_PLANAR_BYTES[encoding] * width * height)
+    why = (f'{encoding} image data is {len(data)} bytes at step {step}, two bytes a pixel, a '
+           "buffer sized as a 2-byte encoding's (sensor_msgs numChannels gives nv21 and nv24 "
+           f'2 channels up to Jazzy: isaac-sim/IsaacSim#807); {encoding} is {packed} bytes at '
+           f'step {width}')
+    if encoding == 'nv24':
+        raise MessageError('layout', f'{why}, so its UV plane is cut: size data and step as '
+                           'nv24 lays them out (a Y plane, then U and V interleaved at full '
+                           'size) in the publisher')
+    _say(notes, 'buffer_size', f'{why}, so its first {packed} bytes are read as the packed '
+         f'image: set step = {width} and data to the {packed} bytes of the image in the '
+         'publisher (cv_bridge and RViz refuse this size)')
+    return width, memoryview(data).cast('B')[:packed]
 
 
 def _padded_planar420(data, height, width, step, encoding):
