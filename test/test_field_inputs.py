@@ -7,6 +7,7 @@ command repeated by ``ros2 topic pub``. Each must be answered, or refused with a
 that /diagnostics and the log tell the truth about.
 """
 
+import base64
 import os
 import re
 import time
@@ -244,6 +245,35 @@ def test_4_2_0_frames_in_buffers_sized_at_two_bytes_a_pixel_are_posed_and_named(
         return m
     refusal = refused_colour(probe, camera, scene, nv24_two_bytes, 'nv24')
     assert 'UV plane is cut' in refusal, refusal
+    assert node.stop() == 0
+
+
+def test_colour_and_depth_whose_data_is_base64_text_are_posed_and_named(probe, start_node):
+    """Raw colour and depth whose ``data`` is the base64 text of their bytes: posed.
+
+    Field report (RobotWebTools/rosbridge_suite#380: a bgr8 image of 921600 bytes
+    received as 1228800, "the length ... is exactly 4:3", base64; siemens/ros-sharp#389:
+    Unity publishing raw images through ros2-web-bridge, their length "divided by 3 and
+    multiplied by 4"; RosLibRust/roslibrust#278 and rosbridge_suite#1121: the text taken
+    for the bytes). Before: every colour frame refused ("image data is 1228800 bytes; step
+    x height = 921600"), 0 answers, and depth refused likewise. Now the text is decoded:
+    the red ball within 1 cm, WARN once per stream, counted ``colour_base64`` and
+    ``depth_base64``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def as_text(m):
+        m.data = base64.b64encode(bytes(m.data))
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, colour=as_text, depth=as_text)
+    assert 'no_depth' not in detections(probe)[-1]['status'], detections(probe)[-1]
+    log = node.output()
+    assert log.count('image data is 1228800 bytes of base64 text') == 1, log
+    assert log.count('depth data is') == 1 and 'bytes of base64 text' in log, log
+    values = wait_diag(probe, lambda lv, m, v: min(int(v.get('colour_base64', 0)),
+                                                   int(v.get('depth_base64', 0))) >= 2)[2]
+    assert int(values['colour_base64']) >= 2 and int(values['depth_base64']) >= 2, values
     assert node.stop() == 0
 
 

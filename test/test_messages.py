@@ -395,6 +395,66 @@ def test_other_sizes_of_a_semi_planar_frame_are_refused_as_before_and_nv24_says_
         assert err.value.kind == 'layout' and f'is {3 * w * h} bytes' in str(err.value)
 
 
+@pytest.mark.parametrize('height', [48, 480])
+def test_a_raw_image_whose_data_is_base64_text_is_decoded_and_said(height):
+    """Colour and depth whose ``data`` is the base64 text of their bytes: read, a note.
+
+    rosbridge writes uint8[] as base64 text; a client that publishes it back sends the
+    text (RobotWebTools/rosbridge_suite#380: 921600 bytes of bgr8 became 1228800;
+    siemens/ros-sharp#389: Unity through ros2-web-bridge, "divided by 3 and multiplied by
+    4"; RosLibRust/roslibrust#278). Before: refused at 480 rows ("data is 1228800 bytes;
+    step x height = 921600"); at 48 rows the text fitted as a buffer padded past its last
+    row and was read as pixels, false colours, nothing said.
+    """
+    rng = np.random.default_rng(height)
+    w = 64
+    rgb = rng.integers(0, 256, (height, w, 3), np.uint8)
+    yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+    for encoding, step, raw, want in (
+            ('rgb8', 3 * w, rgb.tobytes(), rgb),
+            ('bgr8', 3 * w, rgb[..., ::-1].tobytes(), rgb),
+            ('mono8', w, rgb[..., 0].tobytes(), np.repeat(rgb[..., :1], 3, 2)),
+            ('i420', w, yuv.tobytes(), None),
+            ('rgb8', 0, rgb.tobytes(), rgb)):  # step left unset too
+        for data in (base64.b64encode(raw), array.array('B', base64.b64encode(raw))):
+            notes = []
+            out = image_to_rgb(encoding, height, w, step, data, notes=notes)
+            if want is None:
+                want = image_to_rgb(encoding, height, w, step, raw)
+            assert np.array_equal(out, want), encoding
+            assert 'base64' in [n.kind for n in notes], (encoding, notes)
+    depth = rng.integers(300, 3000, (height, w)).astype(np.uint16)
+    for encoding, raw, metres in (('16UC1', depth.tobytes(), depth / 1000),
+                                  ('32FC1', (depth / 1000).astype(np.float32).tobytes(),
+                                   depth / 1000)):
+        notes = []
+        out = depth_to_array(encoding, height, w, len(raw) // height, base64.b64encode(raw),
+                             notes=notes)
+        assert np.allclose(out, metres, atol=1e-6), encoding
+        assert [n.kind for n in notes] == ['base64'], notes
+        assert 'bytes of base64 text' in notes[0] and 'rosbridge_suite#380' in notes[0]
+
+
+def test_pixels_that_are_not_base64_text_are_read_or_refused_as_before():
+    """Only data of exactly the text's length that decodes strictly is taken as base64."""
+    rng = np.random.default_rng(1)
+    h, w = 480, 64
+    rgb = rng.integers(0, 256, (h, w, 3), np.uint8)
+    text = bytearray(base64.b64encode(rgb.tobytes()))
+    text[1000] = ord('!')  # one byte that is no base64 character
+    with pytest.raises(MessageError, match='bytes; step x height') as err:
+        image_to_rgb('rgb8', h, w, 3 * w, bytes(text))
+    assert err.value.kind == 'layout'
+    # Pixels that happen to be base64 characters, at the image's own length: as they are.
+    letters = np.frombuffer(base64.b64encode(rgb.tobytes())[:h * w * 3], np.uint8)
+    notes = []
+    out = image_to_rgb('rgb8', h, w, 3 * w, letters.tobytes(), notes=notes)
+    assert np.array_equal(out, letters.reshape(h, w, 3)) and notes == []
+    # A buffer padded past its last row with base64 characters is still read as padded.
+    padded = rgb.tobytes() + b'A' * (3 * w * 10)
+    assert np.array_equal(image_to_rgb('rgb8', h, w, 3 * w, padded), rgb)
+
+
 @pytest.mark.parametrize('width, height', [(480, 640), (240, 320)], ids=['turned', 'halved'])
 def test_an_image_turned_a_quarter_turn_from_its_camera_info_is_refused_saying_so(
         width, height):

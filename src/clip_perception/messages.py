@@ -232,7 +232,7 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'compressed_format'``,
+    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'base64'``, ``'compressed_format'``,
     ``'compressed_payload'`` or ``'compressed_base64'``, so the node counts and warns each
     kind once.
     """
@@ -567,6 +567,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
     encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
+    data = _from_base64_pixels(encoding, height, width, step, data, 'image', notes)
     step, data = _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes)
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding == '16UC1':
@@ -625,6 +626,48 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
+    """Return ``data``, or the pixels its base64 text encodes when it is that text.
+
+    rosbridge writes ``uint8[]`` as base64 text (RobotWebTools/rosbridge_suite#1086, #1121:
+    undocumented), so a web or game-engine client that takes the text for the bytes and
+    publishes it back sends a raw image 4/3 its size: rosbridge_suite#380 (a bgr8 image of
+    921600 bytes received as 1228800), siemens/ros-sharp#389 (Unity through
+    ros2-web-bridge: "divided by 3 and multiplied by 4"), RosLibRust/roslibrust#278
+    ("some kind of alignment issue"). Such a message was refused on every frame ("data is
+    N bytes; step x height = M"), or, under 192 rows, read as a padded buffer: false
+    pixels, nothing said. Data exactly as long as the base64 text of the image's bytes
+    (``step * rows`` or the packed size, :func:`_packed`) that decodes as strict base64
+    to that many bytes is read as those bytes, with a note of kind ``base64``. Pixels
+    are no such text by chance: each of their bytes would have to be one of base64's 64
+    characters. Data of the image's own length is never looked at.
+
+    :param encoding: the encoding as :func:`read_encoding` names it.
+    :param step: the message's ``step``; ``data``: its ``data`` (any buffer).
+    :param what: ``'image'`` or ``'depth'``, for the note.
+    :param notes: a list, or None.
+    :return: ``data``, or ``bytes`` of the decoded pixels.
+    """
+    packed = _packed(encoding, height, width)
+    if packed is None:
+        return data
+    row, rows = packed
+    sizes = {row * rows, step * rows} - {0}
+    if len(data) in sizes or not any(len(data) == 4 * -(-n // 3) for n in sizes):
+        return data
+    try:
+        pixels = base64.b64decode(bytes(data), validate=True)
+    except ValueError:  # binascii.Error: not base64 text after all
+        return data
+    if len(pixels) not in sizes:
+        return data
+    _say(notes, 'base64', f'{what} data is {len(data)} bytes of base64 text, not the '
+         f'{len(pixels)} bytes of a {width}x{height} {encoding} image: decoded (rosbridge '
+         'writes uint8[] as base64 text, RobotWebTools/rosbridge_suite#380; a client that '
+         'publishes that text back sends it as the data): publish the bytes, not the text')
+    return pixels
 
 
 # Bytes a pixel of the semi-planar encodings as laid out (4:2:0: a Y plane and chroma at
@@ -927,6 +970,7 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
                            'or 32FC1/64FC1 (metres)')
     encoding, dtype = name, DEPTH_ENCODINGS[name]
+    data = _from_base64_pixels(encoding, height, width, step, data, 'depth', notes)
     step = _step_of(encoding, height, width, step, data, 'depth', notes)
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
     if bool(is_bigendian) != HOST_BIG_ENDIAN:
