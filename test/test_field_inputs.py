@@ -3839,6 +3839,33 @@ def test_a_compressed_depth_format_in_other_capitals_is_read(probe, start_node):
     assert node.stop() == 0
 
 
+def test_compressed_depth_whose_data_is_base64_text_is_posed_and_named(probe, start_node):
+    """Payloads of compressedDepth (PNG and RVL) sent as base64 text: decoded, posed.
+
+    rosbridge writes uint8[] as base64 text (RobotWebTools/rosbridge_suite#1086, #1121),
+    and a client that publishes it back sends the text; round 16 read a colour
+    CompressedImage so, depth's was refused on every message ("not compressedDepth ...")
+    and every answer went without depth. Now the red ball is posed within 12 mm, WARN
+    once, counted ``depth_compressed_base64``.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node, 'compressedDepth')
+    red = obj(scene, 'red', 'ball')
+    for compression in ('png', 'rvl'):
+        fmt, data = compressed_depth.encode(scene.depth_16uc1(), compression, '16UC1')
+
+        def as_text(m, fmt=fmt, data=data):
+            return CompressedImage(header=m.header, format=fmt, data=base64.b64encode(data))
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=as_text), \
+            (compression, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012
+        assert 'depth' not in detections(probe)[-1]['reason'], detections(probe)[-1]
+    assert node.output().count('holds the base64 text of its data') == 1, node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_compressed_base64', 0)) >= 2)
+    assert int(values[2].get('depth_compressed_base64', 0)) >= 2, values
+    assert node.stop() == 0
+
+
 def _posed_with_compressed_depth(probe, start_node, transport, cases):
     """Pose the red ball on compressedDepth payloads sent under each case's format.
 

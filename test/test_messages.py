@@ -435,6 +435,28 @@ def test_a_raw_image_whose_data_is_base64_text_is_decoded_and_said(height):
         assert 'bytes of base64 text' in notes[0] and 'rosbridge_suite#380' in notes[0]
 
 
+@pytest.mark.parametrize('compression', ['png', 'rvl', 'file'])
+def test_compressed_depth_whose_data_is_base64_text_is_decoded_and_said(compression):
+    """Either depth transport's data sent as base64 text (rosbridge_suite#1086): decoded.
+
+    A compressedDepth payload (12-byte header, then a PNG or RVL) or a 16-bit PNG on
+    ``<depth>/compressed``, as text: before, refused ("not compressedDepth ...", or "is
+    this the compressed (colour) transport?"), every frame answered without depth.
+    """
+    from clip_perception import compressed_depth
+    mm = np.random.default_rng(2).integers(300, 3000, (48, 64)).astype(np.uint16)
+    if compression == 'file':
+        fmt, data = '16UC1; png compressed ', cv2.imencode('.png', mm)[1].tobytes()
+        transport = 'compressed'
+    else:
+        (fmt, data), transport = compressed_depth.encode(mm, compression), 'compressedDepth'
+    want = compressed_depth_to_array(fmt, data, 0.001, None, transport)
+    notes = []
+    out = compressed_depth_to_array(fmt, base64.b64encode(data), 0.001, notes, transport)
+    assert np.allclose(out, want, equal_nan=True) and np.allclose(out, mm / 1000)
+    assert [n.kind for n in notes] == ['compressed_base64'], notes
+
+
 def test_pixels_that_are_not_base64_text_are_read_or_refused_as_before():
     """Only data of exactly the text's length that decodes strictly is taken as base64."""
     rng = np.random.default_rng(1)

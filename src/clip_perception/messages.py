@@ -1581,6 +1581,34 @@ def _from_base64_text(raw):
     return decoded if _image_signature(decoded[:8]) else None
 
 
+def _depth_from_base64_text(fmt, raw):
+    """Return the bytes that ``raw``, base64 text of a compressed depth message's data, encodes.
+
+    Either transport's data (:func:`compressed_depth_to_array`): a PNG or TIFF
+    (:func:`_from_base64_text`), or a compressedDepth payload, its 12-byte header then a
+    PNG or RVL. The same bridges that send a colour image's bytes as text send depth's so
+    (rosbridge_suite#1086); before, every such message was refused ("not compressedDepth")
+    and the frames answered without depth. The payload's header opens with no fixed text,
+    so the whole data must be strict base64 (no line breaks) decoding to a payload with a
+    PNG after its header, or to any payload under a format naming compressedDepth (the
+    decoder then judges it). Binary data fails at its first byte outside base64's 64
+    characters (a compressedDepth header opens with NUL bytes).
+
+    :param fmt: the message's ``format``.
+    :param raw: a compressed depth message's data (bytes).
+    :return: the decoded bytes, or None when ``raw`` is not such text (read as bytes).
+    """
+    decoded = _from_base64_text(raw)
+    if decoded is not None or len(raw) % 4 or len(raw) < 32:
+        return decoded
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except ValueError:  # binascii.Error: binary data, as always
+        return None
+    said = 'compresseddepth' in str(fmt).lower()
+    return decoded if said or _compressed_depth_png(decoded) else None
+
+
 def _png_ends(raw):
     """Whether a PNG has its IEND chunk at its end (NUL padding after it allowed)."""
     return b'IEND' in raw.rstrip(b'\x00')[-12:]
@@ -2133,6 +2161,14 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
     raw = bytes(data)
     if not raw:
         raise MessageError('corrupt', empty_compressed_note('compressed depth', fmt))
+    decoded = _depth_from_base64_text(fmt, raw)
+    if decoded is not None:
+        raw = data = decoded
+        if notes is not None:
+            notes.append(Note('compressed_base64', f'compressed depth (format "{fmt}") holds '
+                              'the base64 text of its data, not its bytes: decoded from '
+                              'base64 (a web client or bridge that sent uint8[] as text, '
+                              'RobotWebTools/rosbridge_suite#1086); send the bytes'))
     said, other = [], None
     if _image_signature(raw[:16]) is not None:
         depth = _depth_image(fmt, raw, depth_scale, notes)
