@@ -277,6 +277,42 @@ def test_colour_and_depth_whose_data_is_base64_text_are_posed_and_named(probe, s
     assert node.stop() == 0
 
 
+def test_stamps_whose_nanosec_holds_a_truncated_time_are_answered_and_named(probe,
+                                                                             start_node):
+    """Stamps whose ``nanosec`` is the low 32 bits of the capture time in nanoseconds.
+
+    Field report (ros-drivers/flir_camera_driver#37: ``nsec`` "ranging from 0 to
+    4,294,967,295, instead of 0 to 999,999,999"; #95). Before (20 s of frames, measured by
+    helper-82): every frame answered, but the WARNs said "stamped 1.1 s in the future ...
+    are the clocks synchronised?" and "stamped 4.042 s before the one received before it
+    (a driver restart, a bag played in a loop ...)", never naming the field. Now a WARN
+    once per stream names ``nanosec``, the truncation and the fix; counted
+    ``frames_nanosec_invalid`` and ``depth_nanosec_invalid``; frames still answered.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def truncated(m):
+        ns = probe.node.get_clock().now().nanoseconds
+        low = ns % 2**32
+        if low < 10**9:  # in range by chance: shift the capture time so it is not
+            ns += 10**9 - low
+        m.header.stamp = Time(sec=ns // 10**9, nanosec=ns % 2**32)
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 3,
+                      colour=truncated, depth=truncated, info=truncated), node.output()
+    log = node.output()
+    assert log.count('colour frames carry header.stamp.nanosec') == 1, log
+    assert log.count('depth images carry header.stamp.nanosec') == 1, log
+    assert 'flir_camera_driver#37' in log and 'nanosec = t_ns % 1e9' in log, log
+    values = wait_diag(probe, lambda lv, m, v: min(int(v.get('frames_nanosec_invalid', 0)),
+                                                   int(v.get('depth_nanosec_invalid', 0))) >= 2)
+    assert int(values[2]['frames_nanosec_invalid']) >= 2, values
+    assert int(values[2]['depth_nanosec_invalid']) >= 2, values
+    assert node.stop() == 0
+
+
 def test_packed_422_flagged_with_its_luma_at_the_other_bytes_is_posed(probe, start_node):
     """YUYV bytes flagged ``yuv422`` (UYVY), and UYVY flagged ``yuv422_yuy2``: posed, warned.
 

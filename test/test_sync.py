@@ -12,6 +12,7 @@ from clip_perception.sync import boot_clock_age
 from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
+from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 
@@ -1299,3 +1300,24 @@ def test_a_clock_that_jumps_forward_leaves_frames_aged():
     assert behind.unmeasurable(10.0, 230.2)  # a new pass before the clock steps back
     assert not behind.unmeasurable(10.1, 260.0)  # the clock jumped ahead: aged again
     assert not behind.unmeasurable(10.2, 10.25)
+
+
+def test_a_nanosec_outside_its_range_is_named_and_a_truncated_time_is_told():
+    """``nanosec`` >= 1e9: named, and the low 32 bits of a time in nanoseconds told so.
+
+    ros-drivers/flir_camera_driver#37 and #95: ``nanosec`` assigned the whole capture time
+    in nanoseconds keeps its low 32 bits. Such stamps ran ahead and stepped back, and the
+    node's warnings blamed the clocks without naming the field.
+    """
+    for t_ns in (1_796_456_715_124_663_312, 1_700_000_000_987_654_321, 5_000_000_001):
+        sec, low = t_ns // 10**9, t_ns % 2**32
+        note = nanosec_note('colour frames', sec, low)
+        if low < 10**9:  # in range by chance (23% of such stamps): nothing to see
+            assert note is None
+            continue
+        assert f'nanosec = {low}, outside [0, 1e9)' in note, note
+        assert f'sec x 1e9 + {t_ns % 10**9}' in note and 'flir_camera_driver#37' in note
+    carried = nanosec_note('depth images', 100, 2_500_000_000)  # whole seconds carried
+    assert 'whole seconds' in carried and 'flir' not in carried, carried
+    for nanosec in (0, 1, 999_999_999):
+        assert nanosec_note('colour frames', 1_700_000_000, nanosec) is None

@@ -169,6 +169,7 @@ from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import DUPLICATE_WINDOW
 from clip_perception.sync import FrameSync
+from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.vision import detections
@@ -1489,6 +1490,10 @@ class PerceptionMixin:
         previous_pixels = self._recent_colour[-1][2] if self._recent_colour else None
         self._recent_colour.append((stamp, now, rgb))
         self.health.frame_in(now)
+        invalid = nanosec_note('colour frames', header.stamp.sec, header.stamp.nanosec)
+        if invalid:
+            self.health.count('frames_nanosec_invalid')
+            self._warn_once('stamp_nanosec', invalid)
         if header.stamp.sec == 0 and header.stamp.nanosec == 0:
             self.health.count('frames_zero_stamp')
             self._warn_once('stamp_zero', 'colour frames carry a zero header.stamp (the '
@@ -1621,6 +1626,10 @@ class PerceptionMixin:
                             'stamped colour frames by time, so each frame takes the newest '
                             'depth by arrival, which may be a frame off in a moving scene; '
                             'stamp depth in its driver')
+        invalid = nanosec_note('depth images', header.stamp.sec, header.stamp.nanosec)
+        if invalid:
+            self.health.count('depth_nanosec_invalid')
+            self._warn_once('depth_stamp_nanosec', invalid)
         stamp = _stamp_seconds(header.stamp)
         repeated = repeated_stamp(stamp, self._last_depth_stamp, depth, self._last_depth)
         self._last_depth_stamp, self._last_depth = stamp or self._last_depth_stamp, depth

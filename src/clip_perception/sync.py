@@ -177,6 +177,40 @@ def simulator_stamp(stamp, lag):
         stamp + lag >= BOOT_CLOCK_LATEST
 
 
+NANOSEC_PER_SEC = 10**9
+
+
+def nanosec_note(what, sec, nanosec):
+    """Say that a stamp's ``nanosec`` lies outside builtin_interfaces/Time's range, or None.
+
+    ``nanosec`` is "valid in the range [0, 1e9)" (builtin_interfaces/msg/Time.msg), but the
+    field is a uint32, so a driver that assigns its whole capture time in nanoseconds to
+    it keeps the low 32 bits (ros-drivers/flir_camera_driver#37: "values ranging from 0
+    to 4,294,967,295, instead of 0 to 999,999,999"; #95). Read as ``sec + nanosec / 1e9``,
+    as rclcpp and rclpy read it, such stamps run up to 4.3 s ahead and step back every few
+    seconds, and the node's warnings blamed the clocks ("stamped 1.1 s in the future ...
+    are the clocks synchronised?", "stamped 4.0 s before the one received before it")
+    without naming the field. The stamp is still read so (the outputs carry it, and
+    tf2 reads it so); this only says what is wrong.
+
+    :param what: the stream, for the line (``'colour frames'``).
+    :param sec: ``header.stamp.sec`` (int).
+    :param nanosec: ``header.stamp.nanosec`` (int).
+    :return: one line naming the field and the fix, or None when ``nanosec`` is in range.
+    """
+    if 0 <= nanosec < NANOSEC_PER_SEC:
+        return None
+    low = (nanosec - sec * NANOSEC_PER_SEC) % 2**32
+    how = (f'it is the low 32 bits of the time in nanoseconds (sec x 1e9 + {low}), as a driver '
+           'that assigns a 64-bit time to the 32-bit field leaves it '
+           '(ros-drivers/flir_camera_driver#37)' if low < NANOSEC_PER_SEC else
+           'the driver carries whole seconds in it')
+    return (f'{what} carry header.stamp.nanosec = {nanosec}, outside [0, 1e9) '
+            '(builtin_interfaces/Time): read as sec + nanosec / 1e9, as rclcpp reads it, so '
+            f'their stamps run up to 4.3 s ahead and step back; {how}: fix the stamp in the '
+            'driver (sec = t_ns // 1e9, nanosec = t_ns % 1e9)')
+
+
 def repeated_stamp(stamp, previous, pixels, previous_pixels):
     """Tell whether a frame repeats the stamp of the frame before it on its stream.
 
