@@ -505,12 +505,82 @@ def test_out_of_view_keeps_thick_edge_areas_not_lines_or_enclosed_holes():
     missing[:, :6] = True  # a band along the left edge
     missing[20:30, 30:40] = True  # a hole inside
     missing[40, 40:] = True  # a one-pixel crack reaching the right edge
-    missing[50:, 70:] = True  # a corner
+    vs, us = np.mgrid[0:60, 0:80]
+    corner = (79 - us) + (59 - vs) < 14  # a turned image's corner
+    missing |= corner
     unseen = out_of_view(missing)
-    assert unseen[:, :6].all() and unseen[50:, 70:].all()
+    assert unseen[:, :6].all() and unseen[corner].all()
     assert not unseen[20:30, 30:40].any() and not unseen[40, 40:69].any()
     assert not out_of_view(np.zeros((60, 80), bool)).any()
     assert not (out_of_view(missing) & ~missing).any()
+
+
+def _cut_by_the_frame(missing, region):
+    """Return the unseen share of each object the frame cuts, put in ``missing`` (60, 80)."""
+    cut = {'bottom': (slice(50, 60), slice(30, 46)), 'left': (slice(20, 36), slice(0, 10)),
+           'corner': (slice(48, 60), slice(0, 14)), 'top': (slice(0, 9), slice(50, 66))}
+    for where in cut.values():
+        missing[where] = True
+    unseen = out_of_view(missing) if region is None else out_of_view(missing, region)
+    return {k: unseen[where].mean() for k, where in cut.items()}
+
+
+def test_objects_the_frame_cuts_are_in_view_bands_and_the_room_beyond_are_not():
+    """Out of view is what runs along the frame's edge, or lies off the support.
+
+    A glass or an IR-absorbing black mug the frame cuts leaves a hole that reaches the
+    frame's edge too: it meets the edge along its width and the support's readings
+    surround the rest of it (before: every thick hole reaching the edge was out of
+    view, so the frame cut a glass out of the hole tier).
+    """
+    # Holes the frame cuts: objects, not out of view, by their shape alone and on a
+    # table that fills the view.
+    region = np.ones((60, 80), bool)
+    for around in (None, region):
+        share = _cut_by_the_frame(np.zeros((60, 80), bool), around)
+        assert max(share.values()) == 0.0, share
+    # Bands along an edge and corners cut off by an arc are out of view.
+    vs, us = np.mgrid[0:60, 0:80]
+    wfov = (us - 39.5) ** 2 + (vs - 29.5) ** 2 > (0.8 * 50.0) ** 2
+    for band in (us < 8, vs < 10, wfov, (us < 8) | wfov):
+        assert out_of_view(band, region)[band].mean() > 0.95
+    # The room beyond the sensor's range at the top, ragged, off the support: out of view,
+    # a glass at the table's edge below it, surrounded by the table, is not.
+    rng = np.random.default_rng(5)
+    room = (vs < 12 + rng.integers(-3, 4, (1, 80))) & (us > 20) & (us < 50)
+    table = ~room & (vs >= 16)  # a wall with readings beside the room
+    missing = room.copy()
+    missing[40:52, 60:80] = True  # a glass cut by the right edge
+    unseen = out_of_view(missing, table)
+    assert unseen[room].mean() > 0.9 and not unseen[40:52, 60:80].any()
+    # Small parts off the support at the edge, 4 and 5 pixels on it: out of view.
+    missing = np.zeros((60, 80), bool)
+    missing[56:, 10:14] = missing[56:, 60:65] = True
+    assert out_of_view(missing, np.zeros((60, 80), bool))[missing].all()
+
+
+def test_a_glass_the_frame_cuts_ranks_in_the_hole_tier():
+    """The example: a glass standing at the bottom of the view, cut by the frame.
+
+    Before: its missing readings reached the frame's edge, were taken for the sensor's
+    view ending there, and its box scored 1.59 (image tier) instead of 3.70.
+    """
+    table, intr = _tabletop()
+    depth, _ = _tabletop([((0.0, -0.36, 0.06), (0.035, 0.035, 0.06), 0.0)])
+    glass = np.abs(np.nan_to_num(depth) - np.nan_to_num(table)) > 1e-4
+    depth[glass] = np.nan
+    ys, xs = np.nonzero(glass)
+    assert ys.max() == depth.shape[0] - 1  # the frame cuts it
+    rng = np.random.default_rng(0)
+    rgb = np.clip(rng.normal(140, 12, depth.shape + (3,)), 0, 255).astype(np.uint8)
+    rgb[glass] = np.clip(rgb[glass].astype(int) + 25, 0, 255)
+    _, surface, _, _, work = depth_regions(depth, intr, rgb)
+    assert surface is not None and not work.unseen.any()
+    box = np.array([[xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]], float)
+    scores, hole = _image_scores(rgb, box, work)
+    assert hole[0] and scores[0] >= TIER_HOLE, scores
+    props = propose(rgb, depth, intr, parallel=False)
+    assert box_iou(props.boxes[0], box[0]) > 0.5 and props.scores[0] >= TIER_HOLE
 
 
 def test_black_fill_where_no_camera_looked_ranks_below_the_scene():
