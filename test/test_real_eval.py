@@ -7,6 +7,7 @@ thresholds sit a margin below what ``clip_perception_eval real`` measures (READM
 
 import os
 
+import cv2
 import numpy as np
 import pytest
 
@@ -280,6 +281,30 @@ def test_what_no_sensor_saw_is_not_ranked_as_an_object(frames, name, view):
         x0, y0, x1, y1 = (int(v) for v in box)
         if outside[y0:y1, x0:x1].mean() > 0.3:
             assert score < TIER_HOLE, (box, score)
+
+
+@pytest.mark.parametrize('name', ['posecnn_1', 'posecnn_2'])
+def test_a_cameras_clipped_blacks_are_no_fill(frames, name):
+    """An Asus Xtion's blacks clipped to exact zeros are the scene, not a turned image's fill.
+
+    Before: ``proposals.no_image`` marked 5% (``posecnn_1``) and 10% (``posecnn_2``) of
+    the 80 px thumbnail, the dark room and a black chair reaching the frame's edge, and
+    every image box there lost its share. The same frames rolled 15 degrees keep their
+    black corners as fill.
+    """
+    from clip_perception.proposals import no_image
+
+    def thumbnail(rgb):
+        h, w = rgb.shape[:2]
+        return cv2.resize(rgb, (80, round(80 * h / w)), interpolation=cv2.INTER_AREA)
+
+    f = next(f for f in frames if f.name == name)
+    small = thumbnail(f.rgb)
+    assert (small.max(axis=2) == 0).mean() > 0.05  # exact black in the stored frame
+    assert not no_image(small).any()
+    rolled = thumbnail(view_frame(f, 'roll:15').rgb)
+    fill = no_image(rolled)
+    assert fill.mean() > 0.05 and not (fill & (rolled.max(axis=2) > 0)).any()
 
 
 @pytest.mark.parametrize('view', ['depth_mm', 'jpeg:50'])
