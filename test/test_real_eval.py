@@ -219,6 +219,26 @@ def test_other_sensors_views_change_depth_as_their_cameras_do(frames):
             view_frame(f, bad)
 
 
+def test_roll_turns_the_image_clockwise_for_a_positive_angle():
+    """``roll:A``, A > 0: the image turns clockwise (the camera counter-clockwise).
+
+    A spot right of the principal point moves down, one below it moves left; A < 0 the
+    other way. The docstrings said the camera rolled clockwise.
+    """
+    from clip_perception.geometry import Intrinsics
+    from clip_perception.world.real_eval import RealFrame
+
+    rgb = np.zeros((101, 101, 3), np.uint8)
+    rgb[48:53, 88:93, 0] = 255  # right of the centre
+    rgb[88:93, 48:53, 1] = 255  # below it
+    f = RealFrame('spots', rgb, np.ones((101, 101), np.float32),
+                  Intrinsics(100.0, 100.0, 50.0, 50.0, 101, 101), 'synthetic')
+    for degrees, sign in ((20, 1), (-20, -1)):
+        r = view_frame(f, f'roll:{degrees}').rgb
+        right, below = (np.argwhere(r[..., c] > 128).mean(axis=0) for c in (0, 1))
+        assert sign * (right[0] - 50) > 10 and sign * (below[1] - 50) < -10
+
+
 @pytest.mark.parametrize('degrees', [20.0, -30.0])
 def test_a_rolled_camera_sees_the_same_points_turned_about_its_axis(frames, degrees):
     """``roll:A``: each pixel back-projects to the original's point turned A about z."""

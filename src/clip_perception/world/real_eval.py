@@ -214,8 +214,9 @@ def sensor_view(frame, kind, arg=''):
           colour's resolution, upsampled bilinearly (a resize with ``INTER_LINEAR``
           before registration): pixels between two readings of different surfaces
           read a depth between them, and a pixel beside a missing reading has none;
-        * ``roll`` with ``A`` (degrees, -45 to 45): the camera rolled ``A`` degrees
-          clockwise about its optical axis, as a hand-held or wrist camera is; colour
+        * ``roll`` with ``A`` (degrees, -45 to 45): the image turned ``A`` degrees
+          clockwise, as a hand-held or wrist camera rolled ``A`` degrees
+          counter-clockwise about its optical axis (seen from behind it) gives it; colour
           and depth turned about the principal point in normalised coordinates (exact
           for ``fx != fy``), corners with nothing behind them black and without depth.
           Use :func:`view_frame` for it: the labels turn too.
@@ -300,8 +301,9 @@ def view_frame(frame, view):
         ``depth_res:N``, ``jpeg:Q``, ``exposure:G``, ``white_balance:R``, ``blur:S``,
         ``stereo_shadow:B``, ``flying_pixels:W``, ``misregister:D``, ``wfov_corners:R``,
         ``depth_upsample:N``): the same scene and geometry, the pixels as another sensor
-        or driver gives them; or ``roll:A``, the camera rolled A degrees (-45 to 45)
-        about its optical axis, labels and reference plane turned with it.
+        or driver gives them; or ``roll:A``, the image turned A degrees (-45 to 45)
+        clockwise (the camera rolled about its optical axis), labels and reference
+        plane turned with it.
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
         ``original``).
     :raises ValueError: an unknown view, a scale outside (0, 4] or a sensor view's
@@ -423,15 +425,20 @@ def _mixed_pixels(depth, width):
 
 
 def _rolled(frame, degrees):
-    """``frame`` as a camera rolled ``degrees`` clockwise about its optical axis sees it.
+    """``frame`` turned ``degrees`` clockwise about the principal point, as a camera sees it.
 
-    A point (x, y, z) of the camera frame goes to (x c - y s, x s + y c, z): pixels are
+    The camera is rolled ``degrees`` counter-clockwise about its optical axis, seen from
+    behind it (REP 103 optical frame: z forward, x right, y down), so a point (x, y, z)
+    of the camera frame goes to (x c - y s, x s + y c, z), x towards y: pixels are
     turned in normalised coordinates about the principal point, so the intrinsics stay.
     Boxes drawn from a mask (``seg``) are the turned mask's; hand-drawn ones, the box of
     the turned ellipse inscribed in the box (a turned box's own box would be up to twice
     the object's). An object turned more than half out of the image is left out.
 
-    :return: ``(rgb, depth, objects, reference_plane)``.
+    :param degrees: float, -45 to 45; positive turns the image clockwise.
+    :return: ``(rgb, depth, objects, reference_plane)``: (H, W, 3) uint8, (H, W) float32
+        metres (NaN = none), the objects (``RealFrame.objects``) turned, the ``(normal,
+        offset)`` or None.
     """
     k = frame.intrinsics
     h, w = frame.depth.shape
