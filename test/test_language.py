@@ -3016,3 +3016,66 @@ def test_a_recognisers_hallucinated_tail_after_the_command_is_dropped(text, what
     q = parse_command(text)
     assert (q.what, q.also) == (what, ()), describe(q)
     assert parse_command('the subscribe button').what == 'subscribe button'
+
+
+# A wish said for the object, as people ask a robot or a chat (tue-robotics/tue_robocup
+# #839: a bar robot's order grammar "can i have a BEVERAGE | i would like BEVERAGE";
+# RoboCupAtHome/RuleBook#71: "I need some pills"). Before helper-83's round none read
+# as the object: "can i have red ball", "could i blue mug", "id love red ball", "after red
+# ball", "what red ball", "have red ball" (0 of 16).
+@pytest.mark.parametrize('text, described', [
+    ('can I have the red ball', {'what': 'red ball'}),
+    ('could I get the blue mug', {'what': 'blue mug'}),
+    ('may I have the blue mug on the left', {'what': 'blue mug', 'relation': 'left'}),
+    ('can we get the two red balls', {'what': 'red ball', 'plural': True, 'count': 2}),
+    ('can I please have the green cube', {'what': 'green cube'}),
+    ("I'd love the red ball", {'what': 'red ball'}),
+    ('I\u2019d prefer the blue mug', {'what': 'blue mug'}),
+    ("I'd really like the red ball", {'what': 'red ball'}),
+    ('I would love to have the red ball', {'what': 'red ball'}),
+    ("I'll have the red ball", {'what': 'red ball'}),
+    ("I'm after the red ball", {'what': 'red ball'}),
+    ('I wish for the yellow cylinder', {'what': 'yellow cylinder'}),
+    ('I require the green cube', {'what': 'green cube'}),
+    ('what I want is the red ball', {'what': 'red ball'}),
+    ('hey robot, can I have the red ball please', {'what': 'red ball'}),
+    ('could I have the red ball or the blue mug',
+     {'what': 'red ball', 'alternatives': [{'what': 'blue mug'}]}),
+])
+def test_a_wish_said_for_the_object_names_the_object(text, described):
+    assert describe(parse_command(text)) == described
+
+
+# A wish said with "not" (DanielLandi/real-wopr-programs#131: "I DON'T WANT ..." read as
+# asking for it). Before: "I don't want the red ball" was the object "i" with "want red
+# ball" excluded; "..., I want the blue mug" the object "i" too (0 of 7).
+@pytest.mark.parametrize('text, described', [
+    ("I don't want the red ball, I want the blue mug",
+     {'what': 'blue mug', 'exclude': ['red ball']}),
+    ('I do not need the blue mug, give me the red ball',
+     {'what': 'red ball', 'exclude': ['blue mug']}),
+    ('I don\u2019t want the red ball. Give me the blue one.',
+     {'what': 'blue ball', 'exclude': ['red ball']}),
+    ("the cube, I don't want the red one", {'what': 'cube', 'exclude': ['red cube']}),
+])
+def test_a_wish_said_with_not_excludes_its_object(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text', ["I don't want the red ball", "we wouldn't want the cube",
+                                  'I do not need the blue mug'])
+def test_only_an_unwanted_object_is_refused_as_only_what_not_to_pick(text):
+    q = parse_command(text)
+    assert q.refused and 'only what not to pick' in q.refused and q.exclude
+
+
+@pytest.mark.parametrize('text, described', [
+    # A remark and the target said with "I want" read as before.
+    ('The red ball, please. I need it for the demo.',
+     {'what': 'red ball', 'remarks': ['i need it for the demo']}),
+    ('The thing I want you to pick up is the blue mug.', {'what': 'blue mug'}),
+    ('the mug that I want', {'what': 'mug'}),
+    ('I want you to find the red ball', {'what': 'red ball'}),
+])
+def test_words_of_wanting_that_are_no_wish_for_what_follows_stay(text, described):
+    assert describe(parse_command(text)) == described

@@ -732,3 +732,23 @@ def test_what_people_type_is_answered_over_dds_and_the_reading_is_said(probe, st
     log = node.output()
     assert 'Traceback' not in log, log
     assert node.stop() == 0
+
+
+def test_a_wish_for_an_object_is_answered_with_that_object(probe, start_node):
+    """A wish said for the object, and one said with "not", through the node (helper-83).
+
+    tue-robotics/tue_robocup#839 (an order grammar "can i have a BEVERAGE | i would like
+    BEVERAGE"), DanielLandi/real-wopr-programs#131 ("I DON'T WANT ..."). Before: "can I
+    have the red ball" scored "can i have red ball", "I'm after the green cube" "after
+    green cube", and "I don't want the red ball, I want the blue mug" the object "i".
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said, what, key in (('can I have the red ball', 'red ball', ('red', 'ball')),
+                            ("I'm after the green cube", 'green cube', ('green', 'cube')),
+                            ("I don't want the red ball, I want the blue mug", 'blue mug',
+                             ('blue', 'mug'))):
+        assert_found(probe, node, camera, scene, said, what, centre[key])
+    log = node.output()
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0

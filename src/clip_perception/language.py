@@ -3166,6 +3166,32 @@ def _without_part_to_hold(said):
     return _BY_THE_PART.sub(part, said)
 
 
+# What :data:`_PHRASINGS` reads as a wish: asked for ("can I have", "could we get"), wished
+# with "would" / "'d" ("I'd love", "we would prefer"), wanted or needed ("I really want",
+# "I require", "I wish for"), taken ("I'll have"), sought ("I'm after"), or said first
+# ("what I want is"); "to have" / "to get" after it, and "you to" (filler), go with it.
+# Not "I need it for the demo" (a remark) nor "the thing I want ... is" (the target).
+_WISH = re.compile(
+    r"(?:^|(?<=[\s,.;:!?]))(?<!thing\s)(?<!object\s)(?<!item\s)(?<!one\s)(?<!that\s)"
+    r"(?<!which\s)(?:(?:can|could|may|might)\s+(?:i|we)\s+(?:please\s+)?"
+    r"(?:have|get|borrow|take)"
+    r"|(?:i|we)\s*(?:'\s*d|\s+would)(?:\s+(?:really|also|just|much|so|rather))*\s+"
+    r"(?:like|love|prefer|want|need|appreciate|fancy)"
+    r"|(?:i|we)(?:\s+(?:really|also|just|still|do|now|only|kinda|so))*\s+"
+    r"(?:want|wanna|need|require|prefer|wish\s+for|fancy)"
+    r"|(?:i|we)\s*(?:'\s*ll|\s+will|\s+shall)\s+(?:have|take|go\s+with)"
+    r"|(?:i|we)\s*(?:'\s*m|\s+am|\s+are|'\s*re)\s+(?:after|hoping\s+for|wanting|needing)"
+    r"|what\s+(?:i|we)\s+(?:really\s+)?(?:want|need|(?:'\s*d|\s*would)\s+like)\s+(?:is|are))"
+    r"(?:\s+(?:to\s+(?:have|get|receive|see|be\s+given)|(?:you|the\s+robot)\s+to))?"
+    r"(?=\s+\w)(?!\s+(?:it|them)\b)")
+
+# A wish said with "not" (:data:`_PHRASINGS`): "I don't want", "we wouldn't like".
+_NOT_WISHED = re.compile(
+    r"(?:^|(?<=[\s,.;:!?]))(?:i|we)\s+(?:really\s+)?(?:do\s*n\s*'?\s*t|do\s+not|would\s*n\s*'?\s*t|"
+    r"would\s+not|'\s*d\s+not)\s+(?:really\s+)?(?:want|need|like|wanna)(?:\s+to\s+(?:have|get))?"
+    r"(?=\s+\w)(?!\s+(?:it|them)\b)")
+
+
 def _verb_of(m):
     """Return the verb a match of the -ing rules names.
 
@@ -3186,6 +3212,16 @@ _PHRASINGS = (
     # left-alone list: the objects "very ball", "really cube", "extra mug").
     (re.compile(r'\b(?:(?:very|really|quite|super|extra|pretty|rather|fairly|so|too)[\s,]+)+'
                 r'(?=(?:' + '|'.join(sorted(_SIZE_WORDS)) + r')\b)'), ''),
+    # A wish said for the object ("can I have the red ball", "I'd love the blue mug",
+    # "I'll take the cube", "I'm after the red ball", "what I want is the mug"; helper-83,
+    # the wish forms typed to a chat or said to a robot: the objects "can i have red ball",
+    # "id love red ball", "after red ball", "what red ball"): the object wished for.
+    # "I like the red ball" (no "would" / "'d") is no wish and stays; "I don't want" is a
+    # negation and stays.
+    (_WISH, ' '),
+    # "I don't want the red ball", "we do not need the cube" (helper-83: the object "i",
+    # "want red ball" excluded): a negation of what follows.
+    (_NOT_WISHED, ' not '),
     # "I'll grab the red ball", "we're going to pick up the cube", "you will find the mug"
     # (session 20's left-alone list: the object "ill red ball"): the instruction.
     (re.compile(_LEAD_IN + r"(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+shall|'\s*m\s+going\s+to|"
