@@ -3079,3 +3079,42 @@ def test_only_an_unwanted_object_is_refused_as_only_what_not_to_pick(text):
 ])
 def test_words_of_wanting_that_are_no_wish_for_what_follows_stay(text, described):
     assert describe(parse_command(text)) == described
+
+
+# A verb a perception node is asked with, said with no object, as typed on a shell or
+# sent by a behaviour tree's action node (helper-83): "detect", "track", "scan",
+# "identify", "search" were scored as objects ("detect" posed whatever looked most like
+# the word), "detect objects" was every "detect object". 0 of 12 refused before; the
+# verbs already filler ("find", "grab") were refused with no word of what to say.
+@pytest.mark.parametrize('text, verb', [
+    ('detect', 'detect'), ('Detect.', 'detect'), ('track', 'track'),
+    ('please track', 'track'), ('scan', 'scan'), ('segment', 'segment'),
+    ('identify', 'identify'), ('recognise', 'recognise'), ('search', 'search for'),
+    ('look', 'look for'), ('can you detect', 'detect'), ('DETECT NOW', 'detect'),
+    ('find', 'find'), ('pick up', 'pick up'),
+])
+def test_a_verb_with_no_object_is_refused_saying_what_to_add(text, verb):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused, describe(q)
+    assert f'say what to {verb}, e.g. "{verb} the red ball"' in q.refused
+
+
+@pytest.mark.parametrize('text, described', [
+    ('detect objects', {'what': 'object', 'plural': True}),
+    ('scan all objects', {'what': 'object', 'plural': True}),
+    ('search for objects', {'what': 'object', 'plural': True}),
+    # Verbs that are nouns, with their object or a determiner, read as before.
+    ('the train track', {'what': 'train track'}),
+    ('the track', {'what': 'track'}),
+    ('track the red ball', {'what': 'red ball'}),
+    ('watch', {'what': 'watch'}),
+    ('the show', {'what': 'show'}),
+])
+def test_a_verb_before_every_object_or_a_verb_as_a_noun_reads_as_meant(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text', ['track it', 'grab them all', 'not to pick', '?'])
+def test_a_pronoun_or_a_negation_with_a_verb_keeps_its_refusal(text):
+    q = parse_command(text)
+    assert q.refused and 'only filler words, pronouns' in q.refused

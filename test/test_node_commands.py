@@ -752,3 +752,22 @@ def test_a_wish_for_an_object_is_answered_with_that_object(probe, start_node):
     log = node.output()
     assert 'Traceback' not in log, log
     assert node.stop() == 0
+
+
+def test_a_verb_with_no_object_is_refused_over_dds_saying_what_to_add(probe, start_node):
+    """"detect" alone, as a shell or a behaviour tree sends it: refused (helper-83).
+
+    Before: the node scored "detect" as an object and posed whatever crop looked most like
+    the word; "detect objects" was every "detect object".
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    for command in ('detect', 'please track'):
+        camera.command(command)
+        assert run_until(probe, camera, scene, lambda c=command: answered(probe, c))
+        det = answered(probe, command)[-1]
+        verb = command.split()[-1]
+        assert det['status'] == 'refused' and f'say what to {verb}' in det['reason'], det
+        assert det['targets'] == [] and det['chosen'] is None
+    log = node.output()
+    assert 'Traceback' not in log, log
+    assert node.stop() == 0

@@ -402,6 +402,25 @@ _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|
                     r'show|look at|look for|look|search for|search|go to|point out|spot)'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
+# The same verbs said with no object at all ("detect", "please track", "scan objects":
+# helper-83, a perception node's bare command from a shell or a behaviour tree; "detect"
+# was scored as the object "detect", "detect objects" as every "detect object"): the
+# verb is dropped where it opens the command and nothing but filler and words for every
+# object follow, so "detect" names nothing (refused: :data:`_ASKED_VERB`) and "detect
+# objects" is every object, as "grab all" is. "watch", "monitor", "spot" alone stay
+# objects, as "the train track" stays one.
+_BARE_VERB = re.compile(
+    r'^(?P<pre>\s(?:(?:please|pls|plz|now|robot|hey|ok|okay|just|go|you|can\syou|could\s'
+    r'you|would\syou|will\syou)\s)*)(?:detect|track|search(?:\sfor)?|look(?:\sfor|\sat)?|scan|segment|identify|'
+    r'recogni[sz]e|locali[sz]e|observe|inspect|classify|follow|show(?:\sme)?)'
+    r'(?=(?:\s(?:objects?|things?|items?|everything|all|stuff|now|please|pls|plz|again|it|'
+    r'them|this|that))*\s$)')
+# A verb of finding or getting in a command that names no object, for its refusal ("find",
+# "detect", "pick up": say what to find).
+_ASKED_VERB = re.compile(
+    r'\b(detect|track|search\sfor|search|look\sfor|look\sat|look|scan|segment|identify|recogni[sz]e|'
+    r'locali[sz]e|observe|inspect|classify|follow|show\sme|show|find|locate|grab|grasp|'
+    r'pick\sup|pick|get|take|fetch|bring|select|hold|retrieve|lift|reach\sfor)\b')
 # Openings that can be words of an object phrase ("no red balls", "the ball on the
 # right") are dropped only at the start of a command and followed by punctuation, as a
 # voice recogniser writes them: "No, the blue mug.", "Well, the red ball.", "Right, the
@@ -3449,7 +3468,7 @@ def _parse(text):
                     r'(?=the\s(?!(?:\w+\s+)?ones?\b))', ' and ', listed)
     s = _pad(' '.join(_without_repeats(_PUNCTUATION.sub(' ', listed).replace("'", '').split())))
     s = _pad(re.sub(r'\s(go ahead|and then|then)\s', ' ', s))
-    s = _VERBS.sub(' ', _ASKING.sub(' ', s))
+    s = _VERBS.sub(' ', _BARE_VERB.sub(r'\g<pre>', _ASKING.sub(' ', s)))
     s = _BETWEEN_AND.sub(lambda m: m.group(1) + _REFERENCES_JOINED,
                          _MIDDLE_OF_TWO.sub(' between ', s, count=1), count=1)
     # "both the red ball and the blue mug", "either the ball or the mug": the word pairs
@@ -3512,6 +3531,15 @@ def _parse(text):
         # an emoji): scoring "object" would pick whatever looks most like one. A colour
         # with a pictograph for the object ("\U0001f534\u26bd") names none in words.
         shown = ', '.join(f'"{ch}"' for ch in symbols)
+        asked = _ASKED_VERB.search(said)
+        if asked and not symbols and not (_PRONOUN_WORDS | {'not', 'dont', 'no'}) & set(
+                s.split()):
+            verb = {'look': 'look for', 'search': 'search for'}.get(asked.group(1),
+                                                                    asked.group(1))
+            return Query(text=text, what='object', read_as=read_as,
+                         refused=f'the command "{text}" says what to do ({verb}) but names '
+                         f'no object to look for: say what to {verb}, e.g. "{verb} the red '
+                         'ball"')
         return Query(text=text, what='object', read_as=read_as, symbols=symbols,
                      refused=f'the command "{text}" names no object to look for (only '
                      'filler words, pronouns, counts or symbols'
