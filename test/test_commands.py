@@ -474,3 +474,30 @@ def test_a_question_or_likeness_around_the_object_finds_it(pipeline, four, comma
     res = run(pipeline, four, command)
     assert res.what == what
     assert res.status == 'found' and on(four, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command', ['the heaviest red ball', 'the most expensive red ball',
+                                     'the newest red ball', 'pick up the cheapest red ball'])
+def test_a_superlative_no_image_shows_decides_nothing_and_is_named(pipeline, four, twins,
+                                                                   command):
+    """Weight, price, age said of the object: its noun is looked for, the word named (helper-83).
+
+    Before: scored as said ("heaviest red ball"), so of two red balls the one CLIP
+    happened to score a hair higher was posed as if "heaviest" had chosen it, and nothing
+    said the word was not checked.
+    """
+    res = run(pipeline, twins, command)
+    assert res.status == 'ambiguous' and res.query.what == 'red ball', res.reason
+    assert 'is not checked: a camera image shows no weight' in res.reason
+    res = run(pipeline, four, command)
+    assert res.status == 'found' and on(four, res.chosen.box, 'red', 'ball'), res.reason
+    assert 'is not checked' in res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape', [('the oldest mug', 'blue', 'mug'),
+                                                    ('the heaviest box', 'green', 'cube')])
+def test_an_object_said_with_a_superlative_no_image_shows_is_found(pipeline, twins, command,
+                                                                   colour, shape):
+    """Before (helper-83): not_found with the one mug, the one cube in view (bundled model)."""
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and on(twins, res.chosen.box, colour, shape), res.reason

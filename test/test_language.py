@@ -3118,3 +3118,41 @@ def test_a_verb_before_every_object_or_a_verb_as_a_noun_reads_as_meant(text, des
 def test_a_pronoun_or_a_negation_with_a_verb_keeps_its_refusal(text):
     q = parse_command(text)
     assert q.refused and 'only filler words, pronouns' in q.refused
+
+
+# A superlative or comparative of what no image shows (helper-83): weight, price, age,
+# temperature, feel. Before: scored as said ("heaviest box", "expensive red mug"), 0 of 9
+# read as the object with the word unchecked; "the heaviest" alone was any object.
+@pytest.mark.parametrize('text, described', [
+    ('the heaviest box', {'what': 'box', 'unchecked': ['heaviest']}),
+    ('the most expensive red mug', {'what': 'red mug', 'unchecked': ['most expensive']}),
+    ('the newest cup on the left', {'what': 'cup', 'relation': 'left',
+                                    'unchecked': ['newest']}),
+    ('the cheapest of the mugs', {'what': 'mug', 'unchecked': ['cheapest']}),
+    ('the heavier of the two mugs', {'what': 'mug', 'unchecked': ['heavier']}),
+    ('grab the oldest book', {'what': 'book', 'unchecked': ['oldest']}),
+    ('the hottest cup', {'what': 'cup', 'unchecked': ['hottest']}),
+    ('the softest ball', {'what': 'ball', 'unchecked': ['softest']}),
+    ('the heaviest red ball and the blue mug',
+     {'what': 'red ball', 'unchecked': ['heaviest'], 'also': [{'what': 'blue mug'}]}),
+])
+def test_a_superlative_no_image_shows_is_named_unchecked(text, described):
+    q = parse_command(text)
+    assert describe(q) == described
+    assert all('is not checked: a camera image shows no weight' in unchecked_note(u)
+               for u in q.unchecked)
+
+
+@pytest.mark.parametrize('text', ['the heaviest', 'the older one', 'the most expensive'])
+def test_a_superlative_no_image_shows_of_no_object_is_refused(text):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused and 'cannot be seen' in q.refused
+
+
+@pytest.mark.parametrize('text, described', [
+    ('the biggest box', {'what': 'box', 'size': 'largest'}),
+    ('the lightest blue mug', {'what': 'lightest blue mug'}),
+    ('the darkest mug', {'what': 'darkest mug'}),
+])
+def test_a_superlative_an_image_shows_reads_as_before(text, described):
+    assert describe(parse_command(text)) == described

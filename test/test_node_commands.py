@@ -771,3 +771,15 @@ def test_a_verb_with_no_object_is_refused_over_dds_saying_what_to_add(probe, sta
     log = node.output()
     assert 'Traceback' not in log, log
     assert node.stop() == 0
+
+
+def test_a_superlative_no_image_shows_is_answered_and_named_over_dds(probe, start_node):
+    """"the heaviest blue mug": the mug, the word named as not checked (helper-83)."""
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    said = 'the heaviest blue mug'
+    assert_found(probe, node, camera, scene, said, 'blue mug', centre[('blue', 'mug')])
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['parsed']['unchecked'] == ['heaviest'], det
+    assert '"heaviest" is not checked: a camera image shows no weight' in det['reason'], det
+    assert node.stop() == 0

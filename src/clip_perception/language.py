@@ -125,6 +125,22 @@ _LINKS = {
 _WITH_IN_IT = re.compile(r'\s(?:with|that\shas|which\shas|having)\s((?:(?!\s(?:with|and|or)'
                          r'\s).)+?)\s(in|inside|on|on\stop\sof|on\stop)(?:\s(?:it|them)|(?=\s*$))'
                          r'(?=\s)')
+# A superlative or comparative of what a camera image does not show: weight, price, age,
+# temperature, feel, taste, sound, speed, strength (helper-83: "the heaviest box", "the
+# most expensive mug", "the newest cup" were scored as said, the word one CLIP cannot
+# check and the bundled model does not know, so one of several boxes was posed as if the
+# word had chosen it). The word is read out of the object (its noun is looked for),
+# kept in ``unchecked`` and named by :func:`unchecked_note`; with several such objects
+# in view nothing chooses, and the answer is ``ambiguous``. "the biggest", "the darkest
+# mug" (seen) and "the lightest blue mug" (a colour's shade) are read as before.
+_UNSEEN_WORDS = ('heaviest', 'heavier', 'cheapest', 'cheaper', 'priciest', 'pricier',
+                 'costliest', 'hottest', 'hotter', 'coldest', 'colder', 'warmest', 'warmer',
+                 'softest', 'softer', 'newest', 'newer', 'oldest', 'older', 'tastiest',
+                 'sweetest', 'loudest', 'quietest', 'fastest', 'slowest', 'strongest',
+                 'weakest', 'freshest')
+_UNSEEN_SAID = re.compile(r'(?:most|least|more|less)\s(?:expensive|valuable|costly|pricey|'
+                          r'fragile|recent|recently\s\w+ed|delicious)|' + '|'.join(_UNSEEN_WORDS))
+_UNSEEN = re.compile(r'(?<=\s)(?:' + _UNSEEN_SAID.pattern + r')(?=\s)')
 _COMPASS_SIDE = re.compile(r'\s(?:on|to|at)\sthe\s(?:west|east|north|south|opposite|other)'
                            r'(?:[\s-]hand)?\sside(?!\sof\s)(?=\s)')
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
@@ -2141,7 +2157,8 @@ def _without_group(s):
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
     m = _PICK_OF.match(s)
-    if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') == 'one'):
+    if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') in _UNSEEN_WORDS or
+              m.group('word') == 'one'):
         # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
         s = _pad(f"the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
@@ -2183,10 +2200,12 @@ def _phrase(s, text):
         s = re.sub(r'^\s*(?:the\s+)?ones?(?=\s+with\s)', ' the object', s)
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
-    unchecked = ()
+    unchecked = tuple(m.group().strip() for m in _UNSEEN.finditer(s))
+    s = _UNSEEN.sub(' ', s)  # "the heaviest box": the box, the word named as unchecked
     side = _COMPASS_SIDE.search(s)
     if side:  # "the ball on the west side": a place the node does not test
-        unchecked, s = (side.group().strip(),), s[:side.start()] + ' ' + s[side.end():]
+        unchecked = unchecked + (side.group().strip(),)
+        s = s[:side.start()] + ' ' + s[side.end():]
     linked = _split_link(s)
     link = reference = second = None
     if linked is not None:
@@ -3546,6 +3565,14 @@ def _parse(text):
                      + (f'; the node reads no pictograph: {shown}' if symbols else '')
                      + '); name it, e.g. "the red ball" or "the blue one"')
     first = queries[0]
+    unseen = [u for u in first.unchecked if _UNSEEN_SAID.fullmatch(u)]
+    if unseen and first.what == 'object' and not (first.decides or first.also):
+        # "the heaviest", "the older one": no object, and a word no image shows.
+        return Query(text=text, what='object', unchecked=first.unchecked,
+                     refused=f'the command "{text}" names no object, and "{unseen[0]}" '
+                     'cannot be seen in a camera image (no weight, price, age, temperature, '
+                     'feel or taste): name the object, and choose by colour, size or place, '
+                     'e.g. "the big red ball" or "the mug on the left"')
     alternatives = len(options) > 1
     return Query(text=text, what=first.what, relation=first.relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
@@ -3842,6 +3869,10 @@ def unchecked_note(said):
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
                 'left of/right of, in front of/behind, next to/far from) and only for one '
                 'object')
+    if _UNSEEN_SAID.fullmatch(said) is not None:
+        return (f'"{said}" is not checked: a camera image shows no weight, price, age, '
+                'temperature, feel or taste; its object is looked for, and of several the '
+                'colour, size or place decides (say "the big one", "the one on the left")')
     if any(said == p or said.startswith(p + ' ') for p in _LINKS[UNCHECKED]):
         return (f'"{said}" is not checked and its object not looked for: the relations '
                 'tested are left of, right of, in front of, behind, on, under, next to, far '
