@@ -3156,3 +3156,35 @@ def test_a_superlative_no_image_shows_of_no_object_is_refused(text):
 ])
 def test_a_superlative_an_image_shows_reads_as_before(text, described):
     assert describe(parse_command(text)) == described
+
+
+# Asking whether or where the object is, with a verb around it, as said to a robot or
+# typed to a chat (helper-83). Before: 0 of 12 read as the object: "do we have green
+# cube", "have red ball", "got red ball", "can i red ball", "did red ball go", "does red
+# ball exist", "what happened red ball", "do red ball".
+@pytest.mark.parametrize('text, described', [
+    ('got a red ball?', {'what': 'red ball', 'any_one': True}),
+    ('do we have a green cube', {'what': 'green cube', 'any_one': True}),
+    ('do you have the blue mug', {'what': 'blue mug'}),
+    ('have you got the red ball', {'what': 'red ball'}),
+    ('have you seen my blue mug?', {'what': 'blue mug'}),
+    ('where can I find the red ball', {'what': 'red ball'}),
+    ('where did the red ball go', {'what': 'red ball'}),
+    ('where has the green cube gone', {'what': 'green cube'}),
+    ('what happened to the red ball', {'what': 'red ball'}),
+    ('does the red ball exist', {'what': 'red ball'}),
+    ('do you know where the red ball is', {'what': 'red ball'}),
+    ('does anyone know if the blue mug is on the left', {'what': 'blue mug',
+                                                         'relation': 'left'}),
+])
+def test_asking_whether_or_where_the_object_is_names_the_object(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    ('do you see the red ball on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('Is there a red ball?', {'what': 'red ball', 'any_one': True}),
+    ('have a look at the red ball', {'what': 'red ball'}),
+])
+def test_asking_whether_an_object_is_there_reads_as_before(text, described):
+    assert describe(parse_command(text)) == described

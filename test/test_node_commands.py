@@ -783,3 +783,16 @@ def test_a_superlative_no_image_shows_is_answered_and_named_over_dds(probe, star
     assert det['parsed']['unchecked'] == ['heaviest'], det
     assert '"heaviest" is not checked: a camera image shows no weight' in det['reason'], det
     assert node.stop() == 0
+
+
+def test_asking_whether_the_object_is_there_is_answered_with_it_over_dds(probe, start_node):
+    """"have you got the red ball", "where did the blue mug go" (helper-83).
+
+    Before: the objects "have red ball", "did blue mug go".
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said, what, key in (('have you got the red ball', 'red ball', ('red', 'ball')),
+                            ('where did the blue mug go?', 'blue mug', ('blue', 'mug'))):
+        assert_found(probe, node, camera, scene, said, what, centre[key])
+    assert node.stop() == 0

@@ -3229,6 +3229,21 @@ _NOT_WISHED = re.compile(
     r"would\s+not|'\s*d\s+not)\s+(?:really\s+)?(?:want|need|like|wanna)(?:\s+to\s+(?:have|get))?"
     r"(?=\s+\w)(?!\s+(?:it|them)\b)")
 
+# Asking whether or where the object is (:data:`_PHRASINGS`).
+_ASKED_WHETHER = re.compile(
+    r'(?:^|(?<=[\s,.;:!?]))(?:(?:do|does|did)\s+(?:you|we|i|they|it)\s+(?:still\s+|even\s+)?'
+    r'(?:have|see)|what\s+(?:has\s+)?happened\s+to|(?:have|has)\s+(?:you|we|i)\s+(?:still\s+)?'
+    r'(?:got|seen|found|spotted)|^\s*(?:you\s+|we\s+)?got(?=\s+(?:a|an|the|any|some)\s)|'
+    r'where\s+(?:can|could|do|would|should|might|will)\s+(?:i|we|you)\s+(?:find|get|see|spot)'
+    r')(?=\s+\w)')
+_WHERE_DID_IT_GO = re.compile(
+    r'(?:^|(?<=[\s,.;:!?]))(?:where|what)\s+(?:did|has|have|had|does|do)\s+'
+    r'(?P<obj>(?:the|my|your|our|that|this)\s+[^,;.!?]+?)\s+(?:go|gone|went|end\s+up|ended\s+up|'
+    r'get\s+to|got\s+to|happen\s+to|exist)\b'
+    r'|(?:^|(?<=[\s,.;:!?]))(?:does|do)\s+(?P<obj2>(?:the|a|an|any)\s+[^,;.!?]+?)\s+exist\b'
+    r'|(?:^|(?<=[\s,.;:!?]))(?:do|does|did)\s+(?:you|anyone|anybody)\s+know\s+(?:where|if|'
+    r'whether)\s+(?P<obj3>(?:the|a|an|my|your|our)\s+[^,;.!?]+?)\s+(?:is|are|was|went)\b')
+
 
 def _verb_of(m):
     """Return the verb a match of the -ing rules names.
@@ -3260,6 +3275,13 @@ _PHRASINGS = (
     # "I don't want the red ball", "we do not need the cube" (helper-83: the object "i",
     # "want red ball" excluded): a negation of what follows.
     (_NOT_WISHED, ' not '),
+    # Whether or where the object is, asked with a verb around it ("do we have a green
+    # cube", "have you got the red ball", "got a red ball?", "where can I find the red
+    # ball", "where did the red ball go", "does the red ball exist"; helper-83: the objects
+    # "do we have green cube", "have red ball", "got red ball", "can i red ball", "did red
+    # ball go", "does red ball exist"): the object asked about.
+    (_ASKED_WHETHER, ' '),
+    (_WHERE_DID_IT_GO, lambda m: f" {m.group('obj') or m.group('obj2') or m.group('obj3')} "),
     # "I'll grab the red ball", "we're going to pick up the cube", "you will find the mug"
     # (session 20's left-alone list: the object "ill red ball"): the instruction.
     (re.compile(_LEAD_IN + r"(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+shall|'\s*m\s+going\s+to|"
