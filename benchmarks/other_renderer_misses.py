@@ -195,6 +195,20 @@ def classify(res, target, frame, cosine):
     return 'd', f'{res.status}; another object first'
 
 
+def proposal_cosines(scorer, cfg, frame, res, image=None):
+    """``(image, cosine)``: the proposals' (N, D) embeddings and (N,) cosines with the command.
+
+    ``image`` is computed once per frame (the proposals are kept between its commands);
+    pass back what the last call returned.
+    """
+    if image is None and len(res.proposals):
+        pixels = scorer.preprocess(frame.rgb, res.proposals, cfg.crop_context,
+                                   pixel_aspect(frame.intrinsics))
+        image = scorer.forward(upright_crops(pixels, cfg.image_up))
+    text = scorer.text_embedding(res.what, cfg.prompt_template)
+    return image, (image @ text).numpy() if len(res.proposals) else np.zeros(0)
+
+
 def run(scenes, verbose=False, config=None, first=0):
     """Run scenes ``first`` .. ``first + scenes - 1``; return ``{kind: Counter(class)}``.
 
@@ -213,12 +227,7 @@ def run(scenes, verbose=False, config=None, first=0):
         image = None
         for kind, command, target in commands(things, seen, rng):
             res = pipeline.run(frame.rgb, command, frame.depth, frame.intrinsics, memory)
-            if image is None:
-                pixels = scorer.preprocess(frame.rgb, res.proposals, cfg.crop_context,
-                                           pixel_aspect(frame.intrinsics))
-                image = scorer.forward(upright_crops(pixels, cfg.image_up))
-            text = scorer.text_embedding(res.what, cfg.prompt_template)
-            cosine = (image @ text).numpy() if len(res.proposals) else np.zeros(0)
+            image, cosine = proposal_cosines(scorer, cfg, frame, res, image)
             got = classify(res, target, frame, cosine)
             tally[kind]['right' if got is None else got[0]] += 1
             if got is not None and verbose:

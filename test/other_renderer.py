@@ -173,7 +173,7 @@ def _hits(o, d, things):
 
 def render(things, intr, eye, target, table=('wood', (150, 120, 90)), half_extent=(0.6, 0.45),
            wall=(120, 160, 110), wall_y=0.7, light=(0.4, -0.3, 1.0), ambient=0.35,
-           depth_noise=0.002, holes=0.0, seed=0):
+           depth_noise=0.002, holes=0.0, seed=0, roll_deg=0.0):
     """Render ``things`` on a table from a camera at ``eye`` looking at ``target``.
 
     :param intr: :class:`Intrinsics` (any size, any fx/fy, principal point anywhere).
@@ -185,11 +185,17 @@ def render(things, intr, eye, target, table=('wood', (150, 120, 90)), half_exten
     :param depth_noise: sigma of the disparity noise at 1 m (m); z quantised in
         disparity steps of 1/8 px at a 0.05 m baseline.
     :param holes: share of the depth lost in blobs (0..1).
+    :param roll_deg: the camera turned about its optical axis (degrees, positive
+        clockwise in the image: the world's up leans right).
     :return: :class:`Frame`.
     """
     rng = np.random.default_rng(seed)
     h, w = intr.height, intr.width
     r_wc = look_at(eye, target)
+    if roll_deg:
+        a = np.deg2rad(roll_deg)
+        r_wc = r_wc @ np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0],
+                                [0.0, 0.0, 1.0]])
     eye = np.asarray(eye, float)
     us, vs = np.meshgrid(np.arange(w, dtype=float), np.arange(h, dtype=float))
     rays_c = np.stack([(us - intr.cx) / intr.fx, (vs - intr.cy) / intr.fy,
@@ -275,3 +281,26 @@ def tabletop(width, height, hfov_deg=60.0, aspect=1.0, pp=(0.5, 0.5), distance=0
     eye = (0.0, -distance * np.cos(el), distance * np.sin(el))
     intr = camera(width, height, hfov_deg, aspect, pp)
     return render(things, intr, eye, (0.0, 0.02, 0.0), **kw)
+
+
+def flying_pixels(frame, seed=0, width=2, step=0.03, drop=False):
+    """Give ``frame`` a time-of-flight camera's mixed pixels at each depth jump; return it.
+
+    A ToF pixel straddling an edge averages the near and far surface's returns, so
+    ``width`` px either side of every jump over ``step`` m read a depth anywhere between
+    the two (Azure Kinect, Orbbec Femto, L515). ``drop``: lose them instead, as a
+    driver's flying-pixel filter does (NaN).
+    """
+    z = np.nan_to_num(frame.depth, nan=0.0).astype(np.float32)
+    k = np.ones((2 * width + 1, 2 * width + 1), np.uint8)
+    near = cv2.erode(np.where(z > 0, z, 99.0).astype(np.float32), k)
+    far = cv2.dilate(z, k)
+    jump = (far - near > step) & (z > 0)
+    out = frame.depth.copy()
+    if drop:
+        out[jump] = np.nan
+    else:
+        a = np.random.default_rng(seed).random(int(jump.sum())).astype(np.float32)
+        out[jump] = near[jump] + a * (far[jump] - near[jump])
+    frame.depth = out
+    return frame
