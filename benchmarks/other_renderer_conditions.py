@@ -17,6 +17,7 @@ against the object's true centre (median, p95 and largest error per condition).
 Conditions (each changes one thing from the 640x480, 60 degree, 0.8 m, 45 degree view):
 
 - ``roll20`` / ``roll-30``: the camera turned about its optical axis;
+- ``steep``: the camera 65 degrees above the table (within 35 of its normal);
 - ``wide`` (110 degree field of view) / ``narrow`` (30 degrees, from 1.4 m);
 - ``stereo_edges``: depth lost beside each object's left edge (the occlusion band of a
   stereo pair whose right camera cannot see there), as wide as the disparity step;
@@ -130,6 +131,7 @@ CONDITIONS = {
     'base': {},
     'roll20': {'roll_deg': 20.0},
     'roll-30': {'roll_deg': -30.0},
+    'steep': {'elevation_deg': 65.0},
     'wide': {'hfov_deg': 110.0, 'distance': 0.5},
     'narrow': {'hfov_deg': 30.0, 'distance': 1.4},
     'stereo_edges': {'post': stereo_edges},

@@ -333,6 +333,10 @@ def surface_frame(normal):
 # once, not tuned to an evaluation).
 ARC_BINS = 9
 ARC_MAX_RESIDUAL = 0.06
+# With the view within this angle (degrees) of the surface normal -- the camera looking
+# nearly straight down -- the front outline is too foreshortened to fit, and the
+# visible points cover the footprint anyway.
+STEEP_ARC_MIN_DEG = 10.0
 
 
 def front_arc(along_l, along_f, half_width):
@@ -875,20 +879,21 @@ def strided_frame(depth_m, box, intrinsics, mask, stride):
 def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None):
     """Mesh-free centre, orientation and size of the object in ``box`` from depth.
 
-    With a support surface everything is measured in it: heights along its normal,
-    the footprint in its plane. The footprint centre is the middle of the top face's
-    points when the top few millimetres form a face at least 60% as wide as the object
-    (boxes, cans, mugs: unaffected by a handle lower down), or of all points projected
-    onto the surface when the camera looks down within 35 degrees of the normal (the
-    visible points then cover the footprint). Otherwise (a side view of a rounded
-    object) the camera sees only its front: the centre is that of the circle through
-    the front outline (:func:`front_arc`), or, where no circle fits it (a flat face, a
-    corner), half a width behind the front-most point along the surface, the width
-    measured across the viewing direction. The height is half the object's top above
-    the surface. The x axis is the principal axis of the same points (the footprint's
-    longest horizontal axis).
-    Without a surface the centre is the median visible point pushed back along the
-    viewing ray by 2/3 of the half-width (exact for a sphere).
+    With a support surface everything is measured in it: heights along its normal, the
+    footprint in its plane. The footprint centre is the middle of the top face's points when
+    the top few millimetres form a face at least 60% as wide as the object (boxes, cans,
+    mugs: unaffected by a handle lower down), or of all points projected onto the surface
+    when the camera looks down within 35 degrees of the normal (the visible points then
+    cover the footprint) -- but a rounded object seen so (not within
+    :data:`STEEP_ARC_MIN_DEG` of straight down) is centred from its front outline, as from
+    the side: its visible points lie toward the camera. Otherwise (a side view of a rounded
+    object) the camera sees only its front: the centre is that of the circle through the
+    front outline (:func:`front_arc`), or, where no circle fits it (a flat face, a corner),
+    half a width behind the front-most point along the surface, the width measured across
+    the viewing direction. The height is half the object's top above the surface. The x axis
+    is the principal axis of the same points (the footprint's longest horizontal axis).
+    Without a surface the centre is the median visible point pushed back along the viewing
+    ray by 2/3 of the half-width (exact for a sphere).
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :param box: ``(x0, y0, x1, y1)`` pixels.
@@ -930,6 +935,9 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     height = height_fn(pts)
     forward = ray - (ray @ up) * up
     steep = np.linalg.norm(forward) < np.sin(np.deg2rad(35))
+    # Looking down steeply but not straight down, the front outline still shows.
+    outline = forward / np.linalg.norm(forward) \
+        if np.linalg.norm(forward) >= np.sin(np.deg2rad(STEEP_ARC_MIN_DEG)) else None
     forward = forward / np.linalg.norm(forward) if not steep else ey
     # Stacked objects: the object below is the support (see _stack_member).
     levels, tol, window = support_levels(depth_m, box, intrinsics, height_fn)
@@ -957,7 +965,19 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     a, b = footprint @ major, footprint @ minor
     a0, a1 = np.percentile(a, [2, 98])
     b0, b1 = np.percentile(b, [2, 98])
-    if use_top or steep:
+    arc = None
+    if steep and not use_top and outline is not None:
+        # The footprint of a ball's points seen from above lies nearer the camera than
+        # its centre (its far side hidden, its front seen at a grazing angle).
+        side = np.cross(up, outline)
+        lo_s, hi_s = np.percentile(pts @ side, [1, 99])
+        arc = front_arc(pts @ side, pts @ outline, 0.5 * (hi_s - lo_s))
+    if arc is not None:
+        centre3 = arc[0] * side + arc[1] * outline
+        centre2 = np.array([centre3 @ ex, centre3 @ ey])
+        length, width = max(a1 - a0, 2 * arc[2]), max(b1 - b0, 2 * arc[2])
+        length, width = max(length, width), min(length, width)
+    elif use_top or steep:
         centre2 = 0.5 * (a0 + a1) * major + 0.5 * (b0 + b1) * minor
         length, width = a1 - a0, b1 - b0
     else:
