@@ -3149,6 +3149,41 @@ def test_a_superlative_no_image_shows_of_no_object_is_refused(text):
     assert q.refused and 'names no object' in q.refused and 'cannot be seen' in q.refused
 
 
+# A comparative in -er that ends the noun phrase after a noun is the compound's head
+# noun, an appliance (review of eb07be0: "the mug warmer" was read as the mug with
+# "warmer" unchecked, "hand warmer" refused as naming no object); a degree before a
+# comparative read out goes with it ("the much older mug" was the object "much mug").
+@pytest.mark.parametrize('text, described', [
+    ('the mug warmer', {'what': 'mug warmer'}),
+    ('pick up the cup warmer', {'what': 'cup warmer'}),
+    ('the baby bottle warmer', {'what': 'baby bottle warmer'}),
+    ('a plate warmer', {'what': 'plate warmer', 'any_one': True}),
+    ('the coffee warmer on the left', {'what': 'coffee warmer', 'relation': 'left'}),
+    ('the plate warmer next to the cup', {'what': 'plate warmer', 'link': 'next_to',
+                                          'reference': {'what': 'cup'}}),
+    ('the heaviest box and the mug warmer',
+     {'what': 'box', 'unchecked': ['heaviest'], 'also': [{'what': 'mug warmer'}]}),
+])
+def test_a_comparative_naming_an_appliance_is_read_as_its_name(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text, described', [
+    ('the warmer cup', {'what': 'cup', 'unchecked': ['warmer']}),
+    ('the much older mug', {'what': 'mug', 'unchecked': ['older']}),
+    ('a far heavier box', {'what': 'box', 'unchecked': ['heavier'], 'any_one': True}),
+    ('the even newer red cup', {'what': 'red cup', 'unchecked': ['newer']}),
+])
+def test_a_comparative_before_its_noun_is_read_out_with_its_degree(text, described):
+    assert describe(parse_command(text)) == described
+
+
+@pytest.mark.parametrize('text', ['the warmer one', 'the older', 'far newer'])
+def test_a_comparative_after_an_article_or_degree_alone_is_still_refused(text):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused and 'cannot be seen' in q.refused
+
+
 @pytest.mark.parametrize('text, described', [
     ('the biggest box', {'what': 'box', 'size': 'largest'}),
     ('the lightest blue mug', {'what': 'lightest blue mug'}),

@@ -141,6 +141,49 @@ _UNSEEN_WORDS = ('heaviest', 'heavier', 'cheapest', 'cheaper', 'priciest', 'pric
 _UNSEEN_SAID = re.compile(r'(?:most|least|more|less)\s(?:expensive|valuable|costly|pricey|'
                           r'fragile|recent|recently\s\w+ed|delicious)|' + '|'.join(_UNSEEN_WORDS))
 _UNSEEN = re.compile(r'(?<=\s)(?:' + _UNSEEN_SAID.pattern + r')(?=\s)')
+# Words after which a comparative ending the noun phrase is the adjective ("the warmer",
+# "one that is older", "much newer"); after any other word it is a compound's head noun
+# ("the mug warmer", "a hand warmer", "baby bottle warmer on the left": an appliance,
+# English agent nouns in -er), read as said (:func:`_read_unseen`).
+_BEFORE_ADJECTIVE = frozenset((
+    'the', 'a', 'an', 'my', 'your', 'our', 'his', 'her', 'their', 'its', 'this', 'that',
+    'these', 'those', 'some', 'any', 'no', 'one', 'ones', 'is', 'are', 'was', 'were', 'be',
+    'much', 'even', 'far', 'bit', 'lot', 'slightly', 'somewhat', 'way', 'and', 'or', 'but',
+    'than', 'not', 'which', 'who'))
+
+# A degree said before such a word, read out with it ("the much older mug", "a far
+# heavier box"): left behind, it was scored as the object ("much mug").
+_DEGREE_BEFORE = re.compile(r'(?<=\s)(?:much|even|far|slightly|somewhat|way|very|really|so|'
+                            r'a\sbit|a\slot|a\slittle)\s$')
+
+
+def _read_unseen(s):
+    """Read the words of :data:`_UNSEEN` out of padded ``s``.
+
+    A comparative in -er that ends the noun phrase (:func:`_ends_phrase`) after a word
+    not in :data:`_BEFORE_ADJECTIVE` is the head noun of a compound and stays ("the mug
+    warmer", "hand warmer": eb07be0 read them as the mug and the hand, "warmer" unchecked,
+    and refused "hand warmer" as naming no object). A superlative, a "most ..." phrase or
+    a comparative before its noun ("the warmer cup", "the heaviest box") is read out,
+    with a degree said before it (:data:`_DEGREE_BEFORE`).
+
+    :param s: the padded, lower-case object phrase (str).
+    :return: ``(unchecked, s)``: the words read out (tuple of str, as said) and ``s``
+        without them.
+    """
+    unchecked, kept, start = [], [], 0
+    for m in _UNSEEN.finditer(s):
+        before = s[:m.start()].split()
+        if (m.group().endswith('er') and before and before[-1] not in _BEFORE_ADJECTIVE
+                and _ends_phrase(s, m.end())):
+            continue  # a compound's head noun: "the mug warmer"
+        unchecked.append(m.group().strip())
+        degree = _DEGREE_BEFORE.search(s, start, m.start())  # "the much older mug"
+        kept.append(s[start:degree.start() if degree else m.start()])
+        start = m.end()
+    return tuple(unchecked), ' '.join(kept + [s[start:]]) if unchecked else s
+
+
 _COMPASS_SIDE = re.compile(r'\s(?:on|to|at)\sthe\s(?:west|east|north|south|opposite|other)'
                            r'(?:[\s-]hand)?\sside(?!\sof\s)(?=\s)')
 # "between A and B": the "and" joins the two references, it lists no object. Marked before
@@ -2200,8 +2243,7 @@ def _phrase(s, text):
         s = re.sub(r'^\s*(?:the\s+)?ones?(?=\s+with\s)', ' the object', s)
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
-    unchecked = tuple(m.group().strip() for m in _UNSEEN.finditer(s))
-    s = _UNSEEN.sub(' ', s)  # "the heaviest box": the box, the word named as unchecked
+    unchecked, s = _read_unseen(s)  # "the heaviest box": the box, the word named unchecked
     side = _COMPASS_SIDE.search(s)
     if side:  # "the ball on the west side": a place the node does not test
         unchecked = unchecked + (side.group().strip(),)
