@@ -333,6 +333,13 @@ def surface_frame(normal):
 # once, not tuned to an evaluation).
 ARC_BINS = 9
 ARC_MAX_RESIDUAL = 0.06
+# ... and only when a straight line through the same slices leaves at least ARC_OVER_LINE
+# times the circle's RMS residual: a ball's or cylinder's front (a half circle) leaves a
+# line about 0.2 r off, a flat face under noise about what the circle leaves (review of
+# 2fa0258: depth noise of K z^2 m, K 0.0015-0.003 for a Kinect v1 per Khoshelham and
+# Elberink, Sensors 2012, let about 1 % of box fronts at 1-3 m fit a circle and moved
+# them 10-50 mm; test_geometry.py's synthetic fronts, not tuned to an evaluation).
+ARC_OVER_LINE = 2.5
 # With the view within this angle (degrees) of the surface normal -- the camera looking
 # nearly straight down -- the front outline is too foreshortened to fit, and the
 # visible points cover the footprint anyway.
@@ -386,6 +393,13 @@ def front_arc(along_l, along_f, half_width):
     resid = np.sqrt(np.mean((np.hypot(ls - cl, fs - cf) - r) ** 2))
     if not (0.8 * half_width <= r <= 1.6 * half_width) or resid > ARC_MAX_RESIDUAL * r \
             or cf <= fs.min():
+        return None
+    # A straight front (a flat face, seen square or slanted) under depth noise fits a
+    # circle within ARC_MAX_RESIDUAL too when the noise is a few per cent of the object
+    # (Kinect v1 at 2 m: 11 mm): its curve must explain the slices far better than a line.
+    line = np.polynomial.polynomial.polyfit(ls, fs, 1)
+    flat = np.sqrt(np.mean((np.polynomial.polynomial.polyval(ls, line) - fs) ** 2))
+    if flat < ARC_OVER_LINE * resid:
         return None
     return float(cl), float(cf), r
 
