@@ -477,6 +477,50 @@ def test_pixels_that_are_not_base64_text_are_read_or_refused_as_before():
     assert np.array_equal(image_to_rgb('rgb8', h, w, 3 * w, padded), rgb)
 
 
+def _pad_bits_set(text):
+    """``text`` (base64 ending in one or two "=") with its last character's pad bits set."""
+    pad = len(text) - len(text.rstrip(b'='))
+    assert pad, 'the test needs a text with padding'
+    alphabet = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+    last = alphabet.index(text[-pad - 1]) | (0x0F if pad == 2 else 0x03)
+    return text[:-pad - 1] + alphabet[last:last + 1] + b'=' * pad
+
+
+def test_data_taken_for_base64_text_must_be_an_encoders_canonical_output():
+    """Base64 with set pad bits is no encoder's text: the data is read as its bytes.
+
+    ``base64.b64decode(validate=True)`` accepts "QUF=" as "QUE=" (RFC 4648 section 3.5:
+    pad bits are zero). Before (review of 935f817 / f762495): a raw image, a compressed
+    depth and a compressed colour message whose data was such text were decoded and
+    said to be base64; now only an encoder's text is (the canonical control, decoded).
+    """
+    rng = np.random.default_rng(5)
+    h, w = 47, 65  # 3055 bytes of mono8: the text ends in "=="
+    grey = rng.integers(0, 256, (h, w), np.uint8)
+    canonical = base64.b64encode(grey.tobytes())
+    for text, decoded in ((canonical, True), (_pad_bits_set(canonical), False)):
+        notes = []
+        out = image_to_rgb('mono8', h, w, w, text, notes=notes)
+        assert ('base64' in [n.kind for n in notes]) == decoded, notes
+        assert np.array_equal(out[..., 0], grey) == decoded
+    from clip_perception import compressed_depth
+    mm = rng.integers(300, 3000, (48, 64)).astype(np.uint16)
+    fmt, payload = compressed_depth.encode(mm, 'png')
+    payload = payload + b'\x00' * (1 if len(payload) % 3 == 0 else 0)  # NUL after IEND: read
+    canonical = base64.b64encode(payload)
+    out = compressed_depth_to_array(fmt, canonical, 0.001, [], 'compressedDepth')
+    assert np.allclose(out, mm / 1000)
+    with pytest.raises(MessageError):
+        compressed_depth_to_array(fmt, _pad_bits_set(canonical), 0.001, [], 'compressedDepth')
+    png = cv2.imencode('.png', rng.integers(0, 256, (32, 48, 3), np.uint8))[1].tobytes()
+    png = png + b'\x00' * (1 if len(png) % 3 == 0 else 0)
+    notes = []
+    assert compressed_to_rgb('png', base64.b64encode(png), notes=notes).shape == (32, 48, 3)
+    assert [n.kind for n in notes] == ['compressed_base64']
+    with pytest.raises(MessageError, match='not a readable'):
+        compressed_to_rgb('png', _pad_bits_set(base64.b64encode(png)))
+
+
 @pytest.mark.parametrize('width, height', [(480, 640), (240, 320)], ids=['turned', 'halved'])
 def test_an_image_turned_a_quarter_turn_from_its_camera_info_is_refused_saying_so(
         width, height):

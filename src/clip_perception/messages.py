@@ -628,6 +628,34 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     raise MessageError('encoding', _unsupported(encoding))
 
 
+# base64's 64 characters in the order of their values (RFC 4648, table 1).
+_B64_ALPHABET = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+
+def _strict_b64decode(text):
+    """Return the bytes ``text`` encodes as canonical base64 (RFC 4648), or None.
+
+    ``base64.b64decode(text, validate=True)`` refuses a character outside the alphabet or
+    misplaced padding, but not pad bits that are set: "QUF=" decodes to ``b'AA'`` as
+    "QUE=" does, though no encoder writes it (RFC 4648 section 3.5: pad bits are zero;
+    a decoder MAY reject data whose are not). The data taken for base64 text of an
+    image's bytes (:func:`_from_base64_pixels`, :func:`_from_base64_text`,
+    :func:`_depth_from_base64_text`) must be what an encoder wrote: bytes that merely
+    happen to be base64 characters are read as bytes (review of 935f817, helper-87).
+
+    :param text: bytes (no whitespace; a length that is a multiple of 4).
+    :return: the decoded bytes, or None when ``text`` is not canonical base64.
+    """
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error: not base64 text
+        return None
+    pad = len(text) - len(text.rstrip(b'='))
+    if pad and _B64_ALPHABET.index(text[-pad - 1]) & (0x0F if pad == 2 else 0x03):
+        return None  # set pad bits: no encoder's output
+    return decoded
+
+
 def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
     """Return ``data``, or the pixels its base64 text encodes when it is that text.
 
@@ -639,10 +667,11 @@ def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
     ("some kind of alignment issue"). Such a message was refused on every frame ("data is
     N bytes; step x height = M"), or, under 192 rows, read as a padded buffer: false
     pixels, nothing said. Data exactly as long as the base64 text of the image's bytes
-    (``step * rows`` or the packed size, :func:`_packed`) that decodes as strict base64
-    to that many bytes is read as those bytes, with a note of kind ``base64``. Pixels
-    are no such text by chance: each of their bytes would have to be one of base64's 64
-    characters. Data of the image's own length is never looked at.
+    (``step * rows`` or the packed size, :func:`_packed`) that decodes as canonical
+    base64 (:func:`_strict_b64decode`) to that many bytes is read as those bytes, with a
+    note of kind ``base64``. Pixels are no such text by chance: each of their bytes would
+    have to be one of base64's 64 characters. Data of the image's own length is never
+    looked at.
 
     :param encoding: the encoding as :func:`read_encoding` names it.
     :param step: the message's ``step``; ``data``: its ``data`` (any buffer).
@@ -657,11 +686,8 @@ def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
     sizes = {row * rows, step * rows} - {0}
     if len(data) in sizes or not any(len(data) == 4 * -(-n // 3) for n in sizes):
         return data
-    try:
-        pixels = base64.b64decode(bytes(data), validate=True)
-    except ValueError:  # binascii.Error: not base64 text after all
-        return data
-    if len(pixels) not in sizes:
+    pixels = _strict_b64decode(bytes(data))
+    if pixels is None or len(pixels) not in sizes:
         return data
     _say(notes, 'base64', f'{what} data is {len(data)} bytes of base64 text, not the '
          f'{len(pixels)} bytes of a {width}x{height} {encoding} image: decoded (rosbridge '
@@ -1574,11 +1600,8 @@ def _from_base64_text(raw):
     text = raw[m.end():] if m else raw.lstrip()
     if not text.startswith(_BASE64_IMAGE_OPENINGS):
         return None
-    try:
-        decoded = base64.b64decode(re.sub(rb'\s+', b'', text), validate=True)
-    except ValueError:  # binascii.Error: not base64 after all
-        return None
-    return decoded if _image_signature(decoded[:8]) else None
+    decoded = _strict_b64decode(re.sub(rb'\s+', b'', text))
+    return decoded if decoded is not None and _image_signature(decoded[:8]) else None
 
 
 def _depth_from_base64_text(fmt, raw):
@@ -1601,9 +1624,8 @@ def _depth_from_base64_text(fmt, raw):
     decoded = _from_base64_text(raw)
     if decoded is not None or len(raw) % 4 or len(raw) < 32:
         return decoded
-    try:
-        decoded = base64.b64decode(raw, validate=True)
-    except ValueError:  # binascii.Error: binary data, as always
+    decoded = _strict_b64decode(raw)  # binary data fails at its first byte, as always
+    if decoded is None:
         return None
     said = 'compresseddepth' in str(fmt).lower()
     return decoded if said or _compressed_depth_png(decoded) else None
