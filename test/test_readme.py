@@ -267,3 +267,29 @@ def test_the_real_frames_figures_of_the_original_view_agree_wherever_the_readme_
     row = re.search(r'^\| original \| up \| (\d+/77) \| (\d+/17) \| ([\d.]+) mm \|', text,
                     re.M)
     assert row.groups() == (opaque, clear, lateral)
+
+
+def test_the_pipeline_table_quotes_the_log_it_names():
+    """The bundled model's column of the pipeline table is the log it names, figure for figure.
+
+    helper-89 reran ``clip_perception_eval pipeline``: absent objects 98.33% (README
+    95.67%), poses 2.9 / 7.3 mm (README 3.5 / 12.9 mm), the README still quoting the log of
+    2026-12-01. The column now quotes the newest run, and its log must say the same.
+    """
+    text = readme()
+    section = text.split('### Accuracy of the whole pipeline', 1)[1].split('\n### ', 1)[0]
+    log = re.search(r'`benchmarks/results/(issue13_\w+_pipeline\.log)`', section).group(1)
+    with open(os.path.join(REPO, 'benchmarks', 'results', log)) as f:
+        printed = f.read()
+
+    def cell(measure):
+        row = re.search(r'^\| ' + re.escape(measure) + r'[^|]* \| \*\*([\d.]+)', section, re.M)
+        return row.group(1)
+
+    for measure, line in (('proposal recall', r'proposal recall @IoU0\.5\s+([\d.]+)%'),
+                          ('right object picked', r'right object picked\s+([\d.]+)%'),
+                          ('absent object answered', r'absent object -> not found\s+([\d.]+)%'),
+                          ('spatial word resolved', r'spatial word resolved\s+([\d.]+)%'),
+                          ('position error, median', r'position error median\s+([\d.]+) mm'),
+                          ('position error, 95th', r'position error p95\s+([\d.]+) mm')):
+        assert cell(measure) == re.search(line, printed).group(1), measure
