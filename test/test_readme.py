@@ -293,3 +293,24 @@ def test_the_pipeline_table_quotes_the_log_it_names():
                           ('position error, median', r'position error median\s+([\d.]+) mm'),
                           ('position error, 95th', r'position error p95\s+([\d.]+) mm')):
         assert cell(measure) == re.search(line, printed).group(1), measure
+
+
+def test_the_layouts_table_quotes_the_log_it_names():
+    """Each row of the synthetic-layouts table is the line of the log the section names.
+
+    The table kept session 13's touching row (39/40, 6.0 / 31.3 mm) and all-opaque pose
+    (4.5 / 10.1 mm) under a note, where ``clip_perception_eval layouts`` has printed
+    40/40, 6.4 / 29.0 mm and 4.6 / 10.0 mm since session 14 (helper-89): 2 rows -> 0.
+    """
+    section = readme().split('`clip_perception_eval layouts` measures', 1)[1].split('\n### ')[0]
+    log = re.search(r'`benchmarks/results/(issue11_\w+_layouts\.log)`', section).group(1)
+    with open(os.path.join(REPO, 'benchmarks', 'results', log)) as f:
+        printed = f.read()
+    rows = re.findall(r'^\| [^|]+ \| ([\d.]+% \(\d+/\d+\)) \| (\d+) \| ([\d.]+ / [\d.]+) mm '
+                      r'\| ([\d.]+) mm \|', section, re.M)
+    lines = re.findall(r'^  \w+ +([\d.]+% \(\d+/\d+\)) +(\d+) +([\d.]+) / +([\d.]+) +([\d.]+)',
+                       printed, re.M)[-6:]  # the log's last run
+    assert len(rows) == len(lines) == 6
+    assert rows == [(r, e, f'{m} / {p}', i) for r, e, m, p, i in lines]
+    opaque = re.findall(r'all opaque: median ([\d.]+) mm, p95 ([\d.]+) mm', printed)[-1]
+    assert f'**{opaque[0]} / {opaque[1]} mm**' in section
