@@ -3223,3 +3223,72 @@ def test_asking_whether_or_where_the_object_is_names_the_object(text, described)
 ])
 def test_asking_whether_an_object_is_there_reads_as_before(text, described):
     assert describe(parse_command(text)) == described
+
+
+# A place said with two directions (helper-88, a reviewer's report): "the red ball top
+# left" kept "left" and dropped "top" without a word.
+@pytest.mark.parametrize('text, what, relation, second', [
+    ('the red ball top left', 'red ball', 'left', 'top'),
+    ('the mug in the top left corner', 'mug', 'left', 'top'),
+    ('the cube in the bottom right corner', 'cube', 'right', 'bottom'),
+    ('the cube bottom right', 'cube', 'right', 'bottom'),
+    ('the upper left cup', 'cup', 'left', 'top'),
+    ('the lower right ball', 'ball', 'right', 'bottom'),
+    ('the ball at the top right of the table', 'ball', 'right', 'top'),
+    ('the red ball on the top right', 'red ball', 'right', 'top'),
+    ('the bottom-left cube', 'cube', 'left', 'bottom'),
+    ('the top-right red ball', 'red ball', 'right', 'top'),
+    ('the leftmost topmost ball', 'ball', 'left', 'top'),
+    ('the ball on the left, at the top', 'ball', 'left', 'top'),
+    ('the front left mug', 'mug', 'left', 'nearest'),
+    ('the cup in the front left corner', 'cup', 'left', 'nearest'),
+    ('the mug in the back right corner', 'mug', 'right', 'farthest'),
+    ('the far right cup', 'cup', 'right', 'farthest'),
+    ('the left ball at the back', 'ball', 'left', 'farthest'),
+    ('the nearest ball on the left', 'ball', 'left', 'nearest'),
+    ('pick up the top left one', 'object', 'left', 'top'),
+])
+def test_a_place_said_with_two_directions_keeps_both(text, what, relation, second):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.second_relation) == (what, relation, second), describe(q)
+    assert q.unchecked == () and q.refused is None
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the top one', {'what': 'object', 'relation': 'top'}),
+    ('the left mug', {'what': 'mug', 'relation': 'left'}),
+    ('left', {'what': 'object', 'relation': 'left'}),
+    ('the box on top of the cube', {'what': 'box', 'link': 'on', 'reference': {'what': 'cube'}}),
+    # "far" after "on the" is how far to the side, as "very": the extreme side.
+    ('the cup on the far right', {'what': 'cup', 'relation': 'right'}),
+    ('the cup at the far left of the table', {'what': 'cup', 'relation': 'left'}),
+    ('the mug on the far right side of the image', {'what': 'mug', 'relation': 'right'}),
+    ('the ball top left of the mug', {'what': 'ball', 'relation': 'top', 'link': 'left_of',
+                                      'reference': {'what': 'mug'}}),
+])
+def test_one_direction_and_relations_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+def test_two_directions_alone_are_read_as_one_alone_is_and_a_third_is_named():
+    # "top left" alone: as "left" alone is (any object there), with both directions.
+    assert describe(parse_command('top left')) == {'what': 'object', 'relation': 'left',
+                                                   'second_relation': 'top'}
+    # A direction that cannot be acted on stays in the answer, never dropped unsaid.
+    q = parse_command('the top middle ball')
+    assert (q.relation, q.second_relation, q.unchecked) == ('top', None, ('middle',))
+    assert '"middle" is not checked' in unchecked_note('middle')
+    q = parse_command('the far top left ball')
+    assert (q.relation, q.second_relation, q.unchecked) == ('left', 'top', ('farthest',))
+    # "not" of a corner has no one opposite: named as not checked, not half read.
+    q = parse_command('the ball not in the top left')
+    assert (q.relation, q.unchecked) == (None, ('not in the top left',)), describe(q)
+    # Counted from the end of two directions: the first from the opposite corner.
+    q = parse_command('the last two cubes from the top left')
+    assert (q.relation, q.second_relation, q.count) == ('right', 'bottom', 2)
+    # A correction and a list keep the place each says.
+    q = parse_command('the ball top left, no, bottom right')
+    assert (q.relation, q.second_relation) == ('right', 'bottom')
+    q = parse_command('the top left and the bottom right ball')
+    assert (q.relation, q.second_relation) == ('left', 'top')
+    assert (q.also[0].relation, q.also[0].second_relation) == ('right', 'bottom')

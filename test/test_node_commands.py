@@ -13,6 +13,7 @@ from visualization_msgs.msg import Marker
 
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
+from clip_perception.world.scenes import two_by_two_scene
 from conftest import detections
 from test_node import bring_up
 from test_node import POSE
@@ -795,4 +796,23 @@ def test_asking_whether_the_object_is_there_is_answered_with_it_over_dds(probe, 
     for said, what, key in (('have you got the red ball', 'red ball', ('red', 'ball')),
                             ('where did the blue mug go?', 'blue mug', ('blue', 'mug'))):
         assert_found(probe, node, camera, scene, said, what, centre[key])
+    assert node.stop() == 0
+
+
+def test_a_place_with_two_directions_picks_that_corner_over_dds(probe, start_node):
+    """"the red ball top left" of four red balls two by two: that one (helper-88).
+
+    Before: "top" was dropped without a word and the left-most ball, a bottom one, posed.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene, at = two_by_two_scene(5, 'red', 'ball')
+    for said, ball in (('the red ball top left', at['top left']),
+                       ('the red ball in the bottom right corner', at['bottom right']),
+                       ('the far right red ball', at['top right'])):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['parsed']['second_relation'] in ('top', 'bottom', 'farthest'), det
+        assert ' and ' in det['reason'] and 'of 4 good match(es)' in det['reason'], det
+        probe.clear()
+    assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -21,6 +21,8 @@ from clip_perception.world.evaluation import eval_pipeline
 from clip_perception.world.evaluation import summarise_pipeline
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
+from clip_perception.world.scenes import two_by_two_scene
+from clip_perception.world.scenes import TWO_DIRECTION_FORMS
 from other_renderer import tabletop
 from other_renderer import Thing
 
@@ -665,3 +667,24 @@ def test_an_object_read_best_in_a_looser_box_is_posed_with_its_own(pipeline, cas
         r = pipeline.run(frame.rgb, command, frame.depth, frame.intrinsics)
         assert r.found, (command, r.reason)
         assert box_iou(np.array([r.chosen.box]), frame.boxes[k:k + 1])[0, 0] >= 0.8, command
+
+
+@pytest.mark.parametrize('colour, shape, seed', [('red', 'ball', 5), ('green', 'cube', 18),
+                                                 ('blue', 'mug', 29)])
+def test_each_corner_of_a_two_by_two_arrangement_is_posed_when_asked(pipeline, colour,
+                                                                      shape, seed):
+    # helper-88: "the red ball top left" read only "left" (the word "top" dropped without
+    # a word), so of four like objects two by two it posed whichever left one came first.
+    # Said in the image (top/bottom: far/near row on the table) and in depth (front/back).
+    scene, at = two_by_two_scene(seed, colour, shape)
+    for form, corner in TWO_DIRECTION_FORMS:
+        command, expected = form.format(f'{colour} {shape}'), at[corner]
+        r = pipeline.run(scene.rgb, command, scene.depth, scene.intrinsics)
+        assert r.status == 'found' and len(r.targets) == 1, (command, r.reason)
+        assert np.linalg.norm(r.pose.position - expected.centre) < 0.015, (command, r.reason)
+        assert ' and ' in r.reason and 'of 4 good match(es)' in r.reason, (command, r.reason)
+        # Without depth the same object is picked in the image (its box about the same).
+        r2 = pipeline.run(scene.rgb, command, None, scene.intrinsics)
+        assert r2.targets and box_iou(np.array([r2.targets[0].candidate.box]),
+                                      np.array([r.targets[0].candidate.box]))[0, 0] > 0.5, \
+            (command, r2.reason)

@@ -8,6 +8,7 @@ from clip_perception.world.scenes import Appearance
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.scenes import SHIFTS
+from clip_perception.world.scenes import two_by_two_scene
 
 
 def fit_sphere(pts):
@@ -124,3 +125,14 @@ def test_object_scale_changes_true_size_and_depth_stays_exact():
     small = generate_scene(5, specs=specs, effects=False)
     assert big.objects[0].height == pytest.approx(1.5 * small.objects[0].height)
     assert big.objects[0].mask.sum() > 1.8 * small.objects[0].mask.sum()
+
+
+def test_two_by_two_corners_are_where_the_image_shows_them():
+    # helper-88's scenes for "the red ball top left": the far row is drawn above the near
+    # one and left is left in the image, so each corner is the one a user would name.
+    scene, at = two_by_two_scene(5, 'red', 'ball')
+    assert len(scene.objects) == 4 and len({id(o) for o in at.values()}) == 4
+    for side in ('left', 'right'):
+        assert at[f'top {side}'].box[3] < at[f'bottom {side}'].box[1]
+    for row in ('top', 'bottom'):
+        assert at[f'{row} left'].box[2] < at[f'{row} right'].box[0]

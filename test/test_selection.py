@@ -630,3 +630,42 @@ def test_a_looser_box_around_two_objects_is_answered_by_neither():
                   0.5, confidence=np.array([0.20, 0.80, 0.10, 0.0]),
                   priority=OWNED_PRIORITY)
     assert face.status == NOT_FOUND
+
+
+# Four like objects in a 2x2 arrangement as a camera over a table sees it: the far row
+# smaller and drawn in towards the middle (perspective), so the top-left one is not the
+# left-most box (helper-88: "the red ball top left" picked the left-most, on the bottom).
+GRID = np.array([[238, 144, 276, 181], [363, 144, 400, 181],    # far (top) left, right
+                 [225, 226, 269, 269], [370, 226, 414, 269]], float)  # near (bottom)
+GRID_DEPTHS = np.array([0.85, 0.85, 0.73, 0.73])
+
+
+@pytest.mark.parametrize('text, index', [
+    ('the ball top left', 0), ('the ball in the top right corner', 1),
+    ('the bottom left ball', 2), ('the lower right ball', 3),
+    ('the far left ball', 0), ('the front right ball', 3), ('the ball at the back right', 1),
+    ('the upper right ball', 1), ('the ball bottom-left', 2)])
+def test_two_directions_pick_the_object_extreme_in_both(text, index):
+    cos = [0.8, 0.8, 0.8, 0.8]
+    for depths in (GRID_DEPTHS, None):  # near/far from depth, else lower is nearer
+        s = select(GRID, cos, parse_command(text), 0.5, CAL, depths=depths)
+        assert s.status == FOUND and s.chosen.index == index, (text, s.reason)
+        assert ' of 4 good match(es)' in s.reason and ' and ' in s.reason, s.reason
+    # One direction alone is read as before: the left-most box is a bottom one.
+    assert select(GRID, cos, parse_command('the ball on the left'), 0.5, CAL).chosen.index == 2
+
+
+def test_when_no_object_is_extreme_in_both_the_reason_says_so():
+    cos = [0.8, 0.8, 0.8, 0.8]
+    s = select(GRID, cos, parse_command('the ball top left'), 0.5, CAL)
+    assert 'none is both the left-most and the top-most' in s.reason, s.reason
+    # A square grid: the bottom-left box is first on both, so nothing to say.
+    square = np.array([[0, 0, 10, 10], [20, 0, 30, 10], [0, 20, 10, 30], [20, 20, 30, 30]],
+                      float)
+    s = select(square, cos, parse_command('the ball bottom left'), 0.5, CAL)
+    assert s.chosen.index == 2 and 'none is both' not in s.reason, s.reason
+    # Counted along both: the second from the top left of a row of three on a diagonal.
+    diagonal = np.array([[0, 0, 10, 10], [20, 20, 30, 30], [40, 40, 50, 50]], float)
+    s = select(diagonal, cos[:3], parse_command('the second ball from the top left'), 0.5,
+               CAL)
+    assert s.chosen.index == 1 and 'from the left and top' in s.reason, s.reason

@@ -221,7 +221,8 @@ _VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture
          r'frame|view|scene|shot|video|feed|screen|display|field\sof\sview|fov)')
 # The surface everything stands on spans the view too: "the left side of the table".
 _SURFACE = r'(?:the\s)?(?:table|desk|workspace|work\ssurface|tabletop)'
-_SIDE = r'(?:(top|bottom|upper|lower)\s)?(left|right|top|bottom|middle|center|centre)'
+_SIDE = (r'(?:(top|bottom|upper|lower|front|back|far)\s)?'
+         r'(left|right|top|bottom|middle|center|centre)')
 _VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
     r'\s(?:on|in|at|to|towards|toward)\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
     r'(?:\s(?:hand\s)?(?:side|part|half|corner|edge|end|area|region))?\s(?:of|in|on)\s(?:' +
@@ -808,7 +809,9 @@ class Query:
     """A parsed command (or one object phrase of it).
 
     ``what`` is the text CLIP scores ("red ball"); ``relation`` one of left, right, top,
-    bottom, middle, nearest, farthest or None; ``size`` largest, smallest or None.
+    bottom, middle, nearest, farthest or None; ``second_relation`` a second of those along
+    another axis ("the red ball top left": ``left`` and ``top``; the object extreme in
+    both is meant) or None; ``size`` largest, smallest or None.
     ``exclude``: object phrases never to pick; ``link`` (left_of, right_of, in_front_of,
     behind, on, under, next_to, far_from, between, in, holds) relates this object to
     ``reference`` (a :class:`Query`; ``holds``: the reference is in this object);
@@ -854,6 +857,7 @@ class Query:
     text: str
     what: str
     relation: str | None = None
+    second_relation: str | None = None
     size: str | None = None
     exclude: tuple = ()
     link: str | None = None
@@ -1824,6 +1828,48 @@ def _pad(s):
     return ' ' + ' '.join(s.split()) + ' '
 
 
+# The axes a place word measures along (:func:`_take_places`): across the image, up and
+# down it, and away from the camera. "middle" is none of them: it is no extreme.
+_PLACE_AXES = {'left': 'across', 'right': 'across', 'top': 'up', 'bottom': 'up',
+               'nearest': 'away', 'farthest': 'away'}
+# "on the far right", "to the far left": the extreme side ("far" an intensifier, as
+# "very"); "the far right cup", "the far left one" (an attribute before the noun) say the
+# side and away from the camera.
+_FAR_SIDE = re.compile(r'(?<=\s(?:on|at|to|in)\sthe)\s(?:very\s)?far(?=\s(?:left|right)\s)')
+
+
+def _take_places(s):
+    """Take the place words out of padded ``s``: the first, and one along another axis.
+
+    "the red ball top left", "the mug in the top left corner" (``top left`` by then),
+    "the upper left cup", "the front left mug", "the far right cup": two directions, each
+    along its own axis (:data:`_PLACE_AXES`); the object meant is extreme in both
+    (:func:`clip_perception.selection.select`). Before, only the first was kept and the
+    other dropped without a word (reviewer's report, helper-88). Of two along one axis
+    ("left ... right") the first is kept, as before; the other, and a third direction
+    ("the top middle ball": middle), is returned for ``Query.unchecked``, so the answer
+    names it.
+
+    :param s: padded lower-case object phrase.
+    :return: ``(relation, second_relation, unchecked, s)``: relation names (or None), a
+        tuple of place words not acted on, and the text without the place words.
+    """
+    s = _FAR_SIDE.sub('', s)
+    names = []  # in the order of _RELATIONS: left/right first, as before
+    for phrases, name in _RELATIONS:
+        for phrase in phrases:
+            pat = r'\s' + re.escape(phrase) + r'\s'
+            if re.search(pat, s):
+                names += [name] if name not in names else []
+                s = re.sub(pat, ' ', s)
+    if not names:
+        return None, None, (), s
+    relation = names[0]
+    second = next((n for n in names[1:] if _PLACE_AXES.get(relation) and
+                   _PLACE_AXES.get(n) not in (None, _PLACE_AXES[relation])), None)
+    return relation, second, tuple(n for n in names[1:] if n != second), s
+
+
 def _take(table, s):
     """Remove every phrase of ``table`` from ``s``; return the first one's name and the rest."""
     found = None
@@ -2275,7 +2321,8 @@ def _phrase(s, text):
     if m:
         ordinal = int(m.group(1))
         s = s[:m.start()] + ' ' + s[m.end():]
-    relation, s = _take(_RELATIONS, s)
+    relation, second_relation, left_over, s = _take_places(s)
+    unchecked = unchecked + left_over
     size, s = _take(_SIZES, s)
     words = _strip_filler(s).split()
     # An indefinite pronoun or determiner said with a description is "the ... one":
@@ -2304,7 +2351,9 @@ def _phrase(s, text):
         n = _COUNTS.get(words[0]) or int(words[0])
         if n > 1:
             relation = relation or 'left'
-            relation = _OPPOSITE.get(relation, relation) if ordinal == -1 else relation
+            if ordinal == -1:
+                relation = _OPPOSITE.get(relation, relation)
+                second_relation = _OPPOSITE.get(second_relation, second_relation)
             ordinal, count, plural = None, n, True
             del words[0]
     if len(words) > 1 and _TIMES_AFTER.fullmatch(words[-1]):
@@ -2362,7 +2411,8 @@ def _phrase(s, text):
         tail -= 1
     if 0 < tail < len(words) and words[tail - 1] not in _COLOUR_WORDS:
         words = words[tail:] + words[:tail]
-    return Query(text=text, what=' '.join(words) or 'object', relation=relation, size=size,
+    return Query(text=text, what=' '.join(words) or 'object', relation=relation,
+                 second_relation=second_relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
                  speaker_side=speaker, second_reference=second, unchecked=unchecked,
                  any_one=any_one and not plural and ordinal is None)
@@ -3638,7 +3688,8 @@ def _parse(text):
                      'feel or taste): name the object, and choose by colour, size or place, '
                      'e.g. "the big red ball" or "the mug on the left"')
     alternatives = len(options) > 1
-    return Query(text=text, what=first.what, relation=first.relation, size=first.size,
+    return Query(text=text, what=first.what, relation=first.relation,
+                 second_relation=first.second_relation, size=first.size,
                  exclude=tuple(exclude), link=first.link, reference=first.reference,
                  also=() if alternatives else tuple(queries[1:]), plural=first.plural,
                  ordinal=first.ordinal, count=first.count, destination=destination,
@@ -3676,6 +3727,8 @@ def _with_opposite(first, q):
         if opposite and first.link is None:
             return replace(first, link=opposite, reference=q.reference), True
         return first, first.link == opposite and first.reference == q.reference
+    if q.second_relation is not None:
+        return first, False  # "not in the top left": no one place is its opposite
     field = 'size' if q.size is not None else 'relation'
     said, opposite = getattr(q, field), _OPPOSITE.get(getattr(q, field))
     if opposite and getattr(first, field) in (None, opposite) and \
@@ -3797,7 +3850,9 @@ def _joined(obj, props, said, after):
                         plural=obj.plural or props.plural, count=props.count or obj.count)
         return [obj, other] if after else [other, obj]
     return [replace(obj, what=' '.join(colours + obj.what.split()),
-                    relation=obj.relation or props.relation, size=obj.size or props.size,
+                    relation=obj.relation or props.relation,
+                    second_relation=obj.second_relation if obj.relation else
+                    props.second_relation, size=obj.size or props.size,
                     text=f'{obj.text} and {said}' if after else f'{said} and {obj.text}')]
 
 
@@ -3885,7 +3940,7 @@ def _alternatives(s):
 def describe(query):
     """Short human-readable account of what was parsed (for reasons and JSON)."""
     out = {'what': query.what}
-    for key in ('relation', 'size', 'link', 'ordinal', 'count'):
+    for key in ('relation', 'second_relation', 'size', 'link', 'ordinal', 'count'):
         if getattr(query, key) is not None:
             out[key] = getattr(query, key)
     if query.reference is not None:
@@ -3937,6 +3992,10 @@ def unchecked_note(said):
         return (f'"{said}" is not checked: a camera image shows no weight, price, age, '
                 'temperature, feel or taste; its object is looked for, and of several the '
                 'colour, size or place decides (say "the big one", "the one on the left")')
+    if said in _PLACE_AXES or said == 'middle':
+        return (f'"{said}" is not checked: a place is read along at most two directions, '
+                'one across the image (left/right), one up it (top/bottom) or away from '
+                'the camera (near/far), and "middle" alone')
     if any(said == p or said.startswith(p + ' ') for p in _LINKS[UNCHECKED]):
         return (f'"{said}" is not checked and its object not looked for: the relations '
                 'tested are left of, right of, in front of, behind, on, under, next to, far '

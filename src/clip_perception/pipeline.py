@@ -470,8 +470,8 @@ class Pipeline:
                                  ref_confidence=confs[q.reference.what],
                                  priority=props.scores, sizes=sizes)
         depths = sizes = None
-        if (q.relation in ('nearest', 'farthest') or q.size or q.ordinal or not q.decides) \
-                and has_depth:
+        away = {q.relation, q.second_relation} & {'nearest', 'farthest'}
+        if (away or q.size or q.ordinal or not q.decides) and has_depth:
             conf = calibrate(cosine, cal) if confs[q.what] is None else confs[q.what]
             near_best = np.nonzero((cosine >= cosine.max() - spatial)
                                    | (conf >= cfg.min_confidence))[0]

@@ -316,6 +316,54 @@ def _key(relation, cands, boxes, depths, image_width):
     return cx  # left, and the default direction of an ordinal
 
 
+def _place_key(query, cands, boxes, depths, image_width):
+    """Sort key of ``cands`` along the command's place words (smallest first = its pick).
+
+    One word: :func:`_key`. Two along different axes ("the red ball top left",
+    ``Query.second_relation``): each word's key scaled to 0..1 over the candidates (0 the
+    most extreme, 1 the least; all 0 where they do not differ) and summed, so the object
+    best on both wins and, where none is, the one nearest both extremes together. The
+    scaling makes pixels across and metres away from the camera count alike.
+
+    :return: (len(cands),) float array.
+    """
+    key = _key(query.relation, cands, boxes, depths, image_width)
+    if getattr(query, 'second_relation', None) is None:
+        return key
+    total = np.zeros(len(cands))
+    for k in (key, _key(query.second_relation, cands, boxes, depths, image_width)):
+        k = np.asarray(k, dtype=float)
+        span = k.max() - k.min()
+        total += (k - k.min()) / span if span > 0 else 0.0
+    return total
+
+
+def _place_words(query):
+    """Return the place words of ``query`` as the reason says them ("left and top"), or None."""
+    if getattr(query, 'second_relation', None) is None:
+        return query.relation
+    return f'{query.relation} and {query.second_relation}'
+
+
+def _both_note(query, cands, boxes, depths, image_width, pick):
+    """Say when the object picked for two place words is not first along both, else ''."""
+    if getattr(query, 'second_relation', None) is None:
+        return ''
+    keys = [np.asarray(_key(r, cands, boxes, depths, image_width), dtype=float)
+            for r in (query.relation, query.second_relation)]
+    if all(np.isclose(k[pick], k.min()) for k in keys):  # first on both (ties too)
+        return ''
+    first, second = (_MOST[r] for r in (query.relation, query.second_relation))
+    return (f' (none is both the {first} and the {second}: picked the one nearest both, on '
+            'the sum of its place along each, scaled over the matches)')
+
+
+# A place word's extreme, as the reason names it.
+_MOST = {'left': 'left-most', 'right': 'right-most', 'top': 'top-most',
+         'bottom': 'bottom-most', 'nearest': 'nearest', 'farthest': 'farthest',
+         'middle': 'middle one'}
+
+
 def _size_of(cands, boxes, sizes):
     """Size of each candidate: its metric extent where all are known, else its box's side."""
     b = boxes[cands]
@@ -332,7 +380,7 @@ def _order(query, cands, boxes, depths, sizes, image_width):
     if query.relation is None and query.size is not None:
         s = _size_of(cands, boxes, sizes)
         return s if query.size == 'smallest' else -s
-    return _key(query.relation, cands, boxes, depths, image_width)
+    return _place_key(query, cands, boxes, depths, image_width)
 
 
 # "the small red balls": the sizes part at the largest ratio between neighbours when it is
@@ -360,10 +408,11 @@ def _of_size(size, uniq, boxes, sizes):
     return [uniq[k] for k in sorted(side)], f'the {len(side)} {size[:-3]}er'
 
 
-def _resolve(relation, size, cands, boxes, depths, sizes, image_width):
-    """Index into ``cands`` of the candidate the spatial/size words pick."""
-    if relation is not None:
-        return int(np.argmin(_key(relation, cands, boxes, depths, image_width)))
+def _resolve(query, cands, boxes, depths, sizes, image_width):
+    """Index into ``cands`` of the candidate the spatial/size words of ``query`` pick."""
+    size = query.size
+    if query.relation is not None:
+        return int(np.argmin(_place_key(query, cands, boxes, depths, image_width)))
     if size is not None:
         s = _size_of(cands, boxes, sizes)
         return int(np.argmax(s) if size == 'largest' else np.argmin(s))
@@ -504,7 +553,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                          f'match(es) for "{query.what}"' + note)
     if query.plural and query.count:
         # The best ``count`` of them, or the first along the spatial or size word.
-        along_word = query.relation or query.size
+        along_word = _place_words(query) or query.size
         ranked = uniq if along_word is None else [uniq[k] for k in np.argsort(
             _order(query, np.array(uniq), boxes, depths, sizes, image_width), kind='stable')]
         targets = ranked[:query.count]
@@ -522,7 +571,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         ranks = np.argsort(_order(query, np.array(uniq), boxes, depths, sizes, image_width),
                            kind='stable')
         n = query.ordinal
-        from_ = query.relation or query.size
+        from_ = _place_words(query) or query.size
         # -1 is the last, -2 the one before it ("the second to last cube").
         said = f'number {n} from the {from_}' if n > 0 else \
             f'the last from the {from_}' if n == -1 else \
@@ -534,11 +583,11 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         chosen = uniq[ranks[n - 1 if n > 0 else n]]
         reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.relation or query.size:
-        pick = _resolve(query.relation, query.size, np.array(uniq), boxes, depths,
-                        sizes, image_width)
+        pick = _resolve(query, np.array(uniq), boxes, depths, sizes, image_width)
         chosen = uniq[pick]
-        words = ' '.join(w for w in (query.size, query.relation) if w)
-        reason = f'{words} of {len(uniq)} good match(es) for "{query.what}"'
+        words = ' '.join(w for w in (query.size, _place_words(query)) if w)
+        reason = (f'{words} of {len(uniq)} good match(es) for "{query.what}"' +
+                  _both_note(query, np.array(uniq), boxes, depths, image_width, pick))
     elif ambiguity_margin is not None and query.any_one:
         close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:

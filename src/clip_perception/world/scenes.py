@@ -542,6 +542,38 @@ def generate_scene(seed, specs=None, n_objects=None, width=640, height=480,
     return Scene(rgb=rgb, depth=depth, intrinsics=intr, objects=objects, seed=int(seed))
 
 
+# Places said with two directions, and the corner of :func:`two_by_two_scene` each means
+# ("{}" the object: "the red ball top left"); front is near, back and far are the top row.
+TWO_DIRECTION_FORMS = (('the {} top left', 'top left'),
+                       ('the {} in the top right corner', 'top right'),
+                       ('the bottom left {}', 'bottom left'),
+                       ('the {} in the lower right corner', 'bottom right'),
+                       ('the front right {}', 'bottom right'),
+                       ('the {} at the back left', 'top left'),
+                       ('the upper left {}', 'top left'),
+                       ('the far right {}', 'top right'))
+
+
+def two_by_two_scene(seed, colour, shape, size='small'):
+    """Render four like objects two by two on the table, 20 cm apart across, 18 cm deep.
+
+    For places said with two directions ("the red ball top left", helper-88): the far
+    row is the image's top row.
+
+    :return: ``(scene, corners)``: the :class:`Scene` and ``{'top left': SceneObject,
+        'top right': ..., 'bottom left': ..., 'bottom right': ...}`` (top: the far row, by
+        the camera-frame depth of the centres; left: smaller camera-frame x).
+    """
+    scene = generate_scene(seed, specs=[ObjectSpec(colour, shape, size, (x, y))
+                                        for x in (-0.1, 0.1) for y in (-0.04, 0.14)])
+    by_depth = sorted(scene.objects, key=lambda o: o.centre[2])  # nearest first
+    corners = {}
+    for row, pair in (('bottom', by_depth[:2]), ('top', by_depth[2:])):
+        left, right = sorted(pair, key=lambda o: o.centre[0])
+        corners[f'{row} left'], corners[f'{row} right'] = left, right
+    return scene, corners
+
+
 def _dims(spec, scale=1.0):
     s = SIZE_SCALE[spec.size] * scale
     r, h = _BASE[spec.shape]
