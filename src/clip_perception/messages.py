@@ -696,11 +696,6 @@ def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
     return pixels
 
 
-# Bytes a pixel of the semi-planar encodings as laid out (4:2:0: a Y plane and chroma at
-# a quarter of it, twice; nv24: a Y plane and a full-size interleaved UV plane).
-_PLANAR_BYTES = {**dict.fromkeys(YUV420_ENCODINGS, 1.5), 'nv24': 3}
-
-
 def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
     """``(step, data)`` of a semi-planar frame whose buffer was sized at two bytes a pixel.
 
@@ -726,10 +721,11 @@ def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
         the packed image's bytes.
     :raises MessageError: ``nv24`` in a buffer of two bytes a pixel (kind ``layout``).
     """
-    if (encoding not in _PLANAR_BYTES or len(data) != 2 * width * height
-            or step not in (width, 2 * width)):
+    if (encoding not in YUV420_ENCODINGS and encoding != 'nv24'
+            or len(data) != 2 * width * height or step not in (width, 2 * width)):
         return step, data
-    packed = int(_PLANAR_BYTES[encoding] * width * height)
+    row, rows = _packed(encoding, height, width)
+    packed = row * rows
     why = (f'{encoding} image data is {len(data)} bytes at step {step}, two bytes a pixel, a '
            "buffer sized as a 2-byte encoding's (sensor_msgs numChannels gives nv21 and nv24 "
            f'2 channels up to Jazzy: isaac-sim/IsaacSim#807); {encoding} is {packed} bytes at '
