@@ -327,5 +327,21 @@ def test_the_rectified_pose_figures_are_the_medians_of_the_log_they_name():
                      r'the pinhole image \(medians of `benchmarks/rectify_pose.py`, '
                      r'`benchmarks/results/(rectify_pose\w*\.log)`', text)
     with open(os.path.join(REPO, 'benchmarks', 'results', said.group(4))) as f:
-        median = re.search(r'^median \| \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)$', f.read(), re.M)
+        log = f.read()
+    median = re.search(r'^median \| \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)$', log, re.M)
     assert said.groups()[:3] == (median.group(2), median.group(3), median.group(1))
+    # The drivers' names of the lens (session 33: the README still gave session 26's
+    # 20.6 / 17.4 -> 5.5 mm), and docs/topics.md's warning row (20.5 / 5.5 / 5.3 mm).
+    models = {name: (raw, rect) for name, raw, rect in re.findall(
+        r'^(\w+) \| ([\d.]+) \| ([\d.]+)$', log, re.M)}
+    named = re.search(r'Each name, rectified as the model it names: ([\d.]+) mm \(the inverse '
+                      r"model's lens ([\d.]+) mm\) where read raw it was ([\d.]+) mm "
+                      r'\(([\d.]+) mm\) off', text)
+    assert named.groups() == (models['radtan'][1], models['inverse_brown_conrady'][1],
+                              models['radtan'][0], models['inverse_brown_conrady'][0])
+    assert len({models[n] for n in ('plumb_bob', 'radtan', 'brown_conrady',
+                                    'modified_brown_conrady')}) == 1, models
+    with open(os.path.join(REPO, 'docs', 'topics.md')) as f:
+        topics = f.read()
+    assert (f'lens posed {median.group(2)} mm off read raw, {median.group(3)} mm rectified, '
+            f'{median.group(1)} mm on the pinhole image') in topics
