@@ -310,6 +310,49 @@ def test_a_wall_standing_on_the_surface_ranks_with_parts_not_objects():
     assert widest['tier'] < TIER_OBJECT and widest['score'] < min(r['score'] for r in top)
 
 
+@pytest.mark.parametrize('side', [-1.0, 1.0])
+def test_a_wall_seen_at_a_grazing_angle_is_a_wall_also_cut_into_pieces(side):
+    """A side wall seen nearly edge-on is a wall by its own area, not the area it shows.
+
+    ``support._is_large`` wants 0.03 m^2 of a plane's readings, and summed each one's
+    frontal area ``(step z / f)^2``: a wall turned 69-77 degrees from the viewing rays
+    shows the camera under a third of itself, so this side wall of 50 x 18 cm (0.09 m^2)
+    counted 0.027 m^2 and was no wall. Cut by missing readings into pieces under 35 cm (a stereo
+    camera's shadows: ``cleargrasp_transparent_123`` through a 12 cm baseline), its pieces
+    became objects. Each reading's area is now divided by the cosine of its slant.
+    """
+    from clip_perception.support import plane_area
+
+    cubes = [((0.05, 0.0, 0.03), (0.03, 0.03, 0.03), 0.3),
+             ((-0.08, 0.12, 0.025), (0.025, 0.025, 0.025), 0.0)]
+    wall = ((0.22 * side, 0.1, 0.09), (0.005, 0.25, 0.09), 0.0)  # on the left, the right
+    depth, intr = _tabletop(cubes + [wall], w=640, h=480)
+    bare, _ = _tabletop(cubes, w=640, h=480)
+    on_wall = depth < bare - 0.01
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    _, surface, _, _, work = depth_regions(depth, intr, rgb)
+    assert surface is not None
+    step = work.step
+    mine = on_wall[::step, ::step] & np.isfinite(work.points[..., 2])
+    z = np.nan_to_num(work.points[..., 2])
+    frontal = np.square(step * z / intr.fx)
+    assert frontal[mine].sum() < 0.03
+    assert 0.075 < plane_area(work.points[mine], frontal[mine], np.array([1.0, 0.0, 0.0])) < 0.105
+    assert work.walls[mine].mean() > 0.8
+    # The same wall cut into pieces by a web of missing readings: no piece is an object,
+    # and the cubes still are.
+    cut = depth.copy()
+    cols = np.flatnonzero(on_wall.any(axis=0))
+    for c in range(cols.min() + 25, cols.max(), 40):
+        cut[:, c:c + 12][on_wall[:, c:c + 12]] = np.nan
+    regions, _, _, _, _ = depth_regions(cut, intr, rgb)
+    objects = [r['box'] for r in regions if r['tier'] == TIER_OBJECT]
+    for x0, y0, x1, y1 in (np.round(b).astype(int) for b in objects):
+        assert on_wall[y0:y1, x0:x1].mean() < 0.5, (x0, y0, x1, y1)
+    cube_boxes = np.array([[252, 156, 288, 198], [330, 195, 384, 258]], float)
+    assert (box_iou(cube_boxes, np.array(objects, float)).max(axis=1) > 0.7).all(), objects
+
+
 def test_a_sliver_at_the_frame_edge_is_not_an_object():
     """A rim one working pixel wide along the frame edge ranks below a whole object."""
     cube = ((0.0, 0.0, 0.03), (0.03, 0.03, 0.03), 0.0)

@@ -338,14 +338,53 @@ def _region(inliers):
     return region.astype(bool)
 
 
-def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03):
-    """Whether a plane's inliers span more than ``min_extent`` m (a wall, not a box side)."""
-    if min_area > 0 and float(pix_area[mask].sum()) < min_area:
-        return False
+# The most a reading's frontal area is stretched by its surface's slant: the steepest
+# surface :func:`remove_flying_pixels` keeps rises FLYING_SLOPE working-pixel widths in
+# depth per width, ``atan(4)`` = 76 degrees from facing the camera, where a surface patch
+# is ``sqrt(1 + 4^2)`` = 4.1 times the area it shows the camera.
+MAX_SLANT = float(np.sqrt(1.0 + FLYING_SLOPE ** 2))
+
+
+def plane_area(points, pix_area, normal):
+    """Area (m^2) of a plane's readings: each one's frontal area over its slant.
+
+    A working pixel at depth z shows the camera ``(step z / f)^2`` m^2 of a surface that
+    faces it; a surface turned from the viewing ray by an angle a covers ``1 / cos a``
+    times that (a side wall, a tote side seen along the frame's edge), up to
+    :data:`MAX_SLANT`.
+
+    :param points: (n, 3) points of the plane's readings, camera optical frame, metres.
+    :param pix_area: (n,) frontal area of each one's working pixel, m^2.
+    :param normal: (3,) unit normal of the plane, camera optical frame.
+    :return: float, m^2 (0 for no points).
+    """
+    p = np.asarray(points, np.float64)
+    if not len(p):
+        return 0.0
+    cos = np.abs(p @ np.asarray(normal, np.float64)) / np.linalg.norm(p, axis=1)
+    return float(np.sum(pix_area / np.maximum(cos, 1.0 / MAX_SLANT)))
+
+
+def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03, normal=None):
+    """Whether a plane's inliers span more than ``min_extent`` m (a wall, not a box side).
+
+    :param points: (h, w, 3) working-grid points.
+    :param mask: (h, w) bool, the plane's inliers.
+    :param pix_area: (h, w) frontal area of each working pixel, m^2.
+    :param min_area: the least area of the inliers, m^2, their own
+        (:func:`plane_area`, from the same 2000 evenly spread inliers as the extent, scaled
+        to all of them); 0 skips the test.
+    :param normal: (3,) the plane's unit normal; needed when ``min_area`` > 0.
+    """
     idx = np.flatnonzero(mask)
-    if len(idx) > 2000:
-        idx = idx[np.linspace(0, len(idx) - 1, 2000).astype(int)]
+    count = len(idx)
+    if count > 2000:
+        idx = idx[np.linspace(0, count - 1, 2000).astype(int)]
     p = points.reshape(-1, 3)[idx].astype(np.float64)
+    if min_area > 0:
+        area = plane_area(p, pix_area.reshape(-1)[idx], normal) * count / max(len(idx), 1)
+        if area < min_area:
+            return False
     lo, hi = np.percentile(p, [2, 98], axis=0)
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
@@ -481,7 +520,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
     wall_tol = np.maximum(4 * depth_sigma(z), 0.02)[..., None]
     k = best[0] if best is not None else -1
     for j in range(len(cands), len(allc)):
-        if _is_large(points, on_plane[j], pix_area):
+        if _is_large(points, on_plane[j], pix_area, normal=allc[j][0]):
             walls |= (np.abs(dist[j]) < wall_tol[..., 0]) & valid
     if best is not None:
         walls &= ~best[3]
