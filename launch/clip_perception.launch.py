@@ -25,6 +25,10 @@ ros2 launch clip_perception clip_perception.launch.py \\
   the default: the parameters file's value); ``depth_kind:=ray`` reads depth as the range
   along each pixel's ray (a simulator's distance-to-camera image); ``frame_id:=NAME`` names
   the outputs' frame; ``vocabulary:="laptop, coffee mug"`` names what else is in view.
+* ``params_file:=FILE`` replaces the shipped parameters file. Every argument that sets a
+  node parameter (model, device, the transports, use_sim_time, depth_scale, rectify, ...)
+  is empty by default and then leaves the file's value; given, it wins over the file.
+  With the shipped file, ``model`` is openai/clip-vit-base-patch32 unless given.
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
   that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
@@ -50,6 +54,15 @@ from launch import LaunchDescription
 
 TRUE = ('true', '1', 'yes', 'on')
 FALSE = ('false', '0', 'no', 'off')
+# The node's own default model (config.PARAMETERS), what a robot runs; the shipped
+# parameters file sets bundled, the toy-world model, for tests and the demo.
+ROBOT_MODEL = 'openai/clip-vit-base-patch32'
+
+
+def shipped_params():
+    """Return the path of the shipped parameters file, ``config/clip_perception.yaml``."""
+    return os.path.join(get_package_share_directory('clip_perception'), 'config',
+                        'clip_perception.yaml')
 
 
 def generate_launch_description():
@@ -57,33 +70,38 @@ def generate_launch_description():
     args = [
         DeclareLaunchArgument('namespace', default_value='',
                               description='Namespace of the node (of every camera node).'),
-        DeclareLaunchArgument('params_file',
-                              default_value=os.path.join(share, 'config',
-                                                         'clip_perception.yaml'),
-                              description='Parameters file (config/clip_perception.yaml).'),
-        DeclareLaunchArgument('model', default_value='openai/clip-vit-base-patch32',
+        DeclareLaunchArgument('params_file', default_value=shipped_params(),
+                              description='Parameters file (config/clip_perception.yaml); '
+                              'the launch arguments left empty leave its values.'),
+        DeclareLaunchArgument('model', default_value='',
                               description='CLIP hub id, local folder, or "bundled" (the tiny '
-                              'toy-world model). Overrides the parameters file.'),
-        DeclareLaunchArgument('device', default_value='auto',
-                              description='auto, cpu, cuda or cuda:N.'),
+                              'toy-world model); given, it overrides the parameters file. '
+                              "Empty: your parameters file's value (the node's default "
+                              f'{ROBOT_MODEL} where it sets none); with the shipped file, '
+                              f'{ROBOT_MODEL} (its bundled is for tests and the demo).'),
+        DeclareLaunchArgument('device', default_value='',
+                              description='auto, cpu, cuda or cuda:N. Empty: the parameters '
+                              "file's value (auto in the shipped one)."),
         DeclareLaunchArgument('image', default_value='/{camera}/color/image_raw',
                               description='Colour image topic (base name for compressed).'),
-        DeclareLaunchArgument('image_transport', default_value='raw',
-                              choices=['raw', 'compressed', 'zstd'],
+        DeclareLaunchArgument('image_transport', default_value='',
+                              choices=['', 'raw', 'compressed', 'zstd'],
                               description='raw: sensor_msgs/Image on <image>; compressed: '
                               'sensor_msgs/CompressedImage on <image>/compressed; zstd: '
-                              '<image>/zstd (zstd_image_transport).'),
+                              "<image>/zstd (zstd_image_transport). Empty: the parameters "
+                              "file's value (raw in the shipped one)."),
         DeclareLaunchArgument('camera_info', default_value='/{camera}/color/camera_info',
                               description='CameraInfo of the colour image.'),
         DeclareLaunchArgument('depth',
                               default_value='/{camera}/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image (base name).'),
-        DeclareLaunchArgument('depth_transport', default_value='raw',
-                              choices=['raw', 'compressedDepth', 'compressed', 'zstd'],
+        DeclareLaunchArgument('depth_transport', default_value='',
+                              choices=['', 'raw', 'compressedDepth', 'compressed', 'zstd'],
                               description='raw: sensor_msgs/Image on <depth>; '
                               'compressedDepth: <depth>/compressedDepth; compressed: '
                               '<depth>/compressed (a 16-bit PNG or TIFF); zstd: '
-                              '<depth>/zstd.'),
+                              "<depth>/zstd. Empty: the parameters file's value (raw in the "
+                              'shipped one).'),
         DeclareLaunchArgument('command', default_value='~/command',
                               description='std_msgs/String command topic; ~/command is '
                               '<namespace>/clip_perception/command.'),
@@ -134,10 +152,11 @@ def generate_launch_description():
                               '(true/false), for a driver that labels BGR pixels rgb8 or '
                               "RGB pixels bgr8. Empty: the parameters file's value (false "
                               'in the shipped one).'),
-        DeclareLaunchArgument('use_sim_time', default_value='false',
+        DeclareLaunchArgument('use_sim_time', default_value='',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
-                              'and on are true too.'),
+                              "and on are true too. Empty: the parameters file's value "
+                              '(false where it sets none, as in the shipped one).'),
         DeclareLaunchArgument('log_level', default_value='info',
                               choices=['debug', 'info', 'warn', 'error', 'fatal'],
                               description="The node's log level."),
@@ -178,18 +197,16 @@ def camera_nodes(context):
             'namespace': namespace,
             'output': 'screen',
             'emulate_tty': True,
-            'parameters': [value('params_file'), node_parameters(value)],
+            'parameters': [value('params_file'), node_parameters(value, shipped_params())],
             'ros_arguments': ['--log-level', value('log_level')],
             'remappings': [
                 ('image', image),
                 ('image/compressed', image + '/compressed'),
-            ('image/zstd', image + '/zstd'),
                 ('image/zstd', image + '/zstd'),
                 ('camera_info', topic('camera_info')),
                 ('depth', depth),
                 ('depth/compressedDepth', depth + '/compressedDepth'),
                 ('depth/compressed', depth + '/compressed'),
-            ('depth/zstd', depth + '/zstd'),
                 ('depth/zstd', depth + '/zstd'),
                 ('command', topic('command')),
             ],
@@ -227,7 +244,7 @@ def shared_model_process(value, cameras, managed):
         arguments=[','.join(cameras), '--namespace', value('namespace').strip('/') or '/'],
         output='screen',
         emulate_tty=True,
-        parameters=[value('params_file'), node_parameters(value)],
+        parameters=[value('params_file'), node_parameters(value, shipped_params())],
         ros_arguments=['--log-level', value('log_level')],
         remappings=[
             ('image', image),
@@ -266,23 +283,39 @@ def truth(value, name):
                        f'(also read: {", ".join(TRUE)} / {", ".join(FALSE)}, in any capitals)')
 
 
-def node_parameters(value):
+def node_parameters(value, shipped):
     """Return the parameters the launch arguments set over the parameters file.
 
-    ``depth_scale`` and ``rectify`` are set only when given, so a value in the user's own
-    parameters file is not overwritten by a launch default. Before, neither could be given
-    to ``ros2 launch``: a D405 (0.1 mm units) needed a parameters file of its own, and
-    ``rectify:=never``, which the node's rectifying warning suggests, was taken as an
-    undeclared argument without a word (the node went on rectifying).
+    Only what was given: every argument that sets a node parameter defaults to empty,
+    "the parameters file's value", so a value in the user's own ``params_file`` is never
+    overwritten by a launch default. Before, ``model`` (``openai/clip-vit-base-patch32``),
+    ``device`` (``auto``), ``image_transport``, ``depth_transport`` (``raw``) and
+    ``use_sim_time`` (``false``) were always set, and a params file's ``model: bundled``,
+    ``device: cpu``, ``image_transport: compressed`` or ``use_sim_time: true`` never
+    reached the node, without a word. Left at the shipped file (``shipped``), ``model``
+    is still ``ROBOT_MODEL``, as documented: that file's ``bundled`` serves the tests and
+    the demo, not a robot.
 
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
+    :param shipped: path of the shipped parameters file (``shipped_params()``).
     :return: a dict of parameter name -> value (str, bool or float).
-    :raises RuntimeError: a ``depth_scale`` that is not a number (launch exits 1 with it).
+    :raises RuntimeError: a ``depth_scale`` that is not a number, or a truth argument
+        that is no truth value (launch exits 1 with it).
     """
-    params = {'model': value('model'), 'device': value('device'),
-              'image_transport': value('image_transport'),
-              'depth_transport': value('depth_transport'),
-              'use_sim_time': truth(value, 'use_sim_time')}
+    params = {}
+    # Text as given (model, device, transports; rectify, depth_kind, frame_id and
+    # vocabulary are what the node's messages tell the user to set as name:=value, and
+    # an undeclared launch argument is dropped without a word). Choices are checked by
+    # launch, the rest by the node, which names the parameter.
+    for name in ('model', 'device', 'image_transport', 'depth_transport', 'rectify',
+                 'depth_kind', 'frame_id', 'vocabulary'):
+        given = value(name).strip()
+        if given:
+            params[name] = given
+    params_file = value('params_file').strip()
+    if 'model' not in params and os.path.exists(params_file) and \
+            os.path.samefile(params_file, shipped):
+        params['model'] = ROBOT_MODEL
     scale = value('depth_scale').strip()
     if scale:
         try:
@@ -290,16 +323,9 @@ def node_parameters(value):
         except ValueError:
             raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
                                '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
-    # Set only when given, as rectify: each is what a node's message tells the user to set
-    # as name:=value (depth_kind:=ray, frame_id:=..., vocabulary:="a, b"), and an
-    # undeclared launch argument is dropped without a word.
-    for name in ('rectify', 'depth_kind', 'frame_id', 'vocabulary'):
-        given = value(name).strip()
-        if given:  # rectify and depth_kind: one of their choices, launch refuses others
-            params[name] = given
-    # The same for the node's swapped-colour message (swap_red_blue:=true), as a truth.
-    if value('swap_red_blue').strip():
-        params['swap_red_blue'] = truth(value, 'swap_red_blue')
+    for name in ('use_sim_time', 'swap_red_blue'):  # truth values, any spelling
+        if value(name).strip():
+            params[name] = truth(value, name)
     return params
 
 

@@ -13,21 +13,51 @@ import re
 import types
 
 import pytest
+from rcl_interfaces.srv import GetParameters
+from rclpy.parameter import parameter_value_to_python
+import yaml
 
 from clip_perception.config import PARAMETERS
+from conftest import PARAMS
 from conftest import REPO
+from conftest import wait_for_node
+import test_node_process
 
 LAUNCH = os.path.join(REPO, 'launch', 'clip_perception.launch.py')
 NODE = os.path.join(REPO, 'src', 'clip_perception', 'node.py')
 
 
-
 def launch_values(**given):
-    """Return the launch arguments node_parameters reads, as ros2 launch gives them."""
-    return dict({'model': 'bundled', 'device': 'cpu', 'image_transport': 'raw',
-                 'depth_transport': 'raw', 'use_sim_time': 'false', 'depth_scale': '',
-                 'rectify': '', 'depth_kind': '', 'frame_id': '', 'vocabulary': '',
-                 'swap_red_blue': ''}, **given)
+    """Return every launch argument as ``ros2 launch`` gives it: its declared default.
+
+    ``params_file`` is a user's own file (``USER_PARAMS``) unless given; ``given`` names
+    what the command line passed (``model='bundled'`` for ``model:=bundled``).
+    """
+    values = {name: default for name, (default, _) in _arguments().items()
+              if default is not None}
+    return dict(values, **dict({'params_file': USER_PARAMS}, **given))
+
+
+# A user's own parameters file (node_parameters only compares it with the shipped one).
+USER_PARAMS = '/home/robot/params/clip_perception.yaml'
+
+
+def _launch_scope():
+    """Return the launch file's constants, ``truth`` and ``node_parameters``.
+
+    Run as the launch file defines them (``launch`` does not install here).
+    """
+    keep = [n for n in _tree(LAUNCH).body if isinstance(n, ast.Assign) or (
+        isinstance(n, ast.FunctionDef) and n.name in ('truth', 'node_parameters'))]
+    scope = {'os': os}
+    exec(compile(ast.Module(body=keep, type_ignores=[]), LAUNCH, 'exec'), scope)
+    return scope
+
+
+def node_parameters(**given):
+    """Return what the launch file sets over the parameters file for ``given``."""
+    return _launch_scope()['node_parameters'](launch_values(**given).__getitem__, PARAMS)
+
 
 def _tree(path):
     with open(path) as f:
@@ -66,11 +96,12 @@ def test_arguments_cover_transports_cameras_and_managed():
                  'depth_scale'):
         assert name in args, name
     params = {p.name: p for p in PARAMETERS}
-    # The transport arguments offer exactly the node parameter's choices.
+    # The transport arguments offer exactly the node parameter's choices, and '' (the
+    # parameters file's value).
     for name in ('image_transport', 'depth_transport'):
         default, choices = args[name]
-        assert set(choices) == set(params[name].choices)
-        assert default == params[name].default
+        assert set(choices) == {''} | set(params[name].choices)
+        assert default == ''
     assert args['command'][0] == '~/command'  # where the recording sends its commands
 
 
@@ -101,7 +132,8 @@ def test_remaps_name_every_topic_the_node_subscribes():
                    "'clip_perception_lifecycle_node'", "'clip_perception_node'",
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
                    'OnProcessExit(target_action=node',
-                   "'parameters': [value('params_file'), node_parameters(value)]",
+                   "'parameters': [value('params_file'), node_parameters(value, "
+                   'shipped_params())]',
                    "'ros_arguments': ['--log-level', value('log_level')]"):
         assert needle in text, needle
 
@@ -116,16 +148,16 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
     text = ast.unparse(fn)
     for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
                    'OnProcessExit(target_action=node', "'--namespace'",
-                   "parameters=[value('params_file'), node_parameters(value)]",
+                   "parameters=[value('params_file'), node_parameters(value, "
+                   'shipped_params())]',
                    "ros_arguments=['--log-level', value('log_level')]"):
         assert needle in text, needle
     assert 'name=' not in text  # a launch name would rename every node of the process
     # The parameters both take from the launch arguments (node_parameters).
-    text = ast.unparse(_function('node_parameters'))
-    for needle in ("'image_transport': value('image_transport')",
-                   "'depth_transport': value('depth_transport')",
-                   "'use_sim_time': truth(value, 'use_sim_time')"):
-        assert needle in text, needle
+    params = node_parameters(image_transport='zstd', depth_transport='compressedDepth',
+                             use_sim_time='true')
+    assert (params['image_transport'], params['depth_transport'], params['use_sim_time']) \
+        == ('zstd', 'compressedDepth', True)
 
 
 def test_depth_scale_and_rectify_are_passed_when_given_and_the_params_file_keeps_them():
@@ -133,33 +165,23 @@ def test_depth_scale_and_rectify_are_passed_when_given_and_the_params_file_keeps
     # 0.1 mm units needed a parameters file of its own); so was rectify, which the README
     # and the node's rectifying WARN give as rectify:=never: ros2 launch took it as an
     # undeclared argument without a word and the node went on rectifying (helper-66).
-    scope = _truth_scope()
-    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
-    given = launch_values(use_sim_time='true')
-    params = scope['node_parameters'](given.__getitem__)
+    given = {'use_sim_time': 'true', 'model': 'bundled'}
+    params = node_parameters(**given)
     assert 'depth_scale' not in params  # empty: the parameters file's value stands
     assert 'rectify' not in params
-    assert scope['node_parameters'](dict(given, rectify='never').__getitem__)['rectify'] == \
-        'never'
+    assert node_parameters(**given, rectify='never')['rectify'] == 'never'
     assert params['use_sim_time'] is True and params['model'] == 'bundled'
-    params = scope['node_parameters'](dict(given, depth_scale=' 0.0001 ').__getitem__)
+    params = node_parameters(**given, depth_scale=' 0.0001 ')
     assert params['depth_scale'] == 0.0001 and isinstance(params['depth_scale'], float)
     with pytest.raises(RuntimeError, match='depth_scale:=mm is not a number'):
-        scope['node_parameters'](dict(given, depth_scale='mm').__getitem__)
+        node_parameters(**given, depth_scale='mm')
     # Every name it sets is a node parameter, and the argument defaults to "not given".
     names = {p.name for p in PARAMETERS} | {'use_sim_time'}
-    assert set(scope['node_parameters'](dict(given, depth_scale='0.001').__getitem__)) <= names
+    assert set(node_parameters(**given, depth_scale='0.001')) <= names
     assert _arguments()['depth_scale'][0] == ''
     default, choices = _arguments()['rectify']
     rectify = next(p for p in PARAMETERS if p.name == 'rectify')
     assert default == '' and set(choices) == {''} | set(rectify.choices)
-
-
-def _truth_scope():
-    """Return a namespace holding the launch file's ``truth`` and the spellings it reads."""
-    scope = {'TRUE': ('true', '1', 'yes', 'on'), 'FALSE': ('false', '0', 'no', 'off')}
-    exec(compile(_function('truth'), LAUNCH, 'exec'), scope)
-    return scope
 
 
 def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
@@ -170,7 +192,7 @@ def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
     without a word.
     """
     assert _arguments()['use_sim_time'][1] is None  # no case-sensitive choices
-    truth = _truth_scope()['truth']
+    truth = _launch_scope()['truth']
     for text, want in (('True', True), ('TRUE', True), (' 1 ', True), ('yes', True),
                        ('On', True), ('False', False), ('0', False), ('NO', False),
                        ('off', False)):
@@ -180,10 +202,7 @@ def test_truth_arguments_take_every_spelling_and_refuse_the_rest():
         with pytest.raises(RuntimeError, match=f'managed:={re.escape(text)} is not a truth '
                            'value: write true or false'):
             truth({'managed': text}.__getitem__, 'managed')
-    scope = _truth_scope()
-    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
-    given = launch_values(use_sim_time='True')
-    assert scope['node_parameters'](given.__getitem__)['use_sim_time'] is True
+    assert node_parameters(use_sim_time='True')['use_sim_time'] is True
     # camera_nodes reads managed and shared_model through truth, not a membership test.
     source = ast.unparse(_function('camera_nodes'))
     assert "truth(value, 'managed')" in source and "truth(value, 'shared_model')" in source
@@ -278,14 +297,91 @@ def test_every_parameter_a_node_message_says_to_set_as_name_value_is_a_launch_ar
         declared = set(re.findall(r"DeclareLaunchArgument\('([a-z_]+)'", f.read()))
     assert {'rectify', 'depth_kind', 'frame_id', 'vocabulary'} <= said, said
     assert said <= declared, said - declared
-    scope = _truth_scope()
-    exec(compile(_function('node_parameters'), LAUNCH, 'exec'), scope)
-    given = launch_values()
-    params = scope['node_parameters'](given.__getitem__)
+    params = node_parameters()
     assert 'depth_kind' not in params and 'frame_id' not in params  # the file's stand
-    params = scope['node_parameters'](dict(given, depth_kind='ray',
-                                           frame_id=' cam_optical ').__getitem__)
+    params = node_parameters(depth_kind='ray', frame_id=' cam_optical ')
     assert (params['depth_kind'], params['frame_id']) == ('ray', 'cam_optical')
     assert 'swap_red_blue' not in params  # the file's stands
-    assert scope['node_parameters'](dict(given, swap_red_blue='True').__getitem__)[
-        'swap_red_blue'] is True
+    assert node_parameters(swap_red_blue='True')['swap_red_blue'] is True
+
+
+def test_no_launch_default_overwrites_a_users_parameters_file():
+    """A launch argument left at its default sets nothing over the user's params_file.
+
+    The fault (brief 90): ``model`` (default openai/clip-vit-base-patch32) and ``device``
+    (``auto``), and the same way ``image_transport``, ``depth_transport`` (``raw``) and
+    ``use_sim_time`` (``false``), were always set over ``params_file:=``, so the file's
+    values of these five never reached the node, without a word: 5 parameters overwritten
+    by defaults -> 0. Checked for every argument node_parameters reads, so a new one
+    declared with a default of its own fails here.
+    """
+    read = []
+    values = launch_values()
+
+    def value(name):
+        read.append(name)
+        return values[name]
+    assert _launch_scope()['node_parameters'](value, PARAMS) == {}
+    args = _arguments()
+    read = set(read) - {'params_file'}
+    assert {'model', 'device', 'image_transport', 'depth_transport', 'use_sim_time'} <= read
+    for name in read:
+        assert args[name][0] == '', f'{name} defaults to {args[name][0]!r}, not "not given"'
+    # Every launch argument named as a node parameter is one of them ('command' is the
+    # command topic's remap, not the parameter).
+    params = {p.name for p in PARAMETERS} | {'use_sim_time'}
+    assert set(args) & params - {'command'} <= read, set(args) & params - read
+
+
+def test_given_arguments_win_and_the_shipped_file_still_gets_the_robot_model():
+    """What a user passes is set over any parameters file.
+
+    The shipped file's ``bundled`` is not the launch file's model: its documented default
+    is the node's own, a real CLIP.
+    """
+    default_model = next(p.default for p in PARAMETERS if p.name == 'model')
+    assert node_parameters(params_file=PARAMS) == {'model': default_model}
+    given = {'model': ' bundled ', 'device': 'cpu', 'image_transport': 'compressed',
+             'depth_transport': 'zstd', 'use_sim_time': 'True', 'depth_scale': '0.0001',
+             'rectify': 'never', 'depth_kind': 'ray', 'frame_id': 'cam_optical',
+             'vocabulary': 'laptop, mug', 'swap_red_blue': 'on'}
+    want = dict(given, model='bundled', use_sim_time=True, depth_scale=0.0001,
+                swap_red_blue=True)
+    for params_file in (USER_PARAMS, PARAMS):
+        assert node_parameters(params_file=params_file, **given) == want
+    # The shipped file named by another path (a symlinked install) is the shipped file.
+    link = os.path.join(os.path.dirname(PARAMS), '..', 'config', 'clip_perception.yaml')
+    assert node_parameters(params_file=link) == {'model': default_model}
+
+
+def test_a_users_parameters_file_reaches_the_node_through_the_launch_parameters(
+        probe, start_node, tmp_path):
+    """A user's parameters file reaches the node started as launch_ros starts it.
+
+    ``--params-file`` the user's file, then the launch file's parameters written as
+    launch_ros writes a dict (keyed by the node's name). Before: the node got model
+    openai/clip-vit-base-patch32 (no download here: it did not start), device auto, raw
+    transports and the system clock whatever the file said.
+    """
+    user = tmp_path / 'my_params.yaml'
+    with open(PARAMS) as f:
+        mine = yaml.safe_load(f)
+    mine['/**']['ros__parameters'].update(device='cpu', image_transport='compressed',
+                                         depth_transport='compressedDepth',
+                                         use_sim_time=True, min_confidence=0.4)
+    user.write_text(yaml.safe_dump(mine))
+    names = ['model', 'device', 'image_transport', 'depth_transport', 'use_sim_time',
+             'min_confidence']
+    for given, want in (({}, ['bundled', 'cpu', 'compressed', 'compressedDepth', True, 0.4]),
+                        ({'image_transport': 'zstd', 'use_sim_time': 'false'},
+                         ['bundled', 'cpu', 'zstd', 'compressedDepth', False, 0.4])):
+        launch = tmp_path / 'launch_params.yaml'
+        params = node_parameters(params_file=str(user), **given)
+        launch.write_text(yaml.safe_dump({'/clip_perception': {'ros__parameters': params}}))
+        node = start_node('--params-file', str(launch), params_file=str(user))
+        assert wait_for_node(probe), node.output()
+        res = test_node_process.call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=names))
+        got = [parameter_value_to_python(v) for v in res.values]
+        assert got == want, (given, got, node.output()[-3000:])
+        assert node.stop() == 0
