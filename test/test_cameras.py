@@ -119,3 +119,40 @@ def test_a_camera_name_that_is_no_ros_name_is_refused_in_one_line_before_anythin
         assert run.returncode == 2, (names, run.stdout, run.stderr)
         assert says in run.stderr and 'Traceback' not in run.stderr + run.stdout, run.stderr
         assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_a_namespace_remap_puts_every_camera_under_it_each_in_its_own_namespace(probe,
+                                                                                tmp_path):
+    """A namespace remap is the namespace above the cameras, each keeping its own.
+
+    ``-r __ns:=/robot1`` is ``ros2 run``'s way to namespace a node, and what launch_ros
+    passes under a parent launch file's ``PushRosNamespace`` (nav2's multi-robot bringup).
+    Before: rcl applied a global ``__ns`` remap to every node of the process: both
+    cameras' nodes were ``/robot1/clip_perception``, subscribing ``/robot1/image``, and each
+    warned of the other as a node of the same name elsewhere on the domain. Now
+    ``/robot1/[--namespace/]<camera>/clip_perception``.
+    """
+    for option, extra, above in (([], ['-r', '__ns:=/robot1'], 'robot1'),
+                                 ([], ['--remap', 'clip_perception:__ns:=/robot1'], 'robot1'),
+                                 (['--namespace', 'arm'], ['-r', '__ns:=/robot2'],
+                                  'robot2/arm')):
+        log_path = tmp_path / 'cameras.log'
+        with open(log_path, 'w') as log:
+            proc = subprocess.Popen(
+                [os.path.join(BIN, 'clip_perception_cameras'), 'wrist,head', *option, '--ros-args',
+                 '--params-file', PARAMS, '-p', 'torch_threads:=1', *extra],
+                stdout=log, stderr=subprocess.STDOUT,
+                env=dict(os.environ, PYTHONUNBUFFERED='1'))
+            try:
+                for cam in ('wrist', 'head'):
+                    name = f'/{above}/{cam}/clip_perception'
+                    assert wait_for_node(probe, name, 60), (extra, log_path.read_text())
+                    topics = {t for t, _ in probe.node.get_topic_names_and_types()}
+                    assert f'/{above}/{cam}/clip_perception/detection_json' in topics
+                text = log_path.read_text()
+                assert f'listening on /{above}/wrist/image' in text, text
+                assert 'other node(s) named' not in text, text
+            finally:
+                proc.send_signal(signal.SIGINT)
+                code = proc.wait(30)
+        assert code == 0, log_path.read_text()

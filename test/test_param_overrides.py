@@ -7,6 +7,7 @@ import pytest
 from clip_perception.param_overrides import lost_overrides
 from clip_perception.param_overrides import node_key_applies
 from clip_perception.param_overrides import sources
+from clip_perception.param_overrides import take_namespace_remap
 from clip_perception.param_overrides import unmatched_files
 from clip_perception.param_overrides import unplaced_arguments
 from conftest import REPO
@@ -166,3 +167,26 @@ def test_words_rcl_cannot_place_among_ros_args_are_said_as_what_was_meant():
     assert said('--params-file', 'x.yaml', '-r', '__ns:=/a', '--log-level', 'debug',
                 '--enable-rosout-logs', '-e', '/e', '-p', 'b:=2', '--', 'not', 'ros') == []
     assert unplaced_arguments(['clip_perception_node', 'wrist,head']) == []
+
+
+@pytest.mark.parametrize('given, left, namespace', [
+    (['-r', '__ns:=/robot1'], [], '/robot1'),
+    (['--remap', 'clip_perception:__ns:=/fleet/r2'], [], '/fleet/r2'),
+    # The last one wins, as in rcl; other nodes' remaps and other names stay.
+    (['-r', '__ns:=/a', '-r', 'image:=/cam/image', '-r', '__ns:=/b'],
+     ['-r', 'image:=/cam/image'], '/b'),
+    (['-r', 'other:__ns:=/x', '-r', 'command:=~/command'],
+     ['-r', 'other:__ns:=/x', '-r', 'command:=~/command'], ''),
+    # A value that says __ns:= is no remap; nor is a word outside --ros-args.
+    (['-p', 'command:=__ns:=/x', '--params-file', '__ns:=/y'],
+     ['-p', 'command:=__ns:=/x', '--params-file', '__ns:=/y'], ''),
+    (['--', '-r', '__ns:=/x'], ['--', '-r', '__ns:=/x'], ''),
+])
+def test_a_namespace_remap_for_every_node_is_taken_off_the_arguments(given, left, namespace):
+    """``-r __ns:=`` is rcl's global remap, taken off for the process to place itself.
+
+    In a process of several nodes (one per camera, each in its own namespace) it put them
+    all in one namespace under one name.
+    """
+    argv = ['clip_perception_cameras', 'wrist,head', '--ros-args', '--params-file', 'p.yaml']
+    assert take_namespace_remap(argv + given, 'clip_perception') == (argv + left, namespace)

@@ -2965,9 +2965,16 @@ def cameras_main(args=None):
     ``clip_perception`` in namespace ``[X/]<camera>`` per camera, all in this process and
     sharing one loaded CLIP (inference is serialised across cameras). ROS arguments apply
     to every node: relative remaps (``-r image:=color/image_raw``) resolve in each node's
-    namespace. Memory saved against one process per camera: README, "Several cameras".
+    namespace. A namespace remap (``-r __ns:=/robot1``, as ``ros2 run`` and a parent
+    launch file's ``PushRosNamespace`` give it) is the namespace above them all:
+    ``/robot1/[X/]<camera>``. Memory saved against one process per camera: README,
+    "Several cameras".
     """
-    argv = sys.argv if args is None else args
+    # A global -r __ns:= (ros2 run's way to namespace a node; launch_ros passes one under a
+    # parent's PushRosNamespace) would put every camera's node in that one namespace under
+    # one name: it is taken as the namespace above the cameras instead.
+    argv, remapped = param_overrides.take_namespace_remap(
+        sys.argv if args is None else args, 'clip_perception')
     parser = argparse.ArgumentParser(
         prog='clip_perception_cameras',
         usage='%(prog)s [-h] [--namespace NAMESPACE] cameras [--ros-args ...]',
@@ -2983,7 +2990,8 @@ def cameras_main(args=None):
     opts = parser.parse_args(remove_ros_args(argv)[1:])
     try:
         names = camera_names(opts.cameras)
-        spaces = [camera_namespace(opts.namespace, c) for c in names]
+        above = '/'.join(p for p in (remapped.strip('/'), opts.namespace.strip('/')) if p)
+        spaces = [camera_namespace(above, c) for c in names]
     except ValueError as exc:
         print(f'[FATAL] [clip_perception_cameras]: cannot start: {exc}', file=sys.stderr)
         return 2
@@ -3001,7 +3009,7 @@ def cameras_main(args=None):
         if len(state['nodes']) == len(spaces):  # all subscribed: one check for all
             warn_unmatched_qos_overrides(state['nodes'])
         return node
-    return _run([lambda ns=ns: make(ns) for ns in spaces], args)
+    return _run([lambda ns=ns: make(ns) for ns in spaces], argv)
 
 
 def lifecycle_main(args=None):

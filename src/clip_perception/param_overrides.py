@@ -12,6 +12,9 @@ gone without a word (and ``min_confidence: 1`` in a file, then ``-p min_confiden
 as 1). Nothing the node is handed shows it; this module replays the merge from the
 arguments and says which value each parameter was meant to have.
 
+Also here: the namespace remap (``-r __ns:=...``) a process of several nodes must take
+itself (:func:`take_namespace_remap`).
+
 Pure: takes the argument list and the YAML texts, imports no ROS package. The replay is
 trusted only where it agrees with what rclpy handed the node (the caller checks).
 """
@@ -62,29 +65,69 @@ class Lost:
     kept_from: str
 
 
-def sources(argv):
-    """Return the parameter sources of ``argv``'s ``--ros-args``, in order.
+def _ros_arguments(argv):
+    """Yield ``argv`` as rcl reads it: ``(start, end, option, word)`` per argument.
 
-    :param argv: the process's arguments (``sys.argv``).
-    :return: ``[('file', path) | ('param', 'name:=value')]``.
+    Inside ``--ros-args`` (until ``--``), an option that takes a value (``-p``, ``-r``,
+    ``--params-file``, ...) comes with the word after it: ``option`` is the option and
+    ``word`` its value; else ``option`` is None and ``word`` the argument.
+    ``argv[start:end]`` is what was yielded.
     """
-    out, inside, i = [], False, 0
+    inside, i = False, 0
     while i < len(argv):
         arg = argv[i]
         if arg == '--ros-args':
             inside = True
         elif arg == '--':
             inside = False
-        elif inside and arg in ('-p', '--param') and i + 1 < len(argv):
-            out.append(('param', argv[i + 1]))
-            i += 1
-        elif inside and arg == '--params-file' and i + 1 < len(argv):
-            out.append(('file', argv[i + 1]))
-            i += 1
-        elif inside and arg in _WITH_VALUE:
-            i += 1
+        elif inside and arg in _WITH_VALUE | {'-p', '--param', '--params-file'} and \
+                i + 1 < len(argv):
+            yield i, i + 2, arg, argv[i + 1]
+            i += 2
+            continue
+        yield i, i + 1, None, arg
         i += 1
-    return out
+
+
+def sources(argv):
+    """Return the parameter sources of ``argv``'s ``--ros-args``, in order.
+
+    :param argv: the process's arguments (``sys.argv``).
+    :return: ``[('file', path) | ('param', 'name:=value')]``.
+    """
+    return [('file' if option == '--params-file' else 'param', word)
+            for _, _, option, word in _ros_arguments(argv)
+            if option in ('-p', '--param', '--params-file')]
+
+
+_NAMESPACE_REMAP = re.compile(r'(?:(?P<node>[^:]+):)?__ns:=(?P<namespace>.*)')
+
+
+def take_namespace_remap(argv, node_name):
+    """Split the namespace remaps that apply to every node named ``node_name`` off ``argv``.
+
+    ``-r __ns:=/robot1`` (``--remap``, or ``<node_name>:__ns:=/robot1``) among
+    ``--ros-args`` is a global rcl remap: it sets the namespace of every node of the
+    process that uses the global arguments, whatever namespace the node was created with
+    (rcl_remap_node_namespace). ``ros2 run ... --ros-args -r __ns:=/robot1`` passes one,
+    and so does launch_ros for a Node under a parent launch file's ``PushRosNamespace``
+    (nav2's multi-robot bringup). A process holding one node per camera, each in its own
+    namespace, then had every node in ``/robot1`` under one name. The caller takes the
+    returned namespace as the one above its nodes' own.
+
+    :param argv: the process's arguments (``sys.argv``), a list of str.
+    :param node_name: the name the process's nodes are created with.
+    :return: ``(argv without those remaps, the namespace the last one gives)``; the
+        namespace is ``''`` when there is none (remaps for other node names stay).
+    """
+    out, namespace = [], ''
+    for start, end, option, word in _ros_arguments(argv):
+        rule = _NAMESPACE_REMAP.fullmatch(word) if option in ('-r', '--remap') else None
+        if rule and rule['node'] in (None, node_name):
+            namespace = rule['namespace']
+        else:
+            out.extend(argv[start:end])
+    return out, namespace
 
 
 def _scalar(node):
