@@ -12,9 +12,12 @@ import pytest
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import DescribeParameters
 from rcl_interfaces.srv import GetParameters
+from rcl_interfaces.srv import ListParameters
 from rcl_interfaces.srv import SetParameters
 from rclpy.parameter import Parameter
+from rclpy.parameter import parameter_value_to_python
 from test_faults import feed
+import yaml
 
 from conftest import BIN
 from conftest import wait_for_node
@@ -312,3 +315,51 @@ def test_signals_during_teardown_still_end_the_node_cleanly(probe, start_node):
             time.sleep(delay)
         assert node.proc.wait(30) == 0, (signals, node.output())
         assert 'Traceback' not in node.output(), node.output()
+
+
+def test_a_parameters_file_dumped_from_the_node_starts_it_with_the_same_values(
+        probe, start_node, tmp_path):
+    """``ros2 param dump`` then ``--params-file`` (or ``ros2 param load``): the round trip.
+
+    A dump holds every parameter the node has, rclpy's own among them
+    (``start_type_description_service``, declared by rclpy on every node since Iron): the
+    node started from it warned 'parameter "start_type_description_service" is not a
+    clip_perception parameter and is ignored', though rclpy had taken it (1 false WARN ->
+    0). The dump is written as ``ros2 param dump`` writes it: dotted names nested.
+    """
+    node = start_node('-p', 'vocabulary:=[laptop, coffee mug]', '-p', 'min_confidence:=0.4',
+                      '-p', 'qos_overrides./image.subscription.depth:=2')
+    assert wait_for_node(probe), node.output()
+    names = call(probe, ListParameters, '/clip_perception/list_parameters',
+                 ListParameters.Request()).result.names
+    assert 'start_type_description_service' in names and 'use_sim_time' in names
+    values = call(probe, GetParameters, '/clip_perception/get_parameters',
+                  GetParameters.Request(names=names)).values
+    dumped = {name: parameter_value_to_python(v) for name, v in zip(names, values)}
+    nested = {}
+    for name, value in dumped.items():
+        *parents, leaf = name.split('.')
+        place = nested
+        for part in parents:
+            place = place.setdefault(part, {})
+        place[leaf] = value
+    dump = tmp_path / 'dump.yaml'
+    dump.write_text(yaml.safe_dump({'/clip_perception': {'ros__parameters': nested}}))
+    # ros2 param load: every value in one request; the live ones are taken, the rest
+    # refused as read-only (rclpy's reason), none by our callback.
+    results = call(probe, SetParameters, '/clip_perception/set_parameters',
+                   SetParameters.Request(parameters=[Parameter(n, value=v).to_parameter_msg()
+                                                     for n, v in dumped.items()])).results
+    refused = {n: r.reason for n, r in zip(dumped, results) if not r.successful}
+    assert all('read-only' in why for why in refused.values()), refused
+    assert 'min_confidence' not in refused and 'vocabulary' not in refused
+    assert node.stop() == 0
+
+    again = start_node(params_file=str(dump))
+    assert wait_for_node(probe), again.output()
+    got = call(probe, GetParameters, '/clip_perception/get_parameters',
+               GetParameters.Request(names=names)).values
+    got = {name: parameter_value_to_python(v) for name, v in zip(names, got)}
+    # The same values (torch_threads is the test's -p, given after the file).
+    assert got == dumped, {n: (dumped[n], got[n]) for n in names if got[n] != dumped[n]}
+    assert 'is not a clip_perception parameter' not in again.output(), again.output()

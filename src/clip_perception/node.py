@@ -353,8 +353,10 @@ class PerceptionMixin:
             self.declare_parameter(p.name, p.default, _descriptor(p, self.MANAGED))
         self.add_pre_set_parameters_callback(lambda params: [self._typed(p) for p in params])
         for name in sorted(set(overrides) - set(PARAMETER_NAMES)):
-            # rclpy ignores a parameter nobody declares: a typo would go unnoticed.
-            if name == 'use_sim_time' or name.startswith('qos_overrides.'):
+            # rclpy ignores a parameter nobody declares: a typo would go unnoticed. Those
+            # rclpy declares on every node (use_sim_time; start_type_description_service
+            # since Iron, in every `ros2 param dump`) are taken, not ignored.
+            if self.has_parameter(name) or name.startswith('qos_overrides.'):
                 continue
             near = difflib.get_close_matches(name, PARAMETER_NAMES, n=1)
             self.get_logger().warning(
