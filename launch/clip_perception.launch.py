@@ -152,6 +152,10 @@ def generate_launch_description():
                               '(true/false), for a driver that labels BGR pixels rgb8 or '
                               "RGB pixels bgr8. Empty: the parameters file's value (false "
                               'in the shipped one).'),
+        DeclareLaunchArgument('use_depth', default_value='',
+                              description='false: a camera without depth (answers in 2D, '
+                              'nothing waits for depth); true/false in any spelling. Empty: '
+                              "the parameters file's value (true in the shipped one)."),
         DeclareLaunchArgument('use_sim_time', default_value='',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
@@ -323,7 +327,7 @@ def node_parameters(value, shipped):
         except ValueError:
             raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
                                '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
-    for name in ('use_sim_time', 'swap_red_blue'):  # truth values, any spelling
+    for name in ('use_sim_time', 'swap_red_blue', 'use_depth'):  # truth values, any spelling
         if value(name).strip():
             params[name] = truth(value, name)
     return params

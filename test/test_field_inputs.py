@@ -4383,6 +4383,46 @@ def test_depth_that_stops_while_colour_goes_on_is_named_as_stopped_not_lost(prob
     assert node.stop() == 0
 
 
+def test_depth_on_a_topic_nothing_publishes_is_named_so_not_lost(probe, start_node):
+    """An RGB-only camera, or depth remapped to a topic of another name: nothing publishes it.
+
+    /diagnostics and the log said "depth arrives at 0.0 Hz, colour at 3.3 Hz: depth images
+    are lost on the way ... export FASTRTPS_DEFAULT_PROFILES_FILE=...", advice for a
+    transport, with no depth publisher anywhere (helper-90): now it names the topic, the
+    remap and use_depth:=false (a launch argument too); with use_depth false nothing about
+    depth is said. 0/2 -> 2/2.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    probe.node.destroy_publisher(camera.depth)  # an RGB-only camera
+
+    def unpublished(lv, m, v):
+        return 'nothing publishes /depth' in m
+    assert feed_until(camera, scene, lambda: status_fits(probe, unpublished), timeout=20,
+                      depth=lambda m: None), diag(probe)
+    level, message, _ = diag(probe)
+    assert level == 1 and 'lost on the way' not in message, message
+    assert ('answering without depth: no depth image received yet; no depth image has '
+            'arrived and nothing publishes /depth') in message, message
+    assert 'use_depth:=false' in message and '-r depth:=' in message, message
+    assert node.output().count('nothing publishes /depth') == 1, node.output()
+    assert probe.messages(DET), 'answered in 2D meanwhile'
+    assert node.stop() == 0
+    probe.clear()
+
+    node = start_node('-p', 'command:=the red ball', '-p', 'diagnostics_period:=0.3',
+                      '-p', 'use_depth:=false')
+    assert wait_for_node(probe) and feed_until(
+        camera, scene, lambda: len(probe.messages(DET)) >= 5 and status_fits(
+            probe, lambda lv, m, v: True), depth=lambda m: None), node.output()
+    time.sleep(3.0)  # the rates of 2.5 s of frames stand behind the depth notes
+    feed_until(camera, scene, lambda: False, timeout=1.0, depth=lambda m: None)
+    level, message, _ = diag(probe)
+    assert level == 0 and 'depth' not in message, message
+    assert 'depth' not in node.output().split('listening on', 1)[1], node.output()
+    assert node.stop() == 0
+
+
 def test_a_colour_stream_that_went_quiet_says_whether_anything_still_publishes_it(
         probe, start_node):
     """"input stale" says whether the colour topic's publisher is still there.

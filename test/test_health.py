@@ -140,6 +140,28 @@ def test_depth_that_stopped_while_colour_goes_on_is_named_as_stopped():
     assert 'stopped' not in (h.depth_loss_note(9.95, depth_period=2.0) or '')
 
 
+def test_depth_that_never_arrived_on_a_topic_nothing_publishes_is_named_so():
+    """An RGB-only camera, or depth remapped to a topic of another name (helper-90).
+
+    Told "lost on the way" with a Fast DDS profile to export; now that nothing publishes
+    the topic, with the remap and ``use_depth:=false``. With a publisher, or the graph not
+    asked, lost on the way as before; over too little colour, nothing.
+    """
+    h = Health()
+    for k in range(40):
+        h.arrived('colour', k / 10)
+    note = h.depth_loss_note(3.95, publishers=0, topic='/cam/depth')
+    assert note.startswith('no depth image has arrived and nothing publishes /cam/depth '
+                           '(colour frames arrive at'), note
+    assert 'use_depth:=false' in note and 'lost on the way' not in note, note
+    for publishers in (1, None):
+        assert 'lost on the way' in h.depth_loss_note(3.95, publishers=publishers), publishers
+    assert h.depth_loss_note(1.5, publishers=0) is None
+    # Depth that came and went stays "stopped", with its publisher gone.
+    h.arrived('depth', 0.5)
+    assert h.depth_loss_note(3.95, publishers=0).startswith('depth stopped')
+
+
 def test_a_stale_colour_input_says_whether_its_topic_is_still_published():
     h = Health()
     h.arrived('colour', 0.0)

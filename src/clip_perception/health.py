@@ -260,7 +260,10 @@ class Health:
         export, a transport that had carried every depth image until then. It is now said
         to have stopped, how long ago, and whether ``topic`` still has a publisher
         (``publishers``: the graph's count, None when unknown): a camera that stopped
-        sending, or a publisher gone.
+        sending, or a publisher gone. Depth that never arrived on a topic nothing
+        publishes (an RGB-only camera, a depth remap to a topic of another name) is said
+        to be so, with the remap and ``use_depth:=false``: it was told "lost on the way"
+        with the Fast DDS profile to export (helper-90).
 
         A frame answered without depth says only that no depth paired with it. When the
         depth stream also arrives at under ``share`` of the colour rate (sliding 5 s
@@ -305,6 +308,8 @@ class Health:
             return depth_stopped_note(silent, colour, publishers, topic)
         if min(colour_span, depth_span) < min_span:
             return None
+        if last_depth is None and publishers == 0 and colour >= min_colour_hz:
+            return depth_unpublished_note(colour, topic)
         if colour < min_colour_hz or depth >= share * colour or (
                 depth_period is not None and depth * depth_period >= 0.8):
             return None
@@ -923,6 +928,19 @@ def stale_input_note(topic, nodes):
                 'gone)')
     return (f': {topic} is still published by {", ".join(nodes)}, which stopped sending (a '
             'driver that stalled or lost its camera, a paused bag)')
+
+
+def depth_unpublished_note(colour_hz, topic):
+    """Say that no depth has arrived and nothing publishes its topic (:meth:`depth_loss_note`).
+
+    :param colour_hz: colour frames' arrival rate (Hz).
+    :param topic: the depth subscription's topic.
+    :return: one clause.
+    """
+    return (f'no depth image has arrived and nothing publishes {topic} (colour frames '
+            f'arrive at {colour_hz:.1f} Hz): remap depth to the depth image '
+            'aligned to colour (e.g. -r depth:=/camera/aligned_depth_to_color/image_raw), '
+            'or set use_depth:=false for a camera without depth')
 
 
 def depth_stopped_note(silent, colour_hz, publishers, topic):
