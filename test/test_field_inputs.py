@@ -4423,6 +4423,29 @@ def test_depth_on_a_topic_nothing_publishes_is_named_so_not_lost(probe, start_no
     assert node.stop() == 0
 
 
+def test_camera_info_on_a_topic_nothing_publishes_is_named_until_one_does(probe, start_node):
+    """camera_info remapped to a topic of another name, or a driver that publishes none.
+
+    Answers in 2D said only "no camera_info received yet", in /diagnostics and every
+    answer's reason, and nothing was logged (helper-90): now that nothing publishes the
+    topic and the remap, logged once; a publisher that appears clears it and 3D follows.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    probe.node.destroy_publisher(camera.info)
+    says = 'no camera_info received yet: nothing publishes /camera_info: remap camera_info'
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: says in m),
+                      timeout=20, info=lambda m: None), diag(probe)
+    assert diag(probe)[0] == 1 and '-r camera_info:=' in diag(probe)[1], diag(probe)
+    assert says in detections(probe)[-1]['reason'], detections(probe)[-1]
+    assert node.output().count('nothing publishes /camera_info') == 1, node.output()
+    camera.info = probe.node.create_publisher(CameraInfo, 'camera_info', 10)
+    wait_subscribed(camera.info)
+    assert feed_until(camera, scene, lambda: probe.messages(POSE)), diag(probe)
+    assert 'nothing publishes' not in detections(probe)[-1]['reason']
+    assert node.stop() == 0
+
+
 def test_a_colour_stream_that_went_quiet_says_whether_anything_still_publishes_it(
         probe, start_node):
     """"input stale" says whether the colour topic's publisher is still there.

@@ -943,6 +943,20 @@ def depth_unpublished_note(colour_hz, topic):
             'or set use_depth:=false for a camera without depth')
 
 
+def info_unpublished_note(topic):
+    """Say that nothing publishes the camera_info topic the node subscribes (helper-90).
+
+    Frames were answered in 2D with "no camera_info received yet", nothing naming why:
+    a camera_info remap to a topic of another name, or a driver that publishes none.
+
+    :param topic: the camera_info subscription's topic.
+    :return: one clause.
+    """
+    return (f"nothing publishes {topic}: remap camera_info to the colour image's "
+            'CameraInfo topic (e.g. -r camera_info:=/camera/color/camera_info; through the '
+            'launch file camera_info:=...)')
+
+
 def depth_stopped_note(silent, colour_hz, publishers, topic):
     """Say that depth has stopped while colour goes on (:meth:`Health.depth_loss_note`).
 

@@ -124,6 +124,7 @@ from clip_perception.health import ERROR
 from clip_perception.health import frame_latency
 from clip_perception.health import Health
 from clip_perception.health import HeldSince
+from clip_perception.health import info_unpublished_note
 from clip_perception.health import LogThrottle
 from clip_perception.health import namesake_note
 from clip_perception.health import output_qos_note
@@ -368,6 +369,8 @@ class PerceptionMixin:
         # Note kind: an unnamed publisher seen; image topic: seen as no other node's.
         self._unnamed = HeldSince(NAME_DISCOVERY_GRACE)
         self._untaken = HeldSince(NAME_DISCOVERY_GRACE)
+        # camera_info topic: seen without a publisher (discovery may name one late).
+        self._unpublished = HeldSince(NAME_DISCOVERY_GRACE)
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
         # Held while a frame's answer is published and while the command changes, so no
@@ -2021,6 +2024,16 @@ class PerceptionMixin:
             refused = self.health.refusal('camera_info')
             info_note = ('no camera_info received yet' if refused is None else
                          f'camera_info arrives but is refused: {refused}')
+            sub = self._streams.get('camera_info')
+            if refused is None and sub is not None and \
+                    not self.count_publishers(sub.topic_name):
+                if self._unpublished.held(sub.topic_name, now):
+                    info_note += ': ' + info_unpublished_note(sub.topic_name)
+                    self._log_once('camera_info_unpublished', f'answering in 2D only: '
+                                   f'{info_note} (logged once; /diagnostics says while it '
+                                   'lasts)')
+            elif sub is not None:
+                self._unpublished.clear(sub.topic_name)
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
         if depth is not None and depth.shape != rgb.shape[:2]:
             depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
