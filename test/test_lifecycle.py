@@ -321,6 +321,10 @@ def test_a_transition_the_state_does_not_have_is_answered_false_and_the_node_sta
     node = Managed(probe, 'lc_invalid', str(tmp_path / 'node.log'))
     try:
         node.wait_ready()
+        # Started unconfigured, it says so and how to go on (helper-90: no line at all).
+        assert ('/lc_invalid is a managed node and starts unconfigured: nothing is '
+                'subscribed or published until it is configured and activated (ros2 '
+                'lifecycle set /lc_invalid configure, then activate') in node.output()
         for transition in (Transition.TRANSITION_ACTIVATE, Transition.TRANSITION_DEACTIVATE,
                            Transition.TRANSITION_CLEANUP):
             assert not node.transition(transition)

@@ -2464,6 +2464,13 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
         super().__init__('clip_perception', **kwargs)
         self._declare()
         self._answer_invalid_transitions()
+        # Unconfigured, it subscribes and publishes nothing, /diagnostics included: a user
+        # of managed:=true without a lifecycle manager saw no line at all (helper-90).
+        name = self.get_fully_qualified_name()
+        self.get_logger().info(f'{name} is a managed node and starts unconfigured: nothing '
+                               f'is subscribed or published until it is configured and '
+                               f'activated (ros2 lifecycle set {name} configure, then '
+                               f"activate; or a lifecycle manager, e.g. nav2's)")
 
     def _answer_invalid_transitions(self):
         """Answer ``success=False`` to a transition the current state does not have.
