@@ -249,6 +249,47 @@ def test_4_2_0_frames_in_buffers_sized_at_two_bytes_a_pixel_are_posed_and_named(
     assert node.stop() == 0
 
 
+def assert_warned_once_and_counted(probe, node, text, key, count):
+    """Assert the log holds ``text`` once and /diagnostics counts ``key`` ``count`` times."""
+    log = node.output()
+    assert log.count(text) == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get(key, 0)) >= count)[2]
+    assert int(values[key]) >= count, values
+
+
+def i422(rgb):
+    """RGB -> planar 4:2:2 (FFmpeg's yuv422p: Y, then U and V at half width), BT.601."""
+    ycc = _ycbcr601(rgb)
+    chroma = ((ycc[:, 0::2, 1:] + ycc[:, 1::2, 1:]) // 2).astype(np.uint8)
+    return b''.join(p.tobytes() for p in (ycc[..., 0].astype(np.uint8), chroma[..., 0],
+                                          chroma[..., 1]))
+
+
+def test_planar_4_2_2_under_a_4_2_0_encoding_is_posed_and_named(probe, start_node):
+    """I422 (yuv422p) labelled i420, NV16 labelled nv12: posed, WARN once, counted.
+
+    Session 32's open fault (ros-drivers/usb_cam#79: a decoder's planar 4:2:0 and 4:2:2
+    taken for each other). ``2 * width * height`` bytes were read as a 4:2:0 frame in a
+    buffer of two bytes a pixel (isaac-sim/IsaacSim#807's reading): the lower half's
+    colours over the upper, the WARN blaming the buffer, 0 of 12 frames found (confidence
+    0.000). Now read as 4:2:2: 11 of 12 posed, 1 mm off, one WARN naming the layout,
+    counted ``colour_planar_422``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    planar = i422(scene.rgb)
+    half = w // 2
+    u = np.frombuffer(planar, np.uint8, count=h * half, offset=h * w).reshape(h, half)
+    v = np.frombuffer(planar, np.uint8, count=h * half, offset=h * w + h * half).reshape(h, half)
+    nv16 = planar[:h * w] + np.dstack([u, v]).tobytes()
+    assert_each_posed(probe, node, camera, scene, (('i420', w, planar), ('nv12', w, nv16)))
+    assert_warned_once_and_counted(probe, node, 'hold 4:2:2 chroma, at full height',
+                                   'colour_planar_422', 2)
+    assert "a buffer sized as a 2-byte encoding's" not in node.output(), node.output()
+    assert node.stop() == 0
+
+
 def test_colour_and_depth_whose_data_is_base64_text_are_posed_and_named(probe, start_node):
     """Raw colour and depth whose ``data`` is the base64 text of their bytes: posed.
 
