@@ -290,6 +290,34 @@ def test_planar_4_2_2_under_a_4_2_0_encoding_is_posed_and_named(probe, start_nod
     assert node.stop() == 0
 
 
+def test_4_byte_pixels_under_rgb8_are_posed_and_named(probe, start_node):
+    """RGBA under rgb8, BGRA under bgr8 at step 4 * width: posed, WARN once, counted.
+
+    Session 32's open fault (a renderer's 4-byte target copied out under a 3-byte
+    encoding). Before: each row's first 3w bytes read as pixels, alpha as colour, nothing
+    said: 0 of 12 frames found (confidence 0.000). Now read as rgba8 (bgra8): 12 of 12
+    posed, 1 mm off, one WARN, counted
+    ``colour_pixel_size``; colour at step 3 * width under mono8 is refused saying so.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    alpha = np.full((h, w, 1), 255, np.uint8)
+    rgba = np.concatenate([scene.rgb, alpha], 2).tobytes()
+    bgra = np.concatenate([scene.rgb[..., ::-1], alpha], 2).tobytes()
+    assert_each_posed(probe, node, camera, scene, (('rgb8', 4 * w, rgba),
+                                                    ('bgr8', 4 * w, bgra)))
+    assert_warned_once_and_counted(probe, node, 'the 4th byte (alpha) dropped',
+                                   'colour_pixel_size', 2)
+
+    def colour_as_mono8(m):
+        m.encoding, m.step = 'mono8', 3 * w
+        return m
+    refusal = refused_colour(probe, camera, scene, colour_as_mono8, 'not guessed')
+    assert 'colour sent as grey' in refusal, refusal
+    assert node.stop() == 0
+
+
 def test_colour_and_depth_whose_data_is_base64_text_are_posed_and_named(probe, start_node):
     """Raw colour and depth whose ``data`` is the base64 text of their bytes: posed.
 

@@ -2262,3 +2262,64 @@ def test_4_2_0_in_a_buffer_of_two_bytes_a_pixel_is_not_taken_for_4_2_2(encoding)
             assert [n.kind for n in notes] == ['buffer_size'], (encoding, rgb.shape, notes)
             assert np.abs(out.astype(int) - rgb.astype(int)).mean() <= 6.0
 
+
+@pytest.mark.parametrize('encoding, wide', [('rgb8', 'rgba8'), ('bgr8', 'bgra8'),
+                                            ('8UC3', '8UC4')])
+def test_4_byte_pixels_under_a_3_byte_encoding_are_read_as_4_bytes_and_said(encoding, wide):
+    """RGBA (BGRA) rows at step ``4 * width`` labelled rgb8 (bgr8): read, alpha dropped.
+
+    Session 32's open fault (a renderer's 4-byte target copied out under rgb8). Before,
+    the step read as row padding: each row's first 3w bytes as pixels, alpha read as colour,
+    the frame sheared; nothing said. Over the 16 real frames with alpha 255, 0 and noise:
+    exact, a ``pixel_size`` note, 0/48 -> 48/48. RGB rows padded to ``4 * width`` (zeros or
+    noise) are still read as padded RGB, no note.
+    """
+    rng = np.random.default_rng(7)
+    for rgb in _real_rgb_frames():
+        h, w = rgb.shape[:2]
+        px = rgb if encoding == 'rgb8' else rgb[..., ::-1]
+        for alpha in (255, 0, None):
+            a = rng.integers(0, 256, (h, w, 1), np.uint8) if alpha is None else \
+                np.full((h, w, 1), alpha, np.uint8)
+            notes = []
+            out = image_to_rgb(encoding, h, w, 4 * w, np.concatenate([px, a], 2).tobytes(),
+                               notes=notes)
+            assert np.array_equal(out, rgb), (encoding, rgb.shape, alpha)
+            assert [n.kind for n in notes] == ['pixel_size'] and f'"{wide}"' in notes[0]
+        for pad in (np.zeros((h, w), np.uint8), rng.integers(0, 256, (h, w), np.uint8)):
+            notes = []
+            data = np.hstack([px.reshape(h, 3 * w), pad]).tobytes()
+            assert np.array_equal(image_to_rgb(encoding, h, w, 4 * w, data, notes=notes), rgb)
+            assert notes == [], notes
+
+
+def test_3_byte_pixels_under_rgba8_are_read_and_colour_under_mono8_refused():
+    """rgba8/bgra8 data of 3 bytes a pixel: read; colour rows under mono8/8UC1: refused.
+
+    rgba8 data of exactly ``3 * width * height`` bytes at step ``3 * width`` (or 0) was
+    refused ("step 1920 is smaller than width x pixel size = 2560"); its pixels are 3
+    bytes in the order stated, so read as rgb8 (bgr8), noted. Colour under mono8 at step
+    ``3 * width`` or ``4 * width`` was read as grey from each row's first third (a strip
+    of bytes of three pixels); its channel order is no field's, so it is refused saying
+    so. A grey frame whose rows are padded to ``3 * width`` is read as before.
+    """
+    rgb = _real_rgb_frames()[0]
+    h, w = rgb.shape[:2]
+    for encoding, px in (('rgba8', rgb), ('bgra8', rgb[..., ::-1])):
+        for step in (3 * w, 0):
+            notes = []
+            out = image_to_rgb(encoding, h, w, step, np.ascontiguousarray(px).tobytes(),
+                               notes=notes)
+            assert np.array_equal(out, rgb) and 'pixel_size' in [n.kind for n in notes]
+    for encoding in ('mono8', '8UC1'):
+        for size in (3, 4):
+            data = np.concatenate([rgb, np.full((h, w, size - 3), 255, np.uint8)], 2)
+            with pytest.raises(MessageError, match='not guessed') as err:
+                image_to_rgb(encoding, h, w, size * w, data.tobytes())
+            assert err.value.kind == 'encoding' and f'{size} bytes' in str(err.value)
+        grey = np.ascontiguousarray(rgb[..., 1])
+        notes = []
+        padded = np.hstack([grey, np.zeros((h, 2 * w), np.uint8)]).tobytes()
+        out = image_to_rgb(encoding, h, w, 3 * w, padded, notes=notes)
+        assert np.array_equal(out[..., 0], grey) and notes == []
+

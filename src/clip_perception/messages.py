@@ -232,7 +232,7 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'planar_422'``,
+    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'planar_422'``, ``'pixel_size'``,
     ``'base64'``, ``'compressed_format'``,
     ``'compressed_payload'`` or ``'compressed_base64'``, so the node counts and warns each
     kind once.
@@ -573,6 +573,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     if rgb is not None:
         return rgb
     step, data = _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes)
+    encoding = _pixel_size_of_rows(encoding, height, width, step, data, notes)
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding == '16UC1':
         _say(notes, 'depth_encoding', _DEPTH_ON_COLOUR.format(what='encoding "16UC1"'))
@@ -698,6 +699,89 @@ def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
          'writes uint8[] as base64 text, RobotWebTools/rosbridge_suite#380; a client that '
          'publishes that text back sends it as the data): publish the bytes, not the text')
     return pixels
+
+
+# 8-bit colour encodings by their channel order and bytes a pixel: the encoding of a
+# row of pixels in the same order with another size (_pixel_size_of_rows).
+_SAME_ORDER = {'rgb8': {3: 'rgb8', 4: 'rgba8'}, 'rgba8': {3: 'rgb8', 4: 'rgba8'},
+               'bgr8': {3: 'bgr8', 4: 'bgra8'}, 'bgra8': {3: 'bgr8', 4: 'bgra8'},
+               '8UC3': {3: '8UC3', 4: '8UC4'}, '8UC4': {3: '8UC3', 4: '8UC4'}}
+# How many times rougher (mean step between neighbouring pixels of a colour channel) the
+# pixels must read at the encoding's size than at the size step gives them for the rows to
+# be read at the latter. Over the 16 real frames of shared/data/real_rgbd and two toy
+# scenes: RGBA read as RGB (alpha 255, 0 or noise) 3.5 to 94 times rougher, RGB read as
+# mono8 1.6 to 28 times; rows padded to that size read 0.04 to 0.58 times as rough (RGB
+# padded to 4 bytes a pixel) and 0.45 to 0.83 (grey padded to 3).
+PIXEL_SIZE_RATIO = 1.25
+
+
+def _roughness(rows, channels, pixels):
+    """Mean step between neighbouring pixels of each of the first 3 channels (float).
+
+    :param rows: (R, N) uint8 rows of bytes; ``channels`` bytes a pixel, ``pixels`` read.
+    """
+    px = rows[:, :pixels * channels].reshape(rows.shape[0], pixels, channels)[..., :3]
+    return float(np.abs(np.diff(px.astype(np.int16), axis=1)).mean())
+
+
+def _pixel_size_of_rows(encoding, height, width, step, data, notes=None):
+    """Return the 8-bit encoding to read rows with when ``step`` gives pixels another size.
+
+    A publisher that copies a 4-byte render target or frame buffer (RGBA, BGRA) into a
+    message labelled ``rgb8`` or ``bgr8`` with ``step = 4 * width`` (left open by session
+    32's camera round; the same fault as shaozilee/bmp-js#9, a row's pixel size assumed,
+    and woltapp/blurhash#251, which infers it from the bytes a row) sends a layout that
+    reads, as row padding, so every pixel's bytes were taken from
+    its neighbours' (alpha read as colour, the image sheared into three strips of false
+    colours) and nothing was said. Rows of ``4 * width`` bytes are pixels of 4 bytes when
+    they read :data:`PIXEL_SIZE_RATIO` times smoother so than as 3-byte pixels and padding:
+    read as ``rgba8`` (``bgra8``), the order the encoding states, alpha dropped, with a
+    note of kind ``pixel_size``. The other way round, ``rgba8``/``bgra8`` data of exactly
+    ``3 * width * height`` bytes at step ``3 * width`` (or 0) holds 3-byte pixels and no
+    layout of 4: read as ``rgb8`` (``bgr8``). Grey rows of 3 or 4 bytes a pixel under
+    ``mono8``/``8UC1`` are colour in an order no field gives: refused saying so.
+
+    :param encoding: the encoding as :func:`read_encoding` names it.
+    :param step: the message's ``step`` (after :func:`_sized_two_bytes_a_pixel`).
+    :param data: the message's ``data`` (any buffer).
+    :param notes: a list, or None.
+    :return: the encoding to read the data as (str): ``encoding`` or one of the same order.
+    :raises MessageError: kind ``encoding``: colour pixels under a grey encoding.
+    """
+    grey = encoding in ('mono8', '8UC1')
+    if encoding not in _SAME_ORDER and not grey or width < 8:
+        return encoding
+    size = COLOUR_ENCODINGS[encoding]
+    if size == 4 and step in (0, 3 * width) and len(data) == 3 * width * height:
+        read = _SAME_ORDER[encoding][3]
+        _say(notes, 'pixel_size', f'image encoding "{encoding}" is 4 bytes a pixel, but its '
+             f'{len(data)} bytes at step {step} are {width}x{height} pixels of 3: read as '
+             f'"{read}"; write "{read}" in the publisher (cv_bridge and RViz refuse it)')
+        return read
+    wide = step // width if step and step % width == 0 else 0
+    if wide not in (3, 4) or wide <= size or not step * height <= len(data) < \
+            step * (height + MAX_PADDING_ROWS):
+        return encoding
+    rows = np.frombuffer(data, np.uint8, count=step * height).reshape(height, step)
+    rows = rows[::max(1, height // 64)]
+    as_given = _roughness(rows, size, width)
+    as_wide = _roughness(rows, wide, size * width // wide)  # the same bytes
+    if as_given < PIXEL_SIZE_RATIO * max(as_wide, 0.5):
+        return encoding  # row padding, or a frame that reads the same either way
+    why = (f'image encoding "{encoding}" is {size} byte{"s" if size > 1 else ""} a pixel, '
+           f'but its rows of step {step} = {wide} x width hold {width} pixels of {wide} bytes '
+           f'(they read {as_given / max(as_wide, 0.5):.0f} times smoother so than as '
+           f'{size}-byte pixels and padding)')
+    if grey:
+        raise MessageError('encoding', f'{why}: colour sent as grey, in an order no field '
+                           f'gives ({"rgb8 or bgr8" if wide == 3 else "rgba8 or bgra8"}, '
+                           'whose colours differ), so it is not guessed: set encoding in '
+                           'the publisher')
+    read = _SAME_ORDER[encoding][wide]
+    _say(notes, 'pixel_size', f'{why}: read as "{read}", the 4th byte (alpha) dropped; write '
+         f'"{read}" in the publisher, or publish {size}-byte pixels (RViz and cv_bridge read '
+         'them as padding: the picture sheared in false colours)')
+    return read
 
 
 def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
