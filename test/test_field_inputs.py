@@ -4767,6 +4767,42 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     assert 'read with red and blue swapped' in node.output(), node.output()
 
 
+def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, start_node):
+    """A simulator's OpenGL z-buffer (non-linear in [0, 1]) as 32FC1: no pose from it.
+
+    Session 32's open fault; bulletphysics/bullet3#1932 (PyBullet's depth image is "non-linear
+    z-buffer" in [0, 1]). The scene's clean ray-cast depth as a z-buffer with near 0.05 m,
+    far 100 m: before, read as metres and posed (12 of 12 frames answered ``found`` with
+    the red ball 162 mm off, nothing said). Now refused as units (0 poses of 11 answers,
+    ``no_depth``): answers go on from colour,
+    their reasons and /diagnostics (``last_refusal_depth``) name the z-buffer and the
+    conversion; no pose from it past the frames in flight.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    with np.errstate(divide='ignore', invalid='ignore'):
+        z_buffer = (1 / 0.05 - 1 / scene.depth) / (1 / 0.05 - 1 / 100.0)
+    z_buffer = np.clip(np.nan_to_num(z_buffer, nan=1.0), 0, 1).astype(np.float32)
+
+    def as_z_buffer(m):
+        m.encoding, m.step, m.data = '32FC1', 4 * m.width, z_buffer.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: any(
+        'z-buffer' in d['reason'] for d in detections(probe)) and status_fits(
+        probe, lambda lv, m, v: 'depth refused' in m), depth=as_z_buffer), node.output()
+    values = diag(probe)[2]
+    assert 'z-buffer' in values['last_refusal_depth'], values
+    assert 'near * far / (far - d * (far - near))' in values['last_refusal_depth'], values
+    poses = len(probe.messages(POSE))
+    for _ in range(4):
+        publish(camera, scene, depth=as_z_buffer)
+        time.sleep(0.25)
+    time.sleep(1.0)
+    assert len(probe.messages(POSE)) <= poses + 1, node.output()  # one frame in flight
+    assert 'z-buffer' in detections(probe)[-1]['reason'], detections(probe)[-1]
+    assert node.stop() == 0
+
+
 @pytest.mark.parametrize('width, height', [(1280, 720), (640, 480)])
 def test_without_depth_a_close_object_filling_the_view_gets_its_box(probe, start_node, width,
                                                                     height):

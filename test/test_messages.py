@@ -2323,3 +2323,58 @@ def test_3_byte_pixels_under_rgba8_are_read_and_colour_under_mono8_refused():
         out = image_to_rgb(encoding, h, w, 3 * w, padded, notes=notes)
         assert np.array_equal(out[..., 0], grey) and notes == []
 
+
+def _z_buffer(z, near, far):
+    """OpenGL window depth in [0, 1] of distances ``z`` (m; NaN: nothing hit, 1.0)."""
+    with np.errstate(divide='ignore', invalid='ignore'):
+        d = (1.0 / near - 1.0 / z) / (1.0 / near - 1.0 / far)
+    return np.clip(np.where(np.isfinite(z) & (z > 0), d, 1.0), 0, 1).astype(np.float32)
+
+
+def test_a_renderers_z_buffer_sent_as_depth_is_refused_saying_what_it_is():
+    """An OpenGL z-buffer (non-linear in [0, 1]) as 32FC1: refused as units, not posed.
+
+    Session 32's open fault; bulletphysics/bullet3#1932 (PyBullet's depth is "non-linear
+    z-buffer", near 0.01 and far 1000 by default). A tabletop 0.5-1.4 m away read 0.78-1.0
+    "m" and was posed there, nothing said. Toy-world scenes (clean ray casts) as z-buffers
+    with near planes of 5 and 10 cm, as 32FC1 and 64FC1: 0/12 -> 12/12 refused, naming the
+    z-buffer and the conversion to metres.
+    """
+    from clip_perception.world.scenes import generate_scene
+    refused = 0
+    for seed in range(6):
+        z = generate_scene(seed).depth
+        h, w = z.shape
+        for near, far in ((0.05, 100.0), (0.1, 10.0)):
+            d = _z_buffer(z, near, far)
+            for encoding, dtype in (('32FC1', np.float32), ('64FC1', np.float64)):
+                with pytest.raises(MessageError, match='z-buffer') as err:
+                    depth_to_array(encoding, h, w, w * np.dtype(dtype).itemsize,
+                                   d.astype(dtype).tobytes())
+                assert err.value.kind == 'units' and 'near * far' in str(err.value)
+            refused += 1
+    assert refused == 12
+
+
+def test_depth_in_metres_within_one_metre_is_not_taken_for_a_z_buffer():
+    """Floating depth all within [0, 1] m that is metres is read: clean and real.
+
+    Toy scenes moved to 0.2-0.7 m (a close-range simulated camera, clean), and the 16
+    real frames scaled into [0, 1] m and as noisy z-buffers (a real sensor's noise leaves
+    no plane to tell by: read, the limit of this rule): 38/38 read.
+    """
+    import glob
+    import os
+
+    from clip_perception.world.scenes import generate_scene
+    from conftest import SHARED_DATA
+    views = [generate_scene(seed).depth / 2.0 for seed in range(6)]
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        real = np.load(path)['depth'].astype(np.float32)
+        views.append(real / np.nanmax(real))
+        views.append(_z_buffer(np.where(real > 0, real, np.nan), 0.05, 100.0))
+    assert len(views) == 38
+    for view in views:
+        h, w = view.shape
+        out = depth_to_array('32FC1', h, w, 4 * w, view.astype(np.float32).tobytes())
+        assert np.nanmax(out) <= 1.0

@@ -1453,7 +1453,10 @@ def check_depth_units(depth_m, encoding):
     the most common value aside (a simulator's far clip at 10.0 m over all but a ball
     stays: :func:`_whole_share`), is refused, and so is integer depth whose median
     reading is nearer than :data:`MIN_PLAUSIBLE_DEPTH_M`
-    (such metres in 16UC1, read as millimetres). The statistics are taken over an even
+    (such metres in 16UC1, read as millimetres). Floating depth all within [0, 1] whose
+    patches fit planes in the readings and not in their reciprocals is a renderer's
+    z-buffer (bulletphysics/bullet3#1932), refused (:func:`_planes_in_readings`,
+    :data:`ZBUFFER_PLANAR_SHARE`). The statistics are taken over an even
     subsample of at most about 20,000 readings; 0 (no reading) is left out of the share.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
@@ -1492,6 +1495,18 @@ def check_depth_units(depth_m, encoding):
                            '"integers in [0, 10]"), or depth_scale too small for its '
                            'units? Publish millimetres in 16UC1 or metres in 32FC1. Using '
                            'no depth')
+    if floating and read.size >= MIN_UNITS_READINGS and 0 <= float(read.min()) and \
+            float(read.max()) <= 1.0:
+        planar, curved = _planes_in_readings(depth_m)
+        if planar >= ZBUFFER_PLANAR_SHARE and planar >= ZBUFFER_RATIO * curved:
+            raise MessageError('units', f'{encoding} depth readings all lie in [0, 1] '
+                               f'({float(read.min()):.4g} to {float(read.max()):.4g}) and are '
+                               f'flat in the image where distances are not ({planar:.0%} of '
+                               f'patches fit a plane in the readings, {curved:.0%} in their '
+                               "reciprocals): a renderer's z-buffer (OpenGL depth, non-linear "
+                               'in [0, 1]; bulletphysics/bullet3#1932), not metres. Publish '
+                               'metres: z = near * far / (far - d * (far - near)) with the '
+                               "camera's clip planes (near, far in m). Using no depth")
     if median > MAX_CAMERA_RANGE_M and floating:
         if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE and \
                 _whole_share(read * 16) >= SIXTEENTHS_SHARE:
@@ -1504,6 +1519,64 @@ def check_depth_units(depth_m, encoding):
                                'in 32FC1; integer units, depth_scale, only in 16UC1), or a '
                                "stereo matcher's disparity, in pixels? Using no depth")
     return depth_m
+
+
+# Patches (of ZBUFFER_PATCHES sample grids) that must fit a plane in the readings, and how
+# many times more than fit one in their reciprocals, for floating depth within [0, 1] to
+# be refused as a z-buffer (check_depth_units). On a flat surface distance is 1 / (a u + b v
+# + c) in the pixel (u, v), and an OpenGL z-buffer (a + b / distance) is affine in (u, v).
+# Over the toy world's clean ray-cast scenes in metres, 0 of the patches fit a plane in the
+# readings and 33-92% in their reciprocals; as z-buffers with a near plane of 5-10 cm,
+# 32-77% fit in the readings and 0 in the reciprocals (a near plane of 1 cm leaves 0-60%:
+# a float32 z-buffer that crowded near 1 keeps too little curvature to tell in some
+# views, which are read as metres). Real frames (shared/data/real_rgbd, 16) fit neither,
+# their noise above either curvature: 0 and 0 in metres and as z-buffers.
+ZBUFFER_PLANAR_SHARE = 0.1
+ZBUFFER_RATIO = 4
+# Sample patches (side, in grid samples; the grid is every min(H, W) / 120-th pixel).
+ZBUFFER_PATCHES = (8, 12)
+# Most a patch's plane-fit residual may be of the other reading's for it to fit a plane.
+_PLANE_FIT_RATIO = 0.25
+
+
+def _planes_in_readings(depth_m):
+    """Shares of sample patches that fit a plane in the readings, and in their reciprocals.
+
+    A patch fits a plane in one when its least-squares plane's RMS residual (in pixel
+    coordinates) is under :data:`_PLANE_FIT_RATIO` of the other's (the reciprocal's scaled
+    by the squared median reading, to the readings' unit). Patches with a hole, or no
+    change across them (1e-6 of their median), count in neither.
+
+    :param depth_m: (H, W) float32 readings, NaN or 0 = none.
+    :return: ``(planar, curved)``, each a float in [0, 1]: the larger over
+        :data:`ZBUFFER_PATCHES`.
+    """
+    stride = max(1, min(depth_m.shape) // 120)
+    grid = depth_m[::stride, ::stride].astype(np.float64)
+    best = (0.0, 0.0)
+    for k in ZBUFFER_PATCHES:
+        rows, cols = grid.shape[0] // k * k, grid.shape[1] // k * k
+        if not rows or not cols:
+            continue
+        patch = grid[:rows, :cols].reshape(rows // k, k, cols // k, k).swapaxes(1, 2)
+        patch = patch.reshape(-1, k * k)
+        with np.errstate(invalid='ignore'):
+            patch = patch[np.all(patch > 0, axis=1)]  # NaN compares False: holes out
+        mid = np.median(patch, axis=1) if patch.size else np.zeros(0)
+        patch = patch[np.ptp(patch, axis=1) > 1e-6 * mid]
+        if not patch.size:
+            continue
+        mid = np.median(patch, axis=1)
+        v, u = np.mgrid[0:k, 0:k]
+        plane = np.stack([np.ones(k * k), u.ravel(), v.ravel()], axis=1)
+        fit = plane @ np.linalg.pinv(plane)  # projects a patch onto its plane
+        flat, inverse = (np.sqrt(np.mean((values - values @ fit.T) ** 2, axis=1))
+                         for values in (patch, 1.0 / patch))
+        inverse = inverse * mid ** 2  # in the readings' unit
+        shares = (float(np.mean(flat < _PLANE_FIT_RATIO * inverse)),
+                  float(np.mean(inverse < _PLANE_FIT_RATIO * flat)))
+        best = max(best, shares)
+    return best
 
 
 def _whole_share(read):
