@@ -318,6 +318,29 @@ def test_4_byte_pixels_under_rgb8_are_posed_and_named(probe, start_node):
     assert node.stop() == 0
 
 
+def test_a_bayer_mosaic_sent_as_mono8_is_read_and_its_pattern_named(probe, start_node):
+    """A camera's RGGB mosaic labelled mono8 (ros-drivers/camera1394#42): named, answered.
+
+    Before: read as a grey checkerboard, the only WARN "colour frames hold no colour (a
+    mono or infrared stream ...)", which sent the user to another topic. Now one WARN
+    names the mosaic and the encodings to set (bayer_rggb8 first: green on the other
+    diagonal), counted ``colour_bayer_mosaic``, and every frame is still answered.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    mosaic = bayer_rggb(scene.rgb)
+
+    def as_mono8(m):
+        m.encoding, m.step, m.data = 'mono8', m.width, mosaic
+        return m
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 3, colour=as_mono8), \
+        node.output()
+    assert_warned_once_and_counted(probe, node, 'holds a Bayer mosaic', 'colour_bayer_mosaic',
+                                   3)
+    assert 'e.g. "bayer_rggb8"' in node.output(), node.output()
+    assert node.stop() == 0
+
+
 def test_colour_and_depth_whose_data_is_base64_text_are_posed_and_named(probe, start_node):
     """Raw colour and depth whose ``data`` is the base64 text of their bytes: posed.
 

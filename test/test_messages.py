@@ -2378,3 +2378,44 @@ def test_depth_in_metres_within_one_metre_is_not_taken_for_a_z_buffer():
         h, w = view.shape
         out = depth_to_array('32FC1', h, w, 4 * w, view.astype(np.float32).tobytes())
         assert np.nanmax(out) <= 1.0
+
+
+def _mosaic(rgb, pattern):
+    """(H, W) uint8 Bayer mosaic of ``rgb`` in ``pattern`` ('rggb': first row, then second)."""
+    out = np.empty(rgb.shape[:2], np.uint8)
+    for k, (i, j) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
+        out[i::2, j::2] = rgb[i::2, j::2, 'rgb'.index(pattern[k])]
+    return out
+
+
+def test_a_bayer_mosaic_sent_as_mono_is_read_as_grey_and_its_patterns_named():
+    """A Bayer mosaic under mono8 (or mono16): grey without the checkerboard, a note.
+
+    ros-drivers/camera1394#42 (a Firefly MV's raw Bayer frames published as mono8, "where
+    it should be bayer_rggb8"). Before: read as a grey checkerboard, the node saying only
+    that the frames hold no colour. Now the 16 real frames as mosaics of the 4 patterns
+    (8 and 12 bits): noted ``bayer_mosaic`` 0/128 -> 128/128, read as 2x2 block means,
+    the green diagonal's two patterns named 128/128; the 16 frames in grey are read as
+    before, no note (16/16).
+    """
+    named, total = 0, 0
+    for rgb in _real_rgb_frames():
+        h, w = rgb.shape[:2]
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        notes = []
+        out = image_to_rgb('mono8', h, w, w, grey.tobytes(), notes=notes)
+        assert np.array_equal(out[..., 0], grey) and notes == [], notes
+        for pattern in ('rggb', 'bggr', 'gbrg', 'grbg'):
+            mosaic = _mosaic(rgb, pattern)
+            for encoding, data, step in (('mono8', mosaic.tobytes(), w),
+                                         ('mono16', (mosaic.astype(np.uint16) << 4).tobytes(),
+                                          2 * w)):
+                notes = []
+                out = image_to_rgb(encoding, h, w, step, data, notes=notes)
+                assert [n.kind for n in notes] == ['bayer_mosaic'], (encoding, pattern, notes)
+                assert '"bayer_' in notes[0] and 'camera1394#42' in notes[0]
+                block = mosaic.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+                assert np.abs(out[::2, ::2, 0] - block).max() <= 1.0  # the block's mean
+                total += 1
+                named += (f'bayer_{pattern}' in notes[0])
+    assert total == 128 and named == total, (named, total)

@@ -447,6 +447,7 @@ class Health:
                          'colour_step_unset',
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_buffer_size', 'colour_planar_422', 'colour_pixel_size',
+                         'colour_bayer_mosaic',
                          'colour_base64', 'depth_base64',
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
