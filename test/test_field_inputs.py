@@ -338,6 +338,8 @@ def test_a_bayer_mosaic_sent_as_mono8_is_read_and_its_pattern_named(probe, start
     assert_warned_once_and_counted(probe, node, 'holds a Bayer mosaic', 'colour_bayer_mosaic',
                                    3)
     assert 'e.g. "bayer_rggb8"' in node.output(), node.output()
+    # The no-colour WARN points at the mosaic's WARN, not only at another topic.
+    assert 'names a Bayer mosaic in them' in node.output(), node.output()
     assert node.stop() == 0
 
 

@@ -2102,7 +2102,9 @@ class PerceptionMixin:
                             'stream, e.g. infra1/image_rect_raw, or a mono camera): a colour '
                             'in the command cannot be seen, so answers to "the red ball" pick '
                             'or reject balls of any colour; remap image to the colour '
-                            "camera's topic (e.g. /camera/color/image_raw)")
+                            "camera's topic (e.g. /camera/color/image_raw), or, where a WARN "
+                            'names a Bayer mosaic in them, set its bayer_* encoding in the '
+                            'driver')
         else:
             self.health.clear_notice('no_colour')
         frame_id = self._values_cache['frame_id'] or header.frame_id
