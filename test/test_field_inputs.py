@@ -307,7 +307,7 @@ def test_4_byte_pixels_under_rgb8_are_posed_and_named(probe, start_node):
     bgra = np.concatenate([scene.rgb[..., ::-1], alpha], 2).tobytes()
     assert_each_posed(probe, node, camera, scene, (('rgb8', 4 * w, rgba),
                                                     ('bgr8', 4 * w, bgra)))
-    assert_warned_once_and_counted(probe, node, 'the 4th byte (alpha) dropped',
+    assert_warned_once_and_counted(probe, node, 'the 4th channel (alpha) dropped',
                                    'colour_pixel_size', 2)
 
     def colour_as_mono8(m):

@@ -2316,12 +2316,45 @@ def test_3_byte_pixels_under_rgba8_are_read_and_colour_under_mono8_refused():
             data = np.concatenate([rgb, np.full((h, w, size - 3), 255, np.uint8)], 2)
             with pytest.raises(MessageError, match='not guessed') as err:
                 image_to_rgb(encoding, h, w, size * w, data.tobytes())
-            assert err.value.kind == 'encoding' and f'{size} bytes' in str(err.value)
+            assert err.value.kind == 'encoding' and f'{size} channels' in str(err.value)
         grey = np.ascontiguousarray(rgb[..., 1])
         notes = []
         padded = np.hstack([grey, np.zeros((h, 2 * w), np.uint8)]).tobytes()
         out = image_to_rgb(encoding, h, w, 3 * w, padded, notes=notes)
         assert np.array_equal(out[..., 0], grey) and notes == []
+
+
+@pytest.mark.parametrize('big', [False, True], ids=['little', 'big'])
+def test_4_channel_pixels_under_a_3_channel_16_bit_encoding_are_read_as_4(big):
+    """The same kind at 16 bits: rgba16 rows under rgb16 (bgr16, 16UC3) read as 4-channel.
+
+    RGBA16 at step ``8 * width`` under rgb16, bgr16 and 16UC3 (12 bits, alpha 4095, either
+    byte order as flagged) read exact, ``pixel_size`` noted; rgb16 padded to ``8 * width``
+    read as RGB; RGB16 data at step ``6 * width`` under rgba16 read as rgb16; colour under
+    mono16 (step ``6 * width``) refused, not guessed. 16 real frames each.
+    """
+    order = '>u2' if big else '<u2'
+    for rgb in _real_rgb_frames():
+        h, w = rgb.shape[:2]
+        twelve = rgb.astype(np.uint16) << 4
+        for encoding in ('rgb16', 'bgr16', '16UC3'):
+            px = twelve if encoding == 'rgb16' else twelve[..., ::-1]
+            rgba = np.concatenate([px, np.full((h, w, 1), 4095, np.uint16)], 2).astype(order)
+            notes = []
+            out = image_to_rgb(encoding, h, w, 8 * w, rgba.tobytes(), is_bigendian=big,
+                               notes=notes)
+            assert np.array_equal(out, rgb) and [n.kind for n in notes] == ['pixel_size']
+            padded = np.hstack([px.reshape(h, -1), np.zeros((h, w), np.uint16)]).astype(order)
+            notes = []
+            out = image_to_rgb(encoding, h, w, 8 * w, padded.tobytes(), is_bigendian=big,
+                               notes=notes)
+            assert np.array_equal(out, rgb) and notes == [], notes
+        notes = []
+        out = image_to_rgb('rgba16', h, w, 6 * w, twelve.astype(order).tobytes(),
+                           is_bigendian=big, notes=notes)
+        assert np.array_equal(out, rgb) and 'pixel_size' in [n.kind for n in notes]
+        with pytest.raises(MessageError, match='not guessed'):
+            image_to_rgb('mono16', h, w, 6 * w, twelve.astype(order).tobytes(), is_bigendian=big)
 
 
 def _z_buffer(z, near, far):

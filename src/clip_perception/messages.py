@@ -573,7 +573,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     if rgb is not None:
         return rgb
     step, data = _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes)
-    encoding = _pixel_size_of_rows(encoding, height, width, step, data, notes)
+    encoding = _pixel_size_of_rows(encoding, height, width, step, data, is_bigendian, notes)
     step = _step_of(encoding, height, width, step, data, 'image', notes)
     if encoding == '16UC1':
         _say(notes, 'depth_encoding', _DEPTH_ON_COLOUR.format(what='encoding "16UC1"'))
@@ -706,11 +706,11 @@ def _from_base64_pixels(encoding, height, width, step, data, what, notes=None):
     return pixels
 
 
-# 8-bit colour encodings by their channel order and bytes a pixel: the encoding of a
-# row of pixels in the same order with another size (_pixel_size_of_rows).
-_SAME_ORDER = {'rgb8': {3: 'rgb8', 4: 'rgba8'}, 'rgba8': {3: 'rgb8', 4: 'rgba8'},
-               'bgr8': {3: 'bgr8', 4: 'bgra8'}, 'bgra8': {3: 'bgr8', 4: 'bgra8'},
-               '8UC3': {3: '8UC3', 4: '8UC4'}, '8UC4': {3: '8UC3', 4: '8UC4'}}
+# Colour encodings by their channel order, bit depth and channels: the encoding of a row
+# of pixels in the same order and depth with 3 or 4 channels (_pixel_size_of_rows).
+_SAME_ORDER = {name: {3: three, 4: four} for three, four in (
+    ('rgb8', 'rgba8'), ('bgr8', 'bgra8'), ('8UC3', '8UC4'),
+    ('rgb16', 'rgba16'), ('bgr16', 'bgra16'), ('16UC3', '16UC4')) for name in (three, four)}
 # How many times rougher (mean step between neighbouring pixels of a colour channel) the
 # pixels must read at the encoding's size than at the size step gives them for the rows to
 # be read at the latter. Over the 16 real frames of shared/data/real_rgbd and two toy
@@ -723,69 +723,75 @@ PIXEL_SIZE_RATIO = 1.25
 def _roughness(rows, channels, pixels):
     """Mean step between neighbouring pixels of each of the first 3 channels (float).
 
-    :param rows: (R, N) uint8 rows of bytes; ``channels`` bytes a pixel, ``pixels`` read.
+    :param rows: (R, N) uint8 or uint16 rows of channel values; ``channels`` a pixel,
+        ``pixels`` read.
     """
     px = rows[:, :pixels * channels].reshape(rows.shape[0], pixels, channels)[..., :3]
-    return float(np.abs(np.diff(px.astype(np.int16), axis=1)).mean())
+    return float(np.abs(np.diff(px.astype(np.int32), axis=1)).mean())
 
 
-def _pixel_size_of_rows(encoding, height, width, step, data, notes=None):
-    """Return the 8-bit encoding to read rows with when ``step`` gives pixels another size.
+def _pixel_size_of_rows(encoding, height, width, step, data, is_bigendian=False, notes=None):
+    """Return the encoding to read rows with when ``step`` gives pixels another size.
 
-    A publisher that copies a 4-byte render target or frame buffer (RGBA, BGRA) into a
+    A publisher that copies a 4-channel render target or frame buffer (RGBA, BGRA) into a
     message labelled ``rgb8`` or ``bgr8`` with ``step = 4 * width`` (left open by session
     32's camera round; the same fault as shaozilee/bmp-js#9, a row's pixel size assumed,
     and woltapp/blurhash#251, which infers it from the bytes a row) sends a layout that
-    reads, as row padding, so every pixel's bytes were taken from
-    its neighbours' (alpha read as colour, the image sheared into three strips of false
-    colours) and nothing was said. Rows of ``4 * width`` bytes are pixels of 4 bytes when
-    they read :data:`PIXEL_SIZE_RATIO` times smoother so than as 3-byte pixels and padding:
-    read as ``rgba8`` (``bgra8``), the order the encoding states, alpha dropped, with a
-    note of kind ``pixel_size``. The other way round, ``rgba8``/``bgra8`` data of exactly
-    ``3 * width * height`` bytes at step ``3 * width`` (or 0) holds 3-byte pixels and no
-    layout of 4: read as ``rgb8`` (``bgr8``). Grey rows of 3 or 4 bytes a pixel under
-    ``mono8``/``8UC1`` are colour in an order no field gives: refused saying so.
+    reads, as row padding, so every pixel's bytes were taken from its neighbours' (alpha
+    read as colour, the image sheared into three strips of false colours) and nothing was
+    said. Rows of ``4 * width`` channels are pixels of 4 when they read
+    :data:`PIXEL_SIZE_RATIO` times smoother so than as 3-channel pixels and padding: read
+    as ``rgba8`` (``bgra8``; ``rgba16`` for ``rgb16``), the order and depth the encoding
+    states, alpha dropped, with a note of kind ``pixel_size``. The other way round,
+    ``rgba8``/``bgra8`` (16) data of exactly 3 channels a pixel at step ``3 * width``
+    channels (or 0) holds no layout of 4: read as ``rgb8`` (``bgr8``; 16). Grey rows of 3
+    or 4 channels a pixel under ``mono8``/``8UC1``/``mono16`` are colour in an order no
+    field gives: refused saying so.
 
     :param encoding: the encoding as :func:`read_encoding` names it.
     :param step: the message's ``step`` (after :func:`_sized_two_bytes_a_pixel`).
     :param data: the message's ``data`` (any buffer).
+    :param is_bigendian: byte order of 16-bit channels as flagged.
     :param notes: a list, or None.
     :return: the encoding to read the data as (str): ``encoding`` or one of the same order.
     :raises MessageError: kind ``encoding``: colour pixels under a grey encoding.
     """
-    grey = encoding in ('mono8', '8UC1')
+    grey = encoding in ('mono8', '8UC1', 'mono16')
     if encoding not in _SAME_ORDER and not grey or width < 8:
         return encoding
-    size = COLOUR_ENCODINGS[encoding]
-    if size == 4 and step in (0, 3 * width) and len(data) == 3 * width * height:
+    item = 2 if encoding in COLOUR16_ENCODINGS else 1
+    size = (COLOUR16_ENCODINGS if item == 2 else COLOUR_ENCODINGS)[encoding]
+    if size == 4 and step in (0, 3 * width * item) and len(data) == 3 * width * height * item:
         read = _SAME_ORDER[encoding][3]
-        _say(notes, 'pixel_size', f'image encoding "{encoding}" is 4 bytes a pixel, but its '
-             f'{len(data)} bytes at step {step} are {width}x{height} pixels of 3: read as '
+        _say(notes, 'pixel_size', f'image encoding "{encoding}" is 4 channels a pixel, but '
+             f'its {len(data)} bytes at step {step} are {width}x{height} pixels of 3: read as '
              f'"{read}"; write "{read}" in the publisher (cv_bridge and RViz refuse it)')
         return read
-    wide = step // width if step and step % width == 0 else 0
+    wide = step // (width * item) if step and step % (width * item) == 0 else 0
     if wide not in (3, 4) or wide <= size or not step * height <= len(data) < \
             step * (height + MAX_PADDING_ROWS):
         return encoding
-    rows = np.frombuffer(data, np.uint8, count=step * height).reshape(height, step)
+    dtype = np.dtype(np.uint8) if item == 1 else np.dtype('>u2' if is_bigendian else '<u2')
+    rows = np.frombuffer(data, dtype, count=step * height // item).reshape(height, -1)
     rows = rows[::max(1, height // 64)]
     as_given = _roughness(rows, size, width)
     as_wide = _roughness(rows, wide, size * width // wide)  # the same bytes
     if as_given < PIXEL_SIZE_RATIO * max(as_wide, 0.5):
         return encoding  # row padding, or a frame that reads the same either way
-    why = (f'image encoding "{encoding}" is {size} byte{"s" if size > 1 else ""} a pixel, '
-           f'but its rows of step {step} = {wide} x width hold {width} pixels of {wide} bytes '
-           f'(they read {as_given / max(as_wide, 0.5):.0f} times smoother so than as '
-           f'{size}-byte pixels and padding)')
+    why = (f'image encoding "{encoding}" is {size} channel{"s" if size > 1 else ""} a '
+           f'pixel, but its rows of step {step} = {wide * item} x width hold {width} pixels '
+           f'of {wide} channels (they read {as_given / max(as_wide, 0.5):.0f} times smoother '
+           f'so than as {size}-channel pixels and padding)')
     if grey:
+        bits = 8 * item
         raise MessageError('encoding', f'{why}: colour sent as grey, in an order no field '
-                           f'gives ({"rgb8 or bgr8" if wide == 3 else "rgba8 or bgra8"}, '
-                           'whose colours differ), so it is not guessed: set encoding in '
-                           'the publisher')
+                           f'gives (rgb{"a" * (wide - 3)}{bits} or bgr{"a" * (wide - 3)}'
+                           f'{bits}, whose colours differ), so it is not guessed: set '
+                           'encoding in the publisher')
     read = _SAME_ORDER[encoding][wide]
-    _say(notes, 'pixel_size', f'{why}: read as "{read}", the 4th byte (alpha) dropped; write '
-         f'"{read}" in the publisher, or publish {size}-byte pixels (RViz and cv_bridge read '
-         'them as padding: the picture sheared in false colours)')
+    _say(notes, 'pixel_size', f'{why}: read as "{read}", the 4th channel (alpha) dropped; '
+         f'write "{read}" in the publisher, or publish {size}-channel pixels (RViz and '
+         'cv_bridge read them as padding: the picture sheared in false colours)')
     return read
 
 
