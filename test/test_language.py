@@ -3292,3 +3292,56 @@ def test_two_directions_alone_are_read_as_one_alone_is_and_a_third_is_named():
     q = parse_command('the top left and the bottom right ball')
     assert (q.relation, q.second_relation) == ('left', 'top')
     assert (q.also[0].relation, q.also[0].second_relation) == ('right', 'bottom')
+
+
+# A place in the view said with a word of nearness (helper-91's open case: "the red ball
+# near the left corner" was next_to an object "corner" on the left).
+@pytest.mark.parametrize('text, what, relation, second', [
+    ('the red ball near the left corner', 'red ball', 'left', None),
+    ('the ball by the top right corner', 'ball', 'right', 'top'),
+    ('the mug close to the left edge', 'mug', 'left', None),
+    ('the cube towards the right side', 'cube', 'right', None),
+    ('the ball near the left edge of the table', 'ball', 'left', None),
+    ('the ball next to the left corner of the image', 'ball', 'left', None),
+    ('the red ball near the left', 'red ball', 'left', None),
+    ('the mug near the right end', 'mug', 'right', None),
+    ('the ball near the bottom edge', 'ball', 'bottom', None),
+    ('the ball close to the front edge of the table', 'ball', 'nearest', None),
+    ('the mug at the back corner', 'mug', 'farthest', None),
+    ('the red ball near the top left corner of the table', 'red ball', 'left', 'top'),
+    ('the ball near the far left corner', 'ball', 'left', 'farthest'),
+])
+def test_a_place_in_the_view_said_with_near_is_that_place(text, what, relation, second):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.second_relation) == (what, relation, second), describe(q)
+    assert q.link is None and q.reference is None and q.unchecked == (), describe(q)
+
+
+@pytest.mark.parametrize('text, what, said', [
+    ('the ball in the corner', 'ball', 'in the corner'),
+    ('the ball near the corner', 'ball', 'near the corner'),
+    ('the mug near the edge of the table', 'mug', 'near the edge of the table'),
+    ('the ball by the edge', 'ball', 'by the edge'),
+])
+def test_a_corner_or_edge_with_no_side_is_named_as_not_checked(text, what, said):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.link, q.unchecked) == (what, None, None, (said,)), describe(q)
+    assert 'say which' in unchecked_note(said) and 'corner or an edge' in unchecked_note(said)
+
+
+@pytest.mark.parametrize('text, parsed', [
+    # Of an object, or an object called "corner ...": a relation, as before.
+    ('the ball near the left corner of the mug', {
+        'what': 'ball', 'link': 'next_to', 'reference': {'what': 'corner mug',
+                                                         'relation': 'left'}}),
+    ('the ball near the corner shelf', {'what': 'ball', 'link': 'next_to',
+                                        'reference': {'what': 'corner shelf'}}),
+    ('the ball next to the left mug', {'what': 'ball', 'link': 'next_to',
+                                       'reference': {'what': 'mug', 'relation': 'left'}}),
+    ('the cube in front of the table', {'what': 'cube', 'link': 'in_front_of',
+                                        'reference': {'what': 'table'}}),
+    ('the ball in the far left corner', {'what': 'ball', 'relation': 'left',
+                                         'second_relation': 'farthest'}),
+])
+def test_a_relation_to_an_object_near_a_corner_is_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -816,3 +816,28 @@ def test_a_place_with_two_directions_picks_that_corner_over_dds(probe, start_nod
         probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_corner_said_with_near_picks_that_corner_over_dds(probe, start_node):
+    """"the red ball near the top left corner" of four red balls two by two: that one.
+
+    helper-91's open case: "near the left corner" was next to an object called "corner"
+    (a crop that looks like one). A corner with no side names none: not checked, said so.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene, at = two_by_two_scene(5, 'red', 'ball')
+    for said, ball in (('the red ball near the top left corner', at['top left']),
+                       ('the red ball by the bottom right corner of the table',
+                        at['bottom right'])):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert 'reference' not in det['parsed'] and ' and ' in det['reason'], det
+        probe.clear()
+    said = 'the red ball in the corner'
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: answered(probe, said))
+    det = answered(probe, said)[-1]
+    assert det['status'] == 'ambiguous' and det['parsed']['unchecked'] == ['in the corner'], det
+    assert '"in the corner" is not checked' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -221,15 +221,36 @@ _VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture
          r'frame|view|scene|shot|video|feed|screen|display|field\sof\sview|fov)')
 # The surface everything stands on spans the view too: "the left side of the table".
 _SURFACE = r'(?:the\s)?(?:table|desk|workspace|work\ssurface|tabletop)'
+# A part of the view or the table a place is said by ("corner", "edge"...).
+_REGION = r'(?:side|part|half|corner|edge|end|border|area|region)'
 _SIDE = (r'(?:(top|bottom|upper|lower|front|back|far)\s)?'
-         r'(left|right|top|bottom|middle|center|centre)')
+         r'(?:(left|right|top|bottom|middle|center|centre)|'
+         # "the front edge of the table", "near the back corner": away from the camera.
+         r'(front|back|near|far)(?=\s(?:hand\s)?' + _REGION + r'\s))')
+# Words that put an object near a place in the view, not next to an object called
+# "corner" (the red ball near the left corner was next_to an object "corner" on the left:
+# a crop that looks like a corner, not_found or another ball; so were "by the top right
+# corner", "close to the left edge"; "towards the right side" was a plural "cube toward",
+# "next to the left corner of the image" the object "ball next"). A place in the view
+# is no object to stand next to: near the left corner is in the left corner.
+_NEAR_PLACE = r'(?:near(?:\sto)?|close\sto|closer\sto|next\sto|by|beside|towards|toward)'
 _VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
-    r'\s(?:on|in|at|to|towards|toward)\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
-    r'(?:\s(?:hand\s)?(?:side|part|half|corner|edge|end|area|region))?\s(?:of|in|on)\s(?:' +
-    _VIEW + '|' + _SURFACE + r')(?=\s)')
+    r'\s(?:on|in|at|to|' + _NEAR_PLACE + r')\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
+    r'(?:\s(?:hand\s)?' + _REGION + r')?\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE +
+    r')(?=\s)')
 _CORNER = re.compile(  # "in the top left corner" (of nothing named) -> "top left"
-    r'\s(?:on|in|at)\s(?:the\s)?' + _SIDE +
-    r'\s(?:hand\s)?(?:side|part|half|corner|edge|area|region)(?!\s(?:of|to)\s)(?=\s)')
+    r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s)?' + _SIDE + r'\s(?:hand\s)?' + _REGION +
+    r'(?!\s(?:of|to)\s)(?=\s)')
+_NEAR_SIDE = re.compile(  # "near the left", "towards the right side" -> "left", "right"
+    r'\s' + _NEAR_PLACE + r'\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
+    r'(?:\s(?:hand\s)?side)?(?!\s(?:of|to)\s)(?=\s)')
+# A region of the view said with no side ("the ball in the corner", "near the edge of the
+# table"): it says no one place (four corners, four edges), so it is named as not checked
+# (Query.unchecked), not scored as a word of the object ("ball corner") nor looked for as
+# an object next to it.
+_REGION_ONLY = re.compile(
+    r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s|a\s)?(?:corner|edge|border)s?'
+    r'(?:\sof\s(?:' + _VIEW + '|' + _SURFACE + r'))?(?!\s(?:of|to)\s)(?=\s)')
 _IN_VIEW = re.compile(  # "in the image", "in your view", "on camera": where every crop is
     r'\s(?:in|on|within)\s(?:' + _VIEW + r'|sight|camera|screen|the\sscreen)(?=\s)')
 _VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -> "left"
@@ -1972,6 +1993,7 @@ def _viewer_frame(s):
         return lambda m: m.group() if not _ends_phrase(m.string, m.end()) else word
     s = _VIEW_PLACE.sub(side, s)
     s = _CORNER.sub(side, s)
+    s = _NEAR_SIDE.sub(side, s)
     s = _VIEWER_SIDE.sub(side, s)
     s = _VIEWER_FRONT.sub(to(' nearest '), s)
     s = re.sub(r'\s(?:right|just|directly|straight)(?=\sin\sfront\s)', ' ', s)
@@ -2290,10 +2312,12 @@ def _phrase(s, text):
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
     unchecked, s = _read_unseen(s)  # "the heaviest box": the box, the word named unchecked
-    side = _COMPASS_SIDE.search(s)
-    if side:  # "the ball on the west side": a place the node does not test
-        unchecked = unchecked + (side.group().strip(),)
-        s = s[:side.start()] + ' ' + s[side.end():]
+    for found in (_COMPASS_SIDE, _REGION_ONLY):
+        # "the ball on the west side", "the ball in the corner": a place not tested
+        side = found.search(s)
+        if side and (found is _COMPASS_SIDE or _ends_phrase(s, side.end())):
+            unchecked = unchecked + (side.group().strip(),)
+            s = s[:side.start()] + ' ' + s[side.end():]
     linked = _split_link(s)
     link = reference = second = None
     if linked is not None:
@@ -3992,6 +4016,10 @@ def unchecked_note(said):
         return (f'"{said}" is not checked: a camera image shows no weight, price, age, '
                 'temperature, feel or taste; its object is looked for, and of several the '
                 'colour, size or place decides (say "the big one", "the one on the left")')
+    region = _REGION_ONLY.match(_pad(said))
+    if region is not None and region.end() == len(said) + 1:
+        return (f'"{said}" is not checked: a corner or an edge said with no side is no one '
+                'place; say which, e.g. "in the top left corner", "near the left edge"')
     if said in _PLACE_AXES or said == 'middle':
         return (f'"{said}" is not checked: a place is read along at most two directions, '
                 'one across the image (left/right), one up it (top/bottom) or away from '
