@@ -3345,3 +3345,47 @@ def test_a_corner_or_edge_with_no_side_is_named_as_not_checked(text, what, said)
 ])
 def test_a_relation_to_an_object_near_a_corner_is_read_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# What no camera image shows, said with "than" or after the noun (helper-91's open case:
+# "the box heavier than the ball" was the object "box than ball", "the ball that is
+# warmer" a remark about the ball, answered as "the ball" with nothing said).
+@pytest.mark.parametrize('text, what, unchecked', [
+    ('the box heavier than the ball', 'box', 'heavier than the ball'),
+    ('the ball that is warmer', 'ball', 'warmer'),
+    ('the ball that is heavy', 'ball', 'heavy'),
+    ('the mug which is hotter than the cup', 'mug', 'hotter than the cup'),
+    ('the box that weighs more', 'box', 'weighs more'),
+    ('the box that costs the most', 'box', 'costs the most'),
+    ('the cup that feels warm', 'cup', 'feels warm'),
+    ('the box that is more expensive than the mug', 'box', 'more expensive than the mug'),
+    ('the box which is heavier than the red one', 'box', 'heavier than the red one'),
+    ('the mug that is much older than the cup', 'mug', 'older than the cup'),
+    ("the box that's the heaviest", 'box', 'heaviest'),
+    ('the box heavier than the ball, please', 'box', 'heavier than the ball'),
+])
+def test_a_property_no_image_shows_said_after_the_noun_is_named(text, what, unchecked):
+    q = parse_command(text)
+    assert (q.what, q.unchecked, q.refused) == (what, (unchecked,), None), describe(q)
+    assert q.reference is None and q.remarks == (), describe(q)
+    note = unchecked_note(unchecked)
+    assert f'"{unchecked}" is not checked' in note and 'no weight, price' in note
+    assert ('compared with' in note) == (' than ' in unchecked)
+
+
+def test_a_property_no_image_shows_keeps_the_place_and_refuses_no_object():
+    q = parse_command('the box heavier than the ball on the left')
+    assert (q.what, q.relation, q.unchecked) == ('box', 'left', ('heavier than the ball',))
+    q = parse_command('the one that is heavier')
+    assert q.refused is not None and '"heavier" cannot be seen' in q.refused, describe(q)
+
+
+@pytest.mark.parametrize('text, described', [
+    ('the ball that is red', {'what': 'red ball'}),
+    ('the hot water bottle', {'what': 'hot water bottle'}),
+    ('the soft drink can', {'what': 'soft drink can'}),
+    ('the mug warmer', {'what': 'mug warmer'}),
+    ('the ball that is small', {'what': 'ball', 'size': 'smallest'}),
+])
+def test_a_seen_property_or_a_name_after_the_noun_reads_as_before(text, described):
+    assert describe(parse_command(text)) == described

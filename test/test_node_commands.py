@@ -841,3 +841,23 @@ def test_a_corner_said_with_near_picks_that_corner_over_dds(probe, start_node):
     assert '"in the corner" is not checked' in det['reason'], det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_property_no_image_shows_said_after_the_noun_is_named_over_dds(probe, start_node):
+    """"the green cube heavier than the red ball", "the blue mug that is warmer".
+
+    helper-91's open case: the first was the object "green cube than red ball", the second
+    a remark about the mug, answered with no word of "warmer". Now the object, the words
+    named as not checked, the compared object not looked for.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    for said, what, word in (('the green cube heavier than the red ball', 'green cube',
+                              'heavier than the red ball'),
+                             ('the blue mug that is warmer', 'blue mug', 'warmer')):
+        assert_found(probe, node, camera, scene, said, what, centre[tuple(what.split())])
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['parsed']['unchecked'] == [word] and 'reference' not in det['parsed'], det
+        assert f'"{word}" is not checked' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

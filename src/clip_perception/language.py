@@ -157,6 +157,55 @@ _DEGREE_BEFORE = re.compile(r'(?<=\s)(?:much|even|far|slightly|somewhat|way|very
                             r'a\sbit|a\slot|a\slittle)\s$')
 
 
+# Said after the noun, in a relative clause (helper-91's open case: "the ball that is
+# warmer" was a remark about the ball, answered as "the ball"; "the box that weighs more"
+# the object "box weighs more"): the comparative and superlative words above, their plain
+# forms (only here: "the hot water bottle", "the soft drink", "the old town map" name
+# things), and a verb of weight, price or a sense other than sight.
+_UNSEEN_PLAIN = ('heavy', 'cheap', 'pricey', 'costly', 'expensive', 'valuable', 'hot', 'cold',
+                 'warm', 'soft', 'new', 'old', 'tasty', 'sweet', 'delicious', 'loud', 'quiet',
+                 'fast', 'slow', 'strong', 'weak', 'fresh', 'fragile')
+_UNSEEN_VERB = (r'(?:weighs?|costs?)(?:\s(?:a\slot|much|a\sbit|a\slittle|the))?\s(?:more|less|'
+                r'most|least)|(?:feels?|tastes?|sounds?|smells?)\s[\w-]+')
+_UNSEEN_PREDICATE = re.compile(
+    r'(?<=\s)(?:that|which|who)\s(?:(?:is|are|s|was|were)\s(?:the\s)?(?:(?:much|even|far|'
+    r'slightly|somewhat|way|very|really|so|a\sbit|a\slot|a\slittle)\s)?(?P<word>'
+    + _UNSEEN_SAID.pattern + '|' + '|'.join(_UNSEEN_PLAIN) + r')|(?P<verb>' + _UNSEEN_VERB +
+    r'))(?=\s)')
+# Where "than ..." ends: a word that starts a place, a relation or another clause.
+_THAN_ENDS = frozenset({'and', 'or', 'but', 'on', 'in', 'at', 'to', 'near', 'next', 'behind',
+                        'beside', 'by', 'under', 'left', 'right', 'that', 'which', 'with',
+                        'from', 'please', 'not'})
+
+
+def _is_unseen(said):
+    """Tell whether ``said`` (an entry of :attr:`Query.unchecked`) is a word no image shows.
+
+    "heaviest", "more expensive", "heavier than the ball", "heavy", "weighs more" (see
+    :data:`_UNSEEN`, :data:`_UNSEEN_PREDICATE`).
+    """
+    first = said.split(' than ')[0]
+    return (_UNSEEN_SAID.fullmatch(first) is not None or first in _UNSEEN_PLAIN or
+            re.fullmatch(_UNSEEN_VERB, first) is not None)
+
+
+def _than(s, end):
+    """Return where a comparison "than the ball" said at ``end`` of padded ``s`` ends.
+
+    Up to four words after "than", to a word of :data:`_THAN_ENDS`; ``end`` when no
+    "than" follows. Its object is not looked for: what is compared cannot be seen.
+    """
+    m = re.compile(r'\sthan(?=\s)').match(s, end)
+    if m is None:
+        return end
+    stop = m.end()
+    for n, word in enumerate(re.finditer(r'\s([\w-]+)(?=\s)', s[m.end():])):
+        if word.group(1) in _THAN_ENDS or n == 4:
+            break
+        stop = m.end() + word.end()
+    return stop
+
+
 def _read_unseen(s):
     """Read the words of :data:`_UNSEEN` out of padded ``s``.
 
@@ -165,23 +214,39 @@ def _read_unseen(s):
     warmer", "hand warmer": eb07be0 read them as the mug and the hand, "warmer" unchecked,
     and refused "hand warmer" as naming no object). A superlative, a "most ..." phrase or
     a comparative before its noun ("the warmer cup", "the heaviest box") is read out,
-    with a degree said before it (:data:`_DEGREE_BEFORE`).
+    with a degree said before it (:data:`_DEGREE_BEFORE`), and so is one said in a
+    relative clause ("the ball that is warmer", "the box that weighs more":
+    :data:`_UNSEEN_PREDICATE`). What it is compared with ("heavier than the ball") goes
+    with it (:func:`_than`): that object is not looked for.
 
     :param s: the padded, lower-case object phrase (str).
     :return: ``(unchecked, s)``: the words read out (tuple of str, as said) and ``s``
         without them.
     """
-    unchecked, kept, start = [], [], 0
+    unchecked = []
+    m = _UNSEEN_PREDICATE.search(s)
+    while m is not None:
+        said = m.group('word') or m.group('verb')
+        end = _than(s, m.end())
+        unchecked.append(said + s[m.end():end].rstrip())
+        s = s[:m.start()] + s[end:]
+        m = _UNSEEN_PREDICATE.search(s)
+    kept, start = [], 0
     for m in _UNSEEN.finditer(s):
+        if m.start() < start:
+            continue  # inside the comparison of the one before
         before = s[:m.start()].split()
+        end = _than(s, m.end())
         if (m.group().endswith('er') and before and before[-1] not in _BEFORE_ADJECTIVE
-                and _ends_phrase(s, m.end())):
+                and end == m.end() and _ends_phrase(s, m.end())):
             continue  # a compound's head noun: "the mug warmer"
-        unchecked.append(m.group().strip())
+        unchecked.append(m.group().strip() + s[m.end():end].rstrip())
         degree = _DEGREE_BEFORE.search(s, start, m.start())  # "the much older mug"
         kept.append(s[start:degree.start() if degree else m.start()])
-        start = m.end()
-    return tuple(unchecked), ' '.join(kept + [s[start:]]) if unchecked else s
+        start = end
+    if not unchecked:
+        return (), s
+    return tuple(unchecked), _pad(' '.join(kept + [s[start:]]))
 
 
 _COMPASS_SIDE = re.compile(r'\s(?:on|to|at)\sthe\s(?:west|east|north|south|opposite|other)'
@@ -2186,6 +2251,7 @@ def _property_first(s):
     m = _SAID_AFTER.search(s)
     before = s[:m.start()].split() if m else []
     if m and m.group(1) not in _FILLER and m.group(1) not in _PHRASE_ENDS and \
+            not _is_unseen(m.group(1)) and \
             _strip_filler(_pad(' '.join(before))):  # not "that is red" with no noun
         # Before the noun, which ends where a place begins: "the ball on the left that is
         # red" is the red ball on the left (session 21: "red" went before "left", the
@@ -2975,7 +3041,8 @@ _WARNING = re.compile(r'(?:please\s+)?(?:watch\s+out\s+for|look\s+out\s+for|avoi
 # remark where the predicate picks nothing (as :func:`_is_remark` asks of a pronoun's).
 # Beside an instruction that names its object it is taken out; beside one that names it
 # only by a pronoun ("Careful, the red ball rolls. Grab it.") its subject is the object.
-_STATEMENT = re.compile(r"(?P<named>(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:is|are|was|"
+_STATEMENT = re.compile(r"(?P<named>(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?[\w-]+)"
+                        r"(?<!\sthat)(?<!\swhich)(?<!\swho)\s+(?:is|are|was|"
                         r"were|looks?|seems?|feels?|rolls?|breaks?|tips?|slips?|spills?)"
                         r"(?P<rest>(?:\s+[\w'-]+){0,4})")
 
@@ -3703,7 +3770,7 @@ def _parse(text):
                      + (f'; the node reads no pictograph: {shown}' if symbols else '')
                      + '); name it, e.g. "the red ball" or "the blue one"')
     first = queries[0]
-    unseen = [u for u in first.unchecked if _UNSEEN_SAID.fullmatch(u)]
+    unseen = [u for u in first.unchecked if _is_unseen(u)]
     if unseen and first.what == 'object' and not (first.decides or first.also):
         # "the heaviest", "the older one": no object, and a word no image shows.
         return Query(text=text, what='object', unchecked=first.unchecked,
@@ -4012,9 +4079,10 @@ def unchecked_note(said):
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
                 'left of/right of, in front of/behind, next to/far from) and only for one '
                 'object')
-    if _UNSEEN_SAID.fullmatch(said) is not None:
-        return (f'"{said}" is not checked: a camera image shows no weight, price, age, '
-                'temperature, feel or taste; its object is looked for, and of several the '
+    if _is_unseen(said):
+        compared = ' (nor what it is compared with looked for)' if ' than ' in said else ''
+        return (f'"{said}" is not checked{compared}: a camera image shows no weight, price, '
+                'age, temperature, feel or taste; its object is looked for, and of several the '
                 'colour, size or place decides (say "the big one", "the one on the left")')
     region = _REGION_ONLY.match(_pad(said))
     if region is not None and region.end() == len(said) + 1:
