@@ -3389,3 +3389,49 @@ def test_a_property_no_image_shows_keeps_the_place_and_refuses_no_object():
 ])
 def test_a_seen_property_or_a_name_after_the_noun_reads_as_before(text, described):
     assert describe(parse_command(text)) == described
+
+
+# A yes-or-no question whether an object has a part (helper-91's open case: "does it have
+# a handle", "is there a handle" were commands for an object "handle").
+@pytest.mark.parametrize('text, asked', [
+    ('does it have a handle', 'whether it has a handle'),
+    ('Does it have a handle?', 'whether it has a handle'),
+    ('is there a handle', 'whether there is a handle'),
+    ('is there a handle?', 'whether there is a handle'),
+    ('are there handles', 'whether there are handles'),
+    ('has it got a lid', 'whether it has a lid'),
+    ('is there a lid on it', 'whether it has a lid'),
+    ('does this one have a lid?', 'whether this one has a lid'),
+    ('so does it have a spout', 'whether it has a spout'),
+    ('do you see a handle', 'whether there is a handle'),
+    ('does that have any scratches', 'whether that has any scratches'),
+])
+def test_a_question_whether_it_has_a_part_is_refused_saying_why(text, asked):
+    q = parse_command(text)
+    assert q.refused is not None and f'asks {asked}' in q.refused, describe(q)
+    assert 'answers no yes-or-no question' in q.refused and 'the blue mug' in q.refused
+
+
+@pytest.mark.parametrize('text, what, asked', [
+    ('does the mug have a handle', 'mug', 'has a handle'),
+    ('does the blue mug have a handle?', 'blue mug', 'has a handle'),
+    ('is there a lid on the mug', 'mug', 'has a lid'),
+    ('does the mug have two handles', 'mug', 'has two handles'),
+    ('is there a crack in the blue mug', 'blue mug', 'has a crack'),
+    ('has the red ball got a label', 'red ball', 'has a label'),
+])
+def test_a_question_whether_a_named_object_has_a_part_is_that_object(text, what, asked):
+    q = parse_command(text)
+    assert (q.what, q.unchecked, q.refused) == (what, (asked,), None), describe(q)
+    assert q.text == text and 'no yes-or-no question' in unchecked_note(asked)
+
+
+@pytest.mark.parametrize('text, described', [
+    ('Is there a red ball?', {'what': 'red ball', 'any_one': True}),
+    ('do you see a red ball', {'what': 'red ball', 'any_one': True}),
+    ('have you got the red ball', {'what': 'red ball'}),
+    ('the mug with the handle on the left', {'what': 'mug with handle', 'relation': 'left'}),
+    ('grab the mug by the handle', {'what': 'mug'}),
+])
+def test_a_question_of_an_object_not_a_part_reads_as_before(text, described):
+    assert describe(parse_command(text)) == described

@@ -3638,9 +3638,66 @@ _HALLUCINATED_TAIL = re.compile(
     r'subtitles\s+by\s+the\s+amara\.?\s*org\s+community)[.!?]*)+\s*$')
 
 
+# A yes-or-no question whether an object has a part (helper-91's open case: "does it
+# have a handle", "is there a handle" were read as commands for an object "handle", and
+# any crop that looked like one was posed). A part is no object to pose, the node answers
+# no yes-or-no question, and a pronoun names nothing it can know: said of a named object
+# ("does the mug have a handle") the object is answered and the question named as not
+# checked; of a pronoun or of nothing the command is refused, saying what to say instead.
+_PARTS = (r'(?:handle|lid|spout|rim|knob|hinge|strap|zipper|latch|stem|nozzle|hole|crack|'
+          r'dent|chip|scratch|label|sticker|logo)(?:e?s)?')
+_OWNER_PRONOUN = frozenset({'it', 'this', 'that', 'this one', 'that one', 'they', 'these',
+                            'those', 'them', 'she', 'he'})
+_PART_SAID = (r'(?P<part>(?:(?:a|an|any|some|the|its|their|one|two)\s+)?(?:[\w-]+\s+){0,2}?'
+              + _PARTS + r')')
+_PART_QUESTION = re.compile(
+    r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|um|uh)[\s,]+)?(?:'
+    r'(?:does|do|did)\s+(?P<owner>[\w\s\'-]+?)\s+(?:(?:still|even|also|really|actually)\s+)?'
+    r'(?:have|has|got|come\s+with|see|spot|notice)\s+' + _PART_SAID +
+    r'|(?:has|have)\s+(?P<owner2>[\w\s\'-]+?)\s+got\s+' + _PART_SAID.replace('part>', 'part2>') +
+    r'|(?:is|are)\s+there\s+' + _PART_SAID.replace('part>', 'part3>') +
+    r'(?:\s+(?:on|in|at)\s+(?P<owner3>[\w\s\'-]+?))?)'
+    r'(?:\s+(?:on\s+it|on\s+top|at\s+all))?\s*[?.!]*\s*$')
+
+
+def _part_question(text, said):
+    """Read a yes-or-no question of whether an object has a part (:data:`_PART_QUESTION`).
+
+    :param text: the command as said (str), for the answer's reason.
+    :param said: the same, lower case, typographic apostrophes read as ``'``.
+    :return: None when ``said`` is no such question; a refused :class:`Query` when it
+        asks of a pronoun or of nothing ("does it have a handle", "is there a lid");
+        else ``(object, asked)``: the object asked about ("the mug") and the question
+        as :attr:`Query.unchecked` names it ("has a handle").
+    """
+    m = _PART_QUESTION.fullmatch(said)
+    if m is None:
+        return None
+    part = m.group('part') or m.group('part2') or m.group('part3')
+    owner = (m.group('owner') or m.group('owner2') or m.group('owner3') or '').strip()
+    if owner in ('you', 'we', 'i'):
+        owner = ''  # "do you see a handle", "have you got a lid": whether there is one
+    if owner and owner not in _OWNER_PRONOUN:
+        return owner, f'has {part}'
+    noun = part.split()[-1]
+    asked = (f'whether {owner} has {part}' if owner else
+             f'whether there {"is" if _singular(noun) == noun else "are"} {part}')
+    return Query(text=text, what='object',
+                 refused=f'the command "{text}" asks {asked}: a part of an object is no object '
+                 'to pose, and the node answers no yes-or-no question'
+                 + (f' ("{owner}" names no object it can know)' if owner else '') +
+                 ': name the object, e.g. "the blue mug"')
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    asked = _part_question(text, said)
+    if isinstance(asked, Query):
+        return asked
+    if asked is not None:  # "does the mug have a handle": the mug, the question named
+        query = _parse(asked[0])
+        return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
     said = untailed if untailed.strip(' ,;.!?') else said
@@ -4079,6 +4136,9 @@ def unchecked_note(said):
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
                 'left of/right of, in front of/behind, next to/far from) and only for one '
                 'object')
+    if said.startswith('has '):
+        return (f'"{said}" is not checked: the node finds and poses the object; it answers no '
+                'yes-or-no question about its parts')
     if _is_unseen(said):
         compared = ' (nor what it is compared with looked for)' if ' than ' in said else ''
         return (f'"{said}" is not checked{compared}: a camera image shows no weight, price, '
