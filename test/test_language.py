@@ -3435,3 +3435,41 @@ def test_a_question_whether_a_named_object_has_a_part_is_that_object(text, what,
 ])
 def test_a_question_of_an_object_not_a_part_reads_as_before(text, described):
     assert describe(parse_command(text)) == described
+
+
+# A command in another language (helper-91's open case: "la pelota roja", "der rote
+# Ball", "红色的球", "赤いボール" were scored as said).
+@pytest.mark.parametrize('text, said', [
+    ('la pelota roja', '"la", its first word'),
+    ('der rote Ball', 'a word of German'),
+    ('Der rote Ball, bitte.', 'a word of German'),
+    ('le ballon rouge', 'a word of French'),
+    ('la palla rossa', 'Spanish, French or Italian'),
+    ('coge la pelota roja', 'a word of Spanish'),
+    ('nimm den blauen Becher', 'a word of German'),
+    ('prends la tasse bleue', 'a word of French'),
+    ('el cubo verde', 'a word of Spanish'),
+    ('het blauwe kopje', 'a word of Dutch'),
+    ('de rode bal', 'Dutch, Spanish, French or Portuguese'),
+    ('红色的球', 'Chinese or Japanese (Han) script'),
+    ('赤いボール', 'Japanese (kana) script'),
+    ('빨간 공', 'Korean (Hangul) script'),
+    ('красный мяч', 'Cyrillic script'),
+])
+def test_a_command_in_another_language_is_refused_naming_it(text, said):
+    q = parse_command(text)
+    assert q.refused is not None and 'reads as another language than English' in q.refused
+    assert said in q.refused and 'say it in English' in q.refused, q.refused
+
+
+@pytest.mark.parametrize('text, what', [
+    ('the red ball', 'red ball'),
+    ('the piñata', 'piñata'),
+    ('grab the pelota', 'pelota'),
+    ('the la croix can', 'la croix can'),
+    ('the 5 µm filter', '5 μm filter'),  # NFKC reads the micro sign as Greek mu
+    ('the café mug', 'café mug'),
+])
+def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
+    q = parse_command(text)
+    assert (q.what, q.refused) == (what, None), describe(q)

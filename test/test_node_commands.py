@@ -888,3 +888,16 @@ def test_a_question_whether_it_has_a_part_is_answered_clearly_over_dds(probe, st
         assert_refused(probe, camera, scene, said, 'no yes-or-no question')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_command_in_another_language_is_refused_saying_so_over_dds(probe, start_node):
+    """"der rote Ball", "赤いボール": refused, naming why, nothing posed (helper-91).
+
+    Before: scored as said ("der rote ball"; the kana as a CLIP text encoder's byte pairs),
+    and the bundled model answered only that it knows no word of them.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    for said in ('der rote Ball', '\u8d64\u3044\u30dc\u30fc\u30eb'):
+        assert_refused(probe, camera, scene, said, 'reads as another language than English')
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -1672,6 +1672,68 @@ def _unfilled_slot(text):
             'launch substitution), not an object: fill it in, e.g. "the red ball"')
 
 
+# A command in another language (helper-91's open case: "la pelota roja", "der rote
+# Ball", "红色的球", "赤いボール" were scored as said; a CLIP text encoder trained on English
+# captions reads them as byte pairs and may pose any crop, the bundled model answered "the
+# model knows no word"). The node reads English, and no small mechanism reads the others
+# here: a language identifier on a few words misnames English itself (py3langid: "the
+# mug" Shona, "cube" Xhosa; simplemma's English lexicon holds "der", "rote", "le",
+# "ballon", "rouge"), and lingua's is a 96 MB wheel. So the command is refused, naming
+# why, where (1) most of its letters are of a script other than Latin (Unicode's
+# character names, :mod:`unicodedata`), or (2) it opens with an article or a request
+# verb of another Latin-script language that is no English word (:data:`_FOREIGN_OPENERS`)
+# and holds no English function word (:data:`_ENGLISH_WORDS`): "the piñata", "grab the
+# pelota" and "le creuset pot" said after "the" are read.
+_SCRIPT_NAMES = {'CJK': 'Chinese or Japanese (Han)', 'HIRAGANA': 'Japanese (kana)',
+                 'KATAKANA': 'Japanese (kana)', 'KATAKANA-HIRAGANA': 'Japanese (kana)',
+                 'HANGUL': 'Korean (Hangul)'}
+_FOREIGN_OPENERS = {
+    'Spanish': ('el', 'los', 'las', 'una', 'unos', 'unas', 'coge', 'toma', 'busca', 'agarra',
+                'dame', 'encuentra'),
+    'Spanish, French or Italian': ('la',),
+    'Dutch, Spanish, French or Portuguese': ('de',),
+    'German': ('der', 'das', 'dem', 'den', 'ein', 'eine', 'einen', 'einem', 'einer', 'nimm',
+               'hol', 'finde', 'greif', 'gib', 'zeig', 'bitte'),
+    'French': ('le', 'les', 'une', 'du', 'prends', 'prenez', 'trouve', 'donne', 'attrape',
+               'cherche'),
+    'Italian': ('il', 'gli', 'prendi', 'trova', 'dammi'),
+    'Portuguese': ('uma', 'pega', 'pegue'),
+    'Dutch': ('het', 'een', 'pak', 'geef', 'vind'),
+}
+_OPENER_LANGUAGE = {w: lang for lang, words in _FOREIGN_OPENERS.items() for w in words}
+_ENGLISH_WORDS = frozenset({
+    'the', 'a', 'an', 'this', 'that', 'these', 'those', 'my', 'your', 'of', 'on', 'in', 'to',
+    'and', 'or', 'with', 'please', 'pick', 'grab', 'find', 'get', 'take', 'up', 'is', 'it',
+    'me', 'one', 'left', 'right', 'next', 'near', 'behind', 'what', 'where', 'which'})
+
+
+def _script(ch):
+    """Return the Unicode script word of letter ``ch`` ("LATIN", "CJK", "CYRILLIC"...)."""
+    return unicodedata.name(ch, 'UNKNOWN').split()[0]
+
+
+def foreign_language(text):
+    """Say why ``text`` reads as a language other than English, or return None.
+
+    :param text: a cleaned command (:func:`clean_command`).
+    :return: one line for the answer's reason (str), or None for English (or unknown).
+    """
+    letters = [c for c in text if unicodedata.category(c).startswith('L')]
+    other = [_script(c) for c in letters if _script(c) != 'LATIN']
+    if other and 2 * len(other) > len(letters):
+        script = max(set(other), key=other.count)
+        said = f'written in {_SCRIPT_NAMES.get(script, script.capitalize())} script'
+    else:
+        words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+        if not words or words[0] not in _OPENER_LANGUAGE or _ENGLISH_WORDS & set(words):
+            return None
+        said = (f'"{words[0]}", its first word, is no English word but a word of '
+                f'{_OPENER_LANGUAGE[words[0]]}')
+    return (f'the command "{text}" reads as another language than English ({said}): the '
+            "node reads commands in English (its parser and CLIP's text encoder are "
+            'English): say it in English, e.g. "the red ball"')
+
+
 def not_a_command(text):
     """Return why ``text`` is no command at all, or None when it is one (or a cancel).
 
@@ -2653,6 +2715,9 @@ def parse_command(text):
     why = not_a_command(text) or _unfilled_slot(raw)  # "{object_name}": read as words
     if why is not None:  # a `command` parameter given one at start-up
         return Query(text=text, what='object', refused=f'{why}: no object to look for')
+    why = foreign_language(text)
+    if why is not None:  # asks for something, in words the node cannot read
+        return Query(text=text, what='object', refused=why)
     return _parse(text)
 
 
