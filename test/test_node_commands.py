@@ -901,3 +901,26 @@ def test_a_command_in_another_language_is_refused_saying_so_over_dds(probe, star
         assert_refused(probe, camera, scene, said, 'reads as another language than English')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_two_balls_equally_near_a_corner_are_ambiguous_over_dds(probe, start_node):
+    """"the red ball top left" of two on a diagonal: ambiguous, saying which words decide.
+
+    helper-91's open case: the near-left and the far-right ball tie for "top left", and
+    the first in the proposals' list was posed. Each word alone still picks its ball.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(5, specs=[ObjectSpec('red', 'ball', 'small', (-0.1, -0.04)),
+                                     ObjectSpec('red', 'ball', 'small', (0.1, 0.14))])
+    near_left, far_right = sorted(scene.objects, key=lambda o: o.centre[2])
+    said = 'the red ball top left'
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: answered(probe, said))
+    det = answered(probe, said)[-1]
+    assert det['status'] == 'ambiguous' and len(det['ambiguous']) == 2, det
+    assert '"the left one", "the top one"' in det['reason'], det
+    assert_found(probe, node, camera, scene, 'the red ball on the left', 'red ball',
+                 near_left.centre)
+    assert_found(probe, node, camera, scene, 'the top red ball', 'red ball', far_right.centre)
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -669,3 +669,52 @@ def test_when_no_object_is_extreme_in_both_the_reason_says_so():
     s = select(diagonal, cos[:3], parse_command('the second ball from the top left'), 0.5,
                CAL)
     assert s.chosen.index == 1 and 'from the left and top' in s.reason, s.reason
+
+
+# Ties for a place said (helper-91's open case: "the one top left" of two on a diagonal,
+# one left and low, one right and high, went to the list order).
+DIAGONAL_PAIR = np.array([[100, 300, 140, 340], [400, 100, 440, 140]], float)  # low L, high R
+
+
+def test_two_objects_equally_near_a_corner_are_ambiguous_naming_the_words_that_decide():
+    for order in ([0, 1], [1, 0]):  # the list order decides nothing
+        boxes = DIAGONAL_PAIR[order]
+        s = select(boxes, [0.8, 0.8], parse_command('the one top left'), 0.5, CAL)
+        assert s.status == AMBIGUOUS and s.chosen is None, s.reason
+        assert sorted(c.index for c in s.ambiguous) == [0, 1], s
+        assert 'about equally "left and top"' in s.reason, s.reason
+        assert '"the left one", "the top one"' in s.reason, s.reason
+        # Asked to pick: the first place word said decides, and the reason says so.
+        s = select(boxes, [0.8, 0.8], parse_command('the one top left'), 0.5, CAL,
+                   on_ambiguous='pick')
+        assert s.status == FOUND and s.chosen.index == order.index(0), s.reason
+        assert 'picked by "left" although' in s.reason, s.reason
+    # Each word alone decides, as the reason says.
+    assert select(DIAGONAL_PAIR, [0.8, 0.8], parse_command('the left one'), 0.5,
+                  CAL).chosen.index == 0
+    assert select(DIAGONAL_PAIR, [0.8, 0.8], parse_command('the top one'), 0.5,
+                  CAL).chosen.index == 1
+
+
+def test_three_on_a_diagonal_tie_and_one_nearer_the_corner_wins():
+    three = np.array([[0, 200, 40, 240], [100, 100, 140, 140], [200, 0, 240, 40]], float)
+    s = select(three, [0.8] * 3, parse_command('the ball top left'), 0.5, CAL)
+    assert s.status == AMBIGUOUS and len(s.ambiguous) == 3, s.reason
+    # The middle one a little up and left of the line: nearer the corner, no tie.
+    nearer = three + np.array([[0, 0, 0, 0], [-40, -40, -40, -40], [0, 0, 0, 0]])
+    s = select(nearer, [0.8] * 3, parse_command('the ball top left'), 0.5, CAL)
+    assert s.status == FOUND and s.chosen.index == 1, s.reason
+
+
+def test_a_column_of_two_is_read_along_the_word_that_parts_them():
+    # One above the other in the left column, 2 px apart across: "top left" is the top
+    # one (across counts for little under half a box), not the list's first.
+    column = np.array([[102, 300, 142, 340], [100, 100, 140, 140], [400, 200, 440, 240]],
+                      float)
+    s = select(column, [0.8] * 3, parse_command('the ball top left'), 0.5, CAL)
+    assert s.status == FOUND and s.chosen.index == 1, s.reason
+    # "the left ball" of a column exactly as far left: a tie, with what would decide.
+    column[0, [0, 2]] = column[1, [0, 2]]
+    s = select(column, [0.8] * 3, parse_command('the left ball'), 0.5, CAL)
+    assert s.status == AMBIGUOUS and sorted(c.index for c in s.ambiguous) == [0, 1], s.reason
+    assert '"nearer or farther"' in s.reason, s.reason

@@ -316,26 +316,89 @@ def _key(relation, cands, boxes, depths, image_width):
     return cx  # left, and the default direction of an ordinal
 
 
+# Where two place words are summed (:func:`_place_key`), an axis along which the matches
+# differ by less than this much counts that little: half a box side in the image (what
+# :func:`deciding_words` takes for "left or right" to tell two apart), 3 cm away from the
+# camera. Without it, two balls one above the other in the left column, 2 px apart across,
+# summed 1 and 1 for "top left", and the list order chose.
+PLACE_SPAN_BOXES = 0.5
+PLACE_SPAN_M = 0.03
+# Summed scaled places within this of the best tie (:func:`_place_ties`): no one match is
+# nearer the place said, so the answer is ``ambiguous`` (or, with ``on_ambiguous: pick``,
+# the first place word said decides among them). helper-91's open case: "the one top
+# left" of two on a diagonal (one left and low, one right and high) went to list order.
+PLACE_TIE = 0.1
+
+
+def _axis_scale(relation, cands, boxes, depths):
+    """Return the least span (px or m) an axis counts by (:data:`PLACE_SPAN_BOXES`, ``_M``)."""
+    b = boxes[cands]
+    if relation in ('nearest', 'farthest') and depths is not None and \
+            np.all(np.isfinite(depths[cands])):
+        return PLACE_SPAN_M
+    side = (b[:, 3] - b[:, 1]) if relation in ('top', 'bottom', 'nearest', 'farthest') \
+        else (b[:, 2] - b[:, 0])
+    return PLACE_SPAN_BOXES * max(float(np.mean(side)), 1e-9)
+
+
 def _place_key(query, cands, boxes, depths, image_width):
     """Sort key of ``cands`` along the command's place words (smallest first = its pick).
 
     One word: :func:`_key`. Two along different axes ("the red ball top left",
     ``Query.second_relation``): each word's key scaled to 0..1 over the candidates (0 the
-    most extreme, 1 the least; all 0 where they do not differ) and summed, so the object
-    best on both wins and, where none is, the one nearest both extremes together. The
-    scaling makes pixels across and metres away from the camera count alike.
+    most extreme, 1 the least; less where they differ by under :func:`_axis_scale`) and
+    summed, so the object best on both wins and, where none is, the one nearest both
+    extremes together. The scaling makes pixels across and metres away from the camera
+    count alike.
 
     :return: (len(cands),) float array.
     """
     key = _key(query.relation, cands, boxes, depths, image_width)
     if getattr(query, 'second_relation', None) is None:
         return key
+    return _scaled_places(query, cands, boxes, depths, image_width)
+
+
+def _scaled_places(query, cands, boxes, depths, image_width):
+    """Each place word's key over ``cands`` scaled by its span (or :func:`_axis_scale`), summed.
+
+    :return: (len(cands),) float array, 0 for a match first along every word.
+    """
     total = np.zeros(len(cands))
-    for k in (key, _key(query.second_relation, cands, boxes, depths, image_width)):
-        k = np.asarray(k, dtype=float)
-        span = k.max() - k.min()
-        total += (k - k.min()) / span if span > 0 else 0.0
+    for relation in (query.relation, getattr(query, 'second_relation', None)):
+        if relation is None:
+            continue
+        k = np.asarray(_key(relation, cands, boxes, depths, image_width), dtype=float)
+        total += (k - k.min()) / max(np.ptp(k), _axis_scale(relation, cands, boxes, depths))
     return total
+
+
+def _place_ties(query, cands, boxes, depths, image_width):
+    """Return the indices into ``cands`` that tie for the place said (:data:`PLACE_TIE`).
+
+    Two place words: on their scaled sum (:func:`_scaled_places`); one: on its key in
+    units of :func:`_axis_scale` (two balls one above the other, as far left).
+
+    :return: list of int, the best first and then in ``cands`` order; one alone is no tie.
+    """
+    if getattr(query, 'second_relation', None) is None:
+        k = np.asarray(_key(query.relation, cands, boxes, depths, image_width), dtype=float)
+        total = (k - k.min()) / _axis_scale(query.relation, cands, boxes, depths)
+    else:
+        total = _scaled_places(query, cands, boxes, depths, image_width)
+    best = int(np.argmin(total))
+    return [best] + [k for k in range(len(cands))
+                     if k != best and total[k] - total[best] <= PLACE_TIE]
+
+
+def _tie_said(query, tied, boxes, depths, sizes, words):
+    """Say that the objects ``tied`` (indices into ``boxes``) tie for the place ``words``."""
+    if getattr(query, 'second_relation', None) is not None:
+        decide = [f'the {query.relation} one', f'the {query.second_relation} one']
+    else:
+        decide = deciding_words(np.array(tied), boxes, depths, sizes)
+    return (f'{len(tied)} distinct objects are about equally "{words}" (none is nearer it '
+            f'than the others); say which: ' + ', '.join(f'"{w}"' for w in decide))
 
 
 def _place_words(query):
@@ -584,8 +647,20 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.relation or query.size:
         pick = _resolve(query, np.array(uniq), boxes, depths, sizes, image_width)
-        chosen = uniq[pick]
         words = ' '.join(w for w in (query.size, _place_words(query)) if w)
+        tied = _place_ties(query, np.array(uniq), boxes, depths, image_width) \
+            if query.relation else [pick]
+        if len(tied) > 1:
+            said = _tie_said(query, [uniq[k] for k in tied], boxes, depths, sizes, words)
+            if on_ambiguous != 'pick':
+                return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
+                                 said + note, ambiguous=tuple(cand(uniq[k]) for k in tied))
+            # The rule for 'pick': the first place word said decides among them.
+            first = _key(query.relation, np.array([uniq[k] for k in tied]), boxes, depths,
+                         image_width)
+            pick = tied[int(np.argmin(first))]
+            words += f', picked by "{query.relation}" although {said}'
+        chosen = uniq[pick]
         reason = (f'{words} of {len(uniq)} good match(es) for "{query.what}"' +
                   _both_note(query, np.array(uniq), boxes, depths, image_width, pick))
     elif ambiguity_margin is not None and query.any_one:
