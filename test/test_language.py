@@ -3473,3 +3473,41 @@ def test_a_command_in_another_language_is_refused_naming_it(text, said):
 def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
     q = parse_command(text)
     assert (q.what, q.refused) == (what, None), describe(q)
+
+
+# More of the same kind, as transcripts and referring-expression sets say a place: a word
+# of posture or of degree before it, a row, a count "from right to left" (RefSpatial-
+# Expand-Bench's prompts: "the third car in the row closest to the viewer, from right to
+# left").
+@pytest.mark.parametrize('text, parsed', [
+    ('the cube sitting on the left', {'what': 'cube', 'relation': 'left'}),
+    ('the cube placed in the top left corner', {'what': 'cube', 'relation': 'left',
+                                                'second_relation': 'top'}),
+    ('the ball lying near the right edge', {'what': 'ball', 'relation': 'right'}),
+    ('the ball way over on the left', {'what': 'ball', 'relation': 'left'}),
+    ('the ball all the way to the left', {'what': 'ball', 'relation': 'left'}),
+    ('the ball over on the left', {'what': 'ball', 'relation': 'left'}),
+    ('the ball nearest the left edge', {'what': 'ball', 'relation': 'left'}),
+    ('the ball closest to the top right corner', {'what': 'ball', 'relation': 'right',
+                                                  'second_relation': 'top'}),
+    ('the ball towards the back', {'what': 'ball', 'relation': 'farthest'}),
+    ('the ball near the front', {'what': 'ball', 'relation': 'nearest'}),
+    ('the red ball in the front row', {'what': 'red ball', 'relation': 'nearest'}),
+    ('the cube in the top row', {'what': 'cube', 'relation': 'top'}),
+    ('the mug in the left column', {'what': 'mug', 'relation': 'left'}),
+    ('the red ball in the row closest to the viewer', {'what': 'red ball',
+                                                       'relation': 'nearest'}),
+    ('the mug in the row farthest from the camera', {'what': 'mug', 'relation': 'farthest'}),
+    ('the second ball from right to left', {'what': 'ball', 'relation': 'right',
+                                            'ordinal': 2}),
+    ('the third ball in the row closest to the viewer, from right to left', {
+        'what': 'ball', 'relation': 'right', 'second_relation': 'nearest', 'ordinal': 3}),
+    # Read as before: a relation to an object's side, a word of a name, a plural.
+    ('the ball near the front of the mug', {'what': 'ball', 'link': 'next_to', 'reference': {
+        'what': 'mug', 'relation': 'nearest'}}),
+    ('the lamp over the table', {'what': 'lamp', 'link': 'on', 'reference': {'what': 'table'}}),
+    ('the sitting duck toy', {'what': 'sitting duck toy'}),
+    ('all the balls on the left', {'what': 'ball', 'relation': 'left', 'plural': True}),
+])
+def test_a_place_said_with_posture_degree_row_or_direction_is_that_place(text, parsed):
+    assert describe(parse_command(text)) == parsed

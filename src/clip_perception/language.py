@@ -287,7 +287,7 @@ _VIEW = (r'(?:the\s|this\s|your\s|its\s)?(?:camera\s|current\s)?(?:image|picture
 # The surface everything stands on spans the view too: "the left side of the table".
 _SURFACE = r'(?:the\s)?(?:table|desk|workspace|work\ssurface|tabletop)'
 # A part of the view or the table a place is said by ("corner", "edge"...).
-_REGION = r'(?:side|part|half|corner|edge|end|border|area|region)'
+_REGION = r'(?:side|part|half|corner|edge|end|border|area|region|row|column|line)'
 _SIDE = (r'(?:(top|bottom|upper|lower|front|back|far)\s)?'
          r'(?:(left|right|top|bottom|middle|center|centre)|'
          # "the front edge of the table", "near the back corner": away from the camera.
@@ -298,7 +298,8 @@ _SIDE = (r'(?:(top|bottom|upper|lower|front|back|far)\s)?'
 # corner", "close to the left edge"; "towards the right side" was a plural "cube toward",
 # "next to the left corner of the image" the object "ball next"). A place in the view
 # is no object to stand next to: near the left corner is in the left corner.
-_NEAR_PLACE = r'(?:near(?:\sto)?|close\sto|closer\sto|next\sto|by|beside|towards|toward)'
+_NEAR_PLACE = (r'(?:near(?:\sto)?|close\sto|closer\sto|next\sto|by|beside|towards|toward|'
+               r'(?:nearest|closest)(?:\sto)?)')
 _VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
     r'\s(?:on|in|at|to|' + _NEAR_PLACE + r')\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
     r'(?:\s(?:hand\s)?' + _REGION + r')?\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE +
@@ -307,12 +308,33 @@ _CORNER = re.compile(  # "in the top left corner" (of nothing named) -> "top lef
     r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s)?' + _SIDE + r'\s(?:hand\s)?' + _REGION +
     r'(?!\s(?:of|to)\s)(?=\s)')
 _NEAR_SIDE = re.compile(  # "near the left", "towards the right side" -> "left", "right"
-    r'\s' + _NEAR_PLACE + r'\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
-    r'(?:\s(?:hand\s)?side)?(?!\s(?:of|to)\s)(?=\s)')
+    r'\s' + _NEAR_PLACE + r'\s(?:the\s)?(?:very\s|far\s)?(?:' + _SIDE +
+    # "towards the back", "near the front": away from or near the camera.
+    r'|(front|back))(?:\s(?:hand\s)?side)?(?!\s(?:of|to)\s)(?=\s)')
 # A region of the view said with no side ("the ball in the corner", "near the edge of the
 # table"): it says no one place (four corners, four edges), so it is named as not checked
 # (Query.unchecked), not scored as a word of the object ("ball corner") nor looked for as
 # an object next to it.
+# Words said between the object and a place in the view (a speech transcript's or a
+# RefCOCO-style description's): "the cube sitting on the left", "the ball lying near the
+# right edge" ("cube sitting", "ball lying" were scored), "the ball way over on the left",
+# "all the way to the left" ("ball way", a plural "ball way": every ball), "over on the
+# left" (a relation "on" an object "left"). Dropped before a side or a corner is read.
+_PLACE_SIDE_WORD = r'(?:very\s|far\s)?(?:left|right|top|bottom|back|front|middle|centre|center)'
+# A row said by its place ("the third car in the row closest to the viewer, from right to
+# left", "the brown car in the row closest to the viewer": JingkunAn/RefSpatial-Expand-
+# Bench's prompts; "the red ball in the front row") and a count said "from right to left"
+# (it was "left", with "right" named as not checked: the second from the left, not the
+# right): the row's place, and the side counted from.
+_ROW_PLACE = re.compile(r'\s(?:in|on|from|of)\sthe\s(?:row|line)\s(nearest|farthest)(?=\s)')
+_FROM_TO = re.compile(r'\s(?:counting\s|counted\s)?from\s(?:the\s)?(left|right|top|bottom|front|'
+                      r'back)\s(?:to|towards?)\s(?:the\s)?(?:left|right|top|bottom|front|back)'
+                      r'(?=\s)')
+_BEFORE_PLACE = re.compile(
+    r'(?<=\s)(?:(?:sitting|standing|lying|laying|placed|located|positioned|resting|kept)\s'
+    r'(?=(?:on|in|at|near|next|by|to|towards?|close|closest|nearest|beside|along|over|way|'
+    r'all|right|far)\s)|(?:all\sthe\sway|way\sover|far\sover|way|over)\s(?=(?:on|to|at|in|'
+    r'towards?)\sthe\s' + _PLACE_SIDE_WORD + r'\s))')
 _REGION_ONLY = re.compile(
     r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s|a\s)?(?:corner|edge|border)s?'
     r'(?:\sof\s(?:' + _VIEW + '|' + _SURFACE + r'))?(?!\s(?:of|to)\s)(?=\s)')
@@ -2118,6 +2140,7 @@ def _viewer_frame(s):
 
     def to(word):
         return lambda m: m.group() if not _ends_phrase(m.string, m.end()) else word
+    s = _FROM_TO.sub(r' from the \1 ', _ROW_PLACE.sub(r' \1 ', s))
     s = _VIEW_PLACE.sub(side, s)
     s = _CORNER.sub(side, s)
     s = _NEAR_SIDE.sub(side, s)
@@ -2395,6 +2418,7 @@ def _without_group(s):
 
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
+    s = _BEFORE_PLACE.sub(' ', s)  # before "all" of "all the way" is read as plural
     m = _PICK_OF.match(s)
     if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') in _UNSEEN_WORDS or
               m.group('word') == 'one'):
