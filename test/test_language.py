@@ -3511,3 +3511,27 @@ def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
 ])
 def test_a_place_said_with_posture_degree_row_or_direction_is_that_place(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A hesitation between words, as a verbatim transcript keeps it (SYSTRAN/faster-whisper
+# #319, OpenWhispr/openwhispr#2081): it broke the place and relation words around it.
+@pytest.mark.parametrize('text, parsed', [
+    ('uh the red ball near the uh left corner', {'what': 'red ball', 'relation': 'left'}),
+    ('the ball on the uh left', {'what': 'ball', 'relation': 'left'}),
+    ('the ball in the um top left corner', {'what': 'ball', 'relation': 'left',
+                                            'second_relation': 'top'}),
+    ('the red ball uh next to the uh blue mug', {'what': 'red ball', 'link': 'next_to',
+                                                 'reference': {'what': 'blue mug'}}),
+    ('the ball to the umm right of the erm cube', {'what': 'ball', 'link': 'right_of',
+                                                   'reference': {'what': 'cube'}}),
+    ('the uh red ball uh uh on the right', {'what': 'red ball', 'relation': 'right'}),
+    ('the ball hmm closest to the camera', {'what': 'ball', 'relation': 'nearest'}),
+    # Read as before: millimetres, a hesitation between commas or first.
+    ('the 10 mm bolt', {'what': '10 mm bolt'}),
+    ('the red ball, um, the blue mug', {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('Um, the red ball.', {'what': 'red ball'}),
+])
+def test_a_hesitation_between_words_is_dropped_before_places_are_read(text, parsed):
+    assert describe(parse_command(text)) == parsed
+    if 'uh' in text.split():
+        assert 'uh' not in parse_command(text).what.split()

@@ -844,7 +844,8 @@ def test_a_corner_said_with_near_picks_that_corner_over_dds(probe, start_node):
     for said, ball in (('the red ball near the top left corner', at['top left']),
                        ('the red ball by the bottom right corner of the table',
                         at['bottom right']),
-                       ('the red ball sitting in the back row on the left', at['top left'])):
+                       ('the red ball sitting in the back row on the left', at['top left']),
+                       ('the red ball near the uh bottom left corner', at['bottom left'])):
         assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
         det = next(d for d in answered(probe, said) if 'position' in d)
         assert 'reference' not in det['parsed'] and ' and ' in det['reason'], det

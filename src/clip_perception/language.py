@@ -3778,9 +3778,22 @@ def _part_question(text, said):
                  ': name the object, e.g. "the blue mug"')
 
 
+# A hesitation between two words, as a speech recogniser writes it with no punctuation
+# ("the ball on the uh left", "the red ball near the uh left corner", "the ball in the um
+# top left corner": a relation "on" to an object "left", next to a "corner", in a
+# "corner"; a verbatim transcript keeps them mid-sentence: SYSTRAN/faster-whisper#319 "um
+# if capturing uh interrupted words", OpenWhispr/openwhispr#2081 "But, uh, does it, um...
+# work" from Whisper large-v3-turbo): dropped before anything is read. "mm" (millimetres)
+# is no hesitation; one said between commas or first is read as before (_FILLER,
+# _drop_openings).
+_HESITATION = r'(?:u+m+|u+h+m*|e+r+m+|er|h+m+|a+h+)'
+_HESITATION_INSIDE = re.compile(r"(?<=[\w'])(?:\s+" + _HESITATION + r")+(?=\s+[\w'])")
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said = _HESITATION_INSIDE.sub('', said)
     asked = _part_question(text, said)
     if isinstance(asked, Query):
         return asked
