@@ -3535,3 +3535,22 @@ def test_a_hesitation_between_words_is_dropped_before_places_are_read(text, pars
     assert describe(parse_command(text)) == parsed
     if 'uh' in text.split():
         assert 'uh' not in parse_command(text).what.split()
+
+
+# A property under a key of its own, as an LLM planner fills a schema: it was dropped
+# without a word ('{"object": "box", "property": "heaviest"}' was any box).
+@pytest.mark.parametrize('text, parsed', [
+    ('{"object": "box", "property": "heaviest"}', {'what': 'box', 'unchecked': ['heaviest']}),
+    ('{"object": "mug", "property": "hot"}', {'what': 'mug', 'unchecked': ['hot']}),
+    ('object: box, property: heaviest', {'what': 'box', 'unchecked': ['heaviest']}),
+    ('{"object": "box", "properties": ["heavy", "red"]}', {'what': 'red box',
+                                                          'unchecked': ['heavy']}),
+    ('{"object": "ball", "attributes": ["small", "red"]}', {'what': 'red ball',
+                                                           'size': 'smallest'}),
+    ('{"object": "ball", "position": "left", "attribute": "red"}', {'what': 'red ball',
+                                                                    'relation': 'left'}),
+    ("{'target': 'box', 'property': 'heaviest', 'position': 'left'}", {
+        'what': 'box', 'relation': 'left', 'unchecked': ['heaviest']}),
+])
+def test_a_property_under_its_own_key_is_read_not_dropped(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -236,15 +236,15 @@ def assert_found(probe, node, camera, scene, said, what, centre, echo=None):
     assert np.linalg.norm(np.array(det['position']) - centre) < 0.01, det
 
 
-def assert_found_naming(probe, node, camera, scene, said, what, unchecked):
+def assert_found_naming(probe, node, camera, scene, said, what, unchecked, echo=None):
     """Assert as :func:`assert_found` does, and that ``unchecked`` is named as not checked.
 
     ``what``: an object of the default scene ("blue mug"); ``unchecked``: the one entry of
-    ``parsed['unchecked']``, which the reason names.
+    ``parsed['unchecked']``, which the reason names; ``echo`` as for :func:`assert_found`.
     """
     centre = {f'{o.colour} {o.shape}': o.centre for o in scene.objects}
-    assert_found(probe, node, camera, scene, said, what, centre[what])
-    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert_found(probe, node, camera, scene, said, what, centre[what], echo)
+    det = next(d for d in answered(probe, echo or said) if 'position' in d)
     assert det['parsed']['unchecked'] == [unchecked], det
     assert f'"{unchecked}" is not checked' in det['reason'], det
     return det
@@ -873,6 +873,9 @@ def test_a_property_no_image_shows_said_after_the_noun_is_named_over_dds(probe, 
                              ('the blue mug that is warmer', 'blue mug', 'warmer')):
         det = assert_found_naming(probe, node, camera, scene, said, what, word)
         assert 'reference' not in det['parsed'], det
+    # A planner's property under its own key (it was dropped without a word).
+    assert_found_naming(probe, node, camera, scene, '{"object": "blue mug", "property": '
+                        '"hottest"}', 'blue mug', 'hottest', echo='blue mug that is hottest')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

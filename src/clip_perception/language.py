@@ -1094,6 +1094,12 @@ _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'obj
 # (size, then colour: "small red ball"): '{"object": "ball", "color": "red"}' looked for
 # any ball (helper-76's review of the almost-JSON and tool-call readers).
 _ATTRIBUTE_KEYS = (('size',), ('colour', 'color'))
+# A property under a key of its own, as an LLM planner fills a schema ('{"object": "box",
+# "property": "heaviest"}', '{"object": "mug", "attributes": ["hot"]}': the property was
+# dropped without a word, any box answered): said after the noun as "that is ...", so
+# one no image shows is named (Query.unchecked) and a colour or size is read as said so.
+_PROPERTY_KEYS = ('property', 'properties', 'attribute', 'attributes', 'adjective',
+                  'adjectives', 'modifier', 'modifiers', 'qualifier')
 # An object given as a mapping of its properties (helper-79, the last round's left-alone;
 # llama.cpp#20198: a server sends a tool call's arguments as an object, not a string):
 # '{"object": {"color": "red", "type": "ball"}}' and '{"task": {"object": {...}}}' were the
@@ -1187,13 +1193,21 @@ def _with_attributes(text, keys):
     :param text: one object's phrase, from an object key (``"ball"``).
     :param keys: the mapping it came from, keys casefolded (:data:`_ATTRIBUTE_KEYS`).
     :return: ``"small red ball"``; a word the phrase says already is not said again. A
-        place under :data:`_PLACE_KEYS` follows the noun (``"red ball on the left"``).
+        property under :data:`_PROPERTY_KEYS` follows the noun as "that is ..." (``"box
+        that is heaviest"``), then a place under :data:`_PLACE_KEYS` (``"red ball on the
+        left"``).
     """
     words = text.casefold().split()
     said = []
     for names in _ATTRIBUTE_KEYS:
         value = next((keys[k] for k in names if isinstance(keys.get(k), str)), '')
         said += [w for w in value.split() if w.casefold() not in words]
+    value = next((keys[k] for k in _PROPERTY_KEYS if k in keys), None)
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    values = [v.strip() for v in values if isinstance(v, str) and v.strip() and
+              v.casefold() not in words]
+    if values:  # "box" + "heaviest" -> "box that is heaviest"
+        text = f"{text} that is {' and '.join(values)}"
     place = next((keys[k] for k in _PLACE_KEYS if isinstance(keys.get(k), str) and
                   keys[k].strip() and keys[k].casefold() not in text.casefold()), None)
     if place is not None:  # "ball" + "left" -> "ball on the left"; "near the mug" as said
@@ -1310,7 +1324,8 @@ def _called_with(text):
         value.setdefault('arguments', said[0] if len(said) == 1 else said)
     asked = {k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS}
     told = _text_of(dict(asked, **{k: v for k, v in value.items()
-                                   if k in sum(_ATTRIBUTE_KEYS, ()) + _PLACE_KEYS})
+                                   if k in sum(_ATTRIBUTE_KEYS, ()) + _PLACE_KEYS +
+                                   _PROPERTY_KEYS})
                     if asked else asked)
     if told is None and set(value) & set(_NOUN_KEYS) and not asked:
         told = _text_of(value)  # find(color="red", type="ball")
