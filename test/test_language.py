@@ -3554,3 +3554,23 @@ def test_a_hesitation_between_words_is_dropped_before_places_are_read(text, pars
 ])
 def test_a_property_under_its_own_key_is_read_not_dropped(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# More ways to ask whether an object has a part (a question with a tail, an indirect
+# question, the object said first).
+@pytest.mark.parametrize('text, what, asked', [
+    ('does the cup have a handle or not', 'cup', 'has a handle'),
+    ('the blue mug, does it have a handle?', 'blue mug', 'has a handle'),
+    ('can you tell me if the mug has a handle', 'mug', 'has a handle'),
+    ('check whether the red ball has a label', 'red ball', 'has a label'),
+    ('does the mug have a lid on it', 'mug', 'has a lid'),
+    ('DOES THE MUG HAVE A HANDLE', 'mug', 'has a handle'),
+    ('does it have a handle yes or no', None, 'whether it has a handle'),
+    ('check if it has a lid', None, 'whether it has a lid'),
+])
+def test_a_part_question_with_a_tail_or_asked_indirectly_is_read(text, what, asked):
+    q = parse_command(text)
+    if what is None:
+        assert q.refused is not None and f'asks {asked}' in q.refused, describe(q)
+    else:
+        assert (q.what, q.unchecked, q.refused) == (what, (asked,), None), describe(q)

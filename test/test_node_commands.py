@@ -887,8 +887,8 @@ def test_a_question_whether_it_has_a_part_is_answered_clearly_over_dds(probe, st
     looked like one was posed.
     """
     node, camera, scene = bring_up(probe, start_node)
-    assert_found_naming(probe, node, camera, scene, 'does the blue mug have a handle?',
-                        'blue mug', 'has a handle')
+    for said in ('does the blue mug have a handle?', 'the blue mug, does it have a handle?'):
+        assert_found_naming(probe, node, camera, scene, said, 'blue mug', 'has a handle')
     for said in ('does it have a handle', 'is there a handle?'):
         assert_refused(probe, camera, scene, said, 'no yes-or-no question')
     assert 'Traceback' not in node.output()

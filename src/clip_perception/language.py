@@ -3754,18 +3754,26 @@ _OWNER_PRONOUN = frozenset({'it', 'this', 'that', 'this one', 'that one', 'they'
                             'those', 'them', 'she', 'he'})
 _PART_SAID = (r'(?P<part>(?:(?:a|an|any|some|the|its|their|one|two)\s+)?(?:[\w-]+\s+){0,2}?'
               + _PARTS + r')')
-_PART_QUESTION = re.compile(
-    r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|um|uh)[\s,]+)?(?:'
-    r'(?:does|do|did)\s+(?P<owner>[\w\s\'-]+?)\s+(?:(?:still|even|also|really|actually)\s+)?'
-    r'(?:have|has|got|come\s+with|see|spot|notice)\s+' + _PART_SAID +
-    r'|(?:has|have)\s+(?P<owner2>[\w\s\'-]+?)\s+got\s+' + _PART_SAID.replace('part>', 'part2>') +
-    r'|(?:is|are)\s+there\s+' + _PART_SAID.replace('part>', 'part3>') +
-    r'(?:\s+(?:on|in|at)\s+(?P<owner3>[\w\s\'-]+?))?)'
-    r'(?:\s+(?:on\s+it|on\s+top|at\s+all))?\s*[?.!]*\s*$')
+_OWNER = r"(?P<owner>[\w\s'-]+?)"
+_PART_TAIL = (r'(?:\s+(?:on\s+it|on\s+top|at\s+all))?(?:\s*,?\s*(?:or\s+not|yes\s+or\s+no|'
+              r'right))?\s*[?.!]*\s*$')
+_PART_QUESTIONS = tuple(re.compile(r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|um|uh)[\s,]+)?' + q +
+                                   _PART_TAIL) for q in (
+    r'(?:does|do|did)\s+' + _OWNER + r'\s+(?:(?:still|even|also|really|actually)\s+)?'
+    r'(?:have|has|got|come\s+with|see|spot|notice)\s+' + _PART_SAID,
+    r'(?:has|have)\s+' + _OWNER + r'\s+got\s+' + _PART_SAID,
+    r'(?:is|are)\s+there\s+' + _PART_SAID + r'(?:\s+(?:on|in|at)\s+' + _OWNER + r')?',
+    # "can you tell me if the mug has a handle", "check whether it has a lid"
+    r'(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out|let\s+me'
+    r'\s+know|verify|confirm|do\s+you\s+know)?\s*(?:if|whether)\s+' + _OWNER +
+    r'\s+(?:has|have|has\s+got|comes\s+with)\s+' + _PART_SAID,
+    # "the blue mug, does it have a handle?": the object said first
+    _OWNER + r'\s*,\s*(?:does|do|did)\s+(?:it|this|that|they)\s+(?:have|has|got)\s+' +
+    _PART_SAID))
 
 
 def _part_question(text, said):
-    """Read a yes-or-no question of whether an object has a part (:data:`_PART_QUESTION`).
+    """Read a yes-or-no question of whether an object has a part (:data:`_PART_QUESTIONS`).
 
     :param text: the command as said (str), for the answer's reason.
     :param said: the same, lower case, typographic apostrophes read as ``'``.
@@ -3774,11 +3782,10 @@ def _part_question(text, said):
         else ``(object, asked)``: the object asked about ("the mug") and the question
         as :attr:`Query.unchecked` names it ("has a handle").
     """
-    m = _PART_QUESTION.fullmatch(said)
+    m = next((m for m in (q.fullmatch(said) for q in _PART_QUESTIONS) if m), None)
     if m is None:
         return None
-    part = m.group('part') or m.group('part2') or m.group('part3')
-    owner = (m.group('owner') or m.group('owner2') or m.group('owner3') or '').strip()
+    part, owner = m.group('part'), (m.group('owner') or '').strip()
     if owner in ('you', 'we', 'i'):
         owner = ''  # "do you see a handle", "have you got a lid": whether there is one
     if owner and owner not in _OWNER_PRONOUN:
