@@ -3574,3 +3574,17 @@ def test_a_part_question_with_a_tail_or_asked_indirectly_is_read(text, what, ask
         assert q.refused is not None and f'asks {asked}' in q.refused, describe(q)
     else:
         assert (q.what, q.unchecked, q.refused) == (what, (asked,), None), describe(q)
+
+
+# Counted from a corner (it was the object "ball corner").
+@pytest.mark.parametrize('text, parsed', [
+    ('the second ball from the left corner', {'what': 'ball', 'relation': 'left',
+                                              'ordinal': 2}),
+    ('the third mug from the top right corner', {'what': 'mug', 'relation': 'right',
+                                                 'second_relation': 'top', 'ordinal': 3}),
+    ('the first cube from the bottom left corner of the table', {
+        'what': 'cube', 'relation': 'left', 'second_relation': 'bottom', 'ordinal': 1}),
+    ('the second ball from the left', {'what': 'ball', 'relation': 'left', 'ordinal': 2}),
+])
+def test_a_count_from_a_corner_counts_from_that_corner(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -307,6 +307,12 @@ _VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
 _CORNER = re.compile(  # "in the top left corner" (of nothing named) -> "top left"
     r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s)?' + _SIDE + r'\s(?:hand\s)?' + _REGION +
     r'(?!\s(?:of|to)\s)(?=\s)')
+# Counted from a corner: "the second ball from the left corner" (it was the object "ball
+# corner"); "far from the left corner" is a relation's, not a count's.
+_FROM_CORNER = re.compile(
+    r'(?<!far)(?<!farthest)(?<!furthest)(?<!farther)(?<!further)(?<!away)\sfrom\s(?:the\s)?' +
+    _SIDE + r'\s(?:hand\s)?' + _REGION + r'(?:\sof\s(?:' + _VIEW + '|' + _SURFACE + r'))?'
+    r'(?!\s(?:of|to)\s)(?=\s)')
 _NEAR_SIDE = re.compile(  # "near the left", "towards the right side" -> "left", "right"
     r'\s' + _NEAR_PLACE + r'\s(?:the\s)?(?:very\s|far\s)?(?:' + _SIDE +
     # "towards the back", "near the front": away from or near the camera.
@@ -2158,6 +2164,7 @@ def _viewer_frame(s):
     s = _FROM_TO.sub(r' from the \1 ', _ROW_PLACE.sub(r' \1 ', s))
     s = _VIEW_PLACE.sub(side, s)
     s = _CORNER.sub(side, s)
+    s = _FROM_CORNER.sub(side, s)
     s = _NEAR_SIDE.sub(side, s)
     s = _VIEWER_SIDE.sub(side, s)
     s = _VIEWER_FRONT.sub(to(' nearest '), s)
