@@ -682,7 +682,7 @@ def test_two_objects_equally_near_a_corner_are_ambiguous_naming_the_words_that_d
         s = select(boxes, [0.8, 0.8], parse_command('the one top left'), 0.5, CAL)
         assert s.status == AMBIGUOUS and s.chosen is None, s.reason
         assert sorted(c.index for c in s.ambiguous) == [0, 1], s
-        assert 'about equally "left and top"' in s.reason, s.reason
+        assert 'tie for "left and top"' in s.reason, s.reason
         assert '"the left one", "the top one"' in s.reason, s.reason
         # Asked to pick: the first place word said decides, and the reason says so.
         s = select(boxes, [0.8, 0.8], parse_command('the one top left'), 0.5, CAL,
@@ -718,3 +718,23 @@ def test_a_column_of_two_is_read_along_the_word_that_parts_them():
     s = select(column, [0.8] * 3, parse_command('the left ball'), 0.5, CAL)
     assert s.status == AMBIGUOUS and sorted(c.index for c in s.ambiguous) == [0, 1], s.reason
     assert '"nearer or farther"' in s.reason, s.reason
+
+
+def test_a_count_or_a_rank_along_a_place_that_ties_is_ambiguous():
+    # Two balls one above the other at the left, one further right: which is "the second
+    # from the left" (and which two are "the two left-most") was the list's order.
+    four = np.array([[100, 300, 140, 340], [300, 300, 340, 340], [300, 100, 340, 140],
+                     [500, 200, 540, 240]], float)
+    s = select(four, [0.8] * 4, parse_command('the second ball from the left'), 0.5, CAL)
+    assert s.status == AMBIGUOUS and sorted(c.index for c in s.ambiguous) == [1, 2], s.reason
+    assert 'tie for "number 2 from the left"' in s.reason and 'first or second' not in \
+        s.reason, s.reason
+    s = select(four, [0.8] * 4, parse_command('the two leftmost balls'), 0.5, CAL)
+    assert s.status == AMBIGUOUS and sorted(c.index for c in s.ambiguous) == [1, 2], s.reason
+    # Where the rank or the count falls clear of the tie, it is answered as before.
+    s = select(four, [0.8] * 4, parse_command('the first ball from the left'), 0.5, CAL)
+    assert s.status == FOUND and s.chosen.index == 0, s.reason
+    s = select(four, [0.8] * 4, parse_command('the three leftmost balls'), 0.5, CAL)
+    assert s.status == FOUND and sorted(t.index for t in s.targets) == [0, 1, 2], s.reason
+    s = select(four, [0.8] * 4, parse_command('the last ball'), 0.5, CAL)
+    assert s.status == FOUND and s.chosen.index == 3, s.reason

@@ -373,22 +373,24 @@ def _scaled_places(query, cands, boxes, depths, image_width):
     return total
 
 
-def _place_ties(query, cands, boxes, depths, image_width):
+def _place_ties(query, cands, boxes, depths, image_width, pick=None):
     """Return the indices into ``cands`` that tie for the place said (:data:`PLACE_TIE`).
 
     Two place words: on their scaled sum (:func:`_scaled_places`); one: on its key in
     units of :func:`_axis_scale` (two balls one above the other, as far left).
 
-    :return: list of int, the best first and then in ``cands`` order; one alone is no tie.
+    :param pick: the index whose place the others are compared with (an ordinal's: "the
+        second ball from the left"); None: the best.
+    :return: list of int, ``pick`` first and then in ``cands`` order; one alone is no tie.
     """
     if getattr(query, 'second_relation', None) is None:
         k = np.asarray(_key(query.relation, cands, boxes, depths, image_width), dtype=float)
         total = (k - k.min()) / _axis_scale(query.relation, cands, boxes, depths)
     else:
         total = _scaled_places(query, cands, boxes, depths, image_width)
-    best = int(np.argmin(total))
+    best = int(np.argmin(total)) if pick is None else int(pick)
     return [best] + [k for k in range(len(cands))
-                     if k != best and total[k] - total[best] <= PLACE_TIE]
+                     if k != best and abs(total[k] - total[best]) <= PLACE_TIE]
 
 
 def _tie_said(query, tied, boxes, depths, sizes, words):
@@ -396,9 +398,11 @@ def _tie_said(query, tied, boxes, depths, sizes, words):
     if getattr(query, 'second_relation', None) is not None:
         decide = [f'the {query.relation} one', f'the {query.second_relation} one']
     else:
-        decide = deciding_words(np.array(tied), boxes, depths, sizes)
-    return (f'{len(tied)} distinct objects are about equally "{words}" (none is nearer it '
-            f'than the others); say which: ' + ', '.join(f'"{w}"' for w in decide))
+        # Not "first or second from the left": the count along the place is what ties.
+        decide = [w for w in deciding_words(np.array(tied), boxes, depths, sizes)
+                  if ' from the ' not in w]
+    return (f'{len(tied)} distinct objects tie for "{words}" (none is further that way than '
+            f'the others); say which: ' + ', '.join(f'"{w}"' for w in decide))
 
 
 def _place_words(query):
@@ -620,6 +624,17 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         ranked = uniq if along_word is None else [uniq[k] for k in np.argsort(
             _order(query, np.array(uniq), boxes, depths, sizes, image_width), kind='stable')]
         targets = ranked[:query.count]
+        if query.relation and len(uniq) > query.count:
+            # "the two left-most balls" where the second and the third are as far left: the
+            # list's order chose between them (helper-91's open case, a count).
+            last = uniq.index(targets[-1])
+            tied = [k for k in _place_ties(query, np.array(uniq), boxes, depths, image_width,
+                                           pick=last) if uniq[k] not in targets[:-1]]
+            if len(tied) > 1 and on_ambiguous != 'pick':
+                return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
+                                 _tie_said(query, [uniq[k] for k in tied], boxes, depths,
+                                           sizes, f'the {query.count} {along_word}-most') +
+                                 note, ambiguous=tuple(cand(uniq[k]) for k in tied))
         chosen = targets[0]
         along = f' {along_word}' + ('-most' if query.relation else '') if along_word else ''
         reason = (f'the {query.count}{along} of {len(uniq)} good match(es) for '
@@ -643,7 +658,17 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
             return Selection(NOT_FOUND, None, tuple(cand(i) for i in order[:top_k]),
                              f'asked for {said} but only {len(uniq)} good match(es) for '
                              f'"{query.what}"' + note)
-        chosen = uniq[ranks[n - 1 if n > 0 else n]]
+        rank = ranks[n - 1 if n > 0 else n]
+        tied = _place_ties(query, np.array(uniq), boxes, depths, image_width, pick=rank) \
+            if query.relation else [rank]
+        if len(tied) > 1 and on_ambiguous != 'pick':
+            # "the second ball from the left" of two one above the other there: which one
+            # is second is the list's order, not a place (helper-91's open case, a count).
+            return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
+                             _tie_said(query, [uniq[k] for k in tied], boxes, depths, sizes,
+                                       said) + note,
+                             ambiguous=tuple(cand(uniq[k]) for k in tied))
+        chosen = uniq[rank]
         reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.relation or query.size:
         pick = _resolve(query, np.array(uniq), boxes, depths, sizes, image_width)
