@@ -3440,7 +3440,9 @@ def test_a_question_of_an_object_not_a_part_reads_as_before(text, described):
 # A command in another language (helper-91's open case: "la pelota roja", "der rote
 # Ball", "红色的球", "赤いボール" were scored as said).
 @pytest.mark.parametrize('text, said', [
-    ('la pelota roja', '"la", its first word'),
+    ('la pelota roja', '"la", the word it opens with'),
+    ('um, la pelota roja', 'Spanish, French or Italian'),
+    ('Okay der rote Ball', 'a word of German'),
     ('der rote Ball', 'a word of German'),
     ('Der rote Ball, bitte.', 'a word of German'),
     ('le ballon rouge', 'a word of French'),

@@ -1768,9 +1768,11 @@ def foreign_language(text):
         said = f'written in {_SCRIPT_NAMES.get(script, script.capitalize())} script'
     else:
         words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+        while words and re.fullmatch(_HESITATION + r'|oh|ok|okay|so|well|hey', words[0]):
+            del words[0]  # "um, la pelota roja": the hesitation says no language
         if not words or words[0] not in _OPENER_LANGUAGE or _ENGLISH_WORDS & set(words):
             return None
-        said = (f'"{words[0]}", its first word, is no English word but a word of '
+        said = (f'"{words[0]}", the word it opens with, is no English word but a word of '
                 f'{_OPENER_LANGUAGE[words[0]]}')
     return (f'the command "{text}" reads as another language than English ({said}): the '
             "node reads commands in English (its parser and CLIP's text encoder are "
