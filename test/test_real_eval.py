@@ -231,6 +231,12 @@ def test_other_sensors_views_change_depth_as_their_cameras_do(frames):
     left = view_frame(f, 'misregister:-3').depth
     assert np.isnan(left[:, -3:]).all()
     assert np.array_equal(left[:, :-3], f.depth[:, 3:], equal_nan=True)
+    down = view_frame(f, 'misregister_y:3').depth
+    assert np.isnan(down[:3]).all()
+    assert np.array_equal(down[3:], f.depth[:-3], equal_nan=True)
+    up = view_frame(f, 'misregister_y:-3').depth
+    assert np.isnan(up[-3:]).all()
+    assert np.array_equal(up[:-3], f.depth[3:], equal_nan=True)
     wfov = view_frame(f, 'wfov_corners:0.8').depth
     assert np.isnan(wfov[:20, :20]).all() and np.isnan(wfov[-20:, -20:]).all()
     assert np.array_equal(wfov[h // 4:3 * h // 4, w // 4:3 * w // 4],
@@ -246,10 +252,88 @@ def test_other_sensors_views_change_depth_as_their_cameras_do(frames):
     assert both.mean() > 0.5 and np.allclose(mid[both], (a[both] + b[both]) / 2, atol=1e-4)
     assert np.array_equal(up, view_frame(f, 'depth_upsample:4').depth, equal_nan=True)
     for bad in ('stereo_shadow:-0.1', 'stereo_shadow:1', 'flying_pixels:0', 'flying_pixels:1.5',
-                'misregister:9', 'misregister:x', 'wfov_corners:0.2', 'depth_upsample:0',
+                'misregister:9', 'misregister:x', 'misregister_y:-9', 'misregister_y:1.5',
+                'wfov_corners:0.2', 'depth_upsample:0',
                 'depth_upsample:2.5', 'roll:60', 'roll:', 'roll:nan'):
         with pytest.raises(ValueError, match='view'):
             view_frame(f, bad)
+
+
+def _layout_frame(layout, seed):
+    """Return a synthetic layout scene as a :class:`RealFrame`, its opaque objects masked."""
+    from clip_perception.geometry import fit_plane_ransac
+    from clip_perception.world.real_eval import LabelledObject
+    from clip_perception.world.real_eval import RealFrame
+    from clip_perception.world.scenes import generate_layout_scene
+
+    scene, objs = generate_layout_scene(seed, layout)
+    objects = [LabelledObject(o.name, o.box, 'opaque', o.mask, 'synthetic')
+               for o in objs if not o.transparent]
+    return RealFrame(f'{layout}_{seed}', scene.rgb, scene.depth, scene.intrinsics, 'synthetic',
+                     objects, fit_plane_ransac(scene.depth, scene.intrinsics))
+
+
+MISREGISTERED = ('misregister:4', 'misregister:-4', 'misregister_y:4', 'misregister_y:-4')
+
+
+@pytest.mark.parametrize('layout, seed', [('lying', 40_003_001), ('floor_table', 40_005_002)])
+def test_a_pose_the_depth_did_not_move_scores_the_same_in_every_sensor_view(layout, seed):
+    """The pose's reference is where the object is, not where a view's depth puts it.
+
+    A sensor view changes the readings, not the scene. The reference centroid was read
+    from the view's depth under the colour mask, so under ``misregister:D`` it moved
+    ``D / 2`` pixels with the depth (1-2.4 mm here): a pose that followed the depth all
+    the way scored half its shift, and one off to the right scored better for ``D < 0``
+    than for ``D > 0`` (real frames, lateral median 2.3 mm, 4.2 at ``misregister:4``
+    and 2.3 at ``-4``). The pose of the frame as recorded, scored in each view, now
+    scores the same as in the frame itself.
+    """
+    from clip_perception.world.real_eval import reference_centroid
+
+    frame = _layout_frame(layout, seed)
+    props = propose(frame.rgb, frame.depth, frame.intrinsics)
+
+    def recorded_pose(shown, _props, index):
+        return pose_of_proposal(frame, props, index)
+
+    def recorded_proposals(*_):
+        return props
+
+    base = evaluate([frame], recorded_proposals, recorded_pose, repeats=1)['poses']
+    assert len(base) >= 2
+    for view in MISREGISTERED + ('flying_pixels:2', 'stereo_shadow:0.05', 'depth_noise:0.003'):
+        shown = view_frame(frame, view)
+        for obj in frame.objects:
+            ref, ref0 = reference_centroid(shown, obj), reference_centroid(frame, obj)
+            assert (ref is None) == (ref0 is None), (view, obj.name)
+            if ref0 is not None:
+                assert np.array_equal(ref, ref0), (view, obj.name)
+        got = evaluate([shown], recorded_proposals, recorded_pose, repeats=1)['poses']
+        assert [p['lateral'] for p in got] == [p['lateral'] for p in base], view
+
+
+@pytest.mark.parametrize('layout, seed', [('lying', 40_003_001), ('floor_table', 40_005_002)])
+def test_pose_follows_misregistered_depth_alike_either_way(layout, seed):
+    """Depth D px off the colour moves the pose about ``D z / f`` either way, no more.
+
+    The pose is made from the depth, so it can follow the shift but must not grow it or
+    favour one side: each sign's lateral median stays within ``D z / f`` + 2 mm of the
+    true place, and the two signs within 2.5 mm of each other, along x and along y.
+    """
+    frame = _layout_frame(layout, seed)
+    z = np.median([np.nanmedian(frame.depth[o.mask]) for o in frame.objects])
+    shift = 4 * z / frame.intrinsics.fx
+    medians = {}
+    for view in MISREGISTERED:
+        fig = evaluate([view_frame(frame, view)], propose, pose_of_proposal, repeats=1)
+        assert len(fig['poses']) >= 2, view
+        medians[view] = float(np.median([p['lateral'] for p in fig['poses']]))
+    print(f'\n[misregistered pose, {layout}] D z / f {1000 * shift:.1f} mm, lateral medians',
+          {k: round(1000 * v, 1) for k, v in medians.items()})
+    for axis in ('misregister', 'misregister_y'):
+        plus, minus = medians[f'{axis}:4'], medians[f'{axis}:-4']
+        assert max(plus, minus) <= shift + 0.002, medians
+        assert abs(plus - minus) <= 0.0025, medians
 
 
 def test_roll_turns_the_image_clockwise_for_a_positive_angle():

@@ -662,7 +662,8 @@ def main(argv=None):
                    'original, mirror, scale:S, rotate:180, rotate:90 and the sensor '
                    'views depth_mm, depth_noise:K, depth_res:N, jpeg:Q, exposure:G, '
                    'white_balance:R, blur:S, stereo_shadow:B, flying_pixels:W, misregister:D, '
-                   'wfov_corners:R, depth_upsample:N, roll:A (real_eval.view_frame, '
+                   'misregister_y:D, wfov_corners:R, depth_upsample:N, roll:A '
+                   '(real_eval.view_frame, '
                    'sensor_view); e.g. '
                    '"original,mirror,scale:0.75,scale:1.5" or "original,depth_mm,jpeg:50"')
     args = p.parse_args(argv)

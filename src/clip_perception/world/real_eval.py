@@ -64,6 +64,10 @@ class RealFrame:
     sensor: str
     objects: list = field(default_factory=list)
     reference_plane: tuple | None = None
+    # The depth the pose's reference centroid is measured on (float32 m, NaN = none), where
+    # it is not ``depth``: a sensor view's frame keeps the recorded depth here, since the
+    # view changed the readings, not where the objects are (None: ``depth``).
+    reference_depth: np.ndarray | None = None
 
 
 def load_frames(data_dir, labels_path, names=None):
@@ -129,13 +133,14 @@ SENSOR_VIEWS = {
     'stereo_shadow': ('B', (0.0, 0.3)),
     'flying_pixels': ('W', (1, 4)),
     'misregister': ('D', (-8, 8)),
+    'misregister_y': ('D', (-8, 8)),
     'wfov_corners': ('R', (0.5, 1.0)),
     'depth_upsample': ('N', (1, 8)),
     'roll': ('A', (-45.0, 45.0)),
 }
 
 # Sensor views whose argument counts pixels (a whole number).
-_WHOLE_ARGS = ('depth_res', 'flying_pixels', 'misregister', 'depth_upsample')
+_WHOLE_ARGS = ('depth_res', 'flying_pixels', 'misregister', 'misregister_y', 'depth_upsample')
 
 
 def _view_argument(kind, arg):
@@ -206,6 +211,9 @@ def sensor_view(frame, kind, arg=''):
           depth-to-colour extrinsic off by a few millimetres, or a frame aligned with
           the other stream's time stamp (realsense-ros ``align_depth``, a moving
           camera);
+        * ``misregister_y`` with ``D`` (integer, pixels): the same ``D`` pixels down
+          (negative: up), an extrinsic off along the other image axis (a depth imager
+          beside or above the colour one, a rolling shutter read in rows);
         * ``wfov_corners`` with ``R``: no depth outside a circle about the image centre
           of ``R`` times its half diagonal (the Azure Kinect's wide-field depth modes
           are circular: the corners of the 1024x1024 and 512x512 images hold no
@@ -254,11 +262,8 @@ def sensor_view(frame, kind, arg=''):
         depth = _stereo_shadow(depth, frame.intrinsics.fx * value)
     elif kind == 'flying_pixels':
         depth = _mixed_pixels(depth, n)
-    elif kind == 'misregister':
-        shifted = np.full_like(depth, np.nan)
-        w = depth.shape[1]
-        shifted[:, max(n, 0):w + min(n, 0)] = depth[:, max(-n, 0):w - max(n, 0)]
-        depth = shifted
+    elif kind in ('misregister', 'misregister_y'):
+        depth = _shifted(depth, n, 1 if kind == 'misregister' else 0)
     elif kind == 'wfov_corners':
         h, w = depth.shape
         vs, us = np.mgrid[0:h, 0:w]
@@ -275,6 +280,18 @@ def sensor_view(frame, kind, arg=''):
     elif kind == 'roll':
         return _rolled(frame, value)[:2]
     return rgb, depth
+
+
+def _shifted(image, n, axis):
+    """``image`` moved ``n`` pixels along ``axis`` (1: right, 0: down), NaN where it left."""
+    out = np.full_like(image, np.nan)
+    size = image.shape[axis]
+    dst = [slice(None)] * 2
+    src = [slice(None)] * 2
+    dst[axis] = slice(max(n, 0), size + min(n, 0))
+    src[axis] = slice(max(-n, 0), size - max(n, 0))
+    out[tuple(dst)] = image[tuple(src)]
+    return out
 
 
 def view_frame(frame, view):
@@ -299,9 +316,11 @@ def view_frame(frame, view):
         masks, intrinsics and the reference plane's normal turned with the image; or a
         sensor view of :func:`sensor_view` (``depth_mm``, ``depth_noise:K``,
         ``depth_res:N``, ``jpeg:Q``, ``exposure:G``, ``white_balance:R``, ``blur:S``,
-        ``stereo_shadow:B``, ``flying_pixels:W``, ``misregister:D``, ``wfov_corners:R``,
-        ``depth_upsample:N``): the same scene and geometry, the pixels as another sensor
-        or driver gives them; or ``roll:A``, the image turned A degrees (-45 to 45)
+        ``stereo_shadow:B``, ``flying_pixels:W``, ``misregister:D``, ``misregister_y:D``,
+        ``wfov_corners:R``, ``depth_upsample:N``): the same scene and geometry, the pixels
+        as another sensor or driver gives them (the recorded depth kept as the frame's
+        ``reference_depth``: the objects did not move, so neither does the reference the
+        pose is measured against); or ``roll:A``, the image turned A degrees (-45 to 45)
         clockwise (the camera rolled about its optical axis), labels and reference
         plane turned with it.
     :return: a new :class:`RealFrame` named ``name@view`` (``frame`` itself for
@@ -318,8 +337,9 @@ def view_frame(frame, view):
                          objects, plane)
     if kind in SENSOR_VIEWS:
         rgb, depth = sensor_view(frame, kind, arg)
+        recorded = frame.depth if frame.reference_depth is None else frame.reference_depth
         return RealFrame(f'{frame.name}@{view}', rgb, depth, frame.intrinsics, frame.sensor,
-                         list(frame.objects), frame.reference_plane)
+                         list(frame.objects), frame.reference_plane, recorded)
     h, w = frame.depth.shape
     k = frame.intrinsics
     if view == 'mirror':
@@ -507,15 +527,23 @@ def reference_centroid(frame, obj):
 
     The mask is eroded by two pixels (edge pixels mix object and background), then
     points farther than 3 robust deviations (at least 1 cm) from the median depth go.
+    The points are read from the frame's ``reference_depth`` when it has one (a sensor
+    view: the recorded depth, where the mask was drawn), else from its ``depth``. A
+    reference read from a view's depth moved with what the view did to it: under
+    ``misregister:D`` the colour mask over the shifted depth took the object's points
+    half-way (``D / 2`` pixels) along, so a pose that followed the depth all the way
+    scored half the shift, and a pose off to the right by a millimetre or two scored
+    better for one sign of ``D`` than for the other.
 
     :return: (3,) float64, or None with fewer than 30 points.
     """
+    depth = frame.depth if frame.reference_depth is None else frame.reference_depth
     mask = cv2.erode(obj.mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    mask &= np.isfinite(frame.depth)
+    mask &= np.isfinite(depth)
     vs, us = np.nonzero(mask)
     if len(vs) < 30:
         return None
-    z = frame.depth[vs, us]
+    z = depth[vs, us]
     med = np.median(z)
     mad = 1.4826 * np.median(np.abs(z - med))
     keep = np.abs(z - med) < max(3 * mad, 0.01) + 0.5 * (np.percentile(z, 95) -
