@@ -132,10 +132,15 @@ def test_a_namespace_remap_puts_every_camera_under_it_each_in_its_own_namespace(
     warned of the other as a node of the same name elsewhere on the domain. Now
     ``/robot1/[--namespace/]<camera>/clip_perception``.
     """
-    for option, extra, above in (([], ['-r', '__ns:=/robot1'], 'robot1'),
-                                 ([], ['--remap', 'clip_perception:__ns:=/robot1'], 'robot1'),
-                                 (['--namespace', 'arm'], ['-r', '__ns:=/robot2'],
-                                  'robot2/arm')):
+    for option, extra, above, node in (
+            ([], ['-r', '__ns:=/robot1'], 'robot1', 'clip_perception'),
+            ([], ['--remap', 'clip_perception:__ns:=/robot1'], 'robot1', 'clip_perception'),
+            (['--namespace', 'arm'], ['-r', '__ns:=/robot2'], 'robot2/arm', 'clip_perception'),
+            # rcl's order: the first rule that applies wins (the last did, helper-96), and a
+            # node renamed by __node:= takes its new name's rules (were left to rcl).
+            ([], ['-r', '__ns:=/robot1', '-r', '__ns:=/robot9'], 'robot1', 'clip_perception'),
+            ([], ['-r', '__node:=percept', '-r', 'percept:__ns:=/robot3'], 'robot3',
+             'percept')):
         log_path = tmp_path / 'cameras.log'
         with open(log_path, 'w') as log:
             proc = subprocess.Popen(
@@ -145,10 +150,10 @@ def test_a_namespace_remap_puts_every_camera_under_it_each_in_its_own_namespace(
                 env=dict(os.environ, PYTHONUNBUFFERED='1'))
             try:
                 for cam in ('wrist', 'head'):
-                    name = f'/{above}/{cam}/clip_perception'
+                    name = f'/{above}/{cam}/{node}'
                     assert wait_for_node(probe, name, 60), (extra, log_path.read_text())
                     topics = {t for t, _ in probe.node.get_topic_names_and_types()}
-                    assert f'/{above}/{cam}/clip_perception/detection_json' in topics
+                    assert f'{name}/detection_json' in topics
                 text = log_path.read_text()
                 assert f'listening on /{above}/wrist/image' in text, text
                 assert 'other node(s) named' not in text, text

@@ -100,7 +100,7 @@ def sources(argv):
             if option in ('-p', '--param', '--params-file')]
 
 
-_NAMESPACE_REMAP = re.compile(r'(?:(?P<node>[^:]+):)?__ns:=(?P<namespace>.*)')
+_NAME_REMAP = re.compile(r'(?:(?P<node>[^:]+):)?__(?P<what>ns|node):=(?P<value>.*)')
 
 
 def take_namespace_remap(argv, node_name):
@@ -115,19 +115,30 @@ def take_namespace_remap(argv, node_name):
     namespace, then had every node in ``/robot1`` under one name. The caller takes the
     returned namespace as the one above its nodes' own.
 
+    Read as rcl reads it (rcl/src/rcl/remap.c, checked against rclpy here): the first
+    rule that applies wins, not the last; a node renamed by ``__node:=NAME`` (global or
+    ``<node_name>:__node:=NAME``, the first that applies) takes the ``NAME:__ns:=`` rules
+    and no longer the ``<node_name>:__ns:=`` ones. The ``__node`` remap stays in ``argv``.
+
     :param argv: the process's arguments (``sys.argv``), a list of str.
     :param node_name: the name the process's nodes are created with.
-    :return: ``(argv without those remaps, the namespace the last one gives)``; the
-        namespace is ``''`` when there is none (remaps for other node names stay).
+    :return: ``(argv without the namespace remaps that apply, the namespace the first one
+        gives)``; the namespace is ``''`` when there is none (remaps for other node names
+        stay).
     """
-    out, namespace = [], ''
-    for start, end, option, word in _ros_arguments(argv):
-        rule = _NAMESPACE_REMAP.fullmatch(word) if option in ('-r', '--remap') else None
-        if rule and rule['node'] in (None, node_name):
-            namespace = rule['namespace']
-        else:
+    rules = [(start, end, _NAME_REMAP.fullmatch(word))
+             for start, end, option, word in _ros_arguments(argv)
+             if option in ('-r', '--remap')]
+    renames = [r['value'] for _, _, r in rules
+               if r and r['what'] == 'node' and r['node'] in (None, node_name)]
+    name = renames[0] if renames else node_name
+    taken = [(start, end, r['value']) for start, end, r in rules
+             if r and r['what'] == 'ns' and r['node'] in (None, name)]
+    out, skip = [], {start for start, _, _ in taken}
+    for start, end, _, _ in _ros_arguments(argv):
+        if start not in skip:
             out.extend(argv[start:end])
-    return out, namespace
+    return out, (taken[0][2] if taken else '')
 
 
 def _scalar(node):
