@@ -4517,6 +4517,25 @@ def test_depth_on_a_topic_nothing_publishes_is_named_so_not_lost(probe, start_no
     assert node.stop() == 0
 
 
+def test_depth_nothing_publishes_is_named_over_a_colour_stream_throttled_to_1_hz(probe,
+                                                                                 start_node):
+    """The same RGB-only camera, its colour throttled to 1 Hz for CLIP (topic_tools throttle).
+
+    The note was withheld under 2 Hz of colour (a rate threshold for comparing rates, which
+    "nothing publishes" does not do): /diagnostics said only "no depth image received
+    yet" (helper-96).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    probe.node.destroy_publisher(camera.depth)
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'nothing publishes /depth' in m), timeout=25, period=1.0,
+        depth=lambda m: None), diag(probe)
+    assert 'use_depth:=false' in diag(probe)[1], diag(probe)
+    assert node.output().count('nothing publishes /depth') == 1, node.output()
+    assert node.stop() == 0
+
+
 def test_camera_info_on_a_topic_nothing_publishes_is_named_until_one_does(probe, start_node):
     """camera_info remapped to a topic of another name, or a driver that publishes none.
 

@@ -4,6 +4,7 @@ import pathlib
 import re
 
 import numpy as np
+import pytest
 
 from clip_perception.health import command_flips
 from clip_perception.health import command_flips_note
@@ -160,6 +161,41 @@ def test_depth_that_never_arrived_on_a_topic_nothing_publishes_is_named_so():
     # Depth that came and went stays "stopped", with its publisher gone.
     h.arrived('depth', 0.5)
     assert h.depth_loss_note(3.95, publishers=0).startswith('depth stopped')
+
+
+@pytest.mark.parametrize('colour_hz', [0.5, 1.0, 2.0, 10.0])
+def test_depth_wiring_is_named_over_slow_colour_as_over_fast(colour_hz):
+    """A colour stream throttled for CLIP (1-2 Hz) is told what a 10 Hz one is (helper-96).
+
+    Neither "nothing publishes" nor "stopped" rests on comparing rates, yet both were
+    withheld under ``min_colour_hz`` (2 Hz): a throttled camera without a depth publisher
+    or whose depth died was told nothing but "answering without depth". Depth that comes
+    with each slow colour frame is no stopped stream: three colour periods must pass.
+    """
+    def fed(depth_until, count=None):
+        h = Health()
+        count = count or int(12 * colour_hz)
+        for k in range(count):
+            h.arrived('colour', k / colour_hz)
+            if k / colour_hz < depth_until:
+                h.arrived('depth', k / colour_hz + 0.02)
+        return h, (count - 1) / colour_hz + 0.05
+
+    h, now = fed(depth_until=-1)
+    assert h.depth_loss_note(now, publishers=0, topic='/cam/depth').startswith(
+        'no depth image has arrived and nothing publishes /cam/depth')
+    h, now = fed(depth_until=4)
+    note = h.depth_loss_note(now, publishers=0, topic='/cam/depth')
+    assert note.startswith('depth stopped') and 'nothing publishes /cam/depth any more' in note
+    h, now = fed(depth_until=1e9)
+    assert h.depth_loss_note(now, publishers=1) is None
+    # Slower than stop_after (0.3 Hz, 3.3 s apart), depth with each frame: not stopped
+    # between two frames.
+    h = Health()
+    for k in range(4):
+        h.arrived('colour', k / 0.3)
+        h.arrived('depth', k / 0.3 + 0.02)
+    assert h.depth_loss_note(3 / 0.3 + 3.3, publishers=1) is None
 
 
 def test_a_stale_colour_input_says_whether_its_topic_is_still_published():

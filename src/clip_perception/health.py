@@ -289,7 +289,8 @@ class Health:
         :param depth_period: the median gap (s) between depth stamps
             (:meth:`~clip_perception.sync.FrameSync.depth_period`), or None.
         :param share: depth rate under this share of the colour rate is named.
-        :param min_colour_hz: below this colour rate (Hz) the rates say too little.
+        :param min_colour_hz: below this colour rate (Hz) the rates say too little to
+            compare (the stopped and unpublished notes need only colour going on).
         :param min_span: seconds of arrivals each rate must rest on; under it, None.
         :param publishers: publishers of the depth topic in the ROS graph now, or None.
         :param topic: the depth subscription's topic, as the note names it.
@@ -303,12 +304,15 @@ class Health:
             depth_span = self.arrival_rate['depth'].span(now) or colour_span
             last_depth = self.last_arrival.get('depth')
         silent = None if last_depth is None else now - last_depth
-        if silent is not None and colour >= min_colour_hz and \
-                silent > max(stop_after, 3 * (depth_period or 0.0)):
+        # Neither a stopped stream nor a topic nothing publishes rests on a rate: colour
+        # going on at any rate is enough (a stream throttled to 1-2 Hz for CLIP was told
+        # nothing: helper-96); a stream is stopped after three colour periods too.
+        if silent is not None and colour > 0 and \
+                silent > max(stop_after, 3 * (depth_period or 0.0), 3 / colour):
             return depth_stopped_note(silent, colour, publishers, topic)
         if min(colour_span, depth_span) < min_span:
             return None
-        if last_depth is None and publishers == 0 and colour >= min_colour_hz:
+        if last_depth is None and publishers == 0 and colour > 0:
             return depth_unpublished_note(colour, topic)
         if colour < min_colour_hz or depth >= share * colour or (
                 depth_period is not None and depth * depth_period >= 0.8):
