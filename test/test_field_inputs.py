@@ -4536,6 +4536,32 @@ def test_depth_nothing_publishes_is_named_over_a_colour_stream_throttled_to_1_hz
     assert node.stop() == 0
 
 
+def test_depth_lost_after_a_depth_publisher_appears_is_logged_too(probe, start_node):
+    """Nothing publishes depth, then a publisher appears whose depth is mostly lost.
+
+    The "nothing publishes" note was logged under the key of "lost on the way", so the
+    loss that followed (another kind, with its own advice: the Fast DDS profile) reached
+    /diagnostics but never the log (helper-96's review): each kind has its key now.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    probe.node.destroy_publisher(camera.depth)
+    assert feed_until(camera, scene, lambda: 'nothing publishes /depth' in node.output(),
+                      timeout=20, depth=lambda m: None), node.output()
+    camera.depth = probe.node.create_publisher(Image, 'depth', 10)
+    rng = np.random.default_rng(5)
+    start = time.monotonic()
+    for sent in range(120):  # 10 Hz of colour, one depth image in five
+        publish(camera, scene, depth=None if rng.random() < 0.2 else (lambda m: None))
+        time.sleep(max(0.0, start + (sent + 1) / 10 - time.monotonic()))
+        if 'are lost on the way or published slower' in node.output():
+            break
+    log = node.output()
+    assert log.count('are lost on the way or published slower') == 1, log
+    assert log.count('nothing publishes /depth') == 1, log
+    assert node.stop() == 0
+
+
 def test_camera_info_on_a_topic_nothing_publishes_is_named_until_one_does(probe, start_node):
     """camera_info remapped to a topic of another name, or a driver that publishes none.
 
