@@ -1,92 +1,109 @@
-"""Average each crop's embedding over a few shifted views: the node line before and after.
+"""Average each crop's embedding over shifted views: the node line, and the time it costs.
 
     PYTHONPATH=src .venv/bin/python benchmarks/crop_views.py shifted|own [--scenes 300]
-        [--shift 0.0625] [--depth-only]
+        [--views 5] [--depth-only]
+    PYTHONPATH=src .venv/bin/python benchmarks/crop_views.py latency [--scenes 20]
+        [--rounds 5]
 
 The bundled model reads a crop differently when its box moves by two pixels (the true
 box of a textured white ball reads 0.04 to 0.99 over a +-4-pixel grid of shifts,
 ``benchmarks/ros_eval_misses.py``): its 64-pixel input is cut into 4 x 4 patches of 16,
-and a shift of part of a patch changes what each patch holds. This wraps the scorer so
-that every box is cut five times, as itself and shifted by ``--shift`` of the square
-crop's side left, right, up and down (0.0625: a quarter of a patch), and the five unit
-embeddings are averaged (and renormalised), then runs
-:func:`clip_perception.world.generalisation.evaluate_rules` on the suite and prints the
-``node`` line (right / total per case kind) with and without the views. ``--shift 0``
-runs the scorer unwrapped. Five views cost five times the image encoder's work.
+and a shift of part of a patch changes what each patch holds. The ``crop_views``
+parameter cuts every box as itself and shifted by
+:data:`clip_perception.crops.VIEW_SHIFT` of the square crop's side left, right, up and
+down (a quarter of a patch), and averages the five unit embeddings (renormalised). This
+runs :func:`clip_perception.world.generalisation.evaluate_rules` on the suite with
+``crop_views`` ``--views`` (the pipeline's own views) and prints the ``node`` line
+(right / total per case kind). ``latency`` times ``Pipeline.run`` per command (no crop
+cache, one torch thread, generated 640x480 scenes) at 1 and 5 views, alternating the two
+``--rounds`` times on the same scenes (the machine is shared), and prints each round's
+median and the spread.
 
-Test-time only; the pipeline does not do this (a measurement for issue #13, helper-94).
+Measured for issue #13 (helper-94, then built in as ``crop_views``, helper-97).
 """
 
 import argparse
+import statistics
 import time
 
-import numpy as np
-
 from clip_perception.config import PipelineConfig
+from clip_perception.crops import VIEW_SHIFT
+from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.generalisation import evaluate_rules
+from clip_perception.world.scenes import generate_scene
+
+COMMAND = 'the red ball'
 
 
-class ShiftedViews:
-    """A scorer whose crops are the mean embedding of shifted views of each box.
-
-    :param scorer: a :class:`clip_perception.scorer.ClipScorer`; every other attribute is
-        its own.
-    :param shift: offset of the four shifted views, a fraction of the crop's side.
-    """
-
-    def __init__(self, scorer, shift):
-        self.scorer = scorer
-        self.offsets = np.array([(0, 0), (shift, 0), (-shift, 0), (0, shift), (0, -shift)])
-
-    def __getattr__(self, name):
-        return getattr(self.scorer, name)
-
-    def preprocess(self, rgb, boxes, context=None, pixel_aspect=1.0):
-        """Crops of every box's views, ``len(offsets)`` rows a box, as the scorer cuts them."""
-        boxes = np.asarray(boxes, float).reshape(-1, 4)
-        ctx = self.scorer.context if context is None else context
-        side = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * (1 + 2 * ctx)
-        d = self.offsets[None] * side[:, None, None]  # (N, V, 2) pixels
-        views = boxes[:, None, :] + np.concatenate([d, d], axis=2)
-        return self.scorer.preprocess(rgb, views.reshape(-1, 4), context, pixel_aspect)
-
-    def forward(self, pixels):
-        """(N, D) unit mean embeddings of each box's views."""
-        emb = self.scorer.forward(pixels)
-        if not len(emb):
-            return emb
-        emb = emb.view(-1, len(self.offsets), emb.shape[-1]).mean(1)
-        return emb / emb.norm(dim=-1, keepdim=True)
-
-
-def main(argv=None):
-    import torch
-
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('suite', choices=('shifted', 'own'), help='evaluate_rules suite')
-    p.add_argument('--scenes', type=int, default=300, help='scenes (default 300)')
-    p.add_argument('--shift', type=float, default=0.0625,
-                   help='view offset, a fraction of the crop side; 0: one view (default 0.0625)')
-    p.add_argument('--depth-only', action='store_true',
-                   help='leave out image_only scenes, as clip_perception_eval ros does')
-    args = p.parse_args(argv)
-    torch.set_num_threads(1)
-    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
-    if args.shift > 0:
-        scorer = ShiftedViews(scorer, args.shift)
+def node_line(scorer, args):
+    """Print the ``node`` line of ``evaluate_rules`` on ``args.suite`` at ``args.views``."""
     start = time.time()
-    outcomes = evaluate_rules(scorer, PipelineConfig(), args.scenes, suite=args.suite,
-                              progress=False)
+    outcomes = evaluate_rules(scorer, PipelineConfig(crop_views=args.views), args.scenes,
+                              suite=args.suite, progress=False)
     tally = {}
     for o in outcomes:
         if args.depth_only and o.shift == 'image_only':
             continue
         right, total = tally.setdefault(o.kind, [0, 0])
         tally[o.kind] = [right + bool(o.node), total + 1]
-    print(f'{args.suite} {args.scenes} scenes, shift {args.shift}, node line: ' +
-          ', '.join(f'{k} {r}/{t} {100 * r / t:.1f}%' for k, (r, t) in tally.items()) +
+    shift = VIEW_SHIFT if args.views > 1 else 0.0
+    print(f'{args.suite} {args.scenes} scenes, views {args.views}, shift {shift}, node line: '
+          + ', '.join(f'{k} {r}/{t} {100 * r / t:.1f}%' for k, (r, t) in tally.items()) +
           f'; right {sum(r for r, _ in tally.values())} ({time.time() - start:.0f} s)')
+
+
+def latency(scorer, args):
+    """Print the median time per command at 1 and 5 views, alternated ``args.rounds`` times."""
+    scenes = [generate_scene(i) for i in range(args.scenes)]
+    pipelines = {v: Pipeline(scorer, PipelineConfig(crop_views=v)) for v in (1, 5)}
+    for p in pipelines.values():
+        p.warm_up()
+    rounds = {v: [] for v in pipelines}
+    crops = {v: [] for v in pipelines}
+    encode = {v: [] for v in pipelines}  # crop + preprocess + image encoder, s
+    for _ in range(args.rounds):
+        for v, pipeline in pipelines.items():
+            times = []
+            for scene in scenes:
+                t = time.perf_counter()
+                res = pipeline.run(scene.rgb, COMMAND, scene.depth, scene.intrinsics)
+                times.append(time.perf_counter() - t)
+                crops[v].append(len(res.proposals) * v)
+                encode[v].append(res.timings['preprocess'] + res.timings['encode'])
+            rounds[v].append(statistics.median(times))
+    for v, meds in rounds.items():
+        print(f'crop_views {v}: median per command {1e3 * statistics.median(meds):.1f} ms '
+              f'(rounds {", ".join(f"{1e3 * m:.1f}" for m in meds)}; spread '
+              f'{1e3 * (max(meds) - min(meds)):.1f} ms); of it crops + encoder, median '
+              f'{1e3 * statistics.median(encode[v]):.1f} ms; crops encoded per command '
+              f'{statistics.mean(crops[v]):.1f}')
+    ratio = [b / a for a, b in zip(rounds[1], rounds[5])]
+    print(f'5 views / 1 view per round: {", ".join(f"{r:.2f}" for r in ratio)}')
+
+
+def main(argv=None):
+    import torch
+
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('suite', choices=('shifted', 'own', 'latency'),
+                   help='evaluate_rules suite, or latency')
+    p.add_argument('--scenes', type=int, default=None,
+                   help='scenes (default 300; latency: 20)')
+    p.add_argument('--views', type=int, default=5, choices=(1, 5),
+                   help='crop_views (default 5)')
+    p.add_argument('--rounds', type=int, default=5, help='latency: rounds (default 5)')
+    p.add_argument('--depth-only', action='store_true',
+                   help='leave out image_only scenes, as clip_perception_eval ros does')
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    if args.suite == 'latency':
+        args.scenes = args.scenes or 20
+        latency(scorer, args)
+    else:
+        args.scenes = args.scenes or 300
+        node_line(scorer, args)
 
 
 if __name__ == '__main__':

@@ -107,6 +107,27 @@ def test_scores_through_the_scorer_match(pair):
     assert np.abs(a - b).max() < MAX_DRIFT
 
 
+def test_five_crop_views_batch_through_openvino_as_through_torch(pair):
+    """``crop_views`` 5 hands the encoder 5 x N crops: 160 for 32 proposals (issue #13).
+
+    OpenVINO's batch dimension is dynamic (``openvino_encoder``), so the views' batch,
+    five times any earlier one, gives the embeddings torch gives.
+    """
+    from clip_perception.config import PipelineConfig
+    from clip_perception.pipeline import Pipeline
+    from clip_perception.proposals import propose
+
+    ref, ov = pair
+    scene = generate_scene(15_302_000, n_objects=8)
+    boxes = propose(scene.rgb, scene.depth, scene.intrinsics, max_proposals=32).boxes
+    assert len(boxes) >= 16
+    cfg = PipelineConfig(crop_views=5)
+    a = Pipeline(ref, cfg).embed(scene.rgb, boxes)
+    b = Pipeline(ov, cfg).embed(scene.rgb, boxes)
+    assert a.shape == b.shape == (len(boxes), ref.model.config.projection_dim)
+    assert float((a - b).abs().max()) < MAX_DRIFT
+
+
 def test_conversion_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(pair, ros_home):
     ref, _ = pair
 

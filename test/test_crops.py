@@ -2,13 +2,19 @@
 
 import numpy as np
 from PIL import Image
+import pytest
 import torch
 from transformers import CLIPProcessor
 
 from clip_perception.crops import crop_batch
+from clip_perception.crops import crop_sides
 from clip_perception.crops import integer_squares
+from clip_perception.crops import mean_views
 from clip_perception.crops import normalise_image
 from clip_perception.crops import square_boxes
+from clip_perception.crops import view_boxes
+from clip_perception.crops import VIEW_OFFSETS
+from clip_perception.crops import VIEW_SHIFT
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.scenes import generate_scene
 
@@ -129,3 +135,42 @@ def test_a_round_thing_seen_through_non_square_pixels_is_cropped_round():
         rows, cols = np.nonzero(crop.numpy())
         height, width = rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
         assert abs(height - width) <= 2, (aspect, height, width)
+
+
+@pytest.mark.parametrize('aspect', [1.0, 2.0, 0.5])
+def test_views_are_the_box_and_copies_shifted_by_a_share_of_the_crop_side(aspect):
+    """Five views: the box, then moved by VIEW_SHIFT of its square crop's side (issue #13).
+
+    Vertical shifts are as far in the scene, ``side * fy / fx`` pixels, as crops are
+    square in the scene; one view is the boxes themselves, untouched.
+    """
+    boxes = np.array([[100.0, 50.0, 140.0, 110.0], [3.0, 7.0, 5.0, 9.0],
+                      [600.0, 400.0, 700.0, 430.0]])
+    assert view_boxes(boxes, 1, 0.15, aspect) is not None
+    np.testing.assert_array_equal(view_boxes(boxes, 1, 0.15, aspect), boxes)
+    views = view_boxes(boxes, 5, 0.15, aspect).reshape(3, 5, 4)
+    side = crop_sides(boxes, 0.15, pixel_aspect=aspect)
+    # The second box is smaller than the 8-px minimum crop: shifted by that crop's side.
+    assert side[1] == 8.0
+    np.testing.assert_array_equal(views[:, 0], boxes)
+    for k, (ox, oy) in enumerate(VIEW_OFFSETS[5]):
+        d = views[:, k] - boxes
+        np.testing.assert_allclose(d[:, 0], ox * VIEW_SHIFT * side)
+        np.testing.assert_allclose(d[:, 1], oy * VIEW_SHIFT * side * aspect)
+        np.testing.assert_array_equal(d[:, :2], d[:, 2:])  # moved, not resized
+    assert {tuple(o) for o in VIEW_OFFSETS[5]} == {(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)}
+    assert view_boxes(np.zeros((0, 4)), 5).shape == (0, 4)
+    with pytest.raises(KeyError):
+        view_boxes(boxes, 4)
+
+
+def test_the_views_mean_is_each_boxs_unit_mean():
+    rng = np.random.default_rng(3)
+    emb = torch.nn.functional.normalize(torch.from_numpy(rng.normal(size=(15, 8))), dim=-1)
+    pooled = mean_views(emb, 5)
+    assert pooled.shape == (3, 8)
+    for i in range(3):
+        want = emb[5 * i:5 * i + 5].mean(0)
+        torch.testing.assert_close(pooled[i], want / want.norm())
+    assert mean_views(emb, 1) is emb
+    assert mean_views(emb[:0], 5).shape[0] == 0

@@ -270,3 +270,51 @@ def test_command_parameter_and_debug_image(probe, start_node):
     d = json.loads(probe.messages(DET)[-1].data)
     assert d['command'] == 'the yellow can' and d['status'] == 'found'
     assert node.stop() == 0
+
+
+def test_five_crop_views_answer_over_dds_and_bad_counts_are_refused(probe, start_node):
+    """``-p crop_views:=5`` finds the red ball; 0, 4, -1 and "five" are refused (#13).
+
+    Each refusal answers why, the value stays 5 and the node keeps answering; a live
+    change to 1 is taken.
+    """
+    from rcl_interfaces.srv import GetParameters
+    from rcl_interfaces.srv import SetParameters
+    from rclpy.parameter import Parameter
+
+    from test_node_process import call
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'crop_views:=5')
+    red = obj(scene, 'red', 'ball')
+    camera.command('the red ball')
+
+    def posed_at_red():
+        poses = probe.messages(POSE)
+        return bool(poses) and np.linalg.norm(np.array([
+            poses[-1].pose.position.x, poses[-1].pose.position.y,
+            poses[-1].pose.position.z]) - red.centre) < 0.01
+
+    assert run_until(probe, camera, scene, posed_at_red), node.output()
+    assert detections(probe)[-1]['status'] == 'found'
+    setp, getp = '/clip_perception/set_parameters', '/clip_perception/get_parameters'
+    for bad in (0, 4, -1, 'five'):
+        res = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+            Parameter('crop_views', value=bad).to_parameter_msg()])).results[0]
+        assert not res.successful, bad
+        # Text that spells no integer is refused by rclpy for its type, saying so.
+        want = 'INTEGER' if bad == 'five' else f'crop_views must be one of 1, 5, not {bad}'
+        assert want in res.reason, (bad, res.reason)
+    res = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('crop_views', value='5').to_parameter_msg()])).results[0]
+    assert res.successful, res.reason  # text spelling the integer is the integer
+    value = call(probe, GetParameters, getp, GetParameters.Request(names=['crop_views']))
+    assert value.values[0].integer_value == 5
+    probe.clear()
+    assert run_until(probe, camera, scene, posed_at_red), node.output()
+    res = call(probe, SetParameters, setp, SetParameters.Request(parameters=[
+        Parameter('crop_views', value=1).to_parameter_msg()])).results[0]
+    assert res.successful, res.reason
+    probe.clear()
+    assert run_until(probe, camera, scene, posed_at_red), node.output()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

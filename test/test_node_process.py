@@ -363,3 +363,21 @@ def test_a_parameters_file_dumped_from_the_node_starts_it_with_the_same_values(
     # The same values (torch_threads is the test's -p, given after the file).
     assert got == dumped, {n: (dumped[n], got[n]) for n in names if got[n] != dumped[n]}
     assert 'is not a clip_perception parameter' not in again.output(), again.output()
+
+
+@pytest.mark.parametrize('value, said', [
+    ('4', 'cannot start: parameter crop_views: crop_views must be one of 1, 5, not 4'),
+    ('0', 'cannot start: parameter crop_views: crop_views must be one of 1, 5, not 0'),
+    ('five', "crop_views' to 'five' of type 'STRING', expecting type 'INTEGER'")])
+def test_a_crop_view_count_it_has_not_is_refused_at_start_in_one_line(start_node, value,
+                                                                       said):
+    """``-p crop_views:=4`` stops the start with one FATAL line naming it (issue #13).
+
+    As every refused parameter does at start (a live ``ros2 param set`` is refused and
+    the node stays up: test_node.py), before the model loads.
+    """
+    node = start_node('-p', f'crop_views:={value}')
+    assert node.proc.wait(60) == 1, node.output()
+    fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+    assert len(fatal) == 1 and said in fatal[0], node.output()
+    assert 'Traceback' not in node.output() and 'loaded CLIP' not in node.output()

@@ -9,6 +9,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 import numpy as np
 import pytest
+import torch
 
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import box_iou
@@ -688,3 +689,58 @@ def test_each_corner_of_a_two_by_two_arrangement_is_posed_when_asked(pipeline, c
         assert r2.targets and box_iou(np.array([r2.targets[0].candidate.box]),
                                       np.array([r.targets[0].candidate.box]))[0, 0] > 0.5, \
             (command, r2.reason)
+
+
+def _scene_with_red_ball():
+    return generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
+                                       ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
+                                       ObjectSpec('green', 'cube', 'small', (0.16, 0.0))])
+
+
+def test_one_crop_view_scores_bit_for_bit_as_the_crop_alone(pipeline):
+    """``crop_views`` 1 (the default) is the pipeline as it was: one crop a box (#13).
+
+    The cosines of a run equal, bit for bit, those of the scorer's own preprocess and
+    forward of the proposals (what ``_encode`` did before views existed).
+    """
+    scorer = pipeline.scorer
+    assert pipeline.config.crop_views == 1
+    scene = _scene_with_red_ball()
+    res = pipeline.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    direct = scorer.forward(scorer.preprocess(scene.rgb, res.proposals,
+                                              pipeline.config.crop_context))
+    assert torch.equal(pipeline.embed(scene.rgb, res.proposals), direct)
+    text = scorer.text_embedding('red ball', pipeline.config.prompt_template)
+    cosine = (direct @ text).numpy()
+    assert res.ranked and all(c.cosine == float(cosine[c.index]) for c in res.ranked)
+
+
+def test_five_crop_views_are_the_renormalised_mean_of_five_shifted_crops(pipeline):
+    """Each box's embedding is the unit mean of its crop and four shifted by 1/16 (#13).
+
+    The four shifts are built here by hand (left, right, up, down by ``VIEW_SHIFT`` of
+    the square crop's side) and each box's five crops encoded on their own; with five
+    views the red ball is still the answer.
+    """
+    from clip_perception.crops import VIEW_SHIFT
+
+    scorer = pipeline.scorer
+    five = Pipeline(scorer, PipelineConfig(crop_views=5))
+    scene = _scene_with_red_ball()
+    boxes = pipeline.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics).proposals
+    got = five.embed(scene.rgb, boxes)
+    assert got.shape == (len(boxes), scorer.model.config.projection_dim)
+    ctx = five.config.crop_context
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        s = VIEW_SHIFT * max(x1 - x0, y1 - y0) * (1 + 2 * ctx)
+        views = np.array([[x0 + dx, y0 + dy, x1 + dx, y1 + dy]
+                          for dx, dy in ((0, 0), (-s, 0), (s, 0), (0, -s), (0, s))])
+        mean = scorer.forward(scorer.preprocess(scene.rgb, views, ctx)).mean(0)
+        torch.testing.assert_close(got[i], mean / mean.norm(), atol=2e-6, rtol=0)
+        one = scorer.forward(scorer.preprocess(scene.rgb, views[:1], ctx))[0]
+        assert not torch.allclose(got[i], one, atol=1e-4)  # the views do change it
+    res = five.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
+    assert res.status == 'found', res.reason
+    assert box_iou(np.array([res.chosen.box]), np.array([red.box]))[0, 0] >= 0.5
+    assert np.linalg.norm(np.asarray(res.pose.position) - red.centre) < 0.01

@@ -6,6 +6,7 @@ an occluding board.
 """
 
 import collections
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -144,6 +145,47 @@ def test_a_changed_crop_is_never_answered_from_the_cache(pipeline, scorer, seed)
         assert (cached[i] is None) == (diff > reuse.tolerance), (i, diff)
     assert all(cached[i] is None for i in touched)
     assert float(np.abs(text).sum()) > 0
+
+
+def test_the_crop_cache_answers_only_the_view_count_it_was_made_with(pipeline):
+    """A 1-view embedding is never served for a 5-view request, nor the reverse (#13).
+
+    Two levels: the cache itself keys entries by ``crop_views`` (same frame, same boxes,
+    same settings otherwise), and a pipeline whose ``crop_views`` changes between two
+    frames of a still camera encodes every crop afresh and answers as a fresh 5-view one.
+    """
+    seq = Sequence(wide_scene(31, n_objects=6), pan_px=0, seed=1)
+    f = seq.frame(0)
+    command = 'the ' + seq.scene.targetable()[0].name
+    one = Pipeline(pipeline.scorer, replace(pipeline.config, crop_views=1))
+    five = Pipeline(pipeline.scorer, replace(pipeline.config, crop_views=5))
+    boxes = one.run(f.rgb, command, f.depth, f.intrinsics).proposals
+    ctx = one.config.crop_context
+    reuse = FrameReuse()
+    cached, thumbs = reuse.lookup(f.rgb, boxes, ctx, 1.0, 1)
+    reuse.store(boxes, thumbs, one.embed(f.rgb, boxes).numpy(), 1)
+    assert all(e is None for e in reuse.lookup(f.rgb, boxes, ctx, 1.0, 5)[0])
+    assert all(e is not None for e in reuse.lookup(f.rgb, boxes, ctx, 1.0, 1)[0])
+    emb5 = five.embed(f.rgb, boxes).numpy()
+    reuse.store(boxes, thumbs, emb5, 5)
+    got = reuse.lookup(f.rgb, boxes, ctx, 1.0, 5)[0]
+    np.testing.assert_array_equal(np.stack(got), emb5)
+    got = reuse.lookup(f.rgb, boxes, ctx, 1.0, 1)[0]
+    assert not np.array_equal(np.stack(got), emb5)
+
+    memory = Memory.from_config(one.config)
+    first = one.run(f.rgb, command, f.depth, f.intrinsics, memory=memory)
+    assert first.work['crops_encoded'] == len(first.proposals) > 0
+    again = f.rgb.copy()
+    switched = Pipeline(pipeline.scorer, five.config)
+    r = switched.run(again, command, f.depth, f.intrinsics, memory=memory)
+    assert r.work['crops_reused'] == 0 and r.work['crops_encoded'] == len(r.proposals)
+    fresh = five.run(again, command, f.depth, f.intrinsics)
+    assert {c.index: c.cosine for c in r.ranked} == {c.index: c.cosine for c in fresh.ranked}
+    kept = switched.run(again, command, f.depth, f.intrinsics, memory=memory)
+    assert kept.work['crops_reused'] == len(kept.proposals)  # 5 views reuse 5 views
+    assert {c.index: c.cosine for c in kept.ranked} == \
+        {c.index: c.cosine for c in fresh.ranked}
 
 
 def test_slow_drift_is_compared_with_the_encoded_pixels_not_the_last_frame():

@@ -8,6 +8,9 @@ tensor, is resized with torch's antialiased bicubic filter (PIL's) into one
 pre-allocated batch for a single encoder forward. Measured against CLIPProcessor on the
 test scenes: cosine scores within 0.003. A single ``grid_sample`` over all boxes is
 batched too, but it cannot antialias each crop at its own scale: 0.027 off.
+
+Also the shifted views of a box (``crop_views``, :func:`view_boxes`) and the mean of
+their embeddings (:func:`mean_views`).
 """
 
 import numpy as np
@@ -20,6 +23,65 @@ import torch.nn.functional as F  # noqa: N812
 # (session 23). ``right``: the world's up points to the image's right, the upright image
 # turned clockwise, so a crop is turned back counter-clockwise.
 UPRIGHT_TURNS = {'up': 0, 'down': 2, 'right': 1, 'left': 3}
+
+# Offset of the shifted views of a crop (the ``crop_views`` parameter), as a fraction of
+# the square crop's side: a quarter of the bundled model's 16-pixel patch at its 64-pixel
+# input (16 / 64 / 4). That model read the true box of a textured white ball anywhere
+# from 0.04 to 0.99 over a +-4-pixel grid of box shifts (benchmarks/ros_eval_misses.py):
+# a shift of part of a patch changes what each patch holds. A fraction of the side, not
+# pixels, so a view moves the same share of the crop whatever the box's size, and the
+# same share of the model's input for any checkpoint; a quarter of another checkpoint's
+# patch is another fraction (ViT-B/32 at 224 px: 32 / 224 / 4 = 0.036), not measured.
+VIEW_SHIFT = 0.0625
+# Unit offsets (x, y) of each view of a crop, the box itself first, by view count:
+# 5 = the box and shifted left, right, up and down (issue #13, helper-94: averaged, the
+# bundled model found 74.3% of objects on scenes rendered differently against 71.7%).
+VIEW_OFFSETS = {
+    1: ((0, 0),),
+    5: ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)),
+}
+
+
+def view_boxes(boxes, views, context=0.15, pixel_aspect=1.0, shift=VIEW_SHIFT):
+    """Boxes of each box's ``views`` views: the box itself and shifted copies.
+
+    A view is the box moved by ``shift`` times the side of its square crop
+    (:func:`crop_sides`, so ``context`` and ``pixel_aspect`` as the crops are cut)
+    along each offset of :data:`VIEW_OFFSETS`; vertical shifts are ``side *
+    pixel_aspect`` high, the same distance in the scene.
+
+    :param boxes: (N, 4) float ``x0, y0, x1, y1`` pixels.
+    :param views: a key of :data:`VIEW_OFFSETS` (1: ``boxes`` themselves, unchanged).
+    :param context: the crop context the crops are cut with.
+    :param pixel_aspect: the camera's ``fy / fx``.
+    :param shift: offset of a shifted view, a fraction of the crop's side.
+    :return: (N * views, 4) float64 boxes, box ``i``'s views in rows ``i * views`` to
+        ``i * views + views - 1``, its own box first.
+    :raises KeyError: ``views`` is not a key of :data:`VIEW_OFFSETS`.
+    """
+    offsets = np.asarray(VIEW_OFFSETS[views], dtype=np.float64) * shift
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if views == 1:
+        return boxes
+    side = crop_sides(boxes, context, pixel_aspect=pixel_aspect)
+    dx = offsets[None, :, 0] * side[:, None]  # (N, V) pixels
+    dy = offsets[None, :, 1] * (side * pixel_aspect)[:, None]
+    d = np.stack([dx, dy, dx, dy], axis=2)
+    return (boxes[:, None, :] + d).reshape(-1, 4)
+
+
+def mean_views(embeddings, views):
+    """Return the unit mean embedding of each box's views (rows as :func:`view_boxes` orders).
+
+    :param embeddings: (N * views, D) float tensor of unit embeddings.
+    :param views: views per box.
+    :return: (N, D) tensor: each box's views averaged and renormalised (``embeddings``
+        itself for one view).
+    """
+    if views == 1 or not len(embeddings):
+        return embeddings
+    mean = embeddings.view(-1, views, embeddings.shape[-1]).mean(1)
+    return mean / mean.norm(dim=-1, keepdim=True)
 
 
 def upright_crops(pixels, image_up):
@@ -52,11 +114,21 @@ def square_boxes(boxes, context=0.15, min_side=8.0, pixel_aspect=1.0):
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     cx = 0.5 * (boxes[:, 0] + boxes[:, 2])
     cy = 0.5 * (boxes[:, 1] + boxes[:, 3])
-    side = np.maximum(boxes[:, 2] - boxes[:, 0], (boxes[:, 3] - boxes[:, 1]) / pixel_aspect)
-    side = np.maximum(side * (1.0 + 2.0 * context), min_side)
-    half = side / 2.0
+    half = crop_sides(boxes, context, min_side, pixel_aspect) / 2.0
     half_y = half * pixel_aspect
     return np.stack([cx - half, cy - half_y, cx + half, cy + half_y], axis=1)
+
+
+def crop_sides(boxes, context=0.15, min_side=8.0, pixel_aspect=1.0):
+    """Widths in pixels of the square crops of ``boxes`` (:func:`square_boxes`).
+
+    :param boxes: (N, 4) float ``x0, y0, x1, y1`` pixels.
+    :return: (N,) float64: ``max(w, h / pixel_aspect) * (1 + 2 context)``, at least
+        ``min_side``.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    side = np.maximum(boxes[:, 2] - boxes[:, 0], (boxes[:, 3] - boxes[:, 1]) / pixel_aspect)
+    return np.maximum(side * (1.0 + 2.0 * context), min_side)
 
 
 def normalise_image(rgb, mean, std, device='cpu', dtype=torch.float32):

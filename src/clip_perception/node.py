@@ -242,7 +242,7 @@ def _descriptor(p, managed=False):
     d = ParameterDescriptor(name=p.name, description=p.description,
                             read_only=p.read_only and not managed,
                             dynamic_typing=p.accepts_list)
-    constraints = ['one of: ' + ', '.join(p.choices)] if p.choices else []
+    constraints = ['one of: ' + ', '.join(map(str, p.choices))] if p.choices else []
     if p.read_only and managed:
         constraints.append(READ_AT_CONFIGURE)
     d.additional_constraints = '; '.join(constraints)

@@ -19,7 +19,9 @@ from clip_perception.confidence import unknown_to
 from clip_perception.confidence import unknown_words
 from clip_perception.confidence import zero_shot_confidence
 from clip_perception.config import PipelineConfig
+from clip_perception.crops import mean_views
 from clip_perception.crops import upright_crops
+from clip_perception.crops import view_boxes
 from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
@@ -152,7 +154,7 @@ class Pipeline:
         props = propose(rgb, None, None, max_proposals=self.config.max_proposals,
                         use_image=self.config.image_proposals)
         box = props.boxes[:1] if len(props) else np.array([[0.0, 0.0, 64.0, 64.0]])
-        self.scorer.forward(self.scorer.preprocess(rgb, box, self.config.crop_context))
+        self.embed(rgb, box)
         return time.perf_counter() - t
 
     def _enter(self, stage):
@@ -181,8 +183,8 @@ class Pipeline:
         if memory is not None:
             cfg = self.config
             memory.begin(query.text, (id(self.scorer), cfg.max_proposals, cfg.depth_proposals,
-                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context),
-                         rgb)
+                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context,
+                                      cfg.crop_views), rgb)
             if stamp is None:
                 stamp = memory.frames / 30.0
         try:
@@ -204,29 +206,56 @@ class Pipeline:
             reuse.keep(props)
         return props
 
+    def embed(self, rgb, boxes, aspect=1.0):
+        """(N, D) unit image embeddings of ``boxes``, each over ``crop_views`` views.
+
+        Preprocess (crops of every view, :func:`clip_perception.crops.view_boxes`, turned
+        upright) then one batched forward of N x ``crop_views`` crops, each box's views
+        averaged and renormalised (:func:`clip_perception.crops.mean_views`). No cache.
+
+        :param rgb: (H, W, 3) uint8 RGB.
+        :param boxes: (N, 4) float pixel boxes.
+        :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
+        :return: (N, D) float32 CPU tensor.
+        """
+        return self._forward(self._preprocess(rgb, boxes, aspect))
+
+    def _preprocess(self, rgb, boxes, aspect):
+        """(N x crop_views, C, S, S) upright crops of every view of ``boxes``."""
+        cfg = self.config
+        views = view_boxes(boxes, cfg.crop_views, cfg.crop_context, aspect)
+        return upright_crops(self.scorer.preprocess(rgb, views, cfg.crop_context, aspect),
+                             cfg.image_up)
+
+    def _forward(self, pixels):
+        """(N, D) unit embeddings of ``pixels`` from :meth:`_preprocess`."""
+        return mean_views(self.scorer.forward(pixels), self.config.crop_views)
+
     def _encode(self, rgb, boxes, reuse, timings, work, aspect=1.0):
         """(N, D) unit image embeddings; unchanged crops answered from ``reuse``.
+
+        The cache is asked for embeddings of ``crop_views`` views only: one made with
+        another count is never returned (:meth:`clip_perception.tracking.FrameReuse.lookup`).
 
         :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
         """
         cfg = self.config
         cached, thumbs = ([None] * len(boxes), None) if reuse is None else \
-            reuse.lookup(rgb, boxes, cfg.crop_context, aspect)
+            reuse.lookup(rgb, boxes, cfg.crop_context, aspect, cfg.crop_views)
         todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
         t = self._enter('preprocess')
         # Every crop reused (a still camera): not even the frame is normalised.
-        pixels = self.scorer.preprocess(rgb, boxes[todo], cfg.crop_context, aspect) \
+        pixels = self._preprocess(rgb, boxes[todo], aspect) \
             if len(todo) or not len(boxes) else None
-        if pixels is not None:
-            pixels = upright_crops(pixels, cfg.image_up)
         timings['preprocess'] = time.perf_counter() - t
         t = self._enter('encode')
-        fresh = self.scorer.forward(pixels) if pixels is not None else None
+        fresh = self._forward(pixels) if pixels is not None else None
         timings['encode'] = time.perf_counter() - t
         work['crops_encoded'] = len(todo)
         work['crops_reused'] = len(boxes) - len(todo)
         if reuse is not None and len(todo):
-            reuse.store(boxes[todo], [thumbs[i] for i in todo], fresh.numpy())
+            reuse.store(boxes[todo], [thumbs[i] for i in todo], fresh.numpy(),
+                        cfg.crop_views)
         if len(todo) == len(boxes):
             return fresh
         rows = [None if e is None else torch.from_numpy(e) for e in cached]

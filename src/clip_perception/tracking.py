@@ -149,6 +149,7 @@ class _Entry:
     thumb: np.ndarray  # (g, g, 3) float32: the pixels that were encoded
     embedding: np.ndarray  # (D,) float32
     used: int  # frame counter when last used
+    views: int = 1  # views averaged into the embedding (crop_views)
 
 
 class FrameReuse:
@@ -199,13 +200,16 @@ class FrameReuse:
         """Keep the proposals computed on the current reference frame."""
         self.proposals = proposals
 
-    def lookup(self, rgb, boxes, context, pixel_aspect=1.0):
+    def lookup(self, rgb, boxes, context, pixel_aspect=1.0, views=1):
         """Return cached embeddings for the crops of ``boxes`` that did not change.
 
         :param rgb: (H, W, 3) uint8 frame.
         :param boxes: (N, 4) float pixel boxes.
         :param context: crop context, as given to the encoder's preprocessing.
         :param pixel_aspect: the camera's ``fy / fx``, as given to it too.
+        :param views: views averaged into each embedding wanted (``crop_views``): only
+            entries stored with the same count are returned (one view's embedding is not
+            five views' mean).
         :return: ``(embeddings, thumbs)``: a list of N (D,) float32 arrays or None (must
             be encoded), and the N thumbnails to hand to :meth:`store`.
         """
@@ -219,7 +223,7 @@ class FrameReuse:
                 best, best_diff = None, math.inf
                 for j in near:
                     e = self._entries[j]
-                    if e.thumb.shape != thumbs[i].shape:
+                    if e.views != views or e.thumb.shape != thumbs[i].shape:
                         continue
                     diff = float(np.max(np.abs(e.thumb - thumbs[i])))
                     if diff < best_diff:
@@ -229,15 +233,17 @@ class FrameReuse:
                     found[i] = best.embedding
         return found, thumbs
 
-    def store(self, boxes, thumbs, embeddings):
+    def store(self, boxes, thumbs, embeddings, views=1):
         """Cache freshly encoded crops.
 
         :param boxes: (K, 4) boxes; ``thumbs`` their K thumbnails from :meth:`lookup`;
             ``embeddings`` (K, D) float32.
+        :param views: views averaged into each embedding (``crop_views``).
         """
         for box, thumb, emb in zip(np.asarray(boxes, np.float64).reshape(-1, 4), thumbs,
                                    np.asarray(embeddings, np.float32)):
-            self._entries.append(_Entry(box.copy(), thumb, emb.copy(), self._tick))
+            self._entries.append(_Entry(box.copy(), thumb, emb.copy(), self._tick,
+                                        int(views)))
         if len(self._entries) > self.capacity:
             self._entries.sort(key=lambda e: -e.used)
             del self._entries[self.capacity:]
