@@ -744,3 +744,37 @@ def test_five_crop_views_are_the_renormalised_mean_of_five_shifted_crops(pipelin
     assert res.status == 'found', res.reason
     assert box_iou(np.array([res.chosen.box]), np.array([red.box]))[0, 0] >= 0.5
     assert np.linalg.norm(np.asarray(res.pose.position) - red.centre) < 0.01
+
+
+def test_a_view_count_changed_mid_frame_applies_from_the_next_frame(pipeline):
+    """The node sets ``config`` from its parameter thread while a frame is encoded.
+
+    Crops cut for five views are averaged by five even when ``crop_views`` turns to 1
+    between the crops and the encoder (here: as the scorer cuts them); the next frame
+    uses 1.
+    """
+    five_cfg = PipelineConfig(crop_views=5)
+    scene = _scene_with_red_ball()
+
+    class SwitchWhileCutting:
+        def __init__(self, scorer):
+            self.scorer = scorer
+
+        def __getattr__(self, name):
+            return getattr(self.scorer, name)
+
+        def preprocess(self, *args, **kwargs):
+            switching.config = PipelineConfig(crop_views=1)
+            return self.scorer.preprocess(*args, **kwargs)
+
+    switching = Pipeline(SwitchWhileCutting(pipeline.scorer), five_cfg)
+    res = switching.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    want = Pipeline(pipeline.scorer, five_cfg).run(scene.rgb, 'the red ball', scene.depth,
+                                                   scene.intrinsics)
+    assert [(c.index, c.cosine) for c in res.ranked] == \
+        [(c.index, c.cosine) for c in want.ranked]
+    assert switching.config.crop_views == 1
+    nxt = switching.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    one = pipeline.run(scene.rgb, 'the red ball', scene.depth, scene.intrinsics)
+    assert [(c.index, c.cosine) for c in nxt.ranked] == \
+        [(c.index, c.cosine) for c in one.ranked]

@@ -218,18 +218,22 @@ class Pipeline:
         :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
         :return: (N, D) float32 CPU tensor.
         """
-        return self._forward(self._preprocess(rgb, boxes, aspect))
-
-    def _preprocess(self, rgb, boxes, aspect):
-        """(N x crop_views, C, S, S) upright crops of every view of ``boxes``."""
         cfg = self.config
+        return self._forward(self._preprocess(rgb, boxes, aspect, cfg), cfg)
+
+    def _preprocess(self, rgb, boxes, aspect, cfg):
+        """(N x crop_views, C, S, S) upright crops of every view of ``boxes``.
+
+        ``cfg`` is read once per frame by the caller: the node swaps ``self.config`` from
+        another thread, and crops cut for one view count must be averaged by that count.
+        """
         views = view_boxes(boxes, cfg.crop_views, cfg.crop_context, aspect)
         return upright_crops(self.scorer.preprocess(rgb, views, cfg.crop_context, aspect),
                              cfg.image_up)
 
-    def _forward(self, pixels):
-        """(N, D) unit embeddings of ``pixels`` from :meth:`_preprocess`."""
-        return mean_views(self.scorer.forward(pixels), self.config.crop_views)
+    def _forward(self, pixels, cfg):
+        """(N, D) unit embeddings of ``pixels`` from :meth:`_preprocess` with ``cfg``."""
+        return mean_views(self.scorer.forward(pixels), cfg.crop_views)
 
     def _encode(self, rgb, boxes, reuse, timings, work, aspect=1.0):
         """(N, D) unit image embeddings; unchanged crops answered from ``reuse``.
@@ -245,11 +249,11 @@ class Pipeline:
         todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
         t = self._enter('preprocess')
         # Every crop reused (a still camera): not even the frame is normalised.
-        pixels = self._preprocess(rgb, boxes[todo], aspect) \
+        pixels = self._preprocess(rgb, boxes[todo], aspect, cfg) \
             if len(todo) or not len(boxes) else None
         timings['preprocess'] = time.perf_counter() - t
         t = self._enter('encode')
-        fresh = self._forward(pixels) if pixels is not None else None
+        fresh = self._forward(pixels, cfg) if pixels is not None else None
         timings['encode'] = time.perf_counter() - t
         work['crops_encoded'] = len(todo)
         work['crops_reused'] = len(boxes) - len(todo)
