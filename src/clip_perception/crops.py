@@ -36,6 +36,8 @@ VIEW_SHIFT = 0.0625
 # Unit offsets (x, y) of each view of a crop, the box itself first, by view count:
 # 5 = the box and shifted left, right, up and down (issue #13, helper-94: averaged, the
 # bundled model found 74.3% of objects on scenes rendered differently against 71.7%).
+# Nine, also the diagonals, was measured and not kept: 72.0%, and fewer bare shapes found
+# than with one view (benchmarks/results/issue13_h97_views_shifted300.log).
 VIEW_OFFSETS = {
     1: ((0, 0),),
     5: ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)),
