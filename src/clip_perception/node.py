@@ -182,11 +182,6 @@ try:  # Only on a full ROS install; not installable from PyPI.
 except ImportError:  # pragma: no cover - depends on the install
     Detection2DArray = None
 
-LIVE = {'command', 'prompt_template', 'max_proposals', 'min_confidence', 'spatial_margin',
-        'crop_context', 'depth_proposals', 'image_proposals', 'nms_iou', 'top_k',
-        'sync_slop', 'depth_wait', 'max_frame_age', 'input_timeout', 'diagnostics_period',
-        'frame_id', 'watchdog_timeout', 'ambiguity_margin', 'on_ambiguous', 'depth_scale',
-        'depth_kind'}
 DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # How far in the future (s) a colour frame's stamp may be before the node warns: NTP and
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
