@@ -353,9 +353,8 @@ def _place_key(query, cands, boxes, depths, image_width):
 
     :return: (len(cands),) float array.
     """
-    key = _key(query.relation, cands, boxes, depths, image_width)
     if getattr(query, 'second_relation', None) is None:
-        return key
+        return _key(query.relation, cands, boxes, depths, image_width)
     return _scaled_places(query, cands, boxes, depths, image_width)
 
 
