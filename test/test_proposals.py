@@ -25,6 +25,7 @@ from clip_perception.proposals import no_image
 from clip_perception.proposals import NO_WORK
 from clip_perception.proposals import out_of_view
 from clip_perception.proposals import propose
+from clip_perception.proposals import region_mask
 from clip_perception.proposals import SOURCE_DEPTH
 from clip_perception.proposals import straddling
 from clip_perception.proposals import TIER_HOLE
@@ -533,6 +534,94 @@ def test_touching_objects_told_apart_by_colour_stay_proposed_one_by_one():
         ys, xs = np.nonzero((rgb == colour).all(axis=-1))
         truth = np.array([[xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]], float)
         assert box_iou(truth, props.boxes).max() >= 0.5, colour
+
+
+# Touching objects of different colours at one height: depth merges them into one region,
+# and its face cut (creases and colour edges) gives faces, not objects (issue 11: the
+# opaque cup of cleargrasp_opaque_130 merged with the box beside it).
+TOUCHING_COLOURS = {
+    'two cubes side by side': [
+        (((0.0, 0.0, 0.04), (0.04, 0.04, 0.04), 0.0), (200, 40, 40)),
+        (((0.08, 0.0, 0.04), (0.04, 0.04, 0.04), 0.0), (230, 210, 40))],
+    'a cube against a tall box, turned': [
+        (((0.0, 0.0, 0.05), (0.03, 0.05, 0.05), 0.4), (40, 60, 200)),
+        (((0.06, -0.03, 0.05), (0.03, 0.03, 0.05), 0.4), (230, 210, 40))],
+    'three in a row': [
+        (((-0.07, 0.0, 0.035), (0.035, 0.03, 0.035), 0.0), (200, 40, 40)),
+        (((0.0, 0.0, 0.035), (0.035, 0.03, 0.035), 0.0), (240, 240, 240)),
+        (((0.07, 0.0, 0.035), (0.035, 0.03, 0.035), 0.0), (30, 90, 40))],
+    'one behind the other': [
+        (((0.0, 0.0, 0.04), (0.06, 0.03, 0.04), 0.0), (200, 40, 40)),
+        (((0.0, 0.06, 0.04), (0.06, 0.03, 0.04), 0.0), (230, 210, 40))],
+}
+
+
+def _painted_boxes(rgb, objects):
+    """Boxes (N, 4) of each object's painted pixels, and the box of all of them."""
+    truth = []
+    for _, colour in objects:
+        ys, xs = np.nonzero((rgb == colour).all(axis=-1))
+        truth.append([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1])
+    truth = np.array(truth, float)
+    return truth, np.array([[*truth[:, :2].min(0), *truth[:, 2:].max(0)]])
+
+
+@pytest.mark.parametrize('case', sorted(TOUCHING_COLOURS))
+def test_touching_objects_of_different_colours_are_regions_and_so_is_their_whole(case):
+    """Each object a depth region of its own (cut at colour edges alone), the whole too.
+
+    Before, the whole was the only region holding both: its pieces, cut at creases as
+    well, were faces (best IoU 0.35-0.49 in three of these cases, 0.71 in the fourth).
+    """
+    objects = TOUCHING_COLOURS[case]
+    rgb, depth, intr = _coloured_tabletop(objects)
+    truth, merged = _painted_boxes(rgb, objects)
+    regions, _, _, _, _ = depth_regions(depth, intr, rgb)
+    boxes = np.array([r['box'] for r in regions], float)
+    wholes = [r for r in regions if r['parent'] is None]
+    assert box_iou(merged, np.array([r['box'] for r in wholes], float)).max() >= 0.9
+    pieces = [r for r in regions if r['colour_piece']]
+    iou = box_iou(truth, np.array([r['box'] for r in pieces], float))
+    assert (iou.max(axis=1) >= 0.8).all(), iou.max(axis=1)
+    assert all(r['tier'] == TIER_PART and r['parent'] is not None for r in pieces)
+    # Each piece's mask is its object's pixels, not its neighbour's.
+    for k, (_, colour) in enumerate(objects):
+        mask = region_mask(pieces[int(np.argmax(iou[k]))], depth.shape)
+        painted = (rgb == colour).all(axis=-1)
+        assert (mask & painted).sum() >= 0.8 * mask.sum()
+    assert len(boxes) >= len(wholes) + len(pieces)
+    # Depth alone (no image boxes to confirm them) still proposes every one, and the whole
+    # (at the recall's IoU 0.5: NMS at 0.6 keeps the whole over a piece that is most of
+    # it, the front box of 'one behind the other'; before, 0.36-0.49 for one of each case).
+    props = propose(rgb, depth, intr, use_image=False)
+    assert box_iou(truth, props.boxes).max(axis=1).min() >= 0.5
+    assert box_iou(merged, props.boxes).max() >= 0.9
+
+
+def test_touching_objects_of_one_colour_are_not_cut_by_colour():
+    """The same objects all of one colour: colour cannot tell them apart, so no colour pieces."""
+    for case, objects in TOUCHING_COLOURS.items():
+        rgb, depth, intr = _coloured_tabletop([(b, (200, 40, 40)) for b, _ in objects])
+        regions, _, _, _, _ = depth_regions(depth, intr, rgb)
+        assert not any(r['colour_piece'] for r in regions), case
+
+
+def test_a_colour_piece_keeps_its_rank_when_an_image_box_repeats_it():
+    """Colour and depth agree on a colour piece: it ranks where it scores; alone it goes last.
+
+    It takes no face's place as its region's first part either.
+    """
+    a = (0, 0, 50, 50)
+
+    def piece(colour_piece=False, repeated=False):
+        return {'parent': a, 'colour_piece': colour_piece, 'repeated': repeated}
+    regions = [{'parent': None}, piece(True, True), piece(True, False), piece(), None,
+               piece(), piece(True, True)]
+    order = np.arange(len(regions))
+    assert later_parts_last(order, regions).tolist() == [0, 1, 3, 4, 6, 2, 5]
+    # Without the face, the colour pieces alone: the repeated ones stay, the other goes last.
+    regions[3] = regions[5] = None
+    assert later_parts_last(order, regions).tolist() == [0, 1, 3, 4, 5, 6, 2]
 
 
 def test_holes_in_the_surface_depth_are_boxed_speckle_is_not():

@@ -3,8 +3,10 @@
 Depth: the support surface (:mod:`clip_perception.support`, judged by what stands on
 it, not the largest plane) gives each pixel a height; pixels standing on it are cut
 apart at depth discontinuities into objects. An object wider than ``max_size`` is split
-at normal creases and colour edges instead of being dropped, anything smaller than
-``min_size`` goes, and every region left out is counted in :attr:`Proposals.dropped`.
+at normal creases and colour edges instead of being dropped; one that colour edges alone
+cut into pieces (touching objects of different colours) is proposed whole and in pieces;
+anything smaller than ``min_size`` goes, and every region left out is counted in
+:attr:`Proposals.dropped`.
 Without any support surface (a cluttered tote, a wall of boxes) the same cuts act on
 all the depth and the proposals come from discontinuities and normals alone.
 Image: selective search (single strategy, so a 640x480 frame takes a few
@@ -63,6 +65,22 @@ AGREE_WEIGHT = 1.5
 # no view worse; the faces of one wallet had pushed a lying glass bottle out of the cap.
 # Synthetic `layouts`: touching objects 39 -> 40 of 40, the rest unchanged.
 WHOLE_SEEN_PENALTY = 1.0
+# Touching objects of different colours that depth merges into one region (a cup against
+# the box beside it): the region is also cut at depth jumps and colour edges alone, not
+# at creases, whose pieces are whole objects where the face cut gives only their faces.
+# Such a colour piece that an image box repeats (IoU over 0.5: colour draws it as an
+# object too) keeps its rank beside the whole, less this penalty; one no image box
+# repeats is a part like the faces and follows every other proposal
+# (:func:`later_parts_last`). Measured (`clip_perception_eval real --views ...`, opaque
+# of 77 per view; issue 11, helper-100): 23 views (the original, mirror, 0.75x, 1.5x,
+# stereo_shadow 0.05 / 0.12 / 0.15, roll 15 / -30, rotate 180 / 90 with image_up up and
+# as mounted, depth_mm, jpeg:50, exposure:0.4, white_balance:0.7, blur:2,
+# flying_pixels:2, misregister:4, wfov_corners:0.8, depth_upsample:4, depth_noise:0.003)
+# +14 opaque, none worse, transparent the same; the original 69 -> 70 (the opaque cup of
+# cleargrasp_opaque_130; benchmarks/results/issue11_colour_pieces_helper100.log).
+# Penalty 0.3 gained 3 on the first seven of those views, 0.5 gained 2, 0.7 gained 1
+# and lost 1, none (0) gained 3 and lost 1 (the 0.75x view).
+COLOUR_PIECE_PENALTY = 0.3
 BORDER_PENALTY = 0.3
 # How far (m) the foot of a point may lie outside the support's region and the point
 # still stand on it: an object overhanging the surface's edge, or a region's hull drawn
@@ -270,8 +288,10 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         (:func:`clip_perception.support.upright`): ``up``, ``down``, ``left``, ``right``.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
-        working-resolution label image it comes from); ``work`` the :class:`WorkGrid`
-        for the image ranking.
+        working-resolution label image it comes from), ``parent`` (the box of the whole
+        a piece was cut from, or None) and ``colour_piece`` (bool: a piece cut at colour
+        edges alone, one of touching objects of different colours; the whole and its
+        faces are proposed too); ``work`` the :class:`WorkGrid` for the image ranking.
     """
     pts, step = working_grid(depth_m, intrinsics, work_width)
     spacing = pixel_spacing(step, intrinsics)
@@ -317,17 +337,21 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     if colour is not None:
         split &= ~colour
     n2, lab2, st2 = _components(split)
+    # Cut at colour edges alone (not creases): touching objects of different colours,
+    # each whole (COLOUR_PIECE_PENALTY). Without colour, none (one label of background).
+    n3, lab3, st3 = _components(fg & ~jumps & ~colour) if colour is not None else \
+        (1, np.zeros_like(lab1), st1[:1])
     zz0 = np.nan_to_num(z, nan=0.0).ravel()
     regions, dropped, over_wide = [], 0, 0
     zmean = {}
-    for key, lab, n in ((1, lab1, n1), (2, lab2, n2)):
+    for key, lab, n in ((1, lab1, n1), (2, lab2, n2), (3, lab3, n3)):
         zmean[key] = np.bincount(lab.ravel(), zz0, n) / np.maximum(
             np.bincount(lab.ravel(), minlength=n), 1)
 
     # The same measures for every label of lab1 and lab2 at once, with the same float64
     # operations (the loops below ask for them a few hundred times a frame).
     measures = {}
-    for key, st in ((1, st1), (2, st2)):
+    for key, st in ((1, st1), (2, st2), (3, st3)):
         px = zmean[key] * spacing
         measures[key] = list(zip((np.maximum(st[:, 2], st[:, 3]) * px).tolist(),
                                  (st[:, 4] * px * px).tolist(), zmean[key].tolist(),
@@ -344,8 +368,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         the minimum) stay on the label's extent: counting the edge pixels there too kept
         more small regions as objects, which pushed 3 real objects out of the cap.
         """
-        if labels is lab1 or labels is lab2:
-            return measures[1 if labels is lab1 else 2][label]
+        for key, lab in ((1, lab1), (2, lab2), (3, lab3)):
+            if labels is lab:
+                return measures[key][label]
         x, y, bw, bh, area = stats[label]
         zz = float(zmean[0][label])
         px = zz * spacing  # metres per working pixel
@@ -354,7 +379,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     def _grown(m):
         return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
-    def add(stats, label, labels, tier, parent=None):
+    def add(stats, label, labels, tier, parent=None, colour_piece=False):
         x, y, bw, bh, area = stats[label]
         size, area_m, zz, px = metric(stats, label, labels)
         fill = area / float(bw * bh)
@@ -369,7 +394,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels,
-                        'parent': parent})
+                        'parent': parent, 'colour_piece': colour_piece})
 
     # Each piece's parent: its pixels are a 4-connected part of a 4-connected region of
     # ``lab1`` (``split`` is a subset of its mask), so they all carry the parent's label;
@@ -379,6 +404,12 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     parent_of[lab2.ravel()] = lab1.ravel()
     for i in range(1, n2):
         pieces_of.setdefault(int(parent_of[i]), []).append(i)
+    # Likewise the colour pieces (``lab3``'s mask holds ``split``'s and lies in ``lab1``'s).
+    colour_pieces_of = {}
+    parent_of = np.zeros(n3, lab1.dtype)
+    parent_of[lab3.ravel()] = lab1.ravel()
+    for i in range(1, n3):
+        colour_pieces_of.setdefault(int(parent_of[i]), []).append(i)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
         m1 = metric(st1, i, lab1)
@@ -396,8 +427,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                     dropped += 1
             continue
         add(st1, i, lab1, base_tier)
+        whole = regions[-1]['box']
+        coloured = [j for j in colour_pieces_of.get(i, ())
+                    if _grown(metric(st3, j, lab3)) >= min_size]
+        if len(coloured) > 1:
+            for j in coloured:
+                add(st3, j, lab3, TIER_PART, whole, colour_piece=True)
         if len(pieces) > 1:
-            whole = regions[-1]['box']
             for j in pieces:
                 add(st2, j, lab2, TIER_PART, whole)
             pairs.extend((a, b_, whole) for a, b_ in _adjacent_pairs(lab2, st2, pieces))
@@ -414,7 +450,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
                             (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2,
-                        'parent': whole})
+                        'parent': whole, 'colour_piece': False})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
     # under the minimum size: fragments closer than FRAGMENT_GAP are grouped (each grown
     # by half the gap, in working pixels at the median depth of what stands).
@@ -1161,8 +1197,13 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(img):
             scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
-                prio = list(np.array(prio) + agreement_bonus(np.array(boxes), img) -
-                            whole_seen_penalty([r['parent'] for r in regions], img))
+                bonus = agreement_bonus(np.array(boxes), img)
+                for r, b in zip(regions, bonus):
+                    r['repeated'] = bool(b > 0)  # an image box repeats it at IoU > 0.5
+                prio = list(np.array(prio) + bonus -
+                            whole_seen_penalty([r['parent'] for r in regions], img) -
+                            COLOUR_PIECE_PENALTY * np.array([
+                                r['colour_piece'] and r['repeated'] for r in regions]))
             for box, score in zip(img, scores):
                 boxes.append(tuple(box))
                 sources.append(SOURCE_IMAGE)
@@ -1201,15 +1242,24 @@ def later_parts_last(order, regions):
     of the end of the list gained 6 and 1. The synthetic ``layouts`` (under the cap) are
     unchanged.
 
+    A colour piece (cut at colour edges alone, ``colour_piece``) keeps its rank when an
+    image box repeats it (``repeated``: touching objects of different colours, each
+    drawn by colour too) and follows everything else when none does; it takes no
+    face's place as the region's best part (:data:`COLOUR_PIECE_PENALTY`).
+
     :param order: (N,) int indices in ranking order (from :func:`nms`).
     :param regions: per index, a depth region dict (``parent``: the whole's box, or None
-        for a whole) or None for an image box.
+        for a whole; optional ``colour_piece`` and ``repeated``, bool) or None for an
+        image box.
     :return: (N,) int, the same indices: the first part of each whole where it was, the
         other parts after everything else, each group in its own order.
     """
     first, later, seen = [], [], set()
     for i in order:
         r = regions[i]
+        if r is not None and r.get('colour_piece'):
+            (first if r.get('repeated') else later).append(i)
+            continue
         parent = tuple(r['parent']) if r is not None and r['parent'] is not None else None
         if parent is not None and parent in seen:
             later.append(i)
