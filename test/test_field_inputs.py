@@ -4837,8 +4837,11 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     assert 'read with red and blue swapped' in node.output(), node.output()
 
 
-def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, start_node):
-    """A simulator's OpenGL z-buffer (non-linear in [0, 1]) as 32FC1: no pose from it.
+@pytest.mark.parametrize('encoding, near, far', [
+    ('32FC1', 0.05, 100.0), ('32FC1', 0.01, 1000.0), ('16UC1', 0.05, 100.0)])
+def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, start_node,
+                                                                       encoding, near, far):
+    """A simulator's OpenGL z-buffer (non-linear in [0, 1]) as depth: no pose from it.
 
     Session 32's open fault; bulletphysics/bullet3#1932 (PyBullet's depth image is "non-linear
     z-buffer" in [0, 1]). The scene's clean ray-cast depth as a z-buffer with near 0.05 m,
@@ -4846,16 +4849,20 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
     the red ball 162 mm off, nothing said). Now refused as units (0 poses of 11 answers,
     ``no_depth``): answers go on from colour,
     their reasons and /diagnostics (``last_refusal_depth``) name the z-buffer and the
-    conversion; no pose from it past the frames in flight.
+    conversion; no pose from it past the frames in flight. Session 34: the same with
+    PyBullet's default near plane of 1 cm, and scaled to 16 bits in 16UC1 (d * 65535,
+    before read as millimetres, 55-63 m), said the same way.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
     with np.errstate(divide='ignore', invalid='ignore'):
-        z_buffer = (1 / 0.05 - 1 / scene.depth) / (1 / 0.05 - 1 / 100.0)
+        z_buffer = (1 / near - 1 / scene.depth) / (1 / near - 1 / far)
     z_buffer = np.clip(np.nan_to_num(z_buffer, nan=1.0), 0, 1).astype(np.float32)
+    if encoding == '16UC1':
+        z_buffer = np.round(z_buffer * 65535).astype(np.uint16)
 
     def as_z_buffer(m):
-        m.encoding, m.step, m.data = '32FC1', 4 * m.width, z_buffer.tobytes()
+        m.encoding, m.step, m.data = encoding, z_buffer.itemsize * m.width, z_buffer.tobytes()
         return m
     assert feed_until(camera, scene, lambda: any(
         'z-buffer' in d['reason'] for d in detections(probe)) and status_fits(

@@ -884,6 +884,89 @@ def _encode(ext, px, *flags):
     return cv2.imencode(ext, px, list(flags))[1].tobytes()
 
 
+def test_a_z_buffer_with_a_near_plane_of_one_centimetre_is_refused():
+    """PyBullet's default near plane (1 cm) crowds a z-buffer into [0.97, 1]: refused.
+
+    Session 33's open fault (bulletphysics/bullet3#1932: near 0.01, far 1000). Toy scenes
+    0.43-1.4 m away as such z-buffers in 32FC1 fit a plane in the readings in 1-64% of
+    patches and in their reciprocals in none; under 10% they were read as metres, the
+    tabletop at 0.97-1.0 m. Near 1 and 2 cm, far 5, 10 and 1000 m, 24 scenes: refused
+    59/72 -> 72/72. Real frames scaled into [0.9, 1] (a real sensor's noise fits no
+    plane) are still read as metres, as a flat wall at 0.95 m is.
+    """
+    from clip_perception.world.scenes import generate_scene
+    refused = 0
+    for seed in range(24):
+        z = generate_scene(seed).depth
+        h, w = z.shape
+        for near, far in ((0.01, 1000.0), (0.01, 10.0), (0.02, 5.0)):
+            with pytest.raises(MessageError, match='z-buffer') as err:
+                depth_to_array('32FC1', h, w, 4 * w, _z_buffer(z, near, far).tobytes())
+            assert err.value.kind == 'units' and 'near * far' in str(err.value)
+            refused += 1
+    assert refused == 72
+    for real in _real_depth_frames()[:6]:
+        h, w = real.shape
+        band = np.where(real > 0, 0.9 + 0.1 * real / real.max(), 0).astype(np.float32)
+        out = depth_to_array('32FC1', h, w, 4 * w, band.tobytes())
+        assert np.nanmin(out) >= 0.9
+    wall = np.full((48, 64), 0.95, np.float32)
+    assert depth_to_array('32FC1', 48, 64, 256, wall.tobytes())[3, 3] == pytest.approx(0.95)
+
+
+def _real_depth_frames():
+    """Return the 16 real frames' depth (float32 metres, 0 = none), shared/data/real_rgbd."""
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) == 16
+    return [np.load(path)['depth'].astype(np.float32) for path in paths]
+
+
+@pytest.mark.parametrize('kind, near, far', [
+    ('z-buffer', 0.01, 1000.0), ('z-buffer', 0.05, 100.0), ('z-buffer', 0.1, 10.0),
+    ('z / far', None, 2.0)])
+def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, near, far):
+    """16UC1 holding d * 65535 (a z-buffer, or z / far): refused as units, the kind named.
+
+    Session 33's open fault. A renderer's normalised depth scaled to 16 bits read as
+    millimetres put a tabletop 0.43-1.4 m away at 54-65 m (a z-buffer) or 18-40 m (z / far
+    with far 2 m), posed there, nothing said: 0/72 -> 72/72 refused (4 kinds x 6 toy scenes
+    each as 16UC1, mono16 and compressedDepth PNG), naming a z-buffer or z / far as its
+    patches or its crowding to the top say. The 16 real frames in millimetres (and 30 m
+    walls, one value) are still read; z / far with far beyond about 3 m is not told from a
+    room in millimetres (the limit: far 5 m reads 10-11 m at the median).
+    """
+    from clip_perception.world.scenes import generate_scene
+    refused = 0
+    for seed in range(6):
+        z = generate_scene(seed).depth
+        h, w = z.shape
+        d = _z_buffer(z, near, far) if near else np.where(np.isfinite(z), z / far, 1.0)
+        raw = np.round(np.clip(d, 0, 1) * 65535).astype(np.uint16)
+        for call, args in (
+                (depth_to_array, ('16UC1', h, w, 2 * w, raw.tobytes())),
+                (depth_to_array, ('mono16', h, w, 2 * w, raw.tobytes())),
+                (compressed_depth_to_array, ('16UC1; compressedDepth png',
+                                             b'\0' * 12 + _encode('.png', raw)))):
+            with pytest.raises(MessageError, match='fractions of 65535') as err:
+                call(*args)
+            said = str(err.value)
+            assert err.value.kind == 'units' and kind in said and 'Using no depth' in said
+            assert ('z / far' in said) == (kind == 'z / far'), said
+            refused += 1
+    assert refused == 18
+    for real in _real_depth_frames():
+        h, w = real.shape
+        mm = np.round(real * 1000).astype(np.uint16)
+        out = depth_to_array('16UC1', h, w, 2 * w, mm.tobytes())
+        assert np.nanmedian(out) < 5.0
+    wall = np.full((48, 64), 30000, np.uint16)
+    assert depth_to_array('16UC1', 48, 64, 128, wall.tobytes())[1, 1] == pytest.approx(30.0)
+
+
 def _mosaic(rgb, pattern):
     """RGB -> a Bayer mosaic named as ROS names it (``rggb``: R G on even rows, G B on odd)."""
     out = np.empty(rgb.shape[:2], rgb.dtype)

@@ -1564,10 +1564,16 @@ def check_depth_units(depth_m, encoding):
                            '"integers in [0, 10]"), or depth_scale too small for its '
                            'units? Publish millimetres in 16UC1 or metres in 32FC1. Using '
                            'no depth')
+    if not floating and read.size >= MIN_UNITS_READINGS:
+        _check_not_sixteen_bit_fraction(read, depth_m, encoding)
     if floating and read.size >= MIN_UNITS_READINGS and 0 <= float(read.min()) and \
             float(read.max()) <= 1.0:
         planar, curved = _planes_in_readings(depth_m)
-        if planar >= ZBUFFER_PLANAR_SHARE and planar >= ZBUFFER_RATIO * curved:
+        # A near plane of 1 cm (PyBullet's default) crowds every reading beyond 10 cm
+        # into [0.9, 1], where readings and reciprocals are both near-affine: there a
+        # clean plane in the readings is enough (metres would be a 10 cm slab at 1 m).
+        crowded = float(read.min()) >= ZBUFFER_CROWDED and 0 < planar and curved <= planar
+        if crowded or (planar >= ZBUFFER_PLANAR_SHARE and planar >= ZBUFFER_RATIO * curved):
             raise MessageError('units', f'{encoding} depth readings all lie in [0, 1] '
                                f'({float(read.min()):.4g} to {float(read.max()):.4g}) and are '
                                f'flat in the image where distances are not ({planar:.0%} of '
@@ -1602,8 +1608,28 @@ def check_depth_units(depth_m, encoding):
 # their noise above either curvature: 0 and 0 in metres and as z-buffers.
 ZBUFFER_PLANAR_SHARE = 0.1
 ZBUFFER_RATIO = 4
-# Sample patches (side, in grid samples; the grid is every min(H, W) / 120-th pixel).
-ZBUFFER_PATCHES = (8, 12)
+# Sample patches (side, in grid samples; the grid is every min(H, W) / 120-th pixel). 16:
+# a z-buffer crowded near 1 (near 1 cm, far 10 m) bends too little over 12 samples for
+# float32 to show it in one of 24 toy scenes; over 16 it does (metres: still 0 in readings).
+ZBUFFER_PATCHES = (8, 12, 16)
+# Least reading of floating depth in [0, 1] above which a single patch that fits a plane
+# in the readings (and no more in their reciprocals) is a z-buffer: with a near plane n
+# an OpenGL z-buffer reads at least 1 - n / z, 0.9 for n = 1 cm and anything beyond 10 cm
+# (PyBullet's default near plane, bulletphysics/bullet3#1932). There the readings span a
+# few hundredths, too little curvature for the shares above (toy scenes as such z-buffers:
+# 0.01-0.64 of patches fit a plane in the readings, 0 in the reciprocals; 7 of 24 were
+# under ZBUFFER_PLANAR_SHARE). Metres so crowded would be a scene all within 10 cm of 1 m, and
+# real sensors' noise fits no patch (shared/data/real_rgbd scaled there: 0 and 0): read.
+ZBUFFER_CROWDED = 0.9
+# 16-bit depth whose readings are a fraction of 65535 (a z-buffer or z / far scaled to
+# 16 bits), read as millimetres, lies beyond 20 m for a view of the scene 0.4-1.4 m
+# away: a median beyond MAX_CAMERA_RANGE_M with nothing nearer than this (m, the 1st
+# percentile) is no depth camera's view in 16UC1 (RealSense, Kinect, Orbbec read to 6-10
+# m; a ZED's 20 m view has its ground nearer). See _check_not_sixteen_bit_fraction.
+MIN_FRACTION_NEAREST_M = 10.0
+# Nearest reading (m, 0.75 of 65535 mm) from which such 16-bit fractions are named a
+# z-buffer when their patches tell neither (see _check_not_sixteen_bit_fraction).
+ZBUFFER_TOP_M = 0.75 * 65.535
 # Most a patch's plane-fit residual may be of the other reading's for it to fit a plane.
 _PLANE_FIT_RATIO = 0.25
 
@@ -1646,6 +1672,43 @@ def _planes_in_readings(depth_m):
                   float(np.mean(inverse < _PLANE_FIT_RATIO * flat)))
         best = max(best, shares)
     return best
+
+
+def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
+    """Raise when integer depth holds fractions of 65535, not millimetres.
+
+    A renderer's depth in [0, 1] scaled to 16 bits (a z-buffer, non-linear, or z / far,
+    linear) read as millimetres puts a tabletop 0.4-1.4 m away at 14-65 m: a median
+    beyond :data:`MAX_CAMERA_RANGE_M` with its 1st percentile beyond
+    :data:`MIN_FRACTION_NEAREST_M`. Which of the two it is, the patches tell
+    (:func:`_planes_in_readings`); where neither fits (quantised to 16 bits, a near plane
+    of 1 cm), both conversions are named. z / far with a far plane beyond about 3 m reads
+    as a room in millimetres and is not told from one.
+
+    :param read: (N,) float64 non-zero readings of the subsample, metres.
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param encoding: the message's encoding (or compressed format), for the message.
+    :raises MessageError: kind ``units``.
+    """
+    median, nearest = float(np.median(read)), float(np.percentile(read, 1))
+    if median <= MAX_CAMERA_RANGE_M or nearest <= MIN_FRACTION_NEAREST_M or \
+            float(np.min(read)) == float(np.max(read)):
+        return  # one value (a wall 30 m away) has no shape to tell it by
+    planar, curved = _planes_in_readings(depth_m)
+    zbuffer = "a renderer's z-buffer (OpenGL depth, non-linear; z = near * far / (far - d * " \
+        '(far - near)))'
+    linear = 'z / far (linear; z = d * far)'
+    # Undecided by shape (16 bits quantise the curvature away): a z-buffer crowds to its
+    # top (d >= 0.8 beyond 0.5 m with a near plane of 10 cm or less), z / far need not.
+    what = zbuffer if planar > curved or (planar == curved and nearest >= ZBUFFER_TOP_M) \
+        else linear if curved > planar else f'{zbuffer} or {linear}'
+    raise MessageError('units', f'{encoding} depth reads {nearest:.1f} to '
+                       f'{float(np.max(read)):.1f} m (median {median:.1f} m), beyond any '
+                       "depth camera's range: its values are fractions of 65535 (d = "
+                       f'value / 65535 in [0, 1]), {what}, with the clip planes near and '
+                       'far in m, not '
+                       'millimetres. Publish millimetres in 16UC1 or metres in 32FC1. Using '
+                       'no depth')
 
 
 def _whole_share(read):
