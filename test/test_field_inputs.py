@@ -4837,6 +4837,55 @@ def test_red_and_blue_swapped_by_a_driver_are_read_right_with_swap_red_blue(
     assert 'read with red and blue swapped' in node.output(), node.output()
 
 
+def _grey_as(encoding, grey):
+    """Edit for :func:`publish`: the frame as grey ``grey`` (H, W) uint8 under ``encoding``."""
+    h, w = grey.shape
+
+    def edit(m):
+        if encoding == 'jpeg':
+            return CompressedImage(header=m.header, format='jpeg', data=cv2.imencode(
+                '.jpg', grey, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes())
+        px = {'mono8': grey, 'mono16': grey.astype(np.uint16) << 8,
+              'rgb8': np.repeat(grey[..., None], 3, axis=2)}[encoding]
+        return Image(header=m.header, encoding=encoding, height=h, width=w,
+                     step=px.itemsize * w * (3 if px.ndim == 3 else 1), data=px.tobytes())
+    return edit
+
+
+@pytest.mark.parametrize('encoding', ['mono8', 'mono16', 'rgb8', 'jpeg'])
+def test_swap_red_blue_on_a_grey_stream_says_there_is_nothing_to_swap(probe, start_node,
+                                                                       encoding):
+    """``swap_red_blue:=true`` over a mono stream: said to change nothing, not "swapped".
+
+    Session 33's open fault: over mono8 frames the node logged "colour frames are read
+    with red and blue swapped", a fix said to work where it cannot (red equals blue).
+    Now each grey stream, mono8, mono16, grey rgb8 and a grey JPEG (compressed transport),
+    is answered, WARNs once that there is nothing to swap (in /diagnostics while it lasts,
+    counted ``frames_swap_red_blue_no_colour``) and never logs the swap: 0/4 -> 4/4; a
+    colour frame after it logs the swap (the fault's other half, the existing test).
+    """
+    args = ('-p', 'command:=the red ball', '-p', 'swap_red_blue:=true',
+            '-p', 'diagnostics_period:=0.3')
+    if encoding != 'jpeg':
+        node, camera, scene = bring_up(probe, start_node, *args)
+    else:  # the compressed transport, as image_transport republishes a grey camera
+        node = start_node(*args, '-p', 'image_transport:=compressed')
+        listen_all(probe)
+        camera = Camera(probe, compressed=True)
+        assert wait_for_node(probe), node.output()
+        wait_subscribed(camera.image, camera.info, camera.depth)
+        scene = generate_scene(4242, specs=SCENE_SPECS)
+    grey = np.ascontiguousarray(scene.rgb.mean(axis=2).astype(np.uint8))
+    edit = _grey_as(encoding, grey)
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=edit)
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'nothing to swap' in m)
+    assert level == 1 and int(values['frames_swap_red_blue_no_colour']) >= 1, values
+    log = node.output()
+    assert log.count('there is nothing to swap') == 1, log
+    assert 'read with red and blue swapped' not in log, log
+    assert node.stop() == 0
+
+
 @pytest.mark.parametrize('encoding, near, far', [
     ('32FC1', 0.05, 100.0), ('32FC1', 0.01, 1000.0), ('16UC1', 0.05, 100.0)])
 def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, start_node,

@@ -435,6 +435,7 @@ class Health:
                          'frames_future_stamp',
                          'frames_stamp_backwards', 'frames_age_unknown', 'frames_boot_clock',
                          'frames_sim_clock', 'frames_clock_behind_loop', 'frames_no_colour',
+                         'frames_swap_red_blue_no_colour',
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'frames_depth_leading',
                          'frames_depth_beyond_slop', 'frames_out_of_order',

@@ -1470,14 +1470,36 @@ class PerceptionMixin:
             self.health.count(kind)
             self._warn_once(kind, note)
 
+    def _swap_red_blue_note(self, rgb):
+        """Say once what ``swap_red_blue:=true`` does to this stream, truly.
+
+        A grey frame (mono8/mono16, an infrared stream, a grey JPEG, a Bayer mosaic read as
+        grey) has red equal to blue, so the swap changes nothing: "read with red and blue
+        swapped" would tell the user a fix is working that cannot be. Such frames are
+        counted (``frames_swap_red_blue_no_colour``) and warned once, kept in /diagnostics
+        while they last; the swap's own line waits for a frame with colour.
+
+        :param rgb: (H, W, 3) uint8 RGB as read from the message.
+        """
+        if holds_no_colour(rgb):
+            self.health.count('frames_swap_red_blue_no_colour')
+            self._warn_once('swap_red_blue_no_colour', 'swap_red_blue:=true, but the colour '
+                            'frames hold no colour (a mono, infrared or grey stream): red '
+                            'equals blue, so there is nothing to swap and the parameter '
+                            'changes nothing; if the image topic is the colour camera, set '
+                            'swap_red_blue:=false, else remap image to it')
+            return
+        self.health.clear_notice('swap_red_blue_no_colour')
+        self._log_once('swap_red_blue', 'colour frames are read with red and blue '
+                       'swapped (swap_red_blue:=true): for a driver that labels BGR '
+                       'pixels rgb8 or RGB pixels bgr8 (logged once)')
+
     def _add_image(self, header, rgb):
         now = time.monotonic()
         if self._values_cache['swap_red_blue']:
+            self._swap_red_blue_note(rgb)
             # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
             rgb = np.ascontiguousarray(rgb[..., ::-1])
-            self._log_once('swap_red_blue', 'colour frames are read with red and blue '
-                           'swapped (swap_red_blue:=true): for a driver that labels BGR '
-                           'pixels rgb8 or RGB pixels bgr8 (logged once)')
         stamp = _stamp_seconds(header.stamp)
         if duplicate_frame(stamp, rgb, now, self._recent_colour):
             self.health.count('frames_duplicate')
