@@ -24,7 +24,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
 * ``rectify:=never`` keeps raw images as the driver sent them (``always``, ``auto``; empty,
   the default: the parameters file's value); ``depth_kind:=ray`` reads depth as the range
   along each pixel's ray (a simulator's distance-to-camera image); ``frame_id:=NAME`` names
-  the outputs' frame; ``vocabulary:="laptop, coffee mug"`` names what else is in view.
+  the outputs' frame; ``vocabulary:="laptop, coffee mug"`` names what else is in view;
+  ``image_up:=down`` reads a camera mounted upside down (its image not turned).
 * ``params_file:=FILE`` replaces the shipped parameters file. Every argument that sets a
   node parameter (model, device, the transports, use_sim_time, depth_scale, rectify, ...)
   is empty by default and then leaves the file's value; given, it wins over the file.
@@ -136,6 +137,12 @@ def generate_launch_description():
                               "from the optical centre: Isaac Sim's distance_to_camera, "
                               "AirSim's DepthPerspective). Empty: the parameters file's "
                               'value (z in the shipped one).'),
+        DeclareLaunchArgument('image_up', default_value='',
+                              choices=['', 'up', 'down', 'left', 'right'],
+                              description="Which way the world's up points in the image, as "
+                              'the camera is mounted: up, down (upside down, the image not '
+                              'turned by the driver), left or right (on its side). Empty: the '
+                              "parameters file's value (up in the shipped one)."),
         DeclareLaunchArgument('vocabulary', default_value='',
                               description='Comma-separated descriptions of other things '
                               'usually in view ("laptop, coffee mug"), contrast prompts for '
@@ -307,12 +314,12 @@ def node_parameters(value, shipped):
         that is no truth value (launch exits 1 with it).
     """
     params = {}
-    # Text as given (model, device, transports; rectify, depth_kind, frame_id and
-    # vocabulary are what the node's messages tell the user to set as name:=value, and
+    # Text as given (model, device, transports; rectify, depth_kind, frame_id, image_up
+    # and vocabulary are what the node's messages tell the user to set as name:=value, and
     # an undeclared launch argument is dropped without a word). Choices are checked by
     # launch, the rest by the node, which names the parameter.
     for name in ('model', 'device', 'image_transport', 'depth_transport', 'rectify',
-                 'depth_kind', 'frame_id', 'vocabulary'):
+                 'depth_kind', 'frame_id', 'vocabulary', 'image_up'):
         given = value(name).strip()
         if given:
             params[name] = given

@@ -295,7 +295,7 @@ def test_every_parameter_a_node_message_says_to_set_as_name_value_is_a_launch_ar
                 said.add(m.group(2))
     with open(LAUNCH) as f:
         declared = set(re.findall(r"DeclareLaunchArgument\('([a-z_]+)'", f.read()))
-    assert {'rectify', 'depth_kind', 'frame_id', 'vocabulary'} <= said, said
+    assert {'rectify', 'depth_kind', 'frame_id', 'vocabulary', 'image_up'} <= said, said
     assert said <= declared, said - declared
     params = node_parameters()
     assert 'depth_kind' not in params and 'frame_id' not in params  # the file's stand
@@ -344,7 +344,7 @@ def test_given_arguments_win_and_the_shipped_file_still_gets_the_robot_model():
     given = {'model': ' bundled ', 'device': 'cpu', 'image_transport': 'compressed',
              'depth_transport': 'zstd', 'use_sim_time': 'True', 'depth_scale': '0.0001',
              'rectify': 'never', 'depth_kind': 'ray', 'frame_id': 'cam_optical',
-             'vocabulary': 'laptop, mug', 'swap_red_blue': 'on'}
+             'vocabulary': 'laptop, mug', 'swap_red_blue': 'on', 'image_up': 'down'}
     want = dict(given, model='bundled', use_sim_time=True, depth_scale=0.0001,
                 swap_red_blue=True)
     for params_file in (USER_PARAMS, PARAMS):

@@ -926,3 +926,59 @@ def test_a_support_faces_the_image_up_of_the_cameras_mounting(image_up, up):
     assert upright(np.array([0.1, 0.1, -0.99]) / np.linalg.norm([0.1, 0.1, 0.99]), image_up)
     with pytest.raises(KeyError):
         upright(up, 'sideways')
+
+
+def _turned(depth, k, intrinsics):
+    """``depth`` turned ``k`` quarter turns counter-clockwise, with its intrinsics."""
+    h, w = depth.shape
+    if k == 2:
+        return depth[::-1, ::-1].copy(), Intrinsics(
+            fx=intrinsics.fx, fy=intrinsics.fy, cx=w - 1 - intrinsics.cx,
+            cy=h - 1 - intrinsics.cy, width=w, height=h)
+    turned = np.ascontiguousarray(np.rot90(depth, k))
+    cx, cy = (intrinsics.cy, w - 1 - intrinsics.cx) if k == 1 else \
+        (h - 1 - intrinsics.cy, intrinsics.cx)
+    return turned, Intrinsics(fx=intrinsics.fy, fy=intrinsics.fx, cx=cx, cy=cy, width=h,
+                              height=w)
+
+
+def test_the_support_names_which_way_up_points_in_a_turned_image():
+    """image_up_hint: a camera mounted upside down or on its side is named, not turned.
+
+    Session 33's open fault: a colour image turned 180 degrees (camera mounted upside
+    down, the flip not applied) answered "not found" for 9 of 12 toy scenes' objects
+    (12 of 12 with image_up:=down) and nothing said why. The support surface's normal
+    tells: toy scenes turned 180 degrees named ``down`` 11/12, a quarter turn
+    counter-clockwise ``left`` 12/12, clockwise ``right`` 12/12; upright 0/12 named. The
+    16 real frames upright: none named (ARC's tote, seen straight down, has no up); read
+    as upside down, ``up`` named for 9, nothing for 6, ``right`` for one.
+    """
+    import glob
+    import os
+
+    from clip_perception.support import image_up_hint
+    from conftest import SHARED_DATA
+    named = {0: [], 1: [], 2: [], 3: []}
+    for seed in range(12):
+        scene = generate_scene(seed)
+        for k in named:
+            hint = image_up_hint(*_turned(scene.depth, k, scene.intrinsics))
+            named[k].append(hint and hint[0])
+    assert named[0] == [None] * 12, named[0]
+    assert named[1] == ['left'] * 12 and named[3] == ['right'] * 12, named
+    assert named[2].count('down') >= 11 and set(named[2]) <= {'down', None}, named[2]
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) == 16
+    said = []
+    for path in paths:
+        frame = np.load(path)
+        depth = np.where(frame['depth'] > 0, frame['depth'], np.nan).astype(np.float32)
+        k = frame['K']
+        intr = Intrinsics(fx=k[0, 0], fy=k[1, 1], cx=k[0, 2], cy=k[1, 2],
+                          width=depth.shape[1], height=depth.shape[0])
+        assert image_up_hint(depth, intr) is None, path
+        told = image_up_hint(depth, intr, 'down')  # read as upside down: up, or nothing
+        said.append(told and told[0])
+    # One frame (cleargrasp_transparent_130) holds more on a plane facing sideways: named
+    # ``right``, the limit of judging by what stands on a surface.
+    assert said.count('up') >= 9 and said.count(None) + said.count('up') >= 15, said

@@ -444,7 +444,7 @@ class Health:
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info', 'frames_info_scaled',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
-                         'frames_depth_kind_suspect',
+                         'frames_depth_kind_suspect', 'frames_image_up_suspect',
                          'frames_rectified', 'frames_not_rectified',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',

@@ -165,6 +165,7 @@ from clip_perception.messages import zstd_to_rgb
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.rectify import NoLensError
+from clip_perception.support import image_up_hint
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
@@ -192,6 +193,10 @@ DEPTH_KIND_CHECKS = 3
 # Seconds between checks while a finding stands (it is said until one finds the table flat
 # as read: depth from another source, a bag replaced by the camera, clears it).
 DEPTH_KIND_RECHECK = 10.0
+# Frames with depth and camera_info whose support surface is checked for which way up
+# points in the image (support.image_up_hint: about 30 ms each here, 70 ms when the
+# first look is unsure); checked again every DEPTH_KIND_RECHECK s while a finding stands.
+IMAGE_UP_CHECKS = 3
 # Seconds a new command waits for a newer frame before the last one answers it
 # (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
 # 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
@@ -404,6 +409,9 @@ class PerceptionMixin:
         # DEPTH_KIND_RECHECK s until a check finds it flat as read or depth_kind changes.
         self._depth_kind_checks = 0
         self._depth_kind_finding = None
+        # The same for image_up (_check_image_up): (warning, monotonic s) or None.
+        self._image_up_checks = 0
+        self._image_up_finding = None
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -1010,6 +1018,7 @@ class PerceptionMixin:
         self._rectifiers = ()
         self._colour_size = self._info_unsized = None
         self._depth_kind_checks, self._depth_kind_finding = 0, None  # checked afresh
+        self._image_up_checks, self._image_up_finding = 0, None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -2082,6 +2091,12 @@ class PerceptionMixin:
             if finding is not None and finding[0] == kind:
                 # A WARN while the depth is read so, not input_timeout after the checks.
                 self.health.notice(f'depth_kind_{kind}', finding[1], now)
+            finding = self._image_up_finding
+            if self._image_up_checks < IMAGE_UP_CHECKS or (
+                    finding is not None and now - finding[1] >= DEPTH_KIND_RECHECK):
+                self._check_image_up(depth, intr, header.frame_id)
+            if self._image_up_finding is not None:
+                self.health.notice('image_up', self._image_up_finding[0], now)
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
@@ -2226,6 +2241,38 @@ class PerceptionMixin:
                 '(counted as frames_depth_kind_suspect)')
         self._depth_kind_finding = (kind, text, time.monotonic())
         self._warn_once(f'depth_kind_{kind}', text)
+
+    def _check_image_up(self, depth, intr, frame_id):
+        """Warn when the support surface says up points elsewhere in the image than image_up.
+
+        A camera mounted upside down (or on its side) whose driver does not turn its image:
+        under ``image_up:=up`` depth finds no table and crops reach CLIP upside down, so
+        objects in plain view are missed (9 of 12 toy scenes turned 180 degrees). Frames
+        are not turned here (no frame proves its mounting): the WARN names the setting,
+        and what a user must check besides, the tf of ``frame_id`` and the debug image.
+        """
+        self._image_up_checks += 1
+        image_up = self._values_cache['image_up']
+        hint = image_up_hint(depth, intr, image_up)
+        if hint is None:
+            self._image_up_finding = None
+            self.health.clear_notice('image_up')
+            return
+        other, _ = hint
+        self.health.count('frames_image_up_suspect')
+        mounted = {'down': 'upside down', 'left': 'on its side (the image turned '
+                   'counter-clockwise)', 'right': 'on its side (the image turned clockwise)',
+                   'up': 'upright'}
+        text = (f'the support surface faces {other} in the image, not {image_up} '
+                f'(image_up:={image_up}): a camera mounted {mounted[other]} whose driver '
+                'does not turn its image? Depth finds no table under that setting and crops '
+                'reach CLIP turned, so objects in view are missed. Set '
+                f'image_up:={other} (frames are not turned here), or turn the image in the '
+                f'driver. Poses stay in {frame_id or "the frame_id"} as its pixels are: its '
+                'tf must hold how the camera is mounted; ~/debug_image is drawn on the frame '
+                'as it arrives (counted as frames_image_up_suspect)')
+        self._image_up_finding = (text, time.monotonic())
+        self._warn_once('image_up', text)
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.

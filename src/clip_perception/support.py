@@ -549,3 +549,62 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
                           region=region, scale=1.0 / step,
                           inlier_fraction=float(inl.sum()) / total,
                           support_count=count), walls
+
+
+
+# Least share of the support's unit normal in the image plane for it to tell which way is
+# up in the image (sin 12 degrees). A camera looking straight down at a table (ARC's tote
+# views: 0.02-0.09) has no up in its image; one tilted towards the table has (the toy
+# world's and the real tabletop frames: 0.3-0.8, see image_up_hint).
+MIN_UP_TILT = 0.2
+# Fewest working points standing on the support found under ``image_up`` for it to settle
+# which way is up (a turned toy table's stray plane held 0; the smallest object 200).
+MIN_HINT_STANDING = 30
+
+
+def image_up_hint(depth_m, intrinsics, image_up='up'):
+    """Return which way the support surface says up points in the image, if not ``image_up``.
+
+    A camera mounted upside down (or on its side) whose driver does not turn the image
+    sends a table that faces down (or sideways) in the image: under ``image_up`` ``up``
+    a steep view finds no support, depth proposes nothing, and crops reach CLIP upside
+    down (9 of 12 toy scenes turned 180 degrees were not found; 12 of 12 with ``image_up``
+    ``down``). The support surface (found under whichever ``image_up`` holds the most
+    standing points) points up in the world; its normal's part in the image plane names
+    the image direction of up (the nearest of :data:`IMAGE_UP`). No frame is turned here:
+    the pixels might be truly so, so this only names the setting. A view looking straight
+    down (normal within :data:`MIN_UP_TILT` of the optical axis) or with no support
+    suggests nothing.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param intrinsics: :class:`~clip_perception.geometry.Intrinsics` of the image.
+    :param image_up: the ``image_up`` the frames are read with.
+    :return: ``(other, tilt)``: the ``image_up`` the support names (another than
+        ``image_up``) and the normal's share in the image plane (0.2-1), or None.
+    """
+    pts, step = working_grid(depth_m, intrinsics)
+    remove_flying_pixels(pts, pixel_spacing(step, intrinsics))
+    nrm = normals(pts)
+    best = find_support(pts, nrm, step, intrinsics, image_up=image_up)[0]
+    # A plane with nothing on it (a turned table's far edge, a wall) does not settle it.
+    if best is None or best.support_count < MIN_HINT_STANDING or \
+            _up_in_image(best.normal) not in (None, image_up):
+        for other in IMAGE_UP:  # only where the first look is unsure: 4x its time
+            if other != image_up:
+                surface = find_support(pts, nrm, step, intrinsics, image_up=other)[0]
+                if surface is not None and (
+                        best is None or surface.support_count > best.support_count):
+                    best = surface
+    if best is None:
+        return None
+    up = _up_in_image(best.normal)
+    if up in (None, image_up):
+        return None
+    return up, float(np.hypot(best.normal[0], best.normal[1]))
+
+
+def _up_in_image(normal):
+    """Return the :data:`IMAGE_UP` key nearest a normal's image-plane part; None if steep."""
+    if np.hypot(normal[0], normal[1]) < MIN_UP_TILT:
+        return None
+    return max(IMAGE_UP, key=lambda k: normal[0] * IMAGE_UP[k][0] + normal[1] * IMAGE_UP[k][1])
