@@ -967,6 +967,45 @@ def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, ne
     assert depth_to_array('16UC1', 48, 64, 128, wall.tobytes())[1, 1] == pytest.approx(30.0)
 
 
+def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():
+    """Linear depth in [0, 1] between a simulator's clip planes: said, not refused.
+
+    CoppeliaSim's vision sensor (stepjam/PyRep#25: "[0, 1] -> [Near Plane, Far Plane]";
+    stepjam/RLBench#125: depth "in a range between [0,1]") is metres scaled: no plane
+    tells it, and a table 0.6-2 m away read 0.3-1 "m", nothing said. Its far plane does:
+    where nothing is hit within 2 m it reads exactly 1.0, every other reading below. Toy
+    scenes seen at 15-20 degrees of pitch, near 1 cm and far 2 m: named 0/12 -> 11/12
+    (seed 8 ends before its far plane: nothing tells it). Not named: the 16 real frames
+    in metres, rounded to the millimetre, or scaled to end at 1.0; a wall at 1.0 m.
+    """
+    from clip_perception.world.scenes import Appearance
+    from clip_perception.world.scenes import generate_scene
+    named = 0
+    for seed in range(12):
+        z = generate_scene(seed, effects=False,
+                           appearance=Appearance(camera_pitch=(15.0, 20.0))).depth
+        d = np.clip((z - 0.01) / (2.0 - 0.01), 0, 1).astype(np.float32)
+        h, w = d.shape
+        notes = []
+        out = depth_to_array('32FC1', h, w, 4 * w, d.tobytes(), notes=notes)
+        assert np.nanmax(out) <= 1.0  # read as given: metres are not guessed
+        said = [n for n in notes if n.kind == 'far_plane']
+        named += bool(said)
+        assert not said or 'CoppeliaSim' in said[0] and 'near + d * (far - near)' in said[0]
+    assert named >= 11, named
+    for real in _real_depth_frames():
+        h, w = real.shape
+        for view in (real, np.round(real, 3), np.minimum(real / real.max(), 1.0)):
+            notes = []
+            depth_to_array('32FC1', h, w, 4 * w, view.astype(np.float32).tobytes(),
+                           notes=notes)
+            assert 'far_plane' not in [n.kind for n in notes]
+    notes = []
+    depth_to_array('32FC1', 48, 64, 256, np.ones((48, 64), np.float32).tobytes(),
+                   notes=notes)
+    assert notes == []
+
+
 def _mosaic(rgb, pattern):
     """RGB -> a Bayer mosaic named as ROS names it (``rggb``: R G on even rows, G B on odd)."""
     out = np.empty(rgb.shape[:2], rgb.dtype)

@@ -1258,8 +1258,10 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                               f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
                               f'{read}-endian: read as flagged, {why}; reading them '
                               f'{read}-endian; set is_bigendian right in the driver'))
-    return drop_no_reading_codes(check_depth_units(depth_to_metres(arr, depth_scale),
-                                                   encoding))
+    depth_m = check_depth_units(depth_to_metres(arr, depth_scale), encoding)
+    if dtype != np.uint16:
+        _far_plane_at_one(depth_m, encoding, notes)
+    return drop_no_reading_codes(depth_m)
 
 
 # 8-bit colour encodings depth arrives under, by their lower-case spelling: bytes a pixel
@@ -1709,6 +1711,45 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
                        'far in m, not '
                        'millimetres. Publish millimetres in 16UC1 or metres in 32FC1. Using '
                        'no depth')
+
+
+# Least share of floating readings exactly 1.0 (and of readings below it) for depth all
+# within [0, 1] to be said to end in a far plane at 1.0 (_far_plane_at_one).
+FAR_PLANE_SHARE = 0.05
+
+
+def _far_plane_at_one(depth_m, encoding, notes):
+    """Note floating depth that ends in a plane of readings exactly 1.0 (normalised depth).
+
+    A simulator's linear depth normalised to [0, 1] between its clip planes
+    (CoppeliaSim's vision sensor and PyRep/RLBench, "[0, 1] -> [Near Plane, Far Plane]":
+    stepjam/PyRep#25, stepjam/RLBench#125; or z / far) is metres scaled: its planes are
+    the same planes, so no shape tells it (a 4.5 m far plane puts a table 0.5-1.4 m away
+    at 0.11-0.31 "m"). What may tell it is where nothing is hit: the far plane, exactly
+    1.0 over part of the view, with every other reading below it. Real depth converted to
+    metres reads exactly 1.0 m only at 1000 mm, not as the farthest of a view over
+    :data:`FAR_PLANE_SHARE` of it. Read as metres (a simulator clipping at 1 m is not
+    refused), with a note of kind ``far_plane``.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param encoding: the message's encoding, for the note.
+    :param notes: a list, or None.
+    """
+    sample = depth_m.reshape(-1)[::max(1, depth_m.size // 20000)]
+    sample = sample[np.isfinite(sample) & (sample > 0)]
+    if sample.size < MIN_UNITS_READINGS or float(sample.max()) != 1.0:
+        return
+    at_one = float(np.mean(sample == 1.0))
+    below = sample[sample < 1.0]
+    if at_one < FAR_PLANE_SHARE or below.size < FAR_PLANE_SHARE * sample.size or \
+            np.unique(below).size < 2:
+        return
+    _say(notes, 'far_plane', f'{encoding} depth ends in a plane of readings exactly 1.0 '
+         f'({at_one:.0%} of the view, every other reading below it, '
+         f'{float(np.median(below)):.3g} at the median): the far plane of depth normalised '
+         "to [0, 1] (CoppeliaSim's vision sensor, PyRep/RLBench: [0, 1] between the clip "
+         'planes, z = near + d * (far - near); or z / far)? Read as metres, poses are off '
+         'by that scale; publish metres (REP 118), and NaN or +inf where nothing is hit')
 
 
 def _whole_share(read):
