@@ -965,6 +965,10 @@ def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, ne
         assert np.nanmedian(out) < 5.0
     wall = np.full((48, 64), 30000, np.uint16)
     assert depth_to_array('16UC1', 48, 64, 128, wall.tobytes())[1, 1] == pytest.approx(30.0)
+    covered = np.full((48, 64), 65535, np.uint16)  # a covered lens: codes, 12 readings
+    covered[::16, ::16] = np.random.default_rng(3).integers(400, 900, (3, 4))
+    out = depth_to_array('16UC1', 48, 64, 128, covered.tobytes())
+    assert np.isnan(out[1, 1]) and 0.4 <= out[0, 0] < 0.9
 
 
 def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():

@@ -1692,6 +1692,9 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
     :param encoding: the message's encoding (or compressed format), for the message.
     :raises MessageError: kind ``units``.
     """
+    read = read[read <= MAX_DEPTH_READING_M]  # "no reading" codes, dropped after this
+    if read.size < MIN_UNITS_READINGS:
+        return
     median, nearest = float(np.median(read)), float(np.percentile(read, 1))
     if median <= MAX_CAMERA_RANGE_M or nearest <= MIN_FRACTION_NEAREST_M or \
             float(np.min(read)) == float(np.max(read)):
@@ -1708,9 +1711,8 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
                        f'{float(np.max(read)):.1f} m (median {median:.1f} m), beyond any '
                        "depth camera's range: its values are fractions of 65535 (d = "
                        f'value / 65535 in [0, 1]), {what}, with the clip planes near and '
-                       'far in m, not '
-                       'millimetres. Publish millimetres in 16UC1 or metres in 32FC1. Using '
-                       'no depth')
+                       'far in m, not millimetres. Publish millimetres in 16UC1 or metres in '
+                       '32FC1. Using no depth')
 
 
 # Least share of floating readings exactly 1.0 (and of readings below it) for depth all
