@@ -2260,12 +2260,15 @@ class PerceptionMixin:
             return
         other, _ = hint
         self.health.count('frames_image_up_suspect')
-        mounted = {'down': 'upside down', 'left': 'on its side (the image turned '
-                   'counter-clockwise)', 'right': 'on its side (the image turned clockwise)',
-                   'up': 'upright'}
+        mounted = {'down': 'a camera mounted upside down whose driver does not turn its '
+                   'image?', 'left': 'a camera on its side (the image turned counter-'
+                   'clockwise), not turned by its driver?', 'right': 'a camera on its side '
+                   '(the image turned clockwise), not turned by its driver?',
+                   'up': 'an upright image (a camera mounted upright, or one its driver '
+                   'turns already)?'}
         text = (f'the support surface faces {other} in the image, not {image_up} '
-                f'(image_up:={image_up}): a camera mounted {mounted[other]} whose driver '
-                'does not turn its image? Depth finds no table under that setting and crops '
+                f'(image_up:={image_up}): {mounted[other]} '
+                'Depth finds no table under that setting and crops '
                 'reach CLIP turned, so objects in view are missed. Set '
                 f'image_up:={other} (frames are not turned here), or turn the image in the '
                 f'driver. Poses stay in {frame_id or "the frame_id"} as its pixels are: its '
