@@ -17,12 +17,16 @@ from clip_perception.config import PipelineConfig
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
 from clip_perception.world.scenes import generate_scene
+from clip_perception.world.scenes import ObjectSpec
 
 # The scenes' object specs are those of the tests, read from there so the two agree.
 _TESTS = runpy.run_path(str(Path(__file__).resolve().parents[1] / 'test' /
                             'test_commands.py'))
 four = generate_scene(4242, specs=_TESTS['FOUR'])
 twins = generate_scene(4343, specs=_TESTS['TWINS'])
+# Three red balls in a row across the table (places said from an edge).
+row = generate_scene(4545, specs=[ObjectSpec('red', 'ball', 'small', (x, 0.05))
+                                  for x in (-0.14, 0.0, 0.14)])
 
 
 def on(scene, box, name, which=None):
@@ -145,6 +149,15 @@ KINDS = {
                                                  what='yellow cylinder')),
         (four, 'the gr\u200ceen cube', found(four, 'green cube', what='green cube')),
         (four, 'the blue m\u2060ug', found(four, 'blue mug', what='blue mug'))],
+    'edge_places': [
+        (row, 'the red ball away from the left edge', found(row, 'red ball', 2)),
+        (row, 'the red ball far from the right side of the table', found(row, 'red ball', 0)),
+        (row, 'the red ball further away from the left', found(row, 'red ball', 2)),
+        (row, 'the red ball not on the edge', found(row, 'red ball', 1)),
+        (row, 'the red ball away from the edges', found(row, 'red ball', 1)),
+        (row, 'the red ball that is not near a corner', found(row, 'red ball', 1)),
+        (twins, 'the red ball away from the right edge', found(twins, 'red ball', 0)),
+        (twins, 'the red ball far from the left', found(twins, 'red ball', 1))],
 }
 
 

@@ -3347,6 +3347,50 @@ def test_a_relation_to_an_object_near_a_corner_is_read_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A place said away from a side or off the edges (this session's brief: "the ball away
+# from the left edge" was far from an object "edge", "the ball not on the edge" excluded
+# the ball itself, "the mug away from me" the object "mug away").
+@pytest.mark.parametrize('text, what, relation, second, read', [
+    ('the ball away from the left edge', 'ball', 'right', None, 'on the right'),
+    ('the cube far from the right side of the table', 'cube', 'left', None, 'on the left'),
+    ('the mug further away from the left', 'mug', 'right', None, 'on the right'),
+    ('the ball away from the top left corner', 'ball', 'right', 'bottom',
+     'in the bottom right corner'),
+    ('the ball well away from the back edge', 'ball', 'nearest', None, 'at the front'),
+    ('the ball not on the edge', 'ball', 'middle', None, 'in the middle'),
+    ('the ball away from the edges of the table', 'ball', 'middle', None, 'in the middle'),
+    ('the mug that is not near a corner', 'mug', 'middle', None, 'in the middle'),
+    ('the cube not at the edge of the image', 'cube', 'middle', None, 'in the middle'),
+    ('the ball not close to the edge', 'ball', 'middle', None, 'in the middle'),
+    ('the ball far from the corners', 'ball', 'middle', None, 'in the middle'),
+])
+def test_a_place_away_from_an_edge_is_the_other_side_or_the_middle(text, what, relation,
+                                                                   second, read):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.second_relation) == (what, relation, second), describe(q)
+    assert q.link is None and q.exclude == () and q.unchecked == (), describe(q)
+    assert q.read_as[-1][1] == read, q.read_as
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the mug away from me', {'what': 'mug', 'relation': 'farthest'}),
+    ('the ball furthest from me', {'what': 'ball', 'relation': 'farthest'}),
+    ('the ball closest to the centre', {'what': 'ball', 'relation': 'middle'}),
+    ('the ball in the middle of the table', {'what': 'ball', 'relation': 'middle'}),
+    ('the ball farthest from the left edge', {'what': 'ball', 'relation': 'right'}),
+    ('the ball not on the left edge', {'what': 'ball', 'relation': 'right'}),
+    # Of an object: a relation to it, as before.
+    ('the ball away from the mug', {'what': 'ball', 'link': 'far_from',
+                                    'reference': {'what': 'mug'}}),
+    ('the ball away from the left edge of the mug', {
+        'what': 'ball', 'link': 'far_from', 'reference': {'what': 'edge mug',
+                                                          'relation': 'left'}}),
+    ('the ball on the edge', {'what': 'ball', 'unchecked': ['on the edge']}),
+])
+def test_places_from_the_viewer_and_of_objects_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 # What no camera image shows, said with "than" or after the noun (helper-91's open case:
 # "the box heavier than the ball" was the object "box than ball", "the ball that is
 # warmer" a remark about the ball, answered as "the ball" with nothing said).

@@ -929,3 +929,27 @@ def test_two_balls_equally_near_a_corner_are_ambiguous_over_dds(probe, start_nod
     assert_found(probe, node, camera, scene, 'the top red ball', 'red ball', far_right.centre)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_place_away_from_an_edge_picks_the_other_side_or_the_middle_over_dds(probe,
+                                                                           start_node):
+    """"the red ball away from the left edge", "... not on the edge" of three in a row.
+
+    This session's brief: the first was far from an object "edge" (not_found: "the model
+    knows no word of edge"), the second excluded the red ball itself. Now the rightmost
+    and the middle ball, the reason saying how the place was read.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(5, specs=[ObjectSpec('red', 'ball', 'small', (x, 0.05))
+                                     for x in (-0.14, 0.0, 0.14)])
+    left, middle, right = sorted(scene.objects, key=lambda o: o.centre[0])
+    for said, ball, read in (('the red ball away from the left edge', right, 'on the right'),
+                             ('the red ball not on the edge', middle, 'in the middle'),
+                             ('the red ball far from the right side of the table', left,
+                              'on the left')):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert f'as "{read}"' in det['reason'] and 'reference' not in det['parsed'], det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -272,8 +272,8 @@ _VIEWER = r'(?:the\s|your\s|my\s|our\s)?(?:camera|cameras|you|yourself|us|me|mys
     r'sensor|viewer|lens|eyes|here)'
 _TO_VIEWER = re.compile(r'\s(?:nearest|closest|nearer|closer|near|close|next)(?:\sto)?\s'
                         + _VIEWER + r'(?=\s)')
-_FROM_VIEWER = re.compile(r'\s(?:farthest|furthest|farther|further|far)(?:\saway)?'
-                          r'(?:\sfrom)?\s' + _VIEWER + r'(?=\s)')
+_FROM_VIEWER = re.compile(r'\s(?:(?:farthest|furthest|farther|further|far)(?:\saway)?'
+                          r'(?:\sfrom)?|away\sfrom)\s' + _VIEWER + r'(?=\s)')
 # Places said in the viewer's own frame (field report): the image ("on the left side of
 # the image" was a relation left_of an object called "image"; "in the picture" a word of
 # the object), the robot or camera seeing it ("to your left" was the object "red ball
@@ -344,6 +344,26 @@ _BEFORE_PLACE = re.compile(
 _REGION_ONLY = re.compile(
     r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s|a\s)?(?:corner|edge|border)s?'
     r'(?:\sof\s(?:' + _VIEW + '|' + _SURFACE + r'))?(?!\s(?:of|to)\s)(?=\s)')
+# A place said as away from a side of the view or the table, or as not at its edge
+# (this session's brief, "places relative to an edge"): "the ball away from the left
+# edge" was far from an object "edge", "away from the left" far from an "object" on the
+# left, "the ball not on the edge" excluded the ball itself (not_found), "the mug away
+# from me" the object "mug away". Away from one side is toward the other ("farthest from
+# the left edge" already was the right); away from every edge, or not at one, is toward
+# the middle (:func:`_edge_places`). The superlatives are read by _SUPERLATIVE_FROM.
+_AWAY = r'(?:(?:far|farther|further|well|way)\s(?:away\s)?|(?:far\s)?away\s|a\sway\s)from\s'
+_OF_VIEW = r'(?:\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE + r'))?'
+_AWAY_FROM_SIDE = re.compile(
+    r'\s' + _AWAY + r'(?:the\s)?(?:very\s|far\s)?' + _SIDE + r'(?:\s(?:hand\s)?' + _REGION +
+    r's?)?' + _OF_VIEW + r'(?!\s(?:of|to)\s)(?=\s)')
+_EDGES = r'(?:the\s|an?\s|any\s|all\sthe\s)?(?:edge|corner|border|side)s?' + _OF_VIEW
+_OFF_THE_EDGES = re.compile(
+    r'\s(?:' + _AWAY + '|' + r'(?:(?:that|which)\s(?:is|are|s)\s)?(?:not|isnt|arent|is\snot|'
+    r'are\snot)\s(?:(?:on|at|in|near|by|along|against|beside)|(?:close|next)\sto)\s)' +
+    _EDGES + r'(?!\s(?:of|to)\s)(?=\s)')
+_AWAY_OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
+                  'upper': 'bottom', 'lower': 'top', 'front': 'back', 'back': 'front',
+                  'near': 'back', 'far': 'front'}
 _IN_VIEW = re.compile(  # "in the image", "in your view", "on camera": where every crop is
     r'\s(?:in|on|within)\s(?:' + _VIEW + r'|sight|camera|screen|the\sscreen)(?=\s)')
 _VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -> "left"
@@ -2143,6 +2163,40 @@ def _viewer_relation(s):
     return s
 
 
+def _edge_places(s):
+    """Read a place said away from a side, or off the edges, in padded ``s`` (str).
+
+    "away from the left edge", "far from the right side of the table" -> "on the right",
+    "on the left"; "away from the top left corner" -> the bottom right one; "away from the
+    edges", "not on the edge", "that isn't near a corner" -> "in the middle" (of one or
+    two matches the one nearest the image's centre, of more the middle one:
+    :func:`clip_perception.selection` reads "middle"). Only where the place ends the
+    noun phrase ("away from the left edge of the mug" stays a relation).
+
+    :return: ``(s, read)``: ``s`` rewritten, and ``((said, read as), ...)`` for
+        :attr:`Query.read_as`, so the answer names what was read.
+    """
+    read = []
+
+    def place(m, words):
+        if not _ends_phrase(m.string, m.end()):
+            return m.group()
+        read.append((m.group().strip(), words))
+        return f' {words} '
+
+    def opposite(m):
+        said = [g for g in m.groups() if g]
+        if any(g in ('middle', 'center', 'centre') for g in said):
+            return m.group()  # away from the middle: toward no one side
+        far = [_AWAY_OPPOSITE[g] for g in said]
+        words = (f'at the {far[0]}' if far[0] in ('front', 'back') else f'on the {far[0]}'
+                 ) if len(far) == 1 else f'in the {" ".join(far)} corner'
+        return place(m, words)
+    s = _AWAY_FROM_SIDE.sub(opposite, s)
+    s = _OFF_THE_EDGES.sub(lambda m: place(m, 'in the middle'), s)
+    return s, tuple(read)
+
+
 def _viewer_frame(s):
     """Read places said in the viewer's frame in padded ``s`` as spatial words.
 
@@ -3891,6 +3945,8 @@ def _parse(text):
                '', s, count=1)
     s, destination = _take_destinations(s)
     destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
+    s, edges = _edge_places(s)
+    read_as += edges
     positive, negatives = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
     options = _alternatives(positive) if len(parts) == 1 else []
