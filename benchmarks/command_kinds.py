@@ -158,6 +158,9 @@ KINDS = {
         (row, 'the red ball that is not near a corner', found(row, 'red ball', 1)),
         (twins, 'the red ball away from the right edge', found(twins, 'red ball', 0)),
         (twins, 'the red ball far from the left', found(twins, 'red ball', 1))],
+    'other_languages': [(four, c, refused) for c in (
+        'a bola vermelha', 'palla rossa', 'Die blaue Tasse', 'the rote ball', 'the ball rouge',
+        'grab the rojo ball', 'the blue mug on the derecha', 'o cubo azul')],
 }
 
 

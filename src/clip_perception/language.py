@@ -1764,6 +1764,47 @@ _FOREIGN_OPENERS = {
     'Dutch': ('het', 'een', 'pak', 'geef', 'vind'),
 }
 _OPENER_LANGUAGE = {w: lang for lang, words in _FOREIGN_OPENERS.items() for w in words}
+# The same languages' words for the colours and sides a command chooses by, where no
+# English word is spelt so (this session's brief: "a bola vermelha", "palla rossa", "Die
+# blaue Tasse", and English mixed with them, "the rote ball", "the ball rouge", "grab the
+# blaue mug", were scored as said: a real checkpoint reads "rote ball" as any ball, so one
+# of several was posed with no word of the colour). Refused wherever said, English words
+# around them or not: the node translates nothing. Words English also spells (rot, rode,
+# wit, noir, blanc, nero, gauche, links) count only between a determiner and another word
+# ("the rot ball", not "the rot on the shelf"); one typo from an English colour ("bleu",
+# "blu", "groen", "gruen", "oranje") they are left to the typo reader
+# (:func:`clip_perception.confidence.correct_spelling`: "the blu mug" is the blue mug).
+# From the languages' colour and direction words as a dictionary gives them, inflected.
+_FOREIGN_WORDS = {
+    'Spanish': ('rojo roja rojos rojas amarillo amarilla amarillos amarillas blanco blanca '
+                'blancos blancas negra negros negras morado morada rosado rosada marrón '
+                'anaranjado anaranjada naranja izquierda izquierdo derecha derecho'),
+    'Spanish or Portuguese': 'azul azules azuis',
+    'Spanish, Italian or Portuguese': 'verde verdes',
+    'German': ('rote roten roter rotes blau blaue blauen blauer blaues grün grüne grünen '
+               'grüner grünes gruene gelb gelbe gelben gelber gelbes schwarz schwarze '
+               'schwarzen schwarzer weiß weiße weißen weißer weiss weisse weissen braune '
+               'braunen brauner linke linken linker rechte rechten rechter rechts'),
+    'French': ('rouge rouges bleus bleues vert verte vertes verts jaune jaunes '
+               'noire noires blanche blanches droite'),
+    'Italian': ('rosso rossa rossi rosse azzurro azzurra giallo gialla gialli gialle '
+                'nera neri nere bianco bianca bianchi bianche arancione sinistra destra'),
+    'Portuguese': ('vermelho vermelha vermelhos vermelhas amarelo amarela amarelos amarelas '
+                   'preto preta pretos pretas branco branca brancos brancas roxo roxa laranja '
+                   'esquerda esquerdo direita direito'),
+    'Dutch': ('rood blauw blauwe groene geel gele zwart zwarte witte paars paarse bruin '
+              'bruine linker rechter'),
+}
+_FOREIGN_IN_SLOT = {'rot': 'German', 'rode': 'Dutch', 'wit': 'Dutch', 'noir': 'French',
+                    'blanc': 'French', 'nero': 'Italian', 'gauche': 'French',
+                    'links': 'German or Dutch'}
+_FOREIGN_SIDES = frozenset(('izquierda izquierdo derecha derecho linke linken linker rechte '
+                            'rechten rechter rechts droite gauche sinistra destra esquerda '
+                            'esquerdo direita direito links').split())
+_WORD_LANGUAGE = {w: lang for lang, words in _FOREIGN_WORDS.items() for w in words.split()}
+_SLOT_BEFORE = frozenset({'the', 'a', 'an', 'this', 'that', 'my', 'your', 'de', 'het', 'der',
+                          'die', 'das', 'den', 'le', 'la', 'el', 'il', 'lo', 'o', 'un',
+                          'une', 'een', 'ein', 'eine'})
 _ENGLISH_WORDS = frozenset({
     'the', 'a', 'an', 'this', 'that', 'these', 'those', 'my', 'your', 'of', 'on', 'in', 'to',
     'and', 'or', 'with', 'please', 'pick', 'grab', 'find', 'get', 'take', 'up', 'is', 'it',
@@ -1773,6 +1814,22 @@ _ENGLISH_WORDS = frozenset({
 def _script(ch):
     """Return the Unicode script word of letter ``ch`` ("LATIN", "CJK", "CYRILLIC"...)."""
     return unicodedata.name(ch, 'UNKNOWN').split()[0]
+
+
+def _foreign_word(words):
+    """Return ``(word, language)`` for the first of ``words`` in :data:`_FOREIGN_WORDS`.
+
+    :param words: the command's words, lower case (list of str).
+    :return: a tuple of str, or None. A word English also spells
+        (:data:`_FOREIGN_IN_SLOT`) counts only after a determiner, before another word.
+    """
+    for k, w in enumerate(words):
+        if w in _WORD_LANGUAGE:
+            return w, _WORD_LANGUAGE[w]
+        if w in _FOREIGN_IN_SLOT and 0 < k < len(words) - 1 and words[k - 1] in \
+                _SLOT_BEFORE and words[k + 1] not in _ENGLISH_WORDS:
+            return w, _FOREIGN_IN_SLOT[w]
+    return None
 
 
 def foreign_language(text):
@@ -1790,10 +1847,16 @@ def foreign_language(text):
         words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
         while words and re.fullmatch(_HESITATION + r'|oh|ok|okay|so|well|hey', words[0]):
             del words[0]  # "um, la pelota roja": the hesitation says no language
-        if not words or words[0] not in _OPENER_LANGUAGE or _ENGLISH_WORDS & set(words):
+        foreign = _foreign_word(words)
+        if words and words[0] in _OPENER_LANGUAGE and not _ENGLISH_WORDS & set(words):
+            said = (f'"{words[0]}", the word it opens with, is no English word but a word of '
+                    f'{_OPENER_LANGUAGE[words[0]]}')
+        elif foreign is not None:
+            word, lang = foreign
+            kind = 'side' if word in _FOREIGN_SIDES else 'colour'
+            said = f'"{word}" reads as a word of {lang} for a {kind}'
+        else:
             return None
-        said = (f'"{words[0]}", the word it opens with, is no English word but a word of '
-                f'{_OPENER_LANGUAGE[words[0]]}')
     return (f'the command "{text}" reads as another language than English ({said}): the '
             "node reads commands in English (its parser and CLIP's text encoder are "
             'English): say it in English, e.g. "the red ball"')
