@@ -61,6 +61,13 @@ def sided(which):
     return ok
 
 
+def named(scene, name, brand):
+    """Meant: ``name`` found, the reason saying the brand ``brand`` was not checked."""
+    def ok(r):
+        return found(scene, name)(r) and f'"{brand}" is not checked' in r.reason
+    return ok
+
+
 def refused(r):
     """Meant: refused or rejected, nothing chosen or posed."""
     return r.status in ('refused', 'rejected') and r.pose is None and r.chosen is None
@@ -161,6 +168,11 @@ KINDS = {
     'other_languages': [(four, c, refused) for c in (
         'a bola vermelha', 'palla rossa', 'Die blaue Tasse', 'the rote ball', 'the ball rouge',
         'grab the rojo ball', 'the blue mug on the derecha', 'o cubo azul')],
+    'brands': [(four, c, named(four, name, brand)) for c, name, brand in (
+        ('the IKEA mug', 'blue mug', 'IKEA'), ('the Starbucks mug', 'blue mug', 'Starbucks'),
+        ('grab the Nike ball', 'red ball', 'Nike'), ('the LEGO cube', 'green cube', 'LEGO'),
+        ('Le Creuset mug', 'blue mug', 'Le Creuset'),
+        ('the Rosso Corsa cylinder', 'yellow cylinder', 'Rosso Corsa'))],
 }
 
 

@@ -1072,7 +1072,7 @@ def test_an_object_written_as_an_identifier_is_its_words(text, what):
 
 
 @pytest.mark.parametrize('text, what', [
-    ('the iPhone', 'iphone'), ('the McDonald cup', 'mcdonald cup'),
+    ('the iPhone', 'iphone'), ('the McDonald', 'mcdonald'),
     ('find the RedBall', 'redball'), ('the 3_4 bolt', '3 4 bolt'),
 ])
 def test_a_capital_inside_a_word_of_a_sentence_is_no_identifier(text, what):
@@ -3535,6 +3535,45 @@ def test_a_command_in_another_language_is_refused_naming_it(text, said):
 def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
     q = parse_command(text)
     assert (q.what, q.refused) == (what, None), describe(q)
+
+
+# A brand or a proper name before a known noun (this session's brief: "the IKEA mug" was
+# scored "ikea mug", a word the bundled model does not know; "Le Creuset pot" refused as
+# French, "the Rosso Corsa mug" as Italian): a modifier the camera cannot check.
+@pytest.mark.parametrize('text, what, name', [
+    ('the IKEA mug', 'mug', 'IKEA'),
+    ('the Starbucks cup', 'cup', 'Starbucks'),
+    ('grab the Nike ball on the left', 'ball', 'Nike'),
+    ('Le Creuset pot', 'pot', 'Le Creuset'),
+    ('the Le Creuset mug', 'mug', 'Le Creuset'),
+    ('the Rosso Corsa mug', 'mug', 'Rosso Corsa'),
+    ('grab the Coca-Cola can', 'can', 'Coca-Cola'),
+    ('Can I have the Yeti mug', 'mug', 'Yeti'),
+    ('Grab The LEGO cube.', 'cube', 'LEGO'),
+    ('the McDonald cup', 'cup', 'McDonald'),
+    ('the iPhone case', 'case', 'iPhone'),
+])
+def test_a_brand_before_a_noun_is_read_as_a_name_not_checked(text, what, name):
+    q = parse_command(text)
+    assert (q.what, q.refused) == (what, None), describe(q)
+    assert q.unchecked == (f'named {name}',), describe(q)
+    assert unchecked_note(q.unchecked[0]).startswith(f'"{name}" is not checked: it was read '
+                                                     'as a brand or a name'), q.unchecked
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the Blue Mug on the left', {'what': 'blue mug', 'relation': 'left'}),
+    ('the Red Ball', {'what': 'red ball'}),
+    ('THE RED BALL', {'what': 'red ball'}),
+    ('Pick Up The Red Ball', {'what': 'red ball'}),
+    ('Hey Siri find the red ball', {'what': 'red ball'}),
+    ('Pick up the red ball. Be careful!', {'what': 'red ball',
+                                           'remarks': ['be careful']}),
+    ('the starbucks cup', {'what': 'starbucks cup'}),  # no capital, no list of brands
+    ('the IKEA', {'what': 'ikea'}),  # no noun after it: the object's name
+])
+def test_capitals_that_are_no_name_before_a_noun_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed
 
 
 @pytest.mark.parametrize('text, what', [

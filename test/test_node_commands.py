@@ -956,3 +956,21 @@ def test_a_place_away_from_an_edge_picks_the_other_side_or_the_middle_over_dds(p
         probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_brand_before_a_noun_is_answered_with_the_object_over_dds(probe, start_node):
+    """"the IKEA mug", "Le Creuset mug": the blue mug, the brand named as not checked.
+
+    This session's brief: the first was scored "ikea mug" (the bundled model knows no
+    word "ikea"), the second refused as French.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    mug = next(o for o in scene.objects if o.name == 'blue mug')
+    for said, brand in (('the IKEA mug', 'IKEA'), ('Le Creuset mug', 'Le Creuset')):
+        assert_found(probe, node, camera, scene, said, 'mug', mug.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['parsed']['unchecked'] == [f'named {brand}'], det
+        assert f'"{brand}" is not checked' in det['reason'], det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

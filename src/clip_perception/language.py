@@ -1816,6 +1816,61 @@ def _script(ch):
     return unicodedata.name(ch, 'UNKNOWN').split()[0]
 
 
+# A brand or a proper name said before the noun it makes (this session's brief: "the
+# IKEA mug", "the Starbucks cup", "grab the Nike ball" scored "ikea mug", "starbucks
+# cup": the bundled model "knows no word" of them, a real checkpoint weighs a logo it
+# may not see; "Le Creuset pot" was refused as French, "the Rosso Corsa mug" as
+# Italian). Speech recognisers and people write a name capitalised (Whisper writes
+# "IKEA", "Coca-Cola"); so a run of capitalised words is read as one -- a modifier the
+# camera cannot check, named in Query.unchecked -- where it holds a word that is not
+# the command's first, or one in capitals, is no word the parser reads otherwise
+# (colour, size, place, determiner, filler) and comes before a lower-case noun, not a
+# preposition ("the Blue Mug on the left" is the blue mug). A name said in lower case
+# ("the starbucks cup") is read as words, as before: no list of brands is kept.
+_NAME_RUN = re.compile(r"(?<![\w'&.-])(?:(?:[A-Z][\w&'-]*|[a-z]+[A-Z][\w'-]*)\s+)+"
+                       r"(?=[a-z][\w'-]*\b)")
+_SENTENCE_START = re.compile(r'(?:^|[.!?;:,\"(\[]\s*)\W*(\w)')  # a capital said there
+NAMED = 'named '  # Query.unchecked prefix of a name read as a modifier
+
+
+def _ordinary(word):
+    """Whether lower-case ``word`` is one the parser reads (so no part of a name)."""
+    return (word in _FILLER or word in _COLOUR_WORDS or word in _SIZE_WORDS or
+            word in _PLACE_STARTS or word in _PHRASE_ENDS or word in _ASKS_YOU or
+            word in _COUNTS or word in _ORDINALS or word in _DETERMINERS or
+            word in ('i', 'not', 'no', 'all', 'every', 'any', 'one') or
+            word in _SIDE_WORDS or word in _UNSEEN_WORDS)
+
+
+def _names_before_nouns(text):
+    """Find brand or proper names said before a noun in ``text`` (as said, case kept).
+
+    :return: ``(names, rest)``: the names (tuple of str, as said: ``("IKEA",)``) and
+        ``text`` without them ("the mug"); ``((), text)`` where there is none.
+    """
+    if not re.search(r'\b[a-z]', text) or text.isupper():
+        return (), text  # all capitals or no word in lower case: no case to go by
+    names, rest = [], text
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+    for m in reversed(list(_NAME_RUN.finditer(text))):
+        words = m.group().split()
+        after = text[m.end():].split()[0].lower().strip(".,;:!?'")
+        if after in _FILLER or after in _PLACE_STARTS or after in _PHRASE_ENDS or \
+                after in _ENGLISH_WORDS:
+            continue  # "the Blue Mug on the left": capitals, then a preposition
+        while words and _ordinary(words[0].lower().strip('.,')):
+            words.pop(0)  # "Grab The IKEA mug": "Grab", "The" are read as said
+        start = m.start() + m.group().find(words[0]) if words else m.end()
+        if not words or any(_ordinary(w.lower().strip('.,')) for w in words):
+            continue
+        if start in starts and len(words) == 1 and not (words[0].isupper() and
+                                                      len(words[0]) > 1):
+            continue  # "Pelota roja", "... Be careful": a sentence's first capital
+        names.insert(0, ' '.join(words))
+        rest = rest[:start] + rest[m.end():]
+    return tuple(names), ' '.join(rest.split())
+
+
 def _foreign_word(words):
     """Return ``(word, language)`` for the first of ``words`` in :data:`_FOREIGN_WORDS`.
 
@@ -1844,7 +1899,8 @@ def foreign_language(text):
         script = max(set(other), key=other.count)
         said = f'written in {_SCRIPT_NAMES.get(script, script.capitalize())} script'
     else:
-        words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+        unnamed = _names_before_nouns(text)[1]  # "Le Creuset pot": a name, not French
+        words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", unnamed.lower())
         while words and re.fullmatch(_HESITATION + r'|oh|ok|okay|so|well|hey', words[0]):
             del words[0]  # "um, la pelota roja": the hesitation says no language
         foreign = _foreign_word(words)
@@ -3940,6 +3996,11 @@ _HESITATION_INSIDE = re.compile(r"(?<=[\w'])(?:\s+" + _HESITATION + r")+(?=\s+[\
 
 @lru_cache(maxsize=256)
 def _parse(text):
+    names, unnamed = _names_before_nouns(text)
+    if names:  # "the IKEA mug": the mug, "IKEA" named as not checked
+        query = _parse(unnamed)
+        return replace(query, text=text, unchecked=query.unchecked + tuple(
+            NAMED + n for n in names))
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said = _HESITATION_INSIDE.sub('', said)
     asked = _part_question(text, said)
@@ -4388,6 +4449,10 @@ def unchecked_note(said):
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
                 'left of/right of, in front of/behind, next to/far from) and only for one '
                 'object')
+    if said.startswith(NAMED):
+        return (f'"{said[len(NAMED):]}" is not checked: it was read as a brand or a name, which '
+                'the node does not read from an image; the object it names is looked for, '
+                'and of several the colour, size or place decides')
     if said.startswith('has '):
         return (f'"{said}" is not checked: the node finds and poses the object; it answers no '
                 'yes-or-no question about its parts')
