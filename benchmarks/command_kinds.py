@@ -173,6 +173,11 @@ KINDS = {
         ('grab the Nike ball', 'red ball', 'Nike'), ('the LEGO cube', 'green cube', 'LEGO'),
         ('Le Creuset mug', 'blue mug', 'Le Creuset'),
         ('the Rosso Corsa cylinder', 'yellow cylinder', 'Rosso Corsa'))],
+    'hesitations': [(four, c, found(four, name, what=name)) for c, name in (
+        ('ummm the red ball', 'red ball'), ('erm like the blue mug', 'blue mug'),
+        ('umm, well, the green cube', 'green cube'), ('um, no, the blue mug', 'blue mug'),
+        ('erm does the blue mug have a handle', 'blue mug'))] + [
+        (four, c, refused) for c in ('Hmmm', 'Erm...')],
 }
 
 

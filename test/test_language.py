@@ -3481,6 +3481,39 @@ def test_a_question_of_an_object_not_a_part_reads_as_before(text, described):
     assert describe(parse_command(text)) == described
 
 
+# One pattern for a hesitation (language._HESITATION) at every place that drops one
+# (this session's brief: six lists named um, uh, er... each its own way, so "ummm the red
+# ball" scored "ummm red ball", "erm like the blue mug" "like blue mug", "stop uhh" the
+# object "stop", "Hmmm" the object "hmmm", "erm does the mug have a handle" an object
+# "does mug have handle", and "um, no, the blue mug" was refused as naming only what not
+# to pick).
+@pytest.mark.parametrize('text, parsed', [
+    ('ummm the red ball', {'what': 'red ball'}),
+    ('the red ball umm', {'what': 'red ball'}),
+    ('erm like the blue mug', {'what': 'blue mug'}),
+    ('uhm, like, the red ball', {'what': 'red ball'}),
+    ('umm, well, the red ball', {'what': 'red ball'}),
+    ('um, no, the blue mug', {'what': 'blue mug'}),
+    ('erm... the blue mug', {'what': 'blue mug'}),
+    ('erm does the mug have a handle', {'what': 'mug', 'unchecked': ['has a handle']}),
+    ('the ball near the camera umm', {'what': 'ball', 'relation': 'nearest'}),
+    ('the red ball, erm, on the left', {'what': 'red ball', 'relation': 'left'}),
+])
+def test_a_hesitation_however_spelt_is_dropped_wherever_said(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text', ['umm stop', 'erm, cancel', 'stop uhh', 'hmm never mind',
+                                  'ahh stop', 'Uh. Stop.'])
+def test_a_cancel_with_a_hesitation_however_spelt_cancels(text):
+    assert is_cancel(text)
+
+
+@pytest.mark.parametrize('text', ['Umm.', 'Erm...', 'Hmmm', 'uhh'])
+def test_a_hesitation_alone_however_spelt_asks_for_nothing(text):
+    assert 'acknowledgement or a hesitation' in not_a_command(text)
+
+
 # A command in another language (helper-91's open case: "la pelota roja", "der rote
 # Ball", "红色的球", "赤いボール" were scored as said).
 @pytest.mark.parametrize('text, said', [

@@ -974,3 +974,20 @@ def test_a_brand_before_a_noun_is_answered_with_the_object_over_dds(probe, start
         probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_hesitation_however_spelt_is_dropped_over_dds(probe, start_node):
+    """"erm like the blue mug": the blue mug; "stop uhh": a cancel.
+
+    This session's brief: hesitations were six lists; "erm like the blue mug" scored "like
+    blue mug" (not_found), "stop uhh" the object "stop".
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what in (('erm like the blue mug', 'blue mug'), ('um, no, the red ball',
+                                                              'red ball')):
+        assert_found(probe, node, camera, scene, said, what, centre[what])
+        probe.clear()
+    assert_cancels_the_red_ball(probe, node, camera, scene, 'stop uhh')
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -491,6 +491,14 @@ _PICK_OF = re.compile(r'^\s*(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+(?:the
                       r'those\s+|all\s+(?:the\s+)?)?(?:(?:two|three|four|five|both|\d+)\s+)?'
                       r'(?P<rest>.+)$')
 # Polite openings and verbs around the object phrase; removed as whole words.
+# A hesitation, as a speech recogniser writes it (um, umm, uh, uhm, er, erm, hm, hmm, ah;
+# "mm" is millimetres, "eh" and "oh" are filler words): the one pattern every place that
+# drops one reads -- filler (:func:`_is_filler`), openings (_OPENING, _DISCOURSE_LIKE),
+# the words around a cancel (:func:`_strip_around`), a part question's opener
+# (_PART_QUESTIONS), one between two words (_HESITATION_INSIDE) and before a command in
+# another language (:func:`foreign_language`).
+_HESITATION = r'(?:u+m+|u+h+m*|e+r+m+|er|h+m+|a+h+)'
+_HESITATION_WORD = re.compile(_HESITATION)
 _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 'fetch',
            'show me', 'point at', 'point to', 'look for', 'where is', 'locate', 'select',
            'could you', 'can you', 'would you', 'will you', 'would you mind', 'kindly',
@@ -505,7 +513,7 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            # answered not_found): hesitations and openings that never name an object,
            # verbs a perception node is asked with, and contractions once the apostrophe
            # is dropped ("where's" -> "wheres").
-           'um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm', 'mm', 'ah', 'eh', 'oh',
+           'mm', 'eh', 'oh',
            'yes', 'yeah', 'yep', 'alright', 'actually', 'sorry', 'hello', 'hi', 'i mean',
            'i meant', 'see', 'do you', 'wheres', 'whats', 'what is', 'lets', 'let us',
            'heres', 'theres', 'thats', 'its', 'very much',
@@ -558,8 +566,8 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
 # commas, or before a determiner at the start, after a hesitation or a verb of asking.
 # "looks like the red one", "something like a red ball" stay.
 _DISCOURSE_LIKE = re.compile(
-    r'(?P<pre>^|[,;.!?]|\b(?:um|uh|er|so|and|just|grab|get|find|pick|pick\sup|take|fetch|'
-    r'show|show\sme|is|its))\s*like\s*(?:,\s*|(?=\s(?:the|a|an|this|that|my|your)\b))'
+    r'(?P<pre>^|[,;.!?]|\b(?:' + _HESITATION + r'|so|and|just|grab|get|find|pick|pick\sup|'
+    r'take|fetch|show|show\sme|is|its))\s*like\s*(?:,\s*|(?=\s(?:the|a|an|this|that|my|your)\b))'
     r'|,\s*like\s*(?=,|$)')
 # Words that ask about the object instead of naming it, dropped before relations and
 # links are read (field report): "how far is the red ball?" was the relation farthest
@@ -623,8 +631,9 @@ _ASKED_VERB = re.compile(
 # them (U+2019 and kin) are read as "'".
 _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|alexa|robot)\b|'
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
-                      r'oh|yes|yeah|um+|uh+)\s+)*(?:well|so|no|nope|right|wait|stop|like|now|and|'
-                      r'then)\s*[,.!?;:\u2026-]+)[\s,.!?;:\u2026-]*')
+                      r'oh|yes|yeah|' + _HESITATION + r')\s+)*(?:well|so|no|nope|right|wait|'
+                      r'stop|like|now|and|then|' + _HESITATION + r')\s*[,.!?;:\u2026-]+)'
+                      r'[\s,.!?;:\u2026-]*')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
 # the one being moved, and where it goes is no property of it (field report: read into
@@ -821,7 +830,7 @@ _TRAILING_CANCEL = re.compile(
 # the objects "stop", "cancel", "forget", "nothing": the old command was dropped, no
 # `cancelled` answer came, and a checkpoint that knows the word would have answered with
 # a pose). Words said around it, at either end, that do not change it:
-_CANCEL_AROUND = ('please', 'okay', 'ok', 'oh', 'um', 'uh', 'er', 'hmm', 'well', 'so', 'no',
+_CANCEL_AROUND = ('please', 'okay', 'ok', 'oh', 'well', 'so', 'no',
                   'alright', 'hey', 'robot', 'now', 'right now', 'for now', 'just', 'thanks',
                   'thank you', 'yes', 'yeah', 'sorry', 'actually', 'wait', 'then', 'please just',
                   # "stop right there", "freeze right there": where the robot is now.
@@ -1835,7 +1844,7 @@ NAMED = 'named '  # Query.unchecked prefix of a name read as a modifier
 
 def _ordinary(word):
     """Whether lower-case ``word`` is one the parser reads (so no part of a name)."""
-    return (word in _FILLER or word in _COLOUR_WORDS or word in _SIZE_WORDS or
+    return (_is_filler(word) or word in _COLOUR_WORDS or word in _SIZE_WORDS or
             word in _PLACE_STARTS or word in _PHRASE_ENDS or word in _ASKS_YOU or
             word in _COUNTS or word in _ORDINALS or word in _DETERMINERS or
             word in ('i', 'not', 'no', 'all', 'every', 'any', 'one') or
@@ -1855,7 +1864,7 @@ def _names_before_nouns(text):
     for m in reversed(list(_NAME_RUN.finditer(text))):
         words = m.group().split()
         after = text[m.end():].split()[0].lower().strip(".,;:!?'")
-        if after in _FILLER or after in _PLACE_STARTS or after in _PHRASE_ENDS or \
+        if _is_filler(after) or after in _PLACE_STARTS or after in _PHRASE_ENDS or \
                 after in _ENGLISH_WORDS:
             continue  # "the Blue Mug on the left": capitals, then a preposition
         while words and _ordinary(words[0].lower().strip('.,')):
@@ -1961,11 +1970,15 @@ def not_a_command(text):
 
 
 def _strip_around(words):
-    """Drop politeness and openings (:data:`_CANCEL_AROUND`) from both ends of ``words``."""
+    """Drop politeness, openings (:data:`_CANCEL_AROUND`) and hesitations from both ends.
+
+    :param words: lower-case words, no punctuation (str).
+    """
     around = sorted(_CANCEL_AROUND, key=len, reverse=True)
     before = None
     while before != words:
         before = words
+        words = re.sub(rf'^(?:{_HESITATION}(?: |$))+|(?:(?:^| ){_HESITATION})+$', '', words)
         for w in around:
             if words == w:
                 return ''
@@ -2227,9 +2240,15 @@ _DETERMINERS = ('the', 'a', 'an', 'this', 'that', 'these', 'those')
 _AS_NOUN = '\u2063'  # marks a verb-noun kept as a noun inside _strip_filler
 _VERB_NOUN = re.compile(
     r'(?<=\s)(?:' + '|'.join(_DETERMINERS) + r')\s(?:(?!(?:' + '|'.join(
-        re.escape(w) for w in _FILLER if ' ' not in w) + r')\s)[\w\'-]+\s){0,2}?(?:' +
+        re.escape(w) for w in _FILLER if ' ' not in w) + '|' + _HESITATION +
+    r')\s)[\w\'-]+\s){0,2}?(?:' +
     '|'.join(_VERB_NOUNS) + r')(?=\s)(?!\s(?:up|it|them|me|us|him|with|to|' +
     '|'.join(_DETERMINERS) + r')\s)')
+
+
+def _is_filler(word):
+    """Whether ``word`` (lower case) is filler: in :data:`_FILLER` or a hesitation."""
+    return word in _FILLER or _HESITATION_WORD.fullmatch(word) is not None
 
 
 def _strip_filler(s):
@@ -2238,6 +2257,7 @@ def _strip_filler(s):
     A verb-noun said as a noun (:data:`_VERB_NOUN`) is kept.
     """
     s = _VERB_NOUN.sub(lambda m: m.group() + _AS_NOUN, s)
+    s = re.sub(r'(?<=\s)' + _HESITATION + r'(?=\s)', ' ', s)
     for phrase in sorted(_FILLER, key=len, reverse=True):
         # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
         unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
@@ -2273,11 +2293,10 @@ def _viewer_relation(s):
     Only where the viewer word ends its noun phrase: the next word is filler or nothing
     ("the ball near the camera bag" names an object, the camera bag).
     """
-    filler = {w for w in _FILLER if ' ' not in w}
     for pattern, relation in ((_TO_VIEWER, ' nearest'), (_FROM_VIEWER, ' farthest')):
         for m in reversed(list(pattern.finditer(s))):
             rest = s[m.end():].split()
-            if not rest or rest[0] in filler:
+            if not rest or _is_filler(rest[0]):
                 s = s[:m.start()] + relation + s[m.end():]
     return s
 
@@ -2363,7 +2382,7 @@ def _ends_phrase(s, end):
     bag", which names an object.
     """
     rest = s[end:].split()
-    return not rest or rest[0] in _PHRASE_ENDS or rest[0] in _FILLER
+    return not rest or rest[0] in _PHRASE_ENDS or _is_filler(rest[0])
 
 
 def _split_link(s):
@@ -2532,7 +2551,7 @@ def _property_first(s):
     s = _COLOURED.sub(lambda m: m.group(1) if m.group(1) in _COLOUR_WORDS else m.group(), s)
     m = _SAID_AFTER.search(s)
     before = s[:m.start()].split() if m else []
-    if m and m.group(1) not in _FILLER and m.group(1) not in _PHRASE_ENDS and \
+    if m and not _is_filler(m.group(1)) and m.group(1) not in _PHRASE_ENDS and \
             not _is_unseen(m.group(1)) and \
             _strip_filler(_pad(' '.join(before))):  # not "that is red" with no noun
         # Before the noun, which ends where a place begins: "the ball on the left that is
@@ -3939,7 +3958,8 @@ _PART_SAID = (r'(?P<part>(?:(?:a|an|any|some|the|its|their|one|two)\s+)?(?:[\w-]
 _OWNER = r"(?P<owner>[\w\s'-]+?)"
 _PART_TAIL = (r'(?:\s+(?:on\s+it|on\s+top|at\s+all))?(?:\s*,?\s*(?:or\s+not|yes\s+or\s+no|'
               r'right))?\s*[?.!]*\s*$')
-_PART_QUESTIONS = tuple(re.compile(r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|um|uh)[\s,]+)?' + q +
+_PART_QUESTIONS = tuple(re.compile(r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|' + _HESITATION +
+                                   r')[\s,]+)?' + q +
                                    _PART_TAIL) for q in (
     r'(?:does|do|did)\s+' + _OWNER + r'\s+(?:(?:still|even|also|really|actually)\s+)?'
     r'(?:have|has|got|come\s+with|see|spot|notice)\s+' + _PART_SAID,
@@ -3990,7 +4010,6 @@ def _part_question(text, said):
 # work" from Whisper large-v3-turbo): dropped before anything is read. "mm" (millimetres)
 # is no hesitation; one said between commas or first is read as before (_FILLER,
 # _drop_openings).
-_HESITATION = r'(?:u+m+|u+h+m*|e+r+m+|er|h+m+|a+h+)'
 _HESITATION_INSIDE = re.compile(r"(?<=[\w'])(?:\s+" + _HESITATION + r")+(?=\s+[\w'])")
 
 
