@@ -178,6 +178,16 @@ KINDS = {
         ('umm, well, the green cube', 'green cube'), ('um, no, the blue mug', 'blue mug'),
         ('erm does the blue mug have a handle', 'blue mug'))] + [
         (four, c, refused) for c in ('Hmmm', 'Erm...')],
+    'llm_messages': [(four, json.dumps(m), found(four, name, what=name)) for m, name in (
+        ({'role': 'assistant', 'content': 'the red ball'}, 'red ball'),
+        ([{'id': 'call_1', 'type': 'function', 'function': {
+            'name': 'detect', 'arguments': json.dumps({'object': 'blue mug'})}}], 'blue mug'),
+        ({'role': 'assistant', 'content': None, 'tool_calls': [{'type': 'function', 'function': {
+            'name': 'pick', 'arguments': json.dumps({'object': 'green cube'})}}]}, 'green cube'),
+        ({'choices': [{'message': {'role': 'assistant', 'content': 'the yellow cylinder'}}]},
+         'yellow cylinder'),
+        ({'message': {'role': 'assistant', 'content': '', 'tool_calls': [{'function': {
+            'name': 'pick', 'arguments': {'object': 'red ball'}}}]}}, 'red ball'))],
 }
 
 

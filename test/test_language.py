@@ -1306,6 +1306,22 @@ def test_one_picked_of_several_is_one_object(text, what, size, relation):
     ("Certainly, here's the object: the blue mug", 'blue mug'),
     ('OK, the target is: red ball', 'red ball'),
     ('the red ball: on the left', 'red ball'),  # text before a colon that is no preamble
+    # A chat model's whole message or reply passed on (this session: "role assistant
+    # content red ball", the object "function" of an OpenAI tool call, "assistant";
+    # ggml-org/llama.cpp#14697, zeroclaw-labs/zeroclaw#10446).
+    ('{"role": "assistant", "content": "the red ball"}', 'red ball'),
+    ('[{"id": "call_1", "type": "function", "function": {"name": "detect", '
+     '"arguments": "{\\"object\\": \\"blue mug\\"}"}}]', 'blue mug'),
+    ('{"type": "function", "function": {"name": "pick", "arguments": {"target": '
+     '"green cube"}}}', 'green cube'),
+    ('{"role": "assistant", "content": null, "tool_calls": [{"type": "function", '
+     '"function": {"name": "pick", "arguments": "{\\"object\\": \\"red ball\\"}"}}]}',
+     'red ball'),
+    ('{"choices": [{"index": 0, "message": {"role": "assistant", "content": "the blue '
+     'mug"}}]}', 'blue mug'),
+    ('{"message": {"role": "assistant", "content": "", "tool_calls": [{"function": '
+     '{"name": "pick", "arguments": {"object": "red ball"}}}]}}', 'red ball'),
+    ('{"type": "ball", "color": "red"}', 'red ball'),  # "type" as a noun, as before
 ])
 def test_a_tool_call_or_a_chat_reply_gives_the_object_it_names(text, what):
     assert parse_command(text).what == what

@@ -1,6 +1,7 @@
 """Commands as said, through the running node over DDS: ~/target_poses, new JSON fields."""
 
 import dataclasses
+import json
 import threading
 import time
 
@@ -989,5 +990,25 @@ def test_a_hesitation_however_spelt_is_dropped_over_dds(probe, start_node):
         assert_found(probe, node, camera, scene, said, what, centre[what])
         probe.clear()
     assert_cancels_the_red_ball(probe, node, camera, scene, 'stop uhh')
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
+    """An OpenAI tool call list, a chat message: the object its arguments or content name.
+
+    This session: '[{"type": "function", "function": {...}}]' was the object "function"
+    (not_found), '{"role": "assistant", "content": "the red ball"}' "role assistant
+    content red ball" (ggml-org/llama.cpp#14697: tool calls sent on as text).
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    call = json.dumps([{'id': 'call_1', 'type': 'function', 'function': {
+        'name': 'detect', 'arguments': json.dumps({'object': 'blue mug'})}}])
+    for said, what, echo in ((call, 'blue mug', 'blue mug'),
+                             (json.dumps({'role': 'assistant', 'content': 'the red ball'}),
+                              'red ball', 'the red ball')):
+        assert_found(probe, node, camera, scene, said, what, centre[what], echo=echo)
+        probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -1120,7 +1120,17 @@ _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', '
                   'transcript', 'msg', 'message',
                   # A tool call's arguments (session 19's trial: '{"name": "detect",
                   # "arguments": {"object": "green cube"}}' was the object "detect").
-                  'arguments', 'args', 'parameters', 'params', 'input', 'inputs')
+                  'arguments', 'args', 'parameters', 'params', 'input', 'inputs',
+                  # A chat model's whole reply or message passed on as the command (this
+                  # session: '{"role": "assistant", "content": "the red ball"}' was the
+                  # object "role assistant content red ball", an OpenAI tool call '{"type":
+                  # "function", "function": {...}}' the object "function" -- its "type" read
+                  # as a noun -- and '{"content": null, "tool_calls": [...]}' "assistant";
+                  # replies that carry tool calls as text: ggml-org/llama.cpp#14697,
+                  # zeroclaw-labs/zeroclaw#10446; the fields: safety-research/safety-
+                  # tooling#113): its content, tool calls, function and choices.
+                  'content', 'tool_calls', 'toolcalls', 'tool_call', 'function',
+                  'function_call', 'functioncall', 'choices', 'delta')
 # Keys a planner or an LLM tool call names the object with, read when the wrapping keys
 # hold only a verb ({"command": "pick", "object": "green cube"}).
 _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
@@ -1186,8 +1196,12 @@ def _fenced_code(text):
 
 
 def _text_of(value, depth=0):
-    """Return the command text a decoded JSON value holds, or None (none, or too deep)."""
-    if isinstance(value, str) or depth > 4:
+    """Return the command text a decoded JSON value holds, or None (none, or too deep).
+
+    Six levels deep: an Ollama reply's tool call's arguments are the sixth
+    (message, tool_calls, the call, function, arguments, object).
+    """
+    if isinstance(value, str) or depth > 6:
         return value if isinstance(value, str) else None
     if isinstance(value, list):
         texts = [t for t in (_text_of(v, depth + 1) for v in value) if t is not None]
