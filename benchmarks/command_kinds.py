@@ -188,6 +188,12 @@ KINDS = {
          'yellow cylinder'),
         ({'message': {'role': 'assistant', 'content': '', 'tool_calls': [{'function': {
             'name': 'pick', 'arguments': {'object': 'red ball'}}}]}}, 'red ball'))],
+    'hyphenated_places': [
+        (twins, 'right-most red ball', found(twins, 'red ball', 1)),
+        (twins, 'right-hand red ball', found(twins, 'red ball', 1)),
+        (twins, 'the far-left red ball', found(twins, 'red ball', 0)),
+        (twins, 'the second-from-left red ball', found(twins, 'red ball', 1)),
+        (row, 'the second-from-the-right red ball', found(row, 'red ball', 1))],
 }
 
 

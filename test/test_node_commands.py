@@ -1012,3 +1012,20 @@ def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, sta
         probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_place_word_written_hyphenated_picks_that_side_over_dds(probe, start_node):
+    """"right-most red ball", "the second-from-left red ball" of two: the right one.
+
+    This session: "right-" was read as an opening ("Right, ...") and the side lost
+    (ambiguous); "second-from-left" was a word of the object.
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(5, specs=[ObjectSpec('red', 'ball', 'small', (x, 0.05))
+                                     for x in (-0.12, 0.12)])
+    right = max(scene.objects, key=lambda o: o.centre[0])
+    for said in ('right-most red ball', 'the second-from-left red ball'):
+        assert_found(probe, node, camera, scene, said, 'red ball', right.centre)
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

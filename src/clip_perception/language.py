@@ -48,14 +48,16 @@ _RELATIONS = (
     (('on the left', 'to the left', 'at the left', 'left-most', 'leftmost', 'left'), 'left'),
     (('on the right', 'to the right', 'at the right', 'right-most', 'rightmost', 'right'),
      'right'),
-    (('at the top', 'on top', 'top-most', 'topmost', 'upper', 'top'), 'top'),
-    (('at the bottom', 'bottom-most', 'bottommost', 'lower', 'bottom'), 'bottom'),
+    (('at the top', 'on top', 'top-most', 'topmost', 'upper-most', 'uppermost', 'upper', 'top'),
+     'top'),
+    (('at the bottom', 'bottom-most', 'bottommost', 'lower-most', 'lowermost', 'lower',
+      'bottom'), 'bottom'),
     (('in the middle', 'in the center', 'in the centre', 'middle', 'center', 'centre',
       'central'), 'middle'),
-    (('nearest', 'closest', 'in front', 'front', 'nearer', 'closer', 'near', 'close'),
-     'nearest'),
-    (('farthest', 'furthest', 'at the back', 'in the back', 'back', 'farther', 'further',
-      'far'), 'farthest'),
+    (('nearest', 'closest', 'in front', 'front-most', 'frontmost', 'front', 'nearer',
+      'closer', 'near', 'close'), 'nearest'),
+    (('farthest', 'furthest', 'at the back', 'in the back', 'back-most', 'backmost',
+      'rear-most', 'rearmost', 'back', 'farther', 'further', 'far'), 'farthest'),
 )
 # "tall" and "short" too (session 19's trial: "the tall mug" was read "ball mug", the word
 # one typo from "ball" in the bundled model's vocabulary).
@@ -632,8 +634,10 @@ _ASKED_VERB = re.compile(
 _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|alexa|robot)\b|'
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
                       r'oh|yes|yeah|' + _HESITATION + r')\s+)*(?:well|so|no|nope|right|wait|'
-                      r'stop|like|now|and|then|' + _HESITATION + r')\s*[,.!?;:\u2026-]+)'
-                      r'[\s,.!?;:\u2026-]*')
+                      r'stop|like|now|and|then|' + _HESITATION + r')\s*(?:[,.!?;:\u2026]|'
+                      # a hyphen ends one only before a space or a determiner: "right-most
+                      # mug", "well-made mug" are words (the side was lost, "made mug")
+                      r'-(?!\w)|-(?=(?:the|a|an)\b))+)[\s,.!?;:\u2026-]*')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
 # the one being moved, and where it goes is no property of it (field report: read into
@@ -2359,7 +2363,7 @@ def _viewer_frame(s):
     points at nothing the node sees). Hyphens between side words are spaces ("top-left",
     "left-hand side"). "the ball on the left side of the mug" stays a relation to the mug.
     """
-    s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right)-(left|right|hand|side)\b',
+    s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right|far)-(left|right|hand|side)\b',
                     r'\1 \2', s))
 
     def side(m):
@@ -4073,6 +4077,10 @@ def _parse(text):
     # "the red ball's position": the position of the red ball, not "red balls position".
     said = re.sub(r"'s(?=\s+(?:exact\s+|3d\s+)?(?:position|location|pose|coordinates|coords|"
                   r'xyz)\b)', '', said)
+    # "the second-from-left ball", "the third-from-last cube": a count said as one word
+    # (it was the object "second from left ball").
+    said = re.sub(r'\b(\w+)-from-(?=(?:the-)?(?:left|right|top|bottom|front|back|last|end)\b)',
+                  r'\1 from ', said).replace('from the-', 'from the ')
     # "cube number two" as "cube number 2" (session 18's trial: the object "cube number two").
     said = _POSSESSIVE_SIDE.sub(_possessive_side, _side_spelling(said))
     said = _NUMBER_SIGN.sub(lambda m: f' {_NUMBER_WORDS.get(m.group(1), m.group(1))}th', said)
