@@ -1,5 +1,9 @@
 """The perception core end to end on generated scenes (issue 4 targets, small sample)."""
 
+import collections
+from dataclasses import replace
+import os
+import threading
 import tracemalloc
 
 from hypothesis import example
@@ -11,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+from clip_perception.config import MEMORY_SETTINGS
 from clip_perception.config import PipelineConfig
 from clip_perception.geometry import box_iou
 from clip_perception.geometry import Intrinsics
@@ -18,12 +23,14 @@ from clip_perception.language import CommandError
 from clip_perception.pipeline import NO_DEPTH
 from clip_perception.pipeline import Pipeline
 from clip_perception.scorer import ClipScorer
+from clip_perception.tracking import Memory
 from clip_perception.world.evaluation import eval_pipeline
 from clip_perception.world.evaluation import summarise_pipeline
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.scenes import two_by_two_scene
 from clip_perception.world.scenes import TWO_DIRECTION_FORMS
+from conftest import SHARED_DATA
 from other_renderer import tabletop
 from other_renderer import Thing
 
@@ -695,6 +702,124 @@ def _scene_with_red_ball():
     return generate_scene(4242, specs=[ObjectSpec('red', 'ball', 'large', (-0.15, 0.03)),
                                        ObjectSpec('blue', 'mug', 'small', (0.02, 0.08)),
                                        ObjectSpec('green', 'cube', 'small', (0.16, 0.0))])
+
+
+
+def _real_frame(name='posecnn_1'):
+    """Return a real RGB-D frame of shared/data/real_rgbd: ``(rgb, depth, intrinsics)``."""
+    with np.load(os.path.join(SHARED_DATA, 'real_rgbd', f'{name}.npz')) as f:
+        rgb, depth, k = f['rgb'], f['depth'].astype(np.float32), f['K']
+    depth[depth <= 0] = np.nan
+    return rgb, depth, Intrinsics.from_k(k, rgb.shape[1], rgb.shape[0])
+
+
+def _answer(res):
+    """Return what a frame concluded: status, proposals and every ranked cosine."""
+    return (res.status, None if res.chosen is None else res.chosen.index,
+            res.proposals.tobytes(), tuple((c.index, c.cosine) for c in res.ranked))
+
+
+# Another value of every setting the frame memory keys on (config.MEMORY_SETTINGS).
+_OTHER = {'max_proposals': 12, 'depth_proposals': False, 'image_proposals': False,
+          'nms_iou': 0.4, 'image_up': 'left', 'crop_context': 0.3, 'crop_views': 5}
+# All of them at once but the image proposals, the only ones left without depth's.
+_ALL_OTHER = {**_OTHER, 'image_proposals': True}
+
+
+def test_a_parameter_set_at_any_stage_of_a_frame_applies_from_the_next(pipeline):
+    """The node swaps ``config`` from its parameter thread while a frame runs (session 34).
+
+    Here the swap happens as each stage starts (proposals, text, preprocess, encode,
+    select, pose), to a configuration that differs in every memory setting and the
+    thresholds: each frame answers exactly as a fresh run under the configuration it
+    started with, with the frame memory and without. Before, proposals were made under
+    one and crops encoded under the other: answers matched neither.
+    """
+    rgb, depth, intr = _real_frame()
+    a = PipelineConfig()
+    b = replace(a, min_confidence=0.2, top_k=3, **_ALL_OTHER)
+    want = {id(c): _answer(Pipeline(pipeline.scorer, c).run(rgb, 'the red mug', depth, intr))
+            for c in (a, b)}
+    assert want[id(a)] != want[id(b)]
+    swaps = []
+
+    def swap(stage):
+        if stage is not None:
+            swaps.append(stage)
+            pipe.config = b if pipe.config is a else a
+
+    for memory in (None, Memory.from_config(a)):
+        for start in (a, b, a):
+            pipe = Pipeline(pipeline.scorer, start, on_stage=swap)
+            res = pipe.run(rgb, 'the red mug', depth, intr, memory=memory)
+            assert _answer(res) == want[id(start)], (memory, start)
+    assert {'proposals', 'text', 'preprocess', 'encode', 'select', 'pose'} <= set(swaps)
+
+
+def test_a_parameter_set_from_another_thread_never_mixes_two_settings(pipeline):
+    """Two threads, as in the node: frames run while another thread sets ``config``.
+
+    A still camera with the frame memory (what it keeps is reused frame to frame); the
+    other thread flips between two configurations every few milliseconds. Every answer
+    is the fresh answer of one of them, and both come up.
+    """
+    rgb, depth, intr = _real_frame('posecnn_3')
+    a = PipelineConfig()
+    b = replace(a, **_ALL_OTHER)
+    want = {_answer(Pipeline(pipeline.scorer, c).run(rgb, 'the mug', depth, intr)): c
+            for c in (a, b)}
+    assert len(want) == 2
+    pipe = Pipeline(pipeline.scorer, a)
+    memory = Memory.from_config(a)
+    stop = threading.Event()
+    flips = []
+
+    def flip():
+        while not stop.wait(0.003):
+            pipe.config = b if pipe.config is a else a
+            flips.append(1)
+
+    thread = threading.Thread(target=flip)
+    thread.start()
+    seen = collections.Counter()
+    try:
+        for _ in range(40):
+            got = _answer(pipe.run(rgb, 'the mug', depth, intr, memory=memory))
+            assert got in want, f'an answer under mixed settings after {sum(seen.values())}'
+            seen[id(want[got])] += 1
+            if len(seen) == 2 and sum(seen.values()) >= 6:
+                break
+    finally:
+        stop.set()
+        thread.join()
+    assert len(seen) == 2 and flips, seen
+
+
+@pytest.mark.parametrize('name', sorted(_OTHER))
+def test_changing_a_memory_setting_between_frames_empties_what_was_kept(pipeline, name):
+    """A still camera's kept proposals and crops are not served under another setting.
+
+    ``image_up`` was not among the memory's settings: after it turned, every crop and the
+    proposals kept upright were served (0 encoded), answering as before it turned. Each
+    setting of :data:`clip_perception.config.MEMORY_SETTINGS` in turn: the frame after
+    the change answers as a fresh run under it, and the one after that reuses again.
+    """
+    assert set(_OTHER) == set(MEMORY_SETTINGS)
+    rgb, depth, intr = _real_frame()
+    before = PipelineConfig()
+    after = replace(before, **{name: _OTHER[name]})
+    pipe = Pipeline(pipeline.scorer, before)
+    memory = Memory.from_config(before)
+    pipe.run(rgb, 'the red mug', depth, intr, memory=memory)
+    assert pipe.run(rgb, 'the red mug', depth, intr, memory=memory).work['frame_unchanged']
+    pipe.config = after
+    res = pipe.run(rgb, 'the red mug', depth, intr, memory=memory)
+    fresh = Pipeline(pipeline.scorer, after).run(rgb, 'the red mug', depth, intr)
+    assert not res.work['frame_unchanged'] and res.work['crops_reused'] == 0, res.work
+    assert _answer(res) == _answer(fresh)
+    again = pipe.run(rgb, 'the red mug', depth, intr, memory=memory)
+    assert again.work['frame_unchanged'] and again.work['crops_encoded'] == 0, again.work
+    assert _answer(again) == _answer(fresh)
 
 
 def test_one_crop_view_scores_bit_for_bit_as_the_crop_alone(pipeline):

@@ -285,6 +285,27 @@ class PipelineConfig:
             kwargs['vocabulary'] = ', '.join(kwargs['vocabulary'])
         return cls(**kwargs)
 
+    def memory_settings(self):
+        """Return the values a camera's kept proposals and crop embeddings depend on.
+
+        :data:`MEMORY_SETTINGS` in that order: a frame answered under other values must
+        not be served what was kept under these
+        (:meth:`clip_perception.tracking.Memory.begin` empties its caches when they
+        change). ``image_up`` turns the crops before the encoder and picks the support
+        surface the depth proposals stand on; it was missing, so crops and proposals kept
+        under one orientation were served after it turned (session 34).
+
+        :return: tuple of the values.
+        """
+        return tuple(getattr(self, name) for name in MEMORY_SETTINGS)
+
+
+# The PipelineConfig fields that change proposals or a crop's embedding (what the
+# frame memory keeps): proposal counts and kinds, NMS, image orientation, crop context
+# and views. Thresholds, prompts and tracking change only what is made of them.
+MEMORY_SETTINGS = ('max_proposals', 'depth_proposals', 'image_proposals', 'nms_iou',
+                   'image_up', 'crop_context', 'crop_views')
+
 
 def defaults():
     """``{name: default}`` for every parameter."""

@@ -2166,12 +2166,16 @@ class PerceptionMixin:
             self._log_once(('frame_not_optical', frame_id),
                            optical + ' (logged once; counted in /diagnostics)')
         header.frame_id = self._answered_frame_id = frame_id
-        memory = self._memory_for(self.pipeline.config)
+        # One snapshot for the memory and the frame: a parameter set from the executor
+        # thread meanwhile applies from the next frame (Pipeline.run).
+        config = self.pipeline.config
+        memory = self._memory_for(config)
         stamp = frame.stamp if frame.stamp else time.monotonic()
         with self._infer_lock:  # one model may serve several nodes (cameras_main)
             # Depth goes in without camera_info too: the pipeline then answers "no
             # camera_info", not "no depth image" while depth arrives (field report).
-            result = self.pipeline.run(rgb, command, depth, intr, memory=memory, stamp=stamp)
+            result = self.pipeline.run(rgb, command, depth, intr, memory=memory, stamp=stamp,
+                                       config=config)
         for key in ('crops_encoded', 'crops_reused'):
             self.health.count(key, result.work.get(key, 0))
         self.health.count('frames_unchanged', int(result.work.get('frame_unchanged', False)))

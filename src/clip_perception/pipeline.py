@@ -148,13 +148,14 @@ class Pipeline:
         :return: wall time spent (s).
         """
         t = time.perf_counter()
-        self.scorer.text_embeddings(self.contrasts(''), self.config.prompt_template)
+        cfg = self.config
+        self.scorer.text_embeddings(self.contrasts('', cfg), cfg.prompt_template)
         rng = np.random.default_rng(0)
         rgb = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
-        props = propose(rgb, None, None, max_proposals=self.config.max_proposals,
-                        use_image=self.config.image_proposals)
+        props = propose(rgb, None, None, max_proposals=cfg.max_proposals,
+                        use_image=cfg.image_proposals)
         box = props.boxes[:1] if len(props) else np.array([[0.0, 0.0, 64.0, 64.0]])
-        self.embed(rgb, box)
+        self.embed(rgb, box, cfg=cfg)
         return time.perf_counter() - t
 
     def _enter(self, stage):
@@ -162,8 +163,16 @@ class Pipeline:
             self.on_stage(stage)
         return time.perf_counter()
 
-    def run(self, rgb, command, depth_m=None, intrinsics=None, memory=None, stamp=None):
+    def run(self, rgb, command, depth_m=None, intrinsics=None, memory=None, stamp=None,
+            config=None):
         """Find ``command`` in one frame.
+
+        The configuration is read once, here, and handed down to every stage: the node
+        swaps ``self.config`` from its parameter thread while a frame runs, and a frame
+        whose proposals were made under one setting and its crops encoded under another
+        (or cached under one and served under another) matched neither. A change of any
+        :meth:`~clip_perception.config.PipelineConfig.memory_settings` between frames
+        empties ``memory``'s caches.
 
         :param rgb: (H, W, 3) uint8 RGB.
         :param command: the raw command string.
@@ -173,29 +182,29 @@ class Pipeline:
             reuses what did not change since earlier frames and follows the target. None:
             the frame is answered on its own.
         :param stamp: the frame's time (s), for tracking; None: a 1/30 s frame counter.
+        :param config: the :class:`~clip_perception.config.PipelineConfig` to answer
+            under (the node passes the one it configured ``memory`` with); None:
+            ``self.config`` as it is when the frame starts.
         :raises clip_perception.language.CommandError: unusable command.
         """
+        cfg = self.config if config is None else config
         query = parse_command(command)
         read = ()
         if self.scorer.closed_vocabulary and not query.refused:
             query, read = _spelt_as_known(query, tuple(self.scorer.vocabulary))
         timings = {}
         if memory is not None:
-            cfg = self.config
-            memory.begin(query.text, (id(self.scorer), cfg.max_proposals, cfg.depth_proposals,
-                                      cfg.image_proposals, cfg.nms_iou, cfg.crop_context,
-                                      cfg.crop_views), rgb)
+            memory.begin(query.text, (id(self.scorer),) + cfg.memory_settings(), rgb)
             if stamp is None:
                 stamp = memory.frames / 30.0
         try:
-            return self._run(rgb, query, depth_m, intrinsics, timings, memory, stamp,
+            return self._run(rgb, query, depth_m, intrinsics, timings, cfg, memory, stamp,
                              read)
         finally:
             self._enter(None)
 
-    def _proposals(self, rgb, depth_m, intrinsics, reuse, work):
+    def _proposals(self, rgb, depth_m, intrinsics, reuse, work, cfg):
         """Return this frame's proposals, or the kept ones when the frame is unchanged."""
-        cfg = self.config
         if reuse is not None and reuse.frame_unchanged(rgb, depth_m, intrinsics):
             work['frame_unchanged'] = True
             return reuse.proposals
@@ -206,7 +215,7 @@ class Pipeline:
             reuse.keep(props)
         return props
 
-    def embed(self, rgb, boxes, aspect=1.0):
+    def embed(self, rgb, boxes, aspect=1.0, cfg=None):
         """(N, D) unit image embeddings of ``boxes``, each over ``crop_views`` views.
 
         Preprocess (crops of every view, :func:`clip_perception.crops.view_boxes`, turned
@@ -216,16 +225,18 @@ class Pipeline:
         :param rgb: (H, W, 3) uint8 RGB.
         :param boxes: (N, 4) float pixel boxes.
         :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
+        :param cfg: the :class:`~clip_perception.config.PipelineConfig`; None:
+            ``self.config``.
         :return: (N, D) float32 CPU tensor.
         """
-        cfg = self.config
+        cfg = self.config if cfg is None else cfg
         return self._forward(self._preprocess(rgb, boxes, aspect, cfg), cfg)
 
     def _preprocess(self, rgb, boxes, aspect, cfg):
         """(N x crop_views, C, S, S) upright crops of every view of ``boxes``.
 
-        ``cfg`` is read once per frame by the caller: the node swaps ``self.config`` from
-        another thread, and crops cut for one view count must be averaged by that count.
+        ``cfg`` is read once per frame (:meth:`run`): crops cut for one view count must
+        be averaged by that count.
         """
         views = view_boxes(boxes, cfg.crop_views, cfg.crop_context, aspect)
         return upright_crops(self.scorer.preprocess(rgb, views, cfg.crop_context, aspect),
@@ -235,15 +246,15 @@ class Pipeline:
         """(N, D) unit embeddings of ``pixels`` from :meth:`_preprocess` with ``cfg``."""
         return mean_views(self.scorer.forward(pixels), cfg.crop_views)
 
-    def _encode(self, rgb, boxes, reuse, timings, work, aspect=1.0):
+    def _encode(self, rgb, boxes, reuse, timings, work, cfg, aspect=1.0):
         """(N, D) unit image embeddings; unchanged crops answered from ``reuse``.
 
         The cache is asked for embeddings of ``crop_views`` views only: one made with
         another count is never returned (:meth:`clip_perception.tracking.FrameReuse.lookup`).
 
+        :param cfg: the frame's :class:`~clip_perception.config.PipelineConfig`.
         :param aspect: the camera's ``fy / fx`` (:func:`pixel_aspect`).
         """
-        cfg = self.config
         cached, thumbs = ([None] * len(boxes), None) if reuse is None else \
             reuse.lookup(rgb, boxes, cfg.crop_context, aspect, cfg.crop_views)
         todo = np.array([i for i, e in enumerate(cached) if e is None], dtype=int)
@@ -267,13 +278,12 @@ class Pipeline:
             rows[i] = fresh[k]
         return torch.stack(rows)
 
-    def _run(self, rgb, query, depth_m, intrinsics, timings, memory=None, stamp=None,
+    def _run(self, rgb, query, depth_m, intrinsics, timings, cfg, memory=None, stamp=None,
              read=()):
-        cfg = self.config
         reuse = memory.reuse if memory is not None else None
         work = {'crops_encoded': 0, 'crops_reused': 0, 'frame_unchanged': False}
         t = self._enter('proposals')
-        props = self._proposals(rgb, depth_m, intrinsics, reuse, work)
+        props = self._proposals(rgb, depth_m, intrinsics, reuse, work, cfg)
         timings['proposals'] = time.perf_counter() - t
         if query.refused:
             return Result(status=REFUSED, command=query.text, what=query.what, chosen=None,
@@ -331,9 +341,9 @@ class Pipeline:
         texts = {}
         for phrase in dict.fromkeys(p for q in options for p in _phrases(q)):
             texts[phrase] = self.scorer.text_embedding(phrase, cfg.prompt_template)
-            notes += self._truncation(phrase)
+            notes += self._truncation(phrase, cfg)
         timings['text'] = time.perf_counter() - t
-        image = self._encode(rgb, props.boxes, reuse, timings, work,
+        image = self._encode(rgb, props.boxes, reuse, timings, work, cfg,
                              pixel_aspect(intrinsics))
 
         t = self._enter('select')
@@ -343,7 +353,7 @@ class Pipeline:
         # the proposals while the frame does not change)
         poses = reuse.poses if reuse is not None else {}
         # Confidence per phrase under confidence_rule (None: the calibrated cosine).
-        confs = {p: self.confidence(image, e, cosines[p], p) for p, e in texts.items()}
+        confs = {p: self.confidence(image, e, cosines[p], p, cfg) for p, e in texts.items()}
         geo = (props, depth_m, intrinsics, poses)
         asked = options if query.alternatives else (query,) + tuple(query.also)
         # Every object phrase meets the closed vocabulary, not only the first: "the yellow
@@ -351,7 +361,7 @@ class Pipeline:
         # teddy bear" measured "next to" from one.
         blind = [self._unknown_part(q) for q in asked]
         parts = [Selection(NOT_FOUND, None, (), why) if why else
-                 self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude)
+                 self._select(q, cosines, confs, geo, rgb.shape[1], query.exclude, cfg)
                  for q, why in zip(asked, blind)]
         if len(asked) > 1 and query.alternatives:
             asked, parts = _best_option(asked, parts)
@@ -360,7 +370,7 @@ class Pipeline:
         if (tracker is not None and not query.plural and not query.also and len(props)
                 and not query.alternatives and not blind[0]):
             parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
-                                          confs, geo, stamp)
+                                          confs, geo, stamp, cfg)
             if memory.cut:
                 parts[0] = replace(parts[0], reason=parts[0].reason + '; the view changed '
                                    'completely since the last frame: the target was '
@@ -428,7 +438,7 @@ class Pipeline:
                         'refers to')
         return None
 
-    def _track(self, tracker, part, query, props, image, cosines, confs, geo, stamp):
+    def _track(self, tracker, part, query, props, image, cosines, confs, geo, stamp, cfg):
         """Hand the frame's selection of the command to ``tracker``; return its answer."""
         _, depth_m, intrinsics, poses = geo
         cosine = cosines[query.what]
@@ -442,39 +452,39 @@ class Pipeline:
             return None if pose is None else pose.position
 
         excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in query.exclude],
-                                  [confs[e] for e in query.exclude])
+                                  [confs[e] for e in query.exclude], cfg)
         size = (intrinsics.width, intrinsics.height) if intrinsics is not None else None
         sel, track = tracker.update(part, props.boxes, cosine, conf, image.numpy(), position,
-                                    query, stamp, self.config.min_confidence, excluded,
+                                    query, stamp, cfg.min_confidence, excluded,
                                     depth_m if has_depth else None, size)
         return replace(part, status=sel.status, chosen=sel.chosen, ranked=sel.ranked,
                        reason=sel.reason, targets=sel.targets,
                        ambiguous=sel.ambiguous if sel.status == AMBIGUOUS else ()), track
 
-    def _truncation(self, phrase):
+    def _truncation(self, phrase, cfg):
         """Reason notes when the tokenizer cuts the prompt for ``phrase``."""
         count = getattr(self.scorer, 'prompt_tokens', None)
         if count is None:
             return []
-        n, limit = count(phrase, self.config.prompt_template)
+        n, limit = count(phrase, cfg.prompt_template)
         if n <= limit:
             return []
         short = phrase if len(phrase) <= 40 else phrase[:37] + '...'
         return [f'the prompt for "{short}" is {n} tokens but the text encoder reads only '
                 f'{limit}: the end was cut']
 
-    def _select(self, q, cosines, confs, geo, width, exclude):
+    def _select(self, q, cosines, confs, geo, width, exclude, cfg):
         """Select for one object phrase ``q`` (the command or one of its "and" parts).
 
         :param confs: ``{phrase: (N,) confidence or None}`` (None: calibrated cosine).
+        :param cfg: the frame's :class:`~clip_perception.config.PipelineConfig`.
         """
-        cfg = self.config
         props, depth_m, intrinsics, poses = geo
         cosine = cosines[q.what]
         cal = self.scorer.calibration
         spatial = self.cosine_margin(cfg.spatial_margin)
         excluded = self._excluded(props.boxes, cosine, [cosines[e] for e in exclude],
-                                  [confs[e] for e in exclude])
+                                  [confs[e] for e in exclude], cfg)
         has_depth = depth_m is not None and intrinsics is not None and len(cosine)
         if q.link and q.reference is not None:
             ref = cosines[q.reference.what]
@@ -545,7 +555,7 @@ class Pipeline:
         """
         return float(logits) / float(self.scorer.logit_scale)
 
-    def _excluded(self, boxes, cosine, excluded_cosines, excluded_confs):
+    def _excluded(self, boxes, cosine, excluded_cosines, excluded_confs, cfg):
         """(N,) bool: proposals that match an excluded phrase, and other boxes of them.
 
         A proposal is excluded when it matches an excluded phrase at least as well as
@@ -563,7 +573,7 @@ class Pipeline:
         core = np.zeros(len(cosine), bool)
         for ec, conf in zip(excluded_cosines, excluded_confs):
             conf = calibrate(ec, self.scorer.calibration) if conf is None else conf
-            sure = conf >= self.config.min_confidence
+            sure = conf >= cfg.min_confidence
             # As well as the phrase asked for, or confidently: "the red one" fits the red
             # cube as fully as "cube" does, and its cosine may lie a hair lower.
             out |= (ec >= cosine) | sure
@@ -582,26 +592,33 @@ class Pipeline:
                 out[i] = pose.position
         return out
 
-    def contrasts(self, what):
+    def contrasts(self, what, cfg=None):
         """Contrast prompts for ``what``: generic ones plus the configured vocabulary.
 
         The ``vocabulary`` parameter when set, else the checkpoint's own
         (:func:`clip_perception.confidence.read_vocabulary`).
+
+        :param cfg: the :class:`~clip_perception.config.PipelineConfig`; None:
+            ``self.config``.
         """
-        vocab = parse_vocabulary(self.config.vocabulary) or getattr(
+        cfg = self.config if cfg is None else cfg
+        vocab = parse_vocabulary(cfg.vocabulary) or getattr(
             self.scorer, 'vocabulary', ())
         return contrast_prompts(what, vocab)
 
-    def confidence(self, image, text, cosine, what):
+    def confidence(self, image, text, cosine, what, cfg=None):
         """(N,) confidence per proposal under ``confidence_rule``, or None (calibration).
 
         :param image: (N, D) unit image embeddings; ``text`` (D,) the command's.
+        :param cfg: the :class:`~clip_perception.config.PipelineConfig`; None:
+            ``self.config``.
         """
-        rule = resolve_rule(self.config.confidence_rule, self.scorer.calibration)
+        cfg = self.config if cfg is None else cfg
+        rule = resolve_rule(cfg.confidence_rule, self.scorer.calibration)
         if rule == 'calibration' or len(cosine) == 0:
             return None
-        prompts = self.contrasts(what)
-        contrast = self.scorer.text_embeddings(prompts, self.config.prompt_template)
+        prompts = self.contrasts(what, cfg)
+        contrast = self.scorer.text_embeddings(prompts, cfg.prompt_template)
         p = zero_shot_confidence(image, text, contrast, self.scorer.logit_scale)
         if rule == 'both':
             p = np.minimum(p, calibrate(cosine, self.scorer.calibration))
