@@ -10,6 +10,8 @@ from clip_perception.health import command_flips
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
 from clip_perception.health import command_type_note
+from clip_perception.health import DEPTH_NOTE_KINDS
+from clip_perception.health import DepthNote
 from clip_perception.health import disparity_note
 from clip_perception.health import Health
 from clip_perception.health import HeldSince
@@ -161,6 +163,36 @@ def test_depth_that_never_arrived_on_a_topic_nothing_publishes_is_named_so():
     # Depth that came and went stays "stopped", with its publisher gone.
     h.arrived('depth', 0.5)
     assert h.depth_loss_note(3.95, publishers=0).startswith('depth stopped')
+
+
+
+def test_each_depth_note_carries_its_kind_with_its_text():
+    """The node logs each kind of depth note once under its key, by ``note.kind``.
+
+    It told the kinds apart by their first words (``loss.startswith('depth stopped')``),
+    which a reworded note would have sent to another key without a word (session 34).
+    Each note is still its text (a ``str``), and every kind is reached.
+    """
+    def fed(depth_until, keep=1):
+        h = Health()
+        for k in range(60):
+            h.arrived('colour', k / 10)
+            if k / 10 < depth_until and k % keep == 0:
+                h.arrived('depth', k / 10 + 0.02)
+        return h
+
+    cases = ((fed(1e9, keep=5), None, 'depth_loss', 'depth arrives at'),
+             (fed(2.0), 1, 'depth_stopped', 'depth stopped'),
+             (fed(2.0), 0, 'depth_stopped', 'depth stopped'),
+             (fed(-1), 0, 'depth_unpublished', 'no depth image has arrived'))
+    for h, publishers, kind, text in cases:
+        note = h.depth_loss_note(5.95, publishers=publishers, topic='/cam/depth')
+        assert isinstance(note, DepthNote) and isinstance(note, str), note
+        assert note.kind == kind and note.startswith(text), (kind, note)
+        assert f'{note}' == str(note) == note and type(str(note)) is str
+    assert {k for _, _, k, _ in cases} == set(DEPTH_NOTE_KINDS)
+    with pytest.raises(ValueError, match='unknown depth note kind'):
+        DepthNote('text', 'depth_gone')
 
 
 @pytest.mark.parametrize('colour_hz', [0.5, 1.0, 2.0, 10.0])

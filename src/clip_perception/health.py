@@ -12,6 +12,28 @@ import threading
 import numpy as np
 
 
+class DepthNote(str):
+    """A depth note's text (a ``str``) with its kind, for the caller to dispatch on.
+
+    ``kind`` is one of :data:`DEPTH_NOTE_KINDS`: ``depth_stopped``
+    (:func:`depth_stopped_note`), ``depth_unpublished`` (:func:`depth_unpublished_note`)
+    or ``depth_loss`` (depth arrives much slower than colour). The node logs each kind
+    once under its own key; it told them apart by the text's first words, which a
+    reworded note would have broken silently.
+    """
+
+    def __new__(cls, text, kind):
+        if kind not in DEPTH_NOTE_KINDS:
+            raise ValueError(f'unknown depth note kind {kind!r}: one of {DEPTH_NOTE_KINDS}')
+        note = super().__new__(cls, text)
+        note.kind = kind
+        return note
+
+
+# The kinds of :meth:`Health.depth_loss_note`, each with its log-once key in the node.
+DEPTH_NOTE_KINDS = ('depth_stopped', 'depth_unpublished', 'depth_loss')
+
+
 class RateMeter:
     """Events per second over a sliding window."""
 
@@ -295,7 +317,8 @@ class Health:
         :param publishers: publishers of the depth topic in the ROS graph now, or None.
         :param topic: the depth subscription's topic, as the note names it.
         :param stop_after: seconds without depth (at least) that are a stopped stream.
-        :return: one clause for the depth_missing notice, or None.
+        :return: one clause for the depth_missing notice, a :class:`DepthNote` (its
+            ``kind`` says which note it is), or None.
         """
         with self._lock:
             colour = self.arrival_rate['colour'].rate(now)
@@ -309,20 +332,22 @@ class Health:
         # nothing: helper-96); a stream is stopped after three colour periods too.
         if silent is not None and colour > 0 and \
                 silent > max(stop_after, 3 * (depth_period or 0.0), 3 / colour):
-            return depth_stopped_note(silent, colour, publishers, topic)
+            return DepthNote(depth_stopped_note(silent, colour, publishers, topic),
+                             'depth_stopped')
         if min(colour_span, depth_span) < min_span:
             return None
         if last_depth is None and publishers == 0 and colour > 0:
-            return depth_unpublished_note(colour, topic)
+            return DepthNote(depth_unpublished_note(colour, topic), 'depth_unpublished')
         if colour < min_colour_hz or depth >= share * colour or (
                 depth_period is not None and depth * depth_period >= 0.8):
             return None
-        return (f'depth arrives at {depth:.1f} Hz, colour at {colour:.1f} Hz: depth images '
-                'are lost on the way or published slower; large best-effort messages need '
-                'a transport that carries them (Fast DDS: export '
-                'FASTRTPS_DEFAULT_PROFILES_FILE=<prefix>/share/clip_perception/config/'
-                'fastdds_large_data.xml for the camera driver and the node, README "On a '
-                'robot")')
+        return DepthNote(
+            f'depth arrives at {depth:.1f} Hz, colour at {colour:.1f} Hz: depth images are '
+            'lost on the way or published slower; large best-effort messages need a '
+            'transport that carries them (Fast DDS: export '
+            'FASTRTPS_DEFAULT_PROFILES_FILE=<prefix>/share/clip_perception/config/'
+            'fastdds_large_data.xml for the camera driver and the node, README "On a '
+            'robot")', 'depth_loss')
 
     def clear_notice(self, kind):
         """Forget the notice of ``kind`` at once: the input no longer has that problem.

@@ -2123,10 +2123,7 @@ class PerceptionMixin:
                                + (f'; {loss}' if loss else ''), now)
             if loss:  # in the log too, where the first look goes (helper-56)
                 # One key a kind of note: each is said once, none hides another (helper-96).
-                kind = ('depth_stopped' if loss.startswith('depth stopped') else
-                        'depth_unpublished' if loss.startswith('no depth image has arrived')
-                        else 'depth_loss')
-                self._log_once(kind, f'colour frames are answered without depth: '
+                self._log_once(loss.kind, f'colour frames are answered without depth: '
                                f'{loss} (logged once; /diagnostics says while it lasts)')
         note = info_note or depth_note
         colour_note = ''
