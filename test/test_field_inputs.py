@@ -2569,6 +2569,35 @@ def test_a_double_override_after_an_integer_in_the_params_file_is_not_lost(
     assert node.stop() == 0
 
 
+def test_a_value_given_after_a_section_rcl_applies_later_is_used_or_named(
+        probe, start_node, tmp_path):
+    """A node's sections apply in the order their keys first appeared (session 34).
+
+    ros2/rclcpp#953. After the shipped file (``/**:``), a file keyed
+    ``/**/clip_perception:`` then ``-p min_confidence:=0.3``: rclpy handed 0.6, the file's,
+    without a word; the last value given is now used, said once. A file keyed by the
+    node's own name then ``-p``: the node's section wins, as launch_ros documents
+    (ros2/launch_ros#234), and the unused ``-p`` is now named (before: nothing).
+    """
+    cases = (('/**/clip_perception', 0.6, 0.3, 'rclcpp#953',
+              ('"-p min_confidence:=0.3" comes after', '.yaml, "/**/clip_perception:"',
+               'using 0.3')),
+             ('/clip_perception', 0.7, 0.7, 'launch_ros#234',
+              ('WARN', '"-p min_confidence:=0.3" gives 0.3, which is not used',
+               '.yaml, "/clip_perception:"')))
+    for key, in_file, used, cited, words in cases:
+        params = tmp_path / f'{len(key)}.yaml'
+        params.write_text(f'{key}:\n  ros__parameters:\n    min_confidence: {in_file}\n')
+        node = start_node('--params-file', str(params), '-p', 'min_confidence:=0.3')
+        assert wait_for_node(probe), node.output()
+        got = call(probe, GetParameters, '/clip_perception/get_parameters',
+                   GetParameters.Request(names=['min_confidence'])).values[0]
+        assert got.double_value == used, key
+        said = [ln for ln in node.output().splitlines() if cited in ln]
+        assert len(said) == 1 and all(w in said[0] for w in words), node.output()
+        assert node.stop() == 0
+
+
 def test_an_image_scaled_down_from_its_camera_info_is_posed_with_it_scaled(probe, start_node):
     """A 640x480 image beside the camera_info of 1280x960 or 1920x1440 of the same camera.
 

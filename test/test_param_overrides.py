@@ -216,3 +216,84 @@ def test_a_namespace_remap_for_every_node_is_taken_off_the_arguments(given, left
         node.destroy_node()
     finally:
         rclpy.shutdown(context=context)
+
+
+# Parameters files of one section each, and one with two sections in either order.
+_WILD = '/**:\n  ros__parameters:\n    min_confidence: 0.5\n    top_k: 5\n'
+_NAMED = '/robot/clip_perception:\n  ros__parameters:\n    min_confidence: 0.7\n'
+_WILD_NODE = '/**/clip_perception:\n  ros__parameters:\n    min_confidence: 0.6\n'
+_NAMED_THEN_WILD = _NAMED + '/**:\n  ros__parameters:\n    min_confidence: 0.4\n'
+_WILD_THEN_NAMED = '/**:\n  ros__parameters:\n    min_confidence: 0.4\n' + _NAMED
+_SOURCES = {'wild': _WILD, 'named': _NAMED, 'wild_node': _WILD_NODE,
+            'named_then_wild': _NAMED_THEN_WILD, 'wild_then_named': _WILD_THEN_NAMED}
+
+
+def _rclpy_value(tmp_path, sources, name='min_confidence'):
+    """Return what rclpy hands ``/robot/clip_perception`` for ``name`` from ``sources``."""
+    args = []
+    for source in sources:
+        if source.startswith('-p '):
+            args += ['-p', source[3:]]
+        else:
+            path = tmp_path / f'{source}.yaml'
+            path.write_text(_SOURCES[source])
+            args += ['--params-file', str(path)]
+    context = rclpy.context.Context()
+    rclpy.init(args=['clip_perception_node', '--ros-args', *args], context=context)
+    try:
+        node = rclpy.node.Node('clip_perception', namespace='/robot', context=context,
+                               automatically_declare_parameters_from_overrides=True)
+        value = node.get_parameter(name).value
+        node.destroy_node()
+        return value
+    finally:
+        rclpy.shutdown(context=context)
+
+
+def _items(sources):
+    return [p(s[3:]) if s.startswith('-p ') else (f'--params-file {s}.yaml', 'file',
+                                                  _SOURCES[s]) for s in sources]
+
+
+@pytest.mark.parametrize('sources, meant, cause', [
+    # A later value lost to a section whose key first appeared after the later value's
+    # key (ros2/rclcpp#953): the last given is meant, as rcl's merge by type is undone.
+    (['wild', 'wild_node', '-p min_confidence:=0.3'], 0.3, 'order'),
+    (['named', 'wild', 'wild_then_named'], 0.7, 'order'),
+    (['named_then_wild', 'named'], 0.7, 'order'),
+    # A section keyed by the node's name over a wildcard given after it (documented,
+    # ros2/launch_ros#234): kept, and the unused later value said.
+    (['wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
+    (['wild_then_named', '-p min_confidence:=0.3'], 0.3, 'named'),
+    (['wild', 'named', 'wild'], 0.5, 'named'),
+    # rcl keeps the last value given: nothing to say.
+    (['named_then_wild'], 0.4, None),
+    (['named', 'wild'], 0.5, None),
+    (['named', '-p min_confidence:=0.3'], 0.3, None),
+    (['named', 'wild', '-p min_confidence:=0.3'], 0.3, None),
+    (['wild', 'named'], 0.7, None),
+    (['wild_then_named'], 0.7, None),
+    (['named', '-p top_k:=3'], 0.7, None),
+    (['-p min_confidence:=0.3', 'named'], 0.7, None),
+    (['wild', 'wild_node'], 0.6, None),
+    (['wild_node', 'wild'], 0.5, None),
+    (['wild_node', '-p min_confidence:=0.3'], 0.3, None),
+])
+def test_sections_for_the_node_are_replayed_as_rclpy_applies_them(tmp_path, sources, meant,
+                                                                   cause):
+    """The node's sections are applied in the order their keys first appeared (session 34).
+
+    rcl applies the sections for a node in that order (ros2/rclcpp#953), not the order the
+    values were given: a ``-p`` after a parameters file keyed by the node, or by
+    ``/**/clip_perception:``, gave the node the file's value without a word (0 of 6 said).
+    ``meant`` is the last value given; the replay's ``kept`` is checked against what rclpy
+    itself hands a node, in every case.
+    """
+    kept = _rclpy_value(tmp_path, sources)
+    lost = lost_overrides(_items(sources), '/robot/clip_perception')
+    if cause is None:
+        assert lost == {} and kept == meant, (lost, kept)
+        return
+    why = lost['min_confidence']
+    assert (why.cause, why.kept, why.meant) == (cause, kept, meant) and kept != meant, why
+    assert '"/' in why.kept_from, why  # the file's section is named

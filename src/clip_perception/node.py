@@ -529,7 +529,22 @@ class PerceptionMixin:
             given = overrides.get(name)
             if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
                 continue
+            if why.cause == 'named':
+                self.get_logger().warning(
+                    f'parameter {name}: "{why.meant_from}" gives {why.meant!r}, which is not '
+                    f'used: "{why.kept_from}" sets {why.kept!r} in a section keyed by this '
+                    f"node's name ({fqn}), and a section keyed by the name overrides every "
+                    'wildcard ("/**:", -p), whatever their order (ros2/launch_ros#234); set '
+                    'it in that section, or with ros2 param set')
+                continue
             overrides[name] = Parameter(name, value=why.meant)
+            if why.cause == 'order':
+                self.get_logger().info(
+                    f'parameter {name}: "{why.meant_from}" comes after "{why.kept_from}", '
+                    f'whose {why.kept!r} rcl kept instead (it applies the sections of the '
+                    'parameters files and -p in the order their node keys first appeared, '
+                    f'ros2/rclcpp#953); using {why.meant!r}, the later value')
+                continue
             self.get_logger().info(
                 f'parameter {name}: "{why.meant_from}" comes after "{why.kept_from}", '
                 f'whose {why.kept!r} rcl kept instead (it merges values of different types '

@@ -52,10 +52,21 @@ class Unparsed(ValueError):
 
 @dataclass(frozen=True)
 class Lost:
-    """A parameter whose value from the later source rcl's merge replaced by an earlier one.
+    """A parameter whose value rcl's merge hands the node is not the one meant.
 
-    ``meant`` is the value of the last source that sets it (``meant_from`` names that
-    source as written on the command line), ``kept`` the value rclpy hands the node.
+    ``kept`` is the value rclpy hands the node (``kept_from`` names its source as written
+    on the command line, and the file's section); ``meant`` the last value given
+    (``meant_from``). ``cause`` says why they differ:
+
+    * ``type``: the later value has another type and lost to the earlier one in the same
+      section (rcl merges by type); the node takes ``meant``.
+    * ``order``: an earlier section replaced it because its key first appeared later (rcl
+      applies sections in that order, ros2/rclcpp#953: ``-p`` after a file keyed
+      ``/**/clip_perception:`` that came after ``/**:``); the node takes ``meant``.
+    * ``named``: ``kept`` is from a section keyed by the node's own name and ``meant`` a
+      wildcard's (``/**:``, ``-p``) given after it: documented ("fully qualified node
+      names override wildcards even when specified earlier", ros2/launch_ros#234), so
+      kept, and said.
     """
 
     name: str
@@ -63,6 +74,7 @@ class Lost:
     meant_from: str
     kept: object
     kept_from: str
+    cause: str = 'type'
 
 
 def _ros_arguments(argv):
@@ -224,16 +236,25 @@ def _param_values(rule):
 def lost_overrides(items, node_name):
     """Replay rcl's merge of ``items`` for node ``node_name``; return what it loses.
 
+    rclpy applies every section of the merged sources whose node key matches the node
+    (:func:`node_key_applies`) in the order each key first appeared on the command line
+    (``-p`` is ``/**``), a later section's value replacing an earlier one's; within a
+    section values merge by type (the module docstring). Where the value it keeps is not
+    the last one given, the parameter is returned (:class:`Lost`, its ``cause`` says
+    why).
+
     :param items: ``[(label, kind, text)]`` in command-line order: ``kind`` 'file' (the
         parameters file's text) or 'param' (``name:=value``); ``label`` names the source
         in messages (``--params-file x.yaml``).
     :param node_name: the node's fully qualified name (``/clip_perception``).
-    :return: ``{name: Lost}`` for each parameter whose last value is not the one rclpy
-        reads. A parameter any source of which cannot be read is left out.
+    :return: ``{name: Lost}``. A parameter any source of which cannot be read is left
+        out; a file that cannot be read leaves out everything.
     """
     variants = {}   # (node key, name) -> {type: (value, label)}
-    order = {}      # (node key, name) -> the type set last
+    keys = []       # node keys in the order they first appear
+    given = {}      # name -> [(specific, position, type, value, label, key)] for this node
     unread = set()  # names with a source this replay cannot read
+    position = 0    # of each value given, in command-line and file order
     for label, kind, text in items:
         try:
             values = _file_values(text) if kind == 'file' else _param_values(text)
@@ -242,21 +263,38 @@ def lost_overrides(items, node_name):
                 unread.add(text.partition(':=')[0])
                 continue
             return {}  # a file we cannot read may set anything
-        for key, (kind_, value) in values.items():
-            variants.setdefault(key, {})[kind_] = (value, label)
-            order[key] = kind_
+        for (key, name), (kind_, value) in values.items():
+            variants.setdefault((key, name), {})[kind_] = (value, label)
+            if key not in keys:
+                keys.append(key)
+            if node_key_applies(key, node_name):
+                position += 1
+                given.setdefault(name, []).append(('*' not in key, position, kind_, value,
+                                                   label, key))
     lost = {}
-    for name in {name for _, name in variants} - unread:
-        key = (node_name, name) if (node_name, name) in variants else ('/**', name)
-        if key not in variants:
+    for name in set(given) - unread:
+        kept = None
+        for key in keys:  # rclpy: each applying section in turn, the later replacing
+            fields = variants.get((key, name))
+            if fields and node_key_applies(key, node_name):
+                kind_ = next(t for t in TYPE_ORDER if t in fields)
+                kept = (kind_,) + fields[kind_] + (key,)
+        last = max(given[name], key=lambda g: g[1])
+        if kept[:2] == last[2:4]:
             continue
-        fields = variants[key]
-        kept = next(t for t in TYPE_ORDER if t in fields)
-        meant = order[key]
-        if kept != meant:
-            lost[name] = Lost(name, fields[meant][0], fields[meant][1], fields[kept][0],
-                              fields[kept][1])
+        if last[5] == kept[3]:
+            lost[name] = Lost(name, last[3], last[4], kept[1], kept[2], 'type')
+            continue
+        # Which section of a file: the two may come from one file.
+        cause = 'named' if '*' not in kept[3] and '*' in last[5] else 'order'
+        lost[name] = Lost(name, last[3], _section(last[4], last[5]), kept[1],
+                          _section(kept[2], kept[3]), cause)
     return lost
+
+
+def _section(label, key):
+    """Name a source and, for a file, its section: ``--params-file x.yaml, "/**:"``."""
+    return label if label.startswith('-p ') else f'{label}, "{key}:"'
 
 
 def node_key_applies(key, node_name):
