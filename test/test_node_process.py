@@ -241,6 +241,19 @@ def test_ros_arguments_rcl_cannot_parse_stop_startup_with_one_clear_line(start_n
     out = node.output()
     assert 'cannot start: the ROS arguments do not parse' in out and 'node name' in out, out
     assert 'empty string' not in out and 'Traceback' not in out, out
+    # A node section nested after its parent's ros__parameters (ros2/rcl#1252): rcl's
+    # "Internal error creating param namespace at line 6" named neither; the line now
+    # names the section and the key to write instead.
+    nested = tmp_path / 'nested.yaml'
+    nested.write_text('/**:\n  ros__parameters:\n    use_sim_time: false\n'
+                      '  clip_perception:\n    ros__parameters:\n      min_confidence: 0.7\n')
+    node = start_node('--params-file', str(nested))
+    assert node.proc.wait(60) == 2
+    fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
+    assert len(fatal) == 1 and 'nested.yaml line 4: "clip_perception:" is nested in "/**:"' \
+        in fatal[0] and 'rcl#1252' in fatal[0] and '"/**/clip_perception:"' in fatal[0], \
+        node.output()
+    assert 'Traceback' not in node.output()
 
 
 def test_words_rcl_cannot_place_among_ros_args_stop_startup_with_what_to_write(start_node):

@@ -6,9 +6,11 @@ import pytest
 import rclpy
 import rclpy.context
 import rclpy.node
+import yaml
 
 from clip_perception.param_overrides import lost_overrides
 from clip_perception.param_overrides import node_key_applies
+from clip_perception.param_overrides import sections_after_parameters
 from clip_perception.param_overrides import sources
 from clip_perception.param_overrides import take_namespace_remap
 from clip_perception.param_overrides import unmatched_files
@@ -297,3 +299,67 @@ def test_sections_for_the_node_are_replayed_as_rclpy_applies_them(tmp_path, sour
     why = lost['min_confidence']
     assert (why.cause, why.kept, why.meant) == (cause, kept, meant) and kept != meant, why
     assert '"/' in why.kept_from, why  # the file's section is named
+
+
+_NESTED = {
+    # (text, [(line, parent, child)]) -- the sections rcl#1252 cannot parse.
+    'wild': ('/**:\n  ros__parameters:\n    use_sim_time: false\n  clip_perception:\n'
+             '    ros__parameters:\n      min_confidence: 0.7\n',
+             [(4, '/**', 'clip_perception')]),
+    'namespace': ('robot:\n  ros__parameters:\n    top_k: 3\n  clip_perception:\n'
+                  '    ros__parameters:\n      min_confidence: 0.7\n',
+                  [(4, 'robot', 'clip_perception')]),
+    'two': ('/**:\n  ros__parameters:\n    top_k: 3\n  camera:\n    ros__parameters:\n'
+            '      fps: 30\n  clip_perception:\n    ros__parameters:\n      top_k: 4\n',
+            [(4, '/**', 'camera'), (7, '/**', 'clip_perception')]),
+    'before': ('/**:\n  clip_perception:\n    ros__parameters:\n      min_confidence: 0.7\n'
+               '  ros__parameters:\n    top_k: 3\n', []),
+    'flat': ('/**:\n  ros__parameters:\n    top_k: 3\n/**/clip_perception:\n'
+             '  ros__parameters:\n    min_confidence: 0.7\n', []),
+}
+
+
+@pytest.mark.parametrize('case', sorted(_NESTED))
+def test_a_node_section_after_ros_parameters_is_found_where_rcl_cannot_parse_it(tmp_path,
+                                                                               case):
+    """ros2/rcl#1252: a node key nested after its parent's ``ros__parameters``.
+
+    rcl stops with "Internal error creating param namespace at line 6", naming neither
+    the nesting nor the fix. Each file found is one rcl cannot parse, and the rewrite the
+    node suggests (the child as its own top-level key) is one it parses, to the value
+    meant; each not found parses as it is.
+    """
+    text, want = _NESTED[case]
+    assert sections_after_parameters(text) == want
+
+    def parses(body):
+        path = tmp_path / 'p.yaml'
+        path.write_text(body)
+        context = rclpy.context.Context()
+        try:
+            rclpy.init(args=['x', '--ros-args', '--params-file', str(path)], context=context)
+        except rclpy._rclpy_pybind11.RCLError as exc:
+            assert 'Internal error creating param namespace' in str(exc)
+            return None
+        try:
+            node = rclpy.node.Node('clip_perception', namespace='/robot', context=context,
+                                   automatically_declare_parameters_from_overrides=True)
+            values = {n: v.value for n, v in node._parameters.items()}
+            node.destroy_node()
+            return values
+        finally:
+            rclpy.shutdown(context=context)
+
+    got = parses(text)
+    assert (got is None) == bool(want), got
+    if want:
+        # The suggested rewrite: each nested child as its own top-level key.
+        data = yaml.safe_load(text)
+        flat = {}
+        for parent, body in data.items():
+            flat[parent] = {'ros__parameters': body.pop('ros__parameters')}
+            for child, section in body.items():
+                flat[f'{parent.rstrip("/")}/{child}'] = section
+        fixed = parses(yaml.safe_dump(flat, sort_keys=False))
+        assert fixed is not None and fixed.get('min_confidence', fixed.get('top_k')) in \
+            (0.7, 4), fixed

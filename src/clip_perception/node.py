@@ -2923,6 +2923,29 @@ Parameters (-p NAME:=VALUE at start-up; the live ones also with ros2 param set):
 """
 
 
+def _nested_sections_hint():
+    """Say where a parameters file nests a node section that rcl cannot parse, or ''.
+
+    rcl's message for it ("Internal error creating param namespace at line 6") names
+    neither the cause nor the fix (ros2/rcl#1252):
+    :func:`~clip_perception.param_overrides.sections_after_parameters`.
+    """
+    notes = []
+    for kind, path in param_overrides.sources(_COMMAND_LINE or sys.argv):
+        if kind != 'file':
+            continue
+        try:
+            with open(path, encoding='utf-8') as f:
+                nested = param_overrides.sections_after_parameters(f.read())
+        except (OSError, UnicodeDecodeError):
+            continue
+        notes += [f'{path} line {line}: "{child}:" is nested in "{parent}:" after its '
+                  f'ros__parameters, which rcl cannot read (ros2/rcl#1252): write it as '
+                  f'its own top-level key "{parent.rstrip("/")}/{child}:", or before '
+                  f'"{parent}:"\'s ros__parameters' for line, parent, child in nested]
+    return ('. ' + '; '.join(notes)) if notes else ''
+
+
 def _run(factories, args):
     """Create the nodes (``factories``: callables, or one class) and spin them; exit code."""
     global _COMMAND_LINE
@@ -2952,7 +2975,8 @@ def _run(factories, args):
         # reads as no value at all.
         text = ' '.join(str(exc).split())
         hint = ('. An empty string is written -p NAME:="\'\'"; quote values with spaces or '
-                'YAML characters') if 'parameter override rule' in text else ''
+                'YAML characters') if 'parameter override rule' in text else \
+            _nested_sections_hint() if "Couldn't parse params file" in text else ''
         print(f'[FATAL] [clip_perception]: cannot start: the ROS arguments do not parse: '
               f'{text}{hint}', file=sys.stderr)
         return 2

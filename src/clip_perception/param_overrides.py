@@ -297,6 +297,49 @@ def _section(label, key):
     return label if label.startswith('-p ') else f'{label}, "{key}:"'
 
 
+def sections_after_parameters(text):
+    """Find node sections nested in a key after that key's own ``ros__parameters``.
+
+    rcl cannot parse them (ros2/rcl#1252): in ::
+
+        /**:
+          ros__parameters:
+            use_sim_time: true
+          clip_perception:
+            ros__parameters: ...
+
+    its parser drops ``/**`` from the namespace once it has read ``ros__parameters`` and
+    then fails on ``clip_perception`` ("Internal error creating param namespace at line
+    5"), so the node cannot start and rcl's message names neither the cause nor the
+    fix. The same section before ``ros__parameters``, or as its own top-level key
+    (``/**/clip_perception:``), is read.
+
+    :param text: the parameters file's YAML text.
+    :return: ``[(line, parent, child)]``: 1-based line of each such child key, the key
+        path above it (``/**``) and the child's key; empty when none, or when the text
+        is no YAML this can read.
+    """
+    found = []
+
+    def walk(node, names):
+        if not isinstance(node, yaml.MappingNode):
+            return
+        seen = False
+        for key, value in node.value:
+            if key.value == 'ros__parameters':
+                seen = True
+            elif isinstance(value, yaml.MappingNode):
+                if seen:
+                    found.append((key.start_mark.line + 1, '/'.join(names), key.value))
+                walk(value, names + [key.value])
+
+    try:
+        walk(yaml.compose(text), [])
+    except yaml.YAMLError:
+        return []
+    return found
+
+
 def node_key_applies(key, node_name):
     """Tell whether a parameters file's node key applies to the node ``node_name``.
 
