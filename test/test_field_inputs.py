@@ -2197,6 +2197,35 @@ def test_commands_published_where_the_node_does_not_listen_are_named(probe, star
     listen_all(probe)
     camera = Camera(probe)  # its command publisher: /command, where the node is not
     assert wait_for_node(probe), node.output()
+    scene = _commands_never_arrive(probe, camera, '/clip_perception/command')
+    assert detections(probe) == []
+    # Published where the node listens: answered, and the warning goes.
+    right = Camera(probe, command='/clip_perception/command')
+    assert right.wait_connected(), node.output()
+    assert_named_once_then_gone(probe, node, camera, scene, 'commands never arrive', right)
+
+
+
+@pytest.mark.parametrize('remap', [(), ('-r', 'command:=~/command')])
+def test_commands_published_outside_the_nodes_namespace_are_named(probe, start_node, remap):
+    """A node in ``/robot`` (``-r __ns:=/robot``, a launch file's namespace) and ``/command``.
+
+    It listens on ``/robot/command`` (or ``/robot/clip_perception/command`` through the
+    launch file's remap); ``ros2 topic pub /command ...`` (the README's name without the
+    namespace) went nowhere, and only publishers under the namespace were named: 0
+    answers, nothing said. Now named with the remap, as for a node outside a namespace.
+    """
+    node = start_node('-r', '__ns:=/robot', *remap, '-p', 'diagnostics_period:=0.3')
+    listened = '/robot/clip_perception/command' if remap else '/robot/command'
+    listen_all(probe)
+    camera = Camera(probe, image='/robot/image', depth='/robot/depth',
+                    info='/robot/camera_info', command='/command')
+    assert wait_for_node(probe, '/robot/clip_perception'), node.output()
+    _commands_never_arrive(probe, camera, listened)
+
+
+def _commands_never_arrive(probe, camera, listened):
+    """Send frames and commands on /command; check /diagnostics names them; the scene."""
     scene = generate_scene(4242, specs=SCENE_SPECS)
     for _ in range(10):
         camera.command('the red ball')
@@ -2205,13 +2234,9 @@ def test_commands_published_where_the_node_does_not_listen_are_named(probe, star
     level, message, values = wait_diag(probe, lambda lv, m, v: 'commands never arrive' in m)
     assert level == 1, message
     assert f'{probe.node.get_fully_qualified_name()} on /command' in message, message
-    assert 'listens for commands on /clip_perception/command' in message, message
-    assert '-r command:=/command' in message, message
-    assert detections(probe) == [] and values['commands_received'] == '0'
-    # Published where the node listens: answered, and the warning goes.
-    right = Camera(probe, command='/clip_perception/command')
-    assert right.wait_connected(), node.output()
-    assert_named_once_then_gone(probe, node, camera, scene, 'commands never arrive', right)
+    assert f'listens for commands on {listened}' in message, message
+    assert '-r command:=/command' in message and values['commands_received'] == '0', message
+    return scene
 
 
 def test_the_target_is_not_left_drawn_when_the_camera_stops(probe, start_node):

@@ -1023,7 +1023,8 @@ def command_topic_note(listened, published):
     :param listened: the command subscription's fully qualified topic.
     :param published: ``{topic: [node, ...]}``: the nodes publishing ``std_msgs/String``
         on ``listened`` and on the other names a command is sent to (the relative
-        ``command``, the private ``~/command``, ``/<node name>/command``).
+        ``command``, the private ``~/command``, and outside a namespace ``/command`` and
+        ``/<node name>/command``).
     :return: one line naming the publishers, both topics and the remap, or None while
         anything publishes on ``listened`` (or nothing on the others).
     """

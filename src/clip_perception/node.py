@@ -993,14 +993,18 @@ class PerceptionMixin:
         """Return ``{topic: [node, ...]}``: String publishers on the names commands go to.
 
         The command subscription's topic, the relative ``command`` and the private
-        ``~/command`` unremapped, and ``/<node name>/command``. Asked node by node: rcl
-        applies this node's remap rules to a topic it is asked about, so asking about
-        ``/command`` under ``-r command:=~/command`` would ask about ``~/command``.
+        ``~/command`` unremapped, and both as they resolve outside any namespace
+        (``/command``, ``/<node name>/command``): a node in ``/robot`` listens on
+        ``/robot/command`` or ``/robot/clip_perception/command``, and ``ros2 topic pub
+        /command`` (the README's names are the un-namespaced ones) went unnamed. Asked
+        node by node: rcl applies this node's remap rules to a topic it is asked about, so
+        asking about ``/command`` under ``-r command:=~/command`` would ask about
+        ``~/command``.
         """
         listened = self._command_sub.topic_name
         topics = {listened, self.resolve_topic_name('command', only_expand=True),
                   self.resolve_topic_name('~/command', only_expand=True),
-                  f'/{self.get_name()}/command'}
+                  '/command', f'/{self.get_name()}/command'}
         string = 'std_msgs/msg/String'
         out = {topic: [] for topic in topics}
         if not any(name in topics - {listened} and string in types
