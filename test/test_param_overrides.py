@@ -280,6 +280,7 @@ def _items(sources):
     (['wild', 'wild_node'], 0.6, None),
     (['wild_node', 'wild'], 0.5, None),
     (['wild_node', '-p min_confidence:=0.3'], 0.3, None),
+    (['wild', 'named', '-p min_confidence:=0.70'], 0.7, None),  # the same value again
 ])
 def test_sections_for_the_node_are_replayed_as_rclpy_applies_them(tmp_path, sources, meant,
                                                                    cause):

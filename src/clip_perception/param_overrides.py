@@ -280,8 +280,8 @@ def lost_overrides(items, node_name):
                 kind_ = next(t for t in TYPE_ORDER if t in fields)
                 kept = (kind_,) + fields[kind_] + (key,)
         last = max(given[name], key=lambda g: g[1])
-        if kept[:2] == last[2:4]:
-            continue
+        if kept[:2] == last[2:4] or (kept[1] == last[3] and 'bool' not in (kept[0], last[2])):
+            continue  # the same value (1 and 1.0 too: the node declares it as one type)
         if last[5] == kept[3]:
             lost[name] = Lost(name, last[3], last[4], kept[1], kept[2], 'type')
             continue
