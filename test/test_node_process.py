@@ -19,9 +19,15 @@ from rclpy.parameter import parameter_value_to_python
 from test_faults import feed
 import yaml
 
+from clip_perception.world.scenes import generate_scene
 from conftest import BIN
+from conftest import Camera
+from conftest import detections
 from conftest import wait_for_node
 from test_node import bring_up
+from test_node import listen_all
+from test_node import run_until
+from test_node import SCENE_SPECS
 
 # The executable as its own program, not forked from the tests' forkserver
 # (conftest.NodeProcess, forked_node): its interpreter's start and exit are tested here.
@@ -394,3 +400,28 @@ def test_a_crop_view_count_it_has_not_is_refused_at_start_in_one_line(start_node
     fatal = [ln for ln in node.output().splitlines() if 'FATAL' in ln]
     assert len(fatal) == 1 and said in fatal[0], node.output()
     assert 'Traceback' not in node.output() and 'loaded CLIP' not in node.output()
+
+
+def test_a_command_published_while_the_model_loads_is_answered(probe, start_node):
+    """A voice node that says its command once while the perception node starts.
+
+    The command subscription was made after the model had loaded (5 s here with the
+    bundled model; a hub checkpoint, tens): a command published meanwhile (a volatile
+    publisher, as ``ros2 topic pub`` and most nodes make) found no subscriber and was
+    lost without a word: the node stayed idle. It is now subscribed before the model
+    loads, and the command, held by the reader, is answered on the first frames.
+    """
+    node = start_node()
+    listen_all(probe)
+    camera = Camera(probe)
+    end = time.monotonic() + 60
+    while time.monotonic() < end and camera.command_pub.get_subscription_count() == 0 and \
+            node.proc.poll() is None:
+        time.sleep(0.02)
+    loading = 'listening on' not in node.output()
+    camera.command('the red ball')
+    assert loading, 'the model had loaded before the command subscription matched'
+    assert wait_for_node(probe) and camera.wait_connected(), node.output()
+    scene = generate_scene(4242, specs=SCENE_SPECS)
+    assert run_until(probe, camera, scene, lambda: any(
+        d.get('command') == 'the red ball' for d in detections(probe))), node.output()

@@ -2531,6 +2531,10 @@ class ClipPerceptionNode(PerceptionMixin, Node):
         self._defer_qos_check = defer_qos_check
         super().__init__('clip_perception', **kwargs)
         self._declare()
+        # Before the model loads (seconds; a hub checkpoint, tens): a command published
+        # meanwhile found no subscription and was lost without a word (a volatile
+        # publisher keeps nothing for late joiners). The reader holds it until spinning.
+        self._open_command()
         self._load(shared)
         self._create_outputs(self.create_publisher)
         self._outputs_on = True
