@@ -56,11 +56,15 @@ PARAMETERS = (
           'topic; the last one received wins). Empty or a cancel word ("stop", "cancel", '
           '"never mind") = idle.'),
     Param('prompt_template', '',
-          'Text template with one {} for the object part of the command, or several '
-          'separated by | (or a YAML list, one template an item) whose text embeddings are '
-          'averaged (prompt ensembling). Empty: '
-          "the checkpoint's own templates (clip_perception_vocabulary.json \"templates\"; "
-          "the bundled model's seven training templates), else 'a photo of a {}'."),
+          'Text template with one {} for the object part of the command, or several separated '
+          'by | (or given as a YAML list, one template an item) whose unit text embeddings are '
+          "averaged and renormalised (CLIP's prompt ensembling, Radford et al. 2021, sec. "
+          "3.1.4). Empty: the checkpoint's own templates (clip_perception_vocabulary.json "
+          '"templates"; the bundled model lists the seven it was trained with, which gained 2 '
+          'points of right objects on the shifted scenes, see the README, "Confidence that '
+          "transfers\"), else 'a photo of a {}'. Each template is refused unless it formats with"
+          ' one object, the prompt contains it and two objects give two prompts ("a photo of '
+          '{{}}" is the literal "a photo of {}" for every command).'),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
     Param('min_confidence', 0.5, 'Confidence, as confidence_rule computes it, below which '
           'the answer is "not found" (softmax, what auto gives a checkpoint without a '
@@ -76,12 +80,16 @@ PARAMETERS = (
           'default) or both (the smaller of the two).',
           choices=('auto', 'softmax', 'calibration', 'both')),
     Param('vocabulary', '',
-          'Comma-separated descriptions of other things usually in view (e.g. "laptop, '
-          'coffee mug, keyboard"), or a list of them ([laptop, coffee mug, keyboard]), '
-          'used as contrast prompts by confidence_rule softmax next to generic ones '
+          'Comma-separated descriptions of other things usually in view (e.g. "laptop, coffee '
+          "mug, keyboard\"), or a list of them (-p 'vocabulary:=[laptop, coffee mug]', a YAML "
+          'list; joined with ", "; any other type is refused: at start-up with one FATAL line),'
+          ' used as contrast prompts by confidence_rule softmax next to generic ones '
           '("background", "the table"). Empty: the vocabulary the checkpoint ships '
           '(clip_perception_vocabulary.json; the bundled model names its toy world), else '
-          'generic prompts only.', accepts_list=True),
+          'generic prompts only. With the bundled toy model leave it empty: it knows no words '
+          'outside its toy world, and contrasts such as "laptop" can take probability from a '
+          'present object (a black ball went from found at 0.998 to not_found at 0.46 with '
+          '"laptop, mug").', accepts_list=True),
     Param('spatial_margin', 4.0, 'Margin below the best match, in logits (cosine times the '
           "checkpoint's logit_scale: 24.8 for the bundled model, 100 for OpenAI CLIP), "
           'within which spatial and size words ("left", "nearest", "largest") choose (with '
@@ -134,16 +142,18 @@ PARAMETERS = (
           'wrong value moves every pose along its ray by the same factor, and no check on '
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
-    Param('depth_kind', 'z', 'What a depth pixel measures: z (the distance along the '
-          "optical axis, REP 118: every RGB-D camera driver, Isaac Sim's "
-          "distance_to_image_plane, AirSim's DepthPlanar) or ray (the distance from the "
-          "optical centre along the pixel's ray, a range: Isaac Sim's distance_to_camera, "
-          "AirSim's DepthPerspective, a ToF sensor's range), converted to z with the colour "
-          'camera_info. A range read as z puts objects too far along their rays towards '
-          'the image edges (a flat table bows): with a table in view, the first frames '
-          'are checked and a WARN names the other value when the table is flat only read '
-          'that way. '
-          'Changing it drops the tracked target.', choices=('z', 'ray')),
+    Param('depth_kind', 'z',
+          'What a depth pixel measures: z (the distance along the optical axis, REP 118: every '
+          "RGB-D camera driver, Isaac Sim's distance_to_image_plane, AirSim's DepthPlanar) or "
+          "ray (the distance from the optical centre along the pixel's ray, a range: Isaac "
+          "Sim's distance_to_camera, AirSim's DepthPerspective, a ToF sensor's range), "
+          'converted to z with the colour camera_info (z = r / sqrt(1 + ((u-cx)/fx)^2 + '
+          '((v-cy)/fy)^2)). A range read as z puts objects too far along their rays towards the'
+          ' image edges (a flat table bows; the red ball near the left edge of the toy scene 50'
+          ' mm off, 5 mm at the centre): with a table in view, the first 3 frames with depth '
+          '(and 3 after each change) are checked, and a WARN names the other value when the '
+          'table is flat only read that way (counted as frames_depth_kind_suspect). Changing it'
+          ' drops the tracked target.', choices=('z', 'ray')),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '
@@ -153,32 +163,50 @@ PARAMETERS = (
           "(zstd_image_transport, Jazzy's: <depth>/zstd, the raw depth image compressed "
           'losslessly).', read_only=True,
           choices=('raw', 'compressedDepth', 'compressed', 'zstd')),
-    Param('rectify', 'auto', 'Remove lens distortion from raw colour and aligned depth '
-          "images, as image_proc's rectify node does (camera_info D, K, R, and P's 3x3 or "
-          'K as the rectified camera matrix; plumb_bob, rational_polynomial or '
-          'equidistant, also named fisheye, kannala_brandt or pinhole-equi; plumb_bob also by '
-          "Kalibr's name radtan or librealsense's brown_conrady; librealsense's "
-          'modified_brown_conrady and inverse_brown_conrady by their own formulas; zeros '
-          'padding D dropped): '
-          'auto rectifies when D is not zero and the image topic is not '
-          'named rect (image_rect, image_rect_raw: rectified already), and its depth unless '
-          'that topic is named rect; always also on rect topics; never leaves images as '
-          'they come (poses off towards the edges of a distorted image). Boxes and '
-          '~/debug_image are then in the rectified image. Not '
-          'applied with camera_info binning or roi (rectify upstream with image_proc).',
+    Param('rectify', 'auto',
+          "Remove lens distortion from raw colour and aligned depth images, as image_proc's "
+          "rectify node does (camera_info D, K, R, and P's 3x3 or K as the rectified camera "
+          'matrix; plumb_bob, rational_polynomial or equidistant, also named fisheye, '
+          "kannala_brandt or pinhole-equi; plumb_bob also by Kalibr's name radtan or "
+          "librealsense's brown_conrady; librealsense's modified_brown_conrady and "
+          'inverse_brown_conrady by their own formulas; zeros padding D dropped; colour '
+          'bilinear, depth nearest): auto rectifies when D is not zero and the image topic is '
+          'not named rect (image_rect, image_rect_raw: rectified already), and the depth with '
+          "it unless the depth topic is named rect (depth_image_proc's "
+          'depth_registered/image_rect: rectified once, not twice); always also on rect topics;'
+          ' never leaves images as they come (poses off towards the edges of a distorted image,'
+          ' warned). Boxes and ~/debug_image are then in the rectified image. Not applied with '
+          'camera_info binning or roi (warned: rectify upstream with image_proc). An R that is '
+          'no rotation (not orthonormal, a reflection, NaN) is read as identity, warned once, '
+          'counted as camera_info_rotation. A D that is no lens (rectified with it, under half '
+          'the image reads from inside the raw one, over 5% of it folded back, or it reads '
+          'under a quarter of the raw image that its camera matrices read without distortion: '
+          'coefficients in other units or order than the model, as Orbbec drivers sent them) is'
+          ' not applied: the frames are used as they come, warned once, counted as '
+          'camera_info_no_lens. Each frame is rectified with the maps of the camera_info it is '
+          "paired with (after a resolution switch or a recalibration, not the newest's). Logged"
+          ' once with the largest shift at the image border; frames counted as frames_rectified'
+          ' (frames_not_rectified: a frame whose maps do not fit, logged once).',
           read_only=True, choices=('auto', 'always', 'never')),
-    Param('swap_red_blue', False, 'Read colour frames with red and blue swapped, on every '
-          'transport: for a driver that labels BGR pixels rgb8 (or RGB pixels bgr8: '
-          'intel/ros2_intel_realsense#48, christianrauch/camera_ros#10), which no single '
-          'frame tells. Colours in commands, answers and ~/debug_image then read right.',
+    Param('swap_red_blue', False,
+          'Read colour frames with red and blue swapped, on every transport: for a driver that '
+          'labels BGR pixels rgb8 (or RGB pixels bgr8: intel/ros2_intel_realsense#48, '
+          'christianrauch/camera_ros#10), which no single frame tells (a red ball reads as a '
+          'blue one). Colours in commands, answers and ~/debug_image then read right. Logged '
+          'once at the first frame.',
           read_only=True),
-    Param('frame_id', '', 'Frame of every output when set (e.g. camera_color_optical_frame);'
-          " empty = copy the colour image's header.frame_id. Set it for drivers that leave "
-          'frame_id empty.'),
-    Param('qos_reliability', 'best_effort', "Camera subscriptions' reliability: "
-          'best_effort (sensor-data profile) or reliable (e.g. some RealSense setups). '
-          "ROS 2's qos_overrides.<topic>.subscription.<history|depth|reliability> "
-          'parameters (the topic as resolved) apply over this and qos_depth, per topic.',
+    Param('frame_id', '',
+          'Frame of every output when set (e.g. camera_color_optical_frame); empty = copy the '
+          "colour image's header.frame_id. Set it for drivers that leave frame_id empty. A "
+          'value tf2 cannot use (a leading /, whitespace) is refused.'),
+    Param('qos_reliability', 'best_effort',
+          "Camera subscriptions' reliability: best_effort (sensor-data profile) or reliable "
+          "(e.g. some RealSense setups). ROS 2's "
+          'qos_overrides.<topic>.subscription.<history|depth|reliability> parameters (the topic'
+          ' as resolved) apply over this and qos_depth, per topic. An override that no camera '
+          'subscription takes is named in one WARN; in clip_perception_cameras (several '
+          'cameras in one process, each given every -p) one that no camera of the process '
+          'takes, once for the process.',
           read_only=True, choices=('best_effort', 'reliable')),
     Param('qos_depth', 5, "Camera subscriptions' history depth.", read_only=True,
           min=1, max=100),
