@@ -63,6 +63,36 @@ def test_no_subscriber_and_an_unusable_command_fail_with_the_reason(ros):
     assert main(['the red ball', '--node', '/bad..name']) == 2
 
 
+def test_a_tool_on_another_domain_than_the_node_says_which_domain_it_looked_in(
+        probe, start_node):
+    """The README's quick start exports ``ROS_DOMAIN_ID`` in each of three shells.
+
+    A new user who forgets it in one shell had the tool say only "is the node running"
+    of a node that was running, on the other domain. The tool now names its domain and
+    discovery range, and what to export; with no ``ROS_DOMAIN_ID`` it says 0 (unset).
+    """
+    start_node('-r', 'command:=~/command')  # the README's remap: /clip_perception/command
+    assert wait_for_node(probe)
+    ours = int(os.environ['ROS_DOMAIN_ID'])
+    other = str((ours + 50) % 102)
+    for domain, said in ((other, f'ROS_DOMAIN_ID {other}, '), (None, 'ROS_DOMAIN_ID 0 (unset)')):
+        env = dict(os.environ)
+        env.pop('ROS_DOMAIN_ID')
+        if domain is not None:
+            env['ROS_DOMAIN_ID'] = domain
+        tool = subprocess.run([os.path.join(BIN, 'clip_perception_command'), 'the red ball',
+                               '--timeout', '2'], capture_output=True, text=True, env=env,
+                              timeout=60)
+        assert tool.returncode == 1, tool
+        assert 'no subscriber on /clip_perception/command' in tool.stderr, tool.stderr
+        assert said in tool.stderr and 'export the same ROS_DOMAIN_ID' in tool.stderr, \
+            tool.stderr
+    # On the node's own domain the same tool finds it (and the hint is not given).
+    tool = subprocess.run([os.path.join(BIN, 'clip_perception_command'), 'the red ball',
+                           '--no-wait'], capture_output=True, text=True, timeout=60)
+    assert tool.returncode == 0 and 'sent "the red ball"' in tool.stdout, tool
+
+
 def test_a_superseded_or_rejected_command_exits_non_zero_saying_why(probe, start_node):
     """A command the node answered ``superseded`` or ``rejected`` was not taken.
 

@@ -95,7 +95,8 @@ def main(argv=None):
             graph = node_graph(node)
             print(f'no subscriber on {topic} after {args.timeout:g} s: is the node running, '
                   'and is its command topic remapped there? (--topic)'
-                  + other_nodes_hint(answering_nodes(graph)), file=sys.stderr)
+                  + (other_nodes_hint(answering_nodes(graph)) or domain_hint(os.environ)),
+                  file=sys.stderr)
             return 1
         answers.clear()
         pub.publish(String(data=text))
@@ -199,6 +200,24 @@ def other_nodes_hint(found):
         ways.append(way)
     nodes = ', '.join(f'{name} (commands on {", ".join(c) or "nothing"})' for name, c in found)
     return f'; clip_perception nodes in the graph: {nodes}: use {" or ".join(ways)}'
+
+
+def domain_hint(environ):
+    """Say which DDS domain the tool looked in, for a graph with no clip_perception node.
+
+    Two shells on different ``ROS_DOMAIN_ID`` (the README's quick start exports one in
+    each) never see each other, and the tool only said "is the node running" of a node
+    that was (ros2/ros2#1322's kind: where the user looks is not where the node is).
+
+    :param environ: the environment (``os.environ``).
+    :return: a sentence to append, starting ``'; '``.
+    """
+    where = 'ROS_DOMAIN_ID ' + (environ.get('ROS_DOMAIN_ID', '').strip() or '0 (unset)')
+    reach = environ.get('ROS_AUTOMATIC_DISCOVERY_RANGE', '').strip()
+    if reach:
+        where += f', ROS_AUTOMATIC_DISCOVERY_RANGE={reach}'
+    return (f'; no clip_perception node in the graph on {where}: start one, or export the '
+            "same ROS_DOMAIN_ID (and discovery range) in this shell as in the node's")
 
 
 # Exit status by the status of the node's answer; any other status is an answer (0).
