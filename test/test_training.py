@@ -9,8 +9,11 @@ from safetensors.numpy import load_file
 import torch
 from transformers import CLIPModel
 
+from clip_perception.config import PipelineConfig
 from clip_perception.scorer import bundled_model_dir
+from clip_perception.scorer import ClipScorer
 from clip_perception.world.scenes import COLOURS
+from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import SHAPES
 from clip_perception.world.training import _background_box
 from clip_perception.world.training import affine_augment
@@ -21,10 +24,12 @@ from clip_perception.world.training import camera_augment
 from clip_perception.world.training import caption
 from clip_perception.world.training import caption_parts
 from clip_perception.world.training import CaptionTokens
+from clip_perception.world.training import HELD_OUT
 from clip_perception.world.training import main
 from clip_perception.world.training import multi_positive_loss
 from clip_perception.world.training import per_positive_loss
 from clip_perception.world.training import positives
+from clip_perception.world.training import PROPOSAL_JITTER_PX
 from clip_perception.world.training import recipe_stages
 from clip_perception.world.training import scene_crops
 from clip_perception.world.training import train_stages
@@ -327,3 +332,56 @@ def test_an_unknown_loss_augmentation_or_look_is_a_usage_error(tmp_path, capsys)
         assert exc.value.code == 2
         assert f"{option}: invalid choice: '{value}'" in capsys.readouterr().err
     assert not (tmp_path / 'out').exists() and not (tmp_path / 'out.partial').exists()
+
+
+@pytest.mark.parametrize('seed', [7_100_002, 7_100_010])
+def test_proposal_crops_are_the_crops_the_node_cuts_of_a_box_a_pixel_or_two_off(seed):
+    """Training crops must be what the node's scorer cuts at inference (issue #13).
+
+    With ``frames='640x480'`` the scene is the 640x480 frame the evaluations give the
+    node, and each of the ``proposal_crops`` crops per object is, to uint8 rounding,
+    ``ClipScorer.preprocess`` of the object's box with every edge moved by at most
+    :data:`PROPOSAL_JITTER_PX` pixels, at the node's default ``crop_context``: cut
+    through the same code (square, context, padding, filter) as a proposal is.
+    """
+    k = 3
+    crops, labels, _ = scene_crops(seed, 64, looks='plain', frames='640x480',
+                                   proposal_crops=k)
+    scene = generate_scene(seed, width=640, height=480, exclude_pairs=HELD_OUT)
+    objects = [o for o in scene.objects if o.visible_fraction >= 0.4]
+    assert objects and (labels >= 0).sum() == (2 + k) * len(objects)
+    scorer = ClipScorer('bundled', device='cpu', dtype='float32')
+    mean = torch.tensor(scorer.mean).view(1, 3, 1, 1)
+    std = torch.tensor(scorer.std).view(1, 3, 1, 1)
+    px = np.arange(-PROPOSAL_JITTER_PX, PROPOSAL_JITTER_PX + 1)
+    moves = np.stack(np.meshgrid(px, px, px, px), -1).reshape(-1, 4).astype(float)
+    rows = np.nonzero(labels >= 0)[0]
+    for i, obj in enumerate(objects):
+        pixels = scorer.preprocess(scene.rgb, np.asarray(obj.box, float) + moves,
+                                   PipelineConfig.crop_context)
+        node = ((pixels * std + mean) * 255).round().clamp(0, 255).numpy()
+        for row in rows[i * (2 + k) + 2:(i + 1) * (2 + k)]:
+            # the nearest of the 625 boxes' crops: exact, but for bicubic rounding
+            diff = np.abs(node - crops[row][None].astype(float)).max(axis=(1, 2, 3))
+            assert diff.min() <= 1, (obj.colour, obj.shape, diff.min())
+
+
+def test_the_defaults_cut_the_crops_the_previous_recipe_cut():
+    """``frames='mixed'`` and no proposal crops, the defaults, draw and cut as before them."""
+    seeds = np.arange(3) + 7_200_000
+    before = build_dataset(seeds, 64, workers=1, progress=False, looks='mixed')
+    again = build_dataset(seeds, 64, workers=1, progress=False, looks='mixed',
+                          frames='mixed', proposal_crops=0)
+    assert len(before[0]) > 0
+    for a, b in zip(before, again):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_an_unknown_frame_size_or_negative_proposal_crops_is_refused(tmp_path, capsys):
+    for args, said in ((['--frames', '1280x720'], "--frames: invalid choice: '1280x720'"),
+                       (['--proposal-crops', '-1'], '--proposal-crops must be at least 0')):
+        with pytest.raises(SystemExit) as exc:
+            main(['--out', str(tmp_path / 'out')] + args)
+        assert exc.value.code == 2
+        assert said in capsys.readouterr().err
+    assert not (tmp_path / 'out').exists()
