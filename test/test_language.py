@@ -3653,6 +3653,33 @@ def test_capitals_that_are_no_name_before_a_noun_read_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A name whose first word is a colour or a size ("Red Bull", "Blue Moon", "Green Giant",
+# "Big Ben"): the colour was taken off the name and checked on the object, so "the Red
+# Bull can" (a blue and silver can) was scored "red can" with "Bull" named, "the Blue
+# Moon bottle" "blue bottle" with "Moon" named. A capitalised colour or size before a
+# Title-case word the parser does not read is the name's first word; before a name in
+# capitals ("the red LEGO brick", "the Blue IKEA mug"), or with nothing after it, it
+# describes the object.
+@pytest.mark.parametrize('text, what, name', [
+    ('the Red Bull can', 'can', 'Red Bull'),
+    ('grab the Red Bull can on the left', 'can', 'Red Bull'),
+    ('Red Bull can', 'can', 'Red Bull'),
+    ('the Blue Moon bottle', 'bottle', 'Blue Moon'),
+    ('the Green Giant can', 'can', 'Green Giant'),
+    ('the White Claw can', 'can', 'White Claw'),
+    ('the Orange Crush bottle', 'bottle', 'Orange Crush'),
+    ('the Big Ben mug', 'mug', 'Big Ben'),
+    ('Grab The Black Diamond bottle', 'bottle', 'Black Diamond'),
+    ('the red LEGO brick', 'red brick', 'LEGO'),
+    ('the Blue IKEA mug', 'blue mug', 'IKEA'),
+    ('the Big Red Bull can', 'can', 'Big Red Bull'),
+])
+def test_a_colour_that_begins_a_name_stays_in_the_name(text, what, name):
+    q = parse_command(text)
+    assert (q.what, q.refused) == (what, None), describe(q)
+    assert q.unchecked == (f'named {name}',), describe(q)
+
+
 @pytest.mark.parametrize('text, what', [
     ('the rot on the shelf', 'rot'),  # English spells it: only a colour between words
     ('the blu mug', 'blu mug'),  # one typo from "blue": the typo reader's

@@ -1885,10 +1885,12 @@ def _names_before_nouns(text):
         if _is_filler(after) or after in _PLACE_STARTS or after in _PHRASE_ENDS or \
                 after in _ENGLISH_WORDS:
             continue  # "the Blue Mug on the left": capitals, then a preposition
-        while words and _ordinary(words[0].lower().strip('.,')):
+        while words and _ordinary(words[0].lower().strip('.,')) and \
+                not _name_opens_with(words):
             words.pop(0)  # "Grab The IKEA mug": "Grab", "The" are read as said
         start = m.start() + m.group().find(words[0]) if words else m.end()
-        if not words or any(_ordinary(w.lower().strip('.,')) for w in words):
+        if not words or any(_ordinary(w.lower().strip('.,'))
+                            for w in words[_describing_lead(words):]):
             continue
         if start in starts and len(words) == 1 and not (words[0].isupper() and
                                                       len(words[0]) > 1):
@@ -1896,6 +1898,36 @@ def _names_before_nouns(text):
         names.insert(0, ' '.join(words))
         rest = rest[:start] + rest[m.end():]
     return tuple(names), ' '.join(rest.split())
+
+
+def _describing_lead(words):
+    """Return how many of ``words`` (a capitalised run, as said) are colours or sizes first."""
+    k = 0
+    while k < len(words) and (words[k].lower().strip('.,') in _COLOUR_WORDS or
+                              words[k].lower().strip('.,') in _SIZE_WORDS):
+        k += 1
+    return k
+
+
+def _name_opens_with(words):
+    """Whether a name's own first words are the colours or sizes ``words`` opens with.
+
+    "Red Bull", "Blue Moon", "Green Giant", "Big Ben": a capitalised colour or size run
+    before a Title-case word the parser does not read is part of that name (the colour
+    was checked on the object: "the Red Bull can" was scored "red can", a Red Bull can
+    being blue and silver). Before a name in capitals or camel case ("the red LEGO
+    brick", "the Blue IKEA mug") it describes the object, as it does with nothing after.
+
+    :param words: the run's words from here on, as said (list of str).
+    """
+    k = _describing_lead(words)
+    return 0 < k < len(words) and _TITLE_WORD.fullmatch(words[k]) is not None and \
+        not _ordinary(words[k].lower().strip('.,'))
+
+
+# A word written with one capital, then lower case ("Bull", "Moon", "O'Brien"), not an
+# acronym or camel case ("IKEA", "iPhone").
+_TITLE_WORD = re.compile(r"[A-Z][a-z'&-]*[a-z][.,]?")
 
 
 def _foreign_word(words):
