@@ -122,7 +122,10 @@ PARAMETERS = (
           'right (on its side: right when the image is the upright one turned clockwise). '
           'The support surface is looked for among planes facing that way (or the camera), '
           'and crops are turned upright before CLIP. Relations ("left of") stay along the '
-          'image.', read_only=True,
+          'image. With a table in view, the first 3 frames with depth and camera_info are '
+          'checked (again every 10 s while a WARN stands), and a WARN names the value the '
+          "table's facing says (counted as frames_image_up_suspect); frames are never "
+          'turned by the node.', read_only=True,
           choices=('up', 'down', 'left', 'right')),
     Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
           'one first).',
@@ -193,7 +196,8 @@ PARAMETERS = (
           'labels BGR pixels rgb8 (or RGB pixels bgr8: intel/ros2_intel_realsense#48, '
           'christianrauch/camera_ros#10), which no single frame tells (a red ball reads as a '
           'blue one). Colours in commands, answers and ~/debug_image then read right. Logged '
-          'once at the first frame.',
+          'once at the first frame with colour; over grey frames (a mono or infrared stream) '
+          'a WARN says there is nothing to swap (frames_swap_red_blue_no_colour).',
           read_only=True),
     Param('frame_id', '',
           'Frame of every output when set (e.g. camera_color_optical_frame); empty = copy the '
