@@ -226,8 +226,14 @@ _NAMED = '/robot/clip_perception:\n  ros__parameters:\n    min_confidence: 0.7\n
 _WILD_NODE = '/**/clip_perception:\n  ros__parameters:\n    min_confidence: 0.6\n'
 _NAMED_THEN_WILD = _NAMED + '/**:\n  ros__parameters:\n    min_confidence: 0.4\n'
 _WILD_THEN_NAMED = '/**:\n  ros__parameters:\n    min_confidence: 0.4\n' + _NAMED
+# The node's section keyed without the leading slash, or nested under its namespace: rcl
+# keeps a key as written (nested keys joined by "/"), so each is a section of its own,
+# applied where it first appeared, not merged into "/robot/clip_perception:".
+_NESTED_NAMED = 'robot:\n  clip_perception:\n    ros__parameters:\n      min_confidence: 0.55\n'
+_RELATIVE_NAMED = 'robot/clip_perception:\n  ros__parameters:\n    min_confidence: 0.65\n'
 _SOURCES = {'wild': _WILD, 'named': _NAMED, 'wild_node': _WILD_NODE,
-            'named_then_wild': _NAMED_THEN_WILD, 'wild_then_named': _WILD_THEN_NAMED}
+            'named_then_wild': _NAMED_THEN_WILD, 'wild_then_named': _WILD_THEN_NAMED,
+            'nested_named': _NESTED_NAMED, 'relative_named': _RELATIVE_NAMED}
 
 
 def _rclpy_value(tmp_path, sources, name='min_confidence'):
@@ -281,6 +287,15 @@ def _items(sources):
     (['wild_node', 'wild'], 0.5, None),
     (['wild_node', '-p min_confidence:=0.3'], 0.3, None),
     (['wild', 'named', '-p min_confidence:=0.70'], 0.7, None),  # the same value again
+    # Keys rcl keeps apart though they name one node (review of a46e63b): merged, the
+    # replay said nothing where a -p given last was unused, and named a loss where none was.
+    (['nested_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
+    (['relative_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
+    (['named', 'wild', 'nested_named'], 0.55, None),
+    (['named', 'wild', 'relative_named'], 0.65, None),
+    # Nested or flat, "robot/clip_perception" is one key: applied where it first
+    # appeared, before "/**:".
+    (['nested_named', 'wild', 'relative_named'], 0.65, 'order'),
 ])
 def test_sections_for_the_node_are_replayed_as_rclpy_applies_them(tmp_path, sources, meant,
                                                                    cause):

@@ -188,7 +188,10 @@ def _value(node):
 
 
 def _file_values(text):
-    """``{(node key, parameter name): (type, value)}`` of a parameters file."""
+    """``{(node key, parameter name): (type, value)}`` of a parameters file.
+
+    The node key is written as rcl keeps it (:func:`node_key_applies` matches it).
+    """
     out = {}
 
     def walk(node, names):
@@ -196,7 +199,10 @@ def _file_values(text):
             raise Unparsed('a node entry that is not a mapping')
         for key, value in node.value:
             if key.value == 'ros__parameters':
-                params(value, '/' + '/'.join(n.strip('/') for n in names), '')
+                # The key as rcl keeps it: as written, nested keys joined by "/". A
+                # leading "/" or none makes another section ("robot/clip_perception" is
+                # applied apart from "/robot/clip_perception", where it first appeared).
+                params(value, '/'.join(names), '')
             else:
                 walk(value, names + [key.value])
 
@@ -397,7 +403,7 @@ def unmatched_files(items, node_name):
             values = _file_values(text)
         except Unparsed:
             continue
-        keys = sorted({key for key, _ in values})
+        keys = sorted({'/' + key.lstrip('/') for key, _ in values})  # as node names
         if keys and not any(node_key_applies(key, node_name) for key in keys):
             named = {name: value for (_, name), (_, value) in values.items()}
             out.append(Unmatched(label, tuple(keys), tuple(sorted(named.items()))))
