@@ -1322,6 +1322,31 @@ def test_one_picked_of_several_is_one_object(text, what, size, relation):
     ('{"message": {"role": "assistant", "content": "", "tool_calls": [{"function": '
      '{"name": "pick", "arguments": {"object": "red ball"}}}]}}', 'red ball'),
     ('{"type": "ball", "color": "red"}', 'red ball'),  # "type" as a noun, as before
+    # The other vendors' envelopes, and a reply that talks beside its tool call (review of
+    # 5a07909): Gemini's candidates/parts ("candidates content parts functioncall ..."
+    # scored), OpenAI's Responses API output items, Anthropic's content blocks (the text
+    # block's "Sure, looking." was read, the tool_use block's input not), an OpenAI
+    # message whose content talks while its tool call names the object.
+    ('{"candidates": [{"content": {"parts": [{"functionCall": {"name": "detect", "args": '
+     '{"object": "red ball"}}}], "role": "model"}}]}', 'red ball'),
+    ('{"candidates": [{"content": {"parts": [{"text": "the blue mug"}], "role": "model"}}]}',
+     'blue mug'),
+    ('{"output": [{"type": "function_call", "name": "detect", "arguments": '
+     '"{\\"object\\": \\"green cube\\"}", "call_id": "c1"}]}', 'green cube'),
+    ('{"output": [{"type": "message", "role": "assistant", "content": [{"type": '
+     '"output_text", "text": "the red ball"}]}]}', 'red ball'),
+    ('{"role": "assistant", "content": [{"type": "text", "text": "Sure, looking."}, '
+     '{"type": "tool_use", "id": "t1", "name": "find", "input": {"object": "red ball"}}]}',
+     'red ball'),
+    ('[{"type": "text", "text": "Let me find it for you."}, {"type": "tool_use", "id": "t1", '
+     '"name": "find", "input": {"object": "blue mug"}}]', 'blue mug'),
+    ('{"role": "assistant", "content": "Let me look for it now.", "tool_calls": [{"type": '
+     '"function", "function": {"name": "pick", "arguments": "{\\"object\\": \\"green '
+     'cube\\"}"}}]}', 'green cube'),
+    ('{"task": "detect", "object": "red ball", "output": "pose"}', 'red ball'),
+    ('{"output": [{"type": "reasoning", "summary": [{"type": "summary_text", "text": '
+     '"Looked at the scene first"}]}, {"type": "message", "content": [{"type": '
+     '"output_text", "text": "the blue mug"}]}]}', 'blue mug'),
 ])
 def test_a_tool_call_or_a_chat_reply_gives_the_object_it_names(text, what):
     assert parse_command(text).what == what

@@ -1132,9 +1132,27 @@ _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', '
                   # as a noun -- and '{"content": null, "tool_calls": [...]}' "assistant";
                   # replies that carry tool calls as text: ggml-org/llama.cpp#14697,
                   # zeroclaw-labs/zeroclaw#10446; the fields: safety-research/safety-
-                  # tooling#113): its content, tool calls, function and choices.
-                  'content', 'tool_calls', 'toolcalls', 'tool_call', 'function',
-                  'function_call', 'functioncall', 'choices', 'delta')
+                  # tooling#113): its tool calls, function, choices and content.
+                  # Gemini's reply holds them in "candidates" and "parts", OpenAI's
+                  # Responses API in "output" items (ai.google.dev generateContent;
+                  # openrouter.ai ResponsesOutputItem). A tool call comes before
+                  # "content": a message that talks ("Let me look for it.") beside its
+                  # tool call names the object in the call (review of 5a07909).
+                  'tool_calls', 'toolcalls', 'tool_call', 'function', 'function_call',
+                  'functioncall', 'choices', 'candidates', 'parts', 'output', 'delta',
+                  'content')
+# Of those, the ones read only when they hold a list, as the APIs send them: '{"object":
+# "red ball", "output": "pose"}' is the red ball.
+_LIST_ENVELOPE_KEYS = frozenset(('candidates', 'parts', 'output'))
+# Keys (casefolded) and "type" values that make an item of a reply's list a tool call:
+# in Anthropic's content blocks, Gemini's parts and the Responses API's output items, the
+# call names the object and the text beside it only talks ("Sure, looking.").
+_TOOL_CALL_KEYS = frozenset(('input', 'arguments', 'args', 'function', 'functioncall',
+                             'function_call', 'tool_calls', 'toolcalls', 'tool_call'))
+_TOOL_CALL_TYPES = frozenset(('tool_use', 'function_call', 'tool_call', 'function'))
+# "type" values of a reply's list items that never carry the command (the model's
+# reasoning summary, OpenAI's Responses API).
+_NO_COMMAND_TYPES = frozenset(('reasoning', 'thinking', 'redacted_thinking'))
 # Keys a planner or an LLM tool call names the object with, read when the wrapping keys
 # hold only a verb ({"command": "pick", "object": "green cube"}).
 _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
@@ -1202,18 +1220,26 @@ def _fenced_code(text):
 def _text_of(value, depth=0):
     """Return the command text a decoded JSON value holds, or None (none, or too deep).
 
-    Six levels deep: an Ollama reply's tool call's arguments are the sixth
-    (message, tool_calls, the call, function, arguments, object).
+    Eight levels deep: an Ollama reply's tool call's arguments are the sixth
+    (message, tool_calls, the call, function, arguments, object), a Gemini reply's the
+    eighth (candidates, the candidate, content, parts, the part, functionCall, args,
+    object). Of a list, the tool calls alone where some items are (:data:`_TOOL_CALL_KEYS`),
+    and never a reasoning item.
     """
-    if isinstance(value, str) or depth > 6:
+    if isinstance(value, str) or depth > 8:
         return value if isinstance(value, str) else None
     if isinstance(value, list):
-        texts = [t for t in (_text_of(v, depth + 1) for v in value) if t is not None]
+        items = [v for v in value if not _item_type_in(v, _NO_COMMAND_TYPES)]
+        calls = [v for v in items if _item_type_in(v, _TOOL_CALL_TYPES) or (
+            isinstance(v, dict) and {str(k).casefold() for k in v} & _TOOL_CALL_KEYS)]
+        texts = [t for t in (_text_of(v, depth + 1) for v in calls or items)
+                 if t is not None]
         return '; '.join(texts) if texts else None
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
     said = [(k in _WRAPPING_KEYS, k, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
+            and (k not in _LIST_ENVELOPE_KEYS or isinstance(keys[k], list))
             for t in (_text_of(keys[k], depth + 1),) if t is not None]
     # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
     # "pick" taken): a value that is only a verb or filler gives way to one that names an
@@ -1238,6 +1264,11 @@ def _text_of(value, depth=0):
     if len(inner) == 1:
         return inner[0]
     return texts[0] if len(texts) == 1 else None
+
+
+def _item_type_in(value, types):
+    """Whether ``value`` is a mapping whose ``type`` (casefolded) is one of ``types``."""
+    return isinstance(value, dict) and str(value.get('type', '')).casefold() in types
 
 
 def _with_attributes(text, keys):
