@@ -3550,6 +3550,26 @@ def test_a_place_word_written_hyphenated_is_that_place(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# "right-hand" before a noun anywhere but first (review of a3596c8: only "right-hand red
+# ball" opening the command lost its "hand"; "the right-hand red ball" was the object
+# "hand red ball" on the right, "the left hand cup" "hand cup", "the lefthand mug" the
+# object "lefthand mug"). "hand" said as the object, or as a part of something, stays.
+@pytest.mark.parametrize('text, parsed', [
+    ('the right-hand red ball', {'what': 'red ball', 'relation': 'right'}),
+    ('the left-hand mug', {'what': 'mug', 'relation': 'left'}),
+    ('grab the left hand cup please', {'what': 'cup', 'relation': 'left'}),
+    ('the righthand mug', {'what': 'mug', 'relation': 'right'}),
+    ('the left-hand side mug', {'what': 'mug', 'relation': 'left'}),
+    ('the right-hand cup on the table', describe(parse_command('the right cup on the table'))),
+    ('the left-hand cup next to the mug', describe(parse_command('the left cup next to the mug'))),
+    ('the left hand', {'what': 'hand', 'relation': 'left'}),
+    ('the left hand of the robot', {'what': 'hand', 'relation': 'left'}),
+    ('the mug on the right hand side', {'what': 'mug', 'relation': 'right'}),
+])
+def test_a_side_said_with_hand_before_a_noun_is_that_side(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 # One pattern for a hesitation (language._HESITATION) at every place that drops one
 # (this session's brief: six lists named um, uh, er... each its own way, so "ummm the red
 # ball" scored "ummm red ball", "erm like the blue mug" "like blue mug", "stop uhh" the

@@ -2428,6 +2428,7 @@ def _viewer_frame(s):
     """
     s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right|far)-(left|right|hand|side)\b',
                     r'\1 \2', s))
+    s = _SIDE_HAND.sub(_side_hand, s)
 
     def side(m):
         if not _ends_phrase(m.string, m.end()):
@@ -2453,6 +2454,24 @@ def _viewer_frame(s):
             # "the red ball you see", not "do you see a red ball", "can you see ..."
             s = s[:m.start()] + ' ' + s[m.end():]
     return _pad(s)
+
+
+# "left hand", "righthand" (and "left hand side") said before a noun: the side
+# (_side_hand).
+_SIDE_HAND = re.compile(r'\s(left|right)\s?hand(?:\s(?:side|sided))?(?=\s)')
+
+
+def _side_hand(m):
+    """Read "the right-hand red ball", "the lefthand mug" as the side, before a noun.
+
+    Before another word of the noun phrase only (:func:`_ends_phrase`): "the left hand",
+    "the left hand of the robot", "on the right hand side" keep their words (the object
+    hand, the side read by _VIEWER_SIDE).
+    """
+    rest = m.string[m.end():].split()
+    if _ends_phrase(m.string, m.end()) or rest[0] in ('of', 'and', 'or'):
+        return m.group()
+    return f' {m.group(1)}'
 
 
 def _ends_phrase(s, end):
