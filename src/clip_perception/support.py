@@ -560,6 +560,14 @@ MIN_UP_TILT = 0.2
 # Fewest working points standing on the support found under ``image_up`` for it to settle
 # which way is up (a turned toy table's stray plane held 0; the smallest object 200).
 MIN_HINT_STANDING = 30
+# Least share of a support's unit normal along the optical axis for it to say which way
+# is up (sin 11.5 degrees): a plane seen more edge-on than that is a box side or a tote
+# wall, not what a camera looks down at. In the 16 real frames turned on their side such
+# planes (|n_z| 0.01-0.21: ClearGrasp's table edge-on at 0.15-0.16, ARC's tote walls)
+# settled the hint or won by count (review of 8bc030d); real tables read |n_z| 0.41-0.85,
+# toy tables at 12-18 degrees of pitch 0.21-0.31 (a threshold of 0.25 named 18 of those
+# 48 views turned wrongly).
+MIN_SUPPORT_FACING = 0.2
 
 
 def image_up_hint(depth_m, intrinsics, image_up='up'):
@@ -574,7 +582,9 @@ def image_up_hint(depth_m, intrinsics, image_up='up'):
     the image direction of up (the nearest of :data:`IMAGE_UP`). No frame is turned here:
     the pixels might be truly so, so this only names the setting. A view looking straight
     down (normal within :data:`MIN_UP_TILT` of the optical axis) or with no support
-    suggests nothing.
+    suggests nothing; a plane seen edge-on (:data:`MIN_SUPPORT_FACING`) settles nothing.
+    The 16 real frames turned: a quarter turn either way named 11 and 13 of 16, upside
+    down 9 (ARC's tote, seen straight down, has no up), none wrongly; as mounted, none.
 
     :param depth_m: (H, W) float32 metres, NaN = no reading.
     :param intrinsics: :class:`~clip_perception.geometry.Intrinsics` of the image.
@@ -586,13 +596,16 @@ def image_up_hint(depth_m, intrinsics, image_up='up'):
     remove_flying_pixels(pts, pixel_spacing(step, intrinsics))
     nrm = normals(pts)
     best = find_support(pts, nrm, step, intrinsics, image_up=image_up)[0]
-    # A plane with nothing on it (a turned table's far edge, a wall) does not settle it.
+    # A plane with nothing on it (a turned table's far edge, a wall), or one seen edge-on
+    # (MIN_SUPPORT_FACING), does not settle it; an edge-on one wins no comparison either
+    # (the first look's stays a candidate: a table seen at a low pitch).
     if best is None or best.support_count < MIN_HINT_STANDING or \
+            not _faces_camera(best.normal) or \
             _up_in_image(best.normal) not in (None, image_up):
         for other in IMAGE_UP:  # only where the first look is unsure: 4x its time
             if other != image_up:
                 surface = find_support(pts, nrm, step, intrinsics, image_up=other)[0]
-                if surface is not None and (
+                if surface is not None and _faces_camera(surface.normal) and (
                         best is None or surface.support_count > best.support_count):
                     best = surface
     if best is None:
@@ -601,6 +614,11 @@ def image_up_hint(depth_m, intrinsics, image_up='up'):
     if up in (None, image_up):
         return None
     return up, float(np.hypot(best.normal[0], best.normal[1]))
+
+
+def _faces_camera(normal):
+    """Whether a unit normal is not seen edge-on (:data:`MIN_SUPPORT_FACING`)."""
+    return abs(float(normal[2])) >= MIN_SUPPORT_FACING
 
 
 def _up_in_image(normal):
