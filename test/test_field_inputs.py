@@ -2602,14 +2602,19 @@ def test_a_value_given_after_a_section_rcl_applies_later_is_used_or_named(
     ``/**/clip_perception:`` then ``-p min_confidence:=0.3``: rclpy handed 0.6, the file's,
     without a word; the last value given is now used, said once. A file keyed by the
     node's own name then ``-p``: the node's section wins, as launch_ros documents
-    (ros2/launch_ros#234), and the unused ``-p`` is now named (before: nothing).
+    (ros2/launch_ros#234), and the unused ``-p`` is now named (before: nothing). The WARN
+    gives rcl's reason, the order of the keys (review of a46e63b: it said the node's
+    section "overrides every wildcard, whatever their order", but the node's own file
+    given alone before ``-p`` loses to it: ``test_param_overrides.py``'s
+    ``['named', '-p min_confidence:=0.3']``).
     """
     cases = (('/**/clip_perception', 0.6, 0.3, 'rclcpp#953',
               ('"-p min_confidence:=0.3" comes after', '.yaml, "/**/clip_perception:"',
                'using 0.3')),
              ('/clip_perception', 0.7, 0.7, 'launch_ros#234',
               ('WARN', '"-p min_confidence:=0.3" gives 0.3, which is not used',
-               '.yaml, "/clip_perception:"')))
+               '.yaml, "/clip_perception:"', 'in the order their keys first appeared',
+               'rclcpp#953')))
     for key, in_file, used, cited, words in cases:
         params = tmp_path / f'{len(key)}.yaml'
         params.write_text(f'{key}:\n  ros__parameters:\n    min_confidence: {in_file}\n')
@@ -2620,6 +2625,7 @@ def test_a_value_given_after_a_section_rcl_applies_later_is_used_or_named(
         assert got.double_value == used, key
         said = [ln for ln in node.output().splitlines() if cited in ln]
         assert len(said) == 1 and all(w in said[0] for w in words), node.output()
+        assert 'whatever their order' not in said[0], said[0]
         assert node.stop() == 0
 
 

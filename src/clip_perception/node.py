@@ -533,9 +533,12 @@ class PerceptionMixin:
                 self.get_logger().warning(
                     f'parameter {name}: "{why.meant_from}" gives {why.meant!r}, which is not '
                     f'used: "{why.kept_from}" sets {why.kept!r} in a section keyed by this '
-                    f"node's name ({fqn}), and a section keyed by the name overrides every "
-                    'wildcard ("/**:", -p), whatever their order (ros2/launch_ros#234); set '
-                    'it in that section, or with ros2 param set')
+                    f"node's name ({fqn}). rcl applies a node's sections in the order their "
+                    'keys first appeared on the command line (-p is "/**:"; '
+                    "ros2/rclcpp#953), and a wildcard key came before this node's, so its "
+                    "section is applied last; the node keeps it, as a section keyed by the "
+                    'name is meant to win over wildcards (ros2/launch_ros#234). Set it in '
+                    'that section, or with ros2 param set')
                 continue
             overrides[name] = Parameter(name, value=why.meant)
             if why.cause == 'order':

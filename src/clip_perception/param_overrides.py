@@ -64,9 +64,12 @@ class Lost:
       applies sections in that order, ros2/rclcpp#953: ``-p`` after a file keyed
       ``/**/clip_perception:`` that came after ``/**:``); the node takes ``meant``.
     * ``named``: ``kept`` is from a section keyed by the node's own name and ``meant`` a
-      wildcard's (``/**:``, ``-p``) given after it: documented ("fully qualified node
-      names override wildcards even when specified earlier", ros2/launch_ros#234), so
-      kept, and said.
+      wildcard's (``/**:``, ``-p``) given after it, whose key first appeared before the
+      node's (the shipped file's ``/**:``), so rcl applied the node's section last. Kept,
+      as launch_ros documents the precedence ("fully qualified node names override
+      wildcards even when specified earlier", ros2/launch_ros#234), and said. rcl itself
+      has no such precedence: the node's section given first, a wildcard after it wins
+      (nothing lost).
     """
 
     name: str
