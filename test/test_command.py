@@ -9,9 +9,11 @@ import os
 import subprocess
 import time
 
+import pytest
 from test_field_inputs import publish
 
 from clip_perception.tools.command import answering_nodes
+from clip_perception.tools.command import domain_hint
 from clip_perception.tools.command import main
 from clip_perception.tools.command import node_graph
 from clip_perception.tools.command import other_nodes_hint
@@ -61,6 +63,22 @@ def test_no_subscriber_and_an_unusable_command_fail_with_the_reason(ros):
     assert main(['   ']) == 2
     assert main(['the red ball', '--topic', 'bad topic']) == 2
     assert main(['the red ball', '--node', '/bad..name']) == 2
+
+
+@pytest.mark.parametrize('environ, said', [
+    ({}, 'ROS_DOMAIN_ID 0 (unset):'),
+    ({'ROS_DOMAIN_ID': '7'}, 'ROS_DOMAIN_ID 7:'),
+    ({'ROS_DOMAIN_ID': '7', 'ROS_AUTOMATIC_DISCOVERY_RANGE': 'LOCALHOST'},
+     'ROS_DOMAIN_ID 7, ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST:'),
+    # Review of 0a80c0f: the other settings that keep two shells apart were not named
+    # (Jazzy still honours ROS_LOCALHOST_ONLY, deprecated; ROS_STATIC_PEERS adds peers).
+    ({'ROS_LOCALHOST_ONLY': '1'}, 'ROS_DOMAIN_ID 0 (unset), ROS_LOCALHOST_ONLY=1:'),
+    ({'ROS_AUTOMATIC_DISCOVERY_RANGE': 'OFF', 'ROS_STATIC_PEERS': '10.0.0.2'},
+     'ROS_AUTOMATIC_DISCOVERY_RANGE=OFF, ROS_STATIC_PEERS=10.0.0.2:'),
+])
+def test_the_domain_hint_names_every_setting_that_keeps_shells_apart(environ, said):
+    hint = domain_hint(environ)
+    assert said in hint and 'export the same' in hint, hint
 
 
 def test_a_tool_on_another_domain_than_the_node_says_which_domain_it_looked_in(

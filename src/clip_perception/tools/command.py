@@ -213,11 +213,20 @@ def domain_hint(environ):
     :return: a sentence to append, starting ``'; '``.
     """
     where = 'ROS_DOMAIN_ID ' + (environ.get('ROS_DOMAIN_ID', '').strip() or '0 (unset)')
-    reach = environ.get('ROS_AUTOMATIC_DISCOVERY_RANGE', '').strip()
-    if reach:
-        where += f', ROS_AUTOMATIC_DISCOVERY_RANGE={reach}'
+    for name in DISCOVERY_SETTINGS:
+        value = environ.get(name, '').strip()
+        if value:
+            where += f', {name}={value}'
     return (f'; no clip_perception node in the graph on {where}: start one, or export the '
-            "same ROS_DOMAIN_ID (and discovery range) in this shell as in the node's")
+            "same ROS_DOMAIN_ID (and discovery settings) in this shell as in the node's")
+
+
+# The environment that decides which peers a ROS 2 process discovers beside its domain:
+# the discovery range and static peers (Iron and later), and ROS_LOCALHOST_ONLY, which
+# Jazzy still honours though deprecated (docs.ros.org/en/jazzy, "Improved Dynamic
+# Discovery"; ros2/rcl#1023).
+DISCOVERY_SETTINGS = ('ROS_AUTOMATIC_DISCOVERY_RANGE', 'ROS_STATIC_PEERS',
+                      'ROS_LOCALHOST_ONLY')
 
 
 # Exit status by the status of the node's answer; any other status is an answer (0).
