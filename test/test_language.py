@@ -3404,6 +3404,11 @@ def test_a_relation_to_an_object_near_a_corner_is_read_as_before(text, parsed):
     ('the cube not at the edge of the image', 'cube', 'middle', None, 'in the middle'),
     ('the ball not close to the edge', 'ball', 'middle', None, 'in the middle'),
     ('the ball far from the corners', 'ball', 'middle', None, 'in the middle'),
+    # The front or the back said alone, as the left is (review of c0711f0: "away from
+    # the left" was the right, "away from the back" far from an object at the back).
+    ('the ball away from the back', 'ball', 'nearest', None, 'at the front'),
+    ('the cup far from the front', 'cup', 'farthest', None, 'at the back'),
+    ('the mug well away from the rear', 'mug', 'nearest', None, 'at the front'),
 ])
 def test_a_place_away_from_an_edge_is_the_other_side_or_the_middle(text, what, relation,
                                                                    second, read):
@@ -3427,6 +3432,9 @@ def test_a_place_away_from_an_edge_is_the_other_side_or_the_middle(text, what, r
         'what': 'ball', 'link': 'far_from', 'reference': {'what': 'edge mug',
                                                           'relation': 'left'}}),
     ('the ball on the edge', {'what': 'ball', 'unchecked': ['on the edge']}),
+    ('the ball away from the back of the mug', {
+        'what': 'ball', 'link': 'far_from', 'reference': {'what': 'mug',
+                                                          'relation': 'farthest'}}),
 ])
 def test_places_from_the_viewer_and_of_objects_read_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed

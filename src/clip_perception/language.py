@@ -356,7 +356,9 @@ _REGION_ONLY = re.compile(
 _AWAY = r'(?:(?:far|farther|further|well|way)\s(?:away\s)?|(?:far\s)?away\s|a\sway\s)from\s'
 _OF_VIEW = r'(?:\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE + r'))?'
 _AWAY_FROM_SIDE = re.compile(
-    r'\s' + _AWAY + r'(?:the\s)?(?:very\s|far\s)?' + _SIDE + r'(?:\s(?:hand\s)?' + _REGION +
+    r'\s' + _AWAY + r'(?:the\s)?(?:very\s|far\s)?(?:' + _SIDE +
+    # the front or the back said alone, as the left is ("away from the back": helper-107)
+    r'|(front|back|rear)(?=\s))(?:\s(?:hand\s)?' + _REGION +
     r's?)?' + _OF_VIEW + r'(?!\s(?:of|to)\s)(?=\s)')
 _EDGES = r'(?:the\s|an?\s|any\s|all\sthe\s)?(?:edge|corner|border|side)s?' + _OF_VIEW
 _OFF_THE_EDGES = re.compile(
@@ -365,7 +367,7 @@ _OFF_THE_EDGES = re.compile(
     _EDGES + r'(?!\s(?:of|to)\s)(?=\s)')
 _AWAY_OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
                   'upper': 'bottom', 'lower': 'top', 'front': 'back', 'back': 'front',
-                  'near': 'back', 'far': 'front'}
+                  'near': 'back', 'far': 'front', 'rear': 'front'}
 _IN_VIEW = re.compile(  # "in the image", "in your view", "on camera": where every crop is
     r'\s(?:in|on|within)\s(?:' + _VIEW + r'|sight|camera|screen|the\sscreen)(?=\s)')
 _VIEWER_SIDE = re.compile(  # "to your left", "on the robot's right-hand side" -> "left"
