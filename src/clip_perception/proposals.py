@@ -6,7 +6,8 @@ apart at depth discontinuities into objects. An object wider than ``max_size`` i
 at normal creases and colour edges instead of being dropped; one that colour edges alone
 cut into pieces (touching objects of different colours) is proposed whole and in pieces;
 anything smaller than ``min_size`` goes, and every region left out is counted in
-:attr:`Proposals.dropped`.
+:attr:`Proposals.dropped`. An object at the support's edge, of which only a part stands
+on it, is also proposed grown into what continues it past the edge (:func:`past_the_edge`).
 Without any support surface (a cluttered tote, a wall of boxes) the same cuts act on
 all the depth and the proposals come from discontinuities and normals alone.
 Image: selective search (single strategy, so a 640x480 frame takes a few
@@ -102,6 +103,23 @@ FRAGMENT_GAP = 0.015
 # 273 / 56; over depth_mm, jpeg:50, exposure:0.4, white_balance:0.7, blur:2 and
 # depth_noise:0.003 at 5 cm: 392 -> 394 of 462 and 77 -> 81 of 102, no view worse.
 BEHIND_DEPTH = 0.05
+# An object at the support's edge (a ball past a table's back or side edge, resting on
+# something lower) stands on the support only in part: the pixels whose foot falls past
+# the region's edge by more than FOOT_MARGIN, and those under the plane, are not standing,
+# so its depth region held only its top (posecnn_2's red ball: IoU 0.41, posed from that
+# cap). Its standing part is grown into the depth-continuous pixels off the support's
+# region that are neither standing, background (walls, BEHIND_DEPTH under the plane) nor
+# beyond a depth jump, and the grown region is proposed beside the part it grew from
+# (:func:`past_the_edge`) when it is at most this size (m: the largest graspable object,
+# as the tiers in :func:`depth_regions`), its box is at least PAST_EDGE_GROWTH times the
+# part's (a few pixels of overhang make no new proposal), and it rises the minimum object
+# size (``min_size``, 2 cm) above the plane: a flat thing over the edge (the overhang of
+# a notebook lying at a table's edge, a speck of it standing) grew into a region that
+# matched nothing and pushed a black case out of the cap in the jpeg:50 view. Measured
+# (issue 11, helper-106; benchmarks/results/issue11_past_the_edge_helper106.log): the
+# original view 70 -> 71 of 77 opaque (the red ball); a 3 cm rise lost it again.
+PAST_EDGE_MAX_SIZE = 0.35
+PAST_EDGE_GROWTH = 1.25
 # What no sensor saw runs along the frame's edge; an object the frame cuts meets it along
 # its width only. (contact with the edge)^2 / area is at least 8 for the first kind: a
 # band of width b the length E of an edge, (E + 2b)^2 / (E b) >= 8; a corner cut off by
@@ -289,7 +307,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
         working-resolution label image it comes from), ``parent`` (the box of the whole
-        a piece was cut from, or None) and ``colour_piece`` (bool: a piece cut at colour
+        a piece was cut from, or of the standing part a region was grown from past the
+        support's edge; None for a whole) and ``colour_piece`` (bool: a piece cut at colour
         edges alone, one of touching objects of different colours; the whole and its
         faces are proposed too); ``work`` the :class:`WorkGrid` for the image ranking.
     """
@@ -328,6 +347,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         notes.append('no support surface: proposals from depth discontinuities and '
                      'normals alone')
     jumps = _jump_edges(z)
+    past = past_the_edge(fg, height, surface.region, walls, jumps, z, max_height) \
+        if surface is not None else None
     creases = _creases(nrm)
     colour = None
     if rgb is not None:
@@ -344,14 +365,26 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     zz0 = np.nan_to_num(z, nan=0.0).ravel()
     regions, dropped, over_wide = [], 0, 0
     zmean = {}
-    for key, lab, n in ((1, lab1, n1), (2, lab2, n2), (3, lab3, n3)):
+    labellings = [(1, lab1, n1, st1), (2, lab2, n2, st2), (3, lab3, n3, st3)]
+    if past is not None:
+        n4, lab4, st4 = past
+        labellings.append((4, lab4, n4, st4))
+        # Each standing region lies in one grown component (its pixels are 4-connected
+        # in ``fg & ~jumps``, which the grown mask holds): one lookup per region.
+        grown_of = np.zeros(n1, lab4.dtype)
+        grown_of[lab1.ravel()] = lab4.ravel()
+        grown_done = set()
+        top4 = np.full(n4, -np.inf)
+        on4 = lab4 > 0
+        np.maximum.at(top4, lab4[on4], height[on4])
+    for key, lab, n, _ in labellings:
         zmean[key] = np.bincount(lab.ravel(), zz0, n) / np.maximum(
             np.bincount(lab.ravel(), minlength=n), 1)
 
     # The same measures for every label of lab1 and lab2 at once, with the same float64
     # operations (the loops below ask for them a few hundred times a frame).
     measures = {}
-    for key, st in ((1, st1), (2, st2), (3, st3)):
+    for key, _, _, st in labellings:
         px = zmean[key] * spacing
         measures[key] = list(zip((np.maximum(st[:, 2], st[:, 3]) * px).tolist(),
                                  (st[:, 4] * px * px).tolist(), zmean[key].tolist(),
@@ -368,7 +401,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         the minimum) stay on the label's extent: counting the edge pixels there too kept
         more small regions as objects, which pushed 3 real objects out of the cap.
         """
-        for key, lab in ((1, lab1), (2, lab2), (3, lab3)):
+        for key, lab, _, _ in labellings:
             if labels is lab:
                 return measures[key][label]
         x, y, bw, bh, area = stats[label]
@@ -428,6 +461,14 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             continue
         add(st1, i, lab1, base_tier)
         whole = regions[-1]['box']
+        g = int(grown_of[i]) if past is not None else 0
+        if g and g not in grown_done:
+            # The whole of an object at the support's edge, beside its standing part.
+            grown_done.add(g)
+            if metric(st4, g, lab4)[0] <= PAST_EDGE_MAX_SIZE and \
+                    st4[g, 2] * st4[g, 3] >= PAST_EDGE_GROWTH * st1[i, 2] * st1[i, 3] and \
+                    top4[g] >= min_size:
+                add(st4, g, lab4, TIER_PART, whole)
         coloured = [j for j in colour_pieces_of.get(i, ())
                     if _grown(metric(st3, j, lab3)) >= min_size]
         if len(coloured) > 1:
@@ -489,6 +530,44 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     return regions, surface, dropped, notes, WorkGrid(
         pts, step, height, fg, region_mask_small, surface, walls,
         out_of_view(np.isnan(pts[..., 2]), region_mask_small))
+
+
+def past_the_edge(fg, height, region, walls, jumps, z, max_height=0.5):
+    """Standing regions grown into what continues them past the support's edge.
+
+    An object at the edge of the support (a ball beside a table's side or back edge,
+    resting on something lower; a box overhanging the edge) stands on it only in part:
+    the foot of its far pixels falls outside the support's region (beyond ``FOOT_MARGIN``)
+    and its lower pixels lie under the plane, so neither is standing, and its depth region
+    is a cap. Here the standing pixels (``fg``, less depth jumps) are joined with the
+    pixels off the region that continue them without a depth jump and are neither
+    standing, on a wall, nor background under the plane (more than
+    ``max(4 sigma, BEHIND_DEPTH)``, :func:`_image_scores`' rule); a component that holds
+    standing pixels and gained some is kept. Inside the region nothing changes: growth
+    into a table's pixels merged objects (a hysteresis on the height threshold lost a
+    whisk and a box, docs/real_depth_cameras.md).
+
+    :param fg: (h, w) bool, standing pixels (foot inside the region, off the walls).
+    :param height: (h, w) float32 m above the support (NaN = no reading).
+    :param region: (h, w) bool, the support's image region (convex hull of its inliers).
+    :param walls: (h, w) bool, large planes that are not the support.
+    :param jumps: (h, w) bool, depth discontinuities (:func:`_jump_edges`).
+    :param z: (h, w) float32 m, the points' depth.
+    :return: ``(n, labels, stats)`` like :func:`_components`, with the labels of
+        components that gained no pixel (or hold no standing pixel) set to 0.
+    """
+    low = -np.maximum(4 * depth_sigma(z), BEHIND_DEPTH)
+    seed = fg & ~jumps
+    # NaN compares False: no reading is never grown into.
+    rest = ~region & ~walls & ~jumps & ~fg & (height > low) & (height < max_height)
+    n, lab, st = _components(seed | rest)
+    keep = np.zeros(n, bool)
+    keep[lab[seed]] = True
+    gained = np.zeros(n, bool)
+    gained[lab[rest]] = True
+    keep &= gained
+    keep[0] = False
+    return n, np.where(keep[lab], lab, 0), st
 
 
 def out_of_view(missing, region=None):
