@@ -298,6 +298,8 @@ def test_4_byte_pixels_under_rgb8_are_posed_and_named(probe, start_node):
     said: 0 of 12 frames found (confidence 0.000). Now read as rgba8 (bgra8): 12 of 12
     posed, 1 mm off, one WARN, counted
     ``colour_pixel_size``; colour at step 3 * width under mono8 is refused saying so.
+    The same pixels with step left at 0 were refused on every frame (step 0 and a data
+    length not the packed rgb8 image's): now posed too, 1 mm off.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
@@ -306,7 +308,8 @@ def test_4_byte_pixels_under_rgb8_are_posed_and_named(probe, start_node):
     rgba = np.concatenate([scene.rgb, alpha], 2).tobytes()
     bgra = np.concatenate([scene.rgb[..., ::-1], alpha], 2).tobytes()
     assert_each_posed(probe, node, camera, scene, (('rgb8', 4 * w, rgba),
-                                                    ('bgr8', 4 * w, bgra)))
+                                                    ('bgr8', 4 * w, bgra),
+                                                    ('rgb8', 0, rgba), ('bgr8', 0, bgra)))
     assert_warned_once_and_counted(probe, node, 'the 4th channel (alpha) dropped',
                                    'colour_pixel_size', 2)
 

@@ -2451,6 +2451,46 @@ def test_3_byte_pixels_under_rgba8_are_read_and_colour_under_mono8_refused():
 
 
 @pytest.mark.parametrize('big', [False, True], ids=['little', 'big'])
+def test_4_channel_pixels_at_step_0_under_a_3_channel_encoding_are_read_as_4(big):
+    """RGBA (BGRA, RGBA16) data at step 0 under rgb8 (bgr8, 8UC3, rgb16...): read as 4.
+
+    A publisher that copies a 4-channel render target and leaves ``step`` at 0 (the two
+    faults of :func:`test_4_byte_pixels_under_a_3_byte_encoding_are_read_as_4_bytes_and_said`
+    and o3de-ros2-gem#251 at once) was refused on every frame ("step is 0 and its data is
+    1228800 bytes, not the 921600 of a packed rgb8 image"): 16 real frames x 5 encodings
+    x 2 byte orders, 0/160 -> 160/160 read exact with ``pixel_size`` and ``step_unset``
+    notes. 3-channel pixels followed by noise at step 0 still fit no layout and are
+    refused; colour at step 0 under mono8/8UC1 is refused as colour, not guessed.
+    """
+    order = '>u2' if big else '<u2'
+    rng = np.random.default_rng(3)
+    for rgb in _real_rgb_frames():
+        h, w = rgb.shape[:2]
+        for encoding, kind in (('rgb8', np.uint8), ('bgr8', np.uint8), ('8UC3', np.uint8),
+                               ('rgb16', order), ('bgr16', order)):
+            deep = kind != np.uint8
+            px = rgb.astype(np.uint16) << 4 if deep else rgb
+            px = px if encoding.startswith('rgb') else px[..., ::-1]
+            alpha = np.full((h, w, 1), 4095 if deep else 255, px.dtype)
+            data = np.concatenate([px, alpha], 2).astype(kind).tobytes()  # then byte order
+            notes = []
+            out = image_to_rgb(encoding, h, w, 0, data, is_bigendian=big, notes=notes)
+            assert np.array_equal(out, rgb), (encoding, rgb.shape)
+            assert [n.kind for n in notes] == ['pixel_size', 'step_unset'], notes
+            assert 'step is 0' in notes[0], notes[0]
+    rgb = _real_rgb_frames()[0]
+    h, w = rgb.shape[:2]
+    noise = np.hstack([rgb.reshape(h, -1), rng.integers(0, 256, (h, w), np.uint8)])
+    with pytest.raises(MessageError, match='step is 0'):
+        image_to_rgb('rgb8', h, w, 0, noise.tobytes())
+    for encoding, size in (('mono8', 3), ('mono8', 4), ('8UC1', 4)):
+        data = np.concatenate([rgb, np.full((h, w, size - 3), 255, np.uint8)], 2)
+        with pytest.raises(MessageError, match='not guessed') as err:
+            image_to_rgb(encoding, h, w, 0, data.tobytes())
+        assert err.value.kind == 'encoding', err.value
+
+
+@pytest.mark.parametrize('big', [False, True], ids=['little', 'big'])
 def test_4_channel_pixels_under_a_3_channel_16_bit_encoding_are_read_as_4(big):
     """The same kind at 16 bits: rgba16 rows under rgb16 (bgr16, 16UC3) read as 4-channel.
 

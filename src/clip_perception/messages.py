@@ -742,7 +742,10 @@ def _pixel_size_of_rows(encoding, height, width, step, data, is_bigendian=False,
     said. Rows of ``4 * width`` channels are pixels of 4 when they read
     :data:`PIXEL_SIZE_RATIO` times smoother so than as 3-channel pixels and padding: read
     as ``rgba8`` (``bgra8``; ``rgba16`` for ``rgb16``), the order and depth the encoding
-    states, alpha dropped, with a note of kind ``pixel_size``. The other way round,
+    states, alpha dropped, with a note of kind ``pixel_size``. With ``step`` left at 0
+    (o3de-ros2-gem#251) the rows are sized by the data's length: ``3`` or ``4`` x width x
+    height channels are rows of that many a pixel, judged the same way (before, refused on
+    every frame as a step-0 image whose data is not the packed rgb8 one). The other way round,
     ``rgba8``/``bgra8`` (16) data of exactly 3 channels a pixel at step ``3 * width``
     channels (or 0) holds no layout of 4: read as ``rgb8`` (``bgr8``; 16). Grey rows of 3
     or 4 channels a pixel under ``mono8``/``8UC1``/``mono16`` are colour in an order no
@@ -767,6 +770,9 @@ def _pixel_size_of_rows(encoding, height, width, step, data, is_bigendian=False,
              f'its {len(data)} bytes at step {step} are {width}x{height} pixels of 3: read as '
              f'"{read}"; write "{read}" in the publisher (cv_bridge and RViz refuse it)')
         return read
+    unset = not step  # step 0: the data's length is all there is to size pixels by
+    if unset and len(data) % (width * height * item) == 0:
+        step = len(data) // height if len(data) // (width * height * item) in (3, 4) else 0
     wide = step // (width * item) if step and step % (width * item) == 0 else 0
     if wide not in (3, 4) or wide <= size or not step * height <= len(data) < \
             step * (height + MAX_PADDING_ROWS):
@@ -778,8 +784,11 @@ def _pixel_size_of_rows(encoding, height, width, step, data, is_bigendian=False,
     as_wide = _roughness(rows, wide, size * width // wide)  # the same bytes
     if as_given < PIXEL_SIZE_RATIO * max(as_wide, 0.5):
         return encoding  # row padding, or a frame that reads the same either way
+    rows_are = (f'its step is 0 (not set) and its {len(data)} bytes are {height} rows of '
+                f'{step} = {wide * item} x width, which' if unset else
+                f'its rows of step {step} = {wide * item} x width')
     why = (f'image encoding "{encoding}" is {size} channel{"s" if size > 1 else ""} a '
-           f'pixel, but its rows of step {step} = {wide * item} x width hold {width} pixels '
+           f'pixel, but {rows_are} hold {width} pixels '
            f'of {wide} channels (they read {as_given / max(as_wide, 0.5):.0f} times smoother '
            f'so than as {size}-channel pixels and padding)')
     if grey:
