@@ -3431,6 +3431,29 @@ def test_compressed_formats_written_as_mime_types_or_not_matching_the_data(probe
     assert node.stop() == 0
 
 
+def test_webp_and_avif_frames_are_answered_and_jpeg_2000_is_named(probe, start_node):
+    """Foxglove's other formats (``webp``, ``avif``) posed; JPEG 2000 refused by its name.
+
+    docs.foxglove.dev's CompressedImage schema: "jpeg, png, webp, avif"; Foxglove and
+    Lichtblick read them in sensor_msgs/CompressedImage (lichtblick-suite/lichtblick#585).
+    Before, every WebP and AVIF frame was refused ("not a readable JPEG, PNG or TIFF"):
+    0 poses. Now 3/3 formats posed within 1.5 cm, nothing warned; a JPEG 2000 frame is
+    refused saying it is one, in /diagnostics' last_refusal_colour.
+    """
+    node, camera, scene = _compressed_node(probe, start_node)
+    bgr = scene.rgb[..., ::-1]
+    for fmt, data in (('webp', cv2.imencode('.webp', bgr, [cv2.IMWRITE_WEBP_QUALITY, 90])[1]),
+                      ('image/webp', cv2.imencode('.webp', bgr)[1]),
+                      ('avif', cv2.imencode('.avif', bgr)[1])):
+        _feed_compressed(probe, node, camera, scene, fmt, data.tobytes())
+    assert 'compressed image format' not in node.output(), node.output()
+    jp2 = cv2.imencode('.jp2', bgr)[1].tobytes()
+    refusal = refused_colour(probe, camera, scene, lambda m: CompressedImage(
+        header=m.header, format='jp2', data=jp2), 'JPEG 2000')
+    assert 'it is a JPEG 2000 image, which no image_transport plugin' in refusal, refusal
+    assert node.stop() == 0
+
+
 def test_tiff_compressed_frames_are_answered(probe, start_node):
     """compressed_image_transport's third codec: ``"rgb8; tiff compressed bgr8"``.
 

@@ -518,11 +518,20 @@ def _compressed_depth_png(raw):
 
 
 def _image_signature(head):
-    """Return ``'jpeg'``, ``'png'`` or ``'tiff'`` when ``head`` opens such a file, else None."""
+    """Return the codec whose file ``head`` (its first 12 bytes or more) opens, else None.
+
+    ``'jpeg'``, ``'png'``, ``'tiff'`` (compressed_image_transport's codecs), ``'webp'``
+    (a RIFF file of form WEBP) or ``'avif'`` (an ISO BMFF ``ftyp`` box of brand avif or
+    avis): the formats of Foxglove's CompressedImage (:data:`COMPRESSED_CODECS`).
+    """
     if head[:8] == PNG_SIGNATURE:
         return 'png'
     if head[:3] == b'\xff\xd8\xff':
         return 'jpeg'
+    if head[:4] == b'RIFF' and head[8:12] == b'WEBP':
+        return 'webp'
+    if head[4:8] == b'ftyp' and head[8:12] in (b'avif', b'avis'):
+        return 'avif'
     return 'tiff' if head[:4] in (b'II*\x00', b'MM\x00*') else None
 
 
@@ -1785,7 +1794,14 @@ def _whole_share(read):
 RGB_ORDER_ENCODINGS = ('rgb8', 'rgba8', 'rgb16', 'rgba16')
 BGR_ORDER_ENCODINGS = ('bgr8', 'bgra8', 'bgr16', 'bgra16', '8UC3', '8UC4')
 MONO_ORDER_ENCODINGS = ('mono8', 'mono16', '8UC1', '16UC1')
-COMPRESSED_CODECS = ('jpeg', 'png', 'tiff')
+# The last two are the other formats of Foxglove's CompressedImage ("Supported values:
+# jpeg, png, webp, avif", docs.foxglove.dev/docs/sdk/schemas/compressed-image), which
+# Foxglove and Lichtblick also read in a sensor_msgs/CompressedImage with a bare format
+# (ros2/common_interfaces#231, lichtblick-suite/lichtblick#585); image_transport_plugins
+# has an AVIF plugin proposed (#156). JPEG 2000, BMP and GIF no ROS transport or viewer
+# publishes: named, not decoded (_payload_hint).
+COMPRESSED_CODECS = ('jpeg', 'png', 'tiff', 'webp', 'avif')
+_CODECS_SAID = ', '.join(f'"{c}"' for c in COMPRESSED_CODECS)
 # Other names of those codecs: file extensions, and MIME types, the way web bridges,
 # browsers and Foxglove-style publishers write a format ("image/jpeg"); an MJPEG
 # camera's frame is a JPEG.
@@ -1857,10 +1873,9 @@ def parse_compressed_format(fmt):
         codec = _codec_name(text)
         if codec in COMPRESSED_CODECS + ('',):
             return CompressedFormat('', codec, '')
-        return CompressedFormat('', '', '', note=_format_note(fmt, 'not "jpeg", "png", '
-                                                              '"tiff" or "<encoding>; <jpeg|'
-                                                              'png|tiff> compressed '
-                                                              '<encoding>"'))
+        return CompressedFormat('', '', '', note=_format_note(fmt, f'not {_CODECS_SAID} or '
+                                                              '"<encoding>; <codec> '
+                                                              'compressed <encoding>"'))
     original = _encoding_name(original.strip())
     words = rest.split()
     codec = _codec_name(words[0]) if words else ''
@@ -1868,7 +1883,7 @@ def parse_compressed_format(fmt):
     if codec not in COMPRESSED_CODECS or len(words) not in (2, 3) or \
             words[1].lower() != 'compressed':
         return CompressedFormat(original, '', encoding, note=_format_note(
-            fmt, 'not "<encoding>; <jpeg|png|tiff> compressed <encoding>"'))
+            fmt, f'not "<encoding>; <codec> compressed <encoding>" (codec: {_CODECS_SAID})'))
     pattern = original[:-2] if original.endswith('16') else original[:-1]
     if original.startswith('bayer_') and pattern in BAYER_ENCODINGS and \
             encoding in ('',) + MONO_ORDER_ENCODINGS:
@@ -1911,14 +1926,16 @@ def empty_compressed_note(what, fmt):
 
 
 def compressed_to_rgb(fmt, data, notes=None):
-    """Decode a ``sensor_msgs/CompressedImage`` (JPEG, PNG or TIFF) into RGB.
+    """Decode a ``sensor_msgs/CompressedImage`` (JPEG, PNG, TIFF, WebP or AVIF) into RGB.
 
     ``fmt`` is read by :func:`parse_compressed_format`: pixels compressed as
     ``rgb8``/``rgba8`` keep their order, a Bayer mosaic is demosaiced (bilinear, as
     :func:`image_to_rgb` does), mono becomes grey RGB, anything else is taken as BGR.
     16-bit PNG keeps the top 8 of the bits it uses (:func:`to_8_bits`). The header's
     size is checked before decoding, so a tiny file claiming a huge image is refused
-    without allocating it.
+    without allocating it. WebP and AVIF are Foxglove's CompressedImage formats
+    (:data:`COMPRESSED_CODECS`); JPEG 2000, BMP and GIF, which no ROS transport or
+    viewer writes, are refused naming what they are (:func:`_payload_hint`).
 
     The data's own signature decides the codec: a format that names another (``"png"``
     on a JPEG, a republisher that copied the format of what it re-encoded) is decoded as
@@ -1931,8 +1948,8 @@ def compressed_to_rgb(fmt, data, notes=None):
         ``compressed_payload`` and ``compressed_base64`` (data that is the base64 text of
         an image, decoded: :func:`_from_base64_text`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
-    :raises MessageError: too large, not a JPEG, PNG or TIFF (a compressedDepth image on
-        the colour topic says so), truncated or corrupt.
+    :raises MessageError: too large, not a JPEG, PNG, TIFF, WebP or AVIF (a compressedDepth
+        image on the colour topic, JPEG 2000, BMP or GIF says so), truncated or corrupt.
     """
     if len(data) > MAX_COMPRESSED_BYTES:
         raise MessageError('size', f'compressed image is {len(data)} bytes; the limit is '
@@ -1949,25 +1966,32 @@ def compressed_to_rgb(fmt, data, notes=None):
                               f'the base64 text of a {_image_signature(raw).upper()} image, not '
                               'its bytes: decoded from base64 (a web client or bridge that '
                               'sent uint8[] as text); send the bytes'))
-    png, tiff = _png_size(raw), _tiff_size(raw)
-    size = png or tiff or _jpeg_size(raw)
+    png, tiff, web = _png_size(raw), _tiff_size(raw), _webp_size(raw) or _avif_size(raw)
+    size = png or tiff or web or _jpeg_size(raw)
     if form.depth:
         raise MessageError('format', f'compressed image (format "{fmt}") is a compressedDepth '
                            'depth image, not colour: remap image to the colour stream, and '
                            'depth to this one with depth_transport:=compressedDepth')
     if size is None:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is not a readable '
-                           f'JPEG, PNG or TIFF{_payload_hint(raw)}')
+                           f'JPEG, PNG, TIFF, WebP or AVIF image{_payload_hint(raw)}')
     # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker
     # after the last start-of-scan (an EXIF thumbnail has an end marker of its own, before
     # the main image's scans). Bytes after it are padding some MJPEG cameras add. A TIFF
     # has no end marker: libtiff fails on one cut short (its directory or strips missing)
-    # and cv2.imdecode returns None, refused below.
-    if (png and not _png_ends(raw)) or (not png and not tiff and not _jpeg_ends(raw)):
+    # and cv2.imdecode returns None, refused below; so do libwebp and libavif. A WebP
+    # says its length (RIFF's size field): one cut short is refused here.
+    if (png and not _png_ends(raw)) or (not png and not tiff and not web and
+                                        not _jpeg_ends(raw)):
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated (no '
                            'end-of-image marker)')
+    if web and raw[:4] == b'RIFF' and len(raw) < 8 + struct.unpack('<I', raw[4:8])[0]:
+        raise MessageError('corrupt', f'compressed image (format "{fmt}") is truncated: '
+                           f'{len(raw)} bytes of the {8 + struct.unpack("<I", raw[4:8])[0]} '
+                           'its WebP header says')
     _check_size(size[1], size[0], 'compressed image')
-    actual = 'png' if png else 'tiff' if tiff else 'jpeg'
+    actual = 'png' if png else 'tiff' if tiff else _image_signature(raw[:16]) if web else \
+        'jpeg'
     if notes is not None:
         if form.note is not None:
             notes.append(Note('compressed_format', form.note))
@@ -1983,7 +2007,9 @@ def compressed_to_rgb(fmt, data, notes=None):
     # transport decodes with IMREAD_UNCHANGED, and camera_info describes them unrotated).
     # A 16-bit PNG or TIFF (compressed_image_transport's png of rgb16, mono16, bayer_*16)
     # is decoded at 16 bits and brought to 8 as a raw 16-bit image is (to_8_bits).
-    deep = cv2.IMREAD_ANYDEPTH if (png and raw[24:25] == b'\x10') or tiff else 0
+    # An AVIF of 10 or 12 bits decodes to 16 (libavif), brought to 8 the same way.
+    deep = cv2.IMREAD_ANYDEPTH if (png and raw[24:25] == b'\x10') or tiff or \
+        actual == 'avif' else 0
     if form.layout == 'bayer':
         mosaic = cv2.imdecode(np.frombuffer(raw, np.uint8),
                               cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION | deep)
@@ -1999,8 +2025,10 @@ def compressed_to_rgb(fmt, data, notes=None):
     px = cv2.imdecode(np.frombuffer(raw, np.uint8),
                       cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION | deep)
     if px is None or px.ndim != 3 or px.dtype not in (np.uint8, np.uint16):
+        built = f', or an OpenCV built without {actual.upper()}' if web else ''
         raise MessageError('corrupt', f'compressed image (format "{fmt}") could not be '
-                           'decoded (truncated or corrupt, or not 8 or 16 bits a channel)')
+                           'decoded (truncated or corrupt, or not 8 or 16 bits a channel'
+                           f'{built})')
     if px.dtype == np.uint16:
         px = to_8_bits(px)
     # cv2.imdecode returns the channels in the order they were compressed in.
@@ -2080,13 +2108,74 @@ def _payload_hint(raw):
     if _compressed_depth_png(raw):
         return (' (it is a compressedDepth PNG behind a 12-byte header: depth, not colour; '
                 'remap image to the colour stream)')
-    if raw[:4] == b'RIFF' and raw[8:12] == b'WEBP':
-        return ' (it is a WebP image, which image_transport does not write)'
+    other = _other_image_format(raw)
+    if other is not None:
+        return (f' (it is a {other} image, which no image_transport plugin or Foxglove '
+                'writes, so it is not decoded: publish JPEG or PNG, e.g. through '
+                'compressed_image_transport)')
     m = _DATA_URL.match(raw[:64])
     if (raw[m.end():] if m else raw.lstrip()).startswith(_BASE64_IMAGE_OPENINGS):
         return (' (it opens as the base64 text of an image but does not decode: cut short '
                 'or not base64; send the bytes, not text)')
     return ''
+
+
+def _other_image_format(raw):
+    """Name the image format ``raw`` opens that no ROS transport publishes, or None.
+
+    JPEG 2000 (a JP2 file's signature box, or a bare codestream: SOC then SIZ markers),
+    BMP (``BM``, its header's file size and a DIB header of a known size) and GIF.
+    """
+    if raw[:12] == b'\x00\x00\x00\x0cjP  \r\n\x87\n' or raw[:4] == b'\xff\x4f\xff\x51':
+        return 'JPEG 2000'
+    if raw[:2] == b'BM' and len(raw) >= 18 and raw[14] in (12, 40, 52, 56, 64, 108, 124) and \
+            not any(raw[15:18]):
+        return 'BMP'
+    return 'GIF' if raw[:6] in (b'GIF87a', b'GIF89a') else None
+
+
+def _webp_size(raw):
+    """(width, height) from a WebP's first chunk (lossy VP8, lossless VP8L, VP8X), or None.
+
+    The layouts are RFC 9649's (WebP Image Format): VP8's frame header after its start
+    code 9d 01 2a, 14 bits a side; VP8L's signature byte 0x2f, then width - 1 and height
+    - 1 in 14 bits each; VP8X's canvas width - 1 and height - 1 in 24 bits each.
+    """
+    if raw[:4] != b'RIFF' or raw[8:12] != b'WEBP' or len(raw) < 30:
+        return None
+    chunk = raw[12:16]
+    if chunk == b'VP8 ' and raw[23:26] == b'\x9d\x01\x2a':
+        w, h = struct.unpack('<HH', raw[26:30])
+        return w & 0x3FFF, h & 0x3FFF
+    if chunk == b'VP8L' and raw[20] == 0x2F:
+        bits = int.from_bytes(raw[21:25], 'little')
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b'VP8X':
+        return int.from_bytes(raw[24:27], 'little') + 1, int.from_bytes(raw[27:30], 'little') + 1
+    return None
+
+
+# How far into an AVIF its image spatial extents ('ispe') properties are looked for: they
+# sit in the meta box, which libavif and other writers put before the media data.
+_AVIF_HEADER_BYTES = 1 << 16
+
+
+def _avif_size(raw):
+    """(width, height) of an AVIF's largest image item, from its 'ispe' properties, or None.
+
+    HEIF (ISO/IEC 23008-12, 6.5.3) requires an image spatial extents property on every
+    image item: after its box header and 4 bytes of version and flags, width and height,
+    32 bits each, big-endian. The largest is taken (a grid's, over its tiles' and a
+    thumbnail's), so a file claiming a huge image is refused before it is decoded.
+    """
+    if _image_signature(raw[:12]) != 'avif':
+        return None
+    sizes = []
+    at = raw.find(b'ispe', 0, _AVIF_HEADER_BYTES)
+    while 0 <= at and at + 16 <= len(raw):
+        sizes.append(struct.unpack('>II', raw[at + 8:at + 16]))
+        at = raw.find(b'ispe', at + 4, _AVIF_HEADER_BYTES)
+    return max(sizes, key=lambda wh: wh[0] * wh[1]) if sizes else None
 
 
 def _tiff_size(raw):
