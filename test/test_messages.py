@@ -958,6 +958,7 @@ def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, ne
             said = str(err.value)
             assert err.value.kind == 'units' and kind in said and 'Using no depth' in said
             assert ('z / far' in said) == (kind == 'z / far'), said
+            assert ('depth_scale set to far / 65535' in said) == ('z / far' in said), said
             refused += 1
     assert refused == 18
     for real in _real_depth_frames():
@@ -971,6 +972,36 @@ def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, ne
     covered[::16, ::16] = np.random.default_rng(3).integers(400, 900, (3, 4))
     out = depth_to_array('16UC1', 48, 64, 128, covered.tobytes())
     assert np.isnan(out[1, 1]) and 0.4 <= out[0, 0] < 0.9
+
+
+@pytest.mark.parametrize('far', [2.0, 5.0, 10.0, 50.0])
+def test_16_bit_z_over_far_is_read_with_the_depth_scale_its_refusal_names(far):
+    """16UC1 holding z / far * 65535 read right with depth_scale = far / 65535.
+
+    Session 34's open fault: z / far with a far plane beyond about 3 m is not told from
+    a room in millimetres (far 10 m puts a tabletop 0.43-1.4 m away at 2.8-9.2 "m"). It is
+    the scene scaled about the camera, the same shape through the same intrinsics, so no
+    frame tells it (left as is: the toy scenes at far 5, 10, 50 m read as millimetres,
+    each reading exactly 65.535 / far times the truth). The refusal for far 2 m names the
+    parameter that reads it, and with it the toy scenes read within half a unit of the
+    truth, 24/24 for the four far planes; the refusal named none before (0/6 -> 6/6).
+    """
+    from clip_perception.world.scenes import generate_scene
+    for seed in range(6):
+        z = generate_scene(seed).depth
+        h, w = z.shape
+        raw = np.round(np.clip(np.where(np.isfinite(z), z / far, 1.0), 0, 1) * 65535)
+        raw = raw.astype(np.uint16).tobytes()
+        if far == 2.0:
+            with pytest.raises(MessageError, match='depth_scale set to far / 65535'):
+                depth_to_array('16UC1', h, w, 2 * w, raw)
+        else:  # metres scaled: read as millimetres, the scene 65.535 / far times as far
+            read = depth_to_array('16UC1', h, w, 2 * w, raw)
+            hit = np.isfinite(z) & np.isfinite(read)
+            assert np.allclose(read[hit], z[hit] * 65.535 / far, atol=1e-3, rtol=1e-3)
+        out = depth_to_array('16UC1', h, w, 2 * w, raw, depth_scale=far / 65535)
+        hit = np.isfinite(z) & (z < far)
+        assert np.all(np.abs(out[hit] - z[hit]) <= far / 65535), (far, seed)
 
 
 def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():

@@ -1703,7 +1703,13 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
     :data:`MIN_FRACTION_NEAREST_M`. Which of the two it is, the patches tell
     (:func:`_planes_in_readings`); where neither fits (quantised to 16 bits, a near plane
     of 1 cm), both conversions are named. z / far with a far plane beyond about 3 m reads
-    as a room in millimetres and is not told from one.
+    as a room in millimetres and is not told from one: it is the scene scaled by
+    ``65.535 / far`` about the camera, and back-projected through the same intrinsics a
+    scaled scene has the same shape (planes, angles, proportions), so no single frame
+    tells it; its far plane, 65535 where nothing is hit, is also a "no reading" code real
+    drivers send (DepthAI gen1's invalid value, luxonis/depthai-docs-website#156; a D415's,
+    IntelRealSense/librealsense#3508). Where z / far is named, so is the parameter that
+    reads it: ``depth_scale = far / 65535`` (metres a unit).
 
     :param read: (N,) float64 non-zero readings of the subsample, metres.
     :param depth_m: (H, W) float32 metres, NaN = no reading.
@@ -1725,12 +1731,14 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
     # top (d >= 0.8 beyond 0.5 m with a near plane of 10 cm or less), z / far need not.
     what = zbuffer if planar > curved or (planar == curved and nearest >= ZBUFFER_TOP_M) \
         else linear if curved > planar else f'{zbuffer} or {linear}'
+    scale = ('' if what == zbuffer else ' (z / far is read as it is with the parameter '
+             'depth_scale set to far / 65535 metres a unit: 0.0001526 for far = 10 m)')
     raise MessageError('units', f'{encoding} depth reads {nearest:.1f} to '
                        f'{float(np.max(read)):.1f} m (median {median:.1f} m), beyond any '
                        "depth camera's range: its values are fractions of 65535 (d = "
                        f'value / 65535 in [0, 1]), {what}, with the clip planes near and '
                        'far in m, not millimetres. Publish millimetres in 16UC1 or metres in '
-                       '32FC1. Using no depth')
+                       f'32FC1{scale}. Using no depth')
 
 
 # Least share of floating readings exactly 1.0 (and of readings below it) for depth all
