@@ -5152,3 +5152,26 @@ def test_depth_normalised_between_clip_planes_is_answered_and_its_far_plane_name
     assert_warned_once_and_counted(probe, node, 'depth ends in a plane of readings exactly 1.0',
                                    'depth_far_plane', 1)
     assert node.stop() == 0
+
+
+def test_signed_16_bit_depth_is_posed_and_named(probe, start_node):
+    """16SC1 depth in millimetres: posed, WARN once, counted.
+
+    innate-inc/innate-os#536 (a robot and its simulator published it); DepthSense's signed
+    depth with negative error codes (Myzhar/ros_depthsense_camera#9). Before, every depth
+    frame was refused ("unsupported depth encoding"): answered without depth. Now the red
+    ball is posed within 1 cm with -32768 codes over 5% of the view, one WARN, counted
+    ``depth_signed``: 0/1 -> 1/1.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    mm = np.round(np.nan_to_num(scene.depth) * 1000).astype(np.int16)
+    mm[np.random.default_rng(2).random(mm.shape) < 0.05] = -32768
+
+    def signed(m):
+        m.encoding, m.step, m.data = '16SC1', 2 * m.width, mm.tobytes()
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, depth=signed)
+    assert_warned_once_and_counted(probe, node, 'depth encoding "16SC1" is signed 16-bit',
+                                   'depth_signed', 1)
+    assert node.stop() == 0

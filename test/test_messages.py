@@ -974,6 +974,33 @@ def test_depth_in_fractions_of_65535_is_refused_not_read_as_millimetres(kind, ne
     assert np.isnan(out[1, 1]) and 0.4 <= out[0, 0] < 0.9
 
 
+def test_signed_16_bit_depth_is_read_as_millimetres_its_negative_codes_as_none():
+    """16SC1 depth (signed millimetres): read as 16UC1, negative error codes as no reading.
+
+    innate-inc/innate-os#536 (a robot's disparity-to-depth publisher and its simulator
+    published 16SC1 millimetres; "stock viewers refuse it"), Myzhar/ros_depthsense_camera#9
+    (DepthSense's signed depth, error codes -32768, -32767...). Refused on every frame
+    ("unsupported depth encoding"): 16 real frames x both byte orders, 0/32 -> 32/32 read
+    to the millimetre, the codes as NaN, a ``signed`` note. On the colour topic it is
+    still refused as a depth encoding.
+    """
+    rng = np.random.default_rng(5)
+    for real in _real_depth_frames():
+        h, w = real.shape
+        mm = np.round(np.nan_to_num(real) * 1000).astype(np.int16)
+        codes = rng.random((h, w)) < 0.05
+        mm[codes] = rng.integers(-32768, -32764, int(codes.sum()))
+        for big in (False, True):
+            notes = []
+            out = depth_to_array('16SC1', h, w, 2 * w, mm.astype('>i2' if big else '<i2')
+                                 .tobytes(), is_bigendian=big, notes=notes)
+            assert [n.kind for n in notes] == ['signed'], notes
+            assert np.all(np.isnan(out[mm <= 0]))
+            assert np.allclose(out[mm > 0], mm[mm > 0] / 1000.0, atol=1e-6)
+    with pytest.raises(MessageError, match='a depth encoding on the colour topic'):
+        image_to_rgb('16SC1', h, w, 2 * w, mm.tobytes())
+
+
 @pytest.mark.parametrize('far', [2.0, 5.0, 10.0, 50.0])
 def test_16_bit_z_over_far_is_read_with_the_depth_scale_its_refusal_names(far):
     """16UC1 holding z / far * 65535 read right with depth_scale = far / 65535.

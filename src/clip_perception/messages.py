@@ -55,8 +55,12 @@ NV420_ENCODINGS = {'nv12': cv2.COLOR_YUV2RGB_NV12, 'nv21': cv2.COLOR_YUV2RGB_NV2
 PLANAR420_ENCODINGS = {'i420': cv2.COLOR_YUV2RGB_I420, 'yv12': cv2.COLOR_YUV2RGB_YV12}
 YUV420_ENCODINGS = {**NV420_ENCODINGS, **PLANAR420_ENCODINGS}
 SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, 'nv24')
+# 16SC1: signed millimetres, which a stereo pipeline's disparity-to-depth step and its
+# simulator twin published (innate-inc/innate-os#536, "the signed 16SC1 encoding is
+# nonstandard enough that stock viewers refuse it"), and DepthSense cameras, whose
+# negative values are error codes (Myzhar/ros_depthsense_camera#9: -32768, -32767...).
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
-                   '64FC1': np.float64}
+                   '64FC1': np.float64, '16SC1': np.int16}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
 # Largest median depth reading taken as metres (RGB-D cameras read up to about 20 m;
 # beyond this it is millimetres sent as 32FC1; see check_depth_units).
@@ -1226,9 +1230,11 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                    depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
-    :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none) or
-        ``32FC1``/``64FC1`` (metres). 65535 in 16UC1 and readings beyond
-        :data:`MAX_DEPTH_READING_M` (FLT_MAX) are "no reading" codes, read as none.
+    :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none),
+        ``16SC1`` (the same units signed: a negative value is an error code, read as none,
+        with a note of kind ``signed``) or ``32FC1``/``64FC1`` (metres). 65535 in 16UC1
+        and readings beyond :data:`MAX_DEPTH_READING_M` (FLT_MAX) are "no reading" codes,
+        read as none.
     :param is_bigendian: byte order of the readings as the message states it; 16-bit
         readings whose bytes only make depth the other way round are read that way
         (:func:`_in_other_byte_order`) and a line saying so is added to ``notes``.
@@ -1255,6 +1261,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                            f'{_encoding_hint(encoding, "depth")}; use 16UC1 (millimetres) '
                            'or 32FC1/64FC1 (metres)')
     encoding, dtype = name, DEPTH_ENCODINGS[name]
+    signed = dtype == np.int16
+    dtype = np.uint16 if signed else dtype  # the bits, for the byte order's checks
     data = _from_base64_pixels(encoding, height, width, step, data, 'depth', notes)
     step = _step_of(encoding, height, width, step, data, 'depth', notes)
     arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
@@ -1276,10 +1284,28 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                               f'(is_bigendian={int(bool(is_bigendian))}) but its readings are '
                               f'{read}-endian: read as flagged, {why}; reading them '
                               f'{read}-endian; set is_bigendian right in the driver'))
+    if signed:
+        arr = _signed_as_unsigned(arr, notes)
     depth_m = check_depth_units(depth_to_metres(arr, depth_scale), encoding)
     if dtype != np.uint16:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
+
+
+def _signed_as_unsigned(bits, notes=None):
+    """16SC1 depth as 16UC1: negative values (error codes) become 0, no reading.
+
+    :param bits: (H, W) uint16, the readings' bits in host byte order.
+    :param notes: a list, or None: a note of kind ``signed`` (once a message).
+    :return: (H, W) uint16.
+    """
+    values = bits.view(np.int16)
+    negative = int(np.count_nonzero(values < 0))
+    _say(notes, 'signed', 'depth encoding "16SC1" is signed 16-bit, which REP 118, cv_bridge\'s '
+         'depth users and viewers do not read as depth: read as 16UC1 in the same units, '
+         f'{negative} negative value{"" if negative == 1 else "s"} (error codes) as no '
+         'reading; publish 16UC1 (innate-inc/innate-os#536 made that change)')
+    return np.where(values < 0, 0, values).astype(np.uint16)
 
 
 # 8-bit colour encodings depth arrives under, by their lower-case spelling: bytes a pixel
