@@ -1764,6 +1764,25 @@ def test_camera_info_written_column_major_is_read_transposed_and_named(probe, st
     assert node.stop() == 0
 
 
+def test_camera_info_scaled_as_a_decomposition_leaves_it_is_posed_and_named(probe, start_node):
+    """K (P unset) at 2x and -1x its camera matrix, as a decomposed P leaves it.
+
+    yxlao/camtools#15. Before: at 2x the principal point sat at the image's corner and
+    the pose came far from the truth; at -1x camera_info was refused and nothing was
+    posed. Now both posed within 1 cm, one WARN naming the scale.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def scaled(m, s):
+        m.k, m.p = [float(v) * s for v in m.k], [0.0] * 12
+        return m
+    for s in (2.0, -1.0):
+        assert_red_ball_posed(probe, node, camera, scene, info=lambda m, s=s: scaled(m, s))
+    assert node.output().count('is a multiple of a camera matrix') == 1, node.output()
+    assert node.stop() == 0
+
+
 def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     """A bag played beside the live camera: two nodes publish the colour and depth topics.
 

@@ -1323,6 +1323,38 @@ def test_camera_info_written_column_major_is_read_transposed_back():
     assert camera_matrix_layout_note(identity, []) is None
 
 
+def test_a_camera_matrix_scaled_as_a_decomposition_leaves_it_is_read_divided_by_its_scale():
+    """K or P that is s times a camera matrix ([2, 2] = s), as a decomposed P leaves it.
+
+    yxlao/camtools#15 ("normalize by K[2, 2] when decomposing P"; RQ decomposition also
+    leaves K's sign free). Read as written, s = 2 put a 640x480 camera's principal point
+    at (639, 479) and doubled its focal lengths, nothing said; s = -1 was refused as
+    non-positive focal lengths. 4 scales x (K alone, K with P unset, P, both, K
+    column-major): 0/20 -> 20/20 read as the camera's own matrix, the rectification maps'
+    K too, one note naming the scale; normalised matrices draw no note.
+    """
+    from clip_perception.messages import camera_matrix_scale_note
+    from clip_perception.messages import raw_camera_matrix
+    k = np.array([600.0, 0, 320.0, 0, 610.0, 240.0, 0, 0, 1])
+    p = np.array([590.0, 0, 318.0, -29.5, 0, 600.0, 238.0, 0, 0, 0, 1, 0])
+    read = 0
+    for s in (2.0, 0.5, -1.0, -3.7):
+        for kk, pp, want in ((k * s, [], (600.0, 610.0, 320.0, 240.0)),
+                             (k * s, [0.0] * 12, (600.0, 610.0, 320.0, 240.0)),
+                             (k, p * s, (590.0, 600.0, 318.0, 238.0)),
+                             (k * s, p * s, (590.0, 600.0, 318.0, 238.0)),
+                             ((k * s).reshape(3, 3).T.ravel(), [], (600.0, 610.0, 320.0, 240.0))):
+            intr = camera_info_to_intrinsics(list(kk), 640, 480, list(pp))
+            assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy), want), (s, kk, pp)
+            assert np.allclose(raw_camera_matrix(list(kk), 640, 480), k.reshape(3, 3))
+            note = camera_matrix_scale_note(kk, pp)
+            assert note is not None and f'is {s:g})' in note, note
+            read += 1
+    assert read == 20
+    assert camera_matrix_scale_note(k, p) is None
+    assert camera_matrix_scale_note([0.0] * 9, [0.0] * 12) is None  # unset: refused elsewhere
+
+
 def test_p_of_another_resolution_beside_a_k_that_fits_gives_way_to_k():
     """gz-sim#705: P of the default 320x240 camera beside a K that fits 640x480.
 

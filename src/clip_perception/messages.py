@@ -2581,12 +2581,35 @@ def camera_info_size_note(width, height, binning_x=0, binning_y=0, roi=(0, 0, 0,
             'also give the binned size)')
 
 
+def _homogeneous_scale(a, rows, cols):
+    """Return ``s`` when ``a`` is ``s`` times a camera matrix, else 1.0.
+
+    A camera matrix is defined up to scale (it maps rays to homogeneous pixels), and one
+    taken from a decomposed projection matrix keeps the decomposition's scale and sign
+    (yxlao/camtools#15: "normalize by K[2, 2] when decomposing P"; RQ decomposition gives
+    K up to the sign of each column). Its last row (last column, written column-major)
+    is then ``[0, 0, s]`` (``[0, 0, s, 0]`` for ``P``) with ``s`` not 1: read as is, the
+    focal lengths and principal point are ``s`` times the camera's (``s = 2`` put the
+    principal point of a 640x480 camera at its corner, 639, 479; ``s = -1`` was refused
+    as non-positive focal lengths).
+
+    :param a: ``rows * cols`` finite floats (flat).
+    :return: float; 1.0 when the last row and last column are no scaled ``[0, 0, s]``,
+        or ``s`` is 0.
+    """
+    for line in (a[-cols:], a.reshape(cols, rows).T[-1]):
+        if line[2] != 0 and not np.any(np.delete(line, 2)):
+            return float(line[2])
+    return 1.0
+
+
 def _row_major(m, rows, cols):
     """Return ``(matrix, transposed)``: ``m`` as the row-major camera matrix it holds.
 
     A camera matrix's last row is ``[0, 0, 1]`` (``[0, 0, 1, 0]`` for ``P``). One whose
     last column is that instead, and whose last row is not, was written column-major
-    (filled from an Eigen or OpenGL matrix): it is transposed back.
+    (filled from an Eigen or OpenGL matrix): it is transposed back. One that is a
+    multiple of a camera matrix is divided by its scale (:func:`_homogeneous_scale`).
 
     :param m: ``rows * cols`` floats (anything else is returned as given).
     :return: ``(rows * cols floats or m, bool)``.
@@ -2594,6 +2617,10 @@ def _row_major(m, rows, cols):
     a = np.asarray(m, dtype=np.float64).reshape(-1)
     if a.size != rows * cols or not np.all(np.isfinite(a)):
         return m, False
+    scale = _homogeneous_scale(a, rows, cols)
+    if scale != 1.0:
+        a = a / scale
+        m = a
     last = np.zeros(cols)
     last[2] = 1.0
     if np.allclose(a[-cols:], last, atol=1e-9):
@@ -2602,6 +2629,28 @@ def _row_major(m, rows, cols):
     if np.allclose(t[-1], last, atol=1e-9) and t[0, 0] > 0 and t[1, 1] > 0:
         return t.reshape(-1), True
     return m, False
+
+
+def camera_matrix_scale_note(k, p=()):
+    """Say that a camera_info's ``K`` or ``P`` is a multiple of a camera matrix, or None.
+
+    :func:`camera_info_to_intrinsics` reads it divided by its scale
+    (:func:`_homogeneous_scale`); this names it, for the node to warn once.
+
+    :return: one line, or None when both are unscaled (or unset, or not finite).
+    """
+    said = []
+    for name, m, rows, cols in (('K', k, 3, 3), ('P', p, 3, 4)):
+        a = np.asarray(m, dtype=np.float64).reshape(-1)
+        if a.size == rows * cols and np.all(np.isfinite(a)):
+            scale = _homogeneous_scale(a, rows, cols)
+            if scale != 1.0:
+                said.append(f'{name} (its element [2, 2] is {scale:g})')
+    if not said:
+        return None
+    return (f'camera_info {" and ".join(said)} is a multiple of a camera matrix, whose '
+            'last row is 0, 0, 1 (a K or P taken from a decomposed projection matrix keeps '
+            "the decomposition's scale): read divided by it; publish it normalised")
 
 
 def camera_matrix_layout_note(k, p=()):

@@ -142,6 +142,7 @@ from clip_perception.language import same_command
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
+from clip_perception.messages import camera_matrix_scale_note
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
@@ -1747,6 +1748,9 @@ class PerceptionMixin:
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
+        scaled = camera_matrix_scale_note(msg.k, msg.p)
+        if scaled is not None:
+            self._warn_once('camera_info_scaled_matrix', scaled)
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
         self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
