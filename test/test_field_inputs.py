@@ -1783,6 +1783,24 @@ def test_camera_info_scaled_as_a_decomposition_leaves_it_is_posed_and_named(prob
     assert node.stop() == 0
 
 
+def test_camera_info_of_six_times_the_resolution_is_posed_and_named(probe, start_node):
+    """K and P six times the image's camera matrix (orbbec/OrbbecSDK_ROS1#7, Femto Mega).
+
+    Before: refused as a principal point far outside the image, nothing posed. Now posed
+    within 1 cm, one WARN naming the factor, counted ``camera_info_resolution``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def six_times(m):
+        m.k = [v * 6 if i in (0, 2, 4, 5) else v for i, v in enumerate(m.k)]
+        m.p = [v * 6 if i in (0, 2, 5, 6) else v for i, v in enumerate(m.p)]
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, info=six_times)
+    assert_warned_once_and_counted(probe, node, 'read divided by 6', 'camera_info_resolution', 1)
+    assert node.stop() == 0
+
+
 def test_two_nodes_publishing_one_input_are_named(probe, start_node):
     """A bag played beside the live camera: two nodes publish the colour and depth topics.
 

@@ -1355,6 +1355,53 @@ def test_a_camera_matrix_scaled_as_a_decomposition_leaves_it_is_read_divided_by_
     assert camera_matrix_scale_note([0.0] * 9, [0.0] * 12) is None  # unset: refused elsewhere
 
 
+def test_a_camera_matrix_of_a_multiple_of_the_image_size_is_read_divided():
+    """K (and P) of ``s`` times the image's resolution: read divided by ``s``, named.
+
+    orbbec/OrbbecSDK_ROS1#7: a Femto Mega at 3840x2160 published fx 13490, cx 11448, cy
+    6277, six times the matrix its own service gave (fx 2248.3, cx 1908.0, cy 1046.1);
+    refused as a principal point far outside the image. That message and the 16 real
+    frames' K at 4, 6 and 8 times (with P alike and unset): 0/97 -> 97/97 read as the
+    camera's own, a ``resolution`` note each, the rectification maps' K alike. At 2 or 3
+    times the principal point lies within half the image of it, where a full sensor's K
+    beside a ROI also puts it (Baxter's, read shifted): left as it was (warned off
+    centre). A
+    principal point far outside that is no one multiple of the centre (3 times across, 5
+    down; 10^6 px) is still refused.
+    """
+    import glob
+    import os
+
+    from clip_perception.messages import raw_camera_matrix
+    from conftest import SHARED_DATA
+    femto = [13489.9306640625, 0, 11447.90771484375, 0, 13487.794921875, 6276.52734375,
+             0, 0, 1]
+    notes = []
+    intr = camera_info_to_intrinsics(femto, 3840, 2160, [0.0] * 12, notes=notes)
+    assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy),
+                       (2248.3218, 2247.9658, 1907.9846, 1046.0879), atol=1e-3)
+    assert [n.kind for n in notes] == ['resolution'] and 'divided by 6' in notes[0]
+    read = 1
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        frame = np.load(path)
+        k, (h, w) = np.asarray(frame['K'], np.float64), frame['rgb'].shape[:2]
+        for s in (4.0, 6.0, 8.0):
+            big = (k * np.array([[s, 1, s], [1, s, s], [1, 1, 1]])).ravel()
+            for p in ([0.0] * 12, list(np.hstack([big.reshape(3, 3), np.zeros((3, 1))]).ravel())):
+                notes = []
+                intr = camera_info_to_intrinsics(list(big), w, h, p, notes=notes)
+                assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy),
+                                   (k[0, 0], k[1, 1], k[0, 2], k[1, 2])), (path, s)
+                assert [n.kind for n in notes] == ['resolution'], notes
+                read += 1
+            assert np.allclose(raw_camera_matrix(list(big), w, h), k), (path, s)
+    assert read == 97
+    for k in ([600, 0, 3 * 319.5, 0, 600, 5 * 239.5, 0, 0, 1],
+              [600, 0, 1e6, 0, 600, 1e6, 0, 0, 1]):
+        with pytest.raises(MessageError, match='far outside'):
+            camera_info_to_intrinsics(k, 640, 480)
+
+
 def test_p_of_another_resolution_beside_a_k_that_fits_gives_way_to_k():
     """gz-sim#705: P of the default 320x240 camera beside a K that fits 640x480.
 

@@ -2390,6 +2390,12 @@ def _principal_point_in_roi(intr, x_off, y_off, notes):
     return intr.cx - x_off, intr.cy - y_off
 
 
+def _far_outside(intr):
+    """Whether the principal point lies more than half the image outside it."""
+    w, h = intr.width, intr.height
+    return not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h)
+
+
 def _checked_in_pixels(intr, notes):
     """``intr`` (size > 0) in pixels (:func:`in_pixels`) with its principal point checked.
 
@@ -2398,11 +2404,62 @@ def _checked_in_pixels(intr, notes):
     """
     intr = in_pixels(intr, notes)
     w, h = intr.width, intr.height
-    if not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h):
+    if _far_outside(intr):
+        larger = _of_a_larger_resolution(intr, notes)
+        if larger is not None:
+            return larger
         raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
                            f'{intr.cy:g}) lies far outside the {w}x{h} image (K[2] '
                            'and K[5] are pixels, near the image centre for a real camera)')
     return intr
+
+
+# Ratios of a camera's resolutions, as a camera matrix of another one is scaled: halves
+# from 2 to 8 (sensor modes and binning, 2x2 to 8x8; Orbbec's 6). Only a principal point
+# far outside the image is read so: one inside it at up to twice the centre is also a
+# full sensor's K beside a ROI (Baxter's, read shifted by its offset). The estimate from
+# the principal point must lie within _RESOLUTION_RATIO_FIT of one (a real principal
+# point is a few percent off the centre; the Femto Mega's read 5.93 for 6).
+_RESOLUTION_RATIOS = tuple(r / 2 for r in range(4, 17))
+_RESOLUTION_RATIO_FIT = 0.06
+
+
+def _of_a_larger_resolution(intr, notes):
+    """``intr`` divided by ``s`` when it is the camera matrix of ``s`` times the image's size.
+
+    orbbec/OrbbecSDK_ROS1#7: a Femto Mega at 3840x2160 published K with fx 13490, cx
+    11448, cy 6277 for the camera's fx 2248, cx 1908, cy 1046: six times the camera
+    matrix of its own size (the SDK scaled from a wrong base resolution). Refused as a
+    principal point far outside the image, nothing was posed. When the principal point
+    lies that far outside (:func:`_far_outside`), ``s`` times as far from the origin as
+    the image centre on both axes (one least-squares ``s``, within
+    :data:`_RESOLUTION_RATIO_FIT` of one of :data:`_RESOLUTION_RATIOS`), and divided by
+    ``s`` near the centre (:func:`centred`), it is read so, with a :class:`Note` of kind
+    ``resolution``.
+
+    :param intr: :class:`Intrinsics` in pixels, size > 0.
+    :param notes: a list, or None.
+    :return: :class:`Intrinsics` or None (no such ``s``).
+    """
+    w, h = intr.width, intr.height
+    if w < 2 or h < 2:
+        return None
+    mid = np.array([(w - 1) / 2, (h - 1) / 2])
+    estimate = float(np.dot([intr.cx, intr.cy], mid) / np.dot(mid, mid))
+    ratio = min(_RESOLUTION_RATIOS, key=lambda r: abs(r - estimate))
+    if abs(ratio - estimate) > _RESOLUTION_RATIO_FIT * ratio:
+        return None
+    scaled = Intrinsics(intr.fx / ratio, intr.fy / ratio, intr.cx / ratio, intr.cy / ratio,
+                        w, h)
+    if not centred(scaled, w, h):
+        return None
+    _say(notes, 'resolution', f'camera_info camera matrix (fx {intr.fx:g}, cx {intr.cx:g}, '
+         f'cy {intr.cy:g}) puts the principal point far outside its {w}x{h} image, at '
+         f'{ratio:g} times the centre on both axes: the camera matrix of {ratio:g} times '
+         f'this resolution (orbbec/OrbbecSDK_ROS1#7); read divided by {ratio:g} (fx '
+         f"{scaled.fx:.6g}, cx {scaled.cx:.6g}, cy {scaled.cy:.6g}): fix the driver's "
+         'camera_info')
+    return scaled
 
 
 def raw_camera_matrix(k, width, height):
@@ -2430,6 +2487,8 @@ def raw_camera_matrix(k, width, height):
         read = in_pixels(Intrinsics.from_k(m.ravel(), width, height))
     except (ValueError, MessageError):
         return m
+    if width > 0 and height > 0 and _far_outside(read):
+        read = _of_a_larger_resolution(read, None) or read
     m[0, 0], m[1, 1], m[0, 2], m[1, 2] = read.fx, read.fy, read.cx, read.cy
     return m
 
@@ -2600,7 +2659,7 @@ def _homogeneous_scale(a, rows, cols):
     for line in (a[-cols:], a.reshape(cols, rows).T[-1]):
         if line[2] != 0 and not np.any(np.delete(line, 2)):
             return float(line[2])
-    return 1.0
+    return 1.0  # (a scale whose division overflows is left to _row_major's caller)
 
 
 def _row_major(m, rows, cols):
@@ -2619,8 +2678,10 @@ def _row_major(m, rows, cols):
         return m, False
     scale = _homogeneous_scale(a, rows, cols)
     if scale != 1.0:
-        a = a / scale
-        m = a
+        with np.errstate(over='ignore', under='ignore'):
+            unscaled = a / scale
+        if np.all(np.isfinite(unscaled)):  # else as written, refused by its checks
+            a = m = unscaled
     last = np.zeros(cols)
     last[2] = 1.0
     if np.allclose(a[-cols:], last, atol=1e-9):
