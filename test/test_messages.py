@@ -2296,6 +2296,15 @@ def test_webp_and_avif_as_foxglove_writes_them_are_decoded():
         assert err.value.kind == 'size', (name, err.value)
         with pytest.raises(MessageError, match='truncated') as err:
             compressed_to_rgb('webp', data[:len(data) // 2])
+        # On the depth topic: named as colour, not "not a readable WEBP image" (0/5 -> 5/5).
+        with pytest.raises(MessageError, match='a colour format') as err:
+            compressed_depth_to_array('16UC1; png compressed ', data)
+        assert err.value.kind == 'format', err.value
+    # In a raw Image's data (a driver passing its frames through): decoded, said.
+    notes = []
+    h, w = rgb.shape[:2]
+    out = image_to_rgb('webp', h, w, 0, _webp_and_avif(rgb)[0][1], notes=notes)
+    assert np.array_equal(out, rgb) and [n.kind for n in notes] == ['compressed_in_raw']
 
 
 def test_a_tiff_claiming_a_huge_image_is_refused_before_decoding():

@@ -2924,6 +2924,12 @@ def _depth_image(fmt, raw, depth_scale, notes=None):
                            "made from is lost (image_transport's compressed transport in its "
                            "jpeg format); publish depth as png (that transport's format "
                            'parameter), as compressedDepth, or raw')
+    if codec in ('webp', 'avif'):  # Foxglove's colour formats: no depth encoding in them
+        raise MessageError('format', f'compressed depth (format "{fmt}") is a '
+                           f'{codec.upper()} image, a colour format of 8 to 12 bits a channel '
+                           'that holds no depth encoding (is depth remapped to a colour '
+                           'stream?); publish depth as png (16 bits), as compressedDepth, or '
+                           'raw')
     size = _png_size(raw) or _tiff_size(raw)
     if size is None:
         raise MessageError('corrupt', f'compressed depth (format "{fmt}") is not a readable '
