@@ -5212,3 +5212,31 @@ def test_signed_16_bit_depth_is_posed_and_named(probe, start_node):
     assert_warned_once_and_counted(probe, node, 'depth encoding "16SC1" is signed 16-bit',
                                    'depth_signed', 1)
     assert node.stop() == 0
+
+
+def test_16_bit_z_over_far_is_posed_with_the_depth_scale_its_refusal_names(probe, start_node):
+    """16UC1 holding z / far * 65535 (far 10 m) posed with depth_scale = far / 65535.
+
+    No frame tells z / far from millimetres beyond a 3 m far plane (the scene scaled about
+    the camera; docs/reliability.md): read as millimetres the red ball is posed 6.55 times
+    as far, metres off. With depth_scale set live to far / 65535 (the parameter the near
+    case's refusal names), it is posed within 1 cm.
+    """
+    far = 10.0
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    z = np.nan_to_num(scene.depth, nan=far)
+    raw = np.round(np.clip(z / far, 0, 1) * 65535).astype(np.uint16)
+    red = obj(scene, 'red', 'ball')
+
+    def z_over_far(m):
+        m.encoding, m.step, m.data = '16UC1', 2 * m.width, raw.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=z_over_far), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) > 1.0
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_scale', value=far / 65535).to_parameter_msg()]))
+    assert res.results[0].successful, res
+    probe.clear()
+    assert_red_ball_posed(probe, node, camera, scene, depth=z_over_far)
+    assert node.stop() == 0
