@@ -5200,17 +5200,29 @@ def test_signed_16_bit_depth_is_posed_and_named(probe, start_node):
     ball is posed within 1 cm with -32768 codes over 5% of the view, one WARN, counted
     ``depth_signed``: 0/1 -> 1/1.
     """
+    def signed(depth_m):
+        mm = np.round(np.nan_to_num(depth_m) * 1000).astype(np.int16)
+        mm[np.random.default_rng(2).random(mm.shape) < 0.05] = -32768
+        return '16SC1', 2, mm
+    assert_depth_recoded_posed_and_named(probe, start_node, signed,
+                                         'depth encoding "16SC1" is signed 16-bit',
+                                         'depth_signed')
+
+
+def assert_depth_recoded_posed_and_named(probe, start_node, recode, text, key):
+    """Feed the scene's depth as ``recode(depth_m) -> (encoding, bytes a pixel, array)``.
+
+    The red ball is posed within 1 cm, ``text`` is warned once and ``key`` counted.
+    """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    mm = np.round(np.nan_to_num(scene.depth) * 1000).astype(np.int16)
-    mm[np.random.default_rng(2).random(mm.shape) < 0.05] = -32768
+    encoding, size, arr = recode(scene.depth)
 
-    def signed(m):
-        m.encoding, m.step, m.data = '16SC1', 2 * m.width, mm.tobytes()
+    def recoded(m):
+        m.encoding, m.step, m.data = encoding, size * m.width, arr.tobytes()
         return m
-    assert_red_ball_posed(probe, node, camera, scene, depth=signed)
-    assert_warned_once_and_counted(probe, node, 'depth encoding "16SC1" is signed 16-bit',
-                                   'depth_signed', 1)
+    assert_red_ball_posed(probe, node, camera, scene, depth=recoded)
+    assert_warned_once_and_counted(probe, node, text, key, 1)
     assert node.stop() == 0
 
 
@@ -5240,3 +5252,15 @@ def test_16_bit_z_over_far_is_posed_with_the_depth_scale_its_refusal_names(probe
     probe.clear()
     assert_red_ball_posed(probe, node, camera, scene, depth=z_over_far)
     assert node.stop() == 0
+
+
+def test_float64_depth_under_32fc1_is_posed_and_named(probe, start_node):
+    """float64 metres published as 32FC1 at the array's step (8 x width): posed, named.
+
+    Before: read as padded rows of float32, silently wrong (each float64 split in two, the
+    depth squeezed into the left half), the red ball posed far off or not at all. Now
+    posed within 1 cm, one WARN, counted ``depth_item_size``.
+    """
+    assert_depth_recoded_posed_and_named(
+        probe, start_node, lambda depth_m: ('32FC1', 8, depth_m.astype(np.float64)),
+        '64-bit floats (float64): read as such', 'depth_item_size')

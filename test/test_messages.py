@@ -1001,6 +1001,44 @@ def test_signed_16_bit_depth_is_read_as_millimetres_its_negative_codes_as_none()
         image_to_rgb('16SC1', h, w, 2 * w, mm.tobytes())
 
 
+def test_depth_of_float64_under_32fc1_and_int32_under_16uc1_is_read_as_it_is():
+    """A numpy array of twice the encoding's item size published under it: read, named.
+
+    float64 metres under 32FC1, int32/uint32 millimetres under 16UC1, with step from the
+    array's strides or 0 (microsoft/AirSim#4479, timetravelCat/GoMavSimulator#7: a depth
+    step computed from the wrong buffer). At the array's step they read as padded rows,
+    silently wrong (0.78 m read 1.82 m, the image squeezed into its left half); at step 0,
+    refused. 16 real frames x 2 encodings x 2 steps x 2 byte orders: 0/128 -> 128/128
+    read exact with an ``item_size`` note; 32FC1 and 16UC1 rows padded to twice their
+    length with zeros are still read as padded, no note.
+    """
+    read = 0
+    for real in _real_depth_frames():
+        h, w = real.shape
+        metres = np.nan_to_num(real).astype(np.float64)
+        mm = np.round(metres * 1000)
+        for big in (False, True):
+            o = '>' if big else '<'
+            for encoding, data, want, wide in (
+                    ('32FC1', metres.astype(o + 'f8').tobytes(), metres, 8),
+                    ('16UC1', mm.astype(o + 'i4').tobytes(), mm / 1000, 4)):
+                for step in (wide * w, 0):
+                    notes = []
+                    out = depth_to_array(encoding, h, w, step, data, is_bigendian=big,
+                                         notes=notes)
+                    assert np.allclose(np.nan_to_num(out), want, atol=1e-6), (encoding, step)
+                    assert [n.kind for n in notes] == ['item_size'], notes
+                    read += 1
+        for encoding, px in (('32FC1', metres.astype(np.float32)),
+                             ('16UC1', mm.astype(np.uint16))):
+            notes = []
+            padded = np.hstack([px, np.zeros_like(px)]).tobytes()
+            out = depth_to_array(encoding, h, w, 2 * px.itemsize * w, padded, notes=notes)
+            assert np.allclose(np.nan_to_num(out), metres if encoding == '32FC1' else mm / 1000,
+                               atol=1e-6) and notes == [], notes
+    assert read == 128
+
+
 @pytest.mark.parametrize('far', [2.0, 5.0, 10.0, 50.0])
 def test_16_bit_z_over_far_is_read_with_the_depth_scale_its_refusal_names(far):
     """16UC1 holding z / far * 65535 read right with depth_scale = far / 65535.

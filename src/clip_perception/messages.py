@@ -1264,10 +1264,13 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     signed = dtype == np.int16
     dtype = np.uint16 if signed else dtype  # the bits, for the byte order's checks
     data = _from_base64_pixels(encoding, height, width, step, data, 'depth', notes)
-    step = _step_of(encoding, height, width, step, data, 'depth', notes)
-    arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
-    if bool(is_bigendian) != HOST_BIG_ENDIAN:
-        arr = arr.byteswap()
+    arr = _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigendian,
+                                  notes)
+    if arr is None:
+        step = _step_of(encoding, height, width, step, data, 'depth', notes)
+        arr = _view(data, height, width, step, 1, dtype, 'depth')[..., 0]
+        if bool(is_bigendian) != HOST_BIG_ENDIAN:
+            arr = arr.byteswap()
     # Before the byte order: negative metres swapped land in a distance's range by chance.
     arr = negative_z_read_positive(arr, encoding, notes)
     other = _in_other_byte_order if dtype == np.uint16 else _floats_in_other_byte_order
@@ -1290,6 +1293,84 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     if dtype != np.uint16:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
+
+
+# Least share of a depth image's non-zero finite 64-bit floats that must be metres (1 mm to
+# MAX_DEPTH_READING_M) for 32FC1 data of 8 bytes a reading to be read as float64, and most
+# share of its readings as 32FC1 that may be (its rows' first halves: each float64 split
+# into two float32s, the low words' garbage, or 0 for float64 made from float32, beside
+# high words read 2.3 times too far).
+_WIDE_FLOAT_SHARE = 0.99
+_SPLIT_FLOAT_SHARE = 0.9
+
+
+def _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigendian,
+                            notes=None):
+    """Depth of twice the encoding's size a reading, as the encoding's dtype, or None.
+
+    A numpy array of another dtype published under the encoding it was meant to have,
+    with ``step`` from its own strides (``arr.strides[0]``) or left at 0: float64 metres
+    under 32FC1, int32/uint32 units under 16UC1 (a step computed from the wrong buffer:
+    microsoft/AirSim#4479; timetravelCat/GoMavSimulator#7). At step ``2 * item * width``
+    such rows read as padded ones: the first half of each row taken, every float64 split
+    into two float32s (0.78 m read 1.82 m beside garbage), every int32 into its value and
+    a 0, the image squeezed into its left half; nothing was said. At step 0 the frame
+    was refused. Read as what they are when the data is exactly ``2 * item * width *
+    height`` bytes and only the wider reading is depth: floats nearly all metres
+    (:data:`_WIDE_FLOAT_SHARE`) where as 32FC1 they are not (:data:`_SPLIT_FLOAT_SHARE`),
+    integers whose high halves are all 0 (or 0xFFFF: negative, no reading). A 32FC1 or
+    16UC1 row padded to twice its length reads as neither and is read as before.
+
+    :param dtype: ``np.float32`` (32FC1) or ``np.uint16`` (16UC1, mono16); others: None.
+    :param is_bigendian: byte order as flagged.
+    :param notes: a list, or None: a note of kind ``item_size``.
+    :return: (H, W) array of ``dtype`` in host byte order, or None.
+    """
+    if dtype not in (np.float32, np.uint16):
+        return None
+    item = np.dtype(dtype).itemsize
+    row = 2 * item * width
+    if step not in (0, row) or len(data) != row * height or width < 2:
+        return None
+    order = '>' if is_bigendian else '<'
+    if dtype == np.float32:
+        wide = np.frombuffer(data, order + 'f8').reshape(height, width)
+        split = np.frombuffer(data, order + 'f4').reshape(height, 2 * width)[:, :width]
+        shares = []
+        with np.errstate(invalid='ignore', over='ignore'):
+            for values in (wide, split):
+                v = values.reshape(-1)[::max(1, values.size // 20000)].astype(np.float64)
+                v = v[np.isfinite(v) & (v != 0)]
+                shares.append(float(np.mean((np.abs(v) >= _MIN_FLOAT_READING_M) &
+                                            (np.abs(v) <= MAX_DEPTH_READING_M)))
+                              if v.size >= MIN_UNITS_READINGS else 0.0)
+        # float64 made from float32 readings has its low words 0: split, every other
+        # reading is then 0 (no reading) and the rest in range, so count those zeros too.
+        low = np.frombuffer(data, order + 'u4').reshape(height, 2 * width)[:, int(bool(
+            is_bigendian))::2]
+        with np.errstate(invalid='ignore'):
+            read = np.isfinite(wide) & (wide != 0)
+        zero_low = float(np.mean(low[read] == 0)) if read.any() else 0.0
+        if shares[0] < _WIDE_FLOAT_SHARE or (shares[1] > _SPLIT_FLOAT_SHARE and
+                                             zero_low < _SPLIT_FLOAT_SHARE):
+            return None
+        with np.errstate(over='ignore'):
+            out = wide.astype(np.float32)
+        what = '64-bit floats (float64)'
+    else:
+        words = np.frombuffer(data, order + 'u2').reshape(height, 2 * width)
+        high = words[:, 0::2] if is_bigendian else words[:, 1::2]
+        low = words[:, 1::2] if is_bigendian else words[:, 0::2]
+        if not np.all((high == 0) | (high == 0xFFFF)) or \
+                np.count_nonzero(low[high == 0]) < MIN_UNITS_READINGS:
+            return None
+        out = np.where(high == 0, low, 0).astype(np.uint16)
+        what = '32-bit integers (int32 or uint32)'
+    _say(notes, 'item_size', f'depth encoding "{encoding}" is {8 * item} bits a reading, but '
+         f'its {len(data)} bytes (step {step}) are {width}x{height} {what}: read as such; '
+         f'publish {8 * item}-bit readings (convert the array to '
+         f'{"float32" if dtype == np.float32 else "uint16"} before filling the message)')
+    return out
 
 
 def _signed_as_unsigned(bits, notes=None):
