@@ -194,6 +194,16 @@ KINDS = {
         (twins, 'the far-left red ball', found(twins, 'red ball', 0)),
         (twins, 'the second-from-left red ball', found(twins, 'red ball', 1)),
         (row, 'the second-from-the-right red ball', found(row, 'red ball', 1))],
+    'self_repairs': [
+        (twins, 'the left er right red ball', found(twins, 'red ball', 1)),
+        (twins, 'the right no left red ball', found(twins, 'red ball', 0)),
+        (four, 'the red no blue mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'the blue sorry red ball', found(four, 'red ball', what='red ball')),
+        (four, 'the red uh green cube', found(four, 'green cube', what='green cube')),
+        (four, 'the red ball er blue mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'the red ball uh the green cube', found(four, 'green cube', what='green cube')),
+        (four, 'the blue mug oops the yellow cylinder', found(four, 'yellow cylinder',
+                                                              what='yellow cylinder'))],
 }
 
 

@@ -994,6 +994,23 @@ def test_a_hesitation_however_spelt_is_dropped_over_dds(probe, start_node):
     assert node.stop() == 0
 
 
+def test_a_self_repair_without_punctuation_answers_the_repair_over_dds(probe, start_node):
+    """"the red ball uh the blue mug": the blue mug; "the blue no red ball": the red ball.
+
+    This session's brief: a recogniser's self-repair ran the two phrases into one ("red
+    ball blue mug", not_found), or read "no" as a negation (the object "blue", the red
+    ball excluded).
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what in (('the red ball uh the blue mug', 'blue mug'),
+                       ('the blue no red ball', 'red ball')):
+        assert_found(probe, node, camera, scene, said, what, centre[what])
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

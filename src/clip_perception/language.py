@@ -4115,6 +4115,74 @@ def _part_question(text, said):
 _HESITATION_INSIDE = re.compile(r"(?<=[\w'])(?:\s+" + _HESITATION + r")+(?=\s+[\w'])")
 
 
+# A spoken self-repair with no punctuation, as a recogniser writes it: the word said
+# (the "reparandum"), an editing term (a hesitation, "no", "sorry", "oops", "I mean",
+# "actually", "wait") and the word that replaces it (Shriberg 1994, "Preliminaries to a
+# theory of speech disfluencies": reparandum, interregnum, repair; the Switchboard
+# disfluency annotation marks them so). This session's brief: "the left er right mug"
+# was the left mug ("right" unchecked), "the red no blue ball" the object "red" with the
+# blue ball excluded, "the red sorry blue ball" and "the red uh blue ball" the object
+# "red blue ball". A word of one kind (colour, side on one axis, size, ordinal, count),
+# an editing term and a word of the same kind is that last word. "or" alone offers an
+# alternative ("the red or blue ball") and "and" lists: neither is an editing term.
+# Sides by axis ("the ball top left, no, bottom right" repairs the corner, not "left").
+_REPAIR_KINDS = (frozenset(_COLOUR_WORDS),
+                 frozenset(('left', 'right', 'middle', 'centre', 'center', 'leftmost',
+                            'rightmost')),
+                 frozenset(('top', 'bottom', 'upper', 'lower')),
+                 frozenset(('front', 'back', 'nearest', 'closest', 'farthest', 'furthest')),
+                 _SIZE_WORDS, frozenset(_ORDINALS), frozenset(_COUNTS) - {'both'})
+_REPAIR_WORDS = sorted(frozenset().union(*_REPAIR_KINDS), key=len, reverse=True)
+_EDIT_TERM = (r'(?:' + _HESITATION + r'|no|nope|nah|sorry|oops|whoops|i\s+mean|i\s+meant|'
+              r'actually|wait|my\s+bad|or\s+rather|make\s+that)')
+_EDIT_GAP = r'[\s,.;:!?\u2026\u2013\u2014-]*\s'  # a space, perhaps after punctuation
+_SLOT_REPAIR = re.compile(
+    r'\b(?P<said>' + '|'.join(_REPAIR_WORDS) + r')(?:' + _EDIT_GAP + _EDIT_TERM + r')+'
+    + _EDIT_GAP + r'(?P<meant>' + '|'.join(_REPAIR_WORDS) + r')\b'
+    # "on the left um right next to the ball": "right" as an intensifier, no repair.
+    r'(?!\s+(?:next|by|beside|behind|above|below|under|there|here|now|away)\b)')
+# The same with a whole phrase: "the red ball uh the blue mug", "the red ball oops the
+# blue mug", "the red ball er blue mug" (scored "red ball blue mug", which names
+# nothing). An editing term that "_CORRECTION" reads only after punctuation, or a
+# hesitation, after a word that ends a phrase (no preposition, determiner or verb:
+# "the ball next to uh the mug" is the ball next to the mug) and before a determiner or
+# a colour or size said before a noun, is read as that correction.
+_PHRASE_REPAIR = re.compile(
+    r"(?<![\w'])(?P<last>[\w']+)\s+(?:" + _EDIT_TERM + r'\s+)+(?=(?:the|a|an|that|this)\s|(?:'
+    + '|'.join(sorted(_COLOUR_WORDS | _SIZE_WORDS, key=len, reverse=True)) + r')\s+\w)')
+_NOT_PHRASE_END = (_PLACE_STARTS | _PHRASE_ENDS | frozenset(_DETERMINERS) |
+                   frozenset(_COLOUR_WORDS) | _SIZE_WORDS |
+                   frozenset(('of', 'than', 'into', 'onto', 'is', 'are', 'its', 'it')))
+
+
+def _repaired(said):
+    """Read the self-repairs said without punctuation in ``said`` (lower case).
+
+    :param said: the lower-case command, punctuation kept.
+    :return: ``(text, read)``: ``said`` with each repaired word replaced by its repair
+        ("the left er right mug" -> "the right mug") and each repaired phrase marked as a
+        correction ("the red ball uh the blue mug" -> "the red ball, no, the blue mug"),
+        unchanged when there is none; ``read`` the words repaired, ``((said, read), ...)``
+        for :attr:`Query.read_as` (``(("left er right", "right"),)``), so the answer says so.
+    """
+    read = []
+
+    def slot(m):
+        if not any(m.group('said') in kind and m.group('meant') in kind
+                   for kind in _REPAIR_KINDS):
+            return m.group()
+        read.append((' '.join(m.group().split()), m.group('meant')))
+        return m.group('meant')
+
+    def phrase(m):
+        last = m.group('last')
+        if last in _NOT_PHRASE_END or _is_filler(last) or last.endswith("'s"):
+            return m.group()
+        return f'{last}, no, '
+    return _PHRASE_REPAIR.sub(phrase, _SLOT_REPAIR.sub(slot, said)), tuple(read)
+
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
@@ -4123,6 +4191,7 @@ def _parse(text):
         return replace(query, text=text, unchecked=query.unchecked + tuple(
             NAMED + n for n in names))
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
     asked = _part_question(text, said)
     if isinstance(asked, Query):
@@ -4136,6 +4205,7 @@ def _parse(text):
     said = _plain_phrasing(_from_key_values(said))
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)
+    read_as = repairs + read_as
     said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _RELATIVE_CLAUSE.sub(_relative_clause, said)))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
