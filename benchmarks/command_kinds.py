@@ -204,6 +204,10 @@ KINDS = {
         (four, 'the red ball uh the green cube', found(four, 'green cube', what='green cube')),
         (four, 'the blue mug oops the yellow cylinder', found(four, 'yellow cylinder',
                                                               what='yellow cylinder'))],
+    'unfilled_slots': [(four, c, refused) for c in (
+        'the <object>', 'pick up the <TARGET>', 'pick up the [OBJECT]', 'pick up the __OBJECT__',
+        'pick up the OBJECT_NAME', 'find the %s', 'find the {0}', 'the red ball {color}',
+        '[object Object]', 'pick up the [object Object]')],
 }
 
 

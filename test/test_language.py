@@ -3041,6 +3041,44 @@ def test_words_or_structure_in_braces_are_no_slot(text, what):
     assert not_a_command(text) is None and parse_command(text).what == what
 
 
+# The same slot in the other marks templates, prompts and code use (camel-ai/camel#102: a
+# prompt's "<YOUR_SOLUTION>" passed on; IBM/AssetOpsBench#160: "{step_2}" passed to the
+# tool as said): "the <object>" and "[OBJECT]" were any object, "<TARGET>" the object
+# "target", "find the %s" the object "s", "the red ball {color}" "red ball color".
+@pytest.mark.parametrize('text, slot', [
+    ('the <object>', '<object>'), ('pick up the <TARGET>', '<TARGET>'),
+    ('<YOUR_SOLUTION>', '<YOUR_SOLUTION>'), ('pick up the [OBJECT]', '[OBJECT]'),
+    ('pick up the __OBJECT__', '__OBJECT__'), ('pick up the OBJECT_NAME', 'OBJECT_NAME'),
+    ('find the %s', '%s'), ('find the %1', '%1'), ('find the {0}', '{0}'),
+    ('the red ball {color}', '{color}'), ('the <colour> <shape>', '<colour>'),
+    ('{"object": "<object>"}', '<object>'), ('find {step_2}', '{step_2}'),
+])
+def test_a_slot_marked_otherwise_is_left_unfilled(text, slot):
+    why = not_a_command(text)
+    assert why is not None and f'holds {slot}, a slot' in why
+    assert 'left unfilled' in parse_command(text).refused
+
+
+# What JavaScript's String() writes for an object (a web UI or rosbridge client that sent
+# the message object as its text): "[object Object]" was any object.
+@pytest.mark.parametrize('text', ['[object Object]', 'pick up the [object Object]',
+                                  '[object HTMLInputElement]', '[object Undefined]'])
+def test_a_javascript_object_as_text_is_no_command(text):
+    assert 'what JavaScript writes for an object' in not_a_command(text)
+    assert parse_command(text).refused is not None
+
+
+# Read as before: words in brackets that name no slot, tags closed by their name, a
+# recogniser's notes, a percentage, an upper-case object name.
+@pytest.mark.parametrize('text, what', [
+    ('<the red ball>', 'red ball'), ('<label>the red ball</label>', 'red ball'),
+    ('the [red] ball', 'red ball'), ('the red ball [BLANK_AUDIO]', 'red ball'),
+    ('RED_BALL', 'red ball'), ('the red ball 100%', 'red ball'),
+    ('grab the item', 'item')])
+def test_brackets_that_mark_no_slot_are_read_as_before(text, what):
+    assert not_a_command(text) is None and parse_command(text).what == what
+
+
 # A speech recogniser's hallucinated tail after a real command (OpenWhispr/openwhispr
 # #1458: "Thank you for watching" on trailing silence; adamcohenhillel/ADeus#7: "See you
 # in the next video"): a second object "for watching", "subscribe". 0 of 6 before

@@ -461,21 +461,24 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
 
 def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe,
                                                                            start_node):
-    """"{target}" and "pick up the {object_name}": rejected, the red ball still posed.
+    """"{target}", "pick up the <TARGET>", "[object Object]": rejected, the red ball posed.
 
     A behaviour tree's port not remapped (BehaviorTree/BehaviorTree.CPP#563) sends its
     key in braces: before, the node looked for the objects "target" and "object name"
-    (helper-79).
+    (helper-79). A prompt's "<TARGET>" was the object "target" and JavaScript's text of
+    an object any object (helper-h105).
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
-    for said in ('{target}', 'pick up the {object_name}'):
+    for said, why in (('{target}', 'left unfilled'), ('pick up the {object_name}', 'left '
+                      'unfilled'), ('pick up the <TARGET>', 'left unfilled'),
+                      ('[object Object]', 'what JavaScript writes for an object')):
         probe.clear()
         camera.command(said)
         assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
             (said, node.output())
         det = answered(probe, said)[-1]
-        assert det['status'] == 'rejected' and 'left unfilled' in det['reason'], det
+        assert det['status'] == 'rejected' and why in det['reason'], det
         assert 'the active command is unchanged: "the red ball"' in det['reason'], det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -946,12 +946,34 @@ _BARE_VALUE = re.compile(
 # Words in braces that name no slot ("the {red} ball", "{the red ball}") are read as words.
 _SLOT_NAMES = ('target', 'targets', 'object', 'objects', 'goal', 'item', 'name', 'value',
                'input', 'query', 'command', 'label', 'text', 'data', 'arg', 'param', 'slot',
-               'entity', 'obj', 'prompt', 'msg', 'message', 'key', 'var', 'placeholder')
+               'entity', 'obj', 'prompt', 'msg', 'message', 'key', 'var', 'placeholder',
+               # A property's slot: "the red ball {color}", "the <colour> <shape>".
+               'color', 'colour', 'shape', 'side', 'position', 'location', 'size', 'class',
+               'type', 'category', 'noun', 'adjective', 'attribute', 'thing', 'relation')
+_SLOT_WORD = '(?i:' + '|'.join(_SLOT_NAMES) + ')'
+# The same slot in the other marks templates, prompts and code use (this session's
+# brief; camel-ai/camel#102: a prompt's "<YOUR_SOLUTION>" passed on unreplaced;
+# IBM/AssetOpsBench#160: a plan's "{step_2}" passed to the tool as said): "<object>",
+# "<TARGET>", "[OBJECT]", "__OBJECT__", an upper-case name "OBJECT_NAME", a printf or
+# Qt "%s", "%1", a positional "{0}". "the <object>" and "[OBJECT]" were any object,
+# "<TARGET>" the object "target", "find the %s" the object "s". A tag closed by its
+# own name ("<label>the red ball</label>") wraps words; "[Music]", "[BLANK_AUDIO]" are a
+# recogniser's notes (:data:`_ANNOTATION`); words in brackets that name no slot ("<the
+# red ball>") are read as words.
+_SLOT_MARKED = (r'<\s*(' + _SLOT_WORD + r'|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*>(?![\s\S]*</\1>)|'
+                r'\[\s*' + _SLOT_WORD + r'\s*\]|(?<!\w)__' + _SLOT_WORD + r'__(?!\w)|'
+                r'\b(?:[A-Z]+_)*(?:' + '|'.join(w.upper() for w in _SLOT_NAMES) +
+                r')(?:_[A-Z]+)+\b|\b(?:[A-Z]+_)+(?:' + '|'.join(w.upper() for w in _SLOT_NAMES) +
+                r')\b|(?<![\w%])%[sdr1-9](?![\w%])|(?<![\w{])\{[0-9]\}(?![\w}])')
 _UNFILLED = re.compile(
     r'\$\{\s*[A-Za-z_][\w.:-]*\s*\}|\{\{\s*[A-Za-z_][\w.]*\s*\}\}|%\(\w+\)s|'
     r'\$\((?:var|arg|env|optenv|find-pkg-share|find-pkg-prefix|eval|command|param)\s[^()]*\)|'
-    r'(?<![\w{])\{\s*(?:[A-Za-z]+_\w*|[a-z]+[A-Z]\w*|(?i:' + '|'.join(_SLOT_NAMES) +
-    r'))\s*\}(?![\w}])')
+    r'(?<![\w{])\{\s*(?:[A-Za-z]+_\w*|[a-z]+[A-Z]\w*|' + _SLOT_WORD +
+    r')\s*\}(?![\w}])|' + _SLOT_MARKED)
+# What JavaScript's String() makes of an object (a web UI or roslibjs client that put
+# the message, not its text, in ``data``): "[object Object]" was any object.
+_JS_OBJECT = re.compile(r'\[object (?:Object|Array|Undefined|Null|Promise|Map|HTMLElement|'
+                        r'HTML\w*Element|Event|\w*Event)\]')
 
 @dataclass(frozen=True)
 class Query:
@@ -1786,7 +1808,15 @@ def _leading_cancel_verb(kept):
 
 
 def _unfilled_slot(text):
-    """Return why the raw ``text`` holds a slot left unfilled (:data:`_UNFILLED`), or None."""
+    """Return why the raw ``text`` holds a slot left unfilled (:data:`_UNFILLED`), or None.
+
+    Also an object written as JavaScript writes one as text (:data:`_JS_OBJECT`).
+    """
+    js = _JS_OBJECT.search(text)
+    if js is not None:
+        return (f'"{" ".join(text.split())[:80]}" holds {js.group()}, what JavaScript writes '
+                'for an object turned into text (a web or rosbridge client sent the object, not '
+                'its text), not an object to look for: send the text, e.g. "the red ball"')
     slot = _UNFILLED.search(text)
     if slot is None:
         return None
