@@ -208,6 +208,8 @@ KINDS = {
         'the <object>', 'pick up the <TARGET>', 'pick up the [OBJECT]', 'pick up the __OBJECT__',
         'pick up the OBJECT_NAME', 'find the %s', 'find the {0}', 'the red ball {color}',
         '[object Object]', 'pick up the [object Object]')],
+    'foreign_nouns': [(four, c, refused) for c in (
+        'die Tasse', 'Tasse', 'die Flasche', 'taza', 'caixa', 'Tazza', 'le creuset pot')],
 }
 
 

@@ -3685,6 +3685,18 @@ def test_a_hesitation_alone_however_spelt_asks_for_nothing(text):
     ('pick up the zwarte mug', 'a word of Dutch'),
     ('the mug on the rechts', 'a word of German for a side'),
     ('um, the gelbe cylinder', 'a word of German'),
+    # A word of another language for the object, with no English word around it (this
+    # session's brief: "die Tasse" was scored "die tasse", "taza" as said).
+    ('die Tasse', '"tasse" reads as a word of German or French for an object'),
+    ('Tasse', '"tasse" reads as a word of German or French'),
+    ('die Flasche', '"flasche" reads as a word of German'),
+    ('taza', '"taza" reads as a word of Spanish'),
+    ('caixa', '"caixa" reads as a word of Portuguese'),
+    ('Tazza', '"tazza" reads as a word of Italian'),
+    ('pelota', '"pelota" reads as a word of Spanish'),
+    # A lower-case name after another language's article: refused, saying how it is read.
+    ('le creuset pot', 'a name that begins with "le" is read written with capitals or after '
+                       '"the" ("the le creuset pot")'),
 ])
 def test_a_command_in_another_language_is_refused_naming_it(text, said):
     q = parse_command(text)
@@ -3699,6 +3711,12 @@ def test_a_command_in_another_language_is_refused_naming_it(text, said):
     ('the la croix can', 'la croix can'),
     ('the 5 µm filter', '5 μm filter'),  # NFKC reads the micro sign as Greek mu
     ('the café mug', 'café mug'),
+    # A word of another language for the object said in English: a loanword, read.
+    ('the tazza on the left', 'tazza'),
+    ('the le creuset pot', 'le creuset pot'),
+    ('La Croix can', 'can'),
+    # "die" is English too: a die (a cube with pips).
+    ('the die', 'die'), ('die', 'die'), ('the red die', 'red die'),
 ])
 def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
     q = parse_command(text)

@@ -900,7 +900,7 @@ def test_a_question_whether_it_has_a_part_is_answered_clearly_over_dds(probe, st
 
 
 def test_a_command_in_another_language_is_refused_saying_so_over_dds(probe, start_node):
-    """"der rote Ball", "赤いボール": refused, naming why, nothing posed (helper-91).
+    """"der rote Ball", "赤いボール", "die Tasse": refused, naming why, nothing posed.
 
     Before: scored as said ("der rote ball"; the kana as a CLIP text encoder's byte pairs),
     and the bundled model answered only that it knows no word of them.
@@ -909,7 +909,7 @@ def test_a_command_in_another_language_is_refused_saying_so_over_dds(probe, star
     # With English words, or none of the openers (this session's brief: "the rote ball"
     # was scored as said, a ball of any colour for a real checkpoint).
     for said in ('der rote Ball', '\u8d64\u3044\u30dc\u30fc\u30eb', 'the rote ball',
-                 'a bola vermelha', 'the blue mug on the derecha'):
+                 'a bola vermelha', 'the blue mug on the derecha', 'die Tasse'):
         assert_refused(probe, camera, scene, said, 'reads as another language than English')
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

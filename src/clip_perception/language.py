@@ -1836,7 +1836,9 @@ def _unfilled_slot(text):
 # character names, :mod:`unicodedata`), or (2) it opens with an article or a request
 # verb of another Latin-script language that is no English word (:data:`_FOREIGN_OPENERS`)
 # and holds no English function word (:data:`_ENGLISH_WORDS`): "the piñata", "grab the
-# pelota" and "le creuset pot" said after "the" are read.
+# pelota" and "le creuset pot" said after "the" are read. A lower-case name after such an
+# article ("le creuset pot", "la croix can") cannot be told from the language without a
+# lexicon: it stays refused, the reason saying it is read capitalised or after "the".
 _SCRIPT_NAMES = {'CJK': 'Chinese or Japanese (Han)', 'HIRAGANA': 'Japanese (kana)',
                  'KATAKANA': 'Japanese (kana)', 'KATAKANA-HIRAGANA': 'Japanese (kana)',
                  'HANGUL': 'Korean (Hangul)'}
@@ -1885,6 +1887,29 @@ _FOREIGN_WORDS = {
     'Dutch': ('rood blauw blauwe groene geel gele zwart zwarte witte paars paarse bruin '
               'bruine linker rechter'),
 }
+# The same languages' words for the objects a tabletop command names, where no English
+# word is spelt so (this session's brief: "die Tasse", "Tasse", "taza", "caixa" with no
+# word listed above were scored as said, "die tasse": an answer for a word CLIP's
+# English text encoder reads as byte pairs). Refused only where the command holds no
+# English function word (:data:`_ENGLISH_WORDS`): a loanword said in English ("grab the
+# pelota", "the tazza on the left") is read, as before. From a dictionary, singular and
+# plural; words English also spells ("bola", "dose", "teller", "crayon", "appel") left out.
+_FOREIGN_NOUNS = {
+    'German': ('becher flasche flaschen würfel wuerfel schachtel kiste löffel loeffel '
+               'messer schüssel schuessel apfel äpfel tasche stift kugeln tassen'),
+    'German or French': 'tasse',
+    'French': ('balle balles bouteille bouteilles boîte boîte boite boites verre verres '
+               'cuillère cuillere fourchette couteau pomme pommes'),
+    'Spanish': ('pelota pelotas taza tazas botella botellas caja cajas vaso vasos cuchara '
+                'tenedor cuchillo manzana manzanas plátano platano lápiz lapiz'),
+    'Spanish or Italian': 'cubo cubi',
+    'Italian': ('palla palle tazza tazze bottiglia scatola bicchiere cucchiaio forchetta '
+                'coltello mela mele matita'),
+    'Portuguese': ('bolas caneca xícara xicara garrafa caixa copo colher garfo faca '
+                   'maçã lápis'),
+    'Dutch': 'beker kopje fles doos lepel vork',
+}
+_NOUN_LANGUAGE = {w: lang for lang, words in _FOREIGN_NOUNS.items() for w in words.split()}
 _FOREIGN_IN_SLOT = {'rot': 'German', 'rode': 'Dutch', 'wit': 'Dutch', 'noir': 'French',
                     'blanc': 'French', 'nero': 'Italian', 'gauche': 'French',
                     'links': 'German or Dutch'}
@@ -2029,10 +2054,17 @@ def foreign_language(text):
         if words and words[0] in _OPENER_LANGUAGE and not _ENGLISH_WORDS & set(words):
             said = (f'"{words[0]}", the word it opens with, is no English word but a word of '
                     f'{_OPENER_LANGUAGE[words[0]]}')
+            if len(words) > 2 and words[0] in _SLOT_BEFORE and foreign is None and not any(
+                    w in _NOUN_LANGUAGE for w in words):  # "le creuset pot": a name?
+                said += (f'; a name that begins with "{words[0]}" is read written with '
+                         f'capitals or after "the" ("the {" ".join(words)}")')
         elif foreign is not None:
             word, lang = foreign
             kind = 'side' if word in _FOREIGN_SIDES else 'colour'
             said = f'"{word}" reads as a word of {lang} for a {kind}'
+        elif not _ENGLISH_WORDS & set(words) and any(w in _NOUN_LANGUAGE for w in words):
+            word = next(w for w in words if w in _NOUN_LANGUAGE)
+            said = f'"{word}" reads as a word of {_NOUN_LANGUAGE[word]} for an object'
         else:
             return None
     return (f'the command "{text}" reads as another language than English ({said}): the '
