@@ -27,6 +27,9 @@ twins = generate_scene(4343, specs=_TESTS['TWINS'])
 # Three red balls in a row across the table (places said from an edge).
 row = generate_scene(4545, specs=[ObjectSpec('red', 'ball', 'small', (x, 0.05))
                                   for x in (-0.14, 0.0, 0.14)])
+# Two red balls at 0.56 m (left) and 0.75 m (right) from the camera (a distance said).
+depths = generate_scene(4646, specs=[ObjectSpec('red', 'ball', 'small', (x, y))
+                                     for x, y in ((-0.1, -0.05), (0.1, 0.2))])
 
 
 def on(scene, box, name, which=None):
@@ -210,6 +213,16 @@ KINDS = {
         '[object Object]', 'pick up the [object Object]')],
     'foreign_nouns': [(four, c, refused) for c in (
         'die Tasse', 'Tasse', 'die Flasche', 'taza', 'caixa', 'Tazza', 'le creuset pot')],
+    'fractions': [
+        (depths, 'the red ball 1/2 m away', found(depths, 'red ball', 0)),
+        (depths, 'the red ball \u00bd m away', found(depths, 'red ball', 0)),
+        (depths, 'the red ball at \u00bd m', found(depths, 'red ball', 0)),
+        (depths, 'the red ball 1/2 metre from the camera', found(depths, 'red ball', 0)),
+        (four, 'the \u00bd inch cube', found(four, 'green cube', what='1/2 inch cube')),
+        (four, 'the \u00be inch mug', found(four, 'blue mug', what='3/4 inch mug')),
+        (four, 'the 1\u00bd inch ball', found(four, 'red ball', what='1.5 inch ball')),
+        (four, 'the 1 1/2 inch ball', found(four, 'red ball', what='1.5 inch ball')),
+        (four, 'the 1\u20442 inch cube', found(four, 'green cube', what='1/2 inch cube'))],
 }
 
 

@@ -961,6 +961,36 @@ def test_a_measure_is_a_word_of_the_object_not_a_count(text, what, plural):
                                                                   None)
 
 
+# A fraction as one character or with the fraction slash, as a phone keyboard or an
+# autocorrect writes it (NFKC gives "1⁄2" with U+2044): "the ½ inch cube" was the object
+# "2 inch cube", "the 1½ inch ball" "11 2 inch ball"; and an ASCII fraction before a
+# unit in a distance was its denominator ("the red ball 1/2 m away": 2 m, the object
+# "red ball 1"); a mixed number lost its whole part ("1 1/2 inch" was "1/2 inch").
+@pytest.mark.parametrize('text, what, metres', [
+    ('the \u00bd inch cube', '1/2 inch cube', None),
+    ('the \u00be inch mug', '3/4 inch mug', None),
+    ('a \u00bc cup', '1/4 cup', None),
+    ('the 1\u00bd inch ball', '1.5 inch ball', None),
+    ('the 1 \u00bd inch ball', '1.5 inch ball', None),
+    ('the 1 1/2 inch ball', '1.5 inch ball', None),
+    ('the 1\u20442 inch cube', '1/2 inch cube', None),
+    ('the 2 1/2 inch bolts', '2.5 inch bolt', None),
+    ('the red ball 1/2 m away', 'red ball', 0.5),
+    ('the red ball \u00bd m away', 'red ball', 0.5),
+    ('the red ball 1 1/2 m away', 'red ball', 1.5),
+    ('the ball at \u00bd m', 'ball', 0.5),
+    ('the cup 1/2 inch left of the plate', 'cup', 0.0127),
+    # Read as before: a date, a number that is no fraction, a whole distance.
+    ('the 1/2/3 box', '1/2/3 box', None),
+    ('the ball 1/0 m away', 'ball 1/0 m away', None),
+    ('the red ball 2 m away', 'red ball', 2.0),
+])
+def test_a_fraction_however_written_is_its_value(text, what, metres):
+    q = parse_command(text)
+    assert (q.what, q.refused) == (what, None), describe(q)
+    assert q.distance == (None if metres is None else pytest.approx(metres)), describe(q)
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

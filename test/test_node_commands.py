@@ -1014,6 +1014,24 @@ def test_a_self_repair_without_punctuation_answers_the_repair_over_dds(probe, st
     assert node.stop() == 0
 
 
+def test_a_distance_said_with_a_fraction_picks_that_ball_over_dds(probe, start_node):
+    """"the red ball ½ m away", "... 1/2 m away" of balls at 0.56 and 0.75 m: the near one.
+
+    This session: "1/2 m" was read as 2 m (the far ball posed, the object "red ball 1")
+    and "½" as "1 2".
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4646, specs=[ObjectSpec('red', 'ball', 'small', (x, y))
+                                        for x, y in ((-0.1, -0.05), (0.1, 0.2))])
+    near = min(scene.objects, key=lambda o: o.centre[2])
+    for said in ('the red ball \u00bd m away', 'the red ball 1/2 m away'):
+        assert_found(probe, node, camera, scene, said, 'red ball', near.centre,
+                     echo='the red ball 1/2 m away')  # the command as the node cleans it
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

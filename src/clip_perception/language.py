@@ -707,14 +707,15 @@ _SPOKEN_NUMBER = (rf'(?:half\s+an?|(?:(?:{_SMALL_WORDS}|an?)\s+hundred'
 # Units as written or abbreviated ("cms", "mms", "in.", "ft."); ``_take_distance`` reads
 # each as its singular.
 _UNIT = r'(mm|cm|m|in|ft|mms|cms|(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|foot|feet)\b\.?'
+_DIGITS = r'(?:\d+/[1-9]\d?|\d+(?:[.,]\d+)?)'  # "1/2 m away" is half a metre, not 2 m
 _DISTANCE = re.compile(
-    r'(?<![\w.-])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
-    r'(\d+(?:[.,]\d+)?|' + _SPOKEN_NUMBER + r')'
+    r'(?<![\w./-])(?:(?:about|around|roughly|approximately|some|exactly|nearly|almost)\s+)?'
+    r'(' + _DIGITS + '|' + _SPOKEN_NUMBER + r')'
     r'\s?' + _UNIT + r'\s*'
     r'(?=(?:to the |on the )?(?:left|right) of\b|behind\b|in front of\b|above\b|below\b|'
     r'under\b|over\b|next to\b|beside\b|from\b|away\b|off\b)')
 _AT_DISTANCE = re.compile(
-    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(\d+(?:[.,]\d+)?|'
+    r'(?<![\w.])at\s+(?:(?:about|around|roughly|approximately)\s+)?(' + _DIGITS + '|'
     + _SPOKEN_NUMBER + r')\s?' + _UNIT +
     r'(?=\s*(?:(?:away\s+)?from\s+' + _VIEWER + r'\b)?\s*[.!?]*\s*$)')
 
@@ -723,11 +724,14 @@ def _spoken_value(number):
     """Return the value of a number as :data:`_SPOKEN_NUMBER` or digits match it.
 
     "twenty-five" -> 25.0, "one hundred and fifty" -> 150.0, "one and a half" -> 1.5,
-    "half a" -> 0.5, "a" -> 1.0, "0,5" -> 0.5 (a decimal comma).
+    "half a" -> 0.5, "a" -> 1.0, "0,5" -> 0.5 (a decimal comma), "1/2" -> 0.5.
 
     :param number: lower-case text matched as a number.
     :return: float.
     """
+    if '/' in number:
+        numerator, denominator = number.split('/')
+        return int(numerator) / int(denominator)
     if number[0].isdigit():
         return float(number.replace(',', '.'))
     words = number.replace('-', ' ').split()
@@ -1728,6 +1732,32 @@ def _spoken_marks(text):
         lambda m: _SPOKEN_MARKS[' '.join(m.group('mark').lower().split())], text)
 
 
+# A fraction written as one character or with the fraction slash, as a phone keyboard, a
+# word processor's autocorrect ("1/2" -> "½") or a recipe-style web form writes it
+# (Unicode's Number Forms block; UAX #15: NFKC writes "½" as "1⁄2" with U+2044 FRACTION
+# SLASH, and "1½" as "11⁄2"). This session's brief (unicode as sent): "the ½ inch cube"
+# was the object "2 inch cube", "the ¾ inch mug" "3 4 inch mug", "the 1½ inch ball" "11 2
+# inch ball" (the fraction slash dropped as punctuation, a mixed number run together).
+# Each is written as ASCII "1/2" before NFKC ("1½" -> "1 1/2"), as "the 1/2 inch bolt" is
+# read (a word of the object); a mixed number before a unit is its decimal ("1 1/2 inch"
+# -> "1.5 inch": the whole part was dropped).
+_VULGAR_FRACTION = re.compile(r'(\d?)[ \t]?([\u00bc-\u00be\u2150-\u215e\u2189])')
+_MIXED_NUMBER = re.compile(r'(?<![\w./])(\d+)\s+(\d+)/([1-9]\d?)(?=\s?(?:' + '|'.join(
+    sorted(_MEASURE_UNITS, key=len, reverse=True)) + r')\b)')
+
+
+def _fraction(m):
+    """Write the fraction character of ``m`` (:data:`_VULGAR_FRACTION`) as ASCII "n/d"."""
+    ascii_ = unicodedata.normalize('NFKC', m.group(2)).replace('\u2044', '/')
+    return f'{m.group(1)} {ascii_}' if m.group(1) else f' {ascii_}'
+
+
+def _mixed_number(m):
+    """Return the decimal of the mixed number of ``m`` (:data:`_MIXED_NUMBER`): "1.5"."""
+    value = int(m.group(1)) + int(m.group(2)) / int(m.group(3))
+    return f'{value:.3f}'.rstrip('0').rstrip('.')
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
@@ -1742,7 +1772,9 @@ def _normalise(text):
     other than a zero-width space are dropped.
     """
     text = _TERMINAL_ESCAPE.sub('', text)
-    text = unicodedata.normalize('NFKC', _without_mojibake(text))
+    text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
+    text = unicodedata.normalize('NFKC', text).replace('\u2044', '/')
+    text = _MIXED_NUMBER.sub(_mixed_number, text)
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(_without_markdown(text))
     for _ in range(8):  # nested pairs, the innermost first
