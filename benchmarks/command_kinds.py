@@ -223,6 +223,15 @@ KINDS = {
         (four, 'the 1\u00bd inch ball', found(four, 'red ball', what='1.5 inch ball')),
         (four, 'the 1 1/2 inch ball', found(four, 'red ball', what='1.5 inch ball')),
         (four, 'the 1\u20442 inch cube', found(four, 'green cube', what='1/2 inch cube'))],
+    'arrows': [
+        (four, 'the red ball -> the blue mug', targets(four, ['red ball', 'blue mug'])),
+        (four, 'red ball => blue mug', targets(four, ['red ball', 'blue mug'])),
+        (four, 'the red ball \u2192 the blue mug', targets(four, ['red ball', 'blue mug'])),
+        (four, 'the red ball \u2192 the blue mug \u2192 the green cube',
+         targets(four, ['red ball', 'blue mug', 'green cube'])),
+        (four, 'red ball --> green cube', targets(four, ['red ball', 'green cube'])),
+        (four, 'the red ball \u27a1\ufe0f the blue mug', targets(four, ['red ball', 'blue mug'])),
+        (four, '-> the yellow cylinder', found(four, 'yellow cylinder', what='yellow cylinder'))],
 }
 
 

@@ -991,6 +991,28 @@ def test_a_fraction_however_written_is_its_value(text, what, metres):
     assert q.distance == (None if metres is None else pytest.approx(metres)), describe(q)
 
 
+# Steps joined with an arrow, as a planner or a person typing a plan writes them: the
+# objects ran into one ("red ball blue mug", not_found) and "\u2192" was dropped unsaid.
+@pytest.mark.parametrize('text, whats', [
+    ('the red ball -> the blue mug', ['red ball', 'blue mug']),
+    ('red ball => blue mug', ['red ball', 'blue mug']),
+    ('red ball --> blue mug', ['red ball', 'blue mug']),
+    ('the red ball \u2192 the blue mug \u2192 the green cube',
+     ['red ball', 'blue mug', 'green cube']),
+    ('the red ball \u27a1\ufe0f the blue mug', ['red ball', 'blue mug']),
+    ('the red ball \u2794 the blue mug', ['red ball', 'blue mug']),
+    ('the red ball \u21d2 the blue mug', ['red ball', 'blue mug']),
+    # Before or after all words: dropped.
+    ('-> the red ball', ['red ball']), ('the red ball ->', ['red ball']),
+    # Read as before: a hyphen, a dash, a bracket.
+    ('the red-ball', ['red ball']), ('the <red> ball', ['red ball']),
+])
+def test_an_arrow_between_objects_is_a_next_step(text, whats):
+    q = parse_command(text)
+    assert [q.what] + [a.what for a in q.also] == whats, describe(q)
+    assert q.refused is None and q.symbols == ()
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

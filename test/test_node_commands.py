@@ -1032,6 +1032,27 @@ def test_a_distance_said_with_a_fraction_picks_that_ball_over_dds(probe, start_n
     assert node.stop() == 0
 
 
+def test_objects_joined_with_an_arrow_are_each_posed_over_dds(probe, start_node):
+    """"the red ball \u2192 the blue mug": both found and posed, as "..., then ...".
+
+    This session: the arrow was dropped and the two ran into one object, "red ball blue
+    mug" (not_found).
+    """
+    probe.listen(PoseArray, POSES)
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    said = 'the red ball \u2192 the blue mug'
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: any(
+        d['status'] == 'found' for d in answered(probe, said))), node.output()
+    det = next(d for d in answered(probe, said) if d['status'] == 'found')
+    assert sorted(t['what'] for t in det['targets']) == ['blue mug', 'red ball'], det
+    for t in det['targets']:
+        assert np.linalg.norm(np.array(t['position']) - centre[t['what']]) < 0.015, det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -3170,6 +3170,14 @@ _SCRIPT_PUNCTUATION = str.maketrans({'\u3001': ',', '\u3002': '.', '\u30fb': ','
                                      '\u060c': ',', '\u061b': ';', '\u061f': '?',
                                      '\u0964': '.'})
 _SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
+# Steps joined with an arrow, as a planner, an LLM or a person typing a plan writes them
+# ("the red ball -> the blue mug", "pick(red ball) → place(blue mug)", "A ⇒ B"; this
+# session's brief: the two ran into one object, "red ball blue mug", and "→" was dropped
+# unsaid): an arrow between words is "then" (:data:`_STEPS`), as "the red ball, then the
+# blue mug" is read; one before or after all words is dropped. ASCII "->", "=>", "-->"
+# and the arrows of Unicode's Arrows and Dingbats blocks that point right.
+_ARROW = re.compile(r'\s*(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d\u279e'
+                    r'\u27a1\u27f6\u27f9])\ufe0f?\s*')
 # Objects listed with a separator symbol, as a chat UI, a table cell or a language model
 # writes a list (langchain-ai/langchain#20434: LLM list output with separators other than
 # the one asked for; grobidOrg/grobid#1524: a middle dot between words is a list mark;
@@ -4287,6 +4295,8 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
+    said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
+                      said).strip()
     asked = _part_question(text, said)
     if isinstance(asked, Query):
         return asked
