@@ -232,6 +232,15 @@ KINDS = {
         (four, 'red ball --> green cube', targets(four, ['red ball', 'green cube'])),
         (four, 'the red ball \u27a1\ufe0f the blue mug', targets(four, ['red ball', 'blue mug'])),
         (four, '-> the yellow cylinder', found(four, 'yellow cylinder', what='yellow cylinder'))],
+    'made_up_superlatives': [
+        (twins, 'the leftest red ball', found(twins, 'red ball', 0)),
+        (twins, 'the rightest red ball', found(twins, 'red ball', 1)),
+        (twins, 'the lefter red ball', found(twins, 'red ball', 0)),
+        (twins, 'the red ball more to the right', found(twins, 'red ball', 1, 'red ball')),
+        (twins, 'the more left red ball', found(twins, 'red ball', 0, 'red ball')),
+        (depths, 'the red ball furthest to the left', found(depths, 'red ball', 0)),
+        (depths, 'the red ball furthest left', found(depths, 'red ball', 0)),
+        (row, 'the left-est red ball', found(row, 'red ball', 0))],
 }
 
 

@@ -1013,6 +1013,38 @@ def test_an_arrow_between_objects_is_a_next_step(text, whats):
     assert q.refused is None and q.symbols == ()
 
 
+# A side said as a made-up or roundabout superlative (children, non-native speakers,
+# RefCOCO's "furthest left guy"): "the leftest ball" was the object "leftest ball", "the
+# ball more to the left" "ball more", "the ball furthest to the left" the left ball that
+# is also farthest from the camera.
+@pytest.mark.parametrize('text, parsed', [
+    ('the leftest ball', {'what': 'ball', 'relation': 'left',
+                          'read_as': [['leftest', 'leftmost']]}),
+    ('the rightest ball', {'what': 'ball', 'relation': 'right',
+                           'read_as': [['rightest', 'rightmost']]}),
+    ('the lefter ball', {'what': 'ball', 'relation': 'left', 'read_as': [['lefter', 'leftmost']]}),
+    ('the left-est ball', {'what': 'ball', 'relation': 'left',
+                           'read_as': [['left-est', 'leftmost']]}),
+    ('the toppest ball', {'what': 'ball', 'relation': 'top', 'read_as': [['toppest', 'topmost']]}),
+    ('the ball more to the left', {'what': 'ball', 'relation': 'left'}),
+    ('the more left ball', {'what': 'ball', 'relation': 'left'}),
+    ('the ball more on the right', {'what': 'ball', 'relation': 'right'}),
+    ('the ball more to the left of the mug', {'what': 'ball', 'link': 'left_of',
+                                              'reference': {'what': 'mug'}}),
+    ('the ball furthest to the left', {'what': 'ball', 'relation': 'left',
+                                       'read_as': [['furthest to the left', 'leftmost']]}),
+    ('the ball furthest left', {'what': 'ball', 'relation': 'left',
+                                'read_as': [['furthest left', 'leftmost']]}),
+    # Read as before: a distance from the camera, away from a side, English words.
+    ('the furthest ball', {'what': 'ball', 'relation': 'farthest'}),
+    ('the ball furthest from the left', {'what': 'ball', 'relation': 'right'}),
+    ('the righteous ball', {'what': 'righteous ball'}),
+    ('the lefty ball', {'what': 'lefty ball'}),
+])
+def test_a_side_said_as_a_made_up_superlative_is_that_side(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

@@ -1053,6 +1053,26 @@ def test_objects_joined_with_an_arrow_are_each_posed_over_dds(probe, start_node)
     assert node.stop() == 0
 
 
+def test_a_side_said_as_a_made_up_superlative_picks_that_side_over_dds(probe, start_node):
+    """"the red ball furthest to the left", "the rightest red ball": that side's ball.
+
+    This session: the first was the left ball that is also farthest from the camera, a
+    tie of the two (ambiguous, nothing posed); the second the object "rightest red ball".
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4646, specs=[ObjectSpec('red', 'ball', 'small', (x, y))
+                                        for x, y in ((-0.1, -0.05), (0.1, 0.2))])
+    left, right = sorted(scene.objects, key=lambda o: o.centre[0])
+    for said, ball in (('the red ball furthest to the left', left),
+                       ('the rightest red ball', right)):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert 'as "' in det['reason'] and 'most"' in det['reason'], det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -1021,7 +1021,9 @@ class Query:
     answer's reason names them.
     ``read_as``: words of the command read as other words, ``((said, read), ...)``: a
     colour said otherwise ("reddish", "red-ish", "reddd", "\U0001f534" as "red";
-    :func:`_colours_said_otherwise`); the answer's reason names each.
+    :func:`_colours_said_otherwise`), a self-repair ("left er right" as "right";
+    :func:`_repaired`), a made-up superlative of a side ("leftest" as "leftmost";
+    :func:`_extreme_sides`); the answer's reason names each.
     ``symbols``: pictographs dropped from the command ("\u2b50", "\u26bd"), which the
     node cannot read; the answer's reason names them.
     ``motions``: steps of the instruction that move the robot and name no object to find
@@ -3176,6 +3178,39 @@ _SYMBOL_AND = re.compile(r'\s*(?:&|(?<!\d)\+(?!\d))\s*')
 # unsaid): an arrow between words is "then" (:data:`_STEPS`), as "the red ball, then the
 # blue mug" is read; one before or after all words is dropped. ASCII "->", "=>", "-->"
 # and the arrows of Unicode's Arrows and Dingbats blocks that point right.
+# A side said as a made-up or roundabout superlative or comparative, as children,
+# non-native speakers and transcripts say it: "the leftest ball", "the lefter ball", "the
+# left-est ball" were the objects "leftest ball", "left est ball"; "the ball more to the
+# left" and "the more left ball" the objects "ball more", "more ball" (on the left); and
+# "the ball furthest to the left" the left ball that is also farthest from the camera
+# (its second direction), where the one farthest along the left is meant, as "the ball
+# furthest left" in RefCOCO's phrasing ("furthest left guy"). Each is the side's extreme
+# ("leftmost"); "more" before a side is dropped ("more to the left of the mug" is left of
+# it). "topper" is an English word: only "toppest", "bottomest".
+_MADE_UP_SIDE = re.compile(r'\b(?:(left|right)-?(?:est|er)|(top)-?p?est|(bottom)-?est)\b')
+_FARTHEST_SIDE = re.compile(r'\b(?:furthest|farthest)\s+(?:to\s+the\s+|on\s+the\s+)?'
+                            r'(left|right)\b(?!\s+(?:of|side\s+of|edge)\b)')
+_MORE_SIDE = re.compile(r'\bmore\s+(?=(?:to\s+the\s+|on\s+the\s+)?(?:left|right)\b)')
+
+
+def _extreme_sides(said):
+    """Read the made-up superlatives of a side in lower-case ``said`` (see :data:`_MADE_UP_SIDE`).
+
+    :return: ``(text, read)``: ``said`` with "leftest", "the ball furthest to the left"
+        written "leftmost", "the ball leftmost"; "more" before a side dropped; ``read``
+        the words read otherwise, ``((said, read), ...)`` for :attr:`Query.read_as`.
+    """
+    read = []
+
+    def side(m, word):
+        read.append((m.group(), word))
+        return word
+    said = _MADE_UP_SIDE.sub(lambda m: side(m, f'{next(g for g in m.groups() if g)}most'),
+                             said)
+    said = _FARTHEST_SIDE.sub(lambda m: side(m, f'{m.group(1)}most'), said)
+    return _MORE_SIDE.sub('', said), tuple(read)
+
+
 _ARROW = re.compile(r'\s*(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d\u279e'
                     r'\u27a1\u27f6\u27f9])\ufe0f?\s*')
 # Objects listed with a separator symbol, as a chat UI, a table cell or a language model
@@ -4297,6 +4332,8 @@ def _parse(text):
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
                       said).strip()
+    said, extremes = _extreme_sides(said)
+    repairs += extremes
     asked = _part_question(text, said)
     if isinstance(asked, Query):
         return asked
