@@ -241,6 +241,14 @@ KINDS = {
         (depths, 'the red ball furthest to the left', found(depths, 'red ball', 0)),
         (depths, 'the red ball furthest left', found(depths, 'red ball', 0)),
         (row, 'the left-est red ball', found(row, 'red ball', 0))],
+    'decorated_letters': [
+        (four, 'the r\u0332e\u0332d\u0332 b\u0332a\u0332l\u0332l\u0332',
+         found(four, 'red ball', what='red ball')),
+        (four, 'the blue m\u0332u\u0332g\u0332', found(four, 'blue mug', what='blue mug')),
+        (four, 'the r\u0336e\u0336d\u0336 green cube', found(four, 'green cube',
+                                                            what='green cube')),
+        (four, 'the y\u0334\u0315e\u035bllow cylinder', found(four, 'yellow cylinder',
+                                                             what='yellow cylinder'))],
 }
 
 

@@ -1045,6 +1045,26 @@ def test_a_side_said_as_a_made_up_superlative_is_that_side(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# Letters decorated with combining marks, as "fancy text" generators write underline
+# (U+0332), strikethrough (U+0336, U+0338) and "Zalgo" text: NFKC composes none of them,
+# so "the ball" underlined was the object "b" (a plural) and a struck word a word of it.
+@pytest.mark.parametrize('text, what', [
+    ('the b\u0332a\u0332l\u0332l\u0332', 'ball'),
+    ('the b\u0332all', 'ball'),
+    ('the red ball\u0332', 'red ball'),
+    ('the r\u0336e\u0336d\u0336 blue ball', 'blue ball'),  # struck whole: deleted
+    ('the r\u0338e\u0338d\u0338 blue ball', 'blue ball'),
+    ('the red\u0336 blue ball', 'red blue ball'),  # one letter struck: the mark dropped
+    ('the r\u0334\u0315e\u035bd ball', 'red ball'),
+    # Read as before: a composed accent, Markdown's strikethrough.
+    ('the cafe\u0301 mug', 'café mug'),
+    ('the ~~red~~ blue ball', 'blue ball'),
+])
+def test_letters_decorated_with_combining_marks_are_read_as_the_letters(text, what):
+    q = parse_command(text)
+    assert (q.what, q.refused) == (what, None), describe(q)
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

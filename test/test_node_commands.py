@@ -1073,6 +1073,23 @@ def test_a_side_said_as_a_made_up_superlative_picks_that_side_over_dds(probe, st
     assert node.stop() == 0
 
 
+def test_letters_decorated_with_combining_marks_are_read_over_dds(probe, start_node):
+    """"the blue mug" underlined, "the red green cube" with "red" struck: the mug, the cube.
+
+    This session: the marks split the words ("blue m you g", not_found; "r e d green
+    cube", scored with letters for words).
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what, echo in (('the blue m\u0332u\u0332g\u0332', 'blue mug', 'the blue mug'),
+                             ('the r\u0336e\u0336d\u0336 green cube', 'green cube',
+                              'the green cube')):
+        assert_found(probe, node, camera, scene, said, what, centre[what], echo=echo)
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

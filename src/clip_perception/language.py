@@ -1748,6 +1748,28 @@ _MIXED_NUMBER = re.compile(r'(?<![\w./])(\d+)\s+(\d+)/([1-9]\d?)(?=\s?(?:' + '|'
     sorted(_MEASURE_UNITS, key=len, reverse=True)) + r')\b)')
 
 
+# Letters decorated with combining marks, as "fancy text" generators and chat apps write
+# them (U+0332 COMBINING LOW LINE for underline, U+0336 COMBINING LONG STROKE OVERLAY for
+# strikethrough; "Zalgo" text stacks many): NFKC composes none of them, so "the ball"
+# underlined was the object "b" (a plural) and "the red blue ball" with "red" struck "r e
+# d blue ball". A word struck through whole is said deleted, as Markdown's "~~red~~"
+# (:data:`_MD_STRUCK`); other combining marks after a Latin letter are dropped (the
+# letters stay; a composed "é" is no combining mark, and other scripts' vowel signs are
+# kept).
+_STRUCK = '\u0335\u0336\u0338'  # short and long stroke, long solidus overlays
+_STRUCK_WORD = re.compile(r'(?<![\w\u0300-\u036f])(?:[^\W\d_][' + _STRUCK +
+                          r']+)+(?![\w\u0300-\u036f])')
+_LATIN_MARKS = re.compile(r'(?<=[A-Za-z\u00c0-\u024f])[\u0300-\u036f\u1ab0-\u1aff'
+                          r'\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+')
+
+
+def _without_decoration(text):
+    """Drop combining decorations from Latin letters in ``text``; a struck word as "~~w~~"."""
+    text = _STRUCK_WORD.sub(lambda m: '~~' + re.sub(f'[{_STRUCK}]', '', m.group()) + '~~',
+                            text)
+    return _LATIN_MARKS.sub('', text)
+
+
 def _fraction(m):
     """Write the fraction character of ``m`` (:data:`_VULGAR_FRACTION`) as ASCII "n/d"."""
     ascii_ = unicodedata.normalize('NFKC', m.group(2)).replace('\u2044', '/')
@@ -1775,7 +1797,7 @@ def _normalise(text):
     """
     text = _TERMINAL_ESCAPE.sub('', text)
     text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
-    text = unicodedata.normalize('NFKC', text).replace('\u2044', '/')
+    text = _without_decoration(unicodedata.normalize('NFKC', text).replace('\u2044', '/'))
     text = _MIXED_NUMBER.sub(_mixed_number, text)
     text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
     text = _words_of_identifiers(_without_markdown(text))
