@@ -249,6 +249,13 @@ KINDS = {
                                                             what='green cube')),
         (four, 'the y\u0334\u0315e\u035bllow cylinder', found(four, 'yellow cylinder',
                                                              what='yellow cylinder'))],
+    'hand_sides': [
+        (twins, 'the red ball left hand side', found(twins, 'red ball', 0, 'red ball')),
+        (twins, 'the red ball right-hand side', found(twins, 'red ball', 1, 'red ball')),
+        (twins, 'the left hand side red ball', found(twins, 'red ball', 0, 'red ball')),
+        (twins, 'the right-hand red ball', found(twins, 'red ball', 1, 'red ball')),
+        (twins, 'the red ball LHS', found(twins, 'red ball', 0, 'red ball')),
+        (twins, 'the red ball on the RHS', found(twins, 'red ball', 1, 'red ball'))],
 }
 
 

@@ -1065,6 +1065,31 @@ def test_letters_decorated_with_combining_marks_are_read_as_the_letters(text, wh
     assert (q.what, q.refused) == (what, None), describe(q)
 
 
+# A side said as "left hand side", "LHS" or "at the left side of": "hand" was a word of
+# the object ("red ball hand"), "LHS" "lh" (a plural), "the right-hand red ball" "hand red
+# ball" (without "the" it was read).
+@pytest.mark.parametrize('text, parsed', [
+    ('the red ball left hand side', {'what': 'red ball', 'relation': 'left'}),
+    ('the red ball left-hand side', {'what': 'red ball', 'relation': 'left'}),
+    ('the left hand side ball', {'what': 'ball', 'relation': 'left'}),
+    ('the left-hand-side ball', {'what': 'ball', 'relation': 'left'}),
+    ('the right-hand red ball', {'what': 'red ball', 'relation': 'right'}),
+    ('the red ball LHS', {'what': 'red ball', 'relation': 'left'}),
+    ('the red ball on the RHS', {'what': 'red ball', 'relation': 'right'}),
+    ('the ball at the left hand side of the mug', {'what': 'ball', 'link': 'left_of',
+                                                   'reference': {'what': 'mug'}}),
+    ('the ball at the right side of the mug', {'what': 'ball', 'link': 'right_of',
+                                               'reference': {'what': 'mug'}}),
+    # Read as before: a hand that holds, the speaker's side.
+    ('the ball in my left hand', {'what': 'ball', 'link': 'in',
+                                  'reference': {'what': 'object', 'relation': 'left'}}),
+    ('the ball on my right-hand side', {'what': 'ball', 'relation': 'right',
+                                        'speaker_side': 'my right'}),
+])
+def test_a_side_said_as_hand_side_or_lhs_is_that_side(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

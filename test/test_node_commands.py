@@ -1090,6 +1090,22 @@ def test_letters_decorated_with_combining_marks_are_read_over_dds(probe, start_n
     assert node.stop() == 0
 
 
+def test_a_side_said_as_hand_side_or_lhs_picks_that_ball_over_dds(probe, start_node):
+    """"the red ball left hand side", "the red ball RHS" of two: that side's ball.
+
+    This session: the objects "red ball hand" and "red ball rh" (a plural: both posed).
+    """
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4343, specs=TWINS)
+    left, right = sorted((o for o in scene.objects if o.name == 'red ball'),
+                         key=lambda o: o.centre[0])
+    for said, ball in (('the red ball left hand side', left), ('the red ball RHS', right)):
+        assert_found(probe, node, camera, scene, said, 'red ball', ball.centre)
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -3215,6 +3215,30 @@ _FARTHEST_SIDE = re.compile(r'\b(?:furthest|farthest)\s+(?:to\s+the\s+|on\s+the\
 _MORE_SIDE = re.compile(r'\bmore\s+(?=(?:to\s+the\s+|on\s+the\s+)?(?:left|right)\b)')
 
 
+# A side said as "left hand side", "LHS" or "at the left side of" (engineers' and
+# spreadsheet shorthand, and what a recogniser writes with the hyphen dropped): "the red
+# ball left hand side" was the object "red ball hand", "the red ball LHS" "red ball lh"
+# (a plural), "the ball at the left hand side of the mug" the object "ball hand mug".
+# "the right-hand red ball" was "hand red ball" (without "the" it was read). "hand side"
+# is "side", "left-hand" is "left", "LHS" / "RHS" are the left / right side, and "at the
+# left side of" is "to the left of", as "on the left side of" is read; "in my left hand"
+# stays.
+_HAND_SIDE = re.compile(r'\b(left|right)(?:-hand\b-?|\shand[\s-](?=side\b))')
+_SIDE_ABBREVIATION = re.compile(r'\b(?:(?:on|at|to)\s+the\s+)?([lr])hs\b')
+_AT_SIDE_OF = re.compile(r'\bat\s+the\s+(left|right)\s+side\s+of\b')
+
+
+def _side_phrases(said):
+    """Read "left hand side", "LHS" and "at the left side of" in lower-case ``said``.
+
+    :return: ``said`` with them as "left side", "on the left side", "to the left of".
+    """
+    said = _HAND_SIDE.sub(r'\1 ', said)
+    said = _SIDE_ABBREVIATION.sub(
+        lambda m: 'on the ' + ('left' if m.group(1) == 'l' else 'right') + ' side', said)
+    return _AT_SIDE_OF.sub(r'to the \1 of', said)
+
+
 def _extreme_sides(said):
     """Read the made-up superlatives of a side in lower-case ``said`` (see :data:`_MADE_UP_SIDE`).
 
@@ -4354,7 +4378,7 @@ def _parse(text):
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
                       said).strip()
-    said, extremes = _extreme_sides(said)
+    said, extremes = _extreme_sides(_side_phrases(said))
     repairs += extremes
     asked = _part_question(text, said)
     if isinstance(asked, Query):
