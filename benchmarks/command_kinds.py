@@ -256,6 +256,13 @@ KINDS = {
         (twins, 'the right-hand red ball', found(twins, 'red ball', 1, 'red ball')),
         (twins, 'the red ball LHS', found(twins, 'red ball', 0, 'red ball')),
         (twins, 'the red ball on the RHS', found(twins, 'red ball', 1, 'red ball'))],
+    'elided_objects': [(four, c, lambda r: found(four, 'red ball', what='red ball')(r) and len(
+        r.targets) == 1) for c in (  # the red ball alone: its destination is not looked for
+        'pick up the red ball and place in the blue mug',
+        'pick up the red ball and put on the green cube',
+        'pick the red ball and drop into the blue mug',
+        'pick red ball then place in blue mug',
+        'grab the red ball and put down next to the yellow cylinder')],
 }
 
 

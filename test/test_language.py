@@ -1090,6 +1090,24 @@ def test_a_side_said_as_hand_side_or_lhs_is_that_side(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A placing step that leaves its object out: the verb was an object ("place", "put",
+# "drop into blue mug"), a second target.
+@pytest.mark.parametrize('text, destination', [
+    ('pick up the red ball and place in the blue mug', 'in the blue mug'),
+    ('pick up the red ball and put in the blue mug', 'in the blue mug'),
+    ('pick the red ball and drop into the blue mug', 'into the blue mug'),
+    ('pick red ball then place in blue mug', 'in blue mug'),
+    ('pick up the red ball and put down on the green cube', 'on the green cube'),
+    ('grab the red ball and put down next to the yellow cylinder',
+     'next to the yellow cylinder'),
+    # Read as before: the object said, and "and" listing objects.
+    ('pick up the red ball and place it in the blue mug', 'in the blue mug'),
+])
+def test_a_placing_step_that_leaves_its_object_out_places_the_object_named(text, destination):
+    q = parse_command(text)
+    assert (q.what, q.also, q.destination) == ('red ball', (), (destination,)), describe(q)
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

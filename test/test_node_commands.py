@@ -1106,6 +1106,22 @@ def test_a_side_said_as_hand_side_or_lhs_picks_that_ball_over_dds(probe, start_n
     assert node.stop() == 0
 
 
+def test_a_placing_step_that_leaves_its_object_out_poses_the_object_over_dds(probe,
+                                                                               start_node):
+    """"pick up the red ball and place in the blue mug": the red ball, its destination named.
+
+    This session: "place" was a second object the model knows no word of (not_found).
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    said = 'pick up the red ball and place in the blue mug'
+    assert_found(probe, node, camera, scene, said, 'red ball', centre['red ball'])
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['parsed']['destination'] == ['in the blue mug'] and len(det['targets']) <= 1, det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -3228,6 +3228,21 @@ _SIDE_ABBREVIATION = re.compile(r'\b(?:(?:on|at|to)\s+the\s+)?([lr])hs\b')
 _AT_SIDE_OF = re.compile(r'\bat\s+the\s+(left|right)\s+side\s+of\b')
 
 
+# A placing step that leaves its object out, as people and planners say the second step
+# of a pick and place ("pick up the red ball and place in the blue mug", "pick red ball
+# then drop into blue mug", "... and put down on the green cube"; this
+# session's brief): the verb was an object ("place", "put", "drop into blue mug"). After
+# "and" or "then", a placing verb said straight before where it goes (_WHERE_TO) places
+# "it", the object just named: "... and place it in the blue mug", read as a destination.
+# Not "move", "push", "slide", "roll", "drag", "shift", "transfer": "... and then move to
+# the table" moves the robot (:func:`_without_motions`).
+_ELIDING_VERBS = tuple(v for v in _PLACE_VERBS if v not in (
+    'move', 'push', 'slide', 'roll', 'drag', 'shift', 'transfer', 'relocate', 'position'))
+_ELIDED_OBJECT = re.compile(
+    r'(?:(?<=\sand\s)|(?<=\sthen\s))(' + '|'.join(_ELIDING_VERBS) + r')(?:\s(?:down|back))?'
+    r'(?=\s(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) + r')\s\w)')
+
+
 def _side_phrases(said):
     """Read "left hand side", "LHS" and "at the left side of" in lower-case ``said``.
 
@@ -4379,6 +4394,7 @@ def _parse(text):
     said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
                       said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
+    said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', said)
     repairs += extremes
     asked = _part_question(text, said)
     if isinstance(asked, Query):
