@@ -266,6 +266,18 @@ KINDS = {
         'pick the red ball and drop into the blue mug',
         'pick red ball then place in blue mug',
         'grab the red ball and put down next to the yellow cylinder')],
+    'distance_degrees': [
+        (twins, 'the red ball far left of the blue mug', found(twins, 'red ball', 0, 'red ball')),
+        (twins, 'the red ball way in front of the blue mug',
+         found(twins, 'red ball', 1, 'red ball')),
+        (twins, 'the red ball well to the right of the green cube',
+         found(twins, 'red ball', 1, 'red ball')),
+        (twins, 'the red ball very far to the left of the green cube',
+         found(twins, 'red ball', 0, 'red ball')),
+        (twins, 'the red ball way behind the green cube',
+         found(twins, 'red ball', what='red ball')),
+        (twins, 'the red ball far behind the green cube',
+         found(twins, 'red ball', what='red ball'))],
     'far_sides': [
         (spread, 'the far left red ball', found(spread, 'red ball', 0)),
         (spread, 'the far right red ball', found(spread, 'red ball', 3)),

@@ -158,6 +158,21 @@ def test_a_place_in_the_viewers_frame_picks_that_side(pipeline, twins, command, 
     assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
 
 
+# How far, said before the relation (session 35; before: "far" was also the relation
+# farthest, "way", "well" and "very" words of the object, scored as "red ball way").
+@pytest.mark.parametrize('command, which', [
+    ('the red ball far left of the blue mug', 0),
+    ('the red ball way in front of the blue mug', 1),
+    ('the red ball well to the right of the green cube', 1),
+    ('the red ball very far to the left of the green cube', 0),
+])
+def test_how_far_said_before_a_relation_is_the_relation_alone(pipeline, twins, command, which):
+    res = run(pipeline, twins, command)
+    assert res.status == 'found' and res.what == 'red ball', res.reason
+    assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
+    assert res.reference is not None and '3D' in res.reason, res.reason
+
+
 # "far" before a side is the extreme side; before a corner, the back one (session 35;
 # before: "the far left red ball" was left AND farthest, the ball further back and less
 # left; "near the far right corner of the table" dropped the back).

@@ -3481,6 +3481,27 @@ def test_a_place_said_with_two_directions_keeps_both(text, what, relation, secon
 
 
 
+# How far, said before a relation to an object (session 35): "far" was read as the
+# relation farthest beside the link, "way" and "well" as words of the object ("ball
+# way" behind the mug). "the far ball left of the mug" (before the noun) keeps farthest.
+@pytest.mark.parametrize('text, link, reference', [
+    ('the ball far left of the mug', 'left_of', 'mug'),
+    ('the ball far to the left of the mug', 'left_of', 'mug'),
+    ('the ball to the far left of the mug', 'left_of', 'mug'),
+    ('the ball way left of the mug', 'left_of', 'mug'),
+    ('the ball well to the right of the cube', 'right_of', 'cube'),
+    ('the ball way over to the right of the cube', 'right_of', 'cube'),
+    ('the ball far behind the mug', 'behind', 'mug'),
+    ('the ball very far behind the mug', 'behind', 'mug'),
+    ('the red ball way in front of the cube', 'in_front_of', 'cube'),
+])
+def test_how_far_said_before_a_relation_is_no_word_of_the_object(text, link, reference):
+    q = parse_command(text)
+    assert q.what.split()[-1] == 'ball' and q.relation is None, describe(q)
+    assert (q.link, q.reference.what) == (link, reference), describe(q)
+    assert q.unchecked == () and q.refused is None, describe(q)
+
+
 # "far" before a side is how far to that side, as "very": "the far right cup" is the
 # rightmost cup, as referring expressions use it (RefCOCO's "far left guy"). It read as
 # the side AND away from the camera (helper-88's reading), so of two balls on the left the
