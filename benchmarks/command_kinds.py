@@ -287,6 +287,21 @@ KINDS = {
         (spread, 'the red ball in the far left corner', found(spread, 'red ball', 1)),
         (spread, 'the red ball near the far right corner of the table',
          found(spread, 'red ball', 2))],
+    # A placing step's boundary a comma, a bracketed call or missing (helper-h108).
+    'place_step_boundaries': [(four, c, lambda r: found(four, 'red ball', what='red ball')(
+        r) and len(r.targets) == 1) for c in (
+        'grab the red ball, place it on the green cube',
+        'pick(red ball) -> place(blue mug)',
+        'the red ball to the blue mug',
+        'move red ball to blue mug',
+        'pick up the red ball, put it in the blue mug',
+        'put red ball into blue mug',
+        'drop red ball onto green cube',
+        'set red ball on the green cube',
+        "place('red ball', 'blue mug')")] + [
+        (four, 'find the red ball and place it in the blue mug, then the green cube',
+         lambda r: targets(four, ['red ball', 'green cube'])(r) and sorted(
+             t.what for t in r.targets) == ['green cube', 'red ball'])],
 }
 
 

@@ -1108,6 +1108,49 @@ def test_a_placing_step_that_leaves_its_object_out_places_the_object_named(text,
     assert (q.what, q.also, q.destination) == ('red ball', (), (destination,)), describe(q)
 
 
+# A placing step whose boundary is a comma, an arrow or a bracketed call, or whose
+# object has no determiner, or that has no verb (a reviewer's cases, helper-h108): read
+# as "red ball place" on the cube, a second object "place blue mug", one object "red
+# ball blue mug", a second object "and green cube".
+@pytest.mark.parametrize('text, destination, also', [
+    ('grab the red ball, place it on the green cube', 'on the green cube', ()),
+    ('pick(red ball) -> place(blue mug)', 'to blue mug', ()),
+    ('the red ball to the blue mug', 'to the blue mug', ()),
+    ('move red ball to blue mug', 'to blue mug', ()),
+    ('find the red ball and place it in the blue mug, then the green cube',
+     'in the blue mug', ('green cube',)),
+    # Of the same kind, other verbs and marks.
+    ('pick up the red ball, put it in the blue mug', 'in the blue mug', ()),
+    ('grab the red ball \u2192 drop it onto the green cube', 'onto the green cube', ()),
+    ('pick the red ball => set it on the green cube', 'on the green cube', ()),
+    ('take the red ball, bring it to the blue mug', 'to the blue mug', ()),
+    ('put red ball into blue mug', 'into blue mug', ()),
+    ('drop red ball onto green cube', 'onto green cube', ()),
+    ('set red ball on the green cube', 'on the green cube', ()),
+    ('the red ball into the blue mug', 'into the blue mug', ()),
+    ('pick(red ball), place(blue mug)', 'to blue mug', ()),
+    ("place('red ball', 'blue mug')", 'to blue mug', ()),
+    ('robot.put_object("red ball", "green cube")', 'to green cube', ()),
+])
+def test_a_placing_step_said_without_and_moves_the_object_named(text, destination, also):
+    q = parse_command(text)
+    assert (q.what, tuple(a.what for a in q.also), q.destination) == (
+        'red ball', also, (destination,)), describe(q)
+
+
+# Read as before: a relation, a side or an object whose words are placing verbs.
+@pytest.mark.parametrize('text, what, link, relation', [
+    ('the red ball closest to the blue mug', 'red ball', 'next_to', None),
+    ('the red ball next to the blue mug', 'red ball', 'next_to', None),
+    ('the red ball to the left', 'red ball', None, 'left'),
+    ('push button on the left', 'push button', None, 'left'),
+    ('put(red ball)', 'put red ball', None, None),
+])
+def test_a_relation_or_a_verb_word_without_a_step_is_read_as_before(text, what, link, relation):
+    q = parse_command(text)
+    assert (q.what, q.link, q.relation, q.destination) == (what, link, relation, ()), describe(q)
+
+
 @pytest.mark.parametrize('text, what, count', [('the two 5 cm cubes', '5 cm cube', 2),
                                                ('3 mugs', 'mug', 3),
                                                ('um, the red ball mm', 'red ball', None)])

@@ -1122,6 +1122,28 @@ def test_a_placing_step_that_leaves_its_object_out_poses_the_object_over_dds(pro
     assert node.stop() == 0
 
 
+def test_a_placing_step_said_without_and_poses_the_object_to_move_over_dds(probe,
+                                                                          start_node):
+    """A placing step after a comma, as a call or with no determiner: the red ball, moved.
+
+    helper-h108 (a reviewer's cases): "grab the red ball, place it on the green cube" was
+    the object "red ball place" (not_found); "pick(red ball) -> place(blue mug)" posed a
+    second object "place blue mug"; "move red ball to blue mug" was "red ball blue mug".
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, destination in (
+            ('grab the red ball, place it on the green cube', 'on the green cube'),
+            ('pick(red ball) -> place(blue mug)', 'to blue mug'),
+            ('move red ball to blue mug', 'to blue mug')):
+        assert_found(probe, node, camera, scene, said, 'red ball', centre['red ball'])
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['parsed']['destination'] == [destination] and len(det['targets']) <= 1, det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -671,6 +671,36 @@ _WHERE_TO = ('to the left of', 'to the right of', 'on the left of', 'on the righ
              'underneath', 'beneath', 'below', 'above', 'over', 'near', 'by', 'between',
              'at', 'up against', 'against', 'past', 'beyond')
 _CARRY_TO = ('back into', 'back to', 'into', 'to', 'towards', 'toward')
+# A placing verb whose object has no determiner ("move red ball to blue mug", "put red
+# ball into blue mug": helper-h108's brief, the object "red ball blue mug"): taken only
+# at the start of a clause and where one of _BARE_TO says where, to an object and not
+# a side of the view ("push button on the left" stays an object).
+_PLACE_BARE = re.compile(r'(?<=\s)(' + '|'.join(_PLACE_VERBS + _CARRY_VERBS) +
+                         r')(?:\s(?:down|away|back|over|up))?\s(?=(?!(?:' +
+                         '|'.join(re.escape(w) for w in _WHERE_TO) +
+                         r'|of|and|or|not|is|are|with|for|from|as|if)\s)[a-z])')
+_BARE_TO = ('into', 'onto', 'inside', 'in', 'on', 'to', 'on top of', 'back into',
+            'back in', 'back on', 'back to')
+_VIEW_SIDE_AFTER = re.compile(r'\s(?:the\s)?(?:very\s|far\s)?(?:left|right|top|bottom|back|'
+                              r'front|middle|centre|center|side|edge|corner|image|picture|'
+                              r'frame|view|screen|camera|me|you|us|here|there)\b')
+# "the red ball to the blue mug", "the cube into the bin" (helper-h108's brief: one object
+# "red ball blue mug"): a whole command of an object, "to"/"into"/"onto" and another
+# object, no verb, is a placing step; not where a word before "to" makes a relation
+# ("the ball closest to the mug", "the closest cube to the mug", "the cup next to the
+# sink") or a side follows.
+_NOT_PLACE_BEFORE_TO = ('closest', 'nearest', 'next', 'close', 'closer', 'near', 'nearer',
+                        'adjacent', 'similar', 'attached', 'up', 'right', 'left', 'due',
+                        'according', 'compared', 'opposite', 'parallel', 'perpendicular',
+                        'facing', 'pointing', 'pointed', 'belonging', 'way', 'leading',
+                        'furthest', 'farthest', 'further', 'farther', 'glued', 'taped',
+                        'tied', 'connected', 'stuck', 'fixed', 'plugged')
+_VERBLESS_STOP = r'(?:to|into|onto|and|or|of|not|then|but|is|with)\s'
+_VERBLESS_PLACE = re.compile(
+    r'^(\s(?:please\s)?)(?=(?:the|a|an|my|this|that)\s(?:(?!' + _VERBLESS_STOP + r'|(?:' +
+    '|'.join(_NOT_PLACE_BEFORE_TO) + r')\s)\S+\s){1,4}'
+    r'(?:into|onto|to)\s(?:the|a|an|my)\s(?!' + _VIEW_SIDE_AFTER.pattern[2:] + r')'
+    r'(?:(?!' + _VERBLESS_STOP + r')\S+\s){1,4}$)')
 _WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) +
                           r')(?=\s)')
 # The moved object said as a pronoun ("put it in the bin"): the object named before it.
@@ -1440,6 +1470,10 @@ def _called_with(text):
         if isinstance(a, dict):
             value.update({str(k).casefold(): v for k, v in a.items()})
     said = [a for a in args if isinstance(a, (str, list))]
+    verb = {ast.Attribute: 'attr', ast.Name: 'id'}.get(type(call.func))
+    verb = getattr(call.func, verb, '').split('_')[0].casefold() if verb else ''
+    if verb in _PLACE_VERBS and len(args) == 2 and all(isinstance(a, str) for a in args):
+        return f'{verb} {args[0]} to {args[1]}'  # "place('red ball', 'blue mug')": a step
     if said:
         value.setdefault('arguments', said[0] if len(said) == 1 else said)
     asked = {k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS}
@@ -3090,20 +3124,15 @@ def _take_destinations(s):
         destinations as said (preposition first, filler dropped).
     """
     destinations = []
+    s = _VERBLESS_PLACE.sub(r'\1move ', s)
     while True:
-        verb = next((m for m in _PLACE.finditer(s)
-                     if not _strip_filler(_pad(s[_clause_start(s, m.start()):m.start()]))),
-                    None)
-        if verb is None:
-            return s, tuple(destinations)
-        rest = s[verb.end() - 1:]  # ' <object> [<where to> <destination>] ...'
-        end = rest.find(' and ', 1)
-        negation = re.search(r'\s(?:' + '|'.join(re.escape(n) for n in _NEGATIONS) +
-                             r')\s', rest)
-        if negation is not None and (end < 0 or negation.start() < end):
-            end = negation.start()
-        end = len(rest) if end < 0 else end
-        where = _where_to(rest, end, verb.group(1))
+        verbs = sorted([(m, True) for m in _PLACE.finditer(s)] +
+                       [(m, False) for m in _PLACE_BARE.finditer(s)],
+                       key=lambda f: (f[0].start(), not f[1]))
+        step = next((found for found in (_placing_step(v, s) for v in verbs) if found), None)
+        if step is None:
+            return _pad(re.sub(r'\sand(?:\sand)+\s', ' and ', s)), tuple(destinations)
+        verb, rest, end, where, negation = step
         if where is None and end < len(rest) and rest.startswith(' and ', end):
             # "put the red ball and the green cube in the blue mug": both are moved.
             stop = negation.start() if negation is not None else len(rest)
@@ -3120,6 +3149,30 @@ def _take_destinations(s):
         if ' '.join(obj.split()) in _PRONOUNS:
             obj = ' '  # "and put it in the bin": the object named before
         s = _pad(s[:verb.start()] + ' ' + obj + ' ' + tail)
+
+
+def _placing_step(found, s):
+    """Return ``(verb, rest, end, where, negation)`` of a placing verb in padded ``s``, or None.
+
+    ``found``: ``(match, determined)``, a match of :data:`_PLACE` (True) or of
+    :data:`_PLACE_BARE` (False: taken only where a word of :data:`_BARE_TO` says where,
+    and not a side of the view). None when the verb does not open its clause.
+    """
+    verb, determined = found
+    if _strip_filler(_pad(s[_clause_start(s, verb.start()):verb.start()])):
+        return None
+    rest = s[verb.end() - 1:]  # ' <object> [<where to> <destination>] ...'
+    end = rest.find(' and ', 1)
+    negation = re.search(r'\s(?:' + '|'.join(re.escape(n) for n in _NEGATIONS) +
+                         r')\s', rest)
+    if negation is not None and (end < 0 or negation.start() < end):
+        end = negation.start()
+    end = len(rest) if end < 0 else end
+    where = _where_to(rest, end, verb.group(1))
+    if not determined and (where is None or where.group() not in _BARE_TO or
+                           _VIEW_SIDE_AFTER.match(rest, where.end())):
+        return None
+    return verb, rest, end, where, negation
 
 
 def _where_to(rest, end, verb):
@@ -3255,6 +3308,47 @@ _ELIDING_VERBS = tuple(v for v in _PLACE_VERBS if v not in (
 _ELIDED_OBJECT = re.compile(
     r'(?:(?<=\sand\s)|(?<=\sthen\s))(' + '|'.join(_ELIDING_VERBS) + r')(?:\s(?:down|back))?'
     r'(?=\s(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) + r')\s\w)')
+
+# A placing step's boundary said as planners and people write it, not with "and" or
+# "then" (helper-h108's brief, a reviewer's cases): a comma ("grab the red ball, place it
+# on the green cube" was the object "red ball place" on the cube), a bracketed call
+# ("pick(red ball) -> place(blue mug)": a second object "place blue mug"; an arrow is
+# "then", :data:`_ARROW`). A comma before a placing verb (:data:`_PLACE_VERBS`,
+# :data:`_CARRY_VERBS`) with more words after it ends the step before it ("the red ball,
+# put away" stays as it was); a call's one argument after a step is where "it" goes,
+# its two the object and where ("place(red ball, blue mug)").
+_STEP_VERBS = '|'.join(_PLACE_VERBS + _CARRY_VERBS)
+_STEP_MARK = re.compile(
+    r'\s*,\s*(?=(?:' + _STEP_VERBS +
+    r')(?:\s(?:down|away|back|over|up))?(?:\s*\(|\s+(?!(?:down|away|back|over|up|and|'
+    r'then|me|us|him|her)\b)\w))')
+_PLACE_CALL = re.compile(
+    r'\b(' + '|'.join(_PLACE_VERBS) + r')(?:_(?:down|object|item|it|at|in|on|to|into|onto))?\s*'
+    r'\(\s*([^(),]*?)\s*(?:,\s*([^(),]*?)\s*)?\)')
+
+
+def _place_call(m):
+    """Read a bracketed placing call (:data:`_PLACE_CALL`) as words: "place it to <arg>".
+
+    One argument after an earlier step is where "it" goes ("pick(red ball) ->
+    place(blue mug)"); alone, the object to move ("put(red ball)").
+    """
+    args = [a.strip(' \'"') for a in (m.group(2), m.group(3)) if a is not None]
+    if not all(args):
+        return m.group()
+    if len(args) == 1 and not m.string[:m.start()].strip(' ,;:-'):
+        return f' {m.group(1)} {args[0]} '  # "put(red ball)" alone: the object to move
+    obj, where = (['it'] + args)[-2:]
+    return f' {m.group(1)} {obj} to {where} '
+
+
+def _place_steps(said):
+    """Mark the placing steps of lower-case ``said`` said with a comma or as a call.
+
+    :return: ``said`` with :data:`_PLACE_CALL` read as words and :data:`_STEP_MARK` as
+        " and " (a step of :func:`_take_destinations`).
+    """
+    return _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
 
 
 def _side_phrases(said):
@@ -4408,7 +4502,7 @@ def _parse(text):
     said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
                       said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
-    said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', said)
+    said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(said))
     repairs += extremes
     asked = _part_question(text, said)
     if isinstance(asked, Query):
