@@ -1138,6 +1138,15 @@ def test_a_placing_step_said_without_and_moves_the_object_named(text, destinatio
         'red ball', also, (destination,)), describe(q)
 
 
+def test_a_planners_steps_listed_as_calls_are_each_a_step():
+    """"pick(a), place(b), pick(c), place(d)": two objects, each moved (helper-h108)."""
+    q = parse_command('pick(red ball), place(blue mug), pick(green cube), place(blue mug)')
+    assert (q.what, tuple(a.what for a in q.also), q.destination) == (
+        'red ball', ('green cube',), ('to blue mug', 'to blue mug')), describe(q)
+    q = parse_command('find(red ball), find(blue mug)')  # was one object "red ball blue mug"
+    assert (q.what, tuple(a.what for a in q.also)) == ('red ball', ('blue mug',)), describe(q)
+
+
 # Read as before: a relation, a side or an object whose words are placing verbs.
 @pytest.mark.parametrize('text, what, link, relation', [
     ('the red ball closest to the blue mug', 'red ball', 'next_to', None),

@@ -3326,6 +3326,9 @@ _PLACE_CALL = re.compile(
     r'\b(' + '|'.join(_PLACE_VERBS) + r')(?:_(?:down|object|item|it|at|in|on|to|into|onto))?\s*'
     r'\(\s*([^(),]*?)\s*(?:,\s*([^(),]*?)\s*)?\)')
 
+# Calls listed with commas, as a planner writes its steps: each a step ("then").
+_CALLS_LISTED = re.compile(r'\)\s*[,;]\s*(?=[a-z_][\w.]*\s*\()')
+
 
 def _place_call(m):
     """Read a bracketed placing call (:data:`_PLACE_CALL`) as words: "place it to <arg>".
@@ -3345,9 +3348,11 @@ def _place_call(m):
 def _place_steps(said):
     """Mark the placing steps of lower-case ``said`` said with a comma or as a call.
 
-    :return: ``said`` with :data:`_PLACE_CALL` read as words and :data:`_STEP_MARK` as
-        " and " (a step of :func:`_take_destinations`).
+    :return: ``said`` with calls listed with commas (:data:`_CALLS_LISTED`) as steps,
+        :data:`_PLACE_CALL` read as words and :data:`_STEP_MARK` as " and " (a step of
+        :func:`_take_destinations`).
     """
+    said = _CALLS_LISTED.sub(') then ', said)  # "pick(apple), place(basket), pick(...)"
     return _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
 
 
