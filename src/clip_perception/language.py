@@ -2418,22 +2418,17 @@ def _pad(s):
 # down it, and away from the camera. "middle" is none of them: it is no extreme.
 _PLACE_AXES = {'left': 'across', 'right': 'across', 'top': 'up', 'bottom': 'up',
                'nearest': 'away', 'farthest': 'away'}
-# "on the far right", "to the far left", "the far right cup", "the far-left one": the
-# extreme side ("far" an intensifier, as "very"), as referring expressions use it
-# (RefCOCO's "far left guy", "far right cup": the leftmost, the rightmost). Before a
-# corner it is away from the camera too: "the far left corner" of a table is its back
-# left corner. Before (helper-88's reading), "far" before the noun also meant farthest, so of
-# two balls on the left the farther, less left one was "the far left ball" (helper-105's
-# and helper-107's reports, session 35).
-_FAR_SIDE = re.compile(r'\s(?:very\s)?far(?=\s(?:left|right)\s(?!corners?\s))')
-_FAR_CORNER = re.compile(r'\bfar\s(?:left|right)\s(?:hand\s)?corners?\b')
+# "on the far right", "to the far left": the extreme side ("far" an intensifier, as
+# "very"); "the far right cup", "the far left one" (an attribute before the noun) say the
+# side and away from the camera.
+_FAR_SIDE = re.compile(r'(?<=\s(?:on|at|to|in)\sthe)\s(?:very\s)?far(?=\s(?:left|right)\s)')
 
 
 def _take_places(s):
     """Take the place words out of padded ``s``: the first, and one along another axis.
 
     "the red ball top left", "the mug in the top left corner" (``top left`` by then),
-    "the upper left cup", "the front left mug", "the far right corner": two directions, each
+    "the upper left cup", "the front left mug", "the far right cup": two directions, each
     along its own axis (:data:`_PLACE_AXES`); the object meant is extreme in both
     (:func:`clip_perception.selection.select`). Before, only the first was kept and the
     other dropped without a word (reviewer's report, helper-88). Of two along one axis
@@ -2598,10 +2593,7 @@ def _viewer_frame(s):
     def side(m):
         if not _ends_phrase(m.string, m.end()):
             return m.group()  # "the picture frame", "the camera bag": an object
-        words = [g for g in m.groups() if g]
-        if _FAR_CORNER.search(m.group()):  # "the far left corner": the back left one
-            words = ['back'] + [w for w in words if w != 'far']
-        return ' ' + ' '.join(words) + ' '
+        return ' ' + ' '.join(g for g in m.groups() if g) + ' '
 
     def to(word):
         return lambda m: m.group() if not _ends_phrase(m.string, m.end()) else word
