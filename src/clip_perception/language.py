@@ -262,16 +262,17 @@ _BETWEEN_AND = re.compile(r'(\s(?:in\s|in-)?(?:in)?between\s(?:(?!\s(?:and|betwe
 # blue mug" in the middle and the green cube); "in the middle of the table" stays a place.
 _MIDDLE_OF_TWO = re.compile(r'\sin\sthe\smiddle\sof\s(?=(?:(?!\s(?:and|between)\s).)+?\sand\s)')
 _REFERENCES_JOINED = ' between_and '
-_INTENSIFIERS = ('right', 'just', 'directly', 'immediately', 'straight', 'slightly',
+# Words said before a relation to an object, taken off before its link (each once, in
+# this order: longer first). How far: "the ball far left of the mug", "the ball way behind
+# the mug", "the cup well to the right of the box" are left of, behind, right of it
+# (session 35: "far" was read as the relation farthest beside the link, "way" and "well"
+# as words of the object). How close or how exactly: "the mug slightly left of the ball"
+# (session 20's trial).
+_INTENSIFIERS = ('very far', 'far over', 'way over', 'so far', 'far', 'way', 'well', 'much',
+                 'a lot', 'right', 'just', 'directly', 'immediately', 'straight', 'slightly',
                  'a little bit', 'a little', 'a bit', 'just a bit', 'somewhat', 'a tad',
                  'a few cm', 'a few centimetres', 'a few centimeters', 'a few inches',
-                 'a few mm')  # "the mug slightly left of the ball" (session 20's trial)
-# How far, said before a relation to an object: "the ball far left of the mug", "the ball
-# way behind the mug", "the cup well to the right of the box" are left of, behind, right
-# of it (session 35: "far" was read as the relation farthest beside the link, "way" and
-# "well" as words of the object). Longer first: each is taken off the end once.
-_DISTANCE_DEGREES = ('very far', 'far over', 'way over', 'so far', 'far', 'way', 'well',
-                     'much', 'a lot')
+                 'a few mm')
 # A reference that is the viewer, not an object in view: "closest to the camera" is the
 # relation nearest (to the camera), not "next to an object called camera" (field report:
 # it was grounded on whatever crop looked most like "camera", and answered the far
@@ -2679,7 +2680,7 @@ def _split_link(s):
         return None
     link, before, after, _, phrase = best
     before = _pad(before)
-    for word in _DISTANCE_DEGREES + _INTENSIFIERS + _LINK_LEAD:
+    for word in _INTENSIFIERS + _LINK_LEAD:
         before = re.sub(r'\s' + re.escape(word) + r'\s*$', ' ', before)
     return link, before, after, phrase
 
