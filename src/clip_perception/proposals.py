@@ -253,6 +253,25 @@ def _colour_edges(rgb_small):
     return cv2.Canny(grey, 60, 150) > 0
 
 
+def _pieces_by_parent(pieces, n, parents):
+    """Return ``{parent label: [piece labels]}`` of labellings one inside the other.
+
+    Each piece's pixels are a 4-connected part of a 4-connected region of ``parents``
+    (the pieces' mask is a subset of the parents'), so they all carry the parent's label:
+    one lookup per piece, not a count over its box.
+
+    :param pieces: (h, w) int label image of the pieces, 0 = none; ``n`` labels.
+    :param parents: (h, w) int label image of the regions they were cut from.
+    :return: dict, parent label -> piece labels in increasing order (pieces 1..n-1).
+    """
+    parent_of = np.zeros(n, parents.dtype)
+    parent_of[pieces.ravel()] = parents.ravel()
+    out = {}
+    for i in range(1, n):
+        out.setdefault(int(parent_of[i]), []).append(i)
+    return out
+
+
 def _components(mask):
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
                                                            connectivity=4)
@@ -429,20 +448,10 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                         'tier': tier, 'score': score, 'label': label, 'labels': labels,
                         'parent': parent, 'colour_piece': colour_piece})
 
-    # Each piece's parent: its pixels are a 4-connected part of a 4-connected region of
-    # ``lab1`` (``split`` is a subset of its mask), so they all carry the parent's label;
-    # one lookup per piece, not a count over its box.
-    pieces_of, pairs = {}, []
-    parent_of = np.zeros(n2, lab1.dtype)
-    parent_of[lab2.ravel()] = lab1.ravel()
-    for i in range(1, n2):
-        pieces_of.setdefault(int(parent_of[i]), []).append(i)
-    # Likewise the colour pieces (``lab3``'s mask holds ``split``'s and lies in ``lab1``'s).
-    colour_pieces_of = {}
-    parent_of = np.zeros(n3, lab1.dtype)
-    parent_of[lab3.ravel()] = lab1.ravel()
-    for i in range(1, n3):
-        colour_pieces_of.setdefault(int(parent_of[i]), []).append(i)
+    # The face pieces and the colour pieces of each region of ``lab1`` (both masks,
+    # ``split`` and ``fg & ~jumps & ~colour``, lie in ``lab1``'s).
+    pieces_of, pairs = _pieces_by_parent(lab2, n2, lab1), []
+    colour_pieces_of = _pieces_by_parent(lab3, n3, lab1)
     base_tier = TIER_OBJECT if surface is not None else TIER_PART + 0.5
     for i in range(1, n1):
         m1 = metric(st1, i, lab1)
