@@ -91,6 +91,38 @@ def test_optional_layouts_are_deterministic_and_carry_ground_truth():
         assert (layout == 'transparent') == any(o.transparent for o in objs)
 
 
+def test_layouts_on_request_are_a_packed_bin_and_thin_objects():
+    """``packed_bin`` and ``thin`` (issue 11's kinds), rendered only when asked for.
+
+    Outside ``LAYOUTS``, so ``clip_perception_eval layouts`` keeps its figures;
+    ``--layouts packed_bin,thin`` runs them.
+    """
+    from clip_perception.world.scenes import EXTRA_LAYOUTS
+    from clip_perception.world.scenes import generate_layout_scene
+    from clip_perception.world.scenes import LAYOUTS
+
+    assert not set(EXTRA_LAYOUTS) & set(LAYOUTS)
+    for seed in range(3):
+        a, objs = generate_layout_scene(70 + seed, 'packed_bin')
+        b, _ = generate_layout_scene(70 + seed, 'packed_bin')
+        assert np.array_equal(a.depth, b.depth, equal_nan=True)
+        assert len(objs) >= 4
+        # One height: the tops are coplanar; the boxes cover the tray's floor.
+        assert np.ptp([o.dimensions[2] for o in objs]) < 1e-9
+        covered = np.logical_or.reduce([o.mask for o in objs])
+        x0 = min(o.box[0] for o in objs)
+        y0 = min(o.box[1] for o in objs)
+        x1 = max(o.box[2] for o in objs)
+        y1 = max(o.box[3] for o in objs)
+        assert covered[y0:y1, x0:x1].mean() > 0.85
+        scene, objs = generate_layout_scene(80 + seed, 'thin')
+        assert objs and all(o.mask.any() for o in objs)
+        # Thinner than what stands above the noise at their distance (0.003 + 2.5 sigma).
+        for o in objs:
+            z = float(np.nanmedian(scene.depth[o.mask]))
+            assert o.dimensions[2] < 0.003 + 2.5 * (0.0015 + 0.0025 * z * z)
+
+
 def test_layout_depth_noise_grows_with_the_square_of_distance():
     from clip_perception.world.scenes import generate_layout_scene
 

@@ -657,6 +657,11 @@ def main(argv=None):
     p.add_argument('--image-up', default='up', choices=('up', 'down', 'left', 'right', 'view'),
                    help="real: the node's image_up parameter for the proposals; view: the one "
                    "each view's mounting needs (rotate:180 down, rotate:90 right)")
+    p.add_argument('--layouts', default='',
+                   help='layouts: comma-separated synthetic layouts (default: overhead, bin, '
+                   'touching, lying, transparent, floor_table; on request also packed_bin, '
+                   'a tray packed with boxes of one height, and thin, flat objects 3-8 mm '
+                   'thick on a table)')
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
                    'original, mirror, scale:S, rotate:180, rotate:90 and the sensor '
@@ -820,7 +825,12 @@ def real_main(args):
         from clip_perception.world.real_eval import eval_layouts
         from clip_perception.world.real_eval import format_layouts
 
-        figures = eval_layouts(propose_fn, args.scenes or 10)
+        try:
+            figures = eval_layouts(propose_fn, args.scenes or 10, layouts=[
+                n.strip() for n in args.layouts.split(',') if n.strip()] or None)
+        except ValueError as exc:
+            print(f'--layouts: {exc}', file=sys.stderr)
+            return 2
         print(format_layouts(figures))
         print(f'\n[{time.time() - t0:.0f} s]')
         if args.json:

@@ -681,20 +681,30 @@ def pose_of_proposal(frame, props, index):
     return None if pose is None else pose.position
 
 
-def eval_layouts(propose_fn, scenes=10, seed=40_000_000):
+def eval_layouts(propose_fn, scenes=10, seed=40_000_000, layouts=None):
     """Recall, pose and yaw errors on the optional synthetic layouts (true centres known).
 
     :param propose_fn: ``(rgb, depth, intrinsics) -> Proposals``.
     :param scenes: scenes per layout.
+    :param layouts: names from :data:`clip_perception.world.scenes.LAYOUTS` and
+        ``EXTRA_LAYOUTS``; ``LAYOUTS`` when None. Each layout's scenes are seeded by its
+        place in ``LAYOUTS + EXTRA_LAYOUTS``, so a subset gives the same scenes.
+    :raises ValueError: an unknown layout.
     :return: dict layout -> figures (recall, empty frames, errors in metres, yaw errors in
         degrees on elongated objects, support-ray placements of transparent objects).
     """
     from clip_perception.pipeline import proposal_pose
+    from clip_perception.world.scenes import EXTRA_LAYOUTS
     from clip_perception.world.scenes import generate_layout_scene
     from clip_perception.world.scenes import LAYOUTS
 
+    every = LAYOUTS + EXTRA_LAYOUTS
+    for layout in layouts or ():
+        if layout not in every:
+            raise ValueError(f'unknown layout {layout!r}; one of {", ".join(every)}')
     out = {}
-    for li, layout in enumerate(LAYOUTS):
+    for layout in layouts or LAYOUTS:
+        li = every.index(layout)
         hits = total = empty = 0
         errs, lat, yaw_err, ray_errs = [], [], [], []
         for k in range(scenes):

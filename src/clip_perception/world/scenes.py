@@ -704,6 +704,12 @@ def _project_bounds(obj, cam, r_wc, intr):
 # scenes above are unchanged.
 
 LAYOUTS = ('overhead', 'bin', 'touching', 'lying', 'transparent', 'floor_table')
+# Layouts rendered on request only (not in :data:`LAYOUTS`, so ``clip_perception_eval
+# layouts`` keeps its figures): ``packed_bin``, the tray filled edge to edge with boxes of
+# one height, whose tops are coplanar and hide its floor (issue 11: a plane through a
+# pile's tops passed for the support of ARC's tote); ``thin``, flat objects 3-8 mm thick
+# lying on a table, under the depth noise's threshold (issue 11: ARC's pink scissors).
+EXTRA_LAYOUTS = ('packed_bin', 'thin')
 
 
 @dataclass
@@ -726,7 +732,7 @@ class LayoutObject:
 
 
 def _layout_camera(rng, layout):
-    if layout in ('overhead', 'bin'):
+    if layout in ('overhead', 'bin', 'packed_bin'):
         height, pitch = rng.uniform(0.55, 0.85), np.deg2rad(rng.uniform(68, 89))
     elif layout == 'floor_table':
         height, pitch = rng.uniform(0.5, 0.7), np.deg2rad(rng.uniform(40, 60))
@@ -754,6 +760,27 @@ def _layout_objects(rng, layout):
         r = rng.uniform(0.025, 0.035)
         objs.append(('cylinder', (x0 + 3 * a + r, y0 + rng.uniform(-0.01, 0.01), 0.0),
                      (r, rng.uniform(0.06, 0.1)), 0.0, colours[pick[3]]))
+        return objs
+    if layout == 'packed_bin':
+        # A grid of boxes of one height filling the tray (19 x 14 cm half sizes), 4-8 mm
+        # apart: their tops are one plane and hide the floor.
+        nx, ny = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+        gap, top = rng.uniform(0.004, 0.008), rng.uniform(0.05, 0.09)
+        cw, ch = (0.38 - 0.012 - gap * (nx + 1)) / nx, (0.28 - 0.012 - gap * (ny + 1)) / ny
+        for i in range(nx):
+            for j in range(ny):
+                x = -0.184 + gap + cw / 2 + i * (cw + gap)
+                y = -0.134 + gap + ch / 2 + j * (ch + gap)
+                objs.append(('box', (x, y, top / 2), (cw / 2, ch / 2, top / 2), 0.0,
+                             colours[pick[(i * ny + j) % len(colours)]]))
+        return objs
+    if layout == 'thin':
+        n = int(rng.integers(2, 4))
+        for k in range(n):
+            xy = np.array([rng.uniform(-0.14, 0.14), -0.06 + 0.1 * k + rng.uniform(-0.01, 0.01)])
+            half = (rng.uniform(0.03, 0.06), rng.uniform(0.012, 0.02), rng.uniform(0.0015, 0.004))
+            objs.append(('box', (xy[0], xy[1], half[2]), half, rng.uniform(-0.5, 0.5),
+                         colours[pick[k]]))
         return objs
     n = int(rng.integers(2, 5))
     placed = []
@@ -792,8 +819,9 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     :return: ``(Scene, [LayoutObject])``; ``Scene.objects`` is empty.
     :raises ValueError: unknown layout.
     """
-    if layout not in LAYOUTS:
-        raise ValueError(f'unknown layout {layout!r}; one of {", ".join(LAYOUTS)}')
+    if layout not in LAYOUTS + EXTRA_LAYOUTS:
+        raise ValueError(f'unknown layout {layout!r}; one of '
+                         f'{", ".join(LAYOUTS + EXTRA_LAYOUTS)}')
     rng = np.random.default_rng(seed)
     intr = Intrinsics.default(width, height)
     cam, r_wc = _layout_camera(rng, layout)
@@ -804,7 +832,7 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     o = np.broadcast_to(cam, d.shape).copy()
     n_px = len(d)
     with np.errstate(divide='ignore', invalid='ignore'):
-        floor_z = {'floor_table': -0.7, 'bin': -0.45}.get(layout, 0.0)
+        floor_z = {'floor_table': -0.7, 'bin': -0.45, 'packed_bin': -0.45}.get(layout, 0.0)
         t_best = np.where(d[:, 2] < 0, (floor_z - cam[2]) / d[:, 2], np.inf)
     owner = np.full(n_px, -1)
     albedo = np.tile(_neutral(rng, 95, 185), (n_px, 1))
@@ -812,7 +840,7 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     solids = []
     if layout == 'floor_table':
         solids.append(('box', (0.0, 0.05, -0.01), (0.3, 0.22, 0.01), 0.0, None, 'table'))
-    if layout == 'bin':
+    if layout in ('bin', 'packed_bin'):
         wall_h, hx, hy = 0.12, 0.19, 0.14
         # The tray stands on a stand above the room's floor (which fills more image).
         solids.append(('box', (0.0, 0.0, -0.005), (hx, hy, 0.005), 0.0, None, 'wall'))
