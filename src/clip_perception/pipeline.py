@@ -27,6 +27,7 @@ from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.language import speaker_side_note
 from clip_perception.language import unchecked_note
+from clip_perception.proposals import flat_mask_in_box
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.proposals import refine_mask
@@ -89,7 +90,9 @@ def proposal_pose(props, i, depth_m, intrinsics):
     """Pose of proposal ``i`` of ``props`` (a :class:`Proposals`), or None.
 
     Depth proposals carry their pixel mask; for image-only ones the object's pixels in
-    the box are found against the support plane.
+    the box are found against the support plane: those standing on it, else those of a
+    flat object lying on it (:func:`clip_perception.proposals.flat_mask_in_box`), else
+    the ray through the box's bottom places it (glass, black plastic).
 
     :return: :class:`clip_perception.geometry.PoseEstimate` or None.
     """
@@ -101,6 +104,13 @@ def proposal_pose(props, i, depth_m, intrinsics):
         mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
     x0, y0, x1, y1 = props.boxes[i]
     if props.plane is not None and (mask is None or mask.sum() < 0.03 * (x1 - x0) * (y1 - y0)):
+        # Nothing standing: a flat object lying there (scissors, a card) is placed from its
+        # own points, which rise above the surface around it by less than the noise
+        # threshold (flat_mask_in_box); glass and black plastic keep the support ray.
+        flat = flat_mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
+        if flat is not None:
+            return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=flat,
+                                 surface=surface)
         # Little depth standing in the box (glass, black plastic): the box bottom on the
         # support surface places it, not stray points seen through it.
         return pose_from_support_ray(props.boxes[i], intrinsics, props.plane, surface)

@@ -755,6 +755,77 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01, window=None):
     return mask
 
 
+# A flat object lying on the support (scissors, a card, a phone, a sheet; issue 11)
+# rises less than the standing threshold (``0.003 + 2.5 sigma(z)``, 9-13 mm at 0.7-1 m)
+# but more than the local level of the surface around it: its box's heights, averaged
+# over windows of an eighth of the box (sigma shrinks with the window), lie above the
+# ring's by FLAT_MIN_RISE (m) and three times the ring's own spread of averaged heights
+# (the surface's bends and the noise that averaging leaves). The readings of the real
+# floors scatter about 1 mm around a 7x7-pixel mean (the 16 real frames, 0.7-1.2 mm); the
+# thinnest synthetic objects are 3 mm thick. Its footprint fills a good share of its own
+# box (FLAT_MIN_FILL: thin bars 33-95% of theirs), where a lying glass bottle that shows
+# the table through itself lifts 2% of its box (refracted readings) and keeps the support
+# ray; and its box holds readings (FLAT_MIN_VALID), where glass and black plastic leave
+# holes.
+FLAT_MIN_RISE = 0.0015
+FLAT_MIN_FILL = 0.2
+FLAT_MIN_VALID = 0.8
+
+
+def flat_mask_in_box(depth_m, intrinsics, plane, box, window=None):
+    """Pixel mask of a flat object lying in ``box``, too thin to stand above the noise.
+
+    For image proposals with no standing depth (:func:`mask_in_box` finds too little),
+    which were placed by the support ray as if as deep as wide (21.7 mm off in the
+    support's plane, median, on the synthetic ``thin`` layout): the pixels of the box
+    whose averaged height lies above the surface's local level in a ring around the box
+    (a quarter of the box's size on each side), by :data:`FLAT_MIN_RISE` and three times
+    the ring's spread; their largest 4-connected part, when it fills
+    :data:`FLAT_MIN_FILL` of the box and the box holds :data:`FLAT_MIN_VALID` readings.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param box: ``(x0, y0, x1, y1)`` pixels.
+    :param window: as for :func:`refine_mask`.
+    :return: (H, W) bool, or None when the box holds no flat object (holes, nothing
+        risen, or too small a part of it: glass seen through, the bare surface).
+    """
+    h, w = depth_m.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    mx, my = max((x1 - x0) // 4, 2), max((y1 - y0) // 4, 2)
+    rx0, ry0, rx1, ry1 = max(x0 - mx, 0), max(y0 - my, 0), min(x1 + mx, w), min(y1 + my, h)
+    height = _box_heights(depth_m, intrinsics, plane, (rx0, ry0, rx1, ry1), window)
+    valid = np.isfinite(height)
+    inside = np.zeros(height.shape, bool)
+    inside[y0 - ry0:y1 - ry0, x0 - rx0:x1 - rx0] = True
+    if valid[inside].mean() < FLAT_MIN_VALID:
+        return None
+    k = max(3, (min(x1 - x0, y1 - y0) // 8) | 1)  # odd, an eighth of the box
+    count = cv2.blur(valid.astype(np.float32), (k, k))
+    mean = cv2.blur(np.where(valid, height, 0).astype(np.float32), (k, k)) / \
+        np.maximum(count, 1e-6)
+    mean[count < 0.5] = np.nan
+    ring = mean[~inside & np.isfinite(mean)]
+    if len(ring) < 20:
+        return None
+    level = float(np.median(ring))
+    spread = 1.4826 * float(np.median(np.abs(ring - level)))
+    risen = inside & (mean > level + max(FLAT_MIN_RISE, 3 * spread))  # NaN compares False
+    if not risen.any():
+        return None
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(risen.astype(np.uint8),
+                                                           connectivity=4)
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[best, cv2.CC_STAT_AREA] < FLAT_MIN_FILL * inside.sum():
+        return None
+    mask = np.zeros((h, w), bool)
+    mask[ry0:ry1, rx0:rx1] = (labels == best) & valid
+    return mask
+
+
 # Graph-segmentation settings of the selective search (Felzenszwalb-Huttenlocher ``k``
 # per scale, Gaussian ``sigma``, smallest initial region in pixels of the work image,
 # whose longer side is 160 px).
