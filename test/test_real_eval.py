@@ -16,6 +16,7 @@ from clip_perception.proposals import image_proposals
 from clip_perception.proposals import propose
 from clip_perception.proposals import SOURCE_DEPTH
 from clip_perception.world.evaluation import VIEW_IMAGE_UP
+from clip_perception.world.real_eval import eval_layouts
 from clip_perception.world.real_eval import evaluate
 from clip_perception.world.real_eval import load_frames
 from clip_perception.world.real_eval import pose_of_proposal
@@ -672,3 +673,21 @@ def test_the_evaluation_cli_refuses_bad_inputs_with_one_line(tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_:
             eval_main(args)
         assert exit_.value.code == 2 and said in capsys.readouterr().err, args
+
+
+def test_layouts_on_request_run_alone_and_an_unknown_one_is_refused():
+    """``--layouts``: a subset runs only what it names; a typo is refused before any scene."""
+    calls = []
+
+    def counting(rgb, depth, intrinsics):
+        calls.append(rgb.shape)
+        return propose(rgb, depth, intrinsics)
+
+    with pytest.raises(ValueError, match='unknown layout .packed_bins.; one of .*packed_bin'):
+        eval_layouts(counting, 1, layouts=['packed_bin', 'packed_bins'])
+    assert not calls
+    figures = eval_layouts(counting, 1, layouts=['thin'])
+    assert list(figures) == ['thin'] and len(calls) == 1
+    hits, total = figures['thin']['recall']
+    assert total >= 2 and hits == total
+
