@@ -25,7 +25,8 @@ ros2 launch clip_perception clip_perception.launch.py \\
   the default: the parameters file's value); ``depth_kind:=ray`` reads depth as the range
   along each pixel's ray (a simulator's distance-to-camera image); ``frame_id:=NAME`` names
   the outputs' frame; ``vocabulary:="laptop, coffee mug"`` names what else is in view;
-  ``image_up:=down`` reads a camera mounted upside down (its image not turned).
+  ``image_up:=down`` reads a camera mounted upside down (its image not turned);
+  ``image_rows:=bottom_up`` reads images whose rows run bottom-up (an OpenGL readback).
 * ``params_file:=FILE`` replaces the shipped parameters file. Every argument that sets a
   node parameter (model, device, the transports, use_sim_time, depth_scale, rectify, ...)
   is empty by default and then leaves the file's value; given, it wins over the file.
@@ -143,6 +144,13 @@ def generate_launch_description():
                               'the camera is mounted: up, down (upside down, the image not '
                               'turned by the driver), left or right (on its side). Empty: the '
                               "parameters file's value (up in the shipped one)."),
+        DeclareLaunchArgument('image_rows', default_value='',
+                              choices=['', 'top_down', 'bottom_up'],
+                              description='Which way image rows run: top_down '
+                              '(sensor_msgs/Image) or bottom_up (the first row is the '
+                              "bottom: an OpenGL, Unity or CoppeliaSim readback published "
+                              "unturned). Empty: the parameters file's value (top_down in "
+                              'the shipped one).'),
         DeclareLaunchArgument('vocabulary', default_value='',
                               description='Comma-separated descriptions of other things '
                               'usually in view ("laptop, coffee mug"), contrast prompts for '
@@ -314,12 +322,12 @@ def node_parameters(value, shipped):
         that is no truth value (launch exits 1 with it).
     """
     params = {}
-    # Text as given (model, device, transports; rectify, depth_kind, frame_id, image_up
-    # and vocabulary are what the node's messages tell the user to set as name:=value, and
-    # an undeclared launch argument is dropped without a word). Choices are checked by
-    # launch, the rest by the node, which names the parameter.
+    # Text as given (model, device, transports; rectify, depth_kind, frame_id, image_up,
+    # image_rows and vocabulary are what the node's messages tell the user to set as
+    # name:=value, and an undeclared launch argument is dropped without a word). Choices
+    # are checked by launch, the rest by the node, which names the parameter.
     for name in ('model', 'device', 'image_transport', 'depth_transport', 'rectify',
-                 'depth_kind', 'frame_id', 'vocabulary', 'image_up'):
+                 'depth_kind', 'frame_id', 'vocabulary', 'image_up', 'image_rows'):
         given = value(name).strip()
         if given:
             params[name] = given

@@ -834,6 +834,58 @@ def test_a_camera_mounted_upside_down_is_answered_with_image_up_down(probe, star
     assert node.stop() == 0
 
 
+def _rows_bottom_up(m):
+    """Put the rows in the other order: an OpenGL readback published unturned."""
+    item = len(m.data) // (m.height * m.width)
+    px = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, item)
+    m.data = np.ascontiguousarray(px[::-1]).tobytes()
+    return m
+
+
+def _negative_fy(m):
+    """camera_info of the image with its rows bottom-up: fy < 0, cy counted from the bottom."""
+    k, p = list(m.k), list(m.p)
+    k[4], k[5] = -k[4], (m.height - 1) - k[5]
+    p[5], p[6] = -p[5], (m.height - 1) - p[6]
+    m.k, m.p = k, p
+    return m
+
+
+@pytest.mark.parametrize('said_by', ['camera_info', 'image_rows', 'nothing'])
+def test_frames_whose_rows_run_bottom_up_are_posed_as_the_upright_camera(probe, start_node,
+                                                                         said_by):
+    """Rows counted from the bottom (an OpenGL, Unity or CoppeliaSim readback) are turned over.
+
+    CoppeliaRobotics/simROS#9: a simulator's vision sensor published its images upside
+    down, rows bottom-up. A camera_info that says so with a negative fy was refused
+    ("non-positive focal lengths": answered in 2D only); there was no setting for a K of
+    the upright image beside such frames, and the image_up WARN named image_up:=down alone,
+    a half turn that mirrors left and right. Now a negative fy, or image_rows:=bottom_up,
+    turns both images' rows over: the red ball posed where it is in the camera's optical
+    frame (the same rays), and with neither the WARN names image_rows:=bottom_up.
+    """
+    args = ('-p', 'image_rows:=bottom_up') if said_by == 'image_rows' else ()
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.5', *args)
+    info = _negative_fy if said_by == 'camera_info' else None
+    if said_by == 'nothing':
+        assert feed_until(camera, scene, lambda: 'image_rows:=bottom_up' in node.output(),
+                          colour=_rows_bottom_up, depth=_rows_bottom_up), node.output()
+        assert 'a half turn mirrors left and right' in node.output()
+        assert node.stop() == 0
+        return
+    assert_red_ball_posed(probe, node, camera, scene, colour=_rows_bottom_up,
+                          depth=_rows_bottom_up, info=info)
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_rows_turned', 0)) >= 2)[2]
+    assert int(values['frames_rows_turned']) >= 2
+    said = int(values['camera_info_rows_bottom_up'])
+    assert said >= 1 if said_by == 'camera_info' else said == 0
+    if said_by == 'camera_info':
+        assert node.output().count('camera_info P has a negative fy') == 1, node.output()
+    assert 'frames_image_up_suspect' not in node.output()  # upright once turned
+    assert node.stop() == 0
+
+
 def test_outputs_in_a_frame_not_named_optical_are_published_and_warned(probe, start_node):
     """A frame id not named optical: the pose is published in it, and it is warned.
 

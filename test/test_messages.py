@@ -43,6 +43,7 @@ from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.messages import rows_turned_top_down
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
 from clip_perception.messages import with_image_size
@@ -1527,6 +1528,43 @@ def test_camera_info_validation():
     # Off-centre, even outside the image, but within half its size: lenses and crops do that.
     for cx, cy in ((0.0, 0.0), (700.0, 500.0), (-300.0, 239.5)):
         assert camera_info_to_intrinsics([525, 0, cx, 0, 525, cy, 0, 0, 1], 640, 480).cx == cx
+
+
+@pytest.mark.parametrize('where', ['K', 'P', 'K unsized'])
+def test_a_camera_matrix_with_a_negative_fy_is_read_for_the_rows_turned_top_down(where):
+    """A negative fy: the image's rows run bottom-up (CoppeliaRobotics/simROS#9, OpenGL readbacks).
+
+    Refused before as "non-positive focal lengths" (the frames answered in 2D only). Read
+    as the camera matrix of the image with its rows turned over, whose rays are the same:
+    a point projected by the published matrix at row v lands at row H - 1 - v of the
+    turned image, which the matrix read projects it to.
+    """
+    upright = Intrinsics(525.0, 530.0, 322.0, 251.0, 640, 480)
+    stored = [525.0, 0.0, 322.0, 0.0, -530.0, 479.0 - 251.0, 0.0, 0.0, 1.0]
+    p_stored = [525.0, 0.0, 322.0, 0.0, 0.0, -530.0, 228.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    notes = []
+    if where == 'P':
+        intr = camera_info_to_intrinsics(upright.k(), 640, 480, p_stored, notes=notes)
+    elif where == 'K':
+        intr = camera_info_to_intrinsics(stored, 640, 480, [0.0] * 12, notes=notes)
+    else:
+        intr = camera_info_to_intrinsics(stored, 0, 0, notes=notes, image_size=(640, 480))
+    assert intr == upright
+    assert [n.kind for n in notes] == ['rows_bottom_up'], notes
+    assert f'camera_info {where[0]} has a negative fy' in notes[0]
+    point = np.array([0.07, -0.05, 0.8])  # metres, the optical frame
+    v_stored = -530.0 * point[1] / point[2] + 228.0
+    v_read = intr.fy * point[1] / point[2] + intr.cy
+    assert v_read == pytest.approx(479 - v_stored)
+    rgb = np.arange(4 * 3 * 3, dtype=np.uint8).reshape(4, 3, 3)
+    depth = np.arange(12, dtype=np.float32).reshape(4, 3)
+    turned, turned_depth = rows_turned_top_down(rgb, depth)
+    assert (turned[0] == rgb[3]).all() and (turned[:, 0] == rgb[::-1, 0]).all()
+    assert (turned_depth == depth[::-1]).all() and turned_depth.flags.c_contiguous
+    assert rows_turned_top_down(rgb)[1] is None
+    # A negative fx (columns right to left) is not read: refused as before.
+    with pytest.raises(MessageError, match='non-positive'):
+        camera_info_to_intrinsics([-525.0, 0, 319.5, 0, 525.0, 239.5, 0, 0, 1], 640, 480)
 
 
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',

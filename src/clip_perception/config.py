@@ -127,6 +127,16 @@ PARAMETERS = (
           "table's facing says (counted as frames_image_up_suspect); frames are never "
           'turned by the node.', read_only=True,
           choices=('up', 'down', 'left', 'right')),
+    Param('image_rows', 'top_down', 'Which way the rows of the colour and depth images '
+          'run: top_down (sensor_msgs/Image: the first row is the top) or bottom_up (the '
+          "first row is the image's bottom, as OpenGL's glReadPixels returns a frame: a "
+          'Unity, CoppeliaSim or Blender readback published unturned). bottom_up turns '
+          "both images' rows over before anything else (a vertical flip: image_up:=down "
+          'would turn them half round and mirror left and right too); camera_info is read '
+          "as the upright image's. A camera_info whose fy is negative says bottom_up "
+          'itself and is read so under either value. Boxes and ~/debug_image are in the '
+          'turned image; poses are the same rays, in the same frame.', read_only=True,
+          choices=('top_down', 'bottom_up')),
     Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
           'one first).',
           min=1, max=50),

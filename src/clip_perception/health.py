@@ -470,7 +470,7 @@ class Health:
                          'frames_old_camera_info', 'frames_info_scaled',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          'frames_depth_kind_suspect', 'frames_image_up_suspect',
-                         'frames_rectified', 'frames_not_rectified',
+                         'frames_rectified', 'frames_not_rectified', 'frames_rows_turned',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',
                          'depth_encoding_unset', 'depth_colour_floats', 'depth_carla_code',
@@ -488,6 +488,7 @@ class Health:
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_resolution',
+                         'camera_info_rows_bottom_up',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

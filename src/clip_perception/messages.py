@@ -2831,6 +2831,7 @@ def _camera_matrix(k, p, width, height, size=None, notes=None):
     :param size: ``(width, height)`` of the image the matrix is for, or None: not judged.
     """
     k, p = _row_major(k, 3, 3)[0], _row_major(p, 3, 4)[0]
+    k, p = _rows_read_top_down(k, p, size[1] if size else height, notes)
     try:
         if not p_is_unset(p):
             pm = np.asarray(p, dtype=np.float64).reshape(3, 4)
@@ -2840,6 +2841,78 @@ def _camera_matrix(k, p, width, height, size=None, notes=None):
     except ValueError as exc:
         hint = ' (P is unset too)' if len(p) == 12 else ''
         raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
+
+
+def _turned_top_down(m, cols, height):
+    """``m`` (row-major, 3 x ``cols``) of rows counted bottom-up read for the rows top-down.
+
+    :return: the matrix as a flat float64 array, or None when ``m`` is no camera matrix
+        with ``fx > 0`` and ``fy < 0`` (last row ``[0, 0, 1]``, then zeros).
+    """
+    a = np.asarray(m, dtype=np.float64).reshape(-1)
+    if a.size != 3 * cols or not np.all(np.isfinite(a)):
+        return None
+    a = a.reshape(3, cols).copy()
+    last = np.zeros(cols)
+    last[2] = 1.0
+    if not (a[0, 0] > 0 and a[1, 1] < 0 and np.allclose(a[2], last, atol=1e-9)):
+        return None
+    # Row v of the published image is row height - 1 - v of the upright one.
+    a[1] = -a[1]
+    a[1, 2] += height - 1
+    return a.reshape(-1)
+
+
+def _rows_read_top_down(k, p, height, notes):
+    """Return ``(k, p)`` of an image whose rows run bottom-up, read for it turned top-down.
+
+    A camera matrix whose ``fy`` is negative (``fx`` positive) says that image rows count
+    upwards: the first row is the bottom one, as OpenGL's ``glReadPixels`` and the
+    renderers built on it return a frame (CoppeliaRobotics/simROS#9: CoppeliaSim's vision
+    sensor images published upside down; Unity and Blender readbacks). Such a ``K`` was
+    refused as "non-positive focal lengths", and the frames answered in 2D only. It is
+    read as the camera matrix of the image with its rows turned top-down (``fy -> -fy``,
+    ``cy -> height - 1 - cy``, ``Ty -> -Ty``), the node turns the frames' rows (colour and
+    depth, :func:`rows_turned_top_down`), and a :class:`Note` of kind ``rows_bottom_up``
+    is appended to ``notes``: the rays, so the poses in the header's frame, are the same.
+
+    :param k: row-major ``K`` (9 floats), :param p: row-major ``P`` (12, or none).
+    :param height: the image height (px); 1 or less: nothing is read (no size known).
+    :return: ``(k, p)``, each as given or turned.
+    """
+    if height <= 1:
+        return k, p
+    turned_k, turned_p = _turned_top_down(k, 3, height), _turned_top_down(p, 4, height)
+    said = 'P' if turned_p is not None else None
+    if turned_p is None and p_is_unset(p) and turned_k is not None:
+        said = 'K'
+    if said is not None and notes is not None:
+        m = turned_p if said == 'P' else turned_k
+        notes.append(Note('rows_bottom_up', f'camera_info {said} has a negative fy '
+                          f'({-m[5 if said == "P" else 4]:g}): the image rows run bottom-up '
+                          "(the first row is the image's bottom, as an OpenGL, Unity or "
+                          'CoppeliaSim readback gives it); colour and depth are read with '
+                          f'their rows turned top-down, and {said} for that image (fy '
+                          f'{m[5 if said == "P" else 4]:g}, cy {m[6 if said == "P" else 5]:g}'
+                          '): poses are in the same frame; ~/debug_image and the boxes are '
+                          'in the turned image. sensor_msgs/Image rows run top-down: turn '
+                          'them in the publisher'))
+    return (k if turned_k is None else turned_k), (p if turned_p is None else turned_p)
+
+
+def rows_turned_top_down(rgb, depth=None):
+    """Return ``(rgb, depth)`` with their rows in the other order (the image turned over).
+
+    For frames whose rows run bottom-up (:func:`_rows_read_top_down`, or the node's
+    ``image_rows:=bottom_up``): a vertical flip, not a half turn, which would mirror left
+    and right as well.
+
+    :param rgb: (H, W, 3) uint8.
+    :param depth: (h, w) float32 metres, or None.
+    :return: C-contiguous copies (``depth`` None stays None).
+    """
+    turned = np.ascontiguousarray(rgb[::-1])
+    return turned, (None if depth is None else np.ascontiguousarray(depth[::-1]))
 
 
 def _k_if_p_misfits(k, from_p, size, notes):

@@ -160,6 +160,7 @@ from clip_perception.messages import principal_point_note
 from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
+from clip_perception.messages import rows_turned_top_down
 from clip_perception.messages import unpadded
 from clip_perception.messages import zstd_to_depth
 from clip_perception.messages import zstd_to_rgb
@@ -413,6 +414,9 @@ class PerceptionMixin:
         # The same for image_up (_check_image_up): (warning, monotonic s) or None.
         self._image_up_checks = 0
         self._image_up_finding = None
+        # Camera_infos whose negative fy says their images' rows run bottom-up
+        # (messages._rows_read_top_down), kept as many as the sync keeps.
+        self._bottom_up_infos = ()
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -1038,7 +1042,7 @@ class PerceptionMixin:
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = self._no_lens_key = None
-        self._rectifiers = ()
+        self._rectifiers = self._bottom_up_infos = ()
         self._colour_size = self._info_unsized = None
         self._depth_kind_checks, self._depth_kind_finding = 0, None  # checked afresh
         self._image_up_checks, self._image_up_finding = 0, None
@@ -1735,6 +1739,8 @@ class PerceptionMixin:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
         self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
+        if any(note.kind == 'rows_bottom_up' for note in notes):
+            self._bottom_up_infos = (self._bottom_up_infos + (intr,))[-self.sync.buffer:]
         colour = self._streams.get('colour')  # none once deactivated
         topic = colour.topic_name if colour is not None else ''
         rectify = self._values_cache['rectify']
@@ -2045,6 +2051,16 @@ class PerceptionMixin:
         intr = frame.info
         depth, depth_frame = frame.depth if frame.depth is not None else (None, '')
         now = time.monotonic()
+        if self._values_cache['image_rows'] == 'bottom_up' or (
+                intr is not None and any(i is intr for i in self._bottom_up_infos)):
+            # Rows counted from the bottom (an OpenGL readback): turned over, never half
+            # round (image_up:=down), which would mirror left and right too.
+            rgb, depth = rows_turned_top_down(rgb, depth)
+            self.health.count('frames_rows_turned')
+            self._log_once('rows_turned', 'colour and depth rows are read bottom-up and '
+                           'turned over (image_rows:=bottom_up, or a camera_info with a '
+                           'negative fy): boxes and ~/debug_image are in the turned image '
+                           '(logged once; counted as frames_rows_turned)')
         depth_note = frame.no_depth_reason
         refused = self.health.refusal('depth')
         if depth_note and refused is not None:
@@ -2288,7 +2304,10 @@ class PerceptionMixin:
         other, _ = hint
         self.health.count('frames_image_up_suspect')
         mounted = {'down': 'a camera mounted upside down whose driver does not turn its '
-                   'image?', 'left': 'a camera on its side (the image turned counter-'
+                   'image? Or an image whose rows run bottom-up, as OpenGL, Unity and '
+                   'CoppeliaSim readbacks give them: then set image_rows:=bottom_up instead '
+                   '(a half turn mirrors left and right as well).',
+                   'left': 'a camera on its side (the image turned counter-'
                    'clockwise), not turned by its driver?', 'right': 'a camera on its side '
                    '(the image turned clockwise), not turned by its driver?',
                    'up': 'an upright image (a camera mounted upright, or one its driver '
