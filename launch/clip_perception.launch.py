@@ -125,6 +125,15 @@ def generate_launch_description():
                               'millimetres, 0.0001 for a RealSense D405 (0.1 mm), '
                               '0.00025 for an L515 (0.25 mm). Empty: '
                               "the parameters file's value (0.001 in the shipped one)."),
+        DeclareLaunchArgument('float_depth_far', default_value='',
+                              description='Far clip plane (m) of 32FC1 depth normalised to '
+                              "[0, 1] by a simulator (CoppeliaSim's vision sensor, z / far); "
+                              "0: metres. Empty: the parameters file's value (0 in the "
+                              'shipped one).'),
+        DeclareLaunchArgument('float_depth_near', default_value='',
+                              description='Near clip plane (m) of such depth (used while '
+                              "float_depth_far is set). Empty: the parameters file's value "
+                              '(0 in the shipped one).'),
         DeclareLaunchArgument('rectify', default_value='',
                               choices=['', 'auto', 'always', 'never'],
                               description='Lens distortion of raw images: auto (rectified '
@@ -318,7 +327,7 @@ def node_parameters(value, shipped):
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
     :param shipped: path of the shipped parameters file (``shipped_params()``).
     :return: a dict of parameter name -> value (str, bool or float).
-    :raises RuntimeError: a ``depth_scale`` that is not a number, or a truth argument
+    :raises RuntimeError: a ``depth_scale`` or clip plane that is not a number, or a truth argument
         that is no truth value (launch exits 1 with it).
     """
     params = {}
@@ -335,13 +344,16 @@ def node_parameters(value, shipped):
     if 'model' not in params and os.path.exists(params_file) and \
             os.path.samefile(params_file, shipped):
         params['model'] = ROBOT_MODEL
-    scale = value('depth_scale').strip()
-    if scale:
-        try:
-            params['depth_scale'] = float(scale)
-        except ValueError:
-            raise RuntimeError(f'depth_scale:={scale} is not a number: metres per unit of '
-                               '16UC1 depth, e.g. 0.001 (mm) or 0.0001 (0.1 mm)') from None
+    for name, what in (('depth_scale', 'metres per unit of 16UC1 depth, e.g. 0.001 (mm) or '
+                        '0.0001 (0.1 mm)'),
+                       ('float_depth_far', 'the far clip plane in metres, e.g. 10.0'),
+                       ('float_depth_near', 'the near clip plane in metres, e.g. 0.01')):
+        given = value(name).strip()
+        if given:
+            try:
+                params[name] = float(given)
+            except ValueError:
+                raise RuntimeError(f'{name}:={given} is not a number: {what}') from None
     for name in ('use_sim_time', 'swap_red_blue', 'use_depth'):  # truth values, any spelling
         if value(name).strip():
             params[name] = truth(value, name)

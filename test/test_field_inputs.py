@@ -5240,6 +5240,35 @@ def test_depth_normalised_between_clip_planes_is_answered_and_its_far_plane_name
         node.output()
     assert_warned_once_and_counted(probe, node, 'depth ends in a plane of readings exactly 1.0',
                                    'depth_far_plane', 1)
+    assert 'set float_depth_far (and float_depth_near) to the clip planes' in node.output()
+    # The parameters it names read it: posed where the ball is (helper-110; before, no
+    # parameter scaled floating depth and the ball was posed at ~1/1 of its distance
+    # less the near plane, a reading in [0, 1] taken for metres).
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('float_depth_near', value=0.01).to_parameter_msg(),
+        Parameter('float_depth_far', value=1.0).to_parameter_msg()]))
+    assert all(r.successful for r in res.results), res
+    assert_red_ball_posed(probe, node, camera, scene, depth=normalised)
+    assert node.stop() == 0
+
+
+@pytest.mark.parametrize('far', [4.0, 20.0])
+def test_float_depth_over_its_far_plane_is_posed_with_float_depth_far(probe, start_node, far):
+    """32FC1 holding z / far (a simulator script's normalised depth, NaN where nothing is hit).
+
+    Nothing in such a frame tells it from metres (the scene scaled about the camera, no
+    far plane in view), so the node can only be told: before, no parameter scaled
+    floating depth (depth_scale is integer depth's) and the red ball was posed at 1/far
+    of its distance. With float_depth_far set to the far plane it is posed within 1 cm.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', f'float_depth_far:={far}')
+    d = (scene.depth / far).astype(np.float32)
+
+    def z_over_far(m):
+        m.encoding, m.step, m.data = '32FC1', 4 * m.width, d.tobytes()
+        return m
+    assert_red_ball_posed(probe, node, camera, scene, depth=z_over_far)
     assert node.stop() == 0
 
 

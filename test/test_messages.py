@@ -1070,6 +1070,48 @@ def test_16_bit_z_over_far_is_read_with_the_depth_scale_its_refusal_names(far):
         assert np.all(np.abs(out[hit] - z[hit]) <= far / 65535), (far, seed)
 
 
+@pytest.mark.parametrize('near, far', [(0.0, 4.0), (0.0, 100.0), (0.01, 2.0), (0.05, 10.0)])
+def test_float_depth_normalised_between_clip_planes_is_read_in_metres_with_them(near, far):
+    """``clip_planes`` read depth in [0, 1] as ``near + d (far - near)`` metres.
+
+    No parameter scaled floating depth (depth_scale is integer depth's): z / far with a
+    4 m far plane put a table 0.6 m away at 0.15 "m", every pose at a quarter of its
+    distance. Now metres within float32 rounding on the toy scenes; the far plane (1.0)
+    and 0 are no reading; readings beyond 1.0 (metres) and far not beyond near refused
+    naming the parameters; far 0 reads metres as before.
+    """
+    from clip_perception.world.scenes import generate_scene
+    z = generate_scene(3, effects=False).depth
+    h, w = z.shape
+    d = np.where(np.isfinite(z), (z - near) / (far - near), 1.0).astype(np.float32)
+    d[0, :8] = 0.0
+    for read in (depth_to_array('32FC1', h, w, 4 * w, d.tobytes(), clip_planes=(near, far)),
+                 depth_to_array('64FC1', h, w, 8 * w, d.astype(np.float64).tobytes(),
+                                clip_planes=(near, far)),
+                 compressed_depth_to_array('32FC1; tiff compressed', _float_tiff(d),
+                                           transport='compressed', clip_planes=(near, far))):
+        hit = np.isfinite(z)
+        hit[0, :8] = False
+        assert np.allclose(read[hit], z[hit], rtol=1e-5, atol=2e-6 * far), (near, far)
+        assert np.isnan(read[~np.isfinite(z)]).all() and np.isnan(read[0, :8]).all()
+    with pytest.raises(MessageError, match='float_depth_far:=0') as err:
+        depth_to_array('32FC1', h, w, 4 * w, np.nan_to_num(z, nan=0).astype(np.float32)
+                       .tobytes(), clip_planes=(near, far))
+    assert err.value.kind == 'units'
+    with pytest.raises(MessageError, match='not beyond float_depth_near'):
+        depth_to_array('32FC1', h, w, 4 * w, d.tobytes(), clip_planes=(far, far))
+    assert np.array_equal(depth_to_array('32FC1', h, w, 4 * w, d.tobytes()),
+                          depth_to_array('32FC1', h, w, 4 * w, d.tobytes(),
+                                         clip_planes=(near, 0.0)), equal_nan=True)
+
+
+def _float_tiff(depth):
+    """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
+    ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))
+    assert ok
+    return buf.tobytes()
+
+
 def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():
     """Linear depth in [0, 1] between a simulator's clip planes: said, not refused.
 

@@ -151,10 +151,23 @@ PARAMETERS = (
     Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1, compressedDepth '
           "16UC1 and the compressed transport's 16-bit PNG): 0.001 for millimetres (REP "
           '118, most cameras); 0.0001 for a RealSense D405 (its depth_units, 0.1 mm), '
-          '0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth is metres whatever it is. A '
+          '0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth is not scaled by it (it is '
+          'metres, or see float_depth_far). A '
           'wrong value moves every pose along its ray by the same factor, and no check on '
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
+    Param('float_depth_far', 0.0, 'Far clip plane (m) of floating-point depth (32FC1, '
+          '64FC1, a float TIFF) normalised to [0, 1] between clip planes, as a simulator '
+          "gives it: CoppeliaSim's vision sensor and PyRep/RLBench (z = near + d (far - "
+          'near)), or z / far. 0: the readings are metres (REP 118). Readings of 1.0 (the '
+          'far plane, nothing hit) are no reading; readings beyond 1.0 are refused as '
+          'metres. Depth that ends in a plane of readings exactly 1.0 is warned, naming this '
+          'parameter (counted as depth_far_plane). Changing it drops the tracked target.',
+          min=0.0, max=100000.0),
+    Param('float_depth_near', 0.0, 'Near clip plane (m) of floating-point depth normalised '
+          'to [0, 1] (see float_depth_far; 0 for z / far). Used only while float_depth_far '
+          'is set, and must lie below it. Changing it drops the tracked target.',
+          min=0.0, max=1000.0),
     Param('depth_kind', 'z',
           'What a depth pixel measures: z (the distance along the optical axis, REP 118: every '
           "RGB-D camera driver, Isaac Sim's distance_to_image_plane, AirSim's DepthPlanar) or "

@@ -1226,8 +1226,54 @@ def holds_no_colour(rgb, spread=12, share=0.002):
     return bool(coloured.mean() < share)
 
 
+# Clip planes (near, far) of floating depth that is metres as sent (REP 118): none.
+NO_CLIP_PLANES = (0.0, 0.0)
+
+
+def normalised_depth_in_metres(depth, clip_planes, what):
+    """Return floating depth normalised to [0, 1] between clip planes as metres.
+
+    A simulator's linear depth is often published normalised: CoppeliaSim's vision
+    sensor (and PyRep/RLBench on it) gives ``[0, 1] -> [near, far]``,
+    ``z = near + d * (far - near)`` (stepjam/PyRep#25, stepjam/RLBench#125); scripts
+    that divide by the far plane give ``z / far`` (near 0). Read as metres, every pose
+    lands at ``1 / (far - near)`` of its distance along its ray, and only a far plane in
+    view (:func:`_far_plane_at_one`) can show it. The node's ``float_depth_near`` and
+    ``float_depth_far`` parameters give the planes. Readings of 1.0 (the far plane:
+    nothing hit) and of 0 or less are no reading.
+
+    :param depth: (H, W) float32 or float64 readings as sent (NaN, inf = none).
+    :param clip_planes: ``(near, far)`` in metres; far 0 (:data:`NO_CLIP_PLANES`): the
+        readings are metres, returned as given.
+    :param what: the stream as named in errors (``'32FC1 depth'``).
+    :return: (H, W) float32 metres, NaN = no reading (``depth`` itself for far 0).
+    :raises MessageError: kind ``invalid`` for far not beyond near; kind ``units`` for
+        readings beyond 1.0, which normalised depth has none of (metres: far is set
+        where it should be 0).
+    """
+    near, far = (float(v) for v in clip_planes)
+    if not far:
+        return depth
+    if far <= near:
+        raise MessageError('invalid', f'float_depth_far {far:g} m is not beyond '
+                           f'float_depth_near {near:g} m: set the far clip plane beyond the '
+                           'near one (float_depth_far 0 reads floating depth as metres). '
+                           'Using no depth')
+    with np.errstate(over='ignore', invalid='ignore'):
+        d = depth.astype(np.float32, copy=True)
+        finite = d[np.isfinite(d)]
+        top = float(finite.max()) if finite.size else 0.0
+        if top > 1.0:
+            raise MessageError('units', f'{what} readings reach {top:g}, beyond the 1.0 of '
+                               'depth normalised to [0, 1] between clip planes, but '
+                               f'float_depth_far is {far:g} m: are they metres already? Set '
+                               'float_depth_far:=0 to read them as metres. Using no depth')
+        d[~np.isfinite(d) | (d <= 0) | (d >= 1.0)] = np.nan
+    return np.float32(near) + d * np.float32(far - near)
+
+
 def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
-                   depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
+                   depth_scale=DEFAULT_DEPTH_SCALE, notes=None, clip_planes=NO_CLIP_PLANES):
     """Decode a depth ``sensor_msgs/Image`` to float32 metres (NaN = no reading).
 
     :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none),
@@ -1244,6 +1290,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         than the message states it (its byte order, an encoding in other capitals or
         with spaces around it: :func:`read_encoding`; a ``step`` of 0 or one that is no row
         length of the data: :func:`_step_of`).
+    :param clip_planes: ``(near, far)`` m of 32FC1/64FC1 depth normalised to [0, 1]
+        between them (:func:`normalised_depth_in_metres`); far 0: metres, as REP 118.
     :return: (H, W) float32.
     :raises MessageError: unknown encoding, bad size or layout, or readings that cannot
         be metres (:func:`check_depth_units`).
@@ -1289,8 +1337,10 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                               f'{read}-endian; set is_bigendian right in the driver'))
     if signed:
         arr = _signed_as_unsigned(arr, notes)
-    depth_m = check_depth_units(depth_to_metres(arr, depth_scale), encoding)
     if dtype != np.uint16:
+        arr = normalised_depth_in_metres(arr, clip_planes, f'{encoding} depth')
+    depth_m = check_depth_units(depth_to_metres(arr, depth_scale), encoding)
+    if dtype != np.uint16 and not clip_planes[1]:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
 
@@ -1884,7 +1934,8 @@ def _far_plane_at_one(depth_m, encoding, notes):
          f'{float(np.median(below)):.3g} at the median): the far plane of depth normalised '
          "to [0, 1] (CoppeliaSim's vision sensor, PyRep/RLBench: [0, 1] between the clip "
          'planes, z = near + d * (far - near); or z / far)? Read as metres, poses are off '
-         'by that scale; publish metres (REP 118), and NaN or +inf where nothing is hit')
+         'by that scale: set float_depth_far (and float_depth_near) to the clip planes in '
+         'metres, or publish metres (REP 118), with NaN or +inf where nothing is hit')
 
 
 def _whole_share(read):
@@ -2963,7 +3014,7 @@ def p_is_unset(p):
 
 
 def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None,
-                              transport='compressedDepth'):
+                              transport='compressedDepth', clip_planes=NO_CLIP_PLANES):
     """Decode a depth ``sensor_msgs/CompressedImage`` to metres, of either transport.
 
     image_transport carries depth compressed in two ways, and the data tells them apart:
@@ -2989,6 +3040,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         appended when ``fmt`` is written otherwise than image_transport writes it (in
         other capitals: :func:`compressed_depth.parse_format`).
     :param transport: ``'compressedDepth'`` or ``'compressed'``: the one subscribed.
+    :param clip_planes: as :func:`depth_to_array`, for a float TIFF (compressedDepth's
+        32FC1 is quantised as metres by its encoder and read as metres).
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: wrong format, a JPEG, colour or 8-bit image, corrupt or
         oversized payload.
@@ -3009,7 +3062,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               'RobotWebTools/rosbridge_suite#1086); send the bytes'))
     said, other = [], None
     if _image_signature(raw[:16]) is not None:
-        depth = _depth_image(fmt, raw, depth_scale, notes)
+        depth = _depth_image(fmt, raw, depth_scale, notes, clip_planes)
         if transport != 'compressed':
             other = 'compressed'
     else:
@@ -3059,7 +3112,7 @@ def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
     raise MessageError(exc.kind, str(exc))
 
 
-def _depth_image(fmt, raw, depth_scale, notes=None):
+def _depth_image(fmt, raw, depth_scale, notes=None, clip_planes=NO_CLIP_PLANES):
     """Read a whole PNG, TIFF or JPEG file carried as depth (the ``compressed`` transport).
 
     :param raw: the file's bytes (opening with its signature).
@@ -3109,8 +3162,10 @@ def _depth_image(fmt, raw, depth_scale, notes=None):
                            f'{codec.upper()} image of {img.shape[2]} channels: colour, not '
                            'depth (is depth remapped to a colour stream?)')
     if img.dtype in (np.uint16, np.float32):
-        return depth_to_metres(negative_z_read_positive(img, f'compressed depth "{fmt}"',
-                                                        notes), depth_scale)
+        img = negative_z_read_positive(img, f'compressed depth "{fmt}"', notes)
+        if img.dtype == np.float32:
+            img = normalised_depth_in_metres(img, clip_planes, f'compressed depth "{fmt}"')
+        return depth_to_metres(img, depth_scale)
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
                        f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
                        '(16UC1) or 32-bit floats (32FC1)' +
@@ -3153,7 +3208,7 @@ def zstd_to_rgb(data, notes=None):
                         image.is_bigendian, notes)
 
 
-def zstd_to_depth(data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
+def zstd_to_depth(data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None, clip_planes=NO_CLIP_PLANES):
     """Decode a depth image of image_transport's zstd transport to metres.
 
     Lossless, so 16UC1 and 32FC1 depth arrive as they were sent; read as a raw depth
@@ -3162,12 +3217,13 @@ def zstd_to_depth(data, depth_scale=DEFAULT_DEPTH_SCALE, notes=None):
     :param data: the message's ``data`` (bytes-like).
     :param depth_scale: metres per unit of 16UC1 depth (0.001: millimetres).
     :param notes: a list, or None: as :func:`depth_to_array`.
+    :param clip_planes: as :func:`depth_to_array`.
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: as :func:`zstd_to_rgb`, or as :func:`depth_to_array`.
     """
     image = _zstd_fields(data, 'zstd depth')
     return depth_to_array(image.encoding, image.height, image.width, image.step, image.data,
-                          image.is_bigendian, depth_scale, notes)
+                          image.is_bigendian, depth_scale, notes, clip_planes)
 
 
 def check_same_size(shape, intrinsics, what):

@@ -1148,7 +1148,8 @@ class PerceptionMixin:
                     self._depth_kind_finding = None
                     for kind in ('z', 'ray'):
                         self.health.clear_notice(f'depth_kind_{kind}')
-                if p.name in ('depth_scale', 'depth_kind') and \
+                if p.name in ('depth_scale', 'depth_kind', 'float_depth_far',
+                              'float_depth_near') and \
                         p.value != self._values_cache[p.name]:
                     # The track's positions are in the old units: kept, the target was
                     # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
@@ -1648,7 +1649,7 @@ class PerceptionMixin:
         notes = []
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
                               msg.width, msg.step, msg.data, msg.is_bigendian,
-                              self._values_cache['depth_scale'], notes)
+                              self._values_cache['depth_scale'], notes, self._clip_planes())
         if depth is not None:
             self._read_otherwise('depth', notes)  # its byte order, its encoding's spelling
             self._add_depth(msg.header, depth)
@@ -1657,7 +1658,8 @@ class PerceptionMixin:
         notes = []
         transport = self._values_cache['depth_transport']
         depth = self._convert('depth', transport, compressed_depth_to_array, msg.format,
-                              msg.data, self._values_cache['depth_scale'], notes, transport)
+                              msg.data, self._values_cache['depth_scale'], notes, transport,
+                              self._clip_planes())
         if depth is not None:
             self._read_otherwise('depth', notes)  # its format's spelling, its transport
             self._add_depth(msg.header, depth)
@@ -1665,10 +1667,14 @@ class PerceptionMixin:
     def _on_zstd_depth(self, msg):
         notes = []
         depth = self._convert('depth', 'zstd transport', zstd_to_depth, msg.data,
-                              self._values_cache['depth_scale'], notes)
+                              self._values_cache['depth_scale'], notes, self._clip_planes())
         if depth is not None:
             self._read_otherwise('depth', notes)
             self._add_depth(msg.header, depth)
+
+    def _clip_planes(self):
+        """``(near, far)`` m of floating depth normalised to [0, 1]; far 0: metres."""
+        return (self._values_cache['float_depth_near'], self._values_cache['float_depth_far'])
 
     def _add_depth(self, header, depth):
         now = time.monotonic()
