@@ -329,6 +329,24 @@ def test_a_range_read_as_z_is_told_by_its_bowed_table_and_real_depth_is_not():
         assert depth_kind_hint(depth, intr, 'z') is None, path.name
 
 
+@pytest.mark.parametrize('elevation, width, height', [(30, 640, 480), (45, 640, 480),
+                                                      (70, 640, 480), (70, 1280, 720)])
+def test_a_range_of_a_wide_view_read_as_z_is_told_though_its_table_is_small(elevation, width,
+                                                                            height):
+    """Another renderer's 110-degree view given as ranges (AirSim's DepthPerspective).
+
+    The floor beyond the table fills much of a wide view, so converted to z the table
+    holds only 0.36-0.50 of the sampled lower image, under DEPTH_KIND_PLANE_SHARE: ray was
+    suggested for 1 of these 4 views (helper-110). Read as z no plane holds any of it
+    (0.00): the conversion made the plane. Now 4/4; the same views in z suggest nothing.
+    """
+    frame = tabletop(width, height, hfov_deg=110.0, elevation_deg=elevation, depth_noise=0.0)
+    ranges = (frame.depth / ray_to_z(np.ones_like(frame.depth), frame.intrinsics))
+    hint = depth_kind_hint(ranges.astype(np.float32), frame.intrinsics, 'z')
+    assert hint is not None and hint[0] == 'ray', hint
+    assert depth_kind_hint(frame.depth, frame.intrinsics, 'z') is None
+
+
 def _posed(width, height, things, distance):
     """Pose of each thing of another renderer's frame, from its best proposal."""
     frame = tabletop(width, height, distance=distance, things=things, depth_noise=0.0)

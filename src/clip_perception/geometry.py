@@ -137,6 +137,16 @@ def ray_to_z(depth_m, intrinsics):
 # view) to 0.96 as z and at most 0.42 read as a range; the toy scenes' ranges hold
 # 0.00-0.26 as z and 0.81-0.88 converted.
 DEPTH_KIND_PLANE_SHARE = 0.5
+# Or: read one way no plane holds more than DEPTH_KIND_NO_PLANE of the sampled points, and
+# read the other way one holds DEPTH_KIND_SOME_PLANE: the reading made a plane where there
+# was none. A wide view (110 degrees across: AirSim's FOV_Degrees set wide) takes in the
+# floor beyond the table, so its table converted holds 0.36-0.50 of the lower image and
+# the rule above missed 3 of 4 such views given as ranges (helper-110: another renderer's
+# frames, test/other_renderer.py); read as z they hold 0.00. Real z depth read as z holds
+# 0.25 or more wherever a plane holds any point read as a range (shared/data/real_rgbd:
+# arc_suction 0.00 both ways, posecnn_4 0.25 and 0.00).
+DEPTH_KIND_NO_PLANE = 0.05
+DEPTH_KIND_SOME_PLANE = 0.3
 
 
 def depth_kind_hint(depth_m, intrinsics, kind, stride=12):
@@ -158,7 +168,8 @@ def depth_kind_hint(depth_m, intrinsics, kind, stride=12):
     else:  # back to the ranges it was converted from
         other = depth_m / _ray_factor_of(depth_m, intrinsics)
     read, alternative = (_plane_share(d, intrinsics, stride) for d in (depth_m, other))
-    if alternative >= DEPTH_KIND_PLANE_SHARE and alternative >= 2 * read:
+    if (alternative >= DEPTH_KIND_PLANE_SHARE and alternative >= 2 * read) or (
+            read <= DEPTH_KIND_NO_PLANE and alternative >= DEPTH_KIND_SOME_PLANE):
         return DEPTH_KINDS[1 - DEPTH_KINDS.index(kind)], read, alternative
     return None
 
