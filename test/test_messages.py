@@ -2500,6 +2500,27 @@ def test_a_frame_not_named_optical_is_named_with_rep_103_and_the_fix(frame_id):
     note = optical_frame_note(frame_id)
     assert f'"{frame_id}"' in note and 'REP 103' in note and '_optical' in note
     assert f'set frame_id:={frame_id} to say so' in note  # an optical frame by another name
+    # None in tf (a simulated sensor's link): the transform that adds REP 103's optical frame.
+    assert (f'static_transform_publisher --roll -1.5708 --yaw -1.5708 --frame-id {frame_id} '
+            f'--child-frame-id {frame_id}_optical, and set frame_id:={frame_id}_optical') in note
+
+
+def test_the_optical_frame_the_note_adds_looks_along_the_body_frames_x():
+    """The static transform named (roll -90, yaw -90 degrees, tf2's fixed-axis RPY) is REP 103's.
+
+    Its z (optical forward) is the body's x, its x (image right) the body's -y, its y (image
+    down) the body's -z.
+    """
+    def rot(axis, deg):
+        c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+        i, j = [(1, 2), (2, 0), (0, 1)][axis]
+        m = np.eye(3)
+        m[i, i], m[i, j], m[j, i], m[j, j] = c, -s, s, c
+        return m
+    optical_in_body = rot(2, -90) @ rot(1, 0) @ rot(0, -90)
+    assert np.allclose(optical_in_body @ [0, 0, 1], [1, 0, 0])
+    assert np.allclose(optical_in_body @ [1, 0, 0], [0, -1, 0])
+    assert np.allclose(optical_in_body @ [0, 1, 0], [0, 0, -1])
 
 
 def test_distortion_is_noted_beside_a_raw_image_topic_only():

@@ -137,7 +137,9 @@ def optical_frame_note(frame_id):
     same place. A simulated camera that stamps its images with the body frame
     (ROBOTIS-GIT/turtlebot3#662, gazebosim/gz-sensors#488; helper-47's field round) had
     its target 0.78 m ahead published as 0.78 m above, with nothing said. Only the name
-    can be checked here (no tf2), so a name without ``optical`` is reported, not changed.
+    can be checked here (no tf2), so a name without ``optical`` is reported, not changed;
+    the line gives the static transform that adds the optical frame REP 103 defines
+    (``rpy = (-pi/2, 0, -pi/2)`` from the body frame) where the simulator publishes none.
 
     :param frame_id: the outputs' frame (str); '' gives None (reported elsewhere).
     :return: one line (str) or None.
@@ -149,8 +151,12 @@ def optical_frame_note(frame_id):
             'camera_color_optical_frame); the poses are in optical axes, so if '
             f'"{frame_id}" is a body frame (x forward, z up: camera_link, a simulated '
             'sensor link) tf2 places every target wrongly: have the driver stamp images '
-            'with its optical frame, or set frame_id to it; if it is an optical frame '
-            "under another name (Azure Kinect's rgb_camera_link), set frame_id:="
+            'with its optical frame, or set frame_id to it; none in tf (a simulated '
+            "sensor's link, gazebosim/gz-sensors#488)? Publish one, turned from it by roll "
+            '-90 and yaw -90 degrees (REP 103): ros2 run tf2_ros static_transform_publisher '
+            f'--roll -1.5708 --yaw -1.5708 --frame-id {frame_id} --child-frame-id '
+            f'{frame_id}_optical, and set frame_id:={frame_id}_optical; if it is an optical '
+            "frame under another name (Azure Kinect's rgb_camera_link), set frame_id:="
             f'{frame_id} to say so')
 
 
