@@ -4883,6 +4883,29 @@ def test_non_square_pixels_of_another_renderer_are_posed(probe, start_node, aspe
     assert node.stop() == 0
 
 
+def test_focal_lengths_of_one_field_of_view_over_both_sizes_are_warned(probe, start_node):
+    """camera_info whose fy / fx is the image's height / width (webots_ros2#722).
+
+    A simulator plugin that took the vertical focal length from the horizontal field of
+    view over the height published pixels 0.75 as tall as wide at 640x480; the node read
+    them so, with nothing said. Now one WARN names it and the focal length to publish,
+    counted camera_info_one_fov: 0/1 -> 1/1 (the frames are still answered).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def one_fov(m):
+        k, p = list(m.k), list(m.p)
+        k[4] = p[5] = k[0] * m.height / m.width
+        m.k, m.p = k, p
+        return m
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, info=one_fov), \
+        node.output()
+    assert_warned_once_and_counted(probe, node, "the 640x480 image's height / width",
+                                   'camera_info_one_fov', 1)
+    assert node.stop() == 0
+
+
 def test_a_ball_with_time_of_flight_flying_pixels_is_posed_at_its_centre(probe, start_node):
     """A ToF camera's mixed pixels at the ball's edge: the pose still within 6 mm.
 

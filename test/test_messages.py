@@ -35,6 +35,7 @@ from clip_perception.messages import in_pixels
 from clip_perception.messages import intrinsics_for_image
 from clip_perception.messages import MAX_PIXELS
 from clip_perception.messages import MessageError
+from clip_perception.messages import one_field_of_view_note
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import p_is_unset
 from clip_perception.messages import parse_compressed_format
@@ -1607,6 +1608,29 @@ def test_a_camera_matrix_with_a_negative_fy_is_read_for_the_rows_turned_top_down
     # A negative fx (columns right to left) is not read: refused as before.
     with pytest.raises(MessageError, match='non-positive'):
         camera_info_to_intrinsics([-525.0, 0, 319.5, 0, 525.0, 239.5, 0, 0, 1], 640, 480)
+
+
+@pytest.mark.parametrize('width, height, hfov', [(1280, 720, 87.0), (640, 480, 60.0),
+                                                  (300, 400, 50.0), (848, 480, 90.0)])
+def test_focal_lengths_of_one_field_of_view_over_both_sizes_are_named(width, height, hfov):
+    """One field of view over each axis's size: fy / fx = h / w (webots_ros2#722).
+
+    Read as non-square pixels by exactly the image's aspect ratio, with nothing said:
+    poses stretched along y (1.78 times at 1280x720). Now named, with the focal length
+    to publish for each reading: 0/4 -> 4/4. Square pixels, other non-square pixels
+    (other_renderer's fy = 2 fx, 0.5 fx, 0.67 fx at 640x480) and square images are not.
+    """
+    fx = width / 2 / np.tan(np.radians(hfov / 2))
+    fy = height / 2 / np.tan(np.radians(hfov / 2))
+    intr = Intrinsics(fx, fy, width / 2 - 0.5, height / 2 - 0.5, width, height)
+    note = one_field_of_view_note(intr)
+    assert note is not None and 'webots_ros2#722' in note and f'fx {fx:g}' in note, note
+    assert "image's height / width" in note
+    for other_fy in (fx, 2 * fx, 0.5 * fx, 0.67 * fx, fx * 1.01):
+        assert one_field_of_view_note(Intrinsics(fx, other_fy, 320, 240, width, height)) \
+            is None, other_fy / fx
+    assert one_field_of_view_note(Intrinsics(500, 500, 255.5, 255.5, 512, 512)) is None
+    assert one_field_of_view_note(Intrinsics(500, 400, 0, 0, 0, 0)) is None
 
 
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',

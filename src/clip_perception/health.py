@@ -488,7 +488,7 @@ class Health:
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_resolution',
-                         'camera_info_rows_bottom_up',
+                         'camera_info_rows_bottom_up', 'camera_info_one_fov',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

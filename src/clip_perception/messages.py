@@ -2728,6 +2728,46 @@ def in_pixels(intrinsics, notes=None):
     return Intrinsics(fx, fy, cx, cy, w, h)
 
 
+# How close fy / fx must come to height / width (relative) for a camera_info to be one
+# field of view spread over both sizes (one_field_of_view_note), and how far from square
+# the image must be for that to mean anything.
+_ONE_FOV_FIT = 0.002
+_ONE_FOV_MIN_ASPECT = 0.05
+
+
+def one_field_of_view_note(intrinsics):
+    """Say that a camera_info's ``fy / fx`` is its image's ``height / width``, or None.
+
+    A simulator plugin that derives both focal lengths from one field of view, each over
+    its own axis's size (``f = size / 2 / tan(fov / 2)``), publishes pixels that are not
+    square by exactly the image's aspect ratio: webots_ros2's RangeFinder and camera gave
+    the vertical focal length from the horizontal field of view over the height
+    (cyberbotics/webots_ros2#722: "point clouds are skewed"), and a vertical field of
+    view (Unity's ``Camera.fieldOfView``, PyBullet's) spread over the width does the same.
+    Read as given, pixels are ``h / w`` as tall as wide: crops are cut for that and every
+    pose is stretched along one image axis (a 1280x720 view: 1.78 times along y). No
+    frame tells which focal length is right, so the camera_info is used as given and this
+    line says so. Real non-square pixels are never exactly the image's aspect ratio.
+
+    :param intrinsics: :class:`Intrinsics` with a size (0 gives None).
+    :return: one line (str) or None.
+    """
+    w, h = intrinsics.width, intrinsics.height
+    if w <= 0 or h <= 0 or abs(h / w - 1) < _ONE_FOV_MIN_ASPECT:
+        return None
+    ratio = intrinsics.fy / intrinsics.fx
+    if abs(ratio / (h / w) - 1) > _ONE_FOV_FIT:
+        return None
+    return (f"camera_info fy / fx is {ratio:.4g}, the {w}x{h} image's height / width: "
+            'both focal lengths taken from one field of view over their own sizes, as a '
+            'simulator plugin did (cyberbotics/webots_ros2#722: fy from the horizontal field '
+            'of view over the height; a vertical one, as Unity and PyBullet give it, over '
+            f'the width)? Pixels are read as {ratio:.3g} as tall as wide, so crops and poses '
+            f'are stretched along one image axis by that ratio; if the pixels are square, '
+            f'publish fx = fy (fx {intrinsics.fx:g} for a horizontal field of view, fy '
+            f'{intrinsics.fy:g} for a vertical one)')
+
+
 def principal_point_note(intrinsics, roi_set=False):
     """Return why a camera_info's principal point looks like another resolution's, or None.
 

@@ -153,6 +153,7 @@ from clip_perception.messages import image_to_rgb
 from clip_perception.messages import intrinsics_for_image
 from clip_perception.messages import MessageError
 from clip_perception.messages import Note
+from clip_perception.messages import one_field_of_view_note
 from clip_perception.messages import optical_frame_note
 from clip_perception.messages import PADDING
 from clip_perception.messages import pinhole_camera_info_fields
@@ -1766,6 +1767,10 @@ class PerceptionMixin:
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
         self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
+        one_fov = one_field_of_view_note(intr)
+        if one_fov is not None:  # said, not changed: no frame tells which focal length
+            self.health.count('camera_info_one_fov')
+            self._warn_once('camera_info_one_fov', one_fov)
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
