@@ -851,7 +851,7 @@ def _negative_fy(m):
     return m
 
 
-@pytest.mark.parametrize('said_by', ['camera_info', 'image_rows', 'nothing'])
+@pytest.mark.parametrize('said_by', ['camera_info', 'image_rows', 'nothing', 'wrongly'])
 def test_frames_whose_rows_run_bottom_up_are_posed_as_the_upright_camera(probe, start_node,
                                                                          said_by):
     """Rows counted from the bottom (an OpenGL, Unity or CoppeliaSim readback) are turned over.
@@ -862,9 +862,10 @@ def test_frames_whose_rows_run_bottom_up_are_posed_as_the_upright_camera(probe, 
     the upright image beside such frames, and the image_up WARN named image_up:=down alone,
     a half turn that mirrors left and right. Now a negative fy, or image_rows:=bottom_up,
     turns both images' rows over: the red ball posed where it is in the camera's optical
-    frame (the same rays), and with neither the WARN names image_rows:=bottom_up.
+    frame (the same rays), and with neither the WARN names image_rows:=bottom_up;
+    image_rows:=bottom_up beside rows that run top-down already is named as such.
     """
-    args = ('-p', 'image_rows:=bottom_up') if said_by == 'image_rows' else ()
+    args = ('-p', 'image_rows:=bottom_up') if said_by in ('image_rows', 'wrongly') else ()
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.5', *args)
     info = _negative_fy if said_by == 'camera_info' else None
@@ -872,6 +873,12 @@ def test_frames_whose_rows_run_bottom_up_are_posed_as_the_upright_camera(probe, 
         assert feed_until(camera, scene, lambda: 'image_rows:=bottom_up' in node.output(),
                           colour=_rows_bottom_up, depth=_rows_bottom_up), node.output()
         assert 'a half turn mirrors left and right' in node.output()
+        assert node.stop() == 0
+        return
+    if said_by == 'wrongly':
+        assert feed_until(camera, scene, lambda: 'set image_rows:=top_down' in node.output()), \
+            node.output()
+        assert 'set image_rows:=bottom_up' not in node.output()
         assert node.stop() == 0
         return
     assert_red_ball_posed(probe, node, camera, scene, colour=_rows_bottom_up,

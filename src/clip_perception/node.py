@@ -2062,8 +2062,9 @@ class PerceptionMixin:
         intr = frame.info
         depth, depth_frame = frame.depth if frame.depth is not None else (None, '')
         now = time.monotonic()
-        if self._values_cache['image_rows'] == 'bottom_up' or (
-                intr is not None and any(i is intr for i in self._bottom_up_infos)):
+        turned = self._values_cache['image_rows'] == 'bottom_up' or (
+            intr is not None and any(i is intr for i in self._bottom_up_infos))
+        if turned:
             # Rows counted from the bottom (an OpenGL readback): turned over, never half
             # round (image_up:=down), which would mirror left and right too.
             rgb, depth = rows_turned_top_down(rgb, depth)
@@ -2147,7 +2148,7 @@ class PerceptionMixin:
             finding = self._image_up_finding
             if self._image_up_checks < IMAGE_UP_CHECKS or (
                     finding is not None and now - finding[1] >= DEPTH_KIND_RECHECK):
-                self._check_image_up(depth, intr, header.frame_id)
+                self._check_image_up(depth, intr, header.frame_id, turned)
             if self._image_up_finding is not None:
                 self.health.notice('image_up', self._image_up_finding[0], now)
         if depth is not None and not np.isfinite(depth).any():
@@ -2296,7 +2297,7 @@ class PerceptionMixin:
         self._depth_kind_finding = (kind, text, time.monotonic())
         self._warn_once(f'depth_kind_{kind}', text)
 
-    def _check_image_up(self, depth, intr, frame_id):
+    def _check_image_up(self, depth, intr, frame_id, turned=False):
         """Warn when the support surface says up points elsewhere in the image than image_up.
 
         A camera mounted upside down (or on its side) whose driver does not turn its image:
@@ -2314,10 +2315,13 @@ class PerceptionMixin:
             return
         other, _ = hint
         self.health.count('frames_image_up_suspect')
+        rows = ('an image whose rows run bottom-up, as OpenGL, Unity and CoppeliaSim '
+                'readbacks give them: then set image_rows:=bottom_up instead (a half turn '
+                'mirrors left and right as well)' if not turned else 'rows already '
+                'top-down turned over by image_rows:=bottom_up (or a camera_info with a '
+                'negative fy): then set image_rows:=top_down (or fix the fy sign)')
         mounted = {'down': 'a camera mounted upside down whose driver does not turn its '
-                   'image? Or an image whose rows run bottom-up, as OpenGL, Unity and '
-                   'CoppeliaSim readbacks give them: then set image_rows:=bottom_up instead '
-                   '(a half turn mirrors left and right as well).',
+                   f'image? Or {rows}.',
                    'left': 'a camera on its side (the image turned counter-'
                    'clockwise), not turned by its driver?', 'right': 'a camera on its side '
                    '(the image turned clockwise), not turned by its driver?',
