@@ -134,6 +134,11 @@ def generate_launch_description():
                               description='Near clip plane (m) of such depth (used while '
                               "float_depth_far is set). Empty: the parameters file's value "
                               '(0 in the shipped one).'),
+        DeclareLaunchArgument('float_depth_buffer', default_value='',
+                              choices=['', 'linear', 'z_buffer'],
+                              description='How such depth lies between the planes: linear, '
+                              "or z_buffer (an OpenGL depth buffer: PyBullet's). Empty: the "
+                              "parameters file's value (linear in the shipped one)."),
         DeclareLaunchArgument('rectify', default_value='',
                               choices=['', 'auto', 'always', 'never'],
                               description='Lens distortion of raw images: auto (rectified '
@@ -332,11 +337,12 @@ def node_parameters(value, shipped):
     """
     params = {}
     # Text as given (model, device, transports; rectify, depth_kind, frame_id, image_up,
-    # image_rows and vocabulary are what the node's messages tell the user to set as
-    # name:=value, and an undeclared launch argument is dropped without a word). Choices
-    # are checked by launch, the rest by the node, which names the parameter.
+    # image_rows, float_depth_buffer and vocabulary are what the node's messages tell the
+    # user to set as name:=value, and an undeclared launch argument is dropped without a
+    # word). Choices are checked by launch, the rest by the node, which names it.
     for name in ('model', 'device', 'image_transport', 'depth_transport', 'rectify',
-                 'depth_kind', 'frame_id', 'vocabulary', 'image_up', 'image_rows'):
+                 'depth_kind', 'frame_id', 'vocabulary', 'image_up', 'image_rows',
+                 'float_depth_buffer'):
         given = value(name).strip()
         if given:
             params[name] = given

@@ -1106,6 +1106,30 @@ def test_float_depth_normalised_between_clip_planes_is_read_in_metres_with_them(
                                          clip_planes=(near, 0.0)), equal_nan=True)
 
 
+@pytest.mark.parametrize('near, far', [(0.01, 10.0), (0.05, 100.0), (0.1, 10.0), (0.01, 1000.0)])
+def test_an_opengl_depth_buffer_is_read_in_metres_with_its_clip_planes(near, far):
+    """A z-buffer, d = (1/near - 1/z) / (1/near - 1/far), read with float_depth_buffer z_buffer.
+
+    bulletphysics/bullet3#1932 (PyBullet's getCameraImage depth). It was refused ("a
+    renderer's z-buffer ... Using no depth") with no way to read it but to change the
+    publisher; the refusal now names the parameters, and with them the toy scenes read
+    within a millimetre (float32 keeps about 1e-7 of d near 1): 0/4 -> 4/4.
+    """
+    from clip_perception.world.scenes import generate_scene
+    z = generate_scene(5, effects=False).depth
+    h, w = z.shape
+    with np.errstate(divide='ignore', invalid='ignore'):
+        d = (1 / near - 1 / z) / (1 / near - 1 / far)
+    d = np.where(np.isfinite(z), d, 1.0).astype(np.float32)
+    with pytest.raises(MessageError, match='float_depth_buffer:=z_buffer'):
+        depth_to_array('32FC1', h, w, 4 * w, d.tobytes())
+    read = depth_to_array('32FC1', h, w, 4 * w, d.tobytes(), clip_planes=(near, far, 'z_buffer'))
+    hit = np.isfinite(z)
+    err = np.abs(read[hit] - z[hit])
+    assert float(err.max()) < 1e-3, (near, far, float(err.max()))
+    assert np.isnan(read[~hit]).all()
+
+
 def _float_tiff(depth):
     """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
     ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))

@@ -168,6 +168,12 @@ PARAMETERS = (
           'to [0, 1] (see float_depth_far; 0 for z / far). Used only while float_depth_far '
           'is set, and must lie below it. Changing it drops the tracked target.',
           min=0.0, max=1000.0),
+    Param('float_depth_buffer', 'linear', 'How floating-point depth in [0, 1] lies between '
+          'float_depth_near and float_depth_far (used only while float_depth_far is set): '
+          'linear (z = near + d (far - near): CoppeliaSim, z / far) or z_buffer (an OpenGL '
+          "depth buffer, z = near far / (far - d (far - near)): PyBullet's getCameraImage, "
+          'bulletphysics/bullet3#1932; refused as no metres without it). Changing it drops '
+          'the tracked target.', choices=('linear', 'z_buffer')),
     Param('depth_kind', 'z',
           'What a depth pixel measures: z (the distance along the optical axis, REP 118: every '
           "RGB-D camera driver, Isaac Sim's distance_to_image_plane, AirSim's DepthPlanar) or "

@@ -1234,6 +1234,8 @@ def holds_no_colour(rgb, spread=12, share=0.002):
 
 # Clip planes (near, far) of floating depth that is metres as sent (REP 118): none.
 NO_CLIP_PLANES = (0.0, 0.0)
+# How readings in [0, 1] lie between the clip planes (the float_depth_buffer parameter).
+DEPTH_BUFFERS = ('linear', 'z_buffer')
 
 
 def normalised_depth_in_metres(depth, clip_planes, what):
@@ -1244,20 +1246,25 @@ def normalised_depth_in_metres(depth, clip_planes, what):
     ``z = near + d * (far - near)`` (stepjam/PyRep#25, stepjam/RLBench#125); scripts
     that divide by the far plane give ``z / far`` (near 0). Read as metres, every pose
     lands at ``1 / (far - near)`` of its distance along its ray, and only a far plane in
-    view (:func:`_far_plane_at_one`) can show it. The node's ``float_depth_near`` and
-    ``float_depth_far`` parameters give the planes. Readings of 1.0 (the far plane:
-    nothing hit) and of 0 or less are no reading.
+    view (:func:`_far_plane_at_one`) can show it. An OpenGL depth buffer is not linear:
+    ``d = (1/near - 1/z) / (1/near - 1/far)``, so ``z = near far / (far - d (far -
+    near))`` (PyBullet's getCameraImage, bulletphysics/bullet3#1932; refused by
+    :func:`check_depth_units` when read as metres). The node's ``float_depth_near``,
+    ``float_depth_far`` and ``float_depth_buffer`` parameters give the planes and the
+    curve. Readings of 1.0 (the far plane: nothing hit) and of 0 or less are no reading.
 
     :param depth: (H, W) float32 or float64 readings as sent (NaN, inf = none).
-    :param clip_planes: ``(near, far)`` in metres; far 0 (:data:`NO_CLIP_PLANES`): the
-        readings are metres, returned as given.
+    :param clip_planes: ``(near, far)`` or ``(near, far, buffer)`` in metres, ``buffer``
+        one of :data:`DEPTH_BUFFERS` (``'linear'`` when not given); far 0
+        (:data:`NO_CLIP_PLANES`): the readings are metres, returned as given.
     :param what: the stream as named in errors (``'32FC1 depth'``).
     :return: (H, W) float32 metres, NaN = no reading (``depth`` itself for far 0).
     :raises MessageError: kind ``invalid`` for far not beyond near; kind ``units`` for
         readings beyond 1.0, which normalised depth has none of (metres: far is set
         where it should be 0).
     """
-    near, far = (float(v) for v in clip_planes)
+    near, far = (float(v) for v in clip_planes[:2])
+    buffer = clip_planes[2] if len(clip_planes) > 2 else 'linear'
     if not far:
         return depth
     if far <= near:
@@ -1275,6 +1282,8 @@ def normalised_depth_in_metres(depth, clip_planes, what):
                                f'float_depth_far is {far:g} m: are they metres already? Set '
                                'float_depth_far:=0 to read them as metres. Using no depth')
         d[~np.isfinite(d) | (d <= 0) | (d >= 1.0)] = np.nan
+    if buffer == 'z_buffer':  # in float64: 1 - d is a few 1e-3 for a near plane of 1 cm
+        return (near * far / (far - d.astype(np.float64) * (far - near))).astype(np.float32)
     return np.float32(near) + d * np.float32(far - near)
 
 
@@ -1764,7 +1773,9 @@ def check_depth_units(depth_m, encoding):
                                "reciprocals): a renderer's z-buffer (OpenGL depth, non-linear "
                                'in [0, 1]; bulletphysics/bullet3#1932), not metres. Publish '
                                'metres: z = near * far / (far - d * (far - near)) with the '
-                               "camera's clip planes (near, far in m). Using no depth")
+                               "camera's clip planes (near, far in m), or have this node read "
+                               'it so: set float_depth_near and float_depth_far to them and '
+                               'float_depth_buffer:=z_buffer. Using no depth')
     if median > MAX_CAMERA_RANGE_M and floating:
         if np.mean(read * 16 == np.round(read * 16)) >= SIXTEENTHS_SHARE and \
                 _whole_share(read * 16) >= SIXTEENTHS_SHARE:

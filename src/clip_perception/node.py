@@ -1150,7 +1150,7 @@ class PerceptionMixin:
                     for kind in ('z', 'ray'):
                         self.health.clear_notice(f'depth_kind_{kind}')
                 if p.name in ('depth_scale', 'depth_kind', 'float_depth_far',
-                              'float_depth_near') and \
+                              'float_depth_near', 'float_depth_buffer') and \
                         p.value != self._values_cache[p.name]:
                     # The track's positions are in the old units: kept, the target was
                     # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
@@ -1674,8 +1674,9 @@ class PerceptionMixin:
             self._add_depth(msg.header, depth)
 
     def _clip_planes(self):
-        """``(near, far)`` m of floating depth normalised to [0, 1]; far 0: metres."""
-        return (self._values_cache['float_depth_near'], self._values_cache['float_depth_far'])
+        """``(near, far, buffer)`` of floating depth in [0, 1] (m); far 0: metres."""
+        return (self._values_cache['float_depth_near'], self._values_cache['float_depth_far'],
+                self._values_cache['float_depth_buffer'])
 
     def _add_depth(self, header, depth):
         now = time.monotonic()
