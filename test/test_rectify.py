@@ -4,9 +4,12 @@ import cv2
 import numpy as np
 import pytest
 
+from clip_perception.messages import camera_info_to_intrinsics
+from clip_perception.messages import raw_camera_matrix
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.rectify import NoLensError
+from clip_perception.rectify import turned_over
 
 W, H = 640, 480
 K = np.array([[520.0, 0.0, 322.0], [0.0, 515.0, 236.0], [0.0, 0.0, 1.0]])
@@ -437,3 +440,53 @@ def test_a_rectified_camera_matrix_that_zooms_in_is_rectified_not_refused(model,
                                            cv2.CV_32FC1)
     for got, ref in zip(rect._float, want):
         assert np.abs(got - ref).max() < 1e-3
+
+
+@pytest.mark.parametrize('model', sorted(LENSES))
+def test_a_raw_image_whose_rows_run_bottom_up_is_rectified_once_turned_over(model):
+    """A lens's raw image published bottom-up with fy < 0, D and R for that image (helper-110).
+
+    The node turns such rows over (CoppeliaRobotics/simROS#9, an OpenGL readback) and reads
+    the camera_info for the turned image; the maps were made from K as published and
+    refused ("K is not a camera matrix"), the frames sent on unrectified. Now K, D (p1,
+    the thin prism's y terms change sign with y; the fisheye model is radial) and R are
+    turned too: the turned image's dots land where the pinhole puts them, as the upright
+    camera's do (0/3 -> 3/3).
+    """
+    points, d = scene_points(), LENSES[model]
+    raw = raw_pixels(points, model, d)
+    inside = (raw[:, 0] > 8) & (raw[:, 0] < W - 8) & (raw[:, 1] > 8) & (raw[:, 1] < H - 8)
+    want = (K @ points.T).T
+    want = want[:, :2] / want[:, 2:]
+    keep = inside & (want[:, 0] > 8) & (want[:, 0] < W - 8) & (want[:, 1] > 8) & \
+        (want[:, 1] < H - 8)
+    stored = dots(raw[keep])[::-1]  # the rows as the renderer sends them
+    k_stored = K.copy()
+    k_stored[1, 1], k_stored[1, 2] = -K[1, 1], (H - 1) - K[1, 2]
+    d_stored = list(d)
+    if model != 'equidistant':
+        d_stored[2] = -d_stored[2]
+    r_stored = np.eye(3).ravel()
+    intr = camera_info_to_intrinsics(k_stored.ravel(), W, H, [0.0] * 12)
+    new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
+    assert np.allclose(new_k, K)
+    d_up, r_up = turned_over(d_stored, r_stored, model)
+    assert np.allclose(d_up, d) and np.allclose(r_up, np.eye(3).ravel())
+    rect = make_rectifier(raw_camera_matrix(k_stored.ravel(), W, H), d_up, r_up, model, new_k,
+                          W, H)
+    found = centroids(rect.colour(np.ascontiguousarray(stored[::-1])))
+    assert len(found) == keep.sum(), model
+    gap = np.linalg.norm(want[keep][:, None] - found[None], axis=2).min(axis=1)
+    assert gap.max() < 0.5, (model, gap.max())
+
+
+def test_a_tilted_sensor_is_not_turned_over_and_r_is_mirrored():
+    """D[12], D[13] (a tilted sensor) are refused; R becomes F R F, F = diag(1, -1, 1)."""
+    with pytest.raises(ValueError, match='tilted sensor'):
+        turned_over([0.1] * 14, np.eye(3).ravel(), 'rational_polynomial')
+    a = np.radians(5.0)
+    r = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1.0]])
+    d, turned = turned_over([0.0] * 12 + [0.0, 0.0], r.ravel(), 'rational_polynomial')
+    assert np.allclose(turned.reshape(3, 3), np.diag([1, -1, 1]) @ r @ np.diag([1, -1, 1]))
+    d, _ = turned_over(np.arange(1.0, 13.0), np.eye(3).ravel(), 'plumb_bob')
+    assert d[2] == -3.0 and d[10] == -11.0 and d[11] == -12.0 and d[3] == 4.0

@@ -2631,7 +2631,8 @@ def raw_camera_matrix(k, width, height):
     m = np.array(_row_major(k, 3, 3)[0], dtype=np.float64).reshape(-1)
     if m.size != 9:
         return m
-    m = m.reshape(3, 3)
+    turned = _turned_top_down(m, 3, height) if height > 1 else None
+    m = (m if turned is None else turned).reshape(3, 3)  # rows bottom-up: as the pose reads
     try:
         read = in_pixels(Intrinsics.from_k(m.ravel(), width, height))
     except (ValueError, MessageError):

@@ -168,6 +168,7 @@ from clip_perception.messages import zstd_to_rgb
 from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.rectify import NoLensError
+from clip_perception.rectify import turned_over
 from clip_perception.support import image_up_hint
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import ClockBehindStepBack
@@ -1755,7 +1756,8 @@ class PerceptionMixin:
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
-        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box)
+        bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
+        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up)
         if self._rectifier is not None and self._rectifier.note:
             # An R that is no rotation, rectified with identity: counted per camera_info.
             self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)])
@@ -1812,7 +1814,7 @@ class PerceptionMixin:
                        'frames_not_rectified)')
         return None
 
-    def _rectifier_for(self, msg, intr, topic, rectify, roi_box):
+    def _rectifier_for(self, msg, intr, topic, rectify, roi_box, bottom_up=False):
         """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
 
         None where there is nothing to rectify (D zero, ``rectify`` never, or auto on a
@@ -1841,8 +1843,12 @@ class PerceptionMixin:
             # the image's where camera_info gives 0.
             try:
                 new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
+                # Rows bottom-up (a negative fy): the frames are turned over before the
+                # maps, so D and R are read for the upright image too.
+                d, r = turned_over(msg.d, msg.r, msg.distortion_model) if bottom_up \
+                    else (msg.d, msg.r)
                 made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height),
-                                      msg.d, msg.r, msg.distortion_model, new_k,
+                                      d, r, msg.distortion_model, new_k,
                                       intr.width, intr.height)
             except NoLensError as exc:
                 # image_proc would smear the frames too: used as they come, and said.

@@ -208,6 +208,38 @@ def model_coefficients(d, model):
                      f'{d.size}' + (f' ({used} of them used)' if used != d.size else ''))
 
 
+def turned_over(d, r, model):
+    """Return ``(d, r)`` of the same lens for its image with the rows turned over (y -> -y).
+
+    An image published with its rows bottom-up beside a camera_info whose fy is negative
+    (messages._rows_read_top_down) is turned over before it is rectified, so its D and R
+    must be the upright image's: in OpenCV's pinhole model (and librealsense's
+    Brown-Conrady) the tangential p1 (D[2]) and the thin prism's y terms s3, s4 (D[10],
+    D[11]) change sign with y, radial terms do not; the fisheye model is radial only. R
+    becomes F R F, F = diag(1, -1, 1).
+
+    :param d: CameraInfo.D (sequence of float).
+    :param r: CameraInfo.R (9 floats, row-major; all zero stays all zero).
+    :param model: CameraInfo.distortion_model.
+    :return: ``(d, r)``: (N,) float64 and (9,) float64.
+    :raises ValueError: 14 coefficients whose sensor tilt (D[12], D[13]) is not zero: not
+        turned here.
+    """
+    d = np.asarray(d, np.float64).reshape(-1).copy()
+    flip = np.diag([1.0, -1.0, 1.0])
+    r = np.asarray(r, np.float64).reshape(-1)
+    r = (flip @ r.reshape(3, 3) @ flip).reshape(-1) if r.size == 9 else r
+    if str(model).strip().lower() in FISHEYE_MODELS + FISHEYE_ALIASES:
+        return d, r
+    if d.size >= 14 and np.any(d[12:14]):
+        raise ValueError('a tilted sensor (D[12], D[13]) under image rows that run bottom-up '
+                         'is not turned over here')
+    for i in (2, 10, 11):
+        if i < d.size:
+            d[i] = -d[i]
+    return d, r
+
+
 def make_rectifier(k, d, r, model, new_k, width, height):
     """Build the :class:`Rectifier` of a camera, or say why it cannot be built.
 
