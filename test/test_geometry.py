@@ -347,6 +347,23 @@ def test_a_range_of_a_wide_view_read_as_z_is_told_though_its_table_is_small(elev
     assert depth_kind_hint(frame.depth, frame.intrinsics, 'z') is None
 
 
+@pytest.mark.parametrize('hfov, elevation, width, height', [
+    (45.0, 30, 1280, 720), (40.0, 30, 640, 480), (45.0, 20, 640, 480), (50.0, 20, 1280, 720)])
+def test_a_range_of_a_narrow_view_read_as_z_is_told_though_its_table_barely_bows(
+        hfov, elevation, width, height):
+    """Another renderer's 40-50 degree view given as ranges (Isaac Sim's default lens: 47).
+
+    Its table, read as z, still held 0.50-0.58 of the sampled lower image on one plane
+    (0.94-0.97 converted): under twice the share, ray was not suggested (0/4, helper-110).
+    Now 4/4; the same views in z suggest nothing.
+    """
+    frame = tabletop(width, height, hfov_deg=hfov, elevation_deg=elevation, depth_noise=0.0)
+    ranges = (frame.depth / ray_to_z(np.ones_like(frame.depth), frame.intrinsics))
+    hint = depth_kind_hint(ranges.astype(np.float32), frame.intrinsics, 'z')
+    assert hint is not None and hint[0] == 'ray', hint
+    assert depth_kind_hint(frame.depth, frame.intrinsics, 'z') is None
+
+
 def _posed(width, height, things, distance):
     """Pose of each thing of another renderer's frame, from its best proposal."""
     frame = tabletop(width, height, distance=distance, things=things, depth_noise=0.0)
