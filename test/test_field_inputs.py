@@ -4541,6 +4541,14 @@ def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_no
     assert error(metres) > 0.02  # read as z: too far along the ray, as before
     # ... but now said: the table is flat only read as ranges.
     assert 'the table bows' in node.output() and 'set depth_kind:=ray' in node.output()
+    # Each frame read so is counted, not each check (3 in 10 s, before).
+    for _ in range(6):
+        publish(camera, scene, depth=metres)
+        time.sleep(0.25)
+    counted = wait_diag(probe, lambda lv, m, v: int(v['frames_processed']) >= 6 and int(
+        v['frames_depth_kind_suspect']) >= int(v['frames_processed']) - 1)[2]
+    assert int(counted['frames_depth_kind_suspect']) >= int(counted['frames_processed']) - 1, \
+        {k: counted[k] for k in ('frames_processed', 'frames_depth_kind_suspect')}
     for kind in ('ray', 'z', 'ray'):
         assert call(probe, SetParameters, SET, SetParameters.Request(parameters=[
             Parameter('depth_kind', value=kind).to_parameter_msg()])).results[0].successful
@@ -5248,6 +5256,14 @@ def test_a_camera_mounted_upside_down_is_named_and_image_up_down_finds(probe, st
         assert level == 1 and int(values['frames_image_up_suspect']) >= 1, values
         assert 'frames are not turned here' in message and 'tf must hold' in message
         assert node.output().count('image_up:=down') == 1, node.output()
+        # Counted a frame while the finding stands, not a check: 3 checks in 10 s, before.
+        for _ in range(8):
+            publish(camera, scene, **turned)
+            time.sleep(0.25)
+        counted = wait_diag(probe, lambda lv, m, v: int(v['frames_processed']) >= 8 and int(
+            v['frames_image_up_suspect']) >= int(v['frames_processed']) - 1)[2]
+        assert int(counted['frames_image_up_suspect']) >= int(counted['frames_processed']) - 1, \
+            {k: counted[k] for k in ('frames_processed', 'frames_image_up_suspect')}
     else:
         assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, **turned), \
             node.output()

@@ -22,6 +22,7 @@ from clip_perception.health import output_qos_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
 from clip_perception.health import RateMeter
+from clip_perception.health import RecheckedFinding
 from clip_perception.health import stale_input_note
 from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
@@ -726,3 +727,24 @@ def test_held_since_answers_after_grace_without_a_break_and_forgets_gone_keys():
     held.keep_only(['/t5', '/cam2/image'])
     assert len(held) == 2
     assert held.held('/t5', 23.0)
+
+
+def test_rechecked_finding_runs_first_frames_then_every_period_while_a_finding_stands():
+    """The node's depth_kind and image_up checks: one state machine, not two copies.
+
+    The first ``first`` calls are due; after them, a run is due only while a finding stands
+    and ``recheck`` s have passed since it was found; a run that finds nothing ends the
+    reruns; :meth:`reset` starts again, and a run begun before a reset leaves nothing.
+    """
+    check = RecheckedFinding(3, 10.0)
+    tokens = [check.due(t) for t in (0.0, 0.1, 0.2, 0.3)]
+    assert tokens[3] is None and None not in tokens[:3]
+    assert check.found(tokens[2], 'faces down', 0.2) and check.finding == 'faces down'
+    assert check.due(5.0) is None  # found, but not 10 s ago
+    token = check.due(10.2)
+    assert token is not None and check.due(10.3) is None  # one rerun, then 10 s again
+    assert check.found(token, None, 10.3) and check.finding is None
+    assert check.due(30.0) is None  # nothing stands: no more runs
+    check.reset()
+    assert not check.found(token, 'faces down', 31.0) and check.finding is None
+    assert [check.due(31.0) is not None for _ in range(4)] == [True, True, True, False]

@@ -124,7 +124,8 @@ PARAMETERS = (
           'and crops are turned upright before CLIP. Relations ("left of") stay along the '
           'image. With a table in view, the first 3 frames with depth and camera_info are '
           'checked (again every 10 s while a WARN stands), and a WARN names the value the '
-          "table's facing says (counted as frames_image_up_suspect); frames are never "
+          "table's facing says (each frame answered while it stands counted as "
+          'frames_image_up_suspect); frames are never '
           'turned by the node.', read_only=True,
           choices=('up', 'down', 'left', 'right')),
     Param('image_rows', 'top_down', 'Which way the rows of the colour and depth images '
@@ -184,7 +185,8 @@ PARAMETERS = (
           ' image edges (a flat table bows; the red ball near the left edge of the toy scene 50'
           ' mm off, 5 mm at the centre): with a table in view, the first 3 frames with depth '
           '(and 3 after each change) are checked, and a WARN names the other value when the '
-          'table is flat only read that way (counted as frames_depth_kind_suspect). Changing it'
+          'table is flat only read that way (each frame read so while it stands counted as '
+          'frames_depth_kind_suspect). Changing it'
           ' drops the tracked target.', choices=('z', 'ray')),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "

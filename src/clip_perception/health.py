@@ -165,6 +165,63 @@ class HeldSince:
         return len(self._since)
 
 
+class RecheckedFinding:
+    """When a costly check of the input is due, and what its last run found.
+
+    The node's depth_kind and image_up checks (``node._check_depth_kind``,
+    ``node._check_image_up``: 10-120 ms a run, too much for every frame) run on the first
+    ``first`` frames, then again every ``recheck`` seconds while a finding stands, so a
+    finding that input from another source no longer bears out goes; none stands, none
+    runs. :meth:`reset` starts them afresh (a setting changed, the inputs opened again).
+
+    Thread-safe: the worker runs the checks while the executor thread resets them; a run
+    that began before a reset (on input read under the old setting) leaves nothing.
+
+    :param first: frames (int) checked from the start and after each reset.
+    :param recheck: seconds (float) between runs while a finding stands.
+    """
+
+    def __init__(self, first, recheck):
+        self.first = first
+        self.recheck = recheck
+        self._lock = threading.Lock()
+        self._runs = 0
+        self._finding = None
+        self._at = 0.0
+        self._generation = 0
+
+    def due(self, now):
+        """Return a token for :meth:`found` when a run is due at ``now`` (seconds), else None."""
+        with self._lock:
+            if self._runs < self.first or (
+                    self._finding is not None and now - self._at >= self.recheck):
+                self._runs += 1
+                self._at = now  # one rerun a period, even before it is found
+                return self._generation
+            return None
+
+    def found(self, token, finding, now):
+        """Keep the finding of the run that :meth:`due` gave ``token`` (None: nothing found).
+
+        :return: whether it was kept (False when a :meth:`reset` came since).
+        """
+        with self._lock:
+            if token != self._generation:
+                return False
+            self._finding, self._at = finding, now
+            return True
+
+    @property
+    def finding(self):
+        """The last run's finding (whatever the caller gave :meth:`found`), or None."""
+        return self._finding
+
+    def reset(self):
+        """Forget the runs and the finding: the next ``first`` frames are checked again."""
+        with self._lock:
+            self._runs, self._finding, self._generation = 0, None, self._generation + 1
+
+
 OK, WARN, ERROR = 0, 1, 2  # diagnostic_msgs/DiagnosticStatus levels
 STREAMS = ('colour', 'depth', 'camera_info')
 # What a /diagnostics value says while there is no data for it, whatever the key: the one

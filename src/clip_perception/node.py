@@ -130,6 +130,7 @@ from clip_perception.health import namesake_note
 from clip_perception.health import output_qos_note
 from clip_perception.health import publisher_node
 from clip_perception.health import publishers_note
+from clip_perception.health import RecheckedFinding
 from clip_perception.health import UNDECODABLE_TRANSPORTS
 from clip_perception.health import UNNAMED_PUBLISHER
 from clip_perception.health import wiring_note
@@ -192,15 +193,16 @@ DOUBLES = {p.name for p in PARAMETERS if isinstance(p.default, float)}
 # PTP keep machines within milliseconds; a second is a clock that is not synchronised.
 FUTURE_STAMP_TOLERANCE = 1.0
 # Frames with depth and camera_info whose table is checked for the other depth_kind
-# (about 50 ms each on 2 cores): at start and after each depth_kind change.
+# (geometry.depth_kind_hint: 10-85 ms each on 16 real frames, shared machine): at start
+# and after each depth_kind change.
 DEPTH_KIND_CHECKS = 3
-# Seconds between checks while a finding stands (it is said until one finds the table flat
-# as read: depth from another source, a bag replaced by the camera, clears it).
-DEPTH_KIND_RECHECK = 10.0
 # Frames with depth and camera_info whose support surface is checked for which way up
-# points in the image (support.image_up_hint: about 30 ms each here, 70 ms when the
-# first look is unsure); checked again every DEPTH_KIND_RECHECK s while a finding stands.
+# points in the image (support.image_up_hint: 10-125 ms each on 16 real frames upright
+# and turned, shared machine): at start.
 IMAGE_UP_CHECKS = 3
+# Seconds between runs of either check while its finding stands (it is said until a run
+# finds otherwise: depth from another source, a bag replaced by the camera, clears it).
+INPUT_RECHECK = 10.0
 # Seconds a new command waits for a newer frame before the last one answers it
 # (_answer_held_frame); twice the camera's frame interval when that is longer. Above the
 # 33-100 ms of cameras at 10-30 Hz, so a streaming camera's next frame always answers.
@@ -407,15 +409,15 @@ class PerceptionMixin:
         # The depth topic when its images are taken as rectified already (named rect under
         # rectify auto): the colour's maps are not applied to them.
         self._depth_rectified_upstream = ''
-        # Frames whose depth was checked against depth_kind (_check_depth_kind), and the
-        # last check's finding: (depth_kind, warning, monotonic s) when the table was flat
-        # only read the other way, said on every frame with depth and checked again every
-        # DEPTH_KIND_RECHECK s until a check finds it flat as read or depth_kind changes.
-        self._depth_kind_checks = 0
-        self._depth_kind_finding = None
-        # The same for image_up (_check_image_up): (warning, monotonic s) or None.
-        self._image_up_checks = 0
-        self._image_up_finding = None
+        # The depth_kind check (_check_depth_kind; its finding (depth_kind, warning) when
+        # the table was flat only read the other way) and the image_up check
+        # (_check_image_up; its finding the warning): each said on every frame with depth
+        # while it stands, checked again every INPUT_RECHECK s until a run finds otherwise
+        # or depth_kind changes.
+        self._depth_kind_check = RecheckedFinding(DEPTH_KIND_CHECKS, INPUT_RECHECK)
+        self._image_up_check = RecheckedFinding(IMAGE_UP_CHECKS, INPUT_RECHECK)
+        # What the frame being answered leaves to _check_inputs (worker thread only).
+        self._checks_due = None
         # Camera_infos whose negative fy says their images' rows run bottom-up
         # (messages._rows_read_top_down), kept as many as the sync keeps.
         self._bottom_up_infos = ()
@@ -1046,8 +1048,8 @@ class PerceptionMixin:
         self._rectifier = self._rectifier_key = self._no_lens_key = None
         self._rectifiers = self._bottom_up_infos = ()
         self._colour_size = self._info_unsized = None
-        self._depth_kind_checks, self._depth_kind_finding = 0, None  # checked afresh
-        self._image_up_checks, self._image_up_finding = 0, None
+        self._depth_kind_check.reset()  # checked afresh
+        self._image_up_check.reset()
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1146,8 +1148,7 @@ class PerceptionMixin:
                 # qos_overrides.* are declared by rclpy as each subscription is created.
                 dropped = ''
                 if p.name == 'depth_kind':
-                    self._depth_kind_checks = 0  # told afresh for the new reading
-                    self._depth_kind_finding = None
+                    self._depth_kind_check.reset()  # told afresh for the new reading
                     for kind in ('z', 'ray'):
                         self.health.clear_notice(f'depth_kind_{kind}')
                 if p.name in ('depth_scale', 'depth_kind', 'float_depth_far',
@@ -1974,7 +1975,9 @@ class PerceptionMixin:
             if not self.context.ok():
                 return  # shutting down: nothing can be published any more
             try:
+                self._checks_due = None
                 self._process(frame, command)
+                self._check_inputs()
             except Exception as exc:  # noqa: BLE001 - the worker must survive anything
                 if not self.context.ok():
                     return
@@ -2144,20 +2147,10 @@ class PerceptionMixin:
                            "pixel's ray from the optical centre (depth_kind ray) and "
                            'converted to z with the colour camera_info (logged once)')
         if depth is not None and intr is not None:
-            finding = self._depth_kind_finding
-            if self._depth_kind_checks < DEPTH_KIND_CHECKS or (
-                    finding is not None and now - finding[2] >= DEPTH_KIND_RECHECK):
-                self._check_depth_kind(depth, intr, kind)
-            finding = self._depth_kind_finding
-            if finding is not None and finding[0] == kind:
-                # A WARN while the depth is read so, not input_timeout after the checks.
-                self.health.notice(f'depth_kind_{kind}', finding[1], now)
-            finding = self._image_up_finding
-            if self._image_up_checks < IMAGE_UP_CHECKS or (
-                    finding is not None and now - finding[1] >= DEPTH_KIND_RECHECK):
-                self._check_image_up(depth, intr, header.frame_id, turned)
-            if self._image_up_finding is not None:
-                self.health.notice('image_up', self._image_up_finding[0], now)
+            # Checked once the frame is answered (_check_inputs): 10-125 ms a check, they
+            # delayed the first answers to each command.
+            self._checks_due = (depth, intr, kind, header.frame_id, turned,
+                                self._depth_kind_check.due(now), self._image_up_check.due(now))
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
@@ -2274,26 +2267,59 @@ class PerceptionMixin:
         self.health.frame_done(time.monotonic(), latency[0], result.status, reason,
                                latency[1])
 
-    def _check_depth_kind(self, depth, intr, kind):
+    def _check_inputs(self):
+        """Run the input checks due on the frame just answered; say the findings that stand.
+
+        Worker thread, after the answer is published (before, the checks ran ahead of the
+        pipeline and delayed the first answers to each command by their 20-250 ms). Each
+        finding that stands is said in /diagnostics and counts the frame
+        (``frames_depth_kind_suspect``, ``frames_image_up_suspect``): posted on the checked
+        frames only, it left /diagnostics ``input_timeout`` later while the poses stayed
+        off. A check that fails is logged once; the frame's answer stands.
+        """
+        due, self._checks_due = self._checks_due, None
+        if due is None:
+            return
+        depth, intr, kind, frame_id, turned, kind_token, up_token = due
+        if kind_token is not None or up_token is not None:
+            self.health.enter_stage('check', time.monotonic())
+        try:
+            if kind_token is not None:
+                self._check_depth_kind(depth, intr, kind, kind_token)
+            if up_token is not None:
+                self._check_image_up(depth, intr, frame_id, up_token, turned)
+        except Exception as exc:  # noqa: BLE001 - a check must not fail an answered frame
+            self._warn_once('input_check_failed', f'the depth_kind / image_up check failed: '
+                            f'{type(exc).__name__}: {exc} (logged once; answers go on)')
+        now = time.monotonic()
+        finding = self._depth_kind_check.finding
+        if finding is not None and finding[0] == kind:
+            # A WARN while the depth is read so, not input_timeout after the checks.
+            self.health.count('frames_depth_kind_suspect')
+            self.health.notice(f'depth_kind_{kind}', finding[1], now)
+        finding = self._image_up_check.finding
+        if finding is not None:
+            self.health.count('frames_image_up_suspect')
+            self.health.notice('image_up', finding, now)
+
+    def _check_depth_kind(self, depth, intr, kind, token):
         """Warn when the table is flat only with depth read as the other depth_kind.
 
         A range read as z (Isaac Sim's distance_to_camera beside depth_kind z) bows the
         table; :func:`~clip_perception.geometry.depth_kind_hint` tells it on the first
         :data:`DEPTH_KIND_CHECKS` frames with depth (again after depth_kind changes, and
-        after the inputs open again). The last check's finding is kept
-        (``_depth_kind_finding``) and said in /diagnostics on every frame with depth:
-        posted on the checked frames only, it left /diagnostics ``input_timeout`` later
-        while the poses stayed off. While it stands the depth is checked again every
-        :data:`DEPTH_KIND_RECHECK` s, so depth from another source clears it.
+        after the inputs open again). The finding is kept (``_depth_kind_check``) and said
+        by :meth:`_check_inputs`; while it stands the depth is checked again every
+        :data:`INPUT_RECHECK` s, so depth from another source clears it.
+
+        :param token: :meth:`RecheckedFinding.due`'s, for this run.
         """
-        self._depth_kind_checks += 1
         hint = depth_kind_hint(depth, intr, kind)
         if hint is None:
-            self._depth_kind_finding = None
-            self.health.clear_notice(f'depth_kind_{kind}')
+            if self._depth_kind_check.found(token, None, time.monotonic()):
+                self.health.clear_notice(f'depth_kind_{kind}')
             return
         other, read, flat = hint
-        self.health.count('frames_depth_kind_suspect')
         what = {'ray': "each pixel's distance from the optical centre (a range: Isaac Sim's "
                        "distance_to_camera, AirSim's DepthPerspective)",
                 'z': 'the distance along the optical axis (REP 118, RGB-D camera drivers)'}
@@ -2301,10 +2327,10 @@ class PerceptionMixin:
                 f'plane, read as {other} {flat:.0%}: the table bows, so poses are off towards '
                 f'the image edges; is the depth {what[other]}? set depth_kind:={other} '
                 '(counted as frames_depth_kind_suspect)')
-        self._depth_kind_finding = (kind, text, time.monotonic())
-        self._warn_once(f'depth_kind_{kind}', text)
+        if self._depth_kind_check.found(token, (kind, text), time.monotonic()):
+            self._warn_once(f'depth_kind_{kind}', text)
 
-    def _check_image_up(self, depth, intr, frame_id, turned=False):
+    def _check_image_up(self, depth, intr, frame_id, token, turned=False):
         """Warn when the support surface says up points elsewhere in the image than image_up.
 
         A camera mounted upside down (or on its side) whose driver does not turn its image:
@@ -2312,16 +2338,17 @@ class PerceptionMixin:
         objects in plain view are missed (9 of 12 toy scenes turned 180 degrees). Frames
         are not turned here (no frame proves its mounting): the WARN names the setting,
         and what a user must check besides, the tf of ``frame_id`` and the debug image.
+        The finding is kept (``_image_up_check``) and said by :meth:`_check_inputs`.
+
+        :param token: :meth:`RecheckedFinding.due`'s, for this run.
         """
-        self._image_up_checks += 1
         image_up = self._values_cache['image_up']
         hint = image_up_hint(depth, intr, image_up)
         if hint is None:
-            self._image_up_finding = None
-            self.health.clear_notice('image_up')
+            if self._image_up_check.found(token, None, time.monotonic()):
+                self.health.clear_notice('image_up')
             return
         other, _ = hint
-        self.health.count('frames_image_up_suspect')
         rows = ('an image whose rows run bottom-up, as OpenGL, Unity and CoppeliaSim '
                 'readbacks give them: then set image_rows:=bottom_up instead (a half turn '
                 'mirrors left and right as well)' if not turned else 'rows already '
@@ -2342,8 +2369,8 @@ class PerceptionMixin:
                 f'driver. Poses stay in {frame_id or "the frame_id"} as its pixels are: its '
                 'tf must hold how the camera is mounted; ~/debug_image is drawn on the frame '
                 'as it arrives (counted as frames_image_up_suspect)')
-        self._image_up_finding = (text, time.monotonic())
-        self._warn_once('image_up', text)
+        if self._image_up_check.found(token, text, time.monotonic()):
+            self._warn_once('image_up', text)
 
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
