@@ -2700,20 +2700,18 @@ def test_a_value_given_after_a_section_rcl_applies_later_is_used_or_named(
     ros2/rclcpp#953. After the shipped file (``/**:``), a file keyed
     ``/**/clip_perception:`` then ``-p min_confidence:=0.3``: rclpy handed 0.6, the file's,
     without a word; the last value given is now used, said once. A file keyed by the
-    node's own name then ``-p``: the node's section wins, as launch_ros documents
-    (ros2/launch_ros#234), and the unused ``-p`` is now named (before: nothing). The WARN
-    gives rcl's reason, the order of the keys (review of a46e63b: it said the node's
-    section "overrides every wildcard, whatever their order", but the node's own file
-    given alone before ``-p`` loses to it: ``test_param_overrides.py``'s
-    ``['named', '-p min_confidence:=0.3']``).
+    node's own name then ``-p``: the same rule, ``-p`` used (helper-h112: the node kept
+    the file's 0.7 there, as launch_ros#234 documents a name's precedence, while rclpy
+    gives the name none: the node's own file given alone before ``-p`` loses to it,
+    ``test_param_overrides.py``'s ``['named', '-p min_confidence:=0.3']``; two rules for
+    one mechanism, the outcome hanging on whether the shipped ``/**:`` came first).
     """
     cases = (('/**/clip_perception', 0.6, 0.3, 'rclcpp#953',
               ('"-p min_confidence:=0.3" comes after', '.yaml, "/**/clip_perception:"',
                'using 0.3')),
-             ('/clip_perception', 0.7, 0.7, 'launch_ros#234',
-              ('WARN', '"-p min_confidence:=0.3" gives 0.3, which is not used',
-               '.yaml, "/clip_perception:"', 'in the order their keys first appeared',
-               'rclcpp#953')))
+             ('/clip_perception', 0.7, 0.3, 'rclcpp#953',
+              ('"-p min_confidence:=0.3" comes after', '.yaml, "/clip_perception:"',
+               'in the order their node keys first appeared', 'using 0.3')))
     for key, in_file, used, cited, words in cases:
         params = tmp_path / f'{len(key)}.yaml'
         params.write_text(f'{key}:\n  ros__parameters:\n    min_confidence: {in_file}\n')

@@ -269,11 +269,12 @@ def _items(sources):
     (['wild', 'wild_node', '-p min_confidence:=0.3'], 0.3, 'order'),
     (['named', 'wild', 'wild_then_named'], 0.7, 'order'),
     (['named_then_wild', 'named'], 0.7, 'order'),
-    # A section keyed by the node's name over a wildcard given after it (documented,
-    # ros2/launch_ros#234): kept, and the unused later value said.
-    (['wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
-    (['wild_then_named', '-p min_confidence:=0.3'], 0.3, 'named'),
-    (['wild', 'named', 'wild'], 0.5, 'named'),
+    # A section keyed by the node's name over a wildcard given after it: the same rule
+    # (rclpy gives the name no precedence: ['named', 'wild'] below is the wildcard's), so
+    # the last value given is meant too (before: cause 'named', rcl's value kept).
+    (['wild', 'named', '-p min_confidence:=0.3'], 0.3, 'order'),
+    (['wild_then_named', '-p min_confidence:=0.3'], 0.3, 'order'),
+    (['wild', 'named', 'wild'], 0.5, 'order'),
     # rcl keeps the last value given: nothing to say.
     (['named_then_wild'], 0.4, None),
     (['named', 'wild'], 0.5, None),
@@ -289,8 +290,8 @@ def _items(sources):
     (['wild', 'named', '-p min_confidence:=0.70'], 0.7, None),  # the same value again
     # Keys rcl keeps apart though they name one node (review of a46e63b): merged, the
     # replay said nothing where a -p given last was unused, and named a loss where none was.
-    (['nested_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
-    (['relative_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'named'),
+    (['nested_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'order'),
+    (['relative_named', 'wild', 'named', '-p min_confidence:=0.3'], 0.3, 'order'),
     (['named', 'wild', 'nested_named'], 0.55, None),
     (['named', 'wild', 'relative_named'], 0.65, None),
     # Nested or flat, "robot/clip_perception" is one key: applied where it first

@@ -538,17 +538,6 @@ class PerceptionMixin:
             given = overrides.get(name)
             if name not in PARAMETER_NAMES or given is None or given.value != why.kept:
                 continue
-            if why.cause == 'named':
-                self.get_logger().warning(
-                    f'parameter {name}: "{why.meant_from}" gives {why.meant!r}, which is not '
-                    f'used: "{why.kept_from}" sets {why.kept!r} in a section keyed by this '
-                    f"node's name ({fqn}). rcl applies a node's sections in the order their "
-                    'keys first appeared on the command line (-p is "/**:"; '
-                    "ros2/rclcpp#953), and a wildcard key came before this node's, so its "
-                    "section is applied last; the node keeps it, as a section keyed by the "
-                    'name is meant to win over wildcards (ros2/launch_ros#234). Set it in '
-                    'that section, or with ros2 param set')
-                continue
             overrides[name] = Parameter(name, value=why.meant)
             if why.cause == 'order':
                 self.get_logger().info(

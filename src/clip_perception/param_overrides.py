@@ -62,14 +62,12 @@ class Lost:
       section (rcl merges by type); the node takes ``meant``.
     * ``order``: an earlier section replaced it because its key first appeared later (rcl
       applies sections in that order, ros2/rclcpp#953: ``-p`` after a file keyed
-      ``/**/clip_perception:`` that came after ``/**:``); the node takes ``meant``.
-    * ``named``: ``kept`` is from a section keyed by the node's own name and ``meant`` a
-      wildcard's (``/**:``, ``-p``) given after it, whose key first appeared before the
-      node's (the shipped file's ``/**:``), so rcl applied the node's section last. Kept,
-      as launch_ros documents the precedence ("fully qualified node names override
-      wildcards even when specified earlier", ros2/launch_ros#234), and said. rcl itself
-      has no such precedence: the node's section given first, a wildcard after it wins
-      (nothing lost).
+      ``/**/clip_perception:``, or by the node's own name, that came after ``/**:``); the
+      node takes ``meant``. A section keyed by the node's own name has no precedence of
+      its own in rclpy (Jazzy): given first, a wildcard after it wins; so it is no
+      exception here (launch_ros#234 documents "fully qualified node names override
+      wildcards even when specified earlier", which rclpy applies only when a wildcard
+      key came first: ``test_param_overrides.py`` checks each case against rclpy).
     """
 
     name: str
@@ -295,9 +293,8 @@ def lost_overrides(items, node_name):
             lost[name] = Lost(name, last[3], last[4], kept[1], kept[2], 'type')
             continue
         # Which section of a file: the two may come from one file.
-        cause = 'named' if '*' not in kept[3] and '*' in last[5] else 'order'
         lost[name] = Lost(name, last[3], _section(last[4], last[5]), kept[1],
-                          _section(kept[2], kept[3]), cause)
+                          _section(kept[2], kept[3]), 'order')
     return lost
 
 
