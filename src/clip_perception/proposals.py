@@ -253,19 +253,30 @@ def _colour_edges(rgb_small):
     return cv2.Canny(grey, 60, 150) > 0
 
 
-def _pieces_by_parent(pieces, n, parents):
-    """Return ``{parent label: [piece labels]}`` of labellings one inside the other.
+def _parent_labels(pieces, n, parents):
+    """Return each piece's label in ``parents``, of labellings one inside the other.
 
     Each piece's pixels are a 4-connected part of a 4-connected region of ``parents``
     (the pieces' mask is a subset of the parents'), so they all carry the parent's label:
     one lookup per piece, not a count over its box.
 
     :param pieces: (h, w) int label image of the pieces, 0 = none; ``n`` labels.
-    :param parents: (h, w) int label image of the regions they were cut from.
-    :return: dict, parent label -> piece labels in increasing order (pieces 1..n-1).
+    :param parents: (h, w) int label image of the regions they lie in, 0 = none.
+    :return: (n,) array of ``parents.dtype``: piece label -> parent label (0: none).
     """
     parent_of = np.zeros(n, parents.dtype)
     parent_of[pieces.ravel()] = parents.ravel()
+    return parent_of
+
+
+def _pieces_by_parent(pieces, n, parents):
+    """Return ``{parent label: [piece labels]}`` of labellings one inside the other.
+
+    :param pieces: (h, w) int label image of the pieces, 0 = none; ``n`` labels.
+    :param parents: (h, w) int label image of the regions they were cut from.
+    :return: dict, parent label -> piece labels in increasing order (pieces 1..n-1).
+    """
+    parent_of = _parent_labels(pieces, n, parents)
     out = {}
     for i in range(1, n):
         out.setdefault(int(parent_of[i]), []).append(i)
@@ -389,9 +400,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         n4, lab4, st4 = past
         labellings.append((4, lab4, n4, st4))
         # Each standing region lies in one grown component (its pixels are 4-connected
-        # in ``fg & ~jumps``, which the grown mask holds): one lookup per region.
-        grown_of = np.zeros(n1, lab4.dtype)
-        grown_of[lab1.ravel()] = lab4.ravel()
+        # in ``fg & ~jumps``, which the grown mask holds).
+        grown_of = _parent_labels(lab1, n1, lab4)
         grown_done = set()
         top4 = np.full(n4, -np.inf)
         on4 = lab4 > 0
