@@ -2587,9 +2587,9 @@ def _viewer_frame(s):
     points at nothing the node sees). Hyphens between side words are spaces ("top-left",
     "left-hand side"). "the ball on the left side of the mug" stays a relation to the mug.
     """
-    s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right|far)-(left|right|hand|side)\b',
+    s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right|far)-(left|right|side)\b',
                     r'\1 \2', s))
-    s = _SIDE_HAND.sub(_side_hand, s)
+    s = _HAND_SIDE.sub(_hand_side, s)  # "the left hand cup" (said without a hyphen)
 
     def side(m):
         if not _ends_phrase(m.string, m.end()):
@@ -2615,24 +2615,6 @@ def _viewer_frame(s):
             # "the red ball you see", not "do you see a red ball", "can you see ..."
             s = s[:m.start()] + ' ' + s[m.end():]
     return _pad(s)
-
-
-# "left hand", "righthand" (and "left hand side") said before a noun: the side
-# (_side_hand).
-_SIDE_HAND = re.compile(r'\s(left|right)\s?hand(?:\s(?:side|sided))?(?=\s)')
-
-
-def _side_hand(m):
-    """Read "the right-hand red ball", "the lefthand mug" as the side, before a noun.
-
-    Before another word of the noun phrase only (:func:`_ends_phrase`): "the left hand",
-    "the left hand of the robot", "on the right hand side" keep their words (the object
-    hand, the side read by _VIEWER_SIDE).
-    """
-    rest = m.string[m.end():].split()
-    if _ends_phrase(m.string, m.end()) or rest[0] in ('of', 'and', 'or'):
-        return m.group()
-    return f' {m.group(1)}'
 
 
 def _ends_phrase(s, end):
@@ -3282,8 +3264,25 @@ _MORE_SIDE = re.compile(r'\bmore\s+(?=(?:to\s+the\s+|on\s+the\s+)?(?:left|right)
 # "the right-hand red ball" was "hand red ball" (without "the" it was read). "hand side"
 # is "side", "left-hand" is "left", "LHS" / "RHS" are the left / right side, and "at the
 # left side of" is "to the left of", as "on the left side of" is read; "in my left hand"
-# stays.
-_HAND_SIDE = re.compile(r'\b(left|right)(?:-hand\b-?|\shand[\s-](?=side\b))')
+# stays. The one table of a side said with "hand" (:func:`_hand_side`).
+_HAND_SIDE = re.compile(r'\b(left|right)(?:(-hand\b-?|\shand[\s-](?=side\b))|'
+                        r'\s?hand(?:\s(?:side|sided))?(?=\s))')
+
+
+def _hand_side(m):
+    """Read a side said with "hand" (:data:`_HAND_SIDE`) as the side.
+
+    "left-hand", "left hand side" are the side wherever said (:func:`_side_phrases`, on
+    the whole command); "the left hand cup", "the lefthand mug" only before another word
+    of the noun phrase (:func:`_ends_phrase`), read on the object's words
+    (:func:`_viewer_frame`, padded): "the left hand", "the left hand of the robot", "in
+    my left hand" keep their words (the object hand).
+    """
+    if m.group(2) is None:
+        rest = m.string[m.end():].split()
+        if _ends_phrase(m.string, m.end()) or rest[0] in ('of', 'and', 'or'):
+            return m.group()
+    return f'{m.group(1)} '
 _SIDE_ABBREVIATION = re.compile(r'\b(?:(?:on|at|to)\s+the\s+)?([lr])hs\b')
 _AT_SIDE_OF = re.compile(r'\bat\s+the\s+(left|right)\s+side\s+of\b')
 
@@ -3354,7 +3353,11 @@ def _side_phrases(said):
 
     :return: ``said`` with them as "left side", "on the left side", "to the left of".
     """
-    said = _HAND_SIDE.sub(r'\1 ', said)
+    # Only "left-hand" and "left hand side" here: "left hand" before a noun is read on
+    # the object's words (_viewer_frame), where a destination ("in the lefthand mug") is
+    # no longer among them.
+    said = _HAND_SIDE.sub(lambda m: m.group() if m.group(2) is None else f'{m.group(1)} ',
+                          said)
     said = _SIDE_ABBREVIATION.sub(
         lambda m: 'on the ' + ('left' if m.group(1) == 'l' else 'right') + ' side', said)
     return _AT_SIDE_OF.sub(r'to the \1 of', said)
