@@ -206,7 +206,12 @@ KINDS = {
         (four, 'the red ball er blue mug', found(four, 'blue mug', what='blue mug')),
         (four, 'the red ball uh the green cube', found(four, 'green cube', what='green cube')),
         (four, 'the blue mug oops the yellow cylinder', found(four, 'yellow cylinder',
-                                                              what='yellow cylinder'))],
+                                                              what='yellow cylinder')),
+        # Retraced ("the" restated) and repaired again (helper-h112).
+        (twins, 'the left um the right red ball', found(twins, 'red ball', 1)),
+        (four, 'the red no the blue mug', found(four, 'blue mug', what='blue mug')),
+        (four, 'the red uh green uh blue mug', found(four, 'blue mug', what='blue mug')),
+        (twins, 'the left er right no left red ball', found(twins, 'red ball', 0))],
     'unfilled_slots': [(four, c, refused) for c in (
         'the <object>', 'pick up the <TARGET>', 'pick up the [OBJECT]', 'pick up the __OBJECT__',
         'pick up the OBJECT_NAME', 'find the %s', 'find the {0}', 'the red ball {color}',

@@ -4134,6 +4134,31 @@ def test_a_self_repair_said_without_punctuation_asks_for_the_repair(text, parsed
     assert describe(parse_command(text)) == parsed
 
 
+# A self-repair that retraces (restates the determiner before the repair, "the left um the
+# right mug") or is repaired again ("the red uh green uh blue ball"): speakers do both
+# (Shriberg 1994's "retracing"; Levelt 1983, "Monitoring and self-repair in speech": most
+# repairs restart at a phrase boundary). They were read as "the left mug" with "right"
+# unchecked, and the object "green blue ball" (review of 65a65d9).
+@pytest.mark.parametrize('text, parsed', [
+    ('the left um the right mug', {'what': 'mug', 'relation': 'right',
+                                   'read_as': [['left um the right', 'right']]}),
+    ('the first uh the second cup', describe(parse_command('the second cup')) | {
+        'read_as': [['first uh the second', 'second']]}),
+    ('grab the red no the blue ball', {'what': 'blue ball',
+                                       'read_as': [['red no the blue', 'blue']]}),
+    ('the red uh green uh blue ball', {'what': 'blue ball', 'read_as': [
+        ['red uh green uh blue', 'blue']]}),
+    ('the left er right no left mug', {'what': 'mug', 'relation': 'left', 'read_as': [
+        ['left er right no left', 'left']]}),
+    # Not repairs: another kind after the determiner, a phrase repaired.
+    ('the ball on the left uh the red one', describe(parse_command(
+        'the ball on the left uh the red one'.replace(' uh', ',')))),
+    ('the red ball uh the blue mug', {'what': 'blue mug'}),
+])
+def test_a_self_repair_that_retraces_or_is_repaired_again_asks_for_the_last(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 # A property under a key of its own, as an LLM planner fills a schema: it was dropped
 # without a word ('{"object": "box", "property": "heaviest"}' was any box).
 @pytest.mark.parametrize('text, parsed', [

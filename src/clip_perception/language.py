@@ -4443,9 +4443,12 @@ _REPAIR_WORDS = sorted(frozenset().union(*_REPAIR_KINDS), key=len, reverse=True)
 _EDIT_TERM = (r'(?:' + _HESITATION + r'|no|nope|nah|sorry|oops|whoops|i\s+mean|i\s+meant|'
               r'actually|wait|my\s+bad|or\s+rather|make\s+that)')
 _EDIT_GAP = r'[\s,.;:!?\u2026\u2013\u2014-]*\s'  # a space, perhaps after punctuation
+# The repair may retrace, restating the article ("the left um the right mug"; Levelt
+# 1983, "Monitoring and self-repair in speech": most repairs restart at a phrase
+# boundary), and be repaired again ("the red uh green uh blue ball": _repaired).
 _SLOT_REPAIR = re.compile(
     r'\b(?P<said>' + '|'.join(_REPAIR_WORDS) + r')(?:' + _EDIT_GAP + _EDIT_TERM + r')+'
-    + _EDIT_GAP + r'(?P<meant>' + '|'.join(_REPAIR_WORDS) + r')\b'
+    + _EDIT_GAP + r'(?:(?:the|a|an)\s+)?(?P<meant>' + '|'.join(_REPAIR_WORDS) + r')\b'
     # "on the left um right next to the ball": "right" as an intensifier, no repair.
     r'(?!\s+(?:next|by|beside|behind|above|below|under|there|here|now|away)\b)')
 # The same with a whole phrase: "the red ball uh the blue mug", "the red ball oops the
@@ -4472,13 +4475,22 @@ def _repaired(said):
         unchanged when there is none; ``read`` the words repaired, ``((said, read), ...)``
         for :attr:`Query.read_as` (``(("left er right", "right"),)``), so the answer says so.
     """
-    read = []
+    read = []  # [said, meant, where the repair ends in the text of this pass]
+    edits = []  # (start, length change) of this pass's repairs
 
     def slot(m):
         if not any(m.group('said') in kind and m.group('meant') in kind
                    for kind in _REPAIR_KINDS):
             return m.group()
-        read.append((' '.join(m.group().split()), m.group('meant')))
+        said_here = ' '.join(m.group().split())
+        # Repaired again: "red uh green" read "green" the pass before, then "green uh blue".
+        again = next((r for r in read if r[2] == m.start() + len(m.group('said'))
+                      and r[1] == m.group('said')), None)
+        if again is not None:
+            read.remove(again)
+            said_here = again[0] + said_here[len(m.group('said')):]
+        edits.append((m.start(), len(m.group('meant')) - len(m.group())))
+        read.append([said_here, m.group('meant'), m.end()])
         return m.group('meant')
 
     def phrase(m):
@@ -4486,7 +4498,16 @@ def _repaired(said):
         if last in _NOT_PHRASE_END or _is_filler(last) or last.endswith("'s"):
             return m.group()
         return f'{last}, no, '
-    return _PHRASE_REPAIR.sub(phrase, _SLOT_REPAIR.sub(slot, said)), tuple(read)
+    while True:  # once more for each repair of a repair
+        edits.clear()
+        repaired = _SLOT_REPAIR.sub(slot, said)
+        if repaired == said:
+            break
+        for r in read:  # where each ends in the repaired text
+            r[2] += sum(change for start, change in edits if start < r[2])
+        said = repaired
+    read.sort(key=lambda r: r[2])
+    return _PHRASE_REPAIR.sub(phrase, said), tuple((r[0], r[1]) for r in read)
 
 
 
