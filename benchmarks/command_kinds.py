@@ -215,7 +215,9 @@ KINDS = {
     'unfilled_slots': [(four, c, refused) for c in (
         'the <object>', 'pick up the <TARGET>', 'pick up the [OBJECT]', 'pick up the __OBJECT__',
         'pick up the OBJECT_NAME', 'find the %s', 'find the {0}', 'the red ball {color}',
-        '[object Object]', 'pick up the [object Object]')],
+        '[object Object]', 'pick up the [object Object]',
+        # A slot's name alone in capitals (helper-h112).
+        'pick up the TARGET', 'the COLOR ball', 'pick up the COLOR SHAPE')],
     'foreign_nouns': [(four, c, refused) for c in (
         'die Tasse', 'Tasse', 'die Flasche', 'taza', 'caixa', 'Tazza', 'le creuset pot')],
     'fractions': [

@@ -3251,11 +3251,28 @@ def test_words_or_structure_in_braces_are_no_slot(text, what):
     ('find the %s', '%s'), ('find the %1', '%1'), ('find the {0}', '{0}'),
     ('the red ball {color}', '{color}'), ('the <colour> <shape>', '<colour>'),
     ('{"object": "<object>"}', '<object>'), ('find {step_2}', '{step_2}'),
+    # A slot's name alone in capitals in a lower-case command (review of 076b53e): "pick
+    # up the TARGET" was the object "target", "the COLOR ball" any ball, "pick up the
+    # COLOR SHAPE" the object "color shape".
+    ('pick up the TARGET', 'TARGET'), ('the COLOR ball', 'COLOR'),
+    ('pick up the COLOR SHAPE', 'COLOR'), ('grab the OBJECT', 'OBJECT'),
+    ('the red SHAPE', 'SHAPE'), ('pick up the ITEM and place it on the GOAL', 'ITEM'),
 ])
 def test_a_slot_marked_otherwise_is_left_unfilled(text, slot):
     why = not_a_command(text)
     assert why is not None and f'holds {slot}, a slot' in why
     assert 'left unfilled' in parse_command(text).refused
+
+
+# Capitals that name no slot stay a command: shouted, emphasis on a word that is no slot
+# name, capitals that name a thing (the slot's name alone in capitals is a slot: above).
+@pytest.mark.parametrize('text, what', [
+    ('THE RED BALL', 'red ball'), ('PICK UP THE OBJECT', 'object'),
+    ('the BLUE mug', 'blue mug'), ('the USB TYPE-C cable', 'cable'),
+    ('the USB TYPE C cable', 'cable'), ('the red ball on the LEFT', 'red ball'),
+])
+def test_capitals_that_name_no_slot_stay_a_command(text, what):
+    assert not_a_command(text) is None and parse_command(text).what == what
 
 
 # What JavaScript's String() writes for an object (a web UI or rosbridge client that sent

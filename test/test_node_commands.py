@@ -472,6 +472,7 @@ def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
     for said, why in (('{target}', 'left unfilled'), ('pick up the {object_name}', 'left '
                       'unfilled'), ('pick up the <TARGET>', 'left unfilled'),
+                      ('pick up the TARGET', 'left unfilled'),
                       ('[object Object]', 'what JavaScript writes for an object')):
         probe.clear()
         camera.command(said)

@@ -1011,6 +1011,15 @@ _UNFILLED = re.compile(
     r'\$\((?:var|arg|env|optenv|find-pkg-share|find-pkg-prefix|eval|command|param)\s[^()]*\)|'
     r'(?<![\w{])\{\s*(?:[A-Za-z]+_\w*|[a-z]+[A-Z]\w*|' + _SLOT_WORD +
     r')\s*\}(?![\w}])|' + _SLOT_MARKED)
+# A slot's name alone in capitals in a command otherwise in lower case, as a template or
+# a behaviour tree's default writes it: "pick up the TARGET" was the object "target",
+# "the COLOR ball" any ball ("COLOR" taken for a brand name), "pick up the COLOR SHAPE"
+# the object "color shape" (review of 076b53e, which caught "OBJECT_NAME" and "<TARGET>"
+# only). A whole command in capitals is shouted, not a slot ("THE RED BALL"); a name
+# followed by a hyphen, a letter or a number names a thing ("the USB TYPE-C cable", "TYPE
+# C", "CLASS 10").
+_CAPS_SLOT = re.compile(r'(?<![\w-])(?:' + '|'.join(w.upper() for w in _SLOT_NAMES) +
+                        r')(?![\w-])(?!\s+[A-Z0-9]\b)')
 # What JavaScript's String() makes of an object (a web UI or roslibjs client that put
 # the message, not its text, in ``data``): "[object Object]" was any object.
 _JS_OBJECT = re.compile(r'\[object (?:Object|Array|Undefined|Null|Promise|Map|HTMLElement|'
@@ -1915,6 +1924,8 @@ def _unfilled_slot(text):
                 'for an object turned into text (a web or rosbridge client sent the object, not '
                 'its text), not an object to look for: send the text, e.g. "the red ball"')
     slot = _UNFILLED.search(text)
+    if slot is None and re.search('[a-z]', text):
+        slot = _CAPS_SLOT.search(text)
     if slot is None:
         return None
     return (f'"{" ".join(text.split())[:80]}" holds {slot.group()}, a slot its sender left '
