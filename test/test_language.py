@@ -4227,3 +4227,19 @@ def test_a_part_question_with_a_tail_or_asked_indirectly_is_read(text, what, ask
 ])
 def test_a_count_from_a_corner_counts_from_that_corner(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A singular noun that ends in a lone "s" is one object (helper-h112: "the thermos" was
+# the plural "thermo", every thermos posed; "the lens" "len", "the atlas" "atla"); its
+# plural in "-es" is a plural of it.
+@pytest.mark.parametrize('text, parsed', [
+    ('the thermos', {'what': 'thermos'}), ('the lens', {'what': 'lens'}),
+    ('the atlas', {'what': 'atlas'}), ('the steel thermos on the left', {
+        'what': 'steel thermos', 'relation': 'left'}),
+    ('the rhinoceros', {'what': 'rhinoceros'}), ('the canvas', {'what': 'canvas'}),
+    ('the thermoses', {'what': 'thermos', 'plural': True}),
+    ('the lenses', {'what': 'lens', 'plural': True}),
+    ('the balls', {'what': 'ball', 'plural': True}),
+])
+def test_a_singular_noun_ending_in_s_is_one_object(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -477,6 +477,13 @@ _SIZE_WORDS = frozenset(w for words, _ in _SIZES for w in words)
 _ONE_OBJECT_PLURALS = frozenset({'scissors', 'pliers', 'tongs', 'tweezers', 'sunglasses',
                                  'goggles', 'binoculars', 'headphones', 'earphones', 'pants',
                                  'trousers', 'jeans', 'shears', 'clippers', 'pincers'})
+# Singular nouns that end in a lone "s" (not -ss, -us, -is, which _singular leaves): "the
+# thermos" was the plural "thermo" (every thermos posed), "the lens" "len", "the atlas"
+# "atla" (review of the foreign-noun cases, helper-h112). Their plurals take "-es"
+# ("thermoses", "lenses"), which _singular reads.
+_SINGULAR_IN_S = frozenset({'thermos', 'lens', 'atlas', 'canvas', 'gas', 'rhinoceros',
+                            'bias', 'alias', 'chaos', 'cosmos', 'pancreas', 'ethos',
+                            'asbestos', 'molasses', 'series', 'species', 'news', 'means'})
 # Nouns a pair of which is one object ("a pair of scissors"): those, and some whose plural
 # alone is read as a plural.
 _PAIRED = tuple(sorted(_ONE_OBJECT_PLURALS | {'glasses', 'earbuds', 'shorts', 'cutters',
@@ -2530,7 +2537,12 @@ def _head(words):
 
 
 def _singular(word):
-    """English plural of a head noun -> singular ("boxes" -> "box", "balls" -> "ball")."""
+    """English plural of a head noun -> singular ("boxes" -> "box", "balls" -> "ball").
+
+    A singular that ends in a lone "s" (:data:`_SINGULAR_IN_S`: "thermos", "lens") stays.
+    """
+    if word in _SINGULAR_IN_S:
+        return word
     if len(word) > 3 and re.search(r'(x|ch|sh|ss|s|z)es$', word):
         return word[:-2]
     if len(word) > 3 and word.endswith('ies'):
