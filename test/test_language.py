@@ -1004,6 +1004,10 @@ def test_a_fraction_however_written_is_its_value(text, what, metres):
     ('the red ball \u21d2 the blue mug', ['red ball', 'blue mug']),
     # Before or after all words: dropped.
     ('-> the red ball', ['red ball']), ('the red ball ->', ['red ball']),
+    # Two arrows said as one (helper-h112: "red ball blue mug", not_found).
+    ('the red ball \u2192 \u2192 the blue mug', ['red ball', 'blue mug']),
+    ('the red ball -> -> the blue mug', ['red ball', 'blue mug']),
+    ('the red ball ->\u2192 the blue mug -> ->', ['red ball', 'blue mug']),
     # Read as before: a hyphen, a dash, a bracket.
     ('the red-ball', ['red ball']), ('the <red> ball', ['red ball']),
 ])

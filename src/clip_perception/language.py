@@ -3404,8 +3404,9 @@ def _extreme_sides(said):
     return _MORE_SIDE.sub('', said), tuple(read)
 
 
-_ARROW = re.compile(r'\s*(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d\u279e'
-                    r'\u27a1\u27f6\u27f9])\ufe0f?\s*')
+# One or several in a row ("-> ->", "\u2192 \u2192": one step, not "then then").
+_ARROW = re.compile(r'\s*(?:(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d'
+                    r'\u279e\u27a1\u27f6\u27f9])\ufe0f?\s*)+')
 # Objects listed with a separator symbol, as a chat UI, a table cell or a language model
 # writes a list (langchain-ai/langchain#20434: LLM list output with separators other than
 # the one asked for; grobidOrg/grobid#1524: a middle dot between words is a list mark;
