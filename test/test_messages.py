@@ -2446,6 +2446,11 @@ def test_webp_and_avif_as_foxglove_writes_them_are_decoded():
     notes = []
     compressed_to_rgb('png', _webp_and_avif(rgb)[1][1], notes)
     assert [n.kind for n in notes] == ['compressed_payload'] and 'WEBP' in notes[0], notes
+    # Its article as said: "an AVIF image", not "a AVIF image" (helper-h112).
+    avif = next(data for name, data in _webp_and_avif(rgb) if name == 'avif')
+    notes = []
+    compressed_to_rgb('png', avif, notes)
+    assert 'its data is an AVIF image' in notes[0], notes
     for name, data in _webp_and_avif(rgb):
         huge = bytearray(data)
         if name == 'avif':

@@ -2183,7 +2183,7 @@ def compressed_to_rgb(fmt, data, notes=None):
                 what=f'format "{fmt}" names {form.original}, which')))
         if form.codec and form.codec != actual:
             notes.append(Note('compressed_payload', f'compressed image format "{fmt}" says '
-                              f'{form.codec} but its data is a {actual.upper()} image: decoded '
+                              f'{form.codec} but its data is {_a(actual.upper())} image: decoded '
                               f'as {actual.upper()} (the data decides); fix the format in the '
                               'publisher'))
     # The pixels as sent: an EXIF orientation tag is not applied (compressed_image_
@@ -2301,6 +2301,11 @@ def _payload_hint(raw):
         return (' (it opens as the base64 text of an image but does not decode: cut short '
                 'or not base64; send the bytes, not text)')
     return ''
+
+
+def _a(name):
+    """``name`` after its indefinite article, as said: "a PNG", "an AVIF"."""
+    return f'{"an" if name[:1] in "AEIOU" else "a"} {name}'
 
 
 def _other_image_format(raw):
@@ -3224,7 +3229,7 @@ def _depth_image(fmt, raw, depth_scale, notes=None, clip_planes=NO_CLIP_PLANES):
         if img.dtype == np.float32:
             img = normalised_depth_in_metres(img, clip_planes, f'compressed depth "{fmt}"')
         return depth_to_metres(img, depth_scale)
-    raise MessageError('encoding', f'compressed depth (format "{fmt}") is a {codec.upper()} '
+    raise MessageError('encoding', f'compressed depth (format "{fmt}") is {_a(codec.upper())} '
                        f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
                        '(16UC1) or 32-bit floats (32FC1)' +
                        ('; 8 bits a pixel is an image, not depth' if img.dtype == np.uint8
