@@ -31,6 +31,7 @@ from clip_perception.world.training import per_positive_loss
 from clip_perception.world.training import positives
 from clip_perception.world.training import PROPOSAL_JITTER_PX
 from clip_perception.world.training import recipe_stages
+from clip_perception.world.training import resize_vision_input
 from clip_perception.world.training import scene_crops
 from clip_perception.world.training import train_stages
 from clip_perception.world.training import TrainConfig
@@ -380,6 +381,71 @@ def test_the_defaults_cut_the_crops_the_previous_recipe_cut():
 def test_an_unknown_frame_size_or_negative_proposal_crops_is_refused(tmp_path, capsys):
     for args, said in ((['--frames', '1280x720'], "--frames: invalid choice: '1280x720'"),
                        (['--proposal-crops', '-1'], '--proposal-crops must be at least 0')):
+        with pytest.raises(SystemExit) as exc:
+            main(['--out', str(tmp_path / 'out')] + args)
+        assert exc.value.code == 2
+        assert said in capsys.readouterr().err
+    assert not (tmp_path / 'out').exists()
+
+
+def test_a_checkpoint_resized_to_96_px_reads_as_transformers_interpolates_it():
+    """``resize_vision_input`` writes transformers' bicubic position table into the weights.
+
+    The bundled model at 96 px (12 x 12 patches of 8 instead of 8 x 8) gives, for any 96-px
+    input, exactly what transformers' own ``interpolate_pos_encoding=True`` gives with the
+    64-px model; every other weight is the checkpoint's (issue #13, helper-113).
+    """
+    torch.set_num_threads(1)
+    base = CLIPModel.from_pretrained(bundled_model_dir()).eval()
+    assert resize_vision_input(base, 64) is base
+    big = resize_vision_input(base, 96).eval()
+    assert big.config.vision_config.image_size == 96
+    assert base.config.vision_config.image_size == 64  # the checkpoint is not changed
+    old, new = base.state_dict(), big.state_dict()
+    key = 'vision_model.embeddings.position_embedding.weight'
+    assert old.keys() == new.keys() and new[key].shape == (145, 64)
+    assert torch.equal(new[key][0], old[key][0])  # the class token's row
+    assert all(torch.equal(old[k], new[k]) for k in old if k != key)
+    pixels = torch.randn(3, 3, 96, 96, generator=torch.Generator().manual_seed(0))
+    with torch.inference_mode():
+        want = base.get_image_features(pixel_values=pixels, interpolate_pos_encoding=True)
+        got = big.get_image_features(pixel_values=pixels)
+    assert torch.equal(want.pooler_output, got.pooler_output)
+    for side in (100, 4):
+        with pytest.raises(ValueError, match='multiple of the patch size 8'):
+            resize_vision_input(base, side)
+
+
+def test_fine_tuning_at_96_px_saves_a_checkpoint_the_scorer_reads_at_96_px(tmp_path):
+    """``--init-image-size 96`` renders 96-px crops and saves a 96-px checkpoint."""
+    out = tmp_path / 'r96'
+    assert main(['--out', str(out), '--init', bundled_model_dir(), '--init-image-size', '96',
+                 '--scenes', '4', '--steps', '2', '--batch', '32', '--workers', '1',
+                 '--quiet']) == 0
+    with open(out / 'training_args.json') as f:
+        meta = json.load(f)
+    assert meta['config']['image_size'] == 96 and meta['config']['init_image_size'] == 96
+    assert meta['config']['patch_size'] == 8  # the checkpoint's
+    with open(out / 'preprocessor_config.json') as f:
+        assert json.load(f)['crop_size'] == {'height': 96, 'width': 96}
+    weights = load_file(os.path.join(out, 'model.safetensors'))
+    assert weights['vision_model.embeddings.position_embedding.weight'].shape == (145, 64)
+    scorer = ClipScorer(str(out), device='cpu', dtype='float32')
+    scene = generate_scene(7_300_000)
+    boxes = np.array([o.box for o in scene.objects[:2]], dtype=np.float64)
+    pixels = scorer.preprocess(scene.rgb, boxes)
+    assert pixels.shape == (2, 3, 96, 96)
+    assert scorer.forward(pixels).shape == (2, 64)
+
+
+def test_an_init_image_size_is_refused_without_init_or_off_the_patch_grid(tmp_path, capsys):
+    for args, said in (
+            (['--init-image-size', '96'], '--init-image-size resizes an --init checkpoint'),
+            (['--init', bundled_model_dir(), '--init-image-size', '100'],
+             "--init-image-size 100 must be a multiple of the --init checkpoint's patch "
+             'size 8'),
+            (['--init', bundled_model_dir(), '--init-image-size', '-8'],
+             '--init-image-size must be at least 0')):
         with pytest.raises(SystemExit) as exc:
             main(['--out', str(tmp_path / 'out')] + args)
         assert exc.value.code == 2

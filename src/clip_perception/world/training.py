@@ -135,6 +135,8 @@ class TrainConfig:
     # with one, its sizes replace image_size, patch_size, width, layers and heads)
     frames: str = 'mixed'  # a key of FRAMES: the training scenes' frame sizes
     proposal_crops: int = 0  # more crops per object, cut as the node cuts a proposal
+    init_image_size: int = 0  # with init: the input side to fine-tune it at, its position
+    # embeddings interpolated (resize_vision_input); 0 = the checkpoint's own
 
 
 def caption(colour, shape, rng):
@@ -561,6 +563,8 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         vision = CLIPConfig.from_pretrained(cfg.init).vision_config
         # The sizes are the checkpoint's: crops are rendered at them and recorded so.
         cfg.image_size, cfg.patch_size = vision.image_size, vision.patch_size
+        if cfg.init_image_size:
+            cfg.image_size = cfg.init_image_size
         cfg.width, cfg.layers = vision.hidden_size, vision.num_hidden_layers
         cfg.heads = vision.num_attention_heads
         try:  # how the starting point was trained, kept with the result
@@ -585,7 +589,7 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
     if cfg.init:
         from transformers import CLIPModel
 
-        model = CLIPModel.from_pretrained(cfg.init)
+        model = resize_vision_input(CLIPModel.from_pretrained(cfg.init), cfg.image_size)
     else:
         model = make_model(len(tokenizer), tokenizer, cfg)
     model.train()
@@ -727,6 +731,47 @@ def train_stages(stages, tokenizer_dir, out_dir, progress=True, log=print):
         init = where
 
 
+def resize_vision_input(model, image_size):
+    """Return ``model`` for ``image_size``-pixel input, its position embeddings interpolated.
+
+    The patch grid grows from ``(old // patch)**2`` to ``(image_size // patch)**2`` tokens;
+    the class token's embedding is kept and the grid's table is resampled bicubically in
+    2D by transformers' own ``CLIPVisionEmbeddings.interpolate_pos_encoding`` (the way a
+    ViT is fine-tuned at a higher resolution: Dosovitskiy et al. 2021, section 3.2;
+    DINO's ``interpolate_pos_encoding``, which transformers adapts). Every other weight is
+    copied unchanged, and ``config.vision_config.image_size`` says the new side, so the
+    result saves and loads as an ordinary checkpoint of that input size.
+
+    :param model: a ``transformers.CLIPModel``.
+    :param image_size: new input side, pixels; a multiple of the vision patch size.
+    :return: ``model`` itself when the side is unchanged, else a new ``CLIPModel``.
+    :raises ValueError: ``image_size`` not a positive multiple of the patch size.
+    """
+    import copy
+
+    from transformers import CLIPModel
+
+    vision = model.config.vision_config
+    if image_size == vision.image_size:
+        return model
+    if image_size < vision.patch_size or image_size % vision.patch_size:
+        raise ValueError(f'image_size {image_size} must be a positive multiple of the '
+                         f'patch size {vision.patch_size}')
+    embeddings = model.vision_model.embeddings
+    tokens = (image_size // vision.patch_size) ** 2 + 1
+    with torch.no_grad():  # only the token count and width of this argument are read
+        table = embeddings.interpolate_pos_encoding(
+            torch.zeros(1, tokens, vision.hidden_size), image_size, image_size)[0]
+    config = copy.deepcopy(model.config)
+    config.vision_config.image_size = image_size
+    with torch.random.fork_rng():  # building it draws weights that are then replaced
+        resized = CLIPModel(config)
+    state = model.state_dict()
+    state['vision_model.embeddings.position_embedding.weight'] = table.clone()
+    resized.load_state_dict(state)
+    return resized
+
+
 def _unit(out):
     emb = out if isinstance(out, torch.Tensor) else out.pooler_output
     return emb / emb.norm(dim=-1, keepdim=True)
@@ -794,6 +839,9 @@ ARG_HELP = {
     'proposal_crops': 'more crops per object cut as the node cuts a proposal: the '
                       "object's box with each edge moved by up to 2 px, the node's "
                       'default crop_context',
+    'init_image_size': 'with --init: the input side, pixels, to fine-tune the checkpoint at '
+                       '(a multiple of its patch size); its position embeddings are '
+                       'interpolated bicubically over the patch grid. 0: its own side',
 }
 
 
@@ -834,7 +882,7 @@ def main(argv=None):
     bad = [f'--{name.replace("_", "-")} must be at least {low}' for name, low in (
         ('scenes', 1), ('steps', 1), ('batch', 2), ('width', 1), ('layers', 1),
         ('heads', 1), ('patch_size', 1), ('image_size', 8), ('threads', 1), ('workers', 1),
-        ('proposal_crops', 0))
+        ('proposal_crops', 0), ('init_image_size', 0))
         if getattr(cfg, name) < low]
     if cfg.heads >= 1 and cfg.width % cfg.heads:
         bad.append(f'--width {cfg.width} must be a multiple of --heads {cfg.heads}')
@@ -847,6 +895,15 @@ def main(argv=None):
                             for m in CHECKPOINT_MARKERS):
         bad.append(f'--init {cfg.init} is not a checkpoint folder (needs '
                    f'{" and ".join(CHECKPOINT_MARKERS)})')
+    if cfg.init_image_size and not cfg.init:
+        bad.append('--init-image-size resizes an --init checkpoint; give --init too')
+    elif cfg.init_image_size and not bad:
+        from transformers import CLIPConfig
+
+        patch = CLIPConfig.from_pretrained(cfg.init).vision_config.patch_size
+        if cfg.init_image_size % patch:
+            bad.append(f'--init-image-size {cfg.init_image_size} must be a multiple of the '
+                       f"--init checkpoint's patch size {patch}")
     if bad:
         p.error('; '.join(bad))
     out = os.path.abspath(args.out)
