@@ -3919,9 +3919,14 @@ def test_a_hesitation_alone_however_spelt_asks_for_nothing(text):
     ('o cubo azul', 'a word of Spanish or Portuguese'),
     ('palla rossa', '"rossa" reads as a word of Italian'),
     ('Die blaue Tasse', '"blaue" reads as a word of German'),
-    ('the rote ball', '"rote" reads as a word of German for a colour'),
     ('the rot ball', '"rot" reads as a word of German'),
-    ('the ball rouge', '"rouge" reads as a word of French'),
+    # A word English spells too, beside another sign of the language (helper-h111).
+    ('die rote Tasse', '"rote" reads as a word of German for a colour'),
+    ('rote Tasse', '"rote" reads as a word of German'),
+    ('rote und blaue', 'a word of German'),
+    ('the vert and jaune mug', '"jaune" reads as a word of French'),
+    ('la pelota rouge', 'Spanish, French or Italian'),
+    ('el cubo derecho', 'a word of Spanish'),
     ('grab the rojo ball', '"rojo" reads as a word of Spanish'),
     ('the red ball on the izquierda', '"izquierda" reads as a word of Spanish for a side'),
     ('pick up the zwarte mug', 'a word of Dutch'),
@@ -3959,6 +3964,13 @@ def test_a_command_in_another_language_is_refused_naming_it(text, said):
     ('La Croix can', 'can'),
     # "die" is English too: a die (a cube with pips).
     ('the die', 'die'), ('die', 'die'), ('the red die', 'red die'),
+    # A word of another language's lists that English text uses too, said in English
+    # (helper-h111's brief: each was refused as French, German, Dutch or Spanish).
+    ('the rouge ball', 'rouge ball'), ('the ball rouge', 'ball rouge'),
+    ('the rote mug', 'rote mug'), ('pick up the linker arm', 'linker arm'),
+    ('the vert mug', 'vert mug'), ('the derecho ball', 'derecho ball'),
+    ('the bruin mug', 'bruin mug'), ('rouge ball', 'rouge ball'),
+    ('the brush with the rouge', 'brush with rouge'), ('the rood', 'rood'),
 ])
 def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
     q = parse_command(text)

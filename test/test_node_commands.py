@@ -909,9 +909,14 @@ def test_a_command_in_another_language_is_refused_saying_so_over_dds(probe, star
     node, camera, scene = bring_up(probe, start_node)
     # With English words, or none of the openers (this session's brief: "the rote ball"
     # was scored as said, a ball of any colour for a real checkpoint).
-    for said in ('der rote Ball', '\u8d64\u3044\u30dc\u30fc\u30eb', 'the rote ball',
+    for said in ('der rote Ball', '\u8d64\u3044\u30dc\u30fc\u30eb', 'the rojo ball',
                  'a bola vermelha', 'the blue mug on the derecha', 'die Tasse'):
         assert_refused(probe, camera, scene, said, 'reads as another language than English')
+    # A word English spells too (rouge, linker...), said in English: read, not refused
+    # (helper-h111's brief); the red ball is found whatever "linker" holds.
+    centre = {(o.colour, o.shape): o.centre for o in scene.objects}
+    assert_found(probe, node, camera, scene, 'the red ball, not the linker arm', 'red ball',
+                 centre[('red', 'ball')])
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

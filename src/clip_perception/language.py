@@ -2032,6 +2032,15 @@ _FOREIGN_SIDES = frozenset(('izquierda izquierdo derecha derecho linke linken li
                             'rechten rechter rechts droite gauche sinistra destra esquerda '
                             'esquerdo direita direito links').split())
 _WORD_LANGUAGE = {w: lang for lang, words in _FOREIGN_WORDS.items() for w in words.split()}
+# Those of them English spells too, as a word English text uses (in both of the word lists
+# of the PyPI package english-words, web2 and gcide, or common: "linker", "derecho"):
+# rouge (make-up), vert (green, in heraldry), rote (learning by rote), rood (a cross),
+# bruin (a bear), linker (a program that links), derecho (a windstorm). Said alone in an
+# English command ("the rouge brush", "pick up the linker arm", "the ball on the rood")
+# they are words of it (helper-h111's brief: all six were refused); they count as another
+# language's only beside another sign of it: an opener, or another word of these lists
+# ("die rote Tasse", "la pelota rouge", "rote und blaue").
+_ENGLISH_TOO = frozenset(('rouge', 'vert', 'rote', 'rood', 'bruin', 'linker', 'derecho'))
 _SLOT_BEFORE = frozenset({'the', 'a', 'an', 'this', 'that', 'my', 'your', 'de', 'het', 'der',
                           'die', 'das', 'den', 'le', 'la', 'el', 'il', 'lo', 'o', 'un',
                           'une', 'een', 'ein', 'eine'})
@@ -2138,14 +2147,23 @@ def _foreign_word(words):
 
     :param words: the command's words, lower case (list of str).
     :return: a tuple of str, or None. A word English also spells
-        (:data:`_FOREIGN_IN_SLOT`) counts only after a determiner, before another word.
+        (:data:`_FOREIGN_IN_SLOT`) counts only after a determiner, before another word;
+        one English text uses (:data:`_ENGLISH_TOO`) only beside another sign of the
+        language (another such word, a word for an object, an opener).
     """
+    found = []
     for k, w in enumerate(words):
         if w in _WORD_LANGUAGE:
-            return w, _WORD_LANGUAGE[w]
-        if w in _FOREIGN_IN_SLOT and 0 < k < len(words) - 1 and words[k - 1] in \
+            found.append((w, _WORD_LANGUAGE[w]))
+        elif w in _FOREIGN_IN_SLOT and 0 < k < len(words) - 1 and words[k - 1] in \
                 _SLOT_BEFORE and words[k + 1] not in _ENGLISH_WORDS:
-            return w, _FOREIGN_IN_SLOT[w]
+            found.append((w, _FOREIGN_IN_SLOT[w]))
+    plain = [f for f in found if f[0] not in _ENGLISH_TOO]
+    if plain:
+        return plain[0]
+    if found and (len(found) > 1 or any(w in _NOUN_LANGUAGE for w in words) or
+                  words[0] in _OPENER_LANGUAGE):
+        return found[0]  # "die rote Tasse": "rote" beside another word of German
     return None
 
 
