@@ -3546,11 +3546,37 @@ def test_asking_whether_an_object_is_there_reads_as_before(text, described):
     ('the left ball at the back', 'ball', 'left', 'farthest'),
     ('the nearest ball on the left', 'ball', 'left', 'nearest'),
     ('pick up the top left one', 'object', 'left', 'top'),
+    # How far the place goes, said before it (helper-h111's brief: "the very far left
+    # ball" was the object "very ball"; "near the far right corner of the table" lost
+    # "far", the back).
+    ('the very far left ball', 'ball', 'left', 'farthest'),
+    ('the really far right red ball', 'red ball', 'right', 'farthest'),
+    ('the ball very far left', 'ball', 'left', 'farthest'),
+    ('near the far right corner of the table', 'object', 'right', 'farthest'),
+    ('the ball near the far left corner of the desk', 'ball', 'left', 'farthest'),
+    ('the mug in the far right corner of the table', 'mug', 'right', 'farthest'),
+    ('the ball in the very far left corner of the image', 'ball', 'left', 'farthest'),
+    ('the ball on the far right-hand corner of the table', 'ball', 'right', 'farthest'),
 ])
 def test_a_place_said_with_two_directions_keeps_both(text, what, relation, second):
     q = parse_command(text)
     assert (q.what, q.relation, q.second_relation) == (what, relation, second), describe(q)
     assert q.unchecked == () and q.refused is None
+
+
+# A degree said before one place word goes with it; "far" before a side alone, said with
+# "on the", is the extreme side, as before (helper-h111).
+@pytest.mark.parametrize('text, what, relation', [
+    ('the extreme right mug', 'mug', 'right'),
+    ('the very left ball', 'ball', 'left'),
+    ('the ball on the very far left', 'ball', 'left'),
+    ('the ball in the very back', 'ball', 'farthest'),
+    ('the ball on the far left side of the table', 'ball', 'left'),
+])
+def test_a_degree_before_a_place_word_goes_with_it(text, what, relation):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.second_relation) == (what, relation, None), describe(q)
+    assert q.refused is None
 
 
 

@@ -1150,6 +1150,27 @@ def test_a_placing_step_said_without_and_poses_the_object_to_move_over_dds(probe
     assert node.stop() == 0
 
 
+def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds(probe,
+                                                                                start_node):
+    """Commands as users, recognisers and planners send them (helper-h111's brief).
+
+    Each posed the object meant, the answer's ``parsed`` saying how it was read. Before:
+    "the very far left ball" was the object "very ball";
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what, name, parsed in (
+            ('the very far left ball', 'ball', 'red ball',
+             {'relation': 'left', 'second_relation': 'farthest'}),
+    ):
+        assert_found(probe, node, camera, scene, said, what, centre[name])
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_chat_models_message_or_tool_call_gives_its_object_over_dds(probe, start_node):
     """An OpenAI tool call list, a chat message: the object its arguments or content name.
 

@@ -309,8 +309,13 @@ _SIDE = (r'(?:(top|bottom|upper|lower|front|back|far)\s)?'
 # is no object to stand next to: near the left corner is in the left corner.
 _NEAR_PLACE = (r'(?:near(?:\sto)?|close\sto|closer\sto|next\sto|by|beside|towards|toward|'
                r'(?:nearest|closest)(?:\sto)?)')
+# "the far right corner of the table" is its back right corner (581fd9a: in a 2x2
+# arrangement "far right" is the back right), as "the far right corner" said alone is;
+# "far" went unread before a side said with a corner of the view or the table
+# (helper-h111's brief: "near the far right corner of the table" was only the right).
 _VIEW_PLACE = re.compile(  # "on the left side of the image" -> "left"
-    r'\s(?:on|in|at|to|' + _NEAR_PLACE + r')\s(?:the\s)?(?:very\s|far\s)?' + _SIDE +
+    r'\s(?:on|in|at|to|' + _NEAR_PLACE + r')\s(?:the\s)?(?:very\s|far\s(?!(?:left|right)\s'
+    r'(?:hand\s)?corner\s))?' + _SIDE +
     r'(?:\s(?:hand\s)?' + _REGION + r')?\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE +
     r')(?=\s)')
 _CORNER = re.compile(  # "in the top left corner" (of nothing named) -> "top left"
@@ -450,7 +455,8 @@ _NOT_LINK_AFTER_IN = ('the middle', 'the center', 'the centre', 'the front', 'th
                       'it', 'them', 'there', 'here', 'a row', 'line', 'total')
 # Spatial phrases that follow "on" without making it a relation ("the ball on the left").
 _NOT_LINK_AFTER_ON = ('the left', 'the right', 'left', 'right', 'top', 'the top', 'the bottom',
-                      'the side', 'the far', 'the near', 'the other side')
+                      'the side', 'the far', 'the near', 'the other side', 'the very',
+                      'the extreme')
 _NEGATIONS = ('but not', 'and not', 'except for', 'except', 'other than', 'apart from',
               'aside from', 'excluding', 'anything but', 'everything but', 'rather than',
               'instead of', 'not', "don't", 'dont', 'never', 'no', 'but')
@@ -2459,6 +2465,10 @@ _PLACE_AXES = {'left': 'across', 'right': 'across', 'top': 'up', 'bottom': 'up',
 # "very"); "the far right cup", "the far left one" (an attribute before the noun) say the
 # side and away from the camera.
 _FAR_SIDE = re.compile(r'(?<=\s(?:on|at|to|in)\sthe)\s(?:very\s)?far(?=\s(?:left|right)\s)')
+# How far a place word goes, said before it ("the very far left ball", "the really top
+# shelf", "the extreme right mug"): it goes with the place word, no word of the object
+# (helper-h111's brief: "the very far left ball" was the object "very ball").
+_PLACE_DEGREE = r'(?:\s(?:very|really|extremely|extreme|super|so|way|most))*\s'
 
 
 def _take_places(s):
@@ -2481,7 +2491,7 @@ def _take_places(s):
     names = []  # in the order of _RELATIONS: left/right first, as before
     for phrases, name in _RELATIONS:
         for phrase in phrases:
-            pat = r'\s' + re.escape(phrase) + r'\s'
+            pat = _PLACE_DEGREE + re.escape(phrase) + r'\s'
             if re.search(pat, s):
                 names += [name] if name not in names else []
                 s = re.sub(pat, ' ', s)
