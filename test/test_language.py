@@ -3906,13 +3906,42 @@ def test_a_hesitation_however_spelt_is_dropped_wherever_said(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A backchannel (uh-huh, mm-hmm, mhm, uh-oh, huh) is a hesitation, and an opening said
+# with no punctuation after it, as a recogniser without punctuation writes it, is one
+# before a determiner (helper-h111's brief: "uh-huh the red ball" scored "uh huh red
+# ball", "okay so the red ball" "so red ball", "sure the red ball" "sure red ball").
+@pytest.mark.parametrize('text, parsed', [
+    ('uh-huh the red ball', {'what': 'red ball'}),
+    ('uh huh, the red ball', {'what': 'red ball'}),
+    ('mm-hmm the red ball', {'what': 'red ball'}),
+    ('mhm the blue mug', {'what': 'blue mug'}),
+    ('uh-oh the red ball', {'what': 'red ball'}),
+    ('huh the red ball', {'what': 'red ball'}),
+    ('the red ball uh huh', {'what': 'red ball'}),
+    ('so the red ball', {'what': 'red ball'}),
+    ('well the red ball', {'what': 'red ball'}),
+    ('sure the red ball', {'what': 'red ball'}),
+    ('okay so the red ball', {'what': 'red ball'}),
+    ('alright so um the red ball', {'what': 'red ball'}),
+    ('yeah so the blue mug on the left', {'what': 'blue mug', 'relation': 'left'}),
+    ('sure thing the red ball', {'what': 'red ball'}),
+    ('right so the blue mug', {'what': 'blue mug'}),
+    # Controls: "right" alone before a determiner is the side; "well made" a word.
+    ('right the blue mug', {'what': 'blue mug', 'relation': 'right'}),
+    ('the well made mug', {'what': 'well made mug'}),
+    ('the 10 mm bolts', {'what': '10 mm bolt', 'plural': True}),
+])
+def test_a_backchannel_or_an_opening_without_punctuation_is_dropped(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text', ['umm stop', 'erm, cancel', 'stop uhh', 'hmm never mind',
-                                  'ahh stop', 'Uh. Stop.'])
+                                  'ahh stop', 'Uh. Stop.', 'mm-hmm, stop', 'uh-huh stop'])
 def test_a_cancel_with_a_hesitation_however_spelt_cancels(text):
     assert is_cancel(text)
 
 
-@pytest.mark.parametrize('text', ['Umm.', 'Erm...', 'Hmmm', 'uhh'])
+@pytest.mark.parametrize('text', ['Umm.', 'Erm...', 'Hmmm', 'uhh', 'Uh-huh.', 'mm-hmm', 'Mhm'])
 def test_a_hesitation_alone_however_spelt_asks_for_nothing(text):
     assert 'acknowledgement or a hesitation' in not_a_command(text)
 

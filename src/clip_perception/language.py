@@ -521,7 +521,8 @@ _PICK_OF = re.compile(r'^\s*(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+(?:the
 # the words around a cancel (:func:`_strip_around`), a part question's opener
 # (_PART_QUESTIONS), one between two words (_HESITATION_INSIDE) and before a command in
 # another language (:func:`foreign_language`).
-_HESITATION = r'(?:u+m+|u+h+m*|e+r+m+|er|h+m+|a+h+)'
+_HESITATION = (r'(?:u+h+[\s-]?h+u+h+|u+h+[\s-]?o+h+|m+[\s-]?h+m+|h+u+h+|'  # backchannels
+               r'u+m+|u+h+m*|e+r+m+|er|h+m+|a+h+)')
 _HESITATION_WORD = re.compile(_HESITATION)
 _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 'fetch',
            'show me', 'point at', 'point to', 'look for', 'where is', 'locate', 'select',
@@ -660,6 +661,14 @@ _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|al
                       # a hyphen ends one only before a space or a determiner: "right-most
                       # mug", "well-made mug" are words (the side was lost, "made mug")
                       r'-(?!\w)|-(?=(?:the|a|an)\b))+)[\s,.!?;:\u2026-]*')
+# The same openings said with no punctuation after them, as a recogniser without
+# punctuation writes them (helper-h111's brief: "uh-huh the red ball", "okay so the red
+# ball" scored "uh huh red ball", "so red ball"), before a determiner; "right" only before
+# another opening ("right the blue mug" is the side, as before).
+_SPOKEN_OPENING = re.compile(
+    r'^\s*(?:(?:okay|ok|so|well|alright|all\sright|yeah|yes|yep|sure(?:\sthing)?|oh|now|'
+    r'and|then|' + _HESITATION + r'|right(?=\s+(?:so|then|okay|ok|well|now)\b))\s+)+'
+    r'(?=(?:the|a|an|this|that|these|those|my|your)\b)')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
 # the one being moved, and where it goes is no property of it (field report: read into
@@ -3573,6 +3582,10 @@ def _drop_openings(text):
     # without punctuation: session 18's trial, refused): "no" before a determiner is no
     # negation, and "not X but Y" is "Y but not X".
     text = re.sub(r'^\s*(?:(?:no|nah|nope)[\s,]+)+(?=(?:the|a|an|that|this|not)\b)', '', text)
+    # "okay so the red ball", "sure the blue mug", "right so the cube", "uh-huh the red
+    # ball" (openings a recogniser writes with no punctuation after them: helper-h111's
+    # brief, "so red ball", "sure red ball" were scored): before a determiner, dropped.
+    text = _SPOKEN_OPENING.sub('', text)
     # "nah, the blue one", "wrong one, the blue mug", "not that one the blue one", "not
     # this one - the blue one" (session 20's trial: "nah" and "wrong" were objects, the
     # others excluded "blue"): a correction, what follows is asked for.
