@@ -4047,6 +4047,14 @@ def test_english_with_words_or_letters_of_other_languages_is_read(text, what):
     ('Grab The LEGO cube.', 'cube', 'LEGO'),
     ('the McDonald cup', 'cup', 'McDonald'),
     ('the iPhone case', 'case', 'iPhone'),
+    # A title's abbreviation with its period is a word of the name (helper-h111's brief:
+    # "the Dr. Pepper can" scored "dr pepper can", "the Mt. Fuji mug" two objects).
+    ('the Dr. Pepper can', 'can', 'Dr. Pepper'),
+    ('pick up the Dr. Pepper can', 'can', 'Dr. Pepper'),
+    ('Dr. Pepper can', 'can', 'Dr. Pepper'),
+    ('grab the St. Louis mug', 'mug', 'St. Louis'),
+    ('the Mt. Fuji mug', 'mug', 'Mt. Fuji'),
+    ('the Mr. Clean sponge', 'sponge', 'Mr. Clean'),
 ])
 def test_a_brand_before_a_noun_is_read_as_a_name_not_checked(text, what, name):
     q = parse_command(text)

@@ -1157,6 +1157,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     Each posed the object meant, the answer's ``parsed`` saying how it was read. Before:
     "the very far left ball" was the object "very ball";
     "uh-huh the red ball", "okay so the blue mug" scored "uh huh red ball", "so blue mug";
+    "the Dr. Pepper mug" scored "dr pepper mug";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1165,6 +1166,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
              {'relation': 'left', 'second_relation': 'farthest'}),
             ('uh-huh the red ball', 'red ball', 'red ball', {}),
             ('okay so the blue mug', 'blue mug', 'blue mug', {}),
+            ('the Dr. Pepper mug', 'mug', 'blue mug', {'unchecked': ['named Dr. Pepper']}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

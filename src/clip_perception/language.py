@@ -733,6 +733,7 @@ _PRONOUN_WORDS = frozenset({'it', 'them', 'this', 'that', 'these', 'those'})
 # Sentences and "then" list steps of one instruction ("Pick up the red ball. Then put it
 # in the bin.", "the red ball, then the blue mug"): read as "and".
 _STEPS = re.compile(r'(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bno)(?<!\bvs)'
+                    r'(?<!\bmt)(?<!\bft)(?<!\bjr)(?<!\bsr)(?<!\bprof)'
                     r'(?<!\betc)(?<!\bapprox)(?<!\b\w)'  # "the no. 2 pencil", "dr. pepper"
                     r'\s*[.!?]+\s+(?:and\s+)?(?:then\s*,?\s*)?(?=\w)|\s*,?\s+(?:and\s+)?then\s*,?\s+')
 # A distance said with a relation ("the cup 20 cm left of the plate", "the mug 2 inches
@@ -2081,8 +2082,12 @@ def _script(ch):
 # (colour, size, place, determiner, filler) and comes before a lower-case noun, not a
 # preposition ("the Blue Mug on the left" is the blue mug). A name said in lower case
 # ("the starbucks cup") is read as words, as before: no list of brands is kept.
-_NAME_RUN = re.compile(r"(?<![\w'&.-])(?:(?:[A-Z][\w&'-]*|[a-z]+[A-Z][\w'-]*)\s+)+"
-                       r"(?=[a-z][\w'-]*\b)")
+# A title's abbreviation with its period ("Dr. Pepper", "St. Louis", "Mt. Fuji") is a
+# word of the name (helper-h111's brief: "the Dr. Pepper can" scored "dr pepper can",
+# while "the Dr Pepper can" was the can named "Dr Pepper"; "Mt." parted two objects).
+_TITLE_ABBREVIATION = r'(?:Dr|St|Mr|Mrs|Ms|Mt|Ft|Jr|Sr|Prof)\.'
+_NAME_RUN = re.compile(r"(?<![\w'&.-])(?:(?:" + _TITLE_ABBREVIATION +
+                       r"|[A-Z][\w&'-]*|[a-z]+[A-Z][\w'-]*)\s+)+(?=[a-z][\w'-]*\b)")
 _SENTENCE_START = re.compile(r'(?:^|[.!?;:,\"(\[]\s*)\W*(\w)')  # a capital said there
 NAMED = 'named '  # Query.unchecked prefix of a name read as a modifier
 
@@ -2116,8 +2121,8 @@ def _names_before_nouns(text):
                 not _name_opens_with(words):
             words.pop(0)  # "Grab The IKEA mug": "Grab", "The" are read as said
         start = m.start() + m.group().find(words[0]) if words else m.end()
-        if not words or any(_ordinary(w.lower().strip('.,'))
-                            for w in words[_describing_lead(words):]):
+        if not words or re.fullmatch(_TITLE_ABBREVIATION, words[-1]) or any(
+                _ordinary(w.lower().strip('.,')) for w in words[_describing_lead(words):]):
             continue
         if start in starts and len(words) == 1 and not (words[0].isupper() and
                                                       len(words[0]) > 1):
