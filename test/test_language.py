@@ -4322,3 +4322,26 @@ def test_a_count_from_a_corner_counts_from_that_corner(text, parsed):
 ])
 def test_a_singular_noun_ending_in_s_is_one_object(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A place word that opens a compound adjective written open is one word with it, as
+# written with its hyphen (helper-h111's brief: "the left handed scissors" was the left
+# "handed scissors"; so too "right angle", "top loading", "left over", "bottom heavy").
+@pytest.mark.parametrize('text, parsed', [
+    ('the left handed scissors', {'what': 'left handed scissors'}),
+    ('the left-handed scissors', {'what': 'left handed scissors'}),
+    ('the right handed mug', {'what': 'right handed mug'}),
+    ('the right angle ruler', {'what': 'right angle ruler'}),
+    ('the right angled bracket', {'what': 'right angled bracket'}),
+    ('the left over pizza', {'what': 'left over pizza'}),
+    ('the top loading tray', {'what': 'top loading tray'}),
+    ('the bottom heavy vase', {'what': 'bottom heavy vase'}),
+    ('the left handed mouse on the right', {'what': 'left handed mouse', 'relation': 'right'}),
+    # Controls: the side, then "over" with what follows it.
+    ('the ball to the left over there', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the left over the mug', {'what': 'ball', 'relation': 'left', 'link': 'on',
+                                          'reference': {'what': 'mug'}}),
+    ('the left hand ball', {'what': 'ball', 'relation': 'left'}),
+])
+def test_a_place_word_opening_a_compound_adjective_is_no_place(text, parsed):
+    assert describe(parse_command(text)) == parsed

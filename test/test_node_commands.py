@@ -1158,6 +1158,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "the very far left ball" was the object "very ball";
     "uh-huh the red ball", "okay so the blue mug" scored "uh huh red ball", "so blue mug";
     "the Dr. Pepper mug" scored "dr pepper mug";
+    "the left handed scissors" was the left "handed scissors";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1172,6 +1173,15 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
         det = next(d for d in answered(probe, said) if 'position' in d)
         assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
         probe.clear()
+    # Whatever is posed, how it was read (the bundled model knows neither noun).
+    for said, parsed in (
+        # A place word opening a compound adjective: no side.
+        ('the left handed scissors', {'what': 'left handed scissors', 'relation': None}),
+    ):
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))
+        det = answered(probe, said)[-1]
+        assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

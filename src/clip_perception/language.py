@@ -2642,6 +2642,16 @@ def _edge_places(s):
     return s, tuple(read)
 
 
+# A place word that opens a compound adjective written open ("the left handed scissors",
+# "the right angle ruler", "the top loading tray", "the left over pizza", "the bottom
+# heavy vase"): one word, as written with its hyphen ("left-handed" was read so), not a
+# side (helper-h111's brief: "the left handed scissors" was the left "handed scissors").
+_COMPOUND_PLACE_WORD = re.compile(r'\b(left|right|top|bottom|front|back)\s+(handed|angled?|'
+                                  r'over|loading|loader|heavy)\b(?=\s+(?!(?:the|a|an|this|'
+                                  r'that|these|those|there|here|it|them|my|your|by|near|next|'
+                                  r'on|in|at|to|beside|behind|with|and|or|of)\b)[a-z])')
+
+
 def _viewer_frame(s):
     """Read places said in the viewer's frame in padded ``s`` as spatial words.
 
@@ -2652,6 +2662,7 @@ def _viewer_frame(s):
     points at nothing the node sees). Hyphens between side words are spaces ("top-left",
     "left-hand side"). "the ball on the left side of the mug" stays a relation to the mug.
     """
+    s = _COMPOUND_PLACE_WORD.sub(r'\1-\2', s)
     s = _pad(re.sub(r'\b(top|bottom|upper|lower|left|right|far)-(left|right|side)\b',
                     r'\1 \2', s))
     s = _HAND_SIDE.sub(_hand_side, s)  # "the left hand cup" (said without a hyphen)
