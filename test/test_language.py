@@ -4345,3 +4345,43 @@ def test_a_singular_noun_ending_in_s_is_one_object(text, parsed):
 ])
 def test_a_place_word_opening_a_compound_adjective_is_no_place(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# What an object lacks, said after its noun, and which way its part is turned: the object,
+# the rest named as not checked (helper-h111's brief: "the blue mug with no red" was the
+# object "blue mug with" excluding "red with"; "the mug with the handle away from me"
+# chose the farthest mug; "the mug that has no handle" the plural "mug ha").
+@pytest.mark.parametrize('text, what, relation, unchecked', [
+    ('the blue mug with no red', 'blue mug', None, 'has no red'),
+    ('the mug with no handle', 'mug', None, 'has no handle'),
+    ('the mug without a handle', 'mug', None, 'has no handle'),
+    ('the mug that has no handle', 'mug', None, 'has no handle'),
+    ("the mug that doesn't have a handle", 'mug', None, 'has no handle'),
+    ('the box with no lid on the left', 'box', 'left', 'has no lid'),
+    ('the mug with no red on it', 'mug', None, 'has no red'),
+    ('the blue mug without any red', 'blue mug', None, 'has no red'),
+    ('the cup with no red stripes', 'cup', None, 'has no red stripes'),
+    ('the mug with the handle away from me', 'mug', None, 'has the handle away from me'),
+    ('the mug with its handle facing left', 'mug', None, 'has its handle facing left'),
+    ('the mug with the handle facing me on the left', 'mug', 'left',
+     'has the handle facing me'),
+    ('the jug with the spout pointing towards the camera', 'jug', None,
+     'has the spout pointing towards the camera'),
+])
+def test_what_an_object_lacks_or_how_its_part_is_turned_is_named_not_checked(
+        text, what, relation, unchecked):
+    q = parse_command(text)
+    assert (q.what, q.relation, q.exclude, q.refused) == (what, relation, (), None), describe(q)
+    assert q.unchecked == (unchecked,), describe(q)
+    assert unchecked_note(unchecked).startswith(f'"{unchecked}" is not checked'), q.unchecked
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the mug with a handle', {'what': 'mug with handle'}),
+    ('the mug with the handle on the left', {'what': 'mug with handle', 'relation': 'left'}),
+    ('the mug with nothing in it', {'what': 'mug', 'link': 'holds',
+                                    'reference': {'what': 'nothing'}}),
+    ('the red ball, not the blue one', {'what': 'red ball', 'exclude': ['blue ball']}),
+])
+def test_a_part_said_with_no_lack_or_turn_reads_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -1159,6 +1159,8 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "uh-huh the red ball", "okay so the blue mug" scored "uh huh red ball", "so blue mug";
     "the Dr. Pepper mug" scored "dr pepper mug";
     "the left handed scissors" was the left "handed scissors";
+    "the blue mug with no red" the object "blue mug with" (excluding "red with"), "the
+    mug with the handle away from me" the farthest "mug with handle";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1168,6 +1170,9 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
             ('uh-huh the red ball', 'red ball', 'red ball', {}),
             ('okay so the blue mug', 'blue mug', 'blue mug', {}),
             ('the Dr. Pepper mug', 'mug', 'blue mug', {'unchecked': ['named Dr. Pepper']}),
+            ('the blue mug with no red', 'blue mug', 'blue mug', {'unchecked': ['has no red']}),
+            ('the mug with the handle away from me', 'mug', 'blue mug',
+             {'unchecked': ['has the handle away from me']}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

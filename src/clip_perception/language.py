@@ -4464,6 +4464,37 @@ _PART_QUESTIONS = tuple(re.compile(r'\s*(?:(?:so|and|but|ok(?:ay)?|hey|' + _HESI
     _PART_SAID))
 
 
+# What an object lacks, said after its noun ("the blue mug with no red", "the box with no
+# lid on the left", "the mug without a handle", "the mug that has no handle"): the object,
+# the lack named as not checked ("has no red"). CLIP reads a negation as the word it
+# negates (NegBench, Alhamoud et al. 2025: "no" is near ignored by CLIP's text encoder),
+# and the node tests no part; before, "no" was read as a negation of its own, "the blue
+# mug with no red" the object "blue mug with" excluding "red with" (helper-h111's brief).
+_LACKS_AFTER = r'(?:on|in|at|to|near|next|by|beside|behind|and|or|but|from|left|right|of)\b'
+_LACKS = re.compile(
+    r"(?<=\w)\s+(?:with\s+no|without(?:\s+(?:a|an|any|the))?|(?:that|which)\s+(?:has|have|"
+    r"has\s+got)\s+no|(?:that|which)\s+(?:does|do)\s*(?:n't|nt|\s+not)\s+have\s+(?:a|an|any)|"
+    r"having\s+no)\s+(?!(?:delay|fail|doubt|question|hesitation|warning|permission|problems?|"
+    r"issues?|help|mistakes?|rush|hurry|fuss)\b)(?![\w-]+ing\b)"
+    r"(?P<lacked>[\w-]+(?:\s+(?!" + _LACKS_AFTER + r')[\w-]+)?)(?:\s+(?:on|in)\s+(?:it|them))?'
+    r'(?=\s*(?:[,.;!?]|$)|\s+' + _LACKS_AFTER + r')'
+    r'(?!\s+(?:next\s+to|near|beside|by|behind)\s+(?:it|them)\b)')
+
+
+# Which way a part of the object is turned, said after it ("the mug with the handle away
+# from me", "the mug with its handle facing left", "the jug with the spout pointing
+# towards the camera"): a place of the part, not of the object; named as not checked
+# (the node poses no part). Before, "away from me" chose the farthest mug (helper-h111's
+# brief), "facing left" the left one.
+_PART_TURNED = re.compile(
+    r'(?<=\w)\s+(?:with|that\s+has|which\s+has|having)\s+(?P<part>(?:the|its|a|an)\s+' +
+    _PARTS + r')\s+(?P<how>(?:(?:facing|pointing|turned|turning|rotated|oriented|sticking\s+'
+    r'out)\s+)?(?:(?:away\s+)?from|towards?|to(?:\s+the)?|away|left|right|up|down|forwards?|'
+    r'(?<=facing\s)(?:me|you|us|the\s+(?:camera|robot|wall|window))|'
+    r'backwards?|outwards?|inwards?)(?:\s+(?!(?:and|or|but|on|in|next|near|by)\b)[\w-]+){0,3}?)'
+    r'(?=\s*(?:[,.;!?]|$)|\s+(?:and|or|but|on|in|next|near|by)\b)')
+
+
 def _part_question(text, said):
     """Read a yes-or-no question of whether an object has a part (:data:`_PART_QUESTIONS`).
 
@@ -4610,6 +4641,18 @@ def _parse(text):
     asked = _part_question(text, said)
     if isinstance(asked, Query):
         return asked
+    turned = _PART_TURNED.search(said)
+    if turned is not None and _words_said(said[:turned.start()]):
+        # "the mug with the handle away from me": the mug, how its part is turned named
+        query = _parse(said[:turned.start()] + said[turned.end():])
+        return replace(query, text=text, unchecked=query.unchecked + (
+            f"has {turned.group('part')} {turned.group('how')}",))
+    lacks = _LACKS.search(said)
+    if lacks is not None and _words_said(said[:lacks.start()]):
+        # "the blue mug with no red": the blue mug, what it lacks named as not checked
+        query = _parse(said[:lacks.start()] + said[lacks.end():])
+        return replace(query, text=text, unchecked=query.unchecked + (
+            f"has no {lacks.group('lacked')}",))
     if asked is not None:  # "does the mug have a handle": the mug, the question named
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
@@ -5062,6 +5105,10 @@ def unchecked_note(said):
         return (f'"{said[len(NAMED):]}" is not checked: it was read as a brand or a name, which '
                 'the node does not read from an image; the object it names is looked for, '
                 'and of several the colour, size or place decides')
+    if said.startswith('has no '):
+        return (f'"{said}" is not checked: the node does not test what an object lacks '
+                '(CLIP reads "no" as the word it negates); the object is looked for, and of '
+                'several the colour, size or place decides')
     if said.startswith('has '):
         return (f'"{said}" is not checked: the node finds and poses the object; it answers no '
                 'yes-or-no question about its parts')
