@@ -1135,6 +1135,13 @@ def test_a_placing_step_that_leaves_its_object_out_places_the_object_named(text,
     ('pick(red ball), place(blue mug)', 'to blue mug', ()),
     ("place('red ball', 'blue mug')", 'to blue mug', ()),
     ('robot.put_object("red ball", "green cube")', 'to green cube', ()),
+    # A placing step with its destination straight after the verb, no preposition nor
+    # determiner, as a planner's shorthand writes it (helper-h111's brief: "place blue
+    # mug" was a second object).
+    ('pick red ball -> place blue mug', 'to blue mug', ()),
+    ('pick red ball then place blue mug', 'to blue mug', ()),
+    ('pick red ball, put blue mug', 'to blue mug', ()),
+    ('pick(red ball) -> place blue mug', 'to blue mug', ()),
 ])
 def test_a_placing_step_said_without_and_moves_the_object_named(text, destination, also):
     q = parse_command(text)

@@ -1161,6 +1161,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "the left handed scissors" was the left "handed scissors";
     "the blue mug with no red" the object "blue mug with" (excluding "red with"), "the
     mug with the handle away from me" the farthest "mug with handle";
+    "pick red ball -> place blue mug" a second object "place blue mug";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1173,6 +1174,8 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
             ('the blue mug with no red', 'blue mug', 'blue mug', {'unchecked': ['has no red']}),
             ('the mug with the handle away from me', 'mug', 'blue mug',
              {'unchecked': ['has the handle away from me']}),
+            ('pick red ball -> place blue mug', 'red ball', 'red ball',
+             {'destination': ['to blue mug']}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

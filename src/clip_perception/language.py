@@ -3413,6 +3413,19 @@ def _place_call(m):
     return f' {m.group(1)} {obj} to {where} '
 
 
+# A placing step said with its destination straight after the verb, no preposition nor
+# determiner, as a planner's shorthand writes it ("pick red ball -> place blue mug", "pick
+# red ball then put blue mug", "grab the cube, drop tray"; helper-h111's brief: "place
+# blue mug" was a second object): where "it", the object before, goes, as the call
+# "place(blue mug)" is read. "... then place the blue mug" (a determiner) still moves the
+# mug.
+_BARE_PLACE_STEP = re.compile(
+    r'(?:(?<=\sand\s)|(?<=\sthen\s))(' + '|'.join(_ELIDING_VERBS) + r')\s+(?!(?:it|them|'
+    r'the|a|an|this|that|these|those|my|your|his|her|our|their|down|back|away|up|over|in|'
+    r'into|on|onto|to|at|inside|and|then)\b)((?:[\w-]+\s?){1,4}?)(?=\s*(?:$|[;.!?]|\s(?:then|'
+    r'and)\s))')
+
+
 def _place_steps(said):
     """Mark the placing steps of lower-case ``said`` said with a comma or as a call.
 
@@ -3421,7 +3434,8 @@ def _place_steps(said):
         :func:`_take_destinations`).
     """
     said = _CALLS_LISTED.sub(') then ', said)  # "pick(apple), place(basket), pick(...)"
-    return _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
+    said = _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
+    return _BARE_PLACE_STEP.sub(lambda m: f'{m.group(1)} it to {m.group(2).strip()}', said)
 
 
 def _side_phrases(said):
