@@ -1152,8 +1152,9 @@ def test_a_placing_step_said_without_and_moves_the_object_named(text, destinatio
 def test_a_planners_steps_listed_as_calls_are_each_a_step():
     """"pick(a), place(b), pick(c), place(d)": two objects, each moved (helper-h108)."""
     q = parse_command('pick(red ball), place(blue mug), pick(green cube), place(blue mug)')
-    assert (q.what, tuple(a.what for a in q.also), q.destination) == (
-        'red ball', ('green cube',), ('to blue mug', 'to blue mug')), describe(q)
+    # Each object keeps its own destination (helper-h111: the first had both).
+    assert (q.what, tuple((a.what, a.destination) for a in q.also), q.destination) == (
+        'red ball', (('green cube', ('to blue mug',)),), ('to blue mug',)), describe(q)
     q = parse_command('find(red ball), find(blue mug)')  # was one object "red ball blue mug"
     assert (q.what, tuple(a.what for a in q.also)) == ('red ball', ('blue mug',)), describe(q)
 
@@ -4392,3 +4393,29 @@ def test_what_an_object_lacks_or_how_its_part_is_turned_is_named_not_checked(
 ])
 def test_a_part_said_with_no_lack_or_turn_reads_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A destination said of each of several objects stays that object's (helper-h111's
+# brief: "... and the green cube in the yellow bowl" was the green cube that is in the
+# yellow bowl, a relation that selects; steps of a planner's shorthand gave the first
+# object both destinations).
+@pytest.mark.parametrize('text, first, second', [
+    ('put the red ball in the blue mug and the green cube in the yellow bowl',
+     'in the blue mug', 'in the yellow bowl'),
+    ('put the red ball in the blue mug, the green cube in the yellow bowl',
+     'in the blue mug', 'in the yellow bowl'),
+    ('put the red ball in the blue mug and put the green cube on the tray',
+     'in the blue mug', 'on the tray'),
+    ('pick red ball -> place blue mug -> pick green cube -> place yellow bowl',
+     'to blue mug', 'to yellow bowl'),
+    ('pick(red ball) -> place(blue mug) -> pick(green cube) -> place(yellow bowl)',
+     'to blue mug', 'to yellow bowl'),
+    ('pick up the red ball and put it in the blue mug, then pick up the green cube and put '
+     'it on the tray', 'in the blue mug', 'on the tray'),
+])
+def test_each_object_of_several_keeps_its_own_destination(text, first, second):
+    q = parse_command(text)
+    assert (q.what, q.destination, q.link) == ('red ball', (first,), None), describe(q)
+    assert [(a.what, a.destination, a.link) for a in q.also] == [
+        ('green cube', (second,), None)], describe(q)
+    assert describe(q)['also'][0]['destination'] == [second]

@@ -1162,6 +1162,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "the blue mug with no red" the object "blue mug with" (excluding "red with"), "the
     mug with the handle away from me" the farthest "mug with handle";
     "pick red ball -> place blue mug" a second object "place blue mug";
+    "... and the green cube in the yellow bowl" the cube that is in the bowl;
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1176,6 +1177,9 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
              {'unchecked': ['has the handle away from me']}),
             ('pick red ball -> place blue mug', 'red ball', 'red ball',
              {'destination': ['to blue mug']}),
+            ('put the red ball in the blue mug and the green cube in the yellow bowl',
+             'red ball', 'red ball', {'destination': ['in the blue mug'], 'also': [
+                 {'what': 'green cube', 'destination': ['in the yellow bowl']}]}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

@@ -3162,6 +3162,13 @@ def _clause_start(s, pos):
     return 0 if k < 0 else k + 4
 
 
+# A further object and where it goes, said after a placing step with no verb of its
+# own: "put the red ball in the blue mug and the green cube in the yellow bowl".
+_NEXT_PLACED = re.compile(r'\sand\s(?:the|a|an|this|that|my|your)\s(?:(?!and\s|then\s)[\w-]+\s)'
+                          r'{1,4}?(?:in|into|on|onto|inside|to|on\stop\sof)\s(?:the|a|an|my|'
+                          r'your)\s')
+
+
 def _take_destinations(s):
     """Drop the placement verbs and destinations of a pick-and-place instruction.
 
@@ -3171,10 +3178,13 @@ def _take_destinations(s):
     :data:`_PLACE`. A destination runs to the next " and " or negation.
 
     :param s: padded lower-case command without punctuation.
-    :return: ``(s, destinations)``: padded text left to parse, and a tuple of
-        destinations as said (preposition first, filler dropped).
+    :return: ``(s, destinations, owners)``: padded text left to parse, a tuple of
+        destinations as said (preposition first, filler dropped), and for each the words
+        of the object it is said of (filler dropped; "" where none is named), so that
+        each object of several keeps its own ("put the red ball in the blue mug and the
+        green cube in the yellow bowl"; helper-h111's brief: the second was a relation).
     """
-    destinations = []
+    destinations, owners = [], []
     s = _VERBLESS_PLACE.sub(r'\1move ', s)
     while True:
         verbs = sorted([(m, True) for m in _PLACE.finditer(s)] +
@@ -3182,7 +3192,8 @@ def _take_destinations(s):
                        key=lambda f: (f[0].start(), not f[1]))
         step = next((found for found in (_placing_step(v, s) for v in verbs) if found), None)
         if step is None:
-            return _pad(re.sub(r'\sand(?:\sand)+\s', ' and ', s)), tuple(destinations)
+            return (_pad(re.sub(r'\sand(?:\sand)+\s', ' and ', s)), tuple(destinations),
+                    tuple(owners))
         verb, rest, end, where, negation = step
         if where is None and end < len(rest) and rest.startswith(' and ', end):
             # "put the red ball and the green cube in the blue mug": both are moved.
@@ -3197,8 +3208,17 @@ def _take_destinations(s):
         else:
             obj, tail = rest[:where.start()], rest[end:]
             destinations.append(' '.join(rest[where.start():end].split()))
+            if _NEXT_PLACED.match(tail):
+                # "... and the green cube in the yellow bowl": the same verb's next step
+                tail = f' and {verb.group(1)} {tail[5:]}'
         if ' '.join(obj.split()) in _PRONOUNS:
             obj = ' '  # "and put it in the bin": the object named before
+            before = [c for c in re.split(r'(?:\sand)+\s', s[:verb.start()]) if _strip_filler(c)]
+            owner = _strip_filler(_pad(before[-1])) if before else ''
+        else:
+            owner = _strip_filler(_pad(obj))
+        if where is not None:
+            owners.append(owner)
         s = _pad(s[:verb.start()] + ' ' + obj + ' ' + tail)
 
 
@@ -4733,7 +4753,7 @@ def _parse(text):
     # the two objects, it counts none (session 19's trial: two red balls and a blue mug).
     s = re.sub(r'(?<=\s)(?:both|either)\s(?=(?:(?!\s(?:and|or)\s)\S+\s)+?(?:and|or)\s)',
                '', s, count=1)
-    s, destination = _take_destinations(s)
+    s, destination, owners = _take_destinations(s)
     destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
     s, edges = _edge_places(s)
     read_as += edges
@@ -4742,8 +4762,15 @@ def _parse(text):
     options = _alternatives(positive) if len(parts) == 1 else []
     if len(options) > 1:
         parts = options
-    queries = _fold_properties([(p, _phrase(_pad(p), p.strip())) for p in parts
-                                if _names_something(p)])
+    pairs = [(p, _phrase(_pad(p), p.strip())) for p in parts if _names_something(p)]
+    if len(pairs) > 1 and len(set(owners)) > 1:
+        # Several objects, each with where it goes: each keeps its own destination.
+        said_of = [_strip_filler(_pad(p)) for p, _ in pairs]
+        own = [tuple(d for d, o in zip(destination, owners) if o == w) for w in said_of]
+        if all(o in said_of for o in owners):
+            pairs = [(p, replace(q, destination=d)) for (p, q), d in zip(pairs, own)]
+            destination = own[0]
+    queries = _fold_properties(pairs)
     queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
                if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
