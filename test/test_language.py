@@ -4419,3 +4419,25 @@ def test_each_object_of_several_keeps_its_own_destination(text, first, second):
     assert [(a.what, a.destination, a.link) for a in q.also] == [
         ('green cube', (second,), None)], describe(q)
     assert describe(q)['also'][0]['destination'] == [second]
+
+
+@pytest.mark.parametrize('text, what, destination, also', [
+    # One destination for both: both moved there, as before.
+    ('put the red ball and the green cube in the blue mug', 'red ball', ('in the blue mug',),
+     ('green cube',)),
+    ('put the red ball in the blue mug and the green cube', 'red ball', ('in the blue mug',),
+     ('green cube',)),
+    # "to" after a noun that belongs to another (helper-h111's brief: "the key to the car"
+    # was moved to the car): read as "of" is, no destination; said with a verb, moved.
+    ('the key to the car', 'key car', (), ()),
+    ('the lid to the jar', 'lid jar', (), ()),
+    ('the charger to the laptop', 'charger laptop', (), ()),
+    ('bring the key to the car', 'key', ('to the car',), ()),
+    ('the red ball to the blue mug', 'red ball', ('to the blue mug',), ()),
+    ('the lid onto the jar', 'lid', ('onto the jar',), ()),
+])
+def test_a_destination_said_once_or_after_a_noun_of_a_part(text, what, destination, also):
+    q = parse_command(text)
+    assert (q.what, q.destination, tuple(a.what for a in q.also)) == (
+        what, destination, also), describe(q)
+    assert all(a.destination == () for a in q.also), describe(q)

@@ -1189,6 +1189,8 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     for said, parsed in (
         # A place word opening a compound adjective: no side.
         ('the left handed scissors', {'what': 'left handed scissors', 'relation': None}),
+        # "to" after a noun that belongs to another: no destination.
+        ('the key to the car', {'what': 'key car', 'destination': None}),
     ):
         camera.command(said)
         assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))

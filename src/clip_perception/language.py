@@ -719,10 +719,19 @@ _NOT_PLACE_BEFORE_TO = ('closest', 'nearest', 'next', 'close', 'closer', 'near',
                         'furthest', 'farthest', 'further', 'farther', 'glued', 'taped',
                         'tied', 'connected', 'stuck', 'fixed', 'plugged')
 _VERBLESS_STOP = r'(?:to|into|onto|and|or|of|not|then|but|is|with)\s'
+# Nouns that "to" follows as "of" does, not as where something goes: "the key to the car",
+# "the lid to the jar", "the charger to the laptop" (helper-h111's brief: read as "move
+# the key to the car", a destination). Said with a verb ("bring the key to the car") the
+# verb moves it, as before.
+_BELONGS_TO = ('key', 'keys', 'lid', 'lids', 'cap', 'caps', 'cover', 'top', 'charger',
+               'remote', 'cable', 'cord', 'plug', 'adapter', 'adaptor', 'case', 'box',
+               'answer', 'door', 'part', 'parts', 'piece', 'pieces', 'battery', 'manual',
+               'stand', 'base', 'mate', 'match', 'pair', 'refill', 'sheath', 'strap')
 _VERBLESS_PLACE = re.compile(
     r'^(\s(?:please\s)?)(?=(?:the|a|an|my|this|that)\s(?:(?!' + _VERBLESS_STOP + r'|(?:' +
     '|'.join(_NOT_PLACE_BEFORE_TO) + r')\s)\S+\s){1,4}'
-    r'(?:into|onto|to)\s(?:the|a|an|my)\s(?!' + _VIEW_SIDE_AFTER.pattern[2:] + r')'
+    r'(?:into|onto|' + ''.join(rf'(?<!\s{n}\s)' for n in _BELONGS_TO) + r'to)\s(?:the|a|an|my)\s'
+    r'(?!' + _VIEW_SIDE_AFTER.pattern[2:] + r')'
     r'(?:(?!' + _VERBLESS_STOP + r')\S+\s){1,4}$)')
 _WHERE_TO_RE = re.compile(r'(?<=\s)(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) +
                           r')(?=\s)')
