@@ -4441,3 +4441,20 @@ def test_a_destination_said_once_or_after_a_noun_of_a_part(text, what, destinati
     assert (q.what, q.destination, tuple(a.what for a in q.also)) == (
         what, destination, also), describe(q)
     assert all(a.destination == () for a in q.also), describe(q)
+
+
+# A correction opened after punctuation with two edit words ("... no wait the blue mug"):
+# what follows is asked for (helper-h111: the repair reader marked "no" itself as a phrase
+# repaired, "no, no, the blue mug", and the blue mug was excluded, the command refused).
+@pytest.mark.parametrize('text', [
+    'the red ball... no wait the blue mug',
+    'the red ball - no wait the blue mug',
+    'the red ball, no wait the blue mug',
+    'the red ball\u2026 no wait the blue mug',
+    'the red ball, sorry I mean the blue mug',
+    'the red ball no wait the blue mug',
+    'the red ball uh the blue mug',
+])
+def test_a_correction_after_punctuation_asks_for_what_follows(text):
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused, q.also) == ('blue mug', (), None, ()), describe(q)

@@ -1163,6 +1163,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     mug with the handle away from me" the farthest "mug with handle";
     "pick red ball -> place blue mug" a second object "place blue mug";
     "... and the green cube in the yellow bowl" the cube that is in the bowl;
+    "the red ball... no wait the blue mug" was refused, the blue mug excluded;
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1180,6 +1181,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
             ('put the red ball in the blue mug and the green cube in the yellow bowl',
              'red ball', 'red ball', {'destination': ['in the blue mug'], 'also': [
                  {'what': 'green cube', 'destination': ['in the yellow bowl']}]}),
+            ('the red ball... no wait the blue mug', 'blue mug', 'blue mug', {}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

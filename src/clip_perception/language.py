@@ -4650,7 +4650,11 @@ def _repaired(said):
 
     def phrase(m):
         last = m.group('last')
-        if last in _NOT_PHRASE_END or _is_filler(last) or last.endswith("'s"):
+        if last in _NOT_PHRASE_END or _is_filler(last) or last.endswith("'s") or \
+                re.fullmatch(_EDIT_TERM, last):
+            # "the red ball... no wait the blue mug": "no" opens the repair said after
+            # punctuation (_CORRECTION reads it); read as a phrase repaired, "no, no," was a
+            # negation of the blue mug (helper-h111).
             return m.group()
         return f'{last}, no, '
     while True:  # once more for each repair of a repair
