@@ -4458,3 +4458,20 @@ def test_a_destination_said_once_or_after_a_noun_of_a_part(text, what, destinati
 def test_a_correction_after_punctuation_asks_for_what_follows(text):
     q = parse_command(text)
     assert (q.what, q.exclude, q.refused, q.also) == ('blue mug', (), None, ()), describe(q)
+
+
+# A word for any object said with the name it goes by: the name is the object
+# (helper-h111: "the object labeled red ball" scored "object labeled red ball").
+@pytest.mark.parametrize('text, parsed', [
+    ('the object labeled red ball', {'what': 'red ball'}),
+    ('the item called blue mug', {'what': 'blue mug'}),
+    ('the thing named green cube', {'what': 'green cube'}),
+    ('the one known as the red ball', {'what': 'red ball'}),
+    ('pick up the object labelled "red ball"', {'what': 'red ball'}),
+    ('the object that is labeled red ball on the left', {'what': 'red ball',
+                                                         'relation': 'left'}),
+    # A noun of a kind keeps what it is labelled with.
+    ('the mug labeled coffee', {'what': 'mug labeled coffee'}),
+])
+def test_a_word_for_any_object_with_its_name_is_the_name(text, parsed):
+    assert describe(parse_command(text)) == parsed

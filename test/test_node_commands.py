@@ -1164,6 +1164,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "pick red ball -> place blue mug" a second object "place blue mug";
     "... and the green cube in the yellow bowl" the cube that is in the bowl;
     "the red ball... no wait the blue mug" was refused, the blue mug excluded;
+    "the object labeled red ball" scored "object labeled red ball";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1182,6 +1183,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
              'red ball', 'red ball', {'destination': ['in the blue mug'], 'also': [
                  {'what': 'green cube', 'destination': ['in the yellow bowl']}]}),
             ('the red ball... no wait the blue mug', 'blue mug', 'blue mug', {}),
+            ('the object labeled red ball', 'red ball', 'red ball', {}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

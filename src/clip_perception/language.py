@@ -4670,6 +4670,17 @@ def _repaired(said):
 
 
 
+# A word for any object said with the name it goes by ("the object labeled red ball",
+# "the item called blue mug", "the thing named green cube", "the one known as the red
+# ball"): the name is the object (helper-h111: scored "object labeled red ball", words no
+# image shows beside the name). A noun that names a kind stays ("the mug labeled coffee":
+# a mug with a label).
+_GENERIC_NAMED = re.compile(
+    r'\b(?:object|item|thing|one|target)\s+(?:(?:that|which)\s+(?:is|s)\s+|that\'s\s+)?'
+    r'(?:called|named|labell?ed|marked|tagged|known\s+as|listed\s+as)\s+(?:as\s+)?'
+    r'(?:(?:the|a|an)\s+)?(?=[\w"\'])')
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
@@ -4703,6 +4714,7 @@ def _parse(text):
     if asked is not None:  # "does the mug have a handle": the mug, the question named
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
+    said = _GENERIC_NAMED.sub('', said)
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
     said = untailed if untailed.strip(' ,;.!?') else said
