@@ -4475,3 +4475,33 @@ def test_a_correction_after_punctuation_asks_for_what_follows(text):
 ])
 def test_a_word_for_any_object_with_its_name_is_the_name(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# Where the object is taken from, said after it with a verb of taking: where it is now
+# (helper-h111: "take the red ball out of the blue mug" scored "red ball out blue mug",
+# "get the red ball from the table" "red ball table").
+@pytest.mark.parametrize('text, parsed', [
+    ('take the red ball from the blue mug', {'what': 'red ball', 'link': 'in',
+                                             'reference': {'what': 'blue mug'}}),
+    ('take the red ball out of the blue mug', {'what': 'red ball', 'link': 'in',
+                                               'reference': {'what': 'blue mug'}}),
+    ('lift the red ball out of the blue mug', {'what': 'red ball', 'link': 'in',
+                                               'reference': {'what': 'blue mug'}}),
+    ('take the red ball off the blue mug', {'what': 'red ball', 'link': 'on',
+                                            'reference': {'what': 'blue mug'}}),
+    ('get the red ball from the table', {'what': 'red ball'}),
+    ('pick up the red ball off the floor', {'what': 'red ball'}),
+    ('get me the red ball off the table', {'what': 'red ball'}),
+    ('take the red ball from the blue mug and put it on the tray', {
+        'what': 'red ball', 'link': 'in', 'reference': {'what': 'blue mug'},
+        'destination': ['on the tray']}),
+    # Controls: "from" of a distance, a relation or a count, as before.
+    ('take the ball farthest from the mug', {'what': 'ball', 'link': 'far_from',
+                                             'reference': {'what': 'mug'}}),
+    ('take the second ball from the left', {'what': 'ball', 'relation': 'left',
+                                            'ordinal': 2}),
+    ('grab the ball away from the mug', {'what': 'ball', 'link': 'far_from',
+                                         'reference': {'what': 'mug'}}),
+])
+def test_where_an_object_is_taken_from_is_where_it_is(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -1165,6 +1165,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "... and the green cube in the yellow bowl" the cube that is in the bowl;
     "the red ball... no wait the blue mug" was refused, the blue mug excluded;
     "the object labeled red ball" scored "object labeled red ball";
+    "get the red ball off the table" scored "red ball off table";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1184,6 +1185,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
                  {'what': 'green cube', 'destination': ['in the yellow bowl']}]}),
             ('the red ball... no wait the blue mug', 'blue mug', 'blue mug', {}),
             ('the object labeled red ball', 'red ball', 'red ball', {}),
+            ('get the red ball off the table', 'red ball', 'red ball', {}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

@@ -4670,6 +4670,37 @@ def _repaired(said):
 
 
 
+# Where the object is taken from, said after it with a verb of taking ("take the red
+# ball out of the blue mug", "get the red ball off the table", "remove the cube from the
+# tray"): where it is now, a relation that selects (in, on) or the surface everything
+# stands on (helper-h111: "red ball out blue mug", "red ball table", "remove cube tray"
+# were scored). Not "farthest from", "2 cm from", "second from the left".
+_TAKEN_FROM_NOT = (r'(?:far|farthest|furthest|farther|further|away|left|right|top|bottom|'
+                   r'cm|mm|m|inch|inches|feet|foot|metres?|meters?|first|second|third|last|'
+                   r'counting|counted|and|or|not|\d[\w.]*)\b')
+_TAKEN_FROM = re.compile(
+    r'^(?P<pre>\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:take|get|'
+    r'grab|pick\s+up|pick|remove|lift|fetch|retrieve|pull|bring\s+me|hand\s+me)\s+(?:me\s+)?'
+    r'(?:the|a|an|my|your|this|that)\s+(?:(?!' + _TAKEN_FROM_NOT + r')[\w-]+\s+){1,4}?)'
+    r'(?P<how>out\s+of|off\s+of|off|from\s+inside|from\s+in|from\s+on\s+top\s+of|from\s+on|'
+    r'from)\s+(?=(?:the|a|an|my|your|this|that)\s+(?P<noun>[\w-]+))')
+_SURFACE_NOUNS = frozenset(('table', 'desk', 'floor', 'ground', 'counter', 'countertop', 'shelf',
+                            'tray', 'plate', 'workbench', 'bench', 'tabletop', 'worktop'))
+
+
+def _taken_from(m):
+    """Read where an object is taken from (:data:`_TAKEN_FROM`) as where it is now."""
+    how = ' '.join(m.group('how').split())
+    if how in ('out of', 'from inside', 'from in'):
+        where = 'in'
+    elif how.startswith('off') or how.startswith('from on') or \
+            m.group('noun') in _SURFACE_NOUNS:
+        where = 'on'
+    else:
+        where = 'in'
+    return f"{m.group('pre')}{where} "
+
+
 # A word for any object said with the name it goes by ("the object labeled red ball",
 # "the item called blue mug", "the thing named green cube", "the one known as the red
 # ball"): the name is the object (helper-h111: scored "object labeled red ball", words no
@@ -4715,6 +4746,7 @@ def _parse(text):
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
     said = _GENERIC_NAMED.sub('', said)
+    said = _TAKEN_FROM.sub(_taken_from, said)
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
     said = untailed if untailed.strip(' ,;.!?') else said
