@@ -4505,3 +4505,31 @@ def test_a_word_for_any_object_with_its_name_is_the_name(text, parsed):
 ])
 def test_where_an_object_is_taken_from_is_where_it_is(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A planner's steps as a mapping of verbs or a list of steps: the steps said in words
+# (helper-h111: '{"pick": "red ball", "place": "blue mug"}' was the object "red ball place
+# blue mug", '{"steps": [...]}' "steps red ball place blue mug", a list of action
+# mappings a second object "blue mug").
+@pytest.mark.parametrize('text, parsed', [
+    ('{"pick": "red ball", "place": "blue mug"}', {'what': 'red ball',
+                                                  'destination': ['to blue mug']}),
+    ('{"pick": "red ball", "place": "in the blue mug"}', {
+        'what': 'red ball', 'destination': ['in the blue mug']}),
+    ('{"steps": ["pick red ball", "place in blue mug"]}', {
+        'what': 'red ball', 'destination': ['in blue mug']}),
+    ('[{"action": "pick", "object": "red ball"}, {"action": "place", "target": "blue mug"}]',
+     {'what': 'red ball', 'destination': ['to blue mug']}),
+    ('{"plan": [{"action": "pick", "object": "red ball"}, {"action": "place", "target": '
+     '"blue mug"}]}', {'what': 'red ball', 'destination': ['to blue mug']}),
+    ('{"tasks": ["the red ball", "the blue mug"]}', {'what': 'red ball',
+                                                    'also': [{'what': 'blue mug'}]}),
+    # Read as before: one verb, one action, objects listed.
+    ('{"pick": "red ball"}', {'what': 'red ball'}),
+    ('{"action": "place", "target": "blue mug"}', {'what': 'blue mug'}),
+    ('[{"object": "red ball"}, {"object": "blue mug"}]', {'what': 'red ball',
+                                                          'also': [{'what': 'blue mug'}]}),
+    ('{"command": "pick", "object": "green cube"}', {'what': 'green cube'}),
+])
+def test_a_planners_steps_as_verbs_or_a_list_are_the_steps(text, parsed):
+    assert describe(parse_command(text)) == parsed

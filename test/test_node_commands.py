@@ -1166,6 +1166,7 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
     "the red ball... no wait the blue mug" was refused, the blue mug excluded;
     "the object labeled red ball" scored "object labeled red ball";
     "get the red ball off the table" scored "red ball off table";
+    '{"pick": "red ball", "place": "blue mug"}' the object "red ball place blue mug";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1202,6 +1203,12 @@ def test_commands_as_users_and_planners_send_them_are_answered_as_meant_over_dds
         assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))
         det = answered(probe, said)[-1]
         assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
+    # A planner's steps as a mapping of verbs: the red ball, moved to the blue mug.
+    said = json.dumps({'pick': 'red ball', 'place': 'blue mug'})
+    echo = 'pick red ball then place blue mug'
+    assert_found(probe, node, camera, scene, said, 'red ball', centre['red ball'], echo=echo)
+    det = next(d for d in answered(probe, echo) if 'position' in d)
+    assert det['parsed']['destination'] == ['to blue mug'], det['parsed']
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

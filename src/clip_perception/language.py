@@ -1340,9 +1340,15 @@ def _text_of(value, depth=0):
         items = [v for v in value if not _item_type_in(v, _NO_COMMAND_TYPES)]
         calls = [v for v in items if _item_type_in(v, _TOOL_CALL_TYPES) or (
             isinstance(v, dict) and {str(k).casefold() for k in v} & _TOOL_CALL_KEYS)]
-        texts = [t for t in (_text_of(v, depth + 1) for v in calls or items)
-                 if t is not None]
-        return '; '.join(texts) if texts else None
+        texts, placed = [], False
+        for v in calls or items:
+            t = _text_of(v, depth + 1)
+            action = v.get('action') if isinstance(v, dict) else None
+            if t is not None and texts and isinstance(action, str) and \
+                    action.casefold().replace('_', ' ') in _PLACING_ACTIONS:
+                t, placed = f'{action.casefold()} {t}', True  # a planner's placing step
+            texts += [t] if t is not None else []
+        return (' then ' if placed else '; ').join(texts) if texts else None
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
@@ -1358,6 +1364,9 @@ def _text_of(value, depth=0):
         key, text = (named or wrapped)[0]
         return _with_attributes(text, keys) if isinstance(keys[key], str) and \
             key in _OBJECT_KEYS else text
+    steps = _planner_steps(keys, depth)
+    if steps is not None:
+        return steps
     noun = next((keys[k] for k in _NOUN_KEYS if isinstance(keys.get(k), str)), None)
     if noun is not None and _strip_filler(_pad(noun.casefold())):
         return _with_attributes(noun, keys)  # {"color": "red", "type": "ball"}
@@ -1372,6 +1381,32 @@ def _text_of(value, depth=0):
     if len(inner) == 1:
         return inner[0]
     return texts[0] if len(texts) == 1 else None
+
+
+# A planner's steps given as a mapping of verbs ('{"pick": "red ball", "place": "blue
+# mug"}') or as a list of steps ('{"steps": ["pick red ball", "place in blue mug"]}',
+# '[{"action": "pick", "object": "red ball"}, {"action": "place", "target": "blue mug"}]')
+# (helper-h111: the objects "red ball place blue mug", "steps red ball place blue mug",
+# and a second object "blue mug"): read as the steps said in words, one "then" the next.
+_STEP_KEY_VERBS = frozenset(('pick', 'pick up', 'pickup', 'grasp', 'grab', 'get', 'take',
+                             'find', 'detect', 'locate', 'fetch', 'place', 'put', 'drop',
+                             'put down', 'place on', 'place in', 'put in', 'put on'))
+_PLACING_ACTIONS = frozenset(('place', 'put', 'drop', 'put down', 'place on', 'place in',
+                              'put in', 'put on', 'insert', 'stack'))
+_STEP_LIST_KEYS = ('steps', 'plan', 'actions', 'sequence', 'tasks', 'subtasks')
+
+
+def _planner_steps(keys, depth):
+    """Read a planner's steps in mapping ``keys`` (casefolded keys) as words, or None."""
+    strings = {k: v for k, v in keys.items() if isinstance(v, str) and v.strip()}
+    verbs = [(k.replace('_', ' '), v) for k, v in strings.items()
+             if k.replace('_', ' ') in _STEP_KEY_VERBS]
+    if len(verbs) > 1 and len(verbs) == len(strings):
+        return ' then '.join(f'{k} {v}' for k, v in verbs)
+    listed = next((keys[k] for k in _STEP_LIST_KEYS if isinstance(keys.get(k), list)), None)
+    if listed is not None and all(isinstance(v, str) for v in listed):
+        return ' then '.join(v for v in listed if v.strip()) or None
+    return _text_of(listed, depth + 1) if listed is not None else None
 
 
 def _item_type_in(value, types):
