@@ -169,8 +169,31 @@ KINDS = {
         (twins, 'the red ball away from the right edge', found(twins, 'red ball', 0)),
         (twins, 'the red ball far from the left', found(twins, 'red ball', 1))],
     'other_languages': [(four, c, refused) for c in (
-        'a bola vermelha', 'palla rossa', 'Die blaue Tasse', 'the rote ball', 'the ball rouge',
+        'a bola vermelha', 'palla rossa', 'Die blaue Tasse', 'die rote Tasse', 'rote und blaue',
         'grab the rojo ball', 'the blue mug on the derecha', 'o cubo azul')],
+    # Commands as users, recognisers and planners send them (helper-h111's brief): an
+    # English word also another language's, a degree before a place, a backchannel or an
+    # opening with no punctuation, a name with an abbreviation, what an object lacks or
+    # how its part is turned, a placing step in shorthand or as a planner's JSON, each
+    # object's own destination, a correction after punctuation, a name it goes by, where
+    # it is taken from.
+    'as_sent': [(four, c, found(four, name, what=what)) for c, name, what in (
+        ('the red ball, not the linker arm', 'red ball', 'red ball'),
+        ('the very far left ball', 'red ball', 'ball'),
+        ('uh-huh the red ball', 'red ball', 'red ball'),
+        ('okay so the blue mug', 'blue mug', 'blue mug'),
+        ('the blue mug with no red', 'blue mug', 'blue mug'),
+        ('the mug with the handle away from me', 'blue mug', 'mug'),
+        ('the red ball... no wait the blue mug', 'blue mug', 'blue mug'),
+        ('the object labeled red ball', 'red ball', 'red ball'),
+        ('get the red ball off the table', 'red ball', 'red ball'),
+        (json.dumps({'pick': 'red ball', 'place': 'blue mug'}), 'red ball', 'red ball'))] + [
+        (four, 'the Dr. Pepper mug', named(four, 'blue mug', 'Dr. Pepper')),
+        (four, 'pick red ball -> place blue mug', lambda r: targets(four, ['red ball'])(r) and
+         r.query.destination == ('to blue mug',)),
+        (four, 'put the red ball in the blue mug and the green cube in the yellow bowl',
+         lambda r: targets(four, ['red ball', 'green cube'])(r) and
+         r.query.also[0].destination == ('in the yellow bowl',))],
     'brands': [(four, c, named(four, name, brand)) for c, name, brand in (
         ('the IKEA mug', 'blue mug', 'IKEA'), ('the Starbucks mug', 'blue mug', 'Starbucks'),
         ('grab the Nike ball', 'red ball', 'Nike'), ('the LEGO cube', 'green cube', 'LEGO'),
