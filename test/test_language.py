@@ -4533,3 +4533,85 @@ def test_where_an_object_is_taken_from_is_where_it_is(text, parsed):
 ])
 def test_a_planners_steps_as_verbs_or_a_list_are_the_steps(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A relation to a reference object given as fields (helper-h114's brief: '{"object": "red
+# ball", "relation": "left of", "reference": "blue mug"}' kept only "left", the mug lost):
+# read as said in words, the relation tested against the reference.
+@pytest.mark.parametrize('text, link, reference', [
+    ('{"object": "red ball", "relation": "left of", "reference": "blue mug"}',
+     'left_of', 'blue mug'),
+    ('{"object": "red ball", "spatial_relation": "right of", "relative_to": "green cube"}',
+     'right_of', 'green cube'),
+    ('{"object": "red ball", "relation": "near", "anchor": "blue mug"}', 'next_to', 'blue mug'),
+    ('{"object": "red ball", "relation": "behind", "landmark": "blue mug"}', 'behind',
+     'blue mug'),
+    ('{"object": "red ball", "relation": "on", "reference_object": "blue mug"}', 'on',
+     'blue mug'),
+    ('{"object": "red ball", "relation": "left_of", "reference": "blue_mug"}', 'left_of',
+     'blue mug'),
+    ('{"object": "red ball", "relation": "in_front_of", "anchor": "blue mug"}', 'in_front_of',
+     'blue mug'),
+    ('{"object": "red ball", "relation": "right", "landmark": "green cube"}', 'right_of',
+     'green cube'),
+    ('{"action": {"name": "pick", "parameters": {"object": "red ball", "relation": "left of", '
+     '"reference": "blue mug"}}}', 'left_of', 'blue mug'),
+    ('{"tool": "find_object", "tool_input": {"object": "red ball", "relation": "left of", '
+     '"reference": "blue mug"}}', 'left_of', 'blue mug'),
+    ('find_object(object_name="red_ball", relation="left_of", reference="blue_mug")',
+     'left_of', 'blue mug'),
+])
+def test_a_relation_and_its_reference_given_as_fields_are_read(text, link, reference):
+    assert describe(parse_command(text)) == {'what': 'red ball', 'link': link,
+                                             'reference': {'what': reference}}
+
+
+# Where a placing step moves its object, given beside the object (helper-h114's brief:
+# '{"task": "pick_and_place", "object": "red ball", "target": "blue mug"}' dropped the
+# target without a word): a destination, in ROSA / LangChain, OpenAI and code call shapes.
+@pytest.mark.parametrize('text, destination', [
+    ('{"task": "pick_and_place", "object": "red ball", "target": "blue mug"}',
+     'to the blue mug'),
+    ('{"action": "place", "object": "red ball", "destination": "blue mug"}', 'to the blue mug'),
+    ('{"action": "put", "object": "red ball", "place_on": "blue mug"}', 'onto the blue mug'),
+    ('{"action": "place", "object": "red ball", "into": "blue mug"}', 'into the blue mug'),
+    ('{"skill": "PickAndPlace", "object": "red ball", "goal": "blue mug"}', 'to the blue mug'),
+    ('{"command": "put", "object": "red ball", "destination": "blue mug"}', 'to the blue mug'),
+    ('{"command": "place", "object": "red ball", "location": "table"}', 'to the table'),
+    ('{"type": "function", "function": {"name": "place_object", "arguments": "{\\"object\\": '
+     '\\"red ball\\", \\"destination\\": \\"blue mug\\"}"}}', 'to the blue mug'),
+    ('{"tool_calls": [{"name": "place_object", "args": {"object_name": "red_ball", "target": '
+     '"blue_mug"}, "id": "call_1", "type": "tool_call"}]}', 'to the blue mug'),
+    ('{"tool": "place_object", "tool_input": {"object_name": "red_ball", "destination": '
+     '"blue_mug"}, "log": "placing"}', 'to the blue mug'),
+    ('{"action": {"name": "place", "parameters": {"object": "red ball", "destination": '
+     '"blue mug"}}}', 'to the blue mug'),
+    ('place_object(object_name="red_ball", destination="blue_mug")', 'to the blue mug'),
+    ('pick_and_place(object="red_ball", target="blue_mug")', 'to the blue mug'),
+])
+def test_a_destination_beside_a_placing_verb_is_where_it_goes(text, destination):
+    assert describe(parse_command(text)) == {'what': 'red ball', 'destination': [destination]}
+
+
+# Keyword arguments of a call and fields with no placing verb: the object's snake_case
+# value as words, its location as where it is now (helper-h114's brief:
+# 'pick_object(object_name="red_ball", location="table")' was the object "red ball table").
+@pytest.mark.parametrize('text, parsed', [
+    ('pick_object(object_name="red_ball", location="table")', {'what': 'red ball'}),
+    ('{"action": {"name": "pick", "parameters": {"object_name": "red_ball", "location": '
+     '"table"}}}', {'what': 'red ball'}),
+    ('{"tool": "pick_object", "tool_input": {"object_name": "red_ball", "location": '
+     '"table"}}', {'what': 'red ball'}),
+    ('{"name": "pick_object", "args": {"object_name": "red_ball", "location": "table"}}',
+     {'what': 'red ball'}),
+    ('{"object": "red ball", "location": "table"}', {'what': 'red ball'}),
+    ('pick_object(object_name="green_cube", location="shelf")', {
+        'what': 'green cube', 'link': 'on', 'reference': {'what': 'shelf'}}),
+    ('{"action": "pick", "object": "red ball", "location": "drawer"}', {
+        'what': 'red ball', 'link': 'in', 'reference': {'what': 'drawer'}}),
+    ('pick_object(object_name="red_ball", location="left")', {'what': 'red ball',
+                                                              'relation': 'left'}),
+    ('pick(object="red_ball", location="on_the_table")', {'what': 'red ball'}),
+])
+def test_a_location_field_is_where_the_object_is_now(text, parsed):
+    assert describe(parse_command(text)) == parsed

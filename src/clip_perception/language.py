@@ -1233,6 +1233,9 @@ _WRAPPING_KEYS = ('data', 'command', 'text', 'query', 'prompt', 'instruction', '
                   # A tool call's arguments (session 19's trial: '{"name": "detect",
                   # "arguments": {"object": "green cube"}}' was the object "detect").
                   'arguments', 'args', 'parameters', 'params', 'input', 'inputs',
+                  # LangChain's AgentAction (what ROSA's agent runs: {"tool": "pick",
+                  # "tool_input": {...}}; python.langchain.com AgentAction): its input.
+                  'tool_input',
                   # A chat model's whole reply or message passed on as the command (this
                   # session: '{"role": "assistant", "content": "the red ball"}' was the
                   # object "role assistant content red ball", an OpenAI tool call '{"type":
@@ -1286,6 +1289,31 @@ _NOUN_KEYS = ('type', 'class', 'class_name', 'category', 'label', 'kind', 'shape
 # left it, any ball answered): said after the noun, a side word as "on the left".
 _PLACE_KEYS = ('position', 'location', 'side', 'place', 'where', 'relation',
                'spatial_relation')
+# A relation to another object given as fields ('{"object": "red ball", "relation": "left
+# of", "reference": "blue mug"}': helper-h114's brief, read as "left", the mug lost): the
+# relation under one of these keys, the object it is said of under one of the next; read as
+# said in words, "red ball left of the blue mug".
+_RELATION_KEYS = ('relation', 'spatial_relation', 'relationship', 'preposition', 'predicate')
+_REFERENCE_KEYS = ('reference', 'reference_object', 'relative_to', 'anchor', 'landmark',
+                   'ref', 'reference_name', 'anchor_object', 'landmark_object', 'related_to',
+                   'subject', 'with_respect_to')
+# Where a placing step moves its object, read only where a verb or task under
+# :data:`_VERB_KEYS` places ('{"task": "pick_and_place", "object": "red ball", "target":
+# "blue mug"}': the target was dropped without a word, helper-h114's brief): "put red ball
+# to the blue mug", a destination. "target" is the object where no other key names one.
+_DESTINATION_KEYS = ('destination', 'place_on', 'place_in', 'place_at', 'place_into',
+                     'put_on', 'put_in', 'onto', 'into', 'goal', 'to', 'target_location',
+                     'goal_location', 'destination_object', 'place_location', 'receptacle',
+                     'container', 'where_to', 'location', 'target', 'place', 'goal_object')
+_VERB_KEYS = ('action', 'task', 'command', 'skill', 'name', 'tool', 'function', 'intent',
+              'verb', 'operation', 'type', 'action_type', 'task_type')
+_INTO_KEYS = frozenset(('place_in', 'place_into', 'put_in', 'into', 'receptacle', 'container'))
+_ONTO_KEYS = frozenset(('place_on', 'put_on', 'onto'))
+# A place or relation value that already says its preposition ("near the mug", "in the bin").
+_SAYS_PREPOSITION = re.compile(
+    r'(?:on|in|into|onto|at|to|near|next|by|beside|behind|under|underneath|above|below|'
+    r'inside|left|right|in\s+front|front|on\s+top|top|towards?|over|between|from|close|'
+    r'far|away|outside|around|against|beneath|atop)\b', re.IGNORECASE)
 _SIDE_VALUE = re.compile(r'(?:(?:top|bottom|upper|lower|far|near)[\s_-]+)?(?:left|right|top|'
                          r'bottom|middle|center|centre)(?:[\s_-]+side)?', re.IGNORECASE)
 # The braces are taken off only in pairs: 'data: {"data": "the cube"}' keeps its inner
@@ -1325,8 +1353,11 @@ def _fenced_code(text):
     return '\n'.join(blocks) if blocks else text
 
 
-def _text_of(value, depth=0):
+def _text_of(value, depth=0, placing=False):
     """Return the command text a decoded JSON value holds, or None (none, or too deep).
+
+    ``placing``: a mapping around ``value`` named a placing verb or task
+    (:func:`_says_placing`), so a destination key in it is where the object goes.
 
     Eight levels deep: an Ollama reply's tool call's arguments are the sixth
     (message, tool_calls, the call, function, arguments, object), a Gemini reply's the
@@ -1352,9 +1383,13 @@ def _text_of(value, depth=0):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
+    placing = placing or _says_placing(keys)
+    destination = _destination_key(keys) if placing else None
     said = [(k in _WRAPPING_KEYS, k, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
+            and k != destination and not (destination and k in _VERB_KEYS)
             and (k not in _LIST_ENVELOPE_KEYS or isinstance(keys[k], list))
-            for t in (_text_of(keys[k], depth + 1),) if t is not None]
+            for t in (_text_of(_decoded(keys[k]) if k in _WRAPPING_KEYS else keys[k],
+                               depth + 1, placing),) if t is not None]
     # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
     # "pick" taken): a value that is only a verb or filler gives way to one that names an
     # object, under an object key or another wrapping key; a wrapping key's otherwise.
@@ -1362,21 +1397,21 @@ def _text_of(value, depth=0):
     wrapped = [(k, t) for wrapping, k, t in said if wrapping]
     if named or wrapped:
         key, text = (named or wrapped)[0]
-        return _with_attributes(text, keys) if isinstance(keys[key], str) and \
+        return _with_attributes(text, keys, destination) if isinstance(keys[key], str) and \
             key in _OBJECT_KEYS else text
     steps = _planner_steps(keys, depth)
     if steps is not None:
         return steps
     noun = next((keys[k] for k in _NOUN_KEYS if isinstance(keys.get(k), str)), None)
     if noun is not None and _strip_filler(_pad(noun.casefold())):
-        return _with_attributes(noun, keys)  # {"color": "red", "type": "ball"}
+        return _with_attributes(noun, keys, destination)  # {"color": "red", "type": "ball"}
     texts = [v for v in value.values() if isinstance(v, str)]
     if len(texts) == 1 and _strip_filler(_pad(texts[0].casefold())):
         return texts[0]
     # {"task": {"object": ...}}, {"action": "pick", "goal": {...}}: the one mapping that
     # names an object, else the one string as before.
     inner = [t for v in value.values() if isinstance(v, dict)
-             for t in (_text_of(v, depth + 1),) if t is not None]
+             for t in (_text_of(v, depth + 1, placing),) if t is not None]
     inner = [t for t in inner if _strip_filler(_pad(t.casefold()))]
     if len(inner) == 1:
         return inner[0]
@@ -1409,12 +1444,92 @@ def _planner_steps(keys, depth):
     return _text_of(listed, depth + 1) if listed is not None else None
 
 
+def _decoded(value):
+    """Decode a tool call's arguments sent as a JSON string (OpenAI's function calls).
+
+    Read here so the placing verb of the call around them reaches their destination key;
+    anything else, or JSON that does not decode, is returned as given.
+    """
+    if isinstance(value, str) and value.lstrip()[:1] == '{':
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _says_placing(keys):
+    """Whether a verb or task under :data:`_VERB_KEYS` of ``keys`` places its object.
+
+    ``"place"``, ``"pick_and_place"``, ``"PutObject"``, ``"move_to"``: a word of
+    :data:`_PLACE_VERBS` or :data:`_CARRY_VERBS` (or "move", "transfer"), read in snake,
+    kebab or camel case.
+    """
+    for k in _VERB_KEYS:
+        v = keys.get(k)
+        if isinstance(v, str) and len(v) < 80:
+            words = re.sub(r'([a-z])([A-Z])', r'\1 \2', v).casefold().replace('_', ' ')
+            words = set(re.split(r'[\s.-]+', words))
+            if words & (set(_PLACE_VERBS) | set(_CARRY_VERBS) | {'move', 'transfer', 'pnp'}):
+                return True
+    return False
+
+
+def _destination_key(keys):
+    """Return the key of :data:`_DESTINATION_KEYS` that says where an object goes, or None.
+
+    "target" (and "place", "location") is the destination only beside another key that
+    names the object; alone it is the object ('{"action": "place", "target": "mug"}').
+    """
+    objects = [k for k in _OBJECT_KEYS + _NOUN_KEYS if isinstance(keys.get(k), str) and
+               keys[k].strip()]
+    for k in _DESTINATION_KEYS:
+        if isinstance(keys.get(k), str) and keys[k].strip() and \
+                any(o != k for o in objects):
+            return k
+    return None
+
+
+def _relation_words(relation):
+    """Return a relation given as a field as said before its reference ("left" -> "left of")."""
+    words = ' '.join(relation.replace('_', ' ').replace('-', ' ').split()).casefold()
+    words = {'left': 'left of', 'right': 'right of', 'front': 'in front of',
+             'top': 'on top of', 'near': 'near', 'close': 'close to', 'next': 'next to',
+             'inside': 'inside', 'in': 'in', 'on': 'on', 'beside': 'beside',
+             'infront of': 'in front of', 'ontop of': 'on top of',
+             'left to': 'left of', 'right to': 'right of'}.get(words, words)
+    return words
+
+
+def _with_the(phrase):
+    """Return ``phrase`` as said after a preposition: "the" first unless it has one."""
+    phrase = ' '.join(phrase.replace('_', ' ').split())
+    if re.match(r'(?:the|a|an|this|that|my|your|its)\s', phrase, re.IGNORECASE):
+        return phrase
+    return f'the {phrase}'
+
+
+def _where_now(place):
+    """Return a place given as a field as said after the object.
+
+    "left" -> "on the left", "table" -> "on the table" (a surface, :data:`_SURFACE_NOUNS`),
+    "drawer" -> "in the drawer", "near the mug" as said.
+    """
+    place = ' '.join(place.replace('_', ' ').split())
+    if _SIDE_VALUE.fullmatch(place):
+        return f'on the {place}'
+    if _SAYS_PREPOSITION.match(place):
+        return place
+    noun = place.casefold().split()[-1]
+    return f"{'on' if noun in _SURFACE_NOUNS else 'in'} {_with_the(place)}"
+
+
 def _item_type_in(value, types):
     """Whether ``value`` is a mapping whose ``type`` (casefolded) is one of ``types``."""
     return isinstance(value, dict) and str(value.get('type', '')).casefold() in types
 
 
-def _with_attributes(text, keys):
+def _with_attributes(text, keys, destination=None):
     """Put the size and colour given under their own keys before the object ``text``.
 
     :param text: one object's phrase, from an object key (``"ball"``).
@@ -1422,7 +1537,10 @@ def _with_attributes(text, keys):
     :return: ``"small red ball"``; a word the phrase says already is not said again. A
         property under :data:`_PROPERTY_KEYS` follows the noun as "that is ..." (``"box
         that is heaviest"``), then a place under :data:`_PLACE_KEYS` (``"red ball on the
-        left"``).
+        left"``; "table" as "on the table", where it is now), a relation to a reference
+        (:data:`_RELATION_KEYS`, :data:`_REFERENCE_KEYS`: ``"red ball left of the blue
+        mug"``) and, where ``destination`` (a key of ``keys``) is given, where it goes
+        (``"put red ball to the blue mug"``).
     """
     words = text.casefold().split()
     said = []
@@ -1435,16 +1553,29 @@ def _with_attributes(text, keys):
               v.casefold() not in words]
     if values:  # "box" + "heaviest" -> "box that is heaviest"
         text = f"{text} that is {' and '.join(values)}"
-    place = next((keys[k] for k in _PLACE_KEYS if isinstance(keys.get(k), str) and
-                  keys[k].strip() and keys[k].casefold() not in text.casefold()), None)
+    reference = next((keys[k] for k in _REFERENCE_KEYS if isinstance(keys.get(k), str) and
+                      keys[k].strip()), None)
+    relation = next((keys[k] for k in _RELATION_KEYS if isinstance(keys.get(k), str) and
+                     keys[k].strip()), None)
+    used = {destination} | (set(_RELATION_KEYS) if reference and relation else set())
+    place = next((keys[k] for k in _PLACE_KEYS if k not in used and
+                  isinstance(keys.get(k), str) and keys[k].strip() and
+                  keys[k].casefold() not in text.casefold()), None)
     if place is not None:  # "ball" + "left" -> "ball on the left"; "near the mug" as said
-        place = place.strip().replace('_', ' ')
-        text = f'{text} on the {place}' if _SIDE_VALUE.fullmatch(place) else f'{text} {place}'
-    if not said:
-        return text
-    lead = re.match(r'\s*(?:the|a|an)\s+', text, re.IGNORECASE)
-    cut = lead.end() if lead else 0
-    return f"{text[:cut]}{' '.join(said)} {text[cut:].lstrip()}"
+        text = f'{text} {_where_now(place)}'
+    if reference is not None and relation is not None:  # "left of" + "blue mug"
+        text = f'{text} {_relation_words(relation)} {_with_the(reference)}'
+    if said:
+        lead = re.match(r'\s*(?:the|a|an)\s+', text, re.IGNORECASE)
+        cut = lead.end() if lead else 0
+        text = f"{text[:cut]}{' '.join(said)} {text[cut:].lstrip()}"
+    if destination is not None:  # "put red ball to the blue mug": where it goes
+        goes = ' '.join(keys[destination].replace('_', ' ').split())
+        if not _SAYS_PREPOSITION.match(goes):
+            goes = ('into ' if destination in _INTO_KEYS else 'onto ' if destination in
+                    _ONTO_KEYS else 'to ') + _with_the(goes)
+        text = f'put {text} {goes}'
+    return text
 
 
 # An LLM's structured output that is not strict JSON (ml-explore/mlx-lm#1004 and
@@ -1554,15 +1685,16 @@ def _called_with(text):
     if said:
         value.setdefault('arguments', said[0] if len(said) == 1 else said)
     asked = {k: v for k, v in value.items() if k in _WRAPPING_KEYS + _OBJECT_KEYS}
+    function = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
     told = _text_of(dict(asked, **{k: v for k, v in value.items()
                                    if k in sum(_ATTRIBUTE_KEYS, ()) + _PLACE_KEYS +
-                                   _PROPERTY_KEYS})
-                    if asked else asked)
+                                   _PROPERTY_KEYS + _RELATION_KEYS + _REFERENCE_KEYS +
+                                   _DESTINATION_KEYS})
+                    if asked else asked, placing=_says_placing({'action': function}))
     if told is None and set(value) & set(_NOUN_KEYS) and not asked:
         told = _text_of(value)  # find(color="red", type="ball")
     if told is not None:
         return told
-    function = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
     # With no object given, its name's generic nouns name none ("find_object()" looked for
     # any object: helper-79); "cancel_task()" is read as "cancel task", a cancel.
     # Its verb asks this node to find, whichever word the tool's author chose
