@@ -1248,3 +1248,26 @@ def test_a_place_word_written_hyphenated_picks_that_side_over_dds(probe, start_n
         probe.clear()
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_a_planners_destination_and_location_fields_are_read_over_dds(probe, start_node):
+    """A planner's fields: the target beside a placing task, a location beside the object.
+
+    helper-h114's brief: '{"task": "pick_and_place", "object": "green cube", "target":
+    "blue mug"}' dropped the target without a word; 'pick_object(object_name="red_ball",
+    location="table")' was the object "red ball table". Now the object is found, the
+    destination reported in ``parsed`` and the answer names the command as read.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {f'{o.colour} {o.shape}': o.centre for o in scene.objects}
+    for said, echo, what, parsed in (
+            ('{"task": "pick_and_place", "object": "green cube", "target": "blue mug"}',
+             'put green cube to the blue mug', 'green cube',
+             {'what': 'green cube', 'destination': ['to the blue mug']}),
+            ('pick_object(object_name="red_ball", location="table")', 'red ball on the table',
+             'red ball', {'what': 'red ball'})):
+        assert_found(probe, node, camera, scene, said, what, centre[what], echo=echo)
+        det = next(d for d in answered(probe, echo) if 'position' in d)
+        assert det['parsed'] == parsed, det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
