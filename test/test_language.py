@@ -4615,3 +4615,24 @@ def test_a_destination_beside_a_placing_verb_is_where_it_goes(text, destination)
 ])
 def test_a_location_field_is_where_the_object_is_now(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A reference with no relation, given as a field or said: it names no direction, so it is
+# named as not checked, never dropped without a word nor scored as the object's words
+# (helper-h114: '{"object": "red ball", "reference": "blue mug"}' lost the mug silently,
+# "red ball relative to the blue mug" was the object "red ball relative blue mug").
+@pytest.mark.parametrize('text, unchecked', [
+    ('{"object": "red ball", "reference": "blue mug"}', 'relative to the blue mug'),
+    ('{"object": "red ball", "anchor": "blue mug"}', 'relative to the blue mug'),
+    ('find_object(object_name="red_ball", reference_object="blue_mug")',
+     'relative to the blue mug'),
+    ('{"tool": "find_object", "tool_input": {"object": "red ball", "landmark": "blue mug"}}',
+     'relative to the blue mug'),
+    ('red ball relative to the blue mug', 'relative to the blue mug'),
+    ('red ball in relation to the blue mug', 'in relation to the blue mug'),
+    ('red ball with respect to the blue mug', 'with respect to the blue mug'),
+])
+def test_a_reference_with_no_relation_is_named_not_checked(text, unchecked):
+    query = parse_command(text)
+    assert describe(query) == {'what': 'red ball', 'unchecked': [unchecked]}
+    assert f'"{unchecked}" is not checked' in unchecked_note(unchecked)

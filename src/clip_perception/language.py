@@ -116,6 +116,9 @@ _LINKS = {
                 'on the west side of', 'on the east side of', 'on the north side of',
                 'on the south side of', 'on the opposite side of', 'on the other side of',
                 'to the west side of', 'to the east side of',
+                # A reference with no direction: a planner's '{"object": ..., "reference":
+                # ...}' with no relation field (helper-h114), "relative to the mug".
+                'relative to', 'in relation to', 'with respect to', 'with regard to',
                 # A likeness the node cannot test (helper-64: "the mug that looks like the
                 # red one" was the red mug itself).
                 'that looks like', 'which looks like', 'that look like', 'looks like',
@@ -1563,8 +1566,9 @@ def _with_attributes(text, keys, destination=None):
                   keys[k].casefold() not in text.casefold()), None)
     if place is not None:  # "ball" + "left" -> "ball on the left"; "near the mug" as said
         text = f'{text} {_where_now(place)}'
-    if reference is not None and relation is not None:  # "left of" + "blue mug"
-        text = f'{text} {_relation_words(relation)} {_with_the(reference)}'
+    if reference is not None:  # "left of" + "blue mug"; with no relation, named unchecked
+        said_as = _relation_words(relation) if relation is not None else 'relative to'
+        text = f'{text} {said_as} {_with_the(reference)}'
     if said:
         lead = re.match(r'\s*(?:the|a|an)\s+', text, re.IGNORECASE)
         cut = lead.end() if lead else 0
