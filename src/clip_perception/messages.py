@@ -3001,13 +3001,14 @@ def _rows_read_top_down(k, p, height, notes):
     if turned_p is None and p_is_unset(p) and turned_k is not None:
         said = 'K'
     if said is not None and notes is not None:
-        m = turned_p if said == 'P' else turned_k
+        # fy and cy: P's [1, 1] and [1, 2] are flat 5 and 6, K's flat 4 and 5.
+        fy, cy = turned_p[5:7] if said == 'P' else turned_k[4:6]
         notes.append(Note('rows_bottom_up', f'camera_info {said} has a negative fy '
-                          f'({-m[5 if said == "P" else 4]:g}): the image rows run bottom-up '
+                          f'({-fy:g}): the image rows run bottom-up '
                           "(the first row is the image's bottom, as an OpenGL, Unity or "
                           'CoppeliaSim readback gives it); colour and depth are read with '
                           f'their rows turned top-down, and {said} for that image (fy '
-                          f'{m[5 if said == "P" else 4]:g}, cy {m[6 if said == "P" else 5]:g}'
+                          f'{fy:g}, cy {cy:g}'
                           '): poses are in the same frame; ~/debug_image and the boxes are '
                           'in the turned image. sensor_msgs/Image rows run top-down: turn '
                           'them in the publisher'))

@@ -1738,7 +1738,8 @@ class PerceptionMixin:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
         self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
-        if any(note.kind == 'rows_bottom_up' for note in notes):
+        bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
+        if bottom_up:
             self._bottom_up_infos = (self._bottom_up_infos + (intr,))[-self.sync.buffer:]
         colour = self._streams.get('colour')  # none once deactivated
         topic = colour.topic_name if colour is not None else ''
@@ -1746,7 +1747,6 @@ class PerceptionMixin:
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
-        bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
         self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up)
         if self._rectifier is not None and self._rectifier.note:
             # An R that is no rotation, rectified with identity: counted per camera_info.
