@@ -349,3 +349,43 @@ def test_a_payload_neither_png_nor_rvl_is_still_refused():
         for fmt in ('16UC1; compressedDepth png', '16UC1; compressedDepth rvl'):
             with pytest.raises(MessageError):
                 compressed_depth_to_array(fmt, header + payload)
+
+
+@pytest.mark.parametrize('compression', ['png', 'rvl'])
+@pytest.mark.parametrize('near, far, buffer', [
+    (0.01, 1.0, 'linear'), (0.1, 2.0, 'linear'), (0.05, 3.0, 'z_buffer')])
+def test_32fc1_compressed_depth_normalised_between_clip_planes_is_read_with_them(
+        compression, near, far, buffer):
+    """A simulator's 32FC1 depth in [0, 1] sent over image_transport's compressedDepth.
+
+    The publisher quantises whatever float it is given (``q = A / d + B``): a CoppeliaSim
+    view (``z = near + d (far - near)``, stepjam/PyRep#25) or PyBullet's z-buffer
+    (bulletphysics/bullet3#1932) keeps its [0, 1] readings through the transport. Raw 32FC1
+    was read with ``clip_planes`` (float_depth_near/far/buffer); compressedDepth 32FC1 was
+    read as metres whatever they said, the table at about 1 / (far - near) of its distance
+    (0/6 -> 6/6 within the transport's quantisation, d^2 / 10100, over a toy scene; what
+    lies beyond the far plane, 1.0, is no reading). Without the planes its far plane (1.0
+    decodes to exactly 1.0) is noted as raw 32FC1's is (0/2 -> 2/2).
+    """
+    from clip_perception.world.scenes import generate_scene
+    z = generate_scene(3, effects=False).depth
+    with np.errstate(divide='ignore', invalid='ignore'):
+        d = (z - near) / (far - near) if buffer == 'linear' else \
+            (1 / near - 1 / z) / (1 / near - 1 / far)
+    d = np.clip(d, 0, 1).astype(np.float32)
+    assert float(d.min()) > 0.16  # the publisher's q holds d beyond A / 65535 at depth_max 10
+    fmt, data = compressed_depth.encode(d, compression, '32FC1')
+    read = compressed_depth_to_array(fmt, data, clip_planes=(near, far, buffer))
+    hit = d < 1.0
+    # The transport's step in d, d^2 / A, is a step in z of dz/dd times it.
+    dz_dd = (far - near) if buffer == 'linear' else z ** 2 * (far - near) / (near * far)
+    step = d.astype(np.float64) ** 2 / 10100 * dz_dd
+    assert np.all(np.abs(read[hit] - z[hit]) <= 1.01 * step[hit] + 1e-6), \
+        float(np.nanmax(np.abs(read - z)))
+    assert np.isnan(read[~hit]).all()
+    if far == 1.0:  # a far plane in view: 1.0 where the table lies beyond it
+        assert 0.05 < float(np.mean(~hit)) < 0.95
+        notes = []
+        compressed_depth_to_array(fmt, data, notes=notes)
+        assert [n.kind for n in notes] == ['far_plane'], notes
+        assert 'float_depth_far' in notes[0]

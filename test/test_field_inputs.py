@@ -5271,22 +5271,32 @@ def test_a_camera_mounted_upside_down_is_named_and_image_up_down_finds(probe, st
     assert node.stop() == 0
 
 
+@pytest.mark.parametrize('transport', ['raw', 'compressedDepth'])
 def test_depth_normalised_between_clip_planes_is_answered_and_its_far_plane_named(
-        probe, start_node):
+        probe, start_node, transport):
     """CoppeliaSim-style depth, linear in [0, 1] between near 1 cm and far 1 m: said once.
 
     stepjam/PyRep#25 ("[0, 1] -> [Near Plane, Far Plane]"), stepjam/RLBench#125. Metres
     scaled are not refused (a simulator clipping at 1 m is metres): frames are answered,
     and one WARN names the far plane at exactly 1.0 and the conversion, counted
-    ``depth_far_plane``: 0/1 -> 1/1.
+    ``depth_far_plane``: 0/1 -> 1/1. helper-118: sent as image_transport's compressedDepth
+    (whose publisher quantises the floats it is given, so they stay in [0, 1]), it was
+    read as metres whatever float_depth_near/far said and its far plane was not warned:
+    0/1 -> 1/1.
     """
-    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
-                                   '-p', 'diagnostics_period:=0.3')
+    if transport == 'raw':
+        node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                       '-p', 'diagnostics_period:=0.3')
+    else:
+        node, camera, scene = _compressed_depth_node(probe, start_node)
     d = np.clip((np.nan_to_num(scene.depth, nan=9.0) - 0.01) / (1.0 - 0.01), 0, 1)
     d = d.astype(np.float32)
     assert 0.05 < float(np.mean(d == 1.0)) < 0.95
+    fmt, data = compressed_depth.encode(d, 'png', '32FC1')
 
     def normalised(m):
+        if transport == 'compressedDepth':
+            return CompressedImage(header=m.header, format=fmt, data=data)
         m.encoding, m.step, m.data = '32FC1', 4 * m.width, d.tobytes()
         return m
     assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2 and status_fits(

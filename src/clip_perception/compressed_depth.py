@@ -41,6 +41,16 @@ class CompressedDepthError(ValueError):
 _ENCODINGS = {'16uc1': '16UC1', 'mono16': '16UC1', '32fc1': '32FC1'}
 
 
+def depth_encoding(fmt):
+    """Return the depth encoding a compressedDepth ``format``'s first word names.
+
+    :param fmt: e.g. ``"32FC1; compressedDepth png"`` (any capitals, spaces around it).
+    :return: ``'16UC1'`` (integer depth; also for ``mono16``), ``'32FC1'`` (floats,
+        quantised as inverse depth) or None (no depth encoding).
+    """
+    return _ENCODINGS.get((fmt or '').partition(';')[0].strip().lower())
+
+
 def parse_format(fmt, notes=None):
     """Split a compressedDepth ``format`` string into ``(encoding, compression)``.
 
@@ -60,7 +70,7 @@ def parse_format(fmt, notes=None):
     :raises CompressedDepthError: any other format.
     """
     written, _, rest = (fmt or '').partition(';')
-    encoding, words = _ENCODINGS.get(written.strip().lower()), rest.split()
+    encoding, words = depth_encoding(fmt), rest.split()
     if encoding is None:
         raise CompressedDepthError('encoding', f'compressedDepth format "{fmt}": the depth '
                                    'encoding must be 16UC1 or 32FC1')
@@ -89,7 +99,8 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
     :param max_side: most pixels a side; larger images are refused before decoding.
     :param max_pixels: most pixels in all.
     :param depth_scale: metres per unit of a ``16UC1`` payload (0.001: millimetres);
-        ``32FC1`` payloads are metres whatever it is.
+        ``32FC1`` payloads are the publisher's floats (metres, or depth normalised to
+        [0, 1] that the caller reads with its clip planes) whatever it is.
     :param notes: a list, or None: as :func:`parse_format`.
     :return: (H, W) float32 metres, NaN = no reading.
     :raises CompressedDepthError: wrong format, corrupt or oversized payload.
@@ -142,7 +153,7 @@ def decode_mislabelled(fmt, data, max_side, max_pixels, depth_scale=0.001, notes
         except CompressedDepthError:
             return None
         sent = 'rvl'
-    encoding = _ENCODINGS.get((fmt or '').partition(';')[0].strip().lower())
+    encoding = depth_encoding(fmt)
     if encoding is None:
         raise CompressedDepthError('encoding', f'depth (format "{fmt}") holds a compressedDepth '
                                    f'payload ({HEADER_BYTES}-byte header, then {sent.upper()}), '

@@ -158,7 +158,8 @@ PARAMETERS = (
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
     Param('float_depth_far', 0.0, 'Far clip plane (m) of floating-point depth (32FC1, '
-          '64FC1, a float TIFF) normalised to [0, 1] between clip planes, as a simulator '
+          '64FC1, compressedDepth 32FC1, a float TIFF) normalised to [0, 1] between clip '
+          'planes, as a simulator '
           "gives it: CoppeliaSim's vision sensor and PyRep/RLBench (z = near + d (far - "
           'near)), or z / far. 0: the readings are metres (REP 118). Readings of 1.0 (the '
           'far plane, nothing hit) are no reading; readings beyond 1.0 are refused as '

@@ -3104,8 +3104,12 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         appended when ``fmt`` is written otherwise than image_transport writes it (in
         other capitals: :func:`compressed_depth.parse_format`).
     :param transport: ``'compressedDepth'`` or ``'compressed'``: the one subscribed.
-    :param clip_planes: as :func:`depth_to_array`, for a float TIFF (compressedDepth's
-        32FC1 is quantised as metres by its encoder and read as metres).
+    :param clip_planes: as :func:`depth_to_array`, for a float TIFF and compressedDepth's
+        32FC1 (its publisher quantises the floats it is given, ``q = A / d + B``: depth
+        normalised to [0, 1] arrives so; before, it was read as metres whatever the planes
+        said). Without them, 32FC1 compressedDepth ending in a plane of readings exactly
+        1.0 is noted as raw 32FC1 is (:func:`_far_plane_at_one`: the publisher's 1.0
+        decodes to exactly 1.0).
     :return: (H, W) float32 metres, NaN = no reading.
     :raises MessageError: wrong format, a JPEG, colour or 8-bit image, corrupt or
         oversized payload.
@@ -3124,7 +3128,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               'the base64 text of its data, not its bytes: decoded from '
                               'base64 (a web client or bridge that sent uint8[] as text, '
                               'RobotWebTools/rosbridge_suite#1086); send the bytes'))
-    said, other = [], None
+    said, other, floating = [], None, False
+    what = f'compressed depth "{fmt}"'
     if _image_signature(raw[:16]) is not None:
         depth = _depth_image(fmt, raw, depth_scale, notes, clip_planes)
         if transport != 'compressed':
@@ -3134,6 +3139,10 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
             depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
         except compressed_depth.CompressedDepthError as exc:
             depth = _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc)
+        # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so.
+        floating = compressed_depth.depth_encoding(fmt) == '32FC1'
+        if floating:
+            depth = normalised_depth_in_metres(depth, clip_planes, what)
         if transport != 'compressedDepth':
             other = 'compressedDepth'
     if notes is not None:
@@ -3143,7 +3152,10 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               f"transport's {other} transport, not {transport}: decoded "
                               f'as {other}; set depth_transport:={other} to say so (it '
                               f'subscribes <depth>/{other}: remap depth to the base topic)'))
-    return drop_no_reading_codes(check_depth_units(depth, f'compressed depth "{fmt}"'))
+    depth = check_depth_units(depth, what)
+    if floating and not clip_planes[1]:
+        _far_plane_at_one(depth, what, notes)
+    return drop_no_reading_codes(depth)
 
 
 def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
