@@ -4507,6 +4507,53 @@ def test_a_colour_message_delivered_twice_is_answered_once(probe, start_node, co
     assert node.stop() == 0
 
 
+@pytest.mark.parametrize('clock', ['ros', 'sim'])
+def test_a_simulator_paused_on_one_frame_is_named_and_commands_are_answered(probe, start_node,
+                                                                          clock):
+    """A paused simulator republishing its last render: one stamp, the same pixels, 10 Hz.
+
+    Isaac Sim's camera helper publishes at the render rate (isaac-sim/IsaacSim#346); a
+    bridge may republish the latest state while paused (osrf/lrauv#91). Before: the copies
+    were warned as "received twice ... two publishers on the image topic?", and with stamps
+    on the node's clock every copy older than max_frame_age was skipped "(camera and node
+    clocks in sync? use_sim_time?)": a new command got no answer and nothing named the
+    held frame. Now one WARN names it (a paused simulator, a stalled driver), copies are
+    counted ``frames_held``; on the node's clock the stale reason names the held frame,
+    not the clocks, and a new frame answers the new command; with a simulator's stamps (no
+    /clock, no age) the new command is answered on the held frame. 0/2 -> 2/2.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    stamp = probe.node.get_clock().now().nanoseconds if clock == 'ros' else 100 * 10**9
+
+    def hold(seconds, stamp_ns=stamp):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            publish(camera, scene, stamp_ns=stamp_ns)
+            time.sleep(0.1)
+    hold(3.0)
+    assert node.output().count('colour frames repeat one frame') == 1, node.output()
+    assert 'a simulator paused' in node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_held', 0)) >= 10)[2]
+    assert int(values['frames_held']) >= 10, values
+    assert 'repeat one frame' in diag(probe)[1], diag(probe)
+    camera.command('the blue mug')
+    hold(3.0)
+    mug = [d for d in detections(probe) if d['command'] == 'the blue mug']
+    if clock == 'sim':  # no age to it: the held frame answers the new command
+        assert mug and mug[-1]['status'] == 'found', (mug[-1:], node.output())
+    else:  # stale: said as the held frame, not the clocks; a new frame answers
+        assert not mug, mug
+        refusal = wait_diag(probe, lambda lv, m, v: 'sent this one frame' in m)[1]
+        assert 'sent this one frame' in refusal and 'clocks in sync' not in refusal, refusal
+        assert feed_until(camera, scene, lambda: any(
+            d['command'] == 'the blue mug' for d in detections(probe))), node.output()
+        assert wait_diag(probe, lambda lv, m, v: 'repeat one frame' not in m and
+                         'sent this one frame' not in m), diag(probe)
+    assert 'two publishers' not in diag(probe)[1], diag(probe)
+    assert node.stop() == 0
+
+
 def test_depth_along_each_ray_is_posed_right_with_depth_kind_ray(probe, start_node):
     """Depth that is each pixel's range from the optical centre, not z (REP 118).
 

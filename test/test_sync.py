@@ -12,6 +12,7 @@ from clip_perception.sync import boot_clock_age
 from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
+from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
@@ -682,6 +683,30 @@ def test_a_simulators_stamp_beside_a_node_on_the_system_clock_is_told_apart():
     assert not simulator_stamp(0.0, wall)  # unstamped: its own case
     # A node whose own clock is near 1970 (no RTC, no NTP): one clock, not a simulator's.
     assert not simulator_stamp(145.0, 90000.0 - 145.0)
+
+
+def test_one_frame_sent_again_past_the_duplicate_window_is_a_held_frame():
+    """A paused simulator's last render, sent at 10 Hz with its stamp (isaac-sim/IsaacSim#346).
+
+    Held from the first copy more than DUPLICATE_WINDOW after the frame came, for as long
+    as it comes; a redelivery within the window, another stamp, other pixels or a zero
+    stamp is none, and a new frame ends it.
+    """
+    a = np.zeros((4, 5, 3), np.uint8)
+    b = a.copy()
+    b[0, 0, 0] = 1
+    held = HeldFrame()
+    first = (10.0, 100.0, a)
+    assert held.seconds(10.0, a, 100.0, (9.9, 99.9, b)) == 0.0  # it comes
+    assert held.seconds(10.0, a.copy(), 100.1, first) == 0.0  # a copy soon after
+    assert held.seconds(10.0, a, 101.5, first) == pytest.approx(1.5)  # still it, later
+    assert held.seconds(10.0, a, 104.0, (10.0, 101.5, a)) == pytest.approx(4.0)
+    assert held.seconds(10.0, b, 104.1, (10.0, 101.5, a)) == 0.0  # same stamp, new pixels
+    assert held.seconds(10.2, a, 104.2, (10.0, 101.5, b)) == 0.0  # a new frame ends it
+    assert held.seconds(10.2, a, 106.0, (10.2, 104.2, a)) == pytest.approx(1.8)
+    zero = HeldFrame()  # unstamped: no capture named, never held
+    assert zero.seconds(0.0, a, 100.0, None) == 0.0
+    assert zero.seconds(0.0, a, 105.0, (0.0, 100.0, a)) == 0.0
 
 
 def test_a_frame_is_a_duplicate_only_with_its_stamp_and_pixels_soon_after():

@@ -176,6 +176,7 @@ from clip_perception.sync import ClockBehindStepBack
 from clip_perception.sync import duplicate_frame
 from clip_perception.sync import DUPLICATE_WINDOW
 from clip_perception.sync import FrameSync
+from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
@@ -436,6 +437,8 @@ class PerceptionMixin:
         # newest's pixels are also the previous frame's for repeated_stamp): a copy comes
         # next or one frame later; each entry holds a frame's pixels (25 MB at 4K).
         self._recent_colour = collections.deque(maxlen=2)
+        # One frame sent again and again (a paused simulator): (stamp, s held) or None.
+        self._held_frame, self._held = HeldFrame(), None
         self._colour_frame_id = ''
         # The frame_id of the last frame answered: a command's own answers carry it too.
         self._answered_frame_id = ''
@@ -1530,13 +1533,34 @@ class PerceptionMixin:
             # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
             rgb = np.ascontiguousarray(rgb[..., ::-1])
         stamp = _stamp_seconds(header.stamp)
+        held = self._held_frame.seconds(stamp, rgb, now, self._recent_colour[-1]
+                                        if self._recent_colour else None)
+        if held:
+            self._held = (stamp, held)
+            self.health.count('frames_held')
+            self._warn_once('frame_held', f'colour frames repeat one frame (stamp {stamp:.3f} '
+                            f's, the same pixels) for {held:.1f} s: a simulator paused or '
+                            'stepped that republishes its last render, a driver '
+                            'republishing its last image while its camera stalls, or a '
+                            'one-frame recording looped. Copies '
+                            f'within {DUPLICATE_WINDOW:g} s of one taken in are dropped; the '
+                            'others are answered as that frame (a new command too) until it '
+                            'is older than max_frame_age, then skipped as stale. A new frame '
+                            'ends it')
+        elif self._held is not None and self._held[0] != stamp:
+            self._held = None
+            self.health.clear_notice('frame_held')
         if duplicate_frame(stamp, rgb, now, self._recent_colour):
+            if held:
+                return  # counted and said as a held frame
             self.health.count('frames_duplicate')
             self._warn_once('frame_duplicate', f'a colour message was received twice (stamp '
                             f'{stamp:.3f} s, the same pixels, within '
                             f'{DUPLICATE_WINDOW:g} s): answered once, the copy dropped; two '
                             'publishers on the image topic, a bridge beside the driver, or a '
-                            'recording that holds each message twice?')
+                            'recording that holds each message twice? (A simulator paused on '
+                            f'one frame is said apart once its copies last {DUPLICATE_WINDOW:g}'
+                            ' s)')
             return
         previous_pixels = self._recent_colour[-1][2] if self._recent_colour else None
         self._recent_colour.append((stamp, now, rgb))
@@ -2050,6 +2074,12 @@ class PerceptionMixin:
                 text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
                         f's after waiting {frame.waited:.2f} s for its depth: keep '
                         f'max_frame_age above depth_wait ({wait:g} s) plus the inference time')
+            elif self._held is not None and self._held[0] == frame.stamp:
+                # Not the clocks: the camera holds one frame (HeldFrame).
+                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
+                        's: the camera has sent this one frame (its stamp and pixels) again '
+                        f'for {self._held[1]:.1f} s, a simulator paused or a driver '
+                        'republishing its last image; answers resume with a new frame')
             else:
                 text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
                         's (camera and node clocks in sync? use_sim_time?)')

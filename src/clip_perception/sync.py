@@ -268,6 +268,47 @@ def duplicate_frame(stamp, pixels, now, recent, window=DUPLICATE_WINDOW):
                np.array_equal(p, pixels) for s, a, p in recent)
 
 
+class HeldFrame:
+    """Tell a stream that sends one frame again and again: a paused simulator, a stalled driver.
+
+    A simulator paused (or stepped) that keeps publishing its last render with its stamp
+    (Isaac Sim's camera helper publishes at the render rate, isaac-sim/IsaacSim#346; a
+    bridge that republishes the latest state while paused, osrf/lrauv#91), or a driver
+    that republishes its last image while its camera stalls, sends the same message
+    (stamp and pixels) for seconds. Its copies were named as a message delivered twice
+    (two publishers, a bridge beside the driver), and once the frame was older than
+    ``max_frame_age`` every copy was skipped as stale with "camera and node clocks in
+    sync?": a new command got no answer and nothing said that the camera holds one frame.
+    A copy arriving more than ``window`` s after the frame first came is such a held
+    frame; a frame with another stamp (or stamped 0, no capture named) ends it.
+
+    :param window: s; :data:`DUPLICATE_WINDOW` (copies within it may be a redelivery).
+    """
+
+    def __init__(self, window=DUPLICATE_WINDOW):
+        self.window = window
+        self._first = None  # (stamp, arrival) of the frame as it first came
+
+    def seconds(self, stamp, pixels, now, previous):
+        """Return how long (s) the frame has been sent again, 0 if it is no held frame.
+
+        :param stamp: the frame's stamp, s.
+        :param pixels: its (H, W, 3) uint8 array.
+        :param now: its arrival, s (monotonic).
+        :param previous: ``(stamp, arrival, pixels)`` of the last colour frame taken in,
+            or None.
+        :return: float, s since the frame first came; 0.0 within ``window`` of it or for
+            another frame.
+        """
+        same = stamp != 0 and previous is not None and previous[0] == stamp and \
+            previous[2].shape == pixels.shape and np.array_equal(previous[2], pixels)
+        if not same or self._first is None or self._first[0] != stamp:
+            self._first = (stamp, now) if stamp != 0 else None
+            return 0.0
+        held = now - self._first[1]
+        return held if held > self.window else 0.0
+
+
 # How long (s of ROS time) a clock may go on from a recording's last pass before the frames
 # of its new pass are aged on it again: rosbag2 publishes /clock at --clock's rate (40 Hz
 # by default); 1 Hz is the slowest that keeps nodes' timers usable.
