@@ -126,10 +126,10 @@ def generate_launch_description():
                               '0.00025 for an L515 (0.25 mm). Empty: '
                               "the parameters file's value (0.001 in the shipped one)."),
         DeclareLaunchArgument('float_depth_far', default_value='',
-                              description='Far clip plane (m) of 32FC1 depth normalised to '
-                              "[0, 1] by a simulator (CoppeliaSim's vision sensor, z / far); "
-                              "0: metres. Empty: the parameters file's value (0 in the "
-                              'shipped one).'),
+                              description='Far clip plane (m) of depth normalised to [0, '
+                              "1] by a simulator (CoppeliaSim's vision sensor, z / far, a "
+                              "z-buffer) in 32FC1, or in 16 bits as d * 65535; 0: metres. "
+                              "Empty: the parameters file's value (0 in the shipped one)."),
         DeclareLaunchArgument('float_depth_near', default_value='',
                               description='Near clip plane (m) of such depth (used while '
                               "float_depth_far is set). Empty: the parameters file's value "

@@ -5160,7 +5160,9 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
     PyBullet's default near plane of 1 cm, and scaled to 16 bits in 16UC1 (d * 65535,
     before read as millimetres, 55-63 m), said the same way. helper-110: in 32FC1 the
     refusal names float_depth_near/far and float_depth_buffer:=z_buffer, and set live they
-    pose the red ball within 1 cm (before: no parameter read it, 0/2 -> 2/2).
+    pose the red ball within 1 cm (before: no parameter read it, 0/2 -> 2/2). helper-118:
+    the same in 16UC1 (d * 65535), whose refusal named no parameter and which no
+    depth_scale reads (0/1 -> 1/1).
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
@@ -5186,14 +5188,14 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
     time.sleep(1.0)
     assert len(probe.messages(POSE)) <= poses + 1, node.output()  # one frame in flight
     assert 'z-buffer' in detections(probe)[-1]['reason'], detections(probe)[-1]
-    if encoding == '32FC1':  # the parameters the refusal names read it (helper-110)
-        assert 'float_depth_buffer:=z_buffer' in values['last_refusal_depth'], values
-        res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
-            Parameter('float_depth_near', value=near).to_parameter_msg(),
-            Parameter('float_depth_far', value=far).to_parameter_msg(),
-            Parameter('float_depth_buffer', value='z_buffer').to_parameter_msg()]))
-        assert all(r.successful for r in res.results), res
-        assert_red_ball_posed(probe, node, camera, scene, depth=as_z_buffer)
+    # The parameters the refusal names read it (helper-110; 16UC1: helper-118).
+    assert 'float_depth_buffer:=z_buffer' in values['last_refusal_depth'], values
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('float_depth_near', value=near).to_parameter_msg(),
+        Parameter('float_depth_far', value=far).to_parameter_msg(),
+        Parameter('float_depth_buffer', value='z_buffer').to_parameter_msg()]))
+    assert all(r.successful for r in res.results), res
+    assert_red_ball_posed(probe, node, camera, scene, depth=as_z_buffer)
     assert node.stop() == 0
 
 

@@ -1130,6 +1130,48 @@ def test_an_opengl_depth_buffer_is_read_in_metres_with_its_clip_planes(near, far
     assert np.isnan(read[~hit]).all()
 
 
+@pytest.mark.parametrize('buffer, near, far', [
+    ('z_buffer', 0.01, 1000.0), ('z_buffer', 0.05, 100.0), ('z_buffer', 0.1, 10.0),
+    ('linear', 0.1, 2.0)])
+def test_16_bit_depth_in_fractions_of_65535_is_read_with_the_clip_planes(buffer, near, far):
+    """16UC1 holding d * 65535 read as metres with float_depth_near/far/buffer.
+
+    A renderer's z-buffer (bulletphysics/bullet3#1932) or normalised linear depth scaled to
+    16 bits is refused as "fractions of 65535" (session 33); in 32FC1 the planes read it
+    (helper-110), in 16 bits nothing did: the refusal named no parameter and a z-buffer,
+    non-linear, no depth_scale can read (0/16 -> 16/16: raw 16UC1 and mono16,
+    compressedDepth 16UC1 PNG and the compressed transport's 16-bit PNG, within the
+    16-bit step of d, 1 / 65535, over a toy scene; 0 and 65535, the far plane, no reading).
+    The refusal now names the parameters.
+    """
+    from clip_perception.world.scenes import generate_scene
+    z = generate_scene(5, effects=False).depth
+    h, w = z.shape
+    if buffer == 'z_buffer':
+        d = _z_buffer(z, near, far)
+    else:
+        d = np.clip(np.where(np.isfinite(z), (z - near) / (far - near), 1.0), 0, 1)
+    raw = np.round(d * 65535).astype(np.uint16)
+    with pytest.raises(MessageError, match='fractions of 65535') as err:
+        depth_to_array('16UC1', h, w, 2 * w, raw.tobytes())
+    assert 'float_depth_far' in str(err.value) and \
+        ('float_depth_buffer:=z_buffer' in str(err.value)) == (buffer == 'z_buffer'), err.value
+    planes = (near, far, buffer)
+    dz_dd = (far - near) if buffer == 'linear' else z ** 2 * (far - near) / (near * far)
+    step = np.where(np.isfinite(z), dz_dd / 65535, 0) * 0.51 + 1e-6  # half a step, rounded
+    hit = np.isfinite(z) & (raw > 0) & (raw < 65535)
+    for read in (depth_to_array('16UC1', h, w, 2 * w, raw.tobytes(), clip_planes=planes),
+                 depth_to_array('mono16', h, w, 2 * w, raw.tobytes(), clip_planes=planes),
+                 compressed_depth_to_array('16UC1; compressedDepth png',
+                                           b'\0' * 12 + _encode('.png', raw),
+                                           clip_planes=planes),
+                 compressed_depth_to_array('16UC1; png compressed ', _encode('.png', raw),
+                                           transport='compressed', clip_planes=planes)):
+        assert np.all(np.abs(read[hit] - z[hit]) <= step[hit]), \
+            float(np.nanmax(np.abs(read - z)))
+        assert np.isnan(read[~hit]).all()
+
+
 def _float_tiff(depth):
     """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
     ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))

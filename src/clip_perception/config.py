@@ -153,7 +153,7 @@ PARAMETERS = (
           "16UC1 and the compressed transport's 16-bit PNG): 0.001 for millimetres (REP "
           '118, most cameras); 0.0001 for a RealSense D405 (its depth_units, 0.1 mm), '
           '0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth is not scaled by it (it is '
-          'metres, or see float_depth_far). A '
+          'metres, or see float_depth_far), nor is any depth while float_depth_far is set. A '
           'wrong value moves every pose along its ray by the same factor, and no check on '
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
@@ -161,7 +161,9 @@ PARAMETERS = (
           '64FC1, compressedDepth 32FC1, a float TIFF) normalised to [0, 1] between clip '
           'planes, as a simulator '
           "gives it: CoppeliaSim's vision sensor and PyRep/RLBench (z = near + d (far - "
-          'near)), or z / far. 0: the readings are metres (REP 118). Readings of 1.0 (the '
+          'near)), or z / far; while it is set, 16-bit depth (16UC1, mono16, compressedDepth '
+          '16UC1, a 16-bit PNG) is such depth scaled to 16 bits, d = value / 65535 '
+          '(depth_scale unused). 0: the readings are metres (REP 118). Readings of 1.0 (the '
           'far plane, nothing hit) are no reading; readings beyond 1.0 are refused as '
           'metres. Depth that ends in a plane of readings exactly 1.0 is warned, naming this '
           'parameter (counted as depth_far_plane). Changing it drops the tracked target.',

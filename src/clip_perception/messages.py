@@ -1236,6 +1236,25 @@ def holds_no_colour(rgb, spread=12, share=0.002):
 NO_CLIP_PLANES = (0.0, 0.0)
 # How readings in [0, 1] lie between the clip planes (the float_depth_buffer parameter).
 DEPTH_BUFFERS = ('linear', 'z_buffer')
+# Metres a unit of 16-bit depth read while clip planes are set: d = value / 65535, the
+# type's whole range being [0, 1] (a renderer's normalised depth scaled to 16 bits).
+NORMALISED_16_BIT_UNIT = 1.0 / 65535
+
+
+def integer_depth_scale(depth_scale, clip_planes):
+    """Return the unit to read 16-bit depth at: ``depth_scale``, or d's while planes are set.
+
+    A renderer's depth in [0, 1] scaled to 16 bits (``d * 65535``: a z-buffer,
+    bulletphysics/bullet3#1932, or linear between the clip planes) is read as ``d`` and
+    then between the planes (:func:`normalised_depth_in_metres`); before, 16-bit depth was
+    read at ``depth_scale`` whatever the planes said, and a z-buffer, non-linear, had no
+    parameter that read it (refused, :func:`_check_not_sixteen_bit_fraction`).
+
+    :param depth_scale: metres a unit (the node's ``depth_scale``).
+    :param clip_planes: as :func:`normalised_depth_in_metres`; far 0: none.
+    :return: float, metres a unit (:data:`NORMALISED_16_BIT_UNIT` while far is set).
+    """
+    return NORMALISED_16_BIT_UNIT if clip_planes[1] else depth_scale
 
 
 def normalised_depth_in_metres(depth, clip_planes, what):
@@ -1352,9 +1371,10 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
                               f'{read}-endian; set is_bigendian right in the driver'))
     if signed:
         arr = _signed_as_unsigned(arr, notes)
-    if dtype != np.uint16:
-        arr = normalised_depth_in_metres(arr, clip_planes, f'{encoding} depth')
-    depth_m = check_depth_units(depth_to_metres(arr, depth_scale), encoding)
+    if dtype == np.uint16:  # d * 65535 while the planes are set (integer_depth_scale)
+        arr = depth_to_metres(arr, integer_depth_scale(depth_scale, clip_planes))
+    arr = normalised_depth_in_metres(arr, clip_planes, f'{encoding} depth')
+    depth_m = check_depth_units(depth_to_metres(arr), encoding)
     if dtype != np.uint16 and not clip_planes[1]:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
@@ -1907,12 +1927,17 @@ def _check_not_sixteen_bit_fraction(read, depth_m, encoding):
         else linear if curved > planar else f'{zbuffer} or {linear}'
     scale = ('' if what == zbuffer else ' (z / far is read as it is with the parameter '
              'depth_scale set to far / 65535 metres a unit: 0.0001526 for far = 10 m)')
+    # The parameters that read it as it is (integer_depth_scale): a z-buffer only so.
+    planes = ('float_depth_buffer:=z_buffer' if what == zbuffer else
+              'float_depth_buffer:=linear' if what == linear else
+              'float_depth_buffer:=z_buffer or linear')
     raise MessageError('units', f'{encoding} depth reads {nearest:.1f} to '
                        f'{float(np.max(read)):.1f} m (median {median:.1f} m), beyond any '
                        "depth camera's range: its values are fractions of 65535 (d = "
                        f'value / 65535 in [0, 1]), {what}, with the clip planes near and '
                        'far in m, not millimetres. Publish millimetres in 16UC1 or metres in '
-                       f'32FC1{scale}. Using no depth')
+                       f'32FC1{scale}, or have this node read it so: set float_depth_near and '
+                       f'float_depth_far to the clip planes and {planes}. Using no depth')
 
 
 # Least share of floating readings exactly 1.0 (and of readings below it) for depth all
@@ -3135,14 +3160,15 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         if transport != 'compressed':
             other = 'compressed'
     else:
+        scale = integer_depth_scale(depth_scale, clip_planes)  # of a 16UC1 payload
         try:
-            depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, depth_scale, said)
+            depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, scale, said)
         except compressed_depth.CompressedDepthError as exc:
-            depth = _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc)
-        # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so.
+            depth = _mislabelled_compressed_depth(fmt, raw, scale, said, exc)
+        # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so;
+        # 16UC1 ones are d while the planes are set.
         floating = compressed_depth.depth_encoding(fmt) == '32FC1'
-        if floating:
-            depth = normalised_depth_in_metres(depth, clip_planes, what)
+        depth = normalised_depth_in_metres(depth, clip_planes, what)
         if transport != 'compressedDepth':
             other = 'compressedDepth'
     if notes is not None:
@@ -3239,9 +3265,10 @@ def _depth_image(fmt, raw, depth_scale, notes=None, clip_planes=NO_CLIP_PLANES):
                            'depth (is depth remapped to a colour stream?)')
     if img.dtype in (np.uint16, np.float32):
         img = negative_z_read_positive(img, f'compressed depth "{fmt}"', notes)
-        if img.dtype == np.float32:
-            img = normalised_depth_in_metres(img, clip_planes, f'compressed depth "{fmt}"')
-        return depth_to_metres(img, depth_scale)
+        if img.dtype == np.uint16:  # d * 65535 while the planes are set
+            img = depth_to_metres(img, integer_depth_scale(depth_scale, clip_planes))
+        img = normalised_depth_in_metres(img, clip_planes, f'compressed depth "{fmt}"')
+        return depth_to_metres(img)
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is {_a(codec.upper())} '
                        f'image of {img.dtype} pixels: depth is unsigned 16-bit integers '
                        '(16UC1) or 32-bit floats (32FC1)' +
