@@ -152,6 +152,11 @@ def generate_launch_description():
                               "from the optical centre: Isaac Sim's distance_to_camera, "
                               "AirSim's DepthPerspective). Empty: the parameters file's "
                               'value (z in the shipped one).'),
+        DeclareLaunchArgument('depth_mirrored', default_value='',
+                              description='true: depth images are mirrored left-right against '
+                              "the colour image (a renderer's RGB-D sensor) and are turned "
+                              'back; true/false in any spelling. Empty: the parameters '
+                              "file's value (false in the shipped one)."),
         DeclareLaunchArgument('image_up', default_value='',
                               choices=['', 'up', 'down', 'left', 'right'],
                               description="Which way the world's up points in the image, as "
@@ -360,7 +365,8 @@ def node_parameters(value, shipped):
                 params[name] = float(given)
             except ValueError:
                 raise RuntimeError(f'{name}:={given} is not a number: {what}') from None
-    for name in ('use_sim_time', 'swap_red_blue', 'use_depth'):  # truth values, any spelling
+    for name in ('use_sim_time', 'swap_red_blue', 'use_depth',
+                 'depth_mirrored'):  # truth values, any spelling
         if value(name).strip():
             params[name] = truth(value, name)
     return params

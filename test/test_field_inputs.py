@@ -5264,6 +5264,39 @@ def test_depth_rounded_to_whole_metres_is_answered_from_colour_and_said(probe, s
     assert node.stop() == 0
 
 
+def _mirrored(m):
+    """Edit for :func:`publish`: a depth Image mirrored left-right (its columns reversed)."""
+    size = m.step // m.width
+    px = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, size)
+    m.data = np.ascontiguousarray(px[:, ::-1]).tobytes()
+    return m
+
+
+def test_depth_mirrored_against_colour_is_named_and_depth_mirrored_reads_it(probe, start_node):
+    """A renderer's depth mirrored left-right against its colour image.
+
+    fsstudio-team/ZeroSimROSUnity#6 ("the depth image is mirrored" in RViz). Nothing in the
+    messages says so: before, the red ball took its depth from the other side of the image
+    and was posed off with nothing said. Now one WARN names depth_mirrored:=true, each
+    frame while it stands is counted ``frames_depth_mirrored_suspect``, and set live the
+    red ball is posed within 1 cm and the WARN leaves /diagnostics: 0/1 -> 1/1.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    assert feed_until(camera, scene, lambda: status_fits(
+        probe, lambda lv, m, v: 'depth_mirrored:=true' in m), depth=_mirrored), node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_depth_mirrored_suspect', 0)))[2]
+    assert int(values['frames_depth_mirrored_suspect']) >= 1, values
+    assert node.output().count('depth_mirrored:=true') == 1, node.output()
+    assert 'ZeroSimROSUnity#6' in node.output()
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('depth_mirrored', value=True).to_parameter_msg()]))
+    assert res.results[0].successful, res
+    assert_red_ball_posed(probe, node, camera, scene, depth=_mirrored)
+    assert wait_diag(probe, lambda lv, m, v: 'depth_mirrored' not in m), diag(probe)
+    assert node.stop() == 0
+
+
 def _turned_half(m):
     """Edit for :func:`publish`: an Image or CameraInfo turned 180 degrees (no flip applied)."""
     if isinstance(m, CameraInfo):

@@ -191,6 +191,13 @@ PARAMETERS = (
           'table is flat only read that way (each frame read so while it stands counted as '
           'frames_depth_kind_suspect). Changing it'
           ' drops the tracked target.', choices=('z', 'ray')),
+    Param('depth_mirrored', False, "Depth images whose columns run the other way from the "
+          "colour image's (mirrored left-right: a renderer's RGB-D sensor, "
+          'fsstudio-team/ZeroSimROSUnity#6): true turns each depth image back before it is '
+          'used. Left false, depth whose edges lie on colour edges only when mirrored (the '
+          'first 3 frames with depth, and 3 after each change) is warned, naming this '
+          'parameter (each frame read so while it stands counted as '
+          'frames_depth_mirrored_suspect). Changing it drops the tracked target.'),
     Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '

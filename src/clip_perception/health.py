@@ -527,6 +527,7 @@ class Health:
                          'frames_old_camera_info', 'frames_info_scaled',
                          'frames_depth_resampled', 'depth_byte_order_swapped',
                          'frames_depth_kind_suspect', 'frames_image_up_suspect',
+                         'frames_depth_mirrored_suspect',
                          'frames_rectified', 'frames_not_rectified', 'frames_rows_turned',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',

@@ -115,6 +115,7 @@ from clip_perception.config import validate
 from clip_perception.config import value_from_text
 from clip_perception.debug_image import draw_debug
 from clip_perception.geometry import depth_kind_hint
+from clip_perception.geometry import depth_mirror_hint
 from clip_perception.geometry import ray_to_z
 from clip_perception.health import command_flips_note
 from clip_perception.health import command_topic_note
@@ -201,6 +202,9 @@ DEPTH_KIND_CHECKS = 3
 # points in the image (support.image_up_hint: 10-125 ms each on 16 real frames upright
 # and turned, shared machine): at start.
 IMAGE_UP_CHECKS = 3
+# Frames with depth whose edges are checked against the colour's for depth mirrored
+# left-right (geometry.depth_mirror_hint): at start and after each depth_mirrored change.
+DEPTH_MIRROR_CHECKS = 3
 # Seconds between runs of either check while its finding stands (it is said until a run
 # finds otherwise: depth from another source, a bag replaced by the camera, clears it).
 INPUT_RECHECK = 10.0
@@ -417,6 +421,8 @@ class PerceptionMixin:
         # or depth_kind changes.
         self._depth_kind_check = RecheckedFinding(DEPTH_KIND_CHECKS, INPUT_RECHECK)
         self._image_up_check = RecheckedFinding(IMAGE_UP_CHECKS, INPUT_RECHECK)
+        # The depth_mirrored check (_check_depth_mirror; its finding the warning).
+        self._depth_mirror_check = RecheckedFinding(DEPTH_MIRROR_CHECKS, INPUT_RECHECK)
         # What the frame being answered leaves to _check_inputs (worker thread only).
         self._checks_due = None
         # Camera_infos whose negative fy says their images' rows run bottom-up
@@ -1042,6 +1048,7 @@ class PerceptionMixin:
         self._colour_size = self._info_unsized = None
         self._depth_kind_check.reset()  # checked afresh
         self._image_up_check.reset()
+        self._depth_mirror_check.reset()
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1143,8 +1150,11 @@ class PerceptionMixin:
                     self._depth_kind_check.reset()  # told afresh for the new reading
                     for kind in ('z', 'ray'):
                         self.health.clear_notice(f'depth_kind_{kind}')
+                if p.name == 'depth_mirrored':
+                    self._depth_mirror_check.reset()  # told afresh for the new reading
+                    self.health.clear_notice('depth_mirrored')
                 if p.name in ('depth_scale', 'depth_kind', 'float_depth_far',
-                              'float_depth_near', 'float_depth_buffer') and \
+                              'float_depth_near', 'float_depth_buffer', 'depth_mirrored') and \
                         p.value != self._values_cache[p.name]:
                     # The track's positions are in the old units: kept, the target was
                     # "not seen ... occluded" for track_hold (trial 33), then re-acquired.
@@ -2091,6 +2101,10 @@ class PerceptionMixin:
         intr = frame.info
         depth, depth_frame = frame.depth if frame.depth is not None else (None, '')
         now = time.monotonic()
+        if depth is not None and self._values_cache['depth_mirrored']:
+            # Columns the other way from the colour's (a renderer's RGB-D sensor): turned
+            # back before anything reads it, rows and rectification included.
+            depth = np.ascontiguousarray(depth[:, ::-1])
         turned = self._values_cache['image_rows'] == 'bottom_up' or (
             intr is not None and any(i is intr for i in self._bottom_up_infos))
         if turned:
@@ -2168,8 +2182,9 @@ class PerceptionMixin:
         if depth is not None and intr is not None:
             # Checked once the frame is answered (_check_inputs): 10-125 ms a check, they
             # delayed the first answers to each command.
-            self._checks_due = (depth, intr, kind, header.frame_id, turned,
-                                self._depth_kind_check.due(now), self._image_up_check.due(now))
+            self._checks_due = (depth, intr, kind, header.frame_id, turned, rgb,
+                                self._depth_kind_check.due(now), self._image_up_check.due(now),
+                                self._depth_mirror_check.due(now))
         if depth is not None and not np.isfinite(depth).any():
             depth_note = ('the depth image holds no reading (all zero, NaN, negative or '
                           'inf): is the depth stream running and aligned?')
@@ -2299,17 +2314,20 @@ class PerceptionMixin:
         due, self._checks_due = self._checks_due, None
         if due is None:
             return
-        depth, intr, kind, frame_id, turned, kind_token, up_token = due
-        if kind_token is not None or up_token is not None:
+        depth, intr, kind, frame_id, turned, rgb, kind_token, up_token, mirror_token = due
+        if (kind_token, up_token, mirror_token) != (None, None, None):
             self.health.enter_stage('check', time.monotonic())
         try:
             if kind_token is not None:
                 self._check_depth_kind(depth, intr, kind, kind_token)
             if up_token is not None:
                 self._check_image_up(depth, intr, frame_id, up_token, turned)
+            if mirror_token is not None:
+                self._check_depth_mirror(rgb, depth, mirror_token)
         except Exception as exc:  # noqa: BLE001 - a check must not fail an answered frame
-            self._warn_once('input_check_failed', f'the depth_kind / image_up check failed: '
-                            f'{type(exc).__name__}: {exc} (logged once; answers go on)')
+            self._warn_once('input_check_failed', f'the depth_kind / image_up / '
+                            f'depth_mirrored check failed: {type(exc).__name__}: {exc} '
+                            '(logged once; answers go on)')
         now = time.monotonic()
         finding = self._depth_kind_check.finding
         if finding is not None and finding[0] == kind:
@@ -2320,6 +2338,40 @@ class PerceptionMixin:
         if finding is not None:
             self.health.count('frames_image_up_suspect')
             self.health.notice('image_up', finding, now)
+        finding = self._depth_mirror_check.finding
+        if finding is not None:
+            self.health.count('frames_depth_mirrored_suspect')
+            self.health.notice('depth_mirrored', finding, now)
+
+    def _check_depth_mirror(self, rgb, depth, token):
+        """Warn when depth's edges lie on the colour's only with depth mirrored left-right.
+
+        A renderer's RGB-D sensor may publish depth mirrored against its colour
+        (fsstudio-team/ZeroSimROSUnity#6); every pose then takes its depth from the other
+        side of the image. :func:`~clip_perception.geometry.depth_mirror_hint` tells it on
+        the first :data:`DEPTH_MIRROR_CHECKS` frames with depth (again after
+        depth_mirrored changes); the finding is kept (``_depth_mirror_check``) and said by
+        :meth:`_check_inputs` while it stands.
+
+        :param rgb: (H, W, 3) uint8, the frame as answered; :param depth: (H, W) metres,
+            as read (turned back already under depth_mirrored:=true).
+        :param token: :meth:`RecheckedFinding.due`'s, for this run.
+        """
+        hint = depth_mirror_hint(rgb, depth)
+        if hint is None:
+            if self._depth_mirror_check.found(token, None, time.monotonic()):
+                self.health.clear_notice('depth_mirrored')
+            return
+        sent, mirrored = hint
+        now_set = self._values_cache['depth_mirrored']
+        text = (f'depth edges lie on colour edges only with the depth mirrored left-right '
+                f'({mirrored:.0%} of them mirrored, {sent:.0%} as read): its columns run the '
+                "other way from the colour image's (a renderer's RGB-D sensor that mirrors "
+                'depth, fsstudio-team/ZeroSimROSUnity#6), so poses take their depth from the '
+                'other side of the image; set depth_mirrored:='
+                f'{"false" if now_set else "true"} (counted as frames_depth_mirrored_suspect)')
+        if self._depth_mirror_check.found(token, text, time.monotonic()):
+            self._warn_once('depth_mirrored', text)
 
     def _check_depth_kind(self, depth, intr, kind, token):
         """Warn when the table is flat only with depth read as the other depth_kind.
