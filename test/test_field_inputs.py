@@ -5265,7 +5265,17 @@ def test_depth_rounded_to_whole_metres_is_answered_from_colour_and_said(probe, s
 
 
 def _mirrored(m):
-    """Edit for :func:`publish`: a depth Image mirrored left-right (its columns reversed)."""
+    """Edit for :func:`publish`: an Image or a CameraInfo mirrored left-right.
+
+    An Image's columns reversed; a CameraInfo saying so (a negative fx: K and P for the
+    mirrored image).
+    """
+    if isinstance(m, CameraInfo):
+        k, p = list(m.k), list(m.p)
+        k[0], k[2] = -k[0], m.width - 1 - k[2]
+        p[0], p[2], p[3] = -p[0], m.width - 1 - p[2], -p[3]
+        m.k, m.p = k, p
+        return m
     size = m.step // m.width
     px = np.frombuffer(bytes(m.data), np.uint8).reshape(m.height, m.width, size)
     m.data = np.ascontiguousarray(px[:, ::-1]).tobytes()
@@ -5294,6 +5304,26 @@ def test_depth_mirrored_against_colour_is_named_and_depth_mirrored_reads_it(prob
     assert res.results[0].successful, res
     assert_red_ball_posed(probe, node, camera, scene, depth=_mirrored)
     assert wait_diag(probe, lambda lv, m, v: 'depth_mirrored' not in m), diag(probe)
+    assert node.stop() == 0
+
+
+def test_a_camera_info_with_a_negative_fx_is_read_for_its_mirrored_image(probe, start_node):
+    """Colour and depth mirrored left-right beside a camera_info whose fx is negative.
+
+    helper-110's open edge: the camera_info was refused ("non-positive focal lengths") and
+    every frame answered in 2D only. Now it is read for the image mirrored back, one WARN
+    names the negative fx, counted ``camera_info_columns_right_to_left``; the frames are
+    mirrored back (``frames_columns_turned``) and the red ball is posed within 1 cm of where
+    it is (the rays are the same): 0/1 -> 1/1.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    mirrored = {'colour': _mirrored, 'depth': _mirrored, 'info': _mirrored}
+    assert_red_ball_posed(probe, node, camera, scene, **mirrored)
+    assert_warned_once_and_counted(probe, node, 'has a negative fx',
+                                   'camera_info_columns_right_to_left', 1)
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_columns_turned', 0)) >= 2)[2]
+    assert int(values['frames_columns_turned']) >= 2, values
     assert node.stop() == 0
 
 

@@ -23,6 +23,7 @@ from clip_perception.geometry import Intrinsics
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
+from clip_perception.messages import columns_turned_left_to_right
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
@@ -1671,9 +1672,43 @@ def test_a_camera_matrix_with_a_negative_fy_is_read_for_the_rows_turned_top_down
     assert (turned[0] == rgb[3]).all() and (turned[:, 0] == rgb[::-1, 0]).all()
     assert (turned_depth == depth[::-1]).all() and turned_depth.flags.c_contiguous
     assert rows_turned_top_down(rgb)[1] is None
-    # A negative fx (columns right to left) is not read: refused as before.
-    with pytest.raises(MessageError, match='non-positive'):
-        camera_info_to_intrinsics([-525.0, 0, 319.5, 0, 525.0, 239.5, 0, 0, 1], 640, 480)
+
+
+@pytest.mark.parametrize('where', ['K', 'P', 'K unsized', 'K half turn'])
+def test_a_camera_matrix_with_a_negative_fx_is_read_for_the_columns_turned(where):
+    """A negative fx: the image's columns run right to left (mirrored left-right).
+
+    helper-110's open edge: refused as "non-positive focal lengths" (the frames answered in
+    2D only; 0/4 -> 4/4). Read as the camera matrix of the image with its columns turned
+    left to right, whose rays are the same: a point projected by the published matrix at
+    column u lands at column W - 1 - u of the turned image. Both fx and fy negative is a
+    half turn: columns, then rows, each noted.
+    """
+    upright = Intrinsics(525.0, 530.0, 322.0, 251.0, 640, 480)
+    fy, cy = (-530.0, 479.0 - 251.0) if where == 'K half turn' else (530.0, 251.0)
+    stored = [-525.0, 0.0, 639.0 - 322.0, 0.0, fy, cy, 0.0, 0.0, 1.0]
+    p_stored = [-525.0, 0.0, 317.0, 0.0, 0.0, 530.0, 251.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    notes = []
+    if where == 'P':
+        intr = camera_info_to_intrinsics(upright.k(), 640, 480, p_stored, notes=notes)
+    elif where == 'K unsized':
+        intr = camera_info_to_intrinsics(stored, 0, 0, notes=notes, image_size=(640, 480))
+    else:
+        intr = camera_info_to_intrinsics(stored, 640, 480, [0.0] * 12, notes=notes)
+    assert intr == upright
+    assert [n.kind for n in notes] == ['columns_right_to_left'] + (
+        ['rows_bottom_up'] if where == 'K half turn' else []), notes
+    assert f'camera_info {where[0]} has a negative fx' in notes[0]
+    point = np.array([0.07, -0.05, 0.8])  # metres, the optical frame
+    u_stored = -525.0 * point[0] / point[2] + 317.0
+    assert intr.fx * point[0] / point[2] + intr.cx == pytest.approx(639 - u_stored)
+    rgb = np.arange(4 * 3 * 3, dtype=np.uint8).reshape(4, 3, 3)
+    depth = np.arange(12, dtype=np.float32).reshape(4, 3)
+    turned, turned_depth = columns_turned_left_to_right(rgb, depth)
+    assert (turned[:, 0] == rgb[:, 2]).all() and (turned[0] == rgb[0, ::-1]).all()
+    assert (turned_depth == depth[:, ::-1]).all() and turned_depth.flags.c_contiguous
+    assert columns_turned_left_to_right(rgb)[1] is None
+    assert raw_camera_matrix(stored, 640, 480)[0, 0] == 525.0  # the maps read it so too
 
 
 @pytest.mark.parametrize('width, height, hfov', [(1280, 720, 87.0), (640, 480, 60.0),

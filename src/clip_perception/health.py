@@ -529,6 +529,7 @@ class Health:
                          'frames_depth_kind_suspect', 'frames_image_up_suspect',
                          'frames_depth_mirrored_suspect',
                          'frames_rectified', 'frames_not_rectified', 'frames_rows_turned',
+                         'frames_columns_turned',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',
                          'depth_encoding_unset', 'depth_colour_floats', 'depth_carla_code',
@@ -546,7 +547,8 @@ class Health:
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_resolution',
-                         'camera_info_rows_bottom_up', 'camera_info_one_fov',
+                         'camera_info_rows_bottom_up', 'camera_info_columns_right_to_left',
+                         'camera_info_one_fov',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -2661,6 +2661,8 @@ def raw_camera_matrix(k, width, height):
     m = np.array(_row_major(k, 3, 3)[0], dtype=np.float64).reshape(-1)
     if m.size != 9:
         return m
+    turned = _turned_top_down(m, 3, width, axis=0) if width > 1 else None
+    m = m if turned is None else turned  # columns right to left: as the pose reads
     turned = _turned_top_down(m, 3, height) if height > 1 else None
     m = (m if turned is None else turned).reshape(3, 3)  # rows bottom-up: as the pose reads
     try:
@@ -2970,6 +2972,7 @@ def _camera_matrix(k, p, width, height, size=None, notes=None):
     :param size: ``(width, height)`` of the image the matrix is for, or None: not judged.
     """
     k, p = _row_major(k, 3, 3)[0], _row_major(p, 3, 4)[0]
+    k, p = _columns_read_left_to_right(k, p, size[0] if size else width, notes)
     k, p = _rows_read_top_down(k, p, size[1] if size else height, notes)
     try:
         if not p_is_unset(p):
@@ -2982,11 +2985,15 @@ def _camera_matrix(k, p, width, height, size=None, notes=None):
         raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
 
 
-def _turned_top_down(m, cols, height):
+def _turned_top_down(m, cols, height, axis=1):
     """``m`` (row-major, 3 x ``cols``) of rows counted bottom-up read for the rows top-down.
 
+    :param height: the image's extent along ``axis`` (px).
+    :param axis: 1: rows (``fy < 0`` beside ``fx > 0``); 0: columns counted right to left
+        (``fx < 0`` beside a non-zero ``fy``), read for them left to right with ``width``
+        as ``height``.
     :return: the matrix as a flat float64 array, or None when ``m`` is no camera matrix
-        with ``fx > 0`` and ``fy < 0`` (last row ``[0, 0, 1]``, then zeros).
+        with that sign (last row ``[0, 0, 1]``, then zeros).
     """
     a = np.asarray(m, dtype=np.float64).reshape(-1)
     if a.size != 3 * cols or not np.all(np.isfinite(a)):
@@ -2994,12 +3001,79 @@ def _turned_top_down(m, cols, height):
     a = a.reshape(3, cols).copy()
     last = np.zeros(cols)
     last[2] = 1.0
-    if not (a[0, 0] > 0 and a[1, 1] < 0 and np.allclose(a[2], last, atol=1e-9)):
+    other = a[0, 0] > 0 if axis == 1 else a[1, 1] != 0
+    if not (a[axis, axis] < 0 and other and np.allclose(a[2], last, atol=1e-9)):
         return None
-    # Row v of the published image is row height - 1 - v of the upright one.
-    a[1] = -a[1]
-    a[1, 2] += height - 1
+    # Row (column) v of the published image is row height - 1 - v of the upright one.
+    a[axis] = -a[axis]
+    a[axis, 2] += height - 1
     return a.reshape(-1)
+
+
+def _columns_read_left_to_right(k, p, width, notes):
+    """Return ``(k, p)`` of an image whose columns run right to left, read for them turned.
+
+    A camera matrix whose ``fx`` is negative says that image columns count leftwards: the
+    image is mirrored left-right (a renderer or a camera in mirror mode that says so in its
+    camera_info). It was refused as "non-positive focal lengths", and the frames answered
+    in 2D only. As :func:`_rows_read_top_down` reads a negative ``fy``, it is read as the
+    camera matrix of the image with its columns turned left to right (``fx -> -fx``,
+    ``cx -> width - 1 - cx``, ``Tx -> -Tx``); the node turns the frames' columns (colour
+    and depth, :func:`columns_turned_left_to_right`), and a :class:`Note` of kind
+    ``columns_right_to_left`` is appended to ``notes``: the rays, so the poses in the
+    header's frame, are the same. Both negative is a half turn: columns, then rows.
+
+    :param k: row-major ``K`` (9 floats), :param p: row-major ``P`` (12, or none).
+    :param width: the image width (px); 1 or less: nothing is read (no size known).
+    :return: ``(k, p)``, each as given or turned.
+    """
+    if width <= 1:
+        return k, p
+    k, p, said, (fx, cx) = _camera_matrices_turned(k, p, width, 0)
+    if said is not None and notes is not None:
+        notes.append(Note('columns_right_to_left', f'camera_info {said} has a negative fx '
+                          f'({-fx:g}): the image columns run right to left (the image is '
+                          'mirrored left-right); colour and depth are read with their '
+                          f'columns turned left to right, and {said} for that image (fx '
+                          f'{fx:g}, cx {cx:g}): poses are in the same frame; ~/debug_image '
+                          'and the boxes are in the turned image, and "left" and "right" in '
+                          'commands are as seen in it. Publish the image unmirrored with a '
+                          'positive fx'))
+    return k, p
+
+
+def _camera_matrices_turned(k, p, extent, axis):
+    """Return ``K`` and ``P`` read for the image turned along ``axis``, and what says so.
+
+    :param extent: the image's size along ``axis`` (px).
+    :param axis: 1 rows, 0 columns (:func:`_turned_top_down`).
+    :return: ``(k, p, said, (focal, centre))``: each matrix turned or as given; ``said``
+        ``'P'``, ``'K'`` (P unset) or None (no matrix in use is turned); the focal length
+        and principal point of that matrix along ``axis`` once turned (None, None without).
+    """
+    turned_k, turned_p = (_turned_top_down(k, 3, extent, axis),
+                          _turned_top_down(p, 4, extent, axis))
+    said = 'P' if turned_p is not None else None
+    if turned_p is None and p_is_unset(p) and turned_k is not None:
+        said = 'K'
+    cols = 4 if said == 'P' else 3
+    used = turned_p if said == 'P' else turned_k
+    read = (None, None) if said is None else (used[axis * cols + axis], used[axis * cols + 2])
+    return ((k if turned_k is None else turned_k), (p if turned_p is None else turned_p),
+            said, read)
+
+
+def columns_turned_left_to_right(rgb, depth=None):
+    """Return ``(rgb, depth)`` with their columns in the other order (mirrored back).
+
+    For frames whose camera_info has a negative fx (:func:`_columns_read_left_to_right`).
+
+    :param rgb: (H, W, 3) uint8.
+    :param depth: (h, w) float32 metres, or None.
+    :return: C-contiguous copies (``depth`` None stays None).
+    """
+    turned = np.ascontiguousarray(rgb[:, ::-1])
+    return turned, (None if depth is None else np.ascontiguousarray(depth[:, ::-1]))
 
 
 def _rows_read_top_down(k, p, height, notes):
@@ -3021,13 +3095,8 @@ def _rows_read_top_down(k, p, height, notes):
     """
     if height <= 1:
         return k, p
-    turned_k, turned_p = _turned_top_down(k, 3, height), _turned_top_down(p, 4, height)
-    said = 'P' if turned_p is not None else None
-    if turned_p is None and p_is_unset(p) and turned_k is not None:
-        said = 'K'
+    k, p, said, (fy, cy) = _camera_matrices_turned(k, p, height, 1)
     if said is not None and notes is not None:
-        # fy and cy: P's [1, 1] and [1, 2] are flat 5 and 6, K's flat 4 and 5.
-        fy, cy = turned_p[5:7] if said == 'P' else turned_k[4:6]
         notes.append(Note('rows_bottom_up', f'camera_info {said} has a negative fy '
                           f'({-fy:g}): the image rows run bottom-up '
                           "(the first row is the image's bottom, as an OpenGL, Unity or "
@@ -3037,7 +3106,7 @@ def _rows_read_top_down(k, p, height, notes):
                           '): poses are in the same frame; ~/debug_image and the boxes are '
                           'in the turned image. sensor_msgs/Image rows run top-down: turn '
                           'them in the publisher'))
-    return (k if turned_k is None else turned_k), (p if turned_p is None else turned_p)
+    return k, p
 
 
 def rows_turned_top_down(rgb, depth=None):

@@ -145,6 +145,7 @@ from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
 from clip_perception.messages import camera_matrix_scale_note
+from clip_perception.messages import columns_turned_left_to_right
 from clip_perception.messages import compressed_depth_to_array
 from clip_perception.messages import compressed_to_rgb
 from clip_perception.messages import depth_to_array
@@ -428,6 +429,9 @@ class PerceptionMixin:
         # Camera_infos whose negative fy says their images' rows run bottom-up
         # (messages._rows_read_top_down), kept as many as the sync keeps.
         self._bottom_up_infos = ()
+        # Camera_infos whose negative fx says their images' columns run right to left
+        # (messages._columns_read_left_to_right), kept as many as the sync keeps.
+        self._mirrored_infos = ()
         # (width, height) of the last colour frame: the size of a camera_info that gives
         # none (messages.with_image_size); one received before any frame waits for it.
         self._colour_size = None
@@ -1044,7 +1048,7 @@ class PerceptionMixin:
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = self._no_lens_key = None
-        self._rectifiers = self._bottom_up_infos = ()
+        self._rectifiers = self._bottom_up_infos = self._mirrored_infos = ()
         self._colour_size = self._info_unsized = None
         self._depth_kind_check.reset()  # checked afresh
         self._image_up_check.reset()
@@ -1775,13 +1779,17 @@ class PerceptionMixin:
         bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
         if bottom_up:
             self._bottom_up_infos = (self._bottom_up_infos + (intr,))[-self.sync.buffer:]
+        mirrored = any(note.kind == 'columns_right_to_left' for note in notes)
+        if mirrored:
+            self._mirrored_infos = (self._mirrored_infos + (intr,))[-self.sync.buffer:]
         colour = self._streams.get('colour')  # none once deactivated
         topic = colour.topic_name if colour is not None else ''
         rectify = self._values_cache['rectify']
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
             self._warn_once('camera_info_distortion', distortion)
-        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up)
+        self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up,
+                                              mirrored)
         if self._rectifier is not None and self._rectifier.note:
             # An R that is no rotation, rectified with identity: counted per camera_info.
             self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)])
@@ -1838,7 +1846,8 @@ class PerceptionMixin:
                        'frames_not_rectified)')
         return None
 
-    def _rectifier_for(self, msg, intr, topic, rectify, roi_box, bottom_up=False):
+    def _rectifier_for(self, msg, intr, topic, rectify, roi_box, bottom_up=False,
+                       mirrored=False):
         """Return the :class:`~clip_perception.rectify.Rectifier` of a camera_info, or None.
 
         None where there is nothing to rectify (D zero, ``rectify`` never, or auto on a
@@ -1862,6 +1871,9 @@ class PerceptionMixin:
         why = None
         if max(msg.binning_x, msg.binning_y) > 1 or any(roi_box):
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
+        elif mirrored:
+            why = ('camera_info has a negative fx (columns right to left), whose lens is not '
+                   'mirrored here')
         else:
             # K read as P was (transposed back, in pixels), at the size the pose reads:
             # the image's where camera_info gives 0.
@@ -2105,6 +2117,14 @@ class PerceptionMixin:
             # Columns the other way from the colour's (a renderer's RGB-D sensor): turned
             # back before anything reads it, rows and rectification included.
             depth = np.ascontiguousarray(depth[:, ::-1])
+        if intr is not None and any(i is intr for i in self._mirrored_infos):
+            # Columns right to left (a negative fx): mirrored back, colour and depth alike.
+            rgb, depth = columns_turned_left_to_right(rgb, depth)
+            self.health.count('frames_columns_turned')
+            self._log_once('columns_turned', 'colour and depth columns are read right to '
+                           'left and mirrored back (a camera_info with a negative fx): boxes '
+                           'and ~/debug_image are in the mirrored-back image (logged once; '
+                           'counted as frames_columns_turned)')
         turned = self._values_cache['image_rows'] == 'bottom_up' or (
             intr is not None and any(i is intr for i in self._bottom_up_infos))
         if turned:
