@@ -349,14 +349,18 @@ def test_a_range_of_a_wide_view_read_as_z_is_told_though_its_table_is_small(elev
 
 
 @pytest.mark.parametrize('hfov, elevation, width, height', [
-    (45.0, 30, 1280, 720), (40.0, 30, 640, 480), (45.0, 20, 640, 480), (50.0, 20, 1280, 720)])
+    (45.0, 30, 1280, 720), (40.0, 30, 640, 480), (45.0, 20, 640, 480), (50.0, 20, 1280, 720),
+    (40.0, 20, 640, 480), (40.0, 20, 1280, 720), (45.0, 15, 640, 480), (45.0, 15, 1280, 720),
+    (35.0, 30, 1280, 720)])
 def test_a_range_of_a_narrow_view_read_as_z_is_told_though_its_table_barely_bows(
         hfov, elevation, width, height):
-    """Another renderer's 40-50 degree view given as ranges (Isaac Sim's default lens: 47).
+    """Another renderer's 35-50 degree view given as ranges (Isaac Sim's default lens: 47).
 
     Its table, read as z, still held 0.50-0.58 of the sampled lower image on one plane
     (0.94-0.97 converted): under twice the share, ray was not suggested (0/4, helper-110).
-    Now 4/4; the same views in z suggest nothing.
+    Now 4/4; the same views in z suggest nothing. helper-118: seen from 15-20 degrees (and
+    35 degrees across from 30) a view's ranges held 0.64-0.67 read as z and 0.92-0.95
+    converted, under 1.5 times the share: 0/5 -> 5/5 at 1.3 times.
     """
     frame = tabletop(width, height, hfov_deg=hfov, elevation_deg=elevation, depth_noise=0.0)
     ranges = (frame.depth / ray_to_z(np.ones_like(frame.depth), frame.intrinsics))
@@ -544,3 +548,24 @@ def test_depth_mirrored_against_its_colour_is_told_by_its_edges_and_sound_depth_
     sent, back = depth_mirror_hint(scenes[0].rgb, mirrored(scenes[0].depth))
     assert back >= 0.95 and sent < 0.92
     assert depth_mirror_hint(scenes[0].rgb, scenes[0].depth[::2, ::2]) is None  # other size
+
+
+def test_z_depth_of_narrow_and_low_views_never_reads_flatter_as_ranges():
+    """The depth_kind check's flat rule (DEPTH_KIND_FLAT_RATIO) on z depth: never told.
+
+    Another renderer's views 35-50 degrees across seen from 15-45 degrees at 640x480, in z
+    (REP 118): converting z as if it were ranges bows the table, so it never holds more of
+    the points than read as z (at most 0.97 times, 35 degrees from 15); none suggests ray
+    (0/16), the ranges of the same views 12/16 (10 before helper-118).
+    """
+    told = ranges_told = 0
+    for hfov in (35.0, 40.0, 45.0, 50.0):
+        for elevation in (15, 20, 30, 45):
+            frame = tabletop(640, 480, hfov_deg=hfov, elevation_deg=elevation,
+                             depth_noise=0.0)
+            told += depth_kind_hint(frame.depth, frame.intrinsics, 'z') is not None
+            ranges = frame.depth / ray_to_z(np.ones_like(frame.depth), frame.intrinsics)
+            ranges_told += depth_kind_hint(ranges.astype(np.float32), frame.intrinsics,
+                                           'z') is not None
+    assert told == 0
+    assert ranges_told == 12
