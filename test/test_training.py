@@ -19,19 +19,24 @@ from clip_perception.world.training import _background_box
 from clip_perception.world.training import affine_augment
 from clip_perception.world.training import BACKGROUND
 from clip_perception.world.training import BACKGROUND_CAPTIONS
+from clip_perception.world.training import Batches
 from clip_perception.world.training import build_dataset
 from clip_perception.world.training import camera_augment
 from clip_perception.world.training import caption
 from clip_perception.world.training import caption_parts
 from clip_perception.world.training import CaptionTokens
+from clip_perception.world.training import contrastive_loss
+from clip_perception.world.training import cpu_has_bf16
 from clip_perception.world.training import HELD_OUT
 from clip_perception.world.training import main
+from clip_perception.world.training import make_model
 from clip_perception.world.training import multi_positive_loss
 from clip_perception.world.training import per_positive_loss
 from clip_perception.world.training import positives
 from clip_perception.world.training import PROPOSAL_JITTER_PX
 from clip_perception.world.training import recipe_stages
 from clip_perception.world.training import resize_vision_input
+from clip_perception.world.training import resolve_precision
 from clip_perception.world.training import scene_crops
 from clip_perception.world.training import train_stages
 from clip_perception.world.training import TrainConfig
@@ -451,3 +456,80 @@ def test_an_init_image_size_is_refused_without_init_or_off_the_patch_grid(tmp_pa
         assert exc.value.code == 2
         assert said in capsys.readouterr().err
     assert not (tmp_path / 'out').exists()
+
+
+def test_precision_auto_picks_bf16_only_where_the_cpu_has_bf16_units():
+    """bf16 is asked for explicitly or picked by ``auto``; never emulated (6-8x slower).
+
+    docs/speed.md: on a CPU without AVX512-BF16 or AMX torch emulates bf16 6-8x slower
+    than fp32, so ``bf16`` there is refused and ``auto`` stays fp32 (issue #13, h116).
+    """
+    assert resolve_precision('auto', has_bf16=True) == 'bf16'
+    assert resolve_precision('auto', has_bf16=False) == 'fp32'
+    assert resolve_precision('fp32', has_bf16=True) == 'fp32'
+    assert resolve_precision('bf16', has_bf16=True) == 'bf16'
+    with pytest.raises(ValueError, match='no bf16 units .* 6-8x slower than fp32'):
+        resolve_precision('bf16', has_bf16=False)
+    with pytest.raises(ValueError, match='precision must be one of fp32, bf16, auto'):
+        resolve_precision('fp16', has_bf16=True)
+    assert resolve_precision('auto') == ('bf16' if cpu_has_bf16() else 'fp32')
+    stages = recipe_stages('bundled', TrainConfig(precision='auto'))
+    assert [s.precision for s in stages] == ['auto', 'auto']  # a recipe takes it
+
+
+def test_the_loss_of_bf16_towers_is_float32_and_near_the_fp32_loss():
+    """Under ``precision='bf16'`` the towers run in bf16 and the loss in float32."""
+    torch.set_num_threads(1)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir())
+    data = build_dataset(np.arange(10) + 9_000_000, 64, workers=1, progress=False,
+                         looks='mixed')
+    losses = {}
+    for precision in ('fp32', 'bf16'):
+        cfg = TrainConfig(width=32, heads=2, batch=32, precision=precision)
+        torch.manual_seed(0)
+        model = make_model(len(tokenizer), tokenizer, cfg)
+        rng = np.random.default_rng(0)
+        batches = Batches(*data, cfg)
+        idx = batches.indices(rng)
+        x = batches.images(idx, rng)
+        texts, pos = batches.captions(idx, rng)
+        losses[precision] = contrastive_loss(model, x, CaptionTokens(tokenizer)(texts), pos,
+                                             cfg)
+        assert losses[precision].dtype == torch.float32
+    assert losses['bf16'].item() != losses['fp32'].item()  # the towers did run in bf16
+    assert losses['bf16'].item() == pytest.approx(losses['fp32'].item(), rel=0.02)
+
+
+def test_bf16_training_is_deterministic_and_recorded_or_refused_without_bf16_units(
+        tmp_path, capsys):
+    small = ['--scenes', '8', '--steps', '4', '--batch', '32', '--width', '32', '--heads',
+             '2', '--workers', '1', '--quiet']
+
+    def weights(name):
+        return load_file(os.path.join(tmp_path, name, 'model.safetensors'))
+
+    def record(name):
+        with open(tmp_path / name / 'training_args.json') as f:
+            return json.load(f)
+
+    assert main(['--out', str(tmp_path / 'fp32')] + small) == 0
+    assert main(['--out', str(tmp_path / 'auto'), '--precision', 'auto'] + small) == 0
+    assert record('fp32')['config']['precision'] == 'fp32'
+    assert record('auto')['cpu']['bf16_units'] is cpu_has_bf16()
+    if not cpu_has_bf16():  # refused, not emulated 6-8x slower; auto is fp32 here
+        with pytest.raises(SystemExit) as exc:
+            main(['--out', str(tmp_path / 'bf16'), '--precision', 'bf16'] + small)
+        assert exc.value.code == 2
+        assert '--precision bf16: this CPU has no bf16 units' in capsys.readouterr().err
+        assert not (tmp_path / 'bf16').exists()
+        assert record('auto')['config']['precision'] == 'fp32'
+        assert all(np.array_equal(weights('auto')[k], w) for k, w in weights('fp32').items())
+        return
+    assert main(['--out', str(tmp_path / 'bf16'), '--precision', 'bf16'] + small) == 0
+    assert record('bf16')['config']['precision'] == 'bf16'
+    assert record('auto')['config']['precision'] == 'bf16'  # the choice, recorded
+    a, b, f = weights('bf16'), weights('auto'), weights('fp32')
+    assert all(np.array_equal(a[k], b[k]) for k in a)  # deterministic for its seed
+    assert any(not np.array_equal(a[k], f[k]) for k in a)  # and not fp32's weights

@@ -104,6 +104,12 @@ FRAMES = {'mixed': ((320, 240), (640, 480)), '640x480': ((640, 480), (640, 480))
 # grounding.md, "The ROS evaluation's misses, by pipeline stage").
 PROPOSAL_JITTER_PX = 2
 AUGMENTS = ('camera', 'camera_affine', 'basic')
+# What the two towers compute in: ``bf16`` runs their forward and backward under
+# ``torch.autocast('cpu', dtype=torch.bfloat16)``, the loss in float32 either way. Only a
+# CPU with bf16 units (AVX512-BF16 or AMX) runs it faster than fp32; elsewhere torch
+# emulates bf16 6-8x slower (docs/speed.md), so it is refused there (cpu_has_bf16), and
+# ``auto`` picks bf16 only where the units are. Weights trained in bf16 differ from fp32's.
+PRECISIONS = ('fp32', 'bf16', 'auto')
 # Files of a checkpoint folder (save() writes both): an existing --out is replaced only
 # when it holds one of them, or is empty (clip_perception.tools.paths).
 CHECKPOINT_MARKERS = ('config.json', 'model.safetensors')
@@ -137,6 +143,8 @@ class TrainConfig:
     proposal_crops: int = 0  # more crops per object, cut as the node cuts a proposal
     init_image_size: int = 0  # with init: the input side to fine-tune it at, its position
     # embeddings interpolated (resize_vision_input); 0 = the checkpoint's own
+    precision: str = 'fp32'  # fp32 | bf16 | auto (bf16 where the CPU has bf16 units): what
+    # both towers compute in (PRECISIONS); the record says what ``auto`` chose
 
 
 def caption(colour, shape, rng):
@@ -285,6 +293,37 @@ def _random_square(res, rng):
     side = rng.uniform(0.06, 0.25) * res[0]
     x, y = rng.uniform(0, res[0] - side), rng.uniform(0, res[1] - side)
     return (x, y, x + side, y + side)
+
+
+def cpu_has_bf16():
+    """Return True when this CPU computes bf16 in hardware (AVX512-BF16 or AMX tiles).
+
+    torch's own probes (``torch.cpu._is_avx512_bf16_supported``, ``_is_amx_tile_supported``,
+    which its inductor backend reads too); False where they are missing.
+    """
+    probes = ('_is_avx512_bf16_supported', '_is_amx_tile_supported')
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+
+
+def resolve_precision(precision, has_bf16=None):
+    """Return ``'fp32'`` or ``'bf16'`` for a :data:`PRECISIONS` value on this CPU.
+
+    :param has_bf16: whether the CPU has bf16 units; None asks :func:`cpu_has_bf16`.
+    :raises ValueError: ``bf16`` asked on a CPU without bf16 units (where it would be
+        emulated 6-8x slower than fp32), or a value not in :data:`PRECISIONS`.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f'precision must be one of {", ".join(PRECISIONS)}; got '
+                         f'{precision!r}')
+    if has_bf16 is None:
+        has_bf16 = cpu_has_bf16()
+    if precision == 'auto':
+        return 'bf16' if has_bf16 else 'fp32'
+    if precision == 'bf16' and not has_bf16:
+        raise ValueError('precision bf16: this CPU has no bf16 units (AVX512-BF16 or AMX), '
+                         'so torch would emulate bf16 6-8x slower than fp32 (docs/speed.md); '
+                         'use fp32 (or auto, which picks fp32 here)')
+    return precision
 
 
 def _one_thread_each():
@@ -542,11 +581,173 @@ def positives(img_labels, txt_colour, txt_shape, txt_background):
     return pos | ((img_labels == BACKGROUND)[:, None] & txt_background[None, :])
 
 
+class Batches:
+    """The batches :func:`train` draws from a crop set: which crops, how augmented, captions.
+
+    Split out of the training loop so that ``benchmarks/train_step.py`` times each part of
+    a step as training runs it. The draws are made from the caller's ``rng`` in the order
+    :func:`train` makes them (indices, then images, then captions), so a run is the same
+    for its seed whoever calls these.
+
+    :param crops: (N, 3, S, S) uint8 crops of :func:`build_dataset`.
+    :param labels: (N,) int labels, :param kinds: (N,) int kinds, both of
+        :func:`build_dataset`.
+    :param cfg: :class:`TrainConfig` (``batch``, ``augment``, ``looks``,
+        ``partial_captions``).
+    """
+
+    def __init__(self, crops, labels, kinds, cfg):
+        self.cfg = cfg
+        self.crops = torch.from_numpy(crops)
+        self.labels = torch.from_numpy(labels)
+        self.obj_idx = np.nonzero(kinds == KIND_OBJECT)[0]
+        self.neg_idx = np.nonzero(kinds == KIND_NEGATIVE)[0]
+        self.n_neg = max(cfg.batch // 5, 1)
+        self.mean = torch.tensor(MEAN).view(1, 3, 1, 1)
+        self.std = torch.tensor(STD).view(1, 3, 1, 1)
+
+    def indices(self, rng):
+        """Return (batch,) int indices: a fifth negatives, the rest objects, no repeats."""
+        return np.concatenate([
+            rng.choice(self.obj_idx, self.cfg.batch - self.n_neg, replace=False),
+            rng.choice(self.neg_idx, self.n_neg, replace=False)])
+
+    def images(self, idx, rng):
+        """Return (len(idx), 3, S, S) float32: the crops augmented and normalised."""
+        x = self.crops[idx].float() / 255.0
+        # Augment: flips and brightness/contrast only (hue carries the colour word).
+        flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
+        x[flip] = x[flip].flip(-1)
+        gain = torch.from_numpy(rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1))).float()
+        x = ((x - 0.5) * gain + 0.5 + torch.from_numpy(
+            rng.uniform(-0.06, 0.06, (len(idx), 1, 1, 1))).float()).clamp(0, 1)
+        if self.cfg.augment in ('camera', 'camera_affine'):
+            x = camera_augment(x, rng)
+        if self.cfg.augment == 'camera_affine':
+            x = affine_augment(x, rng)
+        return (x - self.mean) / self.std
+
+    def captions(self, idx, rng):
+        """Return ``(texts, pos)``: the batch's captions and which crop each describes.
+
+        A caption per object crop of ``idx``, plus two background captions when
+        background crops are drawn and the looks are not plain; ``pos`` is the
+        (len(idx), len(texts)) bool matrix of positives.
+        """
+        colours, shapes = list(COLOURS), list(SHAPES)
+        img_labels = self.labels[idx]
+        obj_labels = img_labels[img_labels >= 0].tolist()
+        if self.cfg.looks == 'plain' and self.cfg.partial_captions <= 0:
+            texts = [caption(colours[lab // len(shapes)], shapes[lab % len(shapes)], rng)
+                     for lab in obj_labels]
+            # The plain recipe: a caption describes the crops of its label.
+            return texts, img_labels[:, None] == torch.tensor(obj_labels)[None, :]
+        parts = [caption_parts(colours[lab // len(shapes)], shapes[lab % len(shapes)],
+                               rng, self.cfg.partial_captions) for lab in obj_labels]
+        n_bg = 2 if bool((img_labels == BACKGROUND).any()) else 0
+        texts = [p[0] for p in parts] + [
+            BACKGROUND_CAPTIONS[i] for i in rng.choice(len(BACKGROUND_CAPTIONS), n_bg,
+                                                       replace=False)]
+        tcol = torch.tensor([colours.index(p[1]) if p[1] else -1 for p in parts]
+                            + [-1] * n_bg)
+        tshp = torch.tensor([shapes.index(p[2]) if p[2] else -1 for p in parts]
+                            + [-1] * n_bg)
+        tbg = torch.tensor([False] * len(parts) + [True] * n_bg)
+        return texts, positives(img_labels, tcol, tshp, tbg)
+
+
+def set_training_attention(model, precision):
+    """Give ``model`` the attention kernel that trains fastest in ``precision``.
+
+    In bf16, transformers' ``eager`` attention (matmul, softmax, matmul: the matmuls in
+    bf16 and the softmax in float32 under autocast) instead of ``sdpa``: torch's CPU
+    flash-attention backward took 178 ms a call in bf16 against 12-19 ms in fp32, 61% of
+    a bf16 step (torch 2.13, AMX Xeon, one thread;
+    ``benchmarks/results/issue13_h116_step_profile.log``); with ``eager`` a bf16 step
+    of width 128, 3 layers, took 0.67 of fp32's (``issue13_h116_step_grid.log``).
+    fp32 keeps ``sdpa``, and so the recipe's weights as they were.
+    The choice is not saved: the checkpoint loads with transformers' default attention.
+
+    :param model: a ``transformers.CLIPModel``.
+    :param precision: ``fp32`` or ``bf16`` (:func:`resolve_precision`).
+    """
+    if precision == 'bf16':
+        model.set_attn_implementation('eager')
+
+
+def lr_schedule(opt, steps):
+    """Return the scheduler of ``opt``: linear warm-up over 5% of ``steps``, then cosine."""
+    warmup = max(steps // 20, 1)
+
+    def lr_at(step):
+        if step < warmup:
+            return (step + 1) / warmup
+        return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(steps - warmup, 1)))
+
+    return torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+
+
+def contrastive_loss(model, x, tokens, pos, cfg):
+    """Return the training loss of one batch: both towers forward, then ``cfg.loss``.
+
+    :param model: a ``transformers.CLIPModel`` in train mode.
+    :param x: (Ni, 3, S, S) float32 normalised crops (:meth:`Batches.images`).
+    :param tokens: ``{'input_ids', 'attention_mask'}`` (Nt, L) of :class:`CaptionTokens`.
+    :param pos: (Ni, Nt) bool positives (:meth:`Batches.captions`).
+    :param cfg: :class:`TrainConfig` (``loss``).
+    :return: 0-d float32 tensor.
+    """
+    with torch.autocast('cpu', dtype=torch.bfloat16, enabled=cfg.precision == 'bf16'):
+        img = model.get_image_features(pixel_values=x)
+        txt = model.get_text_features(**tokens)
+    # The loss in float32 whatever the towers ran in: a softmax over 256 logits at scale
+    # up to 100 would lose the margins bf16's 8 mantissa bits cannot hold.
+    img, txt = _unit(img), _unit(txt)
+    scale = model.logit_scale.exp().clamp(max=100)
+    if cfg.loss == 'per_positive':
+        return per_positive_loss(img, txt, pos, scale)
+    return multi_positive_loss(img, txt, None, None, scale, pos)
+
+
+def fit(model, batches, tokens_of, cfg, rng, on_step=None):
+    """Train ``model`` for ``cfg.steps`` AdamW steps (:func:`lr_schedule`); return the losses.
+
+    :param model: a ``transformers.CLIPModel``; put in train mode with the attention of
+        :func:`set_training_attention`.
+    :param batches: :class:`Batches` of the crop set.
+    :param tokens_of: :class:`CaptionTokens`.
+    :param cfg: :class:`TrainConfig` (``steps``, ``lr``, ``weight_decay``, ``precision``,
+        ``loss`` and what :class:`Batches` reads).
+    :param rng: numpy Generator, the draws of every batch.
+    :param on_step: called as ``on_step(step, losses)`` after each step.
+    :return: list of ``cfg.steps`` float losses.
+    """
+    model.train()
+    set_training_attention(model, cfg.precision)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sched = lr_schedule(opt, cfg.steps)
+    losses = []
+    for step in range(cfg.steps):
+        idx = batches.indices(rng)
+        x = batches.images(idx, rng)
+        texts, pos = batches.captions(idx, rng)
+        loss = contrastive_loss(model, x, tokens_of(texts), pos, cfg)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+        if on_step is not None:
+            on_step(step, losses)
+    return losses
+
+
 def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
     """Train and save a model folder loadable with ``CLIPModel.from_pretrained``.
 
     :raises ValueError: ``cfg.loss`` not in :data:`LOSSES`, ``cfg.augment`` not in
-        :data:`AUGMENTS` or ``cfg.looks`` not in :data:`LOOKS`.
+        :data:`AUGMENTS`, ``cfg.looks`` not in :data:`LOOKS`, or ``cfg.precision`` not
+        one this CPU runs (:func:`resolve_precision`; ``auto`` is replaced by its choice).
     """
     from transformers import AutoTokenizer
 
@@ -556,6 +757,7 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
                          f'{", ".join(AUGMENTS)}, looks one of {", ".join(LOOKS)} and '
                          f'frames one of {", ".join(FRAMES)}; got {cfg.loss!r}, '
                          f'{cfg.augment!r}, {cfg.looks!r} and {cfg.frames!r}')
+    cfg.precision = resolve_precision(cfg.precision)  # recorded as chosen
     init_args = None
     if cfg.init:
         from transformers import CLIPConfig
@@ -592,81 +794,15 @@ def train(cfg, tokenizer_dir, out_dir, progress=True, log=print):
         model = resize_vision_input(CLIPModel.from_pretrained(cfg.init), cfg.image_size)
     else:
         model = make_model(len(tokenizer), tokenizer, cfg)
-    model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    warmup = max(cfg.steps // 20, 1)
-
-    def lr_at(step):
-        if step < warmup:
-            return (step + 1) / warmup
-        return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(cfg.steps - warmup, 1)))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1)
-    crops_t = torch.from_numpy(crops)
-    labels_t = torch.from_numpy(labels)
-    obj_idx = np.nonzero(kinds == KIND_OBJECT)[0]
-    neg_idx = np.nonzero(kinds == KIND_NEGATIVE)[0]
-    n_neg = max(cfg.batch // 5, 1)
-    colours, shapes = list(COLOURS), list(SHAPES)
     bar = _progress(cfg.steps, 'train', progress)
-    losses = []
-    t1 = time.time()
-    for step in range(cfg.steps):
-        idx = np.concatenate([rng.choice(obj_idx, cfg.batch - n_neg, replace=False),
-                              rng.choice(neg_idx, n_neg, replace=False)])
-        x = crops_t[idx].float() / 255.0
-        # Augment: flips and brightness/contrast only (hue carries the colour word).
-        flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
-        x[flip] = x[flip].flip(-1)
-        gain = torch.from_numpy(rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1))).float()
-        x = ((x - 0.5) * gain + 0.5 + torch.from_numpy(
-            rng.uniform(-0.06, 0.06, (len(idx), 1, 1, 1))).float()).clamp(0, 1)
-        if cfg.augment in ('camera', 'camera_affine'):
-            x = camera_augment(x, rng)
-        if cfg.augment == 'camera_affine':
-            x = affine_augment(x, rng)
-        x = (x - mean) / std
-        img_labels = labels_t[idx]
-        obj_labels = img_labels[img_labels >= 0].tolist()
-        pos = None
-        if cfg.looks == 'plain' and cfg.partial_captions <= 0:
-            texts = [caption(colours[lab // len(shapes)], shapes[lab % len(shapes)], rng)
-                     for lab in obj_labels]
-        else:
-            parts = [caption_parts(colours[lab // len(shapes)], shapes[lab % len(shapes)],
-                                   rng, cfg.partial_captions) for lab in obj_labels]
-            n_bg = 2 if bool((img_labels == BACKGROUND).any()) else 0
-            texts = [p[0] for p in parts] + [
-                BACKGROUND_CAPTIONS[i] for i in rng.choice(len(BACKGROUND_CAPTIONS), n_bg,
-                                                           replace=False)]
-            tcol = torch.tensor([colours.index(p[1]) if p[1] else -1 for p in parts]
-                                + [-1] * n_bg)
-            tshp = torch.tensor([shapes.index(p[2]) if p[2] else -1 for p in parts]
-                                + [-1] * n_bg)
-            tbg = torch.tensor([False] * len(parts) + [True] * n_bg)
-            pos = positives(img_labels, tcol, tshp, tbg)
-        tokens = tokens_of(texts)
-        img = model.get_image_features(pixel_values=x)
-        txt = model.get_text_features(**tokens)
-        img = _unit(img)
-        txt = _unit(txt)
-        scale = model.logit_scale.exp().clamp(max=100)
-        if pos is None:  # the plain recipe: a caption describes crops of its label
-            pos = img_labels[:, None] == torch.tensor(obj_labels)[None, :]
-        if cfg.loss == 'per_positive':
-            loss = per_positive_loss(img, txt, pos, scale)
-        else:
-            loss = multi_positive_loss(img, txt, None, None, scale, pos)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        losses.append(loss.item())
+
+    def show(step, losses):
         bar.update(1)
         if step % 50 == 0:
             bar.set_postfix(loss=f'{np.mean(losses[-50:]):.3f}')
+
+    t1 = time.time()
+    losses = fit(model, Batches(crops, labels, kinds, cfg), tokens_of, cfg, rng, show)
     bar.close()
     log(f'[train] {cfg.steps} steps in {time.time() - t1:.0f} s, '
         f'final loss {np.mean(losses[-100:]):.4f}')
@@ -691,7 +827,7 @@ RECIPES = {
 }
 # What a recipe takes from the command line; the rest is the recipe's.
 RECIPE_KEEPS = ('seed', 'width', 'layers', 'heads', 'image_size', 'patch_size', 'batch',
-                'threads', 'workers')
+                'threads', 'workers', 'precision')
 
 
 def recipe_stages(name, cfg):
@@ -773,7 +909,8 @@ def resize_vision_input(model, image_size):
 
 
 def _unit(out):
-    emb = out if isinstance(out, torch.Tensor) else out.pooler_output
+    """Return the float32 unit rows of a features tensor or output's ``pooler_output``."""
+    emb = (out if isinstance(out, torch.Tensor) else out.pooler_output).float()
     return emb / emb.norm(dim=-1, keepdim=True)
 
 
@@ -802,7 +939,11 @@ def save(model, tokenizer, cfg, out_dir, stats):
                               'these is answered not_found'}, f, indent=2)
     with open(os.path.join(out_dir, 'training_args.json'), 'w') as f:
         json.dump({'config': asdict(cfg), 'held_out_pairs': HELD_OUT,
-                   'torch': torch.__version__, **stats}, f, indent=2)
+                   'torch': torch.__version__,
+                   # where it ran: bf16 (and so --precision auto) depends on the CPU
+                   'cpu': {'capability': torch.backends.cpu.get_cpu_capability(),
+                           'bf16_units': cpu_has_bf16()},
+                   **stats}, f, indent=2)
 
 
 def _progress(total, desc, enabled):
@@ -839,6 +980,10 @@ ARG_HELP = {
     'proposal_crops': 'more crops per object cut as the node cuts a proposal: the '
                       "object's box with each edge moved by up to 2 px, the node's "
                       'default crop_context',
+    'precision': 'what both encoders compute in: fp32, bf16 (torch.autocast, the loss in '
+                 'float32; only on a CPU with AVX512-BF16 or AMX, where it is faster: '
+                 'elsewhere refused) or auto (bf16 where the CPU has those units, else '
+                 'fp32; training_args.json records the choice). The weights depend on it',
     'init_image_size': 'with --init: the input side, pixels, to fine-tune the checkpoint at '
                        '(a multiple of its patch size); its position embeddings are '
                        'interpolated bicubically over the patch grid. 0: its own side',
@@ -857,7 +1002,8 @@ def main(argv=None):
                    help='folder with the CLIP tokenizer (default: the bundled model)')
     # Choices are argparse's, so a wrong one is a usage error before any work (train()'s
     # ValueError was a traceback: helper-70's `--augment camera-affine`).
-    choices = {'loss': LOSSES, 'augment': AUGMENTS, 'looks': LOOKS, 'frames': tuple(FRAMES)}
+    choices = {'loss': LOSSES, 'augment': AUGMENTS, 'looks': LOOKS, 'frames': tuple(FRAMES),
+               'precision': PRECISIONS}
     for name, value in asdict(defaults).items():
         p.add_argument('--' + name.replace('_', '-'), type=type(value), default=value,
                        choices=choices.get(name), help=ARG_HELP.get(name))
@@ -889,6 +1035,10 @@ def main(argv=None):
     if cfg.patch_size >= 1 and cfg.image_size % cfg.patch_size:
         bad.append(f'--image-size {cfg.image_size} must be a multiple of --patch-size '
                    f'{cfg.patch_size}')
+    try:
+        resolve_precision(cfg.precision)
+    except ValueError as exc:
+        bad.append(f'--{exc}')
     if not os.path.isdir(tok):
         bad.append(f'--tokenizer {tok} is not a folder')
     if cfg.init and not all(os.path.isfile(os.path.join(cfg.init, m))
