@@ -664,7 +664,8 @@ def set_training_attention(model, precision):
     flash-attention backward took 178 ms a call in bf16 against 12-19 ms in fp32, 61% of
     a bf16 step (torch 2.13, AMX Xeon, one thread;
     ``benchmarks/results/issue13_h116_step_profile.log``); with ``eager`` a bf16 step
-    of width 128, 3 layers, took 0.67 of fp32's (``issue13_h116_step_grid.log``).
+    of width 128, 3 layers, took 0.50-0.67 of fp32's (``issue13_h116_step_attention.log``,
+    ``issue13_h116_step_grid.log``).
     fp32 keeps ``sdpa``, and so the recipe's weights as they were.
     The choice is not saved: the checkpoint loads with transformers' default attention.
 
