@@ -533,3 +533,12 @@ def test_bf16_training_is_deterministic_and_recorded_or_refused_without_bf16_uni
     a, b, f = weights('bf16'), weights('auto'), weights('fp32')
     assert all(np.array_equal(a[k], b[k]) for k in a)  # deterministic for its seed
     assert any(not np.array_equal(a[k], f[k]) for k in a)  # and not fp32's weights
+    # Autocast keeps the weights float32; eager attention was training's, not the saved
+    # checkpoint's, which loads and scores as any other.
+    assert all(w.dtype == np.float32 for w in a.values())
+    model = CLIPModel.from_pretrained(str(tmp_path / 'bf16'))
+    assert model.config._attn_implementation == 'sdpa'
+    scorer = ClipScorer(str(tmp_path / 'bf16'), device='cpu', dtype='float32')
+    scene = generate_scene(7_300_000)
+    boxes = np.array([o.box for o in scene.objects[:2]], dtype=np.float64)
+    assert scorer.forward(scorer.preprocess(scene.rgb, boxes)).shape == (2, 32)
