@@ -1173,6 +1173,36 @@ def test_16_bit_depth_in_fractions_of_65535_is_read_with_the_clip_planes(buffer,
         assert np.isnan(read[~hit]).all()
 
 
+@pytest.mark.parametrize('transport', ['32FC1', '64FC1', 'tiff'])
+def test_a_z_buffer_read_with_no_near_plane_is_refused_naming_float_depth_near(transport):
+    """float_depth_buffer z_buffer with float_depth_near 0 (its default) names the near plane.
+
+    A perspective depth buffer has a near plane beyond 0 (d = (1/near - 1/z) / (1/near -
+    1/far); OpenGL's glFrustum: "nearVal ... must be positive"; PyBullet's default 0.01,
+    bulletphysics/bullet3#1932). Read with near 0, z = near far / (...) is 0 at every
+    pixel: the frame went on as "the depth image holds no reading ... is the depth stream
+    running?", and no word named the setting left out.
+    """
+    from clip_perception.world.scenes import generate_scene
+    z = generate_scene(5, effects=False).depth
+    h, w = z.shape
+    d = _z_buffer(z, 0.01, 10.0)
+    for far in (10.0, 1000.0):
+        with pytest.raises(MessageError, match='float_depth_near') as err:
+            if transport == 'tiff':
+                compressed_depth_to_array('32FC1; compressed tiff', _float_tiff(d),
+                                          transport='compressed',
+                                          clip_planes=(0.0, far, 'z_buffer'))
+            else:
+                dtype = np.float32 if transport == '32FC1' else np.float64
+                depth_to_array(transport, h, w, np.dtype(dtype).itemsize * w,
+                               d.astype(dtype).tobytes(), clip_planes=(0.0, far, 'z_buffer'))
+        assert err.value.kind == 'invalid'
+    # Linear depth with near 0 is z / far, as before.
+    assert np.isfinite(depth_to_array('32FC1', h, w, 4 * w, d.tobytes(),
+                                      clip_planes=(0.0, 10.0, 'linear'))).any()
+
+
 def _float_tiff(depth):
     """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
     ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))

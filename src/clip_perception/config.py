@@ -170,7 +170,8 @@ PARAMETERS = (
           min=0.0, max=100000.0),
     Param('float_depth_near', 0.0, 'Near clip plane (m) of floating-point depth normalised '
           'to [0, 1] (see float_depth_far; 0 for z / far). Used only while float_depth_far '
-          'is set, and must lie below it. Changing it drops the tracked target.',
+          'is set, and must lie below it; above 0 for float_depth_buffer z_buffer (a depth '
+          'buffer with near 0 is refused naming it). Changing it drops the tracked target.',
           min=0.0, max=1000.0),
     Param('float_depth_buffer', 'linear', 'How floating-point depth in [0, 1] lies between '
           'float_depth_near and float_depth_far (used only while float_depth_far is set): '

@@ -1278,7 +1278,8 @@ def normalised_depth_in_metres(depth, clip_planes, what):
         (:data:`NO_CLIP_PLANES`): the readings are metres, returned as given.
     :param what: the stream as named in errors (``'32FC1 depth'``).
     :return: (H, W) float32 metres, NaN = no reading (``depth`` itself for far 0).
-    :raises MessageError: kind ``invalid`` for far not beyond near; kind ``units`` for
+    :raises MessageError: kind ``invalid`` for far not beyond near, or a z-buffer with
+        near 0 (its reading would be 0 m everywhere); kind ``units`` for
         readings beyond 1.0, which normalised depth has none of (metres: far is set
         where it should be 0).
     """
@@ -1291,6 +1292,13 @@ def normalised_depth_in_metres(depth, clip_planes, what):
                            f'float_depth_near {near:g} m: set the far clip plane beyond the '
                            'near one (float_depth_far 0 reads floating depth as metres). '
                            'Using no depth')
+    if buffer == 'z_buffer' and near <= 0:
+        # A perspective depth buffer's near plane lies beyond the centre (glFrustum:
+        # nearVal must be positive); read with 0, every pixel is z = 0, no reading.
+        raise MessageError('invalid', 'float_depth_buffer z_buffer needs the near clip '
+                           'plane: float_depth_near is 0, where every depth buffer reading '
+                           "would be 0 m. Set float_depth_near to the camera's near plane "
+                           "in metres (PyBullet's default 0.01). Using no depth")
     with np.errstate(over='ignore', invalid='ignore'):
         d = depth.astype(np.float32, copy=True)
         finite = d[np.isfinite(d)]
