@@ -737,14 +737,44 @@ def test_rechecked_finding_runs_first_frames_then_every_period_while_a_finding_s
     reruns; :meth:`reset` starts again, and a run begun before a reset leaves nothing.
     """
     check = RecheckedFinding(3, 10.0)
-    tokens = [check.due(t) for t in (0.0, 0.1, 0.2, 0.3)]
+
+    def run(now):
+        token = check.due(now)
+        return token if token is not None and check.begin(token, now) else None
+
+    tokens = [run(t) for t in (0.0, 0.1, 0.2, 0.3)]
     assert tokens[3] is None and None not in tokens[:3]
     assert check.found(tokens[2], 'faces down', 0.2) and check.finding == 'faces down'
     assert check.due(5.0) is None  # found, but not 10 s ago
-    token = check.due(10.2)
+    token = run(10.2)
     assert token is not None and check.due(10.3) is None  # one rerun, then 10 s again
     assert check.found(token, None, 10.3) and check.finding is None
     assert check.due(30.0) is None  # nothing stands: no more runs
     check.reset()
     assert not check.found(token, 'faces down', 31.0) and check.finding is None
-    assert [check.due(31.0) is not None for _ in range(4)] == [True, True, True, False]
+    assert [run(31.0) is not None for _ in range(4)] == [True, True, True, False]
+
+
+def test_a_rechecked_finding_counts_a_run_when_it_runs_not_when_it_is_due():
+    """A frame that fails after its checks were due (in the pipeline) uses none of them up.
+
+    The node asks :meth:`RecheckedFinding.due` while it reads a frame and runs the checks
+    after the answer (``node._check_inputs``): a frame that failed in between (a pipeline
+    error, counted as frames_failed) used one of the ``first`` runs, so a camera whose first
+    frames failed was never checked. Only :meth:`begin` counts; a token from before a
+    :meth:`reset` begins nothing.
+    """
+    check = RecheckedFinding(2, 10.0)
+    assert [check.due(0.1 * i) is not None for i in range(5)] == [True] * 5  # none ran
+    token = check.due(1.0)
+    assert check.begin(token, 1.0)
+    assert check.begin(check.due(1.1), 1.1)
+    assert check.due(1.2) is None  # the two runs, only when they ran
+    assert check.found(token, 'faces down', 1.3)
+    rerun = check.due(11.3)
+    assert rerun is not None and check.due(11.3) is not None  # due until it begins
+    assert check.begin(rerun, 11.3) and check.due(11.4) is None  # then 10 s again
+    stale = check.due(22.0)
+    check.reset()
+    assert not check.begin(stale, 22.0)  # read under the old setting: nothing runs
+    assert check.due(22.0) is not None  # nor was a run of the new setting used up

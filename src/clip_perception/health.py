@@ -174,6 +174,10 @@ class RecheckedFinding:
     finding that input from another source no longer bears out goes; none stands, none
     runs. :meth:`reset` starts them afresh (a setting changed, the inputs opened again).
 
+    A run counts when it begins (:meth:`begin`), not when it is found due: the node asks
+    :meth:`due` as it reads a frame and runs the checks after the answer, and a frame that
+    fails in between (counted as frames_failed) used up one of the first runs.
+
     Thread-safe: the worker runs the checks while the executor thread resets them; a run
     that began before a reset (on input read under the old setting) leaves nothing.
 
@@ -191,14 +195,28 @@ class RecheckedFinding:
         self._generation = 0
 
     def due(self, now):
-        """Return a token for :meth:`found` when a run is due at ``now`` (seconds), else None."""
+        """Return a token for :meth:`begin` when a run is due at ``now`` (seconds), else None.
+
+        Uses nothing up: it stays due until a run begins (:meth:`begin`).
+        """
         with self._lock:
             if self._runs < self.first or (
                     self._finding is not None and now - self._at >= self.recheck):
-                self._runs += 1
-                self._at = now  # one rerun a period, even before it is found
                 return self._generation
             return None
+
+    def begin(self, token, now):
+        """Count the run that :meth:`due` gave ``token``, beginning at ``now`` (seconds).
+
+        :return: whether it is to run (False when a :meth:`reset` came since: its input
+            was read under the old setting).
+        """
+        with self._lock:
+            if token != self._generation:
+                return False
+            self._runs += 1
+            self._at = now  # one rerun a period, even before it is found
+            return True
 
     def found(self, token, finding, now):
         """Keep the finding of the run that :meth:`due` gave ``token`` (None: nothing found).

@@ -2335,8 +2335,16 @@ class PerceptionMixin:
         if due is None:
             return
         depth, intr, kind, frame_id, turned, rgb, kind_token, up_token, mirror_token = due
+        now = time.monotonic()
+        # Counted as they run: a frame that failed after they were due used none up.
+        if kind_token is not None and not self._depth_kind_check.begin(kind_token, now):
+            kind_token = None
+        if up_token is not None and not self._image_up_check.begin(up_token, now):
+            up_token = None
+        if mirror_token is not None and not self._depth_mirror_check.begin(mirror_token, now):
+            mirror_token = None
         if (kind_token, up_token, mirror_token) != (None, None, None):
-            self.health.enter_stage('check', time.monotonic())
+            self.health.enter_stage('check', now)
         try:
             if kind_token is not None:
                 self._check_depth_kind(depth, intr, kind, kind_token)
