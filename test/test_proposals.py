@@ -4,6 +4,8 @@ Small synthetic cases, one per kind (:func:`clip_perception.world.scenes.generat
 and hand-built depth images); the real frames are in test_real_eval.py.
 """
 
+import warnings
+
 import cv2
 import numpy as np
 import pytest
@@ -1135,3 +1137,54 @@ def test_a_camera_pitched_low_over_the_table_is_not_named_turned():
                 hint = image_up_hint(turned, intr)
                 named[quarter] += hint is not None and hint[0] == up
     assert named[1] >= 11 and named[3] >= 11, named
+
+
+def test_nan_box_mean_is_the_mean_of_the_readings_in_each_window_of_the_real_frames():
+    """support.nan_box_mean: each pixel's mean of the readings in its k x k window.
+
+    The one NaN-aware window mean of flat_mask_in_box, _coarse_faces and geometry's
+    support levels: each pixel's mean of the readings in its
+    k x k window (reflected at the border as cv2.blur does), NaN holes neither counted
+    nor read as 0, checked against numpy's nanmean on the real frames' holes.
+    """
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from clip_perception.support import nan_box_mean
+    for name, depth, _ in list(_real_depth_frames())[::5]:
+        crop = depth[200:260, 300:380]
+        valid = np.isfinite(crop)
+        assert not valid.all(), name  # holes to skip
+        for k in (3, 7):
+            mean, share = nan_box_mean(crop, valid, k)
+            r = k // 2
+            pad = np.pad(np.where(valid, crop, np.nan), r, mode='reflect')  # = REFLECT_101
+            windows = sliding_window_view(pad, (k, k))
+            counts = np.isfinite(windows).sum(axis=(2, 3))
+            with warnings.catch_warnings():  # all-NaN windows: 'Mean of empty slice'
+                warnings.simplefilter('ignore', RuntimeWarning)
+                want = np.nanmean(windows, axis=(2, 3))
+            assert mean.dtype == np.float32 and share.dtype == np.float32
+            assert np.allclose(share, counts / k ** 2, atol=1e-6), (name, k)
+            some = counts > 0
+            assert np.allclose(mean[some], want[some], rtol=1e-5, atol=1e-6), (name, k)
+            assert np.all(mean[~some] == 0), (name, k)
+
+
+def test_largest_component_keeps_each_callers_connectivity():
+    """support.largest_component: the largest part under the connectivity asked for.
+
+    The one "largest connected part" of support (8-connected) and mask_in_box /
+    flat_mask_in_box (4-connected): a diagonal chain is one part under
+    8-connectivity and single pixels under 4; an empty mask has none.
+    """
+    from clip_perception.support import largest_component
+    mask = np.zeros((8, 8), bool)
+    for i in range(4):
+        mask[i, i] = True  # a diagonal of 4 pixels
+    mask[6, 5:8] = True  # a row of 3
+    part, area = largest_component(mask, 8)
+    assert area == 4 and part.sum() == 4 and part[0, 0] and not part[6, 5]
+    part, area = largest_component(mask, 4)
+    assert area == 3 and part[6, 5:8].all() and part.sum() == 3
+    part, area = largest_component(np.zeros((5, 5), bool), 4)
+    assert area == 0 and part.shape == (5, 5) and part.dtype == bool and not part.any()

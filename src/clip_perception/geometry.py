@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from clip_perception.support import large_components
+from clip_perception.support import nan_box_mean
 
 
 @dataclass(frozen=True)
@@ -686,9 +687,7 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     hgt = np.where(valid, height_fn(pts), np.float32(0))
     window = (np.where(valid, hgt, np.nan), wx0, wy0)
     k = 7 * max(1, int(round(w_img / 640.0)))
-    num = cv2.blur(hgt.astype(np.float32), (k, k))
-    den = cv2.blur(valid.astype(np.float32), (k, k))
-    hs = num / np.maximum(den, 1e-6)
+    hs, den = nan_box_mean(hgt, valid, k)
     gx, gy = np.zeros_like(hs), np.zeros_like(hs)
     d = k // 2
     gx[:, d:-d] = (hs[:, 2 * d:] - hs[:, :-2 * d]) / (2 * d)

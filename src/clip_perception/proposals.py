@@ -40,6 +40,8 @@ from clip_perception.support import find_support
 from clip_perception.support import grid_radius
 from clip_perception.support import grid_step
 from clip_perception.support import large_components
+from clip_perception.support import largest_component
+from clip_perception.support import nan_box_mean
 from clip_perception.support import normals
 from clip_perception.support import pixel_spacing
 from clip_perception.support import remove_flying_pixels
@@ -755,13 +757,11 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01, window=None):
     if x1 <= x0 or y1 <= y0:
         return None
     height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
-    fg = (np.isfinite(height) & (height > min_height)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=4)
-    if n < 2:
+    part, area = largest_component(np.isfinite(height) & (height > min_height), 4)
+    if not area:
         return None
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     mask = np.zeros((h, w), bool)
-    mask[y0:y1, x0:x1] = labels == best
+    mask[y0:y1, x0:x1] = part
     return mask
 
 
@@ -814,9 +814,7 @@ def flat_mask_in_box(depth_m, intrinsics, plane, box, window=None):
     if valid[inside].mean() < FLAT_MIN_VALID:
         return None
     k = max(3, (min(x1 - x0, y1 - y0) // 8) | 1)  # odd, an eighth of the box
-    count = cv2.blur(valid.astype(np.float32), (k, k))
-    mean = cv2.blur(np.where(valid, height, 0).astype(np.float32), (k, k)) / \
-        np.maximum(count, 1e-6)
+    mean, count = nan_box_mean(height, valid, k)
     mean[count < 0.5] = np.nan
     ring = mean[~inside & np.isfinite(mean)]
     if len(ring) < 20:
@@ -824,15 +822,11 @@ def flat_mask_in_box(depth_m, intrinsics, plane, box, window=None):
     level = float(np.median(ring))
     spread = 1.4826 * float(np.median(np.abs(ring - level)))
     risen = inside & (mean > level + max(FLAT_MIN_RISE, 3 * spread))  # NaN compares False
-    if not risen.any():
-        return None
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(risen.astype(np.uint8),
-                                                           connectivity=4)
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    if stats[best, cv2.CC_STAT_AREA] < FLAT_MIN_FILL * inside.sum():
+    part, area = largest_component(risen, 4)
+    if not area or area < FLAT_MIN_FILL * inside.sum():
         return None
     mask = np.zeros((h, w), bool)
-    mask[ry0:ry1, rx0:rx1] = (labels == best) & valid
+    mask[ry0:ry1, rx0:rx1] = part & valid
     return mask
 
 
@@ -1540,9 +1534,7 @@ def _coarse_faces(work, intrinsics):
     height, step = work.height, work.step
     z = work.points[..., 2]
     valid = np.isfinite(height)
-    hv = np.where(valid, height, 0.0).astype(np.float32)
-    den = cv2.blur(valid.astype(np.float32), (3, 3))
-    hs = cv2.blur(hv, (3, 3)) / np.maximum(den, 1e-6)
+    hs, den = nan_box_mean(height, valid, 3)
     gx, gy = np.zeros_like(hs), np.zeros_like(hs)
     gx[:, 1:-1] = 0.5 * (hs[:, 2:] - hs[:, :-2])
     gy[1:-1] = 0.5 * (hs[2:] - hs[:-2])

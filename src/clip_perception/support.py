@@ -317,6 +317,42 @@ def large_components(mask, fraction, connectivity=8):
     return keep[labels]
 
 
+def largest_component(mask, connectivity):
+    """Return the largest connected part of ``mask`` and its pixel count.
+
+    Of parts of equal size, the first in raster order (``cv2.connectedComponentsWithStats``
+    labels).
+
+    :param mask: (h, w) bool or uint8.
+    :param connectivity: 4 or 8, each caller's own: 8 joins parts that touch at a corner.
+    :return: ``(part, area)``: (h, w) bool and int; all False and 0 when ``mask`` is empty.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=connectivity)
+    if n < 2:
+        return np.zeros(mask.shape, bool), 0
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return labels == best, int(stats[best, cv2.CC_STAT_AREA])
+
+
+def nan_box_mean(values, valid, k):
+    """Mean of the readings in each ``k`` x ``k`` window, and the share of it they fill.
+
+    A box filter of the readings over the box filter of where they are (a normalised
+    convolution), so pixels without a reading neither count nor pull the mean to 0;
+    ``cv2.blur``'s border (reflected, BORDER_REFLECT_101). In float32.
+
+    :param values: (h, w) float; whatever stands where ``valid`` is False is not read.
+    :param valid: (h, w) bool, the pixels with a reading.
+    :param k: window side in pixels (int >= 1).
+    :return: ``(mean, share)``, (h, w) float32 each: the readings' mean (0 where the share
+        is 0) and the share of the window's pixels that hold one, in [0, 1].
+    """
+    share = cv2.blur(valid.astype(np.float32), (k, k))
+    total = cv2.blur(np.where(valid, values, 0).astype(np.float32), (k, k))
+    return total / np.maximum(share, 1e-6), share
+
+
 def _region(inliers):
     """Convex hull (bool mask) of the sizeable connected parts of a plane's inliers.
 
@@ -389,13 +425,6 @@ def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03, normal=Non
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
 
-def _largest(mask):
-    """Return the largest 8-connected part of a bool mask."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=8)
-    if n < 2:
-        return mask
-    return labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
 def _plane_axes(normal):
@@ -491,8 +520,8 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
         others = (on_count - inl) > 0
         # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
         # facing the camera is a plane patch too, but a few centimetres wide).
-        if inl.sum() < 0.02 * total or not _is_large(points, _largest(inl), pix_area, 0.15,
-                                                        0.0):
+        if inl.sum() < 0.02 * total or not _is_large(
+                points, largest_component(inl, 8)[0], pix_area, 0.15, 0.0):
             continue
         region = _region(inl)
         if not region.any():
