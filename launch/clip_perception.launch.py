@@ -30,12 +30,15 @@ ros2 launch clip_perception clip_perception.launch.py \\
 * ``params_file:=FILE`` replaces the shipped parameters file. Every argument that sets a
   node parameter (model, device, the transports, use_sim_time, depth_scale, rectify, ...)
   is empty by default and then leaves the file's value; given, it wins over the file.
+  Those of ``config.LAUNCH_PARAMETERS`` are made from the parameters' descriptors (their
+  description and choices: ``config.launch_arguments``).
   With the shipped file, ``model`` is openai/clip-vit-base-patch32 unless given.
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
   that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
 
 import os
+import re
 
 from ament_index_python.packages import get_package_share_directory
 from launch.actions import DeclareLaunchArgument
@@ -49,9 +52,13 @@ from launch.substitutions import EnvironmentVariable
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import LifecycleNode
 from launch_ros.actions import Node
+import yaml
 
 from clip_perception.config import camera_names
 from clip_perception.config import camera_namespace
+from clip_perception.config import launch_arguments
+from clip_perception.config import LAUNCH_PARAMETERS
+from clip_perception.config import PARAMETERS
 from launch import LaunchDescription
 
 TRUE = ('true', '1', 'yes', 'on')
@@ -61,10 +68,22 @@ FALSE = ('false', '0', 'no', 'off')
 ROBOT_MODEL = 'openai/clip-vit-base-patch32'
 
 
+# What an empty model argument means (node_parameters).
+MODEL_EMPTY = ("Empty: your parameters file's value (the node's default "
+               f'{ROBOT_MODEL} where it sets none); with the shipped file, {ROBOT_MODEL} '
+               '(its bundled is for tests and the demo).')
+
+
 def shipped_params():
     """Return the path of the shipped parameters file, ``config/clip_perception.yaml``."""
     return os.path.join(get_package_share_directory('clip_perception'), 'config',
                         'clip_perception.yaml')
+
+
+def shipped_values(path):
+    """Return ``{name: value}`` of the parameters file at ``path`` (its ``/**:`` section)."""
+    with open(path) as f:
+        return yaml.safe_load(f)['/**']['ros__parameters']
 
 
 def generate_launch_description():
@@ -75,35 +94,13 @@ def generate_launch_description():
         DeclareLaunchArgument('params_file', default_value=shipped_params(),
                               description='Parameters file (config/clip_perception.yaml); '
                               'the launch arguments left empty leave its values.'),
-        DeclareLaunchArgument('model', default_value='',
-                              description='CLIP hub id, local folder, or "bundled" (the tiny '
-                              'toy-world model); given, it overrides the parameters file. '
-                              "Empty: your parameters file's value (the node's default "
-                              f'{ROBOT_MODEL} where it sets none); with the shipped file, '
-                              f'{ROBOT_MODEL} (its bundled is for tests and the demo).'),
-        DeclareLaunchArgument('device', default_value='',
-                              description='auto, cpu, cuda or cuda:N. Empty: the parameters '
-                              "file's value (auto in the shipped one)."),
         DeclareLaunchArgument('image', default_value='/{camera}/color/image_raw',
                               description='Colour image topic (base name for compressed).'),
-        DeclareLaunchArgument('image_transport', default_value='',
-                              choices=['', 'raw', 'compressed', 'zstd'],
-                              description='raw: sensor_msgs/Image on <image>; compressed: '
-                              'sensor_msgs/CompressedImage on <image>/compressed; zstd: '
-                              "<image>/zstd (zstd_image_transport). Empty: the parameters "
-                              "file's value (raw in the shipped one)."),
         DeclareLaunchArgument('camera_info', default_value='/{camera}/color/camera_info',
                               description='CameraInfo of the colour image.'),
         DeclareLaunchArgument('depth',
                               default_value='/{camera}/aligned_depth_to_color/image_raw',
                               description='Depth aligned to the colour image (base name).'),
-        DeclareLaunchArgument('depth_transport', default_value='',
-                              choices=['', 'raw', 'compressedDepth', 'compressed', 'zstd'],
-                              description='raw: sensor_msgs/Image on <depth>; '
-                              'compressedDepth: <depth>/compressedDepth; compressed: '
-                              '<depth>/compressed (a 16-bit PNG or TIFF); zstd: '
-                              "<depth>/zstd. Empty: the parameters file's value (raw in the "
-                              'shipped one).'),
         DeclareLaunchArgument('command', default_value='~/command',
                               description='std_msgs/String command topic; ~/command is '
                               '<namespace>/clip_perception/command.'),
@@ -120,76 +117,6 @@ def generate_launch_description():
         DeclareLaunchArgument('managed', default_value='false',
                               description='true: start clip_perception_lifecycle_node '
                               '(a managed node, unconfigured until told otherwise).'),
-        DeclareLaunchArgument('depth_scale', default_value='',
-                              description='Metres per unit of 16UC1 depth: 0.001 for '
-                              'millimetres, 0.0001 for a RealSense D405 (0.1 mm), '
-                              '0.00025 for an L515 (0.25 mm). Empty: '
-                              "the parameters file's value (0.001 in the shipped one)."),
-        DeclareLaunchArgument('float_depth_far', default_value='',
-                              description='Far clip plane (m) of depth normalised to [0, '
-                              "1] by a simulator (CoppeliaSim's vision sensor, z / far, a "
-                              "z-buffer) in 32FC1, or in 16 bits as d * 65535; 0: metres. "
-                              "Empty: the parameters file's value (0 in the shipped one)."),
-        DeclareLaunchArgument('float_depth_near', default_value='',
-                              description='Near clip plane (m) of such depth (used while '
-                              "float_depth_far is set). Empty: the parameters file's value "
-                              '(0 in the shipped one).'),
-        DeclareLaunchArgument('float_depth_buffer', default_value='',
-                              choices=['', 'linear', 'z_buffer'],
-                              description='How such depth lies between the planes: linear, '
-                              "or z_buffer (an OpenGL depth buffer: PyBullet's). Empty: the "
-                              "parameters file's value (linear in the shipped one)."),
-        DeclareLaunchArgument('rectify', default_value='',
-                              choices=['', 'auto', 'always', 'never'],
-                              description='Lens distortion of raw images: auto (rectified '
-                              'when camera_info has distortion coefficients and the topic '
-                              'is not named rect), always, or never (images as the driver '
-                              "sent them). Empty: the parameters file's value (auto in the "
-                              'shipped one).'),
-        DeclareLaunchArgument('depth_kind', default_value='', choices=['', 'z', 'ray'],
-                              description="What a depth pixel measures: z (along the "
-                              'optical axis, REP 118, every RGB-D driver) or ray (the range '
-                              "from the optical centre: Isaac Sim's distance_to_camera, "
-                              "AirSim's DepthPerspective). Empty: the parameters file's "
-                              'value (z in the shipped one).'),
-        DeclareLaunchArgument('depth_mirrored', default_value='',
-                              description='true: depth images are mirrored left-right against '
-                              "the colour image (a renderer's RGB-D sensor) and are turned "
-                              'back; true/false in any spelling. Empty: the parameters '
-                              "file's value (false in the shipped one)."),
-        DeclareLaunchArgument('image_up', default_value='',
-                              choices=['', 'up', 'down', 'left', 'right'],
-                              description="Which way the world's up points in the image, as "
-                              'the camera is mounted: up, down (upside down, the image not '
-                              'turned by the driver), left or right (on its side). Empty: the '
-                              "parameters file's value (up in the shipped one)."),
-        DeclareLaunchArgument('image_rows', default_value='',
-                              choices=['', 'top_down', 'bottom_up'],
-                              description='Which way image rows run: top_down '
-                              '(sensor_msgs/Image) or bottom_up (the first row is the '
-                              "bottom: an OpenGL, Unity or CoppeliaSim readback published "
-                              "unturned). Empty: the parameters file's value (top_down in "
-                              'the shipped one).'),
-        DeclareLaunchArgument('vocabulary', default_value='',
-                              description='Comma-separated descriptions of other things '
-                              'usually in view ("laptop, coffee mug"), contrast prompts for '
-                              "the zero-shot softmax. Empty: the parameters file's value (the "
-                              "checkpoint's own vocabulary, else generic prompts)."),
-        DeclareLaunchArgument('frame_id', default_value='',
-                              description='Frame of every output (e.g. '
-                              'camera_color_optical_frame), for a driver that leaves '
-                              "frame_id empty or names its optical frame otherwise. Empty: "
-                              "the parameters file's value (the colour image's "
-                              'header.frame_id in the shipped one).'),
-        DeclareLaunchArgument('swap_red_blue', default_value='',
-                              description='Read colour frames with red and blue swapped '
-                              '(true/false), for a driver that labels BGR pixels rgb8 or '
-                              "RGB pixels bgr8. Empty: the parameters file's value (false "
-                              'in the shipped one).'),
-        DeclareLaunchArgument('use_depth', default_value='',
-                              description='false: a camera without depth (answers in 2D, '
-                              'nothing waits for depth); true/false in any spelling. Empty: '
-                              "the parameters file's value (true in the shipped one)."),
         DeclareLaunchArgument('use_sim_time', default_value='',
                               description='true: ROS time from /clock (play bags with '
                               '--clock); stamps and max_frame_age follow it. True, 1, yes '
@@ -204,6 +131,11 @@ def generate_launch_description():
                               description='Fast DDS profile (large camera messages over '
                               'best-effort QoS); your own FASTRTPS_DEFAULT_PROFILES_FILE wins.'),
     ]
+    # The arguments that set node parameters, from their descriptors (config.PARAMETERS).
+    args += [DeclareLaunchArgument(name, default_value='', description=description,
+                                   choices=choices)
+             for name, description, choices in launch_arguments(
+                 shipped_values(shipped_params()), {'model': MODEL_EMPTY})]
     profile = SetEnvironmentVariable('FASTRTPS_DEFAULT_PROFILES_FILE',
                                      LaunchConfiguration('fastdds_profile'))
     return LaunchDescription(args + [profile, OpaqueFunction(function=camera_nodes)])
@@ -337,36 +269,35 @@ def node_parameters(value, shipped):
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
     :param shipped: path of the shipped parameters file (``shipped_params()``).
     :return: a dict of parameter name -> value (str, bool or float).
-    :raises RuntimeError: a ``depth_scale`` or clip plane that is not a number, or a truth argument
-        that is no truth value (launch exits 1 with it).
+    :raises RuntimeError: a number argument (``depth_scale``, a clip plane) that is not a
+        number, or a truth argument that is no truth value (launch exits 1 with it).
     """
     params = {}
-    # Text as given (model, device, transports; rectify, depth_kind, frame_id, image_up,
-    # image_rows, float_depth_buffer and vocabulary are what the node's messages tell the
-    # user to set as name:=value, and an undeclared launch argument is dropped without a
-    # word). Choices are checked by launch, the rest by the node, which names it.
-    for name in ('model', 'device', 'image_transport', 'depth_transport', 'rectify',
-                 'depth_kind', 'frame_id', 'vocabulary', 'image_up', 'image_rows',
-                 'float_depth_buffer'):
+    # Each as its parameter's type (config.PARAMETERS): text as given (choices are checked
+    # by launch, the rest by the node, which names it), a number, or a truth value in any
+    # spelling.
+    kinds = {p.name: p for p in PARAMETERS}
+    for name in LAUNCH_PARAMETERS:
         given = value(name).strip()
-        if given:
+        default = kinds[name].default
+        if not given:
+            continue
+        if isinstance(default, bool):
+            params[name] = truth(value, name)
+        elif isinstance(default, (int, float)):
+            try:
+                params[name] = type(default)(given)
+            except ValueError:
+                what = re.split(r'[:.]\s', kinds[name].description, maxsplit=1)[0]
+                raise RuntimeError(f'{name}:={given} is not a number: {what} (the node '
+                                   f'parameter {name}, default {default})') from None
+        else:
             params[name] = given
     params_file = value('params_file').strip()
     if 'model' not in params and os.path.exists(params_file) and \
             os.path.samefile(params_file, shipped):
         params['model'] = ROBOT_MODEL
-    for name, what in (('depth_scale', 'metres per unit of 16UC1 depth, e.g. 0.001 (mm) or '
-                        '0.0001 (0.1 mm)'),
-                       ('float_depth_far', 'the far clip plane in metres, e.g. 10.0'),
-                       ('float_depth_near', 'the near clip plane in metres, e.g. 0.01')):
-        given = value(name).strip()
-        if given:
-            try:
-                params[name] = float(given)
-            except ValueError:
-                raise RuntimeError(f'{name}:={given} is not a number: {what}') from None
-    for name in ('use_sim_time', 'swap_red_blue', 'use_depth',
-                 'depth_mirrored'):  # truth values, any spelling
+    for name in ('use_sim_time',):  # rclpy's own, a truth value in any spelling
         if value(name).strip():
             params[name] = truth(value, name)
     return params

@@ -17,6 +17,7 @@ from rcl_interfaces.srv import GetParameters
 from rclpy.parameter import parameter_value_to_python
 import yaml
 
+from clip_perception.config import LAUNCH_PARAMETERS
 from clip_perception.config import PARAMETERS
 from conftest import PARAMS
 from conftest import REPO
@@ -47,9 +48,13 @@ def _launch_scope():
 
     Run as the launch file defines them (``launch`` does not install here).
     """
+    # Its imports of what installs here (not launch, launch_ros, ament_index_python).
     keep = [n for n in _tree(LAUNCH).body if isinstance(n, ast.Assign) or (
-        isinstance(n, ast.FunctionDef) and n.name in ('truth', 'node_parameters'))]
-    scope = {'os': os}
+        isinstance(n, ast.FunctionDef) and n.name in ('truth', 'node_parameters',
+                                                      'shipped_values')) or
+            isinstance(n, ast.Import) or (isinstance(n, ast.ImportFrom) and
+                                          n.module.startswith('clip_perception'))]
+    scope = {}
     exec(compile(ast.Module(body=keep, type_ignores=[]), LAUNCH, 'exec'), scope)
     return scope
 
@@ -70,15 +75,34 @@ def _calls(tree, name):
 
 
 def _arguments():
-    """``{name: (default source, choices or None)}`` of every DeclareLaunchArgument."""
+    """``{name: (default source, choices or None)}`` of every DeclareLaunchArgument.
+
+    Those written out, and those generate_launch_description makes from the parameter
+    descriptors (config.launch_arguments, each defaulting to '').
+    """
     out = {}
     for call in _calls(_tree(LAUNCH), 'DeclareLaunchArgument'):
+        if not isinstance(call.args[0], ast.Constant):
+            continue  # the generated ones, below
         kw = {k.arg: k.value for k in call.keywords}
         choices = ast.literal_eval(kw['choices']) if 'choices' in kw else None
         default = kw['default_value']
         out[ast.literal_eval(call.args[0])] = (
             ast.literal_eval(default) if isinstance(default, ast.Constant) else None, choices)
+    for name, _, choices in _generated_arguments():
+        assert name not in out, f'{name} is declared twice'
+        out[name] = ('', choices)
     return out
+
+
+def _generated_arguments():
+    """``launch_arguments(...)`` as generate_launch_description calls it, or [] if it does not."""
+    called = _calls(_function('generate_launch_description'), 'launch_arguments')
+    if not called:
+        return []
+    scope = _launch_scope()
+    return scope['launch_arguments'](scope['shipped_values'](PARAMS),
+                                     {'model': scope['MODEL_EMPTY']})
 
 
 def _function(name):
@@ -293,8 +317,7 @@ def test_every_parameter_a_node_message_says_to_set_as_name_value_is_a_launch_ar
         for m in re.finditer(r"(-p\s+'?)?\b([a-z_]+):=", text):
             if m.group(1) is None and m.group(2) in names:
                 said.add(m.group(2))
-    with open(LAUNCH) as f:
-        declared = set(re.findall(r"DeclareLaunchArgument\('([a-z_]+)'", f.read()))
+    declared = set(_arguments())
     assert {'rectify', 'depth_kind', 'frame_id', 'vocabulary', 'image_up'} <= said, said
     assert said <= declared, said - declared
     params = node_parameters()
@@ -385,3 +408,41 @@ def test_a_users_parameters_file_reaches_the_node_through_the_launch_parameters(
         got = [parameter_value_to_python(v) for v in res.values]
         assert got == want, (given, got, node.output()[-3000:])
         assert node.stop() == 0
+
+
+def test_the_arguments_that_set_parameters_are_made_from_their_descriptors():
+    """One source of truth: each argument that sets a node parameter is its descriptor's.
+
+    The launch file wrote 16 of them by hand beside config.PARAMETERS (their help and
+    choices copied, and again in node_parameters as lists of text, number and truth
+    names): a parameter's choice or description changed in one place only (the last
+    review). Now each is made from the descriptor (its description, its choices with '',
+    default ''), and node_parameters reads each as its parameter's type.
+    """
+    params = {p.name: p for p in PARAMETERS}
+    generated = _generated_arguments()
+    assert [name for name, _, _ in generated] == list(LAUNCH_PARAMETERS)
+    with open(PARAMS) as f:
+        shipped = yaml.safe_load(f)['/**']['ros__parameters']
+    for name, description, choices in generated:
+        p = params[name]
+        assert description.startswith(p.description), name
+        assert choices == (['', *p.choices] if p.choices else None), name
+        if name != 'model':
+            value = shipped[name]
+            value = str(value).lower() if isinstance(value, bool) else \
+                'empty' if value == '' else value
+            assert description.endswith(f"Empty: the parameters file's value ({value} in "
+                                        'the shipped one).'), (name, description[-80:])
+    assert 'ROBOT_MODEL' not in {n: d for n, d, _ in generated}['model']
+    assert 'openai/clip-vit-base-patch32 (its bundled is for tests' in \
+        {n: d for n, d, _ in generated}['model']
+    # Each is read as its type: a number, a truth value, text.
+    for name in LAUNCH_PARAMETERS:
+        default = params[name].default
+        given = {bool: 'On', float: '2.5', str: ' text '}[type(default)]
+        got = node_parameters(**{name: given})[name]
+        assert got == {bool: True, float: 2.5, str: 'text'}[type(default)], name
+    with pytest.raises(RuntimeError, match=r'float_depth_far:=far is not a number: Far clip '
+                       r'plane \(m\)'):
+        node_parameters(float_depth_far='far')

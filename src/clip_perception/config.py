@@ -386,6 +386,48 @@ def defaults():
     return {p.name: p.default for p in PARAMETERS}
 
 
+# The node parameters that launch/clip_perception.launch.py takes as arguments of the same
+# name: what the node's messages tell a user to set as ``name:=value`` (rectify:=never,
+# depth_kind:=ray, image_up:=down, ...) and what differs from robot to robot (model,
+# device, transports, depth units).
+LAUNCH_PARAMETERS = ('model', 'device', 'image_transport', 'depth_transport', 'depth_scale',
+                     'float_depth_far', 'float_depth_near', 'float_depth_buffer', 'rectify',
+                     'depth_kind', 'depth_mirrored', 'image_up', 'image_rows', 'vocabulary',
+                     'frame_id', 'swap_red_blue', 'use_depth')
+
+
+def launch_arguments(shipped, empty=None):
+    """Return the launch arguments of :data:`LAUNCH_PARAMETERS`, from their descriptors.
+
+    One source of truth: each argument's help is the parameter's description and its
+    choices the parameter's, with '' first. Each defaults to '' (not given: the
+    parameters file's value stands, so no launch default overwrites a user's file).
+
+    :param shipped: ``{name: value}`` of the shipped parameters file, said in the help
+        ("Empty: the parameters file's value (auto in the shipped one)"); a name it lacks
+        is said without.
+    :param empty: ``{name: text}`` said instead of that sentence, for an argument the
+        launch file treats otherwise when empty (``model``).
+    :return: list of ``(name, description, choices or None)``, in
+        :data:`LAUNCH_PARAMETERS`' order.
+    """
+    params = {p.name: p for p in PARAMETERS}
+    out = []
+    for name in LAUNCH_PARAMETERS:
+        p = params[name]
+        said = (empty or {}).get(name)
+        if said is None:
+            value = shipped.get(name)
+            value = ('true' if value else 'false') if isinstance(value, bool) else \
+                'empty' if value == '' else value
+            said = "Empty: the parameters file's value" + (
+                f' ({value} in the shipped one).' if name in shipped else '.')
+        truth = ' true/false in any spelling.' if isinstance(p.default, bool) else ''
+        out.append((name, f'{p.description}{truth} {said}',
+                    ['', *p.choices] if p.choices else None))
+    return out
+
+
 # Separates the templates of a prompt_template value whose text embeddings are averaged.
 TEMPLATE_SEPARATOR = '|'
 # The prompt of a checkpoint that names no templates of its own (CLIP's zero-shot default).
