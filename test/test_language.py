@@ -4636,3 +4636,23 @@ def test_a_reference_with_no_relation_is_named_not_checked(text, unchecked):
     query = parse_command(text)
     assert describe(query) == {'what': 'red ball', 'unchecked': [unchecked]}
     assert f'"{unchecked}" is not checked' in unchecked_note(unchecked)
+
+
+# A planner's field that opens with its own determiner or possessive is said as given
+# after its preposition: "to the these bins" and "to the our tray" came of _with_the's own
+# list beside _DETERMINERS (it lacked these, those, our, their).
+@pytest.mark.parametrize('field, destination', [
+    ('these bins', 'to these bins'),
+    ('those bins', 'to those bins'),
+    ('our tray', 'to our tray'),
+    ('their tray', 'to their tray'),
+    ('my tray', 'to my tray'),
+    ('The tray', 'to the tray'),  # not "the The tray"
+    ('tray', 'to the tray'),
+    ('thermos', 'to the thermos'),  # a noun that opens with "the" has none
+    ('anvil', 'to the anvil'),
+])
+def test_a_destination_field_keeps_its_own_determiner(field, destination):
+    text = f'{{"action": "place", "object": "red ball", "destination": "{field}"}}'
+    assert describe(parse_command(text)) == {'what': 'red ball', 'destination': [destination]}
+

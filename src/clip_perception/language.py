@@ -70,7 +70,12 @@ _SIZES = (
 # Relations between two objects: link name -> phrases (matched longest first). "right",
 # "just", "directly" in front of one are intensifiers, not the spatial word "right".
 UNCHECKED = 'unchecked'  # a link read from the command but not tested (see _LINKS)
-_DETERMINED = r'\s(?:the|a|an|this|that|these|those|my|your|its|our|their)\s'
+# Determiners, and the possessives said in their place ("my mug", "our tray"): one list
+# for the parser's determiner tests (_DETERMINED, _VERB_NOUN) and for a planner's field
+# said after a preposition (_with_the).
+_DETERMINERS = ('the', 'a', 'an', 'this', 'that', 'these', 'those')
+_POSSESSIVES = ('my', 'your', 'its', 'our', 'their')
+_DETERMINED = r'\s(?:' + '|'.join(_DETERMINERS + _POSSESSIVES) + r')\s'
 _LINKS = {
     # "to the left side of", "on the left hand side of" (session 19's trial: the object
     # "ball blue mug" on the left, the mug posed).
@@ -1504,10 +1509,17 @@ def _relation_words(relation):
     return words
 
 
+_OPENS_DETERMINED = re.compile(r'(?:' + '|'.join(_DETERMINERS + _POSSESSIVES) + r')\s',
+                               re.IGNORECASE)
+
+
 def _with_the(phrase):
-    """Return ``phrase`` as said after a preposition: "the" first unless it has one."""
+    """Return ``phrase`` as said after a preposition: "the" first unless it has one.
+
+    One of :data:`_DETERMINERS` or :data:`_POSSESSIVES` ("these bins", "our tray").
+    """
     phrase = ' '.join(phrase.replace('_', ' ').split())
-    if re.match(r'(?:the|a|an|this|that|my|your|its)\s', phrase, re.IGNORECASE):
+    if _OPENS_DETERMINED.match(phrase):
         return phrase
     return f'the {phrase}'
 
@@ -2718,7 +2730,6 @@ def _take(table, s):
 # determiner it is still the verb ("pick up the ball", "lift it", "hand me the cup"),
 # and "a hand with" is help asked for.
 _VERB_NOUNS = ('lift', 'pick', 'hand')
-_DETERMINERS = ('the', 'a', 'an', 'this', 'that', 'these', 'those')
 _AS_NOUN = '\u2063'  # marks a verb-noun kept as a noun inside _strip_filler
 _VERB_NOUN = re.compile(
     r'(?<=\s)(?:' + '|'.join(_DETERMINERS) + r')\s(?:(?!(?:' + '|'.join(
