@@ -4656,3 +4656,25 @@ def test_a_destination_field_keeps_its_own_determiner(field, destination):
     text = f'{{"action": "place", "object": "red ball", "destination": "{field}"}}'
     assert describe(parse_command(text)) == {'what': 'red ball', 'destination': [destination]}
 
+
+# A planner's placing step that names only where the object goes, under a destination key
+# ('{"action": "place", "location": "trash_bin"}' after a pick: the LLM planning example
+# of jahansher333/ai_native_book_for_hacthon, frontend/docs/04-vla/llm-planning.md, "place:
+# Place object (params: location)"): the destination was dropped without a word, only
+# "target" (an object key) was read. Now it is where the object picked before goes.
+@pytest.mark.parametrize('step, destination', [
+    ('{"action": "place", "location": "blue mug"}', 'to the blue mug'),
+    ('{"action": "place", "destination": "blue_mug"}', 'to the blue mug'),
+    ('{"action": "put", "goal": "blue mug"}', 'to the blue mug'),
+    ('{"action": "place", "into": "blue mug"}', 'into the blue mug'),
+    ('{"action": "put_in", "receptacle": "blue mug"}', 'into the blue mug'),
+    ('{"action": "place", "place_on": "blue mug"}', 'onto the blue mug'),
+    ('{"action": "drop", "location": "on the blue mug"}', 'on the blue mug'),
+    ('{"action": "place", "target": "blue mug"}', 'to blue mug'),  # as before
+])
+def test_a_placing_step_that_names_only_its_destination_places_what_was_picked(step,
+                                                                               destination):
+    for text in (f'[{{"action": "pick", "object": "red ball"}}, {step}]',
+                 f'{{"plan": [{{"action": "pick", "object": "red ball"}}, {step}]}}'):
+        assert describe(parse_command(text)) == {'what': 'red ball',
+                                                 'destination': [destination]}, text

@@ -1383,9 +1383,15 @@ def _text_of(value, depth=0, placing=False):
         for v in calls or items:
             t = _text_of(v, depth + 1)
             action = v.get('action') if isinstance(v, dict) else None
-            if t is not None and texts and isinstance(action, str) and \
-                    action.casefold().replace('_', ' ') in _PLACING_ACTIONS:
-                t, placed = f'{action.casefold()} {t}', True  # a planner's placing step
+            placing = isinstance(action, str) and \
+                action.casefold().replace('_', ' ') in _PLACING_ACTIONS
+            verb = action.casefold() if placing else None
+            if t is None and texts and placing:
+                # Where it goes, the object held (no object key): the verb without its
+                # preposition ("put_in" -> "put into the blue mug").
+                t, verb = _step_destination(v), verb.replace('_', ' ').split()[0]
+            if t is not None and texts and placing:
+                t, placed = f'{verb} {t}', True  # a planner's placing step
             texts += [t] if t is not None else []
         return (' then ' if placed else '; ').join(texts) if texts else None
     if not isinstance(value, dict):
@@ -1498,6 +1504,34 @@ def _destination_key(keys):
     return None
 
 
+def _destination_words(keys, key):
+    """Return where ``keys[key]`` (a destination key's text) says an object goes, in words.
+
+    "blue_mug" under "into" -> "into the blue mug", under "destination" -> "to the blue
+    mug"; a value that says its own preposition ("on the tray") as given.
+    """
+    goes = ' '.join(keys[key].replace('_', ' ').split())
+    if not _SAYS_PREPOSITION.match(goes):
+        goes = ('into ' if key in _INTO_KEYS else 'onto ' if key in _ONTO_KEYS else 'to ') + \
+            _with_the(goes)
+    return goes
+
+
+def _step_destination(step):
+    """Return where a planner's placing step that names no object puts it, or None.
+
+    '{"action": "place", "location": "trash_bin"}' after a step that picks: the object is
+    the one held, and the step's only text is its destination (a key of
+    :data:`_DESTINATION_KEYS`), said as :func:`_destination_words` says it.
+    """
+    if not isinstance(step, dict):
+        return None
+    keys = {str(k).casefold(): v for k, v in step.items()}
+    key = next((k for k in _DESTINATION_KEYS if isinstance(keys.get(k), str) and
+                keys[k].strip()), None)
+    return None if key is None else _destination_words(keys, key)
+
+
 def _relation_words(relation):
     """Return a relation given as a field as said before its reference ("left" -> "left of")."""
     words = ' '.join(relation.replace('_', ' ').replace('-', ' ').split()).casefold()
@@ -1586,11 +1620,7 @@ def _with_attributes(text, keys, destination=None):
         cut = lead.end() if lead else 0
         text = f"{text[:cut]}{' '.join(said)} {text[cut:].lstrip()}"
     if destination is not None:  # "put red ball to the blue mug": where it goes
-        goes = ' '.join(keys[destination].replace('_', ' ').split())
-        if not _SAYS_PREPOSITION.match(goes):
-            goes = ('into ' if destination in _INTO_KEYS else 'onto ' if destination in
-                    _ONTO_KEYS else 'to ') + _with_the(goes)
-        text = f'put {text} {goes}'
+        text = f'put {text} {_destination_words(keys, destination)}'
     return text
 
 
