@@ -1203,13 +1203,6 @@ def test_a_z_buffer_read_with_no_near_plane_is_refused_naming_float_depth_near(t
                                       clip_planes=(0.0, 10.0, 'linear'))).any()
 
 
-def _float_tiff(depth):
-    """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
-    ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))
-    assert ok
-    return buf.tobytes()
-
-
 def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():
     """Linear depth in [0, 1] between a simulator's clip planes: said, not refused.
 
@@ -1247,15 +1240,6 @@ def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():
     depth_to_array('32FC1', 48, 64, 256, np.ones((48, 64), np.float32).tobytes(),
                    notes=notes)
     assert notes == []
-
-
-def _mosaic(rgb, pattern):
-    """RGB -> a Bayer mosaic named as ROS names it (``rggb``: R G on even rows, G B on odd)."""
-    out = np.empty(rgb.shape[:2], rgb.dtype)
-    for i, colour in enumerate(pattern):
-        dy, dx = divmod(i, 2)
-        out[dy::2, dx::2] = rgb[dy::2, dx::2, 'rgb'.index(colour)]
-    return out
 
 
 def test_compressed_channel_order_follows_the_format_as_image_transport_writes_it():
