@@ -4678,3 +4678,26 @@ def test_a_placing_step_that_names_only_its_destination_places_what_was_picked(s
                  f'{{"plan": [{{"action": "pick", "object": "red ball"}}, {step}]}}'):
         assert describe(parse_command(text)) == {'what': 'red ball',
                                                  'destination': [destination]}, text
+
+
+# A planner's placing step that names its object again beside where it goes (a public LLM
+# planner example's prompt: 'place: {action: "place", object: "cup", location: "table"}'
+# after '{"action": "pick", "object": "cup"}') was said "place put cup to the table": a
+# second object "put cup" was looked for. The step is already said with its verb.
+@pytest.mark.parametrize('steps, parsed', [
+    ('[{"action": "pick", "object": "red ball"}, {"action": "place", "object": "red ball", '
+     '"destination": "blue mug"}]', {'what': 'red ball', 'destination': ['to the blue mug']}),
+    ('[{"action": "pick", "object": "red ball"}, {"action": "place", "object": "red ball", '
+     '"target": "blue mug"}]', {'what': 'red ball', 'destination': ['to the blue mug']}),
+    ('{"plan": [{"action": "pick", "object": "cup"}, {"action": "place", "object": "cup", '
+     '"location": "table"}]}', {'what': 'cup', 'destination': ['to the table']}),
+    ('[{"action": "pick", "object": "red ball"}, {"action": "put", "object": "red ball", '
+     '"into": "blue mug"}]', {'what': 'red ball', 'destination': ['into the blue mug']}),
+    ('[{"action": "pick", "object": "cup", "color": "red"}, {"action": "place", "object": '
+     '"cup", "color": "red", "location": "table"}]',
+     {'what': 'red cup', 'destination': ['to the table']}),
+    ('[{"action": "pick", "object": "the cup"}, {"action": "place", "object": "the cup", '
+     '"location": "table"}]', {'what': 'cup', 'destination': ['to the table']}),
+])
+def test_a_placing_step_that_names_its_object_again_is_no_second_object(steps, parsed):
+    assert describe(parse_command(steps)) == parsed

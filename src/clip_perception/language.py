@@ -1391,7 +1391,13 @@ def _text_of(value, depth=0, placing=False):
                 # preposition ("put_in" -> "put into the blue mug").
                 t, verb = _step_destination(v), verb.replace('_', ' ').split()[0]
             if t is not None and texts and placing:
-                t, placed = f'{verb} {t}', True  # a planner's placing step
+                # A planner's placing step, said with its verb; one that names its object
+                # and where it goes is said whole already ("put cup to the table":
+                # _with_attributes), not "place put cup ...", a second object "put cup";
+                # with "the", or "put cup" after a step reads "cup" as where it goes.
+                whole = t.startswith('put ') and _destination_key(
+                    {str(k).casefold(): x for k, x in v.items()}) is not None
+                t, placed = f'put {_with_the(t[4:])}' if whole else f'{verb} {t}', True
             texts += [t] if t is not None else []
         return (' then ' if placed else '; ').join(texts) if texts else None
     if not isinstance(value, dict):
