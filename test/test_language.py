@@ -4701,3 +4701,39 @@ def test_a_placing_step_that_names_only_its_destination_places_what_was_picked(s
 ])
 def test_a_placing_step_that_names_its_object_again_is_no_second_object(steps, parsed):
     assert describe(parse_command(steps)) == parsed
+
+
+# A planner's one step that names a place and no object (a public LLM planner example's
+# prompt: 'navigate: {action: "navigate", location: "kitchen"}', 'place: {action: "place",
+# ...}'): its keys and values were the object ("action navigate location kitchen",
+# not_found). Said as words, it is refused as what it is: a step that moves the robot, or
+# a placing step that names nothing to look for.
+@pytest.mark.parametrize('text, refused, motions', [
+    ('{"action": "navigate", "location": "kitchen"}', 'only asks the robot to move',
+     ['navigate to the kitchen']),
+    ('{"action": "move_to", "destination": "kitchen"}', 'only asks the robot to move',
+     ['move to the kitchen']),
+    ('{"action": "GoTo", "location": "kitchen"}', 'only asks the robot to move',
+     ['go to the kitchen']),
+    ('{action: navigate, location: kitchen}', 'only asks the robot to move',
+     ['navigate to the kitchen']),
+    ('{"action": "place", "location": "table"}', 'names no object to look for', None),
+    ('{"action": "put_in", "receptacle": "bin"}', 'names no object to look for', None),
+])
+def test_a_lone_step_with_a_place_and_no_object_is_refused_as_what_it_is(text, refused,
+                                                                        motions):
+    q = parse_command(text)
+    assert q.refused is not None and refused in q.refused, describe(q)
+    assert describe(q).get('motions') == motions, describe(q)
+    assert 'action' not in q.what and 'location' not in q.what, describe(q)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('{"action": "navigate", "target": "room"}', 'room'),  # target alone: as before
+    ('{"action": "place", "object": "red ball", "location": "table"}', 'red ball'),  # same
+    # Going to an object is the object, as "go to the red ball" is (before: the object
+    # "action go location red ball").
+    ('{"action": "go_to", "location": "the red ball"}', 'red ball'),
+])
+def test_a_lone_step_to_an_object_or_with_one_names_it(text, what):
+    assert parse_command(text).what == what

@@ -1538,6 +1538,37 @@ def _step_destination(step):
     return None if key is None else _destination_words(keys, key)
 
 
+def _lone_step(value):
+    """Say a planner's one step that names a place and no object, or None.
+
+    '{"action": "navigate", "location": "kitchen"}', '{"action": "place", "location":
+    "table"}' (a public LLM planner example's prompt: 'navigate: {action: "navigate",
+    location: "kitchen"}'): a verb under :data:`_VERB_KEYS` and one place under
+    :data:`_DESTINATION_KEYS` or :data:`_PLACE_KEYS`, nothing else. Read as no mapping,
+    its keys and values were the object ("action navigate location kitchen", not_found).
+    Said as words, a step that moves the robot ("navigate to the kitchen") or places what
+    it does not name ("place it to the table"), the caller refuses it as what it is.
+    Any other mapping: None.
+    """
+    if not isinstance(value, dict):
+        return None
+    keys = {str(k).casefold(): v for k, v in value.items()}
+    strings = {k for k, v in keys.items() if isinstance(v, str) and v.strip()}
+    verb_key = next((k for k in _VERB_KEYS if k in strings), None)
+    place = next((k for k in _DESTINATION_KEYS + _PLACE_KEYS if k in strings and
+                  k != verb_key), None)
+    if verb_key is None or place is None or len(strings) != 2 or len(keys) != 2:
+        return None
+    verb = re.sub(r'([a-z])([A-Z])', r'\1 \2', keys[verb_key]).casefold()
+    verb = ' '.join(verb.replace('_', ' ').replace('-', ' ').split())
+    where = _destination_words(keys, place)
+    if re.match(r'(?:' + _MOTION_VERBS + r')\b', verb):  # "move_to": "move to the kitchen"
+        return re.sub(r'\s(?:to|towards?)$', '', verb) + ' ' + where
+    if _says_placing(keys):  # the verb without its preposition: "put_in" -> "put it into"
+        return f'{verb.split()[0]} it {where}'
+    return None
+
+
 def _relation_words(relation):
     """Return a relation given as a field as said before its reference ("left" -> "left of")."""
     words = ' '.join(relation.replace('_', ' ').replace('-', ' ').split()).casefold()
@@ -1776,11 +1807,15 @@ def _unwrapped(text):
         inner = None
         if stripped[:1] in ('{', '[', '"'):
             try:
-                inner = _text_of(json.loads(stripped))
+                loaded = json.loads(stripped)
+                inner = _text_of(loaded)
+                inner = _lone_step(loaded) if inner is None else inner
             except ValueError:
                 inner = None
         if inner is None:
             inner = _text_of(_loose_structure(stripped))
+        if inner is None:
+            inner = _lone_step(_loose_structure(stripped))
         if inner is None:
             inner = _called_with(stripped)
         if inner is None:
