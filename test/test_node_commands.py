@@ -1250,6 +1250,35 @@ def test_a_place_word_written_hyphenated_picks_that_side_over_dds(probe, start_n
     assert node.stop() == 0
 
 
+def test_a_planners_unread_field_is_named_and_its_target_read_over_dds(probe, start_node):
+    """A field the node does not read is named in the answer; a target with no verb read.
+
+    helper-h117's brief: '{"object": "green cube", "colr": "blue"}' (a planner's typo) was
+    answered as the green cube with no word of "colr", and '{"action": "pick", "object":
+    "green cube", "target": "blue mug"}' dropped the mug without a word. Now the answer's
+    reason and one warning name the field, with the key one typo from it, and the target
+    is the destination in ``parsed``.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {f'{o.colour} {o.shape}': o.centre for o in scene.objects}
+    said = '{"object": "green cube", "colr": "blue"}'
+    assert_found(probe, node, camera, scene, said, 'green cube', centre['green cube'],
+                 echo='green cube')
+    det = next(d for d in answered(probe, 'green cube') if 'position' in d)
+    assert '"colr" (did you mean "color"?)' in det['reason'], det
+    assert '"colr"' in node.output()
+    probe.clear()
+    said = '{"action": "pick", "object": "green cube", "target": "blue mug"}'
+    echo = 'put green cube to the blue mug'
+    assert_found(probe, node, camera, scene, said, 'green cube', centre['green cube'],
+                 echo=echo)
+    det = next(d for d in answered(probe, echo) if 'position' in d)
+    assert det['parsed'] == {'what': 'green cube', 'destination': ['to the blue mug']}, det
+    assert 'not read' not in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_planners_destination_and_location_fields_are_read_over_dds(probe, start_node):
     """A planner's fields: the target beside a placing task, a location beside the object.
 

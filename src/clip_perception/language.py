@@ -33,6 +33,7 @@ dependency parser needs a model download (see NOTES_issue14.md for the compariso
 """
 
 import ast
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import replace
 from functools import lru_cache
@@ -1315,6 +1316,9 @@ _DESTINATION_KEYS = ('destination', 'place_on', 'place_in', 'place_at', 'place_i
                      'container', 'where_to', 'location', 'target', 'place', 'goal_object')
 _VERB_KEYS = ('action', 'task', 'command', 'skill', 'name', 'tool', 'function', 'intent',
               'verb', 'operation', 'type', 'action_type', 'task_type')
+# Of those, the keys that say where an object goes whatever the verb (not "location",
+# "place": where it is now, :data:`_PLACE_KEYS`).
+_WHERE_TO_KEYS = tuple(k for k in _DESTINATION_KEYS if k not in _PLACE_KEYS)
 _INTO_KEYS = frozenset(('place_in', 'place_into', 'put_in', 'into', 'receptacle', 'container'))
 _ONTO_KEYS = frozenset(('place_on', 'put_on', 'onto'))
 # A place or relation value that already says its preposition ("near the mug", "in the bin").
@@ -1404,9 +1408,10 @@ def _text_of(value, depth=0, placing=False):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
     placing = placing or _says_placing(keys)
-    destination = _destination_key(keys) if placing else None
+    destination = _destination_key(keys, placing)
     said = [(k in _WRAPPING_KEYS, k, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
-            and k != destination and not (destination and k in _VERB_KEYS)
+            and k != destination and not (destination and k in _VERB_KEYS and
+                                          not _is_sentence(keys[k]))
             and (k not in _LIST_ENVELOPE_KEYS or isinstance(keys[k], list))
             for t in (_text_of(_decoded(keys[k]) if k in _WRAPPING_KEYS else keys[k],
                                depth + 1, placing),) if t is not None]
@@ -1417,16 +1422,23 @@ def _text_of(value, depth=0, placing=False):
     wrapped = [(k, t) for wrapping, k, t in said if wrapping]
     if named or wrapped:
         key, text = (named or wrapped)[0]
-        return _with_attributes(text, keys, destination) if isinstance(keys[key], str) and \
-            key in _OBJECT_KEYS else text
+        if isinstance(keys[key], str) and not isinstance(_decoded(keys[key]), dict):
+            _note_unread(keys)  # the mapping the command's words came from
+            # '{"command": "place the red ball", "destination": "the bin"}': the fields
+            # beside the words are read as beside an object key (helper-h117's brief: the
+            # bin was dropped without a word).
+            return _with_attributes(text, keys, destination)
+        return text
     steps = _planner_steps(keys, depth)
     if steps is not None:
         return steps
     noun = next((keys[k] for k in _NOUN_KEYS if isinstance(keys.get(k), str)), None)
     if noun is not None and _strip_filler(_pad(noun.casefold())):
+        _note_unread(keys)
         return _with_attributes(noun, keys, destination)  # {"color": "red", "type": "ball"}
     texts = [v for v in value.values() if isinstance(v, str)]
     if len(texts) == 1 and _strip_filler(_pad(texts[0].casefold())):
+        _note_unread(keys)  # '{"objct": "red ball"}': read, and its key named
         return texts[0]
     # {"task": {"object": ...}}, {"action": "pick", "goal": {...}}: the one mapping that
     # names an object, else the one string as before.
@@ -1449,6 +1461,70 @@ _STEP_KEY_VERBS = frozenset(('pick', 'pick up', 'pickup', 'grasp', 'grab', 'get'
 _PLACING_ACTIONS = frozenset(('place', 'put', 'drop', 'put down', 'place on', 'place in',
                               'put in', 'put on', 'insert', 'stack'))
 _STEP_LIST_KEYS = ('steps', 'plan', 'actions', 'sequence', 'tasks', 'subtasks')
+
+
+# Every key of a command's mapping the node reads (helper-h117's brief: unknown fields
+# were ignored without a word, so a planner's typo, '{"object": "red ball", "colr":
+# "blue"}', went unnoticed): the keys above, and the keys of the envelopes a command
+# arrives in that carry no command (a chat message's "role", a tool call's "id" and
+# "type", rosbridge's "op" and "topic"; platform.openai.com chat object, Anthropic's
+# messages, Ollama's /api/chat, the rosbridge v2 protocol). A key of the mapping the
+# command's words come from that is none of them is named (:func:`unread_fields`).
+_ENVELOPE_KEYS = ('role', 'id', 'type', 'index', 'refusal', 'annotations', 'audio',
+                  'call_id', 'tool_call_id', 'status', 'op', 'topic', 'header', 'stamp',
+                  'frame_id', 'seq', 'thought_signature', 'thoughtsignature')
+_READ_KEYS = frozenset(_WRAPPING_KEYS + _OBJECT_KEYS + sum(_ATTRIBUTE_KEYS, ()) +
+                       _PROPERTY_KEYS + _NOUN_KEYS + _PLACE_KEYS + _RELATION_KEYS +
+                       _REFERENCE_KEYS + _DESTINATION_KEYS + _VERB_KEYS + _STEP_LIST_KEYS +
+                       _ENVELOPE_KEYS + tuple(k.replace(' ', '_') for k in _STEP_KEY_VERBS) +
+                       tuple(_STEP_KEY_VERBS))
+_UNREAD = ContextVar('clip_perception_unread_fields', default=None)
+
+
+def _note_unread(keys):
+    """Add the keys of mapping ``keys`` the node does not read to :data:`_UNREAD`'s list."""
+    unread = _UNREAD.get()
+    if unread is not None:
+        unread.extend(k for k in keys if k not in _READ_KEYS and k not in unread)
+
+
+def _is_sentence(value):
+    """Whether a verb key's ``value`` says more than a verb ("place the red ball")."""
+    return isinstance(value, str) and len(value.split()) > 1 and bool(
+        _strip_filler(_pad(value.casefold())))
+
+
+def unread_fields(raw):
+    """Return the fields of a structured command the node does not read, as sent.
+
+    :param raw: the command as it arrived (``str``): JSON, a Python literal, "key: value"
+        pairs or a tool call written as code (:func:`_unwrapped`), or plain words.
+    :return: ``tuple`` of ``(key, known)`` pairs (``str``, ``str`` or None): each key of
+        the mapping the command's words were read from that is none of the keys the node
+        reads (:data:`_READ_KEYS`), casefolded, in the order sent, with the known key one
+        typo from it ("colr" -> "color") or None. Empty for plain words. Never raises.
+    """
+    if not isinstance(raw, str) or not re.search(r'[{(:=]', raw):
+        return ()
+    token = _UNREAD.set([])
+    try:
+        _unwrapped(_before_unwrapping(raw))
+        unread = _UNREAD.get()
+    finally:
+        _UNREAD.reset(token)
+    known = sorted(_READ_KEYS)
+    return tuple((k, nearest_word(k, known, 2 if len(k) >= 7 else 1)) for k in unread)
+
+
+def unread_note(unread):
+    """Word the answer's note for :func:`unread_fields`' ``unread`` (``str``, '' if none)."""
+    if not unread:
+        return ''
+    said = ', '.join(f'"{k}"' + (f' (did you mean "{known}"?)' if known else '')
+                     for k, known in unread)
+    return (f'the field(s) {said} of the command were not read: the node reads the object, '
+            'its colour, size, property, place, relation, reference and destination '
+            '(docs/commands.md lists the keys)')
 
 
 def _planner_steps(keys, depth):
@@ -1495,15 +1571,19 @@ def _says_placing(keys):
     return False
 
 
-def _destination_key(keys):
+def _destination_key(keys, placing=True):
     """Return the key of :data:`_DESTINATION_KEYS` that says where an object goes, or None.
 
     "target" (and "place", "location") is the destination only beside another key that
     names the object; alone it is the object ('{"action": "place", "target": "mug"}').
+    With no placing verb (``placing`` False) a key that only says where to
+    (:data:`_WHERE_TO_KEYS`) is still the destination: '{"action": "pick", "object": "red
+    ball", "target": "blue tray"}' dropped the tray without a word (helper-h117's brief);
+    "location" and "place" then say where the object is now (:data:`_PLACE_KEYS`).
     """
     objects = [k for k in _OBJECT_KEYS + _NOUN_KEYS if isinstance(keys.get(k), str) and
-               keys[k].strip()]
-    for k in _DESTINATION_KEYS:
+               keys[k].strip()] + [k for k in _WRAPPING_KEYS if _is_sentence(keys.get(k))]
+    for k in _DESTINATION_KEYS if placing else _WHERE_TO_KEYS:
         if isinstance(keys.get(k), str) and keys[k].strip() and \
                 any(o != k for o in objects):
             return k
@@ -1777,6 +1857,7 @@ def _called_with(text):
     if told is None and set(value) & set(_NOUN_KEYS) and not asked:
         told = _text_of(value)  # find(color="red", type="ball")
     if told is not None:
+        _note_unread(value)  # 'pick(object="red ball", colr="blue")': "colr" named
         return told
     # With no object given, its name's generic nouns name none ("find_object()" looked for
     # any object: helper-79); "cancel_task()" is read as "cancel task", a cancel.
@@ -2118,6 +2199,14 @@ def _mixed_number(m):
     return f'{value:.3f}'.rstrip('0').rstrip('.')
 
 
+def _before_unwrapping(text):
+    """``text`` without terminal escapes and mojibake, NFKC, fractions read (``str``)."""
+    text = _TERMINAL_ESCAPE.sub('', text)
+    text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
+    text = _without_decoration(unicodedata.normalize('NFKC', text).replace('\u2044', '/'))
+    return _MIXED_NUMBER.sub(_mixed_number, text)
+
+
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
@@ -2131,11 +2220,7 @@ def _normalise(text):
     (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
     """
-    text = _TERMINAL_ESCAPE.sub('', text)
-    text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
-    text = _without_decoration(unicodedata.normalize('NFKC', text).replace('\u2044', '/'))
-    text = _MIXED_NUMBER.sub(_mixed_number, text)
-    text = _without_reasoning(_without_model_tokens(_unwrapped(text)))
+    text = _without_reasoning(_without_model_tokens(_unwrapped(_before_unwrapping(text))))
     text = _words_of_identifiers(_without_markdown(text))
     for _ in range(8):  # nested pairs, the innermost first
         text, n = _PAIRED_TAG.subn(_paired_tag, text)

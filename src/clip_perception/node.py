@@ -141,6 +141,8 @@ from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import not_a_command
 from clip_perception.language import same_command
+from clip_perception.language import unread_fields
+from clip_perception.language import unread_note
 from clip_perception.messages import camera_info_size_note
 from clip_perception.messages import camera_info_to_intrinsics
 from clip_perception.messages import camera_matrix_layout_note
@@ -468,6 +470,11 @@ class PerceptionMixin:
         self.reset_srv = None
         self._values_cache = self._values()
         self._command = _command_value(self._values_cache['command'])
+        # (command as read, note): fields of the structured command it was read from that
+        # the node does not read (_note_unread), named in its answers.
+        self._unread = None
+        if self._values_cache['command'] != self._command:  # a start-up value
+            self._note_unread(self._values_cache['command'], self._command)
         # Whether a frame has answered the active command (under _answer_lock): one
         # replaced before any answer is told so (_after_set_parameters).
         self._answered = True
@@ -1125,6 +1132,8 @@ class PerceptionMixin:
         for p in params:
             if p.name == 'command':
                 command = _command_value(p.value)
+                if p.value != command:  # `ros2 param set ... command '{"objct": ...}'`
+                    self._note_unread(p.value, command)
                 if command == self._command:
                     continue  # the same command again (a repeated `ros2 param set`): no-op
                 previous = self._command
@@ -1374,6 +1383,7 @@ class PerceptionMixin:
         except CommandError as exc:
             self._refuse_command(msg.data, str(exc))
             return
+        self._note_unread(msg.data, text)
         if text == self._command or same_command(text, self._command):
             # `ros2 topic pub` repeats its message every second, a voice front end its
             # refined transcript ("The red ball."): a repeat is a no-op.
@@ -1390,6 +1400,19 @@ class PerceptionMixin:
                               for i in self.get_publishers_info_by_topic(topic)
                               if i.topic_type == 'std_msgs/msg/String'})
             self._warn_once('commands_alternating', command_flips_note(topic, pair, senders))
+
+    def _note_unread(self, raw, text):
+        """Name the fields of a structured command ``raw`` the node does not read, once.
+
+        '{"object": "red ball", "colr": "blue"}' (a planner's typo) was answered as the red
+        ball with no word of "colr" (helper-h117's brief): one warning names the fields
+        (:func:`clip_perception.language.unread_fields`) and every answer to ``text``, the
+        command as read, says so in its reason. Plain words: nothing.
+        """
+        note = unread_note(unread_fields(raw))
+        if note:
+            self.get_logger().warning(f'command "{text}": {note}')
+            self._unread = (text, note)
 
     def _refuse_command(self, said, why):
         """Count, log (throttled) and answer a command from the topic the node cannot use.
@@ -2295,6 +2318,8 @@ class PerceptionMixin:
         if frame.held is not None:
             reason += (f' (answered on the last frame, received {frame.held:.2f} s before '
                        'the command: no newer frame had come)')
+        if self._unread is not None and self._unread[0] == command:
+            reason += f' ({self._unread[1]})'  # fields of the command not read
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after
