@@ -1250,6 +1250,28 @@ def test_a_place_word_written_hyphenated_picks_that_side_over_dds(probe, start_n
     assert node.stop() == 0
 
 
+def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_node):
+    """Commands as users and planners send them (helper-h117's brief), over DDS.
+
+    Before:
+    "remove the green cube from the table" scored "remove green cube";
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what, name, parsed, reason in (
+            ('remove the green cube from the table', 'green cube', 'green cube',
+             {'what': 'green cube'}, ''),
+            ('take out the red ball', 'red ball', 'red ball', {'what': 'red ball'}, ''),
+    ):
+        assert_found(probe, node, camera, scene, said, what, centre[name])
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
+        assert reason in det['reason'], det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_planners_unread_field_is_named_and_its_target_read_over_dds(probe, start_node):
     """A field the node does not read is named in the answer; a target with no verb read.
 

@@ -633,8 +633,13 @@ _WHAT_KIND = re.compile(r'\bwhat\s+(?:kind|type|sort)\s+of\s+(?P<noun>[\w-]+)\s+
                         r'(?P<which>(?:(?!\bones?\b)[^,;.!?])*?)\s*\bones?\b')
 # Verbs a perception node is asked with that are also nouns ("the train track", "a
 # light show"): dropped only where a determiner follows, as the verb's object.
+# Verbs of taking out or away (helper-h117's brief: "remove the red ball from the tray"
+# was the object "remove red ball"; "extract", "pull out", "take out" likewise: "the
+# vanilla extract", "the pull cord" stay, as no determiner follows).
+_TAKING_VERBS = (r'take\sout|pick\sout|lift\sout|pull\sout|get\sout|fish\sout|pull|remove|'
+                 r'extract|collect|unload|seize|snatch|obtain|acquire|clear|withdraw|pluck')
 _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|localise|'
-                    r'watch|monitor|observe|keep|'
+                    r'watch|monitor|observe|keep|' + _TAKING_VERBS + '|'
                     r'show|look at|look for|look|search for|search|go to|point out|spot)'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
@@ -648,7 +653,8 @@ _VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|
 _BARE_VERB = re.compile(
     r'^(?P<pre>\s(?:(?:please|pls|plz|now|robot|hey|ok|okay|just|go|you|can\syou|could\s'
     r'you|would\syou|will\syou)\s)*)(?:detect|track|search(?:\sfor)?|look(?:\sfor|\sat)?|scan|segment|identify|'
-    r'recogni[sz]e|locali[sz]e|observe|inspect|classify|follow|show(?:\sme)?)'
+    r'recogni[sz]e|locali[sz]e|observe|inspect|classify|follow|show(?:\sme)?|remove|extract|'
+    r'collect|unload|seize|snatch|obtain|acquire|withdraw|pluck|(?:take|pick|pull)\sout)'
     r'(?=(?:\s(?:objects?|things?|items?|everything|all|stuff|now|please|pls|plz|again|it|'
     r'them|this|that))*\s$)')
 # A verb of finding or getting in a command that names no object, for its refusal ("find",
@@ -656,7 +662,8 @@ _BARE_VERB = re.compile(
 _ASKED_VERB = re.compile(
     r'\b(detect|track|search\sfor|search|look\sfor|look\sat|look|scan|segment|identify|recogni[sz]e|'
     r'locali[sz]e|observe|inspect|classify|follow|show\sme|show|find|locate|grab|grasp|'
-    r'pick\sup|pick|get|take|fetch|bring|select|hold|retrieve|lift|reach\sfor)\b')
+    r'pick\sup|pick|get|take|fetch|bring|select|hold|retrieve|lift|reach\sfor|' +
+    _TAKING_VERBS + r')\b')
 # Openings that can be words of an object phrase ("no red balls", "the ball on the
 # right") are dropped only at the start of a command and followed by punctuation, as a
 # voice recogniser writes them: "No, the blue mug.", "Well, the red ball.", "Right, the
@@ -5018,7 +5025,8 @@ _TAKEN_FROM_NOT = (r'(?:far|farthest|furthest|farther|further|away|left|right|to
                    r'counting|counted|and|or|not|\d[\w.]*)\b')
 _TAKEN_FROM = re.compile(
     r'^(?P<pre>\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:take|get|'
-    r'grab|pick\s+up|pick|remove|lift|fetch|retrieve|pull|bring\s+me|hand\s+me)\s+(?:me\s+)?'
+    r'grab|pick\s+up|pick|lift|fetch|retrieve|bring\s+me|hand\s+me|' + _TAKING_VERBS +
+    r')\s+(?:me\s+)?'
     r'(?:the|a|an|my|your|this|that)\s+(?:(?!' + _TAKEN_FROM_NOT + r')[\w-]+\s+){1,4}?)'
     r'(?P<how>out\s+of|off\s+of|off|from\s+inside|from\s+in|from\s+on\s+top\s+of|from\s+on|'
     r'from)\s+(?=(?:the|a|an|my|your|this|that)\s+(?P<noun>[\w-]+))')
