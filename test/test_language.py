@@ -4857,3 +4857,49 @@ def test_a_verb_of_taking_out_is_no_word_of_the_object(text, parsed):
 def test_a_verb_of_taking_out_alone_is_refused(text, verb):
     query = parse_command(text)
     assert query.refused is not None and f'says what to do ({verb})' in query.refused
+
+
+# A place word before a noun says which of several things the object is on or in ("the
+# ball on the very top shelf": helper-h117's brief, read as the object "ball shelf" at the
+# top): the thing is the reference, its place word its own; place words alone, or before a
+# region ("side", "corner", "row"), "of" or "one", stay a place in the view.
+@pytest.mark.parametrize('text, link, reference', [
+    ('the ball on the very top shelf', 'on', {'what': 'shelf', 'relation': 'top'}),
+    ('the mug on the top shelf', 'on', {'what': 'shelf', 'relation': 'top'}),
+    ('the cube on the left tray', 'on', {'what': 'tray', 'relation': 'left'}),
+    ('the mug on the right plate', 'on', {'what': 'plate', 'relation': 'right'}),
+    ('the mug on the top left shelf', 'on',
+     {'what': 'shelf', 'relation': 'left', 'second_relation': 'top'}),
+    ('the ball over the left mug', 'on', {'what': 'mug', 'relation': 'left'}),
+    ('the ball in the top drawer', 'in', {'what': 'drawer', 'relation': 'top'}),
+    ('the ball in the lower drawer', 'in', {'what': 'drawer', 'relation': 'bottom'}),
+    ('the mug in the left bin', 'in', {'what': 'bin', 'relation': 'left'}),
+])
+def test_a_place_word_before_a_noun_is_the_references_own(text, link, reference):
+    assert describe(parse_command(text)) == {'what': text.split()[1], 'link': link,
+                                             'reference': reference}
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the ball on the top', {'what': 'ball', 'relation': 'top'}),
+    ('the ball on the top left', {'what': 'ball', 'relation': 'left', 'second_relation': 'top'}),
+    ('the ball on the left side', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the left hand side', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the very left', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the left please', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the left one', {'what': 'ball', 'relation': 'left'}),
+    ('the ball on the bottom row', {'what': 'ball', 'relation': 'bottom'}),
+    ('the ball on the left of the mug', {'what': 'ball', 'link': 'left_of',
+                                         'reference': {'what': 'mug'}}),
+    ('the ball on the left and the blue mug', {'what': 'ball', 'relation': 'left',
+                                               'also': [{'what': 'blue mug'}]}),
+    ('the ball in the top left corner', {'what': 'ball', 'relation': 'left',
+                                         'second_relation': 'top'}),
+    ('the ball in the middle of the table', {'what': 'ball', 'relation': 'middle'}),
+    ('the ball in the front row', {'what': 'ball', 'relation': 'nearest'}),
+    ('the ball in the upper left', {'what': 'ball', 'relation': 'left',
+                                    'second_relation': 'top'}),
+    ('put the ball on the top shelf', {'what': 'ball', 'destination': ['on the top shelf']}),
+])
+def test_place_words_naming_no_thing_stay_a_place_in_the_view(text, parsed):
+    assert describe(parse_command(text)) == parsed

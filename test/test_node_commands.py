@@ -1255,6 +1255,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
 
     Before:
     "remove the green cube from the table" scored "remove green cube";
+    "the ball on the very top shelf" was the object "ball shelf" at the top;
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1268,6 +1269,14 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
         assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
         assert reason in det['reason'], det
         probe.clear()
+    for said, parsed in (  # whatever is posed, how it was read
+            ('the ball on the very top shelf', {'what': 'ball', 'link': 'on', 'reference': {
+                'what': 'shelf', 'relation': 'top'}}),
+    ):
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))
+        det = answered(probe, said)[-1]
+        assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 

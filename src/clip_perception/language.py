@@ -3058,6 +3058,44 @@ def _ends_phrase(s, end):
     return not rest or rest[0] in _PHRASE_ENDS or _is_filler(rest[0])
 
 
+# A place word before a noun names which of several things the object is on ("the ball
+# on the very top shelf", "the cube on the left tray": helper-h117's brief, read as the
+# object "ball shelf" at the top, the shelf a word of the object): after "the" and a
+# degree, place words, then a word that is none of these nor a region, "of", "one" or
+# "hand" ("on the left side", "on the top left", "on the left of the mug" stay places).
+_PLACE_BEFORE_NOUN = frozenset({'left', 'right', 'top', 'bottom', 'upper', 'lower', 'middle',
+                                'centre', 'center', 'front', 'back', 'rear', 'far', 'near',
+                                'very', 'extreme', 'topmost', 'uppermost', 'lowest',
+                                'highest', 'leftmost', 'rightmost', 'bottommost'})
+_NOT_PLACED_NOUN = frozenset({'of', 'one', 'ones', 'hand', 'most', 'side', 'part', 'half',
+                              'corner', 'edge', 'end', 'border', 'area', 'region', 'row',
+                              'column', 'line', 'sides', 'corners', 'edges'})
+
+
+def _placed_noun(after):
+    """Whether ``after`` (what follows "on" or "in", padded) names a thing after place words.
+
+    :return: True for ``" the very top shelf "``; False for place words naming no thing
+        (``" the top left "``, ``" the far left "``, ``" the left side of the mug "``, ``"
+        the left and the cube "``); None when no place word follows "the" (``" the mug
+        "``, ``" the top of the box "`` is None too: "top" there is a noun).
+    """
+    words = after.split()
+    start = i = 1 if words[:1] == ['the'] else 0
+    while i < len(words) and words[i] in _PLACE_BEFORE_NOUN:
+        i += 1
+    if i == start or words[i - 1] in ('very', 'extreme', 'far', 'near') and \
+            i < len(words) and words[i] == 'of':
+        return None  # "in the far of"... no place word said as such
+    if i < len(words) and words[i] == 'of' and i == start + 1:
+        return None  # "on the top of the box", "in the middle of the table": as before
+    if i >= len(words):
+        return False
+    word = words[i]
+    return word.isalpha() and word not in _NOT_PLACED_NOUN and word not in _PHRASE_ENDS \
+        and not _is_filler(word)
+
+
 def _split_link(s):
     """Find a relation between two objects in padded ``s``.
 
@@ -3068,12 +3106,16 @@ def _split_link(s):
     for phrase, link in phrases:
         for m in re.finditer(r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', s):
             before, after = s[:m.start()], s[m.end():]
-            if phrase in ('on', 'over') and any(
+            placed = _placed_noun(after) if phrase in ('on', 'over', 'in') else None
+            if placed is False:
+                continue  # "on the top left", "in the far left": a place in the view
+            if phrase in ('on', 'over') and not placed and any(
                     after.startswith(' ' + w + ' ') for w in _NOT_LINK_AFTER_ON):
                 continue
-            if phrase == 'in' and (any(after.startswith(' ' + w + ' ')
-                                       for w in _NOT_LINK_AFTER_IN) or
-                                   next(iter(after.split()), '') in _COLOUR_WORDS):
+            if phrase == 'in' and not placed and (any(after.startswith(' ' + w + ' ')
+                                                      for w in _NOT_LINK_AFTER_IN) or
+                                                  next(iter(after.split()), '') in
+                                                  _COLOUR_WORDS):
                 continue
             if phrase in ('nearest', 'closest', 'nearer', 'closer') and not re.match(
                     r'\s(?:to|the|a|an|this|that)\s', after):
