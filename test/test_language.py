@@ -12,6 +12,7 @@ from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
 from clip_perception.language import speaker_side_note
 from clip_perception.language import unchecked_note
+from clip_perception.language import unchecked_notes
 from clip_perception.language import unread_fields
 from clip_perception.language import unread_note
 
@@ -4903,3 +4904,39 @@ def test_a_place_word_before_a_noun_is_the_references_own(text, link, reference)
 ])
 def test_place_words_naming_no_thing_stay_a_place_in_the_view(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A brand or a name said before the noun of a second object, or of a reference, is named
+# on that object, not the first ("the red ball. the IKEA mug": helper-h117's brief named
+# "IKEA" on the red ball), and the answer's reason names it with the object it is of.
+@pytest.mark.parametrize('text, parsed', [
+    ('the red ball. the IKEA mug', {'what': 'red ball', 'also': [
+        {'what': 'mug', 'unchecked': ['named IKEA']}]}),
+    ('the red ball and the IKEA mug', {'what': 'red ball', 'also': [
+        {'what': 'mug', 'unchecked': ['named IKEA']}]}),
+    ('the red ball; the Starbucks cup', {'what': 'red ball', 'also': [
+        {'what': 'cup', 'unchecked': ['named Starbucks']}]}),
+    ('the red mug and the IKEA mug', {'what': 'red mug', 'also': [
+        {'what': 'mug', 'unchecked': ['named IKEA']}]}),
+    ('the red ball or the IKEA mug', {'what': 'red ball', 'alternatives': [
+        {'what': 'mug', 'unchecked': ['named IKEA']}]}),
+    ('the ball next to the IKEA mug', {'what': 'ball', 'link': 'next_to', 'reference': {
+        'what': 'mug', 'unchecked': ['named IKEA']}}),
+    ('the ball between the IKEA mug and the Starbucks cup', {
+        'what': 'ball', 'link': 'between',
+        'reference': {'what': 'mug', 'unchecked': ['named IKEA']},
+        'second_reference': {'what': 'cup', 'unchecked': ['named Starbucks']}}),
+    ('the IKEA mug and the red ball', {'what': 'mug', 'unchecked': ['named IKEA'],
+                                       'also': [{'what': 'red ball'}]}),
+    ('grab the Sharpie pens and the IKEA mugs', {
+        'what': 'pen', 'unchecked': ['named Sharpie'], 'plural': True,
+        'also': [{'what': 'mug', 'unchecked': ['named IKEA'], 'plural': True}]}),
+])
+def test_a_name_is_named_on_the_object_it_is_said_of(text, parsed):
+    query = parse_command(text)
+    assert describe(query) == parsed
+    notes = unchecked_notes(query)  # every name noted; a second object's said with it
+    assert len(notes) == text.count('IKEA') + text.count('Starbucks') + text.count('Sharpie')
+    assert sum('(of "' not in n for n in notes) == len(parsed.get('unchecked', []))
+    assert all(n.endswith('(of "mug")') for n in notes if n.startswith('"IKEA"') and
+               parsed['what'] != 'mug')

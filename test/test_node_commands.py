@@ -1281,6 +1281,27 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     assert node.stop() == 0
 
 
+def test_a_second_objects_name_is_named_on_it_over_dds(probe, start_node):
+    """A name said of the second object is named on it, and in the answer's reason.
+
+    helper-h117's brief: "the red ball. the IKEA mug" named "IKEA" on the red ball, and
+    what is not checked of a second object was never said in the reason. Now ``parsed``
+    names it on the mug, and the reason says it is not checked, of the mug.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    said = 'the green cube and the blue IKEA mug'
+    camera.command(said)
+    assert run_until(probe, camera, scene, lambda: any(
+        d['status'] == 'found' for d in answered(probe, said))), node.output()
+    det = next(d for d in answered(probe, said) if d['status'] == 'found')
+    assert det['parsed']['also'] == [{'what': 'blue mug', 'unchecked': ['named IKEA']}], det
+    assert 'unchecked' not in det['parsed'], det
+    assert '"IKEA" is not checked' in det['reason'] and '(of "blue mug")' in det['reason'], det
+    assert sorted(t['what'] for t in det['targets']) == ['blue mug', 'green cube'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_planners_unread_field_is_named_and_its_target_read_over_dds(probe, start_node):
     """A field the node does not read is named in the answer; a target with no verb read.
 

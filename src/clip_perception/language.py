@@ -2487,6 +2487,40 @@ def _names_before_nouns(text):
     return tuple(names), ' '.join(rest.split())
 
 
+def _with_names(query, text, names):
+    """Name each of ``names`` as not checked on the object it is said of.
+
+    "the red ball. the IKEA mug" named "IKEA" on the red ball, the first object
+    (helper-h117's brief). A name goes to the object phrase (``query``, one of its
+    ``also`` or ``alternatives``) whose words hold the word said after it, the k-th such
+    where that word was said k times before it; to ``query`` where none does.
+
+    :param query: the :class:`Query` of ``text`` without the names.
+    :param text: the command as said (``str``); ``names``: as :func:`_names_before_nouns`.
+    :return: :class:`Query`.
+    """
+    references = [q for q in (query.reference, query.second_reference) if q is not None]
+    objects = [query] + list(query.also) + list(query.alternatives) + references
+    named = [[] for _ in objects]
+    cursor = 0
+    for name in names:
+        at = text.find(name, cursor)
+        cursor = at + len(name) if at >= 0 else cursor
+        after = text[cursor:].split()[:1]
+        noun = _singular(after[0].lower().strip(".,;:!?'")) if after else ''
+        said_before = len(re.findall(rf'\b{re.escape(noun)}', text[:max(at, 0)].lower()))
+        holding = [i for i, q in enumerate(objects) if noun and noun in q.what.split()]
+        i = holding[min(said_before, len(holding) - 1)] if holding else 0
+        named[i].append(NAMED + name)
+    objects = [replace(q, unchecked=q.unchecked + tuple(n)) if n else q
+               for q, n in zip(objects, named)]
+    also, offered = len(query.also) + 1, len(query.also) + len(query.alternatives) + 1
+    references = objects[offered:] + [None, None]
+    return replace(objects[0], also=tuple(objects[1:also]),
+                   alternatives=tuple(objects[also:offered]), reference=references[0],
+                   second_reference=references[1])
+
+
 def _describing_lead(words):
     """Return how many of ``words`` (a capitalised run, as said) are colours or sizes first."""
     k = 0
@@ -5104,9 +5138,7 @@ _GENERIC_NAMED = re.compile(
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
     if names:  # "the IKEA mug": the mug, "IKEA" named as not checked
-        query = _parse(unnamed)
-        return replace(query, text=text, unchecked=query.unchecked + tuple(
-            NAMED + n for n in names))
+        return _with_names(replace(_parse(unnamed), text=text), text, names)
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
@@ -5617,6 +5649,23 @@ def unchecked_note(said):
                 'from, between, in and containing')
     return (f'"{said}" is not checked: one relation per object is tested (say the object '
             'with that relation alone to use it)')
+
+
+def unchecked_notes(query):
+    """Return the answer's notes for what is not checked of every object of ``query``.
+
+    :func:`unchecked_note` for :attr:`Query.unchecked` of ``query``, then of each object
+    of its ``also`` and ``alternatives`` and of its references, each said with the object
+    it is of ("... (of "mug")"): a second object's were dropped without a word
+    (helper-h117's brief: "the red ball and the IKEA mug").
+
+    :return: ``list`` of ``str``.
+    """
+    notes = [unchecked_note(u) for u in query.unchecked]
+    for q in query.also + query.alternatives + tuple(
+            r for r in (query.reference, query.second_reference) if r is not None):
+        notes += [f'{unchecked_note(u)} (of "{q.what}")' for u in q.unchecked]
+    return notes
 
 
 def speaker_side_note(query):

@@ -26,7 +26,7 @@ from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import pose_from_support_ray
 from clip_perception.language import parse_command
 from clip_perception.language import speaker_side_note
-from clip_perception.language import unchecked_note
+from clip_perception.language import unchecked_notes
 from clip_perception.proposals import flat_mask_in_box
 from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
@@ -341,7 +341,7 @@ class Pipeline:
         notes += [f'dropped "{ch}": the node reads no pictograph; say what it stands for in '
                   'words' for ch in query.symbols]
         notes += [n for n in (speaker_side_note(query),) if n]
-        notes += [unchecked_note(u) for u in query.unchecked]
+        notes += unchecked_notes(query)
         notes += [f'"{r}" was read as a remark about the object, not as an object to look for'
                   for r in query.remarks]
         notes += [f'"{m}" was read as a step for the robot to move, not as an object to look '
