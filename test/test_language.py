@@ -4940,3 +4940,22 @@ def test_a_name_is_named_on_the_object_it_is_said_of(text, parsed):
     assert sum('(of "' not in n for n in notes) == len(parsed.get('unchecked', []))
     assert all(n.endswith('(of "mug")') for n in notes if n.startswith('"IKEA"') and
                parsed['what'] != 'mug')
+
+
+# Edit words in a row before a correction ("actually wait, the blue one": helper-h117's
+# brief, the objects "wait" and "blue wait"): "actually", "sorry", "oops" open it as
+# "wait" and "no" do, with punctuation or without, first or after the object corrected.
+@pytest.mark.parametrize('text, what', [
+    ('actually wait, the blue one', 'blue'),
+    ('actually, wait, the blue mug', 'blue mug'),
+    ('actually wait the blue mug', 'blue mug'),
+    ('sorry, wait, the blue mug', 'blue mug'),
+    ('oops, no, the blue mug', 'blue mug'),
+    ('wait the blue mug', 'blue mug'),
+    ('the red ball, actually wait, the blue mug', 'blue mug'),
+    ('the red ball, sorry, no, the blue mug', 'blue mug'),
+    ('the red ball - oops wait - the blue mug', 'blue mug'),
+    ('the red ball, sorry', 'red ball'),
+])
+def test_edit_words_in_a_row_open_a_correction(text, what):
+    assert describe(parse_command(text)) == {'what': what}

@@ -670,10 +670,14 @@ _ASKED_VERB = re.compile(
 # cube", "Stop, the red ball." (a correction; "Stop." alone cancels); so are wake
 # phrases ("OK Google, ...", "Alexa, ..."). Apostrophes as phones and recognisers write
 # them (U+2019 and kin) are read as "'".
+# "actually", "sorry", "oops" open a self-repair as "wait" does (helper-h117's brief:
+# "actually wait, the blue one" was the objects "wait" and "blue wait").
+_REPAIR_OPENERS = r'actually|sorry|oops|whoops'
 _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|alexa|robot)\b|'
                       r'alexa\b|(?:(?:well|so|no|nope|right|wait|like|now|and|then|okay|ok|'
-                      r'oh|yes|yeah|' + _HESITATION + r')\s+)*(?:well|so|no|nope|right|wait|'
-                      r'stop|like|now|and|then|' + _HESITATION + r')\s*(?:[,.!?;:\u2026]|'
+                      r'oh|yes|yeah|' + _REPAIR_OPENERS + '|' + _HESITATION + r')\s+)*(?:well|'
+                      r'so|no|nope|right|wait|stop|like|now|and|then|' + _REPAIR_OPENERS + '|' +
+                      _HESITATION + r')\s*(?:[,.!?;:\u2026]|'
                       # a hyphen ends one only before a space or a determiner: "right-most
                       # mug", "well-made mug" are words (the side was lost, "made mug")
                       r'-(?!\w)|-(?=(?:the|a|an)\b))+)[\s,.!?;:\u2026-]*')
@@ -683,7 +687,8 @@ _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|al
 # another opening ("right the blue mug" is the side, as before).
 _SPOKEN_OPENING = re.compile(
     r'^\s*(?:(?:okay|ok|so|well|alright|all\sright|yeah|yes|yep|sure(?:\sthing)?|oh|now|'
-    r'and|then|' + _HESITATION + r'|right(?=\s+(?:so|then|okay|ok|well|now)\b))\s+)+'
+    r'and|then|wait|' + _REPAIR_OPENERS + '|' + _HESITATION +
+    r'|right(?=\s+(?:so|then|okay|ok|well|now)\b))\s+)+'
     r'(?=(?:the|a|an|this|that|these|those|my|your)\b)')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
@@ -983,6 +988,8 @@ _CORRECTION = re.compile(
     r'(?:[\s' + _MARK + r']*\s|[(' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|i\s+mean|'
     r'i\s+meant|actually,?\s+no|no,?\s+actually|or\s+rather|make\s+that|scratch\s+that|'
     r'(?<=[' + _MARK + r'])\s*(?:actually|sorry|wait|rather(?!\s+than)|correction|oops)'
+    # edit words in a row ("the red ball, actually wait, the blue mug": helper-h117)
+    r'(?:[\s,]+(?:' + _REPAIR_OPENERS + r'|wait|no|nope))*'
     # "the red ball, no, the blue mug", "the red ball (no, the blue mug)", "the red ball.
     # Never mind, the green cube." (session 19's trial: the red ball posed, the blue mug
     # excluded); "the red ball no the blue mug", a recogniser's, without punctuation.
