@@ -4959,3 +4959,38 @@ def test_a_name_is_named_on_the_object_it_is_said_of(text, parsed):
 ])
 def test_edit_words_in_a_row_open_a_correction(text, what):
     assert describe(parse_command(text)) == {'what': what}
+
+
+# A gloss in another language beside the English command (helper-h117's brief: "the red
+# ball (红色的球)" was the object "red ball 红色的球"; "(la pelota roja)" refused the whole
+# command as Spanish): in brackets or quotes, or at the start or the end, dropped and
+# named; a command wholly in another language is still refused.
+@pytest.mark.parametrize('text, parsed, gloss', [
+    ('the red ball (红色的球)', {'what': 'red ball'}, '红色的球'),
+    ('the blue mug（蓝色杯子）', {'what': 'blue mug'}, '蓝色杯子'),
+    ('the red ball [红球]', {'what': 'red ball'}, '红球'),
+    ('the red ball - 红色的球', {'what': 'red ball'}, '红色的球'),
+    ('the red ball / 红色的球', {'what': 'red ball'}, '红色的球'),
+    ('the red ball 红色的球', {'what': 'red ball'}, '红色的球'),
+    ('红色的球 (the red ball)', {'what': 'red ball'}, '红色的球'),
+    ('红色的球 - the red ball', {'what': 'red ball'}, '红色的球'),
+    ('the red ball «красный мяч»', {'what': 'red ball'}, 'красный мяч'),
+    ('the red ball (la pelota roja)', {'what': 'red ball'}, 'la pelota roja'),
+    ('the cup (茶杯) on the left', {'what': 'cup', 'relation': 'left'}, '茶杯'),
+])
+def test_a_gloss_in_another_language_is_dropped_and_named(text, parsed, gloss):
+    assert describe(parse_command(text)) == dict(parsed, glosses=[gloss])
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the red ball (the big one)', {'what': 'red ball', 'size': 'largest'}),
+    ('the red ball (left)', {'what': 'red ball', 'relation': 'left'}),
+    ('the red ball 👍', {'what': 'red ball', 'symbols': ['👍']}),
+])
+def test_english_in_brackets_is_no_gloss(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text', ['红色的球', '(红色的球)', 'la pelota roja'])
+def test_a_command_wholly_in_another_language_is_still_refused(text):
+    assert 'another language than English' in parse_command(text).refused

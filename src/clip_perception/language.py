@@ -1127,6 +1127,10 @@ class Query:
     :func:`_extreme_sides`); the answer's reason names each.
     ``symbols``: pictographs dropped from the command ("\u2b50", "\u26bd"), which the
     node cannot read; the answer's reason names them.
+    ``glosses``: words in another language said beside the English command, in brackets
+    or at its start or end ("\u7ea2\u8272\u7684\u7403" of "the red ball
+    (\u7ea2\u8272\u7684\u7403)"; :func:`_without_glosses`), as said; dropped, and the
+    answer's reason names them.
     ``motions``: steps of the instruction that move the robot and name no object to find
     ("go to the kitchen", "turn left", "come back"; :func:`_without_motions`), as said;
     not looked for, and the answer's reason names them.
@@ -1156,6 +1160,7 @@ class Query:
     read_as: tuple = ()
     symbols: tuple = ()
     motions: tuple = ()
+    glosses: tuple = ()
 
     @property
     def decides(self):
@@ -3750,10 +3755,67 @@ def parse_command(text):
     why = not_a_command(text) or _unfilled_slot(raw)  # "{object_name}": read as words
     if why is not None:  # a `command` parameter given one at start-up
         return Query(text=text, what='object', refused=f'{why}: no object to look for')
+    rest, glosses = _without_glosses(text)
+    if glosses:  # "the red ball (\u7ea2\u8272\u7684\u7403)": the English, the gloss named
+        return replace(parse_command(rest), text=text, glosses=glosses)
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
     return _parse(text)
+
+
+# A gloss in another language beside the English command, as a bilingual user, a
+# translation front end or an LLM adds it (helper-h117's brief: "the red ball (\u7ea2\u8272
+# \u7684\u7403)" was the object "red ball \u7ea2\u8272\u7684\u7403", words CLIP's English
+# tokenizer reads as bytes; "the red ball (la pelota roja)" was refused as Spanish): in
+# brackets or quotes anywhere, or a run of words in another script at the start or the end
+# (after "-", "/", ":" or nothing), where the rest is English. Words of another script
+# inside the English phrase ("the \u7ea2 ball") are read as before.
+_GLOSS_BRACKETED = re.compile(r'\s*(?:\(([^()]*)\)|\[([^\[\]]*)\]|\u3010([^\u3010\u3011]*)\u3011|'
+                              r'\u300c([^\u300c\u300d]*)\u300d|\u300e([^\u300e\u300f]*)\u300f|'
+                              r'\u00ab([^\u00ab\u00bb]*)\u00bb|\u201c([^\u201c\u201d]*)\u201d)')
+_GLOSS_SEPARATORS = frozenset(('-', '/', ':', '=', '\u2013', '\u2014', '|'))
+
+
+def _other_script(word):
+    """Whether every letter of ``word`` is of a script other than Latin (and it has one)."""
+    letters = [c for c in word if unicodedata.category(c).startswith('L')]
+    return bool(letters) and all(_script(c) != 'LATIN' for c in letters)
+
+
+def _without_glosses(text):
+    """Return ``(text without its glosses, glosses)`` (see :data:`_GLOSS_BRACKETED`).
+
+    :param text: a cleaned command (``str``).
+    :return: ``(str, tuple of str)``; ``(text, ())`` where there is none, or where nothing
+        English would be left.
+    """
+    glosses, rest = [], text
+    for m in reversed(list(_GLOSS_BRACKETED.finditer(text))):
+        inner = next(g for g in m.groups() if g is not None).strip()
+        outside = rest[:m.start()] + rest[m.end():]
+        if inner and (all(_other_script(w) or not re.search(r'[^\W\d_]', w)
+                          for w in inner.split()) and any(map(_other_script, inner.split())) or
+                      foreign_language(inner) is not None and
+                      foreign_language(outside) is None):
+            glosses.insert(0, inner)
+            rest = outside
+    words = rest.split()
+    for end in (False, True):  # a run of another script's words at the start, the end
+        run = []
+        while words and (_other_script(words[-1 if end else 0]) or
+                         run and words[-1 if end else 0] in _GLOSS_SEPARATORS):
+            run.append(words.pop(-1 if end else 0))
+        while words and words[-1 if end else 0] in _GLOSS_SEPARATORS:
+            words.pop(-1 if end else 0)
+        said = [w for w in (run[::-1] if end else run) if w not in _GLOSS_SEPARATORS]
+        if said:
+            glosses.insert(len(glosses) if end else 0, ' '.join(said))
+    rest = ' '.join(words)
+    if not glosses or not re.search(r'[A-Za-z]', rest) or \
+            not _strip_filler(_pad(rest.lower())):
+        return text, ()
+    return rest, tuple(glosses)
 
 
 # Objects listed or offered with symbols and other scripts' punctuation, as typed to a
@@ -5611,6 +5673,8 @@ def describe(query):
         out['read_as'] = [list(pair) for pair in query.read_as]
     if query.symbols:
         out['symbols'] = list(query.symbols)
+    if query.glosses:
+        out['glosses'] = list(query.glosses)
     return out
 
 

@@ -340,6 +340,8 @@ class Pipeline:
         notes += [f'read "{said}" as "{word}"' for said, word in query.read_as]
         notes += [f'dropped "{ch}": the node reads no pictograph; say what it stands for in '
                   'words' for ch in query.symbols]
+        notes += [f'dropped "{g}": words in another language beside the English ones are read '
+                  'as a gloss of them; the node reads English' for g in query.glosses]
         notes += [n for n in (speaker_side_note(query),) if n]
         notes += unchecked_notes(query)
         notes += [f'"{r}" was read as a remark about the object, not as an object to look for'
