@@ -4994,3 +4994,38 @@ def test_english_in_brackets_is_no_gloss(text, parsed):
 @pytest.mark.parametrize('text', ['红色的球', '(红色的球)', 'la pelota roja'])
 def test_a_command_wholly_in_another_language_is_still_refused(text):
     assert 'another language than English' in parse_command(text).refused
+
+
+# A pick step, then a placing step naming where with a determiner and no preposition
+# (helper-h117's brief: "pick the red ball -> place the blue mug" was two objects): the
+# object picked, going where the placing step says; a placing step with its own where, a
+# second pick and a first step that finds are read as before.
+@pytest.mark.parametrize('text, parsed', [
+    ('pick the red ball -> place the blue mug', {'what': 'red ball',
+                                                 'destination': ['to the blue mug']}),
+    ('pick the red ball then place the blue mug', {'what': 'red ball',
+                                                   'destination': ['to the blue mug']}),
+    ('pick the red ball, place the blue mug', {'what': 'red ball',
+                                               'destination': ['to the blue mug']}),
+    ('grab the red ball and place the blue mug', {'what': 'red ball',
+                                                  'destination': ['to the blue mug']}),
+    ('grab the red ball, then put the blue bowl', {'what': 'red ball',
+                                                   'destination': ['to the blue bowl']}),
+    ('pick up the red ball and then drop the yellow bin', {
+        'what': 'red ball', 'destination': ['to the yellow bin']}),
+    ('please pick the red ball -> place the blue mug.', {
+        'what': 'red ball', 'destination': ['to the blue mug']}),
+    ('pick the red ball -> place the blue mug -> pick the green cube', {
+        'what': 'red ball', 'also': [{'what': 'green cube'}],
+        'destination': ['to the blue mug']}),
+    ('pick the red ball, then place the blue mug on the tray', {
+        'what': 'red ball', 'also': [{'what': 'blue mug'}], 'destination': ['on the tray']}),
+    ('pick the red ball and place it in the blue mug', {'what': 'red ball',
+                                                        'destination': ['in the blue mug']}),
+    ('pick the red ball then pick the blue mug', {'what': 'red ball',
+                                                  'also': [{'what': 'blue mug'}]}),
+    ('find the red ball then place the blue mug', {'what': 'red ball',
+                                                   'also': [{'what': 'blue mug'}]}),
+])
+def test_a_placing_step_after_a_pick_says_where_the_object_goes(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -1257,7 +1257,8 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "remove the green cube from the table" scored "remove green cube";
     "the ball on the very top shelf" was the object "ball shelf" at the top;
     "actually wait, the blue mug" the objects "wait" and "blue mug";
-    "the blue mug (蓝色杯子)" scored "blue mug 蓝色杯子".
+    "the blue mug (蓝色杯子)" scored "blue mug 蓝色杯子";
+    "pick the red ball -> place the blue mug" looked for a second object, the mug.
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1268,6 +1269,8 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
             ('actually wait, the blue mug', 'blue mug', 'blue mug', {'what': 'blue mug'}, ''),
             ('the blue mug (蓝色杯子)', 'blue mug', 'blue mug',
              {'what': 'blue mug', 'glosses': ['蓝色杯子']}, 'dropped "蓝色杯子"'),
+            ('pick the red ball -> place the blue mug', 'red ball', 'red ball',
+             {'what': 'red ball', 'destination': ['to the blue mug']}, ''),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

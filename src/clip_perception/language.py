@@ -3944,6 +3944,29 @@ _BARE_PLACE_STEP = re.compile(
     r'into|on|onto|to|at|inside|and|then)\b)((?:[\w-]+\s?){1,4}?)(?=\s*(?:$|[;.!?]|\s(?:then|'
     r'and)\s))')
 
+# A pick step, then a placing step naming where with a determiner and no preposition
+# ("pick the red ball -> place the blue mug", "grab the red ball, then put the bowl":
+# helper-h117's brief, two objects): the robot holds the object picked, so the placing
+# step's words are where it goes, as "place(blue mug)" and "place blue mug" are
+# (:data:`_BARE_PLACE_STEP`). With its own where ("... then place the blue mug on the
+# tray") the step moves what it names, as before.
+_PICK_THEN_PLACE = re.compile(
+    r'^(?P<pick>\s*(?:(?:please|now|first|robot|can\syou|could\syou)\s+)*(?:pick\s+up|pick|'
+    r'grab|grasp|take|get|fetch|lift)\s+(?:the|a|an|this|that|my|your)\s+(?:(?!and\b|then\b)'
+    r'[\w-]+\s+){0,3}?[\w-]+\s*,?\s+(?:and\s+then|and|then)\s+)(?P<verb>place|put|drop)\s+'
+    r'(?P<where>(?:the|a|an|this|that|my|your)\s+(?:[\w-]+\s?){1,4}?)'
+    r'\s*(?=$|[;.!?]|\s(?:and\s+)?then\s)')
+_NOT_A_PLACE = frozenset(('in', 'into', 'on', 'onto', 'to', 'at', 'inside', 'next', 'near',
+                          'beside', 'behind', 'under', 'over', 'left', 'right', 'and', 'then',
+                          'with', 'of', 'from', 'down', 'back', 'away', 'up', 'it', 'them'))
+
+
+def _pick_then_place(m):
+    """Read :data:`_PICK_THEN_PLACE`'s placing step as where the object picked goes."""
+    if _NOT_A_PLACE & set(m.group('where').split()):
+        return m.group()
+    return f"{m.group('pick')}{m.group('verb')} it to {m.group('where').strip()}"
+
 
 def _place_steps(said):
     """Mark the placing steps of lower-case ``said`` said with a comma or as a call.
@@ -3954,6 +3977,7 @@ def _place_steps(said):
     """
     said = _CALLS_LISTED.sub(') then ', said)  # "pick(apple), place(basket), pick(...)"
     said = _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
+    said = _PICK_THEN_PLACE.sub(_pick_then_place, said)
     return _BARE_PLACE_STEP.sub(lambda m: f'{m.group(1)} it to {m.group(2).strip()}', said)
 
 
