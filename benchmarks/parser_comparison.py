@@ -83,8 +83,8 @@ LINKS = {
     'right': 'right_of',
     'on': 'on',
     'under': 'under',
-    'below': 'under',
-    'above': 'on',
+    'below': 'below',
+    'above': 'above',
 }
 ORD = {'first': 1, 'second': 2, 'third': 3, '3rd': 3, '2nd': 2, 'last': -1}
 SKIP = {'DET', 'PRON', 'VERB', 'AUX', 'ADV', 'INTJ', 'PUNCT', 'PART', 'CCONJ', 'ADP', 'SCONJ'}

@@ -5029,3 +5029,22 @@ def test_a_command_wholly_in_another_language_is_still_refused(text):
 ])
 def test_a_placing_step_after_a_pick_says_where_the_object_goes(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# "above" and "below" are relations of their own, higher or lower as the camera sees it
+# (helper-h117's brief: "above" was read as "on", which needs the object over the other
+# in 3D); "over", "on top of", "under" read as before; "not above" is "below".
+@pytest.mark.parametrize('text, link, reference', [
+    ('the ball above the mug', 'above', 'mug'),
+    ('the lamp directly above the table', 'above', 'table'),
+    ('the ball higher than the mug', 'above', 'mug'),
+    ('the mug below the ball', 'below', 'ball'),
+    ('the cube lower than the blue mug', 'below', 'blue mug'),
+    ('the ball not above the mug', 'below', 'mug'),
+    ('the ball over the mug', 'on', 'mug'),
+    ('the ball on top of the mug', 'on', 'mug'),
+    ('the ball under the mug', 'under', 'mug'),
+])
+def test_above_and_below_are_relations_of_their_own(text, link, reference):
+    query = parse_command(text)
+    assert (query.link, query.reference.what) == (link, reference)

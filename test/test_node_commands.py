@@ -1258,7 +1258,9 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "the ball on the very top shelf" was the object "ball shelf" at the top;
     "actually wait, the blue mug" the objects "wait" and "blue mug";
     "the blue mug (蓝色杯子)" scored "blue mug 蓝色杯子";
-    "pick the red ball -> place the blue mug" looked for a second object, the mug.
+    "pick the red ball -> place the blue mug" looked for a second object, the mug;
+    "the yellow cylinder above the blue mug" (behind it on the table, higher in the image)
+    was read as "on" and not found.
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1271,6 +1273,10 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
              {'what': 'blue mug', 'glosses': ['蓝色杯子']}, 'dropped "蓝色杯子"'),
             ('pick the red ball -> place the blue mug', 'red ball', 'red ball',
              {'what': 'red ball', 'destination': ['to the blue mug']}, ''),
+            ('the yellow cylinder above the blue mug', 'yellow cylinder', 'yellow cylinder',
+             {'link': 'above', 'reference': {'what': 'blue mug'}}, 'above'),
+            ('the blue mug below the yellow cylinder', 'blue mug', 'blue mug',
+             {'link': 'below', 'reference': {'what': 'yellow cylinder'}}, 'below'),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

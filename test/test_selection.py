@@ -357,6 +357,29 @@ def test_relations_in_depth_and_height_in_3d_and_without_depth_in_the_image():
     assert missing.status == NOT_FOUND and 'reference "tray"' in missing.reason
 
 
+def test_above_and_below_are_as_the_camera_sees_them_in_3d_and_in_the_image():
+    """"above" / "below": higher / lower as the camera sees it (helper-h117's brief).
+
+    Read as "on" before, which needs the object over the other in 3D: a mug behind a ball
+    on the table, higher in the image, was not found "above" it. Mug 0 stands behind the
+    ball (higher in the image, smaller y), mug 1 in front of it (lower).
+    """
+    boxes = np.array([[100, 100, 140, 140], [100, 300, 140, 340], [200, 200, 240, 240]], float)
+    pos = np.array([[0.0, -0.02, 0.8], [0.0, 0.06, 0.5], [0.05, 0.02, 0.65]])
+    for positions in (pos, None):
+        above = select_linked(boxes, MUG, BALL, parse_command('the mug above the ball'), 0.5,
+                              CAL, positions=positions)
+        below = select_linked(boxes, MUG, BALL, parse_command('the mug below the ball'), 0.5,
+                              CAL, positions=positions)
+        assert (above.status, below.status) == (FOUND, FOUND), (above.reason, below.reason)
+        assert (above.chosen.index, below.chosen.index) == (0, 1)
+        assert 'above' in above.reason and 'below' in below.reason
+    # "on" still needs the object over the other in 3D: neither mug is on the ball.
+    on = select_linked(boxes, MUG, BALL, parse_command('the mug on the ball'), 0.5, CAL,
+                       positions=pos)
+    assert on.status == NOT_FOUND
+
+
 def test_a_confidence_under_the_threshold_reads_under_it():
     """Two decimals rounded said "confidence 0.99 < threshold 0.99" (trial 33)."""
     for value, limit, text in ((0.987, 0.99, '0.987'), (0.9996, 1.0, '0.999'),

@@ -90,8 +90,14 @@ _LINKS = {
     # "mug beyond green cube", the cube posed).
     'behind': ('behind', 'in back of', 'at the back of', 'back of', 'at the rear of',
                'beyond', 'past'),
-    'on': ('on top of', 'atop', 'upon', 'on', 'above', 'over'),
-    'under': ('underneath', 'beneath', 'under', 'below'),
+    'on': ('on top of', 'atop', 'upon', 'on', 'over'),
+    'under': ('underneath', 'beneath', 'under'),
+    # Higher or lower as the camera sees it, touching or not (helper-h117's brief: "above"
+    # was "on", which needs the object over the other in 3D: "the cylinder above the mug",
+    # the cylinder behind the mug on the table, higher in the image, was not found;
+    # RefCOCO's "above", "below" are the image's).
+    'above': ('higher than', 'directly above', 'above'),
+    'below': ('lower than', 'directly below', 'below'),
     'next_to': ('next to', 'beside', 'besides', 'alongside', 'adjacent to', 'touching',
                 'up against', 'leaning against', 'against',
                 'near to', 'near', 'close to',
@@ -1089,7 +1095,8 @@ class Query:
     another axis ("the red ball top left": ``left`` and ``top``; the object extreme in
     both is meant) or None; ``size`` largest, smallest or None.
     ``exclude``: object phrases never to pick; ``link`` (left_of, right_of, in_front_of,
-    behind, on, under, next_to, far_from, between, in, holds) relates this object to
+    behind, on, under, above, below, next_to, far_from, between, in, holds) relates this
+    object to
     ``reference`` (a :class:`Query`; ``holds``: the reference is in this object);
     ``also``: further objects named with "and" (:class:`Query` each); ``plural``: every
     match is wanted, or ``count`` of them when the command says how many ("the two
@@ -5431,7 +5438,8 @@ _OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
 # The relation to another object opposite one said with "not" ("not right of the mug":
 # left of it; "not next to the cube": far from it).
 _OPPOSITE_LINK = {'left_of': 'right_of', 'right_of': 'left_of', 'in_front_of': 'behind',
-                  'behind': 'in_front_of', 'next_to': 'far_from', 'far_from': 'next_to'}
+                  'behind': 'in_front_of', 'next_to': 'far_from', 'far_from': 'next_to',
+                  'above': 'below', 'below': 'above'}
 
 
 def _with_opposite(first, q):
@@ -5740,8 +5748,8 @@ def unchecked_note(said):
                 'the camera (near/far), and "middle" alone')
     if any(said == p or said.startswith(p + ' ') for p in _LINKS[UNCHECKED]):
         return (f'"{said}" is not checked and its object not looked for: the relations '
-                'tested are left of, right of, in front of, behind, on, under, next to, far '
-                'from, between, in and containing')
+                'tested are left of, right of, in front of, behind, on, under, above, below, '
+                'next to, far from, between, in and containing')
     return (f'"{said}" is not checked: one relation per object is tested (say the object '
             'with that relation alone to use it)')
 

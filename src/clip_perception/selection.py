@@ -714,8 +714,8 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
 
 
 # Relation between two objects: (sign of the test, axis) in the 3D/2D fit below.
-LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'next_to', 'between',
-         'in', 'far_from', 'holds')
+LINKS = ('left_of', 'right_of', 'in_front_of', 'behind', 'on', 'under', 'above', 'below',
+         'next_to', 'between', 'in', 'far_from', 'holds')
 
 
 # "in": the target's centre within the reference's footprint along the table (half its
@@ -746,6 +746,10 @@ def _link_fit(link, pt, pr, up, tol, reach=None):
     elif link in ('on', 'under'):
         h = height if link == 'on' else -height
         ok = h > tol and np.linalg.norm(flat) < max(abs(h), 0.05)
+    elif link in ('above', 'below'):
+        # As the camera sees it: along -y of the optical frame (up in the image), so an
+        # object behind another on the table is above it, as one stacked on it is.
+        ok = (-delta[1] if link == 'above' else delta[1]) > tol
     elif link == 'in':
         r = reach if reach is not None and np.isfinite(reach) else 0.0
         ok = np.linalg.norm(flat) <= max(r, CONTAINED_MIN) and height < CONTAINED_ABOVE
@@ -774,6 +778,8 @@ def _link_fit_2d(link, bt, br):
     elif link == 'under':
         ok = ct[1] > cr[1] and br[3] <= bt[1] + 0.5 * (bt[3] - bt[1]) and \
             abs(ct[0] - cr[0]) < 0.5 * (bt[2] - bt[0])
+    elif link in ('above', 'below'):  # the centre higher (lower) in the image
+        ok = (cr[1] - ct[1] if link == 'above' else ct[1] - cr[1]) > tol
     elif link == 'in':  # the target's centre inside the reference's box, and smaller
         ok = br[0] <= ct[0] <= br[2] and br[1] <= ct[1] <= br[3] and \
             (bt[2] - bt[0]) * (bt[3] - bt[1]) < (br[2] - br[0]) * (br[3] - br[1])
