@@ -5048,3 +5048,41 @@ def test_a_placing_step_after_a_pick_says_where_the_object_goes(text, parsed):
 def test_above_and_below_are_relations_of_their_own(text, link, reference):
     query = parse_command(text)
     assert (query.link, query.reference.what) == (link, reference)
+
+
+# One picked from a group, said after a verb of asking or with the group first or after
+# "among", "out of", "from", "between" (helper-h117's brief: "the closest of the two red
+# balls" read as a plural): "pick up the biggest of the two cubes" was every cube, two of
+# them; "of the two red balls, the closest" every red ball and an object "object".
+@pytest.mark.parametrize('text, parsed', [
+    ('pick up the closest of the two red balls', {'what': 'red ball', 'relation': 'nearest'}),
+    ('grab the closest of the red balls', {'what': 'red ball', 'relation': 'nearest'}),
+    ('can you find the leftmost of the three mugs', {'what': 'mug', 'relation': 'left'}),
+    ('pick up the biggest of the two cubes', {'what': 'cube', 'size': 'largest'}),
+    ('of the two red balls, the closest', {'what': 'red ball', 'relation': 'nearest'}),
+    ('of the two red balls, the closest one', {'what': 'red ball', 'relation': 'nearest'}),
+    ('out of the two red balls the closest one', {'what': 'red ball', 'relation': 'nearest'}),
+    ('out of the two red balls, which is the closest',
+     {'what': 'red ball', 'relation': 'nearest'}),
+    ('of the red balls, the leftmost', {'what': 'red ball', 'relation': 'left'}),
+    ('the closest among the two red balls', {'what': 'red ball', 'relation': 'nearest'}),
+    ('the closest one out of the three mugs', {'what': 'mug', 'relation': 'nearest'}),
+    ('the biggest from the two cubes', {'what': 'cube', 'size': 'largest'}),
+    ('the closest between the two red balls', {'what': 'red ball', 'relation': 'nearest'}),
+    ('pick up the biggest among the cubes', {'what': 'cube', 'size': 'largest'}),
+    ('the closest of the two red balls', {'what': 'red ball', 'relation': 'nearest'}),
+    ('pick up all of the red balls', {'what': 'red ball', 'plural': True}),
+    ('grab both of the cubes', {'what': 'cube', 'count': 2, 'plural': True}),
+    ('pick up one of the red balls', {'what': 'red ball', 'any_one': True}),
+])
+def test_one_picked_from_a_group_is_one_object(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text, parsed', [
+    ('the second from the left', {'what': 'object', 'relation': 'left', 'ordinal': 2}),
+    ('the ball between the two mugs', {'what': 'ball', 'link': 'between', 'reference': {
+        'what': 'mug'}, 'second_reference': {'what': 'mug'}}),
+])
+def test_from_and_between_without_a_group_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed

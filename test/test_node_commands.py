@@ -1295,6 +1295,27 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     assert node.stop() == 0
 
 
+def test_one_picked_from_a_group_is_one_target_over_dds(probe, start_node):
+    """One picked from a group after a verb is one target (helper-h117's brief).
+
+    "pick up the leftmost of the two red balls" and "of the two red balls, the leftmost"
+    were plurals: both red balls posed as two targets. Now the left one alone.
+    """
+    probe.listen(PoseArray, POSES)
+    node, camera, _ = bring_up(probe, start_node)
+    scene = generate_scene(4343, specs=TWINS)
+    left = min((o for o in scene.objects if o.shape == 'ball'), key=lambda o: o.centre[0])
+    for said in ('pick up the leftmost of the two red balls',
+                 'of the two red balls, the leftmost'):
+        assert_found(probe, node, camera, scene, said, 'red ball', left.centre)
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert det['parsed'] == {'what': 'red ball', 'relation': 'left'}, det
+        assert len(det['targets']) == 1, det
+        probe.clear()
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_second_objects_name_is_named_on_it_over_dds(probe, start_node):
     """A name said of the second object is named on it, and in the answer's reason.
 

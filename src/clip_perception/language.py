@@ -526,7 +526,13 @@ _FROM_END = re.compile(
     r'last|one[\s-]+before[\s-]+(?:the[\s-]+)?last))\s')
 # "the larger of the two balls", "the left one of the red balls": the word picks one of
 # them (session 18's trial: read as two balls, both answered, the small one first).
-_PICK_OF = re.compile(r'^\s*(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+(?:the\s+|these\s+|'
+# After a verb of asking too (helper-h117's brief: "pick up the biggest of the two cubes",
+# "grab the closest of the red balls" were every cube, every red ball: plurals).
+_PICK_OF_LEAD = (r'(?P<lead>(?:(?:please|pick\s+up|pick|grab|grasp|get|take|fetch|find|locate|'
+                 r'select|choose|show\s+me|give\s+me|bring\s+me|hand\s+me|point\s+at|point\s+to|'
+                 r'i\s+want|i\s+need|can\s+you|could\s+you)\s+)*)')
+_PICK_OF = re.compile(r'^\s*' + _PICK_OF_LEAD + r'(?:the\s+)?(?P<word>[\w-]+)\s+(?:one\s+)?of\s+'
+                      r'(?:the\s+|these\s+|'
                       r'those\s+|all\s+(?:the\s+)?)?(?:(?:two|three|four|five|both|\d+)\s+)?'
                       r'(?P<rest>.+)$')
 # Polite openings and verbs around the object phrase; removed as whole words.
@@ -3405,9 +3411,9 @@ def _phrase(s, text):
     s = _BEFORE_PLACE.sub(' ', s)  # before "all" of "all the way" is read as plural
     m = _PICK_OF.match(s)
     if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') in _UNSEEN_WORDS or
-              m.group('word') == 'one'):
+              m.group('word') == 'one' and not m.group('lead')):
         # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
-        s = _pad(f"the {m.group('word')} " +
+        s = _pad(f"{m.group('lead')}the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
     s = _without_group(s)
     s = _pad(_SUPERLATIVE_FROM.sub(r' \2 \1 \3 ', _property_first(s)))
@@ -5210,6 +5216,36 @@ _SURFACE_NOUNS = frozenset(('table', 'desk', 'floor', 'ground', 'counter', 'coun
                             'tray', 'plate', 'workbench', 'bench', 'tabletop', 'worktop'))
 
 
+# The group picked from said first, or after "among", "out of", "from", "between"
+# (helper-h117's brief, "the closest of the two red balls" read as a plural: "of the two
+# red balls, the closest" was every red ball and an object "object" nearest, "out of the
+# two red balls the closest one" the plural "out red ball", "the closest among the two red
+# balls" an object named "object"): said as "the closest of the two red balls"
+# (:data:`_PICK_OF`). "from" and "between" only before a count ("the second from the
+# left", "the ball between the mugs" stay).
+_GROUP_COUNT = r'(?:two|three|four|five|six|seven|eight|nine|ten|both|\d+)'
+_GROUP_FIRST = re.compile(
+    r'^\s*(?:out\s+)?of\s+(?P<group>(?:the|these|those|all(?:\s+the)?)\s+(?:' + _GROUP_COUNT +
+    r'\s+)?(?:[\w-]+\s+){0,3}?[\w-]+?s)\s*,?\s+(?P<pick>(?:(?:which|what)\s+(?:one\s+)?(?:is|s)\s+'
+    r'the|the|pick\s+the|grab\s+the)\s+(?P<word>[\w-]+)(?:\s+one)?)(?P<end>\s*[.!?]*\s*)$')
+_GROUP_AFTER = re.compile(
+    r'^(?P<pick>\s*(?:[\w-]+\s+){0,2}?the\s+(?P<word>[\w-]+)(?:\s+one)?)\s+(?:(?:among|amongst|'
+    r'out\s+of)\s+(?P<group>(?:the|these|those|all(?:\s+the)?)\s+(?:' + _GROUP_COUNT + r'\s+)?'
+    r'(?:[\w-]+\s+){0,3}?[\w-]+?s)|(?:from|between)\s+(?P<counted>(?:the|these|those)\s+' +
+    _GROUP_COUNT + r'\s+(?:[\w-]+\s+){0,3}?[\w-]+?s))(?P<end>\s*[.!?]*\s*)$')
+
+
+def _group_said_first(m):
+    """Say :data:`_GROUP_FIRST`'s or :data:`_GROUP_AFTER`'s group after what is picked."""
+    if m.group('word') not in _CHOOSING_WORDS and m.group('word') not in _UNSEEN_WORDS:
+        return m.group()
+    pick = m.group('pick')
+    if 'counted' not in m.groupdict():  # "of the two balls, which is the closest"
+        pick = re.sub(r'^\s*(?:(?:which|what)\s+(?:one\s+)?(?:is|s)|pick|grab)\s+', '', pick)
+    group = m.groupdict().get('counted') or m.group('group')
+    return f"{pick.strip()} of {group}{m.group('end')}"
+
+
 def _taken_from(m):
     """Read where an object is taken from (:data:`_TAKEN_FROM`) as where it is now."""
     how = ' '.join(m.group('how').split())
@@ -5267,6 +5303,7 @@ def _parse(text):
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
     said = _GENERIC_NAMED.sub('', said)
     said = _TAKEN_FROM.sub(_taken_from, said)
+    said = _GROUP_FIRST.sub(_group_said_first, _GROUP_AFTER.sub(_group_said_first, said))
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
     said = untailed if untailed.strip(' ,;.!?') else said
