@@ -5086,3 +5086,22 @@ def test_one_picked_from_a_group_is_one_object(text, parsed):
 ])
 def test_from_and_between_without_a_group_read_as_before(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# Ordinals past "twelfth" said in words, as a recogniser writes them (helper-h117: "the
+# twenty first ball from the left" was the first "twenty ball"; speech-to-text numbers,
+# allo-media/text2num#47): read as their digits.
+@pytest.mark.parametrize('text, parsed', [
+    ('the twenty first ball from the left', {'what': 'ball', 'relation': 'left',
+                                             'ordinal': 21}),
+    ('the twenty-second mug from the right', {'what': 'mug', 'relation': 'right',
+                                              'ordinal': 22}),
+    ('the thirteenth cube', {'what': 'cube', 'relation': 'left', 'ordinal': 13}),
+    ('pick up the fifteenth ball from the left', {'what': 'ball', 'relation': 'left',
+                                                  'ordinal': 15}),
+    ('the twentieth ball', {'what': 'ball', 'relation': 'left', 'ordinal': 20}),
+    ('the twelfth cube', {'what': 'cube', 'relation': 'left', 'ordinal': 12}),
+    ('the 21st ball', {'what': 'ball', 'relation': 'left', 'ordinal': 21}),
+])
+def test_an_ordinal_past_twelfth_said_in_words_is_read(text, parsed):
+    assert describe(parse_command(text)) == parsed

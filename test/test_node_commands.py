@@ -1261,6 +1261,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "pick the red ball -> place the blue mug" looked for a second object, the mug;
     "the yellow cylinder above the blue mug" (behind it on the table, higher in the image)
     was read as "on" and not found.
+    "the twenty first ball from the left" the first "twenty ball";
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1286,6 +1287,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     for said, parsed in (  # whatever is posed, how it was read
             ('the ball on the very top shelf', {'what': 'ball', 'link': 'on', 'reference': {
                 'what': 'shelf', 'relation': 'top'}}),
+            ('the twenty first ball from the left', {'what': 'ball', 'ordinal': 21}),
     ):
         camera.command(said)
         assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))

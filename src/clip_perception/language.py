@@ -517,6 +517,26 @@ _ORDINALS = {'first': 1, 'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, 'sixt
              'twelfth': 12, 'last': -1}
 # "1st" ... "99th", in digits (any suffix: "the 2th ball" is still the second).
 _ORDINAL_DIGITS = re.compile(r'\s([1-9][0-9]?)(?:st|nd|rd|th)\s')
+# Ordinals past "twelfth" said in words, as a recogniser writes them ("the twenty first
+# ball from the left" was the first "twenty ball": helper-h117, speech-to-text numbers,
+# allo-media/text2num#47, voquill/voquill#145): read as their digits ("21th"), which
+# :data:`_ORDINAL_DIGITS` reads.
+_TENS = {'twenty': 20, 'thirty': 30, 'forty': 40, 'fifty': 50, 'sixty': 60, 'seventy': 70,
+         'eighty': 80, 'ninety': 90}
+_TEENTHS = {'thirteenth': 13, 'fourteenth': 14, 'fifteenth': 15, 'sixteenth': 16,
+            'seventeenth': 17, 'eighteenth': 18, 'nineteenth': 19, 'twentieth': 20,
+            'thirtieth': 30, 'fortieth': 40, 'fiftieth': 50, 'sixtieth': 60, 'seventieth': 70,
+            'eightieth': 80, 'ninetieth': 90}
+_SPOKEN_ORDINAL = re.compile(r'\b(?:(' + '|'.join(_TENS) + r')[\s-]+(' +
+                             '|'.join(w for w, n in _ORDINALS.items() if 0 < n < 10) +
+                             r')|(' + '|'.join(_TEENTHS) + r'))\b')
+
+
+def _spoken_ordinal(m):
+    """Return :data:`_SPOKEN_ORDINAL`'s ordinal in digits ("twenty first" -> "21th")."""
+    if m.group(3):
+        return f'{_TEENTHS[m.group(3)]}th'
+    return f'{_TENS[m.group(1)] + _ORDINALS[m.group(2)]}th'
 # Counted from the end (session 18's trial: "the second to last cube" was the second from
 # the left of "last cube"s; "the penultimate cube" ambiguous, "the next to last cube"
 # not_found): ordinal -2, -3 ... along the direction, as "last" is -1.
@@ -5302,7 +5322,7 @@ def _parse(text):
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
     said = _GENERIC_NAMED.sub('', said)
-    said = _TAKEN_FROM.sub(_taken_from, said)
+    said = _TAKEN_FROM.sub(_taken_from, _SPOKEN_ORDINAL.sub(_spoken_ordinal, said))
     said = _GROUP_FIRST.sub(_group_said_first, _GROUP_AFTER.sub(_group_said_first, said))
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
