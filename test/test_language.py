@@ -5105,3 +5105,25 @@ def test_from_and_between_without_a_group_read_as_before(text, parsed):
 ])
 def test_an_ordinal_past_twelfth_said_in_words_is_read(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A placing step run on after its object with no "and" or punctuation, as a recogniser
+# without punctuation writes it (helper-h117: "pick up red ball place in blue mug" was the
+# object "red ball place blue mug"); "please put in the red ball", "the place in the
+# corner" are no such step.
+@pytest.mark.parametrize('text, parsed', [
+    ('pick up red ball place in blue mug', {'what': 'red ball',
+                                            'destination': ['in blue mug']}),
+    ('pick up the red ball place it in the blue mug', {'what': 'red ball',
+                                                       'destination': ['in the blue mug']}),
+    ('grab the green cube put on the tray', {'what': 'green cube',
+                                             'destination': ['on the tray']}),
+    ('pick red ball drop into bin', {'what': 'red ball', 'destination': ['into bin']}),
+    ('the red ball put it on the table', {'what': 'red ball',
+                                          'destination': ['on the table']}),
+    ('pick up the red ball and place in the blue mug', {'what': 'red ball',
+                                                        'destination': ['in the blue mug']}),
+    ('the place in the corner', {'what': 'place', 'unchecked': ['in the corner']}),
+])
+def test_a_placing_step_run_on_after_its_object_is_a_step(text, parsed):
+    assert describe(parse_command(text)) == parsed

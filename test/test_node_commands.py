@@ -1261,6 +1261,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "pick the red ball -> place the blue mug" looked for a second object, the mug;
     "the yellow cylinder above the blue mug" (behind it on the table, higher in the image)
     was read as "on" and not found.
+    "pick up red ball place in blue mug" the object "red ball place blue mug";
     "the twenty first ball from the left" the first "twenty ball";
     """
     node, camera, scene = bring_up(probe, start_node)
@@ -1278,6 +1279,8 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
              {'link': 'above', 'reference': {'what': 'blue mug'}}, 'above'),
             ('the blue mug below the yellow cylinder', 'blue mug', 'blue mug',
              {'link': 'below', 'reference': {'what': 'yellow cylinder'}}, 'below'),
+            ('pick up red ball place in blue mug', 'red ball', 'red ball',
+             {'what': 'red ball', 'destination': ['in blue mug']}, ''),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)

@@ -3994,6 +3994,23 @@ _NOT_A_PLACE = frozenset(('in', 'into', 'on', 'onto', 'to', 'at', 'inside', 'nex
                           'with', 'of', 'from', 'down', 'back', 'away', 'up', 'it', 'them'))
 
 
+# A placing step run on after its object with no "and" or punctuation, as a recogniser
+# without punctuation writes it ("pick up red ball place in blue mug": the object "red
+# ball place blue mug"; helper-h117, speech-to-text output with no punctuation): a
+# placing verb straight before where it goes, after words that name an object, starts a
+# step of its own.
+_RUN_ON_PLACE = re.compile(r'(?<=[a-z])\s+(place|put|drop)\s+(?=(?:it\s+)?(?:in|into|on|onto|'
+                           r'inside|to)\s+\w)')
+
+
+def _run_on_place(m):
+    """Part :data:`_RUN_ON_PLACE`'s step with "and" where an object is said before it."""
+    before = m.string[:m.start()]
+    if re.search(r'\b(?:and|then)\s*$', before) or not _strip_filler(_pad(before)):
+        return m.group()
+    return f' and {m.group(1)} '
+
+
 def _pick_then_place(m):
     """Read :data:`_PICK_THEN_PLACE`'s placing step as where the object picked goes."""
     if _NOT_A_PLACE & set(m.group('where').split()):
@@ -4008,6 +4025,7 @@ def _place_steps(said):
         :data:`_PLACE_CALL` read as words and :data:`_STEP_MARK` as " and " (a step of
         :func:`_take_destinations`).
     """
+    said = _RUN_ON_PLACE.sub(_run_on_place, said)
     said = _CALLS_LISTED.sub(') then ', said)  # "pick(apple), place(basket), pick(...)"
     said = _STEP_MARK.sub(' and ', _PLACE_CALL.sub(_place_call, said))
     said = _PICK_THEN_PLACE.sub(_pick_then_place, said)
