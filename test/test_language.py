@@ -5127,3 +5127,18 @@ def test_an_ordinal_past_twelfth_said_in_words_is_read(text, parsed):
 ])
 def test_a_placing_step_run_on_after_its_object_is_a_step(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# Politeness and how soon said after where the object goes are no part of the
+# destination (helper-h117: "... in the blue mug please thank you" was the destination
+# "in the blue mug please thank you").
+@pytest.mark.parametrize('text, destination', [
+    ('pick up the red ball and put it in the blue mug please thank you', 'in the blue mug'),
+    ('put the red ball in the blue mug please', 'in the blue mug'),
+    ('put the red ball in the blue mug now', 'in the blue mug'),
+    ('put the red ball on the tray for me thanks', 'on the tray'),
+    ('put the red ball in the bin okay', 'in the bin'),
+    ('put the red ball in the blue mug', 'in the blue mug'),
+])
+def test_politeness_after_the_destination_is_no_part_of_it(text, destination):
+    assert describe(parse_command(text)) == {'what': 'red ball', 'destination': [destination]}

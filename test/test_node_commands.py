@@ -1260,9 +1260,11 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "the blue mug (蓝色杯子)" scored "blue mug 蓝色杯子";
     "pick the red ball -> place the blue mug" looked for a second object, the mug;
     "the yellow cylinder above the blue mug" (behind it on the table, higher in the image)
-    was read as "on" and not found.
-    "pick up red ball place in blue mug" the object "red ball place blue mug";
+    was read as "on" and not found;
     "the twenty first ball from the left" the first "twenty ball";
+    "pick up red ball place in blue mug" the object "red ball place blue mug";
+    "put the red ball in the blue mug please thank you" the destination "in the blue mug
+    please thank you".
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1279,6 +1281,8 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
              {'link': 'above', 'reference': {'what': 'blue mug'}}, 'above'),
             ('the blue mug below the yellow cylinder', 'blue mug', 'blue mug',
              {'link': 'below', 'reference': {'what': 'yellow cylinder'}}, 'below'),
+            ('put the red ball in the blue mug please thank you', 'red ball', 'red ball',
+             {'what': 'red ball', 'destination': ['in the blue mug']}, ''),
             ('pick up red ball place in blue mug', 'red ball', 'red ball',
              {'what': 'red ball', 'destination': ['in blue mug']}, ''),
     ):

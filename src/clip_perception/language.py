@@ -3644,6 +3644,13 @@ _NEXT_PLACED = re.compile(r'\sand\s(?:the|a|an|this|that|my|your)\s(?:(?!and\s|t
                           r'your)\s')
 
 
+# Politeness and how soon said after where the object goes ("put it in the blue mug
+# please thank you": the destination "in the blue mug please thank you"; helper-h117):
+# no part of the destination.
+_TRAILING_POLITE = re.compile(r'(?:\s+(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|now|'
+                              r'for\s+me|ok|okay|if\s+you\s+can|if\s+possible))+\s*$')
+
+
 def _take_destinations(s):
     """Drop the placement verbs and destinations of a pick-and-place instruction.
 
@@ -3682,7 +3689,8 @@ def _take_destinations(s):
             obj = re.sub(r'\s(?:away|down|back|aside)\s*$', ' ', obj)
         else:
             obj, tail = rest[:where.start()], rest[end:]
-            destinations.append(' '.join(rest[where.start():end].split()))
+            destinations.append(_TRAILING_POLITE.sub('', ' '.join(rest[where.start():end]
+                                                                   .split())))
             if _NEXT_PLACED.match(tail):
                 # "... and the green cube in the yellow bowl": the same verb's next step
                 tail = f' and {verb.group(1)} {tail[5:]}'
