@@ -5142,3 +5142,20 @@ def test_a_placing_step_run_on_after_its_object_is_a_step(text, parsed):
 ])
 def test_politeness_after_the_destination_is_no_part_of_it(text, destination):
     assert describe(parse_command(text)) == {'what': 'red ball', 'destination': [destination]}
+
+
+# Counts past "ten" said in words before a plural noun (helper-h117: "the twenty balls",
+# "the twelve mugs" were plurals of the objects "twenty ball", "twelve mug"): read as their
+# digits, as "13 mugs" is; "the twelve volt battery", a distance in words as before.
+@pytest.mark.parametrize('text, parsed', [
+    ('the twenty balls', {'what': 'ball', 'count': 20, 'plural': True}),
+    ('the thirteen mugs', {'what': 'mug', 'count': 13, 'plural': True}),
+    ('the twelve mugs', {'what': 'mug', 'count': 12, 'plural': True}),
+    ('twenty one red balls', {'what': 'red ball', 'count': 21, 'plural': True}),
+    ('pick up the eleven cubes', {'what': 'cube', 'count': 11, 'plural': True}),
+    ('the ten mugs', {'what': 'mug', 'count': 10, 'plural': True}),
+    ('13 mugs', {'what': 'mug', 'count': 13, 'plural': True}),
+    ('the twelve volt battery', {'what': 'twelve volt battery'}),
+])
+def test_a_count_past_ten_said_in_words_is_read(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -1262,6 +1262,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
     "the yellow cylinder above the blue mug" (behind it on the table, higher in the image)
     was read as "on" and not found;
     "the twenty first ball from the left" the first "twenty ball";
+    "the twelve mugs" every "twelve mug";
     "pick up red ball place in blue mug" the object "red ball place blue mug";
     "put the red ball in the blue mug please thank you" the destination "in the blue mug
     please thank you".
@@ -1295,6 +1296,7 @@ def test_commands_from_public_reports_are_read_as_meant_over_dds(probe, start_no
             ('the ball on the very top shelf', {'what': 'ball', 'link': 'on', 'reference': {
                 'what': 'shelf', 'relation': 'top'}}),
             ('the twenty first ball from the left', {'what': 'ball', 'ordinal': 21}),
+            ('the twelve mugs', {'what': 'mug', 'count': 12, 'plural': True}),
     ):
         camera.command(said)
         assert run_until(probe, camera, scene, lambda said=said: answered(probe, said))

@@ -532,6 +532,27 @@ _SPOKEN_ORDINAL = re.compile(r'\b(?:(' + '|'.join(_TENS) + r')[\s-]+(' +
                              r')|(' + '|'.join(_TEENTHS) + r'))\b')
 
 
+# Counts past "ten" said in words ("the twenty balls", "the twelve mugs", "twenty one red
+# balls" were plurals of the objects "twenty ball", "twelve mug": helper-h117, as the
+# ordinals above): read as their digits before a plural noun, as "13 mugs" is ("the
+# twelve volt battery", "twenty centimetres" stay).
+_TEENS = {'eleven': 11, 'twelve': 12, 'thirteen': 13, 'fourteen': 14, 'fifteen': 15,
+          'sixteen': 16, 'seventeen': 17, 'eighteen': 18, 'nineteen': 19}
+_UNIT_WORDS = {'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7,
+               'eight': 8, 'nine': 9}
+_SPOKEN_COUNT = re.compile(r'\b(?:(' + '|'.join(_TENS) + r')(?:[\s-]+(' + '|'.join(_UNIT_WORDS) +
+                           r'))?|(' + '|'.join(_TEENS) + r'))(?=\s+(?!(?:of|percent|hundred|'
+                           r'thousand|and|or|to|from|in|on|at|by|cm|mm|m|inch|inches|feet|foot|'
+                           r'(?:centi|milli)?met(?:er|re)s?)\b)(?:[a-z-]+\s+){0,3}?[a-z-]+s\b)')
+
+
+def _spoken_count(m):
+    """Return :data:`_SPOKEN_COUNT`'s count in digits ("twenty one" -> "21")."""
+    if m.group(3):
+        return str(_TEENS[m.group(3)])
+    return str(_TENS[m.group(1)] + (_UNIT_WORDS[m.group(2)] if m.group(2) else 0))
+
+
 def _spoken_ordinal(m):
     """Return :data:`_SPOKEN_ORDINAL`'s ordinal in digits ("twenty first" -> "21th")."""
     if m.group(3):
@@ -5348,7 +5369,8 @@ def _parse(text):
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
     said = _GENERIC_NAMED.sub('', said)
-    said = _TAKEN_FROM.sub(_taken_from, _SPOKEN_ORDINAL.sub(_spoken_ordinal, said))
+    said = _SPOKEN_COUNT.sub(_spoken_count, _SPOKEN_ORDINAL.sub(_spoken_ordinal, said))
+    said = _TAKEN_FROM.sub(_taken_from, said)
     said = _GROUP_FIRST.sub(_group_said_first, _GROUP_AFTER.sub(_group_said_first, said))
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
