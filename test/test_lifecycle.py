@@ -107,6 +107,17 @@ def _command_until_answered(probe, camera, scene, topic, command):
     return False
 
 
+def _active_rounds(node, camera, rounds=2):
+    """Configure ``node``; each round, activate it (``camera`` connected), yield, deactivate."""
+    node.wait_ready()
+    assert node.transition(Transition.TRANSITION_CONFIGURE)
+    for round_ in range(rounds):
+        assert node.transition(Transition.TRANSITION_ACTIVATE)
+        assert camera.wait_connected(30)
+        yield round_
+        assert node.transition(Transition.TRANSITION_DEACTIVATE)
+
+
 def test_lifecycle_walk_over_dds(probe, tmp_path):
     node, camera, scene, topic = _managed_with_camera(probe, str(tmp_path / 'walk.log'))
     probe.listen(MarkerArray, '/clip_perception/markers')
@@ -373,11 +384,7 @@ def test_latched_camera_info_and_command_are_received_again_after_deactivate_act
     probe.listen(PoseStamped, pose)
     camera = Camera(probe, command='/clip_perception/command')
     try:
-        node.wait_ready()
-        assert node.transition(Transition.TRANSITION_CONFIGURE)
-        for round_ in range(2):
-            assert node.transition(Transition.TRANSITION_ACTIVATE)
-            assert camera.wait_connected(30)
+        for round_ in _active_rounds(node, camera):
             probe.clear()
             end = time.monotonic() + 40
             while time.monotonic() < end and not probe.messages(pose):
@@ -387,7 +394,6 @@ def test_latched_camera_info_and_command_are_received_again_after_deactivate_act
             assert p, (round_, node.output()[-3000:])
             got = [p[-1].pose.position.x, p[-1].pose.position.y, p[-1].pose.position.z]
             assert sum((a - b) ** 2 for a, b in zip(got, target.centre)) ** 0.5 < 0.02
-            assert node.transition(Transition.TRANSITION_DEACTIVATE)
         # camera_info's twin again on each activation; the command's subscription (and
         # its twin) lives from configure to cleanup: subscribed once.
         assert node.output().count('latched (transient_local) publisher') == 3
@@ -395,4 +401,51 @@ def test_latched_camera_info_and_command_are_received_again_after_deactivate_act
         code = node.sigint()
         probe.node.destroy_publisher(info)
         probe.node.destroy_publisher(goal)
+    assert code == 0, node.output()[-3000:]
+
+
+def test_a_frame_sent_again_after_deactivate_activate_is_a_fresh_frame(probe, tmp_path):
+    """Memory of frames seen before a deactivate is not carried into the next activation.
+
+    helper-118's left-alone: ``HeldFrame`` (like the recent colour frames and the last
+    stamps) outlived deactivate -> activate, so the first frame a re-activated node took
+    in, sent again with the stamp and pixels of one it saw before (a simulator paused while
+    the node was inactive, a recording played again), was warned as "colour frames repeat
+    one frame ... for N s" (N counting the time inactive) and counted ``frames_held``: a
+    frame the active node had never seen. Now it is taken in and answered as a new frame.
+    """
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    from clip_perception.tools.bags import scene_messages
+
+    node = Managed(probe, 'clip_perception', str(tmp_path / 'again.log'),
+                   '-p', 'diagnostics_period:=0.3', '-p', 'qos_reliability:=reliable')
+    topic = '/clip_perception/detection_json'
+    probe.listen(String, topic)
+    probe.listen(DiagnosticArray, '/diagnostics')
+    camera = Camera(probe, command='/clip_perception/command')
+    scene = generate_scene(5)
+    target = scene.targetable()[0]
+    colour, depth, info = scene_messages(scene, 100 * 10**9)  # one frame, sent again
+
+    def send_once_answered():
+        """Send the frame once (reliable): a copy would be a redelivery or a held frame."""
+        probe.clear()
+        camera.command(f'the {target.colour} {target.shape}')
+        camera.info.publish(info)
+        camera.depth.publish(depth)
+        camera.image.publish(colour)
+        return probe.wait_for(topic, lambda m: bool(m), timeout=30)
+    try:
+        for round_ in _active_rounds(node, camera):
+            assert send_once_answered(), (round_, node.output()[-3000:])
+            assert _answers(probe, topic)[-1]['status'] == 'found', _answers(probe, topic)
+            assert 'repeat one frame' not in node.output(), (round_, node.output()[-3000:])
+            assert probe.wait_for('/diagnostics', lambda m: bool(m), timeout=10)
+            status = probe.messages('/diagnostics')[-1].status[0]
+            values = {kv.key: kv.value for kv in status.values}
+            assert int(values.get('frames_held', 0)) == 0, (round_, values)
+            time.sleep(1.5)  # longer than sync.DUPLICATE_WINDOW: no redelivery
+    finally:
+        code = node.sigint()
     assert code == 0, node.output()[-3000:]

@@ -704,6 +704,9 @@ def test_one_frame_sent_again_past_the_duplicate_window_is_a_held_frame():
     assert held.seconds(10.0, b, 104.1, (10.0, 101.5, a)) == 0.0  # same stamp, new pixels
     assert held.seconds(10.2, a, 104.2, (10.0, 101.5, b)) == 0.0  # a new frame ends it
     assert held.seconds(10.2, a, 106.0, (10.2, 104.2, a)) == pytest.approx(1.8)
+    held.reset()  # inputs closed and opened again (lifecycle): the frame comes afresh
+    assert held.seconds(10.2, a, 110.0, (10.2, 106.0, a)) == 0.0
+    assert held.seconds(10.2, a, 111.5, (10.2, 110.0, a)) == pytest.approx(1.5)
     zero = HeldFrame()  # unstamped: no capture named, never held
     assert zero.seconds(0.0, a, 100.0, None) == 0.0
     assert zero.seconds(0.0, a, 105.0, (0.0, 100.0, a)) == 0.0

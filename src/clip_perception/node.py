@@ -1060,6 +1060,15 @@ class PerceptionMixin:
         self._depth_kind_check.reset()  # checked afresh
         self._image_up_check.reset()
         self._depth_mirror_check.reset()
+        # Frames from before the inputs closed are no copies of those after: a frame that
+        # comes again once active is taken in, not dropped as a redelivery, named a held
+        # frame (for seconds it was inactive) or read as a repeated stamp.
+        self._recent_colour.clear()
+        self._held_frame.reset()
+        if self._held is not None:
+            self._held = None
+            self.health.clear_notice('frame_held')
+        self._last_colour_stamp = self._last_depth_stamp = self._last_depth = None
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()

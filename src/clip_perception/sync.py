@@ -308,6 +308,10 @@ class HeldFrame:
         held = now - self._first[1]
         return held if held > self.window else 0.0
 
+    def reset(self):
+        """Forget the frame seen: the stream is closed (a lifecycle deactivate) or opened again."""
+        self._first = None
+
 
 # How long (s of ROS time) a clock may go on from a recording's last pass before the frames
 # of its new pass are aged on it again: rosbag2 publishes /clock at --clock's rate (40 Hz
