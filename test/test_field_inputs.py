@@ -5196,6 +5196,19 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
         Parameter('float_depth_buffer', value='z_buffer').to_parameter_msg()]))
     assert all(r.successful for r in res.results), res
     assert_red_ball_posed(probe, node, camera, scene, depth=as_z_buffer)
+    # helper-118's left-alone: a camera's millimetres (16UC1) left under the planes were
+    # read as d * 65535 with nothing said; a z-buffer never is said so.
+    assert 'float_depth_far:=0' not in node.output(), node.output()
+    assert int(diag(probe)[2]['depth_camera_units_under_planes']) == 0, diag(probe)
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: int(
+        v['depth_camera_units_under_planes']) >= 1 or 'float_depth_far:=0' in v.get(
+            'last_refusal_depth', ''))), (diag(probe), node.output())
+    values = diag(probe)[2]
+    if int(values['depth_camera_units_under_planes']):  # read as set: warned once
+        assert node.output().count('set float_depth_far:=0 to read them at depth_scale') == \
+            1, node.output()
+    else:  # 1 cm near plane: under 2 cm, refused (its log line throttled by kind) saying so
+        assert 'set float_depth_far:=0' in values['last_refusal_depth'], values
     assert node.stop() == 0
 
 

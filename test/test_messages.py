@@ -1203,6 +1203,79 @@ def test_a_z_buffer_read_with_no_near_plane_is_refused_naming_float_depth_near(t
                                       clip_planes=(0.0, 10.0, 'linear'))).any()
 
 
+def _sixteen_bit_reads(raw, planes):
+    """``raw`` (uint16) read through each 16-bit path with ``planes``: [(read, notes)]."""
+    h, w = raw.shape
+    out = []
+    for read in (lambda n: depth_to_array('16UC1', h, w, 2 * w, raw.tobytes(), notes=n,
+                                          clip_planes=planes),
+                 lambda n: depth_to_array('mono16', h, w, 2 * w, raw.tobytes(), notes=n,
+                                          clip_planes=planes),
+                 lambda n: compressed_depth_to_array('16UC1; compressedDepth png', b'\0' * 12 +
+                                                     _encode('.png', raw), notes=n,
+                                                     clip_planes=planes),
+                 lambda n: compressed_depth_to_array('16UC1; png compressed ',
+                                                     _encode('.png', raw), notes=n,
+                                                     transport='compressed',
+                                                     clip_planes=planes)):
+        notes = []
+        try:
+            out.append((read(notes), notes))
+        except MessageError as exc:  # refused, saying why
+            out.append((None, notes + [exc]))
+    return out
+
+
+@pytest.mark.parametrize('buffer, near, far', [
+    ('z_buffer', 0.01, 1000.0), ('z_buffer', 0.05, 100.0), ('z_buffer', 0.1, 10.0),
+    ('linear', 0.1, 2.0)])
+def test_a_cameras_millimetres_read_between_clip_planes_are_said_and_a_z_buffer_is_not(
+        buffer, near, far):
+    """16-bit millimetres left under float_depth_far: a WARN naming float_depth_far:=0.
+
+    helper-118's left-alone: while float_depth_far is set, 16-bit depth is read as
+    value / 65535 between the planes and depth_scale is not used, so a real camera's
+    millimetres (shared/data/real_rgbd, 16 frames of three cameras, as 16UC1) were read as
+    a scene crowded onto the near plane with nothing said (0/16 frames said, each of 4
+    paths -> 16/16). The same planes over a toy scene's z-buffer or linear depth in 16 bits
+    are never said (0 notes of 4 paths).
+    """
+    import glob
+    import os
+
+    from clip_perception.world.scenes import generate_scene
+    from conftest import SHARED_DATA
+
+    planes = (near, far, buffer)
+    z = generate_scene(5, effects=False).depth
+    d = _z_buffer(z, near, far) if buffer == 'z_buffer' else \
+        np.clip(np.where(np.isfinite(z), (z - near) / (far - near), 1.0), 0, 1)
+    for _, notes in _sixteen_bit_reads(np.round(d * 65535).astype(np.uint16), planes):
+        assert not [n for n in notes if n.kind == 'camera_units_under_planes'], notes
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) >= 10
+    for path in paths:
+        metres = np.load(path)['depth']
+        mm = np.round(np.nan_to_num(metres, nan=0.0) * 1000).astype(np.uint16)
+        for read, notes in _sixteen_bit_reads(mm, planes):
+            said = [n for n in notes if getattr(n, 'kind', '') == 'camera_units_under_planes']
+            assert len(said) == 1 and 'float_depth_far:=0' in said[0], (path, notes)
+            # read as the parameters say, or refused (within 2 cm of a 1 cm near plane)
+            # saying it too
+            assert (read is not None and np.isfinite(read).any()) or \
+                'float_depth_far:=0' in str(notes[-1]), (path, notes)
+        notes = []  # and read at depth_scale with the planes cleared: nothing said
+        depth_to_array('16UC1', *mm.shape, 2 * mm.shape[1], mm.tobytes(), notes=notes)
+        assert not [n for n in notes if n.kind == 'camera_units_under_planes'], notes
+
+
+def _float_tiff(depth):
+    """Encode a one-channel float32 TIFF of ``depth``: the compressed transport's 32FC1."""
+    ok, buf = cv2.imencode('.tiff', depth.astype(np.float32))
+    assert ok
+    return buf.tobytes()
+
+
 def test_depth_normalised_between_clip_planes_is_read_and_its_far_plane_named():
     """Linear depth in [0, 1] between a simulator's clip planes: said, not refused.
 

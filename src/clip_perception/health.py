@@ -560,7 +560,7 @@ class Health:
                          'colour_compressed_payload', 'colour_compressed_in_raw',
                          'colour_compressed_base64', 'depth_compressed_base64',
                          'depth_depth_transport', 'depth_negative', 'depth_far_plane',
-                         'depth_signed', 'depth_item_size',
+                         'depth_signed', 'depth_item_size', 'depth_camera_units_under_planes',
                          'colour_depth_encoding', 'colour_yuv_order', 'colour_byte_order',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',

@@ -1257,6 +1257,65 @@ def integer_depth_scale(depth_scale, clip_planes):
     return NORMALISED_16_BIT_UNIT if clip_planes[1] else depth_scale
 
 
+# Most units (1 mm at the default depth_scale, REP 118) a depth camera's 16-bit readings of
+# a scene reach: 10 m (the RealSense D435's "ideal range" tops out near 10 m, an Azure
+# Kinect's widest mode at 5.5 m, a Kinect v2's at 8 m); shared/data/real_rgbd's frames read
+# at most 2.3 m. Depth normalised between clip planes and scaled to 16 bits spans far more
+# of 65535: a z-buffer's readings pile up near 65535 (d = 1 - near / z for far >> near: a
+# table 1 m off a 1 cm near plane reads 0.99; under 10000 only within 1.18 near planes).
+CAMERA_DEPTH_TOP_UNITS = 10000
+
+
+def camera_units_under_planes(d, clip_planes, what, notes):
+    """Say when 16-bit depth read as ``d * 65535`` between clip planes is a camera's units.
+
+    While ``float_depth_far`` is set, 16-bit depth is read as ``value / 65535`` between the
+    planes and ``depth_scale`` is not used (:func:`integer_depth_scale`): a real camera's
+    millimetres (300-4000 of 65535) left under the parameter were read as a scene at a
+    few hundredths of the way from the near plane, with nothing said (helper-118's
+    left-alone). When 99 % of the readings lie under :data:`CAMERA_DEPTH_TOP_UNITS`, a note
+    of kind ``camera_units_under_planes`` names ``float_depth_far:=0``. The readings are
+    still read as the parameters say (a linear renderer whose whole view lies within 15 %
+    of its far plane reads so too; a z-buffer's never does).
+
+    :param d: (H, W) float32 readings in units of 1 / 65535 (NaN = none: 0 and 65535).
+    :param clip_planes: as :func:`normalised_depth_in_metres`; far 0: nothing is checked.
+    :param what: the stream as named in the note.
+    :param notes: list the note is added to, or None.
+    """
+    if notes is None or not clip_planes[1]:
+        return
+    read = d[np.isfinite(d)]
+    if read.size < MIN_UNITS_READINGS:
+        return
+    top = float(np.percentile(read, 99)) * 65535
+    if top >= CAMERA_DEPTH_TOP_UNITS:
+        return
+    near, far = (float(v) for v in clip_planes[:2])
+    notes.append(Note('camera_units_under_planes', f'{what}: 99% of its readings lie under '
+                      f'{top:.0f} of 65535, but float_depth_far is {far:g} m, so they are read '
+                      f'as depth normalised between the clip planes ({near:g}-{far:g} m; '
+                      'depth_scale is not used), where a z-buffer spans most of 65535. They '
+                      f"look like a depth camera's millimetres (up to {top / 1000:.1f} m): "
+                      'if so, set float_depth_far:=0 to read them at depth_scale'))
+
+
+def _units_checked(depth_m, encoding, notes):
+    """:func:`check_depth_units`; a refusal of a camera's units read between clip planes says so.
+
+    A camera's millimetres read as a z-buffer from a 1 cm near plane land within 2 cm
+    and are refused as metres cast to integers: the refusal then carries the
+    ``camera_units_under_planes`` note (:func:`camera_units_under_planes`) in ``notes``.
+    """
+    try:
+        return check_depth_units(depth_m, encoding)
+    except MessageError as exc:
+        said = [n for n in notes or () if n.kind == 'camera_units_under_planes']
+        if not said:
+            raise
+        raise MessageError(exc.kind, f'{said[0]}. Read so, {exc}') from None
+
+
 def normalised_depth_in_metres(depth, clip_planes, what):
     """Return floating depth normalised to [0, 1] between clip planes as metres.
 
@@ -1381,8 +1440,9 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         arr = _signed_as_unsigned(arr, notes)
     if dtype == np.uint16:  # d * 65535 while the planes are set (integer_depth_scale)
         arr = depth_to_metres(arr, integer_depth_scale(depth_scale, clip_planes))
+        camera_units_under_planes(arr, clip_planes, f'{encoding} depth', notes)
     arr = normalised_depth_in_metres(arr, clip_planes, f'{encoding} depth')
-    depth_m = check_depth_units(depth_to_metres(arr), encoding)
+    depth_m = _units_checked(depth_to_metres(arr), encoding, notes)
     if dtype != np.uint16 and not clip_planes[1]:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
@@ -3245,6 +3305,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
         # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so;
         # 16UC1 ones are d while the planes are set.
         floating = compressed_depth.depth_encoding(fmt) == '32FC1'
+        if not floating:
+            camera_units_under_planes(depth, clip_planes, what, notes)
         depth = normalised_depth_in_metres(depth, clip_planes, what)
         if transport != 'compressedDepth':
             other = 'compressedDepth'
@@ -3255,7 +3317,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               f"transport's {other} transport, not {transport}: decoded "
                               f'as {other}; set depth_transport:={other} to say so (it '
                               f'subscribes <depth>/{other}: remap depth to the base topic)'))
-    depth = check_depth_units(depth, what)
+    depth = _units_checked(depth, what, notes)
     if floating and not clip_planes[1]:
         _far_plane_at_one(depth, what, notes)
     return drop_no_reading_codes(depth)
@@ -3344,6 +3406,7 @@ def _depth_image(fmt, raw, depth_scale, notes=None, clip_planes=NO_CLIP_PLANES):
         img = negative_z_read_positive(img, f'compressed depth "{fmt}"', notes)
         if img.dtype == np.uint16:  # d * 65535 while the planes are set
             img = depth_to_metres(img, integer_depth_scale(depth_scale, clip_planes))
+            camera_units_under_planes(img, clip_planes, f'compressed depth "{fmt}"', notes)
         img = normalised_depth_in_metres(img, clip_planes, f'compressed depth "{fmt}"')
         return depth_to_metres(img)
     raise MessageError('encoding', f'compressed depth (format "{fmt}") is {_a(codec.upper())} '
