@@ -594,14 +594,18 @@ def distorted(m, k, d, nearest):
     return m
 
 
-def test_a_raw_image_with_lens_distortion_is_rectified_and_posed(probe, start_node):
+@pytest.mark.parametrize('mirror', [False, True])
+def test_a_raw_image_with_lens_distortion_is_rectified_and_posed(probe, start_node, mirror):
     """image_raw of a wide-angle lens (plumb_bob k1 -0.35) is rectified as image_proc does.
 
     Before, the node read raw pixels through the pinhole K and only warned: the red ball,
     11 px nearer the centre in the raw image than the pinhole puts it, was posed 20.6 mm
     off (this test with rectify:=never). The default rectify:=auto removes the distortion
     from colour and depth (5.5 mm, as the pinhole image itself gives at that place:
-    benchmarks/rectify_pose.py), logs it once and counts the frames.
+    benchmarks/rectify_pose.py), logs it once and counts the frames. ``mirror``: the raw
+    frames mirrored left-right beside a camera_info with a negative fx and D of the
+    mirrored lens (p2 negated; tangential terms set): before sent on unrectified ("its
+    lens is not mirrored here"), now rectified once mirrored back (0/1 -> 1/1).
     """
     node, camera, _ = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                '-p', 'diagnostics_period:=0.3')
@@ -610,18 +614,22 @@ def test_a_raw_image_with_lens_distortion_is_rectified_and_posed(probe, start_no
              ObjectSpec('green', 'cube', 'small', (0.28, -0.04))]
     scene = generate_scene(4242, specs=specs)
     red = obj(scene, 'red', 'ball')
-    lens = [-0.35, 0.12, 0.0, 0.0, -0.02]
+    lens = [-0.35, 0.12, 0.002, 0.004, -0.02] if mirror else [-0.35, 0.12, 0.0, 0.0, -0.02]
     k = np.array(scene_messages(scene, 0)[2].k).reshape(3, 3)
     seen = k @ red.centre
     raw = cv2.projectPoints(red.centre[None], np.zeros(3), np.zeros(3), k, np.array(lens))[0]
     assert np.linalg.norm(raw.ravel() - seen[:2] / seen[2]) > 8  # far enough to matter
 
+    turn = _mirrored if mirror else (lambda m: m)
+
     def info(m):
         m.d, m.distortion_model = lens, 'plumb_bob'
-        return m
+        if mirror:  # the mirrored image's lens: p2 changes sign with x
+            m.d = [lens[0], lens[1], lens[2], -lens[3], lens[4]]
+        return turn(m)
     assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, info=info,
-                      colour=lambda m: distorted(m, k, lens, False),
-                      depth=lambda m: distorted(m, k, lens, True)), node.output()
+                      colour=lambda m: turn(distorted(m, k, lens, False)),
+                      depth=lambda m: turn(distorted(m, k, lens, True))), node.output()
     error = np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre)
     assert error < 0.009, (error, node.output())
     values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_rectified', 0)) > 0)[2]

@@ -442,6 +442,22 @@ def test_a_rectified_camera_matrix_that_zooms_in_is_rectified_not_refused(model,
         assert np.abs(got - ref).max() < 1e-3
 
 
+def _dots_in_view(model):
+    """``(d, raw, want, keep)`` of :func:`scene_points` through ``model``'s lens.
+
+    ``raw`` (N, 2): where the lens puts them; ``want`` (N, 2): where the pinhole does;
+    ``keep`` (N,) bool: both at least 8 px inside the image.
+    """
+    points, d = scene_points(), LENSES[model]
+    raw = raw_pixels(points, model, d)
+    inside = (raw[:, 0] > 8) & (raw[:, 0] < W - 8) & (raw[:, 1] > 8) & (raw[:, 1] < H - 8)
+    want = (K @ points.T).T
+    want = want[:, :2] / want[:, 2:]
+    keep = inside & (want[:, 0] > 8) & (want[:, 0] < W - 8) & (want[:, 1] > 8) & \
+        (want[:, 1] < H - 8)
+    return d, raw, want, keep
+
+
 @pytest.mark.parametrize('model', sorted(LENSES))
 def test_a_raw_image_whose_rows_run_bottom_up_is_rectified_once_turned_over(model):
     """A lens's raw image published bottom-up with fy < 0, D and R for that image (helper-110).
@@ -453,13 +469,7 @@ def test_a_raw_image_whose_rows_run_bottom_up_is_rectified_once_turned_over(mode
     turned too: the turned image's dots land where the pinhole puts them, as the upright
     camera's do (0/3 -> 3/3).
     """
-    points, d = scene_points(), LENSES[model]
-    raw = raw_pixels(points, model, d)
-    inside = (raw[:, 0] > 8) & (raw[:, 0] < W - 8) & (raw[:, 1] > 8) & (raw[:, 1] < H - 8)
-    want = (K @ points.T).T
-    want = want[:, :2] / want[:, 2:]
-    keep = inside & (want[:, 0] > 8) & (want[:, 0] < W - 8) & (want[:, 1] > 8) & \
-        (want[:, 1] < H - 8)
+    d, raw, want, keep = _dots_in_view(model)
     stored = dots(raw[keep])[::-1]  # the rows as the renderer sends them
     k_stored = K.copy()
     k_stored[1, 1], k_stored[1, 2] = -K[1, 1], (H - 1) - K[1, 2]
@@ -480,6 +490,59 @@ def test_a_raw_image_whose_rows_run_bottom_up_is_rectified_once_turned_over(mode
     assert gap.max() < 0.5, (model, gap.max())
 
 
+@pytest.mark.parametrize('turn', ['columns', 'half'])
+@pytest.mark.parametrize('model', sorted(LENSES))
+def test_a_raw_image_whose_columns_run_right_to_left_is_rectified_once_mirrored_back(model,
+                                                                                   turn):
+    """A lens's raw image published mirrored left-right with fx < 0 (helper-118's left-alone).
+
+    The node mirrors such columns back (a camera in mirror mode, a renderer) and reads the
+    camera_info for the mirrored-back image, but with lens distortion it sent the frames
+    on unrectified ("its lens is not mirrored here"). Now D (p2 and the thin prism's x
+    terms change sign with x; the fisheye model is radial) and R (F R F, F = diag(-1, 1,
+    1)) are turned too: the mirrored-back image's dots land where the pinhole puts them, as
+    the upright camera's do; both fx and fy negative (a half turn) turns both ways.
+    """
+    d, raw, want, keep = _dots_in_view(model)
+    half = turn == 'half'
+    upright = dots(raw[keep])
+    stored = upright[::-1, ::-1] if half else upright[:, ::-1]  # as the camera sends them
+    k_stored = K.copy()
+    k_stored[0, 0], k_stored[0, 2] = -K[0, 0], (W - 1) - K[0, 2]
+    d_stored = np.array(d, np.float64)
+    odd = [3, 8, 9] + ([2, 10, 11] if half else [])
+    if model != 'equidistant':
+        d_stored[[i for i in odd if i < d_stored.size]] *= -1
+    if half:
+        k_stored[1, 1], k_stored[1, 2] = -K[1, 1], (H - 1) - K[1, 2]
+    a = np.radians(3.0)  # a stereo camera's small rectifying rotation, mirrored too
+    r_up = np.array([[np.cos(a), 0, np.sin(a)], [0, 1.0, 0], [-np.sin(a), 0, np.cos(a)]])
+    flip = np.diag([-1.0, -1.0 if half else 1.0, 1.0])
+    r_stored = (flip @ r_up @ flip).ravel()
+    intr = camera_info_to_intrinsics(k_stored.ravel(), W, H, [0.0] * 12)
+    new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
+    assert np.allclose(new_k, K)
+    d_got, r_got = turned_over(d_stored, r_stored, model, columns=True)
+    if half:
+        d_got, r_got = turned_over(d_got, r_got, model)
+    assert np.allclose(d_got, d) and np.allclose(r_got, r_up.ravel())
+    rect = make_rectifier(raw_camera_matrix(k_stored.ravel(), W, H), d_got, np.eye(3).ravel(),
+                          model, new_k, W, H)
+    back = stored[::-1, ::-1] if half else stored[:, ::-1]  # the node's mirroring back
+    found = centroids(rect.colour(np.ascontiguousarray(back)))
+    assert len(found) == keep.sum(), model
+    gap = np.linalg.norm(want[keep][:, None] - found[None], axis=2).min(axis=1)
+    assert gap.max() < 0.5, (model, gap.max())
+    # against OpenCV's own undistortion of the upright image with the upright lens
+    if model == 'equidistant':
+        maps = cv2.fisheye.initUndistortRectifyMap(K, np.array(d), np.eye(3), K, (W, H),
+                                                   cv2.CV_32FC1)
+    else:
+        maps = cv2.initUndistortRectifyMap(K, np.array(d), np.eye(3), K, (W, H), cv2.CV_32FC1)
+    for got, ref in zip(rect._float, maps):
+        assert np.abs(got - ref).max() < 1e-3, model
+
+
 def test_a_tilted_sensor_is_not_turned_over_and_r_is_mirrored():
     """D[12], D[13] (a tilted sensor) are refused; R becomes F R F, F = diag(1, -1, 1)."""
     with pytest.raises(ValueError, match='tilted sensor'):
@@ -490,3 +553,8 @@ def test_a_tilted_sensor_is_not_turned_over_and_r_is_mirrored():
     assert np.allclose(turned.reshape(3, 3), np.diag([1, -1, 1]) @ r @ np.diag([1, -1, 1]))
     d, _ = turned_over(np.arange(1.0, 13.0), np.eye(3).ravel(), 'plumb_bob')
     assert d[2] == -3.0 and d[10] == -11.0 and d[11] == -12.0 and d[3] == 4.0
+    d, turned = turned_over(np.arange(1.0, 13.0), r.ravel(), 'plumb_bob', columns=True)
+    assert d[3] == -4.0 and d[8] == -9.0 and d[9] == -10.0 and d[2] == 3.0 and d[10] == 11.0
+    assert np.allclose(turned.reshape(3, 3), np.diag([-1, 1, 1]) @ r @ np.diag([-1, 1, 1]))
+    with pytest.raises(ValueError, match='columns that run right to left'):
+        turned_over([0.1] * 14, np.eye(3).ravel(), 'rational_polynomial', columns=True)

@@ -1903,18 +1903,19 @@ class PerceptionMixin:
         why = None
         if max(msg.binning_x, msg.binning_y) > 1 or any(roi_box):
             why = 'camera_info has binning or a roi (image_proc applies them with the maps)'
-        elif mirrored:
-            why = ('camera_info has a negative fx (columns right to left), whose lens is not '
-                   'mirrored here')
         else:
             # K read as P was (transposed back, in pixels), at the size the pose reads:
             # the image's where camera_info gives 0.
             try:
                 new_k = [[intr.fx, 0.0, intr.cx], [0.0, intr.fy, intr.cy], [0.0, 0.0, 1.0]]
-                # Rows bottom-up (a negative fy): the frames are turned over before the
-                # maps, so D and R are read for the upright image too.
-                d, r = turned_over(msg.d, msg.r, msg.distortion_model) if bottom_up \
-                    else (msg.d, msg.r)
+                # Rows bottom-up (a negative fy), columns right to left (a negative fx):
+                # the frames are turned back before the maps, so D and R are read for the
+                # upright image too.
+                d, r = msg.d, msg.r
+                if bottom_up:
+                    d, r = turned_over(d, r, msg.distortion_model)
+                if mirrored:
+                    d, r = turned_over(d, r, msg.distortion_model, columns=True)
                 made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height),
                                       d, r, msg.distortion_model, new_k,
                                       intr.width, intr.height)

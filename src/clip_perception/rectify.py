@@ -208,33 +208,39 @@ def model_coefficients(d, model):
                      f'{d.size}' + (f' ({used} of them used)' if used != d.size else ''))
 
 
-def turned_over(d, r, model):
-    """Return ``(d, r)`` of the same lens for its image with the rows turned over (y -> -y).
+def turned_over(d, r, model, columns=False):
+    """Return ``(d, r)`` of the same lens for its image turned over: rows (y -> -y) or columns.
 
     An image published with its rows bottom-up beside a camera_info whose fy is negative
-    (messages._rows_read_top_down) is turned over before it is rectified, so its D and R
-    must be the upright image's: in OpenCV's pinhole model (and librealsense's
-    Brown-Conrady) the tangential p1 (D[2]) and the thin prism's y terms s3, s4 (D[10],
-    D[11]) change sign with y, radial terms do not; the fisheye model is radial only. R
-    becomes F R F, F = diag(1, -1, 1).
+    (messages._rows_read_top_down), or with its columns right to left beside a negative fx
+    (messages._columns_read_left_to_right), is turned back before it is rectified, so its
+    D and R must be the upright image's. In OpenCV's pinhole model (and librealsense's
+    Brown-Conrady) the terms odd in the turned axis change sign, radial terms do not: for
+    rows the tangential p1 (D[2]) and the thin prism's y terms s3, s4 (D[10], D[11]); for
+    columns p2 (D[3]) and its x terms s1, s2 (D[8], D[9]) (OpenCV's calib3d "Detailed
+    Description": x'' holds 2 p1 x' y' + p2 (r^2 + 2 x'^2) + s1 r^2 + s2 r^4). The fisheye
+    model is radial only. R becomes F R F, F = diag(1, -1, 1) for rows, diag(-1, 1, 1) for
+    columns. Both negative (a half turn): apply one, then the other.
 
     :param d: CameraInfo.D (sequence of float).
     :param r: CameraInfo.R (9 floats, row-major; all zero stays all zero).
     :param model: CameraInfo.distortion_model.
+    :param columns: turn the columns (x -> -x) instead of the rows.
     :return: ``(d, r)``: (N,) float64 and (9,) float64.
     :raises ValueError: 14 coefficients whose sensor tilt (D[12], D[13]) is not zero: not
         turned here.
     """
     d = np.asarray(d, np.float64).reshape(-1).copy()
-    flip = np.diag([1.0, -1.0, 1.0])
+    flip = np.diag([-1.0, 1.0, 1.0] if columns else [1.0, -1.0, 1.0])
     r = np.asarray(r, np.float64).reshape(-1)
     r = (flip @ r.reshape(3, 3) @ flip).reshape(-1) if r.size == 9 else r
     if str(model).strip().lower() in FISHEYE_MODELS + FISHEYE_ALIASES:
         return d, r
     if d.size >= 14 and np.any(d[12:14]):
-        raise ValueError('a tilted sensor (D[12], D[13]) under image rows that run bottom-up '
-                         'is not turned over here')
-    for i in (2, 10, 11):
+        raise ValueError('a tilted sensor (D[12], D[13]) under image ' +
+                         ('columns that run right to left' if columns else
+                          'rows that run bottom-up') + ' is not turned over here')
+    for i in ((3, 8, 9) if columns else (2, 10, 11)):
         if i < d.size:
             d[i] = -d[i]
     return d, r
