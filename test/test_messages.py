@@ -2174,13 +2174,6 @@ def test_float_depth_in_the_other_byte_order_than_flagged_is_read_so_and_said(en
         assert notes == []
 
 
-def _float_tiff(depth):
-    """Return ``depth`` as a whole 32-bit float TIFF, as the compressed transport carries it."""
-    ok, tiff = cv2.imencode('.tiff', depth.astype(np.float32))
-    assert ok
-    return tiff.tobytes()
-
-
 @pytest.mark.parametrize('case', ['32FC1', '64FC1', 'float_tiff'])
 def test_depth_written_as_negative_z_is_read_positive_and_said(case):
     """Depth written as negative z, as a renderer looking down -z gives it (Isaac Gym).
