@@ -515,18 +515,38 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
         on_count += on_plane[k]
     lo = np.maximum(3 * depth_sigma(z), 0.006)
     best, best_score = None, -1.0
-    for k, (normal, offset) in enumerate(cands):
-        inl = on_plane[k]
-        others = (on_count - inl) > 0
-        # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
-        # facing the camera is a plane patch too, but a few centimetres wide).
-        if inl.sum() < 0.02 * total or not _is_large(
-                points, largest_component(inl, 8)[0], pix_area, 0.15, 0.0):
-            continue
-        region = _region(inl)
-        if not region.any():
-            continue
-        d = dist[k]
+    # Each candidate, then the floor under each layer of objects found among them
+    # (:func:`layer_floor`): ``(k, normal, offset, distances, inliers, region)``, where a
+    # floor's region is its layer's and its own inliers are the readings in the gaps.
+    queue = [(k, normal, offset, None, None, None) for k, (normal, offset) in enumerate(cands)]
+    while queue:
+        k, normal, offset, d, inl, region = queue.pop(0)
+        floor = d is not None
+        # Points on another candidate's plane stand on none (a floor's layer is not
+        # another's: its tops are what stands on the floor).
+        others = (on_count - on_plane[k]) > 0
+        if d is None:
+            inl = on_plane[k]
+            # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
+            # facing the camera is a plane patch too, but a few centimetres wide).
+            if inl.sum() < 0.02 * total:
+                continue
+            one_surface = _is_large(points, largest_component(inl, 8)[0], pix_area, 0.15, 0.0)
+            # Or a layer of objects: tops cut apart by gaps, each smaller than 15 cm,
+            # together as wide; only the floor under them can be the support.
+            if not one_surface and not _is_large(points, inl, pix_area, 0.15, 0.0):
+                continue
+            region = _region(inl)
+            if not region.any():
+                continue
+            d = dist[k]
+            if not one_surface:
+                drop = layer_floor(d, inl, region, valid, lo, pix_area, max_height)
+                if drop is not None:
+                    d2 = d + np.float32(drop)
+                    queue.append((k, normal, offset + drop, d2,
+                                  valid & (np.abs(d2) < tol) & ~others, region))
+                continue
         above = valid & ~others & (d > lo) & (d < max_height)
         ys, xs = np.nonzero(above)
         pts = points[ys, xs]
@@ -544,7 +564,13 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
             1e-6 * float(inl.sum())
         if best is None or score > best_score:
             best_score = score
-            best = (k, normal, offset, inl, region, standing)
+            best = (k, normal, offset, inl, region, standing, d, floor)
+        if standing_area < MIN_STANDING_AREA and not floor:
+            drop = layer_floor(d, inl, region, valid, lo, pix_area, max_height)
+            if drop is not None:
+                d2 = d + np.float32(drop)
+                queue.append((k, normal, offset + drop, d2,
+                              valid & (np.abs(d2) < tol) & ~others, region))
     # Large planes other than the support: nothing stands on them. Behind a wall a wider
     # tolerance, since its far end is noisy and slightly curved; in front of it (the
     # camera's side: offsets are >= 0) the inliers' own, since what stands out of the
@@ -564,13 +590,17 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
                              square(grid_radius(1, walls.shape))).astype(bool)
     if best is None:
         return None, walls
-    k, normal, offset, inl, region, count = best
+    k, normal, offset, inl, region, count, d, floor = best
     axes = _plane_axes(normal)
-    near = valid & region & (np.abs(dist[k]) < 0.06)
-    sel = np.flatnonzero(near.ravel())
-    if len(sel) > 3000:
-        sel = sel[np.linspace(0, len(sel) - 1, 3000).astype(int)]
-    q = _quadratic(points.reshape(-1, 3)[sel].astype(np.float64), normal, offset, axes)
+    q = np.zeros(6)
+    if not floor:
+        # The floor under a layer is seen only in the gaps: no bend is measured there
+        # (the layer's tops, within 6 cm, would bend it up to them).
+        near = valid & region & (np.abs(d) < 0.06)
+        sel = np.flatnonzero(near.ravel())
+        if len(sel) > 3000:
+            sel = sel[np.linspace(0, len(sel) - 1, 3000).astype(int)]
+        q = _quadratic(points.reshape(-1, 3)[sel].astype(np.float64), normal, offset, axes)
     # A bend larger than 8 cm across the region is not a table: keep the flat plane.
     if np.abs(q[3:]).max() > 2.0:
         q = np.zeros(6)
@@ -579,6 +609,57 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up'):
                           inlier_fraction=float(inl.sum()) / total,
                           support_count=count), walls
 
+
+
+# Least share of a layer's inliers that its gaps (readings under it, inside its region)
+# must hold for it to be taken for a layer of objects: 1.0% in the sparsest of 10 packed
+# synthetic bins (`clip_perception_eval layouts --layouts packed_bin`, scene 7: 37 under
+# 3608), whose 4-8 mm gaps are one or two working pixels wide; half that leaves a margin
+# (a bare table's few noisy readings under it drop less than the 2 cm asked below).
+LAYER_MIN_GAPS = 0.005
+# The most: the tops cover their region, the gaps between them are narrow. The packed
+# bins' gaps hold 1-12% as many readings as their tops, the lower tops of a bin packed
+# with boxes of two heights 11-17% (the higher tops' 86%); the tops of three bars lying
+# apart on a table hold a quarter as many as the table between them (the `lying` layout).
+LAYER_MAX_GAPS = 0.5
+# The share of the readings under a layer deeper than its floor: the floor's level is this
+# quantile of their depths (the gaps show the boxes' sides, then the floor beneath).
+LAYER_FLOOR_QUANTILE = 98.0
+
+
+def layer_floor(dist, inliers, region, valid, lo, pix_area, max_height=0.35):
+    """How far under a candidate plane the floor lies when the plane is a layer of objects.
+
+    The coplanar tops of packed boxes (a full tote, a tray filled edge to edge) form a
+    plane that hides the floor, facing the camera and as wide as a table; judged by
+    what stands on it, nothing does (issue 11: the synthetic ``packed_bin`` layout, whose
+    room floor then won and its boxes were posed 22 cm low). What tells it from a table is
+    beneath it: a table is one surface with objects on it, while a layer is cut by gaps
+    that drop, inside its own region, to the floor the objects stand on. The gaps' deepest
+    readings give the floor's level. Called for candidates that nothing stands on, and
+    for those whose connected parts are each under 15 cm across (the gaps resolved) but
+    together span it.
+
+    :param dist: (h, w) float32 height (m) of each working pixel above the plane.
+    :param inliers: (h, w) bool, the plane's readings.
+    :param region: (h, w) bool, its region (:func:`_region`).
+    :param valid: (h, w) bool, readings.
+    :param lo: (h, w) the noise threshold (m) under which a reading is on the plane.
+    :param pix_area: (h, w) frontal area (m^2) of each working pixel.
+    :param max_height: the deepest drop (m) that is still a layer's height.
+    :return: the floor's depth under the plane (m, > 0; ``offset + drop`` is its offset),
+        or None: no gaps (a table, a wall), too few (``LAYER_MIN_GAPS``) or too many
+        (``LAYER_MAX_GAPS``: objects lying apart on a table, whose tops are coplanar), or
+        under the smallest object's size (2 cm: a bent table).
+    """
+    inner = cv2.erode(region.astype(np.uint8), square(grid_radius(2, region.shape))).astype(bool)
+    gaps = valid & inner & (dist < -lo) & (dist > -max_height)
+    count, n_tops = int(gaps.sum()), int(inliers.sum())
+    if not LAYER_MIN_GAPS * n_tops <= count <= LAYER_MAX_GAPS * n_tops or \
+            float(pix_area[gaps].sum()) < MIN_STANDING_AREA:
+        return None
+    drop = float(np.percentile(-dist[gaps], LAYER_FLOOR_QUANTILE))
+    return drop if drop >= 0.02 else None
 
 
 # Least share of the support's unit normal in the image plane for it to tell which way is
