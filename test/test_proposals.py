@@ -553,6 +553,25 @@ def test_the_floor_under_a_packed_bin_is_seen_through_its_gaps():
     assert np.median(errs) < 0.01, errs
 
 
+def test_the_floor_under_narrow_gaps_is_read_at_full_resolution():
+    """Gaps one working pixel wide show the boxes' sides on the grid, the floor only at full size.
+
+    ``packed_bin`` scene 7 (4-8 mm gaps, 0.8 m away): the working grid's deepest gap
+    readings put the floor 1.7 cm high, so its boxes were posed 12-16 mm off; the frame's
+    own depth in the gaps puts it within 4 mm (3.4-9.5 mm poses).
+    """
+    scene, objs = generate_layout_scene(40_006_007, 'packed_bin')
+    pts, step = working_grid(scene.depth, scene.intrinsics)
+    remove_flying_pixels(pts, pixel_spacing(step, scene.intrinsics))
+    nrm = normals(pts)
+    errs = {}
+    for full in (None, scene.depth):
+        surface, _ = find_support(pts, nrm, step, scene.intrinsics, depth_m=full)
+        errs[full is None] = max(abs(float(surface.height(o.centre[None])[0]) -
+                                     0.5 * o.dimensions[2]) for o in objs)
+    assert errs[False] < 0.006 < 0.012 < errs[True], errs
+
+
 def test_objects_lying_apart_with_coplanar_tops_leave_the_table_the_support():
     """Tops in one plane with wide table between them are objects on a table, no layer.
 

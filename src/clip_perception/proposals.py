@@ -348,7 +348,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     spacing = pixel_spacing(step, intrinsics)
     remove_flying_pixels(pts, spacing)
     nrm = normals(pts)
-    surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up)
+    surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up,
+                                  depth_m=depth_m)
     z = pts[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape
