@@ -5220,6 +5220,37 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
     assert node.stop() == 0
 
 
+@pytest.mark.parametrize('far', [100.0, 10.0])
+def test_a_refused_depth_frames_note_is_counted_and_said_once(probe, start_node, far):
+    """A camera's 16UC1 millimetres under float_depth_far with a 1 cm z-buffer near plane.
+
+    Read as d * 65535 between the planes, the scene lands within 2 cm and each frame is
+    refused; the conversion's note (``depth_camera_units_under_planes``, naming
+    ``float_depth_far:=0``) was dropped with the refused message: counted 0 times, said
+    only in ``last_refusal_depth`` and the refusal's log line, throttled by kind. Now it
+    is counted per frame and said once in the log (before 0/1 -> after 1/1 a case);
+    float_depth_far:=0 set live then poses the red ball.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3',
+                                   '-p', 'float_depth_near:=0.01', '-p', f'float_depth_far:={far}',
+                                   '-p', 'float_depth_buffer:=z_buffer')
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: int(
+        v['depth_camera_units_under_planes']) >= 3)), (diag(probe), node.output())
+    values = diag(probe)[2]
+    assert 'set float_depth_far:=0' in values['last_refusal_depth'], values
+    assert int(values['rejected_depth_units']) >= 3, values
+    assert not probe.messages(POSE), node.output()  # refused: nothing posed from it
+    log = node.output()
+    assert log.count('to read them at depth_scale (logged once; counted in /diagnostics)') \
+        == 1, log
+    res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
+        Parameter('float_depth_far', value=0.0).to_parameter_msg()]))
+    assert all(r.successful for r in res.results), res
+    assert_red_ball_posed(probe, node, camera, scene)
+    assert node.stop() == 0
+
+
 @pytest.mark.parametrize('width, height', [(1280, 720), (640, 480)])
 def test_without_depth_a_close_object_filling_the_view_gets_its_box(probe, start_node, width,
                                                                     height):

@@ -164,8 +164,9 @@ PARAMETERS = (
           'near)), or z / far; while it is set, 16-bit depth (16UC1, mono16, compressedDepth '
           '16UC1, a 16-bit PNG) is such depth scaled to 16 bits, d = value / 65535 '
           '(depth_scale unused); 16-bit depth whose readings nearly all lie under 10000 (a '
-          "camera's millimetres) is warned, naming float_depth_far:=0 (counted as "
-          'depth_camera_units_under_planes). 0: the readings are metres (REP 118). '
+          "camera's millimetres) is warned once, naming float_depth_far:=0 (counted as "
+          'depth_camera_units_under_planes), also when it is then refused (read from a 1 '
+          'cm near plane it lands under 2 cm). 0: the readings are metres (REP 118). '
           'Readings of 1.0 (the far plane, nothing hit) are no reading; readings beyond '
           '1.0 are refused as metres. Depth that ends in a plane of readings exactly 1.0 '
           'is warned, naming this parameter (counted as depth_far_plane). Changing it '

@@ -1498,8 +1498,16 @@ class PerceptionMixin:
         self._answer_command(said, 'cancelled', f'command "{previous}" cancelled by '
                              f'{_cancel_label(said)}; idle until the next command')
 
-    def _convert(self, stream, label, convert, *args):
-        """Convert one input message; on failure count, log and report it, return None."""
+    def _convert(self, stream, label, convert, *args, notes=()):
+        """Convert one input message; on failure count, log and report it, return None.
+
+        ``notes``: the list ``convert`` adds its :class:`~clip_perception.messages.Note`
+        lines to (also among ``args``). They are counted and said once
+        (:meth:`_read_otherwise`) whether the message is kept or refused: a refused
+        message's notes (16-bit millimetres read between clip planes and refused under 2
+        cm, ``depth_camera_units_under_planes``) were dropped, their hint reaching only
+        ``last_refusal_<stream>`` while the refusal's log line is throttled by kind.
+        """
         self.health.arrived(stream, time.monotonic())
         try:
             return convert(*args)
@@ -1507,28 +1515,29 @@ class PerceptionMixin:
             prefix = 'image' if stream == 'colour' else stream
             self._reject(f'{prefix}_{exc.kind}', f'{label}: {exc}', stream)
             return None
+        finally:
+            self._read_otherwise(stream, notes)
 
     def _on_image(self, msg):
         notes = []
         rgb = self._convert('colour', 'image', image_to_rgb, msg.encoding, msg.height,
-                            msg.width, msg.step, msg.data, msg.is_bigendian, notes)
+                            msg.width, msg.step, msg.data, msg.is_bigendian, notes,
+                            notes=notes)
         if rgb is not None:
-            self._read_otherwise('colour', notes)
             self._add_image(msg.header, rgb)
 
     def _on_compressed(self, msg):
         notes = []
         rgb = self._convert('colour', 'compressed image', compressed_to_rgb, msg.format,
-                            msg.data, notes)
+                            msg.data, notes, notes=notes)
         if rgb is not None:
-            self._read_otherwise('colour', notes)
             self._add_image(msg.header, rgb)
 
     def _on_zstd(self, msg):
         notes = []
-        rgb = self._convert('colour', 'zstd transport', zstd_to_rgb, msg.data, notes)
+        rgb = self._convert('colour', 'zstd transport', zstd_to_rgb, msg.data, notes,
+                            notes=notes)  # notes: what the raw image inside says wrongly
         if rgb is not None:
-            self._read_otherwise('colour', notes)  # what the raw image inside says wrongly
             self._add_image(msg.header, rgb)
 
     def _read_otherwise(self, stream, notes):
@@ -1711,9 +1720,9 @@ class PerceptionMixin:
         notes = []
         depth = self._convert('depth', 'depth', depth_to_array, msg.encoding, msg.height,
                               msg.width, msg.step, msg.data, msg.is_bigendian,
-                              self._values_cache['depth_scale'], notes, self._clip_planes())
+                              self._values_cache['depth_scale'], notes, self._clip_planes(),
+                              notes=notes)  # notes: its byte order, its encoding's spelling
         if depth is not None:
-            self._read_otherwise('depth', notes)  # its byte order, its encoding's spelling
             self._add_depth(msg.header, depth)
 
     def _on_compressed_depth(self, msg):
@@ -1721,17 +1730,16 @@ class PerceptionMixin:
         transport = self._values_cache['depth_transport']
         depth = self._convert('depth', transport, compressed_depth_to_array, msg.format,
                               msg.data, self._values_cache['depth_scale'], notes, transport,
-                              self._clip_planes())
+                              self._clip_planes(), notes=notes)  # its format's spelling
         if depth is not None:
-            self._read_otherwise('depth', notes)  # its format's spelling, its transport
             self._add_depth(msg.header, depth)
 
     def _on_zstd_depth(self, msg):
         notes = []
         depth = self._convert('depth', 'zstd transport', zstd_to_depth, msg.data,
-                              self._values_cache['depth_scale'], notes, self._clip_planes())
+                              self._values_cache['depth_scale'], notes, self._clip_planes(),
+                              notes=notes)
         if depth is not None:
-            self._read_otherwise('depth', notes)
             self._add_depth(msg.header, depth)
 
     def _clip_planes(self):
@@ -1807,7 +1815,8 @@ class PerceptionMixin:
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
-        self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
+        finally:  # refused or kept, what it was read as otherwise is said (_convert)
+            self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
         bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
         if bottom_up:
             self._bottom_up_infos = (self._bottom_up_infos + (intr,))[-self.sync.buffer:]
