@@ -409,6 +409,7 @@ class PerceptionMixin:
         # Rectification maps of the last camera_info with distortion (_rectifier_for).
         self._rectifier = self._rectifier_key = None
         self._no_lens_key = None  # the camera_info key whose D is no lens: not made again
+        self._info_counted = {}  # camera_info_<kind> -> _camera_info_key last counted
         # (intrinsics, key, Rectifier or None) of the last camera_infos accepted, as many
         # as the sync keeps: a frame is rectified with the maps of the camera_info it is
         # paired with, not the newest (_frame_rectifier). Replaced whole, never mutated:
@@ -1055,6 +1056,7 @@ class PerceptionMixin:
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = self._no_lens_key = None
+        self._info_counted = {}
         self._rectifiers = self._bottom_up_infos = self._mirrored_infos = ()
         self._colour_size = self._info_unsized = None
         self._depth_kind_check.reset()  # checked afresh
@@ -1540,7 +1542,7 @@ class PerceptionMixin:
         if rgb is not None:
             self._add_image(msg.header, rgb)
 
-    def _read_otherwise(self, stream, notes):
+    def _read_otherwise(self, stream, notes, key=None):
         """Count and warn once each thing a message was read as otherwise than it says.
 
         ``notes``: :class:`~clip_perception.messages.Note` lines from the conversion (an
@@ -1549,13 +1551,32 @@ class PerceptionMixin:
         image size, ``camera_info_units``): answered, but the driver is wrong
         and other tools (cv_bridge, RViz) refuse what this node reads, so it is said once
         and counted as ``<stream>_<kind>`` (``depth_byte_order_swapped`` for byte order).
+        ``key``: a camera_info's :func:`_camera_info_key`, counted once per change
+        (:meth:`_count_info`); None: counted per message.
         """
         for note in notes:
             kind = f'{stream}_{note.kind}'
             if stream == 'depth' and note.kind == 'byte_order':  # a name older than the others
                 kind = 'depth_byte_order_swapped'
-            self.health.count(kind)
+            if key is None:
+                self.health.count(kind)
+            else:
+                self._count_info(kind, key)
             self._warn_once(kind, note)
+
+    def _count_info(self, kind, key):
+        """Count ``kind`` once per camera_info change, not per message.
+
+        A driver repeats one camera_info with every frame (30 Hz), so a count per message
+        grew with time and told nothing a count of 1 does not; counted per change it says
+        how many calibrations had the fault (a second camera model, a new calibration).
+
+        :param kind: the counter, ``camera_info_<note kind>``.
+        :param key: :func:`_camera_info_key` of the message.
+        """
+        if self._info_counted.get(kind) != key:
+            self._info_counted[kind] = key
+            self.health.count(kind)
 
     def _swap_red_blue_note(self, rgb):
         """Say once what ``swap_red_blue:=true`` does to this stream, truly.
@@ -1798,6 +1819,7 @@ class PerceptionMixin:
         roi = msg.roi
         roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
         notes = []
+        key = _camera_info_key(msg)
         unsized = msg.width == 0 and msg.height == 0
         if unsized:
             self._warn_once('camera_info_size', 'camera_info width and height are 0: taking '
@@ -1816,7 +1838,7 @@ class PerceptionMixin:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
         finally:  # refused or kept, what it was read as otherwise is said (_convert)
-            self._read_otherwise('camera_info', notes)  # a camera matrix not in pixels
+            self._read_otherwise('camera_info', notes, key)  # a camera matrix not in pixels
         bottom_up = any(note.kind == 'rows_bottom_up' for note in notes)
         if bottom_up:
             self._bottom_up_infos = (self._bottom_up_infos + (intr,))[-self.sync.buffer:]
@@ -1832,8 +1854,8 @@ class PerceptionMixin:
         self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up,
                                               mirrored)
         if self._rectifier is not None and self._rectifier.note:
-            # An R that is no rotation, rectified with identity: counted per camera_info.
-            self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)])
+            # An R that is no rotation, rectified with identity: counted per change.
+            self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)], key)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
             self._warn_once('camera_info_transposed', layout)
@@ -1845,7 +1867,7 @@ class PerceptionMixin:
         self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
         one_fov = one_field_of_view_note(intr)
         if one_fov is not None:  # said, not changed: no frame tells which focal length
-            self.health.count('camera_info_one_fov')
+            self._count_info('camera_info_one_fov', key)
             self._warn_once('camera_info_one_fov', one_fov)
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
@@ -2855,6 +2877,18 @@ class ClipPerceptionLifecycleNode(PerceptionMixin, LifecycleNode):
 
     def on_error(self, state):
         return self.on_shutdown(state)
+
+
+def _camera_info_key(msg):
+    """Return what a ``sensor_msgs/CameraInfo`` says of its camera, as a hashable tuple.
+
+    Its frame, size, binning, roi, distortion and K, R, P; not its stamp. Equal keys are
+    one calibration repeated (a driver publishes it with every frame).
+    """
+    roi = msg.roi
+    return (msg.header.frame_id, msg.width, msg.height, msg.binning_x, msg.binning_y,
+            (roi.x_offset, roi.y_offset, roi.width, roi.height, bool(roi.do_rectify)),
+            msg.distortion_model, tuple(msg.d), tuple(msg.k), tuple(msg.r), tuple(msg.p))
 
 
 def _finite(value):
