@@ -4074,6 +4074,36 @@ def test_a_brand_before_a_noun_is_read_as_a_name_not_checked(text, what, name):
     assert unchecked_note(q.unchecked[0]).startswith(f'"{name}" is not checked: it was read '
                                                      'as a brand or a name'), q.unchecked
 
+# Two objects told apart only by their names (helper-h122's brief: "the IKEA mug and the
+# Starbucks mug" was one mug named both, the names taken out before "the mug and the mug"
+# was read as one mug said again): each object keeps its own name.
+@pytest.mark.parametrize('text, parsed', [
+    ('the IKEA mug and the Starbucks mug', {
+        'what': 'mug', 'unchecked': ['named IKEA'],
+        'also': [{'what': 'mug', 'unchecked': ['named Starbucks']}]}),
+    ('pick the IKEA mug and the Starbucks mug', {
+        'what': 'mug', 'unchecked': ['named IKEA'],
+        'also': [{'what': 'mug', 'unchecked': ['named Starbucks']}]}),
+    ('the Nike shoe or the Adidas shoe', {
+        'what': 'shoe', 'unchecked': ['named Nike'],
+        'alternatives': [{'what': 'shoe', 'unchecked': ['named Adidas']}]}),
+    ('the Coca-Cola can and the Pepsi can', {
+        'what': 'can', 'unchecked': ['named Coca-Cola'],
+        'also': [{'what': 'can', 'unchecked': ['named Pepsi']}]}),
+    ('the LEGO brick, the Duplo brick', {
+        'what': 'brick', 'unchecked': ['named LEGO'],
+        'also': [{'what': 'brick', 'unchecked': ['named Duplo']}]}),
+    ('the IKEA mug and the mug', {'what': 'mug', 'unchecked': ['named IKEA'],
+                                  'also': [{'what': 'mug'}]}),
+    # As before: one name, or objects of other nouns.
+    ('the IKEA mug', {'what': 'mug', 'unchecked': ['named IKEA']}),
+    ('the Starbucks mug and the red ball', {'what': 'mug', 'unchecked': ['named Starbucks'],
+                                            'also': [{'what': 'red ball'}]}),
+])
+def test_objects_told_apart_by_their_names_stay_apart(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 
 @pytest.mark.parametrize('text, parsed', [
     ('the Blue Mug on the left', {'what': 'blue mug', 'relation': 'left'}),

@@ -2587,6 +2587,40 @@ def _with_names(query, text, names):
                    second_reference=references[1])
 
 
+def _names_kept_apart(query, text, names):
+    """Return ``query``, or the objects the names in ``text`` tell apart when it has fewer.
+
+    "the IKEA mug and the Starbucks mug" without its names is "the mug and the mug", one
+    mug said again (helper-h122's brief: one object with both names). Where ``text`` read
+    with its names as words lists more objects, those are the objects, each with the
+    names said in its words taken out and named as not checked, as :func:`_with_names`
+    names them.
+
+    :param query: :class:`Query` of ``text`` read without ``names``.
+    :param text: the command as said (``str``); ``names``: as :func:`_names_before_nouns`.
+    :return: :class:`Query`.
+    """
+    def count(q):
+        return 1 + len(q.also) + len(q.alternatives)
+
+    worded = _parse(' '.join(text.lower().split()))
+    if count(worded) <= count(query) or worded.refused:
+        return query
+    name_words = [(n, re.findall(r'\w+', n.lower().replace("'", ''))) for n in names]
+
+    def unnamed(q):
+        words, found = q.what.split(), []
+        for name, said in name_words:
+            at = next((i for i in range(len(words) - len(said) + 1)
+                       if words[i:i + len(said)] == said), None)
+            if at is not None and len(words) > len(said):
+                words, found = words[:at] + words[at + len(said):], found + [NAMED + name]
+        return replace(q, what=' '.join(words), unchecked=q.unchecked + tuple(found))
+
+    return replace(unnamed(worded), text=text, also=tuple(unnamed(q) for q in worded.also),
+                   alternatives=tuple(unnamed(q) for q in worded.alternatives))
+
+
 def _describing_lead(words):
     """Return how many of ``words`` (a capitalised run, as said) are colours or sizes first."""
     k = 0
@@ -5341,7 +5375,8 @@ _GENERIC_NAMED = re.compile(
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
     if names:  # "the IKEA mug": the mug, "IKEA" named as not checked
-        return _with_names(replace(_parse(unnamed), text=text), text, names)
+        query = _with_names(replace(_parse(unnamed), text=text), text, names)
+        return _names_kept_apart(query, text, names)
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
