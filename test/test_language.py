@@ -4772,6 +4772,20 @@ def test_a_lone_step_to_an_object_or_with_one_names_it(text, what):
     assert parse_command(text).what == what
 
 
+# A planner's JSON read as words of an object (helper-h122's brief): the object under an
+# id key ('{"action": "pick", "object_id": "trash_1"}': "action object id trash"). An id
+# is a name with an instance number: the name is the object.
+@pytest.mark.parametrize('text, parsed', [
+    ('{"action": "pick", "object_id": "trash_1"}', {'what': 'trash'}),
+    ('{"action": "pick", "object_id": "cup_02"}', {'what': 'cup'}),
+    ('{"action": "grasp", "target_id": "red_cup_1"}', {'what': 'red cup'}),
+    ('{"action": "place", "object_id": "cup_1", "target": "tray"}',
+     {'what': 'cup', 'destination': ['to the tray']}),
+])
+def test_a_planners_object_id_is_the_object_named(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 # A field that says where the object goes, beside the object with no placing verb, or
 # beside the command's own words (helper-h117's brief: '{"action": "pick", "object": "red
 # ball", "target": "blue tray"}' and '{"command": "place the red ball", "destination": "the

@@ -1349,7 +1349,13 @@ _NO_COMMAND_TYPES = frozenset(('reasoning', 'thinking', 'redacted_thinking'))
 # Keys a planner or an LLM tool call names the object with, read when the wrapping keys
 # hold only a verb ({"command": "pick", "object": "green cube"}).
 _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
-                'targets', 'items', 'name')
+                'targets', 'items', 'name',
+                # A world model's id of the object (helper-h122's brief: '{"action":
+                # "pick", "object_id": "trash_1"}' was the object "action object id trash"):
+                # its name with an instance number, read as the name ("trash"); the number
+                # names no look the camera can check.
+                'object_id', 'target_id', 'item_id', 'obj_id', 'target_object_id',
+                'object_ids', 'target_ids')
 # Keys beside an object key that say more of it, in the order they go before its noun
 # (size, then colour: "small red ball"): '{"object": "ball", "color": "red"}' looked for
 # any ball (helper-76's review of the almost-JSON and tool-call readers).
