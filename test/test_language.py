@@ -4786,6 +4786,19 @@ def test_a_planners_object_id_is_the_object_named(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A step's verb under a wrapping key beside the object's key (helper-h122's brief:
+# '{"command": "place", "target": "blue mug"}' was the object "place"): a verb names no
+# object, the object key does.
+@pytest.mark.parametrize('text, parsed', [
+    ('{"command": "place", "target": "blue mug"}', {'what': 'blue mug'}),
+    ('{"command": "put_in", "item": "red ball"}', {'what': 'red ball'}),
+    ('{"text": "drop", "object": "green cube"}', {'what': 'green cube'}),
+    ('{"text": "pick up", "object": "green cube"}', {'what': 'green cube'}),  # as before
+])
+def test_a_step_verb_under_a_wrapping_key_names_no_object(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 # A field that says where the object goes, beside the object with no placing verb, or
 # beside the command's own words (helper-h117's brief: '{"action": "pick", "object": "red
 # ball", "target": "blue tray"}' and '{"command": "place the red ball", "destination": "the

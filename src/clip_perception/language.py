@@ -1497,7 +1497,11 @@ def _text_of(value, depth=0, placing=False):
     # A planner's {"command": "pick", "object": "green cube"} (session 18's trial: refused,
     # "pick" taken): a value that is only a verb or filler gives way to one that names an
     # object, under an object key or another wrapping key; a wrapping key's otherwise.
-    named = [(k, t) for _, k, t in said if _strip_filler(_pad(t.casefold()))]
+    # A verb a step is named by ("place", "put_in": helper-h122's brief, '{"command":
+    # "place", "target": "blue mug"}' was the object "place") names no object either.
+    named = [(k, t) for _, k, t in said if _strip_filler(_pad(t.casefold())) and
+             ' '.join(t.casefold().replace('_', ' ').split()) not in _STEP_KEY_VERBS |
+             _PLACING_ACTIONS]
     wrapped = [(k, t) for wrapping, k, t in said if wrapping]
     if named or wrapped:
         key, text = (named or wrapped)[0]
