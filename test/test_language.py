@@ -4752,6 +4752,17 @@ def test_a_placing_step_that_names_its_object_again_is_no_second_object(steps, p
      ['navigate to the kitchen']),
     ('{"action": "place", "location": "table"}', 'names no object to look for', None),
     ('{"action": "put_in", "receptacle": "bin"}', 'names no object to look for', None),
+    # helper-h122's brief: a motion step's target is where the robot goes (before: the
+    # object "kitchen"); a step that takes what it does not name (before: the object
+    # "action location table").
+    ('{"action": "navigate", "target": "kitchen"}', 'only asks the robot to move',
+     ['navigate to the kitchen']),
+    ('{"action": "NavigateToPose", "goal": "kitchen"}', 'only asks the robot to move',
+     ['navigate to the kitchen']),
+    ('{"action": "navigate", "target": "room", "speed": "slow"}',
+     'only asks the robot to move', ['navigate to the room']),
+    ('{"action": "pick", "location": "table"}', 'names no object to look for', None),
+    ('{"action": "grasp", "location": "shelf"}', 'names no object to look for', None),
 ])
 def test_a_lone_step_with_a_place_and_no_object_is_refused_as_what_it_is(text, refused,
                                                                         motions):
@@ -4762,7 +4773,7 @@ def test_a_lone_step_with_a_place_and_no_object_is_refused_as_what_it_is(text, r
 
 
 @pytest.mark.parametrize('text, what', [
-    ('{"action": "navigate", "target": "room"}', 'room'),  # target alone: as before
+    ('{"action": "move", "object": "red ball", "target": "bin"}', 'red ball'),
     ('{"action": "place", "object": "red ball", "location": "table"}', 'red ball'),  # same
     # Going to an object is the object, as "go to the red ball" is (before: the object
     # "action go location red ball").
@@ -4796,6 +4807,29 @@ def test_a_planners_object_id_is_the_object_named(text, parsed):
     ('{"text": "pick up", "object": "green cube"}', {'what': 'green cube'}),  # as before
 ])
 def test_a_step_verb_under_a_wrapping_key_names_no_object(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# The steps of a plan that move the robot (helper-h122's brief: '{"action": "navigate",
+# "target": "kitchen"}' in a list was the object "kitchen", a plan's the objects "room" and
+# "trash bin"): a motion step's target is where the robot goes, a step in `motions`.
+@pytest.mark.parametrize('text, parsed', [
+    ('[{"action": "navigate", "target": "kitchen"}, {"action": "pick", "object": "red cup"}]',
+     {'what': 'red cup', 'motions': ['navigate to the kitchen']}),
+    ('{"plan": [{"action": "navigate", "target": "room"}, {"action": "pick", "object": '
+     '"trash"}, {"action": "navigate", "target": "trash bin"}, {"action": "place", '
+     '"target": "trash bin"}]}',
+     {'what': 'trash', 'destination': ['to trash bin'],
+      'motions': ['navigate to the room', 'navigate to the trash bin']}),
+    ('[{"action": "go_to", "location": "kitchen"}, {"action": "pick", "object_id": '
+     '"cup_02"}, {"action": "navigate", "target": "sink"}, {"action": "place", "target": '
+     '"sink"}]', {'what': 'cup', 'destination': ['to sink'],
+                  'motions': ['go to the kitchen', 'navigate to the sink']}),
+    ('{"steps": [{"action": "navigate", "target": "living room"}, {"action": "pick", '
+     '"object": "red ball"}]}',
+     {'what': 'red ball', 'motions': ['navigate to the living room']}),
+])
+def test_a_plans_motion_steps_are_steps_not_objects(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 

@@ -1465,6 +1465,9 @@ def _text_of(value, depth=0, placing=False):
         texts, placed = [], False
         for v in calls or items:
             t = _text_of(v, depth + 1)
+            # A step that moves the robot is a step, said before the next with "then".
+            placed = placed or (isinstance(v, dict) and _motion_step(
+                {str(k).casefold(): x for k, x in v.items()}) is not None)
             action = v.get('action') if isinstance(v, dict) else None
             placing = isinstance(action, str) and \
                 action.casefold().replace('_', ' ') in _PLACING_ACTIONS
@@ -1486,6 +1489,10 @@ def _text_of(value, depth=0, placing=False):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
+    motion = _motion_step(keys)
+    if motion is not None:
+        _note_unread(keys)
+        return motion
     placing = placing or _says_placing(keys)
     destination = _destination_key(keys, placing)
     said = [(k in _WRAPPING_KEYS, k, t) for k in _WRAPPING_KEYS + _OBJECT_KEYS if k in keys
@@ -1722,14 +1729,53 @@ def _lone_step(value):
                   k != verb_key), None)
     if verb_key is None or place is None or len(strings) != 2 or len(keys) != 2:
         return None
-    verb = re.sub(r'([a-z])([A-Z])', r'\1 \2', keys[verb_key]).casefold()
-    verb = ' '.join(verb.replace('_', ' ').replace('-', ' ').split())
-    where = _destination_words(keys, place)
-    if re.match(r'(?:' + _MOTION_VERBS + r')\b', verb):  # "move_to": "move to the kitchen"
-        return re.sub(r'\s(?:to|towards?)$', '', verb) + ' ' + where
+    motion = _motion_step(keys)
+    if motion is not None:
+        return motion
+    verb = _verb_words(keys[verb_key])
     if _says_placing(keys):  # the verb without its preposition: "put_in" -> "put it into"
-        return f'{verb.split()[0]} it {where}'
+        return f'{verb.split()[0]} it {_destination_words(keys, place)}'
+    if _strip_filler(_pad(verb)) == '':
+        # '{"action": "pick", "location": "table"}' (helper-h122's brief: the object
+        # "action location table"): a step that takes what it does not name, refused as
+        # "pick it" is.
+        return f'{verb} it'
     return None
+
+
+def _verb_words(verb):
+    """Return a verb key's value as words: "move_to", "NavigateTo" -> "move to", "navigate to"."""
+    verb = re.sub(r'([a-z])([A-Z])', r'\1 \2', verb).casefold()
+    return ' '.join(verb.replace('_', ' ').replace('-', ' ').split())
+
+
+def _motion_step(keys):
+    """Say a step of mapping ``keys`` (casefolded keys) that moves the robot, or None.
+
+    A verb of :data:`_MOTION_VERBS` under a key of :data:`_VERB_KEYS` and a place under
+    :data:`_DESTINATION_KEYS` or :data:`_PLACE_KEYS`, no other key naming an object:
+    '{"action": "navigate", "target": "kitchen"}' -> "navigate to the kitchen". Its target
+    is where the robot goes (helper-h122's brief: in a plan, such steps were the objects
+    "room" and "trash bin"); the caller reads the words as a motion step, refused alone.
+    '{"action": "move", "object": "cup", "target": "bin"}' moves an object: None.
+    """
+    verb_key = next((k for k in _VERB_KEYS if isinstance(keys.get(k), str) and
+                     keys[k].strip()), None)
+    if verb_key is None:
+        return None
+    verb = _verb_words(keys[verb_key])
+    if not re.fullmatch(r'(?:' + _MOTION_VERBS + r')(?:\s(?:to|towards?|pose|goal|location|'
+                        r'position|point|place|waypoint|base))*', verb):
+        return None  # "navigate", "move_to", "NavigateToPose"; not "go get the ball"
+
+    place = next((k for k in _DESTINATION_KEYS + _PLACE_KEYS if k != verb_key and
+                  isinstance(keys.get(k), str) and keys[k].strip()), None)
+    objects = [k for k in _OBJECT_KEYS + _NOUN_KEYS if k not in (verb_key, place) and
+               k not in _DESTINATION_KEYS + _PLACE_KEYS and isinstance(keys.get(k), str)
+               and keys[k].strip()]
+    if place is None or objects:
+        return None
+    return re.match(_MOTION_VERBS, verb).group() + ' ' + _destination_words(keys, place)
 
 
 def _relation_words(relation):
