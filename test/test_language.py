@@ -4763,6 +4763,13 @@ def test_a_placing_step_that_names_its_object_again_is_no_second_object(steps, p
      'only asks the robot to move', ['navigate to the room']),
     ('{"action": "pick", "location": "table"}', 'names no object to look for', None),
     ('{"action": "grasp", "location": "shelf"}', 'names no object to look for', None),
+    # A tool call that moves the robot, its place in its arguments (before: "kitchen").
+    ('{"name": "navigate_to", "arguments": {"location": "kitchen"}}',
+     'only asks the robot to move', ['navigate to the kitchen']),
+    ('{"tool": "navigate", "tool_input": {"target": "kitchen"}}',
+     'only asks the robot to move', ['navigate to the kitchen']),
+    ('{"type": "function", "function": {"name": "go_to", "arguments": "{\\"location\\": '
+     '\\"hallway\\"}"}}', 'only asks the robot to move', ['go to the hallway']),
 ])
 def test_a_lone_step_with_a_place_and_no_object_is_refused_as_what_it_is(text, refused,
                                                                         motions):

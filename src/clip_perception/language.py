@@ -1770,6 +1770,14 @@ def _motion_step(keys):
 
     place = next((k for k in _DESTINATION_KEYS + _PLACE_KEYS if k != verb_key and
                   isinstance(keys.get(k), str) and keys[k].strip()), None)
+    arguments = [a for k in _WRAPPING_KEYS if k != verb_key
+                 for a in (_decoded(keys.get(k)),) if isinstance(a, dict)]
+    if place is None and len(arguments) == 1:
+        # A tool call's place in its arguments: '{"name": "navigate_to", "arguments":
+        # {"location": "kitchen"}}', LangChain's "tool" and "tool_input".
+        inner = {str(k).casefold(): v for k, v in arguments[0].items()}
+        if not any(isinstance(inner.get(k), str) for k in _VERB_KEYS):
+            return _motion_step({verb_key: keys[verb_key], **inner})
     objects = [k for k in _OBJECT_KEYS + _NOUN_KEYS if k not in (verb_key, place) and
                k not in _DESTINATION_KEYS + _PLACE_KEYS and isinstance(keys.get(k), str)
                and keys[k].strip()]
