@@ -523,6 +523,15 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     # (:func:`layer_floor`): ``(k, normal, offset, distances, inliers, region)``, where a
     # floor's region is its layer's and its own inliers are the readings in the gaps.
     queue = [(k, normal, offset, None, None, None) for k, (normal, offset) in enumerate(cands)]
+
+    def queue_floor(k, normal, offset, d, inl, region, others):
+        # The floor under this plane's layer of objects, if it is one: judged in turn.
+        drop = layer_floor(d, inl, region, valid, lo, pix_area, max_height, full)
+        if drop is not None:
+            d2 = d + np.float32(drop)
+            queue.append((k, normal, offset + drop, d2,
+                          valid & (np.abs(d2) < tol) & ~others, region))
+
     while queue:
         k, normal, offset, d, inl, region = queue.pop(0)
         floor = d is not None
@@ -546,12 +555,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
             d = dist[k]
             full = None if depth_m is None else (depth_m, intrinsics, step, normal, offset)
             if not one_surface:
-                drop = layer_floor(d, inl, region, valid, lo, pix_area, max_height,
-                                   full)
-                if drop is not None:
-                    d2 = d + np.float32(drop)
-                    queue.append((k, normal, offset + drop, d2,
-                                  valid & (np.abs(d2) < tol) & ~others, region))
+                queue_floor(k, normal, offset, d, inl, region, others)
                 continue
         above = valid & ~others & (d > lo) & (d < max_height)
         ys, xs = np.nonzero(above)
@@ -572,12 +576,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
             best_score = score
             best = (k, normal, offset, inl, region, standing, d, floor)
         if standing_area < MIN_STANDING_AREA and not floor:
-            drop = layer_floor(d, inl, region, valid, lo, pix_area, max_height,
-                                   full)
-            if drop is not None:
-                d2 = d + np.float32(drop)
-                queue.append((k, normal, offset + drop, d2,
-                              valid & (np.abs(d2) < tol) & ~others, region))
+            queue_floor(k, normal, offset, d, inl, region, others)
     # Large planes other than the support: nothing stands on them. Behind a wall a wider
     # tolerance, since its far end is noisy and slightly curved; in front of it (the
     # camera's side: offsets are >= 0) the inliers' own, since what stands out of the
