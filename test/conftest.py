@@ -55,6 +55,62 @@ PARAMS = os.path.join(REPO, 'config', 'clip_perception.yaml')
 SHARED_DATA = os.path.join(os.path.dirname(REPO), 'shared', 'data')
 
 
+def installed_copy_differences(src=None):
+    """Modules of ``<src>/clip_perception`` whose installed copy differs from the source.
+
+    The tests start the node as the installed ``clip_perception_node`` (``NODE_EXE``) and
+    import the installed package unless ``PYTHONPATH=src``; ``scripts/bootstrap.sh``
+    installs it as a copy, not a link. After an edit under ``src/`` a plain ``pytest``
+    therefore tests the previous code, silently (session 37: three runs misled so).
+    ``src`` is a folder holding ``clip_perception/`` (default: this repository's ``src/``).
+    Returns the differing paths relative to it (missing from the install or changed),
+    sorted (``['clip_perception (not installed)']`` when it is not installed at all);
+    ``[]`` when the installed copy matches, or when the package is not installed
+    from this tree as a copy (a ``colcon --symlink-install`` or editable install points at
+    the source itself).
+    """
+    from importlib import metadata
+    src = src or os.path.join(REPO, 'src')
+    try:
+        dist = metadata.distribution('clip_perception')
+    except metadata.PackageNotFoundError:
+        return ['clip_perception (not installed)']
+    installed = {str(f): f for f in dist.files or ()
+                 if str(f).startswith('clip_perception/') and str(f).endswith('.py')}
+    if not installed:
+        return []  # an editable install lists no module files of its own
+    differing = []
+    for folder, _, names in os.walk(os.path.join(src, 'clip_perception')):
+        for name in names:
+            if not name.endswith('.py'):
+                continue
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, src).replace(os.sep, '/')
+            copy = installed.get(rel)
+            with open(path, 'rb') as mine:
+                source = mine.read()
+            if copy is None or not os.path.exists(dist.locate_file(copy)):
+                differing.append(rel)
+                continue
+            with open(dist.locate_file(copy), 'rb') as theirs:
+                if theirs.read() != source:
+                    differing.append(rel)
+    return sorted(differing)
+
+
+def pytest_sessionstart(session):
+    """Stop the run before any test when the installed package is not ``src/``'s code."""
+    if hasattr(session.config, 'workerinput'):
+        return  # pytest-xdist workers: the controller checked once
+    differing = installed_copy_differences()
+    if differing:
+        pytest.exit(
+            'the installed clip_perception differs from src/ in '
+            f'{", ".join(differing[:5])}{" ..." if len(differing) > 5 else ""}: the node '
+            'processes under test would run the old code. Reinstall first: '
+            '`bash scripts/bootstrap.sh` (scripts/test.sh does it itself).', returncode=4)
+
+
 @pytest.fixture(scope='session')
 def ros():
     """Rclpy initialised once for the test process."""

@@ -4,6 +4,7 @@ import importlib
 import os
 import py_compile
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -214,3 +215,16 @@ def test_help_shows_the_docstrings_words_without_rest_markup(module, entry, caps
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert '``' not in out and not re.search(r':[a-z]+:`', out), out
+
+
+def test_a_source_edit_not_installed_is_named_before_the_run(tmp_path):
+    """The stale-install check (conftest) names changed and new modules, and only those."""
+    from conftest import installed_copy_differences
+    assert installed_copy_differences() == []  # this run started, so src/ is installed
+    shutil.copytree(os.path.join(REPO, 'src', 'clip_perception'),
+                    tmp_path / 'clip_perception')
+    with open(tmp_path / 'clip_perception' / 'crops.py', 'a') as edited:
+        edited.write('\n# an edit not yet installed\n')
+    (tmp_path / 'clip_perception' / 'world' / 'new_module.py').write_text('X = 1\n')
+    assert installed_copy_differences(str(tmp_path)) == [
+        'clip_perception/crops.py', 'clip_perception/world/new_module.py']
