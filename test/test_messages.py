@@ -721,7 +721,9 @@ def test_depth_encodings_and_endianness():
     (('nv21', 3, 4, 4, b'\0' * 16), 'layout'),
     (('nv12', 4, 3, 3, b'\0' * 18), 'layout'),  # odd width: no 2x2 chroma blocks
     (('nv12', 4, 4, 4, b'\0' * 16), 'layout'),  # only the Y plane sent
-    (('bayer_rggb12', 2, 2, 2, b'\0' * 4), 'encoding'),
+    # 12 bits in 16-bit words (a driver's name), but rows of 1 byte a pixel: no layout.
+    (('bayer_rggb12', 2, 2, 2, b'\0' * 4), 'layout'),
+    (('bayer_rggb9', 2, 2, 4, b'\0' * 8), 'encoding'),
     (('rgb8', 2, 2, 6, b'\0' * 11), 'layout'),
     (('rgb8', 2, 2, 5, b'\0' * 10), 'layout'),
     (('rgb8', 0, 2, 6, b''), 'size'),
@@ -3193,3 +3195,115 @@ def test_a_bayer_mosaic_sent_as_mono_is_read_as_grey_and_its_patterns_named():
                 total += 1
                 named += (f'bayer_{pattern}' in notes[0])
     assert total == 128 and named == total, (named, total)
+
+
+def _padded_rows(rows, pad):
+    """(H, N) uint8 ``rows`` with ``pad`` bytes of 0xAB after each row (row padding)."""
+    out = np.full((rows.shape[0], rows.shape[1] + pad), 0xAB, np.uint8)
+    out[:, :rows.shape[1]] = rows
+    return out
+
+
+@pytest.mark.parametrize('name, read_as', [
+    ('Y8', 'mono8'), ('y8', 'mono8'), ('GRAY8', 'mono8'),
+    ('rgb24', 'rgb8'), ('BGR24', 'bgr8')])
+@pytest.mark.parametrize('pad', [0, 5])
+def test_a_driver_s_name_of_an_8_bit_layout_reads_as_that_layout(name, read_as, pad):
+    """The Y8 of librealsense, V4L2's and FFmpeg's rgb24 / bgr24 (bytes R, G, B / B, G, R).
+
+    realsense-ros#2837 lists its infrared formats as "Y8, Y16"; bridges built on FFmpeg or
+    V4L2 pass ``rgb24`` through. Before: refused as unsupported encodings, 0 answers.
+    """
+    rgb = _real_rgb_frames()[0]
+    h, w = rgb.shape[:2]
+    pixels = {'mono8': cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 'rgb8': rgb,
+              'bgr8': np.ascontiguousarray(rgb[..., ::-1])}[read_as].reshape(h, -1)
+    rows = _padded_rows(pixels, pad)
+    notes = []
+    out = image_to_rgb(name, h, w, rows.shape[1], rows.tobytes(), notes=notes)
+    expected = np.repeat(pixels.reshape(h, w, 1), 3, 2) if read_as == 'mono8' else rgb
+    assert np.array_equal(out, expected), name
+    assert [n.kind for n in notes] == ['encoding_name'] and f'"{read_as}"' in notes[0]
+
+
+@pytest.mark.parametrize('name', ['Y16', 'y12', 'Y10'])
+@pytest.mark.parametrize('big_endian', [False, True])
+def test_16_bit_grey_under_a_v4l2_or_librealsense_name_reads_by_the_bits_it_uses(name,
+                                                                                 big_endian):
+    """An infrared stream's Y16 (RealSense infra1 at Y16, FLIR/Basler Mono16) is mono16.
+
+    A 12-bit frame in 16-bit words, row-padded, either byte order as flagged: read as the
+    same frame under ``mono16`` is, the top 8 of the bits it uses (the grey frame back).
+    """
+    rgb = _real_rgb_frames()[1]
+    h, w = rgb.shape[:2]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    words = (grey.astype(np.uint16) << 4) | 0x7  # 12 bits, low-aligned
+    words = words.astype('>u2' if big_endian else '<u2')
+    rows = _padded_rows(words.view(np.uint8).reshape(h, -1), 6)
+    notes = []
+    out = image_to_rgb(name, h, w, rows.shape[1], rows.tobytes(), big_endian, notes)
+    assert np.array_equal(out[..., 0], grey) and np.array_equal(out[..., 2], grey)
+    assert [n.kind for n in notes] == ['encoding_name'] and '"mono16"' in notes[0]
+
+
+def test_librealsense_z16_is_16uc1_depth_and_warned_as_depth_on_the_colour_topic():
+    """Z16, librealsense's depth format (millimetres), under that name on either topic."""
+    depth = _real_depth_frames()[0]
+    mm = np.rint(depth * 1000).astype(np.uint16)
+    h, w = mm.shape
+    notes = []
+    out = depth_to_array('Z16', h, w, 2 * w, mm.tobytes(), notes=notes)
+    assert np.array_equal(np.nan_to_num(out), np.nan_to_num(
+        depth_to_array('16UC1', h, w, 2 * w, mm.tobytes())))
+    assert [n.kind for n in notes] == ['encoding_name'] and '"16UC1"' in notes[0]
+    notes = []
+    image_to_rgb('Z16', h, w, 2 * w, mm.tobytes(), notes=notes)
+    assert [n.kind for n in notes] == ['encoding_name', 'depth_encoding'], notes
+
+
+@pytest.mark.parametrize('name, order', [('yuyv422', 'YUYV'), ('UYVY422', 'UYVY'),
+                                         ('yvyu422', 'YVYU')])
+def test_ffmpeg_s_names_of_packed_4_2_2_read_as_their_layouts(name, order):
+    """FFmpeg's yuyv422 / uyvy422 / yvyu422 are the packed 4:2:2 orders of those letters."""
+    rgb = _real_rgb_frames()[2]
+    h, w = rgb.shape[:2]
+    rows = _padded_rows(_packed422(rgb, order), 4)
+    notes = []
+    out = image_to_rgb(name, h, w, rows.shape[1], rows.tobytes(), notes=notes)
+    assert np.abs(out.astype(int) - rgb.astype(int)).mean() < 4, name
+    assert [n.kind for n in notes] == ['encoding_name'], notes
+    with pytest.raises(MessageError, match='odd'):  # 4:2:2 packs pixels in twos
+        image_to_rgb(name, h, w - 1, 2 * (w - 1), bytes(2 * (w - 1) * h))
+
+
+@pytest.mark.parametrize('pattern', ['rggb', 'bggr', 'gbrg', 'grbg'])
+@pytest.mark.parametrize('bits', [10, 12, 14])
+def test_a_bayer_name_with_the_sensor_s_bit_depth_reads_as_its_16_bit_words(pattern, bits):
+    """``bayer_rggb12`` (uEye and Basler drivers, a driver's Raw12): 12 bits in 16-bit words.
+
+    Demosaiced as the same mosaic under ``bayer_rggb16`` is, and as the 8-bit mosaic is.
+    """
+    rgb = _real_rgb_frames()[3]
+    h, w = rgb.shape[:2]
+    mosaic = _mosaic(rgb, pattern)
+    words = (mosaic.astype(np.uint16) << (bits - 8)).astype('>u2')
+    notes = []
+    out = image_to_rgb(f'bayer_{pattern}{bits}', h, w, 2 * w, words.tobytes(), True, notes)
+    assert np.array_equal(out, image_to_rgb(f'bayer_{pattern}8', h, w, w, mosaic.tobytes()))
+    assert [n.kind for n in notes] == ['encoding_name'], notes
+
+
+@pytest.mark.parametrize('name', ['bayer_rggb12', 'Mono12', 'Y10', 'bayer_gbrg10'])
+def test_bits_packed_across_bytes_under_a_name_read_as_16_bit_words_are_refused_saying_so(
+        name):
+    """Rows of 1.25-1.75 bytes a pixel under a 10-14-bit name: packed, refused saying so."""
+    bits = int(name[-2:])
+    h, w = 8, 16
+    row = w * bits // 8
+    for step in (row, 0):
+        with pytest.raises(MessageError, match='packed across bytes') as err:
+            image_to_rgb(name, h, w, step, bytes(row * h))
+        assert err.value.kind == 'layout' and 'unpacked' in str(err.value)
+    with pytest.raises(MessageError, match='packed across bytes'):  # PFNC's own "p" name
+        image_to_rgb(f'{name}p', h, w, row, bytes(row * h))

@@ -228,14 +228,36 @@ _GENICAM_NAMES = {
     'rgb8packed': 'rgb8', 'bgr8packed': 'bgr8', 'rgba8packed': 'rgba8', 'bgra8packed': 'bgra8',
     'yuv422_8': 'yuyv', 'yuv422_8_uyvy': 'uyvy', 'yuv422packed': 'uyvy',
     'yuv422_yuyv_packed': 'yuyv'}
-# Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"): no
+# Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"; the
+# same written ROS's way, "bayer_rggb12p"; V4L2's "Y10P", librealsense's "Y10BPACK"): no
 # encoding of sensor_msgs holds them, and read as bytes they are noise.
-_GENICAM_BIT_PACKED = re.compile(r'(?:mono|bayer(?:rg|bg|gb|gr)|rgb|bgr)1[0-4](?:p|packed)$')
+_GENICAM_BIT_PACKED = re.compile(
+    r'(?:mono|y|bayer(?:rg|bg|gb|gr)|bayer_(?:rggb|bggr|gbrg|grbg)|rgb|bgr)1[0-4]'
+    r'(?:p|packed|bpack)$')
+# Camera drivers' and SDKs' names of layouts read here: librealsense's stream formats
+# (RS2_FORMAT_Y8, Y16 and Z16, which realsense-ros maps to mono8, mono16 and 16UC1 but
+# bridges and custom wrappers pass through: librealsense#10789, realsense-ros#2837 "Y8, Y16";
+# Z16 is its depth, millimetres), V4L2's 16-bit grey formats (Y10, Y12, Y14, Y16: the
+# sensor's bits low-aligned in 16-bit words), FFmpeg's and V4L2's packed RGB (rgb24, bgr24:
+# bytes R, G, B and B, G, R) and FFmpeg's 4:2:2 names (yuyv422, uyvy422, yvyu422); and a
+# sensor's bit depth written in a ROS Bayer name (uEye's and Basler drivers'
+# "bayer_rggb12", a driver's Raw12: 12 bits in 16-bit words), read as the 16-bit encoding
+# by the bits the frame uses (to_8_bits). By lower-case name.
+_DRIVER_NAMES = {
+    'y8': 'mono8', 'gray8': 'mono8', 'z16': '16UC1',
+    **{f'y{bits}': 'mono16' for bits in (10, 12, 14, 16)},
+    'rgb24': 'rgb8', 'bgr24': 'bgr8',
+    'yuyv422': 'yuyv', 'uyvy422': 'uyvy', 'yvyu422': 'yvyu',
+    **{f'bayer_{p}{bits}': f'bayer_{p}16'
+       for p in ('rggb', 'bggr', 'gbrg', 'grbg') for bits in (10, 12, 14)}}
+# Depth under a camera SDK's name: librealsense's Z16 (16-bit depth, as 16UC1).
+_DEPTH_DRIVER_NAMES = {'z16': '16UC1'}
 
 
 # Other names of colour layouts read here, and whose names they are (read_encoding).
 _ALIASES = ((_VIDEO_NAMES, "a video library's name (GStreamer, FFmpeg, V4L2)"),
-            (_GENICAM_NAMES, 'a GenICam pixel format name'))
+            (_GENICAM_NAMES, 'a GenICam pixel format name'),
+            (_DRIVER_NAMES, "a camera driver's or SDK's name (librealsense, V4L2, FFmpeg)"))
 
 
 class Note(str):
@@ -322,9 +344,11 @@ def read_encoding(encoding, names, what, notes=None):
     that differs from one the node reads only in case or in spaces around it names that
     encoding and nothing else, so it is read as that one, and a line saying so is added
     to ``notes``. A colour encoding written as its GenICam pixel format name
-    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``) or as a
-    video library's name (:data:`_VIDEO_NAMES`: ``"YUY2"``, ``"yuv420p"``) is read as the
-    encoding of the same layout, with a note. Anything else (``"rgb"``, no bit depth;
+    (:data:`_GENICAM_NAMES`: ``"BayerRG8"``, ``"Mono12"``, ``"YUV422Packed"``), as a
+    video library's name (:data:`_VIDEO_NAMES`: ``"YUY2"``, ``"yuv420p"``) or as a camera
+    driver's or SDK's (:data:`_DRIVER_NAMES`: ``"Y16"``, ``"Z16"``, ``"rgb24"``,
+    ``"bayer_rggb12"``; on the depth topic ``"Z16"``) is read as the encoding of the same
+    layout, with a note. Anything else (``"rgb"``, no bit depth;
     ``"yuv411p"``; ``"Mono12p"``, bits packed across bytes) is not guessed.
 
     :param encoding: the message's ``encoding`` (str).
@@ -335,8 +359,10 @@ def read_encoding(encoding, names, what, notes=None):
     """
     key = unpadded(encoding).lower()
     name = names.get(key)
-    for aliases, whose in _ALIASES:
-        if name is None and names is _COLOUR_NAMES and key in aliases:
+    aliases_of = {id(_COLOUR_NAMES): _ALIASES, id(_DEPTH_NAMES): (
+        (_DEPTH_DRIVER_NAMES, "a camera SDK's name (librealsense)"),)}
+    for aliases, whose in aliases_of.get(id(names), ()):
+        if name is None and key in aliases:
             name = aliases[key]
             if notes is not None:
                 notes.append(Note('encoding_name', f'{what} encoding {shown(encoding)} is '
@@ -586,8 +612,9 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     _check_size(height, width, 'image')
     if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
-    encoding = read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
+    given, encoding = encoding, read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     data = _from_base64_pixels(encoding, height, width, step, data, 'image', notes)
+    _check_not_bit_packed(given, encoding, height, width, step, data)
     rgb = _planar422_as_420(encoding, height, width, step, data, notes)
     if rgb is not None:
         return rgb
@@ -655,6 +682,38 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+def _check_not_bit_packed(given, encoding, height, width, step, data):
+    """Refuse pixels of 10 to 14 bits packed across bytes under a name read as 16-bit words.
+
+    A name that gives a sensor's bit depth (``bayer_rggb12``, ``Mono12``, ``Y10``) is read as
+    those bits in 16-bit words (:data:`_DRIVER_NAMES`, :data:`_GENICAM_NAMES`), as V4L2's
+    SRGGB12 and PFNC's BayerRG12 lay them out; but a driver that passes the sensor's raw
+    buffer on sends them packed, 1.25 to 1.75 bytes a pixel (V4L2's SRGGB12P, MIPI CSI-2
+    RAW12; PFNC's BayerRG12p; GigE Vision's BayerRG12Packed), three packings no field tells
+    apart. Read as words, such rows were refused as "step is smaller than width x pixel
+    size", which did not say why.
+
+    :param given: the message's ``encoding``; ``encoding``: as :func:`read_encoding` reads it.
+    :raises MessageError: kind ``layout``, when ``given`` ends in 10 to 14 bits, is read as
+        a 16-bit encoding, and its rows (``step``, or the data over ``height`` when ``step``
+        is 0) hold from those bits to less than 16 bits a pixel.
+    """
+    bits = re.search(r'1[0-4]$', unpadded(given).lower())
+    if bits is None or not (encoding in COLOUR16_ENCODINGS or encoding.endswith('16')):
+        return
+    bits = int(bits.group())
+    row = step or (len(data) // height if height and len(data) % height == 0 else 0)
+    if not -(-width * bits // 8) <= row < 2 * width:
+        return
+    raise MessageError('layout', f'image encoding {shown(given)} is read as {bits}-bit values '
+                       f'in 16-bit words ("{encoding}"), but its rows are {row} bytes for '
+                       f'{width} pixels, {8 * row / width:.3g} bits a pixel: the bits are packed '
+                       'across bytes (V4L2/MIPI CSI-2 RAW, PFNC "p" and GigE Vision "Packed" '
+                       'formats pack them three ways, and no field says which), so it is not '
+                       'guessed: set the camera or the driver to the unpacked format (16-bit '
+                       f'words: Mono{bits}, BayerRG{bits}), read as "{encoding}"')
 
 
 # base64's 64 characters in the order of their values (RFC 4648, table 1).
