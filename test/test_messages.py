@@ -3307,3 +3307,47 @@ def test_bits_packed_across_bytes_under_a_name_read_as_16_bit_words_are_refused_
         assert err.value.kind == 'layout' and 'unpacked' in str(err.value)
     with pytest.raises(MessageError, match='packed across bytes'):  # PFNC's own "p" name
         image_to_rgb(f'{name}p', h, w, row, bytes(row * h))
+
+
+def _four_byte_pixels(rgb, order, fourth):
+    """(H, W * 4) uint8 bytes of ``rgb`` in ``order`` ('argb', 'bgrx'...), ``fourth`` for a/x."""
+    h, w = rgb.shape[:2]
+    planes = {'r': rgb[..., 0], 'g': rgb[..., 1], 'b': rgb[..., 2], 'a': fourth, 'x': fourth}
+    return np.dstack([planes[c] for c in order]).reshape(h, 4 * w)
+
+
+@pytest.mark.parametrize('name, order, renamed', [
+    ('rgbx8', 'rgbx', False), ('bgrx8', 'bgrx', False), ('xrgb8', 'xrgb', False),
+    ('xbgr8', 'xbgr', False), ('argb8', 'argb', False), ('abgr8', 'abgr', False),
+    ('BGRx', 'bgrx', True), ('xRGB', 'xrgb', True), ('ARGB', 'argb', True),    # GStreamer
+    ('bgr0', 'bgrx', True), ('0rgb', 'xrgb', True), ('abgr', 'abgr', True)])  # FFmpeg
+def test_4_byte_pixels_with_padding_or_alpha_at_either_end_read_in_their_byte_order(
+        name, order, renamed):
+    """A frame buffer's or render target's XRGB / BGRx / ARGB pixels, bytes as named.
+
+    Before: refused as unsupported encodings (0 answers); read in another order, red and
+    blue trade places or alpha is read as a colour. Real frames, alpha of noise, row
+    padding, step 0 (packed, said), odd width, is_bigendian set (8-bit channels: no order).
+    """
+    rng = np.random.default_rng(5)
+    for rgb in _real_rgb_frames()[:3]:
+        rgb = np.ascontiguousarray(rgb[:, :-1])  # an odd width: 4-byte pixels need none even
+        h, w = rgb.shape[:2]
+        pixels = _four_byte_pixels(rgb, order, rng.integers(0, 256, (h, w), dtype=np.uint8))
+        for step, data, big, kinds in (
+                (4 * w, pixels.tobytes(), False, []),
+                (4 * w + 12, _padded_rows(pixels, 12).tobytes(), True, []),
+                (0, pixels.tobytes(), False, ['step_unset'])):
+            notes = []
+            out = image_to_rgb(name, h, w, step, data, big, notes)
+            assert np.array_equal(out, rgb), (name, step)
+            assert [n.kind for n in notes] == ['encoding_name'] * renamed + kinds, notes
+
+
+@pytest.mark.parametrize('name', ['XRGB8888', 'argb32', 'ABGR32', 'rgb888', 'RGB32'])
+def test_colour_named_as_a_word_whose_byte_order_conventions_disagree_is_refused_saying_so(
+        name):
+    """DRM's XRGB8888 is bytes B, G, R, X; V4L2's ARGB32 A, R, G, B: not guessed, said."""
+    with pytest.raises(MessageError, match='which bytes are which is not guessed') as err:
+        image_to_rgb(name, 4, 8, 32, bytes(128))
+    assert err.value.kind == 'encoding' and 'xrgb8, argb8' in str(err.value)

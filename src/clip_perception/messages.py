@@ -30,7 +30,15 @@ MAX_COMPRESSED_BYTES = 64 * 1024 * 1024
 # Bytes per pixel of the colour encodings read directly (sensor_msgs/image_encodings.hpp
 # names; 8UC3/8UC4 are taken as BGR/BGRA, as cv_bridge does).
 COLOUR_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'rgba8': 4, 'bgra8': 4, 'mono8': 1, '8UC3': 3,
-                    '8UC1': 1, '8UC4': 4}
+                    '8UC1': 1, '8UC4': 4, 'rgbx8': 4, 'bgrx8': 4, 'xrgb8': 4, 'xbgr8': 4,
+                    'argb8': 4, 'abgr8': 4}
+# Pixels of 4 bytes whose 4th is padding (x) or alpha (a) at either end: a frame buffer's,
+# a render target's, a GPU texture's (GStreamer's RGBx, BGRx, xRGB, xBGR, ARGB, ABGR;
+# FFmpeg's rgb0, bgr0, 0rgb, 0bgr, argb, abgr). No sensor_msgs encoding names them, so
+# bridges and simulators pass the name through, written as ROS writes rgba8: the channels
+# in byte order, 8 bits each. The bytes of red, green and blue in each, by name.
+PADDED_RGB_BYTES = {'rgbx8': (0, 1, 2), 'bgrx8': (2, 1, 0), 'xrgb8': (1, 2, 3),
+                    'argb8': (1, 2, 3), 'xbgr8': (3, 2, 1), 'abgr8': (3, 2, 1)}
 # 16-bit colour, scaled to 8 bits by the bits the frame uses (to_8_bits; full range: value / 256).
 COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16': 1,
                       '16UC1': 1, '16UC3': 3, '16UC4': 4}
@@ -109,7 +117,11 @@ def supported_colour_encodings():
 # Video libraries' names of layouts read here (GStreamer's YUY2 and I420, FFmpeg's
 # yuv420p, V4L2's and Windows' IYUV), by lower-case name: a driver built on one of them
 # writes its name into ``encoding`` (helper-47's field round: "YUY2" refused, "YUYV" read).
-_VIDEO_NAMES = {'yuy2': 'yuyv', 'yuv420': 'i420', 'yuv420p': 'i420', 'iyuv': 'i420'}
+# GStreamer's and FFmpeg's names of the 4-byte orders (PADDED_RGB_BYTES: 8 bits a channel
+# in both) too.
+_VIDEO_NAMES = {'yuy2': 'yuyv', 'yuv420': 'i420', 'yuv420p': 'i420', 'iyuv': 'i420',
+                **{name[:4]: name for name in PADDED_RGB_BYTES},
+                'rgb0': 'rgbx8', 'bgr0': 'bgrx8', '0rgb': 'xrgb8', '0bgr': 'xbgr8'}
 
 
 # Encodings by their lower-case form: a name written in other capitals or with spaces
@@ -1185,6 +1197,11 @@ def _unsupported(encoding):
             f'supported: {", ".join(supported_colour_encodings())}')
 
 
+# A colour order followed by a word's size (V4L2's ARGB32, DRM's XRGB8888 and RGB888,
+# FFmpeg's rgb32): conventions that put its bytes in other orders (_encoding_hint).
+_WORD_ORDER_NAME = re.compile(r'[argbx]{3,4}(?:32|8888|888)$')
+
+
 def _encoding_hint(encoding, what):
     """Why an encoding the node does not read is not one it guesses, or ''."""
     lower = unpadded(encoding).lower()
@@ -1196,6 +1213,13 @@ def _encoding_hint(encoding, what):
     if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
         return (' (a GenICam format with its bits packed across bytes: set the camera or the '
                 'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
+    if what == 'image' and _WORD_ORDER_NAME.match(lower):
+        return (' (8-bit channels named as a 24- or 32-bit word: DRM and libcamera name the '
+                "word's bits from the top, so their XRGB8888 is bytes B, G, R, X and RGB888 "
+                "B, G, R, while V4L2's ARGB32 is bytes A, R, G, B, its ABGR32 B, G, R, A and "
+                "FFmpeg's rgb32 the host's order: which bytes are which is not guessed; publish "
+                'rgb8, bgr8, rgba8 or bgra8, or xrgb8, argb8, rgbx8...: the bytes in the order '
+                'named)')
     if lower in ('rgb', 'bgr', 'rgba', 'bgra', 'mono', 'gray', 'grey'):
         return ' (no bit depth: 8 or 16 bits a channel cannot be told, so it is not guessed)'
     return ''
@@ -1261,6 +1285,8 @@ def _mosaic_as_grey(px, encoding, notes=None):
 
 def _to_rgb(encoding, px):
     """(H, W, C) uint8 in an 8-bit encoding -> (H, W, 3) RGB."""
+    if encoding in PADDED_RGB_BYTES:
+        return np.ascontiguousarray(px[..., list(PADDED_RGB_BYTES[encoding])])
     if encoding == 'rgb8':
         return np.ascontiguousarray(px)
     if encoding in ('bgr8', '8UC3'):
