@@ -3351,3 +3351,50 @@ def test_colour_named_as_a_word_whose_byte_order_conventions_disagree_is_refused
     with pytest.raises(MessageError, match='which bytes are which is not guessed') as err:
         image_to_rgb(name, 4, 8, 32, bytes(128))
     assert err.value.kind == 'encoding' and 'xrgb8, argb8' in str(err.value)
+
+
+def _rgb565_words(rgb, top='r'):
+    """(H, W) uint16 words of ``rgb``, 5-6-5 bits, ``top`` ('r' or 'b') in bits 15-11."""
+    r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))
+    hi, lo = (r, b) if top == 'r' else (b, r)
+    return (hi >> 3) << 11 | (g >> 2) << 5 | lo >> 3
+
+
+@pytest.mark.parametrize('name, top', [('rgb565', 'r'), ('bgr565', 'b'), ('RGB565', 'r')])
+@pytest.mark.parametrize('big_endian', [False, True])
+def test_rgb_in_a_16_bit_word_reads_as_v4l2_and_ffmpeg_lay_it_out(name, top, big_endian):
+    """rgb565: red in bits 15-11 of a little-endian word (V4L2 RGBP, FFmpeg rgb565le).
+
+    is_bigendian 1: the word big-endian (V4L2 RGB565X, FFmpeg rgb565be). Words built bit by
+    bit and by OpenCV's own RGB -> BGR565 (its name for the same layout); each channel back
+    at the top of a byte. Row padding, step 0 and an odd width too. Before: refused.
+    """
+    rgb = _real_rgb_frames()[4][:, :-1]
+    h, w = rgb.shape[:2]
+    words = _rgb565_words(rgb, top)
+    if top == 'r':  # OpenCV's BGR565 is this layout
+        by_opencv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR565)
+        assert np.array_equal(by_opencv.view('<u2')[..., 0], words)
+    raw = words.astype('>u2' if big_endian else '<u2').view(np.uint8).reshape(h, 2 * w)
+    expected = rgb & np.array([0xF8, 0xFC, 0xF8], np.uint8)
+    for step, data, kinds in ((2 * w, raw.tobytes(), []),
+                              (2 * w + 10, _padded_rows(raw, 10).tobytes(), []),
+                              (0, raw.tobytes(), ['step_unset'])):
+        notes = []
+        out = image_to_rgb(name, h, w, step, data, big_endian, notes)
+        assert np.array_equal(out, expected), (name, step)
+        assert [n.kind for n in notes] == ['encoding_name'] * (name != name.lower()) + kinds
+    # Read in the other byte order, the picture is noise: the flag is not ignored.
+    other = image_to_rgb(name, h, w, 2 * w, raw.tobytes(), not big_endian)
+    assert np.abs(other.astype(int) - expected).mean() > 30
+
+
+@pytest.mark.parametrize('name, code', [('rgb555', cv2.COLOR_RGB2BGR555),
+                                        ('bgr555', cv2.COLOR_BGR2BGR555)])
+def test_rgb_in_a_15_bit_word_reads_back_what_opencv_wrote(name, code):
+    """rgb555 (V4L2 RGBO, FFmpeg rgb555le: bit 15 unused), encoded by OpenCV's inverse."""
+    rgb = _real_rgb_frames()[5]
+    h, w = rgb.shape[:2]
+    raw = cv2.cvtColor(rgb, code)
+    out = image_to_rgb(name, h, w, 2 * w, raw.tobytes())
+    assert np.array_equal(out, rgb & 0xF8)

@@ -48,6 +48,16 @@ COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16'
 YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_UYVY,
                     'yuv422_yuy2': cv2.COLOR_YUV2RGB_YUY2, 'yuyv': cv2.COLOR_YUV2RGB_YUY2,
                     'yvyu': cv2.COLOR_YUV2RGB_YVYU}
+# RGB in one 16-bit word a pixel, 5 or 6 bits a channel: a display's, a microcontroller
+# camera's (OV7670, ESP32-CAM), Unity's and Android's RGB565 texture. Named by the word's
+# channels from the top bit, as V4L2 (RGB565 'RGBP', RGB555 'RGBO'), FFmpeg (rgb565le) and
+# GStreamer (RGB16) name them: rgb565 is red in bits 15-11, green 10-5, blue 4-0 (what
+# OpenCV calls BGR565: its name lists the bytes of the little-endian word); bgr565 has blue
+# on top; 555 leaves bit 15 unused. The word is little-endian, big-endian with is_bigendian
+# (V4L2's RGB565X, FFmpeg's rgb565be). Each channel's bits become the top of a byte, as
+# OpenCV converts them. -> the OpenCV code that reads the little-endian word into RGB.
+PACKED16_RGB_ENCODINGS = {'rgb565': cv2.COLOR_BGR5652RGB, 'bgr565': cv2.COLOR_BGR5652BGR,
+                          'rgb555': cv2.COLOR_BGR5552RGB, 'bgr555': cv2.COLOR_BGR5552BGR}
 # Bayer mosaics -> RGB, with the code pairing cv_bridge uses (OpenCV names a pattern by
 # the second row's first two pixels, so ROS "rggb" is OpenCV "BG").
 BAYER_ENCODINGS = {'bayer_rggb': cv2.COLOR_BayerBG2RGB, 'bayer_bggr': cv2.COLOR_BayerRG2RGB,
@@ -109,6 +119,7 @@ MAX_PADDING_ROWS = 64
 def supported_colour_encodings():
     """Every ``sensor_msgs/Image`` colour encoding :func:`image_to_rgb` reads (sorted)."""
     names = set(COLOUR_ENCODINGS) | set(COLOUR16_ENCODINGS) | set(YUV422_ENCODINGS)
+    names |= set(PACKED16_RGB_ENCODINGS)
     names |= {f'{b}{bits}' for b in BAYER_ENCODINGS for bits in (8, 16)}
     names |= set(SEMI_PLANAR_ENCODINGS)
     return sorted(names)
@@ -438,7 +449,7 @@ def _packed(encoding, height, width):
     for table, size in ((COLOUR_ENCODINGS, 1), (COLOUR16_ENCODINGS, 2)):
         if encoding in table:
             return width * table[encoding] * size, height
-    if encoding in YUV422_ENCODINGS:
+    if encoding in YUV422_ENCODINGS or encoding in PACKED16_RGB_ENCODINGS:
         return 2 * width, height
     if encoding in YUV420_ENCODINGS or encoding == 'nv24':
         return width, height * 3 // 2 if encoding in YUV420_ENCODINGS else height * 3
@@ -601,7 +612,10 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
 
     Reads every colour encoding of ``sensor_msgs/image_encodings.hpp`` a camera driver
     sends (see :func:`supported_colour_encodings`): 8- and 16-bit RGB/BGR(A) and mono,
-    packed YUV 4:2:2 (``yuv422``/``uyvy``, ``yuv422_yuy2``/``yuyv``: usb_cam's default;
+    RGB in a 16-bit word (``rgb565``, ``bgr565``, ``rgb555``, ``bgr555``:
+    :data:`PACKED16_RGB_ENCODINGS`), 4-byte pixels with padding or alpha at either end
+    (:data:`PADDED_RGB_BYTES`), packed YUV 4:2:2 (``yuv422``/``uyvy``,
+    ``yuv422_yuy2``/``yuyv``: usb_cam's default;
     ``yvyu``), ``nv12``/``nv21``, planar ``i420``/``yv12`` (also under the video
     libraries' names ``yuv420p``, ``yuy2``...: :data:`_VIDEO_NAMES`), ``nv24`` and the four
     Bayer patterns (8 and 16 bit, demosaiced bilinearly by OpenCV). ``16UC1`` is read as
@@ -613,7 +627,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         For the planar encodings ``step`` is the Y plane's, and the chroma planes' rows are
         padded as V4L2 lays them out: as much (``nv12``/``nv21``), half as much
         (``i420``/``yv12``) or twice as much (``nv24``).
-    :param is_bigendian: byte order of 16-bit encodings.
+    :param is_bigendian: byte order of 16-bit encodings (and of rgb565's word).
     :param notes: a list, or None; a line is appended for each thing read otherwise than
         the message states it: an encoding in other capitals or with spaces around it
         (:func:`read_encoding`), a ``step`` of 0 or one that is no row length of the data
@@ -650,6 +664,11 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         if encoding == 'mono16':
             px = _mosaic_as_grey(px, encoding, notes)
         return _to_rgb(encoding.replace('16', '8'), px)
+    if encoding in PACKED16_RGB_ENCODINGS:
+        px = _view(data, height, width, step, 2, np.uint8, 'image')
+        if bool(is_bigendian) != HOST_BIG_ENDIAN:  # OpenCV reads the word in host order
+            px = px[..., ::-1]
+        return cv2.cvtColor(np.ascontiguousarray(px), PACKED16_RGB_ENCODINGS[encoding])
     if encoding in YUV422_ENCODINGS:
         if width % 2:
             raise MessageError('layout', f'{encoding} image width {width} is odd; 4:2:2 '
