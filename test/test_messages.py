@@ -3398,3 +3398,72 @@ def test_rgb_in_a_15_bit_word_reads_back_what_opencv_wrote(name, code):
     raw = cv2.cvtColor(rgb, code)
     out = image_to_rgb(name, h, w, 2 * w, raw.tobytes())
     assert np.array_equal(out, rgb & 0xF8)
+
+
+def _opencv_422_planes(rgb, layout):
+    """2-D planes of ``rgb`` in a 4:2:2 ``layout``, from OpenCV's RGB -> YUY2 (BT.601)."""
+    h, w = rgb.shape[:2]
+    yuy2 = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_YUY2).reshape(h, 2 * w)
+    y, u, v = yuy2[:, 0::2], yuy2[:, 1::4], yuy2[:, 3::4]
+    return {'i422': [y, u, v], 'yv16': [y, v, u],
+            'nv16': [y, np.dstack([u, v]).reshape(h, w)],
+            'nv61': [y, np.dstack([v, u]).reshape(h, w)]}[layout]
+
+
+@pytest.mark.parametrize('name, layout', [('nv16', 'nv16'), ('nv61', 'nv61'), ('i422', 'i422'),
+                                          ('yv16', 'yv16'), ('yuv422p', 'i422'),
+                                          ('Y42B', 'i422')])
+@pytest.mark.parametrize('pad', [0, 16, 6])
+def test_4_2_2_in_planes_reads_back_what_opencv_encoded(name, layout, pad):
+    """NV16 / NV61 (Rockchip's and Jetson's ISPs), I422 (FFmpeg yuv422p), YV16. Before: refused.
+
+    Encoded by OpenCV's RGB -> YUY2 (BT.601, the inverse of its YUY2 -> RGB) and split into
+    planes, rows padded as V4L2 pads them; read back as OpenCV reads the packed YUY2 frame.
+    """
+    rgb = _real_rgb_frames()[6]
+    h, w = rgb.shape[:2]
+    planes = _opencv_422_planes(rgb, layout)
+    notes = []
+    out = image_to_rgb(name, h, w, w + pad, _v4l2_planes(planes, pad), notes=notes)
+    yuy2 = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_YUY2)
+    assert np.abs(out.astype(int) - cv2.cvtColor(yuy2, cv2.COLOR_YUV2RGB_YUY2)).max() <= 2
+    assert np.abs(out.astype(int) - rgb).mean() < 4
+    assert [n.kind for n in notes] == ['encoding_name'] * (name not in PLANAR422), notes
+    if name in ('nv16', 'i422'):  # the other chroma order: red and blue trade places
+        other = {'nv16': 'nv61', 'i422': 'yv16'}[name]
+        swapped = image_to_rgb(other, h, w, w + pad, _v4l2_planes(planes, pad))
+        assert np.abs(swapped.astype(int) - rgb).mean() > 2 * np.abs(out.astype(int) - rgb).mean()
+
+
+PLANAR422 = ('nv16', 'nv61', 'i422', 'yv16')
+
+
+@pytest.mark.parametrize('name', ['i444', 'yuv444p', 'Y444'])
+@pytest.mark.parametrize('pad', [0, 10])
+def test_4_4_4_in_planes_is_read(name, pad):
+    """I444 (FFmpeg's yuv444p, GStreamer's Y444): Y, U, V planes at full size, BT.601."""
+    rgb = _real_rgb_frames()[7]
+    h, w = rgb.shape[:2]
+    yuv = _ycbcr601(rgb).astype(np.uint8)
+    data = _v4l2_planes([yuv[..., 0], yuv[..., 1], yuv[..., 2]], pad)
+    notes = []
+    out = image_to_rgb(name, h, w, w + pad, data, notes=notes)
+    assert _close(out, rgb, 3)
+    assert [n.kind for n in notes] == ['encoding_name'] * (name != 'i444'), notes
+
+
+@pytest.mark.parametrize('name', ['yuv444', 'YUV444Packed', 'YCbCr8'])
+def test_4_4_4_without_its_layout_is_refused_naming_what_to_publish(name):
+    with pytest.raises(MessageError, match='without its layout') as err:
+        image_to_rgb(name, 4, 4, 12, bytes(48))
+    assert err.value.kind == 'encoding' and 'i444' in str(err.value)
+
+
+@pytest.mark.parametrize('name', ['nv16', 'yv16'])
+def test_4_2_2_in_planes_of_an_odd_width_or_wrong_length_is_refused_saying_why(name):
+    with pytest.raises(MessageError, match='even') as err:
+        image_to_rgb(name, 4, 5, 5, bytes(40))
+    assert err.value.kind == 'layout'
+    with pytest.raises(MessageError, match='data is') as err:  # only the Y plane sent
+        image_to_rgb(name, 4, 6, 6, bytes(24))
+    assert err.value.kind == 'layout'

@@ -72,7 +72,14 @@ NV420_ENCODINGS = {'nv12': cv2.COLOR_YUV2RGB_NV12, 'nv21': cv2.COLOR_YUV2RGB_NV2
 # while nv12 was read).
 PLANAR420_ENCODINGS = {'i420': cv2.COLOR_YUV2RGB_I420, 'yv12': cv2.COLOR_YUV2RGB_YV12}
 YUV420_ENCODINGS = {**NV420_ENCODINGS, **PLANAR420_ENCODINGS}
-SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, 'nv24')
+# 4:2:2 and 4:4:4 in planes: a Y plane, then chroma at half width and full height (nv16: U
+# and V interleaved, as V4L2's NV16 and NVIDIA's NvBuffer NV16; nv61: V first; i422: a U
+# plane then a V plane, FFmpeg's yuv422p, GStreamer's Y42B, V4L2's YUV422P; yv16: V first),
+# or at full size (i444: FFmpeg's yuv444p, GStreamer's Y444). Camera ISPs (Rockchip's HAL
+# "nv16", Jetson's NvBuffer) and decoders hand them out; no sensor_msgs encoding names
+# them. -> the 4:2:0 encoding whose chroma is laid out in the same order (_chroma_planes).
+PLANAR422_ENCODINGS = {'nv16': 'nv12', 'nv61': 'nv21', 'i422': 'i420', 'yv16': 'yv12'}
+SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, 'nv24', *PLANAR422_ENCODINGS, 'i444')
 # 16SC1: signed millimetres, which a stereo pipeline's disparity-to-depth step and its
 # simulator twin published (innate-inc/innate-os#536, "the signed 16SC1 encoding is
 # nonstandard enough that stock viewers refuse it"), and DepthSense cameras, whose
@@ -132,7 +139,8 @@ def supported_colour_encodings():
 # in both) too.
 _VIDEO_NAMES = {'yuy2': 'yuyv', 'yuv420': 'i420', 'yuv420p': 'i420', 'iyuv': 'i420',
                 **{name[:4]: name for name in PADDED_RGB_BYTES},
-                'rgb0': 'rgbx8', 'bgr0': 'bgrx8', '0rgb': 'xrgb8', '0bgr': 'xbgr8'}
+                'rgb0': 'rgbx8', 'bgr0': 'bgrx8', '0rgb': 'xrgb8', '0bgr': 'xbgr8',
+                'yuv422p': 'i422', 'y42b': 'i422', 'yuv444p': 'i444', 'y444': 'i444'}
 
 
 # Encodings by their lower-case form: a name written in other capitals or with spaces
@@ -451,8 +459,10 @@ def _packed(encoding, height, width):
             return width * table[encoding] * size, height
     if encoding in YUV422_ENCODINGS or encoding in PACKED16_RGB_ENCODINGS:
         return 2 * width, height
-    if encoding in YUV420_ENCODINGS or encoding == 'nv24':
+    if encoding in YUV420_ENCODINGS or encoding in ('nv24', 'i444'):
         return width, height * 3 // 2 if encoding in YUV420_ENCODINGS else height * 3
+    if encoding in PLANAR422_ENCODINGS:
+        return width, height * 2
     if encoding in DEPTH_ENCODINGS:
         return width * np.dtype(DEPTH_ENCODINGS[encoding]).itemsize, height
     if encoding.startswith('bayer_') and encoding.endswith(('8', '16')):
@@ -617,7 +627,9 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     (:data:`PADDED_RGB_BYTES`), packed YUV 4:2:2 (``yuv422``/``uyvy``,
     ``yuv422_yuy2``/``yuyv``: usb_cam's default;
     ``yvyu``), ``nv12``/``nv21``, planar ``i420``/``yv12`` (also under the video
-    libraries' names ``yuv420p``, ``yuy2``...: :data:`_VIDEO_NAMES`), ``nv24`` and the four
+    libraries' names ``yuv420p``, ``yuy2``...: :data:`_VIDEO_NAMES`), 4:2:2 and 4:4:4 in
+    planes (``nv16``/``nv61``, ``i422``/``yv16``, ``i444``: :func:`_yuv_planes_to_rgb`),
+    ``nv24`` and the four
     Bayer patterns (8 and 16 bit, demosaiced bilinearly by OpenCV). ``16UC1`` is read as
     16-bit grey, with a note of kind ``depth_encoding``. 16-bit values keep the top 8 of
     the bits the sensor fills (:func:`to_8_bits`).
@@ -702,6 +714,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
                                 YUV420_ENCODINGS[encoding])
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
         return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), YUV420_ENCODINGS[encoding])
+    if encoding in PLANAR422_ENCODINGS or encoding == 'i444':
+        return _yuv_planes_to_rgb(encoding, height, width, step, data)
     if encoding == 'nv24':
         # Y plane, then one interleaved U, V plane at full resolution (4:4:4), whose rows
         # are twice luma's, padding included (V4L2's pixfmt-nv24: "twice as many pad
@@ -1045,6 +1059,39 @@ def _planar422_as_420(encoding, height, width, step, data, notes=None):
     return _ycbcr601_to_rgb(y, np.repeat(u, 2, axis=1), np.repeat(v, 2, axis=1))
 
 
+def _yuv_planes_to_rgb(encoding, height, width, step, data):
+    """RGB of 4:2:2 or 4:4:4 in planes (:data:`PLANAR422_ENCODINGS`, ``i444``), BT.601.
+
+    Rows padded as V4L2 lays them out (Documentation/userspace-api/media/v4l/
+    pixfmt-yuv-planar.rst): ``step`` is the Y plane's; a semi-planar chroma plane's rows
+    (nv16, nv61) and a full-size one's (i444) are padded as much, a half-width plane's
+    (i422, yv16) half as much. Each chroma sample of 4:2:2 covers two pixels of a row.
+
+    :param data: the message's ``data``: ``2 * step * height`` bytes (4:2:2), or
+        ``3 * step * height`` (i444).
+    :return: (H, W, 3) uint8 RGB.
+    :raises MessageError: kind ``layout``: 4:2:2 of an odd width (no whole chroma sample)
+        or, planar, an odd ``step``; a data length other than those.
+    """
+    full = encoding == 'i444'
+    if not full and (width % 2 or step % 2 and encoding in ('i422', 'yv16')):
+        raise MessageError('layout', f'{encoding} image of width {width}, step {step}: 4:2:2 '
+                           'shares each chroma sample between two pixels, so the width (and '
+                           'the step of planes at half width) must be even')
+    planes = 3 if full else 2
+    y = _view(data, height, width, step, 1, np.uint8, 'image', rows=planes * height)[:height, :, 0]
+    if full:
+        u, v = (np.frombuffer(data, np.uint8, count=step * height, offset=k * step * height)
+                .reshape(height, step)[:, :width] for k in (1, 2))
+        return _ycbcr601_to_rgb(y, u, v)
+    semi = encoding in ('nv16', 'nv61')
+    row, used = (step, width) if semi else (step // 2, width // 2)
+    chroma = np.frombuffer(data, np.uint8, count=step * height, offset=step * height)
+    chroma = np.ascontiguousarray(chroma.reshape(-1, row)[:, :used]).reshape(-1)
+    u, v = _chroma_planes(chroma, PLANAR422_ENCODINGS[encoding], height, width)
+    return _ycbcr601_to_rgb(y, np.repeat(u, 2, axis=1), np.repeat(v, 2, axis=1))
+
+
 def _padded_planar420(data, height, width, step, encoding):
     """Return planar 4:2:0 with padded rows as the packed (H * 3 / 2, W) uint8 OpenCV reads.
 
@@ -1232,6 +1279,11 @@ def _encoding_hint(encoding, what):
     if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
         return (' (a GenICam format with its bits packed across bytes: set the camera or the '
                 'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
+    if what == 'image' and lower in ('yuv444', 'yuv444packed', 'ycbcr8'):
+        return (" (4:4:4 without its layout: planar as FFmpeg's yuv444p and NVIDIA's YUV444, "
+                "packed U, Y, V as GigE Vision's YUV444Packed or Y, Cb, Cr as PFNC's YCbCr8, "
+                'read differently, so it is not guessed: publish i444 (yuv444p: Y, U, V planes), '
+                'nv24 (Y plane, then U and V interleaved) or rgb8)')
     if what == 'image' and _WORD_ORDER_NAME.match(lower):
         return (' (8-bit channels named as a 24- or 32-bit word: DRM and libcamera name the '
                 "word's bits from the top, so their XRGB8888 is bytes B, G, R, X and RGB888 "
