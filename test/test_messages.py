@@ -3467,3 +3467,55 @@ def test_4_2_2_in_planes_of_an_odd_width_or_wrong_length_is_refused_saying_why(n
     with pytest.raises(MessageError, match='data is') as err:  # only the Y plane sent
         image_to_rgb(name, 4, 6, 6, bytes(24))
     assert err.value.kind == 'layout'
+
+
+@pytest.mark.parametrize('name, channels, dtype', [('32FC3', 3, np.float32),
+                                                   ('32FC4', 4, np.float32),
+                                                   ('64FC3', 3, np.float64)])
+@pytest.mark.parametrize('big_endian', [False, True])
+def test_float_colour_under_an_opencv_type_name_is_read_by_the_range_it_takes(
+        name, channels, dtype, big_endian):
+    """32FC3: BGR floats (cv_bridge.cv2_to_imgmsg of a float array), as 8UC3 is BGR.
+
+    [0, 1] (OpenCV's and cv_bridge's float colour) read times 255 with nothing said; levels
+    0-255 kept in floats read as they are, said; radiance (HDR) scaled by its 99.9th
+    percentile, said. Row padding, either byte order. Before: refused, 0 answers.
+    """
+    rgb = _real_rgb_frames()[8] // 2  # a dim frame: radiance scaled up reads otherwise
+    h, w = rgb.shape[:2]
+    bgr = rgb[..., ::-1].astype(dtype)
+    if channels == 4:
+        bgr = np.dstack([bgr, np.full((h, w), 0.5, dtype)])
+    order = '>' if big_endian else '<'
+    flat = bgr.reshape(-1)
+    top = np.percentile(flat[::max(1, flat.size // 20000)], 99.9)
+    radiance = np.clip(np.rint(rgb * (255.0 / top)), 0, 255)
+    for values, kinds, expected in ((bgr / 255, [], rgb), (bgr, ['float_range'], rgb),
+                                    (bgr * 40, ['float_range'], radiance)):
+        raw = values.astype(np.dtype(dtype).newbyteorder(order)).view(np.uint8).reshape(h, -1)
+        notes = []
+        out = image_to_rgb(name, h, w, raw.shape[1] + 8, _padded_rows(raw, 8).tobytes(),
+                           big_endian, notes)
+        assert [n.kind for n in notes] == kinds, notes
+        assert np.abs(out.astype(int) - expected).max() <= 1, kinds
+        assert expected is not radiance or 'radiance' in notes[0]
+    assert np.abs(radiance - rgb).max() > 50  # the radiance case tells the rule apart
+
+
+def test_float_colour_with_nan_and_inf_reads_them_as_black_and_white():
+    bgr = np.full((4, 6, 3), 0.5, np.float32)
+    bgr[0, 0], bgr[1, 1], bgr[2, 2] = np.nan, np.inf, -np.inf
+    out = image_to_rgb('32FC3', 4, 6, 72, bgr.tobytes())
+    assert (out[0, 0] == 0).all() and (out[1, 1] == 255).all() and (out[2, 2] == 0).all()
+    assert (out[3, 3] == 128).all()
+
+
+@pytest.mark.parametrize('name, says', [
+    ('8UC2', 'yuv422_yuy2 = YUYV, RGB in a 16-bit word, rgb565'),
+    ('16UC2', 'flow or disparity field'), ('32FC2', 'flow or disparity field'),
+    ('8SC3', 'signed channels'), ('16SC4', 'signed channels')])
+def test_an_opencv_type_that_names_no_colour_is_refused_saying_why(name, says):
+    """cv2_to_imgmsg's names of arrays that are no colour image, or colour of no one order."""
+    with pytest.raises(MessageError, match='an OpenCV type') as err:
+        image_to_rgb(name, 4, 8, 64, bytes(256))
+    assert err.value.kind == 'encoding' and says in str(err.value)

@@ -562,6 +562,7 @@ class Health:
                          'depth_depth_transport', 'depth_negative', 'depth_far_plane',
                          'depth_signed', 'depth_item_size', 'depth_camera_units_under_planes',
                          'colour_depth_encoding', 'colour_yuv_order', 'colour_byte_order',
+                         'colour_float_range',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_resolution',

@@ -42,6 +42,11 @@ PADDED_RGB_BYTES = {'rgbx8': (0, 1, 2), 'bgrx8': (2, 1, 0), 'xrgb8': (1, 2, 3),
 # 16-bit colour, scaled to 8 bits by the bits the frame uses (to_8_bits; full range: value / 256).
 COLOUR16_ENCODINGS = {'rgb16': 3, 'bgr16': 3, 'rgba16': 4, 'bgra16': 4, 'mono16': 1,
                       '16UC1': 1, '16UC3': 3, '16UC4': 4}
+# Floating-point colour under OpenCV's type names (BGR(A), as 8UC3/16UC3 are read):
+# cv_bridge.cv2_to_imgmsg names a float array so when given no encoding, and simulators'
+# and renderers' float render targets go out so. Scaled to 8 bits by float_colour_to_8_bits.
+FLOAT_COLOUR_ENCODINGS = {'32FC3': (3, np.float32), '32FC4': (4, np.float32),
+                          '64FC3': (3, np.float64), '64FC4': (4, np.float64)}
 # Packed YUV 4:2:2 (2 bytes a pixel): image_transport / usb_cam names -> OpenCV codes.
 # ROS "yuv422" is UYVY byte order; "yuv422_yuy2" and "yuyv" are YUYV (YUY2); "yvyu"
 # (V4L2_PIX_FMT_YVYU) swaps the chroma bytes of YUYV.
@@ -126,7 +131,7 @@ MAX_PADDING_ROWS = 64
 def supported_colour_encodings():
     """Every ``sensor_msgs/Image`` colour encoding :func:`image_to_rgb` reads (sorted)."""
     names = set(COLOUR_ENCODINGS) | set(COLOUR16_ENCODINGS) | set(YUV422_ENCODINGS)
-    names |= set(PACKED16_RGB_ENCODINGS)
+    names |= set(PACKED16_RGB_ENCODINGS) | set(FLOAT_COLOUR_ENCODINGS)
     names |= {f'{b}{bits}' for b in BAYER_ENCODINGS for bits in (8, 16)}
     names |= set(SEMI_PLANAR_ENCODINGS)
     return sorted(names)
@@ -465,6 +470,9 @@ def _packed(encoding, height, width):
         return width, height * 2
     if encoding in DEPTH_ENCODINGS:
         return width * np.dtype(DEPTH_ENCODINGS[encoding]).itemsize, height
+    if encoding in FLOAT_COLOUR_ENCODINGS:
+        channels, dtype = FLOAT_COLOUR_ENCODINGS[encoding]
+        return width * channels * np.dtype(dtype).itemsize, height
     if encoding.startswith('bayer_') and encoding.endswith(('8', '16')):
         return width * (2 if encoding.endswith('16') else 1), height
     return None
@@ -676,6 +684,13 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         if encoding == 'mono16':
             px = _mosaic_as_grey(px, encoding, notes)
         return _to_rgb(encoding.replace('16', '8'), px)
+    if encoding in FLOAT_COLOUR_ENCODINGS:
+        channels, dtype = FLOAT_COLOUR_ENCODINGS[encoding]
+        px = _view(data, height, width, step, channels, dtype, 'image')
+        if bool(is_bigendian) != HOST_BIG_ENDIAN:
+            px = px.byteswap()
+        px = float_colour_to_8_bits(px, encoding, notes)
+        return np.ascontiguousarray(px[..., 2::-1])  # BGR(A), as 8UC3 and 16UC3
     if encoding in PACKED16_RGB_ENCODINGS:
         px = _view(data, height, width, step, 2, np.uint8, 'image')
         if bool(is_bigendian) != HOST_BIG_ENDIAN:  # OpenCV reads the word in host order
@@ -1258,11 +1273,55 @@ def to_8_bits(px):
     return np.minimum(px >> shift, 255).astype(np.uint8)
 
 
+# Most a float colour frame's 99.9th percentile may be for its values to be taken as
+# [0, 1] (OpenCV's imshow and cv_bridge's cvtColorForDisplay read float colour so), and as
+# 8-bit levels kept in floats (an ``img.astype(np.float32)`` sent on); beyond, radiance.
+FLOAT_UNIT_TOP = 1.0
+FLOAT_LEVELS_TOP = 255.0
+
+
+def float_colour_to_8_bits(px, encoding, notes=None):
+    """Floating-point colour -> uint8, by the range its values take.
+
+    Float colour carries no scale: OpenCV and cv_bridge take it as [0, 1]; a float copy of an
+    8-bit image holds levels 0-255; a renderer's HDR target holds radiance with no top. The
+    frame's 99.9th percentile (a few hot pixels do not decide it) tells them apart: at most
+    :data:`FLOAT_UNIT_TOP`, [0, 1], times 255; at most :data:`FLOAT_LEVELS_TOP`, levels as
+    they are; beyond, scaled so that the percentile is 255 (per frame). The last two are
+    said (a :class:`Note` of kind ``float_range``). NaN, negative values -> 0; values above
+    the top saturate at 255.
+
+    :param px: (H, W, C) float32 or float64, host byte order.
+    :param encoding: for the note.
+    :param notes: a list, or None.
+    :return: (H, W, C) uint8.
+    """
+    flat = px.reshape(-1)
+    sample = flat[::max(1, flat.size // 20000)]
+    sample = sample[np.isfinite(sample)]
+    top = float(np.percentile(sample, 99.9)) if sample.size else 0.0
+    if top <= FLOAT_UNIT_TOP:
+        scale = 255.0
+    else:
+        levels = top <= FLOAT_LEVELS_TOP
+        scale = 1.0 if levels else 255.0 / top
+        _say(notes, 'float_range', f'{encoding} image holds values up to {top:.4g} (99.9th '
+             'percentile), beyond the [0, 1] OpenCV and cv_bridge take float colour in: read '
+             + ('as 8-bit levels 0-255 kept in floats' if levels else
+                f'as radiance, scaled so that {top:.4g} is 255 (frame by frame)') +
+             '; publish rgb8 or bgr8 (cv_bridge.cv2_to_imgmsg(img.astype(np.uint8), '
+             '"bgr8")), or float colour in [0, 1]')
+    scaled = np.nan_to_num(px * scale, nan=0.0, posinf=255.0, neginf=0.0)
+    return np.rint(np.clip(scaled, 0.0, 255.0)).astype(np.uint8)
+
+
 def _unsupported(encoding):
     return (f'unsupported image encoding {shown(encoding)}{_encoding_hint(encoding, "image")}; '
             f'supported: {", ".join(supported_colour_encodings())}')
 
 
+# OpenCV's type names (8UC2, 16SC3, 32FC2...): bits, U/S/F, channels (_encoding_hint).
+_CV_TYPE = re.compile(r'(8|16|32|64)([usf])c([1-4])$')
 # A colour order followed by a word's size (V4L2's ARGB32, DRM's XRGB8888 and RGB888,
 # FFmpeg's rgb32): conventions that put its bytes in other orders (_encoding_hint).
 _WORD_ORDER_NAME = re.compile(r'[argbx]{3,4}(?:32|8888|888)$')
@@ -1279,6 +1338,21 @@ def _encoding_hint(encoding, what):
     if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
         return (' (a GenICam format with its bits packed across bytes: set the camera or the '
                 'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
+    cv_type = _CV_TYPE.match(lower)
+    if what == 'image' and cv_type and lower not in _DEPTH_NAMES:
+        bits, kind, channels = cv_type.groups()
+        said = (' (an OpenCV type, as cv_bridge.cv2_to_imgmsg names an array given no '
+                'encoding: ')
+        if channels == '2' and (bits, kind) == ('8', 'u'):
+            return (said + 'two 8-bit channels a pixel are packed 4:2:2, yuv422 = UYVY or '
+                    'yuv422_yuy2 = YUYV, RGB in a 16-bit word, rgb565, or grey and alpha, '
+                    'whose colours differ, so it is not guessed: publish it under its '
+                    'encoding)')
+        if channels == '2':
+            return said + 'two channels a pixel are a flow or disparity field, not colour)'
+        if kind == 's':
+            return (said + "signed channels are no camera's colour: publish rgb8 or bgr8, "
+                    "cv2_to_imgmsg(img, 'bgr8'))")
     if what == 'image' and lower in ('yuv444', 'yuv444packed', 'ycbcr8'):
         return (" (4:4:4 without its layout: planar as FFmpeg's yuv444p and NVIDIA's YUV444, "
                 "packed U, Y, V as GigE Vision's YUV444Packed or Y, Cb, Cr as PFNC's YCbCr8, "
