@@ -5592,3 +5592,42 @@ def test_float64_depth_under_32fc1_is_posed_and_named(probe, start_node):
     assert_depth_recoded_posed_and_named(
         probe, start_node, lambda depth_m: ('32FC1', 8, depth_m.astype(np.float64)),
         '64-bit floats (float64): read as such', 'depth_item_size')
+
+
+def test_frames_in_driver_frame_buffer_and_float_layouts_are_posed_and_refusals_said(
+        probe, start_node):
+    """Layouts real drivers, frame buffers and cv2_to_imgmsg send, over DDS (helper-h125).
+
+    xrgb8 (a frame buffer's X, R, G, B bytes), rgb565 (V4L2 RGB565, red on top), nv16
+    (Rockchip's and Jetson's ISPs), bayer_rggb12 (12 bits in 16-bit words, uEye's name),
+    rgb24 (FFmpeg's name of rgb8) and 32FC3 (BGR floats in [0, 1] and levels 0-255, as
+    cv_bridge names a float array). Before: every frame refused as an unsupported
+    encoding, 0 answers. Now each poses the red ball within 1 cm; float levels are warned
+    once and counted; 8UC2, which names no one layout, is refused saying why, and the node
+    goes on to pose the next good frame.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    rgb = scene.rgb
+    h, w = rgb.shape[:2]
+    xrgb = np.dstack([np.zeros((h, w), np.uint8), rgb]).tobytes()
+    r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))
+    rgb565 = ((r >> 3) << 11 | (g >> 2) << 5 | b >> 3).astype('<u2').tobytes()
+    yuy2 = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_YUY2).reshape(h, 2 * w)
+    nv16 = np.concatenate([yuy2[:, 0::2], yuy2[:, 1::2]]).tobytes()  # Y plane, then U, V
+    mosaic = np.frombuffer(bayer_rggb(rgb), np.uint8).reshape(h, w).astype('<u2') << 4
+    bgr = rgb[..., ::-1].astype(np.float32)
+    assert_each_posed(probe, node, camera, scene, (
+        ('xrgb8', 4 * w, xrgb), ('rgb565', 2 * w, rgb565), ('nv16', w, nv16),
+        ('bayer_rggb12', 2 * w, mosaic.tobytes()), ('rgb24', 3 * w, rgb.tobytes()),
+        ('32FC3', 12 * w, (bgr / 255).tobytes()), ('32FC3', 12 * w, bgr.tobytes())))
+    assert_warned_once_and_counted(probe, node, 'read as 8-bit levels 0-255 kept in floats',
+                                   'colour_float_range', 1)
+
+    def as_8uc2(m):
+        m.encoding, m.step, m.data = '8UC2', 2 * w, yuy2.tobytes()
+        return m
+    refusal = refused_colour(probe, camera, scene, as_8uc2, 'an OpenCV type')
+    assert 'whose colours differ, so it is not guessed' in refusal, refusal
+    assert_red_ball_posed(probe, node, camera, scene)  # still up, and answering
+    assert node.stop() == 0
