@@ -216,7 +216,11 @@ def test_a_genicam_pixel_format_reads_as_the_encoding_of_its_layout(genicam, ros
     assert [n.kind for n in notes] == ['encoding_name'], notes
 
 
-@pytest.mark.parametrize('genicam', ['Mono12p', 'BayerRG10p', 'Mono12Packed'])
+# Packings not read here: 14 bits, V4L2's MIPI CSI-2 order (Y10P), a ROS-style name that
+# names no packing (PFNC's, GigE Vision's or MIPI's?). Mono12p, BayerRG10p, Mono12Packed
+# are read (test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says).
+@pytest.mark.parametrize('genicam', ['Mono14p', 'BayerRG14Packed', 'Y10P', 'Y12P',
+                                     'bayer_rggb12p'])
 def test_a_genicam_format_with_bits_packed_across_bytes_is_refused_saying_so(genicam):
     with pytest.raises(MessageError, match='packed across bytes') as err:
         image_to_rgb(genicam, 4, 4, 6, bytes(24))
@@ -3305,8 +3309,9 @@ def test_bits_packed_across_bytes_under_a_name_read_as_16_bit_words_are_refused_
         with pytest.raises(MessageError, match='packed across bytes') as err:
             image_to_rgb(name, h, w, step, bytes(row * h))
         assert err.value.kind == 'layout' and 'unpacked' in str(err.value)
-    with pytest.raises(MessageError, match='packed across bytes'):  # PFNC's own "p" name
-        image_to_rgb(f'{name}p', h, w, row, bytes(row * h))
+    if not name.startswith('Mono'):  # Mono12p is PFNC's, unpacked; these name no packing
+        with pytest.raises(MessageError, match='packed across bytes'):
+            image_to_rgb(f'{name}p', h, w, row, bytes(row * h))
 
 
 def _four_byte_pixels(rgb, order, fourth):
@@ -3519,3 +3524,58 @@ def test_an_opencv_type_that_names_no_colour_is_refused_saying_why(name, says):
     with pytest.raises(MessageError, match='an OpenCV type') as err:
         image_to_rgb(name, 4, 8, 64, bytes(256))
     assert err.value.kind == 'encoding' and says in str(err.value)
+
+
+def _pfnc_p(values, bits):
+    """(H, W) values packed as PFNC's ``p`` formats: one bit stream, each pixel's lsb first."""
+    h, w = values.shape
+    stream = (values.astype(np.uint32)[..., None] >> np.arange(bits)) & 1
+    return np.packbits(stream.reshape(h, -1).astype(np.uint8), axis=1, bitorder='little')
+
+
+def _gige_packed(values, bits):
+    """(H, W) values packed as GigE Vision's ``Packed``: 2 pixels in 3 bytes, high bits out."""
+    low = bits - 8
+    v = values.astype(np.uint16).reshape(values.shape[0], -1, 2)
+    mask = (1 << low) - 1
+    mid = (v[..., 0] & mask) | (v[..., 1] & mask) << 4
+    return np.stack([v[..., 0] >> low, mid, v[..., 1] >> low], 2).astype(np.uint8).reshape(
+        values.shape[0], -1)
+
+
+@pytest.mark.parametrize('name, bits, pack', [
+    ('Mono12p', 12, _pfnc_p), ('Mono10p', 10, _pfnc_p), ('BayerRG12p', 12, _pfnc_p),
+    ('BayerGB10p', 10, _pfnc_p), ('Mono12Packed', 12, _gige_packed),
+    ('BayerRG12Packed', 12, _gige_packed), ('BayerBG10Packed', 10, _gige_packed)])
+@pytest.mark.parametrize('pad', [0, 7])
+def test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says(name, bits, pack,
+                                                                          pad):
+    """Lucid Arena's and Spinnaker's BayerRG12p / BayerRG12Packed, Mono10p...: unpacked.
+
+    FLIR's ImageFormatControl: "The USB3 Vision method is designated with a p" (a bit stream,
+    least significant bits first), "The GigE Vision method is designated with Packed" (high
+    8 bits in the first and third bytes). A real frame's mosaic (or grey) at ``bits`` bits,
+    packed by an independent packer (numpy's packbits for p), row padding or step 0: read
+    exactly as its 16-bit words are. Before: refused, 0 answers.
+    """
+    rgb = _real_rgb_frames()[9]
+    h, w = rgb.shape[:2]
+    w -= w % 4
+    rgb = np.ascontiguousarray(rgb[:, :w])
+    pattern = {'RG': 'rggb', 'GB': 'gbrg', 'BG': 'bggr'}.get(name[5:7])
+    grey = _mosaic(rgb, pattern) if name.startswith('Bayer') else cv2.cvtColor(
+        rgb, cv2.COLOR_RGB2GRAY)
+    values = (grey.astype(np.uint16) << (bits - 8)) | 0x3  # low bits set too
+    words_as = f'bayer_{pattern}16' if pattern else 'mono16'
+    expected = image_to_rgb(words_as, h, w, 2 * w, values.astype(np.uint16).tobytes())
+    packed = pack(values, bits)
+    assert packed.shape[1] == w * (bits if pack is _pfnc_p else 12) // 8
+    rows = _padded_rows(packed, pad)
+    notes = []
+    out = image_to_rgb(name, h, w, rows.shape[1] if pad else 0, rows.tobytes(), True, notes)
+    assert np.array_equal(out, expected), name
+    assert [n.kind for n in notes] == ['encoding_name'] and f'"{words_as}"' in notes[0]
+    with pytest.raises(MessageError, match='ends inside') as err:  # width of no whole group
+        image_to_rgb(name, h, w - 1, 0, rows.tobytes())
+    assert err.value.kind == 'layout'
+

@@ -270,6 +270,16 @@ _GENICAM_NAMES = {
 _GENICAM_BIT_PACKED = re.compile(
     r'(?:mono|y|bayer(?:rg|bg|gb|gr)|bayer_(?:rggb|bggr|gbrg|grbg)|rgb|bgr)1[0-4]'
     r'(?:p|packed|bpack)$')
+# The GenICam formats of 10 or 12 bits packed across bytes whose names say how (FLIR's
+# ImageFormatControl: "The USB3 Vision method is designated with a p", the GigE Vision one
+# with Packed; Lucid Arena's and Spinnaker's BayerRG12p, BayerRG12Packed): unpacked here
+# into 16-bit words (unpack_genicam_bits) and read as the 16-bit encoding. By lower-case
+# name: (that encoding, bits, 'p' or 'packed'). Other packed names stay refused (above).
+_GENICAM_UNPACKED = {
+    f'{c}{bits}{how}': (to, bits, how)
+    for c, to in (('mono', 'mono16'), *((f'bayer{p[:2]}', f'bayer_{p}16')
+                                        for p in ('rggb', 'bggr', 'gbrg', 'grbg')))
+    for bits in (10, 12) for how in ('p', 'packed')}
 # Camera drivers' and SDKs' names of layouts read here: librealsense's stream formats
 # (RS2_FORMAT_Y8, Y16 and Z16, which realsense-ros maps to mono8, mono16 and 16UC1 but
 # bridges and custom wrappers pass through: librealsense#10789, realsense-ros#2837 "Y8, Y16";
@@ -658,6 +668,17 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     _check_size(height, width, 'image')
     if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
+    unpacked = _GENICAM_UNPACKED.get(unpadded(encoding).lower())
+    if unpacked is not None:
+        given, (encoding, bits, how) = encoding, unpacked
+        words = unpack_genicam_bits(data, height, width, step, bits, how, given)
+        data, step = words.tobytes(), 2 * width
+        is_bigendian = HOST_BIG_ENDIAN
+        _say(notes, 'encoding_name', f'image encoding {shown(given)} is a GenICam pixel format '
+             f'name, {bits} bits a pixel packed across bytes ({_PACKINGS[how]}), which no '
+             f'sensor_msgs encoding holds (cv_bridge, RViz and image_pipeline refuse it): '
+             f'unpacked and read as "{encoding}"; set the camera to the unpacked format '
+             f'({given[:-len(how)]}: 16-bit words) and write "{encoding}" in the driver')
     given, encoding = encoding, read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     data = _from_base64_pixels(encoding, height, width, step, data, 'image', notes)
     _check_not_bit_packed(given, encoding, height, width, step, data)
@@ -742,6 +763,50 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+_PACKINGS = {'p': "PFNC's, least significant bits first", 'packed': "GigE Vision's"}
+
+
+def unpack_genicam_bits(data, height, width, step, bits, how, encoding):
+    """Unpack GenICam pixels of 10 or 12 bits packed across bytes into 16-bit words.
+
+    PFNC's ``p`` formats (Mono12p, BayerRG10p: USB3 Vision's) are one bit stream, each
+    pixel's least significant bit first: 12 bits are two pixels in 3 bytes (p0 bits 0-7;
+    p0 bits 8-11 and p1 bits 0-3; p1 bits 4-11), 10 bits four in 5. GigE Vision's
+    ``Packed`` ones put two pixels in 3 bytes either way: their high 8 bits in the first and
+    third, their low bits in the second's low and high nibble (FLIR's ImageFormatControl
+    pages for the Blackfly S; Basler's and Lucid's pixel format docs).
+
+    :param data: the message's ``data`` (any buffer): ``step * height`` bytes (or at most
+        :data:`MAX_PADDING_ROWS` rows more), each row ``width * bits / 8`` (p) or
+        ``width * 3 / 2`` (Packed) bytes of pixels, then padding.
+    :param step: bytes a row; 0: rows packed.
+    :param bits: 10 or 12; ``how``: ``'p'`` or ``'packed'``; ``encoding``: for messages.
+    :return: (H, W) uint16 in host order, values below ``2 ** bits`` (low-aligned).
+    :raises MessageError: kind ``layout``: a width whose rows end inside a byte or a group
+        of pixels (p: 4 pixels for 10 bits, 2 for 12; Packed: 2), a step shorter than a
+        row, or a data length ``step * height`` does not describe.
+    """
+    group = 4 if (bits, how) == (10, 'p') else 2  # pixels a group of bytes holds
+    size = group * bits // 8 if how == 'p' else 3
+    if width % group:
+        raise MessageError('layout', f'{encoding} image of width {width}: its pixels are '
+                           f'packed {group} to {size} bytes, so a row of {width} ends inside '
+                           f'a group; the width must be a multiple of {group}')
+    row = width // group * size
+    raw = _view(data, height, row, step or row, 1, np.uint8, 'image')[..., 0]
+    b = raw.reshape(height, width // group, size).astype(np.uint16)
+    if how == 'packed':
+        low = 4 if bits == 12 else 2
+        mask = (1 << low) - 1
+        pixels = [b[..., 0] << low | b[..., 1] & mask, b[..., 2] << low | b[..., 1] >> 4 & mask]
+    elif bits == 12:
+        pixels = [b[..., 0] | (b[..., 1] & 0xF) << 8, b[..., 1] >> 4 | b[..., 2] << 4]
+    else:
+        pixels = [b[..., 0] | (b[..., 1] & 0x3) << 8, b[..., 1] >> 2 | (b[..., 2] & 0xF) << 6,
+                  b[..., 2] >> 4 | (b[..., 3] & 0x3F) << 4, b[..., 3] >> 6 | b[..., 4] << 2]
+    return np.stack(pixels, axis=2).reshape(height, width)
 
 
 def _check_not_bit_packed(given, encoding, height, width, step, data):
