@@ -3579,3 +3579,30 @@ def test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says(name, 
         image_to_rgb(name, h, w - 1, 0, rows.tobytes())
     assert err.value.kind == 'layout'
 
+
+@pytest.mark.parametrize('name, pixel_bytes', [('32FC3', 12), ('64FC4', 32), ('rgb565', 2),
+                                               ('xrgb8', 4), ('Y16', 2), ('bayer_rggb12', 2)])
+def test_new_encodings_with_an_odd_step_read_as_packed_rows_do(name, pixel_bytes):
+    """A step that is no multiple of the pixel or channel size: rows read at that stride."""
+    rng = np.random.default_rng(11)
+    h, w = 6, 10
+    packed = rng.integers(0, 256, (h, w * pixel_bytes), dtype=np.uint8)
+    if name.endswith(('FC3', 'FC4')):  # finite floats in [0, 1]
+        dtype = np.float32 if name.startswith('32') else np.float64
+        packed = rng.random((h, w * pixel_bytes // np.dtype(dtype).itemsize)).astype(
+            dtype).view(np.uint8)
+    padded = _padded_rows(packed, 3)
+    assert padded.shape[1] % 2 == 1
+    out = image_to_rgb(name, h, w, padded.shape[1], padded.tobytes())
+    assert np.array_equal(out, image_to_rgb(name, h, w, packed.shape[1], packed.tobytes()))
+
+
+def test_4_2_2_in_planes_with_an_odd_step_reads_semi_planar_and_refuses_half_planes():
+    """NV16's chroma rows are as long as luma's, so any step; I422's are half: even only."""
+    h, w = 6, 10
+    data = np.random.default_rng(12).integers(0, 256, (2 * h, w + 1), dtype=np.uint8)
+    out = image_to_rgb('nv16', h, w, w + 1, data.tobytes())
+    assert np.array_equal(out, image_to_rgb('nv16', h, w, w, data[:, :w].tobytes()))
+    with pytest.raises(MessageError, match='must be even') as err:
+        image_to_rgb('i422', h, w, w + 1, data.tobytes())
+    assert err.value.kind == 'layout'
