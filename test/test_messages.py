@@ -1830,7 +1830,11 @@ def test_focal_lengths_of_one_field_of_view_over_both_sizes_are_named(width, hei
 encodings = st.sampled_from(['rgb8', 'bgr8', 'rgba8', 'bgra8', 'mono8', '16UC1', '32FC1',
                              'mono16', 'yuv422', '', 'RGB8', '8UC3', 'jpeg', '\x00',
                              'yuv422_yuy2', 'uyvy', 'yuyv', 'nv12', 'nv21', 'nv24', 'bayer_rggb8',
-                             'bayer_grbg16', 'rgb16', 'bgra16', '8UC4', 'bayer_', 'bayer_x8'])
+                             'bayer_grbg16', 'rgb16', 'bgra16', '8UC4', 'bayer_', 'bayer_x8',
+                             # helper-h125's: drivers', frame buffers' and OpenCV type names
+                             'Y16', 'Z16', 'rgb24', 'bayer_rggb12', 'xrgb8', 'abgr8', 'rgb565',
+                             'bgr555', 'nv16', 'i422', 'yv16', 'i444', '32FC3', '64FC4', '8UC2',
+                             'Mono12p', 'BayerRG10p', 'BayerGB12Packed', 'Mono10Packed'])
 dims = st.one_of(st.integers(-2, 12), st.sampled_from([0, 2 ** 31 - 1, 70000, 4097]))
 
 
@@ -3513,6 +3517,13 @@ def test_float_colour_with_nan_and_inf_reads_them_as_black_and_white():
     out = image_to_rgb('32FC3', 4, 6, 72, bgr.tobytes())
     assert (out[0, 0] == 0).all() and (out[1, 1] == 255).all() and (out[2, 2] == 0).all()
     assert (out[3, 3] == 128).all()
+    # Readings at the float's ends (random bytes read as floats): the percentile between
+    # -max and max overflowed ("overflow encountered in scalar subtract", an error here).
+    top = np.finfo(np.float64).max
+    huge = np.full((4, 6, 3), -top, np.float64)
+    huge[3, 5, 2] = top  # red, in BGR order
+    out = image_to_rgb('64FC3', 4, 6, 144, huge.tobytes())
+    assert out[3, 5].tolist() == [255, 0, 0] and (out[:3] == 0).all()
 
 
 @pytest.mark.parametrize('name, says', [

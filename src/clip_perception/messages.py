@@ -1364,7 +1364,10 @@ def float_colour_to_8_bits(px, encoding, notes=None):
     flat = px.reshape(-1)
     sample = flat[::max(1, flat.size // 20000)]
     sample = sample[np.isfinite(sample)]
-    top = float(np.percentile(sample, 99.9)) if sample.size else 0.0
+    with np.errstate(over='ignore', invalid='ignore'):  # huge readings: inf, handled below
+        top = float(np.percentile(sample, 99.9)) if sample.size else 0.0
+    if not math.isfinite(top):  # the percentile of readings near the float's top overflowed
+        top = float(sample.max())
     if top <= FLOAT_UNIT_TOP:
         scale = 255.0
     else:
@@ -1376,7 +1379,8 @@ def float_colour_to_8_bits(px, encoding, notes=None):
                 f'as radiance, scaled so that {top:.4g} is 255 (frame by frame)') +
              '; publish rgb8 or bgr8 (cv_bridge.cv2_to_imgmsg(img.astype(np.uint8), '
              '"bgr8")), or float colour in [0, 1]')
-    scaled = np.nan_to_num(px * scale, nan=0.0, posinf=255.0, neginf=0.0)
+    with np.errstate(over='ignore', invalid='ignore'):  # inf and overflow saturate: 255
+        scaled = np.nan_to_num(px * scale, nan=0.0, posinf=255.0, neginf=0.0)
     return np.rint(np.clip(scaled, 0.0, 255.0)).astype(np.uint8)
 
 
