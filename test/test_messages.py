@@ -3617,3 +3617,38 @@ def test_4_2_2_in_planes_with_an_odd_step_reads_semi_planar_and_refuses_half_pla
     with pytest.raises(MessageError, match='must be even') as err:
         image_to_rgb('i422', h, w, w + 1, data.tobytes())
     assert err.value.kind == 'layout'
+
+
+@pytest.mark.parametrize('name, read_as', [
+    ('gray16le', 'mono16'), ('gray16be', 'mono16'), ('GRAY16_BE', 'mono16'),
+    ('gray12le', 'mono16'), ('bayer_rggb16be', 'bayer_rggb16'), ('rgb565be', 'rgb565'),
+    ('rgb48le', 'rgb16'), ('bgr48be', 'bgr16'), ('rgba64be', 'rgba16')])
+@pytest.mark.parametrize('flag', [False, True])
+def test_a_video_library_s_name_with_its_byte_order_is_read_in_that_order(name, read_as, flag):
+    """FFmpeg's gray16le / rgb565be / bayer_rggb16be, GStreamer's GRAY16_BE: order named.
+
+    Bridges on FFmpeg or GStreamer write the pixel format's name and leave is_bigendian at
+    0: the name's order is read, whatever the flag says (said when they disagree). Before:
+    refused as unsupported encodings.
+    """
+    rgb = _real_rgb_frames()[10]
+    h, w = rgb.shape[:2]
+    big = name.lower().endswith('be')
+    if read_as == 'rgb565':
+        words = _rgb565_words(rgb)
+    elif read_as.startswith('bayer'):
+        words = _mosaic(rgb, 'rggb').astype(np.uint16) << 4
+    elif read_as == 'mono16':
+        words = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.uint16) << 4
+    else:
+        px = rgb if read_as.startswith('rgb') else rgb[..., ::-1]
+        if read_as.endswith('a16'):
+            px = np.dstack([px, np.full((h, w), 255, np.uint8)])
+        words = px.astype(np.uint16) * 257
+    raw = words.astype('>u2' if big else '<u2').tobytes()
+    step = len(raw) // h
+    notes = []
+    out = image_to_rgb(name, h, w, step, raw, flag, notes)
+    assert np.array_equal(out, image_to_rgb(read_as, h, w, step, raw, big)), name
+    assert [n.kind for n in notes] == ['encoding_name'], notes
+    assert ('though is_bigendian' in notes[0]) == (flag != big), notes[0]

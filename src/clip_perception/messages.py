@@ -285,7 +285,9 @@ _GENICAM_UNPACKED = {
 # bridges and custom wrappers pass through: librealsense#10789, realsense-ros#2837 "Y8, Y16";
 # Z16 is its depth, millimetres), V4L2's 16-bit grey formats (Y10, Y12, Y14, Y16: the
 # sensor's bits low-aligned in 16-bit words), FFmpeg's and V4L2's packed RGB (rgb24, bgr24:
-# bytes R, G, B and B, G, R) and FFmpeg's 4:2:2 names (yuyv422, uyvy422, yvyu422); and a
+# bytes R, G, B and B, G, R), FFmpeg's 4:2:2 names (yuyv422, uyvy422, yvyu422) and 16-bit
+# ones (gray10-gray16 grey in 16-bit words, rgb48, bgr48, rgba64, bgra64: 16 bits a
+# channel; with a byte order after them, gray16le, GStreamer's GRAY16_BE: _NAMED_ORDER); and a
 # sensor's bit depth written in a ROS Bayer name (uEye's and Basler drivers'
 # "bayer_rggb12", a driver's Raw12: 12 bits in 16-bit words), read as the 16-bit encoding
 # by the bits the frame uses (to_8_bits). By lower-case name.
@@ -294,8 +296,14 @@ _DRIVER_NAMES = {
     **{f'y{bits}': 'mono16' for bits in (10, 12, 14, 16)},
     'rgb24': 'rgb8', 'bgr24': 'bgr8',
     'yuyv422': 'yuyv', 'uyvy422': 'uyvy', 'yvyu422': 'yvyu',
+    **{f'gray{bits}': 'mono16' for bits in (10, 12, 14, 16)},
+    'rgb48': 'rgb16', 'bgr48': 'bgr16', 'rgba64': 'rgba16', 'bgra64': 'bgra16',
     **{f'bayer_{p}{bits}': f'bayer_{p}16'
        for p in ('rggb', 'bggr', 'gbrg', 'grbg') for bits in (10, 12, 14)}}
+# A byte order written after a name of 16-bit words (FFmpeg's gray16le, rgb565be,
+# bayer_rggb16le, rgb48le; GStreamer's GRAY16_LE): the name says it, whatever is_bigendian
+# says (bridges leave it at 0). The name before it, and 'le' or 'be'.
+_NAMED_ORDER = re.compile(r'(.+?)_?([lb]e)$')
 # Depth under a camera SDK's name: librealsense's Z16 (16-bit depth, as 16UC1).
 _DEPTH_DRIVER_NAMES = {'z16': '16UC1'}
 
@@ -668,6 +676,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     _check_size(height, width, 'image')
     if not unpadded(encoding):
         _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
+    encoding, is_bigendian = _byte_order_named(encoding, is_bigendian, notes)
     unpacked = _GENICAM_UNPACKED.get(unpadded(encoding).lower())
     if unpacked is not None:
         given, (encoding, bits, how) = encoding, unpacked
@@ -763,6 +772,40 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
         return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
     raise MessageError('encoding', _unsupported(encoding))
+
+
+def _byte_order_named(encoding, is_bigendian, notes=None):
+    """Return ``(encoding, is_bigendian)`` read from a name that ends in its byte order.
+
+    FFmpeg's pixel format names end in ``le`` or ``be`` (``gray16le``, ``rgb565be``,
+    ``bayer_rggb16le``, ``rgb48be``), GStreamer's in ``_LE``/``_BE`` (``GRAY16_LE``); a
+    bridge built on either writes them into ``encoding`` and leaves ``is_bigendian`` at 0.
+    When the name before the suffix is a layout of words of 16 bits or more read here, it
+    is read with the order the suffix says, and a :class:`Note` of kind
+    ``encoding_name`` says so (and that ``is_bigendian`` disagrees, if it does).
+
+    :param encoding: the message's ``encoding``; ``is_bigendian``: its flag.
+    :return: ``(the encoding the name before the suffix names, bool)``, or
+        ``(encoding, is_bigendian)``.
+    """
+    named = _NAMED_ORDER.match(unpadded(encoding).lower())
+    if named is None:
+        return encoding, is_bigendian
+    stem, order = named.groups()
+    name = _COLOUR_NAMES.get(stem) or _DRIVER_NAMES.get(stem) or _GENICAM_NAMES.get(stem)
+    words = name is not None and (name in COLOUR16_ENCODINGS or name.endswith('16') or
+                                  name in PACKED16_RGB_ENCODINGS or
+                                  name in FLOAT_COLOUR_ENCODINGS)
+    if not words:
+        return encoding, is_bigendian
+    big = order == 'be'
+    _say(notes, 'encoding_name', f"image encoding {shown(encoding)} is a video library's name "
+         f'(FFmpeg, GStreamer) with its byte order: read as "{name}", '
+         f'{"big" if big else "little"}-endian' +
+         (f', though is_bigendian is {int(bool(is_bigendian))}'
+          if bool(is_bigendian) != big else '') +
+         f'; write "{name}" and is_bigendian={int(big)} in the driver')
+    return name, big
 
 
 _PACKINGS = {'p': "PFNC's, least significant bits first", 'packed': "GigE Vision's"}
