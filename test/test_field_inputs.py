@@ -4993,6 +4993,47 @@ def test_focal_lengths_of_one_field_of_view_over_both_sizes_are_warned(probe, st
     assert node.stop() == 0
 
 
+def test_camera_info_notes_are_counted_per_calibration_with_their_reason(probe, start_node):
+    """camera_info D not applied, K column-major, K a multiple of a camera matrix: counted.
+
+    Session 37's open edge: ``camera_info_distortion``, ``_transposed`` and
+    ``_scaled_matrix`` were logged once and never counted, so /diagnostics could not say
+    how many calibrations had them. helper-126: each counted once per camera_info change,
+    its line in the status: 0/3 counters -> 3/3; one calibration over 6+ frames counts 1,
+    a second calibration 2.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'rectify:=never', '-p', 'diagnostics_period:=0.3')
+    kinds = ('camera_info_distortion', 'camera_info_transposed', 'camera_info_scaled_matrix')
+
+    def odd(scale):
+        def edit(m):
+            k = np.array(m.k, float).reshape(3, 3) * scale
+            k[0, 0] *= 1.0 if scale == 2.0 else 1.01  # the second calibration: another fx
+            m.k = list(k.T.ravel())  # column-major
+            m.p = [0.0] * 12  # unset: K alone
+            m.d = [0.01, 0.0, 0.0, 0.0, 0.0]
+            m.distortion_model = 'plumb_bob'
+            return m
+        return edit
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 6, info=odd(2.0)), \
+        node.output()
+    for kind, text in zip(kinds, ('non-zero (or NaN) plumb_bob coefficients',
+                                  'column-major', 'is a multiple of a camera matrix')):
+        assert_warned_once_and_counted(probe, node, text, kind, 1)
+    level, message, values = diag(probe)
+    assert [int(values[kind]) for kind in kinds] == [1, 1, 1], values
+    assert 'column-major' in message and 'plumb_bob' in message, message
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: all(
+        int(v[kind]) >= 2 for kind in kinds)), info=odd(3.0)), (diag(probe), node.output())
+    for _ in range(4):
+        publish(camera, scene, info=odd(3.0))
+        time.sleep(0.25)
+    time.sleep(0.7)
+    assert [int(diag(probe)[2][kind]) for kind in kinds] == [2, 2, 2], diag(probe)
+    assert node.stop() == 0
+
+
 def test_a_ball_with_time_of_flight_flying_pixels_is_posed_at_its_centre(probe, start_node):
     """A ToF camera's mixed pixels at the ball's edge: the pose still within 6 mm.
 

@@ -567,7 +567,8 @@ class Health:
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_resolution',
                          'camera_info_rows_bottom_up', 'camera_info_columns_right_to_left',
-                         'camera_info_one_fov',
+                         'camera_info_one_fov', 'camera_info_distortion',
+                         'camera_info_transposed', 'camera_info_scaled_matrix',
                          'frames_unchanged', 'crops_encoded', 'crops_reused'):
                 values.append((name, str(self.counts[name])))
             crops = self.counts['crops_encoded'] + self.counts['crops_reused']

@@ -1564,6 +1564,23 @@ class PerceptionMixin:
                 self._count_info(kind, key)
             self._warn_once(kind, note)
 
+    def _info_note(self, kind, text, key):
+        """Say ``text`` once, keep it in /diagnostics and count ``kind`` per calibration.
+
+        For what a camera_info is read as beside a warning (its distortion not applied
+        here, K written column-major, a K that is a multiple of a camera matrix, one field
+        of view over both sizes): before (session 37's open edge) the first three were
+        only logged once, so /diagnostics gave no count of them and the line left with
+        ``input_timeout``; now each is counted once per camera_info change
+        (:meth:`_count_info`) and its newest line is the notice.
+
+        :param kind: the counter and notice, ``camera_info_<what>``.
+        :param text: the line.
+        :param key: :func:`_camera_info_key` of the message.
+        """
+        self._count_info(kind, key)
+        self._warn_once(kind, text)
+
     def _count_info(self, kind, key):
         """Count ``kind`` once per camera_info change, not per message.
 
@@ -1850,7 +1867,7 @@ class PerceptionMixin:
         rectify = self._values_cache['rectify']
         distortion = distortion_note(msg.d, msg.distortion_model, topic, rectify)
         if distortion is not None:
-            self._warn_once('camera_info_distortion', distortion)
+            self._info_note('camera_info_distortion', distortion, key)
         self._rectifier = self._rectifier_for(msg, intr, topic, rectify, roi_box, bottom_up,
                                               mirrored)
         if self._rectifier is not None and self._rectifier.note:
@@ -1858,17 +1875,16 @@ class PerceptionMixin:
             self._read_otherwise('camera_info', [Note('rotation', self._rectifier.note)], key)
         layout = camera_matrix_layout_note(msg.k, msg.p)
         if layout is not None:
-            self._warn_once('camera_info_transposed', layout)
+            self._info_note('camera_info_transposed', layout, key)
         scaled = camera_matrix_scale_note(msg.k, msg.p)
         if scaled is not None:
-            self._warn_once('camera_info_scaled_matrix', scaled)
+            self._info_note('camera_info_scaled_matrix', scaled, key)
         self.health.accepted('camera_info', now)
         self._info_frame_id = _frame_key(msg.header.frame_id)
         self._info_centre_note = principal_point_note(intr, roi_set=any(roi_box[2:]))
         one_fov = one_field_of_view_note(intr)
         if one_fov is not None:  # said, not changed: no frame tells which focal length
-            self._count_info('camera_info_one_fov', key)
-            self._warn_once('camera_info_one_fov', one_fov)
+            self._info_note('camera_info_one_fov', one_fov, key)
         self._info_size_note = camera_info_size_note(msg.width, msg.height, msg.binning_x,
                                                      msg.binning_y, roi_box)
         self.sync.add_info(_stamp_seconds(msg.header.stamp), intr)
