@@ -5272,9 +5272,11 @@ def test_a_renderers_z_buffer_as_depth_is_answered_from_colour_and_said(probe, s
         v['depth_camera_units_under_planes']) >= 1 or 'float_depth_far:=0' in v.get(
             'last_refusal_depth', ''))), (diag(probe), node.output())
     values = diag(probe)[2]
-    if int(values['depth_camera_units_under_planes']):  # read as set: warned once
-        assert node.output().count('set float_depth_far:=0 to read them at depth_scale') == \
-            1, node.output()
+    if int(values['depth_camera_units_under_planes']):  # said once, with a refusal's reason
+        said = [line for line in node.output().splitlines()
+                if 'set float_depth_far:=0 to read them at depth_scale' in line]
+        refused = [line for line in said if 'Read so, ' in line]
+        assert len(said) == 1 or refused == said, node.output()
     else:  # 1 cm near plane: under 2 cm, refused (its log line throttled by kind) saying so
         assert 'set float_depth_far:=0' in values['last_refusal_depth'], values
     assert node.stop() == 0
@@ -5302,8 +5304,10 @@ def test_a_refused_depth_frames_note_is_counted_and_said_once(probe, start_node,
     assert int(values['rejected_depth_units']) >= 3, values
     assert not probe.messages(POSE), node.output()  # refused: nothing posed from it
     log = node.output()
-    assert log.count('to read them at depth_scale (logged once; counted in /diagnostics)') \
-        == 1, log
+    # helper-126: said once, in the refusal's line with its reason (before: twice, the note
+    # on its own and again in the "skipped" line): 0/2 -> 2/2.
+    said = [line for line in log.splitlines() if 'to read them at depth_scale' in line]
+    assert said and all('skipped: depth: ' in line and 'Read so, ' in line for line in said), log
     res = call(probe, SetParameters, SET, SetParameters.Request(parameters=[
         Parameter('float_depth_far', value=0.0).to_parameter_msg()]))
     assert all(r.successful for r in res.results), res

@@ -1260,6 +1260,10 @@ class PerceptionMixin:
         return self.get_clock().now().nanoseconds * 1e-9
 
     def _reject(self, kind, text, stream=None):
+        """Count, keep and log (throttled by ``kind``) a refused message.
+
+        :return: whether the line was logged now (False: held by the throttle).
+        """
         self.health.reject(kind)
         if stream is not None:
             self.health.refused(stream, text, time.monotonic())
@@ -1267,6 +1271,7 @@ class PerceptionMixin:
         if held is not None:
             more = f' ({held} more like it since the last report)' if held else ''
             self.get_logger().warning(f'skipped: {text}{more}')
+        return held is not None
 
     def _named_yet(self, kind, publishers, now):
         """Return whether a note naming ``publishers`` may be said now.
@@ -1511,14 +1516,16 @@ class PerceptionMixin:
         ``last_refusal_<stream>`` while the refusal's log line is throttled by kind.
         """
         self.health.arrived(stream, time.monotonic())
+        said = None
         try:
             return convert(*args)
         except MessageError as exc:
             prefix = 'image' if stream == 'colour' else stream
-            self._reject(f'{prefix}_{exc.kind}', f'{label}: {exc}', stream)
+            text = f'{label}: {exc}'
+            said = (text, self._reject(f'{prefix}_{exc.kind}', text, stream))
             return None
         finally:
-            self._read_otherwise(stream, notes)
+            self._read_otherwise(stream, notes, said=said)
 
     def _on_image(self, msg):
         notes = []
@@ -1542,7 +1549,7 @@ class PerceptionMixin:
         if rgb is not None:
             self._add_image(msg.header, rgb)
 
-    def _read_otherwise(self, stream, notes, key=None):
+    def _read_otherwise(self, stream, notes, key=None, said=None):
         """Count and warn once each thing a message was read as otherwise than it says.
 
         ``notes``: :class:`~clip_perception.messages.Note` lines from the conversion (an
@@ -1553,6 +1560,13 @@ class PerceptionMixin:
         and counted as ``<stream>_<kind>`` (``depth_byte_order_swapped`` for byte order).
         ``key``: a camera_info's :func:`_camera_info_key`, counted once per change
         (:meth:`_count_info`); None: counted per message.
+        ``said``: ``(refusal's line, whether it was logged now)`` when the message was
+        refused, else None. A note the refusal holds (a camera's millimetres read between
+        clip planes, refused under 2 cm, carries its note as the reason:
+        ``messages._units_checked``) is counted and kept in /diagnostics, and logged once
+        with the reason: as the "skipped" line itself, or that line once under the note's
+        kind where the throttle held it. Before it was logged twice, once as the note and
+        once in the "skipped" line (session 37's open edge).
         """
         for note in notes:
             kind = f'{stream}_{note.kind}'
@@ -1562,6 +1576,13 @@ class PerceptionMixin:
                 self.health.count(kind)
             else:
                 self._count_info(kind, key)
+            if said is not None and str(note) in said[0]:  # the refusal gives the reason
+                self.health.notice(kind, note, time.monotonic())
+                if said[1]:
+                    self._warned_once.add(kind)  # its "skipped" line said it
+                self._log_once(kind, f'skipped: {said[0]} (logged once; counted in '
+                               '/diagnostics)')
+                continue
             self._warn_once(kind, note)
 
     def _info_note(self, kind, text, key):
