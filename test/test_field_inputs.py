@@ -2797,36 +2797,48 @@ def test_a_camera_matrix_already_binned_beside_binning_is_posed_as_given(probe, 
     assert node.stop() == 0
 
 
-def test_camera_info_of_another_resolution_is_named_not_used_silently(probe, start_node):
-    """K of the 1280x960 mode beside a 640x480 image and size, and binning given twice.
+def test_camera_info_of_another_resolution_is_read_as_its_binning_or_scale(probe, start_node):
+    """K of the 1280x960 (or 1920x1440) mode beside a 640x480 image, and binning given twice.
 
     The first passed every check (its width and height are the image's): the red ball
-    came 21 cm from the truth with /diagnostics 'running'. It is still used (a
-    principal point off the centre can be real), but warned once and named in
-    /diagnostics while it lasts. A driver that bins and also gives the binned size was
-    refused as "camera_info says 320x240", which the message does not say: the reason
-    now names the binning.
+    came 21 cm from the truth with /diagnostics 'running'; session 37 warned it ("camera
+    at 1280x960 (calibrated at another resolution?)") and still used it. helper-126: with
+    neither binning nor a roi set (REP 104), a principal point at 2 or 3 times the image
+    centre is the camera matrix of 2 or 3 times the image's size (the 2x2 sensor mode
+    beside the full one's calibration, OTL/cv_camera#10): read divided, posed within 1 cm,
+    WARN once, counted ``camera_info_resolution``: 0/2 -> 2/2. A driver that bins and also
+    gives the binned size (astuff/avt_vimba_camera#28, basler/pylon-ros-camera#143)
+    beside the full camera's K was refused every frame as "camera_info says 320x240":
+    now read as the binned image's size, posed, counted ``camera_info_binned_size``:
+    0/1 -> 1/1. Binning beside a K of the image's own size (nothing says the size is the
+    binned one) is still refused, naming the binning.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.5')
     intr = scene.intrinsics
 
-    def k_of(scale):
+    def k_of(scale, binning=0):
         def edit(m):
             m.k = [intr.fx * scale, 0.0, (intr.cx + 0.5) * scale - 0.5, 0.0, intr.fy * scale,
                    (intr.cy + 0.5) * scale - 0.5, 0.0, 0.0, 1.0]
             m.p = [0.0] * 12
+            m.binning_x = m.binning_y = binning
             return m
         return edit
     assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
-    _, _, values = wait_diag(probe, lambda lv, m, v: True)
-    assert values['frames_info_off_centre'] == '0'
-    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 4 and status_fits(
-        probe, lambda lv, m, v: 'principal point' in m), info=k_of(2.0))
-    _, message, values = diag(probe)
-    assert 'camera_info principal point (639.5, 479.5) is far from the centre' in message
-    assert 'camera at 1280x960' in message and int(values['frames_info_off_centre']) >= 1
-    assert node.output().count('principal point (639.5, 479.5)') == 1  # logged once
+    for scale in (2.0, 3.0):
+        assert_red_ball_posed(probe, node, camera, scene, info=k_of(scale))
+        said = f'read divided by {scale:g}'
+        assert said in wait_diag(probe, lambda lv, m, v, said=said: said in m)[1], scale
+    assert node.output().count('read divided by 2 (fx 525') == 1, node.output()
+    _, message, values = wait_diag(probe, lambda lv, m, v: int(
+        v['camera_info_resolution']) >= 2)
+    assert int(values['camera_info_resolution']) >= 2, values
+    assert 'principal point (639.5, 479.5) is far' not in node.output(), node.output()
+    assert values['frames_info_off_centre'] == '0', values
+    assert_red_ball_posed(probe, node, camera, scene, info=k_of(2.0, binning=2))
+    assert_warned_once_and_counted(probe, node, "the binned image's already",
+                                   'camera_info_binned_size', 1)
 
     def binned(m):
         m.binning_x = m.binning_y = 2

@@ -1605,9 +1605,8 @@ def test_a_camera_matrix_of_a_multiple_of_the_image_size_is_read_divided():
     refused as a principal point far outside the image. That message and the 16 real
     frames' K at 4, 6 and 8 times (with P alike and unset): 0/97 -> 97/97 read as the
     camera's own, a ``resolution`` note each, the rectification maps' K alike. At 2 or 3
-    times the principal point lies within half the image of it, where a full sensor's K
-    beside a ROI also puts it (Baxter's, read shifted): left as it was (warned off
-    centre). A
+    times the principal point lies inside the image: see
+    :func:`test_a_camera_matrix_of_twice_the_size_inside_the_image_is_read_divided`. A
     principal point far outside that is no one multiple of the centre (3 times across, 5
     down; 10^6 px) is still refused.
     """
@@ -1642,6 +1641,66 @@ def test_a_camera_matrix_of_a_multiple_of_the_image_size_is_read_divided():
               [600, 0, 1e6, 0, 600, 1e6, 0, 0, 1]):
         with pytest.raises(MessageError, match='far outside'):
             camera_info_to_intrinsics(k, 640, 480)
+
+
+def test_a_camera_matrix_of_twice_the_size_inside_the_image_is_read_divided():
+    """K of 2 or 3 times the image's size, its principal point inside the image.
+
+    Session 37 left it warned only ("calibrated at another resolution?"): the 1280x960
+    mode's K beside a 640x480 image put the optical axis at the image's far corner and
+    every pose 21 cm off. With neither binning nor a roi set (REP 104: they would say
+    how the image was made), it is read divided by 2 or 3, a ``resolution`` note each,
+    the rectification maps' K alike: the 16 real frames' K at 2 and 3 times, with P alike
+    and unset, 28/64 -> 64/64 read as the camera's own (the 28: at 3 times, far outside
+    already); as sent, none changes (16/16).
+    A driver giving binning beside the binned size and the full camera's K
+    (astuff/avt_vimba_camera#28) was divided again to half the image's size: read at the
+    size given, a ``binned_size`` note, 0/64 -> 64/64 (binning 2 and 4). Not read so:
+    1.5 times the centre (no whole fraction), the same K beside a roi (Baxter's: the
+    roi moves it) or beside binning at the full size (divided by it as REP 104 says).
+    """
+    import glob
+    import os
+
+    from clip_perception.messages import raw_camera_matrix
+    from conftest import SHARED_DATA
+    read = as_sent = binned = 0
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        frame = np.load(path)
+        k, (h, w) = np.asarray(frame['K'], np.float64), frame['rgb'].shape[:2]
+        notes = []
+        intr = camera_info_to_intrinsics(list(k.ravel()), w, h, notes=notes)
+        as_sent += (intr.fx, intr.cx, intr.cy) == (k[0, 0], k[0, 2], k[1, 2]) and not notes
+        for s in (2.0, 3.0):
+            big = (k * np.array([[s, 1, s], [1, s, s], [1, 1, 1]])).ravel()
+            for p in ([0.0] * 12, list(np.hstack([big.reshape(3, 3), np.zeros((3, 1))]).ravel())):
+                notes = []
+                intr = camera_info_to_intrinsics(list(big), w, h, p, notes=notes)
+                assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy, intr.width),
+                                   (k[0, 0], k[1, 1], k[0, 2], k[1, 2], w)), (path, s)
+                assert [n.kind for n in notes] == ['resolution'], notes
+                assert s == 3.0 or f'off the centre of its {w}x{h} image' in notes[0], notes[0]
+                read += 1
+            assert np.allclose(raw_camera_matrix(list(big), w, h), k), (path, s)
+        for b in (2, 4):
+            big = (k * np.array([[b, 1, b], [1, b, b], [1, 1, 1]])).ravel()
+            for p in ([0.0] * 12, list(np.hstack([big.reshape(3, 3), np.zeros((3, 1))]).ravel())):
+                notes = []
+                intr = camera_info_to_intrinsics(list(big), w, h, p, b, b, notes=notes)
+                assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height),
+                                   (k[0, 0], k[1, 1], k[0, 2], k[1, 2], w, h)), (path, b)
+                assert [n.kind for n in notes] == ['binned_size'], notes
+                binned += 1
+    assert (read, as_sent, binned) == (64, 16, 64)
+    corner = [1000.0, 0, 639.5, 0, 1000.0, 479.5, 0, 0, 1]
+    one_and_half = [750.0, 0, 479.5, 0, 750.0, 359.5, 0, 0, 1]
+    for k, kw in ((one_and_half, {}), (corner, {'roi': (320, 240, 640, 480)}),
+                  (corner, {'binning_x': 2, 'binning_y': 2})):
+        notes = []
+        size = (1280, 960) if 'binning_x' in kw else (640, 480)
+        intr = camera_info_to_intrinsics(k, *size, notes=notes, **kw)
+        assert not [n for n in notes if n.kind in ('resolution', 'binned_size')], (kw, notes)
+    assert intr.fx == 500.0 and (intr.width, intr.height) == (640, 480)  # binning: REP 104
 
 
 def test_p_of_another_resolution_beside_a_k_that_fits_gives_way_to_k():

@@ -2893,8 +2893,15 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         return intr if image_size is None else with_image_size(intr, *image_size, notes)
     intr = _camera_matrix(k, p, width, height, (width, height), notes)
     _check_size(height, width, 'camera_info')
-    intr = _checked_in_pixels(intr, notes)
     x_off, y_off, roi_w, roi_h = (int(v) for v in roi)
+    bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
+    roi_set = roi_w > 0 and roi_h > 0
+    intr = in_pixels(intr, notes)
+    if (bx > 1 or by > 1) and not roi_set:
+        binned = _size_given_binned(intr, bx, by, notes)
+        if binned is not None:
+            return binned
+    intr = _checked_in_pixels(intr, notes, whole=not roi_set and bx == by == 1)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
         if x_off + roi_w > w or y_off + roi_h > h:
@@ -2903,7 +2910,6 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         cx, cy, w, h = cx - x_off, cy - y_off, roi_w, roi_h
     elif (roi_w, roi_h) == (w, h) and (x_off or y_off):
         cx, cy = _principal_point_in_roi(intr, x_off, y_off, notes)
-    bx, by = max(int(binning_x), 1), max(int(binning_y), 1)
     if bx > 1 or by > 1:
         if w // bx <= 0 or h // by <= 0:
             raise MessageError('invalid', f'camera_info binning {bx}x{by} leaves no pixels')
@@ -2913,6 +2919,41 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         return _binned_or_as_given(binned, Intrinsics(fx, fy, cx, cy, w // bx, h // by),
                                    bx, by, notes)
     return Intrinsics(fx, fy, cx, cy, int(w), int(h))
+
+
+def _size_given_binned(intr, bx, by, notes):
+    """Return the camera matrix divided by the binning at the size given, if it is binned.
+
+    sensor_msgs/CameraInfo (REP 104): ``width``, ``height``, ``K`` and ``P`` are the full,
+    unbinned camera's, and ``binning_x/y`` divide them to give the image sent. A driver
+    that also writes the binned image's size (astuff/avt_vimba_camera#28: binning 2 with
+    the size set to half; basler/pylon-ros-camera#143: the width and height divided by
+    the binning a second time) sends the full camera's ``K`` beside a size ``b`` times
+    too small: its principal point lies at ``b`` times the given size's centre (the
+    image's corner at 2x2, far outside it at 4x4), and divided again by the binning every
+    frame was refused as half the image's size. When ``K`` divided by the binning is
+    centred (:func:`centred`) in the size as given, and ``K`` as given is not, the size is
+    read as the binned image's, with a :class:`Note` of kind ``binned_size``.
+
+    :param intr: :class:`Intrinsics` in pixels at the message's width and height.
+    :param bx: ``binning_x`` (>= 1).
+    :param by: ``binning_y`` (>= 1).
+    :param notes: a list, or None.
+    :return: :class:`Intrinsics` at the message's size, or None (the size is the full
+        camera's, as REP 104 has it).
+    """
+    w, h = intr.width, intr.height
+    binned = Intrinsics(intr.fx / bx, intr.fy / by, intr.cx / bx, intr.cy / by, w, h)
+    if w < 2 or h < 2 or centred(intr, w, h) or not centred(binned, w, h):
+        return None
+    _say(notes, 'binned_size', f'camera_info gives binning {bx}x{by} beside a {w}x{h} size '
+         f'and a camera matrix (fx {intr.fx:g}, cx {intr.cx:g}, cy {intr.cy:g}) whose '
+         f'principal point is the centre of a camera {bx}x{by} times as large: the size '
+         "given is the binned image's already, so K is read divided by the binning at "
+         f'{w}x{h} (fx {binned.fx:.6g}, cx {binned.cx:.6g}, cy {binned.cy:.6g}). '
+         "sensor_msgs/CameraInfo (REP 104): width and height are the full, unbinned "
+         "camera's: publish them so, or binning 0 with the binned K")
+    return binned
 
 
 def _binned_or_as_given(binned, as_given, bx, by, notes):
@@ -2985,9 +3026,12 @@ def _far_outside(intr):
     return not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h)
 
 
-def _checked_in_pixels(intr, notes):
+def _checked_in_pixels(intr, notes, whole=True):
     """``intr`` (size > 0) in pixels (:func:`in_pixels`) with its principal point checked.
 
+    :param whole: neither binning nor a roi is set: a principal point inside the image at
+        a whole number of times its centre is read as the camera matrix of that many times
+        the image's size (:func:`_of_a_larger_resolution`, :data:`_WHOLE_RATIOS`).
     :raises MessageError: kind ``invalid``: focal lengths that are not pixels, or a
         principal point more than half the image outside it.
     """
@@ -3000,6 +3044,8 @@ def _checked_in_pixels(intr, notes):
         raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
                            f'{intr.cy:g}) lies far outside the {w}x{h} image (K[2] '
                            'and K[5] are pixels, near the image centre for a real camera)')
+    if whole and not centred(intr, w, h):
+        return _of_a_larger_resolution(intr, notes, _WHOLE_RATIOS) or intr
     return intr
 
 
@@ -3011,9 +3057,14 @@ def _checked_in_pixels(intr, notes):
 # point is a few percent off the centre; the Femto Mega's read 5.93 for 6).
 _RESOLUTION_RATIOS = tuple(r / 2 for r in range(4, 17))
 _RESOLUTION_RATIO_FIT = 0.06
+# The ratios read so for a principal point inside the image, where neither binning nor a
+# roi is set (REP 104: they would say how the image was made): an image a whole fraction
+# of its calibration's size (a 2x2 or 3x3 sensor mode or decimation beside the full
+# resolution's K: the point at the image's far corner, or 1.5 times its size).
+_WHOLE_RATIOS = (2.0, 3.0)
 
 
-def _of_a_larger_resolution(intr, notes):
+def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS):
     """``intr`` divided by ``s`` when it is the camera matrix of ``s`` times the image's size.
 
     orbbec/OrbbecSDK_ROS1#7: a Femto Mega at 3840x2160 published K with fx 13490, cx
@@ -3026,8 +3077,15 @@ def _of_a_larger_resolution(intr, notes):
     ``s`` near the centre (:func:`centred`), it is read so, with a :class:`Note` of kind
     ``resolution``.
 
+    A principal point inside the image at 2 or 3 times its centre, with neither binning
+    nor a roi set (``ratios`` :data:`_WHOLE_RATIOS`), is read so too (session 37: only
+    warned, "calibrated at another resolution?", and every pose scaled and shifted: the
+    red ball 0.3 m off at 640x480 beside a 1280x960 K). A crop of the full sensor that
+    gives no roi reads alike; REP 104 has the driver give the roi for it.
+
     :param intr: :class:`Intrinsics` in pixels, size > 0.
     :param notes: a list, or None.
+    :param ratios: the ratios ``s`` may take.
     :return: :class:`Intrinsics` or None (no such ``s``).
     """
     w, h = intr.width, intr.height
@@ -3035,15 +3093,16 @@ def _of_a_larger_resolution(intr, notes):
         return None
     mid = np.array([(w - 1) / 2, (h - 1) / 2])
     estimate = float(np.dot([intr.cx, intr.cy], mid) / np.dot(mid, mid))
-    ratio = min(_RESOLUTION_RATIOS, key=lambda r: abs(r - estimate))
+    ratio = min(ratios, key=lambda r: abs(r - estimate))
     if abs(ratio - estimate) > _RESOLUTION_RATIO_FIT * ratio:
         return None
     scaled = Intrinsics(intr.fx / ratio, intr.fy / ratio, intr.cx / ratio, intr.cy / ratio,
                         w, h)
     if not centred(scaled, w, h):
         return None
+    where = 'far outside' if _far_outside(intr) else 'off the centre of'
     _say(notes, 'resolution', f'camera_info camera matrix (fx {intr.fx:g}, cx {intr.cx:g}, '
-         f'cy {intr.cy:g}) puts the principal point far outside its {w}x{h} image, at '
+         f'cy {intr.cy:g}) puts the principal point {where} its {w}x{h} image, at '
          f'{ratio:g} times the centre on both axes: the camera matrix of {ratio:g} times '
          f'this resolution (orbbec/OrbbecSDK_ROS1#7); read divided by {ratio:g} (fx '
          f"{scaled.fx:.6g}, cx {scaled.cx:.6g}, cy {scaled.cy:.6g}): fix the driver's "
@@ -3081,6 +3140,8 @@ def raw_camera_matrix(k, width, height):
         return m
     if width > 0 and height > 0 and _far_outside(read):
         read = _of_a_larger_resolution(read, None) or read
+    elif width > 0 and height > 0 and not centred(read, width, height):
+        read = _of_a_larger_resolution(read, None, _WHOLE_RATIOS) or read
     m[0, 0], m[1, 1], m[0, 2], m[1, 2] = read.fx, read.fy, read.cx, read.cy
     return m
 
