@@ -389,3 +389,90 @@ def test_32fc1_compressed_depth_normalised_between_clip_planes_is_read_with_them
         compressed_depth_to_array(fmt, data, notes=notes)
         assert [n.kind for n in notes] == ['far_plane'], notes
         assert 'float_depth_far' in notes[0]
+
+
+def _real_depth_frames():
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        depth = np.load(path)['depth']
+        yield path, depth.astype(np.float32) * np.float32(
+            0.001 if depth.dtype == np.uint16 else 1.0)
+
+
+def test_32fc1_readings_nearer_than_the_quantisation_holds_are_dropped_and_said():
+    """A compressedDepth 32FC1 publisher at its defaults wraps below 0.152 m.
+
+    ros-perception/image_transport_plugins#43 (an Azure Kinect's depth): codec.cpp stores
+    ``q = A / z + B`` in 16 bits without a clamp, so nearer than ``A / (65535 - B)``
+    (depth_quantization 100, depth_max 10: 0.152 m) ``q`` wraps and decodes metres too far
+    (10 m just past the wrap, 0.29 m at 0.10 m). The 16 real frames brought to 0.3 and
+    0.15 of their distance (a wrist camera near the table; the encoder here wraps as
+    codec.cpp does): before, every wrapped reading was used, more than 1 cm off
+    (1,051,702 of 1,051,702 near readings at 0.3, 6,610,162 of 6,610,162 at 0.15); now
+    those reached across a wrap are no reading and one line names the header's
+    parameters and the nearest depth they hold: wrongly used 21,810 (2.1%) at 0.3,
+    1,980,623 (30%) at 0.15 (regions nearer all round, with no wrap to see, stay: left
+    open), a reading at 0.152 m or beyond never dropped (16 frames as sent, at 0.3, at
+    0.15), nothing said of the frames as sent.
+    """
+    near_limit = 10100.0 / (65535.0 + 1009.0)
+    wrong = {0.3: [0, 0], 0.15: [0, 0]}
+    for path, depth in _real_depth_frames():
+        for scale in (1.0, 0.3, 0.15):
+            z = depth * np.float32(scale)
+            fmt, data = compressed_depth.encode(z, 'png', '32FC1')
+            notes = []
+            out = compressed_depth_to_array(fmt, data, notes=notes)
+            valid = np.isfinite(z) & (z > 0)
+            near = valid & (z < near_limit)
+            assert not (np.isnan(out) & valid & ~near).any(), (path, scale)  # never beyond
+            if scale == 1.0:
+                assert not [n for n in notes if n.kind == 'quantisation_range'], path
+                continue
+            wrong[scale][0] += int((near & np.isfinite(out) & (np.abs(out - z) > 0.01)).sum())
+            wrong[scale][1] += int(near.sum())
+            said = [n for n in notes if n.kind == 'quantisation_range']
+            if (near & np.isnan(out)).any():
+                assert len(said) == 1, notes
+                assert 'depth_quantization 100, depth_max 10 m' in said[0], said
+                assert 'nearer than the 0.152 m' in said[0], said
+    assert wrong[0.3][0] < 0.05 * wrong[0.3][1], wrong
+    assert wrong[0.15][0] < 0.35 * wrong[0.15][1], wrong
+
+
+def test_32fc1_wrap_is_read_from_the_headers_parameters():
+    """Another publisher's depth_quantization and depth_max: the header's A and B decide.
+
+    A surface from 0.05 m to 2 m encoded at depth_quantization 50 and depth_max 4 (the
+    nearest it holds: 0.0385 m) keeps every reading; at 300 and 20 m (1.29 m) the
+    readings of a surface from 0.3 m, across four wraps, are dropped, the line naming 300
+    and 20 m; a publisher that saturates at 65535 instead of wrapping has those readings
+    dropped too.
+    """
+    z = np.tile(np.geomspace(0.05, 2.0, 200, dtype=np.float32), (40, 1))
+    fmt, data = compressed_depth.encode(z, 'rvl', '32FC1', depth_max=4.0,
+                                        depth_quantization=50.0)
+    notes = []
+    out = compressed_depth.decode(fmt, data, ranges=notes, **CAP)
+    assert np.isfinite(out).all() and notes == []
+    np.testing.assert_allclose(out, z, rtol=2e-3)
+    z = np.tile(np.geomspace(0.3, 2.0, 2000, dtype=np.float32), (10, 1))  # wraps 4 times
+    fmt, data = compressed_depth.encode(z, 'rvl', '32FC1', depth_max=20.0,
+                                        depth_quantization=300.0)
+    out = compressed_depth.decode(fmt, data, ranges=notes, **CAP)
+    _, _, nearest = compressed_depth.quantisation(*struct.unpack('<ff', data[4:12]))
+    assert nearest == pytest.approx(1.2891, abs=1e-3)
+    assert np.isnan(out[z < nearest]).all() and np.isfinite(out[z >= nearest]).all()
+    assert len(notes) == 1 and 'depth_quantization 300, depth_max 20 m' in notes[0], notes
+    # Saturated, not wrapped: 65535 is the nearest the 16 bits hold, read as none.
+    quant_a, quant_b = 10100.0, 1.0 - 10100.0 / 10.0
+    z = np.tile(np.geomspace(0.05, 2.0, 200, dtype=np.float32), (40, 1))
+    q = np.clip(quant_a / z + quant_b, 0, 65535).astype(np.uint16)
+    data = struct.pack('<iff', 0, quant_a, quant_b) + cv2.imencode('.png', q)[1].tobytes()
+    notes = []
+    out = compressed_depth.decode('32FC1; compressedDepth png', data, ranges=notes, **CAP)
+    assert (q == 65535).any() and np.isnan(out[q == 65535]).all()
+    assert np.isfinite(out[q < 65535]).all() and len(notes) == 1, notes

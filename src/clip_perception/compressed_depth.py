@@ -14,11 +14,16 @@ produce exactly what such a publisher sends:
 * ``16UC1`` payloads hold the integer depth itself (millimetres, or the camera's
   ``depth_scale``); ``32FC1`` payloads hold inverse
   depth quantised as ``q = A / z + B`` with ``A, B = depthParam`` (0 = no reading), so
-  ``z = A / (q - B)``.
+  ``z = A / (q - B)``. The publisher's parameters give ``A = z0 (z0 + 1)`` and
+  ``B = 1 - A / depth_max`` (``z0 = depth_quantization``, 100, and ``depth_max``, 10 m,
+  by default), and it stores ``q`` in 16 bits without a clamp: depth nearer than
+  ``A / (65535 - B)`` (0.152 m by default) wraps past 65535 and decodes as far
+  (ros-perception/image_transport_plugins#43), which :func:`decode` reports and drops.
 
 Everything returns arrays or raises :class:`clip_perception.messages.MessageError`.
 """
 
+import math
 import struct
 
 import cv2
@@ -26,6 +31,11 @@ import numpy as np
 
 HEADER_BYTES = 12
 INV_DEPTH = 0  # ConfigHeader.format: the only value the upstream codec writes.
+# Most step in q between neighbouring readings of one surface that the wrap check follows
+# (q = A / z + B changes by A / z^2 a metre: 449 a millimetre at the default A, 10100, and
+# z 0.15 m, where q nears 65535; a surface at 70 degrees to the view moves under a
+# millimetre a pixel there). Readings across a wrap differ by about 65536 less this.
+WRAP_STEP = 1024
 
 
 
@@ -91,8 +101,14 @@ def parse_format(fmt, notes=None):
     return encoding, compression
 
 
-def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
+def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None, ranges=None):
     """Decode one compressedDepth message to metres.
+
+    ``32FC1`` readings the publisher could not quantise (nearer than its
+    ``A / (65535 - B)``: saturated at 65535, or wrapped past it to a small ``q`` that
+    decodes metres too far; :func:`out_of_range`) are no reading, and a line saying how
+    many, from the header's ``depth_quantization`` and ``depth_max``, is added to
+    ``ranges``.
 
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes-like).
@@ -102,6 +118,7 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
         ``32FC1`` payloads are the publisher's floats (metres, or depth normalised to
         [0, 1] that the caller reads with its clip planes) whatever it is.
     :param notes: a list, or None: as :func:`parse_format`.
+    :param ranges: a list, or None: the line on readings out of the quantisation's range.
     :return: (H, W) float32 metres, NaN = no reading.
     :raises CompressedDepthError: wrong format, corrupt or oversized payload.
     """
@@ -115,10 +132,11 @@ def decode(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
         notes.append(f'compressedDepth format "{fmt}" says {compression} but its payload is '
                      f'{sent.upper()}: decoded as {sent.upper()} (the data decides); write '
                      f'"{encoding}; compressedDepth {sent}" in the publisher')
-    return _to_metres(encoding, raw, values, depth_scale)
+    return _to_metres(encoding, raw, values, depth_scale, ranges)
 
 
-def decode_mislabelled(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None):
+def decode_mislabelled(fmt, data, max_side, max_pixels, depth_scale=0.001, notes=None,
+                       ranges=None):
     """Decode a compressedDepth payload sent under a format that is no compressedDepth one.
 
     A publisher that writes the 12-byte header and the PNG or RVL itself (a hand-made
@@ -165,11 +183,14 @@ def decode_mislabelled(fmt, data, max_side, max_pixels, depth_scale=0.001, notes
                      f'compressedDepth payload ({HEADER_BYTES}-byte header, then '
                      f'{sent.upper()}): decoded as "{encoding}; compressedDepth {sent}"; '
                      'write that in the publisher')
-    return _to_metres(encoding, raw, values, depth_scale)
+    return _to_metres(encoding, raw, values, depth_scale, ranges)
 
 
-def _to_metres(encoding, raw, values, depth_scale):
-    """Metres of decoded ``values`` ((H, W) uint16) of ``encoding``, with ``raw``'s header."""
+def _to_metres(encoding, raw, values, depth_scale, ranges=None):
+    """Metres of decoded ``values`` ((H, W) uint16) of ``encoding``, with ``raw``'s header.
+
+    :param ranges: a list, or None: as :func:`decode`.
+    """
     _, quant_a, quant_b = struct.unpack('<iff', raw[:HEADER_BYTES])
     if encoding == '16UC1':
         out = values.astype(np.float32) * np.float32(depth_scale)
@@ -182,7 +203,81 @@ def _to_metres(encoding, raw, values, depth_scale):
     with np.errstate(divide='ignore', invalid='ignore'):
         out = np.float32(quant_a) / (q - np.float32(quant_b))
     out[(values == 0) | ~np.isfinite(out) | (out <= 0)] = np.nan
+    outside = out_of_range(values)
+    if outside.any():
+        out[outside] = np.nan
+        if ranges is not None:
+            ranges.append(_out_of_range_line(int(outside.sum()), values.size, quant_a,
+                                             quant_b))
     return out.astype(np.float32, copy=False)
+
+
+def quantisation(quant_a, quant_b):
+    """Return the publisher's parameters and range from a 32FC1 header's ``depthParam``.
+
+    codec.cpp: ``A = z0 (z0 + 1)``, ``B = 1 - A / depth_max``; the nearest depth its 16
+    bits hold is ``A / (65535 - B)`` and the farthest ``A / (1 - B)`` = ``depth_max``.
+
+    :param quant_a: ``depthParam[0]`` (A, > 0).
+    :param quant_b: ``depthParam[1]`` (B).
+    :return: ``(depth_quantization, depth_max, nearest)``, metres for the last two.
+    """
+    a, b = float(quant_a), float(quant_b)
+    z0 = (math.sqrt(1.0 + 4.0 * a) - 1.0) / 2.0
+    depth_max = a / (1.0 - b) if b < 1.0 else math.inf
+    return z0, depth_max, a / (65535.0 - b)
+
+
+def _out_of_range_line(count, total, quant_a, quant_b):
+    z0, depth_max, nearest = quantisation(quant_a, quant_b)
+    return (f'compressedDepth 32FC1: {count} of {total} readings lie nearer than the '
+            f"{nearest:.3g} m its quantisation holds (the publisher's depth_quantization "
+            f'{z0:.4g}, depth_max {depth_max:.4g} m: q = A / z + B passes 65535 and is stored '
+            'wrapped, decoding metres too far, ros-perception/image_transport_plugins#43): '
+            "read as no reading. Lower the publisher's depth_quantization (nearest depth "
+            'about depth_quantization^2 / 65535 m) or send 16UC1')
+
+
+def out_of_range(values):
+    """Which 32FC1 ``q`` readings the publisher could not store: (H, W) bool.
+
+    codec.cpp stores ``q = A / z + B`` in 16 bits without a clamp, so a reading nearer
+    than ``A / (65535 - B)`` (0.152 m at the defaults) wraps past 65535 to a small ``q``
+    that decodes far (10 m just past the wrap, 0.29 m at 0.10 m: the artefacts of
+    ros-perception/image_transport_plugins#43 on an Azure Kinect; a simulator's depth
+    normalised to [0, 1] wraps below 0.152). Such readings are read as no reading: those
+    at 65535 (a publisher that saturates instead), and each region of readings reached
+    from across a wrap: a neighbour within :data:`WRAP_STEP` of 65535 whose ``q``, less
+    65536, is within :data:`WRAP_STEP` of its own, followed over steps of at most
+    :data:`WRAP_STEP` (cv2.floodFill) and not over no reading (0).
+
+    :param values: (H, W) uint16 ``q`` as decoded.
+    :return: (H, W) bool, True where out of range.
+    """
+    top = values >= 65536 - WRAP_STEP
+    out = values == 65535
+    if not top.any():
+        return out
+    q = values.astype(np.int32)
+    seeds = np.zeros(q.shape, bool)
+    for axis in (0, 1):
+        for near, far in ((slice(None, -1), slice(1, None)), (slice(1, None), slice(None, -1))):
+            at, beside = [slice(None)] * 2, [slice(None)] * 2
+            at[axis], beside[axis] = near, far
+            across = q[tuple(beside)] + 65536 - q[tuple(at)]
+            seeds[tuple(beside)] |= top[tuple(at)] & (q[tuple(beside)] > 0) & (
+                across <= WRAP_STEP)
+    if not seeds.any():
+        return out
+    h, w = q.shape
+    mask = np.zeros((h + 2, w + 2), np.uint8)
+    mask[1:-1, 1:-1][values == 0] = 1  # no reading: the fill does not cross it
+    img = q.astype(np.float32)
+    flags = 4 | cv2.FLOODFILL_MASK_ONLY | (2 << 8)
+    for row, col in zip(*np.nonzero(seeds)):
+        if not mask[row + 1, col + 1]:
+            cv2.floodFill(img, mask, (int(col), int(row)), 0, WRAP_STEP, WRAP_STEP, flags)
+    return out | (mask[1:-1, 1:-1] == 2)
 
 
 def _decode_payload(payload, compression, max_side, max_pixels):
@@ -303,6 +398,10 @@ def encode(depth, compression='png', encoding='16UC1', depth_max=10.0,
            depth_quantization=100.0):
     """Encode depth as compressed_depth_image_transport's publisher does.
 
+    ``32FC1`` depth nearer than the quantisation holds (``A / (65535 - B)``) is stored
+    wrapped, as codec.cpp's float-to-16-bit store leaves it on x86 (the low 16 bits of
+    the truncated integer; ros-perception/image_transport_plugins#43).
+
     :param depth: (H, W) uint16 millimetres (``16UC1``) or float32 metres (``32FC1``;
         NaN or beyond ``depth_max`` = no reading).
     :param compression: ``png`` or ``rvl``.
@@ -318,7 +417,8 @@ def encode(depth, compression='png', encoding='16UC1', depth_max=10.0,
         with np.errstate(divide='ignore', invalid='ignore'):
             q = quant_a / z + quant_b
         valid = np.isfinite(z) & (z < depth_max) & (z > 0)
-        values = np.where(valid, np.clip(q, 0, 65535), 0).astype(np.uint16)
+        stored = np.where(valid, q, 0).astype(np.int64) & 0xFFFF  # wrapped, as codec.cpp
+        values = stored.astype(np.uint16)
     elif encoding == '16UC1':
         values = np.asarray(depth, np.uint16).copy()
         values[values > np.uint16(min(depth_max * 1000.0, 65535))] = 0

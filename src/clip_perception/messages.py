@@ -3693,7 +3693,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
                               'the base64 text of its data, not its bytes: decoded from '
                               'base64 (a web client or bridge that sent uint8[] as text, '
                               'RobotWebTools/rosbridge_suite#1086); send the bytes'))
-    said, other, floating = [], None, False
+    said, ranges, other, floating = [], [], None, False
     what = f'compressed depth "{fmt}"'
     if _image_signature(raw[:16]) is not None:
         depth = _depth_image(fmt, raw, depth_scale, notes, clip_planes)
@@ -3702,9 +3702,10 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
     else:
         scale = integer_depth_scale(depth_scale, clip_planes)  # of a 16UC1 payload
         try:
-            depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, scale, said)
+            depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, scale, said,
+                                            ranges)
         except compressed_depth.CompressedDepthError as exc:
-            depth = _mislabelled_compressed_depth(fmt, raw, scale, said, exc)
+            depth = _mislabelled_compressed_depth(fmt, raw, scale, said, exc, ranges)
         # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so;
         # 16UC1 ones are d while the planes are set.
         floating = compressed_depth.depth_encoding(fmt) == '32FC1'
@@ -3715,6 +3716,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
             other = 'compressedDepth'
     if notes is not None:
         notes.extend(Note('compressed_format', line) for line in said)
+        notes.extend(Note('quantisation_range', line) for line in ranges)
         if other is not None:
             notes.append(Note('depth_transport', f'depth (format "{fmt}") arrives as image_'
                               f"transport's {other} transport, not {transport}: decoded "
@@ -3726,7 +3728,7 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
     return drop_no_reading_codes(depth)
 
 
-def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
+def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc, ranges=None):
     """Metres of a compressedDepth payload under another format, or ``exc`` as refused.
 
     The payload decides (:func:`compressed_depth.decode_mislabelled`: a 12-byte header,
@@ -3742,7 +3744,7 @@ def _mislabelled_compressed_depth(fmt, raw, depth_scale, said, exc):
     """
     try:
         depth = compressed_depth.decode_mislabelled(fmt, raw, MAX_SIDE, MAX_PIXELS,
-                                                    depth_scale, said)
+                                                    depth_scale, said, ranges)
     except compressed_depth.CompressedDepthError as err:
         raise MessageError(err.kind, str(err)) from None
     if depth is not None:
