@@ -543,10 +543,16 @@ def test_a_raw_image_whose_columns_run_right_to_left_is_rectified_once_mirrored_
         assert np.abs(got - ref).max() < 1e-3, model
 
 
-def test_a_tilted_sensor_is_not_turned_over_and_r_is_mirrored():
-    """D[12], D[13] (a tilted sensor) are refused; R becomes F R F, F = diag(1, -1, 1)."""
-    with pytest.raises(ValueError, match='tilted sensor'):
-        turned_over([0.1] * 14, np.eye(3).ravel(), 'rational_polynomial')
+def test_a_tilted_sensor_is_turned_over_and_r_is_mirrored():
+    """D[12], D[13] (a tilted sensor) change sign with y and x; R becomes F R F.
+
+    Session 37 refused a tilted sensor (OpenCV's 14-coefficient model) under a negative fx
+    or fy: the frames went out unrectified. Mirrored in an image axis (REP 103's x right,
+    y down), the tilt ``matTilt(tau_x, tau_y)`` is ``matTilt(-tau_x, tau_y)`` for rows and
+    ``matTilt(tau_x, -tau_y)`` for columns: OpenCV's own projection of points mirrored in
+    x (y, both) with the turned D and K lands where the upright camera's lands mirrored,
+    within 1e-6 px: 0/3 -> 3/3 (rows, columns, half turn).
+    """
     a = np.radians(5.0)
     r = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1.0]])
     d, turned = turned_over([0.0] * 12 + [0.0, 0.0], r.ravel(), 'rational_polynomial')
@@ -556,5 +562,35 @@ def test_a_tilted_sensor_is_not_turned_over_and_r_is_mirrored():
     d, turned = turned_over(np.arange(1.0, 13.0), r.ravel(), 'plumb_bob', columns=True)
     assert d[3] == -4.0 and d[8] == -9.0 and d[9] == -10.0 and d[2] == 3.0 and d[10] == 11.0
     assert np.allclose(turned.reshape(3, 3), np.diag([-1, 1, 1]) @ r @ np.diag([-1, 1, 1]))
-    with pytest.raises(ValueError, match='columns that run right to left'):
-        turned_over([0.1] * 14, np.eye(3).ravel(), 'rational_polynomial', columns=True)
+    upright = np.array([-0.2, 0.05, 0.001, -0.002, 0.01, 0.1, 0.02, 0.005,
+                        0.001, -0.0005, 0.002, 0.0003, 0.03, -0.02])
+    rng = np.random.default_rng(4)
+    points = np.column_stack([rng.uniform(-0.4, 0.4, (200, 2)), np.ones(200)])
+    zero = np.zeros(3)
+    want, _ = cv2.projectPoints(points, zero, zero, K, upright)
+    want = want.reshape(-1, 2)
+    for axes in ((0,), (1,), (0, 1)):
+        d_sent, k_sent, seen, mirrored = upright.copy(), K.copy(), points.copy(), want.copy()
+        for axis in axes:  # the lens as a camera that sends the turned image calibrates it
+            d_sent, _ = turned_over(d_sent, np.eye(3).ravel(), 'rational_polynomial',
+                                    columns=axis == 0)
+            k_sent[axis, axis] = -k_sent[axis, axis]
+            k_sent[axis, 2] = (W, H)[axis] - 1 - k_sent[axis, 2]
+            seen[:, axis] = -seen[:, axis]
+            mirrored[:, axis] = (W, H)[axis] - 1 - mirrored[:, axis]
+        # The camera sending the turned image: the mirrored scene through the turned lens,
+        # with the positive focal lengths of that image (its K as read back).
+        k_read = np.abs(k_sent) * np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1]])
+        got, _ = cv2.projectPoints(seen, zero, zero, k_read, d_sent)
+        assert np.abs(got.reshape(-1, 2) - mirrored).max() < 1e-6, axes
+        back, _ = turned_over(d_sent, np.eye(3).ravel(), 'rational_polynomial',
+                              columns=axes[0] == 0)
+        if len(axes) == 2:
+            back, _ = turned_over(back, np.eye(3).ravel(), 'rational_polynomial')
+        assert np.allclose(back, upright), axes  # turning twice gives the lens back
+        # The node's maps for the turned-back image are OpenCV's for the upright lens.
+        rect = make_rectifier(raw_camera_matrix(k_sent.ravel(), W, H), back,
+                              np.eye(3).ravel(), 'rational_polynomial', K, W, H)
+        maps = cv2.initUndistortRectifyMap(K, upright, np.eye(3), K, (W, H), cv2.CV_32FC1)
+        for mine, ref in zip(rect._float, maps):
+            assert np.abs(mine - ref).max() < 1e-3, axes

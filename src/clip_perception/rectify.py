@@ -222,13 +222,19 @@ def turned_over(d, r, model, columns=False):
     model is radial only. R becomes F R F, F = diag(1, -1, 1) for rows, diag(-1, 1, 1) for
     columns. Both negative (a half turn): apply one, then the other.
 
+    A tilted sensor (14 coefficients, OpenCV's ``CALIB_TILTED_MODEL``: tau_x D[12], tau_y
+    D[13]) is a valid calibration of a turned image too: its tilt, ``matTilt(tau_x,
+    tau_y)`` of ``computeTiltProjectionMatrix`` (``Rot_y(tau_y) Rot_x(tau_x)`` and its
+    projection back to z = 1), becomes ``F matTilt F`` = ``matTilt(-tau_x, tau_y)`` for
+    rows (a turn about the x axis mirrored in y) and ``matTilt(tau_x, -tau_y)`` for
+    columns, the image's axes as REP 103's optical frame has them (x right, y down).
+    Before (session 37) it was refused, and such frames went out unrectified.
+
     :param d: CameraInfo.D (sequence of float).
     :param r: CameraInfo.R (9 floats, row-major; all zero stays all zero).
     :param model: CameraInfo.distortion_model.
     :param columns: turn the columns (x -> -x) instead of the rows.
     :return: ``(d, r)``: (N,) float64 and (9,) float64.
-    :raises ValueError: 14 coefficients whose sensor tilt (D[12], D[13]) is not zero: not
-        turned here.
     """
     d = np.asarray(d, np.float64).reshape(-1).copy()
     flip = np.diag([-1.0, 1.0, 1.0] if columns else [1.0, -1.0, 1.0])
@@ -236,11 +242,7 @@ def turned_over(d, r, model, columns=False):
     r = (flip @ r.reshape(3, 3) @ flip).reshape(-1) if r.size == 9 else r
     if str(model).strip().lower() in FISHEYE_MODELS + FISHEYE_ALIASES:
         return d, r
-    if d.size >= 14 and np.any(d[12:14]):
-        raise ValueError('a tilted sensor (D[12], D[13]) under image ' +
-                         ('columns that run right to left' if columns else
-                          'rows that run bottom-up') + ' is not turned over here')
-    for i in ((3, 8, 9) if columns else (2, 10, 11)):
+    for i in ((3, 8, 9, 13) if columns else (2, 10, 11, 12)):
         if i < d.size:
             d[i] = -d[i]
     return d, r
