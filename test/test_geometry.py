@@ -521,8 +521,12 @@ def test_depth_mirrored_against_its_colour_is_told_by_its_edges_and_sound_depth_
     Its edges lie on colour edges only mirrored back: the toy world's scenes 0-11 mirrored
     told 12/12, and a renderer's other tabletops 2/5 (the rest near symmetric); as sent, 0
     of the toy scenes, the other renderer's views and the 16 real frames are told
-    (shared/data/real_rgbd; mirrored, 2 of them are: sensor noise keeps the rest under the
-    bar, which is set for a renderer's clean depth).
+    (shared/data/real_rgbd; mirrored, 2 of them were). helper-126: the mean distance from
+    depth edges to colour edges, not the share within two samples (which near-symmetric
+    views and real misregistration blur): tabletops 2/5 -> 4/5, real frames 2/16 -> 6/16
+    (8 of the 16 have the depth edges to judge), as sent still 0 everywhere
+    (also with depth 8 px off its colour; benchmarks/input_checks.py: 0 of 40 toy scenes
+    and 30 random tabletops as sent or 4 px off).
     """
     import glob
     import os
@@ -538,15 +542,21 @@ def test_depth_mirrored_against_its_colour_is_told_by_its_edges_and_sound_depth_
     views = [tabletop(w, h, elevation_deg=el, distance=d) for w, h, el, d in (
         (640, 480, 45, 0.8), (1280, 720, 30, 1.0), (640, 480, 70, 0.6), (848, 480, 20, 1.2),
         (640, 480, 90, 0.7))]
-    assert sum(told(v.rgb, mirrored(v.depth)) for v in views) == 2
+    assert sum(told(v.rgb, mirrored(v.depth)) for v in views) == 4
     assert not any(told(v.rgb, v.depth) for v in views)
     paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
     assert len(paths) == 16
     real = [np.load(path) for path in paths]
     assert not any(told(f['rgb'], f['depth']) for f in real)
-    assert sum(told(f['rgb'], mirrored(f['depth'])) for f in real) == 2
+    assert sum(told(f['rgb'], mirrored(f['depth'])) for f in real) == 6
+    for shift in (8, -8):  # registered 8 px off (no reading where none was sent)
+        off = [np.full(f['depth'].shape, np.nan, np.float32) for f in real]
+        for o, f in zip(off, real):
+            o[:, max(shift, 0):o.shape[1] + min(shift, 0)] = f['depth'][
+                :, max(-shift, 0):o.shape[1] - max(shift, 0)]
+        assert not any(told(f['rgb'], o) for f, o in zip(real, off)), shift
     sent, back = depth_mirror_hint(scenes[0].rgb, mirrored(scenes[0].depth))
-    assert back >= 0.95 and sent < 0.92
+    assert sent >= 2 * back + 0.2 and back < 0.1
     assert depth_mirror_hint(scenes[0].rgb, scenes[0].depth[::2, ::2]) is None  # other size
 
 

@@ -167,41 +167,41 @@ DEPTH_KIND_FLAT_RATIO = 1.3
 
 # Depth mirrored left-right against its colour image (depth_mirror_hint). Edges are found
 # on a grid of about MIRROR_GRID_SIDE samples a side: a colour edge where the grey
-# gradient is in the top MIRROR_COLOUR_EDGES of the image, widened by two samples; a depth
-# edge where log depth jumps by more than MIRROR_DEPTH_JUMP (5%) to a neighbour. Measured
-# (helper-118) as the share of depth edges on colour edges: the toy world's scenes 0-7 as
-# sent 1.0, mirrored 0.59-0.83; the 16 real frames (shared/data/real_rgbd; 8 with depth
-# edges enough) as sent 0.62-1.0, mirrored 0.23-0.85 (posecnn_4: 0.76 as sent, 0.85
-# mirrored). So depth is said mirrored only where the mirrored share is all but whole and
-# the sent one clearly below it: toy scenes 0-11 mirrored 11/12 told, as sent 0/12; the
-# real frames as sent 0/16, mirrored 2/16 (their noise keeps most shares under
-# MIRROR_SHARE: a renderer's clean depth is what this tells).
+# gradient is in the top MIRROR_COLOUR_EDGES of the image; a depth edge where log depth
+# jumps by more than MIRROR_DEPTH_JUMP (5%) to a neighbour. helper-118 measured the share
+# of depth edges within two samples of a colour edge: near-symmetric views keep most of
+# it mirrored (another renderer's tabletops 0.73-0.97 mirrored against 0.90-1.00 as sent),
+# and real frames' misregistration lowers it as sent (0.62-1.0), so only 2 of 5 (of 36:
+# benchmarks/input_checks.py) tabletops and 2 of the 16 real frames mirrored were told.
+# helper-126: the mean distance (grid samples) from depth edges to the nearest colour edge
+# separates them: as sent 0.0-0.7 on tabletops and toy scenes, 0.7-3.8 on the real frames;
+# mirrored 0.2-2.1 on tabletops (0.0-0.7 where the view is symmetric: no way to tell, and
+# little to lose), 1.3-2.9 on toy scenes, 1.9-10.3 on real frames. Said mirrored where the
+# depth as read lies MIRROR_DISTANCE_RATIO times as far, and MIRROR_DISTANCE_MARGIN more,
+# from colour edges as mirrored back; see benchmarks/results/input_checks_session38.log.
 MIRROR_GRID_SIDE = 240
 MIRROR_COLOUR_EDGES = 0.15
 MIRROR_DEPTH_JUMP = 0.05
 MIRROR_MIN_EDGES = 50
-MIRROR_SHARE = 0.95
-MIRROR_SENT_MISS = 0.08
-MIRROR_MISS_RATIO = 3.0
+MIRROR_DISTANCE_RATIO = 2.0
+MIRROR_DISTANCE_MARGIN = 0.2
 
 
-def _depth_edges_on_colour_edges(grey, depth_m):
-    """Share of depth edges that lie on colour edges, and how many depth edges there are.
+def _depth_edge_distance(to_colour, depth_m):
+    """Mean distance (grid samples) from depth edges to the nearest colour edge.
 
-    :param grey: (h, w) float32 grey levels (the grid).
+    :param to_colour: (h, w) float32 distance transform to the colour edges.
     :param depth_m: (h, w) float32 metres on the same grid, NaN = no reading.
-    :return: ``(share, count)``; share 0.0 with fewer than :data:`MIRROR_MIN_EDGES`.
+    :return: float, or None with fewer than :data:`MIRROR_MIN_EDGES` depth edges.
     """
-    mag = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
-    colour = mag > np.percentile(mag, 100 * (1 - MIRROR_COLOUR_EDGES))
-    colour = cv2.dilate(colour.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     with np.errstate(invalid='ignore', divide='ignore'):
         log = np.log(np.where(depth_m > 0, depth_m, np.nan))
         edges = np.zeros(depth_m.shape, bool)
         edges[:, 1:] |= np.abs(np.diff(log, axis=1)) > MIRROR_DEPTH_JUMP
         edges[1:, :] |= np.abs(np.diff(log, axis=0)) > MIRROR_DEPTH_JUMP
-    count = int(edges.sum())
-    return (float(colour[edges].mean()) if count >= MIRROR_MIN_EDGES else 0.0), count
+    if int(edges.sum()) < MIRROR_MIN_EDGES:
+        return None
+    return float(to_colour[edges].mean())
 
 
 def depth_mirror_hint(rgb, depth_m):
@@ -212,27 +212,31 @@ def depth_mirror_hint(rgb, depth_m):
     sensor): nothing in either message says so, and every pose takes its depth from the
     other side of the image, on the table or another object, metres or centimetres off
     with nothing said. Depth edges lie on colour edges in registered depth; mirrored, they
-    lie on them only where the scene is symmetric. Said where the mirrored depth's edges
-    lie on colour edges (:data:`MIRROR_SHARE`) and the sent depth's miss them at least
-    :data:`MIRROR_MISS_RATIO` times as often, and :data:`MIRROR_SENT_MISS` of them; see the
-    measurements by the constants.
+    lie on them only where the scene is symmetric. Said where the depth as read lies
+    :data:`MIRROR_DISTANCE_RATIO` times as far from colour edges (and
+    :data:`MIRROR_DISTANCE_MARGIN` more) as mirrored back; see the measurements by the
+    constants. A view symmetric left-right cannot be told (and mirroring moves little in
+    it).
 
     :param rgb: (H, W, 3) uint8 RGB.
     :param depth_m: (H, W) float32 metres registered to ``rgb`` (NaN = no reading).
-    :return: None, or ``(sent, mirrored)``: the shares of depth edges on colour edges, as
-        sent and mirrored.
+    :return: None, or ``(sent, mirrored)``: the mean distances (grid samples, about
+        ``min(H, W) / 240`` px each) from depth edges to colour edges, as read and mirrored.
     """
     if depth_m.shape != rgb.shape[:2]:
         return None
     step = max(1, min(depth_m.shape) // MIRROR_GRID_SIDE)
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[::step, ::step]), cv2.COLOR_RGB2GRAY)
     grey = grey.astype(np.float32)
+    mag = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    colour = mag > np.percentile(mag, 100 * (1 - MIRROR_COLOUR_EDGES))
+    to_colour = cv2.distanceTransform((~colour).astype(np.uint8), cv2.DIST_L2, 3)
     depth = np.ascontiguousarray(depth_m[::step, ::step], dtype=np.float32)
-    sent, count = _depth_edges_on_colour_edges(grey, depth)
-    if count < MIRROR_MIN_EDGES or sent > 1 - MIRROR_SENT_MISS:
+    sent = _depth_edge_distance(to_colour, depth)
+    if sent is None or sent < MIRROR_DISTANCE_MARGIN:
         return None
-    mirrored, _ = _depth_edges_on_colour_edges(grey, np.ascontiguousarray(depth[:, ::-1]))
-    told = mirrored >= MIRROR_SHARE and 1 - sent >= MIRROR_MISS_RATIO * (1 - mirrored)
+    mirrored = _depth_edge_distance(to_colour, np.ascontiguousarray(depth[:, ::-1]))
+    told = sent >= MIRROR_DISTANCE_RATIO * mirrored + MIRROR_DISTANCE_MARGIN
     return (sent, mirrored) if told else None
 
 

@@ -2496,7 +2496,8 @@ class PerceptionMixin:
         sent, mirrored = hint
         now_set = self._values_cache['depth_mirrored']
         text = (f'depth edges lie on colour edges only with the depth mirrored left-right '
-                f'({mirrored:.0%} of them mirrored, {sent:.0%} as read): its columns run the '
+                f'({mirrored:.1f} samples from them mirrored, {sent:.1f} as read): its columns '
+                'run the '
                 "other way from the colour image's (a renderer's RGB-D sensor that mirrors "
                 'depth, fsstudio-team/ZeroSimROSUnity#6), so poses take their depth from the '
                 'other side of the image; set depth_mirrored:='
