@@ -986,6 +986,35 @@ def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
     assert node.stop() == 0
 
 
+def test_compressed_depth_32fc1_nearer_than_its_quantisation_is_dropped_and_said(probe,
+                                                                               start_node):
+    """A compressedDepth 32FC1 publisher whose quantisation cannot hold the scene's depth.
+
+    ros-perception/image_transport_plugins#43: codec.cpp stores q = A / z + B in 16 bits
+    without a clamp; at depth_quantization 200 and depth_max 10 the nearest depth it holds
+    is 0.578 m, so the front of the table (6% of the view, 19,179 readings) wraps and
+    decodes metres off. Before, those readings were used with nothing said; now they are
+    no reading, one WARN names the header's parameters, counted
+    ``depth_quantisation_range`` (0/1 -> 1/1), and the red ball (0.79 m) is posed within
+    1.2 cm. An object nearer than the limit all round (the ball at depth_quantization
+    250: 0.914 m) shows no wrap and is not caught: left open.
+    """
+    node, camera, scene = _compressed_depth_node(probe, start_node)
+    red = obj(scene, 'red', 'ball')
+    fmt, data = compressed_depth.encode(scene.depth_32fc1(), 'png', '32FC1', depth_max=10.0,
+                                        depth_quantization=200.0)
+
+    def to_compressed(m):
+        return CompressedImage(header=m.header, format=fmt, data=data)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2 and status_fits(
+        probe, lambda lv, m, v: int(v.get('depth_quantisation_range', 0)) >= 1),
+        depth=to_compressed), (diag(probe), node.output())
+    assert_warned_once_and_counted(probe, node, 'depth_quantization 200, depth_max 10 m',
+                                   'depth_quantisation_range', 1)
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.012
+    assert node.stop() == 0
+
+
 def test_depth_as_a_16_bit_png_on_the_compressed_transport_is_posed(probe, start_node):
     """Depth as a 16-bit PNG on <depth>/compressed is read with depth_transport:=compressed.
 
@@ -4049,7 +4078,7 @@ def test_a_command_with_a_models_special_tokens_is_the_words_the_model_said(prob
 
 
 def test_a_reasoning_models_thinking_and_an_answer_label_are_not_the_command(probe,
-                                                                              start_node):
+                                                                               start_node):
     """A chat model's whole reply: its thinking block, then a label, then the answer.
 
     Field reports: neuml/txtai#920 and lmstudio-ai/lmstudio-bug-tracker#648 (a thinking
