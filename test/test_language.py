@@ -5177,6 +5177,35 @@ def test_one_picked_from_a_group_is_one_object(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# One of a group, any will do, said without a verb before it or with the group's count
+# (helper-h127's brief: "one of the red balls" was "the one red ball", any_one only after a
+# verb; "either of the two mugs" was both mugs, a count of two; "one out of the three
+# mugs" the object "mug out"; "one of the 3 cubes" one cube with no any_one). The count
+# says how many there are, not how many are wanted.
+@pytest.mark.parametrize('text, parsed', [
+    ('one of the red balls', {'what': 'red ball', 'any_one': True}),
+    ('One of the blue mugs, please.', {'what': 'blue mug', 'any_one': True}),
+    ('one of the two red balls', {'what': 'red ball', 'any_one': True}),
+    ('one of those red balls', {'what': 'red ball', 'any_one': True}),
+    ('one of the 3 cubes', {'what': 'cube', 'any_one': True}),
+    ('either of the two mugs', {'what': 'mug', 'any_one': True}),
+    ('give me either of the blue mugs', {'what': 'blue mug', 'any_one': True}),
+    ('one out of the three mugs', {'what': 'mug', 'any_one': True}),
+    ('any one of the red balls', {'what': 'red ball', 'any_one': True}),
+    ('I need one of the red balls', {'what': 'red ball', 'any_one': True}),
+    ('one of the red balls on the left', {'what': 'red ball', 'relation': 'left',
+                                          'any_one': True}),
+    ('{"object": "one of the red balls"}', {'what': 'red ball', 'any_one': True}),
+    # Controls: one picked by a word, the definite "the one", a plural.
+    ('the left one of the red balls', {'what': 'red ball', 'relation': 'left'}),
+    ('the one on the left of the three balls', {'what': 'ball', 'relation': 'left'}),
+    ('pick up all of the red balls', {'what': 'red ball', 'plural': True}),
+    ('the two red balls', {'what': 'red ball', 'plural': True, 'count': 2}),
+])
+def test_one_of_a_group_is_any_one_however_said(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text, parsed', [
     ('the second from the left', {'what': 'object', 'relation': 'left', 'ordinal': 2}),
     ('the ball between the two mugs', {'what': 'ball', 'link': 'between', 'reference': {

@@ -3545,15 +3545,28 @@ def _without_group(s):
     return _pad(before)
 
 
+# How many there are in a group one is picked from (:data:`_ONE_OF`, :data:`_GROUP_FIRST`).
+_GROUP_COUNT = r'(?:two|three|four|five|six|seven|eight|nine|ten|both|\d+)'
+_ONE_OF = re.compile(r'(?<=\s)(?:any|either|one)(?:\sone)?\s(?:out\s)?of\s'
+                     r'(?:the\s|these\s|those\s)?(?:' + _GROUP_COUNT + r'\s)?(?=\S)')
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
     s = _BEFORE_PLACE.sub(' ', s)  # before "all" of "all the way" is read as plural
     m = _PICK_OF.match(s)
-    if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') in _UNSEEN_WORDS or
-              m.group('word') == 'one' and not m.group('lead')):
+    if m and (m.group('word') in _CHOOSING_WORDS or m.group('word') in _UNSEEN_WORDS):
         # "the larger of the two balls" -> "the larger ball" (see _PICK_OF).
         s = _pad(f"{m.group('lead')}the {m.group('word')} " +
                  ' '.join(_singular(w) for w in m.group('rest').split()))
+    # "any of the balls", "one of the red balls": one of them, any will do (all were
+    # posed: session 20's trial). Said first too, and with the group's count (helper-h127's
+    # brief: "one of the red balls" was "the one red ball", any_one only after a verb;
+    # "either of the two mugs" was both mugs, "one out of the three mugs" the object "mug
+    # out"): the count says how many there are, not how many are wanted.
+    one_of = _ONE_OF.search(s)
+    if one_of is not None:
+        s = _ONE_OF.sub('any ', s)
     s = _without_group(s)
     s = _pad(_SUPERLATIVE_FROM.sub(r' \2 \1 \3 ', _property_first(s)))
     s = _NEAREST_FROM.sub(r' \1 to ', s)
@@ -3563,12 +3576,6 @@ def _phrase(s, text):
     paired = r'(?:\w+\s)*?(?:' + '|'.join(_PAIRED) + r')\s'
     s = re.sub(r'(?<=\s)(?:a\s)?pair\sof(?:\sthe)?(?=\s(?!' + paired + '))', 'two', s)
     s = re.sub(r'(?<=\s)pair\sof\s(?=' + paired + ')', '', s)
-    # "any of the balls", "one of the red balls": one of them, any will do (all were
-    # posed: session 20's trial).
-    one_of = re.search(r'(?<=\s)(?:any|either|one)\sof\s(?:the\s|these\s|those\s)?(?=\S)',
-                       s) is not None
-    if one_of:
-        s = re.sub(r'(?<=\s)(?:any|either|one)\sof\s(?:the\s|these\s|those\s)?', 'any ', s)
     plural = False
     for word in _PLURAL_WORDS:
         pat = r'(?<=\s)' + re.escape(word) + r'(?=\s)'
@@ -5388,7 +5395,6 @@ _SURFACE_NOUNS = frozenset(('table', 'desk', 'floor', 'ground', 'counter', 'coun
 # balls" an object named "object"): said as "the closest of the two red balls"
 # (:data:`_PICK_OF`). "from" and "between" only before a count ("the second from the
 # left", "the ball between the mugs" stay).
-_GROUP_COUNT = r'(?:two|three|four|five|six|seven|eight|nine|ten|both|\d+)'
 _GROUP_FIRST = re.compile(
     r'^\s*(?:out\s+)?of\s+(?P<group>(?:the|these|those|all(?:\s+the)?)\s+(?:' + _GROUP_COUNT +
     r'\s+)?(?:[\w-]+\s+){0,3}?[\w-]+?s)\s*,?\s+(?P<pick>(?:(?:which|what)\s+(?:one\s+)?(?:is|s)\s+'
