@@ -5206,6 +5206,43 @@ def test_one_of_a_group_is_any_one_however_said(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A side said before a relation ("on the right behind the mug"): "right", "far", "way",
+# "straight" after "the" are the side's noun, not the intensifier of "right behind",
+# "right in front of you" (helper-h127's brief: "the ball on the right behind the mug"
+# lost "right"; "the mug on the right in front of the box" was the mug on the nearest box).
+@pytest.mark.parametrize('text, parsed', [
+    ('the ball on the right behind the mug', {'what': 'ball', 'relation': 'right',
+                                              'link': 'behind', 'reference': {'what': 'mug'}}),
+    ('the ball on the right next to the mug', {'what': 'ball', 'relation': 'right',
+                                               'link': 'next_to',
+                                               'reference': {'what': 'mug'}}),
+    ('the mug on the right in front of the box', {'what': 'mug', 'relation': 'right',
+                                                  'link': 'in_front_of',
+                                                  'reference': {'what': 'box'}}),
+    ('the red ball on the right, behind the mug', {'what': 'red ball', 'relation': 'right',
+                                                   'link': 'behind',
+                                                   'reference': {'what': 'mug'}}),
+    ('the ball on the left right in front of the mug', {'what': 'ball', 'relation': 'left',
+                                                        'link': 'in_front_of',
+                                                        'reference': {'what': 'mug'}}),
+    ('the ball on the right in front of you', {'what': 'ball', 'relation': 'right',
+                                               'second_relation': 'nearest'}),
+    ('the cube to the right near the bowl', {'what': 'cube', 'relation': 'right',
+                                             'link': 'next_to', 'reference': {'what': 'bowl'}}),
+    # Controls: the intensifier, said with no "the" before it.
+    ('the ball right behind the mug', {'what': 'ball', 'link': 'behind',
+                                       'reference': {'what': 'mug'}}),
+    ('the mug right in front of the box', {'what': 'mug', 'link': 'in_front_of',
+                                           'reference': {'what': 'box'}}),
+    ('the ball right in front of you', {'what': 'ball', 'relation': 'nearest'}),
+    ('the ball straight ahead', {'what': 'ball', 'relation': 'middle'}),
+    ('the ball way behind the mug', {'what': 'ball', 'link': 'behind',
+                                     'reference': {'what': 'mug'}}),
+])
+def test_a_side_said_before_a_relation_is_kept(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text, parsed', [
     ('the second from the left', {'what': 'object', 'relation': 'left', 'ordinal': 2}),
     ('the ball between the two mugs', {'what': 'ball', 'link': 'between', 'reference': {

@@ -282,7 +282,8 @@ _REFERENCES_JOINED = ' between_and '
 # the mug", "the cup well to the right of the box" are left of, behind, right of it
 # (session 35: "far" was read as the relation farthest beside the link, "way" and "well"
 # as words of the object). How close or how exactly: "the mug slightly left of the ball"
-# (session 20's trial).
+# (session 20's trial). "right" after "the" is the side, never taken off ("the ball on the
+# right behind the mug"; helper-h127's brief: read as "right behind", no side).
 _INTENSIFIERS = ('very far', 'far over', 'way over', 'so far', 'far', 'way', 'well', 'much',
                  'a lot', 'right', 'just', 'directly', 'immediately', 'straight', 'slightly',
                  'a little bit', 'a little', 'a bit', 'just a bit', 'somewhat', 'a tad',
@@ -414,10 +415,10 @@ _SPEAKER_SIDE = re.compile(
     r'(?=\s)|\s(?:to|on|at)\sthe\s(left|right)(?:[\s-]hand)?(?:\sside)?\sof\s(?:me|myself|us)'
     r'(?=\s)')
 _VIEWER_FRONT = re.compile(  # "in front of you" -> "nearest"
-    r'\s(?:right\s|just\s|directly\s|straight\s)?(?:in\sfront\sof|before)\s(?:the\s|your\s)?'
-    r'(?:camera|cameras|you|yourself|robot|sensor|lens|eyes)(?=\s)')
-_AHEAD = re.compile(r'\s(?:(?:straight|directly|right|dead|just)\s)?ahead(?:\sof\s(?:you|the\s'
-                    r'robot|the\scamera))?(?=\s)')
+    r'(?:(?<!\sthe)\s(?:right|just|directly|straight))?\s(?:in\sfront\sof|before)\s'
+    r'(?:the\s|your\s)?(?:camera|cameras|you|yourself|robot|sensor|lens|eyes)(?=\s)')
+_AHEAD = re.compile(r'(?:(?<!\sthe)\s(?:straight|directly|right|dead|just))?\sahead'
+                    r'(?:\sof\s(?:you|the\srobot|the\scamera))?(?=\s)')
 _POINTING = re.compile(r'(?:\s(?:over|just|up|down|out|back)|(?<!the)\sright)?\s(?:here|there)'
                        r'(?=\s)')
 # Words after which a noun phrase has ended (see _ends_phrase), beside filler.
@@ -3233,7 +3234,7 @@ def _viewer_frame(s):
     s = _NEAR_SIDE.sub(side, s)
     s = _VIEWER_SIDE.sub(side, s)
     s = _VIEWER_FRONT.sub(to(' nearest '), s)
-    s = re.sub(r'\s(?:right|just|directly|straight)(?=\sin\sfront\s)', ' ', s)
+    s = re.sub(r'(?<!\sthe)\s(?:right|just|directly|straight)(?=\sin\sfront\s)', ' ', s)
     s = _AHEAD.sub(' middle ', s)
     s = _IN_VIEW.sub(to(' '), s)
     s = _POINTING.sub(' ', s)
@@ -3333,7 +3334,10 @@ def _split_link(s):
     link, before, after, _, phrase = best
     before = _pad(before)
     for word in _INTENSIFIERS + _LINK_LEAD:
-        before = re.sub(r'\s' + re.escape(word) + r'\s*$', ' ', before)
+        # Not a noun after a determiner (helper-h127's brief: "the ball on the right behind
+        # the mug" lost its side, "right" taken off as in "right behind the mug").
+        before = re.sub((r'(?<!\sthe)' if word == 'right' else '') + r'\s' + re.escape(word) +
+                        r'\s*$', ' ', before)
     return link, before, after, phrase
 
 
