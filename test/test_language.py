@@ -5116,8 +5116,10 @@ def test_a_command_wholly_in_another_language_is_still_refused(text):
     ('pick the red ball -> place the blue mug -> pick the green cube', {
         'what': 'red ball', 'also': [{'what': 'green cube'}],
         'destination': ['to the blue mug']}),
+    # The tray is where the blue mug goes, the step's own object (helper-h127: it was the
+    # red ball's destination).
     ('pick the red ball, then place the blue mug on the tray', {
-        'what': 'red ball', 'also': [{'what': 'blue mug'}], 'destination': ['on the tray']}),
+        'what': 'red ball', 'also': [{'what': 'blue mug', 'destination': ['on the tray']}]}),
     ('pick the red ball and place it in the blue mug', {'what': 'red ball',
                                                         'destination': ['in the blue mug']}),
     ('pick the red ball then pick the blue mug', {'what': 'red ball',
@@ -5240,6 +5242,46 @@ def test_one_of_a_group_is_any_one_however_said(text, parsed):
                                      'reference': {'what': 'mug'}}),
 ])
 def test_a_side_said_before_a_relation_is_kept(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# A placing step after another step names its own object: where it goes is that object's
+# (helper-h127's brief: in "[pick red ball, place green cube -> blue mug]" the blue mug was
+# a second object and the green cube where the red ball goes; "pick red ball, place green
+# cube on blue mug" gave the red ball the cube's destination). An arrow inside a placing
+# step, after its object, is "to"; between steps it is "then", as before.
+@pytest.mark.parametrize('text, parsed', [
+    ('[pick red ball, place green cube -> blue mug]',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+    ('pick red ball, place green cube -> blue mug',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+    ('pick red ball, place green cube on blue mug',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['on blue mug']}]}),
+    ('pick(red ball), place(green cube, blue mug)',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+    ('pick up the red ball, then put the green cube in the blue mug',
+     {'what': 'red ball', 'also': [{'what': 'green cube',
+                                    'destination': ['in the blue mug']}]}),
+    ('find the red ball and put the green cube on the tray',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['on the tray']}]}),
+    ('["pick red ball", "place green cube on blue mug"]',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['on blue mug']}]}),
+    ('place the green cube \u2192 the blue mug',
+     {'what': 'green cube', 'destination': ['to the blue mug']}),
+    ('move red ball -> blue mug', {'what': 'red ball', 'destination': ['to blue mug']}),
+    ('put red ball -> in blue mug', {'what': 'red ball', 'destination': ['in blue mug']}),
+    # Controls: the step's object is the first; an arrow between steps or objects.
+    ('pick up the red ball and place it in the blue mug',
+     {'what': 'red ball', 'destination': ['in the blue mug']}),
+    ('put the red ball in the blue mug and the green cube in the yellow bowl',
+     {'what': 'red ball', 'destination': ['in the blue mug'],
+      'also': [{'what': 'green cube', 'destination': ['in the yellow bowl']}]}),
+    ('pick red ball -> place blue mug', {'what': 'red ball', 'destination': ['to blue mug']}),
+    ('pick(red ball) -> place(blue mug)', {'what': 'red ball',
+                                           'destination': ['to blue mug']}),
+    ('the red ball -> the blue mug', {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+])
+def test_where_a_later_step_places_is_its_own_objects(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 

@@ -1398,3 +1398,38 @@ def test_a_planners_destination_and_location_fields_are_read_over_dds(probe, sta
         assert det['parsed'] == parsed, det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
+    """A later step's destination, one of a group, a side before a relation (helper-h127).
+
+    helper-h127's brief: in "[pick red ball, place green cube -> blue mug]" the blue mug
+    was a second target and the green cube where the red ball goes; "one of the red balls"
+    (two in view) was "the one red ball", ambiguous; "the green cube on the right in front
+    of the yellow cylinder" lost "right". Now the cube keeps its own destination, one of the
+    balls is found (any one), and the side is read.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    centre = {o.name: o.centre for o in scene.objects}
+    for said, what, name, parsed in (
+            ('[pick red ball, place green cube -> blue mug]', 'red ball', 'red ball',
+             {'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+            ('the green cube on the right in front of the yellow cylinder', 'green cube',
+             'green cube', {'relation': 'right', 'link': 'in_front_of'}),
+    ):
+        assert_found(probe, node, camera, scene, said, what, centre[name])
+        det = next(d for d in answered(probe, said) if 'position' in d)
+        assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
+        assert 'destination' not in det['parsed'], det['parsed']
+        probe.clear()
+    twins = generate_scene(4343, specs=TWINS)
+    balls = [o.centre for o in twins.objects if o.shape == 'ball']
+    said = 'one of the red balls'
+    camera.command(said)
+    assert run_until(probe, camera, twins, lambda: any(
+        'position' in d for d in answered(probe, said))), node.output()
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['status'] == 'found' and det['parsed'] == {'what': 'red ball', 'any_one': True}
+    assert min(np.linalg.norm(np.array(det['position']) - b) for b in balls) < 0.01, det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

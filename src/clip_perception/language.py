@@ -4206,6 +4206,37 @@ def _extreme_sides(said):
 # One or several in a row ("-> ->", "\u2192 \u2192": one step, not "then then").
 _ARROW = re.compile(r'\s*(?:(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d'
                     r'\u279e\u27a1\u27f6\u27f9])\ufe0f?\s*)+')
+# An arrow inside a placing step, after its verb and object and before where it goes, is
+# "to" (helper-h127's brief: "[pick red ball, place green cube -> blue mug]" made the blue
+# mug a second object and the green cube where the red ball goes): the step opens with a
+# placing verb (:data:`_PLACE_VERBS`) and more words, says no where-to word yet, and no
+# verb opens the words after the arrow ("pick red ball -> place blue mug" is two steps).
+_ARROW_STEP_START = re.compile(r'.*(?:^|[,;.:(\[{]|\sthen\s|\sand\s)\s*', re.DOTALL)
+_ARROW_NOT_TO = frozenset(_PLACE_VERBS + _CARRY_VERBS + tuple(_WHERE_TO) + (
+    'pick', 'grab', 'grasp', 'get', 'find', 'locate', 'go', 'navigate', 'open', 'close',
+    'release', 'then', 'and', 'to', 'into', 'onto', 'in', 'on'))
+
+
+def _arrow(m):
+    """Read an arrow (:data:`_ARROW`): "to" inside a placing step, else "then" between words.
+
+    "place green cube -> blue mug" -> "place green cube to blue mug" (before "in", "on"...
+    the arrow is dropped); "the red ball -> the blue mug", "pick(red ball) -> place(blue
+    mug)" -> "... then ..."; one before or after every word is dropped.
+    """
+    said = m.string
+    if not (0 < m.start() and m.end() < len(said)):
+        return ' '
+    before = said[:m.start()]
+    step = before[_ARROW_STEP_START.match(before).end():].split()
+    after = said[m.end():].split()
+    if len(step) > 1 and step[0] in _PLACE_VERBS and after and \
+            not set(step[1:]) & _ARROW_NOT_TO and not re.search(r'[()]', ' '.join(step)):
+        if after[0] in ('to', 'into', 'onto', 'in', 'on'):
+            return ' '  # "put red ball -> in blue mug": the arrow only points
+        if after[0] not in _ARROW_NOT_TO:
+            return ' to '
+    return ' then '
 # Objects listed with a separator symbol, as a chat UI, a table cell or a language model
 # writes a list (langchain-ai/langchain#20434: LLM list output with separators other than
 # the one asked for; grobidOrg/grobid#1524: a middle dot between words is a list mark;
@@ -5454,8 +5485,7 @@ def _parse(text):
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
-    said = _ARROW.sub(lambda m: ' then ' if 0 < m.start() and m.end() < len(said) else ' ',
-                      said).strip()
+    said = _ARROW.sub(_arrow, said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
     said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(said))
     repairs += extremes
@@ -5554,8 +5584,10 @@ def _parse(text):
     if len(options) > 1:
         parts = options
     pairs = [(p, _phrase(_pad(p), p.strip())) for p in parts if _names_something(p)]
-    if len(pairs) > 1 and len(set(owners)) > 1:
-        # Several objects, each with where it goes: each keeps its own destination.
+    if len(pairs) > 1 and owners:
+        # Several objects, each with where it goes: each keeps its own destination. One
+        # said of a later object is that object's ("pick red ball, place green cube on blue
+        # mug": helper-h127's brief, the mug was where the red ball goes).
         said_of = [_strip_filler(_pad(p)) for p, _ in pairs]
         own = [tuple(d for d, o in zip(destination, owners) if o == w) for w in said_of]
         if all(o in said_of for o in owners):
