@@ -2686,6 +2686,35 @@ def _names_kept_apart(query, text, names):
                    alternatives=tuple(unnamed(q) for q in worded.alternatives))
 
 
+def _excluded_by_name(query, text, names):
+    """Drop an exclusion that differs from the object only by a name; name it instead.
+
+    "the Nike shoe, not the Adidas shoe" without its names is "the shoe, not the shoe": the
+    shoe excluded from itself, so nothing could be found (helper-h127's brief). A name is
+    not read from an image, so the exclusion cannot tell the two apart: an excluded phrase
+    whose words are all the object's is dropped, and each name said after the negation is
+    named as ``not named <name>`` (:func:`unchecked_note`) in place of ``named <name>``.
+    An exclusion said with other words ("the Nike shoe, not the red one") stays.
+
+    :param query: :class:`Query` of ``text`` with its names named (:func:`_with_names`).
+    :param text: the command as said (``str``); ``names``: as :func:`_names_before_nouns`.
+    :return: :class:`Query`.
+    """
+    own = set(query.what.split())
+    kept = tuple(e for e in query.exclude if not set(e.split()) <= own)
+    if kept == query.exclude:
+        return query
+    lower = text.lower()
+    negated = [m.start() for phrase in _NEGATIONS
+               for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
+    if not negated:
+        return query
+    after = [n for n in names if text.find(n, min(negated)) >= 0]
+    unchecked = [u for u in query.unchecked if u not in {NAMED + n for n in after}]
+    return replace(query, exclude=kept,
+                   unchecked=tuple(unchecked) + tuple(f'not {NAMED}{n}' for n in after))
+
+
 def _describing_lead(words):
     """Return how many of ``words`` (a capitalised run, as said) are colours or sizes first."""
     k = 0
@@ -5481,7 +5510,7 @@ def _parse(text):
     names, unnamed = _names_before_nouns(text)
     if names:  # "the IKEA mug": the mug, "IKEA" named as not checked
         query = _with_names(replace(_parse(unnamed), text=text), text, names)
-        return _names_kept_apart(query, text, names)
+        return _excluded_by_name(_names_kept_apart(query, text, names), text, names)
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
     said, repairs = _repaired(said)
     said = _HESITATION_INSIDE.sub('', said)
@@ -5963,6 +5992,10 @@ def unchecked_note(said):
     the middle"); a relation the node does not test (:data:`UNCHECKED`: "west of the
     blue mug"); a second relation of one object ("... and right of the mug").
     """
+    if said.startswith('not ' + NAMED):
+        return (f'"{said}" is not checked: the object said with "not" differs from the one '
+                'looked for only by a brand or a name, which the node does not read from an '
+                'image; nothing is excluded, and of several the colour, size or place decides')
     if said.startswith('not '):
         return (f'"{said}" is not checked: a place, size or relation said with "not" is read '
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
