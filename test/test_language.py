@@ -5109,10 +5109,29 @@ def test_a_gloss_in_another_language_is_dropped_and_named(text, parsed, gloss):
     assert describe(parse_command(text)) == dict(parsed, glosses=[gloss])
 
 
+# A gloss in brackets whose words of another language English also spells (helper-h127's
+# brief: "the red ball (rote Kugel)" was the object "red ball rote kugel"; "rote",
+# "rouge", "vert" count as German or French only beside another sign of it, and the
+# brackets beside an English command are one).
+@pytest.mark.parametrize('text, parsed, gloss', [
+    ('the red ball (rote Kugel)', {'what': 'red ball'}, 'rote Kugel'),
+    ('the red ball [rote Kugel]', {'what': 'red ball'}, 'rote Kugel'),
+    ('the red ball (rouge)', {'what': 'red ball'}, 'rouge'),
+    ('the green cube (vert)', {'what': 'green cube'}, 'vert'),
+    ('the blue mug (tazza blu)', {'what': 'blue mug'}, 'tazza blu'),
+    ('pick up the red ball (rote Kugel) and put it in the blue mug',
+     {'what': 'red ball', 'destination': ['in the blue mug']}, 'rote Kugel'),
+])
+def test_a_gloss_of_words_english_also_spells_is_dropped_in_brackets(text, parsed, gloss):
+    assert describe(parse_command(text)) == dict(parsed, glosses=[gloss])
+
+
 @pytest.mark.parametrize('text, parsed', [
     ('the red ball (the big one)', {'what': 'red ball', 'size': 'largest'}),
     ('the red ball (left)', {'what': 'red ball', 'relation': 'left'}),
     ('the red ball 👍', {'what': 'red ball', 'symbols': ['👍']}),
+    ('the rouge brush', {'what': 'rouge brush'}),
+    ('the ball (left one)', {'what': 'ball', 'relation': 'left'}),
 ])
 def test_english_in_brackets_is_no_gloss(text, parsed):
     assert describe(parse_command(text)) == parsed

@@ -1401,14 +1401,15 @@ def test_a_planners_destination_and_location_fields_are_read_over_dds(probe, sta
 
 
 def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
-    """A later step's destination, one of a group, a side, a name excluded (helper-h127).
+    """A later step's destination, one of a group, a side, a name, a gloss (helper-h127).
 
     helper-h127's brief: in "[pick red ball, place green cube -> blue mug]" the blue mug
     was a second target and the green cube where the red ball goes; "one of the red balls"
     (two in view) was "the one red ball", ambiguous; "the green cube on the right in front
     of the yellow cylinder" lost "right"; "the IKEA mug, not the Starbucks mug" excluded
     "mug", not_found. Now the cube keeps its own destination, one of the balls is found (any
-    one), the side is read, and the mug is found with the excluded name named unchecked.
+    one), the side is read, the mug is found with the excluded name named unchecked, and
+    "the red ball (rote Kugel)" (the object "red ball rote kugel") is the red ball.
     """
     node, camera, scene = bring_up(probe, start_node)
     centre = {o.name: o.centre for o in scene.objects}
@@ -1420,13 +1421,18 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
             # Excluded "mug" before: not_found.
             ('the IKEA mug, not the Starbucks mug', 'mug', 'blue mug',
              {'unchecked': ['named IKEA', 'not named Starbucks']}),
+            # The object "red ball rote kugel" before.
+            ('the red ball (rote Kugel)', 'red ball', 'red ball', {'glosses': ['rote Kugel']}),
     ):
         assert_found(probe, node, camera, scene, said, what, centre[name])
         det = next(d for d in answered(probe, said) if 'position' in d)
         assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
         assert 'destination' not in det['parsed'] and 'exclude' not in det['parsed'], det
+        if 'glosses' in parsed:
+            assert 'rote Kugel' in det['reason'], det
+        elif 'unchecked' in parsed:
+            assert '"not named Starbucks" is not checked' in det['reason'], det
         probe.clear()
-    assert '"not named Starbucks" is not checked' in det['reason'], det
     twins = generate_scene(4343, specs=TWINS)
     balls = [o.centre for o in twins.objects if o.shape == 'ball']
     said = 'one of the red balls'

@@ -3983,6 +3983,20 @@ def _other_script(word):
     return bool(letters) and all(_script(c) != 'LATIN' for c in letters)
 
 
+def _glossed_in_brackets(inner):
+    """Whether bracketed ``inner`` is a gloss by a word of another language it holds.
+
+    "the red ball (rote Kugel)" (helper-h127's brief: the object "red ball rote kugel"):
+    "rote" is a German colour English also spells (:data:`_ENGLISH_TOO`), read as German
+    only beside another sign of it. Said in brackets beside the English command, with no
+    English function word (:data:`_ENGLISH_WORDS`), the brackets are that sign: a word
+    of :data:`_WORD_LANGUAGE` or :data:`_NOUN_LANGUAGE` makes it a gloss.
+    """
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", inner.lower())
+    return bool(words) and not _ENGLISH_WORDS & set(words) and any(
+        w in _WORD_LANGUAGE or w in _NOUN_LANGUAGE for w in words)
+
+
 def _without_glosses(text):
     """Return ``(text without its glosses, glosses)`` (see :data:`_GLOSS_BRACKETED`).
 
@@ -3996,7 +4010,7 @@ def _without_glosses(text):
         outside = rest[:m.start()] + rest[m.end():]
         if inner and (all(_other_script(w) or not re.search(r'[^\W\d_]', w)
                           for w in inner.split()) and any(map(_other_script, inner.split())) or
-                      foreign_language(inner) is not None and
+                      (foreign_language(inner) is not None or _glossed_in_brackets(inner)) and
                       foreign_language(outside) is None):
             glosses.insert(0, inner)
             rest = outside
