@@ -516,3 +516,25 @@ def test_an_object_said_with_a_superlative_no_image_shows_is_found(pipeline, twi
     """Before (helper-83): not_found with the one mug, the one cube in view (bundled model)."""
     res = run(pipeline, twins, command)
     assert res.status == 'found' and on(twins, res.chosen.box, colour, shape), res.reason
+
+
+@pytest.mark.parametrize('command, colour, shape', [
+    ('the yellow cylinder above the blue mug', 'yellow', 'cylinder'),
+    ('the blue mug below the yellow cylinder', 'blue', 'mug'),
+])
+def test_above_and_below_follow_a_camera_mounted_upside_down(pipeline, four, command, colour,
+                                                             shape):
+    """With ``image_up`` down, "above" is down the image (helper-h127's brief).
+
+    The cylinder stands behind the mug: above it as the camera sees it. Upside down, it is
+    lower in the image; read along the optical -y whatever ``image_up`` said, neither
+    command was found. The frame, depth and camera turned 180 degrees.
+    """
+    intr = four.intrinsics
+    turned = replace(intr, cx=(intr.width - 1) - intr.cx, cy=(intr.height - 1) - intr.cy)
+    config = replace(pipeline.config, image_up='down')
+    res = pipeline.run(np.ascontiguousarray(four.rgb[::-1, ::-1]), command,
+                       np.ascontiguousarray(four.depth[::-1, ::-1]), turned, config=config)
+    assert res.status == 'found', res.reason
+    obj = next(o for o in four.objects if (o.colour, o.shape) == (colour, shape))
+    assert np.linalg.norm(res.pose.position - obj.centre * [-1.0, -1.0, 1.0]) < 0.015, res.pose

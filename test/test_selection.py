@@ -380,6 +380,43 @@ def test_above_and_below_are_as_the_camera_sees_them_in_3d_and_in_the_image():
     assert on.status == NOT_FOUND
 
 
+# The upright scene of the test above as a camera mounted otherwise sees it (the
+# ``image_up`` parameter): a point (x, y) of the upright 640 x 480 image and a camera-frame
+# point (X, Y, Z), turned so the world's up points that way in the image.
+_TURNED = {
+    'up': (lambda x, y: (x, y), lambda p: p),
+    'down': (lambda x, y: (640 - x, 480 - y), lambda p: np.array([-p[0], -p[1], p[2]])),
+    'left': (lambda x, y: (y, 640 - x), lambda p: np.array([p[1], -p[0], p[2]])),
+    'right': (lambda x, y: (480 - y, x), lambda p: np.array([-p[1], p[0], p[2]])),
+}
+
+
+@pytest.mark.parametrize('image_up', ['up', 'down', 'left', 'right'])
+def test_above_and_below_follow_the_way_the_camera_is_mounted(image_up):
+    """"above" / "below" along the world's up as the image shows it (helper-h127's brief).
+
+    Read along the optical -y whatever ``image_up`` said, a camera upside down found the
+    lower mug "above" the ball, and one on its side read height across the image. The
+    scene of the test above, turned: mug 0 is still above the ball, mug 1 below it.
+    """
+    point, turn = _TURNED[image_up]
+    upright = np.array([[100, 100, 140, 140], [100, 300, 140, 340], [200, 200, 240, 240]],
+                       float)
+    boxes = []
+    for x0, y0, x1, y1 in upright:
+        (ax, ay), (bx, by) = point(x0, y0), point(x1, y1)
+        boxes.append([min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)])
+    boxes = np.array(boxes)
+    pos = np.array([turn(p) for p in [[0.0, -0.02, 0.8], [0.0, 0.06, 0.5], [0.05, 0.02, 0.65]]])
+    for positions in (pos, None):
+        above = select_linked(boxes, MUG, BALL, parse_command('the mug above the ball'), 0.5,
+                              CAL, positions=positions, image_up=image_up)
+        below = select_linked(boxes, MUG, BALL, parse_command('the mug below the ball'), 0.5,
+                              CAL, positions=positions, image_up=image_up)
+        assert (above.status, below.status) == (FOUND, FOUND), (above.reason, below.reason)
+        assert (above.chosen.index, below.chosen.index) == (0, 1), positions
+
+
 def test_a_confidence_under_the_threshold_reads_under_it():
     """Two decimals rounded said "confidence 0.99 < threshold 0.99" (trial 33)."""
     for value, limit, text in ((0.987, 0.99, '0.987'), (0.9996, 1.0, '0.999'),

@@ -523,7 +523,8 @@ class Pipeline:
                                  positions=positions, up=up, excluded=excluded,
                                  confidence=confs[q.what],
                                  ref_confidence=confs[q.reference.what],
-                                 priority=props.scores, sizes=sizes)
+                                 priority=props.scores, sizes=sizes,
+                                 image_up=cfg.image_up)
         depths = sizes = None
         away = {q.relation, q.second_relation} & {'nearest', 'farthest'}
         if (away or q.size or q.ordinal or not q.decides) and has_depth:

@@ -724,10 +724,19 @@ CONTAINED_MIN = 0.03
 CONTAINED_ABOVE = 0.15
 
 
-def _link_fit(link, pt, pr, up, tol, reach=None):
+# Which way "higher as the camera sees it" runs for each ``image_up`` (config.py): the
+# axis (0: x, 1: y of the image and of the optical frame, REP 103) and its sign. A camera
+# rolled 90 degrees or upside down has the world's up along +y, -x or +x of its image
+# (helper-h127's brief: "above" read along -y put the lower object above).
+IMAGE_UP_AXIS = {'up': (1, -1.0), 'down': (1, 1.0), 'left': (0, -1.0), 'right': (0, 1.0)}
+
+
+def _link_fit(link, pt, pr, up, tol, reach=None, image_up='up'):
     """(satisfied, distance) of "target ``link`` reference" for 3D points (camera frame).
 
     :param reach: for ``in``, the reference's half extent (m); NaN or None: unknown.
+    :param image_up: for ``above`` / ``below``, which way the world's up points in the
+        image (:data:`IMAGE_UP_AXIS`; the ``image_up`` parameter).
     """
     delta = pt - pr
     height = float(delta @ up)
@@ -747,9 +756,12 @@ def _link_fit(link, pt, pr, up, tol, reach=None):
         h = height if link == 'on' else -height
         ok = h > tol and np.linalg.norm(flat) < max(abs(h), 0.05)
     elif link in ('above', 'below'):
-        # As the camera sees it: along -y of the optical frame (up in the image), so an
-        # object behind another on the table is above it, as one stacked on it is.
-        ok = (-delta[1] if link == 'above' else delta[1]) > tol
+        # As the camera sees it: along the optical frame's axis that points up in the
+        # image as mounted (-y upright), so an object behind another on the table is above
+        # it, as one stacked on it is.
+        axis, sign = IMAGE_UP_AXIS[image_up]
+        higher = sign * float(delta[axis])
+        ok = (higher if link == 'above' else -higher) > tol
     elif link == 'in':
         r = reach if reach is not None and np.isfinite(reach) else 0.0
         ok = np.linalg.norm(flat) <= max(r, CONTAINED_MIN) and height < CONTAINED_ABOVE
@@ -758,8 +770,11 @@ def _link_fit(link, pt, pr, up, tol, reach=None):
     return bool(ok), dist
 
 
-def _link_fit_2d(link, bt, br):
-    """(satisfied, distance in pixels) of "target ``link`` reference" for two boxes."""
+def _link_fit_2d(link, bt, br, image_up='up'):
+    """(satisfied, distance in pixels) of "target ``link`` reference" for two boxes.
+
+    ``image_up``: as for :func:`_link_fit` (``above`` / ``below`` only).
+    """
     ct = np.array([(bt[0] + bt[2]) / 2, (bt[1] + bt[3]) / 2])
     cr = np.array([(br[0] + br[2]) / 2, (br[1] + br[3]) / 2])
     dist = float(np.linalg.norm(ct - cr))
@@ -778,8 +793,10 @@ def _link_fit_2d(link, bt, br):
     elif link == 'under':
         ok = ct[1] > cr[1] and br[3] <= bt[1] + 0.5 * (bt[3] - bt[1]) and \
             abs(ct[0] - cr[0]) < 0.5 * (bt[2] - bt[0])
-    elif link in ('above', 'below'):  # the centre higher (lower) in the image
-        ok = (cr[1] - ct[1] if link == 'above' else ct[1] - cr[1]) > tol
+    elif link in ('above', 'below'):  # the centre higher (lower) in the image as mounted
+        axis, sign = IMAGE_UP_AXIS[image_up]
+        higher = sign * float(ct[axis] - cr[axis])
+        ok = (higher if link == 'above' else -higher) > tol
     elif link == 'in':  # the target's centre inside the reference's box, and smaller
         ok = br[0] <= ct[0] <= br[2] and br[1] <= ct[1] <= br[3] and \
             (bt[2] - bt[0]) * (bt[3] - bt[1]) < (br[2] - br[0]) * (br[3] - br[1])
@@ -791,7 +808,7 @@ def _link_fit_2d(link, bt, br):
 def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=None,
                   margin=0.08, top_k=5, positions=None, up=None, duplicate_iou=0.3,
                   excluded=None, tolerance=0.01, confidence=None, ref_confidence=None,
-                  priority=None, sizes=None):
+                  priority=None, sizes=None, image_up='up'):
     """Choose the target of "X <link> Y" ("the ball next to the mug") among pairs.
 
     Both phrases are scored; every pair of a good match of X with a good match of Y (two
@@ -812,6 +829,9 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
         the image too (the target's centre inside the reference's box, the target's box
         the smaller), in 3D and without depth alike: an object behind a bowl is not in it.
         ``holds`` ("the mug containing the red ball") is ``in`` with the two swapped.
+    :param image_up: which way the world's up points in the image (``up``, ``down``,
+        ``left``, ``right``: the ``image_up`` parameter): ``above`` / ``below`` are read
+        along it, in 3D and in the image (:data:`IMAGE_UP_AXIS`).
     :return: :class:`Selection` with ``reference`` set when found.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -844,12 +864,12 @@ def select_linked(boxes, cosine, ref_cosine, query, threshold=0.5, calibration=N
             po = positions[outer.index] if positions is not None else None
             if pi is not None and np.all(np.isfinite(pi)) and np.all(np.isfinite(po)):
                 reach = 0.5 * sizes[outer.index] if sizes is not None else None
-                ok, dist = _link_fit(link, pi, po, up, tolerance, reach)
+                ok, dist = _link_fit(link, pi, po, up, tolerance, reach, image_up)
                 if link == 'in':
                     ok = ok and _link_fit_2d('in', inner.box, outer.box)[0]
                 space = '3D'
             else:
-                ok, dist = _link_fit_2d(link, inner.box, outer.box)
+                ok, dist = _link_fit_2d(link, inner.box, outer.box, image_up)
                 space = 'image'
             if ok:
                 fits.append((dist, -(t.cosine + r.cosine), t, r, space))
