@@ -4932,6 +4932,27 @@ def test_a_field_the_node_does_not_read_is_named(text, what, unread):
         assert f'"{key}"' in note and (known is None or f'did you mean "{known}"' in note)
 
 
+# A planner's placing step that names no object, only where it goes: its fields are named
+# as every other step's (helper-h127's brief: unread fields were checked only in the
+# mapping the object came from; "spd", "force", "grip" of the place step went unsaid).
+@pytest.mark.parametrize('text, parsed, unread', [
+    ('[{"action": "pick", "object": "red ball", "colr": "blue"}, '
+     '{"action": "place", "location": "bin", "spd": 1}]',
+     {'what': 'red ball', 'destination': ['to the bin']}, (('colr', 'color'), ('spd', None))),
+    ('{"plan": [{"action": "pick", "object": "red ball"}, '
+     '{"action": "place", "location": "bin", "force": 2}]}',
+     {'what': 'red ball', 'destination': ['to the bin']}, (('force', None),)),
+    ('[{"action": "pick", "object": "red ball"}, '
+     '{"action": "put_in", "container": "bin", "grip": "soft"}]',
+     {'what': 'red ball', 'destination': ['into the bin']}, (('grip', None),)),
+    ('[{"action": "pick", "object": "red ball"}, {"action": "place", "location": "bin"}]',
+     {'what': 'red ball', 'destination': ['to the bin']}, ()),
+])
+def test_a_placing_steps_unread_field_is_named(text, parsed, unread):
+    assert describe(parse_command(text)) == parsed
+    assert unread_fields(text) == unread
+
+
 # The keys of the envelopes a command arrives in, and plain words, name no field.
 @pytest.mark.parametrize('text', [
     '{"role": "assistant", "content": "the red ball"}',

@@ -12,6 +12,7 @@ from rclpy.parameter import Parameter
 from test_commands import TWINS
 from visualization_msgs.msg import Marker
 
+from clip_perception.language import clean_command
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.scenes import two_by_two_scene
@@ -1433,6 +1434,16 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
         elif 'unchecked' in parsed:
             assert '"not named Starbucks" is not checked' in det['reason'], det
         probe.clear()
+    # A placing step's field the node does not read is named (before: only the object's).
+    said = json.dumps([{'action': 'pick', 'object': 'green cube'},
+                       {'action': 'place', 'location': 'bin', 'spd': 1}])
+    echo = clean_command(said)
+    assert_found(probe, node, camera, scene, said, 'green cube', centre['green cube'],
+                 echo=echo)
+    det = next(d for d in answered(probe, echo) if 'position' in d)
+    assert det['parsed'] == {'what': 'green cube', 'destination': ['to the bin']}, det
+    assert 'the field(s) "spd" of the command were not read' in det['reason'], det
+    probe.clear()
     twins = generate_scene(4343, specs=TWINS)
     balls = [o.centre for o in twins.objects if o.shape == 'ball']
     said = 'one of the red balls'

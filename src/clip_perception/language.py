@@ -1706,7 +1706,12 @@ def _step_destination(step):
     keys = {str(k).casefold(): v for k, v in step.items()}
     key = next((k for k in _DESTINATION_KEYS if isinstance(keys.get(k), str) and
                 keys[k].strip()), None)
-    return None if key is None else _destination_words(keys, key)
+    if key is None:
+        return None
+    # The step's words came from this mapping: its other keys are named as every other
+    # mapping's are (helper-h127's brief: a placing step's "spd" went unsaid).
+    _note_unread(keys)
+    return _destination_words(keys, key)
 
 
 def _lone_step(value):
