@@ -5354,6 +5354,29 @@ def test_where_a_later_step_places_is_its_own_objects(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# Steps numbered "1.", "2." on one line, as an LLM planner or a chat writes a plan
+# (helper-h127: "1. pick red ball 2. place green cube -> blue mug" was the object "red ball
+# 2 place green cube blue mug"); "1)" and "Step 1:" were read already.
+@pytest.mark.parametrize('text, parsed', [
+    ('1. pick red ball 2. place green cube -> blue mug',
+     {'what': 'red ball', 'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+    ('1. find the red ball 2. find the blue mug',
+     {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('1. pick up the red ball 2. put it in the blue mug',
+     {'what': 'red ball', 'destination': ['in the blue mug']}),
+    ('1. grab the green cube 2. go to the table',
+     {'what': 'green cube', 'motions': ['go to the table']}),
+    # Controls: a number said of the object, a decimal, one step.
+    ('the red ball number 2. then the blue mug',
+     {'what': 'red ball', 'relation': 'left', 'ordinal': 2, 'also': [{'what': 'blue mug'}]}),
+    ('the ball 0.5 m left of the mug', {'what': 'ball', 'link': 'left_of',
+                                        'reference': {'what': 'mug'}, 'distance_m': 0.5}),
+    ('1. the red ball', {'what': 'red ball'}),
+])
+def test_steps_numbered_on_one_line_are_steps(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 @pytest.mark.parametrize('text, parsed', [
     ('the second from the left', {'what': 'object', 'relation': 'left', 'ordinal': 2}),
     ('the ball between the two mugs', {'what': 'ball', 'link': 'between', 'reference': {

@@ -1417,6 +1417,8 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
     for said, what, name, parsed in (
             ('[pick red ball, place green cube -> blue mug]', 'red ball', 'red ball',
              {'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
+            ('1. pick red ball 2. place green cube -> blue mug', 'red ball', 'red ball',
+             {'also': [{'what': 'green cube', 'destination': ['to blue mug']}]}),
             ('the green cube on the right in front of the yellow cylinder', 'green cube',
              'green cube', {'relation': 'right', 'link': 'in_front_of'}),
             # Excluded "mug" before: not_found.
@@ -1425,8 +1427,9 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
             # The object "red ball rote kugel" before.
             ('the red ball (rote Kugel)', 'red ball', 'red ball', {'glosses': ['rote Kugel']}),
     ):
-        assert_found(probe, node, camera, scene, said, what, centre[name])
-        det = next(d for d in answered(probe, said) if 'position' in d)
+        echo = clean_command(said)  # "1. " is taken off the numbered plan
+        assert_found(probe, node, camera, scene, said, what, centre[name], echo=echo)
+        det = next(d for d in answered(probe, echo) if 'position' in d)
         assert all(det['parsed'].get(k) == v for k, v in parsed.items()), det['parsed']
         assert 'destination' not in det['parsed'] and 'exclude' not in det['parsed'], det
         if 'glosses' in parsed:

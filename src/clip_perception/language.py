@@ -5144,6 +5144,10 @@ _PHRASINGS = (
     (re.compile(r'^\s*(?:in\s+short|in\s+brief|long\s+story\s+short)\b[\s,:;-]*'), ''),
     (re.compile(r'\bstep\s*\d{1,2}\s*[:.)-]\s*'), '; '),
     (re.compile(r'(?:^|(?<=\s))\d{1,2}\)\s+'), '; '),
+    # Steps numbered "1." on one line, as an LLM planner or a chat writes a plan ("1. pick
+    # red ball 2. place green cube on blue mug": helper-h127, the object "red ball 2 place
+    # green cube blue mug"); not a number said of the object ("number 2. then ...").
+    (re.compile(r'(?:^|(?<=\s))(?<!number\s)(?<!no\s)(?<!#)\d{1,2}\.\s+(?=[a-z])'), '; '),
     (re.compile(r'^\s*(?:first(?:ly)?|first\s+of\s+all|to\s+start(?:\s+with)?)\s*[,:]\s*|'
                 r'^\s*first\s+(?=(?:the|a|an|locate|find|pick|grab|get|take|fetch|look)\b)'),
      ''),
