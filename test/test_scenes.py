@@ -1,5 +1,6 @@
 """Rendered scenes: determinism, encodings, and depth consistent with 3D ground truth."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -168,3 +169,35 @@ def test_two_by_two_corners_are_where_the_image_shows_them():
         assert at[f'top {side}'].box[3] < at[f'bottom {side}'].box[1]
     for row in ('top', 'bottom'):
         assert at[f'{row} left'].box[2] < at[f'{row} right'].box[0]
+
+
+def test_the_pile_layout_heaps_touching_and_tilted_items_in_a_tote():
+    """``pile`` (issue 11, ARC's ``arc_suction``): 5-12 items heaped in a tote seen from above.
+
+    Items of mixed shapes touch, some lie tilted with one end on another item; the tote's
+    walls are in view, the camera 0.6-1.0 m above its floor at 0-30 degrees off vertical,
+    and an item under a quarter seen is left out of the ground truth.
+    """
+    from clip_perception.world.scenes import generate_layout_scene
+    from clip_perception.world.scenes import PILE_MIN_VISIBLE
+
+    kinds, touching, tilted = set(), 0, 0
+    for seed in range(4):
+        a, objs = generate_layout_scene(90 + seed, 'pile')
+        b, _ = generate_layout_scene(90 + seed, 'pile')
+        assert np.array_equal(a.depth, b.depth, equal_nan=True)
+        assert np.array_equal(a.rgb, b.rgb)
+        assert 4 <= len(objs) <= 12
+        assert all(o.visible_fraction >= PILE_MIN_VISIBLE for o in objs)
+        kinds |= {o.name.split()[-1] for o in objs}
+        z = np.nanmedian(a.depth)
+        assert 0.5 < z < 1.5
+        # Touching: two items' masks 2 px apart or less.
+        grown = [cv2.dilate(o.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+                 for o in objs]
+        touching += sum(bool((grown[i] & objs[j].mask).any())
+                        for i in range(len(objs)) for j in range(i + 1, len(objs)))
+        # Tilted: a bar lying with one end on another item, not standing on end.
+        tilted += sum(np.deg2rad(5) < o.tilt < np.deg2rad(60) for o in objs)
+    assert {'bar', 'cylinder', 'ball'} <= kinds
+    assert touching >= 4 and tilted >= 1

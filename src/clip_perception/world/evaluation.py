@@ -660,8 +660,9 @@ def main(argv=None):
     p.add_argument('--layouts', default='',
                    help='layouts: comma-separated synthetic layouts (default: overhead, bin, '
                    'touching, lying, transparent, floor_table; on request also packed_bin, '
-                   'a tray packed with boxes of one height, and thin, flat objects 3-8 mm '
-                   'thick on a table)')
+                   'a tray packed with boxes of one height, thin, flat objects 3-8 mm '
+                   'thick on a table, and pile, 5-12 items heaped in a tote seen from '
+                   'above)')
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
                    'original, mirror, scale:S, rotate:180, rotate:90 and the sensor '

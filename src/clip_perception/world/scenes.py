@@ -216,9 +216,15 @@ def _hit_sphere(o, d, centre, r):
 
 
 def _hit_box(o, d, centre, half, yaw):
-    """Ray against a box with half sizes ``half`` (3,), rotated by ``yaw`` about z."""
-    c, s = np.cos(yaw), np.sin(yaw)
-    rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])  # local -> world
+    """Ray against a box with half sizes ``half`` (3,), rotated by ``yaw`` about z.
+
+    ``yaw`` may also be a (3, 3) local-to-world rotation (a box tilted in a pile).
+    """
+    if np.ndim(yaw) == 2:
+        rot = np.asarray(yaw, float)
+    else:
+        c, s = np.cos(yaw), np.sin(yaw)
+        rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])  # local -> world
     lo = (o - centre) @ rot
     ld = d @ rot
     with np.errstate(divide='ignore', invalid='ignore'):
@@ -709,7 +715,11 @@ LAYOUTS = ('overhead', 'bin', 'touching', 'lying', 'transparent', 'floor_table')
 # one height, whose tops are coplanar and hide its floor (issue 11: a plane through a
 # pile's tops passed for the support of ARC's tote); ``thin``, flat objects 3-8 mm thick
 # lying on a table, under the depth noise's threshold (issue 11: ARC's pink scissors).
-EXTRA_LAYOUTS = ('packed_bin', 'thin')
+# ``pile``: 5-12 boxes, bars, cylinders and balls of mixed sizes and colours heaped in a
+# tote, touching, some lying tilted with one end on another item or flat on its top, seen
+# from 0.6-1.0 m above at 0-30 degrees off vertical (issue 11: ARC's ``arc_suction`` tote,
+# whose items came out neither as depth regions nor as well-ranked image boxes).
+EXTRA_LAYOUTS = ('packed_bin', 'thin', 'pile')
 
 
 @dataclass
@@ -718,7 +728,9 @@ class LayoutObject:
 
     ``yaw`` the angle (rad, in (-pi/2, pi/2]) of the object's long horizontal axis from
     the camera's x axis projected onto the table (NaN for round footprints);
-    ``dimensions`` (length, width, height); ``transparent`` whether its depth is missing.
+    ``dimensions`` (length, width, height); ``transparent`` whether its depth is missing;
+    ``tilt`` the angle (rad) between its own up axis and the world's (a bar of the ``pile``
+    layout lying with one end on another item).
     """
 
     name: str
@@ -729,10 +741,13 @@ class LayoutObject:
     dimensions: np.ndarray
     visible_fraction: float
     transparent: bool = False
+    tilt: float = 0.0
 
 
 def _layout_camera(rng, layout):
-    if layout in ('overhead', 'bin', 'packed_bin'):
+    if layout == 'pile':
+        height, pitch = rng.uniform(0.6, 1.0), np.deg2rad(rng.uniform(60, 90))
+    elif layout in ('overhead', 'bin', 'packed_bin'):
         height, pitch = rng.uniform(0.55, 0.85), np.deg2rad(rng.uniform(68, 89))
     elif layout == 'floor_table':
         height, pitch = rng.uniform(0.5, 0.7), np.deg2rad(rng.uniform(40, 60))
@@ -774,6 +789,8 @@ def _layout_objects(rng, layout):
                 objs.append(('box', (x, y, top / 2), (cw / 2, ch / 2, top / 2), 0.0,
                              colours[pick[(i * ny + j) % len(colours)]]))
         return objs
+    if layout == 'pile':
+        return _pile_objects(rng, colours)
     if layout == 'thin':
         n = int(rng.integers(2, 4))
         for k in range(n):
@@ -800,6 +817,119 @@ def _layout_objects(rng, layout):
         else:
             r, h = rng.uniform(0.025, 0.04), rng.uniform(0.06, 0.12)
             objs.append(('cylinder', (xy[0], xy[1], 0.0), (r, h), 0.0, colours[pick[k]]))
+    return objs
+
+
+# The tote of the ``bin``, ``packed_bin`` and ``pile`` layouts: inner half sizes (m) and
+# wall height; its floor is the world's z = 0.
+_TOTE_HALF = (0.19, 0.14)
+_TOTE_WALL = 0.12
+_PILE_TOTE_HALF = (0.24, 0.17)  # a pile's tote: 48 x 34 cm, 15 cm deep (ARC's, smaller)
+_PILE_TOTE_WALL = 0.15
+# A pile's item under a quarter seen is left out of its ground truth (as the hand labels of
+# ARC's tote leave out what lies buried).
+PILE_MIN_VISIBLE = 0.25
+_PILE_CELL = 0.002  # the grid (m) on which the pile's footprints are kept apart
+
+
+def _footprint(grid_xy, kind, c, size, yaw):
+    """(N,) bool: the grid points under an upright object's footprint."""
+    d = grid_xy - np.asarray(c[:2], float)
+    if kind == 'box':
+        cy, sy = np.cos(yaw), np.sin(yaw)
+        u = d[:, 0] * cy + d[:, 1] * sy
+        v = -d[:, 0] * sy + d[:, 1] * cy
+        return (np.abs(u) <= size[0]) & (np.abs(v) <= size[1])
+    return np.hypot(d[:, 0], d[:, 1]) <= size[0]
+
+
+def _tilted_frame(u, theta):
+    """Local-to-world rotation of a bar whose local x rises by ``theta`` against -u."""
+    x = np.array([-u[0] * np.cos(theta), -u[1] * np.cos(theta), np.sin(theta)])
+    z = np.array([u[0] * np.sin(theta), u[1] * np.sin(theta), np.cos(theta)])
+    return np.stack([x, np.cross(z, x), z], axis=1)
+
+
+def _pile_objects(rng, colours):
+    """Items heaped in a tote: a floor layer, touching, and items lying on the others.
+
+    The floor layer is placed one item at a time, most of them against an item already
+    there (within 3 mm); then 1-4 items go on top: a bar tilted with one end on a lower
+    item and the other on the floor, or a small box flat on a lower item's top.
+    """
+    hx, hy = _PILE_TOTE_HALF
+    gx, gy = np.meshgrid(np.arange(-hx, hx, _PILE_CELL), np.arange(-hy, hy, _PILE_CELL))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    taken = np.zeros(len(grid), bool)
+    near = np.zeros(len(grid), bool)  # within 3 mm of an item: touching
+    n = int(rng.integers(5, 13))
+    n_top = min(int(rng.integers(1, 6)), n // 2)
+    objs, lower = [], []
+    for _ in range(n - n_top):
+        colour = colours[int(rng.integers(len(colours)))]
+        shape = rng.choice(['box', 'bar', 'cylinder', 'ball'], p=[0.35, 0.3, 0.2, 0.15])
+        if shape == 'box':
+            half = (rng.uniform(0.03, 0.07), rng.uniform(0.025, 0.05), rng.uniform(0.015, 0.05))
+        elif shape == 'bar':
+            half = (rng.uniform(0.05, 0.09), rng.uniform(0.012, 0.025),
+                    rng.uniform(0.01, 0.025))
+        elif shape == 'cylinder':
+            half = (rng.uniform(0.025, 0.045), rng.uniform(0.04, 0.12))
+        else:
+            half = (rng.uniform(0.025, 0.045),)
+        kind = 'box' if shape in ('box', 'bar') else str(shape)
+        for attempt in range(80):
+            yaw = float(rng.uniform(-np.pi, np.pi))
+            c = (rng.uniform(-hx, hx), rng.uniform(-hy, hy))
+            foot = _footprint(grid, kind, c, half, yaw)
+            area = 4 * half[0] * half[1] if kind == 'box' else np.pi * half[0] ** 2
+            inside = foot.sum() >= 0.97 * area / _PILE_CELL ** 2  # within the tote
+            if not inside or (foot & taken).any():
+                continue
+            # Most items touch one already placed (the pile), the last tries take any place.
+            if objs and attempt < 60 and not (foot & near).any() and rng.random() < 0.85:
+                continue
+            break
+        else:
+            continue
+        taken |= foot
+        near |= _footprint(grid, kind, c, tuple(np.add(half[:2], 0.003)), yaw)
+        if kind == 'box':
+            objs.append(('box', (c[0], c[1], half[2]), half, yaw, colour))
+            lower.append((c, 2 * half[2], min(half[:2])))
+        elif kind == 'cylinder':
+            objs.append(('cylinder', (c[0], c[1], 0.0), half, 0.0, colour))
+            lower.append((c, half[1], half[0]))
+        else:
+            objs.append(('ball', (c[0], c[1], half[0]), half, 0.0, colour))
+    for _ in range(n_top):
+        if not lower:
+            break
+        (cx, cy), top, reach = lower[int(rng.integers(len(lower)))]
+        colour = colours[int(rng.integers(len(colours)))]
+        if rng.random() < 0.65:
+            # A bar lying from the floor up onto the item: its upper end over the item.
+            a = rng.uniform(max(0.05, 0.8 * top), max(0.1, 1.2 * top))
+            half = (a, rng.uniform(0.012, 0.03), rng.uniform(0.01, 0.02))
+            if top >= 1.8 * a:
+                continue
+            phi = rng.uniform(-np.pi, np.pi)
+            u = np.array([np.cos(phi), np.sin(phi)])
+            up_end = np.array([cx, cy]) + u * rng.uniform(0.0, 0.5) * reach
+            theta = float(np.arcsin(top / (2 * a)))
+            low_end = up_end + u * 2 * a * np.cos(theta)
+            if np.any(np.abs(low_end) > np.array([hx, hy]) - half[1]):
+                continue
+            rot = _tilted_frame(u, theta)
+            mid = np.array([(up_end[0] + low_end[0]) / 2, (up_end[1] + low_end[1]) / 2,
+                            top / 2])
+            objs.append(('box', tuple(mid + half[2] * rot[:, 2]), half, rot, colour))
+        else:
+            # A small box flat on the item's top.
+            half = (rng.uniform(0.02, 0.04), rng.uniform(0.015, 0.03), rng.uniform(0.01, 0.03))
+            off = rng.uniform(-0.5, 0.5, 2) * reach
+            objs.append(('box', (cx + off[0], cy + off[1], top + half[2]), half,
+                         float(rng.uniform(-np.pi, np.pi)), colour))
     return objs
 
 
@@ -832,7 +962,8 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     o = np.broadcast_to(cam, d.shape).copy()
     n_px = len(d)
     with np.errstate(divide='ignore', invalid='ignore'):
-        floor_z = {'floor_table': -0.7, 'bin': -0.45, 'packed_bin': -0.45}.get(layout, 0.0)
+        floor_z = {'floor_table': -0.7, 'bin': -0.45, 'packed_bin': -0.45,
+                   'pile': -0.45}.get(layout, 0.0)
         t_best = np.where(d[:, 2] < 0, (floor_z - cam[2]) / d[:, 2], np.inf)
     owner = np.full(n_px, -1)
     albedo = np.tile(_neutral(rng, 95, 185), (n_px, 1))
@@ -840,8 +971,9 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     solids = []
     if layout == 'floor_table':
         solids.append(('box', (0.0, 0.05, -0.01), (0.3, 0.22, 0.01), 0.0, None, 'table'))
-    if layout in ('bin', 'packed_bin'):
-        wall_h, hx, hy = 0.12, 0.19, 0.14
+    if layout in ('bin', 'packed_bin', 'pile'):
+        wall_h, (hx, hy) = (_PILE_TOTE_WALL, _PILE_TOTE_HALF) if layout == 'pile' else (
+            _TOTE_WALL, _TOTE_HALF)
         # The tray stands on a stand above the room's floor (which fills more image).
         solids.append(('box', (0.0, 0.0, -0.005), (hx, hy, 0.005), 0.0, None, 'wall'))
         for c, half in (((0, hy, wall_h / 2), (hx, 0.006, wall_h / 2)),
@@ -854,12 +986,30 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     for k, (kind, c, size, yaw, colour) in enumerate(specs):
         solids.append((kind, c, size, yaw, colour, k))
     see_through = np.zeros(n_px, bool)
+    silhouette = {}
+    d_unit = d / np.linalg.norm(d, axis=1, keepdims=True)
     for kind, c, size, yaw, colour, tag in solids:
         c = np.array(c, float)
+        # A pile's items are cast only along the rays near their bounding sphere (the
+        # same hits, a fraction of the time); the other layouts cast every ray.
+        sel = slice(None)
+        if layout == 'pile' and isinstance(tag, int):
+            mid = c + ([0.0, 0.0, size[1] / 2] if kind == 'cylinder' else 0.0)
+            reach = float(np.linalg.norm(size)) + 0.005
+            to = mid - cam
+            dist = float(np.linalg.norm(to))
+            cone = np.cos(np.arcsin(min(reach / dist, 1.0)) + 0.02)
+            sel = np.nonzero(d_unit @ (to / dist) >= cone)[0]
+        t = np.full(n_px, np.inf)
+        n = np.zeros((n_px, 3))
         if kind == 'box':
-            t, n = _hit_box(o, d, c, np.array(size, float), yaw)
+            t[sel], n[sel] = _hit_box(o[sel], d[sel], c, np.array(size, float), yaw)
+        elif kind == 'ball':
+            t[sel], n[sel] = _hit_sphere(o[sel], d[sel], c, size[0])
         else:
-            t, n, _, _ = _hit_cylinder(o, d, c, size[0], size[1])
+            t[sel], n[sel], _, _ = _hit_cylinder(o[sel], d[sel], c, size[0], size[1])
+        if isinstance(tag, int):
+            silhouette[tag] = int(np.isfinite(t).sum())
         closer = t < t_best
         t_best[closer] = t[closer]
         lam = np.clip(-(n * d).sum(axis=1) / np.linalg.norm(d, axis=1), 0.2, 1.0)
@@ -911,15 +1061,23 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
         ys, xs = np.nonzero(mask)
         if len(xs) < 30:
             continue
+        if layout == 'pile' and len(xs) < PILE_MIN_VISIBLE * silhouette.get(k, 0):
+            continue  # buried under the others: no one would label it
         c = np.array(c, float)
         if kind == 'box':
             centre_w = c
             dims = np.array(sorted(size[:2], reverse=True) + [size[2]]) * 2
-            axis_w = np.array([np.cos(yaw), np.sin(yaw), 0.0])
-            if size[1] > size[0]:
-                axis_w = np.array([-np.sin(yaw), np.cos(yaw), 0.0])
+            rot = np.asarray(yaw, float) if np.ndim(yaw) == 2 else np.array(
+                [[np.cos(yaw), -np.sin(yaw), 0.0], [np.sin(yaw), np.cos(yaw), 0.0],
+                 [0.0, 0.0, 1.0]])
+            axis_w = rot[:, 0] if size[0] >= size[1] else rot[:, 1]
+            axis_w = np.array([axis_w[0], axis_w[1], 0.0]) / max(np.hypot(*axis_w[:2]), 1e-9)
             round_ = abs(size[0] - size[1]) < 1e-9
             name = f'{colour} {"cube" if round_ else "bar"}'
+        elif kind == 'ball':
+            centre_w = c
+            dims = np.full(3, 2 * size[0])
+            axis_w, round_, name = np.array([1.0, 0.0, 0.0]), True, f'{colour} ball'
         else:
             centre_w = c + [0.0, 0.0, size[1] / 2]
             dims = np.array([2 * size[0], 2 * size[0], size[1]])
@@ -933,6 +1091,8 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
         out.append(LayoutObject(
             name=name, box=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1),
             mask=mask, centre=r_wc.T @ (centre_w - cam), yaw=float('nan') if round_ else yaw_c,
-            dimensions=dims, visible_fraction=1.0, transparent=k == transparent))
+            dimensions=dims, visible_fraction=len(xs) / max(silhouette.get(k, 0), len(xs)),
+            transparent=k == transparent,
+            tilt=float(np.arccos(np.clip(yaw[2, 2], -1, 1))) if np.ndim(yaw) == 2 else 0.0))
     scene = Scene(rgb=rgb, depth=depth, intrinsics=intr, objects=[], seed=int(seed))
     return scene, out
