@@ -18,6 +18,7 @@ from clip_perception.proposals import _image_scores
 from clip_perception.proposals import AGREE_WEIGHT
 from clip_perception.proposals import agreement_bonus
 from clip_perception.proposals import BEHIND_DEPTH
+from clip_perception.proposals import container_wall
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
@@ -1300,3 +1301,64 @@ def test_largest_component_keeps_each_callers_connectivity():
     assert area == 3 and part[6, 5:8].all() and part.sum() == 3
     part, area = largest_component(np.zeros((5, 5), bool), 4)
     assert area == 0 and part.shape == (5, 5) and part.dtype == bool and not part.any()
+
+
+def _plane_points(rng, origin, u, v, lu, lv, noise, n=1500):
+    a, b = rng.uniform(0, lu, n), rng.uniform(0, lv, n)
+    p = np.asarray(origin) + np.outer(a, u) + np.outer(b, v)
+    return p + rng.normal(0, noise, p.shape)
+
+
+def test_a_containers_side_wall_is_one_steep_plane_longer_than_high():
+    """:func:`container_wall`: a tote's side, not a box's front or an object seen from above.
+
+    Camera frame, the support's normal pointing up at the camera from 1 m below and 40
+    degrees down (issue 11: the tote sides of ARC's frames and of the ``pile`` layout).
+    """
+    rng = np.random.default_rng(3)
+    t = np.deg2rad(40)
+    up = np.array([0.0, -np.sin(t), -np.cos(t)])  # the support's normal, camera frame
+    along = np.array([1.0, 0.0, 0.0])
+    out = np.cross(up, along)  # horizontal, away from the camera
+    base = np.array([-0.15, 0.1, 1.0])
+    # A tote's far side: 0.34 m long, 0.14 m high, 3 mm noise.
+    assert container_wall(_plane_points(rng, base, along, up, 0.34, 0.14, 0.003), up)
+    # A standing box's front face, as high as long (posecnn's cracker box: 0.19 x 0.20).
+    assert not container_wall(_plane_points(rng, base, along, up, 0.19, 0.2, 0.003), up)
+    # Too short (0.15 m) or too low (5 cm) for a container's side.
+    assert not container_wall(_plane_points(rng, base, along, up, 0.15, 0.09, 0.003), up)
+    assert not container_wall(_plane_points(rng, base, along, up, 0.34, 0.05, 0.003), up)
+    # A long box seen from above: its top and its front, not one plane.
+    top = _plane_points(rng, base + 0.1 * up, along, out, 0.34, 0.1, 0.003, 800)
+    front = _plane_points(rng, base, along, up, 0.34, 0.1, 0.003, 800)
+    assert not container_wall(np.concatenate([top, front]), up)
+    # The floor itself, and too few points.
+    assert not container_wall(_plane_points(rng, base, along, out, 0.34, 0.3, 0.003), up)
+    assert not container_wall(_plane_points(rng, base, along, up, 0.34, 0.14, 0.003, 20), up)
+
+
+def test_a_totes_side_walls_rank_after_the_items_heaped_in_it():
+    """The ``pile`` layout: the tote's sides stood on its floor and ranked as objects.
+
+    Each side is a steep plane under ``support``'s wall limits (0.45 m across), so it was a
+    whole region in the object tier, ranked 3rd-8th above the items (issue 11; ARC's
+    ``arc_suction`` had its right side 3rd). Now no proposal of the first eight is mostly
+    wall: pixels of no item, 3 cm or more above the tote's floor. (Scene 40_008_009 still
+    has a wall piece 4th: the side is cut by an item leaning on it into pieces under
+    ``WALL_MIN_LENGTH``.)
+    """
+    from clip_perception.geometry import back_project
+    from clip_perception.world.scenes import generate_layout_scene
+
+    for seed in (40_008_001,):  # the 2nd scene of `layouts --layouts pile`
+        scene, objs = generate_layout_scene(seed, 'pile')
+        props = propose(scene.rgb, scene.depth, scene.intrinsics)
+        items = np.logical_or.reduce([o.mask for o in objs])
+        h, w = scene.depth.shape
+        vs, us = np.mgrid[0:h, 0:w]
+        height = props.surface.height(back_project(
+            us.ravel(), vs.ravel(), scene.depth.ravel(), scene.intrinsics)).reshape(h, w)
+        wall = ~items & (height > 0.03) & (height < 0.3)
+        for k in range(8):
+            if props.masks[k] is not None:
+                assert wall[props.masks[k]].mean() < 0.6, (seed, k, props.boxes[k])

@@ -342,7 +342,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         a piece was cut from, or of the standing part a region was grown from past the
         support's edge; None for a whole) and ``colour_piece`` (bool: a piece cut at colour
         edges alone, one of touching objects of different colours; the whole and its
-        faces are proposed too); ``work`` the :class:`WorkGrid` for the image ranking.
+        faces are proposed too) and ``container_wall`` (bool: a container's side,
+        :func:`container_wall`, ranked with the parts and never lifted by an image box
+        that repeats it); ``work`` the :class:`WorkGrid` for the image ranking.
     """
     pts, step = working_grid(depth_m, intrinsics, work_width)
     spacing = pixel_spacing(step, intrinsics)
@@ -444,6 +446,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     def _grown(m):
         return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
+    wall_wholes = set()  # the boxes of the wholes that are containers' sides
+
     def add(stats, label, labels, tier, parent=None, colour_piece=False):
         x, y, bw, bh, area = stats[label]
         size, area_m, zz, px = metric(stats, label, labels)
@@ -454,12 +458,23 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         thin = min(bw, bh) * px < min_size
         # Larger than a graspable object (a wall, a tote side, a shelf) or thinner than
         # the minimum size across (rims, edges, occlusion slivers): ranked with parts.
-        if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin):
+        # A whole that is a container's side, or a piece of one (its pieces keep its flag;
+        # a piece alone is not judged: the front face of a box is one upright plane too).
+        if parent is None:
+            side = surface is not None and container_wall(
+                pts[y:y + bh, x:x + bw][labels[y:y + bh, x:x + bw] == label],
+                surface.normal)
+            if side:
+                wall_wholes.add(_full_box(x, y, x + bw, y + bh, step, w, h))
+        else:
+            side = parent in wall_wholes
+        if tier >= TIER_OBJECT - 1 and (size > 0.35 or thin or side):
             tier = TIER_PART
         score = tier + 0.5 * fill - 0.3 * border - 0.2 * (size > 0.35) - 0.3 * thin
         regions.append({'box': _full_box(x, y, x + bw, y + bh, step, w, h),
                         'tier': tier, 'score': score, 'label': label, 'labels': labels,
-                        'parent': parent, 'colour_piece': colour_piece})
+                        'parent': parent, 'colour_piece': colour_piece,
+                        'container_wall': side})
 
     # The face pieces and the colour pieces of each region of ``lab1`` (both masks,
     # ``split`` and ``fg & ~jumps & ~colour``, lie in ``lab1``'s).
@@ -513,7 +528,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         regions.append({'box': _full_box(x0, y0, x1, y1, step, w, h),
                         'tier': TIER_PART, 'score': TIER_PART + 0.25 * (aa + ab) / float(
                             (x1 - x0) * (y1 - y0)), 'label': (a, b_), 'labels': lab2,
-                        'parent': whole, 'colour_piece': False})
+                        'parent': whole, 'colour_piece': False,
+                        'container_wall': whole in wall_wholes})
     # Thin and holed objects (a whisk, scissors, a wire basket) come in fragments, each
     # under the minimum size: fragments closer than FRAGMENT_GAP are grouped (each grown
     # by half the gap, in working pixels at the median depth of what stands).
@@ -552,6 +568,57 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     return regions, surface, dropped, notes, WorkGrid(
         pts, step, height, fg, region_mask_small, surface, walls,
         out_of_view(np.isnan(pts[..., 2]), region_mask_small))
+
+
+# A container's side wall (a tote's, a bin's) seen from above stands on the container's
+# floor like an object: a steep plane under 0.45 m across and 0.03 m^2 is no wall to
+# `support.find_support`, so it became a whole depth region in the object tier, ranked
+# above the items inside (issue 11: `arc_suction`'s right tote wall the 3rd proposal;
+# the synthetic `pile` layout's tote sides at ranks 3-8, 0.22-0.27 m long, 0.14 m high,
+# 1-2 mm off a plane; ARC's 0.29-0.39 m long, 0.10-0.13 m high, 2-14 mm off a plane at
+# about 1 m). A region that is one plane (rms under WALL_MAX_RMS), steep
+# (normal within asin(0.2) = 11.5 deg of horizontal), at least WALL_MIN_LENGTH long along
+# the support and WALL_MIN_RISE high, and longer than WALL_LENGTH_OVER_RISE times its
+# height, ranks with the parts, and no image box that repeats it lifts it (the agreement
+# bonus would put it back above every image box); so do its pieces. A standing box's
+# front face is as high as it is long (posecnn's cracker box: 0.19 x 0.20 m) and stays
+# an object; an object's whole region seen from above holds its top too: not one plane.
+# Upright within 11.5 deg, not 20: a row of touching cubes and a can seen from the side,
+# merged into one region (14 mm rms, its plane 17 deg off upright, 0.23 x 0.15 m), and two
+# white cylinders merged in a pipeline scene passed at 20 (`layouts` touching p95 29.0 ->
+# 32.9 mm). Only wholes are judged; their pieces and face pairs inherit the flag.
+WALL_MIN_LENGTH = 0.2
+WALL_MIN_RISE = 0.08
+WALL_MAX_RMS = 0.015
+WALL_MAX_UP_COS = 0.2
+WALL_LENGTH_OVER_RISE = 1.5
+
+
+def container_wall(points, up):
+    """Whether a region's points are a container's side wall: one steep plane, long, low.
+
+    :param points: (N, 3) float32 or float64 camera-frame points of the region, metres
+        (NaN rows allowed).
+    :param up: (3,) unit normal of the support surface.
+    :return: bool (False for under 30 finite points). Constants above
+        (:data:`WALL_MIN_LENGTH` and the rest; issue 11, helper-h123).
+    """
+    p = np.asarray(points)
+    p = p[np.isfinite(p[:, 2])]
+    # No direction spans more than the box's diagonal: most regions end here, unfitted.
+    if len(p) < 30 or float(np.linalg.norm(np.ptp(p, axis=0))) < WALL_MIN_LENGTH:
+        return False
+    p = p.astype(np.float64)
+    c = p - p.mean(0)
+    _, sv, vt = np.linalg.svd(c, full_matrices=False)
+    n = vt[2]
+    if sv[2] / np.sqrt(len(p)) > WALL_MAX_RMS or abs(n @ up) > WALL_MAX_UP_COS:
+        return False
+    along = np.cross(n, up)
+    along /= np.linalg.norm(along)
+    length, rise = float(np.ptp(c @ along)), float(np.ptp(c @ up))
+    return length >= WALL_MIN_LENGTH and rise >= WALL_MIN_RISE and \
+        length >= WALL_LENGTH_OVER_RISE * rise
 
 
 def past_the_edge(fg, height, region, walls, jumps, z, max_height=0.5):
@@ -1361,7 +1428,9 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(img):
             scores, _ = _image_scores(rgb, img, work, hole_ok)
             if boxes:
-                bonus = agreement_bonus(np.array(boxes), img)
+                # A container's side that an image box repeats is still no object.
+                bonus = agreement_bonus(np.array(boxes), img) * ~np.array(
+                    [bool(r.get('container_wall')) for r in regions])
                 for r, b in zip(regions, bonus):
                     r['repeated'] = bool(b > 0)  # an image box repeats it at IoU > 0.5
                 prio = list(np.array(prio) + bonus -
