@@ -610,9 +610,11 @@ def container_wall(points, up):
         return False
     p = p.astype(np.float64)
     c = p - p.mean(0)
-    _, sv, vt = np.linalg.svd(c, full_matrices=False)
-    n = vt[2]
-    if sv[2] / np.sqrt(len(p)) > WALL_MAX_RMS or abs(n @ up) > WALL_MAX_UP_COS:
+    # The plane: the scatter matrix's least eigenvector (the SVD of the points' 3x3, at a
+    # fraction of the time on regions of thousands of points).
+    vals, vecs = np.linalg.eigh(c.T @ c)
+    n = vecs[:, 0]
+    if np.sqrt(max(vals[0], 0.0) / len(p)) > WALL_MAX_RMS or abs(n @ up) > WALL_MAX_UP_COS:
         return False
     along = np.cross(n, up)
     along /= np.linalg.norm(along)
