@@ -29,7 +29,8 @@ class Thing:
     """One object on the table.
 
     ``kind`` ball, cube or cylinder, ``xy`` its footprint centre on the table (m),
-    ``size`` its diameter or side (m), ``colour`` a :data:`PALETTE` name.
+    ``size`` its diameter or side (m), ``colour`` a :data:`PALETTE` name; ``base`` the
+    height (m) of what it stands on (another thing's top: a stack), 0 on the table.
     """
 
     kind: str
@@ -38,6 +39,7 @@ class Thing:
     size: float
     height: float = None
     yaw: float = 0.0
+    base: float = 0.0
 
     @property
     def tall(self):
@@ -46,7 +48,7 @@ class Thing:
 
     def centre(self):
         """World-frame centre (m): the middle of the object's height over its footprint."""
-        return np.array([self.xy[0], self.xy[1], 0.5 * self.tall])
+        return np.array([self.xy[0], self.xy[1], self.base + 0.5 * self.tall])
 
 
 @dataclass
@@ -153,12 +155,13 @@ def _hits(o, d, things):
             with np.errstate(divide='ignore', invalid='ignore'):
                 t = (-b - np.sqrt(np.maximum(disc, 0))) / a
             zt = o[:, 2] + t * d[:, 2]
-            ok = (disc > 0) & (t > 1e-6) & (zt >= 0) & (zt <= th.tall)
+            z0, z1 = th.base, th.base + th.tall
+            ok = (disc > 0) & (t > 1e-6) & (zt >= z0) & (zt <= z1)
             nrm = np.zeros((n, 3))
             p = o + t[:, None] * d
             nrm[:, :2] = (p[:, :2] - c[:2]) / r
             with np.errstate(divide='ignore', invalid='ignore'):
-                tt = (th.tall - o[:, 2]) / d[:, 2]
+                tt = (z1 - o[:, 2]) / d[:, 2]
             pt = o + tt[:, None] * d
             top = (tt > 1e-6) & (np.hypot(pt[:, 0] - c[0], pt[:, 1] - c[1]) <= r)
             use_top = top & (~ok | (tt < t))

@@ -124,6 +124,45 @@ def test_layouts_on_request_are_a_packed_bin_and_thin_objects():
             assert o.dimensions[2] < 0.003 + 2.5 * (0.0015 + 0.0025 * z * z)
 
 
+def test_layouts_of_two_objects_in_one_depth_region():
+    """``touching_pair``, ``stacked`` and ``packed_mixed`` (issue 11, helper-124), on request.
+
+    Objects of different colours touching at one depth (posecnn_5's drill against a
+    clamp), a box on a box and a small object on a book (posed as one object as tall as
+    both), a bin packed with boxes of two heights. Appended to ``EXTRA_LAYOUTS``, so the
+    scenes of the layouts before them keep their seeds.
+    """
+    from clip_perception.world.scenes import _layout_objects
+    from clip_perception.world.scenes import EXTRA_LAYOUTS
+    from clip_perception.world.scenes import generate_layout_scene
+
+    assert EXTRA_LAYOUTS[:2] == ('packed_bin', 'thin')
+    for layout in ('touching_pair', 'stacked', 'packed_mixed'):
+        a, objs = generate_layout_scene(90, layout)
+        b, _ = generate_layout_scene(90, layout)
+        assert np.array_equal(a.depth, b.depth, equal_nan=True), layout
+        assert len(objs) >= 2 and all(o.mask.any() for o in objs), layout
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        # Side by side: each object's right side is the next one's left side, colours differ.
+        specs = _layout_objects(rng, 'touching_pair')
+        for (_, c1, s1, _, col1), (_, c2, s2, _, col2) in zip(specs, specs[1:]):
+            if abs(c1[1] - c2[1]) > 0.05:
+                continue  # the next group
+            right = c1[0] + s1[0]  # a box's half length or a can's radius
+            left = c2[0] - s2[0]
+            assert abs(right - left) < 1e-9 and col1 != col2
+        # Stacked: the second object's bottom is the first one's top, the fourth's the third's.
+        specs = _layout_objects(np.random.default_rng(seed), 'stacked')
+        for lower, upper in ((specs[0], specs[1]), (specs[2], specs[3])):
+            top = lower[1][2] + lower[2][2]
+            bottom = upper[1][2] - (upper[2][2] if upper[0] == 'box' else 0.0)
+            assert abs(top - bottom) < 1e-9
+        heights = {round(o.dimensions[2], 6)
+                   for o in generate_layout_scene(100 + seed, 'packed_mixed')[1]}
+        assert min(heights) + 0.025 < max(heights)
+
+
 def test_layout_depth_noise_grows_with_the_square_of_distance():
     from clip_perception.world.scenes import generate_layout_scene
 

@@ -991,7 +991,8 @@ def strided_frame(depth_m, box, intrinsics, mask, stride):
     return depth, box, intr, (mask[::s, ::s] if mask is not None else None)
 
 
-def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None):
+def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None,
+                  carries=False):
     """Mesh-free centre, orientation and size of the object in ``box`` from depth.
 
     With a support surface everything is measured in it: heights along its normal, the
@@ -1015,6 +1016,9 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     :param plane: ``(normal, offset)``, or None.
     :param surface: optional :class:`clip_perception.support.SupportSurface`; its bent
         height is used and ``plane`` defaults to its flat approximation.
+    :param carries: ``mask`` is the object under another of a stack, cut from it
+        (:func:`clip_perception.proposals.add_stack_parts`): what is left of its top face
+        around the object on it is not its footprint (as for the part below found here).
     :return: :class:`PoseEstimate`; with fewer than 10 valid points the support-ray
         placement when there is a surface, else None. Frames wider than about
         ``1.5 * POSE_WIDTH`` are read every :func:`pose_stride` pixels.
@@ -1056,8 +1060,9 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None)
     forward = forward / np.linalg.norm(forward) if not steep else ey
     # Stacked objects: the object below is the support (see _stack_member).
     levels, tol, window = support_levels(depth_m, box, intrinsics, height_fn)
-    sel, base, carries = _stack_member(levels, tol, window, box, pts, us, vs, height, up,
-                                       None if steep else forward)
+    sel, base, below = _stack_member(levels, tol, window, box, pts, us, vs, height, up,
+                                     None if steep else forward)
+    carries = carries or below
     if not sel.all():
         pts, height = pts[sel], height[sel]
         surface_pt = np.median(pts, axis=0)

@@ -98,8 +98,13 @@ def proposal_pose(props, i, depth_m, intrinsics):
     """
     surface = getattr(props, 'surface', None)
     mask = props.masks[i]
+    carrying = getattr(props, 'carrying', ())
+    carrying = bool(carrying and carrying[i])
+    # The object under another of a stack is redrawn no higher than its own top: it grew
+    # onto what stands on it (a book under a can was posed as tall as both).
     if mask is not None and props.plane is not None:
-        mask = refine_mask(depth_m, intrinsics, surface or props.plane, mask, props.boxes[i])
+        mask = refine_mask(depth_m, intrinsics, surface or props.plane, mask, props.boxes[i],
+                           no_higher=carrying)
     if mask is None and props.plane is not None:
         mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
     x0, y0, x1, y1 = props.boxes[i]
@@ -115,7 +120,7 @@ def proposal_pose(props, i, depth_m, intrinsics):
         # support surface places it, not stray points seen through it.
         return pose_from_support_ray(props.boxes[i], intrinsics, props.plane, surface)
     return estimate_pose(depth_m, props.boxes[i], intrinsics, props.plane, mask=mask,
-                         surface=surface)
+                         surface=surface, carries=carrying)
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,11 @@ class Proposals:
     or None; ``surface`` the :class:`clip_perception.support.SupportSurface` or None;
     ``scores`` (N,) ranking scores; ``dropped`` how many depth regions were left out
     (smaller than the minimum size, or beyond the cap); ``notes`` why, in words, when
-    something unusual happened (no support surface, over-wide regions split).
+    something unusual happened (no support surface, over-wide regions split);
+    ``carrying`` one bool per box, or empty (none): the mask is the lower object of a
+    stack (:func:`add_stack_parts`), cut at full resolution (not a working-grid region
+    whose blocky edges :func:`refine_mask` redraws), whose top face is partly hidden by
+    what stands on it.
     """
 
     boxes: np.ndarray
@@ -178,6 +182,7 @@ class Proposals:
     scores: np.ndarray | None = None
     dropped: int = 0
     notes: tuple = ()
+    carrying: tuple = ()
 
     def __len__(self):
         return len(self.boxes)
@@ -771,7 +776,8 @@ def _box_heights(depth_m, intrinsics, plane, box_px, window):
     return height_above_plane(depth_m[y0:y1, x0:x1], intrinsics, plane, (x0, y0))
 
 
-def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=None):
+def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=None,
+                no_higher=False):
     """Full-resolution pixels of a working-resolution object mask.
 
     The upsampled mask has blocky edges that take in table and background pixels: keep
@@ -785,6 +791,10 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     :param mask: (H, W) bool coarse mask.
     :param window: heights above the same surface around the box, read instead of
         computed when they cover it (:func:`clip_perception.geometry.window_heights`).
+    :param no_higher: keep no pixel more than 5 mm above the top of ``mask``'s own
+        pixels (99th percentile of their heights): the object under another of a stack
+        (:attr:`Proposals.carrying`), which grew onto what stands on it (a book under a
+        can was posed as tall as both).
     :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
     """
     h, w = depth_m.shape
@@ -803,6 +813,9 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     tol = 0.02 * np.maximum(z, 0.1)
     jump = (cv2.dilate(z, k3) - z > tol) | (z - cv2.erode(z, k3) > tol)
     keep = near & np.isfinite(height) & (height > min_height) & ~jump
+    own = height[mask[y0:y1, x0:x1] & np.isfinite(height)]
+    if no_higher and own.size:
+        keep &= height <= np.percentile(own, 99) + 0.005
     if keep.sum() < 10:
         return mask
     # Slivers of other surfaces the dilation took in are cut off by the depth edges.
@@ -1536,7 +1549,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
 
     if props.plane is None or not len(props):
         return props
-    boxes, sources, masks, scores, parts_added = [], [], [], [], []
+    boxes, sources, masks, scores, parts_added, carrying = [], [], [], [], [], []
     added = 0
     surface = props.surface or props.plane
     height_fn = _height_fn(props.surface, props.plane)
@@ -1547,6 +1560,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
         sources.append(props.sources[i])
         masks.append(props.masks[i])
         scores.append(props.scores[i])
+        carrying.append(bool(props.carrying[i]) if props.carrying else False)
         if i >= STACK_CHECKS or (coarse is not None and
                                  not _may_hold_stack(coarse, props.boxes[i])):
             continue
@@ -1565,10 +1579,23 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
             mask_in_box(depth_m, intrinsics, surface, props.boxes[i], window=levels[2])
         if mask is None:
             continue
-        for part in stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
-                                props.surface, levels):
+        column = len(masks) - 1
+        parts = stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
+                            props.surface, levels)
+        for below, part in enumerate(parts):
             ys, xs = np.nonzero(part)
             box = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
+            if below and part.sum() >= parts[0].sum() and _inside(parts[0], props.boxes[i]) \
+                    and box_iou(box[None], props.boxes[i][None])[0, 0] > iou:
+                # The column's box is the lower object's (a can on a book, a small box on a
+                # large one, seen from above): the object on top lies inside it and most of
+                # what it shows is the object below, so its pose is that object's, not one
+                # as tall as both. (A box drawn round the object on top, with a rim of the
+                # face it stands on, stays that object's: the rim is the smaller part. One
+                # that cuts through the object on top is a region of the lower one already.)
+                masks[column], carrying[column] = part, True
+                added += 1
+                continue
             # The parent holds its parts, so it does not count as covering them.
             others = np.concatenate([np.delete(props.boxes, i, axis=0),
                                      np.array(parts_added).reshape(-1, 4)])
@@ -1579,6 +1606,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
             sources.append(SOURCE_DEPTH)
             masks.append(part)
             scores.append(props.scores[i])
+            carrying.append(False)
             added += 1
     if not added:
         return props
@@ -1587,7 +1615,15 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     dropped = props.dropped + sum(1 for s in sources[keep:] if s == SOURCE_DEPTH)
     return Proposals(np.array(boxes[:keep]), tuple(sources[:keep]), tuple(masks[:keep]),
                      props.plane, props.surface, np.array(scores[:keep]), dropped,
-                     props.notes + (f'{added} stacked part(s) added',))
+                     props.notes + (f'{added} stacked part(s) added',), tuple(carrying[:keep]))
+
+
+def _inside(mask, box, share=0.9):
+    """Whether ``share`` of the pixels of ``mask`` (H, W) bool lie inside ``box``."""
+    x0, y0, x1, y1 = (int(round(float(v))) for v in box)
+    total = int(mask.sum())
+    return total > 0 and int(mask[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)].sum()) >= \
+        share * total
 
 
 def _coarse_faces(work, intrinsics):

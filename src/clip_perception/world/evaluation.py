@@ -661,8 +661,10 @@ def main(argv=None):
                    help='layouts: comma-separated synthetic layouts (default: overhead, bin, '
                    'touching, lying, transparent, floor_table; on request also packed_bin, '
                    'a tray packed with boxes of one height, thin, flat objects 3-8 mm '
-                   'thick on a table, and pile, 5-12 items heaped in a tote seen from '
-                   'above)')
+                   'thick on a table, pile, 5-12 items heaped in a tote seen from above, '
+                   'touching_pair, objects of different colours touching at one depth, '
+                   'stacked, a box on a box and a small object on a flat one, and '
+                   'packed_mixed, a tray packed with boxes of two heights)')
     p.add_argument('--views', default='original',
                    help='real: comma-separated views of each frame to evaluate, from '
                    'original, mirror, scale:S, rotate:180, rotate:90 and the sensor '

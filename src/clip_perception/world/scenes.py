@@ -719,7 +719,14 @@ LAYOUTS = ('overhead', 'bin', 'touching', 'lying', 'transparent', 'floor_table')
 # tote, touching, some lying tilted with one end on another item or flat on its top, seen
 # from 0.6-1.0 m above at 0-30 degrees off vertical (issue 11: ARC's ``arc_suction`` tote,
 # whose items came out neither as depth regions nor as well-ranked image boxes).
-EXTRA_LAYOUTS = ('packed_bin', 'thin', 'pile')
+# Two objects that make one depth region (issue 11: posecnn_5's power drill merged with
+# the clamp beside it; a box on a box posed as one object as tall as both):
+# ``touching_pair``, two or three objects of different colours touching side by side at
+# one depth, from the side or from above; ``stacked``, a box on a larger box and a small
+# object (a can, a small box) on a large flat one (a book); ``packed_mixed``, a tray
+# packed edge to edge with boxes of two heights. (A layout's scenes follow from its seed
+# alone, so the order here changes none.)
+EXTRA_LAYOUTS = ('packed_bin', 'thin', 'pile', 'touching_pair', 'stacked', 'packed_mixed')
 
 
 @dataclass
@@ -745,9 +752,12 @@ class LayoutObject:
 
 
 def _layout_camera(rng, layout):
+    if layout in ('touching_pair', 'stacked'):
+        # Half the scenes from above (68-89 degrees down), half from the side.
+        layout = 'overhead' if rng.random() < 0.5 else 'side'
     if layout == 'pile':
         height, pitch = rng.uniform(0.6, 1.0), np.deg2rad(rng.uniform(60, 90))
-    elif layout in ('overhead', 'bin', 'packed_bin'):
+    elif layout in ('overhead', 'bin', 'packed_bin', 'packed_mixed'):
         height, pitch = rng.uniform(0.55, 0.85), np.deg2rad(rng.uniform(68, 89))
     elif layout == 'floor_table':
         height, pitch = rng.uniform(0.5, 0.7), np.deg2rad(rng.uniform(40, 60))
@@ -776,17 +786,28 @@ def _layout_objects(rng, layout):
         objs.append(('cylinder', (x0 + 3 * a + r, y0 + rng.uniform(-0.01, 0.01), 0.0),
                      (r, rng.uniform(0.06, 0.1)), 0.0, colours[pick[3]]))
         return objs
-    if layout == 'packed_bin':
+    if layout == 'touching_pair':
+        return _touching_pair(rng, colours, pick)
+    if layout == 'stacked':
+        return _stacked(rng, colours, pick)
+    if layout in ('packed_bin', 'packed_mixed'):
         # A grid of boxes of one height filling the tray (19 x 14 cm half sizes), 4-8 mm
-        # apart: their tops are one plane and hide the floor.
+        # apart: their tops are one plane and hide the floor. ``packed_mixed``: each box
+        # one of two heights 3-5 cm apart, at least one of each.
         nx, ny = int(rng.integers(2, 4)), int(rng.integers(2, 4))
         gap, top = rng.uniform(0.004, 0.008), rng.uniform(0.05, 0.09)
+        tops = np.full(nx * ny, top)
+        if layout == 'packed_mixed':
+            low = rng.uniform(0.04, 0.06)
+            tops = np.where(rng.random(nx * ny) < 0.5, low, low + rng.uniform(0.03, 0.05))
+            tops[0], tops[-1] = low, low + 0.04
         cw, ch = (0.38 - 0.012 - gap * (nx + 1)) / nx, (0.28 - 0.012 - gap * (ny + 1)) / ny
         for i in range(nx):
             for j in range(ny):
                 x = -0.184 + gap + cw / 2 + i * (cw + gap)
                 y = -0.134 + gap + ch / 2 + j * (ch + gap)
-                objs.append(('box', (x, y, top / 2), (cw / 2, ch / 2, top / 2), 0.0,
+                t = tops[i * ny + j]
+                objs.append(('box', (x, y, t / 2), (cw / 2, ch / 2, t / 2), 0.0,
                              colours[pick[(i * ny + j) % len(colours)]]))
         return objs
     if layout == 'pile':
@@ -933,6 +954,61 @@ def _pile_objects(rng, colours):
     return objs
 
 
+def _touching_pair(rng, colours, pick):
+    """Return one or two groups of 2-3 objects touching side by side, each of its own colour.
+
+    The objects of a group stand on the table along the camera's x axis (about one depth
+    from a side view), each against the next: boxes of different sizes and heights, or a
+    can against a box. The groups lie 15 cm or more apart.
+    """
+    objs, k = [], 0
+    n_groups = int(rng.integers(1, 3))
+    for g in range(n_groups):
+        y = (-0.06 + 0.16 * g if n_groups == 2 else 0.02) + rng.uniform(-0.01, 0.01)
+        x = rng.uniform(-0.12, -0.06)
+        for m in range(int(rng.integers(2, 4))):
+            colour = colours[pick[k % len(colours)]]
+            k += 1
+            if rng.random() < 0.3 and m > 0:
+                r, h = rng.uniform(0.025, 0.04), rng.uniform(0.06, 0.12)
+                objs.append(('cylinder', (x + r, y, 0.0), (r, h), 0.0, colour))
+                x += 2 * r
+            else:
+                hx, hy = rng.uniform(0.025, 0.05), rng.uniform(0.025, 0.045)
+                hz = rng.uniform(0.025, 0.06)
+                objs.append(('box', (x + hx, y, hz), (hx, hy, hz), 0.0, colour))
+                x += 2 * hx
+    return objs
+
+
+def _stacked(rng, colours, pick):
+    """Return a box on a larger box and a small object on a large flat box (a can on a book)."""
+    objs = []
+    # A box on a box: the upper one smaller, turned a little, not centred.
+    x, y = rng.uniform(-0.14, -0.06), rng.uniform(-0.02, 0.08)
+    a = (rng.uniform(0.04, 0.06), rng.uniform(0.035, 0.05), rng.uniform(0.025, 0.05))
+    objs.append(('box', (x, y, a[2]), a, rng.uniform(-0.3, 0.3), colours[pick[0]]))
+    b = (a[0] * rng.uniform(0.5, 0.75), a[1] * rng.uniform(0.5, 0.75),
+         rng.uniform(0.02, 0.04))
+    off = rng.uniform(-0.3, 0.3, 2) * np.array(a[:2])
+    objs.append(('box', (x + off[0], y + off[1], 2 * a[2] + b[2]), b, rng.uniform(-0.4, 0.4),
+                 colours[pick[1]]))
+    # A small object on a large flat box (a book): a can or a small box.
+    x, y = rng.uniform(0.06, 0.14), rng.uniform(-0.02, 0.08)
+    book = (rng.uniform(0.07, 0.1), rng.uniform(0.05, 0.07), rng.uniform(0.01, 0.02))
+    objs.append(('box', (x, y, book[2]), book, rng.uniform(-0.3, 0.3), colours[pick[2]]))
+    off = rng.uniform(-0.25, 0.25, 2) * np.array(book[:2])
+    if rng.random() < 0.5:
+        r, h = rng.uniform(0.022, 0.035), rng.uniform(0.05, 0.1)
+        objs.append(('cylinder', (x + off[0], y + off[1], 2 * book[2]), (r, h), 0.0,
+                     colours[pick[3]]))
+    else:
+        s = (rng.uniform(0.02, 0.035), rng.uniform(0.02, 0.035), rng.uniform(0.02, 0.04))
+        objs.append(('box', (x + off[0], y + off[1], 2 * book[2] + s[2]), s,
+                     rng.uniform(-0.5, 0.5), colours[pick[3]]))
+    return objs
+
+
 def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     """Render one scene of an optional layout (see :data:`LAYOUTS`).
 
@@ -963,7 +1039,7 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     n_px = len(d)
     with np.errstate(divide='ignore', invalid='ignore'):
         floor_z = {'floor_table': -0.7, 'bin': -0.45, 'packed_bin': -0.45,
-                   'pile': -0.45}.get(layout, 0.0)
+                   'pile': -0.45, 'packed_mixed': -0.45}.get(layout, 0.0)
         t_best = np.where(d[:, 2] < 0, (floor_z - cam[2]) / d[:, 2], np.inf)
     owner = np.full(n_px, -1)
     albedo = np.tile(_neutral(rng, 95, 185), (n_px, 1))
@@ -971,7 +1047,7 @@ def generate_layout_scene(seed, layout, width=640, height=480, noise=True):
     solids = []
     if layout == 'floor_table':
         solids.append(('box', (0.0, 0.05, -0.01), (0.3, 0.22, 0.01), 0.0, None, 'table'))
-    if layout in ('bin', 'packed_bin', 'pile'):
+    if layout in ('bin', 'packed_bin', 'pile', 'packed_mixed'):
         wall_h, (hx, hy) = (_PILE_TOTE_WALL, _PILE_TOTE_HALF) if layout == 'pile' else (
             _TOTE_WALL, _TOTE_HALF)
         # The tray stands on a stand above the room's floor (which fills more image).
