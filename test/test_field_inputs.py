@@ -3362,8 +3362,8 @@ def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(pr
     ROS encodings): a machine vision driver writes the GenICam pixel format into
     ``encoding``. Before, every frame was refused as an unsupported encoding, 0 answers.
     Each names one sensor_msgs layout: read as it, pose within 1 cm, warned once, counted
-    ``colour_encoding_name``; a format with bits packed across bytes (``Mono12p``) is
-    refused saying to unpack it.
+    ``colour_encoding_name``; a format with bits packed across bytes that is not unpacked
+    here (``Mono14p``; ``Mono12p`` is, since session 38) is refused saying to unpack it.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
@@ -3379,11 +3379,11 @@ def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(pr
     values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_encoding_name', 0)) >= 3)[2]
     assert int(values['colour_encoding_name']) >= 3, values
 
-    def bit_packed(m):
-        m.encoding, m.step = 'Mono12p', w * 3 // 2
+    def bit_packed(m):  # 14 bits packed: not unpacked (Mono12p and 10p are, since h125)
+        m.encoding, m.step = 'Mono14p', w * 7 // 4
         m.data = bytes(m.step * h)
         return m
-    refusal = refused_colour(probe, camera, scene, bit_packed, '"Mono12p"')
+    refusal = refused_colour(probe, camera, scene, bit_packed, '"Mono14p"')
     assert 'packed across bytes' in refusal, refusal
     assert node.stop() == 0
 
