@@ -3345,11 +3345,31 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
     assert int(values['depth_encoding_name']) >= 2, values
     assert int(values['colour_encoding_name']) >= 2, values
 
+    # A name without its bit depth (helper-h129: "gray", "rgb" refused as "no bit depth"
+    # on every frame): read at the depth its rows hold, 8 or 16 bits, warned once naming
+    # it, counted; rows that hold neither are refused naming both.
+    h, w = scene.rgb.shape[:2]
+    bgr16 = (scene.rgb[..., ::-1].astype('>u2') << 8).tobytes()  # big-endian, full range
+    for bare, step, data, big in (('rgb', 3 * w, scene.rgb.tobytes(), False),
+                                  ('BGR', 6 * w, bgr16, True)):
+        def bare_name(m, bare=bare, step=step, data=data, big=big):
+            m.encoding, m.step, m.data, m.is_bigendian = bare, step, data, big
+            return m
+        probe.clear()
+        assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=bare_name), \
+            (bare, node.output())
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, bare
+    log = node.output()
+    assert log.count('names no bit depth') == 1, log
+    assert 'read as "rgb8"' in log, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_bit_depth', 0)) >= 2)[2]
+    assert int(values['colour_bit_depth']) >= 2, values
+
     def no_bit_depth(m):
-        m.encoding = 'rgb'
+        m.encoding, m.step = 'gray', m.width // 2  # rows shorter than 8-bit grey's
         return m
-    refusal = refused_colour(probe, camera, scene, no_bit_depth, '"rgb"')
-    assert 'no bit depth' in refusal, refusal
+    refusal = refused_colour(probe, camera, scene, no_bit_depth, '"gray"')
+    assert 'names no bit depth' in refusal and '"mono16"' in refusal, refusal
     assert node.stop() == 0
 
 

@@ -227,6 +227,77 @@ def test_a_genicam_format_with_bits_packed_across_bytes_is_refused_saying_so(gen
     assert err.value.kind == 'encoding'
 
 
+def _real_frame(index=0):
+    """One real camera frame of shared/data/real_rgbd: (H, W, 3) uint8 RGB."""
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    return np.ascontiguousarray(np.load(paths[index])['rgb'][..., :3])
+
+
+def _rows_of(px, step):
+    """(H, W*C) bytes of rows -> data of rows of ``step`` bytes, padded with 0xAB."""
+    rows = px.reshape(px.shape[0], -1)
+    out = np.full((rows.shape[0], step), 0xAB, np.uint8)
+    out[:, :rows.shape[1]] = rows
+    return out.tobytes()
+
+
+# A name without its bit depth (V4L2's GREY and GStreamer's GRAY8/GRAY16_LE shortened,
+# a hand-made publisher's "mono" or "rgb"), refused on every frame as "no bit depth"
+# (helper-h129's brief, left open by the last session): the rows' size tells 8 from 16
+# bits. (written name, the encoding it is read as, channels, bits, padding bytes a row,
+# is_bigendian; step 0 for padding None).
+@pytest.mark.parametrize('written, encoding, bits, pad, big', [
+    ('gray', 'mono8', 8, 0, False),  # the reported example, 8 and 16 bits
+    ('gray', 'mono16', 16, 0, False),
+    ('grey', 'mono8', 8, 0, False),  # V4L2's GREY fourcc, lower-cased by a bridge
+    ('GREY', 'mono16', 16, 0, True),
+    ('GRAY', 'mono8', 8, 3, False),  # rows padded to 4 bytes (odd width below)
+    ('mono', 'mono16', 16, 6, True),
+    ('Mono', 'mono8', 8, None, False),  # step 0: the data's length tells
+    ('y', 'mono16', 16, None, False),
+    ('rgb', 'rgb8', 8, 0, False),
+    ('bgr', 'bgr16', 16, 10, True),
+    ('RGBA', 'rgba8', 8, 0, False),
+    ('bgra', 'bgra16', 16, None, False),
+    ('bayer_rggb', 'bayer_rggb8', 8, 0, False),  # a Bayer pattern without its bits
+    ('BayerGB', 'bayer_gbrg16', 16, 2, True),
+])
+def test_a_name_without_its_bit_depth_is_read_at_the_depth_its_rows_hold(written, encoding,
+                                                                         bits, pad, big):
+    rgb = _real_frame(3)[:120, :157]  # an odd width: rows padded by whole bytes
+    h, w = rgb.shape[:2]
+    channels = 1 if encoding.startswith(('mono', 'bayer')) else len(encoding.rstrip('0123456789'))
+    px = rgb[..., :1] if channels == 1 else np.concatenate(
+        [rgb, np.full((h, w, 1), 255, np.uint8)], 2)[..., :channels]
+    if bits == 16:  # a 12-bit sensor's values, in the order flagged
+        px = px.astype(np.uint16) << 4
+        px = px.astype('>u2' if big else '<u2').view(np.uint8)
+    row = w * channels * bits // 8
+    step = 0 if pad is None else row + pad
+    data = px.tobytes() if pad is None else _rows_of(px.reshape(h, -1), step)
+    notes = []
+    out = image_to_rgb(written, h, w, step, data, is_bigendian=big, notes=notes)
+    assert np.array_equal(out, image_to_rgb(encoding, h, w, step or row, data,
+                                            is_bigendian=big)), written
+    said = [n for n in notes if n.kind == 'bit_depth']
+    assert len(said) == 1 and f'{bits} bits a channel' in said[0], notes
+    assert f'read as "{encoding}"' in said[0], said
+
+
+@pytest.mark.parametrize('step, size', [(50, 48 * 50), (0, 48 * 64 + 7), (300, 48 * 300)],
+                         ids=['short_rows', 'step0_odd_length', 'padded_over_a_row'])
+def test_a_name_without_its_bit_depth_whose_rows_tell_none_is_refused_naming_both(step, size):
+    # 'gray' at width 64: 8 bits is 64 bytes a row, 16 bits 128; rows shorter than 64, or
+    # of 256 or more (over a row of padding either way), tell neither: not guessed.
+    with pytest.raises(MessageError, match=r'names no bit depth.*"mono8".*"mono16"') as err:
+        image_to_rgb('gray', 48, 64, step, bytes(size))
+    assert err.value.kind == 'encoding'
+
+
 def test_16_bit_colour_and_semi_planar_yuv():
     rgb = _smooth_rgb()
     h, w = rgb.shape[:2]
@@ -2464,7 +2535,7 @@ def test_depth_encodings_in_other_capitals_and_what_is_refused_says_why():
     with pytest.raises(MessageError, match='depth encoding on the colour topic'):
         image_to_rgb('32FC1', 4, 6, 24, metres)
     with pytest.raises(MessageError, match='no bit depth'):
-        image_to_rgb('RGB', 4, 6, 18, bytes(72))
+        image_to_rgb('RGB', 4, 6, 12, bytes(48))  # rows shorter than 8-bit RGB's
     with pytest.raises(MessageError, match='unsupported image encoding "16SC1"'):
         image_to_rgb('16SC1', 4, 6, 12, bytes(48))  # signed: not a camera's, not guessed
 

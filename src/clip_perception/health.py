@@ -563,7 +563,7 @@ class Health:
                          'depth_quantisation_range',
                          'depth_signed', 'depth_item_size', 'depth_camera_units_under_planes',
                          'colour_depth_encoding', 'colour_yuv_order', 'colour_byte_order',
-                         'colour_float_range',
+                         'colour_float_range', 'colour_bit_depth', 'depth_mono16',
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_binned_size',

@@ -318,7 +318,8 @@ class Note(str):
     """A line saying what was read otherwise than a message states it.
 
     A ``str`` (the line) with ``kind``: ``'byte_order'``, ``'encoding_name'``,
-    ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'planar_422'``, ``'pixel_size'``,
+    ``'bit_depth'``, ``'step_unset'``, ``'step_wrong'``, ``'buffer_size'``, ``'planar_422'``,
+    ``'pixel_size'``,
     ``'bayer_mosaic'``, ``'base64'``, ``'compressed_format'``,
     ``'compressed_payload'`` or ``'compressed_base64'``, so the node counts and warns each
     kind once.
@@ -688,6 +689,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
              f'sensor_msgs encoding holds (cv_bridge, RViz and image_pipeline refuse it): '
              f'unpacked and read as "{encoding}"; set the camera to the unpacked format '
              f'({given[:-len(how)]}: 16-bit words) and write "{encoding}" in the driver')
+    encoding = _bit_depth_of_bare_name(encoding, height, width, step, data, notes)
     given, encoding = encoding, read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     data = _from_base64_pixels(encoding, height, width, step, data, 'image', notes)
     _check_not_bit_packed(given, encoding, height, width, step, data)
@@ -806,6 +808,67 @@ def _byte_order_named(encoding, is_bigendian, notes=None):
           if bool(is_bigendian) != big else '') +
          f'; write "{name}" and is_bigendian={int(big)} in the driver')
     return name, big
+
+
+# Names of a layout without its bit depth, as drivers and bridges write them: V4L2's GREY
+# fourcc and GStreamer's GRAY8/GRAY16 families shortened to "gray"/"grey", a hand-made
+# publisher's "mono" or "rgb", a Bayer pattern without its bits. By lower-case name: (the
+# encoding at 8 bits, at 16, channels a pixel). See _bit_depth_of_bare_name.
+_BARE_NAMES = {
+    **dict.fromkeys(('mono', 'gray', 'grey', 'y', 'luma'), ('mono8', 'mono16', 1)),
+    **{c: (f'{c}8', f'{c}16', len(c)) for c in ('rgb', 'bgr', 'rgba', 'bgra')},
+    **{f'bayer_{p}': (f'bayer_{p}8', f'bayer_{p}16', 1)
+       for p in ('rggb', 'bggr', 'gbrg', 'grbg')},
+    **{f'bayer{p[:2]}': (f'bayer_{p}8', f'bayer_{p}16', 1)
+       for p in ('rggb', 'bggr', 'gbrg', 'grbg')}}
+
+
+def _bit_depth_of_bare_name(encoding, height, width, step, data, notes=None):
+    """Return the encoding a name without its bit depth has at the size of its rows.
+
+    ``"gray"``, ``"grey"``, ``"mono"``, ``"rgb"``, ``"bayer_rggb"`` (:data:`_BARE_NAMES`):
+    a driver or bridge that shortens V4L2's ``GREY`` or GStreamer's ``GRAY8``/``GRAY16_LE``,
+    or a hand-made publisher, names the layout but not its bits, which cv_bridge refuses
+    and which were refused here on every frame ("no bit depth"). The rows tell: a row of
+    ``width * channels`` bytes plus less than a row of padding is 8 bits a channel, one of
+    twice that plus less than a row of padding 16 (the two ranges do not meet); with
+    ``step`` 0, data of exactly ``height`` packed rows of either. Read so, with a
+    :class:`Note` of kind ``bit_depth`` naming the depth inferred and why; 16 bits are
+    read as the 16-bit encoding is (little-endian unless ``is_bigendian``, scaled by the
+    bits used: :func:`to_8_bits`). A kind of its own, so that the node logs the depth
+    inferred even after another name was warned of.
+
+    :param encoding: the message's ``encoding`` (str).
+    :param step: its ``step``; ``data``: its ``data`` (any buffer).
+    :param notes: a list, or None.
+    :return: ``encoding`` unchanged when it is no bare name, else the encoding with its bits.
+    :raises MessageError: kind ``encoding``, when the rows are neither size, naming both and
+        what to set.
+    """
+    bare = _BARE_NAMES.get(unpadded(encoding).lower())
+    if bare is None:
+        return encoding
+    eight, sixteen, channels = bare
+    row = width * channels
+    if step:
+        bits = 8 if row <= step < 2 * row else 16 if 2 * row <= step < 4 * row else 0
+        rows_are = f'its rows of step {step} bytes for {width} pixels of {channels} channel' \
+                   f'{"s" if channels > 1 else ""}'
+    else:
+        bits = {row * height: 8, 2 * row * height: 16}.get(len(data), 0)
+        rows_are = f'its step is 0 and its {len(data)} bytes for {width}x{height} pixels'
+    if not bits:
+        raise MessageError('encoding', f'image encoding {shown(encoding)} names no bit depth, '
+                           f'and {rows_are} are neither 8 bits a channel ({row} bytes a row, '
+                           f'"{eight}") nor 16 ({2 * row}, "{sixteen}") with less than a row '
+                           f'of padding: set encoding to "{eight}" or "{sixteen}" (and step '
+                           'to the bytes a row) in the publisher')
+    name = eight if bits == 8 else sixteen
+    _say(notes, 'bit_depth', f'image encoding {shown(encoding)} names no bit depth; '
+         f'{rows_are} are {bits} bits a channel ({row * bits // 8} bytes a row of pixels), '
+         f'so it is read as "{name}": write "{name}" in the driver (cv_bridge, RViz and '
+         'image_pipeline refuse the bare name)')
+    return name
 
 
 _PACKINGS = {'p': "PFNC's, least significant bits first", 'packed': "GigE Vision's"}
@@ -1477,8 +1540,6 @@ def _encoding_hint(encoding, what):
                 "FFmpeg's rgb32 the host's order: which bytes are which is not guessed; publish "
                 'rgb8, bgr8, rgba8 or bgra8, or xrgb8, argb8, rgbx8...: the bytes in the order '
                 'named)')
-    if lower in ('rgb', 'bgr', 'rgba', 'bgra', 'mono', 'gray', 'grey'):
-        return ' (no bit depth: 8 or 16 bits a channel cannot be told, so it is not guessed)'
     return ''
 
 
