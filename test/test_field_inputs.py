@@ -3373,6 +3373,37 @@ def test_encodings_written_in_other_capitals_are_read_and_named(probe, start_nod
     assert node.stop() == 0
 
 
+def test_depth_under_a_16_bit_grey_name_is_posed_as_16uc1_and_said(probe, start_node):
+    """Depth as ``Y16`` (big-endian) and ``mono16``: 16-bit grey names drivers publish depth as.
+
+    heuristicus/spot_ros#7 (Spot's depth as mono16), ravijo/ros_openpose#80 (a ToF
+    camera's MONO16 depth), ros-perception/image_pipeline#630 (RealSense's as MONO16):
+    before, ``Y16`` was refused on every frame ("unsupported depth encoding") and the red
+    ball answered without depth; ``mono16`` read unsaid. Both posed within 1 cm as 16UC1
+    millimetres, warned once naming the unit, counted ``depth_mono16``.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    mm = scene.depth_16uc1()
+
+    def y16_big(m):
+        m.encoding, m.is_bigendian, m.data = 'Y16', 1, mm.astype('>u2').tobytes()
+        return m
+
+    def mono16(m):
+        m.encoding = 'mono16'
+        return m
+    for depth in (y16_big, mono16):
+        assert_red_ball_posed(probe, node, camera, scene, depth=depth)
+    log = node.output()
+    assert log.count("is a 16-bit grey image's name") == 1, log
+    assert 'depth_scale 0.001 m a unit (millimetres)' in log, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_mono16', 0)) >= 4)[2]
+    assert int(values['depth_mono16']) >= 4, values
+    assert 'rejected_depth_encoding' not in values, values
+    assert node.stop() == 0
+
+
 def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(probe,
                                                                            start_node):
     """``"BayerRG8"``, ``"BayerRG12"``, ``"YUV422Packed"``: a camera SDK's format names.

@@ -227,14 +227,18 @@ def test_a_genicam_format_with_bits_packed_across_bytes_is_refused_saying_so(gen
     assert err.value.kind == 'encoding'
 
 
-def _real_frame(index=0):
-    """One real camera frame of shared/data/real_rgbd: (H, W, 3) uint8 RGB."""
+def _real_paths():
+    """Return the real RGB-D frames of shared/data/real_rgbd (.npz paths, sorted)."""
     import glob
     import os
 
     from conftest import SHARED_DATA
-    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
-    return np.ascontiguousarray(np.load(paths[index])['rgb'][..., :3])
+    return sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+
+
+def _real_frame(index=0):
+    """One real camera frame of shared/data/real_rgbd: (H, W, 3) uint8 RGB."""
+    return np.ascontiguousarray(np.load(_real_paths()[index])['rgb'][..., :3])
 
 
 def _rows_of(px, step):
@@ -787,6 +791,52 @@ def test_depth_encodings_and_endianness():
     m = np.array([[np.nan, 0.75]], np.float32)
     out = depth_to_array('32FC1', 1, 2, 8, m.tobytes())
     assert np.isnan(out[0, 0]) and out[0, 1] == pytest.approx(0.75)
+
+
+# Depth under a 16-bit grey image's name: Spot's mono16 (heuristicus/spot_ros#7), a ToF
+# camera's MONO16 (ravijo/ros_openpose#80), RealSense's through a bridge
+# (ros-perception/image_pipeline#630), librealsense's Y16, FFmpeg's gray16le; refused
+# ("unsupported depth encoding") or read unsaid before (helper-h129's brief, item 4).
+# (written, is_bigendian flagged, bytes big-endian, padding bytes a row or None for
+# step 0, depth_scale).
+@pytest.mark.parametrize('written, flagged, big, pad, scale', [
+    ('mono16', False, False, 0, 0.001),  # the reported example
+    ('MONO16', True, True, 0, 0.001),
+    ('Mono16', False, False, None, 0.001),  # step 0
+    ('Y16', False, False, 6, 0.001),  # librealsense's name, rows padded
+    ('y16', True, True, 2, 0.0001),  # a D405's tenths of a millimetre
+    ('gray16', False, False, 0, 0.001),
+    ('grey16', True, True, None, 0.001),
+    ('gray16le', True, False, 0, 0.001),  # the name's byte order over the flag
+    ('GRAY16_BE', False, True, 4, 0.001),
+    ('gray16be', False, True, 0, 0.001),
+])
+def test_depth_under_a_16_bit_grey_name_is_read_as_16uc1_in_its_unit_and_said(
+        written, flagged, big, pad, scale):
+    metres = np.load(_real_paths()[0])['depth'][:200, :317]  # an odd width
+    h, w = metres.shape
+    units = np.where(np.isfinite(metres) & (metres > 0), np.rint(metres / scale), 0)
+    words = units.astype('>u2' if big else '<u2')
+    step = 0 if pad is None else 2 * w + pad
+    data = words.tobytes() if pad is None else _rows_of(words.view(np.uint8), step)
+    notes = []
+    out = depth_to_array(written, h, w, step, data, is_bigendian=flagged, depth_scale=scale,
+                         notes=notes)
+    want = depth_to_array('16UC1', h, w, step or 2 * w, data, is_bigendian=big,
+                          depth_scale=scale)
+    assert np.array_equal(np.isnan(out), np.isnan(want)) and \
+        np.allclose(out[~np.isnan(out)], want[~np.isnan(want)]), written
+    assert np.nanmedian(np.abs(out - metres)) < scale, written
+    said = [n for n in notes if n.kind == 'mono16']
+    assert len(said) == 1 and 'read as 16UC1 depth' in said[0], notes
+    assert f'depth_scale {scale:g} m a unit' in said[0], said
+
+
+def test_8_bit_grey_and_other_grey_depths_on_the_depth_topic_stay_refused_saying_why():
+    with pytest.raises(MessageError, match='colour encoding on the depth topic'):
+        depth_to_array('mono8', 4, 6, 6, bytes(24))
+    with pytest.raises(MessageError, match='unsupported depth encoding "gray8"'):
+        depth_to_array('gray8', 4, 6, 6, bytes(24))
 
 
 @pytest.mark.parametrize('args, kind', [
@@ -2527,7 +2577,8 @@ def test_depth_encodings_in_other_capitals_and_what_is_refused_says_why():
     for written in ('16uc1', ' 16UC1', 'Mono16'):
         notes = []
         assert np.allclose(depth_to_array(written, 4, 6, 12, mm.tobytes(), notes=notes), 0.8)
-        assert [n.kind for n in notes] == ['encoding_name'], notes
+        assert [n.kind for n in notes] == ['mono16' if 'ono' in written else 'encoding_name'], \
+            notes
     metres = np.full((4, 6), 0.8, np.float32).tobytes()
     assert np.allclose(depth_to_array('32fc1', 4, 6, 24, metres), 0.8)
     with pytest.raises(MessageError, match='colour encoding on the depth topic'):

@@ -1801,7 +1801,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
-    name = read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
+    name, is_bigendian = _grey16_as_depth(encoding, is_bigendian, depth_scale, notes)
+    name = name or read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
     if name is None and not unpadded(encoding):
         name = _unset_encoding(height, width, step, data, 'depth', notes)
     if name is None:
@@ -1849,6 +1850,48 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     if dtype != np.uint16 and not clip_planes[1]:
         _far_plane_at_one(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
+
+
+# A 16-bit grey image's names (sensor_msgs' mono16; librealsense's and V4L2's Y16; FFmpeg's
+# and GStreamer's gray16, with a byte order after it: gray16le, GRAY16_BE) by lower-case
+# name: drivers publish depth in millimetres under them (_grey16_as_depth).
+_GREY16_NAMES = ('mono16', 'y16', 'gray16', 'grey16')
+
+
+def _grey16_as_depth(encoding, is_bigendian, depth_scale, notes=None):
+    """Return ``('16UC1', is_bigendian)`` for depth under a 16-bit grey image's name.
+
+    Drivers publish depth as ``mono16``: Spot's (heuristicus/spot_ros#7), a ToF camera's
+    (ravijo/ros_openpose#80: "The encoding of depth data from ToF camera is MONO16"),
+    RealSense's through a bridge (ros-perception/image_pipeline#630: "RealSense depth
+    images, which are MONO16"), ZED's OpenNI depth mode (stereolabs/zed-ros-examples#19);
+    bridges built on librealsense or FFmpeg write ``Y16`` or ``gray16le``. REP 118 names
+    16-bit depth ``16UC1``; the bits are the same, so such an image is read as 16UC1 in
+    ``depth_scale`` metres a unit (0.001, millimetres, as REP 118 and those drivers), with
+    its checks (:func:`check_depth_units`), and a :class:`Note` of kind ``mono16`` says
+    so (the node logs it once, counts ``depth_mono16``). A byte order after the name is
+    read as named, whatever ``is_bigendian`` says. Before, ``Y16`` and ``gray16`` were
+    refused on every frame ("unsupported depth encoding") and ``mono16`` read unsaid.
+
+    :param encoding: the message's ``encoding`` (str); ``is_bigendian``: its flag.
+    :param depth_scale: metres a unit (float), for the note.
+    :param notes: a list, or None.
+    :return: ``(None, is_bigendian)`` when ``encoding`` is no such name.
+    """
+    key = unpadded(encoding).lower()
+    named = _NAMED_ORDER.match(key)
+    big, order = is_bigendian, ''
+    if key not in _GREY16_NAMES and named is not None and named.group(1) in _GREY16_NAMES:
+        key, big = named.group(1), named.group(2) == 'be'
+        order = f', {"big" if big else "little"}-endian as its name says'
+    if key not in _GREY16_NAMES:
+        return None, is_bigendian
+    unit = 'millimetres' if depth_scale == DEFAULT_DEPTH_SCALE else f'{depth_scale:g} m'
+    _say(notes, 'mono16', f"depth encoding {shown(encoding)} is a 16-bit grey image's name, "
+         "not REP 118's 16UC1 (depth_image_proc refuses it): read as 16UC1 depth, "
+         f'depth_scale {depth_scale:g} m a unit ({unit}){order}; publish 16UC1, or set '
+         'depth_scale if its unit is not that')
+    return '16UC1', big
 
 
 # Least share of a depth image's non-zero finite 64-bit floats that must be metres (1 mm to
