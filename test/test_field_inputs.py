@@ -3413,8 +3413,10 @@ def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(pr
     ROS encodings): a machine vision driver writes the GenICam pixel format into
     ``encoding``. Before, every frame was refused as an unsupported encoding, 0 answers.
     Each names one sensor_msgs layout: read as it, pose within 1 cm, warned once, counted
-    ``colour_encoding_name``; a format with bits packed across bytes that is not unpacked
-    here (``Mono14p``; ``Mono12p`` is, since session 38) is refused saying to unpack it.
+    ``colour_encoding_name``; bits packed across bytes under a name that says how (PFNC's
+    ``BayerRG14p``, libcamera's ``SRGGB10_CSI2P``: posed; V4L2's ``Y10BPACK``, grey:
+    answered; all refused before helper-h129) are unpacked; one that does not
+    (``BayerRG14Packed``) is refused saying so.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
@@ -3430,11 +3432,31 @@ def test_colour_encodings_written_as_genicam_pixel_formats_are_read_and_named(pr
     values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_encoding_name', 0)) >= 3)[2]
     assert int(values['colour_encoding_name']) >= 3, values
 
-    def bit_packed(m):  # 14 bits packed: not unpacked (Mono12p and 10p are, since h125)
-        m.encoding, m.step = 'Mono14p', w * 7 // 4
+    # Bits packed across bytes whose names say how: PFNC's BayerRG14p, MIPI CSI-2's RAW10
+    # as libcamera names it (a Raspberry Pi camera's raw stream), V4L2's Y10BPACK; refused
+    # before helper-h129, now unpacked (counted colour_encoding_name).
+    from test_messages import _csi2
+    from test_messages import _msb_stream
+    from test_messages import _pfnc_p
+
+    assert_each_posed(probe, node, camera, scene, (
+        ('BayerRG14p', w * 14 // 8, _pfnc_p(mosaic.astype(np.uint16) << 6, 14).tobytes()),
+        ('SRGGB10_CSI2P', w * 10 // 8, _csi2(mosaic.astype(np.uint16) << 2, 10).tobytes())))
+
+    def y10bpack(m):  # grey (no colour to find a red ball by): answered, not refused
+        grey = cv2.cvtColor(scene.rgb, cv2.COLOR_RGB2GRAY).astype(np.uint16)
+        m.encoding, m.step, m.data = 'Y10BPACK', w * 10 // 8, _msb_stream(grey << 2,
+                                                                          10).tobytes()
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=y10bpack)
+    assert 'Y10BPACK' not in diag(probe)[2].get('last_refusal_colour', ''), diag(probe)
+
+    def bit_packed(m):  # GigE Vision's Packed has no 14-bit form: which packing?
+        m.encoding, m.step = 'BayerRG14Packed', w * 7 // 4
         m.data = bytes(m.step * h)
         return m
-    refusal = refused_colour(probe, camera, scene, bit_packed, '"Mono14p"')
+    refusal = refused_colour(probe, camera, scene, bit_packed, '"BayerRG14Packed"')
     assert 'packed across bytes' in refusal, refusal
     assert node.stop() == 0
 

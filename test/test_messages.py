@@ -216,11 +216,12 @@ def test_a_genicam_pixel_format_reads_as_the_encoding_of_its_layout(genicam, ros
     assert [n.kind for n in notes] == ['encoding_name'], notes
 
 
-# Packings not read here: 14 bits, V4L2's MIPI CSI-2 order (Y10P), a ROS-style name that
-# names no packing (PFNC's, GigE Vision's or MIPI's?). Mono12p, BayerRG10p, Mono12Packed
-# are read (test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says).
-@pytest.mark.parametrize('genicam', ['Mono14p', 'BayerRG14Packed', 'Y10P', 'Y12P',
-                                     'bayer_rggb12p'])
+# Packings not read here: GigE Vision's Packed has no 14-bit form, and a ROS-style name
+# names no packing (PFNC's, GigE Vision's or MIPI's?). Mono12p, Mono14p, Mono12Packed,
+# V4L2's Y10P and SRGGB12P, Y10BPACK are read
+# (test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says).
+@pytest.mark.parametrize('genicam', ['BayerRG14Packed', 'Mono14Packed', 'bayer_rggb12p',
+                                     'bayer_gbrg10p', 'Y12BPACK'])
 def test_a_genicam_format_with_bits_packed_across_bytes_is_refused_saying_so(genicam):
     with pytest.raises(MessageError, match='packed across bytes') as err:
         image_to_rgb(genicam, 4, 4, 6, bytes(24))
@@ -3494,7 +3495,8 @@ def test_bits_packed_across_bytes_under_a_name_read_as_16_bit_words_are_refused_
         with pytest.raises(MessageError, match='packed across bytes') as err:
             image_to_rgb(name, h, w, step, bytes(row * h))
         assert err.value.kind == 'layout' and 'unpacked' in str(err.value)
-    if not name.startswith('Mono'):  # Mono12p is PFNC's, unpacked; these name no packing
+    # Mono12p is PFNC's, Y10P V4L2's MIPI CSI-2 (helper-h129), unpacked; these name none
+    if not name.startswith(('Mono', 'Y')):
         with pytest.raises(MessageError, match='packed across bytes'):
             image_to_rgb(f'{name}p', h, w, row, bytes(row * h))
 
@@ -3735,10 +3737,42 @@ def _gige_packed(values, bits):
         values.shape[0], -1)
 
 
+def _csi2(values, bits):
+    """(H, W) values packed as MIPI CSI-2 RAW10/12/14 (V4L2's pixfmt-srggb10p, -12p, -14p).
+
+    Per group of 4 pixels (2 for 12 bits): their high 8 bits a byte each, then their low
+    bits, the first pixel's at bit 0, as one little-endian bit stream (numpy's packbits).
+    """
+    h, w = values.shape
+    group = 2 if bits == 12 else 4
+    low = bits - 8
+    v = values.astype(np.uint32).reshape(h, w // group, group)
+    lows = (v & ((1 << low) - 1))[..., None] >> np.arange(low) & 1  # (h, g, group, low)
+    lows = np.packbits(lows.reshape(h, w // group, -1).astype(np.uint8), axis=2,
+                       bitorder='little')
+    return np.concatenate([(v >> low).astype(np.uint8), lows], 2).reshape(h, -1)
+
+
+def _msb_stream(values, bits):
+    """(H, W) values packed as V4L2's Y10BPACK: one bit stream, most significant bit first."""
+    h, w = values.shape
+    stream = (values.astype(np.uint32)[..., None] >> np.arange(bits)[::-1]) & 1
+    return np.packbits(stream.reshape(h, -1).astype(np.uint8), axis=1, bitorder='big')
+
+
+# PFNC's p (10, 12 and since helper-h129 14 bits: Mono14p), GigE Vision's Packed, MIPI
+# CSI-2's RAW10/12/14 under V4L2's and libcamera's names (a Raspberry Pi camera's raw
+# stream: SRGGB10_CSI2P; Android's RAW10, a mosaic of no named pattern, read as grey) and
+# V4L2's Y10BPACK (librealsense's infrared): before helper-h129 the last three were refused.
 @pytest.mark.parametrize('name, bits, pack', [
     ('Mono12p', 12, _pfnc_p), ('Mono10p', 10, _pfnc_p), ('BayerRG12p', 12, _pfnc_p),
     ('BayerGB10p', 10, _pfnc_p), ('Mono12Packed', 12, _gige_packed),
-    ('BayerRG12Packed', 12, _gige_packed), ('BayerBG10Packed', 10, _gige_packed)])
+    ('BayerRG12Packed', 12, _gige_packed), ('BayerBG10Packed', 10, _gige_packed),
+    ('Mono14p', 14, _pfnc_p), ('BayerRG14p', 14, _pfnc_p),
+    ('Y10P', 10, _csi2), ('Y12P', 12, _csi2), ('Y14P', 14, _csi2),
+    ('SRGGB10P', 10, _csi2), ('SGBRG12P', 12, _csi2), ('SBGGR14P', 14, _csi2),
+    ('SRGGB10_CSI2P', 10, _csi2), ('R12_CSI2P', 12, _csi2), ('RAW10', 10, _csi2),
+    ('Y10BPACK', 10, _msb_stream)])
 @pytest.mark.parametrize('pad', [0, 7])
 def test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says(name, bits, pack,
                                                                           pad):
@@ -3754,14 +3788,17 @@ def test_genicam_bits_packed_across_bytes_are_unpacked_as_their_name_says(name, 
     h, w = rgb.shape[:2]
     w -= w % 4
     rgb = np.ascontiguousarray(rgb[:, :w])
-    pattern = {'RG': 'rggb', 'GB': 'gbrg', 'BG': 'bggr'}.get(name[5:7])
-    grey = _mosaic(rgb, pattern) if name.startswith('Bayer') else cv2.cvtColor(
-        rgb, cv2.COLOR_RGB2GRAY)
-    values = (grey.astype(np.uint16) << (bits - 8)) | 0x3  # low bits set too
+    pattern = ({'RG': 'rggb', 'GB': 'gbrg', 'BG': 'bggr'}.get(name[5:7]) if
+               name.startswith('Bayer') else name[1:5].lower() if name.startswith('S') else
+               None)
+    grey = _mosaic(rgb, pattern) if pattern else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    # low bits of every pattern: a fault in them shows
+    values = (grey.astype(np.uint16) << (bits - 8)) | np.arange(w, dtype=np.uint16) % (
+        1 << (bits - 8))
     words_as = f'bayer_{pattern}16' if pattern else 'mono16'
     expected = image_to_rgb(words_as, h, w, 2 * w, values.astype(np.uint16).tobytes())
     packed = pack(values, bits)
-    assert packed.shape[1] == w * (bits if pack is _pfnc_p else 12) // 8
+    assert packed.shape[1] == w * (12 if pack is _gige_packed else bits) // 8
     rows = _padded_rows(packed, pad)
     notes = []
     out = image_to_rgb(name, h, w, rows.shape[1] if pad else 0, rows.tobytes(), True, notes)

@@ -266,20 +266,39 @@ _GENICAM_NAMES = {
     'yuv422_yuyv_packed': 'yuyv'}
 # Bits packed across bytes (PFNC "Mono12p", "BayerRG10p"; GigE Vision "Mono12Packed"; the
 # same written ROS's way, "bayer_rggb12p"; V4L2's "Y10P", librealsense's "Y10BPACK"): no
-# encoding of sensor_msgs holds them, and read as bytes they are noise.
+# encoding of sensor_msgs holds them, and read as bytes they are noise. Those whose names
+# say how they are packed are unpacked (_GENICAM_UNPACKED, looked up first); the rest are
+# refused saying so.
 _GENICAM_BIT_PACKED = re.compile(
     r'(?:mono|y|bayer(?:rg|bg|gb|gr)|bayer_(?:rggb|bggr|gbrg|grbg)|rgb|bgr)1[0-4]'
     r'(?:p|packed|bpack)$')
-# The GenICam formats of 10 or 12 bits packed across bytes whose names say how (FLIR's
-# ImageFormatControl: "The USB3 Vision method is designated with a p", the GigE Vision one
-# with Packed; Lucid Arena's and Spinnaker's BayerRG12p, BayerRG12Packed): unpacked here
-# into 16-bit words (unpack_genicam_bits) and read as the 16-bit encoding. By lower-case
-# name: (that encoding, bits, 'p' or 'packed'). Other packed names stay refused (above).
+# Formats of 10 to 14 bits packed across bytes whose names say how, unpacked here into
+# 16-bit words (unpack_genicam_bits) and read as the 16-bit encoding:
+# - GenICam's (FLIR's ImageFormatControl: "The USB3 Vision method is designated with a p",
+#   the GigE Vision one with Packed; Lucid Arena's and Spinnaker's BayerRG12p,
+#   BayerRG12Packed; PFNC's Mono14p, BayerRG14p): 'p' and 'packed';
+# - MIPI CSI-2's RAW10/RAW12/RAW14 as V4L2 names them (pixfmt-srggb10p, -srggb12p,
+#   -srggb14p, -y10p: "Each of the first 4 bytes contain the 8 high order bits of the
+#   pixels, and the 5th byte contains the 2 least significants bits of each pixel, in the
+#   same order"; SRGGB10P, Y10P) and libcamera (SRGGB10_CSI2P, R10_CSI2P: a Raspberry Pi
+#   camera's raw stream), and Android's RAW10/RAW12 (a Bayer mosaic whose pattern the
+#   name does not give: read as grey, _mosaic_as_grey): 'csi2';
+# - V4L2's Y10BPACK (pixfmt-y10b: "a bit-packed array of 10bit bits per pixel ... with the
+#   most significant bits coming first from the left"; librealsense's infrared): 'msb'.
+# By lower-case name: (that encoding, bits, how). Other packed names stay refused (above):
+# a ROS-style "bayer_rggb12p" names no packing of the three.
+_BAYER_TO_16 = tuple((p, f'bayer_{p}16') for p in ('rggb', 'bggr', 'gbrg', 'grbg'))
 _GENICAM_UNPACKED = {
-    f'{c}{bits}{how}': (to, bits, how)
-    for c, to in (('mono', 'mono16'), *((f'bayer{p[:2]}', f'bayer_{p}16')
-                                        for p in ('rggb', 'bggr', 'gbrg', 'grbg')))
-    for bits in (10, 12) for how in ('p', 'packed')}
+    **{f'{c}{bits}{how}': (to, bits, how)
+       for c, to in (('mono', 'mono16'), *((f'bayer{p[:2]}', to) for p, to in _BAYER_TO_16))
+       for bits, hows in ((10, ('p', 'packed')), (12, ('p', 'packed')), (14, ('p',)))
+       for how in hows},
+    **{name: (to, bits, 'csi2') for bits in (10, 12, 14)
+       for name, to in ((f'y{bits}p', 'mono16'), (f'r{bits}_csi2p', 'mono16'),
+                        *((f's{p}{bits}p', to) for p, to in _BAYER_TO_16),
+                        *((f's{p}{bits}_csi2p', to) for p, to in _BAYER_TO_16))},
+    'raw10': ('mono16', 10, 'csi2'), 'raw12': ('mono16', 12, 'csi2'),
+    'y10bpack': ('mono16', 10, 'msb'), 'y10b': ('mono16', 10, 'msb')}
 # Camera drivers' and SDKs' names of layouts read here: librealsense's stream formats
 # (RS2_FORMAT_Y8, Y16 and Z16, which realsense-ros maps to mono8, mono16 and 16UC1 but
 # bridges and custom wrappers pass through: librealsense#10789, realsense-ros#2837 "Y8, Y16";
@@ -684,11 +703,12 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         words = unpack_genicam_bits(data, height, width, step, bits, how, given)
         data, step = words.tobytes(), 2 * width
         is_bigendian = HOST_BIG_ENDIAN
-        _say(notes, 'encoding_name', f'image encoding {shown(given)} is a GenICam pixel format '
-             f'name, {bits} bits a pixel packed across bytes ({_PACKINGS[how]}), which no '
-             f'sensor_msgs encoding holds (cv_bridge, RViz and image_pipeline refuse it): '
-             f'unpacked and read as "{encoding}"; set the camera to the unpacked format '
-             f'({given[:-len(how)]}: 16-bit words) and write "{encoding}" in the driver')
+        _say(notes, 'encoding_name', f'image encoding {shown(given)} names {bits} bits a pixel '
+             f'packed across bytes ({_PACKINGS[how]}), which no sensor_msgs encoding holds '
+             '(cv_bridge, RViz and image_pipeline refuse it): unpacked and read as '
+             f'"{encoding}"; set the camera or driver to the unpacked format ({bits} bits '
+             f"in 16-bit words: Mono{bits}, V4L2's Y{bits} or SRGGB{bits}) and write "
+             f'"{encoding}" in the driver')
     encoding = _bit_depth_of_bare_name(encoding, height, width, step, data, notes)
     given, encoding = encoding, read_encoding(encoding, _COLOUR_NAMES, 'image', notes) or encoding
     data = _from_base64_pixels(encoding, height, width, step, data, 'image', notes)
@@ -871,48 +891,66 @@ def _bit_depth_of_bare_name(encoding, height, width, step, data, notes=None):
     return name
 
 
-_PACKINGS = {'p': "PFNC's, least significant bits first", 'packed': "GigE Vision's"}
+_PACKINGS = {'p': "PFNC's, one bit stream, least significant bits first",
+             'packed': "GigE Vision's", 'csi2': "MIPI CSI-2's, each pixel's high 8 bits a "
+             'byte, then the low bits of the group',
+             'msb': "V4L2's Y10BPACK, one bit stream, most significant bits first"}
 
 
 def unpack_genicam_bits(data, height, width, step, bits, how, encoding):
-    """Unpack GenICam pixels of 10 or 12 bits packed across bytes into 16-bit words.
+    """Unpack pixels of 10 to 14 bits packed across bytes into 16-bit words.
 
-    PFNC's ``p`` formats (Mono12p, BayerRG10p: USB3 Vision's) are one bit stream, each
-    pixel's least significant bit first: 12 bits are two pixels in 3 bytes (p0 bits 0-7;
-    p0 bits 8-11 and p1 bits 0-3; p1 bits 4-11), 10 bits four in 5. GigE Vision's
-    ``Packed`` ones put two pixels in 3 bytes either way: their high 8 bits in the first and
-    third, their low bits in the second's low and high nibble (FLIR's ImageFormatControl
-    pages for the Blackfly S; Basler's and Lucid's pixel format docs).
+    Four packings, by ``how`` (:data:`_GENICAM_UNPACKED`):
+
+    - ``'p'``, PFNC's (Mono12p, BayerRG10p, Mono14p: USB3 Vision's): one bit stream, each
+      pixel's least significant bit first: 12 bits are two pixels in 3 bytes (p0 bits 0-7;
+      p0 bits 8-11 and p1 bits 0-3; p1 bits 4-11), 10 and 14 bits four in 5 and 7.
+    - ``'packed'``, GigE Vision's (10 or 12 bits): two pixels in 3 bytes, their high 8 bits
+      in the first and third, their low bits in the second's low and high nibble (FLIR's
+      ImageFormatControl pages for the Blackfly S; Basler's and Lucid's pixel format docs).
+    - ``'csi2'``, MIPI CSI-2's RAW10/12/14 (V4L2's pixfmt-srggb10p, -srggb12p, -srggb14p):
+      a group of 4 pixels (2 for 12 bits) is their high 8 bits a byte each, in order, then
+      their low bits in one little-endian stream, the first pixel's at bit 0 (10 bits: 5
+      bytes; 12: 3; 14: 7).
+    - ``'msb'``, V4L2's Y10BPACK (pixfmt-y10b): one bit stream, each pixel's most
+      significant bit first: four 10-bit pixels in 5 bytes.
 
     :param data: the message's ``data`` (any buffer): ``step * height`` bytes (or at most
-        :data:`MAX_PADDING_ROWS` rows more), each row ``width * bits / 8`` (p) or
-        ``width * 3 / 2`` (Packed) bytes of pixels, then padding.
+        :data:`MAX_PADDING_ROWS` rows more), each row ``width * bits / 8`` (p, csi2, msb)
+        or ``width * 3 / 2`` (packed) bytes of pixels, then padding.
     :param step: bytes a row; 0: rows packed.
-    :param bits: 10 or 12; ``how``: ``'p'`` or ``'packed'``; ``encoding``: for messages.
+    :param bits: 10, 12 or 14; ``how``: ``'p'``, ``'packed'``, ``'csi2'`` or ``'msb'``;
+        ``encoding``: for messages.
     :return: (H, W) uint16 in host order, values below ``2 ** bits`` (low-aligned).
     :raises MessageError: kind ``layout``: a width whose rows end inside a byte or a group
-        of pixels (p: 4 pixels for 10 bits, 2 for 12; Packed: 2), a step shorter than a
-        row, or a data length ``step * height`` does not describe.
+        of pixels (4 pixels for 10 and 14 bits, 2 for 12 and for Packed), a step shorter
+        than a row, or a data length ``step * height`` does not describe.
     """
-    group = 4 if (bits, how) == (10, 'p') else 2  # pixels a group of bytes holds
-    size = group * bits // 8 if how == 'p' else 3
+    group = 2 if bits == 12 or how == 'packed' else 4  # pixels a group of bytes holds
+    size = group * bits // 8 if how != 'packed' else 3
     if width % group:
         raise MessageError('layout', f'{encoding} image of width {width}: its pixels are '
                            f'packed {group} to {size} bytes, so a row of {width} ends inside '
                            f'a group; the width must be a multiple of {group}')
     row = width // group * size
     raw = _view(data, height, row, step or row, 1, np.uint8, 'image')[..., 0]
-    b = raw.reshape(height, width // group, size).astype(np.uint16)
+    b = raw.reshape(height, width // group, size).astype(np.uint64)
+    mask = (1 << bits) - 1
     if how == 'packed':
-        low = 4 if bits == 12 else 2
-        mask = (1 << low) - 1
-        pixels = [b[..., 0] << low | b[..., 1] & mask, b[..., 2] << low | b[..., 1] >> 4 & mask]
-    elif bits == 12:
-        pixels = [b[..., 0] | (b[..., 1] & 0xF) << 8, b[..., 1] >> 4 | b[..., 2] << 4]
-    else:
-        pixels = [b[..., 0] | (b[..., 1] & 0x3) << 8, b[..., 1] >> 2 | (b[..., 2] & 0xF) << 6,
-                  b[..., 2] >> 4 | (b[..., 3] & 0x3F) << 4, b[..., 3] >> 6 | b[..., 4] << 2]
-    return np.stack(pixels, axis=2).reshape(height, width)
+        low = bits - 8
+        low_mask = (1 << low) - 1
+        pixels = [b[..., 0] << low | b[..., 1] & low_mask,
+                  b[..., 2] << low | b[..., 1] >> 4 & low_mask]
+    elif how == 'csi2':
+        low = bits - 8
+        lows = sum(b[..., group + k] << 8 * k for k in range(size - group))
+        pixels = [b[..., i] << low | lows >> low * i & (1 << low) - 1 for i in range(group)]
+    else:  # one bit stream of the group: least (p) or most (msb) significant bits first
+        first = how == 'p'
+        stream = sum(b[..., k] << 8 * (k if first else size - 1 - k) for k in range(size))
+        pixels = [stream >> bits * (i if first else group - 1 - i) & mask
+                  for i in range(group)]
+    return np.stack(pixels, axis=2).reshape(height, width).astype(np.uint16)
 
 
 def _check_not_bit_packed(given, encoding, height, width, step, data):
