@@ -486,21 +486,21 @@ def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_no
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
 
-    def yuv411p(m):  # no such ROS encoding: refused
-        m.encoding = 'yuv411p'
+    def yuv410p(m):  # no encoding read here (4:1:0 in planes): refused
+        m.encoding = 'yuv410p'
         return m
     # 5 Hz, as in the report, for 3 s and then until the status says so: read after the
     # feed stopped, with input_timeout 1 s, it could already be "input stale" under load.
     end = time.monotonic() + 3.0
     while time.monotonic() < end:
-        publish(camera, scene, colour=yuv411p)
+        publish(camera, scene, colour=yuv410p)
         time.sleep(0.2)
     assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: 'refused' in m),
-                      period=0.2, timeout=15, colour=yuv411p), diag(probe)
+                      period=0.2, timeout=15, colour=yuv410p), diag(probe)
     level, message, values = diag(probe)
     assert level == 2, message
-    assert 'colour frames arrive' in message and 'yuv411p' in message, message
-    assert 'stale' not in message and 'yuv411p' in values['last_refusal_colour']
+    assert 'colour frames arrive' in message and 'yuv410p' in message, message
+    assert 'stale' not in message and 'yuv410p' in values['last_refusal_colour']
     assert detections(probe) == []
     assert node.stop() == 0
 
@@ -3401,6 +3401,34 @@ def test_depth_under_a_16_bit_grey_name_is_posed_as_16uc1_and_said(probe, start_
     values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_mono16', 0)) >= 4)[2]
     assert int(values['depth_mono16']) >= 4, values
     assert 'rejected_depth_encoding' not in values, values
+    assert node.stop() == 0
+
+
+def test_vyuy_nv42_and_4_1_1_in_planes_are_posed(probe, start_node):
+    """V4L2's VYUY, NV42 and YUV411P (FFmpeg's yuv411p): refused before helper-h129.
+
+    VYUY is a Jetson's and an i.MX CSI's 4:2:2 (bytes V, Y, U, Y), NV42 NV24 with V first,
+    YUV411P a DV camera's 4:1:1 in planes; each pose of the red ball within 1 cm, rows
+    padded as V4L2 pads each plane.
+    """
+    from test_messages import _411_planes
+    from test_messages import _packed422
+    from test_messages import _rows_of
+    from test_messages import _v4l2_planes
+    from test_messages import _ycbcr601
+
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    assert w % 4 == 0
+    yuv = _ycbcr601(scene.rgb).astype(np.uint8)
+    vu = np.dstack([yuv[..., 2], yuv[..., 1]]).reshape(h, 2 * w)
+    assert_each_posed(probe, node, camera, scene, (
+        ('vyuy', 2 * w + 8, _rows_of(_packed422(scene.rgb, 'VYUY'), 2 * w + 8)),
+        ('nv42', w + 16, _v4l2_planes([yuv[..., 0], vu], 16)),
+        ('yuv411p', w + 32, _v4l2_planes(_411_planes(scene.rgb), 32))))
+    values = diag(probe)[2]
+    assert not any(k.startswith('rejected_colour') for k in values), values
     assert node.stop() == 0
 
 

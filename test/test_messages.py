@@ -841,7 +841,7 @@ def test_8_bit_grey_and_other_grey_depths_on_the_depth_topic_stay_refused_saying
 
 
 @pytest.mark.parametrize('args, kind', [
-    (('yuv411p', 2, 2, 4, b'\0' * 8), 'encoding'),
+    (('yuv410p', 2, 2, 4, b'\0' * 8), 'encoding'),
     (('yuv422_yuy2', 2, 3, 6, b'\0' * 12), 'layout'),  # odd width: not 4:2:2
     (('bayer_rggb8', 1, 4, 4, b'\0' * 4), 'size'),
     (('nv21', 3, 4, 4, b'\0' * 16), 'layout'),
@@ -3642,6 +3642,70 @@ def test_4_4_4_in_planes_is_read(name, pad):
     out = image_to_rgb(name, h, w, w + pad, data, notes=notes)
     assert _close(out, rgb, 3)
     assert [n.kind for n in notes] == ['encoding_name'] * (name != 'i444'), notes
+
+
+# YUV layouts refused before helper-h129 (its brief, item 3): V4L2's VYUY (bytes V, Y, U,
+# Y: a Jetson's and an i.MX CSI's 4:2:2), NV42 (NV24 with V first), and 4:1:1 in planes
+# (V4L2's YUV411P, FFmpeg's yuv411p, GStreamer's Y41B: DV cameras' sampling), rows
+# padded as V4L2 pads each plane (pixfmt-yuv-planar: chroma a quarter as much for 4:1:1).
+def _411_planes(rgb):
+    """RGB -> [Y, U, V] planes of 4:1:1: chroma the mean of each 4 pixels of a row."""
+    yuv = _ycbcr601(rgb)
+    h, w = rgb.shape[:2]
+    u, v = (yuv[..., k].reshape(h, w // 4, 4).mean(axis=2).round().astype(np.uint8)
+            for k in (1, 2))
+    return [yuv[..., 0].astype(np.uint8), u, v]
+
+
+@pytest.mark.parametrize('name, pad, big', [
+    ('vyuy', 0, False), ('VYUY', 6, False), ('vyuy', 4, True),
+    ('nv42', 0, False), ('NV42', 10, False),
+    ('yuv411p', 0, False), ('yuv411p', 16, False), ('Y41B', 8, False), ('411P', 0, False)])
+def test_other_yuv_layouts_drivers_send_are_read(name, pad, big):
+    rgb = _real_rgb_frames()[5]
+    h, w = rgb.shape[:2]
+    w -= w % 4
+    rgb = np.ascontiguousarray(rgb[:, :w])
+    layout = name.lower()
+    if layout == 'vyuy':
+        data = _rows_of(_packed422(rgb, 'VYUY'), 2 * w + pad)
+        step, tol = 2 * w + pad, 3
+    elif layout == 'nv42':
+        yuv = _ycbcr601(rgb).astype(np.uint8)
+        data = _v4l2_planes([yuv[..., 0], np.dstack([yuv[..., 2], yuv[..., 1]]).reshape(
+            h, 2 * w)], pad)
+        step, tol = w + pad, 1.5
+    else:
+        data = _v4l2_planes(_411_planes(rgb), pad)
+        step, tol = w + pad, 6
+    notes = []
+    out = image_to_rgb(name, h, w, step, data, is_bigendian=big, notes=notes)
+    assert np.abs(out.astype(int) - rgb).mean() < tol, np.abs(out.astype(int) - rgb).mean()
+    assert 'yuv_order' not in [n.kind for n in notes], notes
+    # the other chroma order reads red and blue traded: the layout decides
+    other = {'vyuy': 'uyvy', 'nv42': 'nv24'}.get(layout)
+    if other:
+        swapped = image_to_rgb(other, h, w, step, data)
+        assert np.abs(swapped.astype(int) - rgb).mean() > 2 * np.abs(out.astype(int) - rgb).mean()
+
+
+def test_vyuy_whose_luma_is_at_the_other_bytes_is_read_as_yvyu_and_said():
+    rgb = _real_rgb_frames()[2]
+    h, w = rgb.shape[:2]
+    data = _packed422(rgb, 'YVYU').tobytes()
+    notes = []
+    out = image_to_rgb('vyuy', h, w, 2 * w, data, notes=notes)
+    assert np.array_equal(out, image_to_rgb('yvyu', h, w, 2 * w, data))
+    assert [n.kind for n in notes] == ['yuv_order'] and '"yvyu"' in notes[0], notes
+
+
+@pytest.mark.parametrize('width, step, size', [(6, 6, 36), (8, 10, 60), (8, 8, 50)],
+                         ids=['width_of_no_group', 'step_of_no_group', 'wrong_length'])
+def test_4_1_1_in_planes_of_no_whole_chroma_sample_or_length_is_refused_saying_why(width, step,
+                                                                                   size):
+    with pytest.raises(MessageError, match='4:1:1|yuv411p image data') as err:
+        image_to_rgb('yuv411p', 4, width, step, bytes(size))
+    assert err.value.kind == 'layout'
 
 
 @pytest.mark.parametrize('name', ['yuv444', 'YUV444Packed', 'YCbCr8'])

@@ -49,10 +49,12 @@ FLOAT_COLOUR_ENCODINGS = {'32FC3': (3, np.float32), '32FC4': (4, np.float32),
                           '64FC3': (3, np.float64), '64FC4': (4, np.float64)}
 # Packed YUV 4:2:2 (2 bytes a pixel): image_transport / usb_cam names -> OpenCV codes.
 # ROS "yuv422" is UYVY byte order; "yuv422_yuy2" and "yuyv" are YUYV (YUY2); "yvyu"
-# (V4L2_PIX_FMT_YVYU) swaps the chroma bytes of YUYV.
+# (V4L2_PIX_FMT_YVYU) swaps the chroma bytes of YUYV; "vyuy" (V4L2_PIX_FMT_VYUY, GStreamer's
+# VYUY: bytes V, Y, U, Y; a Jetson's and an i.MX CSI's 4:2:2) is YVYU with each byte pair
+# swapped, which OpenCV has no code for: its pairs are swapped, then read as YVYU.
 YUV422_ENCODINGS = {'yuv422': cv2.COLOR_YUV2RGB_UYVY, 'uyvy': cv2.COLOR_YUV2RGB_UYVY,
                     'yuv422_yuy2': cv2.COLOR_YUV2RGB_YUY2, 'yuyv': cv2.COLOR_YUV2RGB_YUY2,
-                    'yvyu': cv2.COLOR_YUV2RGB_YVYU}
+                    'yvyu': cv2.COLOR_YUV2RGB_YVYU, 'vyuy': cv2.COLOR_YUV2RGB_YVYU}
 # RGB in one 16-bit word a pixel, 5 or 6 bits a channel: a display's, a microcontroller
 # camera's (OV7670, ESP32-CAM), Unity's and Android's RGB565 texture. Named by the word's
 # channels from the top bit, as V4L2 (RGB565 'RGBP', RGB555 'RGBO'), FFmpeg (rgb565le) and
@@ -84,7 +86,15 @@ YUV420_ENCODINGS = {**NV420_ENCODINGS, **PLANAR420_ENCODINGS}
 # "nv16", Jetson's NvBuffer) and decoders hand them out; no sensor_msgs encoding names
 # them. -> the 4:2:0 encoding whose chroma is laid out in the same order (_chroma_planes).
 PLANAR422_ENCODINGS = {'nv16': 'nv12', 'nv61': 'nv21', 'i422': 'i420', 'yv16': 'yv12'}
-SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, 'nv24', *PLANAR422_ENCODINGS, 'i444')
+# 4:4:4 semi-planar: a Y plane, then U and V interleaved at full size (nv24), or V and U
+# (nv42: V4L2_PIX_FMT_NV42, FFmpeg's nv42). Rows of the chroma plane are twice luma's.
+NV444_ENCODINGS = ('nv24', 'nv42')
+# 4:1:1 in planes: a Y plane, then a U and a V plane at a quarter width and full height
+# (V4L2_PIX_FMT_YUV411P '411P', FFmpeg's yuv411p, GStreamer's Y41B: DV cameras' sampling),
+# chroma rows padded a quarter as much as luma's (V4L2's pixfmt-yuv411p).
+PLANAR411_ENCODINGS = ('yuv411p',)
+SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, *NV444_ENCODINGS, *PLANAR422_ENCODINGS, 'i444',
+                         *PLANAR411_ENCODINGS)
 # 16SC1: signed millimetres, which a stereo pipeline's disparity-to-depth step and its
 # simulator twin published (innate-inc/innate-os#536, "the signed 16SC1 encoding is
 # nonstandard enough that stock viewers refuse it"), and DepthSense cameras, whose
@@ -145,7 +155,8 @@ def supported_colour_encodings():
 _VIDEO_NAMES = {'yuy2': 'yuyv', 'yuv420': 'i420', 'yuv420p': 'i420', 'iyuv': 'i420',
                 **{name[:4]: name for name in PADDED_RGB_BYTES},
                 'rgb0': 'rgbx8', 'bgr0': 'bgrx8', '0rgb': 'xrgb8', '0bgr': 'xbgr8',
-                'yuv422p': 'i422', 'y42b': 'i422', 'yuv444p': 'i444', 'y444': 'i444'}
+                'yuv422p': 'i422', 'y42b': 'i422', 'yuv444p': 'i444', 'y444': 'i444',
+                'y41b': 'yuv411p', '411p': 'yuv411p'}
 
 
 # Encodings by their lower-case form: a name written in other capitals or with spaces
@@ -502,8 +513,10 @@ def _packed(encoding, height, width):
             return width * table[encoding] * size, height
     if encoding in YUV422_ENCODINGS or encoding in PACKED16_RGB_ENCODINGS:
         return 2 * width, height
-    if encoding in YUV420_ENCODINGS or encoding in ('nv24', 'i444'):
-        return width, height * 3 // 2 if encoding in YUV420_ENCODINGS else height * 3
+    if encoding in YUV420_ENCODINGS or encoding in PLANAR411_ENCODINGS:
+        return width, height * 3 // 2
+    if encoding in NV444_ENCODINGS or encoding == 'i444':
+        return width, height * 3
     if encoding in PLANAR422_ENCODINGS:
         return width, height * 2
     if encoding in DEPTH_ENCODINGS:
@@ -753,9 +766,12 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
             raise MessageError('layout', f'{encoding} image width {width} is odd; 4:2:2 '
                                'packs two pixels in four bytes')
         px = _view(data, height, width, step, 2, np.uint8, 'image')
+        swap = encoding == 'vyuy'  # VYUY is YVYU with each byte pair swapped
         if _luma_at_the_other_bytes(px, _LUMA_BYTE[encoding]):
-            px = px[..., ::-1]  # each byte pair swapped: YUYV <-> UYVY, YVYU <-> VYUY
+            swap = not swap
             _say(notes, 'yuv_order', _yuv_order_note(encoding))
+        if swap:
+            px = px[..., ::-1]  # each byte pair swapped: YUYV <-> UYVY, YVYU <-> VYUY
         return cv2.cvtColor(np.ascontiguousarray(px), YUV422_ENCODINGS[encoding])
     if encoding[:-1] in BAYER_ENCODINGS or encoding[:-2] in BAYER_ENCODINGS:
         sixteen = encoding.endswith('16')
@@ -781,9 +797,9 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
                                 YUV420_ENCODINGS[encoding])
         px = _view(data, height, width, step, 1, np.uint8, 'image', rows=height * 3 // 2)
         return cv2.cvtColor(np.ascontiguousarray(px[..., 0]), YUV420_ENCODINGS[encoding])
-    if encoding in PLANAR422_ENCODINGS or encoding == 'i444':
+    if encoding in PLANAR422_ENCODINGS or encoding == 'i444' or encoding in PLANAR411_ENCODINGS:
         return _yuv_planes_to_rgb(encoding, height, width, step, data)
-    if encoding == 'nv24':
+    if encoding in NV444_ENCODINGS:
         # Y plane, then one interleaved U, V plane at full resolution (4:4:4), whose rows
         # are twice luma's, padding included (V4L2's pixfmt-nv24: "twice as many pad
         # bytes"): H rows of 2 x step bytes. Read at luma's stride, each chroma row's
@@ -792,7 +808,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         y = px[:height]
         uv = np.frombuffer(data, np.uint8, count=2 * step * height, offset=step * height)
         uv = uv.reshape(height, 2 * step)[:, :2 * width].reshape(height, width, 2)
-        return _ycbcr601_to_rgb(y, uv[..., 0], uv[..., 1])
+        u, v = (0, 1) if encoding == 'nv24' else (1, 0)  # nv42: V first
+        return _ycbcr601_to_rgb(y, uv[..., u], uv[..., v])
     raise MessageError('encoding', _unsupported(encoding))
 
 
@@ -1176,7 +1193,7 @@ def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
         the packed image's bytes.
     :raises MessageError: ``nv24`` in a buffer of two bytes a pixel (kind ``layout``).
     """
-    if (encoding not in YUV420_ENCODINGS and encoding != 'nv24'
+    if (encoding not in YUV420_ENCODINGS and encoding not in NV444_ENCODINGS
             or len(data) != 2 * width * height or step not in (width, 2 * width)):
         return step, data
     row, rows = _packed(encoding, height, width)
@@ -1185,10 +1202,10 @@ def _sized_two_bytes_a_pixel(encoding, height, width, step, data, notes=None):
            "buffer sized as a 2-byte encoding's (sensor_msgs numChannels gives nv21 and nv24 "
            f'2 channels up to Jazzy: isaac-sim/IsaacSim#807); {encoding} is {packed} bytes at '
            f'step {width}')
-    if encoding == 'nv24':
+    if encoding in NV444_ENCODINGS:
         raise MessageError('layout', f'{why}, so its UV plane is cut: size data and step as '
-                           'nv24 lays them out (a Y plane, then U and V interleaved at full '
-                           'size) in the publisher')
+                           f'{encoding} lays them out (a Y plane, then the chroma interleaved '
+                           'at full size) in the publisher')
     _say(notes, 'buffer_size', f'{why}, so its first {packed} bytes are read as the packed '
          f'image: set step = {width} and data to the {packed} bytes of the image in the '
          'publisher (cv_bridge and RViz refuse this size)')
@@ -1284,20 +1301,38 @@ def _planar422_as_420(encoding, height, width, step, data, notes=None):
 
 
 def _yuv_planes_to_rgb(encoding, height, width, step, data):
-    """RGB of 4:2:2 or 4:4:4 in planes (:data:`PLANAR422_ENCODINGS`, ``i444``), BT.601.
+    """RGB of 4:2:2, 4:4:4 or 4:1:1 in planes (BT.601).
+
+    :data:`PLANAR422_ENCODINGS`, ``i444`` and :data:`PLANAR411_ENCODINGS`.
 
     Rows padded as V4L2 lays them out (Documentation/userspace-api/media/v4l/
     pixfmt-yuv-planar.rst): ``step`` is the Y plane's; a semi-planar chroma plane's rows
     (nv16, nv61) and a full-size one's (i444) are padded as much, a half-width plane's
-    (i422, yv16) half as much. Each chroma sample of 4:2:2 covers two pixels of a row.
+    (i422, yv16) half as much, a quarter-width one's (yuv411p) a quarter as much. Each
+    chroma sample of 4:2:2 covers two pixels of a row, of 4:1:1 four.
 
-    :param data: the message's ``data``: ``2 * step * height`` bytes (4:2:2), or
-        ``3 * step * height`` (i444).
+    :param data: the message's ``data``: ``2 * step * height`` bytes (4:2:2),
+        ``3 * step * height`` (i444) or ``1.5 * step * height`` (yuv411p).
     :return: (H, W, 3) uint8 RGB.
     :raises MessageError: kind ``layout``: 4:2:2 of an odd width (no whole chroma sample)
-        or, planar, an odd ``step``; a data length other than those.
+        or, planar, an odd ``step``; 4:1:1 of a width or step no multiple of 4; a data
+        length other than those.
     """
     full = encoding == 'i444'
+    if encoding in PLANAR411_ENCODINGS:
+        if width % 4 or step % 4:
+            raise MessageError('layout', f'{encoding} image of width {width}, step {step}: '
+                               '4:1:1 shares each chroma sample between four pixels, so the '
+                               'width and the step must be multiples of 4')
+        if len(data) != step * height * 3 // 2:
+            raise MessageError('layout', f'{encoding} image data is {len(data)} bytes; a Y '
+                               f'plane of step x height = {step * height} and two chroma '
+                               f'planes of {step // 4 * height} make {step * height * 3 // 2}')
+        y = np.frombuffer(data, np.uint8, count=step * height).reshape(height, step)[:, :width]
+        u, v = (np.frombuffer(data, np.uint8, count=step // 4 * height,
+                              offset=step * height + k * (step // 4) * height)
+                .reshape(height, step // 4)[:, :width // 4] for k in (0, 1))
+        return _ycbcr601_to_rgb(y, np.repeat(u, 4, axis=1), np.repeat(v, 4, axis=1))
     if not full and (width % 2 or step % 2 and encoding in ('i422', 'yv16')):
         raise MessageError('layout', f'{encoding} image of width {width}, step {step}: 4:2:2 '
                            'shares each chroma sample between two pixels, so the width (and '
@@ -1347,9 +1382,9 @@ def _padded_planar420(data, height, width, step, encoding):
 
 # The byte of each pair that holds luma in a packed 4:2:2 encoding, and the encoding of
 # the same bytes with luma at the other byte (VYUY, YVYU's, has no sensor_msgs name).
-_LUMA_BYTE = {'yuv422': 1, 'uyvy': 1, 'yuv422_yuy2': 0, 'yuyv': 0, 'yvyu': 0}
+_LUMA_BYTE = {'yuv422': 1, 'uyvy': 1, 'yuv422_yuy2': 0, 'yuyv': 0, 'yvyu': 0, 'vyuy': 1}
 _OTHER_422 = {'yuv422': 'yuv422_yuy2', 'uyvy': 'yuyv', 'yuv422_yuy2': 'yuv422',
-              'yuyv': 'uyvy', 'yvyu': None}
+              'yuyv': 'uyvy', 'yvyu': None, 'vyuy': 'yvyu'}
 
 
 def _luma_at_the_other_bytes(px, luma):
