@@ -3565,7 +3565,8 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
     without depth; colour was refused as 'unsupported image encoding ""' followed by the
     list of encodings. Depth of 2 or 4 bytes a pixel is 16UC1 or 32FC1 and is read so
     (pose within 1 cm, warned once, counted); colour of 3 bytes a pixel is rgb8 or bgr8
-    and is refused naming both.
+    and is refused naming both, of 2 (rgb565 data) naming packed 4:2:2, rgb565 and
+    mono16; one byte a pixel is grey, read and said (helper-h129).
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
@@ -3587,6 +3588,24 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
         values, values
     refusal = refused_colour(probe, camera, scene, unset, 'image encoding is empty')
     assert 'could be rgb8 or bgr8, whose colours differ, so it is not guessed' in refusal
+
+    def unset_565(m):  # 2 bytes a pixel: packed 4:2:2, rgb565 or mono16 (helper-h129)
+        m.encoding, m.step = '', 2 * m.width
+        m.data = cv2.cvtColor(scene.rgb, cv2.COLOR_RGB2BGR565).tobytes()
+        return m
+    refusal = refused_colour(probe, camera, scene, unset_565, 'rgb565')
+    assert '2 bytes a pixel' in refusal and 'yuv422' in refusal, refusal
+
+    def unset_grey(m):  # 1 byte a pixel in one plane: grey, read and said (helper-h129)
+        m.encoding, m.step = '', m.width
+        m.data = cv2.cvtColor(scene.rgb, cv2.COLOR_RGB2GRAY).tobytes()
+        return m
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=unset_grey)
+    assert node.output().count('image encoding is empty (not set by the publisher); its 1 '
+                               'byte') == 1, node.output()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('colour_encoding_unset', 0)) >= 2)[2]
+    assert int(values['colour_encoding_unset']) >= 2, values
     assert node.stop() == 0
 
 

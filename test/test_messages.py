@@ -2655,11 +2655,41 @@ def test_an_empty_encoding_is_read_on_depth_by_its_pixel_size_and_refused_on_col
     with pytest.raises(MessageError, match='image encoding is empty .* could be rgb8 or bgr8, '
                        'whose colours differ, so it is not guessed'):
         image_to_rgb('', 6, 10, 30, rgb.tobytes())
-    with pytest.raises(MessageError, match='1 byte a pixel .* mono8 or a bayer_'):
-        image_to_rgb('', 6, 10, 10, bytes(60))
+    notes = []  # 1 byte a pixel in one plane: grey, the only such layout (helper-h129)
+    grey = _scene_like()[:6, :10, 1]
+    assert np.array_equal(image_to_rgb('', 6, 10, 10, grey.tobytes(), notes=notes)[..., 0], grey)
+    assert [n.kind for n in notes] == ['encoding_unset'] and 'mono8' in notes[0], notes
     # A JPEG in a raw image with no encoding is still told by its signature.
     ok, jpeg = cv2.imencode('.jpg', _scene_like()[..., ::-1])
     assert image_to_rgb('', 24, 32, 0, jpeg.tobytes()).shape == (24, 32, 3)
+
+
+# An image with an empty encoding (helper-h129's brief, item 2: the guess missed rgb565
+# and xrgb8, 2 and 4 bytes a pixel, and YUV in planes): what its size allows and no more.
+# (step, data bytes for 6x10 pixels, read as mono8 or the names the refusal gives).
+@pytest.mark.parametrize('step, size, says', [
+    (10, 60, None), (12, 72, None), (0, 60, None), (11, 66 + 11, None),  # grey, padded too
+    (20, 120, 'rgb565'), (22, 132, 'yuv422 = UYVY'), (0, 120, 'vyuy'),  # 2 bytes a pixel
+    (40, 240, 'xrgb8'), (44, 264, 'argb8'), (0, 240, 'rgbx8'),  # 4 bytes a pixel
+    (30, 180, 'rgb8 or bgr8'), (60, 360, 'rgb16 or bgr16'), (120, 720, '32FC3'),
+    (10, 90, 'nv12, nv21, i420, yv12'), (16, 144, 'yuv411p'), (0, 90, 'i420'),  # planes
+    (10, 120, 'nv16, nv61, i422, yv16'), (10, 180, 'nv24, nv42, i444'),
+    (0, 180, 'rgb8 or bgr8, or 4:4:4 in planes')])
+def test_an_empty_colour_encoding_is_read_as_grey_where_its_size_says_so_else_refused(step,
+                                                                                     size,
+                                                                                     says):
+    rng = np.random.default_rng(step + size)
+    data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
+    if says is None:
+        notes = []
+        out = image_to_rgb('', 6, 10, step, data, notes=notes)
+        assert np.array_equal(out, image_to_rgb('mono8', 6, 10, step or 10, data))
+        assert notes[0].kind == 'encoding_unset' and 'reading it as mono8' in notes[0], notes
+        return
+    with pytest.raises(MessageError, match='image encoding is empty') as err:
+        image_to_rgb('', 6, 10, step, data)
+    assert err.value.kind == 'encoding' and says in str(err.value), str(err.value)
+    assert 'set encoding in the publisher' in str(err.value)
 
 
 def test_a_step_that_is_no_row_length_of_the_data_is_read_as_packed_rows_with_a_note():

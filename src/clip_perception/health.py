@@ -550,7 +550,8 @@ class Health:
                          'frames_columns_turned',
                          # Messages read otherwise than they say (node._read_otherwise).
                          'colour_encoding_name', 'depth_encoding_name',
-                         'depth_encoding_unset', 'depth_colour_floats', 'depth_carla_code',
+                         'depth_encoding_unset', 'colour_encoding_unset',
+                         'depth_colour_floats', 'depth_carla_code',
                          'colour_step_unset',
                          'depth_step_unset', 'colour_step_wrong', 'depth_step_wrong',
                          'colour_buffer_size', 'colour_planar_422', 'colour_pixel_size',

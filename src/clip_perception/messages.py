@@ -467,9 +467,18 @@ def read_encoding(encoding, names, what, notes=None):
 # channel, so its size names it; colour of one size is several encodings whose colours
 # differ (rgb8 and bgr8 swap red and blue; a mono8 frame may be a Bayer mosaic).
 _DEPTH_BY_SIZE = {2: '16UC1', 4: '32FC1', 8: '64FC1'}
-_COLOUR_BY_SIZE = {1: 'mono8 or a bayer_*8 mosaic', 2: 'yuv422, yuv422_yuy2 or mono16',
-                   3: 'rgb8 or bgr8', 4: 'rgba8 or bgra8', 6: 'rgb16 or bgr16',
-                   8: 'rgba16 or bgra16'}
+_COLOUR_BY_SIZE = {
+    2: 'packed 4:2:2 (yuv422 = UYVY, yuv422_yuy2 = YUYV, yvyu, vyuy), RGB in a 16-bit word '
+       '(rgb565, bgr565, rgb555, bgr555), mono16 or a bayer_*16 mosaic',
+    3: 'rgb8 or bgr8', 4: 'rgba8 or bgra8, or 8-bit RGB with padding or alpha at either end '
+                          '(rgbx8, bgrx8, xrgb8, xbgr8, argb8, abgr8)',
+    6: 'rgb16 or bgr16', 8: 'rgba16 or bgra16', 12: '32FC3 (floats, BGR) or rgb/bgr of 32-bit '
+                                                   'floats', 16: '32FC4 or 64-bit floats'}
+# Colour layouts of one byte a pixel in the first plane and chroma planes after it, by the
+# data's size over the first plane's (step x height).
+_COLOUR_BY_PLANES = {1.5: '4:2:0 in planes (nv12, nv21, i420, yv12) or 4:1:1 (yuv411p)',
+                     2.0: '4:2:2 in planes (nv16, nv61, i422, yv16)',
+                     3.0: '4:4:4 in planes (nv24, nv42, i444)'}
 
 
 def _unset_encoding(height, width, step, data, what, notes=None):
@@ -482,25 +491,43 @@ def _unset_encoding(height, width, step, data, what, notes=None):
     with no word of what the data is. On the depth topic the bytes a pixel (``step /
     width``, or the data over the pixels when ``step`` is 0) name one encoding: 2 is
     16UC1, 4 is 32FC1, 8 is 64FC1; it is read so, with a :class:`Note` of kind
-    ``encoding_unset``. A colour image's size names several encodings whose colours
-    differ, so it is refused, naming them.
+    ``encoding_unset``. A colour image of one byte a pixel in one plane is grey, ``mono8``
+    (the only such colour layout but a Bayer mosaic, which :func:`_mosaic_as_grey` finds
+    and reads as grey, naming the patterns), and is read so with the same note. Other
+    colour sizes name several encodings whose colours differ (rgb8 and bgr8 swap red and
+    blue; 2 bytes a pixel are packed 4:2:2, rgb565 or mono16; 4 are RGBA, BGRA or padding
+    at either end; data of 1.5, 2 or 3 times one byte a pixel's plane is YUV in planes),
+    so they are refused naming them.
 
     :param what: ``'depth'`` or ``'image'``.
-    :return: the depth encoding (str) for ``'depth'``.
-    :raises MessageError: kind ``encoding``: colour, or a size no depth encoding has.
+    :return: the encoding read (str): a depth encoding for ``'depth'``, ``'mono8'`` for
+        ``'image'``.
+    :raises MessageError: kind ``encoding``: colour of any other size, or a size no depth
+        encoding has.
     """
     pixels = height * width
     size = step // width if step else (len(data) // pixels if len(data) % pixels == 0 else 0)
+    planes = len(data) / (step * height) if step else len(data) / pixels
+    planar = _COLOUR_BY_PLANES.get(planes) if size <= 1 or not step else None
     if what == 'depth' and size in _DEPTH_BY_SIZE:
         name = _DEPTH_BY_SIZE[size]
         _say(notes, 'encoding_unset', f'depth encoding is empty (not set by the publisher); '
              f'its {size} bytes a pixel are {name} depth, the only depth encoding of that '
              f'size: reading it as {name}; set encoding in the publisher')
         return name
-    could = _COLOUR_BY_SIZE.get(size) if what == 'image' else None
+    if what == 'image' and size == 1 and planar is None and (step or planes == 1):
+        _say(notes, 'encoding_unset', 'image encoding is empty (not set by the publisher); '
+             f'its 1 byte a pixel (step {step}, width {width}) in one plane is grey, mono8, '
+             'the only colour layout of that size but a Bayer mosaic (said if it is one): '
+             'reading it as mono8; set encoding in the publisher')
+        return 'mono8'
+    packed = _COLOUR_BY_SIZE.get(size) if size > 1 else None  # step 0: 2 or 3 bytes either
+    could = ', or '.join(c for c in (packed, planar) if c) if what == 'image' else None
+    said = (f'{len(data)} bytes, {planes:g} times a plane of 1 byte a pixel (step {step}, '
+            f'width {width}, height {height})' if planar and not packed else
+            f'{size} byte{"" if size == 1 else "s"} a pixel (step {step}, width {width})')
     raise MessageError('encoding', f'{what} encoding is empty (not set by the publisher): '
-                       f'{size} byte{"" if size == 1 else "s"} a pixel (step {step}, width '
-                       f'{width}) ' +
+                       f'{said} ' +
                        (f'could be {could}, whose colours differ, so it is not guessed'
                         if could else f'is no {"depth" if what == "depth" else "colour"} '
                         'encoding this node reads') + ': set encoding in the publisher')
@@ -707,8 +734,8 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
-    if not unpadded(encoding):
-        _unset_encoding(height, width, step, data, 'image')  # raises: colour is not guessed
+    if not unpadded(encoding):  # mono8 when its size says so, else refused naming what
+        encoding = _unset_encoding(height, width, step, data, 'image', notes)
     encoding, is_bigendian = _byte_order_named(encoding, is_bigendian, notes)
     unpacked = _GENICAM_UNPACKED.get(unpadded(encoding).lower())
     if unpacked is not None:
