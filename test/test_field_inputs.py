@@ -5823,10 +5823,13 @@ def test_frames_in_driver_frame_buffer_and_float_layouts_are_posed_and_refusals_
     nv16 = np.concatenate([yuy2[:, 0::2], yuy2[:, 1::2]]).tobytes()  # Y plane, then U, V
     mosaic = np.frombuffer(bayer_rggb(rgb), np.uint8).reshape(h, w).astype('<u2') << 4
     bgr = rgb[..., ::-1].astype(np.float32)
+    lamp = bgr / 255  # an HDR render in [0, 1] with a lamp at 4x white in a corner, 3% of
+    lamp[:h // 6, :w // 6] = 4.0  # it: read x1 (black) before helper-h129, x255 now
     assert_each_posed(probe, node, camera, scene, (
         ('xrgb8', 4 * w, xrgb), ('rgb565', 2 * w, rgb565), ('nv16', w, nv16),
         ('bayer_rggb12', 2 * w, mosaic.tobytes()), ('rgb24', 3 * w, rgb.tobytes()),
-        ('32FC3', 12 * w, (bgr / 255).tobytes()), ('32FC3', 12 * w, bgr.tobytes())))
+        ('32FC3', 12 * w, (bgr / 255).tobytes()), ('32FC3', 12 * w, bgr.tobytes()),
+        ('32FC3', 12 * w, lamp.tobytes())))
     assert_warned_once_and_counted(probe, node, 'read as 8-bit levels 0-255 kept in floats',
                                    'colour_float_range', 1)
 

@@ -3764,8 +3764,9 @@ def test_float_colour_under_an_opencv_type_name_is_read_by_the_range_it_takes(
     """32FC3: BGR floats (cv_bridge.cv2_to_imgmsg of a float array), as 8UC3 is BGR.
 
     [0, 1] (OpenCV's and cv_bridge's float colour) read times 255 with nothing said; levels
-    0-255 kept in floats read as they are, said; radiance (HDR) scaled by its 99.9th
-    percentile, said. Row padding, either byte order. Before: refused, 0 answers.
+    0-255 kept in floats read as they are, said; radiance (HDR) scaled by whole stops of its
+    90th percentile (helper-h129: by its 99.9th, frame by frame, before), said. Row
+    padding, either byte order. Before: refused, 0 answers.
     """
     rgb = _real_rgb_frames()[8] // 2  # a dim frame: radiance scaled up reads otherwise
     h, w = rgb.shape[:2]
@@ -3773,9 +3774,9 @@ def test_float_colour_under_an_opencv_type_name_is_read_by_the_range_it_takes(
     if channels == 4:
         bgr = np.dstack([bgr, np.full((h, w), 0.5, dtype)])
     order = '>' if big_endian else '<'
-    flat = bgr.reshape(-1)
-    top = np.percentile(flat[::max(1, flat.size // 20000)], 99.9)
-    radiance = np.clip(np.rint(rgb * (255.0 / top)), 0, 255)
+    flat = (bgr * 40).reshape(-1)  # radiance: scaled by whole stops of its 90th percentile
+    bulk = np.percentile(flat[::max(1, flat.size // 20000)], 90)
+    radiance = np.clip(np.rint(rgb * (40 * 255.0 / 2 ** np.ceil(np.log2(bulk)))), 0, 255)
     for values, kinds, expected in ((bgr / 255, [], rgb), (bgr, ['float_range'], rgb),
                                     (bgr * 40, ['float_range'], radiance)):
         raw = values.astype(np.dtype(dtype).newbyteorder(order)).view(np.uint8).reshape(h, -1)
@@ -3786,6 +3787,44 @@ def test_float_colour_under_an_opencv_type_name_is_read_by_the_range_it_takes(
         assert np.abs(out.astype(int) - expected).max() <= 1, kinds
         assert expected is not radiance or 'radiance' in notes[0]
     assert np.abs(radiance - rgb).max() > 50  # the radiance case tells the rule apart
+
+
+# Float colour read frame by frame by its 99.9th percentile flickered (helper-h129's brief,
+# item 5): an HDR render in [0, 1] whose highlights (a lamp) crossed 0.1% of the frame
+# flipped from x255 to x1, nearly black; radiance was rescaled on every frame. The bulk (90th
+# percentile) decides the range, and radiance moves by whole stops only.
+@pytest.mark.parametrize('share', [0.0005, 0.002, 0.02, 0.08])
+def test_float_colour_highlights_do_not_change_how_the_rest_of_the_frame_reads(share):
+    rgb = _real_rgb_frames()[4]
+    h, w = rgb.shape[:2]
+    light = rgb[..., ::-1].astype(np.float32) / 255  # BGR in [0, 1]
+    lamp = np.random.default_rng(5).random((h, w)) < share
+    light[lamp] = 4.0  # highlights, four times white
+    notes = []
+    out = image_to_rgb('32FC3', h, w, 12 * w, light.tobytes(), notes=notes)
+    assert np.array_equal(out[~lamp], rgb[~lamp]), share  # x255, as without highlights
+    assert (out[lamp] == 255).all()
+    if share > 0.001:  # past the 99.9th percentile: said (below it, hot pixels)
+        assert [n.kind for n in notes] == ['float_range'] and 'saturating' in notes[0], notes
+
+
+@pytest.mark.parametrize('units', [1000.0, 3.7e4])
+def test_radiance_under_a_slow_exposure_ramp_keeps_its_scale_but_for_whole_stops(units):
+    rgb = _real_rgb_frames()[6].astype(np.float32)
+    h, w = rgb.shape[:2]
+    gains = np.linspace(1.0, 1.3, 13)  # 13 frames, 30% brighter in all: under one stop
+    scales = set()
+    for gain in gains:
+        radiance = (rgb[..., ::-1] * (units * gain / 255)).astype(np.float32)
+        notes = []
+        out = image_to_rgb('32FC3', h, w, 12 * w, radiance.tobytes(), notes=notes)
+        bright = rgb[..., 0] > 30
+        scale = np.median(out[..., 0][bright] / (rgb[..., 0][bright] * units * gain / 255))
+        scales.add(round(float(np.log2(scale))))  # the stop it was read at
+        assert 'whole stops' in notes[0], notes
+        bulk = np.percentile(radiance.reshape(-1)[::max(1, radiance.size // 20000)], 90)
+        assert 127 < bulk * scale <= 256  # the bulk lands in (127.5, 255]
+    assert len(scales) <= 2, scales  # before: 13 scales, one a frame
 
 
 def test_float_colour_with_nan_and_inf_reads_them_as_black_and_white():

@@ -1551,16 +1551,28 @@ FLOAT_UNIT_TOP = 1.0
 FLOAT_LEVELS_TOP = 255.0
 
 
+# Share of a float colour frame's values that decides its range (float_colour_to_8_bits):
+# its 90th percentile, the bulk of the picture, which highlights (a lamp, the sun, a
+# specular glint: a few per cent of an HDR render) and hot pixels do not move.
+FLOAT_BULK_PERCENTILE = 90.0
+
+
 def float_colour_to_8_bits(px, encoding, notes=None):
-    """Floating-point colour -> uint8, by the range its values take.
+    """Floating-point colour -> uint8, by the range the bulk of its values takes.
 
     Float colour carries no scale: OpenCV and cv_bridge take it as [0, 1]; a float copy of an
-    8-bit image holds levels 0-255; a renderer's HDR target holds radiance with no top. The
-    frame's 99.9th percentile (a few hot pixels do not decide it) tells them apart: at most
-    :data:`FLOAT_UNIT_TOP`, [0, 1], times 255; at most :data:`FLOAT_LEVELS_TOP`, levels as
-    they are; beyond, scaled so that the percentile is 255 (per frame). The last two are
-    said (a :class:`Note` of kind ``float_range``). NaN, negative values -> 0; values above
-    the top saturate at 255.
+    8-bit image holds levels 0-255; a renderer's HDR target holds linear light with white at
+    1 and highlights above it, or radiance in units of its own. The frame's
+    :data:`FLOAT_BULK_PERCENTILE` th percentile tells them apart: at most
+    :data:`FLOAT_UNIT_TOP`, [0, 1], times 255 (highlights above 1 saturate, as OpenCV shows
+    them); at most :data:`FLOAT_LEVELS_TOP`, levels as they are; beyond, radiance, scaled by
+    a whole number of stops, ``255 / 2 ** ceil(log2(bulk))``, so that the bulk lands in
+    (127.5, 255]. Before (helper-h129's brief, item 5) the 99.9th percentile decided both the
+    range and a radiance frame's scale: a render whose highlights crossed 0.1% of the frame
+    flipped from x255 to x1 (black) between frames, and radiance was rescaled every frame
+    (flicker: the tracker and crop reuse saw a new picture). Now a frame's scale changes only
+    when its bulk does, and by whole stops. Beyond [0, 1] it is said (a :class:`Note` of
+    kind ``float_range``). NaN, negative values -> 0; values above the top saturate at 255.
 
     :param px: (H, W, C) float32 or float64, host byte order.
     :param encoding: for the note.
@@ -1571,19 +1583,28 @@ def float_colour_to_8_bits(px, encoding, notes=None):
     sample = flat[::max(1, flat.size // 20000)]
     sample = sample[np.isfinite(sample)]
     with np.errstate(over='ignore', invalid='ignore'):  # huge readings: inf, handled below
-        top = float(np.percentile(sample, 99.9)) if sample.size else 0.0
+        bulk, top = (float(v) for v in np.percentile(sample, (FLOAT_BULK_PERCENTILE, 99.9))) \
+            if sample.size else (0.0, 0.0)
     if not math.isfinite(top):  # the percentile of readings near the float's top overflowed
         top = float(sample.max())
-    if top <= FLOAT_UNIT_TOP:
+    if not math.isfinite(bulk):
+        bulk = top
+    if bulk <= FLOAT_UNIT_TOP:
         scale = 255.0
+        read = 'as light in [0, 1] (its bulk is), highlights above 1 saturating'
+    elif bulk <= FLOAT_LEVELS_TOP:
+        scale = 1.0
+        read = 'as 8-bit levels 0-255 kept in floats'
     else:
-        levels = top <= FLOAT_LEVELS_TOP
-        scale = 1.0 if levels else 255.0 / top
+        stops = math.ceil(math.log2(bulk))
+        scale = 255.0 / 2.0 ** stops
+        read = (f'as radiance, scaled by whole stops: 2^{stops} is 255 (its '
+                f'{FLOAT_BULK_PERCENTILE:g}th percentile, {bulk:.4g}, lands in (127.5, 255]; '
+                'the scale changes only by whole stops, as the bulk does)')
+    if top > FLOAT_UNIT_TOP:
         _say(notes, 'float_range', f'{encoding} image holds values up to {top:.4g} (99.9th '
              'percentile), beyond the [0, 1] OpenCV and cv_bridge take float colour in: read '
-             + ('as 8-bit levels 0-255 kept in floats' if levels else
-                f'as radiance, scaled so that {top:.4g} is 255 (frame by frame)') +
-             '; publish rgb8 or bgr8 (cv_bridge.cv2_to_imgmsg(img.astype(np.uint8), '
+             f'{read}; publish rgb8 or bgr8 (cv_bridge.cv2_to_imgmsg(img.astype(np.uint8), '
              '"bgr8")), or float colour in [0, 1]')
     with np.errstate(over='ignore', invalid='ignore'):  # inf and overflow saturate: 255
         scaled = np.nan_to_num(px * scale, nan=0.0, posinf=255.0, neginf=0.0)
