@@ -231,6 +231,30 @@ def test_glass_is_not_plural():
     assert not parse_command('the glass').plural
 
 
+@pytest.mark.parametrize('text, what, plural', [
+    # helper-h130's brief: a word in -s is a plural by what it is, not by its ending (an
+    # ending rule read "cases" as "cas", "knives" as "knive", "adidas" as "adida":
+    # jaraco/inflect#159, NaturalNode/natural#598). Plurals of every spelling:
+    ('the pencil cases', 'pencil case', True), ('all the vases', 'vase', True),
+    ('the knives', 'knife', True), ('every shelf', 'shelf', True), ('the shelves', 'shelf', True),
+    ('the cookies', 'cookie', True), ('the potatoes', 'potato', True), ('the skis', 'ski', True),
+    ('the menus', 'menu', True), ('the horses', 'horse', True), ('the purses', 'purse', True),
+    ('the lenses', 'lens', True), ('the buses', 'bus', True), ('the bananas', 'banana', True),
+    ('the remotes', 'remote', True), ('the hoodies', 'hoodie', True),
+    ('all the red roses', 'red rose', True),
+    # Singulars in -s, lower case (speech, a planner): kept, one object.
+    ('the adidas shoe', 'adidas shoe', False), ('the lexus key', 'lexus key', False),
+    ('the asics shoe', 'asics shoe', False), ('the swiss knife', 'swiss knife', False),
+    ('the glass', 'glass', False), ('the lens', 'lens', False), ('the bus', 'bus', False),
+    ('the canvas', 'canvas', False), ('the chess board', 'chess board', False),
+    ('the thermos', 'thermos', False), ('the atlas', 'atlas', False),
+    ('the nike shoe not the adidas one', 'nike shoe', False)])
+def test_a_word_in_s_is_a_plural_by_the_lexicon_not_its_ending(text, what, plural):
+    q = parse_command(text)
+    assert (q.what, q.plural) == (what, plural), describe(q)
+    assert all('adida ' not in e for e in q.exclude), describe(q)
+
+
 @pytest.mark.parametrize('text, ordinal, relation', [
     ('the second cube from the left', 2, 'left'),
     ('the 3rd ball from the right', 3, 'right'),

@@ -124,7 +124,7 @@ def test_robot_pip_line_has_the_ml_stack_and_rosbags_but_not_torch():
     robot, dev = pins('requirements-robot.txt'), pins('requirements.txt')
     assert 'torch' not in robot and 'torchvision' not in robot and 'numpy' not in robot
     for name in ('transformers', 'safetensors', 'tokenizers', 'pillow', 'rosbags',
-                 'opencv-contrib-python-headless', 'threadpoolctl'):
+                 'opencv-contrib-python-headless', 'threadpoolctl', 'lemminflect'):
         assert name in robot, name
     # Same versions as the project's machines, except OpenCV (numpy 1.x on apt Jazzy).
     for name, version in robot.items():

@@ -29,7 +29,9 @@ out here and resolved around the model by :mod:`clip_perception.selection`:
   "cancel the red ball and find the blue mug" asks for the blue mug.
 
 A hand-written parser on purpose: the vocabulary is a few dozen function words, and a
-dependency parser needs a model download (see NOTES_issue14.md for the comparison).
+dependency parser needs a model download (see NOTES_issue14.md for the comparison). Whether
+a word in -s is a plural is looked up in LemmInflect's noun lexicon (data in its wheel,
+no model loaded): :func:`_singular`.
 """
 
 import ast
@@ -42,6 +44,7 @@ import json
 import re
 import unicodedata
 
+from lemminflect import getLemma
 import yaml
 
 # Phrase -> relation. Longer phrases first so "on the left" wins over "left".
@@ -499,13 +502,6 @@ _SIZE_WORDS = frozenset(w for words, _ in _SIZES for w in words)
 _ONE_OBJECT_PLURALS = frozenset({'scissors', 'pliers', 'tongs', 'tweezers', 'sunglasses',
                                  'goggles', 'binoculars', 'headphones', 'earphones', 'pants',
                                  'trousers', 'jeans', 'shears', 'clippers', 'pincers'})
-# Singular nouns that end in a lone "s" (not -ss, -us, -is, which _singular leaves): "the
-# thermos" was the plural "thermo" (every thermos posed), "the lens" "len", "the atlas"
-# "atla" (review of the foreign-noun cases, helper-h112). Their plurals take "-es"
-# ("thermoses", "lenses"), which _singular reads.
-_SINGULAR_IN_S = frozenset({'thermos', 'lens', 'atlas', 'canvas', 'gas', 'rhinoceros',
-                            'bias', 'alias', 'chaos', 'cosmos', 'pancreas', 'ethos',
-                            'asbestos', 'molasses', 'series', 'species', 'news', 'means'})
 # Nouns a pair of which is one object ("a pair of scissors"): those, and some whose plural
 # alone is read as a plural.
 _PAIRED = tuple(sorted(_ONE_OBJECT_PLURALS | {'glasses', 'earbuds', 'shorts', 'cutters',
@@ -3165,20 +3161,39 @@ def _head(words):
     return max(k - 1, 0)
 
 
+@lru_cache(maxsize=4096)
 def _singular(word):
     """English plural of a head noun -> singular ("boxes" -> "box", "balls" -> "ball").
 
-    A singular that ends in a lone "s" (:data:`_SINGULAR_IN_S`: "thermos", "lens") stays.
+    Looked up in LemmInflect's English noun lexicon (``lemminflect.getLemma``, no model
+    for unknown words): whether a word in -s is a plural is a fact about the word, not
+    its ending, which no rule on endings decides (jaraco/inflect#159, #46, #214;
+    NaturalNode/natural#598: "cases" -> "cas", "knives" -> "knive", "lens" -> "len",
+    "glass" -> "glas"). Before, a rule on endings read "cases" as "cas", "vases" "vas",
+    "cookies" "cooky", "potatoes" "potatoe", and left "skis", "menus" plural.
+
+    A word the lexicon does not hold is most often a name or a newer word ("adidas",
+    "asics", "lexus", "airpods", "hoodies"): one in -as, -is, -us, -ics or -ss is kept as
+    said ("the adidas one" was the object "adida shoe"), one in -ies ends in -ie
+    ("hoodies" -> "hoodie": the old -y plurals are all in the lexicon), one in -xes,
+    -ches, -shes drops -es, and any other in -s drops the -s ("airpods" -> "airpod").
+
+    :param word: one lower-case word (``str``).
+    :return: its singular (``str``); ``word`` itself when it is no plural. Only words in
+        -s are read: an irregular plural ("mice", "dice") stays as said.
     """
-    if word in _SINGULAR_IN_S:
+    if len(word) <= 2 or not word.endswith('s'):
         return word
-    if len(word) > 3 and re.search(r'(x|ch|sh|ss|s|z)es$', word):
-        return word[:-2]
-    if len(word) > 3 and word.endswith('ies'):
-        return word[:-3] + 'y'
-    if len(word) > 2 and word.endswith('s') and not re.search(r'(ss|us|is)$', word):
+    lemmas = getLemma(word, upos='NOUN', lemmatize_oov=False)
+    if lemmas:
+        return lemmas[0]
+    if re.search(r'(?:as|is|us|ics|ss)$', word):
+        return word
+    if word.endswith('ies') and len(word) > 4:
         return word[:-1]
-    return word
+    if re.search(r'(?:x|ch|sh)es$', word):
+        return word[:-2]
+    return word[:-1]
 
 
 def _viewer_relation(s):
