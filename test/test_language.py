@@ -4147,6 +4147,22 @@ def test_objects_told_apart_by_their_names_stay_apart(text, parsed):
     ('the Nike shoe, not the red one', {'what': 'shoe', 'exclude': ['red shoe'],
                                         'unchecked': ['named Nike']}),
     ('the red ball, not the blue ball', {'what': 'red ball', 'exclude': ['blue ball']}),
+    # The excluded name's noun left out (helper-h130's brief: "adida shoe", "canon camera"
+    # excluded, an object nobody said): the name is named as not checked.
+    ('the Nike shoe not the Adidas one', {'what': 'shoe',
+                                          'unchecked': ['named Nike', 'not named Adidas']}),
+    ('the Sony camera, not the Canon', {'what': 'camera',
+                                        'unchecked': ['named Sony', 'not named Canon']}),
+    ('the Sony camera but not the Canon one.', {
+        'what': 'camera', 'unchecked': ['named Sony', 'not named Canon']}),
+    ('the mug, not the IKEA one', {'what': 'mug', 'unchecked': ['not named IKEA']}),
+    ('the shoe except the Adidas', {'what': 'shoe', 'unchecked': ['not named Adidas']}),
+    ('the Lexus keys, not the Toyota ones', {
+        'what': 'key', 'unchecked': ['named Lexus', 'not named Toyota'], 'plural': True}),
+    ('the shoe, not the Nike Air ones', {'what': 'shoe', 'unchecked': ['not named Nike Air']}),
+    # Controls: a colour or a noun in capitals is no name.
+    ('the red ball, not the Blue', {'what': 'red ball', 'exclude': ['blue ball']}),
+    ('the red ball, not the Blue Mug', {'what': 'red ball', 'exclude': ['blue mug']}),
 ])
 def test_an_exclusion_told_apart_only_by_a_name_excludes_nothing(text, parsed):
     q = parse_command(text)

@@ -2598,11 +2598,13 @@ def _names_before_nouns(text):
         return (), text  # all capitals or no word in lower case: no case to go by
     names, rest = [], text
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-    for m in reversed(list(_NAME_RUN.finditer(text))):
+    runs = sorted(list(_NAME_RUN.finditer(text)) + _elided_after_negation(text),
+                  key=lambda m: m.start())
+    for m in reversed(runs):
         words = m.group().split()
-        after = text[m.end():].split()[0].lower().strip(".,;:!?'")
-        if _is_filler(after) or after in _PLACE_STARTS or after in _PHRASE_ENDS or \
-                after in _ENGLISH_WORDS:
+        after = (text[m.end():].split() or [''])[0].lower().strip(".,;:!?'")
+        if (_is_filler(after) or after in _PLACE_STARTS or after in _PHRASE_ENDS or
+                after in _ENGLISH_WORDS) and m.re is _NAME_RUN:
             continue  # "the Blue Mug on the left": capitals, then a preposition
         while words and _ordinary(words[0].lower().strip('.,')) and \
                 not _name_opens_with(words):
@@ -2615,8 +2617,44 @@ def _names_before_nouns(text):
                                                       len(words[0]) > 1):
             continue  # "Pelota roja", "... Be careful": a sentence's first capital
         names.insert(0, ' '.join(words))
-        rest = rest[:start] + rest[m.end():]
+        # A name whose noun is left out ("not the Canon") leaves the noun's place: "one".
+        rest = rest[:start] + (' one' if m.re is _ELIDED_NAME else '') + rest[m.end():]
     return tuple(names), ' '.join(rest.split())
+
+
+# A name said after a negation for the object it tells apart, its noun left out: "the
+# Sony camera, not the Canon", "the Nike shoe, not the Adidas one" (helper-h130's brief:
+# the excluded object was the object "canon camera", "adida shoe"). Its run of capitals
+# follows a determiner and ends before "one(s)", a mark or the end.
+_NAME_WORD = r"(?:[A-Z][\w&'-]*|[a-z]+[A-Z][\w'-]*)"
+_ELIDED_NAME = re.compile(r'(?:(?<=\bthe )|(?<=\ba )|(?<=\ban )|(?<=\bth[ai]s )|(?<=\bth[eo]se ))'
+                          + _NAME_WORD + r'(?:\s+' + _NAME_WORD + r')*'
+                          r'(?=\s+ones?\b|\s*[,;:.!?)]|\s*$)')
+
+
+def _elided_after_negation(text):
+    """Return the :data:`_ELIDED_NAME` matches in ``text`` after its first negation.
+
+    Before "one(s)" a run of capitals is a name ("not the IKEA one"). At a phrase's end it
+    is one where a name was said before a noun before the negation ("the Sony camera, not
+    the Canon": names set against each other) or where a word of it is no English noun
+    (LemmInflect's lexicon: "the shoe, not the Adidas"); "the red ball, not the Blue Mug"
+    names a mug.
+
+    :param text: the command as said (``str``, case kept).
+    :return: ``list`` of ``re.Match`` (empty where no negation of :data:`_NEGATIONS`).
+    """
+    lower = text.lower()
+    negated = [m.end() for phrase in _NEGATIONS
+               for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
+    if not negated:
+        return []
+    at = min(negated)
+    contrast = any(m.end() <= at for m in _NAME_RUN.finditer(text))
+    return [m for m in _ELIDED_NAME.finditer(text, at)
+            if re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
+                getLemma(w.lower(), upos='NOUN', lemmatize_oov=False)
+                for w in m.group().split())]
 
 
 def _with_names(query, text, names):
@@ -2703,14 +2741,18 @@ def _excluded_by_name(query, text, names):
     """
     own = set(query.what.split())
     kept = tuple(e for e in query.exclude if not set(e.split()) <= own)
-    if kept == query.exclude:
+    # A name whose noun is left out ("not the Canon", "not the Adidas one") is read as
+    # "one", an exclusion of the object itself, dropped before this: named here.
+    elided = {m.group() for m in _elided_after_negation(text)} & set(names)
+    if kept == query.exclude and not elided:
         return query
     lower = text.lower()
     negated = [m.start() for phrase in _NEGATIONS
                for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
     if not negated:
         return query
-    after = [n for n in names if text.find(n, min(negated)) >= 0]
+    after = [n for n in names if n in elided or (
+        kept != query.exclude and text.find(n, min(negated)) >= 0)]
     unchecked = [u for u in query.unchecked if u not in {NAMED + n for n in after}]
     return replace(query, exclude=kept,
                    unchecked=tuple(unchecked) + tuple(f'not {NAMED}{n}' for n in after))
