@@ -5497,3 +5497,39 @@ def test_politeness_after_the_destination_is_no_part_of_it(text, destination):
 ])
 def test_a_count_past_ten_said_in_words_is_read(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# A placing verb with its particle before the object (helper-h130's brief: "please put in
+# the red ball" was the object "put" in the red ball; LLM-written instructions: "throw
+# away the chips", Voltron's data collection page): the object follows the particle.
+@pytest.mark.parametrize('text, parsed', [
+    ('please put in the red ball', {'what': 'red ball'}),
+    ('put in the red ball', {'what': 'red ball'}),
+    ('toss in the blue mug', {'what': 'blue mug'}),
+    ('throw in the green cube', {'what': 'green cube'}),
+    ('stick in the red ball', {'what': 'red ball'}),
+    ('drop off the red ball', {'what': 'red ball'}),
+    ('throw out the chip bag', {'what': 'chip bag'}),
+    ('take out the yellow cylinder', {'what': 'yellow cylinder'}),
+    ('put on the red ball on the table', {'what': 'red ball', 'destination': ['on the table']}),
+    ('put in the green cube into the blue mug', {'what': 'green cube',
+                                                  'destination': ['into the blue mug']}),
+    ('put in the red ball and the blue mug', {'what': 'red ball',
+                                              'also': [{'what': 'blue mug'}]}),
+    # Controls: a particle after the verb that says how, as before.
+    ('put down the red ball', {'what': 'red ball'}),
+    ('put back the blue mug', {'what': 'blue mug'}),
+])
+def test_a_placing_verb_said_before_its_particle_moves_the_object_after_it(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+@pytest.mark.parametrize('text', [
+    # "in"/"on" before a surface or a container: where it goes, the object left out, as
+    # "put it in the bin" (before: the object "put", in the bin).
+    'put in the bowl', 'put on the table', 'please put in the big blue box',
+    'place on the shelf', 'drop in the bin'])
+def test_a_placing_verb_before_where_it_goes_names_no_object(text):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused, describe(q)
+    assert q.what == 'object'

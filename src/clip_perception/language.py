@@ -4171,6 +4171,38 @@ _ELIDING_VERBS = tuple(v for v in _PLACE_VERBS if v not in (
 _ELIDED_OBJECT = re.compile(
     r'(?:(?<=\sand\s)|(?<=\sthen\s))(' + '|'.join(_ELIDING_VERBS) + r')(?:\s(?:down|back))?'
     r'(?=\s(?:' + '|'.join(re.escape(w) for w in _WHERE_TO) + r')\s\w)')
+# A placing verb that opens the command with its particle before the object, as in
+# "please put in the red ball", "toss in the blue mug", "drop off the red ball"
+# (helper-h130's brief: the object "put", in the red ball; "drop off red ball"): the
+# particle says no place, the object follows it (LLM-written instructions say "throw away
+# the chips", Voltron's data collection page). Where "in" or "on" is followed by a surface
+# or a container ("put in the bin", "put on the table": its head noun), the object is left
+# out, as after "and" (_ELIDED_OBJECT): "put it in the bin", refused as before.
+_CONTAINER_NOUNS = frozenset((
+    'bin', 'bowl', 'basket', 'drawer', 'bucket', 'sink', 'container', 'crate', 'trash',
+    'box', 'cupboard', 'cabinet', 'dishwasher', 'fridge', 'oven', 'microwave'))
+_PARTICLE_FIRST = re.compile(
+    r'^(\s*(?:please\s+)?(?:' + '|'.join(_PLACE_VERBS + _CARRY_VERBS) + r'))\s+'
+    r'(in|on|off|out|aside)\s+(?=(?:the|a|an|this|that|these|those|my|your|our)\s+'
+    r'(?P<words>(?:[\w-]+\s+){0,3}[\w-]+))')
+
+
+def _particle_first(said):
+    """Read a placing verb's particle said before its object (:data:`_PARTICLE_FIRST`).
+
+    :param said: the command, lower case (``str``).
+    :return: ``said`` with the particle dropped ("put the red ball"), or with "it" before
+        it where a surface or container follows ("put it in the bin"); unchanged otherwise.
+    """
+    m = _PARTICLE_FIRST.match(said)
+    if m is None:
+        return said
+    words = m.group('words').split()
+    head = words[:next((k for k, w in enumerate(words) if w in _PLACE_STARTS), len(words))]
+    if m.group(2) in ('in', 'on') and head and \
+            _singular(head[-1]) in _SURFACE_NOUNS | _CONTAINER_NOUNS:
+        return f'{m.group(1)} it {m.group(2)} {said[m.end():]}'
+    return f'{m.group(1)} {said[m.end():]}'
 
 # A placing step's boundary said as planners and people write it, not with "and" or
 # "then" (helper-h108's brief, a reviewer's cases): a comma ("grab the red ball, place it
@@ -5596,7 +5628,7 @@ def _parse(text):
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(_arrow, said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
-    said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(said))
+    said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(_particle_first(said)))
     repairs += extremes
     asked = _part_question(text, said)
     if isinstance(asked, Query):
