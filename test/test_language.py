@@ -5533,3 +5533,31 @@ def test_a_placing_verb_before_where_it_goes_names_no_object(text):
     q = parse_command(text)
     assert q.refused and 'names no object' in q.refused, describe(q)
     assert q.what == 'object'
+
+
+# A pronoun said only with where it is (helper-h130's brief: "pick it on the table" was
+# scored "object" on the table; "pick it on the tray", "pick it up from the table" posed
+# the tray, the table): refused as "pick it" is, where no other phrase names the object.
+@pytest.mark.parametrize('text', [
+    'pick it on the table', 'pick it up from the table', 'pick it on the tray',
+    'grab that on the table', 'grab them on the table', 'pick it on the left',
+    'take it off the shelf', 'take it out of the box'])
+def test_a_pronoun_said_only_with_where_it_is_names_no_object(text):
+    q = parse_command(text)
+    assert q.refused and 'names no object' in q.refused, describe(q)
+    assert q.what == 'object'
+
+
+@pytest.mark.parametrize('text, parsed', [
+    # Controls: an object named by its place, or a pronoun for an object named before.
+    ('the one on the table', {'what': 'object'}),
+    ('that one on the left', {'what': 'object', 'relation': 'left'}),
+    ('There is a red ball. Is it on the left?', {'what': 'red ball', 'relation': 'left',
+                                                 'any_one': True}),
+    ('pick up the red ball and put it on the table', {'what': 'red ball',
+                                                      'destination': ['on the table']}),
+    ('grab that mug on the table', {'what': 'mug'}),
+])
+def test_a_pronoun_with_a_place_beside_an_object_or_one_still_names_it(text, parsed):
+    q = parse_command(text)
+    assert describe(q) == parsed and q.refused is None

@@ -5777,7 +5777,8 @@ def _parse(text):
                      refused=f'the command says only what not to pick ({names}); CLIP '
                      'cannot score "anything else", so name the object to pick first, as '
                      f'"the <object to pick>, not the {exclude[0] if exclude else "red ball"}"')
-    if not queries or (symbols and not _names_an_object(queries[0])):
+    if not queries or (symbols and not _names_an_object(queries[0])) or all(
+            _a_pronoun_placed(p) for p, _ in pairs):
         # Nothing but filler, pronouns, counts or symbols ("it", "that one", "the 3", "?",
         # an emoji): scoring "object" would pick whatever looks most like one. A colour
         # with a pictograph for the object ("\U0001f534\u26bd") names none in words.
@@ -6010,6 +6011,26 @@ def _names_something(part):
     if words and _PRONOUN_WORDS.intersection(part.split()):
         return not all(w in _QUANTIFIERS for w in words)
     return bool(words)
+
+
+def _a_pronoun_placed(part):
+    """Whether object phrase ``part`` is a pronoun and where it is, and nothing else.
+
+    "pick it on the table", "grab it from the tray", "take that off the shelf" (helper-
+    h130's brief: scored "object" on the table, or the surface itself, "tray", was the
+    object): the pronoun refers to nothing the node knows and the place says where, not
+    what: where no other phrase names an object for it to stand for, the command names
+    none ("pick it" is refused). "the one on the left", "that one on the table" name an
+    object by its place, as before; "There is a red ball. Is it on the left?" places it.
+
+    :param part: one object phrase, lower case (``str``).
+    """
+    words = part.split()
+    k = next((i for i, w in enumerate(words) if w in _PLACE_STARTS or w in ('off', 'out')),
+             None)
+    before = words[:k]
+    return k is not None and bool(_PRONOUN_WORDS.intersection(before)) and not {
+        'one', 'ones'} & set(before) and all(_is_filler(w) for w in before)
 
 
 def _take_distance(said):
