@@ -5561,3 +5561,26 @@ def test_a_pronoun_said_only_with_where_it_is_names_no_object(text):
 def test_a_pronoun_with_a_place_beside_an_object_or_one_still_names_it(text, parsed):
     q = parse_command(text)
     assert describe(q) == parsed and q.refused is None
+
+
+# A refusal quotes the command as it was sent (helper-h130's brief: '{"action":"pick",
+# "location":"table"}' was refused as 'the command "pick it" ...', words nobody sent),
+# and what the node read it as.
+@pytest.mark.parametrize('text, read', [
+    ('{"action":"pick","location":"table"}', 'pick it'),
+    ('{"action": "pick"}', 'pick'),
+    ('<speak>it</speak>', 'it'),
+    ('```\nthem\n```', 'them'),
+])
+def test_a_refusal_quotes_the_command_as_sent_and_how_it_was_read(text, read):
+    q = parse_command(text)
+    sent = ' '.join(text.split())
+    assert q.refused.startswith(f'the command {sent!r} (read as "{read}")'), q.refused
+
+
+def test_a_refusal_of_a_command_read_as_sent_quotes_it_once():
+    q = parse_command('  pick   it ')
+    assert q.refused.startswith('the command "pick it" names no object'), q.refused
+    long = '<speak>it</speak>' + '<break time="1s"/>' * 20  # cut where it is long
+    refused = parse_command(long).refused
+    assert f"{long[:117]}...' (read as \"it\")" in refused and long not in refused, refused

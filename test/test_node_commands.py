@@ -1458,3 +1458,35 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
     assert min(np.linalg.norm(np.array(det['position']) - b) for b in balls) < 0.01, det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def test_particles_names_pronouns_and_planner_steps_over_dds(probe, start_node):
+    """A particle first, an excluded name without its noun, a pronoun and a place (h130).
+
+    helper-h130's brief: "please put in the blue mug" was the object "put"; "the IKEA mug,
+    not the Starbucks one" excluded "starbucks mug"; "pick it on the table" scored
+    "object" on the table; '{"action":"pick","location":"table"}' was refused quoting
+    "pick it", words the planner never sent. Now the mug is found (twice, the name named
+    as not checked), the pronoun refused, and the refusal quotes what was sent.
+    """
+    node, camera, scene = bring_up(probe, start_node)
+    mug = next(o for o in scene.objects if o.name == 'blue mug')
+    assert_found(probe, node, camera, scene, 'please put in the blue mug', 'blue mug',
+                 mug.centre)
+    probe.clear()
+    said = 'the mug, not the Starbucks one'
+    assert_found(probe, node, camera, scene, said, 'mug', mug.centre)
+    det = next(d for d in answered(probe, said) if 'position' in d)
+    assert det['parsed'] == {'what': 'mug', 'unchecked': ['not named Starbucks']}, det
+    assert '"not named Starbucks" is not checked' in det['reason'], det
+    probe.clear()
+    assert_refused(probe, camera, scene, 'pick it on the table', 'names no object')
+    said = '{"action":"pick","location":"table"}'
+    camera.command(said)
+    echo = clean_command(said)  # the answer names the command as read: "pick it"
+    assert run_until(probe, camera, scene, lambda: answered(probe, echo)), node.output()
+    det = answered(probe, echo)[-1]
+    assert det['status'] == 'refused' and det['targets'] == [], det
+    assert f'the command {said!r} (read as "pick it") names no object' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

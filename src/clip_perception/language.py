@@ -4023,7 +4023,37 @@ def parse_command(text):
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
-    return _parse(text)
+    return _quoted_as_sent(_parse(text), raw, text)
+
+
+_SHOWN_CHARS = 120  # of a command quoted as sent in a refusal
+
+
+def _quoted_as_sent(query, raw, text):
+    """Return ``query`` with its refusal quoting the command as sent (:func:`quoted_as_sent`)."""
+    if query.refused is None:
+        return query
+    return replace(query, refused=quoted_as_sent(query.refused, raw, text))
+
+
+def quoted_as_sent(reason, raw, text):
+    """Quote the command as it was sent in a refusal's ``reason`` where it was read otherwise.
+
+    '{"action": "pick", "location": "table"}' was refused as 'the command "pick it" names
+    no object' (helper-h130's brief): words the sender never wrote. The reason's first
+    quote of the command as read becomes what was sent (Python's quoting, cut at
+    :data:`_SHOWN_CHARS`) and what it was read as. The node, which parses the command as
+    read, answers with it too.
+
+    :param reason: a refusal's reason (``str``) that quotes ``text`` as ``"text"``.
+    :param raw: the command as sent (``str``); ``text``: as :func:`clean_command` read it.
+    :return: ``str``, ``reason`` itself where ``raw`` is ``text`` but for spacing.
+    """
+    sent = ' '.join(raw.split())
+    if sent == text or f'"{text}"' not in reason:
+        return reason
+    shown = sent if len(sent) <= _SHOWN_CHARS else sent[:_SHOWN_CHARS - 3] + '...'
+    return reason.replace(f'"{text}"', f'{shown!r} (read as "{text}")', 1)
 
 
 # A gloss in another language beside the English command, as a bilingual user, a

@@ -140,6 +140,7 @@ from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import not_a_command
+from clip_perception.language import quoted_as_sent
 from clip_perception.language import same_command
 from clip_perception.language import unread_fields
 from clip_perception.language import unread_note
@@ -174,6 +175,7 @@ from clip_perception.rectify import has_distortion
 from clip_perception.rectify import make_rectifier
 from clip_perception.rectify import NoLensError
 from clip_perception.rectify import turned_over
+from clip_perception.selection import REFUSED
 from clip_perception.support import image_up_hint
 from clip_perception.sync import boot_clock_age
 from clip_perception.sync import ClockBehindStepBack
@@ -474,6 +476,9 @@ class PerceptionMixin:
         # (command as read, note): fields of the structured command it was read from that
         # the node does not read (_note_unread), named in its answers.
         self._unread = None
+        # (command as read, as sent) where they differ (_note_unread): a refusal quotes
+        # what was sent (language.quoted_as_sent).
+        self._sent = None
         if self._values_cache['command'] != self._command:  # a start-up value
             self._note_unread(self._values_cache['command'], self._command)
         # Whether a frame has answered the active command (under _answer_lock): one
@@ -1425,6 +1430,7 @@ class PerceptionMixin:
         (:func:`clip_perception.language.unread_fields`) and every answer to ``text``, the
         command as read, says so in its reason. Plain words: nothing.
         """
+        self._sent = (text, raw)
         note = unread_note(unread_fields(raw))
         if note:
             self.get_logger().warning(f'command "{text}": {note}')
@@ -2398,6 +2404,8 @@ class PerceptionMixin:
                        'the command: no newer frame had come)')
         if self._unread is not None and self._unread[0] == command:
             reason += f' ({self._unread[1]})'  # fields of the command not read
+        if self._sent is not None and self._sent[0] == command and result.status == REFUSED:
+            reason = quoted_as_sent(reason, self._sent[1], command)  # as sent, not as read
         with self._answer_lock:
             if not self._command:
                 # Cancelled while this frame was processed: its answer would come after
