@@ -5636,6 +5636,80 @@ def _taken_from(m):
     return f"{m.group('pre')}{where} "
 
 
+# A place on a part of the reference, said as a nested locative: "the mug on the bottom
+# shelf of the rack", "the mug in the top drawer of the cabinet", "the book on the second
+# shelf of the bookcase" (helper-h130's brief: the reference "shelf rack", two nouns run
+# together that no crop shows; "the ball at the bottom of the box" was the object "ball
+# box"). The reference is the whole (the rack), where the node can look; the part is not
+# an object it proposes. A side said of the part is said of the target among those that
+# fit ("the bottom mug on the rack": of several, the lowest), and the part is named as
+# not checked. "on", "in", "at" (where it stands or lies), then a part with an optional
+# side or ordinal, then "of" and a determiner; not of the image or the table, whose
+# places are read as before, nor "in the middle of" (a group, "between"), nor "near the
+# left corner of the mug" (a relation to the mug, as before).
+_PART_NOUNS = (r'(?:shel(?:f|ves)|drawers?|tiers?|levels?|racks?|compartments?|sections?|'
+               r'cubbies|cubby|bins?|slots?|trays?|lids?|doors?|handles?|rims?|bases?|'
+               r'corners?|edges?|ends?|halves|half|parts?|top|bottom|front|back|inside|'
+               r'surface)')
+_PART_OF = re.compile(
+    r'(?P<link>\s(?:on|in|inside|at|onto|into)\s)(?:the|its)\s(?P<said>(?:(?P<side>top|bottom|upper|lower|'
+    r'highest|lowest|topmost|bottommost|left|right|leftmost|rightmost|middle|front|back|'
+    r'first|second|third|fourth|last)\s)?(?P<part>' + _PART_NOUNS + r'))\sof\s'
+    r'(?=(?:the|a|an|this|that|my|your|our)\s(?P<whole>[\w-]+(?:\s(?!(?:and|or|but|not|'
+    r'on|in|at|of|next|near|by|to|into|onto|from|with|for|then|please|the|a|an|that|'
+    r'which)\b)[\w-]+){0,2}))(?!(?:the\s)?' + _VIEW + '|' + _SURFACE + r')')
+# The side a part's place word says of the target among those on the whole.
+_PART_SIDE = {'top': 'top', 'upper': 'top', 'highest': 'top', 'topmost': 'top',
+              'bottom': 'bottom', 'lower': 'bottom', 'lowest': 'bottom', 'bottommost': 'bottom',
+              'left': 'left', 'leftmost': 'left', 'right': 'right', 'rightmost': 'right',
+              'front': 'nearest', 'back': 'farthest'}
+_PART_PREFIX = 'a part: '  # Query.unchecked prefix of a place on a part of the reference
+
+
+def _part_of(said):
+    """Return the first :data:`_PART_OF` match in ``said`` that says where an object is.
+
+    Not one said in a clause of a placing verb, nor after "to" or "into" in one of a
+    carrying verb ("put the red ball on the top shelf of the rack", "bring the mug to the
+    top shelf of the rack": where it goes, a destination kept as said), nor one with no
+    words before it.
+
+    :param said: the command, lower case (``str``).
+    :return: ``re.Match`` or None.
+    """
+    for m in _PART_OF.finditer(said):
+        clause = re.split(r'\s(?:and|then)\s|[,;.]', said[:m.start()])[-1]
+        carried = m.group('link').strip() in _CARRY_TO and _CARRY_WORD.search(f' {clause} ')
+        if _words_said(said[:m.start()]) and not (_PLACE_WORD.search(f' {clause} ') or
+                                                   carried):
+            return m
+    return None
+
+
+_PLACE_WORD = re.compile(r'\s(?:' + '|'.join(_PLACE_VERBS) + r')\s')
+_CARRY_WORD = re.compile(r'\s(?:' + '|'.join(_CARRY_VERBS) + r')\s')
+
+
+def _on_a_part(query, text, part):
+    """Read a place on a part of the reference (:data:`_PART_OF`) into ``query``.
+
+    :param query: :class:`Query` of the command with the part left out ("the mug on the
+        rack").
+    :param text: the command as said (``str``); ``part``: the :data:`_PART_OF` match.
+    :return: :class:`Query`: ``query``, its side the part's (:data:`_PART_SIDE`: a part
+        said "at the bottom of the box" is no side but the part) where it says none, and
+        ``a part: on the bottom shelf of the rack`` in ``unchecked`` (:func:`unchecked_note`).
+    """
+    side = part.group('side')
+    if side is None and part.group('part') in _PART_SIDE:
+        side = part.group('part')  # "at the bottom of the box": the bottom one in it
+    relation = query.relation or _PART_SIDE.get(side)
+    said = ' '.join(f"{part.group('link')} the {part.group('said')} of the "
+                    f"{part.group('whole')}".split())
+    return replace(query, text=text, relation=relation,
+                   unchecked=query.unchecked + (_PART_PREFIX + said,))
+
+
 # A word for any object said with the name it goes by ("the object labeled red ball",
 # "the item called blue mug", "the thing named green cube", "the one known as the red
 # ball"): the name is the object (helper-h111: scored "object labeled red ball", words no
@@ -5663,6 +5737,15 @@ def _parse(text):
     asked = _part_question(text, said)
     if isinstance(asked, Query):
         return asked
+    part = _part_of(said)
+    if part is not None:
+        # "the mug on the bottom shelf of the rack": on the rack, the bottom one; "at the
+        # bottom of the box": in the box, "at the front of the shelf": on the shelf
+        link = part.group('link')
+        if link.strip() == 'at':
+            link = ' on ' if _singular(part.group('whole').split()[-1]) in _SURFACE_NOUNS \
+                else ' in '
+        return _on_a_part(_parse(said[:part.start()] + link + said[part.end():]), text, part)
     turned = _PART_TURNED.search(said)
     if turned is not None and _words_said(said[:turned.start()]):
         # "the mug with the handle away from me": the mug, how its part is turned named
@@ -6168,6 +6251,10 @@ def unchecked_note(said):
         return (f'"{said[len(NAMED):]}" is not checked: it was read as a brand or a name, which '
                 'the node does not read from an image; the object it names is looked for, '
                 'and of several the colour, size or place decides')
+    if said.startswith(_PART_PREFIX):
+        return (f'"{said[len(_PART_PREFIX):]}" is not checked: the node finds objects, not '
+                'their parts (a shelf, a drawer, a corner); it tests the relation to the whole '
+                'object, and a side said of the part picks that one of several that fit')
     if said.startswith('has no '):
         return (f'"{said}" is not checked: the node does not test what an object lacks '
                 '(CLIP reads "no" as the word it negates); the object is looked for, and of '
