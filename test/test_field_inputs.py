@@ -2799,6 +2799,41 @@ def test_an_image_scaled_down_from_its_camera_info_is_posed_with_it_scaled(probe
     assert node.stop() == 0
 
 
+def test_a_centred_crop_beside_its_cameras_k_is_posed_with_image_from_camera_info(probe,
+                                                                                  start_node):
+    """The image is the middle of a camera twice its size whose K it was sent with (no roi).
+
+    A camera's crop mode or digital zoom that left camera_info alone (helper-h129's brief,
+    item 7): the principal point lies where the K of twice the resolution puts it, so it
+    was read divided by 2 (focal lengths halved: the red ball posed centimetres off). With
+    image_from_camera_info:=centre_crop the focal lengths are kept and the principal
+    point shifted: posed within 1 cm, whether camera_info gives the image's size or the
+    camera's; the note says it and asks for the roi.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'image_from_camera_info:=centre_crop')
+    intr, red = scene.intrinsics, obj(scene, 'red', 'ball')
+
+    def full_camera(sized_as_camera):
+        def edit(m):
+            if sized_as_camera:
+                m.width, m.height = 2 * intr.width, 2 * intr.height
+            m.k = [intr.fx, 0.0, intr.cx + intr.width / 2, 0.0, intr.fy,
+                   intr.cy + intr.height / 2, 0.0, 0.0, 1.0]
+            m.p = [0.0] * 12
+            return m
+        return edit
+    for sized_as_camera in (False, True):
+        probe.clear()
+        assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2,
+                          info=full_camera(sized_as_camera)), node.output()
+        assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01, \
+            sized_as_camera
+    log = node.output()
+    assert 'image_from_camera_info is centre_crop: read as the centred' in log, log
+    assert node.stop() == 0
+
+
 def test_a_camera_matrix_already_binned_beside_binning_is_posed_as_given(probe, start_node):
     """The full camera's size and binning 2 (or 3) beside K and P of the binned image.
 

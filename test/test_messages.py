@@ -1825,6 +1825,50 @@ def test_a_camera_matrix_of_twice_the_size_inside_the_image_is_read_divided():
     assert intr.fx == 500.0 and (intr.width, intr.height) == (640, 480)  # binning: REP 104
 
 
+# A centred crop of a camera (a crop mode, a digital zoom) beside that camera's K and no
+# roi (helper-h129's brief, item 7): the principal point lies where a camera of 2, 3... times
+# the size puts it, so it was read divided, every focal length halved. No field tells the
+# two apart: image_from_camera_info says which; each reading's note names the other.
+@pytest.mark.parametrize('ratio', [2.0, 3.0, 4.0])
+@pytest.mark.parametrize('sized', ['image', 'camera'], ids=['info_of_image_size',
+                                                           'info_of_camera_size'])
+def test_a_centred_crop_beside_its_cameras_k_is_read_as_the_crop_when_told(ratio, sized):
+    read = 0
+    for path in _real_paths():
+        frame = np.load(path)
+        k, (h, w) = np.asarray(frame['K'], np.float64), frame['rgb'].shape[:2]
+        full = k.copy()  # the camera the crop came from: same focal lengths, ratio x size
+        full[0, 2] += (ratio - 1) * w / 2
+        full[1, 2] += (ratio - 1) * h / 2
+        size = (w, h) if sized == 'image' else (int(ratio * w), int(ratio * h))
+        for crop in (True, False):
+            notes = []
+            intr = camera_info_to_intrinsics(list(full.ravel()), *size, notes=notes, crop=crop)
+            intr = intrinsics_for_image(intr, w, h, notes, crop=crop)
+            said = ' '.join(notes)
+            if crop:
+                assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy), (
+                    k[0, 0], k[1, 1], k[0, 2], k[1, 2]), atol=1e-6), (path, ratio, sized)
+                assert 'centre_crop' in said and 'roi' in said, notes
+                read += 1
+            else:  # the same field of view at a lower resolution, and the crop named
+                assert np.isclose(intr.fx, k[0, 0] / ratio), (path, ratio)
+                assert 'image_from_camera_info:=centre_crop' in said, notes
+    assert read == len(_real_paths()) >= 16
+
+
+def test_a_crop_of_another_aspect_ratio_is_read_only_as_a_crop():
+    # 640x480 cut from the middle of a 1280x720 camera: no one scale fits, so refused
+    # naming both sizes unless image_from_camera_info says it is a crop.
+    full = Intrinsics(900.0, 900.0, 639.5, 359.5, 1280, 720)
+    with pytest.raises(MessageError, match='1280x720'):
+        intrinsics_for_image(full, 640, 480)
+    notes = []
+    intr = intrinsics_for_image(full, 640, 480, notes, crop=True)
+    assert (intr.fx, intr.cx, intr.cy, intr.width) == (900.0, 319.5, 239.5, 640)
+    assert [n.kind for n in notes] == ['info_scaled'] and 'centred crop' in notes[0]
+
+
 def test_p_of_another_resolution_beside_a_k_that_fits_gives_way_to_k():
     """gz-sim#705: P of the default 320x240 camera beside a K that fits 640x480.
 

@@ -150,6 +150,14 @@ PARAMETERS = (
           choices=('raw', 'compressed', 'zstd')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
+    Param('image_from_camera_info', 'scaled',
+          'How a colour image relates to a camera_info of a whole multiple of its size that '
+          'gives no binning or roi (the same principal point either way, no field tells): '
+          'scaled (the same field of view at a lower resolution, a decimation, resize or '
+          'binned sensor mode: focal lengths and principal point divided) or centre_crop (a '
+          'centred window of that camera, a crop mode or digital zoom: focal lengths as '
+          'given, the principal point shifted by the crop). Each is warned once naming the '
+          'other.', read_only=True, choices=('scaled', 'centre_crop')),
     Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1, compressedDepth '
           "16UC1 and the compressed transport's 16-bit PNG): 0.001 for millimetres (REP "
           '118, most cameras); 0.0001 for a RealSense D405 (its depth_units, 0.1 mm), '

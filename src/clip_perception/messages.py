@@ -3082,7 +3082,7 @@ def _jpeg_size(raw):
 
 
 def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
-                              roi=(0, 0, 0, 0), notes=None, image_size=None):
+                              roi=(0, 0, 0, 0), notes=None, image_size=None, crop=False):
     """``sensor_msgs/CameraInfo`` fields -> :class:`Intrinsics` of the published image.
 
     Follows image_geometry's ``PinholeCameraModel``, whose ``fx()``, ``cx()``... read
@@ -3106,6 +3106,9 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         the camera matrix was read in pixels from fractions of the image size.
     :param image_size: ``(width, height)`` of the colour images, or None; used when the
         message's width and height are both 0 (see :func:`with_image_size`).
+    :param crop: a camera matrix of a whole multiple of the image's size is a centred crop
+        of that camera (the ``image_from_camera_info`` parameter's ``centre_crop``), not
+        the same field of view scaled (:func:`_of_a_larger_resolution`).
     :return: :class:`Intrinsics`; width and height 0 when the message gives none (some
         drivers leave them 0) and ``image_size`` is None: the caller gives them with
         :func:`with_image_size` once it knows the image.
@@ -3126,7 +3129,7 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         binned = _size_given_binned(intr, bx, by, notes)
         if binned is not None:
             return binned
-    intr = _checked_in_pixels(intr, notes, whole=not roi_set and bx == by == 1)
+    intr = _checked_in_pixels(intr, notes, whole=not roi_set and bx == by == 1, crop=crop)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
         if x_off + roi_w > w or y_off + roi_h > h:
@@ -3251,26 +3254,28 @@ def _far_outside(intr):
     return not (-0.5 * w <= intr.cx <= 1.5 * w and -0.5 * h <= intr.cy <= 1.5 * h)
 
 
-def _checked_in_pixels(intr, notes, whole=True):
+def _checked_in_pixels(intr, notes, whole=True, crop=False):
     """``intr`` (size > 0) in pixels (:func:`in_pixels`) with its principal point checked.
 
     :param whole: neither binning nor a roi is set: a principal point inside the image at
         a whole number of times its centre is read as the camera matrix of that many times
         the image's size (:func:`_of_a_larger_resolution`, :data:`_WHOLE_RATIOS`).
+    :param crop: read such a camera matrix as a centred crop's (as
+        :func:`_of_a_larger_resolution`).
     :raises MessageError: kind ``invalid``: focal lengths that are not pixels, or a
         principal point more than half the image outside it.
     """
     intr = in_pixels(intr, notes)
     w, h = intr.width, intr.height
     if _far_outside(intr):
-        larger = _of_a_larger_resolution(intr, notes)
+        larger = _of_a_larger_resolution(intr, notes, crop=crop)
         if larger is not None:
             return larger
         raise MessageError('invalid', f'camera_info principal point ({intr.cx:g}, '
                            f'{intr.cy:g}) lies far outside the {w}x{h} image (K[2] '
                            'and K[5] are pixels, near the image centre for a real camera)')
     if whole and not centred(intr, w, h):
-        return _of_a_larger_resolution(intr, notes, _WHOLE_RATIOS) or intr
+        return _of_a_larger_resolution(intr, notes, _WHOLE_RATIOS, crop) or intr
     return intr
 
 
@@ -3289,7 +3294,7 @@ _RESOLUTION_RATIO_FIT = 0.06
 _WHOLE_RATIOS = (2.0, 3.0)
 
 
-def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS):
+def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS, crop=False):
     """``intr`` divided by ``s`` when it is the camera matrix of ``s`` times the image's size.
 
     orbbec/OrbbecSDK_ROS1#7: a Femto Mega at 3840x2160 published K with fx 13490, cx
@@ -3305,12 +3310,19 @@ def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS):
     A principal point inside the image at 2 or 3 times its centre, with neither binning
     nor a roi set (``ratios`` :data:`_WHOLE_RATIOS`), is read so too (session 37: only
     warned, "calibrated at another resolution?", and every pose scaled and shifted: the
-    red ball 0.3 m off at 640x480 beside a 1280x960 K). A crop of the full sensor that
-    gives no roi reads alike; REP 104 has the driver give the roi for it.
+    red ball 0.3 m off at 640x480 beside a 1280x960 K). A centred crop of the full sensor
+    that gives no roi (a camera's crop mode, a digital zoom; REP 104 has the driver give
+    the roi) puts the principal point at the same place and no field tells the two apart:
+    its focal lengths are the full camera's and its principal point shifted by the crop's
+    offset, ``(s - 1) / 2`` times the size. The note names the other reading and the
+    ``image_from_camera_info`` parameter; with ``crop`` (its ``centre_crop``) the matrix is
+    read as the crop's (helper-h129's brief, item 7: read divided by ``s`` before, every
+    pose at ``s`` times its distance from the optical axis and depth alike wrong).
 
     :param intr: :class:`Intrinsics` in pixels, size > 0.
     :param notes: a list, or None.
     :param ratios: the ratios ``s`` may take.
+    :param crop: read it as a centred crop of the camera ``s`` times the image's size.
     :return: :class:`Intrinsics` or None (no such ``s``).
     """
     w, h = intr.width, intr.height
@@ -3325,13 +3337,23 @@ def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS):
                         w, h)
     if not centred(scaled, w, h):
         return None
+    cropped = Intrinsics(intr.fx, intr.fy, intr.cx - (ratio - 1) * w / 2,
+                         intr.cy - (ratio - 1) * h / 2, w, h)
     where = 'far outside' if _far_outside(intr) else 'off the centre of'
-    _say(notes, 'resolution', f'camera_info camera matrix (fx {intr.fx:g}, cx {intr.cx:g}, '
-         f'cy {intr.cy:g}) puts the principal point {where} its {w}x{h} image, at '
-         f'{ratio:g} times the centre on both axes: the camera matrix of {ratio:g} times '
-         f'this resolution (orbbec/OrbbecSDK_ROS1#7); read divided by {ratio:g} (fx '
-         f"{scaled.fx:.6g}, cx {scaled.cx:.6g}, cy {scaled.cy:.6g}): fix the driver's "
-         'camera_info')
+    said = (f'camera_info camera matrix (fx {intr.fx:g}, cx {intr.cx:g}, cy {intr.cy:g}) puts '
+            f'the principal point {where} its {w}x{h} image, at {ratio:g} times the centre on '
+            f'both axes: the camera matrix of {ratio:g} times this resolution')
+    if crop:
+        _say(notes, 'resolution', f'{said}, and image_from_camera_info is centre_crop: read '
+             f'as the centred {w}x{h} crop of that camera (fx {cropped.fx:.6g}, cx '
+             f"{cropped.cx:.6g}, cy {cropped.cy:.6g}): give the crop's roi in the driver's "
+             'camera_info (REP 104)')
+        return cropped
+    _say(notes, 'resolution', f'{said} (orbbec/OrbbecSDK_ROS1#7); read divided by {ratio:g} '
+         f'(fx {scaled.fx:.6g}, cx {scaled.cx:.6g}, cy {scaled.cy:.6g}), the same field of '
+         'view; if the image is a centred crop of that camera (a crop mode without roi: '
+         'focal lengths as given), set image_from_camera_info:=centre_crop. Fix the '
+         "driver's camera_info")
     return scaled
 
 
@@ -4123,7 +4145,7 @@ def _common_factor(w, h, dw, dh):
 MIN_INFO_SCALE = 1.25
 
 
-def intrinsics_for_image(intrinsics, width, height, notes=None):
+def intrinsics_for_image(intrinsics, width, height, notes=None, crop=False):
     """Return the camera_info's :class:`Intrinsics` for an image of ``width`` x ``height``.
 
     A camera_info of the image's size holds as it is. One of the full camera beside an
@@ -4144,12 +4166,25 @@ def intrinsics_for_image(intrinsics, width, height, notes=None):
     :param width: the colour image's width (px).
     :param height: its height (px).
     :param notes: a list, or None.
+    :param crop: the image is a centred crop of the camera_info's camera (the
+        ``image_from_camera_info`` parameter's ``centre_crop``: a camera's crop mode or
+        digital zoom that left camera_info alone): focal lengths as given, the principal
+        point shifted by the crop's offset, ``(size - image size) / 2``, any smaller size,
+        with a note of kind ``info_scaled``.
     :return: :class:`Intrinsics` of ``width`` x ``height`` px.
     :raises MessageError: kind ``mismatch``, naming both sizes.
     """
     cw, ch = intrinsics.width, intrinsics.height
     if (width, height) == (cw, ch):
         return intrinsics
+    if crop and width <= cw and height <= ch:
+        cropped = Intrinsics(intrinsics.fx, intrinsics.fy, intrinsics.cx - (cw - width) / 2,
+                             intrinsics.cy - (ch - height) / 2, width, height)
+        _say(notes, 'info_scaled', f'image is {width}x{height} but camera_info says {cw}x{ch}, '
+             'and image_from_camera_info is centre_crop: read as the centred crop of that '
+             f'camera, fx {cropped.fx:.1f}, fy {cropped.fy:.1f}, cx {cropped.cx:.1f}, cy '
+             f"{cropped.cy:.1f} px; give the crop's roi in the driver's camera_info (REP 104)")
+        return cropped
     factor = _common_factor(cw, ch, width, height)
     if factor is None or not MIN_INFO_SCALE <= factor <= MAX_DEPTH_SCALE:
         _check_not_turned(intrinsics, width, height)
@@ -4160,7 +4195,8 @@ def intrinsics_for_image(intrinsics, width, height, notes=None):
          f'the same camera scaled by 1/{factor:.3g} on both axes (decimated or resized '
          'without its camera_info, which should then give binning or the new size), so its '
          f'camera matrix is scaled alike: fx {scaled.fx:.1f}, fy {scaled.fy:.1f}, cx '
-         f'{scaled.cx:.1f}, cy {scaled.cy:.1f} px; publish the camera_info of the image sent '
+         f'{scaled.cx:.1f}, cy {scaled.cy:.1f} px (a centred crop of that camera instead: set '
+         'image_from_camera_info:=centre_crop); publish the camera_info of the image sent '
          '(or its binning; a crop gives its roi)')
     return scaled
 

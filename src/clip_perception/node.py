@@ -1877,7 +1877,8 @@ class PerceptionMixin:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
                 roi_box, notes,
-                self._colour_size if unsized else None)
+                self._colour_size if unsized else None,
+                crop=self._values_cache['image_from_camera_info'] == 'centre_crop')
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
@@ -2257,7 +2258,9 @@ class PerceptionMixin:
                 self.health.count('frames_old_camera_info')
             notes = []
             try:
-                intr = intrinsics_for_image(intr, rgb.shape[1], rgb.shape[0], notes)
+                intr = intrinsics_for_image(
+                    intr, rgb.shape[1], rgb.shape[0], notes,
+                    crop=self._values_cache['image_from_camera_info'] == 'centre_crop')
             except MessageError as exc:
                 text = str(exc) + (f' ({self._info_size_note})' if self._info_size_note
                                    else '')
