@@ -486,21 +486,22 @@ def test_refused_colour_frames_are_reported_as_refused_not_stale(probe, start_no
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3', '-p', 'input_timeout:=1.0')
 
-    def yuv410p(m):  # no encoding read here (4:1:0 in planes): refused
-        m.encoding = 'yuv410p'
+    def yuv411(m):  # 4:1:1 without its layout (IIDC's packed? planar?): refused
+        m.encoding = 'yuv411'
         return m
     # 5 Hz, as in the report, for 3 s and then until the status says so: read after the
     # feed stopped, with input_timeout 1 s, it could already be "input stale" under load.
     end = time.monotonic() + 3.0
     while time.monotonic() < end:
-        publish(camera, scene, colour=yuv410p)
+        publish(camera, scene, colour=yuv411)
         time.sleep(0.2)
     assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: 'refused' in m),
-                      period=0.2, timeout=15, colour=yuv410p), diag(probe)
+                      period=0.2, timeout=15, colour=yuv411), diag(probe)
     level, message, values = diag(probe)
     assert level == 2, message
-    assert 'colour frames arrive' in message and 'yuv410p' in message, message
-    assert 'stale' not in message and 'yuv410p' in values['last_refusal_colour']
+    assert 'colour frames arrive' in message and 'yuv411' in message, message
+    assert 'stale' not in message and 'yuv411' in values['last_refusal_colour']
+    assert '4:1:1 without its planar layout' in values['last_refusal_colour'], values
     assert detections(probe) == []
     assert node.stop() == 0
 

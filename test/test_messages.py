@@ -3782,6 +3782,14 @@ def test_4_1_1_in_planes_of_no_whole_chroma_sample_or_length_is_refused_saying_w
     assert err.value.kind == 'layout'
 
 
+@pytest.mark.parametrize('name', ['yuv411', 'Y41P', 'uyyvyy411'])
+def test_4_1_1_without_its_planar_layout_is_refused_naming_what_to_publish(name):
+    # IIDC's packed YUV411 (camera1394), V4L2's Y41P, FFmpeg's uyyvyy411: three packings.
+    with pytest.raises(MessageError, match='4:1:1 without its planar layout') as err:
+        image_to_rgb(name, 4, 8, 12, bytes(48))
+    assert err.value.kind == 'encoding' and 'yuv411p' in str(err.value)
+
+
 @pytest.mark.parametrize('name', ['yuv444', 'YUV444Packed', 'YCbCr8'])
 def test_4_4_4_without_its_layout_is_refused_naming_what_to_publish(name):
     with pytest.raises(MessageError, match='without its layout') as err:

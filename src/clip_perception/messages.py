@@ -1654,6 +1654,11 @@ def _encoding_hint(encoding, what):
                 "packed U, Y, V as GigE Vision's YUV444Packed or Y, Cb, Cr as PFNC's YCbCr8, "
                 'read differently, so it is not guessed: publish i444 (yuv444p: Y, U, V planes), '
                 'nv24 (Y plane, then U and V interleaved) or rgb8)')
+    if what == 'image' and lower in ('yuv411', 'y411', 'y41p', 'uyyvyy411', 'iyu1'):
+        return (" (4:1:1 without its planar layout: IIDC's packed YUV411 (U, Y, Y, V, Y, Y: "
+                "camera1394's yuv411), V4L2's Y41P and FFmpeg's uyyvyy411 pack it three ways, "
+                'so it is not guessed: publish yuv411p (Y, U, V planes: V4L2 YUV411P, '
+                "GStreamer's Y41B), or rgb8 as camera1394 converts it)")
     if what == 'image' and _WORD_ORDER_NAME.match(lower):
         return (' (8-bit channels named as a 24- or 32-bit word: DRM and libcamera name the '
                 "word's bits from the top, so their XRGB8888 is bytes B, G, R, X and RGB888 "
