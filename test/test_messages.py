@@ -1833,6 +1833,7 @@ def test_a_camera_matrix_of_twice_the_size_inside_the_image_is_read_divided():
 @pytest.mark.parametrize('sized', ['image', 'camera'], ids=['info_of_image_size',
                                                            'info_of_camera_size'])
 def test_a_centred_crop_beside_its_cameras_k_is_read_as_the_crop_when_told(ratio, sized):
+    from clip_perception.messages import raw_camera_matrix
     read = 0
     for path in _real_paths():
         frame = np.load(path)
@@ -1849,6 +1850,8 @@ def test_a_centred_crop_beside_its_cameras_k_is_read_as_the_crop_when_told(ratio
             if crop:
                 assert np.allclose((intr.fx, intr.fy, intr.cx, intr.cy), (
                     k[0, 0], k[1, 1], k[0, 2], k[1, 2]), atol=1e-6), (path, ratio, sized)
+                if sized == 'image':  # the rectification maps read K alike
+                    assert np.allclose(raw_camera_matrix(list(full.ravel()), w, h, crop), k)
                 assert 'centre_crop' in said and 'roi' in said, notes
                 read += 1
             else:  # the same field of view at a lower resolution, and the crop named

@@ -3362,7 +3362,7 @@ def _of_a_larger_resolution(intr, notes, ratios=_RESOLUTION_RATIOS, crop=False):
     return scaled
 
 
-def raw_camera_matrix(k, width, height):
+def raw_camera_matrix(k, width, height, crop=False):
     """Return the raw (distorted) camera's ``K`` as the node reads camera_info: 3x3 float64.
 
     What :func:`camera_info_to_intrinsics` reads ``P`` and ``K`` as, the rectification
@@ -3376,6 +3376,8 @@ def raw_camera_matrix(k, width, height):
     :param width: the image width it is read for (px; the image's where camera_info
         gives 0).
     :param height: its height (px).
+    :param crop: read a camera matrix of a whole multiple of the image's size as a centred
+        crop's, as :func:`camera_info_to_intrinsics` does under the same ``crop``.
     :return: (3, 3) float64; as written (reshaped) where it is no camera matrix at all,
         for :func:`~clip_perception.rectify.make_rectifier` to say why.
     """
@@ -3391,9 +3393,9 @@ def raw_camera_matrix(k, width, height):
     except (ValueError, MessageError):
         return m
     if width > 0 and height > 0 and _far_outside(read):
-        read = _of_a_larger_resolution(read, None) or read
+        read = _of_a_larger_resolution(read, None, crop=crop) or read
     elif width > 0 and height > 0 and not centred(read, width, height):
-        read = _of_a_larger_resolution(read, None, _WHOLE_RATIOS) or read
+        read = _of_a_larger_resolution(read, None, _WHOLE_RATIOS, crop) or read
     m[0, 0], m[1, 1], m[0, 2], m[1, 2] = read.fx, read.fy, read.cx, read.cy
     return m
 

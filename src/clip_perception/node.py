@@ -1991,7 +1991,8 @@ class PerceptionMixin:
                     d, r = turned_over(d, r, msg.distortion_model)
                 if mirrored:
                     d, r = turned_over(d, r, msg.distortion_model, columns=True)
-                made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height),
+                crop = self._values_cache['image_from_camera_info'] == 'centre_crop'
+                made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height, crop),
                                       d, r, msg.distortion_model, new_k,
                                       intr.width, intr.height)
             except NoLensError as exc:
