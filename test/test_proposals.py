@@ -1394,6 +1394,78 @@ def test_a_containers_side_wall_is_one_steep_plane_longer_than_high():
     assert not container_wall(_plane_points(rng, base, along, up, 0.34, 0.14, 0.003, 20), up)
 
 
+def test_a_steep_plane_bounds_a_container_only_with_the_floor_on_one_side_ending_at_it():
+    """:func:`container_wall` with the floor: a tote's side, not items amid the floor.
+
+    A container's floor lies on its side's inner side alone and ends at its corners
+    (issue 11, helper-h128): items heaped in the middle of a tote made one steep surface
+    with the floor on both sides, and a long box seen face-on stands on a table that runs
+    on past both its ends.
+    """
+    rng = np.random.default_rng(5)
+    t = np.deg2rad(40)
+    up = np.array([0.0, -np.sin(t), -np.cos(t)])
+    along = np.array([1.0, 0.0, 0.0])
+    out = np.cross(up, along)  # horizontal, away from the camera
+    base = np.array([-0.15, 0.1, 1.0])
+    side = _plane_points(rng, base, along, up, 0.34, 0.14, 0.003)
+    inner = _plane_points(rng, base - 0.3 * out, along, out, 0.34, 0.3, 0.002)  # in front
+    beyond = _plane_points(rng, base, along, out, 0.34, 0.3, 0.002)  # behind it
+    assert container_wall(side, up, inner)
+    assert container_wall(side, up, np.zeros((0, 3)))  # no floor seen: the plane decides
+    # The floor on both sides: a surface standing amid the floor, no container's side.
+    assert not container_wall(side, up, np.concatenate([inner, beyond]))
+    # A few floor points behind (a tote's rim, noise) do not count.
+    assert container_wall(side, up, np.concatenate([inner, beyond[:60]]))
+    # The floor running on past both ends (a table under a long box seen face-on) ...
+    table = _plane_points(rng, base - 0.3 * out - 0.2 * along, along, out, 0.74, 0.3, 0.002)
+    assert not container_wall(side, up, table)
+    # ... but past one end only (a side cut short by the frame or by an item) it bounds.
+    cut = _plane_points(rng, base - 0.3 * out - 0.09 * along, along, out, 0.43, 0.3, 0.002)
+    assert container_wall(side, up, cut)
+
+
+def test_a_long_box_seen_face_on_is_an_object_not_a_containers_side():
+    """A shoebox (0.32 x 0.12 m face) seen level with its top: one steep plane, long, low.
+
+    It passed :func:`container_wall` on its shape alone and ranked with the parts (tier
+    1.2); the table beside it, past both its ends, says it bounds no container.
+    """
+    shoebox = ((0.0, 0.0, 0.06), (0.16, 0.05, 0.06), 0.0)
+    for cam in ((0.0, -0.9, 0.12), (0.0, -0.8, 0.1), (0.3, -0.8, 0.12)):
+        depth, intr = _tabletop([shoebox], cam=cam)
+        rgb = np.full(depth.shape + (3,), 128, np.uint8)
+        regions, surface, _, _, _ = depth_regions(depth, intr, rgb)
+        assert surface is not None
+        wholes = [r for r in regions if r['parent'] is None]
+        assert len(wholes) == 1 and wholes[0]['tier'] == TIER_OBJECT, (cam, wholes)
+        assert not wholes[0]['container_wall']
+
+
+def test_items_heaped_amid_a_totes_floor_are_no_containers_side():
+    """The ``pile`` layout's scene 40_008_007: a cylinder, bars and a lying box amid the floor.
+
+    Their tops and fronts made one steep surface 0.22 m long, flagged as the tote's side,
+    which sent its parts behind every other proposal: the white bar (IoU 0.77) fell out
+    of the cap. The floor lies on both sides of it. Now no region flagged as a side is
+    mostly items, and the white bar is proposed (issue 11, helper-h128).
+    """
+    from clip_perception.world.scenes import generate_layout_scene
+
+    scene, objs = generate_layout_scene(40_008_007, 'pile')
+    items = np.logical_or.reduce([o.mask for o in objs])
+    regions, surface, _, _, _ = depth_regions(scene.depth, scene.intrinsics, scene.rgb)
+    h, w = scene.depth.shape
+    sides = [r for r in regions if r['container_wall'] and r['parent'] is None]
+    assert sides  # the tote's far side is still one
+    for r in sides:
+        assert items[region_mask(r, (h, w))].mean() < 0.5, r['box']
+    props = propose(scene.rgb, scene.depth, scene.intrinsics)
+    white = [o for o in objs if o.name == 'white bar']
+    iou = box_iou(np.array([o.box for o in white], float), props.boxes)
+    assert iou.max(1).max() >= 0.5
+
+
 def test_a_totes_side_walls_rank_after_the_items_heaped_in_it():
     """The ``pile`` layout: the tote's sides stood on its floor and ranked as objects.
 
