@@ -5642,3 +5642,19 @@ def test_a_place_on_a_part_of_the_reference_is_on_the_whole(text, parsed):
     for said in q.unchecked:
         assert unchecked_note(said).startswith(f'"{said[len("a part: "):]}" is not checked: '
                                                'the node finds objects, not their parts'), said
+
+
+# One word excluded that names its own object (helper-h130's brief: "the ball except the
+# mug" excluded "mug ball", "the camera, not the lens" "lens camera"): that object; a
+# colour, an adjective or "one" says the object's noun left out, as before.
+@pytest.mark.parametrize('text, exclude', [
+    ('the ball except the mug', ['mug']), ('the red ball, not the cube', ['cube']),
+    ('the camera, not the lens', ['lens']), ('the mug, not the cup', ['cup']),
+    ('the shoe but not the sock', ['sock']),
+    # Controls: the noun left out.
+    ('the ball, not the red', ['red ball']), ('the ball, not the blue one', ['blue ball']),
+    ('the ball not the wooden', ['wooden ball']), ('the cup, not the plastic', ['plastic cup']),
+    ('the mug but not the cube one', ['cube mug']),
+])
+def test_one_word_excluded_that_is_a_noun_is_its_own_object(text, exclude):
+    assert list(parse_command(text).exclude) == exclude

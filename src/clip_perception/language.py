@@ -5874,7 +5874,7 @@ def _parse(text):
         head = queries[0].what.split()[-1] if queries and not generic else None
         if head and what in ('object',):
             what = queries[0].what
-        elif head and len(what.split()) == 1 and what != head:
+        elif head and len(what.split()) == 1 and what != head and not _a_noun_alone(what, neg):
             what = f'{what} {head}'  # "the ball, not the red one" -> "red ball"
         if head and what == queries[0].what and (q.relation or q.size or q.link):
             # "the right ball, not the left ball": the object itself said with a place;
@@ -6110,6 +6110,25 @@ def _without_repeats(words):
         else:
             words, n = words[:k + n] + words[k + 2 * n:], 1
     return words
+
+
+def _a_noun_alone(word, said):
+    """Whether the one word of an exclusion names its own object, not the object's kind.
+
+    "the ball except the mug", "the red ball, not the cube", "the camera, not the lens"
+    (helper-h130's brief: "mug ball", "cube ball", "lens camera" were excluded, objects
+    nobody said, and the mug, the cube, the lens were not): a word the English lexicon
+    holds as a noun and not as an adjective (LemmInflect), said without "one", is an
+    object; "not the red", "not the wooden", "not the plastic", "not the blue one" say
+    the object's noun left out, as before (a material that is only a noun, "not the
+    metal", is read as an object too).
+
+    :param word: the exclusion's one word (``str``); ``said``: its words as said.
+    """
+    return word not in _COLOUR_WORDS and word not in _SIZE_WORDS and \
+        not re.search(r'\bones?\b', said) and \
+        bool(getLemma(word, upos='NOUN', lemmatize_oov=False)) and \
+        not getLemma(word, upos='ADJ', lemmatize_oov=False)
 
 
 def _names_something(part):
