@@ -619,8 +619,9 @@ def main(argv=None):
                    'own, in brackets above; recording: every frame); 0 only for pipeline, '
                    'which then runs its spatial scenes alone')
     p.add_argument('--seed', type=int, default=None,
-                   help='pipeline, commands: first seed (default: their own range); '
-                        'another seed is a held-out check')
+                   help='pipeline, commands, layouts: first seed (default: their own '
+                        'range; layouts 40000000); another seed is a held-out check '
+                        '(layouts: 41000000 in the README)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads')
     p.add_argument('--max-proposals', type=int, default=PipelineConfig.max_proposals,
                    help='crops scored per frame, as the node parameter')
@@ -829,7 +830,8 @@ def real_main(args):
         from clip_perception.world.real_eval import format_layouts
 
         try:
-            figures = eval_layouts(propose_fn, args.scenes or 10, layouts=[
+            seed = 40_000_000 if args.seed is None else args.seed
+            figures = eval_layouts(propose_fn, args.scenes or 10, seed=seed, layouts=[
                 n.strip() for n in args.layouts.split(',') if n.strip()] or None)
         except ValueError as exc:
             print(f'--layouts: {exc}', file=sys.stderr)
