@@ -136,7 +136,7 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE))
 
     stamp = probe.node.get_clock().now().to_msg()
-    for msg in (Image(encoding='yuv411p', height=2, width=2, step=4, data=b'\0' * 8),
+    for msg in (Image(encoding='yuv410p', height=2, width=2, step=4, data=b'\0' * 8),
                 Image(encoding='rgb8', height=480, width=640, step=1920, data=b'\0' * 100)):
         msg.header.stamp = stamp
         camera.image.publish(msg)
@@ -185,7 +185,7 @@ def test_bad_inputs_are_survived_logged_and_counted(probe, start_node):
     assert values['active_command'] == 'the red ball'
     assert values['model'] == 'bundled'
     log = node.output()
-    for text in ('unsupported image encoding "yuv411p"', 'data is 100 bytes',
+    for text in ('unsupported image encoding "yuv410p"', 'data is 100 bytes',
                  'camera_info says 640x480', 'unsupported depth encoding "bgr8"',
                  'depth is 320x180 but the image is 640x480: another aspect ratio',
                  'camera_info is unusable', "command holds no word: all of '\\x01\\x02'"):

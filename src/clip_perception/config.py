@@ -406,7 +406,7 @@ def defaults():
 LAUNCH_PARAMETERS = ('model', 'device', 'image_transport', 'depth_transport', 'depth_scale',
                      'float_depth_far', 'float_depth_near', 'float_depth_buffer', 'rectify',
                      'depth_kind', 'depth_mirrored', 'image_up', 'image_rows', 'vocabulary',
-                     'frame_id', 'swap_red_blue', 'use_depth')
+                     'frame_id', 'swap_red_blue', 'use_depth', 'image_from_camera_info')
 
 
 def launch_arguments(shipped, empty=None):
