@@ -2632,6 +2632,21 @@ _ELIDED_NAME = re.compile(r'(?:(?<=\bthe )|(?<=\ba )|(?<=\ban )|(?<=\bth[ai]s )|
                           r'(?=\s+ones?\b|\s*[,;:.!?)]|\s*$)')
 
 
+def _negations_said(text):
+    """Return ``(start, end)`` of the first time each phrase of :data:`_NEGATIONS` is said.
+
+    Whole words, case ignored, in ``text`` as said (:func:`_split_negation` searches the
+    padded lower-case command instead, and picks the longest phrase where two start
+    together).
+
+    :param text: the command (``str``).
+    :return: ``list`` of ``(int, int)`` character spans, empty where no negation is said.
+    """
+    lower = text.lower()
+    return [m.span() for phrase in _NEGATIONS
+            for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
+
+
 def _elided_after_negation(text):
     """Return the :data:`_ELIDED_NAME` matches in ``text`` after its first negation.
 
@@ -2644,12 +2659,10 @@ def _elided_after_negation(text):
     :param text: the command as said (``str``, case kept).
     :return: ``list`` of ``re.Match`` (empty where no negation of :data:`_NEGATIONS`).
     """
-    lower = text.lower()
-    negated = [m.end() for phrase in _NEGATIONS
-               for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
+    negated = _negations_said(text)
     if not negated:
         return []
-    at = min(negated)
+    at = min(end for _, end in negated)
     contrast = any(m.end() <= at for m in _NAME_RUN.finditer(text))
     return [m for m in _ELIDED_NAME.finditer(text, at)
             if re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
@@ -2746,13 +2759,11 @@ def _excluded_by_name(query, text, names):
     elided = {m.group() for m in _elided_after_negation(text)} & set(names)
     if kept == query.exclude and not elided:
         return query
-    lower = text.lower()
-    negated = [m.start() for phrase in _NEGATIONS
-               for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
+    negated = _negations_said(text)
     if not negated:
         return query
     after = [n for n in names if n in elided or (
-        kept != query.exclude and text.find(n, min(negated)) >= 0)]
+        kept != query.exclude and text.find(n, min(start for start, _ in negated)) >= 0)]
     unchecked = [u for u in query.unchecked if u not in {NAMED + n for n in after}]
     return replace(query, exclude=kept,
                    unchecked=tuple(unchecked) + tuple(f'not {NAMED}{n}' for n in after))

@@ -1297,6 +1297,15 @@ class PerceptionMixin:
             return True
         return self._unnamed.held(kind, now)
 
+    @property
+    def _info_is_centre_crop(self):
+        """Whether ``image_from_camera_info`` (read-only) is ``centre_crop``.
+
+        Then a camera_info of a whole multiple of the image's size is read as the camera
+        the image is a centred crop of, not the same field of view scaled.
+        """
+        return self._values_cache['image_from_camera_info'] == 'centre_crop'
+
     def _warn_once(self, kind, text):
         """Log ``text`` the first time ``kind`` happens; always keep it in diagnostics."""
         self.health.notice(kind, text, time.monotonic())
@@ -1878,7 +1887,7 @@ class PerceptionMixin:
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
                 roi_box, notes,
                 self._colour_size if unsized else None,
-                crop=self._values_cache['image_from_camera_info'] == 'centre_crop')
+                crop=self._info_is_centre_crop)
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
@@ -1991,8 +2000,8 @@ class PerceptionMixin:
                     d, r = turned_over(d, r, msg.distortion_model)
                 if mirrored:
                     d, r = turned_over(d, r, msg.distortion_model, columns=True)
-                crop = self._values_cache['image_from_camera_info'] == 'centre_crop'
-                made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height, crop),
+                made = make_rectifier(raw_camera_matrix(msg.k, intr.width, intr.height,
+                                                        self._info_is_centre_crop),
                                       d, r, msg.distortion_model, new_k,
                                       intr.width, intr.height)
             except NoLensError as exc:
@@ -2261,7 +2270,7 @@ class PerceptionMixin:
             try:
                 intr = intrinsics_for_image(
                     intr, rgb.shape[1], rgb.shape[0], notes,
-                    crop=self._values_cache['image_from_camera_info'] == 'centre_crop')
+                    crop=self._info_is_centre_crop)
             except MessageError as exc:
                 text = str(exc) + (f' ({self._info_size_note})' if self._info_size_note
                                    else '')
