@@ -828,9 +828,10 @@ def real_main(args):
     if args.what == 'layouts':
         from clip_perception.world.real_eval import eval_layouts
         from clip_perception.world.real_eval import format_layouts
+        from clip_perception.world.real_eval import LAYOUTS_SEED
 
         try:
-            seed = 40_000_000 if args.seed is None else args.seed
+            seed = LAYOUTS_SEED if args.seed is None else args.seed
             figures = eval_layouts(propose_fn, args.scenes or 10, seed=seed, layouts=[
                 n.strip() for n in args.layouts.split(',') if n.strip()] or None)
         except ValueError as exc:
