@@ -4173,6 +4173,92 @@ def test_an_exclusion_told_apart_only_by_a_name_excludes_nothing(text, parsed):
                                                    'with "not" differs'), said
 
 
+# A name said inside what a negation excludes is never a name of the object looked for
+# (session 40: "Not the Canon camera, the Sony camera" named Sony as excluded; "not the IKEA
+# mug, the red one" asked for a red mug "named IKEA"): a negation said first excludes only
+# its own phrase, up to the punctuation or "but" that parts it from what is wanted.
+@pytest.mark.parametrize('text, parsed', [
+    ('Not the Canon camera, the Sony camera', {
+        'what': 'camera', 'unchecked': ['named Sony', 'not named Canon']}),
+    ('Not the Canon, the Sony camera', {
+        'what': 'camera', 'unchecked': ['named Sony', 'not named Canon']}),
+    ('not the Canon camera but the Sony camera', {
+        'what': 'camera', 'unchecked': ['named Sony', 'not named Canon']}),
+    ('No, not the Adidas shoe; the Nike shoe.', {
+        'what': 'shoe', 'unchecked': ['named Nike', 'not named Adidas']}),
+    ('not the IKEA mug, the red one', {'what': 'red mug', 'unchecked': ['not named IKEA']}),
+    ('the red one, not the IKEA mug', {'what': 'red', 'exclude': ['mug'],
+                                       'unchecked': ['not named IKEA']}),
+    ('the blue bowl, not the IKEA mug', {'what': 'blue bowl', 'exclude': ['mug'],
+                                         'unchecked': ['not named IKEA']}),
+    # A name before "one", its noun left out, wherever it is said.
+    ('Not the Adidas shoe. The Nike one.', {
+        'what': 'shoe', 'unchecked': ['named Nike', 'not named Adidas']}),
+    ('the Nike shoe or the Adidas one', {
+        'what': 'shoe', 'unchecked': ['named Nike'],
+        'alternatives': [{'what': 'shoe', 'unchecked': ['named Adidas']}]}),
+    ('the IKEA mug and the Starbucks one', {
+        'what': 'mug', 'unchecked': ['named IKEA'],
+        'also': [{'what': 'mug', 'unchecked': ['named Starbucks']}]}),
+    ('the Nike shoe or the Adidas one, not the Puma ones', {
+        'what': 'shoe', 'unchecked': ['named Nike', 'not named Puma'],
+        'alternatives': [{'what': 'shoe', 'unchecked': ['named Adidas']}]}),
+    # Controls: no name, or a colour in capitals.
+    ('Not the red ball, the blue cube', {'what': 'blue cube', 'exclude': ['red ball']}),
+    ('the red ball or the Blue one', {'what': 'red ball',
+                                      'alternatives': [{'what': 'blue ball'}]}),
+])
+def test_a_name_said_in_what_is_excluded_is_not_the_objects(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# "X of Y" names one object (session 40: "the bag of chips" was the object "bag chip",
+# plural, so every bag was posed): "of" stays in the name and the noun before it sets the
+# number; a quantity before "of" is no object, and places keep their own reading.
+@pytest.mark.parametrize('text, parsed', [
+    ('the bag of chips', {'what': 'bag of chips'}),
+    ('pick up the box of cereal please', {'what': 'box of cereal'}),
+    ('a can of soup', {'what': 'can of soup', 'any_one': True}),
+    ('the bottle of water on the left', {'what': 'bottle of water', 'relation': 'left'}),
+    ('the lid of the jar', {'what': 'lid of jar'}),
+    ('a bunch of grapes', {'what': 'bunch of grapes', 'any_one': True}),
+    ('the red bag of chips', {'what': 'red bag of chips'}),
+    ('the bags of chips', {'what': 'bag of chips', 'plural': True}),
+    ('two bags of chips', {'what': 'bag of chips', 'count': 2, 'plural': True}),
+    ('the cup of tea left of the mug', {'what': 'cup of tea', 'link': 'left_of',
+                                        'reference': {'what': 'mug'}}),
+    # Quantities and places: read as before.
+    ('the rest of the balls', {'what': 'ball', 'plural': True}),
+    ('a lot of cubes', {'what': 'cube', 'plural': True}),
+    ('all of the balls', {'what': 'ball', 'plural': True}),
+    ('grab both of the cubes', {'what': 'cube', 'count': 2, 'plural': True}),
+    ('the top of the box', {'what': 'box', 'relation': 'top'}),
+    ('a pair of scissors', {'what': 'scissors', 'any_one': True}),
+])
+def test_a_noun_of_a_noun_is_one_object(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# "highest", "higher", "lowest" are places as "upper", "lower" were (session 40: "the
+# lowest box" was the object "lowest box", and no box was picked by its place).
+@pytest.mark.parametrize('text, parsed', [
+    ('the lowest box', {'what': 'box', 'relation': 'bottom'}),
+    ('the highest cup', {'what': 'cup', 'relation': 'top'}),
+    ('the higher ball', {'what': 'ball', 'relation': 'top'}),
+    ('the highest red ball', {'what': 'red ball', 'relation': 'top'}),
+    ('the second highest ball', {'what': 'ball', 'relation': 'top', 'ordinal': 2}),
+    ('the ball on the highest shelf', {'what': 'ball', 'link': 'on',
+                                       'reference': {'what': 'shelf', 'relation': 'top'}}),
+    # Controls: a comparison with another object stays a relation between the two.
+    ('the ball higher than the cube', {'what': 'ball', 'link': 'above',
+                                       'reference': {'what': 'cube'}}),
+    ('the cube lower than the mug', {'what': 'cube', 'link': 'below',
+                                     'reference': {'what': 'mug'}}),
+])
+def test_highest_and_lowest_are_places(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 
 @pytest.mark.parametrize('text, parsed', [
     ('the Blue Mug on the left', {'what': 'blue mug', 'relation': 'left'}),

@@ -52,10 +52,12 @@ _RELATIONS = (
     (('on the left', 'to the left', 'at the left', 'left-most', 'leftmost', 'left'), 'left'),
     (('on the right', 'to the right', 'at the right', 'right-most', 'rightmost', 'right'),
      'right'),
-    (('at the top', 'on top', 'top-most', 'topmost', 'upper-most', 'uppermost', 'upper', 'top'),
-     'top'),
-    (('at the bottom', 'bottom-most', 'bottommost', 'lower-most', 'lowermost', 'lower',
-      'bottom'), 'bottom'),
+    # "highest", "higher", "lowest" too (session 40: "the lowest box" was the object
+    # "lowest box", no place; "lower" was read and "higher" not).
+    (('at the top', 'on top', 'top-most', 'topmost', 'upper-most', 'uppermost', 'highest',
+      'upper', 'higher', 'top'), 'top'),
+    (('at the bottom', 'bottom-most', 'bottommost', 'lower-most', 'lowermost', 'lowest',
+      'lower', 'bottom'), 'bottom'),
     (('in the middle', 'in the center', 'in the centre', 'middle', 'center', 'centre',
       'central'), 'middle'),
     (('nearest', 'closest', 'in front', 'front-most', 'frontmost', 'front', 'nearer',
@@ -2588,6 +2590,11 @@ def _ordinary(word):
             word in _SIDE_WORDS or word in _UNSEEN_WORDS)
 
 
+# The noun a name is said with, left out: "the Nike shoe or the Adidas one" (session 40:
+# the other object was "adidas", and "Not the Adidas shoe. The Nike one." asked for "nike").
+_ONES = ('one', 'ones')
+
+
 def _names_before_nouns(text):
     """Find brand or proper names said before a noun in ``text`` (as said, case kept).
 
@@ -2598,13 +2605,16 @@ def _names_before_nouns(text):
         return (), text  # all capitals or no word in lower case: no case to go by
     names, rest = [], text
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-    runs = sorted(list(_NAME_RUN.finditer(text)) + _elided_after_negation(text),
-                  key=lambda m: m.start())
+    runs = []
+    for m in sorted(list(_NAME_RUN.finditer(text)) + _elided_after_negation(text),
+                    key=lambda m: m.start()):
+        if not runs or m.start() >= runs[-1].end():  # "the Adidas one": one name, once
+            runs.append(m)
     for m in reversed(runs):
         words = m.group().split()
         after = (text[m.end():].split() or [''])[0].lower().strip(".,;:!?'")
         if (_is_filler(after) or after in _PLACE_STARTS or after in _PHRASE_ENDS or
-                after in _ENGLISH_WORDS) and m.re is _NAME_RUN:
+                after in _ENGLISH_WORDS) and m.re is _NAME_RUN and after not in _ONES:
             continue  # "the Blue Mug on the left": capitals, then a preposition
         while words and _ordinary(words[0].lower().strip('.,')) and \
                 not _name_opens_with(words):
@@ -2647,6 +2657,36 @@ def _negations_said(text):
             for m in [re.search(r'\b' + re.escape(phrase) + r'\b', lower)] if m]
 
 
+# What may open a correction before its negation ("No, not the Adidas shoe; the Nike
+# one", "Sorry, not the ..."): words said on their own, each parted by a mark.
+_INTERJECTION = re.compile(r'\W*(?:(?:no|nah|nope|oh|ok|okay|um|uh|sorry|wait|hmm)\s*'
+                           r'[,;.!?\u2013\u2014-]+\W*)*')
+
+
+def _negated_spans(text):
+    """Return the ``(start, end)`` character spans of ``text`` that a negation excludes.
+
+    A negation said after what is wanted excludes the rest of the command ("the Sony
+    camera, not the Canon"). One said first excludes only its own phrase, up to the
+    punctuation or the "but" that parts it from what is wanted ("Not the Canon camera, the
+    Sony camera", "not the Canon camera but the Sony one": :data:`_NOT_FIRST`,
+    :data:`_NOT_BUT`, which :func:`_drop_openings` moves behind what is wanted; session 40:
+    "Sony" was read as excluded).
+
+    :param text: the command as said (``str``, case kept).
+    :return: ``list`` of ``(int, int)``, one a negation said; empty where none is.
+    """
+    lower, spans, parted = text.lower(), [], 0
+    for start, end in sorted(_negations_said(text)):
+        if start < parted or _INTERJECTION.fullmatch(lower[:end] + ','):
+            continue  # the "but" of "not X but Y" parts; "No, not the ...": no negation
+        first = _INTERJECTION.fullmatch(lower[:start]) is not None
+        m = first and (_NOT_BUT.match(lower, start) or _NOT_FIRST.match(lower, start))
+        spans.append((start, m.end(1)) if m else (start, len(text)))
+        parted = m.end() if m else parted
+    return spans
+
+
 def _elided_after_negation(text):
     """Return the :data:`_ELIDED_NAME` matches in ``text`` after its first negation.
 
@@ -2659,15 +2699,21 @@ def _elided_after_negation(text):
     :param text: the command as said (``str``, case kept).
     :return: ``list`` of ``re.Match`` (empty where no negation of :data:`_NEGATIONS`).
     """
-    negated = _negations_said(text)
+    negated = _negated_spans(text)
     if not negated:
         return []
-    at = min(end for _, end in negated)
-    contrast = any(m.end() <= at for m in _NAME_RUN.finditer(text))
-    return [m for m in _ELIDED_NAME.finditer(text, at)
-            if re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
+    at = min(start for start, _ in negated)
+
+    def inside(m):
+        return any(start <= m.start() and m.end() <= end for start, end in negated)
+
+    contrast = any(not inside(m) and not all(_ordinary(w.lower().strip('.,'))
+                                             for w in m.group().split())
+                   for m in _NAME_RUN.finditer(text))
+    return [m for m in _ELIDED_NAME.finditer(text, at) if inside(m) and (
+            re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
                 getLemma(w.lower(), upos='NOUN', lemmatize_oov=False)
-                for w in m.group().split())]
+                for w in m.group().split()))]
 
 
 def _with_names(query, text, names):
@@ -2725,17 +2771,31 @@ def _names_kept_apart(query, text, names):
         return query
     name_words = [(n, re.findall(r'\w+', n.lower().replace("'", ''))) for n in names]
 
-    def unnamed(q):
-        words, found = q.what.split(), []
+    def without_names(what, noun=None):
+        words, found = what.split(), []
         for name, said in name_words:
+            forms = (said, [_singular(w) for w in said])  # "starbucks one": "starbuck"
             at = next((i for i in range(len(words) - len(said) + 1)
-                       if words[i:i + len(said)] == said), None)
-            if at is not None and len(words) > len(said):
-                words, found = words[:at] + words[at + len(said):], found + [NAMED + name]
-        return replace(q, what=' '.join(words), unchecked=q.unchecked + tuple(found))
+                       if words[i:i + len(said)] in forms), None)
+            if at is not None and (len(words) > len(said) or noun):
+                # "the Nike shoe or the Adidas one": the other is a shoe named Adidas
+                # (session 40: the object "adidas"), the first object's noun.
+                words = words[:at] + words[at + len(said):] or [noun]
+                found.append(name)
+        return ' '.join(words), found
 
-    return replace(unnamed(worded), text=text, also=tuple(unnamed(q) for q in worded.also),
-                   alternatives=tuple(unnamed(q) for q in worded.alternatives))
+    def unnamed(q, noun=None):
+        what, found = without_names(q.what, noun)
+        plural = q.plural if what != noun else bool(re.search(r'\bones\b', q.text))
+        return replace(q, what=what, plural=plural,
+                       unchecked=q.unchecked + tuple(NAMED + n for n in found))
+
+    first = unnamed(worded)
+    noun = first.what.split()[-1] if first.what.split() else None
+    # An exclusion keeps none of its names ("not the Puma ones": shoes), as they are named.
+    return replace(first, text=text, also=tuple(unnamed(q, noun) for q in worded.also),
+                   alternatives=tuple(unnamed(q, noun) for q in worded.alternatives),
+                   exclude=tuple(without_names(e, noun)[0] for e in worded.exclude))
 
 
 def _excluded_by_name(query, text, names):
@@ -2744,9 +2804,12 @@ def _excluded_by_name(query, text, names):
     "the Nike shoe, not the Adidas shoe" without its names is "the shoe, not the shoe": the
     shoe excluded from itself, so nothing could be found (helper-h127's brief). A name is
     not read from an image, so the exclusion cannot tell the two apart: an excluded phrase
-    whose words are all the object's is dropped, and each name said after the negation is
-    named as ``not named <name>`` (:func:`unchecked_note`) in place of ``named <name>``.
-    An exclusion said with other words ("the Nike shoe, not the red one") stays.
+    whose words are all the object's is dropped. An exclusion said with other words ("the
+    Nike shoe, not the red one") stays. Either way each name said inside what a negation
+    excludes (:func:`_negated_spans`: "Not the Canon camera, the Sony camera" excludes
+    Canon, not Sony) is named as ``not named <name>`` (:func:`unchecked_note`), never as
+    ``named <name>`` of the object looked for ("the red mug, not the IKEA bowl", "not the
+    IKEA mug, the red one": session 40, the red mug was "named IKEA").
 
     :param query: :class:`Query` of ``text`` with its names named (:func:`_with_names`).
     :param text: the command as said (``str``); ``names``: as :func:`_names_before_nouns`.
@@ -2757,16 +2820,15 @@ def _excluded_by_name(query, text, names):
     # A name whose noun is left out ("not the Canon", "not the Adidas one") is read as
     # "one", an exclusion of the object itself, dropped before this: named here.
     elided = {m.group() for m in _elided_after_negation(text)} & set(names)
-    if kept == query.exclude and not elided:
+    negated = _negated_spans(text)
+    after = [n for n in names if n in elided or any(
+        start <= m.start() and m.end() <= end for m in re.finditer(re.escape(n), text)
+        for start, end in negated)]
+    if kept == query.exclude and not after:
         return query
-    negated = _negations_said(text)
-    if not negated:
-        return query
-    after = [n for n in names if n in elided or (
-        kept != query.exclude and text.find(n, min(start for start, _ in negated)) >= 0)]
     unchecked = [u for u in query.unchecked if u not in {NAMED + n for n in after}]
-    return replace(query, exclude=kept,
-                   unchecked=tuple(unchecked) + tuple(f'not {NAMED}{n}' for n in after))
+    return replace(query, exclude=kept, unchecked=tuple(dict.fromkeys(
+        unchecked + [f'not {NAMED}{n}' for n in after])))
 
 
 def _describing_lead(words):
@@ -3206,11 +3268,13 @@ def _strip_filler(s):
 def _head(words):
     """Return the index of the head noun of an object phrase's ``words`` (list of str).
 
-    The last word, or the last before "for": what it is for names another thing, whose
-    number is not the object's (session 22: "get the red ball for the kids", "the box for
-    the screws" were plural, every red ball posed).
+    The last word, or the last before "for" or a kept "of" (:data:`_OF_KEPT`): what it is
+    for, or of, names another thing, whose number is not the object's (session 22: "get the
+    red ball for the kids", "the box for the screws" were plural, every red ball posed;
+    session 40: "the bag of chips").
     """
-    k = words.index('for', 1) if 'for' in words[1:-1] else len(words)
+    k = min([words.index(w, 1) for w in ('for', _OF_KEPT) if w in words[1:-1]] or
+            [len(words)])
     return max(k - 1, 0)
 
 
@@ -3657,6 +3721,38 @@ _ONE_OF = re.compile(r'(?<=\s)(?:any|either|one)(?:\sone)?\s(?:out\s)?of\s'
                      r'(?:the\s|these\s|those\s)?(?:' + _GROUP_COUNT + r'\s)?(?=\S)')
 
 
+# "the bag of chips", "a can of soup", "the lid of the jar": one object named by two nouns
+# (session 40: read as "bag chip", plural for "chips", every bag posed). "of" stays in the
+# name (as OF_KEPT until the phrase's words are read, as filler is dropped) and the head
+# noun, whose number is the object's, is the one before it. A quantity before "of" is no
+# object ("the rest of the balls", "a lot of cubes"): the noun after it is, as said.
+_OF_KEPT = 'of_'
+_NOUN_OF = re.compile(r"(?<=\s)(?P<noun>[a-z][\w'-]*)\s+of\s+(?:(?:the|a|an|those|these|"
+                      r"that|this|my|your)\s+)?(?=[a-z])")
+_QUANTITY_NOUNS = frozenset({'rest', 'lot', 'lots', 'number', 'plenty', 'majority', 'none',
+                             'most', 'many', 'some', 'any', 'each', 'few', 'several',
+                             'either', 'neither', 'one', 'ones', 'all'})
+_PLACE_NOUNS = frozenset({'corner', 'corners', 'edge', 'edges', 'side', 'sides', 'border',
+                          'top', 'bottom', 'front', 'back', 'middle', 'centre', 'center',
+                          'end', 'ends', 'left', 'right', 'rear', 'part', 'half'})
+
+
+def _noun_of_noun(s):
+    """Mark the "of" between two nouns of padded ``s`` (:data:`_NOUN_OF`) as kept.
+
+    :return: ``s`` with that "of" as :data:`_OF_KEPT` and a quantity's "X of the" dropped.
+    """
+    def kept(m):
+        noun = m.group('noun')
+        if _is_filler(noun) or noun in _COUNTS or noun in _ORDINALS or \
+                noun in _QUANTIFIERS or noun in _PLACE_NOUNS:
+            return m.group()  # "both of", "the left corner of the mug": read as before
+        if noun in _QUANTITY_NOUNS:
+            return ' '
+        return f'{noun} {_OF_KEPT} '
+    return _NOUN_OF.sub(kept, s)
+
+
 def _phrase(s, text):
     """Parse one object phrase (no "and", no negation) from padded lower-case ``s``."""
     s = _BEFORE_PLACE.sub(' ', s)  # before "all" of "all the way" is read as plural
@@ -3742,7 +3838,9 @@ def _phrase(s, text):
     relation, second_relation, left_over, s = _take_places(s)
     unchecked = unchecked + left_over
     size, s = _take(_SIZES, s)
-    words = _strip_filler(s).split()
+    words = _strip_filler(_noun_of_noun(s)).split()
+    if words[-1:] == [_OF_KEPT]:
+        words.pop()
     # An indefinite pronoun or determiner said with a description is "the ... one":
     # "something red", "anything that is red" and "any red ball" were scored as the
     # objects "something red", "red anything" and "any red ball" (not_found with the
@@ -3829,6 +3927,7 @@ def _phrase(s, text):
         tail -= 1
     if 0 < tail < len(words) and words[tail - 1] not in _COLOUR_WORDS:
         words = words[tail:] + words[:tail]
+    words = ['of' if w == _OF_KEPT else w for w in words if words != [_OF_KEPT]]
     return Query(text=text, what=' '.join(words) or 'object', relation=relation,
                  second_relation=second_relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
@@ -4574,9 +4673,11 @@ def _drop_openings(text):
             break
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
-    if m and _words_said(rest) and not _head_of(_phrase_of(rest)):
+    if m and (_words_said(rest) or re.search(r'\bones?\b', rest)) and \
+            not _head_of(_phrase_of(rest)):
         # "not the left ball, the right one": the right ball (session 20's trial:
-        # refused, every ball excluded).
+        # refused, every ball excluded); "not the shoe. the one." is what is left of "Not
+        # the Adidas shoe. The Nike one." without its names: the shoe (session 40).
         negated = _phrase_of(m.group(1))
         head = _head_of(negated)
         if head:
