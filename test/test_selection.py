@@ -417,6 +417,42 @@ def test_above_and_below_follow_the_way_the_camera_is_mounted(image_up):
         assert (above.chosen.index, below.chosen.index) == (0, 1), positions
 
 
+@pytest.mark.parametrize('image_up', ['up', 'down', 'left', 'right'])
+def test_top_and_bottom_follow_the_way_the_camera_is_mounted(image_up):
+    """"the top ball", "the lowest ball", "the second highest ball" along the world's up.
+
+    Session 40: the place words "top" / "bottom" were read along the image's rows whatever
+    ``image_up`` said, while "above" / "below" followed it: on a camera on its side "the
+    top ball" was the one furthest along the table's width. Three balls up the upright
+    image (0 highest, 2 lowest), a fourth low and to the left (3), turned as the camera
+    is mounted; "left" stays along the image's columns.
+    """
+    point, _ = _TURNED[image_up]
+    upright = np.array([[260, 40, 300, 80], [300, 200, 340, 240], [340, 400, 380, 440],
+                        [80, 300, 120, 340]], float)
+    boxes = []
+    for x0, y0, x1, y1 in upright:
+        (ax, ay), (bx, by) = point(x0, y0), point(x1, y1)
+        boxes.append([min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)])
+    boxes = np.array(boxes)
+    cosine = np.full(4, 0.9)
+    width = 480 if image_up in ('left', 'right') else 640
+    picked = {}
+    for said in ('the top ball', 'the lowest ball', 'the second highest ball',
+                 'the bottom two balls', 'the leftmost ball'):
+        sel = select(boxes, cosine, parse_command(said), 0.5, CAL, image_width=width,
+                     image_up=image_up)
+        assert sel.status == FOUND, (said, sel.reason)
+        picked[said] = sorted(c.index for c in sel.targets) if len(sel.targets) > 1 \
+            else sel.chosen.index
+    assert picked['the top ball'] == 0
+    assert picked['the lowest ball'] == 2
+    assert picked['the second highest ball'] == 1
+    assert picked['the bottom two balls'] == [2, 3]
+    leftmost = int(np.argmin(boxes[:, 0] + boxes[:, 2]))
+    assert picked['the leftmost ball'] == leftmost
+
+
 def test_a_confidence_under_the_threshold_reads_under_it():
     """Two decimals rounded said "confidence 0.99 < threshold 0.99" (trial 33)."""
     for value, limit, text in ((0.987, 0.99, '0.987'), (0.9996, 1.0, '0.999'),

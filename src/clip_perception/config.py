@@ -122,7 +122,8 @@ PARAMETERS = (
           'right (on its side: right when the image is the upright one turned clockwise). '
           'The support surface is looked for among planes facing that way (or the camera), '
           'and crops are turned upright before CLIP. Relations ("left of") stay along the '
-          'image; "above" and "below" are read along the up this says. With a table in '
+          'image; "above", "below", "top" and "bottom" are read along the up this says. '
+          'With a table in '
           'view, the first 3 frames with depth and camera_info are checked (again every '
           '10 s while a WARN stands), and a WARN names the value the '
           "table's facing says (each frame answered while it stands counted as "

@@ -542,7 +542,7 @@ class Pipeline:
                  'excluded': excluded,
                  'ambiguity_margin': self.cosine_margin(cfg.ambiguity_margin),
                  'on_ambiguous': cfg.on_ambiguous, 'confidence': confs[q.what],
-                 'priority': props.scores}
+                 'priority': props.scores, 'image_up': cfg.image_up}
         if q.distance is None or q.relation or q.size or q.ordinal:
             return select(props.boxes, cosine, q, depths=depths, **rules)
         # "the ball 1 m away": the instance whose distance from the camera is nearest

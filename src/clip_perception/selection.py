@@ -514,10 +514,34 @@ def deciding_words(cands, boxes, depths=None, sizes=None):
     return words
 
 
+def boxes_along_up(boxes, image_up='up'):
+    """Return ``boxes`` with their rows measured down the world's up (:data:`IMAGE_UP_AXIS`).
+
+    The place words "top", "bottom" (and "nearest" / "farthest" without depth: lower is
+    nearer on a table) are read along the up that ``image_up`` says, as "above" and
+    "below" are (:func:`_link_fit`); "left", "right" and "middle" stay along the image's
+    columns, as the ``image_up`` parameter's description says. Session 40: with
+    ``image_up: left`` "the top ball" picked by image rows, sideways in the world.
+
+    :param boxes: (N, 4) float ``[x0, y0, x1, y1]`` in pixels.
+    :param image_up: ``up``, ``down``, ``left`` or ``right`` (the ``image_up`` parameter).
+    :return: (N, 4) float64 ``[x0, u0, x1, u1]``: columns as given, ``u`` growing away from
+        the world's up (pixels, offset arbitrary: only differences are read). ``up``
+        returns ``boxes`` unchanged.
+    :raises KeyError: another ``image_up``.
+    """
+    axis, sign = IMAGE_UP_AXIS[image_up]
+    if image_up == 'up':
+        return boxes
+    lo, hi = boxes[:, axis], boxes[:, axis + 2]
+    u0, u1 = (lo, hi) if sign < 0 else (-hi, -lo)
+    return np.stack([boxes[:, 0], u0, boxes[:, 2], u1], axis=1)
+
+
 def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, top_k=5,
            depths=None, sizes=None, image_width=640, duplicate_iou=0.3, excluded=None,
            ambiguity_margin=None, on_ambiguous='report', confidence=None, rank=None,
-           priority=None):
+           priority=None, image_up='up'):
     """Choose the target.
 
     :param boxes: (N, 4) proposal boxes.
@@ -545,12 +569,15 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         match is never the answer (:func:`_pieces_of_others`), and a good match that is a
         box of a segmented object is answered with the object's box, at the good match's
         confidence (:func:`_segments_answering`).
+    :param image_up: which way the world's up points in the image (the ``image_up``
+        parameter): "top" and "bottom" are read along it (:func:`boxes_along_up`).
     :return: :class:`Selection`.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     cosine = np.asarray(cosine, dtype=np.float64)
     if len(boxes) == 0:
         return Selection(NOT_FOUND, None, (), 'no region proposals in this frame')
+    placed = boxes_along_up(boxes, image_up)  # what place words compare
     conf = calibrate(cosine, calibration) if confidence is None else \
         np.asarray(confidence, dtype=np.float64)
     order = np.argsort(-(cosine if rank is None else np.asarray(rank, dtype=np.float64)),
@@ -621,17 +648,17 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         # The best ``count`` of them, or the first along the spatial or size word.
         along_word = _place_words(query) or query.size
         ranked = uniq if along_word is None else [uniq[k] for k in np.argsort(
-            _order(query, np.array(uniq), boxes, depths, sizes, image_width), kind='stable')]
+            _order(query, np.array(uniq), placed, depths, sizes, image_width), kind='stable')]
         targets = ranked[:query.count]
         if query.relation and len(uniq) > query.count:
             # "the two left-most balls" where the second and the third are as far left: the
             # list's order chose between them (helper-91's open case, a count).
             last = uniq.index(targets[-1])
-            tied = [k for k in _place_ties(query, np.array(uniq), boxes, depths, image_width,
+            tied = [k for k in _place_ties(query, np.array(uniq), placed, depths, image_width,
                                            pick=last) if uniq[k] not in targets[:-1]]
             if len(tied) > 1 and on_ambiguous != 'pick':
                 return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
-                                 _tie_said(query, [uniq[k] for k in tied], boxes, depths,
+                                 _tie_said(query, [uniq[k] for k in tied], placed, depths,
                                            sizes, f'the {query.count} {along_word}-most') +
                                  note, ambiguous=tuple(cand(uniq[k]) for k in tied))
         chosen = targets[0]
@@ -645,7 +672,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         targets = uniq
         reason = f'all {len(uniq)} good match(es) for "{query.what}"'
     elif query.ordinal:
-        ranks = np.argsort(_order(query, np.array(uniq), boxes, depths, sizes, image_width),
+        ranks = np.argsort(_order(query, np.array(uniq), placed, depths, sizes, image_width),
                            kind='stable')
         n = query.ordinal
         from_ = _place_words(query) or query.size
@@ -658,35 +685,35 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
                              f'asked for {said} but only {len(uniq)} good match(es) for '
                              f'"{query.what}"' + note)
         rank = ranks[n - 1 if n > 0 else n]
-        tied = _place_ties(query, np.array(uniq), boxes, depths, image_width, pick=rank) \
+        tied = _place_ties(query, np.array(uniq), placed, depths, image_width, pick=rank) \
             if query.relation else [rank]
         if len(tied) > 1 and on_ambiguous != 'pick':
             # "the second ball from the left" of two one above the other there: which one
             # is second is the list's order, not a place (helper-91's open case, a count).
             return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
-                             _tie_said(query, [uniq[k] for k in tied], boxes, depths, sizes,
+                             _tie_said(query, [uniq[k] for k in tied], placed, depths, sizes,
                                        said) + note,
                              ambiguous=tuple(cand(uniq[k]) for k in tied))
         chosen = uniq[rank]
         reason = f'{said} of {len(uniq)} good match(es) for "{query.what}"'
     elif query.relation or query.size:
-        pick = _resolve(query, np.array(uniq), boxes, depths, sizes, image_width)
+        pick = _resolve(query, np.array(uniq), placed, depths, sizes, image_width)
         words = ' '.join(w for w in (query.size, _place_words(query)) if w)
-        tied = _place_ties(query, np.array(uniq), boxes, depths, image_width) \
+        tied = _place_ties(query, np.array(uniq), placed, depths, image_width) \
             if query.relation else [pick]
         if len(tied) > 1:
-            said = _tie_said(query, [uniq[k] for k in tied], boxes, depths, sizes, words)
+            said = _tie_said(query, [uniq[k] for k in tied], placed, depths, sizes, words)
             if on_ambiguous != 'pick':
                 return Selection(AMBIGUOUS, None, tuple(cand(i) for i in order[:top_k]),
                                  said + note, ambiguous=tuple(cand(uniq[k]) for k in tied))
             # The rule for 'pick': the first place word said decides among them.
-            first = _key(query.relation, np.array([uniq[k] for k in tied]), boxes, depths,
+            first = _key(query.relation, np.array([uniq[k] for k in tied]), placed, depths,
                          image_width)
             pick = tied[int(np.argmin(first))]
             words += f', picked by "{query.relation}" although {said}'
         chosen = uniq[pick]
         reason = (f'{words} of {len(uniq)} good match(es) for "{query.what}"' +
-                  _both_note(query, np.array(uniq), boxes, depths, image_width, pick))
+                  _both_note(query, np.array(uniq), placed, depths, image_width, pick))
     elif ambiguity_margin is not None and query.any_one:
         close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:
@@ -695,7 +722,7 @@ def select(boxes, cosine, query, threshold=0.5, calibration=None, margin=0.08, t
         close = [i for i in uniq if score[i] >= cosine[best] - ambiguity_margin]
         if len(close) >= 2:
             ambiguous = tuple(cand(i) for i in close)
-            words = deciding_words(np.array(close), boxes, depths, sizes)
+            words = deciding_words(np.array(close), placed, depths, sizes)
             scores = ', '.join(f'{score[i]:.3f}' for i in close)
             said = (f'{len(close)} distinct objects match "{query.what}" about equally '
                     f'(cosine {scores}); say which: ' + ', '.join(f'"{w}"' for w in words))
