@@ -840,6 +840,42 @@ def test_8_bit_grey_and_other_grey_depths_on_the_depth_topic_stay_refused_saying
         depth_to_array('gray8', 4, 6, 6, bytes(24))
 
 
+# A grey name without its bits on the depth topic (session 39's left-alone list: refused on
+# every frame, though the colour topic reads the same names by their rows): rows of 16 bits
+# a pixel are mono16 depth; 8 bits a pixel or neither size are refused saying why.
+# (written, padding bytes a row or None for step 0, is_bigendian)
+@pytest.mark.parametrize('written, pad, big', [
+    ('gray', 0, False), ('GREY', 4, False), ('mono', None, False), ('y', 0, True),
+    (' gray ', 2, False), ('luma', 0, False)])
+def test_depth_under_a_grey_name_without_its_bits_is_read_by_its_rows(written, pad, big):
+    metres = np.load(_real_paths()[0])['depth'][:120, :211]  # an odd width
+    h, w = metres.shape
+    units = np.where(np.isfinite(metres) & (metres > 0), np.rint(metres / 0.001), 0)
+    words = units.astype('>u2' if big else '<u2')
+    step = 0 if pad is None else 2 * w + pad
+    data = words.tobytes() if pad is None else _rows_of(words.view(np.uint8), step)
+    notes = []
+    out = depth_to_array(written, h, w, step, data, is_bigendian=big, notes=notes)
+    want = depth_to_array('16UC1', h, w, step or 2 * w, data, is_bigendian=big)
+    assert np.array_equal(np.isnan(out), np.isnan(want)) and \
+        np.allclose(out[~np.isnan(out)], want[~np.isnan(want)]), written
+    said = [n for n in notes if n.kind == 'bit_depth']
+    assert len(said) == 1 and '16 bits a pixel' in said[0] and '"16UC1"' in said[0], notes
+    assert any(n.kind == 'mono16' and written.strip() in n for n in notes), notes
+
+
+@pytest.mark.parametrize('step, size, why', [
+    (6, 24, '8 bits a pixel, which holds no depth in millimetres'),
+    (0, 24, '8 bits a pixel'),
+    (30, 120, 'neither 8 nor 16 bits a pixel'),
+])
+def test_depth_under_a_grey_name_without_its_bits_of_no_depth_size_is_refused(step, size,
+                                                                                why):
+    with pytest.raises(MessageError, match='names no bit depth') as err:
+        depth_to_array('gray', 4, 6, step, bytes(size))
+    assert why in str(err.value) and 'publish 16UC1' in str(err.value), err.value
+
+
 @pytest.mark.parametrize('args, kind', [
     (('yuv410p', 2, 2, 4, b'\0' * 8), 'encoding'),
     (('yuv422_yuy2', 2, 3, 6, b'\0' * 12), 'layout'),  # odd width: not 4:2:2

@@ -887,6 +887,24 @@ _BARE_NAMES = {
        for p in ('rggb', 'bggr', 'gbrg', 'grbg')}}
 
 
+def _bits_by_rows(height, width, channels, step, data):
+    """Return ``(bits, rows_are)``: 8 or 16 bits a channel by the size of the rows, else 0.
+
+    A row of ``width * channels`` bytes plus less than a row of padding is 8 bits a
+    channel, one of twice that plus less than a row of padding 16 (the ranges do not
+    meet); with ``step`` 0, data of exactly ``height`` packed rows of either.
+    ``rows_are`` says what was measured, for a note or an error ("its rows of step 1280
+    bytes for 640 pixels of 1 channel").
+    """
+    row = width * channels
+    if step:
+        bits = 8 if row <= step < 2 * row else 16 if 2 * row <= step < 4 * row else 0
+        return bits, (f'its rows of step {step} bytes for {width} pixels of {channels} '
+                      f'channel{"s" if channels > 1 else ""}')
+    bits = {row * height: 8, 2 * row * height: 16}.get(len(data), 0)
+    return bits, f'its step is 0 and its {len(data)} bytes for {width}x{height} pixels'
+
+
 def _bit_depth_of_bare_name(encoding, height, width, step, data, notes=None):
     """Return the encoding a name without its bit depth has at the size of its rows.
 
@@ -914,13 +932,7 @@ def _bit_depth_of_bare_name(encoding, height, width, step, data, notes=None):
         return encoding
     eight, sixteen, channels = bare
     row = width * channels
-    if step:
-        bits = 8 if row <= step < 2 * row else 16 if 2 * row <= step < 4 * row else 0
-        rows_are = f'its rows of step {step} bytes for {width} pixels of {channels} channel' \
-                   f'{"s" if channels > 1 else ""}'
-    else:
-        bits = {row * height: 8, 2 * row * height: 16}.get(len(data), 0)
-        rows_are = f'its step is 0 and its {len(data)} bytes for {width}x{height} pixels'
+    bits, rows_are = _bits_by_rows(height, width, channels, step, data)
     if not bits:
         raise MessageError('encoding', f'image encoding {shown(encoding)} names no bit depth, '
                            f'and {rows_are} are neither 8 bits a channel ({row} bytes a row, '
@@ -1927,7 +1939,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
-    name, is_bigendian = _grey16_as_depth(encoding, is_bigendian, depth_scale, notes)
+    said, encoding = encoding, _bare_grey_depth(encoding, height, width, step, data, notes)
+    name, is_bigendian = _grey16_as_depth(encoding, is_bigendian, depth_scale, notes, said)
     name = name or read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
     if name is None and not unpadded(encoding):
         name = _unset_encoding(height, width, step, data, 'depth', notes)
@@ -1984,7 +1997,43 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
 _GREY16_NAMES = ('mono16', 'y16', 'gray16', 'grey16')
 
 
-def _grey16_as_depth(encoding, is_bigendian, depth_scale, notes=None):
+def _bare_grey_depth(encoding, height, width, step, data, notes=None):
+    """Return ``"mono16"`` for depth under a grey image's name without its bit depth.
+
+    A bridge or hand-made publisher that names V4L2's ``GREY`` or GStreamer's
+    ``GRAY16_LE`` shortened (``"gray"``, ``"grey"``, ``"mono"``, ``"y"``: the grey names
+    of :data:`_BARE_NAMES`) on the depth topic was refused on every frame ("unsupported
+    depth encoding"; session 39's left-alone list), though the colour topic reads the
+    same names by the size of their rows (:func:`_bit_depth_of_bare_name`). Rows of 16
+    bits a pixel (:func:`_bits_by_rows`) are read as ``mono16`` is
+    (:func:`_grey16_as_depth`: 16UC1 in ``depth_scale`` units), with a :class:`Note` of
+    kind ``bit_depth`` saying why.
+
+    :param encoding: the message's ``encoding`` (str); ``step``, ``data``: its rows.
+    :param notes: a list, or None.
+    :return: ``encoding`` unchanged when it is no bare grey name, else ``"mono16"``.
+    :raises MessageError: kind ``encoding``, for rows of 8 bits a pixel (no depth in
+        millimetres fits in 8 bits: a depth preview scaled for display, or an infrared
+        stream) or of neither size, naming what to publish.
+    """
+    bare = _BARE_NAMES.get(unpadded(encoding).lower())
+    if bare is None or bare[0] != 'mono8':
+        return encoding
+    bits, rows_are = _bits_by_rows(height, width, 1, step, data)
+    if bits != 16:
+        size = 'are 8 bits a pixel, which holds no depth in millimetres (a depth image ' \
+            'scaled to 0-255 for display, or an infrared stream?)' if bits == 8 else \
+            f'are neither 8 nor 16 bits a pixel ({width} or {2 * width} bytes a row)'
+        raise MessageError('encoding', f'depth encoding {shown(encoding)} names no bit depth, '
+                           f'and {rows_are} {size}: publish 16UC1 (millimetres) or '
+                           '32FC1 (metres)')
+    _say(notes, 'bit_depth', f'depth encoding {shown(encoding)} names no bit depth; '
+         f'{rows_are} are 16 bits a pixel, so it is read as "mono16" depth: write "16UC1" '
+         'in the driver (REP 118; depth_image_proc refuses the bare name)')
+    return 'mono16'
+
+
+def _grey16_as_depth(encoding, is_bigendian, depth_scale, notes=None, said=None):
     """Return ``('16UC1', is_bigendian)`` for depth under a 16-bit grey image's name.
 
     Drivers publish depth as ``mono16``: Spot's (heuristicus/spot_ros#7), a ToF camera's
@@ -2001,7 +2050,8 @@ def _grey16_as_depth(encoding, is_bigendian, depth_scale, notes=None):
 
     :param encoding: the message's ``encoding`` (str); ``is_bigendian``: its flag.
     :param depth_scale: metres a unit (float), for the note.
-    :param notes: a list, or None.
+    :param notes: a list, or None; ``said``: the name as sent, for the note, where
+        ``encoding`` is what :func:`_bare_grey_depth` read it as (None: ``encoding``).
     :return: ``(None, is_bigendian)`` when ``encoding`` is no such name.
     """
     key = unpadded(encoding).lower()
@@ -2013,7 +2063,8 @@ def _grey16_as_depth(encoding, is_bigendian, depth_scale, notes=None):
     if key not in _GREY16_NAMES:
         return None, is_bigendian
     unit = 'millimetres' if depth_scale == DEFAULT_DEPTH_SCALE else f'{depth_scale:g} m'
-    _say(notes, 'mono16', f"depth encoding {shown(encoding)} is a 16-bit grey image's name, "
+    _say(notes, 'mono16', f'depth encoding {shown(said or encoding)} is a 16-bit grey '
+         "image's name, "
          "not REP 118's 16UC1 (depth_image_proc refuses it): read as 16UC1 depth, "
          f'depth_scale {depth_scale:g} m a unit ({unit}){order}; publish 16UC1, or set '
          'depth_scale if its unit is not that')
