@@ -1099,6 +1099,50 @@ def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
         assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes
 
 
+def test_box_top_check_skips_only_boxes_without_stack_parts():
+    """The full-resolution pre-check (the box's highest reading) rules out no stack.
+
+    Every box of the first ``STACK_CHECKS`` proposals that ``_no_face_under_top`` rules
+    out gets no parts from ``stack_parts`` either, with its refined mask, on the stacked
+    and touching layouts and the real frames (helper-h133: 6 of 28 real boxes end there,
+    none that holds a stack); and some that it lets on do hold a stack.
+    """
+    from clip_perception.geometry import _height_fn
+    from clip_perception.geometry import stack_parts
+    from clip_perception.geometry import support_levels
+    from clip_perception.proposals import _no_face_under_top
+    from clip_perception.proposals import mask_in_box
+    from clip_perception.proposals import refine_mask
+    from clip_perception.proposals import STACK_CHECKS
+
+    frames = [(s.rgb, s.depth, s.intrinsics) for s in (
+        generate_layout_scene(seed, layout)[0] for layout in ('stacked', 'touching')
+        for seed in range(40_000_000, 40_000_004))]
+    for _name, depth, intr in list(_real_depth_frames())[::3]:
+        frames.append((np.full(depth.shape + (3,), 128, np.uint8), depth, intr))
+    ruled_out = stacks = 0
+    for rgb, depth, intr in frames:
+        props = propose(rgb, depth, intr, use_image=False)
+        if props.surface is None:
+            continue
+        height_fn = _height_fn(props.surface, props.plane)
+        for i in range(min(len(props), STACK_CHECKS)):
+            box = props.boxes[i]
+            levels = support_levels(depth, box, intr, height_fn)
+            if not levels[2][0].size:
+                continue
+            mask = refine_mask(depth, intr, props.surface, props.masks[i], box,
+                               window=levels[2]) if props.masks[i] is not None else \
+                mask_in_box(depth, intr, props.surface, box, window=levels[2])
+            parts = [] if mask is None else stack_parts(
+                depth, box, intr, mask, props.plane, props.surface, levels)
+            if _no_face_under_top(levels, box, depth.shape):
+                ruled_out += 1
+                assert parts == [], box
+            stacks += bool(parts)
+    assert ruled_out and stacks, (ruled_out, stacks)
+
+
 # ---------------------------------------- the working grid is metric (issue 11, round 4)
 
 def _cubes_on_a_table(w=640, h=480):

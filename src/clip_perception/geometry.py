@@ -789,13 +789,16 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
         return []
     top = float(np.percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
-    forward = _view_forward(pts, up)
+    view = []  # the viewing direction, taken once a face is judged (a median of all points)
     for level, face in levels:
         if level > top - 0.015:
             continue
         above = height > level + tol
-        if above.sum() < 20 or (~above).sum() < 20 or \
-                not _on_face(face, pts[above], up, forward, tol):
+        if above.sum() < 20 or (~above).sum() < 20:
+            continue
+        if not view:
+            view.append(_view_forward(pts, up))
+        if not _on_face(face, pts[above], up, view[0], tol):
             continue
         out = []
         for sel in (above, ~above):

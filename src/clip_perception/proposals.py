@@ -1604,11 +1604,7 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
                                  not _may_hold_stack(coarse, props.boxes[i])):
             continue
         levels = support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
-        # Cheap first: a stack needs a face 1.5 cm under the top of the box's points,
-        # which are no higher than the highest point of the face search's window.
-        hwin = levels[2][0]
-        if not hwin.size or not np.isfinite(hwin).any() or \
-                all(lv > np.nanmax(hwin) - 0.015 for lv, _ in levels[0]):
+        if _no_face_under_top(levels, props.boxes[i], depth_m.shape):
             continue
         # The window's heights serve the mask and the stack check too (each pixel's
         # height computed once, not up to three times).
@@ -1655,6 +1651,31 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     return Proposals(np.array(boxes[:keep]), tuple(sources[:keep]), tuple(masks[:keep]),
                      props.plane, props.surface, np.array(scores[:keep]), dropped,
                      props.notes + (f'{added} stacked part(s) added',), tuple(carrying[:keep]))
+
+
+def _no_face_under_top(levels, box, shape):
+    """Whether no face of ``levels`` can be the lower object's top under what is in ``box``.
+
+    Cheap first: a stack needs a face 1.5 cm under the top of the object's points
+    (:func:`clip_perception.geometry.stack_parts`: their 99th percentile), which lie in
+    the box (its pixels rounded and clipped as ``object_points`` takes them) and are no
+    higher than its highest reading in the face search's window, which holds the box.
+    True only where ``stack_parts`` would return no parts: the refined mask and the
+    points are then not computed. (The window's highest reading, which this replaced,
+    let 28 boxes on to that work on the 16 real frames; the box's let 22, and the same 4
+    hold stacks.)
+
+    :param levels: :func:`clip_perception.geometry.support_levels` of ``box``.
+    :param box: ``(x0, y0, x1, y1)`` full-resolution pixels.
+    :param shape: (H, W) of the depth image.
+    """
+    x0, y0, x1, y1 = (int(round(float(v))) for v in box)
+    hwin = levels[2][0]
+    hbox = window_heights(levels[2], max(x0, 0), max(y0, 0), min(x1, shape[1]),
+                          min(y1, shape[0]))
+    hbox = hwin if hbox is None else hbox
+    return not hbox.size or not np.isfinite(hbox).any() or \
+        all(lv > np.nanmax(hbox) - 0.015 for lv, _ in levels[0])
 
 
 def _inside(mask, box, share=0.9):
