@@ -99,12 +99,22 @@ def cpu_name():
     return f'{name}, {vector}'
 
 
+def frame_arguments(parser):
+    """Add ``--data`` (the real frames' folder) and ``--labels`` (their labels) to ``parser``.
+
+    Shared by the proposals' benchmarks (this one, ``proposals_cpu.py``,
+    ``proposals_fingerprint.py``): ``../shared/data/real_rgbd`` and
+    ``test/data/real_rgbd_labels.json`` by default, for :func:`load_frames`.
+    """
+    parser.add_argument('--data', default=os.path.join(HERE, '..', '..', 'shared', 'data',
+                                                       'real_rgbd'))
+    parser.add_argument('--labels', default=os.path.join(HERE, '..', 'test', 'data',
+                                                         'real_rgbd_labels.json'))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--data', default=os.path.join(HERE, '..', '..', 'shared', 'data',
-                                                  'real_rgbd'))
-    p.add_argument('--labels', default=os.path.join(HERE, '..', 'test', 'data',
-                                                    'real_rgbd_labels.json'))
+    frame_arguments(p)
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--threads', type=int, default=None,
                    help='OpenCV and torch threads (default: theirs)')

@@ -18,10 +18,10 @@ helper-h133). ``--each`` prints each input's digest too, to find the one that mo
 
 import argparse
 import hashlib
-import os
 import sys
 
 import numpy as np
+from proposals import frame_arguments  # benchmarks/proposals.py
 
 from clip_perception.proposals import propose
 from clip_perception.world.real_eval import LAYOUTS_SEED
@@ -29,8 +29,6 @@ from clip_perception.world.real_eval import load_frames
 from clip_perception.world.scenes import EXTRA_LAYOUTS
 from clip_perception.world.scenes import generate_layout_scene
 from clip_perception.world.scenes import LAYOUTS
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _feed(h, value):
@@ -81,10 +79,7 @@ def inputs(data, labels, scenes):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--data', default=os.path.join(HERE, '..', '..', 'shared', 'data',
-                                                  'real_rgbd'))
-    p.add_argument('--labels', default=os.path.join(HERE, '..', 'test', 'data',
-                                                    'real_rgbd_labels.json'))
+    frame_arguments(p)
     p.add_argument('--scenes', type=int, default=3, help='scenes per layout (default 3)')
     p.add_argument('--each', action='store_true', help="print each input's digest")
     args = p.parse_args(argv)
