@@ -4,6 +4,7 @@ Importing rclpy, torch or transformers failing here fails the run: those install
 every machine of this project, so a missing one is a broken install, not a skip.
 """
 
+import copy
 import os
 import random
 import signal
@@ -117,6 +118,25 @@ def ros():
     rclpy.init()
     yield
     rclpy.try_shutdown()
+
+
+def cached_scene(seed, **kwargs):
+    """``generate_scene(seed, **kwargs)``, rendered once per test process; a deep copy each call.
+
+    A scene is deterministic in its arguments (``clip_perception.world.scenes``), and one
+    render costs 0.4 s of CPU: the node tests drew the same one (seed 4242 beside
+    ``test_node.SCENE_SPECS``) at each of ~200 node starts. Each call gets its own copy,
+    so a test that edits its scene edits no other test's.
+    """
+    from clip_perception.world.scenes import generate_scene
+
+    key = repr((seed, sorted(kwargs.items())))
+    if key not in _SCENES:
+        _SCENES[key] = generate_scene(seed, **kwargs)
+    return copy.deepcopy(_SCENES[key])
+
+
+_SCENES = {}
 
 
 class Probe:

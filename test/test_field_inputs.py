@@ -38,6 +38,7 @@ from clip_perception.messages import HOST_BIG_ENDIAN
 from clip_perception.tools.bags import scene_messages
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
+from conftest import cached_scene
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
@@ -955,7 +956,7 @@ def _compressed_depth_node(probe, start_node, transport='compressedDepth'):
     assert wait_for_node(probe), node.output()
     wait_subscribed(camera.image, camera.info, camera.depth_compressed)
     assert camera.depth.get_subscription_count() == 0  # raw depth is not subscribed
-    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+    return node, camera, cached_scene(4242, specs=SCENE_SPECS)
 
 
 def test_compressed_depth_png_and_rvl_16uc1_and_32fc1(probe, start_node):
@@ -1642,7 +1643,7 @@ def test_a_latched_camera_info_and_command_published_before_the_node_started_are
                      durability=DurabilityPolicy.TRANSIENT_LOCAL)
     latched = probe.node.create_publisher(CameraInfo, 'camera_info', qos)
     goal = probe.node.create_publisher(String, 'command', qos)
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     latched.publish(scene_messages(scene, probe.node.get_clock().now().nanoseconds)[2])
     goal.publish(String(data='the red ball'))
     node, camera, scene = bring_up(probe, start_node, '-p', 'diagnostics_period:=0.3')
@@ -1739,7 +1740,7 @@ def test_a_qos_mismatch_stays_named_while_no_colour_arrives(probe, start_node):
     probe.listen(DiagnosticArray, '/diagnostics')
     assert wait_for_node(probe), node.output()
     pub = probe.node.create_publisher(Image, 'image', qos_profile_sensor_data)
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     c, _, _ = scene_messages(scene, probe.node.get_clock().now().nanoseconds)
     end = time.monotonic() + 4.0
     while time.monotonic() < end:
@@ -1795,7 +1796,7 @@ def test_a_compressed_transport_follows_its_remapped_base_topic(probe, start_nod
                                                           depth + '/compressedDepth', 10)
     assert wait_for_node(probe), node.output()
     wait_subscribed(camera.image, camera.info, camera.depth_compressed)
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
 
     fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
     c = scene_messages(scene, 0, jpeg_quality=95)[0]
@@ -1824,7 +1825,7 @@ def test_camera_info_beside_the_remapped_image_is_found(probe, start_node):
     listen_all(probe)
     camera = Camera(probe, image=image, depth=depth, info='/cam/color/camera_info')
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     assert feed_until(camera, scene, lambda: probe.messages(POSE)), node.output()
     red = obj(scene, 'red', 'ball')
     assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
@@ -1974,7 +1975,7 @@ def test_disparity_wired_to_the_depth_input_is_named(probe, start_node):
     listen_all(probe)
     camera = Camera(probe, depth=topic)
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     assert feed_until(camera, scene, lambda: status_fits(
         probe, lambda lv, m, v: 'whose name says disparity' in m)), node.output()
     level, message, values = diag(probe)
@@ -2026,7 +2027,7 @@ def test_an_input_no_message_can_reach_is_named_in_diagnostics(probe, start_node
     base, depth = '/cam/color/image_raw', '/cam/aligned_depth_to_color/image_raw'
     node, (jpeg, packed) = start_deaf(probe, start_node, f'{base}/compressed',
                                       (base + '/compressed', depth + '/compressedDepth'))
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     fmt, data = compressed_depth.encode(scene.depth_16uc1(), 'png', '16UC1')
 
     def publish_both():
@@ -2101,7 +2102,7 @@ def test_colour_and_depth_on_the_zstd_transport_are_posed(probe, start_node):
     camera.depth_compressed = probe.node.create_publisher(CompressedImage, depth + '/zstd', 10)
     assert wait_for_node(probe), node.output()
     wait_subscribed(camera.image, camera.info, camera.depth_compressed)
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     red = obj(scene, 'red', 'ball')
     h, w = scene.rgb.shape[:2]
     rows = np.zeros((h, w * 3 + 32), np.uint8)
@@ -2140,7 +2141,7 @@ def test_a_stream_on_a_topic_of_nearly_the_remapped_name_is_named(probe, start_n
                     depth='/camera/camera/aligned_depth_to_color/image_raw',
                     info='/camera/camera/color/camera_info')
     assert wait_for_node(probe), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     assert feed_until(camera, scene, lambda: status_fits(
         probe, lambda lv, m, v: 'colour never arrives' in m), timeout=20), diag(probe)
     level, message, _ = diag(probe)
@@ -2173,7 +2174,7 @@ def test_another_camera_nodes_topic_is_not_named_as_this_ones(probe, start_node)
         cam2.create_subscription(Image, '/cam2/color/image_raw', lambda m: None, 10)
         camera = Camera(probe, image='/cam2/color/image_raw')
         assert wait_for_node(probe), node.output()
-        scene = generate_scene(4242, specs=SCENE_SPECS)
+        scene = cached_scene(4242, specs=SCENE_SPECS)
         for _ in range(12):  # four diagnostics ticks
             publish(camera, scene)
             time.sleep(0.25)
@@ -2363,7 +2364,7 @@ def test_commands_published_outside_the_nodes_namespace_are_named(probe, start_n
 
 def _commands_never_arrive(probe, camera, listened):
     """Send frames and commands on /command; check /diagnostics names them; the scene."""
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     for _ in range(10):
         camera.command('the red ball')
         publish(camera, scene)
@@ -3087,7 +3088,7 @@ def test_standard_qos_override_parameters_apply_and_the_rest_are_named(probe, st
     camera = Camera(probe)  # reliable publishers: answered through it
     listen_all(probe)
     assert camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2), node.output()
     log = node.output()
     named = [line for line in log.splitlines() if 'match no subscription' in line]
@@ -3688,7 +3689,7 @@ def _compressed_node(probe, start_node):
     listen_all(probe)
     camera = Camera(probe, compressed=True)
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+    return node, camera, cached_scene(4242, specs=SCENE_SPECS)
 
 
 def _feed_compressed(probe, node, camera, scene, fmt, data):
@@ -4682,7 +4683,7 @@ def test_a_colour_message_delivered_twice_is_answered_once(probe, start_node, co
         listen_all(probe)
         camera = Camera(probe, compressed=True)
         assert wait_for_node(probe) and camera.wait_connected(), node.output()
-        scene = generate_scene(4242, specs=SCENE_SPECS)
+        scene = cached_scene(4242, specs=SCENE_SPECS)
     else:
         node, camera, scene = bring_up(probe, start_node, *args)
     base = probe.node.get_clock().now().nanoseconds
@@ -5399,7 +5400,7 @@ def test_swap_red_blue_on_a_grey_stream_says_there_is_nothing_to_swap(probe, sta
         camera = Camera(probe, compressed=True)
         assert wait_for_node(probe), node.output()
         wait_subscribed(camera.image, camera.info, camera.depth)
-        scene = generate_scene(4242, specs=SCENE_SPECS)
+        scene = cached_scene(4242, specs=SCENE_SPECS)
     grey = np.ascontiguousarray(scene.rgb.mean(axis=2).astype(np.uint8))
     edit = _grey_as(encoding, grey)
     assert feed_until(camera, scene, lambda: len(detections(probe)) >= 2, colour=edit)

@@ -21,8 +21,8 @@ from std_msgs.msg import String
 from visualization_msgs.msg import Marker
 from visualization_msgs.msg import MarkerArray
 
-from clip_perception.world.scenes import generate_scene
 from conftest import BIN
+from conftest import cached_scene
 from conftest import Camera
 from conftest import PARAMS
 from conftest import wait_for_node
@@ -93,7 +93,7 @@ def _managed_with_camera(probe, log_path):
     node = Managed(probe, 'clip_perception', log_path)
     topic = '/clip_perception/detection_json'
     probe.listen(String, topic)
-    return node, Camera(probe, command='/clip_perception/command'), generate_scene(5), topic
+    return node, Camera(probe, command='/clip_perception/command'), cached_scene(5), topic
 
 
 def _command_until_answered(probe, camera, scene, topic, command):
@@ -372,7 +372,7 @@ def test_latched_camera_info_and_command_are_received_again_after_deactivate_act
 
     qos = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
                      durability=DurabilityPolicy.TRANSIENT_LOCAL)
-    scene = generate_scene(5)
+    scene = cached_scene(5)
     target = scene.targetable()[0]
     info = probe.node.create_publisher(CameraInfo, 'camera_info', qos)
     goal = probe.node.create_publisher(String, '/clip_perception/command', qos)
@@ -424,7 +424,7 @@ def test_a_frame_sent_again_after_deactivate_activate_is_a_fresh_frame(probe, tm
     probe.listen(String, topic)
     probe.listen(DiagnosticArray, '/diagnostics')
     camera = Camera(probe, command='/clip_perception/command')
-    scene = generate_scene(5)
+    scene = cached_scene(5)
     target = scene.targetable()[0]
     colour, depth, info = scene_messages(scene, 100 * 10**9)  # one frame, sent again
 

@@ -15,6 +15,7 @@ from visualization_msgs.msg import MarkerArray
 
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
+from conftest import cached_scene
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
@@ -60,7 +61,7 @@ def bring_up(probe, start_node, *ros_args):
     while time.monotonic() < end and not all(
             probe.node.count_publishers(t) for t in probe.received):
         time.sleep(0.05)
-    return node, camera, generate_scene(4242, specs=SCENE_SPECS)
+    return node, camera, cached_scene(4242, specs=SCENE_SPECS)
 
 
 def obj(scene, colour, shape):
@@ -202,7 +203,7 @@ def test_compressed_input_and_corrupt_jpeg(probe, start_node):
     probe.listen(String, DET)
     camera = Camera(probe, compressed=True)
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     for _ in range(3):  # usb_cam#222's empty frames: said so in the log, not "not readable"
         camera.image.publish(CompressedImage(format='jpeg', data=b''))
         time.sleep(0.2)
@@ -258,7 +259,7 @@ def test_command_parameter_and_debug_image(probe, start_node):
     probe.listen(Image, '/clip_perception/debug_image')
     camera = Camera(probe)
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     res = call(probe, SetParameters, '/clip_perception/set_parameters',
                SetParameters.Request(parameters=[
                    Parameter('command', value='the yellow can').to_parameter_msg()]))

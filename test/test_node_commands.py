@@ -16,6 +16,7 @@ from clip_perception.language import clean_command
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.scenes import two_by_two_scene
+from conftest import cached_scene
 from conftest import detections
 from test_node import bring_up
 from test_node import POSE
@@ -54,7 +55,7 @@ def assert_markers_unique(arr):
 def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     probe.listen(PoseArray, POSES)
     node, camera, _ = bring_up(probe, start_node)
-    scene = generate_scene(4343, specs=TWINS)
+    scene = cached_scene(4343, specs=TWINS)
     balls = [o.centre for o in scene.objects if o.shape == 'ball']
 
     camera.command('pick up all the red balls')
@@ -356,7 +357,7 @@ def test_a_pick_and_place_instruction_finds_the_object_to_move(probe, start_node
         assert_found(probe, node, camera, scene, said, what, centre[key])
         det = next(d for d in answered(probe, said) if 'position' in d)
         assert det['parsed'] == {'what': what, 'destination': [where]}, det
-    twins = generate_scene(4343, specs=TWINS)
+    twins = cached_scene(4343, specs=TWINS)
     said = 'move the red ball to the left'
     camera.command(said)
     assert run_until(probe, camera, twins, lambda: answered(probe, said)), node.output()
@@ -381,7 +382,7 @@ def test_asking_about_an_object_finds_that_object(probe, start_node):
     for said, what, key in (('focus on the red ball', 'red ball', ('red', 'ball')),
                             ('keep an eye on the blue mug', 'blue mug', ('blue', 'mug'))):
         assert_found(probe, node, camera, scene, said, what, centre[key])
-    twins = generate_scene(4343, specs=TWINS)
+    twins = cached_scene(4343, specs=TWINS)
     for said in ('how far is the red ball?', 'red ball pls'):
         camera.command(said)
         assert run_until(probe, camera, twins, lambda s=said: answered(probe, s)), \
@@ -578,7 +579,7 @@ def test_a_place_in_the_viewers_frame_picks_that_side(probe, start_node):
     object called "robot", "image" or "here" (not_found with both red balls in view).
     """
     node, camera, _ = bring_up(probe, start_node)
-    scene = generate_scene(4343, specs=TWINS)
+    scene = cached_scene(4343, specs=TWINS)
     left, right = sorted((o for o in scene.objects if o.name == 'red ball'),
                          key=lambda o: o.centre[0])
     for said, ball in (('the red ball to your left', left),
@@ -1103,7 +1104,7 @@ def test_a_side_said_as_hand_side_or_lhs_picks_that_ball_over_dds(probe, start_n
     This session: the objects "red ball hand" and "red ball rh" (a plural: both posed).
     """
     node, camera, _ = bring_up(probe, start_node)
-    scene = generate_scene(4343, specs=TWINS)
+    scene = cached_scene(4343, specs=TWINS)
     left, right = sorted((o for o in scene.objects if o.name == 'red ball'),
                          key=lambda o: o.centre[0])
     for said, ball in (('the red ball left hand side', left), ('the red ball RHS', right)):
@@ -1315,7 +1316,7 @@ def test_one_picked_from_a_group_is_one_target_over_dds(probe, start_node):
     """
     probe.listen(PoseArray, POSES)
     node, camera, _ = bring_up(probe, start_node)
-    scene = generate_scene(4343, specs=TWINS)
+    scene = cached_scene(4343, specs=TWINS)
     left = min((o for o in scene.objects if o.shape == 'ball'), key=lambda o: o.centre[0])
     for said in ('pick up the leftmost of the two red balls',
                  'of the two red balls, the leftmost'):
@@ -1447,7 +1448,7 @@ def test_steps_groups_and_sides_said_by_planners_over_dds(probe, start_node):
     assert det['parsed'] == {'what': 'green cube', 'destination': ['to the bin']}, det
     assert 'the field(s) "spd" of the command were not read' in det['reason'], det
     probe.clear()
-    twins = generate_scene(4343, specs=TWINS)
+    twins = cached_scene(4343, specs=TWINS)
     balls = [o.centre for o in twins.objects if o.shape == 'ball']
     said = 'one of the red balls'
     camera.command(said)

@@ -19,8 +19,8 @@ from rclpy.parameter import parameter_value_to_python
 from test_faults import feed
 import yaml
 
-from clip_perception.world.scenes import generate_scene
 from conftest import BIN
+from conftest import cached_scene
 from conftest import Camera
 from conftest import detections
 from conftest import wait_for_node
@@ -422,6 +422,6 @@ def test_a_command_published_while_the_model_loads_is_answered(probe, start_node
     camera.command('the red ball')
     assert loading, 'the model had loaded before the command subscription matched'
     assert wait_for_node(probe) and camera.wait_connected(), node.output()
-    scene = generate_scene(4242, specs=SCENE_SPECS)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
     assert run_until(probe, camera, scene, lambda: any(
         d.get('command') == 'the red ball' for d in detections(probe))), node.output()
