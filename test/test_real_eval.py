@@ -456,13 +456,14 @@ def test_recall_and_pose_hold_on_frames_as_drivers_send_them(frames, figures, vi
     (``clip_perception_eval real --views original,depth_mm,jpeg:50``, session 24) 68 and
     66 of 77 opaque, 12 of 17 transparent each (14 on the frames as stored: two glasses at
     the cap's edge, ranked 30th and 31st of 32, fall just past it), lateral
-    pose median 1.9-2.0 mm.
+    pose median 1.9-2.0 mm. Since helper-h132 (session 40) the original view has the power
+    drill too (72 of 77), which ``jpeg:50`` had already (67 of 77 before and after): 5 below.
     """
     fig = evaluate([view_frame(f, view) for f in frames], propose, pose_of_proposal,
                    repeats=1)
     r, r0 = fig['recall'], figures['recall']
     print(f'\n[real recall, {view}]', r, 'original', r0)
-    assert r['opaque'][0] + r['dark'][0] >= r0['opaque'][0] + r0['dark'][0] - 4
+    assert r['opaque'][0] + r['dark'][0] >= r0['opaque'][0] + r0['dark'][0] - 5
     assert r['transparent'][0] >= r0['transparent'][0] - 2
     assert fig['empty_frames'] == []
     lateral = np.array([p['lateral'] for p in fig['poses']])
@@ -597,14 +598,31 @@ def test_a_cup_merged_with_the_box_beside_it_is_proposed_apart(frames):
     box ranked 47th. Cut at colour edges alone, its piece (IoU 0.51) is repeated by an
     image box and keeps its rank (22nd of 32); the whole stays too.
     """
-    f = next(f for f in frames if f.name == 'cleargrasp_opaque_130')
-    cup = next(o for o in f.objects if o.name == 'opaque cup')
+    _found_by_depth_beside_the_rest(frames, 'cleargrasp_opaque_130', 'opaque cup', 0.5)
+
+
+def _found_by_depth_beside_the_rest(frames, frame_name, object_name, min_iou):
+    """Assert a depth proposal covers the object at ``min_iou``, and every object 0.5."""
+    f = next(f for f in frames if f.name == frame_name)
+    obj = next(o for o in f.objects if o.name == object_name)
     props = propose(f.rgb, f.depth, f.intrinsics)
-    iou = box_iou(np.array([cup.box], float), props.boxes)[0]
-    assert iou.max() >= 0.5
+    iou = box_iou(np.array([obj.box], float), props.boxes)[0]
+    assert iou.max() >= min_iou
     assert props.sources[int(np.argmax(iou))] == 'depth'
     gt = np.array([o.box for o in f.objects], float)
     assert (box_iou(gt, props.boxes).max(axis=1) >= 0.5).all()
+
+
+def test_a_drills_body_in_front_of_its_handle_is_proposed_with_it(frames):
+    """posecnn_5: the power drill's body hides its handle's top; the handle meets a clamp.
+
+    Depth gave the body a region of its own (IoU 0.44 with the drill) and the handle one
+    with the clamp beside it (0.40); no image box reached 0.5 within the cap. The body
+    joined to the handle's colour piece behind it (``proposals.TIER_JOINED``) is the drill
+    (IoU 0.89), repeated by an image box, inside the cap; every other object of the frame
+    stays proposed.
+    """
+    _found_by_depth_beside_the_rest(frames, 'posecnn_5', 'power drill', 0.8)
 
 
 def test_tote_support_is_its_floor_not_a_wall(frames):
