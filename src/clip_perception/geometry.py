@@ -898,77 +898,6 @@ def _stack_member(levels, tol, window, box, pts, us, vs, height, up, forward):
                 base = level
     return best, base, carries
 
-def _rests_on(depth_m, intrinsics, box, height_fn, pts, us, vs, height, up, forward, tol):
-    """Height of the top of an object that ``pts`` stand on, seen from the side, or 0.0.
-
-    An object stacked on a slightly larger one, seen from the side, hides nearly all of
-    the top face it stands on: a rim of a few millimetres in front of it is left, too
-    narrow for :func:`support_levels` (its 7x7 window mixes the rim with the front faces
-    above and below). Its lowest points are then well above the support, and in front
-    of them and under them the lower object's front face rises to that height.
-    Occlusion looks alike (an object on the table behind another, whose top hides its
-    bottom), but there the lower top ends in front of the object (the two stand apart)
-    or, touching, the lower object's front lies a whole object's depth in front of the
-    object: the lower points (within 2 cm under the object's lowest, around its box
-    grown by its own size) must reach up to its lowest points (within ``tol``) and back
-    to within ``2 tol`` of its front, cover half of its width across the view, and their
-    front lie no more than half their own width, or half the object's, in front of the
-    object's front (objects are about as deep as they are wide; issue 11's ``touching``
-    layout, the cube on a cube; a can 3 cm behind another was lifted with half the
-    band's width alone, which took in its neighbours). The object must show 2.5 cm of
-    its side: a face alone (a lying bar's top, cut from its front at the crease, 1.6 cm
-    from its lowest to its highest points with the noise) has its own front under it.
-
-    :param box: ``(x0, y0, x1, y1)`` pixels of the object.
-    :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
-    :param pts: (N, 3) the object's points; ``us``, ``vs`` their pixels; ``height`` (N,)
-        their heights above the support (m).
-    :param up: (3,) the support's normal; ``forward`` (3,) the unit viewing direction
-        along the surface.
-    :return: the height (m) the object stands at, or 0.0 (on the support).
-    """
-    if len(pts) < 20:
-        return 0.0
-    lo, top = np.percentile(height, [2, 99])
-    lo = float(lo)
-    # A face alone (a lying box's top, cut from its front at the crease) has its own
-    # front under it: only an object that shows its side, 2.5 cm of it, is judged.
-    if lo < max(0.015, 3.0 * tol) or top - lo < 0.025:
-        return 0.0
-    h_img, w_img = depth_m.shape
-    x0, y0, x1, y1 = (float(v) for v in box)
-    wx0, wy0 = max(int(2 * x0 - x1), 0), max(int(2 * y0 - y1), 0)
-    wx1, wy1 = min(int(np.ceil(2 * x1 - x0)), w_img), min(int(np.ceil(2 * y1 - y0)), h_img)
-    own = np.zeros((wy1 - wy0, wx1 - wx0), bool)
-    iu, iv = us - wx0, vs - wy0
-    ok = (iu >= 0) & (iv >= 0) & (iu < own.shape[1]) & (iv < own.shape[0])
-    own[iv[ok], iu[ok]] = True
-    bv, bu = np.nonzero(~own & np.isfinite(depth_m[wy0:wy1, wx0:wx1]))
-    bpts = back_project(bu + wx0, bv + wy0, depth_m[bv + wy0, bu + wx0], intrinsics)
-    bh = height_fn(bpts)
-    band = (bh > lo - 0.02) & (bh < lo + tol)
-    if band.sum() < 20:
-        return 0.0
-    bpts, bh = bpts[band], bh[band]
-    lateral = np.cross(up, forward)
-    o0, o1 = np.percentile(pts @ lateral, [1, 99])
-    bl = bpts @ lateral
-    b0, b1 = np.percentile(bl, [2, 98])
-    if min(o1, b1) - max(o0, b0) < 0.5 * (o1 - o0):
-        return 0.0
-    under = (bl >= o0) & (bl <= o1)
-    if under.sum() < 20 or np.percentile(bh[under], 98) < lo - tol:
-        return 0.0
-    front = np.percentile(pts @ forward, 1)
-    # The lower top reaches the object's front (a rim): an occluder standing apart ends
-    # in front of it.
-    rim = under & (np.abs(bh - lo) < tol)
-    if rim.sum() < 10 or np.percentile(bpts[rim] @ forward, 99) < front - 2.0 * tol:
-        return 0.0
-    gap = front - np.percentile(bpts[under] @ forward, 1)
-    return lo if -tol <= gap <= 0.5 * min(b1 - b0, o1 - o0) else 0.0
-
-
 def _frame(up, major2, ex, ey):
     """Quaternion (x, y, z, w) and yaw of the object frame: z = up, x = major axis."""
     x = major2[0] * ex + major2[1] * ey
@@ -1137,9 +1066,6 @@ def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None,
     sel, base, below = _stack_member(levels, tol, window, box, pts, us, vs, height, up,
                                      None if steep else forward)
     carries = carries or below
-    if base == 0.0 and not below and not steep:
-        base = _rests_on(depth_m, intrinsics, box, height_fn, pts[sel], us[sel], vs[sel],
-                         height[sel], up, forward, tol)
     if not sel.all():
         pts, height = pts[sel], height[sel]
         surface_pt = np.median(pts, axis=0)
