@@ -4203,6 +4203,12 @@ def test_an_exclusion_told_apart_only_by_a_name_excludes_nothing(text, parsed):
     ('the Nike shoe or the Adidas one, not the Puma ones', {
         'what': 'shoe', 'unchecked': ['named Nike', 'not named Puma'],
         'alternatives': [{'what': 'shoe', 'unchecked': ['named Adidas']}]}),
+    ('the Canon camera, not the Sony or the Nikon', {
+        'what': 'camera', 'unchecked': ['named Canon', 'not named Sony', 'not named Nikon']}),
+    ('the Canon camera but neither the Sony nor the Nikon', {
+        'what': 'camera', 'unchecked': ['named Canon', 'not named Sony', 'not named Nikon']}),
+    ('the red ball, not the Blue or the Green', {'what': 'red ball',
+                                                 'exclude': ['blue ball', 'green ball']}),
     # Controls: no name, or a colour in capitals.
     ('Not the red ball, the blue cube', {'what': 'blue cube', 'exclude': ['red ball']}),
     ('the red ball or the Blue one', {'what': 'red ball',

@@ -2606,9 +2606,11 @@ def _names_before_nouns(text):
     names, rest = [], text
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     runs = []
+    # One match a name ("not the Adidas one", "not the Sony or the Nikon": both patterns
+    # match), the one after a negation first.
     for m in sorted(list(_NAME_RUN.finditer(text)) + _elided_after_negation(text),
-                    key=lambda m: m.start()):
-        if not runs or m.start() >= runs[-1].end():  # "the Adidas one": one name, once
+                    key=lambda m: (m.start(), m.re is _NAME_RUN)):
+        if not runs or m.start() >= runs[-1].end():
             runs.append(m)
     for m in reversed(runs):
         words = m.group().split()
@@ -2635,11 +2637,12 @@ def _names_before_nouns(text):
 # A name said after a negation for the object it tells apart, its noun left out: "the
 # Sony camera, not the Canon", "the Nike shoe, not the Adidas one" (helper-h130's brief:
 # the excluded object was the object "canon camera", "adida shoe"). Its run of capitals
-# follows a determiner and ends before "one(s)", a mark or the end.
+# follows a determiner and ends before "one(s)", a mark, "or" / "nor" / "and" ("not the
+# Sony or the Nikon": session 40, "sony camera" excluded) or the end.
 _NAME_WORD = r"(?:[A-Z][\w&'-]*|[a-z]+[A-Z][\w'-]*)"
 _ELIDED_NAME = re.compile(r'(?:(?<=\bthe )|(?<=\ba )|(?<=\ban )|(?<=\bth[ai]s )|(?<=\bth[eo]se ))'
                           + _NAME_WORD + r'(?:\s+' + _NAME_WORD + r')*'
-                          r'(?=\s+ones?\b|\s*[,;:.!?)]|\s*$)')
+                          r'(?=\s+ones?\b|\s*[,;:.!?)]|\s+(?:or|nor|and)\s|\s*$)')
 
 
 def _negations_said(text):
