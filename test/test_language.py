@@ -4265,6 +4265,23 @@ def test_highest_and_lowest_are_places(text, parsed):
     assert describe(parse_command(text)) == parsed
 
 
+# A new request after a cancelled one says "one" for the cancelled object's noun (session
+# 40: "forget the red ball, get the green one" was the object "green", no noun).
+@pytest.mark.parametrize('text, parsed', [
+    ('forget the red ball, get the green one', {'what': 'green ball'}),
+    ('cancel the red ball and find the blue one', {'what': 'blue ball'}),
+    ('forget about the blue mug, grab the red one', {'what': 'red mug'}),
+    ('forget the red balls, get the green ones', {'what': 'green ball', 'plural': True}),
+    ('cancel the red ball and find the one on the left', {'what': 'ball',
+                                                          'relation': 'left'}),
+    # Controls: a noun of its own, and the form that was read before.
+    ('stop tracking the red ball, find the blue mug', {'what': 'blue mug'}),
+    ('never mind the red mug, the blue one', {'what': 'blue mug'}),
+])
+def test_one_after_a_cancelled_object_is_its_noun(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
 
 @pytest.mark.parametrize('text, parsed', [
     ('the Blue Mug on the left', {'what': 'blue mug', 'relation': 'left'}),

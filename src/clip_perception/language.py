@@ -4630,6 +4630,31 @@ def _words_said(text):
     return _strip_filler(_pad(re.sub(r"[^\w\s'-]", ' ', text)))
 
 
+_CANCELLED_PHRASE = re.compile(_DETERMINER + r'\s+([^,;.!?]*?)(?=\s*[,;.!?]|\s+(?:and|then|now|'
+                               r'instead)\b|\s*$)')
+
+
+def _one_of_cancelled(cancelled, rest):
+    """Return ``rest`` with its "one(s)" the noun of the object ``cancelled`` names.
+
+    "forget the red ball, get the green one", "cancel the red ball and find the blue one"
+    (session 40: the objects "green", "blue"): the new request's "one" is the cancelled
+    object's noun, as after "not the red ball, the blue one" (:data:`_NOT_FIRST`). ``rest``
+    is unchanged where it names a noun of its own or says no "one".
+
+    :param cancelled: the dropped prefix (:data:`_CANCEL_THEN`'s match, lower case).
+    :param rest: what follows it.
+    :return: ``str``.
+    """
+    m = _CANCELLED_PHRASE.search(cancelled)
+    if m is None or not re.search(r'\bones?\b', rest) or _head_of(_phrase_of(rest)):
+        return rest
+    head = ' '.join(_head_of(_phrase_of(m.group(1))))
+    # "the green ones": "the green ball ones", plural as said ("ones" is read as plural).
+    return re.sub(r'\b(one|ones)\b', lambda o: head if o.group(1) == 'one' else
+                  f'{head} ones', rest, count=1) if head else rest
+
+
 def _drop_openings(text):
     """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
 
@@ -4646,7 +4671,8 @@ def _drop_openings(text):
         m = _OPENING.match(text) or _CANCEL_THEN.match(text)
         if not (m and m.end() and m.end() < len(text)):
             break
-        text = text[m.end():]
+        text = _one_of_cancelled(text[:m.end()], text[m.end():]) \
+            if m.re is _CANCEL_THEN else text[m.end():]
     # "last but one" is an ordinal, not a negation (read by _phrase as _FROM_END).
     text = re.sub(r'\blast[\s-]+but[\s-]+one\b', 'penultimate', text)
     # "nothing but the red ball" is the red ball alone (not "nothing", minus the red ball).
