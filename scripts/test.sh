@@ -14,7 +14,8 @@ source scripts/test_domain.sh "$@"
 # and on node processes (the workers averaged 8-27% CPU each). Fresh clones, all passing:
 # 13b23d6 1018 s of pytest with two workers, 864 s with three; fc0bf10 (1178 tests) 1104 s
 # with three, 723 s with four, within the same hour; 88e9e98 (4534 tests) 961-1080 s with
-# four (docs/speed.md#the-test-suite: what the forked nodes cost since). Not in
+# four; a09984e (4593) 698 s and 5779f38 (4603) 783 s with four, once forked nodes stopped
+# walking the forkserver's heap (docs/speed.md#the-test-suite). Not in
 # pytest.ini, so a plain `pytest` or `colcon test` without pytest-xdist still runs.
 # `-n 0` after it: one process.
 # --durations=25: every run (CI's too) ends with its 25 slowest tests, so the suite's
