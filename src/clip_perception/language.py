@@ -2690,14 +2690,19 @@ def _negated_spans(text):
     return spans
 
 
-def _elided_after_negation(text):
-    """Return the :data:`_ELIDED_NAME` matches in ``text`` after its first negation.
+def _said_inside(start, end, spans):
+    """Whether characters ``start:end`` lie inside one of ``spans`` (:func:`_negated_spans`)."""
+    return any(s <= start and end <= e for s, e in spans)
 
-    Before "one(s)" a run of capitals is a name ("not the IKEA one"). At a phrase's end it
-    is one where a name was said before a noun before the negation ("the Sony camera, not
-    the Canon": names set against each other) or where a word of it is no English noun
-    (LemmInflect's lexicon: "the shoe, not the Adidas"); "the red ball, not the Blue Mug"
-    names a mug.
+
+def _elided_after_negation(text):
+    """Return the :data:`_ELIDED_NAME` matches in ``text`` inside what a negation excludes.
+
+    Inside :func:`_negated_spans`. Before "one(s)" a run of capitals is a name ("not the
+    IKEA one"). At a phrase's end it is one where a name was said outside what is excluded
+    ("the Sony camera, not the Canon": names set against each other) or where a word of
+    it is no English noun (LemmInflect's lexicon: "the shoe, not the Adidas"); "the red
+    ball, not the Blue Mug" names a mug.
 
     :param text: the command as said (``str``, case kept).
     :return: ``list`` of ``re.Match`` (empty where no negation of :data:`_NEGATIONS`).
@@ -2706,17 +2711,14 @@ def _elided_after_negation(text):
     if not negated:
         return []
     at = min(start for start, _ in negated)
-
-    def inside(m):
-        return any(start <= m.start() and m.end() <= end for start, end in negated)
-
-    contrast = any(not inside(m) and not all(_ordinary(w.lower().strip('.,'))
-                                             for w in m.group().split())
+    contrast = any(not _said_inside(*m.span(), negated) and
+                   not all(_ordinary(w.lower().strip('.,')) for w in m.group().split())
                    for m in _NAME_RUN.finditer(text))
-    return [m for m in _ELIDED_NAME.finditer(text, at) if inside(m) and (
-            re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
-                getLemma(w.lower(), upos='NOUN', lemmatize_oov=False)
-                for w in m.group().split()))]
+    return [m for m in _ELIDED_NAME.finditer(text, at)
+            if _said_inside(*m.span(), negated) and (
+                re.match(r'\s+ones?\b', text[m.end():]) or contrast or not all(
+                    getLemma(w.lower(), upos='NOUN', lemmatize_oov=False)
+                    for w in m.group().split()))]
 
 
 def _with_names(query, text, names):
@@ -2825,8 +2827,7 @@ def _excluded_by_name(query, text, names):
     elided = {m.group() for m in _elided_after_negation(text)} & set(names)
     negated = _negated_spans(text)
     after = [n for n in names if n in elided or any(
-        start <= m.start() and m.end() <= end for m in re.finditer(re.escape(n), text)
-        for start, end in negated)]
+        _said_inside(*m.span(), negated) for m in re.finditer(re.escape(n), text))]
     if kept == query.exclude and not after:
         return query
     unchecked = [u for u in query.unchecked if u not in {NAMED + n for n in after}]
@@ -3732,9 +3733,10 @@ _ONE_OF = re.compile(r'(?<=\s)(?:any|either|one)(?:\sone)?\s(?:out\s)?of\s'
 _OF_KEPT = 'of_'
 _NOUN_OF = re.compile(r"(?<=\s)(?P<noun>[a-z][\w'-]*)\s+of\s+(?:(?:the|a|an|those|these|"
                       r"that|this|my|your)\s+)?(?=[a-z])")
+# (Filler and _QUANTIFIERS words, "some", "most", "one", "all", "each", "few", "several",
+# are read as before by _noun_of_noun's first test.)
 _QUANTITY_NOUNS = frozenset({'rest', 'lot', 'lots', 'number', 'plenty', 'majority', 'none',
-                             'most', 'many', 'some', 'any', 'each', 'few', 'several',
-                             'either', 'neither', 'one', 'ones', 'all'})
+                             'many', 'any', 'either', 'neither'})
 _PLACE_NOUNS = frozenset({'corner', 'corners', 'edge', 'edges', 'side', 'sides', 'border',
                           'top', 'bottom', 'front', 'back', 'middle', 'centre', 'center',
                           'end', 'ends', 'left', 'right', 'rear', 'part', 'half'})
