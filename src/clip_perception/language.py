@@ -371,10 +371,18 @@ _ROW_PLACE = re.compile(r'\s(?:in|on|from|of)\sthe\s(?:row|line)\s(nearest|farth
 _FROM_TO = re.compile(r'\s(?:counting\s|counted\s)?from\s(?:the\s)?(left|right|top|bottom|front|'
                       r'back)\s(?:to|towards?)\s(?:the\s)?(?:left|right|top|bottom|front|back)'
                       r'(?=\s)')
+# The same said as a clause ("the mug that sits on the left", "which stands on the
+# right": the plural object "mug sit") and before a place said by one word ("the cube
+# placed lowest", "the ball lying second from the left": the objects "cube placed",
+# "ball lying"; session 41).
 _BEFORE_PLACE = re.compile(
-    r'(?<=\s)(?:(?:sitting|standing|lying|laying|placed|located|positioned|resting|kept)\s'
+    r'(?<=\s)(?:(?:(?:that|which)\s(?:is\s|are\s|s\s)?)?(?:sitting|standing|lying|laying|'
+    r'placed|located|positioned|resting|kept|sits|stands|lies|rests|sit|stand|lie|rest)\s'
     r'(?=(?:on|in|at|near|next|by|to|towards?|close|closest|nearest|beside|along|over|way|'
-    r'all|right|far)\s)|(?:all\sthe\sway|way\sover|far\sover|way|over)\s(?=(?:on|to|at|in|'
+    r'all|right|far|left|furthest|farthest|further|farther|lowest|highest|lower|higher|'
+    r'leftmost|rightmost|topmost|bottommost|uppermost|lowermost|frontmost|backmost|'
+    r'second|third|fourth|fifth|most|least|2nd|3rd|4th|5th)\s)|'
+    r'(?:all\sthe\sway|way\sover|far\sover|way|over)\s(?=(?:on|to|at|in|'
     r'towards?)\sthe\s' + _PLACE_SIDE_WORD + r'\s))')
 _REGION_ONLY = re.compile(
     r'\s(?:on|in|at|' + _NEAR_PLACE + r')\s(?:the\s|a\s)?(?:corner|edge|border)s?'
@@ -1057,6 +1065,8 @@ _NOT_BUT = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)\s+but\s+"
 # pronoun pointed at when it was said, so it names nothing to exclude.
 _NOT_FIRST = re.compile(r"(?:not|no|don't|dont|never)\s+([^,;.!?]+?)\s*[,;.!?]+\s*"
                         r'(?:(?:but|rather|instead|i\s+mean|i\s+want)\s+)*(?=\w)')
+# A correction that only excludes: "not the blue cube" and nothing after it to ask for.
+_NOT_ALONE = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)[\s,;.!?]*$")
 # What a speech recogniser writes for what is not speech: whisper.cpp "[BLANK_AUDIO]",
 # Whisper "[Music]", "(upbeat music)", "[ Silence ]", "*coughs*". A voice front end
 # publishes it like any transcript (field report: "[BLANK_AUDIO]" replaced the active
@@ -2687,6 +2697,11 @@ def _negated_spans(text):
         m = first and (_NOT_BUT.match(lower, start) or _NOT_FIRST.match(lower, start))
         spans.append((start, m.end(1)) if m else (start, len(text)))
         parted = m.end() if m else parted
+    # "Forget the Nike shoe, the Adidas one", "cancel the Sony camera and find the Canon
+    # one": a cancelled request before a new one excludes what it named, as "not" does.
+    cancelled = _CANCEL_THEN.match(lower, len(_INTERJECTION.match(lower).group()))
+    if cancelled and not _said_inside(*cancelled.span(), spans):
+        spans.insert(0, cancelled.span())
     return spans
 
 
@@ -3910,8 +3925,11 @@ def _phrase(s, text):
                 del words[k]
                 break
     head = _head(words)
-    if words and (plural or ordinal is None) and _singular(words[head]) != words[head] and \
-            words[head] not in _ONE_OBJECT_PLURALS:
+    # "the starbucks one", "the mars one": "one" is the noun, what is said before it no
+    # plural (session 40's left-alone list: the plural object "starbuck").
+    said_one = re.search(r'(?<=\s)one\s*$', s) is not None
+    if words and not said_one and (plural or ordinal is None) and \
+            _singular(words[head]) != words[head] and words[head] not in _ONE_OBJECT_PLURALS:
         plural = True
         words[head] = _singular(words[head])
     if one_of and count is None and ordinal is None:
@@ -3931,8 +3949,9 @@ def _phrase(s, text):
     while tail > 1 and words[tail - 1] in _COLOUR_WORDS:
         tail -= 1
     if 0 < tail < len(words) and words[tail - 1] not in _COLOUR_WORDS:
-        words = words[tail:] + words[:tail]
-    words = ['of' if w == _OF_KEPT else w for w in words if words != [_OF_KEPT]]
+        # "the bag of red": a red bag ("red bag of" before), the "of" said before a colour.
+        words = words[tail:] + words[:tail - (words[tail - 1] == _OF_KEPT)]
+    words = ['of' if w == _OF_KEPT else w for w in words]
     return Query(text=text, what=' '.join(words) or 'object', relation=relation,
                  second_relation=second_relation, size=size,
                  link=link, reference=reference, plural=plural, ordinal=ordinal, count=count,
@@ -4562,6 +4581,9 @@ _APPOSITIVE = re.compile(
     r"(?<!\bon )(?<!\bin )(?<!\bof )(?<!\bat )(?<!\bto )(?<!\bby )(?<!\bnear )(?<!\bfrom )"
     r"(?<!\bunder )(?<!\bbehind )(?<!\bbeside )"  # "on the table, the red one": no object
     r"(?<!\bnot )(?<!\bno )"  # "not the left ball, the right one": a correction
+    # "never mind the IKEA mug, the Starbucks one": the one after is asked for instead
+    # (:func:`_one_of_cancelled`), no more of the cancelled object.
+    r"(?<!\bmind )(?<!\bnevermind )(?<!\bforget )(?<!\bforget about )"
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
     r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\.|\s[-\u2013\u2014]|\()\s*"
     r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
@@ -4649,7 +4671,9 @@ def _one_of_cancelled(cancelled, rest):
     :return: ``str``.
     """
     m = _CANCELLED_PHRASE.search(cancelled)
-    if m is None or not re.search(r'\bones?\b', rest) or _head_of(_phrase_of(rest)):
+    # "never mind the mug, the other one": "other" is no noun of its own (the object "other").
+    said = ' '.join(_head_of(_phrase_of(rest)))
+    if m is None or not re.search(r'\bones?\b', rest) or said and said not in _GENERIC:
         return rest
     head = ' '.join(_head_of(_phrase_of(m.group(1))))
     # "the green ones": "the green ball ones", plural as said ("ones" is read as plural).
@@ -4699,6 +4723,12 @@ def _drop_openings(text):
         text = f'{text[m.end():]} but not {m.group(1)}'
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
+        negated = _NOT_ALONE.match(after)
+        if negated and _words_said(before):
+            # "the red ball. No, not the blue cube.": no new object, only one to leave out
+            # (session 40's left-alone list: every object but the blue cube).
+            text = f'{before} but not {negated.group(1)}'
+            break
         if _words_said(before) and _words_said(after):
             text = _corrected(before, after)
             break
