@@ -551,7 +551,12 @@ def test_a_models_thinking_alone_is_not_a_command_and_a_label_does_not_hide_a_ca
     'stop the red ball', 'cancel the red ball', 'Cancel the red ball.', 'stop the red ball!',
     'Okay, stop the blue mug please', 'forget the cube', 'forget about the green cube',
     'abort the red ball now', 'stop tracking the red ball', 'cancel the red ball and the blue mug',
-    'never mind the red ball', 'please cancel all the red balls', 'stop the stop sign'])
+    'never mind the red ball', 'please cancel all the red balls', 'stop the stop sign',
+    # Politeness or an acknowledgement after it asks for nothing new (session 41: these
+    # were the object "object", any object posed).
+    'never mind the red ball, thanks', 'never mind the red ball, thank you',
+    'forget the red ball, okay?', 'forget about the cube, sorry', 'cancel the red ball, thanks',
+    'never mind the red ball, please', 'stop the red ball - thanks', 'forget the t-shirt'])
 def test_a_cancel_verb_with_an_object_phrase_cancels(text):
     # Field report: "stop the red ball" and "cancel the red ball" were scored as the red
     # ball, the opposite of what was meant. They cancel, whatever the active command is.
@@ -568,6 +573,14 @@ def test_a_cancel_verb_with_an_object_phrase_cancels(text):
     ('never mind the red ball, the blue mug', 'blue mug', ()),
     ('Stop, the red ball.', 'red ball', ()),
     ('Stop! The blue mug.', 'blue mug', ()),
+    # A full stop or a dash after the cancelled object, a pronoun as the cancelled object
+    # (session 41: "object"; "forget it, the blue mug" the objects "forget" and "blue mug").
+    ('never mind the red ball. the blue mug', 'blue mug', ()),
+    ('never mind the red ball. the blue one', 'blue ball', ()),
+    ('forget the red ball - the blue mug', 'blue mug', ()),
+    ('forget the red ball \u2014 the blue mug', 'blue mug', ()),
+    ('forget it, the blue mug', 'blue mug', ()),
+    ('forget that one - the green cube', 'green cube', ()),
 ])
 def test_a_cancel_followed_by_a_new_request_is_that_request(text, what, exclude):
     assert not is_cancel(text)
@@ -4297,6 +4310,8 @@ def test_one_after_a_cancelled_object_is_its_noun(text, parsed):
     ('Never mind the IKEA mugs, the Starbucks ones', {
         'what': 'mug', 'unchecked': ['named Starbucks', 'not named IKEA'], 'plural': True}),
     ('never mind the mug, the one', {'what': 'mug'}),
+    ('Never mind the IKEA mug. The Starbucks one.', {
+        'what': 'mug', 'unchecked': ['named Starbucks', 'not named IKEA']}),
     ('forget the red ball, the green one', {'what': 'green ball'}),
     ('forget about the red ball, the green one', {'what': 'green ball'}),
     ('Forget the Nike shoe, the Adidas one', {

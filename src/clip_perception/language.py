@@ -1031,8 +1031,12 @@ _CANCEL_THEN = re.compile(
     r'(?:' + _CANCEL_VERB + r'\s+(?:(?:looking|searching)\s+for\s+|tracking\s+|following\s+'
     r'|finding\s+)?' + _DETERMINER + r'\s[^,;.!?]*?(?:\s*[,;.!?]+\s*|\s+)(?:(?:and|then|'
     r'now|instead)\s+)*(?=' + _REQUEST_VERB + r')'
-    r'|(?:never\s?mind|forget(?:\s+about)?)\s+' + _DETERMINER + r'\s[^,;.!?]*?'
-    r'\s*[,;]+\s*(?:(?:and|then|now|instead)\s+)*(?=\w)'
+    # A mark or a dash parts it from the new request ("Never mind the IKEA mug. The
+    # Starbucks one.", "forget the red ball - the blue mug"; session 41), and a pronoun
+    # may be what is dropped ("forget it, the blue mug": the objects "forget", "blue mug").
+    r'|(?:never\s?mind|forget(?:\s+about)?)\s+(?:' + _DETERMINER + r'\s[^,;.!?\u2013\u2014]*?|'
+    r'(?:it|that|this)(?:\s+one)?)\s*(?:[,;.!?\u2013\u2014]+|\s-+)\s*(?:(?:and|then|now|'
+    r'instead)\s+)*(?=\w)'
     # "stop and pick the green cube", "stop, find the blue mug" (session 19's trial: the
     # object "stop"): the verb alone, then a new request.
     r'|' + _STOP_VERB + r'[\s,;.!?]+(?:(?:and|then|now|instead)\s+)*(?=' + _REQUEST_VERB +
@@ -2410,13 +2414,32 @@ def is_cancel(text):
     if not text.strip():
         return True
     folded = _normalise(text).casefold()
-    kept = ' '.join(re.sub(r"[^\w\s,;:.!?']|_", ' ', _APOSTROPHES.sub("'", folded)).split())
+    # Dashes kept: "forget the red ball - the blue mug" parts a new request (session 41).
+    kept = ' '.join(re.sub(r"[^\w\s,;:.!?'\u2013\u2014-]|_", ' ',
+                           _APOSTROPHES.sub("'", folded)).split())
     verb = _leading_cancel_verb(kept)
-    if verb is not None and _CANCEL_THEN.match(kept, verb.start()):
+    if verb is not None and _new_request(kept, _CANCEL_THEN.match(kept, verb.start())):
         return False  # "cancel the red ball and find the blue mug": a new request
     return _cancels(' '.join(re.sub(r'[^\w\s]|_', ' ', folded).split())) or (
         verb is not None and _CANCEL_NAMED.fullmatch(kept[verb.start():]) is not None) or (
         _TRAILING_CANCEL.search(kept) is not None)
+
+
+def _new_request(text, cancelled):
+    """Whether a new request follows the cancelled one ``cancelled`` matched in ``text``.
+
+    Politeness and acknowledgements after it ask for nothing: "never mind the red ball,
+    thanks", "forget the cube, okay?" cancel (session 41: they were the object "object",
+    any object posed).
+
+    :param text: lower-case command, punctuation kept (``str``).
+    :param cancelled: :data:`_CANCEL_THEN`'s match in ``text``, or None.
+    :return: bool; False where ``cancelled`` is None.
+    """
+    if cancelled is None:
+        return False
+    rest = ' '.join(re.sub(r"[^\w\s']|_", ' ', text[cancelled.end():]).split())
+    return bool(_strip_around(rest)) and rest not in _ACKNOWLEDGEMENTS
 
 
 def _leading_cancel_verb(kept):
@@ -2700,7 +2723,7 @@ def _negated_spans(text):
     # "Forget the Nike shoe, the Adidas one", "cancel the Sony camera and find the Canon
     # one": a cancelled request before a new one excludes what it named, as "not" does.
     cancelled = _CANCEL_THEN.match(lower, len(_INTERJECTION.match(lower).group()))
-    if cancelled and not _said_inside(*cancelled.span(), spans):
+    if _new_request(lower, cancelled) and not _said_inside(*cancelled.span(), spans):
         spans.insert(0, cancelled.span())
     return spans
 
@@ -4695,7 +4718,8 @@ def _drop_openings(text):
     """
     while True:
         m = _OPENING.match(text) or _CANCEL_THEN.match(text)
-        if not (m and m.end() and m.end() < len(text)):
+        if not (m and m.end() and m.end() < len(text)) or (
+                m.re is _CANCEL_THEN and not _new_request(text, m)):
             break
         text = _one_of_cancelled(text[:m.end()], text[m.end():]) \
             if m.re is _CANCEL_THEN else text[m.end():]
