@@ -1279,6 +1279,54 @@ def _superpixels(small):
     return seg.processImage(cv2.cvtColor(small, cv2.COLOR_RGB2LAB))
 
 
+# A full tote or bin seen from above (issue 11, `arc_suction`): the items cover its floor, and
+# the support found is a plane through the pile's tops. Its own region then lies partly well
+# under it (the items between the tops): at least PILE_BELOW_SHARE of it PILE_BELOW[0] to
+# PILE_BELOW[1] under the plane. Measured share: `arc_suction` 0.18, the 15 other real frames
+# 0.00 (tables, and ARC's totes whose floor is the support), the default layouts' 60 scenes and
+# `packed_bin` at most 0.001, `packed_mixed` at most 0.033, the `pile` layout's scenes 0.000-0.005
+# but one (0.17). The pile's surface is then what lies from PILE_BELOW[1] under the plane to
+# PILE_ABOVE over it (not a tote's rim or the room above it), off the walls.
+PILE_BELOW_SHARE = 0.05
+PILE_BELOW = (0.01, 0.15)
+PILE_ABOVE = 0.1
+# Missing readings the pile's surface encloses (closed over PILE_CLOSE working pixels of the
+# 213 px reference grid) are holes in it, as on a table (dark and shiny items). On
+# `arc_suction`, with the hole tier (below), 6 to 16 gave the same recall; 4 left the black
+# mesh cup's hole open.
+PILE_CLOSE = 8
+# An image box on such a hole (the hole test of :func:`_image_scores`) gains this weight times
+# how much more is missing inside than around it: not the hole tier, which lifted 7-10 boxes
+# of the same few holes a view above every image box and pushed a wine glass out of the cap
+# (log `benchmarks/results/issue11_session41_h137_pile_not_kept.log`). Over the 17 views of
+# the real frames (log `benchmarks/results/issue11_session41_h137_pile_holes.log`): 0.4 left
+# the deodorant pack of `arc_suction` out of the cap; 0.5 gained 7 objects, 0.6 10, neither
+# lost one (boxes drawn around holes included); 0.8 lost one in `white_balance:1.4` (a probe
+# of four views). As kept (those boxes excluded, as from the hole tier): 11 gained, 1 lost.
+PILE_HOLE_WEIGHT = 0.6
+
+
+def pile_surface(work):
+    """Return the surface of a pile's items where the support runs through the pile's tops.
+
+    :param work: the :class:`WorkGrid` of :func:`depth_regions`.
+    :return: (h, w) bool on the working grid, the pile's readings (:data:`PILE_BELOW`,
+        :data:`PILE_ABOVE`, off the walls) and the holes they enclose (closed over
+        :data:`PILE_CLOSE` reference pixels); None without a support or where its region
+        does not lie under it (:data:`PILE_BELOW_SHARE`): not a pile.
+    """
+    height, region = work.height, work.region
+    if height is None or region is None:
+        return None
+    # NaN heights compare False: no reading is neither under nor on the pile.
+    below = region & (height < -PILE_BELOW[0]) & (height > -PILE_BELOW[1])
+    if below.sum() < PILE_BELOW_SHARE * max(int(region.sum()), 1):
+        return None
+    pile = ((height > -PILE_BELOW[1]) & (height < PILE_ABOVE) & ~work.walls).astype(np.uint8)
+    return cv2.morphologyEx(pile, cv2.MORPH_CLOSE,
+                            square(grid_radius(PILE_CLOSE, pile.shape))) > 0
+
+
 def _image_scores(rgb, boxes, work, hole_ok=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
@@ -1289,7 +1337,9 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
     and ``BORDER_PENALTY`` when the frame cuts it; and, on the support surface, how much
     more depth is missing inside than around it (transparent, dark and shiny objects),
     which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
-    itself drawn around a hole (an occlusion shadow is a hole too).
+    itself drawn around a hole (an occlusion shadow is a hole too). On a pile's surface off
+    the support's region (:func:`pile_surface`) such a hole adds :data:`PILE_HOLE_WEIGHT`
+    times the missing share's excess instead.
     """
     h, w = rgb.shape[:2]
     # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
@@ -1372,9 +1422,18 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
                 miss_in = np.where(border, seen_in, miss_in)
                 miss_out = np.where(border, seen_out, miss_out)
             hole = (miss_in - miss_out > 0.15) & (miss_in > 0.25)
-            hole &= on_in > 0.5
             if hole_ok is not None:
                 hole &= hole_ok
+            pile = pile_surface(work)
+            if pile is not None:
+                # A hole in a pile's surface, off the support's region (a dark item under
+                # the plane through the tops); not where the frame cuts the box (the
+                # pile's readings there are a web of holes).
+                pile_in, _ = stats(cv2.resize((pile | work.region).astype(np.uint8),
+                                              (sw, sh), interpolation=cv2.INTER_NEAREST))
+                on_pile = hole & (on_in <= 0.5) & (pile_in > 0.5) & ~border
+                score += PILE_HOLE_WEIGHT * on_pile * np.clip(miss_in - miss_out, 0, 1)
+            hole &= on_in > 0.5
             score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
                              0.3 * np.clip(contrast / 40.0, 0, 1), score)
     fill = no_image(small)
