@@ -59,6 +59,23 @@ def test_overlong_command_is_rejected():
         parse_command('red ball ' * MAX_COMMAND_CHARS)
 
 
+@pytest.mark.parametrize('text', ['[' * 1000, '[' * 5000 + ']' * 5000,
+                                  '{"command": ' * 1000 + '"the red ball"' + '}' * 1000,
+                                  '{"args": "' + '[' * 1200 + '"}'])
+def test_brackets_nested_past_the_recursion_limit_are_refused_not_raised(text):
+    """JSON nested deeper than the interpreter recurses is refused as a command, not raised.
+
+    helper-h139's trial: json raises RecursionError, not ValueError, past the recursion
+    limit (notatallshaw/nab#1007), which every reading of the command let through, so the
+    node's callback failed: no answer, and each such command counted towards the spin
+    loop's limit of failures before the process exits (0 of 4 read before, 4 of 4 now).
+    """
+    assert is_cancel(text) is False
+    assert not_a_command(text) is None
+    with pytest.raises(CommandError, match='characters long'):
+        parse_command(text)
+
+
 def test_non_latin_and_emoji_pass_through():
     q = parse_command('the 赤い ball 🎾')
     assert 'ball' in q.what and '赤い' in q.what

@@ -1652,7 +1652,7 @@ def _decoded(value):
     if isinstance(value, str) and value.lstrip()[:1] == '{':
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the recursion limit: RecursionError
             return value
     return value
 
@@ -2046,7 +2046,10 @@ def _unwrapped(text):
                 loaded = json.loads(stripped)
                 inner = _text_of(loaded)
                 inner = _lone_step(loaded) if inner is None else inner
-            except ValueError:
+            except (ValueError, RecursionError):
+                # json raises RecursionError, not ValueError, for brackets nested past the
+                # interpreter's recursion limit ('[' * 1000: notatallshaw/nab#1007); it
+                # escaped every reading of the command and the node's callback failed.
                 inner = None
         if inner is None:
             inner = _text_of(_loose_structure(stripped))
