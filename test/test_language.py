@@ -1,5 +1,7 @@
 """Commands split into what CLIP scores and what geometry resolves."""
 
+import time
+
 import pytest
 
 from clip_perception.language import CANCEL_WORDS
@@ -8,6 +10,7 @@ from clip_perception.language import CommandError
 from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import MAX_COMMAND_CHARS
+from clip_perception.language import MAX_SENT_CHARS
 from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
 from clip_perception.language import speaker_side_note
@@ -74,6 +77,28 @@ def test_brackets_nested_past_the_recursion_limit_are_refused_not_raised(text):
     assert not_a_command(text) is None
     with pytest.raises(CommandError, match='characters long'):
         parse_command(text)
+
+
+@pytest.mark.parametrize('text', ['a' * 200_000, 'the red ball ' * 5000,
+                                  '{"command": "' + 'the red ball ' * 5000 + '"}',
+                                  'data:image/png;base64,' + 'iVBORw0KGgo' * 6000])
+def test_a_command_far_longer_than_any_is_refused_unread_at_once(text):
+    """A paste of tens of kB is refused for its length before it is read, in milliseconds.
+
+    helper-h139's trial: each of is_cancel, not_a_command and clean_command read the whole
+    text (wrappings, filler words, a typo check costing its length squared) before the
+    length cap, 4-12 s of the node's executor for 65-200 kB on a loaded 2-core machine
+    (0 of 4 under 1 s before, 4 of 4 now). A model's thinking of 15 kB before its answer
+    is still read (below).
+    """
+    start = time.perf_counter()
+    assert is_cancel(text) is False and not_a_command(text) is None
+    with pytest.raises(CommandError, match=f'as sent; the limit is {MAX_SENT_CHARS}'):
+        clean_command(text)
+    assert time.perf_counter() - start < 1.0
+    thought = '<think>' + 'The user wants the red ball, so I answer with it. ' * 300
+    assert len(thought) < MAX_SENT_CHARS
+    assert parse_command(thought + '</think>the red ball').what == 'red ball'
 
 
 def test_non_latin_and_emoji_pass_through():

@@ -916,6 +916,14 @@ _MEASURE_UNITS = frozenset({
     'tb', 'mb', 'mp', 'degree', 'degrees', 'percent', 'gauge', 'hz', 'khz', 'mhz', 'ghz'})
 _APOSTROPHES = re.compile('[\u2018\u2019\u201b\u02bc\u2032`]')
 MAX_COMMAND_CHARS = 512
+# Most characters a command may have as sent, before it is read (wrappings, a model's
+# thinking, markup and all): 32 commands' worth. Each reading of a command (is_cancel,
+# not_a_command, clean_command) takes every wrapping, filler word and typo check over the
+# whole text, linear but about 20-60 us a character on this machine, so a 64 kB paste
+# (a base64 image or a log pasted into the command box: SparkDevNetwork/Rock#1844, a
+# pasted base64 image made a text check hang for minutes) held the node's executor for
+# seconds before it was refused for its length. Beyond this it is refused unread.
+MAX_SENT_CHARS = 32 * MAX_COMMAND_CHARS
 # Whole commands that clear the current one: the command topic's way to say what the
 # `command` parameter says with ''. Matched after NFKC, case folding and dropping
 # punctuation ("Stop!", "NEVER MIND."), and only as the whole command: "stop sign" and
@@ -2412,8 +2420,8 @@ def is_cancel(text):
     :param text: the raw command (``str``; anything else is not a cancel).
     :return: bool.
     """
-    if not isinstance(text, str):
-        return False
+    if not isinstance(text, str) or len(text) > MAX_SENT_CHARS:
+        return False  # too long to read: clean_command refuses it
     if not text.strip():
         return True
     folded = _normalise(text).casefold()
@@ -2984,8 +2992,8 @@ def not_a_command(text):
     :param text: the raw command (``str``).
     :return: one line saying what it is, or None.
     """
-    if not isinstance(text, str) or not text.strip():
-        return None
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_SENT_CHARS:
+        return None  # a cancel, or too long to read: clean_command refuses it
     norm = _normalise(text)
     shown = norm[:80]
     if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
@@ -3040,7 +3048,8 @@ def _cancels(words):
     if words in CANCEL_WORDS:
         return True
     if ' ' not in words and len(words) >= 5 and any(
-            edit_distance(words, w) == 1 for w in _TYPO_CANCELS):
+            abs(len(words) - len(w)) <= 1 and edit_distance(words, w) == 1
+            for w in _TYPO_CANCELS):  # lengths first: a long word costs its length squared
         return True  # a typo of one: stopp, cancle
     for verb in _CANCEL_VERBS:
         rest = words[len(verb) + 1:] if words.startswith(verb + ' ') else None
@@ -3054,10 +3063,15 @@ def clean_command(text):
     """Normalise a raw command, or raise :class:`CommandError` saying what is wrong.
 
     Unicode is NFKC-normalised (full-width "ＲＥＤ" -> "RED"), control characters
-    dropped, whitespace collapsed, length capped at :data:`MAX_COMMAND_CHARS`.
+    dropped, whitespace collapsed, length capped at :data:`MAX_COMMAND_CHARS`; a command
+    of more than :data:`MAX_SENT_CHARS` as sent is refused before any of that.
     """
     if not isinstance(text, str):
         raise CommandError(f'command must be a string, got {type(text).__name__}')
+    if len(text) > MAX_SENT_CHARS:
+        raise CommandError(f'command is {len(text)} characters long as sent; the limit is '
+                           f'{MAX_SENT_CHARS} as sent (wrapping included) and '
+                           f'{MAX_COMMAND_CHARS} once read, so it is not read')
     raw, text = text, _normalise(text)
     if not text:
         if raw.strip():  # something was sent, and all of it is dropped (helper-70's trial)
