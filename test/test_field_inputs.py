@@ -3806,6 +3806,13 @@ def test_an_llms_python_dict_or_yaml_command_is_answered(probe, start_node):
     assert_each_found_as_its_words(probe, camera, scene, (
         ("{'action': 'pick', 'target': 'the red ball'}", 'red ball'),
         ('action: pick\nobject: the blue mug\nconfidence: None', 'blue mug')))
+    # helper-h139: JSON nested past the recursion limit (notatallshaw/nab#1007) failed
+    # the command callback, no answer; a 104 kB paste held the executor for seconds
+    # before its refusal. Both are answered rejected, the active command kept.
+    assert_rejected_and_kept(probe, camera, scene, '[' * 1000, 'characters long', 'blue mug')
+    assert_rejected_and_kept(probe, camera, scene, 'the red ball ' * 8000, 'as sent',
+                             'blue mug')
+    assert 'callback failed' not in node.output()
     camera.command("{'command': 'stop'}")
     assert feed_until(camera, scene, lambda: any(
         d['status'] == 'cancelled' for d in detections(probe))), node.output()
