@@ -459,6 +459,57 @@ def test_4_2_0_in_a_buffer_sized_at_two_bytes_a_pixel_is_read_and_said(encoding,
     assert _close(out, rgb, 12), encoding
 
 
+def _isp_420(packed, encoding, h, w, rows, pad):
+    """``packed`` 4:2:0 as a camera ISP's buffer: each plane's rows padded to ``rows`` / 2.
+
+    The Y plane gets ``rows - h`` rows more, each chroma plane half as many, all 255, and
+    every row ``pad`` bytes more (V4L2's layout: a half-width plane half as many).
+    """
+    y = np.frombuffer(packed, np.uint8, count=h * w).reshape(h, w)
+    chroma = np.frombuffer(packed, np.uint8, offset=h * w)
+    if encoding in ('i420', 'yv12'):
+        planes = [y] + list(chroma.reshape(2, h // 2, w // 2))
+    else:
+        planes = [y, chroma.reshape(h // 2, w)]
+    planes = [np.pad(p, ((0, (rows - h) * p.shape[0] // h), (0, 0)), constant_values=255)
+              for p in planes]
+    return _v4l2_planes(planes, pad)
+
+
+@pytest.mark.parametrize('encoding', ['nv12', 'nv21', 'i420', 'yv12'])
+@pytest.mark.parametrize('h, rows, pad', [(200, 208, 0), (200, 224, 32), (196, 256, 0),
+                                          (480, 512, 64)])
+def test_4_2_0_whose_planes_are_padded_to_an_isps_block_of_rows_is_read_and_said(
+        encoding, h, rows, pad):
+    """A 4:2:0 frame whose Y plane has the ISP's padding rows before its chroma planes.
+
+    raspberrypi/userland#329 and #702 (MMAL, as raspicam_node and raspiyuv hand frames
+    out: "YUV images are always padded to a multiple of 32 pixels on width, 16 pixels on
+    height", each plane so); anholt/linux#12 (640x200 in a 640x208 buffer). Before: refused
+    on every frame ("image data is ... bytes; step x height = ..."), 0 of 16 read; now read
+    as the same frame packed is, bit for bit, and said, 16 of 16 (helper-h139).
+    """
+    rgb = _real_frame()[:h, :320]
+    w = rgb.shape[1]
+    packed = _packed_420(rgb, encoding)
+    data = _isp_420(packed, encoding, h, w, rows, pad)
+    assert len(data) == (w + pad) * rows * 3 // 2
+    notes = []
+    out = image_to_rgb(encoding, h, w, w + pad, data, notes=notes)
+    assert np.array_equal(out, image_to_rgb(encoding, h, w, w, packed)), encoding
+    assert [n.kind for n in notes] == ['buffer_size'], notes
+    assert f'a Y plane of {rows} rows' in notes[0] and 'userland#329' in notes[0]
+
+
+def test_4_2_0_in_a_buffer_of_other_padding_rows_stays_refused():
+    """Rows that round the height to no ISP block, or a frame cut short, are refused."""
+    rgb = _real_frame()[:200, :320]
+    packed = _packed_420(rgb, 'nv12')
+    for rows in (202, 210, 256 + 16):
+        with pytest.raises(MessageError, match='bytes; step x height'):
+            image_to_rgb('nv12', 200, 320, 320, _isp_420(packed, 'nv12', 200, 320, rows, 0))
+
+
 def test_other_sizes_of_a_semi_planar_frame_are_refused_as_before_and_nv24_says_why():
     """Only two bytes a pixel at step ``width`` or ``2 * width`` is read so; nv24 refused.
 

@@ -819,6 +819,9 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
         if width % 2 or height % 2:
             raise MessageError('layout', f'{encoding} image is {width}x{height}; 4:2:0 needs '
                                'even sides')
+        rows = _luma_rows_in_buffer(encoding, height, step, data, notes)
+        if rows != height:  # the ISP's frame: its padding rows cut off below the image
+            return np.ascontiguousarray(_raw_to_rgb(encoding, rows, width, step, data)[:height])
         if encoding in PLANAR420_ENCODINGS and step != width:
             return cv2.cvtColor(_padded_planar420(data, height, width, step, encoding),
                                 YUV420_ENCODINGS[encoding])
@@ -1388,6 +1391,39 @@ def _yuv_planes_to_rgb(encoding, height, width, step, data):
     chroma = np.ascontiguousarray(chroma.reshape(-1, row)[:, :used]).reshape(-1)
     u, v = _chroma_planes(chroma, PLANAR422_ENCODINGS[encoding], height, width)
     return _ycbcr601_to_rgb(y, np.repeat(u, 2, axis=1), np.repeat(v, 2, axis=1))
+
+
+# Blocks of rows a camera ISP pads a 4:2:0 frame's height to, planes and all: the
+# Raspberry Pi's MMAL (raspicam_node, raspiyuv) "YUV images are always padded to a
+# multiple of 32 pixels on width, 16 pixels on height" (raspberrypi/userland#329, #702:
+# 3280x2464 in a 3296-wide buffer; anholt/linux#12: 640x200 as 640x208), each chroma
+# plane after a luma plane of the padded height; other ISPs align to 32 or 64 rows.
+LUMA_ROW_BLOCKS = (16, 32, 64)
+
+
+def _luma_rows_in_buffer(encoding, height, step, data, notes=None):
+    """Rows of the Y plane of a 4:2:0 frame whose buffer is padded to a block of rows.
+
+    Such a frame (:data:`LUMA_ROW_BLOCKS`) is ``step * rows * 3 / 2`` bytes with ``rows``
+    the height rounded up to the block: its chroma planes start after ``rows`` rows of
+    luma, not ``height``. It was refused ("image data is 3133440 bytes; step x height =
+    3110400" for 1920x1080 in 1088 rows), and read at ``height`` rows its chroma would
+    have been taken from the padding. A note of kind ``buffer_size`` (a buffer of another
+    size than its packed image, as :func:`_sized_two_bytes_a_pixel`'s) says so.
+
+    :param step: the Y plane's row length (bytes, > 0; 0 leaves the height as it is).
+    :return: the Y plane's rows (int): ``height`` unless the data is such a frame.
+    """
+    for block in LUMA_ROW_BLOCKS:
+        rows = -(-height // block) * block
+        if step and rows > height and len(data) == step * rows * 3 // 2:
+            _say(notes, 'buffer_size', f'{encoding} image data is {len(data)} bytes: a Y plane '
+                 f'of {rows} rows (the height {height} padded to a multiple of {block}, as a '
+                 "camera ISP's buffer is: raspberrypi/userland#329), then its chroma planes; "
+                 f'read so and cut to {height} rows (cv_bridge and RViz refuse it): publish '
+                 f'the planes without the padding rows')
+            return rows
+    return height
 
 
 def _padded_planar420(data, height, width, step, encoding):
