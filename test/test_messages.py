@@ -501,12 +501,17 @@ def test_4_2_0_whose_planes_are_padded_to_an_isps_block_of_rows_is_read_and_said
     assert f'a Y plane of {rows} rows' in notes[0] and 'userland#329' in notes[0]
 
 
-def test_4_2_0_in_a_buffer_of_other_padding_rows_stays_refused():
-    """Rows that round the height to no ISP block, or a frame cut short, are refused."""
+def test_4_2_0_in_a_buffer_of_other_padding_rows_stays_refused_naming_its_planes_size():
+    """Rows that round the height to no ISP block are refused, the planes' size said right.
+
+    The refusal said "step x height = 96000" of a 320x200 nv12 frame whose step x height
+    is 64000 (96000 is its planes' size): 0 of 3 right before, 3 of 3 now (helper-h139).
+    """
     rgb = _real_frame()[:200, :320]
     packed = _packed_420(rgb, 'nv12')
     for rows in (202, 210, 256 + 16):
-        with pytest.raises(MessageError, match='bytes; step x height'):
+        with pytest.raises(MessageError, match='bytes; step x height = 64000, and its planes '
+                           '300 rows of it = 96000'):
             image_to_rgb('nv12', 200, 320, 320, _isp_420(packed, 'nv12', 200, 320, rows, 0))
 
 

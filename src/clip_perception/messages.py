@@ -413,8 +413,11 @@ def _view(data, height, width, step, channels, dtype, what, rows=None):
                            f'size = {row}')
     size = step * rows
     if len(data) != size and not (padded and size < len(data) < size + MAX_PADDING_ROWS * step):
+        # Planes: the rows of all of them, not "step x height" (which said 3110400 of a
+        # 1920x1080 nv12 frame whose step x height is 2073600).
+        planes = '' if rows == height else f', and its planes {rows} rows of it = {size}'
         raise MessageError('layout', f'{what} data is {len(data)} bytes; step x height = '
-                           f'{size}')
+                           f'{step * height}{planes}')
     buf = np.frombuffer(data, dtype=np.uint8, count=size).reshape(rows, step)[:, :row]
     return buf.view(dtype).reshape(rows, width, channels)
 
