@@ -459,6 +459,22 @@ def test_4_2_0_in_a_buffer_sized_at_two_bytes_a_pixel_is_read_and_said(encoding,
     assert _close(out, rgb, 12), encoding
 
 
+@pytest.mark.parametrize('encoding', ['Coord3D_C16', 'coord3d_abc32f', 'Coord3D_C16Y8'])
+def test_a_genicam_3d_coordinate_format_is_refused_naming_its_cameras_scale(encoding):
+    """PFNC's Coord3D formats are in the camera's own scale and offset (or disparity).
+
+    basler/pylon-ros-camera#221 asked what the blaze's depth is in; a GenICam ToF or stereo
+    camera's driver passing Coord3D_C16 through was refused as any unknown name: now the
+    refusal says why it is not read as millimetres and what to do, on either topic
+    (0 of 6 said so before, 6 of 6 now; helper-h139).
+    """
+    data = np.full((4, 6), 800, np.uint16).tobytes()
+    for read in (depth_to_array, image_to_rgb):
+        with pytest.raises(MessageError, match='Scan3dCoordinateScale') as err:
+            read(encoding, 4, 6, 12, data)
+        assert err.value.kind == 'encoding'
+
+
 def _isp_420(packed, encoding, h, w, rows, pad):
     """``packed`` 4:2:0 as a camera ISP's buffer: each plane's rows padded to ``rows`` / 2.
 

@@ -1669,6 +1669,11 @@ def _unsupported(encoding):
 
 # OpenCV's type names (8UC2, 16SC3, 32FC2...): bits, U/S/F, channels (_encoding_hint).
 _CV_TYPE = re.compile(r'(8|16|32|64)([usf])c([1-4])$')
+# PFNC's 3D coordinate formats (Coord3D_C16, Coord3D_ABC32f, Coord3D_C16Y8...): what a
+# GenICam ToF or stereo camera (LUCID Helios, Basler blaze, Roboception's disparity)
+# streams, whose units the camera's nodes say (basler/pylon-ros-camera#221 asked which);
+# a driver may pass the name through as the encoding (_encoding_hint).
+_COORD3D_NAME = re.compile(r'coord3d_')
 # A colour order followed by a word's size (V4L2's ARGB32, DRM's XRGB8888 and RGB888,
 # FFmpeg's rgb32): conventions that put its bytes in other orders (_encoding_hint).
 _WORD_ORDER_NAME = re.compile(r'[argbx]{3,4}(?:32|8888|888)$')
@@ -1682,6 +1687,11 @@ def _encoding_hint(encoding, what):
     if what == 'depth' and lower in _COLOUR_NAMES:
         return (' (a colour encoding on the depth topic: is depth remapped to a colour or '
                 'infrared stream?)')
+    if _COORD3D_NAME.match(lower):
+        return (" (a GenICam 3D camera's coordinate format: its values are in units of the "
+                "camera's own Scan3dCoordinateScale from its Scan3dCoordinateOffset, or a "
+                "stereo camera's disparity (Roboception's Coord3D_C16), so they are not "
+                "guessed: convert them with the camera's scale and offset, as its SDK does)")
     if what == 'image' and _GENICAM_BIT_PACKED.match(lower):
         return (' (a GenICam format with its bits packed across bytes: set the camera or the '
                 'driver to the unpacked format, e.g. Mono12 or BayerRG12, read as 16 bits)')
