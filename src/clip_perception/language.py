@@ -2417,7 +2417,8 @@ def is_cancel(text):
     and :func:`clean_command` refuse them. Check this before :func:`clean_command`,
     which refuses an empty command.
 
-    :param text: the raw command (``str``; anything else is not a cancel).
+    :param text: the raw command (``str``; anything else, or one of more than
+        :data:`MAX_SENT_CHARS`, is not a cancel).
     :return: bool.
     """
     if not isinstance(text, str) or len(text) > MAX_SENT_CHARS:
@@ -2989,7 +2990,8 @@ def not_a_command(text):
     :data:`_UNFILLED`). On the command topic the node answers it ``rejected`` and
     keeps the active command.
 
-    :param text: the raw command (``str``).
+    :param text: the raw command (``str``; one of more than :data:`MAX_SENT_CHARS` gives
+        None unread: :func:`clean_command` refuses it).
     :return: one line saying what it is, or None.
     """
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_SENT_CHARS:
