@@ -648,6 +648,18 @@ def test_a_dark_item_under_a_full_totes_top_is_proposed(frames):
     assert all(v >= 0.5 for k, v in best.items() if k not in missed), best
 
 
+def test_flat_scissors_in_pieces_are_proposed_whole(frames):
+    """arc_pj1: the pink scissors lie flat on the tote, 6-13 mm above its bowed floor.
+
+    Their standing specks were a blade and a handle (depth regions IoU 0.12-0.38), their
+    best image box ranked 65th. Risen above the floor's local level, the handles and the
+    blade are one candidate (``proposals.flat_groups``, IoU 0.78) without the lying wine
+    glass beside them, ranked in ``TIER_FLAT``; every other object of the frame stays
+    proposed.
+    """
+    _found_by_depth_beside_the_rest(frames, 'arc_pj1', 'pink scissors', 0.7)
+
+
 def test_tote_support_is_its_floor_not_a_wall(frames):
     """ARC: the empty tote's floor lies on the surface found with objects in it."""
     from clip_perception.geometry import back_project
