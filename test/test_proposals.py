@@ -20,6 +20,7 @@ from clip_perception.proposals import agreement_bonus
 from clip_perception.proposals import BEHIND_DEPTH
 from clip_perception.proposals import container_wall
 from clip_perception.proposals import depth_regions
+from clip_perception.proposals import flat_groups
 from clip_perception.proposals import hole_boxes
 from clip_perception.proposals import image_proposals
 from clip_perception.proposals import later_parts_last
@@ -1716,3 +1717,15 @@ def test_the_bare_tables_noise_and_a_blade_under_it_make_no_flat_candidate():
                     things=(), seed=4, table=('plain', (225, 125, 45)))
     assert not [r for r in depth_regions(bare.depth, bare.intrinsics, bare.rgb)[0]
                 if r.get('flat')]
+
+
+def test_a_support_region_without_readings_gives_no_flat_candidate():
+    """No reading in the support's region: no level to measure, no candidate, no warning.
+
+    (The median depth of the region was a NaN median: a RuntimeWarning, then a NaN
+    window size.)
+    """
+    nan = np.full((20, 30), np.nan, np.float32)
+    pts = np.stack([nan, nan, nan], -1)
+    none = np.zeros((20, 30), bool)
+    assert flat_groups(pts, nan, none, ~none, none, 0.005, 3, 0.02) == []

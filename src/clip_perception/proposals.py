@@ -753,10 +753,10 @@ def flat_groups(pts, height, fg, region, jumps, spacing, step, min_size, taken=(
     """
     z = pts[..., 2]
     h, w = z.shape
-    if not region.any():
-        return []
-    px = spacing * float(np.nanmedian(z[region]))  # metres per working pixel
     ok = np.isfinite(height) & region
+    if not ok.any():  # a region without readings: nothing to measure a level on
+        return []
+    px = spacing * float(np.median(z[ok]))  # metres per working pixel
     flat = ok & (np.abs(height) < 0.003 + 2.5 * depth_sigma(z))
     k = max(3, int(round(FLAT_GROUP_LEVEL / px)) | 1)
     # Twice: the first level still holds the flat object's own points.
