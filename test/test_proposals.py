@@ -1649,6 +1649,42 @@ def test_boxes_packed_side_by_side_at_two_heights_are_not_joined():
     assert white and (iou[white] >= 0.5).all()
 
 
+def test_cross3_is_numpys_cross_bit_for_bit():
+    """support.cross3 (the surface frames' and walls' cross products): np.cross's values.
+
+    The bytes, signed zeros included, and the dtype, for float64, float32, mixed and list
+    inputs, random and axis-aligned vectors.
+    """
+    from clip_perception.support import cross3
+
+    rng = np.random.default_rng(3)
+    pairs = [(rng.standard_normal(3), rng.standard_normal(3)) for _ in range(200)]
+    pairs += [(a.astype(np.float32), b.astype(np.float32)) for a, b in pairs[:50]]
+    pairs += [(a.astype(np.float32), b) for a, b in pairs[:50]]
+    pairs += [(a, [0.0, 0.0, 1.0]) for a, _ in pairs[:50]]
+    pairs += [([0.0, -0.0, 1.0], [1.0, 0.0, 0.0]), ([-0.0, 0.0, -1.0], [0.0, 1.0, 0.0])]
+    for a, b in pairs:
+        want, got = np.cross(a, b), cross3(a, b)
+        assert got.dtype == want.dtype and got.shape == (3,)
+        assert got.tobytes() == want.tobytes(), (a, b)
+
+
+def test_label_points_are_the_points_of_the_label_in_row_major_order():
+    """proposals._label_points: ``pts[labels == label]``, read from the label's box."""
+    from clip_perception.proposals import _label_points
+
+    rng = np.random.default_rng(4)
+    mask = (rng.random((40, 50)) > 0.5).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    pts = rng.standard_normal((40, 50, 3)).astype(np.float32)
+    pts[rng.random((40, 50)) > 0.9] = np.nan
+    assert n > 10
+    for i in range(n):
+        got = _label_points(pts, labels, stats, i)
+        want = pts[labels == i]
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
 def test_under_share_is_the_share_of_the_lower_points_under_the_upper_footprint():
     """Points binned in 1 cm cells of the support's plane, whatever their height."""
     from clip_perception.proposals import _under_share
