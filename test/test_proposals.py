@@ -1669,6 +1669,23 @@ def test_cross3_is_numpys_cross_bit_for_bit():
         assert got.tobytes() == want.tobytes(), (a, b)
 
 
+def test_unique_rows_is_numpys_unique_along_the_rows():
+    """proposals.unique_rows (the image boxes' de-duplication): np.unique(a, axis=0)'s bytes.
+
+    Integer and float rows with many repeats, 0 to 300 rows of 1 to 4 columns.
+    """
+    from clip_perception.proposals import unique_rows
+
+    rng = np.random.default_rng(5)
+    for t in range(300):
+        dtype = (np.int32, np.int64, np.float64)[t % 3]
+        a = rng.integers(0, rng.integers(1, 20), (rng.integers(0, 300), rng.integers(1, 5)))
+        a = (a / 3.0 if dtype is np.float64 else a).astype(dtype)
+        want, got = np.unique(a, axis=0), unique_rows(a)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert got.tobytes() == want.tobytes()
+
+
 def test_label_points_are_the_points_of_the_label_in_row_major_order():
     """proposals._label_points: ``pts[labels == label]``, read from the label's box."""
     from clip_perception.proposals import _label_points
