@@ -14,6 +14,7 @@ import numpy as np
 from clip_perception.support import cross3
 from clip_perception.support import large_components
 from clip_perception.support import nan_box_mean
+from clip_perception.support import percentile
 
 
 @dataclass(frozen=True)
@@ -743,13 +744,13 @@ def _on_face(face, pts, up, forward, tol, touching=False):
         return under
     lateral = cross3(up, forward)
     under |= touching
-    o0, o1 = np.percentile(pts @ lateral, [1, 99])
-    f0, f1 = np.percentile(face @ lateral, [1, 99])
+    o0, o1 = percentile(pts @ lateral, [1, 99])
+    f0, f1 = percentile(face @ lateral, [1, 99])
     width = o1 - o0
     if not under and min(o1, f1) - max(o0, f0) < 0.5 * width:
         return False
-    front = np.percentile(pts @ forward, 1)
-    return bool(np.percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
+    front = percentile(pts @ forward, 1)
+    return bool(percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
 
 def _view_forward(pts, up):
     """Return the unit viewing direction along the surface (None: looking down, 35 deg)."""
@@ -788,7 +789,7 @@ def stack_parts(depth_m, box, intrinsics, mask, plane=None, surface=None, levels
                                         return_heights=True)
     if len(pts) < 40:
         return []
-    top = float(np.percentile(height, 99))
+    top = float(percentile(height, 99))
     up = np.asarray(plane[0], dtype=np.float64)
     view = []  # the viewing direction, taken once a face is judged (a median of all points)
     for level, face in levels:

@@ -46,6 +46,7 @@ from clip_perception.support import large_components
 from clip_perception.support import largest_component
 from clip_perception.support import nan_box_mean
 from clip_perception.support import normals
+from clip_perception.support import percentile
 from clip_perception.support import pixel_spacing
 from clip_perception.support import remove_flying_pixels
 from clip_perception.support import square
@@ -1111,7 +1112,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     keep = near & np.isfinite(height) & (height > min_height) & ~jump
     own = height[mask[y0:y1, x0:x1] & np.isfinite(height)]
     if no_higher and own.size:
-        keep &= height <= np.percentile(own, 99) + 0.005
+        keep &= height <= percentile(own, 99) + 0.005
     if keep.sum() < 10:
         return mask
     # Slivers of other surfaces the dilation took in are cut off by the depth edges.
@@ -1384,7 +1385,7 @@ def saliency_proposals(rgb):
     d = lab - med
     dist = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2])
     out = []
-    for thr in (np.percentile(dist, 75), np.percentile(dist, 88)):
+    for thr in (percentile(dist, 75), percentile(dist, 88)):
         mask = (dist > max(thr, 18.0)).astype(np.uint8)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
