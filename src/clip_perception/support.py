@@ -305,6 +305,21 @@ def upright(normal, image_up='up'):
     return bool(along >= abs(across) or -normal[2] >= 0.85)
 
 
+def _labels_and_areas(mask, connectivity):
+    """Label the connected parts of ``mask``; return ``(n, labels, areas)``.
+
+    ``cv2.connectedComponents``' labels (the same as ``connectedComponentsWithStats``')
+    and their pixel counts from a bincount: OpenCV's statistics (boxes, centroids) cost
+    four times the labelling (timeit, the 214x160 working grid: 55 us labels, 295 us
+    with statistics), and the callers here need the areas only.
+
+    :param mask: (h, w) bool or uint8; :param connectivity: 4 or 8.
+    :return: ``n`` labels (0 the background), (h, w) int32 labels, (n,) int64 areas.
+    """
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=connectivity)
+    return n, labels, np.bincount(labels.ravel(), minlength=n)
+
+
 def large_components(mask, fraction, connectivity=8):
     """Return the connected parts of ``mask`` with at least ``fraction`` of the largest's pixels.
 
@@ -313,12 +328,10 @@ def large_components(mask, fraction, connectivity=8):
     :param connectivity: 4 or 8.
     :return: (h, w) bool; all False when ``mask`` is empty.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=connectivity)
+    n, labels, areas = _labels_and_areas(mask, connectivity)
     keep = np.zeros(n, bool)
     if n > 1:
-        areas = stats[1:, cv2.CC_STAT_AREA]
-        keep[1:] = areas >= fraction * areas.max()
+        keep[1:] = areas[1:] >= fraction * areas[1:].max()
     return keep[labels]
 
 
@@ -332,12 +345,11 @@ def largest_component(mask, connectivity):
     :param connectivity: 4 or 8, each caller's own: 8 joins parts that touch at a corner.
     :return: ``(part, area)``: (h, w) bool and int; all False and 0 when ``mask`` is empty.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=connectivity)
+    n, labels, areas = _labels_and_areas(mask, connectivity)
     if n < 2:
         return np.zeros(mask.shape, bool), 0
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    return labels == best, int(stats[best, cv2.CC_STAT_AREA])
+    best = 1 + int(np.argmax(areas[1:]))
+    return labels == best, int(areas[best])
 
 
 def nan_box_mean(values, valid, k):
