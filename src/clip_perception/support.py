@@ -263,12 +263,8 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
         hn = pn[hyp]
         ho = -np.einsum('ij,ij->i', hn, pts[hyp])
         # Only the points no earlier plane took can count (the same counts, less work).
-        # In place: each fresh (points x hypotheses) temporary costs its page faults.
-        dist = pts[cand] @ hn.T
-        dist += ho
-        inl = np.abs(dist, out=dist) < tol[cand, None]
-        agree = pn[cand] @ hn.T
-        inl &= np.abs(agree, out=agree) > 0.9
+        inl = (np.abs(pts[cand] @ hn.T + ho) < tol[cand, None]) & \
+            (np.abs(pn[cand] @ hn.T) > 0.9)
         counts = inl.sum(axis=0)
         j = int(np.argmax(counts))
         best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
@@ -585,8 +581,8 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     nmat = np.array([c[0] for c in allc], np.float32).T
     offs = np.array([c[1] for c in allc], np.float32)
     dist = (flat @ nmat + offs).reshape(h, w, len(allc))
-    agree = np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat
-    agree = np.abs(agree, out=agree).reshape(dist.shape)  # in place, as in _candidates
+    agree = np.abs(np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat).reshape(
+        dist.shape)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     # One contiguous (h, w) image per plane from here on: the loops below read each
