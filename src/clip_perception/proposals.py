@@ -441,6 +441,38 @@ def _front_and_behind(lab1, st1, lab3, st3, wholes, colour_owner, z1, z3, spacin
     return out
 
 
+# A region must have enough working pixels to be measured at all, besides its metric size:
+# the size tests add a working pixel on each side (:func:`depth_regions`' ``metric``), and
+# one working pixel spans ``z * spacing`` (1 cm at 1.75 m on a 213 px grid of a 525 px
+# focal length), so past about 1.75 m a single reading measured 3 cm across and 1 cm^2,
+# over the 2 cm and 1 cm^2 minimums. A reading on the bare surface passes the height
+# threshold ``3 mm + 2.5 sigma(z)`` by noise alone with probability at most 0.6% (one-sided
+# normal, 2.5 sigma; the noise grows with z^2, and so does the threshold); a 4-connected
+# cluster of k such readings can take a_k = 1, 2, 6, 19 shapes (fixed polyominoes), so
+# among the ~34,000 readings of a 213 x 160 grid a frame holds about 210, 2.5, 0.04 and
+# 0.001 clusters of 1, 2, 3 and 4 of them. Four (a 2 x 2 block, the fewest that have a
+# width and a height) leaves noise none, and is what the area test already asks up to
+# 0.875 m (``(1 cm / (z * spacing))^2`` pixels); it goes on asking it farther. Issue 11,
+# helper-h140.
+MIN_REGION_PIXELS = 4
+
+
+def _measurable(measure, pixels, min_size):
+    """Whether a region is large enough to be an object: in working pixels and in metres.
+
+    :param measure: ``(extent m, area m^2, depth m, metres per working pixel)`` of the
+        region (``metric`` in :func:`depth_regions`).
+    :param pixels: its number of working pixels.
+    :param min_size: the smallest object extent (m); the area must be a quarter of its
+        square (a 2 cm object's footprint at least 1 cm^2).
+    :return: bool: at least :data:`MIN_REGION_PIXELS` pixels, an extent (with the working
+        pixel cut away on each side at depth jumps) of at least ``min_size``, and the area.
+    """
+    extent, area, _, px = measure
+    return pixels >= MIN_REGION_PIXELS and extent + 2 * px >= min_size and \
+        area >= 0.25 * min_size * min_size
+
+
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                   max_height=0.5, work_width=None, image_up='up'):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
@@ -610,7 +642,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     for i in range(1, n1):
         m1 = metric(st1, i, lab1)
         size, area_m = m1[:2]
-        if _grown(m1) < min_size or area_m < 0.25 * min_size * min_size:
+        if not _measurable(m1, st1[i, 4], min_size):
             dropped += 1
             continue
         pieces = [j for j in pieces_of.get(i, ()) if _grown(metric(st2, j, lab2)) >= min_size]
@@ -693,9 +725,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     with np.errstate(divide='ignore'):
         r_gap = np.float64(0.5 * FRAGMENT_GAP) / (spacing * zfg)
     r_gap = int(np.clip(np.round(np.nan_to_num(r_gap, posinf=max(h, w))), 1, max(h, w)))
-    near = cv2.dilate((fg & ~jumps).astype(np.uint8), square(r_gap))
+    # A lone reading is no fragment (MIN_REGION_PIXELS: the surface's noise passes the
+    # height threshold a reading at a time, about 200 a frame, and two within the gap
+    # made a group).
+    fragments = fg & ~jumps & (st1[:, 4] >= 2)[lab1]
+    near = cv2.dilate(fragments.astype(np.uint8), square(r_gap))
     n0, lab0, st0 = _components(near)
-    lab0 = np.where(fg & ~jumps, lab0, 0)
+    lab0 = np.where(fragments, lab0, 0)
     counts = np.bincount(lab0[lab1 > 0], minlength=n0)
     # Likewise each region of ``lab1`` lies inside one group of ``lab0`` (4-connected, and
     # ``near`` holds its mask): one lookup per region.
@@ -717,7 +753,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         st0[g] = (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1,
                   len(xs))
         size, area_m, _, _ = metric(st0, g, lab0)
-        if min_size <= size <= max_size:
+        if min_size <= size <= max_size and len(xs) >= MIN_REGION_PIXELS:
             add(st0, g, lab0, base_tier - 0.6)
     if surface is not None:
         regions.extend(flat_groups(pts, height, fg, surface.region, jumps, spacing, step,
