@@ -725,10 +725,16 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     with np.errstate(divide='ignore'):
         r_gap = np.float64(0.5 * FRAGMENT_GAP) / (spacing * zfg)
     r_gap = int(np.clip(np.round(np.nan_to_num(r_gap, posinf=max(h, w))), 1, max(h, w)))
-    # A lone reading is no fragment (MIN_REGION_PIXELS: the surface's noise passes the
-    # height threshold a reading at a time, about 200 a frame, and two within the gap
-    # made a group).
-    fragments = fg & ~jumps & (st1[:, 4] >= 2)[lab1]
+    # Where a lone reading, with a working pixel on each side, spans min_size (past
+    # about 1.2 m on the 213 px grid), it is no fragment: the surface's noise passes the
+    # height threshold a reading at a time (MIN_REGION_PIXELS: about 200 a frame), and two
+    # within the gap there made a thin object's group (helper-h140). Nearer, two lone
+    # readings measure less than an object, and a transparent object's readings come
+    # one at a time (ClearGrasp's clear cup and lying bottle at 0.5-0.9 m, lost in the
+    # mirror and 0.75x views when every lone reading was left out; session 41).
+    fragments = fg & ~jumps
+    if 3 * spacing * zfg >= min_size:
+        fragments &= (st1[:, 4] >= 2)[lab1]
     near = cv2.dilate(fragments.astype(np.uint8), square(r_gap))
     n0, lab0, st0 = _components(near)
     lab0 = np.where(fragments, lab0, 0)
@@ -831,7 +837,11 @@ def flat_groups(pts, height, fg, region, jumps, spacing, step, min_size, taken=(
     r = max(1, int(round(0.5 * FRAGMENT_GAP / px)))
     n, lab, st = _components(low)
     drop = np.ones(n, bool)
-    drop[1:] = st[1:, 4] * px * px < FLAT_GROUP_MIN_PIECE ** 2
+    # A piece needs MIN_REGION_PIXELS readings as a region does: far off one working pixel
+    # spans more than FLAT_GROUP_MIN_PIECE, and the floor's noise rises a reading at a time
+    # (a floor 2.1 m away gave 54 candidates; session 41).
+    drop[1:] = (st[1:, 4] * px * px < FLAT_GROUP_MIN_PIECE ** 2) | \
+        (st[1:, 4] < MIN_REGION_PIXELS)
     tall = cv2.dilate((fg & (height >= FLAT_GROUP_MAX_HEIGHT)).astype(np.uint8), square(r)) > 0
     drop[lab[tall & low]] = True
     low = ~drop[lab]
