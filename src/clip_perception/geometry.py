@@ -59,6 +59,30 @@ class Intrinsics:
                           round(self.height * sy))
 
 
+def _box_intersections(a, b):
+    """Return ``(a, b, inter)``: the boxes as (N, 4) and (M, 4) float64, (N, M) overlap areas."""
+    a = np.asarray(a, dtype=np.float64).reshape(-1, 4)
+    b = np.asarray(b, dtype=np.float64).reshape(-1, 4)
+    ix0 = np.maximum(a[:, None, 0], b[None, :, 0])
+    iy0 = np.maximum(a[:, None, 1], b[None, :, 1])
+    ix1 = np.minimum(a[:, None, 2], b[None, :, 2])
+    iy1 = np.minimum(a[:, None, 3], b[None, :, 3])
+    return a, b, np.clip(ix1 - ix0, 0, None) * np.clip(iy1 - iy0, 0, None)
+
+
+def box_inside(a, b):
+    """Matrix of the share of each box of ``a`` that lies inside each box of ``b``.
+
+    :param a: (N, 4) boxes ``x0, y0, x1, y1``.
+    :param b: (M, 4) boxes.
+    :return: (N, M) float64 in [0, 1]: overlap area over the area of ``a``'s box (1e-9 at
+        least, so an empty box gives 0).
+    """
+    a, _, inter = _box_intersections(a, b)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    return inter / np.maximum(area_a, 1e-9)[:, None]
+
+
 def box_iou(a, b):
     """IoU matrix of two box arrays.
 
@@ -66,13 +90,7 @@ def box_iou(a, b):
     :param b: (M, 4) boxes.
     :return: (N, M) float64 IoU.
     """
-    a = np.asarray(a, dtype=np.float64).reshape(-1, 4)
-    b = np.asarray(b, dtype=np.float64).reshape(-1, 4)
-    ix0 = np.maximum(a[:, None, 0], b[None, :, 0])
-    iy0 = np.maximum(a[:, None, 1], b[None, :, 1])
-    ix1 = np.minimum(a[:, None, 2], b[None, :, 2])
-    iy1 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(ix1 - ix0, 0, None) * np.clip(iy1 - iy0, 0, None)
+    a, b, inter = _box_intersections(a, b)
     area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
     area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     union = area_a[:, None] + area_b[None, :] - inter

@@ -35,6 +35,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from clip_perception.geometry import back_project
+from clip_perception.geometry import box_inside
 from clip_perception.geometry import box_iou
 from clip_perception.geometry import window_heights
 from clip_perception.support import cross3
@@ -356,6 +357,20 @@ def _adjacent_pairs(labels, stats, pieces, limit=12):
             if touching[b]:
                 out.append((a, b))
     return out
+
+
+def _label_pixels(labels, stats, label):
+    """Return ``(ys, xs)`` of one label's pixels, searched in its bounding box only.
+
+    The same pixels in the same (row-major) order as ``np.nonzero(labels == label)``.
+
+    :param labels: (h, w) int label image; :param stats: OpenCV stats of ``labels``
+        (rows ``x, y, w, h, area``), or of a label image whose parts hold ``label``'s.
+    :return: two (N,) intp arrays, rows and columns on the whole grid.
+    """
+    x, y, bw, bh = (int(v) for v in stats[label, :4])
+    ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == label)
+    return ys + y, xs + x
 
 
 def _label_points(pts, labels, stats, label):
@@ -753,9 +768,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             continue
         # The group's pixels lie in the box of its component of ``near`` (st0 as
         # labelled): searched there, not over the whole grid.
-        x, y, bw, bh = (int(v) for v in st0[g, :4])
-        ys, xs = np.nonzero(lab0[y:y + bh, x:x + bw] == g)
-        ys, xs = ys + y, xs + x
+        ys, xs = _label_pixels(lab0, st0, g)
         st0[g] = (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1,
                   len(xs))
         size, area_m, _, _ = metric(st0, g, lab0)
@@ -849,34 +862,24 @@ def flat_groups(pts, height, fg, region, jumps, spacing, step, min_size, taken=(
     groups = np.where(low, groups, 0)
     out = []
     for g in range(1, n):
-        gx, gy, gw, gh, _ = gst[g]
-        if max(gw, gh) * px < min_size:  # its low pixels span less (r less on each side)
-            continue
-        ys, xs = np.nonzero(groups[gy:gy + gh, gx:gx + gw] == g)
-        ys, xs = ys + gy, xs + gx
+        if max(gst[g, 2], gst[g, 3]) * px < min_size:  # its low pixels span less (r less
+            continue                                      # on each side)
+        ys, xs = _label_pixels(groups, gst, g)
         x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
         size = max(x1 - x0, y1 - y0) * px
         if not min_size <= size <= FLAT_GROUP_MAX_SIZE or x0 <= 1 or y0 <= 1 or \
                 x1 >= w - 1 or y1 >= h - 1:
             continue
         box = _full_box(x0, y0, x1, y1, step, w, h)
-        clear = len(np.unique(lab[ys, xs])) > 1 and _covered(box, taken) < FLAT_GROUP_COVERED
+        # The largest share of its box inside one of the other regions' boxes.
+        covered = float(box_inside([box], taken).max()) if len(taken) else 0.0
+        clear = len(np.unique(lab[ys, xs])) > 1 and covered < FLAT_GROUP_COVERED
         tier = TIER_FLAT if clear else TIER_PART
         out.append({'box': box, 'tier': tier,
                     'score': tier + 0.5 * len(xs) / float((x1 - x0) * (y1 - y0)),
                     'label': g, 'labels': groups, 'parent': None, 'colour_piece': not clear,
                     'container_wall': False, 'flat': True})
     return out
-
-
-def _covered(box, boxes):
-    """Largest share of ``box``'s area (x0, y0, x1, y1) inside one of ``boxes``; 0 for none."""
-    if not len(boxes):
-        return 0.0
-    b = np.asarray(boxes, float)
-    iw = np.clip(np.minimum(b[:, 2], box[2]) - np.maximum(b[:, 0], box[0]), 0, None)
-    ih = np.clip(np.minimum(b[:, 3], box[3]) - np.maximum(b[:, 1], box[1]), 0, None)
-    return float((iw * ih).max() / max((box[2] - box[0]) * (box[3] - box[1]), 1e-9))
 
 
 # A container's side wall (a tote's, a bin's) seen from above stands on the container's
@@ -2126,4 +2129,3 @@ def _may_hold_stack(coarse, box):
     top = float(np.nanmax(win))
     low = flat[i0:i1, j0:j1] & (win <= top - 0.010)  # NaN compares False
     return float(area[i0:i1, j0:j1][low].sum()) >= 0.5e-4
-

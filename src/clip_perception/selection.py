@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clip_perception.geometry import box_inside
 from clip_perception.geometry import box_iou
 
 # Rough calibration for OpenAI CLIP checkpoints: P = 0.5 at cosine 0.25.
@@ -266,10 +267,7 @@ def _tier_nested(boxes, priority, i, j, contained):
 
 def _inside(others, box):
     """(M,) fraction of the area of each of ``others`` (M, 4) inside ``box`` (4,)."""
-    others = np.asarray(others, dtype=np.float64).reshape(-1, 4)
-    iw = np.clip(np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0]), 0, None)
-    ih = np.clip(np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1]), 0, None)
-    return iw * ih / np.maximum(_area(others), 1e-9)
+    return box_inside(others, box)[:, 0]
 
 
 def same_object(box, others, duplicate_iou=0.3, contained=0.5):
