@@ -29,6 +29,7 @@ from clip_perception.proposals import no_image
 from clip_perception.proposals import NO_WORK
 from clip_perception.proposals import out_of_view
 from clip_perception.proposals import past_the_edge
+from clip_perception.proposals import pile_mask_in_box
 from clip_perception.proposals import pile_surface
 from clip_perception.proposals import propose
 from clip_perception.proposals import region_mask
@@ -1893,3 +1894,49 @@ def test_a_support_region_without_readings_gives_no_flat_candidate():
     pts = np.stack([nan, nan, nan], -1)
     none = np.zeros((20, 30), bool)
     assert flat_groups(pts, nan, none, ~none, none, 0.005, 3, 0.02) == []
+
+
+def _looking_down(z):
+    """Intrinsics of a camera looking straight down at a depth image ``z`` (m)."""
+    h, w = z.shape
+    return Intrinsics(500.0, 500.0, w / 2.0, h / 2.0, w, h)
+
+
+def test_an_item_under_a_plane_through_a_piles_tops_is_its_own_visible_part():
+    """A full tote's item under the plane through the pile's tops is its own visible part.
+
+    The support found runs through the pile's tops (z = 0.60 m, the normal towards the
+    camera). The item in the box lies 3 cm under it, its neighbours reach the
+    plane and one rises 5 mm over it (the rim mask_in_box took instead: `arc_suction`'s
+    pack of socks was posed on a mesh cup's rim, 70 mm off). The item is the part of the
+    box that explains the box, and its visible part starts 3 cm under the plane.
+    """
+    z = np.full((120, 160), 0.60, np.float32)
+    z[40:80, 50:110] = 0.63                       # the item
+    z[30:40, 40:120] = 0.595                      # a neighbour's rim over the plane
+    z[80:90, 40:120] = 0.60                       # a neighbour at the plane
+    plane = (np.array([0.0, 0.0, -1.0]), 0.60)
+    out = pile_mask_in_box(z, _looking_down(z), plane, (45, 35, 115, 85))
+    assert out is not None
+    mask, base = out
+    item = np.zeros(z.shape, bool)
+    item[40:80, 50:110] = True
+    assert (mask & item).sum() >= 0.9 * item.sum() and (mask & ~item).sum() == 0
+    assert abs(base + 0.03) < 0.002
+
+
+@pytest.mark.parametrize('case', ['standing', 'past_the_edge', 'no_depth'])
+def test_a_box_that_is_no_piles_is_left_to_the_standing_object_rules(case):
+    """Nothing lying a few cm under the surface in a box: no pile item is found.
+
+    An object standing on a table (at z = 0.70 m) with the table round it, one with the
+    floor 80 cm under the table's edge in its box, and a box of missing readings (glass).
+    """
+    z = np.full((120, 160), 0.70, np.float32)
+    z[40:80, 50:110] = 0.65
+    if case == 'past_the_edge':
+        z[:, 100:] = 1.50
+    if case == 'no_depth':
+        z[35:85, 45:115] = np.nan
+    plane = (np.array([0.0, 0.0, -1.0]), 0.70)
+    assert pile_mask_in_box(z, _looking_down(z), plane, (45, 35, 115, 85)) is None

@@ -653,6 +653,22 @@ def test_a_dark_item_under_a_full_totes_top_is_proposed(frames):
     assert all(v >= 0.5 for k, v in best.items() if k not in missed), best
 
 
+def test_the_items_of_a_full_tote_are_posed_from_their_own_visible_parts(figures):
+    """arc_suction: the support is a plane through the pile's tops; the items lie under it.
+
+    Before, their image boxes were posed by what rose above that plane (a neighbour's rim:
+    the pack of socks 70 mm off in the plane) or by the ray through the box's bottom onto
+    the plane (soap pack 41 mm in the plane and 83 mm off along its normal, deodorant pack
+    27 / 33 mm, roll of tape 26 mm). Now from their own visible part
+    (``proposals.pile_mask_in_box``): each within 25 mm in the plane and along the normal.
+    """
+    mine = [p for p in figures['poses'] if p['frame'] == 'arc_suction']
+    print('\n[pile poses] mm', [(p['object'], round(1000 * p['lateral'], 1),
+                                 round(1000 * p['normal'], 1)) for p in mine])
+    assert len(mine) >= 5
+    assert all(p['lateral'] <= 0.025 and p['normal'] <= 0.025 for p in mine), mine
+
+
 def test_flat_scissors_in_pieces_are_proposed_whole(frames):
     """arc_pj1: the pink scissors lie flat on the tote, 6-13 mm above its bowed floor.
 

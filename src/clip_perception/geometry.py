@@ -404,7 +404,8 @@ class PoseEstimate:
     surface to the object's x, about z. Without a surface: identity orientation, yaw 0,
     ``dimensions`` the visible extent in the camera frame. ``method``: ``points``
     (from the object's depth points), ``support_ray`` (little or no depth: the ray
-    through the bottom of the box meets the support surface) or ``no_surface``.
+    through the bottom of the box meets the support surface), ``no_surface`` or ``pile``
+    (an item of a pile, from its visible part: :func:`clip_perception.pipeline.proposal_pose`).
     """
 
     position: np.ndarray

@@ -29,6 +29,7 @@ from clip_perception.language import speaker_side_note
 from clip_perception.language import unchecked_notes
 from clip_perception.proposals import flat_mask_in_box
 from clip_perception.proposals import mask_in_box
+from clip_perception.proposals import pile_mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.proposals import refine_mask
 from clip_perception.selection import AMBIGUOUS
@@ -90,9 +91,11 @@ def proposal_pose(props, i, depth_m, intrinsics):
     """Pose of proposal ``i`` of ``props`` (a :class:`Proposals`), or None.
 
     Depth proposals carry their pixel mask; for image-only ones the object's pixels in
-    the box are found against the support plane: those standing on it, else those of a
-    flat object lying on it (:func:`clip_perception.proposals.flat_mask_in_box`), else
-    the ray through the box's bottom places it (glass, black plastic).
+    the box are found against the support plane: an item of a pile under a plane through
+    the pile's tops from its visible part (:func:`clip_perception.proposals.pile_mask_in_box`,
+    ``method='pile'``), else those standing on it, else those of a flat object lying on it
+    (:func:`clip_perception.proposals.flat_mask_in_box`), else the ray through the box's
+    bottom places it (glass, black plastic).
 
     :return: :class:`clip_perception.geometry.PoseEstimate` or None.
     """
@@ -106,6 +109,15 @@ def proposal_pose(props, i, depth_m, intrinsics):
         mask = refine_mask(depth_m, intrinsics, surface or props.plane, mask, props.boxes[i],
                            no_higher=carrying)
     if mask is None and props.plane is not None:
+        # An item of a pile lies under the plane through the pile's tops: placed from its
+        # own visible part, on a plane parallel to the support under that part (a full tote
+        # seen from above; what rises above the support there is a neighbour's rim).
+        item = pile_mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
+        if item is not None:
+            normal, offset = props.plane
+            pose = estimate_pose(depth_m, props.boxes[i], intrinsics,
+                                 (normal, offset - item[1]), mask=item[0])
+            return replace(pose, method='pile') if pose.method == 'points' else pose
         mask = mask_in_box(depth_m, intrinsics, surface or props.plane, props.boxes[i])
     x0, y0, x1, y1 = props.boxes[i]
     if props.plane is not None and (mask is None or mask.sum() < 0.03 * (x1 - x0) * (y1 - y0)):
@@ -415,6 +427,9 @@ class Pipeline:
                     reason += ('; little or no depth on the target (transparent or dark): '
                                'placed where the ray through the bottom of its box meets '
                                'the support surface')
+                elif any(pose.method == 'pile' for pose in mine):
+                    reason += ('; in a pile (the support surface runs over its items): '
+                               'centred on its visible part, whose height it has')
                 elif any(pose.method == 'no_surface' for pose in mine):
                     # Trial 38: nothing said that the orientation was a placeholder.
                     reason += ('; no support surface found: the orientation is the '

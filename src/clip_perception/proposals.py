@@ -1122,6 +1122,18 @@ def _box_heights(depth_m, intrinsics, plane, box_px, window):
     return height_above_plane(depth_m[y0:y1, x0:x1], intrinsics, plane, (x0, y0))
 
 
+def _depth_jumps(depth_m):
+    """(h, w) bool: pixels with a 3x3 neighbour nearer or farther by over 2% of their depth.
+
+    Flying pixels and occlusion rims belong to neither side of such a jump (no reading
+    counts as 0 m, so the rim of a hole is a jump too).
+    """
+    z = np.nan_to_num(depth_m, nan=0.0).astype(np.float32)
+    k3 = np.ones((3, 3), np.uint8)
+    tol = 0.02 * np.maximum(z, 0.1)
+    return (cv2.dilate(z, k3) - z > tol) | (z - cv2.erode(z, k3) > tol)
+
+
 def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=None,
                 no_higher=False):
     """Full-resolution pixels of a working-resolution object mask.
@@ -1148,17 +1160,13 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 <= x0 or y1 <= y0:
         return mask
-    win = depth_m[y0:y1, x0:x1]
     height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
     scale = getattr(plane, 'scale', None)
     step = int(round(1.0 / scale)) if scale else grid_step((h, w))
     k = 4 * step + 1  # two working pixels either side
     near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((k, k), np.uint8)) > 0
-    z = np.nan_to_num(win, nan=0.0).astype(np.float32)
-    k3 = np.ones((3, 3), np.uint8)
-    tol = 0.02 * np.maximum(z, 0.1)
-    jump = (cv2.dilate(z, k3) - z > tol) | (z - cv2.erode(z, k3) > tol)
-    keep = near & np.isfinite(height) & (height > min_height) & ~jump
+    keep = near & np.isfinite(height) & (height > min_height) & ~_depth_jumps(
+        depth_m[y0:y1, x0:x1])
     own = height[mask[y0:y1, x0:x1] & np.isfinite(height)]
     if no_higher and own.size:
         keep &= height <= percentile(own, 99) + 0.005
@@ -1257,6 +1265,68 @@ def flat_mask_in_box(depth_m, intrinsics, plane, box, window=None):
     mask = np.zeros((h, w), bool)
     mask[ry0:ry1, rx0:rx1] = part & valid
     return mask
+
+
+# An item of a pile (a full tote or bin seen from above: `arc_suction`'s socks, soap, tape):
+# the support found runs through the pile's tops (see PILE_BELOW), so much of an item's box
+# lies under it and what rises above it is a neighbour's rim. A box is a pile's when at
+# least PILE_ITEM_UNDER of its readings lie PILE_BELOW under the surface: on `arc_suction`
+# the items' boxes 0.3-1.0 (0.1 and 0.25 chose the same five boxes, 0.4 three); a standing
+# object's box holds the object and the surface around it (the table's noise lies within
+# 1 cm), and the floor beyond a table's edge lies farther under than PILE_BELOW[1].
+PILE_ITEM_UNDER = 0.25
+# The item's piece is the part of its box, cut at depth jumps, that best explains the box: the
+# share of the box its bounding box covers, times its fill of that bounding box up to half
+# (a thin bar fills a third of its own box). Pieces under 2% of the box are noise.
+PILE_PIECE_MIN = 0.02
+
+
+def pile_mask_in_box(depth_m, intrinsics, plane, box, window=None):
+    """Pixel mask of an item of a pile in ``box``, and the height its visible part starts at.
+
+    For image proposals in a full tote or bin, where the support found is a plane through
+    the pile's tops (:data:`PILE_ITEM_UNDER` of the box's readings lie :data:`PILE_BELOW`
+    under it): the 4-connected part of the box's readings, cut at depth jumps
+    (:func:`_depth_jumps`) and taken from the far end of :data:`PILE_BELOW` under the surface
+    to :data:`PILE_ABOVE` over it, whose bounding box covers the most of the box (times its fill
+    of that bounding box, up to half). Standing on the surface (:func:`mask_in_box`) would
+    take a neighbour's rim; the support ray would place it on a plane it lies under.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param plane: ``(normal, offset)`` or a SupportSurface.
+    :param box: ``(x0, y0, x1, y1)`` pixels.
+    :param window: as for :func:`refine_mask`.
+    :return: ``(mask, base)``: (H, W) bool and the 2nd percentile of its pixels' heights
+        above the surface (m; negative, the item's visible part lies under it), or None when
+        the box is not a pile's (under half of it holds readings, or too little lies under
+        the surface) or holds no piece.
+    """
+    h, w = depth_m.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
+    valid = np.isfinite(height)
+    # NaN heights compare False: no reading is neither under nor in the pile.
+    under = (height > -PILE_BELOW[1]) & (height < -PILE_BELOW[0])
+    if valid.mean() < 0.5 or under.sum() < PILE_ITEM_UNDER * valid.sum():
+        return None
+    pile = (height > -PILE_BELOW[1]) & (height < PILE_ABOVE) & ~_depth_jumps(
+        depth_m[y0:y1, x0:x1])
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(pile.astype(np.uint8),
+                                                           connectivity=4)
+    area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    bbox = (stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]).astype(np.float64)
+    size = float((x1 - x0) * (y1 - y0))
+    score = bbox / size * np.minimum(1.0, area / (0.5 * np.maximum(bbox, 1.0)))
+    score[area < PILE_PIECE_MIN * size] = -1.0
+    if not len(score) or score.max() < 0:
+        return None
+    piece = labels == 1 + int(np.argmax(score))
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = piece
+    return mask, float(percentile(height[piece], 2))
 
 
 # Graph-segmentation settings of the selective search (Felzenszwalb-Huttenlocher ``k``

@@ -647,6 +647,12 @@ def format_report(figures):
                   f'  along view, median      {np.median(along):5.1f} mm   (centre lies '
                   f'behind the visible surface)',
                   f'  along normal, median    {np.median(nrm):5.1f} mm']
+        # By where the reference mask came from: the source's own segmentation (ClearGrasp's
+        # tabletops) or the difference from the empty tote (ARC's cluttered totes).
+        for source in sorted({p['source'] for p in poses}):
+            mine = np.array([p['lateral'] for p in poses if p['source'] == source]) * 1000
+            lines.append(f'    masks {source + ":":9s} lateral, median / max '
+                         f'{np.median(mine):5.1f} / {mine.max():5.1f} mm ({len(mine)} objects)')
     for res, s in sorted(figures['proposal_seconds'].items()):
         c = figures['proposal_cpu_seconds'][res]
         lines.append(f'Proposals at {res}: {1000 * s:5.1f} ms median per frame '
