@@ -1,5 +1,6 @@
 """Commands split into what CLIP scores and what geometry resolves."""
 
+import json
 import time
 
 import pytest
@@ -99,6 +100,36 @@ def test_a_command_far_longer_than_any_is_refused_unread_at_once(text):
     thought = '<think>' + 'The user wants the red ball, so I answer with it. ' * 300
     assert len(thought) < MAX_SENT_CHARS
     assert parse_command(thought + '</think>the red ball').what == 'red ball'
+
+
+def _plan_of_steps(n):
+    """Return a planner's JSON plan of ``n`` pick steps (``str``), as h144's trial sent."""
+    return json.dumps({'steps': [{'action': 'pick', 'object': 'red ball'}] * n})
+
+
+def test_commands_just_under_the_sent_limit_are_answered_in_well_under_a_second():
+    """Commands of 14-16 kB as sent are answered (read or refused) in well under 1 s.
+
+    helper-h144's trial (session 42): the filler words were dropped by ~200 regular
+    expressions built on every call and run over the whole text, and is_cancel,
+    not_a_command and clean_command each normalised the same text again; a planner's
+    JSON of 340 steps (each step's verb read through the filler pass) cost 2.2-3.2 s of
+    the node's executor, a 15 kB "action" sentence 0.9-1.1 s, 16 kB of prose 0.3-0.4 s
+    at load 7-8; at load 15 the plan 6.3 s before, 0.36-0.46 s now, each of the four
+    0.32-0.46 s (2 of 4 under 1 s at load 15 before, 4 of 4 now).
+    """
+    texts = [_plan_of_steps(340), json.dumps({'action': 'pick up the red ball ' * 700}),
+             ('please pick up the red ball next to the blue cup, and then put it in the '
+              'box. ' * 210)[:16000], ('the red ball ' * 1300)[:16000]]
+    assert all(len(t) < MAX_SENT_CHARS for t in texts)
+    for text in texts:
+        start = time.perf_counter()
+        assert is_cancel(text) is False and not_a_command(text) is None
+        with pytest.raises(CommandError, match=f'the limit is {MAX_COMMAND_CHARS}$'):
+            clean_command(text)  # each reads to more than a command's 512 characters
+        assert time.perf_counter() - start < 1.0, text[:40]
+    # The filler pass reads a step as before: each plan step's object is read.
+    assert parse_command(_plan_of_steps(2)).what == 'red ball'
 
 
 def test_non_latin_and_emoji_pass_through():

@@ -2373,6 +2373,7 @@ def _before_unwrapping(text):
     return _MIXED_NUMBER.sub(_mixed_number, text)
 
 
+@lru_cache(maxsize=8)
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
 
@@ -2385,6 +2386,10 @@ def _normalise(text):
     punctuation said as words: :func:`_spoken_marks`; a line break lists objects
     (:data:`_LINE_BREAKS`); format characters (category Cf)
     other than a zero-width space are dropped.
+
+    Cached (a pure function of ``text``): the node reads each command through
+    :func:`is_cancel`, :func:`not_a_command` and :func:`clean_command`, and each
+    normalised it again (16 kB of prose: 3 x ~0.13 s at load 7).
     """
     text = _without_reasoning(_without_model_tokens(_unwrapped(_before_unwrapping(text))))
     text = _words_of_identifiers(_without_markdown(text))
@@ -2396,9 +2401,11 @@ def _normalise(text):
     text = _PLACEHOLDER.sub(r' \1 ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     text = _lines_as_list(_spoken_marks(text))
-    text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
-                   '' if unicodedata.category(ch) == 'Cf' and ch != _INVISIBLE_SPACE else ' '
-                   for ch in text)
+    if not text.isprintable():  # else it holds no character of category C (a quarter of
+        # the time of 16 kB of prose went to this look-up of each character's category)
+        text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
+                       '' if unicodedata.category(ch) == 'Cf' and ch != _INVISIBLE_SPACE else
+                       ' ' for ch in text)
     return ' '.join(text.split())
 
 
@@ -3312,17 +3319,28 @@ def _is_filler(word):
     return word in _FILLER or _HESITATION_WORD.fullmatch(word) is not None
 
 
+# Each filler phrase as a pattern, longest first (the order they are dropped in), built
+# once: built on every call (~200 re.escape and re.sub cache look-ups) and run over the
+# whole text even where the phrase is not in it, a planner's JSON of 340 steps (14 kB,
+# each step's verb read through _strip_filler) cost 2.2 s and a 15 kB "action" sentence
+# 1.2 s at load 7 (helper-h144, session 42). "mm" and "in" after a number are units
+# ("the 10 mm bolts"), not filler.
+_FILLER_PATTERNS = tuple(
+    (phrase, re.compile((r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else '') + r'(?<=\s)' +
+                        re.escape(phrase) + r'(?=\s)'))
+    for phrase in sorted(_FILLER, key=len, reverse=True))
+_HESITATION_SAID = re.compile(r'(?<=\s)' + _HESITATION + r'(?=\s)')
+
+
 def _strip_filler(s):
     """Drop :data:`_FILLER` from padded ``s`` and return its words.
 
     A verb-noun said as a noun (:data:`_VERB_NOUN`) is kept.
     """
-    s = _VERB_NOUN.sub(lambda m: m.group() + _AS_NOUN, s)
-    s = re.sub(r'(?<=\s)' + _HESITATION + r'(?=\s)', ' ', s)
-    for phrase in sorted(_FILLER, key=len, reverse=True):
-        # "mm" and "in" after a number are units ("the 10 mm bolts"), not filler.
-        unit = r'(?<![0-9]\s)' if phrase in _MEASURE_UNITS else ''
-        s = re.sub(unit + r'(?<=\s)' + re.escape(phrase) + r'(?=\s)', ' ', s)
+    s = _HESITATION_SAID.sub(' ', _VERB_NOUN.sub(lambda m: m.group() + _AS_NOUN, s))
+    for phrase, pattern in _FILLER_PATTERNS:
+        if phrase in s:  # a phrase not in the text cannot match: skip its pass
+            s = pattern.sub(' ', s)
     return ' '.join(s.replace('-', ' ').replace(_AS_NOUN, '').split())
 
 
