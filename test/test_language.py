@@ -566,6 +566,21 @@ def test_utf8_read_as_windows_1252_is_read_back(text, what, fixed):
      ['blue mug']),
     ('[00:00:00.000 --> 00:00:02.000]  the red ball.', 'red ball', []),
     ('[_BEG_] the red ball [_TT_150]', 'red ball', []),
+    # Session 42 (h144): segment times in seconds (faster-whisper's README) and a
+    # diariser's speaker tags (whisper.cpp#1031, whisperX#801, subsai#117, WebVTT's voice).
+    # Before: "0.00" (plural) and "2.50s red ball"; "speaker red ball"; "speaker" and
+    # "red ball"; "v bingham red ball"; "webvtt red ball"; "red ball speaker turn".
+    ('[0.00s -> 2.50s]  the red ball', 'red ball', []),
+    ('[12.34s -> 15.00s] the blue mug', 'blue mug', []),
+    ('[00:01.000 -> 00:02.000] the red ball', 'red ball', []),
+    ('[SPEAKER_00]: pick up the red ball', 'red ball', []),
+    ('[00:00:00.000 --> 00:00:02.000]  (speaker 0) the red ball', 'red ball', []),
+    ('(speaker ?) the green cube', 'green cube', []), ('(Speaker_01) the cube', 'cube', []),
+    ('the red ball [SPEAKER_TURN]', 'red ball', []),
+    ('1\n00:00:00,000 --> 00:00:02,000\n[SPEAKER_00]: the red ball', 'red ball', []),
+    ('WEBVTT\n\n00:00.000 --> 00:02.000\n<v Roger Bingham>the blue mug', 'blue mug', []),
+    ('[0.00s -> 2.50s]  [SPEAKER_00]: the red ball\n[2.50s -> 4.00s]  [SPEAKER_01]: the cube',
+     'red ball', ['cube']),
     # Session 22: end and padding tokens of sequence models written bare, BERT's.
     ('the red ball <eos>', 'red ball', []), ('<bos>the blue mug<eos>', 'blue mug', []),
     ('[CLS] the red ball [SEP]', 'red ball', []), ('the cube <pad><pad>', 'cube', []),
@@ -573,6 +588,7 @@ def test_utf8_read_as_windows_1252_is_read_back(text, what, fixed):
     # Not tokens: kept as before.
     ('the user manual', 'user manual', []), ('<speak>the red ball</speak>', 'red ball', []),
     ('find the <mask>', 'mask', []), ('the sep bin', 'sep bin', []),
+    ('the bluetooth speaker', 'bluetooth speaker', []), ('the [speaker]', 'speaker', []),
 ])
 def test_a_models_special_tokens_are_not_words_of_the_command(text, what, also):
     # Before: "red ball im end", "startoftranscript en transcribe red ball endoftext".
@@ -582,7 +598,8 @@ def test_a_models_special_tokens_are_not_words_of_the_command(text, what, also):
 
 
 @pytest.mark.parametrize('text', ['<|endoftext|>', '<|nospeech|>', '[00:00.000 --> 00:02.000]',
-                                  '<|im_start|>assistant\n<|im_end|>'])
+                                  '<|im_start|>assistant\n<|im_end|>', '[SPEAKER_00]:',
+                                  '[0.00s -> 2.50s] (speaker 1)'])
 def test_a_models_special_tokens_alone_are_not_a_command(text):
     assert 'special tokens' in not_a_command(text)
     assert not is_cancel(text)

@@ -2130,14 +2130,26 @@ def _without_mojibake(text):
 # Session 22: the end and padding tokens of sequence models written bare ("the red ball
 # <eos>": the plural object "red ball eo"; "<pad><pad>", "<unk>", BERT's "[SEP]", Llama
 # 2's "[INST]"). One "<pad>" may be a placeholder ("pick up the <pad>": helper-46).
+# Session 42 (helper-h144): a recogniser's segment times in seconds, faster-whisper's
+# "[0.00s -> 2.50s]" (SYSTRAN/faster-whisper's README and docker/infer.py), and a
+# diariser's speaker tags: whisper.cpp --diarize's "(speaker 0)", "(speaker ?)" and
+# tinydiarize's "[SPEAKER_TURN]" (ggml-org/whisper.cpp#1031), whisperX's SRT and VTT
+# "[SPEAKER_00]: " (m-bain/whisperX#801, #197), subsai's "(Speaker_01)" (absadiki/subsai
+# #117), a WebVTT cue's voice "<v Roger Bingham>" (W3C WebVTT) and a file's "WEBVTT"
+# first line were read as words ("0.00 ... 2.50s red ball", a plural; "speaker red
+# ball"; "speaker" and "red ball", two objects).
 _END_OF_TURN = re.compile(r'<\|(?:endoftext|im_end|eot_id|eom_id|end|end_of_text|eot)\|>|'
                           r'<end_of_turn>|\[_EOT_\]|<eos>|(?-i:\[SEP\])', re.IGNORECASE)
 _TRANSCRIPT_START = re.compile(r'<\|startoftranscript\|>|\[_SOT_\]', re.IGNORECASE)
 _SEGMENT_TIME = r'(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?'
+_SEGMENT_TIME_OR_SECONDS = rf'(?:{_SEGMENT_TIME}|\d{{1,6}}(?:\.\d{{1,3}})?s)'
 _MODEL_TOKEN = re.compile(
     r'(?:<\|[^<>|\s]{1,40}\|>|<(?:start|end)_of_turn>|\[_[A-Z]+_\w*\]|<(?:bos|unk|sep|cls)>|'
     r'(?:<pad>\s*){2,}|(?-i:\[(?:CLS|PAD|UNK|BOS|MASK)\]|\[/?INST\]|<</?SYS>>)|'
-    rf'\[?\s*{_SEGMENT_TIME}\s*-->\s*{_SEGMENT_TIME}\s*\]?)'
+    rf'\[?\s*{_SEGMENT_TIME}\s*-->\s*{_SEGMENT_TIME}\s*\]?|'
+    rf'\[\s*{_SEGMENT_TIME_OR_SECONDS}\s*-{{1,2}}>\s*{_SEGMENT_TIME_OR_SECONDS}\s*\]|'
+    r'[\[(]speaker[\s_](?:[0-9?]{1,3}|turn)[\])][ \t]*:?|<v(?:\.[\w-]+)*\s[^<>\n]{1,60}>|</v>|'
+    r'(?-i:\AWEBVTT\b[^\n]*))'
     r'(?:[ \t]*\b(?:assistant|user|system|model)\b(?=[ \t]*(?:[\n:]|<\||$)):?)?',
     re.IGNORECASE)
 
@@ -3087,7 +3099,7 @@ def clean_command(text):
             raise CommandError(f'command holds no word: all of {ascii(raw[:40])} is what a '
                                'command is read without (control or invisible characters, '
                                "terminal escapes, markup, a model's tokens, thinking or "
-                               'answer label, a transcript time stamp)')
+                               "answer label, a transcript's time stamp or speaker tag)")
         raise CommandError('command is empty or only whitespace')
     if len(text) > MAX_COMMAND_CHARS:
         raise CommandError(f'command is {len(text)} characters long; the limit is '
