@@ -694,6 +694,25 @@ def test_a_negation_first_then_what_is_wanted_is_a_correction(text, what, exclud
     assert (q.what, q.exclude, q.refused, q.also) == (what, exclude, None, ())
 
 
+@pytest.mark.parametrize('text, what, pointed', [
+    ('the cube. no, not that one', 'cube', 'that one'),
+    ('the cube, not that one', 'cube', 'that one'),
+    ('the red ball but not this one', 'red ball', 'this one'),
+    ('the blue mug. Not it.', 'blue mug', 'it'),
+])
+def test_a_pronoun_said_with_not_after_the_object_is_named_as_not_checked(text, what, pointed):
+    """"the cube. No, not that one": the cube, and the answer says "not that one" is unread.
+
+    helper-h139's left-alone list (session 41): the pronoun was dropped without a word, so
+    the node picked a cube again as if nothing had been said against it (0 of 4 named
+    before, 4 of 4 now). Nothing is excluded: the node cannot tell what it pointed at.
+    """
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.refused, q.unchecked) == (what, (), None, (f'not {pointed}',))
+    note, = unchecked_notes(q)
+    assert f'"not {pointed}" is not checked' in note and 'cannot tell which object' in note
+
+
 @pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
                                   'not the red ball, please'])
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):

@@ -4176,11 +4176,13 @@ def _where_to(rest, end, verb):
 
 
 def _split_negation(s):
-    """Return (positive, [negative phrases]) of padded ``s``.
+    """Return (positive, [negative phrases], [pronouns negated]) of padded ``s``.
 
     "non-red" and "that isn't red" are said as "but not red" first (:data:`_NON`,
     :data:`_IS_NOT`); the phrases after the negation are parted at "and", "or", "nor" and
     a repeated "not" ("not green and not blue", "not the green one, not the blue one").
+    A phrase that is only a pronoun ("the cube. No, not that one") names nothing to
+    exclude: it is returned apart, as said, so the answer can say it was not checked.
     """
     m = _NON.search(s)
     if m:
@@ -4202,9 +4204,10 @@ def _split_negation(s):
         neg = s[m.end():]
         parts = [re.sub(r'^\s*(?:not|no)\s', ' ', p)
                  for p in re.split(r'\s(?:and|or|nor|not|but)\s', _pad(neg))]
+        pointed = [' '.join(p.split()) for p in parts if ' '.join(p.split()) in _PRONOUNS]
         parts = [p for p in parts if _strip_filler(_pad(p))]
-        return _pad(s[:m.start()]), [_pad(p) for p in parts]
-    return s, []
+        return _pad(s[:m.start()]), [_pad(p) for p in parts], pointed
+    return s, [], []
 
 
 def parse_command(text):
@@ -6078,7 +6081,7 @@ def _parse(text):
     destination = tuple(d.replace(_REFERENCES_JOINED.strip(), 'and') for d in destination)
     s, edges = _edge_places(s)
     read_as += edges
-    positive, negatives = _split_negation(s)
+    positive, negatives, pointed = _split_negation(s)
     parts = re.split(r'\s(?:and|as well as|plus|along with)\s', positive)
     options = _alternatives(positive) if len(parts) == 1 else []
     if len(options) > 1:
@@ -6097,7 +6100,10 @@ def _parse(text):
     queries = [q for k, q in enumerate(queries)  # "The red ball. The red ball.": one
                if all(describe(q) != describe(o) for o in queries[:k])]
     generic = not queries or (len(queries) == 1 and _strip_filler(_pad(positive)) in _GENERIC)
-    exclude, unchecked = [], []
+    # "the cube. No, not that one" (helper-h139's left-alone list): the cube, and the
+    # answer says "not that one" was not checked (it was dropped without a word, so the
+    # cube it meant to leave was picked again as if the correction had not been said).
+    exclude, unchecked = [], [f'not {p}' for p in pointed]
     for neg in negatives:
         q = _phrase(neg, neg.strip())
         what = q.what
@@ -6507,6 +6513,10 @@ def unchecked_note(said):
         return (f'"{said}" is not checked: the object said with "not" differs from the one '
                 'looked for only by a brand or a name, which the node does not read from an '
                 'image; nothing is excluded, and of several the colour, size or place decides')
+    if said.startswith('not ') and said[4:] in _PRONOUNS:
+        return (f'"{said}" is not checked: the node cannot tell which object "{said[4:]}" '
+                'pointed at when it was said (nothing is excluded); of several the colour, '
+                'size or place decides: say which, e.g. "the one on the left", "the red one"')
     if said.startswith('not '):
         return (f'"{said}" is not checked: a place, size or relation said with "not" is read '
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
