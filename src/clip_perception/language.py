@@ -6232,6 +6232,10 @@ def _only_a_place(q):
     return q.what == 'object' and said == 1 and q.ordinal is None and q.count is None
 
 
+# "one" standing for a noun said before it: the phrase's last word, or before a place or
+# relation ("the one on the left"); "one blue mug" is a count.
+_PRO_ONE = re.compile(r'\bones?\b(?=\s*$|\s+(?:on|in|at|near|next|to|by|with|that|which|'
+                      r'behind|under|from|left|right|of|beside|inside|closest|nearest)\b)')
 # Words that say another object is meant, not more of the one before: "the red ball and
 # the small one" names two objects, "the ball that is red and small" one.
 _ANOTHER = re.compile(r'^\s*(?:the|a|an|this|that|these|those|another|other)\b|\bones?\b')
@@ -6288,6 +6292,19 @@ def _fold_properties(pairs):
                 and _head_of(out[-1]):
             # "the red ball and the blue one": another of that noun (it was "blue").
             out.append(replace(q, what=' '.join(_colours_of(q) + _head_of(out[-1]))))
+            continue
+        if out and _head_of(out[-1]) and _PRO_ONE.search(raw):
+            # "the IKEA mug or the starbucks one", "the red ball or the big one", "the mug
+            # and the one on the left" (helper-h139's left-alone list: the objects
+            # "starbucks", the largest "object", "object" on the left): "one" is the noun
+            # of the object before, as a colour's "one" is above.
+            words = out[-1].what.split()  # its head noun: "bag" of "bag of chips"
+            noun = words[min([words.index(w) for w in ('of', 'for') if w in words[1:-1]] or
+                             [len(words)]) - 1]
+            one = _PRO_ONE.search(raw)
+            said = f"{raw[:one.start()]}{noun if one.group() == 'one' else noun + ' ones'}" \
+                f'{raw[one.end():]}'
+            out.append(_phrase(_pad(said), said.strip()))
             continue
         if alone and out:
             out[-1:] = _joined(out[-1], q, raw, after=True)
