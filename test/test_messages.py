@@ -1933,6 +1933,45 @@ def test_a_camera_matrix_of_twice_the_size_inside_the_image_is_read_divided():
     assert intr.fx == 500.0 and (intr.width, intr.height) == (640, 480)  # binning: REP 104
 
 
+def test_binning_beside_the_images_own_size_and_k_is_read_as_given():
+    """basler/pylon-ros-camera#143: a calibration of the binned images beside binning 2x2.
+
+    The driver writes the calibration's 1296x972 and K (cx 647.5) with its binning 2 and
+    sends 1296x972 images. From camera_info alone that is a REP 104 camera of 2592x1944
+    binned to 648x486, so every frame was refused ("image is 1296x972 but camera_info says
+    648x486"; helper-h144, 0/34 read). With the colour images' size it is told apart: the
+    images are the size given and K is centred in it, so K is read as given, a
+    ``binning_not_applied`` note (34/34: the issue's K and P and the 16 real frames' K at
+    binning 2 and 4). Unchanged: REP 104's full size beside images of the binned size
+    (divided, no note), and the same message before any image is known (divided).
+    """
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+    cameras = [([1874.63171, 0, 647.5, 0, 1879.55762, 485.5, 0, 0, 1],
+                [1854.37744, 0, 648.98589, 0, 0, 1863.35327, 485.55316, 0, 0, 0, 1, 0], 1296, 972)]
+    for path in sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz'))):
+        frame = np.load(path)
+        h, w = frame['rgb'].shape[:2]
+        cameras.append((list(np.asarray(frame['K'], np.float64).ravel()), [0.0] * 12, w, h))
+    assert len(cameras) == 17
+    for k, p, w, h in cameras:
+        for b in (2, 4):
+            notes = []
+            intr = camera_info_to_intrinsics(k, w, h, p, b, b, notes=notes, image_size=(w, h))
+            given = (p[0], p[5], p[2], p[6]) if p[0] else (k[0], k[4], k[2], k[5])
+            assert (intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height) == \
+                (*given, w, h), (k, b)
+            assert [n.kind for n in notes] == ['binning_not_applied'], notes
+            assert f'the images are {w}x{h}: the binning is not theirs' in notes[0]
+            # Before any image, and REP 104's images of the binned size: divided, no note.
+            for size in (None, (w // b, h // b)):
+                notes = []
+                intr = camera_info_to_intrinsics(k, w, h, p, b, b, notes=notes, image_size=size)
+                assert (intr.width, intr.height, notes) == (w // b, h // b, []), (size, notes)
+
+
 # A centred crop of a camera (a crop mode, a digital zoom) beside that camera's K and no
 # roi (helper-h129's brief, item 7): the principal point lies where a camera of 2, 3... times
 # the size puts it, so it was read divided, every focal length halved. No field tells the

@@ -569,6 +569,7 @@ class Health:
                          'camera_info_units', 'camera_info_projection', 'camera_info_roi_size',
                          'camera_info_rotation', 'camera_info_no_lens',
                          'camera_info_binned_k', 'camera_info_binned_size',
+                         'camera_info_binning_not_applied',
                          'camera_info_resolution',
                          'camera_info_rows_bottom_up', 'camera_info_columns_right_to_left',
                          'camera_info_one_fov', 'camera_info_distortion',

@@ -3210,7 +3210,9 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
     :param notes: a list, or None; a :class:`Note` of kind ``units`` is appended when
         the camera matrix was read in pixels from fractions of the image size.
     :param image_size: ``(width, height)`` of the colour images, or None; used when the
-        message's width and height are both 0 (see :func:`with_image_size`).
+        message's width and height are both 0 (see :func:`with_image_size`), and where
+        binning is set beside the images' own size and a K centred in it
+        (:func:`_binning_not_the_images`).
     :param crop: a camera matrix of a whole multiple of the image's size is a centred crop
         of that camera (the ``image_from_camera_info`` parameter's ``centre_crop``), not
         the same field of view scaled (:func:`_of_a_larger_resolution`).
@@ -3234,6 +3236,9 @@ def camera_info_to_intrinsics(k, width, height, p=(), binning_x=0, binning_y=0,
         binned = _size_given_binned(intr, bx, by, notes)
         if binned is not None:
             return binned
+        if image_size is not None and tuple(image_size) == (intr.width, intr.height) and \
+                centred(intr, intr.width, intr.height):
+            return _binning_not_the_images(intr, bx, by, notes)
     intr = _checked_in_pixels(intr, notes, whole=not roi_set and bx == by == 1, crop=crop)
     fx, fy, cx, cy, w, h = intr.fx, intr.fy, intr.cx, intr.cy, intr.width, intr.height
     if roi_w > 0 and roi_h > 0 and (roi_w, roi_h) != (w, h):
@@ -3287,6 +3292,34 @@ def _size_given_binned(intr, bx, by, notes):
          "sensor_msgs/CameraInfo (REP 104): width and height are the full, unbinned "
          "camera's: publish them so, or binning 0 with the binned K")
     return binned
+
+
+def _binning_not_the_images(intr, bx, by, notes):
+    """Return the camera matrix as given: the image is the size given, binning is not its.
+
+    A driver that bins and loads a calibration made on the binned images writes their
+    size and K beside its binning (basler/pylon-ros-camera#143: 1296x972 with binning
+    2x2, "the rectified image is cropped to the top left quarter"). From camera_info alone
+    that is a REP 104 camera of twice the size, so every frame was refused as "image is
+    1296x972 but camera_info says 648x486". The colour image tells them apart: it is the
+    size given, and K is centred in it, so the binning says nothing of this image, and K
+    is read as given, with a :class:`Note` of kind ``binning_not_applied``.
+
+    :param intr: :class:`Intrinsics` in pixels at the message's width and height, the
+        colour image's size.
+    :param bx: ``binning_x`` (> 1, or ``by`` is).
+    :param by: ``binning_y``.
+    :param notes: a list, or None.
+    :return: ``intr``.
+    """
+    _say(notes, 'binning_not_applied', f'camera_info gives binning {bx}x{by} beside a '
+         f'{intr.width}x{intr.height} size and a camera matrix centred in it (fx '
+         f'{intr.fx:g}, cx {intr.cx:g}, cy {intr.cy:g}), and the images are '
+         f'{intr.width}x{intr.height}: the binning is not theirs (a calibration of the binned '
+         'images beside the binning), so K is read as given. sensor_msgs/CameraInfo (REP '
+         "104): width, height, K and P are the full, unbinned camera's: publish them so, or "
+         'binning 0 with the binned ones')
+    return intr
 
 
 def _binned_or_as_given(binned, as_given, bx, by, notes):

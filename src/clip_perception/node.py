@@ -1885,9 +1885,7 @@ class PerceptionMixin:
         try:
             intr = camera_info_to_intrinsics(
                 msg.k, msg.width, msg.height, msg.p, msg.binning_x, msg.binning_y,
-                roi_box, notes,
-                self._colour_size if unsized else None,
-                crop=self._info_is_centre_crop)
+                roi_box, notes, self._colour_size, crop=self._info_is_centre_crop)
         except MessageError as exc:
             self._reject('camera_info_' + exc.kind, str(exc), 'camera_info')
             return
