@@ -1167,25 +1167,6 @@ def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
         assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes
 
 
-def test_side_work_on_the_worker_threads_gives_the_same_proposals_to_the_bit():
-    """The cuts, the readings out of view and the stack checks made on the worker threads.
-
-    ``parallel=True`` hands them to the proposals' pool (:func:`depth_regions`'s and
-    :func:`add_stack_parts`'s ``executor``); every field comes out as on the calling
-    thread alone, the stacked parts' masks included. (Scene 821: all four first
-    proposals checked, two of them on a worker; four stacked parts.)
-    """
-    s = generate_layout_scene(821, 'touching')[0]
-    a = propose(s.rgb, s.depth, s.intrinsics, parallel=False)
-    b = propose(s.rgb, s.depth, s.intrinsics, parallel=True)
-    assert '4 stacked part(s) added' in a.notes
-    assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
-    assert np.array_equal(a.scores, b.scores) and a.notes == b.notes
-    assert a.carrying == b.carrying and a.dropped == b.dropped
-    assert all((m is None and n is None) or np.array_equal(m, n)
-               for m, n in zip(a.masks, b.masks))
-
-
 def test_box_top_check_skips_only_boxes_without_stack_parts():
     """The full-resolution pre-check (the box's highest reading) rules out no stack.
 

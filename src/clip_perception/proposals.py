@@ -292,17 +292,6 @@ def _colour_edges(rgb_small):
     return cv2.Canny(grey, 60, 150) > 0
 
 
-def _cuts(z, nrm, rgb_small=None):
-    """Return the cuts of :func:`depth_regions` that need no support surface.
-
-    :return: ``(jumps, creases, colour)``: (h, w) bool :func:`_jump_edges` of ``z``,
-        :func:`_creases` of ``nrm`` and :func:`_colour_edges` of ``rgb_small`` (None
-        without it).
-    """
-    colour = _colour_edges(rgb_small) if rgb_small is not None else None
-    return _jump_edges(z), _creases(nrm), colour
-
-
 def _parent_labels(pieces, n, parents):
     """Return each piece's label in ``parents``, of labellings one inside the other.
 
@@ -500,7 +489,7 @@ def _measurable(measure, pixels, min_size):
 
 
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
-                  max_height=0.5, work_width=None, image_up='up', executor=None):
+                  max_height=0.5, work_width=None, image_up='up'):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
 
     Sizes, areas and distances are in metres (a working pixel at depth z spans
@@ -514,10 +503,6 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         :data:`clip_perception.support.WORK_WIDTH` when None.
     :param image_up: which way the world's up points in the image
         (:func:`clip_perception.support.upright`): ``up``, ``down``, ``left``, ``right``.
-    :param executor: optional ``concurrent.futures.Executor``: the cuts that do not
-        depend on the support (depth jumps, creases, colour edges) are made on it while
-        the calling thread finds the support, and the readings out of view while it
-        cuts the regions (numpy and OpenCV release the GIL); the result is the same.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
         working-resolution label image it comes from), ``parent`` (the box of the whole
@@ -535,16 +520,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     spacing = pixel_spacing(step, intrinsics)
     remove_flying_pixels(pts, spacing)
     nrm = normals(pts)
-    z = pts[..., 2]
-    rgb_small = np.ascontiguousarray(rgb[::step, ::step]) if rgb is not None else None
-    cuts = executor.submit(_cuts, z, nrm, rgb_small) if executor is not None else None
     surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up,
                                   depth_m=depth_m)
-    region_mask_small = surface.region if surface is not None else None
-    unseen = executor.submit(out_of_view, np.isnan(z), region_mask_small) \
-        if executor is not None else None
-    jumps, creases, colour = cuts.result() if cuts is not None else \
-        _cuts(z, nrm, rgb_small)
+    z = pts[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape
     notes = []
@@ -573,8 +551,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         fg = valid & ~walls
         notes.append('no support surface: proposals from depth discontinuities and '
                      'normals alone')
+    jumps = _jump_edges(z)
     past = past_the_edge(fg, height, surface.region, walls, jumps, z, max_height) \
         if surface is not None else None
+    creases = _creases(nrm)
+    colour = None
+    if rgb is not None:
+        colour = _colour_edges(np.ascontiguousarray(rgb[::step, ::step]))
     n1, lab1, st1 = _components(fg & ~jumps)
     split = fg & ~jumps & ~creases
     if colour is not None:
@@ -797,9 +780,10 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     if over_wide:
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
+    region_mask_small = surface.region if surface is not None else None
     return regions, surface, dropped, notes, WorkGrid(
         pts, step, height, fg, region_mask_small, surface, walls,
-        unseen.result() if unseen is not None else out_of_view(np.isnan(z), region_mask_small))
+        out_of_view(np.isnan(pts[..., 2]), region_mask_small))
 
 
 # Flat objects lying on the support (scissors, pliers, keys, cutlery, a pen, a thin book)
@@ -1440,9 +1424,8 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
                           alone=False):
     """Start :func:`image_proposals`; the returned function waits for and returns them.
 
-    With an ``executor`` each selective-search scale and the saliency regions are
-    submitted to it at once (the OpenCV calls release the GIL), so the caller can work
-    on depth meanwhile; without
+    With an ``executor`` each selective-search scale is submitted to it at once (the
+    OpenCV calls release the GIL), so the caller can work on depth meanwhile; without
     one, the work is done when the returned function is called.
 
     :return: a function of no argument returning (N, 4) float64 boxes.
@@ -1458,10 +1441,9 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
     run_ss = hasattr(cv2, 'ximgproc') and min(small.shape[:2]) >= 2
     jobs = [executor.submit(_selective_search, bgr, k) for k in ks] \
         if run_ss and executor is not None else None
-    salient = executor.submit(saliency_proposals, small) if executor is not None else None
 
     def finish():
-        boxes = [salient.result() if salient is not None else saliency_proposals(small)]
+        boxes = [saliency_proposals(small)]
         if run_ss:
             rects = [j.result() for j in jobs] if jobs is not None else \
                 [_selective_search(bgr, k) for k in ks]
@@ -1815,15 +1797,10 @@ def _one_blas_thread():
 
 
 def _pool():
-    """Return the proposals' worker threads, made once.
-
-    One per selective-search scale, and one for the depth path's side work (cuts and
-    stack checks that :func:`depth_regions` and :func:`add_stack_parts` hand it while
-    the selective search may still run).
-    """
+    """Return the proposals' worker threads (one per selective-search scale), made once."""
     with _POOL_LOCK:
         if not _POOL:
-            _POOL.append(ThreadPoolExecutor(max_workers=len(SS_SCALES) + 1,
+            _POOL.append(ThreadPoolExecutor(max_workers=len(SS_SCALES),
                                             thread_name_prefix='proposals'))
         return _POOL[0]
 
@@ -1943,9 +1920,9 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                                     alone=not (with_depth and use_depth)) \
         if use_image else None
     if with_depth:
-        found, surface, dropped, notes, work = depth_regions(
-            depth_m, intrinsics, rgb, work_width=work_width, image_up=image_up,
-            executor=_pool() if parallel else None)
+        found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
+                                                             work_width=work_width,
+                                                             image_up=image_up)
         if use_depth:
             for r in found:
                 boxes.append(r['box'])
@@ -1998,8 +1975,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                   for i in keep)
     props = Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
                       prio[keep], dropped, tuple(notes))
-    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work,
-                           executor=_pool() if parallel else None) if use_depth else props
+    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work) \
+        if use_depth else props
 
 
 def later_parts_last(order, regions):
@@ -2053,8 +2030,7 @@ def later_parts_last(order, regions):
 STACK_CHECKS = 4
 
 
-def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None,
-                    executor=None):
+def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None):
     """Add the objects of stacks that a proposal covers as one region (issue #11).
 
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
@@ -2068,36 +2044,43 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     :param work: the :class:`WorkGrid` of :func:`depth_regions`, when at hand: a box whose
         working-resolution heights show no horizontal face inside it at least 1 cm
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
-    :param executor: optional ``concurrent.futures.Executor``: every other checked box
-        is checked on it while the calling thread checks the rest (the checks are
-        independent and mostly numpy work on full-resolution windows, which releases the
-        GIL); the result is the same.
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     from clip_perception.geometry import _height_fn
+    from clip_perception.geometry import stack_parts
+    from clip_perception.geometry import support_levels
 
     if props.plane is None or not len(props):
         return props
     boxes, sources, masks, scores, parts_added, carrying = [], [], [], [], [], []
     added = 0
+    surface = props.surface or props.plane
     height_fn = _height_fn(props.surface, props.plane)
     coarse = _coarse_faces(work, intrinsics) if work is not None and work.height is not None \
         else None
-    checked = [i for i in range(min(STACK_CHECKS, len(props)))
-               if coarse is None or _may_hold_stack(coarse, props.boxes[i])]
-    args = (props, depth_m, intrinsics, height_fn)
-    jobs = {i: executor.submit(_stack_check, i, *args) for i in checked[1::2]} \
-        if executor is not None else {}
-    found = {i: _stack_check(i, *args) for i in checked if i not in jobs}
-    found.update((i, job.result()) for i, job in jobs.items())
     for i in range(len(props)):
         boxes.append(props.boxes[i])
         sources.append(props.sources[i])
         masks.append(props.masks[i])
         scores.append(props.scores[i])
         carrying.append(bool(props.carrying[i]) if props.carrying else False)
+        if i >= STACK_CHECKS or (coarse is not None and
+                                 not _may_hold_stack(coarse, props.boxes[i])):
+            continue
+        levels = support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
+        if _no_face_under_top(levels, props.boxes[i], depth_m.shape):
+            continue
+        # The window's heights serve the mask and the stack check too (each pixel's
+        # height computed once, not up to three times).
+        mask = props.masks[i]
+        mask = refine_mask(depth_m, intrinsics, surface, mask, props.boxes[i],
+                           window=levels[2]) if mask is not None else \
+            mask_in_box(depth_m, intrinsics, surface, props.boxes[i], window=levels[2])
+        if mask is None:
+            continue
         column = len(masks) - 1
-        parts = found.get(i, ())
+        parts = stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
+                            props.surface, levels)
         for below, part in enumerate(parts):
             ys, xs = np.nonzero(part)
             box = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
@@ -2132,32 +2115,6 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     return Proposals(np.array(boxes[:keep]), tuple(sources[:keep]), tuple(masks[:keep]),
                      props.plane, props.surface, np.array(scores[:keep]), dropped,
                      props.notes + (f'{added} stacked part(s) added',), tuple(carrying[:keep]))
-
-
-def _stack_check(i, props, depth_m, intrinsics, height_fn):
-    """Return the parts of a stack in proposal ``i``'s region, or () (:func:`add_stack_parts`).
-
-    :return: what :func:`clip_perception.geometry.stack_parts` returns for the proposal's
-        refined mask: (H, W) bool masks, the part above first; () where the box shows no
-        face under its top (:func:`_no_face_under_top`) or no mask is found.
-    """
-    from clip_perception.geometry import stack_parts
-    from clip_perception.geometry import support_levels
-
-    box = props.boxes[i]
-    levels = support_levels(depth_m, box, intrinsics, height_fn)
-    if _no_face_under_top(levels, box, depth_m.shape):
-        return ()
-    # The window's heights serve the mask and the stack check too (each pixel's height
-    # computed once, not up to three times).
-    surface = props.surface or props.plane
-    mask = props.masks[i]
-    mask = refine_mask(depth_m, intrinsics, surface, mask, box, window=levels[2]) \
-        if mask is not None else mask_in_box(depth_m, intrinsics, surface, box,
-                                             window=levels[2])
-    if mask is None:
-        return ()
-    return stack_parts(depth_m, box, intrinsics, mask, props.plane, props.surface, levels)
 
 
 def _no_face_under_top(levels, box, shape):
