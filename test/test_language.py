@@ -721,6 +721,33 @@ def test_one_after_an_object_and_or_or_is_that_objects_noun(text, first, other):
     assert (q.what, others, q.refused) == (first, [other], None), describe(q)
 
 
+@pytest.mark.parametrize('text, listed, offered', [
+    ('the red ball, the blue mug and the green one', ['red ball', 'blue mug', 'green mug'], []),
+    ('the red ball, the blue mug and the one on the left', ['red ball', 'blue mug', 'mug'],
+     []),
+    ('the red ball, the blue mug and the big one', ['red ball', 'blue mug', 'mug'], []),
+    ('the red ball, the blue mug or the green one', ['red ball'], ['blue mug', 'green mug']),
+    ('the red ball, the blue mug, or the cube', ['red ball'], ['blue mug', 'cube']),
+    ('either the red ball, the mug or the cube', ['red ball'], ['mug', 'cube']),
+    # As before: an appositive "one" after one object, and a correction.
+    ('the ball, the red one', ['red ball'], []),
+    ('the red ball, the blue one', ['red ball', 'blue ball'], []),
+    ('the green cube, I mean the blue one', ['blue cube'], []),
+])
+def test_one_at_the_end_of_a_list_is_the_noun_of_the_object_before_it(text, listed, offered):
+    """"the red ball, the blue mug and the green one": the green mug, not a green ball.
+
+    helper-h144's left-alone list (session 42): "the ball, the red one" (an appositive) ran
+    over the whole list, so the last "one" took the first object's noun (the green ball),
+    and "... and the big one" the largest ball. A list that ends in "or" offers each of its
+    objects: "the red ball, the blue mug or the green one" asked for the red ball and an
+    object "blue mug or green ball". 6 of 6 lists wrong before, 0 now; 3 controls as before.
+    """
+    q = parse_command(text)
+    assert [o.what for o in (q,) + q.also] == listed, describe(q)
+    assert [o.what for o in q.alternatives] == offered, describe(q)
+
+
 @pytest.mark.parametrize('text, what, pointed', [
     ('the cube. no, not that one', 'cube', 'that one'),
     ('the cube, not that one', 'cube', 'that one'),

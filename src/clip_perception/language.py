@@ -4662,7 +4662,10 @@ _APPOSITIVE = re.compile(
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
     r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\.|\s[-\u2013\u2014]|\()\s*"
     r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
-    r"(?:the|that|this)\s+(?P<adj2>(?:[\w-]+\s+)*?)ones?\b\)?")
+    # Only words of one phrase before "one": "the red ball, the blue mug and the green one"
+    # lists three objects (adj2 ran over "blue mug and the green": the green BALL was asked).
+    r"(?:the|that|this)\s+(?P<adj2>(?:(?!(?:the|a|an|and|or|but|not|with|from)\b)[\w-]+\s+)*?)"
+    r"ones?\b\)?")
 
 
 # Spatial, size and ordinal words (and phrases): what "the ... one" may add to an object
@@ -6061,7 +6064,13 @@ def _parse(text):
     # (session 20's left-alone list: the ellipsis was a full stop, "or blue mug" a second
     # object).
     said = re.sub(r'\s*(?:\.{2,}|\u2026|\s[-\u2013\u2014])\s*(?=or\s)', ' ', said)
-    listed = _LIST_SEPARATOR.sub(' and ', _STEPS.sub(' and ', said))
+    # "the red ball, the blue mug or the green one": a list that ends in "or" (and has no
+    # "and") offers each of its objects, its commas are "or" too (it was the red ball and
+    # an object "blue mug or green ball"). A semicolon always lists.
+    offered = ' or ' if re.search(r'\sor\s', said) and not re.search(r'\sand\s', said) \
+        else ' and '
+    listed = _LIST_SEPARATOR.sub(lambda m: ' and ' if ';' in m.group() else offered,
+                                 _STEPS.sub(' and ', said))
     listed = _BARE_LIST.sub(r'\1 and ', f' {listed}').strip()
     # "the red ball - the blue mug", "the red ball...the blue mug" (session 20's trial:
     # one phrase): a dash between spaces or an ellipsis before "the" lists objects, not
