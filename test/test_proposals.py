@@ -591,6 +591,66 @@ def test_the_floor_under_a_packed_bin_is_seen_through_its_gaps():
     assert np.median(errs) < 0.01, errs
 
 
+
+def _support_of(boxes, cam, seed=0, search=find_support):
+    """``search`` run on a noisy depth frame of :func:`_tabletop` on its working grid.
+
+    Rendered at the working grid's size (214 x 160) with the modelled depth noise, so the
+    grid's samples are as noisy as a 640 x 480 frame's every third reading. ``search``
+    is :func:`find_support` (its surface returned) or ``_candidates`` (its support
+    candidates).
+    """
+    depth, intr = _tabletop(boxes, 214, 160, cam=cam)
+    rng = np.random.default_rng(seed)
+    depth = depth + rng.normal(0, 1, depth.shape).astype(np.float32) * depth_sigma(depth)
+    pts, step = working_grid(depth, intr)
+    remove_flying_pixels(pts, pixel_spacing(step, intr))
+    if search is find_support:
+        return find_support(pts, normals(pts), step, intr, depth_m=depth)[0]
+    return search(pts, normals(pts))[0]
+
+
+@pytest.mark.parametrize('seed', [0, 1])
+def test_a_tote_side_seen_edge_on_is_not_the_support_its_floor_is(seed):
+    """A camera 55 cm straight over a tote: its near side, seen edge-on, is no support.
+
+    Issue 11 (the ``pile`` layout's held-out scenes 40_008_031 and 40_008_052): the tote's
+    near side faces up in the image, seen almost along its plane, so the feet of everything
+    beyond it (the items, the floor's readings that missed its plane) fall into its thin
+    image region and it held more standing points than the tote's floor (here 3936 and
+    3921 against about 2070); the items were posed 64 and 21 mm off. A candidate seen
+    face-on that holds what stands on the edge-on one is the support now
+    (:func:`clip_perception.support._not_edge_on`). Before: the side (offset 0.154 m).
+    """
+    hx, hy, wall = 0.24, 0.19, 0.18
+    sides = [((0.0, y, wall / 2), (hx, 0.005, wall / 2), 0.0) for y in (-hy, hy)] + \
+        [((x, 0.0, wall / 2), (0.005, hy, wall / 2), 0.0) for x in (-hx, hx)]
+    items = [((-0.12, -0.08, 0.03), (0.04, 0.03, 0.03), 0.3),
+             ((0.1, 0.07, 0.025), (0.05, 0.03, 0.025), 1.0),
+             ((0.02, -0.05, 0.04), (0.03, 0.03, 0.04), 0.0),
+             ((-0.08, 0.09, 0.02), (0.06, 0.02, 0.02), 0.5),
+             ((0.14, -0.1, 0.035), (0.03, 0.04, 0.035), 0.2)]
+    surface = _support_of(sides + items, (0.0, 0.03, 0.55), seed)
+    assert surface.normal[2] < -0.95 and abs(surface.offset - 0.55) < 0.01
+
+
+def test_a_stand_top_holding_two_percent_of_the_depth_is_a_support_candidate():
+    """A surface 45 cm over the room floor seen in 2.2% of the depth is a candidate.
+
+    Issue 11 (the ``pile`` layout's held-out scenes 40_008_055 and 40_008_033: a full tote
+    on a stand, its floor 2.0-2.2% of the depth): the search for planes stopped at 2% of
+    its 2000-point sample, whose share of such a surface's agreeing points falls under
+    that by chance, so the room floor was the only candidate and the items, over its
+    35 cm, were posed 196 and 33 mm off. Planes parallel to the room floor's candidate
+    are looked for down to 1% now (:func:`clip_perception.support._parallel_planes`).
+    Before: the room floor only (offset 0.997 m).
+    """
+    from clip_perception.support import _candidates
+    stand = ((0.0, 0.0, 0.225), (0.08, 0.08, 0.225), 0.3)
+    found = _support_of([stand], (0.0, -0.7, 1.0), search=_candidates)
+    floor = np.hypot(0.7, 1.0) * 0.817  # the camera's height over the floor along its normal
+    assert sorted(round(o, 2) for _, o in found) == [round(floor - 0.45, 2), round(floor, 2)]
+
 def test_a_bare_floor_a_centimetre_under_its_candidate_plane_is_no_layer():
     """A candidate plane fitted 12 mm over a bare floor is not a layer of objects over it.
 
