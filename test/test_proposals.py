@@ -82,6 +82,19 @@ def test_nms_breaks_ties_by_coordinates_not_input_order():
     assert [tuple(boxes[i]) for i in keep] == [tuple(boxes[::-1][i]) for i in keep_rev]
 
 
+def test_nms_breaks_equal_priorities_by_size_the_same_way_in_a_mirrored_frame():
+    """Of two overlapping boxes of equal priority the larger is kept, wherever it lies.
+
+    Ties broken by the left edge kept the left box of the pair in a frame and the other
+    box of the pair in its mirror image.
+    """
+    w = 100.0
+    boxes = np.array([[10, 10, 40, 40], [12, 10, 44, 40]], float)  # the second larger
+    mirrored = np.stack([w - boxes[:, 2], boxes[:, 1], w - boxes[:, 0], boxes[:, 3]], 1)
+    assert list(nms(boxes, [1.0, 1.0], 0.6)) == [1]
+    assert list(nms(mirrored, [1.0, 1.0], 0.6)) == [1]
+
+
 def test_depth_box_lies_around_its_samples_the_same_way_in_a_mirrored_frame():
     """A working pixel stands for the full-resolution pixels centred on its sample.
 
@@ -106,7 +119,8 @@ def test_nms_equals_the_greedy_definition_on_random_boxes():
     threshold common; zero-area boxes overlap nothing and are all kept.
     """
     def greedy(boxes, pr, thr):
-        order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
+        area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+        order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -area, -pr))
         keep, gone = [], np.zeros(len(boxes), bool)
         for i in order:
             if not gone[i]:

@@ -1762,13 +1762,17 @@ def no_image(rgb):
 
 
 def nms(boxes, priorities, iou=0.6):
-    """Greedy non-maximum suppression, ties broken by box coordinates (deterministic).
+    """Greedy non-maximum suppression, ties broken by size, then coordinates (deterministic).
 
     A box is suppressed when its IoU with a kept box of higher priority exceeds ``iou``.
-    The greedy pass is OpenCV's ``cv2.dnn.NMSBoxes`` (10-30x faster than a numpy loop
-    with the same result, ``benchmarks/proposals.py``), fed the boxes in our order
-    (priority, then coordinates) with strictly decreasing scores, so its own sort cannot
-    reorder ties. Boxes of zero area overlap nothing and are always kept.
+    Of equal priorities the larger box goes first: a property of the box, not of where
+    it lies (by the left edge first, a frame kept one box of an overlapping pair and its
+    mirror image the other, 7-28 such pairs a real frame; issue 11). Coordinates decide
+    only between boxes of equal area. The greedy pass is OpenCV's ``cv2.dnn.NMSBoxes``
+    (10-30x faster than a numpy loop with the same result, ``benchmarks/proposals.py``),
+    fed the boxes in our order (priority, area, then coordinates) with strictly
+    decreasing scores, so its own sort cannot reorder ties. Boxes of zero area overlap
+    nothing and are always kept.
 
     :param boxes: (N, 4) ``x0, y0, x1, y1``.
     :param priorities: (N,) higher is kept first.
@@ -1777,7 +1781,8 @@ def nms(boxes, priorities, iou=0.6):
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     pr = np.asarray(priorities, dtype=np.float64)
-    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -area, -pr))
     b = boxes[order]
     wh = b[:, 2:] - b[:, :2]
     solid = np.flatnonzero((wh > 0).all(axis=1))
