@@ -333,27 +333,9 @@ def _full_box(x0, y0, x1, y1, step, w, h):
 
     Grown by one working pixel on every side: the depth-edge pixels around an object
     are cut away before labelling, so its silhouette reaches one working pixel further.
-    Its edges are those of the working pixels' cells (:func:`cell_edges`).
     """
-    c = 0.5 * (step - 1)
-    return (float(max(max(x0 - 1, 0) * step - c, 0.0)),
-            float(max(max(y0 - 1, 0) * step - c, 0.0)),
-            float(min(x1 + 1, w) * step - c), float(min(y1 + 1, h) * step - c))
-
-
-def cell_edges(i, step):
-    """Full-resolution edge (pixels, float64) before working pixels ``i`` (int array).
-
-    Working pixel ``i`` samples full-resolution pixel ``i * step``
-    (:func:`clip_perception.support.working_grid`) and stands for the ``step`` pixels
-    centred on it, from ``i * step - (step - 1) / 2`` (pixel ``u`` spanning ``[u, u + 1)``),
-    so a region's box lies around its samples alike on both sides. The cell from each
-    sample to the right put every depth box ``(step - 1) / 2`` pixels right of its
-    samples, and a mirrored frame's boxes ``step - 1`` pixels off the mirror of the
-    original's (2 px on a 640 px frame, whose 214 working columns sample pixels 0, 3, ...,
-    639 in both). Edges before 0 are 0; past the frame, the caller clips.
-    """
-    return np.maximum(np.asarray(i) * step - 0.5 * (step - 1), 0.0)
+    return (float(max(x0 - 1, 0) * step), float(max(y0 - 1, 0) * step),
+            float(min(x1 + 1, w) * step), float(min(y1 + 1, h) * step))
 
 
 def _adjacent_pairs(labels, stats, pieces, limit=12):
@@ -1762,17 +1744,13 @@ def no_image(rgb):
 
 
 def nms(boxes, priorities, iou=0.6):
-    """Greedy non-maximum suppression, ties broken by size, then coordinates (deterministic).
+    """Greedy non-maximum suppression, ties broken by box coordinates (deterministic).
 
     A box is suppressed when its IoU with a kept box of higher priority exceeds ``iou``.
-    Of equal priorities the larger box goes first: a property of the box, not of where
-    it lies (by the left edge first, a frame kept one box of an overlapping pair and its
-    mirror image the other, 7-28 such pairs a real frame; issue 11). Coordinates decide
-    only between boxes of equal area. The greedy pass is OpenCV's ``cv2.dnn.NMSBoxes``
-    (10-30x faster than a numpy loop with the same result, ``benchmarks/proposals.py``),
-    fed the boxes in our order (priority, area, then coordinates) with strictly
-    decreasing scores, so its own sort cannot reorder ties. Boxes of zero area overlap
-    nothing and are always kept.
+    The greedy pass is OpenCV's ``cv2.dnn.NMSBoxes`` (10-30x faster than a numpy loop
+    with the same result, ``benchmarks/proposals.py``), fed the boxes in our order
+    (priority, then coordinates) with strictly decreasing scores, so its own sort cannot
+    reorder ties. Boxes of zero area overlap nothing and are always kept.
 
     :param boxes: (N, 4) ``x0, y0, x1, y1``.
     :param priorities: (N,) higher is kept first.
@@ -1781,8 +1759,7 @@ def nms(boxes, priorities, iou=0.6):
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     pr = np.asarray(priorities, dtype=np.float64)
-    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -area, -pr))
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -pr))
     b = boxes[order]
     wh = b[:, 2:] - b[:, :2]
     solid = np.flatnonzero((wh > 0).all(axis=1))
@@ -1868,10 +1845,8 @@ def hole_boxes(work, intrinsics, shape, min_size=0.04, max_size=0.35):
     keep = (size >= min_size) & (size <= max_size) & (np.minimum(bw, bh) >= 2)
     x, y, bw, bh = x[keep], y[keep], bw[keep], bh[keep]
     big_h, big_w = shape
-    return np.stack([cell_edges(np.maximum(x - 1, 0), step),
-                     cell_edges(np.maximum(y - 1, 0), step),
-                     cell_edges(np.minimum(x + bw + 1, w), step),
-                     cell_edges(np.minimum(y + bh + 1, h), step)],
+    return np.stack([np.maximum(x - 1, 0) * step, np.maximum(y - 1, 0) * step,
+                     np.minimum(x + bw + 1, w) * step, np.minimum(y + bh + 1, h) * step],
                     1).astype(np.float64).clip(0, [big_w, big_h, big_w, big_h])
 
 
