@@ -16,6 +16,7 @@ from clip_perception.geometry import estimate_pose
 from clip_perception.geometry import fit_plane_ransac
 from clip_perception.geometry import front_arc
 from clip_perception.geometry import Intrinsics
+from clip_perception.geometry import pixel_box
 from clip_perception.geometry import ray_to_z
 from clip_perception.pipeline import proposal_pose
 from clip_perception.proposals import propose
@@ -579,3 +580,12 @@ def test_z_depth_of_narrow_and_low_views_never_reads_flatter_as_ranges():
                                            'z') is not None
     assert told == 0
     assert ranges_told == 12
+
+
+@pytest.mark.parametrize('box, expected', [
+    ((10.4, 20.6, 30.5, 40.49), (10, 21, 30, 40)),     # rounded to the nearest pixel
+    ((-5, -3, 700, 500), (0, 0, 640, 480)),           # clipped to the image
+    ((650.0, 10.0, 700.0, 20.0), (650, 10, 640, 20)),  # outside: empty (x1 <= x0)
+])
+def test_pixel_box_rounds_and_clips_a_box_to_the_image(box, expected):
+    assert pixel_box(box, (480, 640, 3)) == expected

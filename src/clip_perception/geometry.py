@@ -83,6 +83,19 @@ def box_inside(a, b):
     return inter / np.maximum(area_a, 1e-9)[:, None]
 
 
+def pixel_box(box, shape):
+    """Return ``box`` as whole pixels inside an image of ``shape``.
+
+    :param box: ``(x0, y0, x1, y1)`` pixels, floats or ints (rounded to the nearest).
+    :param shape: ``(h, w, ...)`` of the image.
+    :return: ``(x0, y0, x1, y1)`` ints, clipped to ``[0, w] x [0, h]``; empty
+        (``x1 <= x0`` or ``y1 <= y0``) when the box lies outside the image.
+    """
+    h, w = shape[:2]
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    return max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+
+
 def box_iou(a, b):
     """IoU matrix of two box arrays.
 
@@ -595,8 +608,7 @@ def object_points(depth_m, box, intrinsics, plane=None, min_height=0.008, mask=N
         with ``return_heights``.
     """
     h, w = depth_m.shape
-    x0, y0, x1, y1 = (int(round(c)) for c in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    x0, y0, x1, y1 = pixel_box(box, (h, w))
     empty = (np.zeros((0, 3)), np.zeros(0, int), np.zeros(0, int)) + \
         ((np.zeros(0),) if return_heights else ())
     if x1 <= x0 or y1 <= y0:

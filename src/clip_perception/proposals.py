@@ -37,6 +37,7 @@ from threadpoolctl import ThreadpoolController
 from clip_perception.geometry import back_project
 from clip_perception.geometry import box_inside
 from clip_perception.geometry import box_iou
+from clip_perception.geometry import pixel_box
 from clip_perception.geometry import window_heights
 from clip_perception.support import cross3
 from clip_perception.support import depth_sigma
@@ -1156,8 +1157,7 @@ def refine_mask(depth_m, intrinsics, plane, mask, box, min_height=0.008, window=
     :return: (H, W) bool; ``mask`` itself when refining leaves under 10 pixels.
     """
     h, w = depth_m.shape
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    x0, y0, x1, y1 = pixel_box(box, (h, w))
     if x1 <= x0 or y1 <= y0:
         return mask
     height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
@@ -1189,8 +1189,7 @@ def mask_in_box(depth_m, intrinsics, plane, box, min_height=0.01, window=None):
     :return: (H, W) bool, or None when nothing in the box rises above the surface.
     """
     h, w = depth_m.shape
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    x0, y0, x1, y1 = pixel_box(box, (h, w))
     if x1 <= x0 or y1 <= y0:
         return None
     height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
@@ -1238,8 +1237,7 @@ def flat_mask_in_box(depth_m, intrinsics, plane, box, window=None):
         risen, or too small a part of it: glass seen through, the bare surface).
     """
     h, w = depth_m.shape
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    x0, y0, x1, y1 = pixel_box(box, (h, w))
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     mx, my = max((x1 - x0) // 4, 2), max((y1 - y0) // 4, 2)
@@ -1302,8 +1300,7 @@ def pile_mask_in_box(depth_m, intrinsics, plane, box, window=None):
         the surface) or holds no piece.
     """
     h, w = depth_m.shape
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    x0, y0, x1, y1 = pixel_box(box, (h, w))
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     height = _box_heights(depth_m, intrinsics, plane, (x0, y0, x1, y1), window)
@@ -1314,8 +1311,7 @@ def pile_mask_in_box(depth_m, intrinsics, plane, box, window=None):
         return None
     pile = (height > -PILE_BELOW[1]) & (height < PILE_ABOVE) & ~_depth_jumps(
         depth_m[y0:y1, x0:x1])
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(pile.astype(np.uint8),
-                                                           connectivity=4)
+    n, labels, stats = _components(pile)
     area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     bbox = (stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]).astype(np.float64)
     size = float((x1 - x0) * (y1 - y0))
