@@ -767,6 +767,38 @@ def test_a_pronoun_said_with_not_after_the_object_is_named_as_not_checked(text, 
     assert f'"not {pointed}" is not checked' in note and 'cannot tell which object' in note
 
 
+@pytest.mark.parametrize('text, what, exclude, unchecked', [
+    # The brief's three (helper-h147): the red cube was excluded, then an object "red".
+    ('the cube, not that one, the red one', 'red cube', (), ('not that one',)),
+    ('the cube. no, not that one, the red one', 'red cube', (), ('not that one',)),
+    ('the cube. no, not the green one, the red one', 'red cube', ('green cube',), ()),
+    # The same kind said otherwise: another mark, "but", no punctuation, another pronoun,
+    # a place or a new noun as what is wanted, "no" said again.
+    ('the cube, not that one - the red one', 'red cube', (), ('not that one',)),
+    ('the cube (not that one, the red one)', 'red cube', (), ('not that one',)),
+    ('the cube. No. Not that one. The red one.', 'red cube', (), ('not that one',)),
+    ('the cube, not that one but the red one', 'red cube', (), ('not that one',)),
+    ('the ball not that one the red one', 'red ball', (), ('not that one',)),
+    ('the cube no not this one the red one', 'red cube', (), ('not this one',)),
+    ('the cube, not it, the red one', 'red cube', (), ('not it',)),
+    ('the cube, no, not that one, no, the red one', 'red cube', (), ('not that one',)),
+    ('the red ball, not that one, the blue mug', 'blue mug', (), ('not that one',)),
+])
+def test_not_that_one_then_what_is_wanted_after_the_object_is_a_correction(text, what, exclude,
+                                                                             unchecked):
+    """"the cube, not that one, the red one": the red cube, "not that one" named unchecked.
+
+    helper-h147's brief (helper-h144's left-alone list): the comma was read as "and", so
+    everything after "not" was excluded: the red cube, the very object asked for; after
+    "No," the object was "red" (its "one" took no noun). What follows "not that one" replaces
+    the object said before it, keeping its noun; the pronoun names nothing to exclude
+    (0 of 12 read so before, 12 of 12 now).
+    """
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.unchecked, q.also, q.refused) == \
+        (what, exclude, unchecked, (), None), describe(q)
+
+
 @pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
                                   'not the red ball, please'])
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):

@@ -1077,6 +1077,18 @@ _NOT_BUT = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)\s+but\s+"
 # pronoun pointed at when it was said, so it names nothing to exclude.
 _NOT_FIRST = re.compile(r"(?:not|no|don't|dont|never)\s+([^,;.!?]+?)\s*[,;.!?]+\s*"
                         r'(?:(?:but|rather|instead|i\s+mean|i\s+want)\s+)*(?=\w)')
+# "not that one" said after the object, then what is wanted: "the cube, not that one, the
+# red one", "the cube. No, not that one, the red one", "the cube no not that one the red
+# one" (helper-h147's brief: the first excluded the red cube, the second asked for an
+# object "red"). A correction: what follows replaces the object said before (its noun
+# kept, :func:`_corrected`), and the pronoun, which names nothing the node can exclude,
+# is kept as "but not that one" so the answer names it as not checked.
+_NOT_POINTED_THEN = re.compile(
+    r'(?:\s*[,;:.!?(\u2026\u2013\u2014]+\s*|\s+-+\s*|\s+)(?:(?:no|nope)[\s,;:.!?\u2013\u2014-]+)?'
+    r"(?:not|don't|dont)\s+(?P<pointed>(?:that|this)(?:\s+one)?|it)"
+    r'(?:\s*[,;:.!?)\u2026\u2013\u2014]+\s*|\s+-+\s*|\s+(?=(?:but|rather|instead|the|a|an)\s))'
+    r'(?:(?:but|rather|instead|i\s+mean|i\s+want|no|nope|wait|' + _REPAIR_OPENERS +
+    r')[\s,;:.!?\u2013\u2014-]+)*(?=\w)')
 # A correction that only excludes: "not the blue cube" and nothing after it to ask for.
 _NOT_ALONE = re.compile(r"\s*(?:not|don't|dont|never)\s+([^,;.!?]+?)[\s,;.!?]*$")
 # What a speech recogniser writes for what is not speech: whisper.cpp "[BLANK_AUDIO]",
@@ -4800,6 +4812,9 @@ def _drop_openings(text):
     m = _NOT_BUT.match(text)
     if m and _words_said(text[m.end():]):
         text = f'{text[m.end():]} but not {m.group(1)}'
+    m = _NOT_POINTED_THEN.search(text)
+    if m and _words_said(text[:m.start()]) and _words_said(text[m.end():]):
+        text = f"{_corrected(text[:m.start()], text[m.end():])} but not {m.group('pointed')}"
     for m in reversed(list(_CORRECTION.finditer(text))):
         before, after = text[:m.start()], text[m.end():]
         negated = _NOT_ALONE.match(after)
@@ -4853,7 +4868,10 @@ def _corrected(before, after):
     :param after: those after it.
     :return: the text to parse.
     """
-    new = _phrase_of(after)
+    # "the red one but not the green one": what is wanted is said before the "not" ("not
+    # the red ball, the blue ball" is read whole: _NOT_FIRST turns it round).
+    wanted = _split_negation(_pad(_PUNCTUATION.sub(' ', after)))[0]
+    new = _phrase_of(wanted if _words_said(wanted) else after)
     if _head_of(new):
         return after
     old = _phrase_of(before)
