@@ -799,6 +799,32 @@ def test_not_that_one_then_what_is_wanted_after_the_object_is_a_correction(text,
         (what, exclude, unchecked, (), None), describe(q)
 
 
+@pytest.mark.parametrize('text, what, exclude, size, relation', [
+    ('not the green cube but the red one', 'red cube', ('green cube',), None, None),
+    ("don't pick the green cube but the red one", 'red cube', ('green cube',), None, None),
+    ('not the big mug but the small one', 'mug', (), 'smallest', None),
+    ('not the mug on the left but the one on the right', 'mug', (), None, 'right'),
+    # No noun said at all: the colour alone, the other colour excluded alone.
+    ('not the green one but the red one', 'red', ('green',), None, None),
+    ('not the blue one, the red one', 'red', ('blue',), None, None),
+    ('the red one, not the green one', 'red', ('green',), None, None),
+    ('the red one not the blue one', 'red', ('blue',), None, None),
+    # As before: a noun of its own after "but".
+    ('not the green cube but the red ball', 'red ball', ('green cube',), None, None),
+])
+def test_not_this_but_the_other_one_takes_the_noun_said(text, what, exclude, size, relation):
+    """"not the green cube but the red one": the red cube, the green cube excluded.
+
+    helper-h147's brief (corrections read opposite to intent): the object was "red" (its
+    "one" took no noun), "not the big mug but the small one" excluded every mug and asked
+    for the smallest of anything; with no noun said, "the red one, not the green one"
+    excluded "green red" (the colour taken for a noun). 8 of 8 wrong before, 0 now.
+    """
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.size, q.relation, q.refused) == \
+        (what, exclude, size, relation, None), describe(q)
+
+
 @pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
                                   'not the red ball, please'])
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):

@@ -4811,7 +4811,8 @@ def _drop_openings(text):
                   r'(?=\w)', '', text)
     m = _NOT_BUT.match(text)
     if m and _words_said(text[m.end():]):
-        text = f'{text[m.end():]} but not {m.group(1)}'
+        # "not the green cube but the red one": the red cube ("one" was no noun: "red").
+        text = f'{_one_of_cancelled(m.group(1), text[m.end():])} but not {m.group(1)}'
     m = _NOT_POINTED_THEN.search(text)
     if m and _words_said(text[:m.start()]) and _words_said(text[m.end():]):
         text = f"{_corrected(text[:m.start()], text[m.end():])} but not {m.group('pointed')}"
@@ -6150,7 +6151,9 @@ def _parse(text):
                 said_neg = neg.strip().replace(_REFERENCES_JOINED.strip(), 'and')
                 unchecked.append(f'not {said_neg}')
             continue
-        head = queries[0].what.split()[-1] if queries and not generic else None
+        # "the red one, not the green one": no noun to lend ("green red" was excluded).
+        head = queries[0].what.split()[-1] if queries and not generic and \
+            _head_of(queries[0]) else None
         if head and what in ('object',):
             what = queries[0].what
         elif head and len(what.split()) == 1 and what != head and not _a_noun_alone(what, neg):
