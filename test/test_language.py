@@ -1201,6 +1201,32 @@ def test_objects_one_a_line_are_a_list_and_markup_is_dropped(text, whats):
     assert [q.what] + [a.what for a in q.also] == whats
 
 
+@pytest.mark.parametrize('text, whats, exclude', [
+    ('the%20red%20ball', ['red ball'], ()),
+    ('pick%20up%20the%20red%20ball%21', ['red ball'], ()),
+    ('pick+up+the+red+ball%21', ['red ball'], ()),
+    ('%7B%22object%22%3A%22red%20ball%22%7D', ['red ball'], ()),
+    ('the%20red%20ball%2C%20not%20the%20blue%20one', ['red ball'], ('blue ball',)),
+    ('the%20red%20ball%20%26%20the%20blue%20mug', ['red ball', 'blue mug'], ()),
+    # As before: a "%" that is no escape, or a text with spaces, is read as written.
+    ('the 50% grey mug', ['50 grey mug'], ()),
+])
+def test_a_command_sent_percent_encoded_is_read_decoded(text, whats, exclude):
+    """"the%20red%20ball" (a web UI's URL-encoded query parameter): the red ball.
+
+    helper-h147's brief: a UI library that encodes every query parameter, through a bridge
+    that does not decode it (RobotWebTools/web_video_server#177: topics arrived as
+    "%2Fwrist_camera%2Fdepth"); the object was "20red 20ball", JSON read as "7b 22object
+    22 ..." (6 of 6 wrong before, 0 now). The node's path reads it so too: "stop%21" cancels,
+    "%5BBLANK_AUDIO%5D" is no command.
+    """
+    q = parse_command(clean_command(text))
+    assert ([q.what] + [a.what for a in q.also], q.exclude, q.refused) == (whats, exclude, None)
+    assert is_cancel('stop%21') and is_cancel('cancel%20that') and not is_cancel('the%20cube')
+    assert 'not speech' in not_a_command('%5BBLANK_AUDIO%5D')
+    assert 'left unfilled' in not_a_command('%7Btarget%7D')
+
+
 def test_a_line_break_keeps_a_cancel_and_an_acknowledgement():
     assert is_cancel('stop\n') and is_cancel('Stop.\nstop')
     assert not_a_command('Thank you.\n') is not None

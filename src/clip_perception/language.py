@@ -43,6 +43,7 @@ import html
 import json
 import re
 import unicodedata
+import urllib.parse
 
 from lemminflect import getLemma
 import yaml
@@ -2389,9 +2390,32 @@ def _mixed_number(m):
     return f'{value:.3f}'.rstrip('0').rstrip('.')
 
 
+# A command sent percent-encoded, as a URL's query or a web form carries it
+# ("the%20red%20ball", "pick+up+the+red+ball%21", '%7B%22object%22%3A%22red%20ball%22%7D'):
+# a web UI whose library encodes every query parameter, through a bridge that does not
+# decode it (RobotWebTools/web_video_server#177: topic names arrived as
+# "%2Fwrist_camera%2Fdepth"; helper-h147's brief: "the%20red%20ball" was the object
+# "20red 20ball"). Only a text that is one encoded run: no space, a "%XX" escape in it.
+_PERCENT_ENCODED = re.compile(r'[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+')
+
+
+def _percent_decoded(text):
+    """Return ``text`` decoded when it is percent-encoded whole (:data:`_PERCENT_ENCODED`).
+
+    "+" is a space there (HTML forms; ``encodeURIComponent`` writes none, a "+" is
+    "%2B"). Escapes that are no UTF-8 leave ``text`` as sent.
+    """
+    if not _PERCENT_ENCODED.fullmatch(text.strip()):
+        return text
+    try:
+        return urllib.parse.unquote_plus(text.strip(), errors='strict')
+    except UnicodeDecodeError:
+        return text
+
+
 def _before_unwrapping(text):
-    """``text`` without terminal escapes and mojibake, NFKC, fractions read (``str``)."""
-    text = _TERMINAL_ESCAPE.sub('', text)
+    """``text`` decoded, without terminal escapes and mojibake, NFKC, fractions read (``str``)."""
+    text = _TERMINAL_ESCAPE.sub('', _percent_decoded(text))
     text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
     text = _without_decoration(unicodedata.normalize('NFKC', text).replace('\u2044', '/'))
     return _MIXED_NUMBER.sub(_mixed_number, text)
@@ -3035,6 +3059,7 @@ def not_a_command(text):
     if not norm and (_REASONING.search(text) or _REASONING_END.search(text)):
         return (f'"{" ".join(text.split())[:80]}" holds only a language model\'s thinking '
                 '(<think>...</think>) and no answer after it, not a command')
+    text = _percent_decoded(text)  # "%5BBLANK_AUDIO%5D" from a web form
     if _ANNOTATION.search(text) and not _ANNOTATION.sub(' ', norm).strip(' .,!?;:-'):
         # Quoted as sent: normalised, "[BLANK_AUDIO]" read "[BLANK AUDIO]" (helper-70).
         return (f'"{" ".join(text.split())[:80]}" is a speech recogniser\'s note of what was '
