@@ -825,6 +825,29 @@ def test_not_this_but_the_other_one_takes_the_noun_said(text, what, exclude, siz
         (what, exclude, size, relation, None), describe(q)
 
 
+@pytest.mark.parametrize('text, what, exclude, relation', [
+    ('the red ball, no, the blue one, no, the green one', 'green ball', (), None),
+    ('the green cube, no, the red one, no, the blue one', 'blue cube', (), None),
+    ('the red ball. no wait. the blue one. actually the green one', 'green ball', (), None),
+    ('the red ball, no, the blue one, sorry, the green one', 'green ball', (), None),
+    ('the red ball, no, the blue mug, no, the green one', 'green mug', (), None),
+    ('the red ball, no, the blue one. no, not the green one', 'blue ball', ('green ball',), None),
+    # As before: each correction names its own object, or only a place.
+    ('the mug, no, the cup, no, the bowl', 'bowl', (), None),
+    ('the mug on the left, no, on the right, no, in the middle', 'mug', (), 'middle'),
+])
+def test_a_correction_said_again_corrects_the_one_before_it(text, what, exclude, relation):
+    """"the red ball, no, the blue one, no, the green one": the green ball.
+
+    helper-h147's brief (repeated corrections): the words before the last "no" were read
+    as one phrase, so the answer was any ball with the green ball excluded, the one asked
+    for (6 of 6 wrong before, 0 now; the 2 controls as before).
+    """
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.relation, q.also, q.refused) == \
+        (what, exclude, relation, (), None), describe(q)
+
+
 @pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
                                   'not the red ball, please'])
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):

@@ -4841,17 +4841,7 @@ def _drop_openings(text):
     m = _NOT_POINTED_THEN.search(text)
     if m and _words_said(text[:m.start()]) and _words_said(text[m.end():]):
         text = f"{_corrected(text[:m.start()], text[m.end():])} but not {m.group('pointed')}"
-    for m in reversed(list(_CORRECTION.finditer(text))):
-        before, after = text[:m.start()], text[m.end():]
-        negated = _NOT_ALONE.match(after)
-        if negated and _words_said(before):
-            # "the red ball. No, not the blue cube.": no new object, only one to leave out
-            # (session 40's left-alone list: every object but the blue cube).
-            text = f'{before} but not {negated.group(1)}'
-            break
-        if _words_said(before) and _words_said(after):
-            text = _corrected(before, after)
-            break
+    text = _last_correction(text)
     m = _NOT_FIRST.match(text)
     rest = text[m.end():] if m else ''
     if m and (_words_said(rest) or re.search(r'\bones?\b', rest)) and \
@@ -4874,6 +4864,29 @@ def _drop_openings(text):
         said_not = _strip_filler(_pad(negated))
         pronoun = said_not in _GENERIC or said_not in _PRONOUNS  # "not this one, ..."
         text = rest if pronoun else f'{rest} but not {negated}'
+    return text
+
+
+def _last_correction(text):
+    """Return what ``text`` asks for after its corrections (:data:`_CORRECTION`).
+
+    The last correction marker with words on both sides decides; what was said before it
+    is read with its own corrections first: "the red ball, no, the blue one, no, the green
+    one" is the green ball (helper-h147's brief: the ball, the green ball excluded, as the
+    words before the last "no" were one phrase "red ball no blue").
+
+    :param text: lower-case command, punctuation kept.
+    :return: ``str``; ``text`` when it says no correction.
+    """
+    for m in reversed(list(_CORRECTION.finditer(text))):
+        before, after = text[:m.start()], text[m.end():]
+        negated = _NOT_ALONE.match(after)
+        if negated and _words_said(before):
+            # "the red ball. No, not the blue cube.": no new object, only one to leave out
+            # (session 40's left-alone list: every object but the blue cube).
+            return f'{_last_correction(before)} but not {negated.group(1)}'
+        if _words_said(before) and _words_said(after):
+            return _corrected(_last_correction(before), after)
     return text
 
 
