@@ -848,6 +848,26 @@ def test_a_correction_said_again_corrects_the_one_before_it(text, what, exclude,
         (what, exclude, relation, (), None), describe(q)
 
 
+@pytest.mark.parametrize('text, what, plural', [
+    ('the cube, no, the other one', 'other cube', False),
+    ('the cube. no, the other one', 'other cube', False),
+    ('the red cube. no, the other one', 'other red cube', False),
+    ('the cube. no, the other ones', 'other cube', True),
+    ('the cube, no, another one', 'another cube', False),
+    # As before: an appositive's "sorry" and "I mean" took the noun already.
+    ('the mug, sorry, the other one', 'other mug', False),
+    ('the cube, I mean the other one', 'other cube', False),
+])
+def test_the_other_one_after_a_correction_is_another_of_that_noun(text, what, plural):
+    """"the cube, no, the other one": another cube, as "the mug or the other one" is a mug.
+
+    helper-h147's brief: after "no," the object was "other" (any object scored as the word
+    "other"; 5 of 5 before, 0 now).
+    """
+    q = parse_command(text)
+    assert (q.what, q.plural, q.refused) == (what, plural, None), describe(q)
+
+
 @pytest.mark.parametrize('text', ['Not the red ball.', 'not that one', 'no red balls, please',
                                   'not the red ball, please'])
 def test_a_negation_with_nothing_wanted_after_it_is_still_refused(text):

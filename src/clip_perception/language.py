@@ -4911,11 +4911,17 @@ def _corrected(before, after):
     # the red ball, the blue ball" is read whole: _NOT_FIRST turns it round).
     wanted = _split_negation(_pad(_PUNCTUATION.sub(' ', after)))[0]
     new = _phrase_of(wanted if _words_said(wanted) else after)
-    if _head_of(new):
+    other = new.what in ('other', 'another') and re.search(r'\bones?\b', after)
+    if _head_of(new) and not other:
         return after
     old = _phrase_of(before)
     kept = _head_of(old) if _colours_of(new) else old.what.split()
     kept = [w for w in kept if w != 'object']
+    if other and kept:
+        # "the cube, no, the other one": another cube (it was the object "other"), as
+        # "the mug or the other one" is another mug.
+        return re.sub(r'\bone(s?)\b', lambda o: ' '.join(kept) + (' ones' if o.group(1) else ''),
+                      after, count=1)
     return f"the {' '.join(kept)} {after}" if kept else after
 
 
