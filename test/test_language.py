@@ -1270,6 +1270,43 @@ def test_a_command_sent_percent_encoded_is_read_decoded(text, whats, exclude):
     assert 'left unfilled' in not_a_command('%7Btarget%7D')
 
 
+GOOGLE_STT = json.dumps({'results': [{'alternatives': [
+    {'transcript': 'pick up the red ball', 'confidence': 0.92},
+    {'transcript': 'pick up the bread ball', 'confidence': 0.41}]}]})
+VOSK_NBEST = json.dumps({'alternatives': [
+    {'confidence': 312.4, 'text': 'pick up the red ball'},
+    {'confidence': 301.9, 'text': 'pick up the bread ball'}]})
+
+
+@pytest.mark.parametrize('text, what', [
+    (GOOGLE_STT, 'red ball'),
+    (VOSK_NBEST, 'red ball'),
+    ('{"transcript": ["pick up the red ball", "pick up the bread ball"], "confidence": [0.92, '
+     '0.41]}', 'red ball'),
+    # What `rostopic echo` prints of the same message (jsk_3rdparty#411's own example form).
+    ('transcript:\n  - pick up the red ball\nconfidence: [0.92]\n---', 'red ball'),
+    ('transcript:\n- pick up the red ball\n- pick up the bread ball\nconfidence:\n- 0.92\n- 0.41',
+     'red ball'),
+    ("transcript: ['pick up the red ball', 'pick up the bread ball']\nconfidence: [0.92, 0.41]",
+     'red ball'),
+    # As before: one transcript under its key, and a YAML list of objects.
+    ('{"transcript": "pick up the red ball", "confidence": 0.92}', 'red ball'),
+])
+def test_a_speech_recognisers_n_best_list_is_its_best_hypothesis(text, what):
+    """Google's / Vosk's / jsk's n-best hypotheses of one utterance: the best one, alone.
+
+    helper-h147's brief: the keys and scores were read as words (the object "results
+    alternatives transcript red ball confidence 0.92 ..."), or each hypothesis as another
+    object to find ("bread ball"); echoed as YAML, "transcript" was a word of the object (6
+    of 6 wrong before, 0 now; 1 control as before). The node's path reads the same: an
+    echoed "stop" cancels, an echoed "thank you" is no command.
+    """
+    q = parse_command(clean_command(text))
+    assert (q.what, q.also, q.alternatives, q.refused) == (what, (), (), None), describe(q)
+    assert is_cancel('transcript:\n- stop\nconfidence: [0.9]')
+    assert not_a_command('transcript:\n- thank you\nconfidence: [0.9]') is not None
+
+
 def test_a_line_break_keeps_a_cancel_and_an_acknowledgement():
     assert is_cancel('stop\n') and is_cancel('Stop.\nstop')
     assert not_a_command('Thank you.\n') is not None

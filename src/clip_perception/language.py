@@ -1523,6 +1523,9 @@ def _text_of(value, depth=0, placing=False):
     if not isinstance(value, dict):
         return None
     keys = {str(k).casefold(): v for k, v in value.items()}
+    best = _best_hypothesis(keys)
+    if best is not None:
+        return _text_of(best, depth + 1, placing)
     motion = _motion_step(keys)
     if motion is not None:
         _note_unread(keys)
@@ -1572,6 +1575,45 @@ def _text_of(value, depth=0, placing=False):
     if len(inner) == 1:
         return inner[0]
     return texts[0] if len(texts) == 1 else None
+
+
+# A speech recogniser's n-best list: hypotheses of ONE utterance, the best first (Google
+# Cloud Speech-to-Text's {"results": [{"alternatives": [{"transcript", "confidence"},
+# ...]}]}, cloud.google.com speech-to-text RecognizeResponse; Vosk's max_alternatives
+# {"alternatives": [{"text", "confidence"}, ...]}, alphacep/vosk-api#604; jsk's
+# SpeechRecognitionCandidates {"transcript": [...], "confidence": [...]} through
+# rosbridge, jsk-ros-pkg/jsk_3rdparty#411). helper-h147's brief: the keys and scores were
+# read as words ("results alternatives transcript red ball confidence 0.92"), or each
+# hypothesis as another object to find ("pick up the bread ball").
+_HYPOTHESIS_LISTS = ('alternatives', 'nbest', 'n_best', 'hypotheses')
+_HYPOTHESIS_TEXT_KEYS = frozenset(('transcript', 'text'))
+
+
+def _best_hypothesis(keys):
+    """Return what the recogniser heard best of the n-best mapping ``keys``, or None.
+
+    :param keys: a decoded JSON mapping, its keys casefolded (``dict``).
+    :return: the best hypothesis (a ``dict`` or ``str`` for :func:`_text_of`); of Google's
+        "results" (consecutive stretches of speech), each one's best, said in order.
+    """
+    for key in _HYPOTHESIS_LISTS:
+        items = keys.get(key)
+        if isinstance(items, list) and items and all(
+                isinstance(i, dict) and {str(k).casefold() for k in i} & _HYPOTHESIS_TEXT_KEYS
+                for i in items):
+            return items[0]
+    results = keys.get('results')
+    if isinstance(results, list) and results and all(
+            isinstance(r, dict) and _best_hypothesis({str(k).casefold(): v for k, v in
+                                                      r.items()}) is not None
+            for r in results):
+        heard = [_text_of(r) for r in results]
+        return ' '.join(h for h in heard if h) if all(heard) else None
+    said = keys.get('transcript')
+    if isinstance(said, list) and len(said) > 1 and 'confidence' in keys and \
+            all(isinstance(t, str) for t in said):
+        return said[0]
+    return None
 
 
 # A planner's steps given as a mapping of verbs ('{"pick": "red ball", "place": "blue
@@ -1963,7 +2005,7 @@ def _loose_structure(text):
         return value if isinstance(value, dict) else None
     pairs = [_PAIR.fullmatch(p) for p in _PAIR_BREAK.split(text) if p]
     if not pairs or not all(pairs):
-        return None
+        return _echoed_mapping(text)
     value = {}
     for m in pairs:  # a key said again lists its values ("object: a; object: b")
         said = m.group(3)
@@ -1972,6 +2014,27 @@ def _loose_structure(text):
         value.setdefault(m.group(2).casefold(), []).append(said)
     value = {k: v[0] if len(v) == 1 else v for k, v in value.items()}
     return value if set(value) & set(_WRAPPING_KEYS + _OBJECT_KEYS) else None
+
+
+def _echoed_mapping(text):
+    r"""Return the YAML block mapping ``text`` is, as ``rostopic echo`` prints one, or None.
+
+    "transcript:\n  - pick up the red ball\nconfidence: [0.92]" (a speech recogniser's
+    SpeechRecognitionCandidates echoed, jsk-ros-pkg/jsk_3rdparty#411; helper-h147's
+    brief: the object "transcript red ball"): a list under a key, or a flow list beside
+    it, which the "key: value" lines above do not read. Only a text that opens with a key
+    and names a key the node reads; no anchors, aliases or tags.
+    """
+    if not re.match(r'[A-Za-z_]\w*:(?:\s|$)', text) or re.search(r'[&*!]', text):
+        return None
+    try:
+        value = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    if not isinstance(value, dict):
+        return None
+    return value if {str(k).casefold() for k in value} & set(_WRAPPING_KEYS + _OBJECT_KEYS) \
+        else None
 
 
 # A tool call a model wrote as text instead of a structured call (bolna-ai/bolna#826: a
