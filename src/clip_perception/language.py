@@ -1384,6 +1384,10 @@ _NO_COMMAND_TYPES = frozenset(('reasoning', 'thinking', 'redacted_thinking'))
 # hold only a verb ({"command": "pick", "object": "green cube"}).
 _OBJECT_KEYS = ('object', 'target', 'item', 'object_name', 'target_object', 'objects',
                 'targets', 'items', 'name',
+                # "obj", as LLM agents' skills name the argument ("pick(obj='red cube')"
+                # in bridle's agent TUI; env.step({"action": "pick", "obj": obj})):
+                # helper-h147's brief, 'pick(obj="red ball")' was refused as "pick".
+                'obj', 'obj_name',
                 # A world model's id of the object (helper-h122's brief: '{"action":
                 # "pick", "object_id": "trash_1"}' was the object "action object id trash"):
                 # its name with an instance number, read as the name ("trash"); the number
