@@ -22,6 +22,7 @@ from clip_perception.proposals import container_wall
 from clip_perception.proposals import depth_regions
 from clip_perception.proposals import flat_groups
 from clip_perception.proposals import hole_boxes
+from clip_perception.proposals import image_cues
 from clip_perception.proposals import image_proposals
 from clip_perception.proposals import later_parts_last
 from clip_perception.proposals import nms
@@ -874,6 +875,21 @@ def test_straddling_prefers_boxes_that_hold_their_superpixels_whole():
     s = straddling(lab, boxes)
     assert s[0] == 1.0  # exactly superpixel 1 (the background around it is outside)
     assert s[1] < s[0] and s[2] < s[0]
+
+
+def test_image_cues_made_ahead_score_the_boxes_as_made_inside():
+    """The cues propose makes on a worker thread score the boxes as _image_scores makes them."""
+    scene = generate_scene(41)
+    work = depth_regions(scene.depth, scene.intrinsics, scene.rgb)[4]
+    boxes = image_proposals(scene.rgb)
+    cues = image_cues(scene.rgb)
+    small, lab, sp, fill = cues
+    assert max(small.shape[:2]) == 80 and lab.dtype == np.float64
+    assert small.shape[:2] == lab.shape[:2] == sp.shape == fill.shape
+    assert len(np.unique(sp)) > 5 and not fill.any()  # superpixels; no black fill
+    inside, ahead = _image_scores(scene.rgb, boxes, work), \
+        _image_scores(scene.rgb, boxes, work, cues=cues)
+    assert np.array_equal(inside[0], ahead[0]) and np.array_equal(inside[1], ahead[1])
 
 
 def test_a_depth_region_an_image_box_repeats_gets_a_bonus():

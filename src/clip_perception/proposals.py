@@ -1437,9 +1437,12 @@ def start_image_proposals(rgb, max_boxes=400, work_width=160, ks=SS_SCALES, exec
     run_ss = hasattr(cv2, 'ximgproc') and min(small.shape[:2]) >= 2
     jobs = [executor.submit(_selective_search, bgr, k) for k in ks] \
         if run_ss and executor is not None else None
+    # Saliency too (colour conversion, morphology and labelling: OpenCV calls, mostly
+    # without the GIL), off the calling thread, which segments the depth meanwhile.
+    salient = executor.submit(saliency_proposals, small) if executor is not None else None
 
     def finish():
-        boxes = [saliency_proposals(small)]
+        boxes = [salient.result() if salient is not None else saliency_proposals(small)]
         if run_ss:
             rects = [j.result() for j in jobs] if jobs is not None else \
                 [_selective_search(bgr, k) for k in ks]
@@ -1601,7 +1604,30 @@ def pile_surface(work):
                             square(grid_radius(PILE_CLOSE, pile.shape))) > 0
 
 
-def _image_scores(rgb, boxes, work, hole_ok=None):
+def image_cues(rgb):
+    """Return what :func:`_image_scores` reads of the frame alone (not of boxes or depth).
+
+    Made on a worker thread while the calling thread segments the depth
+    (:func:`propose`): the graph segmentation of the superpixels is one OpenCV call that
+    releases the GIL.
+
+    :param rgb: (H, W, 3) uint8.
+    :return: ``(small, lab, superpixels, fill)``: the thumbnail, its longer side 80 px,
+        (h, w, 3) uint8 (INTER_AREA); its CIE Lab colours (h, w, 3) float64 (OpenCV's
+        8-bit Lab); its superpixel labels (h, w) int32 (:func:`_superpixels`; None
+        without ``ximgproc``); (h, w) bool, the black fill where no camera looked
+        (:func:`no_image`).
+    """
+    h, w = rgb.shape[:2]
+    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
+    s = 80.0 / float(max(w, h))
+    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
+                       interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
+    return small, lab, _superpixels(small), no_image(small)
+
+
+def _image_scores(rgb, boxes, work, hole_ok=None, cues=None):
     """Objectness of image boxes (tier + [0, 1)) and whether they sit on depth holes.
 
     Colour contrast of the box against a ring around it, superpixel straddling
@@ -1613,14 +1639,12 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
     which lifts the box to the hole tier unless ``hole_ok`` (N,) bool says the box was
     itself drawn around a hole (an occlusion shadow is a hole too). On a pile's surface off
     the support's region (:func:`pile_surface`) such a hole adds :data:`PILE_HOLE_WEIGHT`
-    times the missing share's excess instead.
+    times the missing share's excess instead. ``cues``: :func:`image_cues` of ``rgb`` when
+    already made (on a worker thread), else made here.
     """
     h, w = rgb.shape[:2]
-    # The longer side to 80 px (the width alone made a 1x640 frame 80x51200).
-    s = 80.0 / float(max(w, h))
-    small = cv2.resize(rgb, (max(int(round(w * s)), 1), max(int(round(h * s)), 1)),
-                       interpolation=cv2.INTER_AREA)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float64)
+    s = 80.0 / float(max(w, h))  # as image_cues scales it
+    small, lab, sp, fill = image_cues(rgb) if cues is None else cues
     sh, sw = lab.shape[:2]
     b = np.round(boxes * s).astype(int)
     # Every box at least one working pixel, inside the working image: a box at the far
@@ -1655,7 +1679,6 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
     border = (boxes[:, 0] <= 0.01 * w) | (boxes[:, 1] <= 0.01 * h) | \
         (boxes[:, 2] >= 0.99 * w) | (boxes[:, 3] >= 0.99 * h)
     score -= BORDER_PENALTY * border
-    sp = _superpixels(small)
     if sp is not None:
         score += STRADDLE_WEIGHT * straddling(sp, b)
     hole = np.zeros(len(boxes), bool)
@@ -1710,7 +1733,6 @@ def _image_scores(rgb, boxes, work, hole_ok=None):
             hole &= on_in > 0.5
             score = np.where(hole, TIER_HOLE + 0.5 * np.clip(miss_in - miss_out, 0, 1) +
                              0.3 * np.clip(contrast / 40.0, 0, 1), score)
-    fill = no_image(small)
     if fill.any():
         # The black fill where no camera looked (a rectified or turned image's corners)
         # meets the scene in a sharp edge that contrast and straddling take for an object.
@@ -1793,7 +1815,10 @@ def _one_blas_thread():
 
 
 def _pool():
-    """Return the proposals' worker threads (one per selective-search scale), made once."""
+    """Return the proposals' worker threads (one per selective-search scale), made once.
+
+    Saliency and :func:`image_cues` queue behind the scales on the same two threads.
+    """
     with _POOL_LOCK:
         if not _POOL:
             _POOL.append(ThreadPoolExecutor(max_workers=len(SS_SCALES),
@@ -1912,9 +1937,13 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     surface, dropped, notes = None, 0, []
     work = NO_WORK
     with_depth = depth_m is not None and intrinsics is not None
-    pending = start_image_proposals(rgb, executor=_pool() if parallel else None,
+    executor = _pool() if parallel else None
+    pending = start_image_proposals(rgb, executor=executor,
                                     alone=not (with_depth and use_depth)) \
         if use_image else None
+    # The image boxes' own cues (the superpixels: OpenCV, without the GIL) on a worker
+    # too, after the selective search's scales: the calling thread's work is the wall.
+    cues = executor.submit(image_cues, rgb) if use_image and executor is not None else None
     if with_depth:
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
                                                              work_width=work_width,
@@ -1934,7 +1963,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         if len(holes):
             img = np.concatenate([img, holes])
         if len(img):
-            scores, _ = _image_scores(rgb, img, work, hole_ok)
+            scores, _ = _image_scores(rgb, img, work, hole_ok,
+                                      cues.result() if cues is not None else None)
             if boxes:
                 # A container's side that an image box repeats is still no object.
                 bonus = agreement_bonus(np.array(boxes), img) * ~np.array(
