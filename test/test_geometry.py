@@ -19,6 +19,7 @@ from clip_perception.geometry import Intrinsics
 from clip_perception.geometry import pixel_box
 from clip_perception.geometry import ray_to_z
 from clip_perception.pipeline import proposal_pose
+from clip_perception.proposals import mask_in_box
 from clip_perception.proposals import propose
 from clip_perception.world.scenes import _hit_box
 from clip_perception.world.scenes import generate_layout_scene
@@ -102,6 +103,43 @@ def test_stacked_cube_stands_on_the_cube_below_not_on_the_table():
     assert np.median(errors) < 0.006
     assert (errors < 0.01).sum() >= 9
     assert (heights < 0.01).sum() >= 9
+
+
+@pytest.mark.parametrize('seed', [800, 802])
+def test_a_cube_on_a_cube_is_lifted_where_it_hides_most_of_the_face_it_stands_on(seed):
+    """The face under the stacked cube shows only as a rim: it is searched wider.
+
+    In the box grown by a quarter the rim covered too little to be a face, and the cube
+    was posed on the table: 36.8 and 31.1 mm off (the held-out seeds 41100010-049: 7
+    of 40 such scenes). Its lowest points float with no face under them, so the faces
+    are searched in a wider window, those touching it kept: 4.5 and 3.5 mm.
+    """
+    scene, objs = generate_layout_scene(seed, 'touching')
+    props = propose(scene.rgb, scene.depth, scene.intrinsics)
+    top = objs[2]  # generate_layout_scene: the third object stands on the first
+    pose = estimate_pose(scene.depth, top.box, scene.intrinsics, mask=top.mask,
+                         surface=props.surface)
+    assert np.linalg.norm(pose.position - top.centre) < 0.01
+    assert abs(pose.dimensions[2] - top.dimensions[2]) < 0.01
+
+
+@pytest.mark.parametrize('seed', [801, 803])
+def test_the_box_of_a_stack_is_posed_as_the_cube_it_fits(seed):
+    """A box around a cube and the one on it (IoU 0.74-0.78 with the lower cube's box).
+
+    The column's box fitted the column best, and the lower cube was posed at the
+    column's middle: 22.3 and 29.0 mm off. Its own part fits the box at IoU 0.5 or more
+    (geometry.STACK_PART_FIT): 4.5 and 4.3 mm.
+    """
+    scene, objs = generate_layout_scene(seed, 'touching')
+    props = propose(scene.rgb, scene.depth, scene.intrinsics)
+    low, top = objs[0], objs[2]
+    box = (min(low.box[0], top.box[0]), min(low.box[1], top.box[1]),
+           max(low.box[2], top.box[2]), max(low.box[3], top.box[3]))
+    assert box_iou(np.array([box], float), np.array([low.box], float))[0, 0] >= 0.5
+    mask = mask_in_box(scene.depth, scene.intrinsics, props.surface, box)
+    pose = estimate_pose(scene.depth, box, scene.intrinsics, mask=mask, surface=props.surface)
+    assert np.linalg.norm(pose.position - low.centre) < 0.01
 
 
 def test_a_stack_seen_as_one_region_is_also_proposed_as_its_cubes():
