@@ -2159,10 +2159,8 @@ def _no_face_under_top(levels, box, shape):
     :param box: ``(x0, y0, x1, y1)`` full-resolution pixels.
     :param shape: (H, W) of the depth image.
     """
-    x0, y0, x1, y1 = (int(round(float(v))) for v in box)
     hwin = levels[2][0]
-    hbox = window_heights(levels[2], max(x0, 0), max(y0, 0), min(x1, shape[1]),
-                          min(y1, shape[0]))
+    hbox = window_heights(levels[2], *pixel_box(box, shape))
     hbox = hwin if hbox is None else hbox
     return not hbox.size or not np.isfinite(hbox).any() or \
         all(lv > np.nanmax(hbox) - 0.015 for lv, _ in levels[0])

@@ -701,10 +701,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
             # objects' edges spoil (1.5% of the depth agreeing for a stand 45 cm over the
             # room floor, its objects 3 cm apart; test_proposals.py). Not a layer: a
             # layer at 1% in a turned toy scene held more than the table (image_up_hint).
-            if inl.sum() < PARALLEL_MIN_SHARE * total:
+            share = float(np.count_nonzero(inl)) / total
+            if share < PARALLEL_MIN_SHARE:
                 continue
             one_surface = _is_large(points, largest_component(inl, 8)[0], pix_area, 0.15, 0.0)
-            if inl.sum() < 0.02 * total and not (one_surface and _raised(normal, offset, cands)):
+            if share < 0.02 and not (one_surface and _raised(normal, offset, cands)):
                 continue
             # Or a layer of objects: tops cut apart by gaps, each smaller than 15 cm,
             # together as wide; only the floor under them can be the support.
