@@ -825,6 +825,38 @@ def test_not_this_but_the_other_one_takes_the_noun_said(text, what, exclude, siz
         (what, exclude, size, relation, None), describe(q)
 
 
+@pytest.mark.parametrize('text, what, exclude, size, relation', [
+    # The lead's left-alone list (session 43): "red" was scored alone, any red object.
+    ('the red one instead of the green cube', 'red cube', ('green cube',), None, None),
+    ('grab the green one rather than the red cube', 'green cube', ('red cube',), None, None),
+    ('the blue one, not the red mug', 'blue mug', ('red mug',), None, None),
+    ('red one not the green apple', 'red apple', ('green apple',), None, None),
+    ('the red one that is not the green cube', 'red cube', ('green cube',), None, None),
+    ('the red one instead of the blue coffee mug', 'red mug', ('blue coffee mug',), None,
+     None),
+    # A size or a place for "one", a size told apart in the exclusion.
+    ('the big one instead of the small cube', 'cube', (), 'largest', None),
+    ('the one on the left, not the red ball', 'ball', ('red ball',), None, 'left'),
+    # "the other one" was refused as naming only what not to pick.
+    ('the other one instead of the red cube', 'cube', ('red cube',), None, None),
+    # Nothing lent: no noun said anywhere, or the bare noun excluded (maybe another object).
+    ('the red one, not the green one', 'red', ('green',), None, None),
+    ('the red one instead of the cube', 'red', ('cube',), None, None),
+    ('the red ball instead of the blue ball', 'red ball', ('blue ball',), None, None),
+])
+def test_one_said_before_the_excluded_object_takes_its_noun(text, what, exclude, size,
+                                                            relation):
+    """"the red one instead of the green cube": the red cube, the green cube excluded.
+
+    The reverse order of :func:`test_not_this_but_the_other_one_takes_the_noun_said`: the
+    noun "one" stands for is said only in the exclusion after it (9 of 12 read otherwise
+    before: "red", "blue", the largest "object", a refusal; 12 of 12 now).
+    """
+    q = parse_command(text)
+    assert (q.what, q.exclude, q.size, q.relation, q.refused) == \
+        (what, exclude, size, relation, None), describe(q)
+
+
 @pytest.mark.parametrize('text, what, exclude, relation', [
     ('the red ball, no, the blue one, no, the green one', 'green ball', (), None),
     ('the green cube, no, the red one, no, the blue one', 'blue cube', (), None),

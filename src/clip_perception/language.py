@@ -6243,6 +6243,9 @@ def _parse(text):
     # answer says "not that one" was not checked (it was dropped without a word, so the
     # cube it meant to leave was picked again as if the correction had not been said).
     exclude, unchecked = [], [f'not {p}' for p in pointed]
+    lent = _noun_lent_back(positive, queries, negatives)
+    if lent is not None:
+        queries, generic = [lent], False
     for neg in negatives:
         q = _phrase(neg, neg.strip())
         what = q.what
@@ -6361,6 +6364,43 @@ def _with_opposite(first, q):
             not (field == 'size' and first.plural):
         return replace(first, **{field: opposite}), True
     return first, getattr(first, field) == said
+
+
+# Words with "one" that say "not that object" and name no kind ("the other one").
+_OTHER_WORDS = frozenset({'other', 'another', 'different'})
+
+
+def _noun_lent_back(positive, queries, negatives):
+    """Return the object "one" stands for when only the exclusion after it names its noun.
+
+    "the red one instead of the green cube", "the big one, not the small cube", "the
+    other one rather than the red cube": the noun of the excluded object, said with a
+    colour, size or place of its own, is the noun "one" stands for (the red cube, the
+    largest cube, a cube but the red one). Before, "one" was dropped: "red" was scored
+    alone (any red object), and "the other one ..." was refused as naming only what not
+    to pick. The noun is lent when the exclusion tells its object apart from the one
+    asked for; an exclusion of the bare noun ("the red one instead of the cube") lends
+    nothing ("red" and "cube" may be different objects). The reverse order, "not the
+    green cube, the red one", is read where the negation is split
+    (:func:`_elided_after_negation`).
+
+    :param positive: the padded phrase before the negation (``str``); ``queries``: what
+        it was read as (``list`` of :class:`Query`); ``negatives``: the padded excluded
+        phrases (``list`` of ``str``).
+    :return: the one :class:`Query` with the lent noun, or ``None`` when none is lent.
+    """
+    if not negatives or len(queries) > 1 or not _PRO_ONE.search(positive):
+        return None
+    first = queries[0] if queries else _phrase(positive, positive.strip())
+    if set(_head_of(first)) - _OTHER_WORDS or first.link is not None or \
+            first.ordinal is not None:
+        return None
+    neg = _phrase(negatives[0], negatives[0].strip())
+    head = _head_of(neg)
+    if not head or not (_colours_of(neg) or neg.size or neg.relation or len(head) > 1):
+        return None
+    what = ' '.join(_colours_of(first) + head[-1:])
+    return replace(first, what=what)
 
 
 def _only_a_place(q):
