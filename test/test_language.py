@@ -6256,3 +6256,120 @@ def test_a_place_on_a_part_of_the_reference_is_on_the_whole(text, parsed):
 ])
 def test_one_word_excluded_that_is_a_noun_is_its_own_object(text, exclude):
     assert list(parse_command(text).exclude) == exclude
+
+
+# A speech recogniser's interim results (helper-h152's brief): Vosk's PartialResult()
+# (alphacep/vosk-android-demo#81: "ignore the result object if it has partial field"),
+# Google's streaming result without isFinal, with "stability" (googleapis/nodejs-speech
+# #65), Deepgram's is_final false, AssemblyAI's PartialTranscript and end_of_turn false,
+# Speechmatics' AddPartialTranscript; a streaming response with no result yet. Before,
+# 12 of these 12 failed: 10 were read as commands ("pick up the red": the object "red"),
+# the empty response as the object "results result index 0", '{"partial": "pick up
+# the"}' was refused only as naming no object, and '{"partial": "stop"}' cancelled.
+@pytest.mark.parametrize('text, kind', [
+    ('{"partial" : "pick up the red"}', 'interim'),
+    ('{\n  "partial" : "pick up the red",\n  "partial_result" : [{"conf": 1.0, "word": '
+     '"pick"}]\n}', 'interim'),
+    ('{"partial" : "pick up the"}', 'interim'),
+    ('{"transcript": "pick up the red ball", "is_final": false}', 'interim'),
+    ('{"transcript": "pick up the red ball", "isFinal": "false"}', 'interim'),
+    ('{"results":[{"alternatives":[{"transcript":"pick up the red"}],"stability":0.01}]}',
+     'interim'),
+    ('{"type":"Results","is_final":false,"speech_final":false,"channel":{"alternatives":'
+     '[{"transcript":"pick up the red","confidence":0.9}]}}', 'interim'),
+    ('{"message_type": "PartialTranscript", "text": "pick up the red"}', 'interim'),
+    ('{"type": "Turn", "end_of_turn": false, "transcript": "pick up the red"}', 'interim'),
+    ('{"message": "AddPartialTranscript", "metadata": {"transcript": "pick up the red"}, '
+     '"results": []}', 'interim'),
+    ('{"op": "publish", "topic": "/command", "msg": {"data": "{\\"partial\\": \\"pick up '
+     'the red\\"}"}}', 'interim'),
+    ('{"results": [], "result_index": 0}', 'holds no result'),
+])
+def test_a_recognisers_interim_result_is_no_command(text, kind):
+    why = not_a_command(text)
+    assert why is not None and kind in why, why
+    assert parse_command(text).refused is not None
+    assert not is_cancel(text)
+    assert not is_cancel('{"partial": "stop"}') and is_cancel('{"text": "stop"}')
+
+
+# The final results beside them are read, in each recogniser's form: Deepgram's n-best
+# list under "channel" (before: the plural object "result", its "type" read as a noun) and
+# Speechmatics' words under "metadata" (before: the object "add transcript"; 2 of these
+# 10 failed, the controls passed).
+@pytest.mark.parametrize('text', [
+    '{"text" : "pick up the red ball"}',
+    '{"transcript": "pick up the red ball", "is_final": true}',
+    '{"results":[{"alternatives":[{"transcript":"pick up the red ball","confidence":0.9}],'
+    '"isFinal":true}]}',
+    '{"type":"Results","is_final":true,"speech_final":true,"channel":{"alternatives":['
+    '{"transcript":"pick up the red ball","confidence":0.9}]}}',
+    '{"message_type": "FinalTranscript", "text": "pick up the red ball"}',
+    '{"type": "Turn", "end_of_turn": true, "transcript": "pick up the red ball"}',
+    '{"message": "AddTranscript", "metadata": {"transcript": "pick up the red ball"}, '
+    '"results": [{"alternatives": [{"content": "pick"}]}]}',
+    # Controls: a planner's fields that only look like a recogniser's.
+    '{"object": "red ball", "is_final": false}', '{"results": [], "object": "red ball"}',
+    '{"text": "the red ball", "partial": "the red ball and"}',
+])
+def test_a_recognisers_final_result_is_the_command(text):
+    assert not_a_command(text) is None
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == ('red ball', (), None), describe(q)
+
+
+# A chat transcript's turn labels at line starts (helper-h152's brief): a model that runs
+# on into the next turn (ggml-org/llama.cpp#841, "### Human:" printed after the answer;
+# lm-sys/FastChat#1279) or a prompt template passed on with the reply (nomic-ai/gpt4all
+# #1593, "### Instruction:"/"### Response:"). Before, 10 of these 10 named a second object
+# ("user", "human", "response") or a word of one ("response red ball", "instruction red
+# ball"); the model's first answer, else the first request, is the command.
+@pytest.mark.parametrize('text', [
+    'USER: the red ball\nASSISTANT:', 'Human: the red ball\n\nAssistant:',
+    'the red ball\nUser:', 'the red ball\n### Human:', 'the red ball\n### Human: and now the '
+    'blue one?', '### Response:\nthe red ball', '### Instruction:\nfind the red ball\n### '
+    'Response:\n', '### System: You are a robot.\n### User: find the red ball\n### Assistant:',
+    '### Human: find the red ball\n### Assistant: the red ball\n### Human: thanks\n### '
+    'Assistant: you are welcome',
+    '### Instruction:\nfind the object the user asked for\n### Input:\nthe blue mug\n### '
+    'Response:\nthe red ball',
+])
+def test_a_chat_transcripts_turn_labels_name_no_object(text):
+    q = parse_command(text)
+    assert (q.what, q.also, q.refused) == ('red ball', (), None), describe(q)
+
+
+@pytest.mark.parametrize('text, parsed', [
+    # Controls, read as before: a label opening the text, lines listing objects, a colon
+    # inside a line.
+    ('User: the red ball', {'what': 'red ball'}),
+    ('the red ball\nthe blue mug', {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('Objects:\n- red ball\n- blue mug', {'what': 'red ball', 'also': [{'what': 'blue mug'}]}),
+    ('the red ball: on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('the model: red ball', {'what': 'model red ball'}),
+])
+def test_labels_that_are_no_turns_read_as_before(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# A word cut off and said again, as Whisper and transcribers write it ("I- I", "the- the";
+# helper-h152's brief): the fragment was a word of the object ("gr green ball", "r red
+# ball", "re red ball"; 8 of these 8 before). Suspended hyphens and compounds stay.
+@pytest.mark.parametrize('text, parsed', [
+    ('pick up the gr- green ball', {'what': 'green ball'}),
+    ('pick up the re- the red ball', {'what': 'red ball'}),
+    ('pick up the red b- ball', {'what': 'red ball'}),
+    ('pick up the red ball, uh, the bl- blue one', {'what': 'red ball',
+                                                    'also': [{'what': 'blue ball'}]}),
+    ('pick up the- the red ball', {'what': 'red ball'}),
+    ('I- I want the red ball', {'what': 'red ball'}),
+    ('the r\u2010 red ball', {'what': 'red ball'}),
+    ('the red- the blue ball', {'what': 'blue ball'}),
+    # Controls, read as before.
+    ('the blue-green ball', {'what': 'blue green ball'}),
+    ('the red ball - the blue one', {'what': 'red ball', 'also': [{'what': 'blue ball'}]}),
+    ('the x- ray machine', {'what': 'x ray machine'}),
+    ('the red ball on the left-', {'what': 'red ball', 'relation': 'left'}),
+])
+def test_a_word_cut_off_and_said_again_is_said_once(text, parsed):
+    assert describe(parse_command(text)) == parsed

@@ -1617,6 +1617,20 @@ def _best_hypothesis(keys):
     if isinstance(said, list) and len(said) > 1 and 'confidence' in keys and \
             all(isinstance(t, str) for t in said):
         return said[0]
+    # Deepgram's result holds its n-best list in "channel" beside "type": "Results"
+    # (developers.deepgram.com, live streaming response), read as the plural object
+    # "result"; Speechmatics' AddTranscript its words in "metadata" (docs.speechmatics
+    # .com, real-time API), read as the object "add transcript" (helper-h152).
+    channel = keys.get('channel')
+    if isinstance(channel, dict):
+        best = _best_hypothesis({str(k).casefold(): v for k, v in channel.items()})
+        if best is not None:
+            return best
+    metadata = keys.get('metadata')
+    if isinstance(metadata, dict) and isinstance(keys.get('message'), str) and \
+            'transcript' in keys['message'].casefold() and \
+            isinstance(metadata.get('transcript'), str):
+        return metadata['transcript']
     return None
 
 
@@ -2256,6 +2270,48 @@ def _without_model_tokens(text):
     return ''
 
 
+# A chat transcript's turn labels at the starts of lines (helper-h152's brief): a model
+# that runs on past its answer into the next turn it was trained on ("the red ball\n###
+# Human:", "...\nUser: and the blue one?": ggml-org/llama.cpp#841, lm-sys/FastChat#1279,
+# the reverse prompt printed), or a front end that passes on its prompt template with the
+# reply (Alpaca's "### Instruction:\nfind the red ball\n### Response:\n", nomic-ai/
+# gpt4all#1593). The labels were read as objects ("user", "human") or words of one
+# ("response red ball", "instruction red ball"). Of the turns, the first answer that says
+# something is the command; with none, the first request that does (a system prompt is
+# no request); a label before which words were said ends them.
+_TURN_LABEL = re.compile(
+    r'^[ \t]*(?:#{1,6}[ \t]*)?(?P<role>human|user|assistant|instructions?|input|response|'
+    r'system|ai|bot|model|question|answer|output|prompt|gpt|chatgpt)[ \t]*:[ \t]*',
+    re.IGNORECASE | re.MULTILINE)
+_ANSWER_ROLES = frozenset(('assistant', 'response', 'ai', 'bot', 'model', 'answer', 'output',
+                           'gpt', 'chatgpt'))
+
+
+def _without_turn_labels(text):
+    r"""Return the command of a chat transcript ``text`` with turn labels at line starts.
+
+    See :data:`_TURN_LABEL`. Only text with such a label at the start of a line after
+    the first, or a heading label ("### Response:"), is read so; a single label opening
+    the text is :data:`_ANSWER_LABEL`'s.
+
+    :param text: str.
+    :return: str (``text`` itself when it holds no such label).
+    """
+    labels = list(_TURN_LABEL.finditer(text))
+    if not any(m.start() > 0 and text[:m.start()].strip() or
+               text[m.start():m.end()].lstrip().startswith('#') for m in labels):
+        return text
+    bounds = [m.start() for m in labels] + [len(text)]
+    turns = [(None, text[:bounds[0]])] + [
+        (m.group('role').casefold(), text[m.end():bounds[i + 1]]) for i, m in enumerate(labels)]
+    said = [(role, words) for role, words in turns if re.search(r'\w', words)]
+    answer = next((w for role, w in said if role in _ANSWER_ROLES), None)
+    if answer is not None:
+        return answer
+    request = next((w for role, w in said if role != 'system'), None)
+    return request if request is not None else text
+
+
 # A reasoning model's thinking before its answer, and the label a chat model or a
 # diarising recogniser writes before what was said (field reports: neuml/txtai#920 and
 # lmstudio-ai/lmstudio-bug-tracker#648, "<think>...</think>" before a thinking model's
@@ -2488,6 +2544,31 @@ def _before_unwrapping(text):
     return _MIXED_NUMBER.sub(_mixed_number, text)
 
 
+# A word cut off and said again, as recognisers and transcribers write it (helper-h152's
+# brief): Whisper's "I- I think", "the- the red ball"; "pick up the gr- green ball" (a
+# word begun and restarted) or "the re- the red ball" (a phrase restarted). The fragment
+# was read as a word of the object ("gr green ball", "re red ball", "the red ball" with
+# its article), so the object was one no model knows. A word ending in a hyphen is
+# dropped when the next word begins with it or is an article or demonstrative (the
+# phrase said again); before "and", "or", "to" it is a suspended hyphen ("small- and
+# medium-sized") and stays, as does any other.
+_FALSE_START = re.compile(r'(?<![\w\u2010-])(\w{1,15})[\u2010-](?=[ \t]+(\w+))')
+_RESTART_WORDS = frozenset(('the', 'a', 'an', 'this', 'that', 'these', 'those', 'my', 'your',
+                            'our', 'its', 'their'))
+
+
+def _without_false_starts(text):
+    """``text`` without words cut off and said again (:data:`_FALSE_START`).
+
+    :param text: str.
+    :return: str.
+    """
+    def drop(m):
+        cut, then = m.group(1).casefold(), m.group(2).casefold()
+        return '' if then.startswith(cut) or then in _RESTART_WORDS else m.group()
+    return _FALSE_START.sub(drop, text) if '-' in text or '\u2010' in text else text
+
+
 @lru_cache(maxsize=8)
 def _normalise(text):
     """NFKC, unwrapped, markup dropped, lines as a list, controls as spaces, spaces collapsed.
@@ -2495,8 +2576,10 @@ def _normalise(text):
     No length cap. A terminal's escape sequences are dropped whole
     (:data:`_TERMINAL_ESCAPE`), then UTF-8 read as Windows-1252 is read back
     (:func:`_without_mojibake`). The wrapping: :func:`_unwrapped`; a model's special tokens:
-    :func:`_without_model_tokens`; its thinking and answer label: :func:`_without_reasoning`;
-    Markdown: :func:`_without_markdown`; identifiers:
+    :func:`_without_model_tokens`; a chat transcript's turn labels:
+    :func:`_without_turn_labels`; its thinking and answer label: :func:`_without_reasoning`;
+    Markdown: :func:`_without_markdown`; words cut off and said again:
+    :func:`_without_false_starts`; identifiers:
     :func:`_words_of_identifiers`; tags and character references: :data:`_MARKUP_TAG`;
     punctuation said as words: :func:`_spoken_marks`; a line break lists objects
     (:data:`_LINE_BREAKS`); format characters (category Cf)
@@ -2506,7 +2589,8 @@ def _normalise(text):
     :func:`is_cancel`, :func:`not_a_command` and :func:`clean_command`, and each
     normalised it again (16 kB of prose: 3 x ~0.13 s at load 7).
     """
-    text = _without_reasoning(_without_model_tokens(_unwrapped(_before_unwrapping(text))))
+    text = _without_reasoning(_without_turn_labels(
+        _without_model_tokens(_unwrapped(_before_unwrapping(text)))))
     text = _words_of_identifiers(_without_markdown(text))
     for _ in range(8):  # nested pairs, the innermost first
         text, n = _PAIRED_TAG.subn(_paired_tag, text)
@@ -2515,7 +2599,7 @@ def _normalise(text):
     text = _MARKUP_TAG.sub(lambda m: '\n' if _BLOCK_TAG.match(m.group()) else ' ', text)
     text = _PLACEHOLDER.sub(r' \1 ', text)
     text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    text = _lines_as_list(_spoken_marks(text))
+    text = _without_false_starts(_lines_as_list(_spoken_marks(text)))
     if not text.isprintable():  # else it holds no character of category C (a quarter of
         # the time of 16 kB of prose went to this look-up of each character's category)
         text = ''.join(ch if unicodedata.category(ch)[0] != 'C' else
@@ -2536,8 +2620,9 @@ def is_cancel(text):
     the blue mug": whatever the active command is), unless a new request follows
     ("cancel the red ball and find the blue mug" is that request). Punctuation alone
     ("?", "...") and control characters alone are not a cancel: :func:`parse_command`
-    and :func:`clean_command` refuse them. Check this before :func:`clean_command`,
-    which refuses an empty command.
+    and :func:`clean_command` refuse them; nor is a recogniser's interim result
+    (``{"partial": "stop"}``: :func:`not_a_command` refuses it). Check this before
+    :func:`clean_command`, which refuses an empty command.
 
     :param text: the raw command (``str``; anything else, or one of more than
         :data:`MAX_SENT_CHARS`, is not a cancel).
@@ -2547,6 +2632,8 @@ def is_cancel(text):
         return False  # too long to read: clean_command refuses it
     if not text.strip():
         return True
+    if _interim_note(text) is not None:
+        return False  # '{"partial": "stop"}': words still being said (not_a_command)
     folded = _normalise(text).casefold()
     # Dashes kept: "forget the red ball - the blue mug" parts a new request (session 41).
     kept = ' '.join(re.sub(r"[^\w\s,;:.!?'\u2013\u2014-]|_", ' ',
@@ -3100,6 +3187,113 @@ def foreign_language(text):
             'English): say it in English, e.g. "the red ball"')
 
 
+# A speech recogniser's interim result, published as it comes (helper-h152's brief): a
+# hypothesis of words still being said, which the recogniser may change, beside or before
+# its final result. Vosk's PartialResult() '{"partial" : "pick up the red"}' (its
+# authors: "ignore the result object if it has partial field", alphacep/vosk-android-demo
+# #81; "partial results are preliminary", alphacep/vosk-android-demo#214), a streaming
+# result with is_final false (Google Cloud Speech's "isFinal", googleapis/nodejs-speech
+# #65; Deepgram's "is_final"), AssemblyAI's "PartialTranscript" and end_of_turn false,
+# Speechmatics' "AddPartialTranscript". Each was read as a command: "pick up the red"
+# became the object "red" and replaced the active command five times a second while the
+# person spoke. A streaming response that holds no result yet ('{"results": [],
+# "result_index": 0}') was the object "results result index 0".
+_INTERIM_KEYS = frozenset(('partial', 'partial_result', 'partial_transcript',
+                           'interim_transcript', 'unstable'))
+_FINAL_KEYS = frozenset(('is_final', 'isfinal', 'final', 'end_of_turn', 'endofturn',
+                         'speech_final', 'is_last'))
+_TRANSCRIPT_KEYS = frozenset(('text', 'transcript', 'result', 'results', 'alternatives',
+                              'channel', 'utterance', 'words', 'hypotheses', 'nbest'))
+_INTERIM_TYPE = re.compile(r'partial|interim|hypothesis|recognizing', re.IGNORECASE)
+_TYPE_KEYS = ('message_type', 'messagetype', 'message', 'type', 'event', 'event_type')
+_FALSE_WORDS = ('false', 'no', '0')
+
+
+def _said_words(value, depth=0):
+    """Whether the decoded JSON ``value`` holds a string with a word in it (any depth)."""
+    if depth > 8:
+        return False
+    if isinstance(value, str):
+        return re.search(r'\w', value) is not None
+    if isinstance(value, dict):
+        return any(_said_words(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_said_words(v, depth + 1) for v in value)
+    return False
+
+
+def _recogniser_result(value, depth=0):
+    """Say what a recogniser's result ``value`` is when it is no final transcript, or None.
+
+    :param value: a decoded JSON value (a JSON string under a key is decoded too).
+    :return: ``'interim'`` (a hypothesis still changing, :data:`_INTERIM_KEYS`, a final
+        flag false in :data:`_FINAL_KEYS`, a partial message type), ``'empty'`` (a
+        response whose ``results`` or ``alternatives`` list is empty and that says
+        nothing else), or None.
+    """
+    if depth > 8:
+        return None
+    if isinstance(value, str):
+        inner = _decoded(value)
+        return None if inner is value else _recogniser_result(inner, depth + 1)
+    if isinstance(value, list):
+        found = [_recogniser_result(v, depth + 1) for v in value]
+        return 'interim' if found and all(f == 'interim' for f in found) else None
+    if not isinstance(value, dict):
+        return None
+    keys = {str(k).casefold(): v for k, v in value.items()}
+    if any(isinstance(keys.get(k), str) for k in _INTERIM_KEYS) and not any(
+            _said_words(keys.get(k)) for k in ('text', 'transcript', 'result')):
+        return 'interim'  # Vosk: {"partial": ...}, its final result says {"text": ...}
+    transcript = any(k in keys for k in _TRANSCRIPT_KEYS)
+    if transcript and 'stability' in keys and not any(keys.get(k) is True for k in _FINAL_KEYS):
+        return 'interim'  # Google's JSON leaves "isFinal": false out; "stability" is interim's
+    for k in _FINAL_KEYS:
+        flag = keys.get(k)
+        if transcript and (flag is False or (isinstance(flag, str) and
+                                             flag.strip().casefold() in _FALSE_WORDS)):
+            return 'interim'
+    kind = next((keys[k] for k in _TYPE_KEYS if isinstance(keys.get(k), str)), None)
+    if transcript and kind is not None and _INTERIM_TYPE.search(kind):
+        return 'interim'
+    for k in ('results', 'alternatives'):
+        if keys.get(k) == [] and not any(_said_words(v) for x, v in keys.items() if x != k):
+            return 'empty'
+    for k in ('data', 'msg', 'message', 'results', 'result', 'channel', 'alternatives'):
+        if k in keys and not isinstance(keys[k], (int, float, bool)) and keys[k] is not None:
+            found = _recogniser_result(keys[k], depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _interim_note(text):
+    """Return why ``text`` is a recogniser's interim or empty result, or None.
+
+    See :data:`_INTERIM_KEYS`. Only JSON text is looked at: words are never an
+    interim result.
+
+    :param text: the raw command (``str``).
+    :return: one line, or None.
+    """
+    stripped = text.strip()
+    if stripped[:1] not in ('{', '['):
+        return None
+    try:
+        found = _recogniser_result(json.loads(stripped))
+    except (ValueError, RecursionError):
+        return None
+    shown = ' '.join(stripped.split())[:80]
+    if found == 'interim':
+        return (f'"{shown}" is a speech recogniser\'s interim result (Vosk\'s "partial", '
+                'is_final false: words still being said, which it may yet change), not a '
+                'command; publish only its final result ("text", is_final true)')
+    if found == 'empty':
+        return (f'"{shown}" is a speech recogniser\'s response that holds no result (no '
+                'speech recognised yet), not a command')
+    return None
+
+
 def not_a_command(text):
     """Return why ``text`` is no command at all, or None when it is one (or a cancel).
 
@@ -3109,8 +3303,9 @@ def not_a_command(text):
     it") or a recogniser's hallucination on silence ("Thanks for watching!", "you"); and
     a number or a truth value said alone ("3", "true", `-p command:=true`,
     :data:`_BARE_VALUE`); a slot left unfilled ("{target}", "$(var object)":
-    :data:`_UNFILLED`). On the command topic the node answers it ``rejected`` and
-    keeps the active command.
+    :data:`_UNFILLED`); a recogniser's interim result or a response without one
+    (``{"partial": "pick up the red"}``, is_final false: :data:`_INTERIM_KEYS`). On the
+    command topic the node answers it ``rejected`` and keeps the active command.
 
     :param text: the raw command (``str``; one of more than :data:`MAX_SENT_CHARS` gives
         None unread: :func:`clean_command` refuses it).
@@ -3118,6 +3313,9 @@ def not_a_command(text):
     """
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_SENT_CHARS:
         return None  # a cancel, or too long to read: clean_command refuses it
+    interim = _interim_note(text)
+    if interim is not None:
+        return interim
     norm = _normalise(text)
     shown = norm[:80]
     if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
@@ -4323,11 +4521,12 @@ def parse_command(text):
     `command` parameter set to "stop".
     """
     raw, text = text, clean_command(text)
-    if is_cancel(text):
+    if is_cancel(text) and _interim_note(raw) is None:
         return Query(text=text, what='object',
                      refused=f'"{text}" cancels a command on the command topic; it names no '
                      'object to look for (to clear the command parameter, set it to "")')
-    why = not_a_command(text) or _unfilled_slot(raw)  # "{object_name}": read as words
+    # "{object_name}": read as words; '{"partial": "the red"}': read as "the red".
+    why = not_a_command(text) or _interim_note(raw) or _unfilled_slot(raw)
     if why is not None:  # a `command` parameter given one at start-up
         return Query(text=text, what='object', refused=f'{why}: no object to look for')
     rest, glosses = _without_glosses(text)
