@@ -2260,6 +2260,33 @@ def test_compressed_images_sent_as_base64_text_are_decoded_and_named(probe, star
     assert node.stop() == 0
 
 
+def test_compressed_images_behind_stray_bytes_are_posed_and_named(probe, start_node):
+    """A JPEG behind a camera FIFO's stray 0xFF or an MJPEG stream's part header.
+
+    helper-h152's brief: ArduCAM/Arduino#85 (a spurious 0xFF before the JPEG's FF D8,
+    ESP32 and Arduino cameras published through micro-ROS), an MJPEG HTTP stream relayed
+    with each part's header (TheSpaghettiDetective/OctoPrint-Obico#149). Before, every
+    frame was refused as "not a readable JPEG", 0 answers. Now the image is decoded from
+    its own start: pose within 1.5 cm, warned once, counted
+    ``colour_compressed_leading_bytes``.
+    """
+    import cv2
+
+    node, camera, scene = _compressed_node(probe, start_node)
+    jpeg = cv2.imencode('.jpg', scene.rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
+    part = (b'--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n'
+            % len(jpeg.tobytes()))
+    for lead in (b'\xff', part):
+        _feed_compressed(probe, node, camera, scene, 'jpeg', lead + jpeg.tobytes())
+    log = node.output()
+    assert log.count('before its JPEG image begins') == 1, log
+    values = wait_diag(probe,
+                       lambda lv, m, v: int(v.get('colour_compressed_leading_bytes', 0)) >= 4)
+    assert int(values[2]['colour_compressed_leading_bytes']) >= 4, values
+    assert 'Traceback' not in log
+    assert node.stop() == 0
+
+
 def test_a_best_effort_command_publisher_is_named_in_diagnostics_and_the_log(
         probe, start_node):
     """Commands from a best-effort publisher never arrive; the node says so and why.

@@ -1044,6 +1044,36 @@ def test_a_compressed_image_sent_as_base64_text_is_decoded_with_a_note(wrap, ext
     assert [n.kind for n in notes] == ['compressed_base64'], notes
 
 
+@pytest.mark.parametrize('ext', ['.jpg', '.png'])
+@pytest.mark.parametrize('lead', [
+    b'\xff',  # a camera FIFO's stray 0xFF before FF D8 (ArduCAM/Arduino#85)
+    b'\x00\x00\x12\x34',  # a relay's length prefix
+    b'--myboundary\r\nContent-Type: image/jpeg\r\nContent-Length: 4660\r\n\r\n',  # MJPEG
+    b'\x00' * 500,
+])
+def test_bytes_before_the_image_are_skipped_with_a_note(ext, lead):
+    # helper-h152's brief: every such frame was refused as "not a readable JPEG, PNG,
+    # TIFF, WebP or AVIF image" (8 of 8 before).
+    raw = _encode(ext, _smooth_rgb()[..., ::-1])
+    notes = []
+    out = compressed_to_rgb(ext[1:].replace('jpg', 'jpeg'), lead + raw, notes)
+    assert np.array_equal(out, compressed_to_rgb(ext[1:].replace('jpg', 'jpeg'), raw))
+    assert [n.kind for n in notes] == ['compressed_leading_bytes'], notes
+    assert f'has {len(lead)} byte' in notes[0] and 'publish the image alone' in notes[0]
+    with pytest.raises(MessageError, match='truncated'):  # found, then checked as any other
+        compressed_to_rgb('jpeg', lead + raw[:len(raw) // 2])
+
+
+def test_an_image_far_behind_other_bytes_or_after_another_format_is_refused_as_before():
+    raw = _encode('.jpg', _smooth_rgb()[..., ::-1])
+    for data in (b'\x00' * 513 + raw, b'hello world, no image'):
+        with pytest.raises(MessageError, match='not a readable JPEG'):
+            compressed_to_rgb('jpeg', data)
+    gif = b'GIF89a' + b'\x00' * 20 + raw  # a GIF is named as one, not searched
+    with pytest.raises(MessageError, match='it is a GIF image'):
+        compressed_to_rgb('jpeg', gif)
+
+
 def test_base64_text_that_does_not_decode_is_refused_saying_so_and_other_text_as_before():
     text = base64.b64encode(_encode('.jpg', _smooth_rgb()))
     for cut in (text[:-9], text[:40] + b'%%' + text[42:]):

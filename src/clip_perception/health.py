@@ -560,6 +560,7 @@ class Health:
                          'colour_compressed_format', 'depth_compressed_format',
                          'colour_compressed_payload', 'colour_compressed_in_raw',
                          'colour_compressed_base64', 'depth_compressed_base64',
+                         'colour_compressed_leading_bytes',
                          'depth_depth_transport', 'depth_negative', 'depth_far_plane',
                          'depth_quantisation_range',
                          'depth_signed', 'depth_item_size', 'depth_camera_units_under_planes',

@@ -675,6 +675,50 @@ def _compressed_depth_png(raw):
     return raw[start:start + len(PNG_SIGNATURE)] == PNG_SIGNATURE
 
 
+# Most bytes skipped before a JPEG's or PNG's own start in a compressed colour image
+# (helper-h152's brief): a camera's FIFO that sends a spurious 0xFF before the JPEG's
+# FF D8 (ArduCAM/Arduino#85, ESP32 and Arduino cameras published through micro-ROS), a
+# length prefix written by a socket or serial relay, the part header of an MJPEG HTTP
+# stream relayed whole ("--boundary\r\nContent-Type: image/jpeg\r\nContent-Length: N
+# \r\n\r\n", some 60-120 bytes; TheSpaghettiDetective/OctoPrint-Obico#149, "invalid
+# starting bytes in mjpeg stream reader"). libjpeg-turbo decodes such a file with a
+# warning (etemesi254/zune-image#261); here every frame was refused as "not a readable
+# JPEG". 512 bytes hold any of these and are far less than any image's own length.
+MAX_LEADING_BYTES = 512
+
+
+def _without_leading_bytes(raw, fmt, notes=None):
+    """Return ``raw`` from the JPEG or PNG that begins within its first bytes.
+
+    Only data that opens as no image (:func:`_image_signature`) and no other known
+    payload (:func:`_payload_hint`) is searched, for a JPEG's start of image followed by
+    a marker (FF D8 FF) or the PNG signature within :data:`MAX_LEADING_BYTES`; the
+    image found is decoded and checked as any other, and a :class:`Note` of kind
+    ``compressed_leading_bytes`` names how many bytes were skipped and how they open.
+
+    :param raw: the message's data (``bytes``).
+    :param fmt: the message's ``format``, for the note.
+    :param notes: a list, or None.
+    :return: ``bytes``: ``raw``, or its tail from the image's start.
+    """
+    if _image_signature(raw[:16]) is not None or _payload_hint(raw):
+        return raw
+    head = raw[:MAX_LEADING_BYTES + len(PNG_SIGNATURE)]
+    starts = [i for i in (head.find(b'\xff\xd8\xff'), head.find(PNG_SIGNATURE))
+              if 0 < i <= MAX_LEADING_BYTES]
+    if not starts:
+        return raw
+    skip = min(starts)
+    codec = _image_signature(raw[skip:skip + 16])
+    shown = ascii(raw[:min(skip, 40)])[1:] + ('...' if skip > 40 else '')
+    _say(notes, 'compressed_leading_bytes', f'compressed image (format "{fmt}") has {skip} '
+         f'byte{"s" if skip > 1 else ""} ({shown}) before its {codec.upper()} image begins: a '
+         "camera's stray 0xFF, a length prefix or an MJPEG stream's part header, which "
+         "image_transport's decoder refuses; decoded from the image's start: publish the "
+         'image alone')
+    return raw[skip:]
+
+
 def _image_signature(head):
     """Return the codec whose file ``head`` (its first 12 bytes or more) opens, else None.
 
@@ -2893,8 +2937,9 @@ def compressed_to_rgb(fmt, data, notes=None):
     :param fmt: the message's ``format``.
     :param data: the message's ``data`` (bytes or any buffer).
     :param notes: a list, or None; :class:`Note` lines of kind ``compressed_format``,
-        ``compressed_payload`` and ``compressed_base64`` (data that is the base64 text of
-        an image, decoded: :func:`_from_base64_text`).
+        ``compressed_payload``, ``compressed_base64`` (data that is the base64 text of
+        an image, decoded: :func:`_from_base64_text`) and ``compressed_leading_bytes``
+        (bytes before the image's own start, skipped: :func:`_without_leading_bytes`).
     :return: (H, W, 3) uint8 RGB, C-contiguous.
     :raises MessageError: too large, not a JPEG, PNG, TIFF, WebP or AVIF (a compressedDepth
         image on the colour topic, JPEG 2000, BMP or GIF says so), truncated or corrupt.
@@ -2914,6 +2959,7 @@ def compressed_to_rgb(fmt, data, notes=None):
                               f'the base64 text of a {_image_signature(raw).upper()} image, not '
                               'its bytes: decoded from base64 (a web client or bridge that '
                               'sent uint8[] as text); send the bytes'))
+    raw = _without_leading_bytes(raw, fmt, notes)
     png, tiff, web = _png_size(raw), _tiff_size(raw), _webp_size(raw) or _avif_size(raw)
     size = png or tiff or web or _jpeg_size(raw)
     if form.depth:
