@@ -600,6 +600,9 @@ _FILLER = ('please', 'pick up', 'pick', 'grab', 'grasp', 'find', 'get', 'take', 
            'carefully', 'gently', 'slowly', 'quickly', 'now', 'go ahead and', 'i want',
            'i need', 'i would like', "i'd like", 'id like', 'you to', 'bring', 'hand',
            'give', 'reach for', 'touch', 'move', 'lift', 'for me', 'thanks', 'thank you',
+           # Whom it is for, as a chat model replies ("I'll pick up the red ball for you!":
+           # the object "red ball for you", helper-h152's brief); "for the kids" stays.
+           'for you', 'for him', 'for her', 'for us', 'for them',
            'hey', 'robot', 'ok', 'okay', 'just', 'there', 'it', 'that', 'which', 'from',
            'the', 'a', 'an', 'one', 'ones', 'me', 'up', 'of', 'to', 'on', 'at', 'in', 'is',
            'are', 'most', 'side', 'some', 'please,', 'mind', 'picking', 'grabbing',
@@ -1590,7 +1593,7 @@ def _text_of(value, depth=0, placing=False):
 # read as words ("results alternatives transcript red ball confidence 0.92"), or each
 # hypothesis as another object to find ("pick up the bread ball").
 _HYPOTHESIS_LISTS = ('alternatives', 'nbest', 'n_best', 'hypotheses')
-_HYPOTHESIS_TEXT_KEYS = frozenset(('transcript', 'text'))
+_HYPOTHESIS_TEXT_KEYS = frozenset(('transcript', 'text', 'utterance'))
 
 
 def _best_hypothesis(keys):
@@ -1631,6 +1634,17 @@ def _best_hypothesis(keys):
             'transcript' in keys['message'].casefold() and \
             isinstance(metadata.get('transcript'), str):
         return metadata['transcript']
+    # Azure Speech's result ('{"RecognitionStatus": "Success", "DisplayText": ...}', read as
+    # "recognitionstatus success displaytext red ball offset 100 ...") and Amazon
+    # Transcribe's ('{"results": {"transcripts": [{"transcript": ...}], "items": [...]}}',
+    # the plural object "results transcripts transcript red ball item"); helper-h152.
+    if isinstance(keys.get('displaytext'), str) and 'recognitionstatus' in keys:
+        return keys['displaytext']
+    results = keys.get('results')
+    said = results.get('transcripts') if isinstance(results, dict) else None
+    if isinstance(said, list) and said and all(
+            isinstance(t, dict) and isinstance(t.get('transcript'), str) for t in said):
+        return ' '.join(t['transcript'] for t in said)
     return None
 
 
@@ -3194,10 +3208,12 @@ def foreign_language(text):
 # #81; "partial results are preliminary", alphacep/vosk-android-demo#214), a streaming
 # result with is_final false (Google Cloud Speech's "isFinal", googleapis/nodejs-speech
 # #65; Deepgram's "is_final"), AssemblyAI's "PartialTranscript" and end_of_turn false,
-# Speechmatics' "AddPartialTranscript". Each was read as a command: "pick up the red"
-# became the object "red" and replaced the active command five times a second while the
-# person spoke. A streaming response that holds no result yet ('{"results": [],
-# "result_index": 0}') was the object "results result index 0".
+# Speechmatics' "AddPartialTranscript", Amazon Transcribe's "IsPartial": true, OpenAI
+# Realtime's "...transcription.delta" (a piece of the words). Each was read as a command:
+# "pick up the red" became the object "red" and replaced the active command five times a
+# second while the person spoke. A response that holds no result ('{"results": [],
+# "result_index": 0}'; Azure Speech's '{"RecognitionStatus": "InitialSilenceTimeout"}')
+# was the object "results result index 0", "initial silence timeout".
 _INTERIM_KEYS = frozenset(('partial', 'partial_result', 'partial_transcript',
                            'interim_transcript', 'unstable'))
 _FINAL_KEYS = frozenset(('is_final', 'isfinal', 'final', 'end_of_turn', 'endofturn',
@@ -3227,9 +3243,10 @@ def _recogniser_result(value, depth=0):
 
     :param value: a decoded JSON value (a JSON string under a key is decoded too).
     :return: ``'interim'`` (a hypothesis still changing, :data:`_INTERIM_KEYS`, a final
-        flag false in :data:`_FINAL_KEYS`, a partial message type), ``'empty'`` (a
-        response whose ``results`` or ``alternatives`` list is empty and that says
-        nothing else), or None.
+        flag false in :data:`_FINAL_KEYS`, ``IsPartial`` true, a partial message type or a
+        transcription delta), ``'empty'`` (a response whose ``results`` or
+        ``alternatives`` list is empty and that says nothing else, or an Azure
+        ``RecognitionStatus`` other than ``Success``), or None.
     """
     if depth > 8:
         return None
@@ -3246,6 +3263,14 @@ def _recogniser_result(value, depth=0):
             _said_words(keys.get(k)) for k in ('text', 'transcript', 'result')):
         return 'interim'  # Vosk: {"partial": ...}, its final result says {"text": ...}
     transcript = any(k in keys for k in _TRANSCRIPT_KEYS)
+    if any(keys.get(k) is True for k in ('ispartial', 'is_partial')):
+        return 'interim'  # Amazon Transcribe streaming: "IsPartial": true
+    kind = next((keys[k] for k in _TYPE_KEYS if isinstance(keys.get(k), str)), None)
+    if isinstance(keys.get('delta'), str) and kind is not None and 'delta' in kind.casefold():
+        return 'interim'  # OpenAI Realtime: "...input_audio_transcription.delta", a piece
+    status = keys.get('recognitionstatus')
+    if isinstance(status, str) and status.strip().casefold() != 'success':
+        return 'empty'  # Azure Speech: "NoMatch", "InitialSilenceTimeout", ...
     if transcript and 'stability' in keys and not any(keys.get(k) is True for k in _FINAL_KEYS):
         return 'interim'  # Google's JSON leaves "isFinal": false out; "stability" is interim's
     for k in _FINAL_KEYS:
@@ -3253,13 +3278,13 @@ def _recogniser_result(value, depth=0):
         if transcript and (flag is False or (isinstance(flag, str) and
                                              flag.strip().casefold() in _FALSE_WORDS)):
             return 'interim'
-    kind = next((keys[k] for k in _TYPE_KEYS if isinstance(keys.get(k), str)), None)
     if transcript and kind is not None and _INTERIM_TYPE.search(kind):
         return 'interim'
     for k in ('results', 'alternatives'):
         if keys.get(k) == [] and not any(_said_words(v) for x, v in keys.items() if x != k):
             return 'empty'
-    for k in ('data', 'msg', 'message', 'results', 'result', 'channel', 'alternatives'):
+    for k in ('data', 'msg', 'message', 'results', 'result', 'channel', 'alternatives',
+              'transcript'):
         if k in keys and not isinstance(keys[k], (int, float, bool)) and keys[k] is not None:
             found = _recogniser_result(keys[k], depth + 1)
             if found is not None:
