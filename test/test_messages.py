@@ -1776,6 +1776,22 @@ def test_camera_info_projects_with_p_as_image_geometry_does_and_k_when_p_is_unse
         camera_info_to_intrinsics([0.0] * 9, 640, 480, [0.0] * 12)
 
 
+def test_a_camera_info_of_all_zeros_is_refused_naming_the_missing_calibration():
+    # ros-drivers/usb_cam#26 (an uncalibrated usb_cam's camera_info is all zeros),
+    # FraunhoferIOSB/camera_aravis2#47; helper-h152's brief: refused before as
+    # "non-positive focal lengths fx=0.0, fy=0.0 (P is unset too)", no cause, no fix.
+    for p in ([0.0] * 12, []):
+        with pytest.raises(MessageError, match='no calibration of .* camera_info_url'):
+            camera_info_to_intrinsics([0.0] * 9, 640, 480, p)
+    # Controls: a K of zeros beside a P that poses (depthai-ros#598) is read from P, and
+    # a K that is not all zero keeps its own reason.
+    p = [600.0, 0, 320.0, 0, 0, 610.0, 240.0, 0, 0, 0, 1, 0]
+    assert camera_info_to_intrinsics([0.0] * 9, 640, 480, p).fx == 600.0
+    with pytest.raises(MessageError) as err:
+        camera_info_to_intrinsics([0.0, 0, 320, 0, 0.0, 240, 0, 0, 1], 640, 480, [0.0] * 12)
+    assert 'no calibration' not in str(err.value)
+
+
 def test_camera_info_without_a_size_is_checked_at_the_image_size():
     """Width and height 0 (gscam#104, usb_cam#26): read at the image's size, checked.
 

@@ -3861,6 +3861,20 @@ def camera_matrix_layout_note(k, p=()):
             'the publisher')
 
 
+# What a camera_info of all zeros is (helper-h152's brief): the one a driver publishes
+# for a camera it has no calibration of -- usb_cam and uvc_camera without a
+# camera_info_url, or with a calibration file they could not open (ros-drivers/usb_cam
+# #26: "the camera_info message being published by the driver is all zeros"; #130, #373),
+# camera_aravis2 by design (FraunhoferIOSB/camera_aravis2#47). It was refused as
+# "non-positive focal lengths fx=0.0, fy=0.0", which said nothing of the cause or the fix.
+UNCALIBRATED_NOTE = (': K and P all zero are what a driver publishes for a camera it has no '
+                     'calibration of (usb_cam, uvc_camera or camera_aravis2 without a '
+                     'camera_info_url, or with a calibration file it could not open): '
+                     'calibrate it (ros2 run camera_calibration cameracalibrator) and give '
+                     'the driver the file as camera_info_url; until then frames are '
+                     'answered without a pose')
+
+
 def _camera_matrix(k, p, width, height, size=None, notes=None):
     """:class:`Intrinsics` from ``P``'s left 3x3, else ``K`` (no ROI, binning).
 
@@ -3886,6 +3900,8 @@ def _camera_matrix(k, p, width, height, size=None, notes=None):
         return Intrinsics.from_k(k, width, height)
     except ValueError as exc:
         hint = ' (P is unset too)' if len(p) == 12 else ''
+        if not np.any(np.asarray(k, dtype=np.float64)) and p_is_unset(p):
+            hint += UNCALIBRATED_NOTE
         raise MessageError('invalid', f'camera_info is unusable: {exc}{hint}') from None
 
 
