@@ -2123,3 +2123,34 @@ def test_a_box_that_is_no_piles_is_left_to_the_standing_object_rules(case):
         z[35:85, 45:115] = np.nan
     plane = (np.array([0.0, 0.0, -1.0]), 0.70)
     assert pile_mask_in_box(z, _looking_down(z), plane, (45, 35, 115, 85)) is None
+
+
+def test_a_flat_object_on_a_noisy_table_is_found_under_every_sample_seed():
+    """A 1 cm thin box on a noisy table is proposed whatever points the support sampled.
+
+    The support plane is fitted to a random sample of the depth (its seed
+    ``sample_seed``, 0 in the node); on the real frames the seed alone moved the plane
+    0.2-3.6 degrees and the thin pink scissors of ``arc_pj1`` were found under 4 of 8
+    seeds (benchmarks/results/issue11_session44_h150_seed_robust.log). On a flat table
+    with the modelled noise every seed gives the table within 0.1 degree and 1 mm and the
+    box, 10 x 4 x 1 cm, is found (IoU >= 0.5) under each of 8 seeds. Before: no
+    ``sample_seed`` to ask for another sample.
+    """
+    thin = ((0.03, -0.02, 0.005), (0.05, 0.02, 0.005), 0.4)
+    cam = (0.05, -0.45, 0.5)
+    depth, intr = _tabletop([thin], 320, 240, cam=cam)
+    bare, _ = _tabletop([], 320, 240, cam=cam)
+    ys, xs = np.nonzero(depth < bare - 1e-4)
+    box = np.array([[xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]], float)
+    rng = np.random.default_rng(0)
+    depth = depth + rng.normal(0, 1, depth.shape).astype(np.float32) * depth_sigma(depth)
+    rgb = np.full(depth.shape + (3,), 128, np.uint8)
+    planes = []
+    for seed in range(8):
+        props = propose(rgb, depth, intr, use_image=False, sample_seed=seed)
+        assert box_iou(box, props.boxes).max() >= 0.5, seed
+        planes.append(props.plane)
+    normals_, offsets = np.array([p[0] for p in planes]), np.array([p[1] for p in planes])
+    assert len({tuple(n) for n in normals_}) > 1  # the seed reaches the sample
+    assert np.degrees(np.arccos(np.clip(normals_ @ normals_[0], -1, 1))).max() < 0.1
+    assert np.ptp(offsets) < 0.001

@@ -830,3 +830,37 @@ def test_a_totes_side_ranks_after_the_items_in_it(frames):
     for k in range(12):
         if props.masks[k] is not None:
             assert side[props.masks[k]].mean() < 0.6, (k, props.boxes[k])
+
+
+def test_the_real_evaluation_averages_recall_over_sample_seeds(tmp_path, capsys):
+    """``clip_perception_eval real --sample-seeds N``: each seed's recall and the mean.
+
+    The support plane comes from a random sample of the depth
+    (:func:`clip_perception.support.find_support`); over seeds 0-7 the 16 frames' opaque
+    recall is 71-74 of 77 (mean 72.6; seed 0, what the node and the gate use, one of the
+    luckiest; benchmarks/results/issue11_session44_h150_seed_robust.log), and the team's
+    held-back frames expect the mean. Before: no such option (and no ``sample_seed`` for
+    :func:`propose`); after: seed 0's figures as before, each further seed's as
+    ``propose(..., sample_seed=s)`` gives them, on one frame (posecnn_2, 640x480).
+    """
+    from clip_perception.world.evaluation import main as eval_main
+
+    labels = tmp_path / 'labels.json'
+    with open(LABELS) as f:
+        every = json.load(f)
+    every['frames'] = {'posecnn_2': every['frames']['posecnn_2']}
+    labels.write_text(json.dumps(every))
+    out = tmp_path / 'seeds.json'
+    assert eval_main(['real', '--data', DATA, '--labels', str(labels), '--sample-seeds', '2',
+                      '--json', str(out)]) == 0
+    assert 'Under sample seeds 0-1: opaque (incl. dark)' in capsys.readouterr().out
+    printed = json.loads(out.read_text())
+    assert printed['sample_seeds'][0] == printed['recall']  # seed 0's, as without it
+    seed_1 = evaluate(load_frames(DATA, str(labels)),
+                      lambda rgb, depth, k: propose(rgb, depth, k, sample_seed=1),
+                      pose_of_proposal, repeats=1)['recall']
+    assert {k: list(v) for k, v in seed_1.items()} == printed['sample_seeds'][1]
+    with pytest.raises(SystemExit) as exit_:
+        eval_main(['real', '--sample-seeds', '0'])
+    assert exit_.value.code == 2 and '--sample-seeds must be at least 1' in \
+        capsys.readouterr().err

@@ -502,7 +502,8 @@ def _measurable(measure, pixels, min_size):
 
 
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
-                  max_height=0.5, work_width=None, image_up='up', executor=None):
+                  max_height=0.5, work_width=None, image_up='up', executor=None,
+                  sample_seed=0):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
 
     Sizes, areas and distances are in metres (a working pixel at depth z spans
@@ -519,6 +520,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param executor: optional ``concurrent.futures.Executor`` the cuts that need no
         surface (:func:`_cuts`) and the flat objects' candidates
         (:func:`_flat_candidates`) run on meanwhile; the same output without it.
+    :param sample_seed: seed of the support search's sample
+        (:func:`clip_perception.support.find_support`); 0 as the node.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
         ``box`` (full-resolution), ``tier``, ``score``, ``label`` and ``labels`` (the
         working-resolution label image it comes from), ``parent`` (the box of the whole
@@ -543,7 +546,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     small = np.ascontiguousarray(rgb[::step, ::step]) if rgb is not None else None
     cuts = executor.submit(_cuts, z, nrm, small) if executor is not None else None
     surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up,
-                                  depth_m=depth_m)
+                                  depth_m=depth_m, sample_seed=sample_seed)
     valid = np.isfinite(z)
     h, w = z.shape
     notes = []
@@ -1960,7 +1963,8 @@ def whole_seen_penalty(parents, image_boxes, lo=0.8, penalty=WHOLE_SEEN_PENALTY)
 
 
 def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True,
-            use_image=True, nms_iou=0.6, parallel=True, work_width=None, image_up='up'):
+            use_image=True, nms_iou=0.6, parallel=True, work_width=None, image_up='up',
+            sample_seed=0):
     """All proposals of a frame, ranked jointly, merged by NMS and capped.
 
     numpy's BLAS runs on one thread meanwhile (:func:`_one_blas_thread`).
@@ -1974,15 +1978,17 @@ def propose(rgb, depth_m=None, intrinsics=None, max_proposals=32, use_depth=True
         :data:`clip_perception.support.WORK_WIDTH` when None.
     :param image_up: which way the world's up points in the image (the camera's
         mounting: ``up``, ``down``, ``left``, ``right``; :func:`depth_regions`).
+    :param sample_seed: seed of the support search's sample of the depth (0 as the node;
+        :func:`clip_perception.support.find_support`).
     :return: :class:`Proposals`.
     """
     with _one_blas_thread():
         return _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image,
-                        nms_iou, parallel, work_width, image_up)
+                        nms_iou, parallel, work_width, image_up, sample_seed)
 
 
 def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_iou,
-             parallel, work_width=None, image_up='up'):
+             parallel, work_width=None, image_up='up', sample_seed=0):
     h, w = rgb.shape[:2]
     boxes, sources, regions, prio = [], [], [], []
     surface, dropped, notes = None, 0, []
@@ -1999,7 +2005,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
                                                              work_width=work_width,
                                                              image_up=image_up,
-                                                             executor=executor)
+                                                             executor=executor,
+                                                             sample_seed=sample_seed)
         if use_depth:
             for r in found:
                 boxes.append(r['box'])

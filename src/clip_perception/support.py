@@ -612,7 +612,8 @@ def _quadratic(pts, normal, offset, axes):
 MIN_STANDING_AREA = 4e-4
 
 
-def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', depth_m=None):
+def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', depth_m=None,
+                 sample_seed=0):
     """Choose the support surface among camera-facing plane candidates.
 
     A candidate's score is the number of working pixels standing on it (height between
@@ -631,6 +632,10 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     :param depth_m: optional (H, W) float32 full-resolution depth (m, NaN = none) the
         points were taken from: the floor under a layer of objects is then read from every
         reading in its gaps (:func:`layer_floor`), not the working grid's.
+    :param sample_seed: seed of the candidates' sample of points and plane hypotheses
+        (:func:`_candidates`); 0 is what the node uses. Another seed is the same scene
+        sampled otherwise: ``clip_perception_eval real --sample-seeds N`` averages the
+        recall over seeds 0..N-1, what a new frame can expect rather than one draw's luck.
     :return: ``(surface, walls)``: a :class:`SupportSurface` or None when no upright,
         camera-facing plane 15 cm across holds 2% of the points; ``walls`` (h, w) bool, the
         pixels of large planes that are not the support (walls, tote sides, the floor
@@ -638,7 +643,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
         behind such a plane and up to ``max(3 sigma, 8 mm)`` before it (what stands
         against a wall is no wall).
     """
-    cands, others_all = _candidates(points, nrm, image_up=image_up)
+    cands, others_all = _candidates(points, nrm, seed=sample_seed, image_up=image_up)
     z = points[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape

@@ -664,6 +664,38 @@ def format_report(figures):
     return '\n'.join(lines)
 
 
+def format_seeds(per_seed):
+    """Recall of one view under several seeds of the support's sample (``--sample-seeds``).
+
+    The support plane is found from a random sample of the depth
+    (:func:`clip_perception.support.find_support`), so one seed's recall holds that
+    draw's luck: a held-back frame expects the mean. Lists each seed's counts, their mean,
+    and the objects found under some seeds only.
+
+    :param per_seed: :func:`evaluate`'s figures of one view, one per seed 0, 1, ...
+    :return: str, lines of text.
+    """
+    opaque = [f['recall']['opaque'][0] + f['recall']['dark'][0] for f in per_seed]
+    total = per_seed[0]['recall']['opaque'][1] + per_seed[0]['recall']['dark'][1]
+    clear = [f['recall']['transparent'][0] for f in per_seed]
+    n = len(per_seed)
+    lines = [f'Under sample seeds 0-{n - 1}: opaque (incl. dark) '
+             f'{" ".join(map(str, opaque))} /{total} (mean {np.mean(opaque):.2f}, '
+             f'{100.0 * np.mean(opaque) / max(total, 1):.1f}%), transparent '
+             f'{" ".join(map(str, clear))} /{per_seed[0]["recall"]["transparent"][1]} '
+             f'(mean {np.mean(clear):.2f})']
+    missed = {}
+    for s, f in enumerate(per_seed):
+        for name, v in f['frames'].items():
+            for m in v['missed']:
+                missed.setdefault((name, m), []).append(s)
+    flips = sorted(k for k, v in missed.items() if len(v) < n)
+    if flips:
+        lines.append('  found under some seeds only (missed under):')
+        lines += [f'    {k[0]} / {k[1]}: {missed[k]}' for k in flips]
+    return '\n'.join(lines)
+
+
 def draw(frame, props, path):
     """Write ``frame`` with labels (green) and proposals (red, rank shown) to ``path``."""
     img = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR).copy()
