@@ -18,7 +18,6 @@ error (> 5 mm apart) changes with it.
 """
 import argparse
 from dataclasses import replace
-import functools
 import os
 
 import cv2
@@ -45,21 +44,16 @@ def cut(frame, cols=0, rows=0):
                      frame.sensor, [], frame.reference_plane)
 
 
-def with_seed(seed):
-    """Patch the candidates' sample seed (the default of ``support._candidates``)."""
-    support._candidates = functools.partial(ORIGINAL_CANDIDATES, seed=seed)
+def plane_of(frame, seed=0):
+    """Return the support plane ``(normal, offset, inlier centre)`` of ``frame``, or None.
 
-
-ORIGINAL_CANDIDATES = support._candidates
-
-
-def plane_of(frame):
-    """Return the support plane ``(normal, offset, inlier centre)`` of ``frame``, or None."""
+    :param seed: the support search's sample seed (``find_support``'s ``sample_seed``).
+    """
     pts, step = support.working_grid(frame.depth, frame.intrinsics)
     support.remove_flying_pixels(pts, support.pixel_spacing(step, frame.intrinsics))
     nrm = support.normals(pts)
     surface, _ = support.find_support(pts, nrm, step, frame.intrinsics,
-                                      depth_m=frame.depth)
+                                      depth_m=frame.depth, sample_seed=seed)
     if surface is None:
         return None
     on = np.isfinite(pts[..., 2]) & surface.region & \
@@ -105,12 +99,10 @@ def main():
     for frame in frames:
         rows = []
         for name, fr, mirrored, seed in variants(frame, args.seeds):
-            with_seed(seed)
-            p = plane_of(fr)
+            p = plane_of(fr, seed)
             if p is not None and mirrored:
                 p = (p[0] * [-1.0, 1.0, 1.0], p[1], p[2] * [-1.0, 1.0, 1.0])
             rows.append((name, p))
-        with_seed(0)
         found = [p for _, p in rows if p is not None]
         if not found:
             print(f'{frame.name}: no support under any variant')
@@ -137,9 +129,8 @@ def main():
         return
     hits, lat = {}, {}
     for s in range(args.seeds):
-        with_seed(s)
-        fig = evaluate(frames, lambda rgb, depth, k: propose(rgb, depth, k), pose_of_proposal,
-                       repeats=1)
+        fig = evaluate(frames, lambda rgb, depth, k, s=s: propose(rgb, depth, k, sample_seed=s),
+                       pose_of_proposal, repeats=1)
         r = fig['recall']
         opaque = [sum(r[k][i] for k in r if k != 'transparent') for i in (0, 1)]
         print(f'seed {s}: opaque {opaque[0]}/{opaque[1]}, transparent '
@@ -149,7 +140,6 @@ def main():
                 hits.setdefault((name, m), set()).add(s)
         for p in fig['poses']:
             lat.setdefault((p['frame'], p['object']), {})[s] = p['lateral']
-    with_seed(0)
     flips = sorted(k for k, v in hits.items() if len(v) < args.seeds)
     print('found under some seeds, missed under others (missed under):')
     for k in flips:
