@@ -518,8 +518,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     :param image_up: which way the world's up points in the image
         (:func:`clip_perception.support.upright`): ``up``, ``down``, ``left``, ``right``.
     :param executor: optional ``concurrent.futures.Executor`` the cuts that need no
-        surface (:func:`_cuts`) and the flat objects' candidates
-        (:func:`_flat_candidates`) run on meanwhile; the same output without it.
+        surface (:func:`_cuts`) run on meanwhile; the same output without it.
     :param sample_seed: seed of the support search's sample
         (:func:`clip_perception.support.find_support`); 0 as the node.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
@@ -577,11 +576,6 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
                      'normals alone')
     jumps, creases, colour = _cuts(z, nrm, small) if cuts is None or cuts.cancel() else \
         cuts.result()
-    # The flat objects' candidates need none of the regions cut below (only their
-    # boxes, at the end): on a worker meanwhile, or made here when still queued.
-    flats = executor.submit(_flat_candidates, pts, height, fg, surface.region, jumps,
-                            spacing, step, min_size) \
-        if executor is not None and surface is not None else None
     past = past_the_edge(fg, height, surface.region, walls, jumps, z, max_height) \
         if surface is not None else None
     n1, lab1, st1 = _components(fg & ~jumps)
@@ -801,10 +795,8 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         if min_size <= size <= max_size and len(xs) >= MIN_REGION_PIXELS:
             add(st0, g, lab0, base_tier - 0.6)
     if surface is not None:
-        found = _flat_candidates(pts, height, fg, surface.region, jumps, spacing, step,
-                                 min_size) if flats is None or flats.cancel() else \
-            flats.result()
-        regions.extend(_flat_regions(found, [r['box'] for r in regions]))
+        regions.extend(flat_groups(pts, height, fg, surface.region, jumps, spacing, step,
+                                   min_size, [r['box'] for r in regions]))
     if over_wide:
         notes.append(f'{over_wide} region(s) wider than {max_size} m split at creases and '
                      'colour edges')
@@ -872,26 +864,11 @@ def flat_groups(pts, height, fg, region, jumps, spacing, step, min_size, taken=(
     :return: list of region dicts like :func:`depth_regions`' (``flat`` True; one label
         image for all); ``colour_piece`` True where the candidate is no whole object.
     """
-    return _flat_regions(_flat_candidates(pts, height, fg, region, jumps, spacing, step,
-                                          min_size), taken)
-
-
-def _flat_candidates(pts, height, fg, region, jumps, spacing, step, min_size):
-    """Return the candidates of :func:`flat_groups`, the part that needs no other region.
-
-    Run on a worker thread (:func:`depth_regions`) while the calling thread cuts the
-    regions that :func:`_flat_regions` then weighs them against. Parameters as
-    :func:`flat_groups`'.
-
-    :return: ``(groups, candidates)``: the candidates' (h, w) int32 label image (0 =
-        none) and per candidate ``(label, box (full-resolution), several pieces (bool),
-        half its fill of its working box)``, in label order.
-    """
     z = pts[..., 2]
     h, w = z.shape
     ok = np.isfinite(height) & region
     if not ok.any():  # a region without readings: nothing to measure a level on
-        return None, []
+        return []
     px = spacing * float(np.median(z[ok]))  # metres per working pixel
     flat = ok & (np.abs(height) < 0.003 + 2.5 * depth_sigma(z))
     k = max(3, int(round(FLAT_GROUP_LEVEL / px)) | 1)
@@ -925,25 +902,13 @@ def _flat_candidates(pts, height, fg, region, jumps, spacing, step, min_size):
         if not min_size <= size <= FLAT_GROUP_MAX_SIZE or x0 <= 1 or y0 <= 1 or \
                 x1 >= w - 1 or y1 >= h - 1:
             continue
-        out.append((g, _full_box(x0, y0, x1, y1, step, w, h), len(np.unique(lab[ys, xs])) > 1,
-                    0.5 * len(xs) / float((x1 - x0) * (y1 - y0))))
-    return groups, out
-
-
-def _flat_regions(found, taken):
-    """Return :func:`flat_groups`' region dicts of its candidates.
-
-    :param found: ``(groups, candidates)`` of :func:`_flat_candidates`.
-    :param taken: boxes ``(x0, y0, x1, y1)`` of the other depth regions.
-    """
-    groups, cands = found
-    out = []
-    for g, box, pieces, fill in cands:
+        box = _full_box(x0, y0, x1, y1, step, w, h)
         # The largest share of its box inside one of the other regions' boxes.
         covered = float(box_inside([box], taken).max()) if len(taken) else 0.0
-        clear = pieces and covered < FLAT_GROUP_COVERED
+        clear = len(np.unique(lab[ys, xs])) > 1 and covered < FLAT_GROUP_COVERED
         tier = TIER_FLAT if clear else TIER_PART
-        out.append({'box': box, 'tier': tier, 'score': tier + fill,
+        out.append({'box': box, 'tier': tier,
+                    'score': tier + 0.5 * len(xs) / float((x1 - x0) * (y1 - y0)),
                     'label': g, 'labels': groups, 'parent': None, 'colour_piece': not clear,
                     'container_wall': False, 'flat': True})
     return out
