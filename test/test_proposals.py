@@ -1313,35 +1313,6 @@ def test_stack_checks_on_worker_threads_give_the_same_parts(monkeypatch):
     assert any(len(p) == 2 for p in parts)
 
 
-def test_cuts_are_the_jumps_creases_and_colour_edges():
-    """``_cuts`` (run on a worker while the surface is chosen) is each cut unchanged.
-
-    And ``depth_regions`` with an executor gives the regions it gives without one.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from clip_perception.proposals import _colour_edges
-    from clip_perception.proposals import _creases
-    from clip_perception.proposals import _cuts
-    from clip_perception.proposals import _jump_edges
-
-    scene = generate_scene(41)
-    pts, step = working_grid(scene.depth, scene.intrinsics)
-    remove_flying_pixels(pts, pixel_spacing(step, scene.intrinsics))
-    nrm = normals(pts)
-    small = np.ascontiguousarray(scene.rgb[::step, ::step])
-    jumps, creases, colour = _cuts(pts[..., 2], nrm, small)
-    assert np.array_equal(jumps, _jump_edges(pts[..., 2])) and jumps.any()
-    assert np.array_equal(creases, _creases(nrm)) and creases.any()
-    assert np.array_equal(colour, _colour_edges(small)) and colour.any()
-    assert _cuts(pts[..., 2], nrm, None)[2] is None
-    alone = depth_regions(scene.depth, scene.intrinsics, scene.rgb)[0]
-    with ThreadPoolExecutor(1) as ex:
-        threaded = depth_regions(scene.depth, scene.intrinsics, scene.rgb, executor=ex)[0]
-    assert [r['box'] for r in alone] == [r['box'] for r in threaded] and alone
-    assert [r['score'] for r in alone] == [r['score'] for r in threaded]
-
-
 def test_box_top_check_skips_only_boxes_without_stack_parts():
     """The full-resolution pre-check (the box's highest reading) rules out no stack.
 

@@ -293,18 +293,6 @@ def _colour_edges(rgb_small):
     return cv2.Canny(grey, 60, 150) > 0
 
 
-def _cuts(z, nrm, rgb_small):
-    """Return the working grid's depth jumps, creases and colour edges (or None).
-
-    :param z: (h, w) float32 depths (m), NaN = none; ``nrm`` (h, w, 3) their normals.
-    :param rgb_small: (h, w, 3) uint8 colours of the working grid's pixels, or None.
-    :return: ``(jumps, creases, colour)`` (h, w) bool each (:func:`_jump_edges`,
-        :func:`_creases`, :func:`_colour_edges`); ``colour`` None without colours.
-    """
-    colour = _colour_edges(rgb_small) if rgb_small is not None else None
-    return _jump_edges(z), _creases(nrm), colour
-
-
 def _parent_labels(pieces, n, parents):
     """Return each piece's label in ``parents``, of labellings one inside the other.
 
@@ -502,8 +490,7 @@ def _measurable(measure, pixels, min_size):
 
 
 def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
-                  max_height=0.5, work_width=None, image_up='up', executor=None,
-                  sample_seed=0):
+                  max_height=0.5, work_width=None, image_up='up', sample_seed=0):
     """Objects from depth: the support surface, the pixels on it, cut into objects.
 
     Sizes, areas and distances are in metres (a working pixel at depth z spans
@@ -517,8 +504,6 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         :data:`clip_perception.support.WORK_WIDTH` when None.
     :param image_up: which way the world's up points in the image
         (:func:`clip_perception.support.upright`): ``up``, ``down``, ``left``, ``right``.
-    :param executor: optional ``concurrent.futures.Executor`` the cuts that need no
-        surface (:func:`_cuts`) run on meanwhile; the same output without it.
     :param sample_seed: seed of the support search's sample
         (:func:`clip_perception.support.find_support`); 0 as the node.
     :return: ``(regions, surface, dropped, notes, work)``: regions a list of dicts with
@@ -538,14 +523,9 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     spacing = pixel_spacing(step, intrinsics)
     remove_flying_pixels(pts, spacing)
     nrm = normals(pts)
-    z = pts[..., 2]
-    # The cuts that need neither the surface nor each other (jumps, creases, colour
-    # edges: whole-grid numpy and OpenCV work, mostly without the GIL) on a worker while
-    # the calling thread chooses the surface; taken back and made here when still queued.
-    small = np.ascontiguousarray(rgb[::step, ::step]) if rgb is not None else None
-    cuts = executor.submit(_cuts, z, nrm, small) if executor is not None else None
     surface, walls = find_support(pts, nrm, step, intrinsics, image_up=image_up,
                                   depth_m=depth_m, sample_seed=sample_seed)
+    z = pts[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape
     notes = []
@@ -574,10 +554,13 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         fg = valid & ~walls
         notes.append('no support surface: proposals from depth discontinuities and '
                      'normals alone')
-    jumps, creases, colour = _cuts(z, nrm, small) if cuts is None or cuts.cancel() else \
-        cuts.result()
+    jumps = _jump_edges(z)
     past = past_the_edge(fg, height, surface.region, walls, jumps, z, max_height) \
         if surface is not None else None
+    creases = _creases(nrm)
+    colour = None
+    if rgb is not None:
+        colour = _colour_edges(np.ascontiguousarray(rgb[::step, ::step]))
     n1, lab1, st1 = _components(fg & ~jumps)
     split = fg & ~jumps & ~creases
     if colour is not None:
@@ -1982,7 +1965,6 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
         found, surface, dropped, notes, work = depth_regions(depth_m, intrinsics, rgb,
                                                              work_width=work_width,
                                                              image_up=image_up,
-                                                             executor=executor,
                                                              sample_seed=sample_seed)
         if use_depth:
             for r in found:
