@@ -1278,41 +1278,6 @@ def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
         assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes
 
 
-def test_stack_checks_on_worker_threads_give_the_same_parts(monkeypatch):
-    """``_stack_check`` reads its arguments only: run on a worker or here, the same parts.
-
-    ``add_stack_parts`` with an executor (the first box checked on the calling thread, the
-    others on the workers) gives the same proposals, stacked parts and their masks
-    included, as without one, and ``_stack_check`` finds a stack's two parts.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from clip_perception.geometry import _height_fn
-    import clip_perception.proposals as proposals_module
-    from clip_perception.proposals import _stack_check
-    from clip_perception.proposals import add_stack_parts
-    from clip_perception.proposals import STACK_CHECKS
-
-    seen = []  # what propose hands the stack checks: its proposals before the parts
-    monkeypatch.setattr(proposals_module, 'add_stack_parts',
-                        lambda props, *a, **k: seen.append(props) or add_stack_parts(
-                            props, *a, **k))
-    scene = generate_layout_scene(40_000_001, 'stacked')[0]
-    props = propose(scene.rgb, scene.depth, scene.intrinsics, use_image=False)
-    assert any('stacked' in note for note in props.notes)
-    base = seen[0]
-    with ThreadPoolExecutor(2) as ex:
-        threaded = add_stack_parts(base, scene.depth, scene.intrinsics, executor=ex)
-    assert len(props) > len(base) and np.array_equal(props.boxes, threaded.boxes)
-    assert props.carrying == threaded.carrying and props.notes == threaded.notes
-    for a, b in zip(props.masks, threaded.masks):
-        assert (a is None and b is None) or np.array_equal(a, b)
-    height_fn = _height_fn(base.surface, base.plane)
-    parts = [_stack_check(base, i, scene.depth, scene.intrinsics, height_fn)
-             for i in range(min(len(base), STACK_CHECKS))]
-    assert any(len(p) == 2 for p in parts)
-
-
 def test_box_top_check_skips_only_boxes_without_stack_parts():
     """The full-resolution pre-check (the box's highest reading) rules out no stack.
 

@@ -2019,10 +2019,8 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                   for i in keep)
     props = Proposals(arr[keep], tuple(sources[i] for i in keep), masks, plane, surface,
                       prio[keep], dropped, tuple(notes))
-    # The stack checks of the first boxes side by side (the worker threads are done with
-    # the image proposals by now): the calling thread's work is the wall.
-    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work,
-                           executor=executor) if use_depth else props
+    return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work) \
+        if use_depth else props
 
 
 def later_parts_last(order, regions):
@@ -2076,8 +2074,7 @@ def later_parts_last(order, regions):
 STACK_CHECKS = 4
 
 
-def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None,
-                    executor=None):
+def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None):
     """Add the objects of stacks that a proposal covers as one region (issue #11).
 
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
@@ -2091,42 +2088,43 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     :param work: the :class:`WorkGrid` of :func:`depth_regions`, when at hand: a box whose
         working-resolution heights show no horizontal face inside it at least 1 cm
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
-    :param executor: optional ``concurrent.futures.Executor``: the boxes' checks
-        (:func:`_stack_check`, each its own box's) but the first run on it while the
-        calling thread checks the first (full-resolution numpy and OpenCV work, mostly
-        without the GIL), or here when still queued; the same parts in the same order
-        as without it.
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     from clip_perception.geometry import _height_fn
+    from clip_perception.geometry import stack_parts
+    from clip_perception.geometry import support_levels
 
     if props.plane is None or not len(props):
         return props
     boxes, sources, masks, scores, parts_added, carrying = [], [], [], [], [], []
     added = 0
+    surface = props.surface or props.plane
     height_fn = _height_fn(props.surface, props.plane)
     coarse = _coarse_faces(work, intrinsics) if work is not None and work.height is not None \
         else None
-    checked = [i for i in range(min(STACK_CHECKS, len(props)))
-               if coarse is None or _may_hold_stack(coarse, props.boxes[i])]
-    jobs = {i: executor.submit(_stack_check, props, i, depth_m, intrinsics, height_fn)
-            for i in checked[1:]} if executor is not None else {}
-    found = {i: _stack_check(props, i, depth_m, intrinsics, height_fn)
-             for i in checked if i not in jobs}
-    # A check still queued (behind another camera's image work on the shared threads)
-    # is taken back and run here rather than waited for.
-    found.update((i, _stack_check(props, i, depth_m, intrinsics, height_fn) if job.cancel()
-                  else job.result()) for i, job in jobs.items())
     for i in range(len(props)):
         boxes.append(props.boxes[i])
         sources.append(props.sources[i])
         masks.append(props.masks[i])
         scores.append(props.scores[i])
         carrying.append(bool(props.carrying[i]) if props.carrying else False)
-        parts = found.get(i)
-        if not parts:
+        if i >= STACK_CHECKS or (coarse is not None and
+                                 not _may_hold_stack(coarse, props.boxes[i])):
+            continue
+        levels = support_levels(depth_m, props.boxes[i], intrinsics, height_fn)
+        if _no_face_under_top(levels, props.boxes[i], depth_m.shape):
+            continue
+        # The window's heights serve the mask and the stack check too (each pixel's
+        # height computed once, not up to three times).
+        mask = props.masks[i]
+        mask = refine_mask(depth_m, intrinsics, surface, mask, props.boxes[i],
+                           window=levels[2]) if mask is not None else \
+            mask_in_box(depth_m, intrinsics, surface, props.boxes[i], window=levels[2])
+        if mask is None:
             continue
         column = len(masks) - 1
+        parts = stack_parts(depth_m, props.boxes[i], intrinsics, mask, props.plane,
+                            props.surface, levels)
         for below, part in enumerate(parts):
             ys, xs = np.nonzero(part)
             box = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
@@ -2161,36 +2159,6 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
     return Proposals(np.array(boxes[:keep]), tuple(sources[:keep]), tuple(masks[:keep]),
                      props.plane, props.surface, np.array(scores[:keep]), dropped,
                      props.notes + (f'{added} stacked part(s) added',), tuple(carrying[:keep]))
-
-
-def _stack_check(props, i, depth_m, intrinsics, height_fn):
-    """Return the parts of the stack that proposal ``i`` holds (:func:`add_stack_parts`' check).
-
-    :param props: :class:`Proposals` of the frame (with a plane); ``i`` the proposal.
-    :param height_fn: heights above the frame's surface
-        (:func:`clip_perception.geometry._height_fn`).
-    :return: ``[above_mask, below_mask]`` (H, W) bool
-        (:func:`clip_perception.geometry.stack_parts`), or ``[]``: no face under the
-        top (:func:`_no_face_under_top`), no mask, or no stack. Reads its arguments
-        only (run on worker threads).
-    """
-    from clip_perception.geometry import stack_parts
-    from clip_perception.geometry import support_levels
-
-    box = props.boxes[i]
-    levels = support_levels(depth_m, box, intrinsics, height_fn)
-    if _no_face_under_top(levels, box, depth_m.shape):
-        return []
-    # The window's heights serve the mask and the stack check too (each pixel's
-    # height computed once, not up to three times).
-    surface = props.surface or props.plane
-    mask = props.masks[i]
-    mask = refine_mask(depth_m, intrinsics, surface, mask, box, window=levels[2]) \
-        if mask is not None else mask_in_box(depth_m, intrinsics, surface, box,
-                                             window=levels[2])
-    if mask is None:
-        return []
-    return stack_parts(depth_m, box, intrinsics, mask, props.plane, props.surface, levels)
 
 
 def _no_face_under_top(levels, box, shape):
