@@ -864,3 +864,24 @@ def test_the_real_evaluation_averages_recall_over_sample_seeds(tmp_path, capsys)
         eval_main(['real', '--sample-seeds', '0'])
     assert exit_.value.code == 2 and '--sample-seeds must be at least 1' in \
         capsys.readouterr().err
+
+
+def test_the_real_evaluation_draws_each_view_of_each_frame(tmp_path):
+    """``clip_perception_eval real --draw DIR``: one image per frame and view, seeds or not.
+
+    Session 44's ``--sample-seeds`` left the drawing after the loop over views, inside
+    the "mean of every view" branch: without ``--sample-seeds`` and two views or more
+    nothing was drawn, and with them only the last view (0 of 2 images before, 2 after).
+    """
+    from clip_perception.world.evaluation import main as eval_main
+
+    labels = tmp_path / 'labels.json'
+    with open(LABELS) as f:
+        every = json.load(f)
+    every['frames'] = {'posecnn_2': every['frames']['posecnn_2']}
+    labels.write_text(json.dumps(every))
+    drawn = tmp_path / 'drawn'
+    assert eval_main(['real', '--data', DATA, '--labels', str(labels), '--views',
+                      'original,mirror', '--draw', str(drawn), '--quiet']) == 0
+    assert sorted(os.listdir(drawn)) == ['posecnn_2.png', 'posecnn_2@mirror.png']
+    assert cv2.imread(str(drawn / 'posecnn_2@mirror.png')).shape == (480, 640, 3)

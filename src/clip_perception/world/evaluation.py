@@ -874,15 +874,15 @@ def real_main(args):
             figures['sample_seeds'] = [f['recall'] for f in per_seed]
             print(format_seeds(per_seed))
             means.append([np.mean([f['recall'][k][0] for f in per_seed]) for k in KINDS])
-    if len(means) > 1:
-        m = np.sum(means, axis=0)
-        print(f'\nAll views, mean over sample seeds 0-{args.sample_seeds - 1}: opaque '
-              f'(incl. dark) {m[0] + m[1]:.2f}, transparent {m[2]:.2f}')
         if args.draw:
             os.makedirs(args.draw, exist_ok=True)
             for frame in shown:
                 draw(frame, propose_fn(frame.rgb, frame.depth, frame.intrinsics),
                      os.path.join(args.draw, frame.name.replace(':', '_') + '.png'))
+    if len(means) > 1:
+        m = np.sum(means, axis=0)
+        print(f'\nAll views, mean over sample seeds 0-{args.sample_seeds - 1}: opaque '
+              f'(incl. dark) {m[0] + m[1]:.2f}, transparent {m[2]:.2f}')
     print(f'\n[{time.time() - t0:.0f} s]')
     if args.json:
         with open(args.json, 'w') as f:
