@@ -4546,12 +4546,13 @@ def parse_command(text):
     `command` parameter set to "stop".
     """
     raw, text = text, clean_command(text)
-    if is_cancel(text) and _interim_note(raw) is None:
+    interim = _interim_note(raw)  # '{"partial": "stop"}' cleans to "stop": not a cancel
+    if is_cancel(text) and interim is None:
         return Query(text=text, what='object',
                      refused=f'"{text}" cancels a command on the command topic; it names no '
                      'object to look for (to clear the command parameter, set it to "")')
     # "{object_name}": read as words; '{"partial": "the red"}': read as "the red".
-    why = not_a_command(text) or _interim_note(raw) or _unfilled_slot(raw)
+    why = not_a_command(text) or interim or _unfilled_slot(raw)
     if why is not None:  # a `command` parameter given one at start-up
         return Query(text=text, what='object', refused=f'{why}: no object to look for')
     rest, glosses = _without_glosses(text)
