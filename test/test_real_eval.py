@@ -832,6 +832,16 @@ def test_a_totes_side_ranks_after_the_items_in_it(frames):
             assert side[props.masks[k]].mean() < 0.6, (k, props.boxes[k])
 
 
+def _labels_of_one_frame(tmp_path, name):
+    """Write the hand-drawn labels of frame ``name`` alone; return the file's path."""
+    labels = tmp_path / 'labels.json'
+    with open(LABELS) as f:
+        every = json.load(f)
+    every['frames'] = {name: every['frames'][name]}
+    labels.write_text(json.dumps(every))
+    return labels
+
+
 def test_the_real_evaluation_averages_recall_over_sample_seeds(tmp_path, capsys):
     """``clip_perception_eval real --sample-seeds N``: each seed's recall and the mean.
 
@@ -845,11 +855,7 @@ def test_the_real_evaluation_averages_recall_over_sample_seeds(tmp_path, capsys)
     """
     from clip_perception.world.evaluation import main as eval_main
 
-    labels = tmp_path / 'labels.json'
-    with open(LABELS) as f:
-        every = json.load(f)
-    every['frames'] = {'posecnn_2': every['frames']['posecnn_2']}
-    labels.write_text(json.dumps(every))
+    labels = _labels_of_one_frame(tmp_path, 'posecnn_2')
     out = tmp_path / 'seeds.json'
     assert eval_main(['real', '--data', DATA, '--labels', str(labels), '--sample-seeds', '2',
                       '--json', str(out)]) == 0
@@ -875,11 +881,7 @@ def test_the_real_evaluation_draws_each_view_of_each_frame(tmp_path):
     """
     from clip_perception.world.evaluation import main as eval_main
 
-    labels = tmp_path / 'labels.json'
-    with open(LABELS) as f:
-        every = json.load(f)
-    every['frames'] = {'posecnn_2': every['frames']['posecnn_2']}
-    labels.write_text(json.dumps(every))
+    labels = _labels_of_one_frame(tmp_path, 'posecnn_2')
     drawn = tmp_path / 'drawn'
     assert eval_main(['real', '--data', DATA, '--labels', str(labels), '--views',
                       'original,mirror', '--draw', str(drawn), '--quiet']) == 0
