@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import struct
 import threading
 import time
 
@@ -13,6 +14,7 @@ from test_commands import TWINS
 from visualization_msgs.msg import Marker
 
 from clip_perception.language import clean_command
+from clip_perception.node import not_utf8_note
 from clip_perception.world.scenes import generate_scene
 from clip_perception.world.scenes import ObjectSpec
 from clip_perception.world.scenes import two_by_two_scene
@@ -1522,3 +1524,66 @@ def test_a_recognisers_interim_results_keep_the_command_until_its_final_one(prob
     assert answered(probe, 'pick up the blue mug')[-1]['status'] == 'found'
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def _string_cdr(raw):
+    """``std_msgs/String`` serialised (CDR, little-endian) with ``raw`` bytes as its data.
+
+    What a C++ or micro-ROS publisher sends when its ``std::string`` holds text in another
+    encoding than UTF-8: rclpy can only publish a ``str`` as UTF-8, so the bytes go raw.
+    """
+    return b'\x00\x01\x00\x00' + struct.pack('<I', len(raw) + 1) + raw + b'\x00'
+
+
+def test_a_command_whose_bytes_are_not_utf8_is_rejected_saying_so_over_dds(probe, start_node):
+    """A String in Windows-1252, Shift-JIS or UTF-16 is rejected; the red ball stays posed.
+
+    rclpy decodes a String's bytes as UTF-8 and puts U+FFFD for each byte it cannot
+    read (ros2/rclpy#881: it raised before and took the subscriber down). A C++ front end
+    that sent "pick up the café mug" in Windows-1252 was read as the object "caf mug",
+    Shift-JIS "赤いボール" (the red ball) as any "object", and UTF-16 (cut at its first zero
+    byte by the C string) as the object "t": each replaced the active command with no
+    word of the bytes lost. Now each is answered ``rejected`` saying the bytes were not
+    UTF-8, and the red ball is still posed.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for raw, hint in (('pick up the café mug'.encode('cp1252'), 'Windows-1252'),
+                      ('赤いボール'.encode('shift_jis'), 'Shift-JIS'),
+                      ('\ufeffthe red ball'.encode('utf-16-le'), 'UTF-16')):
+        said = raw.split(b'\x00')[0].decode('utf-8', 'replace')  # as rclpy reads it
+        probe.clear()
+        camera.command_pub.publish(_string_cdr(raw))
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (raw, node.output())
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'rejected' and 'not UTF-8' in det['reason'], det
+        assert hint in det['reason'] and 'the active command is unchanged: "the red ball"' \
+            in det['reason'], det
+        poses = len(probe.messages(POSE))
+        assert run_until(probe, camera, scene,
+                         lambda n=poses: len(probe.messages(POSE)) > n)
+        assert all(d['command'] in ('the red ball', said) for d in detections(probe))
+    assert 'not UTF-8' in node.output()  # the log says it too
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_replaced_bytes_are_named_with_their_likely_encoding_and_utf8_text_is_not():
+    """not_utf8_note: each encoding that is not UTF-8, as rclpy gives it; UTF-8 text: None."""
+    def note(raw):
+        return not_utf8_note(raw.split(b'\x00')[0].decode('utf-8', 'replace'))
+
+    assert 'a byte that is not UTF-8' in note('the café mug'.encode('cp1252'))
+    assert 'Latin-1 or Windows-1252' in note('die Flasche für Öl'.encode('latin-1'))
+    assert '2 bytes that are' in note('die Flasche für Öl'.encode('latin-1'))
+    for text in ('红色的球', '赤いボール', '빨간 공'):
+        for codec in ('gbk', 'shift_jis', 'euc_kr'):
+            try:
+                raw = text.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert 'another script' in note(raw), (text, codec)
+    assert 'UTF-16' in note('\ufeffthe red ball'.encode('utf-16-le'))
+    for text in ('the café mug', '赤いボール', '🔴 ball', 'the red ball', '', 'Öl'):
+        assert not_utf8_note(text) is None, text

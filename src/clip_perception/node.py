@@ -1399,6 +1399,10 @@ class PerceptionMixin:
     def _on_command(self, msg):
         self._command_seen = True
         self.health.command_arrived(time.monotonic())
+        why = not_utf8_note(msg.data)
+        if why is not None:
+            self._refuse_command(msg.data, why)  # before is_cancel: no guess at its words
+            return
         if is_cancel(msg.data):
             self._cancel(msg.data)
             return
@@ -3032,6 +3036,42 @@ def notice_dict(header, said, status, reason):
         'timings_ms': {}, 'work': {}, 'track': None, 'targets': [], 'ambiguous': [],
         'reference': None, 'parsed': None,
     }
+
+
+# U+FFFD, the replacement character: rclpy's String decoding (rosidl_generator_py,
+# PyUnicode_DecodeUTF8 with "replace") puts one for each byte that is not UTF-8.
+_REPLACED = '\ufffd'
+
+
+def not_utf8_note(text):
+    """Say why a command received with replaced bytes is not read, or None.
+
+    ``std_msgs/String`` is UTF-8 (ros2/rosidl_python#57); rclpy reads a String whose bytes
+    are not with U+FFFD for each such byte (it raised and took the subscriber down before:
+    ros2/rclpy#881). A C++, micro-ROS or rosbridge front end whose text is in another
+    encoding sends such bytes: Windows-1252 "café" was read as the object "caf", Shift-JIS
+    "赤いボール" (the red ball) as any object, UTF-16 (cut at its first zero byte, as a C
+    string) as the object "t", each replacing the active command. The letters are lost
+    before the node sees them, so the command is refused, naming the likely encoding.
+
+    :param text: ``str``, the String's data as rclpy gave it.
+    :return: one line (str), or None when ``text`` holds no U+FFFD.
+    """
+    n = text.count(_REPLACED)
+    if not n:
+        return None
+    if text.startswith(_REPLACED * 2) and len(text) <= 3:
+        guess = ('UTF-16 (its byte-order mark FF FE, then text cut at the first zero byte, '
+                 'as a C string ends)')
+    elif re.search(f'[A-Za-z]{_REPLACED}|{_REPLACED}[A-Za-z]', text):
+        guess = 'Latin-1 or Windows-1252 (an accented letter, as in "café")'
+    else:
+        guess = 'Shift-JIS, GBK, Big5, EUC-KR or UTF-16 (text in another script)'
+    bytes_are = f'{n} bytes that are' if n > 1 else 'a byte that is'
+    return (f'command holds {bytes_are} not UTF-8 (each shown '
+            f'as "{_REPLACED}", U+FFFD, by rclpy), so its words are not known; std_msgs/'
+            f'String is UTF-8 and the sender wrote another encoding, likely {guess}: '
+            'encode the text as UTF-8 before publishing')
 
 
 def _command_value(value):
