@@ -5919,3 +5919,36 @@ def test_frames_in_driver_frame_buffer_and_float_layouts_are_posed_and_refusals_
     assert 'whose colours differ, so it is not guessed' in refusal, refusal
     assert_red_ball_posed(probe, node, camera, scene)  # still up, and answering
     assert node.stop() == 0
+
+
+def test_32fc1_depth_in_centimetres_is_refused_or_named_over_dds(probe, start_node):
+    """Centimetres in 32FC1: refused beyond 65 m at the median, named under it.
+
+    helper-h152's open edge (helper-h155's brief): the scene's depth (0.56-1.33 m, 0.79
+    at the median) written as centimetres read 56-133 "m", the readings beyond 65 m
+    dropped as no-reading codes and the rest posed there; at half the distance (28-67
+    "m") nearly every reading was kept, 50 times too far, with no word either way. Now
+    the first is refused (``rejected_depth_units``, ``last_refusal_depth`` naming
+    centimetres, nothing posed from it) and the second is answered with one WARN naming
+    centimetres, counted ``depth_far_median``: 0/1 -> 1/1 each.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+
+    def scaled(scale):
+        def convert(m):
+            cm = (np.nan_to_num(scene.depth, nan=0.0) * scale).astype(np.float32)
+            m.encoding, m.step, m.data = '32FC1', 4 * m.width, cm.tobytes()
+            return m
+        return convert
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: int(
+        v.get('rejected_depth_units', 0)) >= 2), depth=scaled(100.0)), \
+        (diag(probe), node.output())
+    assert 'centimetres' in diag(probe)[2]['last_refusal_depth']
+    assert not probe.messages(POSE), node.output()  # refused: nothing posed from it
+    assert feed_until(camera, scene, lambda: status_fits(probe, lambda lv, m, v: int(
+        v.get('depth_far_median', 0)) >= 1), depth=scaled(50.0)), (diag(probe), node.output())
+    assert_warned_once_and_counted(probe, node, "beyond any RGB-D camera's 20 m: centimetres",
+                                   'depth_far_median', 1)
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0

@@ -1724,6 +1724,120 @@ def test_real_and_far_depth_in_metres_is_not_refused_as_millimetres():
     assert depth_to_array('16UC1', 48, 64, 128, whole.tobytes())[1, 1] == pytest.approx(30.0)
 
 
+def _real_depth_frames():
+    """Return the shared real RGB-D frames' depth, float32 metres (0 = no reading)."""
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+
+    paths = sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))
+    assert len(paths) >= 10
+    return [np.load(path)['depth'].astype(np.float32) for path in paths]
+
+
+def test_depth_in_centimetres_sent_as_32fc1_is_refused_or_named():
+    """Centimetres in 32FC1 (78.4 for 0.784 m): refused past 65 m, named under it.
+
+    helper-h152's open edge: the 16 real frames (0.57-1.74 m at the median) in
+    centimetres, and the same views at half the distance, read as 29-97 "m" (beyond 65 m,
+    most readings dropped as no-reading codes), all posed there with no word: 30 of the
+    32 (the other 2 refused as millimetres, not naming centimetres). Now a median beyond
+    65 m refuses the frame saying centimetres, and under it a note of kind far_median
+    names them, read as given (metres that far are a far outdoor view). Metres and
+    decimetres (a camera's range): no note.
+    """
+    refused = named = 0
+    for depth in _real_depth_frames():
+        h, w = depth.shape
+        for scale in (100.0, 50.0):  # centimetres; the view at half the distance
+            cm, notes = depth * scale, []
+            try:  # a median of 65.03 (arc_suction) is judged on the subsample: either
+                out = depth_to_array('32FC1', h, w, 4 * w, cm.tobytes(), notes=notes)
+            except MessageError as err:
+                assert float(np.median(cm[depth > 0])) > 64.0, err
+                refused += err.kind == 'units' and 'centimetres' in str(err)
+                continue
+            kept = (depth > 0) & (cm <= 65.0)  # beyond 65 m: no-reading codes, as before
+            assert np.array_equal(out[kept], cm[kept])  # read as given
+            named += [n.kind for n in notes] == ['far_median'] and 'centimetres' in notes[0]
+        for scale in (1.0, 10.0):
+            notes = []
+            depth_to_array('32FC1', h, w, 4 * w, (depth * scale).tobytes(), notes=notes)
+            assert notes == [], (scale, notes)
+    assert refused + named == 2 * len(_real_depth_frames()) and refused >= 8 and named >= 8
+    # 64FC1; a frame with too few readings to judge (20): as before.
+    cm = np.full((48, 64), 78.4, np.float64) + np.random.default_rng(0).uniform(0, 9, (48, 64))
+    with pytest.raises(MessageError, match='centimetres'):
+        depth_to_array('64FC1', 48, 64, 512, cm.tobytes())
+    assert depth_to_array('32FC1', 4, 5, 20, np.full((4, 5), 60.4, np.float32).tobytes())[
+        0, 0] == pytest.approx(60.4)
+
+
+def test_half_float_depth_is_read_as_metres_with_the_checks_32fc1_has():
+    """16FC1 (half-precision metres) was refused "unsupported depth encoding".
+
+    Gazebo's R_FLOAT16 depth crosses the ros_gz image bridge as 16FC1, and flightmare's
+    flightros publishes its Unity depth as cv_bridge "16FC1" (helper-h155's brief; before,
+    every frame was refused, answered without depth). Read as metres, to half precision
+    (0.2 mm at 0.8 m): the real frames within 0.05%, big-endian as flagged, with a step
+    of 0, and its unit checks as 32FC1's (millimetres refused; centimetres named).
+    """
+    depth = _real_depth_frames()[0]
+    h, w = depth.shape
+    half = depth.astype(np.float16)
+    read = depth > 0
+    for data, big, step in ((half.tobytes(), False, 2 * w), (half.byteswap().tobytes(), True,
+                                                              2 * w), (half.tobytes(), False, 0)):
+        notes = []
+        out = depth_to_array('16FC1', h, w, step, data, is_bigendian=big, notes=notes)
+        assert out.dtype == np.float32 and np.isnan(out[~read]).all()
+        np.testing.assert_allclose(out[read], depth[read], rtol=5e-4)
+        assert [n.kind for n in notes] == (['step_unset'] if step == 0 else []), notes
+    with pytest.raises(MessageError, match='millimetres') as err:
+        depth_to_array('16FC1', h, w, 2 * w, (half * 1000).astype(np.float16).tobytes())
+    assert err.value.kind == 'units'
+    notes = []
+    depth_to_array('16fc1', h, w, 2 * w, (half * 50).tobytes(), notes=notes)
+    assert 'far_median' in [n.kind for n in notes], notes
+
+
+def test_a_simulators_far_plane_beyond_a_camera_is_not_taken_for_centimetres():
+    """A far clip plane over most of the view (Gazebo's sky at 80 m) leaves depth read.
+
+    The median is taken off the far plane (its most common, largest value): a scene 1-10
+    m away under a sky at 80 m (60% of the view) is read, without a note; the far outdoor
+    view in metres test_real_and_far_depth_in_metres_is_not_refused_as_millimetres reads
+    is read and named.
+    """
+    rng = np.random.default_rng(5)
+    z = rng.uniform(1.0, 10.0, (48, 64)).astype(np.float32)
+    z[:29] = 80.0  # the far plane
+    notes = []
+    out = depth_to_array('32FC1', 48, 64, 256, z.tobytes(), notes=notes)
+    assert out[40, 5] == z[40, 5] and notes == []
+    far = rng.uniform(25.0, 60.0, (48, 64)).astype(np.float32)
+    notes = []
+    assert depth_to_array('32FC1', 48, 64, 256, far.tobytes(), notes=notes)[5, 5] == far[5, 5]
+    assert [n.kind for n in notes] == ['far_median']
+
+
+def test_compressed_32fc1_depth_in_centimetres_is_refused_and_a_close_view_named():
+    """The compressed transports read 32FC1 depth as the raw one: the same checks."""
+    depth = _real_depth_frames()[0]
+    for scale, refused in ((100.0, True), (50.0, False)):
+        tiff = cv2.imencode('.tiff', depth * scale)[1].tobytes()
+        notes = []
+        if refused:
+            with pytest.raises(MessageError, match='centimetres'):
+                compressed_depth_to_array('32FC1; tiff compressed', tiff, notes=notes,
+                                          transport='compressed')
+        else:
+            compressed_depth_to_array('32FC1; tiff compressed', tiff, notes=notes,
+                                      transport='compressed')
+            assert [n.kind for n in notes] == ['far_median'], notes
+
+
 def test_no_reading_codes_at_the_top_of_the_range_are_no_reading():
     # Field fault: ToF and stereo drivers mark invalid or saturated pixels with the type's
     # maximum; read as 65.5 m (or 3e38 m) on an object's pixels they moved its pose 3-5x
@@ -1871,6 +1985,28 @@ def test_a_camera_matrix_scaled_as_a_decomposition_leaves_it_is_read_divided_by_
     assert read == 20
     assert camera_matrix_scale_note(k, p) is None
     assert camera_matrix_scale_note([0.0] * 9, [0.0] * 12) is None  # unset: refused elsewhere
+
+
+def test_a_camera_matrix_whose_last_row_is_zeros_is_read_and_named():
+    """K or P with element [2, 2] left 0 (the 1 never filled in): read, and now said.
+
+    Visual-Behavior/aloception-oss#146 ("the last element of the diagonal ... was 0 but it
+    should be 1"). The focal lengths and principal point were read as written with no
+    word (helper-h155); now one note names K, P or both. A P left unset is not named
+    (p_is_unset: K is read), nor are normalised matrices.
+    """
+    from clip_perception.messages import camera_matrix_scale_note
+    k = [615.0, 0.0, 319.5, 0.0, 615.0, 239.5, 0.0, 0.0, 1.0]
+    p = [615.0, 0.0, 319.5, 0.0, 0.0, 615.0, 239.5, 0.0, 0.0, 0.0, 1.0, 0.0]
+    k0, p0 = k[:8] + [0.0], p[:10] + [0.0, 0.0]
+    for kk, pp, names in ((k0, p, 'K'), (k, p0, 'P'), (k0, p0, 'K and P'), (k0, [0.0] * 12, 'K')):
+        intr = camera_info_to_intrinsics(kk, 640, 480, p=pp)
+        assert (intr.fx, intr.fy, intr.cx, intr.cy) == (615.0, 615.0, 319.5, 239.5)
+        note = camera_matrix_scale_note(kk, pp)
+        assert note is not None and note.startswith(f'camera_info {names} has a last row of '
+                                                    'zeros'), (names, note)
+    assert camera_matrix_scale_note(k, p) is None
+    assert camera_matrix_scale_note(k, [0.0] * 12) is None
 
 
 def test_a_camera_matrix_of_a_multiple_of_the_image_size_is_read_divided():
@@ -3134,6 +3270,34 @@ def test_a_focal_length_no_pinhole_camera_has_is_refused():
         in_pixels(Intrinsics(0.2, 0.9, 0.5, 0.5, 640, 480))
     fisheye = Intrinsics(640 / 3, 640 / 3, 319.5, 239.5, 640, 480)  # a 113 degree view
     assert in_pixels(fisheye) is fisheye
+
+
+def test_a_focal_length_narrower_than_any_lens_is_refused():
+    """A focal length of 1e9 px (a 0.00004 degree view) was read, rays along the axis.
+
+    helper-h152's open edge: K or P with focal lengths 100, 1000 or 1e6 times a camera's
+    (fx = focal length / pixel size with the two in different units: YuhuaXu/
+    StereoDataset#9 gives the formula) was read as given, every pose on the optical
+    axis; one axis alone (fy 61500 beside fx 615) the same along it. Now refused with
+    the degrees it gives, through K, P, binning and a camera_info without a size. A long
+    telephoto's (fx 20000 across 640 px: 1.8 degrees) and a line-scan camera's one row
+    are read as before.
+    """
+    k615 = [615.0, 0.0, 319.5, 0.0, 615.0, 239.5, 0.0, 0.0, 1.0]
+    for fx, fy in ((1e9, 1e9), (615e3, 615e3), (61500.0, 61500.0), (615.0, 61500.0),
+                   (61500.0, 615.0), (-1e9, 1e9)):
+        k = [fx, 0.0, 319.5, 0.0, fy, 239.5, 0.0, 0.0, 1.0]
+        p = [fx, 0.0, 319.5, 0.0, 0.0, fy, 239.5, 0.0, 0.0, 0.0, 1.0, 0.0]
+        for kwargs in ({'k': k}, {'k': k615, 'p': p}, {'k': k, 'binning_x': 2, 'binning_y': 2},
+                       {'k': k, 'image_size': (640, 480), 'width': 0, 'height': 0}):
+            kwargs = {'width': 640, 'height': 480, **kwargs}
+            with pytest.raises(MessageError, match='narrower than any lens') as err:
+                camera_info_to_intrinsics(**kwargs)
+            assert err.value.kind == 'invalid', (fx, fy, kwargs)
+    tele = camera_info_to_intrinsics([20000.0, 0, 319.5, 0, 20000.0, 239.5, 0, 0, 1], 640, 480)
+    assert tele.fx == 20000.0
+    line = in_pixels(Intrinsics(615.0, 1e9, 319.5, 0.0, 640, 1))  # one row: any fy across it
+    assert line.fy == 1e9
 
 
 def test_a_compressed_image_in_a_raw_image_is_decoded_and_video_is_named():

@@ -562,7 +562,7 @@ class Health:
                          'colour_compressed_base64', 'depth_compressed_base64',
                          'colour_compressed_leading_bytes',
                          'depth_depth_transport', 'depth_negative', 'depth_far_plane',
-                         'depth_quantisation_range',
+                         'depth_far_median', 'depth_quantisation_range',
                          'depth_signed', 'depth_item_size', 'depth_camera_units_under_planes',
                          'colour_depth_encoding', 'colour_yuv_order', 'colour_byte_order',
                          'colour_float_range', 'colour_bit_depth', 'depth_bit_depth',

@@ -99,8 +99,11 @@ SEMI_PLANAR_ENCODINGS = (*YUV420_ENCODINGS, *NV444_ENCODINGS, *PLANAR422_ENCODIN
 # simulator twin published (innate-inc/innate-os#536, "the signed 16SC1 encoding is
 # nonstandard enough that stock viewers refuse it"), and DepthSense cameras, whose
 # negative values are error codes (Myzhar/ros_depthsense_camera#9: -32768, -32767...).
+# 16FC1: half-precision metres, which Gazebo's R_FLOAT16 depth is as the ros_gz image
+# bridge names it, and flightmare's Unity depth as flightros publishes it (cv_bridge
+# "16FC1"); read as 32FC1 is, to half precision (0.2 mm at 0.8 m, 4 mm at 10 m).
 DEPTH_ENCODINGS = {'16UC1': np.uint16, 'mono16': np.uint16, '32FC1': np.float32,
-                   '64FC1': np.float64, '16SC1': np.int16}
+                   '64FC1': np.float64, '16SC1': np.int16, '16FC1': np.float16}
 HOST_BIG_ENDIAN = sys.byteorder == 'big'
 # Largest median depth reading taken as metres (RGB-D cameras read up to about 20 m;
 # beyond this it is millimetres sent as 32FC1; see check_depth_units).
@@ -2013,7 +2016,8 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
 
     :param encoding: ``16UC1``/``mono16`` (``depth_scale`` metres a unit, 0 = none),
         ``16SC1`` (the same units signed: a negative value is an error code, read as none,
-        with a note of kind ``signed``) or ``32FC1``/``64FC1`` (metres). 65535 in 16UC1
+        with a note of kind ``signed``) or ``32FC1``/``64FC1``/``16FC1`` (metres; half
+        floats are read in their flagged byte order, not guessed). 65535 in 16UC1
         and readings beyond :data:`MAX_DEPTH_READING_M` (FLT_MAX) are "no reading" codes,
         read as none.
     :param is_bigendian: byte order of the readings as the message states it; 16-bit
@@ -2059,7 +2063,9 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     # Before the byte order: negative metres swapped land in a distance's range by chance.
     arr = negative_z_read_positive(arr, encoding, notes)
     other = _in_other_byte_order if dtype == np.uint16 else _floats_in_other_byte_order
-    if other(arr):
+    # Not half floats: swapped, their exponent lands in a distance's range as often as not
+    # (786.0 reads 0.0173), so the other order tells nothing; they are read as flagged.
+    if dtype != np.float16 and other(arr):
         arr = arr.byteswap()
         if notes is not None:
             said, read = ('big', 'little') if is_bigendian else ('little', 'big')
@@ -2081,6 +2087,7 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
     depth_m = _units_checked(depth_to_metres(arr), encoding, notes)
     if dtype != np.uint16 and not clip_planes[1]:
         _far_plane_at_one(depth_m, encoding, notes)
+        far_median_note(depth_m, encoding, notes)
     return drop_no_reading_codes(depth_m)
 
 
@@ -2535,7 +2542,8 @@ def check_depth_units(depth_m, encoding):
         raise MessageError('units', f'{encoding} depth has a median reading of '
                            f'{median:.0f} m; REP 118 depth is metres in '
                            '32FC1 (integer units, depth_scale, only in 16UC1): is it '
-                           'millimetres (or disparity, in pixels)? Using no depth')
+                           'millimetres or centimetres (or disparity, in pixels)? Using no '
+                           'depth')
     floating = 'FC1' in str(encoding).upper()
     read = sample[sample != 0].astype(np.float64)
     # The plain whole share first: a real frame's (~0) sorts nothing.
@@ -2591,7 +2599,68 @@ def check_depth_units(depth_m, encoding):
                                'metres are not: is it millimetres (REP 118 depth is metres '
                                'in 32FC1; integer units, depth_scale, only in 16UC1), or a '
                                "stereo matcher's disparity, in pixels? Using no depth")
+    off_far = _off_the_far_plane(read) if floating and read.size >= MIN_UNITS_READINGS \
+        else read[:0]
+    if off_far.size and float(np.median(off_far)) > MAX_DEPTH_READING_M:
+        near = float(np.median(off_far))
+        raise MessageError('units', f'{encoding} depth has a median reading of {near:.1f} m, '
+                           f'beyond the {MAX_DEPTH_READING_M:g} m past which a reading is a '
+                           "driver's no-reading code, so most of the view would be dropped, "
+                           f"and beyond any RGB-D camera's {MAX_CAMERA_RANGE_M:g} m: is it "
+                           f'centimetres (a view {near / 100:.2g} m away sent as {near:.0f})? '
+                           'REP 118 depth is metres in 32FC1: divide by 100 before '
+                           'publishing (or publish millimetres in 16UC1). Using no depth')
     return depth_m
+
+
+def far_median_note(depth_m, encoding, notes=None):
+    """Note floating depth read as metres whose median lies beyond any RGB-D camera's range.
+
+    Depth in centimetres written into 32FC1 (a converter that scaled millimetres by 0.1,
+    or a simulator or learning pipeline in centimetres: microsoft/AirSim#1054 asked which
+    it was) reads a view 0.2-0.65 m away as 20-65 "m": every reading kept, every pose 100
+    times too far, with no word (helper-h152's open edge). Metres that far are a far
+    outdoor view (test_messages keeps one read), so such depth is read as given; this
+    line says it once: a median (a simulator's far plane aside,
+    :func:`_off_the_far_plane`) beyond :data:`MAX_CAMERA_RANGE_M`. Beyond
+    :data:`MAX_DEPTH_READING_M` it is refused (:func:`check_depth_units`).
+
+    :param depth_m: (H, W) float32 metres as read (after :func:`check_depth_units`), NaN =
+        no reading.
+    :param encoding: the message's encoding (or compressed format); only floating depth
+        (``FC1``) is judged: 16UC1 is millimetres by REP 118, whatever its range.
+    :param notes: a list, or None; a :class:`Note` of kind ``far_median`` is appended.
+    """
+    if 'FC1' not in str(encoding).upper():
+        return
+    sample = depth_m.reshape(-1)[::max(1, depth_m.size // 20000)]
+    read = sample[np.isfinite(sample) & (sample > 0)].astype(np.float64)
+    if read.size < MIN_UNITS_READINGS:
+        return
+    off_far = _off_the_far_plane(read)
+    median = float(np.median(off_far)) if off_far.size else 0.0
+    if MAX_CAMERA_RANGE_M < median <= MAX_DEPTH_READING_M:
+        _say(notes, 'far_median', f'{encoding} depth has a median reading of {median:.1f} m, '
+             f"beyond any RGB-D camera's {MAX_CAMERA_RANGE_M:g} m: centimetres (a view "
+             f'{median / 100:.2g} m away sent as {median:.1f}, every pose 100 times too far)? '
+             'Read as metres, as REP 118 says 32FC1 is; if it is centimetres, divide by 100 '
+             'before publishing')
+
+
+def _off_the_far_plane(read):
+    """``read`` without its largest value when that value holds a far plane's share.
+
+    A simulator's depth camera reads its far clip plane (Gazebo, Isaac: 10 or 100 m; see
+    :func:`_whole_share`) wherever nothing is hit, over the sky or a room's open side:
+    the readings nearer than it tell the scene's range.
+
+    :param read: (N,) float readings, none 0 or non-finite.
+    :return: (M,) the same dtype, M <= N (all of ``read`` when no far plane holds at least
+        :data:`FAR_PLANE_SHARE` of it).
+    """
+    top = read.max()
+    at_top = read == top
+    return read[~at_top] if float(np.mean(at_top)) >= FAR_PLANE_SHARE else read
 
 
 # Patches (of ZBUFFER_PATCHES sample grids) that must fit a plane in the readings, and how
@@ -3610,6 +3679,17 @@ def with_image_size(intrinsics, width, height, notes=None):
 # P of about a third of the image width, 113 degrees). A focal length that gives more is
 # not in pixels: millimetres (a lens of 1.9-8 mm), or a fraction of the image size.
 MAX_FIELD_OF_VIEW_DEG = 170.0
+# Narrowest field of view (degrees, across a side of at least _MIN_JUDGED_SIDE px) of a
+# focal length in pixels. A 600 mm telephoto on a full-frame sensor sees 3.4 degrees
+# across, a 300 mm lens on a 1" machine-vision sensor 2.5; a focal length that gives
+# less is not the camera's: one computed with the pixel size in other units than the
+# lens's (fx = focal length / pixel size: 8 mm over 3.75 um taken as 3.75e-6 mm gives
+# 2.1e6 px; YuhuaXu/StereoDataset#9 states the formula), or scaled by 100 or 1000
+# (helper-h152's open edge: fx 1e9 was read, every ray along the optical axis).
+MIN_FIELD_OF_VIEW_DEG = 1.0
+# Sides shorter than this are not judged by it: a line-scan camera's one row has any
+# focal length across it.
+_MIN_JUDGED_SIDE = 16
 # A principal point in fractions of the image size lies this close to 0.5 on both axes
 # (a fifth of the image, as principal_point_note allows a pixel one).
 _NORMALISED_CENTRE = 0.2
@@ -3651,9 +3731,10 @@ def in_pixels(intrinsics, notes=None):
     half = math.tan(math.radians(MAX_FIELD_OF_VIEW_DEG / 2))
     # Judged on both axes: a 1x640 line of pixels may have any focal length across it.
     narrow = fx * half >= w / 2 or fy * half >= h / 2
-    if narrow and not fractional:
-        return intrinsics
     said = f'(fx {fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g})'
+    if narrow and not fractional:
+        _check_not_too_narrow(fx, fy, w, h, said)
+        return intrinsics
     if not narrow:
         reading = [(fx * w, fy * h), (fx * w, fy * w)] if fractional else []
         square = [f for f in reading if abs(f[0] / f[1] - 1) <= _SQUARE_PIXELS]
@@ -3667,6 +3748,7 @@ def in_pixels(intrinsics, notes=None):
         fx, fy = square[0]
     if fractional:
         cx, cy = cx * w - 0.5, cy * h - 0.5
+    _check_not_too_narrow(fx, fy, w, h, said)
     if notes is not None:
         what = 'principal point is' if narrow else 'principal point and focal lengths are'
         notes.append(Note('units', f'camera_info camera matrix {said}: its {what} in '
@@ -3674,6 +3756,31 @@ def in_pixels(intrinsics, notes=None):
                           f'{fx:g}, fy {fy:g}, cx {cx:g}, cy {cy:g} px for the {w}x{h} image '
                           '(sensor_msgs/CameraInfo K and P are pixels: fix the publisher)'))
     return Intrinsics(fx, fy, cx, cy, w, h)
+
+
+def _check_not_too_narrow(fx, fy, w, h, said):
+    """Raise when a focal length gives a field of view under :data:`MIN_FIELD_OF_VIEW_DEG`.
+
+    :param fx: focal lengths in pixels, as read (their sign aside).
+    :param w: the image's size in pixels; a side under :data:`_MIN_JUDGED_SIDE` is not
+        judged.
+    :param said: the camera matrix as the message gives it, for the reason.
+    :raises MessageError: kind ``invalid``.
+    """
+    for f, size, axis in ((fx, w, 'fx'), (fy, h, 'fy')):
+        if size < _MIN_JUDGED_SIDE:
+            continue
+        view = 2 * math.degrees(math.atan(size / 2 / abs(f))) if f else 180.0
+        if view < MIN_FIELD_OF_VIEW_DEG:
+            raise MessageError('invalid', f'camera_info camera matrix {said}: {axis} {f:g} px '
+                               f'gives a {view:.2g} degree view across {size} px, narrower '
+                               f'than any lens (under {MIN_FIELD_OF_VIEW_DEG:g} degree; a 600 '
+                               'mm telephoto on a full-frame sensor sees 3.4): every ray would '
+                               'run along the optical axis and every pose land on it. A focal '
+                               'length computed with the pixel size in other units than the '
+                               "lens's (fx = focal length / pixel size, both in mm), or "
+                               'scaled by 100 or 1000? K and P are pixels: using no '
+                               'camera_info')
 
 
 # How close fy / fx must come to height / width (relative) for a camera_info to be one
@@ -3826,13 +3933,22 @@ def camera_matrix_scale_note(k, p=()):
 
     :return: one line, or None when both are unscaled (or unset, or not finite).
     """
-    said = []
+    said, zero = [], []
     for name, m, rows, cols in (('K', k, 3, 3), ('P', p, 3, 4)):
         a = np.asarray(m, dtype=np.float64).reshape(-1)
         if a.size == rows * cols and np.all(np.isfinite(a)):
             scale = _homogeneous_scale(a, rows, cols)
             if scale != 1.0:
                 said.append(f'{name} (its element [2, 2] is {scale:g})')
+            elif not np.any(a[-cols:]) and a[0] > 0 and a[cols + 1] > 0:
+                zero.append(name)
+    if zero:
+        # A matrix built from zeros with the 1 left out (Visual-Behavior/aloception-oss#146:
+        # "the last element of the diagonal ... was 0 but it should be 1"): its focal
+        # lengths and principal point are read as written, as image_geometry reads them.
+        return (f'camera_info {" and ".join(zero)} has a last row of zeros, where a camera '
+                'matrix has 0, 0, 1 (the 1 left out when it was filled): read with its '
+                'focal lengths and principal point as written; publish element [2, 2] as 1')
     if not said:
         return None
     return (f'camera_info {" and ".join(said)} is a multiple of a camera matrix, whose '
@@ -4174,6 +4290,8 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
     depth = _units_checked(depth, what, notes)
     if floating and not clip_planes[1]:
         _far_plane_at_one(depth, what, notes)
+    if not clip_planes[1]:  # a float TIFF's too: judged by the format's FC1, as the units
+        far_median_note(depth, what, notes)
     return drop_no_reading_codes(depth)
 
 
