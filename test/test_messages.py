@@ -1794,6 +1794,21 @@ def test_half_float_depth_is_read_as_metres_with_the_checks_32fc1_has():
         assert out.dtype == np.float32 and np.isnan(out[~read]).all()
         np.testing.assert_allclose(out[read], depth[read], rtol=5e-4)
         assert [n.kind for n in notes] == (['step_unset'] if step == 0 else []), notes
+    # float32 metres under 16FC1 (a numpy array not converted; step from its strides or
+    # 0): read as float32, item_size said (before this, at step 4w: each row's first half
+    # read as half floats, 1.81 m at the median for 0.78, nothing said). Half floats in
+    # rows padded to twice their length: still read as half floats.
+    for step in (4 * w, 0):
+        notes = []
+        out = depth_to_array('16FC1', h, w, step, depth.tobytes(), notes=notes)
+        np.testing.assert_array_equal(out[read], depth[read])
+        assert 'item_size' in [n.kind for n in notes] and 'float32' in str(notes), notes
+    padded = np.zeros((h, 2 * w), np.float16)
+    padded[:, :w] = half
+    notes = []
+    out = depth_to_array('16FC1', h, w, 4 * w, padded.tobytes(), notes=notes)
+    np.testing.assert_allclose(out[read], depth[read], rtol=5e-4)
+    assert 'item_size' not in [n.kind for n in notes], notes
     with pytest.raises(MessageError, match='millimetres') as err:
         depth_to_array('16FC1', h, w, 2 * w, (half * 1000).astype(np.float16).tobytes())
     assert err.value.kind == 'units'

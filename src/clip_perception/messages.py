@@ -2197,21 +2197,22 @@ def _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigen
     integers whose high halves are all 0 (or 0xFFFF: negative, no reading). A 32FC1 or
     16UC1 row padded to twice its length reads as neither and is read as before.
 
-    :param dtype: ``np.float32`` (32FC1) or ``np.uint16`` (16UC1, mono16); others: None.
+    :param dtype: ``np.float32`` (32FC1), ``np.float16`` (16FC1: float32 readings, read
+        as float32) or ``np.uint16`` (16UC1, mono16); others: None.
     :param is_bigendian: byte order as flagged.
     :param notes: a list, or None: a note of kind ``item_size``.
-    :return: (H, W) array of ``dtype`` in host byte order, or None.
+    :return: (H, W) array of ``dtype`` (float32 for 16FC1) in host byte order, or None.
     """
-    if dtype not in (np.float32, np.uint16):
+    if dtype not in (np.float32, np.uint16, np.float16):
         return None
     item = np.dtype(dtype).itemsize
     row = 2 * item * width
     if step not in (0, row) or len(data) != row * height or width < 2:
         return None
     order = '>' if is_bigendian else '<'
-    if dtype == np.float32:
-        wide = np.frombuffer(data, order + 'f8').reshape(height, width)
-        split = np.frombuffer(data, order + 'f4').reshape(height, 2 * width)[:, :width]
+    if dtype != np.uint16:  # float32 under 16FC1 as float64 under 32FC1 (half the item)
+        wide = np.frombuffer(data, f'{order}f{2 * item}').reshape(height, width)
+        split = np.frombuffer(data, f'{order}f{item}').reshape(height, 2 * width)[:, :width]
         shares = []
         with np.errstate(invalid='ignore', over='ignore'):
             for values in (wide, split):
@@ -2222,7 +2223,7 @@ def _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigen
                               if v.size >= MIN_UNITS_READINGS else 0.0)
         # float64 made from float32 readings has its low words 0: split, every other
         # reading is then 0 (no reading) and the rest in range, so count those zeros too.
-        low = np.frombuffer(data, order + 'u4').reshape(height, 2 * width)[:, int(bool(
+        low = np.frombuffer(data, f'{order}u{item}').reshape(height, 2 * width)[:, int(bool(
             is_bigendian))::2]
         with np.errstate(invalid='ignore'):
             read = np.isfinite(wide) & (wide != 0)
@@ -2231,8 +2232,8 @@ def _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigen
                                              zero_low < _SPLIT_FLOAT_SHARE):
             return None
         with np.errstate(over='ignore'):
-            out = wide.astype(np.float32)
-        what = '64-bit floats (float64)'
+            out = wide.astype(np.float32)  # float32 under 16FC1 too: not cut to half floats
+        what = f'{16 * item}-bit floats (float{16 * item})'
     else:
         words = np.frombuffer(data, order + 'u2').reshape(height, 2 * width)
         high = words[:, 0::2] if is_bigendian else words[:, 1::2]
@@ -2245,7 +2246,7 @@ def _readings_twice_as_wide(encoding, dtype, height, width, step, data, is_bigen
     _say(notes, 'item_size', f'depth encoding "{encoding}" is {8 * item} bits a reading, but '
          f'its {len(data)} bytes (step {step}) are {width}x{height} {what}: read as such; '
          f'publish {8 * item}-bit readings (convert the array to '
-         f'{"float32" if dtype == np.float32 else "uint16"} before filling the message)')
+         f'{np.dtype(dtype).name} before filling the message)')
     return out
 
 
