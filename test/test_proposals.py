@@ -1322,6 +1322,31 @@ def test_box_top_check_skips_only_boxes_without_stack_parts():
     assert ruled_out and stacks, (ruled_out, stacks)
 
 
+def test_a_stack_part_box_is_the_box_of_its_pixels():
+    """``_mask_box`` (OpenCV's bounding box of a part) gives the box of ``np.nonzero``.
+
+    Full-frame masks of one pixel, of pieces apart and touching the frame's edges, as
+    ``add_stack_parts`` boxes the parts that ``stack_parts`` returns.
+    """
+    from clip_perception.proposals import _mask_box
+
+    rng = np.random.default_rng(7)
+    masks = []
+    for _ in range(40):
+        m = np.zeros((480, 640), bool)
+        for _ in range(rng.integers(1, 4)):
+            x, y = rng.integers(0, 640), rng.integers(0, 480)
+            m[y:y + rng.integers(1, 120), x:x + rng.integers(1, 160)] = True
+        masks.append(m)
+    one = np.zeros((720, 1280), bool)
+    one[719, 1279] = True
+    for m in masks + [one, ~np.zeros((5, 7), bool)]:
+        ys, xs = np.nonzero(m)
+        want = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)
+        got = _mask_box(m)
+        assert got.dtype == np.float64 and np.array_equal(got, want), (got, want)
+
+
 # ---------------------------------------- the working grid is metric (issue 11, round 4)
 
 def _cubes_on_a_table(w=640, h=480):
