@@ -753,7 +753,11 @@ _SPOKEN_OPENING = re.compile(
     r'^\s*(?:(?:okay|ok|so|well|alright|all\sright|yeah|yes|yep|sure(?:\sthing)?|oh|now|'
     r'and|then|wait|' + _REPAIR_OPENERS + '|' + _HESITATION +
     r'|right(?=\s+(?:so|then|okay|ok|well|now)\b))\s+)+'
-    r'(?=(?:the|a|an|this|that|these|those|my|your)\b)')
+    # or before a verb that asks for the object and a determiner (helper-h156: "so grab
+    # the red ball", "well grab ...", "right so grab ..." were "so red ball", "well red
+    # ball", the right "so red ball")
+    r'(?=(?:(?:please\s+)?' + _ASKED_VERB.pattern + r'(?:\s+up)?\s+)?'
+    r'(?:the|a|an|this|that|these|those|my|your)\b)')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
 # the one being moved, and where it goes is no property of it (field report: read into
@@ -3364,7 +3368,15 @@ def not_a_command(text):
     words = ' '.join(re.sub(r'[^\w\s]|_', ' ', norm.casefold()).split())
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
+    called = _CALLED_ALONE.fullmatch(words)
+    if called is not None and _addressee(called.group(1)):
+        # "hey jarvis", a wake phrase a front end published alone (helper-h156's brief: the
+        # object "jarvis" replaced the active command); "okay mug" may name the mug.
+        return (f'"{shown}" only calls the robot by a name; it asks for nothing')
     return None
+
+
+_CALLED_ALONE = re.compile(r'(?:hey|hi|hello|hiya|yo|oi)\s+([a-z][a-z-]*[a-z])')
 
 
 def _strip_around(words):
@@ -4908,6 +4920,12 @@ def _extreme_sides(said):
     return _MORE_SIDE.sub('', said), tuple(read)
 
 
+# A dash typed as two or more hyphens, as a keyboard without one writes it, or an em dash
+# with no space around it (helper-h156's brief: "the red ball -- the blue one" was the
+# object "blue red ball", "the red ball -- the blue mug" "red ball blue mug", "the red
+# ball--the blue one" "blue red ball the"): read as the dash spaced, as " \u2014 " is.
+# Not an arrow ("-->", read by :data:`_ARROW`).
+_TYPED_DASH = re.compile(r'\s*(?:(?<!-)-{2,}(?![->])|(?<=[^\W\d])\u2014(?=[^\W\d]))\s*')
 # One or several in a row ("-> ->", "\u2192 \u2192": one step, not "then then").
 _ARROW = re.compile(r'\s*(?:(?:-+>|=+>|[\u2192\u21d2\u21e8\u2794\u2799\u279c\u279d'
                     r'\u279e\u27a1\u27f6\u27f9])\ufe0f?\s*)+')
@@ -4989,7 +5007,7 @@ _APPOSITIVE = re.compile(
     # (:func:`_one_of_cancelled`), no more of the cancelled object.
     r"(?<!\bmind )(?<!\bnevermind )(?<!\bforget )(?<!\bforget about )"
     r"\b(?P<det>the|a|an|this|that)\s+(?P<adjs>(?:(?!(?:the|a|an|on|in|of|at|to|and|or|"
-    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?:,|\.|\s[-\u2013\u2014]|\()\s*"
+    r"but|not|with|from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)\s*(?P<sep>,|\.|\s[-\u2013\u2014]|\()\s*"
     r"(?:i\.?e\.?,?\s+|namely\s+|(?P<fix>i\s+mean\s+|i\s+meant\s+|sorry,?\s+|no,?\s+wait,?\s+))?"
     # Only words of one phrase before "one": "the red ball, the blue mug and the green one"
     # lists three objects (adj2 ran over "blue mug and the green": the green BALL was asked).
@@ -5016,23 +5034,76 @@ _APPOSITIVE_AFTER_PLACE = re.compile(
     r"from)\b)[\w'-]+\s+)*?)(?P<head>(?!ones?\b)[\w'-]+)(?P<place>\s+(?:(?:right\s+|just\s+)?"
     r"(?:on|in|at|by|near|under|behind|beside|inside|above|below|next\s+to|close\s+to|"
     r"left\s+of|right\s+of|in\s+front\s+of|on\s+top\s+of|to\s+the\s+(?:left|right)\s+of)"
-    r")\s+(?:the|a|an|this|that|your|my)\s+[^,;.!?()]*?)\s*(?:,|\s[-\u2013\u2014])\s*"
+    r")\s+(?:the|a|an|this|that|your|my)\s+[^,;.!?()]*?)\s*(?P<sep>,|\s[-\u2013\u2014])\s*"
     r"(?:the|this)\s+(?P<adj2>(?:[\w-]+\s+)+?)one\b(?=\s*(?:[,;.!?]|$|please\b|thanks?\b))")
 
 
 def _appositive_after_place(m):
     """Read "the ball on the table, the red one" as "the red ball on the table"."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
+    if m.group('sep').strip() in _DASHES and _contradicted(adjs, adj2):
+        # "the red ball on the table - the blue one": a self-repair (:func:`_appositive`).
+        return ' '.join([m.group('det')] + _said_again(adjs, adj2) + [m.group('head')]) + \
+            m.group('place')
     if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
             any(w not in _CHOOSING_WORDS for w in adj2):
         return m.group()
     return ' '.join([m.group('det')] + adjs + adj2 + [m.group('head')]) + m.group('place')
 
 
+_DASHES = ('-', '\u2013', '\u2014')
+# The axis each one-word place or size is on (:data:`_RELATIONS`, :data:`_SIZES`): "left"
+# and "right" contradict each other, "left" and "big" do not.
+_AXIS_OF = {'left': 'across', 'right': 'across', 'middle': 'across', 'top': 'up',
+            'bottom': 'up', 'nearest': 'depth', 'farthest': 'depth', 'largest': 'size',
+            'smallest': 'size'}
+_KIND_OF_WORD = {w: (_AXIS_OF[value], value) for table in (_RELATIONS, _SIZES)
+                 for words, value in table for w in words if ' ' not in w and value in _AXIS_OF}
+
+
+def _word_kind(word):
+    """Return ``(kind, value)`` of a colour, place or size word, ``(None, word)`` otherwise.
+
+    :param word: one lower-case word (``str``).
+    :return: ``('colour', word)``, e.g. ``('size', 'largest')`` for "big", or ``(None, word)``.
+    """
+    if word in _COLOUR_WORDS:
+        return 'colour', word
+    return _KIND_OF_WORD.get(word, (None, word))
+
+
+def _said_again(adjs, adj2):
+    """Return ``adjs`` with each word of a kind ``adj2`` says again replaced by ``adj2``.
+
+    :param adjs: the words said first (``list`` of ``str``); ``adj2``: said again.
+    :return: ``list`` of ``str``: "big red" and "blue" give "big blue".
+    """
+    kinds = {_word_kind(w)[0] for w in adj2} - {None}
+    return [w for w in adjs if _word_kind(w)[0] not in kinds] + adj2
+
+
+def _contradicted(adjs, adj2):
+    """Whether a word of ``adj2`` says another colour, place or size than one of ``adjs``.
+
+    :param adjs: the words before the noun said first (``list`` of ``str``).
+    :param adj2: the words before "one" said after it.
+    :return: ``bool``.
+    """
+    said = {_word_kind(w) for w in adjs}
+    return any(kind is not None and any(k == kind and v != value for k, v in said)
+               for kind, value in map(_word_kind, adj2))
+
+
 def _appositive(m):
     """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
     head = m.group('head')
+    if m.group('sep').strip() in _DASHES and _contradicted(adjs, adj2):
+        # "the red ball - the blue one", "the big red ball \u2014 the small one": a break,
+        # then the same noun said again with another colour or size, a self-repair as
+        # "the red ball... no, the blue one" is (helper-h156's brief: two balls were asked
+        # for, "the big small red ball"): the words said again replace those of their kind.
+        return ' '.join([m.group('det')] + _said_again(adjs, adj2) + [head])
     if m.group('fix') and any(w not in _CHOOSING_WORDS for w in adj2):
         # "the green cube, I mean the blue one": a correction, the blue cube alone.
         return ' '.join([m.group('det')] + adj2 + [head])
@@ -5088,6 +5159,68 @@ def _one_of_cancelled(cancelled, rest):
                   f'{head} ones', rest, count=1) if head else rest
 
 
+# A robot addressed by a name of its own before the command, with or without a greeting
+# (helper-h156's brief: "ok jarvis grab the blue mug" was the object "jarvis blue mug",
+# "hey jarvis, the blue mug" the objects "jarvis" and "blue mug", "yo robot grab the red
+# ball" "yo red ball", "hey tiago, pick up the red ball" "tiago red ball"; only "hey
+# google", "siri", "alexa", "robot" were dropped). A greeting, then one word that is no
+# word the node reads (:func:`_addressee`), before a verb that asks for an object or,
+# after a greeting, a determiner; with no greeting, only with a comma or a colon after the
+# name ("jarvis, grab the blue mug"; "mug, pick it up", "put pick up the ball" stay).
+_GREETING = r'(?:o\.?k\.?|okay|hey|hi|hello|hiya|yo|oi)(?=[\s,!.])'
+_ADDRESS = re.compile(r'\s*(?:(?P<greet>' + _GREETING + r')[\s,!.]*)?'
+                      r"(?:(?P<name>[a-z][a-z'-]*[a-z])(?P<sep>\s*[,:!]\s*|\s+))?")
+_ASKED_AFTER = re.compile(r'(?:please\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?)?' +
+                          _ASKED_VERB.pattern + r'(?:\s+up)?\s+(?P<det>(?:the|a|an|this|that|'
+                          r'these|those|my|your|all|every|some|any|\d+)\b)?')
+_DETERMINER_FIRST = re.compile(r'(?:the|a|an|this|that|these|those|my|your)\b')
+# Words that are no name even where a name may stand: the command's own.
+_NO_NAME = frozenset(('and', 'or', 'but', 'then', 'now', 'not', 'no', 'never', 'dont',
+                      "don't", 'please', 'just', 'also', 'first', 'so', 'well', 'you', 'i',
+                      'we', 'me', 'us', 'it', 'they', 'them', 'lets', "let's", 'let', 'to',
+                      'all', 'every', 'each', 'both', 'either', 'any', 'some', 'wait', 'stop',
+                      'yes', 'yeah', 'nope', 'right', 'sure', 'cancel', 'forget', 'okay', 'ok',
+                      'hey', 'hi', 'hello', 'hiya', 'yo', 'oi', 'one', 'ones', 'again', 'next',
+                      'last', 'only'))
+
+
+def _addressee(word):
+    """Whether lower-case ``word`` may be a name the robot is addressed by (:data:`_ADDRESS`).
+
+    :param word: one word (``str``).
+    :return: ``bool``: False for determiners, openings, hesitations, colours, sizes,
+        places, ordinals, counts and verbs that ask for, place, carry or move an object (a
+        command's own words; filler such as "robot" may be a name after a greeting).
+    """
+    return not (word in _NO_NAME or _HESITATION_WORD.fullmatch(word) or word in _COLOUR_WORDS or
+                word in _SIZE_WORDS or word in _SIDE_WORDS or word in _ORDINAL_WORDS or
+                word in _COUNTS or _DETERMINER_FIRST.fullmatch(word) or
+                _ASKED_VERB.fullmatch(word) or word in _PLACE_VERBS or word in _CARRY_VERBS or
+                re.fullmatch(_MOTION_VERBS, word))
+
+
+def _without_address(text):
+    """Drop a greeting and a name the robot is addressed by from ``text`` (:data:`_ADDRESS`).
+
+    :param text: lower-case command, punctuation kept (``str``).
+    :return: ``str``: the command after the name; ``text`` itself where none is said.
+    """
+    m = _ADDRESS.match(text)
+    greet, name, end = m.group('greet'), m.group('name'), m.end()
+    if name is not None and not (_addressee(name) and (greet is not None or not _is_filler(
+            name))):
+        name, end = None, m.start('name')
+    if name is None and greet is None:
+        return text
+    rest = text[end:]
+    asked = _ASKED_AFTER.match(rest)
+    if greet is not None:
+        fits = asked is not None or _DETERMINER_FIRST.match(rest) is not None
+    else:  # "jarvis, grab the mug"; "jarvis grab the mug" is read as said
+        fits = asked is not None and asked.group('det') and m.group('sep').strip() != ''
+    return rest if fits and _words_said(rest) else text
+
+
 def _drop_openings(text):
     """Drop the openings a voice recogniser writes before a command (see :data:`_OPENING`).
 
@@ -5100,6 +5233,7 @@ def _drop_openings(text):
     :param text: lower-case command, punctuation kept.
     :return: ``text`` without them; unchanged when nothing would be left.
     """
+    text = _without_address(text)
     while True:
         m = _OPENING.match(text) or _CANCEL_THEN.match(text)
         if not (m and m.end() and m.end() < len(text)) or (
@@ -5612,7 +5746,16 @@ def _without_hedges(said):
 _LABEL_KEYS = frozenset(_OBJECT_KEYS + ('label', 'labels', 'class', 'class_name',
                                         'category', 'object_class', 'description', 'query',
                                         'prompt', 'command', 'text', 'goal'))
-_KEY_VALUE = re.compile(r'\s*([a-z_][\w.-]*)\s*(=|:)\s*(.*?)\s*')
+# A key of two words an LLM writes for one ("Target object: red ball", "Object name: ...":
+# helper-h156's brief, the objects "target object red ball", "object name red ball"), read
+# as the key joined by "_"; pairs said as sentences ("Action: pick up. Object: red ball",
+# "OK. Target object: red ball": the object "object red ball") are parted at each full stop
+# a key follows (:data:`_PAIR_SENTENCE`).
+_KEY_VALUE = re.compile(r'\s*([a-z_][\w.-]*(?:\s(?:object|name|label|class|item))?)\s*(=|:)'
+                        r'\s*(.*?)[\s.!?]*')
+_VERB_AND_COLOUR_KEYS = frozenset(('action', 'task', 'verb', 'skill', 'operation', 'color',
+                                   'colour'))
+_PAIR_SENTENCE = re.compile(r'(?<=[.!?])\s+(?=[a-z_][\w-]*(?:\s[a-z_]+)?\s*[:=])')
 _NUMBER_VALUE = re.compile(r'[-+]?\d*\.?\d+(?:e[-+]?\d+)?\s*%?')
 _SCORE = re.compile(r'(?:\s*[\[(]\s*(?:0?\.\d+|1\.0*|\d{1,3}(?:\.\d+)?\s*%)\s*[\])]|'
                     r'\s*:\s*(?:0?\.\d+|1\.0*|\d{1,3}(?:\.\d+)?\s*%)|'
@@ -5641,14 +5784,24 @@ def _from_key_values(said):
     aside = _ASIDE.sub(lambda m: '' if _words_said(unstarred[:m.start()]) else m.group(),
                        unstarred)
     said = _SCORE.sub('', aside if _words_said(aside) else said)
-    parts = [p for p in re.split(r'[,;]', said) if p.strip()]
+    parts = [p for p in re.split(r'[,;]', said) for p in _PAIR_SENTENCE.split(p) if p.strip()]
     pairs = [_KEY_VALUE.fullmatch(p) for p in parts]
+    keys = [m.group(1).replace(' ', '_') if m else None for m in pairs]
+    if len(parts) > 1 and not pairs[0] and all(pairs[1:]):
+        if not _words_said(parts[0]):  # "OK. Target: red ball": an acknowledgement first
+            pairs, keys = pairs[1:], keys[1:]
+        elif set(keys[1:]) <= _VERB_AND_COLOUR_KEYS:
+            # "Object: red ball. Action: pick up." with its first label dropped as an
+            # answer's (helper-h156's brief: the objects "red ball" and "action"; "Object:
+            # ball. Colour: red." "ball" and "red colour"): the first sentence is the object.
+            pairs = [_KEY_VALUE.fullmatch(f'object: {parts[0]}')] + pairs[1:]
+            keys = ['object'] + keys[1:]
     if not parts or not all(pairs) or not any(
-            m.group(2) == '=' or m.group(1) in _LABEL_KEYS for m in pairs):
+            m.group(2) == '=' or k in _LABEL_KEYS for m, k in zip(pairs, keys)):
         return said
-    named = [m.group(3) for m in pairs if m.group(1) in _LABEL_KEYS] or \
+    named = [m.group(3) for m, k in zip(pairs, keys) if k in _LABEL_KEYS] or \
         [m.group(3) for m in pairs if not _NUMBER_VALUE.fullmatch(m.group(3))]
-    colours = [m.group(3) for m in pairs if m.group(1) in ('color', 'colour')]
+    colours = [m.group(3) for m, k in zip(pairs, keys) if k in ('color', 'colour')]
     if len(named) == 1 and colours and named != colours:
         named = [f'{colours[0]} {named[0]}']  # "class=ball, color=red" (helper-44)
     named = [v.strip('\'"') for v in named if v.strip('\'"')]
@@ -5912,6 +6065,13 @@ _PHRASINGS = (
     # the end of a clause; "instead of X, Y" is "not X, Y" (was refused: only exclusions).
     (re.compile(_LEAD_IN + r"(?:let\s*'?\s*s\s+)?(?:(?:start|begin)(?:ing)?(?:\s+off)?|go\s+ahead)"
                 r'\s+with\s+(?=(?:the|a|an|this|that|my|your)\s)'), ''),
+    # "the red ball in place of the blue mug", "as opposed to", "in lieu of", "in
+    # preference to" (helper-h156's brief: a relation "in" to an object "place of blue
+    # mug", the object "red ball as opposed" put "to the blue mug") are "instead of";
+    # not after a verb that puts or swaps ("put the ball in place of the mug" says where).
+    (re.compile(r'^((?:(?!\b(?:put|place|set|lay|leave|swap|replace|move|drop|stand|'
+                r'position)\b).)*?)\b(?:in\s+(?:place|lieu)\s+of|as\s+opposed\s+to|'
+                r'in\s+preference\s+to)\s+(?=\w)'), r'\1instead of '),
     (re.compile(r'\s+instead(?=\s*(?:$|[.!?;,]))'), ''),
     (re.compile(r'^\s*instead\s+of\s+(?=[^,;.!?]+,)'), 'not '),
     # "Try the red ball" (session 22: the object "try red ball").
@@ -6335,7 +6495,7 @@ def _parse(text):
         query = _with_names(replace(_parse(unnamed), text=text), text, names)
         return _excluded_by_name(_names_kept_apart(query, text, names), text, names)
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
-    said, repairs = _repaired(said)
+    said, repairs = _repaired(_TYPED_DASH.sub(' \u2014 ', said))
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(_arrow, said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
