@@ -2347,7 +2347,10 @@ _REASONING_END = re.compile(rf'^.*</{_REASONING_TAGS}>', re.DOTALL | re.IGNORECA
 _ANSWER_LABEL = re.compile(
     r'^\s*(?:(?:final\s+|short\s+)?answer|ai|assistant|bot|robot|response|reply|output|'
     r'result|(?:target\s+)?object|target|command|user|human|speaker[\s_]*\d*|notes?|nb|task|'
-    r'instructions?|action|goal)\s*:\s*',
+    r'instructions?|action|goal|'
+    # what an agent says it runs (helper-h156: "Executing: pick_up(red_ball)" was the
+    # object "executing red ball")
+    r'executing|running|calling|performing|next\s+action)\s*:\s*',
     re.IGNORECASE)
 
 
@@ -3176,7 +3179,9 @@ def foreign_language(text):
     letters = [c for c in text if unicodedata.category(c).startswith('L')]
     other = [_script(c) for c in letters if _script(c) != 'LATIN']
     if other and 2 * len(other) > len(letters):
-        script = max(set(other), key=other.count)
+        # Of scripts as frequent, the first said: max over a set broke the tie by the
+        # process's hash seed ("\u8d64\u3044" was Japanese kana in one run, Han in the next).
+        script = max(dict.fromkeys(other), key=other.count)
         said = f'written in {_SCRIPT_NAMES.get(script, script.capitalize())} script'
     else:
         unnamed = _names_before_nouns(text)[1]  # "Le Creuset pot": a name, not French
@@ -3372,7 +3377,7 @@ def not_a_command(text):
     if called is not None and _addressee(called.group(1)):
         # "hey jarvis", a wake phrase a front end published alone (helper-h156's brief: the
         # object "jarvis" replaced the active command); "okay mug" may name the mug.
-        return (f'"{shown}" only calls the robot by a name; it asks for nothing')
+        return (f'"{shown}" is a greeting (a wake phrase); it asks for nothing')
     return None
 
 
@@ -5985,8 +5990,10 @@ _PHRASINGS = (
     (re.compile(_LEAD_IN + r'(?:(?:the|my|your|our)\s+)?(?:(?:best|right|correct)\s+)?(?:target|'
                 r'goal|objective|object|item|thing|match|choice|answer|candidate|option|pick|'
                 r'selection)(?:\s+(?:object|item|here|of\s+interest))?(?:\s+(?:that\s+)?(?:i|we|'
-                r'you)(?:\s+[\w\']+){1,5}?|\s+to\s+\w+(?:\s+up)?)?\s*(?:is|will\s+be|should\s+be|'
-                r'would\s+be|:)\s*(?=(?:the|a|an|this|that)\s)'), ''),
+                r'you)(?:\s+[\w\']+){1,5}?|\s+to\s+\w+(?:\s+up)?)?\s*(?:(?:is|will\s+be|should\s+be|'
+                r'would\s+be|:)\s*(?=(?:the|a|an|this|that)\s)|'
+                # "The object to pick is: red ball" (helper-h156: "object red ball")
+                r'(?:is|will\s+be|should\s+be|would\s+be)\s*:\s*(?=\w))'), ''),
     # "maybe the red ball, maybe the blue mug": one or the other (helper-45: one object).
     (re.compile(r'\bmaybe\s+([^.!?;,]+?)\s*,\s*(?:or\s+)?maybe\s+(?=(?:the|a|an)\s)'),
      r'\1 or '),
@@ -6065,6 +6072,12 @@ _PHRASINGS = (
     # the end of a clause; "instead of X, Y" is "not X, Y" (was refused: only exclusions).
     (re.compile(_LEAD_IN + r"(?:let\s*'?\s*s\s+)?(?:(?:start|begin)(?:ing)?(?:\s+off)?|go\s+ahead)"
                 r'\s+with\s+(?=(?:the|a|an|this|that|my|your)\s)'), ''),
+    # A colour, size or shape said with what it is ("the ball which is red in colour", "the
+    # cube that is small in size": helper-h156, a relation "in" to an object "color"): the
+    # word alone. "the photo in colour" (no colour word before it) stays.
+    (re.compile(r'\b(' + _COLOUR_ALTS + '|' + '|'.join(sorted(_SIZE_WORDS)) + r'|round|square|'
+                r'cylindrical|spherical|cubic|rectangular)\s+in\s+(?:colou?r|size|shape)\b'),
+     r'\1'),
     # "the red ball in place of the blue mug", "as opposed to", "in lieu of", "in
     # preference to" (helper-h156's brief: a relation "in" to an object "place of blue
     # mug", the object "red ball as opposed" put "to the blue mug") are "instead of";
@@ -6145,7 +6158,13 @@ _HALLUCINATED_TAIL = re.compile(
     r'(?:[\s,;.!?]+(?:(?:thanks?|thank\s+you)(?:\s+(?:so|very))?(?:\s+much)?\s+for\s+'
     r'(?:watching|listening|viewing)|(?:please\s+)?(?:like\s+and\s+)?subscribe(?:\s+to\s+'
     r'(?:my|our|the)\s+channel)?|see\s+you\s+(?:in\s+the\s+)?next\s+(?:video|time)|'
-    r'subtitles\s+by\s+the\s+amara\.?\s*org\s+community)[.!?]*)+\s*$')
+    r'subtitles\s+by\s+the\s+amara\.?\s*org\s+community|'
+    # A chat model's sign-off after its answer (helper-h156: "I'll pick up the red ball
+    # now. Let me know if you need anything else!" listed an object "if you need else").
+    r"let\s+me\s+know\s+if\s+(?:you\s+(?:need|want|have)|there(?:'s|\s+is)|anything)"
+    r"[^.!?]*|(?:is\s+there\s+)?anything\s+else\s+(?:i\s+can|you\s+(?:need|want|would))"
+    r"[^.!?]*|(?:i\s+)?hope\s+(?:this|that)\s+helps|(?:i'?m\s+)?(?:always\s+)?happy\s+to\s+help"
+    r')[.!?]*)+\s*$')
 
 
 # A yes-or-no question whether an object has a part (helper-91's open case: "does it
