@@ -1897,6 +1897,66 @@ def test_percentile_is_numpys_percentile_bit_for_bit():
         assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (n, q)
 
 
+def test_percentile_rows_is_numpys_percentile_along_the_rows_bit_for_bit():
+    """support.percentile_rows (_is_large's extents): np.percentile(a, q, axis=-1)'s bytes.
+
+    Float32 and float64 arrays of 1 to 4 rows of 1 to 3,000 values, with ties, signed
+    zeros and NaN, and the pairs of percentiles the proposals ask for; each row also as
+    support.percentile gives it, which it replaces there.
+    """
+    from clip_perception.support import percentile
+    from clip_perception.support import percentile_rows
+
+    rng = np.random.default_rng(7)
+    qs = [[2, 98], [1, 99], [5, 95], [0, 100], [10.0, 90.0], [50], [2.5, 97.5, 50]]
+    for t in range(600):
+        n = int(rng.integers(1, 3000)) if t % 5 else int(rng.integers(1, 6))
+        k = int(rng.integers(1, 5))
+        a = (rng.standard_normal((k, n)) * rng.random()).astype((np.float32, np.float64)[t % 2])
+        if t % 7 == 0:
+            a = np.round(a, 1)  # ties
+        if t % 11 == 0:
+            a[rng.integers(0, k), rng.integers(0, n)] = np.nan
+        if t % 13 == 0:
+            a[:] = 0.0
+            a[:, ::2] = -0.0
+        q = qs[t % len(qs)]
+        want, got = np.percentile(a, q, axis=-1), percentile_rows(a, q)
+        rows = np.array([percentile(a[i], q) for i in range(k)]).T
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert got.tobytes() == want.tobytes() == rows.tobytes(), (n, k, q)
+
+
+def test_components_are_opencvs_labels_and_stats_in_the_masks_box():
+    """proposals._components labels the mask's box only: OpenCV's labels and stats, byte for byte.
+
+    Random masks (empty, full, one pixel missing, foreground in a corner or a band,
+    touching each edge or none), the background's row (label 0) included.
+    """
+    from clip_perception.proposals import _components
+
+    rng = np.random.default_rng(8)
+    masks = [np.zeros((30, 40), bool), np.ones((30, 40), bool), np.zeros((1, 1), bool)]
+    for t in range(400):
+        h, w = (int(v) for v in rng.integers(1, 60, 2))
+        m = rng.random((h, w)) < rng.random()
+        if t % 3 == 0:
+            m[:int(rng.integers(0, h + 1))] = False
+        if t % 5 == 0:
+            m[:, int(rng.integers(0, w + 1)):] = False
+        if t % 7 == 0:
+            m[:] = True
+            m[rng.integers(0, h), rng.integers(0, w)] = False
+        masks.append(m)
+    for m in masks:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8),
+                                                               connectivity=4)
+        got = _components(m)
+        assert got[0] == n
+        for a, b in ((got[1], labels), (got[2], stats)):
+            assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
 def test_unique_rows_is_numpys_unique_along_the_rows():
     """proposals.unique_rows (the image boxes' de-duplication): np.unique(a, axis=0)'s bytes.
 

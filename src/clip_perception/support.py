@@ -168,17 +168,20 @@ def remove_flying_pixels(points, spacing):
         640 px frame with a 600 px focal length).
     :return: (h, w) bool mask of removed pixels.
     """
-    z = points[..., 2]
-    zp = np.pad(np.nan_to_num(z, nan=-10.0), 1, mode='constant', constant_values=-10.0)
-    thr = 4 * depth_sigma(z) + FLYING_SLOPE * spacing * z
+    z = np.ascontiguousarray(points[..., 2])  # read 9 times: not the strided view
     h, w = z.shape
+    zp = np.full((h + 2, w + 2), -10.0, z.dtype)  # np.pad's border, without its overhead
+    zp[1:-1, 1:-1] = z
+    np.nan_to_num(zp, copy=False, nan=-10.0)
+    thr = 4 * depth_sigma(z) + FLYING_SLOPE * spacing * z
     best = np.full(z.shape, np.inf, np.float32)
+    diff = np.empty(z.shape, np.result_type(zp, z))  # one buffer for the 8 differences
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             if dy == 0 and dx == 0:
                 continue
-            nb = zp[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
-            best = np.minimum(best, np.abs(nb - z))
+            np.subtract(zp[1 + dy:1 + dy + h, 1 + dx:1 + dx + w], z, out=diff)
+            np.minimum(best, np.abs(diff, out=diff), out=best)
     fly = np.isfinite(z) & ~(best <= thr)
     points[fly] = np.nan
     return fly
@@ -196,24 +199,28 @@ def normals(points, radius=2):
     :return: (h, w, 3) float32, NaN where undefined.
     """
     valid = np.isfinite(points[..., 2])
-    p = np.ascontiguousarray(np.where(valid[..., None], points, np.float32(0)))
+    p = np.where(valid[..., None], points, np.float32(0))  # a new C-contiguous array
     k = (2 * radius + 1, 2 * radius + 1)
     wsum = cv2.boxFilter(valid.astype(np.float32), -1, k, normalize=False)
     ps = cv2.boxFilter(p, -1, k, normalize=False)  # the three channels at once
-    ps = ps / np.maximum(wsum, 1e-6)[..., None]
-    ps[wsum < 3] = np.nan
+    # Under 3 readings: NaN, by dividing by NaN (a masked store into the (h, w, 3) image
+    # took longer than the division; the same values, NaN where it was).
+    den = np.maximum(wsum, 1e-6)
+    den[wsum < 3] = np.nan
+    ps /= den[..., None]
     dx = np.full_like(ps, np.nan)
     dy = np.full_like(ps, np.nan)
-    dx[:, 1:-1] = ps[:, 2:] - ps[:, :-2]
-    dy[1:-1] = ps[2:] - ps[:-2]
+    np.subtract(ps[:, 2:], ps[:, :-2], out=dx[:, 1:-1])
+    np.subtract(ps[2:], ps[:-2], out=dy[1:-1])
     # The cross product written out per channel: np.cross's own (the same products and
     # differences, bit for bit) moves the axes of these (h, w, 3) images around first.
     n = np.empty_like(dx)
     n[..., 0] = dx[..., 1] * dy[..., 2] - dx[..., 2] * dy[..., 1]
     n[..., 1] = dx[..., 2] * dy[..., 0] - dx[..., 0] * dy[..., 2]
     n[..., 2] = dx[..., 0] * dy[..., 1] - dx[..., 1] * dy[..., 0]
-    norm = np.sqrt(np.einsum('...i,...i->...', n, n))[..., None]
-    n = n / np.where(norm > 1e-12, norm, np.nan)
+    norm = np.sqrt(np.einsum('...i,...i->...', n, n))
+    norm[~(norm > 1e-12)] = np.nan
+    n /= norm[..., None]
     flip = np.einsum('...i,...i->...', n, p) > 0
     # Most normals come out facing away (dx x dy points along +z): a multiply by the
     # sign, not a masked assignment over almost every pixel (timeit on a 214x160 grid:
@@ -507,8 +514,9 @@ def _is_large(points, mask, pix_area, min_extent=0.45, min_area=0.03, normal=Non
         area = plane_area(p, pix_area.reshape(-1)[idx], normal) * count / max(len(idx), 1)
         if area < min_area:
             return False
-    # Per column, as np.percentile(p, [2, 98], axis=0) takes them (the same values).
-    lo, hi = np.array([percentile(p[:, k], [2, 98]) for k in range(3)]).T
+    # Per column, as np.percentile(p, [2, 98], axis=0) takes them (the same values), in
+    # one partition of the three columns (a call per column: three times the overhead).
+    lo, hi = percentile_rows(np.ascontiguousarray(p.T), [2, 98])
     return bool(np.linalg.norm(hi - lo) > min_extent)
 
 
@@ -575,6 +583,41 @@ def percentile(a, q):
             return arr[-1]
         np.copyto(out, arr[-1], where=True)
     return out
+
+
+def percentile_rows(a, q):
+    """``np.percentile(a, q, axis=-1)`` of a 2-D array, bit for bit: each row's percentiles.
+
+    :func:`percentile`'s steps with one partition of all the rows (along the last axis,
+    the same selection per row), for a sequence ``q``: :func:`_is_large` asks for the
+    2nd and 98th of the three coordinates of up to 2,000 points about five times a
+    frame, and one call per column cost three times the overhead.
+
+    :param a: (k, N) real array, N >= 1.
+    :param q: a sequence of Python ints or floats in [0, 100].
+    :return: (len(q), k) array, as ``np.percentile(a, q, axis=-1)``: NaN in a row's
+        column where that row holds a NaN.
+    """
+    arr = np.array(a)  # a copy, partitioned in place
+    qs = np.asarray(np.true_divide(q, 100))
+    n = arr.shape[-1]
+    virtual = (n - 1) * qs
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    last = virtual >= n - 1
+    prev[last], nxt[last] = -1, -1
+    prev, nxt = prev.astype(np.intp), nxt.astype(np.intp)
+    arr.partition(sorted({0, n - 1, *(prev % n).tolist(), *(nxt % n).tolist()}), axis=-1)
+    lo, hi = arr[:, prev], arr[:, nxt]
+    gamma = np.asarray(virtual - prev, dtype=virtual.dtype)
+    diff = hi - lo
+    out = np.add(lo, diff * gamma)
+    np.subtract(hi, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting='unsafe',
+                dtype=type(out.dtype))
+    nan = np.isnan(arr[:, -1])
+    if nan.any():
+        out[nan] = arr[nan, -1][:, None]
+    return out.T
 
 
 def _plane_axes(normal):
@@ -648,31 +691,34 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     valid = np.isfinite(z)
     h, w = z.shape
     total = max(int(valid.sum()), 1)
-    tol = np.maximum(3 * depth_sigma(z), 0.008)
+    sigma = depth_sigma(z)  # once for the three tolerances below
+    tol = np.maximum(3 * sigma, 0.008)
     flat = np.nan_to_num(points.reshape(-1, 3), nan=0.0)
     allc = cands + others_all
     if not allc:
         return None, np.zeros((h, w), bool)
     nmat = np.array([c[0] for c in allc], np.float32).T
     offs = np.array([c[1] for c in allc], np.float32)
-    dist = (flat @ nmat + offs).reshape(h, w, len(allc))
-    agree = np.abs(np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat).reshape(
-        dist.shape)
-    # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
-    on_plane = (np.abs(dist) < tol[..., None]) & valid[..., None] & (agree > 0.9)
     # One contiguous (h, w) image per plane from here on: the loops below read each
     # plane's distances and inliers several times, and a slice along the last axis is
-    # a strided view that every one of those reads (and copies) pays for.
-    dist = np.ascontiguousarray(np.moveaxis(dist, -1, 0))
-    on_plane = np.ascontiguousarray(np.moveaxis(on_plane, -1, 0))
+    # a strided view that every one of those reads (and copies) pays for; so do the
+    # tests below, whose inner loops ran over the 5-8 planes of each pixel (the same
+    # products, moved before the elementwise work, not after).
+    dist = np.ascontiguousarray(np.moveaxis((flat @ nmat + offs).reshape(h, w, len(allc)),
+                                            -1, 0))
+    agree = np.moveaxis((np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3) @ nmat)
+                        .reshape(h, w, len(allc)), -1, 0)
+    # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
+    on_plane = (np.abs(dist) < tol) & valid & (np.abs(agree) > 0.9)
     f = 0.5 * (intrinsics.fx + intrinsics.fy)
     pix_area = np.square(step * np.nan_to_num(z, nan=0.0) / f)
     # A plane at a time: numpy's reduction over the short last axis took four times as
-    # long (timeit, 214x160 grid, 6 planes: 0.60 -> 0.15 ms; the same counts).
-    on_count = np.zeros((h, w), np.int64)
+    # long (timeit, 214x160 grid, 6 planes: 0.60 -> 0.15 ms; the same counts). In uint8:
+    # fewer planes than 256, and a quarter of the bytes to add and compare.
+    on_count = np.zeros((h, w), np.uint8)
     for k in range(len(allc)):
         on_count += on_plane[k]
-    lo = np.maximum(3 * depth_sigma(z), 0.006)
+    lo = np.maximum(3 * sigma, 0.006)
     best, best_score = None, -1.0
     full = None
     # Each candidate, then the floor under each layer of objects found among them
@@ -696,7 +742,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
         floor = d is not None
         # Points on another candidate's plane stand on none (a floor's layer is not
         # another's: its tops are what stands on the floor).
-        others = (on_count - on_plane[k]) > 0
+        others = on_count > on_plane[k]  # on another plane: a count past its own
         if d is None:
             inl = on_plane[k]
             # A support is large: at least 2% of the depth and 15 cm across (a ball's cap
@@ -729,9 +775,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
                 continue
             floor = not one_surface  # seen in gaps as a layer's floor is: no bend
         above = valid & ~others & (d > lo) & (d < max_height)
-        ys, xs = np.nonzero(above)
-        pts = points[ys, xs]
-        foot = pts - d[ys, xs][:, None] * normal.astype(np.float32)
+        # Flat indices (the same pixels in the same order as np.nonzero's): gathers from
+        # one index array, not two.
+        at = np.flatnonzero(above)
+        pts = points.reshape(-1, 3)[at]
+        foot = pts - d.reshape(-1)[at][:, None] * normal.astype(np.float32)
         fz = np.maximum(foot[:, 2], 1e-6)
         fu = ((intrinsics.fx * foot[:, 0] / fz + intrinsics.cx) / step).round().astype(int)
         fv = ((intrinsics.fy * foot[:, 1] / fz + intrinsics.cy) / step).round().astype(int)
@@ -740,13 +788,14 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
         # Standing points decide once they cover an object of the smallest size; below
         # that (bare surfaces, noise) the larger plane wins.
         standing = int(inside.sum())
-        standing_area = float(pix_area[ys[inside], xs[inside]].sum())
+        at = at[inside]
+        standing_area = float(pix_area.reshape(-1)[at].sum())
         score = (float(standing) if standing_area >= MIN_STANDING_AREA else -1e9) + \
             1e-6 * float(inl.sum())
         chosen = (k, normal, offset, inl, region, standing, d, floor)
         if best is None or score > best_score:
             best_score, best = score, chosen
-        scored.append((score, chosen, (ys[inside], xs[inside])))
+        scored.append((score, chosen, np.divmod(at, w)))
         if standing_area < MIN_STANDING_AREA and not floor:
             queue_floor(k, normal, offset, d, inl, region, others)
     best = _not_edge_on(best, scored, (h, w))
@@ -757,7 +806,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     # a box pushed to a wall or a tote side), whose pixels the wider band took: a 6 cm
     # cube against a wall lost the back third of its top face and was posed 8.8 mm off.
     walls = np.zeros((h, w), bool)
-    wall_tol = np.maximum(4 * depth_sigma(z), 0.02)
+    wall_tol = np.maximum(4 * sigma, 0.02)
     for j in range(len(cands), len(allc)):
         if _is_large(points, on_plane[j], pix_area, normal=allc[j][0]):
             walls |= (dist[j] > -wall_tol) & (dist[j] < tol) & valid
