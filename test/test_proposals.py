@@ -1927,6 +1927,35 @@ def test_percentile_rows_is_numpys_percentile_along_the_rows_bit_for_bit():
         assert got.tobytes() == want.tobytes() == rows.tobytes(), (n, k, q)
 
 
+def test_nan_to_is_numpys_nan_to_num_bit_for_bit():
+    """support.nan_to (the depth grid's NaN filled): np.nan_to_num(a, nan=v)'s bytes.
+
+    Float32 and float64 arrays of 1 to 3 axes, transposed views among them, with NaN,
+    +-inf (np.nan_to_num's largest finite values) and signed zeros, for the values the
+    proposals fill with (0, -10, inf).
+    """
+    from clip_perception.support import nan_to
+
+    rng = np.random.default_rng(9)
+    for t in range(600):
+        shape = tuple(int(v) for v in rng.integers(1, 30, int(rng.integers(1, 4))))
+        a = (rng.standard_normal(shape) * 10).astype((np.float32, np.float64)[t % 2])
+        f = a.reshape(-1)
+        f[rng.random(f.size) < 0.3 * (t % 3 > 0)] = np.nan
+        if t % 5 == 0:
+            f[rng.random(f.size) < 0.1] = np.inf
+        if t % 7 == 0:
+            f[rng.random(f.size) < 0.1] = -np.inf
+        if t % 11 == 0:
+            f[rng.random(f.size) < 0.3] = -0.0
+        if t % 4 == 0:
+            a = a.T
+        for value in (0.0, -10.0, np.inf):
+            want, got = np.nan_to_num(a, nan=value), nan_to(a, value)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert got.tobytes() == want.tobytes(), (shape, value)
+
+
 def test_components_are_opencvs_labels_and_stats_in_the_masks_box():
     """proposals._components labels the mask's box only: OpenCV's labels and stats, byte for byte.
 

@@ -47,6 +47,7 @@ from clip_perception.support import grid_step
 from clip_perception.support import large_components
 from clip_perception.support import largest_component
 from clip_perception.support import nan_box_mean
+from clip_perception.support import nan_to
 from clip_perception.support import normals
 from clip_perception.support import percentile
 from clip_perception.support import pixel_spacing
@@ -250,7 +251,7 @@ def _jump_edges(z):
     """
     edges = np.zeros(z.shape, bool)
     # The noise at each pixel once for both axes (the same values as per axis).
-    noise = 4 * depth_sigma(np.nan_to_num(z, nan=0.0)) + 0.004
+    noise = 4 * depth_sigma(nan_to(z, 0.0)) + 0.004
 
     def along(axis, start, stop):
         sl = [slice(None), slice(None)]
@@ -258,7 +259,7 @@ def _jump_edges(z):
         return tuple(sl)
 
     for axis in (0, 1):
-        a = np.abs(np.nan_to_num(np.diff(z, axis=axis), nan=np.inf))
+        a = np.abs(nan_to(np.diff(z, axis=axis), np.inf))
         n = a.shape[axis]
         # The smaller difference on either side, infinite past the ends (no np.pad).
         slope = np.full_like(a, np.inf)
@@ -587,15 +588,15 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         # FOOT_MARGIN of it (working pixels out, chessboard distance, times the width of
         # a working pixel at the foot's depth).
         outside = cv2.distanceTransform((~surface.region).astype(np.uint8), cv2.DIST_C, 3)
-        ys, xs = np.nonzero(fg)
-        p64 = pts[ys, xs].astype(np.float64)
+        at = np.flatnonzero(fg)  # np.nonzero's pixels in its order, one index array
+        p64 = pts.reshape(-1, 3)[at].astype(np.float64)
         fu, fv, ok = surface.foot_pixels(p64, intrinsics)
         foot_z = p64[:, 2] - (p64 @ surface.normal + surface.offset) * surface.normal[2]
         fu = np.round(fu / step).astype(int)
         fv = np.round(fv / step).astype(int)
         ok &= (fu >= 0) & (fu < w) & (fv >= 0) & (fv < h)
         ok[ok] = outside[fv[ok], fu[ok]] * spacing * foot_z[ok] <= FOOT_MARGIN + 1e-9
-        fg[ys[~ok], xs[~ok]] = False
+        fg.reshape(-1)[at[~ok]] = False
         fg &= ~walls
     else:
         height = None
@@ -609,16 +610,17 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
     colour = None
     if rgb is not None:
         colour = _colour_edges(np.ascontiguousarray(rgb[::step, ::step]))
-    n1, lab1, st1 = _components(fg & ~jumps)
-    split = fg & ~jumps & ~creases
+    cut = fg & ~jumps
+    n1, lab1, st1 = _components(cut)
+    split = cut & ~creases
     if colour is not None:
         split &= ~colour
     n2, lab2, st2 = _components(split)
     # Cut at colour edges alone (not creases): touching objects of different colours,
     # each whole (COLOUR_PIECE_PENALTY). Without colour, none (one label of background).
-    n3, lab3, st3 = _components(fg & ~jumps & ~colour) if colour is not None else \
+    n3, lab3, st3 = _components(cut & ~colour) if colour is not None else \
         (1, np.zeros_like(lab1), st1[:1])
-    zz0 = np.nan_to_num(z, nan=0.0).ravel()
+    zz0 = nan_to(z, 0.0).ravel()
     regions, dropped, over_wide = [], 0, 0
     zmean = {}
     labellings = [(1, lab1, n1, st1), (2, lab2, n2, st2), (3, lab3, n3, st3)]
@@ -629,12 +631,18 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         # in ``fg & ~jumps``, which the grown mask holds).
         grown_of = _parent_labels(lab1, n1, lab4)
         grown_done = set()
-        top4 = np.full(n4, -np.inf)
-        on4 = lab4 > 0
-        np.maximum.at(top4, lab4[on4], height[on4])
-    for key, lab, n, _ in labellings:
+        # Whether each grown component rises min_size over the support (all its top is
+        # asked): the labels of its pixels that high, scattered (not np.maximum.at). Its
+        # pixels all have a height (standing, or grown below max_height); compared in
+        # float64 as the float64 maxima were.
+        high4 = np.zeros(n4, bool)
+        high4[lab4[(lab4 > 0) & (height >= np.float64(min_size))]] = True
+    for key, lab, n, st in labellings:
+        # A label's pixel count is its area in the stats where they are lab's own (not
+        # lab4's, whose dropped labels are 0, nor the empty lab3 without colour).
+        own = key in (1, 2) or (key == 3 and colour is not None)
         zmean[key] = np.bincount(lab.ravel(), zz0, n) / np.maximum(
-            np.bincount(lab.ravel(), minlength=n), 1)
+            st[:, cv2.CC_STAT_AREA] if own else np.bincount(lab.ravel(), minlength=n), 1)
 
     # The same measures for every label of lab1 and lab2 at once, with the same float64
     # operations (the loops below ask for them a few hundred times a frame).
@@ -668,12 +676,17 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         return m[0] + 2 * m[3]  # the extent with the edge pixels cut at depth jumps
 
     wall_wholes = set()  # the boxes of the wholes that are containers' sides
-    # The support's floor (:func:`container_wall`): points on its plane, in its region.
-    floor_points = pts[surface.region & (np.abs(height) < WALL_FLOOR_HEIGHT)] \
-        if surface is not None else None
+    # The support's floor (:func:`container_wall`): points on its plane, in its region;
+    # gathered the first time a whole passes the wall's own tests (few do).
+    floor = []
+
+    def floor_points():
+        if not floor:
+            floor.append(pts[surface.region & (np.abs(height) < WALL_FLOOR_HEIGHT)])
+        return floor[0]
 
     def add(stats, label, labels, tier, parent=None, colour_piece=False):
-        x, y, bw, bh, area = stats[label]
+        x, y, bw, bh, area = stats[label].tolist()  # Python ints: cheaper arithmetic
         size, area_m, zz, px = metric(stats, label, labels)
         fill = area / float(bw * bh)
         # Within a working pixel of the frame edge (the outermost column often has no
@@ -685,8 +698,11 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
         # A whole that is a container's side, or a piece of one (its pieces keep its flag;
         # a piece alone is not judged: the front face of a box is one upright plane too).
         if parent is None:
-            side = surface is not None and container_wall(
-                _label_points(pts, labels, stats, label), surface.normal, floor_points)
+            # The plane alone first (container_wall without the floor is its first tests):
+            # the floor is read only for a steep, long, low plane.
+            own = _label_points(pts, labels, stats, label) if surface is not None else None
+            side = surface is not None and container_wall(own, surface.normal) and \
+                container_wall(own, surface.normal, floor_points())
             if side:
                 wall_wholes.add(_full_box(x, y, x + bw, y + bh, step, w, h))
         else:
@@ -729,7 +745,7 @@ def depth_regions(depth_m, intrinsics, rgb=None, min_size=0.02, max_size=0.5,
             grown_done.add(g)
             if metric(st4, g, lab4)[0] <= PAST_EDGE_MAX_SIZE and \
                     st4[g, 2] * st4[g, 3] >= PAST_EDGE_GROWTH * st1[i, 2] * st1[i, 3] and \
-                    top4[g] >= min_size:
+                    high4[g]:
                 add(st4, g, lab4, TIER_PART, whole)
         coloured = [j for j in colour_pieces_of.get(i, ())
                     if _grown(metric(st3, j, lab3)) >= min_size]
