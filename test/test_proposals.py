@@ -1278,6 +1278,42 @@ def test_stack_pre_check_skips_only_boxes_the_full_check_rejects(monkeypatch):
         assert np.array_equal(a.boxes, b.boxes) and a.notes == b.notes
 
 
+def test_stack_checks_made_while_waiting_give_the_proposals_made_without(monkeypatch):
+    """Stack checks made while the image proposals still run change when, not what.
+
+    ``_stack_checks_while_waiting`` is made to run whatever the workers' pace (a future
+    that never ends stands for one still running): every stacked, touching and real frame
+    gets exactly the proposals of ``parallel=False`` (no such checks), and on some the
+    parts found then are the ones ``add_stack_parts`` adds (issue 11, session 45).
+    """
+    from concurrent.futures import Future
+
+    import clip_perception.proposals as proposals_module
+
+    made = proposals_module._stack_checks_while_waiting
+    used = []
+
+    def always(depth_m, intrinsics, surface, work, regions, shape, futures):
+        checked = made(depth_m, intrinsics, surface, work, regions, shape, (Future(),))
+        used.append(sum(len(parts) for parts in checked.values()))
+        return checked
+
+    monkeypatch.setattr(proposals_module, '_stack_checks_while_waiting', always)
+    frames = [(s.rgb, s.depth, s.intrinsics) for s in (
+        generate_layout_scene(seed, layout)[0] for layout in ('stacked', 'touching')
+        for seed in range(40_000_000, 40_000_002))]
+    frames += [(np.full(d.shape + (3,), 128, np.uint8), d, k)
+               for _name, d, k in list(_real_depth_frames())[::6]]
+    for rgb, depth, intr in frames:
+        a = propose(rgb, depth, intr, parallel=False)
+        b = propose(rgb, depth, intr)
+        assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
+        assert np.array_equal(a.scores, b.scores) and a.notes == b.notes
+        assert all((x is None and y is None) or np.array_equal(x, y)
+                   for x, y in zip(a.masks, b.masks))
+    assert len(used) == len(frames) and sum(used) > 0, used
+
+
 def test_box_top_check_skips_only_boxes_without_stack_parts():
     """The full-resolution pre-check (the box's highest reading) rules out no stack.
 
