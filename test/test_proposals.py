@@ -1293,8 +1293,8 @@ def test_stack_checks_made_while_waiting_give_the_proposals_made_without(monkeyp
     made = proposals_module._stack_checks_while_waiting
     used = []
 
-    def always(depth_m, intrinsics, surface, work, regions, shape, futures):
-        checked = made(depth_m, intrinsics, surface, work, regions, shape, (Future(),))
+    def always(depth_m, intrinsics, surface, coarse, regions, shape, futures):
+        checked = made(depth_m, intrinsics, surface, coarse, regions, shape, (Future(),))
         used.append(sum(len(parts) for parts in checked.values()))
         return checked
 

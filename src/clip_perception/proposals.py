@@ -2050,13 +2050,19 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     # While the workers still run the image proposals, the calling thread checks the best
     # depth regions for stacks as add_stack_parts will (the same inputs, the same parts):
     # that work then overlaps theirs instead of following it alone.
+    # So are the holes' boxes and the working grid's faces (the stack pre-check), which
+    # need only the depth.
+    holes = hole_boxes(work, intrinsics, (h, w)) \
+        if pending is not None and intrinsics is not None else ()
+    coarse = _coarse_faces(work, intrinsics) \
+        if use_depth and surface is not None and work.height is not None else None
     checked = _stack_checks_while_waiting(
-        depth_m, intrinsics, surface, work, regions, (h, w),
+        depth_m, intrinsics, surface, coarse, regions, (h, w),
         (*pending.futures, *((cues,) if cues is not None else ()))) \
-        if use_depth and executor is not None and pending is not None and regions else {}
+        if coarse is not None and executor is not None and pending is not None and regions \
+        else {}
     if pending is not None:
         img = pending()
-        holes = hole_boxes(work, intrinsics, (h, w)) if intrinsics is not None else ()
         # Boxes drawn around holes join the pool ranked as image boxes: an occlusion
         # shadow beside an object is a hole too, so a hole alone is no evidence.
         hole_ok = np.arange(len(img) + len(holes)) < len(img)
@@ -2104,7 +2110,7 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
     checked = {k: checked[int(j)] for k, j in enumerate(keep[:STACK_CHECKS])
                if int(j) in checked}
     return add_stack_parts(props, depth_m, intrinsics, max_proposals, work=work,
-                           checked=checked) if use_depth else props
+                           checked=checked, coarse=coarse) if use_depth else props
 
 
 def later_parts_last(order, regions):
@@ -2159,7 +2165,7 @@ STACK_CHECKS = 4
 
 
 def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=None,
-                    checked=None):
+                    checked=None, coarse=None):
     """Add the objects of stacks that a proposal covers as one region (issue #11).
 
     Each of the first :data:`STACK_CHECKS` proposals whose region holds a stack (an object
@@ -2175,14 +2181,15 @@ def add_stack_parts(props, depth_m, intrinsics, max_proposals=32, iou=0.8, work=
         under its top (:func:`_may_hold_stack`) skips the full-resolution check.
     :param checked: optional ``{index: parts}``, :func:`_stack_check` of the proposals at
         those indices, already made (:func:`_stack_checks_while_waiting`).
+    :param coarse: :func:`_coarse_faces` of ``work``, when already made.
     :return: :class:`Proposals` (``props`` itself when there is no stack).
     """
     if props.plane is None or not len(props):
         return props
     boxes, sources, masks, scores, parts_added, carrying = [], [], [], [], [], []
     added = 0
-    coarse = _coarse_faces(work, intrinsics) if work is not None and work.height is not None \
-        else None
+    if coarse is None and work is not None and work.height is not None:
+        coarse = _coarse_faces(work, intrinsics)
     for i in range(len(props)):
         boxes.append(props.boxes[i])
         sources.append(props.sources[i])
@@ -2262,7 +2269,8 @@ def _stack_check(depth_m, box, mask, intrinsics, plane, surface):
     return stack_parts(depth_m, box, intrinsics, mask, plane, surface, levels)
 
 
-def _stack_checks_while_waiting(depth_m, intrinsics, surface, work, regions, shape, futures):
+def _stack_checks_while_waiting(depth_m, intrinsics, surface, coarse, regions, shape,
+                                futures):
     """Check the best depth regions for stacks (:func:`_stack_check`) while ``futures`` run.
 
     On two cores the image proposals' worker threads often finish after the calling
@@ -2274,18 +2282,16 @@ def _stack_checks_while_waiting(depth_m, intrinsics, surface, work, regions, sha
     parts as when checked there; one it does not is checked for nothing. It stops as soon
     as every future is done.
 
-    :param surface: :class:`clip_perception.support.SupportSurface` or None (then nothing
-        is checked).
+    :param surface: :class:`clip_perception.support.SupportSurface`.
+    :param coarse: :func:`_coarse_faces` of the frame's working grid.
     :param regions: the proposals' regions in pool order (a depth region's dict, or None).
     :param shape: (H, W) of the frame.
     :param futures: ``concurrent.futures.Future`` s the caller will wait for.
     :return: ``{pool index: parts}``.
     """
-    if surface is None or work is None or work.height is None or \
-            all(f.done() for f in futures):
+    if all(f.done() for f in futures):
         return {}
     h, w = shape
-    coarse = _coarse_faces(work, intrinsics)
     order = sorted((i for i, r in enumerate(regions) if r is not None),
                    key=lambda i: -regions[i]['score'])
     checked, tried = {}, 0
