@@ -6619,3 +6619,63 @@ def test_the_script_a_refusal_names_does_not_depend_on_the_hash_seed():
                            check=True, env={**os.environ, 'PYTHONHASHSEED': seed}).stdout
             for seed in ('1', '2')}
     assert len(said) == 1 and 'Han' in said.pop()
+
+
+# Verbs of looking at, marking or going to an object, said before it with a determiner
+# (session 45: "inspect the red ball" was the object "inspect red ball", "check the red
+# ball" "check red ball", "detect and track the red ball" the object "detect"): dropped as
+# "detect" and "track" are. Said as nouns (no determiner after them) they stay objects.
+@pytest.mark.parametrize('text, parsed', [
+    ('inspect the red ball', {'what': 'red ball'}),
+    ('check the red ball', {'what': 'red ball'}),
+    ('please examine the blue mug', {'what': 'blue mug'}),
+    ('scan for a red ball', {'what': 'red ball', 'any_one': True}),
+    ('target the green cube', {'what': 'green cube'}),
+    ('segment the red ball', {'what': 'red ball'}),
+    ('mark the blue mug', {'what': 'blue mug'}),
+    ('recognize the red ball', {'what': 'red ball'}),
+    ('aim at the red ball', {'what': 'red ball'}),
+    ('approach the blue mug', {'what': 'blue mug'}),
+    ('choose the red ball on the left', {'what': 'red ball', 'relation': 'left'}),
+    ('check out the red ball', {'what': 'red ball'}),
+    ('look closely at the red ball', {'what': 'red ball'}),
+    ('center on the red ball', {'what': 'red ball'}),
+    ('circle the red ball', {'what': 'red ball'}),
+    ('label the red ball', {'what': 'red ball'}),
+    ('annotate the red ball', {'what': 'red ball'}),
+    ('outline the blue mug', {'what': 'blue mug'}),
+    ('lock onto the red ball', {'what': 'red ball'}),
+    ('detect and track the red ball', {'what': 'red ball'}),
+    ('grab and inspect the red ball', {'what': 'red ball'}),
+    ('pick up and inspect the red ball', {'what': 'red ball'}),
+    # Controls: the same words as nouns.
+    ('the price tag', {'what': 'price tag'}),
+    ('grab the label', {'what': 'label'}),
+    ('the picture frame', {'what': 'picture frame'}),
+    ('the check', {'what': 'check'}),
+    ('the red ball with a label', {'what': 'red ball with label'}),
+])
+def test_verbs_of_looking_at_or_marking_an_object_are_not_its_name(text, parsed):
+    assert describe(parse_command(text)) == parsed
+
+
+# Asked to report whether it is in view (session 45: "let me know if you see the red
+# ball" was the object "if you red ball", "check if the red ball is there" "check if red
+# ball"): the object asked about, with the place said for it.
+@pytest.mark.parametrize('text, parsed', [
+    ('let me know if you see the red ball', {'what': 'red ball'}),
+    ('tell me if you see the red ball', {'what': 'red ball'}),
+    ('let me know when you see the blue mug', {'what': 'blue mug'}),
+    ('tell me once you find the green cube', {'what': 'green cube'}),
+    ("tell me whether there's a blue mug", {'what': 'blue mug', 'any_one': True}),
+    ('check if you can see the green cube', {'what': 'green cube'}),
+    ('check if the red ball is there', {'what': 'red ball'}),
+    ('check whether a blue mug is in view', {'what': 'blue mug', 'any_one': True}),
+    ('tell me if the green cube is still there', {'what': 'green cube'}),
+    ('see if the red ball is on the left', {'what': 'red ball', 'relation': 'left'}),
+    # Controls, read as before.
+    ('do you see a red ball', {'what': 'red ball', 'any_one': True}),
+    ('where did the red ball go', {'what': 'red ball'}),
+])
+def test_asked_to_say_whether_it_is_in_view_reads_the_object(text, parsed):
+    assert describe(parse_command(text)) == parsed

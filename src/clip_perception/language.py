@@ -702,9 +702,21 @@ _WHAT_KIND = re.compile(r'\bwhat\s+(?:kind|type|sort)\s+of\s+(?P<noun>[\w-]+)\s+
 # vanilla extract", "the pull cord" stay, as no determiner follows).
 _TAKING_VERBS = (r'take\sout|pick\sout|lift\sout|pull\sout|get\sout|fish\sout|pull|remove|'
                  r'extract|collect|unload|seize|snatch|obtain|acquire|clear|withdraw|pluck')
-_VERBS = re.compile(r'(?<=\s)(?:track|follow|detect|identify|highlight|localize|localise|'
-                    r'watch|monitor|observe|keep|' + _TAKING_VERBS + '|'
-                    r'show|look at|look for|look|search for|search|go to|point out|spot)'
+# Verbs of looking at, marking or going to an object (session 45: "inspect the red ball",
+# "check the red ball", "examine", "scan for", "target", "segment", "mark", "recognize",
+# "aim at", "approach", "choose", "check out", "look closely at", "center on", "circle",
+# "tag", "label", "annotate", "outline", "lock onto", "frame" were read into the object,
+# "inspect red ball"), as the verbs above; two joined by "and" or "then" ("detect and
+# track the red ball" was the object "detect") go together.
+_ATTENDING_VERBS = (r'examine|check\sout|check\son|check|inspect|scan\sfor|scan|target|segment|'
+                    r'mark|recogni[sz]e|aim\sat|aim|approach|choose|look\sclosely\sat|'
+                    r'cent(?:er|re)\son|circle|tag|label|annotate|outline|lock\sonto|'
+                    r'lock\son(?:to)?|frame|study|view')
+_VERB_WORDS = (r'(?:track|follow|detect|identify|highlight|localize|localise|watch|monitor|'
+               r'observe|keep|' + _TAKING_VERBS + '|' + _ATTENDING_VERBS + '|'
+               r'show|look at|look for|look|search for|search|go to|point out|spot)')
+_VERBS = re.compile(r'(?<=\s)' + _VERB_WORDS + r'(?:\s(?:and|then|&)\s(?:' + _VERB_WORDS[3:-1] +
+                    r'|pick\sup|pick|grab|grasp|get|take|fetch|find|locate|select))*'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
 # The same verbs said with no object at all ("detect", "please track", "scan objects":
@@ -725,7 +737,7 @@ _BARE_VERB = re.compile(
 # "detect", "pick up": say what to find).
 _ASKED_VERB = re.compile(
     r'\b(detect|track|search\sfor|search|look\sfor|look\sat|look|scan|segment|identify|recogni[sz]e|'
-    r'locali[sz]e|observe|inspect|classify|follow|show\sme|show|find|locate|grab|grasp|'
+    r'locali[sz]e|observe|inspect|check|classify|follow|show\sme|show|find|locate|grab|grasp|'
     r'pick\sup|pick|get|take|fetch|bring|select|hold|retrieve|lift|reach\sfor|' +
     _TAKING_VERBS + r')\b')
 # Openings that can be words of an object phrase ("no red balls", "the ball on the
@@ -5921,7 +5933,13 @@ _ASKED_WHETHER = re.compile(
     r'(?:^|(?<=[\s,.;:!?]))(?:(?:do|does|did)\s+(?:you|we|i|they|it)\s+(?:still\s+|even\s+)?'
     r'(?:have|see)|what\s+(?:has\s+)?happened\s+to|(?:have|has)\s+(?:you|we|i)\s+(?:still\s+)?'
     r'(?:got|seen|found|spotted)|^\s*(?:you\s+|we\s+)?got(?=\s+(?:a|an|the|any|some)\s)|'
-    r'where\s+(?:can|could|do|would|should|might|will)\s+(?:i|we|you)\s+(?:find|get|see|spot)'
+    r'where\s+(?:can|could|do|would|should|might|will)\s+(?:i|we|you)\s+(?:find|get|see|spot)|'
+    # A request to report whether it is in view (session 45: "let me know if you see the
+    # red ball", "tell me whether there's a blue mug" were the objects "if you red ball",
+    # "whether there blue mug"): the object asked about.
+    r'(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|check|see|find\s+out|look\s+and\s+see)\s+'
+    r'(?:if|whether|when|once)\s+(?:you\s+(?:can\s+|could\s+)?(?:see|find|spot|notice|have)|'
+    r"there\s*(?:is|are|'\s*s))"
     r')(?=\s+\w)')
 _WHERE_DID_IT_GO = re.compile(
     r'(?:^|(?<=[\s,.;:!?]))(?:where|what)\s+(?:did|has|have|had|does|do)\s+'
@@ -5929,7 +5947,16 @@ _WHERE_DID_IT_GO = re.compile(
     r'get\s+to|got\s+to|happen\s+to|exist)\b'
     r'|(?:^|(?<=[\s,.;:!?]))(?:does|do)\s+(?P<obj2>(?:the|a|an|any)\s+[^,;.!?]+?)\s+exist\b'
     r'|(?:^|(?<=[\s,.;:!?]))(?:do|does|did)\s+(?:you|anyone|anybody)\s+know\s+(?:where|if|'
-    r'whether)\s+(?P<obj3>(?:the|a|an|my|your|our)\s+[^,;.!?]+?)\s+(?:is|are|was|went)\b')
+    r'whether)\s+(?P<obj3>(?:the|a|an|my|your|our)\s+[^,;.!?]+?)\s+(?:is|are|was|went)\b'
+    # "check if the red ball is there", "tell me whether a blue mug is in view" (session 45:
+    # the object "check if red ball"): the object asked about.
+    r'|(?:^|(?<=[\s,.;:!?]))(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|check|see|find\s+out)'
+    r'\s+(?:if|whether)\s+(?P<obj4>(?:the|a|an|my|your|our|any)\s+[^,;.!?]+?)\s+(?:is|are)'
+    r'(?:\s+(?:(?:still\s+)?there|here|in\s+(?:view|sight)|visible|around)\b|'
+    # ... or where it is said to be: "check if the red ball is on the table" is the red
+    # ball on the table (the place kept after it).
+    r'(?=\s+(?:on|in|at|near|under|behind|beside|by|inside|above|below|next\s+to|'
+    r'close\s+to|left\s+of|right\s+of|to\s+the|in\s+front\s+of|on\s+top\s+of)\b))')
 
 
 def _verb_of(m):
@@ -5968,7 +5995,7 @@ _PHRASINGS = (
     # "do we have green cube", "have red ball", "got red ball", "can i red ball", "did red
     # ball go", "does red ball exist"): the object asked about.
     (_ASKED_WHETHER, ' '),
-    (_WHERE_DID_IT_GO, lambda m: f" {m.group('obj') or m.group('obj2') or m.group('obj3')} "),
+    (_WHERE_DID_IT_GO, lambda m: f' {next(g for g in m.groups() if g)} '),
     # "I'll grab the red ball", "we're going to pick up the cube", "you will find the mug"
     # (session 20's left-alone list: the object "ill red ball"): the instruction.
     (re.compile(_LEAD_IN + r"(?:i|we|you)\s*(?:'\s*ll|\s+will|\s+shall|'\s*m\s+going\s+to|"
