@@ -2047,11 +2047,11 @@ def _propose(rgb, depth_m, intrinsics, max_proposals, use_depth, use_image, nms_
                 sources.append(SOURCE_DEPTH)
                 regions.append(r)
                 prio.append(r['score'])
-    # While the workers still run the image proposals, the calling thread checks the best
-    # depth regions for stacks as add_stack_parts will (the same inputs, the same parts):
-    # that work then overlaps theirs instead of following it alone.
-    # So are the holes' boxes and the working grid's faces (the stack pre-check), which
-    # need only the depth.
+    # What needs only the depth is made before waiting for the image proposals: the holes'
+    # boxes and the working grid's faces (the stack pre-check, made once). While the
+    # workers still run, the calling thread checks the best depth regions for stacks as
+    # add_stack_parts will (the same inputs, the same parts): that work then overlaps
+    # theirs instead of following it alone.
     holes = hole_boxes(work, intrinsics, (h, w)) \
         if pending is not None and intrinsics is not None else ()
     coarse = _coarse_faces(work, intrinsics) \
