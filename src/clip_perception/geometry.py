@@ -707,9 +707,8 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
         # a copy), at the upper middle; the lower middle is the largest value before it.
         # Two kth at once cost several times more on millimetre depths with their ties
         # (issue 11, session 45).
-        z_valid.partition(n // 2)
-        upper = float(z_valid[n // 2])
-        z_med = (upper + (upper if n % 2 else float(z_valid[:n // 2].max()))) / 2
+        lower, upper = middle_values(z_valid)
+        z_med = (float(upper) + float(lower)) / 2
     sigma = 0.0015 + 0.0025 * z_med ** 2  # the noise model of support.depth_sigma
     tol = max(0.004, 2.0 * sigma)
     # The window's camera-frame points from the separable pixel rays (back_project of
@@ -863,11 +862,27 @@ def _on_face(face, pts, up, forward, tol, touching=False):
     front = percentile(pts @ forward, 1)
     return bool(percentile(face @ forward, 99) >= front + max(tol, 0.25 * width))
 
+def middle_values(a):
+    """Return the two middle values of 1-D ``a`` in sorted order, partitioning it in place.
+
+    ``a`` is partitioned at its upper middle; the lower middle is the largest value
+    before it (the same value for an odd count). numpy 2.4 partitions for two kth at
+    once at several times the cost of one (issue 11, session 45).
+
+    :param a: (N,) float array without NaN, N >= 1; reordered.
+    :return: ``(lower, upper)`` numpy scalars of ``a``'s dtype; their mean is the median.
+    """
+    n = len(a)
+    k = n // 2
+    a.partition(k)
+    return (a[k] if n % 2 else a[:k].max()), a[k]
+
+
 def column_medians(a):
     """``np.median(a, axis=0)`` of a 2-D float array without NaN, bit for bit.
 
-    Each column copied and partitioned once, at its upper middle; the lower middle is
-    the largest value before it, and the median the mean of the two, as numpy takes it.
+    Each column copied and partitioned once (:func:`middle_values`); the median is the
+    mean of its two middle values, as numpy takes it.
     numpy partitions a (N, 3) array's columns for two or three kth at once at several
     times the cost (numpy 2.4, 20,000 object points: 3.3 ms against 0.5; issue 11,
     session 45). Among zeros of both signs a zero median may take the other sign (which
@@ -878,12 +893,10 @@ def column_medians(a):
     :return: (C,) array of ``a``'s dtype.
     """
     n = len(a)
-    k = n // 2
     out = np.empty(a.shape[1], a.dtype)
     for j in range(a.shape[1]):
-        col = a[:, j].copy()
-        col.partition(k)
-        out[j] = col[k] if n % 2 else (col[:k].max() + col[k]) / 2
+        lower, upper = middle_values(a[:, j].copy())
+        out[j] = upper if n % 2 else (lower + upper) / 2
     return out
 
 

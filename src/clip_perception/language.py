@@ -712,10 +712,10 @@ _ATTENDING_VERBS = (r'examine|check\sout|check\son|check|inspect|scan\sfor|scan|
                     r'mark|recogni[sz]e|aim\sat|aim|approach|choose|look\sclosely\sat|'
                     r'cent(?:er|re)\son|circle|tag|label|annotate|outline|lock\sonto|'
                     r'lock\son(?:to)?|frame|study|view')
-_VERB_WORDS = (r'(?:track|follow|detect|identify|highlight|localize|localise|watch|monitor|'
+_VERB_WORDS = (r'track|follow|detect|identify|highlight|localize|localise|watch|monitor|'
                r'observe|keep|' + _TAKING_VERBS + '|' + _ATTENDING_VERBS + '|'
-               r'show|look at|look for|look|search for|search|go to|point out|spot)')
-_VERBS = re.compile(r'(?<=\s)' + _VERB_WORDS + r'(?:\s(?:and|then|&)\s(?:' + _VERB_WORDS[3:-1] +
+               r'show|look at|look for|look|search for|search|go to|point out|spot')
+_VERBS = re.compile(r'(?<=\s)(?:' + _VERB_WORDS + r')(?:\s(?:and|then|&)\s(?:' + _VERB_WORDS +
                     r'|pick\sup|pick|grab|grasp|get|take|fetch|find|locate|select))*'
                     r'\s(?=(?:the|a|an|this|that|these|those|my|your|all|every|each|both|'
                     r'any|some)\s)')
@@ -5928,6 +5928,9 @@ _NOT_WISHED = re.compile(
     r"would\s+not|'\s*d\s+not)\s+(?:really\s+)?(?:want|need|like|wanna)(?:\s+to\s+(?:have|get))?"
     r"(?=\s+\w)(?!\s+(?:it|them)\b)")
 
+# Asked to report it (:data:`_ASKED_WHETHER`, :data:`_WHERE_DID_IT_GO`): "let me know",
+# "tell me", "check", "see", "find out", before "if" or "whether".
+_ASK_TO_REPORT = r'(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|check|see|find\s+out)'
 # Asking whether or where the object is (:data:`_PHRASINGS`).
 _ASKED_WHETHER = re.compile(
     r'(?:^|(?<=[\s,.;:!?]))(?:(?:do|does|did)\s+(?:you|we|i|they|it)\s+(?:still\s+|even\s+)?'
@@ -5937,7 +5940,7 @@ _ASKED_WHETHER = re.compile(
     # A request to report whether it is in view (session 45: "let me know if you see the
     # red ball", "tell me whether there's a blue mug" were the objects "if you red ball",
     # "whether there blue mug"): the object asked about.
-    r'(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|check|see|find\s+out|look\s+and\s+see)\s+'
+    r'(?:' + _ASK_TO_REPORT + r'|look\s+and\s+see)\s+'
     r'(?:if|whether|when|once)\s+(?:you\s+(?:can\s+|could\s+)?(?:see|find|spot|notice|have)|'
     r"there\s*(?:is|are|'\s*s))"
     r')(?=\s+\w)')
@@ -5950,7 +5953,7 @@ _WHERE_DID_IT_GO = re.compile(
     r'whether)\s+(?P<obj3>(?:the|a|an|my|your|our)\s+[^,;.!?]+?)\s+(?:is|are|was|went)\b'
     # "check if the red ball is there", "tell me whether a blue mug is in view" (session 45:
     # the object "check if red ball"): the object asked about.
-    r'|(?:^|(?<=[\s,.;:!?]))(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|check|see|find\s+out)'
+    r'|(?:^|(?<=[\s,.;:!?]))' + _ASK_TO_REPORT +
     r'\s+(?:if|whether)\s+(?P<obj4>(?:the|a|an|my|your|our|any)\s+[^,;.!?]+?)\s+(?:is|are)'
     r'(?:\s+(?:(?:still\s+)?there|here|in\s+(?:view|sight)|visible|around)\b|'
     # ... or where it is said to be: "check if the red ball is on the table" is the red
