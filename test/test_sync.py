@@ -16,6 +16,7 @@ from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
+from clip_perception.sync import stale_reason
 
 
 def test_pairs_colour_with_nearest_depth_within_slop():
@@ -1349,3 +1350,29 @@ def test_a_nanosec_outside_its_range_is_named_and_a_truncated_time_is_told():
     assert 'whole seconds' in carried and 'flir' not in carried, carried
     for nanosec in (0, 1, 999_999_999):
         assert nanosec_note('colour frames', 1_700_000_000, nanosec) is None
+
+
+def test_a_stale_frame_names_why_it_is_old_by_when_it_arrived():
+    """A frame that came in time and waited behind others blames the load, not the clocks.
+
+    A new user's demo on a loaded machine (session 46, helper-h161) skipped a frame with
+    "frame stamped 1.05 s ago is older than max_frame_age 1.0 s (camera and node clocks in
+    sync? use_sim_time?)" where the clocks were in sync and the node was behind. Each of
+    the four causes gets its own advice, told by when the frame arrived.
+    """
+    busy = stale_reason(1.05, 1.0, in_node=0.9)
+    assert 'arrived 0.15 s after its stamp and waited 0.90 s in the node' in busy, busy
+    assert 'clocks' not in busy and 'raise max_frame_age' in busy, busy
+    # Already old when it came: the clocks (or use_sim_time) are the question.
+    late = stale_reason(1.05, 1.0, in_node=0.02)
+    assert late.endswith('(camera and node clocks in sync? use_sim_time?)'), late
+    assert stale_reason(1.05, 1.0).endswith('use_sim_time?)')
+    # The wait for depth alone made it old: the advice names depth_wait, as before.
+    depth = stale_reason(1.3, 1.0, waited=0.5, in_node=0.6, depth_wait=0.5)
+    assert 'after waiting 0.50 s for its depth' in depth and 'depth_wait (0.5 s)' in depth
+    # The camera sends one frame again and again: named whatever the times.
+    held = stale_reason(3.0, 1.0, in_node=2.5, held_for=2.9)
+    assert 'sent this one frame' in held and 'for 2.9 s' in held, held
+    # Just past the limit at arrival is the clocks' side; at the limit, the node's.
+    assert 'in the node' in stale_reason(1.5, 1.0, in_node=0.5)
+    assert 'clocks in sync' in stale_reason(1.5, 1.0, in_node=0.49)

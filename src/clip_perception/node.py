@@ -186,6 +186,7 @@ from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
+from clip_perception.sync import stale_reason
 from clip_perception.vision import detections
 
 try:  # Only on a full ROS install; not installable from PyPI.
@@ -2210,21 +2211,12 @@ class PerceptionMixin:
         if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0 and \
                 not sim_stamp and not behind:
             self.health.count('frames_stale')
-            if frame.waited > 0 and age - frame.waited <= max_age:
-                # The wait for depth made it stale, not the clocks: say which knob to turn.
-                wait = self._values_cache['depth_wait']
-                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
-                        f's after waiting {frame.waited:.2f} s for its depth: keep '
-                        f'max_frame_age above depth_wait ({wait:g} s) plus the inference time')
-            elif self._held is not None and self._held[0] == frame.stamp:
-                # Not the clocks: the camera holds one frame (HeldFrame).
-                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
-                        's: the camera has sent this one frame (its stamp and pixels) again '
-                        f'for {self._held[1]:.1f} s, a simulator paused or a driver '
-                        'republishing its last image; answers resume with a new frame')
-            else:
-                text = (f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age} '
-                        's (camera and node clocks in sync? use_sim_time?)')
+            # The camera's held frame (HeldFrame), the wait for depth, the node's own
+            # backlog or the clocks: stale_reason says which knob to turn.
+            held = self._held is not None and self._held[0] == frame.stamp
+            text = stale_reason(age, max_age, frame.waited, time.monotonic() - arrived,
+                                self._values_cache['depth_wait'],
+                                self._held[1] if held else None)
             self.health.frame_skipped(time.monotonic(), text)
             self.health.notice('stale', f'frames skipped as stale: {text}', time.monotonic(),
                                ERROR)

@@ -373,6 +373,43 @@ def _goes_on_from(earlier, later, stamp):
     return earlier < stamp < (earlier + later) / 2
 
 
+def stale_reason(age, max_age, waited=0.0, in_node=0.0, depth_wait=0.0, held_for=None):
+    """Why a colour frame older than ``max_frame_age`` is skipped, as the node says it.
+
+    A frame is old for one of four reasons, told apart by when it arrived: it waited for
+    its depth (``waited`` alone takes it past ``max_age``); the camera has sent this one
+    frame again (``held_for``: a paused simulator, a driver republishing); it came in time
+    and waited in the node behind the frames before it, because answering takes longer
+    than the camera's frame interval (a loaded CPU, a large model); or it was already old
+    when it came (the camera's clock behind the node's, or ``use_sim_time`` unset for a
+    bag). Before session 46 the third read as the fourth: a busy machine was blamed on the
+    clocks (the demo under load, a new user's trial).
+
+    :param age: the frame's age by its stamp when it is looked at, s.
+    :param max_age: the ``max_frame_age`` parameter, s (> 0).
+    :param waited: how long the frame was held for its depth, s (:class:`SyncedFrame`).
+    :param in_node: how long since its message arrived at the node, s (monotonic clock;
+        ``waited`` is part of it).
+    :param depth_wait: the ``depth_wait`` parameter, s, named in the advice.
+    :param held_for: how long the camera has sent this same frame, s, or None.
+    :return: str, the reason, starting with the frame's age.
+    """
+    head = f'frame stamped {age:.2f} s ago is older than max_frame_age {max_age:g} s'
+    if waited > 0 and age - waited <= max_age:
+        return (f'{head} after waiting {waited:.2f} s for its depth: keep max_frame_age '
+                f'above depth_wait ({depth_wait:g} s) plus the inference time')
+    if held_for is not None:
+        return (f'{head}: the camera has sent this one frame (its stamp and pixels) again '
+                f'for {held_for:.1f} s, a simulator paused or a driver republishing its '
+                'last image; answers resume with a new frame')
+    if in_node > 0 and age - in_node <= max_age:
+        return (f'{head}: it arrived {age - in_node:.2f} s after its stamp and waited '
+                f'{in_node:.2f} s in the node behind the frames before it (answering takes '
+                "longer than the camera's frame interval: a loaded CPU, a large model, many "
+                'proposals); raise max_frame_age, or lower max_proposals or the camera rate')
+    return f'{head} (camera and node clocks in sync? use_sim_time?)'
+
+
 @dataclass(frozen=True)
 class SyncedFrame:
     """A colour frame with its depth and camera_info (either may be None).
