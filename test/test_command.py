@@ -30,6 +30,8 @@ def test_help_says_the_timeout_default():
     text = ' '.join(out.stdout.split())
     assert 'then for the answer (default: 15.0)' in text, out.stdout
     assert '(default: /clip_perception)' in text and '(default: False)' not in text
+    # The exit statuses, which only the module's docstring gave (helper-h161's trial).
+    assert 'Exit status: 0 answered' in text and '4 with "--require-found"' in text, text
 
 
 def _tool(*args):
@@ -53,6 +55,13 @@ def test_a_command_is_sent_once_matched_and_its_answer_printed(probe, start_node
     assert tool.returncode == 0, (out, err, node.output())
     assert out.startswith('found: ') and 'red ball' in out and 'position (' in out, out
     assert 'command set to "please pick up the red ball"' in node.output()
+    # --require-found: a script goes on only with a target. An absent object was exit 0
+    # like a found one (helper-h161's trial); now 4, and found stays 0.
+    for said, code in (('the teddy bear', 4), ('the red ball', 0)):
+        tool = _tool(said, '--topic', '/command', '--timeout', '30', '--require-found')
+        out, err = _with_frames(tool, camera, scene)
+        assert tool.returncode == code, (said, out, err, node.output())
+    assert out.startswith('found: '), out
     assert node.stop() == 0
 
 

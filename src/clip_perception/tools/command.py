@@ -15,7 +15,10 @@ publishing?); 2 the command itself is unusable (empty, too long; or the node ans
 it ``rejected``: "[BLANK_AUDIO]", nothing to look for), or a name or option is invalid;
 3 the node answered it ``superseded``: another command replaced it before any frame
 answered it (two clients, a voice node's next transcript), so it is not what the node is
-looking for (the message names the command that replaced it).
+looking for (the message names the command that replaced it); 4 with ``--require-found``,
+an answer other than ``found`` (``not_found``, ``ambiguous``, ``refused``...), so that
+``clip_perception_command "the red ball" --require-found && <grasp>`` goes on only with a
+target.
 """
 
 import argparse
@@ -33,6 +36,7 @@ from clip_perception.tools import DefaultsHelpFormatter
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                epilog=__doc__.split('\n\n')[2].replace('``', '"'),
                                 formatter_class=DefaultsHelpFormatter)
     p.add_argument('command', help='e.g. "the red ball on the left"')
     p.add_argument('--node', default='/clip_perception',
@@ -46,6 +50,9 @@ def main(argv=None):
     p.add_argument('--no-wait', action='store_true',
                    help='exit once the command is published (still after the subscriber '
                    'is matched: a message sent before that is lost); no answer')
+    p.add_argument('--require-found', action='store_true',
+                   help='exit 4 unless the answer is found (not_found, ambiguous, refused, '
+                   'cancelled...): a script goes on only with a target')
     args = p.parse_args(argv)
     if not args.timeout > 0:
         p.error(f'--timeout must be positive, got {args.timeout}')
@@ -117,7 +124,12 @@ def main(argv=None):
             for raw in answers:
                 answer = json.loads(raw)
                 if answer.get('command') == text:
-                    return _report(answer)
+                    code = _report(answer)
+                    if not code and args.require_found and answer.get('status') != 'found':
+                        print(f'--require-found: the answer is {answer.get("status")}, not '
+                              'found', file=sys.stderr)
+                        return EXIT_NOT_FOUND
+                    return code
             answers.clear()
         print(f'sent "{text}" on {topic}, but no answer on {args.node}/detection_json in '
               f'{args.timeout:g} s: the node answers with the next colour frame, or the last '
@@ -232,6 +244,7 @@ DISCOVERY_SETTINGS = ('ROS_AUTOMATIC_DISCOVERY_RANGE', 'ROS_STATIC_PEERS',
 # Exit status by the status of the node's answer; any other status is an answer (0).
 EXIT_REJECTED = 2
 EXIT_SUPERSEDED = 3
+EXIT_NOT_FOUND = 4  # --require-found, and the answer is not found
 _EXIT_BY_STATUS = {'rejected': EXIT_REJECTED, 'superseded': EXIT_SUPERSEDED}
 
 
