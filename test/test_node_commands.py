@@ -128,7 +128,7 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert det['parsed']['exclude'] == ['blue mug'] and det['targets'] == []
 
     # A command that names nothing ("that one", an emoji): refused, not "object".
-    for command in ('that one', '\U0001f534\u26bd'):
+    for command in ('that one', '\U0001f534\U0001f9ca'):
         camera.command(command)
         assert run_until(probe, camera, scene, lambda c=command: answered(probe, c))
         det = answered(probe, command)[-1]
@@ -463,8 +463,10 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
     # "3" and "true" (a number, a truth value): before, three of any object and the
     # object "true" replaced the red ball.
+    # "Let me know if you need anything else!" (a chat model's sign-off sent alone,
+    # helper-h160): before, the object "if you need else" replaced the red ball.
     for said in ('[BLANK_AUDIO]', '(upbeat music)', 'Thank you.', 'Thanks for watching!', '3',
-                 'true'):
+                 'true', 'Let me know if you need anything else!'):
         rejected_keeping_the_red_ball(probe, node, camera, scene, said)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

@@ -229,6 +229,33 @@ def _than(s, end):
     return stop
 
 
+# A size compared with another object's ("the ball bigger than the mug", "is the red ball
+# smaller than the blue one": helper-h160, the objects "ball than mug", "red ball than
+# blue" with the size): the size is read as before (the largest or the smallest such
+# object), what it is compared with is not looked for, and the comparison is named
+# unchecked; the node measures no object against another.
+_SIZE_THAN = re.compile(r'\s(?:(?:is|are|s|that\sis|which\sis)\s)?(?:(?:much|even|a\sbit|a\slot|'
+                        r'slightly|way)\s)?(?P<word>bigger|larger|taller|smaller|shorter|'
+                        r'tinier)(?=\sthan\s)')
+
+
+def _read_size_than(s):
+    """Read the objects sizes are compared with out of padded ``s`` (:data:`_SIZE_THAN`).
+
+    :param s: the padded, lower-case object phrase (str).
+    :return: ``(unchecked, s)``: each comparison as said ("bigger than the mug", tuple of
+        str) and ``s`` with only the size word left of each.
+    """
+    unchecked = []
+    m = _SIZE_THAN.search(s)
+    while m is not None:
+        end = _than(s, m.end())
+        unchecked.append(m.group('word') + s[m.end():end].rstrip())
+        s = f"{s[:m.start()]} {m.group('word')}{s[end:]}"
+        m = _SIZE_THAN.search(s, m.start() + len(m.group('word')) + 1)
+    return tuple(unchecked), s
+
+
 def _read_unseen(s):
     """Read the words of :data:`_UNSEEN` out of padded ``s``.
 
@@ -990,6 +1017,17 @@ _WHEN = re.compile(
     r"as\s+(?:soon|fast|quickly)\s+as\s+(?:possible|you\s+can)|"
     r"(?:quick|fast|this\s+(?:second|minute|moment)|for\s+now)(?=\s*(?:[,;.!?]|$|please\b|"
     r"thanks?\b|thank\s+you\b)))(?![\w'-])")
+# A polite condition or time said after the command (helper-h160's brief: "find the red
+# ball if that's ok" was the object "red ball if", "... when you get a chance" "red ball
+# when you chance", "... whenever you're ready" "red ball whenever youre ready"): no
+# object, dropped where the clause ends. Apostrophes are plain here ("that's").
+_POLITE_TAIL = re.compile(
+    r"(?<![\w'-])(?:when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a|the)\s+(?:chance|moment|"
+    r"minute|second|sec)|(?:when|whenever)\s+you(?:'re|\s+are)\s+ready|whenever\s+you\s+can|"
+    r"at\s+your\s+(?:earliest\s+)?convenience|if\s+(?:that(?:'s|\s+is)\s+(?:ok|okay|alright|"
+    r"all\s+right|fine|possible|not\s+too\s+much\s+trouble)|it(?:'s|\s+is)\s+(?:ok|okay|not\s+too"
+    r"\s+much\s+trouble)|you\s+(?:don't|dont|do\s+not)\s+mind))"
+    r"(?=\s*(?:[,;.!?]|$|please\b|thanks?\b|thank\s+you\b))")
 # A vague tail said after the object (helper-63: "the red ball or something" offered an
 # object "something", "the blue mug and stuff" and "the red ball and so on" listed the
 # objects "stuff" and "so", answered not_found with the mug and the ball in view, "the
@@ -3385,6 +3423,9 @@ def not_a_command(text):
     words = ' '.join(re.sub(r'[^\w\s]|_', ' ', norm.casefold()).split())
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
+    if words and _SIGN_OFF.fullmatch(words + ' '):
+        return (f'"{shown}" is a sign-off or an offer of help (as a chat model ends its '
+                'answer); it asks for nothing')
     called = _CALLED_ALONE.fullmatch(words)
     if called is not None and _addressee(called.group(1)):
         # "hey jarvis", a wake phrase a front end published alone (helper-h156's brief: the
@@ -3394,6 +3435,25 @@ def not_a_command(text):
 
 
 _CALLED_ALONE = re.compile(r'(?:hey|hi|hello|hiya|yo|oi)\s+([a-z][a-z-]*[a-z])')
+# A sign-off or an offer of help said alone, as a chat model ends its answer or a
+# front end sends the answer's last line alone (helper-h160's brief: "let me know if you
+# need anything" was the object "if you need", "let me know if you have any questions"
+# the plural object "question", "hope this helps" "hope help"). After it (said after a
+# command) it is dropped (_HALLUCINATED_TAIL); said alone it asks for nothing. Words as
+# not_a_command reads them: lower case, no punctuation ("there's" is "there s"). What is
+# offered is a closed list of words ("anything else", "any questions", "further help"):
+# "let me know if you need the red ball" names an object and is read as before.
+_OFFERED = (r'(?:(?:anything|something|else|more|help|any|other|further|additional|'
+            r'questions?|assistance|clarification|changes?|i|we|can|could|do|for|you|with|'
+            r'to|on|at|all|or|that|this)(?:\s|$))*')
+_SIGN_OFF = re.compile(
+    r'(?:(?:(?:just|please|so|and|also|then|ok|okay|feel\s+free\s+to|do\s+not\s+hesitate\s+to|'
+    r'dont\s+hesitate\s+to)\s+)*(?:(?:let|lemme)\s+(?:me|us)\s+know|tell\s+(?:me|us)|ask(?:\s+me)?|'
+    r'reach\s+out)(?:\s+(?:if|whether|when)\s+(?:you\s+(?:need|want|have|would\s+like|require|'
+    r'get\s+stuck)|there\s+(?:s|is)|i\s+can(?:\s+help)?))?\s+' + _OFFERED +
+    r'|(?:is\s+there\s+)?anything\s+else\s+' + _OFFERED + r'|(?:i\s+)?hope\s+(?:this|that|it)\s+'
+    r'helps\s+|(?:im\s+|i\s+am\s+)?(?:always\s+)?(?:happy|glad)\s+to\s+help\s+|'
+    r'(?:thank\s+you|thanks)\s+)+')
 
 
 def _strip_around(words):
@@ -3978,6 +4038,17 @@ _SHADE = re.compile(r'\b(' + '|'.join(sorted(_HUES)) + r')(?:-?ish|(?<=d)dish|(?
 _HELD_LETTER = re.compile(r'\b[a-z]*([a-z])\1\1[a-z]*\b')
 
 
+# "like" said as a pause before a verb that asks for the object, first or after "so",
+# "and", "just" or a hesitation ("like find the uh red ball", "so like grab the red ball":
+# helper-h160, the objects "like red ball", "so like red ball"), and after "the" before a
+# colour or a size ("find the like red ball"; "the like button", "I'd like the red ball",
+# "something like a red ball" stay). See _DISCOURSE_LIKE.
+_LIKE_BEFORE_VERB = re.compile(
+    r'(?P<first>^|\b(?:' + _HESITATION + r'|so|and|just))\s*like\s+(?=(?:please\s+)?(?:'
+    + _ASKED_VERB.pattern + r')(?:\s+up)?\s+(?:the|a|an|this|that|my|your)\b)'
+    r'|(?<=\bthe\s)like\s+(?=(?:' + '|'.join(sorted(_COLOUR_WORDS | _SIZE_WORDS)) + r')\s)')
+
+
 # A colour said as an emoji, as a chat or a phone keyboard offers it (helper-64: "grab the
 # \U0001f534 ball", "the \U0001f7e6 cube" were the object "ball", "cube": the emoji went
 # with the punctuation). The coloured circles and squares are their colour, named by
@@ -3989,6 +4060,39 @@ _EMOJI_COLOURS = {chr(cp): next(w for w in unicodedata.name(chr(cp)).lower().spl
 # Other pictographs (So from the arrows up; not "\u00b0", "\u00a9") name nothing the node
 # can read: dropped, and the reason says so.
 _PICTOGRAPH = re.compile('[\u2190-\U0010ffff]')
+# An object said only as an emoji (helper-h160's brief: "\U0001f534\u26bd", "\U0001f34e",
+# "find the \U0001f34e" were refused naming the pictograph): where the command names no
+# object otherwise (parse_command), an emoji of a thing that stands on a table is read as
+# its Unicode CLDR short name (unicode.org/emoji/charts/full-emoji-list.html: U+26BD
+# "soccer ball", U+1F34E "red apple"). Only these: a face, a hand, a symbol or a thing
+# whose name is no object ("\u2615" is "hot beverage", "\U0001f9ca" "ice") is still
+# dropped, and an emoji beside a named object ("the red ball \U0001f44d") too.
+_EMOJI_OBJECTS = {
+    '\u26bd': 'soccer ball', '\U0001f3c0': 'basketball', '\u26be': 'baseball',
+    '\U0001f3be': 'tennis ball', '\U0001f3d0': 'volleyball', '\U0001f3c8': 'american football',
+    '\U0001f34e': 'red apple', '\U0001f34f': 'green apple', '\U0001f34c': 'banana',
+    '\U0001f34a': 'tangerine', '\U0001f34b': 'lemon', '\U0001f350': 'pear',
+    '\U0001f351': 'peach', '\U0001f353': 'strawberry', '\U0001f347': 'grapes',
+    '\U0001f349': 'watermelon', '\U0001f345': 'tomato', '\U0001f955': 'carrot',
+    '\U0001f952': 'cucumber', '\U0001f954': 'potato', '\U0001f951': 'avocado',
+    '\U0001f346': 'eggplant', '\U0001f966': 'broccoli', '\U0001fad1': 'bell pepper',
+    '\U0001f9c5': 'onion', '\U0001f9c4': 'garlic', '\U0001f95a': 'egg', '\U0001f35e': 'bread',
+    '\U0001f964': 'cup with straw', '\U0001f95b': 'glass of milk', '\U0001f377': 'wine glass',
+    '\U0001f37a': 'beer mug', '\U0001f37c': 'baby bottle', '\U0001f9f4': 'lotion bottle',
+    '\U0001fad6': 'teapot', '\U0001f963': 'bowl with spoon', '\U0001f944': 'spoon',
+    '\U0001f52a': 'kitchen knife', '\U0001f4f1': 'mobile phone', '\U0001f4bb': 'laptop',
+    '\u2328': 'keyboard', '\U0001f5b1': 'computer mouse', '\U0001f4d5': 'closed book',
+    '\U0001f4da': 'books', '\u270f': 'pencil', '\U0001f58a': 'pen', '\u2702': 'scissors',
+    '\U0001f4e6': 'package', '\U0001f511': 'key', '\U0001f9f8': 'teddy bear',
+    '\U0001f3b2': 'game die', '\U0001f528': 'hammer', '\U0001f527': 'wrench',
+    '\U0001fa9b': 'screwdriver', '\U0001f9fd': 'sponge', '\U0001f9fb': 'roll of paper',
+    '\U0001f45f': 'running shoe', '\U0001f453': 'glasses', '\U0001f392': 'backpack',
+    '\u23f0': 'alarm clock', '\U0001f50b': 'battery', '\U0001f4a1': 'light bulb',
+    '\U0001f9c3': 'beverage box', '\U0001f96b': 'canned food', '\U0001f36a': 'cookie',
+    '\U0001f369': 'doughnut', '\U0001f388': 'balloon', '\U0001f9e9': 'puzzle piece',
+    '\U0001fab4': 'potted plant', '\U0001f58d': 'crayon', '\U0001f4ce': 'paperclip',
+    '\U0001f9e6': 'socks', '\U0001f9e4': 'gloves', '\U0001f9f2': 'magnet',
+}
 
 
 # A word a speech recogniser writes for its homophone, where the homophone cannot be the
@@ -4250,6 +4354,8 @@ def _phrase(s, text):
     s = _WITH_IN_IT.sub(lambda m: (' under ' if m.group(2).startswith('on') else
                                    ' containing ') + m.group(1), s)
     unchecked, s = _read_unseen(s)  # "the heaviest box": the box, the word named unchecked
+    compared, s = _read_size_than(s)  # "the ball bigger than the mug": the biggest ball
+    unchecked += compared
     for found in (_COMPASS_SIDE, _REGION_ONLY):
         # "the ball on the west side", "the ball in the corner": a place not tested
         side = found.search(s)
@@ -4590,7 +4696,27 @@ def parse_command(text):
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
-    return _quoted_as_sent(_parse(text), raw, text)
+    return _quoted_as_sent(_with_emoji_objects(_parse(text)), raw, text)
+
+
+def _with_emoji_objects(query):
+    """Read an object said only as an emoji (:data:`_EMOJI_OBJECTS`) where nothing else is.
+
+    :param query: the :class:`Query` of the command read with its pictographs dropped.
+    :return: ``query`` itself unless it is refused naming a pictograph of the table; then
+        the command read with each such emoji as its name (each in ``read_as``), where that
+        reading names an object.
+    """
+    said = [ch for ch in query.symbols if ch in _EMOJI_OBJECTS]
+    if query.refused is None or not said:
+        return query
+    words = ''.join(f' {_EMOJI_OBJECTS[ch]} ' if ch in _EMOJI_OBJECTS else ch
+                    for ch in query.text.replace('\ufe0f', ''))
+    read = _parse(' '.join(words.split()))
+    if read.refused is not None:
+        return query
+    return replace(read, text=query.text, symbols=tuple(c for c in read.symbols if c not in said),
+                   read_as=read.read_as + tuple((ch, _EMOJI_OBJECTS[ch]) for ch in said))
 
 
 _SHOWN_CHARS = 120  # of a command quoted as sent in a refusal
@@ -5216,12 +5342,52 @@ def _addressee(word):
                 re.fullmatch(_MOTION_VERBS, word))
 
 
+# Words a robot is called by that are no name of its own: an assistant's wake word, a
+# role, a crowd (helper-h160's brief: "computer, the red ball" was the objects "computer"
+# and "red ball", "siri, the blue mug" "siri" and "blue mug", "robot, computer, the red
+# ball" and "hey robot, hey computer, the red ball" "computer" and "red ball"). One of
+# them first, with no determiner, before a comma, a colon or "and" and then a determiner
+# or a verb that asks for an object, is dropped, and so is a list of them ("the computer,
+# the red ball" lists two objects; "computer the red ball" with no comma is read as said).
+_ADDRESS_WORDS = frozenset((
+    'computer', 'robot', 'robots', 'bot', 'assistant', 'machine', 'system', 'buddy', 'pal',
+    'mate', 'friend', 'dude', 'bro', 'guys', 'folks', 'everyone', 'everybody', 'team',
+    'siri', 'alexa', 'google', 'cortana', 'bixby', 'jarvis', 'chatgpt', 'gpt', 'claude',
+    'gemini', 'copilot'))
+_ADDRESS_LIST = re.compile(r'\s*(?:(?:' + _GREETING + r')[\s,!.]*)?(?P<word>[a-z]+)'
+                           r'(?:\s*[,:;!]\s*(?:and\s+)?|\s+and\s+|\s*&\s*)')
+
+
+def _without_address_list(text):
+    """Drop the words a robot is called by said first (:data:`_ADDRESS_WORDS`) from ``text``.
+
+    :param text: lower-case command, punctuation kept (``str``).
+    :return: ``str``: what follows them where a determiner or a verb asking for an object
+        does; ``text`` itself otherwise.
+    """
+    rest, after = text, text
+    while True:
+        m = _ADDRESS_LIST.match(after)
+        if m is None or m.group('word') not in _ADDRESS_WORDS:
+            break
+        after = after[m.end():]
+        if re.search(r'[,:;!]', m.group()[m.end('word') - m.start():]):
+            rest = after  # "computer and the red ball" lists two objects
+    if rest is text or not (_DETERMINER_FIRST.match(rest) or _ASKED_AFTER.match(rest)) or \
+            not _words_said(rest):
+        return text
+    return rest
+
+
 def _without_address(text):
     """Drop a greeting and a name the robot is addressed by from ``text`` (:data:`_ADDRESS`).
+
+    And the words it is called by said first (:func:`_without_address_list`).
 
     :param text: lower-case command, punctuation kept (``str``).
     :return: ``str``: the command after the name; ``text`` itself where none is said.
     """
+    text = _without_address_list(text)
     m = _ADDRESS.match(text)
     greet, name, end = m.group('greet'), m.group('name'), m.end()
     if name is not None and not (_addressee(name) and (greet is not None or not _is_filler(
@@ -5859,7 +6025,9 @@ _GERUND_VERBS = '|'.join(sorted(set(_GERUNDS.values())))
 # ...", "First, start by ..."; "start" was an object next to "picking up ...").
 _HOW_TO_BEGIN = re.compile(
     '(?:' + _LEAD_IN + r')?\b(?:(?:start|begin|finish|end|kick|proceed|continue|go\s+on|'
-    r'go\s+ahead|help|assist|try|keep)(?:ing)?(?:\s+(?:off|me|us|out|on))?(?:\s+trying)?)\s+'
+    r'go\s+ahead|help|assist|try|keep)(?:ing)?(?:\s+(?:off|me|us|out|on))?(?:\s+trying)?|'
+    # "would you mind finding the red ball" (helper-h160: the object "finding red ball")
+    r'(?:would|do|will|could)\s+you\s+mind)\s+'
     rf'(?:(?:by|with)\s+(?P<g1>{_GERUND_ALTS})|(?P<g2>{_GERUND_ALTS})|(?:to|and)\s+(?P<v>'
     rf'{_GERUND_VERBS}))\b')
 # "Help me find the red ball", "help us get the cube": the verb after "help me".
@@ -5959,7 +6127,12 @@ _WHERE_DID_IT_GO = re.compile(
     # ... or where it is said to be: "check if the red ball is on the table" is the red
     # ball on the table (the place kept after it).
     r'(?=\s+(?:on|in|at|near|under|behind|beside|by|inside|above|below|next\s+to|'
-    r'close\s+to|left\s+of|right\s+of|to\s+the|in\s+front\s+of|on\s+top\s+of)\b))')
+    r'close\s+to|left\s+of|right\s+of|to\s+the|in\s+front\s+of|on\s+top\s+of)\b|'
+    # ... or compared with another ("tell me if the red ball is bigger than the mug":
+    # helper-h160, the object "if red ball than mug"): the object asked about, the
+    # comparison named unchecked (_SIZE_THAN).
+    r'(?=\s+(?:(?:much|even|a\s+bit|a\s+lot|slightly)\s+)?(?:bigger|larger|taller|smaller|'
+    r'shorter)\s+than\b)))')
 
 
 def _verb_of(m):
@@ -6537,6 +6710,39 @@ _GENERIC_NAMED = re.compile(
     r'(?:(?:the|a|an)\s+)?(?=[\w"\'])')
 
 
+# Two objects set against each other with no word of which to look for (helper-h160's
+# brief: "the red ball vs the blue mug", "red ball versus blue mug" were the one object
+# "red ball vs blue mug", "compare the red ball and the blue mug" the objects "compare red
+# ball" and "blue mug"): the node cannot tell which is meant, so the command is refused,
+# naming both. "which is bigger, the red ball or the blue mug" (alternatives with a size)
+# and "the red ball, not the blue mug" are read as before.
+_VERSUS = re.compile(r'(?P<a>.+?)\s*,?\s+(?:vs\.?|versus)\s+(?P<b>.+?)[\s.!?]*')
+_COMPARE = re.compile(r'(?:(?:please|can\s+you|could\s+you|would\s+you|now|so|and)\s+)*'
+                      r'(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against)\s+'
+                      r'(?P<b>.+?)[\s.!?]*')
+
+
+def _compared(text, said):
+    """Refuse a command that sets two objects against each other (:data:`_VERSUS`).
+
+    :param text: the command as read (``str``), quoted in the reason.
+    :param said: the same, lower case, punctuation kept.
+    :return: a refused :class:`Query`, or None where ``said`` is no such command.
+    """
+    m = _VERSUS.fullmatch(said.strip()) or _COMPARE.fullmatch(said.strip())
+    if m is None:
+        return None
+    a, b = (' '.join(w for w in _PUNCTUATION.sub(' ', m.group(k)).split()
+                     if w not in _DETERMINERS and w not in ('compare', 'contrast'))
+            for k in ('a', 'b'))
+    if not (a and b):
+        return None
+    return Query(text=text, what='object',
+                 refused=f'the command "{text}" compares "{a}" and "{b}" and does not say which '
+                 'one to look for (the node compares no objects): name one, e.g. "the '
+                 f'{a}", or both, "the {a} and the {b}"')
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
@@ -6550,7 +6756,7 @@ def _parse(text):
     said, extremes = _extreme_sides(_side_phrases(said))
     said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(_particle_first(said)))
     repairs += extremes
-    asked = _part_question(text, said)
+    asked = _part_question(text, said) or _compared(text, said)
     if isinstance(asked, Query):
         return asked
     part = _part_of(said)
@@ -6588,8 +6794,10 @@ def _parse(text):
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)
     read_as = repairs + read_as
-    said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _RELATIVE_CLAUSE.sub(_relative_clause, said)))
+    said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _POLITE_TAIL.sub(
+        ' ', _RELATIVE_CLAUSE.sub(_relative_clause, said))))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
+    said = _LIKE_BEFORE_VERB.sub(lambda m: f"{m.group('first') or ''} ", said)
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
                            said.translate(_SCRIPT_PUNCTUATION))
     said = _COLOUR_LIST.sub(_colour_list, said)
@@ -7174,6 +7382,11 @@ def unchecked_note(said):
         return (f'"{said}" is not checked{compared}: a camera image shows no weight, price, '
                 'age, temperature, feel or taste; its object is looked for, and of several the '
                 'colour, size or place decides (say "the big one", "the one on the left")')
+    compared = _SIZE_THAN.match(_pad(said))
+    if compared is not None and said.startswith(compared.group('word') + ' than '):
+        size = 'largest' if compared.group('word') in _SIZES[0][0] else 'smallest'
+        return (f'"{said}" is not checked, and what it is compared with not looked for: the '
+                f'node measures no object against another; of several, the {size} is taken')
     region = _REGION_ONLY.match(_pad(said))
     if region is not None and region.end() == len(said) + 1:
         return (f'"{said}" is not checked: a corner or an edge said with no side is no one '
