@@ -6719,6 +6719,9 @@ def test_an_object_said_with_a_sign_off_is_read(text, parsed):
     ('compare the red ball and the blue mug', 'red ball', 'blue mug'),
     ('compare the red ball with the blue mug', 'red ball', 'blue mug'),
     ('please compare the mug to the cup', 'mug', 'cup'),
+    ('the red ball compared to the blue mug', 'red ball', 'blue mug'),
+    ('the red ball as compared with the blue mug', 'red ball', 'blue mug'),
+    ('pick up the red ball vs the blue one', 'red ball', 'blue ball'),
 ])
 def test_two_objects_set_against_each_other_are_refused_naming_both(text, a, b):
     q = parse_command(text)
@@ -6789,6 +6792,12 @@ def test_an_object_said_only_as_an_emoji_is_read_as_its_name(text, parsed):
      {'what': 'ball', 'size': 'largest', 'unchecked': ['bigger than the mug']}),
     ('find a cube smaller than the red ball', {'what': 'cube', 'size': 'smallest', 'unchecked':
                                                ['smaller than the red ball'], 'any_one': True}),
+    ('is the red ball the same size as the mug',
+     {'what': 'red ball', 'unchecked': ['the same size as the mug']}),
+    ('a cube as big as the ball', {'what': 'cube', 'unchecked': ['as big as the ball'],
+                                   'any_one': True}),
+    ('the mug that is about the same height as the bottle',
+     {'what': 'mug', 'unchecked': ['about the same height as the bottle']}),
     # Controls.
     ('the bigger ball', {'what': 'ball', 'size': 'largest'}),
     ('tell me if the red ball is next to the mug',
@@ -6812,9 +6821,25 @@ def test_a_size_compared_with_another_object_is_named_unchecked(text, parsed):
     ("find the red ball if you don't mind", {'what': 'red ball'}),
     ('find the red ball at your convenience', {'what': 'red ball'}),
     ('would you mind finding the red ball', {'what': 'red ball'}),
+    ('um so yeah can you like pick up the blue mug', {'what': 'blue mug'}),
+    ('okay so basically find the red ball', {'what': 'red ball'}),
+    ('okay so basically i want you to find the red ball', {'what': 'red ball'}),
+    # A chat model's acknowledgement before its answer.
+    ('Based on your request, I will locate the red ball.', {'what': 'red ball'}),
+    ("I'd be happy to help! Let me find the red ball for you.", {'what': 'red ball'}),
+    ('I can help with that. Grabbing the red ball.', {'what': 'red ball'}),
+    ("Here's what I'll do: pick up the red ball.", {'what': 'red ball'}),
+    ('Here is my plan: find the blue mug', {'what': 'blue mug'}),
+    # "who's" for "which is" before a comparative.
+    ("who's bigger, the ball or the cube", {'what': 'ball', 'size': 'largest', 'alternatives': [
+        {'what': 'ball'}, {'what': 'cube'}]}),
+    # A homophone of a colour before another colour.
+    ('find the read and blue balls', {'what': 'red ball', 'plural': True, 'also': [
+        {'what': 'blue ball', 'plural': True}], 'read_as': [['read', 'red']]}),
     # Controls.
     ('find the like button', {'what': 'like button'}),
     ('something like a red ball', {'what': 'red ball', 'any_one': True}),
+    ('the same mug as before', {'what': 'same mug as before'}),
 ])
 def test_speech_and_politeness_around_the_command_are_no_object(text, parsed):
     assert describe(parse_command(text)) == parsed

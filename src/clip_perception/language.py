@@ -212,20 +212,21 @@ def _is_unseen(said):
             re.fullmatch(_UNSEEN_VERB, first) is not None)
 
 
-def _than(s, end):
+def _than(s, end, word='than'):
     """Return where a comparison "than the ball" said at ``end`` of padded ``s`` ends.
 
-    Up to four words after "than", to a word of :data:`_THAN_ENDS`; ``end`` when no
-    "than" follows. Its object is not looked for: what is compared cannot be seen.
+    Up to four words after "than" (or ``word``: "as" of "the same size as the mug"), to a
+    word of :data:`_THAN_ENDS`; ``end`` when none follows. Its object is not looked for:
+    what is compared cannot be seen.
     """
-    m = re.compile(r'\sthan(?=\s)').match(s, end)
+    m = re.compile(r'\s' + word + r'(?=\s)').match(s, end)
     if m is None:
         return end
     stop = m.end()
-    for n, word in enumerate(re.finditer(r'\s([\w-]+)(?=\s)', s[m.end():])):
-        if word.group(1) in _THAN_ENDS or n == 4:
+    for n, said in enumerate(re.finditer(r'\s([\w-]+)(?=\s)', s[m.end():])):
+        if said.group(1) in _THAN_ENDS or n == 4:
             break
-        stop = m.end() + word.end()
+        stop = m.end() + said.end()
     return stop
 
 
@@ -237,6 +238,13 @@ def _than(s, end):
 _SIZE_THAN = re.compile(r'\s(?:(?:is|are|s|that\sis|which\sis)\s)?(?:(?:much|even|a\sbit|a\slot|'
                         r'slightly|way)\s)?(?P<word>bigger|larger|taller|smaller|shorter|'
                         r'tinier)(?=\sthan\s)')
+# ... and a likeness of size or shape ("is the red ball the same size as the mug", "a
+# cube as big as the ball": helper-h160, the objects "red ball same size as mug", "cube
+# as big as ball"): named unchecked with what it is compared with, no size read.
+_SAME_AS = re.compile(r'\s(?:(?:is|are|s|that\sis|which\sis)\s)?(?P<said>(?:(?:the|about\sthe|'
+                      r'roughly\sthe|exactly\sthe)\s)?same\s(?:size|height|shape|length|width)|'
+                      r'(?:about\s|roughly\s|just\s)?as\s(?:big|large|tall|small|short|wide|'
+                      r'long|high)|(?:similar|equal)\sin\s(?:size|height|shape))(?=\sas\s)')
 
 
 def _read_size_than(s):
@@ -253,6 +261,12 @@ def _read_size_than(s):
         unchecked.append(m.group('word') + s[m.end():end].rstrip())
         s = f"{s[:m.start()]} {m.group('word')}{s[end:]}"
         m = _SIZE_THAN.search(s, m.start() + len(m.group('word')) + 1)
+    m = _SAME_AS.search(s)
+    while m is not None:  # "the red ball the same size as the mug": no size to read
+        end = _than(s, m.end(), 'as')
+        unchecked.append(m.group('said') + s[m.end():end].rstrip())
+        s = s[:m.start()] + s[end:]
+        m = _SAME_AS.search(s)
     return tuple(unchecked), s
 
 
@@ -790,12 +804,15 @@ _OPENING = re.compile(r'\s*(?:(?:o\.?k\.?|okay|hey|hi|hello)\s+(?:google|siri|al
 # another opening ("right the blue mug" is the side, as before).
 _SPOKEN_OPENING = re.compile(
     r'^\s*(?:(?:okay|ok|so|well|alright|all\sright|yeah|yes|yep|sure(?:\sthing)?|oh|now|'
-    r'and|then|wait|' + _REPAIR_OPENERS + '|' + _HESITATION +
+    r'and|then|wait|basically|' + _REPAIR_OPENERS + '|' + _HESITATION +
     r'|right(?=\s+(?:so|then|okay|ok|well|now)\b))\s+)+'
     # or before a verb that asks for the object and a determiner (helper-h156: "so grab
     # the red ball", "well grab ...", "right so grab ..." were "so red ball", "well red
-    # ball", the right "so red ball")
-    r'(?=(?:(?:please\s+)?' + _ASKED_VERB.pattern + r'(?:\s+up)?\s+)?'
+    # ball", the right "so red ball"), asked with "can you" too (helper-h160: "um so yeah
+    # can you pick up the blue mug", "okay so basically find the red ball": "so blue mug",
+    # "so red ball")
+    r'(?=(?:(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?'
+    + _ASKED_VERB.pattern + r'(?:\s+up)?\s+)?'
     r'(?:the|a|an|this|that|these|those|my|your)\b)')
 # A pick-and-place instruction given whole ("put the red ball in the blue mug", "pick up
 # the cube and place it on the tray", "move the mug to the left"): the object to find is
@@ -2419,7 +2436,21 @@ _CHAT_PREAMBLE = re.compile(
 _ACKNOWLEDGEMENT = re.compile(
     r'^\s*(?:sure(?:\s+thing)?|certainly|of\s+course|absolutely|no\s+problem|got\s+it|'
     r'here\s+you\s+go|understood|will\s+do|on\s+it|(?:based\s+on|looking\s+at|from)\s+'
-    r'(?:the|this|your)\s+(?:image|picture|photo|scene|camera(?:\s+view)?|view))\s*[!,.]+\s*',
+    r'(?:the|this|your)\s+(?:image|picture|photo|scene|camera(?:\s+view)?|view|'
+    # helper-h160: "Based on your request, I will locate the red ball." was the object
+    # "based" on "request i will red ball"; "I'd be happy to help! Let me find ..." listed
+    # an object "be happy help".
+    r'request|command|instructions?|input|message|description)|'
+    r"(?:i\s*(?:'\s*d|\s+would)\s+be\s+)?(?:happy|glad)\s+to(?:\s+help)?|i\s+can\s+help(?:\s+"
+    r'(?:you|with\s+(?:that|this|it)))?)\s*[!,.]+\s*',
+    re.IGNORECASE)
+
+
+# A chat model's announcement of its plan, up to a colon (helper-h160: "Here's what I'll
+# do: pick up the red ball." was refused as a remark about an object, the object said).
+_PLAN_PREAMBLE = re.compile(
+    r"^\s*here\s*(?:['\u2019]\s*s|\s+is)\s+(?:what\s+i\s*(?:['\u2019]\s*ll|\s+will|['\u2019]\s*m\s+"
+    r"going\s+to)\s+do|my\s+plan|the\s+plan|how\s+i\s*(?:['\u2019]\s*ll|\s+will)\s+do\s+it)\s*:\s*(?=\S)",
     re.IGNORECASE)
 
 
@@ -2432,7 +2463,7 @@ def _without_reasoning(text):
     :return: str; '' when only thinking was said.
     """
     text = _REASONING_END.sub(' ', _REASONING.sub(' ', text))
-    text = _CHAT_PREAMBLE.sub('', text, count=1)
+    text = _PLAN_PREAMBLE.sub('', _CHAT_PREAMBLE.sub('', text, count=1), count=1)
     acknowledged = _ACKNOWLEDGEMENT.sub('', text, count=1)
     text = acknowledged if acknowledged.strip() else text
     return _ANSWER_LABEL.sub('', text, count=1)
@@ -4044,7 +4075,7 @@ _HELD_LETTER = re.compile(r'\b[a-z]*([a-z])\1\1[a-z]*\b')
 # colour or a size ("find the like red ball"; "the like button", "I'd like the red ball",
 # "something like a red ball" stay). See _DISCOURSE_LIKE.
 _LIKE_BEFORE_VERB = re.compile(
-    r'(?P<first>^|\b(?:' + _HESITATION + r'|so|and|just))\s*like\s+(?=(?:please\s+)?(?:'
+    r'(?P<first>^|\b(?:' + _HESITATION + r'|so|and|just|you))\s*like\s+(?=(?:please\s+)?(?:'
     + _ASKED_VERB.pattern + r')(?:\s+up)?\s+(?:the|a|an|this|that|my|your)\b)'
     r'|(?<=\bthe\s)like\s+(?=(?:' + '|'.join(sorted(_COLOUR_WORDS | _SIZE_WORDS)) + r')\s)')
 
@@ -4106,7 +4137,10 @@ _HOMOPHONES = {'read': 'red', 'blew': 'blue', 'to': 'two', 'too': 'two', 'for': 
 _COLOUR_SLOT = re.compile(
     rf'\b(?P<pre>{_DETERMINER}|' + '|'.join(_COUNTS) + r'|\d+)\s+(?:(?:'
     + '|'.join(sorted(_SIZE_WORDS)) + r')\s+)*'
-    r'(?P<word>read|blew)(?=\s+(?!(?:and|or|but|the|a|an|of|to|is|it)\b)[a-z])')
+    r'(?P<word>read|blew)(?=\s+(?!(?:and|or|but|the|a|an|of|to|is|it)\b)[a-z]|'
+    # or before another colour ("the read and blue balls": helper-h160, the objects "read"
+    # and "blue balls"; "read and write" stays)
+    r'\s+(?:and|or)\s+(?:' + '|'.join(sorted(_HUES)) + r')\b)')
 _COUNT_SLOT = re.compile(
     r'(?:^|\b(?:the|these|those|all|up|grab|get|find|take|fetch|bring|want|need)\s+)'
     rf'(?P<word>to|too|for)\s+(?=(?:(?:{"|".join(sorted(_HUES | _SIZE_WORDS))})\s+)*'
@@ -6716,7 +6750,8 @@ _GENERIC_NAMED = re.compile(
 # ball" and "blue mug"): the node cannot tell which is meant, so the command is refused,
 # naming both. "which is bigger, the red ball or the blue mug" (alternatives with a size)
 # and "the red ball, not the blue mug" are read as before.
-_VERSUS = re.compile(r'(?P<a>.+?)\s*,?\s+(?:vs\.?|versus)\s+(?P<b>.+?)[\s.!?]*')
+_VERSUS = re.compile(r'(?P<a>.+?)\s*,?\s+(?:vs\.?|versus|(?:as\s+)?compared\s+(?:to|with))\s+'
+                     r'(?P<b>.+?)[\s.!?]*')
 _COMPARE = re.compile(r'(?:(?:please|can\s+you|could\s+you|would\s+you|now|so|and)\s+)*'
                       r'(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against)\s+'
                       r'(?P<b>.+?)[\s.!?]*')
@@ -6732,11 +6767,12 @@ def _compared(text, said):
     m = _VERSUS.fullmatch(said.strip()) or _COMPARE.fullmatch(said.strip())
     if m is None:
         return None
-    a, b = (' '.join(w for w in _PUNCTUATION.sub(' ', m.group(k)).split()
-                     if w not in _DETERMINERS and w not in ('compare', 'contrast'))
-            for k in ('a', 'b'))
-    if not (a and b):
+    read = [_parse(m.group(k)) for k in ('a', 'b')]  # "pick up the red ball": "red ball"
+    if any(q.refused or q.what == 'object' for q in read):
         return None
+    a, b = (q.what for q in read)
+    if b in _COLOUR_WORDS and a.split()[-1] not in _COLOUR_WORDS:  # "the blue one"
+        b = f'{b} {a.split()[-1]}'
     return Query(text=text, what='object',
                  refused=f'the command "{text}" compares "{a}" and "{b}" and does not say which '
                  'one to look for (the node compares no objects): name one, e.g. "the '
@@ -6756,6 +6792,8 @@ def _parse(text):
     said, extremes = _extreme_sides(_side_phrases(said))
     said = _ELIDED_OBJECT.sub(lambda m: f'{m.group()} it', _place_steps(_particle_first(said)))
     repairs += extremes
+    # "who's bigger, the ball or the cube" (helper-h160: an object "who") is "which is".
+    said = re.sub(r"^(\s*)who\s*(?:'\s*s|\s+is)\s+(?=\w+(?:er|est)\b)", r'\1which is ', said)
     asked = _part_question(text, said) or _compared(text, said)
     if isinstance(asked, Query):
         return asked
@@ -7382,11 +7420,14 @@ def unchecked_note(said):
         return (f'"{said}" is not checked{compared}: a camera image shows no weight, price, '
                 'age, temperature, feel or taste; its object is looked for, and of several the '
                 'colour, size or place decides (say "the big one", "the one on the left")')
-    compared = _SIZE_THAN.match(_pad(said))
-    if compared is not None and said.startswith(compared.group('word') + ' than '):
-        size = 'largest' if compared.group('word') in _SIZES[0][0] else 'smallest'
+    compared = _SIZE_THAN.match(_pad(said)) or _SAME_AS.match(_pad(said))
+    if compared is not None and compared.end() == len(compared.group()) and \
+            re.match(r'\s(?:than|as)\s', said[compared.end() - 1:]):
+        word = compared.groupdict().get('word')
+        size = ('; of several, the largest is taken' if word in _SIZES[0][0] else
+                '; of several, the smallest is taken') if word else ''
         return (f'"{said}" is not checked, and what it is compared with not looked for: the '
-                f'node measures no object against another; of several, the {size} is taken')
+                f'node measures no object against another{size}')
     region = _REGION_ONLY.match(_pad(said))
     if region is not None and region.end() == len(said) + 1:
         return (f'"{said}" is not checked: a corner or an edge said with no side is no one '
