@@ -671,7 +671,7 @@ def _hull_contains(face2, pts2, margin):
         inside &= sign * ((ex * (py - hy) - ey * (px - hx)) / ln) >= -margin
     return float(np.mean(inside))
 
-def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
+def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25, stride=1):
     """Horizontal faces above the support surface around ``box`` (tops of other objects).
 
     A pixel is on a horizontal face when the height, averaged over a 7x7 window (the
@@ -684,6 +684,11 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     :param box: ``(x0, y0, x1, y1)`` pixels; the search window is the box grown by
         ``margin`` of its size on each side.
     :param height_fn: ``points (..., 3) -> heights`` above the support surface (m).
+    :param stride: ``depth_m`` is a frame of ``stride`` x ``stride``-pixel blocks
+        (:func:`binned_frame`, or read every ``stride`` pixels, :func:`strided_frame`):
+        the smoothing window keeps about its extent in the frame's own pixels,
+        ``round(7 / stride)`` blocks at 640 wide (4 at stride 2, eight pixels across;
+        at least 3).
     :return: ``(levels, tol, window)``: a list of ``(level_m, face_points (M, 3) float32)`` from
         lowest to highest, the level tolerance (m), and ``(heights, x0, y0)``: the
         window's (h, w) float32 heights (NaN = no depth) and its origin in the image.
@@ -726,7 +731,9 @@ def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25):
     # nan_box_mean reads no height where there is no reading.
     hgt = height_fn(pts)
     window = (np.where(valid, hgt, np.nan), wx0, wy0)
-    k = 7 * max(1, int(round(w_img / 640.0)))
+    k = 7 * max(1, int(round(w_img * stride / 640.0)))
+    if stride > 1:
+        k = max(3, int(round(k / stride)))
     hs, den = nan_box_mean(hgt, valid, k)
     d = k // 2
     # The slope test only where the cheap tests pass (the pixels high enough above the
@@ -1213,6 +1220,47 @@ def strided_frame(depth_m, box, intrinsics, mask, stride):
                       intrinsics.cy / s, w, h)
     box = (np.asarray(box, dtype=np.float64) - 0.5) / s + 0.5
     return depth, box, intr, (mask[::s, ::s] if mask is not None else None)
+
+
+def binned_frame(depth_m, box, intrinsics, mask, stride, margin=0.25):
+    """Return the depth around ``box`` averaged over ``stride`` x ``stride`` pixel blocks.
+
+    As :func:`strided_frame`, a frame of ``stride`` times fewer pixels each way, but each
+    of its pixels the mean of the readings of one block (NaN where it holds none): the
+    noise of a reading shrinks by the block's side, as the averaging it replaces did.
+    Only the blocks of the box grown by ``margin`` of its size on each side (and two
+    blocks more) are filled (the window :func:`support_levels` reads); the rest is NaN.
+    Block ``(i, j)`` covers pixels ``i * stride`` to ``(i + 1) * stride - 1``: its centre,
+    where its depth is placed, is pixel ``i * stride + (stride - 1) / 2``; a box edge at
+    ``x`` lies at ``x / stride``.
+
+    :param depth_m: (H, W) float32 metres, NaN = no reading.
+    :param mask: (H, W) bool or None; a block is in the mask when its first pixel is.
+    :return: ``(depth (H // stride, W // stride) float32, box (4,) float64, Intrinsics,
+        mask or None)``.
+    """
+    s = int(stride)
+    h, w = depth_m.shape[0] // s, depth_m.shape[1] // s
+    x0, y0, x1, y1 = (float(v) / s for v in box)
+    mx, my = margin * (x1 - x0) + 2, margin * (y1 - y0) + 2
+    bx0, by0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
+    bx1, by1 = min(int(np.ceil(x1 + mx)), w), min(int(np.ceil(y1 + my)), h)
+    out = np.full((h, w), np.nan, np.float32)
+    if bx1 > bx0 and by1 > by0:
+        # The blocks' means of the readings and of where they are (cv2.resize's area
+        # mean at a whole factor: each block's own pixels): a tenth of numpy's sum over
+        # the blocks' axes.
+        z = depth_m[by0 * s:by1 * s, bx0 * s:bx1 * s]
+        valid = np.isfinite(z)
+        size = (bx1 - bx0, by1 - by0)
+        share = cv2.resize(valid.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        mean = cv2.resize(np.where(valid, z, np.float32(0)), size, interpolation=cv2.INTER_AREA)
+        out[by0:by1, bx0:bx1] = np.where(share > 0, mean / np.maximum(share, 1e-6), np.nan)
+    half = (s - 1) / 2.0
+    intr = Intrinsics(intrinsics.fx / s, intrinsics.fy / s, (intrinsics.cx - half) / s,
+                      (intrinsics.cy - half) / s, w, h)
+    box = np.asarray(box, dtype=np.float64) / s
+    return out, box, intr, (mask[:h * s:s, :w * s:s] if mask is not None else None)
 
 
 def estimate_pose(depth_m, box, intrinsics, plane=None, mask=None, surface=None,
