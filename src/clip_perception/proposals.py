@@ -1028,25 +1028,26 @@ def container_wall(points, up, floor=None):
     """
     p = np.asarray(points)
     p = p[np.isfinite(p[:, 2])]
+    # Worked on as a (3, N) copy, a coordinate a row: numpy's reductions down the N axis
+    # of (N, 3) points (max, min, mean) and the product of their transpose with them take
+    # 20-35 times as long (timeit, 3,000 points: 212 us for the mean, 6 us a row each).
+    pt = np.ascontiguousarray(p.T)
     # No direction spans more than the box's diagonal: most regions end here, unfitted.
-    # (The extents from a (3, N) copy: numpy's max and min down the N axis of (N, 3)
-    # points take 20 times as long, 0.5 ms for 3,000 points; the same values.)
-    if len(p) < 30 or \
-            float(np.linalg.norm(np.ptp(np.ascontiguousarray(p.T), axis=1))) < WALL_MIN_LENGTH:
+    if len(p) < 30 or float(np.linalg.norm(np.ptp(pt, axis=1))) < WALL_MIN_LENGTH:
         return False
-    p = p.astype(np.float64)
-    centre = p.mean(0)
-    c = p - centre
+    pt = pt.astype(np.float64)
+    centre = pt.mean(1)
+    c = pt - centre[:, None]
     # The plane: the scatter matrix's least eigenvector (the SVD of the points' 3x3, at a
     # fraction of the time on regions of thousands of points).
-    vals, vecs = np.linalg.eigh(c.T @ c)
+    vals, vecs = np.linalg.eigh(c @ c.T)
     n = vecs[:, 0]
     if np.sqrt(max(vals[0], 0.0) / len(p)) > WALL_MAX_RMS or abs(n @ up) > WALL_MAX_UP_COS:
         return False
     along = cross3(n, up)
     along /= np.linalg.norm(along)
-    ends = c @ along
-    length, rise = float(np.ptp(ends)), float(np.ptp(c @ up))
+    ends = along @ c
+    length, rise = float(np.ptp(ends)), float(np.ptp(np.asarray(up, np.float64) @ c))
     if not (length >= WALL_MIN_LENGTH and rise >= WALL_MIN_RISE and
             length >= WALL_LENGTH_OVER_RISE * rise):
         return False

@@ -286,9 +286,12 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
         hn = pn[hyp]
         ho = -np.einsum('ij,ij->i', hn, pts[hyp])
         # Only the points no earlier plane took can count (the same counts, less work).
-        inl = (np.abs(pts[cand] @ hn.T + ho) < tol[cand, None]) & \
-            (np.abs(pn[cand] @ hn.T) > 0.9)
-        counts = inl.sum(axis=0)
+        # A hypothesis a row, (40, 3) @ (3, n): the offsets and the tests run along the
+        # long axis, and the counts are sums of contiguous rows (the same dot products,
+        # bit for bit on proposals_fingerprint.py's 104 calls).
+        inl = (np.abs(hn @ pts[cand].T + ho[:, None]) < tol[cand]) & \
+            (np.abs(hn @ pn[cand].T) > 0.9)
+        counts = inl.sum(axis=1)
         j = int(np.argmax(counts))
         best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
             else (None, 0)
