@@ -2020,6 +2020,32 @@ def test_percentile_rows_is_numpys_percentile_along_the_rows_bit_for_bit():
         assert got.tobytes() == want.tobytes() == rows.tobytes(), (n, k, q)
 
 
+def test_per_channel_is_the_broadcast_of_an_image_to_three_channels():
+    """support._per_channel (normals' masks, divisions and signs): a[..., None]'s values.
+
+    Bool, float32 with NaN and signed zeros, and float64 images of 1-40 x 1-40 pixels,
+    a transposed view among them: the (h, w, 3) array equals the broadcast bit for bit
+    and is C-contiguous (the point of it).
+    """
+    from clip_perception.support import _per_channel
+
+    rng = np.random.default_rng(11)
+    for t in range(200):
+        a = rng.standard_normal(tuple(int(v) for v in rng.integers(1, 40, 2)))
+        if t % 3 == 0:
+            a = a > 0
+        elif t % 3 == 1:
+            a = a.astype(np.float32)
+            a[rng.random(a.shape) < 0.2] = np.nan
+            a[rng.random(a.shape) < 0.1] = -0.0
+        if t % 4 == 0:
+            a = a.T
+        got = _per_channel(a)
+        want = np.broadcast_to(a[..., None], a.shape + (3,))
+        assert got.dtype == a.dtype and got.flags.c_contiguous
+        assert got.tobytes() == np.ascontiguousarray(want).tobytes()
+
+
 def test_nan_to_is_numpys_nan_to_num_bit_for_bit():
     """support.nan_to (the depth grid's NaN filled): np.nan_to_num(a, nan=v)'s bytes.
 

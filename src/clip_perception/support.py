@@ -215,7 +215,7 @@ def normals(points, radius=2):
     :return: (h, w, 3) float32, NaN where undefined.
     """
     valid = np.isfinite(points[..., 2])
-    p = np.where(valid[..., None], points, np.float32(0))  # a new C-contiguous array
+    p = np.where(_per_channel(valid), points, np.float32(0))  # a new C-contiguous array
     k = (2 * radius + 1, 2 * radius + 1)
     wsum = cv2.boxFilter(valid.astype(np.float32), -1, k, normalize=False)
     ps = cv2.boxFilter(p, -1, k, normalize=False)  # the three channels at once
@@ -223,7 +223,7 @@ def normals(points, radius=2):
     # took longer than the division; the same values, NaN where it was).
     den = np.maximum(wsum, 1e-6)
     den[wsum < 3] = np.nan
-    ps /= den[..., None]
+    ps /= _per_channel(den)
     dx = np.full_like(ps, np.nan)
     dy = np.full_like(ps, np.nan)
     np.subtract(ps[:, 2:], ps[:, :-2], out=dx[:, 1:-1])
@@ -236,13 +236,28 @@ def normals(points, radius=2):
     n[..., 2] = dx[..., 0] * dy[..., 1] - dx[..., 1] * dy[..., 0]
     norm = np.sqrt(np.einsum('...i,...i->...', n, n))
     norm[~(norm > 1e-12)] = np.nan
-    n /= norm[..., None]
+    n /= _per_channel(norm)
     flip = np.einsum('...i,...i->...', n, p) > 0
     # Most normals come out facing away (dx x dy points along +z): a multiply by the
     # sign, not a masked assignment over almost every pixel (timeit on a 214x160 grid:
     # 1.26 ms -> 0.18 ms).
-    n *= np.where(flip, np.float32(-1), np.float32(1))[..., None]
+    n *= _per_channel(np.where(flip, np.float32(-1), np.float32(1)))
     return n
+
+
+def _per_channel(a):
+    """Repeat an (h, w) image for the three channels of an (h, w, 3) image.
+
+    What ``a[..., None]`` broadcasts to, as an array of its own: numpy's elementwise
+    loops over a broadcast (h, w, 1) operand run three elements at a time, and the
+    copy costs less than it saves (timeit, a 214x160 grid at load 13: the mask of
+    valid readings in np.where 757 -> 165 us, a multiply by the sign 473 -> 205 us, a
+    division 409 -> 261 us; the same values).
+
+    :param a: (h, w) array.
+    :return: (h, w, 3) array of ``a``'s dtype.
+    """
+    return np.repeat(a, 3).reshape(a.shape + (3,))
 
 
 def _fit_plane(pts):
