@@ -1029,9 +1029,10 @@ def container_wall(points, up, floor=None):
     p = np.asarray(points)
     p = p[np.isfinite(p[:, 2])]
     # Worked on as a (3, N) copy, a coordinate a row: numpy's reductions down the N axis
-    # of (N, 3) points take 20-35 times as long (timeit, 3,000 points at load 11: the max
-    # and min 0.5 ms; the mean 212 us, 6 us along the copy's rows); the same values (the
-    # centre and the scatter matrix bit for bit on 2,000 random clouds of 30-5,000 points).
+    # of (N, 3) points take 6-35 times as long (timeit, 3,000 points at load 6: np.ptp
+    # 202 us against 6 us along the copy's rows, the mean 59 us against 10 us with the
+    # copy made); the same values (the centre and the scatter matrix bit for bit on 2,000
+    # random clouds of 30-5,000 points).
     pt = np.ascontiguousarray(p.T)
     # No direction spans more than the box's diagonal: most regions end here, unfitted.
     if len(p) < 30 or float(np.linalg.norm(np.ptp(pt, axis=1))) < WALL_MIN_LENGTH:
