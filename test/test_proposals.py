@@ -4,6 +4,7 @@ Small synthetic cases, one per kind (:func:`clip_perception.world.scenes.generat
 and hand-built depth images); the real frames are in test_real_eval.py.
 """
 
+import os
 import warnings
 
 import cv2
@@ -121,6 +122,27 @@ def test_proposals_from_several_threads_at_once_match_one_at_a_time():
     for a, b in zip(alone * 2, together):
         assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
         assert np.array_equal(a.scores, b.scores)
+
+
+def test_the_image_proposals_leave_one_core_to_the_calling_thread():
+    """One worker thread on two cores, one per selective-search scale on more (session 46).
+
+    On two cores a second worker ran beside the calling thread and the first worker, three
+    busy threads on two cores, and took time from the calling thread, whose work is the
+    call's wall time. The pool is made with :func:`worker_count` of the process's cores,
+    and a frame gets the same proposals from it as without workers.
+    """
+    from clip_perception.proposals import SS_SCALES
+    from clip_perception.proposals import _pool
+    from clip_perception.proposals import worker_count
+
+    assert [worker_count(n) for n in (1, 2, 3, 16)] == [1, 1, 2, len(SS_SCALES)]
+    assert worker_count() == worker_count(len(os.sched_getaffinity(0)))
+    assert _pool()._max_workers == worker_count()
+    scene = generate_scene(44)
+    a = propose(scene.rgb, scene.depth, scene.intrinsics, parallel=False)
+    b = propose(scene.rgb, scene.depth, scene.intrinsics)
+    assert np.array_equal(a.boxes, b.boxes) and a.sources == b.sources
 
 
 def test_overhead_camera_lying_elongated_objects_pose_and_yaw():

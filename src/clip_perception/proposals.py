@@ -28,6 +28,7 @@ The same frame gives the same proposals in the same order on every call.
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import replace
+import os
 import threading
 from typing import NamedTuple
 
@@ -1913,14 +1914,39 @@ def _one_blas_thread():
         return _BLAS[0].limit(limits=1, user_api='blas')
 
 
-def _pool():
-    """Return the proposals' worker threads (one per selective-search scale), made once.
+def worker_count(cores=None):
+    """How many worker threads the image proposals get: one core is left to the caller.
 
-    Saliency and :func:`image_cues` queue behind the scales on the same two threads.
+    The calling thread's own work (depth segmentation, stack checks) is most of a call's
+    wall time, and Python holds it to one core; a worker beside it on each other core runs
+    the selective-search scales, saliency and :func:`image_cues` in turn. On two cores a
+    second worker took time from the calling thread instead (three busy threads on two
+    cores), so one is used there: measured idle on the 16 real frames, 2-core AVX2 EPYC,
+    alternated in one process, 640x480 median 41.6 -> 40.5 ms, 1280x720 32.3 -> 30.5 ms
+    (issue 11, session 46, ``benchmarks/results/issue11_session46_lead_speed.log``), the
+    proposals the same (the work and its order on the worker do not change them).
+
+    :param cores: cores this process may run on; None: ``os.sched_getaffinity`` (the
+        container's or ``taskset``'s CPU set, not the host's count), or ``os.cpu_count()``
+        where that is not available.
+    :return: int, 1 to ``len(SS_SCALES)`` (one per selective-search scale at most).
+    """
+    if cores is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+    return max(1, min(len(SS_SCALES), int(cores) - 1))
+
+
+def _pool():
+    """Return the proposals' worker threads (:func:`worker_count` of them), made once.
+
+    Saliency and :func:`image_cues` queue behind the selective-search scales.
     """
     with _POOL_LOCK:
         if not _POOL:
-            _POOL.append(ThreadPoolExecutor(max_workers=len(SS_SCALES),
+            _POOL.append(ThreadPoolExecutor(max_workers=worker_count(),
                                             thread_name_prefix='proposals'))
         return _POOL[0]
 
