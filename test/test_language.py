@@ -3677,6 +3677,33 @@ def test_words_or_structure_in_braces_are_no_slot(text, what):
     assert not_a_command(text) is None and parse_command(text).what == what
 
 
+# A structured command none of whose values is text (helper-h159's brief: a planner, an
+# LLM's tool call or a web form that filled in no object, JSON null, Python None, a
+# number, true/false, an empty list): its keys and values were the command's words, the
+# objects "command null", "object null color null", "id 3 command null", which replaced
+# the active command. 0 of 14 refused before.
+@pytest.mark.parametrize('text', [
+    '{"command": null}', '{"data": {"command": null}}', "{'command': None}",
+    '{"command": None}', '{command: null}', '{"object": null, "color": null}',
+    '{"id": 3, "command": 5}', '{"command": true}', '{"command": []}', '{"object": {}}',
+    '{"result": {"object": null}}', '```json\n{"object": null}\n```',
+    'data: {"command": null}', '{"data": "{\\"command\\": null}"}'])
+def test_a_structured_command_with_no_text_in_it_is_no_command(text):
+    assert 'none of whose values is text' in not_a_command(text), text
+    assert 'none of whose values is text' in parse_command(text).refused
+
+
+# Controls: text anywhere in it is read as before; a mapping of keys the node does not
+# read may hold its words in a key; braces around words are no structure.
+@pytest.mark.parametrize('text, what', [
+    ('{"command": "red ball", "id": null}', 'red ball'),
+    ('{"object": null, "command": "the blue mug"}', 'blue mug'),
+    ('{"command": ["red ball"]}', 'red ball'), ('{"red ball": null}', 'red ball null'),
+    ('{the red ball}', 'red ball'), ('[red ball]', 'red ball')])
+def test_a_structured_command_with_text_in_it_reads_as_before(text, what):
+    assert not_a_command(text) is None and parse_command(text).what == what
+
+
 # The same slot in the other marks templates, prompts and code use (camel-ai/camel#102: a
 # prompt's "<YOUR_SOLUTION>" passed on; IBM/AssetOpsBench#160: "{step_2}" passed to the
 # tool as said): "the <object>" and "[OBJECT]" were any object, "<TARGET>" the object

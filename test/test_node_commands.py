@@ -498,6 +498,29 @@ def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe
     assert node.stop() == 0
 
 
+def test_a_structured_command_with_no_text_is_rejected_and_keeps_the_command(probe,
+                                                                            start_node):
+    """'{"command": null}', "{'object': None, 'color': None}": rejected, the red ball posed.
+
+    A planner or a web form that filled in no object (helper-h159's brief): before, the
+    keys and values were the object "command null" (or "object none color none"), which
+    replaced the active command and was looked for.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('{"command": null}', "{'object': None, 'color': None}"):
+        probe.clear()
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda s=said: answered(probe, s)), \
+            (said, node.output())
+        det = answered(probe, said)[-1]
+        assert det['status'] == 'rejected', det
+        assert 'none of whose values is text' in det['reason'], det
+        assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_two_senders_taking_turns_on_the_command_topic_are_named(probe, start_node):
     """Two commands that take turns (A, B, A, B) are said once, naming the publisher.
 

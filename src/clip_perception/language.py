@@ -3447,6 +3447,9 @@ def not_a_command(text):
     unfilled = _unfilled_slot(text)
     if unfilled is not None:
         return unfilled
+    empty = _structure_without_text(text)
+    if empty is not None:
+        return empty
     if _BARE_VALUE.fullmatch(norm.casefold().strip(' "\'`')):
         return (f'"{shown}" is a number or a true/false value, not a command: it names no '
                 'object (a parameter given as command:=true is a YAML boolean); name the '
@@ -3463,6 +3466,69 @@ def not_a_command(text):
         # object "jarvis" replaced the active command); "okay mug" may name the mug.
         return (f'"{shown}" is a greeting (a wake phrase); it asks for nothing')
     return None
+
+
+def _structure_without_text(text):
+    """Return why ``text`` is a structured command none of whose values is text, or None.
+
+    '{"command": null}', '{"object": null, "color": null}', "{'command': None}",
+    '{"id": 3, "command": 5}', '{"command": []}', '{}' (a planner, an LLM's tool call or a
+    web form that filled in no object: JSON ``null``, Python's ``None``, a number, a
+    truth value or an empty list or mapping; helper-h159's brief). Each layer of
+    wrapping is taken off first (:func:`_unwrapped`: ``data:`` keys, code fences, JSON in
+    a JSON string); what is left is read as JSON (RFC 8259), a Python literal or a YAML
+    flow mapping with a ``key: value`` in it (:func:`_loose_structure`; "{the red ball}"
+    holds no mapping and stays words). A mapping none of whose keys the node reads
+    (:data:`_READ_KEYS`; '{"red ball": null}') may hold its words in a key and is left to
+    be read as before. Before, the keys and values were read as the
+    command's words: the objects "command null", "object null color null", "id 3
+    command null", which replaced the active command and were looked for. A string
+    value of spaces alone is no text either ('{"command": " "}').
+
+    :param text: the raw command (``str``).
+    :return: one line, or None (plain words, a structure holding some text, or text
+        that decodes as no structure).
+    """
+    if not re.search(r'[{\[]', text):
+        return None
+    layer = _unwrapped(_before_unwrapping(text)).strip()
+    if layer[:1] not in ('{', '['):
+        return None
+    try:
+        value = json.loads(layer)
+    except (ValueError, RecursionError):
+        value = _loose_structure(layer) if ':' in layer or layer[0] == '[' else None
+    if not isinstance(value, (dict, list)) or _holds_text(value):
+        return None
+    keys = _keys_in(value)
+    if keys and not keys & _READ_KEYS:
+        return None  # '{"red ball": null}': a key may be the words, read as before
+    shown = ' '.join(text.split())[:80]
+    return (f'"{shown}" is a structured command none of whose values is text (each is '
+            'null, a number, true/false or empty): it names no object; send one, e.g. '
+            '{"command": "the red ball"}, or "" or "stop" to go idle')
+
+
+def _keys_in(value, depth=0):
+    """Return the casefolded keys of every mapping in a decoded JSON ``value`` (``set``)."""
+    if depth > 32 or not isinstance(value, (dict, list, tuple)):
+        return set()
+    items = value.values() if isinstance(value, dict) else value
+    keys = {str(k).casefold() for k in value} if isinstance(value, dict) else set()
+    return keys.union(*(_keys_in(v, depth + 1) for v in items))
+
+
+def _holds_text(value, depth=0):
+    """Whether a decoded JSON ``value`` holds a string of more than whitespace, any depth."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if depth > 32:
+        return True  # nested past any command's structure: left to be read as it is
+    if isinstance(value, dict):
+        return any(_holds_text(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_text(v, depth + 1) for v in value)
+    return False
 
 
 _CALLED_ALONE = re.compile(r'(?:hey|hi|hello|hiya|yo|oi)\s+([a-z][a-z-]*[a-z])')
