@@ -105,6 +105,43 @@ def test_a_command_far_longer_than_any_is_refused_unread_at_once(text):
     assert parse_command(thought + '</think>the red ball').what == 'red ball'
 
 
+@pytest.mark.parametrize('text, read', [
+    ('the red ball' + ' ' * 16000, 'the red ball'),
+    ('\n' * 16000 + 'the red ball', 'the red ball'),
+    ('a' + '\xa0' * 16000 + 'b', 'a b'), ('.' * 16000, None), ('\u2026' * 5000, None),
+    ('so ' * 5000, None), ('okay ' * 3000, None), ('Thank you. ' * 1450, None),
+    ('hey ' * 4000, None), ('no wait ' * 2000, None)])
+def test_a_run_of_whitespace_punctuation_or_a_word_said_again_is_read_at_once(text, read):
+    """Commands under the sent limit made of one thing said again are read in well under 1 s.
+
+    helper-h159's brief: the readings before the length cap scanned a run of whitespace,
+    of punctuation or of a word said again once for each place in it, so time grew with
+    the run's length squared: "the red ball" padded with 16,000 spaces (a fixed-width
+    field) held the node's executor 30 s at load 15, "a" 16,000 spaces "b" 45 s, 16 kB
+    of "..." 5 s, "so so ..." 12 s (0 of 10 under 1 s before). Padding is read away as
+    before; the rest is refused for its length (before: the same, or rejected as an
+    acknowledgement or a greeting; the active command goes on either way).
+    """
+    start = time.perf_counter()
+    assert is_cancel(text) is False
+    if read is None:
+        assert not_a_command(text) is None
+        with pytest.raises(CommandError, match=f'the limit is {MAX_COMMAND_CHARS}$'):
+            clean_command(text)
+    else:
+        assert not_a_command(text) is None and clean_command(text) == read
+    assert time.perf_counter() - start < 1.0, text[:20]
+
+
+@pytest.mark.parametrize('text', ['stop ' * 3000, 'Stop! ' * 2500, 'never mind ' * 1400,
+                                  'emergency stop ' * 1000])
+def test_a_cancel_said_over_and_over_past_the_command_limit_still_cancels(text):
+    assert is_cancel(text) is True
+    start = time.perf_counter()
+    assert is_cancel(text + ' the red ball') is False  # refused for its length
+    assert time.perf_counter() - start < 1.0
+
+
 def _plan_of_steps(n):
     """Return a planner's JSON plan of ``n`` pick steps (``str``), as h144's trial sent."""
     return json.dumps({'steps': [{'action': 'pick', 'object': 'red ball'}] * n})

@@ -21,6 +21,7 @@ from clip_perception.world.scenes import two_by_two_scene
 from conftest import cached_scene
 from conftest import detections
 from test_node import bring_up
+from test_node import obj
 from test_node import POSE
 from test_node import run_until
 from test_node import SCENE_SPECS
@@ -518,6 +519,27 @@ def test_a_structured_command_with_no_text_is_rejected_and_keeps_the_command(pro
         assert 'none of whose values is text' in det['reason'], det
         assert 'the active command is unchanged: "the red ball"' in det['reason'], det
     assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_command_padded_with_thousands_of_spaces_is_answered_at_once(probe, start_node):
+    """"the red ball" and 16,000 spaces (a fixed-width field): posed within seconds.
+
+    helper-h159's brief: the readings before the length cap scanned a run of whitespace
+    once for each place in it; this one command held the node's executor ~30 s at load
+    15 (no frame answered meanwhile). Now it is read in milliseconds, as "the red ball".
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the blue cube')
+    assert run_until(probe, camera, scene, lambda: detections(probe)), node.output()
+    red = obj(scene, 'red', 'ball')
+    start = time.monotonic()
+    camera.command('the red ball' + ' ' * 16000)
+    assert run_until(probe, camera, scene, lambda: any(
+        d['status'] == 'found' for d in answered(probe, 'the red ball')), timeout=20.0), \
+        node.output()
+    assert time.monotonic() - start < 8.0, node.output()
+    p = probe.messages(POSE)[-1].pose.position
+    assert np.linalg.norm(np.array([p.x, p.y, p.z]) - red.centre) < 0.01
     assert node.stop() == 0
 
 

@@ -986,7 +986,12 @@ MAX_COMMAND_CHARS = 512
 # whole text, linear but about 20-60 us a character on this machine, so a 64 kB paste
 # (a base64 image or a log pasted into the command box: SparkDevNetwork/Rock#1844, a
 # pasted base64 image made a text check hang for minutes) held the node's executor for
-# seconds before it was refused for its length. Beyond this it is refused unread.
+# seconds before it was refused for its length. Beyond this it is refused unread. Below
+# it, a run of whitespace, of punctuation or of a word said again was read in time
+# growing with its length squared (helper-h159: "the red ball" and 16,000 spaces, 30 s at
+# load 15): whitespace runs are cut to MAX_SPACE_RUN (_before_unwrapping) and a text
+# longer than a command once normalised is left to clean_command's refusal (is_cancel,
+# not_a_command).
 MAX_SENT_CHARS = 32 * MAX_COMMAND_CHARS
 # Whole commands that clear the current one: the command topic's way to say what the
 # `command` parameter says with ''. Matched after NFKC, case folding and dropping
@@ -2639,11 +2644,26 @@ def _percent_decoded(text):
 
 
 def _before_unwrapping(text):
-    """``text`` decoded, without terminal escapes and mojibake, NFKC, fractions read (``str``)."""
+    """``text`` decoded, without terminal escapes and mojibake, NFKC, fractions read (``str``).
+
+    A run of whitespace longer than :data:`MAX_SPACE_RUN` keeps its first
+    :data:`MAX_SPACE_RUN` characters (:data:`_LONG_SPACE`).
+    """
     text = _TERMINAL_ESCAPE.sub('', _percent_decoded(text))
     text = _VULGAR_FRACTION.sub(_fraction, _without_mojibake(text))
     text = _without_decoration(unicodedata.normalize('NFKC', text).replace('\u2044', '/'))
+    text = _LONG_SPACE.sub(lambda m: m.group()[:MAX_SPACE_RUN], text)
     return _MIXED_NUMBER.sub(_mixed_number, text)
+
+
+# Whitespace said at length: "a" and "b" 16,000 spaces apart (a fixed-width field padded
+# with spaces, a form's text area, a log line's columns) took 3.7 s to read at load 10
+# (helper-h159's brief; 8,000 spaces 0.9 s, four times less for half: the model-token and
+# line readings scan a run once for each place in it). Every reading collapses whitespace
+# in the end; a run of 16 keeps what its length can say (YAML's and Markdown's
+# indentation, blank lines between paragraphs), and each scan is then of 16 characters.
+MAX_SPACE_RUN = 16
+_LONG_SPACE = re.compile(rf'\s{{{MAX_SPACE_RUN + 1},}}')
 
 
 # A word cut off and said again, as recognisers and transcribers write it (helper-h152's
@@ -2737,6 +2757,15 @@ def is_cancel(text):
     if _interim_note(text) is not None:
         return False  # '{"partial": "stop"}': words still being said (not_a_command)
     folded = _normalise(text).casefold()
+    if len(folded) > MAX_COMMAND_CHARS:
+        # clean_command refuses it for its length. Only a cancel word said over and over
+        # ("stop stop ... stop", "never mind never mind ...": a stuck voice front end) is
+        # read, in one pass: the readings below scan a run of punctuation or of a word
+        # said again once for each place in it (16 kB of "..." or "so so ...": 3-6 s at
+        # load 10; helper-h159).
+        said = re.sub(r'[^\w\s]|_', ' ', folded).split()
+        return bool(said) and any(said == c * (len(said) // len(c))
+                                  for c in map(str.split, CANCEL_WORDS))
     # Dashes kept: "forget the red ball - the blue mug" parts a new request (session 41).
     kept = ' '.join(re.sub(r"[^\w\s,;:.!?'\u2013\u2014-]|_", ' ',
                            _APOSTROPHES.sub("'", folded)).split())
@@ -3432,6 +3461,8 @@ def not_a_command(text):
     if interim is not None:
         return interim
     norm = _normalise(text)
+    if len(norm) > MAX_COMMAND_CHARS:
+        return None  # clean_command refuses it for its length, unread (is_cancel)
     shown = norm[:80]
     if not norm and (_MODEL_TOKEN.search(text) or _END_OF_TURN.search(text)):
         return (f'"{" ".join(text.split())[:80]}" holds only a speech or language model\'s '
