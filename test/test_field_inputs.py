@@ -8,6 +8,7 @@ that /diagnostics and the log tell the truth about.
 """
 
 import base64
+import io
 import os
 import re
 import time
@@ -17,6 +18,7 @@ import cv2
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import KeyValue
 import numpy as np
+from PIL import Image as PILImage
 import pytest
 from rcl_interfaces.msg import ParameterType
 from rcl_interfaces.srv import GetParameters
@@ -3786,6 +3788,12 @@ def test_webp_and_avif_frames_are_answered_and_jpeg_2000_is_named(probe, start_n
     refusal = refused_colour(probe, camera, scene, lambda m: CompressedImage(
         header=m.header, format='jp2', data=jp2), 'JPEG 2000')
     assert 'it is a JPEG 2000 image, which no image_transport plugin' in refusal, refusal
+    # QOI (image_transport_plugins#104's unmerged qoi transport): named too (helper-h159).
+    qoi = io.BytesIO()
+    PILImage.fromarray(scene.rgb).save(qoi, 'QOI')
+    refusal = refused_colour(probe, camera, scene, lambda m: CompressedImage(
+        header=m.header, format='rgb8; qoi compressed rgb8', data=qoi.getvalue()), 'QOI')
+    assert 'it is a QOI image, which no image_transport plugin' in refusal, refusal
     assert node.stop() == 0
 
 

@@ -3171,6 +3171,22 @@ def test_compressed_depth_jpeg_2000_and_bmp_on_the_colour_topic_are_refused_and_
         assert err.value.kind == 'corrupt', err.value
 
 
+def test_a_qoi_frame_on_the_colour_topic_is_refused_and_named():
+    """QOI (image_transport_plugins#103/#104's qoi transport, unmerged) is named.
+
+    helper-h159's brief: refused as "not a readable JPEG, PNG, TIFF, WebP or AVIF image",
+    saying nothing of what it was (0/2 named before, 2/2 after); OpenCV here has no QOI.
+    """
+    rgb = _real_rgb_frames()[0]
+    for mode in ('RGB', 'RGBA'):
+        buf = io.BytesIO()
+        Image.fromarray(rgb).convert(mode).save(buf, 'QOI')
+        with pytest.raises(MessageError, match='it is a QOI image, which no image_transport '
+                           'plugin or Foxglove writes') as err:
+            compressed_to_rgb('rgb8; qoi compressed rgb8', buf.getvalue())
+        assert err.value.kind == 'corrupt', err.value
+
+
 def _webp_and_avif(rgb):
     """Return ``[(name, data)]``: ``rgb`` as WebP and AVIF, from the real encoders.
 

@@ -3193,10 +3193,16 @@ def _other_image_format(raw):
     """Name the image format ``raw`` opens that no ROS transport publishes, or None.
 
     JPEG 2000 (a JP2 file's signature box, or a bare codestream: SOC then SIZ markers),
-    BMP (``BM``, its header's file size and a DIB header of a known size) and GIF.
+    BMP (``BM``, its header's file size and a DIB header of a known size), GIF, and QOI
+    (the Quite OK Image format's 14-byte header, qoiformat.org's specification: "qoif",
+    width, height, 3 or 4 channels, colour space 0 or 1), which the unmerged qoi
+    transport of ros-perception/image_transport_plugins#103/#104 publishes; before it
+    was refused as "not a readable JPEG, PNG, TIFF, WebP or AVIF image" with no name.
     """
     if raw[:12] == b'\x00\x00\x00\x0cjP  \r\n\x87\n' or raw[:4] == b'\xff\x4f\xff\x51':
         return 'JPEG 2000'
+    if raw[:4] == b'qoif' and len(raw) >= 14 and raw[12] in (3, 4) and raw[13] in (0, 1):
+        return 'QOI'
     if raw[:2] == b'BM' and len(raw) >= 18 and raw[14] in (12, 40, 52, 56, 64, 108, 124) and \
             not any(raw[15:18]):
         return 'BMP'
