@@ -132,8 +132,8 @@ def test_the_image_proposals_leave_one_core_to_the_calling_thread():
     call's wall time. The pool is made with :func:`worker_count` of the process's cores,
     and a frame gets the same proposals from it as without workers.
     """
-    from clip_perception.proposals import SS_SCALES
     from clip_perception.proposals import _pool
+    from clip_perception.proposals import SS_SCALES
     from clip_perception.proposals import worker_count
 
     assert [worker_count(n) for n in (1, 2, 3, 16)] == [1, 1, 2, len(SS_SCALES)]
