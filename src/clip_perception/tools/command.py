@@ -124,12 +124,7 @@ def main(argv=None):
             for raw in answers:
                 answer = json.loads(raw)
                 if answer.get('command') == text:
-                    code = _report(answer)
-                    if not code and args.require_found and answer.get('status') != 'found':
-                        print(f'--require-found: the answer is {answer.get("status")}, not '
-                              'found', file=sys.stderr)
-                        return EXIT_NOT_FOUND
-                    return code
+                    return _report(answer, args.require_found)
             answers.clear()
         print(f'sent "{text}" on {topic}, but no answer on {args.node}/detection_json in '
               f'{args.timeout:g} s: the node answers with the next colour frame, or the last '
@@ -248,7 +243,7 @@ EXIT_NOT_FOUND = 4  # --require-found, and the answer is not found
 _EXIT_BY_STATUS = {'rejected': EXIT_REJECTED, 'superseded': EXIT_SUPERSEDED}
 
 
-def _report(answer):
+def _report(answer, require_found=False):
     """Print the answer (stdout) or why the command was not taken (stderr); exit status.
 
     ``superseded`` (another command replaced it before a frame answered it) and
@@ -257,14 +252,20 @@ def _report(answer):
     for its object while it looked for another, or for nothing new.
 
     :param answer: one ``~/detection_json`` object (dict) whose ``command`` is ours.
-    :return: 0, :data:`EXIT_REJECTED` or :data:`EXIT_SUPERSEDED`.
+    :param require_found: ``--require-found``: an answer other than ``found`` is
+        :data:`EXIT_NOT_FOUND` (printed, then named on stderr).
+    :return: 0, :data:`EXIT_REJECTED`, :data:`EXIT_SUPERSEDED` or :data:`EXIT_NOT_FOUND`.
     """
     code = _EXIT_BY_STATUS.get(answer.get('status'), 0)
     if code:
         print(f'command not taken: {_describe(answer)}', file=sys.stderr)
-    else:
-        print(_describe(answer))
-    return code
+        return code
+    print(_describe(answer))
+    if require_found and answer.get('status') != 'found':
+        print(f'--require-found: the answer is {answer.get("status")}, not found',
+              file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return 0
 
 
 def _describe(answer):
