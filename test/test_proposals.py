@@ -2097,6 +2097,111 @@ def test_nan_to_is_numpys_nan_to_num_bit_for_bit():
             assert got.tobytes() == want.tobytes(), (shape, value)
 
 
+
+def test_row_counts_are_the_rows_sums_of_a_bool_array_bit_for_bit():
+    """support.row_counts (_candidates' hypothesis counts): mask.sum(axis=1), values and dtype.
+
+    (k, n) bool arrays of 1 to 60 rows and 1 to 3,000 columns (a last byte half full
+    among them), empty, full and random; and the bytes' table for numpy without
+    np.bitwise_count holds each byte's set bits.
+    """
+    from clip_perception.support import _BYTE_BITS
+    from clip_perception.support import row_counts
+
+    rng = np.random.default_rng(12)
+    for t in range(300):
+        k, n = int(rng.integers(1, 60)), int(rng.integers(1, 3000))
+        mask = rng.random((k, n)) < (0.0, 1.0, rng.random())[t % 3]
+        got, want = row_counts(mask), mask.sum(axis=1)
+        assert got.dtype == want.dtype and got.tolist() == want.tolist(), (k, n)
+    assert _BYTE_BITS.tolist() == [bin(i).count('1') for i in range(256)]
+
+
+def test_select_is_numpys_where_of_an_array_and_a_number_bit_for_bit():
+    """support.select (nan_to, the normals' readings): np.where(mask, a, value)'s bytes.
+
+    Float32 and float64 arrays of 1 to 3 axes with NaN, +-inf and signed zeros, masks
+    random, empty and full, transposed views and a float16 array (np.where's own path),
+    for the values the proposals fill with (0, -0.0, -10, inf, NaN).
+    """
+    from clip_perception.support import select
+
+    rng = np.random.default_rng(15)
+    for t in range(400):
+        shape = tuple(int(v) for v in rng.integers(1, 30, int(rng.integers(1, 4))))
+        dtype = (np.float32, np.float64, np.float16)[t % 3 if t % 10 else 2]
+        a = (rng.standard_normal(shape) * 10).astype(dtype)
+        f = a.reshape(-1)
+        for bad, share in ((np.nan, 0.3), (np.inf, 0.05), (-np.inf, 0.05), (-0.0, 0.1)):
+            f[rng.random(f.size) < share] = bad
+        mask = rng.random(shape) < (0.0, 1.0, 0.5)[t % 3]
+        if t % 4 == 0:
+            a, mask = a.T, mask.T
+        for value in (0, -0.0, -10.0, np.inf, np.nan):
+            want = np.where(mask, a, a.dtype.type(value))
+            got = select(mask, a, value)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert got.tobytes() == want.tobytes(), (shape, value, a.dtype)
+
+
+def test_where_valid_is_numpys_where_of_the_readings_bit_for_bit():
+    """support._where_valid (nan_box_mean's readings): np.where(valid, v, 0) as float32.
+
+    Float32 images with NaN, +-inf and signed zeros under both True and False, transposed
+    views among them, and float64 images (np.where's own path): the same bytes.
+    """
+    from clip_perception.support import _where_valid
+
+    rng = np.random.default_rng(13)
+    for t in range(300):
+        shape = tuple(int(v) for v in rng.integers(1, 50, 2))
+        v = (rng.standard_normal(shape) * 5).astype((np.float32, np.float64)[t % 4 == 3])
+        for bad, share in ((np.nan, 0.3), (np.inf, 0.05), (-np.inf, 0.05), (-0.0, 0.2)):
+            v[rng.random(shape) < share] = bad
+        valid = rng.random(shape) < 0.6
+        if t % 5 == 0:
+            v, valid = v.T, valid.T
+        got = _where_valid(v, valid)
+        want = np.where(valid, v, 0).astype(np.float32)
+        assert got.dtype == np.float32 and got.tobytes() == want.tobytes(), t
+
+
+def test_working_grid_and_height_are_their_formulas_bit_for_bit():
+    """support.working_grid's back-projection and SupportSurface.height, bit for bit.
+
+    The working grid is ((u - cx) z / fx, (v - cy) z / fy, z) of every step-th pixel as
+    np.mgrid's grids give it; the height is n . p + d minus the bend c0 + c1 a + c2 b +
+    c3 a^2 + c4 a b + c5 b^2, left to right: float32 points in float32, float64 points
+    and one point (3,) in float64.
+    """
+    from clip_perception.support import SupportSurface
+
+    rng = np.random.default_rng(14)
+    for shape, width in (((480, 640), None), ((720, 1280), None), ((61, 47), 20)):
+        depth = (0.4 + rng.random(shape)).astype(np.float32)
+        depth[rng.random(shape) < 0.2] = np.nan
+        intr = Intrinsics.default(shape[1], shape[0])
+        pts, step = working_grid(depth, intr, width)
+        z = depth[::step, ::step]
+        vs, us = np.mgrid[0:shape[0]:step, 0:shape[1]:step].astype(np.float32)
+        want = np.stack([(us - intr.cx) * z / intr.fx, (vs - intr.cy) * z / intr.fy, z], -1)
+        assert pts.dtype == np.float32 and pts.tobytes() == want.astype(np.float32).tobytes()
+        normal = rng.standard_normal(3)
+        normal /= np.linalg.norm(normal)
+        axes = np.linalg.svd(normal[None])[2][1:]
+        s = SupportSurface(normal=normal, offset=float(rng.random()), axes=axes,
+                           quadratic=rng.standard_normal(6), region=np.ones(z.shape, bool),
+                           scale=1.0 / step, inlier_fraction=0.5, support_count=1)
+        for p in (pts, pts.astype(np.float64), pts.reshape(-1, 3)[:500], pts[3, 3]):
+            f32 = p.dtype == np.float32
+            n, ax, q = (x.astype(np.float32) if f32 else x for x in (normal, axes, s.quadratic))
+            a, b = p @ ax[0], p @ ax[1]
+            want = p @ n + s.offset - \
+                (q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b)
+            got = s.height(p)
+            assert np.asarray(got).dtype == np.asarray(want).dtype
+            assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), p.shape
+
 def test_components_are_opencvs_labels_and_stats_in_the_masks_box():
     """proposals._components labels the mask's box only: OpenCV's labels and stats, byte for byte.
 
@@ -2162,6 +2267,33 @@ def test_labels_and_areas_are_opencvs_labels_and_area_statistics():
             assert n == want[0] and labels.dtype == want[1].dtype
             assert np.array_equal(labels, want[1])
             assert np.array_equal(areas, want[2][:, cv2.CC_STAT_AREA])
+
+
+def test_large_components_are_the_parts_with_the_share_of_the_largest():
+    """support.large_components: the parts of at least ``fraction`` of the largest's area.
+
+    Against OpenCV's with-stats labels and areas picked by indexing, 4- and 8-connected,
+    on random masks of every density: fewer than 257 parts (the uint8 labels' table)
+    and more (the int32 labels indexed), empty and full ones included.
+    """
+    from clip_perception.support import large_components
+
+    rng = np.random.default_rng(16)
+    counts = set()
+    for t in range(100):
+        mask = rng.random((int(rng.integers(1, 90)), int(rng.integers(1, 90)))) < t / 99
+        for connectivity in (4, 8):
+            for fraction in (0.0, 0.15, 0.2, 1.0):
+                n, labels, stats, _ = cv2.connectedComponentsWithStats(
+                    mask.astype(np.uint8), connectivity=connectivity)
+                areas = stats[:, cv2.CC_STAT_AREA]
+                keep = np.zeros(n, bool)
+                if n > 1:
+                    keep[1:] = areas[1:] >= fraction * areas[1:].max()
+                got = large_components(mask, fraction, connectivity)
+                assert got.dtype == bool and np.array_equal(got, keep[labels])
+                counts.add(n > 256)
+    assert counts == {False, True}
 
 
 def test_label_points_are_the_points_of_the_label_in_row_major_order():

@@ -109,18 +109,39 @@ class SupportSurface:
         float64.
         """
         if getattr(points, 'dtype', None) == np.float32:
-            return points @ self.normal.astype(np.float32) + self.offset - \
-                self._correction(points)
-        h = points @ self.normal + self.offset
-        return h - self._correction(points)
+            h = points @ self.normal.astype(np.float32)
+        else:
+            h = points @ self.normal
+        if not isinstance(h, np.ndarray):  # one point: a numpy scalar
+            return h + self.offset - self._correction(points)
+        h += float(self.offset)  # into the product's own array (see _correction)
+        h -= self._correction(points)
+        return h
 
     def _correction(self, points):
+        """``c0 + c1 a + c2 b + c3 a^2 + c4 a b + c5 b^2`` of ``points`` (..., 3), m.
+
+        Over arrays the terms go into two arrays of the result's shape (np.multiply and
+        in-place adds) instead of a new array for each of the 14 operations: the same
+        operations on the same operands in the same order (a product or a sum of two
+        floats does not depend on which is first), so the same values, bit for bit.
+        """
         f32 = getattr(points, 'dtype', None) == np.float32
         axes = self.axes.astype(np.float32) if f32 else self.axes
         q = self.quadratic.astype(np.float32) if f32 else self.quadratic
         a = points @ axes[0]
         b = points @ axes[1]
-        return q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b
+        if not isinstance(a, np.ndarray):  # one point: numpy scalars
+            return q[0] + q[1] * a + q[2] * b + q[3] * a * a + q[4] * a * b + q[5] * b * b
+        out = np.multiply(a, q[1])
+        out += q[0]
+        t = np.multiply(b, q[2])
+        out += t
+        for c, u, v in ((q[3], a, a), (q[4], a, b), (q[5], b, b)):
+            np.multiply(u, c, out=t)
+            t *= v
+            out += t
+        return out
 
     def foot_pixels(self, points, intrinsics):
         """Full-resolution pixel (u, v) of each point's foot on the flat plane."""
@@ -145,7 +166,42 @@ def nan_to(a, value):
     """
     if np.isinf(a).any():
         return np.nan_to_num(a, nan=value)
-    return np.where(np.isnan(a), a.dtype.type(value), a)
+    return select(~np.isnan(a), a, value)
+
+
+# The integer type of each float type's bits (:func:`select`).
+_BIT_TYPES = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
+
+
+def select(mask, a, value):
+    """``np.where(mask, a, a.dtype.type(value))`` of a float array, bit for bit.
+
+    For float32 and float64 as a select of the values' bits: each ANDed with the mask
+    turned to an integer 0 or -1 (all bits set), ORed with ``value``'s bits where the
+    mask is False (nothing to OR for +0.0). np.where's select costs more (thread CPU,
+    the 8 640x480 real frames' working grids, least of 41, load 10: find_support's
+    normals with NaN zeroed 87 -> 53 us, its (h*w, 3) points 93 -> 52 us, normals'
+    readings 160 -> 121 us); NaN, infinities and signed zeros are bits like
+    any other. Other dtypes, a mask of another shape, or a strided ``a`` (a channel of
+    the points: 48 -> 53 us, the bits' views cost more than np.where there) go to
+    np.where itself.
+
+    :param mask: bool array of ``a``'s shape; :param a: float ndarray (not modified).
+    :param value: a number, cast to ``a.dtype`` as np.where's scalar is.
+    :return: a new array of ``a``'s shape and dtype (C-contiguous when ``a`` is).
+    """
+    bits = _BIT_TYPES.get(a.dtype)
+    v = a.dtype.type(value)
+    if bits is None or mask.dtype != bool or mask.shape != a.shape or \
+            not a.flags.c_contiguous:
+        return np.where(mask, a, v)
+    keep = mask.astype(bits)  # 0 or 1, then 0 or -1
+    np.negative(keep, out=keep)
+    out = np.bitwise_and(a.view(bits), keep, order='C')
+    vb = np.asarray(v).view(bits)
+    if vb != 0:
+        out |= np.bitwise_and(vb, ~keep)
+    return out.view(a.dtype)
 
 
 def working_grid(depth_m, intrinsics, width=None):
@@ -159,10 +215,16 @@ def working_grid(depth_m, intrinsics, width=None):
     h, w = depth_m.shape
     step = grid_step((h, w), width)  # longer side: any aspect ratio
     z = depth_m[::step, ::step]
-    vs, us = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
-    x = (us - intrinsics.cx) * z / intrinsics.fx
-    y = (vs - intrinsics.cy) * z / intrinsics.fy
-    return np.stack([x, y, z], axis=-1).astype(np.float32), step
+    # The pixel coordinates as a row and a column, broadcast: each element is the same
+    # two operations as from np.mgrid's two (h, w) grids, without making them, and the
+    # channels are written into one float32 array (np.stack, then astype's copy, before).
+    us = np.arange(0, w, step, dtype=np.float32)
+    vs = np.arange(0, h, step, dtype=np.float32)[:, None]
+    pts = np.empty(z.shape + (3,), np.float32)
+    pts[..., 0] = (us - intrinsics.cx) * z / intrinsics.fx
+    pts[..., 1] = (vs - intrinsics.cy) * z / intrinsics.fy
+    pts[..., 2] = z
+    return pts, step
 
 
 # Steepest surface whose neighbouring readings still count as one surface: 76 degrees
@@ -215,7 +277,7 @@ def normals(points, radius=2):
     :return: (h, w, 3) float32, NaN where undefined.
     """
     valid = np.isfinite(points[..., 2])
-    p = np.where(_per_channel(valid), points, np.float32(0))  # a new C-contiguous array
+    p = select(_per_channel(valid), points, 0)  # a new C-contiguous array
     k = (2 * radius + 1, 2 * radius + 1)
     wsum = cv2.boxFilter(valid.astype(np.float32), -1, k, normalize=False)
     ps = cv2.boxFilter(p, -1, k, normalize=False)  # the three channels at once
@@ -306,7 +368,7 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
         # bit for bit on proposals_fingerprint.py's 104 calls).
         inl = (np.abs(hn @ pts[cand].T + ho[:, None]) < tol[cand]) & \
             (np.abs(hn @ pn[cand].T) > 0.9)
-        counts = inl.sum(axis=1)
+        counts = row_counts(inl)
         j = int(np.argmax(counts))
         best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
             else (None, 0)
@@ -326,6 +388,29 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
     support = [(n, o) for n, o, f in out if upright(n, image_up) and f > 0.25]
     rest = [(n, o) for n, o, f in out if not (upright(n, image_up) and f > 0.25)]
     return support, rest
+
+
+# Set bits of each byte value, for numpy without np.bitwise_count (before 2.0: apt's 1.26
+# on a robot, requirements-robot.txt).
+_BYTE_BITS = np.array([bin(i).count('1') for i in range(256)], np.uint8)
+
+
+def row_counts(mask):
+    """``mask.sum(axis=1)`` of a 2-D bool array: the True values of each row, bit for bit.
+
+    Packed 8 to a byte (np.packbits pads a row's last byte with zeros) and the bytes' set
+    bits added up. :func:`_candidates`' first hypothesis tests on the 8 640x480 real
+    frames ((40, 2000), thread CPU, least of 41, load 11): ``mask.sum(axis=1)`` 27 us,
+    this 12 us with np.bitwise_count (numpy 2). Where that is missing, a lookup table of
+    the bytes' counts (timeit, (40, 1500) random bools: 42 us, against 11 us counted
+    and 57-78 us summed).
+
+    :param mask: (k, n) bool array.
+    :return: (k,) intp counts.
+    """
+    packed = np.packbits(mask, axis=1)
+    bits = np.bitwise_count(packed) if hasattr(np, 'bitwise_count') else _BYTE_BITS[packed]
+    return bits.sum(axis=1, dtype=np.intp)
 
 
 def _raised(normal, offset, planes):
@@ -426,8 +511,24 @@ def _labels_and_areas(mask, connectivity):
     :param mask: (h, w) bool or uint8; :param connectivity: 4 or 8.
     :return: ``n`` labels (0 the background), (h, w) int32 labels, (n,) int64 areas.
     """
+    n, labels, areas, _ = _labelled(mask, connectivity)
+    return n, labels, areas
+
+
+def _labelled(mask, connectivity):
+    """:func:`_labels_and_areas` and the labels as uint8 where fewer than 257 (else None).
+
+    np.bincount of a uint8 copy of the labels (3 us) counts the same areas faster than
+    of the int32 labels, and a lookup table (``cv2.LUT``) picks parts by uint8 label
+    faster than indexing by int32 labels (timeit, the labels of a 214x160 working-grid
+    mask with 73 parts, load 9: bincount 478 -> 180 us, ``keep[labels]`` 352 us -> LUT
+    16 us; the same values). The masks of the proposals have 26 labels at the median,
+    176 at most (issue 11, helper-h148).
+    """
     n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=connectivity)
-    return n, labels, np.bincount(labels.ravel(), minlength=n)
+    small = labels.astype(np.uint8) if n <= 256 else None
+    areas = np.bincount((labels if small is None else small).ravel(), minlength=n)
+    return n, labels, areas, small
 
 
 def large_components(mask, fraction, connectivity=8):
@@ -438,11 +539,15 @@ def large_components(mask, fraction, connectivity=8):
     :param connectivity: 4 or 8.
     :return: (h, w) bool; all False when ``mask`` is empty.
     """
-    n, labels, areas = _labels_and_areas(mask, connectivity)
+    n, labels, areas, small = _labelled(mask, connectivity)
     keep = np.zeros(n, bool)
     if n > 1:
         keep[1:] = areas[1:] >= fraction * areas[1:].max()
-    return keep[labels]
+    if small is None:
+        return keep[labels]
+    table = np.zeros(256, np.uint8)
+    table[:n] = keep
+    return cv2.LUT(small, table).view(bool)
 
 
 def largest_component(mask, connectivity):
@@ -476,8 +581,22 @@ def nan_box_mean(values, valid, k):
         is 0) and the share of the window's pixels that hold one, in [0, 1].
     """
     share = cv2.blur(valid.astype(np.float32), (k, k))
-    total = cv2.blur(np.where(valid, values, 0).astype(np.float32, copy=False), (k, k))
-    return total / np.maximum(share, 1e-6), share
+    total = cv2.blur(_where_valid(values, valid), (k, k))
+    total /= np.maximum(share, 1e-6)  # into the blur's own array
+    return total, share
+
+
+def _where_valid(values, valid):
+    """``np.where(valid, values, 0).astype(np.float32)``, bit for bit (:func:`select`).
+
+    Replayed on the 58 calls nan_box_mean gets from the proposals of the 8 640x480 real
+    frames (mostly the 214x160 working grid), thread CPU at load 4: np.where 0.20 ms a
+    frame, the select of the bits 0.12.
+
+    :param values: (h, w) float array; :param valid: (h, w) bool.
+    :return: (h, w) float32, a new array.
+    """
+    return select(valid, values, 0).astype(np.float32, copy=False)
 
 
 def _region(inliers):
@@ -670,11 +789,12 @@ def _quadratic(pts, normal, offset, axes):
     h = pts @ normal + offset
     a, b = pts @ axes[0], pts @ axes[1]
     design = np.stack([np.ones_like(a), a, b, a * a, a * b, b * b], 1)
+    noise = 3 * depth_sigma(pts[:, 2])  # once, not in each of the three rounds
     tol = 0.06
     for _ in range(3):
         resid = h - design @ q
-        sel = np.abs(resid) < np.maximum(tol, 3 * depth_sigma(pts[:, 2]))
-        if sel.sum() < 30:
+        sel = np.abs(resid) < np.maximum(tol, noise)
+        if np.count_nonzero(sel) < 30:
             break
         a_sel = design[sel]
         q = np.linalg.solve(a_sel.T @ a_sel + 1e-9 * np.eye(6), a_sel.T @ h[sel])
@@ -724,9 +844,12 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     z = points[..., 2]
     valid = np.isfinite(z)
     h, w = z.shape
-    total = max(int(valid.sum()), 1)
+    # np.count_nonzero, not a bool array's .sum() (int64 additions): the same counts (13.5
+    # -> 1.9 us on the 214x160 grid, issue 11, helper-h148).
+    total = max(np.count_nonzero(valid), 1)
     sigma = depth_sigma(z)  # once for the three tolerances below
-    tol = np.maximum(3 * sigma, 0.008)
+    sigma3 = 3 * sigma
+    tol = np.maximum(sigma3, 0.008)
     flat = nan_to(points.reshape(-1, 3), 0.0)
     allc = cands + others_all
     if not allc:
@@ -742,7 +865,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     # the 104 calls of proposals_fingerprint.py; timeit, 214x160 grid, 7 planes: 0.52 ->
     # 0.09 ms for the distances, the offsets added along the long axis too).
     dist = (nmat.T @ flat.T + offs[:, None]).reshape(len(allc), h, w)
-    agree = (nmat.T @ np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3).T) \
+    agree = (nmat.T @ select(~np.isnan(nrm), nrm, 0).reshape(-1, 3).T) \
         .reshape(len(allc), h, w)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol) & valid & (np.abs(agree) > 0.9)
@@ -754,7 +877,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     on_count = np.zeros((h, w), np.uint8)
     for k in range(len(allc)):
         on_count += on_plane[k]
-    lo = np.maximum(3 * sigma, 0.006)
+    lo = np.maximum(sigma3, 0.006)
     best, best_score = None, -1.0
     full = None
     # Each candidate, then the floor under each layer of objects found among them
@@ -823,11 +946,11 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
         inside[inside] = region[fv[inside], fu[inside]]
         # Standing points decide once they cover an object of the smallest size; below
         # that (bare surfaces, noise) the larger plane wins.
-        standing = int(inside.sum())
+        standing = np.count_nonzero(inside)
         at = at[inside]
         standing_area = float(pix_area.reshape(-1)[at].sum())
         score = (float(standing) if standing_area >= MIN_STANDING_AREA else -1e9) + \
-            1e-6 * float(inl.sum())
+            1e-6 * float(np.count_nonzero(inl))
         chosen = (k, normal, offset, inl, region, standing, d, floor)
         if best is None or score > best_score:
             best_score, best = score, chosen
@@ -870,7 +993,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
         q = np.zeros(6)
     return SupportSurface(normal=normal, offset=float(offset), axes=axes, quadratic=q,
                           region=region, scale=1.0 / step,
-                          inlier_fraction=float(inl.sum()) / total,
+                          inlier_fraction=float(np.count_nonzero(inl)) / total,
                           support_count=count), walls
 
 
@@ -903,11 +1026,11 @@ def _not_edge_on(best, scored, shape):
         return best
     own = np.zeros(shape, bool)
     own[next(stand for _, c, stand in scored if c is best)] = True
-    need = EDGE_ON_SHARED * own.sum()
+    need = EDGE_ON_SHARED * np.count_nonzero(own)
     rival, rival_score = best, None
     for score, c, stand in scored:
         if _faces_camera(c[1]) and score > 0 and (rival_score is None or score > rival_score) \
-                and own[stand].sum() >= need:
+                and np.count_nonzero(own[stand]) >= need:
             rival, rival_score = c, score
     return rival
 
@@ -969,7 +1092,7 @@ def layer_floor(dist, inliers, region, valid, lo, pix_area, max_height=0.35, ful
     """
     inner = cv2.erode(region.astype(np.uint8), square(grid_radius(2, region.shape))).astype(bool)
     gaps = valid & inner & (dist < -lo) & (dist > -max_height)
-    count, n_tops = int(gaps.sum()), int(inliers.sum())
+    count, n_tops = np.count_nonzero(gaps), np.count_nonzero(inliers)
     if not LAYER_MIN_GAPS * n_tops <= count <= LAYER_MAX_GAPS * n_tops or \
             float(pix_area[gaps].sum()) < MIN_STANDING_AREA:
         return None
