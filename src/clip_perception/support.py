@@ -286,8 +286,12 @@ def normals(points, radius=2):
     den = np.maximum(wsum, 1e-6)
     den[wsum < 3] = np.nan
     ps /= _per_channel(den)
-    dx = np.full_like(ps, np.nan)
-    dy = np.full_like(ps, np.nan)
+    # NaN on the border only, the differences written into the rest (np.full_like wrote
+    # NaN over all of each first).
+    dx = np.empty_like(ps)
+    dy = np.empty_like(ps)
+    dx[:, :1] = dx[:, -1:] = np.nan
+    dy[:1] = dy[-1:] = np.nan
     np.subtract(ps[:, 2:], ps[:, :-2], out=dx[:, 1:-1])
     np.subtract(ps[2:], ps[:-2], out=dy[1:-1])
     # The cross product written out per channel: np.cross's own (the same products and
