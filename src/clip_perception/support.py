@@ -166,42 +166,7 @@ def nan_to(a, value):
     """
     if np.isinf(a).any():
         return np.nan_to_num(a, nan=value)
-    return select(~np.isnan(a), a, value)
-
-
-# The integer type of each float type's bits (:func:`select`).
-_BIT_TYPES = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
-
-
-def select(mask, a, value):
-    """``np.where(mask, a, a.dtype.type(value))`` of a float array, bit for bit.
-
-    For float32 and float64 as a select of the values' bits: each ANDed with the mask
-    turned to an integer 0 or -1 (all bits set), ORed with ``value``'s bits where the
-    mask is False (nothing to OR for +0.0). np.where's select costs more (thread CPU,
-    the 8 640x480 real frames' working grids, least of 41, load 10: find_support's
-    normals with NaN zeroed 87 -> 53 us, its (h*w, 3) points 93 -> 52 us, normals'
-    readings 160 -> 121 us); NaN, infinities and signed zeros are bits like
-    any other. Other dtypes, a mask of another shape, or a strided ``a`` (a channel of
-    the points: 48 -> 53 us, the bits' views cost more than np.where there) go to
-    np.where itself.
-
-    :param mask: bool array of ``a``'s shape; :param a: float ndarray (not modified).
-    :param value: a number, cast to ``a.dtype`` as np.where's scalar is.
-    :return: a new array of ``a``'s shape and dtype (C-contiguous when ``a`` is).
-    """
-    bits = _BIT_TYPES.get(a.dtype)
-    v = a.dtype.type(value)
-    if bits is None or mask.dtype != bool or mask.shape != a.shape or \
-            not a.flags.c_contiguous:
-        return np.where(mask, a, v)
-    keep = mask.astype(bits)  # 0 or 1, then 0 or -1
-    np.negative(keep, out=keep)
-    out = np.bitwise_and(a.view(bits), keep, order='C')
-    vb = np.asarray(v).view(bits)
-    if vb != 0:
-        out |= np.bitwise_and(vb, ~keep)
-    return out.view(a.dtype)
+    return np.where(np.isnan(a), a.dtype.type(value), a)
 
 
 def working_grid(depth_m, intrinsics, width=None):
@@ -277,7 +242,7 @@ def normals(points, radius=2):
     :return: (h, w, 3) float32, NaN where undefined.
     """
     valid = np.isfinite(points[..., 2])
-    p = select(_per_channel(valid), points, 0)  # a new C-contiguous array
+    p = np.where(_per_channel(valid), points, np.float32(0))  # a new C-contiguous array
     k = (2 * radius + 1, 2 * radius + 1)
     wsum = cv2.boxFilter(valid.astype(np.float32), -1, k, normalize=False)
     ps = cv2.boxFilter(p, -1, k, normalize=False)  # the three channels at once
@@ -372,7 +337,7 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
         # bit for bit on proposals_fingerprint.py's 104 calls).
         inl = (np.abs(hn @ pts[cand].T + ho[:, None]) < tol[cand]) & \
             (np.abs(hn @ pn[cand].T) > 0.9)
-        counts = row_counts(inl)
+        counts = inl.sum(axis=1)
         j = int(np.argmax(counts))
         best, best_count = ((hn[j], float(ho[j])), int(counts[j])) if counts[j] > 0 \
             else (None, 0)
@@ -392,29 +357,6 @@ def _candidates(points, nrm, max_planes=6, iterations=40, seed=0, image_up='up')
     support = [(n, o) for n, o, f in out if upright(n, image_up) and f > 0.25]
     rest = [(n, o) for n, o, f in out if not (upright(n, image_up) and f > 0.25)]
     return support, rest
-
-
-# Set bits of each byte value, for numpy without np.bitwise_count (before 2.0: apt's 1.26
-# on a robot, requirements-robot.txt).
-_BYTE_BITS = np.array([bin(i).count('1') for i in range(256)], np.uint8)
-
-
-def row_counts(mask):
-    """``mask.sum(axis=1)`` of a 2-D bool array: the True values of each row, bit for bit.
-
-    Packed 8 to a byte (np.packbits pads a row's last byte with zeros) and the bytes' set
-    bits added up. :func:`_candidates`' first hypothesis tests on the 8 640x480 real
-    frames ((40, 2000), thread CPU, least of 41, load 11): ``mask.sum(axis=1)`` 27 us,
-    this 12 us with np.bitwise_count (numpy 2). Where that is missing, a lookup table of
-    the bytes' counts (timeit, (40, 1500) random bools: 42 us, against 11 us counted
-    and 57-78 us summed).
-
-    :param mask: (k, n) bool array.
-    :return: (k,) intp counts.
-    """
-    packed = np.packbits(mask, axis=1)
-    bits = np.bitwise_count(packed) if hasattr(np, 'bitwise_count') else _BYTE_BITS[packed]
-    return bits.sum(axis=1, dtype=np.intp)
 
 
 def _raised(normal, offset, planes):
@@ -585,22 +527,9 @@ def nan_box_mean(values, valid, k):
         is 0) and the share of the window's pixels that hold one, in [0, 1].
     """
     share = cv2.blur(valid.astype(np.float32), (k, k))
-    total = cv2.blur(_where_valid(values, valid), (k, k))
+    total = cv2.blur(np.where(valid, values, 0).astype(np.float32, copy=False), (k, k))
     total /= np.maximum(share, 1e-6)  # into the blur's own array
     return total, share
-
-
-def _where_valid(values, valid):
-    """``np.where(valid, values, 0).astype(np.float32)``, bit for bit (:func:`select`).
-
-    Replayed on the 58 calls nan_box_mean gets from the proposals of the 8 640x480 real
-    frames (mostly the 214x160 working grid), thread CPU at load 4: np.where 0.20 ms a
-    frame, the select of the bits 0.12.
-
-    :param values: (h, w) float array; :param valid: (h, w) bool.
-    :return: (h, w) float32, a new array.
-    """
-    return select(valid, values, 0).astype(np.float32, copy=False)
 
 
 def _region(inliers):
@@ -869,7 +798,7 @@ def find_support(points, nrm, step, intrinsics, max_height=0.35, image_up='up', 
     # the 104 calls of proposals_fingerprint.py; timeit, 214x160 grid, 7 planes: 0.52 ->
     # 0.09 ms for the distances, the offsets added along the long axis too).
     dist = (nmat.T @ flat.T + offs[:, None]).reshape(len(allc), h, w)
-    agree = (nmat.T @ select(~np.isnan(nrm), nrm, 0).reshape(-1, 3).T) \
+    agree = (nmat.T @ np.where(np.isnan(nrm), np.float32(0), nrm).reshape(-1, 3).T) \
         .reshape(len(allc), h, w)
     # On a plane: near it and facing the same way (a ball's cap is near, not parallel).
     on_plane = (np.abs(dist) < tol) & valid & (np.abs(agree) > 0.9)
