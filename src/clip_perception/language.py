@@ -227,6 +227,11 @@ def _than(s, end, word='than'):
         if said.group(1) in _THAN_ENDS or n == 4:
             break
         stop = m.end() + said.end()
+    # "bigger than the red ball or the cube" (helper-h160's left-alone list: "or the cube"
+    # was offered as an alternative to the object): what it is compared with, both.
+    also = re.compile(r'\sor\s(?:the|a|an)\s').match(s, stop)
+    if also is not None and stop > m.end():
+        return _than(s, also.start(), 'or')
     return stop
 
 
@@ -1137,8 +1142,26 @@ _CANCEL_THEN = re.compile(
 # punctuation; "rather than" is a negation.
 _MARK = r',.;:!?\u2026\u2013\u2014-'  # punctuation a correction may follow ('-' last)
 _CORRECTION = re.compile(
-    r'(?:[\s' + _MARK + r']*\s|[(' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|i\s+mean|'
-    r'i\s+meant|actually,?\s+no|no,?\s+actually|or\s+rather|make\s+that|scratch\s+that|'
+    r'(?:[\s' + _MARK + r']*\s|[(' + _MARK + r']+\s*)(?:no,?\s+wait|wait,?\s+no|'
+    # "the red ball I meant to say the blue mug", "... what I meant was ...", "... let me
+    # rephrase ...", "... I said that wrong ...", "... my bad ...", "... never mind, pick
+    # up ..." (helper-h166: the objects "say blue mug", "was blue mug", "red ball rephrase
+    # blue mug", "blue mug wait i said wrong red ball", "red ball mistake"; "pick up the
+    # blue mug never mind pick up the red ball" the blue mug, the red ball excluded)
+    r'i\s+(?:meant|mean)\s+to\s+say|what\s+i\s+(?:meant|mean)\s+(?:was|is)|let\s+me\s+'
+    r'(?:rephrase|correct)(?:\s+(?:that|myself))?|i\s+(?:said|got)\s+(?:that|it)\s+wrong|'
+    r'(?:that|it)\s+(?:came\s+out|was)\s+wrong|i\s+misspoke|my\s+(?:bad|mistake)|'
+    r'never\s?mind(?=[\s,]+' + _REQUEST_VERB + r')|'
+    # "... hold on, the blue mug", "... wait a second the blue mug", "... on second
+    # thought, the blue mug", "..., or actually, the blue mug", "... change that to the
+    # blue mug" (helper-h166: a link "on" to the blue mug, the second blue mug from the
+    # left, a link "on" to "thought", alternatives, a destination "to the blue mug")
+    r'(?:hold|hang)\s+on(?=[\s' + _MARK + r']+(?:the|a|an|that|this|i|' + _REQUEST_VERB[3:] +
+    r')|wait\s+a\s+(?:sec(?:ond)?|moment|minute|mo)|on\s+second\s+thoughts?|'
+    r'or\s+actually|change\s+(?:that|it)\s+to|change\s+of\s+plans?|'
+    r'(?<!\bthe\s)(?<!\ba\s)correction(?=\s+(?:the|a|an)\s)|'
+    r'i\s+mean|i\s+meant|actually,?\s+no|no,?\s+actually|or\s+rather|make\s+that|'
+    r'scratch\s+that|'
     r'(?<=[' + _MARK + r'])\s*(?:actually|sorry|wait|rather(?!\s+than)|correction|oops)'
     # edit words in a row ("the red ball, actually wait, the blue mug": helper-h117)
     r'(?:[\s,]+(?:' + _REPAIR_OPENERS + r'|wait|no|nope))*'
@@ -4827,7 +4850,7 @@ def parse_command(text):
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
-    return _quoted_as_sent(_with_emoji_objects(_parse(text)), raw, text)
+    return _quoted_as_sent(_with_emoji_objects(_read_around(text)), raw, text)
 
 
 def _with_emoji_objects(query):
@@ -5504,6 +5527,10 @@ def _without_address_list(text):
         after = after[m.end():]
         if re.search(r'[,:;!]', m.group()[m.end('word') - m.start():]):
             rest = after  # "computer and the red ball" lists two objects
+    if rest is text:  # "computer the red ball" (helper-h166: the object "computer red ball")
+        m = re.match(r'\s*(?:(?:' + _GREETING + r')[\s,!.]*)?(?P<word>[a-z]+)\s+', text)
+        if m is not None and m.group('word') in _ADDRESS_WORDS - {'system', 'machine'}:
+            rest = text[m.end():]
     if rest is text or not (_DETERMINER_FIRST.match(rest) or _ASKED_AFTER.match(rest)) or \
             not _words_said(rest):
         return text
@@ -6865,15 +6892,351 @@ def _compared(text, said):
     if m is None:
         return None
     read = [_parse(m.group(k)) for k in ('a', 'b')]  # "pick up the red ball": "red ball"
-    if any(q.refused or q.what == 'object' for q in read):
+    pointed = m.group('b').strip() in _PRONOUNS  # "the red ball vs it" (helper-h166)
+    if read[0].refused or read[0].what == 'object' or not pointed and (
+            read[1].refused or read[1].what == 'object'):
         return None
-    a, b = (q.what for q in read)
+    a, b = read[0].what, m.group('b').strip() if pointed else read[1].what
     if b in _COLOUR_WORDS and a.split()[-1] not in _COLOUR_WORDS:  # "the blue one"
         b = f'{b} {a.split()[-1]}'
     return Query(text=text, what='object',
                  refused=f'the command "{text}" compares "{a}" and "{b}" and does not say which '
                  'one to look for (the node compares no objects): name one, e.g. "the '
-                 f'{a}", or both, "the {a} and the {b}"')
+                 + (f'{a}" ("{b}" names no object the node can see)' if pointed else
+                    f'{a}", or both, "the {a} and the {b}"'))
+
+
+# A command said inside a clause of another kind, as people, speech recognisers and chat
+# front ends send it (helper-h166's brief). Each is read out only where the command read
+# whole is damaged by it (:func:`_read_around`): a word of what is read out would be a
+# word of the object, or the command would be refused; and only where what is left names
+# an object. Commands read right before keep their reading.
+#
+# A condition or a time said with the command ("find the ball when the light is on" was
+# the object "light ball when", "pick up the red ball once the arm is free" "red ball once
+# arm free", "when the light turns green, pick up the red ball" "when light turns green
+# red ball", "find the red ball before the timer ends" the red ball in front of "timer
+# end"): the node looks in every frame and waits for nothing, so the clause is named
+# unchecked (:func:`unchecked_note`) and the main clause's object is looked for; where
+# the main clause names only a pronoun ("if you see the red ball, pick it up"), the
+# condition's object is. "when", "if", "after" and "before" are also words of a place or
+# a polite tail ("the ball before you", "if you can"): only with a verb after the subject
+# (:data:`_CLAUSE_VERB`).
+_CONDITION_WORD = r'(?:whenever|when|once|while|until|till|unless|as\s+soon\s+as|if|after|before)'
+_CONDITION_NEEDS_VERB = frozenset(('when', 'if', 'after', 'before'))
+_CLAUSE_SUBJECT = (r"(?:the|a|an|my|your|our|his|her|their|its|this|that|these|those|it|it's|"
+                   r"you|i|we|they|he|she|there|there's|someone|somebody|everything|everyone|"
+                   r"nobody|nothing|something)")
+_CLAUSE_VERB = re.compile(
+    r"(?:\b(?:is|are|was|were|be|been|isn't|aren't|wasn't|has|have|had|do|does|did|doesn't|"
+    r"don't|didn't|can|can't|cannot|could|will|won't|would|should|must|may|might|gets?|got|"
+    r"turns?|turned|goes|went|comes?|came|starts?|started|stops?|stopped|ends?|ended|opens?|"
+    r"opened|closes?|closed|moves?|moved|arrives?|arrived|finish(?:es|ed)?|beeps?|rings?|"
+    r"changes?|changed|appears?|appeared|returns?|returned|runs?|becomes?|became|says?|said|"
+    r"see|sees|saw|find|finds|found|spot|spots|notice|need|needs|want|wants)\b|'s\b|'re\b)")
+_CONDITION_FIRST = re.compile(
+    r'\s*(?P<cond>(?P<conj>' + _CONDITION_WORD + r')\s+(?P<rest>' + _CLAUSE_SUBJECT +
+    r'\b[^,;:.!?]*?))(?:\s*[,;:]\s*(?:then\s+)?|\s+then\s+)(?P<main>\S.*)', re.S)
+# ... with no punctuation (a recogniser's): the main clause a verb and a pronoun.
+_PRONOUN_MAIN = (r'(?:pick|grab|get|take|fetch|bring|lift|hold|track|find|show|point\s+at|'
+                 r'highlight|follow|touch|select)\s+(?:it|them)(?:\s+up)?(?:\s+(?:please|now))?')
+_CONDITION_FIRST_BARE = re.compile(
+    r'\s*(?P<cond>(?P<conj>' + _CONDITION_WORD + r')\s+(?P<rest>' + _CLAUSE_SUBJECT +
+    r'\b[^,;:.!?]*?))\s+(?:then\s+)?(?P<main>' + _PRONOUN_MAIN + r')[\s.!?]*', re.S)
+_CONDITION_AFTER = re.compile(
+    r'(?:\s*,\s*|\s+)(?P<cond>(?:(?:but\s+)?only\s+)?(?P<conj>' + _CONDITION_WORD +
+    r')\s+(?P<rest>' + _CLAUSE_SUBJECT + r'\b(?:(?!\bthen\b)[^,;:.!?])*?))[\s,;:.!?]*$')
+# What the condition's object is said with: "if you see the red ball", "once the red ball
+# is there".
+_CONDITION_OBJECT = re.compile(
+    r"(?:(?:you|we|i)\s+(?:can\s+|could\s+)?(?:see|find|spot|notice|detect|locate|get\s+to|"
+    r"reach)\s+|there\s*(?:is|are|'s)\s+)?(?P<obj>.+?)"
+    r"(?:\s+(?:is|are|'s|appears|shows\s+up|comes\s+into\s+view)\b.*)?")
+
+
+def _conditions(low):
+    """Find a condition or a time said with a command (see :data:`_CONDITION_FIRST`).
+
+    :param low: the command, lower case, apostrophes plain (``str``).
+    :return: ``[(start, end, first, condition), ...]``: ``low[start:end]`` is the main
+        clause, ``first`` whether the condition is said before it (``bool``; then, where
+        the main clause names only a pronoun, the condition's object is meant),
+        ``condition`` as said (``str``); each reading's first clause, else ``[]``.
+    """
+    found = []
+    for pattern in (_CONDITION_FIRST, _CONDITION_FIRST_BARE):
+        m = pattern.fullmatch(low)
+        if m is not None and _is_clause(m):
+            found.append((m.start('main'), len(low), True, m.group('cond')))
+    for m in _CONDITION_AFTER.finditer(low):
+        # the main clause before it names an object with a determiner ("find the ball
+        # when ..."; not "I was wondering if you could ...", "wait until ... then ...")
+        if _is_clause(m) and re.search(_DETERMINER + r'\s+\w', low[:m.start()]):
+            found.append((0, m.start(), False, m.group('cond')))
+            break
+    return found
+
+
+def _is_clause(m):
+    """Whether a :data:`_CONDITION_FIRST` match ``m`` is a clause (its verb, where needed)."""
+    conj = m.group('conj').split()[0]
+    return conj not in _CONDITION_NEEDS_VERB or _CLAUSE_VERB.search(
+        m.group('rest'), len(m.group('rest').split()[0])) is not None
+
+
+# A lead-in or a tail around the command, each read out where it damages the reading
+# (:func:`_read_around`), as LLM front ends, assistants, speech front ends and polite
+# people write them; a group ``cond`` is named unchecked (a time or a wait):
+# - "'find the red ball' - this will locate the red ball", '"find the blue mug" will locate
+#   the blue mug' (a quoted command and its gloss: "red ball will red ball");
+# - "I can't see, but I'll try to find the red ball." ("i cant red ball"), "I don't know
+#   where it is, but I'll search for the blue mug" (refused as a negation): what the
+#   assistant cannot do, then what it will;
+# - "Got it - picking up the red ball." ("got red ball"): an acknowledgement before a dash;
+# - "I think you want the red ball" ("you want red ball"), "let me know if you need the
+#   red ball" ("if you need red ball"; "let me know if you need anything" stays a
+#   sign-off: a determiner must follow);
+# - "I was wondering if you could find ...", "would it be possible to pick up ...", "do
+#   you think you could find ...", "I'd appreciate it if you found ...", "would you be so
+#   kind as to ...", "any chance you could ...", "it would be great if you could ...",
+#   "perhaps you could ..." (hedges: "i was wondering if you could red ball", "be so kind
+#   as red ball", "chance you could blue mug");
+# - "one two three find the red ball", "testing testing, find the red ball", "find the
+#   one two three red ball" (a microphone check or a count-off, "two three red ball");
+# - "scratch that, find the blue mug" ("scratch blue mug"), "where did I put the red ball"
+#   ("did i put red ball"), "wait for the light, then find the red ball" (the objects
+#   "light wait for" and "red ball"; the wait named unchecked), "wait for the red ball";
+# - "fine the red ball" (a recogniser's "find"), "pass me the red ball";
+# - tails: "thanks in advance" (a relation "in" an object "advance"), "... that would be
+#   great", "<3" ("red ball 3"), "when ready" ("red ball when ready") and a time: "in five
+#   seconds" (the red ball in five "second"s), "later", "tomorrow", "every time" (named
+#   unchecked: the node looks now, in every frame).
+_QUOTED_GLOSS = re.compile(
+    r'\s*(?P<q>["\'\u201c\u2018])(?P<main>.+?)["\'\u201d\u2019]\s*[-\u2013\u2014:,]*\s*'
+    r'(?:(?:this|that|which|it)\s+)?(?:will|would|should|shall|is\s+going\s+to|means|'
+    r'locates?|finds?|picks?|grabs?|selects?)\b.*', re.S)
+_OBJECT_NEXT = r'(?=(?:the|this|that|these|those|my|your|our)\s)'
+_LEADS = tuple(re.compile(p) for p in (
+    # (not a wish: "I do not need the blue mug, give me the red ball" excludes the mug)
+    r"\s*(?:i|we)\s*(?:can't|cannot|can\s+not|couldn't|could\s+not|don't|do\s+not|didn't|"
+    r"did\s+not|am\s+not|'m\s+not|haven't|have\s+not|am\s+unable|'m\s+unable)\b"
+    r'(?!\s+(?:really\s+|even\s+)?(?:want|need|like|wanna|wish|care|require|mean)\b)[^,;.!?]*'
+    r"[,;.!?]+\s*(?:(?:but|so|though|however|still|anyway|and)\b[\s,]*)*",
+    r'\s*(?:got\s+it|on\s+it|understood|roger(?:\s+that)?|copy(?:\s+that)?|will\s+do|'
+    r'sure(?:\s+thing)?|of\s+course|certainly|absolutely|no\s+problem|okay|ok|alright|'
+    r'all\s+right)\s*(?:[-\u2013\u2014]+|[!.,:;]+)\s*',
+    r"\s*(?:i\s+(?:think|guess|believe|assume|suppose)\s+)?(?:you|you\s+really)\s+"
+    r"(?:want|need|'d\s+like|would\s+like|asked\s+for|meant|mean)\s+" + _OBJECT_NEXT,
+    r"\s*(?:let|tell)\s+(?:me|us)\s+know\s+(?:if|whether|when)\s+you\s+(?:need|want|'d\s+"
+    r'like|would\s+like)\s+' + _OBJECT_NEXT,
+    r"\s*(?:i\s+(?:was|am)\s+wondering|i'm\s+wondering|i\s+wonder|we\s+were\s+wondering)\s+"
+    r'(?:if|whether)\s+(?:you\s+(?:could|can|might|would)\s+(?:please\s+)?)?',
+    r'\s*(?:it\s+)?(?:would|will|is)\s+(?:it\s+)?be\s+(?:possible|ok|okay|alright|'
+    r'all\s+right|great|nice|helpful|awesome|good|lovely|perfect)\s+(?:for\s+you\s+)?'
+    r'(?:to\s+|if\s+you\s+(?:could\s+|would\s+|can\s+)?(?:please\s+)?)?',
+    r'\s*(?:it\s+)?would\s+help\s+(?:a\s+lot\s+|me\s+)?if\s+you\s+(?:could\s+|would\s+)?',
+    r'\s*is\s+it\s+(?:possible|ok|okay)\s+(?:for\s+you\s+)?to\s+',
+    r'\s*(?:do|would)\s+you\s+(?:think|reckon|suppose)\s+(?:that\s+)?(?:you\s+)?'
+    r'(?:could|can|might|would)\s+(?:please\s+)?',
+    r"\s*(?:i'd|i\s+would|we'd|we\s+would)\s+(?:really\s+)?appreciate\s+(?:it\s+)?"
+    r'(?:if\s+you\s+(?:could\s+|would\s+)?(?:please\s+)?)?',
+    r'\s*(?:would|could|will)\s+you\s+be\s+(?:so\s+kind\s+as|kind\s+enough|good\s+enough|'
+    r'able)\s+to\s+',
+    r'\s*(?:is\s+there\s+)?any\s+chance\s+(?:that\s+)?you\s+(?:could|can|might|would)\s+'
+    r'(?:please\s+)?',
+    r'\s*(?:maybe|perhaps|possibly)\s+you\s+(?:could|can|might)\s+(?:please\s+)?',
+    r'\s*if\s+you\s+(?:could|would|can)\s+(?:please\s+)?(?=\w+\s+(?:up\s+)?(?:the|a|an|my|'
+    r'your|this|that)\s[^,;.!?]*?(?:[\s,]+(?:that|it)\s+(?:would|will|\'d)\s+be\s+\w+|'
+    r'[\s,]+(?:thanks|thank\s+you))[\s.!]*$)',
+    r'\s*(?:(?:(?:testing|test|mic\s+check|check(?=[\s,.!]+(?:check|testing|one|1)\b))'
+    r'[\s,.!]+)+(?:(?:one|1)[\s,]+(?:two|2)'
+    r'(?:[\s,]+(?:three|3))?[\s,.!]*)?|(?:one|1)[\s,]+(?:two|2)[\s,]+(?:three|3)'
+    r'(?:[\s,]+(?:four|4))?[\s,.!]*)',
+    r'\s*(?:scratch|forget|ignore|disregard)\s+(?:that|this|it|what\s+i\s+(?:just\s+)?said|'
+    r'the\s+last\s+(?:one|command|thing))[\s,.;:!\u2013\u2014-]*(?:(?:and|instead|now)\s+)*',
+    r'\s*where\s+(?:did|have|had)\s+(?:i|we|you)\s+(?:just\s+|last\s+)?(?:put|left|leave|'
+    r'place|placed|drop|dropped|see|seen|saw|set|stash|hide|hid)\s+(?:down\s+)?' +
+    _OBJECT_NEXT,
+    r'\s*(?P<cond>wait\s+(?:for|until|till)\s+[^,;.!?]+?)(?:\s*[,;.]\s*(?:and\s+)?(?:then\s+)?|'
+    r'\s+(?:and\s+)?then\s+)',
+    r'\s*wait\s+for\s+' + _OBJECT_NEXT,
+    # "change of plan: find the blue mug", "new task: ..." (the object "change of plan blue
+    # mug", "new task blue mug")
+    r'\s*(?:change\s+of\s+plans?|new\s+(?:plan|task|command|goal|request|instruction|'
+    r'target|order)s?|next\s+(?:task|command|goal)|updated?\s+(?:task|command|goal|plan))'
+    r'\s*[:,.!;\u2013\u2014-]+\s*',
+    # a recogniser's "fine" for "find"; "pass me" as "hand me" ("fine red ball", "pass red
+    # ball")
+    r'\s*(?:fine|pass(?=\s+(?:me|us)\s))\s+(?:(?:me|us)\s+)?(?=(?:the|a|an|my|your|this|that)\s)',
+))
+_COUNT_OFF = re.compile(r'(?<=\s)(?:one|1)\s+(?:two|2)\s+(?:three|3)(?:\s+(?:four|4))?\s+')
+_NUMBER_SAID = (r'(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|'
+                r'thirty|a\s+few|a\s+couple(?:\s+of)?|\d+)')
+# A time said after the command: named unchecked, as a condition is (:func:`unchecked_note`).
+_TIME_SAID = re.compile(
+    r'(?:in\s+' + _NUMBER_SAID + r'\s+(?:more\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|'
+    r'moments?)|in\s+a\s+(?:bit|while|moment|sec|second|minute|few)|later(?:\s+on)?|'
+    r'tomorrow|tonight|(?:every|each)\s+time|from\s+now\s+on|after\s+(?:that|this|lunch|'
+    r'a\s+while)|(?:again\s+)?(?:later|soon))')
+_TAILS = tuple(re.compile(p) for p in (
+    r'[\s,]*(?:thanks|thank\s+you|thx|ty)\s+(?:so\s+much\s+)?in\s+advance[\s.!]*$',
+    r"[\s,]*(?:(?:that|it)\s+(?:would|will|'d)\s+be\s+(?:great|nice|helpful|awesome|good|"
+    r'lovely|perfect|amazing|wonderful)|(?:thanks|thank\s+you))[\s.!]*$',
+    r'[\s,]*(?:<3+|</3|:-?[)(dpo3]|;-?\)|\^\^|xd)+[\s.!]*$',
+    r'[\s,]*(?:when|whenever|once|if)\s+(?:ready|possible|able|convenient|you\s+can|'
+    r'you\s+are\s+able)[\s.!]*$',
+    r'[\s,]*(?P<cond>' + _TIME_SAID.pattern + r')[\s.!]*$',
+))
+
+# A telegraphic pick-and-place, no determiner nor preposition ("pick red ball place blue
+# tray" was the object "red ball place blue tray"): the second phrase is where it goes,
+# as "pick red ball, place it on blue tray" is read.
+_TELEGRAPHIC_PLACE = re.compile(
+    r'(?P<pick>\s*(?:pick(?:\s+up)?|grab|take|get|lift|fetch)\s+(?:(?!(?:the|a|an|it|'
+    r'place|put|drop|set|leave|move)\b)[a-z-]+\s+){1,4}?)(?:and\s+|then\s+)?'
+    r'(?P<verb>place|put|drop|set|leave|move)\s+(?!(?:it|them|on|onto|in|into|to|at|down|'
+    r'the|a|an|inside|over|under|next|beside|by)\b)(?=[a-z])')
+# A correction said first, as a recogniser writes it with no comma ("no not the red ball
+# the blue ball" was refused as saying only what not to pick): read as "not the red ball,
+# the blue ball" is. A word that starts a place or a relation ("not the ball on the
+# table") ends no phrase here.
+_NOT_FIRST_BARE = re.compile(
+    r'(?:^|(?<=\s)(?P<edit>no|nope|sorry|oops|wait|actually|i\s+mean)(?=\s))\s*'
+    r'(?:(?:no|nope)[\s,]+)*(?P<neg>not\s+(?:the|that|this)(?:\s+(?!(?:on|in|at|near|by|'
+    r'of|to|under|behind|next|beside|from|with|and|or|but|than)\b)[a-z-]+){1,4}?)\s+'
+    r'(?=(?:the|a|an)\s)')
+# "the red ball wait a second the blue mug" (the second blue mug from the left): a pause
+# before a correction ("hold on" mid-sentence, "wait" first), no ordinal.
+_WAIT_A_SECOND = re.compile(r'(?P<mid>(?<=\w)\s+)?(?:wait|hold\s+on|hang\s+on|just)\s+(?:a|one)\s+'
+                            r'(?:second|sec|moment|minute|mo)\b')
+# A place said again, corrected ("the ball on the left no on the right" was the ball on
+# the left, a recogniser's self-repair): the place said last.
+_PLACE_REPAIRED = re.compile(
+    r'\s(?:on|to|at|in)\s+the\s+(?:far\s+)?(?:left|right|top|bottom|middle|center|centre|front|'
+    r'back)(?:\s+(?:side|corner|edge))?[\s,;.!?\u2013\u2014-]+(?:(?:no|nope|sorry|i\s+mean|'
+    r'i\s+meant|actually|wait|oops)[\s,;.!?\u2013\u2014-]+)+(?=(?:on|to|at|in)\s+the\s)')
+# A verb in the past after "if you" ("I'd appreciate it if you found the red ball"): the
+# verb asked for.
+_PAST_ASKED = (('found', 'find'), ('got', 'get'), ('grabbed', 'grab'), ('fetched', 'fetch'),
+               ('picked', 'pick'), ('located', 'locate'), ('brought', 'bring'))
+
+
+def _readings_around(text):
+    """Yield what a command may ask for without a clause around it (see :data:`_LEADS`).
+
+    :param text: a cleaned command (``str``).
+    :return: iterator of ``(rest, unchecked, dropped)``: the command without it (its case
+        kept), a condition to name unchecked (``str`` or None), and what was read out.
+    """
+    low = _APOSTROPHES.sub("'", text).lower()
+    m = _QUOTED_GLOSS.fullmatch(low)
+    if m is not None:
+        yield text[m.start('main'):m.end('main')], None, low[m.end('main'):]
+    for pattern in _LEADS:
+        m = pattern.match(low)
+        if m is not None and m.end() < len(low):
+            rest = text[m.end():]
+            for past, verb in _PAST_ASKED:
+                if rest.lower().startswith(past + ' '):
+                    rest = verb + rest[len(past):]
+            yield rest, m.groupdict().get('cond'), low[:m.end()]
+    for start, end, first, cond in _conditions(low):
+        yield text[start:end], cond, cond
+        if not first or _parse(text[start:end]).refused is None:
+            continue
+        said = _CONDITION_OBJECT.fullmatch(cond.split(None, 1)[1] if not cond.startswith(
+            'as ') else cond.split(None, 3)[3])
+        if said is not None:  # "if you see the red ball, pick it up": the red ball
+            obj = said.group('obj')
+            at = low.index(obj, low.index(cond))
+            yield text[at:at + len(obj)], None, cond
+    m = _COUNT_OFF.search(low)
+    if m is not None:
+        yield text[:m.start()] + text[m.end():], None, m.group()
+    for pattern in _TAILS:
+        m = pattern.search(low)
+        if m is not None and m.start() > 0:
+            yield text[:m.start()], m.groupdict().get('cond'), m.group()
+    m = _NOT_FIRST_BARE.search(low)
+    if m is not None:
+        edit = f"{text[:m.start()].rstrip()}, {m.group('edit')}, " if m.group('edit') else ''
+        yield f"{edit}{text[m.start('neg'):m.end('neg')]}, {text[m.end():]}", None, low[m.end():]
+    m = re.search(r'[,;]\s*(?=not\s+(?:the|that|this)\s)', low)
+    if m is not None:  # "the red ball, not the red one, the blue one": a correction
+        yield f'{text[:m.start()]}, no, {text[m.end():]}', None, ''
+    m = _PLACE_REPAIRED.search(low)
+    if m is not None:  # "the ball on the left no on the right": the ball on the right
+        yield text[:m.start()] + ' ' + text[m.end():], None, low[m.start():m.end()]
+    m = _TELEGRAPHIC_PLACE.match(low)
+    if m is not None:
+        yield f"{text[:m.end('pick')]}, {m.group('verb')} it on {text[m.end():]}", None, \
+            m.group('verb')
+
+
+# What :func:`describe` says of the objects, places and links a command is read as.
+_READING_KEYS = frozenset(('what', 'relation', 'second_relation', 'size', 'link', 'ordinal',
+                           'count', 'reference', 'second_reference', 'exclude', 'also',
+                           'destination', 'alternatives'))
+
+
+def _words_of(query):
+    """Return the words of every object, place and link ``query`` reads (a ``set``)."""
+    words, said = set(), [describe(query)]
+    while said:
+        value = said.pop()
+        if isinstance(value, dict):  # not what is read out already: motions, remarks...
+            said += [v for k, v in value.items() if k in _READING_KEYS]
+        elif isinstance(value, (list, tuple)):
+            said += value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            words.add(str(value))
+        elif isinstance(value, str):
+            words.update(re.findall(r'[^\W_]+', value.lower()))
+    return words
+
+
+_NO_SIGN = frozenset(('the', 'a', 'an', 'of', 'to', 'in', 'on', 'is', 'it', 's', 'and'))
+
+
+def _signs(words):
+    """Return ``words`` (iterable of ``str``) as compared by :func:`_read_around`.
+
+    A plural as its singular, a number word as its digits ("five seconds" is read as the
+    count 5 of "second"), :data:`_NO_SIGN` left out.
+    """
+    return {str(_NUMBER_WORDS.get(w, w)) if w in _NUMBER_WORDS else
+            (w[:-1] if len(w) > 3 and w.endswith('s') else w)
+            for w in words if w not in _NO_SIGN}
+
+
+def _read_around(text):
+    """Parse ``text`` (:func:`_parse`), a clause around the command read out where it damages it.
+
+    See :data:`_LEADS`, :data:`_CONDITION_FIRST`. The first reading without such a clause
+    is taken where the command read whole is refused, excludes the object it looks for
+    ("find the red ball, not the red one, the blue one") or reads one of the clause's
+    words into an object, a place or a link, and the reading without it names an object.
+
+    :param text: a cleaned command (``str``).
+    :return: a :class:`Query`; a condition read out is in its ``unchecked``.
+    """
+    query = _parse(text)
+    broken = query.refused is not None or query.what in query.exclude
+    read = None
+    for rest, cond, dropped in _readings_around(text):
+        if read is None:
+            read = set() if broken else _signs(_words_of(query))
+        said = _signs(re.findall(r'[^\W_]+', dropped.replace("'", '')))
+        if not broken and not said & read:
+            continue
+        # a shorter command is read again for a clause of its own ("Got it - I can't see,
+        # but ..."); one rewritten longer (a comma put in) is parsed as it is, once
+        again = query if rest == text else _read_around(rest) if len(rest) < len(text) \
+            else _parse(rest)
+        if again.refused is None and again.what != 'object':
+            return replace(again, text=text, unchecked=again.unchecked + (
+                (cond.strip(),) if cond else ()))
+    return query
 
 
 @lru_cache(maxsize=256)
@@ -6883,6 +7246,9 @@ def _parse(text):
         query = _with_names(replace(_parse(unnamed), text=text), text, names)
         return _excluded_by_name(_names_kept_apart(query, text, names), text, names)
     said = _APOSTROPHES.sub("'", _ANNOTATION.sub(' ', text).lower())  # ``text`` stays as said
+    # "the red ball wait a second the blue mug" (helper-h166: the second blue mug from the
+    # left): a pause before a correction, no ordinal.
+    said = _WAIT_A_SECOND.sub(lambda m: ' hold on' if m.group('mid') else 'wait', said)
     said, repairs = _repaired(_TYPED_DASH.sub(' \u2014 ', said))
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(_arrow, said).strip()
@@ -7426,6 +7792,12 @@ def _alternatives(s):
     """
     s = re.sub(r'(?<=\s)either(?=\s)', ' ', s)
     parts = [p for p in re.split(r'\s(?:or else|or)\s', s) if _strip_filler(_pad(p))]
+    for k in range(len(parts) - 1, 0, -1):
+        # "the mug bigger than the red ball or the cube": both are what it is compared
+        # with (:func:`_than`), no alternative to the mug.
+        if re.search(r'\s(?:bigger|larger|taller|smaller|shorter|tinier)\sthan\s(?:(?!\s(?:'
+                     + '|'.join(sorted(_THAN_ENDS)) + r')\s).)*$', parts[k - 1]):
+            parts[k - 1:k + 1] = [f'{parts[k - 1]} or {parts[k]}']
     if len(parts) < 2:
         return []
     head = _strip_filler(_pad(parts[-1])).split()
@@ -7497,6 +7869,10 @@ def unchecked_note(said):
                 'only as its opposite (left/right, top/bottom, near/far, big/small, '
                 'left of/right of, in front of/behind, next to/far from) and only for one '
                 'object')
+    if re.match(r'(?:(?:but\s+)?only\s+)?' + _CONDITION_WORD + r'\s|wait\s', said) or \
+            _TIME_SAID.fullmatch(said):
+        return (f'"{said}" is not checked: the node looks for the object in every frame and '
+                'waits for no condition or time (send the command when it holds)')
     if said.startswith(NAMED):
         return (f'"{said[len(NAMED):]}" is not checked: it was read as a brand or a name, which '
                 'the node does not read from an image; the object it names is looked for, '
