@@ -7209,6 +7209,7 @@ def _signs(words):
             for w in words if w not in _NO_SIGN}
 
 
+@lru_cache(maxsize=256)  # as _parse: the node parses the same command every frame
 def _read_around(text):
     """Parse ``text`` (:func:`_parse`), a clause around the command read out where it damages it.
 
