@@ -6936,6 +6936,7 @@ def test_speech_and_politeness_around_the_command_are_no_object(text, parsed):
     ('find the red ball later', 'red ball', 'later'),
     ('find the red ball tomorrow', 'red ball', 'tomorrow'),
     ('find the red ball every time', 'red ball', 'every time'),
+    ('find the ball while moving', 'ball', 'while moving'),
 ])
 def test_a_condition_or_a_time_is_named_unchecked_and_the_main_object_read(
         text, what, unchecked):
@@ -6951,6 +6952,9 @@ def test_a_condition_or_a_time_is_named_unchecked_and_the_main_object_read(
     ('when you see the blue mug grab it', {'what': 'blue mug'}),
     ('if the red ball is there pick it up', {'what': 'red ball'}),
     ('if there is a red ball, pick it up', {'what': 'red ball', 'any_one': True}),
+    ('if the red ball is on the left pick it up', {'what': 'red ball', 'relation': 'left'}),
+    ('if the blue mug is next to the box, grab it',
+     {'what': 'blue mug', 'link': 'next_to', 'reference': {'what': 'box'}}),
     ('wait for the red ball', {'what': 'red ball'}),
     # Controls: read as before (a polite tail, a place, a step that waits).
     ('find the red ball if you can see it', {'what': 'red ball'}),
@@ -6995,6 +6999,10 @@ def test_a_condition_names_its_object_where_the_main_clause_does_not(text, parse
     ('find the red ball when ready', 'red ball'),
     ('find the red ball <3', 'red ball'),
     ('find the one two three red ball', 'red ball'),
+    ('find the red ball one two three', 'red ball'),
+    ("I can't find the red ball, can you?", 'red ball'),
+    ('find the red ball if any', 'red ball'),
+    ('pick up the mug once', 'mug'),
     ('one two three find the red ball', 'red ball'),
     ('testing testing find the red ball', 'red ball'),
     ('scratch that find the blue mug', 'blue mug'),

@@ -6951,7 +6951,7 @@ _CONDITION_AFTER = re.compile(
 _CONDITION_OBJECT = re.compile(
     r"(?:(?:you|we|i)\s+(?:can\s+|could\s+)?(?:see|find|spot|notice|detect|locate|get\s+to|"
     r"reach)\s+|there\s*(?:is|are|'s)\s+)?(?P<obj>.+?)"
-    r"(?:\s+(?:is|are|'s|appears|shows\s+up|comes\s+into\s+view)\b.*)?")
+    r"(?:\s+(?:is|are|'s|appears|shows\s+up|comes\s+into\s+view)\b(?P<place>.*))?")
 
 
 def _conditions(low):
@@ -7006,11 +7006,13 @@ def _is_clause(m):
 # - "scratch that, find the blue mug" ("scratch blue mug"), "where did I put the red ball"
 #   ("did i put red ball"), "wait for the light, then find the red ball" (the objects
 #   "light wait for" and "red ball"; the wait named unchecked), "wait for the red ball";
-# - "fine the red ball" (a recogniser's "find"), "pass me the red ball";
+# - "fine the red ball" (a recogniser's "find"), "pass me the red ball", "I can't find the
+#   red ball, can you?" ("i cant red ball": asked to find it);
 # - tails: "thanks in advance" (a relation "in" an object "advance"), "... that would be
-#   great", "<3" ("red ball 3"), "when ready" ("red ball when ready") and a time: "in five
-#   seconds" (the red ball in five "second"s), "later", "tomorrow", "every time" (named
-#   unchecked: the node looks now, in every frame).
+#   great", "<3" ("red ball 3"), "when ready", "if any" ("red ball when ready", "red ball
+#   if"), "once" ("mug once") and a time: "in five seconds" (the red ball in five
+#   "second"s), "later", "tomorrow", "every time", "while moving" (named unchecked: the
+#   node looks now, in every frame).
 _QUOTED_GLOSS = re.compile(
     r'\s*(?P<q>["\'\u201c\u2018])(?P<main>.+?)["\'\u201d\u2019]\s*[-\u2013\u2014:,]*\s*'
     r'(?:(?:this|that|which|it)\s+)?(?:will|would|should|shall|is\s+going\s+to|means|'
@@ -7060,6 +7062,9 @@ _LEADS = tuple(re.compile(p) for p in (
     r'\s*(?P<cond>wait\s+(?:for|until|till)\s+[^,;.!?]+?)(?:\s*[,;.]\s*(?:and\s+)?(?:then\s+)?|'
     r'\s+(?:and\s+)?then\s+)',
     r'\s*wait\s+for\s+' + _OBJECT_NEXT,
+    # "I can't find the red ball" (the object "i cant red ball"): asked to find it
+    r"\s*(?:i|we)\s*(?:can't|cannot|can\s+not|couldn't|could\s+not)\s+(?:find|see|locate|spot)\s+"
+    + _OBJECT_NEXT,
     # "change of plan: find the blue mug", "new task: ..." (the object "change of plan blue
     # mug", "new task blue mug")
     r'\s*(?:change\s+of\s+plans?|new\s+(?:plan|task|command|goal|request|instruction|'
@@ -7069,7 +7074,7 @@ _LEADS = tuple(re.compile(p) for p in (
     # ball")
     r'\s*(?:fine|pass(?=\s+(?:me|us)\s))\s+(?:(?:me|us)\s+)?(?=(?:the|a|an|my|your|this|that)\s)',
 ))
-_COUNT_OFF = re.compile(r'(?<=\s)(?:one|1)\s+(?:two|2)\s+(?:three|3)(?:\s+(?:four|4))?\s+')
+_COUNT_OFF = re.compile(r'(?<=\s)(?:one|1)\s+(?:two|2)\s+(?:three|3)(?:\s+(?:four|4))?(?:\s+|$)')
 _NUMBER_SAID = (r'(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|'
                 r'thirty|a\s+few|a\s+couple(?:\s+of)?|\d+)')
 # A time said after the command: named unchecked, as a condition is (:func:`unchecked_note`).
@@ -7077,15 +7082,17 @@ _TIME_SAID = re.compile(
     r'(?:in\s+' + _NUMBER_SAID + r'\s+(?:more\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|'
     r'moments?)|in\s+a\s+(?:bit|while|moment|sec|second|minute|few)|later(?:\s+on)?|'
     r'tomorrow|tonight|(?:every|each)\s+time|from\s+now\s+on|after\s+(?:that|this|lunch|'
-    r'a\s+while)|(?:again\s+)?(?:later|soon))')
+    r'a\s+while)|(?:again\s+)?(?:later|soon)|'
+    r'(?:while|when)\s+(?:moving|driving|turning|rotating|walking|you\s+(?:move|drive|turn)))')
 _TAILS = tuple(re.compile(p) for p in (
     r'[\s,]*(?:thanks|thank\s+you|thx|ty)\s+(?:so\s+much\s+)?in\s+advance[\s.!]*$',
     r"[\s,]*(?:(?:that|it)\s+(?:would|will|'d)\s+be\s+(?:great|nice|helpful|awesome|good|"
     r'lovely|perfect|amazing|wonderful)|(?:thanks|thank\s+you))[\s.!]*$',
     r'[\s,]*(?:<3+|</3|:-?[)(dpo3]|;-?\)|\^\^|xd)+[\s.!]*$',
     r'[\s,]*(?:when|whenever|once|if)\s+(?:ready|possible|able|convenient|you\s+can|'
-    r'you\s+are\s+able)[\s.!]*$',
+    r'you\s+are\s+able|any|there\s+is\s+one|present|visible|available)[\s.!]*$',
     r'[\s,]*(?P<cond>' + _TIME_SAID.pattern + r')[\s.!]*$',
+    r'[\s,]*(?:just\s+)?(?:once|one\s+more\s+time)[\s.!]*$',
 ))
 
 # A telegraphic pick-and-place, no determiner nor preposition ("pick red ball place blue
@@ -7149,7 +7156,11 @@ def _readings_around(text):
         if said is not None:  # "if you see the red ball, pick it up": the red ball
             obj = said.group('obj')
             at = low.index(obj, low.index(cond))
-            yield text[at:at + len(obj)], None, cond
+            place = (said.group('place') or '').strip()
+            # "if the red ball is on the left, pick it up": the red ball on the left
+            place = place if re.match(r'(?:on|in|at|near|next|behind|under|to|by|beside|'
+                                      r'left|right|inside|above|below)\b', place) else ''
+            yield f'{text[at:at + len(obj)]} {place}'.strip(), None, cond
     m = _COUNT_OFF.search(low)
     if m is not None:
         yield text[:m.start()] + text[m.end():], None, m.group()
