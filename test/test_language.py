@@ -7029,6 +7029,9 @@ def test_words_around_the_command_from_assistants_and_speech_are_no_object(text,
     ('the computer the red ball', {'what': 'computer red ball'}),
     ('computer mouse', {'what': 'computer mouse'}),
     ('the red ball, let me know if you need anything', {'what': 'red ball'}),
+    # ... a number after a colon is no emoticon; a condition with no object names none
+    ('the screen 4:3', {'what': 'screen 4 3'}),
+    ("if you don't mind, ...", None),
 ])
 def test_words_like_an_assistants_read_as_before(text, parsed):
     q = parse_command(text)

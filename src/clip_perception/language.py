@@ -6950,7 +6950,8 @@ _CONDITION_AFTER = re.compile(
 # is there".
 _CONDITION_OBJECT = re.compile(
     r"(?:(?:you|we|i)\s+(?:can\s+|could\s+)?(?:see|find|spot|notice|detect|locate|get\s+to|"
-    r"reach)\s+|there\s*(?:is|are|'s)\s+)?(?P<obj>.+?)"
+    r"reach)\s+|there\s*(?:is|are|'s)\s+)?(?P<obj>(?:the|a|an|this|that|these|those|my|"
+    r"your|our|any|some)\s.+?)"
     r"(?:\s+(?:is|are|'s|appears|shows\s+up|comes\s+into\s+view)\b(?P<place>.*))?")
 
 
@@ -7060,7 +7061,8 @@ _LEADS = tuple(re.compile(p) for p in (
     r'place|placed|drop|dropped|see|seen|saw|set|stash|hide|hid)\s+(?:down\s+)?' +
     _OBJECT_NEXT,
     r'\s*(?P<cond>wait\s+(?:for|until|till)\s+[^,;.!?]+?)(?:\s*[,;.]\s*(?:and\s+)?(?:then\s+)?|'
-    r'\s+(?:and\s+)?then\s+)',
+    r'\s+(?:and\s+)?then\s+)(?=(?:the|a|an|this|that|my|your|please|now)\s|' + _REQUEST_VERB +
+    r')',
     r'\s*wait\s+for\s+' + _OBJECT_NEXT,
     # "I can't find the red ball" (the object "i cant red ball"): asked to find it
     r"\s*(?:i|we)\s*(?:can't|cannot|can\s+not|couldn't|could\s+not)\s+(?:find|see|locate|spot)\s+"
@@ -7088,7 +7090,8 @@ _TAILS = tuple(re.compile(p) for p in (
     r'[\s,]*(?:thanks|thank\s+you|thx|ty)\s+(?:so\s+much\s+)?in\s+advance[\s.!]*$',
     r"[\s,]*(?:(?:that|it)\s+(?:would|will|'d)\s+be\s+(?:great|nice|helpful|awesome|good|"
     r'lovely|perfect|amazing|wonderful)|(?:thanks|thank\s+you))[\s.!]*$',
-    r'[\s,]*(?:<3+|</3|:-?[)(dpo3]|;-?\)|\^\^|xd)+[\s.!]*$',
+    # an emoticon after a space ("depth_mm:3", "4:3" keep their number)
+    r'(?:\s*,)?(?:\s+(?:<3+|</3|:-?[)(dp]|;-?\)|\^\^|xd))+[\s.!]*$',
     r'[\s,]*(?:when|whenever|once|if)\s+(?:ready|possible|able|convenient|you\s+can|'
     r'you\s+are\s+able|any|there\s+is\s+one|present|visible|available)[\s.!]*$',
     r'[\s,]*(?P<cond>' + _TIME_SAID.pattern + r')[\s.!]*$',
