@@ -17,6 +17,7 @@ from clip_perception.language import MAX_COMMAND_CHARS
 from clip_perception.language import MAX_SENT_CHARS
 from clip_perception.language import not_a_command
 from clip_perception.language import parse_command
+from clip_perception.language import rejected_goal
 from clip_perception.language import speaker_side_note
 from clip_perception.language import unchecked_note
 from clip_perception.language import unchecked_notes
@@ -3739,6 +3740,80 @@ def test_a_structured_command_with_no_text_in_it_is_no_command(text):
     ('{the red ball}', 'red ball'), ('[red ball]', 'red ball')])
 def test_a_structured_command_with_text_in_it_reads_as_before(text, what):
     assert not_a_command(text) is None and parse_command(text).what == what
+
+
+# A field left blank names nothing, as null does (helper-h165's brief: the object
+# "action object", "red object color", "action target location table").
+@pytest.mark.parametrize('text, read', [
+    ('{"action": "pick", "object": ""}', 'pick'), ('{"action": "pick", "object": " "}', 'pick'),
+    ("{'action': 'pick', 'object': ''}", 'pick'), ('{"object": "", "color": "red"}', 'red'),
+    ('{"action": "pick", "target": "", "location": "table"}', 'pick it')])
+def test_a_blank_field_of_a_structured_command_names_nothing(text, read):
+    assert clean_command(text) == read
+    assert f'(read as "{read}")' in (rejected_goal(text) or '') or read == 'red'
+
+
+# Controls: blank fields beside an object are dropped, the object read as before.
+@pytest.mark.parametrize('text, what', [
+    ('{"object": "red ball", "color": ""}', 'red ball'),
+    ('{"object": "", "command": "the red ball"}', 'red ball'),
+    ('{"action": "pick", "object": "blue mug", "location": ""}', 'blue mug')])
+def test_a_blank_field_beside_an_object_reads_the_object(text, what):
+    assert parse_command(text).what == what and rejected_goal(text) is None
+
+
+# Several colours in a list: offered with "or" (they were dropped without a word); a value
+# of no words is named among the fields not read.
+def test_colours_in_a_list_are_offered_and_numbers_are_named():
+    q = parse_command('{"object": "ball", "color": ["red", "blue"]}')
+    assert describe(q) == describe(parse_command('the red or blue ball'))
+    assert q.what == 'red ball' and [a.what for a in q.alternatives] == ['blue ball']
+    assert clean_command('{"object": "ball", "size": ["small"], "colour": ["red"]}') == \
+        'small red ball'
+    said = '{"object": "ball", "color": [255, 0, 0]}'
+    assert unread_fields(said) == (('color', None),)
+    assert '"color" (its value holds no words)' in unread_note(unread_fields(said))
+
+
+# A `ros2 topic pub` / `rostopic pub` line pasted whole: the message it carries (it was
+# the object "ros2 topic pub").
+@pytest.mark.parametrize('text, read', [
+    ('ros2 topic pub /command std_msgs/msg/String "data: red ball"', 'red ball'),
+    ("ros2 topic pub --once /command std_msgs/msg/String '{data: \"the blue mug\"}'",
+     'the blue mug'),
+    ('ros2 topic pub -r 1 --qos-reliability reliable /command std_msgs/msg/String '
+     '"data: the red ball"', 'the red ball'),
+    ('ros2 topic pub --rate=2 /command std_msgs/msg/String "data: red ball" -t 3', 'red ball'),
+    ('ros2 topic pub /command std_msgs/msg/String "data: red ball" --once', 'red ball'),
+    ('$ ros2 topic pub /command std_msgs/msg/String "data: red ball', 'red ball'),
+    ('rostopic pub -1 /command std_msgs/String "data: \'red ball\'"', 'red ball')])
+def test_a_pasted_topic_pub_line_is_read_as_its_message(text, read):
+    assert not_a_command(text) is None and clean_command(text) == read
+
+
+def test_a_topic_pub_line_with_no_message_or_a_cancel_is_said_so():
+    assert is_cancel('ros2 topic pub /command std_msgs/msg/String "data: stop"')
+    why = not_a_command('ros2 topic pub /command std_msgs/msg/String')
+    assert why is not None and 'publishes a message' in why and 'carries none' in why
+    assert not_a_command('please ros2 topic pub red ball') is None  # no such line
+
+
+# A command that names nothing is rejected without replacing the active one (an action
+# server's goal callback REJECTs; helper-h165's brief: "?" from a GUI replaced it); only a
+# negation alone and a cancel replace it.
+@pytest.mark.parametrize('text, why', [
+    ('...', 'names no object'), ('?!', 'names no object'), ('---', 'names no object'),
+    ('#', 'names no object'), ('?', 'names no object'), ('it', 'names no object'),
+    ('detect', 'say what to detect'), ('go to the kitchen', 'only asks the robot to move'),
+    ('the heaviest', 'cannot be seen')])
+def test_a_command_that_names_nothing_is_a_rejected_goal(text, why):
+    assert why in rejected_goal(text)
+
+
+@pytest.mark.parametrize('text', ['the red ball', 'not the blue mug', 'stop', 'cancel',
+                                  'the red ball, not the blue mug'])
+def test_a_command_a_negation_or_a_cancel_is_no_rejected_goal(text):
+    assert rejected_goal(text) is None
 
 
 # The same slot in the other marks templates, prompts and code use (camel-ai/camel#102: a

@@ -128,12 +128,14 @@ def test_plural_ambiguous_refused_and_polite_commands(probe, start_node):
     assert det['status'] == 'refused' and 'not to pick' in det['reason']
     assert det['parsed']['exclude'] == ['blue mug'] and det['targets'] == []
 
-    # A command that names nothing ("that one", an emoji): refused, not "object".
+    # A command that names nothing ("that one", an emoji): rejected, not "object", and
+    # the active command is kept (helper-h165: it was refused and replaced it).
     for command in ('that one', '\U0001f534\U0001f9ca'):
         camera.command(command)
         assert run_until(probe, camera, scene, lambda c=command: answered(probe, c))
         det = answered(probe, command)[-1]
-        assert det['status'] == 'refused' and 'names no object' in det['reason']
+        assert det['status'] == 'rejected' and 'names no object' in det['reason']
+        assert 'the active command is unchanged: "not the blue mug"' in det['reason'], det
         assert det['targets'] == [] and det['chosen'] is None
 
     # A relation, said politely: the ball next to the mug, with the reference.
@@ -257,11 +259,17 @@ def assert_found_naming(probe, node, camera, scene, said, what, unchecked, echo=
 
 
 def assert_refused(probe, camera, scene, said, why):
-    """Command ``said``: answered ``refused``, ``why`` in the reason, nothing posed."""
+    """Command ``said``: answered ``rejected``, ``why`` in the reason, nothing posed.
+
+    A command the parser refuses is rejected on the topic and the active command goes
+    on, as an action server rejects an invalid goal (helper-h165: it was answered
+    ``refused`` and replaced the active command).
+    """
     camera.command(said)
     assert run_until(probe, camera, scene, lambda: answered(probe, said))
     det = answered(probe, said)[-1]
-    assert det['status'] == 'refused' and why in det['reason'], det
+    assert det['status'] == 'rejected' and why in det['reason'], det
+    assert 'the active command is unchanged' in det['reason'], det
     assert det['targets'] == [] and det['chosen'] is None, det
 
 
@@ -518,6 +526,66 @@ def test_a_structured_command_with_no_text_is_rejected_and_keeps_the_command(pro
         assert det['status'] == 'rejected', det
         assert 'none of whose values is text' in det['reason'], det
         assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_command_that_names_nothing_is_rejected_and_keeps_the_command(probe, start_node):
+    """"...", "?!", "#", "it", "detect", '{"action": "pick", "object": ""}': rejected.
+
+    helper-h165's brief (helper-h159's left-alone list): a stray keystroke from a GUI
+    replaced "the red ball" and was then refused frame by frame, so the robot's task was
+    cancelled by a command that names nothing. An action server's goal callback rejects
+    such a goal and the executing one goes on; so does the node now. "not the red ball"
+    (only what not to pick) still replaces it: going on would pick what it forbids.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said, why in (('...', 'names no object'), ('it', 'names no object'),
+                      ('detect', 'say what to detect')):
+        det = rejected_keeping_the_red_ball(probe, node, camera, scene, said)
+        assert why in det['reason'], det
+    said = '{"action": "pick", "object": ""}'  # a form's object field left blank
+    probe.clear()
+    camera.command(said)
+    echo = clean_command(said)  # the answer names the command as read: "pick"
+    assert run_until(probe, camera, scene, lambda: answered(probe, echo)), node.output()
+    det = answered(probe, echo)[-1]
+    assert det['status'] == 'rejected' and f'the command {said!r} (read as "pick")' in \
+        det['reason'], det
+    assert 'the active command is unchanged: "the red ball"' in det['reason'], det
+    probe.clear()
+    camera.command('not the red ball')
+    assert run_until(probe, camera, scene, lambda: answered(probe, 'not the red ball'))
+    det = answered(probe, 'not the red ball')[-1]
+    assert det['status'] == 'refused' and det['targets'] == [], det
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
+def test_a_pasted_topic_pub_line_and_a_list_of_colours_are_read(probe, start_node):
+    """A whole `ros2 topic pub` line, '{"object": "ball", "color": ["red", "blue"]}'.
+
+    helper-h165's brief: the line was the object "ros2 topic pub" (not_found), the list
+    of colours dropped without a word (any ball). Now the line's data is the command and
+    the colours are offered as "red or blue ball".
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the blue mug')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    red = obj(scene, 'red', 'ball')
+    def found(said, echo):
+        """Send ``said``; return the first ``found`` answer to it, read as ``echo``."""
+        probe.clear()
+        camera.command(said)
+        assert run_until(probe, camera, scene, lambda: any(
+            d['status'] == 'found' for d in answered(probe, echo))), node.output()
+        return next(d for d in answered(probe, echo) if d['status'] == 'found')
+    det = found('ros2 topic pub --once /command std_msgs/msg/String "data: the red ball"',
+                'the red ball')
+    assert np.linalg.norm(np.array(det['position']) - red.centre) < 0.01, det
+    det = found('{"object": "ball", "color": ["red", "green"]}', 'red or green ball')
+    assert det['parsed']['what'] == 'red ball', det
+    assert [a['what'] for a in det['parsed']['alternatives']] == ['green ball'], det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 
@@ -815,7 +883,7 @@ def test_what_people_type_is_answered_over_dds_and_the_reading_is_said(probe, st
     camera.command('grab them all')
     assert run_until(probe, camera, scene, lambda: answered(probe, 'grab them all'))
     det = answered(probe, 'grab them all')[-1]
-    assert det['status'] == 'refused' and 'names no object' in det['reason'], det
+    assert det['status'] == 'rejected' and 'names no object' in det['reason'], det
     log = node.output()
     assert 'Traceback' not in log, log
     assert node.stop() == 0
@@ -1543,7 +1611,7 @@ def test_particles_names_pronouns_and_planner_steps_over_dds(probe, start_node):
     echo = clean_command(said)  # the answer names the command as read: "pick it"
     assert run_until(probe, camera, scene, lambda: answered(probe, echo)), node.output()
     det = answered(probe, echo)[-1]
-    assert det['status'] == 'refused' and det['targets'] == [], det
+    assert det['status'] == 'rejected' and det['targets'] == [], det
     assert f'the command {said!r} (read as "pick it") names no object' in det['reason'], det
     assert 'Traceback' not in node.output()
     assert node.stop() == 0

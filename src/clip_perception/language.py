@@ -42,6 +42,7 @@ from functools import lru_cache
 import html
 import json
 import re
+import shlex
 import unicodedata
 import urllib.parse
 
@@ -1566,6 +1567,52 @@ _CODE_FENCE = re.compile(r'^```[\w+-]*[ \t]*\n?(.*?)\n?[ \t]*```$', re.DOTALL)
 _FENCED = re.compile(r'(?:^|(?<=\n)|(?<=[:!.]\s))[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*'
                      r'(?:[\w+-]+[ \t]*(?=\n|\s*[{\[]))?(?P<code>.*?)'
                      r'(?:(?P=fence)[ \t]*(?=\n|$)|$)', re.DOTALL)
+# A shell line that publishes the command, pasted whole into a GUI or chat box
+# (helper-h159's left-alone list: 'ros2 topic pub /command std_msgs/msg/String "data: red
+# ball"' was the object "ros2 topic pub"). ros2cli's `ros2 topic pub [options] topic_name
+# message_type [values]` (ros2/ros2cli ros2topic/verb/pub.py) and ROS 1's `rostopic pub
+# [options] topic type [args...]` (wiki.ros.org/rostopic): the message is the YAML after
+# the type. Options that take a value, so that value is no topic or type.
+_PUB_LINE = re.compile(r'^\s*(?:\$\s*)?(?:ros2\s+topic|rostopic)\s+pub\s', re.IGNORECASE)
+_PUB_OPTIONS_WITH_VALUE = frozenset((
+    '-r', '--rate', '-p', '--print', '-t', '--times', '-w', '--wait-matching-subscriptions',
+    '--keep-alive', '-n', '--node-name', '--qos-profile', '--qos-depth', '--qos-history',
+    '--qos-reliability', '--qos-durability', '--spin-time', '--max-wait-time-secs', '-f',
+    '--file'))
+# An option after the values (argparse reads them anywhere): "... "data: red ball" --once".
+_PUB_OPTION = re.compile(r'-1|--?[a-z][a-z-]*(?:=\S*)?')
+
+
+def _published_values(text):
+    """Return the message a pasted ``ros2 topic pub`` / ``rostopic pub`` line carries, or None.
+
+    :param text: ``str``, one layer of the command (:func:`_unwrapped`).
+    :return: the values after the message type, shell-unquoted as the shell would hand
+        them over (``str``; '' when the line carries none; a quote left open is closed at
+        the end), or None when ``text`` is no such line.
+    """
+    if not _PUB_LINE.match(text):
+        return None
+    line = text.strip().lstrip('$')
+    for close in ('', '"', "'"):  # a quote left open where the paste was cut: closed
+        try:
+            tokens = shlex.split(line + close)
+            break
+        except ValueError:
+            continue
+    else:
+        return None
+    positional, skip = [], False
+    for token in tokens[3 if tokens[0].casefold() == 'ros2' else 2:]:
+        if skip:
+            skip = False
+        elif token.startswith('-') and (len(positional) < 2 or _PUB_OPTION.fullmatch(token)):
+            skip = token in _PUB_OPTIONS_WITH_VALUE  # "--rate=1" holds its value
+        else:
+            positional.append(token)
+    return ' '.join(positional[2:])
+
+
 _LITERAL_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrtvf"\'\\/]))')
 _ESCAPED = {'n': '\n', 'r': '\n', 't': '\t', 'v': '\n', 'f': '\n'}
 
@@ -1810,14 +1857,16 @@ def unread_fields(raw):
     finally:
         _UNREAD.reset(token)
     known = sorted(_READ_KEYS)
-    return tuple((k, nearest_word(k, known, 2 if len(k) >= 7 else 1)) for k in unread)
+    return tuple((k, None if k in _READ_KEYS else nearest_word(k, known, 2 if len(k) >= 7
+                                                                   else 1)) for k in unread)
 
 
 def unread_note(unread):
     """Word the answer's note for :func:`unread_fields`' ``unread`` (``str``, '' if none)."""
     if not unread:
         return ''
-    said = ', '.join(f'"{k}"' + (f' (did you mean "{known}"?)' if known else '')
+    said = ', '.join(f'"{k}"' + (f' (did you mean "{known}"?)' if known else
+                                 ' (its value holds no words)' if k in _READ_KEYS else '')
                      for k, known in unread)
     return (f'the field(s) {said} of the command were not read: the node reads the object, '
             'its colour, size, property, place, relation, reference and destination '
@@ -2044,6 +2093,34 @@ def _item_type_in(value, types):
     return isinstance(value, dict) and str(value.get('type', '')).casefold() in types
 
 
+def _attribute_value(keys, names):
+    """Return the colour or size under one of ``names`` in mapping ``keys`` as words.
+
+    A list of them ('{"object": "ball", "color": ["red", "blue"]}', a planner's or a form's
+    several choices) is said with "or", as "the red or blue ball" is read (each offered,
+    the best found answers); before, a value that was no string was dropped without a
+    word (helper-h159's left-alone list). One that holds no words (``[255, 0, 0]``, a
+    mapping) is named among the fields not read (:func:`unread_fields`), not dropped
+    silently.
+
+    :param keys: the mapping, keys casefolded (``dict``).
+    :param names: the keys of one attribute (``tuple`` of ``str``, :data:`_ATTRIBUTE_KEYS`).
+    :return: ``str`` ('' when none is given).
+    """
+    key = next((k for k in names if k in keys and keys[k] not in (None, '', [], {})), None)
+    if key is None:
+        return ''
+    value = keys[key]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = ' or '.join(v.strip() for v in value if v.strip())
+    if isinstance(value, str):
+        return value
+    unread = _UNREAD.get()
+    if unread is not None and key not in unread:
+        unread.append(key)
+    return ''
+
+
 def _with_attributes(text, keys, destination=None):
     """Put the size and colour given under their own keys before the object ``text``.
 
@@ -2060,7 +2137,7 @@ def _with_attributes(text, keys, destination=None):
     words = text.casefold().split()
     said = []
     for names in _ATTRIBUTE_KEYS:
-        value = next((keys[k] for k in names if isinstance(keys.get(k), str)), '')
+        value = _attribute_value(keys, names)
         said += [w for w in value.split() if w.casefold() not in words]
     value = next((keys[k] for k in _PROPERTY_KEYS if k in keys), None)
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
@@ -2240,6 +2317,30 @@ def _called_with(text):
     return ' '.join(words) or function.replace('_', ' ')
 
 
+def _without_blank_fields(value, depth=0):
+    """Return a decoded JSON ``value`` without the mapping fields whose value is blank text.
+
+    A form or a planner's template leaves a field it did not fill as "" ('{"action":
+    "pick", "object": ""}'): it names nothing, as null does. Before (helper-h159's
+    left-alone list) the blank value made the mapping unreadable as fields, and its keys
+    were read as words, the object "action object". A mapping of blank fields only is
+    left as it is (refused as naming nothing: :func:`_structure_without_text`,
+    :func:`clean_command`).
+
+    :param value: what :func:`json.loads` or :func:`_loose_structure` returned (any).
+    :return: the same kind of value; mappings in lists and mappings too (32 levels).
+    """
+    if depth > 32:
+        return value
+    if isinstance(value, list):
+        return [_without_blank_fields(v, depth + 1) for v in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {k: _without_blank_fields(v, depth + 1) for k, v in value.items()
+            if not (isinstance(v, str) and not v.strip())}
+    return kept if kept else value
+
+
 def _unwrapped(text):
     """``text`` taken out of JSON values, ``data:`` keys and literal escapes, any nesting.
 
@@ -2258,7 +2359,7 @@ def _unwrapped(text):
         inner = None
         if stripped[:1] in ('{', '[', '"'):
             try:
-                loaded = json.loads(stripped)
+                loaded = _without_blank_fields(json.loads(stripped))
                 inner = _text_of(loaded)
                 inner = _lone_step(loaded) if inner is None else inner
             except (ValueError, RecursionError):
@@ -2267,11 +2368,13 @@ def _unwrapped(text):
                 # escaped every reading of the command and the node's callback failed.
                 inner = None
         if inner is None:
-            inner = _text_of(_loose_structure(stripped))
+            inner = _text_of(_without_blank_fields(_loose_structure(stripped)))
         if inner is None:
-            inner = _lone_step(_loose_structure(stripped))
+            inner = _lone_step(_without_blank_fields(_loose_structure(stripped)))
         if inner is None:
             inner = _called_with(stripped)
+        if inner is None:
+            inner = _published_values(stripped) or None
         if inner is None:
             m = _DATA_KEY.fullmatch(stripped)
             if m and (m.group(1) or m.group(2) or stripped[:4].casefold() == 'data'):
@@ -3504,6 +3607,11 @@ def not_a_command(text):
     empty = _structure_without_text(text)
     if empty is not None:
         return empty
+    if _published_values(text) == '':
+        return (f'"{shown}" is a shell line that publishes a message (ros2 topic pub, '
+                'rostopic pub) and carries none: send the message\'s text, e.g. "the red '
+                'ball", or the whole line with its values, ... std_msgs/msg/String "data: '
+                'the red ball"')
     if _BARE_VALUE.fullmatch(norm.casefold().strip(' "\'`')):
         return (f'"{shown}" is a number or a true/false value, not a command: it names no '
                 'object (a parameter given as command:=true is a YAML boolean); name the '
@@ -4851,6 +4959,39 @@ def parse_command(text):
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
     return _quoted_as_sent(_with_emoji_objects(_read_around(text)), raw, text)
+
+
+def rejected_goal(text):
+    """Return why the command ``text`` cannot be looked for and must not replace the active one.
+
+    A command the parser refuses (:attr:`Query.refused`: "?", "...", "---", "#", "it",
+    "that one", "detect", "go to the kitchen", "the heaviest", "which is bigger, the
+    ball or the cube", a command in another language) names nothing the node can look
+    for. Such a goal is rejected at the door and the goal being worked on goes on, as
+    an action server's goal callback answers ``GoalResponse.REJECT`` without cancelling
+    the executing goal (rclpy ``ActionServer(goal_callback=...)``; design article
+    "Actions", design.ros2.org/articles/actions.html: a rejected goal never runs).
+    Before (helper-h159's left-alone list) such a command replaced the active one and
+    was then refused frame by frame: a stray keystroke from a GUI ("?", "...") cancelled
+    the robot's task without a word of a cancel.
+
+    Two refusals are left to replace the command as before, so None for them: a cancel
+    word (:func:`is_cancel`; the topic goes idle on it, the parameter clears) and a
+    command that says only what not to pick ("not the blue mug": going on with the
+    blue mug would do what it forbids; answered ``refused`` frame by frame, nothing
+    picked).
+
+    :param text: the raw command (``str``).
+    :return: the refusal (one line, ``str``), or None (a command to look for, a cancel,
+        only a negation).
+    :raises CommandError: as :func:`clean_command` (the caller checks that first).
+    """
+    if is_cancel(text):
+        return None
+    query = parse_command(text)
+    if query.refused is None or query.exclude:
+        return None
+    return query.refused
 
 
 def _with_emoji_objects(query):

@@ -141,6 +141,7 @@ from clip_perception.language import describe
 from clip_perception.language import is_cancel
 from clip_perception.language import not_a_command
 from clip_perception.language import quoted_as_sent
+from clip_perception.language import rejected_goal
 from clip_perception.language import same_command
 from clip_perception.language import unread_fields
 from clip_perception.language import unread_note
@@ -1129,7 +1130,9 @@ class PerceptionMixin:
                         clean_command(p.value)
                     except CommandError as exc:
                         return SetParametersResult(successful=False, reason=str(exc))
-                    why = not_a_command(p.value)
+                    # "?", "...", "it": refused here, so the active command goes on (an
+                    # action server rejects such a goal; it replaced the active one).
+                    why = not_a_command(p.value) or rejected_goal(p.value)
                     if why is not None:
                         return SetParametersResult(successful=False, reason=why)
             reason = validate(p.name, p.value)
@@ -1423,6 +1426,10 @@ class PerceptionMixin:
             # `ros2 topic pub` repeats its message every second, a voice front end its
             # refined transcript ("The red ball."): a repeat is a no-op.
             self.health.count('commands_repeated')
+            return
+        why = rejected_goal(msg.data)  # as the parameter's check, quoting what was sent
+        if why is not None:
+            self._refuse_command(text, why)
             return
         result = self.set_parameters([Parameter('command', Parameter.Type.STRING, text)])[0]
         if not result.successful:
