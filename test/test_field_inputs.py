@@ -1088,12 +1088,25 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     def depth_camera_frame(m):  # /camera/depth/image_rect_raw remapped by mistake
         m.header.frame_id = 'camera_depth_optical_frame'
         return m
+    # Not registered to the colour camera (helper-h165's brief: it was used, and the
+    # depth camera's own image poses 5 cm off at the median): answered in 2D, saying why,
+    # and said in /diagnostics until depth in the colour frame comes again.
     probe.clear()
-    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=depth_camera_frame)
+    assert feed_until(camera, scene, lambda: any(
+        d['status'] == 'no_depth' for d in detections(probe)), depth=depth_camera_frame)
+    reason = next(d for d in detections(probe) if d['status'] == 'no_depth')['reason']
+    assert 'in frame "camera_depth_optical_frame"' in reason, reason
+    assert 'not registered to the colour image' in reason, reason
     level, message, values = wait_diag(probe, lambda lv, m, v: 'depth images are in' in m)
     assert 'registered to the colour camera' in message, message
+    assert 'answered in 2D until depth in the colour frame' in message, message
     assert int(values['depth_other_frame']) >= 1
     assert node.output().count('depth images are in frame "camera_depth_optical_frame"') == 1
+    posed_on_red()  # registered depth again: posed, and the notice is gone
+    probe.clear()
+    publish(camera, scene)
+    found = wait_diag(probe, lambda lv, m, v: 'depth images are in' not in m)
+    assert found is not None and 'depth images are in' not in found[1], found
 
     def no_size(m):  # some drivers leave width and height 0
         m.width = m.height = 0

@@ -1869,7 +1869,11 @@ class PerceptionMixin:
                             f'colour frames in "{self._colour_frame_id}": depth must be '
                             'registered to the colour camera (a topic such as '
                             'aligned_depth_to_color/image_raw or depth_registered/image_rect), '
-                            'else poses are off by the offset between the two cameras')
+                            'else its pixels see other points than the colour pixels (poses '
+                            'off by centimetres); this depth is not used: frames are answered '
+                            'in 2D until depth in the colour frame arrives')
+        elif depth_frame == self._colour_frame_id:
+            self.health.clear_notice('depth_frame_id')  # registered depth arrives: said
         # The depth's own frame goes with it: whether a depth of another size may be
         # resampled depends on it (depth_to_image_size), decided on the worker.
         reordered = self.sync.out_of_order, self.sync.steps_back
@@ -2299,7 +2303,8 @@ class PerceptionMixin:
             elif sub is not None:
                 self._unpublished.clear(sub.topic_name)
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
-        if depth is not None and depth.shape != rgb.shape[:2]:
+        if depth is not None and (depth.shape != rgb.shape[:2] or _other_frame(
+                depth_frame, header.frame_id)):
             depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
         rectifier = self._frame_rectifier(intr, rgb)
         if rectifier is not None:
@@ -2605,13 +2610,30 @@ class PerceptionMixin:
         (:func:`depth_to_image_size`), warned once and counted; the colour camera_info
         holds (the depth's own is not subscribed). A depth in another frame, or of
         another aspect ratio, is not registered to the colour image: refused, with why.
+
+        Of the colour's size too (helper-h165's brief): the depth camera's own image
+        (RealSense depth/image_rect_raw beside color/image_raw, no align_depth) has its
+        own focal length and sits 15 mm beside the colour camera, so its pixel (u, v)
+        sees another point than the colour pixel (u, v). Measured on rendered D435
+        geometry (colour fx 615 px, depth fx 385 px, 640x480 both; 23 objects of 12
+        scenes): poses off by a median of 4.9 cm, 10.2 cm at the 90th percentile, 35 cm
+        at most (20 of 23 over 2 cm), against a median of 0.2 cm and at most 0.7 cm with
+        the registered depth (benchmarks/results/issue11_session47_h165_inputs.log).
+        Before, it was used with one warning. A header's frame_id is the frame its data
+        is in (sensor_msgs/Image: "frame_id: optical frame of camera"; REP 103);
+        registering depth to another
+        camera is depth_image_proc's ``register`` node's work, or the driver's
+        (realsense-ros ``align_depth.enable``), not a relabelling.
         """
         dh, dw = depth.shape
         colour_frame = _frame_key(header.frame_id)
-        if depth_frame and colour_frame and depth_frame != colour_frame:
+        if _other_frame(depth_frame, header.frame_id):
             note = (f'depth is {dw}x{dh} in frame "{depth_frame}" but the image is '
                     f'{rgb.shape[1]}x{rgb.shape[0]} in frame "{colour_frame}"; using no '
-                    'depth (is the depth aligned to the colour image?)')
+                    'depth: it is not registered to the colour image (publish depth '
+                    'aligned to it: realsense-ros align_depth.enable:=true, '
+                    'aligned_depth_to_color/image_raw; depth_image_proc register, '
+                    'depth_registered/image_rect)')
             self._reject('depth_mismatch', note)
             return None, note
         try:
@@ -3118,6 +3140,15 @@ def _type_name(msg_type):
 def _frame_key(frame_id):
     """``frame_id`` as compared between inputs: no surrounding padding or slashes."""
     return frame_id.strip(PADDING + '/')
+
+
+def _other_frame(depth_frame, colour_frame_id):
+    """Whether depth in ``depth_frame`` (a :func:`_frame_key`) is in another frame than colour.
+
+    An unset frame_id on either side ('') says nothing, so it is no other frame.
+    """
+    colour = _frame_key(colour_frame_id)
+    return bool(depth_frame and colour and depth_frame != colour)
 
 
 def _cancel_label(said):
