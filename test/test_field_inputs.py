@@ -1124,6 +1124,30 @@ def test_camera_info_with_only_p_and_refused_camera_info_is_named(probe, start_n
     assert node.stop() == 0
 
 
+def test_depth_labelled_with_the_depth_cameras_frame_is_used_when_said_registered(probe,
+                                                                                  start_node):
+    # assume_depth_registered:=true: a driver that publishes registered depth under the
+    # depth camera's frame_id (realsense-ros#3344) is posed from it, logged once and
+    # counted; without the parameter the test above answers such depth in 2D.
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'rectify:=never', '-p', 'assume_depth_registered:=true')
+    red = obj(scene, 'red', 'ball')
+
+    def depth_camera_frame(m):
+        m.header.frame_id = 'camera_depth_optical_frame'
+        return m
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), depth=depth_camera_frame), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert not any(d['status'] == 'no_depth' for d in detections(probe))
+    said = 'used as registered to the colour camera (assume_depth_registered:=true)'
+    # Said once the colour frame's id is known when a depth image arrives (the first
+    # depth may come before the first colour frame).
+    assert feed_until(camera, scene, lambda: said in node.output(), depth=depth_camera_frame)
+    assert node.output().count(said) == 1
+    assert node.stop() == 0
+
+
 def test_integers_for_doubles_are_accepted_and_bad_values_fail_in_one_line(
         probe, start_node, tmp_path):
     params = tmp_path / 'params.yaml'

@@ -151,6 +151,14 @@ PARAMETERS = (
           choices=('raw', 'compressed', 'zstd')),
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
+    Param('assume_depth_registered', False,
+          "Use depth whose header.frame_id is not the colour image's as if it were registered "
+          'to the colour camera: for a driver that publishes registered depth under the depth '
+          "camera's frame_id (realsense-ros#3344). Off, such depth is not used (frames are "
+          "answered in 2D, saying why): the depth camera's own image beside the colour "
+          'camera puts poses centimetres off (4.9 cm median on rendered D435 geometry, '
+          'benchmarks/unregistered_depth.py).',
+          read_only=True),
     Param('image_from_camera_info', 'scaled',
           'How a colour image relates to a camera_info of a whole multiple of its size that '
           'gives no binning or roi (the same principal point either way, no field tells): '
@@ -407,7 +415,8 @@ def defaults():
 LAUNCH_PARAMETERS = ('model', 'device', 'image_transport', 'depth_transport', 'depth_scale',
                      'float_depth_far', 'float_depth_near', 'float_depth_buffer', 'rectify',
                      'depth_kind', 'depth_mirrored', 'image_up', 'image_rows', 'vocabulary',
-                     'frame_id', 'swap_red_blue', 'use_depth', 'image_from_camera_info')
+                     'frame_id', 'swap_red_blue', 'use_depth', 'image_from_camera_info',
+                     'assume_depth_registered')
 
 
 def launch_arguments(shipped, empty=None):

@@ -1863,7 +1863,13 @@ class PerceptionMixin:
                             "driver's stamping")
             stamp = 0.0
         depth_frame = _frame_key(header.frame_id)
-        if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
+        if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id \
+                and self._values_cache['assume_depth_registered']:
+            self.health.count('depth_other_frame')
+            self._log_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
+                           f'colour frames in "{self._colour_frame_id}": used as registered '
+                           'to the colour camera (assume_depth_registered:=true)')
+        elif depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
             self.health.count('depth_other_frame')
             self._warn_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
                             f'colour frames in "{self._colour_frame_id}": depth must be '
@@ -1871,7 +1877,9 @@ class PerceptionMixin:
                             'aligned_depth_to_color/image_raw or depth_registered/image_rect), '
                             'else its pixels see other points than the colour pixels (poses '
                             'off by centimetres); this depth is not used: frames are answered '
-                            'in 2D until depth in the colour frame arrives')
+                            'in 2D until depth in the colour frame arrives (a driver that '
+                            "labels registered depth with the depth camera's frame: set "
+                            'assume_depth_registered:=true)')
         elif depth_frame == self._colour_frame_id:
             self.health.clear_notice('depth_frame_id')  # registered depth arrives: said
         # The depth's own frame goes with it: whether a depth of another size may be
@@ -2303,8 +2311,8 @@ class PerceptionMixin:
             elif sub is not None:
                 self._unpublished.clear(sub.topic_name)
             self.health.notice('camera_info_missing', f'answering in 2D only: {info_note}', now)
-        if depth is not None and (depth.shape != rgb.shape[:2] or _other_frame(
-                depth_frame, header.frame_id)):
+        if depth is not None and (depth.shape != rgb.shape[:2] or self._unregistered(
+                depth_frame, header)):
             depth, depth_note = self._depth_to_image_size(depth, depth_frame, header, rgb)
         rectifier = self._frame_rectifier(intr, rgb)
         if rectifier is not None:
@@ -2602,6 +2610,16 @@ class PerceptionMixin:
         if self._image_up_check.found(token, text, time.monotonic()):
             self._warn_once('image_up', text)
 
+    def _unregistered(self, depth_frame, header):
+        """Whether depth in ``depth_frame`` is not registered to the colour frame of ``header``.
+
+        Another frame_id says so (:func:`_other_frame`), unless the parameter
+        ``assume_depth_registered`` says the driver labels registered depth with the depth
+        camera's frame.
+        """
+        return _other_frame(depth_frame, header.frame_id) and \
+            not self._values_cache['assume_depth_registered']
+
     def _depth_to_image_size(self, depth, depth_frame, header, rgb):
         """Return ``(depth, note)``: a depth of another size resampled, or None and why.
 
@@ -2627,7 +2645,7 @@ class PerceptionMixin:
         """
         dh, dw = depth.shape
         colour_frame = _frame_key(header.frame_id)
-        if _other_frame(depth_frame, header.frame_id):
+        if self._unregistered(depth_frame, header):
             note = (f'depth is {dw}x{dh} in frame "{depth_frame}" but the image is '
                     f'{rgb.shape[1]}x{rgb.shape[0]} in frame "{colour_frame}"; using no '
                     'depth: it is not registered to the colour image (publish depth '
