@@ -2447,3 +2447,57 @@ def test_a_flat_object_on_a_noisy_table_is_found_under_every_sample_seed():
     assert len({tuple(n) for n in normals_}) > 1  # the seed reaches the sample
     assert np.degrees(np.arccos(np.clip(normals_ @ normals_[0], -1, 1))).max() < 0.1
     assert np.ptp(offsets) < 0.001
+
+
+def test_box_extent_bounds_the_extent_of_every_region_in_the_box():
+    """The depth bound on a box's extent holds for every region in it, and rules many out.
+
+    ``depth_regions`` asks :func:`container_wall` only about regions whose box's readings
+    (``_box_extent``) span a wall's length: every region of the 640x480 real frames'
+    standing and sliced depth (4-connected parts of depth bands) measures no more than
+    its box's bound (the norm of the spans of its points, as ``container_wall``
+    measures it), and most are ruled out without gathering their points (issue 11,
+    helper-h163).
+    """
+    from clip_perception.proposals import _box_extent
+    from clip_perception.proposals import _components
+    from clip_perception.proposals import _label_points
+    from clip_perception.proposals import WALL_MIN_LENGTH
+
+    checked = ruled_out = 0
+    for _name, depth, intr in list(_real_depth_frames())[::5]:
+        pts, step = working_grid(depth, intr)
+        z = pts[..., 2]
+        for lo in np.arange(0.4, 1.6, 0.1):
+            n, lab, st = _components(np.isfinite(z) & (z >= lo) & (z < lo + 0.15))
+            for label in range(1, n):
+                if st[label, 4] < 30:
+                    continue
+                own = _label_points(pts, lab, st, label)
+                extent = float(np.linalg.norm(np.ptp(own, axis=0)))
+                bound = _box_extent(z, tuple(int(v) for v in st[label, :4]), step, intr)
+                assert extent <= bound, (lo, label, extent, bound)
+                checked += 1
+                ruled_out += bound < WALL_MIN_LENGTH
+    assert checked > 100 and ruled_out > checked // 4, (checked, ruled_out)
+    assert _box_extent(np.full((4, 4), np.nan, np.float32), (0, 0, 4, 4), 3, intr) == 0.0
+
+
+def test_labels_are_the_labels_of_components():
+    """``_labels`` (no statistics) labels as ``_components`` does: the same numbers, pixels.
+
+    On random masks of every fill, an empty and a full one, and one cut off at the
+    frame's edges (the labelling runs in the box of the mask's pixels; issue 11,
+    helper-h163).
+    """
+    from clip_perception.proposals import _components
+    from clip_perception.proposals import _labels
+
+    rng = np.random.default_rng(7)
+    masks = [rng.random((60, 80)) < q for q in (0.0, 0.2, 0.45, 0.6, 0.9, 1.0)]
+    edge = np.zeros((60, 80), bool)
+    edge[5:30, 10:70] = rng.random((25, 60)) < 0.55
+    for mask in masks + [edge, edge.astype(np.uint8)]:
+        n, labels, _ = _components(mask)
+        n2, labels2 = _labels(mask)
+        assert n2 == n and labels2.dtype == labels.dtype and np.array_equal(labels2, labels)
