@@ -679,3 +679,34 @@ def test_column_medians_are_numpys_median_bit_for_bit():
             assert np.array_equal(got, want), (n, t)
         else:
             assert got.tobytes() == want.tobytes(), (n, t)
+
+
+def test_hull_contains_is_the_share_inside_every_grown_edge():
+    """``_hull_contains``: the share of the (subsampled) points within ``margin`` of the hull.
+
+    The edges test only the points still inside (issue 11, helper-h163); the share is
+    that of an (N, edges) test of every point against every edge, on random faces and
+    clouds around, inside and off them.
+    """
+    import cv2
+
+    from clip_perception.geometry import _hull_contains
+
+    rng = np.random.default_rng(3)
+    for k in range(40):
+        face = rng.normal(0, 0.05, (int(rng.integers(3, 400)), 2))
+        pts = rng.normal(rng.normal(0, 0.05, 2), rng.uniform(0.01, 0.1),
+                         (int(rng.integers(1, 5000)), 2))
+        margin = float(rng.uniform(0, 0.01))
+        sub = pts[::len(pts) // 2000 + 1]
+        hull = cv2.convexHull(face.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+        edge = np.roll(hull, -1, axis=0) - hull
+        length = np.linalg.norm(edge, axis=1)
+        hull, edge, length = hull[length > 1e-9], edge[length > 1e-9], length[length > 1e-9]
+        sign = 1.0 if np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) -
+                             np.roll(hull[:, 0], -1) * hull[:, 1]) > 0 else -1.0
+        dist = sign * ((edge[:, 0] * (sub[:, 1:2] - hull[:, 1]) -
+                        edge[:, 1] * (sub[:, 0:1] - hull[:, 0])) / length)
+        expected = float(np.mean((dist >= -margin).all(axis=1))) if len(hull) >= 3 else 0.0
+        assert _hull_contains(face, pts, margin) == expected, k
+    assert _hull_contains(np.zeros((2, 2)), np.zeros((5, 2)), 0.01) == 0.0

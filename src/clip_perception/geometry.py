@@ -664,12 +664,19 @@ def _hull_contains(face2, pts2, margin):
                          np.roll(hull[:, 0], -1) * hull[:, 1]) > 0 else -1.0
     # One edge at a time (10-20 of them): the same distances as an (N, edges) array,
     # without its temporaries (timeit, the stack checks of the 16 real frames: 9.0 ->
-    # 5.2 ms in all).
+    # 5.2 ms in all). A point outside one edge is inside none: the next edges test only
+    # the points still inside, each with the same arithmetic, so the share is the same
+    # (the stack checks of the 16 real frames: 0.48 -> 0.39 ms a frame; issue 11,
+    # helper-h163).
+    n = len(pts2)
     px, py = pts2[:, 0], pts2[:, 1]
-    inside = np.ones(len(pts2), bool)
-    for (hx, hy), (ex, ey), ln in zip(hull, edge, length):
-        inside &= sign * ((ex * (py - hy) - ey * (px - hx)) / ln) >= -margin
-    return float(np.mean(inside))
+    for (hx, hy), (ex, ey), ln in zip(hull.tolist(), edge.tolist(), length.tolist()):
+        keep = sign * ((ex * (py - hy) - ey * (px - hx)) / ln) >= -margin
+        if not keep.all():
+            px, py = px[keep], py[keep]
+            if not len(px):
+                break
+    return len(px) / n
 
 def support_levels(depth_m, box, intrinsics, height_fn, margin=0.25, stride=1):
     """Horizontal faces above the support surface around ``box`` (tops of other objects).
