@@ -3768,6 +3768,10 @@ def test_colours_in_a_list_are_offered_and_numbers_are_named():
     q = parse_command('{"object": "ball", "color": ["red", "blue"]}')
     assert describe(q) == describe(parse_command('the red or blue ball'))
     assert q.what == 'red ball' and [a.what for a in q.alternatives] == ['blue ball']
+    # The list written as one string (a form's text field): read "red blue ball" before.
+    for one in ('"red, blue"', '"red; blue"', '" red ,blue, "'):
+        assert describe(parse_command('{"object": "ball", "color": %s}' % one)) == \
+            describe(q), one
     assert clean_command('{"object": "ball", "size": ["small"], "colour": ["red"]}') == \
         'small red ball'
     said = '{"object": "ball", "color": [255, 0, 0]}'

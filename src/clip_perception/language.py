@@ -2097,7 +2097,8 @@ def _attribute_value(keys, names):
     """Return the colour or size under one of ``names`` in mapping ``keys`` as words.
 
     A list of them ('{"object": "ball", "color": ["red", "blue"]}', a planner's or a form's
-    several choices) is said with "or", as "the red or blue ball" is read (each offered,
+    several choices), or such a list written as one string with commas or semicolons
+    ('"red, blue"'), is said with "or", as "the red or blue ball" is read (each offered,
     the best found answers); before, a value that was no string was dropped without a
     word (helper-h159's left-alone list). One that holds no words (``[255, 0, 0]``, a
     mapping) is named among the fields not read (:func:`unread_fields`), not dropped
@@ -2111,6 +2112,8 @@ def _attribute_value(keys, names):
     if key is None:
         return ''
     value = keys[key]
+    if isinstance(value, str) and (',' in value or ';' in value):
+        value = re.split(r'[,;]', value)  # "red, blue": the list written as one string
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         value = ' or '.join(v.strip() for v in value if v.strip())
     if isinstance(value, str):
