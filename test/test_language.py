@@ -7192,3 +7192,34 @@ def test_an_object_set_against_a_pronoun_is_refused(text, pronoun):
     q = parse_command(text)
     assert q.refused and f'compares "red ball" and "{pronoun}"' in q.refused
     assert f'"{pronoun}" names no object' in q.refused
+
+
+# Said alone by a voice front end that publishes each utterance: a microphone check or
+# a preface asks for nothing (the objects "testing", "hear", "new task" before), and
+# "scratch that" cancels as "forget that" does (the object "scratch" before). Followed
+# by a command, the command is read (session 47).
+@pytest.mark.parametrize('text', [
+    'testing', 'Testing, testing.', 'testing one two three', 'test 1 2 3', 'mic check',
+    'check check', 'can you hear me?', 'Is this thing on?', 'new task', 'New plan.',
+    'change of plan', 'okay, change of plans'])
+def test_a_microphone_check_or_a_preface_alone_asks_for_nothing(text):
+    why = not_a_command(text)
+    assert why is not None and 'asks for nothing' in why, (text, why)
+    assert not is_cancel(text)
+
+
+@pytest.mark.parametrize('text', ['scratch that', 'Scratch that.', 'okay, scratch that'])
+def test_scratch_that_cancels(text):
+    assert is_cancel(text)
+
+
+@pytest.mark.parametrize('text, what', [
+    ('scratch that, pick up the red ball', 'red ball'), ('new task: the red ball', 'red ball'),
+    ('testing testing, find the red ball', 'red ball'), ('the test tube', 'test tube'),
+    ('find the new task card', 'new task card'), ('scratch the red ball', None)])
+def test_a_preface_before_a_command_or_inside_a_name_is_read_as_before(text, what):
+    if what is None:  # not a cancel: an object is named
+        assert not is_cancel(text) and not_a_command(text) is None
+    else:
+        assert not_a_command(text) is None and parse_command(text).what == what
+

@@ -1093,7 +1093,9 @@ _CANCEL_AROUND = ('please', 'okay', 'ok', 'oh', 'well', 'so', 'no',
 # and verbs that take one ("forget it", not "forget"). "stop sign", "nothing red" and
 # "cancel the red ball" name objects and stay commands.
 _CANCEL_VERBS = ('stop', 'cancel', 'abort', 'halt', 'forget', 'forget about', 'never mind',
-                 'nevermind', 'quit')
+                 'nevermind', 'quit',
+                 # "scratch that" (the object "scratch" before, session 47).
+                 'scratch')
 _CANCEL_OBJECTS = ('it', 'that', 'this', 'everything', 'all', 'all that', 'it all', 'that one',
                    'the command', 'that command', 'the search', 'the task', 'looking',
                    'searching', 'tracking', 'there', 'moving',
@@ -1214,6 +1216,17 @@ _ACKNOWLEDGEMENTS = frozenset({
     'bye', 'goodbye', 'done', 'for watching',
     'thank you so much', 'thanks a lot', 'thank you very much', 'very good',
     'subtitles by the amara org community'})
+
+# A microphone check or a preface said alone, as a voice front end publishes each
+# utterance ("testing one two three", "can you hear me", "new task", "change of plan"):
+# before, the objects "testing", "hear", "new task" (session 47). Followed by a command
+# they are dropped from it (_read_around); alone they ask for nothing, so the active
+# command stays. Matched on the whole command, words only.
+_PREFACE_ALONE = re.compile(
+    r'(?:(?:testing|test|mic check)(?: (?:testing|test|check|one|two|three|1|2|3))*|'
+    r'check(?: (?:testing|test|check|one|two|three|1|2|3))+|'  # "check" alone: an object
+    r'can you hear me|is this (?:thing )?on|(?:a )?(?:new|next) (?:task|plan|command)|'
+    r'change of plans?|(?:a )?change of plans? then|plan change)')
 
 # A whole command that is a number or a YAML scalar (field report): "3" was three of any
 # object, "1" any object, and `-p command:=true` (a YAML boolean, read as the text
@@ -3620,6 +3633,9 @@ def not_a_command(text):
                 'object (a parameter given as command:=true is a YAML boolean); name the '
                 'object, e.g. "the red ball"')
     words = ' '.join(re.sub(r'[^\w\s]|_', ' ', norm.casefold()).split())
+    if words and _PREFACE_ALONE.fullmatch(_strip_around(words)):
+        return (f'"{shown}" is a microphone check or a preface with nothing after it; it '
+                'asks for nothing')
     if words and _strip_around(words) in _ACKNOWLEDGEMENTS:
         return (f'"{shown}" is an acknowledgement or a hesitation; it asks for nothing')
     if words and _SIGN_OFF.fullmatch(words + ' '):
