@@ -345,17 +345,11 @@ def _components(mask):
         int32 labels, (n, 5) int32 OpenCV stats (rows ``x, y, w, h, area``).
     """
     m = mask.astype(np.uint8)
-    h, w = m.shape
-    x, y, bw, bh = cv2.boundingRect(m)
-    if bw * bh == 0 or (bw == w and bh == h):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
+    n, labels, stats, origin = _label_in_box(m, with_stats=True)
+    if origin is None:
         return n, labels, stats
-    n, part, stats, _ = cv2.connectedComponentsWithStats(m[y:y + bh, x:x + bw],
-                                                         connectivity=4)
-    labels = np.zeros((h, w), part.dtype)
-    labels[y:y + bh, x:x + bw] = part
-    stats[1:, 0] += x
-    stats[1:, 1] += y
+    stats[1:, 0] += origin[0]
+    stats[1:, 1] += origin[1]
     # The background's box and area on the whole image (a pixel outside the box is one).
     rows = np.flatnonzero(m.min(axis=1) == 0)
     cols = np.flatnonzero(m.min(axis=0) == 0)
@@ -377,15 +371,36 @@ def _labels(mask):
     :return: ``(n, labels)``: the number of labels (0 the background) and (h, w) int32
         labels, the same as :func:`_components` gives.
     """
-    m = mask.astype(np.uint8)
+    n, labels, _, _ = _label_in_box(mask.astype(np.uint8), with_stats=False)
+    return n, labels
+
+
+def _label_in_box(m, with_stats):
+    """Label the 4-connected parts of ``m`` in the box of its pixels, pasted back whole.
+
+    The labels are the same as over the whole image (numbered in raster order of each
+    part's first pixel, which the box keeps); what is cheaper is OpenCV's pass over the
+    pixels outside the box (:func:`_components`, :func:`_labels`).
+
+    :param m: (h, w) uint8 mask.
+    :param with_stats: also OpenCV's (n, 5) int32 stats, of the box's image.
+    :return: ``(n, labels, stats, origin)``: (h, w) int32 labels; stats None without
+        ``with_stats``; ``origin`` the box's ``(x, y)``, or None where the box is the
+        whole image or empty (labelled whole: the stats are the image's own).
+    """
     h, w = m.shape
     x, y, bw, bh = cv2.boundingRect(m)
-    if bw * bh == 0 or (bw == w and bh == h):
-        return cv2.connectedComponents(m, connectivity=4)
-    n, part = cv2.connectedComponents(m[y:y + bh, x:x + bw], connectivity=4)
-    labels = np.zeros((h, w), part.dtype)
-    labels[y:y + bh, x:x + bw] = part
-    return n, labels
+    whole = bw * bh == 0 or (bw == w and bh == h)
+    part = m if whole else m[y:y + bh, x:x + bw]
+    if with_stats:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=4)
+    else:
+        (n, lab), stats = cv2.connectedComponents(part, connectivity=4), None
+    if whole:
+        return n, lab, stats, None
+    labels = np.zeros((h, w), lab.dtype)
+    labels[y:y + bh, x:x + bw] = lab
+    return n, labels, stats, (x, y)
 
 
 def _full_box(x0, y0, x1, y1, step, w, h):
