@@ -1863,14 +1863,14 @@ class PerceptionMixin:
                             "driver's stamping")
             stamp = 0.0
         depth_frame = _frame_key(header.frame_id)
-        if depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id \
-                and self._values_cache['assume_depth_registered']:
+        other = _other_frame(depth_frame, self._colour_frame_id)
+        if other:
             self.health.count('depth_other_frame')
+        if other and self._values_cache['assume_depth_registered']:
             self._log_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
                            f'colour frames in "{self._colour_frame_id}": used as registered '
                            'to the colour camera (assume_depth_registered:=true)')
-        elif depth_frame and self._colour_frame_id and depth_frame != self._colour_frame_id:
-            self.health.count('depth_other_frame')
+        elif other:
             self._warn_once('depth_frame_id', f'depth images are in frame "{depth_frame}" but '
                             f'colour frames in "{self._colour_frame_id}": depth must be '
                             'registered to the colour camera (a topic such as '
@@ -2639,9 +2639,8 @@ class PerceptionMixin:
         the registered depth (benchmarks/results/issue11_session47_h165_inputs.log).
         Before, it was used with one warning. A header's frame_id is the frame its data
         is in (sensor_msgs/Image: "frame_id: optical frame of camera"; REP 103);
-        registering depth to another
-        camera is depth_image_proc's ``register`` node's work, or the driver's
-        (realsense-ros ``align_depth.enable``), not a relabelling.
+        registering depth to another camera is depth_image_proc's ``register`` node's
+        work, or the driver's (realsense-ros ``align_depth.enable``), not a relabelling.
         """
         dh, dw = depth.shape
         colour_frame = _frame_key(header.frame_id)
