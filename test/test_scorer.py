@@ -298,6 +298,24 @@ def test_a_tokenizer_with_more_tokens_than_the_text_encoder_is_refused(tmp_path,
         load_clip(str(folder))
 
 
+def test_a_checkpoint_saved_without_its_tokenizer_is_refused_saying_to_save_the_processor(
+        tmp_path):
+    """config.json and model.safetensors alone (``CLIPModel.save_pretrained`` only).
+
+    A new user's trial (helper-h171): transformers 5 loaded such a folder with a
+    CLIPTokenizer of 2 tokens that reads every word as its unknown token, so "the red
+    ball" and "the green cube" got the same confidence on every frame of the demo
+    recording, with no warning. Before: loaded. Now: ModelLoadError naming the fix.
+    """
+    folder = tmp_path / 'model_only'
+    folder.mkdir()
+    for name in ('config.json', 'model.safetensors'):
+        shutil.copy(os.path.join(bundled_model_dir(), name), folder)
+    with pytest.raises(ModelLoadError, match=r'reads every word as the unknown token \(2 '
+                       r'tokens.*CLIPProcessor.from_pretrained\(ID\).save_pretrained\(DIR\)'):
+        load_clip(str(folder))
+
+
 def test_offline_missing_checkpoint_names_it_and_says_how_to_fetch(monkeypatch):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     with pytest.raises(ModelLoadError) as err:

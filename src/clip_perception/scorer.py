@@ -128,7 +128,8 @@ def load_clip(model, device='cpu', dtype=torch.float32):
         and ``size`` (the encoder's input side).
     :raises ModelLoadError: no such folder or id, pickle weights only, a checkpoint of
         another ``model_type`` than ``clip``, weights that do not fit config.json or
-        leave some of CLIPModel's weights random, or a bad image processor config.
+        leave some of CLIPModel's weights random, a tokenizer that reads no word (none
+        saved with the weights), or a bad image processor config.
     """
     from transformers import AutoConfig
     from transformers import AutoTokenizer
@@ -178,6 +179,7 @@ def load_clip(model, device='cpu', dtype=torch.float32):
         _check_weights_found(model, clip, info)
         tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
         _check_tokenizer_fits(model, clip, tokenizer)
+        _check_tokenizer_reads_words(model, tokenizer)
         image_config = _image_config(model, clip, kwargs)
     except ModelLoadError:
         raise
@@ -253,6 +255,32 @@ def _check_tokenizer_fits(model, clip, tokenizer):
             f'text encoder embeds {embeds}: tokens were added without '
             'model.resize_token_embeddings(len(tokenizer)), or the tokenizer is another '
             "model's; save the tokenizer that was trained with these weights")
+
+
+# Words every CLIP BPE tokenizer holds (the bundled trimmed one included: its prompt
+# templates and its colours and shapes), read by _check_tokenizer_reads_words.
+TOKENIZER_PROBE = 'a photo of a red ball'
+
+
+def _check_tokenizer_reads_words(model, tokenizer):
+    """Refuse a tokenizer that reads every word as its unknown token.
+
+    A folder holding only ``CLIPModel.save_pretrained``'s config.json and
+    model.safetensors (the tokenizer never saved beside it) loads with transformers 5 as
+    a CLIPTokenizer of 2 tokens: every command became the same unknown tokens, so a
+    present object and an absent one got the same confidence, silently.
+
+    :param tokenizer: the tokenizer loaded from ``model``.
+    :raises ModelLoadError: every token of :data:`TOKENIZER_PROBE` is the unknown token.
+    """
+    ids = tokenizer(TOKENIZER_PROBE, add_special_tokens=False)['input_ids']
+    if tokenizer.unk_token_id is not None and set(ids) <= {tokenizer.unk_token_id}:
+        raise ModelLoadError(
+            f'CLIP checkpoint "{model}": its tokenizer reads every word as the unknown '
+            f'token ({len(tokenizer)} tokens: no tokenizer.json, or vocab.json and '
+            'merges.txt, beside the weights), so every command would be scored alike; '
+            'save the processor with the model: CLIPProcessor.from_pretrained(ID)'
+            '.save_pretrained(DIR) into the checkpoint folder')
 
 
 # OpenAI CLIP's normalisation: transformers' default when a checkpoint names none.
