@@ -392,3 +392,82 @@ def test_the_rectified_pose_figures_are_the_medians_of_the_log_they_name():
         topics = f.read()
     assert (f'lens posed {median.group(2)} mm off read raw, {median.group(3)} mm rectified, '
             f'{median.group(1)} mm on the pinhole image') in topics
+
+
+def test_the_quick_start_says_what_each_scene_of_the_recording_holds_and_for_how_long():
+    """The Quick start's scene list is the demo recording's ground truth.
+
+    A new user's trial (helper-h171): the README said only to try "the yellow cone" and
+    "the blue mug", which the looped recording shows 5 s and 4 s of its 12.5 s, so most
+    tries answered ``not_found`` with confidence 0.000 and looked broken. The README now
+    lists each scene's objects and time in view; this keeps them those of data/demo_bag.
+    """
+    import json
+
+    import yaml
+
+    bag = os.path.join(REPO, 'data', 'demo_bag')
+    with open(os.path.join(bag, 'ground_truth.json')) as f:
+        truth = json.load(f)
+    with open(os.path.join(bag, 'metadata.yaml')) as f:
+        loop_s = yaml.safe_load(f)['rosbag2_bagfile_information']['duration'][
+            'nanoseconds'] / 1e9
+    scenes = {}  # seed -> (first frame's time in the loop (s), object names), in order
+    for step in truth['steps']:
+        first = (step['frames_ns'][0] - truth['start_ns']) / 1e9
+        scenes.setdefault(step['scene_seed'], (first, [o['name'] for o in step['objects']]))
+    text = ' '.join(readme().split())
+    said = re.search(r'The recording loops through its three scenes in ([\d.]+) s.*?'
+                     r'so the answer is the scene\'s in view: (.*?)\. "The red ball"', text)
+    assert said and float(said[1]) == loop_s
+    parts = re.findall(r'for about (\d+) s (.*?)(?:;|$)', said[2])
+    assert len(parts) == len(scenes) == 3
+    starts = [first for first, _ in scenes.values()] + [loop_s + scenes[min(scenes)][0]]
+    numbers = {2: 'two', 3: 'three'}
+    for k, (seconds, objects) in enumerate(parts):
+        assert int(seconds) == round(starts[k + 1] - starts[k]), objects
+        names = list(scenes.values())[k][1]
+        for name in dict.fromkeys(names):
+            n = names.count(name)
+            article = 'an' if name[0] in 'aeiou' else 'a'
+            assert (f'{numbers[n]} {name}s' if n > 1 else f'{article} {name}') in objects
+        assert len(re.split(r', | and ', objects)) == len(set(names)), objects
+
+
+def test_the_image_size_figures_quote_the_log_they_name():
+    """"Other image sizes" quotes, per size, the right / absent / median row of its log.
+
+    A new user's trial (helper-h171) reran ``benchmarks/resolutions.py``: the counts were
+    session 18's, the position medians 3.3 / 2.5 / 2.7 mm where the README still said 4.7
+    / 3.6 / 3.7 mm (before the front-outline centres). The sentence now names the rerun's
+    log, and must say what it printed.
+    """
+    text = ' '.join(readme().split())
+    said = re.search(r'Other image sizes .*?log `benchmarks/results/(\w+\.log)`.*?position '
+                     r'error, median: (.*?) \(', text)
+    with open(os.path.join(REPO, 'benchmarks', 'results', said[1])) as f:
+        printed = re.findall(r'^(\d+x\d+)\s+([\d.]+)% \(\d+/\d+\)\s+([\d.]+)% \(\d+/\d+\)\s+'
+                             r'([\d.]+) mm', f.read(), re.M)
+    quoted = re.findall(r'(\d+x\d+) ([\d.]+)% / ([\d.]+)% / ([\d.]+) mm', said[2])
+    assert len(printed) == len(quoted) == 3
+    for (size, right, absent, mm), row in zip(quoted, printed):
+        assert (size, float(right), float(absent), mm) == \
+            (row[0], float(row[1]), float(row[2]), row[3])
+
+
+def test_the_parameters_said_to_be_no_launch_argument_are_none():
+    """"On a robot" names the parameters a params file must set: none is a launch argument.
+
+    A new user's trial (helper-h171): the README told a robot user to set ``torch_threads``
+    (and ``dtype``, ``backend``) without saying how, and ``ros2 launch`` drops an
+    undeclared ``torch_threads:=2`` silently. Should one become a launch argument, the
+    sentence must change with it.
+    """
+    from clip_perception.config import LAUNCH_PARAMETERS
+
+    text = ' '.join(readme().split())
+    said = re.search(r'The parameters that are no launch argument \((.*?), \.\.\.\) are set '
+                     r'in this file', text)
+    names = re.findall(r'`(\w+)`', said[1])
+    assert len(names) >= 4
+    assert set(names) <= {p.name for p in PARAMETERS} - set(LAUNCH_PARAMETERS)
