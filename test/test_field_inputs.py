@@ -1699,6 +1699,47 @@ def test_a_latched_camera_info_and_command_published_before_the_node_started_are
     assert node.stop() == 0
 
 
+def test_a_latched_frame_published_once_before_the_node_started_is_answered(
+        probe, start_node):
+    """A colour image and its depth published once, latched, before the node starts.
+
+    A still published once on a transient_local publisher (as perception_pcl latches its
+    one cloud, ros-perception/perception_pcl#212, #459; a rosbridge client's ``latch:
+    true``; a script that latches a frame and then a command): the latched camera_info
+    and command were taken (their twins), the frame never was, and /diagnostics said
+    "waiting for the first colour frame" for good, the publisher in the graph. Now it is
+    answered, its age (5 s, past max_frame_age) said in the reason and counted.
+    """
+    from rclpy.qos import DurabilityPolicy
+    from rclpy.qos import QoSProfile
+    from rclpy.qos import ReliabilityPolicy
+
+    qos = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                     durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    scene = cached_scene(4242, specs=SCENE_SPECS)
+    sent = probe.node.get_clock().now().nanoseconds - 5 * 10 ** 9
+    publishers = [probe.node.create_publisher(t, name, qos) for t, name in (
+        (CameraInfo, 'camera_info'), (Image, 'depth'), (Image, 'image'), (String, 'command'))]
+    colour, depth, info = scene_messages(scene, sent)
+    for pub, msg in zip(publishers, (info, depth, colour, String(data='the red ball'))):
+        pub.publish(msg)
+    node = start_node('-p', 'diagnostics_period:=0.3')
+    listen_all(probe)
+    assert wait_for_node(probe), node.output()
+    poses = probe.wait_for(POSE, lambda m: m, timeout=20.0)
+    assert poses, node.output()
+    assert np.linalg.norm(position(poses[-1]) - obj(scene, 'red', 'ball').centre) < 0.01
+    reason = detections(probe)[-1]['reason']
+    assert 'a latched frame' in reason, reason
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_latched', 0)) >= 1)[2]
+    assert int(values['frames_latched']) >= 1, values
+    assert 'colour image has arrived: subscribing transient_local' in node.output()
+    assert 'depth image has arrived: subscribing transient_local' in node.output()
+    for pub in publishers:
+        probe.node.destroy_publisher(pub)
+    assert node.stop() == 0
+
+
 def test_without_camera_info_the_reason_says_so_not_no_depth(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     assert feed_until(camera, scene, lambda: detections(probe), info=lambda m: None)

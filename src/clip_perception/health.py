@@ -539,7 +539,7 @@ class Health:
                          'depth_zero_stamp', 'frames_stamp_repeated', 'depth_stamp_repeated',
                          'frames_depth_lagging', 'frames_depth_leading',
                          'frames_depth_beyond_slop', 'frames_out_of_order',
-                         'frames_duplicate', 'frames_held',
+                         'frames_duplicate', 'frames_held', 'frames_latched',
                          'depth_other_frame', 'depth_disparity_topic',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info', 'frames_info_scaled',

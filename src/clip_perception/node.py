@@ -407,6 +407,12 @@ class PerceptionMixin:
         self._streams = {}  # 'colour', 'depth', 'camera_info' -> its subscription
         self._info_sub = self._info_latched = None
         self._info_seen = False
+        # Colour and depth: the transient_local twin of each stream while it waits for a
+        # latched publisher's stored image (_adapt_latched), when the inputs opened, and
+        # the stamp of the colour frame such a twin handed over (_stored_image).
+        self._stored_twins = {}
+        self._opened_at = -math.inf
+        self._stored_stamp = None
         self._info_frame_id = ''  # frame_id of the last camera_info accepted
         self._info_centre_note = None  # principal_point_note of the last one
         self._info_size_note = ''  # camera_info_size_note of the last one
@@ -771,6 +777,7 @@ class PerceptionMixin:
         self._check_qos_overrides([sub.topic_name for sub in subs])
         self._open_command()
         self._inputs = subs
+        self._opened_at = time.monotonic()
         self._streams = {'colour': subs[0], 'camera_info': self._info_sub}
         if values['use_depth']:
             self._streams['depth'] = subs[2]
@@ -1059,6 +1066,8 @@ class PerceptionMixin:
         # receives, and the stored camera_info went with the old one (nav2's pause and
         # resume: deactivate, activate).
         self._info_sub = self._info_latched = None
+        self._stored_twins = {}
+        self._stored_stamp = None
         self._info_seen = False
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
@@ -2227,8 +2236,16 @@ class PerceptionMixin:
                             "future (the camera's clock is ahead of this node's; are the "
                             'clocks synchronised? use_sim_time?): max_frame_age cannot '
                             'catch stale frames, and outputs carry these stamps')
+        stored = self._stored_stamp is not None and frame.stamp == self._stored_stamp
+        if stored and max_age > 0 and age > max_age:
+            self.health.count('frames_latched')
+            self._log_once('frame_latched', f'a colour frame {age:.1f} s old came from a '
+                           'latched (transient_local) publisher, stored before this node '
+                           'subscribed: answered although older than max_frame_age '
+                           f'({max_age:g} s), its age in each reason (logged once; counted as '
+                           'frames_latched)')
         if max_age > 0 and age > max_age and frame.stamp != 0 and now_ros != 0.0 and \
-                not sim_stamp and not behind:
+                not sim_stamp and not behind and not stored:
             self.health.count('frames_stale')
             # The camera's held frame (HeldFrame), the wait for depth, the node's own
             # backlog or the clocks: stale_reason says which knob to turn.
@@ -2426,6 +2443,9 @@ class PerceptionMixin:
             reason += f' ({colour_note})'
         if old_info and result.pose is not None:
             reason += f' ({old_info})'
+        if stored and max_age > 0 and age > max_age:
+            reason += (f' (a latched frame, {age:.1f} s old: stored by a transient_local '
+                       'publisher before this node subscribed)')
         if frame.held is not None:
             reason += (f' (answered on the last frame, received {frame.held:.2f} s before '
                        'the command: no newer frame had come)')
@@ -2778,6 +2798,51 @@ class PerceptionMixin:
                 self._command_sub is not None:
             self._command_latched = self._latched_twin(self._command_sub, String,
                                                        self._on_command, 'command')
+        for stream in ('colour', 'depth'):
+            self._adapt_latched_images(stream)
+
+    def _adapt_latched_images(self, stream):
+        """Take the image a latched publisher of ``stream`` (colour, depth) stored.
+
+        As for camera_info (:meth:`_adapt_latched`): an image published once on a
+        transient_local publisher before the node subscribed (a still published once and
+        latched, as perception_pcl's pcd_to_pointcloud latches its cloud,
+        ros-perception/perception_pcl#212, #459; a rosbridge client's ``latch: true``; a
+        script that publishes a frame, latched, then a command) never reached the
+        VOLATILE subscription: the latched camera_info and command arrived, the frame
+        did not, and /diagnostics said "waiting for the first colour frame" with the
+        publisher in the graph. While nothing has arrived on the stream, a
+        transient_local twin takes the stored image (:meth:`_stored_image`); it is
+        unsubscribed on the next tick after anything arrives, so a latched publisher that
+        streams on (a bag recorded from one) is not taken twice per frame.
+        """
+        sub = self._streams.get(stream)
+        twin = self._stored_twins.get(stream)
+        arrived = self.health.last_arrival.get(stream, -math.inf) >= self._opened_at
+        if twin is not None and arrived:
+            self._stored_twins[stream] = False  # done for this opening
+            self._inputs = [s for s in self._inputs if s is not twin]
+            self.destroy_subscription(twin)
+        elif twin is None and sub is not None and not arrived:
+            self._stored_twins[stream] = self._latched_twin(
+                sub, sub.msg_type, self._stored_image(stream, sub.callback),
+                f'{stream} image') or None
+
+    def _stored_image(self, stream, callback):
+        """Return a callback handing ``callback`` a latched image while none has arrived.
+
+        The stored image of a colour stream is answered whatever its age: a latched
+        publisher keeps it to be taken later, so ``max_frame_age`` would skip the one
+        frame it was published for as stale (counted ``frames_latched``, and each
+        answer's reason gives its age: :meth:`_process`).
+        """
+        def forward(msg):
+            if self.health.last_arrival.get(stream, -math.inf) >= self._opened_at:
+                return  # the live stream's first, or the stored one handed over already
+            if stream == 'colour':
+                self._stored_stamp = _stamp_seconds(msg.header.stamp)
+            callback(msg)
+        return forward
 
     def _latched_twin(self, sub, msg_type, callback, what):
         """Return a TRANSIENT_LOCAL subscription beside ``sub``, or None.
