@@ -3187,6 +3187,38 @@ def test_a_qoi_frame_on_the_colour_topic_is_refused_and_named():
         assert err.value.kind == 'corrupt', err.value
 
 
+def test_raw_pixels_sent_as_a_compressed_image_are_named_as_such():
+    """An Image's pixels copied into a CompressedImage, uncompressed, say what they are.
+
+    Davin-Liang/sust_sunrise_smartcar2024's my_opencv.cpp copies ``msg->data`` into a
+    CompressedImage under format "jpeg". Before: refused as "not a readable JPEG ..."
+    (colour) and "compressedDepth payload is not a PNG" or an image of 52429600x52429600
+    px (depth), naming nothing it was: 0 of 7 said raw pixels, 7 of 7 after. Data of no
+    camera size (12345 bytes) and a real JPEG cut short are refused as before.
+    """
+    rgb = _real_rgb_frames()[0]
+    h, w = rgb.shape[:2]
+    for fmt, data, size in (('jpeg', rgb.tobytes(), f'{w}x{h} image at 3 bytes'),
+                            ('rgb8', rgb.tobytes(), f'{w}x{h} image at 3 bytes'),
+                            ('bgr8; jpeg compressed bgr8', rgb[..., ::-1].tobytes(),
+                             f'{w}x{h} image at 3 bytes'),
+                            ('png', np.ascontiguousarray(rgb[:, :, 0]).tobytes(),
+                             f'{w}x{h} at 1')):  # one of the sizes its length fits
+        with pytest.raises(MessageError, match='raw pixels, not a compressed file') as err:
+            compressed_to_rgb(fmt, data)
+        assert err.value.kind == 'corrupt' and size in str(err.value), err.value
+    depth = np.full((480, 640), 800, np.uint16).tobytes()
+    for fmt in ('16UC1; compressedDepth png', '16UC1; compressedDepth rvl',
+                '16UC1; png compressed '):
+        with pytest.raises(MessageError, match='raw pixels of a 640x480 image at 2 bytes'):
+            compressed_depth_to_array(fmt, depth, transport='compressedDepth')
+    with pytest.raises(MessageError) as err:
+        compressed_to_rgb('jpeg', bytes(12345))
+    assert 'raw pixels' not in str(err.value)
+    with pytest.raises(MessageError, match='truncated'):
+        compressed_to_rgb('jpeg', _encode('.jpg', rgb)[:-100])
+
+
 def _webp_and_avif(rgb):
     """Return ``[(name, data)]``: ``rgb`` as WebP and AVIF, from the real encoders.
 

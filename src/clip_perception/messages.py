@@ -3038,7 +3038,8 @@ def compressed_to_rgb(fmt, data, notes=None):
                            'depth to this one with depth_transport:=compressedDepth')
     if size is None:
         raise MessageError('corrupt', f'compressed image (format "{fmt}") is not a readable '
-                           f'JPEG, PNG, TIFF, WebP or AVIF image{_payload_hint(raw)}')
+                           'JPEG, PNG, TIFF, WebP or AVIF image'
+                           f'{_payload_hint(raw) or raw_pixels_hint(fmt, raw)}')
     # OpenCV fills a truncated JPEG with grey and only warns: insist on the end marker
     # after the last start-of-scan (an EXIF thumbnail has an end marker of its own, before
     # the main image's scans). Bytes after it are padding some MJPEG cameras add. A TIFF
@@ -3182,6 +3183,59 @@ def _payload_hint(raw):
         return (' (it opens as the base64 text of an image but does not decode: cut short '
                 'or not base64; send the bytes, not text)')
     return ''
+
+
+# Width:height of camera image sizes (VGA 640x480 and the 4:3 family, HD 16:9, WXGA
+# 16:10, SXGA 1280x1024 5:4, 3:2) and RealSense's 848x480 / 424x240 (53:30): the
+# sizes a buffer of raw pixels is told by (raw_pixels_hint).
+_CAMERA_ASPECTS = ((4, 3), (16, 9), (16, 10), (5, 4), (3, 2), (53, 30))
+_MAX_RAW_SIZES_SAID = 3
+# Bytes a pixel of the encodings a format word may name, as image_encodings.hpp sizes them.
+_BYTES_A_PIXEL = {'rgb8': 3, 'bgr8': 3, '8uc3': 3, 'rgba8': 4, 'bgra8': 4, '8uc4': 4,
+                  'mono8': 1, '8uc1': 1, 'mono16': 2, '16uc1': 2, '32fc1': 4}
+_MIN_RAW_SIDE = 32
+
+
+def raw_pixels_hint(fmt, raw, sizes=(3, 4, 1, 2)):
+    """Say that compressed data is raw pixels of a camera-sized image, as a clause, or ''.
+
+    A publisher that copies an ``Image``'s pixels into a ``CompressedImage`` without
+    compressing them (``compressed_msg->data.assign(msg->data...)`` under format "jpeg",
+    Davin-Liang/sust_sunrise_smartcar2024's my_opencv.cpp; a Python script setting
+    ``data = frame.tobytes()``) sends data that opens with no image file's signature: it
+    was refused as "not a readable JPEG ..." (compressed_image_transport's decoder fails
+    on it likewise, cv::imdecode returning an empty image), or, read as a compressedDepth
+    header, as an image of 52429600x52429600 px, which sent the user looking at the
+    codec. Such data is as long as ``width x height x bytes a pixel`` of a camera's size
+    (:data:`_CAMERA_ASPECTS`); told here, not decoded, since one length fits several
+    sizes (921600 bytes: 640x480 at 3 bytes a pixel or 1280x720 at 1), all named (at
+    most :data:`_MAX_RAW_SIZES_SAID`).
+
+    :param fmt: the message's ``format``: an encoding it names (``rgb8``, ``16UC1``: the
+        word before ``;`` or the whole) sets the bytes a pixel tried first.
+    :param raw: the data (bytes), already found to be no image file.
+    :param sizes: bytes a pixel to try, in order (colour: 3, 4, 1, 2; depth: 2, 4).
+    :return: str, ' (its N bytes, opening with no image file's signature, ...)', or ''.
+    """
+    named = _BYTES_A_PIXEL.get(str(fmt).partition(';')[0].strip().lower())
+    fits = []
+    for size in ((named,) if named else ()) + tuple(s for s in sizes if s != named):
+        pixels = len(raw) // size if raw and len(raw) % size == 0 else 0
+        for aw, ah in _CAMERA_ASPECTS:
+            unit = math.isqrt(pixels // (aw * ah))
+            if pixels and unit * unit * aw * ah == pixels and ah * unit >= _MIN_RAW_SIDE:
+                fits.append(f'{aw * unit}x{ah * unit} at {size}')
+    if not fits:
+        return ''
+    first, others = fits[0], fits[1:_MAX_RAW_SIZES_SAID]
+    size = first.rpartition(' at ')[2]
+    return (f" (its {len(raw)} bytes, opening with no image file's signature, are as many as "
+            f'the raw pixels of a {first.rpartition(" at ")[0]} image at {size} '
+            f'byte{"s" if size != "1" else ""} a pixel'
+            + (f' (or {", or ".join(others)})' if others else '') +
+            ": raw pixels, not a compressed file, an Image's data copied into a "
+            'CompressedImage? Publish them as sensor_msgs/Image (the raw transport), or '
+            'compress them: compressed_image_transport, cv2.imencode)')
 
 
 def _a(name):
@@ -4277,7 +4331,13 @@ def compressed_depth_to_array(fmt, data, depth_scale=DEFAULT_DEPTH_SCALE, notes=
             depth = compressed_depth.decode(fmt, data, MAX_SIDE, MAX_PIXELS, scale, said,
                                             ranges)
         except compressed_depth.CompressedDepthError as exc:
-            depth = _mislabelled_compressed_depth(fmt, raw, scale, said, exc, ranges)
+            try:
+                depth = _mislabelled_compressed_depth(fmt, raw, scale, said, exc, ranges)
+            except MessageError as err:  # raw 16UC1 or 32FC1 readings, uncompressed?
+                hint = raw_pixels_hint(fmt, raw, sizes=(2, 4))
+                if not hint:
+                    raise
+                raise MessageError(err.kind, f'{err}{hint}') from None
         # 32FC1 payloads hold the publisher's floats, quantised: normalised depth stays so;
         # 16UC1 ones are d while the planes are set.
         floating = compressed_depth.depth_encoding(fmt) == '32FC1'
