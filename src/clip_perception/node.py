@@ -2819,7 +2819,7 @@ class PerceptionMixin:
         sub = self._streams.get(stream)
         twin = self._stored_twins.get(stream)
         arrived = self.health.last_arrival.get(stream, -math.inf) >= self._opened_at
-        if twin is not None and arrived:
+        if twin and arrived:
             self._stored_twins[stream] = False  # done for this opening
             self._inputs = [s for s in self._inputs if s is not twin]
             self.destroy_subscription(twin)
