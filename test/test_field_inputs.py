@@ -1740,6 +1740,35 @@ def test_a_latched_frame_published_once_before_the_node_started_is_answered(
     assert node.stop() == 0
 
 
+def test_a_stereo_pair_side_by_side_is_answered_on_the_left_view(probe, start_node):
+    """A stereo USB camera's two views in one image, beside the left camera's info and depth.
+
+    introlab/rtabmap#264/#1634 (2560x720 side-by-side USB stereo), raspicam_node#116,
+    ZED's stereo/image_rect_color. Before: every frame refused ("image is 1280x480 but
+    camera_info says 640x480"), no answer. Now the left view is answered: the red ball
+    posed within 1 cm, counted as frames_side_by_side.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    right = np.zeros_like(scene.rgb)
+    right[:, :w - 24] = scene.rgb[:, 24:]  # the right camera's view: 24 px of disparity
+    pair = np.ascontiguousarray(np.concatenate([scene.rgb, right], 1))
+
+    def side_by_side(m):
+        m.width, m.step, m.data = 2 * w, 2 * w * 3, pair.tobytes()
+        return m
+    assert scene_messages(scene, 0)[0].encoding == 'rgb8'  # the pair is built so
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=side_by_side), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - obj(scene, 'red', 'ball').centre) \
+        < 0.01
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('frames_side_by_side', 0)) >= 1)[2]
+    assert int(values['frames_side_by_side']) >= 1, values
+    assert 'stereo pair side by side' in node.output()
+    assert node.stop() == 0
+
+
 def test_without_camera_info_the_reason_says_so_not_no_depth(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     assert feed_until(camera, scene, lambda: detections(probe), info=lambda m: None)

@@ -46,6 +46,7 @@ from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import rows_turned_top_down
+from clip_perception.messages import side_by_side_pair
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
 from clip_perception.messages import with_image_size
@@ -3217,6 +3218,44 @@ def test_raw_pixels_sent_as_a_compressed_image_are_named_as_such():
     assert 'raw pixels' not in str(err.value)
     with pytest.raises(MessageError, match='truncated'):
         compressed_to_rgb('jpeg', _encode('.jpg', rgb)[:-100])
+
+
+def _stereo_pair(width, height, hfov, baseline):
+    """Return a tabletop seen by two cameras ``baseline`` m apart, side by side (left first)."""
+    from other_renderer import camera
+    from other_renderer import render
+    from other_renderer import Thing
+
+    things = (Thing('ball', 'red', (-0.08, 0.0), 0.06),
+              Thing('cube', 'blue', (0.09, 0.04), 0.055, yaw=0.4))
+    intr = camera(width, height, hfov, 1.0, (0.5, 0.5))
+    eye, target = np.array((0.0, -0.57, 0.57)), np.array((0.0, 0.02, 0.0))
+    views = [render(things, intr, eye + (x, 0, 0), target + (x, 0, 0)).rgb
+             for x in (0.0, baseline)]
+    return np.concatenate(views, 1)
+
+
+def test_a_stereo_pair_side_by_side_is_told_from_one_wide_view():
+    """Two views of one scene in one image (a stereo USB camera's 2560x720) are a pair.
+
+    introlab/rtabmap#264/#1634 (side-by-side USB stereo), raspicam_node#116, ZED's
+    stereo/image_rect_color: each object was seen twice. Told by the shape (at least 2.4
+    times as wide as high) and halves alike at a disparity; a single camera's wide view,
+    two different scenes side by side and every real frame are not pairs.
+    """
+    for width, height, hfov, baseline in ((640, 480, 60, 0.06), (640, 480, 60, 0.12),
+                                         (1280, 720, 90, 0.12), (320, 240, 60, 0.06)):
+        assert side_by_side_pair(_stereo_pair(width, height, hfov, baseline)), (width, baseline)
+    frames = _real_rgb_frames()
+    assert not any(side_by_side_pair(f) for f in frames)
+    h, w = frames[0].shape[:2]
+    # arc_pj0 beside each PoseCNN frame: other scenes (ClearGrasp's opaque and transparent
+    # versions of one view are the same picture twice, a pair in all but name).
+    assert not any(side_by_side_pair(np.concatenate([frames[0], cv2.resize(f, (w, h))], 1))
+                   for f in frames[-5:])
+    wide = cv2.resize(frames[0], (2 * round(1.3 * h), h))  # one camera's 2.6:1 view
+    assert not side_by_side_pair(wide)
+    assert not side_by_side_pair(np.zeros((240, 640, 3), np.uint8))  # flat: nothing to tell
 
 
 def _webp_and_avif(rgb):

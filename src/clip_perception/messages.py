@@ -1850,6 +1850,55 @@ def _to_rgb(encoding, px):
     return np.ascontiguousarray(np.repeat(px[..., :1], 3, axis=2))
 
 
+# A side-by-side stereo pair in one image (SIDE_BY_SIDE_*): the pair is at least this
+# many times as wide as high (two 4:3 or 16:9 views give 2.67 or 3.56; a single camera's
+# 16:9 is 1.78, the widest webcams' 21:9 2.33), its halves alike once shifted by at most
+# a third of a half's width (the disparity of the nearest points), as normalised
+# cross-correlation of their grey levels at SIDE_BY_SIDE_COLUMNS columns a half.
+SIDE_BY_SIDE_MIN_ASPECT = 2.4
+SIDE_BY_SIDE_MIN_CORRELATION = 0.8
+SIDE_BY_SIDE_COLUMNS = 64
+_MIN_SPREAD = 2.0  # grey levels: a flat half tells nothing
+
+
+def side_by_side_pair(rgb):
+    """Whether ``rgb`` is a stereo pair side by side, the left camera's view first.
+
+    Cheap stereo USB cameras stream both views as one image (2560x720 of two 1280x720:
+    introlab/rtabmap#264, #1634, "for side-by-side format, you should set listed
+    width/2"), as do the Raspberry Pi's stereo mode (UbiquityRobotics/raspicam_node#116,
+    Arducam) and the ZED wrapper's ``stereo/image_rect_color``
+    (stereolabs/zed-ros-wrapper#407). Given to this node as the colour image, each object
+    appeared twice and the pair was refused beside a camera_info of one view ("image is
+    2560x720 but camera_info says 1280x720"), or answered in 2D on the doubled scene.
+    Told by its shape and its halves: at least :data:`SIDE_BY_SIDE_MIN_ASPECT` times as
+    wide as high and an even width, the right half the left shifted left by a disparity
+    (a point at column x in the left view is at x - d in the right) with a correlation of
+    at least :data:`SIDE_BY_SIDE_MIN_CORRELATION`. A wide image of one camera (a
+    panorama, a 21:9 webcam) has halves of different things.
+
+    :param rgb: (H, W, 3) uint8.
+    :return: bool; the left half is the left camera's view, the reference of a ROS
+        stereo pair (stereo_image_proc's left camera_info and disparity).
+    """
+    h, w = rgb.shape[:2]
+    if w % 2 or w < SIDE_BY_SIDE_MIN_ASPECT * h or h < 8:
+        return False
+    cols = SIDE_BY_SIDE_COLUMNS
+    rows = max(8, round(h * cols / (w // 2)))
+    grey = [cv2.resize(np.ascontiguousarray(half), (cols, rows), interpolation=cv2.INTER_AREA)
+            .astype(np.float32).mean(axis=2) for half in (rgb[:, :w // 2], rgb[:, w // 2:])]
+    best = -1.0
+    for d in range(cols // 3 + 1):
+        a, b = grey[0][:, d:].ravel(), grey[1][:, :cols - d].ravel()
+        a, b = a - a.mean(), b - b.mean()
+        spread = float(np.sqrt((a * a).mean() * (b * b).mean()))
+        if spread < _MIN_SPREAD ** 2:
+            continue
+        best = max(best, float((a * b).mean()) / spread)
+    return best >= SIDE_BY_SIDE_MIN_CORRELATION
+
+
 def holds_no_colour(rgb, spread=12, share=0.002):
     """Tell whether an RGB image holds no colour: its channels equal but for noise.
 

@@ -169,6 +169,7 @@ from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import rows_turned_top_down
+from clip_perception.messages import side_by_side_pair
 from clip_perception.messages import unpadded
 from clip_perception.messages import zstd_to_depth
 from clip_perception.messages import zstd_to_rgb
@@ -1678,6 +1679,18 @@ class PerceptionMixin:
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
+        if side_by_side_pair(rgb):
+            # A stereo camera's two views in one image (messages.side_by_side_pair): the
+            # left one is the pair's reference, as its camera_info and depth are.
+            rgb = np.ascontiguousarray(rgb[:, :rgb.shape[1] // 2])
+            self.health.count('frames_side_by_side')
+            self._warn_once('side_by_side', f'colour frames are a stereo pair side by side '
+                            f'({2 * rgb.shape[1]}x{rgb.shape[0]}: two views of one scene, '
+                            'a stereo USB camera, a Raspberry Pi stereo mode, ZED '
+                            "stereo/image_rect_color): the left camera's view is used, "
+                            f'{rgb.shape[1]}x{rgb.shape[0]}, with camera_info and depth of '
+                            "that camera; remap image to the left camera's own topic if the "
+                            'driver publishes one')
         if self._values_cache['swap_red_blue']:
             self._swap_red_blue_note(rgb)
             # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
