@@ -3258,6 +3258,18 @@ def test_a_stereo_pair_side_by_side_is_told_from_one_wide_view():
     assert not side_by_side_pair(np.zeros((240, 640, 3), np.uint8))  # flat: nothing to tell
 
 
+def test_a_wide_image_whose_camera_info_has_its_width_is_no_stereo_pair():
+    """A camera_info of the whole width says one camera took the image: never split.
+
+    A single wide camera looking along a repeating shelf has halves alike at a shift; its
+    camera_info gives the whole width, a side-by-side pair's one view's.
+    """
+    pair = _stereo_pair(640, 480, 60, 0.06)
+    assert side_by_side_pair(pair, info_width=0)  # no camera_info: told by its halves
+    assert side_by_side_pair(pair, info_width=640)  # one view's camera_info
+    assert not side_by_side_pair(pair, info_width=1280)  # the whole width's
+
+
 def _webp_and_avif(rgb):
     """Return ``[(name, data)]``: ``rgb`` as WebP and AVIF, from the real encoders.
 

@@ -1861,7 +1861,7 @@ SIDE_BY_SIDE_COLUMNS = 64
 _MIN_SPREAD = 2.0  # grey levels: a flat half tells nothing
 
 
-def side_by_side_pair(rgb):
+def side_by_side_pair(rgb, info_width=0):
     """Whether ``rgb`` is a stereo pair side by side, the left camera's view first.
 
     Cheap stereo USB cameras stream both views as one image (2560x720 of two 1280x720:
@@ -1877,12 +1877,19 @@ def side_by_side_pair(rgb):
     at least :data:`SIDE_BY_SIDE_MIN_CORRELATION`. A wide image of one camera (a
     panorama, a 21:9 webcam) has halves of different things.
 
+    A camera_info of the whole width (``info_width``) says one camera took it: then it is
+    no pair, however alike its halves (a wide view of a repeating shelf or a row of
+    boxes); a pair's camera_info is one view's (sensor_msgs/CameraInfo: the size of the
+    images the camera produces).
+
     :param rgb: (H, W, 3) uint8.
+    :param info_width: the image width, pixels, that the stream's camera_info gives
+        (``width`` over ``binning_x``); 0: none received, or one without a size.
     :return: bool; the left half is the left camera's view, the reference of a ROS
         stereo pair (stereo_image_proc's left camera_info and disparity).
     """
     h, w = rgb.shape[:2]
-    if w % 2 or w < SIDE_BY_SIDE_MIN_ASPECT * h or h < 8:
+    if w % 2 or w < SIDE_BY_SIDE_MIN_ASPECT * h or h < 8 or info_width == w:
         return False
     cols = SIDE_BY_SIDE_COLUMNS
     rows = max(8, round(h * cols / (w // 2)))

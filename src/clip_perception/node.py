@@ -408,6 +408,7 @@ class PerceptionMixin:
         self._streams = {}  # 'colour', 'depth', 'camera_info' -> its subscription
         self._info_sub = self._info_latched = None
         self._info_seen = False
+        self._info_width = 0
         # Colour and depth: the transient_local twin of each stream while it waits for a
         # latched publisher's stored image (_adapt_latched), when the inputs opened, and
         # the stamp of the colour frame such a twin handed over (_stored_image).
@@ -1070,6 +1071,7 @@ class PerceptionMixin:
         self._stored_twins = {}
         self._stored_stamp = None
         self._info_seen = False
+        self._info_width = 0  # the image width the last camera_info gives (_add_image)
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = self._no_lens_key = None
@@ -1679,7 +1681,7 @@ class PerceptionMixin:
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
-        if side_by_side_pair(rgb):
+        if side_by_side_pair(rgb, self._info_width):
             # A stereo camera's two views in one image (messages.side_by_side_pair): the
             # left one is the pair's reference, as its camera_info and depth are.
             rgb = np.ascontiguousarray(rgb[:, :rgb.shape[1] // 2])
@@ -1915,6 +1917,7 @@ class PerceptionMixin:
         now = time.monotonic()
         self._info_seen = True
         self.health.arrived('camera_info', now)
+        self._info_width = msg.width // max(1, msg.binning_x)
         roi = msg.roi
         roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
         notes = []
