@@ -443,9 +443,26 @@ def test_the_arguments_that_set_parameters_are_made_from_their_descriptors():
     # Each is read as its type: a number, a truth value, text.
     for name in LAUNCH_PARAMETERS:
         default = params[name].default
-        given = {bool: 'On', float: '2.5', str: ' text '}[type(default)]
+        given = {bool: 'On', int: '3', float: '2.5', str: ' text '}[type(default)]
         got = node_parameters(**{name: given})[name]
-        assert got == {bool: True, float: 2.5, str: 'text'}[type(default)], name
+        assert got == {bool: True, int: 3, float: 2.5, str: 'text'}[type(default)], name
+        assert type(got) is type(default), name
     with pytest.raises(RuntimeError, match=r'float_depth_far:=far is not a number: Far clip '
                        r'plane \(m\)'):
         node_parameters(float_depth_far='far')
+
+
+def test_what_a_robot_tunes_first_is_a_launch_argument():
+    """Precision, runtime, CPU threads, the threshold and the driver's QoS are launch arguments.
+
+    A new user's trial (session 48, helper-h171): ``torch_threads:=2`` on the launch line
+    was dropped by ``ros2 launch`` without a word (no such argument); these five could be
+    set only through a params file of one's own.
+    """
+    got = node_parameters(dtype='float16', backend='openvino', torch_threads='2',
+                          min_confidence='0.3', qos_reliability='reliable')
+    assert got == {'dtype': 'float16', 'backend': 'openvino', 'torch_threads': 2,
+                   'min_confidence': 0.3, 'qos_reliability': 'reliable'}
+    assert node_parameters() == {}  # not given: the parameters file's values stand
+    args = {name for name, _, _ in _generated_arguments()}
+    assert {'dtype', 'backend', 'torch_threads', 'min_confidence', 'qos_reliability'} <= args

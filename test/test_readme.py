@@ -461,7 +461,7 @@ def test_the_parameters_said_to_be_no_launch_argument_are_none():
     A new user's trial (helper-h171): the README told a robot user to set ``torch_threads``
     (and ``dtype``, ``backend``) without saying how, and ``ros2 launch`` drops an
     undeclared ``torch_threads:=2`` silently. Should one become a launch argument, the
-    sentence must change with it.
+    sentence must change with it (session 48: those five became launch arguments).
     """
     from clip_perception.config import LAUNCH_PARAMETERS
 

@@ -410,13 +410,17 @@ def defaults():
 
 # The node parameters that launch/clip_perception.launch.py takes as arguments of the same
 # name: what the node's messages tell a user to set as ``name:=value`` (rectify:=never,
-# depth_kind:=ray, image_up:=down, ...) and what differs from robot to robot (model,
-# device, transports, depth units).
+# depth_kind:=ray, image_up:=down, ...), what differs from robot to robot (model,
+# device, transports, depth units) and what a robot tunes first (precision, runtime, CPU
+# threads, the answer's threshold, the driver's QoS: a new user's trial, session 48,
+# found them set only through a params file, and ``torch_threads:=2`` dropped by
+# ``ros2 launch`` without a word).
 LAUNCH_PARAMETERS = ('model', 'device', 'image_transport', 'depth_transport', 'depth_scale',
                      'float_depth_far', 'float_depth_near', 'float_depth_buffer', 'rectify',
                      'depth_kind', 'depth_mirrored', 'image_up', 'image_rows', 'vocabulary',
                      'frame_id', 'swap_red_blue', 'use_depth', 'image_from_camera_info',
-                     'assume_depth_registered')
+                     'assume_depth_registered', 'dtype', 'backend', 'torch_threads',
+                     'min_confidence', 'qos_reliability')
 
 
 def launch_arguments(shipped, empty=None):
