@@ -1376,3 +1376,22 @@ def test_a_stale_frame_names_why_it_is_old_by_when_it_arrived():
     # Just past the limit at arrival is the clocks' side; at the limit, the node's.
     assert 'in the node' in stale_reason(1.5, 1.0, in_node=0.5)
     assert 'clocks in sync' in stale_reason(1.5, 1.0, in_node=0.49)
+
+
+def test_a_frame_minutes_or_years_old_on_arrival_names_the_replay_or_the_clock():
+    """A frame minutes or more old when it arrived names a replay without --clock.
+
+    helper-h170's trial (session 48): a recording played without ``--clock`` (stamps hours
+    old arriving at the camera's rate) skipped every frame "(camera and node clocks in
+    sync? use_sim_time?)", which did not say what to do.
+    """
+    replay = stale_reason(3.5 * 3600, 1.0, in_node=0.01)
+    assert 'already 3.5 h old when it arrived' in replay, replay
+    assert 'ros2 bag play --clock' in replay and 'use_sim_time:=true' in replay, replay
+    assert 'already 5.0 min old' in stale_reason(300.0, 1.0)
+    assert 'already 2.0 days old' in stale_reason(2 * 86400.0, 1.0)
+    assert 'already 1095.8 days old' in stale_reason(3 * 365.25 * 86400.0, 1.0)
+    # Seconds old: a clock off by seconds, as before.
+    assert stale_reason(30.0, 1.0).endswith('(camera and node clocks in sync? use_sim_time?)')
+    # A frame that got old waiting in the node names the node, however long.
+    assert 'in the node' in stale_reason(400.0, 1.0, in_node=399.9)

@@ -373,6 +373,13 @@ def _goes_on_from(earlier, later, stamp):
     return earlier < stamp < (earlier + later) / 2
 
 
+# A frame already this old when it arrived (s) was not delayed: a network, a driver's
+# queue or a clock kept by NTP is off by seconds at most; minutes mean a recording
+# replayed on the wall clock or a computer whose clock was never set. (Stamps before
+# 2001, a clock counting from zero, are not aged at all: simulator_stamp.)
+REPLAY_AGE = 60.0
+
+
 def stale_reason(age, max_age, waited=0.0, in_node=0.0, depth_wait=0.0, held_for=None):
     """Why a colour frame older than ``max_frame_age`` is skipped, as the node says it.
 
@@ -407,7 +414,21 @@ def stale_reason(age, max_age, waited=0.0, in_node=0.0, depth_wait=0.0, held_for
                 f'{in_node:.2f} s in the node behind the frames before it (answering takes '
                 "longer than the camera's frame interval: a loaded CPU, a large model, many "
                 'proposals); raise max_frame_age, or lower max_proposals or the camera rate')
+    came = age - max(in_node, 0.0)  # its age when it arrived
+    if came > REPLAY_AGE:
+        return (f'{head}: it was already {_duration(came)} old when it arrived, no delay of '
+                'a network or a driver: a recording played without --clock (play it with '
+                "`ros2 bag play --clock` and set use_sim_time:=true), or the camera's "
+                "computer's clock not synchronised with this one's (chrony, PTP)")
     return f'{head} (camera and node clocks in sync? use_sim_time?)'
+
+
+def _duration(seconds):
+    """``seconds`` (>= 60) as the person reads it: '5.0 min', '3.2 h', '12.0 days'."""
+    for unit, size in (('days', 86400.0), ('h', 3600.0)):
+        if seconds >= size:
+            return f'{seconds / size:.1f} {unit}'
+    return f'{seconds / 60.0:.1f} min'
 
 
 @dataclass(frozen=True)
