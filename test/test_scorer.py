@@ -82,6 +82,28 @@ def test_several_templates_are_averaged_and_the_bundled_model_brings_its_own():
     assert not torch.allclose(plain.text_embedding('red ball'), own, atol=1e-4)
 
 
+def test_where_the_templates_come_from_is_said_truly(tmp_path):
+    """A checkpoint that ships no templates is said to use CLIP's default, not its own.
+
+    A new user's trial (helper-h171, session 48): a folder without
+    clip_perception_vocabulary.json started with "prompt templates: a photo of a {} (the
+    checkpoint's own)".
+    """
+    assert ClipScorer('bundled', device='cpu', dtype='float32').templates_source('') == \
+        "the checkpoint's own"
+    folder = tmp_path / 'no_templates'
+    shutil.copytree(bundled_model_dir(), folder)
+    os.remove(folder / 'clip_perception_vocabulary.json')
+    scorer = ClipScorer(str(folder), device='cpu', dtype='float32')
+    assert scorer.templates('') == ('a photo of a {}',)
+    assert scorer.templates_source('') == "CLIP's default; the checkpoint ships none"
+    assert scorer.templates_source() == "CLIP's default; the checkpoint ships none"
+    assert scorer.templates_source('a {} on a table') == 'prompt_template'
+    chosen = ClipScorer(str(folder), device='cpu', dtype='float32',
+                        prompt_template='a {} on a table')
+    assert chosen.templates_source() == 'prompt_template'
+
+
 def test_pickle_only_folder_is_refused(tmp_path):
     src = bundled_model_dir()
     bad = tmp_path / 'pickled'

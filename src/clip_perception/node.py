@@ -3224,7 +3224,7 @@ def _rule_label(rule, scorer):
 def _templates_label(value, scorer):
     """How the start-up line names the prompt templates in effect for ``value``."""
     templates = scorer.templates(value)
-    where = "the checkpoint's own" if not value else 'prompt_template'
+    where = scorer.templates_source(value)
     shown = ' | '.join(templates) if len(templates) <= 3 else \
         ' | '.join(templates[:2]) + f' | ... ({len(templates)} averaged)'
     return f'{shown} ({where})'

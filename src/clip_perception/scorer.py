@@ -409,6 +409,7 @@ class ClipScorer:
         own = read_templates(self.model_path) if os.path.isdir(self.model_path) else ()
         # What '' means: the checkpoint's own templates, else CLIP's default prompt.
         self.own_template = f' {TEMPLATE_SEPARATOR} '.join(own or (DEFAULT_TEMPLATE,))
+        self.ships_templates = bool(own)
         self.prompt_template = prompt_template or self.own_template
         self.context = context
         self._range = value_range(self.mean, self.std, self.device)
@@ -441,6 +442,21 @@ class ClipScorer:
         if template is None:
             template = self.prompt_template
         return split_templates(template or self.own_template)
+
+    def templates_source(self, template=None):
+        """Where the templates a call with ``template`` uses come from, said to a user.
+
+        :return: str: ``'prompt_template'`` (set), ``"the checkpoint's own"``
+            (``clip_perception_vocabulary.json`` lists them) or ``"CLIP's default; the
+            checkpoint ships none"`` (:data:`clip_perception.config.DEFAULT_TEMPLATE`).
+        """
+        if template is None:
+            template = self.prompt_template if self.prompt_template != self.own_template \
+                else ''
+        if template:
+            return 'prompt_template'
+        return "the checkpoint's own" if self.ships_templates else \
+            "CLIP's default; the checkpoint ships none"
 
     def text_embedding(self, query, template=None):
         """Unit-norm embedding of ``template.format(query)``, cached per prompt.
