@@ -507,6 +507,14 @@ _RELATIVE_CLAUSE = re.compile(
     r"bought|gave|given|had|found|took|taken|made|threw|thrown|held|kept|showed|shown|hid|"
     r"hidden|laid|sent|forgot|forgotten|[a-z]{3,}ed)\b(?:\s+(?:it|them|you|me|down|up|away|"
     r"out|back|earlier|before|yesterday|today|about|for))*(?=\s|$|[,.;!?])")
+# ... or cannot find or lost (helper-h169's brief: "the ball that I can't find" was the
+# object "ball i cant", "the mug that I lost" "mug i lost"): after a noun only.
+_MISSING_CLAUSE = re.compile(
+    r"\b(?P<before>[a-z0-9]+)\s+(?:(?:that|which)\s+)?(?:i|we|you)\s+(?:still\s+|just\s+)?"
+    r"(?:(?:can't|cant|cannot|can\s+not|couldn't|couldnt|could\s+not|don't|dont|do\s+not|"
+    r"didn't|didnt|did\s+not)\s+(?:find|see|spot|locate|reach)|lost|misplaced|keep\s+losing)"
+    r"(?:\s+(?:anywhere|anymore|any\s+more|earlier|before|yesterday|today))*(?=\s*$|[,.;!?]|"
+    r"\s+(?:on|in|at|near|by|under|behind|next|beside|and|or|but|please)\b)")
 # The surface everything in view stands on, named as where the object is (field report):
 # "the blue mug on the table" was a relation "on" an object "table", tested in 3D against
 # crops that look like a table, and answered not_found with the mug on the table in
@@ -4977,7 +4985,29 @@ def parse_command(text):
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
-    return _quoted_as_sent(_with_emoji_objects(_read_around(text)), raw, text)
+    return _quoted_as_sent(_placeholder_alone(_with_emoji_objects(_read_around(text))), raw,
+                           text)
+
+
+def _placeholder_alone(query):
+    """Refuse ``query`` where it names only a placeholder word (:data:`_PLACEHOLDER_NOUN`).
+
+    "pass me the whatchamacallit", "grab the doohickey" (helper-h169): "thing" with no
+    colour, size or place would pick whatever looks most like an object; with one ("the
+    red thingy", "the thingamajig on the left") it is read as "the red thing" is.
+
+    :param query: a parsed :class:`Query`.
+    :return: ``query``, or a refused :class:`Query`.
+    """
+    said = [w for w, read in query.read_as if read == 'thing']
+    if not said or query.refused is not None or query.what != 'thing' or any((
+            query.relation, query.size, query.link, query.ordinal, query.also,
+            query.alternatives, query.exclude, query.distance)):
+        return query
+    return replace(query, refused=f'the command "{query.text}" names no object: "{said[0]}" '
+                   'stands for a thing whose name was not said, and the node cannot tell which '
+                   'one is meant; name it, e.g. "the red ball", or say its colour or place, '
+                   'e.g. "the red thing", "the thing on the left"')
 
 
 def rejected_goal(text):
@@ -5495,6 +5525,21 @@ _APPOSITIVE_AFTER_PLACE = re.compile(
     r"(?:the|this)\s+(?P<adj2>(?:[\w-]+\s+)+?)one\b(?=\s*(?:[,;.!?]|$|please\b|thanks?\b))")
 
 
+# The object said again as "the ... one" with no comma, or after "you know", "like", "I
+# think", "well", "uh" (helper-h169's brief: "find the red ball you know the round one"
+# was the object "red ball round", "get the cup, you know, the green one" two objects, a
+# cup and a green cup, "the cup, well, the green one" "cup well" and "green cup well"):
+# read as said after a comma (:data:`_APPOSITIVE`), the same object described again.
+_NOT_IN_THE_PHRASE = (r'(?:the|a|an|and|or|but|not|with|from|on|in|at|of|to|by|near|for|as|'
+                      r'than|rather|instead|except|is|are|was|were|be|s|it|looks?|that|which|'
+                      r'who|you|ya|like|ones?|well|uh|um)')
+_SPOKEN_APPOSITIVE = re.compile(
+    r'(?P<dp>\b(?:the|a|an|my|your|our)\s+(?:(?!' + _NOT_IN_THE_PHRASE + r'\b)\w[\w-]*\s+){0,3}'
+    r'(?!' + _NOT_IN_THE_PHRASE + r"\b)\w[\w-]*)(?:\s*,?\s+(?:you\s+know|ya\s+know|y'know|like|"
+    r"i\s+think|i\s+guess|well|u+h+|u+m+|e+r+m*)\s*,?\s+|\s+)(?=(?:the|that|this)\s+(?:(?!(?:the|"
+    r"a|an|and|or|but|not|with|from|on|in|at|of|to)\b)\w[\w-]*\s+){0,3}ones?\b)")
+
+
 def _appositive_after_place(m):
     """Read "the ball on the table, the red one" as "the red ball on the table"."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
@@ -5502,8 +5547,7 @@ def _appositive_after_place(m):
         # "the red ball on the table - the blue one": a self-repair (:func:`_appositive`).
         return ' '.join([m.group('det')] + _said_again(adjs, adj2) + [m.group('head')]) + \
             m.group('place')
-    if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
-            any(w not in _CHOOSING_WORDS for w in adj2):
+    if _another_object(adjs, adj2):
         return m.group()
     return ' '.join([m.group('det')] + adjs + adj2 + [m.group('head')]) + m.group('place')
 
@@ -5551,6 +5595,25 @@ def _contradicted(adjs, adj2):
                for kind, value in map(_word_kind, adj2))
 
 
+def _another_object(adjs, adj2):
+    """Whether "the <adjs> ball, the <adj2> one" lists a second ball (see :data:`_APPOSITIVE`).
+
+    Where ``adj2`` says another colour, size or place than ``adjs`` ("the red ball, the
+    blue one"), or both say a word of no kind known here ("the ceramic mug, the plastic
+    one"). Words of different kinds describe one object again (helper-h169's brief: "the
+    red ball, the round one" was a red ball and a round ball).
+
+    :param adjs: the words before the noun said first (``list`` of ``str``).
+    :param adj2: the words before "one" said after it.
+    :return: ``bool``.
+    """
+    def unknown(words):
+        return any(w not in _CHOOSING_WORDS and _word_kind(w)[0] is None for w in words)
+    return bool(adjs) and any(w not in _CHOOSING_WORDS for w in adjs) and \
+        any(w not in _CHOOSING_WORDS for w in adj2) and (
+            _contradicted(adjs, adj2) or (unknown(adjs) and unknown(adj2)))
+
+
 def _appositive(m):
     """Merge "the ball, the red one" into "the red ball" (see :data:`_APPOSITIVE`)."""
     adjs, adj2 = m.group('adjs').split(), m.group('adj2').split()
@@ -5564,8 +5627,7 @@ def _appositive(m):
     if m.group('fix') and any(w not in _CHOOSING_WORDS for w in adj2):
         # "the green cube, I mean the blue one": a correction, the blue cube alone.
         return ' '.join([m.group('det')] + adj2 + [head])
-    if adjs and any(w not in _CHOOSING_WORDS for w in adjs) and \
-            any(w not in _CHOOSING_WORDS for w in adj2):
+    if _another_object(adjs, adj2):
         # "the red ball, the blue one": two objects, the second one a ball too.
         return ' '.join([m.group('det')] + adjs + [head + ',', 'the'] + adj2 + [head])
     return ' '.join([m.group('det')] + adjs + adj2 + [head])
@@ -5839,9 +5901,16 @@ def _corrected(before, after):
     wanted = _split_negation(_pad(_PUNCTUATION.sub(' ', after)))[0]
     new = _phrase_of(wanted if _words_said(wanted) else after)
     other = new.what in ('other', 'another') and re.search(r'\bones?\b', after)
-    if _head_of(new) and not other:
+    # "the ball, I mean the round one": "round" is no noun, whatever it is (helper-h169)
+    said_one = re.fullmatch(r'\s*(?:the|a|an|this|that)\s+(?P<adj2>(?:[\w-]+\s+)+)ones?\b[\s.!?]*',
+                            after)
+    if _head_of(new) and not other and not said_one:
         return after
     old = _phrase_of(before)
+    if _head_of(new) and not other and _head_of(old):
+        # "the red ball, no, the round one": a round ball, the noun kept, what was said of it
+        # corrected
+        return ' '.join(['the'] + said_one.group('adj2').split() + old.what.split()[-1:])
     kept = _head_of(old) if _colours_of(new) else old.what.split()
     kept = [w for w in kept if w != 'object']
     if other and kept:
@@ -5982,6 +6051,25 @@ _REMARK_CLAUSE = re.compile(
     r"(?:i|we)\s*(?:'\s*d|'\s*ll|\s+would|\s+will|\s+really|\s+also|\s+just)?\s*(?:need|"
     r"want|like|love|use|plan|intend|(?:'\s*m|\s+am|\s+are|'\s*re)\s+going)\w*\s+"
     r"(?:to\s+\w+\s+)?(?:it|them|this|that)\b.*|"
+    # A complaint that names no object (helper-h169's brief: "I can't find it" was the
+    # object "i cant", "I don't see it" "i", "I lost it" "i lost", "it fell" "fell"): the
+    # command being worked on goes on (:func:`rejected_goal`).
+    r"(?:(?:oh\s+no|oops|hmm+|ugh|damn|argh|nope|no)[\s,]+)*(?:(?:why|how\s+come)\s+)?"
+    r"(?:(?:i|we|you)\s*)?(?:still\s+|just\s+)?(?:can't|cant|cannot|can\s+not|couldn't|couldnt|"
+    r"could\s+not|don't|dont|do\s+not|didn't|didnt|did\s+not)\s+(?:(?:really|even)\s+)?"
+    r"(?:find|see|spot|locate|know\s+where)\s+(?:it|them|that|this|that\s+one|this\s+one)\b.*|"
+    r"(?:why|how\s+come)\s+(?:can't|cant|couldn't|don't|dont|didn't|won't)\s+(?:you|i|we)\s+"
+    r"(?:find|see|spot|locate|get)\s+(?:it|them|that|this)\b.*|"
+    r"(?:(?:oh\s+no|oops|ugh|damn)[\s,]+)*(?:(?:i|we|you)\s+(?:just\s+)?(?:lost|dropped|missed|"
+    r"broke|knocked\s+over)|(?:it|they)\s+(?:just\s+)?(?:fell|dropped|rolled|broke|slipped|"
+    r"moved|disappeared|vanished))"
+    r"(?:\s+(?:it|them|over|down|off|away|again))*(?:\s+(?:on|onto|off|under|behind)\s.*)?|"
+    r"(?:it|that|this)\s*(?:'s|\s+is|\s+does|\s+did)\s*(?:n't|nt|\s+not)\s+(?:working|work|"
+    r"right|correct)\b.*|"
+    r"(?:it|they|that|this)\s*(?:'s|\s+is|'re|\s+are)\s*(?:n't|\s+not)\s+(?:there|here)"
+    r"(?:\s+(?:any\s*more|now))?|(?:there\s*(?:'s|\s+is)\s+)?nothing(?:\s*'s|\s+is)?\s+"
+    r"(?:there|here)|(?:(?:you\s+(?:got|picked|grabbed|took|found|have)|that\s*(?:'s|\s+is)|"
+    r"it\s*(?:'s|\s+is))\s+)?the\s+wrong\s+(?:one|object|thing)(?:\s+again)?|"
     # A chat model's or a helper's preamble ("Sure, I can help with that.").
     r"(?:sure|of\s+course|certainly|absolutely|no\s+problem|gladly|happy\s+to\s+help|"
     r"i\s*(?:'\s*d|\s+would)\s+be\s+(?:happy|glad)\s+to(?:\s+help)?|i\s+can\s+(?:help(?:\s+"
@@ -6688,6 +6776,24 @@ _HALLUCINATED_TAIL = re.compile(
     r')[.!?]*)+\s*$')
 
 
+# What is to be done to the object, said after it as a participle (helper-h169's brief:
+# "let me know if you need the red ball picked up" was the object "red ball picked", "the
+# blue mug needs to be picked up" "blue mug needs be picked", "have the red ball moved"
+# "have red ball moved"; "let me know when the red ball is picked up" "when red ball
+# picked"): the object; what the robot does with it is its own business. Not after a
+# pronoun or a verb ("the ball that is moved", "I want it picked up").
+_DONE_TO_IT = re.compile(
+    r'(?<=\w)(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bbe)(?<!\bbeen)(?<!\bthat)'
+    r'(?<!\bwhich)(?<!\bi)(?<!\byou)(?<!\bwe)(?<!\bthey)(?<!\bget)(?<!\bgot)\s+(?:needs?\s+'
+    r'(?:picking\s+up|moving|fetching)|(?:(?:needs?|has|have|wants?|is|are)\s+to\s+be\s+|(?:is|'
+    r'are|gets?|has\s+been|have\s+been)\s+)?'
+    r'(?:picked(?:\s+up)?|moved|grabbed|fetched|brought(?:\s+(?:over|here|back))?|taken(?:\s+'
+    r'(?:away|out|back))?|removed|put\s+away|cleared(?:\s+away)?|cleaned\s+up|collected))'
+    r'(?:\s+(?:please|now|asap|for\s+me|right\s+away))*(?=[\s.!?]*$)')
+_HAVE_IT_DONE = re.compile(
+    r'^\s*(?:please\s+)?(?:have|get)\s+(?=(?:the|a|an|my|your|this|that)\s)')
+
+
 # A yes-or-no question whether an object has a part (helper-91's open case: "does it
 # have a handle", "is there a handle" were read as commands for an object "handle", and
 # any crop that looked like one was posed). A part is no object to pose, the node answers
@@ -7141,8 +7247,129 @@ def _conditions(low):
 def _is_clause(m):
     """Whether a :data:`_CONDITION_FIRST` match ``m`` is a clause (its verb, where needed)."""
     conj = m.group('conj').split()[0]
+    if re.match(r"[a-z]+'(?:s|re)\b", m.group('rest')):
+        return True  # "if it's heavy", "when they're ready": the verb said with its subject
     return conj not in _CONDITION_NEEDS_VERB or _CLAUSE_VERB.search(
         m.group('rest'), len(m.group('rest').split()[0])) is not None
+
+
+# A property of the object said as a condition on it (helper-h169's brief): "pick up the
+# cube if it's red" was the object "red cube if", "take the ball if it is the small one"
+# and "pick up the cube if it is on the left" a ball or a cube of any size or place, the
+# condition named unchecked. A colour, a size, a side or a place is what the node sees:
+# it says which object, as "the cube, the red one" and "the cube on the left" do (if none
+# is red, nothing matches; never a cube of another colour). "unless it's red", "if it
+# isn't red": "the cube, not the red one". A condition the camera cannot check ("if it's
+# empty", "if it's heavy", "if it's there") stays a condition, named unchecked
+# (:func:`_conditions`); "if it's visible" asks for nothing more, and is dropped.
+_PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|as\s+long\s+as|so\s+long\s+as|'
+                  r'provided(?:\s+that)?|unless)')
+_PROPERTY_SAID = (
+    r"\s+(?:only\s+)?(?P<subj>it|they|that(?:\s+one)?|this(?:\s+one)?|its\s+colou?r|(?:the|this|that)\s+"
+    r"[\w-]+)(?P<be>\s*'s|\s*'re|\s+is|\s+are|\s+looks?|\s+seems?|\s+appears?|\s+happens?\s+to\s+"
+    r"be)(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?(?:\s+(?:really|very|actually|definitely))?\s+"
+    r"(?P<prop>[^,;:.!?]+?)")
+# "..., otherwise the blue one": the other object asked for instead (an alternative).
+_PROPERTY_AFTER = re.compile(
+    r'(?P<main>.*?\S)(?:\s*[,;:\u2013\u2014-]\s*|\s+)(?P<cond>(?:but\s+)?(?:only\s+)?' +
+    _PROPERTY_CONJ + _PROPERTY_SAID + r'(?:\s+only)?)(?:(?:\s*,\s*|\s+)(?:or\s+)?(?:else|'
+    r'otherwise|if\s+not)[\s,]+(?P<other>(?:the|a|an)\s+[^,;:.!?]+?))?[\s,;:.!?]*(?:(?:please|'
+    r'thanks|thank\s+you)[\s.!]*)?$', re.S)
+_PROPERTY_FIRST = re.compile(
+    r'\s*(?P<cond>(?:only\s+)?' + _PROPERTY_CONJ + _PROPERTY_SAID + r')(?:\s*[,;:]\s*(?:then\s+)?|'
+    r'\s+then\s+|\s+(?=(?:pick|grab|get|take|find|fetch|bring|lift|locate|show|track)\b))'
+    r'(?P<main>\S.*)', re.S)
+_PROPERTY_PLACE = re.compile(
+    r'(?:(?:the\s+|a\s+)?ones?\s+)?(?P<place>(?:on|in|at|near|by|beside|behind|under|inside|'
+    r'above|below|next\s+to|close\s+to|in\s+front\s+of|on\s+top\s+of|to\s+the|left\s+of|'
+    r'right\s+of|nearest|closest|farthest|furthest|between)\s.+)')
+# Said of an object in view, they ask for nothing more: "if it's visible" (as "if
+# visible" is, :data:`_TAILS`; "if it's there" may point, and stays a condition).
+_PROPERTY_NOTHING = frozenset(('visible', 'in view', 'present', 'available', 'in sight',
+                               'in the picture', 'in the image'))
+
+
+def _property_words(prop):
+    """Return each choice of colour, size and side words a property says, or None.
+
+    :param prop: what the condition says the object is, lower case ("the small one",
+        "red or blue", "small and red").
+    :return: ``list`` of ``str`` ("small", "red", "blue"), one a choice ("red or blue":
+        two); None where a word is none of those ("empty", "heavy").
+    """
+    choices = []
+    for alt in re.split(r'\s+or\s+', prop):
+        words = [w for w in re.sub(r'^(?:the|a|an)\s+|\s+ones?$', '', alt.strip()).split()
+                 if w not in ('and', 'one')]
+        if not words or not all(w in _COLOUR_WORDS or w in _CHOOSING_WORDS or
+                                _SHADE.fullmatch(w) for w in words):
+            return None
+        choices.append(' '.join(words))
+    return choices
+
+
+def _property_condition(text):
+    """Read a property said as a condition into the object (see :data:`_PROPERTY_AFTER`).
+
+    :param text: a cleaned command (``str``).
+    :return: a :class:`Query` (refused where the property contradicts the object, "the
+        blue cube if it's red", or is said of a pronoun alone, "grab it if it's red"), or
+        None where ``text`` says no such condition.
+    """
+    low = _APOSTROPHES.sub("'", text).lower()
+    m = _PROPERTY_FIRST.fullmatch(low) or _PROPERTY_AFTER.fullmatch(low)
+    if m is None:
+        return None
+    main = text[m.start('main'):m.end('main')]
+    said, other = m.group('cond'), m.groupdict().get('other')
+    negated = bool(m.group('not')) != m.group('conj').startswith('unless')
+    main_read = _read_around(main)
+    named = main_read.refused is None and main_read.what != 'object'
+    head = main_read.what.split()[-1] if named else None
+    subject = m.group('subj').split()
+    if len(subject) == 2 and subject[0] != 'its' and subject[1] != 'one' and \
+            subject[1] not in (head, f'{head}s'):
+        return None  # "pick up the ball if the light is red": another object's
+    # "if it's the red cube": "the red one"
+    prop = re.sub(rf'\s+{head}s?$', ' one', m.group('prop').strip()) if head else \
+        m.group('prop').strip()
+    if named and prop in _PROPERTY_NOTHING and not negated:
+        return replace(main_read, text=text)
+    # "if it's red and on the left": the colour, then the place
+    parts = re.split(r'\s*,?\s+and\s+(?=(?:on|in|at|near|by|next|to|behind|under)\s)', prop)
+    place = _PROPERTY_PLACE.fullmatch(parts[-1])
+    choices = _property_words(parts[0]) if len(parts) == 2 or not place else None
+    if (place is None and choices is None) or (negated and (len(parts) == 2 or other or (
+            choices and len(choices) > 1))) or (other and not choices):
+        return None  # "if it's empty": a condition, named unchecked
+    ones = 'ones' if m.group('be').strip() in ("'re", 'are') else 'one'
+    read = ' or '.join(f'the {c} {ones}' for c in choices) if choices else ''
+    read = ' '.join(w for w in (read, place.group('place') if place else '') if w)
+    read = f'not {read}' if negated else read
+    if not named:
+        example = f'{choices[0]} ball' if choices else f"ball {place.group('place')}"
+        return Query(text=text, what='object',
+                     refused=f'the command "{text}" names no object to look for, only what it '
+                     f'should be ("{said}"): name it, e.g. "the {example}"')
+    said_of = main_read.what.split()[:-1] + ([main_read.size] if main_read.size else [])
+    if choices and not negated and len(choices) == 1 and _contradicted(
+            said_of, choices[0].split()):
+        return Query(text=text, what='object',
+                     refused=f'the command "{text}" names its object ("{main.strip()}") '
+                     f'with another colour or size than it asks for "{said}": no object is '
+                     f'both; name the one to look for, e.g. "the {choices[0]} {head}"')
+    before = f"{main} {'not ' if negated else ''}{place.group('place')}" if place else main
+    if choices:
+        listed = ' or '.join(f'the {c} {ones}' for c in choices)
+        rest = f"{before}, {'not ' if negated else ''}{listed}" + (f' or {other}' if other
+                                                                     else '')
+    else:
+        rest = before
+    query = _read_around(rest)
+    if query.refused is not None or query.what == 'object' or len(query.also) > len(
+            main_read.also):
+        return None
+    return replace(query, text=text, read_as=query.read_as + ((said, read),))
 
 
 # A lead-in or a tail around the command, each read out where it damages the reading
@@ -7192,6 +7419,10 @@ _LEADS = tuple(re.compile(p) for p in (
     r"(?:want|need|'d\s+like|would\s+like|asked\s+for|meant|mean)\s+" + _OBJECT_NEXT,
     r"\s*(?:let|tell)\s+(?:me|us)\s+know\s+(?:if|whether|when)\s+you\s+(?:need|want|'d\s+"
     r'like|would\s+like)\s+' + _OBJECT_NEXT,
+    # "let me know when the red ball is picked up" (helper-h169: "when red ball picked")
+    r'\s*(?:let|tell)\s+(?:me|us)\s+know\s+(?:when|once|as\s+soon\s+as)\s+(?=(?:the|this|that|'
+    r'these|those|my|your|our)\s[^,;.!?]*?\s(?:is|are|gets?|got|has\s+been|have\s+been)\s+'
+    r'(?:picked|moved|grabbed|fetched|brought|taken|removed|put|cleared|cleaned|collected)\b)',
     r"\s*(?:i\s+(?:was|am)\s+wondering|i'm\s+wondering|i\s+wonder|we\s+were\s+wondering)\s+"
     r'(?:if|whether)\s+(?:you\s+(?:could|can|might|would)\s+(?:please\s+)?)?',
     r'\s*(?:it\s+)?(?:would|will|is)\s+(?:it\s+)?be\s+(?:possible|ok|okay|alright|'
@@ -7225,13 +7456,18 @@ _LEADS = tuple(re.compile(p) for p in (
     r')',
     r'\s*wait\s+for\s+' + _OBJECT_NEXT,
     # "I can't find the red ball" (the object "i cant red ball"): asked to find it
-    r"\s*(?:i|we)\s*(?:can't|cannot|can\s+not|couldn't|could\s+not)\s+(?:find|see|locate|spot)\s+"
-    + _OBJECT_NEXT,
+    # (and "I don't see the blue mug", "I lost the red ball": helper-h169, "i" excluding the
+    # blue mug, "i lost red ball")
+    r"\s*(?:i|we)\s*(?:(?:can't|cannot|can\s+not|couldn't|could\s+not|don't|do\s+not|didn't|"
+    r"did\s+not)\s+(?:find|see|locate|spot)|(?:just\s+)?(?:lost|misplaced))\s+" + _OBJECT_NEXT,
     # "change of plan: find the blue mug", "new task: ..." (the object "change of plan blue
     # mug", "new task blue mug")
     r'\s*(?:change\s+of\s+plans?|new\s+(?:plan|task|command|goal|request|instruction|'
     r'target|order)s?|next\s+(?:task|command|goal)|updated?\s+(?:task|command|goal|plan))'
     r'\s*[:,.!;\u2013\u2014-]+\s*',
+    # "when is the red ball" (helper-h169's brief: the object "when red ball"): asked alone of
+    # an object, a recogniser's "where" (the node answers where, never when)
+    r"\s*when\s*(?:is|are|'s|'re)\s+(?=(?:the|a|an|my|your|our|this|that)\s[^,;:.!?]*[\s?.!]*$)",
     # a recogniser's "fine" for "find"; "pass me" as "hand me" ("fine red ball", "pass red
     # ball")
     r'\s*(?:fine|pass(?=\s+(?:me|us)\s))\s+(?:(?:me|us)\s+)?(?=(?:the|a|an|my|your|this|that)\s)',
@@ -7256,7 +7492,26 @@ _TAILS = tuple(re.compile(p) for p in (
     r'you\s+are\s+able|any|there\s+is\s+one|present|visible|available)[\s.!]*$',
     r'[\s,]*(?P<cond>' + _TIME_SAID.pattern + r')[\s.!]*$',
     r'[\s,]*(?:just\s+)?(?:once|one\s+more\s+time)[\s.!]*$',
+    # "I can't find the blue mug anywhere" (helper-h169: "blue mug anywhere")
+    r'[\s,]*(?:anywhere|any\s*more)[\s.!?]*$',
 ))
+
+# A time said before a place (helper-h166's left-alone list: "the red ball later on the
+# left" was the object "red ball later", "find the ball in 5 minutes on the left" the ball
+# in five "minute"s on the left): read out, named unchecked, as a time that ends the
+# command is (:data:`_TAILS`).
+_TIME_BEFORE_PLACE = re.compile(
+    r'(?<=\w)[\s,]+(?P<cond>' + _TIME_SAID.pattern + r')(?=[\s,]+(?:on|in|at|near|next|to|by|'
+    r'behind|under|beside|inside|from|over|closest|nearest|farthest)\s)')
+# Two objects in an order said with "after" (helper-h169's brief: "find the cup after the
+# bowl" was the object "cup after bowl"): the second first, as "find the bowl, then the
+# cup" is read. A clause after it ("after the bowl is moved") is a condition.
+_ONE_AFTER_ANOTHER = re.compile(
+    r'(?P<lead>.*?)(?P<a>(?:the|a|an|my|your|our)\s+[^,;:.!?]+?)\s+(?:right\s+|just\s+)?after\s+'
+    r'(?P<b>(?:the|a|an|my|your|our)\s+(?:(?!(?:is|are|was|were|has|have|gets?|got|goes|'
+    r'moves?|moved|comes?|arrives?|falls?|fell|stops?|starts?|turns?)\b)[^,;:.!?])+?)'
+    r'[\s.!?]*')
+
 
 # A telegraphic pick-and-place, no determiner nor preposition ("pick red ball place blue
 # tray" was the object "red ball place blue tray"): the second phrase is where it goes,
@@ -7331,6 +7586,13 @@ def _readings_around(text):
         m = pattern.search(low)
         if m is not None and m.start() > 0:
             yield text[:m.start()], m.groupdict().get('cond'), m.group()
+    m = _TIME_BEFORE_PLACE.search(low)
+    if m is not None:  # "the red ball later on the left": the red ball on the left
+        yield text[:m.start()] + text[m.end('cond'):], m.group('cond'), m.group('cond')
+    m = _ONE_AFTER_ANOTHER.fullmatch(low)
+    if m is not None:  # "find the cup after the bowl": the bowl, then the cup
+        yield (f"{text[:m.start('a')]}{text[m.start('b'):m.end('b')]}, then "
+               f"{text[m.start('a'):m.end('a')]}", None, 'after')
     m = _NOT_FIRST_BARE.search(low)
     if m is not None:
         edit = f"{text[:m.start()].rstrip()}, {m.group('edit')}, " if m.group('edit') else ''
@@ -7395,6 +7657,9 @@ def _read_around(text):
     :param text: a cleaned command (``str``).
     :return: a :class:`Query`; a condition read out is in its ``unchecked``.
     """
+    said = _property_condition(text)
+    if said is not None:  # "pick up the cube if it's red": the red cube
+        return said
     query = _parse(text)
     broken = query.refused is not None or query.what in query.exclude
     read = None
@@ -7414,6 +7679,44 @@ def _read_around(text):
     return query
 
 
+# A word said for a thing whose name does not come (helper-h169's brief): read as "thing",
+# which names no kind ("the red thingy": the red thing; "the whatchamacallit" alone is
+# refused by :func:`parse_command`, as no object named).
+_PLACEHOLDER_NOUN = re.compile(
+    r"(?<![\w'-])(?:thing(?:y|ie|amajig(?:ger)?|amabob|amajiggy|ummy(?:jig|bob)?|-a-ma-(?:jig|bob))|"
+    r"wh?atcha(?:ma|m)?call(?:it|um|em)|whatsit(?:s?name)?|whatchacallit|"
+    r"doo(?:hick(?:e?y|ie)|dad|dah)|dealie(?:bob)?|dealy(?:bob)?|dingus|whosit|"
+    r"thingmabob|thingamy)(?=s?(?![\w'-]))")
+# A word said for the object, then the object itself ("the thing the red ball", "that
+# thing, the red ball", "the object, the blue mug", "get me that thing there the blue mug":
+# the objects "thing red ball", "thing" and "red ball"): the object said second.
+_PLACEHOLDER_BEFORE = re.compile(
+    r'\b(?:the|that|this|a|an|some)\s+(?:thing|object|item|stuff)(?:\s+(?:there|here|over\s+'
+    r'there|right\s+there))?(?:\s*[,:;\u2013\u2014-]\s*|\s+)(?:(?:i\s+mean|you\s+know|'
+    r'namely|like)[\s,]+)?(?P<dp>(?:the|a|an|my|your|our)\s+(?P<words>[^,;.!?]*))')
+
+
+def _placeholder_before(m):
+    """Return the object said after a placeholder (:data:`_PLACEHOLDER_BEFORE`)."""
+    words = m.group('words').split()
+    if not words or {'one', 'ones', 'thing', 'object', 'item', 'stuff', 'is', 'are', 'was',
+                     'were', 's', "'s", 'sits', 'lies', 'stands', 'goes', 'has'} & set(words):
+        return m.group()  # "the thing, the red one", "the thing the ball is on"
+    return m.group('dp')
+
+
+def _without_placeholders(said):
+    """Read placeholder words as "thing" and drop one said before the object itself.
+
+    :param said: the command, lower case (``str``).
+    :return: ``(said, read_as)``: ``read_as`` ``((word, 'thing'), ...)`` for
+        :attr:`Query.read_as`.
+    """
+    read_as = tuple((m.group(), 'thing') for m in _PLACEHOLDER_NOUN.finditer(said))
+    said = _PLACEHOLDER_NOUN.sub('thing', said)
+    return _PLACEHOLDER_BEFORE.sub(_placeholder_before, said), read_as
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
@@ -7425,6 +7728,8 @@ def _parse(text):
     # left): a pause before a correction, no ordinal.
     said = _WAIT_A_SECOND.sub(lambda m: ' hold on' if m.group('mid') else 'wait', said)
     said, repairs = _repaired(_TYPED_DASH.sub(' \u2014 ', said))
+    said, placeholders = _without_placeholders(said)
+    repairs += placeholders
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(_arrow, said).strip()
     said, extremes = _extreme_sides(_side_phrases(said))
@@ -7465,13 +7770,17 @@ def _parse(text):
     said = _GROUP_FIRST.sub(_group_said_first, _GROUP_AFTER.sub(_group_said_first, said))
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
+    done = _DONE_TO_IT.search(untailed)
+    if done is not None:  # "I want the red ball picked up": the red ball
+        untailed = _HAVE_IT_DONE.sub('', untailed[:done.start()])
     said = untailed if untailed.strip(' ,;.!?') else said
     said = _plain_phrasing(_from_key_values(said))
     said = _WHAT_KIND.sub(r'\g<which> \g<noun>', said)
     said, read_as, symbols = _colours_said_otherwise(said)
     read_as = repairs + read_as
     said = _VAGUE_TAIL.sub('', _WHEN.sub(' ', _POLITE_TAIL.sub(
-        ' ', _RELATIVE_CLAUSE.sub(_relative_clause, said))))
+        ' ', _RELATIVE_CLAUSE.sub(_relative_clause, _MISSING_CLAUSE.sub(_relative_clause,
+                                                                        said)))))
     said = _DISCOURSE_LIKE.sub(lambda m: f"{m.group('pre') or ''} ", _RADIO_OVER.sub('', said))
     said = _LIKE_BEFORE_VERB.sub(lambda m: f"{m.group('first') or ''} ", said)
     said = _WITH_SLASH.sub(lambda m: 'without' if m.group().endswith('o') else 'with',
@@ -7492,6 +7801,7 @@ def _parse(text):
                      refused=f'the command "{text}" is a remark about an object ('
                      + '; '.join(f'"{r}"' for r in remarks) + '); it names no object to '
                      'look for: name it, e.g. "the red ball"')
+    said = _SPOKEN_APPOSITIVE.sub(r'\g<dp>, ', said)
     said = _APPOSITIVE.sub(_appositive, _APPOSITIVE_AFTER_PLACE.sub(_appositive_after_place,
                                                                      said))
     # "the red ball's position": the position of the red ball, not "red balls position".
