@@ -7255,6 +7255,13 @@ def test_a_preface_before_a_command_or_inside_a_name_is_read_as_before(text, wha
     ("find the ball if it's red and on the left", {'what': 'red ball', 'relation': 'left'}),
     ("pick up the cube if it's red, otherwise the blue one", {
         'what': 'red cube', 'alternatives': [{'what': 'blue cube'}]}),
+    # Typed with no subject; the colour said with "colour".
+    ('pick up the cube if red', {'what': 'red cube'}),
+    ('grab the cup if on the left', {'what': 'cup', 'relation': 'left'}),
+    ('pick up the cube if not red', {'what': 'cube', 'exclude': ['red cube']}),
+    ('if red, pick up the cube', {'what': 'red cube'}),
+    ("pick up the cube if it's coloured red", {'what': 'red cube'}),
+    ('pick up the cube if it is red in colour', {'what': 'red cube'}),
 ])
 def test_a_property_said_as_a_condition_says_which_object(text, parsed):
     q = parse_command(text)
@@ -7269,11 +7276,20 @@ def test_a_property_said_as_a_condition_says_which_object(text, parsed):
     ("pick up the ball if it's bigger than the cube", "if it's bigger than the cube"),
     ("pick up the red ball if it's there", "if it's there"),
     ('pick up the ball if the light is red', 'if the light is red'),
+    ('grab the ball if empty', 'if empty'),
 ])
 def test_a_condition_the_camera_cannot_see_stays_unchecked(text, unchecked):
     q = parse_command(text)
     assert q.refused is None and q.unchecked == (unchecked,), describe(q)
     assert q.what in ('mug', 'cube', 'ball', 'red ball')
+
+
+@pytest.mark.parametrize('text', ['pick up the cube if any', 'pick up the cube if present',
+                                  'pick up the red ball if possible',
+                                  'find the red ball if you can'])
+def test_a_polite_tail_with_no_subject_is_no_condition(text):
+    q = parse_command(text)
+    assert q.refused is None and q.unchecked == () and q.what in ('cube', 'red ball')
 
 
 @pytest.mark.parametrize('text, said', [

@@ -7264,11 +7264,19 @@ def _is_clause(m):
 # (:func:`_conditions`); "if it's visible" asks for nothing more, and is dropped.
 _PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|as\s+long\s+as|so\s+long\s+as|'
                   r'provided(?:\s+that)?|unless)')
+# The subject may go unsaid, as typed: "pick up the cube if red", "... if not red".
 _PROPERTY_SAID = (
-    r"\s+(?:only\s+)?(?P<subj>it|they|that(?:\s+one)?|this(?:\s+one)?|its\s+colou?r|(?:the|this|that)\s+"
-    r"[\w-]+)(?P<be>\s*'s|\s*'re|\s+is|\s+are|\s+looks?|\s+seems?|\s+appears?|\s+happens?\s+to\s+"
-    r"be)(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?(?:\s+(?:really|very|actually|definitely))?\s+"
-    r"(?P<prop>[^,;:.!?]+?)")
+    r"(?:\s+(?:only\s+)?(?P<subj>it|they|that(?:\s+one)?|this(?:\s+one)?|its\s+colou?r|(?:the|"
+    r"this|that)\s+[\w-]+)(?P<be>\s*'s|\s*'re|\s+is|\s+are|\s+looks?|\s+seems?|\s+appears?|"
+    r"\s+happens?\s+to\s+be)(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?|(?P<bare>\s+not)?)"
+    r"(?:\s+(?:really|very|actually|definitely))?\s+(?P<prop>[^,;:.!?]+?)")
+# Said with no subject, one word the camera cannot check is a condition ("grab the ball if
+# empty": "ball if empty" before), named unchecked; not a word of a polite tail
+# (:data:`_TAILS`, :data:`_POLITE_TAIL`: "if possible", "if any", "when ready").
+_PROPERTY_UNSAID_NOT = frozenset(('possible', 'ready', 'able', 'convenient', 'any', 'present',
+                                  'visible', 'available', 'needed', 'necessary', 'so', 'you',
+                                  'required', 'wanted', 'desired', 'applicable', 'appropriate',
+                                  'ok', 'okay', 'fine', 'alright', 'not', 'there', 'here'))
 # "..., otherwise the blue one": the other object asked for instead (an alternative).
 _PROPERTY_AFTER = re.compile(
     r'(?P<main>.*?\S)(?:\s*[,;:\u2013\u2014-]\s*|\s+)(?P<cond>(?:but\s+)?(?:only\s+)?' +
@@ -7322,27 +7330,32 @@ def _property_condition(text):
         return None
     main = text[m.start('main'):m.end('main')]
     said, other = m.group('cond'), m.groupdict().get('other')
-    negated = bool(m.group('not')) != m.group('conj').startswith('unless')
+    negated = bool(m.group('not') or m.group('bare')) != m.group('conj').startswith('unless')
     main_read = _read_around(main)
     named = main_read.refused is None and main_read.what != 'object'
     head = main_read.what.split()[-1] if named else None
-    subject = m.group('subj').split()
+    subject = (m.group('subj') or '').split()
     if len(subject) == 2 and subject[0] != 'its' and subject[1] != 'one' and \
             subject[1] not in (head, f'{head}s'):
         return None  # "pick up the ball if the light is red": another object's
     # "if it's the red cube": "the red one"
     prop = re.sub(rf'\s+{head}s?$', ' one', m.group('prop').strip()) if head else \
         m.group('prop').strip()
+    # "if it is red in colour", "if it's coloured red", "if it's the colour red": red
+    prop = re.sub(r'^(?:the\s+)?colou?r(?:ed)?\s+|\s+in\s+colou?r$', '', prop)
     if named and prop in _PROPERTY_NOTHING and not negated:
         return replace(main_read, text=text)
     # "if it's red and on the left": the colour, then the place
     parts = re.split(r'\s*,?\s+and\s+(?=(?:on|in|at|near|by|next|to|behind|under)\s)', prop)
     place = _PROPERTY_PLACE.fullmatch(parts[-1])
     choices = _property_words(parts[0]) if len(parts) == 2 or not place else None
+    if named and place is None and choices is None and not subject and not negated and \
+            not other and re.fullmatch(r'[a-z-]+', prop) and prop not in _PROPERTY_UNSAID_NOT:
+        return replace(main_read, text=text, unchecked=main_read.unchecked + (said,))
     if (place is None and choices is None) or (negated and (len(parts) == 2 or other or (
             choices and len(choices) > 1))) or (other and not choices):
         return None  # "if it's empty": a condition, named unchecked
-    ones = 'ones' if m.group('be').strip() in ("'re", 'are') else 'one'
+    ones = 'ones' if (m.group('be') or '').strip() in ("'re", 'are') else 'one'
     read = ' or '.join(f'the {c} {ones}' for c in choices) if choices else ''
     read = ' '.join(w for w in (read, place.group('place') if place else '') if w)
     read = f'not {read}' if negated else read
