@@ -481,6 +481,29 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     assert node.stop() == 0
 
 
+def test_a_complaint_or_a_placeholder_keeps_the_command_and_a_property_condition_picks(
+        probe, start_node):
+    """"I can't find it", "pass me the whatchamacallit", "grab it if it's red": rejected.
+
+    helper-h169's brief: each replaced "the red ball" with the objects "i cant",
+    "whatchamacallit", "red if". Now one ``rejected`` answer says why, and the red ball is
+    still posed; "pick up the ball if it's red" poses the red ball (before: "ball if red").
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said, why in (("I can't find it", 'is a remark'),
+                      ('pass me the whatchamacallit', 'whose name was not said'),
+                      ("grab it if it's red", 'only what it should be')):
+        det = rejected_keeping_the_red_ball(probe, node, camera, scene, said)
+        assert why in det['reason'], det
+    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
+    probe.clear()
+    assert_found(probe, node, camera, scene, "pick up the ball if it's red", 'red ball',
+                 red.centre)
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe,
                                                                            start_node):
     """"{target}", "pick up the <TARGET>", "[object Object]": rejected, the red ball posed.
