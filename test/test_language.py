@@ -7262,12 +7262,28 @@ def test_a_preface_before_a_command_or_inside_a_name_is_read_as_before(text, wha
     ('if red, pick up the cube', {'what': 'red cube'}),
     ("pick up the cube if it's coloured red", {'what': 'red cube'}),
     ('pick up the cube if it is red in colour', {'what': 'red cube'}),
+    # Choices listed; the condition in brackets.
+    ("pick up the cube if it's either red or blue", {'what': 'red cube', 'alternatives': [
+        {'what': 'blue cube'}]}),
+    ("pick up the cube if it's red, green or blue", {'what': 'red cube', 'alternatives': [
+        {'what': 'green cube'}, {'what': 'blue cube'}]}),
+    ("pick up the cube if it's not red or blue", {'what': 'cube', 'exclude': [
+        'red cube', 'blue cube']}),
+    ("pick up the cube (only if it's red)", {'what': 'red cube'}),
 ])
 def test_a_property_said_as_a_condition_says_which_object(text, parsed):
     q = parse_command(text)
     got = describe(q)
     assert got.pop('read_as', None) is not None or parsed == {'what': 'red ball'}, got
     assert got == parsed
+
+
+@pytest.mark.timeout(20)  # a backtracking pattern does not end: fail, not hang the suite
+def test_a_property_condition_with_spaced_commas_reads_in_time():
+    # "\\s*,\\s*" in the pattern tried every split of "red , red , ... !" (exponential).
+    start = time.perf_counter()
+    parse_command('pick up the cube if it is ' + 'red , ' * 70 + '!x')
+    assert time.perf_counter() - start < 2.0
 
 
 @pytest.mark.parametrize('text, unchecked', [

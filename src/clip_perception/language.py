@@ -7264,12 +7264,15 @@ def _is_clause(m):
 # (:func:`_conditions`); "if it's visible" asks for nothing more, and is dropped.
 _PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|as\s+long\s+as|so\s+long\s+as|'
                   r'provided(?:\s+that)?|unless)')
-# The subject may go unsaid, as typed: "pick up the cube if red", "... if not red".
+# The subject may go unsaid, as typed: "pick up the cube if red", "... if not red". A comma
+# may list properties ("red, green or blue"); no space is matched around it, so each part
+# is split one way only (with "\s*,\s*" the match tried every split: exponential on "red ,
+# red , ... !").
 _PROPERTY_SAID = (
     r"(?:\s+(?:only\s+)?(?P<subj>it|they|that(?:\s+one)?|this(?:\s+one)?|its\s+colou?r|(?:the|"
     r"this|that)\s+[\w-]+)(?P<be>\s*'s|\s*'re|\s+is|\s+are|\s+looks?|\s+seems?|\s+appears?|"
     r"\s+happens?\s+to\s+be)(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?|(?P<bare>\s+not)?)"
-    r"(?:\s+(?:really|very|actually|definitely))?\s+(?P<prop>[^,;:.!?]+?)")
+    r"(?:\s+(?:really|very|actually|definitely))?\s+(?P<prop>[^,;:.!?()]+?(?:,[^,;:.!?()]+?)*?)")
 # Said with no subject, one word the camera cannot check is a condition ("grab the ball if
 # empty": "ball if empty" before), named unchecked; not a word of a polite tail
 # (:data:`_TAILS`, :data:`_POLITE_TAIL`: "if possible", "if any", "when ready").
@@ -7279,9 +7282,9 @@ _PROPERTY_UNSAID_NOT = frozenset(('possible', 'ready', 'able', 'convenient', 'an
                                   'ok', 'okay', 'fine', 'alright', 'not', 'there', 'here'))
 # "..., otherwise the blue one": the other object asked for instead (an alternative).
 _PROPERTY_AFTER = re.compile(
-    r'(?P<main>.*?\S)(?:\s*[,;:\u2013\u2014-]\s*|\s+)(?P<cond>(?:but\s+)?(?:only\s+)?' +
+    r'(?P<main>.*?\S)(?:\s*[,;:(\u2013\u2014-]\s*|\s+)(?P<cond>(?:but\s+)?(?:only\s+)?' +
     _PROPERTY_CONJ + _PROPERTY_SAID + r'(?:\s+only)?)(?:(?:\s*,\s*|\s+)(?:or\s+)?(?:else|'
-    r'otherwise|if\s+not)[\s,]+(?P<other>(?:the|a|an)\s+[^,;:.!?]+?))?[\s,;:.!?]*(?:(?:please|'
+    r'otherwise|if\s+not)[\s,]+(?P<other>(?:the|a|an)\s+[^,;:.!?]+?))?[\s,;:.!?)]*(?:(?:please|'
     r'thanks|thank\s+you)[\s.!]*)?$', re.S)
 _PROPERTY_FIRST = re.compile(
     r'\s*(?P<cond>(?:only\s+)?' + _PROPERTY_CONJ + _PROPERTY_SAID + r')(?:\s*[,;:]\s*(?:then\s+)?|'
@@ -7306,6 +7309,9 @@ def _property_words(prop):
         two); None where a word is none of those ("empty", "heavy").
     """
     choices = []
+    prop = re.sub(r'^either\s+', '', prop)  # "either red or blue"
+    # "red, green or blue": the commas list choices too; without "or" they join words
+    prop = re.sub(r'\s*,\s*', ' or ' if re.search(r'\sor\s', prop) else ' ', prop)
     for alt in re.split(r'\s+or\s+', prop):
         words = [w for w in re.sub(r'^(?:the|a|an)\s+|\s+ones?$', '', alt.strip()).split()
                  if w not in ('and', 'one')]
@@ -7352,8 +7358,8 @@ def _property_condition(text):
     if named and place is None and choices is None and not subject and not negated and \
             not other and re.fullmatch(r'[a-z-]+', prop) and prop not in _PROPERTY_UNSAID_NOT:
         return replace(main_read, text=text, unchecked=main_read.unchecked + (said,))
-    if (place is None and choices is None) or (negated and (len(parts) == 2 or other or (
-            choices and len(choices) > 1))) or (other and not choices):
+    if (place is None and choices is None) or (negated and (len(parts) == 2 or other)) or (
+            other and not choices):
         return None  # "if it's empty": a condition, named unchecked
     ones = 'ones' if (m.group('be') or '').strip() in ("'re", 'are') else 'one'
     read = ' or '.join(f'the {c} {ones}' for c in choices) if choices else ''
