@@ -3268,6 +3268,35 @@ def test_a_wide_image_whose_camera_info_has_its_width_is_no_stereo_pair():
     assert side_by_side_pair(pair, info_width=0)  # no camera_info: told by its halves
     assert side_by_side_pair(pair, info_width=640)  # one view's camera_info
     assert not side_by_side_pair(pair, info_width=1280)  # the whole width's
+    # One view's camera_info tells a pair whose halves show nothing to match (a plain
+    # wall): its frames do not switch between one view and two.
+    wall = np.full((480, 1280, 3), 128, np.uint8)
+    assert side_by_side_pair(wall, info_width=640) and not side_by_side_pair(wall)
+
+
+def test_a_wide_view_with_a_horizon_is_no_stereo_pair():
+    """A panorama's sky, horizon and floor are alike in its halves: no pair.
+
+    Review, session 48: with whole-image means a 2560x720 view with a sky gradient above
+    a horizon and different boxes in each half scored 0.87 and lost its right half.
+    """
+    rng = np.random.default_rng(0)
+    h, w = 720, 2560
+    y = np.linspace(0, 1, h)[:, None]
+    grey = np.where(y < 0.45, 200 - 60 * y, 90 - 30 * y) * np.ones((1, w))
+    for _ in range(12):  # other boxes at other places in each half
+        x0, y0 = rng.integers(0, w - 200), rng.integers(int(0.45 * h), h - 150)
+        grey[y0:y0 + 120, x0:x0 + rng.integers(60, 200)] = rng.integers(0, 255)
+    grey += rng.normal(0, 5, grey.shape)
+    rgb = np.clip(np.repeat(grey[..., None], 3, 2), 0, 255).astype(np.uint8)
+    assert not side_by_side_pair(rgb)
+    # A corridor: a ceiling light band, walls, a floor, and other things in each half.
+    grey = np.select([y < 0.2, y < 0.7], [230, 150], 60) * np.ones((1, w))
+    grey = grey + rng.normal(0, 8, (h, w))
+    grey[300:500, 100:300] = 20
+    grey[250:600, 1900:2300] = 240
+    assert not side_by_side_pair(np.clip(np.repeat(grey[..., None], 3, 2), 0, 255)
+                                 .astype(np.uint8))
 
 
 def _webp_and_avif(rgb):
