@@ -268,9 +268,10 @@ def node_parameters(value, shipped):
 
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
     :param shipped: path of the shipped parameters file (``shipped_params()``).
-    :return: a dict of parameter name -> value (str, bool or float).
-    :raises RuntimeError: a number argument (``depth_scale``, a clip plane) that is not a
-        number, or a truth argument that is no truth value (launch exits 1 with it).
+    :return: a dict of parameter name -> value (str, bool, int or float).
+    :raises RuntimeError: a number argument (``depth_scale``, a clip plane,
+        ``torch_threads``) that is not a number of its kind, or a truth argument that is
+        no truth value (launch exits 1 with it).
     """
     params = {}
     # Each as its parameter's type (config.PARAMETERS): text as given (choices are checked
@@ -289,7 +290,8 @@ def node_parameters(value, shipped):
                 params[name] = type(default)(given)
             except ValueError:
                 what = re.split(r'[:.]\s', kinds[name].description, maxsplit=1)[0]
-                raise RuntimeError(f'{name}:={given} is not a number: {what} (the node '
+                kind = 'a whole number' if type(default) is int else 'a number'
+                raise RuntimeError(f'{name}:={given} is not {kind}: {what} (the node '
                                    f'parameter {name}, default {default})') from None
         else:
             params[name] = given

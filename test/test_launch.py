@@ -464,5 +464,7 @@ def test_what_a_robot_tunes_first_is_a_launch_argument():
     assert got == {'dtype': 'float16', 'backend': 'openvino', 'torch_threads': 2,
                    'min_confidence': 0.3, 'qos_reliability': 'reliable'}
     assert node_parameters() == {}  # not given: the parameters file's values stand
+    with pytest.raises(RuntimeError, match=r'torch_threads:=2.5 is not a whole number'):
+        node_parameters(torch_threads='2.5')
     args = {name for name, _, _ in _generated_arguments()}
     assert {'dtype', 'backend', 'torch_threads', 'min_confidence', 'qos_reliability'} <= args

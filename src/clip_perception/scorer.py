@@ -277,8 +277,9 @@ def _check_tokenizer_reads_words(model, tokenizer):
     if tokenizer.unk_token_id is not None and set(ids) <= {tokenizer.unk_token_id}:
         raise ModelLoadError(
             f'CLIP checkpoint "{model}": its tokenizer reads every word as the unknown '
-            f'token ({len(tokenizer)} tokens: no tokenizer.json, or vocab.json and '
-            'merges.txt, beside the weights), so every command would be scored alike; '
+            f'token ({len(tokenizer)} tokens: none saved beside the weights, as '
+            'tokenizer.json or vocab.json and merges.txt, or one of another vocabulary), '
+            'so every command would be scored alike; '
             'save the processor with the model: CLIPProcessor.from_pretrained(ID)'
             '.save_pretrained(DIR) into the checkpoint folder')
 

@@ -424,8 +424,8 @@ def stale_reason(age, max_age, waited=0.0, in_node=0.0, depth_wait=0.0, held_for
 
 
 def _duration(seconds):
-    """``seconds`` (>= 60) as the person reads it: '5.0 min', '3.2 h', '12.0 days'."""
-    for unit, size in (('days', 86400.0), ('h', 3600.0)):
+    """``seconds`` (>= 60) as a person reads it: '5.0 min', '3.2 h', '12.0 days', '3.0 years'."""
+    for unit, size in (('years', 365.25 * 86400.0), ('days', 86400.0), ('h', 3600.0)):
         if seconds >= size:
             return f'{seconds / size:.1f} {unit}'
     return f'{seconds / 60.0:.1f} min'
