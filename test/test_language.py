@@ -7274,7 +7274,8 @@ def test_a_preface_before_a_command_or_inside_a_name_is_read_as_before(text, wha
 def test_a_property_said_as_a_condition_says_which_object(text, parsed):
     q = parse_command(text)
     got = describe(q)
-    assert got.pop('read_as', None) is not None or parsed == {'what': 'red ball'}, got
+    # "if it's visible" asks nothing the answer does not: dropped, no reading said.
+    assert got.pop('read_as', None) is not None or text.endswith("if it's visible"), got
     assert got == parsed
 
 
@@ -7354,8 +7355,8 @@ def test_what_the_speaker_cannot_find_said_of_an_object_is_the_object(text, what
 def test_a_placeholder_noun_before_the_object_is_dropped(text, what):
     q = parse_command(text)
     assert q.refused is None
-    if what is None:  # a relative clause: not the ball
-        assert q.what != 'ball'
+    if what is None:  # a relative clause: the thing, not the ball
+        assert q.what != 'ball' and q.what.split()[0] == 'thing', describe(q)
     else:
         assert q.what == what
 
@@ -7423,3 +7424,29 @@ def test_a_participle_a_when_an_order_and_a_time_before_a_place(text, parsed):
 ])
 def test_the_object_described_again_is_one_object(text, parsed):
     assert describe(parse_command(text)) == parsed
+
+
+# The lead's review of helper-h169's rules (session 48): readings they had made worse.
+@pytest.mark.parametrize('text, parsed', [
+    # "I think" / "I guess" with no comma before the object said again.
+    ('bring me the cup I think the blue one', {'what': 'blue cup'}),
+    ('the ball I guess the red one', {'what': 'red ball'}),
+    ('find the red ball I think the round one', {'what': 'red round ball'}),
+    # "after" that places one thing past another, or names an event: no order of two.
+    ('find the door right after the kitchen', {'what': 'door after kitchen', 'relation': 'right'}),
+    ('find the shelf just after the sink', {'what': 'shelf after sink'}),
+    ('go to the door after the table', {'what': 'door after table'}),
+    ('grab the cup after the meeting', {'what': 'cup after meeting'}),
+    # ... while an order of two after a verb of fetching still reads as one.
+    ('could you find the cup after the bowl', {'what': 'bowl', 'also': [{'what': 'cup'}]}),
+    # A placeholder word followed by an amount or a relative clause: no object after it.
+    ('give the item a wipe', {'what': 'item wipe'}),
+    ('find the object the robot dropped', {'what': 'object dropped'}),
+    # A participle alone after the object ends a relative clause, unless wanted done.
+    ('find the cup she moved', {'what': 'cup'}),
+    ('I need the red ball moved', {'what': 'red ball'}),
+    ('get the mug taken away', {'what': 'mug'}),
+])
+def test_the_rules_for_spoken_repairs_leave_ordinary_phrasings_as_they_were(text, parsed):
+    assert describe(parse_command(text)) == parsed
+

@@ -5534,7 +5534,7 @@ _NOT_IN_THE_PHRASE = (r'(?:the|a|an|and|or|but|not|with|from|on|in|at|of|to|by|n
                       r'than|rather|instead|except|is|are|was|were|be|s|it|looks?|that|which|'
                       r'who|you|ya|like|ones?|well|uh|um)')
 _SPOKEN_APPOSITIVE = re.compile(
-    r'(?P<dp>\b(?:the|a|an|my|your|our)\s+(?:(?!' + _NOT_IN_THE_PHRASE + r'\b)\w[\w-]*\s+){0,3}'
+    r'(?P<dp>\b(?:the|a|an|my|your|our)\s+(?:(?!' + _NOT_IN_THE_PHRASE + r'\b)\w[\w-]*\s+){0,3}?'
     r'(?!' + _NOT_IN_THE_PHRASE + r"\b)\w[\w-]*)(?:\s*,?\s+(?:you\s+know|ya\s+know|y'know|like|"
     r"i\s+think|i\s+guess|well|u+h+|u+m+|e+r+m*)\s*,?\s+|\s+)(?=(?:the|that|this)\s+(?:(?!(?:the|"
     r"a|an|and|or|but|not|with|from|on|in|at|of|to)\b)\w[\w-]*\s+){0,3}ones?\b)")
@@ -6792,6 +6792,13 @@ _DONE_TO_IT = re.compile(
     r'(?:\s+(?:please|now|asap|for\s+me|right\s+away))*(?=[\s.!?]*$)')
 _HAVE_IT_DONE = re.compile(
     r'^\s*(?:please\s+)?(?:have|get)\s+(?=(?:the|a|an|my|your|this|that)\s)')
+# A participle said alone after the object (no "is", "to be", nor "up", "away") is what is
+# to be done to it only after a verb of wanting ("I need the red ball moved", "have the
+# mug taken"); else it ends a relative clause ("find the cup she moved", "the cup mom
+# moved": the cup; the lead's review, session 48).
+_BARE_DONE = re.compile(r'\s*(?:moved|grabbed|fetched|removed|collected|picked|taken|brought|'
+                        r'cleared)(?:\s+(?:please|now|asap|for\s+me|right\s+away))*\s*')
+_WANTED_DONE = re.compile(r'\b(?:need|needs|want|wants|wanted|like|have|get)\b')
 
 
 # A yes-or-no question whether an object has a part (helper-91's open case: "does it
@@ -7524,11 +7531,17 @@ _TIME_BEFORE_PLACE = re.compile(
     r'behind|under|beside|inside|from|over|closest|nearest|farthest)\s)')
 # Two objects in an order said with "after" (helper-h169's brief: "find the cup after the
 # bowl" was the object "cup after bowl"): the second first, as "find the bowl, then the
-# cup" is read. A clause after it ("after the bowl is moved") is a condition.
+# cup" is read. A clause after it ("after the bowl is moved") is a condition. Only after a
+# verb of fetching, and not where "after" places one thing past another ("the door right
+# after the kitchen", "the second door after the fridge", "go to the door after the
+# table") or names an event ("the cup after the meeting"): the lead's review, session 48.
 _ONE_AFTER_ANOTHER = re.compile(
-    r'(?P<lead>.*?)(?P<a>(?:the|a|an|my|your|our)\s+[^,;:.!?]+?)\s+(?:right\s+|just\s+)?after\s+'
+    r'(?P<lead>(?:.*?\s)?(?:find|get|pick\s+up|pick|grab|bring(?:\s+me)?|fetch|take|'
+    r'show\s+me|hand\s+me|locate)\s+)(?P<a>(?:the|a|an|my|your|our)\s+(?!(?:first|second|'
+    r'third|next|last)\b)[^,;:.!?]+?)(?<!\bright)(?<!\bjust)\s+after\s+'
     r'(?P<b>(?:the|a|an|my|your|our)\s+(?:(?!(?:is|are|was|were|has|have|gets?|got|goes|'
-    r'moves?|moved|comes?|arrives?|falls?|fell|stops?|starts?|turns?)\b)[^,;:.!?])+?)'
+    r'moves?|moved|comes?|arrives?|falls?|fell|stops?|starts?|turns?|meeting|lunch|dinner|'
+    r'breakfast|class|call|break|game|show|movie|party|lesson|shift|talk)\b)[^,;:.!?])+?)'
     r'[\s.!?]*')
 
 
@@ -7711,16 +7724,27 @@ _PLACEHOLDER_NOUN = re.compile(
 # the objects "thing red ball", "thing" and "red ball"): the object said second.
 _PLACEHOLDER_BEFORE = re.compile(
     r'\b(?:the|that|this|a|an|some)\s+(?:thing|object|item|stuff)(?:\s+(?:there|here|over\s+'
-    r'there|right\s+there))?(?:\s*[,:;\u2013\u2014-]\s*|\s+)(?:(?:i\s+mean|you\s+know|'
-    r'namely|like)[\s,]+)?(?P<dp>(?:the|a|an|my|your|our)\s+(?P<words>[^,;.!?]*))')
+    r'there|right\s+there))?(?P<sep>\s*[,:;\u2013\u2014-]\s*|\s+)(?P<filler>(?:i\s+mean|'
+    r'you\s+know|namely|like)[\s,]+)?(?P<dp>(?:the|a|an|my|your|our)\s+(?P<words>[^,;.!?]*))')
 
 
 def _placeholder_before(m):
-    """Return the object said after a placeholder (:data:`_PLACEHOLDER_BEFORE`)."""
+    """Return the object said after a placeholder (:data:`_PLACEHOLDER_BEFORE`).
+
+    Kept as said where the words after it are no object of their own: "the thing, the red
+    one", "the thing the ball is on", a relative clause ("the object the robot dropped")
+    and an amount said of it ("push the object a bit closer", "give the item a wipe":
+    the lead's review, session 48).
+    """
     words = m.group('words').split()
     if not words or {'one', 'ones', 'thing', 'object', 'item', 'stuff', 'is', 'are', 'was',
                      'were', 's', "'s", 'sits', 'lies', 'stands', 'goes', 'has'} & set(words):
         return m.group()  # "the thing, the red one", "the thing the ball is on"
+    if words[-1].endswith('ed') and words[-1] not in _COLOUR_WORDS:
+        return m.group()  # "the object the robot dropped": a relative clause
+    if m.group('sep').isspace() and not m.group('filler') and \
+            m.group('dp').split()[0] in ('a', 'an'):
+        return m.group()  # "push the object a bit closer", "give the item a wipe"
     return m.group('dp')
 
 
@@ -7790,6 +7814,9 @@ def _parse(text):
     said = _CHAT_WORD.sub(lambda m: _CHAT_SPEAK.get(m.group(), 'for'), said)
     untailed = _HALLUCINATED_TAIL.sub('', said)
     done = _DONE_TO_IT.search(untailed)
+    if done is not None and _BARE_DONE.fullmatch(done.group()) and \
+            not _WANTED_DONE.search(untailed[:done.start()]):
+        done = None  # "find the cup she moved": a relative clause, read as such
     if done is not None:  # "I want the red ball picked up": the red ball
         untailed = _HAVE_IT_DONE.sub('', untailed[:done.start()])
     said = untailed if untailed.strip(' ,;.!?') else said
