@@ -3290,15 +3290,15 @@ def raw_pixels_hint(fmt, raw, sizes=(3, 4, 1, 2)):
         for aw, ah in _CAMERA_ASPECTS:
             unit = math.isqrt(pixels // (aw * ah))
             if pixels and unit * unit * aw * ah == pixels and ah * unit >= _MIN_RAW_SIDE:
-                fits.append(f'{aw * unit}x{ah * unit} at {size}')
+                fits.append((aw * unit, ah * unit, size))
     if not fits:
         return ''
-    first, others = fits[0], fits[1:_MAX_RAW_SIZES_SAID]
-    size = first.rpartition(' at ')[2]
+    (w, h, size), others = fits[0], fits[1:_MAX_RAW_SIZES_SAID]
+    others = ', or '.join(f'{ow}x{oh} at {osize}' for ow, oh, osize in others)
     return (f" (its {len(raw)} bytes, opening with no image file's signature, are as many as "
-            f'the raw pixels of a {first.rpartition(" at ")[0]} image at {size} '
-            f'byte{"s" if size != "1" else ""} a pixel'
-            + (f' (or {", or ".join(others)})' if others else '') +
+            f'the raw pixels of a {w}x{h} image at {size} '
+            f'byte{"s" if size != 1 else ""} a pixel'
+            + (f' (or {others})' if others else '') +
             ": raw pixels, not a compressed file, an Image's data copied into a "
             'CompressedImage? Publish them as sensor_msgs/Image (the raw transport), or '
             'compress them: compressed_image_transport, cv2.imencode)')

@@ -2253,7 +2253,8 @@ class PerceptionMixin:
                             'clocks synchronised? use_sim_time?): max_frame_age cannot '
                             'catch stale frames, and outputs carry these stamps')
         stored = self._stored_stamp is not None and frame.stamp == self._stored_stamp
-        if stored and max_age > 0 and age > max_age:
+        latched_old = stored and max_age > 0 and age > max_age  # answered, its age said
+        if latched_old:
             self.health.count('frames_latched')
             self._log_once('frame_latched', f'a colour frame {age:.1f} s old came from a '
                            'latched (transient_local) publisher, stored before this node '
@@ -2459,7 +2460,7 @@ class PerceptionMixin:
             reason += f' ({colour_note})'
         if old_info and result.pose is not None:
             reason += f' ({old_info})'
-        if stored and max_age > 0 and age > max_age:
+        if latched_old:
             reason += (f' (a latched frame, {age:.1f} s old: stored by a transient_local '
                        'publisher before this node subscribed)')
         if frame.held is not None:
@@ -2834,7 +2835,7 @@ class PerceptionMixin:
         """
         sub = self._streams.get(stream)
         twin = self._stored_twins.get(stream)
-        arrived = self.health.last_arrival.get(stream, -math.inf) >= self._opened_at
+        arrived = self._arrived_since_open(stream)
         if twin and arrived:
             self._stored_twins[stream] = False  # done for this opening
             self._inputs = [s for s in self._inputs if s is not twin]
@@ -2843,6 +2844,10 @@ class PerceptionMixin:
             self._stored_twins[stream] = self._latched_twin(
                 sub, sub.msg_type, self._stored_image(stream, sub.callback),
                 f'{stream} image') or None
+
+    def _arrived_since_open(self, stream):
+        """Whether a message of ``stream`` (colour, depth) arrived since the inputs opened."""
+        return self.health.last_arrival.get(stream, -math.inf) >= self._opened_at
 
     def _stored_image(self, stream, callback):
         """Return a callback handing ``callback`` a latched image while none has arrived.
@@ -2853,7 +2858,7 @@ class PerceptionMixin:
         answer's reason gives its age: :meth:`_process`).
         """
         def forward(msg):
-            if self.health.last_arrival.get(stream, -math.inf) >= self._opened_at:
+            if self._arrived_since_open(stream):
                 return  # the live stream's first, or the stored one handed over already
             if stream == 'colour':
                 self._stored_stamp = _stamp_seconds(msg.header.stamp)
