@@ -528,3 +528,25 @@ def test_the_readme_is_a_guide_and_its_history_is_in_docs():
                if re.search(r'\b(session \d+|helper-\w+|turn [23])\b', line, re.I)]
     assert not history, history
 
+
+def test_the_bundled_models_logit_scale_is_the_one_its_weights_hold():
+    """The README's and ``spatial_margin``'s logit_scale of the bundled model is its own.
+
+    "With a real checkpoint" said "the tiny models learned 26-29", from earlier models:
+    the shipped one holds 24.8 (exp of its ``logit_scale`` weight; the node's start-up
+    line prints it), as the ``spatial_margin`` description says (helper-h176's reading as
+    a new user, session 49): 1 figure -> 0.
+    """
+    import math
+
+    from safetensors import safe_open
+
+    path = os.path.join(REPO, 'models', 'tiny_clip', 'model.safetensors')
+    with safe_open(path, 'pt') as f:
+        scale = f'{math.exp(f.get_tensor("logit_scale").item()):.1f}'
+    text = ' '.join(readme().split())
+    said = re.search(r"Its `logit_scale` is 100 \(the bundled model's is ([\d.]+);", text)
+    assert said and said[1] == scale, (said and said[1], scale)
+    [param] = [p for p in PARAMETERS if p.name == 'spatial_margin']
+    assert f'{scale} for the bundled model' in param.description
+
