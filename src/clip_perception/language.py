@@ -4985,8 +4985,90 @@ def parse_command(text):
     why = foreign_language(text)
     if why is not None:  # asks for something, in words the node cannot read
         return Query(text=text, what='object', refused=why)
+    event = _event_to_report(text)
+    if isinstance(event, Query):  # "tell me when the door opens": refused
+        return _quoted_as_sent(event, raw, text)
     return _quoted_as_sent(_placeholder_alone(_with_emoji_objects(_read_around(text))), raw,
                            text)
+
+
+# A request to be told later that something happens (helper-h175's brief: "let me know when
+# the light turns green", "tell me when the door opens" were the objects "green when light
+# turns", "when door open"): the node finds objects in each frame and reports no events, so
+# it is refused as a move is (:func:`_without_motions`), never "light" or "door" grounded.
+# Said as the whole command: what asks to be told, a word of time ("when", "once", "as soon
+# as"...; "if" / "whether" only before a change, :data:`_CHANGE`) and a clause whose subject
+# is no "you" ("tell me when you find the blue mug" asks for the mug: _ASKED_WHETHER).
+_REPORT_LATER = re.compile(
+    r'\s*(?:please\s+|just\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|just\s+)?)*'
+    r'(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|notify\s+(?:me|us)|alert\s+(?:me|us)|'
+    r'inform\s+(?:me|us)|warn\s+(?:me|us)|ping\s+(?:me|us)|message\s+(?:me|us)|'
+    r'give\s+(?:me|us)\s+a\s+(?:shout|heads[\s-]up|ping|call)|signal(?:\s+(?:me|us))?)'
+    r'(?:\s+please)?\s+(?P<conj>when(?:ever)?|once|as\s+soon\s+as|the\s+(?:moment|minute|'
+    r'second|instant)|if|whether|in\s+case)\s+(?P<clause>(?!(?:you|u)\b)[a-z][^,;:.!?()]*?)'
+    r'[\s,;:.!?]*(?:(?:please|thanks|thank\s+you)[\s.!]*)?')
+# The subject of a clause said before a verb: a pronoun, or a determiner and up to four
+# words (lazy, so the first verb after it ends it).
+_CLAUSE_SUBJECT = (r'(?P<subj>(?:someone|somebody|anyone|anybody|something|it|they|he|she|'
+                   r'(?:the|a|an|my|your|our|this|that|any|some|their|his|her)\s+(?:[\w-]+\s+)'
+                   r'{0,3}?[\w-]+))')
+# ... that comes into view or is where it is asked for: asks for the object, as "let me
+# know if you see the red ball" does ("tell me when the red ball appears", "... is on the
+# left").
+_COMES_INTO_VIEW = re.compile(
+    _CLAUSE_SUBJECT + r"(?:\s+(?:appears?|shows?\s+up|turns?\s+up|comes?\s+(?:into|in\s+to)"
+    r"\s+(?:view|sight)|comes?\s+back)|\s*(?:'s|'re|\s+is|\s+are)\s+(?:in\s+(?:view|sight)|"
+    r"visible|(?:back\s+)?(?:there|here)|back|(?=(?:on|in|at|near|under|behind|beside|by|"
+    r"inside|above|below|next\s+to|close\s+to|left\s+of|right\s+of|to\s+the|"
+    r"in\s+front\s+of|on\s+top\s+of)\s)))(?P<place>.*)")
+# A change (for "if" / "whether": "tell me if the light turns green"; "tell me if the red
+# ball is on the left" asks where it is, _WHERE_DID_IT_GO).
+_CHANGE = re.compile(
+    r'\b(?:(?:turn|become|get|change|start|stop|open|close|move|arrive|break|ring|beep|finish|'
+    r'end|fill|drop|spill|tip|roll|happen|boil|melt|flash|blink|switch|leave|disappear)'
+    r'(?:s|es|ed)?|falls?|fell|broke|went|goes|came|comes|empties|emptied|is\s+done|'
+    r'is\s+finished|is\s+over)\b')
+
+
+# ... unless it says what the robot is to do to the object ("let me know when the red ball
+# is picked up": the red ball, :data:`_DONE_TO_IT`).
+_DONE_BY_THE_ROBOT = re.compile(
+    _CLAUSE_SUBJECT + r"\s*(?:'s|\s+is|\s+are|\s+has\s+been|\s+have\s+been|\s+gets?)\s+"
+    r"(?:picked(?:\s+up)?|moved|grabbed|taken|fetched|brought|found|located|detected|spotted|"
+    r"seen|placed|put|delivered|lifted|collected|retrieved|removed|cleared)\b.*")
+
+
+def _event_to_report(text):
+    """Read a request to be told when something happens (:data:`_REPORT_LATER`).
+
+    :param text: a cleaned command (``str``).
+    :return: a refused :class:`Query` ("tell me when the door opens"), the
+        :class:`Query` of the object asked for where the clause says only that it comes
+        into view ("tell me when the red ball appears": the red ball), or None (no such
+        request).
+    """
+    low = _APOSTROPHES.sub("'", text).lower()
+    m = _REPORT_LATER.fullmatch(low)
+    if m is None:
+        return None
+    clause = m.group('clause').strip()
+    seen = _COMES_INTO_VIEW.fullmatch(clause)
+    if seen is not None:  # "tell me when the red ball appears": the red ball
+        asked = f"let me know if you see {seen.group('subj')} {seen.group('place').strip()}"
+        query = _read_around(' '.join(asked.split()))
+        if query.refused is None and query.what != 'object':
+            return replace(query, text=text)
+        return None
+    if m.group('conj') in ('if', 'whether', 'in case') and not _CHANGE.search(clause):
+        return None  # "tell me if the red ball is bigger than the mug": asked as before
+    if not re.fullmatch(_CLAUSE_SUBJECT + r'\s+\S.*', clause) or _DONE_BY_THE_ROBOT.fullmatch(
+            clause):
+        return None  # "let me know when ready": no clause; "... is picked up": as before
+    return Query(text=text, what='object',
+                 refused=f'the command "{text}" asks to be told when something happens '
+                 f'("{clause}"); this node reports no events (it finds objects in each frame '
+                 'and watches for nothing to happen): name an object to look for, e.g. '
+                 '"the red ball"')
 
 
 def _placeholder_alone(query):
@@ -5593,6 +5675,37 @@ def _contradicted(adjs, adj2):
     said = {_word_kind(w) for w in adjs}
     return any(kind is not None and any(k == kind and v != value for k, v in said)
                for kind, value in map(_word_kind, adj2))
+
+
+# Two words of a restated object joined by "and" (helper-h175's brief: "the ball, the red
+# and round one" was a red ball and a round ball, "the cube, the small and green one" a
+# cube, the smallest object and "green"; "the ball which is red and round" a red ball and
+# "round"): one object with both, as "the red and round ball" is read ("the red round
+# ball"), unless both words are of one kind ("the red and blue one": two colours, read as
+# before). "and" is dropped; :data:`_APPOSITIVE` then merges "the red round one".
+_ONE_WITH_BOTH = re.compile(
+    r'(?:\b(?P<det>the|that|this)\s+(?P<a>[\w-]+)\s*,?\s+and\s+(?P<b>[\w-]+)\s+(?P<one>ones?)\b'
+    r'|\s*,?\s+(?:which|that)\s+(?:is|are)\s+(?P<a2>[\w-]+)\s*,?\s+and\s+(?P<b2>[\w-]+)'
+    r'(?=\s*(?:$|[,;.!?])))')
+
+
+def _one_with_both(m):
+    """Drop the "and" of a :data:`_ONE_WITH_BOTH` match where its words describe one object."""
+    a, b = m.group('a') or m.group('a2'), m.group('b') or m.group('b2')
+    kinds = [_word_kind(w)[0] for w in (a, b)]
+    if {a, b} & {'one', 'ones', 'the', 'a', 'an'} or (kinds[0] is not None and
+                                                      kinds[0] == kinds[1]):
+        return m.group()  # "the red and blue one": two colours
+    if m.group('det'):
+        return f"{m.group('det')} {a} {b} {m.group('one')}"
+    if None not in kinds or kinds == [None, None] or not re.search(
+            r'\b(?:the|a|an|this|that|my|your|our)\s+(?:[\w-]+\s+){0,3}?[\w-]+$',
+            m.string[:m.start()]):
+        # "which is red and small": folded as before (_fold_properties); "which is open
+        # and empty": no colour, size or place said; "ball that is small and red" (a
+        # planner's fields): no determiner for "the ... one" to restate
+        return m.group()
+    return f', the {a} {b} one'
 
 
 def _another_object(adjs, adj2):
@@ -7269,8 +7382,16 @@ def _is_clause(m):
 # isn't red": "the cube, not the red one". A condition the camera cannot check ("if it's
 # empty", "if it's heavy", "if it's there") stays a condition, named unchecked
 # (:func:`_conditions`); "if it's visible" asks for nothing more, and is dropped.
-_PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|as\s+long\s+as|so\s+long\s+as|'
-                  r'provided(?:\s+that)?|unless)')
+#
+# "when", "whenever", "once", "as soon as", "while" ask the same of a one-shot node
+# (helper-h175's brief: "... when it is red" read as "if", "... once it is red" was a
+# condition named unchecked): the node looks in every frame, so the cube it answers is
+# one that is red in the frame it answers from, the first such frame; it waits for nothing
+# before, and never answers a cube of another colour. A change of colour ("when it turns
+# red", "once it becomes blue") is read so too: the cube that is red (the change itself
+# is not seen; a cube red all along is answered). docs/commands.md says the rule.
+_PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|once|as\s+soon\s+as|while|as\s+long\s+as|'
+                  r'so\s+long\s+as|provided(?:\s+that)?|unless)')
 # The subject may go unsaid, as typed: "pick up the cube if red", "... if not red". A comma
 # may list properties ("red, green or blue"); no space is matched around it, so each part
 # is split one way only (with "\s*,\s*" the match tried every split: exponential on "red ,
@@ -7278,7 +7399,8 @@ _PROPERTY_CONJ = (r'(?P<conj>if|when|whenever|as\s+long\s+as|so\s+long\s+as|'
 _PROPERTY_SAID = (
     r"(?:\s+(?:only\s+)?(?P<subj>it|they|that(?:\s+one)?|this(?:\s+one)?|its\s+colou?r|(?:the|"
     r"this|that)\s+[\w-]+)(?P<be>\s*'s|\s*'re|\s+is|\s+are|\s+looks?|\s+seems?|\s+appears?|"
-    r"\s+happens?\s+to\s+be)(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?|(?P<bare>\s+not)?)"
+    r"\s+happens?\s+to\s+be|(?P<change>\s+(?:turns?|becomes?|goes|go|has\s+turned|is\s+turning|"
+    r"have\s+turned|are\s+turning)))(?P<not>\s+not|n't|nt)?(?:\s+to\s+be)?|(?P<bare>\s+not)?)"
     r"(?:\s+(?:really|very|actually|definitely))?\s+(?P<prop>[^,;:.!?()]+?(?:,[^,;:.!?()]+?)*?)")
 # Said with no subject, one word the camera cannot check is a condition ("grab the ball if
 # empty": "ball if empty" before), named unchecked; not a word of a polite tail
@@ -7362,6 +7484,9 @@ def _property_condition(text):
     parts = re.split(r'\s*,?\s+and\s+(?=(?:on|in|at|near|by|next|to|behind|under)\s)', prop)
     place = _PROPERTY_PLACE.fullmatch(parts[-1])
     choices = _property_words(parts[0]) if len(parts) == 2 or not place else None
+    if m.group('change') and (place or len(parts) > 1 or not choices or any(
+            w not in _COLOUR_WORDS for c in choices for w in c.split())):
+        return None  # "when it turns left", "when it gets closer": no colour it turns
     if named and place is None and choices is None and not subject and not negated and \
             not other and re.fullmatch(r'[a-z-]+', prop) and prop not in _PROPERTY_UNSAID_NOT:
         return replace(main_read, text=text, unchecked=main_read.unchecked + (said,))
@@ -7760,6 +7885,66 @@ def _without_placeholders(said):
     return _PLACEHOLDER_BEFORE.sub(_placeholder_before, said), read_as
 
 
+# A relative clause after the noun saying what happened to the object before (helper-h175's
+# brief: "find the ball which was moved" was the object "ball was moved", "the cup that
+# fell over" "cup fell over"): the camera sees each frame as it is, not what happened
+# before, so the object is looked for and the clause named unchecked, as "the heaviest box"
+# names its word (:func:`_read_unseen`). A verb in the past with "that" / "which" and no
+# subject (a subject pronoun's clause, "the mug I left", is :data:`_RELATIVE_CLAUSE`'s),
+# and words after it that say how or when, where the clause ends. "the ball that is
+# moving", "the cup that was placed on the table" read as before.
+_HISTORY_CLAUSE = re.compile(
+    r'\s*,?\s*\b(?:that|which|who)\s+(?:(?:(?:was|were|has\s+been|have\s+been|had\s+been|got|'
+    r'has|have|had)\s+)?(?:just\s+|recently\s+|already\s+|earlier\s+|accidentally\s+)*'
+    r'(?P<verb>fell|fallen|broke|broken|knocked|threw|thrown|took|taken|hit|shaken|hid|hidden|'
+    r'stolen|spilt|split|swept|eaten|[a-z]{2,}ed)(?:\s+(?:over|away|down|off|out|up|around|'
+    r'aside|back|earlier|before|yesterday|today|recently|just\s+now|last\s+time|a\s+(?:minute|'
+    r'moment|second|while|bit)\s+ago|by\s+(?:me|you|him|her|them|us|someone|somebody|'
+    r'(?:the|a|my|your)\s+(?:robot|arm|user|operator|kids?|child|cat|dog|person|gripper))))*'
+    r'|(?:was|were)\s+(?:here|there)\s+(?:before|earlier|yesterday|last\s+time))'
+    r'(?=\s*(?:$|[,;.!?])|\s+(?:on|in|at|near|by|under|behind|next|beside|to|and|or|but|'
+    r'please)\b)')
+# Verbs that say where it was put: "the ball that was placed on the table" is the ball on
+# the table, no history.
+_PUT_VERBS = frozenset(('placed', 'located', 'positioned', 'stored', 'kept', 'stacked',
+                        'parked', 'situated', 'mounted', 'attached', 'glued', 'taped',
+                        'stuck', 'pinned', 'hung', 'seated', 'lodged', 'wedged'))
+
+
+# An object named by what another object is in or on, its own noun said or only a
+# placeholder (helper-h175's brief: "the thing the blue mug is in" was the object "thing
+# blue mug", "whatever the spoon is lying on" the spoon): the relation turned round, as
+# the node reads it ("the thing holding the blue mug", "the thing under the spoon", "the
+# box holding the blue mug"). Said where the clause ends with its preposition.
+_NAMED_BY_WHAT_IT_HOLDS = re.compile(
+    r"(?P<head>\b(?:the|that|this|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+|\bwhatever|\bwhichever\s+one|"
+    r"^\s*what)\s+(?:that\s+|which\s+)?(?P<ref>(?:the|a|an|my|your|our|that|this)\s+"
+    r"(?:[\w-]+\s+){0,3}?[\w-]+)(?:\s*'s|\s+is|\s+are|\s+was|\s+were|\s+sits|\s+lies|\s+stands|"
+    r"\s+rests|\s+goes|\s+fits|\s+belongs)(?:\s+(?:sitting|lying|laying|standing|resting|placed|"
+    r"kept|stored|put|left|stuck|stacked|sat))?\s+(?P<prep>inside\s+of|inside|in|into|"
+    r"on\s+top\s+of|on|upon|under(?:neath)?|beneath|next\s+to|beside|behind|in\s+front\s+of)"
+    r"(?=\s*(?:$|[,;.!?]))")
+# The relation of the object named from its reference's: what holds the reference, what
+# it lies on...
+_TURNED_ROUND = {'in': 'holding', 'inside': 'holding', 'inside of': 'holding', 'into': 'holding',
+                 'on': 'under', 'upon': 'under', 'on top of': 'under', 'under': 'on',
+                 'underneath': 'on', 'beneath': 'on', 'next to': 'next to',
+                 'beside': 'next to', 'behind': 'in front of', 'in front of': 'behind'}
+
+
+def _named_by_what_it_holds(m):
+    """Say a :data:`_NAMED_BY_WHAT_IT_HOLDS` match as its object and the relation turned round."""
+    head = m.group('head').strip()
+    if head in ('whatever', 'whichever one', 'what'):
+        head = 'the thing'
+    elif head.split()[-1] in ('one', 'ones'):
+        head = ' '.join(head.split()[:-1] + ['object'])
+    if head.split()[-1] in _PRONOUN_WORDS or head.split()[-1] in _DETERMINERS:
+        return m.group()
+    prep = ' '.join(m.group('prep').split())
+    return f"{head} {_TURNED_ROUND[prep]} {m.group('ref')}"
+
+
 @lru_cache(maxsize=256)
 def _parse(text):
     names, unnamed = _names_before_nouns(text)
@@ -7772,6 +7957,7 @@ def _parse(text):
     said = _WAIT_A_SECOND.sub(lambda m: ' hold on' if m.group('mid') else 'wait', said)
     said, repairs = _repaired(_TYPED_DASH.sub(' \u2014 ', said))
     said, placeholders = _without_placeholders(said)
+    said = _NAMED_BY_WHAT_IT_HOLDS.sub(_named_by_what_it_holds, said)
     repairs += placeholders
     said = _HESITATION_INSIDE.sub('', said)
     said = _ARROW.sub(_arrow, said).strip()
@@ -7804,6 +7990,15 @@ def _parse(text):
         query = _parse(said[:lacks.start()] + said[lacks.end():])
         return replace(query, text=text, unchecked=query.unchecked + (
             f"has no {lacks.group('lacked')}",))
+    history = _HISTORY_CLAUSE.search(said)
+    if history is not None and _words_said(said[:history.start()]) and \
+            history.group('verb') not in _COLOUR_WORDS:
+        # "find the ball which was moved": the ball, what happened to it named unchecked;
+        # "the ball that was placed on the table": the ball on the table
+        query = _parse(said[:history.start()] + said[history.end():])
+        return replace(query, text=text, unchecked=query.unchecked + (
+            () if history.group('verb') in _PUT_VERBS else
+            (' '.join(history.group().strip(' ,').split()),)))
     if asked is not None:  # "does the mug have a handle": the mug, the question named
         query = _parse(asked[0])
         return replace(query, text=text, unchecked=query.unchecked + (asked[1],))
@@ -7847,7 +8042,7 @@ def _parse(text):
                      refused=f'the command "{text}" is a remark about an object ('
                      + '; '.join(f'"{r}"' for r in remarks) + '); it names no object to '
                      'look for: name it, e.g. "the red ball"')
-    said = _SPOKEN_APPOSITIVE.sub(r'\g<dp>, ', said)
+    said = _ONE_WITH_BOTH.sub(_one_with_both, _SPOKEN_APPOSITIVE.sub(r'\g<dp>, ', said))
     said = _APPOSITIVE.sub(_appositive, _APPOSITIVE_AFTER_PLACE.sub(_appositive_after_place,
                                                                      said))
     # "the red ball's position": the position of the red ball, not "red balls position".
