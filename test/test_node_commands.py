@@ -504,6 +504,29 @@ def test_a_complaint_or_a_placeholder_keeps_the_command_and_a_property_condition
     assert node.stop() == 0
 
 
+def test_a_request_to_report_an_event_keeps_the_command_and_once_red_picks(probe,
+                                                                          start_node):
+    """"tell me when the door opens": rejected; "pick up the ball once it is red": the red ball.
+
+    helper-h175's brief: "let me know when the light turns green" replaced "the red ball"
+    with the object "green when light turns" (the light grounded), and "... once it is
+    red" was a condition named unchecked, any ball answered. Now the request is rejected
+    saying the node reports no events, the red ball is still posed, and "once it is red"
+    poses the red ball as "if it's red" does.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
+    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
+    for said in ('let me know when the light turns green', 'tell me when the door opens'):
+        det = rejected_keeping_the_red_ball(probe, node, camera, scene, said)
+        assert 'reports no events' in det['reason'], det
+    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
+    probe.clear()
+    assert_found(probe, node, camera, scene, 'pick up the ball once it is red', 'red ball',
+                 red.centre)
+    assert 'Traceback' not in node.output()
+    assert node.stop() == 0
+
+
 def test_a_slot_its_sender_left_unfilled_is_rejected_and_keeps_the_command(probe,
                                                                            start_node):
     """"{target}", "pick up the <TARGET>", "[object Object]": rejected, the red ball posed.
