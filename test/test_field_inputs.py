@@ -1769,6 +1769,46 @@ def test_a_stereo_pair_side_by_side_is_answered_on_the_left_view(probe, start_no
     assert node.stop() == 0
 
 
+@pytest.mark.parametrize('layout', ['right_left', 'top_bottom', 'bottom_top'])
+def test_a_swapped_or_over_under_stereo_pair_is_answered_on_the_left_view(
+        probe, start_node, layout):
+    """A pair whose right view comes first, or one view above the other, beside one view's info.
+
+    Issue 11 (helper-h174). Before: a right|left pair had its right camera's view (the
+    first half) posed with the left camera's intrinsics, or was refused as an image of
+    another size than camera_info's; an over-under pair (a Raspberry Pi stereo mode's
+    top-bottom) was refused every frame ("image is 640x960 but camera_info says
+    640x480"). Now the left camera's view is found (by the sign of the shift between the
+    halves), the red ball posed within 1 cm, counted.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    h, w = scene.rgb.shape[:2]
+    right = np.zeros_like(scene.rgb)
+    right[:, :w - 24] = scene.rgb[:, 24:]  # the right camera's view: 24 px of disparity
+    first, second = (right, scene.rgb) if layout in ('right_left', 'bottom_top') else \
+        (scene.rgb, right)
+    pair = np.ascontiguousarray(np.concatenate([first, second],
+                                               1 if layout == 'right_left' else 0))
+
+    def stereo(m):
+        m.height, m.width = pair.shape[:2]
+        m.step, m.data = 3 * pair.shape[1], pair.tobytes()
+        return m
+    assert feed_until(camera, scene, lambda: probe.messages(POSE), colour=stereo), \
+        node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - obj(scene, 'red', 'ball').centre) \
+        < 0.01
+    counter = 'frames_side_by_side' if layout == 'right_left' else 'frames_over_under'
+    values = wait_diag(probe, lambda lv, m, v: int(v.get(counter, 0)) >= 1)[2]
+    swapped = int(values.get('frames_stereo_swapped', 0))
+    assert (swapped >= 1) == (layout != 'top_bottom'), values
+    said = {'right_left': 'halves are swapped', 'top_bottom': 'over and under',
+            'bottom_top': 'halves are swapped'}[layout]
+    assert said in node.output(), node.output()[-3000:]
+    assert node.stop() == 0
+
+
 def test_without_camera_info_the_reason_says_so_not_no_depth(probe, start_node):
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     assert feed_until(camera, scene, lambda: detections(probe), info=lambda m: None)

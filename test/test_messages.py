@@ -47,6 +47,7 @@ from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import rows_turned_top_down
 from clip_perception.messages import side_by_side_pair
+from clip_perception.messages import stereo_layout
 from clip_perception.messages import supported_colour_encodings
 from clip_perception.messages import to_8_bits
 from clip_perception.messages import with_image_size
@@ -3274,6 +3275,94 @@ def test_a_wide_image_whose_camera_info_has_its_width_is_no_stereo_pair():
     assert side_by_side_pair(wall, info_width=640) and not side_by_side_pair(wall)
 
 
+def _views(width, height, hfov, baseline):
+    """Return the left and right camera's views of :func:`_stereo_pair`'s tabletop."""
+    pair = _stereo_pair(width, height, hfov, baseline)
+    return pair[:, :width], pair[:, width:]
+
+
+RENDERED_PAIRS = ((640, 480, 60, 0.06), (640, 480, 60, 0.12), (1280, 720, 90, 0.12),
+                  (320, 240, 60, 0.06), (640, 480, 60, 0.03))
+
+
+def test_a_side_by_side_pair_with_its_halves_swapped_is_told_by_the_shift():
+    """The right camera's view on the left: told by the sign of the shift between halves.
+
+    Issue 11 (helper-h174). In a left|right pair a point of the left view lies further
+    right than in the right view; a driver or cable that puts the right camera first
+    gave a pair that was read as left|right (or, at a wide baseline, as no pair at all):
+    the node posed from the right camera's view with the left's intrinsics. Before:
+    ``stereo_layout`` did not exist and the left half was always taken.
+    """
+    for width, height, hfov, baseline in RENDERED_PAIRS:
+        left, right = _views(width, height, hfov, baseline)
+        assert stereo_layout(np.concatenate([left, right], 1)) == 'left_right', baseline
+        swapped = np.concatenate([right, left], 1)
+        assert stereo_layout(swapped) == 'right_left', (width, baseline)
+        assert side_by_side_pair(swapped), (width, baseline)
+        # One view's camera_info: still a pair, still told which half is the left view.
+        assert stereo_layout(swapped, info_width=width, info_height=height) == 'right_left'
+        assert stereo_layout(swapped, info_width=2 * width, info_height=height) == ''
+    # Nothing to tell the order by (a plain wall beside one view's camera_info): the usual
+    # order, the left view first.
+    wall = np.full((480, 1280, 3), 128, np.uint8)
+    assert stereo_layout(wall, info_width=640, info_height=480) == 'left_right'
+
+
+def test_an_over_under_pair_is_told_and_its_order_too():
+    """Two views one above the other (top-bottom): the left camera's view is used.
+
+    Issue 11 (helper-h174): a Raspberry Pi stereo mode's and the 3D "over-under" layout,
+    1.1 to 2 times as high as wide. Before: not recognised, refused beside a camera_info
+    of one view (its size differs) and answered on both views stacked without one.
+    """
+    for width, height, hfov, baseline in RENDERED_PAIRS:
+        left, right = _views(width, height, hfov, baseline)
+        assert stereo_layout(np.concatenate([left, right], 0)) == 'top_bottom', baseline
+        assert stereo_layout(np.concatenate([right, left], 0)) == 'bottom_top', baseline
+        stacked = np.concatenate([left, right], 0)
+        assert stereo_layout(stacked, info_width=width, info_height=height) == 'top_bottom'
+        # A camera_info of the whole image: one (portrait) camera took it.
+        assert stereo_layout(stacked, info_width=width, info_height=2 * height) == ''
+        assert not side_by_side_pair(stacked)
+    wall = np.full((960, 640, 3), 128, np.uint8)
+    assert stereo_layout(wall, info_width=640, info_height=480) == 'top_bottom'
+    assert stereo_layout(wall) == ''
+
+
+def test_real_frames_beside_or_over_other_scenes_are_no_stereo_pair():
+    """No real frame beside or over a frame of another scene is taken for a pair.
+
+    Each frame against one frame of each other set (ARC, ClearGrasp, PoseCNN), in both
+    orders, side by side and stacked, and each frame turned to portrait (a camera mounted
+    sideways, 1.33 times as high as wide: within the over-under shapes). ClearGrasp's
+    frames are left out against each other: its opaque and transparent versions of one
+    view are the same picture twice, and its views of one table from nearby places
+    match at a shift as a wide-baseline pair does (benchmarks/results/
+    issue11_session49_h174_stereo.log).
+    """
+    frames = _real_rgb_frames()
+    sets = {}
+    for i, name in enumerate(_real_frame_names()):
+        sets.setdefault(name.split('_')[0], []).append(i)
+    assert sorted(sets) == ['arc', 'cleargrasp', 'posecnn'], sets
+    for i, f in enumerate(frames):
+        h, w = f.shape[:2]
+        mine = next(k for k, v in sets.items() if i in v)
+        for other in sorted(sets):
+            if other == mine:
+                continue
+            g = cv2.resize(frames[sets[other][i % len(sets[other])]], (w, h))
+            for pair in (np.concatenate([f, g], 1), np.concatenate([g, f], 1),
+                         np.concatenate([f, g], 0), np.concatenate([g, f], 0)):
+                assert stereo_layout(pair) == '', (i, other, pair.shape)
+        for turned in (np.rot90(f), np.rot90(f, -1)):
+            turned = np.ascontiguousarray(turned)
+            assert stereo_layout(turned) == '', (i, turned.shape)
+            assert stereo_layout(turned, info_width=h, info_height=w) == ''
+        assert stereo_layout(f) == ''
+
+
 def test_a_wide_view_with_a_horizon_is_no_stereo_pair():
     """A panorama's sky, horizon and floor are alike in its halves: no pair.
 
@@ -3649,6 +3738,16 @@ def test_one_whole_value_filling_the_view_with_a_few_readings_off_it_is_read(cas
     raw = depth.astype(dtype)
     out = depth_to_array(encoding, h, w, w * raw.itemsize, raw.tobytes())
     assert out[55, 77] == pytest.approx(raw[55, 77], abs=1e-6)
+
+
+def _real_frame_names():
+    """Return the 16 real frames' names (``arc_pj0``...), in :func:`_real_rgb_frames`' order."""
+    import glob
+    import os
+
+    from conftest import SHARED_DATA
+    return [os.path.basename(p)[:-4] for p in
+            sorted(glob.glob(os.path.join(SHARED_DATA, 'real_rgbd', '*.npz')))]
 
 
 def _real_rgb_frames():

@@ -540,7 +540,7 @@ class Health:
                          'frames_depth_lagging', 'frames_depth_leading',
                          'frames_depth_beyond_slop', 'frames_out_of_order',
                          'frames_duplicate', 'frames_held', 'frames_latched',
-                         'frames_side_by_side',
+                         'frames_side_by_side', 'frames_over_under', 'frames_stereo_swapped',
                          'depth_other_frame', 'depth_disparity_topic',
                          'frames_info_other_frame', 'frames_info_off_centre',
                          'frames_old_camera_info', 'frames_info_scaled',

@@ -1866,7 +1866,7 @@ _MIN_SPREAD = 2.0  # grey levels: a flat half tells nothing
 
 
 def side_by_side_pair(rgb, info_width=0):
-    """Whether ``rgb`` is a stereo pair side by side, the left camera's view first.
+    """Whether ``rgb`` is a stereo pair side by side, either camera's view first.
 
     Cheap stereo USB cameras stream both views as one image (2560x720 of two 1280x720:
     introlab/rtabmap#264, #1634, "for side-by-side format, you should set listed
@@ -1876,10 +1876,10 @@ def side_by_side_pair(rgb, info_width=0):
     appeared twice and the pair was refused beside a camera_info of one view ("image is
     2560x720 but camera_info says 1280x720"), or answered in 2D on the doubled scene.
     Told by its shape and its halves: at least :data:`SIDE_BY_SIDE_MIN_ASPECT` times as
-    wide as high and an even width, the right half the left shifted left by a disparity
-    (a point at column x in the left view is at x - d in the right) with a correlation of
-    at least :data:`SIDE_BY_SIDE_MIN_CORRELATION`. A wide image of one camera (a
-    panorama, a 21:9 webcam) has halves of different things.
+    wide as high and an even width, one half the other shifted sideways by a disparity
+    with a correlation of at least :data:`SIDE_BY_SIDE_MIN_CORRELATION`. A wide image of
+    one camera (a panorama, a 21:9 webcam) has halves of different things. Which half is
+    the left camera's: :func:`stereo_layout`.
 
     A camera_info of the whole width (``info_width``) says one camera took it: then it is
     no pair, however alike its halves (a wide view of a repeating shelf or a row of
@@ -1892,28 +1892,96 @@ def side_by_side_pair(rgb, info_width=0):
     :param rgb: (H, W, 3) uint8.
     :param info_width: the image width, pixels, that the stream's camera_info gives
         (``width`` over ``binning_x``); 0: none received, or one without a size.
-    :return: bool; the left half is the left camera's view, the reference of a ROS
-        stereo pair (stereo_image_proc's left camera_info and disparity).
+    :return: bool.
+    """
+    return stereo_layout(rgb, info_width) in ('left_right', 'right_left')
+
+
+# An over-under (top-bottom) pair: two landscape views one above the other, so the image
+# is 1.1 to 2 times as high as wide (two 16:9 views 1.125, two 4:3 1.5, two squares 2).
+# A single portrait camera (3:4 is 1.33, 9:16 1.78) falls in that range too: its halves
+# (the top and the bottom of one scene) tell it, as a panorama's do side by side.
+OVER_UNDER_ASPECT = (1.1, 2.0)
+# How much better the halves must match with the first half as the right camera's view
+# (the second shifted right, not left) for the pair to be read as swapped; a tie (far
+# content, no disparity) is the usual order, the left view first. Measured on rendered
+# pairs of 3, 6 and 12 cm baselines (helper-h174, benchmarks/results/
+# issue11_session49_h174_stereo.log): the true order beats the other by 0.11 to 0.43.
+STEREO_SWAP_MARGIN = 0.05
+# What stereo_layout returns: which half is the left camera's view, the pair's reference.
+STEREO_LAYOUTS = ('left_right', 'right_left', 'top_bottom', 'bottom_top')
+
+
+def _halves_correlation(first, second):
+    """Return the best correlations of two views with the first as the left one, and not.
+
+    :param first: (h, w, 3) uint8, one half of the pair.
+    :param second: (h, w, 3) uint8, the other half, the same size.
+    :return: ``(as_left, as_right)``: the best normalised cross-correlation (row means
+        removed) over disparities 0 to a third of the width, the second view shifted left
+        (the first is the left camera's: a point at column x in it is at x - d in the
+        other) or right; -1 where the views are flat.
+    """
+    h, w = first.shape[:2]
+    cols = SIDE_BY_SIDE_COLUMNS
+    rows = max(8, round(h * cols / w))
+    grey = [cv2.resize(np.ascontiguousarray(half), (cols, rows), interpolation=cv2.INTER_AREA)
+            .astype(np.float32).mean(axis=2) for half in (first, second)]
+    best = [-1.0, -1.0]
+    for d in range(cols // 3 + 1):
+        for side, (a, b) in enumerate(((grey[0][:, d:], grey[1][:, :cols - d]),
+                                       (grey[0][:, :cols - d], grey[1][:, d:]))):
+            a = (a - a.mean(axis=1, keepdims=True)).ravel()
+            b = (b - b.mean(axis=1, keepdims=True)).ravel()
+            spread = float(np.sqrt((a * a).mean() * (b * b).mean()))
+            if spread < _MIN_SPREAD ** 2:
+                continue
+            best[side] = max(best[side], float((a * b).mean()) / spread)
+    return tuple(best)
+
+
+def stereo_layout(rgb, info_width=0, info_height=0):
+    """Return how a stereo pair lies in ``rgb``, or ``''`` for one camera's view.
+
+    Side by side (:func:`side_by_side_pair`: at least 2.4 times as wide as high), or over
+    and under (:data:`OVER_UNDER_ASPECT`: a Raspberry Pi stereo mode's top-bottom layout,
+    some stereo cameras' and the 3D video "over-under" format), with halves alike at a
+    horizontal disparity. Which half is the left camera's is told by the sign of that
+    shift: in the left camera's view a point lies further right (x) than in the right
+    camera's (x - d), so a pair whose first half matches the second shifted right has its
+    halves swapped (a driver or a cable that puts the right camera first; read as given,
+    the node posed from the right camera's view with the left's intrinsics). A tie (no
+    disparity: all far away) is read the usual way, the left view first.
+
+    A camera_info (``info_width`` x ``info_height``) of the whole image says one camera
+    took it: no pair; one of half the width (the same height) or half the height (the
+    same width) says it is one, whatever the halves show (its order then still told by
+    them where they match).
+
+    :param rgb: (H, W, 3) uint8.
+    :param info_width: image width, pixels, the stream's camera_info gives (``width`` over
+        ``binning_x``); 0: none received, or one without a size.
+    :param info_height: its height (``height`` over ``binning_y``); 0: unknown (only the
+        width is compared).
+    :return: str, one of :data:`STEREO_LAYOUTS` (``left_right``: the left camera's view
+        is the left half; ``right_left``: the right half; ``top_bottom``: the top half;
+        ``bottom_top``: the bottom half), or ``''``.
     """
     h, w = rgb.shape[:2]
-    if w % 2 or w < SIDE_BY_SIDE_MIN_ASPECT * h or h < 8 or info_width == w:
-        return False
-    if info_width and 2 * info_width == w:
-        return True
-    cols = SIDE_BY_SIDE_COLUMNS
-    rows = max(8, round(h * cols / (w // 2)))
-    grey = [cv2.resize(np.ascontiguousarray(half), (cols, rows), interpolation=cv2.INTER_AREA)
-            .astype(np.float32).mean(axis=2) for half in (rgb[:, :w // 2], rgb[:, w // 2:])]
-    best = -1.0
-    for d in range(cols // 3 + 1):
-        a, b = grey[0][:, d:], grey[1][:, :cols - d]
-        a = (a - a.mean(axis=1, keepdims=True)).ravel()
-        b = (b - b.mean(axis=1, keepdims=True)).ravel()
-        spread = float(np.sqrt((a * a).mean() * (b * b).mean()))
-        if spread < _MIN_SPREAD ** 2:
-            continue
-        best = max(best, float((a * b).mean()) / spread)
-    return best >= SIDE_BY_SIDE_MIN_CORRELATION
+    if h < 8 or w < 8 or (info_width == w and info_height in (0, h)):
+        return ''
+    if not w % 2 and w >= SIDE_BY_SIDE_MIN_ASPECT * h:
+        told = info_width and 2 * info_width == w and info_height in (0, h)
+        halves, names = (rgb[:, :w // 2], rgb[:, w // 2:]), ('left_right', 'right_left')
+    elif not h % 2 and OVER_UNDER_ASPECT[0] * w <= h <= OVER_UNDER_ASPECT[1] * w:
+        told = info_width == w and info_height and 2 * info_height == h
+        halves, names = (rgb[:h // 2], rgb[h // 2:]), ('top_bottom', 'bottom_top')
+    else:
+        return ''
+    as_left, as_right = _halves_correlation(*halves)
+    if not told and max(as_left, as_right) < SIDE_BY_SIDE_MIN_CORRELATION:
+        return ''
+    return names[1] if as_right > as_left + STEREO_SWAP_MARGIN else names[0]
 
 
 def holds_no_colour(rgb, spread=12, share=0.002):

@@ -169,7 +169,7 @@ from clip_perception.messages import raw_camera_matrix
 from clip_perception.messages import rectified_here
 from clip_perception.messages import rgb_to_image_fields
 from clip_perception.messages import rows_turned_top_down
-from clip_perception.messages import side_by_side_pair
+from clip_perception.messages import stereo_layout
 from clip_perception.messages import unpadded
 from clip_perception.messages import zstd_to_depth
 from clip_perception.messages import zstd_to_rgb
@@ -408,7 +408,7 @@ class PerceptionMixin:
         self._streams = {}  # 'colour', 'depth', 'camera_info' -> its subscription
         self._info_sub = self._info_latched = None
         self._info_seen = False
-        self._info_width = 0
+        self._info_width = self._info_height = 0
         # Colour and depth: the transient_local twin of each stream while it waits for a
         # latched publisher's stored image (_adapt_latched), when the inputs opened, and
         # the stamp of the colour frame such a twin handed over (_stored_image).
@@ -1071,7 +1071,8 @@ class PerceptionMixin:
         self._stored_twins = {}
         self._stored_stamp = None
         self._info_seen = False
-        self._info_width = 0  # the image width the last camera_info gives (_add_image)
+        # The image size the last camera_info gives (_add_image: one view of a stereo pair?)
+        self._info_width = self._info_height = 0
         self._info_frame_id = ''
         self._info_centre_note, self._info_size_note = None, ''
         self._rectifier = self._rectifier_key = self._no_lens_key = None
@@ -1679,20 +1680,48 @@ class PerceptionMixin:
                        'swapped (swap_red_blue:=true): for a driver that labels BGR '
                        'pixels rgb8 or RGB pixels bgr8 (logged once)')
 
+    def _left_view(self, rgb, layout):
+        """Return the left camera's view of a stereo pair in one image, warned once a kind.
+
+        messages.stereo_layout: side by side (either view first) or over and under. The
+        left view is the pair's reference, as its camera_info and depth are; a swapped
+        pair, read as given, was posed from the right camera's view with the left's
+        intrinsics. Counted as frames_side_by_side or frames_over_under, and
+        frames_stereo_swapped where the left view is the second half.
+
+        :param rgb: (H, W, 3) uint8, the pair.
+        :param layout: one of messages.STEREO_LAYOUTS.
+        :return: (H, W / 2, 3) or (H / 2, W, 3) uint8, contiguous.
+        """
+        h, w = rgb.shape[:2]
+        halves = {'left_right': rgb[:, :w // 2], 'right_left': rgb[:, w // 2:],
+                  'top_bottom': rgb[:h // 2], 'bottom_top': rgb[h // 2:]}
+        view = np.ascontiguousarray(halves[layout])
+        side = layout in ('left_right', 'right_left')
+        self.health.count('frames_side_by_side' if side else 'frames_over_under')
+        where = {'left_right': 'left', 'right_left': 'right', 'top_bottom': 'top',
+                 'bottom_top': 'bottom'}[layout]
+        kind = 'side by side' if side else 'over and under (top-bottom)'
+        self._warn_once('side_by_side' if side else 'over_under',
+                        f'colour frames are a stereo pair {kind} ({w}x{h}: two views of one '
+                        'scene, a stereo USB camera, a Raspberry Pi stereo mode, ZED '
+                        f"stereo/image_rect_color): the left camera's view, the {where} "
+                        f'half, is used, {view.shape[1]}x{view.shape[0]}, with camera_info '
+                        "and depth of that camera; remap image to the left camera's own "
+                        'topic if the driver publishes one')
+        if layout in ('right_left', 'bottom_top'):
+            self.health.count('frames_stereo_swapped')
+            self._warn_once('stereo_swapped', f"the stereo pair's halves are swapped: the "
+                            f"{where} half holds the left camera's view (its content lies "
+                            'further right than in the other half, as in a left view), so '
+                            "it is used; check the driver's or cable's left/right order")
+        return view
+
     def _add_image(self, header, rgb):
         now = time.monotonic()
-        if side_by_side_pair(rgb, self._info_width):
-            # A stereo camera's two views in one image (messages.side_by_side_pair): the
-            # left one is the pair's reference, as its camera_info and depth are.
-            rgb = np.ascontiguousarray(rgb[:, :rgb.shape[1] // 2])
-            self.health.count('frames_side_by_side')
-            self._warn_once('side_by_side', f'colour frames are a stereo pair side by side '
-                            f'({2 * rgb.shape[1]}x{rgb.shape[0]}: two views of one scene, '
-                            'a stereo USB camera, a Raspberry Pi stereo mode, ZED '
-                            "stereo/image_rect_color): the left camera's view is used, "
-                            f'{rgb.shape[1]}x{rgb.shape[0]}, with camera_info and depth of '
-                            "that camera; remap image to the left camera's own topic if the "
-                            'driver publishes one')
+        layout = stereo_layout(rgb, self._info_width, self._info_height)
+        if layout:
+            rgb = self._left_view(rgb, layout)
         if self._values_cache['swap_red_blue']:
             self._swap_red_blue_note(rgb)
             # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
@@ -1918,6 +1947,7 @@ class PerceptionMixin:
         self._info_seen = True
         self.health.arrived('camera_info', now)
         self._info_width = msg.width // max(1, msg.binning_x)
+        self._info_height = msg.height // max(1, msg.binning_y)
         roi = msg.roi
         roi_box = (roi.x_offset, roi.y_offset, roi.width, roi.height)
         notes = []
