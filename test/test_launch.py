@@ -562,5 +562,7 @@ def test_a_misspelt_argument_stops_the_launch_naming_the_closest():
     assert 'configurations = dict(context.launch_configurations)' in source
     assert source.index('check_arguments(configurations, declared)') < \
         source.index('node_parameters(')
+    # Both node forms get them: one process per camera, and the shared-model process.
+    assert 'shared_model_process(value, cameras, managed, configurations)' in source
     assert "kwargs={'declared': [a.name for a in args]}" in \
         ast.unparse(_function('generate_launch_description'))
