@@ -6107,3 +6107,61 @@ def test_32fc1_depth_in_centimetres_is_refused_or_named_over_dds(probe, start_no
                                    'depth_far_median', 1)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
+
+
+def _negative_stamp(sec):
+    """Return a :func:`publish` edit stamping a message ``sec`` s (< 0) plus the run time.
+
+    As realsense-ros#1547 echoes a D455's colour (``sec: -1080631866``, the nanoseconds
+    advancing frame by frame): the stamps move on, so no frame repeats the one before.
+    """
+    start = time.monotonic()
+
+    def edit(m):
+        t = time.monotonic() - start
+        m.header.stamp = Time(sec=sec + int(t), nanosec=int(t % 1 * 1e9))
+        return m
+    return edit
+
+
+@pytest.mark.parametrize('sec', [-1080631866, -2**31, -3600])
+def test_negative_stamps_are_answered_as_unstamped_and_named(probe, start_node, sec):
+    """A negative header.stamp on each stream is answered as unstamped and named.
+
+    realsense-ros#1547 (a D455's colour), PRBonn/kinematic-icp#11 (a 64-bit time cast to
+    ``sec``: -2^31), an offset subtracted past zero (-3600). Before: every colour frame
+    skipped as stale ("stamped 1796630482 s ago is older than max_frame_age"), 0 answers
+    and nothing naming the sign; depth stamped so beside stamped colour never paired ("no
+    depth image within 0.05 s of the frame").
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    edit = _negative_stamp(sec)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, timeout=30,
+                      colour=edit, depth=edit, info=edit), node.output()
+    pose = probe.messages(POSE)[-1]
+    assert np.linalg.norm(position(pose) - red.centre) < 0.01
+    # No negative stamp reaches a consumer: rclcpp throws on one (sick_scan_xd#479).
+    assert pose.header.stamp == Time() and detections(probe)[-1]['status'] == 'found'
+    level, message, values = wait_diag(probe, lambda lv, m, v: 'negative header.stamp' in m and
+                                       min(int(v.get(k, 0)) for k in (
+                                           'frames_negative_stamp', 'depth_negative_stamp')) >= 2)
+    assert level == 1 and 'colour frames carry a negative header.stamp' in message, message
+    assert int(values['frames_negative_stamp']) >= 2, values
+    assert int(values['depth_negative_stamp']) >= 2, values
+    assert int(values['frames_stale']) == 0, values
+
+    # Stamped colour beside depth stamped negative: the depth pairs by arrival, posed.
+    probe.clear()
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 2, timeout=30,
+                      depth=edit), node.output()
+    assert np.linalg.norm(position(probe.messages(POSE)[-1]) - red.centre) < 0.01
+    assert detections(probe)[-1]['status'] == 'found', detections(probe)[-1]
+    assert probe.messages(POSE)[-1].header.stamp != Time()  # the colour's own stamp
+    log = node.output()
+    assert log.count('colour frames carry a negative header.stamp') == 1, log
+    assert log.count('depth images carry a negative header.stamp') == 1, log
+    assert 'zero header.stamp' not in log and 'older than max_frame_age' not in log, log
+    assert node.stop() == 0
+

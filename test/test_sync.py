@@ -14,6 +14,7 @@ from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
 from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
+from clip_perception.sync import negative_stamp_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.sync import stale_reason
@@ -1351,6 +1352,21 @@ def test_a_nanosec_outside_its_range_is_named_and_a_truncated_time_is_told():
     for nanosec in (0, 1, 999_999_999):
         assert nanosec_note('colour frames', 1_700_000_000, nanosec) is None
 
+
+
+def test_a_negative_stamp_is_named_as_read_unstamped_and_others_are_not():
+    """``sec`` < 0 (realsense-ros#1547's D455, kinematic-icp#11's -2^31): named; not else.
+
+    The line says what the node does with it (no age check, depth by arrival, outputs
+    stamped zero), since no ROS client library holds a negative time.
+    """
+    for sec in (-1080631866, -2**31, -1):
+        note = negative_stamp_note('colour frames', sec)
+        assert note.startswith(f'colour frames carry a negative header.stamp (sec {sec})')
+        assert 'read as unstamped' in note and 'zero stamp' in note, note
+    assert 'depth images carry' in negative_stamp_note('depth images', -5)
+    for sec in (0, 1, 1_796_456_715, 2**31 - 1):
+        assert negative_stamp_note('colour frames', sec) is None
 
 def test_a_stale_frame_names_why_it_is_old_by_when_it_arrived():
     """A frame that came in time and waited behind others blames the load, not the clocks.

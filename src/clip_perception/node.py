@@ -52,6 +52,7 @@ import sys
 import threading
 import time
 
+from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
 from diagnostic_msgs.msg import DiagnosticStatus
 from diagnostic_msgs.msg import KeyValue
@@ -186,6 +187,7 @@ from clip_perception.sync import DUPLICATE_WINDOW
 from clip_perception.sync import FrameSync
 from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
+from clip_perception.sync import negative_stamp_note
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.sync import stale_reason
@@ -1726,6 +1728,7 @@ class PerceptionMixin:
             self._swap_red_blue_note(rgb)
             # A driver's rgb8 label on BGR pixels: no frame tells, the user does.
             rgb = np.ascontiguousarray(rgb[..., ::-1])
+        negative = self._unstamp_negative(header, 'colour frames', 'frames_negative_stamp')
         stamp = _stamp_seconds(header.stamp)
         held = self._held_frame.seconds(stamp, rgb, now, self._recent_colour[-1]
                                         if self._recent_colour else None)
@@ -1763,7 +1766,7 @@ class PerceptionMixin:
         if invalid:
             self.health.count('frames_nanosec_invalid')
             self._warn_once('stamp_nanosec', invalid)
-        if header.stamp.sec == 0 and header.stamp.nanosec == 0:
+        if header.stamp.sec == 0 and header.stamp.nanosec == 0 and not negative:
             self.health.count('frames_zero_stamp')
             self._warn_once('stamp_zero', 'colour frames carry a zero header.stamp (the '
                             'driver does not stamp them): their age cannot be checked, '
@@ -1886,13 +1889,33 @@ class PerceptionMixin:
         return (self._values_cache['float_depth_near'], self._values_cache['float_depth_far'],
                 self._values_cache['float_depth_buffer'])
 
+    def _unstamp_negative(self, header, what, counter):
+        """Read a negative ``header.stamp`` as none: set it to zero, count it, say it once.
+
+        :func:`clip_perception.sync.negative_stamp_note` says why: no consumer takes such
+        a stamp, and it tells nothing of when the message was taken.
+
+        :param header: the message's std_msgs/Header, changed in place.
+        :param what: the stream, for the line (``'colour frames'``).
+        :param counter: the /diagnostics counter (``frames_negative_stamp``).
+        :return: True when the stamp was negative.
+        """
+        note = negative_stamp_note(what, header.stamp.sec)
+        if note is None:
+            return False
+        self.health.count(counter)
+        self._warn_once(counter, note)
+        header.stamp = Time()
+        return True
+
     def _add_depth(self, header, depth):
         now = time.monotonic()
         self.health.accepted('depth', now)
+        negative = self._unstamp_negative(header, 'depth images', 'depth_negative_stamp')
         if self._disparity_note:
             self.health.count('depth_disparity_topic')
             self._warn_once('depth_disparity', self._disparity_note)
-        if header.stamp.sec == 0 and header.stamp.nanosec == 0 and \
+        if header.stamp.sec == 0 and header.stamp.nanosec == 0 and not negative and \
                 self._last_colour_stamp is not None:  # both unstamped: paired by arrival
             self.health.count('depth_zero_stamp')
             self._warn_once('depth_stamp_zero', 'depth images carry a zero header.stamp '

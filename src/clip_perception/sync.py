@@ -177,6 +177,34 @@ def simulator_stamp(stamp, lag):
         stamp + lag >= BOOT_CLOCK_LATEST
 
 
+def negative_stamp_note(what, sec):
+    """Say that a stamp is before 1970 (a negative ``sec``), or None.
+
+    ``builtin_interfaces/Time`` holds ``sec`` as an int32, but ROS time is never negative:
+    rclpy's ``Time`` raises "Seconds value must not be negative" and rclcpp throws
+    "cannot store a negative time point" (SICKAG/sick_scan_xd#479: the process died), so
+    a stamp copied to the outputs fails in their consumers (realsense-ros#1547: a D455's
+    colour at ``sec: -1080631866``, rviz2 crashed). Drivers send them when a 64-bit time
+    is cast to the 32-bit field (PRBonn/kinematic-icp#11: ``sec = -2147483648``) or an
+    offset is subtracted past zero (cellumation/snapshotter#3). Such a stamp says nothing
+    of when a frame was taken, so the node reads it as none: a zero stamp (frames aged
+    and paired by arrival, outputs stamped 0). Before, every such colour frame was
+    skipped as stale ("stamped 1796630482 s ago ... a recording played without
+    --clock"), 0 answers, and such depth never paired with stamped colour.
+
+    :param what: the stream, for the line (``'colour frames'``).
+    :param sec: ``header.stamp.sec`` (int).
+    :return: one line naming the field and what is done, or None when ``sec`` >= 0.
+    """
+    if sec >= 0:
+        return None
+    return (f'{what} carry a negative header.stamp (sec {sec}): a time before 1970, which '
+            'ROS time cannot hold (rclcpp and rclpy refuse it; a 64-bit time cast to the '
+            '32-bit sec field, or an offset subtracted past zero); read as unstamped: '
+            'max_frame_age is not applied, depth pairs by arrival and the outputs carry a '
+            'zero stamp: fix the stamp in the driver')
+
+
 NANOSEC_PER_SEC = 10**9
 
 
