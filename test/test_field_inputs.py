@@ -6165,3 +6165,35 @@ def test_negative_stamps_are_answered_as_unstamped_and_named(probe, start_node, 
     assert 'zero header.stamp' not in log and 'older than max_frame_age' not in log, log
     assert node.stop() == 0
 
+
+def test_cv_bridges_passthrough_as_the_encoding_is_posed_or_refused_saying_why(probe,
+                                                                              start_node):
+    """``encoding = "passthrough"`` from a hand-written cv2_to_imgmsg, through the node.
+
+    Before: depth so labelled refused on every frame ('unsupported depth encoding
+    "passthrough"'), each answer without depth; colour refused with the list of every
+    encoding. Now depth (16-bit millimetres, 32-bit metres) is read by its pixel size and
+    posed within 1 cm, said once; rgb8 pixels so labelled are refused naming rgb8 or bgr8.
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    metres = scene.depth_32fc1()
+
+    def passthrough(m):
+        m.encoding = 'passthrough'
+        return m
+
+    def passthrough_float(m):
+        m.encoding, m.step, m.data = 'passthrough', 4 * m.width, metres.tobytes()
+        return m
+    for depth in (passthrough, passthrough_float):
+        assert_red_ball_posed(probe, node, camera, scene, depth=depth)
+        assert detections(probe)[-1]['status'] == 'found', detections(probe)[-1]
+    log = node.output()
+    assert log.count('depth encoding "passthrough" is cv_bridge\'s argument') == 1, log
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_encoding_unset', 0)) >= 4)[2]
+    assert int(values['depth_encoding_unset']) >= 4 and 'rejected_depth_encoding' not in \
+        values, values
+    refusal = refused_colour(probe, camera, scene, passthrough, 'passthrough')
+    assert 'could be rgb8 or bgr8' in refusal and 'supported:' not in refusal, refusal
+    assert node.stop() == 0

@@ -3057,6 +3057,42 @@ def test_an_empty_encoding_is_read_on_depth_by_its_pixel_size_and_refused_on_col
     assert image_to_rgb('', 24, 32, 0, jpeg.tobytes()).shape == (24, 32, 3)
 
 
+
+@pytest.mark.parametrize('word', ['passthrough', 'PASSTHROUGH', ' passthrough '])
+def test_cv_bridges_passthrough_written_as_the_encoding_is_read_as_an_encoding_not_set(word):
+    """``encoding = "passthrough"``, as hand-written cv2_to_imgmsg replacements send it.
+
+    cv_bridge's "keep the pixel type" argument names no layout; before, depth under it was
+    refused ('unsupported depth encoding "passthrough"': answered without depth) and colour
+    refused with the list of every encoding and no word of why. Now read as an empty
+    encoding, each line naming the word: depth by its bytes a pixel, grey colour as mono8,
+    3 bytes a pixel refused as rgb8 or bgr8.
+    """
+    mm = np.arange(60, dtype=np.uint16).reshape(6, 10) + 500
+    metres = np.full((6, 10), 0.8, np.float32)
+    for step, data, want in ((20, mm.tobytes(), mm / 1000.0), (40, metres.tobytes(), metres),
+                             (0, metres.tobytes(), metres)):
+        notes = []
+        assert np.allclose(depth_to_array(word, 6, 10, step, data, notes=notes), want)
+        assert notes[0].kind == 'encoding_unset', notes
+        assert f'depth encoding "{word}" is cv_bridge\'s argument' in notes[0], notes
+        assert 'empty' not in notes[0], notes
+    grey = _scene_like()[:6, :10, 1]
+    notes = []
+    assert np.array_equal(image_to_rgb(word, 6, 10, 10, grey.tobytes(), notes=notes)[..., 0],
+                          grey)
+    assert [n.kind for n in notes] == ['encoding_unset'] and 'mono8' in notes[0], notes
+    rgb = _scene_like()[:6, :10]
+    with pytest.raises(MessageError, match='image encoding ".*" is cv_bridge.s argument for '
+                       'keeping the pixel type.* could be rgb8 or bgr8') as err:
+        image_to_rgb(word, 6, 10, 30, rgb.tobytes())
+    assert 'empty' not in str(err.value) and err.value.kind == 'encoding'
+    with pytest.raises(MessageError, match='3 bytes a pixel .* is no depth encoding'):
+        depth_to_array(word, 6, 10, 30, bytes(180))
+    # Names that only contain the word are not it.
+    with pytest.raises(MessageError, match='unsupported depth encoding "passthrough16"'):
+        depth_to_array('passthrough16', 6, 10, 20, mm.tobytes())
+
 # An image with an empty encoding (helper-h129's brief, item 2: the guess missed rgb565
 # and xrgb8, 2 and 4 bytes a pixel, and YUV in planes): what its size allows and no more.
 # (step, data bytes for 6x10 pixels, read as mono8 or the names the refusal gives).

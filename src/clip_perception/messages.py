@@ -539,6 +539,52 @@ def _unset_encoding(height, width, step, data, what, notes=None):
                         'encoding this node reads') + ': set encoding in the publisher')
 
 
+
+# cv_bridge's argument for "keep the pixels' type" (cv2_to_imgmsg's and imgmsg_to_cv2's
+# default), which cv_bridge itself replaces by the type's name (8UC3, 16UC1) in the message.
+PASSTHROUGH = 'passthrough'
+_UNSET_SAID = 'encoding is empty (not set by the publisher)'
+
+
+def passthrough_encoding(encoding, height, width, step, data, what, notes=None):
+    """Read cv_bridge's ``"passthrough"`` written as an encoding as an encoding not set.
+
+    ``"passthrough"`` names no layout: it asks cv_bridge to keep whatever type the pixels
+    have, and cv_bridge writes that type's name in its place. Hand-written replacements
+    of ``cv2_to_imgmsg`` (the widely copied one taking ``encoding="passthrough"`` and
+    assigning it to ``msg.encoding``) and publishers that set ``msg.encoding =
+    "passthrough"`` on depth send the word itself; cv_bridge, RViz and this node refused
+    every such frame ('unsupported depth encoding "passthrough"', and on the colour topic
+    a list of 70 encodings with no word of why). It tells as much as an empty encoding, so
+    it is read as one (:func:`_unset_encoding`: depth by its bytes a pixel, 2 = 16UC1,
+    4 = 32FC1; colour of one byte a pixel as mono8; other colour sizes refused naming the
+    encodings they could be), each line naming the word instead of an empty field. Its
+    notes keep the kind ``encoding_unset``.
+
+    :param encoding: the message's ``encoding`` (str).
+    :param height: rows (px).
+    :param width: columns (px).
+    :param step: bytes a row as the message gives it.
+    :param data: the message's bytes.
+    :param what: ``'image'`` or ``'depth'``.
+    :param notes: a list, or None.
+    :return: the encoding to read (str): ``encoding`` itself unless it is
+        ``"passthrough"`` in any case or with spaces around it.
+    :raises MessageError: kind ``encoding``, as :func:`_unset_encoding` raises it.
+    """
+    if unpadded(encoding).lower() != PASSTHROUGH:
+        return encoding
+    said = (f"encoding {shown(encoding)} is cv_bridge's argument for keeping the pixel type, "
+            'no encoding (cv_bridge writes the type, such as 8UC3 or 16UC1, in its place)')
+    own = []
+    try:
+        name = _unset_encoding(height, width, step, data, what, own)
+    except MessageError as exc:
+        raise MessageError(exc.kind, str(exc).replace(_UNSET_SAID, said)) from None
+    for note in own:
+        _say(notes, note.kind, note.replace(_UNSET_SAID, said))
+    return name
+
 def _packed(encoding, height, width):
     """``(row bytes, rows)`` of a packed image in ``encoding``, or None if not known."""
     for table, size in ((COLOUR_ENCODINGS, 1), (COLOUR16_ENCODINGS, 2)):
@@ -784,6 +830,7 @@ def _raw_to_rgb(encoding, height, width, step, data, is_bigendian=False, notes=N
     :raises MessageError: unsupported encoding, bad size, step or data length.
     """
     _check_size(height, width, 'image')
+    encoding = passthrough_encoding(encoding, height, width, step, data, 'image', notes)
     if not unpadded(encoding):  # mono8 when its size says so, else refused naming what
         encoding = _unset_encoding(height, width, step, data, 'image', notes)
     encoding, is_bigendian = _byte_order_named(encoding, is_bigendian, notes)
@@ -2170,6 +2217,7 @@ def depth_to_array(encoding, height, width, step, data, is_bigendian=False,
         be metres (:func:`check_depth_units`).
     """
     _check_size(height, width, 'depth')
+    encoding = passthrough_encoding(encoding, height, width, step, data, 'depth', notes)
     said, encoding = encoding, _bare_grey_depth(encoding, height, width, step, data, notes)
     name, is_bigendian = _grey16_as_depth(encoding, is_bigendian, depth_scale, notes, said)
     name = name or read_encoding(encoding, _DEPTH_NAMES, 'depth', notes)
