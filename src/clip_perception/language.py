@@ -5009,14 +5009,14 @@ _REPORT_LATER = re.compile(
     r'[\s,;:.!?]*(?:(?:please|thanks|thank\s+you)[\s.!]*)?')
 # The subject of a clause said before a verb: a pronoun, or a determiner and up to four
 # words (lazy, so the first verb after it ends it).
-_CLAUSE_SUBJECT = (r'(?P<subj>(?:someone|somebody|anyone|anybody|something|it|they|he|she|'
+_EVENT_SUBJECT = (r'(?P<subj>(?:someone|somebody|anyone|anybody|something|it|they|he|she|'
                    r'(?:the|a|an|my|your|our|this|that|any|some|their|his|her)\s+(?:[\w-]+\s+)'
                    r'{0,3}?[\w-]+))')
 # ... that comes into view or is where it is asked for: asks for the object, as "let me
 # know if you see the red ball" does ("tell me when the red ball appears", "... is on the
 # left").
 _COMES_INTO_VIEW = re.compile(
-    _CLAUSE_SUBJECT + r"(?:\s+(?:appears?|shows?\s+up|turns?\s+up|comes?\s+(?:into|in\s+to)"
+    _EVENT_SUBJECT + r"(?:\s+(?:appears?|shows?\s+up|turns?\s+up|comes?\s+(?:into|in\s+to)"
     r"\s+(?:view|sight)|comes?\s+back)|\s*(?:'s|'re|\s+is|\s+are)\s+(?:in\s+(?:view|sight)|"
     r"visible|(?:back\s+)?(?:there|here)|back|(?=(?:on|in|at|near|under|behind|beside|by|"
     r"inside|above|below|next\s+to|close\s+to|left\s+of|right\s+of|to\s+the|"
@@ -5033,9 +5033,16 @@ _CHANGE = re.compile(
 # ... unless it says what the robot is to do to the object ("let me know when the red ball
 # is picked up": the red ball, :data:`_DONE_TO_IT`).
 _DONE_BY_THE_ROBOT = re.compile(
-    _CLAUSE_SUBJECT + r"\s*(?:'s|\s+is|\s+are|\s+has\s+been|\s+have\s+been|\s+gets?)\s+"
+    _EVENT_SUBJECT + r"\s*(?:'s|\s+is|\s+are|\s+has\s+been|\s+have\s+been|\s+gets?)\s+"
     r"(?:picked(?:\s+up)?|moved|grabbed|taken|fetched|brought|found|located|detected|spotted|"
     r"seen|placed|put|delivered|lifted|collected|retrieved|removed|cleared)\b.*")
+# ... or that the robot (its camera, "we") sees or finds it: asks for the object, as "tell
+# me when you find the blue mug" does (helper-h178's review: "tell me when the robot sees
+# the red ball", "tell me when we find the mug" were refused as events).
+_FOUND_BY_THE_ROBOT = re.compile(
+    r"(?:the\s+robot|the\s+camera|your\s+camera|the\s+robot's\s+camera|we)\s+"
+    r"(?:can\s+|has\s+|have\s+)?(?:sees?|seen|finds?|found|spots?|spotted|detects?|detected|"
+    r"locates?|located|notices?|noticed)\s+(?P<obj>\S.*)")
 
 
 def _event_to_report(text):
@@ -5044,7 +5051,8 @@ def _event_to_report(text):
     :param text: a cleaned command (``str``).
     :return: a refused :class:`Query` ("tell me when the door opens"), the
         :class:`Query` of the object asked for where the clause says only that it comes
-        into view ("tell me when the red ball appears": the red ball), or None (no such
+        into view ("tell me when the red ball appears": the red ball) or that the robot
+        sees or finds it ("tell me when the robot sees the red ball"), or None (no such
         request).
     """
     low = _APOSTROPHES.sub("'", text).lower()
@@ -5059,10 +5067,17 @@ def _event_to_report(text):
         if query.refused is None and query.what != 'object':
             return replace(query, text=text)
         return None
+    found = _FOUND_BY_THE_ROBOT.fullmatch(clause)
+    if found is not None:  # "tell me when the robot sees the red ball": the red ball
+        query = _read_around(f"let me know if you see {found.group('obj')}")
+        if query.refused is None and query.what != 'object':
+            return replace(query, text=text)
     if m.group('conj') in ('if', 'whether', 'in case') and not _CHANGE.search(clause):
         return None  # "tell me if the red ball is bigger than the mug": asked as before
-    if not re.fullmatch(_CLAUSE_SUBJECT + r'\s+\S.*', clause) or _DONE_BY_THE_ROBOT.fullmatch(
-            clause):
+    # The subject, then a verb ("it's done", "the cup's been moved", "I can go": refused
+    # too; _CLAUSE_SUBJECT, a later name, is another rule's)
+    if not re.fullmatch(r'(?:i\b|' + _EVENT_SUBJECT + r")(?:\s+|(?='))\S.*", clause) or \
+            _DONE_BY_THE_ROBOT.fullmatch(clause):
         return None  # "let me know when ready": no clause; "... is picked up": as before
     return Query(text=text, what='object',
                  refused=f'the command "{text}" asks to be told when something happens '
@@ -5696,6 +5711,12 @@ def _one_with_both(m):
     if {a, b} & {'one', 'ones', 'the', 'a', 'an'} or (kinds[0] is not None and
                                                       kinds[0] == kinds[1]):
         return m.group()  # "the red and blue one": two colours
+    if m.group('det') and (a in _ORDINALS or b in _ORDINALS or kinds == [None, None] and
+                           not re.search(r',\s*$', m.string[:m.start()])):
+        # helper-h178's review: "the first and second ones" (two ordinals), "the salt and
+        # pepper ones", "the new and old ones" (no colour, size or place said, and no
+        # object said before to restate) name two objects, as before
+        return m.group()
     if m.group('det'):
         return f"{m.group('det')} {a} {b} {m.group('one')}"
     if None not in kinds or kinds == [None, None] or not re.search(
@@ -7467,7 +7488,9 @@ def _property_condition(text):
     said, other = m.group('cond'), m.groupdict().get('other')
     negated = bool(m.group('not') or m.group('bare')) != m.group('conj').startswith('unless')
     main_read = _read_around(main)
-    named = main_read.refused is None and main_read.what != 'object'
+    # An empty object read ("the left and middle ones , the big one pick up the ball once
+    # and": IndexError before, helper-h178's splices) names nothing either
+    named = main_read.refused is None and main_read.what.strip() not in ('object', '')
     head = main_read.what.split()[-1] if named else None
     subject = (m.group('subj') or '').split()
     if len(subject) == 2 and subject[0] != 'its' and subject[1] != 'one' and \
@@ -7480,6 +7503,8 @@ def _property_condition(text):
     prop = re.sub(r'^(?:the\s+)?colou?r(?:ed)?\s+|\s+in\s+colou?r$', '', prop)
     if named and prop in _PROPERTY_NOTHING and not negated:
         return replace(main_read, text=text)
+    if named and m.group('conj') == 'once' and not subject and prop in ('again', 'more'):
+        return replace(main_read, text=text)  # "once again, find the red ball" (h178's review)
     # "if it's red and on the left": the colour, then the place
     parts = re.split(r'\s*,?\s+and\s+(?=(?:on|in|at|near|by|next|to|behind|under)\s)', prop)
     place = _PROPERTY_PLACE.fullmatch(parts[-1])
@@ -7904,6 +7929,13 @@ _HISTORY_CLAUSE = re.compile(
     r'|(?:was|were)\s+(?:here|there)\s+(?:before|earlier|yesterday|last\s+time))'
     r'(?=\s*(?:$|[,;.!?])|\s+(?:on|in|at|near|by|under|behind|next|beside|to|and|or|but|'
     r'please)\b)')
+# ... but a word of how it looks said alone after "was" / "were" (helper-h178's review:
+# "the cup that was cracked", "the ball that was striped" had the word named unchecked):
+# a pattern or a mark the camera sees, read as "that is cracked" is (the cracked cup).
+_LOOKS_SO_CLAUSE = re.compile(
+    r'\s*,?\s*\b(?P<rel>that|which)\s+(?P<be>was|were)\s+(?P<verb>striped|dotted|'
+    r'checked|checkered|chequered|painted|colou?red|patterned|cracked|chipped|dented|scratched|'
+    r'stained)')
 # Verbs that say where it was put: "the ball that was placed on the table" is the ball on
 # the table, no history.
 _PUT_VERBS = frozenset(('placed', 'located', 'positioned', 'stored', 'kept', 'stacked',
@@ -7917,19 +7949,25 @@ _PUT_VERBS = frozenset(('placed', 'located', 'positioned', 'stored', 'kept', 'st
 # the node reads it ("the thing holding the blue mug", "the thing under the spoon", "the
 # box holding the blue mug"). Said where the clause ends with its preposition.
 _NAMED_BY_WHAT_IT_HOLDS = re.compile(
-    r"(?P<head>\b(?:the|that|this|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+|\bwhatever|\bwhichever\s+one|"
+    r"(?P<head>\b(?:the|that|this|a|an)\s+(?!(?:is|are|was|were)\b)(?:[\w-]+\s+){0,2}?[\w-]+|"
+    r"\bwhatever|\bwhichever\s+one|"
     r"^\s*what)\s+(?:that\s+|which\s+)?(?P<ref>(?:the|a|an|my|your|our|that|this)\s+"
     r"(?:[\w-]+\s+){0,3}?[\w-]+)(?:\s*'s|\s+is|\s+are|\s+was|\s+were|\s+sits|\s+lies|\s+stands|"
     r"\s+rests|\s+goes|\s+fits|\s+belongs)(?:\s+(?:sitting|lying|laying|standing|resting|placed|"
     r"kept|stored|put|left|stuck|stacked|sat))?\s+(?P<prep>inside\s+of|inside|in|into|"
     r"on\s+top\s+of|on|upon|under(?:neath)?|beneath|next\s+to|beside|behind|in\s+front\s+of)"
-    r"(?=\s*(?:$|[,;.!?]))")
+    r"(?P<again>\s*,\s*the\s+(?:[\w-]+\s+){1,3}?ones?)?(?=\s*(?:$|[,;.!?]))")
 # The relation of the object named from its reference's: what holds the reference, what
 # it lies on...
 _TURNED_ROUND = {'in': 'holding', 'inside': 'holding', 'inside of': 'holding', 'into': 'holding',
                  'on': 'under', 'upon': 'under', 'on top of': 'under', 'under': 'on',
                  'underneath': 'on', 'beneath': 'on', 'next to': 'next to',
                  'beside': 'next to', 'behind': 'in front of', 'in front of': 'behind'}
+# The reference that is the robot, or its camera: what it is in front of, behind or next
+# to is ahead of it or next to it, seen from where it stands (:func:`_named_by_what_it_holds`).
+_THE_ROBOT_ITSELF = frozenset(('the robot', 'the camera', 'your camera', "the robot's camera"))
+_FACED = {'in front of': 'in front of', 'behind': 'in front of', 'next to': 'next to',
+          'beside': 'next to'}
 
 
 def _named_by_what_it_holds(m):
@@ -7942,7 +7980,17 @@ def _named_by_what_it_holds(m):
     if head.split()[-1] in _PRONOUN_WORDS or head.split()[-1] in _DETERMINERS:
         return m.group()
     prep = ' '.join(m.group('prep').split())
-    return f"{head} {_TURNED_ROUND[prep]} {m.group('ref')}"
+    # "the cup the tea is in, the blue one": the cup is the blue one, not the tea (helper-
+    # h178's review), said before the relation, as "the cup, the blue one, holding the tea"
+    again = f"{m.group('again').rstrip()}," if m.group('again') else ''
+    if ' '.join(m.group('ref').split()) in _THE_ROBOT_ITSELF:
+        # helper-h178's review: "the box the robot is in front of" is ahead of the robot
+        # (read "nearest", as "the box in front of the robot" is), not behind it; what the
+        # robot is on or in is out of its camera's view: read as before
+        if prep not in _FACED:
+            return m.group()
+        return f"{head}{again} {_FACED[prep]} {m.group('ref')}"
+    return f"{head}{again} {_TURNED_ROUND[prep]} {m.group('ref')}"
 
 
 @lru_cache(maxsize=256)
@@ -7991,6 +8039,13 @@ def _parse(text):
         return replace(query, text=text, unchecked=query.unchecked + (
             f"has no {lacks.group('lacked')}",))
     history = _HISTORY_CLAUSE.search(said)
+    looks = history and _LOOKS_SO_CLAUSE.fullmatch(history.group())
+    if looks and _words_said(said[:history.start()]):
+        # "the cup that was cracked": the cracked cup, as "the cup that is cracked"
+        query = _parse(said[:history.start()] + f" {looks.group('rel')} "
+                       f"{'are' if looks.group('be') == 'were' else 'is'} {looks.group('verb')}"
+                       + said[history.end():])
+        return replace(query, text=text)
     if history is not None and _words_said(said[:history.start()]) and \
             history.group('verb') not in _COLOUR_WORDS:
         # "find the ball which was moved": the ball, what happened to it named unchecked;
