@@ -228,3 +228,36 @@ def test_a_source_edit_not_installed_is_named_before_the_run(tmp_path):
     (tmp_path / 'clip_perception' / 'world' / 'new_module.py').write_text('X = 1\n')
     assert installed_copy_differences(str(tmp_path)) == [
         'clip_perception/crops.py', 'clip_perception/world/new_module.py']
+
+
+def test_no_module_binds_a_top_level_name_twice():
+    """No module of src/ binds one top-level name twice (assignment, def or class).
+
+    Session 49: helper-h175's new ``_CLAUSE_SUBJECT`` in language.py shared its name with
+    another rule's 2,300 lines below; the later binding won, so the new rule ran with the
+    other's pattern and refused "tell me when there's a red ball" (helper-h178's review).
+    ruff's F811 catches a def or import redefined unused, not a constant. Found the same
+    way: ``_AWAY``, a string used by two patterns and then rebound to a compiled pattern
+    (now ``_FAR_FROM``). Before: language.py {'_AWAY': 2}; now none.
+    """
+    import ast
+    import collections
+    import glob
+
+    twice = {}
+    for path in sorted(glob.glob(os.path.join(REPO, 'src', 'clip_perception', '**', '*.py'),
+                                 recursive=True)):
+        with open(path, encoding='utf-8') as f:
+            tree = ast.parse(f.read())
+        names = collections.Counter()
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names[node.target.id] += 1
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names[node.name] += 1
+        bound = sorted(name for name, count in names.items() if count > 1)
+        if bound:
+            twice[os.path.relpath(path, REPO)] = bound
+    assert not twice, twice

@@ -442,16 +442,16 @@ _REGION_ONLY = re.compile(
 # from me" the object "mug away". Away from one side is toward the other ("farthest from
 # the left edge" already was the right); away from every edge, or not at one, is toward
 # the middle (:func:`_edge_places`). The superlatives are read by _SUPERLATIVE_FROM.
-_AWAY = r'(?:(?:far|farther|further|well|way)\s(?:away\s)?|(?:far\s)?away\s|a\sway\s)from\s'
+_FAR_FROM = r'(?:(?:far|farther|further|well|way)\s(?:away\s)?|(?:far\s)?away\s|a\sway\s)from\s'
 _OF_VIEW = r'(?:\s(?:of|in|on)\s(?:' + _VIEW + '|' + _SURFACE + r'))?'
 _AWAY_FROM_SIDE = re.compile(
-    r'\s' + _AWAY + r'(?:the\s)?(?:very\s|far\s)?(?:' + _SIDE +
+    r'\s' + _FAR_FROM + r'(?:the\s)?(?:very\s|far\s)?(?:' + _SIDE +
     # the front or the back said alone, as the left is ("away from the back": helper-107)
     r'|(front|back|rear)(?=\s))(?:\s(?:hand\s)?' + _REGION +
     r's?)?' + _OF_VIEW + r'(?!\s(?:of|to)\s)(?=\s)')
 _EDGES = r'(?:the\s|an?\s|any\s|all\sthe\s)?(?:edge|corner|border|side)s?' + _OF_VIEW
 _OFF_THE_EDGES = re.compile(
-    r'\s(?:' + _AWAY + '|' + r'(?:(?:that|which)\s(?:is|are|s)\s)?(?:not|isnt|arent|is\snot|'
+    r'\s(?:' + _FAR_FROM + '|' + r'(?:(?:that|which)\s(?:is|are|s)\s)?(?:not|isnt|arent|is\snot|'
     r'are\snot)\s(?:(?:on|at|in|near|by|along|against|beside)|(?:close|next)\sto)\s)' +
     _EDGES + r'(?!\s(?:of|to)\s)(?=\s)')
 _AWAY_OPPOSITE = {'left': 'right', 'right': 'left', 'top': 'bottom', 'bottom': 'top',
