@@ -10,6 +10,7 @@ from clip_perception.config import check_qos_override
 from clip_perception.config import check_waits
 from clip_perception.config import defaults
 from clip_perception.config import MAX_NAME_LENGTH
+from clip_perception.config import Param
 from clip_perception.config import PipelineConfig
 from clip_perception.config import unmatched_qos_overrides
 from clip_perception.config import validate
@@ -178,3 +179,23 @@ def test_camera_namespaces_are_one_name_and_short_enough_for_rmw():
         camera_namespace('r' * (longest - 5), 'wrist')
     with pytest.raises(Exception, match='length should not exceed'):
         validate_full_topic_name('/r' + space + '/clip_perception/set_parameters_atomically')
+
+
+@pytest.mark.parametrize('description, first', [
+    ('Seconds between /diagnostics messages.', 'Seconds between /diagnostics messages.'),
+    ('Frame of every output when set (e.g. camera_color_optical_frame); empty = copy the '
+     "colour image's. Set it for drivers that leave frame_id empty.",
+     "Frame of every output when set (e.g. camera_color_optical_frame); empty = copy the "
+     "colour image's."),
+    ("CLIP's prompt ensembling, Radford et al. 2021, sec. 3.1.4. Empty: its own templates.",
+     "CLIP's prompt ensembling, Radford et al. 2021, sec. 3.1.4."),
+    ('Current command, e.g. "the red ball". Empty or a cancel word = idle.',
+     'Current command, e.g. "the red ball".'),
+    ('Metres per unit of 16-bit depth (0.001: millimetres). A wrong value moves poses.',
+     'Metres per unit of 16-bit depth (0.001: millimetres).'),
+    ('No full stop at all', 'No full stop at all'),
+])
+def test_a_parameter_summary_is_the_first_sentence_of_its_description(description, first):
+    # The README's Parameters table shows it: "e.g. ", "et al. 2021" and "sec. 3.1.4" end
+    # no sentence, a full stop before a capital letter does.
+    assert Param('x', 0.0, description).summary == first

@@ -14,10 +14,22 @@ def readme():
         return f.read()
 
 
-def test_parameter_table_matches_the_declared_parameters():
-    rows = re.findall(r'^\| `(\w+)` \| `([^`]*)` \| (yes|no) \|', readme(), re.M)
+def docs_parameters():
+    """Return docs/parameters.md's "Every parameter in full" section (to the next heading)."""
+    with open(os.path.join(REPO, 'docs', 'parameters.md')) as f:
+        text = f.read()
+    section = text.split('\n## Every parameter in full\n', 1)[1]
+    return section.split('\n## ', 1)[0]
+
+
+PARAMETER_TABLES = {'README.md': readme, 'docs/parameters.md': docs_parameters}
+
+
+@pytest.mark.parametrize('where', sorted(PARAMETER_TABLES))
+def test_parameter_table_matches_the_declared_parameters(where):
+    rows = re.findall(r'^\| `(\w+)` \| `([^`]*)` \| (yes|no) \|', PARAMETER_TABLES[where](), re.M)
     table = {name: (default, live) for name, default, live in rows}
-    assert set(table) == {p.name for p in PARAMETERS}
+    assert len(rows) == len(table) and set(table) == {p.name for p in PARAMETERS}
     for p in PARAMETERS:
         default, live = table[p.name]
         expected = repr(p.default) if isinstance(p.default, str) else \
@@ -33,23 +45,72 @@ def _as_plain_text(cell):
     return re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', text)
 
 
-def test_parameter_table_describes_each_parameter_as_its_descriptor_does():
-    # What `ros2 param describe` and --help say (the descriptor) is what the table says:
-    # the table only adds the range and the choices the descriptor carries apart.
-    rows = [line for line in readme().splitlines() if re.match(r'\| `\w+` \| `', line)]
+def _parameter_cells(text):
+    """Return ``{name: last cell}`` of a parameter table in ``text``, each row 4 columns."""
+    rows = [line for line in text.splitlines() if re.match(r'\| `\w+` \| `', line)]
     assert len(rows) == len(PARAMETERS)
     for line in rows:
         # An unescaped | splits the row into more columns than the header's four.
         assert len(re.split(r'(?<!\\)\|', line)) == 6, line[:60]
-    table = dict(re.findall(r'^\| `(\w+)` \| `[^`]*` \| (?:yes|no) \| (.*) \|$', readme(), re.M))
+    return dict(re.findall(r'^\| `(\w+)` \| `[^`]*` \| (?:yes|no) \| (.*) \|$', text, re.M))
+
+
+def test_parameter_table_gives_each_parameter_the_first_sentence_of_its_descriptor():
+    """The README's table says in one line what each parameter sets, as its descriptor does.
+
+    The table's rows were the descriptors' whole text: 51 rows, about 19,000 characters,
+    up to 1,900 in one row, which a user looking for the parameter that sets X could not
+    scan (issue 11, helper-h179). Each row now gives the description's first sentence
+    (:attr:`Param.summary`), its range and its choices, word for word; the whole text is
+    in docs/parameters.md, linked above the table. Before: 51 rows gave the whole text,
+    6 of the 14 with choices said them; now 51 give the first sentence, 14 their choices.
+    """
+    text = readme()
+    section = text.split('\n## Parameters\n', 1)[1].split('\n## ', 1)[0]
+    table = section[section.index('| parameter |'):]
+    assert '](docs/parameters.md#every-parameter-in-full)' in section[:len(section) - len(table)]
+    cells = _parameter_cells(text)
+    assert set(cells) == {p.name for p in PARAMETERS}
     for p in PARAMETERS:
-        assert _without_range_and_choices(_as_plain_text(table[p.name]), p) == p.description
+        said = _without_range_and_choices(_as_plain_text(cells[p.name]), p, choices_said=True)
+        assert said == p.summary, p.name
 
 
-def _without_range_and_choices(said, param):
-    """Return ``said`` less its closing "Range a..b." and "One of ...", checked on ``param``."""
+def test_the_full_parameter_table_describes_each_parameter_as_its_descriptor_does():
+    # What `ros2 param describe` and --help say (the descriptor) is what the table says:
+    # the table only adds the range and the choices the descriptor carries apart. It was
+    # the README's table until helper-h179 moved it to docs/parameters.md (where each row
+    # with choices says them: 6 of 14 did).
+    cells = _parameter_cells(docs_parameters())
+    for p in PARAMETERS:
+        said = _without_range_and_choices(_as_plain_text(cells[p.name]), p, choices_said=True)
+        assert said == p.description, p.name
+
+
+def test_each_parameter_summary_is_one_short_line_heading_its_description():
+    """Each descriptor opens with one short sentence saying what it sets.
+
+    Before (helper-h179): 31 of 51 first sentences ran over 120 characters (``rectify``'s
+    up to its first full stop was 863) or said a detail before what the parameter is for;
+    now each is under 120 and the rest of the description follows it as it was.
+    """
+    long = {p.name: len(p.summary) for p in PARAMETERS if len(p.summary) >= 120}
+    assert not long, long
+    for p in PARAMETERS:
+        assert p.summary.endswith('.') and '\n' not in p.summary, p.name
+        assert p.description == p.summary or \
+            p.description.startswith(p.summary + ' '), p.name
+
+
+def _without_range_and_choices(said, param, choices_said=False):
+    """Return ``said`` less its closing "Range a..b." and "One of ...", checked on ``param``.
+
+    :param choices_said: the choices must be said (the README's table), not only may be.
+    """
     if param.choices:
-        said = said.removesuffix(' One of ' + ', '.join(map(str, param.choices)) + '.')
+        one_of = ' One of ' + ', '.join(map(str, param.choices)) + '.'
+        assert said.endswith(one_of) or not choices_said, param.name
+        said = said.removesuffix(one_of)
     bounds = re.search(r' Range ([\d.e-]+)\.\.([\d.e-]+)\.$', said)
     assert (float(bounds[1]), float(bounds[2])) == (param.min, param.max) if bounds else \
         param.min is None, param.name
@@ -513,10 +574,12 @@ def test_the_readme_is_a_guide_and_its_history_is_in_docs():
     Topics table's ``image`` row was one cell of about 6,000 characters, the commands
     table 26 rows of up to 1,900, result tables carried "turn 2 / turn 3" columns and
     paragraphs told what session N measured. Session 49 (helper-h176) moved that detail
-    into docs/ (each moved part under a heading that says so) and linked it. The
-    Parameters table is left out of the bounds: its rows are the descriptors' own words
-    (checked above). Before: 1 file of 128,000 characters outside it, 40 rows over 400
-    characters, 35 lines naming a session or a helper; now none over.
+    into docs/ (each moved part under a heading that says so) and linked it. Before: 1
+    file of 128,000 characters outside the Parameters table, 40 rows over 400 characters,
+    35 lines naming a session or a helper; now none over. The Parameters table was left
+    out of the bounds, its rows the descriptors' whole text (about 19,000 characters, up
+    to 1,900 a row); helper-h179 moved that text to docs/parameters.md and the rows give
+    one line each: before, 29 parameter rows over 250 characters; now none.
     """
     text = readme()
     rows = [line for line in text.splitlines() if line.startswith('|')]
@@ -526,6 +589,8 @@ def test_the_readme_is_a_guide_and_its_history_is_in_docs():
     assert outside < 70000, outside
     long_rows = [line[:60] for line in rows if line not in parameter_rows and len(line) > 400]
     assert not long_rows, long_rows
+    long_parameters = [line[:40] for line in parameter_rows if len(line) > 250]
+    assert not long_parameters, long_parameters
     # Links into docs/ and log file names may name a session; the words read may not.
     words = re.sub(r'\]\([^)]*\)|`[^`]*`', '', text)
     history = [line.strip()[:70] for line in words.splitlines()

@@ -34,9 +34,24 @@ class Param:
     choices: tuple = ()
     accepts_list: bool = False  # a string array too (joined with ', '): dynamic typing
 
+    @property
+    def summary(self):
+        """Return the description's first sentence: what the parameter sets, in one line.
+
+        The README's Parameters table shows it; docs/parameters.md and ``ros2 param
+        describe`` give the whole description. A sentence ends at a full stop followed by a
+        space and a capital letter, or at the end of the text ("e.g. " ends none).
+
+        :return: str, under 120 characters for every parameter of :data:`PARAMETERS`
+            (checked by ``test/test_readme.py``).
+        """
+        first = re.match(r'(.*?\.)(?= [A-Z]|$)', self.description, re.S)
+        return first[1] if first else self.description
+
 
 PARAMETERS = (
     Param('model', 'openai/clip-vit-base-patch32',
+          'Which CLIP model the node loads. '
           'CLIP checkpoint: hub id, local folder, or "bundled" for the tiny toy-world model '
           'shipped in share/clip_perception/models/tiny_clip. Safetensors weights only.',
           read_only=True),
@@ -45,7 +60,9 @@ PARAMETERS = (
     Param('dtype', 'auto', 'Encoder precision: auto (float16 on CUDA, float32 on CPU), '
           'float32, float16 or bfloat16.', read_only=True,
           choices=('auto', 'float32', 'float16', 'bfloat16')),
-    Param('backend', 'torch', 'Image-encoder runtime: torch, or openvino (CPU, float32; '
+    Param('backend', 'torch',
+          'Which runtime runs the image encoder. '
+          'Image-encoder runtime: torch, or openvino (CPU, float32; '
           'converted at start and cached under $ROS_HOME/clip_perception or '
           '~/.cache/clip_perception). Text always runs on torch. See the README, '
           '"Inference backends", for what each is measured to give.', read_only=True,
@@ -56,6 +73,8 @@ PARAMETERS = (
           'topic; the last one received wins). Empty or a cancel word ("stop", "cancel", '
           '"never mind") = idle.'),
     Param('prompt_template', '',
+          'How the object of a command is worded for CLIP: one prompt template, or several '
+          'averaged. '
           'Text template with one {} for the object part of the command, or several separated '
           'by | (or given as a YAML list, one template an item) whose unit text embeddings are '
           "averaged and renormalised (CLIP's prompt ensembling, Radford et al. 2021, sec. "
@@ -66,11 +85,16 @@ PARAMETERS = (
           ' one object, the prompt contains it and two objects give two prompts ("a photo of '
           '{{}}" is the literal "a photo of {}" for every command).'),
     Param('max_proposals', 32, 'Most region proposals scored per frame.', min=1, max=256),
-    Param('min_confidence', 0.5, 'Confidence, as confidence_rule computes it, below which '
+    Param('min_confidence', 0.5,
+          'Threshold (0 to 1) on the confidence of confidence_rule: under it the answer is "not '
+          'found". '
+          'Confidence, as confidence_rule computes it, below which '
           'the answer is "not found" (softmax, what auto gives a checkpoint without a '
           'fitted calibration: 0.5 means the command is more likely than all contrast '
           'prompts together).', min=0.0, max=1.0),
     Param('confidence_rule', 'auto',
+          'Which rule turns CLIP scores into the confidence that min_confidence is compared '
+          'with. '
           'How confidence is computed: auto (calibration when the checkpoint ships a '
           'calibration fitted to it, else softmax; the bundled model ships none), softmax '
           "(CLIP zero-shot: softmax at the model's own logit_scale over the command and "
@@ -80,6 +104,8 @@ PARAMETERS = (
           'default) or both (the smaller of the two).',
           choices=('auto', 'softmax', 'calibration', 'both')),
     Param('vocabulary', '',
+          'Other things usually in view, as contrast prompts for confidence (comma-separated, or '
+          'a list). '
           'Comma-separated descriptions of other things usually in view (e.g. "laptop, coffee '
           "mug, keyboard\"), or a list of them (-p 'vocabulary:=[laptop, coffee mug]', a YAML "
           'list; joined with ", "; any other type is refused: at start-up with one FATAL line),'
@@ -90,21 +116,32 @@ PARAMETERS = (
           'outside its toy world, and contrasts such as "laptop" can take probability from a '
           'present object (a black ball went from found at 0.998 to not_found at 0.46 with '
           '"laptop, mug").', accepts_list=True),
-    Param('spatial_margin', 4.0, 'Margin below the best match, in logits (cosine times the '
+    Param('spatial_margin', 4.0,
+          'Margin (logits) below the best match within which spatial and size words choose and '
+          'plurals collect. '
+          'Margin below the best match, in logits (cosine times the '
           "checkpoint's logit_scale: 24.8 for the bundled model, 100 for OpenAI CLIP), "
           'within which spatial and size words ("left", "nearest", "largest") choose (with '
           'any other object above min_confidence) and plural commands collect.',
           min=0.0, max=100.0),
-    Param('ambiguity_margin', 2.0, "Margin in logits (cosine times the checkpoint's "
+    Param('ambiguity_margin', 2.0,
+          'Margin (logits) within which two objects match equally well and the answer is '
+          'ambiguous. '
+          "Margin in logits (cosine times the checkpoint's "
           'logit_scale) within which two distinct objects match "about equally": with no '
           'deciding word ("left", "nearest", "second") the answer is ambiguous (see '
           'on_ambiguous).', min=0.0, max=100.0),
-    Param('on_ambiguous', 'report', 'When two distinct objects match about equally and no '
+    Param('on_ambiguous', 'report',
+          'What to answer when two objects match equally well: report both, or pick the best. '
+          'When two distinct objects match about equally and no '
           'word decides: report (status "ambiguous", both candidates, no pose) or pick (the '
           'best one, with the ambiguity in the reason).', choices=('report', 'pick')),
     Param('crop_context', 0.15, 'Context added around each proposal on every side, as a '
           'fraction of its longer side.', min=0.0, max=1.0),
-    Param('crop_views', 1, 'Views of each crop whose image embeddings are averaged (and '
+    Param('crop_views', 1,
+          'Views of each crop averaged: 1, the crop alone, or 5, also shifted by 1/16 of its side'
+          ' (5x the work). '
+          'Views of each crop whose image embeddings are averaged (and '
           'renormalised): 1, the crop alone; 5, also the crop shifted left, right, up and '
           "down by 1/16 of its side (a quarter of the bundled model's 16-pixel patch). Five "
           'views steady a model that reads a box differently when it moves by a pixel or '
@@ -117,7 +154,9 @@ PARAMETERS = (
           '(selective search + colour saliency).'),
     Param('nms_iou', 0.6, 'IoU above which overlapping proposals are merged.',
           min=0.05, max=1.0),
-    Param('image_up', 'up', "Which way the world's up points in the image, as the camera "
+    Param('image_up', 'up',
+          'Which way up is in the image, as the camera is mounted. '
+          "Which way the world's up points in the image, as the camera "
           'is mounted: up (upright, rolled under 45 degrees), down (upside down), left or '
           'right (on its side: right when the image is the upright one turned clockwise). '
           'The support surface is looked for among planes facing that way (or the camera), '
@@ -130,7 +169,10 @@ PARAMETERS = (
           'frames_image_up_suspect); frames are never '
           'turned by the node.', read_only=True,
           choices=('up', 'down', 'left', 'right')),
-    Param('image_rows', 'top_down', 'Which way the rows of the colour and depth images '
+    Param('image_rows', 'top_down',
+          "Whether the images' first row is their top (top_down) or their bottom (bottom_up, an "
+          'OpenGL readback). '
+          'Which way the rows of the colour and depth images '
           'run: top_down (sensor_msgs/Image: the first row is the top) or bottom_up (the '
           "first row is the image's bottom, as OpenGL's glReadPixels returns a frame: a "
           'Unity, CoppeliaSim or Blender readback published unturned). bottom_up turns '
@@ -143,7 +185,9 @@ PARAMETERS = (
     Param('top_k', 5, 'Candidates reported on ~/detection_json and ~/detection (the chosen '
           'one first).',
           min=1, max=50),
-    Param('image_transport', 'raw', 'Colour input: raw (sensor_msgs/Image on image), '
+    Param('image_transport', 'raw',
+          'Which transport the colour image arrives on. '
+          'Colour input: raw (sensor_msgs/Image on image), '
           'compressed (sensor_msgs/CompressedImage on <image>/compressed, the image topic as '
           'remapped, as image_transport names it) or zstd (zstd_image_transport, '
           "Jazzy's: sensor_msgs/CompressedImage on <image>/zstd, a raw image compressed "
@@ -152,6 +196,8 @@ PARAMETERS = (
     Param('use_depth', True, 'Subscribe to the aligned depth image (16UC1 mm or 32FC1 m).',
           read_only=True),
     Param('assume_depth_registered', False,
+          "Use depth whose frame_id is not the colour image's as registered to the colour camera "
+          'anyway. '
           "Use depth whose header.frame_id is not the colour image's as if it were registered "
           'to the colour camera: for a driver that publishes registered depth under the depth '
           "camera's frame_id (realsense-ros#3344). Off, such depth is not used (frames are "
@@ -160,6 +206,7 @@ PARAMETERS = (
           'benchmarks/unregistered_depth.py).',
           read_only=True),
     Param('image_from_camera_info', 'scaled',
+          'How a colour image a whole factor smaller than its camera_info relates to it. '
           'How a colour image relates to a camera_info of a whole multiple of its size that '
           'gives no binning or roi (the same principal point either way, no field tells): '
           'scaled (the same field of view at a lower resolution, a decimation, resize or '
@@ -167,7 +214,9 @@ PARAMETERS = (
           'centred window of that camera, a crop mode or digital zoom: focal lengths as '
           'given, the principal point shifted by the crop). Each is warned once naming the '
           'other.', read_only=True, choices=('scaled', 'centre_crop')),
-    Param('depth_scale', 0.001, 'Metres per unit of integer depth (16UC1, compressedDepth '
+    Param('depth_scale', 0.001,
+          'Metres per unit of 16-bit integer depth (0.001: millimetres). '
+          'Metres per unit of integer depth (16UC1, compressedDepth '
           "16UC1 and the compressed transport's 16-bit PNG): 0.001 for millimetres (REP "
           '118, most cameras); 0.0001 for a RealSense D405 (its depth_units, 0.1 mm), '
           '0.00025 for a RealSense L515 (0.25 mm). 32FC1 depth is not scaled by it (it is '
@@ -175,7 +224,10 @@ PARAMETERS = (
           'wrong value moves every pose along its ray by the same factor, and no check on '
           'the depth alone can see it on a tabletop. Changing it drops the tracked target '
           '(its position was in the old units).', min=0.00001, max=0.01),
-    Param('float_depth_far', 0.0, 'Far clip plane (m) of floating-point depth (32FC1, '
+    Param('float_depth_far', 0.0,
+          'Far clip plane (m) of depth a simulator normalises to [0, 1]; 0: floating-point depth '
+          'is metres. '
+          'Far clip plane (m) of floating-point depth (32FC1, '
           '64FC1, compressedDepth 32FC1, a float TIFF) normalised to [0, 1] between clip '
           'planes, as a simulator '
           "gives it: CoppeliaSim's vision sensor and PyRep/RLBench (z = near + d (far - "
@@ -195,13 +247,17 @@ PARAMETERS = (
           'is set, and must lie below it; above 0 for float_depth_buffer z_buffer (a depth '
           'buffer with near 0 is refused naming it). Changing it drops the tracked target.',
           min=0.0, max=1000.0),
-    Param('float_depth_buffer', 'linear', 'How floating-point depth in [0, 1] lies between '
+    Param('float_depth_buffer', 'linear',
+          'How normalised simulator depth maps to metres (z_buffer: an OpenGL depth buffer). '
+          'How floating-point depth in [0, 1] lies between '
           'float_depth_near and float_depth_far (used only while float_depth_far is set): '
           'linear (z = near + d (far - near): CoppeliaSim, z / far) or z_buffer (an OpenGL '
           "depth buffer, z = near far / (far - d (far - near)): PyBullet's getCameraImage, "
           'bulletphysics/bullet3#1932; refused as no metres without it). Changing it drops '
           'the tracked target.', choices=('linear', 'z_buffer')),
     Param('depth_kind', 'z',
+          'Whether depth pixels are z (along the optical axis) or ray (the range along the '
+          "pixel's ray). "
           'What a depth pixel measures: z (the distance along the optical axis, REP 118: every '
           "RGB-D camera driver, Isaac Sim's distance_to_image_plane, AirSim's DepthPlanar) or "
           "ray (the distance from the optical centre along the pixel's ray, a range: Isaac "
@@ -214,14 +270,18 @@ PARAMETERS = (
           'table is flat only read that way (each frame read so while it stands counted as '
           'frames_depth_kind_suspect). Changing it'
           ' drops the tracked target.', choices=('z', 'ray')),
-    Param('depth_mirrored', False, "Depth images whose columns run the other way from the "
+    Param('depth_mirrored', False,
+          'Turn back depth images that are mirrored left-right against the colour image. '
+          "Depth images whose columns run the other way from the "
           "colour image's (mirrored left-right: a renderer's RGB-D sensor, "
           'fsstudio-team/ZeroSimROSUnity#6): true turns each depth image back before it is '
           'used. Left false, depth whose edges lie on colour edges only when mirrored (the '
           'first 3 frames with depth, and 3 after each change) is warned, naming this '
           'parameter (each frame read so while it stands counted as '
           'frames_depth_mirrored_suspect). Changing it drops the tracked target.'),
-    Param('depth_transport', 'raw', 'Depth input: raw (sensor_msgs/Image on depth), '
+    Param('depth_transport', 'raw',
+          'Which transport the depth image arrives on. '
+          'Depth input: raw (sensor_msgs/Image on depth), '
           "compressedDepth (image_transport's compressedDepth, sensor_msgs/CompressedImage on "
           '<depth>/compressedDepth: PNG or RVL, 16UC1 or 32FC1) or compressed '
           "(image_transport's compressed transport of a depth image, on <depth>/compressed: a "
@@ -231,6 +291,7 @@ PARAMETERS = (
           'losslessly).', read_only=True,
           choices=('raw', 'compressedDepth', 'compressed', 'zstd')),
     Param('rectify', 'auto',
+          'When lens distortion is removed from colour and depth images. '
           "Remove lens distortion from raw colour and aligned depth images, as image_proc's "
           "rectify node does (camera_info D, K, R, and P's 3x3 or K as the rectified camera "
           'matrix; plumb_bob, rational_polynomial or equidistant, also named fisheye, '
@@ -256,6 +317,7 @@ PARAMETERS = (
           ' (frames_not_rectified: a frame whose maps do not fit, logged once).',
           read_only=True, choices=('auto', 'always', 'never')),
     Param('swap_red_blue', False,
+          'Swap red and blue in colour frames, for a driver that mislabels rgb8 and bgr8. '
           'Read colour frames with red and blue swapped, on every transport: for a driver that '
           'labels BGR pixels rgb8 (or RGB pixels bgr8: intel/ros2_intel_realsense#48, '
           'christianrauch/camera_ros#10), which no single frame tells (a red ball reads as a '
@@ -280,7 +342,10 @@ PARAMETERS = (
           min=1, max=100),
     Param('sync_slop', 0.05, 'Most stamp difference (s) between colour, depth and '
           'camera_info paired into one frame.', min=0.0, max=10.0),
-    Param('depth_wait', 0.5, 'Seconds a colour frame waits for its depth image to arrive '
+    Param('depth_wait', 0.5,
+          'How long (s) a colour frame waits for its depth image before it goes on without '
+          'depth. '
+          'Seconds a colour frame waits for its depth image to arrive '
           'before it goes on without depth (status no_depth); it also bounds the wait for '
           'the first camera_info. Raise it when depth arrives late on the same clock (slow '
           'stereo matching, structured light, compressedDepth over Wi-Fi): answers come that '
@@ -291,33 +356,50 @@ PARAMETERS = (
           'input in diagnostics.', min=0.1, max=3600.0),
     Param('diagnostics_period', 1.0, 'Seconds between /diagnostics messages.',
           min=0.1, max=60.0),
-    Param('tracking', True, 'Follow the chosen target of a single-object command across '
+    Param('tracking', True,
+          'Follow the chosen target across frames, rather than choose afresh every frame. '
+          'Follow the chosen target of a single-object command across '
           'frames (track id and age on ~/detection_json): another object takes over only '
           'when clearly better (track_margin); spatial, size, ordinal and relation words are '
           'decided when the target is acquired and kept while it is tracked. A new command '
           'or the ~/reset service drops the track. False: choose afresh every frame.'),
-    Param('track_hold', 1.0, 'Seconds (image stamps) a tracked target that is not seen '
+    Param('track_hold', 1.0,
+          'How long (s) tracking holds a target that is out of sight. '
+          'Seconds (image stamps) a tracked target that is not seen '
           '(occluded, out of view) is held before another match is acquired; while held the '
           'answer is not_found with the reason.', min=0.0, max=60.0),
-    Param('track_gate', 0.1, 'Metres a tracked target may move between two sightings and '
+    Param('track_gate', 0.1,
+          'How far (m) a tracked target may move between two sightings and stay the same object. '
+          'Metres a tracked target may move between two sightings and '
           'still be the same object (camera optical frame; without depth, boxes overlapping '
           'the predicted box are taken instead).', min=0.001, max=5.0),
-    Param('track_margin', 0.15, 'Confidence hysteresis of tracking: the tracked target is '
+    Param('track_margin', 0.15,
+          'Confidence margin (0 to 1) by which tracking keeps its target against other objects. '
+          'Confidence hysteresis of tracking: the tracked target is '
           'kept while its confidence stays above min_confidence minus this (minus twice '
           'this while it was seen at min_confidence or more within track_hold seconds), and '
           'another object replaces it only when its confidence is higher by more than this '
           "than both the tracked one's this frame and its best within track_hold seconds.",
           min=0.0, max=1.0),
-    Param('reuse_crops', True, 'Reuse the image embedding of a crop whose box and pixels '
+    Param('reuse_crops', True,
+          'Reuse the embeddings and proposals of image regions that have not changed (a still '
+          'camera). '
+          'Reuse the image embedding of a crop whose box and pixels '
           'have not changed since it was encoded, and the proposals of a frame unchanged '
           'since they were computed (a still camera); changed crops are always re-encoded.'),
-    Param('reuse_tolerance', 4.0, 'Grey levels (0-255) by which a block mean (8x8 pixels of '
+    Param('reuse_tolerance', 4.0,
+          'Grey levels (0-255) a block mean may change by and still count as unchanged '
+          'for reuse. '
+          'Grey levels (0-255) by which a block mean (8x8 pixels of '
           'the frame, or one of 16x16 cells of a crop) may differ and still count as '
           'unchanged; above sensor noise, below any real change. 0 reuses only identical '
           'pixels.', min=0.0, max=255.0),
     Param('reuse_box_px', 2.0, 'Pixels each box coordinate may move for a cached crop '
           'embedding to be considered (its pixels are compared too).', min=0.0, max=100.0),
-    Param('watchdog_timeout', 10.0, 'A frame in one pipeline stage for longer than this (s),'
+    Param('watchdog_timeout', 10.0,
+          'Seconds a frame may stay in one stage, or frames go unanswered, before /diagnostics '
+          'turns ERROR. '
+          'A frame in one pipeline stage for longer than this (s),'
           ' or colour frames arriving with none answered for this long, turns /diagnostics '
           'to ERROR naming the stage or the reason; 0 disables the watchdog.',
           min=0.0, max=3600.0),
