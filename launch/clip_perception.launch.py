@@ -31,14 +31,15 @@ ros2 launch clip_perception clip_perception.launch.py \\
   node parameter (model, device, the transports, use_sim_time, depth_scale, rectify, ...)
   is empty by default and then leaves the file's value; given, it wins over the file.
   Those of ``config.LAUNCH_PARAMETERS`` are made from the parameters' descriptors (their
-  description and choices: ``config.launch_arguments``) and listed by ``ros2 launch -s``.
+  description and choices: ``config.launch_arguments``).
   With the shipped file, ``model`` is openai/clip-vit-base-patch32 unless given.
-* Every other node parameter is set the same way, ``max_proposals:=8``,
-  ``on_ambiguous:=pick``, ``tracking:=false`` (read from the launch configurations, typed
-  and checked as its parameter; ``clip_perception_node --help`` lists them); only
-  ``command:=`` is the command topic, not the parameter. A name that is neither an
-  argument nor a parameter but close to one (``max_proposal:=8``) stops the launch naming
-  the closest; any other (an including launch file's own) is warned about once.
+* Any other node parameter is set in the parameters file (``params_file:=``), not on the
+  ``ros2 launch`` line: ``ros2 launch`` keeps an argument it does not declare without a
+  word, so ``max_proposals:=8``, or a misspelt ``max_proposal:=8``, is warned about here,
+  naming the parameter or the closest argument, and sets nothing. It is never read into a
+  node parameter: a bringup that includes this file passes its own arguments down
+  (realsense-ros's ``diagnostics_period:=0.0``, a ``camera:=d435``), and those must
+  neither set this node's parameters nor stop the launch.
 * If a node exits on its own, the launch shuts down; a non-zero exit code (e.g. a model
   that cannot load) makes ``ros2 launch`` itself exit non-zero.
 """
@@ -155,18 +156,15 @@ def camera_nodes(context, declared=()):
     def value(name):
         return LaunchConfiguration(name).perform(context)
 
-    # Every name:=value the launch holds, declared or not (ros2 launch keeps an undeclared
-    # one there without a word): the node parameters that are no declared argument are
-    # read from it (node_parameters), and a typo stops the launch (check_arguments).
-    configurations = dict(context.launch_configurations)
-    for line in check_arguments(configurations, declared):
+    for line in undeclared_warnings(dict(context.launch_configurations), declared):
         get_logger('clip_perception.launch').warning(line)
+
     # Checked before any node starts: a name that is not a ROS name token (cam-1, a
     # serial number) is named, not left to rcl's remap-lexer error (helper-50).
     cameras = camera_names(value('cameras'))
     managed = truth(value, 'managed')
     if cameras and truth(value, 'shared_model'):
-        return shared_model_process(value, cameras, managed, configurations)
+        return shared_model_process(value, cameras, managed)
     actions = []
     for camera in cameras or ['camera']:
         def topic(name, camera=camera):
@@ -182,8 +180,7 @@ def camera_nodes(context, declared=()):
             'namespace': namespace,
             'output': 'screen',
             'emulate_tty': True,
-            'parameters': [value('params_file'),
-                           node_parameters(value, shipped_params(), configurations)],
+            'parameters': [value('params_file'), node_parameters(value, shipped_params())],
             'ros_arguments': ['--log-level', value('log_level')],
             'remappings': [
                 ('image', image),
@@ -204,7 +201,7 @@ def camera_nodes(context, declared=()):
     return actions
 
 
-def shared_model_process(value, cameras, managed, configurations=None):
+def shared_model_process(value, cameras, managed):
     """Return the one ``clip_perception_cameras`` process serving ``cameras``.
 
     Its nodes take the same remaps; each is made relative (``/{camera}/color/image_raw``
@@ -230,8 +227,7 @@ def shared_model_process(value, cameras, managed, configurations=None):
         arguments=[','.join(cameras), '--namespace', value('namespace').strip('/') or '/'],
         output='screen',
         emulate_tty=True,
-        parameters=[value('params_file'),
-                    node_parameters(value, shipped_params(), configurations)],
+        parameters=[value('params_file'), node_parameters(value, shipped_params())],
         ros_arguments=['--log-level', value('log_level')],
         remappings=[
             ('image', image),
@@ -271,58 +267,54 @@ def truth(value, name):
 
 
 # Keys launch and launch_ros keep among the launch configurations for themselves
-# (PushRosNamespace, SetRemap, SetParameter/SetParametersFromFile, ExecuteLocal): no
-# argument of anyone's.
+# (PushRosNamespace, SetRemap, SetParameter(s)FromFile, ExecuteLocal's prefix): no one's
+# argument.
 LAUNCH_OWN = ('ros_namespace', 'ros_remaps', 'global_params', 'global_param_files',
-              'emulate_tty')
-# How alike (difflib's ratio) an unknown name must be to an argument or parameter to be
-# taken for a typo of it: max_proposal/max_proposals 0.96, torch_thread 0.96,
-# minconfidence 0.96, depthscale 0.95; a bringup file's use_rviz/use_sim_time 0.5,
-# robot_name/frame_id 0.44, camera_name/cameras 0.67.
+              'emulate_tty', 'launch-prefix', 'launch-prefix-filter')
+# How alike (difflib's ratio) an unknown name must be to one of this file's arguments to
+# be warned about as a typo of it: max_proposal/max_proposals 0.96, depthscale/depth_scale
+# 0.95, minconfidence/min_confidence 0.96; a bringup's use_rviz/use_sim_time 0.5.
 TYPO_RATIO = 0.8
 
 
-def check_arguments(configurations, declared):
-    """Stop the launch on a misspelt argument; return a warning for each other unknown one.
+def undeclared_warnings(configurations, declared):
+    """Return a warning for each ``name:=value`` that names a node parameter or a near miss.
 
-    ``ros2 launch`` keeps a ``name:=value`` it does not declare among the launch
-    configurations and says nothing (launch checks only declared arguments), so
-    ``max_proposal:=8`` set nothing, silently. Every node parameter is read from there
-    (:func:`node_parameters`), so a name that is neither a declared argument nor a
-    parameter is a typo or belongs to someone else: a launch file that includes this one
-    passes its own arguments down (``use_rviz``, ``robot_name``), and refusing those would
-    break every bringup that includes this file. So a name close to one of ours (difflib
-    ratio at least :data:`TYPO_RATIO`) stops the launch naming the closest, as ROS 1's
-    roslaunch refused an unused argument of an include ("unused args [...] for include of
-    [...]"); any other is warned about, once per launch, naming them all.
+    ``ros2 launch`` keeps an argument it does not declare among the launch configurations
+    and says nothing, so ``max_proposals:=8`` (a node parameter that is no launch
+    argument) or a misspelt ``max_proposal:=8`` set nothing without a word (helper-h171,
+    session 48). Those are named here. Nothing is refused and nothing is read into a node
+    parameter: a launch file that includes this one passes its own arguments down, unscoped
+    (ros2/launch#620), and a bringup's ``diagnostics_period:=0.0`` (realsense-ros
+    rs_launch.py's) or ``camera:=d435`` must neither set this node's parameters nor stop
+    the launch (helper-h181's review, session 49). Any other unknown name is an including
+    file's and is not mentioned.
 
     :param configurations: ``{name: value}``, the launch's ``context.launch_configurations``.
     :param declared: names of this file's declared arguments.
-    :return: list of warning lines (str), empty when every name is known.
-    :raises RuntimeError: a name within :data:`TYPO_RATIO` of a declared argument or a
-        node parameter (launch exits 1 with it).
+    :return: list of warning lines (str), empty when nothing is to be said.
     """
-    known = set(declared) | {p.name for p in PARAMETERS} | {'use_sim_time'}
-    unknown = sorted(name for name, text in configurations.items()
-                     if name not in known and name not in LAUNCH_OWN and
-                     isinstance(text, str))
-    typos = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=TYPO_RATIO)
+    parameters = {p.name for p in PARAMETERS} - set(declared)
+    ours = sorted(set(declared) | parameters)
+    lines = []
+    for name in sorted(configurations):
+        text = configurations[name]
+        if name in declared or name in LAUNCH_OWN or not isinstance(text, str):
+            continue
+        if name in parameters:
+            lines.append(f'{name}:={text} sets nothing: {name} is a node parameter of '
+                         'clip_perception but no launch argument; set it in the parameters '
+                         'file (params_file:=FILE) or with ros2 param set')
+            continue
+        close = difflib.get_close_matches(name, ours, n=1, cutoff=TYPO_RATIO)
         if close:
-            typos.append(f'{name}:={configurations[name]} (did you mean {close[0]}?)')
-    if typos:
-        raise RuntimeError(f'no argument or node parameter of clip_perception is named '
-                           f'{"; ".join(typos)}. The arguments: ros2 launch clip_perception '
-                           'clip_perception.launch.py -s; the node parameters: '
-                           'clip_perception_node --help')
-    if not unknown:
-        return []
-    return [f'{", ".join(unknown)}: no argument or node parameter of clip_perception '
-            "(an including launch file's own arguments, or a typo): set nothing here"]
+            lines.append(f'{name}:={text} sets nothing in clip_perception: no argument or '
+                         f'node parameter has that name (did you mean {close[0]}? the '
+                         'arguments: ros2 launch clip_perception clip_perception.launch.py -s)')
+    return lines
 
 
-def node_parameters(value, shipped, configurations=None):
+def node_parameters(value, shipped):
     """Return the parameters the launch arguments set over the parameters file.
 
     Only what was given: every argument that sets a node parameter defaults to empty,
@@ -335,51 +327,35 @@ def node_parameters(value, shipped, configurations=None):
     is still ``ROBOT_MODEL``, as documented: that file's ``bundled`` serves the tests and
     the demo, not a robot.
 
-    Every node parameter (``config.PARAMETERS``) is settable as ``name:=value``: those of
-    ``config.LAUNCH_PARAMETERS`` are declared (listed by ``ros2 launch -s``), the others
-    read from ``configurations``, where ``ros2 launch`` keeps an undeclared argument
-    (before, ``max_proposals:=8`` set nothing, without a word). ``command`` is the
-    command topic's argument, not the parameter.
-
     :param value: ``value(name)`` -> the launch argument ``name`` as a string.
     :param shipped: path of the shipped parameters file (``shipped_params()``).
-    :param configurations: ``{name: value}`` of every launch configuration
-        (``context.launch_configurations``); None: only the declared arguments.
     :return: a dict of parameter name -> value (str, bool, int or float).
-    :raises RuntimeError: a number argument (``depth_scale``, ``max_proposals``) that is
-        not a number of its kind, a truth argument that is no truth value, or an
-        undeclared one outside its parameter's choices (launch exits 1 with it).
+    :raises RuntimeError: a number argument (``depth_scale``, a clip plane,
+        ``torch_threads``) that is not a number of its kind, or a truth argument that is
+        no truth value (launch exits 1 with it).
     """
     params = {}
-    configurations = configurations or {}
     # Each as its parameter's type (config.PARAMETERS): text as given (choices are checked
-    # by launch for a declared argument, here for the others, the rest by the node, which
-    # names it), a number, or a truth value in any spelling.
-    for p in PARAMETERS:
-        name, default = p.name, p.default
-        if name == 'command':
-            continue  # command:= is the command topic (a declared argument)
-        declared = name in LAUNCH_PARAMETERS
-        given = value(name) if declared else configurations.get(name, '')
-        given = given.strip() if isinstance(given, str) else ''
+    # by launch, the rest by the node, which names it), a number, or a truth value in any
+    # spelling.
+    kinds = {p.name: p for p in PARAMETERS}
+    for name in LAUNCH_PARAMETERS:
+        given = value(name).strip()
+        default = kinds[name].default
         if not given:
             continue
         if isinstance(default, bool):
-            params[name] = truth(lambda _, given=given: given, name)
+            params[name] = truth(value, name)
         elif isinstance(default, (int, float)):
             try:
                 params[name] = type(default)(given)
             except ValueError:
-                what = re.split(r'[:.]\s', p.description, maxsplit=1)[0]
+                what = re.split(r'[:.]\s', kinds[name].description, maxsplit=1)[0]
                 kind = 'a whole number' if type(default) is int else 'a number'
                 raise RuntimeError(f'{name}:={given} is not {kind}: {what} (the node '
                                    f'parameter {name}, default {default})') from None
         else:
             params[name] = given
-        if not declared and p.choices and params[name] not in p.choices:
-            raise RuntimeError(f'{name}:={given} is not one of '
-                               f'{", ".join(map(str, p.choices))} (the node parameter '
-                               f'{name}, default {default})')
     params_file = value('params_file').strip()
     if 'model' not in params and os.path.exists(params_file) and \
             os.path.samefile(params_file, shipped):

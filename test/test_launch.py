@@ -52,7 +52,7 @@ def _launch_scope():
     keep = [n for n in _tree(LAUNCH).body if isinstance(n, ast.Assign) or (
         isinstance(n, ast.FunctionDef) and n.name in ('truth', 'node_parameters',
                                                       'shipped_values',
-                                                      'check_arguments')) or
+                                                      'undeclared_warnings')) or
             isinstance(n, ast.Import) or (isinstance(n, ast.ImportFrom) and
                                           n.module.startswith('clip_perception'))]
     scope = {}
@@ -61,13 +61,8 @@ def _launch_scope():
 
 
 def node_parameters(**given):
-    """Return what the launch file sets over the parameters file for ``given``.
-
-    As ``ros2 launch`` holds them: the declared arguments at their defaults unless given,
-    and an undeclared ``name:=value`` among the launch configurations beside them.
-    """
-    values = launch_values(**given)
-    return _launch_scope()['node_parameters'](values.__getitem__, PARAMS, values)
+    """Return what the launch file sets over the parameters file for ``given``."""
+    return _launch_scope()['node_parameters'](launch_values(**given).__getitem__, PARAMS)
 
 
 def _tree(path):
@@ -163,7 +158,7 @@ def test_remaps_name_every_topic_the_node_subscribes():
                    'LifecycleNode(**kwargs)', "'name': 'clip_perception'",
                    'OnProcessExit(target_action=node',
                    "'parameters': [value('params_file'), node_parameters(value, "
-                   'shipped_params(), configurations)]',
+                   'shipped_params())]',
                    "'ros_arguments': ['--log-level', value('log_level')]"):
         assert needle in text, needle
 
@@ -179,7 +174,7 @@ def test_the_shared_model_process_takes_the_same_remaps_made_relative():
     for needle in ("executable='clip_perception_cameras'", "'/{camera}/'",
                    'OnProcessExit(target_action=node', "'--namespace'",
                    "parameters=[value('params_file'), node_parameters(value, "
-                   'shipped_params(), configurations)]',
+                   'shipped_params())]',
                    "ros_arguments=['--log-level', value('log_level')]"):
         assert needle in text, needle
     assert 'name=' not in text  # a launch name would rename every node of the process
@@ -273,16 +268,9 @@ def test_readme_launch_lines_use_declared_arguments_and_choices():
                        readme)
     assert lines
     used = 0
-    # A node parameter that is no declared argument is read from the launch
-    # configurations (node_parameters, issue 11): settable by name:=value too.
-    settable = {p.name for p in PARAMETERS} - {'command'}
     for line in lines:
         for name, val in re.findall(r'(\w+):=(\S+)', line):
-            assert name in args or name in settable, \
-                f'README passes launch argument {name}, neither declared nor a parameter'
-            if name not in args:
-                assert name in node_parameters(**{name: val}), (name, val)
-                continue
+            assert name in args, f'README passes undeclared launch argument {name}'
             choices = args[name][1]
             assert choices is None or val in choices, (name, val)
             used += 1
@@ -298,9 +286,7 @@ def test_readme_launch_lines_use_declared_arguments_and_choices():
     assert len(said) >= 5
     for tok in said:
         for name in re.findall(r'(?<![\w.])(\w+):=', tok):
-            assert name in args or name in settable, \
-                f'README "On a robot" passes launch argument {name}, neither declared nor a ' \
-                'parameter'
+            assert name in args, f'README "On a robot" passes undeclared launch argument {name}'
 
 
 def test_every_launch_argument_is_named_in_the_readme_robot_section():
@@ -485,84 +471,38 @@ def test_what_a_robot_tunes_first_is_a_launch_argument():
     assert {'dtype', 'backend', 'torch_threads', 'min_confidence', 'qos_reliability'} <= args
 
 
-def test_every_node_parameter_is_set_from_the_launch_command_line():
-    """``max_proposals:=8`` sets the node's max_proposals, typed as the parameter.
+def test_an_undeclared_argument_is_named_and_never_set_nor_refused():
+    """``max_proposals:=8`` or ``max_proposal:=8`` is warned about; a bringup's are not read.
 
-    The fault (issue 11, helper-h174): only the 24 names of config.LAUNCH_PARAMETERS were
-    read; ``ros2 launch ... max_proposals:=8`` kept the undeclared argument among the
-    launch configurations, nothing read it, and the node ran with 32 proposals without a
-    word. Now every node parameter is read from there, as its type, and checked.
+    ``ros2 launch`` keeps an argument it does not declare among the launch configurations
+    and says nothing: before (session 48), a node parameter that is no launch argument, or
+    a typo of one, set nothing without a word. helper-h174 (session 49) read every such
+    parameter from the configurations and refused near misses; helper-h181's review found
+    that an including bringup's own arguments pass down unscoped (ros2/launch#620), so
+    realsense-ros rs_launch.py's ``diagnostics_period:='0.0'`` set our node's parameter
+    (start-up refused: range min 0.1) and ``camera:=d435`` (``cameras`` at ratio 0.92)
+    stopped the whole bringup. Now each is warned about, never set and never refused.
     """
-    params = {p.name: p for p in PARAMETERS}
-    got = node_parameters(max_proposals='8', on_ambiguous='pick', tracking='False',
-                          nms_iou='0.5', prompt_template='a photo of a {}',
-                          sync_slop=' 0.1 ', qos_depth='10')
-    assert got == {'max_proposals': 8, 'on_ambiguous': 'pick', 'tracking': False,
-                   'nms_iou': 0.5, 'prompt_template': 'a photo of a {}', 'sync_slop': 0.1,
-                   'qos_depth': 10}
-    assert [type(got[n]) for n in ('max_proposals', 'tracking', 'nms_iou')] == \
-        [int, bool, float]
-    # Every parameter but command (the command topic's argument) is read, as its type.
-    for p in PARAMETERS:
-        if p.name == 'command':
-            continue
-        given = str(p.choices[-1]) if p.choices else \
-            {bool: 'On', int: '3', float: '2.5', str: ' text '}[type(p.default)]
-        got = node_parameters(**{p.name: given})
-        want = p.choices[-1] if p.choices else \
-            {bool: True, int: 3, float: 2.5, str: 'text'}[type(p.default)]
-        assert got.get(p.name) == want and type(got[p.name]) is type(p.default), p.name
-    assert 'command' not in node_parameters(command='/robot/say')  # the topic, not the text
-    # A bad value names the parameter, before any node starts.
-    for given, match in (({'max_proposals': '8.5'}, r'max_proposals:=8.5 is not a whole '
-                          r'number: Most region proposals scored per frame\.? \(the node '
-                          r'parameter max_proposals, default 32\)'),
-                         ({'nms_iou': 'half'}, r'nms_iou:=half is not a number'),
-                         ({'tracking': 'nope'}, r'tracking:=nope is not a truth value'),
-                         ({'on_ambiguous': 'any'}, r'on_ambiguous:=any is not one of '
-                          r'report, .*\(the node parameter on_ambiguous'),
-                         ({'crop_views': '3'}, r'crop_views:=3 is not one of 1, 5')):
-        with pytest.raises(RuntimeError, match=match):
-            node_parameters(**given)
-    # Nothing given: nothing set; an empty one leaves the file's value.
-    assert node_parameters(max_proposals='') == {}
-    assert params['max_proposals'].name not in LAUNCH_PARAMETERS  # read, not declared
-
-
-def test_a_misspelt_argument_stops_the_launch_naming_the_closest():
-    """``max_proposal:=8`` (a typo) stops the launch; another launch file's arguments warn.
-
-    Before: ros2 launch kept it among the launch configurations and nothing read it, so
-    the node ran with its default, silently. A name within difflib's 0.8 of an argument
-    or a parameter is a typo of ours and fails the launch; others may be the arguments of
-    a launch file that includes this one (its configurations pass down), so they are
-    warned about, not refused.
-    """
-    check = _launch_scope()['check_arguments']
+    scope = _launch_scope()
+    warn = scope['undeclared_warnings']
     declared = list(_arguments())
-    for typo, closest in (('max_proposal', 'max_proposals'), ('torch_thread', 'torch_threads'),
-                          ('depthscale', 'depth_scale'), ('min_confidance', 'min_confidence'),
-                          ('image_transprt', 'image_transport'), ('namespce', 'namespace'),
-                          ('use_simtime', 'use_sim_time')):
-        with pytest.raises(RuntimeError, match=rf'is named {typo}:=8 \(did you mean '
-                           rf'{closest}\?\)'):
-            check(launch_values(**{typo: '8'}), declared)
-    # Every declared argument and every parameter passes, and launch's own keys.
-    known = dict(launch_values(), **{p.name: '1' for p in PARAMETERS},
-                 ros_namespace='/robot', global_params=[('use_sim_time', True)],
-                 ros_remaps=[('a', 'b')])
-    assert check(known, declared) == []
-    # An including bringup's own arguments: one warning naming them, nothing refused.
-    lines = check(dict(known, use_rviz='true', robot_name='r2', map='/maps/lab.yaml'),
-                  declared)
-    assert len(lines) == 1 and 'map, robot_name, use_rviz: no argument or node parameter' \
-        in lines[0], lines
-    # camera_nodes checks them before any node is made, from the launch configurations.
-    source = ast.unparse(_function('camera_nodes'))
-    assert 'configurations = dict(context.launch_configurations)' in source
-    assert source.index('check_arguments(configurations, declared)') < \
-        source.index('node_parameters(')
-    # Both node forms get them: one process per camera, and the shared-model process.
-    assert 'shared_model_process(value, cameras, managed, configurations)' in source
-    assert "kwargs={'declared': [a.name for a in args]}" in \
-        ast.unparse(_function('generate_launch_description'))
+    assert 'max_proposals' not in declared and 'diagnostics_period' not in declared
+    lines = warn({'max_proposals': '8', 'max_proposal': '8', 'use_rviz': 'true',
+                  'ros_namespace': '/robot', 'launch-prefix': 'gdb -ex run --args',
+                  'model': 'bundled'}, declared)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith('max_proposal:=8 ') and 'did you mean max_proposals?' in lines[0]
+    assert lines[1].startswith('max_proposals:=8 sets nothing') and 'parameters file' in lines[1]
+    # A bringup's leaked arguments: words at most, never an exception, never a parameter.
+    leaked = {'diagnostics_period': '0.0', 'camera': 'd435', 'use_namespace': 'false',
+              'depth_width': '848', 'device_id': '0', 'tracking': 'false'}
+    said = warn(leaked, declared)
+    assert any(line.startswith('diagnostics_period:=0.0 sets nothing') for line in said), said
+    assert any(line.startswith('camera:=d435 sets nothing') for line in said), said
+    assert node_parameters() == {}
+    # The node parameters the launch sets come from declared arguments only.
+    assert scope['node_parameters'].__code__.co_varnames[:2] == ('value', 'shipped')
+    with open(LAUNCH) as f:
+        source = f.read()
+    assert 'undeclared_warnings(dict(context.launch_configurations), declared)' in source
+    assert "kwargs={'declared': [a.name for a in args]}" in source
