@@ -3354,9 +3354,13 @@ def test_an_over_under_pair_is_told_and_its_order_too():
     """
     for width, height, hfov, baseline in RENDERED_PAIRS:
         left, right = _views(width, height, hfov, baseline)
-        assert stereo_layout(np.concatenate([left, right], 0)) == 'top_bottom', baseline
-        assert stereo_layout(np.concatenate([right, left], 0)) == 'bottom_top', baseline
+        one = {'info_width': width, 'info_height': height}  # one view's camera_info
+        assert stereo_layout(np.concatenate([left, right], 0), **one) == 'top_bottom', baseline
+        assert stereo_layout(np.concatenate([right, left], 0), **one) == 'bottom_top', baseline
         stacked = np.concatenate([left, right], 0)
+        # Without a camera_info of one view, never (helper-h181: portrait frames lit from
+        # one side matched as well).
+        assert stereo_layout(stacked) == '', baseline
         assert stereo_layout(stacked, info_width=width, info_height=height) == 'top_bottom'
         # A camera_info of the whole image: one (portrait) camera took it.
         assert stereo_layout(stacked, info_width=width, info_height=2 * height) == ''
@@ -3364,6 +3368,31 @@ def test_an_over_under_pair_is_told_and_its_order_too():
     wall = np.full((960, 640, 3), 128, np.uint8)
     assert stereo_layout(wall, info_width=640, info_height=480) == 'top_bottom'
     assert stereo_layout(wall) == ''
+
+
+def test_a_portrait_frame_lit_from_one_side_is_no_over_under_pair():
+    """A real frame turned to portrait, lit more on one side, is read whole, not halved.
+
+    helper-h181's review of helper-h174's over-under pairs (session 49): with each row's
+    mean removed, a brightness ramp across the width makes the top and bottom halves of
+    one camera's frame match at no disparity; 8 of the 32 real frames turned to portrait
+    (720x1280) and lit 0.4 -> 1.0 across, 11 when blurred too, were split with no
+    camera_info (before the first one, or an uncalibrated 0x0 one), scoring up to 0.98.
+    An over-under pair is now read only on a camera_info of one view.
+    """
+    ramp = None
+    for f in _real_rgb_frames():
+        for turned in (np.rot90(f), np.rot90(f, -1)):
+            turned = np.ascontiguousarray(turned)
+            h, w = turned.shape[:2]
+            ramp = np.linspace(0.4, 1.0, w, dtype=np.float32)[None, :, None]
+            lit = (turned * ramp).astype(np.uint8)
+            for image in (lit, cv2.GaussianBlur(lit, (9, 9), 3)):
+                if h % 2 == 0:
+                    assert stereo_layout(image) == '', image.shape
+                    assert stereo_layout(image, info_width=0, info_height=0) == ''
+                    assert stereo_layout(image, info_width=w, info_height=h) == ''
+    assert ramp is not None
 
 
 def test_real_frames_beside_or_over_other_scenes_are_no_stereo_pair():
