@@ -232,6 +232,38 @@ def test_replayer_exits_0_on_sigint_and_at_the_end_with_the_large_data_profile(t
     assert published > 0
 
 
+def test_replayer_exits_0_when_ctrl_c_is_pressed_twice_or_sigterm_follows(tmp_path):
+    """A second signal during the replayer's teardown is ignored, as the node does.
+
+    Before: Ctrl-C twice (a user's impatient second press, or coreutils ``timeout -s INT``,
+    which signals the child and then its process group), or SIGINT then SIGTERM (what
+    ``ros2 launch`` sends), raised KeyboardInterrupt in the ``finally`` that joins the
+    spinning thread: a traceback and exit -2, or ``terminate called without an active
+    exception`` and SIGABRT (-6) when rclpy was torn down under that thread (helper-h180,
+    5 of 5 tries). The README's Quick start says Ctrl-C stops the replayer with 0.
+    """
+    bag = tmp_path / 'bag'
+    record_script(bag, demo_script()[:2], 'sqlite3')
+    outs = []
+    for gap, second in ((0.0, signal.SIGINT), (0.02, signal.SIGINT), (0.05, signal.SIGINT),
+                        (0.02, signal.SIGTERM)):
+        proc = _replayer(tmp_path, str(bag), '--loop', '--rate', '4')
+        try:
+            time.sleep(3.0)  # well into the first pass (start-up takes about 1 s idle)
+            proc.send_signal(signal.SIGINT)
+            time.sleep(gap)
+            proc.send_signal(second)
+            out, _ = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        outs.append((gap, second, proc.returncode, out))
+    for gap, second, rc, out in outs:
+        assert rc == 0, (gap, second, out)
+        assert 'terminate called' not in out and 'Traceback' not in out, (gap, second, out)
+        assert 'published ' in out, out
+
+
 def test_replayer_records_and_remaps_the_topics_named_on_its_command_line(tmp_path):
     """The replayer's own TOPIC:=TYPE and FROM:=TO options are not ROS remap rules.
 

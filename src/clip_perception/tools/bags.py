@@ -502,6 +502,7 @@ def replay_main(argv=None):
     # Ctrl-C raises KeyboardInterrupt in this (main) thread, and SIGTERM (what ros2 launch
     # sends second) does the same; rclpy's own handler would shut the context down under
     # the spinning thread, which then dies in C++ ("terminate called ...", SIGABRT).
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     # No ROS arguments: from sys.argv rcl would read this tool's own "TOPIC:=TYPE" and
     # "FROM:=TO" options as (deprecated) remap rules of the node and record nothing.
@@ -534,6 +535,8 @@ def replay_main(argv=None):
     except KeyboardInterrupt:
         pass
     finally:
+        # Ended without a signal: later ones are ignored too (see _interrupt).
+        _hold_stop_signals()
         # Order matters: stop and join the spinning thread, then destroy, then shut down.
         stop.set()
         spinner.join()
@@ -547,7 +550,23 @@ def replay_main(argv=None):
 
 
 def _interrupt(signum, frame):
+    """Stop the replay: ignore SIGINT and SIGTERM from now on, then raise KeyboardInterrupt.
+
+    A second Ctrl-C (a user's second press; ``timeout -s INT`` signals the child, then its
+    process group) or SIGTERM after SIGINT (ros2 launch's escalation) raised
+    KeyboardInterrupt again while the first one unwound: out of the spinning thread's join,
+    a traceback and exit -2, or rclpy torn down under that thread, "terminate called
+    without an active exception" and SIGABRT (helper-h180: 5 of 5 double presses). The
+    node does the same (``node._hold_signals``); SIGKILL still ends the process.
+    """
+    _hold_stop_signals()
     raise KeyboardInterrupt
+
+
+def _hold_stop_signals():
+    """Ignore SIGINT and SIGTERM until the process exits (SIG_IGN survives finalisation)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def use_large_data_profile():
