@@ -4164,6 +4164,12 @@ def test_numbers_and_truth_values_given_as_text_are_taken_as_such(probe, start_n
     assert (got[2].type, got[2].bool_value) == (ParameterType.PARAMETER_BOOL, False), got
     log = node.output()
     assert "parameter depth_scale: given text '1e-4' where a double is expected" in log, log
+    # Each says why for its own type: the 1e-4 of Python's YAML is a double's reason only
+    # (helper-h180 read "use_depth: given text 'yes' where a bool is expected (Python's
+    # YAML ... reads 1e-4 as text ...)").
+    for name in ('max_proposals', 'tracking'):
+        line = next(line for line in log.splitlines() if f'parameter {name}: given text' in line)
+        assert '1e-4' not in line and 'unquoted' in line, line
     assert 'FATAL' not in log and 'Traceback' not in log
     # Live, as `ros2 param set /clip_perception min_confidence 7.5e-1` sends it (text).
     for name, text, field, want in (('min_confidence', '7.5e-1', 'double_value', 0.75),

@@ -518,11 +518,15 @@ class PerceptionMixin:
             held = throttle.allow(param.name, time.monotonic())
             if held is not None:
                 more = f' ({held} more like it since the last report)' if held else ''
-                given, why = (('text', "Python's YAML, which ros2 param set and load use, "
-                               'reads 1e-4 as text; a launch argument is text') if text else
+                kind = typed.type_.name.lower()
+                # Why text came: Python's YAML (ros2 param set and load) reads a double such
+                # as 1e-4 as text; any type quoted, or a launch argument, is text.
+                why = ("Python's YAML, which ros2 param set and load use, reads 1e-4 as "
+                       'text; a launch argument is text') if kind == 'double' else \
+                    'a quoted YAML value is text, write it unquoted; a launch argument is text'
+                given, why = (('text', why) if text else
                               ('an integer', 'YAML and rcl read 1 and 0 as integers; write '
                                'true or false'))
-                kind = typed.type_.name.lower()
                 self.get_logger().warning(
                     f'parameter {param.name}: given {given} {param.value!r} where '
                     f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} is expected ({why}): "
