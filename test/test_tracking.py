@@ -333,6 +333,30 @@ def test_a_target_taken_away_is_replaced_at_once_and_a_new_view_starts_afresh(pi
     owner = box_owner(r.chosen.box, f.boxes)
     assert r.status == FOUND and other.scene.objects[owner].name == 'red ball', r.reason
     assert r.track.state == 'acquired' and 'view changed completely' in r.reason
+    assert 'acquired afresh' in r.reason
+
+
+def test_a_new_view_without_the_target_does_not_say_it_was_acquired(pipeline, twins):
+    """A cut to a view where nothing matches says the view changed, not "acquired afresh".
+
+    helper-h180's new-user trial (session 49): the demo's third scene answered not_found
+    (and the second ambiguous) with "...; the view changed completely since the last frame:
+    the target was acquired afresh", though nothing was acquired.
+    """
+    scene, _ = twins
+    seq = Sequence(scene, pan_px=0, seed=10)
+    memory = Memory.from_config(pipeline.config)
+    for k in range(2):
+        run(pipeline, seq, k, 'the red ball on the left', memory)
+    other = Sequence(wide_scene(78, specs=[ObjectSpec('yellow', 'cylinder', 'small',
+                                                      (-0.1, 0.1)),
+                                           ObjectSpec('green', 'cube', 'small', (0.1, 0.0))]),
+                     pan_px=0, seed=12)
+    f = other.frame(0)
+    r = pipeline.run(f.rgb, 'the red ball on the left', f.depth, f.intrinsics, memory=memory,
+                     stamp=1.0)
+    assert r.status != FOUND, r.reason
+    assert 'view changed completely' in r.reason and 'acquired' not in r.reason, r.reason
 
 
 def test_spatial_word_is_decided_at_acquisition_and_kept(pipeline, twins):

@@ -401,9 +401,12 @@ class Pipeline:
             parts[0], track = self._track(tracker, parts[0], query, props, image, cosines,
                                           confs, geo, stamp, cfg)
             if memory.cut:
+                # Only a found target was acquired (helper-h180 read "acquired afresh" on
+                # ambiguous and not_found answers).
+                afresh = ('the target was acquired afresh' if parts[0].status == FOUND else
+                          'nothing was carried over from it')
                 parts[0] = replace(parts[0], reason=parts[0].reason + '; the view changed '
-                                   'completely since the last frame: the target was '
-                                   'acquired afresh')
+                                   f'completely since the last frame: {afresh}')
         timings['select'] = time.perf_counter() - t
 
         t = self._enter('pose')

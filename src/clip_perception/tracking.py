@@ -422,7 +422,7 @@ class Tracker:
                    'the words of the command were decided at acquisition and are kept')
         else:
             why = f'the frame alone answers {sel.status}: {sel.reason}'
-        reason = f'tracked target (track {t.id}, {t.age} frames); {why}'
+        reason = f'tracked target (track {t.id}, {t.age} frame{"" if t.age == 1 else "s"}); {why}'
         return (Selection(FOUND, chosen, ranked, reason, targets=(chosen,)),
                 TrackInfo(t.id, t.age, stamp - t.since, 0, 'tracked'))
 
