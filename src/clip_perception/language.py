@@ -5029,6 +5029,25 @@ _CHANGE = re.compile(
     r'(?:s|es|ed)?|falls?|fell|broke|went|goes|came|comes|empties|emptied|is\s+done|'
     r'is\s+finished|is\s+over)\b')
 
+# ... but a subject that is in a state now, said with "is" / "are" and one word (or a
+# participle and its particle): "if" / "whether" ask how it is, not for a change
+# (helper-h182's brief: "tell me if the door is open", "... if the light is switched on"
+# were refused as events), read as the object in that state ("the open door"). Not a
+# state: what is still to happen or under way ("is done", "is finished", "is boiling").
+_STATE_NOW = re.compile(
+    _EVENT_SUBJECT + r"(?P<be>\s*'s|\s*'re|\s+is|\s+are)(?P<not>\s+not)?\s+"
+    r"(?P<state>(?!(?:done|finished|over|gone|ready|complete|through|on|off|in|out|up|down|"
+    r"here|there|back|away)\b)(?![a-z]+ing\b)[a-z][\w-]*"
+    r"(?:\s+(?:on|off|up|down|out|open|shut))?)")
+# ("tell me if it's red": no object named, refused as before by another rule.)
+_SUBJECT_PRONOUNS = frozenset(('someone', 'somebody', 'anyone', 'anybody', 'something', 'it',
+                               'they', 'he', 'she'))
+# ... said with "when", only where the state picks one of the objects named (the nearest,
+# the biggest: "tell me when the red ball is closest" reads as "the nearest red ball", as
+# before helper-h175's rule); "tell me when the door is open" is still an event.
+_NEAREST_NOW = re.compile(
+    r'(?:closest|nearest|farthest|furthest|biggest|largest|smallest|tallest|shortest|'
+    r'highest|lowest|leftmost|rightmost|frontmost)')
 
 # ... unless it says what the robot is to do to the object ("let me know when the red ball
 # is picked up": the red ball, :data:`_DONE_TO_IT`).
@@ -5072,6 +5091,18 @@ def _event_to_report(text):
         query = _read_around(f"let me know if you see {found.group('obj')}")
         if query.refused is None and query.what != 'object':
             return replace(query, text=text)
+    now = _STATE_NOW.fullmatch(clause)
+    if now is not None and now.group('subj').split()[0] not in _SUBJECT_PRONOUNS and (
+            m.group('conj') in ('if', 'whether', 'in case') or
+            _NEAREST_NOW.fullmatch(now.group('state'))):
+        # "tell me if the door is open": asks how it is now, the open door; "tell me when
+        # the red ball is closest": the nearest red ball (helper-h182's brief)
+        verb = 'are' if now.group('be').strip() in ('are', "'re") else 'is'
+        query = _read_around(f"{now.group('subj')} that {verb}{now.group('not') or ''} "
+                             f"{now.group('state')}")
+        if query.refused is None and query.what.strip() not in ('', 'object'):
+            return replace(query, text=text)
+        return None
     if m.group('conj') in ('if', 'whether', 'in case') and not _CHANGE.search(clause):
         return None  # "tell me if the red ball is bigger than the mug": asked as before
     # The subject, then a verb ("it's done", "the cup's been moved", "I can go": refused
@@ -7936,6 +7967,28 @@ _LOOKS_SO_CLAUSE = re.compile(
     r'\s*,?\s*\b(?P<rel>that|which)\s+(?P<be>was|were)\s+(?P<verb>striped|dotted|'
     r'checked|checkered|chequered|painted|colou?red|patterned|cracked|chipped|dented|scratched|'
     r'stained)')
+# The participles of a :data:`_HISTORY_CLAUSE` said with "was" / "were" / "been" / "got"
+# whose result the camera cannot see: handling, moving, giving, naming, warming (a closed
+# list, helper-h182's brief). Any other participle leaves a result in view ("the door that
+# was opened", "the glass that was broken", "the bread that was toasted", "the cup that was
+# washed": clean): the clause is no history, its words read as before helper-h175's rule
+# ("door was opened"), so no shut door answers with the clause unchecked. A verb said
+# without them ("the cup that fell over", "the ball that bounced") is history still.
+_HISTORY_VERBS = frozenset((
+    'moved', 'touched', 'used', 'delivered', 'returned', 'dropped', 'carried', 'shifted',
+    'swapped', 'replaced', 'mentioned', 'ordered', 'requested', 'wanted', 'needed', 'owned',
+    'named', 'described', 'discussed', 'picked', 'handled', 'grabbed', 'lifted', 'pushed',
+    'pulled', 'kicked', 'tossed', 'threw', 'thrown', 'took', 'taken', 'fell', 'fallen',
+    'knocked', 'hit', 'shaken', 'hid', 'hidden', 'stolen', 'swept', 'bumped', 'nudged',
+    'dragged', 'rolled', 'fetched', 'collected', 'retrieved', 'removed', 'added', 'selected',
+    'pointed', 'looked', 'played', 'passed', 'handed', 'transferred', 'borrowed', 'purchased',
+    'received', 'shipped', 'mailed', 'posted', 'misplaced', 'relocated', 'rearranged',
+    'tested', 'scanned', 'inspected', 'heated', 'warmed', 'cooled', 'chilled', 'shuffled',
+    'visited', 'abandoned', 'ignored', 'noticed', 'spotted', 'detected', 'showed', 'displayed'))
+# ... but a clause that says when it happened stays history whatever its verb ("the cup
+# that was cracked yesterday", helper-h178's control): the result may be gone since.
+_SAID_WHEN = re.compile(r'\b(?:earlier|before|yesterday|today|recently|just\s+now|'
+                        r'last\s+time|ago)\b')
 # Verbs that say where it was put: "the ball that was placed on the table" is the ball on
 # the table, no history.
 _PUT_VERBS = frozenset(('placed', 'located', 'positioned', 'stored', 'kept', 'stacked',
@@ -8040,6 +8093,10 @@ def _parse(text):
             f"has no {lacks.group('lacked')}",))
     history = _HISTORY_CLAUSE.search(said)
     looks = history and _LOOKS_SO_CLAUSE.fullmatch(history.group())
+    if history is not None and not looks and history.group('verb') not in \
+            _HISTORY_VERBS | _PUT_VERBS and not _SAID_WHEN.search(history.group()) and \
+            re.search(r'\b(?:was|were|been|got)\s', history.group()):
+        history = None  # "the door that was opened": a result in view, read as before
     if looks and _words_said(said[:history.start()]):
         # "the cup that was cracked": the cracked cup, as "the cup that is cracked"
         query = _parse(said[:history.start()] + f" {looks.group('rel')} "
