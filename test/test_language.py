@@ -7685,6 +7685,14 @@ def test_when_before_a_property_of_the_object_reads_as_if(text, parsed, read):
     ('tell me whether the drawers are closed', {'what': 'closed drawer', 'plural': True}),
     ('tell me when the red ball is closest', {'what': 'red ball', 'relation': 'nearest'}),
     ('tell me when the ball is nearest', {'what': 'ball', 'relation': 'nearest'}),
+    # ... and after "that is X and", a verb or whose it is is no word of how it looks:
+    # not merged into the object (read as before helper-h175's rule).
+    ('pick up the cup that is red and leave', {'what': 'red cup', 'also': [{'what': 'leave'}]}),
+    ('find the cup that is red and yours', {'what': 'red cup', 'also': [{'what': 'yours'}]}),
+    ('find the ball that is red and mine', {'what': 'red ball', 'also': [{'what': 'mine'}]}),
+    ('find the ball which is red and shiny', {'what': 'red shiny ball'}),
+    ('find the cup that is red and cracked', {'what': 'red cracked cup'}),
+    ('find the cup that is red and then stop', {'what': 'red cup', 'motions': ['stop']}),
     # Controls: what happened that the camera cannot see is history still; a question
     # that said more than a state reads as before.
     ('find the mug that was used', {'what': 'mug', 'unchecked': ['that was used']}),

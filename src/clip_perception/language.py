@@ -5735,6 +5735,10 @@ _ONE_WITH_BOTH = re.compile(
     r'(?=\s*(?:$|[,;.!?])))')
 
 
+# Whose it is, said after "and" (:func:`_one_with_both`).
+_POSSESSIVE_PRONOUNS = frozenset(('mine', 'yours', 'his', 'hers', 'ours', 'theirs'))
+
+
 def _one_with_both(m):
     """Drop the "and" of a :data:`_ONE_WITH_BOTH` match where its words describe one object."""
     a, b = m.group('a') or m.group('a2'), m.group('b') or m.group('b2')
@@ -5750,6 +5754,13 @@ def _one_with_both(m):
         return m.group()
     if m.group('det'):
         return f"{m.group('det')} {a} {b} {m.group('one')}"
+    other = a if kinds[0] is None else b
+    if not m.group('det') and (other in _POSSESSIVE_PRONOUNS or not getLemma(
+            other, upos='ADJ', lemmatize_oov=False) and getLemma(
+            other, upos='VERB', lemmatize_oov=False) == (other,)):
+        # helper-h182's brief: "the cup that is red and leave" (a verb: what to do next),
+        # "the cup that is red and yours" (whose): no word of how it looks, not merged
+        return m.group()
     if None not in kinds or kinds == [None, None] or not re.search(
             r'\b(?:the|a|an|this|that|my|your|our)\s+(?:[\w-]+\s+){0,3}?[\w-]+$',
             m.string[:m.start()]):
