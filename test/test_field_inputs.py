@@ -6206,3 +6206,79 @@ def test_cv_bridges_passthrough_as_the_encoding_is_posed_or_refused_saying_why(p
     refusal = refused_colour(probe, camera, scene, passthrough, 'passthrough')
     assert 'could be rgb8 or bgr8' in refusal and 'supported:' not in refusal, refusal
     assert node.stop() == 0
+
+def _every_other_negative(sec):
+    """Return a :func:`publish` edit stamping every other message ``sec`` s (< 0), and a count.
+
+    The reviewer's mixed stream: between frames stamped by the clock, one stamped as
+    realsense-ros#1547's D455 (``sec: -1080631866``, nanoseconds advancing). The list
+    holds how many were stamped so.
+    """
+    sent, start = [0], time.monotonic()
+
+    def edit(m):
+        sent.append(sent.pop() + 1)
+        if sent[0] % 2 == 0:
+            t = time.monotonic() - start
+            m.header.stamp = Time(sec=sec + int(t), nanosec=int(t % 1 * 1e9))
+        return m
+    edit.negative = lambda: sent[0] // 2
+    return edit
+
+
+def _assert_one_track_and_real_stamps(probe, red):
+    """Every pose at a real (nonzero, rising) stamp near the red ball; one track id."""
+    poses = probe.messages(POSE)
+    stamps = [p.header.stamp.sec + p.header.stamp.nanosec * 1e-9 for p in poses]
+    assert all(s > 1e9 for s in stamps), stamps  # no stamp 0 among the real ones
+    assert all(b > a for a, b in zip(stamps, stamps[1:])), stamps
+    assert all(np.linalg.norm(position(p) - red.centre) < 0.01 for p in poses)
+    found = [d for d in detections(probe) if d['status'] == 'found']
+    assert len({d['track']['id'] for d in found}) == 1, [d['track'] for d in found]
+
+
+def test_negative_stamps_among_valid_ones_are_a_time_jump_not_unstamped(probe, start_node):
+    """A stream mixing negative and valid stamps: the negative ones skipped as a jump.
+
+    A reviewer's finding at 63d2648, which read every negative stamp as none: with every
+    other colour frame at sec -1080631866 and depth stamped by the clock, 24 of 48 poses
+    went out stamped 0 among real stamps, the track id changed on nearly every answer
+    (1, 2, 2, 3, 3, ... 25), frames_stamp_backwards 0 and only the unstamped warning.
+    Now those frames are skipped as 6089426 skipped them: frames_stamp_backwards counts
+    each, one warning names the jump, and every pose carries a real stamp under one track.
+    Same for depth: a negative depth among valid ones is dropped, the frame pairs with
+    its own depth. A stream negative throughout stays unstamped
+    (test_negative_stamps_are_answered_as_unstamped_and_named).
+    """
+    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
+                                   '-p', 'diagnostics_period:=0.3')
+    red = obj(scene, 'red', 'ball')
+    edit = _every_other_negative(-1080631866)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 8, timeout=60,
+                      colour=edit), node.output()
+    _assert_one_track_and_real_stamps(probe, red)
+    sent = edit.negative()
+    level, message, values = wait_diag(probe, lambda lv, m, v: int(
+        v.get('frames_stamp_backwards', 0)) >= sent)
+    assert int(values['frames_stamp_backwards']) == sent >= 4, (sent, values)
+    assert int(values['frames_negative_stamp']) == 0, values  # not read as unstamped
+    assert int(values['frames_zero_stamp']) == 0 and int(values['frames_stale']) == 0, values
+    log = node.output()
+    assert log.count('a colour frame is stamped sec -10806318') == 1, log
+    assert 'a jump of its time' in log and 'not an unstamped stream' in log, log
+    assert 'colour frames carry a negative header.stamp' not in log, log
+
+    # Depth: every other depth image stamped negative, colour stamped by the clock.
+    probe.clear()
+    edit = _every_other_negative(-1080631866)
+    assert feed_until(camera, scene, lambda: len(probe.messages(POSE)) >= 8, timeout=60,
+                      depth=edit), node.output()
+    _assert_one_track_and_real_stamps(probe, red)
+    sent = edit.negative()
+    values = wait_diag(probe, lambda lv, m, v: int(v.get('depth_negative_stamp', 0)) >= sent)[2]
+    assert int(values['depth_negative_stamp']) == sent >= 4, (sent, values)
+    log = node.output()
+    assert log.count('a depth image is stamped sec -10806318') == 1, log
+    assert 'depth images carry a negative header.stamp' not in log, log
+    assert 'Traceback' not in log
+    assert node.stop() == 0

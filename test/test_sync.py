@@ -14,7 +14,9 @@ from clip_perception.sync import duplicate_frame
 from clip_perception.sync import FrameSync
 from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
+from clip_perception.sync import NEGATIVE_JUMP_WINDOW
 from clip_perception.sync import negative_stamp_note
+from clip_perception.sync import NegativeJump
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.sync import stale_reason
@@ -1367,6 +1369,31 @@ def test_a_negative_stamp_is_named_as_read_unstamped_and_others_are_not():
     assert 'depth images carry' in negative_stamp_note('depth images', -5)
     for sec in (0, 1, 1_796_456_715, 2**31 - 1):
         assert negative_stamp_note('colour frames', sec) is None
+
+def test_a_negative_stamp_among_valid_ones_is_a_jump_and_a_negative_stream_is_not():
+    """Negative after a valid stamp within the window: a jump; else read as unstamped.
+
+    The reviewer's mixed stream (every other frame at sec -1080631866, 30 Hz and 1 Hz);
+    a stream negative from its start (realsense-ros#1547); one that goes over to
+    negative stamps for good: a jump for NEGATIVE_JUMP_WINDOW s, then unstamped.
+    """
+    for period in (1 / 30, 1.0):
+        jumps, seen = NegativeJump(), []
+        for i in range(20):
+            sec = -1080631866 + i if i % 2 else 1_796_456_715 + i
+            seen.append(jumps.jump(sec, 500_000_000, i * period))
+        assert seen == [i % 2 == 1 for i in range(20)], (period, seen)
+        assert jumps.last_valid == (1_796_456_715 + 18.5, 18 * period)
+    negative = NegativeJump()
+    assert not any(negative.jump(-2**31 + i, 0, i / 30) for i in range(60))
+    assert negative.last_valid is None
+    switched = NegativeJump()
+    assert not switched.jump(1_796_456_715, 0, 10.0)
+    assert not switched.jump(0, 0, 10.01)  # a zero stamp is no jump (unstamped)
+    assert switched.jump(-1, 999_999_999, 10.0 + NEGATIVE_JUMP_WINDOW)
+    assert not switched.jump(-1, 0, 10.01 + NEGATIVE_JUMP_WINDOW)  # gone negative for good
+    assert not switched.jump(0, 1, 12.0) and switched.jump(-5, 0, 12.5)  # 1 ns is valid
+
 
 def test_a_stale_frame_names_why_it_is_old_by_when_it_arrived():
     """A frame that came in time and waited behind others blames the load, not the clocks.

@@ -188,6 +188,7 @@ from clip_perception.sync import FrameSync
 from clip_perception.sync import HeldFrame
 from clip_perception.sync import nanosec_note
 from clip_perception.sync import negative_stamp_note
+from clip_perception.sync import NegativeJump
 from clip_perception.sync import repeated_stamp
 from clip_perception.sync import simulator_stamp
 from clip_perception.sync import stale_reason
@@ -458,6 +459,8 @@ class PerceptionMixin:
         self._diag_timer = self._sync_timer = None
         self._steady = Clock(clock_type=ClockType.STEADY_TIME)
         self._last_colour_stamp = None
+        # A negative stamp among a stream's valid ones is a jump, skipped (NegativeJump).
+        self._colour_jump, self._depth_jump = NegativeJump(), NegativeJump()
         # The newest nonzero depth stamp and the last depth frame's array (repeated_stamp).
         self._last_depth_stamp = self._last_depth = None
         # (stamp, arrival, pixels) of the last colour frames taken in (duplicate_frame; the
@@ -1097,6 +1100,7 @@ class PerceptionMixin:
             self._held = None
             self.health.clear_notice('frame_held')
         self._last_colour_stamp = self._last_depth_stamp = self._last_depth = None
+        self._colour_jump, self._depth_jump = NegativeJump(), NegativeJump()
         for timer in (self._diag_timer, self._sync_timer):
             if timer is not None:
                 timer.cancel()
@@ -1725,6 +1729,9 @@ class PerceptionMixin:
 
     def _add_image(self, header, rgb):
         now = time.monotonic()
+        if self._negative_jump(header, now, self._colour_jump, 'a colour frame',
+                               'frames_stamp_backwards'):
+            return
         layout = stereo_layout(rgb, self._info_width, self._info_height)
         if layout:
             rgb = self._left_view(rgb, layout)
@@ -1912,9 +1919,43 @@ class PerceptionMixin:
         header.stamp = Time()
         return True
 
+    def _negative_jump(self, header, now, jumps, what, counter):
+        """Skip a message stamped negative among its stream's valid stamps: count, say once.
+
+        Such a stamp is a jump of the stream's time, not an unstamped stream
+        (:class:`clip_perception.sync.NegativeJump`): read as unstamped it went out as
+        stamp 0 among real stamps and restarted the tracked target at each one. A consumer
+        reads stamp 0 as no time (tf2 takes the latest transform, not the one at capture:
+        a pose off by the camera's motion) and a step back as a restart, so the message is
+        skipped: the outputs keep the valid stamps, one track, depth of the valid time.
+
+        :param header: the message's std_msgs/Header (not changed).
+        :param now: its arrival, s (``time.monotonic``).
+        :param jumps: the stream's :class:`NegativeJump`.
+        :param what: the message, for the line (``'a colour frame'``).
+        :param counter: the /diagnostics counter (``frames_stamp_backwards``).
+        :return: True when skipped.
+        """
+        sec, nanosec = header.stamp.sec, header.stamp.nanosec
+        if not jumps.jump(sec, nanosec, now):
+            return False
+        valid = jumps.last_valid[0]
+        self.health.count(counter)
+        self._warn_once(f'{counter}_jump', f'{what} is stamped sec {sec} (before 1970), '
+                        f'{valid - _stamp_seconds(header.stamp):.0f} s before the valid '
+                        f'stamp {valid:.3f} s its stream carried {now - jumps.last_valid[1]:.3f}'
+                        ' s earlier: a jump of its time (a 64-bit time cast to the 32-bit sec '
+                        'field, an offset subtracted past zero), not an unstamped stream; '
+                        'such messages are skipped, not answered, so the outputs keep the '
+                        'valid stamps and the tracked target: fix the stamp in the driver')
+        return True
+
     def _add_depth(self, header, depth):
         now = time.monotonic()
         self.health.accepted('depth', now)
+        if self._negative_jump(header, now, self._depth_jump, 'a depth image',
+                               'depth_negative_stamp'):
+            return
         negative = self._unstamp_negative(header, 'depth images', 'depth_negative_stamp')
         if self._disparity_note:
             self.health.count('depth_disparity_topic')

@@ -205,6 +205,51 @@ def negative_stamp_note(what, sec):
             'zero stamp: fix the stamp in the driver')
 
 
+# How long (s, arrival) after a stream's last valid (positive) stamp a negative one is
+# read as a jump of that stream's time rather than as a stream stamped negative: the
+# reviewer's mixed stream (every other colour frame at sec -1080631866) has a valid stamp
+# one period before each negative one; a stream alternating at 1 Hz or faster is read as
+# mixed. A driver that goes over to negative stamps for good is read as unstamped (answered,
+# as a stream that starts negative) once its valid stamps are this far behind, not skipped
+# for ever.
+NEGATIVE_JUMP_WINDOW = 1.0
+
+
+class NegativeJump:
+    """Tell a negative stamp among valid ones (a time jump) from a negative-stamped stream.
+
+    :func:`negative_stamp_note`'s reading (unstamped, outputs stamped 0) fits a stream
+    stamped negative throughout (realsense-ros#1547). Applied to a stream that carried
+    valid stamps, it put stamp-0 outputs among real ones and each such frame restarted the
+    tracked target (the reviewer's mixed stream: 48 poses, 24 of them stamped 0, track ids
+    1 to 25). Such a stamp is a jump: the node skips the message, as it skipped such frames
+    before the unstamped reading (6089426: counted in ``frames_stamp_backwards``, warned).
+
+    One per stream (colour, depth).
+
+    :param window: :data:`NEGATIVE_JUMP_WINDOW` (s).
+    """
+
+    def __init__(self, window=NEGATIVE_JUMP_WINDOW):
+        self.window = float(window)
+        self.last_valid = None  # (stamp s, arrival s) of the newest positive stamp, or None
+
+    def jump(self, sec, nanosec, now):
+        """Whether a stamp (``sec`` int, ``nanosec`` int) arriving at ``now`` (s) is a jump.
+
+        A positive stamp is remembered and is no jump; a zero stamp is none either. A
+        negative ``sec`` is a jump while the stream's last positive stamp arrived at most
+        :attr:`window` s before ``now``.
+
+        :return: True for a negative stamp within the window of a valid one.
+        """
+        if sec > 0 or (sec == 0 and nanosec > 0):
+            self.last_valid = (sec + nanosec * 1e-9, now)
+            return False
+        return sec < 0 and self.last_valid is not None and \
+            now - self.last_valid[1] <= self.window
+
+
 NANOSEC_PER_SEC = 10**9
 
 
