@@ -3776,6 +3776,25 @@ def test_frames_whose_step_is_no_row_length_of_their_data_are_answered_and_named
     assert node.stop() == 0
 
 
+def _labelled(encoding, scene):
+    """Return two :func:`publish` edits giving a message the ``encoding`` word as it is.
+
+    The first keeps the message's own pixels (16UC1 millimetres for depth, rgb8 for
+    colour); the second sends ``scene``'s depth as 32FC1 metres. Used for encodings a
+    publisher left empty and cv_bridge's ``passthrough`` copied into the field.
+    """
+    metres = scene.depth_32fc1()
+
+    def as_sent(m):
+        m.encoding = encoding
+        return m
+
+    def as_float(m):
+        m.encoding, m.step, m.data = encoding, 4 * m.width, metres.tobytes()
+        return m
+    return as_sent, as_float
+
+
 def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_refused_saying_why(
         probe, start_node):
     """Images whose ``encoding`` the publisher left empty.
@@ -3791,15 +3810,7 @@ def test_depth_with_an_empty_encoding_is_read_by_its_pixel_size_and_colour_is_re
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    metres = scene.depth_32fc1()
-
-    def unset(m):
-        m.encoding = ''
-        return m
-
-    def unset_float(m):
-        m.encoding, m.step, m.data = '', 4 * m.width, metres.astype(np.float32).tobytes()
-        return m
+    unset, unset_float = _labelled('', scene)
     for depth in (unset, unset_float):
         assert_red_ball_posed(probe, node, camera, scene, depth=depth)
     log = node.output()
@@ -6186,15 +6197,7 @@ def test_cv_bridges_passthrough_as_the_encoding_is_posed_or_refused_saying_why(p
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball',
                                    '-p', 'diagnostics_period:=0.3')
-    metres = scene.depth_32fc1()
-
-    def passthrough(m):
-        m.encoding = 'passthrough'
-        return m
-
-    def passthrough_float(m):
-        m.encoding, m.step, m.data = 'passthrough', 4 * m.width, metres.tobytes()
-        return m
+    passthrough, passthrough_float = _labelled('passthrough', scene)
     for depth in (passthrough, passthrough_float):
         assert_red_ball_posed(probe, node, camera, scene, depth=depth)
         assert detections(probe)[-1]['status'] == 'found', detections(probe)[-1]
@@ -6206,6 +6209,7 @@ def test_cv_bridges_passthrough_as_the_encoding_is_posed_or_refused_saying_why(p
     refusal = refused_colour(probe, camera, scene, passthrough, 'passthrough')
     assert 'could be rgb8 or bgr8' in refusal and 'supported:' not in refusal, refusal
     assert node.stop() == 0
+
 
 def _every_other_negative(sec):
     """Return a :func:`publish` edit stamping every other message ``sec`` s (< 0), and a count.

@@ -481,48 +481,32 @@ def test_a_transcript_that_asks_for_nothing_keeps_the_active_command(probe, star
     assert node.stop() == 0
 
 
-def test_a_complaint_or_a_placeholder_keeps_the_command_and_a_property_condition_picks(
+def test_a_complaint_a_placeholder_or_an_event_keeps_the_command_and_a_condition_picks(
         probe, start_node):
     """"I can't find it", "pass me the whatchamacallit", "grab it if it's red": rejected.
 
     helper-h169's brief: each replaced "the red ball" with the objects "i cant",
     "whatchamacallit", "red if". Now one ``rejected`` answer says why, and the red ball is
     still posed; "pick up the ball if it's red" poses the red ball (before: "ball if red").
+    helper-h175's brief: "let me know when the light turns green" replaced "the red ball"
+    with the object "green when light turns" (the light grounded), and "... once it is
+    red" was a condition named unchecked, any ball answered. Now the request is rejected
+    saying the node reports no events, and "once it is red" poses the red ball as "if it's
+    red" does.
     """
     node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
     assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
     for said, why in (("I can't find it", 'is a remark'),
                       ('pass me the whatchamacallit', 'whose name was not said'),
-                      ("grab it if it's red", 'only what it should be')):
+                      ("grab it if it's red", 'only what it should be'),
+                      ('let me know when the light turns green', 'reports no events'),
+                      ('tell me when the door opens', 'reports no events')):
         det = rejected_keeping_the_red_ball(probe, node, camera, scene, said)
         assert why in det['reason'], det
     red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
-    probe.clear()
-    assert_found(probe, node, camera, scene, "pick up the ball if it's red", 'red ball',
-                 red.centre)
-    assert 'Traceback' not in node.output()
-    assert node.stop() == 0
-
-
-def test_a_request_to_report_an_event_keeps_the_command_and_once_red_picks(probe,
-                                                                          start_node):
-    """"tell me when the door opens": rejected; "pick up the ball once it is red": the red ball.
-
-    helper-h175's brief: "let me know when the light turns green" replaced "the red ball"
-    with the object "green when light turns" (the light grounded), and "... once it is
-    red" was a condition named unchecked, any ball answered. Now the request is rejected
-    saying the node reports no events, the red ball is still posed, and "once it is red"
-    poses the red ball as "if it's red" does.
-    """
-    node, camera, scene = bring_up(probe, start_node, '-p', 'command:=the red ball')
-    assert run_until(probe, camera, scene, lambda: probe.messages(POSE)), node.output()
-    for said in ('let me know when the light turns green', 'tell me when the door opens'):
-        det = rejected_keeping_the_red_ball(probe, node, camera, scene, said)
-        assert 'reports no events' in det['reason'], det
-    red = next(o for o in scene.objects if (o.colour, o.shape) == ('red', 'ball'))
-    probe.clear()
-    assert_found(probe, node, camera, scene, 'pick up the ball once it is red', 'red ball',
-                 red.centre)
+    for command in ("pick up the ball if it's red", 'pick up the ball once it is red'):
+        probe.clear()
+        assert_found(probe, node, camera, scene, command, 'red ball', red.centre)
     assert 'Traceback' not in node.output()
     assert node.stop() == 0
 
