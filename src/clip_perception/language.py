@@ -5007,11 +5007,14 @@ _REPORT_LATER = re.compile(
     r'(?:\s+please)?\s+(?P<conj>when(?:ever)?|once|as\s+soon\s+as|the\s+(?:moment|minute|'
     r'second|instant)|if|whether|in\s+case)\s+(?P<clause>(?!(?:you|u)\b)[a-z][^,;:.!?()]*?)'
     r'[\s,;:.!?]*(?:(?:please|thanks|thank\s+you)[\s.!]*)?')
+# The pronouns that can be the subject of such a clause (none names an object).
+_SUBJECT_PRONOUNS = ('someone', 'somebody', 'anyone', 'anybody', 'something', 'it', 'they',
+                     'he', 'she')
 # The subject of a clause said before a verb: a pronoun, or a determiner and up to four
 # words (lazy, so the first verb after it ends it).
-_EVENT_SUBJECT = (r'(?P<subj>(?:someone|somebody|anyone|anybody|something|it|they|he|she|'
-                   r'(?:the|a|an|my|your|our|this|that|any|some|their|his|her)\s+(?:[\w-]+\s+)'
-                   r'{0,3}?[\w-]+))')
+_EVENT_SUBJECT = (r'(?P<subj>(?:' + '|'.join(_SUBJECT_PRONOUNS) + '|'
+                  r'(?:the|a|an|my|your|our|this|that|any|some|their|his|her)\s+(?:[\w-]+\s+)'
+                  r'{0,3}?[\w-]+))')
 # ... that comes into view or is where it is asked for: asks for the object, as "let me
 # know if you see the red ball" does ("tell me when the red ball appears", "... is on the
 # left").
@@ -5040,8 +5043,6 @@ _STATE_NOW = re.compile(
     r"here|there|back|away)\b)(?![a-z]+ing\b)[a-z][\w-]*"
     r"(?:\s+(?:on|off|up|down|out|open|shut))?)")
 # ("tell me if it's red": no object named, refused as before by another rule.)
-_SUBJECT_PRONOUNS = frozenset(('someone', 'somebody', 'anyone', 'anybody', 'something', 'it',
-                               'they', 'he', 'she'))
 # ... said with "when", only where the state picks one of the objects named (the nearest,
 # the biggest: "tell me when the red ball is closest" reads as "the nearest red ball", as
 # before helper-h175's rule); "tell me when the door is open" is still an event.

@@ -1946,8 +1946,9 @@ def side_by_side_pair(rgb, info_width=0):
 
 # An over-under (top-bottom) pair: two landscape views one above the other, so the image
 # is 1.1 to 2 times as high as wide (two 16:9 views 1.125, two 4:3 1.5, two squares 2).
-# A single portrait camera (3:4 is 1.33, 9:16 1.78) falls in that range too: its halves
-# (the top and the bottom of one scene) tell it, as a panorama's do side by side.
+# A single portrait camera (3:4 is 1.33, 9:16 1.78) falls in that range too, and its
+# halves can match as well as a pair's (lit from one side): so only a camera_info of one
+# view, half the height, says a frame is over and under (stereo_layout).
 OVER_UNDER_ASPECT = (1.1, 2.0)
 # How much better the halves must match with the first half as the right camera's view
 # (the second shifted right, not left) for the pair to be read as swapped; a tie (far
